@@ -1,0 +1,46 @@
+// Package engine is osslite's object store: buckets, objects, listing and
+// (in later files) multipart uploads, on a pebble metadata database and the
+// wal blob log. It has no HTTP in it; httpapi serves it over S3 and OSS.
+//
+// Open a store with Open; dir "" is a fresh in-memory store:
+//
+//	eng, err := engine.Open("", nil)
+//	defer eng.Close()
+//	err = eng.CreateBucket(ctx, "photos", engine.BucketOptions{})
+//	info, err := eng.PutObject(ctx, "photos", "a.jpg", r, size, engine.PutOptions{})
+//	obj, err := eng.GetObject(ctx, "photos", "a.jpg", engine.GetOptions{})
+//	defer obj.Close()
+//
+// # Storage
+//
+// Object metadata lives in pebble under typed key prefixes (see keys.go).
+// Bodies up to Options.InlineThreshold are stored in the object record;
+// larger ones are cut into Options.ChunkSize chunks appended to the blob log
+// under refcounted blob IDs. Copy shares blobs and moves no data. No body is
+// ever held whole in memory: Put and Get hold at most one chunk.
+//
+// # Durability
+//
+// A Put writes its chunks, syncs the blob log (concurrent writers share
+// fsyncs), then commits one pebble batch holding the object record, the new
+// blobs' refcounts and the old object's dereferences, and syncs pebble's log.
+// A mutation is acknowledged only after both syncs; after a crash it is
+// either wholly visible or not at all.
+//
+// # Errors
+//
+// Errors wrap the sentinels in errors.go (ErrNoSuchKey, ErrNoSuchBucket, ...)
+// and are checked with errors.Is; ConditionError, RangeError and DigestError
+// carry extra detail for errors.As. Wire codes are httpapi's business.
+//
+// # Concurrency
+//
+// An Engine is safe for concurrent use. Metadata mutations are serialised by
+// a short critical section that does no body I/O. Readers work on a pebble
+// snapshot, so a Get sees the object as it was when it was opened.
+//
+// # Caveats
+//
+// Garbage collection of blob-log segments is not done yet: deleted bodies
+// keep their disk space until it is.
+package engine

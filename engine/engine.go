@@ -1,0 +1,338 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/osslite/osslite/wal"
+)
+
+// Engine is an open object store. It is safe for concurrent use; Close it
+// when done.
+type Engine struct {
+	opts Options
+	db   *pebble.DB
+	log  *wal.Log
+
+	// mu serialises the read-modify-write of metadata (refcounts, segment
+	// counters, conditional writes). Body bytes are written to the blob log
+	// before mu is taken, so the critical section is short and does no I/O
+	// beyond pebble reads; fsyncs happen after mu is released.
+	mu       sync.Mutex
+	nextBlob atomic.Uint64
+	closed   atomic.Bool
+	// listSteps counts iterator positionings done by listings (tests
+	// assert that delimiter listings seek past common prefixes).
+	listSteps atomic.Int64
+
+	// Recovery says what the blob log dropped when it was opened.
+	Recovery wal.RecoveryReport
+}
+
+// Open opens the store in dir, creating it if needed. dir "" with no
+// opts.FS means a fresh in-memory store. opts may be nil.
+func Open(dir string, opts *Options) (*Engine, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.FS == nil {
+		if dir == "" {
+			o.FS = vfs.NewMem()
+		} else {
+			o.FS = vfs.Default
+		}
+	}
+	memory := dir == "" || isMemFS(o.FS)
+	if dir == "" {
+		dir = "osslite"
+	}
+	o.EnsureDefaults()
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	switch o.Sync {
+	case SyncAuto:
+		o.sync = !memory
+	case SyncAlways:
+		o.sync = true
+	}
+	if err := makeDirs(o.FS, dir, o.sync); err != nil {
+		return nil, fmt.Errorf("engine: create %s: %w", dir, err)
+	}
+	log, report, err := wal.Open(wal.Options{
+		FS:          o.FS,
+		Dir:         o.FS.PathJoin(dir, "blobs"),
+		SegmentSize: o.SegmentSize,
+		Sync:        o.sync,
+		Compression: o.Compression,
+		Logger:      o.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("engine: open blob log: %w", err)
+	}
+	db, err := pebble.Open(o.FS.PathJoin(dir, "meta"), &pebble.Options{
+		FS:     o.FS,
+		Logger: pebbleLogger{o.Logger},
+	})
+	if err != nil {
+		_ = log.Close()
+		return nil, fmt.Errorf("engine: open metadata: %w", err)
+	}
+	e := &Engine{opts: o, db: db, log: log, Recovery: report}
+	if err := e.loadNextBlob(); err != nil {
+		_ = e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// makeDirs creates dir and its meta and blobs subdirectories and, when
+// syncing, makes the new directory entries durable: a directory whose entry
+// is lost in a crash takes the whole store with it.
+func makeDirs(fs vfs.FS, dir string, sync bool) error {
+	for _, d := range []string{fs.PathJoin(dir, "meta"), fs.PathJoin(dir, "blobs")} {
+		if err := fs.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	if !sync {
+		return nil
+	}
+	for d := dir; ; d = fs.PathDir(d) {
+		f, err := fs.OpenDir(d)
+		if err != nil {
+			return err
+		}
+		err = errors.Join(f.Sync(), f.Close())
+		if err != nil {
+			return err
+		}
+		if parent := fs.PathDir(d); parent == d || parent == "." || parent == "" {
+			return nil
+		}
+	}
+}
+
+func isMemFS(fs vfs.FS) bool {
+	_, ok := fs.(*vfs.MemFS)
+	return ok
+}
+
+// loadNextBlob sets the blob ID counter past the highest ID in use.
+func (e *Engine) loadNextBlob() error {
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixBlob), UpperBound: prefixEnd([]byte(prefixBlob))})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	next := uint64(1)
+	if it.Last() {
+		k := it.Key()
+		if len(k) != len(prefixBlob)+8 {
+			return fmt.Errorf("%w: blob key %x", ErrCorrupt, k)
+		}
+		next = binary.BigEndian.Uint64(k[len(prefixBlob):]) + 1
+	}
+	e.nextBlob.Store(next)
+	return it.Error()
+}
+
+// Close flushes and closes the store. Readers must be closed first.
+func (e *Engine) Close() error {
+	if e.closed.Swap(true) {
+		return nil
+	}
+	err := e.db.Close()
+	if lerr := e.log.Close(); err == nil {
+		err = lerr
+	}
+	return err
+}
+
+// Options returns the options in force (defaults filled in).
+func (e *Engine) Options() Options { return e.opts }
+
+func (e *Engine) now() time.Time { return e.opts.Clock.Now().UTC() }
+
+func (e *Engine) check(ctx context.Context) error {
+	if e.closed.Load() {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// get reads a key from r (the db or a snapshot); found is false when absent.
+// The returned bytes are a copy.
+func get(r pebble.Reader, key []byte) (val []byte, found bool, err error) {
+	v, closer, err := r.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	val = append([]byte(nil), v...)
+	return val, true, closer.Close()
+}
+
+func (e *Engine) bucketRecord(r pebble.Reader, bucket string) (bucketRecord, error) {
+	v, ok, err := get(r, bucketKey(bucket))
+	if err != nil {
+		return bucketRecord{}, err
+	}
+	if !ok {
+		return bucketRecord{}, fmt.Errorf("%w: %s", ErrNoSuchBucket, bucket)
+	}
+	return decodeBucket(v)
+}
+
+// objectRecord reads bucket/key; a missing bucket or key is an error.
+func (e *Engine) objectRecord(r pebble.Reader, bucket, key string, body bool) (objectRecord, error) {
+	v, ok, err := get(r, objectKey(bucket, key))
+	if err != nil {
+		return objectRecord{}, err
+	}
+	if !ok {
+		if _, err := e.bucketRecord(r, bucket); err != nil {
+			return objectRecord{}, err
+		}
+		return objectRecord{}, fmt.Errorf("%w: %s/%s", ErrNoSuchKey, bucket, key)
+	}
+	rec, err := decodeObject(v, body)
+	rec.info.Bucket, rec.info.Key = bucket, key
+	return rec, err
+}
+
+// mutation collects the changes of one operation: a batch plus refcount and
+// segment-usage deltas that are folded into it at commit.
+type mutation struct {
+	e        *Engine
+	b        *pebble.Batch
+	refs     map[uint64]int64
+	newBlobs map[uint64]wal.Loc
+}
+
+func (e *Engine) newMutation() *mutation {
+	return &mutation{e: e, b: e.db.NewBatch(), refs: map[uint64]int64{}, newBlobs: map[uint64]wal.Loc{}}
+}
+
+// addBlob records a freshly written blob with no references yet.
+func (m *mutation) addBlob(id uint64, loc wal.Loc) { m.newBlobs[id] = loc }
+
+func (m *mutation) ref(xs []extent, delta int64) {
+	for _, x := range xs {
+		m.refs[x.blob] += delta
+	}
+}
+
+// commit folds the deltas into the batch and applies it. The caller holds
+// e.mu. Durability is established afterwards by e.syncMeta.
+func (m *mutation) commit() error {
+	defer m.b.Close()
+	seg := map[uint64]int64{}
+	for id, delta := range m.refs {
+		var rec blobRecord
+		if loc, ok := m.newBlobs[id]; ok {
+			rec = blobRecord{loc: loc}
+			seg[loc.Segment] += int64(loc.Size)
+		} else {
+			v, ok, err := get(m.e.db, blobKey(id))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("%w: blob %d is referenced but missing", ErrCorrupt, id)
+			}
+			if rec, err = decodeBlob(v); err != nil {
+				return err
+			}
+		}
+		rec.refs += delta
+		switch {
+		case rec.refs < 0:
+			return fmt.Errorf("%w: blob %d refcount below zero", ErrCorrupt, id)
+		case rec.refs == 0:
+			seg[rec.loc.Segment] -= int64(rec.loc.Size)
+			if err := m.b.Delete(blobKey(id), nil); err != nil {
+				return err
+			}
+		default:
+			if err := m.b.Set(blobKey(id), rec.encode(), nil); err != nil {
+				return err
+			}
+		}
+	}
+	for s, delta := range seg {
+		if delta == 0 {
+			continue
+		}
+		var live int64
+		v, ok, err := get(m.e.db, segmentKey(s))
+		if err != nil {
+			return err
+		}
+		if ok {
+			live, _ = binary.Varint(v)
+		}
+		live += delta
+		if live <= 0 {
+			err = m.b.Delete(segmentKey(s), nil)
+		} else {
+			err = m.b.Set(segmentKey(s), binary.AppendVarint(nil, live), nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return m.b.Commit(pebble.NoSync)
+}
+
+// syncMeta makes every committed batch durable. Concurrent callers share
+// one fsync of pebble's log (its commit pipeline groups them).
+func (e *Engine) syncMeta() error {
+	if !e.opts.sync {
+		return nil
+	}
+	return e.db.LogData(nil, pebble.Sync)
+}
+
+// apply runs fn under the metadata lock, commits its mutation and makes it
+// durable before returning.
+func (e *Engine) apply(fn func(m *mutation) error) error {
+	e.mu.Lock()
+	m := e.newMutation()
+	err := fn(m)
+	if err == nil {
+		err = m.commit()
+	} else {
+		m.b.Close()
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return e.syncMeta()
+}
+
+type pebbleLogger struct{ l *slog.Logger }
+
+func (p pebbleLogger) Infof(format string, args ...any) {
+	p.l.Debug(fmt.Sprintf("pebble: "+format, args...))
+}
+func (p pebbleLogger) Errorf(format string, args ...any) {
+	p.l.Error(fmt.Sprintf("pebble: "+format, args...))
+}
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	msg := fmt.Sprintf("pebble: "+format, args...)
+	p.l.Error(msg)
+	panic(msg)
+}

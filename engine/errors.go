@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error the engine returns for a client mistake wraps
+// exactly one of these; branch on them with errors.Is. The httpapi package
+// maps each to a wire code and HTTP status in one table.
+var (
+	ErrNoSuchBucket            = errors.New("engine: no such bucket")
+	ErrNoSuchKey               = errors.New("engine: no such key")
+	ErrBucketNotEmpty          = errors.New("engine: bucket not empty")
+	ErrBucketAlreadyExists     = errors.New("engine: bucket already exists")
+	ErrBucketAlreadyOwnedByYou = errors.New("engine: bucket already owned by you")
+	ErrInvalidBucketName       = errors.New("engine: invalid bucket name")
+	ErrInvalidKey              = errors.New("engine: invalid object key")
+	ErrKeyTooLong              = errors.New("engine: object key too long")
+	ErrPreconditionFailed      = errors.New("engine: precondition failed")
+	ErrNotModified             = errors.New("engine: not modified")
+	ErrInvalidRange            = errors.New("engine: requested range not satisfiable")
+	ErrBadDigest               = errors.New("engine: content digest mismatch")
+	ErrIncompleteBody          = errors.New("engine: body shorter or longer than its declared size")
+	ErrInvalidTag              = errors.New("engine: invalid tag")
+	ErrInvalidArgument         = errors.New("engine: invalid argument")
+	ErrInvalidCopyRequest      = errors.New("engine: copy to itself without changing anything")
+	ErrEntityTooLarge          = errors.New("engine: entity too large")
+	ErrInvalidPartNumber       = errors.New("engine: invalid part number")
+	ErrClosed                  = errors.New("engine: closed")
+	// ErrCorrupt reports stored bytes or records that fail verification. It
+	// is never a client mistake.
+	ErrCorrupt = errors.New("engine: corrupt data")
+)
+
+// ConditionError is returned by reads whose conditional headers stop them.
+// It wraps ErrNotModified or ErrPreconditionFailed and carries the object's
+// info, which a 304 response must echo (ETag, Last-Modified).
+type ConditionError struct {
+	Err  error // ErrNotModified or ErrPreconditionFailed
+	Info ObjectInfo
+}
+
+func (e *ConditionError) Error() string {
+	return fmt.Sprintf("%v: %s/%s", e.Err, e.Info.Bucket, e.Info.Key)
+}
+
+// Unwrap lets errors.Is see the sentinel.
+func (e *ConditionError) Unwrap() error { return e.Err }
+
+// RangeError is returned when a byte range cannot be satisfied. It wraps
+// ErrInvalidRange and carries the object size, which a 416 response reports.
+type RangeError struct {
+	Size int64
+}
+
+func (e *RangeError) Error() string {
+	return fmt.Sprintf("%v (object size %d)", ErrInvalidRange, e.Size)
+}
+
+// Unwrap lets errors.Is see ErrInvalidRange.
+func (e *RangeError) Unwrap() error { return ErrInvalidRange }
+
+// DigestError is returned when a declared digest does not match the body. It
+// wraps ErrBadDigest and names the algorithm ("MD5", "CRC32", ...).
+type DigestError struct {
+	Algorithm string
+}
+
+func (e *DigestError) Error() string {
+	return fmt.Sprintf("%v: %s", ErrBadDigest, e.Algorithm)
+}
+
+// Unwrap lets errors.Is see ErrBadDigest.
+func (e *DigestError) Unwrap() error { return ErrBadDigest }

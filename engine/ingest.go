@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"fmt"
+	"hash"
+	"hash/crc64"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/osslite/osslite/pkg/checksum"
+	"github.com/osslite/osslite/wal"
+)
+
+// ChecksumInput asks Put to compute a flexible checksum and, when an expected
+// value is known, to verify it.
+type ChecksumInput struct {
+	Algorithm checksum.Algorithm
+	// Value is the expected checksum (raw bytes); nil means compute and store.
+	Value []byte
+	// Trailer, when set, is called after the body has been read to the end
+	// and returns the expected value (aws-chunked trailers arrive last).
+	Trailer func() ([]byte, error)
+}
+
+// body is the result of streaming one request body into the store.
+type body struct {
+	size    int64
+	md5     [md5.Size]byte
+	crc64   uint64
+	sum     []byte // flexible checksum, when requested
+	inline  []byte
+	extents []extent
+	blobs   map[uint64]wal.Loc
+}
+
+var crc64Table = crc64.MakeTable(crc64.ECMA)
+
+var chunkPools sync.Map // chunk size -> *sync.Pool of *[]byte
+
+func (e *Engine) chunkBuf() *[]byte {
+	p, _ := chunkPools.LoadOrStore(e.opts.ChunkSize, &sync.Pool{New: func() any {
+		b := make([]byte, e.opts.ChunkSize)
+		return &b
+	}})
+	return p.(*sync.Pool).Get().(*[]byte)
+}
+
+func (e *Engine) putChunkBuf(b *[]byte) {
+	if p, ok := chunkPools.Load(len(*b)); ok {
+		p.(*sync.Pool).Put(b)
+	}
+}
+
+// ingest streams r into the blob log (or keeps it for an inline record),
+// hashing as it goes, and verifies declared size and digests. size is the
+// declared length or -1. It holds at most one chunk in memory. The blob log
+// is synced before ingest returns, so the metadata commit that follows may
+// reference the blobs.
+func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5 []byte, ck *ChecksumInput, contentType string) (*body, error) {
+	if size > MaxObjectSize {
+		return nil, fmt.Errorf("%w: %d bytes exceeds %d", ErrEntityTooLarge, size, int64(MaxObjectSize))
+	}
+	if r == nil {
+		r = bytes.NewReader(nil)
+	}
+	var ckHash hash.Hash
+	if ck != nil {
+		if _, err := checksum.ParseAlgorithm(string(ck.Algorithm)); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrInvalidArgument, err)
+		}
+		ckHash = ck.Algorithm.New()
+	}
+	src := r
+	if size >= 0 {
+		// Read one byte past the declared size to detect a longer body.
+		src = io.LimitReader(r, size+1)
+	}
+	md := md5.New()
+	crc := crc64.New(crc64Table)
+	bufp := e.chunkBuf()
+	defer e.putChunkBuf(bufp)
+	buf := *bufp
+	flags := wal.AppendFlags(0)
+	if incompressible(contentType) {
+		flags |= wal.NoCompress
+	}
+	b := &body{}
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, rerr := io.ReadFull(src, buf)
+		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("engine: reading body: %w", rerr)
+		}
+		chunk := buf[:n]
+		b.size += int64(n)
+		if size >= 0 && b.size > size {
+			return nil, fmt.Errorf("%w: body longer than %d bytes", ErrIncompleteBody, size)
+		}
+		if b.size > MaxObjectSize {
+			return nil, fmt.Errorf("%w: body exceeds %d bytes", ErrEntityTooLarge, int64(MaxObjectSize))
+		}
+		md.Write(chunk)
+		crc.Write(chunk)
+		if ckHash != nil {
+			ckHash.Write(chunk)
+		}
+		last := rerr != nil
+		if last && b.blobs == nil && n <= e.opts.InlineThreshold {
+			b.inline = append(make([]byte, 0, n), chunk...)
+			break
+		}
+		if n > 0 {
+			loc, err := e.log.Append(chunk, flags)
+			if err != nil {
+				return nil, fmt.Errorf("engine: writing blob: %w", err)
+			}
+			id := e.nextBlob.Add(1) - 1
+			if b.blobs == nil {
+				b.blobs = map[uint64]wal.Loc{}
+			}
+			b.blobs[id] = loc
+			b.extents = append(b.extents, extent{blob: id, n: int64(n)})
+		}
+		if last {
+			break
+		}
+	}
+	if size >= 0 && b.size != size {
+		return nil, fmt.Errorf("%w: got %d of %d bytes", ErrIncompleteBody, b.size, size)
+	}
+	md.Sum(b.md5[:0])
+	b.crc64 = crc.Sum64()
+	if contentMD5 != nil && !bytes.Equal(contentMD5, b.md5[:]) {
+		return nil, &DigestError{Algorithm: "MD5"}
+	}
+	if ckHash != nil {
+		b.sum = ckHash.Sum(nil)
+		want := ck.Value
+		if ck.Trailer != nil {
+			v, err := ck.Trailer()
+			if err != nil {
+				return nil, err
+			}
+			if v != nil {
+				want = v
+			}
+		}
+		if want != nil && !bytes.Equal(want, b.sum) {
+			return nil, &DigestError{Algorithm: string(ck.Algorithm)}
+		}
+	}
+	if len(b.blobs) > 0 {
+		if err := e.log.Sync(); err != nil {
+			return nil, fmt.Errorf("engine: syncing blob log: %w", err)
+		}
+	}
+	return b, nil
+}
+
+// MaxObjectSize is the largest object the engine stores (5 TiB, as S3).
+const MaxObjectSize = 5 << 40
+
+// incompressible reports content types that are compressed already.
+func incompressible(ct string) bool {
+	ct = strings.ToLower(ct)
+	for _, p := range []string{"image/", "video/", "audio/", "application/zip", "application/gzip", "application/x-gzip",
+		"application/zstd", "application/x-bzip2", "application/x-xz", "application/x-7z", "application/vnd.rar"} {
+		if strings.HasPrefix(ct, p) {
+			return !strings.HasPrefix(ct, "image/svg") && !strings.HasPrefix(ct, "image/bmp")
+		}
+	}
+	return false
+}

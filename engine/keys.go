@@ -1,0 +1,68 @@
+package engine
+
+import "encoding/binary"
+
+// Metadata key layout in pebble (see DESIGN.md):
+//
+//	B/<bucket>                 bucket record
+//	C/<bucket>/<kind>          bucket configuration document
+//	O/<bucket>\x00<key>        object record
+//	X/<blobID, 8 bytes BE>     blob locator and refcount
+//	S/<segment, 8 bytes BE>    live bytes of a blob-log segment
+//
+// Bucket names never contain 0x00, so "O/<bucket>\x00" is a prefix that no
+// other bucket shares and object keys sort as raw bytes after it.
+
+const (
+	prefixBucket  = "B/"
+	prefixObject  = "O/"
+	prefixBlob    = "X/"
+	prefixSegment = "S/"
+)
+
+func bucketKey(bucket string) []byte {
+	return append([]byte(prefixBucket), bucket...)
+}
+
+// objectPrefix is the prefix of every object key of bucket.
+func objectPrefix(bucket string) []byte {
+	b := make([]byte, 0, len(prefixObject)+len(bucket)+1)
+	b = append(b, prefixObject...)
+	b = append(b, bucket...)
+	return append(b, 0)
+}
+
+func objectKey(bucket, key string) []byte {
+	return append(objectPrefix(bucket), key...)
+}
+
+func blobKey(id uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefixBlob), id)
+}
+
+func segmentKey(seg uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefixSegment), seg)
+}
+
+// prefixEnd returns the smallest key greater than every key with prefix p,
+// or nil when there is none (p is all 0xFF).
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] != 0xFF {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}
+
+const prefixUpload = "U/"
+
+// uploadPrefix is the prefix of every multipart-upload record of bucket.
+func uploadPrefix(bucket string) []byte {
+	b := make([]byte, 0, len(prefixUpload)+len(bucket)+1)
+	b = append(b, prefixUpload...)
+	b = append(b, bucket...)
+	return append(b, 0)
+}

@@ -1,0 +1,131 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// Listing limits.
+const (
+	// DefaultMaxKeys is the page size when ListOptions.MaxKeys is 0, and the
+	// largest page size allowed.
+	DefaultMaxKeys = 1000
+)
+
+// ListOptions are the inputs of ListObjects.
+type ListOptions struct {
+	Prefix string
+	// Delimiter, when not empty, rolls keys that contain it after Prefix up
+	// into one common prefix each (up to and including the delimiter).
+	Delimiter string
+	// Marker lists only keys (and common prefixes) that sort after it. S3's
+	// marker, start-after and decoded continuation token all map to it.
+	Marker string
+	// MaxKeys bounds objects plus common prefixes in a page. 0 means
+	// DefaultMaxKeys; larger values are capped to it.
+	MaxKeys int
+}
+
+// ListResult is one page of a listing.
+type ListResult struct {
+	Objects        []ObjectInfo
+	CommonPrefixes []string
+	// IsTruncated says more entries follow; pass NextMarker as the next
+	// Marker to get them.
+	IsTruncated bool
+	NextMarker  string
+}
+
+// ListObjects lists a bucket's keys in raw byte order. With a delimiter,
+// every common prefix costs one seek, however many keys sit under it.
+func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOptions) (ListResult, error) {
+	if err := e.check(ctx); err != nil {
+		return ListResult{}, err
+	}
+	max := opts.MaxKeys
+	if max <= 0 || max > DefaultMaxKeys {
+		max = DefaultMaxKeys
+	}
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	if _, err := e.bucketRecord(snap, bucket); err != nil {
+		return ListResult{}, err
+	}
+	base := objectPrefix(bucket)
+	lower := append(bytes.Clone(base), opts.Prefix...)
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: prefixEnd(lower)})
+	if err != nil {
+		return ListResult{}, err
+	}
+	defer it.Close()
+
+	var res ListResult
+	var seekKey []byte
+	if opts.Marker != "" && opts.Marker >= opts.Prefix {
+		// First key strictly after the marker.
+		seekKey = append(append(bytes.Clone(base), opts.Marker...), 0)
+	}
+	valid := func() bool {
+		if seekKey != nil {
+			return it.SeekGE(seekKey)
+		}
+		return it.First()
+	}()
+	var steps int64
+	defer func() { e.listSteps.Add(steps) }()
+	for ; valid; steps++ {
+		if steps%256 == 255 {
+			if err := ctx.Err(); err != nil {
+				return ListResult{}, err
+			}
+		}
+		key := string(it.Key()[len(base):])
+		if opts.Delimiter != "" {
+			if i := strings.Index(key[len(opts.Prefix):], opts.Delimiter); i >= 0 {
+				cp := key[:len(opts.Prefix)+i+len(opts.Delimiter)]
+				// Skip every key under cp with one seek.
+				next := prefixEnd(append(bytes.Clone(base), cp...))
+				if cp > opts.Marker || opts.Marker == "" {
+					if len(res.Objects)+len(res.CommonPrefixes) == max {
+						res.IsTruncated = true
+						break
+					}
+					res.CommonPrefixes = append(res.CommonPrefixes, cp)
+					res.NextMarker = cp
+				}
+				if next == nil {
+					break
+				}
+				valid = it.SeekGE(next)
+				continue
+			}
+		}
+		if len(res.Objects)+len(res.CommonPrefixes) == max {
+			res.IsTruncated = true
+			break
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return ListResult{}, err
+		}
+		rec, err := decodeObject(v, false)
+		if err != nil {
+			return ListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
+		}
+		rec.info.Bucket, rec.info.Key = bucket, key
+		res.Objects = append(res.Objects, rec.info)
+		res.NextMarker = key
+		valid = it.Next()
+	}
+	if err := it.Error(); err != nil {
+		return ListResult{}, err
+	}
+	if !res.IsTruncated {
+		res.NextMarker = ""
+	}
+	return res, nil
+}

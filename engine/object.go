@@ -1,0 +1,398 @@
+package engine
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/osslite/osslite/pkg/checksum"
+)
+
+// DefaultContentType is stored when a Put names no content type.
+const DefaultContentType = "binary/octet-stream"
+
+// PutOptions are the inputs of PutObject. The zero value stores a private
+// STANDARD object with DefaultContentType and no verification beyond MD5.
+type PutOptions struct {
+	Metadata
+	StorageClass string
+	ACL          ACL
+	Tags         []Tag
+	Owner        string
+	// ContentMD5 is the expected MD5 of the body (16 raw bytes); a mismatch
+	// fails with ErrBadDigest and stores nothing.
+	ContentMD5 []byte
+	// Checksum asks for a flexible checksum to be computed, verified when an
+	// expected value is given, and stored.
+	Checksum *ChecksumInput
+	// IfNoneMatch "*" makes the write fail with ErrPreconditionFailed when
+	// the key exists; IfMatch makes it fail unless the current ETag matches.
+	IfNoneMatch string
+	IfMatch     string
+}
+
+// Tag limits (S3 and OSS agree).
+const (
+	MaxTags        = 10
+	MaxTagKeyLen   = 128
+	MaxTagValueLen = 256
+)
+
+// ValidateTags checks a tag set: at most MaxTags, unique keys of 1 to
+// MaxTagKeyLen characters, values of at most MaxTagValueLen characters.
+func ValidateTags(tags []Tag) error {
+	if len(tags) > MaxTags {
+		return fmt.Errorf("%w: %d tags, at most %d allowed", ErrInvalidTag, len(tags), MaxTags)
+	}
+	seen := make(map[string]bool, len(tags))
+	for _, t := range tags {
+		switch {
+		case t.Key == "" || utf8.RuneCountInString(t.Key) > MaxTagKeyLen:
+			return fmt.Errorf("%w: key %q must be 1 to %d characters", ErrInvalidTag, t.Key, MaxTagKeyLen)
+		case utf8.RuneCountInString(t.Value) > MaxTagValueLen:
+			return fmt.Errorf("%w: value of %q longer than %d characters", ErrInvalidTag, t.Key, MaxTagValueLen)
+		case !utf8.ValidString(t.Key) || !utf8.ValidString(t.Value):
+			return fmt.Errorf("%w: tag %q is not valid UTF-8", ErrInvalidTag, t.Key)
+		case seen[t.Key]:
+			return fmt.Errorf("%w: duplicate key %q", ErrInvalidTag, t.Key)
+		}
+		seen[t.Key] = true
+	}
+	return nil
+}
+
+// PutObject stores the body read from r under bucket/key, replacing any
+// object there. size is the body length, or -1 when unknown. The body is
+// streamed: at most one chunk is in memory. Nothing is visible until the
+// whole body is stored and verified; on any error nothing changes.
+func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := ValidateTags(opts.Tags); err != nil {
+		return ObjectInfo{}, err
+	}
+	if opts.ContentMD5 != nil && len(opts.ContentMD5) != 16 {
+		return ObjectInfo{}, fmt.Errorf("%w: Content-MD5 must be 16 bytes", ErrInvalidArgument)
+	}
+	// Fail fast, before reading the body, on a missing bucket or a write
+	// condition that already fails; both are checked again at commit.
+	if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
+		return ObjectInfo{}, err
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	info := ObjectInfo{
+		Bucket:       bucket,
+		Key:          key,
+		Size:         b.size,
+		ETag:         hex.EncodeToString(b.md5[:]),
+		Metadata:     opts.Metadata,
+		StorageClass: opts.StorageClass,
+		ACL:          opts.ACL,
+		Tags:         slices.Clone(opts.Tags),
+		CRC64:        b.crc64,
+		Owner:        opts.Owner,
+	}
+	info.User = maps.Clone(opts.User)
+	if info.ContentType == "" {
+		info.ContentType = DefaultContentType
+	}
+	if b.sum != nil {
+		info.Checksums = map[checksum.Algorithm][]byte{opts.Checksum.Algorithm: b.sum}
+		info.ChecksumType = "FULL_OBJECT"
+	}
+	rec := objectRecord{info: info, inline: b.inline, extents: b.extents}
+	err = e.apply(func(m *mutation) error {
+		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
+			return err
+		}
+		for id, loc := range b.blobs {
+			m.addBlob(id, loc)
+		}
+		rec.info.LastModified = e.now()
+		return e.replaceObject(m, &rec)
+	})
+	return rec.info, err
+}
+
+// checkWrite verifies that the bucket exists and that the write conditions
+// hold for the current object.
+func (e *Engine) checkWrite(bucket, key, ifNoneMatch, ifMatch string) error {
+	cur, err := e.objectRecord(e.db, bucket, key, false)
+	exists := err == nil
+	if err != nil && !errors.Is(err, ErrNoSuchKey) {
+		return err
+	}
+	if ifNoneMatch != "" && exists && etagListMatches(ifNoneMatch, cur.info.ETag) {
+		return fmt.Errorf("%w: %s/%s exists", ErrPreconditionFailed, bucket, key)
+	}
+	if ifMatch != "" {
+		if !exists {
+			return fmt.Errorf("%w: %s/%s", ErrNoSuchKey, bucket, key)
+		}
+		if !etagListMatches(ifMatch, cur.info.ETag) {
+			return fmt.Errorf("%w: ETag of %s/%s does not match", ErrPreconditionFailed, bucket, key)
+		}
+	}
+	return nil
+}
+
+// replaceObject writes rec in m, dropping the references of the object it
+// replaces. The caller holds e.mu.
+func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
+	k := objectKey(rec.info.Bucket, rec.info.Key)
+	if old, ok, err := get(e.db, k); err != nil {
+		return err
+	} else if ok {
+		prev, err := decodeObject(old, true)
+		if err != nil {
+			return err
+		}
+		m.ref(prev.extents, -1)
+	}
+	m.ref(rec.extents, +1)
+	return m.b.Set(k, rec.encode(), nil)
+}
+
+// HeadObject returns an object's info, or ErrNoSuchBucket / ErrNoSuchKey.
+func (e *Engine) HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	rec, err := e.objectRecord(e.db, bucket, key, false)
+	return rec.info, err
+}
+
+// DeleteObject removes bucket/key. Deleting a missing key succeeds; a
+// missing bucket is ErrNoSuchBucket.
+func (e *Engine) DeleteObject(ctx context.Context, bucket, key string) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	return e.apply(func(m *mutation) error {
+		return e.deleteObject(m, bucket, key)
+	})
+}
+
+func (e *Engine) deleteObject(m *mutation, bucket, key string) error {
+	rec, err := e.objectRecord(e.db, bucket, key, true)
+	if errors.Is(err, ErrNoSuchKey) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m.ref(rec.extents, -1)
+	return m.b.Delete(objectKey(bucket, key), nil)
+}
+
+// DeleteResult is the outcome for one key of DeleteObjects.
+type DeleteResult struct {
+	Key string
+	Err error // nil on success (including a key that did not exist)
+}
+
+// DeleteObjects removes several keys of one bucket in one atomic batch and
+// reports per key. A missing bucket fails the whole call.
+func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string) ([]DeleteResult, error) {
+	if err := e.check(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]DeleteResult, len(keys))
+	err := e.apply(func(m *mutation) error {
+		if _, err := e.bucketRecord(e.db, bucket); err != nil {
+			return err
+		}
+		done := map[string]bool{}
+		for i, k := range keys {
+			out[i].Key = k
+			if err := validateKey(k, e.opts.MaxKeyLength); err != nil {
+				out[i].Err = err
+				continue
+			}
+			if done[k] {
+				continue
+			}
+			done[k] = true
+			if err := e.deleteObject(m, bucket, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// MetadataDirective says where a copy's metadata comes from.
+type MetadataDirective uint8
+
+const (
+	// MetadataCopy keeps the source's metadata (S3's default).
+	MetadataCopy MetadataDirective = iota
+	// MetadataReplace takes the metadata from CopyOptions.
+	MetadataReplace
+)
+
+// CopyOptions are the inputs of CopyObject.
+type CopyOptions struct {
+	MetadataDirective MetadataDirective
+	// Metadata replaces the source's when MetadataDirective is MetadataReplace.
+	Metadata Metadata
+	// StorageClass of the copy; "" keeps the source's.
+	StorageClass string
+	// ACL of the copy; nil gives the default (private).
+	ACL *ACL
+	// Tags of the copy; nil copies the source's tags.
+	Tags  *[]Tag
+	Owner string
+	// Source conditions (x-amz-copy-source-if-*). A failure is
+	// ErrPreconditionFailed.
+	Source Conditions
+	// Destination write conditions, as in PutOptions.
+	IfNoneMatch, IfMatch string
+}
+
+// CopyObject copies src to dst without moving data: the copy references the
+// source's blobs. A copy onto itself must change something (metadata with
+// MetadataReplace, storage class, tags or ACL), else ErrInvalidCopyRequest.
+func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, opts CopyOptions) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	for _, k := range []string{srcKey, dstKey} {
+		if err := validateKey(k, e.opts.MaxKeyLength); err != nil {
+			return ObjectInfo{}, err
+		}
+	}
+	if opts.Tags != nil {
+		if err := ValidateTags(*opts.Tags); err != nil {
+			return ObjectInfo{}, err
+		}
+	}
+	self := srcBucket == dstBucket && srcKey == dstKey
+	var out ObjectInfo
+	err := e.apply(func(m *mutation) error {
+		src, err := e.objectRecord(e.db, srcBucket, srcKey, true)
+		if err != nil {
+			return err
+		}
+		if err := opts.Source.evaluate(src.info, true); err != nil {
+			return fmt.Errorf("%w: copy source %s/%s", err, srcBucket, srcKey)
+		}
+		if _, err := e.bucketRecord(e.db, dstBucket); err != nil {
+			return err
+		}
+		if err := e.checkWrite(dstBucket, dstKey, opts.IfNoneMatch, opts.IfMatch); err != nil {
+			return err
+		}
+		if self && opts.MetadataDirective != MetadataReplace && (opts.StorageClass == "" || opts.StorageClass == src.info.StorageClass) &&
+			opts.Tags == nil && opts.ACL == nil {
+			return fmt.Errorf("%w: %s/%s", ErrInvalidCopyRequest, srcBucket, srcKey)
+		}
+		dst := src
+		dst.info.Bucket, dst.info.Key = dstBucket, dstKey
+		dst.info.Owner = opts.Owner
+		if opts.MetadataDirective == MetadataReplace {
+			dst.info.Metadata = opts.Metadata
+			dst.info.User = maps.Clone(opts.Metadata.User)
+			if dst.info.ContentType == "" {
+				dst.info.ContentType = DefaultContentType
+			}
+		}
+		if opts.StorageClass != "" {
+			dst.info.StorageClass = opts.StorageClass
+		}
+		dst.info.ACL = ACL{}
+		if opts.ACL != nil {
+			dst.info.ACL = *opts.ACL
+		}
+		if opts.Tags != nil {
+			dst.info.Tags = slices.Clone(*opts.Tags)
+		}
+		dst.info.LastModified = e.now()
+		if dst.info.Type == ObjectAppendable {
+			dst.info.Type = ObjectNormal
+		}
+		dst.extents = slices.Clone(src.extents)
+		if err := e.replaceObject(m, &dst); err != nil {
+			return err
+		}
+		out = dst.info
+		return nil
+	})
+	return out, err
+}
+
+// ObjectUpdate changes an object's metadata in place. Nil fields are left
+// alone.
+type ObjectUpdate struct {
+	Metadata     *Metadata
+	StorageClass *string
+	ACL          *ACL
+	Tags         *[]Tag
+}
+
+// UpdateObject applies u to bucket/key without touching its body or ETag.
+// Changing Metadata or StorageClass updates LastModified (as a copy onto
+// itself does); ACL and tags do not.
+func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectUpdate) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	if u.Tags != nil {
+		if err := ValidateTags(*u.Tags); err != nil {
+			return ObjectInfo{}, err
+		}
+	}
+	var out ObjectInfo
+	err := e.apply(func(m *mutation) error {
+		v, ok, err := get(e.db, objectKey(bucket, key))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			_, err := e.objectRecord(e.db, bucket, key, false)
+			return err
+		}
+		rec, err := decodeObject(v, true)
+		if err != nil {
+			return err
+		}
+		rec.info.Bucket, rec.info.Key = bucket, key
+		if u.Metadata != nil {
+			rec.info.Metadata = *u.Metadata
+			rec.info.User = maps.Clone(u.Metadata.User)
+			if rec.info.ContentType == "" {
+				rec.info.ContentType = DefaultContentType
+			}
+			rec.info.LastModified = e.now()
+		}
+		if u.StorageClass != nil {
+			rec.info.StorageClass = *u.StorageClass
+			rec.info.LastModified = e.now()
+		}
+		if u.ACL != nil {
+			rec.info.ACL = *u.ACL
+		}
+		if u.Tags != nil {
+			rec.info.Tags = slices.Clone(*u.Tags)
+		}
+		out = rec.info
+		return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
+	})
+	return out, err
+}

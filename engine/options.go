@@ -1,0 +1,116 @@
+package engine
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/osslite/osslite/wal"
+)
+
+// Clock tells the engine what time it is. Every timestamp a client can observe
+// (Last-Modified, creation dates, restore expiry) comes from it.
+type Clock interface {
+	Now() time.Time
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// SystemClock is the wall clock.
+var SystemClock Clock = systemClock{}
+
+// SyncMode says whether commits are fsynced before they are acknowledged.
+type SyncMode uint8
+
+const (
+	// SyncAuto syncs when the store is on disk and not when it is in memory.
+	SyncAuto SyncMode = iota
+	// SyncAlways fsyncs the blob log and the metadata log before a mutation
+	// returns (group commit shares fsyncs between concurrent writers).
+	SyncAlways
+	// SyncNever acknowledges writes before they are durable.
+	SyncNever
+)
+
+// Options configures an Engine. The zero value is valid: every field documents
+// its default.
+type Options struct {
+	// FS is the filesystem everything is stored on. Default: vfs.Default for a
+	// directory, a fresh vfs.NewMem() when Open is given dir "".
+	FS vfs.FS
+	// Clock supplies the time. Default: SystemClock.
+	Clock Clock
+	// Sync chooses durability. Default SyncAuto: on for disk, off for memory.
+	Sync SyncMode
+	// InlineThreshold is the largest body, in bytes, kept inside the object
+	// record instead of the blob log. Default 64 KiB; at most ChunkSize;
+	// negative means every non-empty body goes to the blob log.
+	InlineThreshold int
+	// ChunkSize is the size, in bytes, of the pieces a large body is cut into
+	// in the blob log; it bounds the memory one reader or writer holds.
+	// Default 1 MiB; at most 64 MiB.
+	ChunkSize int
+	// SegmentSize is the size, in bytes, at which the blob log starts a new
+	// segment file. Default 64 MiB.
+	SegmentSize int64
+	// Compression compresses blob chunks when that saves at least 10%.
+	// Default wal.NoCompression. Content types that are already compressed
+	// (images, video, archives) are never compressed.
+	Compression wal.Compression
+	// MaxKeyLength is the longest object key, in bytes. Default 1024 (S3).
+	MaxKeyLength int
+	// Logger receives recovery and background messages. Default: discard.
+	Logger *slog.Logger
+
+	sync bool // resolved Sync
+}
+
+const (
+	defaultInlineThreshold = 64 << 10
+	defaultChunkSize       = 1 << 20
+	defaultSegmentSize     = 64 << 20
+	defaultMaxKeyLength    = 1024
+)
+
+// EnsureDefaults fills zero fields with their defaults and returns o.
+func (o *Options) EnsureDefaults() *Options {
+	if o.Clock == nil {
+		o.Clock = SystemClock
+	}
+	if o.InlineThreshold == 0 {
+		o.InlineThreshold = defaultInlineThreshold
+	}
+	if o.ChunkSize == 0 {
+		o.ChunkSize = defaultChunkSize
+	}
+	if o.SegmentSize == 0 {
+		o.SegmentSize = defaultSegmentSize
+	}
+	if o.MaxKeyLength == 0 {
+		o.MaxKeyLength = defaultMaxKeyLength
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// Validate rejects nonsensical options. Call it after EnsureDefaults.
+func (o *Options) Validate() error {
+	switch {
+	case o.ChunkSize < 4<<10 || o.ChunkSize > 64<<20:
+		return fmt.Errorf("%w: ChunkSize %d outside [4 KiB, 64 MiB]", ErrInvalidArgument, o.ChunkSize)
+	case o.InlineThreshold > o.ChunkSize:
+		return fmt.Errorf("%w: InlineThreshold %d exceeds ChunkSize %d", ErrInvalidArgument, o.InlineThreshold, o.ChunkSize)
+	case o.SegmentSize < int64(o.ChunkSize):
+		return fmt.Errorf("%w: SegmentSize %d smaller than ChunkSize %d", ErrInvalidArgument, o.SegmentSize, o.ChunkSize)
+	case o.MaxKeyLength <= 0:
+		return fmt.Errorf("%w: MaxKeyLength %d", ErrInvalidArgument, o.MaxKeyLength)
+	case o.Sync > SyncNever:
+		return fmt.Errorf("%w: Sync mode %d", ErrInvalidArgument, o.Sync)
+	}
+	return nil
+}

@@ -1,0 +1,291 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/wal"
+)
+
+// ByteRange is a requested byte range. Exactly one form is used:
+//   - Start >= 0, End >= Start: bytes Start..End inclusive (End is clamped
+//     to the object);
+//   - Start >= 0, End < 0: from Start to the end;
+//   - Start < 0: the last Suffix bytes (Suffix > 0).
+type ByteRange struct {
+	Start, End int64
+	Suffix     int64
+}
+
+// ParseRange parses an HTTP Range header value with a single byte range
+// ("bytes=0-99", "bytes=100-", "bytes=-500"). ok is false for anything else
+// (several ranges, other units, malformed numbers): S3 ignores such headers
+// and returns the whole object.
+func ParseRange(h string) (r ByteRange, ok bool) {
+	spec, found := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return ByteRange{}, false
+	}
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return ByteRange{}, false
+	}
+	num := func(s string) (int64, bool) {
+		if s == "" || strings.TrimLeft(s, "0123456789") != "" {
+			return 0, false
+		}
+		v, err := strconv.ParseInt(s, 10, 64)
+		return v, err == nil
+	}
+	if first == "" {
+		n, ok := num(last)
+		if !ok {
+			return ByteRange{}, false
+		}
+		return ByteRange{Start: -1, End: -1, Suffix: n}, true
+	}
+	s, ok := num(first)
+	if !ok {
+		return ByteRange{}, false
+	}
+	if last == "" {
+		return ByteRange{Start: s, End: -1}, true
+	}
+	l, ok := num(last)
+	if !ok || l < s {
+		return ByteRange{}, false
+	}
+	return ByteRange{Start: s, End: l}, true
+}
+
+// resolve returns the offset and length of r in an object of size bytes,
+// or a *RangeError.
+func (r ByteRange) resolve(size int64) (off, n int64, err error) {
+	if r.Start < 0 {
+		if r.Suffix <= 0 {
+			return 0, 0, &RangeError{Size: size}
+		}
+		n = min(r.Suffix, size)
+		if n == 0 {
+			return 0, 0, &RangeError{Size: size}
+		}
+		return size - n, n, nil
+	}
+	if r.Start >= size {
+		return 0, 0, &RangeError{Size: size}
+	}
+	end := size - 1
+	if r.End >= 0 && r.End < end {
+		end = r.End
+	}
+	return r.Start, end - r.Start + 1, nil
+}
+
+// GetOptions are the inputs of GetObject. The zero value reads everything
+// unconditionally.
+type GetOptions struct {
+	Range *ByteRange
+	Conditions
+	// PartNumber, when > 0, reads only that part of a multipart object (an
+	// object that is not multipart has one part, number 1).
+	PartNumber int
+}
+
+// Object is an open object body. Read it to the end or not, but the caller
+// must call Close. Info is the object's metadata; Offset and Length say which
+// bytes of it Read returns.
+type Object struct {
+	Info ObjectInfo
+	// Offset and Length locate the returned bytes within the object.
+	Offset, Length int64
+	// Ranged is true when a Range or PartNumber selected part of the object.
+	Ranged bool
+
+	e       *Engine
+	snap    *pebble.Snapshot
+	inline  []byte
+	extents []extent
+	pos     int64  // bytes returned so far
+	cur     []byte // remaining bytes of the current chunk
+	ext     int    // index of the next extent to load
+	skip    int64  // bytes still to skip before Offset is reached
+	buf     *[]byte
+	closed  bool
+}
+
+// GetObject opens bucket/key for reading. Conditions failing give a
+// *ConditionError (ErrNotModified or ErrPreconditionFailed); an
+// unsatisfiable range gives a *RangeError. The reader sees the object as it
+// was when GetObject returned, even if it is overwritten or deleted while
+// being read.
+func (e *Engine) GetObject(ctx context.Context, bucket, key string, opts GetOptions) (*Object, error) {
+	if err := e.check(ctx); err != nil {
+		return nil, err
+	}
+	snap := e.db.NewSnapshot()
+	o, err := e.openObject(snap, bucket, key, opts)
+	if err != nil {
+		snap.Close()
+		return nil, err
+	}
+	return o, nil
+}
+
+func (e *Engine) openObject(snap *pebble.Snapshot, bucket, key string, opts GetOptions) (*Object, error) {
+	rec, err := e.objectRecord(snap, bucket, key, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := opts.Conditions.evaluate(rec.info, false); err != nil {
+		return nil, &ConditionError{Err: err, Info: rec.info}
+	}
+	o := &Object{Info: rec.info, e: e, snap: snap, inline: rec.inline, extents: rec.extents, Length: rec.info.Size}
+	switch {
+	case opts.PartNumber > 0:
+		off, n, err := partBounds(rec.info, opts.PartNumber)
+		if err != nil {
+			return nil, err
+		}
+		o.Offset, o.Length, o.Ranged = off, n, true
+	case opts.Range != nil:
+		off, n, err := opts.Range.resolve(rec.info.Size)
+		if err != nil {
+			return nil, err
+		}
+		o.Offset, o.Length, o.Ranged = off, n, true
+	}
+	if o.inline != nil {
+		o.cur = o.inline[o.Offset : o.Offset+o.Length]
+		return o, nil
+	}
+	// Skip whole extents before Offset without reading them.
+	skip := o.Offset
+	for o.ext < len(o.extents) && skip >= o.extents[o.ext].n {
+		skip -= o.extents[o.ext].n
+		o.ext++
+	}
+	o.skip = skip
+	return o, nil
+}
+
+// partBounds locates part n of an object.
+func partBounds(info ObjectInfo, n int) (off, size int64, err error) {
+	sizes := info.PartSizes
+	if len(sizes) == 0 {
+		sizes = []int64{info.Size}
+	}
+	if n > len(sizes) {
+		return 0, 0, fmt.Errorf("%w: part %d of %d", ErrInvalidPartNumber, n, len(sizes))
+	}
+	for _, s := range sizes[:n-1] {
+		off += s
+	}
+	if sizes[n-1] == 0 {
+		return 0, 0, &RangeError{Size: info.Size}
+	}
+	return off, sizes[n-1], nil
+}
+
+// Read implements io.Reader.
+func (o *Object) Read(p []byte) (int, error) {
+	if o.closed {
+		return 0, ErrClosed
+	}
+	remaining := o.Length - o.pos
+	if remaining <= 0 {
+		return 0, io.EOF
+	}
+	if len(o.cur) == 0 {
+		if err := o.load(); err != nil {
+			return 0, err
+		}
+	}
+	n := copy(p[:min(int64(len(p)), remaining)], o.cur)
+	o.cur = o.cur[n:]
+	o.pos += int64(n)
+	return n, nil
+}
+
+// load reads the next extent's bytes into o.cur.
+func (o *Object) load() error {
+	if o.ext >= len(o.extents) {
+		return fmt.Errorf("%w: %s/%s ends before its size", ErrCorrupt, o.Info.Bucket, o.Info.Key)
+	}
+	x := o.extents[o.ext]
+	o.ext++
+	v, ok, err := get(o.snap, blobKey(x.blob))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: blob %d of %s/%s is missing", ErrCorrupt, x.blob, o.Info.Bucket, o.Info.Key)
+	}
+	br, err := decodeBlob(v)
+	if err != nil {
+		return err
+	}
+	if o.buf == nil {
+		o.buf = o.e.chunkBuf()
+	}
+	data, err := o.e.log.Read(br.loc, (*o.buf)[:0])
+	if errors.Is(err, wal.ErrCorrupt) {
+		return fmt.Errorf("%w: %s/%s: %w", ErrCorrupt, o.Info.Bucket, o.Info.Key, err)
+	}
+	if err != nil {
+		return fmt.Errorf("engine: reading %s/%s: %w", o.Info.Bucket, o.Info.Key, err)
+	}
+	if cap(data) > cap(*o.buf) {
+		*o.buf = data[:cap(data)]
+	}
+	if x.off+x.n > int64(len(data)) {
+		return fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
+	}
+	data = data[x.off : x.off+x.n]
+	data = data[o.skip:]
+	o.skip = 0
+	o.cur = data
+	return nil
+}
+
+// WriteTo implements io.WriterTo, so io.Copy streams chunk by chunk.
+func (o *Object) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for o.pos < o.Length {
+		if o.closed {
+			return total, ErrClosed
+		}
+		if len(o.cur) == 0 {
+			if err := o.load(); err != nil {
+				return total, err
+			}
+		}
+		chunk := o.cur[:min(int64(len(o.cur)), o.Length-o.pos)]
+		n, err := w.Write(chunk)
+		total += int64(n)
+		o.pos += int64(n)
+		o.cur = o.cur[n:]
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// Close releases the reader. It is safe to call more than once.
+func (o *Object) Close() error {
+	if o.closed {
+		return nil
+	}
+	o.closed = true
+	if o.buf != nil {
+		o.e.putChunkBuf(o.buf)
+		o.buf = nil
+	}
+	o.cur = nil
+	return o.snap.Close()
+}

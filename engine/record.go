@@ -1,0 +1,425 @@
+package engine
+
+import (
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/osslite/osslite/pkg/checksum"
+	"github.com/osslite/osslite/wal"
+)
+
+// Records are stored in pebble as a version byte followed by fields, each a
+// uvarint tag, a uvarint length and that many payload bytes. Readers skip
+// tags they do not know, so fields can be added without a migration.
+
+const recordVersion = 1
+
+// Object record field tags. Never reuse a number.
+const (
+	fSize = iota + 1
+	fETag
+	fModTime
+	fContentType
+	fContentEncoding
+	fContentDisposition
+	fContentLanguage
+	fCacheControl
+	fExpires
+	fWebsiteRedirect
+	fUserMeta
+	fStorageClass
+	fACL
+	fTag
+	fCRC64
+	fChecksum
+	fChecksumType
+	fType
+	fPartSizes
+	fInline
+	fExtent
+	fOwner
+)
+
+// Bucket record field tags.
+const (
+	bCreated = iota + 1
+	bRegion
+	bStorageClass
+	bACL
+	bOwner
+)
+
+type encoder struct{ b []byte }
+
+func (e *encoder) field(tag uint64, payload []byte) {
+	e.b = binary.AppendUvarint(e.b, tag)
+	e.b = binary.AppendUvarint(e.b, uint64(len(payload)))
+	e.b = append(e.b, payload...)
+}
+
+func (e *encoder) str(tag uint64, s string) {
+	if s == "" {
+		return
+	}
+	e.b = binary.AppendUvarint(e.b, tag)
+	e.b = binary.AppendUvarint(e.b, uint64(len(s)))
+	e.b = append(e.b, s...)
+}
+
+func (e *encoder) uint(tag uint64, v uint64) {
+	var tmp [binary.MaxVarintLen64]byte
+	e.field(tag, tmp[:binary.PutUvarint(tmp[:], v)])
+}
+
+func (e *encoder) int(tag uint64, v int64) {
+	var tmp [binary.MaxVarintLen64]byte
+	e.field(tag, tmp[:binary.PutVarint(tmp[:], v)])
+}
+
+// strs encodes several strings as one field.
+func (e *encoder) strs(tag uint64, ss ...string) {
+	var p []byte
+	for _, s := range ss {
+		p = binary.AppendUvarint(p, uint64(len(s)))
+		p = append(p, s...)
+	}
+	e.field(tag, p)
+}
+
+func (e *encoder) acl(tag uint64, a ACL) {
+	if a.Canned == "" && len(a.Grants) == 0 {
+		return
+	}
+	ss := []string{a.Canned}
+	for _, g := range a.Grants {
+		ss = append(ss, g.GranteeType, g.ID, g.DisplayName, g.URI, g.Email, g.Permission)
+	}
+	e.strs(tag, ss...)
+}
+
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: bad record (%s)", ErrCorrupt, what)
+	}
+}
+
+func (d *decoder) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.fail("uvarint")
+		d.b = nil
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+// next returns the next field; ok is false at the end or on error.
+func (d *decoder) next() (tag uint64, payload []byte, ok bool) {
+	if len(d.b) == 0 || d.err != nil {
+		return 0, nil, false
+	}
+	tag = d.uvarint()
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.fail("field length")
+		return 0, nil, false
+	}
+	payload, d.b = d.b[:n], d.b[n:]
+	return tag, payload, true
+}
+
+func (d *decoder) version() {
+	if len(d.b) == 0 || d.b[0] != recordVersion {
+		d.fail("version")
+		d.b = nil
+		return
+	}
+	d.b = d.b[1:]
+}
+
+func (d *decoder) varint(p []byte) int64 {
+	v, n := binary.Varint(p)
+	if n <= 0 {
+		d.fail("varint")
+	}
+	return v
+}
+
+func (d *decoder) uvar(p []byte) uint64 {
+	v, n := binary.Uvarint(p)
+	if n <= 0 {
+		d.fail("uvarint")
+	}
+	return v
+}
+
+func (d *decoder) strs(p []byte) []string {
+	sub := decoder{b: p}
+	var out []string
+	for len(sub.b) > 0 && sub.err == nil {
+		n := sub.uvarint()
+		if sub.err != nil || n > uint64(len(sub.b)) {
+			d.fail("string list")
+			return nil
+		}
+		out = append(out, string(sub.b[:n]))
+		sub.b = sub.b[n:]
+	}
+	if sub.err != nil {
+		d.fail("string list")
+	}
+	return out
+}
+
+func (d *decoder) acl(p []byte) ACL {
+	ss := d.strs(p)
+	if len(ss) == 0 || (len(ss)-1)%6 != 0 {
+		d.fail("acl")
+		return ACL{}
+	}
+	a := ACL{Canned: ss[0]}
+	for i := 1; i+6 <= len(ss); i += 6 {
+		a.Grants = append(a.Grants, Grant{GranteeType: ss[i], ID: ss[i+1], DisplayName: ss[i+2], URI: ss[i+3], Email: ss[i+4], Permission: ss[i+5]})
+	}
+	return a
+}
+
+// objectRecord is what O/<bucket>\x00<key> holds.
+type objectRecord struct {
+	info    ObjectInfo // Bucket and Key are not stored
+	inline  []byte     // the body when it is small
+	extents []extent   // the body in the blob log otherwise
+}
+
+func (r *objectRecord) encode() []byte {
+	e := encoder{b: make([]byte, 0, 128+len(r.inline))}
+	e.b = append(e.b, recordVersion)
+	i := &r.info
+	e.int(fSize, i.Size)
+	e.str(fETag, i.ETag)
+	e.int(fModTime, i.LastModified.UnixNano())
+	e.str(fContentType, i.ContentType)
+	e.str(fContentEncoding, i.ContentEncoding)
+	e.str(fContentDisposition, i.ContentDisposition)
+	e.str(fContentLanguage, i.ContentLanguage)
+	e.str(fCacheControl, i.CacheControl)
+	e.str(fExpires, i.Expires)
+	e.str(fWebsiteRedirect, i.WebsiteRedirect)
+	if len(i.User) > 0 {
+		names := make([]string, 0, len(i.User))
+		for k := range i.User {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			e.strs(fUserMeta, k, i.User[k])
+		}
+	}
+	e.str(fStorageClass, i.StorageClass)
+	e.acl(fACL, i.ACL)
+	for _, t := range i.Tags {
+		e.strs(fTag, t.Key, t.Value)
+	}
+	e.uint(fCRC64, i.CRC64)
+	for _, alg := range checksum.Algorithms {
+		if v, ok := i.Checksums[alg]; ok {
+			e.strs(fChecksum, string(alg), string(v))
+		}
+	}
+	e.str(fChecksumType, i.ChecksumType)
+	if i.Type != ObjectNormal {
+		e.uint(fType, uint64(i.Type))
+	}
+	if len(i.PartSizes) > 0 {
+		var p []byte
+		for _, s := range i.PartSizes {
+			p = binary.AppendUvarint(p, uint64(s))
+		}
+		e.field(fPartSizes, p)
+	}
+	e.str(fOwner, i.Owner)
+	if r.inline != nil {
+		e.field(fInline, r.inline)
+	}
+	for _, x := range r.extents {
+		var p []byte
+		p = binary.AppendUvarint(p, x.blob)
+		p = binary.AppendUvarint(p, uint64(x.off))
+		p = binary.AppendUvarint(p, uint64(x.n))
+		e.field(fExtent, p)
+	}
+	return e.b
+}
+
+// decodeObject parses an object record. With body false it skips the inline
+// bytes and extents (listing needs neither). The result never aliases b.
+func decodeObject(b []byte, body bool) (objectRecord, error) {
+	var r objectRecord
+	d := decoder{b: b}
+	d.version()
+	i := &r.info
+	for {
+		tag, p, ok := d.next()
+		if !ok {
+			break
+		}
+		switch tag {
+		case fSize:
+			i.Size = d.varint(p)
+		case fETag:
+			i.ETag = string(p)
+		case fModTime:
+			i.LastModified = time.Unix(0, d.varint(p)).UTC()
+		case fContentType:
+			i.ContentType = string(p)
+		case fContentEncoding:
+			i.ContentEncoding = string(p)
+		case fContentDisposition:
+			i.ContentDisposition = string(p)
+		case fContentLanguage:
+			i.ContentLanguage = string(p)
+		case fCacheControl:
+			i.CacheControl = string(p)
+		case fExpires:
+			i.Expires = string(p)
+		case fWebsiteRedirect:
+			i.WebsiteRedirect = string(p)
+		case fUserMeta:
+			if kv := d.strs(p); len(kv) == 2 {
+				if i.User == nil {
+					i.User = map[string]string{}
+				}
+				i.User[kv[0]] = kv[1]
+			} else {
+				d.fail("user metadata")
+			}
+		case fStorageClass:
+			i.StorageClass = string(p)
+		case fACL:
+			i.ACL = d.acl(p)
+		case fTag:
+			if kv := d.strs(p); len(kv) == 2 {
+				i.Tags = append(i.Tags, Tag{Key: kv[0], Value: kv[1]})
+			} else {
+				d.fail("tag")
+			}
+		case fCRC64:
+			i.CRC64 = d.uvar(p)
+		case fChecksum:
+			if kv := d.strs(p); len(kv) == 2 {
+				if i.Checksums == nil {
+					i.Checksums = map[checksum.Algorithm][]byte{}
+				}
+				i.Checksums[checksum.Algorithm(kv[0])] = []byte(kv[1])
+			} else {
+				d.fail("checksum")
+			}
+		case fChecksumType:
+			i.ChecksumType = string(p)
+		case fType:
+			i.Type = ObjectType(d.uvar(p))
+		case fPartSizes:
+			sub := decoder{b: p}
+			for len(sub.b) > 0 && sub.err == nil {
+				i.PartSizes = append(i.PartSizes, int64(sub.uvarint()))
+			}
+			if sub.err != nil {
+				d.fail("part sizes")
+			}
+		case fOwner:
+			i.Owner = string(p)
+		case fInline:
+			if body {
+				r.inline = append(make([]byte, 0, len(p)), p...)
+			}
+		case fExtent:
+			if body {
+				sub := decoder{b: p}
+				x := extent{blob: sub.uvarint(), off: int64(sub.uvarint()), n: int64(sub.uvarint())}
+				if sub.err != nil {
+					d.fail("extent")
+				}
+				r.extents = append(r.extents, x)
+			}
+		}
+	}
+	return r, d.err
+}
+
+type bucketRecord struct {
+	created      time.Time
+	region       string
+	storageClass string
+	acl          ACL
+	owner        string
+}
+
+func (r *bucketRecord) encode() []byte {
+	e := encoder{b: []byte{recordVersion}}
+	e.int(bCreated, r.created.UnixNano())
+	e.str(bRegion, r.region)
+	e.str(bStorageClass, r.storageClass)
+	e.acl(bACL, r.acl)
+	e.str(bOwner, r.owner)
+	return e.b
+}
+
+func decodeBucket(b []byte) (bucketRecord, error) {
+	var r bucketRecord
+	d := decoder{b: b}
+	d.version()
+	for {
+		tag, p, ok := d.next()
+		if !ok {
+			break
+		}
+		switch tag {
+		case bCreated:
+			r.created = time.Unix(0, d.varint(p)).UTC()
+		case bRegion:
+			r.region = string(p)
+		case bStorageClass:
+			r.storageClass = string(p)
+		case bACL:
+			r.acl = d.acl(p)
+		case bOwner:
+			r.owner = string(p)
+		}
+	}
+	return r, d.err
+}
+
+// blobRecord is what X/<blobID> holds: where the bytes are and how many
+// extents reference them.
+type blobRecord struct {
+	loc  wal.Loc
+	refs int64
+}
+
+func (r blobRecord) encode() []byte {
+	b := r.loc.AppendTo(make([]byte, 0, wal.LocEncodedLen+binary.MaxVarintLen64))
+	return binary.AppendUvarint(b, uint64(r.refs))
+}
+
+func decodeBlob(b []byte) (blobRecord, error) {
+	if len(b) < wal.LocEncodedLen {
+		return blobRecord{}, fmt.Errorf("%w: short blob record", ErrCorrupt)
+	}
+	loc, err := wal.DecodeLoc(b[:wal.LocEncodedLen])
+	if err != nil {
+		return blobRecord{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+	}
+	refs, n := binary.Uvarint(b[wal.LocEncodedLen:])
+	if n <= 0 {
+		return blobRecord{}, fmt.Errorf("%w: blob refcount", ErrCorrupt)
+	}
+	return blobRecord{loc: loc, refs: int64(refs)}, nil
+}

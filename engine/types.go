@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"time"
+
+	"github.com/osslite/osslite/pkg/checksum"
+)
+
+// Metadata is the stored system and user metadata of an object.
+type Metadata struct {
+	ContentType        string // default "binary/octet-stream" when empty on Put
+	ContentEncoding    string
+	ContentDisposition string
+	ContentLanguage    string
+	CacheControl       string
+	Expires            string // stored as sent (an HTTP date)
+	// WebsiteRedirect is x-amz-website-redirect-location.
+	WebsiteRedirect string
+	// User holds user metadata, names lower-cased by the caller, values raw.
+	User map[string]string
+}
+
+// Tag is one object or bucket tag.
+type Tag struct {
+	Key, Value string
+}
+
+// Grant gives one grantee one permission.
+type Grant struct {
+	// GranteeType is "CanonicalUser", "Group" or "AmazonCustomerByEmail".
+	GranteeType string
+	ID          string
+	DisplayName string
+	URI         string
+	Email       string
+	// Permission is FULL_CONTROL, READ, WRITE, READ_ACP or WRITE_ACP.
+	Permission string
+}
+
+// ACL is a canned ACL name, explicit grants, or both (grants win when set).
+// The engine stores it; httpapi interprets it.
+type ACL struct {
+	Canned string
+	Grants []Grant
+}
+
+// ObjectType distinguishes how an object was made (OSS x-oss-object-type).
+type ObjectType uint8
+
+const (
+	ObjectNormal ObjectType = iota
+	ObjectAppendable
+	ObjectMultipart
+	ObjectSymlink
+)
+
+func (t ObjectType) String() string {
+	switch t {
+	case ObjectAppendable:
+		return "Appendable"
+	case ObjectMultipart:
+		return "Multipart"
+	case ObjectSymlink:
+		return "Symlink"
+	}
+	return "Normal"
+}
+
+// ObjectInfo describes a stored object.
+type ObjectInfo struct {
+	Bucket       string
+	Key          string
+	Size         int64
+	ETag         string // hex MD5 (lower case, no quotes), or hex-N for multipart
+	LastModified time.Time
+	Metadata
+	StorageClass string // "" means the bucket's default (STANDARD)
+	ACL          ACL
+	Tags         []Tag
+	// CRC64 is the CRC-64/ECMA of the body, as OSS reports it.
+	CRC64 uint64
+	// Checksums holds the flexible checksums stored with the object, keyed by
+	// algorithm, as raw big-endian bytes.
+	Checksums map[checksum.Algorithm][]byte
+	// ChecksumType is "FULL_OBJECT" or "COMPOSITE" when Checksums is set.
+	ChecksumType string
+	Type         ObjectType
+	// PartSizes lists the part sizes of a multipart object, in order.
+	PartSizes []int64
+	// Owner is the ID of the principal that wrote the object.
+	Owner string
+}
+
+// BucketInfo describes a bucket.
+type BucketInfo struct {
+	Name         string
+	Created      time.Time
+	Region       string
+	StorageClass string
+	ACL          ACL
+	Owner        string
+}
+
+// extent is a run of bytes inside one blob.
+type extent struct {
+	blob uint64
+	off  int64 // offset inside the blob's raw bytes
+	n    int64
+}

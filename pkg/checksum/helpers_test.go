@@ -1,0 +1,48 @@
+package checksum
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+// Minimal assertion helpers: the module's go.sum lacks testify's own
+// dependencies, so these tests use only the standard library.
+
+func eqBytes(t *testing.T, want, got []byte, msg ...any) {
+	t.Helper()
+	if !bytes.Equal(want, got) {
+		t.Fatalf("got %x, want %x %v", got, want, msg)
+	}
+}
+
+func isErr(t *testing.T, err, target error, msg ...any) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Fatalf("error %v is not %v %v", err, target, msg)
+	}
+}
+
+func noErr(t *testing.T, err error, msg ...any) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("unexpected error %v %v", err, msg)
+	}
+}
+
+func eq[T comparable](t *testing.T, want, got T, msg ...any) {
+	t.Helper()
+	if want != got {
+		t.Fatalf("got %v, want %v %v", got, want, msg)
+	}
+}
+
+func mustPanic(t *testing.T, f func()) {
+	t.Helper()
+	defer func() {
+		if recover() == nil {
+			t.Fatal("did not panic")
+		}
+	}()
+	f()
+}

@@ -1,0 +1,775 @@
+package wal
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+const (
+	segmentSuffix = ".blob"
+	tmpSuffix     = ".tmp" // appended to a segment name while recovery rewrites it
+)
+
+// AppendFlags modify one Append.
+type AppendFlags uint8
+
+const (
+	// NoCompress stores the payload uncompressed whatever
+	// Options.Compression says; pass it for data known to be incompressible
+	// (JPEG, gzip, ...) to save the attempt.
+	NoCompress AppendFlags = 1 << iota
+)
+
+// Truncation describes what recovery dropped from one segment.
+type Truncation struct {
+	// Segment is the id of the truncated segment.
+	Segment uint64
+	// ValidSize is the length of the intact prefix that was kept.
+	ValidSize int64
+	// DroppedBytes is how many bytes past ValidSize were discarded.
+	DroppedBytes int64
+	// Reason says why the record at ValidSize was rejected.
+	Reason string
+}
+
+// RecoveryReport describes what Open repaired.
+type RecoveryReport struct {
+	// Truncations lists the segments whose torn tail was cut off.
+	Truncations []Truncation
+}
+
+// SegmentInfo describes one segment file.
+type SegmentInfo struct {
+	ID     uint64
+	Size   int64 // bytes holding records
+	Active bool  // the segment Append writes to; it cannot be removed
+}
+
+// segment is one segment file as seen by readers.
+type segment struct {
+	id   uint64
+	path string
+	// size is the number of bytes holding complete records. It only grows,
+	// and grows only after the bytes are written.
+	size atomic.Int64
+
+	// mu is held in read mode around every read of the file and in write
+	// mode to close it, so a removal waits for the reads in flight.
+	mu   sync.RWMutex
+	gone error // set (under mu, write) once the read handle is closed for good
+
+	openMu sync.Mutex // guards r
+	r      vfs.File   // read handle, opened on first use
+}
+
+// reader returns the segment's read handle, opening it on first use. s.mu
+// must be held (in either mode).
+func (s *segment) reader(fs vfs.FS) (vfs.File, error) {
+	s.openMu.Lock()
+	defer s.openMu.Unlock()
+	if s.r == nil {
+		f, err := fs.Open(s.path, vfs.RandomReadsOption)
+		if err != nil {
+			return nil, fmt.Errorf("wal: open segment %06d: %w", s.id, err)
+		}
+		s.r = f
+	}
+	return s.r, nil
+}
+
+// retire closes the read handle for good; later reads fail with reason.
+func (s *segment) retire(reason error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.gone != nil {
+		return nil
+	}
+	s.gone = reason
+	s.openMu.Lock()
+	defer s.openMu.Unlock()
+	if s.r == nil {
+		return nil
+	}
+	err := s.r.Close()
+	s.r = nil
+	return err
+}
+
+// Log is an append-only log of payloads split over segment files. See the
+// package documentation for its contracts.
+type Log struct {
+	opts   Options
+	fs     vfs.FS
+	codecs codecs
+	closed atomic.Bool // mirrors isClosed for lock-free checks
+
+	// closeMu is read-held around every record read so that Close can wait
+	// for reads in flight before releasing the decoders.
+	closeMu sync.RWMutex
+
+	smu  sync.RWMutex // guards segs
+	segs map[uint64]*segment
+
+	mu       sync.Mutex // guards the fields below
+	syncCond sync.Cond  // signalled when syncing drops to false, with mu
+	active   *segment
+	w        vfs.File // write handle of active
+	sf       vfs.File // separate handle of active used only to fsync; nil unless opts.Sync
+	dirFile  vfs.File // nil unless opts.Sync
+	nextID   uint64
+	appended uint64 // records appended
+	synced   uint64 // records known durable
+	syncing  bool   // a Sync leader is fsyncing outside mu
+	dirDirty bool   // a segment was created since the directory was last synced
+	err      error  // sticky write or fsync failure
+	isClosed bool
+}
+
+// Open opens the log in opts.Dir, creating the directory if needed, and
+// recovers it: the last segment is scanned and a torn or corrupt tail is cut
+// off (see the package documentation, Durability). Appends then go to a new
+// segment. The report lists what recovery dropped. The caller must call
+// Close.
+func Open(opts Options) (*Log, RecoveryReport, error) {
+	opts.EnsureDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, RecoveryReport{}, err
+	}
+	l := &Log{
+		opts: opts,
+		fs:   opts.FS,
+		segs: make(map[uint64]*segment),
+	}
+	l.syncCond.L = &l.mu
+	if err := l.makeDir(); err != nil {
+		return nil, RecoveryReport{}, err
+	}
+	report, err := l.recover()
+	if err != nil {
+		l.releaseFiles()
+		return nil, report, err
+	}
+	return l, report, nil
+}
+
+// makeDir creates opts.Dir and, with opts.Sync, makes the new directory
+// entries durable.
+func (l *Log) makeDir() error {
+	var missing []string
+	for d := l.opts.Dir; ; {
+		if _, err := l.fs.Stat(d); err == nil {
+			break
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("wal: stat %s: %w", d, err)
+		}
+		missing = append(missing, d)
+		parent := l.fs.PathDir(d)
+		if parent == d {
+			break
+		}
+		d = parent
+	}
+	if err := l.fs.MkdirAll(l.opts.Dir, 0o755); err != nil {
+		return fmt.Errorf("wal: create %s: %w", l.opts.Dir, err)
+	}
+	if !l.opts.Sync {
+		return nil
+	}
+	for _, d := range missing {
+		if err := l.syncDirectory(l.fs.PathDir(d)); err != nil {
+			return err
+		}
+	}
+	f, err := l.fs.OpenDir(l.opts.Dir)
+	if err != nil {
+		return fmt.Errorf("wal: open %s: %w", l.opts.Dir, err)
+	}
+	l.dirFile = f
+	return nil
+}
+
+func (l *Log) syncDirectory(dir string) error {
+	f, err := l.fs.OpenDir(dir)
+	if err != nil {
+		return fmt.Errorf("wal: open directory %s: %w", dir, err)
+	}
+	err = f.Sync()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("wal: sync directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+func (l *Log) segPath(id uint64) string {
+	return l.fs.PathJoin(l.opts.Dir, fmt.Sprintf("%06d%s", id, segmentSuffix))
+}
+
+// parseSegmentName returns the id of a segment file name.
+func parseSegmentName(name string) (uint64, bool) {
+	digits, ok := strings.CutSuffix(name, segmentSuffix)
+	if !ok || digits == "" || strings.TrimLeft(digits, "0123456789") != "" {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(digits, 10, 64)
+	return id, err == nil && id > 0 && id < 1<<63
+}
+
+// recover loads the segment list, repairs the tail of the last segment and
+// starts the active segment.
+func (l *Log) recover() (RecoveryReport, error) {
+	var report RecoveryReport
+	names, err := l.fs.List(l.opts.Dir)
+	if err != nil {
+		return report, fmt.Errorf("wal: list %s: %w", l.opts.Dir, err)
+	}
+	var ids []uint64
+	for _, name := range names {
+		if strings.HasSuffix(name, segmentSuffix+tmpSuffix) {
+			// An interrupted truncation; the original is still in place.
+			if err := l.fs.Remove(l.fs.PathJoin(l.opts.Dir, name)); err != nil {
+				return report, fmt.Errorf("wal: remove %s: %w", name, err)
+			}
+			continue
+		}
+		if id, ok := parseSegmentName(name); ok {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		seg := &segment{id: id, path: l.segPath(id)}
+		fi, err := l.fs.Stat(seg.path)
+		if err != nil {
+			return report, fmt.Errorf("wal: stat segment %06d: %w", id, err)
+		}
+		seg.size.Store(fi.Size())
+		l.segs[id] = seg
+	}
+	l.nextID = 1
+	if len(ids) > 0 {
+		last := l.segs[ids[len(ids)-1]]
+		l.nextID = last.id + 1
+		t, err := l.recoverTail(last)
+		if err != nil {
+			return report, err
+		}
+		if t != nil {
+			report.Truncations = append(report.Truncations, *t)
+		}
+		if last.size.Load() == 0 {
+			// Nothing worth keeping: reuse the id for the active segment.
+			delete(l.segs, last.id)
+			l.nextID = last.id
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return report, l.startSegmentLocked()
+}
+
+// recoverTail scans seg from the start and cuts the file at the first
+// incomplete or invalid record. pebble's vfs cannot truncate, so the valid
+// prefix is copied to a temporary file that is synced and renamed over the
+// segment; a crash at any point leaves either the old or the new file, and
+// the old one is simply repaired again.
+func (l *Log) recoverTail(seg *segment) (*Truncation, error) {
+	f, err := l.fs.Open(seg.path, vfs.SequentialReadsOption)
+	if err != nil {
+		return nil, fmt.Errorf("wal: open segment %06d: %w", seg.id, err)
+	}
+	defer func() { _ = f.Close() }()
+	size := seg.size.Load()
+	rr := recordReader{f: f, seg: seg.id, limit: size, c: &l.codecs}
+	var off int64
+	var cause error
+	for off < size {
+		loc, _, err := rr.read(off, nil, false, nil)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				return nil, err
+			}
+			cause = err
+			break
+		}
+		off += int64(loc.Size)
+	}
+	if cause == nil {
+		return nil, nil
+	}
+	t := &Truncation{Segment: seg.id, ValidSize: off, DroppedBytes: size - off, Reason: cause.Error()}
+	if off > 0 {
+		if err := l.rewritePrefix(f, seg, off); err != nil {
+			return nil, err
+		}
+	}
+	// With off == 0 the caller recreates the file empty.
+	seg.size.Store(off)
+	l.opts.Logger.Warn("wal: truncated torn segment tail",
+		"segment", seg.id, "valid_size", off, "dropped_bytes", t.DroppedBytes, "reason", t.Reason)
+	return t, nil
+}
+
+func (l *Log) rewritePrefix(src vfs.File, seg *segment, n int64) error {
+	tmp := seg.path + tmpSuffix
+	dst, err := l.fs.Create(tmp, vfs.WriteCategoryUnspecified)
+	if err != nil {
+		return fmt.Errorf("wal: truncate segment %06d: %w", seg.id, err)
+	}
+	bufp := getBuf(1 << 20)
+	_, err = io.CopyBuffer(struct{ io.Writer }{dst}, io.NewSectionReader(src, 0, n), *bufp)
+	putBuf(bufp)
+	if err == nil && l.opts.Sync {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = l.fs.Rename(tmp, seg.path)
+	}
+	if err == nil && l.opts.Sync {
+		err = l.dirFile.Sync()
+	}
+	if err != nil {
+		return fmt.Errorf("wal: truncate segment %06d: %w", seg.id, err)
+	}
+	return nil
+}
+
+// startSegmentLocked creates segment l.nextID and makes it active. l.mu must
+// be held and the previous active segment's handles closed.
+func (l *Log) startSegmentLocked() error {
+	id := l.nextID
+	seg := &segment{id: id, path: l.segPath(id)}
+	w, err := l.fs.Create(seg.path, vfs.WriteCategoryUnspecified)
+	if err != nil {
+		return fmt.Errorf("wal: create segment %06d: %w", id, err)
+	}
+	var sf vfs.File
+	if l.opts.Sync {
+		// vfs.File forbids a Sync concurrent with a Write on the same
+		// handle; a second handle lets fsyncs overlap appends.
+		if sf, err = l.fs.OpenReadWrite(seg.path, vfs.WriteCategoryUnspecified); err != nil {
+			_ = w.Close()
+			return fmt.Errorf("wal: open segment %06d: %w", id, err)
+		}
+	}
+	l.smu.Lock()
+	l.segs[id] = seg
+	l.smu.Unlock()
+	l.nextID++
+	l.active, l.w, l.sf = seg, w, sf
+	l.dirDirty = true
+	return nil
+}
+
+// rotateLocked seals the active segment and starts the next one. l.mu must
+// be held and no Sync may be in flight. The sealed segment is fsynced here,
+// before its successor exists, so only the last segment can ever have a torn
+// tail.
+func (l *Log) rotateLocked() error {
+	var err error
+	if l.opts.Sync {
+		err = l.w.Sync()
+	}
+	if cerr := l.closeActiveHandles(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = l.startSegmentLocked()
+	}
+	if err != nil {
+		l.err = fmt.Errorf("wal: rotate segment %06d: %w", l.active.id, err)
+		return l.err
+	}
+	return nil
+}
+
+func (l *Log) closeActiveHandles() error {
+	var err error
+	for _, f := range []*vfs.File{&l.w, &l.sf} {
+		if *f != nil {
+			if cerr := (*f).Close(); err == nil {
+				err = cerr
+			}
+			*f = nil
+		}
+	}
+	return err
+}
+
+// waitUsableLocked waits until no Sync is in flight and returns the error
+// that makes the log unusable, if any. l.mu must be held.
+func (l *Log) waitUsableLocked() error {
+	for {
+		switch {
+		case l.isClosed:
+			return ErrClosed
+		case l.err != nil:
+			return l.err
+		case !l.syncing:
+			return nil
+		}
+		l.syncCond.Wait()
+	}
+}
+
+func (l *Log) usableLocked() error {
+	if l.isClosed {
+		return ErrClosed
+	}
+	return l.err
+}
+
+// Append frames payload (compressed when Options.Compression is set, flags
+// do not include NoCompress and compression saves Options.MinSavings),
+// writes it to the active segment and returns its Loc. It starts a new
+// segment first when the record would not fit in the active one. The record
+// is readable as soon as Append returns but not durable until Sync returns.
+// payload is not retained or modified. Safe for concurrent use.
+func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
+	if len(payload) > MaxPayloadSize {
+		return Loc{}, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, len(payload), MaxPayloadSize)
+	}
+	if l.closed.Load() {
+		return Loc{}, ErrClosed
+	}
+	kind := l.opts.Compression
+	if flags&NoCompress != 0 {
+		kind = NoCompression
+	}
+	bufp, payloadHash, err := l.codecs.encode(payload, kind, l.opts.MinSavings)
+	if err != nil {
+		return Loc{}, err
+	}
+	defer putBuf(bufp)
+	rec := *bufp
+	need := int64(len(rec))
+
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for {
+		if err := l.usableLocked(); err != nil {
+			return Loc{}, err
+		}
+		size := l.active.size.Load()
+		if size == 0 || size+need <= l.opts.SegmentSize {
+			break
+		}
+		if l.syncing {
+			l.syncCond.Wait() // and look again: another Append may have rotated
+			continue
+		}
+		if err := l.rotateLocked(); err != nil {
+			return Loc{}, err
+		}
+	}
+	seg := l.active
+	off := seg.size.Load()
+	seal(rec, seg.id, payloadHash)
+	if _, err := l.w.Write(rec); err != nil {
+		// The file may now end in a partial record; appending after it
+		// would put records behind a tear that recovery cuts off.
+		l.err = fmt.Errorf("wal: write segment %06d: %w", seg.id, err)
+		return Loc{}, l.err
+	}
+	seg.size.Store(off + need)
+	l.appended++
+	return Loc{Segment: seg.id, Offset: off, Size: uint32(need), RawSize: uint32(len(payload))}, nil
+}
+
+// Sync makes durable every record whose Append returned before Sync was
+// called, including the directory entries of segments created since.
+// Concurrent callers share fsyncs (group commit): one caller fsyncs while the
+// others wait, and a caller whose records are covered by an fsync that
+// started after they were appended returns without another one. Without
+// Options.Sync it only reports whether the log is usable.
+func (l *Log) Sync() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.opts.Sync {
+		return l.usableLocked()
+	}
+	target := l.appended
+	for {
+		switch {
+		case l.synced >= target:
+			return nil
+		case l.err != nil:
+			return l.err
+		case l.isClosed:
+			return ErrClosed
+		case !l.syncing:
+			return l.leadSyncLocked()
+		}
+		l.syncCond.Wait()
+	}
+}
+
+// leadSyncLocked fsyncs the active segment (and the directory when a segment
+// was created) outside l.mu, then publishes the result. l.mu must be held.
+func (l *Log) leadSyncLocked() error {
+	l.syncing = true
+	upTo := l.appended
+	sf, syncDir := l.sf, l.dirDirty
+	l.dirDirty = false
+	l.mu.Unlock()
+
+	err := sf.Sync()
+	if err == nil && syncDir {
+		err = l.dirFile.Sync()
+	}
+
+	l.mu.Lock()
+	l.syncing = false
+	l.syncCond.Broadcast()
+	if err != nil {
+		if l.err == nil {
+			l.err = fmt.Errorf("wal: sync segment %06d: %w", l.active.id, err)
+		}
+		return l.err
+	}
+	l.synced = max(l.synced, upTo)
+	return nil
+}
+
+// segment returns the segment with the given id.
+func (l *Log) segment(id uint64) (*segment, error) {
+	l.smu.RLock()
+	seg := l.segs[id]
+	l.smu.RUnlock()
+	if seg == nil {
+		return nil, fmt.Errorf("%w: %06d", ErrSegmentNotFound, id)
+	}
+	return seg, nil
+}
+
+// readRecord reads the record at off of seg under the locks that keep its
+// file and the decoders open.
+func (l *Log) readRecord(seg *segment, rr *recordReader, off int64, expect *Loc, dst []byte) (Loc, []byte, error) {
+	l.closeMu.RLock()
+	defer l.closeMu.RUnlock()
+	if l.closed.Load() {
+		return Loc{}, nil, ErrClosed
+	}
+	seg.mu.RLock()
+	defer seg.mu.RUnlock()
+	if seg.gone != nil {
+		return Loc{}, nil, seg.gone
+	}
+	f, err := seg.reader(l.fs)
+	if err != nil {
+		return Loc{}, nil, err
+	}
+	rr.f = f
+	return rr.read(off, expect, true, dst)
+}
+
+// Read returns the payload of the record at loc, decompressed and appended to
+// dst[:0] (pass nil to allocate). It verifies the framing, that the record
+// header matches loc, and the checksum; on any mismatch it returns an error
+// wrapping ErrCorrupt and never the bytes. Safe for concurrent use, including
+// with Append.
+func (l *Log) Read(loc Loc, dst []byte) ([]byte, error) {
+	if l.closed.Load() {
+		return nil, ErrClosed
+	}
+	if loc.Offset < 0 || loc.Size < headerLen || loc.Size-headerLen > MaxPayloadSize || loc.RawSize > MaxPayloadSize {
+		return nil, corruptf(loc.Segment, loc.Offset, "implausible location %v", loc)
+	}
+	seg, err := l.segment(loc.Segment)
+	if err != nil {
+		return nil, err
+	}
+	end := loc.Offset + int64(loc.Size)
+	if size := seg.size.Load(); end > size {
+		return nil, corruptf(loc.Segment, loc.Offset, "location %v ends past the segment's %d bytes", loc, size)
+	}
+	bufp := getBuf(0)
+	rr := recordReader{seg: seg.id, limit: end, c: &l.codecs, buf: *bufp}
+	_, out, err := l.readRecord(seg, &rr, loc.Offset, &loc, dst)
+	*bufp = rr.buf[:0]
+	putBuf(bufp)
+	return out, err
+}
+
+// Iterate calls fn for every record of the segment in order, with the
+// record's Loc and its decompressed payload. payload is only valid during
+// the call. It stops at, and returns, the first error from fn or from
+// reading; a bad record yields an error wrapping ErrCorrupt. For the active
+// segment it visits the records appended before the call. fn may call any
+// method of the Log except Close.
+func (l *Log) Iterate(segment uint64, fn func(loc Loc, payload []byte) error) error {
+	if l.closed.Load() {
+		return ErrClosed
+	}
+	seg, err := l.segment(segment)
+	if err != nil {
+		return err
+	}
+	limit := seg.size.Load()
+	rr := recordReader{seg: seg.id, limit: limit, c: &l.codecs}
+	var dst []byte
+	for off := int64(0); off < limit; {
+		loc, payload, err := l.readRecord(seg, &rr, off, nil, dst)
+		if err != nil {
+			return err
+		}
+		if err := fn(loc, payload); err != nil {
+			return err
+		}
+		dst = payload
+		off += int64(loc.Size)
+	}
+	return nil
+}
+
+// Segments lists the segments, sorted by ID. It returns nil after Close.
+func (l *Log) Segments() []SegmentInfo {
+	l.mu.Lock()
+	if l.isClosed {
+		l.mu.Unlock()
+		return nil
+	}
+	active := l.active.id
+	l.mu.Unlock()
+	l.smu.RLock()
+	infos := make([]SegmentInfo, 0, len(l.segs))
+	for id, seg := range l.segs {
+		infos = append(infos, SegmentInfo{ID: id, Size: seg.size.Load(), Active: id == active})
+	}
+	l.smu.RUnlock()
+	slices.SortFunc(infos, func(a, b SegmentInfo) int {
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	return infos
+}
+
+// Rotate seals the active segment and starts a new one, which becomes the
+// active segment. It waits for a Sync in flight.
+func (l *Log) Rotate() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err := l.waitUsableLocked(); err != nil {
+		return err
+	}
+	return l.rotateLocked()
+}
+
+// RemoveSegment deletes a sealed segment's file, waiting for reads of it in
+// flight; later reads of its records fail with ErrSegmentNotFound. It fails
+// with ErrActiveSegment for the active segment and ErrSegmentNotFound for an
+// unknown id. With Options.Sync the removal is durable when it returns.
+func (l *Log) RemoveSegment(id uint64) error {
+	l.mu.Lock()
+	err := l.usableLocked()
+	if err == nil && l.active.id == id {
+		err = fmt.Errorf("%w: %06d", ErrActiveSegment, id)
+	}
+	l.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	// Ids only grow, so id cannot become active from here on.
+	l.smu.Lock()
+	seg := l.segs[id]
+	delete(l.segs, id)
+	l.smu.Unlock()
+	if seg == nil {
+		return fmt.Errorf("%w: %06d", ErrSegmentNotFound, id)
+	}
+	err = seg.retire(fmt.Errorf("%w: %06d was removed", ErrSegmentNotFound, id))
+	if rerr := l.fs.Remove(seg.path); rerr != nil {
+		return fmt.Errorf("wal: remove segment %06d: %w", id, rerr)
+	}
+	if err != nil {
+		return fmt.Errorf("wal: close segment %06d: %w", id, err)
+	}
+	if l.opts.Sync {
+		return l.syncDirectory(l.opts.Dir)
+	}
+	return nil
+}
+
+// Close makes every appended record durable (with Options.Sync), waits for
+// reads in flight and closes all files. Every method, Close included, fails
+// with ErrClosed afterwards.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	if l.isClosed {
+		l.mu.Unlock()
+		return ErrClosed
+	}
+	for l.syncing {
+		l.syncCond.Wait()
+	}
+	var err error
+	if l.opts.Sync && l.err == nil && (l.synced < l.appended || l.dirDirty) {
+		err = l.sf.Sync()
+		if err == nil {
+			err = l.dirFile.Sync()
+		}
+		if err != nil {
+			err = fmt.Errorf("wal: sync segment %06d: %w", l.active.id, err)
+		} else {
+			l.synced, l.dirDirty = l.appended, false
+		}
+	}
+	l.isClosed = true
+	l.closed.Store(true)
+	l.syncCond.Broadcast()
+	l.mu.Unlock()
+
+	// Reads that passed the closed check finish before the files and
+	// decoders go away.
+	l.closeMu.Lock()
+	defer l.closeMu.Unlock()
+	if cerr := l.releaseFiles(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// releaseFiles closes every file and the codecs.
+func (l *Log) releaseFiles() error {
+	l.mu.Lock()
+	err := l.closeActiveHandles()
+	if l.dirFile != nil {
+		if cerr := l.dirFile.Close(); err == nil {
+			err = cerr
+		}
+		l.dirFile = nil
+	}
+	l.mu.Unlock()
+	l.smu.RLock()
+	segs := make([]*segment, 0, len(l.segs))
+	for _, seg := range l.segs {
+		segs = append(segs, seg)
+	}
+	l.smu.RUnlock()
+	for _, seg := range segs {
+		if cerr := seg.retire(ErrClosed); err == nil {
+			err = cerr
+		}
+	}
+	l.codecs.close()
+	return err
+}
