@@ -52,7 +52,7 @@ func runCrash(t *testing.T, seed uint64) {
 	const workers, keysPerWorker, opsPerWorker = 4, 3, 60
 	var clock atomic.Int64
 	history := make([]map[string][]crashOp, workers) // per worker, per key
-	var mu sync.Mutex                                 // guards history
+	var mu sync.Mutex                                // guards history
 	var wg sync.WaitGroup
 	chunk := e.opts.ChunkSize
 	for w := 0; w < workers; w++ {

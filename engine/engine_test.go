@@ -257,9 +257,9 @@ func TestPutErrors(t *testing.T) {
 
 	// The good versions succeed and store what they were given.
 	info, err := e.PutObject(ctx, "bkt", "k", bytes.NewReader(data), int64(len(data)), PutOptions{
-		ContentMD5: sum[:],
-		Checksum:   &ChecksumInput{Algorithm: checksum.CRC32C, Value: good},
-		Metadata:   Metadata{ContentType: "text/plain", CacheControl: "no-cache", ContentEncoding: "identity", ContentDisposition: "inline", ContentLanguage: "en", Expires: "Thu, 01 Dec 2094 16:00:00 GMT", User: map[string]string{"a": "1", "bkt": "two"}},
+		ContentMD5:   sum[:],
+		Checksum:     &ChecksumInput{Algorithm: checksum.CRC32C, Value: good},
+		Metadata:     Metadata{ContentType: "text/plain", CacheControl: "no-cache", ContentEncoding: "identity", ContentDisposition: "inline", ContentLanguage: "en", Expires: "Thu, 01 Dec 2094 16:00:00 GMT", User: map[string]string{"a": "1", "bkt": "two"}},
 		StorageClass: "STANDARD_IA", ACL: ACL{Canned: "public-read"}, Tags: []Tag{{Key: "t", Value: "v"}}, Owner: "alice",
 	})
 	require.NoError(t, err)
