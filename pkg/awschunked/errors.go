@@ -1,0 +1,26 @@
+package awschunked
+
+import "errors"
+
+// Sentinel errors; each comment names the S3 error code the HTTP layer
+// should answer with. Errors from Reader.Read wrap one of them with the
+// chunk number and details.
+var (
+	// ErrSignatureMismatch: a chunk or trailer signature does not verify
+	// (SignatureDoesNotMatch).
+	ErrSignatureMismatch = errors.New("awschunked: chunk signature does not match")
+	// ErrMalformed: broken framing or a truncated body (IncompleteBody;
+	// InvalidRequest for garbage). Truncation also wraps io.ErrUnexpectedEOF.
+	ErrMalformed = errors.New("awschunked: malformed chunked body")
+	// ErrMalformedTrailer: trailing headers are malformed, or one named in
+	// Options.Trailers is missing (MalformedTrailerError).
+	ErrMalformedTrailer = errors.New("awschunked: malformed trailer")
+	// ErrLengthMismatch: the decoded length differs from
+	// Options.DecodedLength (IncompleteBody when short).
+	ErrLengthMismatch = errors.New("awschunked: decoded length mismatch")
+	// ErrChunkTooSmall: in a signed mode, a chunk other than the last
+	// non-empty one is smaller than MinChunkSize (InvalidChunkSizeError).
+	ErrChunkTooSmall = errors.New("awschunked: chunk smaller than 8192 bytes")
+	// ErrInvalidOptions: Options are unusable (a programming error).
+	ErrInvalidOptions = errors.New("awschunked: invalid options")
+)

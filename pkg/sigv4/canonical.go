@@ -1,0 +1,245 @@
+package sigv4
+
+import (
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+const upperhex = "0123456789ABCDEF"
+
+func unreserved(c byte) bool {
+	return 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' ||
+		c == '-' || c == '_' || c == '.' || c == '~'
+}
+
+// UriEncode percent-encodes every byte of s except the unreserved
+// characters A-Z a-z 0-9 - _ . ~, with upper-case hex (space is %20). If
+// encodeSlash is false, '/' is kept, as for the object-key part of the
+// canonical URI (auth.md §1.4).
+func UriEncode(s string, encodeSlash bool) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !unreserved(c) && (encodeSlash || c != '/') {
+			n++
+		}
+	}
+	if n == 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2*n)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if unreserved(c) || (!encodeSlash && c == '/') {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(upperhex[c>>4])
+		b.WriteByte(upperhex[c&15])
+	}
+	return b.String()
+}
+
+// CanonicalURI returns the S3 canonical URI of u: the decoded path encoded
+// once with UriEncode, keeping '/', and "/" for an empty path. S3 does not
+// normalise the path or encode it twice.
+func CanonicalURI(u *url.URL) string {
+	if u.Path == "" {
+		return "/"
+	}
+	return UriEncode(u.Path, false)
+}
+
+// queryParam is one decoded query parameter.
+type queryParam struct{ name, value string }
+
+// parseQuery decodes a raw query without url.ParseQuery's rejection of ';'
+// and, if plusIsSpace is false, keeping '+' literal. Undecodable escapes are
+// kept verbatim, so the result is defined for any input.
+func parseQuery(raw string, plusIsSpace bool) []queryParam {
+	var out []queryParam
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		if part == "" {
+			continue
+		}
+		name, value, _ := strings.Cut(part, "=")
+		out = append(out, queryParam{unescape(name, plusIsSpace), unescape(value, plusIsSpace)})
+	}
+	return out
+}
+
+func unescape(s string, plusIsSpace bool) string {
+	var (
+		v   string
+		err error
+	)
+	if plusIsSpace {
+		v, err = url.QueryUnescape(s)
+	} else {
+		v, err = url.PathUnescape(s)
+	}
+	if err != nil {
+		return s
+	}
+	return v
+}
+
+// CanonicalQueryString returns the canonical query string of a decoded
+// parameter set: names and values UriEncoded ('/' as %2F), sorted by name
+// then value, joined as name=value with '&'. With presigned, X-Amz-Signature
+// is left out.
+func CanonicalQueryString(q url.Values, presigned bool) string {
+	var ps []queryParam
+	for k, vs := range q {
+		for _, v := range vs {
+			ps = append(ps, queryParam{k, v})
+		}
+	}
+	return canonicalQuery(ps, presigned)
+}
+
+func canonicalQuery(ps []queryParam, presigned bool) string {
+	enc := make([]queryParam, 0, len(ps))
+	for _, p := range ps {
+		if presigned && p.name == "X-Amz-Signature" {
+			continue
+		}
+		enc = append(enc, queryParam{UriEncode(p.name, true), UriEncode(p.value, true)})
+	}
+	sort.Slice(enc, func(i, j int) bool {
+		if enc[i].name != enc[j].name {
+			return enc[i].name < enc[j].name
+		}
+		return enc[i].value < enc[j].value
+	})
+	var b strings.Builder
+	for i, p := range enc {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(p.name)
+		b.WriteByte('=')
+		b.WriteString(p.value)
+	}
+	return b.String()
+}
+
+// headerValues returns the values of header name (lower case) of r,
+// including the ones net/http keeps outside r.Header (Host, and
+// Content-Length on client requests).
+func headerValues(r *http.Request, name string) []string {
+	switch name {
+	case "host":
+		if r.Host != "" {
+			return []string{r.Host}
+		}
+		if r.URL != nil && r.URL.Host != "" {
+			return []string{r.URL.Host}
+		}
+	case "content-length":
+		if v := r.Header.Values("Content-Length"); len(v) > 0 {
+			return v
+		}
+		if r.ContentLength > 0 || r.ContentLength == 0 && r.Body != nil && r.Body != http.NoBody {
+			return []string{strconv.FormatInt(r.ContentLength, 10)}
+		}
+		return nil
+	}
+	return r.Header.Values(name)
+}
+
+// trimHeaderValue trims leading and trailing whitespace and collapses runs
+// of spaces to one.
+func trimHeaderValue(v string) string {
+	v = strings.TrimSpace(v)
+	if !strings.Contains(v, "  ") {
+		return v
+	}
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(v); i++ {
+		if v[i] == ' ' {
+			if space {
+				continue
+			}
+			space = true
+		} else {
+			space = false
+		}
+		b.WriteByte(v[i])
+	}
+	return b.String()
+}
+
+// CanonicalHeaders returns the canonical headers block for signedHeaders
+// (lower-case names, sorted): "name:value\n" per header, values trimmed and
+// repeated headers joined with ','. Host comes from r.Host (or r.URL.Host).
+func CanonicalHeaders(r *http.Request, signedHeaders []string) string {
+	var b strings.Builder
+	for _, name := range signedHeaders {
+		b.WriteString(name)
+		b.WriteByte(':')
+		for i, v := range headerValues(r, name) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(trimHeaderValue(v))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// CanonicalRequest returns the SigV4 canonical request of r (auth.md §1.3)
+// using CanonicalURI(r.URL), the query decoded with '+' as space, the
+// headers named in signedHeaders (lower case; sorted here if needed) and
+// payloadHash as HashedPayload. With presigned, X-Amz-Signature is left out
+// of the query.
+func CanonicalRequest(r *http.Request, signedHeaders []string, payloadHash string, presigned bool) string {
+	return buildCanonicalRequest(r, CanonicalURI(r.URL), canonicalQuery(parseQuery(r.URL.RawQuery, true), presigned), normalizeSignedHeaders(signedHeaders), payloadHash)
+}
+
+func normalizeSignedHeaders(hs []string) []string {
+	sorted := true
+	for i, h := range hs {
+		if h != strings.ToLower(h) || i > 0 && hs[i-1] >= h {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return hs
+	}
+	out := make([]string, len(hs))
+	for i, h := range hs {
+		out[i] = strings.ToLower(h)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func buildCanonicalRequest(r *http.Request, uri, query string, signedHeaders []string, payloadHash string) string {
+	method := r.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	var b strings.Builder
+	b.WriteString(method)
+	b.WriteByte('\n')
+	b.WriteString(uri)
+	b.WriteByte('\n')
+	b.WriteString(query)
+	b.WriteByte('\n')
+	b.WriteString(CanonicalHeaders(r, signedHeaders))
+	b.WriteByte('\n')
+	b.WriteString(strings.Join(signedHeaders, ";"))
+	b.WriteByte('\n')
+	b.WriteString(payloadHash)
+	return b.String()
+}

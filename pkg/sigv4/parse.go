@@ -1,0 +1,255 @@
+package sigv4
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Credential is a parsed credential: "<access-key-id>/<scope>".
+type Credential struct {
+	AccessKeyID string
+	Scope
+}
+
+// String returns "akid/yyyymmdd/region/service/aws4_request".
+func (c Credential) String() string { return c.AccessKeyID + "/" + c.Scope.String() }
+
+// ParseCredential parses "<akid>/<yyyymmdd>/<region>/<service>/aws4_request".
+// It checks the shape and the date, not the region or service values. Errors
+// wrap ErrMalformedAuthorization.
+func ParseCredential(s string) (Credential, error) {
+	parts := strings.Split(s, "/")
+	if len(parts) != 5 {
+		return Credential{}, fmt.Errorf("%w: the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"", ErrMalformedAuthorization)
+	}
+	c := Credential{AccessKeyID: parts[0], Scope: Scope{Date: parts[1], Region: parts[2], Service: parts[3]}}
+	switch {
+	case c.AccessKeyID == "":
+		return Credential{}, fmt.Errorf("%w: empty access key id in Credential", ErrMalformedAuthorization)
+	case !validDate(c.Date):
+		return Credential{}, fmt.Errorf("%w: invalid credential date %q", ErrMalformedAuthorization, c.Date)
+	case c.Region == "":
+		return Credential{}, fmt.Errorf("%w: empty region in Credential", ErrMalformedAuthorization)
+	case c.Service == "":
+		return Credential{}, fmt.Errorf("%w: empty service in Credential", ErrMalformedAuthorization)
+	case parts[4] != Terminator:
+		return Credential{}, fmt.Errorf("%w: incorrect terminal %q; expecting %q", ErrMalformedAuthorization, parts[4], Terminator)
+	}
+	return c, nil
+}
+
+func validDate(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	_, err := time.Parse(DateFormat, s)
+	return err == nil
+}
+
+// Authorization is a parsed SigV4 Authorization header.
+type Authorization struct {
+	Credential Credential
+	// SignedHeaders are lower case, in the order given (normally sorted).
+	SignedHeaders []string
+	// Signature is 64 lower-case hex characters.
+	Signature string
+}
+
+// String renders the header value in the form the SDKs send.
+func (a Authorization) String() string {
+	return Algorithm + " Credential=" + a.Credential.String() +
+		",SignedHeaders=" + strings.Join(a.SignedHeaders, ";") +
+		",Signature=" + a.Signature
+}
+
+// ParseAuthorization parses a SigV4 Authorization header value
+// (auth.md §1.1). Components may come in any order, separated by ',' with
+// optional whitespace; each must appear exactly once. Errors wrap
+// ErrMalformedAuthorization, or ErrUnsupportedAlgorithm for SigV4a.
+func ParseAuthorization(header string) (Authorization, error) {
+	alg, rest, ok := strings.Cut(strings.TrimSpace(header), " ")
+	switch {
+	case alg == AlgorithmECDSA:
+		return Authorization{}, fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, alg)
+	case alg != Algorithm || !ok:
+		return Authorization{}, fmt.Errorf("%w: unsupported authorization type", ErrMalformedAuthorization)
+	}
+	var a Authorization
+	var haveCred, haveSH, haveSig bool
+	for _, comp := range strings.Split(rest, ",") {
+		comp = strings.TrimSpace(comp)
+		k, v, ok := strings.Cut(comp, "=")
+		if !ok {
+			return Authorization{}, fmt.Errorf("%w: the authorization header requires key=value components, got %q", ErrMalformedAuthorization, comp)
+		}
+		var dup bool
+		switch k {
+		case "Credential":
+			dup, haveCred = haveCred, true
+			c, err := ParseCredential(v)
+			if err != nil {
+				return Authorization{}, err
+			}
+			a.Credential = c
+		case "SignedHeaders":
+			dup, haveSH = haveSH, true
+			hs, err := parseSignedHeaders(v)
+			if err != nil {
+				return Authorization{}, fmt.Errorf("%w: %v", ErrMalformedAuthorization, err)
+			}
+			a.SignedHeaders = hs
+		case "Signature":
+			dup, haveSig = haveSig, true
+			if !validSignature(v) {
+				return Authorization{}, fmt.Errorf("%w: the Signature must be 64 hex characters", ErrMalformedAuthorization)
+			}
+			a.Signature = strings.ToLower(v)
+		default:
+			return Authorization{}, fmt.Errorf("%w: unknown component %q", ErrMalformedAuthorization, k)
+		}
+		if dup {
+			return Authorization{}, fmt.Errorf("%w: duplicate component %q", ErrMalformedAuthorization, k)
+		}
+	}
+	switch {
+	case !haveCred:
+		return Authorization{}, fmt.Errorf("%w: missing Credential", ErrMalformedAuthorization)
+	case !haveSH:
+		return Authorization{}, fmt.Errorf("%w: missing SignedHeaders", ErrMalformedAuthorization)
+	case !haveSig:
+		return Authorization{}, fmt.Errorf("%w: missing Signature", ErrMalformedAuthorization)
+	}
+	return a, nil
+}
+
+// parseSignedHeaders splits "a;b;c". Names must be non-empty header tokens;
+// they are lower-cased.
+func parseSignedHeaders(s string) ([]string, error) {
+	if s == "" {
+		return nil, fmt.Errorf("empty SignedHeaders")
+	}
+	hs := strings.Split(strings.ToLower(s), ";")
+	for _, h := range hs {
+		if h == "" {
+			return nil, fmt.Errorf("empty name in SignedHeaders %q", s)
+		}
+		for i := 0; i < len(h); i++ {
+			if c := h[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+				return nil, fmt.Errorf("invalid name %q in SignedHeaders", h)
+			}
+		}
+	}
+	return hs, nil
+}
+
+func validSignature(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// Presigned holds the parsed parameters of a SigV4 presigned URL.
+type Presigned struct {
+	Credential    Credential
+	Timestamp     string    // X-Amz-Date as sent
+	Time          time.Time // Timestamp parsed, UTC
+	Expires       time.Duration
+	SignedHeaders []string
+	Signature     string
+	// SecurityToken is X-Amz-Security-Token, if any.
+	SecurityToken string
+	// PayloadHash is X-Amz-Content-Sha256 from the query, or UNSIGNED-PAYLOAD.
+	PayloadHash string
+}
+
+// ParsePresigned parses the X-Amz-* parameters of a presigned URL
+// (auth.md §4.1): all of Algorithm, Credential, Date, Expires (1..604800),
+// SignedHeaders and Signature are required, and the credential date must be
+// the date of X-Amz-Date. It does not check expiry; see CheckTime. Errors
+// wrap ErrMalformedPresigned, or ErrUnsupportedAlgorithm for SigV4a.
+func ParsePresigned(q url.Values) (Presigned, error) {
+	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature"} {
+		if len(q[k]) != 1 {
+			return Presigned{}, fmt.Errorf("%w: query-string authentication requires exactly one %s parameter", ErrMalformedPresigned, k)
+		}
+	}
+	switch alg := q.Get("X-Amz-Algorithm"); alg {
+	case Algorithm:
+	case AlgorithmECDSA:
+		return Presigned{}, fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, alg)
+	default:
+		return Presigned{}, fmt.Errorf("%w: X-Amz-Algorithm only supports %q", ErrMalformedPresigned, Algorithm)
+	}
+	var p Presigned
+	c, err := ParseCredential(q.Get("X-Amz-Credential"))
+	if err != nil {
+		return Presigned{}, fmt.Errorf("%w: error parsing the X-Amz-Credential parameter: %v", ErrMalformedPresigned, err)
+	}
+	p.Credential = c
+	p.Timestamp = q.Get("X-Amz-Date")
+	t, err := time.Parse(TimeFormat, p.Timestamp)
+	if err != nil || len(p.Timestamp) != len(TimeFormat) {
+		return Presigned{}, fmt.Errorf("%w: X-Amz-Date must be in the ISO8601 long format", ErrMalformedPresigned)
+	}
+	p.Time = t.UTC()
+	if p.Timestamp[:8] != c.Date {
+		return Presigned{}, fmt.Errorf("%w: credential date %s does not match X-Amz-Date %s", ErrMalformedPresigned, c.Date, p.Timestamp)
+	}
+	exp := q.Get("X-Amz-Expires")
+	n, err := strconv.ParseInt(exp, 10, 64)
+	switch {
+	case err != nil || exp == "" || exp[0] == '+' || exp[0] == '-':
+		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires should be a number", ErrMalformedPresigned)
+	case n < 1:
+		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires must be non-negative", ErrMalformedPresigned)
+	case n > int64(MaxPresignExpires/time.Second):
+		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires must be less than a week (in seconds) that is 604800", ErrMalformedPresigned)
+	}
+	p.Expires = time.Duration(n) * time.Second
+	hs, err := parseSignedHeaders(q.Get("X-Amz-SignedHeaders"))
+	if err != nil {
+		return Presigned{}, fmt.Errorf("%w: %v", ErrMalformedPresigned, err)
+	}
+	p.SignedHeaders = hs
+	p.Signature = q.Get("X-Amz-Signature")
+	if !validSignature(p.Signature) {
+		return Presigned{}, fmt.Errorf("%w: X-Amz-Signature must be 64 hex characters", ErrMalformedPresigned)
+	}
+	p.Signature = strings.ToLower(p.Signature)
+	p.SecurityToken = q.Get("X-Amz-Security-Token")
+	p.PayloadHash = UnsignedPayload
+	if v := q.Get("X-Amz-Content-Sha256"); v != "" {
+		p.PayloadHash = v
+	}
+	return p, nil
+}
+
+// ExpiresAt returns the last instant at which the URL is valid.
+func (p Presigned) ExpiresAt() time.Time { return p.Time.Add(p.Expires) }
+
+// CheckTime reports whether the URL is usable at now: ErrExpired if now is
+// after X-Amz-Date + X-Amz-Expires (the boundary instant is still valid),
+// ErrNotYetValid if X-Amz-Date is more than maxSkew ahead of now (maxSkew
+// <= 0 means DefaultMaxSkew).
+func (p Presigned) CheckTime(now time.Time, maxSkew time.Duration) error {
+	if maxSkew <= 0 {
+		maxSkew = DefaultMaxSkew
+	}
+	if now.After(p.ExpiresAt()) {
+		return fmt.Errorf("%w: expired at %s, server time %s", ErrExpired, p.ExpiresAt().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	if p.Time.Sub(now) > maxSkew {
+		return fmt.Errorf("%w: X-Amz-Date %s is in the future", ErrNotYetValid, p.Timestamp)
+	}
+	return nil
+}

@@ -1,0 +1,248 @@
+package sigv4
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SubResourcesV2 lists the query parameters that SigV2 includes in the
+// CanonicalizedResource (auth.md §6.1), sorted.
+var SubResourcesV2 = []string{
+	"acl", "cors", "delete", "encryption", "legal-hold", "lifecycle", "location",
+	"logging", "notification", "object-lock", "partNumber", "policy", "replication",
+	"requestPayment", "response-cache-control", "response-content-disposition",
+	"response-content-encoding", "response-content-language", "response-content-type",
+	"response-expires", "restore", "retention", "select", "select-type", "tagging",
+	"torrent", "uploadId", "uploads", "versionId", "versioning", "versions", "website",
+}
+
+var subResourceV2 = func() map[string]bool {
+	m := make(map[string]bool, len(SubResourcesV2))
+	for _, s := range SubResourcesV2 {
+		m[s] = true
+	}
+	return m
+}()
+
+// SignatureV2 returns Base64(HMAC-SHA1(secret, stringToSign)). It also signs
+// SigV2 POST policies (stringToSign = the base64 policy).
+func SignatureV2(secret, stringToSign string) string {
+	m := hmac.New(sha1.New, []byte(secret))
+	m.Write([]byte(stringToSign))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// ParseAuthorizationV2 parses "AWS <AccessKeyId>:<Signature>". Errors wrap
+// ErrMalformedAuthorization.
+func ParseAuthorizationV2(header string) (accessKeyID, signature string, err error) {
+	rest, ok := strings.CutPrefix(header, "AWS ")
+	if !ok {
+		return "", "", fmt.Errorf("%w: expecting \"AWS <AccessKeyId>:<Signature>\"", ErrMalformedAuthorization)
+	}
+	i := strings.LastIndexByte(rest, ':')
+	if i <= 0 || i == len(rest)-1 {
+		return "", "", fmt.Errorf("%w: expecting \"AWS <AccessKeyId>:<Signature>\"", ErrMalformedAuthorization)
+	}
+	return strings.TrimSpace(rest[:i]), strings.TrimSpace(rest[i+1:]), nil
+}
+
+// StringToSignV2 returns the SigV2 string to sign of r (auth.md §6.1).
+// date is written on the Date line verbatim: the Date header value, the
+// Expires value of a query-signed request, or "" when x-amz-date is used.
+// If omitXAmzDate is set, x-amz-date is left out of the canonical amz
+// headers (the form of the published DELETE example, where the date line
+// holds the x-amz-date value). bucket is the virtual-hosted bucket, "" for
+// path style; the path is taken as sent on the wire, still escaped.
+func StringToSignV2(r *http.Request, bucket, date string, omitXAmzDate bool) string {
+	method := r.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	var b strings.Builder
+	b.WriteString(method)
+	b.WriteByte('\n')
+	b.WriteString(r.Header.Get("Content-Md5"))
+	b.WriteByte('\n')
+	b.WriteString(r.Header.Get("Content-Type"))
+	b.WriteByte('\n')
+	b.WriteString(date)
+	b.WriteByte('\n')
+
+	var amz []string
+	for name := range r.Header {
+		l := strings.ToLower(name)
+		if strings.HasPrefix(l, "x-amz-") && !(omitXAmzDate && l == "x-amz-date") {
+			amz = append(amz, l)
+		}
+	}
+	sort.Strings(amz)
+	for _, l := range amz {
+		b.WriteString(l)
+		b.WriteByte(':')
+		for i, v := range r.Header.Values(l) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(unfold(v))
+		}
+		b.WriteByte('\n')
+	}
+
+	if bucket != "" {
+		b.WriteByte('/')
+		b.WriteString(bucket)
+	}
+	p := rawPath(r)
+	if p == "" {
+		p = "/"
+	}
+	b.WriteString(p)
+	var subs []queryParam
+	for _, qp := range parseQuery(r.URL.RawQuery, true) {
+		if subResourceV2[qp.name] {
+			subs = append(subs, qp)
+		}
+	}
+	sort.SliceStable(subs, func(i, j int) bool { return subs[i].name < subs[j].name })
+	for i, s := range subs {
+		if i == 0 {
+			b.WriteByte('?')
+		} else {
+			b.WriteByte('&')
+		}
+		b.WriteString(s.name)
+		if s.value != "" {
+			b.WriteByte('=')
+			b.WriteString(s.value)
+		}
+	}
+	return b.String()
+}
+
+// unfold replaces line breaks and surrounding whitespace with one space and
+// trims the value.
+func unfold(v string) string {
+	if strings.ContainsAny(v, "\r\n") {
+		v = strings.Join(strings.Fields(v), " ")
+	}
+	return strings.TrimSpace(v)
+}
+
+// parseV2Time parses a Date / x-amz-date value of a SigV2 request.
+func parseV2Time(v string) (time.Time, error) {
+	if t, err := http.ParseTime(v); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{time.RFC1123Z, TimeFormat} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%w: invalid date %q", ErrMissingDate, v)
+}
+
+func verifyV2Header(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
+	akid, sig, err := ParseAuthorizationV2(r.Header.Get("Authorization"))
+	if err != nil {
+		return nil, err
+	}
+	dateHdr, amzDate := r.Header.Get("Date"), r.Header.Get("X-Amz-Date")
+	tv := amzDate
+	if tv == "" {
+		tv = dateHdr
+	}
+	if tv == "" {
+		return nil, fmt.Errorf("%w: AWS authentication requires a valid Date or x-amz-date header", ErrMissingDate)
+	}
+	t, err := parseV2Time(tv)
+	if err != nil {
+		return nil, err
+	}
+	if d := now.Sub(t); d > opts.MaxSkew || d < -opts.MaxSkew {
+		return nil, fmt.Errorf("%w: request time %s, server time %s", ErrRequestTimeTooSkewed, t.UTC().Format(time.RFC1123), now.UTC().Format(time.RFC1123))
+	}
+	sec, ok := secret(akid)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, akid)
+	}
+	var stss []string
+	if amzDate != "" {
+		stss = []string{StringToSignV2(r, opts.VirtualHostBucket, "", false), StringToSignV2(r, opts.VirtualHostBucket, amzDate, true)}
+	} else {
+		stss = []string{StringToSignV2(r, opts.VirtualHostBucket, dateHdr, false)}
+	}
+	if err := matchV2(sec, akid, sig, stss); err != nil {
+		return nil, err
+	}
+	return &Result{Method: MethodV2Header, AccessKeyID: akid, Time: t.UTC()}, nil
+}
+
+func verifyV2Query(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
+	q := r.URL.Query()
+	akid, sig, exp := q.Get("AWSAccessKeyId"), q.Get("Signature"), q.Get("Expires")
+	if akid == "" || sig == "" || exp == "" {
+		return nil, fmt.Errorf("%w: query-string authentication requires the AWSAccessKeyId, Signature and Expires parameters", ErrMalformedPresigned)
+	}
+	n, err := strconv.ParseInt(exp, 10, 64)
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("%w: invalid Expires %q", ErrMalformedPresigned, exp)
+	}
+	t := time.Unix(n, 0).UTC()
+	if now.After(t) {
+		return nil, fmt.Errorf("%w: expired at %s, server time %s", ErrExpired, t.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	sec, ok := secret(akid)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, akid)
+	}
+	if err := matchV2(sec, akid, sig, []string{StringToSignV2(r, opts.VirtualHostBucket, exp, false)}); err != nil {
+		return nil, err
+	}
+	return &Result{Method: MethodV2Query, AccessKeyID: akid, Time: t}, nil
+}
+
+func matchV2(secret, akid, provided string, stss []string) error {
+	for _, sts := range stss {
+		if SignatureEqual(SignatureV2(secret, sts), provided) {
+			return nil
+		}
+	}
+	return &MismatchError{AccessKeyID: akid, SignatureProvided: provided, StringToSign: stss[0]}
+}
+
+// SignRequestV2 signs r in place with a SigV2 Authorization header: it sets
+// Date (from now) unless Date or X-Amz-Date is present. bucket is the
+// virtual-hosted bucket, "" for path style.
+func SignRequestV2(r *http.Request, creds Credentials, bucket string, now time.Time) {
+	if r.Header == nil {
+		r.Header = make(http.Header)
+	}
+	if r.Header.Get("Date") == "" && r.Header.Get("X-Amz-Date") == "" {
+		r.Header.Set("Date", now.UTC().Format(http.TimeFormat))
+	}
+	date := r.Header.Get("Date")
+	if r.Header.Get("X-Amz-Date") != "" {
+		date = ""
+	}
+	r.Header.Set("Authorization", "AWS "+creds.AccessKeyID+":"+SignatureV2(creds.SecretAccessKey, StringToSignV2(r, bucket, date, false)))
+}
+
+// PresignV2 adds SigV2 query authentication to r.URL, expiring at expires.
+func PresignV2(r *http.Request, creds Credentials, bucket string, expires time.Time) {
+	exp := strconv.FormatInt(expires.Unix(), 10)
+	sig := SignatureV2(creds.SecretAccessKey, StringToSignV2(r, bucket, exp, false))
+	add := "AWSAccessKeyId=" + url.QueryEscape(creds.AccessKeyID) + "&Expires=" + exp + "&Signature=" + url.QueryEscape(sig)
+	if r.URL.RawQuery != "" {
+		r.URL.RawQuery += "&" + add
+	} else {
+		r.URL.RawQuery = add
+	}
+}

@@ -1,0 +1,312 @@
+package sigv4
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Method is the authentication method a request uses (auth.md §0).
+type Method int
+
+// Authentication methods.
+const (
+	MethodNone     Method = iota // anonymous
+	MethodV4Header               // Authorization: AWS4-HMAC-SHA256 ...
+	MethodV4Query                // X-Amz-Algorithm=... presigned URL
+	MethodV2Header               // Authorization: AWS AKID:sig
+	MethodV2Query                // AWSAccessKeyId, Expires, Signature
+)
+
+var methodNames = [...]string{"none", "v4-header", "v4-query", "v2-header", "v2-query"}
+
+func (m Method) String() string {
+	if int(m) < len(methodNames) {
+		return methodNames[m]
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// Detect returns the authentication method of r. A request with both
+// header and query credentials yields ErrMultipleAuth; an Authorization
+// header of an unknown or unsupported scheme yields ErrUnsupportedAlgorithm
+// (SigV4a) or ErrMalformedAuthorization.
+func Detect(r *http.Request) (Method, error) {
+	auth := r.Header.Get("Authorization")
+	q := r.URL.Query()
+	query := MethodNone
+	switch {
+	case q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Signature"):
+		query = MethodV4Query
+	case q.Has("AWSAccessKeyId") || q.Has("Signature") && q.Has("Expires"):
+		query = MethodV2Query
+	}
+	if auth == "" {
+		return query, nil
+	}
+	if query != MethodNone {
+		return MethodNone, ErrMultipleAuth
+	}
+	switch {
+	case strings.HasPrefix(auth, Algorithm+" "):
+		return MethodV4Header, nil
+	case strings.HasPrefix(auth, AlgorithmECDSA):
+		return MethodNone, fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, AlgorithmECDSA)
+	case strings.HasPrefix(auth, "AWS "):
+		return MethodV2Header, nil
+	}
+	return MethodNone, fmt.Errorf("%w: unsupported authorization type", ErrMalformedAuthorization)
+}
+
+// SecretFunc returns the secret key of an access key id, or ok=false if the
+// key is unknown.
+type SecretFunc func(accessKeyID string) (secret string, ok bool)
+
+// VerifyOptions are the per-call inputs of Verify. The zero value accepts any
+// region, service "s3" and a 15-minute clock skew.
+type VerifyOptions struct {
+	// Region, if non-empty, is the only region accepted in SigV4 scopes
+	// (strict mode); otherwise any region is accepted and reported.
+	Region string
+	// Service is the expected scope service. Default "s3".
+	Service string
+	// MaxSkew bounds |request time - now| for header-signed requests and
+	// how far in the future a presigned X-Amz-Date may be. Default 15m.
+	MaxSkew time.Duration
+	// VirtualHostBucket is the bucket named by the Host header of a
+	// virtual-hosted request, "" for path style; SigV2 needs it.
+	VirtualHostBucket string
+	// Keys caches signing keys; nil derives them on every call.
+	Keys *KeyCache
+}
+
+// Result describes a verified request.
+type Result struct {
+	Method      Method
+	AccessKeyID string
+	// Time is the signing time (x-amz-date, Date, or X-Amz-Date). For
+	// SigV2 query requests it is the Expires instant.
+	Time time.Time
+	// The remaining fields are set for SigV4 only.
+
+	Scope     Scope
+	Timestamp string // as used in the string to sign
+	// Signature is the verified signature: the seed of aws-chunked uploads.
+	Signature  string
+	SigningKey []byte
+	// PayloadHash is the x-amz-content-sha256 value (UNSIGNED-PAYLOAD or
+	// X-Amz-Content-Sha256 for presigned URLs). Verify has checked that it
+	// is a valid value; it has not read the body.
+	PayloadHash   string
+	SecurityToken string
+}
+
+// Verify authenticates r at time now (auth.md §2, §4.1, §6). It does not
+// read the body. It returns ErrNoAuth for anonymous requests. Errors wrap
+// the package's sentinels; a signature mismatch is a *MismatchError.
+//
+// Path and query reconstruction follow auth.md §1.4: the canonical URI is
+// tried as UriEncode of the decoded path and as the raw path received, and a
+// raw '+' in the query is tried as space and as plus.
+func Verify(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
+	if opts.Service == "" {
+		opts.Service = "s3"
+	}
+	if opts.MaxSkew <= 0 {
+		opts.MaxSkew = DefaultMaxSkew
+	}
+	m, err := Detect(r)
+	if err != nil {
+		return nil, err
+	}
+	switch m {
+	case MethodV4Header:
+		return verifyV4Header(r, secret, now, opts)
+	case MethodV4Query:
+		return verifyV4Query(r, secret, now, opts)
+	case MethodV2Header:
+		return verifyV2Header(r, secret, now, opts)
+	case MethodV2Query:
+		return verifyV2Query(r, secret, now, opts)
+	}
+	return nil, ErrNoAuth
+}
+
+func checkScope(c Credential, opts VerifyOptions, malformed error) error {
+	if c.Service != opts.Service {
+		return fmt.Errorf("%w: wrong service %q in credential scope; expecting %q", malformed, c.Service, opts.Service)
+	}
+	if opts.Region != "" && c.Region != opts.Region {
+		return fmt.Errorf("%w: the region %q is wrong; expecting %q", ErrWrongRegion, c.Region, opts.Region)
+	}
+	return nil
+}
+
+func containsHost(hs []string) bool {
+	for _, h := range hs {
+		if h == "host" {
+			return true
+		}
+	}
+	return false
+}
+
+// ValidPayloadHash reports whether v is an acceptable x-amz-content-sha256
+// value (auth.md §1.8): 64 hex characters or a supported literal. SigV4a
+// streaming literals yield ErrUnsupportedAlgorithm, anything else
+// ErrInvalidContentSHA256.
+func ValidPayloadHash(v string) error {
+	switch v {
+	case UnsignedPayload, StreamingPayload, StreamingPayloadTrailer, StreamingUnsignedPayloadTrailer:
+		return nil
+	case "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD", "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER":
+		return fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, v)
+	}
+	if validSignature(v) {
+		return nil
+	}
+	return fmt.Errorf("%w: x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value", ErrInvalidContentSHA256)
+}
+
+func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
+	a, err := ParseAuthorization(r.Header.Get("Authorization"))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkScope(a.Credential, opts, ErrMalformedAuthorization); err != nil {
+		return nil, err
+	}
+	if !containsHost(a.SignedHeaders) {
+		return nil, fmt.Errorf("%w: the host header must be signed", ErrMalformedAuthorization)
+	}
+	var ts string
+	var t time.Time
+	if v := r.Header.Get("X-Amz-Date"); v != "" {
+		t, err = time.Parse(TimeFormat, v)
+		if err != nil {
+			return nil, fmt.Errorf("%w: invalid x-amz-date %q", ErrMissingDate, v)
+		}
+		ts = v
+	} else if v := r.Header.Get("Date"); v != "" {
+		t, err = http.ParseTime(v)
+		if err != nil {
+			return nil, fmt.Errorf("%w: invalid Date %q", ErrMissingDate, v)
+		}
+		ts = t.UTC().Format(TimeFormat)
+	} else {
+		return nil, fmt.Errorf("%w: AWS authentication requires a valid Date or x-amz-date header", ErrMissingDate)
+	}
+	if d := now.Sub(t); d > opts.MaxSkew || d < -opts.MaxSkew {
+		return nil, fmt.Errorf("%w: request time %s, server time %s", ErrRequestTimeTooSkewed, t.UTC().Format(TimeFormat), now.UTC().Format(TimeFormat))
+	}
+	if ts[:8] != a.Credential.Date {
+		return nil, fmt.Errorf("%w: invalid credential date %q; it is not the same as X-Amz-Date %q", ErrMalformedAuthorization, a.Credential.Date, ts[:8])
+	}
+	payload := r.Header.Get("X-Amz-Content-Sha256")
+	if payload == "" {
+		return nil, fmt.Errorf("%w: missing required header for this request: x-amz-content-sha256", ErrMissingContentSHA256)
+	}
+	if err := ValidPayloadHash(payload); err != nil {
+		return nil, err
+	}
+	sec, ok := secret(a.Credential.AccessKeyID)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, a.Credential.AccessKeyID)
+	}
+	key := opts.Keys.Get(sec, a.Credential.Scope)
+	if err := matchV4(r, key, ts, a.Credential, a.SignedHeaders, payload, a.Signature, false); err != nil {
+		return nil, err
+	}
+	return &Result{
+		Method: MethodV4Header, AccessKeyID: a.Credential.AccessKeyID, Time: t.UTC(),
+		Scope: a.Credential.Scope, Timestamp: ts, Signature: a.Signature, SigningKey: key,
+		PayloadHash: payload, SecurityToken: r.Header.Get("X-Amz-Security-Token"),
+	}, nil
+}
+
+func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
+	p, err := ParsePresigned(r.URL.Query())
+	if err != nil {
+		return nil, err
+	}
+	if err := checkScope(p.Credential, opts, ErrMalformedPresigned); err != nil {
+		return nil, err
+	}
+	if !containsHost(p.SignedHeaders) {
+		return nil, fmt.Errorf("%w: the host header must be signed", ErrMalformedPresigned)
+	}
+	if err := p.CheckTime(now, opts.MaxSkew); err != nil {
+		return nil, err
+	}
+	if err := ValidPayloadHash(p.PayloadHash); err != nil {
+		return nil, err
+	}
+	sec, ok := secret(p.Credential.AccessKeyID)
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, p.Credential.AccessKeyID)
+	}
+	key := opts.Keys.Get(sec, p.Credential.Scope)
+	if err := matchV4(r, key, p.Timestamp, p.Credential, p.SignedHeaders, p.PayloadHash, p.Signature, true); err != nil {
+		return nil, err
+	}
+	return &Result{
+		Method: MethodV4Query, AccessKeyID: p.Credential.AccessKeyID, Time: p.Time,
+		Scope: p.Credential.Scope, Timestamp: p.Timestamp, Signature: p.Signature, SigningKey: key,
+		PayloadHash: p.PayloadHash, SecurityToken: p.SecurityToken,
+	}, nil
+}
+
+// rawPath returns the request path as received on the wire.
+func rawPath(r *http.Request) string {
+	if u := r.RequestURI; u != "" && u != "*" {
+		if i := strings.Index(u, "://"); i >= 0 {
+			u = u[i+3:]
+			if j := strings.IndexByte(u, '/'); j >= 0 {
+				u = u[j:]
+			} else {
+				u = "/"
+			}
+		}
+		u, _, _ = strings.Cut(u, "?")
+		return u
+	}
+	return r.URL.EscapedPath()
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// matchV4 tries the canonical-request candidates and returns nil on the
+// first match or a *MismatchError describing the primary candidate.
+func matchV4(r *http.Request, key []byte, ts string, c Credential, signed []string, payload, provided string, presigned bool) error {
+	uris := []string{CanonicalURI(r.URL)}
+	if raw := rawPath(r); raw != "" {
+		uris = appendUnique(uris, raw)
+	}
+	queries := []string{canonicalQuery(parseQuery(r.URL.RawQuery, true), presigned)}
+	if strings.Contains(r.URL.RawQuery, "+") {
+		queries = appendUnique(queries, canonicalQuery(parseQuery(r.URL.RawQuery, false), presigned))
+	}
+	signed = normalizeSignedHeaders(signed)
+	var first *MismatchError
+	for _, uri := range uris {
+		for _, q := range queries {
+			cr := buildCanonicalRequest(r, uri, q, signed, payload)
+			sts := StringToSign(cr, ts, c.Scope)
+			if SignatureEqual(Signature(key, sts), provided) {
+				return nil
+			}
+			if first == nil {
+				first = &MismatchError{AccessKeyID: c.AccessKeyID, SignatureProvided: provided, StringToSign: sts, CanonicalRequest: cr}
+			}
+		}
+	}
+	return first
+}
