@@ -218,15 +218,20 @@ type mutation struct {
 	e        *Engine
 	b        *pebble.Batch
 	refs     map[uint64]int64
-	newBlobs map[uint64]wal.Loc
+	newBlobs map[uint64]*newBlob
 }
 
 func (e *Engine) newMutation() *mutation {
-	return &mutation{e: e, b: e.db.NewBatch(), refs: map[uint64]int64{}, newBlobs: map[uint64]wal.Loc{}}
+	return &mutation{e: e, b: e.db.NewBatch(), refs: map[uint64]int64{}, newBlobs: map[uint64]*newBlob{}}
 }
 
-// addBlob records a freshly written blob with no references yet.
-func (m *mutation) addBlob(id uint64, loc wal.Loc) { m.newBlobs[id] = loc }
+// addBlob records a freshly written blob with no references yet. nb may be
+// nil (an inline body).
+func (m *mutation) addBlob(nb *newBlob) {
+	if nb != nil {
+		m.newBlobs[nb.id] = nb
+	}
+}
 
 func (m *mutation) ref(xs []extent, delta int64) {
 	for _, x := range xs {
@@ -240,10 +245,24 @@ func (m *mutation) commit() error {
 	defer m.b.Close()
 	seg := map[uint64]int64{}
 	for id, delta := range m.refs {
+		if delta == 0 {
+			continue
+		}
 		var rec blobRecord
-		if loc, ok := m.newBlobs[id]; ok {
-			rec = blobRecord{loc: loc}
-			seg[loc.Segment] += int64(loc.Size)
+		if nb, ok := m.newBlobs[id]; ok {
+			rec = blobRecord{size: nb.size, chunkSize: nb.chunkSize}
+			for i, loc := range nb.locs {
+				if n := len(rec.segs); n == 0 || rec.segs[n-1].seg != loc.Segment {
+					rec.segs = append(rec.segs, segUse{seg: loc.Segment})
+				}
+				rec.segs[len(rec.segs)-1].bytes += int64(loc.Size)
+				if err := m.b.Set(chunkKey(id, uint32(i)), loc.AppendTo(nil), nil); err != nil {
+					return err
+				}
+			}
+			for _, s := range rec.segs {
+				seg[s.seg] += s.bytes
+			}
 		} else {
 			v, ok, err := get(m.e.db, blobKey(id))
 			if err != nil {
@@ -261,7 +280,13 @@ func (m *mutation) commit() error {
 		case rec.refs < 0:
 			return fmt.Errorf("%w: blob %d refcount below zero", ErrCorrupt, id)
 		case rec.refs == 0:
-			seg[rec.loc.Segment] -= int64(rec.loc.Size)
+			for _, s := range rec.segs {
+				seg[s.seg] -= s.bytes
+			}
+			start, end := chunkSpan(id)
+			if err := m.b.DeleteRange(start, end, nil); err != nil {
+				return err
+			}
 			if err := m.b.Delete(blobKey(id), nil); err != nil {
 				return err
 			}

@@ -558,7 +558,7 @@ func TestCopy(t *testing.T) {
 	require.Equal(t, "x/y", cp.ContentType)
 	got, _ = readAll(t, e, "src", "k", GetOptions{})
 	require.Equal(t, data, got)
-	require.Equal(t, 5, e.countBlobs(t))
+	require.Equal(t, 1, e.countBlobs(t))
 }
 
 func TestUpdateObject(t *testing.T) {

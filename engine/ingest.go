@@ -33,8 +33,23 @@ type body struct {
 	crc64   uint64
 	sum     []byte // flexible checksum, when requested
 	inline  []byte
-	extents []extent
-	blobs   map[uint64]wal.Loc
+	blob    *newBlob // nil when inline
+}
+
+// newBlob is a body written to the blob log but not yet in the metadata.
+type newBlob struct {
+	id        uint64
+	size      int64
+	chunkSize int64
+	locs      []wal.Loc
+}
+
+// extents returns the extents referencing the whole body.
+func (b *body) extents() []extent {
+	if b.blob == nil {
+		return nil
+	}
+	return []extent{{blob: b.blob.id, n: b.blob.size}}
 }
 
 var crc64Table = crc64.MakeTable(crc64.ECMA)
@@ -111,7 +126,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			ckHash.Write(chunk)
 		}
 		last := rerr != nil
-		if last && b.blobs == nil && n <= e.opts.InlineThreshold {
+		if last && b.blob == nil && n <= e.opts.InlineThreshold {
 			b.inline = append(make([]byte, 0, n), chunk...)
 			break
 		}
@@ -120,12 +135,11 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			if err != nil {
 				return nil, fmt.Errorf("engine: writing blob: %w", err)
 			}
-			id := e.nextBlob.Add(1) - 1
-			if b.blobs == nil {
-				b.blobs = map[uint64]wal.Loc{}
+			if b.blob == nil {
+				b.blob = &newBlob{id: e.nextBlob.Add(1) - 1, chunkSize: int64(len(buf))}
 			}
-			b.blobs[id] = loc
-			b.extents = append(b.extents, extent{blob: id, n: int64(n)})
+			b.blob.locs = append(b.blob.locs, loc)
+			b.blob.size += int64(n)
 		}
 		if last {
 			break
@@ -155,7 +169,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			return nil, &DigestError{Algorithm: string(ck.Algorithm)}
 		}
 	}
-	if len(b.blobs) > 0 {
+	if b.blob != nil {
 		if err := e.log.Sync(); err != nil {
 			return nil, fmt.Errorf("engine: syncing blob log: %w", err)
 		}
@@ -163,8 +177,9 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	return b, nil
 }
 
-// MaxObjectSize is the largest object the engine stores (5 TiB, as S3).
-const MaxObjectSize = 5 << 40
+// MaxObjectSize is the largest body one Put (or one part) stores: 5 GiB,
+// as S3 and OSS allow. Larger objects are assembled by multipart upload.
+const MaxObjectSize = 5 << 30
 
 // incompressible reports content types that are compressed already.
 func incompressible(ct string) bool {

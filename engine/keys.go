@@ -7,7 +7,8 @@ import "encoding/binary"
 //	B/<bucket>                 bucket record
 //	C/<bucket>/<kind>          bucket configuration document
 //	O/<bucket>\x00<key>        object record
-//	X/<blobID, 8 bytes BE>     blob locator and refcount
+//	X/<blobID, 8 bytes BE>     blob record: refcount, size, chunk size, segment usage
+//	K/<blobID><chunk, 4 B BE>  blob-log locator of one chunk of a blob
 //	S/<segment, 8 bytes BE>    live bytes of a blob-log segment
 //
 // Bucket names never contain 0x00, so "O/<bucket>\x00" is a prefix that no
@@ -17,6 +18,7 @@ const (
 	prefixBucket  = "B/"
 	prefixObject  = "O/"
 	prefixBlob    = "X/"
+	prefixChunk   = "K/"
 	prefixSegment = "S/"
 )
 
@@ -38,6 +40,15 @@ func objectKey(bucket, key string) []byte {
 
 func blobKey(id uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefixBlob), id)
+}
+
+func chunkKey(blob uint64, idx uint32) []byte {
+	return binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint64([]byte(prefixChunk), blob), idx)
+}
+
+// chunkSpan returns the key range holding every chunk of blob.
+func chunkSpan(blob uint64) (start, end []byte) {
+	return binary.BigEndian.AppendUint64([]byte(prefixChunk), blob), binary.BigEndian.AppendUint64([]byte(prefixChunk), blob+1)
 }
 
 func segmentKey(seg uint64) []byte {

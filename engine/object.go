@@ -112,14 +112,12 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		info.Checksums = map[checksum.Algorithm][]byte{opts.Checksum.Algorithm: b.sum}
 		info.ChecksumType = "FULL_OBJECT"
 	}
-	rec := objectRecord{info: info, inline: b.inline, extents: b.extents}
+	rec := objectRecord{info: info, inline: b.inline, extents: b.extents()}
 	err = e.apply(func(m *mutation) error {
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
-		for id, loc := range b.blobs {
-			m.addBlob(id, loc)
-		}
+		m.addBlob(b.blob)
 		rec.info.LastModified = e.now()
 		return e.replaceObject(m, &rec)
 	})

@@ -110,10 +110,11 @@ type Object struct {
 	snap    *pebble.Snapshot
 	inline  []byte
 	extents []extent
-	pos     int64  // bytes returned so far
-	cur     []byte // remaining bytes of the current chunk
-	ext     int    // index of the next extent to load
-	skip    int64  // bytes still to skip before Offset is reached
+	pos     int64       // bytes returned so far
+	cur     []byte      // remaining bytes of the current chunk
+	ext     int         // index of the current extent
+	extPos  int64       // bytes of the current extent consumed
+	blob    *blobRecord // record of the current extent's blob
 	buf     *[]byte
 	closed  bool
 }
@@ -169,7 +170,7 @@ func (e *Engine) openObject(snap *pebble.Snapshot, bucket, key string, opts GetO
 		skip -= o.extents[o.ext].n
 		o.ext++
 	}
-	o.skip = skip
+	o.extPos = skip
 	return o, nil
 }
 
@@ -211,28 +212,53 @@ func (o *Object) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// load reads the next extent's bytes into o.cur.
+// load reads the chunk holding the next byte into o.cur. It finds the chunk
+// by arithmetic (every chunk of a blob but the last is chunkSize long), so
+// a range costs one chunk read, wherever it starts.
 func (o *Object) load() error {
+	for o.ext < len(o.extents) && o.extPos >= o.extents[o.ext].n {
+		o.ext++
+		o.extPos = 0
+		o.blob = nil
+	}
 	if o.ext >= len(o.extents) {
 		return fmt.Errorf("%w: %s/%s ends before its size", ErrCorrupt, o.Info.Bucket, o.Info.Key)
 	}
 	x := o.extents[o.ext]
-	o.ext++
-	v, ok, err := get(o.snap, blobKey(x.blob))
+	if o.blob == nil {
+		v, ok, err := get(o.snap, blobKey(x.blob))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: blob %d of %s/%s is missing", ErrCorrupt, x.blob, o.Info.Bucket, o.Info.Key)
+		}
+		br, err := decodeBlob(v)
+		if err != nil {
+			return err
+		}
+		if x.off+x.n > br.size {
+			return fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
+		}
+		o.blob = &br
+	}
+	p := x.off + o.extPos
+	idx, in := p/o.blob.chunkSize, p%o.blob.chunkSize
+	v, ok, err := get(o.snap, chunkKey(x.blob, uint32(idx)))
 	if err != nil {
 		return err
 	}
 	if !ok {
-		return fmt.Errorf("%w: blob %d of %s/%s is missing", ErrCorrupt, x.blob, o.Info.Bucket, o.Info.Key)
+		return fmt.Errorf("%w: chunk %d of blob %d is missing", ErrCorrupt, idx, x.blob)
 	}
-	br, err := decodeBlob(v)
+	loc, err := decodeLoc(v)
 	if err != nil {
 		return err
 	}
 	if o.buf == nil {
 		o.buf = o.e.chunkBuf()
 	}
-	data, err := o.e.log.Read(br.loc, (*o.buf)[:0])
+	data, err := o.e.log.Read(loc, (*o.buf)[:0])
 	if errors.Is(err, wal.ErrCorrupt) {
 		return fmt.Errorf("%w: %s/%s: %w", ErrCorrupt, o.Info.Bucket, o.Info.Key, err)
 	}
@@ -242,12 +268,12 @@ func (o *Object) load() error {
 	if cap(data) > cap(*o.buf) {
 		*o.buf = data[:cap(data)]
 	}
-	if x.off+x.n > int64(len(data)) {
-		return fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
+	if in >= int64(len(data)) {
+		return fmt.Errorf("%w: chunk %d of blob %d is short", ErrCorrupt, idx, x.blob)
 	}
-	data = data[x.off : x.off+x.n]
-	data = data[o.skip:]
-	o.skip = 0
+	data = data[in:]
+	data = data[:min(int64(len(data)), x.n-o.extPos)]
+	o.extPos += int64(len(data))
 	o.cur = data
 	return nil
 }

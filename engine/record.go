@@ -397,29 +397,58 @@ func decodeBucket(b []byte) (bucketRecord, error) {
 	return r, d.err
 }
 
-// blobRecord is what X/<blobID> holds: where the bytes are and how many
-// extents reference them.
+// blobRecord is what X/<blobID> holds. A blob is one stored body (a Put or
+// an uploaded part): its chunks are at K/<blobID><index>, all ChunkSize long
+// but the last. Objects reference blobs through extents; refs counts those
+// extents, so a copy costs one update per extent, whatever the size.
 type blobRecord struct {
-	loc  wal.Loc
-	refs int64
+	refs      int64
+	size      int64
+	chunkSize int64
+	// segs says how many blob-log bytes the blob occupies in each segment,
+	// for the per-segment live counters.
+	segs []segUse
+}
+
+type segUse struct {
+	seg   uint64
+	bytes int64
 }
 
 func (r blobRecord) encode() []byte {
-	b := r.loc.AppendTo(make([]byte, 0, wal.LocEncodedLen+binary.MaxVarintLen64))
-	return binary.AppendUvarint(b, uint64(r.refs))
+	b := []byte{recordVersion}
+	b = binary.AppendUvarint(b, uint64(r.refs))
+	b = binary.AppendUvarint(b, uint64(r.size))
+	b = binary.AppendUvarint(b, uint64(r.chunkSize))
+	b = binary.AppendUvarint(b, uint64(len(r.segs)))
+	for _, s := range r.segs {
+		b = binary.AppendUvarint(b, s.seg)
+		b = binary.AppendUvarint(b, uint64(s.bytes))
+	}
+	return b
 }
 
 func decodeBlob(b []byte) (blobRecord, error) {
-	if len(b) < wal.LocEncodedLen {
-		return blobRecord{}, fmt.Errorf("%w: short blob record", ErrCorrupt)
+	d := decoder{b: b}
+	d.version()
+	r := blobRecord{refs: int64(d.uvarint()), size: int64(d.uvarint()), chunkSize: int64(d.uvarint())}
+	n := d.uvarint()
+	if d.err == nil && n > uint64(len(d.b)) {
+		d.fail("segment count")
 	}
-	loc, err := wal.DecodeLoc(b[:wal.LocEncodedLen])
+	for i := uint64(0); i < n && d.err == nil; i++ {
+		r.segs = append(r.segs, segUse{seg: d.uvarint(), bytes: int64(d.uvarint())})
+	}
+	if d.err == nil && (r.chunkSize <= 0 || r.size < 0) {
+		d.fail("blob geometry")
+	}
+	return r, d.err
+}
+
+func decodeLoc(b []byte) (wal.Loc, error) {
+	loc, err := wal.DecodeLoc(b)
 	if err != nil {
-		return blobRecord{}, fmt.Errorf("%w: %v", ErrCorrupt, err)
+		return wal.Loc{}, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	refs, n := binary.Uvarint(b[wal.LocEncodedLen:])
-	if n <= 0 {
-		return blobRecord{}, fmt.Errorf("%w: blob refcount", ErrCorrupt)
-	}
-	return blobRecord{loc: loc, refs: int64(refs)}, nil
+	return loc, nil
 }

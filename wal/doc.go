@@ -55,5 +55,7 @@
 // segments are not scanned; Iterate verifies them when they are read.
 //
 // With Options.Sync false nothing is fsynced and nothing survives a crash;
-// such a log is meant for memory.
+// such a log is meant for memory. Reopening on disk a log that was written
+// without Sync can find torn records in sealed segments, which Iterate and
+// Read then report as ErrCorrupt.
 package wal

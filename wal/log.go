@@ -580,7 +580,8 @@ func (l *Log) readRecord(seg *segment, rr *recordReader, off int64, expect *Loc,
 // Read returns the payload of the record at loc, decompressed and appended to
 // dst[:0] (pass nil to allocate). It verifies the framing, that the record
 // header matches loc, and the checksum; on any mismatch it returns an error
-// wrapping ErrCorrupt and never the bytes. Safe for concurrent use, including
+// wrapping ErrCorrupt and never the bytes. A Loc in a removed or unknown
+// segment fails with ErrSegmentNotFound. Safe for concurrent use, including
 // with Append.
 func (l *Log) Read(loc Loc, dst []byte) ([]byte, error) {
 	if l.closed.Load() {
@@ -610,7 +611,7 @@ func (l *Log) Read(loc Loc, dst []byte) ([]byte, error) {
 // the call. It stops at, and returns, the first error from fn or from
 // reading; a bad record yields an error wrapping ErrCorrupt. For the active
 // segment it visits the records appended before the call. fn may call any
-// method of the Log except Close.
+// method of the Log; no lock is held while it runs.
 func (l *Log) Iterate(segment uint64, fn func(loc Loc, payload []byte) error) error {
 	if l.closed.Load() {
 		return ErrClosed

@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func benchEngine(b *testing.B, disk bool) *Engine {
+	dir := ""
+	if disk {
+		dir = b.TempDir()
+	}
+	e, err := Open(dir, nil)
+	require.NoError(b, err)
+	b.Cleanup(func() { e.Close() })
+	require.NoError(b, e.CreateBucket(context.Background(), "bench", BucketOptions{}))
+	return e
+}
+
+var benchSizes = []struct {
+	name string
+	n    int
+}{{"4KiB", 4 << 10}, {"16MiB", 16 << 20}}
+
+func BenchmarkPut(b *testing.B) {
+	ctx := context.Background()
+	for _, where := range []string{"memory", "disk"} {
+		for _, sz := range benchSizes {
+			b.Run(where+"/"+sz.name, func(b *testing.B) {
+				e := benchEngine(b, where == "disk")
+				data := bytes.Repeat([]byte("osslite!"), sz.n/8)
+				b.SetBytes(int64(sz.n))
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					// Overwrite a small set of keys so memory stays bounded.
+					_, err := e.PutObject(ctx, "bench", fmt.Sprintf("k%d", i%8), bytes.NewReader(data), int64(len(data)), PutOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkGet(b *testing.B) {
+	ctx := context.Background()
+	for _, where := range []string{"memory", "disk"} {
+		for _, sz := range benchSizes {
+			b.Run(where+"/"+sz.name, func(b *testing.B) {
+				e := benchEngine(b, where == "disk")
+				data := bytes.Repeat([]byte("osslite!"), sz.n/8)
+				_, err := e.PutObject(ctx, "bench", "k", bytes.NewReader(data), int64(len(data)), PutOptions{})
+				require.NoError(b, err)
+				b.SetBytes(int64(sz.n))
+				b.ReportAllocs()
+				for b.Loop() {
+					o, err := e.GetObject(ctx, "bench", "k", GetOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := io.Copy(io.Discard, o); err != nil {
+						b.Fatal(err)
+					}
+					o.Close()
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkListDelimiter lists the top level of 100k keys under 10
+// prefixes, and a 1000-key page of one prefix.
+func BenchmarkListDelimiter(b *testing.B) {
+	ctx := context.Background()
+	e := benchEngine(b, false)
+	fillKeys(b, e, "bench", 10, 10000)
+	b.Run("top-level", func(b *testing.B) {
+		for b.Loop() {
+			res, err := e.ListObjects(ctx, "bench", ListOptions{Delimiter: "/"})
+			if err != nil || len(res.CommonPrefixes) != 10 {
+				b.Fatal(err, len(res.CommonPrefixes))
+			}
+		}
+	})
+	b.Run("page-1000", func(b *testing.B) {
+		for b.Loop() {
+			res, err := e.ListObjects(ctx, "bench", ListOptions{Prefix: "p05/", Delimiter: "/"})
+			if err != nil || len(res.Objects) != 1000 {
+				b.Fatal(err, len(res.Objects))
+			}
+		}
+	})
+}
+
+// BenchmarkCopy copies objects of growing size: the time must not grow,
+// because a copy only writes metadata.
+func BenchmarkCopy(b *testing.B) {
+	ctx := context.Background()
+	sizes := []int64{16 << 20, 1 << 30}
+	if testing.Short() {
+		sizes = sizes[:1]
+	}
+	for _, size := range sizes {
+		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
+			e, err := Open(b.TempDir(), &Options{Sync: SyncNever})
+			require.NoError(b, err)
+			defer e.Close()
+			require.NoError(b, e.CreateBucket(ctx, "bench", BucketOptions{}))
+			_, err = e.PutObject(ctx, "bench", "src", &patternReader{n: size, state: 1}, size, PutOptions{})
+			require.NoError(b, err)
+			i := 0
+			for b.Loop() {
+				if _, err := e.CopyObject(ctx, "bench", "src", "bench", fmt.Sprintf("dst%d", i%8), CopyOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
