@@ -28,12 +28,12 @@ type ChecksumInput struct {
 
 // body is the result of streaming one request body into the store.
 type body struct {
-	size    int64
-	md5     [md5.Size]byte
-	crc64   uint64
-	sum     []byte // flexible checksum, when requested
-	inline  []byte
-	blob    *newBlob // nil when inline
+	size   int64
+	md5    [md5.Size]byte
+	crc64  uint64
+	sum    []byte // flexible checksum, when requested
+	inline []byte
+	blob   *newBlob // nil when inline
 }
 
 // newBlob is a body written to the blob log but not yet in the metadata.
