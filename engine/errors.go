@@ -28,6 +28,10 @@ var (
 	ErrEntityTooLarge          = errors.New("engine: entity too large")
 	ErrInvalidPartNumber       = errors.New("engine: invalid part number")
 	ErrClosed                  = errors.New("engine: closed")
+	ErrNoSuchUpload            = errors.New("engine: no such multipart upload")
+	ErrInvalidPart             = errors.New("engine: invalid part")
+	ErrInvalidPartOrder        = errors.New("engine: parts not in ascending order")
+	ErrEntityTooSmall          = errors.New("engine: part smaller than the minimum size")
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")

@@ -70,12 +70,13 @@ func (e *Engine) putChunkBuf(b *[]byte) {
 	}
 }
 
-// ingest streams r into the blob log (or keeps it for an inline record),
+// ingest streams r into the blob log (or, when inline is allowed and the
+// body is small, keeps it for an inline record),
 // hashing as it goes, and verifies declared size and digests. size is the
 // declared length or -1. It holds at most one chunk in memory. The blob log
 // is synced before ingest returns, so the metadata commit that follows may
 // reference the blobs.
-func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5 []byte, ck *ChecksumInput, contentType string) (*body, error) {
+func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5 []byte, ck *ChecksumInput, contentType string, inline bool) (*body, error) {
 	if size > MaxObjectSize {
 		return nil, fmt.Errorf("%w: %d bytes exceeds %d", ErrEntityTooLarge, size, int64(MaxObjectSize))
 	}
@@ -126,7 +127,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			ckHash.Write(chunk)
 		}
 		last := rerr != nil
-		if last && b.blob == nil && n <= e.opts.InlineThreshold {
+		if last && b.blob == nil && (n == 0 || inline && n <= e.opts.InlineThreshold) {
 			b.inline = append(make([]byte, 0, n), chunk...)
 			break
 		}

@@ -77,3 +77,23 @@ func uploadPrefix(bucket string) []byte {
 	b = append(b, bucket...)
 	return append(b, 0)
 }
+
+const prefixPart = "P/"
+
+// uploadKey is U/<bucket>\x00<key>\x00<uploadID>. Upload IDs have a fixed
+// length, so the key can be split from the end.
+func uploadKey(bucket, key, uploadID string) []byte {
+	b := append(uploadPrefix(bucket), key...)
+	b = append(b, 0)
+	return append(b, uploadID...)
+}
+
+// partKey is P/<uploadID>/<partNumber, 4 bytes BE>.
+func partKey(uploadID string, part int) []byte {
+	return binary.BigEndian.AppendUint32(partPrefix(uploadID), uint32(part))
+}
+
+func partPrefix(uploadID string) []byte {
+	b := append([]byte(prefixPart), uploadID...)
+	return append(b, '/')
+}

@@ -78,6 +78,10 @@ func validateKey(key string, max int) error {
 		return fmt.Errorf("%w: %d bytes, the limit is %d", ErrKeyTooLong, len(key), max)
 	case !utf8.ValidString(key):
 		return fmt.Errorf("%w: key is not valid UTF-8", ErrInvalidKey)
+	case strings.IndexByte(key, 0) >= 0:
+		// XML 1.0 cannot carry U+0000, so such a key could never be listed;
+		// refusing it also keeps 0x00 free as a separator in metadata keys.
+		return fmt.Errorf("%w: key contains U+0000", ErrInvalidKey)
 	}
 	return nil
 }

@@ -30,6 +30,9 @@ type PutOptions struct {
 	// Checksum asks for a flexible checksum to be computed, verified when an
 	// expected value is given, and stored.
 	Checksum *ChecksumInput
+	// ChecksumType is "COMPOSITE" or "FULL_OBJECT" for a multipart upload;
+	// "" picks the algorithm's default. Put ignores it.
+	ChecksumType string
 	// IfNoneMatch "*" makes the write fail with ErrPreconditionFailed when
 	// the key exists; IfMatch makes it fail unless the current ETag matches.
 	IfNoneMatch string
@@ -88,7 +91,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 		return ObjectInfo{}, err
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType)
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, true)
 	if err != nil {
 		return ObjectInfo{}, err
 	}

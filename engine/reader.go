@@ -138,11 +138,17 @@ func (e *Engine) GetObject(ctx context.Context, bucket, key string, opts GetOpti
 }
 
 func (e *Engine) openObject(snap *pebble.Snapshot, bucket, key string, opts GetOptions) (*Object, error) {
+	return e.openObjectAs(snap, bucket, key, opts, false)
+}
+
+// openObjectAs opens an object on snap; copySource selects copy-source
+// semantics for the conditions. The Object owns snap from then on.
+func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts GetOptions, copySource bool) (*Object, error) {
 	rec, err := e.objectRecord(snap, bucket, key, true)
 	if err != nil {
 		return nil, err
 	}
-	if err := opts.Conditions.evaluate(rec.info, false); err != nil {
+	if err := opts.Conditions.evaluate(rec.info, copySource); err != nil {
 		return nil, &ConditionError{Err: err, Info: rec.info}
 	}
 	o := &Object{Info: rec.info, e: e, snap: snap, inline: rec.inline, extents: rec.extents, Length: rec.info.Size}

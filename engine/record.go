@@ -40,6 +40,7 @@ const (
 	fInline
 	fExtent
 	fOwner
+	fChecksumAlgorithm // multipart uploads: the algorithm chosen at initiation
 )
 
 // Bucket record field tags.
@@ -197,6 +198,8 @@ type objectRecord struct {
 	info    ObjectInfo // Bucket and Key are not stored
 	inline  []byte     // the body when it is small
 	extents []extent   // the body in the blob log otherwise
+	// checksumAlg is the flexible-checksum algorithm of a multipart upload.
+	checksumAlg checksum.Algorithm
 }
 
 func (r *objectRecord) encode() []byte {
@@ -246,6 +249,7 @@ func (r *objectRecord) encode() []byte {
 		e.field(fPartSizes, p)
 	}
 	e.str(fOwner, i.Owner)
+	e.str(fChecksumAlgorithm, string(r.checksumAlg))
 	if r.inline != nil {
 		e.field(fInline, r.inline)
 	}
@@ -336,6 +340,8 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			}
 		case fOwner:
 			i.Owner = string(p)
+		case fChecksumAlgorithm:
+			r.checksumAlg = checksum.Algorithm(p)
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)

@@ -1,0 +1,741 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"hash/crc64"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/pkg/checksum"
+)
+
+// Multipart limits.
+const (
+	MaxPartNumber = 10000
+	// DefaultMaxParts bounds a ListParts page; DefaultMaxUploads a
+	// ListMultipartUploads page.
+	DefaultMaxParts   = 1000
+	DefaultMaxUploads = 1000
+	// S3MinPartSize and OSSMinPartSize are the smallest sizes of every part
+	// but the last that the two services accept at Complete.
+	S3MinPartSize  = 5 << 20
+	OSSMinPartSize = 100 << 10
+)
+
+const uploadIDLen = 32
+
+// UploadInfo describes a multipart upload in progress.
+type UploadInfo struct {
+	Bucket, Key, UploadID string
+	Initiated             time.Time
+	Metadata
+	StorageClass      string
+	ACL               ACL
+	Tags              []Tag
+	Owner             string
+	ChecksumAlgorithm checksum.Algorithm
+	ChecksumType      string // "COMPOSITE" or "FULL_OBJECT" when an algorithm is set
+}
+
+// PartInfo describes an uploaded part.
+type PartInfo struct {
+	PartNumber   int
+	ETag         string // hex MD5 of the part
+	Size         int64
+	LastModified time.Time
+	CRC64        uint64
+	// Checksum is the part's flexible checksum (raw bytes) when the upload
+	// has an algorithm.
+	Checksum []byte
+}
+
+// CreateMultipartUpload starts an upload of bucket/key. Metadata, ACL, tags,
+// storage class and checksum algorithm come from opts (ContentMD5, IfMatch
+// and IfNoneMatch are ignored; set opts.Checksum.Algorithm to choose the
+// algorithm and opts.ChecksumType for COMPOSITE or FULL_OBJECT).
+func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, opts PutOptions) (string, error) {
+	if err := e.check(ctx); err != nil {
+		return "", err
+	}
+	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
+		return "", err
+	}
+	if err := ValidateTags(opts.Tags); err != nil {
+		return "", err
+	}
+	rec := objectRecord{info: ObjectInfo{Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner}}
+	rec.info.User = maps.Clone(opts.User)
+	if rec.info.ContentType == "" {
+		rec.info.ContentType = DefaultContentType
+	}
+	if opts.Checksum != nil {
+		alg, err := checksum.ParseAlgorithm(string(opts.Checksum.Algorithm))
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+		}
+		rec.checksumAlg = alg
+		rec.info.ChecksumType = opts.ChecksumType
+		switch {
+		case rec.info.ChecksumType == "" && alg == checksum.CRC64NVME:
+			rec.info.ChecksumType = "FULL_OBJECT"
+		case rec.info.ChecksumType == "":
+			rec.info.ChecksumType = "COMPOSITE"
+		case rec.info.ChecksumType == "FULL_OBJECT" && !alg.IsCRC(),
+			rec.info.ChecksumType == "COMPOSITE" && alg == checksum.CRC64NVME,
+			rec.info.ChecksumType != "FULL_OBJECT" && rec.info.ChecksumType != "COMPOSITE":
+			return "", fmt.Errorf("%w: checksum type %q with %s", ErrInvalidArgument, opts.ChecksumType, alg)
+		}
+	}
+	id := e.newUploadID()
+	err := e.apply(func(m *mutation) error {
+		if _, err := e.bucketRecord(e.db, bucket); err != nil {
+			return err
+		}
+		rec.info.LastModified = e.now()
+		return m.b.Set(uploadKey(bucket, key, id), rec.encode(), nil)
+	})
+	if err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// newUploadID returns a URL-safe ID that sorts by creation time and carries
+// 64 random bits.
+func (e *Engine) newUploadID() string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(e.opts.Clock.Now().UnixNano()))
+	_, _ = rand.Read(b[8:])
+	return hex.EncodeToString(b[:])
+}
+
+// upload reads the upload record of bucket/key/uploadID.
+func (e *Engine) upload(r pebble.Reader, bucket, key, uploadID string) (objectRecord, error) {
+	if len(uploadID) == uploadIDLen {
+		v, ok, err := get(r, uploadKey(bucket, key, uploadID))
+		if err != nil {
+			return objectRecord{}, err
+		}
+		if ok {
+			rec, err := decodeObject(v, false)
+			rec.info.Bucket, rec.info.Key = bucket, key
+			return rec, err
+		}
+	}
+	if _, err := e.bucketRecord(r, bucket); err != nil {
+		return objectRecord{}, err
+	}
+	return objectRecord{}, fmt.Errorf("%w: %s for %s/%s", ErrNoSuchUpload, uploadID, bucket, key)
+}
+
+func uploadInfo(rec objectRecord, id string) UploadInfo {
+	i := rec.info
+	return UploadInfo{Bucket: i.Bucket, Key: i.Key, UploadID: id, Initiated: i.LastModified, Metadata: i.Metadata, StorageClass: i.StorageClass,
+		ACL: i.ACL, Tags: i.Tags, Owner: i.Owner, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: i.ChecksumType}
+}
+
+// Upload returns the description of an upload in progress.
+func (e *Engine) Upload(ctx context.Context, bucket, key, uploadID string) (UploadInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return UploadInfo{}, err
+	}
+	rec, err := e.upload(e.db, bucket, key, uploadID)
+	if err != nil {
+		return UploadInfo{}, err
+	}
+	return uploadInfo(rec, uploadID), nil
+}
+
+func checkPartNumber(n int) error {
+	if n < 1 || n > MaxPartNumber {
+		return fmt.Errorf("%w: part number %d is not in 1..%d", ErrInvalidPartNumber, n, MaxPartNumber)
+	}
+	return nil
+}
+
+// PartOptions are the inputs of UploadPart.
+type PartOptions struct {
+	ContentMD5 []byte
+	// Checksum is the part's flexible checksum. When the upload has an
+	// algorithm the part's checksum is computed anyway; a different
+	// algorithm here is ErrInvalidArgument.
+	Checksum *ChecksumInput
+}
+
+// UploadPart stores part partNumber of an upload, replacing an earlier part
+// with that number. The body is streamed like PutObject's.
+func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, r io.Reader, size int64, opts PartOptions) (PartInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return PartInfo{}, err
+	}
+	if err := checkPartNumber(partNumber); err != nil {
+		return PartInfo{}, err
+	}
+	up, err := e.upload(e.db, bucket, key, uploadID)
+	if err != nil {
+		return PartInfo{}, err
+	}
+	ck := opts.Checksum
+	switch {
+	case ck != nil && up.checksumAlg != "" && ck.Algorithm != up.checksumAlg:
+		return PartInfo{}, fmt.Errorf("%w: part checksum %s, upload uses %s", ErrInvalidArgument, ck.Algorithm, up.checksumAlg)
+	case ck == nil && up.checksumAlg != "":
+		ck = &ChecksumInput{Algorithm: up.checksumAlg}
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, false)
+	if err != nil {
+		return PartInfo{}, err
+	}
+	part := objectRecord{info: ObjectInfo{Size: b.size, ETag: hex.EncodeToString(b.md5[:]), CRC64: b.crc64}, extents: b.extents()}
+	if b.sum != nil {
+		part.info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
+	}
+	err = e.apply(func(m *mutation) error {
+		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
+			return err
+		}
+		m.addBlob(b.blob)
+		part.info.LastModified = e.now()
+		return e.putPart(m, uploadID, partNumber, &part)
+	})
+	if err != nil {
+		return PartInfo{}, err
+	}
+	return partInfo(partNumber, part), nil
+}
+
+// putPart writes a part record, dropping the part it replaces.
+func (e *Engine) putPart(m *mutation, uploadID string, n int, part *objectRecord) error {
+	k := partKey(uploadID, n)
+	if old, ok, err := get(e.db, k); err != nil {
+		return err
+	} else if ok {
+		prev, err := decodeObject(old, true)
+		if err != nil {
+			return err
+		}
+		m.ref(prev.extents, -1)
+	}
+	m.ref(part.extents, +1)
+	return m.b.Set(k, part.encode(), nil)
+}
+
+func partInfo(n int, r objectRecord) PartInfo {
+	p := PartInfo{PartNumber: n, ETag: r.info.ETag, Size: r.info.Size, LastModified: r.info.LastModified, CRC64: r.info.CRC64}
+	for _, v := range r.info.Checksums {
+		p.Checksum = v
+	}
+	return p
+}
+
+// PartCopyOptions are the inputs of UploadPartCopy.
+type PartCopyOptions struct {
+	// Range selects bytes of the source; nil copies it all.
+	Range *ByteRange
+	// Source conditions (x-amz-copy-source-if-*): a failure is
+	// ErrPreconditionFailed.
+	Source Conditions
+}
+
+// errSourceChanged makes UploadPartCopy retry when its source was replaced
+// between hashing and commit.
+var errSourceChanged = errors.New("engine: copy source changed")
+
+// UploadPartCopy makes part partNumber from a range of an existing object.
+// The part references the source's blobs (any byte range of them), so no
+// body bytes are written; they are read once to compute the part's MD5 and
+// checksums. An inline source is small and is written out as a new blob.
+func (e *Engine) UploadPartCopy(ctx context.Context, bucket, key, uploadID string, partNumber int, srcBucket, srcKey string, opts PartCopyOptions) (PartInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return PartInfo{}, err
+	}
+	if err := checkPartNumber(partNumber); err != nil {
+		return PartInfo{}, err
+	}
+	for attempt := 0; ; attempt++ {
+		info, err := e.uploadPartCopy(ctx, bucket, key, uploadID, partNumber, srcBucket, srcKey, opts)
+		if errors.Is(err, errSourceChanged) && attempt < 3 {
+			continue
+		}
+		return info, err
+	}
+}
+
+func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID string, partNumber int, srcBucket, srcKey string, opts PartCopyOptions) (PartInfo, error) {
+	up, err := e.upload(e.db, bucket, key, uploadID)
+	if err != nil {
+		return PartInfo{}, err
+	}
+	snap := e.db.NewSnapshot()
+	src, err := e.openObjectAs(snap, srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source}, true)
+	if err != nil {
+		snap.Close()
+		return PartInfo{}, err
+	}
+	defer src.Close()
+	srcETag := src.Info.ETag
+	md := md5.New()
+	crc := crc64.New(crc64Table)
+	var ckHash hash.Hash
+	ws := []io.Writer{md, crc}
+	if up.checksumAlg != "" {
+		ckHash = up.checksumAlg.New()
+		ws = append(ws, ckHash)
+	}
+	part := objectRecord{info: ObjectInfo{Size: src.Length}}
+	var nb *newBlob
+	if src.inline != nil {
+		b, err := e.ingest(ctx, bytes.NewReader(src.inline[src.Offset:src.Offset+src.Length]), src.Length, nil, nil, "", false)
+		if err != nil {
+			return PartInfo{}, err
+		}
+		nb = b.blob
+		part.extents = b.extents()
+	} else {
+		part.extents = sliceExtents(src.extents, src.Offset, src.Length)
+	}
+	if _, err := src.WriteTo(io.MultiWriter(ws...)); err != nil {
+		return PartInfo{}, err
+	}
+	part.info.ETag = hex.EncodeToString(md.Sum(nil))
+	part.info.CRC64 = crc.Sum64()
+	if ckHash != nil {
+		part.info.Checksums = map[checksum.Algorithm][]byte{up.checksumAlg: ckHash.Sum(nil)}
+	}
+	err = e.apply(func(m *mutation) error {
+		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
+			return err
+		}
+		// The extents are only valid while the source still holds them.
+		cur, err := e.objectRecord(e.db, srcBucket, srcKey, true)
+		if err != nil || cur.info.ETag != srcETag || !slices.Equal(cur.extents, src.extents) {
+			return errSourceChanged
+		}
+		m.addBlob(nb)
+		part.info.LastModified = e.now()
+		return e.putPart(m, uploadID, partNumber, &part)
+	})
+	if err != nil {
+		return PartInfo{}, err
+	}
+	return partInfo(partNumber, part), nil
+}
+
+// sliceExtents returns the extents covering bytes [off, off+n) of xs.
+func sliceExtents(xs []extent, off, n int64) []extent {
+	var out []extent
+	for _, x := range xs {
+		if n == 0 {
+			break
+		}
+		if off >= x.n {
+			off -= x.n
+			continue
+		}
+		take := min(x.n-off, n)
+		out = append(out, extent{blob: x.blob, off: x.off + off, n: take})
+		n -= take
+		off = 0
+	}
+	return out
+}
+
+// CompletePart names one part in a CompleteMultipartUpload request.
+type CompletePart struct {
+	PartNumber int
+	ETag       string // quoted or not, any case
+	// Checksum, when set, must equal the part's stored checksum.
+	Checksum []byte
+}
+
+// CompleteOptions are the inputs of CompleteMultipartUpload.
+type CompleteOptions struct {
+	// MinPartSize is the smallest size of every part but the last.
+	// Default S3MinPartSize; the OSS dialect passes OSSMinPartSize.
+	MinPartSize int64
+	// Checksum, when set, is the expected checksum of the whole object (a
+	// FULL_OBJECT type) or of the composite; a mismatch is ErrBadDigest.
+	Checksum []byte
+	// Destination write conditions, as in PutOptions.
+	IfNoneMatch, IfMatch string
+}
+
+// PartError says which part made Complete fail. It wraps ErrInvalidPart or
+// ErrEntityTooSmall.
+type PartError struct {
+	Err        error
+	PartNumber int
+	ETag       string
+	Size       int64 // for ErrEntityTooSmall
+	MinSize    int64
+}
+
+func (e *PartError) Error() string { return fmt.Sprintf("%v: part %d", e.Err, e.PartNumber) }
+
+// Unwrap lets errors.Is see the sentinel.
+func (e *PartError) Unwrap() error { return e.Err }
+
+// CompleteMultipartUpload assembles the listed parts into bucket/key. It
+// moves no data: the object references the parts' blobs. Parts not listed
+// are discarded, and the upload is gone afterwards.
+//
+// The ETag is hex(md5(binary part MD5s))-N; the CRC64 is combined from the
+// parts' CRCs; a flexible checksum is COMPOSITE (the checksum of the part
+// checksums) or FULL_OBJECT (CRCs combined), as chosen at initiation.
+func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, opts CompleteOptions) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	if opts.MinPartSize == 0 {
+		opts.MinPartSize = S3MinPartSize
+	}
+	var out ObjectInfo
+	err := e.apply(func(m *mutation) error {
+		up, err := e.upload(e.db, bucket, key, uploadID)
+		if err != nil {
+			return err
+		}
+		if len(parts) == 0 {
+			return fmt.Errorf("%w: no parts listed", ErrInvalidPart)
+		}
+		for i := 1; i < len(parts); i++ {
+			if parts[i].PartNumber <= parts[i-1].PartNumber {
+				return fmt.Errorf("%w: part %d after part %d", ErrInvalidPartOrder, parts[i].PartNumber, parts[i-1].PartNumber)
+			}
+		}
+		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
+			return err
+		}
+		rec := objectRecord{info: up.info}
+		rec.info.Bucket, rec.info.Key = bucket, key
+		rec.info.Type = ObjectMultipart
+		rec.info.ChecksumType = ""
+		md := md5.New()
+		var composite hash.Hash
+		var full []byte
+		alg := up.checksumAlg
+		if alg != "" && up.info.ChecksumType == "COMPOSITE" {
+			composite = alg.New()
+		}
+		for i, p := range parts {
+			v, ok, err := get(e.db, partKey(uploadID, p.PartNumber))
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &PartError{Err: ErrInvalidPart, PartNumber: p.PartNumber, ETag: p.ETag}
+			}
+			part, err := decodeObject(v, true)
+			if err != nil {
+				return err
+			}
+			if !strings.EqualFold(strings.Trim(p.ETag, `"`), part.info.ETag) {
+				return &PartError{Err: ErrInvalidPart, PartNumber: p.PartNumber, ETag: p.ETag}
+			}
+			sum := part.info.Checksums[alg]
+			if p.Checksum != nil && !bytes.Equal(p.Checksum, sum) {
+				return &PartError{Err: ErrInvalidPart, PartNumber: p.PartNumber, ETag: p.ETag}
+			}
+			if i < len(parts)-1 && part.info.Size < opts.MinPartSize {
+				return &PartError{Err: ErrEntityTooSmall, PartNumber: p.PartNumber, ETag: p.ETag, Size: part.info.Size, MinSize: opts.MinPartSize}
+			}
+			raw, err := hex.DecodeString(part.info.ETag)
+			if err != nil {
+				return fmt.Errorf("%w: part ETag %q", ErrCorrupt, part.info.ETag)
+			}
+			md.Write(raw)
+			if i == 0 {
+				rec.info.CRC64 = part.info.CRC64
+			} else {
+				rec.info.CRC64 = checksum.CombineCRC64ECMA(rec.info.CRC64, part.info.CRC64, part.info.Size)
+			}
+			switch {
+			case composite != nil:
+				composite.Write(sum)
+			case alg != "" && i == 0:
+				full = sum
+			case alg != "":
+				if full, err = checksum.CombineCRC(alg, full, sum, part.info.Size); err != nil {
+					return fmt.Errorf("%w: %w", ErrCorrupt, err)
+				}
+			}
+			rec.info.Size += part.info.Size
+			rec.info.PartSizes = append(rec.info.PartSizes, part.info.Size)
+			rec.extents = append(rec.extents, part.extents...)
+		}
+		if rec.info.Size > 5<<40 {
+			return fmt.Errorf("%w: %d bytes", ErrEntityTooLarge, rec.info.Size)
+		}
+		rec.info.ETag = fmt.Sprintf("%s-%d", hex.EncodeToString(md.Sum(nil)), len(parts))
+		if alg != "" {
+			if composite != nil {
+				full = composite.Sum(nil)
+			}
+			if opts.Checksum != nil && !bytes.Equal(opts.Checksum, full) {
+				return &DigestError{Algorithm: string(alg)}
+			}
+			rec.info.Checksums = map[checksum.Algorithm][]byte{alg: full}
+			rec.info.ChecksumType = up.info.ChecksumType
+		}
+		rec.info.LastModified = e.now()
+		// The object takes a reference on every listed part's extents; the
+		// upload's parts then drop theirs, so unlisted parts are freed.
+		if err := e.replaceObject(m, &rec); err != nil {
+			return err
+		}
+		if err := e.dropUpload(m, bucket, key, uploadID); err != nil {
+			return err
+		}
+		out = rec.info
+		return nil
+	})
+	return out, err
+}
+
+// dropUpload releases every part of an upload and deletes its records.
+func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
+	prefix := partPrefix(uploadID)
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return err
+		}
+		part, err := decodeObject(v, true)
+		if err != nil {
+			it.Close()
+			return err
+		}
+		m.ref(part.extents, -1)
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	if err := m.b.DeleteRange(prefix, prefixEnd(prefix), nil); err != nil {
+		return err
+	}
+	return m.b.Delete(uploadKey(bucket, key, uploadID), nil)
+}
+
+// AbortMultipartUpload discards an upload and frees its parts.
+func (e *Engine) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	return e.apply(func(m *mutation) error {
+		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
+			return err
+		}
+		return e.dropUpload(m, bucket, key, uploadID)
+	})
+}
+
+// ListPartsOptions are the inputs of ListParts.
+type ListPartsOptions struct {
+	// PartNumberMarker lists parts numbered after it.
+	PartNumberMarker int
+	// MaxParts bounds the page; 0 means DefaultMaxParts, larger is capped.
+	MaxParts int
+}
+
+// ListPartsResult is one page of parts.
+type ListPartsResult struct {
+	Upload               UploadInfo
+	Parts                []PartInfo
+	IsTruncated          bool
+	NextPartNumberMarker int
+}
+
+// ListParts lists the parts of an upload in part-number order.
+func (e *Engine) ListParts(ctx context.Context, bucket, key, uploadID string, opts ListPartsOptions) (ListPartsResult, error) {
+	if err := e.check(ctx); err != nil {
+		return ListPartsResult{}, err
+	}
+	max := opts.MaxParts
+	if max <= 0 || max > DefaultMaxParts {
+		max = DefaultMaxParts
+	}
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	up, err := e.upload(snap, bucket, key, uploadID)
+	if err != nil {
+		return ListPartsResult{}, err
+	}
+	res := ListPartsResult{Upload: uploadInfo(up, uploadID)}
+	prefix := partPrefix(uploadID)
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return ListPartsResult{}, err
+	}
+	defer it.Close()
+	start := prefix
+	if opts.PartNumberMarker > 0 {
+		start = partKey(uploadID, min(opts.PartNumberMarker, MaxPartNumber)+1)
+	}
+	for ok := it.SeekGE(start); ok; ok = it.Next() {
+		if len(res.Parts) == max {
+			res.IsTruncated = true
+			break
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return ListPartsResult{}, err
+		}
+		part, err := decodeObject(v, false)
+		if err != nil {
+			return ListPartsResult{}, err
+		}
+		n := int(binary.BigEndian.Uint32(it.Key()[len(prefix):]))
+		res.Parts = append(res.Parts, partInfo(n, part))
+		res.NextPartNumberMarker = n
+	}
+	return res, it.Error()
+}
+
+// ListUploadsOptions are the inputs of ListMultipartUploads.
+type ListUploadsOptions struct {
+	Prefix, Delimiter string
+	// KeyMarker lists uploads of keys after it; with UploadIDMarker, also
+	// the uploads of KeyMarker itself whose IDs sort after UploadIDMarker.
+	KeyMarker, UploadIDMarker string
+	// MaxUploads bounds the page; 0 means DefaultMaxUploads.
+	MaxUploads int
+}
+
+// ListUploadsResult is one page of uploads in progress, ordered by key and
+// then by initiation.
+type ListUploadsResult struct {
+	Uploads            []UploadInfo
+	CommonPrefixes     []string
+	IsTruncated        bool
+	NextKeyMarker      string
+	NextUploadIDMarker string
+}
+
+// ListMultipartUploads lists the uploads in progress in a bucket.
+func (e *Engine) ListMultipartUploads(ctx context.Context, bucket string, opts ListUploadsOptions) (ListUploadsResult, error) {
+	if err := e.check(ctx); err != nil {
+		return ListUploadsResult{}, err
+	}
+	max := opts.MaxUploads
+	if max <= 0 || max > DefaultMaxUploads {
+		max = DefaultMaxUploads
+	}
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	if _, err := e.bucketRecord(snap, bucket); err != nil {
+		return ListUploadsResult{}, err
+	}
+	base := uploadPrefix(bucket)
+	lower := append(bytes.Clone(base), opts.Prefix...)
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: prefixEnd(lower)})
+	if err != nil {
+		return ListUploadsResult{}, err
+	}
+	defer it.Close()
+	var seek []byte
+	switch {
+	case opts.KeyMarker != "" && opts.UploadIDMarker != "":
+		seek = append(uploadKey(bucket, opts.KeyMarker, opts.UploadIDMarker), 0)
+	case opts.KeyMarker != "":
+		seek = append(append(bytes.Clone(base), opts.KeyMarker...), 1)
+	}
+	valid := it.First()
+	if seek != nil {
+		valid = it.SeekGE(seek)
+	}
+	var res ListUploadsResult
+	for valid {
+		k := it.Key()[len(base):]
+		if len(k) < uploadIDLen+1 {
+			return ListUploadsResult{}, fmt.Errorf("%w: upload key %q", ErrCorrupt, k)
+		}
+		key, id := string(k[:len(k)-uploadIDLen-1]), string(k[len(k)-uploadIDLen:])
+		if opts.Delimiter != "" {
+			if i := strings.Index(key[len(opts.Prefix):], opts.Delimiter); i >= 0 {
+				cp := key[:len(opts.Prefix)+i+len(opts.Delimiter)]
+				if cp > opts.KeyMarker || opts.KeyMarker == "" {
+					if len(res.Uploads)+len(res.CommonPrefixes) == max {
+						res.IsTruncated = true
+						break
+					}
+					res.CommonPrefixes = append(res.CommonPrefixes, cp)
+					res.NextKeyMarker, res.NextUploadIDMarker = cp, ""
+				}
+				next := prefixEnd(append(bytes.Clone(base), cp...))
+				if next == nil {
+					break
+				}
+				valid = it.SeekGE(next)
+				continue
+			}
+		}
+		if len(res.Uploads)+len(res.CommonPrefixes) == max {
+			res.IsTruncated = true
+			break
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return ListUploadsResult{}, err
+		}
+		rec, err := decodeObject(v, false)
+		if err != nil {
+			return ListUploadsResult{}, err
+		}
+		rec.info.Bucket, rec.info.Key = bucket, key
+		res.Uploads = append(res.Uploads, uploadInfo(rec, id))
+		res.NextKeyMarker, res.NextUploadIDMarker = key, id
+		valid = it.Next()
+	}
+	if err := it.Error(); err != nil {
+		return ListUploadsResult{}, err
+	}
+	if !res.IsTruncated {
+		res.NextKeyMarker, res.NextUploadIDMarker = "", ""
+	}
+	return res, nil
+}
+
+// AbortUploadsBefore aborts every upload in bucket initiated before t and
+// returns how many it aborted (lifecycle AbortIncompleteMultipartUpload).
+func (e *Engine) AbortUploadsBefore(ctx context.Context, bucket string, t time.Time) (int, error) {
+	n := 0
+	opts := ListUploadsOptions{}
+	for {
+		page, err := e.ListMultipartUploads(ctx, bucket, opts)
+		if err != nil {
+			return n, err
+		}
+		for _, u := range page.Uploads {
+			if u.Initiated.Before(t) {
+				err := e.AbortMultipartUpload(ctx, bucket, u.Key, u.UploadID)
+				if err != nil && !errors.Is(err, ErrNoSuchUpload) {
+					return n, err
+				}
+				if err == nil {
+					n++
+				}
+			}
+		}
+		if !page.IsTruncated {
+			return n, nil
+		}
+		opts.KeyMarker, opts.UploadIDMarker = page.NextKeyMarker, page.NextUploadIDMarker
+	}
+}
