@@ -64,6 +64,10 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string) error {
 				return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)
 			}
 		}
+		// Configuration documents go with the bucket.
+		if err := m.b.DeleteRange(configPrefix(name), prefixEnd(configPrefix(name)), nil); err != nil {
+			return err
+		}
 		return m.b.Delete(bucketKey(name), nil)
 	})
 }

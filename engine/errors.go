@@ -9,29 +9,37 @@ import (
 // exactly one of these; branch on them with errors.Is. The httpapi package
 // maps each to a wire code and HTTP status in one table.
 var (
-	ErrNoSuchBucket            = errors.New("engine: no such bucket")
-	ErrNoSuchKey               = errors.New("engine: no such key")
-	ErrBucketNotEmpty          = errors.New("engine: bucket not empty")
-	ErrBucketAlreadyExists     = errors.New("engine: bucket already exists")
-	ErrBucketAlreadyOwnedByYou = errors.New("engine: bucket already owned by you")
-	ErrInvalidBucketName       = errors.New("engine: invalid bucket name")
-	ErrInvalidKey              = errors.New("engine: invalid object key")
-	ErrKeyTooLong              = errors.New("engine: object key too long")
-	ErrPreconditionFailed      = errors.New("engine: precondition failed")
-	ErrNotModified             = errors.New("engine: not modified")
-	ErrInvalidRange            = errors.New("engine: requested range not satisfiable")
-	ErrBadDigest               = errors.New("engine: content digest mismatch")
-	ErrIncompleteBody          = errors.New("engine: body shorter or longer than its declared size")
-	ErrInvalidTag              = errors.New("engine: invalid tag")
-	ErrInvalidArgument         = errors.New("engine: invalid argument")
-	ErrInvalidCopyRequest      = errors.New("engine: copy to itself without changing anything")
-	ErrEntityTooLarge          = errors.New("engine: entity too large")
-	ErrInvalidPartNumber       = errors.New("engine: invalid part number")
-	ErrClosed                  = errors.New("engine: closed")
-	ErrNoSuchUpload            = errors.New("engine: no such multipart upload")
-	ErrInvalidPart             = errors.New("engine: invalid part")
-	ErrInvalidPartOrder        = errors.New("engine: parts not in ascending order")
-	ErrEntityTooSmall          = errors.New("engine: part smaller than the minimum size")
+	ErrNoSuchBucket             = errors.New("engine: no such bucket")
+	ErrNoSuchKey                = errors.New("engine: no such key")
+	ErrBucketNotEmpty           = errors.New("engine: bucket not empty")
+	ErrBucketAlreadyExists      = errors.New("engine: bucket already exists")
+	ErrBucketAlreadyOwnedByYou  = errors.New("engine: bucket already owned by you")
+	ErrInvalidBucketName        = errors.New("engine: invalid bucket name")
+	ErrInvalidKey               = errors.New("engine: invalid object key")
+	ErrKeyTooLong               = errors.New("engine: object key too long")
+	ErrPreconditionFailed       = errors.New("engine: precondition failed")
+	ErrNotModified              = errors.New("engine: not modified")
+	ErrInvalidRange             = errors.New("engine: requested range not satisfiable")
+	ErrBadDigest                = errors.New("engine: content digest mismatch")
+	ErrIncompleteBody           = errors.New("engine: body shorter or longer than its declared size")
+	ErrInvalidTag               = errors.New("engine: invalid tag")
+	ErrInvalidArgument          = errors.New("engine: invalid argument")
+	ErrInvalidCopyRequest       = errors.New("engine: copy to itself without changing anything")
+	ErrEntityTooLarge           = errors.New("engine: entity too large")
+	ErrInvalidPartNumber        = errors.New("engine: invalid part number")
+	ErrClosed                   = errors.New("engine: closed")
+	ErrNoSuchUpload             = errors.New("engine: no such multipart upload")
+	ErrInvalidPart              = errors.New("engine: invalid part")
+	ErrInvalidPartOrder         = errors.New("engine: parts not in ascending order")
+	ErrEntityTooSmall           = errors.New("engine: part smaller than the minimum size")
+	ErrObjectNotAppendable      = errors.New("engine: object is not appendable")
+	ErrPositionNotEqualToLength = errors.New("engine: append position is not the object length")
+	ErrNotSymlink               = errors.New("engine: object is not a symlink")
+	ErrSymlinkTargetNotExist    = errors.New("engine: symlink target does not exist")
+	ErrInvalidTargetType        = errors.New("engine: symlink target is a symlink")
+	ErrInvalidObjectState       = errors.New("engine: object is archived and not restored")
+	ErrRestoreAlreadyInProgress = errors.New("engine: restore already in progress")
+	ErrNoSuchConfig             = errors.New("engine: no such bucket configuration")
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")
@@ -77,3 +85,17 @@ func (e *DigestError) Error() string {
 
 // Unwrap lets errors.Is see ErrBadDigest.
 func (e *DigestError) Unwrap() error { return ErrBadDigest }
+
+// PositionError is returned by AppendObject when the position is not the
+// object's length. It wraps ErrPositionNotEqualToLength and carries the
+// length, which OSS returns as x-oss-next-append-position.
+type PositionError struct {
+	Length int64
+}
+
+func (e *PositionError) Error() string {
+	return fmt.Sprintf("%v (length %d)", ErrPositionNotEqualToLength, e.Length)
+}
+
+// Unwrap lets errors.Is see ErrPositionNotEqualToLength.
+func (e *PositionError) Unwrap() error { return ErrPositionNotEqualToLength }

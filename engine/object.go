@@ -167,11 +167,13 @@ func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
 }
 
 // HeadObject returns an object's info, or ErrNoSuchBucket / ErrNoSuchKey.
+// It follows a symlink once, like GetObject, and reports the restore state
+// of archived objects.
 func (e *Engine) HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error) {
 	if err := e.check(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
-	rec, err := e.objectRecord(e.db, bucket, key, false)
+	rec, err := e.resolve(e.db, bucket, key, false)
 	return rec.info, err
 }
 

@@ -62,6 +62,9 @@ type Options struct {
 	Compression wal.Compression
 	// MaxKeyLength is the longest object key, in bytes. Default 1024 (S3).
 	MaxKeyLength int
+	// RestoreDelay is how long a restore of an archived object takes, on
+	// Clock. Default 1 minute (OSS's usual time); negative means instant.
+	RestoreDelay time.Duration
 	// Logger receives recovery and background messages. Default: discard.
 	Logger *slog.Logger
 
@@ -91,6 +94,11 @@ func (o *Options) EnsureDefaults() *Options {
 	}
 	if o.MaxKeyLength == 0 {
 		o.MaxKeyLength = defaultMaxKeyLength
+	}
+	if o.RestoreDelay == 0 {
+		o.RestoreDelay = time.Minute
+	} else if o.RestoreDelay < 0 {
+		o.RestoreDelay = 0
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

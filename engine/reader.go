@@ -144,9 +144,12 @@ func (e *Engine) openObject(snap *pebble.Snapshot, bucket, key string, opts GetO
 // openObjectAs opens an object on snap; copySource selects copy-source
 // semantics for the conditions. The Object owns snap from then on.
 func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts GetOptions, copySource bool) (*Object, error) {
-	rec, err := e.objectRecord(snap, bucket, key, true)
+	rec, err := e.resolve(snap, bucket, key, true)
 	if err != nil {
 		return nil, err
+	}
+	if !readable(rec) {
+		return nil, fmt.Errorf("%w: %s/%s", ErrInvalidObjectState, bucket, key)
 	}
 	if err := opts.Conditions.evaluate(rec.info, copySource); err != nil {
 		return nil, &ConditionError{Err: err, Info: rec.info}

@@ -41,6 +41,9 @@ const (
 	fExtent
 	fOwner
 	fChecksumAlgorithm // multipart uploads: the algorithm chosen at initiation
+	fSymlinkTarget
+	fRestoreReady
+	fRestoreExpiry
 )
 
 // Bucket record field tags.
@@ -200,6 +203,9 @@ type objectRecord struct {
 	extents []extent   // the body in the blob log otherwise
 	// checksumAlg is the flexible-checksum algorithm of a multipart upload.
 	checksumAlg checksum.Algorithm
+	// restoreReady and restoreExpiry bound the readable window of a
+	// restored archive object (zero: never restored).
+	restoreReady, restoreExpiry time.Time
 }
 
 func (r *objectRecord) encode() []byte {
@@ -250,6 +256,11 @@ func (r *objectRecord) encode() []byte {
 	}
 	e.str(fOwner, i.Owner)
 	e.str(fChecksumAlgorithm, string(r.checksumAlg))
+	e.str(fSymlinkTarget, i.SymlinkTarget)
+	if !r.restoreReady.IsZero() {
+		e.int(fRestoreReady, r.restoreReady.UnixNano())
+		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
+	}
 	if r.inline != nil {
 		e.field(fInline, r.inline)
 	}
@@ -342,6 +353,12 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			i.Owner = string(p)
 		case fChecksumAlgorithm:
 			r.checksumAlg = checksum.Algorithm(p)
+		case fSymlinkTarget:
+			i.SymlinkTarget = string(p)
+		case fRestoreReady:
+			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
+		case fRestoreExpiry:
+			r.restoreExpiry = time.Unix(0, d.varint(p)).UTC()
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)

@@ -89,6 +89,19 @@ type ObjectInfo struct {
 	PartSizes []int64
 	// Owner is the ID of the principal that wrote the object.
 	Owner string
+	// SymlinkTarget is the key a symlink points to ("" for other objects).
+	SymlinkTarget string
+	// Restore is the restore state of an archived object; nil when no
+	// restore was requested or the last one expired.
+	Restore *RestoreStatus
+}
+
+// RestoreStatus is the state of a restore of an archived object.
+type RestoreStatus struct {
+	// Ongoing is true until the restore completes.
+	Ongoing bool
+	// Expiry is when the restored copy stops being readable.
+	Expiry time.Time
 }
 
 // BucketInfo describes a bucket.

@@ -1,0 +1,262 @@
+package engine
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/pkg/checksum"
+)
+
+// This file holds the OSS object kinds: appendable objects, symlinks and
+// archived objects that need a restore.
+
+// AppendResult is the outcome of AppendObject.
+type AppendResult struct {
+	Info ObjectInfo
+	// NextPosition is the position of the next append (the new length).
+	NextPosition int64
+}
+
+// AppendObject appends the body read from r to bucket/key at position,
+// which must equal the object's current length (0 creates the object). The
+// object must be appendable (created by AppendObject); opts apply only when
+// it is created. A wrong position is a *PositionError carrying the length.
+// The CRC64 of the whole object is kept by combining, without re-reading.
+func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position int64, r io.Reader, size int64, opts PutOptions) (AppendResult, error) {
+	if err := e.check(ctx); err != nil {
+		return AppendResult{}, err
+	}
+	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
+		return AppendResult{}, err
+	}
+	if err := ValidateTags(opts.Tags); err != nil {
+		return AppendResult{}, err
+	}
+	check := func() (objectRecord, bool, error) {
+		cur, err := e.objectRecord(e.db, bucket, key, true)
+		if errors.Is(err, ErrNoSuchKey) {
+			if position != 0 {
+				return cur, false, &PositionError{Length: 0}
+			}
+			return cur, false, nil
+		}
+		if err != nil {
+			return cur, false, err
+		}
+		if cur.info.Type != ObjectAppendable {
+			return cur, true, fmt.Errorf("%w: %s/%s is %s", ErrObjectNotAppendable, bucket, key, cur.info.Type)
+		}
+		if position != cur.info.Size {
+			return cur, true, &PositionError{Length: cur.info.Size}
+		}
+		return cur, true, nil
+	}
+	if _, _, err := check(); err != nil {
+		return AppendResult{}, err
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, false)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	var out AppendResult
+	err = e.apply(func(m *mutation) error {
+		cur, exists, err := check()
+		if err != nil {
+			return err
+		}
+		if exists && b.size == 0 {
+			out = AppendResult{Info: cur.info, NextPosition: cur.info.Size}
+			return nil // appending nothing changes nothing
+		}
+		rec := cur
+		if !exists {
+			rec = objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Metadata: opts.Metadata, StorageClass: opts.StorageClass,
+				ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Type: ObjectAppendable}}
+			rec.info.User = maps.Clone(opts.User)
+			if rec.info.ContentType == "" {
+				rec.info.ContentType = DefaultContentType
+			}
+		}
+		rec.info.Bucket, rec.info.Key = bucket, key
+		// The ETag of an appendable object chains the MD5s of its appends
+		// (OSS does not promise an MD5 of the content either).
+		chain := md5.New()
+		chain.Write([]byte(rec.info.ETag))
+		chain.Write(b.md5[:])
+		rec.info.ETag = hex.EncodeToString(chain.Sum(nil))
+		if rec.info.Size == 0 {
+			rec.info.CRC64 = b.crc64
+		} else {
+			rec.info.CRC64 = checksum.CombineCRC64ECMA(rec.info.CRC64, b.crc64, b.size)
+		}
+		rec.info.Size += b.size
+		rec.info.Checksums, rec.info.ChecksumType = nil, ""
+		rec.info.LastModified = e.now()
+		m.addBlob(b.blob)
+		m.ref(b.extents(), +1)
+		rec.extents = append(rec.extents, b.extents()...)
+		if err := m.b.Set(objectKey(bucket, key), rec.encode(), nil); err != nil {
+			return err
+		}
+		out = AppendResult{Info: rec.info, NextPosition: rec.info.Size}
+		return nil
+	})
+	if err != nil {
+		return AppendResult{}, err
+	}
+	return out, nil
+}
+
+// PutSymlink makes bucket/key a symlink to target (a key in the same
+// bucket), replacing any object there. The target need not exist yet.
+func (e *Engine) PutSymlink(ctx context.Context, bucket, key, target string, opts PutOptions) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	for _, k := range []string{key, target} {
+		if err := validateKey(k, e.opts.MaxKeyLength); err != nil {
+			return ObjectInfo{}, err
+		}
+	}
+	if err := ValidateTags(opts.Tags); err != nil {
+		return ObjectInfo{}, err
+	}
+	sum := md5.Sum([]byte(target))
+	rec := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL,
+		Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Type: ObjectSymlink, SymlinkTarget: target, ETag: hex.EncodeToString(sum[:])}, inline: []byte{}}
+	rec.info.User = maps.Clone(opts.User)
+	if rec.info.ContentType == "" {
+		rec.info.ContentType = DefaultContentType
+	}
+	err := e.apply(func(m *mutation) error {
+		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
+			return err
+		}
+		rec.info.LastModified = e.now()
+		return e.replaceObject(m, &rec)
+	})
+	return rec.info, err
+}
+
+// GetSymlink returns a symlink's own info (SymlinkTarget names the target).
+// An object that is not a symlink is ErrNotSymlink.
+func (e *Engine) GetSymlink(ctx context.Context, bucket, key string) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	rec, err := e.objectRecord(e.db, bucket, key, false)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	if rec.info.Type != ObjectSymlink {
+		return ObjectInfo{}, fmt.Errorf("%w: %s/%s", ErrNotSymlink, bucket, key)
+	}
+	return rec.info, nil
+}
+
+// resolve reads bucket/key for a read: it follows a symlink once (the
+// target supplies size, ETag, checksums and body; the link the rest; the
+// later of the two modification times wins) and fills in the restore
+// status of archived objects.
+func (e *Engine) resolve(r pebble.Reader, bucket, key string, body bool) (objectRecord, error) {
+	rec, err := e.objectRecord(r, bucket, key, body)
+	if err != nil {
+		return rec, err
+	}
+	if rec.info.Type == ObjectSymlink {
+		target, err := e.objectRecord(r, bucket, rec.info.SymlinkTarget, body)
+		if errors.Is(err, ErrNoSuchKey) {
+			return rec, fmt.Errorf("%w: %s/%s -> %s", ErrSymlinkTargetNotExist, bucket, key, rec.info.SymlinkTarget)
+		}
+		if err != nil {
+			return rec, err
+		}
+		if target.info.Type == ObjectSymlink {
+			return rec, fmt.Errorf("%w: %s/%s -> %s", ErrInvalidTargetType, bucket, key, rec.info.SymlinkTarget)
+		}
+		link := rec.info
+		rec = target
+		rec.info.Bucket, rec.info.Key = bucket, key
+		rec.info.Metadata, rec.info.ACL, rec.info.Tags, rec.info.Owner = link.Metadata, link.ACL, link.Tags, link.Owner
+		rec.info.Type, rec.info.SymlinkTarget = ObjectSymlink, link.SymlinkTarget
+		if link.LastModified.After(rec.info.LastModified) {
+			rec.info.LastModified = link.LastModified
+		}
+	}
+	e.restoreStatus(&rec)
+	return rec, nil
+}
+
+// archiveClasses are the storage classes whose objects need a restore
+// before they can be read.
+var archiveClasses = map[string]bool{"GLACIER": true, "DEEP_ARCHIVE": true, "Archive": true, "ColdArchive": true, "DeepColdArchive": true}
+
+// IsArchiveClass reports whether objects of a storage class must be
+// restored before Get.
+func IsArchiveClass(class string) bool { return archiveClasses[class] }
+
+func (e *Engine) restoreStatus(rec *objectRecord) {
+	rec.info.Restore = nil
+	if rec.restoreReady.IsZero() {
+		return
+	}
+	now := e.now()
+	switch {
+	case now.Before(rec.restoreReady):
+		rec.info.Restore = &RestoreStatus{Ongoing: true}
+	case now.Before(rec.restoreExpiry):
+		rec.info.Restore = &RestoreStatus{Expiry: rec.restoreExpiry}
+	}
+}
+
+// readable reports whether an archived object may be read now.
+func readable(rec objectRecord) bool {
+	return !IsArchiveClass(rec.info.StorageClass) || rec.info.Restore != nil && !rec.info.Restore.Ongoing
+}
+
+// RestoreObject asks for a readable copy of an archived object for days
+// days (default 1). The copy is ready after Options.RestoreDelay. It
+// returns true when a new restore started (HTTP 202) and false when an
+// existing restored copy had its expiry extended (200). A restore in
+// progress is ErrRestoreAlreadyInProgress; an object that is not archived
+// is ErrInvalidObjectState.
+func (e *Engine) RestoreObject(ctx context.Context, bucket, key string, days int) (started bool, err error) {
+	if err := e.check(ctx); err != nil {
+		return false, err
+	}
+	if days <= 0 {
+		days = 1
+	}
+	err = e.apply(func(m *mutation) error {
+		rec, err := e.objectRecord(e.db, bucket, key, true)
+		if err != nil {
+			return err
+		}
+		if !IsArchiveClass(rec.info.StorageClass) {
+			return fmt.Errorf("%w: %s/%s is %s, not archived", ErrInvalidObjectState, bucket, key, rec.info.StorageClass)
+		}
+		e.restoreStatus(&rec)
+		now := e.now()
+		window := time.Duration(days) * 24 * time.Hour
+		switch {
+		case rec.info.Restore != nil && rec.info.Restore.Ongoing:
+			return fmt.Errorf("%w: %s/%s", ErrRestoreAlreadyInProgress, bucket, key)
+		case rec.info.Restore != nil:
+			rec.restoreExpiry = now.Add(window)
+		default:
+			started = true
+			rec.restoreReady = now.Add(e.opts.RestoreDelay)
+			rec.restoreExpiry = rec.restoreReady.Add(window)
+		}
+		return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
+	})
+	return started, err
+}
