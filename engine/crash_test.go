@@ -88,6 +88,30 @@ func runCrash(t *testing.T, seed uint64) {
 		}(w)
 	}
 
+	// A compactor runs throughout: crashes land in the middle of it too.
+	stopGC := make(chan struct{})
+	var gcWG sync.WaitGroup
+	gcWG.Add(1)
+	go func() {
+		defer gcWG.Done()
+		for {
+			select {
+			case <-stopGC:
+				return
+			default:
+			}
+			if err := e.log.Rotate(); err != nil {
+				t.Errorf("rotate: %v", err)
+				return
+			}
+			if _, err := e.Compact(ctx, CompactOptions{MinLiveRatio: 0.8}); err != nil {
+				t.Errorf("compact: %v", err)
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+
 	rng := rand.New(rand.NewPCG(seed, 1000))
 	type image struct {
 		fs     *vfs.MemFS
@@ -102,6 +126,8 @@ func runCrash(t *testing.T, seed uint64) {
 		images = append(images, image{img, c1, c2})
 	}
 	wg.Wait()
+	close(stopGC)
+	gcWG.Wait()
 	require.NoError(t, e.Close())
 
 	mu.Lock()

@@ -1,6 +1,7 @@
-// Package engine is osslite's object store: buckets, objects, listing and
-// (in later files) multipart uploads, on a pebble metadata database and the
-// wal blob log. It has no HTTP in it; httpapi serves it over S3 and OSS.
+// Package engine is osslite's object store: buckets, objects, listing,
+// multipart uploads, appendable objects, symlinks, archive restore and
+// bucket configuration documents, on a pebble metadata database and the wal
+// blob log. It has no HTTP in it; httpapi serves it over S3 and OSS.
 //
 // Open a store with Open; dir "" is a fresh in-memory store:
 //
@@ -39,8 +40,14 @@
 // a short critical section that does no body I/O. Readers work on a pebble
 // snapshot, so a Get sees the object as it was when it was opened.
 //
+// # Garbage collection
+//
+// Deleted and overwritten bodies free their blob-log bytes logically at
+// once; Compact (or Options.CompactInterval) deletes dead segment files and
+// rewrites sparse ones, moving only locators. See gc.go.
+//
 // # Caveats
 //
-// Garbage collection of blob-log segments is not done yet: deleted bodies
-// keep their disk space until it is.
+// Compact scans every chunk locator to find the live chunks of the
+// segments it rewrites; that is linear in the number of stored chunks.
 package engine

@@ -32,6 +32,9 @@ type Engine struct {
 	// listSteps counts iterator positionings done by listings (tests
 	// assert that delimiter listings seek past common prefixes).
 	listSteps atomic.Int64
+	gc        gcState
+	stop      chan struct{}  // closed by Close
+	bg        sync.WaitGroup // background goroutines
 
 	// Recovery says what the blob log dropped when it was opened.
 	Recovery wal.RecoveryReport
@@ -87,10 +90,14 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		_ = log.Close()
 		return nil, fmt.Errorf("engine: open metadata: %w", err)
 	}
-	e := &Engine{opts: o, db: db, log: log, Recovery: report}
+	e := &Engine{opts: o, db: db, log: log, Recovery: report, stop: make(chan struct{})}
 	if err := e.loadNextBlob(); err != nil {
 		_ = e.Close()
 		return nil, err
+	}
+	if o.CompactInterval > 0 {
+		e.bg.Add(1)
+		go e.compactLoop(o.CompactInterval)
 	}
 	return e, nil
 }
@@ -151,6 +158,8 @@ func (e *Engine) Close() error {
 	if e.closed.Swap(true) {
 		return nil
 	}
+	close(e.stop)
+	e.bg.Wait()
 	err := e.db.Close()
 	if lerr := e.log.Close(); err == nil {
 		err = lerr
@@ -296,27 +305,8 @@ func (m *mutation) commit() error {
 			}
 		}
 	}
-	for s, delta := range seg {
-		if delta == 0 {
-			continue
-		}
-		var live int64
-		v, ok, err := get(m.e.db, segmentKey(s))
-		if err != nil {
-			return err
-		}
-		if ok {
-			live, _ = binary.Varint(v)
-		}
-		live += delta
-		if live <= 0 {
-			err = m.b.Delete(segmentKey(s), nil)
-		} else {
-			err = m.b.Set(segmentKey(s), binary.AppendVarint(nil, live), nil)
-		}
-		if err != nil {
-			return err
-		}
+	if err := m.e.applySegDeltas(m.b, seg); err != nil {
+		return err
 	}
 	return m.b.Commit(pebble.NoSync)
 }

@@ -34,6 +34,9 @@ type body struct {
 	sum    []byte // flexible checksum, when requested
 	inline []byte
 	blob   *newBlob // nil when inline
+	// done must be called once the body's metadata is committed or
+	// abandoned: until then garbage collection leaves its chunks alone.
+	done func()
 }
 
 // newBlob is a body written to the blob log but not yet in the metadata.
@@ -104,7 +107,13 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	if incompressible(contentType) {
 		flags |= wal.NoCompress
 	}
-	b := &body{}
+	b := &body{done: e.startWrite()}
+	ok := false
+	defer func() {
+		if !ok {
+			b.done()
+		}
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -175,6 +184,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			return nil, fmt.Errorf("engine: syncing blob log: %w", err)
 		}
 	}
+	ok = true
 	return b, nil
 }
 

@@ -133,6 +133,12 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int) {
 			for _, k := range ks {
 				delete(model[b], k)
 			}
+		case op < 58: // Compact, sometimes after sealing the active segment
+			if rng.IntN(2) == 0 {
+				require.NoError(t, e.log.Rotate())
+			}
+			_, err := e.Compact(ctx, CompactOptions{MinLiveRatio: []float64{0.3, 0.7, 0.99}[rng.IntN(3)]})
+			require.NoError(t, err)
 		case op < 80: // Get, sometimes ranged
 			m, ok := model[b][k]
 			var r *ByteRange
@@ -193,6 +199,11 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int) {
 	}
 	require.Zero(t, e.countBlobs(t), "leaked blob references")
 	require.Zero(t, e.countPrefix(t, prefixSegment), "segment live counters not back to zero")
+	require.NoError(t, e.log.Rotate())
+	st, err := e.Compact(ctx, CompactOptions{})
+	require.NoError(t, err)
+	require.Zero(t, st.SegmentsPending)
+	require.Len(t, e.log.Segments(), 1, "only the active segment is left")
 }
 
 func (e *Engine) countPrefix(t testing.TB, prefix string) int {

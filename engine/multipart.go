@@ -198,6 +198,7 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	if err != nil {
 		return PartInfo{}, err
 	}
+	defer b.done()
 	part := objectRecord{info: ObjectInfo{Size: b.size, ETag: hex.EncodeToString(b.md5[:]), CRC64: b.crc64}, extents: b.extents()}
 	if b.sum != nil {
 		part.info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
@@ -278,10 +279,8 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	if err != nil {
 		return PartInfo{}, err
 	}
-	snap := e.db.NewSnapshot()
-	src, err := e.openObjectAs(snap, srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source}, true)
+	src, err := e.openPinned(srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source}, true)
 	if err != nil {
-		snap.Close()
 		return PartInfo{}, err
 	}
 	defer src.Close()
@@ -301,6 +300,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		if err != nil {
 			return PartInfo{}, err
 		}
+		defer b.done()
 		nb = b.blob
 		part.extents = b.extents()
 	} else {

@@ -95,6 +95,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	if err != nil {
 		return ObjectInfo{}, err
 	}
+	defer b.done()
 	info := ObjectInfo{
 		Bucket:       bucket,
 		Key:          key,

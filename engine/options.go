@@ -65,6 +65,10 @@ type Options struct {
 	// RestoreDelay is how long a restore of an archived object takes, on
 	// Clock. Default 1 minute (OSS's usual time); negative means instant.
 	RestoreDelay time.Duration
+	// CompactInterval, when positive, runs Compact in the background at this
+	// interval (Close waits for a run in progress). Default 0: call Compact
+	// yourself.
+	CompactInterval time.Duration
 	// Logger receives recovery and background messages. Default: discard.
 	Logger *slog.Logger
 

@@ -116,6 +116,7 @@ type Object struct {
 	extPos  int64       // bytes of the current extent consumed
 	blob    *blobRecord // record of the current extent's blob
 	buf     *[]byte
+	epoch   uint64 // garbage-collection pin, released by Close
 	closed  bool
 }
 
@@ -128,17 +129,22 @@ func (e *Engine) GetObject(ctx context.Context, bucket, key string, opts GetOpti
 	if err := e.check(ctx); err != nil {
 		return nil, err
 	}
-	snap := e.db.NewSnapshot()
-	o, err := e.openObject(snap, bucket, key, opts)
-	if err != nil {
-		snap.Close()
-		return nil, err
-	}
-	return o, nil
+	return e.openPinned(bucket, key, opts, false)
 }
 
-func (e *Engine) openObject(snap *pebble.Snapshot, bucket, key string, opts GetOptions) (*Object, error) {
-	return e.openObjectAs(snap, bucket, key, opts, false)
+// openPinned opens an object on a fresh snapshot, pinning the blob-log
+// segments it may read until Close.
+func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool) (*Object, error) {
+	epoch := e.pin()
+	snap := e.db.NewSnapshot()
+	o, err := e.openObjectAs(snap, bucket, key, opts, copySource)
+	if err != nil {
+		snap.Close()
+		e.unpin(epoch)
+		return nil, err
+	}
+	o.epoch = epoch
+	return o, nil
 }
 
 // openObjectAs opens an object on snap; copySource selects copy-source
@@ -322,5 +328,7 @@ func (o *Object) Close() error {
 		o.buf = nil
 	}
 	o.cur = nil
-	return o.snap.Close()
+	err := o.snap.Close()
+	o.e.unpin(o.epoch)
+	return err
 }

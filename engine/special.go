@@ -66,6 +66,7 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 	if err != nil {
 		return AppendResult{}, err
 	}
+	defer b.done()
 	var out AppendResult
 	err = e.apply(func(m *mutation) error {
 		cur, exists, err := check()

@@ -664,6 +664,17 @@ func (l *Log) Segments() []SegmentInfo {
 	return infos
 }
 
+// ActiveSegment returns the id of the segment appends go to now. Ids only
+// grow: every record appended later lands in this segment or a newer one.
+func (l *Log) ActiveSegment() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.active == nil {
+		return l.nextID
+	}
+	return l.active.id
+}
+
 // Rotate seals the active segment and starts a new one, which becomes the
 // active segment. It waits for a Sync in flight.
 func (l *Log) Rotate() error {

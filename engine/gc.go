@@ -1,0 +1,445 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/wal"
+)
+
+// Garbage collection of the blob log.
+//
+// Every blob records how many bytes it occupies in each segment, and S/<seg>
+// counts a segment's live bytes; both change in the batch that creates or
+// frees a blob. Compact removes sealed segments with no live bytes (this
+// also reclaims chunks orphaned by crashes or failed uploads) and rewrites
+// segments whose live ratio is low: live chunks are appended anew, the log
+// is synced, and only the chunk locators (K/ keys) and usage counters change.
+// A segment file is deleted only after every reader that might still use an
+// old locator has closed (readers pin an epoch; see pin).
+//
+// Two things keep Compact off bytes that metadata does not reference yet:
+// segments at or after the oldest segment an unfinished write started in
+// are never touched (inflight), and only sealed segments are considered.
+
+// CompactOptions are the inputs of Compact.
+type CompactOptions struct {
+	// MinLiveRatio: sealed segments whose live bytes are below this
+	// fraction of their size are rewritten. Default 0.5.
+	MinLiveRatio float64
+}
+
+// CompactStats reports what Compact did.
+type CompactStats struct {
+	SegmentsRemoved   int   // segment files deleted
+	SegmentsRewritten int   // segments whose live chunks were moved
+	BytesMoved        int64 // live bytes copied forward
+	BytesReclaimed    int64 // size of the deleted segment files
+	// SegmentsPending counts segments waiting for open readers to close
+	// before their files can be deleted.
+	SegmentsPending int
+}
+
+// gcState is the Engine's garbage-collection bookkeeping.
+type gcState struct {
+	run sync.Mutex // one Compact at a time
+
+	mu       sync.Mutex
+	epoch    uint64
+	pins     map[uint64]int // epoch -> open readers
+	retired  []retiredSeg
+	inflight map[uint64]uint64 // write token -> segment it started in
+	token    uint64
+}
+
+type retiredSeg struct {
+	seg   uint64
+	epoch uint64 // removable once no reader pinned an earlier epoch
+}
+
+// pin registers a reader; call it before taking the snapshot the reader
+// uses, and unpin with the result when done.
+func (e *Engine) pin() uint64 {
+	e.gc.mu.Lock()
+	defer e.gc.mu.Unlock()
+	if e.gc.pins == nil {
+		e.gc.pins = map[uint64]int{}
+	}
+	e.gc.pins[e.gc.epoch]++
+	return e.gc.epoch
+}
+
+func (e *Engine) unpin(epoch uint64) {
+	e.gc.mu.Lock()
+	e.gc.pins[epoch]--
+	if e.gc.pins[epoch] == 0 {
+		delete(e.gc.pins, epoch)
+	}
+	ready := e.removableLocked()
+	e.gc.mu.Unlock()
+	for _, s := range ready {
+		_ = e.removeSegment(s)
+	}
+}
+
+// removableLocked pops the retired segments no reader can still use.
+func (e *Engine) removableLocked() []uint64 {
+	oldest := uint64(math.MaxUint64)
+	for ep := range e.gc.pins {
+		oldest = min(oldest, ep)
+	}
+	var ready []uint64
+	keep := e.gc.retired[:0]
+	for _, r := range e.gc.retired {
+		if r.epoch <= oldest {
+			ready = append(ready, r.seg)
+		} else {
+			keep = append(keep, r)
+		}
+	}
+	e.gc.retired = keep
+	return ready
+}
+
+// startWrite registers a write that is about to append to the blob log.
+// The returned function must be called once its metadata is committed (or
+// abandoned).
+func (e *Engine) startWrite() (done func()) {
+	e.gc.mu.Lock()
+	defer e.gc.mu.Unlock()
+	if e.gc.inflight == nil {
+		e.gc.inflight = map[uint64]uint64{}
+	}
+	e.gc.token++
+	t := e.gc.token
+	e.gc.inflight[t] = e.log.ActiveSegment()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			e.gc.mu.Lock()
+			delete(e.gc.inflight, t)
+			e.gc.mu.Unlock()
+		})
+	}
+}
+
+// barrier returns the first segment Compact must not touch.
+func (e *Engine) barrier() uint64 {
+	e.gc.mu.Lock()
+	defer e.gc.mu.Unlock()
+	b := e.log.ActiveSegment()
+	for _, s := range e.gc.inflight {
+		b = min(b, s)
+	}
+	return b
+}
+
+// liveBytes reads every segment's live-byte counter.
+func (e *Engine) liveBytes() (map[uint64]int64, error) {
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixSegment), UpperBound: prefixEnd([]byte(prefixSegment))})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	live := map[uint64]int64{}
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(k) != len(prefixSegment)+8 {
+			return nil, fmt.Errorf("%w: segment key %x", ErrCorrupt, k)
+		}
+		v, _ := binary.Varint(it.Value())
+		live[binary.BigEndian.Uint64(k[len(prefixSegment):])] = v
+	}
+	return live, it.Error()
+}
+
+// Compact reclaims blob-log space: it deletes sealed segments that hold no
+// live bytes and rewrites those whose live ratio is below
+// opts.MinLiveRatio. It is safe to run while the engine serves requests;
+// readers keep reading what they opened. A crash at any point loses nothing:
+// locators switch only after the moved bytes are durable, and files are
+// deleted only after the switch is.
+func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats, error) {
+	if err := e.check(ctx); err != nil {
+		return CompactStats{}, err
+	}
+	if opts.MinLiveRatio == 0 {
+		opts.MinLiveRatio = 0.5
+	}
+	e.gc.run.Lock()
+	defer e.gc.run.Unlock()
+	var st CompactStats
+	barrier := e.barrier()
+	live, err := e.liveBytes()
+	if err != nil {
+		return st, err
+	}
+	var dead []uint64
+	rewrite := map[uint64]bool{}
+	for _, s := range e.log.Segments() {
+		if s.Active || s.ID >= barrier {
+			continue
+		}
+		switch l := live[s.ID]; {
+		case l <= 0:
+			dead = append(dead, s.ID)
+		case float64(l) < opts.MinLiveRatio*float64(s.Size):
+			rewrite[s.ID] = true
+		}
+	}
+	if len(rewrite) > 0 {
+		moved, err := e.rewrite(ctx, rewrite)
+		st.BytesMoved += moved
+		if err != nil {
+			return st, err
+		}
+		st.SegmentsRewritten = len(rewrite)
+		for s := range rewrite {
+			dead = append(dead, s)
+		}
+	}
+	// Retire the dead segments at a new epoch: readers that opened before
+	// now may still hold old locators.
+	sizes := map[uint64]int64{}
+	for _, s := range e.log.Segments() {
+		sizes[s.ID] = s.Size
+	}
+	e.gc.mu.Lock()
+	e.gc.epoch++
+	for _, s := range dead {
+		e.gc.retired = append(e.gc.retired, retiredSeg{seg: s, epoch: e.gc.epoch})
+	}
+	ready := e.removableLocked()
+	st.SegmentsPending = len(e.gc.retired)
+	e.gc.mu.Unlock()
+	for _, s := range ready {
+		if err := e.removeSegment(s); err != nil {
+			return st, err
+		}
+		st.SegmentsRemoved++
+		st.BytesReclaimed += sizes[s]
+	}
+	return st, nil
+}
+
+func (e *Engine) removeSegment(seg uint64) error {
+	err := e.log.RemoveSegment(seg)
+	if errors.Is(err, wal.ErrSegmentNotFound) {
+		err = nil
+	}
+	if err != nil {
+		return fmt.Errorf("engine: removing blob segment %d: %w", seg, err)
+	}
+	// A fully dead segment has no counter left; delete a stray one.
+	return e.db.Delete(segmentKey(seg), pebble.NoSync)
+}
+
+type chunkRef struct {
+	key []byte
+	loc wal.Loc
+}
+
+// rewrite moves the live chunks of segs forward and returns the bytes moved.
+func (e *Engine) rewrite(ctx context.Context, segs map[uint64]bool) (int64, error) {
+	// Find the live chunks: one pass over the chunk locators.
+	var refs []chunkRef
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixChunk), UpperBound: prefixEnd([]byte(prefixChunk))})
+	if err != nil {
+		return 0, err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		loc, err := decodeLoc(it.Value())
+		if err != nil {
+			it.Close()
+			return 0, err
+		}
+		if segs[loc.Segment] {
+			refs = append(refs, chunkRef{key: bytes.Clone(it.Key()), loc: loc})
+		}
+	}
+	if err := it.Close(); err != nil {
+		return 0, err
+	}
+	var moved int64
+	const batchBytes = 16 << 20
+	var buf []byte
+	for len(refs) > 0 {
+		if err := ctx.Err(); err != nil {
+			return moved, err
+		}
+		done := e.startWrite()
+		var batch []chunkRef
+		var newLocs []wal.Loc
+		var n int64
+		for len(refs) > 0 && n < batchBytes {
+			r := refs[0]
+			refs = refs[1:]
+			data, err := e.log.Read(r.loc, buf[:0])
+			if err != nil {
+				done()
+				return moved, fmt.Errorf("engine: compacting segment %d: %w", r.loc.Segment, err)
+			}
+			buf = data
+			loc, err := e.log.Append(data, 0)
+			if err != nil {
+				done()
+				return moved, err
+			}
+			batch = append(batch, r)
+			newLocs = append(newLocs, loc)
+			n += int64(len(data))
+		}
+		if err := e.log.Sync(); err != nil {
+			done()
+			return moved, err
+		}
+		err := e.switchChunks(batch, newLocs)
+		done()
+		if err != nil {
+			return moved, err
+		}
+		moved += n
+	}
+	return moved, nil
+}
+
+// switchChunks points chunk locators at their new copies, moving the usage
+// accounting with them. Chunks whose blob was freed or moved meanwhile are
+// skipped (their new copies are garbage for a later pass).
+func (e *Engine) switchChunks(refs []chunkRef, locs []wal.Loc) error {
+	e.mu.Lock()
+	b := e.db.NewBatch()
+	err := func() error {
+		segDelta := map[uint64]int64{}
+		blobs := map[uint64]*blobRecord{}
+		for i, r := range refs {
+			v, ok, err := get(e.db, r.key)
+			if err != nil {
+				return err
+			}
+			if !ok || !bytes.Equal(v, r.loc.AppendTo(nil)) {
+				continue
+			}
+			id := binary.BigEndian.Uint64(r.key[len(prefixChunk):])
+			rec := blobs[id]
+			if rec == nil {
+				bv, ok, err := get(e.db, blobKey(id))
+				if err != nil {
+					return err
+				}
+				if !ok {
+					continue
+				}
+				br, err := decodeBlob(bv)
+				if err != nil {
+					return err
+				}
+				rec = &br
+				blobs[id] = rec
+			}
+			rec.segs = moveUse(rec.segs, r.loc.Segment, locs[i].Segment, int64(r.loc.Size), int64(locs[i].Size))
+			segDelta[r.loc.Segment] -= int64(r.loc.Size)
+			segDelta[locs[i].Segment] += int64(locs[i].Size)
+			if err := b.Set(r.key, locs[i].AppendTo(nil), nil); err != nil {
+				return err
+			}
+		}
+		for id, rec := range blobs {
+			if err := b.Set(blobKey(id), rec.encode(), nil); err != nil {
+				return err
+			}
+		}
+		if err := e.applySegDeltas(b, segDelta); err != nil {
+			return err
+		}
+		return b.Commit(pebble.NoSync)
+	}()
+	b.Close()
+	e.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	return e.syncMeta()
+}
+
+// moveUse moves bytes of usage from segment from to segment to.
+func moveUse(segs []segUse, from, to uint64, oldSize, newSize int64) []segUse {
+	for i := range segs {
+		if segs[i].seg == from {
+			segs[i].bytes -= oldSize
+		}
+	}
+	found := false
+	for i := range segs {
+		if segs[i].seg == to {
+			segs[i].bytes += newSize
+			found = true
+		}
+	}
+	if !found {
+		segs = append(segs, segUse{seg: to, bytes: newSize})
+	}
+	out := segs[:0]
+	for _, s := range segs {
+		if s.bytes > 0 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// applySegDeltas adds deltas to the segment live counters in b. The caller
+// holds e.mu.
+func (e *Engine) applySegDeltas(b *pebble.Batch, deltas map[uint64]int64) error {
+	for s, delta := range deltas {
+		if delta == 0 {
+			continue
+		}
+		var live int64
+		v, ok, err := get(e.db, segmentKey(s))
+		if err != nil {
+			return err
+		}
+		if ok {
+			live, _ = binary.Varint(v)
+		}
+		live += delta
+		if live <= 0 {
+			err = b.Delete(segmentKey(s), nil)
+		} else {
+			err = b.Set(segmentKey(s), binary.AppendVarint(nil, live), nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// compactLoop runs Compact every interval until Close.
+func (e *Engine) compactLoop(interval time.Duration) {
+	defer e.bg.Done()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case <-t.C:
+			st, err := e.Compact(context.Background(), CompactOptions{})
+			if err != nil && !errors.Is(err, ErrClosed) {
+				e.opts.Logger.Error("background compaction failed", "err", err)
+			} else if st.SegmentsRemoved > 0 {
+				e.opts.Logger.Info("compacted blob log", "removed", st.SegmentsRemoved, "rewritten", st.SegmentsRewritten,
+					"moved_bytes", st.BytesMoved, "reclaimed_bytes", st.BytesReclaimed)
+			}
+		}
+	}
+}
