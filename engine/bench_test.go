@@ -126,3 +126,57 @@ func BenchmarkCopy(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkComplete completes a 10,000-part upload; the time must not
+// depend on the part sizes (no data moves).
+func BenchmarkComplete(b *testing.B) {
+	ctx := context.Background()
+	for _, partSize := range []int{1 << 10, 64 << 10} {
+		b.Run(fmt.Sprintf("10000x%dKiB", partSize>>10), func(b *testing.B) {
+			e := benchEngine(b, false)
+			for b.Loop() {
+				b.StopTimer()
+				id, parts, _ := uploadPartsNoCopy(b, e, "bench", "mp", MaxPartNumber, partSize)
+				b.StartTimer()
+				if _, err := e.CompleteMultipartUpload(ctx, "bench", "mp", id, parts, CompleteOptions{MinPartSize: -1}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// uploadPartsNoCopy is uploadParts without keeping the whole body.
+func uploadPartsNoCopy(b *testing.B, e *Engine, bucket, key string, n, size int) (string, []CompletePart, int64) {
+	ctx := context.Background()
+	id, err := e.CreateMultipartUpload(ctx, bucket, key, PutOptions{})
+	require.NoError(b, err)
+	p := bytes.Repeat([]byte("p"), size)
+	var parts []CompletePart
+	for i := 1; i <= n; i++ {
+		info, err := e.UploadPart(ctx, bucket, key, id, i, bytes.NewReader(p), int64(len(p)), PartOptions{})
+		require.NoError(b, err)
+		parts = append(parts, CompletePart{PartNumber: i, ETag: info.ETag})
+	}
+	return id, parts, int64(n * size)
+}
+
+func BenchmarkUploadPart8MiB(b *testing.B) {
+	ctx := context.Background()
+	for _, where := range []string{"memory", "disk"} {
+		b.Run(where, func(b *testing.B) {
+			e := benchEngine(b, where == "disk")
+			id, err := e.CreateMultipartUpload(ctx, "bench", "mp", PutOptions{})
+			require.NoError(b, err)
+			p := bytes.Repeat([]byte("osslite!"), 1<<20)
+			b.SetBytes(int64(len(p)))
+			i := 0
+			for b.Loop() {
+				if _, err := e.UploadPart(ctx, "bench", "mp", id, 1+i%8, bytes.NewReader(p), int64(len(p)), PartOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}

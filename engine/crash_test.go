@@ -72,9 +72,13 @@ func runCrash(t *testing.T, seed uint64) {
 				history[w][key] = append(history[w][key], crashOp{data: data, start: clock.Add(1)})
 				mu.Unlock()
 				var err error
-				if data == nil {
+				switch {
+				case data == nil:
 					err = e.DeleteObject(ctx, "crash", key)
-				} else {
+				case rng.IntN(3) == 0:
+					// A multipart upload completing the same bytes in two parts.
+					err = multipartPut(ctx, e, "crash", key, data)
+				default:
 					_, err = e.PutObject(ctx, "crash", key, bytes.NewReader(data), int64(len(data)), PutOptions{})
 				}
 				if err != nil {
@@ -193,4 +197,23 @@ func readOrNil(e *Engine, key string) ([]byte, error) {
 		b = []byte{}
 	}
 	return b, err
+}
+
+// multipartPut stores data as a two-part multipart upload.
+func multipartPut(ctx context.Context, e *Engine, bucket, key string, data []byte) error {
+	id, err := e.CreateMultipartUpload(ctx, bucket, key, PutOptions{})
+	if err != nil {
+		return err
+	}
+	half := len(data) / 2
+	var parts []CompletePart
+	for i, p := range [][]byte{data[:half], data[half:]} {
+		info, err := e.UploadPart(ctx, bucket, key, id, i+1, bytes.NewReader(p), int64(len(p)), PartOptions{})
+		if err != nil {
+			return err
+		}
+		parts = append(parts, CompletePart{PartNumber: i + 1, ETag: info.ETag})
+	}
+	_, err = e.CompleteMultipartUpload(ctx, bucket, key, id, parts, CompleteOptions{MinPartSize: -1})
+	return err
 }

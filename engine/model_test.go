@@ -47,8 +47,9 @@ func modelConfigs(t *testing.T) map[string]func() *Options {
 }
 
 type modelObject struct {
-	data []byte
-	etag string
+	data       []byte
+	etag       string
+	appendable bool
 }
 
 // TestModel runs random operation sequences against the engine and against
@@ -62,13 +63,13 @@ func TestModel(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			for seed := uint64(1); seed <= 2; seed++ {
 				opts := cfg()
-				dir := ""
+				dir, n := "", ops
 				if opts.FS == vfs.Default {
-					dir = t.TempDir()
+					dir, n = t.TempDir(), ops/4 // every write fsyncs
 				}
 				e, err := Open(dir, opts)
 				require.NoError(t, err)
-				runModel(t, e, rand.New(rand.NewPCG(seed, 99)), ops)
+				runModel(t, e, rand.New(rand.NewPCG(seed, 99)), n)
 				require.NoError(t, e.Close())
 			}
 		})
@@ -118,6 +119,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int) {
 				continue
 			}
 			require.NoError(t, err)
+			src.appendable = false
 			model[b][k] = src
 		case op < 50: // Delete
 			require.NoError(t, e.DeleteObject(ctx, b, k))
@@ -133,7 +135,36 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int) {
 			for _, k := range ks {
 				delete(model[b], k)
 			}
-		case op < 58: // Compact, sometimes after sealing the active segment
+		case op < 62: // Multipart: upload 1-3 parts, then complete or abort
+			id, err := e.CreateMultipartUpload(ctx, b, k, PutOptions{})
+			require.NoError(t, err)
+			var parts []CompletePart
+			var whole []byte
+			for n := 1; n <= 1+rng.IntN(3); n++ {
+				p := randBytes(rng, sizes[rng.IntN(len(sizes))])
+				info, err := e.UploadPart(ctx, b, k, id, n, bytes.NewReader(p), -1, PartOptions{})
+				require.NoError(t, err)
+				parts = append(parts, CompletePart{PartNumber: n, ETag: info.ETag})
+				whole = append(whole, p...)
+			}
+			if rng.IntN(4) == 0 {
+				require.NoError(t, e.AbortMultipartUpload(ctx, b, k, id))
+				continue
+			}
+			info, err := e.CompleteMultipartUpload(ctx, b, k, id, parts, CompleteOptions{MinPartSize: -1})
+			require.NoError(t, err)
+			model[b][k] = modelObject{data: whole, etag: info.ETag}
+		case op < 66: // Append
+			m, ok := model[b][k]
+			piece := randBytes(rng, sizes[rng.IntN(len(sizes))])
+			res, err := e.AppendObject(ctx, b, k, int64(len(m.data)), bytes.NewReader(piece), -1, PutOptions{})
+			if ok && !m.appendable {
+				require.ErrorIs(t, err, ErrObjectNotAppendable)
+				continue
+			}
+			require.NoError(t, err)
+			model[b][k] = modelObject{data: append(bytes.Clone(m.data), piece...), etag: res.Info.ETag, appendable: true}
+		case op < 68: // Compact, sometimes after sealing the active segment
 			if rng.IntN(2) == 0 {
 				require.NoError(t, e.log.Rotate())
 			}

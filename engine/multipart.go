@@ -363,7 +363,8 @@ type CompletePart struct {
 // CompleteOptions are the inputs of CompleteMultipartUpload.
 type CompleteOptions struct {
 	// MinPartSize is the smallest size of every part but the last.
-	// Default S3MinPartSize; the OSS dialect passes OSSMinPartSize.
+	// Default S3MinPartSize; the OSS dialect passes OSSMinPartSize;
+	// negative means no minimum.
 	MinPartSize int64
 	// Checksum, when set, is the expected checksum of the whole object (a
 	// FULL_OBJECT type) or of the composite; a mismatch is ErrBadDigest.
