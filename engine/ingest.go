@@ -130,18 +130,35 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		if b.size > MaxObjectSize {
 			return nil, fmt.Errorf("%w: body exceeds %d bytes", ErrEntityTooLarge, int64(MaxObjectSize))
 		}
-		md.Write(chunk)
+		// MD5 is the slowest step: on a large chunk it runs on another core
+		// while this one does the CRCs and the blob-log append.
+		var mdDone chan struct{}
+		if n >= parallelHashMin {
+			mdDone = make(chan struct{})
+			go func() {
+				md.Write(chunk)
+				close(mdDone)
+			}()
+		} else {
+			md.Write(chunk)
+		}
 		crc.Write(chunk)
 		if ckHash != nil {
 			ckHash.Write(chunk)
 		}
 		last := rerr != nil
 		if last && b.blob == nil && (n == 0 || inline && n <= e.opts.InlineThreshold) {
+			if mdDone != nil {
+				<-mdDone
+			}
 			b.inline = append(make([]byte, 0, n), chunk...)
 			break
 		}
 		if n > 0 {
 			loc, err := e.log.Append(chunk, flags)
+			if mdDone != nil {
+				<-mdDone // the chunk buffer is reused by the next read
+			}
 			if err != nil {
 				return nil, fmt.Errorf("engine: writing blob: %w", err)
 			}
@@ -187,6 +204,9 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	ok = true
 	return b, nil
 }
+
+// parallelHashMin is the chunk size from which MD5 runs concurrently.
+const parallelHashMin = 256 << 10
 
 // MaxObjectSize is the largest body one Put (or one part) stores: 5 GiB,
 // as S3 and OSS allow. Larger objects are assembled by multipart upload.
