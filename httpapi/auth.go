@@ -1,0 +1,313 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/awschunked"
+	"github.com/osslite/osslite/pkg/checksum"
+	"github.com/osslite/osslite/pkg/sigv4"
+)
+
+// authenticateS3 verifies the AWS signature of rc (SigV4 header or query,
+// SigV2 header or query) against the engine clock, resolves the principal
+// and wraps the body in the decoders and verifiers it needs.
+func (s *server) authenticateS3(rc *request) error {
+	r := rc.r
+	vb := ""
+	if rc.vhost {
+		vb = rc.op.Bucket
+	}
+	secret := func(ak string) (string, bool) {
+		v, ok := s.cfg.Credentials[ak]
+		return v, ok
+	}
+	res, err := sigv4.Verify(r, secret, s.clock.Now(), sigv4.VerifyOptions{
+		MaxSkew: s.cfg.MaxSkew, VirtualHostBucket: vb, Keys: &s.keys,
+	})
+	switch {
+	case err == nil:
+		rc.auth = res
+		rc.who = principal{accessKey: res.AccessKeyID, id: ownerID(res.AccessKeyID)}
+	case s.cfg.Permissive:
+		ak := accessKeyOf(r)
+		if ak == "" {
+			ak = s.cfg.Owner
+		}
+		rc.who = principal{accessKey: ak, id: ownerID(ak)}
+		s.names.LoadOrStore(rc.who.id, ak)
+	case errors.Is(err, sigv4.ErrNoAuth):
+		rc.who = principal{anonymous: true}
+	default:
+		return err
+	}
+	return s.prepareBody(rc)
+}
+
+// accessKeyOf extracts the access key of a request without verifying it.
+func accessKeyOf(r *http.Request) string {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if a, err := sigv4.ParseAuthorization(h); err == nil {
+			return a.Credential.AccessKeyID
+		}
+		if ak, _, err := sigv4.ParseAuthorizationV2(h); err == nil {
+			return ak
+		}
+		if _, rest, ok := strings.Cut(h, "Credential="); ok {
+			ak, _, _ := strings.Cut(rest, "/")
+			return ak
+		}
+		return ""
+	}
+	q := r.URL.Query()
+	if c := q.Get("X-Amz-Credential"); c != "" {
+		ak, _, _ := strings.Cut(c, "/")
+		return ak
+	}
+	return q.Get("AWSAccessKeyId")
+}
+
+// chunkedBody is an aws-chunked request body being decoded.
+type chunkedBody struct {
+	z *awschunked.Reader
+}
+
+// prepareBody sets rc.body and rc.size: aws-chunked bodies are decoded
+// (chunk and trailer signatures verified), and a hex x-amz-content-sha256
+// is checked when the body reaches EOF, so a mismatch surfaces as a read
+// error before anything is committed.
+func (s *server) prepareBody(rc *request) error {
+	r := rc.r
+	rc.body, rc.size = r.Body, r.ContentLength
+	if r.Body == nil || r.Body == http.NoBody {
+		rc.body, rc.size = http.NoBody, 0
+	}
+	payload := r.Header.Get("X-Amz-Content-Sha256")
+	if rc.auth != nil && rc.auth.Method == sigv4.MethodV4Header {
+		payload = rc.auth.PayloadHash
+	}
+	if mode, ok := awschunked.ParseMode(payload); ok {
+		n, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
+		if err != nil || n < 0 {
+			return errorf("MissingContentLength", "x-amz-decoded-content-length is required with %s", payload)
+		}
+		opts := awschunked.Options{Mode: mode, DecodedLength: n}
+		for _, t := range strings.Split(r.Header.Get("X-Amz-Trailer"), ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				opts.Trailers = append(opts.Trailers, strings.ToLower(t))
+			}
+		}
+		if mode.Signed() {
+			switch {
+			case rc.auth != nil && rc.auth.Method == sigv4.MethodV4Header:
+				opts.SigningKey = rc.auth.SigningKey
+				opts.Timestamp = rc.auth.Timestamp
+				opts.Scope = rc.auth.Scope.String()
+				opts.SeedSignature = rc.auth.Signature
+			case s.cfg.Permissive && mode == awschunked.SignedPayload:
+				// The signature was not verified, so neither can the chunks
+				// be; the unsigned decoder skips chunk extensions.
+				opts.Mode = awschunked.UnsignedPayloadTrailer
+			default:
+				return errorf("InvalidRequest", "%s needs a request signed with a known access key", payload)
+			}
+		}
+		rc.chunked = &chunkedBody{z: awschunked.NewReader(rc.body, opts)}
+		rc.body, rc.size = rc.chunked.z, n
+		return nil
+	}
+	if len(payload) == 64 {
+		want, err := hex.DecodeString(payload)
+		if err != nil {
+			return errorf("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value.")
+		}
+		rc.body = &sha256Reader{r: rc.body, h: sha256.New(), want: want}
+	}
+	return nil
+}
+
+// sha256Reader passes a body through and, at EOF, fails with a
+// *sha256MismatchError instead of io.EOF when the body's SHA-256 is not
+// want.
+type sha256Reader struct {
+	r    io.Reader
+	h    hash.Hash
+	want []byte
+	done error
+}
+
+func (v *sha256Reader) Read(p []byte) (int, error) {
+	if v.done != nil {
+		return 0, v.done
+	}
+	n, err := v.r.Read(p)
+	v.h.Write(p[:n])
+	if err == io.EOF {
+		if got := v.h.Sum(nil); !bytes.Equal(got, v.want) {
+			err = &sha256MismatchError{client: hex.EncodeToString(v.want), server: hex.EncodeToString(got)}
+		}
+		v.done = err
+	}
+	return n, err
+}
+
+// checksumInput reads the flexible-checksum headers of rc (auth.md §5.3):
+// at most one x-amz-checksum-<alg> header or x-amz-checksum-<alg> trailer,
+// consistent with x-amz-sdk-checksum-algorithm. It returns nil when the
+// request names no checksum.
+func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
+	var found *engine.ChecksumInput
+	tooMany := func() error {
+		return errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	}
+	for _, a := range checksum.Algorithms {
+		name := rc.d.h("checksum-" + strings.ToLower(string(a)))
+		v := rc.r.Header.Get(name)
+		if v == "" {
+			continue
+		}
+		if found != nil {
+			return nil, tooMany()
+		}
+		sum, err := checksum.Decode(a, v)
+		if err != nil {
+			return nil, errorf("InvalidRequest", "Value for %s header is invalid.", name)
+		}
+		found = &engine.ChecksumInput{Algorithm: a, Value: sum}
+	}
+	for _, t := range strings.Split(rc.header("trailer"), ",") {
+		t = strings.ToLower(strings.TrimSpace(t))
+		algName, ok := strings.CutPrefix(t, rc.d.h("checksum-"))
+		if !ok {
+			continue
+		}
+		a, err := checksum.ParseAlgorithm(algName)
+		if err != nil {
+			return nil, errorf("InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
+		}
+		if found != nil {
+			return nil, tooMany()
+		}
+		if rc.chunked == nil {
+			return nil, errorf("InvalidRequest", "x-amz-trailer requires an aws-chunked body")
+		}
+		z, trailer := rc.chunked.z, t
+		found = &engine.ChecksumInput{Algorithm: a, Trailer: func() ([]byte, error) {
+			v := z.Trailers().Get(trailer)
+			if v == "" {
+				return nil, fmt.Errorf("%w: trailer %s is missing", awschunked.ErrMalformedTrailer, trailer)
+			}
+			sum, err := checksum.Decode(a, v)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", awschunked.ErrMalformedTrailer, err)
+			}
+			return sum, nil
+		}}
+	}
+	if v := rc.header("sdk-checksum-algorithm"); v != "" {
+		a, err := checksum.ParseAlgorithm(v)
+		if err != nil {
+			return nil, errorf("InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.")
+		}
+		if found == nil {
+			return nil, errorf("InvalidRequest", "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.")
+		}
+		if found.Algorithm != a {
+			return nil, errorf("InvalidRequest", "Value for x-amz-sdk-checksum-algorithm header is invalid.")
+		}
+	}
+	return found, nil
+}
+
+// contentMD5 decodes a Content-MD5 header ("" gives nil).
+func contentMD5(v string) ([]byte, error) {
+	if v == "" {
+		return nil, nil
+	}
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+	if err != nil || len(b) != md5.Size {
+		return nil, errorf("InvalidDigest", "")
+	}
+	return b, nil
+}
+
+// digests says which digests of a whole-read body to check.
+type digests uint8
+
+const (
+	// digestsOptional verifies Content-MD5 and a flexible checksum when sent.
+	digestsOptional digests = iota
+	// digestsRequired also requires one of them (DeleteObjects).
+	digestsRequired
+	// digestsMD5 verifies only Content-MD5: the x-amz-checksum-* headers
+	// of the request describe something else (CompleteMultipartUpload).
+	digestsMD5
+)
+
+// verifyDigests checks Content-MD5 and a flexible checksum of a body read
+// whole (XML documents).
+func (rc *request) verifyDigests(data []byte, mode digests) error {
+	want, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	if err != nil {
+		return err
+	}
+	if want != nil {
+		if sum := md5.Sum(data); !bytes.Equal(sum[:], want) {
+			return errorf("BadDigest", "")
+		}
+	}
+	if mode == digestsMD5 {
+		return nil
+	}
+	ck, err := rc.checksumInput()
+	if err != nil {
+		return err
+	}
+	if ck != nil {
+		exp := ck.Value
+		if ck.Trailer != nil {
+			if exp, err = ck.Trailer(); err != nil {
+				return err
+			}
+		}
+		h := ck.Algorithm.New()
+		h.Write(data)
+		if !bytes.Equal(h.Sum(nil), exp) {
+			return &engine.DigestError{Algorithm: string(ck.Algorithm)}
+		}
+	}
+	if mode == digestsRequired && want == nil && ck == nil {
+		return errorf("InvalidRequest", "Missing required header for this request: Content-MD5")
+	}
+	return nil
+}
+
+// readBody reads a whole XML request document of at most limit bytes and
+// verifies its digests. An empty document gives nil data.
+func (rc *request) readBody(limit int64, mode digests) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(rc.body, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errorf("MaxMessageLengthExceeded", "Your request was too big: the limit is %d bytes.", limit)
+	}
+	if err := rc.verifyDigests(data, mode); err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
+	}
+	return data, nil
+}

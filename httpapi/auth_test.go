@@ -1,0 +1,321 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/sigv4"
+)
+
+func seedBucket(t *testing.T, f *fixture, bucket string) {
+	t.Helper()
+	r := f.do(t, raw{method: "PUT", path: "/" + bucket})
+	if r.StatusCode != 200 {
+		t.Fatalf("create bucket: %d %s", r.StatusCode, r.body)
+	}
+}
+
+func TestPresignedExpiry(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "presign")
+	must(t, f.do(t, raw{method: "PUT", path: "/presign/obj", body: []byte("data")}).errOrNil())
+
+	// Presigned by the SDK (real time; the engine clock starts there too).
+	ps := s3.NewPresignClient(f.client())
+	req, err := ps.PresignGetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("presign"), Key: aws.String("obj")},
+		s3.WithPresignExpires(time.Hour))
+	must(t, err)
+	get := func() rawResponse {
+		r, err := http.NewRequest(req.Method, req.URL, nil)
+		must(t, err)
+		resp, err := f.httpClient().Do(r)
+		must(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return rawResponse{resp, b}
+	}
+	if r := get(); r.StatusCode != 200 || string(r.body) != "data" {
+		t.Fatalf("fresh presigned GET: %d %s", r.StatusCode, r.body)
+	}
+	f.clock.Advance(59 * time.Minute)
+	if r := get(); r.StatusCode != 200 {
+		t.Fatalf("presigned GET before expiry: %d %s", r.StatusCode, r.body)
+	}
+	f.clock.Advance(2 * time.Minute)
+	if r := get(); r.StatusCode != 403 || r.errCode() != "AccessDenied" || !bytes.Contains(r.body, []byte("Request has expired")) {
+		t.Fatalf("expired presigned GET: %d %s", r.StatusCode, r.body)
+	}
+
+	// A presigned PUT.
+	f.clock.Advance(-61 * time.Minute)
+	put, err := ps.PresignPutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("presign"), Key: aws.String("put")})
+	must(t, err)
+	pr, _ := http.NewRequest("PUT", put.URL, strings.NewReader("via presigned put"))
+	for k, v := range put.SignedHeader {
+		pr.Header[k] = v
+	}
+	resp, err := f.httpClient().Do(pr)
+	must(t, err)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("presigned PUT: %d", resp.StatusCode)
+	}
+
+	// X-Amz-Expires above 7 days.
+	hr, _ := http.NewRequest("GET", f.srv.URL+"/presign/obj", nil)
+	_, err = sigv4.Presign(hr, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), time.Hour)
+	must(t, err)
+	path := strings.Replace(hr.URL.RequestURI(), "X-Amz-Expires=3600", "X-Amz-Expires=604801", 1)
+	if r := f.do(t, raw{method: "GET", path: path, sign: "anon"}); r.StatusCode != 400 || r.errCode() != "AuthorizationQueryParametersError" {
+		t.Fatalf("8-day presign: %d %s", r.StatusCode, r.body)
+	}
+}
+
+// chunkedBody encodes payload as STREAMING-AWS4-HMAC-SHA256-PAYLOAD.
+func signedChunks(s *sigv4.Signed, payload []byte, chunk int, corrupt int) []byte {
+	var b bytes.Buffer
+	prev := s.Authorization.Signature
+	scope := s.Authorization.Credential.Scope.String()
+	emit := func(i int, data []byte) {
+		h := sha256.Sum256(data)
+		sts := "AWS4-HMAC-SHA256-PAYLOAD\n" + s.Timestamp + "\n" + scope + "\n" + prev + "\n" + sigv4.EmptySHA256 + "\n" + hex.EncodeToString(h[:])
+		sig := sigv4.Signature(s.SigningKey, sts)
+		prev = sig
+		if i == corrupt {
+			sig = strings.Repeat("0", 64)
+		}
+		fmt.Fprintf(&b, "%x;chunk-signature=%s\r\n", len(data), sig)
+		b.Write(data)
+		b.WriteString("\r\n")
+	}
+	i := 0
+	for off := 0; off < len(payload); off += chunk {
+		emit(i, payload[off:min(off+chunk, len(payload))])
+		i++
+	}
+	emit(i, nil)
+	return b.Bytes()
+}
+
+func TestSignedChunks(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "chunks")
+	payload := pattern(20000)
+	for _, tc := range []struct {
+		name    string
+		corrupt int
+		status  int
+		code    string
+	}{
+		{"good", -1, 200, ""},
+		{"bad-second-chunk", 1, 403, "SignatureDoesNotMatch"},
+		{"bad-final-chunk", 3, 403, "SignatureDoesNotMatch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			key := "obj-" + tc.name
+			req, _ := http.NewRequest("PUT", f.srv.URL+"/chunks/"+key, nil)
+			req.Header.Set("Content-Encoding", "aws-chunked")
+			req.Header.Set("X-Amz-Decoded-Content-Length", strconv.Itoa(len(payload)))
+			s, err := sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), sigv4.StreamingPayload)
+			must(t, err)
+			body := signedChunks(s, payload, 8192, tc.corrupt)
+			r := f.do(t, raw{method: "PUT", path: "/chunks/" + key, header: req.Header, body: body, sign: "keep"})
+			if r.StatusCode != tc.status || tc.code != "" && r.errCode() != tc.code {
+				t.Fatalf("%d %s", r.StatusCode, r.body)
+			}
+			obj, err := f.eng.GetObject(context.Background(), "chunks", key, engine.GetOptions{})
+			if tc.status != 200 {
+				if err == nil {
+					obj.Close()
+					t.Fatal("a rejected chunked upload stored an object")
+				}
+				return
+			}
+			must(t, err)
+			got, _ := io.ReadAll(obj)
+			obj.Close()
+			if !bytes.Equal(got, payload) {
+				t.Fatalf("stored %d bytes, want the decoded payload", len(got))
+			}
+		})
+	}
+}
+
+func TestContentSHA256Mismatch(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "sha")
+	// Sign a hash of other bytes: the signature is valid, the body is not.
+	other := sha256.Sum256([]byte("other"))
+	req, _ := http.NewRequest("PUT", f.srv.URL+"/sha/k", nil)
+	_, err := sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), hex.EncodeToString(other[:]))
+	must(t, err)
+	r := f.do(t, raw{method: "PUT", path: "/sha/k", header: req.Header, body: pattern(200 << 10), sign: "keep"})
+	if r.StatusCode != 400 || r.errCode() != "XAmzContentSHA256Mismatch" || !bytes.Contains(r.body, []byte("<ClientComputedContentSHA256>")) {
+		t.Fatalf("%d %s", r.StatusCode, r.body)
+	}
+	if _, err := f.eng.HeadObject(context.Background(), "sha", "k"); err == nil {
+		t.Fatal("object stored despite the mismatch")
+	}
+}
+
+func TestSigV2AndErrors(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "v2bucket")
+	if r := f.do(t, raw{method: "PUT", path: "/v2bucket/k", body: []byte("v2 body"), sign: "v2", header: hdr("Content-Type", "text/plain")}); r.StatusCode != 200 {
+		t.Fatalf("SigV2 PUT: %d %s", r.StatusCode, r.body)
+	}
+	if r := f.do(t, raw{method: "GET", path: "/v2bucket/k", sign: "v2"}); r.StatusCode != 200 || string(r.body) != "v2 body" {
+		t.Fatalf("SigV2 GET: %d %s", r.StatusCode, r.body)
+	}
+	// SigV2 query form.
+	req, _ := http.NewRequest("GET", f.srv.URL+"/v2bucket/k", nil)
+	sigv4.PresignV2(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "", f.clock.Now().Add(time.Minute))
+	if r := f.do(t, raw{method: "GET", path: req.URL.RequestURI(), sign: "anon"}); r.StatusCode != 200 {
+		t.Fatalf("SigV2 query GET: %d %s", r.StatusCode, r.body)
+	}
+	f.clock.Advance(2 * time.Minute)
+	if r := f.do(t, raw{method: "GET", path: req.URL.RequestURI(), sign: "anon"}); r.StatusCode != 403 || r.errCode() != "AccessDenied" {
+		t.Fatalf("expired SigV2 query GET: %d %s", r.StatusCode, r.body)
+	}
+	f.clock.Advance(-2 * time.Minute)
+
+	for _, tc := range []struct {
+		name   string
+		q      raw
+		status int
+		code   string
+		want   string
+	}{
+		{"wrong secret v4", raw{method: "GET", path: "/v2bucket/k", ak: testAK, sk: "wrong"}, 403, "SignatureDoesNotMatch", "<CanonicalRequest>"},
+		{"wrong secret v2", raw{method: "GET", path: "/v2bucket/k", ak: testAK, sk: "wrong", sign: "v2"}, 403, "SignatureDoesNotMatch", "<StringToSign>"},
+		{"unknown key", raw{method: "GET", path: "/v2bucket/k", ak: "AKIANOBODY", sk: "x"}, 403, "InvalidAccessKeyId", ""},
+		{"anonymous private", raw{method: "GET", path: "/v2bucket/k", sign: "anon"}, 403, "AccessDenied", ""},
+		{"anonymous list buckets", raw{method: "GET", path: "/", sign: "anon"}, 403, "AccessDenied", ""},
+		{"other user", raw{method: "GET", path: "/v2bucket/k", ak: otherAK, sk: otherSK}, 403, "AccessDenied", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(t, tc.q)
+			if r.StatusCode != tc.status || r.errCode() != tc.code || !bytes.Contains(r.body, []byte(tc.want)) {
+				t.Fatalf("%d %s", r.StatusCode, r.body)
+			}
+			if r.Header.Get("X-Amz-Request-Id") == "" || r.Header.Get("X-Amz-Id-2") == "" {
+				t.Fatal("missing request id headers")
+			}
+		})
+	}
+
+	// Skew: the engine clock decides.
+	f.clock.Advance(20 * time.Minute)
+	skewed := raw{method: "GET", path: "/v2bucket/k"}
+	req2, _ := http.NewRequest("GET", f.srv.URL+"/v2bucket/k", nil)
+	_, err := sigv4.SignRequest(req2, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", time.Now(), sigv4.EmptySHA256)
+	must(t, err)
+	skewed.header, skewed.sign = req2.Header, "keep"
+	if r := f.do(t, skewed); r.StatusCode != 403 || r.errCode() != "RequestTimeTooSkewed" {
+		t.Fatalf("skewed: %d %s", r.StatusCode, r.body)
+	}
+}
+
+func TestAnonymousACL(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("acl-bucket")})
+	must(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acl-bucket"), Key: aws.String("private"), Body: strings.NewReader("p")})
+	must(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("acl-bucket"), Key: aws.String("public"), Body: strings.NewReader("pub"), ACL: types.ObjectCannedACLPublicRead})
+	must(t, err)
+	anon := func(method, path string, body []byte) rawResponse {
+		return f.do(t, raw{method: method, path: path, body: body, sign: "anon"})
+	}
+	check := func(r rawResponse, status int, code string) {
+		t.Helper()
+		if r.StatusCode != status || code != "" && r.errCode() != code {
+			t.Fatalf("%d %s, want %d %s", r.StatusCode, r.body, status, code)
+		}
+	}
+	check(anon("GET", "/acl-bucket/private", nil), 403, "AccessDenied")
+	check(anon("GET", "/acl-bucket/public", nil), 200, "")
+	check(anon("HEAD", "/acl-bucket/public", nil), 200, "")
+	check(anon("GET", "/acl-bucket/public?response-content-type=x/y", nil), 400, "InvalidRequest")
+	check(anon("GET", "/acl-bucket", nil), 403, "AccessDenied")
+	check(anon("GET", "/acl-bucket/missing", nil), 403, "AccessDenied")
+	check(anon("PUT", "/acl-bucket/new", []byte("x")), 403, "AccessDenied")
+	// The other user is authenticated but not granted anything.
+	check(f.do(t, raw{method: "GET", path: "/acl-bucket/public", ak: otherAK, sk: otherSK}), 200, "")
+	check(f.do(t, raw{method: "GET", path: "/acl-bucket/private", ak: otherAK, sk: otherSK}), 403, "AccessDenied")
+
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("acl-bucket"), ACL: types.BucketCannedACLPublicRead})
+	must(t, err)
+	check(anon("GET", "/acl-bucket", nil), 200, "")
+	check(anon("GET", "/acl-bucket/missing", nil), 404, "NoSuchKey")
+	check(anon("PUT", "/acl-bucket/new", []byte("x")), 403, "AccessDenied")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("acl-bucket"), ACL: types.BucketCannedACLPublicReadWrite})
+	must(t, err)
+	check(anon("PUT", "/acl-bucket/new", []byte("x")), 200, "")
+	check(anon("DELETE", "/acl-bucket", nil), 403, "AccessDenied")
+	check(anon("POST", "/acl-bucket/new?uploads", nil), 403, "AccessDenied")
+	// Grants by canonical ID through x-amz-grant-read.
+	otherID := sha256.Sum256([]byte(otherAK))
+	_, err = c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("acl-bucket"), Key: aws.String("private"),
+		GrantRead: aws.String(`id="` + hex.EncodeToString(otherID[:]) + `"`)})
+	must(t, err)
+	check(f.do(t, raw{method: "GET", path: "/acl-bucket/private", ak: otherAK, sk: otherSK}), 200, "")
+	check(anon("GET", "/acl-bucket/private", nil), 403, "AccessDenied")
+}
+
+func TestPermissive(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithPermissive()}})
+	// Any key, any signature, or none.
+	seedBucket(t, f, "perm")
+	if r := f.do(t, raw{method: "PUT", path: "/perm/a", body: []byte("x"), ak: "anything", sk: "whatever"}); r.StatusCode != 200 {
+		t.Fatalf("unknown key: %d %s", r.StatusCode, r.body)
+	}
+	if r := f.do(t, raw{method: "GET", path: "/perm/a", sign: "anon"}); r.StatusCode != 200 {
+		t.Fatalf("anonymous: %d %s", r.StatusCode, r.body)
+	}
+	if r := f.do(t, raw{method: "GET", path: "/", sign: "anon"}); r.StatusCode != 200 {
+		t.Fatalf("anonymous ListBuckets: %d %s", r.StatusCode, r.body)
+	}
+	// Bodies are still verified.
+	req, _ := http.NewRequest("PUT", f.srv.URL+"/perm/b", nil)
+	other := sha256.Sum256([]byte("other"))
+	_, _ = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: "x", SecretAccessKey: "y"}, "us-east-1", "s3", f.clock.Now(), hex.EncodeToString(other[:]))
+	if r := f.do(t, raw{method: "PUT", path: "/perm/b", header: req.Header, body: []byte("body"), sign: "keep"}); r.StatusCode != 400 || r.errCode() != "XAmzContentSHA256Mismatch" {
+		t.Fatalf("permissive sha256 mismatch: %d %s", r.StatusCode, r.body)
+	}
+	// aws-sdk-go-v2 over TLS (chunked + trailer) with an unknown key.
+	tf := newFixture(t, fixtureOptions{tls: true, opts: []httpapi.Option{httpapi.WithPermissive()}})
+	c := tf.s3Client(true, "somebody", "something")
+	_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("perm")})
+	must(t, err)
+	_, err = c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("perm"), Key: aws.String("k"), Body: strings.NewReader("hello world")})
+	must(t, err)
+	info, err := tf.eng.HeadObject(context.Background(), "perm", "k")
+	must(t, err)
+	if info.Size != 11 {
+		t.Fatalf("stored size %d", info.Size)
+	}
+}
+
+func (r rawResponse) errOrNil() error {
+	if r.StatusCode >= 300 {
+		return fmt.Errorf("%d %s", r.StatusCode, r.body)
+	}
+	return nil
+}

@@ -1,0 +1,310 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/sigv4"
+)
+
+// New returns an http.Handler serving eng over the S3 protocol, configured
+// by opts (see Config for the defaults). The handler is safe for
+// concurrent use and starts no goroutines.
+func New(eng *engine.Engine, opts ...Option) http.Handler {
+	var cfg Config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	cfg.EnsureDefaults()
+	s := &server{eng: eng, cfg: cfg, clock: eng.Options().Clock, maxKey: eng.Options().MaxKeyLength}
+	if s.clock == nil {
+		s.clock = engine.SystemClock
+	}
+	if s.maxKey <= 0 {
+		s.maxKey = 1024
+	}
+	for ak := range cfg.Credentials {
+		s.names.Store(ownerID(ak), ak)
+	}
+	s.names.Store(ownerID(cfg.Owner), cfg.Owner)
+	return s
+}
+
+// server is the http.Handler New returns.
+type server struct {
+	eng    *engine.Engine
+	cfg    Config
+	clock  engine.Clock
+	maxKey int
+	keys   sigv4.KeyCache
+	// names maps canonical owner IDs to display names (access keys).
+	names sync.Map
+	// bucketTags holds bucket tag sets while the engine has no place for
+	// them (see bucketTagStore).
+	tagMu      sync.Mutex
+	bucketTags map[string][]engine.Tag
+}
+
+// principal is who sent a request.
+type principal struct {
+	anonymous bool
+	accessKey string
+	id        string // canonical user ID
+}
+
+// request is the state of one request as it flows through the handler.
+type request struct {
+	w     *responseWriter
+	r     *http.Request
+	ctx   context.Context
+	d     *dialect
+	op    Op
+	route *route
+	q     url.Values
+	who   principal
+	auth  *sigv4.Result // nil for anonymous and unverified permissive requests
+	// vhost is true for virtual-host addressing.
+	vhost bool
+	// body is the decoded, verified request body; size is its length or -1.
+	body      io.Reader
+	size      int64
+	chunked   *chunkedBody // set for aws-chunked bodies
+	bucketOwn string       // owner of the bucket, once authorize has looked
+}
+
+// header returns a vendor header of the request ("meta-x" -> x-amz-meta-x).
+func (rc *request) header(name string) string { return rc.r.Header.Get(rc.d.h(name)) }
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now() // duration only; never shown to clients as a time
+	d := s.dialectOf(r)
+	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK}
+	rc := &request{w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
+	reqID := newRequestID()
+	h := w.Header()
+	h.Set(d.requestIDHeader, reqID)
+	h.Set(d.hostIDHeader, hostIDOf(reqID))
+	h.Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
+	h.Set("Server", d.serverName)
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.logError(rc, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+			if !rw.wroteHeader {
+				d.writeError(rw, r, errorf("InternalError", ""), resourceOf(rc.op))
+			}
+		}
+		s.finish(rc, reqID, time.Since(start))
+	}()
+	if err := s.serve(rc); err != nil {
+		s.fail(rc, err)
+	}
+}
+
+// serve runs the request pipeline: address, route, intercept,
+// authenticate, authorize, execute.
+func (s *server) serve(rc *request) error {
+	r := rc.r
+	bucket, key, vhost, err := s.address(r)
+	if err != nil {
+		return err
+	}
+	rc.op.Bucket, rc.op.Key, rc.vhost = bucket, key, vhost
+	rc.q = r.URL.Query()
+	t := targetService
+	switch {
+	case key != "":
+		t = targetObject
+	case bucket != "":
+		t = targetBucket
+	}
+	rt, rerr := match(rc.d, r, t, rc.q)
+	if rerr != nil {
+		return rerr
+	}
+	rc.route = rt
+	rc.op.Operation = rt.op
+	if fn := s.cfg.Interceptor; fn != nil && fn(rc.w, r, rc.op) {
+		return nil
+	}
+	if len(key) > s.maxKey {
+		return errorf("KeyTooLongError", "").with("Size", fmt.Sprint(len(key))).with("MaxSizeAllowed", fmt.Sprint(s.maxKey))
+	}
+	if err := rc.d.authenticate(s, rc); err != nil {
+		return err
+	}
+	if err := s.authorize(rc); err != nil {
+		return err
+	}
+	return rt.handle(s, rc)
+}
+
+// fail writes err as an error response, unless the response has started.
+func (s *server) fail(rc *request, err error) {
+	e, internal := toError(err)
+	if internal {
+		s.logError(rc, err)
+	}
+	if rc.w.wroteHeader {
+		return
+	}
+	switch e.Code {
+	case "NoSuchBucket", "BucketAlreadyOwnedByYou", "BucketAlreadyExists", "BucketNotEmpty":
+		e = withField(e, "BucketName", rc.op.Bucket)
+	case "NoSuchKey":
+		if rc.op.Key != "" {
+			e = withField(e, "Key", rc.op.Key)
+		}
+	case "NoSuchUpload":
+		if id := rc.q.Get("uploadId"); id != "" {
+			e = withField(e, "UploadId", id)
+		}
+	case "InvalidRange":
+		if v := rc.r.Header.Get("Range"); v != "" {
+			e = withField(e, "RangeRequested", v)
+		}
+	}
+	rc.d.writeError(rc.w, rc.r, e, resourceOf(rc.op))
+}
+
+// withField returns e plus one extra element, unless e already has it.
+func withField(e *Error, name, value string) *Error {
+	for _, f := range e.Extra {
+		if f.Name == name {
+			return e
+		}
+	}
+	c := *e
+	c.Extra = append(append([]Field(nil), e.Extra...), Field{name, value})
+	return &c
+}
+
+func (s *server) logError(rc *request, err error) {
+	if l := s.cfg.Logger; l != nil {
+		l.Error("httpapi: internal error", "operation", rc.op.Operation, "bucket", rc.op.Bucket, "key", rc.op.Key, "err", err)
+	}
+}
+
+// finish logs and reports a completed request.
+func (s *server) finish(rc *request, reqID string, dur time.Duration) {
+	rec := Record{
+		Method: rc.r.Method, Operation: rc.op.Operation, Bucket: rc.op.Bucket, Key: rc.op.Key,
+		Dialect: rc.d.name, RequestID: reqID, Status: rc.w.status, Bytes: rc.w.bytes, Duration: dur,
+	}
+	if l := s.cfg.Logger; l != nil {
+		l.LogAttrs(rc.ctx, slog.LevelInfo, "request",
+			slog.String("method", rec.Method), slog.String("bucket", rec.Bucket), slog.String("key", rec.Key),
+			slog.String("operation", rec.Operation), slog.Int("status", rec.Status), slog.Int64("bytes", rec.Bytes),
+			slog.Duration("duration", rec.Duration), slog.String("request_id", rec.RequestID))
+	}
+	if fn := s.cfg.Observer; fn != nil {
+		fn(rec)
+	}
+}
+
+// dialectOf picks the dialect of a request. Only S3 exists so far; OSS
+// will be recognised by its Authorization scheme, x-oss-* headers or
+// OSSAccessKeyId query.
+func (s *server) dialectOf(*http.Request) *dialect { return s3 }
+
+// address splits a request into bucket and key (operations.md A.1).
+func (s *server) address(r *http.Request) (bucket, key string, vhost bool, err error) {
+	host := strings.ToLower(r.Host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(host, ".")
+	for _, d := range s.cfg.Domains {
+		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" {
+			bucket, vhost = b, true
+			break
+		}
+	}
+	p := r.URL.Path
+	if !utf8.ValidString(p) {
+		return "", "", false, errorf("InvalidURI", "")
+	}
+	p = strings.TrimPrefix(p, "/")
+	if vhost {
+		return bucket, p, true, nil
+	}
+	bucket, key, _ = strings.Cut(p, "/")
+	return bucket, key, false, nil
+}
+
+// newRequestID returns 16 upper-case hex characters.
+func newRequestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToUpper(hex.EncodeToString(b[:]))
+}
+
+// ownerID is the canonical user ID of an access key: hex SHA-256 of it
+// (operations.md A.6).
+func ownerID(accessKey string) string {
+	h := sha256.Sum256([]byte(accessKey))
+	return hex.EncodeToString(h[:])
+}
+
+// displayName returns the display name of a canonical ID (its access key),
+// or the ID itself when unknown.
+func (s *server) displayName(id string) string {
+	if v, ok := s.names.Load(id); ok {
+		return v.(string)
+	}
+	return id
+}
+
+// responseWriter records the status and body bytes of a response.
+type responseWriter struct {
+	http.ResponseWriter
+	status      int
+	bytes       int64
+	wroteHeader bool
+}
+
+func (w *responseWriter) WriteHeader(code int) {
+	if !w.wroteHeader {
+		w.status, w.wroteHeader = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *responseWriter) Write(p []byte) (int, error) {
+	w.wroteHeader = true
+	n, err := w.ResponseWriter.Write(p)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *responseWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush implements http.Flusher.
+func (w *responseWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// isNotFound reports engine "does not exist" errors.
+func isNotFound(err error) bool {
+	return errors.Is(err, engine.ErrNoSuchKey) || errors.Is(err, engine.ErrNoSuchBucket)
+}

@@ -1,0 +1,234 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+)
+
+type listBucketResult struct {
+	XMLName               xml.Name
+	Name                  string         `xml:"Name"`
+	Prefix                string         `xml:"Prefix"`
+	Marker                *string        `xml:"Marker"`
+	NextMarker            string         `xml:"NextMarker,omitempty"`
+	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
+	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
+	StartAfter            string         `xml:"StartAfter,omitempty"`
+	KeyCount              *int           `xml:"KeyCount"`
+	MaxKeys               int            `xml:"MaxKeys"`
+	Delimiter             string         `xml:"Delimiter,omitempty"`
+	EncodingType          string         `xml:"EncodingType,omitempty"`
+	IsTruncated           bool           `xml:"IsTruncated"`
+	Contents              []xmlObject    `xml:"Contents"`
+	CommonPrefixes        []commonPrefix `xml:"CommonPrefixes"`
+}
+
+type xmlObject struct {
+	Key               string `xml:"Key"`
+	LastModified      string `xml:"LastModified"`
+	ETag              string `xml:"ETag"`
+	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
+	Size              int64  `xml:"Size"`
+	StorageClass      string `xml:"StorageClass"`
+	Owner             *owner `xml:"Owner"`
+}
+
+type commonPrefix struct {
+	Prefix string `xml:"Prefix"`
+}
+
+// listParams are the parameters shared by the listing operations.
+type listParams struct {
+	prefix, delimiter string
+	maxKeys           int
+	encode            bool
+}
+
+func parseListParams(rc *request, maxName string) (listParams, error) {
+	p := listParams{prefix: rc.q.Get("prefix"), delimiter: rc.q.Get("delimiter"), maxKeys: engine.DefaultMaxKeys}
+	if v := rc.q.Get(maxName); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return p, errorf("InvalidArgument", "Provided %s not an integer or within integer range", maxName).with("ArgumentName", maxName).with("ArgumentValue", v)
+		}
+		p.maxKeys = min(n, engine.DefaultMaxKeys)
+	}
+	switch et := rc.q.Get("encoding-type"); et {
+	case "":
+	case "url":
+		p.encode = true
+	default:
+		return p, errorf("InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
+	}
+	return p, nil
+}
+
+// enc URL-encodes a string for encoding-type=url (operations.md A.11).
+func (p listParams) enc(s string) string {
+	if !p.encode {
+		return s
+	}
+	return urlEncode(s)
+}
+
+func urlEncode(s string) string {
+	e := url.QueryEscape(s)
+	return strings.NewReplacer("%2F", "/", "%2A", "*").Replace(e)
+}
+
+// list runs one page of a listing (max-keys 0 yields an empty page after
+// checking the bucket).
+func (s *server) list(rc *request, p listParams, marker string) (engine.ListResult, error) {
+	if p.maxKeys == 0 {
+		_, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+		return engine.ListResult{}, err
+	}
+	return s.eng.ListObjects(rc.ctx, rc.op.Bucket, engine.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter, Marker: marker, MaxKeys: p.maxKeys})
+}
+
+func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, res engine.ListResult, withOwner bool) {
+	out.Contents = make([]xmlObject, 0, len(res.Objects))
+	for _, o := range res.Objects {
+		x := xmlObject{Key: p.enc(o.Key), LastModified: xmlTime(o.LastModified), ETag: rc.d.etag(o.ETag),
+			Size: o.Size, StorageClass: storageClass(o.StorageClass)}
+		for a := range o.Checksums {
+			x.ChecksumAlgorithm = string(a)
+			x.ChecksumType = o.ChecksumType
+		}
+		if withOwner {
+			x.Owner = &owner{ID: o.Owner, DisplayName: s.displayName(o.Owner)}
+		}
+		out.Contents = append(out.Contents, x)
+	}
+	for _, cp := range res.CommonPrefixes {
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
+	}
+}
+
+func storageClass(c string) string {
+	if c == "" {
+		return "STANDARD"
+	}
+	return c
+}
+
+func (s *server) listObjectsV1(rc *request) error {
+	p, err := parseListParams(rc, "max-keys")
+	if err != nil {
+		return err
+	}
+	marker := rc.q.Get("marker")
+	res, err := s.list(rc, p, marker)
+	if err != nil {
+		return err
+	}
+	m := p.enc(marker)
+	out := &listBucketResult{Name: rc.op.Bucket, Prefix: p.enc(p.prefix), Marker: &m, MaxKeys: p.maxKeys,
+		Delimiter: p.enc(p.delimiter), IsTruncated: res.IsTruncated}
+	if p.encode {
+		out.EncodingType = "url"
+	}
+	if res.IsTruncated {
+		out.NextMarker = p.enc(res.NextMarker)
+	}
+	s.fillContents(rc, out, p, res, true)
+	return rc.d.writeXML(rc.w, http.StatusOK, "ListBucketResult", out)
+}
+
+func (s *server) listObjectsV2(rc *request) error {
+	p, err := parseListParams(rc, "max-keys")
+	if err != nil {
+		return err
+	}
+	token := rc.q.Get("continuation-token")
+	startAfter := rc.q.Get("start-after")
+	marker := startAfter
+	if rc.q.Has("continuation-token") {
+		b, err := base64.RawURLEncoding.DecodeString(token)
+		if err != nil || token == "" {
+			return errorf("InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
+		}
+		marker = string(b)
+	}
+	res, err := s.list(rc, p, marker)
+	if err != nil {
+		return err
+	}
+	n := len(res.Objects) + len(res.CommonPrefixes)
+	out := &listBucketResult{Name: rc.op.Bucket, Prefix: p.enc(p.prefix), MaxKeys: p.maxKeys, KeyCount: &n,
+		Delimiter: p.enc(p.delimiter), IsTruncated: res.IsTruncated, ContinuationToken: token, StartAfter: p.enc(startAfter)}
+	if p.encode {
+		out.EncodingType = "url"
+	}
+	if res.IsTruncated {
+		out.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(res.NextMarker))
+	}
+	s.fillContents(rc, out, p, res, rc.q.Get("fetch-owner") == "true")
+	return rc.d.writeXML(rc.w, http.StatusOK, "ListBucketResult", out)
+}
+
+type listVersionsResult struct {
+	XMLName             xml.Name
+	Name                string         `xml:"Name"`
+	Prefix              string         `xml:"Prefix"`
+	KeyMarker           string         `xml:"KeyMarker"`
+	VersionIDMarker     string         `xml:"VersionIdMarker"`
+	NextKeyMarker       string         `xml:"NextKeyMarker,omitempty"`
+	NextVersionIDMarker string         `xml:"NextVersionIdMarker,omitempty"`
+	MaxKeys             int            `xml:"MaxKeys"`
+	Delimiter           string         `xml:"Delimiter,omitempty"`
+	EncodingType        string         `xml:"EncodingType,omitempty"`
+	IsTruncated         bool           `xml:"IsTruncated"`
+	Versions            []xmlVersion   `xml:"Version"`
+	CommonPrefixes      []commonPrefix `xml:"CommonPrefixes"`
+}
+
+type xmlVersion struct {
+	Key          string `xml:"Key"`
+	VersionID    string `xml:"VersionId"`
+	IsLatest     bool   `xml:"IsLatest"`
+	LastModified string `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
+	Size         int64  `xml:"Size"`
+	StorageClass string `xml:"StorageClass"`
+	Owner        owner  `xml:"Owner"`
+}
+
+// listObjectVersions answers with the current objects only, each as
+// version "null" (the engine does not version).
+func (s *server) listObjectVersions(rc *request) error {
+	p, err := parseListParams(rc, "max-keys")
+	if err != nil {
+		return err
+	}
+	marker := rc.q.Get("key-marker")
+	res, err := s.list(rc, p, marker)
+	if err != nil {
+		return err
+	}
+	out := &listVersionsResult{Name: rc.op.Bucket, Prefix: p.enc(p.prefix), KeyMarker: p.enc(marker),
+		VersionIDMarker: rc.q.Get("version-id-marker"), MaxKeys: p.maxKeys, Delimiter: p.enc(p.delimiter), IsTruncated: res.IsTruncated}
+	if p.encode {
+		out.EncodingType = "url"
+	}
+	if res.IsTruncated {
+		out.NextKeyMarker = p.enc(res.NextMarker)
+		out.NextVersionIDMarker = "null"
+	}
+	for _, o := range res.Objects {
+		out.Versions = append(out.Versions, xmlVersion{Key: p.enc(o.Key), VersionID: "null", IsLatest: true,
+			LastModified: xmlTime(o.LastModified), ETag: rc.d.etag(o.ETag), Size: o.Size,
+			StorageClass: storageClass(o.StorageClass), Owner: owner{ID: o.Owner, DisplayName: s.displayName(o.Owner)}})
+	}
+	for _, cp := range res.CommonPrefixes {
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "ListVersionsResult", out)
+}

@@ -1,0 +1,391 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/checksum"
+)
+
+type initiateMultipartUploadResult struct {
+	XMLName  xml.Name
+	Bucket   string `xml:"Bucket"`
+	Key      string `xml:"Key"`
+	UploadID string `xml:"UploadId"`
+}
+
+func (s *server) createMultipartUpload(rc *request) error {
+	if err := rc.checkSSE(); err != nil {
+		return err
+	}
+	meta, err := rc.metadata()
+	if err != nil {
+		return err
+	}
+	sc, err := rc.storageClassHeader()
+	if err != nil {
+		return err
+	}
+	acl, err := rc.aclFromHeaders(false)
+	if err != nil {
+		return err
+	}
+	tags, _, err := rc.tagsHeader()
+	if err != nil {
+		return err
+	}
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID()}
+	if acl != nil {
+		opts.ACL = *acl
+	}
+	if v := rc.header("checksum-algorithm"); v != "" {
+		a, err := checksum.ParseAlgorithm(v)
+		if err != nil {
+			return errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
+		}
+		opts.Checksum = &engine.ChecksumInput{Algorithm: a}
+		opts.ChecksumType = strings.ToUpper(rc.header("checksum-type"))
+	} else if rc.header("checksum-type") != "" {
+		return errorf("InvalidRequest", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+	}
+	id, err := s.eng.CreateMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
+	if err != nil {
+		return err
+	}
+	if opts.Checksum != nil {
+		up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id)
+		if err == nil {
+			rc.w.Header().Set(rc.d.h("checksum-algorithm"), string(up.ChecksumAlgorithm))
+			rc.w.Header().Set(rc.d.h("checksum-type"), up.ChecksumType)
+		}
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "InitiateMultipartUploadResult",
+		&initiateMultipartUploadResult{Bucket: rc.op.Bucket, Key: rc.op.Key, UploadID: id})
+}
+
+func (s *server) uploadPart(rc *request) error {
+	n, err := parsePartNumber(rc.q.Get("partNumber"))
+	if err != nil {
+		return err
+	}
+	if rc.size < 0 {
+		return errorf("MissingContentLength", "")
+	}
+	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	if err != nil {
+		return err
+	}
+	ck, err := rc.checksumInput()
+	if err != nil {
+		return err
+	}
+	part, err := s.eng.UploadPart(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"), n, rc.body, rc.size,
+		engine.PartOptions{ContentMD5: md5sum, Checksum: ck})
+	if err != nil {
+		return err
+	}
+	h := rc.w.Header()
+	h.Set("ETag", rc.d.etag(part.ETag))
+	if part.Checksum != nil {
+		alg := ""
+		if ck != nil {
+			alg = string(ck.Algorithm)
+		} else if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId")); err == nil {
+			alg = string(up.ChecksumAlgorithm)
+		}
+		if alg != "" {
+			h.Set(rc.d.h("checksum-"+strings.ToLower(alg)), checksum.Encode(part.Checksum))
+		}
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+type copyPartResult struct {
+	XMLName      xml.Name
+	ETag         string `xml:"ETag"`
+	LastModified string `xml:"LastModified"`
+	checksumFields
+}
+
+func (s *server) uploadPartCopy(rc *request) error {
+	n, err := parsePartNumber(rc.q.Get("partNumber"))
+	if err != nil {
+		return err
+	}
+	srcBucket, srcKey, cond, err := s.copySource(rc)
+	if err != nil {
+		return err
+	}
+	opts := engine.PartCopyOptions{Source: cond}
+	if v := rc.header("copy-source-range"); v != "" {
+		br, ok := engine.ParseRange(v)
+		if !ok || br.Start < 0 || br.End < 0 {
+			return errorf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
+		}
+		src, err := s.eng.HeadObject(rc.ctx, srcBucket, srcKey)
+		if err != nil {
+			return err
+		}
+		if br.End >= src.Size {
+			return errorf("InvalidArgument", "Range specified is not valid for source object of size: %d", src.Size).with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
+		}
+		opts.Range = &br
+	}
+	uploadID := rc.q.Get("uploadId")
+	part, err := s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
+	if err != nil {
+		return err
+	}
+	res := &copyPartResult{ETag: rc.d.etag(part.ETag), LastModified: xmlTime(part.LastModified)}
+	if part.Checksum != nil {
+		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID); err == nil && up.ChecksumAlgorithm != "" {
+			res.checksumFields = checksumsOf(map[checksum.Algorithm][]byte{up.ChecksumAlgorithm: part.Checksum}, "")
+		}
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "CopyPartResult", res)
+}
+
+type completeMultipartUpload struct {
+	XMLName xml.Name
+	Parts   []struct {
+		PartNumber int    `xml:"PartNumber"`
+		ETag       string `xml:"ETag"`
+		checksumFields
+	} `xml:"Part"`
+}
+
+type completeMultipartUploadResult struct {
+	XMLName  xml.Name
+	Location string `xml:"Location"`
+	Bucket   string `xml:"Bucket"`
+	Key      string `xml:"Key"`
+	ETag     string `xml:"ETag"`
+	checksumFields
+	ChecksumType string `xml:"ChecksumType,omitempty"`
+}
+
+// partChecksum returns the checksum of algorithm a listed for a part.
+func (c checksumFields) get(a checksum.Algorithm) string {
+	switch a {
+	case checksum.CRC32:
+		return c.ChecksumCRC32
+	case checksum.CRC32C:
+		return c.ChecksumCRC32C
+	case checksum.CRC64NVME:
+		return c.ChecksumCRC64NVME
+	case checksum.SHA1:
+		return c.ChecksumSHA1
+	case checksum.SHA256:
+		return c.ChecksumSHA256
+	}
+	return ""
+}
+
+// MaxParts is the most parts an upload may have.
+const MaxParts = 10000
+
+func (s *server) completeMultipartUpload(rc *request) error {
+	uploadID := rc.q.Get("uploadId")
+	up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID)
+	if err != nil {
+		return err
+	}
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsMD5)
+	if err != nil {
+		return err
+	}
+	var req completeMultipartUpload
+	if data == nil || xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "CompleteMultipartUpload" ||
+		len(req.Parts) == 0 || len(req.Parts) > MaxParts {
+		return errorf("MalformedXML", "")
+	}
+	parts := make([]engine.CompletePart, len(req.Parts))
+	for i, p := range req.Parts {
+		parts[i] = engine.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
+		// Only checksums of the upload's algorithm are checked: clients
+		// list the checksums their parts were sent with even when the
+		// upload declared none.
+		if up.ChecksumAlgorithm != "" {
+			if v := p.get(up.ChecksumAlgorithm); v != "" {
+				sum, err := checksum.Decode(up.ChecksumAlgorithm, v)
+				if err != nil {
+					return errorf("InvalidPart", "").with("PartNumber", strconv.Itoa(p.PartNumber))
+				}
+				parts[i].Checksum = sum
+			}
+		}
+	}
+	opts := engine.CompleteOptions{IfNoneMatch: rc.r.Header.Get("If-None-Match"), IfMatch: rc.r.Header.Get("If-Match")}
+	if up.ChecksumAlgorithm != "" {
+		if v := rc.header("checksum-" + strings.ToLower(string(up.ChecksumAlgorithm))); v != "" {
+			v, _, _ = strings.Cut(v, "-")
+			sum, err := checksum.Decode(up.ChecksumAlgorithm, v)
+			if err != nil {
+				return errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-"+strings.ToLower(string(up.ChecksumAlgorithm))))
+			}
+			opts.Checksum = sum
+		}
+	}
+	info, err := s.eng.CompleteMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, parts, opts)
+	if err != nil {
+		return err
+	}
+	if v := rc.header("mp-object-size"); v != "" && v != strconv.FormatInt(info.Size, 10) {
+		s.logError(rc, errorf("InvalidRequest", "x-amz-mp-object-size %s does not match %d", v, info.Size))
+	}
+	res := &completeMultipartUploadResult{
+		Location: "/" + rc.op.Bucket + "/" + rc.op.Key, Bucket: rc.op.Bucket, Key: rc.op.Key, ETag: rc.d.etag(info.ETag),
+	}
+	if len(info.Checksums) > 0 {
+		suffix := ""
+		if info.ChecksumType == "COMPOSITE" {
+			suffix = "-" + strconv.Itoa(len(info.PartSizes))
+		}
+		res.checksumFields = checksumsOf(info.Checksums, suffix)
+		res.ChecksumType = info.ChecksumType
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "CompleteMultipartUploadResult", res)
+}
+
+func (s *server) abortMultipartUpload(rc *request) error {
+	if err := s.eng.AbortMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId")); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
+
+type listPartsResult struct {
+	XMLName              xml.Name
+	Bucket               string    `xml:"Bucket"`
+	Key                  string    `xml:"Key"`
+	UploadID             string    `xml:"UploadId"`
+	PartNumberMarker     int       `xml:"PartNumberMarker"`
+	NextPartNumberMarker int       `xml:"NextPartNumberMarker"`
+	MaxParts             int       `xml:"MaxParts"`
+	IsTruncated          bool      `xml:"IsTruncated"`
+	Parts                []xmlPart `xml:"Part"`
+	Initiator            owner     `xml:"Initiator"`
+	Owner                owner     `xml:"Owner"`
+	StorageClass         string    `xml:"StorageClass"`
+	ChecksumAlgorithm    string    `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType         string    `xml:"ChecksumType,omitempty"`
+}
+
+type xmlPart struct {
+	PartNumber   int    `xml:"PartNumber"`
+	LastModified string `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
+	Size         int64  `xml:"Size"`
+	checksumFields
+}
+
+// intParam parses an optional non-negative integer query parameter.
+func intParam(rc *request, name string, def int) (int, error) {
+	v := rc.q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, errorf("InvalidArgument", "Provided %s not an integer or within integer range", name).with("ArgumentName", name).with("ArgumentValue", v)
+	}
+	return n, nil
+}
+
+func (s *server) listParts(rc *request) error {
+	marker, err := intParam(rc, "part-number-marker", 0)
+	if err != nil {
+		return err
+	}
+	max, err := intParam(rc, "max-parts", engine.DefaultMaxParts)
+	if err != nil {
+		return err
+	}
+	max = min(max, engine.DefaultMaxParts)
+	uploadID := rc.q.Get("uploadId")
+	res, err := s.eng.ListParts(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, engine.ListPartsOptions{PartNumberMarker: marker, MaxParts: max})
+	if err != nil {
+		return err
+	}
+	up := res.Upload
+	o := owner{ID: up.Owner, DisplayName: s.displayName(up.Owner)}
+	out := &listPartsResult{Bucket: rc.op.Bucket, Key: rc.op.Key, UploadID: uploadID, PartNumberMarker: marker,
+		NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: max, IsTruncated: res.IsTruncated,
+		Initiator: o, Owner: o, StorageClass: storageClass(up.StorageClass),
+		ChecksumAlgorithm: string(up.ChecksumAlgorithm), ChecksumType: up.ChecksumType}
+	for _, p := range res.Parts {
+		x := xmlPart{PartNumber: p.PartNumber, LastModified: xmlTime(p.LastModified), ETag: rc.d.etag(p.ETag), Size: p.Size}
+		if p.Checksum != nil && up.ChecksumAlgorithm != "" {
+			x.checksumFields = checksumsOf(map[checksum.Algorithm][]byte{up.ChecksumAlgorithm: p.Checksum}, "")
+		}
+		out.Parts = append(out.Parts, x)
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "ListPartsResult", out)
+}
+
+type listMultipartUploadsResult struct {
+	XMLName            xml.Name
+	Bucket             string         `xml:"Bucket"`
+	KeyMarker          string         `xml:"KeyMarker"`
+	UploadIDMarker     string         `xml:"UploadIdMarker"`
+	NextKeyMarker      string         `xml:"NextKeyMarker,omitempty"`
+	NextUploadIDMarker string         `xml:"NextUploadIdMarker,omitempty"`
+	Prefix             string         `xml:"Prefix"`
+	Delimiter          string         `xml:"Delimiter,omitempty"`
+	MaxUploads         int            `xml:"MaxUploads"`
+	EncodingType       string         `xml:"EncodingType,omitempty"`
+	IsTruncated        bool           `xml:"IsTruncated"`
+	Uploads            []xmlUpload    `xml:"Upload"`
+	CommonPrefixes     []commonPrefix `xml:"CommonPrefixes"`
+}
+
+type xmlUpload struct {
+	UploadID          string `xml:"UploadId"`
+	Key               string `xml:"Key"`
+	Initiated         string `xml:"Initiated"`
+	StorageClass      string `xml:"StorageClass"`
+	Owner             owner  `xml:"Owner"`
+	Initiator         owner  `xml:"Initiator"`
+	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
+}
+
+func (s *server) listMultipartUploads(rc *request) error {
+	p, err := parseListParams(rc, "max-uploads")
+	if err != nil {
+		return err
+	}
+	if p.maxKeys == 0 {
+		p.maxKeys = engine.DefaultMaxUploads
+	}
+	keyMarker, idMarker := rc.q.Get("key-marker"), rc.q.Get("upload-id-marker")
+	if keyMarker == "" {
+		idMarker = ""
+	}
+	res, err := s.eng.ListMultipartUploads(rc.ctx, rc.op.Bucket, engine.ListUploadsOptions{
+		Prefix: p.prefix, Delimiter: p.delimiter, KeyMarker: keyMarker, UploadIDMarker: idMarker, MaxUploads: p.maxKeys})
+	if err != nil {
+		return err
+	}
+	out := &listMultipartUploadsResult{Bucket: rc.op.Bucket, KeyMarker: p.enc(keyMarker), UploadIDMarker: idMarker,
+		Prefix: p.enc(p.prefix), Delimiter: p.enc(p.delimiter), MaxUploads: p.maxKeys, IsTruncated: res.IsTruncated}
+	if p.encode {
+		out.EncodingType = "url"
+	}
+	if res.IsTruncated {
+		out.NextKeyMarker, out.NextUploadIDMarker = p.enc(res.NextKeyMarker), res.NextUploadIDMarker
+	}
+	for _, u := range res.Uploads {
+		o := owner{ID: u.Owner, DisplayName: s.displayName(u.Owner)}
+		out.Uploads = append(out.Uploads, xmlUpload{UploadID: u.UploadID, Key: p.enc(u.Key), Initiated: xmlTime(u.Initiated),
+			StorageClass: storageClass(u.StorageClass), Owner: o, Initiator: o,
+			ChecksumAlgorithm: string(u.ChecksumAlgorithm), ChecksumType: u.ChecksumType})
+	}
+	for _, cp := range res.CommonPrefixes {
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "ListMultipartUploadsResult", out)
+}

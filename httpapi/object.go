@@ -1,0 +1,634 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/checksum"
+)
+
+// MaxUserMetadata is the largest total size of user metadata (names
+// without prefix plus values), in bytes.
+const MaxUserMetadata = 2 << 10
+
+var storageClasses = map[string]bool{
+	"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
+	"INTELLIGENT_TIERING": true, "GLACIER": true, "DEEP_ARCHIVE": true, "OUTPOSTS": true,
+	"GLACIER_IR": true, "SNOW": true, "EXPRESS_ONEZONE": true,
+}
+
+// metadata reads the system and user metadata headers of a write.
+func (rc *request) metadata() (engine.Metadata, error) {
+	h := rc.r.Header
+	m := engine.Metadata{
+		ContentType:        h.Get("Content-Type"),
+		CacheControl:       h.Get("Cache-Control"),
+		ContentDisposition: h.Get("Content-Disposition"),
+		ContentLanguage:    h.Get("Content-Language"),
+		Expires:            h.Get("Expires"),
+		WebsiteRedirect:    rc.header("website-redirect-location"),
+	}
+	// aws-chunked is a transfer detail, not stored (operations.md A.9).
+	var enc []string
+	for _, e := range strings.Split(h.Get("Content-Encoding"), ",") {
+		if e = strings.TrimSpace(e); e != "" && !strings.EqualFold(e, "aws-chunked") {
+			enc = append(enc, e)
+		}
+	}
+	m.ContentEncoding = strings.Join(enc, ",")
+	prefix := rc.d.h("meta-")
+	size := 0
+	for name, vs := range h {
+		lower := strings.ToLower(name)
+		k, ok := strings.CutPrefix(lower, prefix)
+		if !ok || k == "" {
+			continue
+		}
+		if m.User == nil {
+			m.User = map[string]string{}
+		}
+		v := strings.Join(vs, ",")
+		m.User[k] = v
+		size += len(k) + len(v)
+	}
+	if size > MaxUserMetadata {
+		return m, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(MaxUserMetadata))
+	}
+	return m, nil
+}
+
+// storageClassHeader reads and validates x-amz-storage-class.
+func (rc *request) storageClassHeader() (string, error) {
+	sc := rc.header("storage-class")
+	if sc != "" && !storageClasses[sc] {
+		return "", errorf("InvalidStorageClass", "").with("StorageClassRequested", sc)
+	}
+	return sc, nil
+}
+
+// tagsHeader parses x-amz-tagging ("k1=v1&k2=v2"), keeping order. ok is
+// false when the header is absent.
+func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
+	v, present := rc.r.Header[http.CanonicalHeaderKey(rc.d.h("tagging"))]
+	if !present {
+		return nil, false, nil
+	}
+	tags = []engine.Tag{}
+	for _, part := range strings.Split(strings.Join(v, "&"), "&") {
+		if part == "" {
+			continue
+		}
+		k, val, _ := strings.Cut(part, "=")
+		ku, err1 := url.QueryUnescape(k)
+		vu, err2 := url.QueryUnescape(val)
+		if err1 != nil || err2 != nil {
+			return nil, true, errorf("InvalidArgument", "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+		}
+		tags = append(tags, engine.Tag{Key: ku, Value: vu})
+	}
+	if err := engine.ValidateTags(tags); err != nil {
+		return nil, true, err
+	}
+	return tags, true, nil
+}
+
+// checkSSE accepts SSE-S3 (AES256) and refuses the other encryption modes.
+func (rc *request) checkSSE() error {
+	if v := rc.header("server-side-encryption"); v != "" && v != "AES256" {
+		return errorf("NotImplemented", "Server-side encryption %s is not implemented.", v)
+	}
+	if rc.header("server-side-encryption-customer-algorithm") != "" {
+		return errorf("NotImplemented", "SSE-C is not implemented.")
+	}
+	return nil
+}
+
+// writerID is the owner recorded for objects written by rc: the principal,
+// or the bucket owner for anonymous writes.
+func (rc *request) writerID() string {
+	if rc.who.anonymous {
+		return rc.bucketOwn
+	}
+	return rc.who.id
+}
+
+func (s *server) putObject(rc *request) error {
+	if rc.size < 0 {
+		return errorf("MissingContentLength", "")
+	}
+	if err := rc.checkSSE(); err != nil {
+		return err
+	}
+	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	if err != nil {
+		return err
+	}
+	ck, err := rc.checksumInput()
+	if err != nil {
+		return err
+	}
+	meta, err := rc.metadata()
+	if err != nil {
+		return err
+	}
+	sc, err := rc.storageClassHeader()
+	if err != nil {
+		return err
+	}
+	acl, err := rc.aclFromHeaders(false)
+	if err != nil {
+		return err
+	}
+	tags, _, err := rc.tagsHeader()
+	if err != nil {
+		return err
+	}
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(),
+		ContentMD5: md5sum, Checksum: ck, IfNoneMatch: rc.r.Header.Get("If-None-Match"), IfMatch: rc.r.Header.Get("If-Match")}
+	if acl != nil {
+		opts.ACL = *acl
+	}
+	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
+	if err != nil {
+		return err
+	}
+	h := rc.w.Header()
+	h.Set("ETag", rc.d.etag(info.ETag))
+	s.writeChecksumHeaders(rc, info, true)
+	if v := rc.header("server-side-encryption"); v != "" {
+		h.Set(rc.d.h("server-side-encryption"), v)
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+// writeChecksumHeaders adds x-amz-checksum-<alg> and x-amz-checksum-type.
+func (s *server) writeChecksumHeaders(rc *request, info engine.ObjectInfo, always bool) {
+	h := rc.w.Header()
+	for a, sum := range info.Checksums {
+		v := checksum.Encode(sum)
+		if info.ChecksumType == "COMPOSITE" && len(info.PartSizes) > 0 {
+			v += "-" + strconv.Itoa(len(info.PartSizes))
+		}
+		h.Set(rc.d.h("checksum-"+strings.ToLower(string(a))), v)
+		if info.ChecksumType != "" {
+			h.Set(rc.d.h("checksum-type"), info.ChecksumType)
+		}
+	}
+}
+
+// conditions reads the conditional headers (names as given).
+func conditions(h http.Header, ifMatch, ifNoneMatch, ifModified, ifUnmodified string) engine.Conditions {
+	c := engine.Conditions{IfMatch: h.Get(ifMatch), IfNoneMatch: h.Get(ifNoneMatch)}
+	if t, err := http.ParseTime(h.Get(ifModified)); err == nil {
+		c.IfModifiedSince = &t
+	}
+	if t, err := http.ParseTime(h.Get(ifUnmodified)); err == nil {
+		c.IfUnmodifiedSince = &t
+	}
+	return c
+}
+
+// responseOverrides maps response-* query parameters to headers.
+var responseOverrides = []struct{ param, header string }{
+	{"response-cache-control", "Cache-Control"},
+	{"response-content-disposition", "Content-Disposition"},
+	{"response-content-encoding", "Content-Encoding"},
+	{"response-content-language", "Content-Language"},
+	{"response-content-type", "Content-Type"},
+	{"response-expires", "Expires"},
+}
+
+func (s *server) getObject(rc *request) error { return s.readObject(rc, true) }
+
+func (s *server) headObject(rc *request) error { return s.readObject(rc, false) }
+
+// readObject serves GetObject and HeadObject.
+func (s *server) readObject(rc *request, body bool) error {
+	r := rc.r
+	opts := engine.GetOptions{Conditions: conditions(r.Header, "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")}
+	rng := r.Header.Get("Range")
+	pn := rc.q.Get("partNumber")
+	if rng != "" && pn != "" {
+		return errorf("InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
+	}
+	if pn != "" {
+		n, err := parsePartNumber(pn)
+		if err != nil {
+			return err
+		}
+		opts.PartNumber = n
+	}
+	if rng != "" {
+		if br, ok := engine.ParseRange(rng); ok {
+			opts.Range = &br
+		}
+	}
+	for _, o := range responseOverrides {
+		if rc.q.Has(o.param) && rc.who.anonymous {
+			return errorf("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.")
+		}
+	}
+	if v := rc.q.Get("versionId"); v != "" && v != "null" {
+		return errorf("NoSuchVersion", "").with("Key", rc.op.Key).with("VersionId", v)
+	}
+	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
+	var ce *engine.ConditionError
+	if errors.As(err, &ce) {
+		if errors.Is(err, engine.ErrNotModified) {
+			h := rc.w.Header()
+			h.Set("ETag", rc.d.etag(ce.Info.ETag))
+			h.Set("Last-Modified", ce.Info.LastModified.UTC().Format(http.TimeFormat))
+			rc.w.WriteHeader(http.StatusNotModified)
+			return nil
+		}
+		cond := "If-Unmodified-Since"
+		if opts.IfMatch != "" {
+			cond = "If-Match"
+		}
+		return errorf("PreconditionFailed", "").with("Condition", cond)
+	}
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	info := obj.Info
+	s.writeObjectHeaders(rc, info)
+	h := rc.w.Header()
+	// Full-object checksums only on whole-object answers (a part answers
+	// with nothing, since the engine keeps no per-part checksum).
+	if strings.EqualFold(rc.header("checksum-mode"), "ENABLED") && !obj.Ranged {
+		s.writeChecksumHeaders(rc, info, false)
+	}
+	if opts.PartNumber > 0 && len(info.PartSizes) > 0 {
+		h.Set(rc.d.h("mp-parts-count"), strconv.Itoa(len(info.PartSizes)))
+	}
+	for _, o := range responseOverrides {
+		if v := rc.q.Get(o.param); v != "" {
+			h.Set(o.header, v)
+		}
+	}
+	h.Set("Content-Length", strconv.FormatInt(obj.Length, 10))
+	status := http.StatusOK
+	if obj.Ranged {
+		h.Set("Content-Range", "bytes "+strconv.FormatInt(obj.Offset, 10)+"-"+strconv.FormatInt(obj.Offset+obj.Length-1, 10)+"/"+strconv.FormatInt(info.Size, 10))
+		status = http.StatusPartialContent
+	}
+	rc.w.WriteHeader(status)
+	if !body {
+		return nil
+	}
+	if _, err := io.Copy(rc.w, obj); err != nil {
+		// The status line is gone; all that is left is to cut the body short.
+		s.logError(rc, err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+// parsePartNumber parses a part number in 1..10000.
+func parsePartNumber(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 10000 {
+		return 0, errorf("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive").with("ArgumentName", "partNumber").with("ArgumentValue", v)
+	}
+	return n, nil
+}
+
+// writeObjectHeaders writes the metadata headers of an object.
+func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
+	h := rc.w.Header()
+	h.Set("Content-Type", info.ContentType)
+	h.Set("ETag", rc.d.etag(info.ETag))
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("Accept-Ranges", "bytes")
+	set := func(k, v string) {
+		if v != "" {
+			h.Set(k, v)
+		}
+	}
+	set("Cache-Control", info.CacheControl)
+	set("Content-Disposition", info.ContentDisposition)
+	set("Content-Encoding", info.ContentEncoding)
+	set("Content-Language", info.ContentLanguage)
+	set("Expires", info.Expires)
+	set(rc.d.h("website-redirect-location"), info.WebsiteRedirect)
+	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
+		h.Set(rc.d.h("storage-class"), info.StorageClass)
+	}
+	if len(info.Tags) > 0 {
+		h.Set(rc.d.h("tagging-count"), strconv.Itoa(len(info.Tags)))
+	}
+	for k, v := range info.User {
+		h[rc.d.h("meta-"+k)] = []string{metaValue(v)}
+	}
+}
+
+// metaValue RFC 2047-encodes values that are not printable ASCII.
+func metaValue(v string) string {
+	for i := 0; i < len(v); i++ {
+		if v[i] < 0x20 || v[i] > 0x7e {
+			return mime.BEncoding.Encode("UTF-8", v)
+		}
+	}
+	return v
+}
+
+func (s *server) deleteObject(rc *request) error {
+	if v := rc.q.Get("versionId"); v != "" && v != "null" {
+		return errorf("NoSuchVersion", "").with("Key", rc.op.Key).with("VersionId", v)
+	}
+	if im := rc.r.Header.Get("If-Match"); im != "" {
+		info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+		if err != nil {
+			return err
+		}
+		if !etagMatches(im, info.ETag) {
+			return errorf("PreconditionFailed", "").with("Condition", "If-Match")
+		}
+	}
+	if err := s.eng.DeleteObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
+
+func etagMatches(list, etag string) bool {
+	for _, t := range strings.Split(list, ",") {
+		t = strings.Trim(strings.TrimPrefix(strings.TrimSpace(t), "W/"), `"`)
+		if t == "*" || strings.EqualFold(t, etag) {
+			return true
+		}
+	}
+	return false
+}
+
+// DeleteObjects documents.
+type deleteRequest struct {
+	XMLName xml.Name
+	Objects []struct {
+		Key       string `xml:"Key"`
+		VersionID string `xml:"VersionId"`
+	} `xml:"Object"`
+	Quiet bool `xml:"Quiet"`
+}
+
+type deleteResult struct {
+	XMLName xml.Name
+	Deleted []deletedEntry `xml:"Deleted"`
+	Errors  []deleteError  `xml:"Error"`
+}
+
+type deletedEntry struct {
+	Key       string `xml:"Key"`
+	VersionID string `xml:"VersionId,omitempty"`
+}
+
+type deleteError struct {
+	Key       string `xml:"Key"`
+	VersionID string `xml:"VersionId,omitempty"`
+	Code      string `xml:"Code"`
+	Message   string `xml:"Message"`
+}
+
+// MaxDeleteObjects is the most keys one DeleteObjects request may name.
+const MaxDeleteObjects = 1000
+
+func (s *server) deleteObjects(rc *request) error {
+	data, err := rc.readBody(2*s.cfg.MaxXMLBody, digestsRequired)
+	if err != nil {
+		return err
+	}
+	var req deleteRequest
+	if data == nil || xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "Delete" ||
+		len(req.Objects) == 0 || len(req.Objects) > MaxDeleteObjects {
+		return errorf("MalformedXML", "")
+	}
+	out := &deleteResult{}
+	var keys []string
+	for _, o := range req.Objects {
+		if o.VersionID != "" && o.VersionID != "null" {
+			e := errorf("NoSuchVersion", "")
+			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
+			continue
+		}
+		if len(o.Key) > s.maxKey {
+			e := errorf("KeyTooLongError", "")
+			out.Errors = append(out.Errors, deleteError{Key: o.Key, Code: e.Code, Message: e.Message})
+			continue
+		}
+		keys = append(keys, o.Key)
+	}
+	if len(keys) > 0 {
+		res, err := s.eng.DeleteObjects(rc.ctx, rc.op.Bucket, keys)
+		if err != nil {
+			return err
+		}
+		for _, r := range res {
+			if r.Err != nil {
+				e, _ := toError(r.Err)
+				out.Errors = append(out.Errors, deleteError{Key: r.Key, Code: e.Code, Message: e.Message})
+				continue
+			}
+			if !req.Quiet {
+				out.Deleted = append(out.Deleted, deletedEntry{Key: r.Key})
+			}
+		}
+	} else if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
+		return err
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "DeleteResult", out)
+}
+
+// parseCopySource splits x-amz-copy-source (operations.md C.5).
+func parseCopySource(v string) (bucket, key, version string, err error) {
+	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", v)
+	src, ver, hasVer := strings.Cut(v, "?versionId=")
+	if hasVer {
+		version = ver
+	}
+	src = strings.TrimPrefix(src, "/")
+	dec, uerr := url.PathUnescape(src)
+	if uerr != nil {
+		return "", "", "", bad
+	}
+	bucket, key, ok := strings.Cut(dec, "/")
+	if !ok || bucket == "" || key == "" {
+		return "", "", "", bad
+	}
+	return bucket, key, version, nil
+}
+
+// checksumFields are the Checksum* elements of copy and multipart results.
+type checksumFields struct {
+	ChecksumCRC32     string `xml:"ChecksumCRC32,omitempty"`
+	ChecksumCRC32C    string `xml:"ChecksumCRC32C,omitempty"`
+	ChecksumCRC64NVME string `xml:"ChecksumCRC64NVME,omitempty"`
+	ChecksumSHA1      string `xml:"ChecksumSHA1,omitempty"`
+	ChecksumSHA256    string `xml:"ChecksumSHA256,omitempty"`
+}
+
+func checksumsOf(sums map[checksum.Algorithm][]byte, suffix string) checksumFields {
+	var c checksumFields
+	for a, v := range sums {
+		e := checksum.Encode(v) + suffix
+		switch a {
+		case checksum.CRC32:
+			c.ChecksumCRC32 = e
+		case checksum.CRC32C:
+			c.ChecksumCRC32C = e
+		case checksum.CRC64NVME:
+			c.ChecksumCRC64NVME = e
+		case checksum.SHA1:
+			c.ChecksumSHA1 = e
+		case checksum.SHA256:
+			c.ChecksumSHA256 = e
+		}
+	}
+	return c
+}
+
+type copyObjectResult struct {
+	XMLName      xml.Name
+	ETag         string `xml:"ETag"`
+	LastModified string `xml:"LastModified"`
+	ChecksumType string `xml:"ChecksumType,omitempty"`
+	checksumFields
+}
+
+// copySource reads and checks x-amz-copy-source and its conditions.
+func (s *server) copySource(rc *request) (bucket, key string, cond engine.Conditions, err error) {
+	bucket, key, ver, err := parseCopySource(rc.header("copy-source"))
+	if err != nil {
+		return "", "", cond, err
+	}
+	if ver != "" && ver != "null" {
+		return "", "", cond, errorf("NoSuchVersion", "").with("Key", key).with("VersionId", ver)
+	}
+	if len(key) > s.maxKey {
+		return "", "", cond, errorf("KeyTooLongError", "")
+	}
+	if err := s.canRead(rc, bucket, key); err != nil {
+		return "", "", cond, err
+	}
+	cond = conditions(rc.r.Header, rc.d.h("copy-source-if-match"), rc.d.h("copy-source-if-none-match"),
+		rc.d.h("copy-source-if-modified-since"), rc.d.h("copy-source-if-unmodified-since"))
+	return bucket, key, cond, nil
+}
+
+func (s *server) copyObject(rc *request) error {
+	srcBucket, srcKey, cond, err := s.copySource(rc)
+	if err != nil {
+		return err
+	}
+	if err := rc.checkSSE(); err != nil {
+		return err
+	}
+	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond,
+		IfNoneMatch: rc.r.Header.Get("If-None-Match"), IfMatch: rc.r.Header.Get("If-Match")}
+	switch d := rc.header("metadata-directive"); d {
+	case "", "COPY":
+	case "REPLACE":
+		opts.MetadataDirective = engine.MetadataReplace
+		if opts.Metadata, err = rc.metadata(); err != nil {
+			return err
+		}
+	default:
+		return errorf("InvalidArgument", "Unknown metadata directive.").with("ArgumentName", rc.d.h("metadata-directive")).with("ArgumentValue", d)
+	}
+	if redirect := rc.header("website-redirect-location"); redirect != "" && opts.MetadataDirective == engine.MetadataCopy {
+		src, err := s.eng.HeadObject(rc.ctx, srcBucket, srcKey)
+		if err != nil {
+			return err
+		}
+		opts.MetadataDirective = engine.MetadataReplace
+		opts.Metadata = src.Metadata
+		opts.Metadata.WebsiteRedirect = redirect
+	}
+	if opts.StorageClass, err = rc.storageClassHeader(); err != nil {
+		return err
+	}
+	if opts.ACL, err = rc.aclFromHeaders(false); err != nil {
+		return err
+	}
+	switch d := rc.header("tagging-directive"); d {
+	case "", "COPY":
+	case "REPLACE":
+		tags, _, err := rc.tagsHeader()
+		if err != nil {
+			return err
+		}
+		if tags == nil {
+			tags = []engine.Tag{}
+		}
+		opts.Tags = &tags
+	default:
+		return errorf("InvalidArgument", "Unknown tagging directive.").with("ArgumentName", rc.d.h("tagging-directive")).with("ArgumentValue", d)
+	}
+	info, err := s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
+	if err != nil {
+		return err
+	}
+	res := &copyObjectResult{ETag: rc.d.etag(info.ETag), LastModified: xmlTime(info.LastModified)}
+	if len(info.Checksums) > 0 {
+		res.ChecksumType = info.ChecksumType
+		res.checksumFields = checksumsOf(info.Checksums, "")
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "CopyObjectResult", res)
+}
+
+func (s *server) getObjectACL(rc *request) error {
+	info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+	if err != nil {
+		return err
+	}
+	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	if err != nil {
+		return err
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "AccessControlPolicy", s.policyOf(info.ACL, info.Owner, b.Owner))
+}
+
+func (s *server) putObjectACL(rc *request) error {
+	acl, err := rc.aclFromRequest(false, s.cfg.MaxXMLBody)
+	if err != nil {
+		return err
+	}
+	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: &acl}); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func (s *server) getObjectTagging(rc *request) error {
+	info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+	if err != nil {
+		return err
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "Tagging", tagsToXML(info.Tags))
+}
+
+func (s *server) putObjectTagging(rc *request) error {
+	tags, err := rc.readTagging(s.cfg.MaxXMLBody)
+	if err != nil {
+		return err
+	}
+	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Tags: &tags}); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func (s *server) deleteObjectTagging(rc *request) error {
+	tags := []engine.Tag{}
+	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Tags: &tags}); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}

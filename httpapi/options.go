@@ -1,0 +1,143 @@
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Config is the configuration New builds from its Options. The zero value
+// (no Option at all) is a strict server: no credentials, so every signed
+// request fails with InvalidAccessKeyId and only ACL-granted anonymous
+// access works.
+type Config struct {
+	// Credentials maps access key IDs to secret keys. Default: none.
+	Credentials map[string]string
+	// Permissive accepts any access key without checking signatures, and
+	// lets anonymous requests act as the default owner (see Owner). Bodies
+	// sent with aws-chunked are still decoded, and content hashes and
+	// checksums (x-amz-content-sha256, Content-MD5, x-amz-checksum-*,
+	// trailers) are still verified. Default false. Meant for test fakes.
+	Permissive bool
+	// Domains are the base domains of virtual-host addressing: a request
+	// with Host "b.<domain>" addresses bucket b. "localhost" and
+	// "127.0.0.1" are always included. Default: just those two.
+	Domains []string
+	// Region is the server's region: the location of buckets created
+	// without a LocationConstraint. Default "us-east-1".
+	Region string
+	// Logger, when set, receives one Info line per request (method,
+	// bucket, key, operation, status, bytes, duration, request id) and an
+	// Error line for every internal error. Default: no logging.
+	Logger *slog.Logger
+	// Observer, when set, is called once per request after the response
+	// is complete. Default: none.
+	Observer func(Record)
+	// Interceptor, when set, is called after routing and before
+	// authentication; returning true means it wrote the response. Default:
+	// none.
+	Interceptor func(w http.ResponseWriter, r *http.Request, op Op) bool
+	// Owner is the access key whose identity anonymous requests assume in
+	// permissive mode. Default: the smallest configured access key, or
+	// "osslite" when none is configured.
+	Owner string
+	// MaxSkew is the largest allowed distance between a signed request's
+	// time and the engine clock. Default 15 minutes.
+	MaxSkew time.Duration
+	// MaxXMLBody caps XML request documents, in bytes (DeleteObjects gets
+	// twice as much). Default 1 MiB.
+	MaxXMLBody int64
+}
+
+// Option changes a Config.
+type Option func(*Config)
+
+// WithCredentials adds access key -> secret key pairs.
+func WithCredentials(creds map[string]string) Option {
+	return func(c *Config) {
+		if c.Credentials == nil {
+			c.Credentials = make(map[string]string, len(creds))
+		}
+		for k, v := range creds {
+			c.Credentials[k] = v
+		}
+	}
+}
+
+// WithPermissive turns on permissive mode (see Config.Permissive).
+func WithPermissive() Option { return func(c *Config) { c.Permissive = true } }
+
+// WithDomains adds virtual-host base domains (see Config.Domains).
+func WithDomains(domains ...string) Option {
+	return func(c *Config) { c.Domains = append(c.Domains, domains...) }
+}
+
+// WithRegion sets the server region (see Config.Region).
+func WithRegion(region string) Option { return func(c *Config) { c.Region = region } }
+
+// WithLogger sets the request logger (see Config.Logger).
+func WithLogger(l *slog.Logger) Option { return func(c *Config) { c.Logger = l } }
+
+// WithObserver sets the per-request observer (see Config.Observer).
+func WithObserver(fn func(Record)) Option { return func(c *Config) { c.Observer = fn } }
+
+// WithInterceptor sets the fault-injection hook (see Config.Interceptor).
+func WithInterceptor(fn func(w http.ResponseWriter, r *http.Request, op Op) bool) Option {
+	return func(c *Config) { c.Interceptor = fn }
+}
+
+// Defaults.
+const (
+	DefaultRegion     = "us-east-1"
+	DefaultMaxSkew    = 15 * time.Minute
+	DefaultMaxXMLBody = 1 << 20
+	defaultOwnerKey   = "osslite"
+)
+
+// EnsureDefaults fills zero fields with their defaults and returns c.
+func (c *Config) EnsureDefaults() *Config {
+	if c.Region == "" {
+		c.Region = DefaultRegion
+	}
+	if c.MaxSkew <= 0 {
+		c.MaxSkew = DefaultMaxSkew
+	}
+	if c.MaxXMLBody <= 0 {
+		c.MaxXMLBody = DefaultMaxXMLBody
+	}
+	ds := []string{"localhost", "127.0.0.1"}
+	for _, d := range c.Domains {
+		d = strings.ToLower(strings.Trim(d, "."))
+		if d != "" && !slices.Contains(ds, d) {
+			ds = append(ds, d)
+		}
+	}
+	c.Domains = ds
+	if c.Owner == "" {
+		c.Owner = defaultOwnerKey
+		if len(c.Credentials) > 0 {
+			keys := make([]string, 0, len(c.Credentials))
+			for k := range c.Credentials {
+				keys = append(keys, k)
+			}
+			c.Owner = slices.Min(keys)
+		}
+	}
+	return c
+}
+
+// Record describes one served request; see WithObserver.
+type Record struct {
+	Method    string
+	Operation string // AWS operation name, "Unknown" when unrouted
+	Bucket    string
+	Key       string
+	Dialect   string // "s3"
+	RequestID string
+	Status    int
+	// Bytes is the number of response body bytes written.
+	Bytes    int64
+	Duration time.Duration
+}

@@ -1,0 +1,167 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Op is the operation a request was routed to, as the interceptor sees it.
+type Op struct {
+	// Operation is the AWS API name (PutObject, ListObjectsV2, ...), or
+	// "Unknown" for requests no route accepts.
+	Operation string
+	Bucket    string
+	Key       string
+	// Dialect is "s3" (and later "oss").
+	Dialect string
+}
+
+// WriteError writes an error response in op's dialect: the error document
+// (none for HEAD) with code, status and message, and the request-id headers
+// (reusing those already set on w). Interceptors use it to inject faults.
+func (op Op) WriteError(w http.ResponseWriter, r *http.Request, code string, status int, message string) {
+	d := dialects[op.Dialect]
+	if d == nil {
+		d = s3
+	}
+	if message == "" {
+		message = errorf(code, "").Message
+	}
+	d.writeError(w, r, &Error{Code: code, Status: status, Message: message}, resourceOf(op))
+}
+
+func resourceOf(op Op) string {
+	switch {
+	case op.Bucket == "":
+		return "/"
+	case op.Key == "":
+		return "/" + op.Bucket
+	}
+	return "/" + op.Bucket + "/" + op.Key
+}
+
+// target is what a request addresses.
+type target uint8
+
+const (
+	targetService target = iota // no bucket
+	targetBucket                // a bucket
+	targetObject                // an object
+)
+
+// perm is the permission an operation needs (auth.md §7, operations.md A.14).
+type perm uint8
+
+const (
+	permAuthenticated perm = iota // any signed request (ListBuckets, CreateBucket)
+	permOwner                     // the bucket owner only
+	permBucketRead                // bucket READ: list
+	permBucketWrite               // bucket WRITE: create, overwrite, delete objects
+	permBucketReadACP
+	permBucketWriteACP
+	permObjectRead // object READ (or bucket owner)
+	permObjectReadACP
+	permObjectWriteACP
+)
+
+// route is one row of the operation table: a request matches when its
+// method and target are equal, every query parameter in params is present
+// ("name=value" also requires the value) and, if header is set, that
+// vendor header (without prefix) is present. The first matching row wins.
+type route struct {
+	method string
+	target target
+	params []string
+	header string
+	op     string
+	perm   perm
+	handle func(s *server, rc *request) error
+}
+
+// routes is the operation table (operations.md A.2).
+var routes = []route{
+	{http.MethodGet, targetService, nil, "", "ListBuckets", permAuthenticated, (*server).listBuckets},
+
+	{http.MethodPut, targetBucket, []string{"acl"}, "", "PutBucketAcl", permBucketWriteACP, (*server).putBucketACL},
+	{http.MethodPut, targetBucket, []string{"tagging"}, "", "PutBucketTagging", permOwner, (*server).putBucketTagging},
+	{http.MethodPut, targetBucket, nil, "", "CreateBucket", permAuthenticated, (*server).createBucket},
+	{http.MethodHead, targetBucket, nil, "", "HeadBucket", permBucketRead, (*server).headBucket},
+	{http.MethodGet, targetBucket, []string{"list-type=2"}, "", "ListObjectsV2", permBucketRead, (*server).listObjectsV2},
+	{http.MethodGet, targetBucket, []string{"uploads"}, "", "ListMultipartUploads", permBucketRead, (*server).listMultipartUploads},
+	{http.MethodGet, targetBucket, []string{"acl"}, "", "GetBucketAcl", permBucketReadACP, (*server).getBucketACL},
+	{http.MethodGet, targetBucket, []string{"tagging"}, "", "GetBucketTagging", permOwner, (*server).getBucketTagging},
+	{http.MethodGet, targetBucket, []string{"location"}, "", "GetBucketLocation", permBucketRead, (*server).getBucketLocation},
+	{http.MethodGet, targetBucket, []string{"versions"}, "", "ListObjectVersions", permBucketRead, (*server).listObjectVersions},
+	{http.MethodGet, targetBucket, nil, "", "ListObjects", permBucketRead, (*server).listObjectsV1},
+	{http.MethodDelete, targetBucket, []string{"tagging"}, "", "DeleteBucketTagging", permOwner, (*server).deleteBucketTagging},
+	{http.MethodDelete, targetBucket, nil, "", "DeleteBucket", permOwner, (*server).deleteBucket},
+	{http.MethodPost, targetBucket, []string{"delete"}, "", "DeleteObjects", permBucketWrite, (*server).deleteObjects},
+
+	{http.MethodPut, targetObject, []string{"partNumber", "uploadId"}, "copy-source", "UploadPartCopy", permBucketWrite, (*server).uploadPartCopy},
+	{http.MethodPut, targetObject, []string{"partNumber", "uploadId"}, "", "UploadPart", permBucketWrite, (*server).uploadPart},
+	{http.MethodPut, targetObject, []string{"acl"}, "", "PutObjectAcl", permObjectWriteACP, (*server).putObjectACL},
+	{http.MethodPut, targetObject, []string{"tagging"}, "", "PutObjectTagging", permBucketWrite, (*server).putObjectTagging},
+	{http.MethodPut, targetObject, nil, "copy-source", "CopyObject", permBucketWrite, (*server).copyObject},
+	{http.MethodPut, targetObject, nil, "", "PutObject", permBucketWrite, (*server).putObject},
+	{http.MethodGet, targetObject, []string{"uploadId"}, "", "ListParts", permBucketWrite, (*server).listParts},
+	{http.MethodGet, targetObject, []string{"acl"}, "", "GetObjectAcl", permObjectReadACP, (*server).getObjectACL},
+	{http.MethodGet, targetObject, []string{"tagging"}, "", "GetObjectTagging", permObjectRead, (*server).getObjectTagging},
+	{http.MethodGet, targetObject, nil, "", "GetObject", permObjectRead, (*server).getObject},
+	{http.MethodHead, targetObject, nil, "", "HeadObject", permObjectRead, (*server).headObject},
+	{http.MethodDelete, targetObject, []string{"uploadId"}, "", "AbortMultipartUpload", permBucketWrite, (*server).abortMultipartUpload},
+	{http.MethodDelete, targetObject, []string{"tagging"}, "", "DeleteObjectTagging", permBucketWrite, (*server).deleteObjectTagging},
+	{http.MethodDelete, targetObject, nil, "", "DeleteObject", permBucketWrite, (*server).deleteObject},
+	{http.MethodPost, targetObject, []string{"uploads"}, "", "CreateMultipartUpload", permBucketWrite, (*server).createMultipartUpload},
+	{http.MethodPost, targetObject, []string{"uploadId"}, "", "CompleteMultipartUpload", permBucketWrite, (*server).completeMultipartUpload},
+}
+
+// unimplemented lists S3 sub-resources osslite does not serve: a request
+// naming one gets 501 NotImplemented whatever its method.
+var unimplemented = map[string]bool{
+	"accelerate": true, "analytics": true, "attributes": true, "cors": true, "encryption": true,
+	"intelligent-tiering": true, "inventory": true, "legal-hold": true, "lifecycle": true,
+	"logging": true, "metadataTable": true, "metrics": true, "notification": true,
+	"object-lock": true, "ownershipControls": true, "policy": true, "policyStatus": true,
+	"publicAccessBlock": true, "replication": true, "requestPayment": true, "restore": true,
+	"retention": true, "select": true, "select-type": true, "session": true, "torrent": true,
+	"versioning": true, "website": true, "renameObject": true, "abac": true,
+}
+
+// match finds the route of a request.
+func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error) {
+	for name := range q {
+		if unimplemented[name] {
+			return nil, errorf("NotImplemented", "The %s sub-resource is not implemented.", name)
+		}
+	}
+	methodSeen := false
+	for i := range routes {
+		rt := &routes[i]
+		if rt.target != t {
+			continue
+		}
+		if rt.method != r.Method {
+			continue
+		}
+		methodSeen = true
+		if rt.header != "" && r.Header.Get(d.h(rt.header)) == "" {
+			continue
+		}
+		ok := true
+		for _, p := range rt.params {
+			name, value, hasValue := strings.Cut(p, "=")
+			if !q.Has(name) || hasValue && q.Get(name) != value {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return rt, nil
+		}
+	}
+	if methodSeen {
+		return nil, errorf("NotImplemented", "")
+	}
+	return nil, errorf("MethodNotAllowed", "").with("Method", r.Method).with("ResourceType", [...]string{"SERVICE", "BUCKET", "OBJECT"}[t])
+}
