@@ -3,6 +3,8 @@ package httpapi
 import (
 	"encoding/base64"
 	"encoding/xml"
+	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -131,7 +133,6 @@ func (s *server) deleteBucket(rc *request) error {
 	if err := s.eng.DeleteBucket(rc.ctx, rc.op.Bucket); err != nil {
 		return err
 	}
-	s.forgetBucketTags(rc.op.Bucket)
 	rc.w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -223,21 +224,26 @@ func (rc *request) readTagging(limit int64) ([]engine.Tag, error) {
 	return tags, nil
 }
 
-// Bucket tags: the engine has no place for them yet, so they live in the
-// handler's memory (lost when the handler is dropped, cleared by
-// DeleteBucket through this handler).
+// Bucket tags are stored as the canonical Tagging document in the
+// engine's bucket configuration (kind engine.ConfigTagging), so they are
+// durable and go away with their bucket.
 
 func (s *server) getBucketTagging(rc *request) error {
-	if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
-		return err
-	}
-	s.tagMu.Lock()
-	tags, ok := s.bucketTags[rc.op.Bucket]
-	s.tagMu.Unlock()
-	if !ok {
+	doc, err := s.eng.BucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigTagging)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
 		return errorf("NoSuchTagSet", "").with("BucketName", rc.op.Bucket)
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "Tagging", tagsToXML(tags))
+	if err != nil {
+		return err
+	}
+	var t tagging
+	if err := xml.Unmarshal(doc, &t); err != nil {
+		return fmt.Errorf("%w: stored tagging of %s: %v", engine.ErrCorrupt, rc.op.Bucket, err)
+	}
+	if t.TagSet == nil {
+		t.TagSet = []xmlTag{}
+	}
+	return rc.d.writeXML(rc.w, http.StatusOK, "Tagging", &t)
 }
 
 func (s *server) putBucketTagging(rc *request) error {
@@ -248,25 +254,19 @@ func (s *server) putBucketTagging(rc *request) error {
 	if err != nil {
 		return err
 	}
-	s.tagMu.Lock()
-	if s.bucketTags == nil {
-		s.bucketTags = map[string][]engine.Tag{}
+	doc, err := xml.Marshal(tagsToXML(tags))
+	if err != nil {
+		return err
 	}
-	s.bucketTags[rc.op.Bucket] = tags
-	s.tagMu.Unlock()
+	if err := s.eng.PutBucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigTagging, doc); err != nil {
+		return err
+	}
 	return writeEmpty(rc, http.StatusNoContent)
 }
 
 func (s *server) deleteBucketTagging(rc *request) error {
-	if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
+	if err := s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigTagging); err != nil {
 		return err
 	}
-	s.forgetBucketTags(rc.op.Bucket)
 	return writeEmpty(rc, http.StatusNoContent)
-}
-
-func (s *server) forgetBucketTags(bucket string) {
-	s.tagMu.Lock()
-	delete(s.bucketTags, bucket)
-	s.tagMu.Unlock()
 }

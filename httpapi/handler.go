@@ -54,10 +54,6 @@ type server struct {
 	keys   sigv4.KeyCache
 	// names maps canonical owner IDs to display names (access keys).
 	names sync.Map
-	// bucketTags holds bucket tag sets while the engine has no place for
-	// them (see bucketTagStore).
-	tagMu      sync.Mutex
-	bucketTags map[string][]engine.Tag
 }
 
 // principal is who sent a request.
