@@ -219,18 +219,7 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 
 // putPart writes a part record, dropping the part it replaces.
 func (e *Engine) putPart(m *mutation, uploadID string, n int, part *objectRecord) error {
-	k := partKey(uploadID, n)
-	if old, ok, err := get(e.db, k); err != nil {
-		return err
-	} else if ok {
-		prev, err := decodeObject(old, true)
-		if err != nil {
-			return err
-		}
-		m.ref(prev.extents, -1)
-	}
-	m.ref(part.extents, +1)
-	return m.b.Set(k, part.encode(), nil)
+	return e.replaceRecord(m, partKey(uploadID, n), part)
 }
 
 func partInfo(n int, r objectRecord) PartInfo {

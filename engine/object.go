@@ -153,7 +153,12 @@ func (e *Engine) checkWrite(bucket, key, ifNoneMatch, ifMatch string) error {
 // replaceObject writes rec in m, dropping the references of the object it
 // replaces. The caller holds e.mu.
 func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
-	k := objectKey(rec.info.Bucket, rec.info.Key)
+	return e.replaceRecord(m, objectKey(rec.info.Bucket, rec.info.Key), rec)
+}
+
+// replaceRecord writes rec (an object or a part) at k, moving blob
+// references from the record it replaces to rec. The caller holds e.mu.
+func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
 	if old, ok, err := get(e.db, k); err != nil {
 		return err
 	} else if ok {
