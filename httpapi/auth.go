@@ -115,10 +115,10 @@ func (s *server) prepareBody(rc *request) error {
 				opts.Timestamp = rc.auth.Timestamp
 				opts.Scope = rc.auth.Scope.String()
 				opts.SeedSignature = rc.auth.Signature
-			case s.cfg.Permissive && mode == awschunked.SignedPayload:
-				// The signature was not verified, so neither can the chunks
-				// be; the unsigned decoder skips chunk extensions.
-				opts.Mode = awschunked.UnsignedPayloadTrailer
+			case s.cfg.Permissive:
+				// The signature was not verified (any key is accepted), so
+				// neither can the chunks be: decode them without checking.
+				opts.SkipVerify = true
 			default:
 				return errorf("InvalidRequest", "%s needs a request signed with a known access key", payload)
 			}

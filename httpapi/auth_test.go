@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/sigv4"
 )
 
@@ -310,6 +311,35 @@ func TestPermissive(t *testing.T) {
 	must(t, err)
 	if info.Size != 11 {
 		t.Fatalf("stored size %d", info.Size)
+	}
+
+	// Signed chunks with a signed trailer under an unknown key: the
+	// signatures cannot be checked and are skipped, the trailer checksum is
+	// still verified.
+	zero := strings.Repeat("0", 64)
+	crc := checksum.CRC32.New()
+	crc.Write([]byte("hello"))
+	for _, tc := range []struct {
+		trailer string
+		status  int
+	}{{checksum.Encode(crc.Sum(nil)), 200}, {"AAAAAA==", 400}} {
+		body := "5;chunk-signature=" + zero + "\r\nhello\r\n0;chunk-signature=" + zero + "\r\n" +
+			"x-amz-checksum-crc32:" + tc.trailer + "\r\nx-amz-trailer-signature:" + zero + "\r\n\r\n"
+		req, _ := http.NewRequest("PUT", f.srv.URL+"/perm/trailer", nil)
+		req.Header.Set("Content-Encoding", "aws-chunked")
+		req.Header.Set("X-Amz-Decoded-Content-Length", "5")
+		req.Header.Set("X-Amz-Trailer", "x-amz-checksum-crc32")
+		_, _ = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: "nobody", SecretAccessKey: "nothing"}, "us-east-1", "s3", f.clock.Now(), sigv4.StreamingPayloadTrailer)
+		if r := f.do(t, raw{method: "PUT", path: "/perm/trailer", header: req.Header, body: []byte(body), sign: "keep"}); r.StatusCode != tc.status {
+			t.Fatalf("signed trailer, unknown key, crc %s: %d %s", tc.trailer, r.StatusCode, r.body)
+		}
+	}
+	got, err := f.eng.GetObject(context.Background(), "perm", "trailer", engine.GetOptions{})
+	must(t, err)
+	b, _ := io.ReadAll(got)
+	got.Close()
+	if string(b) != "hello" {
+		t.Fatalf("stored %q", b)
 	}
 }
 

@@ -415,3 +415,28 @@ func BenchmarkDecodeUnsigned16MiB(b *testing.B) {
 		}
 	}
 }
+
+// TestSkipVerify decodes signed bodies whose signatures cannot be checked
+// (a permissive server with an unknown key): forged signatures pass, the
+// payload and trailers are still decoded, and framing errors still fail.
+func TestSkipVerify(t *testing.T) {
+	o := signedOpts("106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e", SignedPayloadTrailer, 66560)
+	o.Trailers = []string{"x-amz-checksum-crc32c"}
+	body, sigs := encode(examplePayload, 65536, o, [][2]string{{"x-amz-checksum-crc32c", "sOO8/Q=="}})
+	forged := body
+	for _, sig := range sigs {
+		forged = bytes.Replace(forged, []byte(sig), []byte(strings.Repeat("0", 64)), 1)
+	}
+	_, _, err := decodeAll(bytes.NewReader(forged), o)
+	isErr(t, err, ErrSignatureMismatch)
+
+	skip := Options{Mode: SignedPayloadTrailer, DecodedLength: 66560, Trailers: o.Trailers, SkipVerify: true}
+	out, z, err := decodeAll(bytes.NewReader(forged), skip)
+	noErr(t, err)
+	eq(t, true, bytes.Equal(examplePayload, out))
+	eq(t, "sOO8/Q==", z.Trailers().Get("x-amz-checksum-crc32c"))
+	_, _, err = decodeAll(bytes.NewReader(forged[:len(forged)-40]), skip)
+	if err == nil {
+		t.Fatal("a truncated body must fail even without verification")
+	}
+}
