@@ -12,7 +12,10 @@
 // httpapi), served on a loopback listener (Server.URL) and through an
 // in-memory transport (Server.HTTPClient), with credentials the handler
 // checks (Server.AccessKey, Server.SecretKey). Real SDKs — aws-sdk-go-v2,
-// minio-go, the aws CLI pointed at URL — work against it unchanged.
+// minio-go, the aws CLI pointed at URL — work against it unchanged. The
+// same handler speaks the Aliyun OSS dialect to OSS-signed requests, so the
+// Aliyun OSS Go SDKs (v1 and v2) work too (ExampleStart_aliyunOSS); a
+// WithDomains domain named oss-<region>.<...> serves OSS virtual hosts.
 //
 // Beyond serving requests the fake lets a test:
 //

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/xml"
 	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/osslite/osslite/engine"
@@ -41,6 +42,9 @@ var grantHeaders = []struct{ header, perm string }{
 // aclFromHeaders reads a canned ACL (x-amz-acl) or grant headers. It
 // returns nil when the request carries neither.
 func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {
+	if rc.d.isOSS {
+		return rc.ossACLHeader(forBucket)
+	}
 	canned := rc.header("acl")
 	var grants []engine.Grant
 	for _, gh := range grantHeaders {
@@ -73,6 +77,43 @@ func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {
 		return &engine.ACL{Grants: grants}, nil
 	}
 	return nil, nil
+}
+
+// ossACLHeader reads x-oss-acl (buckets) or x-oss-object-acl (objects,
+// which may also say "default": follow the bucket, stored as no ACL).
+func (rc *request) ossACLHeader(forBucket bool) (*engine.ACL, error) {
+	name := "object-acl"
+	if forBucket {
+		name = "acl"
+	}
+	v, present := rc.r.Header[http.CanonicalHeaderKey(rc.d.h(name))]
+	if !present {
+		return nil, nil
+	}
+	canned := strings.Join(v, ",")
+	switch {
+	case ossBucketACLs[canned]:
+		return &engine.ACL{Canned: canned}, nil
+	case canned == "default" && !forBucket:
+		return &engine.ACL{}, nil
+	}
+	msg := "no such object access control exists"
+	if forBucket {
+		msg = "no such bucket access control exists"
+	}
+	return nil, errorf("InvalidArgument", "%s", msg).with("ArgumentName", rc.d.h(name)).with("ArgumentValue", canned)
+}
+
+// ossAccessControlPolicy is the OSS ACL document: one canned grant.
+type ossAccessControlPolicy struct {
+	XMLName xml.Name
+	Owner   owner  `xml:"Owner"`
+	Grant   string `xml:"AccessControlList>Grant"`
+}
+
+// ossPolicy renders an OSS AccessControlPolicy owned by ownerID.
+func (s *server) ossPolicy(ownerID, grant string) *ossAccessControlPolicy {
+	return &ossAccessControlPolicy{Owner: owner{ID: ownerID, DisplayName: s.displayName(ownerID)}, Grant: grant}
 }
 
 // parseGrantHeader parses `id="..", uri="..", emailAddress=".."`.
@@ -216,7 +257,7 @@ func (s *server) authorize(rc *request) error {
 			return nil
 		}
 		need = map[perm]string{permObjectRead: permRead, permObjectReadACP: permReadACP, permObjectWriteACP: permWriteACP}[p]
-		if granted(effectiveGrants(info.ACL, info.Owner, b.Owner), rc.who, need) {
+		if granted(s.objectGrants(rc, info.ACL, info.Owner, b), rc.who, need) {
 			return nil
 		}
 		return deny
@@ -253,10 +294,20 @@ func (s *server) canRead(rc *request, bucket, key string) error {
 		}
 		return err
 	}
-	if owns(rc.who, info.Owner) || granted(effectiveGrants(info.ACL, info.Owner, b.Owner), rc.who, permRead) {
+	if owns(rc.who, info.Owner) || granted(s.objectGrants(rc, info.ACL, info.Owner, b), rc.who, permRead) {
 		return nil
 	}
 	return errorf("AccessDenied", "")
+}
+
+// objectGrants are the grants that apply to an object. In OSS an object
+// without an ACL of its own ("default") follows its bucket's ACL (auth.md
+// 8.2); in S3 the object ACL alone applies.
+func (s *server) objectGrants(rc *request, acl engine.ACL, objOwner string, b engine.BucketInfo) []engine.Grant {
+	if rc.d.isOSS && len(acl.Grants) == 0 && (acl.Canned == "" || acl.Canned == "default") {
+		return effectiveGrants(b.ACL, b.Owner, b.Owner)
+	}
+	return effectiveGrants(acl, objOwner, b.Owner)
 }
 
 // AccessControlPolicy document (operations.md A.14).

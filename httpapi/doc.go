@@ -1,4 +1,5 @@
-// Package httpapi serves an engine.Engine over the Amazon S3 REST protocol.
+// Package httpapi serves an engine.Engine over the Amazon S3 REST protocol
+// and the Aliyun OSS REST protocol.
 //
 //	eng, _ := engine.Open("", nil)
 //	h := httpapi.New(eng, httpapi.WithCredentials(map[string]string{"AKID": "SECRET"}))
@@ -15,18 +16,37 @@
 //
 // Handlers are written once and take everything wire-specific (header
 // prefix, XML namespace, ETag case, request-id headers, error document,
-// authentication) from a dialect value. Only the S3 dialect exists; the
-// Aliyun OSS dialect is meant to be a second value, not a second set of
-// handlers.
+// authentication) from a dialect value: s3 or oss (dialect.go). Where an
+// operation's document shape or status differs, the shared handler
+// branches on the dialect (ListBuckets, GetBucketAcl, ListObjects' Type
+// element, ...). Operations only OSS has (AppendObject, PutSymlink,
+// GetSymlink, RestoreObject, GetObjectMeta, GetBucketInfo,
+// SealAppendObject) are rows of the same operation table restricted to
+// the oss dialect; Op.Operation keeps the AWS name for shared operations
+// (CreateBucket for OSS PutBucket, DeleteObjects for
+// DeleteMultipleObjects).
+//
+// A request speaks OSS when its Authorization scheme is "OSS" or
+// "OSS4-HMAC-SHA256", when its URL carries OSSAccessKeyId or
+// x-oss-signature-version, when it has an x-oss-* header, or when its host
+// is under aliyuncs.com or a configured OSS domain (WithOSSDomains, or a
+// WithDomains domain named oss.* / oss-*); S3 otherwise.
+// "<bucket>.oss-<region>.aliyuncs.com" addresses a bucket. OSS requests
+// are verified by pkg/ossauth (signature v1 and v4, header and URL) against
+// the engine clock with 15 minutes of skew; OSS errors carry
+// Code, Message, RequestId, HostId (the request host), extra elements and
+// EC, plus the x-oss-ec header, and HEAD errors put the document base64 in
+// x-oss-err. OSS_STATUS.md lists what the OSS dialect covers.
 //
 // # Errors
 //
 // Every error a client sees comes from one table (errors.go): the codes
-// table gives each S3 code its HTTP status and default message, and the
-// sentinel table maps the sentinels of engine, pkg/sigv4, pkg/awschunked
-// and pkg/checksum to codes (errors.Is). Unknown errors are InternalError
+// table gives each code its HTTP status, default message and OSS EC (OSS
+// messages where they differ; a few S3 codes are renamed for OSS), and the
+// sentinel table maps the sentinels of engine, pkg/sigv4, pkg/ossauth,
+// pkg/awschunked and pkg/checksum to codes (errors.Is). Unknown errors are InternalError
 // (500) and are logged; panics are recovered into InternalError. Every
-// response carries x-amz-request-id and x-amz-id-2.
+// response carries x-amz-request-id and x-amz-id-2 (OSS: x-oss-request-id).
 //
 // # Integrity
 //

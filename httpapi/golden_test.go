@@ -15,7 +15,7 @@ import (
 )
 
 // TestGolden replays raw exchanges from testdata/*.txt (datadriven files:
-// "request [anon|v2]" with the request as input, the response as expected
+// "request [anon|v2|oss-v1|oss-v4]" with the request as input, the response as expected
 // output). Regenerate with: go test ./httpapi -run TestGolden -rewrite
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
@@ -36,6 +36,10 @@ func TestGolden(t *testing.T) {
 						q.sign = "anon"
 					case d.HasArg("v2"):
 						q.sign = "v2"
+					case d.HasArg("oss-v1"):
+						q.sign = "oss-v1"
+					case d.HasArg("oss-v4"):
+						q.sign = "oss-v4"
 					}
 					return renderResponse(f.do(t, q))
 				case "advance":
@@ -74,8 +78,11 @@ func parseRaw(t *testing.T, in string) raw {
 }
 
 var (
-	reqIDRe  = regexp.MustCompile(`<RequestId>[0-9A-F]{16}</RequestId>`)
+	reqIDRe  = regexp.MustCompile(`<RequestId>(?:[0-9A-F]{16}|[0-9A-F]{24})</RequestId>`)
 	hostIDRe = regexp.MustCompile(`<HostId>[^<]*</HostId>`)
+	// OSS documents name the server's own address and random upload ids.
+	endpointRe = regexp.MustCompile(`<(Extranet|Intranet)Endpoint>[^<]*</`)
+	uploadIDRe = regexp.MustCompile(`<UploadId>[0-9a-f]{32}</UploadId>`)
 )
 
 // renderResponse prints status, headers (sorted, ids masked) and body.
@@ -94,12 +101,18 @@ func renderResponse(r rawResponse) string {
 			v = "<request-id>"
 		case "X-Amz-Id-2":
 			v = "<host-id>"
+		case "X-Oss-Request-Id":
+			v = "<request-id>"
+		case "X-Oss-Err":
+			v = "<base64 error document>"
 		}
 		fmt.Fprintf(&b, "%s: %s\n", k, v)
 	}
 	if len(r.body) > 0 {
 		body := reqIDRe.ReplaceAllString(string(r.body), "<RequestId><request-id></RequestId>")
 		body = hostIDRe.ReplaceAllString(body, "<HostId><host-id></HostId>")
+		body = endpointRe.ReplaceAllString(body, "<${1}Endpoint><host:port></")
+		body = uploadIDRe.ReplaceAllString(body, "<UploadId><upload-id></UploadId>")
 		fmt.Fprintf(&b, "\n%s\n", body)
 	}
 	return b.String()

@@ -2,14 +2,12 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -83,6 +81,17 @@ type request struct {
 	bucketOwn string       // owner of the bucket, once authorize has looked
 }
 
+// MaxOSSKeyLength is the longest OSS object key, in bytes (common.md 6).
+const MaxOSSKeyLength = 1023
+
+// maxKey is the longest key the request's dialect allows.
+func (rc *request) maxKey(s *server) int {
+	if rc.d.isOSS && s.maxKey > MaxOSSKeyLength {
+		return MaxOSSKeyLength
+	}
+	return s.maxKey
+}
+
 // header returns a vendor header of the request ("meta-x" -> x-amz-meta-x).
 func (rc *request) header(name string) string { return rc.r.Header.Get(rc.d.h(name)) }
 
@@ -91,10 +100,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	d := s.dialectOf(r)
 	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK}
 	rc := &request{w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
-	reqID := newRequestID()
+	reqID := d.newRequestID()
 	h := w.Header()
 	h.Set(d.requestIDHeader, reqID)
-	h.Set(d.hostIDHeader, hostIDOf(reqID))
+	if d.hostIDHeader != "" {
+		h.Set(d.hostIDHeader, hostIDOf(reqID))
+	}
 	h.Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
 	h.Set("Server", d.serverName)
 	defer func() {
@@ -104,7 +115,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			s.logError(rc, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
 			if !rw.wroteHeader {
-				d.writeError(rw, r, errorf("InternalError", ""), resourceOf(rc.op))
+				d.writeError(rw, r, errorf("InternalError", ""), rc.op)
 			}
 		}
 		s.finish(rc, reqID, time.Since(start))
@@ -140,8 +151,8 @@ func (s *server) serve(rc *request) error {
 	if fn := s.cfg.Interceptor; fn != nil && fn(rc.w, r, rc.op) {
 		return nil
 	}
-	if len(key) > s.maxKey {
-		return errorf("KeyTooLongError", "").with("Size", fmt.Sprint(len(key))).with("MaxSizeAllowed", fmt.Sprint(s.maxKey))
+	if max := rc.maxKey(s); len(key) > max {
+		return errorf("KeyTooLongError", "").with("Size", fmt.Sprint(len(key))).with("MaxSizeAllowed", fmt.Sprint(max))
 	}
 	if err := rc.d.authenticate(s, rc); err != nil {
 		return err
@@ -161,6 +172,9 @@ func (s *server) fail(rc *request, err error) {
 	if rc.w.wroteHeader {
 		return
 	}
+	if e.Code == "PreconditionFailed" && rc.forbidOverwrite() && rc.r.Header.Get("If-None-Match") == "" {
+		e = errorf("FileAlreadyExists", "")
+	}
 	switch e.Code {
 	case "NoSuchBucket", "BucketAlreadyOwnedByYou", "BucketAlreadyExists", "BucketNotEmpty":
 		e = withField(e, "BucketName", rc.op.Bucket)
@@ -177,7 +191,7 @@ func (s *server) fail(rc *request, err error) {
 			e = withField(e, "RangeRequested", v)
 		}
 	}
-	rc.d.writeError(rc.w, rc.r, e, resourceOf(rc.op))
+	rc.d.writeError(rc.w, rc.r, e, rc.op)
 }
 
 // withField returns e plus one extra element, unless e already has it.
@@ -215,23 +229,17 @@ func (s *server) finish(rc *request, reqID string, dur time.Duration) {
 	}
 }
 
-// dialectOf picks the dialect of a request. Only S3 exists so far; OSS
-// will be recognised by its Authorization scheme, x-oss-* headers or
-// OSSAccessKeyId query.
-func (s *server) dialectOf(*http.Request) *dialect { return s3 }
-
 // address splits a request into bucket and key (operations.md A.1).
 func (s *server) address(r *http.Request) (bucket, key string, vhost bool, err error) {
-	host := strings.ToLower(r.Host)
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
-	}
-	host = strings.TrimSuffix(host, ".")
+	host := hostOf(r)
 	for _, d := range s.cfg.Domains {
 		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" {
 			bucket, vhost = b, true
 			break
 		}
+	}
+	if !vhost {
+		bucket, vhost = aliyunBucket(host)
 	}
 	p := r.URL.Path
 	if !utf8.ValidString(p) {
@@ -243,13 +251,6 @@ func (s *server) address(r *http.Request) (bucket, key string, vhost bool, err e
 	}
 	bucket, key, _ = strings.Cut(p, "/")
 	return bucket, key, false, nil
-}
-
-// newRequestID returns 16 upper-case hex characters.
-func newRequestID() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	return strings.ToUpper(hex.EncodeToString(b[:]))
 }
 
 // ownerID is the canonical user ID of an access key: hex SHA-256 of it

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/smithy-go/logging"
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/osslite/osslite/pkg/sigv4"
 )
 
@@ -144,10 +145,13 @@ type raw struct {
 	method, path string
 	header       http.Header
 	body         []byte
-	// sign: "v4" (default), "anon", "v2", "unsigned-payload".
+	// sign: "v4" (default), "anon", "v2", "unsigned-payload", "oss-v1",
+	// "oss-v4" (OSS signatures, path-style resource).
 	sign string
 	ak   string
 	sk   string
+	// host, when set, is the Host header.
+	host string
 }
 
 type rawResponse struct {
@@ -173,6 +177,9 @@ func (f *fixture) do(t testing.TB, q raw) rawResponse {
 	if q.body == nil {
 		req.Body = http.NoBody
 	}
+	if q.host != "" {
+		req.Host = q.host
+	}
 	for k, vs := range q.header {
 		req.Header[k] = vs
 	}
@@ -193,6 +200,14 @@ func (f *fixture) do(t testing.TB, q raw) rawResponse {
 		}
 	case "v2":
 		sigv4.SignRequestV2(req, sigv4.Credentials{AccessKeyID: ak, SecretAccessKey: sk}, "", now)
+	case "oss-v1", "oss-v4":
+		b, k, _ := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/")
+		res, cred := ossauth.Resource{Bucket: b, Key: k}, ossauth.Credentials{AccessKeyID: ak, AccessKeySecret: sk}
+		if q.sign == "oss-v1" {
+			ossauth.SignRequestV1(req, res, cred, now)
+		} else {
+			ossauth.SignRequestV4(req, res, cred, now, ossauth.V4Options{Region: "cn-hangzhou"})
+		}
 	case "anon":
 	case "keep": // headers already carry the signature
 	default:

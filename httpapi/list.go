@@ -33,6 +33,7 @@ type xmlObject struct {
 	Key               string `xml:"Key"`
 	LastModified      string `xml:"LastModified"`
 	ETag              string `xml:"ETag"`
+	Type              string `xml:"Type,omitempty"` // OSS
 	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
 	ChecksumType      string `xml:"ChecksumType,omitempty"`
 	Size              int64  `xml:"Size"`
@@ -53,7 +54,27 @@ type listParams struct {
 
 func parseListParams(rc *request, maxName string) (listParams, error) {
 	p := listParams{prefix: rc.q.Get("prefix"), delimiter: rc.q.Get("delimiter"), maxKeys: engine.DefaultMaxKeys}
-	if v := rc.q.Get(maxName); v != "" {
+	if rc.d.isOSS {
+		// OSS: max-keys defaults to 100 and may not exceed 1000
+		// (service-bucket.md 6.7); max-uploads defaults to 1000.
+		def := engine.DefaultMaxKeys
+		if maxName == "max-keys" {
+			def = 100
+		}
+		n, err := ossMaxKeys(rc, maxName, def, engine.DefaultMaxKeys)
+		if err != nil {
+			return p, err
+		}
+		p.maxKeys = n
+		if rc.q.Has(maxName) && rc.q.Get(maxName) == "0" {
+			p.maxKeys = 0
+		}
+		for _, name := range []string{"prefix", "marker", "delimiter"} {
+			if v := rc.q.Get(name); len(v) >= 1024 {
+				return p, errorf("InvalidArgument", "The %s must be shorter than 1024 bytes.", name).with("ArgumentName", name).with("ArgumentValue", v)
+			}
+		}
+	} else if v := rc.q.Get(maxName); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
 			return p, errorf("InvalidArgument", "Provided %s not an integer or within integer range", maxName).with("ArgumentName", maxName).with("ArgumentValue", v)
@@ -98,6 +119,9 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 	for _, o := range res.Objects {
 		x := xmlObject{Key: p.enc(o.Key), LastModified: xmlTime(o.LastModified), ETag: rc.d.etag(o.ETag),
 			Size: o.Size, StorageClass: storageClass(o.StorageClass)}
+		if rc.d.isOSS {
+			x.Type, x.StorageClass = o.Type.String(), ossStorageClass(o.StorageClass)
+		}
 		for a := range o.Checksums {
 			x.ChecksumAlgorithm = string(a)
 			x.ChecksumType = o.ChecksumType
@@ -110,6 +134,14 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 	for _, cp := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
 	}
+}
+
+// storageClassName renders a stored class in the request's dialect.
+func (s *server) storageClassName(rc *request, c string) string {
+	if rc.d.isOSS {
+		return ossStorageClass(c)
+	}
+	return storageClass(c)
 }
 
 func storageClass(c string) string {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,10 +12,28 @@ import (
 )
 
 type initiateMultipartUploadResult struct {
-	XMLName  xml.Name
-	Bucket   string `xml:"Bucket"`
-	Key      string `xml:"Key"`
-	UploadID string `xml:"UploadId"`
+	XMLName      xml.Name
+	Bucket       string `xml:"Bucket"`
+	Key          string `xml:"Key"`
+	UploadID     string `xml:"UploadId"`
+	EncodingType string `xml:"EncodingType,omitempty"` // OSS
+}
+
+// ossKeyEncoding reads the encoding-type of an OSS multipart call: it
+// returns the key renderer and the EncodingType element ("" for S3).
+func (rc *request) ossKeyEncoding() (func(string) string, string, error) {
+	plain := func(k string) string { return k }
+	if !rc.d.isOSS {
+		return plain, "", nil
+	}
+	switch et := rc.q.Get("encoding-type"); et {
+	case "":
+		return plain, "", nil
+	case "url":
+		return urlEncode, "url", nil
+	default:
+		return nil, "", errorf("InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
+	}
 }
 
 func (s *server) createMultipartUpload(rc *request) error {
@@ -26,6 +45,13 @@ func (s *server) createMultipartUpload(rc *request) error {
 		return err
 	}
 	sc, err := rc.storageClassHeader()
+	if err != nil {
+		return err
+	}
+	if sc, err = s.ossDefaultClass(rc, sc); err != nil {
+		return err
+	}
+	encKey, encType, err := rc.ossKeyEncoding()
 	if err != nil {
 		return err
 	}
@@ -62,8 +88,11 @@ func (s *server) createMultipartUpload(rc *request) error {
 			rc.w.Header().Set(rc.d.h("checksum-type"), up.ChecksumType)
 		}
 	}
+	if v := rc.header("server-side-encryption"); v != "" && rc.d.isOSS {
+		rc.w.Header().Set(rc.d.h("server-side-encryption"), v)
+	}
 	return rc.d.writeXML(rc.w, http.StatusOK, "InitiateMultipartUploadResult",
-		&initiateMultipartUploadResult{Bucket: rc.op.Bucket, Key: rc.op.Key, UploadID: id})
+		&initiateMultipartUploadResult{Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), UploadID: id, EncodingType: encType})
 }
 
 func (s *server) uploadPart(rc *request) error {
@@ -71,8 +100,12 @@ func (s *server) uploadPart(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if rc.size < 0 {
+	if rc.size < 0 && !rc.d.isOSS {
 		return errorf("MissingContentLength", "")
+	}
+	if rc.d.isOSS && rc.header("server-side-encryption") != "" {
+		// Encryption is the upload's, set at initiation (multipart.md 8.2).
+		return errorf("InvalidArgument", "x-oss-server-side-encryption is not supported on UploadPart.").with("ArgumentName", rc.d.h("server-side-encryption"))
 	}
 	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
 	if err != nil {
@@ -89,6 +122,7 @@ func (s *server) uploadPart(rc *request) error {
 	}
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(part.ETag))
+	rc.setCRC64(part.CRC64)
 	if part.Checksum != nil {
 		alg := ""
 		if ck != nil {
@@ -120,7 +154,19 @@ func (s *server) uploadPartCopy(rc *request) error {
 		return err
 	}
 	opts := engine.PartCopyOptions{Source: cond}
-	if v := rc.header("copy-source-range"); v != "" {
+	if rc.d.isOSS {
+		// OSS: an archive bucket takes no part copies, and an invalid
+		// range copies the whole source (multipart.md 8.4).
+		if b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err == nil && engine.IsArchiveClass(b.StorageClass) {
+			return errorf("OperationNotSupported", "UploadPartCopy is not supported in an Archive bucket.")
+		}
+		if v := rc.header("copy-source-range"); v != "" {
+			br, ok := engine.ParseRange(v)
+			if src, err := s.eng.HeadObject(rc.ctx, srcBucket, srcKey); err == nil && ok && br.Start >= 0 && br.End >= br.Start && br.End < src.Size {
+				opts.Range = &br
+			}
+		}
+	} else if v := rc.header("copy-source-range"); v != "" {
 		br, ok := engine.ParseRange(v)
 		if !ok || br.Start < 0 || br.End < 0 {
 			return errorf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
@@ -137,8 +183,12 @@ func (s *server) uploadPartCopy(rc *request) error {
 	uploadID := rc.q.Get("uploadId")
 	part, err := s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
 	if err != nil {
+		if rc.d.isOSS && errors.Is(err, engine.ErrPreconditionFailed) && s.ossNotModified(rc, srcBucket, srcKey, cond) {
+			return writeEmpty(rc, http.StatusNotModified)
+		}
 		return err
 	}
+	rc.setCRC64(part.CRC64)
 	res := &copyPartResult{ETag: rc.d.etag(part.ETag), LastModified: xmlTime(part.LastModified)}
 	if part.Checksum != nil {
 		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID); err == nil && up.ChecksumAlgorithm != "" {
@@ -150,19 +200,22 @@ func (s *server) uploadPartCopy(rc *request) error {
 
 type completeMultipartUpload struct {
 	XMLName xml.Name
-	Parts   []struct {
-		PartNumber int    `xml:"PartNumber"`
-		ETag       string `xml:"ETag"`
-		checksumFields
-	} `xml:"Part"`
+	Parts   []completePartXML `xml:"Part"`
+}
+
+type completePartXML struct {
+	PartNumber int    `xml:"PartNumber"`
+	ETag       string `xml:"ETag"`
+	checksumFields
 }
 
 type completeMultipartUploadResult struct {
-	XMLName  xml.Name
-	Location string `xml:"Location"`
-	Bucket   string `xml:"Bucket"`
-	Key      string `xml:"Key"`
-	ETag     string `xml:"ETag"`
+	XMLName      xml.Name
+	EncodingType string `xml:"EncodingType,omitempty"` // OSS
+	Location     string `xml:"Location"`
+	Bucket       string `xml:"Bucket"`
+	Key          string `xml:"Key"`
+	ETag         string `xml:"ETag"`
 	checksumFields
 	ChecksumType string `xml:"ChecksumType,omitempty"`
 }
@@ -197,8 +250,20 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
+	encKey, encType, err := rc.ossKeyEncoding()
+	if err != nil {
+		return err
+	}
 	var req completeMultipartUpload
-	if data == nil || xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "CompleteMultipartUpload" ||
+	if rc.d.isOSS && strings.EqualFold(rc.header("complete-all"), "yes") {
+		// x-oss-complete-all: every uploaded part, in order, no body.
+		if data != nil {
+			return errorf("InvalidArgument", "Should not specify both complete all header and http body.").with("ArgumentName", rc.d.h("complete-all"))
+		}
+		if req, err = s.allParts(rc, uploadID); err != nil {
+			return err
+		}
+	} else if data == nil || xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "CompleteMultipartUpload" ||
 		len(req.Parts) == 0 || len(req.Parts) > MaxParts {
 		return errorf("MalformedXML", "")
 	}
@@ -218,7 +283,14 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			}
 		}
 	}
-	opts := engine.CompleteOptions{IfNoneMatch: rc.r.Header.Get("If-None-Match"), IfMatch: rc.r.Header.Get("If-Match")}
+	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
+	var completeACL *engine.ACL
+	if rc.d.isOSS {
+		opts.MinPartSize = engine.OSSMinPartSize
+		if completeACL, err = rc.aclFromHeaders(false); err != nil {
+			return err
+		}
+	}
 	if up.ChecksumAlgorithm != "" {
 		if v := rc.header("checksum-" + strings.ToLower(string(up.ChecksumAlgorithm))); v != "" {
 			v, _, _ = strings.Cut(v, "-")
@@ -237,7 +309,17 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		s.logError(rc, errorf("InvalidRequest", "x-amz-mp-object-size %s does not match %d", v, info.Size))
 	}
 	res := &completeMultipartUploadResult{
-		Location: "/" + rc.op.Bucket + "/" + rc.op.Key, Bucket: rc.op.Bucket, Key: rc.op.Key, ETag: rc.d.etag(info.ETag),
+		Location: "/" + rc.op.Bucket + "/" + rc.op.Key, Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), ETag: rc.d.etag(info.ETag),
+		EncodingType: encType,
+	}
+	if rc.d.isOSS {
+		res.Location = "http://" + rc.r.Host + "/" + rc.op.Bucket + "/" + encKey(rc.op.Key)
+		rc.setCRC64(info.CRC64)
+		if completeACL != nil { // x-oss-object-acl on Complete
+			if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: completeACL}); err != nil {
+				return err
+			}
+		}
 	}
 	if len(info.Checksums) > 0 {
 		suffix := ""
@@ -250,6 +332,30 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	return rc.d.writeXML(rc.w, http.StatusOK, "CompleteMultipartUploadResult", res)
 }
 
+// allParts lists every uploaded part of an upload as a Complete request
+// (OSS x-oss-complete-all).
+func (s *server) allParts(rc *request, uploadID string) (completeMultipartUpload, error) {
+	var req completeMultipartUpload
+	marker := 0
+	for {
+		res, err := s.eng.ListParts(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, engine.ListPartsOptions{PartNumberMarker: marker, MaxParts: engine.DefaultMaxParts})
+		if err != nil {
+			return req, err
+		}
+		for _, p := range res.Parts {
+			req.Parts = append(req.Parts, completePartXML{PartNumber: p.PartNumber, ETag: p.ETag})
+		}
+		if !res.IsTruncated {
+			break
+		}
+		marker = res.NextPartNumberMarker
+	}
+	if len(req.Parts) == 0 {
+		return req, errorf("InvalidPart", "The upload has no parts.")
+	}
+	return req, nil
+}
+
 func (s *server) abortMultipartUpload(rc *request) error {
 	if err := s.eng.AbortMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId")); err != nil {
 		return err
@@ -259,6 +365,7 @@ func (s *server) abortMultipartUpload(rc *request) error {
 
 type listPartsResult struct {
 	XMLName              xml.Name
+	EncodingType         string    `xml:"EncodingType,omitempty"` // OSS
 	Bucket               string    `xml:"Bucket"`
 	Key                  string    `xml:"Key"`
 	UploadID             string    `xml:"UploadId"`
@@ -279,6 +386,7 @@ type xmlPart struct {
 	LastModified string `xml:"LastModified"`
 	ETag         string `xml:"ETag"`
 	Size         int64  `xml:"Size"`
+	HashCRC64    string `xml:"HashCrc64ecma,omitempty"` // OSS
 	checksumFields
 }
 
@@ -304,7 +412,17 @@ func (s *server) listParts(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if rc.d.isOSS && max > engine.DefaultMaxParts {
+		return errorf("InvalidArgument", "max-parts must not exceed %d.", engine.DefaultMaxParts).with("ArgumentName", "max-parts").with("ArgumentValue", rc.q.Get("max-parts"))
+	}
 	max = min(max, engine.DefaultMaxParts)
+	if max == 0 && rc.d.isOSS {
+		max = engine.DefaultMaxParts
+	}
+	encKey, encType, err := rc.ossKeyEncoding()
+	if err != nil {
+		return err
+	}
 	uploadID := rc.q.Get("uploadId")
 	res, err := s.eng.ListParts(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, engine.ListPartsOptions{PartNumberMarker: marker, MaxParts: max})
 	if err != nil {
@@ -312,12 +430,15 @@ func (s *server) listParts(rc *request) error {
 	}
 	up := res.Upload
 	o := owner{ID: up.Owner, DisplayName: s.displayName(up.Owner)}
-	out := &listPartsResult{Bucket: rc.op.Bucket, Key: rc.op.Key, UploadID: uploadID, PartNumberMarker: marker,
+	out := &listPartsResult{Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), EncodingType: encType, UploadID: uploadID, PartNumberMarker: marker,
 		NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: max, IsTruncated: res.IsTruncated,
-		Initiator: o, Owner: o, StorageClass: storageClass(up.StorageClass),
+		Initiator: o, Owner: o, StorageClass: s.storageClassName(rc, up.StorageClass),
 		ChecksumAlgorithm: string(up.ChecksumAlgorithm), ChecksumType: up.ChecksumType}
 	for _, p := range res.Parts {
 		x := xmlPart{PartNumber: p.PartNumber, LastModified: xmlTime(p.LastModified), ETag: rc.d.etag(p.ETag), Size: p.Size}
+		if rc.d.isOSS {
+			x.HashCRC64 = strconv.FormatUint(p.CRC64, 10)
+		}
 		if p.Checksum != nil && up.ChecksumAlgorithm != "" {
 			x.checksumFields = checksumsOf(map[checksum.Algorithm][]byte{up.ChecksumAlgorithm: p.Checksum}, "")
 		}
@@ -381,7 +502,7 @@ func (s *server) listMultipartUploads(rc *request) error {
 	for _, u := range res.Uploads {
 		o := owner{ID: u.Owner, DisplayName: s.displayName(u.Owner)}
 		out.Uploads = append(out.Uploads, xmlUpload{UploadID: u.UploadID, Key: p.enc(u.Key), Initiated: xmlTime(u.Initiated),
-			StorageClass: storageClass(u.StorageClass), Owner: o, Initiator: o,
+			StorageClass: s.storageClassName(rc, u.StorageClass), Owner: o, Initiator: o,
 			ChecksumAlgorithm: string(u.ChecksumAlgorithm), ChecksumType: u.ChecksumType})
 	}
 	for _, cp := range res.CommonPrefixes {

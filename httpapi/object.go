@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/checksum"
@@ -17,6 +20,9 @@ import (
 // MaxUserMetadata is the largest total size of user metadata (names
 // without prefix plus values), in bytes.
 const MaxUserMetadata = 2 << 10
+
+// MaxOSSUserMetadata is the OSS limit on user metadata (common.md 6.1).
+const MaxOSSUserMetadata = 8 << 10
 
 var storageClasses = map[string]bool{
 	"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
@@ -58,15 +64,27 @@ func (rc *request) metadata() (engine.Metadata, error) {
 		m.User[k] = v
 		size += len(k) + len(v)
 	}
-	if size > MaxUserMetadata {
-		return m, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(MaxUserMetadata))
+	limit := MaxUserMetadata
+	if rc.d.isOSS {
+		limit = MaxOSSUserMetadata
+	}
+	if size > limit {
+		return m, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(limit))
 	}
 	return m, nil
 }
 
-// storageClassHeader reads and validates x-amz-storage-class.
+// storageClassHeader reads and validates x-amz-storage-class (OSS:
+// x-oss-storage-class, one of Standard, IA, Archive, ColdArchive,
+// DeepColdArchive).
 func (rc *request) storageClassHeader() (string, error) {
 	sc := rc.header("storage-class")
+	if rc.d.isOSS {
+		if sc != "" && !ossStorageClasses[sc] {
+			return "", errorf("InvalidArgument", "Invalid storage class %s.", sc).with("ArgumentName", rc.d.h("storage-class")).with("ArgumentValue", sc)
+		}
+		return sc, nil
+	}
 	if sc != "" && !storageClasses[sc] {
 		return "", errorf("InvalidStorageClass", "").with("StorageClassRequested", sc)
 	}
@@ -101,6 +119,16 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 
 // checkSSE accepts SSE-S3 (AES256) and refuses the other encryption modes.
 func (rc *request) checkSSE() error {
+	if rc.d.isOSS {
+		switch v := rc.header("server-side-encryption"); v {
+		case "", "AES256":
+		case "KMS", "SM4":
+			return errorf("KmsServiceNotEnabled", "")
+		default:
+			return errorf("InvalidEncryptionAlgorithmError", "")
+		}
+		return nil
+	}
 	if v := rc.header("server-side-encryption"); v != "" && v != "AES256" {
 		return errorf("NotImplemented", "Server-side encryption %s is not implemented.", v)
 	}
@@ -119,8 +147,44 @@ func (rc *request) writerID() string {
 	return rc.who.id
 }
 
+// ossDefaultClass returns sc, or for OSS the bucket's storage class when
+// sc is empty: objects take their bucket's class (common.md 7).
+func (s *server) ossDefaultClass(rc *request, sc string) (string, error) {
+	if !rc.d.isOSS || sc != "" {
+		return sc, nil
+	}
+	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	if err != nil {
+		return "", err
+	}
+	if b.StorageClass == "Standard" {
+		return "", nil
+	}
+	return b.StorageClass, nil
+}
+
+// setCRC64 sets x-oss-hash-crc64ecma (OSS only).
+func (rc *request) setCRC64(v uint64) {
+	if rc.d.isOSS {
+		rc.w.Header().Set(rc.d.h("hash-crc64ecma"), strconv.FormatUint(v, 10))
+	}
+}
+
+// contentMD5Of returns the base64 MD5 of an object whose ETag is its MD5
+// ("" for others).
+func contentMD5Of(info engine.ObjectInfo) string {
+	if info.Type != engine.ObjectNormal || len(info.ETag) != 32 {
+		return ""
+	}
+	b, err := hex.DecodeString(info.ETag)
+	if err != nil {
+		return ""
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
 func (s *server) putObject(rc *request) error {
-	if rc.size < 0 {
+	if rc.size < 0 && !rc.d.isOSS { // OSS takes chunked uploads
 		return errorf("MissingContentLength", "")
 	}
 	if err := rc.checkSSE(); err != nil {
@@ -142,6 +206,9 @@ func (s *server) putObject(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if sc, err = s.ossDefaultClass(rc, sc); err != nil {
+		return err
+	}
 	acl, err := rc.aclFromHeaders(false)
 	if err != nil {
 		return err
@@ -151,7 +218,7 @@ func (s *server) putObject(rc *request) error {
 		return err
 	}
 	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(),
-		ContentMD5: md5sum, Checksum: ck, IfNoneMatch: rc.r.Header.Get("If-None-Match"), IfMatch: rc.r.Header.Get("If-Match")}
+		ContentMD5: md5sum, Checksum: ck, IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
 	if acl != nil {
 		opts.ACL = *acl
 	}
@@ -164,6 +231,10 @@ func (s *server) putObject(rc *request) error {
 	s.writeChecksumHeaders(rc, info, true)
 	if v := rc.header("server-side-encryption"); v != "" {
 		h.Set(rc.d.h("server-side-encryption"), v)
+	}
+	rc.setCRC64(info.CRC64)
+	if rc.d.isOSS {
+		h.Set("Content-MD5", contentMD5Of(info))
 	}
 	return writeEmpty(rc, http.StatusOK)
 }
@@ -239,6 +310,23 @@ func (s *server) readObject(rc *request, body bool) error {
 		return errorf("NoSuchVersion", "").with("Key", rc.op.Key).with("VersionId", v)
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
+	if rc.d.isOSS && opts.Range != nil && errors.Is(err, engine.ErrInvalidRange) && !strings.EqualFold(rc.header("range-behavior"), "standard") {
+		// OSS answers an unsatisfiable range with the whole object.
+		opts.Range = nil
+		obj, err = s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
+	}
+	if !body && errors.Is(err, engine.ErrInvalidObjectState) {
+		// An archived object that is not restored cannot be read, but its
+		// metadata can (HEAD reports the restore state).
+		info, herr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+		if herr != nil {
+			return herr
+		}
+		s.writeObjectHeaders(rc, info)
+		rc.w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
+		rc.w.WriteHeader(http.StatusOK)
+		return nil
+	}
 	var ce *engine.ConditionError
 	if errors.As(err, &ce) {
 		if errors.Is(err, engine.ErrNotModified) {
@@ -277,6 +365,7 @@ func (s *server) readObject(rc *request, body bool) error {
 	h.Set("Content-Length", strconv.FormatInt(obj.Length, 10))
 	status := http.StatusOK
 	if obj.Ranged {
+		h.Del("Content-MD5") // describes the whole object, not this part
 		h.Set("Content-Range", "bytes "+strconv.FormatInt(obj.Offset, 10)+"-"+strconv.FormatInt(obj.Offset+obj.Length-1, 10)+"/"+strconv.FormatInt(info.Size, 10))
 		status = http.StatusPartialContent
 	}
@@ -318,9 +407,26 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	set("Content-Encoding", info.ContentEncoding)
 	set("Content-Language", info.ContentLanguage)
 	set("Expires", info.Expires)
-	set(rc.d.h("website-redirect-location"), info.WebsiteRedirect)
-	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
-		h.Set(rc.d.h("storage-class"), info.StorageClass)
+	if rc.d.isOSS {
+		h.Set(rc.d.h("object-type"), info.Type.String())
+		h.Set(rc.d.h("storage-class"), ossStorageClass(info.StorageClass))
+		rc.setCRC64(info.CRC64)
+		set("Content-MD5", contentMD5Of(info))
+		if info.Type == engine.ObjectAppendable {
+			h.Set(rc.d.h("next-append-position"), strconv.FormatInt(info.Size, 10))
+		}
+		if r := info.Restore; r != nil {
+			v := `ongoing-request="true"`
+			if !r.Ongoing {
+				v = `ongoing-request="false", expiry-date="` + r.Expiry.UTC().Format(http.TimeFormat) + `"`
+			}
+			h.Set(rc.d.h("restore"), v)
+		}
+	} else {
+		set(rc.d.h("website-redirect-location"), info.WebsiteRedirect)
+		if info.StorageClass != "" && info.StorageClass != "STANDARD" {
+			h.Set(rc.d.h("storage-class"), info.StorageClass)
+		}
 	}
 	if len(info.Tags) > 0 {
 		h.Set(rc.d.h("tagging-count"), strconv.Itoa(len(info.Tags)))
@@ -338,6 +444,26 @@ func metaValue(v string) string {
 		}
 	}
 	return v
+}
+
+// getObjectMeta is the OSS GetObjectMeta operation (HEAD ?objectMeta): the
+// basic metadata of the object itself (a symlink's own, not its
+// target's), never a body.
+func (s *server) getObjectMeta(rc *request) error {
+	info, err := s.eng.GetSymlink(rc.ctx, rc.op.Bucket, rc.op.Key)
+	if errors.Is(err, engine.ErrNotSymlink) {
+		info, err = s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+	}
+	if err != nil {
+		return err
+	}
+	h := rc.w.Header()
+	h.Set("ETag", rc.d.etag(info.ETag))
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	rc.setCRC64(info.CRC64)
+	rc.w.WriteHeader(http.StatusOK)
+	return nil
 }
 
 func (s *server) deleteObject(rc *request) error {
@@ -380,9 +506,10 @@ type deleteRequest struct {
 }
 
 type deleteResult struct {
-	XMLName xml.Name
-	Deleted []deletedEntry `xml:"Deleted"`
-	Errors  []deleteError  `xml:"Error"`
+	XMLName      xml.Name
+	Deleted      []deletedEntry `xml:"Deleted"`
+	Errors       []deleteError  `xml:"Error"`
+	EncodingType string         `xml:"EncodingType,omitempty"`
 }
 
 type deletedEntry struct {
@@ -401,9 +528,23 @@ type deleteError struct {
 const MaxDeleteObjects = 1000
 
 func (s *server) deleteObjects(rc *request) error {
-	data, err := rc.readBody(2*s.cfg.MaxXMLBody, digestsRequired)
+	mode := digestsRequired
+	if rc.d.isOSS {
+		mode = digestsOptional
+	}
+	data, err := rc.readBody(2*s.cfg.MaxXMLBody, mode)
 	if err != nil {
 		return err
+	}
+	encode := false
+	if rc.d.isOSS {
+		switch et := rc.q.Get("encoding-type"); et {
+		case "":
+		case "url":
+			encode = true
+		default:
+			return errorf("InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
+		}
 	}
 	var req deleteRequest
 	if data == nil || xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "Delete" ||
@@ -418,7 +559,7 @@ func (s *server) deleteObjects(rc *request) error {
 			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
 			continue
 		}
-		if len(o.Key) > s.maxKey {
+		if len(o.Key) > rc.maxKey(s) {
 			e := errorf("KeyTooLongError", "")
 			out.Errors = append(out.Errors, deleteError{Key: o.Key, Code: e.Code, Message: e.Message})
 			continue
@@ -443,6 +584,20 @@ func (s *server) deleteObjects(rc *request) error {
 	} else if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
 		return err
 	}
+	if rc.d.isOSS {
+		if req.Quiet && len(out.Errors) == 0 {
+			return writeEmpty(rc, http.StatusOK) // object.md 7.6
+		}
+		if encode {
+			out.EncodingType = "url"
+			for i := range out.Deleted {
+				out.Deleted[i].Key = urlEncode(out.Deleted[i].Key)
+			}
+			for i := range out.Errors {
+				out.Errors[i].Key = urlEncode(out.Errors[i].Key)
+			}
+		}
+	}
 	return rc.d.writeXML(rc.w, http.StatusOK, "DeleteResult", out)
 }
 
@@ -458,11 +613,32 @@ func parseCopySource(v string) (bucket, key, version string, err error) {
 	if uerr != nil {
 		return "", "", "", bad
 	}
-	bucket, key, ok := strings.Cut(dec, "/")
-	if !ok || bucket == "" || key == "" {
+	bucket, key, err = splitCopySource(dec, bad)
+	return bucket, key, version, err
+}
+
+// parseOSSCopySource splits x-oss-copy-source: "/bucket/key" with the key
+// query-escaped ("+" is a space), as both OSS SDKs send it.
+func parseOSSCopySource(v string) (bucket, key, version string, err error) {
+	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey").with("ArgumentName", "x-oss-copy-source").with("ArgumentValue", v)
+	src, ver, hasVer := strings.Cut(v, "?versionId=")
+	if hasVer {
+		version = ver
+	}
+	dec, uerr := url.QueryUnescape(strings.TrimPrefix(src, "/"))
+	if uerr != nil {
 		return "", "", "", bad
 	}
-	return bucket, key, version, nil
+	bucket, key, err = splitCopySource(dec, bad)
+	return bucket, key, version, err
+}
+
+func splitCopySource(dec string, bad *Error) (bucket, key string, err error) {
+	bucket, key, ok := strings.Cut(dec, "/")
+	if !ok || bucket == "" || key == "" {
+		return "", "", bad
+	}
+	return bucket, key, nil
 }
 
 // checksumFields are the Checksum* elements of copy and multipart results.
@@ -504,14 +680,18 @@ type copyObjectResult struct {
 
 // copySource reads and checks x-amz-copy-source and its conditions.
 func (s *server) copySource(rc *request) (bucket, key string, cond engine.Conditions, err error) {
-	bucket, key, ver, err := parseCopySource(rc.header("copy-source"))
+	parse := parseCopySource
+	if rc.d.isOSS {
+		parse = parseOSSCopySource
+	}
+	bucket, key, ver, err := parse(rc.header("copy-source"))
 	if err != nil {
 		return "", "", cond, err
 	}
 	if ver != "" && ver != "null" {
 		return "", "", cond, errorf("NoSuchVersion", "").with("Key", key).with("VersionId", ver)
 	}
-	if len(key) > s.maxKey {
+	if len(key) > rc.maxKey(s) {
 		return "", "", cond, errorf("KeyTooLongError", "")
 	}
 	if err := s.canRead(rc, bucket, key); err != nil {
@@ -531,8 +711,13 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond,
-		IfNoneMatch: rc.r.Header.Get("If-None-Match"), IfMatch: rc.r.Header.Get("If-Match")}
-	switch d := rc.header("metadata-directive"); d {
+		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
+	directive := rc.header("metadata-directive")
+	if rc.d.isOSS && directive == "" && srcBucket == rc.op.Bucket && srcKey == rc.op.Key {
+		// OSS: a copy onto itself always replaces the metadata (7.2).
+		directive = "REPLACE"
+	}
+	switch d := directive; d {
 	case "", "COPY":
 	case "REPLACE":
 		opts.MetadataDirective = engine.MetadataReplace
@@ -542,7 +727,7 @@ func (s *server) copyObject(rc *request) error {
 	default:
 		return errorf("InvalidArgument", "Unknown metadata directive.").with("ArgumentName", rc.d.h("metadata-directive")).with("ArgumentValue", d)
 	}
-	if redirect := rc.header("website-redirect-location"); redirect != "" && opts.MetadataDirective == engine.MetadataCopy {
+	if redirect := rc.header("website-redirect-location"); redirect != "" && opts.MetadataDirective == engine.MetadataCopy && !rc.d.isOSS {
 		src, err := s.eng.HeadObject(rc.ctx, srcBucket, srcKey)
 		if err != nil {
 			return err
@@ -557,7 +742,11 @@ func (s *server) copyObject(rc *request) error {
 	if opts.ACL, err = rc.aclFromHeaders(false); err != nil {
 		return err
 	}
-	switch d := rc.header("tagging-directive"); d {
+	td := rc.header("tagging-directive")
+	if rc.d.isOSS { // OSS spells them Copy and Replace
+		td = strings.ToUpper(td)
+	}
+	switch d := td; d {
 	case "", "COPY":
 	case "REPLACE":
 		tags, _, err := rc.tagsHeader()
@@ -573,14 +762,39 @@ func (s *server) copyObject(rc *request) error {
 	}
 	info, err := s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
+		if rc.d.isOSS && errors.Is(err, engine.ErrPreconditionFailed) && s.ossNotModified(rc, srcBucket, srcKey, cond) {
+			return writeEmpty(rc, http.StatusNotModified)
+		}
 		return err
 	}
+	rc.setCRC64(info.CRC64)
 	res := &copyObjectResult{ETag: rc.d.etag(info.ETag), LastModified: xmlTime(info.LastModified)}
 	if len(info.Checksums) > 0 {
 		res.ChecksumType = info.ChecksumType
 		res.checksumFields = checksumsOf(info.Checksums, "")
 	}
 	return rc.d.writeXML(rc.w, http.StatusOK, "CopyObjectResult", res)
+}
+
+// ossNotModified reports whether an OSS copy failed a "not modified"
+// condition (x-oss-copy-source-if-none-match, -if-modified-since), which
+// OSS answers 304 rather than 412 (object.md 7.2).
+func (s *server) ossNotModified(rc *request, bucket, key string, c engine.Conditions) bool {
+	info, err := s.eng.HeadObject(rc.ctx, bucket, key)
+	if err != nil {
+		return false
+	}
+	if c.IfMatch != "" && !etagMatches(c.IfMatch, info.ETag) {
+		return false
+	}
+	mtime := info.LastModified.Truncate(time.Second)
+	if c.IfMatch == "" && c.IfUnmodifiedSince != nil && mtime.After(*c.IfUnmodifiedSince) {
+		return false
+	}
+	if c.IfNoneMatch != "" {
+		return etagMatches(c.IfNoneMatch, info.ETag)
+	}
+	return c.IfModifiedSince != nil && !mtime.After(*c.IfModifiedSince)
 }
 
 func (s *server) getObjectACL(rc *request) error {
@@ -592,12 +806,25 @@ func (s *server) getObjectACL(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if rc.d.isOSS {
+		return rc.d.writeXML(rc.w, http.StatusOK, "AccessControlPolicy", s.ossPolicy(b.Owner, ossACLName(info.ACL, true)))
+	}
 	return rc.d.writeXML(rc.w, http.StatusOK, "AccessControlPolicy", s.policyOf(info.ACL, info.Owner, b.Owner))
 }
 
 func (s *server) putObjectACL(rc *request) error {
-	acl, err := rc.aclFromRequest(false, s.cfg.MaxXMLBody)
-	if err != nil {
+	var acl engine.ACL
+	var err error
+	if rc.d.isOSS {
+		a, err := rc.aclFromHeaders(false)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			return errorf("InvalidArgument", "The x-oss-object-acl header is required.").with("ArgumentName", rc.d.h("object-acl"))
+		}
+		acl = *a
+	} else if acl, err = rc.aclFromRequest(false, s.cfg.MaxXMLBody); err != nil {
 		return err
 	}
 	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: &acl}); err != nil {

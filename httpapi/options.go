@@ -25,6 +25,12 @@ type Config struct {
 	// with Host "b.<domain>" addresses bucket b. "localhost" and
 	// "127.0.0.1" are always included. Default: just those two.
 	Domains []string
+	// OSSDomains are base domains whose requests speak the OSS dialect even
+	// when nothing else in them says so (an anonymous request without
+	// x-oss-* headers). They are virtual-host domains too. Any Domains entry
+	// that looks like an OSS endpoint (oss.<...>, oss-<region>.<...>,
+	// *.aliyuncs.com) is added; hosts under aliyuncs.com are always OSS.
+	OSSDomains []string
 	// Region is the server's region: the location of buckets created
 	// without a LocationConstraint. Default "us-east-1".
 	Region string
@@ -74,6 +80,12 @@ func WithDomains(domains ...string) Option {
 	return func(c *Config) { c.Domains = append(c.Domains, domains...) }
 }
 
+// WithOSSDomains adds base domains served in the OSS dialect, for
+// virtual-host addressing too (see Config.OSSDomains).
+func WithOSSDomains(domains ...string) Option {
+	return func(c *Config) { c.OSSDomains = append(c.OSSDomains, domains...) }
+}
+
 // WithRegion sets the server region (see Config.Region).
 func WithRegion(region string) Option { return func(c *Config) { c.Region = region } }
 
@@ -108,13 +120,23 @@ func (c *Config) EnsureDefaults() *Config {
 		c.MaxXMLBody = DefaultMaxXMLBody
 	}
 	ds := []string{"localhost", "127.0.0.1"}
-	for _, d := range c.Domains {
+	var oss []string
+	for _, d := range c.OSSDomains {
+		d = strings.ToLower(strings.Trim(d, "."))
+		if d != "" && !slices.Contains(oss, d) {
+			oss = append(oss, d)
+		}
+	}
+	for _, d := range append(c.Domains, oss...) {
 		d = strings.ToLower(strings.Trim(d, "."))
 		if d != "" && !slices.Contains(ds, d) {
 			ds = append(ds, d)
 		}
+		if isOSSDomain(d) && !slices.Contains(oss, d) {
+			oss = append(oss, d)
+		}
 	}
-	c.Domains = ds
+	c.Domains, c.OSSDomains = ds, oss
 	if c.Owner == "" {
 		c.Owner = defaultOwnerKey
 		if len(c.Credentials) > 0 {
@@ -134,7 +156,7 @@ type Record struct {
 	Operation string // AWS operation name, "Unknown" when unrouted
 	Bucket    string
 	Key       string
-	Dialect   string // "s3"
+	Dialect   string // "s3" or "oss"
 	RequestID string
 	Status    int
 	// Bytes is the number of response body bytes written.

@@ -13,7 +13,7 @@ type Op struct {
 	Operation string
 	Bucket    string
 	Key       string
-	// Dialect is "s3" (and later "oss").
+	// Dialect is "s3" or "oss".
 	Dialect string
 }
 
@@ -28,7 +28,7 @@ func (op Op) WriteError(w http.ResponseWriter, r *http.Request, code string, sta
 	if message == "" {
 		message = errorf(code, "").Message
 	}
-	d.writeError(w, r, &Error{Code: code, Status: status, Message: message}, resourceOf(op))
+	d.writeError(w, r, &Error{Code: code, Status: status, Message: message}, op)
 }
 
 func resourceOf(op Op) string {
@@ -68,7 +68,9 @@ const (
 // route is one row of the operation table: a request matches when its
 // method and target are equal, every query parameter in params is present
 // ("name=value" also requires the value) and, if header is set, that
-// vendor header (without prefix) is present. The first matching row wins.
+// vendor header (without prefix) is present; only, when set, restricts the
+// row to one dialect ("oss" for Aliyun-only operations). The first matching
+// row wins.
 type route struct {
 	method string
 	target target
@@ -77,48 +79,56 @@ type route struct {
 	op     string
 	perm   perm
 	handle func(s *server, rc *request) error
+	only   string
 }
 
 // routes is the operation table (operations.md A.2).
 var routes = []route{
-	{http.MethodGet, targetService, nil, "", "ListBuckets", permAuthenticated, (*server).listBuckets},
+	{http.MethodGet, targetService, nil, "", "ListBuckets", permAuthenticated, (*server).listBuckets, ""},
 
-	{http.MethodPut, targetBucket, []string{"acl"}, "", "PutBucketAcl", permBucketWriteACP, (*server).putBucketACL},
-	{http.MethodPut, targetBucket, []string{"tagging"}, "", "PutBucketTagging", permOwner, (*server).putBucketTagging},
-	{http.MethodPut, targetBucket, nil, "", "CreateBucket", permAuthenticated, (*server).createBucket},
-	{http.MethodHead, targetBucket, nil, "", "HeadBucket", permBucketRead, (*server).headBucket},
-	{http.MethodGet, targetBucket, []string{"list-type=2"}, "", "ListObjectsV2", permBucketRead, (*server).listObjectsV2},
-	{http.MethodGet, targetBucket, []string{"uploads"}, "", "ListMultipartUploads", permBucketRead, (*server).listMultipartUploads},
-	{http.MethodGet, targetBucket, []string{"acl"}, "", "GetBucketAcl", permBucketReadACP, (*server).getBucketACL},
-	{http.MethodGet, targetBucket, []string{"tagging"}, "", "GetBucketTagging", permOwner, (*server).getBucketTagging},
-	{http.MethodGet, targetBucket, []string{"location"}, "", "GetBucketLocation", permBucketRead, (*server).getBucketLocation},
-	{http.MethodGet, targetBucket, []string{"versions"}, "", "ListObjectVersions", permBucketRead, (*server).listObjectVersions},
-	{http.MethodGet, targetBucket, nil, "", "ListObjects", permBucketRead, (*server).listObjectsV1},
-	{http.MethodDelete, targetBucket, []string{"tagging"}, "", "DeleteBucketTagging", permOwner, (*server).deleteBucketTagging},
-	{http.MethodDelete, targetBucket, nil, "", "DeleteBucket", permOwner, (*server).deleteBucket},
-	{http.MethodPost, targetBucket, []string{"delete"}, "", "DeleteObjects", permBucketWrite, (*server).deleteObjects},
+	{http.MethodPut, targetBucket, []string{"acl"}, "", "PutBucketAcl", permBucketWriteACP, (*server).putBucketACL, ""},
+	{http.MethodPut, targetBucket, []string{"tagging"}, "", "PutBucketTagging", permOwner, (*server).putBucketTagging, ""},
+	{http.MethodPut, targetBucket, nil, "", "CreateBucket", permAuthenticated, (*server).createBucket, ""},
+	{http.MethodHead, targetBucket, nil, "", "HeadBucket", permBucketRead, (*server).headBucket, ""},
+	{http.MethodGet, targetBucket, []string{"list-type=2"}, "", "ListObjectsV2", permBucketRead, (*server).listObjectsV2, ""},
+	{http.MethodGet, targetBucket, []string{"uploads"}, "", "ListMultipartUploads", permBucketRead, (*server).listMultipartUploads, ""},
+	{http.MethodGet, targetBucket, []string{"acl"}, "", "GetBucketAcl", permBucketReadACP, (*server).getBucketACL, ""},
+	{http.MethodGet, targetBucket, []string{"tagging"}, "", "GetBucketTagging", permOwner, (*server).getBucketTagging, ""},
+	{http.MethodGet, targetBucket, []string{"location"}, "", "GetBucketLocation", permBucketRead, (*server).getBucketLocation, ""},
+	{http.MethodGet, targetBucket, []string{"versions"}, "", "ListObjectVersions", permBucketRead, (*server).listObjectVersions, ""},
+	{http.MethodGet, targetBucket, []string{"bucketInfo"}, "", "GetBucketInfo", permOwner, (*server).getBucketInfo, "oss"},
+	{http.MethodGet, targetBucket, nil, "", "ListObjects", permBucketRead, (*server).listObjectsV1, ""},
+	{http.MethodDelete, targetBucket, []string{"tagging"}, "", "DeleteBucketTagging", permOwner, (*server).deleteBucketTagging, ""},
+	{http.MethodDelete, targetBucket, nil, "", "DeleteBucket", permOwner, (*server).deleteBucket, ""},
+	{http.MethodPost, targetBucket, []string{"delete"}, "", "DeleteObjects", permBucketWrite, (*server).deleteObjects, ""},
 
-	{http.MethodPut, targetObject, []string{"partNumber", "uploadId"}, "copy-source", "UploadPartCopy", permBucketWrite, (*server).uploadPartCopy},
-	{http.MethodPut, targetObject, []string{"partNumber", "uploadId"}, "", "UploadPart", permBucketWrite, (*server).uploadPart},
-	{http.MethodPut, targetObject, []string{"acl"}, "", "PutObjectAcl", permObjectWriteACP, (*server).putObjectACL},
-	{http.MethodPut, targetObject, []string{"tagging"}, "", "PutObjectTagging", permBucketWrite, (*server).putObjectTagging},
-	{http.MethodPut, targetObject, nil, "copy-source", "CopyObject", permBucketWrite, (*server).copyObject},
-	{http.MethodPut, targetObject, nil, "", "PutObject", permBucketWrite, (*server).putObject},
-	{http.MethodGet, targetObject, []string{"uploadId"}, "", "ListParts", permBucketWrite, (*server).listParts},
-	{http.MethodGet, targetObject, []string{"acl"}, "", "GetObjectAcl", permObjectReadACP, (*server).getObjectACL},
-	{http.MethodGet, targetObject, []string{"tagging"}, "", "GetObjectTagging", permObjectRead, (*server).getObjectTagging},
-	{http.MethodGet, targetObject, nil, "", "GetObject", permObjectRead, (*server).getObject},
-	{http.MethodHead, targetObject, nil, "", "HeadObject", permObjectRead, (*server).headObject},
-	{http.MethodDelete, targetObject, []string{"uploadId"}, "", "AbortMultipartUpload", permBucketWrite, (*server).abortMultipartUpload},
-	{http.MethodDelete, targetObject, []string{"tagging"}, "", "DeleteObjectTagging", permBucketWrite, (*server).deleteObjectTagging},
-	{http.MethodDelete, targetObject, nil, "", "DeleteObject", permBucketWrite, (*server).deleteObject},
-	{http.MethodPost, targetObject, []string{"uploads"}, "", "CreateMultipartUpload", permBucketWrite, (*server).createMultipartUpload},
-	{http.MethodPost, targetObject, []string{"uploadId"}, "", "CompleteMultipartUpload", permBucketWrite, (*server).completeMultipartUpload},
+	{http.MethodPut, targetObject, []string{"partNumber", "uploadId"}, "copy-source", "UploadPartCopy", permBucketWrite, (*server).uploadPartCopy, ""},
+	{http.MethodPut, targetObject, []string{"partNumber", "uploadId"}, "", "UploadPart", permBucketWrite, (*server).uploadPart, ""},
+	{http.MethodPut, targetObject, []string{"acl"}, "", "PutObjectAcl", permObjectWriteACP, (*server).putObjectACL, ""},
+	{http.MethodPut, targetObject, []string{"tagging"}, "", "PutObjectTagging", permBucketWrite, (*server).putObjectTagging, ""},
+	{http.MethodPut, targetObject, []string{"symlink"}, "", "PutSymlink", permBucketWrite, (*server).putSymlink, "oss"},
+	{http.MethodPut, targetObject, nil, "copy-source", "CopyObject", permBucketWrite, (*server).copyObject, ""},
+	{http.MethodPut, targetObject, nil, "", "PutObject", permBucketWrite, (*server).putObject, ""},
+	{http.MethodGet, targetObject, []string{"uploadId"}, "", "ListParts", permBucketWrite, (*server).listParts, ""},
+	{http.MethodGet, targetObject, []string{"acl"}, "", "GetObjectAcl", permObjectReadACP, (*server).getObjectACL, ""},
+	{http.MethodGet, targetObject, []string{"tagging"}, "", "GetObjectTagging", permObjectRead, (*server).getObjectTagging, ""},
+	{http.MethodGet, targetObject, []string{"symlink"}, "", "GetSymlink", permObjectRead, (*server).getSymlink, "oss"},
+	{http.MethodGet, targetObject, nil, "", "GetObject", permObjectRead, (*server).getObject, ""},
+	{http.MethodHead, targetObject, []string{"objectMeta"}, "", "GetObjectMeta", permObjectRead, (*server).getObjectMeta, "oss"},
+	{http.MethodHead, targetObject, nil, "", "HeadObject", permObjectRead, (*server).headObject, ""},
+	{http.MethodDelete, targetObject, []string{"uploadId"}, "", "AbortMultipartUpload", permBucketWrite, (*server).abortMultipartUpload, ""},
+	{http.MethodDelete, targetObject, []string{"tagging"}, "", "DeleteObjectTagging", permBucketWrite, (*server).deleteObjectTagging, ""},
+	{http.MethodDelete, targetObject, nil, "", "DeleteObject", permBucketWrite, (*server).deleteObject, ""},
+	{http.MethodPost, targetObject, []string{"uploads"}, "", "CreateMultipartUpload", permBucketWrite, (*server).createMultipartUpload, ""},
+	{http.MethodPost, targetObject, []string{"uploadId"}, "", "CompleteMultipartUpload", permBucketWrite, (*server).completeMultipartUpload, ""},
+	{http.MethodPost, targetObject, []string{"append"}, "", "AppendObject", permBucketWrite, (*server).appendObject, "oss"},
+	{http.MethodPost, targetObject, []string{"seal"}, "", "SealAppendObject", permBucketWrite, (*server).sealAppendObject, "oss"},
+	{http.MethodPost, targetObject, []string{"restore"}, "", "RestoreObject", permBucketWrite, (*server).restoreObject, "oss"},
 }
 
-// unimplemented lists S3 sub-resources osslite does not serve: a request
+// s3Unimplemented lists S3 sub-resources osslite does not serve: a request
 // naming one gets 501 NotImplemented whatever its method.
-var unimplemented = map[string]bool{
+var s3Unimplemented = map[string]bool{
 	"accelerate": true, "analytics": true, "attributes": true, "cors": true, "encryption": true,
 	"intelligent-tiering": true, "inventory": true, "legal-hold": true, "lifecycle": true,
 	"logging": true, "metadataTable": true, "metrics": true, "notification": true,
@@ -131,7 +141,7 @@ var unimplemented = map[string]bool{
 // match finds the route of a request.
 func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error) {
 	for name := range q {
-		if unimplemented[name] {
+		if d.unimplemented[name] {
 			return nil, errorf("NotImplemented", "The %s sub-resource is not implemented.", name)
 		}
 	}
@@ -141,7 +151,7 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 		if rt.target != t {
 			continue
 		}
-		if rt.method != r.Method {
+		if rt.method != r.Method || rt.only != "" && rt.only != d.name {
 			continue
 		}
 		methodSeen = true

@@ -1,0 +1,620 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"hash/crc64"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+)
+
+var bg = context.Background()
+
+// TestOSSV2Buckets drives the bucket operations through
+// alibabacloud-oss-go-sdk-v2 (signature v4, its default).
+func TestOSSV2Buckets(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("v2-bucket"), Acl: oss2.BucketACLPublicRead,
+		CreateBucketConfiguration: &oss2.CreateBucketConfiguration{StorageClass: oss2.StorageClassArchive}})
+	ok(t, err)
+	_, err = c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("v2-other")})
+	ok(t, err)
+
+	lb, err := c.ListBuckets(bg, &oss2.ListBucketsRequest{})
+	ok(t, err)
+	if len(lb.Buckets) != 2 || *lb.Buckets[0].Name != "v2-bucket" || *lb.Buckets[0].StorageClass != "Archive" ||
+		!strings.HasPrefix(*lb.Buckets[0].Location, "oss-") || *lb.Buckets[0].Region == "" || *lb.Buckets[0].ExtranetEndpoint == "" {
+		t.Fatalf("ListBuckets: %+v", lb)
+	}
+	var names []string
+	p := c.NewListBucketsPaginator(&oss2.ListBucketsRequest{MaxKeys: 1})
+	for p.HasNext() {
+		page, err := p.NextPage(bg)
+		ok(t, err)
+		for _, b := range page.Buckets {
+			names = append(names, *b.Name)
+		}
+	}
+	if strings.Join(names, ",") != "v2-bucket,v2-other" {
+		t.Fatalf("paginated buckets %v", names)
+	}
+
+	info, err := c.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr("v2-bucket")})
+	ok(t, err)
+	bi := info.BucketInfo
+	if *bi.Name != "v2-bucket" || *bi.ACL != "public-read" || *bi.StorageClass != "Archive" || *bi.AccessMonitor == "" ||
+		!strings.HasPrefix(*bi.Location, "oss-") || *bi.Owner.ID == "" || *bi.ResourceGroupId == "" ||
+		bi.BlockPublicAccess == nil || bi.CreationDate == nil {
+		t.Fatalf("GetBucketInfo: %s %s %s %s %v %v %v %v %v %v", *bi.Name, *bi.ACL, *bi.StorageClass, *bi.Location, oss2.ToString(bi.Owner.ID), oss2.ToString(bi.ResourceGroupId), oss2.ToString(bi.AccessMonitor), oss2.ToString(bi.SseRule.SSEAlgorithm), bi.BlockPublicAccess, bi.CreationDate)
+	}
+	loc, err := c.GetBucketLocation(bg, &oss2.GetBucketLocationRequest{Bucket: oss2.Ptr("v2-bucket")})
+	ok(t, err)
+	if *loc.LocationConstraint != "oss-us-east-1" {
+		t.Fatalf("GetBucketLocation %q", *loc.LocationConstraint)
+	}
+	_, err = c.PutBucketAcl(bg, &oss2.PutBucketAclRequest{Bucket: oss2.Ptr("v2-bucket"), Acl: oss2.BucketACLPrivate})
+	ok(t, err)
+	acl, err := c.GetBucketAcl(bg, &oss2.GetBucketAclRequest{Bucket: oss2.Ptr("v2-bucket")})
+	ok(t, err)
+	if *acl.ACL != "private" || *acl.Owner.ID == "" {
+		t.Fatalf("GetBucketAcl %+v", acl)
+	}
+	exists, err := c.IsBucketExist(bg, "v2-bucket")
+	ok(t, err)
+	if !exists {
+		t.Fatal("IsBucketExist false")
+	}
+	exists, err = c.IsBucketExist(bg, "v2-nothing")
+	ok(t, err)
+	if exists {
+		t.Fatal("IsBucketExist true for a missing bucket")
+	}
+
+	// Bucket tags: empty TagSet when none, 200 on put, 204 on delete.
+	bt, err := c.GetBucketTags(bg, &oss2.GetBucketTagsRequest{Bucket: oss2.Ptr("v2-bucket")})
+	ok(t, err)
+	if bt.Tagging == nil || bt.Tagging.TagSet == nil || len(bt.Tagging.TagSet.Tags) != 0 {
+		t.Fatalf("GetBucketTags empty %+v", bt.Tagging)
+	}
+	pt, err := c.PutBucketTags(bg, &oss2.PutBucketTagsRequest{Bucket: oss2.Ptr("v2-bucket"),
+		Tagging: &oss2.Tagging{TagSet: &oss2.TagSet{Tags: []oss2.Tag{{Key: oss2.Ptr("team"), Value: oss2.Ptr("storage")}}}}})
+	ok(t, err)
+	if pt.StatusCode != 200 {
+		t.Fatalf("PutBucketTags status %d", pt.StatusCode)
+	}
+	bt, err = c.GetBucketTags(bg, &oss2.GetBucketTagsRequest{Bucket: oss2.Ptr("v2-bucket")})
+	ok(t, err)
+	if len(bt.Tagging.TagSet.Tags) != 1 || *bt.Tagging.TagSet.Tags[0].Value != "storage" {
+		t.Fatalf("GetBucketTags %+v", bt.Tagging.TagSet)
+	}
+	dt, err := c.DeleteBucketTags(bg, &oss2.DeleteBucketTagsRequest{Bucket: oss2.Ptr("v2-bucket")})
+	ok(t, err)
+	if dt.StatusCode != 204 {
+		t.Fatalf("DeleteBucketTags status %d", dt.StatusCode)
+	}
+
+	// Errors.
+	_, err = c.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr("no-such-bucket")})
+	e := wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
+	if e.message != "The specified bucket does not exist." || e.headers.Get("x-oss-ec") != "0015-00000101" {
+		t.Fatalf("message %q, headers %v", e.message, e.headers)
+	}
+	other := f.ossV2(otherAK, otherSK)
+	_, err = other.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("v2-bucket")})
+	wantOSS(t, err, 409, "BucketAlreadyExists", "0015-00000104")
+	_, err = other.GetBucketAcl(bg, &oss2.GetBucketAclRequest{Bucket: oss2.Ptr("v2-bucket")})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = f.ossV2("NOSUCHKEY", "x").ListBuckets(bg, &oss2.ListBucketsRequest{})
+	wantOSS(t, err, 403, "InvalidAccessKeyId", "0002-00000902")
+	_, err = f.ossV2(testAK, "wrong").ListBuckets(bg, &oss2.ListBucketsRequest{})
+	e = wantOSS(t, err, 403, "SignatureDoesNotMatch", "")
+	if !strings.Contains(string(e.snapshot), "<StringToSign>OSS4-HMAC-SHA256") || !strings.Contains(string(e.snapshot), "<OSSAccessKeyId>"+testAK) {
+		t.Fatalf("no StringToSign: %s", e.snapshot)
+	}
+	_, err = c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("v2-bad"),
+		CreateBucketConfiguration: &oss2.CreateBucketConfiguration{StorageClass: "Glacier"}})
+	wantOSS(t, err, 400, "InvalidArgument", "")
+
+	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr("v2-other")})
+	ok(t, err)
+	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr("v2-other")})
+	wantOSS(t, err, 404, "NoSuchBucket", "")
+}
+
+// v2Bucket creates a bucket.
+func v2Bucket(t *testing.T, c *oss2.Client, name string) {
+	t.Helper()
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr(name)})
+	ok(t, err)
+}
+
+// v2Get reads a whole object.
+func v2Get(t *testing.T, c *oss2.Client, req *oss2.GetObjectRequest) (string, *oss2.GetObjectResult) {
+	t.Helper()
+	res, err := c.GetObject(bg, req)
+	ok(t, err)
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	ok(t, err)
+	return string(b), res
+}
+
+// TestOSSV2Objects drives the object operations through
+// alibabacloud-oss-go-sdk-v2 (v4 signatures, CRC64 checks on).
+func TestOSSV2Objects(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	const bk = "v2-objects"
+	v2Bucket(t, c, bk)
+	body := string(pattern(300 << 10))
+	key := "dir/ü x+y?z#.txt"
+	put, err := c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Body: strings.NewReader(body),
+		Metadata: map[string]string{"Color": "blue"}, ContentType: oss2.Ptr("text/plain"), StorageClass: oss2.StorageClassIA,
+		Tagging: oss2.Ptr("k=v&k2=v%202")})
+	ok(t, err)
+	sum := md5.Sum([]byte(body))
+	wantETag := `"` + strings.ToUpper(hex.EncodeToString(sum[:])) + `"`
+	wantCRC := strconv.FormatUint(crc64.Checksum([]byte(body), crc64.MakeTable(crc64.ECMA)), 10)
+	if *put.ETag != wantETag || *put.HashCRC64 != wantCRC {
+		t.Fatalf("PutObject %s %s", *put.ETag, *put.HashCRC64)
+	}
+	got, res := v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	if got != body || *res.HashCRC64 != wantCRC || *res.ObjectType != "Normal" || *res.StorageClass != "IA" || res.Metadata["color"] != "blue" {
+		t.Fatalf("GetObject %+v", res)
+	}
+	got, res = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Range: oss2.Ptr("bytes=5-9"),
+		ResponseContentType: oss2.Ptr("x/y")})
+	if got != body[5:10] || *res.ContentRange != "bytes 5-9/"+strconv.Itoa(len(body)) || *res.ContentType != "x/y" {
+		t.Fatalf("ranged GetObject %q %+v", got, res)
+	}
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("empty"), Body: strings.NewReader("")})
+	ok(t, err)
+	got, _ = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("empty")})
+	if got != "" {
+		t.Fatal("empty object")
+	}
+
+	head, err := c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	ok(t, err)
+	if *head.ETag != wantETag || head.ContentLength != int64(len(body)) || *head.HashCRC64 != wantCRC || *head.ObjectType != "Normal" ||
+		*head.StorageClass != "IA" || head.Metadata["color"] != "blue" || head.LastModified == nil {
+		t.Fatalf("HeadObject %+v", head)
+	}
+	meta, err := c.GetObjectMeta(bg, &oss2.GetObjectMetaRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	ok(t, err)
+	if *meta.ETag != wantETag || meta.ContentLength != int64(len(body)) || *meta.HashCRC64 != wantCRC {
+		t.Fatalf("GetObjectMeta %+v", meta)
+	}
+	exists, err := c.IsObjectExist(bg, bk, key)
+	ok(t, err)
+	if !exists {
+		t.Fatal("IsObjectExist false")
+	}
+	exists, err = c.IsObjectExist(bg, bk, "missing")
+	ok(t, err)
+	if exists {
+		t.Fatal("IsObjectExist true")
+	}
+	_, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("missing")})
+	e := wantOSS(t, err, 404, "NoSuchKey", "0026-00000001")
+	if e.message != "The specified key does not exist." {
+		t.Fatalf("HEAD error without x-oss-err: %q", e.message)
+	}
+	_, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), IfMatch: oss2.Ptr(`"00"`)})
+	wantOSS(t, err, 412, "PreconditionFailed", "")
+	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), IfNoneMatch: oss2.Ptr(wantETag)})
+	if err == nil || !strings.Contains(err.Error(), "304") {
+		t.Fatalf("If-None-Match %v", err)
+	}
+
+	// Copy.
+	cp, err := c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy"), SourceKey: oss2.Ptr(key)})
+	ok(t, err)
+	if *cp.ETag != wantETag || *cp.HashCRC64 != wantCRC {
+		t.Fatalf("CopyObject %+v", cp)
+	}
+	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy2"), SourceKey: oss2.Ptr(key),
+		MetadataDirective: oss2.Ptr("REPLACE"), Metadata: map[string]string{"Shape": "round"}, TaggingDirective: oss2.Ptr("Replace"),
+		Tagging: oss2.Ptr("t=1")})
+	ok(t, err)
+	head, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy2")})
+	ok(t, err)
+	if head.Metadata["shape"] != "round" || head.Metadata["color"] != "" {
+		t.Fatalf("replaced metadata %v", head.Metadata)
+	}
+	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy3"), SourceKey: oss2.Ptr(key), IfMatch: oss2.Ptr(`"00"`)})
+	wantOSS(t, err, 412, "PreconditionFailed", "")
+	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy3"), SourceKey: oss2.Ptr("missing")})
+	wantOSS(t, err, 404, "NoSuchKey", "")
+	v2Bucket(t, c, "v2-objects-dst")
+	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr("v2-objects-dst"), Key: oss2.Ptr("x"), SourceBucket: oss2.Ptr(bk), SourceKey: oss2.Ptr(key)})
+	ok(t, err)
+
+	// ACL.
+	acl, err := c.GetObjectAcl(bg, &oss2.GetObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	ok(t, err)
+	if *acl.ACL != "default" {
+		t.Fatalf("GetObjectAcl %v", *acl.ACL)
+	}
+	_, err = c.PutObjectAcl(bg, &oss2.PutObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Acl: oss2.ObjectACLPublicRead})
+	ok(t, err)
+	acl, err = c.GetObjectAcl(bg, &oss2.GetObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	ok(t, err)
+	if *acl.ACL != "public-read" {
+		t.Fatalf("GetObjectAcl %v", *acl.ACL)
+	}
+	_, err = c.PutObjectAcl(bg, &oss2.PutObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Acl: "everyone"})
+	wantOSS(t, err, 400, "InvalidArgument", "")
+
+	// Tagging.
+	tg, err := c.GetObjectTagging(bg, &oss2.GetObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	ok(t, err)
+	if len(tg.Tags) != 2 || *tg.Tags[1].Value != "v 2" {
+		t.Fatalf("GetObjectTagging %+v", tg.Tags)
+	}
+	_, err = c.PutObjectTagging(bg, &oss2.PutObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key),
+		Tagging: &oss2.Tagging{TagSet: &oss2.TagSet{Tags: []oss2.Tag{{Key: oss2.Ptr("a"), Value: oss2.Ptr("b")}}}}})
+	ok(t, err)
+	tg, err = c.GetObjectTagging(bg, &oss2.GetObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	ok(t, err)
+	if len(tg.Tags) != 1 || *tg.Tags[0].Key != "a" {
+		t.Fatalf("GetObjectTagging %+v", tg.Tags)
+	}
+	_, err = c.DeleteObjectTagging(bg, &oss2.DeleteObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	ok(t, err)
+	_, err = c.PutObjectTagging(bg, &oss2.PutObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("missing"),
+		Tagging: &oss2.Tagging{TagSet: &oss2.TagSet{Tags: []oss2.Tag{{Key: oss2.Ptr("a"), Value: oss2.Ptr("b")}}}}})
+	wantOSS(t, err, 404, "NoSuchKey", "")
+
+	// Listing: v1 and v2 listings, paginators, encoding-type=url.
+	lo, err := c.ListObjects(bg, &oss2.ListObjectsRequest{Bucket: oss2.Ptr(bk), Delimiter: oss2.Ptr("/")})
+	ok(t, err)
+	if len(lo.Contents) != 3 || len(lo.CommonPrefixes) != 1 || *lo.CommonPrefixes[0].Prefix != "dir/" || *lo.Contents[0].Type != "Normal" {
+		t.Fatalf("ListObjects %+v", lo)
+	}
+	var keys []string
+	p := c.NewListObjectsV2Paginator(&oss2.ListObjectsV2Request{Bucket: oss2.Ptr(bk), MaxKeys: 1})
+	for p.HasNext() {
+		page, err := p.NextPage(bg)
+		ok(t, err)
+		for _, o := range page.Contents {
+			keys = append(keys, *o.Key)
+		}
+	}
+	if strings.Join(keys, ",") != "copy,copy2,dir/ü x+y?z#.txt,empty" {
+		t.Fatalf("ListObjectsV2 %v", keys)
+	}
+	keys = nil
+	p1 := c.NewListObjectsPaginator(&oss2.ListObjectsRequest{Bucket: oss2.Ptr(bk), MaxKeys: 3})
+	for p1.HasNext() {
+		page, err := p1.NextPage(bg)
+		ok(t, err)
+		for _, o := range page.Contents {
+			keys = append(keys, *o.Key)
+		}
+	}
+	if len(keys) != 4 {
+		t.Fatalf("ListObjects pages %v", keys)
+	}
+
+	// Deletes.
+	dr, err := c.DeleteMultipleObjects(bg, &oss2.DeleteMultipleObjectsRequest{Bucket: oss2.Ptr(bk),
+		Objects: []oss2.DeleteObject{{Key: oss2.Ptr("copy")}, {Key: oss2.Ptr(key)}, {Key: oss2.Ptr("nothing")}}})
+	ok(t, err)
+	if len(dr.DeletedObjects) != 3 || *dr.DeletedObjects[1].Key != key {
+		t.Fatalf("DeleteMultipleObjects %+v", dr)
+	}
+	dr, err = c.DeleteMultipleObjects(bg, &oss2.DeleteMultipleObjectsRequest{Bucket: oss2.Ptr(bk), Quiet: true,
+		Objects: []oss2.DeleteObject{{Key: oss2.Ptr("copy2")}}})
+	ok(t, err)
+	if len(dr.DeletedObjects) != 0 {
+		t.Fatalf("quiet DeleteMultipleObjects %+v", dr)
+	}
+	_, err = c.DeleteObject(bg, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("empty")})
+	ok(t, err)
+	_, err = c.DeleteObject(bg, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("empty")})
+	ok(t, err)
+	_, err = c.DeleteObject(bg, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr("no-such-bucket"), Key: oss2.Ptr("empty")})
+	wantOSS(t, err, 404, "NoSuchBucket", "")
+	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr("v2-objects-dst")})
+	wantOSS(t, err, 409, "BucketNotEmpty", "0015-00000301")
+
+	// Errors.
+	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("missing")})
+	wantOSS(t, err, 404, "NoSuchKey", "0026-00000001")
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("abc"),
+		ContentMD5: oss2.Ptr("AAAAAAAAAAAAAAAAAAAAAA==")})
+	wantOSS(t, err, 400, "InvalidDigest", "")
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(strings.Repeat("k", 1024)), Body: strings.NewReader("abc")})
+	wantOSS(t, err, 400, "InvalidObjectName", "")
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("abc"), StorageClass: "Cold"})
+	wantOSS(t, err, 400, "InvalidArgument", "")
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("no-such-bucket"), Key: oss2.Ptr("k"), Body: strings.NewReader("abc")})
+	wantOSS(t, err, 404, "NoSuchBucket", "")
+	_, err = f.ossV2(otherAK, otherSK).GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("v2-objects-dst"), Key: oss2.Ptr("x")})
+	wantOSS(t, err, 403, "AccessDenied", "")
+}
+
+// TestOSSV2Multipart drives every multipart operation through
+// alibabacloud-oss-go-sdk-v2, and its Uploader, Downloader and Copier,
+// CRC64 checks on.
+func TestOSSV2Multipart(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	const bk = "v2-multipart"
+	v2Bucket(t, c, bk)
+	key := "big/ü+object"
+	_, err := c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("source"), Body: strings.NewReader(strings.Repeat("S", 200<<10))})
+	ok(t, err)
+
+	im, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key),
+		Metadata: map[string]string{"kind": "mp"}, StorageClass: oss2.StorageClassIA})
+	ok(t, err)
+	if *im.Key != key || *im.UploadId == "" {
+		t.Fatalf("Initiate %+v", im)
+	}
+	part1 := string(pattern(120 << 10))
+	u1, err := c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId, PartNumber: 1, Body: strings.NewReader(part1)})
+	ok(t, err)
+	if *u1.HashCRC64 != strconv.FormatUint(crc64.Checksum([]byte(part1), crc64.MakeTable(crc64.ECMA)), 10) {
+		t.Fatalf("UploadPart CRC %s", *u1.HashCRC64)
+	}
+	u2, err := c.UploadPartCopy(bg, &oss2.UploadPartCopyRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId, PartNumber: 2,
+		SourceKey: oss2.Ptr("source"), Range: oss2.Ptr("bytes=0-102399")})
+	ok(t, err)
+	u3, err := c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId, PartNumber: 3, Body: strings.NewReader("end")})
+	ok(t, err)
+	lp, err := c.ListParts(bg, &oss2.ListPartsRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId})
+	ok(t, err)
+	if len(lp.Parts) != 3 || *lp.Key != key || lp.Parts[1].Size != 100<<10 || *lp.Parts[0].ETag != *u1.ETag || lp.Parts[0].HashCRC64 == nil {
+		t.Fatalf("ListParts %+v", lp)
+	}
+	lu, err := c.ListMultipartUploads(bg, &oss2.ListMultipartUploadsRequest{Bucket: oss2.Ptr(bk)})
+	ok(t, err)
+	if len(lu.Uploads) != 1 || *lu.Uploads[0].Key != key || *lu.Uploads[0].UploadId != *im.UploadId {
+		t.Fatalf("ListMultipartUploads %+v", lu)
+	}
+	// The SDK sorts parts, so the wrong order goes raw.
+	r := f.do(t, raw{method: "POST", path: "/" + bk + "/big/%C3%BC%2Bobject?uploadId=" + *im.UploadId, sign: "oss-v4",
+		body: []byte("<CompleteMultipartUpload><Part><PartNumber>2</PartNumber><ETag>" + *u2.ETag + "</ETag></Part><Part><PartNumber>1</PartNumber><ETag>" + *u1.ETag + "</ETag></Part></CompleteMultipartUpload>")})
+	if r.StatusCode != 400 || r.errCode() != "InvalidPartOrder" {
+		t.Fatalf("wrong order: %d %s", r.StatusCode, r.body)
+	}
+	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId,
+		CompleteMultipartUpload: &oss2.CompleteMultipartUpload{Parts: []oss2.UploadPart{{PartNumber: 1, ETag: u1.ETag}, {PartNumber: 4, ETag: u3.ETag}}}})
+	wantOSS(t, err, 400, "InvalidPart", "")
+	cm, err := c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId,
+		CompleteMultipartUpload: &oss2.CompleteMultipartUpload{Parts: []oss2.UploadPart{{PartNumber: 1, ETag: u1.ETag}, {PartNumber: 2, ETag: u2.ETag}, {PartNumber: 3, ETag: u3.ETag}}}})
+	ok(t, err)
+	want := part1 + strings.Repeat("S", 100<<10) + "end"
+	wantCRC := strconv.FormatUint(crc64.Checksum([]byte(want), crc64.MakeTable(crc64.ECMA)), 10)
+	if *cm.Key != key || *cm.HashCRC64 != wantCRC || *cm.ETag == "" {
+		t.Fatalf("Complete %+v", cm)
+	}
+	got, res := v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	if got != want || *res.ObjectType != "Multipart" || res.Metadata["kind"] != "mp" || *res.StorageClass != "IA" {
+		t.Fatalf("completed object %+v", res)
+	}
+
+	// x-oss-complete-all, abort.
+	im2, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("all")})
+	ok(t, err)
+	for n := int32(1); n <= 2; n++ {
+		_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("all"), UploadId: im2.UploadId, PartNumber: n, Body: strings.NewReader(part1)})
+		ok(t, err)
+	}
+	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("all"), UploadId: im2.UploadId, CompleteAll: oss2.Ptr("yes")})
+	ok(t, err)
+	got, _ = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("all")})
+	if got != part1+part1 {
+		t.Fatal("complete-all body")
+	}
+	im3, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("aborted")})
+	ok(t, err)
+	_, err = c.AbortMultipartUpload(bg, &oss2.AbortMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("aborted"), UploadId: im3.UploadId})
+	ok(t, err)
+
+	// Errors.
+	gone := oss2.Ptr("00000000000000000000000000000000")
+	_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("x"), UploadId: gone, PartNumber: 1, Body: strings.NewReader("x")})
+	e := wantOSS(t, err, 404, "NoSuchUpload", "0042-00000104")
+	if e.message != "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed." {
+		t.Fatalf("message %q", e.message)
+	}
+	_, err = c.UploadPartCopy(bg, &oss2.UploadPartCopyRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("x"), UploadId: gone, PartNumber: 1, SourceKey: oss2.Ptr("source")})
+	wantOSS(t, err, 404, "NoSuchUpload", "0042-00000311")
+	_, err = c.ListParts(bg, &oss2.ListPartsRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("x"), UploadId: gone})
+	wantOSS(t, err, 404, "NoSuchUpload", "0042-00000002")
+	_, err = c.AbortMultipartUpload(bg, &oss2.AbortMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("x"), UploadId: gone})
+	wantOSS(t, err, 404, "NoSuchUpload", "0042-00000002")
+	im4, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("small")})
+	ok(t, err)
+	for n := int32(1); n <= 2; n++ {
+		_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("small"), UploadId: im4.UploadId, PartNumber: n, Body: strings.NewReader("tiny")})
+		ok(t, err)
+	}
+	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("small"), UploadId: im4.UploadId, CompleteAll: oss2.Ptr("yes")})
+	wantOSS(t, err, 400, "EntityTooSmall", "")
+	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("small"), UploadId: im4.UploadId,
+		CompleteMultipartUpload: &oss2.CompleteMultipartUpload{}})
+	wantOSS(t, err, 400, "MalformedXML", "0042-00000205")
+
+	// Uploader (multipart with parallel parts), Downloader, Copier.
+	data := pattern(1<<20 + 17)
+	up, err := c.NewUploader(func(o *oss2.UploaderOptions) { o.PartSize = 200 << 10; o.ParallelNum = 3 }).
+		UploadFrom(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("uploaded")}, bytes.NewReader(data))
+	ok(t, err)
+	if up.HashCRC64 == nil || *up.HashCRC64 != strconv.FormatUint(crc64.Checksum(data, crc64.MakeTable(crc64.ECMA)), 10) {
+		t.Fatalf("Uploader %+v", up)
+	}
+	dst := t.TempDir() + "/out"
+	_, err = c.NewDownloader(func(o *oss2.DownloaderOptions) { o.PartSize = 300 << 10 }).
+		DownloadFile(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("uploaded")}, dst)
+	ok(t, err)
+	gotData, err := os.ReadFile(dst)
+	ok(t, err)
+	if !bytes.Equal(gotData, data) {
+		t.Fatal("Downloader body differs")
+	}
+	_, err = c.NewCopier(func(o *oss2.CopierOptions) { o.PartSize = 200 << 10; o.MultipartCopyThreshold = 500 << 10 }).
+		Copy(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copied"), SourceKey: oss2.Ptr("uploaded")})
+	ok(t, err)
+	got, _ = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copied")})
+	if got != string(data) {
+		t.Fatal("Copier body differs")
+	}
+}
+
+// TestOSSV2Special drives AppendObject (and AppendOnlyFile),
+// SealAppendObject, symlinks and RestoreObject through
+// alibabacloud-oss-go-sdk-v2, CRC64 checks on.
+func TestOSSV2Special(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	const bk = "v2-special"
+	v2Bucket(t, c, bk)
+
+	a1, err := c.AppendObject(bg, &oss2.AppendObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("log"), Position: oss2.Ptr(int64(0)),
+		Body: strings.NewReader("first "), InitHashCRC64: oss2.Ptr("0"), Metadata: map[string]string{"kind": "log"}})
+	ok(t, err)
+	if a1.NextPosition != 6 || a1.HashCRC64 == nil {
+		t.Fatalf("append 1 %+v", a1)
+	}
+	a2, err := c.AppendObject(bg, &oss2.AppendObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("log"), Position: oss2.Ptr(a1.NextPosition),
+		Body: strings.NewReader("second"), InitHashCRC64: a1.HashCRC64})
+	ok(t, err)
+	if a2.NextPosition != 12 || *a2.HashCRC64 != strconv.FormatUint(crc64.Checksum([]byte("first second"), crc64.MakeTable(crc64.ECMA)), 10) {
+		t.Fatalf("append 2 %+v", a2)
+	}
+	_, err = c.AppendObject(bg, &oss2.AppendObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("log"), Position: oss2.Ptr(int64(1)), Body: strings.NewReader("x")})
+	e := wantOSS(t, err, 409, "PositionNotEqualToLength", "0026-00000016")
+	if e.headers.Get("X-Oss-Next-Append-Position") != "12" {
+		t.Fatalf("no next position on 409: %v", e.headers)
+	}
+	head, err := c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("log")})
+	ok(t, err)
+	if *head.ObjectType != "Appendable" || *head.NextAppendPosition != "12" || head.Metadata["kind"] != "log" {
+		t.Fatalf("appendable head %+v", head)
+	}
+	_, err = c.SealAppendObject(bg, &oss2.SealAppendObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("log"), Position: oss2.Ptr(int64(12))})
+	e = wantOSS(t, err, 400, "OperationNotSupported", "0016-00000513")
+	if e.message != "SealAppendable is not supported." {
+		t.Fatalf("seal message %q", e.message)
+	}
+	af, err := c.AppendFile(bg, bk, "appended")
+	ok(t, err)
+	for _, part := range []string{"one ", "two ", "three"} {
+		_, err = af.Write([]byte(part))
+		ok(t, err)
+	}
+	ok(t, af.Close())
+	got, _ := v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("appended")})
+	if got != "one two three" {
+		t.Fatalf("AppendOnlyFile body %q", got)
+	}
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("normal"), Body: strings.NewReader("n")})
+	ok(t, err)
+	_, err = c.AppendObject(bg, &oss2.AppendObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("normal"), Position: oss2.Ptr(int64(1)), Body: strings.NewReader("x")})
+	wantOSS(t, err, 409, "ObjectNotAppendable", "")
+
+	// Symlinks.
+	_, err = c.PutSymlink(bg, &oss2.PutSymlinkRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("link"), Target: oss2.Ptr("normal"),
+		Metadata: map[string]string{"via": "link"}})
+	ok(t, err)
+	sl, err := c.GetSymlink(bg, &oss2.GetSymlinkRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("link")})
+	ok(t, err)
+	if *sl.Target != "normal" || sl.Metadata["via"] != "link" || sl.ETag == nil {
+		t.Fatalf("GetSymlink %+v", sl)
+	}
+	got, res := v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("link")})
+	if got != "n" || *res.ObjectType != "Symlink" {
+		t.Fatalf("through link %q %+v", got, res)
+	}
+	_, err = c.PutSymlink(bg, &oss2.PutSymlinkRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("dangling"), Target: oss2.Ptr("nowhere")})
+	ok(t, err)
+	_, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("dangling")})
+	wantOSS(t, err, 404, "SymlinkTargetNotExist", "")
+	_, err = c.PutSymlink(bg, &oss2.PutSymlinkRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("link2"), Target: oss2.Ptr("link")})
+	ok(t, err)
+	_, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("link2")})
+	wantOSS(t, err, 400, "InvalidTargetType", "0026-00000011")
+	_, err = c.GetSymlink(bg, &oss2.GetSymlinkRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("normal")})
+	wantOSS(t, err, 400, "NotSymlink", "")
+	_, err = c.GetSymlink(bg, &oss2.GetSymlinkRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("missing")})
+	wantOSS(t, err, 404, "NoSuchKey", "")
+
+	// Restore.
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold"), Body: strings.NewReader("frozen"), StorageClass: oss2.StorageClassColdArchive})
+	ok(t, err)
+	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	wantOSS(t, err, 403, "InvalidObjectState", "")
+	rr, err := c.RestoreObject(bg, &oss2.RestoreObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold"), RestoreRequest: &oss2.RestoreRequest{Days: 2}})
+	ok(t, err)
+	if rr.StatusCode != 202 {
+		t.Fatalf("restore status %d", rr.StatusCode)
+	}
+	_, err = c.RestoreObject(bg, &oss2.RestoreObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	wantOSS(t, err, 409, "RestoreAlreadyInProgress", "")
+	head, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	ok(t, err)
+	if *head.Restore != `ongoing-request="true"` {
+		t.Fatalf("restoring %+v", head)
+	}
+	f.clock.Advance(2 * time.Minute)
+	got, _ = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	if got != "frozen" {
+		t.Fatalf("restored %q", got)
+	}
+	rr, err = c.RestoreObject(bg, &oss2.RestoreObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	ok(t, err)
+	if rr.StatusCode != 200 {
+		t.Fatalf("extend status %d", rr.StatusCode)
+	}
+	_, err = c.RestoreObject(bg, &oss2.RestoreObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("normal")})
+	wantOSS(t, err, 400, "OperationNotSupported", "")
+	_, err = c.RestoreObject(bg, &oss2.RestoreObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("missing")})
+	wantOSS(t, err, 404, "NoSuchKey", "")
+}
+
+// TestOSSV2ForbidOverwrite checks x-oss-forbid-overwrite on the writes
+// that take it.
+func TestOSSV2ForbidOverwrite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	const bk = "v2-forbid"
+	v2Bucket(t, c, bk)
+	_, err := c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("1"), ForbidOverwrite: oss2.Ptr("true")})
+	ok(t, err)
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("2"), ForbidOverwrite: oss2.Ptr("true")})
+	wantOSS(t, err, 409, "FileAlreadyExists", "")
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("3"), ForbidOverwrite: oss2.Ptr("false")})
+	ok(t, err)
+	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), SourceKey: oss2.Ptr("k"), ForbidOverwrite: oss2.Ptr("true")})
+	wantOSS(t, err, 409, "FileAlreadyExists", "")
+	im, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k")})
+	ok(t, err)
+	_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), UploadId: im.UploadId, PartNumber: 1, Body: strings.NewReader("x")})
+	ok(t, err)
+	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), UploadId: im.UploadId,
+		CompleteAll: oss2.Ptr("yes"), ForbidOverwrite: oss2.Ptr("true")})
+	wantOSS(t, err, 409, "FileAlreadyExists", "")
+	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), UploadId: im.UploadId,
+		CompleteAll: oss2.Ptr("yes"), Acl: oss2.ObjectACLPublicRead})
+	ok(t, err)
+	acl, err := c.GetObjectAcl(bg, &oss2.GetObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k")})
+	ok(t, err)
+	if *acl.ACL != "public-read" {
+		t.Fatalf("ACL after Complete %s", *acl.ACL)
+	}
+	_, err = c.PutSymlink(bg, &oss2.PutSymlinkRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Target: oss2.Ptr("t"), ForbidOverwrite: oss2.Ptr("true")})
+	wantOSS(t, err, 409, "FileAlreadyExists", "")
+}

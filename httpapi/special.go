@@ -1,0 +1,176 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/osslite/osslite/engine"
+)
+
+// The OSS object kinds (object.md 7.4, 7.13-7.15): appendable objects,
+// symlinks and restores of archived objects. The engine implements them;
+// these handlers only translate the wire.
+
+// appendObject is AppendObject: POST /key?append&position=N.
+func (s *server) appendObject(rc *request) error {
+	raw := rc.q.Get("position")
+	pos, err := strconv.ParseInt(raw, 10, 64)
+	if !rc.q.Has("position") || err != nil || pos < 0 {
+		return errorf("InvalidArgument", "Position must be a non-negative integer.").with("ArgumentName", "position").with("ArgumentValue", raw)
+	}
+	if err := rc.checkSSE(); err != nil {
+		return err
+	}
+	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	if err != nil {
+		return err
+	}
+	meta, err := rc.metadata()
+	if err != nil {
+		return err
+	}
+	sc, err := rc.storageClassHeader()
+	if err != nil {
+		return err
+	}
+	if sc, err = s.ossDefaultClass(rc, sc); err != nil {
+		return err
+	}
+	acl, err := rc.aclFromHeaders(false)
+	if err != nil {
+		return err
+	}
+	tags, _, err := rc.tagsHeader()
+	if err != nil {
+		return err
+	}
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), ContentMD5: md5sum}
+	if acl != nil {
+		opts.ACL = *acl
+	}
+	res, err := s.eng.AppendObject(rc.ctx, rc.op.Bucket, rc.op.Key, pos, rc.body, rc.size, opts)
+	if err != nil {
+		return err
+	}
+	h := rc.w.Header()
+	h.Set("ETag", rc.d.etag(res.Info.ETag))
+	h.Set(rc.d.h("next-append-position"), strconv.FormatInt(res.NextPosition, 10))
+	rc.setCRC64(res.Info.CRC64)
+	if v := rc.header("server-side-encryption"); v != "" {
+		h.Set(rc.d.h("server-side-encryption"), v)
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+// sealAppendObject answers the v2 SDK's SealAppendObject as real OSS does
+// where sealing is not offered (clients.md).
+func (s *server) sealAppendObject(rc *request) error {
+	if _, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
+		return err
+	}
+	return errorf("OperationNotSupported", "SealAppendable is not supported.")
+}
+
+// putSymlink is PutSymlink: PUT /key?symlink with x-oss-symlink-target,
+// URL-encoded. The target need not exist.
+func (s *server) putSymlink(rc *request) error {
+	raw := rc.header("symlink-target")
+	if raw == "" {
+		return errorf("InvalidArgument", "The x-oss-symlink-target header is required.").with("ArgumentName", rc.d.h("symlink-target"))
+	}
+	target, err := url.QueryUnescape(raw)
+	if err != nil {
+		target = raw
+	}
+	if len(target) > rc.maxKey(s) {
+		return errorf("InvalidObjectName", "The symlink target name is too long.")
+	}
+	meta, err := rc.metadata()
+	if err != nil {
+		return err
+	}
+	sc, err := rc.storageClassHeader()
+	if err != nil {
+		return err
+	}
+	acl, err := rc.aclFromHeaders(false)
+	if err != nil {
+		return err
+	}
+	tags, _, err := rc.tagsHeader()
+	if err != nil {
+		return err
+	}
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), IfNoneMatch: rc.ifNoneMatch()}
+	if acl != nil {
+		opts.ACL = *acl
+	}
+	info, err := s.eng.PutSymlink(rc.ctx, rc.op.Bucket, rc.op.Key, target, opts)
+	if err != nil {
+		return err
+	}
+	rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
+	return writeEmpty(rc, http.StatusOK)
+}
+
+// getSymlink is GetSymlink: the target (URL-encoded) in
+// x-oss-symlink-target, with the link's own metadata.
+func (s *server) getSymlink(rc *request) error {
+	info, err := s.eng.GetSymlink(rc.ctx, rc.op.Bucket, rc.op.Key)
+	if err != nil {
+		return err
+	}
+	h := rc.w.Header()
+	h.Set(rc.d.h("symlink-target"), url.QueryEscape(info.SymlinkTarget))
+	h.Set("ETag", rc.d.etag(info.ETag))
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	for k, v := range info.User {
+		h[rc.d.h("meta-"+k)] = []string{metaValue(v)}
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+// restoreRequest is the optional RestoreObject body.
+type restoreRequest struct {
+	XMLName xml.Name
+	Days    int `xml:"Days"`
+}
+
+// MaxRestoreDays is the longest restore window RestoreObject accepts.
+const MaxRestoreDays = 365
+
+// restoreObject is RestoreObject: 202 when a restore starts, 200 when a
+// restored copy has its window extended (object.md 7.15).
+func (s *server) restoreObject(rc *request) error {
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	days := 1
+	if data != nil {
+		var req restoreRequest
+		if xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "RestoreRequest" {
+			return errorf("MalformedXML", "")
+		}
+		if req.Days != 0 {
+			days = req.Days
+		}
+	}
+	if days < 1 || days > MaxRestoreDays {
+		return errorf("InvalidArgument", "The restore days must be between 1 and %d.", MaxRestoreDays).with("ArgumentName", "Days").with("ArgumentValue", strconv.Itoa(days))
+	}
+	started, err := s.eng.RestoreObject(rc.ctx, rc.op.Bucket, rc.op.Key, days)
+	if errors.Is(err, engine.ErrInvalidObjectState) {
+		return errorf("OperationNotSupported", "The operation is not supported for this resource.")
+	}
+	if err != nil {
+		return err
+	}
+	if started {
+		return writeEmpty(rc, http.StatusAccepted)
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
