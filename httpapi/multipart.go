@@ -37,35 +37,13 @@ func (rc *request) ossKeyEncoding() (func(string) string, string, error) {
 }
 
 func (s *server) createMultipartUpload(rc *request) error {
-	if err := rc.checkSSE(); err != nil {
-		return err
-	}
-	meta, err := rc.metadata()
+	opts, err := s.creationOptions(rc)
 	if err != nil {
-		return err
-	}
-	sc, err := rc.storageClassHeader()
-	if err != nil {
-		return err
-	}
-	if sc, err = s.ossDefaultClass(rc, sc); err != nil {
 		return err
 	}
 	encKey, encType, err := rc.ossKeyEncoding()
 	if err != nil {
 		return err
-	}
-	acl, err := rc.aclFromHeaders(false)
-	if err != nil {
-		return err
-	}
-	tags, _, err := rc.tagsHeader()
-	if err != nil {
-		return err
-	}
-	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID()}
-	if acl != nil {
-		opts.ACL = *acl
 	}
 	if v := rc.header("checksum-algorithm"); v != "" {
 		a, err := checksum.ParseAlgorithm(v)

@@ -183,45 +183,55 @@ func contentMD5Of(info engine.ObjectInfo) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
+// creationOptions reads the headers every object-creating request shares
+// (PutObject, AppendObject, CreateMultipartUpload): encryption, metadata,
+// storage class (for OSS, the bucket's default when absent), ACL and tags.
+// Callers add what their operation has on top.
+func (s *server) creationOptions(rc *request) (engine.PutOptions, error) {
+	if err := rc.checkSSE(); err != nil {
+		return engine.PutOptions{}, err
+	}
+	meta, err := rc.metadata()
+	if err != nil {
+		return engine.PutOptions{}, err
+	}
+	sc, err := rc.storageClassHeader()
+	if err != nil {
+		return engine.PutOptions{}, err
+	}
+	if sc, err = s.ossDefaultClass(rc, sc); err != nil {
+		return engine.PutOptions{}, err
+	}
+	acl, err := rc.aclFromHeaders(false)
+	if err != nil {
+		return engine.PutOptions{}, err
+	}
+	tags, _, err := rc.tagsHeader()
+	if err != nil {
+		return engine.PutOptions{}, err
+	}
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID()}
+	if acl != nil {
+		opts.ACL = *acl
+	}
+	return opts, nil
+}
+
 func (s *server) putObject(rc *request) error {
 	if rc.size < 0 && !rc.d.isOSS { // OSS takes chunked uploads
 		return errorf("MissingContentLength", "")
 	}
-	if err := rc.checkSSE(); err != nil {
-		return err
-	}
-	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	opts, err := s.creationOptions(rc)
 	if err != nil {
 		return err
 	}
-	ck, err := rc.checksumInput()
-	if err != nil {
+	if opts.ContentMD5, err = contentMD5(rc.r.Header.Get("Content-MD5")); err != nil {
 		return err
 	}
-	meta, err := rc.metadata()
-	if err != nil {
+	if opts.Checksum, err = rc.checksumInput(); err != nil {
 		return err
 	}
-	sc, err := rc.storageClassHeader()
-	if err != nil {
-		return err
-	}
-	if sc, err = s.ossDefaultClass(rc, sc); err != nil {
-		return err
-	}
-	acl, err := rc.aclFromHeaders(false)
-	if err != nil {
-		return err
-	}
-	tags, _, err := rc.tagsHeader()
-	if err != nil {
-		return err
-	}
-	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(),
-		ContentMD5: md5sum, Checksum: ck, IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
-	if acl != nil {
-		opts.ACL = *acl
-	}
+	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
 	if err != nil {
 		return err

@@ -21,35 +21,12 @@ func (s *server) appendObject(rc *request) error {
 	if !rc.q.Has("position") || err != nil || pos < 0 {
 		return errorf("InvalidArgument", "Position must be a non-negative integer.").with("ArgumentName", "position").with("ArgumentValue", raw)
 	}
-	if err := rc.checkSSE(); err != nil {
-		return err
-	}
-	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	opts, err := s.creationOptions(rc)
 	if err != nil {
 		return err
 	}
-	meta, err := rc.metadata()
-	if err != nil {
+	if opts.ContentMD5, err = contentMD5(rc.r.Header.Get("Content-MD5")); err != nil {
 		return err
-	}
-	sc, err := rc.storageClassHeader()
-	if err != nil {
-		return err
-	}
-	if sc, err = s.ossDefaultClass(rc, sc); err != nil {
-		return err
-	}
-	acl, err := rc.aclFromHeaders(false)
-	if err != nil {
-		return err
-	}
-	tags, _, err := rc.tagsHeader()
-	if err != nil {
-		return err
-	}
-	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), ContentMD5: md5sum}
-	if acl != nil {
-		opts.ACL = *acl
 	}
 	res, err := s.eng.AppendObject(rc.ctx, rc.op.Bucket, rc.op.Key, pos, rc.body, rc.size, opts)
 	if err != nil {
