@@ -8,13 +8,12 @@ import (
 )
 
 // BucketOptions are the inputs of CreateBucket. The zero value creates a
-// private STANDARD bucket checked against S3's naming rules.
+// private bucket of the default storage class.
 type BucketOptions struct {
 	Region       string // location constraint; "" is the caller's default
 	StorageClass string // default storage class of new objects
 	ACL          ACL
 	Owner        string // principal creating the bucket
-	Naming       NamingRules
 }
 
 // CreateBucket creates a bucket. It fails with ErrInvalidBucketName,
@@ -24,7 +23,7 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 	if err := e.check(ctx); err != nil {
 		return err
 	}
-	if err := ValidateBucketName(name, opts.Naming); err != nil {
+	if err := ValidateBucketName(name); err != nil {
 		return err
 	}
 	return e.apply(func(m *mutation) error {

@@ -28,10 +28,21 @@ const (
 	// ListMultipartUploads page.
 	DefaultMaxParts   = 1000
 	DefaultMaxUploads = 1000
-	// S3MinPartSize and OSSMinPartSize are the smallest sizes of every part
-	// but the last that the two services accept at Complete.
-	S3MinPartSize  = 5 << 20
-	OSSMinPartSize = 100 << 10
+	// DefaultMinPartSize is the smallest size of every part but the last
+	// that Complete accepts unless CompleteOptions says otherwise.
+	DefaultMinPartSize = 5 << 20
+)
+
+// MultipartETag says how CompleteMultipartUpload combines the parts' MD5s
+// into the object's ETag; either way it ends in "-<number of parts>".
+type MultipartETag uint8
+
+const (
+	// ETagMD5OfDigests is hex(md5(the parts' binary MD5s concatenated)).
+	ETagMD5OfDigests MultipartETag = iota
+	// ETagMD5OfHexDigests is hex(md5(the parts' upper-case hex MD5s
+	// concatenated)).
+	ETagMD5OfHexDigests
 )
 
 const uploadIDLen = 32
@@ -352,9 +363,10 @@ type CompletePart struct {
 // CompleteOptions are the inputs of CompleteMultipartUpload.
 type CompleteOptions struct {
 	// MinPartSize is the smallest size of every part but the last.
-	// Default S3MinPartSize; the OSS dialect passes OSSMinPartSize;
-	// negative means no minimum.
+	// Default DefaultMinPartSize; negative means no minimum.
 	MinPartSize int64
+	// ETag chooses the ETag formula. Default ETagMD5OfDigests.
+	ETag MultipartETag
 	// Checksum, when set, is the expected checksum of the whole object (a
 	// FULL_OBJECT type) or of the composite; a mismatch is ErrBadDigest.
 	Checksum []byte
@@ -381,7 +393,7 @@ func (e *PartError) Unwrap() error { return e.Err }
 // moves no data: the object references the parts' blobs. Parts not listed
 // are discarded, and the upload is gone afterwards.
 //
-// The ETag is hex(md5(binary part MD5s))-N; the CRC64 is combined from the
+// The ETag follows opts.ETag (by default hex(md5(binary part MD5s))-N); the CRC64 is combined from the
 // parts' CRCs; a flexible checksum is COMPOSITE (the checksum of the part
 // checksums) or FULL_OBJECT (CRCs combined), as chosen at initiation.
 func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, opts CompleteOptions) (ObjectInfo, error) {
@@ -389,7 +401,7 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		return ObjectInfo{}, err
 	}
 	if opts.MinPartSize == 0 {
-		opts.MinPartSize = S3MinPartSize
+		opts.MinPartSize = DefaultMinPartSize
 	}
 	var out ObjectInfo
 	err := e.apply(func(m *mutation) error {
@@ -445,7 +457,11 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			if err != nil {
 				return fmt.Errorf("%w: part ETag %q", ErrCorrupt, part.info.ETag)
 			}
-			md.Write(raw)
+			if opts.ETag == ETagMD5OfHexDigests {
+				md.Write([]byte(strings.ToUpper(part.info.ETag)))
+			} else {
+				md.Write(raw)
+			}
 			if i == 0 {
 				rec.info.CRC64 = part.info.CRC64
 			} else {

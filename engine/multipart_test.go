@@ -175,7 +175,7 @@ func TestMultipartErrors(t *testing.T) {
 	_, err = e.CompleteMultipartUpload(ctx, "bkt", "k", id, []CompletePart{{1, et, nil}, {2, et, nil}}, CompleteOptions{})
 	require.ErrorAs(t, err, &pe)
 	require.Equal(t, 1, pe.PartNumber)
-	require.Equal(t, int64(S3MinPartSize), pe.MinSize)
+	require.Equal(t, int64(DefaultMinPartSize), pe.MinSize)
 	require.Equal(t, int64(len(small)), pe.Size)
 	// OSS's smaller minimum admits a 100 KiB part.
 	require.ErrorIs(t, e.DeleteBucket(ctx, "bkt"), ErrBucketNotEmpty, "uploads keep a bucket")

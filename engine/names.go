@@ -2,32 +2,17 @@ package engine
 
 import (
 	"fmt"
-	"net/netip"
 	"strings"
 	"unicode/utf8"
 )
 
-// NamingRules selects which bucket-naming rules CreateBucket enforces.
-type NamingRules uint8
-
-const (
-	// NamingS3 is Amazon's: 3-63 characters of a-z, 0-9, '.' and '-',
-	// starting and ending with a letter or digit, not an IP address, no "..",
-	// none of the reserved prefixes and suffixes.
-	NamingS3 NamingRules = iota
-	// NamingOSS is Aliyun's: 3-63 characters of a-z, 0-9 and '-', starting
-	// and ending with a letter or digit.
-	NamingOSS
-)
-
-var (
-	s3ReservedPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
-	s3ReservedSuffixes = []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}
-)
-
-// ValidateBucketName reports whether name is a legal bucket name under rules.
-// The error wraps ErrInvalidBucketName and says what is wrong.
-func ValidateBucketName(name string, rules NamingRules) error {
+// ValidateBucketName reports whether name can name a bucket: 3 to 63
+// characters of a-z, 0-9, '.' and '-', beginning and ending with a letter
+// or digit. These are the rules every wire protocol shares (and what keeps
+// bucket names safe as key prefixes); a protocol's stricter rules are its
+// own business. The error wraps ErrInvalidBucketName and says what is
+// wrong.
+func ValidateBucketName(name string) error {
 	bad := func(why string) error {
 		return fmt.Errorf("%w: %q %s", ErrInvalidBucketName, name, why)
 	}
@@ -36,33 +21,12 @@ func ValidateBucketName(name string, rules NamingRules) error {
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
-		case c == '.' && rules == NamingS3:
-		default:
+		if !isAlnum(c) && c != '-' && c != '.' {
 			return bad(fmt.Sprintf("contains %q", c))
 		}
 	}
 	if !isAlnum(name[0]) || !isAlnum(name[len(name)-1]) {
 		return bad("must begin and end with a letter or digit")
-	}
-	if rules == NamingS3 {
-		if strings.Contains(name, "..") {
-			return bad("must not contain two adjacent periods")
-		}
-		if _, err := netip.ParseAddr(name); err == nil {
-			return bad("must not be formatted as an IP address")
-		}
-		for _, p := range s3ReservedPrefixes {
-			if strings.HasPrefix(name, p) {
-				return bad("uses the reserved prefix " + p)
-			}
-		}
-		for _, s := range s3ReservedSuffixes {
-			if strings.HasSuffix(name, s) {
-				return bad("uses the reserved suffix " + s)
-			}
-		}
 	}
 	return nil
 }

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/osslite/osslite/wal"
@@ -20,47 +18,6 @@ import (
 type ByteRange struct {
 	Start, End int64
 	Suffix     int64
-}
-
-// ParseRange parses an HTTP Range header value with a single byte range
-// ("bytes=0-99", "bytes=100-", "bytes=-500"). ok is false for anything else
-// (several ranges, other units, malformed numbers): S3 ignores such headers
-// and returns the whole object.
-func ParseRange(h string) (r ByteRange, ok bool) {
-	spec, found := strings.CutPrefix(strings.TrimSpace(h), "bytes=")
-	if !found || strings.Contains(spec, ",") {
-		return ByteRange{}, false
-	}
-	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
-	if !found {
-		return ByteRange{}, false
-	}
-	num := func(s string) (int64, bool) {
-		if s == "" || strings.TrimLeft(s, "0123456789") != "" {
-			return 0, false
-		}
-		v, err := strconv.ParseInt(s, 10, 64)
-		return v, err == nil
-	}
-	if first == "" {
-		n, ok := num(last)
-		if !ok {
-			return ByteRange{}, false
-		}
-		return ByteRange{Start: -1, End: -1, Suffix: n}, true
-	}
-	s, ok := num(first)
-	if !ok {
-		return ByteRange{}, false
-	}
-	if last == "" {
-		return ByteRange{Start: s, End: -1}, true
-	}
-	l, ok := num(last)
-	if !ok || l < s {
-		return ByteRange{}, false
-	}
-	return ByteRange{Start: s, End: l}, true
 }
 
 // resolve returns the offset and length of r in an object of size bytes,

@@ -25,9 +25,9 @@ type Fault struct {
 	// Code is the error code to answer with, such as "SlowDown",
 	// "InternalError" or "AccessDenied". Empty means no error response.
 	Code string
-	// Status is the HTTP status of the error. Default: the usual status of
-	// Code (503 for SlowDown and ServiceUnavailable, 500 for InternalError,
-	// 403 for AccessDenied, ...), 500 for codes it does not know.
+	// Status is the HTTP status of the error. Default: Code's status in
+	// httpapi's error table (httpapi.StatusOf: 503 for SlowDown, 403 for
+	// AccessDenied, ...), 500 for codes it does not know.
 	Status int
 	// Message is the error message. Default: the standard message of Code.
 	Message string
@@ -128,11 +128,7 @@ func (s *Server) intercept(w http.ResponseWriter, r *http.Request, op httpapi.Op
 	if f.Code == "" {
 		return false
 	}
-	status := f.Status
-	if status == 0 {
-		status = statusOf(f.Code)
-	}
-	op.WriteError(w, r, f.Code, status, f.Message)
+	op.WriteError(w, r, f.Code, f.Status, f.Message) // status 0: httpapi's error table
 	return true
 }
 
@@ -145,28 +141,4 @@ func requestID(h http.Header) string {
 		}
 	}
 	return ""
-}
-
-// statusOf is the usual HTTP status of an error code, for faults that name
-// only a code.
-func statusOf(code string) int {
-	switch code {
-	case "SlowDown", "ServiceUnavailable":
-		return http.StatusServiceUnavailable
-	case "AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId", "RequestTimeTooSkewed":
-		return http.StatusForbidden
-	case "NoSuchKey", "NoSuchBucket", "NoSuchUpload":
-		return http.StatusNotFound
-	case "RequestTimeout", "BadDigest", "InvalidArgument", "InvalidRequest", "EntityTooSmall", "IncompleteBody":
-		return http.StatusBadRequest
-	case "PreconditionFailed":
-		return http.StatusPreconditionFailed
-	case "BucketAlreadyExists", "BucketAlreadyOwnedByYou", "BucketNotEmpty", "OperationAborted":
-		return http.StatusConflict
-	case "NotImplemented":
-		return http.StatusNotImplemented
-	case "ExpiredToken", "TokenRefreshRequired":
-		return http.StatusBadRequest
-	}
-	return http.StatusInternalServerError
 }

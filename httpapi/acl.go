@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/xml"
 	"errors"
-	"net/http"
 	"strings"
 
 	"github.com/osslite/osslite/engine"
@@ -39,12 +38,47 @@ var grantHeaders = []struct{ header, perm string }{
 	{"grant-write-acp", permWriteACP},
 }
 
-// aclFromHeaders reads a canned ACL (x-amz-acl) or grant headers. It
-// returns nil when the request carries neither.
+// aclModel is how a dialect expresses ACLs.
+type aclModel struct {
+	// fromHeaders reads the ACL headers of a write; nil when absent.
+	fromHeaders func(rc *request, forBucket bool) (*engine.ACL, error)
+	// fromRequest reads a Put*Acl request (headers or a document of at
+	// most limit bytes); nil with no error leaves the ACL as it is.
+	fromRequest func(rc *request, forBucket bool, limit int64) (*engine.ACL, error)
+	// bucketDoc and objectDoc render Get*Acl documents.
+	bucketDoc func(s *server, b engine.BucketInfo) any
+	objectDoc func(s *server, info engine.ObjectInfo, b engine.BucketInfo) any
+	// objectDefaultFollowsBucket: an object without an ACL of its own
+	// takes its bucket's grants (else it is private to its owner).
+	objectDefaultFollowsBucket bool
+}
+
+// s3ACL is the S3 ACL model: canned ACLs or x-amz-grant-* headers, and
+// AccessControlPolicy documents with grants.
+var s3ACL = aclModel{
+	fromHeaders: (*request).s3ACLHeaders,
+	fromRequest: func(rc *request, forBucket bool, limit int64) (*engine.ACL, error) {
+		acl, err := rc.aclFromRequest(forBucket, limit)
+		if err != nil {
+			return nil, err
+		}
+		return &acl, nil
+	},
+	bucketDoc: func(s *server, b engine.BucketInfo) any { return s.policyOf(b.ACL, b.Owner, b.Owner) },
+	objectDoc: func(s *server, info engine.ObjectInfo, b engine.BucketInfo) any {
+		return s.policyOf(info.ACL, info.Owner, b.Owner)
+	},
+}
+
+// aclFromHeaders reads the ACL headers of the request's dialect; nil when
+// there are none.
 func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {
-	if rc.d.isOSS {
-		return rc.ossACLHeader(forBucket)
-	}
+	return rc.d.acl.fromHeaders(rc, forBucket)
+}
+
+// s3ACLHeaders reads a canned ACL (x-amz-acl) or grant headers. It
+// returns nil when the request carries neither.
+func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 	canned := rc.header("acl")
 	var grants []engine.Grant
 	for _, gh := range grantHeaders {
@@ -77,43 +111,6 @@ func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {
 		return &engine.ACL{Grants: grants}, nil
 	}
 	return nil, nil
-}
-
-// ossACLHeader reads x-oss-acl (buckets) or x-oss-object-acl (objects,
-// which may also say "default": follow the bucket, stored as no ACL).
-func (rc *request) ossACLHeader(forBucket bool) (*engine.ACL, error) {
-	name := "object-acl"
-	if forBucket {
-		name = "acl"
-	}
-	v, present := rc.r.Header[http.CanonicalHeaderKey(rc.d.h(name))]
-	if !present {
-		return nil, nil
-	}
-	canned := strings.Join(v, ",")
-	switch {
-	case ossBucketACLs[canned]:
-		return &engine.ACL{Canned: canned}, nil
-	case canned == "default" && !forBucket:
-		return &engine.ACL{}, nil
-	}
-	msg := "no such object access control exists"
-	if forBucket {
-		msg = "no such bucket access control exists"
-	}
-	return nil, errorf("InvalidArgument", "%s", msg).with("ArgumentName", rc.d.h(name)).with("ArgumentValue", canned)
-}
-
-// ossAccessControlPolicy is the OSS ACL document: one canned grant.
-type ossAccessControlPolicy struct {
-	XMLName xml.Name
-	Owner   owner  `xml:"Owner"`
-	Grant   string `xml:"AccessControlList>Grant"`
-}
-
-// ossPolicy renders an OSS AccessControlPolicy owned by ownerID.
-func (s *server) ossPolicy(ownerID, grant string) *ossAccessControlPolicy {
-	return &ossAccessControlPolicy{Owner: owner{ID: ownerID, DisplayName: s.displayName(ownerID)}, Grant: grant}
 }
 
 // parseGrantHeader parses `id="..", uri="..", emailAddress=".."`.
@@ -300,11 +297,12 @@ func (s *server) canRead(rc *request, bucket, key string) error {
 	return errorf("AccessDenied", "")
 }
 
-// objectGrants are the grants that apply to an object. In OSS an object
-// without an ACL of its own ("default") follows its bucket's ACL (auth.md
-// 8.2); in S3 the object ACL alone applies.
+// objectGrants are the grants that apply to an object. Where the dialect
+// says so (OSS, auth.md 8.2) an object without an ACL of its own
+// ("default") follows its bucket's ACL; elsewhere the object ACL alone
+// applies.
 func (s *server) objectGrants(rc *request, acl engine.ACL, objOwner string, b engine.BucketInfo) []engine.Grant {
-	if rc.d.isOSS && len(acl.Grants) == 0 && (acl.Canned == "" || acl.Canned == "default") {
+	if rc.d.acl.objectDefaultFollowsBucket && len(acl.Grants) == 0 && (acl.Canned == "" || acl.Canned == "default") {
 		return effectiveGrants(b.ACL, b.Owner, b.Owner)
 	}
 	return effectiveGrants(acl, objOwner, b.Owner)
@@ -394,7 +392,7 @@ func parsePolicy(data []byte) (engine.ACL, error) {
 // aclFromRequest reads an ACL from headers or an AccessControlPolicy body
 // (Put*Acl): exactly one of the two.
 func (rc *request) aclFromRequest(forBucket bool, limit int64) (engine.ACL, error) {
-	hdr, err := rc.aclFromHeaders(forBucket)
+	hdr, err := rc.s3ACLHeaders(forBucket)
 	if err != nil {
 		return engine.ACL{}, err
 	}

@@ -10,71 +10,155 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/osslite/osslite/engine"
 )
 
 // A dialect is everything that differs between the wire protocols osslite
-// speaks: header prefix, XML namespace, ETag case, request-id headers,
-// error documents and authentication. Handlers are written once and take
-// these from the request's dialect. There are two: s3 and oss (prefix
-// "x-oss-", no namespace, upper-case ETags, an <EC> element in errors, OSS
-// signatures); where an operation's document shape differs, the shared
-// handler renders the dialect's shape — there is no second set of
-// handlers.
+// speaks, as data: header prefix, namespaces, ETag case, request-id
+// headers, naming rules and limits, vocabularies, document shapes, error
+// documents, authentication and the sub-resources the real service knows.
+// Handlers are written once and read these fields; none of them asks which
+// dialect it is serving. Adding a dialect is one file defining its value
+// plus one entry in the dialects list.
 type dialect struct {
-	name string // "s3" or "oss"
+	name string // "s3", "oss"
 	// prefix starts every vendor header: "x-amz-".
 	prefix string
 	// xmlns is the namespace of success documents ("" for none).
 	xmlns string
-	// requestIDHeader and hostIDHeader carry the request id and host id.
+	// requestIDHeader and hostIDHeader carry the request id and host id
+	// (hostIDHeader "" puts the request host in error documents instead).
 	requestIDHeader, hostIDHeader string
-	// serverName is the Server response header.
-	serverName string
-	// upperETag writes ETags in upper case (OSS).
-	upperETag bool
-	// isOSS selects the Aliyun variants inside shared handlers: document
-	// shapes, ACL model, x-oss-hash-crc64ecma, statuses, and an error
-	// document with <EC> (plus x-oss-err / x-oss-ec on HEAD errors).
-	isOSS bool
 	// requestIDBytes is the number of random bytes of a request id.
 	requestIDBytes int
-	// unimplemented lists sub-resources answered 501 NotImplemented
-	// whatever the method.
-	unimplemented map[string]bool
+	// serverName is the Server response header.
+	serverName string
+	// upperETag writes ETags in upper case.
+	upperETag bool
+
+	// detect says how strongly a request looks like this dialect.
+	detect func(s *server, r *http.Request) confidence
 	// authenticate resolves the principal of rc and prepares rc.body.
 	authenticate func(s *server, rc *request) error
+
+	// Limits and naming.
+	maxKeyLength    int                // longest object key, bytes (capped by the engine's)
+	maxUserMetadata int                // total of user metadata names and values, bytes
+	minPartSize     int64              // smallest part but the last
+	maxListKeys     int                // largest page of any listing
+	bucketName      func(string) error // naming rules of CreateBucket
+	// defaultContentType is stored for writes that name none.
+	defaultContentType string
+
+	// Vocabularies.
+	storageClasses map[string]bool // valid x-?-storage-class values
+	// badStorageClass is the error for a storage class not in storageClasses.
+	badStorageClass func(d *dialect, sc string) *Error
+	// storageClassName renders a stored class ("" is the default class).
+	storageClassName func(stored string) string
+	// objectsTakeBucketClass gives objects written without a class their
+	// bucket's class.
+	objectsTakeBucketClass bool
+	// acl is the dialect's ACL model (headers, documents, defaults).
+	acl aclModel
+	// sse checks and echoes the encryption headers of an operation.
+	sse sseRules
+
+	// Errors.
+	errors errorDialect
+
+	// Behaviour of the shared handlers.
+	behave behaviour
+
+	// Documents whose shape is the dialect's own.
+	listBuckets func(s *server, rc *request, all []engine.BucketInfo) error
+	// listLimits parses the page size named maxName (max-keys,
+	// max-uploads) and checks the other listing parameters.
+	listLimits func(rc *request, maxName string) (int, error)
+	// location renders a bucket region for GetBucketLocation.
+	location func(region string) string
+	// createBucket applies the CreateBucketConfiguration document.
+	createBucket func(s *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) error
+	// objectHeaders adds the dialect's own headers describing an object.
+	objectHeaders func(rc *request, info engine.ObjectInfo)
+	// copySource parses the copy-source header.
+	copySource func(d *dialect, v string) (bucket, key, version string, err error)
+	// multipartETag combines the parts' MD5s into the object's ETag.
+	multipartETag engine.MultipartETag
+
+	// subresources lists every sub-resource query parameter the real
+	// service knows. A request naming one of them that no route serves
+	// is refused (never routed to the plain operation).
+	subresources map[string]bool
 }
 
-// s3 is the Amazon S3 dialect.
-var s3 = &dialect{
-	name:            "s3",
-	prefix:          "x-amz-",
-	xmlns:           "http://s3.amazonaws.com/doc/2006-03-01/",
-	requestIDHeader: "x-amz-request-id",
-	hostIDHeader:    "x-amz-id-2",
-	serverName:      "AmazonS3",
-	requestIDBytes:  8,
-	unimplemented:   s3Unimplemented,
-	authenticate:    (*server).authenticateS3,
+// behaviour holds the yes/no differences of the shared handlers. Each
+// field is named for what it does, not for the dialect that does it.
+type behaviour struct {
+	requireContentLength      bool // PUT without Content-Length is MissingContentLength
+	reportCRC64               bool // x-?-hash-crc64ecma on writes and reads, HashCrc64ecma in ListParts
+	putReturnsContentMD5      bool // PutObject answers Content-MD5
+	wholeObjectOnBadRange     bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
+	lenientCopySourceRange    bool // an invalid copy-source-range copies the whole source
+	archiveRefusesPartCopy    bool // UploadPartCopy into an archive-class bucket is OperationNotSupported
+	copyOntoSelfReplaces      bool // a copy onto itself replaces the metadata
+	copyNotModified304        bool // failed "not modified" copy conditions answer 304
+	directivesAnyCase         bool // COPY/REPLACE directives in any case
+	websiteRedirect           bool // x-?-website-redirect-location is stored and served
+	deleteObjectsNeedsDigest  bool // DeleteObjects requires Content-MD5 or a checksum
+	encodingTypeOnWrites      bool // DeleteObjects and multipart calls take encoding-type
+	quietDeleteEmptyBody      bool // a quiet DeleteObjects without errors has no body
+	completeAllHeader         bool // x-?-complete-all: yes completes every uploaded part
+	completeEmptyCreatesEmpty bool // Complete with no parts writes an empty object
+	completeLocationAbsolute  bool // Complete's Location is an absolute URL
+	aclOnComplete             bool // Complete applies an object ACL header
+	strictMaxParts            bool // ListParts refuses max-parts above the page limit
+	recreateOwnBucketOK       bool // CreateBucket on one's own bucket succeeds
+	missingBucketTagsEmpty    bool // GetBucketTagging without tags is an empty TagSet
+	putBucketTaggingStatus    int  // status of PutBucketTagging
+	forbidOverwriteHeader     bool // x-?-forbid-overwrite: true means If-None-Match: *
+	deleteBucketDropsUploads  bool // DeleteBucket removes unfinished uploads instead of refusing
+	objectTypeInListing       bool // listings carry each object's Type
 }
 
-// oss is the Aliyun OSS dialect (spec/oss): x-oss- headers, documents
-// without a namespace, upper-case ETags, x-oss-request-id, the request
-// host as HostId, errors with an <EC> element, OSS signatures v1 and v4.
-var oss = &dialect{
-	name:            "oss",
-	prefix:          "x-oss-",
-	requestIDHeader: "x-oss-request-id",
-	serverName:      "AliyunOSS",
-	upperETag:       true,
-	isOSS:           true,
-	requestIDBytes:  12,
-	unimplemented:   ossUnimplemented,
-	authenticate:    (*server).authenticateOSS,
+// confidence is how strongly a request looks like a dialect.
+type confidence uint8
+
+const (
+	notThis      confidence = iota
+	byHost                  // the host is one of the dialect's endpoints
+	byHeader                // vendor headers of the dialect
+	byQuery                 // a signed URL of the dialect
+	byOtherAuth             // an Authorization scheme no dialect claims
+	byAuthHeader            // the dialect's Authorization scheme
+)
+
+// dialects lists every dialect, strongest claim first on ties.
+var dialects = []*dialect{s3, oss}
+
+// dialectByName finds a dialect by name (nil when unknown).
+func dialectByName(name string) *dialect {
+	for _, d := range dialects {
+		if d.name == name {
+			return d
+		}
+	}
+	return nil
 }
 
-// dialects lists the dialects by name, for Op.WriteError.
-var dialects = map[string]*dialect{s3.name: s3, oss.name: oss}
+// dialectOf picks the dialect of a request: the one that recognises its
+// authorization scheme or signed URL, else the one whose headers or host
+// it carries, else S3.
+func (s *server) dialectOf(r *http.Request) *dialect {
+	best, bestC := dialects[0], notThis
+	for _, d := range dialects {
+		if c := d.detect(s, r); c > bestC {
+			best, bestC = d, c
+		}
+	}
+	return best
+}
 
 // h returns the full name of a vendor header, e.g. h("meta-") = "x-amz-meta-".
 func (d *dialect) h(name string) string { return d.prefix + name }
@@ -105,8 +189,8 @@ func (d *dialect) marshal(root string, v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// writeXML writes a success document.
-func (d *dialect) writeXML(w http.ResponseWriter, status int, root string, v any) error {
+// writeDoc writes a success document.
+func (d *dialect) writeDoc(w http.ResponseWriter, status int, root string, v any) error {
 	b, err := d.marshal(root, v)
 	if err != nil {
 		return err
@@ -118,45 +202,8 @@ func (d *dialect) writeXML(w http.ResponseWriter, status int, root string, v any
 	return err
 }
 
-// errorDocument renders the <Error> document of e (no namespace). OSS
-// documents carry no Resource and end with the EC element.
-func (d *dialect) errorDocument(e *Error, resource, requestID, hostID, ec string) []byte {
-	var b bytes.Buffer
-	b.WriteString(xmlHeader)
-	enc := xml.NewEncoder(&b)
-	start := xml.StartElement{Name: xml.Name{Local: "Error"}}
-	_ = enc.EncodeToken(start)
-	elem := func(name, value string) {
-		_ = enc.EncodeElement(value, xml.StartElement{Name: xml.Name{Local: name}})
-	}
-	elem("Code", e.Code)
-	elem("Message", e.Message)
-	if d.isOSS {
-		elem("RequestId", requestID)
-		elem("HostId", hostID)
-		for _, f := range e.Extra {
-			elem(f.Name, f.Value)
-		}
-		elem("EC", ec)
-		_ = enc.EncodeToken(start.End())
-		_ = enc.Flush()
-		return b.Bytes()
-	}
-	for _, f := range e.Extra {
-		elem(f.Name, f.Value)
-	}
-	if resource != "" {
-		elem("Resource", resource)
-	}
-	elem("RequestId", requestID)
-	elem("HostId", hostID)
-	_ = enc.EncodeToken(start.End())
-	_ = enc.Flush()
-	return b.Bytes()
-}
-
 // writeError writes e, raised by operation op, with its status. HEAD
-// responses carry no body; in OSS the document goes base64 in x-oss-err.
+// responses carry no body (some dialects put the document in a header).
 func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, op Op) {
 	e = d.localize(e)
 	h := w.Header()
@@ -165,7 +212,7 @@ func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, o
 		reqID = d.newRequestID()
 		h.Set(d.requestIDHeader, reqID)
 	}
-	var hostID, ec string
+	var hostID string
 	if d.hostIDHeader != "" {
 		hostID = h.Get(d.hostIDHeader)
 		if hostID == "" {
@@ -175,24 +222,25 @@ func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, o
 	} else {
 		hostID = r.Host
 	}
-	if d.isOSS {
+	ec := ""
+	if d.errors.ecHeader != "" {
 		ec = ecOf(e.Code, op.Operation)
-		h.Set(d.h("ec"), ec)
+		h.Set(d.errors.ecHeader, ec)
 	}
 	for k, vs := range e.Header {
 		h[k] = vs
 	}
 	// Drop object headers a handler may have set before failing.
-	for _, k := range []string{"ETag", "Last-Modified", "Content-Encoding", "Content-Disposition", "Content-Range", "Accept-Ranges",
+	for _, k := range []string{"ETag", "Last-Modified", "Content-Encoding", "Content-Disposition", "Content-Range", "Accept-Ranges", "Content-MD5",
 		d.h("hash-crc64ecma"), d.h("object-type"), d.h("next-append-position")} {
 		if e.Header.Get(k) == "" {
 			h.Del(k)
 		}
 	}
-	body := d.errorDocument(e, resourceOf(op), reqID, hostID, ec)
+	body := d.errors.document(e, resourceOf(op), reqID, hostID, ec)
 	if r.Method == http.MethodHead {
-		if d.isOSS {
-			h.Set(d.h("err"), base64.StdEncoding.EncodeToString(body))
+		if d.errors.headDocumentHeader != "" {
+			h.Set(d.errors.headDocumentHeader, base64.StdEncoding.EncodeToString(body))
 		}
 		h.Del("Content-Type")
 		h.Set("Content-Length", "0")
@@ -205,8 +253,61 @@ func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, o
 	_, _ = w.Write(body)
 }
 
-// newRequestID returns a fresh request id: upper-case hex, 16 characters
-// for S3 and 24 for OSS.
+// errorDialect is how a dialect writes errors.
+type errorDialect struct {
+	// document renders the error document.
+	document func(e *Error, resource, requestID, hostID, ec string) []byte
+	// ecHeader, when set, carries the error's EC (and the document an
+	// <EC> element).
+	ecHeader string
+	// headDocumentHeader, when set, carries the base64 error document of
+	// a HEAD response.
+	headDocumentHeader string
+	// column picks the dialect's column of an error table row; nil
+	// writes every code as the table does.
+	column func(*codeRow) *dialectCode
+}
+
+// xmlErrorDocument renders an <Error> document: Code, Message, then
+// (withResource) the extras, Resource, RequestId and HostId, or (for
+// dialects with an EC) RequestId, HostId, the extras and EC.
+func xmlErrorDocument(withEC bool) func(e *Error, resource, requestID, hostID, ec string) []byte {
+	return func(e *Error, resource, requestID, hostID, ec string) []byte {
+		var b bytes.Buffer
+		b.WriteString(xmlHeader)
+		enc := xml.NewEncoder(&b)
+		start := xml.StartElement{Name: xml.Name{Local: "Error"}}
+		_ = enc.EncodeToken(start)
+		elem := func(name, value string) {
+			_ = enc.EncodeElement(value, xml.StartElement{Name: xml.Name{Local: name}})
+		}
+		elem("Code", e.Code)
+		elem("Message", e.Message)
+		if withEC {
+			elem("RequestId", requestID)
+			elem("HostId", hostID)
+			for _, f := range e.Extra {
+				elem(f.Name, f.Value)
+			}
+			elem("EC", ec)
+		} else {
+			for _, f := range e.Extra {
+				elem(f.Name, f.Value)
+			}
+			if resource != "" {
+				elem("Resource", resource)
+			}
+			elem("RequestId", requestID)
+			elem("HostId", hostID)
+		}
+		_ = enc.EncodeToken(start.End())
+		_ = enc.Flush()
+		return b.Bytes()
+	}
+}
+
+// newRequestID returns a fresh request id: upper-case hex of
+// requestIDBytes random bytes.
 func (d *dialect) newRequestID() string {
 	b := make([]byte, d.requestIDBytes)
 	_, _ = rand.Read(b)
@@ -217,3 +318,23 @@ func (d *dialect) newRequestID() string {
 func hostIDOf(requestID string) string {
 	return base64.StdEncoding.EncodeToString([]byte("osslite/" + requestID))
 }
+
+// sseRules is how a dialect treats server-side encryption headers.
+type sseRules struct {
+	// check validates the encryption headers of a write; later is true
+	// for writes that extend an object (appends after the first), part
+	// uploads, and copies' sources.
+	check func(rc *request, w sseWrite) error
+	// echoOnInitiate echoes x-?-server-side-encryption on
+	// CreateMultipartUpload.
+	echoOnInitiate bool
+}
+
+// sseWrite says which write an encryption check is for.
+type sseWrite uint8
+
+const (
+	sseCreate      sseWrite = iota // PutObject, CopyObject, CreateMultipartUpload, first append
+	sseLaterAppend                 // an append at position > 0
+	ssePart                        // UploadPart
+)

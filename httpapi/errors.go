@@ -47,87 +47,113 @@ func (e *Error) with(name, value string) *Error {
 	return e
 }
 
-// codeInfo is one row of the codes table.
-type codeInfo struct {
+// codeRow is one row of the error table: everything about one error code.
+type codeRow struct {
 	status  int
 	message string
-	// ec is the OSS error code (<EC>, x-oss-ec) of the code; "" for codes
-	// only S3 uses.
-	ec string
-	// ossMessage, when set, replaces the default message in OSS errors.
-	ossMessage string
+	// facts are request facts the error document names (BucketName, Key,
+	// UploadId, RangeRequested), added when the request has them.
+	facts []fact
+	// oss is the code as the OSS dialect writes it.
+	oss dialectCode
 }
 
-// codes is the one table of error codes of both dialects: HTTP status,
-// default message (errors.md §2, spec/oss common.md 5.3) and the OSS EC.
-// The ECs of clients.md are those real OSS returns; the others follow the
-// same format (service-area prefix, then a number) and are osslite's own.
-var codes = map[string]codeInfo{
-	"AccessDenied":                      {status: 403, message: "Access Denied", ec: "0003-00000001"},
+// dialectCode is how one dialect writes a code: its own name ("" keeps
+// the code), message ("" keeps the row's) and error class (OSS's EC,
+// per operation where real OSS distinguishes them).
+type dialectCode struct {
+	name    string
+	message string
+	ec      string
+	ecByOp  map[string]string
+}
+
+// fact is a request fact an error document may carry.
+type fact uint8
+
+const (
+	factBucket         fact = iota // <BucketName>
+	factKey                        // <Key>
+	factUploadID                   // <UploadId>
+	factRangeRequested             // <RangeRequested>
+)
+
+// codes is the one table of error codes of every dialect: HTTP status,
+// default message (errors.md §2, spec/oss common.md 5.3), the request facts
+// the document names, and each dialect's name, message and EC. The ECs of
+// clients.md are those real OSS returns; the others follow the same format
+// (service-area prefix, then a number) and are osslite's own.
+var codes = map[string]codeRow{
+	"AccessDenied":                      {status: 403, message: "Access Denied", oss: dialectCode{ec: "0003-00000001"}},
 	"AuthorizationHeaderMalformed":      {status: 400, message: "The authorization header you provided is invalid."},
 	"AuthorizationQueryParametersError": {status: 400, message: "Error parsing the query-string authentication parameters."},
-	"BadDigest":                         {status: 400, message: "The Content-MD5 you specified did not match what we received."},
-	"BucketAlreadyExists":               {status: 409, message: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", ec: "0015-00000104", ossMessage: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."},
-	"BucketAlreadyOwnedByYou":           {status: 409, message: "Your previous request to create the named bucket succeeded and you already own it."},
-	"BucketNotEmpty":                    {status: 409, message: "The bucket you tried to delete is not empty", ec: "0015-00000301", ossMessage: "The bucket you tried to delete is not empty."},
-	"EntityTooLarge":                    {status: 400, message: "Your proposed upload exceeds the maximum allowed object size.", ec: "0016-00000202"},
-	"EntityTooSmall":                    {status: 400, message: "Your proposed upload is smaller than the minimum allowed object size.", ec: "0042-00000210", ossMessage: "Your proposed upload smaller than the minimum allowed size."},
-	"IncompleteBody":                    {status: 400, message: "You did not provide the number of bytes specified by the Content-Length HTTP header.", ec: "0016-00000203"},
-	"InternalError":                     {status: 500, message: "We encountered an internal error. Please try again.", ec: "0001-00000001"},
-	"InvalidAccessKeyId":                {status: 403, message: "The AWS Access Key Id you provided does not exist in our records.", ec: "0002-00000902", ossMessage: "The OSS Access Key Id you provided does not exist in our records."},
-	"InvalidArgument":                   {status: 400, message: "Invalid Argument", ec: "0042-00000216"},
-	"InvalidBucketName":                 {status: 400, message: "The specified bucket is not valid.", ec: "0015-00000201", ossMessage: "The specified bucket is not valid."},
+	"BadDigest":                         {status: 400, message: "The Content-MD5 you specified did not match what we received.", oss: dialectCode{name: "InvalidDigest"}},
+	"BucketAlreadyExists":               {status: 409, message: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", facts: []fact{factBucket}, oss: dialectCode{ec: "0015-00000104", message: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."}},
+	"BucketAlreadyOwnedByYou":           {status: 409, message: "Your previous request to create the named bucket succeeded and you already own it.", facts: []fact{factBucket}},
+	"BucketNotEmpty":                    {status: 409, message: "The bucket you tried to delete is not empty", facts: []fact{factBucket}, oss: dialectCode{ec: "0015-00000301", message: "The bucket you tried to delete is not empty."}},
+	"EntityTooLarge":                    {status: 400, message: "Your proposed upload exceeds the maximum allowed object size.", oss: dialectCode{name: "InvalidArgument", ec: "0016-00000202"}},
+	"EntityTooSmall":                    {status: 400, message: "Your proposed upload is smaller than the minimum allowed object size.", oss: dialectCode{ec: "0042-00000210", message: "Your proposed upload smaller than the minimum allowed size."}},
+	"IncompleteBody":                    {status: 400, message: "You did not provide the number of bytes specified by the Content-Length HTTP header.", oss: dialectCode{name: "RequestTimeout", ec: "0016-00000203"}},
+	"InternalError":                     {status: 500, message: "We encountered an internal error. Please try again.", oss: dialectCode{ec: "0001-00000001"}},
+	"InvalidAccessKeyId":                {status: 403, message: "The AWS Access Key Id you provided does not exist in our records.", oss: dialectCode{ec: "0002-00000902", message: "The OSS Access Key Id you provided does not exist in our records."}},
+	"InvalidArgument":                   {status: 400, message: "Invalid Argument", oss: dialectCode{ec: "0042-00000216"}},
+	"InvalidBucketName":                 {status: 400, message: "The specified bucket is not valid.", oss: dialectCode{ec: "0015-00000201", message: "The specified bucket is not valid."}},
 	"InvalidChunkSizeError":             {status: 400, message: "Only the last chunk is allowed to have a size less than 8192 bytes"},
-	"InvalidDigest":                     {status: 400, message: "The Content-MD5 you specified is not valid.", ec: "0016-00000204", ossMessage: "The Content-MD5 you specified was invalid."},
-	"InvalidPart":                       {status: 400, message: "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.", ec: "0042-00000207"},
+	"InvalidDigest":                     {status: 400, message: "The Content-MD5 you specified is not valid.", oss: dialectCode{ec: "0016-00000204", message: "The Content-MD5 you specified was invalid."}},
+	"InvalidPart":                       {status: 400, message: "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.", oss: dialectCode{ec: "0042-00000207"}},
 	"InvalidPartNumber":                 {status: 416, message: "The requested partnumber is not satisfiable"},
-	"InvalidPartOrder":                  {status: 400, message: "The list of parts was not in ascending order. The parts list must be specified in order by part number.", ec: "0042-00000209"},
-	"InvalidRange":                      {status: 416, message: "The requested range is not satisfiable", ec: "0016-00000205"},
-	"InvalidRequest":                    {status: 400, message: "Invalid Request", ec: "0001-00000400"},
-	"InvalidStorageClass":               {status: 400, message: "The storage class you specified is not valid"},
+	"InvalidPartOrder":                  {status: 400, message: "The list of parts was not in ascending order. The parts list must be specified in order by part number.", oss: dialectCode{ec: "0042-00000209"}},
+	"InvalidRange":                      {status: 416, message: "The requested range is not satisfiable", facts: []fact{factRangeRequested}, oss: dialectCode{ec: "0016-00000205"}},
+	"InvalidRequest":                    {status: 400, message: "Invalid Request", oss: dialectCode{ec: "0001-00000400"}},
+	"InvalidStorageClass":               {status: 400, message: "The storage class you specified is not valid", oss: dialectCode{name: "InvalidArgument"}},
 	"InvalidTag":                        {status: 400, message: "The TagSet you provided is not valid."},
-	"InvalidURI":                        {status: 400, message: "Couldn't parse the specified URI."},
-	"KeyTooLongError":                   {status: 400, message: "Your key is too long"},
-	"MalformedACLError":                 {status: 400, message: "The XML you provided was not well-formed or did not validate against our published schema"},
+	"InvalidURI":                        {status: 400, message: "Couldn't parse the specified URI.", oss: dialectCode{name: "InvalidObjectName"}},
+	"KeyTooLongError":                   {status: 400, message: "Your key is too long", oss: dialectCode{name: "InvalidObjectName"}},
+	"MalformedACLError":                 {status: 400, message: "The XML you provided was not well-formed or did not validate against our published schema", oss: dialectCode{name: "MalformedXML"}},
 	"MalformedTrailerError":             {status: 400, message: "The request contained trailing data that was not well-formed or did not conform to our published schema."},
-	"MalformedXML":                      {status: 400, message: "The XML you provided was not well-formed or did not validate against our published schema", ec: "0015-00000231", ossMessage: "The XML you provided was not well-formed or did not validate against our published schema."},
+	"MalformedXML":                      {status: 400, message: "The XML you provided was not well-formed or did not validate against our published schema", oss: dialectCode{ecByOp: map[string]string{"DeleteObjects": "0016-00000608", "CompleteMultipartUpload": "0042-00000205"}, ec: "0015-00000231", message: "The XML you provided was not well-formed or did not validate against our published schema."}},
 	"MaxMessageLengthExceeded":          {status: 400, message: "Your request was too big."},
-	"MetadataTooLarge":                  {status: 400, message: "Your metadata headers exceed the maximum allowed metadata size."},
-	"MethodNotAllowed":                  {status: 405, message: "The specified method is not allowed against this resource.", ec: "0001-00000405"},
-	"MissingContentLength":              {status: 411, message: "You must provide the Content-Length HTTP header.", ec: "0016-00000101"},
+	"MetadataTooLarge":                  {status: 400, message: "Your metadata headers exceed the maximum allowed metadata size.", oss: dialectCode{name: "InvalidArgument"}},
+	"MethodNotAllowed":                  {status: 405, message: "The specified method is not allowed against this resource.", oss: dialectCode{ec: "0001-00000405"}},
+	"MissingContentLength":              {status: 411, message: "You must provide the Content-Length HTTP header.", oss: dialectCode{ec: "0016-00000101"}},
 	"MissingRequestBodyError":           {status: 400, message: "Request Body is empty."},
-	"NoSuchBucket":                      {status: 404, message: "The specified bucket does not exist", ec: "0015-00000101", ossMessage: "The specified bucket does not exist."},
-	"NoSuchKey":                         {status: 404, message: "The specified key does not exist.", ec: "0026-00000001"},
+	"NoSuchBucket":                      {status: 404, message: "The specified bucket does not exist", facts: []fact{factBucket}, oss: dialectCode{ec: "0015-00000101", message: "The specified bucket does not exist."}},
+	"NoSuchKey":                         {status: 404, message: "The specified key does not exist.", facts: []fact{factKey}, oss: dialectCode{ec: "0026-00000001"}},
 	"NoSuchTagSet":                      {status: 404, message: "The TagSet does not exist"},
-	"NoSuchUpload":                      {status: 404, message: "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed.", ec: "0042-00000002", ossMessage: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."},
+	"NoSuchUpload":                      {status: 404, message: "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed.", facts: []fact{factUploadID}, oss: dialectCode{ecByOp: map[string]string{"UploadPart": "0042-00000104", "UploadPartCopy": "0042-00000311"}, ec: "0042-00000002", message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}},
 	"NoSuchVersion":                     {status: 404, message: "The version ID specified in the request does not match an existing version."},
-	"NotImplemented":                    {status: 501, message: "A header you provided implies functionality that is not implemented.", ec: "0001-00000501"},
-	"PreconditionFailed":                {status: 412, message: "At least one of the pre-conditions you specified did not hold", ec: "0026-00000002"},
-	"RequestTimeTooSkewed":              {status: 403, message: "The difference between the request time and the current time is too large.", ec: "0002-00000504"},
-	"ServiceUnavailable":                {status: 503, message: "Service is unable to handle request.", ec: "0001-00000503"},
-	"SignatureDoesNotMatch":             {status: 403, message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.", ec: "0002-00000040"},
+	"NotImplemented":                    {status: 501, message: "A header you provided implies functionality that is not implemented.", oss: dialectCode{ec: "0001-00000501"}},
+	"PreconditionFailed":                {status: 412, message: "At least one of the pre-conditions you specified did not hold", oss: dialectCode{ec: "0026-00000002"}},
+	"RequestTimeTooSkewed":              {status: 403, message: "The difference between the request time and the current time is too large.", oss: dialectCode{ec: "0002-00000504"}},
+	"ServiceUnavailable":                {status: 503, message: "Service is unable to handle request.", oss: dialectCode{ec: "0001-00000503"}},
+	"SignatureDoesNotMatch":             {status: 403, message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.", oss: dialectCode{ec: "0002-00000040"}},
 	"SlowDown":                          {status: 503, message: "Please reduce your request rate."},
 	"UnexpectedContent":                 {status: 400, message: "This request does not support content."},
 	"MissingSecurityHeader":             {status: 400, message: "Your request was missing a required header."},
 	"UnresolvableGrantByEmailAddress":   {status: 400, message: "The email address you provided does not match any account on record."},
-	"XAmzContentSHA256Mismatch":         {status: 400, message: "The provided 'x-amz-content-sha256' header does not match what was computed."},
+	"XAmzContentSHA256Mismatch":         {status: 400, message: "The provided 'x-amz-content-sha256' header does not match what was computed.", oss: dialectCode{name: "InvalidDigest"}},
+
+	"OperationAborted":     {status: 409, message: "A conflicting conditional operation is currently in progress against this resource. Please try again."},
+	"ExpiredToken":         {status: 400, message: "The provided token has expired."},
+	"TokenRefreshRequired": {status: 400, message: "The provided token must be refreshed."},
+	"HeadersNotSigned":     {status: 403, message: "There were headers present in the request which were not signed"},
 
 	// Codes only OSS uses (spec/oss common.md 5.3, clients.md).
-	"ArchiveRestoreNotFinished":       {status: 409, message: "The archive file's restore is not finished.", ec: "0016-00000719"},
-	"FileAlreadyExists":               {status: 409, message: "The object you specified already exists and can not be overwritten.", ec: "0016-00000108"},
-	"InvalidEncryptionAlgorithmError": {status: 400, message: "The Encryption request you specified is not valid. Supported value: AES256/KMS/SM4.", ec: "0016-00000302"},
-	"InvalidObjectName":               {status: 400, message: "The Length of Object name must be less than 1024.", ec: "0016-00000005"},
-	"InvalidObjectState":              {status: 403, message: "The operation is not valid for the object's state", ec: "0026-00000034"},
-	"InvalidTargetType":               {status: 400, message: "The symbolic's target file type is invalid", ec: "0026-00000011"},
-	"KmsServiceNotEnabled":            {status: 403, message: "The OSS KMS service is not enabled for this account.", ec: "0016-00000303"},
-	"NotSymlink":                      {status: 400, message: "The specified object is not a symlink.", ec: "0026-00000012"},
-	"ObjectNotAppendable":             {status: 409, message: "The object is not appendable", ec: "0026-00000015"},
-	"OperationNotSupported":           {status: 400, message: "The operation is not supported for this resource.", ec: "0016-00000702"},
-	"PositionNotEqualToLength":        {status: 409, message: "Position is not equal to file length", ec: "0026-00000016"},
-	"RequestTimeout":                  {status: 400, message: "Your socket connection to the server was not read from or written to within the timeout period.", ec: "0016-00000206"},
-	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", ec: "0016-00000703"},
-	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", ec: "0026-00000010"},
-	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", ec: "0015-00000102"},
+	"ArchiveRestoreNotFinished":       {status: 409, message: "The archive file's restore is not finished.", oss: dialectCode{ec: "0016-00000719"}},
+	"FileAlreadyExists":               {status: 409, message: "The object you specified already exists and can not be overwritten.", oss: dialectCode{ec: "0016-00000108"}},
+	"InvalidEncryptionAlgorithmError": {status: 400, message: "The Encryption request you specified is not valid. Supported value: AES256/KMS/SM4.", oss: dialectCode{ec: "0016-00000302"}},
+	"InvalidObjectName":               {status: 400, message: "The Length of Object name must be less than 1024.", oss: dialectCode{ec: "0016-00000005"}},
+	"InvalidObjectState":              {status: 403, message: "The operation is not valid for the object's state", oss: dialectCode{ec: "0026-00000034"}},
+	"InvalidTargetType":               {status: 400, message: "The symbolic's target file type is invalid", oss: dialectCode{ec: "0026-00000011"}},
+	"KmsServiceNotEnabled":            {status: 403, message: "The OSS KMS service is not enabled for this account.", oss: dialectCode{ec: "0016-00000303"}},
+	"NotSymlink":                      {status: 400, message: "The specified object is not a symlink.", oss: dialectCode{ec: "0026-00000012"}},
+	"ObjectNotAppendable":             {status: 409, message: "The object is not appendable", oss: dialectCode{ec: "0026-00000015"}},
+	"OperationNotSupported":           {status: 400, message: "The operation is not supported for this resource.", oss: dialectCode{ecByOp: map[string]string{"SealAppendObject": "0016-00000513"}, ec: "0016-00000702"}},
+	"PositionNotEqualToLength":        {status: 409, message: "Position is not equal to file length", oss: dialectCode{ec: "0026-00000016"}},
+	"RequestTimeout":                  {status: 400, message: "Your socket connection to the server was not read from or written to within the timeout period.", oss: dialectCode{ec: "0016-00000206"}},
+	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
+	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
+	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -145,57 +171,44 @@ func errorf(code, msg string, args ...any) *Error {
 	return &Error{Code: code, Status: c.status, Message: msg}
 }
 
-// ossCodes renames S3 codes whose OSS counterpart has another name.
-var ossCodes = map[string]string{
-	"KeyTooLongError":           "InvalidObjectName",
-	"InvalidURI":                "InvalidObjectName",
-	"BadDigest":                 "InvalidDigest",
-	"InvalidStorageClass":       "InvalidArgument",
-	"EntityTooLarge":            "InvalidArgument",
-	"MalformedACLError":         "MalformedXML",
-	"MetadataTooLarge":          "InvalidArgument",
-	"IncompleteBody":            "RequestTimeout",
-	"XAmzContentSHA256Mismatch": "InvalidDigest",
-}
-
-// ecByOperation overrides the EC of a code for one operation, where real
-// OSS distinguishes them (clients.md).
-var ecByOperation = map[[2]string]string{
-	{"NoSuchUpload", "UploadPart"}:                "0042-00000104",
-	{"NoSuchUpload", "UploadPartCopy"}:            "0042-00000311",
-	{"MalformedXML", "DeleteObjects"}:             "0016-00000608",
-	{"MalformedXML", "CompleteMultipartUpload"}:   "0042-00000205",
-	{"OperationNotSupported", "SealAppendObject"}: "0016-00000513",
-}
-
 // ecOf returns the OSS EC of a code raised by an operation.
 func ecOf(code, operation string) string {
-	if ec, ok := ecByOperation[[2]string{code, operation}]; ok {
+	row, ok := codes[code]
+	if !ok {
+		return "0001-00000000"
+	}
+	if ec, ok := row.oss.ecByOp[operation]; ok {
 		return ec
 	}
-	if c, ok := codes[code]; ok && c.ec != "" {
-		return c.ec
+	if row.oss.ec != "" {
+		return row.oss.ec
 	}
 	return "0001-00000000"
 }
 
-// localize returns e as the dialect writes it: for OSS, S3 codes with
-// another OSS name are renamed and default messages become OSS's.
+// localize returns e as the dialect writes it: codes the dialect names
+// otherwise are renamed (with that code's status), and default messages
+// become the dialect's.
 func (d *dialect) localize(e *Error) *Error {
-	if !d.isOSS {
+	if d.errors.column == nil {
 		return e
 	}
-	code := e.Code
-	if c, ok := ossCodes[code]; ok {
-		code = c
+	row, known := codes[e.Code]
+	if !known {
+		return e
 	}
-	orig, known := codes[e.Code]
+	col := d.errors.column(&row)
+	code := e.Code
+	if col.name != "" {
+		code = col.name
+	}
 	msg := e.Message
-	if known && (msg == orig.message || msg == "") {
-		c := codes[code]
-		msg = c.message
-		if c.ossMessage != "" {
-			msg = c.ossMessage
+	if msg == row.message || msg == "" {
+		target := codes[code]
+		tcol := d.errors.column(&target)
+		msg = target.message
+		if tcol.message != "" {
+			msg = tcol.message
 		}
 	}
 	if code == e.Code && msg == e.Message {
@@ -204,14 +217,15 @@ func (d *dialect) localize(e *Error) *Error {
 	c := *e
 	c.Code, c.Message = code, msg
 	if code != e.Code {
-		if info, ok := codes[code]; ok {
-			c.Status = info.status
+		if target, ok := codes[code]; ok {
+			c.Status = target.status
 		}
 	}
 	return &c
 }
 
-// StatusOf returns the HTTP status of an S3 error code (500 if unknown).
+// StatusOf returns the HTTP status of an error code of the error table
+// (500 if unknown).
 func StatusOf(code string) int {
 	if c, ok := codes[code]; ok {
 		return c.status

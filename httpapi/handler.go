@@ -81,15 +81,10 @@ type request struct {
 	bucketOwn string       // owner of the bucket, once authorize has looked
 }
 
-// MaxOSSKeyLength is the longest OSS object key, in bytes (common.md 6).
-const MaxOSSKeyLength = 1023
-
-// maxKey is the longest key the request's dialect allows.
+// maxKey is the longest key the request's dialect allows (and the
+// engine stores).
 func (rc *request) maxKey(s *server) int {
-	if rc.d.isOSS && s.maxKey > MaxOSSKeyLength {
-		return MaxOSSKeyLength
-	}
-	return s.maxKey
+	return min(rc.d.maxKeyLength, s.maxKey)
 }
 
 // header returns a vendor header of the request ("meta-x" -> x-amz-meta-x).
@@ -175,23 +170,28 @@ func (s *server) fail(rc *request, err error) {
 	if e.Code == "PreconditionFailed" && rc.forbidOverwrite() && rc.r.Header.Get("If-None-Match") == "" {
 		e = errorf("FileAlreadyExists", "")
 	}
-	switch e.Code {
-	case "NoSuchBucket", "BucketAlreadyOwnedByYou", "BucketAlreadyExists", "BucketNotEmpty":
-		e = withField(e, "BucketName", rc.op.Bucket)
-	case "NoSuchKey":
-		if rc.op.Key != "" {
-			e = withField(e, "Key", rc.op.Key)
-		}
-	case "NoSuchUpload":
-		if id := rc.q.Get("uploadId"); id != "" {
-			e = withField(e, "UploadId", id)
-		}
-	case "InvalidRange":
-		if v := rc.r.Header.Get("Range"); v != "" {
-			e = withField(e, "RangeRequested", v)
+	for _, f := range codes[e.Code].facts {
+		if name, value := rc.fact(f); value != "" {
+			e = withField(e, name, value)
 		}
 	}
 	rc.d.writeError(rc.w, rc.r, e, rc.op)
+}
+
+// fact returns the element name and value of a request fact ("" when
+// the request has none).
+func (rc *request) fact(f fact) (name, value string) {
+	switch f {
+	case factBucket:
+		return "BucketName", rc.op.Bucket
+	case factKey:
+		return "Key", rc.op.Key
+	case factUploadID:
+		return "UploadId", rc.q.Get("uploadId")
+	case factRangeRequested:
+		return "RangeRequested", rc.r.Header.Get("Range")
+	}
+	return "", ""
 }
 
 // withField returns e plus one extra element, unless e already has it.

@@ -5,7 +5,6 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/osslite/osslite/engine"
@@ -53,34 +52,12 @@ type listParams struct {
 }
 
 func parseListParams(rc *request, maxName string) (listParams, error) {
-	p := listParams{prefix: rc.q.Get("prefix"), delimiter: rc.q.Get("delimiter"), maxKeys: engine.DefaultMaxKeys}
-	if rc.d.isOSS {
-		// OSS: max-keys defaults to 100 and may not exceed 1000
-		// (service-bucket.md 6.7); max-uploads defaults to 1000.
-		def := engine.DefaultMaxKeys
-		if maxName == "max-keys" {
-			def = 100
-		}
-		n, err := ossMaxKeys(rc, maxName, def, engine.DefaultMaxKeys)
-		if err != nil {
-			return p, err
-		}
-		p.maxKeys = n
-		if rc.q.Has(maxName) && rc.q.Get(maxName) == "0" {
-			p.maxKeys = 0
-		}
-		for _, name := range []string{"prefix", "marker", "delimiter"} {
-			if v := rc.q.Get(name); len(v) >= 1024 {
-				return p, errorf("InvalidArgument", "The %s must be shorter than 1024 bytes.", name).with("ArgumentName", name).with("ArgumentValue", v)
-			}
-		}
-	} else if v := rc.q.Get(maxName); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return p, errorf("InvalidArgument", "Provided %s not an integer or within integer range", maxName).with("ArgumentName", maxName).with("ArgumentValue", v)
-		}
-		p.maxKeys = min(n, engine.DefaultMaxKeys)
+	p := listParams{prefix: rc.q.Get("prefix"), delimiter: rc.q.Get("delimiter")}
+	n, err := rc.d.listLimits(rc, maxName)
+	if err != nil {
+		return p, err
 	}
+	p.maxKeys = n
 	switch et := rc.q.Get("encoding-type"); et {
 	case "":
 	case "url":
@@ -118,9 +95,9 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 	out.Contents = make([]xmlObject, 0, len(res.Objects))
 	for _, o := range res.Objects {
 		x := xmlObject{Key: p.enc(o.Key), LastModified: xmlTime(o.LastModified), ETag: rc.d.etag(o.ETag),
-			Size: o.Size, StorageClass: storageClass(o.StorageClass)}
-		if rc.d.isOSS {
-			x.Type, x.StorageClass = o.Type.String(), ossStorageClass(o.StorageClass)
+			Size: o.Size, StorageClass: rc.d.storageClassName(o.StorageClass)}
+		if rc.d.behave.objectTypeInListing {
+			x.Type = o.Type.String()
 		}
 		for a := range o.Checksums {
 			x.ChecksumAlgorithm = string(a)
@@ -134,21 +111,6 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 	for _, cp := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
 	}
-}
-
-// storageClassName renders a stored class in the request's dialect.
-func (s *server) storageClassName(rc *request, c string) string {
-	if rc.d.isOSS {
-		return ossStorageClass(c)
-	}
-	return storageClass(c)
-}
-
-func storageClass(c string) string {
-	if c == "" {
-		return "STANDARD"
-	}
-	return c
 }
 
 func (s *server) listObjectsV1(rc *request) error {
@@ -171,7 +133,7 @@ func (s *server) listObjectsV1(rc *request) error {
 		out.NextMarker = p.enc(res.NextMarker)
 	}
 	s.fillContents(rc, out, p, res, true)
-	return rc.d.writeXML(rc.w, http.StatusOK, "ListBucketResult", out)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketResult", out)
 }
 
 func (s *server) listObjectsV2(rc *request) error {
@@ -203,7 +165,7 @@ func (s *server) listObjectsV2(rc *request) error {
 		out.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(res.NextMarker))
 	}
 	s.fillContents(rc, out, p, res, rc.q.Get("fetch-owner") == "true")
-	return rc.d.writeXML(rc.w, http.StatusOK, "ListBucketResult", out)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketResult", out)
 }
 
 type listVersionsResult struct {
@@ -257,10 +219,10 @@ func (s *server) listObjectVersions(rc *request) error {
 	for _, o := range res.Objects {
 		out.Versions = append(out.Versions, xmlVersion{Key: p.enc(o.Key), VersionID: "null", IsLatest: true,
 			LastModified: xmlTime(o.LastModified), ETag: rc.d.etag(o.ETag), Size: o.Size,
-			StorageClass: storageClass(o.StorageClass), Owner: owner{ID: o.Owner, DisplayName: s.displayName(o.Owner)}})
+			StorageClass: rc.d.storageClassName(o.StorageClass), Owner: owner{ID: o.Owner, DisplayName: s.displayName(o.Owner)}})
 	}
 	for _, cp := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "ListVersionsResult", out)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListVersionsResult", out)
 }

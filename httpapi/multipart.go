@@ -19,11 +19,12 @@ type initiateMultipartUploadResult struct {
 	EncodingType string `xml:"EncodingType,omitempty"` // OSS
 }
 
-// ossKeyEncoding reads the encoding-type of an OSS multipart call: it
-// returns the key renderer and the EncodingType element ("" for S3).
-func (rc *request) ossKeyEncoding() (func(string) string, string, error) {
+// writeKeyEncoding reads the encoding-type of a write (multipart calls,
+// DeleteObjects) in dialects that take one: it returns the key renderer
+// and the EncodingType element ("" when none).
+func (rc *request) writeKeyEncoding() (func(string) string, string, error) {
 	plain := func(k string) string { return k }
-	if !rc.d.isOSS {
+	if !rc.d.behave.encodingTypeOnWrites {
 		return plain, "", nil
 	}
 	switch et := rc.q.Get("encoding-type"); et {
@@ -37,11 +38,11 @@ func (rc *request) ossKeyEncoding() (func(string) string, string, error) {
 }
 
 func (s *server) createMultipartUpload(rc *request) error {
-	opts, err := s.creationOptions(rc)
+	opts, err := s.creationOptions(rc, sseCreate)
 	if err != nil {
 		return err
 	}
-	encKey, encType, err := rc.ossKeyEncoding()
+	encKey, encType, err := rc.writeKeyEncoding()
 	if err != nil {
 		return err
 	}
@@ -66,10 +67,10 @@ func (s *server) createMultipartUpload(rc *request) error {
 			rc.w.Header().Set(rc.d.h("checksum-type"), up.ChecksumType)
 		}
 	}
-	if v := rc.header("server-side-encryption"); v != "" && rc.d.isOSS {
+	if v := rc.header("server-side-encryption"); v != "" && rc.d.sse.echoOnInitiate {
 		rc.w.Header().Set(rc.d.h("server-side-encryption"), v)
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "InitiateMultipartUploadResult",
+	return rc.d.writeDoc(rc.w, http.StatusOK, "InitiateMultipartUploadResult",
 		&initiateMultipartUploadResult{Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), UploadID: id, EncodingType: encType})
 }
 
@@ -78,12 +79,11 @@ func (s *server) uploadPart(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if rc.size < 0 && !rc.d.isOSS {
+	if rc.size < 0 && rc.d.behave.requireContentLength {
 		return errorf("MissingContentLength", "")
 	}
-	if rc.d.isOSS && rc.header("server-side-encryption") != "" {
-		// Encryption is the upload's, set at initiation (multipart.md 8.2).
-		return errorf("InvalidArgument", "x-oss-server-side-encryption is not supported on UploadPart.").with("ArgumentName", rc.d.h("server-side-encryption"))
+	if err := rc.d.sse.check(rc, ssePart); err != nil {
+		return err
 	}
 	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
 	if err != nil {
@@ -132,20 +132,21 @@ func (s *server) uploadPartCopy(rc *request) error {
 		return err
 	}
 	opts := engine.PartCopyOptions{Source: cond}
-	if rc.d.isOSS {
-		// OSS: an archive bucket takes no part copies, and an invalid
-		// range copies the whole source (multipart.md 8.4).
+	if rc.d.behave.archiveRefusesPartCopy {
 		if b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err == nil && engine.IsArchiveClass(b.StorageClass) {
 			return errorf("OperationNotSupported", "UploadPartCopy is not supported in an Archive bucket.")
 		}
+	}
+	if rc.d.behave.lenientCopySourceRange {
+		// An invalid range copies the whole source (OSS multipart.md 8.4).
 		if v := rc.header("copy-source-range"); v != "" {
-			br, ok := engine.ParseRange(v)
+			br, ok := parseRange(v)
 			if src, err := s.eng.HeadObject(rc.ctx, srcBucket, srcKey); err == nil && ok && br.Start >= 0 && br.End >= br.Start && br.End < src.Size {
 				opts.Range = &br
 			}
 		}
 	} else if v := rc.header("copy-source-range"); v != "" {
-		br, ok := engine.ParseRange(v)
+		br, ok := parseRange(v)
 		if !ok || br.Start < 0 || br.End < 0 {
 			return errorf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
 		}
@@ -161,7 +162,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 	uploadID := rc.q.Get("uploadId")
 	part, err := s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
 	if err != nil {
-		if rc.d.isOSS && errors.Is(err, engine.ErrPreconditionFailed) && s.ossNotModified(rc, srcBucket, srcKey, cond) {
+		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
 			return writeEmpty(rc, http.StatusNotModified)
 		}
 		return err
@@ -173,7 +174,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 			res.checksumFields = checksumsOf(map[checksum.Algorithm][]byte{up.ChecksumAlgorithm: part.Checksum}, "")
 		}
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "CopyPartResult", res)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyPartResult", res)
 }
 
 type completeMultipartUpload struct {
@@ -228,12 +229,12 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
-	encKey, encType, err := rc.ossKeyEncoding()
+	encKey, encType, err := rc.writeKeyEncoding()
 	if err != nil {
 		return err
 	}
 	var req completeMultipartUpload
-	if rc.d.isOSS && strings.EqualFold(rc.header("complete-all"), "yes") {
+	if rc.d.behave.completeAllHeader && strings.EqualFold(rc.header("complete-all"), "yes") {
 		// x-oss-complete-all: every uploaded part, in order, no body.
 		if data != nil {
 			return errorf("InvalidArgument", "Should not specify both complete all header and http body.").with("ArgumentName", rc.d.h("complete-all"))
@@ -261,10 +262,10 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			}
 		}
 	}
-	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
+	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"),
+		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag}
 	var completeACL *engine.ACL
-	if rc.d.isOSS {
-		opts.MinPartSize = engine.OSSMinPartSize
+	if rc.d.behave.aclOnComplete {
 		if completeACL, err = rc.aclFromHeaders(false); err != nil {
 			return err
 		}
@@ -290,13 +291,13 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		Location: "/" + rc.op.Bucket + "/" + rc.op.Key, Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), ETag: rc.d.etag(info.ETag),
 		EncodingType: encType,
 	}
-	if rc.d.isOSS {
+	if rc.d.behave.completeLocationAbsolute {
 		res.Location = "http://" + rc.r.Host + "/" + rc.op.Bucket + "/" + encKey(rc.op.Key)
-		rc.setCRC64(info.CRC64)
-		if completeACL != nil { // x-oss-object-acl on Complete
-			if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: completeACL}); err != nil {
-				return err
-			}
+	}
+	rc.setCRC64(info.CRC64)
+	if completeACL != nil {
+		if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: completeACL}); err != nil {
+			return err
 		}
 	}
 	if len(info.Checksums) > 0 {
@@ -307,7 +308,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		res.checksumFields = checksumsOf(info.Checksums, suffix)
 		res.ChecksumType = info.ChecksumType
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "CompleteMultipartUploadResult", res)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "CompleteMultipartUploadResult", res)
 }
 
 // allParts lists every uploaded part of an upload as a Complete request
@@ -390,14 +391,14 @@ func (s *server) listParts(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if rc.d.isOSS && max > engine.DefaultMaxParts {
+	if rc.d.behave.strictMaxParts && max > engine.DefaultMaxParts {
 		return errorf("InvalidArgument", "max-parts must not exceed %d.", engine.DefaultMaxParts).with("ArgumentName", "max-parts").with("ArgumentValue", rc.q.Get("max-parts"))
 	}
 	max = min(max, engine.DefaultMaxParts)
-	if max == 0 && rc.d.isOSS {
+	if max == 0 && rc.d.behave.strictMaxParts {
 		max = engine.DefaultMaxParts
 	}
-	encKey, encType, err := rc.ossKeyEncoding()
+	encKey, encType, err := rc.writeKeyEncoding()
 	if err != nil {
 		return err
 	}
@@ -410,11 +411,11 @@ func (s *server) listParts(rc *request) error {
 	o := owner{ID: up.Owner, DisplayName: s.displayName(up.Owner)}
 	out := &listPartsResult{Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), EncodingType: encType, UploadID: uploadID, PartNumberMarker: marker,
 		NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: max, IsTruncated: res.IsTruncated,
-		Initiator: o, Owner: o, StorageClass: s.storageClassName(rc, up.StorageClass),
+		Initiator: o, Owner: o, StorageClass: rc.d.storageClassName(up.StorageClass),
 		ChecksumAlgorithm: string(up.ChecksumAlgorithm), ChecksumType: up.ChecksumType}
 	for _, p := range res.Parts {
 		x := xmlPart{PartNumber: p.PartNumber, LastModified: xmlTime(p.LastModified), ETag: rc.d.etag(p.ETag), Size: p.Size}
-		if rc.d.isOSS {
+		if rc.d.behave.reportCRC64 {
 			x.HashCRC64 = strconv.FormatUint(p.CRC64, 10)
 		}
 		if p.Checksum != nil && up.ChecksumAlgorithm != "" {
@@ -422,7 +423,7 @@ func (s *server) listParts(rc *request) error {
 		}
 		out.Parts = append(out.Parts, x)
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "ListPartsResult", out)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListPartsResult", out)
 }
 
 type listMultipartUploadsResult struct {
@@ -480,11 +481,11 @@ func (s *server) listMultipartUploads(rc *request) error {
 	for _, u := range res.Uploads {
 		o := owner{ID: u.Owner, DisplayName: s.displayName(u.Owner)}
 		out.Uploads = append(out.Uploads, xmlUpload{UploadID: u.UploadID, Key: p.enc(u.Key), Initiated: xmlTime(u.Initiated),
-			StorageClass: s.storageClassName(rc, u.StorageClass), Owner: o, Initiator: o,
+			StorageClass: rc.d.storageClassName(u.StorageClass), Owner: o, Initiator: o,
 			ChecksumAlgorithm: string(u.ChecksumAlgorithm), ChecksumType: u.ChecksumType})
 	}
 	for _, cp := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "ListMultipartUploadsResult", out)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListMultipartUploadsResult", out)
 }

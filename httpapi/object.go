@@ -17,19 +17,6 @@ import (
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
-// MaxUserMetadata is the largest total size of user metadata (names
-// without prefix plus values), in bytes.
-const MaxUserMetadata = 2 << 10
-
-// MaxOSSUserMetadata is the OSS limit on user metadata (common.md 6.1).
-const MaxOSSUserMetadata = 8 << 10
-
-var storageClasses = map[string]bool{
-	"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
-	"INTELLIGENT_TIERING": true, "GLACIER": true, "DEEP_ARCHIVE": true, "OUTPOSTS": true,
-	"GLACIER_IR": true, "SNOW": true, "EXPRESS_ONEZONE": true,
-}
-
 // metadata reads the system and user metadata headers of a write.
 func (rc *request) metadata() (engine.Metadata, error) {
 	h := rc.r.Header
@@ -64,29 +51,18 @@ func (rc *request) metadata() (engine.Metadata, error) {
 		m.User[k] = v
 		size += len(k) + len(v)
 	}
-	limit := MaxUserMetadata
-	if rc.d.isOSS {
-		limit = MaxOSSUserMetadata
-	}
-	if size > limit {
+	if limit := rc.d.maxUserMetadata; size > limit {
 		return m, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(limit))
 	}
 	return m, nil
 }
 
-// storageClassHeader reads and validates x-amz-storage-class (OSS:
-// x-oss-storage-class, one of Standard, IA, Archive, ColdArchive,
-// DeepColdArchive).
+// storageClassHeader reads and validates x-?-storage-class against the
+// dialect's vocabulary.
 func (rc *request) storageClassHeader() (string, error) {
 	sc := rc.header("storage-class")
-	if rc.d.isOSS {
-		if sc != "" && !ossStorageClasses[sc] {
-			return "", errorf("InvalidArgument", "Invalid storage class %s.", sc).with("ArgumentName", rc.d.h("storage-class")).with("ArgumentValue", sc)
-		}
-		return sc, nil
-	}
-	if sc != "" && !storageClasses[sc] {
-		return "", errorf("InvalidStorageClass", "").with("StorageClassRequested", sc)
+	if sc != "" && !rc.d.storageClasses[sc] {
+		return "", rc.d.badStorageClass(rc.d, sc)
 	}
 	return sc, nil
 }
@@ -117,27 +93,6 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 	return tags, true, nil
 }
 
-// checkSSE accepts SSE-S3 (AES256) and refuses the other encryption modes.
-func (rc *request) checkSSE() error {
-	if rc.d.isOSS {
-		switch v := rc.header("server-side-encryption"); v {
-		case "", "AES256":
-		case "KMS", "SM4":
-			return errorf("KmsServiceNotEnabled", "")
-		default:
-			return errorf("InvalidEncryptionAlgorithmError", "")
-		}
-		return nil
-	}
-	if v := rc.header("server-side-encryption"); v != "" && v != "AES256" {
-		return errorf("NotImplemented", "Server-side encryption %s is not implemented.", v)
-	}
-	if rc.header("server-side-encryption-customer-algorithm") != "" {
-		return errorf("NotImplemented", "SSE-C is not implemented.")
-	}
-	return nil
-}
-
 // writerID is the owner recorded for objects written by rc: the principal,
 // or the bucket owner for anonymous writes.
 func (rc *request) writerID() string {
@@ -147,10 +102,10 @@ func (rc *request) writerID() string {
 	return rc.who.id
 }
 
-// ossDefaultClass returns sc, or for OSS the bucket's storage class when
-// sc is empty: objects take their bucket's class (common.md 7).
-func (s *server) ossDefaultClass(rc *request, sc string) (string, error) {
-	if !rc.d.isOSS || sc != "" {
+// defaultClass returns sc, or the bucket's storage class when sc is empty
+// and the dialect gives objects their bucket's class (OSS common.md 7).
+func (s *server) defaultClass(rc *request, sc string) (string, error) {
+	if !rc.d.objectsTakeBucketClass || sc != "" {
 		return sc, nil
 	}
 	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
@@ -163,9 +118,9 @@ func (s *server) ossDefaultClass(rc *request, sc string) (string, error) {
 	return b.StorageClass, nil
 }
 
-// setCRC64 sets x-oss-hash-crc64ecma (OSS only).
+// setCRC64 sets x-?-hash-crc64ecma in dialects that report it.
 func (rc *request) setCRC64(v uint64) {
-	if rc.d.isOSS {
+	if rc.d.behave.reportCRC64 {
 		rc.w.Header().Set(rc.d.h("hash-crc64ecma"), strconv.FormatUint(v, 10))
 	}
 }
@@ -187,8 +142,8 @@ func contentMD5Of(info engine.ObjectInfo) string {
 // (PutObject, AppendObject, CreateMultipartUpload): encryption, metadata,
 // storage class (for OSS, the bucket's default when absent), ACL and tags.
 // Callers add what their operation has on top.
-func (s *server) creationOptions(rc *request) (engine.PutOptions, error) {
-	if err := rc.checkSSE(); err != nil {
+func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, error) {
+	if err := rc.d.sse.check(rc, w); err != nil {
 		return engine.PutOptions{}, err
 	}
 	meta, err := rc.metadata()
@@ -199,7 +154,7 @@ func (s *server) creationOptions(rc *request) (engine.PutOptions, error) {
 	if err != nil {
 		return engine.PutOptions{}, err
 	}
-	if sc, err = s.ossDefaultClass(rc, sc); err != nil {
+	if sc, err = s.defaultClass(rc, sc); err != nil {
 		return engine.PutOptions{}, err
 	}
 	acl, err := rc.aclFromHeaders(false)
@@ -218,10 +173,10 @@ func (s *server) creationOptions(rc *request) (engine.PutOptions, error) {
 }
 
 func (s *server) putObject(rc *request) error {
-	if rc.size < 0 && !rc.d.isOSS { // OSS takes chunked uploads
+	if rc.size < 0 && rc.d.behave.requireContentLength {
 		return errorf("MissingContentLength", "")
 	}
-	opts, err := s.creationOptions(rc)
+	opts, err := s.creationOptions(rc, sseCreate)
 	if err != nil {
 		return err
 	}
@@ -243,7 +198,7 @@ func (s *server) putObject(rc *request) error {
 		h.Set(rc.d.h("server-side-encryption"), v)
 	}
 	rc.setCRC64(info.CRC64)
-	if rc.d.isOSS {
+	if rc.d.behave.putReturnsContentMD5 {
 		h.Set("Content-MD5", contentMD5Of(info))
 	}
 	return writeEmpty(rc, http.StatusOK)
@@ -307,7 +262,7 @@ func (s *server) readObject(rc *request, body bool) error {
 		opts.PartNumber = n
 	}
 	if rng != "" {
-		if br, ok := engine.ParseRange(rng); ok {
+		if br, ok := parseRange(rng); ok {
 			opts.Range = &br
 		}
 	}
@@ -320,8 +275,7 @@ func (s *server) readObject(rc *request, body bool) error {
 		return errorf("NoSuchVersion", "").with("Key", rc.op.Key).with("VersionId", v)
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
-	if rc.d.isOSS && opts.Range != nil && errors.Is(err, engine.ErrInvalidRange) && !strings.EqualFold(rc.header("range-behavior"), "standard") {
-		// OSS answers an unsatisfiable range with the whole object.
+	if rc.d.behave.wholeObjectOnBadRange && opts.Range != nil && errors.Is(err, engine.ErrInvalidRange) && !strings.EqualFold(rc.header("range-behavior"), "standard") {
 		opts.Range = nil
 		obj, err = s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	}
@@ -417,27 +371,8 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	set("Content-Encoding", info.ContentEncoding)
 	set("Content-Language", info.ContentLanguage)
 	set("Expires", info.Expires)
-	if rc.d.isOSS {
-		h.Set(rc.d.h("object-type"), info.Type.String())
-		h.Set(rc.d.h("storage-class"), ossStorageClass(info.StorageClass))
-		rc.setCRC64(info.CRC64)
-		set("Content-MD5", contentMD5Of(info))
-		if info.Type == engine.ObjectAppendable {
-			h.Set(rc.d.h("next-append-position"), strconv.FormatInt(info.Size, 10))
-		}
-		if r := info.Restore; r != nil {
-			v := `ongoing-request="true"`
-			if !r.Ongoing {
-				v = `ongoing-request="false", expiry-date="` + r.Expiry.UTC().Format(http.TimeFormat) + `"`
-			}
-			h.Set(rc.d.h("restore"), v)
-		}
-	} else {
-		set(rc.d.h("website-redirect-location"), info.WebsiteRedirect)
-		if info.StorageClass != "" && info.StorageClass != "STANDARD" {
-			h.Set(rc.d.h("storage-class"), info.StorageClass)
-		}
-	}
+	rc.setCRC64(info.CRC64)
+	rc.d.objectHeaders(rc, info)
 	if len(info.Tags) > 0 {
 		h.Set(rc.d.h("tagging-count"), strconv.Itoa(len(info.Tags)))
 	}
@@ -538,23 +473,17 @@ type deleteError struct {
 const MaxDeleteObjects = 1000
 
 func (s *server) deleteObjects(rc *request) error {
-	mode := digestsRequired
-	if rc.d.isOSS {
-		mode = digestsOptional
+	mode := digestsOptional
+	if rc.d.behave.deleteObjectsNeedsDigest {
+		mode = digestsRequired
 	}
 	data, err := rc.readBody(2*s.cfg.MaxXMLBody, mode)
 	if err != nil {
 		return err
 	}
-	encode := false
-	if rc.d.isOSS {
-		switch et := rc.q.Get("encoding-type"); et {
-		case "":
-		case "url":
-			encode = true
-		default:
-			return errorf("InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
-		}
+	encKey, encType, err := rc.writeKeyEncoding()
+	if err != nil {
+		return err
 	}
 	var req deleteRequest
 	if data == nil || xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "Delete" ||
@@ -594,53 +523,17 @@ func (s *server) deleteObjects(rc *request) error {
 	} else if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
 		return err
 	}
-	if rc.d.isOSS {
-		if req.Quiet && len(out.Errors) == 0 {
-			return writeEmpty(rc, http.StatusOK) // object.md 7.6
-		}
-		if encode {
-			out.EncodingType = "url"
-			for i := range out.Deleted {
-				out.Deleted[i].Key = urlEncode(out.Deleted[i].Key)
-			}
-			for i := range out.Errors {
-				out.Errors[i].Key = urlEncode(out.Errors[i].Key)
-			}
-		}
+	if rc.d.behave.quietDeleteEmptyBody && req.Quiet && len(out.Errors) == 0 {
+		return writeEmpty(rc, http.StatusOK) // OSS object.md 7.6
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "DeleteResult", out)
-}
-
-// parseCopySource splits x-amz-copy-source (operations.md C.5).
-func parseCopySource(v string) (bucket, key, version string, err error) {
-	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", v)
-	src, ver, hasVer := strings.Cut(v, "?versionId=")
-	if hasVer {
-		version = ver
+	out.EncodingType = encType
+	for i := range out.Deleted {
+		out.Deleted[i].Key = encKey(out.Deleted[i].Key)
 	}
-	src = strings.TrimPrefix(src, "/")
-	dec, uerr := url.PathUnescape(src)
-	if uerr != nil {
-		return "", "", "", bad
+	for i := range out.Errors {
+		out.Errors[i].Key = encKey(out.Errors[i].Key)
 	}
-	bucket, key, err = splitCopySource(dec, bad)
-	return bucket, key, version, err
-}
-
-// parseOSSCopySource splits x-oss-copy-source: "/bucket/key" with the key
-// query-escaped ("+" is a space), as both OSS SDKs send it.
-func parseOSSCopySource(v string) (bucket, key, version string, err error) {
-	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey").with("ArgumentName", "x-oss-copy-source").with("ArgumentValue", v)
-	src, ver, hasVer := strings.Cut(v, "?versionId=")
-	if hasVer {
-		version = ver
-	}
-	dec, uerr := url.QueryUnescape(strings.TrimPrefix(src, "/"))
-	if uerr != nil {
-		return "", "", "", bad
-	}
-	bucket, key, err = splitCopySource(dec, bad)
-	return bucket, key, version, err
+	return rc.d.writeDoc(rc.w, http.StatusOK, "DeleteResult", out)
 }
 
 func splitCopySource(dec string, bad *Error) (bucket, key string, err error) {
@@ -690,11 +583,7 @@ type copyObjectResult struct {
 
 // copySource reads and checks x-amz-copy-source and its conditions.
 func (s *server) copySource(rc *request) (bucket, key string, cond engine.Conditions, err error) {
-	parse := parseCopySource
-	if rc.d.isOSS {
-		parse = parseOSSCopySource
-	}
-	bucket, key, ver, err := parse(rc.header("copy-source"))
+	bucket, key, ver, err := rc.d.copySource(rc.d, rc.header("copy-source"))
 	if err != nil {
 		return "", "", cond, err
 	}
@@ -717,15 +606,17 @@ func (s *server) copyObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if err := rc.checkSSE(); err != nil {
+	if err := rc.d.sse.check(rc, sseCreate); err != nil {
 		return err
 	}
 	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond,
 		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
 	directive := rc.header("metadata-directive")
-	if rc.d.isOSS && directive == "" && srcBucket == rc.op.Bucket && srcKey == rc.op.Key {
-		// OSS: a copy onto itself always replaces the metadata (7.2).
-		directive = "REPLACE"
+	if rc.d.behave.copyOntoSelfReplaces && directive == "" && srcBucket == rc.op.Bucket && srcKey == rc.op.Key {
+		directive = "REPLACE" // OSS object.md 7.2
+	}
+	if rc.d.behave.directivesAnyCase {
+		directive = strings.ToUpper(directive)
 	}
 	switch d := directive; d {
 	case "", "COPY":
@@ -737,7 +628,7 @@ func (s *server) copyObject(rc *request) error {
 	default:
 		return errorf("InvalidArgument", "Unknown metadata directive.").with("ArgumentName", rc.d.h("metadata-directive")).with("ArgumentValue", d)
 	}
-	if redirect := rc.header("website-redirect-location"); redirect != "" && opts.MetadataDirective == engine.MetadataCopy && !rc.d.isOSS {
+	if redirect := rc.header("website-redirect-location"); redirect != "" && opts.MetadataDirective == engine.MetadataCopy && rc.d.behave.websiteRedirect {
 		src, err := s.eng.HeadObject(rc.ctx, srcBucket, srcKey)
 		if err != nil {
 			return err
@@ -753,7 +644,7 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	td := rc.header("tagging-directive")
-	if rc.d.isOSS { // OSS spells them Copy and Replace
+	if rc.d.behave.directivesAnyCase { // OSS spells them Copy and Replace
 		td = strings.ToUpper(td)
 	}
 	switch d := td; d {
@@ -772,7 +663,7 @@ func (s *server) copyObject(rc *request) error {
 	}
 	info, err := s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
-		if rc.d.isOSS && errors.Is(err, engine.ErrPreconditionFailed) && s.ossNotModified(rc, srcBucket, srcKey, cond) {
+		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
 			return writeEmpty(rc, http.StatusNotModified)
 		}
 		return err
@@ -783,13 +674,13 @@ func (s *server) copyObject(rc *request) error {
 		res.ChecksumType = info.ChecksumType
 		res.checksumFields = checksumsOf(info.Checksums, "")
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "CopyObjectResult", res)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyObjectResult", res)
 }
 
-// ossNotModified reports whether an OSS copy failed a "not modified"
-// condition (x-oss-copy-source-if-none-match, -if-modified-since), which
-// OSS answers 304 rather than 412 (object.md 7.2).
-func (s *server) ossNotModified(rc *request, bucket, key string, c engine.Conditions) bool {
+// copyNotModified reports whether a copy failed a "not modified"
+// condition (copy-source-if-none-match, -if-modified-since), which some
+// dialects answer 304 rather than 412 (OSS object.md 7.2).
+func (s *server) copyNotModified(rc *request, bucket, key string, c engine.Conditions) bool {
 	info, err := s.eng.HeadObject(rc.ctx, bucket, key)
 	if err != nil {
 		return false
@@ -816,28 +707,15 @@ func (s *server) getObjectACL(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if rc.d.isOSS {
-		return rc.d.writeXML(rc.w, http.StatusOK, "AccessControlPolicy", s.ossPolicy(b.Owner, ossACLName(info.ACL, true)))
-	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "AccessControlPolicy", s.policyOf(info.ACL, info.Owner, b.Owner))
+	return rc.d.writeDoc(rc.w, http.StatusOK, "AccessControlPolicy", rc.d.acl.objectDoc(s, info, b))
 }
 
 func (s *server) putObjectACL(rc *request) error {
-	var acl engine.ACL
-	var err error
-	if rc.d.isOSS {
-		a, err := rc.aclFromHeaders(false)
-		if err != nil {
-			return err
-		}
-		if a == nil {
-			return errorf("InvalidArgument", "The x-oss-object-acl header is required.").with("ArgumentName", rc.d.h("object-acl"))
-		}
-		acl = *a
-	} else if acl, err = rc.aclFromRequest(false, s.cfg.MaxXMLBody); err != nil {
+	acl, err := rc.d.acl.fromRequest(rc, false, s.cfg.MaxXMLBody)
+	if err != nil {
 		return err
 	}
-	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: &acl}); err != nil {
+	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: acl}); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusOK)
@@ -848,7 +726,7 @@ func (s *server) getObjectTagging(rc *request) error {
 	if err != nil {
 		return err
 	}
-	return rc.d.writeXML(rc.w, http.StatusOK, "Tagging", tagsToXML(info.Tags))
+	return rc.d.writeDoc(rc.w, http.StatusOK, "Tagging", tagsToXML(info.Tags))
 }
 
 func (s *server) putObjectTagging(rc *request) error {

@@ -132,7 +132,7 @@ func (c *Config) EnsureDefaults() *Config {
 		if d != "" && !slices.Contains(ds, d) {
 			ds = append(ds, d)
 		}
-		if isOSSDomain(d) && !slices.Contains(oss, d) {
+		if ossDomain(d) && !slices.Contains(oss, d) {
 			oss = append(oss, d)
 		}
 	}

@@ -218,9 +218,9 @@ func TestOSSDetection(t *testing.T) {
 		{"other host", raw{method: "GET", path: "/nob", sign: "anon", host: "example.com"}, false, ""},
 	} {
 		r := f.do(t, c.q)
-		isOSS := r.Header.Get("x-oss-request-id") != ""
-		if isOSS != c.oss || r.StatusCode != 404 {
-			t.Errorf("%s: oss=%v status %d %s", c.name, isOSS, r.StatusCode, r.body)
+		ossAnswer := r.Header.Get("x-oss-request-id") != ""
+		if ossAnswer != c.oss || r.StatusCode != 404 {
+			t.Errorf("%s: oss=%v status %d %s", c.name, ossAnswer, r.StatusCode, r.body)
 		}
 		if c.bucket != "" && !strings.Contains(string(r.body), "<BucketName>"+c.bucket+"</BucketName>") {
 			t.Errorf("%s: bucket not addressed by host: %s", c.name, r.body)

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -18,15 +19,19 @@ type Op struct {
 }
 
 // WriteError writes an error response in op's dialect: the error document
-// (none for HEAD) with code, status and message, and the request-id headers
+// (none for HEAD) with code, status (0: the error table's) and message
+// ("": the table's), and the request-id headers
 // (reusing those already set on w). Interceptors use it to inject faults.
 func (op Op) WriteError(w http.ResponseWriter, r *http.Request, code string, status int, message string) {
-	d := dialects[op.Dialect]
+	d := dialectByName(op.Dialect)
 	if d == nil {
 		d = s3
 	}
 	if message == "" {
 		message = errorf(code, "").Message
+	}
+	if status == 0 {
+		status = StatusOf(code)
 	}
 	d.writeError(w, r, &Error{Code: code, Status: status, Message: message}, op)
 }
@@ -126,52 +131,89 @@ var routes = []route{
 	{http.MethodPost, targetObject, []string{"restore"}, "", "RestoreObject", permBucketWrite, (*server).restoreObject, "oss"},
 }
 
-// s3Unimplemented lists S3 sub-resources osslite does not serve: a request
-// naming one gets 501 NotImplemented whatever its method.
-var s3Unimplemented = map[string]bool{
-	"accelerate": true, "analytics": true, "attributes": true, "cors": true, "encryption": true,
-	"intelligent-tiering": true, "inventory": true, "legal-hold": true, "lifecycle": true,
-	"logging": true, "metadataTable": true, "metrics": true, "notification": true,
-	"object-lock": true, "ownershipControls": true, "policy": true, "policyStatus": true,
-	"publicAccessBlock": true, "replication": true, "requestPayment": true, "restore": true,
-	"retention": true, "select": true, "select-type": true, "session": true, "torrent": true,
-	"versioning": true, "website": true, "renameObject": true, "abac": true,
-}
+// subresourceNames holds, in lower case, every sub-resource any dialect
+// knows. A query naming one of them selects an operation: a route serves
+// it only if the route names it, so a request is never served by an
+// operation that would ignore what it asked for (PUT ?retention is not a
+// PutObject).
+var subresourceNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, d := range dialects {
+		for n := range d.subresources {
+			m[strings.ToLower(n)] = true
+		}
+	}
+	return m
+}()
 
 // match finds the route of a request.
 func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error) {
+	var named []string // sub-resources the query names
 	for name := range q {
-		if d.unimplemented[name] {
-			return nil, errorf("NotImplemented", "The %s sub-resource is not implemented.", name)
+		if subresourceNames[strings.ToLower(name)] {
+			named = append(named, name)
 		}
 	}
-	methodSeen := false
+	methodSeen, otherMethod := false, false
 	for i := range routes {
 		rt := &routes[i]
-		if rt.target != t {
+		if rt.target != t || rt.only != "" && rt.only != d.name {
 			continue
 		}
-		if rt.method != r.Method || rt.only != "" && rt.only != d.name {
+		if !rt.takes(named) {
+			continue
+		}
+		if rt.method != r.Method {
+			otherMethod = otherMethod || len(named) > 0
 			continue
 		}
 		methodSeen = true
 		if rt.header != "" && r.Header.Get(d.h(rt.header)) == "" {
 			continue
 		}
-		ok := true
-		for _, p := range rt.params {
-			name, value, hasValue := strings.Cut(p, "=")
-			if !q.Has(name) || hasValue && q.Get(name) != value {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if rt.accepts(q) {
 			return rt, nil
 		}
 	}
-	if methodSeen {
+	switch {
+	case len(named) > 0 && !methodSeen && otherMethod:
+		return nil, errorf("MethodNotAllowed", "").with("Method", r.Method).with("ResourceType", [...]string{"SERVICE", "BUCKET", "OBJECT"}[t])
+	case len(named) > 0 && !methodSeen:
+		slices.Sort(named)
+		return nil, errorf("NotImplemented", "The %s sub-resource is not implemented.", strings.Join(named, ", "))
+	case methodSeen:
 		return nil, errorf("NotImplemented", "")
 	}
 	return nil, errorf("MethodNotAllowed", "").with("Method", r.Method).with("ResourceType", [...]string{"SERVICE", "BUCKET", "OBJECT"}[t])
+}
+
+// takes reports whether every sub-resource in named is one of the
+// route's parameters.
+func (rt *route) takes(named []string) bool {
+	for _, n := range named {
+		found := false
+		for _, p := range rt.params {
+			name, _, _ := strings.Cut(p, "=")
+			if strings.EqualFold(name, n) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// accepts reports whether q has every parameter of the route (with its
+// value where the route names one).
+func (rt *route) accepts(q url.Values) bool {
+	for _, p := range rt.params {
+		name, value, hasValue := strings.Cut(p, "=")
+		if !q.Has(name) || hasValue && q.Get(name) != value {
+			return false
+		}
+	}
+	return true
 }

@@ -21,7 +21,11 @@ func (s *server) appendObject(rc *request) error {
 	if !rc.q.Has("position") || err != nil || pos < 0 {
 		return errorf("InvalidArgument", "Position must be a non-negative integer.").with("ArgumentName", "position").with("ArgumentValue", raw)
 	}
-	opts, err := s.creationOptions(rc)
+	w := sseCreate
+	if pos > 0 {
+		w = sseLaterAppend // only the first append sets the encryption
+	}
+	opts, err := s.creationOptions(rc, w)
 	if err != nil {
 		return err
 	}

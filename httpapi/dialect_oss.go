@@ -1,0 +1,502 @@
+package httpapi
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/ossauth"
+)
+
+// oss is the Aliyun OSS dialect (spec/oss): x-oss- headers, documents
+// without a namespace, upper-case ETags, x-oss-request-id, the request
+// host as HostId, errors with an <EC> element (and x-oss-err on HEAD), OSS
+// signatures v1 and v4, CRC64-ECMA on every body.
+var oss = &dialect{
+	name:            "oss",
+	prefix:          "x-oss-",
+	requestIDHeader: "x-oss-request-id",
+	requestIDBytes:  12,
+	serverName:      "AliyunOSS",
+	upperETag:       true,
+
+	detect:       detectOSS,
+	authenticate: (*server).authenticateOSS,
+
+	maxKeyLength:       1023,
+	maxUserMetadata:    8 << 10,
+	minPartSize:        100 << 10,
+	maxListKeys:        1000,
+	bucketName:         func(name string) error { return dnsLabelName(name, false) },
+	defaultContentType: "application/octet-stream",
+
+	storageClasses: setOf("Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"),
+	badStorageClass: func(d *dialect, sc string) *Error {
+		return errorf("InvalidArgument", "Invalid storage class %s.", sc).with("ArgumentName", d.h("storage-class")).with("ArgumentValue", sc)
+	},
+	storageClassName:       ossStorageClass,
+	objectsTakeBucketClass: true,
+	acl:                    ossACL,
+	sse:                    sseRules{check: ossCheckSSE, echoOnInitiate: true},
+
+	errors: errorDialect{document: xmlErrorDocument(true), ecHeader: "x-oss-ec", headDocumentHeader: "x-oss-err",
+		column: func(r *codeRow) *dialectCode { return &r.oss }},
+
+	behave: behaviour{
+		reportCRC64:               true,
+		putReturnsContentMD5:      true,
+		wholeObjectOnBadRange:     true,
+		lenientCopySourceRange:    true,
+		archiveRefusesPartCopy:    true,
+		copyOntoSelfReplaces:      true,
+		copyNotModified304:        true,
+		directivesAnyCase:         true,
+		encodingTypeOnWrites:      true,
+		quietDeleteEmptyBody:      true,
+		completeAllHeader:         true,
+		completeEmptyCreatesEmpty: true,
+		completeLocationAbsolute:  true,
+		aclOnComplete:             true,
+		strictMaxParts:            true,
+		recreateOwnBucketOK:       true,
+		missingBucketTagsEmpty:    true,
+		putBucketTaggingStatus:    http.StatusOK,
+		forbidOverwriteHeader:     true,
+		objectTypeInListing:       true,
+	},
+
+	listBuckets:   (*server).listBucketsOSS,
+	listLimits:    ossListLimits,
+	location:      ossLocation,
+	createBucket:  ossCreateBucket,
+	objectHeaders: ossObjectHeaders,
+	copySource:    parseOSSCopySource,
+	multipartETag: engine.ETagMD5OfHexDigests,
+
+	// The OSS sub-resources: the v1 SDK's signing list and what the
+	// current SDKs send (spec/oss, clients.md), in the spellings used.
+	subresources: setOf(
+		"accessMonitor", "accessmonitor", "acl", "append", "archiveDirectRead", "asyncFetch",
+		"bucketArchiveDirectRead", "bucketInfo", "cleanRestoredObject", "cname", "comp", "cors",
+		"dataredundancytransition", "delete", "encryption", "httpsConfig", "img", "inventory",
+		"legalHold", "lifecycle", "live", "location", "logging", "metaQuery", "objectMeta",
+		"objectWorm", "overwriteConfig", "policy", "policyStatus", "publicAccessBlock", "qos",
+		"qosInfo", "redundancyTransition", "referer", "regions", "replication",
+		"replicationLocation", "replicationProgress", "requestPayment", "resourceGroup",
+		"responseHeader", "restore", "retention", "rtc", "seal", "stat", "style", "symlink",
+		"tagging", "transferAcceleration", "udf", "uploadId", "uploads", "versioning", "versions",
+		"vod", "website", "worm", "wormExtend", "wormId", "x-oss-async-process", "x-oss-process",
+	),
+}
+
+// detectOSS recognises OSS authorization (OSS and OSS4-HMAC-SHA256
+// schemes; OSSAccessKeyId, x-oss-signature-version and x-oss-credential
+// URLs), x-oss-* headers and OSS hosts (*.aliyuncs.com, OSSDomains).
+func detectOSS(s *server, r *http.Request) confidence {
+	if a := r.Header.Get("Authorization"); a != "" {
+		if strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, ossauth.AlgorithmV4+" ") {
+			return byAuthHeader
+		}
+		return notThis
+	}
+	if q := r.URL.RawQuery; q != "" && (strings.Contains(q, "OSSAccessKeyId=") || strings.Contains(q, "x-oss-signature-version=") || strings.Contains(q, "x-oss-credential=")) {
+		return byQuery
+	}
+	for k := range r.Header {
+		if len(k) > 6 && strings.EqualFold(k[:6], "x-oss-") {
+			return byHeader
+		}
+	}
+	if s.ossHost(hostOf(r)) {
+		return byHost
+	}
+	return notThis
+}
+
+// hostOf returns the lower-case host name of r, without port or final dot.
+func hostOf(r *http.Request) string {
+	host := strings.ToLower(r.Host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return strings.TrimSuffix(host, ".")
+}
+
+// ossHost reports whether host is an OSS endpoint or a bucket under one.
+func (s *server) ossHost(host string) bool {
+	if host == "aliyuncs.com" || strings.HasSuffix(host, ".aliyuncs.com") {
+		return true
+	}
+	for _, d := range s.cfg.OSSDomains {
+		if host == d || strings.HasSuffix(host, "."+d) {
+			return true
+		}
+	}
+	return false
+}
+
+// ossDomain reports whether a configured base domain names an OSS
+// endpoint: oss.<...>, oss-<region>.<...> or anything under aliyuncs.com.
+func ossDomain(d string) bool {
+	first, _, _ := strings.Cut(d, ".")
+	return first == "oss" || strings.HasPrefix(first, "oss-") || d == "aliyuncs.com" || strings.HasSuffix(d, ".aliyuncs.com")
+}
+
+// aliyunBucket splits an aliyuncs.com host that is not a configured
+// domain: "<bucket>.oss-<region>.aliyuncs.com" addresses a bucket, while
+// "oss-<region>.aliyuncs.com" is the service endpoint.
+func aliyunBucket(host string) (string, bool) {
+	rest, ok := strings.CutSuffix(host, ".aliyuncs.com")
+	if !ok {
+		return "", false
+	}
+	first, endpoint, found := strings.Cut(rest, ".")
+	if !found || first == "oss" || strings.HasPrefix(first, "oss-") || endpoint == "" {
+		return "", false
+	}
+	return first, true
+}
+
+// authenticateOSS verifies the OSS signature of rc (v1 header or URL, v4
+// header or URL; pkg/ossauth) against the engine clock, resolves the
+// principal and prepares the body.
+func (s *server) authenticateOSS(rc *request) error {
+	r := rc.r
+	res := ossauth.Resource{Bucket: rc.op.Bucket, Key: rc.op.Key}
+	a, err := ossauth.Authenticate(r, res, s.clock.Now(), func(ak string) (string, bool) {
+		v, ok := s.cfg.Credentials[ak]
+		return v, ok
+	})
+	switch {
+	case err == nil && a.Scheme != ossauth.SchemeAnonymous:
+		rc.who = principal{accessKey: a.AccessKeyID, id: ownerID(a.AccessKeyID)}
+	case s.cfg.Permissive:
+		ak := ""
+		if a != nil {
+			ak = a.AccessKeyID
+		}
+		if ak == "" {
+			ak = s.cfg.Owner
+		}
+		rc.who = principal{accessKey: ak, id: ownerID(ak)}
+		s.names.LoadOrStore(rc.who.id, ak)
+	case err == nil:
+		rc.who = principal{anonymous: true}
+	default:
+		return err
+	}
+	rc.body, rc.size = r.Body, r.ContentLength
+	if r.Body == nil || r.Body == http.NoBody {
+		rc.body, rc.size = http.NoBody, 0
+	}
+	// A v4 request that signed a real payload hash gets its body checked.
+	if a != nil && len(a.PayloadHash) == 64 {
+		want, err := hex.DecodeString(a.PayloadHash)
+		if err != nil {
+			return errorf("InvalidArgument", "x-oss-content-sha256 must be UNSIGNED-PAYLOAD or a hex SHA-256.")
+		}
+		rc.body = &sha256Reader{r: rc.body, h: sha256.New(), want: want}
+	}
+	return nil
+}
+
+// ossBucketACLs are OSS's canned ACLs (auth.md 8). Objects also accept
+// "default": follow the bucket.
+var ossBucketACLs = map[string]bool{"private": true, "public-read": true, "public-read-write": true}
+
+// ossACLName renders an engine ACL as an OSS grant: the canned name when it
+// is an OSS one, else what explicit grants amount to. Objects without an
+// ACL of their own are "default" (bucket "private").
+func ossACLName(acl engine.ACL, object bool) string {
+	if acl.Canned == "default" || acl.Canned == "" && len(acl.Grants) == 0 {
+		if object {
+			return "default"
+		}
+		return "private"
+	}
+	if len(acl.Grants) == 0 {
+		if ossBucketACLs[acl.Canned] {
+			return acl.Canned
+		}
+		return "private"
+	}
+	read, write := false, false
+	for _, g := range acl.Grants {
+		if g.GranteeType == "Group" && g.URI == groupAllUsers {
+			switch g.Permission {
+			case permRead:
+				read = true
+			case permWrite:
+				write = true
+			case permFullControl:
+				read, write = true, true
+			}
+		}
+	}
+	switch {
+	case read && write:
+		return "public-read-write"
+	case read:
+		return "public-read"
+	}
+	return "private"
+}
+
+// ossStorageClass renders a stored class for OSS ("" is Standard).
+func ossStorageClass(c string) string {
+	switch c {
+	case "", "STANDARD":
+		return "Standard"
+	}
+	return c
+}
+
+// ossLocation renders a region as an OSS location ("oss-" + region).
+func ossLocation(region string) string {
+	if strings.HasPrefix(region, "oss-") {
+		return region
+	}
+	return "oss-" + region
+}
+
+// ifNoneMatch is the write condition of a request: If-None-Match, or "*"
+// when an OSS request says x-oss-forbid-overwrite: true.
+func (rc *request) ifNoneMatch() string {
+	if rc.forbidOverwrite() {
+		return "*"
+	}
+	return rc.r.Header.Get("If-None-Match")
+}
+
+// forbidOverwrite reports x-oss-forbid-overwrite: true in dialects that
+// have it.
+func (rc *request) forbidOverwrite() bool {
+	return rc.d.behave.forbidOverwriteHeader && strings.EqualFold(rc.header("forbid-overwrite"), "true")
+}
+
+// OSS ListAllMyBucketsResult (service-bucket.md 5.1): the paging
+// elements appear only when the listing is truncated.
+type ossListBucketsResult struct {
+	XMLName     xml.Name
+	Prefix      *string        `xml:"Prefix"`
+	Marker      *string        `xml:"Marker"`
+	MaxKeys     *int           `xml:"MaxKeys"`
+	IsTruncated *bool          `xml:"IsTruncated"`
+	NextMarker  *string        `xml:"NextMarker"`
+	Owner       owner          `xml:"Owner"`
+	Buckets     []ossBucketXML `xml:"Buckets>Bucket"`
+}
+
+type ossBucketXML struct {
+	CreationDate     string `xml:"CreationDate"`
+	ExtranetEndpoint string `xml:"ExtranetEndpoint"`
+	IntranetEndpoint string `xml:"IntranetEndpoint"`
+	Location         string `xml:"Location"`
+	Name             string `xml:"Name"`
+	Region           string `xml:"Region"`
+	StorageClass     string `xml:"StorageClass"`
+}
+
+// ossMaxKeys parses an OSS max-keys style parameter: 1..limit, default def.
+func ossMaxKeys(rc *request, name string, def, limit int) (int, error) {
+	v := rc.q.Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > limit {
+		return 0, errorf("InvalidArgument", "Argument %s must be an integer between 1 and %d.", name, limit).with("ArgumentName", name).with("ArgumentValue", v)
+	}
+	if n == 0 {
+		n = def
+	}
+	return n, nil
+}
+
+// listBucketsOSS is GetService: prefix, marker and max-keys paging; each
+// bucket names this server's own address as its endpoints (clients.md),
+// so clients keep talking to it.
+func (s *server) listBucketsOSS(rc *request, all []engine.BucketInfo) error {
+	prefix, marker := rc.q.Get("prefix"), rc.q.Get("marker")
+	max, err := ossMaxKeys(rc, "max-keys", 100, 1000)
+	if err != nil {
+		return err
+	}
+	res := &ossListBucketsResult{Owner: owner{ID: rc.who.id, DisplayName: rc.who.accessKey}, Buckets: []ossBucketXML{}}
+	for _, b := range all {
+		if !s.cfg.Permissive && !owns(rc.who, b.Owner) || !strings.HasPrefix(b.Name, prefix) || b.Name <= marker {
+			continue
+		}
+		if len(res.Buckets) == max {
+			truncated, next := true, res.Buckets[max-1].Name
+			res.Prefix, res.Marker, res.MaxKeys, res.IsTruncated, res.NextMarker = &prefix, &marker, &max, &truncated, &next
+			break
+		}
+		res.Buckets = append(res.Buckets, s.ossBucket(rc, b))
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListAllMyBucketsResult", res)
+}
+
+// ossBucket describes a bucket in OSS documents.
+func (s *server) ossBucket(rc *request, b engine.BucketInfo) ossBucketXML {
+	loc := ossLocation(s.regionOf(b))
+	return ossBucketXML{CreationDate: xmlTime(b.Created), ExtranetEndpoint: rc.r.Host, IntranetEndpoint: rc.r.Host,
+		Location: loc, Name: b.Name, Region: strings.TrimPrefix(loc, "oss-"), StorageClass: ossStorageClass(b.StorageClass)}
+}
+
+// parseOSSCopySource splits x-oss-copy-source: "/bucket/key" with the key
+// query-escaped ("+" is a space), as both OSS SDKs send it.
+func parseOSSCopySource(d *dialect, v string) (bucket, key, version string, err error) {
+	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey").with("ArgumentName", d.h("copy-source")).with("ArgumentValue", v)
+	src, ver, hasVer := strings.Cut(v, "?versionId=")
+	if hasVer {
+		version = ver
+	}
+	dec, uerr := url.QueryUnescape(strings.TrimPrefix(src, "/"))
+	if uerr != nil {
+		return "", "", "", bad
+	}
+	bucket, key, err = splitCopySource(dec, bad)
+	return bucket, key, version, err
+}
+
+// ossACLHeader reads x-oss-acl (buckets) or x-oss-object-acl (objects,
+// which may also say "default": follow the bucket, stored as no ACL).
+func (rc *request) ossACLHeader(forBucket bool) (*engine.ACL, error) {
+	name := "object-acl"
+	if forBucket {
+		name = "acl"
+	}
+	v, present := rc.r.Header[http.CanonicalHeaderKey(rc.d.h(name))]
+	if !present {
+		return nil, nil
+	}
+	canned := strings.Join(v, ",")
+	switch {
+	case ossBucketACLs[canned]:
+		return &engine.ACL{Canned: canned}, nil
+	case canned == "default" && !forBucket:
+		return &engine.ACL{}, nil
+	}
+	msg := "no such object access control exists"
+	if forBucket {
+		msg = "no such bucket access control exists"
+	}
+	return nil, errorf("InvalidArgument", "%s", msg).with("ArgumentName", rc.d.h(name)).with("ArgumentValue", canned)
+}
+
+// ossAccessControlPolicy is the OSS ACL document: one canned grant.
+type ossAccessControlPolicy struct {
+	XMLName xml.Name
+	Owner   owner  `xml:"Owner"`
+	Grant   string `xml:"AccessControlList>Grant"`
+}
+
+// ossPolicy renders an OSS AccessControlPolicy owned by ownerID.
+func (s *server) ossPolicy(ownerID, grant string) *ossAccessControlPolicy {
+	return &ossAccessControlPolicy{Owner: owner{ID: ownerID, DisplayName: s.displayName(ownerID)}, Grant: grant}
+}
+
+// ossListLimits: max-keys defaults to 100 and max-uploads to 1000, both
+// at most 1000 (service-bucket.md 6.7); "0" is an empty page; prefix,
+// marker and delimiter are shorter than 1024 bytes.
+func ossListLimits(rc *request, maxName string) (int, error) {
+	def := rc.d.maxListKeys
+	if maxName == "max-keys" {
+		def = 100
+	}
+	n, err := ossMaxKeys(rc, maxName, def, rc.d.maxListKeys)
+	if err != nil {
+		return 0, err
+	}
+	if rc.q.Get(maxName) == "0" {
+		n = 0
+	}
+	for _, name := range []string{"prefix", "marker", "delimiter"} {
+		if v := rc.q.Get(name); len(v) >= 1024 {
+			return 0, errorf("InvalidArgument", "The %s must be shorter than 1024 bytes.", name).with("ArgumentName", name).with("ArgumentValue", v)
+		}
+	}
+	return n, nil
+}
+
+// ossCreateBucket applies StorageClass and DataRedundancyType; the region
+// is the endpoint's, whatever LocationConstraint says.
+func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) error {
+	if c.StorageClass != "" && !rc.d.storageClasses[c.StorageClass] {
+		return errorf("InvalidArgument", "Invalid storage class %s.", c.StorageClass).with("ArgumentName", "StorageClass").with("ArgumentValue", c.StorageClass)
+	}
+	if c.StorageClass != "Standard" {
+		opts.StorageClass = c.StorageClass
+	}
+	if t := c.DataRedundancyType; t != "" && t != "LRS" && t != "ZRS" {
+		return errorf("InvalidArgument", "Invalid data redundancy type %s.", t).with("ArgumentName", "DataRedundancyType").with("ArgumentValue", t)
+	}
+	return nil
+}
+
+// ossObjectHeaders adds the object type, storage class, CRC64, Content-MD5,
+// the next append position and the restore state.
+func ossObjectHeaders(rc *request, info engine.ObjectInfo) {
+	h := rc.w.Header()
+	h.Set(rc.d.h("object-type"), info.Type.String())
+	h.Set(rc.d.h("storage-class"), ossStorageClass(info.StorageClass))
+	if v := contentMD5Of(info); v != "" {
+		h.Set("Content-MD5", v)
+	}
+	if info.Type == engine.ObjectAppendable {
+		h.Set(rc.d.h("next-append-position"), strconv.FormatInt(info.Size, 10))
+	}
+	if r := info.Restore; r != nil {
+		v := `ongoing-request="true"`
+		if !r.Ongoing {
+			v = `ongoing-request="false", expiry-date="` + r.Expiry.UTC().Format(http.TimeFormat) + `"`
+		}
+		h.Set(rc.d.h("restore"), v)
+	}
+}
+
+// ossCheckSSE accepts AES256 and refuses KMS and SM4 (no key service
+// yet). Part uploads take no encryption header (the upload's applies,
+// multipart.md 8.2); appends after the first ignore it.
+func ossCheckSSE(rc *request, w sseWrite) error {
+	v := rc.header("server-side-encryption")
+	switch {
+	case v == "" || w == sseLaterAppend:
+		return nil
+	case w == ssePart:
+		return errorf("InvalidArgument", "x-oss-server-side-encryption is not supported on UploadPart.").with("ArgumentName", rc.d.h("server-side-encryption"))
+	case v == "AES256":
+		return nil
+	case v == "KMS" || v == "SM4":
+		return errorf("KmsServiceNotEnabled", "")
+	}
+	return errorf("InvalidEncryptionAlgorithmError", "")
+}
+
+// ossACL is the OSS ACL model: one canned grant per resource, set by
+// header (x-oss-acl, x-oss-object-acl); objects without their own follow
+// the bucket.
+var ossACL = aclModel{
+	fromHeaders: (*request).ossACLHeader,
+	fromRequest: func(rc *request, forBucket bool, _ int64) (*engine.ACL, error) {
+		acl, err := rc.ossACLHeader(forBucket)
+		if err == nil && acl == nil && !forBucket {
+			return nil, errorf("InvalidArgument", "The x-oss-object-acl header is required.").with("ArgumentName", rc.d.h("object-acl"))
+		}
+		return acl, err // a bucket without x-oss-acl: no effect (service-bucket.md 6.1)
+	},
+	bucketDoc: func(s *server, b engine.BucketInfo) any {
+		return s.ossPolicy(b.Owner, ossACLName(b.ACL, false))
+	},
+	objectDoc: func(s *server, info engine.ObjectInfo, b engine.BucketInfo) any {
+		return s.ossPolicy(b.Owner, ossACLName(info.ACL, true))
+	},
+	objectDefaultFollowsBucket: true,
+}

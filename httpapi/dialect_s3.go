@@ -1,0 +1,286 @@
+package httpapi
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+)
+
+// s3 is the Amazon S3 dialect (spec/s3): x-amz- headers, the 2006-03-01
+// namespace, lower-case ETags, x-amz-request-id and x-amz-id-2, AWS
+// signatures (SigV4 header, presigned and aws-chunked; SigV2).
+var s3 = &dialect{
+	name:            "s3",
+	prefix:          "x-amz-",
+	xmlns:           "http://s3.amazonaws.com/doc/2006-03-01/",
+	requestIDHeader: "x-amz-request-id",
+	hostIDHeader:    "x-amz-id-2",
+	requestIDBytes:  8,
+	serverName:      "AmazonS3",
+
+	detect:       detectS3,
+	authenticate: (*server).authenticateS3,
+
+	maxKeyLength:       1024,
+	maxUserMetadata:    2 << 10,
+	minPartSize:        5 << 20,
+	maxListKeys:        1000,
+	bucketName:         s3BucketName,
+	defaultContentType: "binary/octet-stream",
+
+	storageClasses: map[string]bool{
+		"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
+		"INTELLIGENT_TIERING": true, "GLACIER": true, "DEEP_ARCHIVE": true, "OUTPOSTS": true,
+		"GLACIER_IR": true, "SNOW": true, "EXPRESS_ONEZONE": true,
+	},
+	badStorageClass: func(_ *dialect, sc string) *Error {
+		return errorf("InvalidStorageClass", "").with("StorageClassRequested", sc)
+	},
+	storageClassName: func(c string) string {
+		if c == "" {
+			return "STANDARD"
+		}
+		return c
+	},
+	acl: s3ACL,
+	sse: sseRules{check: s3CheckSSE},
+
+	errors: errorDialect{document: xmlErrorDocument(false)},
+
+	behave: behaviour{
+		requireContentLength:     true,
+		websiteRedirect:          true,
+		deleteObjectsNeedsDigest: true,
+		putBucketTaggingStatus:   http.StatusNoContent,
+		deleteBucketDropsUploads: true,
+	},
+
+	listBuckets:   (*server).listBucketsS3,
+	listLimits:    s3ListLimits,
+	location:      s3Location,
+	createBucket:  s3CreateBucket,
+	objectHeaders: s3ObjectHeaders,
+	copySource:    parseS3CopySource,
+	multipartETag: engine.ETagMD5OfDigests,
+
+	subresources: setOf(
+		"abac", "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
+		"intelligent-tiering", "inventory", "legal-hold", "lifecycle", "location", "logging",
+		"metadataConfiguration", "metadataTable", "metrics", "notification", "object-lock",
+		"ownershipControls", "policy", "policyStatus", "publicAccessBlock", "renameObject",
+		"replication", "requestPayment", "restore", "retention", "select", "session", "tagging",
+		"torrent", "uploadId", "uploads", "versioning", "versions", "website",
+	),
+}
+
+// detectS3 recognises AWS authorization (an Authorization header that no
+// other dialect claims, X-Amz-* or AWSAccessKeyId query signing) and
+// x-amz-* headers.
+func detectS3(_ *server, r *http.Request) confidence {
+	if a := r.Header.Get("Authorization"); a != "" {
+		if strings.HasPrefix(a, "AWS4-") || strings.HasPrefix(a, "AWS ") {
+			return byAuthHeader
+		}
+		return byOtherAuth
+	}
+	if q := r.URL.RawQuery; q != "" && (strings.Contains(q, "X-Amz-") || strings.Contains(q, "AWSAccessKeyId=")) {
+		return byQuery
+	}
+	for k := range r.Header {
+		if len(k) > 6 && strings.EqualFold(k[:6], "x-amz-") {
+			return byHeader
+		}
+	}
+	return notThis
+}
+
+var (
+	s3ReservedPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
+	s3ReservedSuffixes = []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"}
+)
+
+// s3BucketName applies Amazon's bucket naming rules: 3-63 characters of
+// a-z, 0-9, '.' and '-', starting and ending with a letter or digit, no
+// "..", ".-" or "-.", not an IP address, none of the reserved prefixes and
+// suffixes.
+func s3BucketName(name string) error {
+	if err := dnsLabelName(name, true); err != nil {
+		return err
+	}
+	bad := func(why string) error {
+		return fmt.Errorf("%w: %q %s", engine.ErrInvalidBucketName, name, why)
+	}
+	for _, seq := range []string{"..", ".-", "-."} {
+		if strings.Contains(name, seq) {
+			return bad("must not contain " + strconv.Quote(seq))
+		}
+	}
+	if _, err := netip.ParseAddr(name); err == nil {
+		return bad("must not be formatted as an IP address")
+	}
+	for _, p := range s3ReservedPrefixes {
+		if strings.HasPrefix(name, p) {
+			return bad("uses the reserved prefix " + p)
+		}
+	}
+	for _, s := range s3ReservedSuffixes {
+		if strings.HasSuffix(name, s) {
+			return bad("uses the reserved suffix " + s)
+		}
+	}
+	return nil
+}
+
+// dnsLabelName checks the rules both dialects share: 3-63 characters of
+// a-z, 0-9 and '-' (and '.' when dots is set), beginning and ending with
+// a letter or digit.
+func dnsLabelName(name string, dots bool) error {
+	bad := func(why string) error {
+		return fmt.Errorf("%w: %q %s", engine.ErrInvalidBucketName, name, why)
+	}
+	if len(name) < 3 || len(name) > 63 {
+		return bad("must be 3 to 63 characters long")
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-':
+		case c == '.' && dots:
+		default:
+			return bad(fmt.Sprintf("contains %q", c))
+		}
+	}
+	alnum := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
+		return bad("must begin and end with a letter or digit")
+	}
+	return nil
+}
+
+// s3ListLimits: max-keys (max-uploads) is any non-negative integer,
+// capped at 1000.
+func s3ListLimits(rc *request, maxName string) (int, error) {
+	v := rc.q.Get(maxName)
+	if v == "" {
+		return rc.d.maxListKeys, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, errorf("InvalidArgument", "Provided %s not an integer or within integer range", maxName).with("ArgumentName", maxName).with("ArgumentValue", v)
+	}
+	return min(n, rc.d.maxListKeys), nil
+}
+
+// s3Location: us-east-1 is the empty LocationConstraint.
+func s3Location(region string) string {
+	if region == "us-east-1" {
+		return ""
+	}
+	return region
+}
+
+// s3CreateBucket takes the region from LocationConstraint ("EU" is
+// eu-west-1).
+func s3CreateBucket(_ *server, _ *request, c *createBucketConfiguration, opts *engine.BucketOptions) error {
+	if c.LocationConstraint != "" {
+		opts.Region = c.LocationConstraint
+		if opts.Region == "EU" {
+			opts.Region = "eu-west-1"
+		}
+	}
+	return nil
+}
+
+// s3ObjectHeaders adds the website redirect and a non-default storage
+// class.
+func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
+	h := rc.w.Header()
+	if info.WebsiteRedirect != "" {
+		h.Set(rc.d.h("website-redirect-location"), info.WebsiteRedirect)
+	}
+	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
+		h.Set(rc.d.h("storage-class"), info.StorageClass)
+	}
+}
+
+// parseS3CopySource splits x-amz-copy-source (operations.md C.5): an
+// optional leading slash, bucket/key path-escaped, ?versionId=.
+func parseS3CopySource(d *dialect, v string) (bucket, key, version string, err error) {
+	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").with("ArgumentName", d.h("copy-source")).with("ArgumentValue", v)
+	src, ver, hasVer := strings.Cut(v, "?versionId=")
+	if hasVer {
+		version = ver
+	}
+	dec, uerr := url.PathUnescape(strings.TrimPrefix(src, "/"))
+	if uerr != nil {
+		return "", "", "", bad
+	}
+	bucket, key, err = splitCopySource(dec, bad)
+	return bucket, key, version, err
+}
+
+// s3CheckSSE accepts SSE-S3 (AES256) and refuses the modes osslite does
+// not serve yet with 501.
+func s3CheckSSE(rc *request, _ sseWrite) error {
+	if v := rc.header("server-side-encryption"); v != "" && v != "AES256" {
+		return errorf("NotImplemented", "Server-side encryption %s is not implemented.", v)
+	}
+	if rc.header("server-side-encryption-customer-algorithm") != "" {
+		return errorf("NotImplemented", "SSE-C is not implemented.")
+	}
+	return nil
+}
+
+// listBucketsS3 is ListBuckets: prefix, bucket-region, continuation-token
+// and max-buckets paging.
+func (s *server) listBucketsS3(rc *request, all []engine.BucketInfo) error {
+	prefix := rc.q.Get("prefix")
+	region := rc.q.Get("bucket-region")
+	after := ""
+	if tok := rc.q.Get("continuation-token"); tok != "" {
+		b, err := base64.RawURLEncoding.DecodeString(tok)
+		if err != nil {
+			return errorf("InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
+		}
+		after = string(b)
+	}
+	max := 10000
+	if v := rc.q.Get("max-buckets"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			return errorf("InvalidArgument", "max-buckets must be an integer between 1 and 10000").with("ArgumentName", "max-buckets").with("ArgumentValue", v)
+		}
+		max = n
+	}
+	res := &listAllMyBucketsResult{Owner: owner{ID: rc.who.id, DisplayName: rc.who.accessKey}, Prefix: prefix}
+	for _, b := range all {
+		if !s.cfg.Permissive && !owns(rc.who, b.Owner) || !strings.HasPrefix(b.Name, prefix) || b.Name <= after {
+			continue
+		}
+		reg := s.regionOf(b)
+		if region != "" && reg != region {
+			continue
+		}
+		if len(res.Buckets) == max {
+			res.ContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(res.Buckets[max-1].Name))
+			break
+		}
+		res.Buckets = append(res.Buckets, xmlBucket{Name: b.Name, CreationDate: xmlTime(b.Created), BucketRegion: reg})
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListAllMyBucketsResult", res)
+}
+
+// setOf builds a set of strings.
+func setOf(names ...string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
+}
