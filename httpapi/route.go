@@ -217,3 +217,20 @@ func (rt *route) accepts(q url.Values) bool {
 	}
 	return true
 }
+
+// Subresources returns, sorted, the sub-resource query parameters the
+// named dialect ("s3", "oss") knows: the names that select an operation.
+// A request naming one that no operation serves is refused with 501 (or
+// 405) and changes nothing. Fuzzers and conformance tests use the list.
+func Subresources(dialectName string) []string {
+	d := dialectByName(dialectName)
+	if d == nil {
+		return nil
+	}
+	out := make([]string, 0, len(d.subresources))
+	for n := range d.subresources {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out
+}
