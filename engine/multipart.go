@@ -367,6 +367,9 @@ type CompleteOptions struct {
 	MinPartSize int64
 	// ETag chooses the ETag formula. Default ETagMD5OfDigests.
 	ETag MultipartETag
+	// AllowNoParts lets an empty parts list complete the upload as an
+	// empty object. Default false: no parts is ErrInvalidPart.
+	AllowNoParts bool
 	// Checksum, when set, is the expected checksum of the whole object (a
 	// FULL_OBJECT type) or of the composite; a mismatch is ErrBadDigest.
 	Checksum []byte
@@ -409,7 +412,7 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if err != nil {
 			return err
 		}
-		if len(parts) == 0 {
+		if len(parts) == 0 && !opts.AllowNoParts {
 			return fmt.Errorf("%w: no parts listed", ErrInvalidPart)
 		}
 		for i := 1; i < len(parts); i++ {

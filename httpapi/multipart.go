@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/xml"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -177,9 +178,9 @@ func (s *server) uploadPartCopy(rc *request) error {
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyPartResult", res)
 }
 
+// completeMultipartUpload is a decoded CompleteMultipartUpload document.
 type completeMultipartUpload struct {
-	XMLName xml.Name
-	Parts   []completePartXML `xml:"Part"`
+	Parts []completePartXML
 }
 
 type completePartXML struct {
@@ -225,26 +226,41 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsMD5)
+	encKey, encType, err := rc.writeKeyEncoding()
 	if err != nil {
 		return err
 	}
-	encKey, encType, err := rc.writeKeyEncoding()
+	doc, err := rc.openDoc(s.cfg.MaxListDocument, digestsMD5)
 	if err != nil {
 		return err
 	}
 	var req completeMultipartUpload
 	if rc.d.behave.completeAllHeader && strings.EqualFold(rc.header("complete-all"), "yes") {
-		// x-oss-complete-all: every uploaded part, in order, no body.
-		if data != nil {
-			return errorf("InvalidArgument", "Should not specify both complete all header and http body.").with("ArgumentName", rc.d.h("complete-all"))
+		// x-?-complete-all: every uploaded part, in order, no body.
+		if n, err := io.Copy(io.Discard, doc); err != nil {
+			return err
+		} else if n > 0 {
+			return errorf("InvalidArgument", "Should not speficy both complete all header and http body.").with("ArgumentName", rc.d.h("complete-all"))
 		}
 		if req, err = s.allParts(rc, uploadID); err != nil {
 			return err
 		}
-	} else if data == nil || xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "CompleteMultipartUpload" ||
-		len(req.Parts) == 0 || len(req.Parts) > MaxParts {
-		return errorf("MalformedXML", "")
+	} else {
+		req.Parts, err = decodeComplete(newDocTokens(doc), MaxParts)
+		switch {
+		case errors.Is(err, errMalformedDoc) && doc.n == 0 && rc.d.behave.completeEmptyCreatesEmpty:
+			err = nil // no body: no parts (an empty object)
+		case errors.Is(err, errMalformedDoc):
+			return errorf("MalformedXML", "")
+		case err != nil:
+			return err
+		}
+		if len(req.Parts) == 0 && !rc.d.behave.completeEmptyCreatesEmpty {
+			return errorf("MalformedXML", "")
+		}
+	}
+	if err := doc.finish(); err != nil {
+		return err
 	}
 	parts := make([]engine.CompletePart, len(req.Parts))
 	for i, p := range req.Parts {
@@ -263,7 +279,10 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		}
 	}
 	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"),
-		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag}
+		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag, AllowNoParts: rc.d.behave.completeEmptyCreatesEmpty}
+	if s.cfg.MinPartSize != 0 {
+		opts.MinPartSize = s.cfg.MinPartSize
+	}
 	var completeACL *engine.ACL
 	if rc.d.behave.aclOnComplete {
 		if completeACL, err = rc.aclFromHeaders(false); err != nil {

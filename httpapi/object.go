@@ -440,16 +440,7 @@ func etagMatches(list, etag string) bool {
 	return false
 }
 
-// DeleteObjects documents.
-type deleteRequest struct {
-	XMLName xml.Name
-	Objects []struct {
-		Key       string `xml:"Key"`
-		VersionID string `xml:"VersionId"`
-	} `xml:"Object"`
-	Quiet bool `xml:"Quiet"`
-}
-
+// DeleteObjects result document.
 type deleteResult struct {
 	XMLName      xml.Name
 	Deleted      []deletedEntry `xml:"Deleted"`
@@ -477,33 +468,41 @@ func (s *server) deleteObjects(rc *request) error {
 	if rc.d.behave.deleteObjectsNeedsDigest {
 		mode = digestsRequired
 	}
-	data, err := rc.readBody(2*s.cfg.MaxXMLBody, mode)
-	if err != nil {
-		return err
-	}
 	encKey, encType, err := rc.writeKeyEncoding()
 	if err != nil {
 		return err
 	}
-	var req deleteRequest
-	if data == nil || xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "Delete" ||
-		len(req.Objects) == 0 || len(req.Objects) > MaxDeleteObjects {
+	doc, err := rc.openDoc(s.cfg.MaxListDocument, mode)
+	if err != nil {
+		return err
+	}
+	req, err := decodeDelete(newDocTokens(doc), MaxDeleteObjects)
+	if err == nil && len(req.objects) == 0 {
+		err = errMalformedDoc
+	}
+	if errors.Is(err, errMalformedDoc) {
 		return errorf("MalformedXML", "")
+	}
+	if err != nil {
+		return err
+	}
+	if err := doc.finish(); err != nil {
+		return err
 	}
 	out := &deleteResult{}
 	var keys []string
-	for _, o := range req.Objects {
-		if o.VersionID != "" && o.VersionID != "null" {
+	for _, o := range req.objects {
+		if o.versionID != "" && o.versionID != "null" {
 			e := errorf("NoSuchVersion", "")
-			out.Errors = append(out.Errors, deleteError{Key: o.Key, VersionID: o.VersionID, Code: e.Code, Message: e.Message})
+			out.Errors = append(out.Errors, deleteError{Key: o.key, VersionID: o.versionID, Code: e.Code, Message: e.Message})
 			continue
 		}
-		if len(o.Key) > rc.maxKey(s) {
+		if len(o.key) > rc.maxKey(s) {
 			e := errorf("KeyTooLongError", "")
-			out.Errors = append(out.Errors, deleteError{Key: o.Key, Code: e.Code, Message: e.Message})
+			out.Errors = append(out.Errors, deleteError{Key: o.key, Code: e.Code, Message: e.Message})
 			continue
 		}
-		keys = append(keys, o.Key)
+		keys = append(keys, o.key)
 	}
 	if len(keys) > 0 {
 		res, err := s.eng.DeleteObjects(rc.ctx, rc.op.Bucket, keys)
@@ -516,14 +515,14 @@ func (s *server) deleteObjects(rc *request) error {
 				out.Errors = append(out.Errors, deleteError{Key: r.Key, Code: e.Code, Message: e.Message})
 				continue
 			}
-			if !req.Quiet {
+			if !req.quiet {
 				out.Deleted = append(out.Deleted, deletedEntry{Key: r.Key})
 			}
 		}
 	} else if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
 		return err
 	}
-	if rc.d.behave.quietDeleteEmptyBody && req.Quiet && len(out.Errors) == 0 {
+	if rc.d.behave.quietDeleteEmptyBody && req.quiet && len(out.Errors) == 0 {
 		return writeEmpty(rc, http.StatusOK) // OSS object.md 7.6
 	}
 	out.EncodingType = encType

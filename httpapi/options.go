@@ -52,9 +52,19 @@ type Config struct {
 	// MaxSkew is the largest allowed distance between a signed request's
 	// time and the engine clock. Default 15 minutes.
 	MaxSkew time.Duration
-	// MaxXMLBody caps XML request documents, in bytes (DeleteObjects gets
-	// twice as much). Default 1 MiB.
+	// MaxXMLBody caps the small XML request documents (ACLs, tagging,
+	// configurations), in bytes. Default 1 MiB.
 	MaxXMLBody int64
+	// MaxListDocument caps the documents that list many items and are
+	// decoded as a stream: CompleteMultipartUpload (10,000 parts with
+	// checksums) and DeleteObjects (1,000 keys of 1,024 bytes, each byte
+	// possibly a character reference). Default 8 MiB.
+	MaxListDocument int64
+	// MinPartSize, when non-zero, replaces the dialect's smallest part
+	// size (5 MiB for S3, 100 KiB for OSS) for every part but the last;
+	// negative means no minimum. Meant for tests and development setups
+	// that exercise many parts cheaply. Default 0: the dialect's.
+	MinPartSize int64
 }
 
 // Option changes a Config.
@@ -86,6 +96,10 @@ func WithOSSDomains(domains ...string) Option {
 	return func(c *Config) { c.OSSDomains = append(c.OSSDomains, domains...) }
 }
 
+// WithMinPartSize overrides the dialects' minimum part size (see
+// Config.MinPartSize).
+func WithMinPartSize(n int64) Option { return func(c *Config) { c.MinPartSize = n } }
+
 // WithRegion sets the server region (see Config.Region).
 func WithRegion(region string) Option { return func(c *Config) { c.Region = region } }
 
@@ -105,7 +119,9 @@ const (
 	DefaultRegion     = "us-east-1"
 	DefaultMaxSkew    = 15 * time.Minute
 	DefaultMaxXMLBody = 1 << 20
-	defaultOwnerKey   = "osslite"
+	// DefaultMaxListDocument is the default of Config.MaxListDocument.
+	DefaultMaxListDocument = 8 << 20
+	defaultOwnerKey        = "osslite"
 )
 
 // EnsureDefaults fills zero fields with their defaults and returns c.
@@ -118,6 +134,9 @@ func (c *Config) EnsureDefaults() *Config {
 	}
 	if c.MaxXMLBody <= 0 {
 		c.MaxXMLBody = DefaultMaxXMLBody
+	}
+	if c.MaxListDocument <= 0 {
+		c.MaxListDocument = DefaultMaxListDocument
 	}
 	ds := []string{"localhost", "127.0.0.1"}
 	var oss []string
