@@ -55,3 +55,30 @@ func TestPresignedPutUnsignedHeaders(t *testing.T) {
 	status, body = send(nil)
 	assert.Equal(t, http.StatusOK, status, body)
 }
+
+// TestSDKSignsEveryAmzHeader checks that aws-sdk-go-v2's uploads, including
+// aws-chunked bodies with trailing checksums over TLS, sign every x-amz-*
+// header they send, so the HeadersNotSigned rule refuses none of them.
+func TestSDKSignsEveryAmzHeader(t *testing.T) {
+	f := newFixture(t, fixtureOptions{tls: true})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tls")})
+	require.NoError(t, err)
+	// A non-seekable body makes the SDK stream it aws-chunked with a
+	// trailing checksum (x-amz-trailer, x-amz-decoded-content-length).
+	body := io.MultiReader(strings.NewReader("streamed "), strings.NewReader("body"))
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String("tls"), Key: aws.String("k"), Body: body, ContentLength: aws.Int64(13),
+		ACL: "private", Tagging: aws.String("a=b"), Metadata: map[string]string{"m": "v"},
+	})
+	require.NoError(t, err)
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("tls"), Key: aws.String("k")})
+	require.NoError(t, err)
+	got, err := io.ReadAll(out.Body)
+	out.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, "streamed body", string(got))
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("tls"), Key: aws.String("k2"), CopySource: aws.String("tls/k"), ACL: "public-read"})
+	require.NoError(t, err)
+}
