@@ -31,13 +31,13 @@ var ossUnimplemented = map[string]bool{
 }
 
 // dialectOf picks the dialect of a request: OSS when its Authorization
-// scheme is OSS or OSS4-HMAC-SHA256, when its URL is OSS-signed
+// scheme is OSS, OSS2 or OSS4-HMAC-SHA256, when its URL is OSS-signed
 // (OSSAccessKeyId, x-oss-signature-version), when it carries an x-oss-*
 // header, or when its host is an OSS endpoint (*.aliyuncs.com or a
 // configured OSS domain); S3 otherwise.
 func (s *server) dialectOf(r *http.Request) *dialect {
 	if a := r.Header.Get("Authorization"); a != "" {
-		if strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, ossauth.AlgorithmV4+" ") {
+		if strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, ossauth.AlgorithmV2+" ") || strings.HasPrefix(a, ossauth.AlgorithmV4+" ") {
 			return oss
 		}
 		return s3
@@ -113,8 +113,8 @@ func aliyunBucket(host string) (string, bool) {
 	return first, true
 }
 
-// authenticateOSS verifies the OSS signature of rc (v1 header or URL, v4
-// header or URL; pkg/ossauth) against the engine clock, resolves the
+// authenticateOSS verifies the OSS signature of rc (v1, v2 or v4, header
+// or URL; pkg/ossauth) against the engine clock, resolves the
 // principal and prepares the body.
 func (s *server) authenticateOSS(rc *request) error {
 	r := rc.r
