@@ -32,6 +32,15 @@
 //
 // # Security
 //
+// SigV4 requests carrying an x-amz-* header that SignedHeaders does not
+// list are refused with a [*HeadersNotSignedError] (AccessDenied): such a
+// header (x-amz-copy-source, x-amz-acl, ...) would let the holder of a
+// presigned URL perform another operation than the one signed. Only
+// x-amz-content-sha256, x-amz-decoded-content-length, x-amz-trailer and
+// x-amz-cf-id (and x-amz-date in the header form, where it is the signed
+// timestamp) may stay unsigned. SigV2 signs every x-amz-* header by
+// construction.
+//
 // Signatures are compared with hmac.Equal. No function reads the clock: the
 // caller passes now, so expiry and skew checks are deterministic.
 // Verify does not read or hash the body; the caller must enforce
