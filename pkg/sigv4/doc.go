@@ -21,7 +21,9 @@
 // the re-encoded decoded path or the raw path as received, and reads a raw
 // '+' in the query as both space and plus (auth.md §1.4). For SigV2 with
 // x-amz-date it accepts both the documented rule and the form of the
-// published DELETE example (auth.md §6.1).
+// published DELETE example (auth.md §6.1), and a bucket-level SigV2
+// request verifies whether the client signed /bucket or /bucket/ (botocore
+// signs /bucket/ and sends /bucket).
 //
 // # Errors
 //
