@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -80,4 +81,25 @@ func TestOSSSignatureV2(t *testing.T) {
 	status, body = get(u)
 	assert.Equal(t, http.StatusForbidden, status, body)
 	assert.Contains(t, body, "<Code>AccessDenied</Code>")
+}
+
+// TestOSSSealSignedV1 sends SealAppendObject signed with OSS signature v1
+// by alibabacloud-oss-go-sdk-v2 (which signs the seal sub-resource): it gets
+// the documented OperationNotSupported, not SignatureDoesNotMatch.
+func TestOSSSealSignedV1(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	cfg := oss2.LoadDefaultConfig().
+		WithCredentialsProvider(credentialsFor(testAK, testSK)).
+		WithRegion("cn-hangzhou").
+		WithEndpoint(f.srv.URL).
+		WithHttpClient(f.httpClient()).
+		WithRetryMaxAttempts(1).
+		WithSignatureVersion(oss2.SignatureVersionV1)
+	c := oss2.NewClient(cfg)
+	const bk = "v1-seal"
+	v2Bucket(t, c, bk)
+	_, err := c.AppendObject(bg, &oss2.AppendObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("log"), Position: oss2.Ptr(int64(0)), Body: strings.NewReader("data")})
+	require.NoError(t, err)
+	_, err = c.SealAppendObject(bg, &oss2.SealAppendObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("log"), Position: oss2.Ptr(int64(4))})
+	wantOSS(t, err, 400, "OperationNotSupported", "0016-00000513")
 }
