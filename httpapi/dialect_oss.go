@@ -95,12 +95,12 @@ var oss = &dialect{
 	),
 }
 
-// detectOSS recognises OSS authorization (OSS and OSS4-HMAC-SHA256
+// detectOSS recognises OSS authorization (OSS, OSS2 and OSS4-HMAC-SHA256
 // schemes; OSSAccessKeyId, x-oss-signature-version and x-oss-credential
 // URLs), x-oss-* headers and OSS hosts (*.aliyuncs.com, OSSDomains).
 func detectOSS(s *server, r *http.Request) confidence {
 	if a := r.Header.Get("Authorization"); a != "" {
-		if strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, ossauth.AlgorithmV4+" ") {
+		if strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, ossauth.AlgorithmV2+" ") || strings.HasPrefix(a, ossauth.AlgorithmV4+" ") {
 			return byAuthHeader
 		}
 		return notThis
@@ -163,8 +163,8 @@ func aliyunBucket(host string) (string, bool) {
 	return first, true
 }
 
-// authenticateOSS verifies the OSS signature of rc (v1 header or URL, v4
-// header or URL; pkg/ossauth) against the engine clock, resolves the
+// authenticateOSS verifies the OSS signature of rc (v1, v2 or v4, header
+// or URL; pkg/ossauth) against the engine clock, resolves the
 // principal and prepares the body.
 func (s *server) authenticateOSS(rc *request) error {
 	r := rc.r

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/awschunked"
@@ -282,6 +283,7 @@ var sentinels = []struct {
 	{ossauth.ErrInvalidAccessKeyID, "InvalidAccessKeyId", ""},
 	{ossauth.ErrSignatureDoesNotMatch, "SignatureDoesNotMatch", ""},
 
+	{sigv4.ErrHeadersNotSigned, "AccessDenied", "There were headers present in the request which were not signed"},
 	{sigv4.ErrSignatureMismatch, "SignatureDoesNotMatch", ""},
 	{sigv4.ErrMalformedAuthorization, "AuthorizationHeaderMalformed", ""},
 	{sigv4.ErrMalformedPresigned, "AuthorizationQueryParametersError", "-"},
@@ -349,7 +351,10 @@ func toError(err error) (e *Error, internal bool) {
 		var pe *engine.PartError
 		var ose *ossauth.SignatureError
 		var pos *engine.PositionError
+		var hns *sigv4.HeadersNotSignedError
 		switch {
+		case errors.As(err, &hns):
+			e.with("HeadersNotSigned", strings.Join(hns.Headers, ", "))
 		case errors.As(err, &ose):
 			e.with("OSSAccessKeyId", ose.AccessKeyID).
 				with("SignatureProvided", ose.SignatureProvided).

@@ -10,6 +10,8 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestMinio drives the core operations through minio-go v7.
@@ -83,6 +85,47 @@ func TestMinio(t *testing.T) {
 				t.Fatalf("RemoveObjects: %v", e.Err)
 			}
 			must(t, c.RemoveBucket(ctx, "minio-bucket"))
+		})
+	}
+}
+
+// TestMinioTrailingHeaders uploads through minio-go with TrailingHeaders:
+// over http it streams signed chunks with a signed trailer
+// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER), over https unsigned chunks
+// with an unsigned trailer; both carry an x-amz-checksum-crc32c trailer in
+// minio-go's own layout.
+func TestMinioTrailingHeaders(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		name := map[bool]string{false: "http", true: "https"}[tls]
+		t.Run(name, func(t *testing.T) {
+			f := newFixture(t, fixtureOptions{tls: tls})
+			u, _ := url.Parse(f.srv.URL)
+			c, err := minio.New(u.Host, &minio.Options{
+				Creds: credentials.NewStaticV4(testAK, testSK, ""), Secure: tls,
+				Transport: f.httpClient().Transport, TrailingHeaders: true,
+			})
+			require.NoError(t, err)
+			ctx := context.Background()
+			require.NoError(t, c.MakeBucket(ctx, "trailers", minio.MakeBucketOptions{}))
+
+			_, err = c.PutObject(ctx, "trailers", "small.txt", strings.NewReader("hello world"), 11,
+				minio.PutObjectOptions{Checksum: minio.ChecksumCRC32C})
+			require.NoError(t, err)
+			_, err = c.PutObject(ctx, "trailers", "auto.txt", strings.NewReader("default checksum"), 16, minio.PutObjectOptions{})
+			require.NoError(t, err)
+			big := pattern(10<<20 + 3)
+			info, err := c.PutObject(ctx, "trailers", "big.bin", bytes.NewReader(big), int64(len(big)), minio.PutObjectOptions{PartSize: 5 << 20})
+			require.NoError(t, err)
+			assert.True(t, strings.HasSuffix(info.ETag, "-3"), info.ETag)
+
+			for key, want := range map[string][]byte{"small.txt": []byte("hello world"), "auto.txt": []byte("default checksum"), "big.bin": big} {
+				o, err := c.GetObject(ctx, "trailers", key, minio.GetObjectOptions{})
+				require.NoError(t, err)
+				got, err := io.ReadAll(o)
+				o.Close()
+				require.NoError(t, err)
+				assert.True(t, bytes.Equal(want, got), "%s: %d bytes", key, len(got))
+			}
 		})
 	}
 }

@@ -352,6 +352,14 @@ func (z *Reader) finish() error {
 	return nil
 }
 
+// readTrailer reads the trailer section, which runs to the end of the body.
+// SDKs lay it out differently: aws-sdk-go-v2, botocore and the Java and
+// JavaScript SDKs end each line with CRLF and the section with an empty
+// line; minio-go ends trailer lines with a bare LF and writes an empty line
+// before x-amz-trailer-signature (name:value\n\r\nx-amz-trailer-signature:
+// sig\r\n\r\n, or name:value\n\r\n\r\n unsigned). Empty lines are
+// therefore skipped wherever they appear; what is not empty must be a
+// name:value line, and nothing may follow x-amz-trailer-signature.
 func (z *Reader) readTrailer() error {
 	z.trailers = make(http.Header)
 	var text strings.Builder // canonical trailer text for the signature
@@ -359,8 +367,8 @@ func (z *Reader) readTrailer() error {
 	size := 0
 	for {
 		line, err := z.br.ReadSlice('\n')
-		if err == io.EOF && len(line) == 0 && (sig != "" || !z.opts.Mode.Signed()) {
-			break // tolerate a missing final CRLF
+		if err == io.EOF && len(line) == 0 {
+			break
 		}
 		switch {
 		case err == bufio.ErrBufferFull:
@@ -374,17 +382,10 @@ func (z *Reader) readTrailer() error {
 		}
 		l := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
 		if l == "" {
-			if len(z.trailers) == 0 && sig == "" {
-				// Tolerate empty lines before the trailer (auth.md §3.2),
-				// unless this is the end of the body.
-				if _, err := z.br.Peek(1); err == nil {
-					continue
-				}
-			}
-			break
+			continue
 		}
 		if sig != "" {
-			return fmt.Errorf("%w: header after x-amz-trailer-signature", ErrMalformedTrailer)
+			return fmt.Errorf("%w: data after x-amz-trailer-signature", ErrMalformedTrailer)
 		}
 		name, value, ok := strings.Cut(l, ":")
 		name = strings.ToLower(strings.TrimSpace(name))

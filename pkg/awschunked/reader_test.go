@@ -7,37 +7,15 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"strings"
 	"testing"
 	"testing/iotest"
+
+	"github.com/stretchr/testify/require"
 )
-
-// Minimal assertion helpers: the module's go.sum lacks testify's own
-// dependencies, so these tests use only the standard library.
-func isErr(t *testing.T, err, target error, msg ...any) {
-	t.Helper()
-	if !errors.Is(err, target) {
-		t.Fatalf("error %v is not %v %v", err, target, msg)
-	}
-}
-
-func noErr(t *testing.T, err error, msg ...any) {
-	t.Helper()
-	if err != nil {
-		t.Fatalf("unexpected error %v %v", err, msg)
-	}
-}
-
-func eq[T comparable](t *testing.T, want, got T, msg ...any) {
-	t.Helper()
-	if want != got {
-		t.Fatalf("got %v, want %v %v", got, want, msg)
-	}
-}
 
 func hmacSHA256(key []byte, data string) []byte {
 	m := hmac.New(sha256.New, key)
@@ -124,13 +102,13 @@ func TestPublishedSignedExample(t *testing.T) {
 		"0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
 		"b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
 	}
-	eq(t, strings.Join(want, ","), strings.Join(sigs, ","))
-	eq(t, 66824, len(body))
+	require.Equal(t, strings.Join(want, ","), strings.Join(sigs, ","))
+	require.Equal(t, 66824, len(body))
 	// The body, spelled out with the published signatures.
 	lit := "10000;chunk-signature=" + want[0] + "\r\n" + strings.Repeat("a", 65536) + "\r\n" +
 		"400;chunk-signature=" + want[1] + "\r\n" + strings.Repeat("a", 1024) + "\r\n" +
 		"0;chunk-signature=" + want[2] + "\r\n\r\n"
-	eq(t, lit, string(body))
+	require.Equal(t, lit, string(body))
 
 	readers := map[string]func(io.Reader) io.Reader{
 		"plain":    func(r io.Reader) io.Reader { return r },
@@ -142,10 +120,10 @@ func TestPublishedSignedExample(t *testing.T) {
 	for name, wrap := range readers {
 		t.Run(name, func(t *testing.T) {
 			out, z, err := decodeAll(wrap(bytes.NewReader(body)), o)
-			noErr(t, err)
-			eq(t, true, bytes.Equal(examplePayload, out))
-			eq(t, int64(66560), z.DecodedBytes())
-			eq(t, 0, len(z.Trailers()))
+			require.NoError(t, err)
+			require.True(t, bytes.Equal(examplePayload, out))
+			require.Equal(t, int64(66560), z.DecodedBytes())
+			require.Equal(t, 0, len(z.Trailers()))
 		})
 	}
 	t.Run("tiny reads", func(t *testing.T) {
@@ -158,12 +136,12 @@ func TestPublishedSignedExample(t *testing.T) {
 			if err == io.EOF {
 				break
 			}
-			noErr(t, err)
+			require.NoError(t, err)
 		}
-		eq(t, true, bytes.Equal(examplePayload, out))
+		require.True(t, bytes.Equal(examplePayload, out))
 	})
 	t.Run("iotest.TestReader", func(t *testing.T) {
-		noErr(t, iotest.TestReader(NewReader(bytes.NewReader(body), o), examplePayload))
+		require.NoError(t, iotest.TestReader(NewReader(bytes.NewReader(body), o), examplePayload))
 	})
 }
 
@@ -183,23 +161,23 @@ func TestPublishedTrailerExample(t *testing.T) {
 		"x-amz-checksum-crc32c:sOO8/Q==\r\n" +
 		"x-amz-trailer-signature:" + sigs[3] + "\r\n\r\n"
 	body, got := encode(examplePayload, 65536, o, [][2]string{{"x-amz-checksum-crc32c", "sOO8/Q=="}})
-	eq(t, strings.Join(sigs, ","), strings.Join(got, ","))
-	eq(t, lit, string(body))
+	require.Equal(t, strings.Join(sigs, ","), strings.Join(got, ","))
+	require.Equal(t, lit, string(body))
 
 	for _, variant := range []string{lit, strings.Replace(lit, sigs[2]+"\r\n", sigs[2]+"\r\n\r\n", 1)} {
 		out, z, err := decodeAll(iotest.HalfReader(strings.NewReader(variant)), o)
-		noErr(t, err)
-		eq(t, true, bytes.Equal(examplePayload, out))
-		eq(t, "sOO8/Q==", z.Trailers().Get("x-amz-checksum-crc32c"))
-		eq(t, "", z.Trailers().Get("x-amz-trailer-signature"))
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(examplePayload, out))
+		require.Equal(t, "sOO8/Q==", z.Trailers().Get("x-amz-checksum-crc32c"))
+		require.Equal(t, "", z.Trailers().Get("x-amz-trailer-signature"))
 	}
 
 	// A forged trailer value fails the trailer signature.
 	_, _, err := decodeAll(strings.NewReader(strings.Replace(lit, "sOO8/Q==", "AAAAAA==", 1)), o)
-	isErr(t, err, ErrSignatureMismatch)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
 	// A missing trailer signature.
 	_, _, err = decodeAll(strings.NewReader(strings.Replace(lit, "x-amz-trailer-signature:"+sigs[3]+"\r\n", "", 1)), o)
-	isErr(t, err, ErrMalformedTrailer)
+	require.ErrorIs(t, err, ErrMalformedTrailer)
 }
 
 func TestBadChunkSignature(t *testing.T) {
@@ -209,7 +187,7 @@ func TestBadChunkSignature(t *testing.T) {
 		bad := bytes.Replace(body, []byte(sig), []byte(strings.Repeat("0", 64)), 1)
 		z := NewReader(bytes.NewReader(bad), o)
 		n, err := io.Copy(io.Discard, z)
-		isErr(t, err, ErrSignatureMismatch, i)
+		require.ErrorIs(t, err, ErrSignatureMismatch, i)
 		// The bad chunk never completes, and nothing after it is read.
 		limit := []int64{65535, 65536 + 1023, 66560}[i]
 		if n > limit {
@@ -219,12 +197,12 @@ func TestBadChunkSignature(t *testing.T) {
 	// Tampered data, right signatures.
 	bad := bytes.Replace(body, []byte("aaaa\r\n400"), []byte("aaab\r\n400"), 1)
 	_, _, err := decodeAll(bytes.NewReader(bad), o)
-	isErr(t, err, ErrSignatureMismatch)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
 	// Wrong seed.
 	o2 := o
 	o2.SeedSignature = strings.Repeat("1", 64)
 	_, _, err = decodeAll(bytes.NewReader(body), o2)
-	isErr(t, err, ErrSignatureMismatch)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
 }
 
 func TestTruncated(t *testing.T) {
@@ -238,8 +216,8 @@ func TestTruncated(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			body, _ := encode(payload, 100, o, [][2]string{{"x-amz-checksum-crc32", "AAAAAA=="}})
 			out, _, err := decodeAll(bytes.NewReader(body), o)
-			noErr(t, err)
-			eq(t, string(payload), string(out))
+			require.NoError(t, err)
+			require.Equal(t, string(payload), string(out))
 			// Every strict prefix fails, except the ones lacking only the
 			// final CRLF, which are tolerated.
 			for n := 0; n < len(body)-2; n++ {
@@ -269,21 +247,21 @@ func TestUnsignedTrailer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, z, err := decodeAll(iotest.OneByteReader(strings.NewReader(tt.body)), Options{Mode: UnsignedPayloadTrailer, DecodedLength: tt.decoded, Trailers: tt.announce})
-			noErr(t, err)
-			eq(t, tt.payload, string(out))
-			eq(t, len(tt.trailers), len(z.Trailers()))
+			require.NoError(t, err)
+			require.Equal(t, tt.payload, string(out))
+			require.Equal(t, len(tt.trailers), len(z.Trailers()))
 			for k, v := range tt.trailers {
-				eq(t, v, z.Trailers().Get(k))
+				require.Equal(t, v, z.Trailers().Get(k))
 			}
 		})
 	}
 	// The 52-byte body of auth.md §3.3; the caller checks the checksum.
 	body := "b\r\nhello world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n"
-	eq(t, 52, len(body))
+	require.Equal(t, 52, len(body))
 	out, z, err := decodeAll(strings.NewReader(body), Options{Mode: UnsignedPayloadTrailer, DecodedLength: 11})
-	noErr(t, err)
+	require.NoError(t, err)
 	sum := binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(out))
-	eq(t, z.Trailers().Get("x-amz-checksum-crc32"), base64.StdEncoding.EncodeToString(sum))
+	require.Equal(t, z.Trailers().Get("x-amz-checksum-crc32"), base64.StdEncoding.EncodeToString(sum))
 }
 
 func TestErrors(t *testing.T) {
@@ -325,10 +303,10 @@ func TestErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := decodeAll(strings.NewReader(tt.body), tt.o)
 			if tt.want == nil {
-				noErr(t, err)
+				require.NoError(t, err)
 				return
 			}
-			isErr(t, err, tt.want)
+			require.ErrorIs(t, err, tt.want)
 		})
 	}
 }
@@ -337,8 +315,8 @@ func TestStickyError(t *testing.T) {
 	z := NewReader(strings.NewReader("zz\r\n"), Options{Mode: UnsignedPayloadTrailer, DecodedLength: -1})
 	_, err1 := z.Read(make([]byte, 10))
 	_, err2 := z.Read(make([]byte, 10))
-	isErr(t, err1, ErrMalformed)
-	eq(t, err1, err2)
+	require.ErrorIs(t, err1, ErrMalformed)
+	require.Equal(t, err1, err2)
 	if z.Trailers() != nil {
 		t.Fatal("trailers before EOF")
 	}
@@ -351,11 +329,11 @@ func TestParseMode(t *testing.T) {
 		"STREAMING-UNSIGNED-PAYLOAD-TRAILER":         UnsignedPayloadTrailer,
 	} {
 		m, ok := ParseMode(v)
-		eq(t, true, ok)
-		eq(t, want, m)
+		require.True(t, ok)
+		require.Equal(t, want, m)
 	}
 	_, ok := ParseMode("UNSIGNED-PAYLOAD")
-	eq(t, false, ok)
+	require.False(t, ok)
 }
 
 func FuzzReader(f *testing.F) {
@@ -428,13 +406,13 @@ func TestSkipVerify(t *testing.T) {
 		forged = bytes.Replace(forged, []byte(sig), []byte(strings.Repeat("0", 64)), 1)
 	}
 	_, _, err := decodeAll(bytes.NewReader(forged), o)
-	isErr(t, err, ErrSignatureMismatch)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
 
 	skip := Options{Mode: SignedPayloadTrailer, DecodedLength: 66560, Trailers: o.Trailers, SkipVerify: true}
 	out, z, err := decodeAll(bytes.NewReader(forged), skip)
-	noErr(t, err)
-	eq(t, true, bytes.Equal(examplePayload, out))
-	eq(t, "sOO8/Q==", z.Trailers().Get("x-amz-checksum-crc32c"))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(examplePayload, out))
+	require.Equal(t, "sOO8/Q==", z.Trailers().Get("x-amz-checksum-crc32c"))
 	_, _, err = decodeAll(bytes.NewReader(forged[:len(forged)-40]), skip)
 	if err == nil {
 		t.Fatal("a truncated body must fail even without verification")

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func sum(a Algorithm, data []byte) []byte {
@@ -30,13 +32,13 @@ func TestCheckValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.alg), func(t *testing.T) {
 			got := sum(tt.alg, []byte("123456789"))
-			eq(t, tt.want, hex.EncodeToString(got))
-			eq(t, tt.alg.Size(), len(got))
+			require.Equal(t, tt.want, hex.EncodeToString(got))
+			require.Equal(t, tt.alg.Size(), len(got))
 		})
 	}
 	h := NewCRC64ECMA()
 	h.Write([]byte("123456789"))
-	eq(t, uint64(0x995DC9BBDF1939FA), h.Sum64())
+	require.Equal(t, uint64(0x995DC9BBDF1939FA), h.Sum64())
 }
 
 // TestAWSValues checks the base64 table of auth.md §5.1.
@@ -61,10 +63,10 @@ func TestAWSValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%s/%d", tt.alg, len(tt.data)), func(t *testing.T) {
 			got := Encode(sum(tt.alg, []byte(tt.data)))
-			eq(t, tt.want, got)
+			require.Equal(t, tt.want, got)
 			dec, err := Decode(tt.alg, got)
-			noErr(t, err)
-			eqBytes(t, sum(tt.alg, []byte(tt.data)), dec)
+			require.NoError(t, err)
+			require.Equal(t, sum(tt.alg, []byte(tt.data)), dec)
 		})
 	}
 }
@@ -73,13 +75,13 @@ func TestParseAlgorithm(t *testing.T) {
 	for _, a := range Algorithms {
 		for _, s := range []string{string(a), strings.ToLower(string(a)), mixedCase(string(a))} {
 			got, err := ParseAlgorithm(s)
-			noErr(t, err, s)
-			eq(t, a, got)
+			require.NoError(t, err, s)
+			require.Equal(t, a, got)
 		}
 	}
 	for _, s := range []string{"", "MD5", "CRC64", "crc32 ", "SHA-256"} {
 		_, err := ParseAlgorithm(s)
-		isErr(t, err, ErrUnknownAlgorithm, s)
+		require.ErrorIs(t, err, ErrUnknownAlgorithm, s)
 	}
 }
 
@@ -96,21 +98,21 @@ func TestAlgorithmProperties(t *testing.T) {
 		{SHA1, 20, "x-amz-checksum-sha1", false},
 		{SHA256, 32, "x-amz-checksum-sha256", false},
 	}
-	eq(t, len(tests), len(Algorithms))
+	require.Equal(t, len(tests), len(Algorithms))
 	for i, tt := range tests {
 		t.Run(string(tt.alg), func(t *testing.T) {
-			eq(t, tt.alg, Algorithms[i])
-			eq(t, true, tt.alg.Valid())
-			eq(t, tt.size, tt.alg.Size())
-			eq(t, tt.size, tt.alg.New().Size())
-			eq(t, tt.header, tt.alg.HeaderName())
-			eq(t, tt.crc, tt.alg.IsCRC())
+			require.Equal(t, tt.alg, Algorithms[i])
+			require.True(t, tt.alg.Valid())
+			require.Equal(t, tt.size, tt.alg.Size())
+			require.Equal(t, tt.size, tt.alg.New().Size())
+			require.Equal(t, tt.header, tt.alg.HeaderName())
+			require.Equal(t, tt.crc, tt.alg.IsCRC())
 		})
 	}
 	bad := Algorithm("MD5")
-	eq(t, false, bad.Valid())
-	eq(t, 0, bad.Size())
-	mustPanic(t, func() { bad.New() })
+	require.False(t, bad.Valid())
+	require.Equal(t, 0, bad.Size())
+	require.Panics(t, func() { bad.New() })
 }
 
 func TestDecodeErrors(t *testing.T) {
@@ -132,7 +134,7 @@ func TestDecodeErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Decode(tt.alg, tt.in)
-			isErr(t, err, tt.want)
+			require.ErrorIs(t, err, tt.want)
 		})
 	}
 }
@@ -155,8 +157,8 @@ func TestCombineRandom(t *testing.T) {
 				off := rng.IntN(len(buf) - la - lb)
 				x, y := buf[off:off+la], buf[off+la:off+la+lb]
 				got, err := CombineCRC(a, sum(a, x), sum(a, y), int64(lb))
-				noErr(t, err)
-				eqBytes(t, sum(a, buf[off:off+la+lb]), got, la, lb)
+				require.NoError(t, err)
+				require.Equal(t, sum(a, buf[off:off+la+lb]), got, "la=%d lb=%d", la, lb)
 			}
 		})
 	}
@@ -166,7 +168,7 @@ func TestCombineRandom(t *testing.T) {
 			lb := lengths[rng.IntN(len(lengths))]
 			x, y := buf[:la], buf[la:la+lb]
 			got := CombineCRC64ECMA(crc64.Checksum(x, CRC64ECMATable), crc64.Checksum(y, CRC64ECMATable), int64(lb))
-			eq(t, crc64.Checksum(buf[:la+lb], CRC64ECMATable), got, la, lb)
+			require.Equal(t, crc64.Checksum(buf[:la+lb], CRC64ECMATable), got, "la=%d lb=%d", la, lb)
 		}
 	})
 }
@@ -183,24 +185,24 @@ func TestCombineLarge(t *testing.T) {
 			for n < int64(len(zeros)) {
 				var err error
 				z, err = CombineCRC(a, z, z, n)
-				noErr(t, err)
+				require.NoError(t, err)
 				n *= 2
 			}
-			eqBytes(t, sum(a, zeros), z)
+			require.Equal(t, sum(a, zeros), z)
 
 			rng := rand.New(rand.NewPCG(3, 4))
 			for i := 0; i < 20; i++ {
 				c1, c2, c3 := sum(a, []byte{byte(i)}), sum(a, []byte{1, byte(i)}), sum(a, []byte{2, 3, byte(i)})
 				l2, l3 := rng.Int64N(1<<42), rng.Int64N(1<<42)
 				left, err := CombineCRC(a, c1, c2, l2)
-				noErr(t, err)
+				require.NoError(t, err)
 				left, err = CombineCRC(a, left, c3, l3)
-				noErr(t, err)
+				require.NoError(t, err)
 				right, err := CombineCRC(a, c2, c3, l3)
-				noErr(t, err)
+				require.NoError(t, err)
 				right, err = CombineCRC(a, c1, right, l2+l3)
-				noErr(t, err)
-				eqBytes(t, left, right)
+				require.NoError(t, err)
+				require.Equal(t, left, right)
 			}
 		})
 	}
@@ -209,7 +211,7 @@ func TestCombineLarge(t *testing.T) {
 		for n := int64(1); n < int64(len(zeros)); n *= 2 {
 			z = CombineCRC64ECMA(z, z, n)
 		}
-		eq(t, crc64.Checksum(zeros, CRC64ECMATable), z)
+		require.Equal(t, crc64.Checksum(zeros, CRC64ECMATable), z)
 		// The largest length must not overflow the x^(2^k) table.
 		_ = CombineCRC64ECMA(1, 2, 1<<63-1)
 	})
@@ -226,9 +228,9 @@ func TestCombineMultipart(t *testing.T) {
 		for _, p := range parts[1:] {
 			var err error
 			acc, err = CombineCRC(a, acc, sum(a, p), int64(len(p)))
-			noErr(t, err)
+			require.NoError(t, err)
 		}
-		eqBytes(t, sum(a, whole), acc, a)
+		require.Equal(t, sum(a, whole), acc, a)
 	}
 }
 
@@ -252,16 +254,16 @@ func TestCombineErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := CombineCRC(tt.alg, tt.crc1, tt.crc2, tt.len2)
-			isErr(t, err, tt.want)
+			require.ErrorIs(t, err, tt.want)
 		})
 	}
-	mustPanic(t, func() { CombineCRC64ECMA(1, 2, -1) })
+	require.Panics(t, func() { CombineCRC64ECMA(1, 2, -1) })
 }
 
 func TestCRCBigEndian(t *testing.T) {
 	h := CRC32.New()
 	h.Write([]byte("123456789"))
-	eq(t, uint32(0xCBF43926), binary.BigEndian.Uint32(h.Sum(nil)))
+	require.Equal(t, uint32(0xCBF43926), binary.BigEndian.Uint32(h.Sum(nil)))
 }
 
 func BenchmarkCombineCRC64ECMA(b *testing.B) {

@@ -27,6 +27,10 @@ const (
 	SchemeV4Header
 	// SchemeV4Query: x-oss-signature-version=OSS4-HMAC-SHA256 and friends.
 	SchemeV4Query
+	// SchemeV2Header: "Authorization: OSS2 AccessKeyId:...,Signature:...".
+	SchemeV2Header
+	// SchemeV2Query: x-oss-signature-version=OSS2 and friends.
+	SchemeV2Query
 )
 
 func (s Scheme) String() string {
@@ -41,6 +45,10 @@ func (s Scheme) String() string {
 		return "v4-header"
 	case SchemeV4Query:
 		return "v4-query"
+	case SchemeV2Header:
+		return "v2-header"
+	case SchemeV2Query:
+		return "v2-query"
 	}
 	return fmt.Sprintf("Scheme(%d)", int(s))
 }
@@ -70,17 +78,17 @@ type Auth struct {
 	// AccessKeyID is the claimed key id; "" for SchemeAnonymous.
 	AccessKeyID string
 	// Signature is the signature as sent (URL-decoded for the query forms):
-	// base64 for v1, hex for v4.
+	// base64 for v1 and v2, hex for v4.
 	Signature string
 	// SecurityToken is the STS token the request carries, "" if none:
 	// the x-oss-security-token header for the header forms; the
-	// security-token (v1) or x-oss-security-token (v4) query parameter for
+	// security-token (v1, v2) or x-oss-security-token (v4) query parameter for
 	// the URL forms, falling back to the header. The package does not
 	// validate it; the caller must check it belongs to AccessKeyID.
 	SecurityToken string
-	// Scope is the v4 credential scope; zero for v1.
+	// Scope is the v4 credential scope; zero for v1 and v2.
 	Scope Scope
-	// AdditionalHeaders are the v4 additional signed header names,
+	// AdditionalHeaders are the v4 and v2 additional signed header names,
 	// lower-cased, in the order sent; nil for v1.
 	AdditionalHeaders []string
 	// PayloadHash is the v4 payload hash that was signed (x-oss-content-sha256
@@ -95,6 +103,12 @@ func (a *Auth) AuthorizationHeader() string {
 	switch a.Scheme {
 	case SchemeV1Header:
 		return "OSS " + a.AccessKeyID + ":" + a.Signature
+	case SchemeV2Header:
+		h := AlgorithmV2 + " AccessKeyId:" + a.AccessKeyID
+		if len(a.AdditionalHeaders) > 0 {
+			h += ",AdditionalHeaders:" + strings.Join(a.AdditionalHeaders, ";")
+		}
+		return h + ",Signature:" + a.Signature
 	case SchemeV4Header:
 		var b strings.Builder
 		b.WriteString(AlgorithmV4 + " Credential=")
@@ -110,9 +124,10 @@ func (a *Auth) AuthorizationHeader() string {
 	return ""
 }
 
-// ParseAuthorization parses an Authorization header value of either form:
+// ParseAuthorization parses an Authorization header value of any form:
 //
 //	OSS AccessKeyId:Signature
+//	OSS2 AccessKeyId:AK[,AdditionalHeaders:h1;h2],Signature:base64
 //	OSS4-HMAC-SHA256 Credential=AK/yyyymmdd/region/product/aliyun_v4_request[,AdditionalHeaders=h1;h2],Signature=hex
 //
 // The v4 fields may come in any order and may have spaces after the commas.
@@ -123,6 +138,8 @@ func ParseAuthorization(v string) (*Auth, error) {
 		return parseV1Header(v[len("OSS "):])
 	case strings.HasPrefix(v, AlgorithmV4+" "):
 		return parseV4Header(v[len(AlgorithmV4)+1:])
+	case strings.HasPrefix(v, AlgorithmV2+" "):
+		return parseV2Header(v[len(AlgorithmV2)+1:])
 	}
 	scheme, _, _ := strings.Cut(v, " ")
 	if len(scheme) > 32 {
@@ -286,6 +303,8 @@ func Parse(r *http.Request) (*Auth, error) {
 		return a, nil
 	}
 	switch {
+	case v4q && q.Get(paramV4Version) == AlgorithmV2:
+		return parseV2Query(r, q)
 	case v4q:
 		return parseV4Query(r, q)
 	case v1q:
@@ -351,6 +370,8 @@ func (a *Auth) Verify(r *http.Request, res Resource, secret string, now time.Tim
 		return verifyV1(a, r, res, secret, now)
 	case SchemeV4Header, SchemeV4Query:
 		return verifyV4(a, r, res, secret, now)
+	case SchemeV2Header, SchemeV2Query:
+		return verifyV2(a, r, res, secret, now)
 	}
 	return nil
 }

@@ -1,7 +1,9 @@
 // Package ossauth verifies, and for tests produces, Aliyun OSS request
 // signatures: signature v1 (HMAC-SHA1) in the Authorization header and in
-// the URL, and signature v4 (OSS4-HMAC-SHA256, the default of
-// github.com/aliyun/alibabacloud-oss-go-sdk-v2) in the header and in the URL.
+// the URL, signature v2 (OSS2, HMAC-SHA256, github.com/aliyun/aliyun-oss-go-sdk
+// with oss.AuthV2) in the header and in the URL, and signature v4
+// (OSS4-HMAC-SHA256, the default of github.com/aliyun/alibabacloud-oss-go-sdk-v2)
+// in the header and in the URL.
 // It is pure protocol code: no I/O, no clock, no key store, only the
 // standard library.
 //
@@ -29,6 +31,14 @@
 //     the payload hash is x-oss-content-sha256 or UNSIGNED-PAYLOAD.
 //   - v4 timestamp: x-oss-date (ISO 8601 basic); without it the Date header
 //     (what aliyun-oss-go-sdk sends in v4 mode).
+//   - v2 (aliyun-oss-go-sdk oss/auth.go getSignedStr, oss/conn.go
+//     getResource and getSubResource; the spec does not describe it): the v1
+//     string to sign plus the AdditionalHeaders among the canonical headers
+//     and their names on a line of their own; the resource "/bucket/" and
+//     the key are escaped with url.QueryEscape (space as %20, "/" as %2F);
+//     every query parameter is signed, escaped the same way (a signed URL
+//     leaves out x-oss-signature); the Date line is the Date header or
+//     x-oss-expires; HMAC-SHA256, base64.
 //
 // # Errors
 //

@@ -43,6 +43,10 @@ func vectorNow(t *testing.T, r *http.Request, a *Auth) time.Time {
 		exp, err := strconv.ParseInt(r.URL.Query().Get("Expires"), 10, 64)
 		require.NoError(t, err)
 		return time.Unix(exp-1, 0)
+	case SchemeV2Query:
+		exp, err := strconv.ParseInt(r.URL.Query().Get("x-oss-expires"), 10, 64)
+		require.NoError(t, err)
+		return time.Unix(exp-1, 0)
 	case SchemeV4Query:
 		ts, err := time.Parse(iso8601Basic, r.URL.Query().Get("x-oss-date"))
 		require.NoError(t, err)
@@ -64,12 +68,14 @@ func vectorNow(t *testing.T, r *http.Request, a *Auth) time.Time {
 func TestSDKCapturedRequests(t *testing.T) {
 	files, err := filepath.Glob("testdata/sdk/*.http")
 	require.NoError(t, err)
-	require.Len(t, files, 20)
+	require.Len(t, files, 28)
 	wantScheme := map[string]Scheme{
 		"v4":         SchemeV4Header,
 		"v1":         SchemeV1Header,
 		"v4-presign": SchemeV4Query,
 		"v1-presign": SchemeV1Query,
+		"v2":         SchemeV2Header,
+		"v2-presign": SchemeV2Query,
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
@@ -81,7 +87,9 @@ func TestSDKCapturedRequests(t *testing.T) {
 			}
 			r := readVector(t, f)
 			res := pathStyleResource(r)
-			require.Equal(t, "bucket", res.Bucket)
+			if !strings.Contains(name, "listbuckets") {
+				require.Equal(t, "bucket", res.Bucket)
+			}
 
 			a, err := Parse(r)
 			require.NoError(t, err)

@@ -1,6 +1,9 @@
 package ossauth
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // subResources is the set of query parameters that take part in the v1
 // CanonicalizedResource. It is the union of
@@ -11,7 +14,10 @@ import "strings"
 //     which the spec quotes as the superset a server must honour,
 //   - requiredSignedParametersMap of
 //     github.com/aliyun/alibabacloud-oss-go-sdk-v2 v1.6.1 (oss/signer/v1.go),
-//     which is a subset of the previous list.
+//     which is a subset of the previous list,
+//   - the per-operation names the v2 SDK adds for v1 signing (the
+//     signer.SubResource lists of its api_op_*.go files), among them seal
+//     (SealAppendObject), objectWorm, retention and legalHold.
 //
 // In addition every parameter whose name starts with "x-oss-" is signed
 // (isSubResource), as the v2 SDK's v1 signer does; every x-oss-* parameter
@@ -44,7 +50,16 @@ func init() {
 		x-oss-enable-sha256 x-oss-hash-ctx x-oss-md5-ctx
 		transferAcceleration regionList cloudboxes x-oss-ac-source-ip
 		x-oss-ac-subnet-mask x-oss-ac-vpc-id x-oss-ac-forward-allow metaQuery
-		resourceGroup rtc x-oss-async-process responseHeader`) {
+		resourceGroup rtc x-oss-async-process responseHeader
+
+		seal objectWorm retention legalHold accessPoint
+		accessPointConfigForObjectProcess accessPointForObjectProcess
+		accessPointPolicy accessPointPolicyForObjectProcess agenticBucket
+		bucketArchiveDirectRead cleanRestoredObject httpsConfig
+		metadataConfiguration metadataInventoryTable metadataJournalTable
+		overwriteConfig policyStatus publicAccessBlock quota
+		redundancyTransition userDefinedLogFieldsConfig DeleteVectorIndex
+		GetVectorIndex ListVectorIndexes PutVectorIndex`) {
 		subResources[name] = struct{}{}
 	}
 }
@@ -56,4 +71,17 @@ func IsSubResource(name string) bool {
 		return true
 	}
 	return strings.HasPrefix(name, "x-oss-")
+}
+
+// SignedSubresources returns the named query parameters that take part in
+// the v1 CanonicalizedResource, sorted; the caller owns the slice. Besides
+// these, every parameter whose name starts with "x-oss-" is signed (see
+// IsSubResource).
+func SignedSubresources() []string {
+	out := make([]string, 0, len(subResources))
+	for name := range subResources {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
 }

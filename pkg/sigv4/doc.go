@@ -21,7 +21,9 @@
 // the re-encoded decoded path or the raw path as received, and reads a raw
 // '+' in the query as both space and plus (auth.md §1.4). For SigV2 with
 // x-amz-date it accepts both the documented rule and the form of the
-// published DELETE example (auth.md §6.1).
+// published DELETE example (auth.md §6.1), and a bucket-level SigV2
+// request verifies whether the client signed /bucket or /bucket/ (botocore
+// signs /bucket/ and sends /bucket).
 //
 // # Errors
 //
@@ -31,6 +33,15 @@
 // CanonicalRequest for the SignatureDoesNotMatch body.
 //
 // # Security
+//
+// SigV4 requests carrying an x-amz-* header that SignedHeaders does not
+// list are refused with a [*HeadersNotSignedError] (AccessDenied): such a
+// header (x-amz-copy-source, x-amz-acl, ...) would let the holder of a
+// presigned URL perform another operation than the one signed. Only
+// x-amz-content-sha256, x-amz-decoded-content-length, x-amz-trailer and
+// x-amz-cf-id (and x-amz-date in the header form, where it is the signed
+// timestamp) may stay unsigned. SigV2 signs every x-amz-* header by
+// construction.
 //
 // Signatures are compared with hmac.Equal. No function reads the clock: the
 // caller passes now, so expiry and skew checks are deterministic.

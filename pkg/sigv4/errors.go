@@ -1,6 +1,9 @@
 package sigv4
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // Sentinel errors. Every error returned by this package wraps exactly one of
 // them (checked with errors.Is); the comment names the S3 error code the
@@ -44,6 +47,11 @@ var (
 	// ErrInvalidContentSHA256: x-amz-content-sha256 is neither a hex SHA-256
 	// nor a known literal (InvalidArgument).
 	ErrInvalidContentSHA256 = errors.New("sigv4: invalid x-amz-content-sha256")
+	// ErrHeadersNotSigned: the request carries x-amz-* headers that
+	// SignedHeaders does not list (AccessDenied "There were headers present
+	// in the request which were not signed", with <HeadersNotSigned>).
+	// Errors wrapping it are *HeadersNotSignedError.
+	ErrHeadersNotSigned = errors.New("sigv4: there were headers present in the request which were not signed")
 	// ErrSignatureMismatch: the signature does not verify
 	// (SignatureDoesNotMatch). Errors wrapping it are *MismatchError.
 	ErrSignatureMismatch = errors.New("sigv4: signature does not match")
@@ -67,3 +75,17 @@ func (e *MismatchError) Error() string {
 
 // Unwrap returns ErrSignatureMismatch.
 func (e *MismatchError) Unwrap() error { return ErrSignatureMismatch }
+
+// HeadersNotSignedError names the x-amz-* headers of a SigV4 request that
+// its signature does not cover. It wraps ErrHeadersNotSigned.
+type HeadersNotSignedError struct {
+	// Headers are the unsigned header names, lower case and sorted.
+	Headers []string
+}
+
+func (e *HeadersNotSignedError) Error() string {
+	return ErrHeadersNotSigned.Error() + ": " + strings.Join(e.Headers, ", ")
+}
+
+// Unwrap returns ErrHeadersNotSigned.
+func (e *HeadersNotSignedError) Unwrap() error { return ErrHeadersNotSigned }

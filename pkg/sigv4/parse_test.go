@@ -7,22 +7,24 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 const goodAuth = "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
 
 func TestParseAuthorization(t *testing.T) {
 	a, err := ParseAuthorization(goodAuth)
-	noErr(t, err)
-	eq(t, "AKIAIOSFODNN7EXAMPLE", a.Credential.AccessKeyID)
-	eq(t, Scope{"20130524", "us-east-1", "s3"}, a.Credential.Scope)
-	eq(t, "host;range;x-amz-content-sha256;x-amz-date", strings.Join(a.SignedHeaders, ";"))
-	eq(t, goodAuth, a.String())
+	require.NoError(t, err)
+	require.Equal(t, "AKIAIOSFODNN7EXAMPLE", a.Credential.AccessKeyID)
+	require.Equal(t, Scope{"20130524", "us-east-1", "s3"}, a.Credential.Scope)
+	require.Equal(t, "host;range;x-amz-content-sha256;x-amz-date", strings.Join(a.SignedHeaders, ";"))
+	require.Equal(t, goodAuth, a.String())
 
 	spaced := "AWS4-HMAC-SHA256 Signature=F0E8BDB87C964420E857BD35B5D6ED310BD44F0170ABA48DD91039C6036BDB41, Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;range;x-amz-content-sha256;x-amz-date"
 	b, err := ParseAuthorization(spaced)
-	noErr(t, err)
-	eq(t, goodAuth, b.String())
+	require.NoError(t, err)
+	require.Equal(t, goodAuth, b.String())
 }
 
 func TestParseAuthorizationMalformed(t *testing.T) {
@@ -61,7 +63,7 @@ func TestParseAuthorizationMalformed(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseAuthorization(tt.header)
-			isErr(t, err, tt.want)
+			require.ErrorIs(t, err, tt.want)
 		})
 	}
 }
@@ -79,10 +81,10 @@ func presignedQuery() url.Values {
 
 func TestParsePresigned(t *testing.T) {
 	p, err := ParsePresigned(presignedQuery())
-	noErr(t, err)
-	eq(t, 24*time.Hour, p.Expires)
-	eq(t, exampleTime, p.Time)
-	eq(t, UnsignedPayload, p.PayloadHash)
+	require.NoError(t, err)
+	require.Equal(t, 24*time.Hour, p.Expires)
+	require.Equal(t, exampleTime, p.Time)
+	require.Equal(t, UnsignedPayload, p.PayloadHash)
 
 	tests := []struct {
 		name   string
@@ -117,9 +119,9 @@ func TestParsePresigned(t *testing.T) {
 			tt.modify(q)
 			_, err := ParsePresigned(q)
 			if tt.want == nil {
-				noErr(t, err)
+				require.NoError(t, err)
 			} else {
-				isErr(t, err, tt.want)
+				require.ErrorIs(t, err, tt.want)
 			}
 		})
 	}
@@ -141,7 +143,7 @@ func TestVerifyErrors(t *testing.T) {
 	resign := func(r *http.Request, payload string) {
 		r.Header.Del("X-Amz-Content-Sha256")
 		s, err := SignRequest(r, creds, "us-east-1", "s3", now, payload)
-		noErr(t, err)
+		require.NoError(t, err)
 		_ = s
 	}
 	tests := []struct {
@@ -182,9 +184,9 @@ func TestVerifyErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Verify(tt.r, exampleSecrets, tt.now, tt.opts)
 			if tt.want == nil {
-				noErr(t, err)
+				require.NoError(t, err)
 			} else {
-				isErr(t, err, tt.want)
+				require.ErrorIs(t, err, tt.want)
 			}
 		})
 	}
@@ -202,8 +204,8 @@ func TestDateHeaderOnly(t *testing.T) {
 	sig := Signature(SigningKey(exampleSecret, scope.Date, scope.Region, scope.Service), sts)
 	r.Header.Set("Authorization", Authorization{Credential{exampleAKID, scope}, signed, sig}.String())
 	res, err := Verify(r, exampleSecrets, now, VerifyOptions{})
-	noErr(t, err)
-	eq(t, "20240601T120000Z", res.Timestamp)
+	require.NoError(t, err)
+	require.Equal(t, "20240601T120000Z", res.Timestamp)
 }
 
 func TestUriEncode(t *testing.T) {
@@ -218,8 +220,8 @@ func TestUriEncode(t *testing.T) {
 		{"../.", "../.", "..%2F."},
 	}
 	for _, tt := range tests {
-		eq(t, tt.slashKept, UriEncode(tt.in, false), tt.in)
-		eq(t, tt.slashEncoded, UriEncode(tt.in, true), tt.in)
+		require.Equal(t, tt.slashKept, UriEncode(tt.in, false), tt.in)
+		require.Equal(t, tt.slashEncoded, UriEncode(tt.in, true), tt.in)
 	}
 }
 
@@ -228,5 +230,5 @@ func TestCanonicalQueryAndHeaders(t *testing.T) {
 	r.Header.Add("X-Amz-Meta-A", "  one   two  ")
 	r.Header.Add("X-Amz-Meta-A", "three")
 	cr := CanonicalRequest(r, []string{"x-amz-meta-a", "host"}, "P", false)
-	eq(t, "GET\n/\na=1&a=2&b=2&c=&empty=&pct=a%20b&semi=x%3By&sl=a%2Fb&sp=a%20b\nhost:h\nx-amz-meta-a:one two,three\n\nhost;x-amz-meta-a\nP", cr)
+	require.Equal(t, "GET\n/\na=1&a=2&b=2&c=&empty=&pct=a%20b&semi=x%3By&sl=a%2Fb&sp=a%20b\nhost:h\nx-amz-meta-a:one two,three\n\nhost;x-amz-meta-a\nP", cr)
 }

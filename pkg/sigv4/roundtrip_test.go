@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 var keyAlphabet = []string{"a", "Z", "0", "-", "_", ".", "~", " ", "+", "$", "!", "*", "'", "(", ")", "%", "é", "日", "/", "?", "#", "&", "=", ";", ":", "@", ",", "[", "]"}
@@ -56,7 +58,7 @@ func TestRoundTripWire(t *testing.T) {
 		u.RawQuery = q.Encode()
 		method := []string{"GET", "PUT", "DELETE", "HEAD"}[rng.IntN(4)]
 		req, err := http.NewRequest(method, u.String(), nil)
-		noErr(t, err)
+		require.NoError(t, err)
 		presign := i%3 == 0
 		if presign {
 			_, err = Presign(req, creds, "eu-central-1", "s3", now, time.Duration(60+rng.IntN(3600))*time.Second)
@@ -65,9 +67,9 @@ func TestRoundTripWire(t *testing.T) {
 			req.Header.Set("Content-Type", "application/octet-stream")
 			_, err = SignRequest(req, creds, "eu-central-1", "s3", now, UnsignedPayload)
 		}
-		noErr(t, err)
+		require.NoError(t, err)
 		resp, err := http.DefaultClient.Do(req)
-		noErr(t, err)
+		require.NoError(t, err)
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusOK {
@@ -81,22 +83,22 @@ func TestSignRequestSessionToken(t *testing.T) {
 	creds := Credentials{AccessKeyID: exampleAKID, SecretAccessKey: exampleSecret, SessionToken: "tok/en+"}
 	r := httptest.NewRequest("GET", "http://b.s3.local/k", nil)
 	s, err := SignRequest(r, creds, "us-east-1", "s3", now, "")
-	noErr(t, err)
-	eq(t, true, strings.Contains(strings.Join(s.Authorization.SignedHeaders, ";"), "x-amz-security-token"))
+	require.NoError(t, err)
+	require.True(t, strings.Contains(strings.Join(s.Authorization.SignedHeaders, ";"), "x-amz-security-token"))
 	res, err := Verify(r, exampleSecrets, now, VerifyOptions{})
-	noErr(t, err)
-	eq(t, "tok/en+", res.SecurityToken)
-	eq(t, UnsignedPayload, res.PayloadHash)
+	require.NoError(t, err)
+	require.Equal(t, "tok/en+", res.SecurityToken)
+	require.Equal(t, UnsignedPayload, res.PayloadHash)
 
 	p := httptest.NewRequest("GET", "http://b.s3.local/k", nil)
 	_, err = Presign(p, creds, "us-east-1", "s3", now, time.Hour)
-	noErr(t, err)
+	require.NoError(t, err)
 	res, err = Verify(p, exampleSecrets, now, VerifyOptions{})
-	noErr(t, err)
-	eq(t, "tok/en+", res.SecurityToken)
+	require.NoError(t, err)
+	require.Equal(t, "tok/en+", res.SecurityToken)
 
 	_, err = Presign(p, creds, "us-east-1", "s3", now, MaxPresignExpires+time.Second)
-	isErr(t, err, ErrMalformedPresigned)
+	require.ErrorIs(t, err, ErrMalformedPresigned)
 }
 
 func FuzzParseAuthorization(f *testing.F) {

@@ -62,6 +62,35 @@ func ParseAuthorizationV2(header string) (accessKeyID, signature string, err err
 // holds the x-amz-date value). bucket is the virtual-hosted bucket, "" for
 // path style; the path is taken as sent on the wire, still escaped.
 func StringToSignV2(r *http.Request, bucket, date string, omitXAmzDate bool) string {
+	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], date, omitXAmzDate)
+}
+
+// resourcePathsV2 returns the path part of the CanonicalizedResource of r:
+// "/" + bucket (virtual-hosted) and the path as sent, still escaped. A
+// request addressing a bucket alone is signed by clients as /bucket or
+// /bucket/ whatever it sends (botocore signs /bucket/ and sends /bucket;
+// a virtual-hosted request sends /), so for those the other spelling comes
+// second.
+func resourcePathsV2(r *http.Request, bucket string) []string {
+	p := rawPath(r)
+	if p == "" {
+		p = "/"
+	}
+	if bucket != "" {
+		p = "/" + bucket + p
+	}
+	name, rest, _ := strings.Cut(p[1:], "/")
+	if name == "" || rest != "" {
+		return []string{p}
+	}
+	if strings.HasSuffix(p, "/") {
+		return []string{p, strings.TrimSuffix(p, "/")}
+	}
+	return []string{p, p + "/"}
+}
+
+// stringToSignV2 is StringToSignV2 with the resource path given.
+func stringToSignV2(r *http.Request, resourcePath, date string, omitXAmzDate bool) string {
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
@@ -96,15 +125,7 @@ func StringToSignV2(r *http.Request, bucket, date string, omitXAmzDate bool) str
 		b.WriteByte('\n')
 	}
 
-	if bucket != "" {
-		b.WriteByte('/')
-		b.WriteString(bucket)
-	}
-	p := rawPath(r)
-	if p == "" {
-		p = "/"
-	}
-	b.WriteString(p)
+	b.WriteString(resourcePath)
 	var subs []queryParam
 	for _, qp := range parseQuery(r.URL.RawQuery, true) {
 		if subResourceV2[qp.name] {
@@ -136,13 +157,20 @@ func unfold(v string) string {
 	return strings.TrimSpace(v)
 }
 
-// parseV2Time parses a Date / x-amz-date value of a SigV2 request.
+// parseV2Time parses a Date / x-amz-date value of a SigV2 request: an HTTP
+// date (RFC 1123 with GMT, RFC 850, asctime), RFC 1123 with a numeric zone
+// or the zone name UTC, ISO 8601 basic (TimeFormat) or RFC 3339.
 func parseV2Time(v string) (time.Time, error) {
 	if t, err := http.ParseTime(v); err == nil {
 		return t, nil
 	}
-	for _, layout := range []string{time.RFC1123Z, TimeFormat} {
+	for _, layout := range []string{time.RFC1123Z, TimeFormat, time.RFC3339} {
 		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	if rest, ok := strings.CutSuffix(v, " UTC"); ok {
+		if t, err := time.Parse(http.TimeFormat, rest+" GMT"); err == nil {
 			return t, nil
 		}
 	}
@@ -174,10 +202,12 @@ func verifyV2Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, akid)
 	}
 	var stss []string
-	if amzDate != "" {
-		stss = []string{StringToSignV2(r, opts.VirtualHostBucket, "", false), StringToSignV2(r, opts.VirtualHostBucket, amzDate, true)}
-	} else {
-		stss = []string{StringToSignV2(r, opts.VirtualHostBucket, dateHdr, false)}
+	for _, p := range resourcePathsV2(r, opts.VirtualHostBucket) {
+		if amzDate != "" {
+			stss = append(stss, stringToSignV2(r, p, "", false), stringToSignV2(r, p, amzDate, true))
+		} else {
+			stss = append(stss, stringToSignV2(r, p, dateHdr, false))
+		}
 	}
 	if err := matchV2(sec, akid, sig, stss); err != nil {
 		return nil, err
@@ -203,7 +233,11 @@ func verifyV2Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, akid)
 	}
-	if err := matchV2(sec, akid, sig, []string{StringToSignV2(r, opts.VirtualHostBucket, exp, false)}); err != nil {
+	var stss []string
+	for _, p := range resourcePathsV2(r, opts.VirtualHostBucket) {
+		stss = append(stss, stringToSignV2(r, p, exp, false))
+	}
+	if err := matchV2(sec, akid, sig, stss); err != nil {
 		return nil, err
 	}
 	return &Result{Method: MethodV2Query, AccessKeyID: akid, Time: t}, nil

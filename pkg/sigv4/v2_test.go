@@ -4,6 +4,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestPublishedV2(t *testing.T) {
@@ -54,44 +56,44 @@ func TestPublishedV2(t *testing.T) {
 				date, omit = v, true // the published example's form
 			}
 			sts := StringToSignV2(r, tt.bucket, date, omit)
-			eq(t, tt.sts, sts)
-			eq(t, tt.sig, SignatureV2(exampleSecret, sts))
+			require.Equal(t, tt.sts, sts)
+			require.Equal(t, tt.sig, SignatureV2(exampleSecret, sts))
 
 			r.Header.Set("Authorization", "AWS "+exampleAKID+":"+tt.sig)
 			now, _ := parseV2Time(r.Header.Get("Date"))
 			res, err := Verify(r, exampleSecrets, now, VerifyOptions{VirtualHostBucket: tt.bucket})
-			noErr(t, err)
-			eq(t, MethodV2Header, res.Method)
-			eq(t, exampleAKID, res.AccessKeyID)
+			require.NoError(t, err)
+			require.Equal(t, MethodV2Header, res.Method)
+			require.Equal(t, exampleAKID, res.AccessKeyID)
 
 			r.Header.Set("Authorization", "AWS "+exampleAKID+":"+"AAAA"+tt.sig[4:])
 			_, err = Verify(r, exampleSecrets, now, VerifyOptions{VirtualHostBucket: tt.bucket})
-			isErr(t, err, ErrSignatureMismatch)
+			require.ErrorIs(t, err, ErrSignatureMismatch)
 			_, err = Verify(r, exampleSecrets, now.Add(16*time.Minute), VerifyOptions{VirtualHostBucket: tt.bucket})
-			isErr(t, err, ErrRequestTimeTooSkewed)
+			require.ErrorIs(t, err, ErrRequestTimeTooSkewed)
 		})
 	}
 }
 
 func TestPublishedV2Query(t *testing.T) {
 	r := httptest.NewRequest("GET", "http://johnsmith.s3.amazonaws.com/photos/puppy.jpg?AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1175139620&Signature=NpgCjnDzrM%2BWFzoENXmpNDUsSn8%3D", nil)
-	eq(t, "GET\n\n\n1175139620\n/johnsmith/photos/puppy.jpg", StringToSignV2(r, "johnsmith", "1175139620", false))
+	require.Equal(t, "GET\n\n\n1175139620\n/johnsmith/photos/puppy.jpg", StringToSignV2(r, "johnsmith", "1175139620", false))
 	exp := time.Unix(1175139620, 0)
 	res, err := Verify(r, exampleSecrets, exp, VerifyOptions{VirtualHostBucket: "johnsmith"})
-	noErr(t, err)
-	eq(t, MethodV2Query, res.Method)
+	require.NoError(t, err)
+	require.Equal(t, MethodV2Query, res.Method)
 	_, err = Verify(r, exampleSecrets, exp.Add(time.Second), VerifyOptions{VirtualHostBucket: "johnsmith"})
-	isErr(t, err, ErrExpired)
+	require.ErrorIs(t, err, ErrExpired)
 	_, err = Verify(r, exampleSecrets, exp, VerifyOptions{VirtualHostBucket: "awsexamplebucket1"})
-	isErr(t, err, ErrSignatureMismatch)
+	require.ErrorIs(t, err, ErrSignatureMismatch)
 
 	// The documentation-defect value for the other bucket.
-	eq(t, "1No4mq5ETf02z8aet9voy6gui6E=", SignatureV2(exampleSecret, "GET\n\n\n1175139620\n/awsexamplebucket1/photos/puppy.jpg"))
+	require.Equal(t, "1No4mq5ETf02z8aet9voy6gui6E=", SignatureV2(exampleSecret, "GET\n\n\n1175139620\n/awsexamplebucket1/photos/puppy.jpg"))
 }
 
 func TestV2SubResources(t *testing.T) {
 	r := httptest.NewRequest("GET", "http://b.s3.amazonaws.com/k?versionId=v%2B1&prefix=x&uploads&response-content-type=text%2Fplain&acl", nil)
-	eq(t, "GET\n\n\n\n/b/k?acl&response-content-type=text/plain&uploads&versionId=v+1", StringToSignV2(r, "b", "", false))
+	require.Equal(t, "GET\n\n\n\n/b/k?acl&response-content-type=text/plain&uploads&versionId=v+1", StringToSignV2(r, "b", "", false))
 }
 
 func TestV2SignRoundTrip(t *testing.T) {
@@ -106,10 +108,10 @@ func TestV2SignRoundTrip(t *testing.T) {
 		}
 		SignRequestV2(r, creds, "", now)
 		_, err := Verify(r, exampleSecrets, now, VerifyOptions{})
-		noErr(t, err, amz)
+		require.NoError(t, err, amz)
 	}
 	r := httptest.NewRequest("GET", "http://bucket.s3.local/key?versionId=3", nil)
 	PresignV2(r, creds, "bucket", now.Add(time.Hour))
 	_, err := Verify(r, exampleSecrets, now, VerifyOptions{VirtualHostBucket: "bucket"})
-	noErr(t, err)
+	require.NoError(t, err)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -26,23 +28,23 @@ func exampleSecrets(akid string) (string, bool) {
 
 func TestSigningKeyVector(t *testing.T) {
 	k := SigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam")
-	eq(t, "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d", hex.EncodeToString(k))
+	require.Equal(t, "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d", hex.EncodeToString(k))
 	var c KeyCache
 	k2 := c.Get("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Scope{"20120215", "us-east-1", "iam"})
 	k3 := c.Get("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Scope{"20120215", "us-east-1", "iam"})
-	eq(t, hex.EncodeToString(k), hex.EncodeToString(k2))
-	eq(t, &k2[0], &k3[0], "cached")
+	require.Equal(t, hex.EncodeToString(k), hex.EncodeToString(k2))
+	require.Same(t, &k2[0], &k3[0], "cached")
 }
 
 func TestGetVanilla(t *testing.T) {
 	r := httptest.NewRequest("GET", "http://example.amazonaws.com/", nil)
 	r.Header.Set("X-Amz-Date", "20150830T123600Z")
 	cr := CanonicalRequest(r, []string{"host", "x-amz-date"}, EmptySHA256, false)
-	eq(t, "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n"+EmptySHA256, cr)
+	require.Equal(t, "GET\n/\n\nhost:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\nhost;x-amz-date\n"+EmptySHA256, cr)
 	sts := StringToSign(cr, "20150830T123600Z", Scope{"20150830", "us-east-1", "service"})
-	eq(t, "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63", sts[strings.LastIndexByte(sts, '\n')+1:])
+	require.Equal(t, "bb579772317eb040ac9ed261061d46c1f17a8133879d6129b6e1c25292927e63", sts[strings.LastIndexByte(sts, '\n')+1:])
 	key := SigningKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20150830", "us-east-1", "service")
-	eq(t, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", Signature(key, sts))
+	require.Equal(t, "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31", Signature(key, sts))
 }
 
 type headerVector struct {
@@ -128,26 +130,26 @@ func TestPublishedHeaderVectors(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			r := v.request()
 			cr := CanonicalRequest(r, strings.Split(v.signed, ";"), v.payload, false)
-			eq(t, v.canonical, cr)
+			require.Equal(t, v.canonical, cr)
 			sts := StringToSign(cr, "20130524T000000Z", scope)
-			eq(t, "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"+v.crHash, sts)
+			require.Equal(t, "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"+v.crHash, sts)
 			key := SigningKey(exampleSecret, "20130524", "us-east-1", "s3")
-			eq(t, v.sig, Signature(key, sts))
+			require.Equal(t, v.sig, Signature(key, sts))
 
 			// The same request, verified end to end through its header.
 			auth := Authorization{Credential{exampleAKID, scope}, strings.Split(v.signed, ";"), v.sig}
 			r.Header.Set("Authorization", auth.String())
 			res, err := Verify(r, exampleSecrets, exampleTime.Add(time.Minute), VerifyOptions{Region: "us-east-1"})
-			noErr(t, err)
-			eq(t, MethodV4Header, res.Method)
-			eq(t, v.sig, res.Signature)
-			eq(t, "20130524T000000Z", res.Timestamp)
-			eq(t, hex.EncodeToString(key), hex.EncodeToString(res.SigningKey))
+			require.NoError(t, err)
+			require.Equal(t, MethodV4Header, res.Method)
+			require.Equal(t, v.sig, res.Signature)
+			require.Equal(t, "20130524T000000Z", res.Timestamp)
+			require.Equal(t, hex.EncodeToString(key), hex.EncodeToString(res.SigningKey))
 
 			// Any change to a signed part breaks it, with details.
 			r.Header.Set("X-Amz-Date", "20130524T000001Z")
 			_, err = Verify(r, exampleSecrets, exampleTime, VerifyOptions{})
-			isErr(t, err, ErrSignatureMismatch)
+			require.ErrorIs(t, err, ErrSignatureMismatch)
 			var me *MismatchError
 			if !errors.As(err, &me) || !strings.Contains(me.CanonicalRequest, "x-amz-date:20130524T000001Z") || me.SignatureProvided != v.sig {
 				t.Fatalf("mismatch details: %#v", me)
@@ -160,9 +162,9 @@ func TestPublishedPresigned(t *testing.T) {
 	const url = "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
 	r := httptest.NewRequest("GET", url, nil)
 	cr := CanonicalRequest(r, []string{"host"}, UnsignedPayload, true)
-	eq(t, "GET\n/test.txt\nX-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host\nhost:examplebucket.s3.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD", cr)
+	require.Equal(t, "GET\n/test.txt\nX-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host\nhost:examplebucket.s3.amazonaws.com\n\nhost\nUNSIGNED-PAYLOAD", cr)
 	sts := StringToSign(cr, "20130524T000000Z", Scope{"20130524", "us-east-1", "s3"})
-	eq(t, "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04", sts)
+	require.Equal(t, "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n3bfa292879f6447bbcda7001decf97f4a54dc650c8942174ae0a9121cf58ad04", sts)
 
 	tests := []struct {
 		name string
@@ -180,25 +182,25 @@ func TestPublishedPresigned(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			res, err := Verify(r, exampleSecrets, tt.now, VerifyOptions{})
 			if tt.want != nil {
-				isErr(t, err, tt.want)
+				require.ErrorIs(t, err, tt.want)
 				return
 			}
-			noErr(t, err)
-			eq(t, MethodV4Query, res.Method)
-			eq(t, UnsignedPayload, res.PayloadHash)
+			require.NoError(t, err)
+			require.Equal(t, MethodV4Query, res.Method)
+			require.Equal(t, UnsignedPayload, res.PayloadHash)
 		})
 	}
 
 	// Our presigner reproduces the published URL.
 	c := httptest.NewRequest("GET", "https://examplebucket.s3.amazonaws.com/test.txt", nil)
 	s, err := Presign(c, Credentials{AccessKeyID: exampleAKID, SecretAccessKey: exampleSecret}, "us-east-1", "s3", exampleTime, 24*time.Hour)
-	noErr(t, err)
-	eq(t, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", s.Authorization.Signature)
-	eq(t, url, c.URL.String())
+	require.NoError(t, err)
+	require.Equal(t, "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404", s.Authorization.Signature)
+	require.Equal(t, url, c.URL.String())
 }
 
 func TestPublishedPostPolicy(t *testing.T) {
 	const policy = "eyAiZXhwaXJhdGlvbiI6ICIyMDE1LTEyLTMwVDEyOjAwOjAwLjAwMFoiLA0KICAiY29uZGl0aW9ucyI6IFsNCiAgICB7ImJ1Y2tldCI6ICJzaWd2NGV4YW1wbGVidWNrZXQifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRrZXkiLCAidXNlci91c2VyMS8iXSwNCiAgICB7ImFjbCI6ICJwdWJsaWMtcmVhZCJ9LA0KICAgIHsic3VjY2Vzc19hY3Rpb25fcmVkaXJlY3QiOiAiaHR0cDovL3NpZ3Y0ZXhhbXBsZWJ1Y2tldC5zMy5hbWF6b25hd3MuY29tL3N1Y2Nlc3NmdWxfdXBsb2FkLmh0bWwifSwNCiAgICBbInN0YXJ0cy13aXRoIiwgIiRDb250ZW50LVR5cGUiLCAiaW1hZ2UvIl0sDQogICAgeyJ4LWFtei1tZXRhLXV1aWQiOiAiMTQzNjUxMjM2NTEyNzQifSwNCiAgICB7IngtYW16LXNlcnZlci1zaWRlLWVuY3J5cHRpb24iOiAiQUVTMjU2In0sDQogICAgWyJzdGFydHMtd2l0aCIsICIkeC1hbXotbWV0YS10YWciLCAiIl0sDQoNCiAgICB7IngtYW16LWNyZWRlbnRpYWwiOiAiQUtJQUlPU0ZPRE5ON0VYQU1QTEUvMjAxNTEyMjkvdXMtZWFzdC0xL3MzL2F3czRfcmVxdWVzdCJ9LA0KICAgIHsieC1hbXotYWxnb3JpdGhtIjogIkFXUzQtSE1BQy1TSEEyNTYifSwNCiAgICB7IngtYW16LWRhdGUiOiAiMjAxNTEyMjlUMDAwMDAwWiIgfQ0KICBdDQp9"
 	key := SigningKey(exampleSecret, "20151229", "us-east-1", "s3")
-	eq(t, "8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e", Signature(key, policy))
+	require.Equal(t, "8afdbf4008c03f22c2cd3cdb72e4afbb1f6a588f3255ac628749a66d7f09699e", Signature(key, policy))
 }

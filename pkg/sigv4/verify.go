@@ -3,6 +3,7 @@ package sigv4
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -143,6 +144,49 @@ func checkScope(c Credential, opts VerifyOptions, malformed error) error {
 	return nil
 }
 
+// unsignedAllowed lists the x-amz-* headers a SigV4 request may leave out
+// of SignedHeaders, because none of them can change what the request does:
+//   - x-amz-content-sha256: in the header form it is the HashedPayload line
+//     of the canonical request, so the signature covers it anyway; on a
+//     presigned URL the body is the holder's (UNSIGNED-PAYLOAD or the
+//     signed X-Amz-Content-Sha256 parameter) and the header can only make
+//     the server check it.
+//   - x-amz-decoded-content-length, x-amz-trailer: the framing of an
+//     aws-chunked body, checked while it is decoded.
+//   - x-amz-cf-id: CloudFront adds it to origin requests after the client
+//     signed.
+//
+// x-amz-date is also allowed in the header form, where its value is the
+// timestamp line of the string to sign.
+var unsignedAllowed = map[string]bool{
+	"x-amz-content-sha256":         true,
+	"x-amz-decoded-content-length": true,
+	"x-amz-trailer":                true,
+	"x-amz-cf-id":                  true,
+}
+
+// checkSigned returns a *HeadersNotSignedError if r carries x-amz-* headers
+// that signed (lower case) does not list (auth.md §1.2): an unsigned
+// x-amz-copy-source or x-amz-acl would let the holder of a presigned URL
+// perform another operation than the one signed.
+func checkSigned(r *http.Request, signed []string, presigned bool) error {
+	var missing []string
+	for name := range r.Header {
+		l := strings.ToLower(name)
+		if !strings.HasPrefix(l, "x-amz-") || unsignedAllowed[l] || !presigned && l == "x-amz-date" {
+			continue
+		}
+		if !slices.Contains(signed, l) {
+			missing = append(missing, l)
+		}
+	}
+	if missing == nil {
+		return nil
+	}
+	slices.Sort(missing)
+	return &HeadersNotSignedError{Headers: slices.Compact(missing)}
+}
+
 func containsHost(hs []string) bool {
 	for _, h := range hs {
 		if h == "host" {
@@ -203,6 +247,9 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	if ts[:8] != a.Credential.Date {
 		return nil, fmt.Errorf("%w: invalid credential date %q; it is not the same as X-Amz-Date %q", ErrMalformedAuthorization, a.Credential.Date, ts[:8])
 	}
+	if err := checkSigned(r, normalizeSignedHeaders(a.SignedHeaders), false); err != nil {
+		return nil, err
+	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if payload == "" {
 		return nil, fmt.Errorf("%w: missing required header for this request: x-amz-content-sha256", ErrMissingContentSHA256)
@@ -237,6 +284,9 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 		return nil, fmt.Errorf("%w: the host header must be signed", ErrMalformedPresigned)
 	}
 	if err := p.CheckTime(now, opts.MaxSkew); err != nil {
+		return nil, err
+	}
+	if err := checkSigned(r, normalizeSignedHeaders(p.SignedHeaders), true); err != nil {
 		return nil, err
 	}
 	if err := ValidPayloadHash(p.PayloadHash); err != nil {
