@@ -199,29 +199,26 @@ func owns(who principal, owner string) bool {
 	return !who.anonymous && (owner == "" || owner == who.id)
 }
 
-// authorize applies ACLs (auth.md §7). Permissive mode allows everything.
-// Requests on missing buckets and keys pass, so the handler reports them.
+// authorize applies ACLs (auth.md §7) against the bucket record, which
+// it loads for the handlers (rc.bucket). A request on a missing bucket is
+// answered NoSuchBucket here, before its body is read: nothing a request
+// sends can act on a bucket created while it was in flight. Permissive
+// mode allows everything else. Requests on missing keys pass, so the
+// handler reports them.
 func (s *server) authorize(rc *request) error {
-	if s.cfg.Permissive {
-		return nil
-	}
 	deny := errorf("AccessDenied", "")
 	p := rc.route.perm
-	if rc.who.anonymous && (p == permAuthenticated || rc.route.op == "CreateMultipartUpload") {
+	if !s.cfg.Permissive && rc.who.anonymous && (p == permAuthenticated || rc.route.op == "CreateMultipartUpload") {
 		return deny
 	}
 	if p == permAuthenticated {
 		return nil
 	}
-	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	b, err := s.bucketOf(rc)
 	if err != nil {
-		if errors.Is(err, engine.ErrNoSuchBucket) {
-			return nil
-		}
 		return err
 	}
-	rc.bucketOwn = b.Owner
-	if owns(rc.who, b.Owner) {
+	if s.cfg.Permissive || owns(rc.who, b.Owner) {
 		return nil
 	}
 	bucketGrants := effectiveGrants(b.ACL, b.Owner, b.Owner)

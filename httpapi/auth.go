@@ -3,15 +3,11 @@ package httpapi
 import (
 	"bytes"
 	"crypto/md5"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/osslite/osslite/engine"
@@ -21,38 +17,29 @@ import (
 )
 
 // authenticateS3 verifies the AWS signature of rc (SigV4 header or query,
-// SigV2 header or query) against the engine clock, resolves the principal
-// and wraps the body in the decoders and verifiers it needs.
-func (s *server) authenticateS3(rc *request) error {
+// SigV2 header or query) against the engine clock and says who sent it.
+func (s *server) authenticateS3(rc *request) (credentials, error) {
 	r := rc.r
 	vb := ""
 	if rc.vhost {
 		vb = rc.op.Bucket
 	}
-	secret := func(ak string) (string, bool) {
-		v, ok := s.cfg.Credentials[ak]
-		return v, ok
-	}
-	res, err := sigv4.Verify(r, secret, s.clock.Now(), sigv4.VerifyOptions{
+	res, err := sigv4.Verify(r, s.secret, s.clock.Now(), sigv4.VerifyOptions{
 		MaxSkew: s.cfg.MaxSkew, VirtualHostBucket: vb, Keys: &s.keys,
 	})
 	switch {
 	case err == nil:
-		rc.auth = res
-		rc.who = principal{accessKey: res.AccessKeyID, id: ownerID(res.AccessKeyID)}
-	case s.cfg.Permissive:
-		ak := accessKeyOf(r)
-		if ak == "" {
-			ak = s.cfg.Owner
+		c := credentials{who: principal{accessKey: res.AccessKeyID, id: ownerID(res.AccessKeyID)}, sigv4: res}
+		if res.Method == sigv4.MethodV4Header || res.Method == sigv4.MethodV4Query {
+			c.payloadHash = res.PayloadHash
 		}
-		rc.who = principal{accessKey: ak, id: ownerID(ak)}
-		s.names.LoadOrStore(rc.who.id, ak)
+		return c, nil
+	case s.cfg.Permissive:
+		return s.permissive(accessKeyOf(r)), nil
 	case errors.Is(err, sigv4.ErrNoAuth):
-		rc.who = principal{anonymous: true}
-	default:
-		return err
+		return credentials{who: principal{anonymous: true}}, nil
 	}
-	return s.prepareBody(rc)
+	return credentials{}, err
 }
 
 // accessKeyOf extracts the access key of a request without verifying it.
@@ -76,90 +63,6 @@ func accessKeyOf(r *http.Request) string {
 		return ak
 	}
 	return q.Get("AWSAccessKeyId")
-}
-
-// chunkedBody is an aws-chunked request body being decoded.
-type chunkedBody struct {
-	z *awschunked.Reader
-}
-
-// prepareBody sets rc.body and rc.size: aws-chunked bodies are decoded
-// (chunk and trailer signatures verified), and a hex x-amz-content-sha256
-// is checked when the body reaches EOF, so a mismatch surfaces as a read
-// error before anything is committed.
-func (s *server) prepareBody(rc *request) error {
-	r := rc.r
-	rc.body, rc.size = r.Body, r.ContentLength
-	if r.Body == nil || r.Body == http.NoBody {
-		rc.body, rc.size = http.NoBody, 0
-	}
-	payload := r.Header.Get("X-Amz-Content-Sha256")
-	if rc.auth != nil && rc.auth.Method == sigv4.MethodV4Header {
-		payload = rc.auth.PayloadHash
-	}
-	if mode, ok := awschunked.ParseMode(payload); ok {
-		n, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
-		if err != nil || n < 0 {
-			return errorf("MissingContentLength", "x-amz-decoded-content-length is required with %s", payload)
-		}
-		opts := awschunked.Options{Mode: mode, DecodedLength: n}
-		for _, t := range strings.Split(r.Header.Get("X-Amz-Trailer"), ",") {
-			if t = strings.TrimSpace(t); t != "" {
-				opts.Trailers = append(opts.Trailers, strings.ToLower(t))
-			}
-		}
-		if mode.Signed() {
-			switch {
-			case rc.auth != nil && rc.auth.Method == sigv4.MethodV4Header:
-				opts.SigningKey = rc.auth.SigningKey
-				opts.Timestamp = rc.auth.Timestamp
-				opts.Scope = rc.auth.Scope.String()
-				opts.SeedSignature = rc.auth.Signature
-			case s.cfg.Permissive:
-				// The signature was not verified (any key is accepted), so
-				// neither can the chunks be: decode them without checking.
-				opts.SkipVerify = true
-			default:
-				return errorf("InvalidRequest", "%s needs a request signed with a known access key", payload)
-			}
-		}
-		rc.chunked = &chunkedBody{z: awschunked.NewReader(rc.body, opts)}
-		rc.body, rc.size = rc.chunked.z, n
-		return nil
-	}
-	if len(payload) == 64 {
-		want, err := hex.DecodeString(payload)
-		if err != nil {
-			return errorf("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value.")
-		}
-		rc.body = &sha256Reader{r: rc.body, h: sha256.New(), want: want}
-	}
-	return nil
-}
-
-// sha256Reader passes a body through and, at EOF, fails with a
-// *sha256MismatchError instead of io.EOF when the body's SHA-256 is not
-// want.
-type sha256Reader struct {
-	r    io.Reader
-	h    hash.Hash
-	want []byte
-	done error
-}
-
-func (v *sha256Reader) Read(p []byte) (int, error) {
-	if v.done != nil {
-		return 0, v.done
-	}
-	n, err := v.r.Read(p)
-	v.h.Write(p[:n])
-	if err == io.EOF {
-		if got := v.h.Sum(nil); !bytes.Equal(got, v.want) {
-			err = &sha256MismatchError{client: hex.EncodeToString(v.want), server: hex.EncodeToString(got)}
-		}
-		v.done = err
-	}
-	return n, err
 }
 
 // checksumInput reads the flexible-checksum headers of rc (auth.md §5.3):

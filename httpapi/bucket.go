@@ -60,7 +60,7 @@ type ossBucketInfo struct {
 
 // getBucketInfo is the OSS GetBucketInfo operation.
 func (s *server) getBucketInfo(rc *request) error {
-	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	b, err := s.bucketOf(rc)
 	if err != nil {
 		return err
 	}
@@ -127,7 +127,7 @@ func (s *server) createBucket(rc *request) error {
 }
 
 func (s *server) headBucket(rc *request) error {
-	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	b, err := s.bucketOf(rc)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ type locationConstraint struct {
 }
 
 func (s *server) getBucketLocation(rc *request) error {
-	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	b, err := s.bucketOf(rc)
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (s *server) getBucketLocation(rc *request) error {
 }
 
 func (s *server) getBucketACL(rc *request) error {
-	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	b, err := s.bucketOf(rc)
 	if err != nil {
 		return err
 	}
@@ -173,7 +173,7 @@ func (s *server) putBucketACL(rc *request) error {
 		return err
 	}
 	if acl == nil {
-		if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
+		if _, err := s.bucketOf(rc); err != nil {
 			return err
 		}
 		return writeEmpty(rc, http.StatusOK)
@@ -261,7 +261,7 @@ func (s *server) getBucketTagging(rc *request) error {
 }
 
 func (s *server) putBucketTagging(rc *request) error {
-	if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
+	if _, err := s.bucketOf(rc); err != nil {
 		return err
 	}
 	tags, err := rc.readTagging(s.cfg.MaxXMLBody)

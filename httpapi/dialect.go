@@ -39,8 +39,9 @@ type dialect struct {
 
 	// detect says how strongly a request looks like this dialect.
 	detect func(s *server, r *http.Request) confidence
-	// authenticate resolves the principal of rc and prepares rc.body.
-	authenticate func(s *server, rc *request) error
+	// authenticate verifies the signature of a request (header or query
+	// forms) and says who sent it; it reads no body.
+	authenticate func(s *server, rc *request) (credentials, error)
 
 	// Limits and naming.
 	maxKeyLength    int                // longest object key, bytes (capped by the engine's)
@@ -120,6 +121,7 @@ type behaviour struct {
 	forbidOverwriteHeader     bool // x-?-forbid-overwrite: true means If-None-Match: *
 	deleteBucketDropsUploads  bool // DeleteBucket removes unfinished uploads instead of refusing
 	objectTypeInListing       bool // listings carry each object's Type
+	bucketBeforeAuth          bool // a missing bucket is reported before authentication errors
 }
 
 // confidence is how strongly a request looks like a dialect.

@@ -75,16 +75,31 @@ type request struct {
 	// vhost is true for virtual-host addressing.
 	vhost bool
 	// body is the decoded, verified request body; size is its length or -1.
-	body      io.Reader
-	size      int64
-	chunked   *chunkedBody // set for aws-chunked bodies
-	bucketOwn string       // owner of the bucket, once authorize has looked
+	body    io.Reader
+	size    int64
+	chunked *chunkedBody // set for aws-chunked bodies
+	// bucket is the bucket record, once authorize (or bucketOf) has read it.
+	bucket *engine.BucketInfo
 }
 
 // maxKey is the longest key the request's dialect allows (and the
 // engine stores).
 func (rc *request) maxKey(s *server) int {
 	return min(rc.d.maxKeyLength, s.maxKey)
+}
+
+// bucketOf returns the record of the request's bucket, read once per
+// request.
+func (s *server) bucketOf(rc *request) (engine.BucketInfo, error) {
+	if rc.bucket != nil {
+		return *rc.bucket, nil
+	}
+	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	if err != nil {
+		return b, err
+	}
+	rc.bucket = &b
+	return b, nil
 }
 
 // header returns a vendor header of the request ("meta-x" -> x-amz-meta-x).
@@ -149,7 +164,13 @@ func (s *server) serve(rc *request) error {
 	if max := rc.maxKey(s); len(key) > max {
 		return errorf("KeyTooLongError", "").with("Size", fmt.Sprint(len(key))).with("MaxSizeAllowed", fmt.Sprint(max))
 	}
-	if err := rc.d.authenticate(s, rc); err != nil {
+	if rc.d.behave.bucketBeforeAuth && rt.perm != permAuthenticated {
+		// The dialect reports a missing bucket before a bad signature.
+		if _, err := s.bucketOf(rc); err != nil {
+			return err
+		}
+	}
+	if err := s.intake(rc); err != nil {
 		return err
 	}
 	if err := s.authorize(rc); err != nil {

@@ -85,7 +85,7 @@ func urlEncode(s string) string {
 // checking the bucket).
 func (s *server) list(rc *request, p listParams, marker string) (engine.ListResult, error) {
 	if p.maxKeys == 0 {
-		_, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+		_, err := s.bucketOf(rc)
 		return engine.ListResult{}, err
 	}
 	return s.eng.ListObjects(rc.ctx, rc.op.Bucket, engine.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter, Marker: marker, MaxKeys: p.maxKeys})

@@ -134,7 +134,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 	}
 	opts := engine.PartCopyOptions{Source: cond}
 	if rc.d.behave.archiveRefusesPartCopy {
-		if b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err == nil && engine.IsArchiveClass(b.StorageClass) {
+		if b, err := s.bucketOf(rc); err == nil && engine.IsArchiveClass(b.StorageClass) {
 			return errorf("OperationNotSupported", "UploadPartCopy is not supported in an Archive bucket.")
 		}
 	}

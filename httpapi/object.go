@@ -96,8 +96,8 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 // writerID is the owner recorded for objects written by rc: the principal,
 // or the bucket owner for anonymous writes.
 func (rc *request) writerID() string {
-	if rc.who.anonymous {
-		return rc.bucketOwn
+	if rc.who.anonymous && rc.bucket != nil {
+		return rc.bucket.Owner
 	}
 	return rc.who.id
 }
@@ -108,7 +108,7 @@ func (s *server) defaultClass(rc *request, sc string) (string, error) {
 	if !rc.d.objectsTakeBucketClass || sc != "" {
 		return sc, nil
 	}
-	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	b, err := s.bucketOf(rc)
 	if err != nil {
 		return "", err
 	}
@@ -519,7 +519,7 @@ func (s *server) deleteObjects(rc *request) error {
 				out.Deleted = append(out.Deleted, deletedEntry{Key: r.Key})
 			}
 		}
-	} else if _, err := s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
+	} else if _, err := s.bucketOf(rc); err != nil {
 		return err
 	}
 	if rc.d.behave.quietDeleteEmptyBody && req.quiet && len(out.Errors) == 0 {
@@ -702,7 +702,7 @@ func (s *server) getObjectACL(rc *request) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	b, err := s.bucketOf(rc)
 	if err != nil {
 		return err
 	}

@@ -85,50 +85,66 @@ type route struct {
 	perm   perm
 	handle func(s *server, rc *request) error
 	only   string
+	// auth is how the request proves who sent it. Default authSigned.
+	auth authMode
 }
+
+// authMode is where a route's credentials are.
+type authMode uint8
+
+const (
+	// authSigned: in the Authorization header or the query (or none:
+	// anonymous), verified before the handler runs.
+	authSigned authMode = iota
+	// authForm: inside a multipart/form-data body (POST Object); the
+	// handler verifies them while it parses the form.
+	authForm
+	// authPreflight: none (CORS preflight OPTIONS requests).
+	authPreflight
+)
 
 // routes is the operation table (operations.md A.2).
 var routes = []route{
-	{http.MethodGet, targetService, nil, "", "ListBuckets", permAuthenticated, (*server).listBuckets, ""},
+	{method: http.MethodGet, target: targetService, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets},
 
-	{http.MethodPut, targetBucket, []string{"acl"}, "", "PutBucketAcl", permBucketWriteACP, (*server).putBucketACL, ""},
-	{http.MethodPut, targetBucket, []string{"tagging"}, "", "PutBucketTagging", permOwner, (*server).putBucketTagging, ""},
-	{http.MethodPut, targetBucket, nil, "", "CreateBucket", permAuthenticated, (*server).createBucket, ""},
-	{http.MethodHead, targetBucket, nil, "", "HeadBucket", permBucketRead, (*server).headBucket, ""},
-	{http.MethodGet, targetBucket, []string{"list-type=2"}, "", "ListObjectsV2", permBucketRead, (*server).listObjectsV2, ""},
-	{http.MethodGet, targetBucket, []string{"uploads"}, "", "ListMultipartUploads", permBucketRead, (*server).listMultipartUploads, ""},
-	{http.MethodGet, targetBucket, []string{"acl"}, "", "GetBucketAcl", permBucketReadACP, (*server).getBucketACL, ""},
-	{http.MethodGet, targetBucket, []string{"tagging"}, "", "GetBucketTagging", permOwner, (*server).getBucketTagging, ""},
-	{http.MethodGet, targetBucket, []string{"location"}, "", "GetBucketLocation", permBucketRead, (*server).getBucketLocation, ""},
-	{http.MethodGet, targetBucket, []string{"versions"}, "", "ListObjectVersions", permBucketRead, (*server).listObjectVersions, ""},
-	{http.MethodGet, targetBucket, []string{"bucketInfo"}, "", "GetBucketInfo", permOwner, (*server).getBucketInfo, "oss"},
-	{http.MethodGet, targetBucket, nil, "", "ListObjects", permBucketRead, (*server).listObjectsV1, ""},
-	{http.MethodDelete, targetBucket, []string{"tagging"}, "", "DeleteBucketTagging", permOwner, (*server).deleteBucketTagging, ""},
-	{http.MethodDelete, targetBucket, nil, "", "DeleteBucket", permOwner, (*server).deleteBucket, ""},
-	{http.MethodPost, targetBucket, []string{"delete"}, "", "DeleteObjects", permBucketWrite, (*server).deleteObjects, ""},
+	{method: http.MethodPut, target: targetBucket, params: []string{"acl"}, op: "PutBucketAcl", perm: permBucketWriteACP, handle: (*server).putBucketACL},
+	{method: http.MethodPut, target: targetBucket, params: []string{"tagging"}, op: "PutBucketTagging", perm: permOwner, handle: (*server).putBucketTagging},
+	{method: http.MethodPut, target: targetBucket, op: "CreateBucket", perm: permAuthenticated, handle: (*server).createBucket},
+	{method: http.MethodHead, target: targetBucket, op: "HeadBucket", perm: permBucketRead, handle: (*server).headBucket},
+	{method: http.MethodGet, target: targetBucket, params: []string{"list-type=2"}, op: "ListObjectsV2", perm: permBucketRead, handle: (*server).listObjectsV2},
+	{method: http.MethodGet, target: targetBucket, params: []string{"uploads"}, op: "ListMultipartUploads", perm: permBucketRead, handle: (*server).listMultipartUploads},
+	{method: http.MethodGet, target: targetBucket, params: []string{"acl"}, op: "GetBucketAcl", perm: permBucketReadACP, handle: (*server).getBucketACL},
+	{method: http.MethodGet, target: targetBucket, params: []string{"tagging"}, op: "GetBucketTagging", perm: permOwner, handle: (*server).getBucketTagging},
+	{method: http.MethodGet, target: targetBucket, params: []string{"location"}, op: "GetBucketLocation", perm: permBucketRead, handle: (*server).getBucketLocation},
+	{method: http.MethodGet, target: targetBucket, params: []string{"versions"}, op: "ListObjectVersions", perm: permBucketRead, handle: (*server).listObjectVersions},
+	{method: http.MethodGet, target: targetBucket, params: []string{"bucketInfo"}, op: "GetBucketInfo", perm: permOwner, handle: (*server).getBucketInfo, only: "oss"},
+	{method: http.MethodGet, target: targetBucket, op: "ListObjects", perm: permBucketRead, handle: (*server).listObjectsV1},
+	{method: http.MethodDelete, target: targetBucket, params: []string{"tagging"}, op: "DeleteBucketTagging", perm: permOwner, handle: (*server).deleteBucketTagging},
+	{method: http.MethodDelete, target: targetBucket, op: "DeleteBucket", perm: permOwner, handle: (*server).deleteBucket},
+	{method: http.MethodPost, target: targetBucket, params: []string{"delete"}, op: "DeleteObjects", perm: permBucketWrite, handle: (*server).deleteObjects},
 
-	{http.MethodPut, targetObject, []string{"partNumber", "uploadId"}, "copy-source", "UploadPartCopy", permBucketWrite, (*server).uploadPartCopy, ""},
-	{http.MethodPut, targetObject, []string{"partNumber", "uploadId"}, "", "UploadPart", permBucketWrite, (*server).uploadPart, ""},
-	{http.MethodPut, targetObject, []string{"acl"}, "", "PutObjectAcl", permObjectWriteACP, (*server).putObjectACL, ""},
-	{http.MethodPut, targetObject, []string{"tagging"}, "", "PutObjectTagging", permBucketWrite, (*server).putObjectTagging, ""},
-	{http.MethodPut, targetObject, []string{"symlink"}, "", "PutSymlink", permBucketWrite, (*server).putSymlink, "oss"},
-	{http.MethodPut, targetObject, nil, "copy-source", "CopyObject", permBucketWrite, (*server).copyObject, ""},
-	{http.MethodPut, targetObject, nil, "", "PutObject", permBucketWrite, (*server).putObject, ""},
-	{http.MethodGet, targetObject, []string{"uploadId"}, "", "ListParts", permBucketWrite, (*server).listParts, ""},
-	{http.MethodGet, targetObject, []string{"acl"}, "", "GetObjectAcl", permObjectReadACP, (*server).getObjectACL, ""},
-	{http.MethodGet, targetObject, []string{"tagging"}, "", "GetObjectTagging", permObjectRead, (*server).getObjectTagging, ""},
-	{http.MethodGet, targetObject, []string{"symlink"}, "", "GetSymlink", permObjectRead, (*server).getSymlink, "oss"},
-	{http.MethodGet, targetObject, nil, "", "GetObject", permObjectRead, (*server).getObject, ""},
-	{http.MethodHead, targetObject, []string{"objectMeta"}, "", "GetObjectMeta", permObjectRead, (*server).getObjectMeta, "oss"},
-	{http.MethodHead, targetObject, nil, "", "HeadObject", permObjectRead, (*server).headObject, ""},
-	{http.MethodDelete, targetObject, []string{"uploadId"}, "", "AbortMultipartUpload", permBucketWrite, (*server).abortMultipartUpload, ""},
-	{http.MethodDelete, targetObject, []string{"tagging"}, "", "DeleteObjectTagging", permBucketWrite, (*server).deleteObjectTagging, ""},
-	{http.MethodDelete, targetObject, nil, "", "DeleteObject", permBucketWrite, (*server).deleteObject, ""},
-	{http.MethodPost, targetObject, []string{"uploads"}, "", "CreateMultipartUpload", permBucketWrite, (*server).createMultipartUpload, ""},
-	{http.MethodPost, targetObject, []string{"uploadId"}, "", "CompleteMultipartUpload", permBucketWrite, (*server).completeMultipartUpload, ""},
-	{http.MethodPost, targetObject, []string{"append"}, "", "AppendObject", permBucketWrite, (*server).appendObject, "oss"},
-	{http.MethodPost, targetObject, []string{"seal"}, "", "SealAppendObject", permBucketWrite, (*server).sealAppendObject, "oss"},
-	{http.MethodPost, targetObject, []string{"restore"}, "", "RestoreObject", permBucketWrite, (*server).restoreObject, "oss"},
+	{method: http.MethodPut, target: targetObject, params: []string{"partNumber", "uploadId"}, header: "copy-source", op: "UploadPartCopy", perm: permBucketWrite, handle: (*server).uploadPartCopy},
+	{method: http.MethodPut, target: targetObject, params: []string{"partNumber", "uploadId"}, op: "UploadPart", perm: permBucketWrite, handle: (*server).uploadPart},
+	{method: http.MethodPut, target: targetObject, params: []string{"acl"}, op: "PutObjectAcl", perm: permObjectWriteACP, handle: (*server).putObjectACL},
+	{method: http.MethodPut, target: targetObject, params: []string{"tagging"}, op: "PutObjectTagging", perm: permBucketWrite, handle: (*server).putObjectTagging},
+	{method: http.MethodPut, target: targetObject, params: []string{"symlink"}, op: "PutSymlink", perm: permBucketWrite, handle: (*server).putSymlink, only: "oss"},
+	{method: http.MethodPut, target: targetObject, header: "copy-source", op: "CopyObject", perm: permBucketWrite, handle: (*server).copyObject},
+	{method: http.MethodPut, target: targetObject, op: "PutObject", perm: permBucketWrite, handle: (*server).putObject},
+	{method: http.MethodGet, target: targetObject, params: []string{"uploadId"}, op: "ListParts", perm: permBucketWrite, handle: (*server).listParts},
+	{method: http.MethodGet, target: targetObject, params: []string{"acl"}, op: "GetObjectAcl", perm: permObjectReadACP, handle: (*server).getObjectACL},
+	{method: http.MethodGet, target: targetObject, params: []string{"tagging"}, op: "GetObjectTagging", perm: permObjectRead, handle: (*server).getObjectTagging},
+	{method: http.MethodGet, target: targetObject, params: []string{"symlink"}, op: "GetSymlink", perm: permObjectRead, handle: (*server).getSymlink, only: "oss"},
+	{method: http.MethodGet, target: targetObject, op: "GetObject", perm: permObjectRead, handle: (*server).getObject},
+	{method: http.MethodHead, target: targetObject, params: []string{"objectMeta"}, op: "GetObjectMeta", perm: permObjectRead, handle: (*server).getObjectMeta, only: "oss"},
+	{method: http.MethodHead, target: targetObject, op: "HeadObject", perm: permObjectRead, handle: (*server).headObject},
+	{method: http.MethodDelete, target: targetObject, params: []string{"uploadId"}, op: "AbortMultipartUpload", perm: permBucketWrite, handle: (*server).abortMultipartUpload},
+	{method: http.MethodDelete, target: targetObject, params: []string{"tagging"}, op: "DeleteObjectTagging", perm: permBucketWrite, handle: (*server).deleteObjectTagging},
+	{method: http.MethodDelete, target: targetObject, op: "DeleteObject", perm: permBucketWrite, handle: (*server).deleteObject},
+	{method: http.MethodPost, target: targetObject, params: []string{"uploads"}, op: "CreateMultipartUpload", perm: permBucketWrite, handle: (*server).createMultipartUpload},
+	{method: http.MethodPost, target: targetObject, params: []string{"uploadId"}, op: "CompleteMultipartUpload", perm: permBucketWrite, handle: (*server).completeMultipartUpload},
+	{method: http.MethodPost, target: targetObject, params: []string{"append"}, op: "AppendObject", perm: permBucketWrite, handle: (*server).appendObject, only: "oss"},
+	{method: http.MethodPost, target: targetObject, params: []string{"seal"}, op: "SealAppendObject", perm: permBucketWrite, handle: (*server).sealAppendObject, only: "oss"},
+	{method: http.MethodPost, target: targetObject, params: []string{"restore"}, op: "RestoreObject", perm: permBucketWrite, handle: (*server).restoreObject, only: "oss"},
 }
 
 // subresourceNames holds, in lower case, every sub-resource any dialect
@@ -136,15 +152,15 @@ var routes = []route{
 // it only if the route names it, so a request is never served by an
 // operation that would ignore what it asked for (PUT ?retention is not a
 // PutObject).
-var subresourceNames = func() map[string]bool {
-	m := map[string]bool{}
+var subresourceNames = map[string]bool{}
+
+func init() {
 	for _, d := range dialects {
 		for n := range d.subresources {
-			m[strings.ToLower(n)] = true
+			subresourceNames[strings.ToLower(n)] = true
 		}
 	}
-	return m
-}()
+}
 
 // match finds the route of a request.
 func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error) {

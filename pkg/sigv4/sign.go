@@ -204,7 +204,9 @@ func SignRequest(r *http.Request, creds Credentials, region, service string, now
 
 // Presign adds SigV4 query authentication to r.URL (auth.md §4.1), valid for
 // expires (1s..7 days) from now, signing only the host header and
-// UNSIGNED-PAYLOAD. Existing query parameters are kept and signed.
+// UNSIGNED-PAYLOAD, or the X-Amz-Content-Sha256 query parameter when r
+// already has one (the URL then accepts only that body). Existing query
+// parameters are kept and signed.
 func Presign(r *http.Request, creds Credentials, region, service string, now time.Time, expires time.Duration) (*Signed, error) {
 	if expires < time.Second || expires > MaxPresignExpires {
 		return nil, fmt.Errorf("%w: expiry %v outside 1s..%v", ErrMalformedPresigned, expires, MaxPresignExpires)
@@ -230,7 +232,11 @@ func Presign(r *http.Request, creds Credentials, region, service string, now tim
 	}
 	key := SigningKey(creds.SecretAccessKey, scope.Date, region, service)
 	signed := []string{"host"}
-	cr := CanonicalRequest(r, signed, UnsignedPayload, true)
+	payload := UnsignedPayload
+	if v := r.URL.Query().Get("X-Amz-Content-Sha256"); v != "" {
+		payload = v
+	}
+	cr := CanonicalRequest(r, signed, payload, true)
 	sts := StringToSign(cr, ts, scope)
 	sig := Signature(key, sts)
 	r.URL.RawQuery += "&X-Amz-Signature=" + sig

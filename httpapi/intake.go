@@ -1,0 +1,163 @@
+package httpapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/pkg/awschunked"
+	"github.com/osslite/osslite/pkg/sigv4"
+)
+
+// The request intake turns an *http.Request into what handlers use: who
+// sent it (rc.who), the verified body (rc.body, its declared length
+// rc.size) and, for aws-chunked bodies, where the trailers come from
+// (rc.chunked). Every authentication form goes through it; the route's
+// authMode says where the credentials are.
+
+// credentials is what authentication established about a request.
+type credentials struct {
+	who principal
+	// payloadHash is the body hash the signature covers: 64 hex digits,
+	// one of the aws-chunked modes, UNSIGNED-PAYLOAD, or "" when the
+	// signature says nothing about the body.
+	payloadHash string
+	// sigv4 is the SigV4 result (aws-chunked chunks are signed with it);
+	// nil for other schemes.
+	sigv4 *sigv4.Result
+}
+
+// intake authenticates rc as its route says and prepares its body.
+func (s *server) intake(rc *request) error {
+	r := rc.r
+	rc.body, rc.size = r.Body, r.ContentLength
+	if r.Body == nil || r.Body == http.NoBody {
+		rc.body, rc.size = http.NoBody, 0
+	}
+	switch rc.route.auth {
+	case authPreflight:
+		rc.who = principal{anonymous: true}
+		return nil
+	case authForm:
+		// The credentials travel inside the form: the handler verifies
+		// them as it reads the fields, before the file.
+		rc.who = principal{anonymous: true}
+		return nil
+	}
+	c, err := rc.d.authenticate(s, rc)
+	if err != nil {
+		return err
+	}
+	rc.who, rc.auth = c.who, c.sigv4
+	return s.prepareBody(rc, c)
+}
+
+// secret looks up the secret key of an access key.
+func (s *server) secret(ak string) (string, bool) {
+	v, ok := s.cfg.Credentials[ak]
+	return v, ok
+}
+
+// permissive is who an unverified request acts as in permissive mode: the
+// access key it names, or the default owner.
+func (s *server) permissive(ak string) credentials {
+	if ak == "" {
+		ak = s.cfg.Owner
+	}
+	c := credentials{who: principal{accessKey: ak, id: ownerID(ak)}}
+	s.names.LoadOrStore(c.who.id, ak)
+	return c
+}
+
+// chunkedBody is an aws-chunked request body being decoded.
+type chunkedBody struct {
+	z *awschunked.Reader
+}
+
+// prepareBody wraps rc.body in the decoders and verifiers c calls for:
+// aws-chunked bodies are decoded (chunk and trailer signatures verified),
+// and a body whose SHA-256 the signature covers (header-signed, presigned
+// with X-Amz-Content-Sha256, OSS v4) is checked when it reaches EOF, so a
+// mismatch surfaces as a read error before anything is committed. An
+// x-amz-content-sha256 header the signature does not cover is checked too.
+func (s *server) prepareBody(rc *request, c credentials) error {
+	r := rc.r
+	payload := c.payloadHash
+	if payload == "" || payload == sigv4.UnsignedPayload {
+		payload = r.Header.Get("X-Amz-Content-Sha256")
+	}
+	if mode, ok := awschunked.ParseMode(payload); ok {
+		n, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
+		if err != nil || n < 0 {
+			return errorf("MissingContentLength", "x-amz-decoded-content-length is required with %s", payload)
+		}
+		opts := awschunked.Options{Mode: mode, DecodedLength: n}
+		for _, t := range strings.Split(r.Header.Get("X-Amz-Trailer"), ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				opts.Trailers = append(opts.Trailers, strings.ToLower(t))
+			}
+		}
+		if mode.Signed() {
+			switch {
+			case c.sigv4 != nil && c.sigv4.Method == sigv4.MethodV4Header:
+				opts.SigningKey = c.sigv4.SigningKey
+				opts.Timestamp = c.sigv4.Timestamp
+				opts.Scope = c.sigv4.Scope.String()
+				opts.SeedSignature = c.sigv4.Signature
+			case s.cfg.Permissive:
+				// The signature was not verified (any key is accepted), so
+				// neither can the chunks be: decode them without checking.
+				opts.SkipVerify = true
+			default:
+				return errorf("InvalidRequest", "%s needs a request signed with a known access key", payload)
+			}
+		}
+		rc.chunked = &chunkedBody{z: awschunked.NewReader(rc.body, opts)}
+		rc.body, rc.size = rc.chunked.z, n
+		return nil
+	}
+	for _, p := range []string{c.payloadHash, r.Header.Get("X-Amz-Content-Sha256")} {
+		if len(p) != 64 {
+			continue
+		}
+		want, err := hex.DecodeString(p)
+		if err != nil {
+			return errorf("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value.")
+		}
+		rc.body = &sha256Reader{r: rc.body, h: sha256.New(), want: want}
+		if p == r.Header.Get("X-Amz-Content-Sha256") {
+			break // one check when both say the same
+		}
+	}
+	return nil
+}
+
+// sha256Reader passes a body through and, at EOF, fails with a
+// *sha256MismatchError instead of io.EOF when the body's SHA-256 is not
+// want.
+type sha256Reader struct {
+	r    io.Reader
+	h    hash.Hash
+	want []byte
+	done error
+}
+
+func (v *sha256Reader) Read(p []byte) (int, error) {
+	if v.done != nil {
+		return 0, v.done
+	}
+	n, err := v.r.Read(p)
+	v.h.Write(p[:n])
+	if err == io.EOF {
+		if got := v.h.Sum(nil); !bytes.Equal(got, v.want) {
+			err = &sha256MismatchError{client: hex.EncodeToString(v.want), server: hex.EncodeToString(got)}
+		}
+		v.done = err
+	}
+	return n, err
+}
