@@ -84,6 +84,8 @@ type config struct {
 	buckets              []string
 	permissive           bool
 	noListener           bool
+	tls                  bool // see WithTLS
+	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
 }
 
@@ -185,6 +187,9 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	if cfg.permissive {
 		apiOpts = append(apiOpts, httpapi.WithPermissive())
 	}
+	if !cfg.skewCheck {
+		apiOpts = append(apiOpts, withoutSkewLimit)
+	}
 	s.api = httpapi.New(eng, apiOpts...)
 	s.tr = memhttp.New(http.HandlerFunc(s.serveHTTP), func(v any, stack []byte) {
 		errorf("fake: handler panic: %v\n%s", v, stack)
@@ -197,9 +202,15 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 			return nil, fmt.Errorf("fake: create bucket %q: %w", b, err)
 		}
 	}
-	if cfg.noListener {
+	switch {
+	case cfg.noListener && cfg.tls:
+		s.URL = NoListenerTLSURL
+	case cfg.noListener:
 		s.URL = NoListenerURL
-	} else {
+	case cfg.tls:
+		s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
+		s.URL = s.ts.URL
+	default:
 		s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 		s.URL = s.ts.URL
 	}
