@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -161,4 +163,22 @@ func TestWithSkewCheck(t *testing.T) {
 	srv.Clock().Advance(-time.Hour)
 	_, err = sdkClient(srv, srv.HTTPClient(), nil).HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
 	require.NoError(t, err)
+}
+
+// TestOSSHeaderSignatureSkew pins the package caveat: OSS header
+// signatures keep the 15-minute window against the fake clock.
+func TestOSSHeaderSignatureSkew(t *testing.T) {
+	srv := fake.New(t, fake.WithBuckets("bkt"))
+	cfg := oss2.LoadDefaultConfig().
+		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
+		WithRegion("cn-hangzhou").
+		WithEndpoint(srv.URL).
+		WithHttpClient(srv.HTTPClient()).
+		WithRetryMaxAttempts(1)
+	client := oss2.NewClient(cfg)
+	srv.Clock().Advance(time.Hour)
+	_, err := client.PutObject(context.Background(), &oss2.PutObjectRequest{
+		Bucket: oss2.Ptr("bkt"), Key: oss2.Ptr("k"), Body: strings.NewReader("v"),
+	})
+	require.ErrorContains(t, err, "RequestTimeTooSkewed")
 }
