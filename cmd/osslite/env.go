@@ -12,6 +12,11 @@ import (
 // pick up the credentials of whoever happens to start it.
 const envPrefix = "OSSLITE_"
 
+// commandFlags are flags that ask for an action rather than configure the
+// server; they have no variable. (OSSLITE_VERSION in particular is a
+// likely name for an image's version label, and must not stop the server.)
+var commandFlags = map[string]bool{"version": true}
+
 // envName returns the environment variable of flag name.
 func envName(name string) string {
 	return envPrefix + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
@@ -21,20 +26,22 @@ func envName(name string) string {
 // Call it after the last flag is defined.
 func documentEnv(fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
-		f.Usage += " [$" + envName(f.Name) + "]"
+		if !commandFlags[f.Name] {
+			f.Usage += " [$" + envName(f.Name) + "]"
+		}
 	})
 }
 
 // applyEnv gives every flag in fs that the command line did not set the
 // value of its variable (see envName), if that variable is set; the command
-// line wins. A repeatable flag (a listFlag) takes a comma-separated list.
+// line wins. Command flags (-version) have none. A repeatable flag (a listFlag) takes a comma-separated list.
 // It works for any flag defined on fs, including ones added later.
 func applyEnv(fs *flag.FlagSet, lookup func(string) (string, bool)) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if err != nil || set[f.Name] {
+		if err != nil || set[f.Name] || commandFlags[f.Name] {
 			return
 		}
 		v, ok := lookup(envName(f.Name))

@@ -5,7 +5,7 @@
 //	go run ./cmd/osslite -data ./data -addr :9000
 //	go run ./cmd/osslite -tls-self-signed -bucket photos -seed site=./public -metrics
 //
-// Flags (each also read from its environment variable, OSSLITE_ and the flag
+// Flags (each but -version also read from its environment variable, OSSLITE_ and the flag
 // name in upper case with '_' for '-': -access-key is OSSLITE_ACCESS_KEY; a
 // flag on the command line wins; repeatable flags take a comma-separated
 // list; AWS_ACCESS_KEY_ID and friends are never read):

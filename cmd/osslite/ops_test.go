@@ -65,6 +65,9 @@ func TestEnvironmentConfiguration(t *testing.T) {
 	require.Equal(t, defaultAccessKey, o.accessKey, "AWS_ACCESS_KEY_ID is not read")
 	require.Equal(t, defaultSecretKey, o.secretKey, "AWS_SECRET_ACCESS_KEY is not read")
 
+	o, err = parseFlags(nil, env{"OSSLITE_VERSION": "1.2.3"}.lookup, io.Discard)
+	require.NoError(t, err, "OSSLITE_VERSION is not the -version flag")
+	require.False(t, o.version)
 	_, err = parseFlags(nil, env{"OSSLITE_METRICS": "maybe"}.lookup, io.Discard)
 	require.ErrorContains(t, err, "OSSLITE_METRICS")
 	_, err = parseFlags(nil, env{"OSSLITE_LOG_LEVEL": "loud"}.lookup, io.Discard)
@@ -82,6 +85,10 @@ func TestEnvironmentConfiguration(t *testing.T) {
 		}
 		name, _, _ = strings.Cut(name, " ")
 		names++
+		if commandFlags[name] {
+			require.NotContains(t, help.String(), "[$"+envName(name)+"]", name)
+			continue
+		}
 		require.Contains(t, help.String(), "[$"+envName(name)+"]", name)
 	}
 	require.Greater(t, names, 15)

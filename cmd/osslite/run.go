@@ -79,7 +79,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&format, "log-format", "text", "log `format`: text or json")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Var((*listFlag)(&o.buckets), "bucket", "create bucket `name` at start-up unless it exists (repeatable)")
-	fs.Var(&seeds, "seed", "upload the files under `bucket=dir` into bucket (created if needed), keyed by their relative paths, at start-up (repeatable)")
+	fs.Var(&seeds, "seed", "at start-up, upload each file of a `BUCKET=DIR` pair's DIR tree into BUCKET (created if needed), keyed by its path relative to DIR (repeatable)")
 	fs.BoolVar(&o.metrics, "metrics", false, "serve Prometheus metrics at /_osslite/metrics (and /osslite/metrics while no bucket \"osslite\" exists)")
 	fs.StringVar(&o.metricsToken, "metrics-token", "", "bearer `token` required to read the metrics")
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with the PEM certificate (chain) in `file`")
@@ -89,7 +89,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
-			"Serves the S3 and Aliyun OSS APIs. Every flag can also be set by its\n"+
+			"Serves the S3 and Aliyun OSS APIs. Every flag but -version can also be set by its\n"+
 			"environment variable, shown in brackets; a flag on the command line wins.\n"+
 			"Repeatable flags take a comma-separated list from the environment.\n"+
 			"AWS_* variables are never read.\n\n"+
