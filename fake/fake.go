@@ -39,7 +39,8 @@ const closeGrace = 5 * time.Second
 // with Start.
 type Server struct {
 	// URL is the base URL of the loopback listener, "http://127.0.0.1:port"
-	// (NoListenerURL under WithoutListener). Use it as the SDK endpoint with
+	// ("https://..." under WithTLS; NoListenerURL or NoListenerTLSURL under
+	// WithoutListener). Use it as the SDK endpoint with
 	// path-style addressing.
 	URL string
 	// Region is the server's region (DefaultRegion unless WithRegion).
@@ -240,7 +241,9 @@ func (s *Server) Clock() *Clock { return s.clock }
 // Request and response bodies stream through pipes: the handler sees the
 // request body as the client produces it, and the client reads the response
 // while the handler is still writing it. Request context cancellation
-// reaches the handler. The same client is returned on every call.
+// reaches the handler. Requests to https URLs (Server.URL under WithTLS)
+// reach the handler with Request.TLS set, as over a TLS connection, and
+// need no certificate. The same client is returned on every call.
 func (s *Server) HTTPClient() *http.Client { return s.client }
 
 // Requests returns, oldest first, the requests the server has handled. A

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -19,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -467,4 +469,29 @@ func TestSeedAndBuckets(t *testing.T) {
 
 	err = run(ctx, []string{"-addr", "127.0.0.1:0", "-seed", "xyz=" + filepath.Join(src, "missing")}, io.Discard)
 	require.ErrorContains(t, err, "missing")
+}
+
+func TestTLSCertificateFiles(t *testing.T) {
+	cert, pemBytes, err := selfSigned([]string{"127.0.0.1"}, time.Now())
+	require.NoError(t, err)
+	keyDER, err := x509.MarshalECPrivateKey(cert.PrivateKey.(*ecdsa.PrivateKey))
+	require.NoError(t, err)
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	require.NoError(t, os.WriteFile(certFile, pemBytes, 0o644))
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600))
+
+	url, out, _ := start(t, "-tls-cert", certFile, "-tls-key", keyFile)
+	require.True(t, strings.HasPrefix(url, "https://"), url)
+	require.NotContains(t, out.String(), "tls ca:")
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(pemBytes)
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := hc.Get(url + "/_osslite/health/ready")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	err = run(context.Background(), []string{"-tls-cert", keyFile, "-tls-key", certFile, "-addr", "127.0.0.1:0"}, io.Discard)
+	require.ErrorContains(t, err, "-tls-cert/-tls-key")
 }
