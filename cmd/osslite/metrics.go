@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/httpapi"
@@ -21,7 +23,7 @@ type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	bytesOut *prometheus.CounterVec
-	bytesIn  prometheus.Counter
+	bytesIn  *prometheus.CounterVec
 	conns    prometheus.Gauge
 }
 
@@ -43,10 +45,10 @@ func newMetrics(eng *engine.Engine, build buildInfo) *metrics {
 			Name: "osslite_http_response_bytes_total",
 			Help: "Response body bytes sent, by operation and dialect.",
 		}, labels),
-		bytesIn: prometheus.NewCounter(prometheus.CounterOpts{
+		bytesIn: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "osslite_http_request_bytes_total",
-			Help: "Request body bytes read.",
-		}),
+			Help: "Request body bytes read, by operation and dialect (\"Unknown\" and \"\" for requests refused before routing).",
+		}, labels),
 		conns: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "osslite_http_open_connections",
 			Help: "Client connections currently open.",
@@ -84,26 +86,49 @@ func (m *metrics) connState(_ net.Conn, s http.ConnState) {
 }
 
 // countBodies wraps next so that request body bytes are counted as the
-// handler reads them.
+// handler reads them. They are labelled when the request is complete, with
+// the operation and dialect that route (the httpapi interceptor) found.
 func (m *metrics) countBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = &countingBody{ReadCloser: r.Body, c: m.bytesIn}
+		if r.Body == nil || r.Body == http.NoBody {
+			next.ServeHTTP(w, r)
+			return
 		}
+		b := &countingBody{ReadCloser: r.Body, op: unknownOp}
+		r = r.WithContext(context.WithValue(r.Context(), countingKey{}, b))
+		r.Body = b
 		next.ServeHTTP(w, r)
+		m.bytesIn.WithLabelValues(b.op.Operation, b.op.Dialect).Add(float64(b.n.Load()))
 	})
 }
 
+// unknownOp labels bytes of requests refused before routing.
+var unknownOp = httpapi.Op{Operation: "Unknown"}
+
+// route is the httpapi interceptor: it never answers a request, it only
+// tells countBodies which operation the request is.
+func (m *metrics) route(_ http.ResponseWriter, r *http.Request, op httpapi.Op) bool {
+	if b, ok := r.Context().Value(countingKey{}).(*countingBody); ok {
+		b.op = op
+	}
+	return false
+}
+
+type countingKey struct{}
+
+// countingBody counts the bytes read through it. n is atomic because a
+// handler may read the body on another goroutine while the route
+// interceptor runs; op is written once, by the handler's goroutine, before
+// countBodies reads it.
 type countingBody struct {
 	io.ReadCloser
-	c prometheus.Counter
+	n  atomic.Int64
+	op httpapi.Op
 }
 
 func (b *countingBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if n > 0 {
-		b.c.Add(float64(n))
-	}
+	b.n.Add(int64(n))
 	return n, err
 }
 

@@ -207,7 +207,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	}
 	if o.metrics {
 		m = newMetrics(eng, build)
-		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe))
+		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe), httpapi.WithInterceptor(m.route))
 	}
 	var ready atomic.Bool
 	fr := &front{
