@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	iofs "io/fs"
 	"log/slog"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ type Engine struct {
 	opts Options
 	db   *pebble.DB
 	log  *wal.Log
+	lock *pebble.Lock // held from before the blob log opens until Close
 
 	// mu serialises the read-modify-write of metadata (refcounts, segment
 	// counters, conditional writes). Body bytes are written to the blob log
@@ -71,6 +73,12 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if err := makeDirs(o.FS, dir, o.sync); err != nil {
 		return nil, fmt.Errorf("engine: create %s: %w", dir, err)
 	}
+	// Lock before the blob log opens: its recovery truncates torn tails,
+	// which must never happen under a live writer.
+	lock, err := lockDir(o.FS, o.FS.PathJoin(dir, "meta"))
+	if err != nil {
+		return nil, err
+	}
 	log, report, err := wal.Open(wal.Options{
 		FS:          o.FS,
 		Dir:         o.FS.PathJoin(dir, "blobs"),
@@ -80,17 +88,20 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		Logger:      o.Logger,
 	})
 	if err != nil {
+		_ = lock.Close()
 		return nil, fmt.Errorf("engine: open blob log: %w", err)
 	}
 	db, err := pebble.Open(o.FS.PathJoin(dir, "meta"), &pebble.Options{
 		FS:     o.FS,
 		Logger: pebbleLogger{o.Logger},
+		Lock:   lock,
 	})
 	if err != nil {
 		_ = log.Close()
+		_ = lock.Close()
 		return nil, fmt.Errorf("engine: open metadata: %w", err)
 	}
-	e := &Engine{opts: o, db: db, log: log, Recovery: report, stop: make(chan struct{})}
+	e := &Engine{opts: o, db: db, log: log, lock: lock, Recovery: report, stop: make(chan struct{})}
 	if err := e.loadNextBlob(); err != nil {
 		_ = e.Close()
 		return nil, err
@@ -164,7 +175,23 @@ func (e *Engine) Close() error {
 	if lerr := e.log.Close(); err == nil {
 		err = lerr
 	}
+	if lerr := e.lock.Close(); err == nil {
+		err = lerr
+	}
 	return err
+}
+
+// lockDir takes pebble's directory lock on the metadata directory. A lock
+// held elsewhere is ErrLocked; failing to create the lock file is not.
+func lockDir(fs vfs.FS, meta string) (*pebble.Lock, error) {
+	lock, err := pebble.LockDirectory(meta, fs)
+	if err == nil {
+		return lock, nil
+	}
+	if _, ok := errors.AsType[*iofs.PathError](err); ok {
+		return nil, fmt.Errorf("engine: lock %s: %w", meta, err)
+	}
+	return nil, fmt.Errorf("%w: %s: %v", ErrLocked, fs.PathDir(meta), err)
 }
 
 // Options returns the options in force (defaults filled in).

@@ -43,6 +43,9 @@ var (
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")
+	// ErrLocked reports that Open found the directory locked: another
+	// process (or another Engine in this process) has it open.
+	ErrLocked = errors.New("engine: directory locked by another process")
 )
 
 // ConditionError is returned by reads whose conditional headers stop them.

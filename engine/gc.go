@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -50,6 +51,9 @@ type CompactStats struct {
 // gcState is the Engine's garbage-collection bookkeeping.
 type gcState struct {
 	run sync.Mutex // one Compact at a time
+	// runs and reclaimed feed Stats.
+	runs      atomic.Int64
+	reclaimed atomic.Int64
 
 	mu       sync.Mutex
 	epoch    uint64
@@ -175,6 +179,7 @@ func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats
 	}
 	e.gc.run.Lock()
 	defer e.gc.run.Unlock()
+	e.gc.runs.Add(1)
 	var st CompactStats
 	barrier := e.barrier()
 	live, err := e.liveBytes()
@@ -225,6 +230,7 @@ func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats
 		}
 		st.SegmentsRemoved++
 		st.BytesReclaimed += sizes[s]
+		e.gc.reclaimed.Add(sizes[s])
 	}
 	return st, nil
 }

@@ -15,10 +15,11 @@ import (
 // A server's clock starts at the real time of fake.New truncated to the
 // second (inside a testing/synctest bubble that is the bubble's fake time,
 // 2000-01-01T00:00:00Z unless the bubble has advanced). Starting near real
-// time is deliberate: SDKs sign with the wall clock, and the handler rejects
-// signatures more than 15 minutes from Now (see the package Caveats). Because
-// the clock stands still, objects written one after another share a
-// Last-Modified time until the test moves it.
+// time is deliberate: SDKs sign with the wall clock, and OSS header
+// signatures (and, with WithSkewCheck, S3 ones) must be within 15 minutes
+// of Now (see the package section Time). Because the clock stands still,
+// objects written one after another share a Last-Modified time until the
+// test moves it.
 //
 // A Clock is safe for concurrent use.
 type Clock struct {

@@ -11,7 +11,10 @@
 // Each call to New gets its own in-memory engine and S3 handler (package
 // httpapi), served on a loopback listener (Server.URL) and through an
 // in-memory transport (Server.HTTPClient), with credentials the handler
-// checks (Server.AccessKey, Server.SecretKey). Real SDKs — aws-sdk-go-v2,
+// checks: Server.AccessKey and Server.SecretKey, by default DefaultAccessKey
+// ("osslite-fake") and DefaultSecretKey ("osslite-fake-secret") in region
+// DefaultRegion ("us-east-1"); WithCredentials and WithRegion change them.
+// Read them from the Server rather than repeating the strings. Real SDKs — aws-sdk-go-v2,
 // minio-go, the aws CLI pointed at URL — work against it unchanged. The
 // same handler speaks the Aliyun OSS dialect to OSS-signed requests, so the
 // Aliyun OSS Go SDKs (v1 and v2) work too (ExampleStart_aliyunOSS); a
@@ -25,7 +28,11 @@
 //     (Server.Fail);
 //   - see what the code under test sent (Server.Requests);
 //   - control time (Server.Clock): Last-Modified dates, lifecycle and
-//     presigned-URL expiry follow the fake clock, not the wall clock.
+//     presigned-URL expiry follow the fake clock, not the wall clock (see
+//     Time below);
+//   - serve HTTPS (WithTLS), so SDKs take the code paths they take in
+//     production: aws-sdk-go-v2 uploads become aws-chunked with a CRC32
+//     trailer only over TLS.
 //
 // The in-memory transport streams: request and response bodies flow through
 // pipes, so a 64 MiB download reaches the client while the handler is still
@@ -43,23 +50,44 @@
 // responses whose body the test never closed — and then closes the engine;
 // the server starts no goroutine that outlives Close.
 //
+// # Time
+//
+// The clock (Server.Clock) stands still: it starts at the real time of New
+// (truncated to the second) and moves only by Advance or Set. What moves
+// with it:
+//
+//   - every time the server reports: Last-Modified, the Date header,
+//     bucket creation and upload initiation dates;
+//   - presigned-URL expiry (S3 X-Amz-Expires, OSS Expires and
+//     x-oss-expires): Advance past it and the URL is refused;
+//   - archive restores: when a restore completes and when the restored
+//     copy expires;
+//   - with WithSkewCheck, the S3 signing-skew check (15 minutes).
+//
+// What does not: SDKs sign with the wall clock; Fault latency and Close's
+// grace period are real durations; the TLS certificate of WithTLS is valid
+// by the wall clock.
+//
+// Because SDKs sign with the wall clock, the fake does not by default
+// compare an S3 request's signing time with its clock: a test may Advance
+// a week and keep using its client. WithSkewCheck restores a real server's
+// 15-minute window, against the fake clock: then a request signed more
+// than 15 minutes away fails with RequestTimeTooSkewed, which reaches a
+// HEAD as a bare 403. aws-sdk-go-v2 corrects its signing time from the
+// Date header and retries once (Requests shows a 403 first, and the client
+// keeps the offset); minio-go and others do not.
+//
 // # Caveats
 //
-//   - The clock stands still: it starts at the real time of New (truncated
-//     to the second) and moves only by Advance or Set. SDKs sign requests
-//     with the wall clock, and the handler rejects signatures more than 15
-//     minutes away from the fake clock with RequestTimeTooSkewed.
-//     aws-sdk-go-v2 recovers by itself (it corrects its signing time from
-//     the Date header and retries once, so Requests shows a 403 first);
-//     minio-go and others do not. Advance back, or use WithPermissive,
-//     which checks neither signatures nor their time. Presigned URLs are
-//     checked against the fake clock, which is what makes their expiry
-//     testable.
+//   - OSS signatures sent in a header (not presigned URLs) are always held
+//     to the 15-minute window against the fake clock, WithSkewCheck or not:
+//     after advancing more than that, an OSS SDK client needs WithPermissive
+//     or the clock advanced back.
 //   - Signatures are verified by default. WithPermissive accepts anything.
 //   - Only an in-memory engine is used; WithEngineOptions can change its
 //     tuning (inline threshold, chunk size, ...) but not its clock.
-//   - URL is plain http on 127.0.0.1, an IP address, so SDKs use path-style
-//     addressing with it. For virtual-host style, point the SDK at
+//   - URL is plain http (https with WithTLS) on 127.0.0.1, an IP address,
+//     so SDKs use path-style addressing with it. For virtual-host style, point the SDK at
 //     http://localhost:<port> (or any host) and use HTTPClient, which
 //     needs no DNS.
 //   - Inside a testing/synctest bubble, use WithoutListener: a real socket

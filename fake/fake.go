@@ -39,7 +39,8 @@ const closeGrace = 5 * time.Second
 // with Start.
 type Server struct {
 	// URL is the base URL of the loopback listener, "http://127.0.0.1:port"
-	// (NoListenerURL under WithoutListener). Use it as the SDK endpoint with
+	// ("https://..." under WithTLS; NoListenerURL or NoListenerTLSURL under
+	// WithoutListener). Use it as the SDK endpoint with
 	// path-style addressing.
 	URL string
 	// Region is the server's region (DefaultRegion unless WithRegion).
@@ -84,6 +85,8 @@ type config struct {
 	buckets              []string
 	permissive           bool
 	noListener           bool
+	tls                  bool // see WithTLS
+	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
 }
 
@@ -185,6 +188,9 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	if cfg.permissive {
 		apiOpts = append(apiOpts, httpapi.WithPermissive())
 	}
+	if !cfg.skewCheck {
+		apiOpts = append(apiOpts, withoutSkewLimit)
+	}
 	s.api = httpapi.New(eng, apiOpts...)
 	s.tr = memhttp.New(http.HandlerFunc(s.serveHTTP), func(v any, stack []byte) {
 		errorf("fake: handler panic: %v\n%s", v, stack)
@@ -197,9 +203,15 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 			return nil, fmt.Errorf("fake: create bucket %q: %w", b, err)
 		}
 	}
-	if cfg.noListener {
+	switch {
+	case cfg.noListener && cfg.tls:
+		s.URL = NoListenerTLSURL
+	case cfg.noListener:
 		s.URL = NoListenerURL
-	} else {
+	case cfg.tls:
+		s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serveHTTP))
+		s.URL = s.ts.URL
+	default:
 		s.ts = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 		s.URL = s.ts.URL
 	}
@@ -229,7 +241,9 @@ func (s *Server) Clock() *Clock { return s.clock }
 // Request and response bodies stream through pipes: the handler sees the
 // request body as the client produces it, and the client reads the response
 // while the handler is still writing it. Request context cancellation
-// reaches the handler. The same client is returned on every call.
+// reaches the handler. Requests to https URLs (Server.URL under WithTLS)
+// reach the handler with Request.TLS set, as over a TLS connection, and
+// need no certificate. The same client is returned on every call.
 func (s *Server) HTTPClient() *http.Client { return s.client }
 
 // Requests returns, oldest first, the requests the server has handled. A

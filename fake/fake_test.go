@@ -457,17 +457,26 @@ func TestCloseIdempotent(t *testing.T) {
 	require.Error(t, err)
 }
 
-// TestClockSkew pins down the caveat in the package documentation: after
-// the fake clock moves far from the wall clock, aws-sdk-go-v2 corrects its
-// signing time from the Date header after one rejected attempt, minio-go
-// does not, and permissive servers do not care.
+// TestClockSkew pins down the caveat in the package documentation: by
+// default the fake does not compare signing time with its clock, so moving
+// the clock breaks no client. Under WithSkewCheck, aws-sdk-go-v2 corrects
+// its signing time from the Date header after one rejected attempt,
+// minio-go does not, and permissive servers do not care.
 func TestClockSkew(t *testing.T) {
 	ctx := context.Background()
-	srv := fake.New(t, fake.WithBuckets("bkt"))
+	def := fake.New(t, fake.WithBuckets("bkt"))
+	def.Clock().Advance(time.Hour)
+	_, err := awsClient(def, def.URL, true, true, noBackoff).ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	require.NoError(t, err)
+	_, err = minioClient(t, def, true, minio.BucketLookupPath).ListBuckets(ctx)
+	require.NoError(t, err)
+	require.Len(t, def.Requests(), 2, "no rejected attempt")
+
+	srv := fake.New(t, fake.WithSkewCheck(), fake.WithBuckets("bkt"))
 	srv.Clock().Advance(time.Hour)
 
 	c := awsClient(srv, srv.URL, true, true, noBackoff)
-	_, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
+	_, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("bkt")})
 	require.NoError(t, err)
 	var statuses []int
 	for _, r := range srv.Requests() {
@@ -480,7 +489,7 @@ func TestClockSkew(t *testing.T) {
 	require.Error(t, err)
 	require.Equal(t, "RequestTimeTooSkewed", minio.ToErrorResponse(err).Code)
 
-	perm := fake.New(t, fake.WithPermissive(), fake.WithBuckets("bkt"))
+	perm := fake.New(t, fake.WithPermissive(), fake.WithSkewCheck(), fake.WithBuckets("bkt"))
 	perm.Clock().Advance(time.Hour)
 	m = minioClient(t, perm, true, minio.BucketLookupPath)
 	_, err = m.BucketExists(ctx, "bkt")

@@ -1,24 +1,49 @@
-// Command osslite serves an osslite object store over the S3 protocol, for
-// development: point the aws CLI, s3cmd or any SDK at it.
+// Command osslite serves an osslite object store over the S3 and Aliyun OSS
+// protocols, for development: point the aws CLI, s3cmd or any SDK at it.
 //
 //	go run ./cmd/osslite                         # in memory on 127.0.0.1:9000
 //	go run ./cmd/osslite -data ./data -addr :9000
+//	go run ./cmd/osslite -tls-self-signed -bucket photos -seed site=./public -metrics
 //
-// Flags:
+// Flags (each but -version also read from its environment variable, OSSLITE_ and the flag
+// name in upper case with '_' for '-': -access-key is OSSLITE_ACCESS_KEY; a
+// flag on the command line wins; repeatable flags take a comma-separated
+// list; AWS_ACCESS_KEY_ID and friends are never read):
 //
-//	-addr        listen address (default 127.0.0.1:9000; port 0 picks one)
-//	-data        data directory; empty keeps everything in memory (default)
-//	-access-key  access key clients sign with (default "osslite")
-//	-secret-key  its secret key (default "osslite-secret")
-//	-domain      virtual-host base domain, repeatable ("localhost" and
-//	             "127.0.0.1" are always served)
-//	-region      region reported to clients (default us-east-1)
-//	-log-level   debug, info, warn or error (default info)
-//	-log-format  text or json (default text)
+//	-addr             listen address (default 127.0.0.1:9000; port 0 picks one)
+//	-data             data directory; empty keeps everything in memory (default).
+//	                  One process at a time: a second one on the same
+//	                  directory exits with "data directory DIR is in use".
+//	-access-key       access key clients sign with (default "osslite")
+//	-secret-key       its secret key (default "osslite-secret")
+//	-domain           virtual-host base domain, repeatable ("localhost" and
+//	                  "127.0.0.1" are always served)
+//	-region           region reported to clients (default us-east-1)
+//	-log-level        debug, info, warn or error (default info)
+//	-log-format       text or json (default text; json makes the banner a
+//	                  JSON line too)
+//	-version          print version and VCS revision, then exit
+//	-bucket           create a bucket at start-up unless it exists, repeatable
+//	-seed BUCKET=DIR  upload DIR's files into BUCKET at start-up, keyed by
+//	                  relative path, repeatable
+//	-metrics          serve Prometheus metrics at /_osslite/metrics
+//	-metrics-token    bearer token the metrics scrape must present
+//	-tls-cert, -tls-key  serve HTTPS with this PEM certificate and key
+//	-tls-self-signed  serve HTTPS with a fresh ECDSA certificate for
+//	                  localhost, 127.0.0.1, ::1 and every -domain (and
+//	                  *.domain), written as PEM to -tls-ca-out (default
+//	                  DATA/tls-ca.pem, or a temp file) for clients to trust
 //
-// The credentials and an example aws CLI command are printed at start-up.
-// SIGINT or SIGTERM stops the server gracefully: in-flight requests get up
-// to 30 seconds to finish, then the store is closed.
+// Health checks: /_osslite/health/live and /_osslite/health/ready always;
+// /osslite/health/live|ready, /osslite/metrics and MinIO's
+// /minio/health/live|ready only for requests with no S3/OSS signature while
+// no bucket of that name exists (see front.go), so they never shadow an
+// object request.
+//
+// The version, credentials and an example aws CLI command are printed at
+// start-up. SIGINT or SIGTERM stops the server gracefully: readiness turns
+// 503, in-flight requests get up to 30 seconds to finish, then the store is
+// closed.
 package main
 
 import (

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -39,6 +41,18 @@ type options struct {
 	region               string
 	level                slog.Level
 	json                 bool
+
+	version bool
+
+	buckets []string
+	seeds   []seedSpec
+
+	metrics      bool
+	metricsToken string
+
+	tlsCert, tlsKey string
+	tlsSelfSigned   bool
+	tlsCAOut        string
 }
 
 // listFlag is a repeatable string flag.
@@ -47,9 +61,12 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-func parseFlags(args []string, out io.Writer) (options, error) {
+// parseFlags parses args, then fills every flag the command line did not
+// set from its OSSLITE_* variable, read through getenv (see applyEnv).
+func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer) (options, error) {
 	var o options
 	var level, format string
+	var seeds listFlag
 	fs := flag.NewFlagSet("osslite", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.StringVar(&o.addr, "addr", defaultAddr, "listen `address` (port 0 picks a free port)")
@@ -60,11 +77,54 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.region, "region", httpapi.DefaultRegion, "`region` reported to clients")
 	fs.StringVar(&level, "log-level", "info", "log `level`: debug, info, warn or error")
 	fs.StringVar(&format, "log-format", "text", "log `format`: text or json")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.Var((*listFlag)(&o.buckets), "bucket", "create bucket `name` at start-up unless it exists (repeatable)")
+	fs.Var(&seeds, "seed", "at start-up, upload each file of a `BUCKET=DIR` pair's DIR tree into BUCKET (created if needed), keyed by its path relative to DIR (repeatable)")
+	fs.BoolVar(&o.metrics, "metrics", false, "serve Prometheus metrics at /_osslite/metrics (and /osslite/metrics while no bucket \"osslite\" exists)")
+	fs.StringVar(&o.metricsToken, "metrics-token", "", "bearer `token` required to read the metrics")
+	fs.StringVar(&o.tlsCert, "tls-cert", "", "serve HTTPS with the PEM certificate (chain) in `file`")
+	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` of -tls-cert")
+	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
+	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
+	documentEnv(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
+			"Serves the S3 and Aliyun OSS APIs. Every flag but -version can also be set by its\n"+
+			"environment variable, shown in brackets; a flag on the command line wins.\n"+
+			"Repeatable flags take a comma-separated list from the environment.\n"+
+			"AWS_* variables are never read.\n\n"+
+			"Health: GET /_osslite/health/live and /_osslite/health/ready; the same\n"+
+			"under /osslite/health/... and MinIO's /minio/health/live|ready are\n"+
+			"answered only to unsigned requests while no bucket of that name exists.\n\n")
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		return o, err
+	}
+	for _, v := range seeds {
+		sp, err := parseSeed(v)
+		if err != nil {
+			return o, err
+		}
+		o.seeds = append(o.seeds, sp)
+	}
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return o, errors.New("-tls-cert and -tls-key go together")
+	}
+	if o.tlsSelfSigned && o.tlsCert != "" {
+		return o, errors.New("-tls-self-signed and -tls-cert exclude each other")
+	}
+	if o.tlsCAOut != "" && !o.tlsSelfSigned {
+		return o, errors.New("-tls-ca-out needs -tls-self-signed")
+	}
+	if o.metricsToken != "" && !o.metrics {
+		return o, errors.New("-metrics-token needs -metrics")
 	}
 	if err := o.level.UnmarshalText([]byte(level)); err != nil {
 		return o, fmt.Errorf("-log-level %q: want debug, info, warn or error", level)
@@ -83,10 +143,21 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 }
 
 // run serves until ctx is done, then shuts down gracefully. Start-up
-// information and logs go to stdout.
-func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
-	o, err := parseFlags(args, stdout)
+// information and logs go to stdout; flags not given in args are read from
+// the OSSLITE_* environment variables.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	return runEnv(ctx, args, os.LookupEnv, stdout)
+}
+
+// runEnv is run with the environment read through getenv.
+func runEnv(ctx context.Context, args []string, getenv func(string) (string, bool), stdout io.Writer) (err error) {
+	o, err := parseFlags(args, getenv, stdout)
 	if err != nil {
+		return err
+	}
+	build := readBuildInfo()
+	if o.version {
+		_, err := io.WriteString(stdout, build.String())
 		return err
 	}
 	hopts := &slog.HandlerOptions{Level: o.level}
@@ -98,6 +169,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	}
 
 	eng, err := engine.Open(o.data, &engine.Options{Logger: logger})
+	if errors.Is(err, engine.ErrLocked) {
+		return fmt.Errorf("data directory %s is in use by another osslite process", o.data)
+	}
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
 	}
@@ -107,46 +181,86 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		}
 	}()
 
-	handler := httpapi.New(eng,
+	sd := seeder{eng: eng, owner: ownerID(o.accessKey), region: o.region, logger: logger}
+	for _, b := range o.buckets {
+		if err := sd.ensureBucket(ctx, b); err != nil {
+			return err
+		}
+	}
+	for _, sp := range o.seeds {
+		if err := sd.seed(ctx, sp); err != nil {
+			return err
+		}
+	}
+
+	tlsCfg, caPath, err := tlsConfig(o, time.Now())
+	if err != nil {
+		return err
+	}
+
+	var m *metrics
+	apiOpts := []httpapi.Option{
 		httpapi.WithCredentials(map[string]string{o.accessKey: o.secretKey}),
 		httpapi.WithDomains(o.domains...),
 		httpapi.WithRegion(o.region),
 		httpapi.WithLogger(logger),
-	)
+	}
+	if o.metrics {
+		m = newMetrics(eng, build)
+		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe), httpapi.WithInterceptor(m.route))
+	}
+	var ready atomic.Bool
+	fr := &front{
+		api:     httpapi.New(eng, apiOpts...),
+		eng:     eng,
+		domains: vhostDomains(o.domains),
+		ready:   &ready,
+		token:   o.metricsToken,
+	}
+	var handler http.Handler = fr
+	if m != nil {
+		fr.metrics = m.handler()
+		handler = m.countBodies(fr)
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
 		Handler:           handler,
+		TLSConfig:         tlsCfg,
 		ReadHeaderTimeout: readHeaderTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-
-	url := "http://" + ln.Addr().String()
-	data := o.data
-	if data == "" {
-		data = "in memory (lost on exit)"
+	if m != nil {
+		srv.ConnState = m.connState
 	}
-	// One write, so the banner is not interleaved with log lines.
-	fmt.Fprintf(stdout, "osslite serving S3 on %s\n"+
-		"  data:       %s\n"+
-		"  region:     %s\n"+
-		"  access key: %s\n"+
-		"  secret key: %s\n"+
-		"  try:        AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s aws --endpoint-url %s s3 ls\n",
-		url, data, o.region, o.accessKey, o.secretKey, o.accessKey, o.secretKey, o.region, url)
+
+	scheme := "http"
+	if tlsCfg != nil {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
+	printBanner(stdout, logger, o, build, url, caPath)
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() {
+		if tlsCfg != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	ready.Store(true)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 
+	ready.Store(false)
 	logger.Info("shutting down", "grace", shutdownTimeout)
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
@@ -159,4 +273,61 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// vhostDomains are the base domains httpapi serves virtual hosts on.
+func vhostDomains(domains []string) []string {
+	out := []string{"localhost", "127.0.0.1"}
+	for _, d := range domains {
+		if d = strings.ToLower(strings.Trim(d, ".")); d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// printBanner tells the user where the server is and how to reach it: a
+// block of text, or one JSON line with -log-format json.
+func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, url, caPath string) {
+	data := o.data
+	if data == "" {
+		data = "in memory (lost on exit)"
+	}
+	health := url + opsPrefix + pathReady
+	metricsURL := ""
+	if o.metrics {
+		metricsURL = url + opsPrefix + pathMetrics
+	}
+	if o.json {
+		attrs := []any{"version", build.short(), "dialects", []string{"S3", "OSS"}, "url", url, "data", data,
+			"region", o.region, "access_key", o.accessKey, "secret_key", o.secretKey, "health", health}
+		if metricsURL != "" {
+			attrs = append(attrs, "metrics", metricsURL)
+		}
+		if caPath != "" {
+			attrs = append(attrs, "tls_ca", caPath)
+		}
+		logger.Info("osslite serving", attrs...)
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "osslite %s serving S3 and OSS on %s\n"+
+		"  data:       %s\n"+
+		"  region:     %s\n"+
+		"  access key: %s\n"+
+		"  secret key: %s\n"+
+		"  health:     %s\n",
+		build.short(), url, data, o.region, o.accessKey, o.secretKey, health)
+	if metricsURL != "" {
+		fmt.Fprintf(&b, "  metrics:    %s\n", metricsURL)
+	}
+	caOpt := ""
+	if caPath != "" {
+		fmt.Fprintf(&b, "  tls ca:     %s (trust it: AWS_CA_BUNDLE=%s)\n", caPath, caPath)
+		caOpt = " --ca-bundle " + caPath
+	}
+	fmt.Fprintf(&b, "  try:        AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s aws --endpoint-url %s%s s3 ls\n",
+		o.accessKey, o.secretKey, o.region, url, caOpt)
+	// One write, so the banner is not interleaved with log lines.
+	io.WriteString(w, b.String())
 }

@@ -26,14 +26,15 @@ type lines struct {
 	url chan string
 }
 
-var urlRE = regexp.MustCompile(`serving S3 on (http://\S+)`)
+// urlRE finds the URL in the text banner or the JSON one.
+var urlRE = regexp.MustCompile(`serving S3 and OSS on (https?://\S+)|"url":"(https?://[^"]+)"`)
 
 func (l *lines) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.buf.Write(p)
 	if m := urlRE.FindSubmatch(p); m != nil {
-		l.url <- string(m[1])
+		l.url <- string(m[1]) + string(m[2])
 	}
 	return len(p), nil
 }
@@ -48,10 +49,19 @@ func (l *lines) String() string {
 // output and a stop function that cancels it and returns run's error.
 func start(t *testing.T, args ...string) (string, *lines, func() error) {
 	t.Helper()
+	return startEnv(t, noEnv, args...)
+}
+
+// noEnv is an empty environment.
+func noEnv(string) (string, bool) { return "", false }
+
+// startEnv is start with the environment read through getenv.
+func startEnv(t *testing.T, getenv func(string) (string, bool), args ...string) (string, *lines, func() error) {
+	t.Helper()
 	out := &lines{url: make(chan string, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() { errc <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), out) }()
+	go func() { errc <- runEnv(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), getenv, out) }()
 	var url string
 	select {
 	case url = <-out.url:
@@ -200,7 +210,7 @@ func TestParseFlags(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseFlags(tc.args, io.Discard)
+			got, err := parseFlags(tc.args, noEnv, io.Discard)
 			if tc.wantErr != "" {
 				require.ErrorContains(t, err, tc.wantErr)
 				return
@@ -209,7 +219,7 @@ func TestParseFlags(t *testing.T) {
 			require.Equal(t, tc.want, got)
 		})
 	}
-	_, err := parseFlags([]string{"-h"}, io.Discard)
+	_, err := parseFlags([]string{"-h"}, noEnv, io.Discard)
 	require.ErrorIs(t, err, flag.ErrHelp)
 }
 
