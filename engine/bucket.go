@@ -50,6 +50,7 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string) error {
 	if err := e.check(ctx); err != nil {
 		return err
 	}
+	defer e.configs.forget(name, "") // after the commit
 	return e.apply(func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, name); err != nil {
 			return err

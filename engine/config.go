@@ -3,32 +3,28 @@ package engine
 import (
 	"context"
 	"fmt"
-	"slices"
+	"sync"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
-// Bucket configuration kinds. The engine stores each as an opaque document
-// (httpapi parses, validates and enforces them).
+// Bucket configuration kinds: the storage names of bucketconfig's kinds.
 const (
-	ConfigPolicy       = "policy"
-	ConfigCORS         = "cors"
-	ConfigWebsite      = "website"
-	ConfigLifecycle    = "lifecycle"
-	ConfigLogging      = "logging"
-	ConfigReferer      = "referer"
-	ConfigReplication  = "replication"
-	ConfigNotification = "notification"
-	ConfigTagging      = "tagging"
-	ConfigEncryption   = "encryption"
-	ConfigVersioning   = "versioning"
+	ConfigPolicy       = string(bucketconfig.KindPolicy)
+	ConfigCORS         = string(bucketconfig.KindCORS)
+	ConfigWebsite      = string(bucketconfig.KindWebsite)
+	ConfigLifecycle    = string(bucketconfig.KindLifecycle)
+	ConfigLogging      = string(bucketconfig.KindLogging)
+	ConfigReferer      = string(bucketconfig.KindReferer)
+	ConfigReplication  = string(bucketconfig.KindReplication)
+	ConfigNotification = string(bucketconfig.KindNotification)
+	ConfigTagging      = string(bucketconfig.KindTagging)
+	ConfigEncryption   = string(bucketconfig.KindEncryption)
+	ConfigVersioning   = string(bucketconfig.KindVersioning)
 )
 
-// ConfigKinds lists every configuration kind.
-var ConfigKinds = []string{ConfigPolicy, ConfigCORS, ConfigWebsite, ConfigLifecycle, ConfigLogging, ConfigReferer,
-	ConfigReplication, ConfigNotification, ConfigTagging, ConfigEncryption, ConfigVersioning}
-
-// MaxConfigSize bounds one configuration document (S3 bucket policies are at
-// most 20 KiB; the other documents are smaller).
-const MaxConfigSize = 1 << 20
+// MaxConfigSize bounds one configuration document.
+const MaxConfigSize = bucketconfig.MaxDocument
 
 const prefixConfig = "C/"
 
@@ -41,7 +37,7 @@ func configKey(bucket, kind string) []byte {
 }
 
 func checkKind(kind string) error {
-	if !slices.Contains(ConfigKinds, kind) {
+	if !bucketconfig.Known(bucketconfig.Kind(kind)) {
 		return fmt.Errorf("%w: unknown configuration kind %q", ErrInvalidArgument, kind)
 	}
 	return nil
@@ -59,6 +55,7 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 	if len(doc) > MaxConfigSize {
 		return fmt.Errorf("%w: %s document of %d bytes", ErrEntityTooLarge, kind, len(doc))
 	}
+	defer e.configs.forget(bucket, kind)
 	return e.apply(func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
@@ -100,10 +97,85 @@ func (e *Engine) DeleteBucketConfig(ctx context.Context, bucket, kind string) er
 	if err := checkKind(kind); err != nil {
 		return err
 	}
+	defer e.configs.forget(bucket, kind)
 	return e.apply(func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
 		}
 		return m.b.Delete(configKey(bucket, kind), nil)
 	})
+}
+
+// SetBucketConfig validates c and stores its canonical form as the
+// bucket's configuration of c's kind.
+func (e *Engine) SetBucketConfig(ctx context.Context, bucket string, c bucketconfig.Config) error {
+	doc, err := bucketconfig.Encode(c)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	}
+	return e.PutBucketConfig(ctx, bucket, string(c.Kind()), doc)
+}
+
+// BucketConfigValue returns the parsed configuration of one kind, or
+// ErrNoSuchConfig. Values are cached until the configuration (or the
+// bucket) changes; callers must not modify them.
+func (e *Engine) BucketConfigValue(ctx context.Context, bucket string, kind bucketconfig.Kind) (bucketconfig.Config, error) {
+	c, gen, ok := e.configs.get(bucket, string(kind))
+	if ok {
+		return c, nil
+	}
+	doc, err := e.BucketConfig(ctx, bucket, string(kind))
+	if err != nil {
+		return nil, err
+	}
+	if c, err = bucketconfig.Decode(kind, doc); err != nil {
+		return nil, fmt.Errorf("%w: stored %s of %s: %w", ErrCorrupt, kind, bucket, err)
+	}
+	e.configs.put(bucket, string(kind), c, gen)
+	return c, nil
+}
+
+// configCache holds decoded configurations. A reader that misses notes
+// the generation before reading the store and caches its value only if no
+// write came in between, so a stale value is never cached.
+type configCache struct {
+	mu  sync.Mutex
+	gen uint64
+	m   map[string]bucketconfig.Config
+}
+
+func (c *configCache) get(bucket, kind string) (bucketconfig.Config, uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[bucket+"/"+kind]
+	return v, c.gen, ok
+}
+
+func (c *configCache) put(bucket, kind string, v bucketconfig.Config, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.m == nil {
+		c.m = map[string]bucketconfig.Config{}
+	}
+	c.m[bucket+"/"+kind] = v
+}
+
+// forget drops a cached value (kind "" drops the whole bucket's) and
+// starts a new generation. It runs after the write commits.
+func (c *configCache) forget(bucket, kind string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if kind != "" {
+		delete(c.m, bucket+"/"+kind)
+		return
+	}
+	for k := range c.m {
+		if len(k) > len(bucket) && k[:len(bucket)+1] == bucket+"/" {
+			delete(c.m, k)
+		}
+	}
 }

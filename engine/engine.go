@@ -35,6 +35,7 @@ type Engine struct {
 	// assert that delimiter listings seek past common prefixes).
 	listSteps atomic.Int64
 	gc        gcState
+	configs   configCache
 	stop      chan struct{}  // closed by Close
 	bg        sync.WaitGroup // background goroutines
 

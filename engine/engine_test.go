@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/stretchr/testify/require"
 )
@@ -615,4 +616,30 @@ func TestOpenOptions(t *testing.T) {
 	put(t, e, "bkt", "k2", data)
 	got, _ = readAll(t, e, "bkt", "k", GetOptions{})
 	require.Equal(t, data, got)
+}
+
+// TestBucketConfigValueCache: parsed configurations are cached and the
+// cache follows every write, including the bucket's deletion.
+func TestBucketConfigValueCache(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "cfg", BucketOptions{}))
+	_, err := e.BucketConfigValue(ctx, "cfg", bucketconfig.KindVersioning)
+	require.ErrorIs(t, err, ErrNoSuchConfig)
+	require.NoError(t, e.SetBucketConfig(ctx, "cfg", &bucketconfig.Versioning{Status: "Enabled"}))
+	c, err := e.BucketConfigValue(ctx, "cfg", bucketconfig.KindVersioning)
+	require.NoError(t, err)
+	require.Equal(t, "Enabled", c.(*bucketconfig.Versioning).Status)
+	again, err := e.BucketConfigValue(ctx, "cfg", bucketconfig.KindVersioning)
+	require.NoError(t, err)
+	require.Same(t, c, again, "second read is the cached value")
+	require.NoError(t, e.SetBucketConfig(ctx, "cfg", &bucketconfig.Versioning{Status: "Suspended"}))
+	c, err = e.BucketConfigValue(ctx, "cfg", bucketconfig.KindVersioning)
+	require.NoError(t, err)
+	require.Equal(t, "Suspended", c.(*bucketconfig.Versioning).Status)
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "cfg", &bucketconfig.Versioning{Status: "bogus"}), ErrInvalidArgument)
+	require.NoError(t, e.DeleteBucket(ctx, "cfg"))
+	require.NoError(t, e.CreateBucket(ctx, "cfg", BucketOptions{}))
+	_, err = e.BucketConfigValue(ctx, "cfg", bucketconfig.KindVersioning)
+	require.ErrorIs(t, err, ErrNoSuchConfig, "a new bucket of the same name has no configuration")
 }

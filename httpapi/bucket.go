@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -191,96 +190,4 @@ func writeEmpty(rc *request, status int) error {
 	}
 	rc.w.WriteHeader(status)
 	return nil
-}
-
-// Tagging document.
-type tagging struct {
-	XMLName xml.Name
-	TagSet  []xmlTag `xml:"TagSet>Tag"`
-}
-
-type xmlTag struct {
-	Key   string `xml:"Key"`
-	Value string `xml:"Value"`
-}
-
-func tagsToXML(tags []engine.Tag) *tagging {
-	t := &tagging{TagSet: []xmlTag{}}
-	for _, tg := range tags {
-		t.TagSet = append(t.TagSet, xmlTag{tg.Key, tg.Value})
-	}
-	return t
-}
-
-// readTagging parses a Tagging document.
-func (rc *request) readTagging(limit int64) ([]engine.Tag, error) {
-	data, err := rc.readBody(limit, digestsOptional)
-	if err != nil {
-		return nil, err
-	}
-	if data == nil {
-		return nil, errorf("MissingRequestBodyError", "")
-	}
-	var t tagging
-	if err := xml.Unmarshal(data, &t); err != nil || t.XMLName.Local != "Tagging" {
-		return nil, errorf("MalformedXML", "")
-	}
-	tags := make([]engine.Tag, 0, len(t.TagSet))
-	for _, x := range t.TagSet {
-		tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})
-	}
-	if err := engine.ValidateTags(tags); err != nil {
-		return nil, err
-	}
-	return tags, nil
-}
-
-// Bucket tags are stored as the canonical Tagging document in the
-// engine's bucket configuration (kind engine.ConfigTagging), so they are
-// durable and go away with their bucket.
-
-func (s *server) getBucketTagging(rc *request) error {
-	doc, err := s.eng.BucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigTagging)
-	if errors.Is(err, engine.ErrNoSuchConfig) && rc.d.behave.missingBucketTagsEmpty {
-		return rc.d.writeDoc(rc.w, http.StatusOK, "Tagging", tagsToXML(nil))
-	}
-	if errors.Is(err, engine.ErrNoSuchConfig) {
-		return errorf("NoSuchTagSet", "").with("BucketName", rc.op.Bucket)
-	}
-	if err != nil {
-		return err
-	}
-	var t tagging
-	if err := xml.Unmarshal(doc, &t); err != nil {
-		return fmt.Errorf("%w: stored tagging of %s: %v", engine.ErrCorrupt, rc.op.Bucket, err)
-	}
-	if t.TagSet == nil {
-		t.TagSet = []xmlTag{}
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "Tagging", &t)
-}
-
-func (s *server) putBucketTagging(rc *request) error {
-	if _, err := s.bucketOf(rc); err != nil {
-		return err
-	}
-	tags, err := rc.readTagging(s.cfg.MaxXMLBody)
-	if err != nil {
-		return err
-	}
-	doc, err := xml.Marshal(tagsToXML(tags))
-	if err != nil {
-		return err
-	}
-	if err := s.eng.PutBucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigTagging, doc); err != nil {
-		return err
-	}
-	return writeEmpty(rc, rc.d.behave.putBucketTaggingStatus)
-}
-
-func (s *server) deleteBucketTagging(rc *request) error {
-	if err := s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigTagging); err != nil {
-		return err
-	}
-	return writeEmpty(rc, http.StatusNoContent)
 }

@@ -137,7 +137,9 @@ var codes = map[string]codeRow{
 	"OperationAborted":     {status: 409, message: "A conflicting conditional operation is currently in progress against this resource. Please try again."},
 	"ExpiredToken":         {status: 400, message: "The provided token has expired."},
 	"TokenRefreshRequired": {status: 400, message: "The provided token must be refreshed."},
-	"HeadersNotSigned":     {status: 403, message: "There were headers present in the request which were not signed"},
+	"ServerSideEncryptionConfigurationNotFoundError": {status: 404, message: "The server side encryption configuration was not found", oss: dialectCode{name: "NoSuchServerSideEncryptionRule"}},
+	"NoSuchServerSideEncryptionRule":                 {status: 404, message: "The server side encryption configuration was not found.", oss: dialectCode{ec: "0015-00000601"}},
+	"HeadersNotSigned":                               {status: 403, message: "There were headers present in the request which were not signed"},
 
 	// Codes only OSS uses (spec/oss common.md 5.3, clients.md).
 	"ArchiveRestoreNotFinished":       {status: 409, message: "The archive file's restore is not finished.", oss: dialectCode{ec: "0016-00000719"}},

@@ -85,6 +85,9 @@ type route struct {
 	perm   perm
 	handle func(s *server, rc *request) error
 	only   string
+	// config is the configuration table row of a configuration
+	// operation (Get/Put/DeleteBucket<Kind>).
+	config *configRow
 	// auth is how the request proves who sent it. Default authSigned.
 	auth authMode
 }
@@ -108,18 +111,15 @@ var routes = []route{
 	{method: http.MethodGet, target: targetService, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets},
 
 	{method: http.MethodPut, target: targetBucket, params: []string{"acl"}, op: "PutBucketAcl", perm: permBucketWriteACP, handle: (*server).putBucketACL},
-	{method: http.MethodPut, target: targetBucket, params: []string{"tagging"}, op: "PutBucketTagging", perm: permOwner, handle: (*server).putBucketTagging},
 	{method: http.MethodPut, target: targetBucket, op: "CreateBucket", perm: permAuthenticated, handle: (*server).createBucket},
 	{method: http.MethodHead, target: targetBucket, op: "HeadBucket", perm: permBucketRead, handle: (*server).headBucket},
 	{method: http.MethodGet, target: targetBucket, params: []string{"list-type=2"}, op: "ListObjectsV2", perm: permBucketRead, handle: (*server).listObjectsV2},
 	{method: http.MethodGet, target: targetBucket, params: []string{"uploads"}, op: "ListMultipartUploads", perm: permBucketRead, handle: (*server).listMultipartUploads},
 	{method: http.MethodGet, target: targetBucket, params: []string{"acl"}, op: "GetBucketAcl", perm: permBucketReadACP, handle: (*server).getBucketACL},
-	{method: http.MethodGet, target: targetBucket, params: []string{"tagging"}, op: "GetBucketTagging", perm: permOwner, handle: (*server).getBucketTagging},
 	{method: http.MethodGet, target: targetBucket, params: []string{"location"}, op: "GetBucketLocation", perm: permBucketRead, handle: (*server).getBucketLocation},
 	{method: http.MethodGet, target: targetBucket, params: []string{"versions"}, op: "ListObjectVersions", perm: permBucketRead, handle: (*server).listObjectVersions},
 	{method: http.MethodGet, target: targetBucket, params: []string{"bucketInfo"}, op: "GetBucketInfo", perm: permOwner, handle: (*server).getBucketInfo, only: "oss"},
 	{method: http.MethodGet, target: targetBucket, op: "ListObjects", perm: permBucketRead, handle: (*server).listObjectsV1},
-	{method: http.MethodDelete, target: targetBucket, params: []string{"tagging"}, op: "DeleteBucketTagging", perm: permOwner, handle: (*server).deleteBucketTagging},
 	{method: http.MethodDelete, target: targetBucket, op: "DeleteBucket", perm: permOwner, handle: (*server).deleteBucket},
 	{method: http.MethodPost, target: targetBucket, params: []string{"delete"}, op: "DeleteObjects", perm: permBucketWrite, handle: (*server).deleteObjects},
 

@@ -1,0 +1,226 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Bucket configurations (versioning, tagging, encryption, CORS,
+// lifecycle, ...) are one table: a row per configuration sub-resource
+// says which kind it is, its document's root element, the operations it
+// serves, and how the dialect's document becomes the typed value
+// (pkg/bucketconfig) and back. The engine stores the canonical value and
+// hands back the parsed one. Adding a configuration is a type in
+// bucketconfig and a row here; its enforcement hooks into the handlers
+// that need it.
+
+// configRow is one row of the configuration table.
+type configRow struct {
+	sub  string // sub-resource, e.g. "versioning"
+	kind bucketconfig.Kind
+	root string // document root element
+	// get, put, del are the operation names (S3's); "" is not an
+	// operation of the sub-resource (405).
+	get, put, del string
+	perm          perm
+	// parse turns a request document into a value; nil means PUT is not
+	// served yet (501, nothing read or stored).
+	parse func(rc *request, data []byte) (bucketconfig.Config, error)
+	// render turns a stored value into the response document.
+	render func(rc *request, c bucketconfig.Config) any
+	// missing answers GET when nothing is stored: a document, or an error.
+	missing func(rc *request) (any, error)
+	// putStatus is the status of a successful PUT in a dialect.
+	putStatus func(d *dialect) int
+	// remove, when set, replaces deleting the whole configuration.
+	remove func(s *server, rc *request) error
+}
+
+// configRows is the configuration table.
+var configRows = []*configRow{
+	{
+		sub: "versioning", kind: bucketconfig.KindVersioning, root: "VersioningConfiguration",
+		get: "GetBucketVersioning", put: "PutBucketVersioning", perm: permOwner,
+		render: func(_ *request, c bucketconfig.Config) any {
+			v := c.(*bucketconfig.Versioning)
+			return &versioningDoc{Status: v.Status, MFADelete: v.MFADelete}
+		},
+		// A bucket that was never versioned answers an empty document.
+		missing: func(*request) (any, error) { return &versioningDoc{}, nil },
+		// parse: nil until object versions exist in the engine.
+	},
+	{
+		sub: "encryption", kind: bucketconfig.KindEncryption, root: "ServerSideEncryptionConfiguration",
+		get: "GetBucketEncryption", put: "PutBucketEncryption", del: "DeleteBucketEncryption", perm: permOwner,
+		missing: func(rc *request) (any, error) {
+			return nil, errorf("ServerSideEncryptionConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
+		},
+		// parse: nil until objects are encrypted at rest.
+	},
+	{
+		sub: "tagging", kind: bucketconfig.KindTagging, root: "Tagging",
+		get: "GetBucketTagging", put: "PutBucketTagging", del: "DeleteBucketTagging", perm: permOwner,
+		parse: parseBucketTagging,
+		render: func(_ *request, c bucketconfig.Config) any {
+			t := &tagging{TagSet: []xmlTag{}}
+			for _, tg := range c.(*bucketconfig.Tagging).Tags {
+				t.TagSet = append(t.TagSet, xmlTag{tg.Key, tg.Value})
+			}
+			return t
+		},
+		missing: func(rc *request) (any, error) {
+			if rc.d.behave.missingBucketTagsEmpty {
+				return tagsToXML(nil), nil
+			}
+			return nil, errorf("NoSuchTagSet", "").with("BucketName", rc.op.Bucket)
+		},
+		putStatus: func(d *dialect) int { return d.behave.putBucketTaggingStatus },
+	},
+}
+
+func init() {
+	for _, c := range configRows {
+		for _, r := range []struct {
+			method, op string
+			handle     func(*server, *request) error
+		}{
+			{http.MethodGet, c.get, (*server).getConfig},
+			{http.MethodPut, c.put, (*server).putConfig},
+			{http.MethodDelete, c.del, (*server).deleteConfig},
+		} {
+			if r.op != "" {
+				routes = append(routes, route{method: r.method, target: targetBucket, params: []string{c.sub},
+					op: r.op, perm: c.perm, handle: r.handle, config: c})
+			}
+		}
+	}
+	// Rows are matched in order: the configuration rows must come before
+	// the plain bucket operations (which take no sub-resource, so the
+	// sub-resource check keeps them apart anyway).
+}
+
+type versioningDoc struct {
+	XMLName   xml.Name
+	Status    string `xml:"Status,omitempty"`
+	MFADelete string `xml:"MfaDelete,omitempty"`
+}
+
+func (s *server) getConfig(rc *request) error {
+	row := rc.route.config
+	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, row.kind)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		doc, err := row.missing(rc)
+		if err != nil {
+			return err
+		}
+		return rc.d.writeDoc(rc.w, http.StatusOK, row.root, doc)
+	}
+	if err != nil {
+		return err
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, row.root, row.render(rc, c))
+}
+
+func (s *server) putConfig(rc *request) error {
+	row := rc.route.config
+	if row.parse == nil {
+		return errorf("NotImplemented", "%s is not implemented yet.", rc.op.Operation)
+	}
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		return errorf("MissingRequestBodyError", "")
+	}
+	c, err := row.parse(rc, data)
+	if err != nil {
+		return err
+	}
+	if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c); err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if row.putStatus != nil {
+		status = row.putStatus(rc.d)
+	}
+	return writeEmpty(rc, status)
+}
+
+func (s *server) deleteConfig(rc *request) error {
+	row := rc.route.config
+	if row.remove != nil {
+		return row.remove(s, rc)
+	}
+	if err := s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, string(row.kind)); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
+
+// Tagging document.
+type tagging struct {
+	XMLName xml.Name
+	TagSet  []xmlTag `xml:"TagSet>Tag"`
+}
+
+type xmlTag struct {
+	Key   string `xml:"Key"`
+	Value string `xml:"Value"`
+}
+
+func tagsToXML(tags []engine.Tag) *tagging {
+	t := &tagging{TagSet: []xmlTag{}}
+	for _, tg := range tags {
+		t.TagSet = append(t.TagSet, xmlTag{tg.Key, tg.Value})
+	}
+	return t
+}
+
+// parseTagging parses a Tagging document (objects and buckets).
+func parseTagging(data []byte) ([]engine.Tag, error) {
+	var t tagging
+	if err := xml.Unmarshal(data, &t); err != nil || t.XMLName.Local != "Tagging" {
+		return nil, errorf("MalformedXML", "")
+	}
+	tags := make([]engine.Tag, 0, len(t.TagSet))
+	for _, x := range t.TagSet {
+		tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})
+	}
+	if err := engine.ValidateTags(tags); err != nil {
+		return nil, err
+	}
+	return tags, nil
+}
+
+// readTagging reads and parses an object's Tagging document.
+func (rc *request) readTagging(limit int64) ([]engine.Tag, error) {
+	data, err := rc.readBody(limit, digestsOptional)
+	if err != nil {
+		return nil, err
+	}
+	if data == nil {
+		return nil, errorf("MissingRequestBodyError", "")
+	}
+	return parseTagging(data)
+}
+
+// parseBucketTagging parses a bucket's Tagging document.
+func parseBucketTagging(_ *request, data []byte) (bucketconfig.Config, error) {
+	tags, err := parseTagging(data)
+	if err != nil {
+		return nil, err
+	}
+	c := &bucketconfig.Tagging{Tags: make([]bucketconfig.Tag, 0, len(tags))}
+	for _, t := range tags {
+		c.Tags = append(c.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
+	}
+	if err := c.Validate(); err != nil {
+		return nil, errorf("InvalidTag", "%s", err.Error())
+	}
+	return c, nil
+}

@@ -1,0 +1,52 @@
+package bucketconfig
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestRoundTrip(t *testing.T) {
+	for _, c := range []Config{
+		&Versioning{Status: "Enabled"},
+		&Versioning{Status: "Suspended", MFADelete: "Disabled"},
+		&Tagging{Tags: []Tag{{"b", "2"}, {"a", ""}}},
+		&Encryption{Algorithm: "aws:kms", KeyID: "k1", BucketKey: true},
+		&Raw{Of: KindCORS, Document: []byte("<CORSConfiguration/>")},
+	} {
+		doc, err := Encode(c)
+		require.NoError(t, err)
+		back, err := Decode(c.Kind(), doc)
+		require.NoError(t, err)
+		require.Equal(t, c, back)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	many := &Tagging{}
+	for i := 0; i <= MaxBucketTags; i++ {
+		many.Tags = append(many.Tags, Tag{Key: string(rune('a'+i%26)) + string(rune('a'+i/26))})
+	}
+	for _, c := range []Config{
+		&Versioning{Status: "On"},
+		&Versioning{Status: "Enabled", MFADelete: "Maybe"},
+		&Tagging{Tags: []Tag{{"k", "1"}, {"k", "2"}}},
+		&Tagging{Tags: []Tag{{"", "1"}}},
+		many,
+		&Encryption{Algorithm: "ROT13"},
+	} {
+		_, err := Encode(c)
+		require.ErrorIs(t, err, ErrInvalid, "%+v", c)
+	}
+	_, err := Decode("nonsense", nil)
+	require.ErrorIs(t, err, ErrUnknownKind)
+	_, err = Decode(KindVersioning, []byte("{"))
+	require.ErrorIs(t, err, ErrInvalid)
+}
+
+// TestLegacyTagging reads the XML document earlier versions stored.
+func TestLegacyTagging(t *testing.T) {
+	c, err := Decode(KindTagging, []byte(`<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>`))
+	require.NoError(t, err)
+	require.Equal(t, &Tagging{Tags: []Tag{{"k", "v"}}}, c)
+}
