@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -80,6 +81,12 @@ type request struct {
 	chunked *chunkedBody // set for aws-chunked bodies
 	// bucket is the bucket record, once authorize (or bucketOf) has read it.
 	bucket *engine.BucketInfo
+	// errCode and ec are the error the response carries (for the log).
+	errCode, ec string
+	// subresource names the sub-resources of a request no route serves.
+	subresource string
+	// aborted is set when the response was cut short.
+	aborted bool
 }
 
 // maxKey is the longest key the request's dialect allows (and the
@@ -121,11 +128,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
+				// The response was cut short on purpose (the client went
+				// away, or a body failed after the status line).
+				rc.aborted = true
+				s.finish(rc, reqID, time.Since(start))
 				panic(v)
 			}
 			s.logError(rc, fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
 			if !rw.wroteHeader {
-				d.writeError(rw, r, errorf("InternalError", ""), rc.op)
+				s.fail(rc, errorf("InternalError", ""))
 			}
 		}
 		s.finish(rc, reqID, time.Since(start))
@@ -154,6 +165,7 @@ func (s *server) serve(rc *request) error {
 	}
 	rt, rerr := match(rc.d, r, t, rc.q)
 	if rerr != nil {
+		rc.subresource = namedSubresources(rc.q)
 		return rerr
 	}
 	rc.route = rt
@@ -190,6 +202,10 @@ func (s *server) fail(rc *request, err error) {
 	}
 	if e.Code == "PreconditionFailed" && rc.forbidOverwrite() && rc.r.Header.Get("If-None-Match") == "" {
 		e = errorf("FileAlreadyExists", "")
+	}
+	rc.errCode = rc.d.localize(e).Code
+	if rc.d.errors.ecHeader != "" {
+		rc.ec = ecOf(e.Code, rc.op.Operation)
 	}
 	for _, f := range codes[e.Code].facts {
 		if name, value := rc.fact(f); value != "" {
@@ -229,8 +245,36 @@ func withField(e *Error, name, value string) *Error {
 
 func (s *server) logError(rc *request, err error) {
 	if l := s.cfg.Logger; l != nil {
-		l.Error("httpapi: internal error", "operation", rc.op.Operation, "bucket", rc.op.Bucket, "key", rc.op.Key, "err", err)
+		l.Error("httpapi: internal error", "operation", rc.op.Operation, "bucket", rc.op.Bucket, "key", shortKey(rc.op.Key),
+			"request_id", rc.w.Header().Get(rc.d.requestIDHeader), "err", err)
 	}
+}
+
+// logClientGone notes, at debug level, a client that went away while its
+// response was being written: not an error of the server.
+func (s *server) logClientGone(rc *request, err error) {
+	if l := s.cfg.Logger; l != nil {
+		l.Debug("httpapi: client went away mid-response", "operation", rc.op.Operation, "bucket", rc.op.Bucket,
+			"key", shortKey(rc.op.Key), "request_id", rc.w.Header().Get(rc.d.requestIDHeader), "err", err)
+	}
+}
+
+// maxLoggedKey is the longest key a log line shows whole.
+const maxLoggedKey = 200
+
+// shortKey shortens long keys for log lines: the start, the length, the end.
+func shortKey(k string) string {
+	if len(k) <= maxLoggedKey {
+		return k
+	}
+	head, tail := k[:maxLoggedKey/2], k[len(k)-maxLoggedKey/4:]
+	for !utf8.ValidString(head) && len(head) > 0 {
+		head = head[:len(head)-1]
+	}
+	for !utf8.ValidString(tail) && len(tail) > 0 {
+		tail = tail[1:]
+	}
+	return head + "…(" + strconv.Itoa(len(k)) + " bytes)…" + tail
 }
 
 // finish logs and reports a completed request.
@@ -238,16 +282,85 @@ func (s *server) finish(rc *request, reqID string, dur time.Duration) {
 	rec := Record{
 		Method: rc.r.Method, Operation: rc.op.Operation, Bucket: rc.op.Bucket, Key: rc.op.Key,
 		Dialect: rc.d.name, RequestID: reqID, Status: rc.w.status, Bytes: rc.w.bytes, Duration: dur,
+		ErrorCode: rc.errCode, EC: rc.ec, AccessKey: rc.who.accessKey, Subresource: rc.subresource, Aborted: rc.aborted,
 	}
 	if l := s.cfg.Logger; l != nil {
-		l.LogAttrs(rc.ctx, slog.LevelInfo, "request",
-			slog.String("method", rec.Method), slog.String("bucket", rec.Bucket), slog.String("key", rec.Key),
+		attrs := []slog.Attr{
+			slog.String("method", rec.Method), slog.String("bucket", rec.Bucket), slog.String("key", shortKey(rec.Key)),
 			slog.String("operation", rec.Operation), slog.Int("status", rec.Status), slog.Int64("bytes", rec.Bytes),
-			slog.Duration("duration", rec.Duration), slog.String("request_id", rec.RequestID))
+			slog.Duration("duration", rec.Duration), slog.String("request_id", rec.RequestID), slog.String("dialect", rec.Dialect),
+		}
+		if rec.AccessKey != "" {
+			attrs = append(attrs, slog.String("access_key", rec.AccessKey))
+		}
+		if rec.Subresource != "" {
+			attrs = append(attrs, slog.String("subresource", rec.Subresource))
+		}
+		if rec.ErrorCode != "" {
+			attrs = append(attrs, slog.String("error_code", rec.ErrorCode))
+		}
+		if rec.EC != "" {
+			attrs = append(attrs, slog.String("ec", rec.EC))
+		}
+		if rec.Aborted {
+			attrs = append(attrs, slog.Bool("aborted", true))
+		}
+		if l.Enabled(rc.ctx, slog.LevelDebug) {
+			attrs = append(attrs, slog.Any("request_headers", redactHeaders(rc.r.Header)),
+				slog.String("query", redactQuery(rc.r.URL.RawQuery)),
+				slog.Any("response_headers", rc.w.Header().Clone()))
+		}
+		l.LogAttrs(rc.ctx, slog.LevelInfo, "request", attrs...)
 	}
 	if fn := s.cfg.Observer; fn != nil {
 		fn(rec)
 	}
+}
+
+// redactHeaders copies h with signatures and credentials removed.
+func redactHeaders(h http.Header) http.Header {
+	out := h.Clone()
+	for k := range out {
+		switch strings.ToLower(k) {
+		case "authorization":
+			out[k] = []string{redactAuthorization(out.Get(k))}
+		case "x-amz-security-token", "x-oss-security-token", "x-amz-server-side-encryption-customer-key",
+			"x-oss-server-side-encryption-customer-key", "cookie":
+			out[k] = []string{"REDACTED"}
+		}
+	}
+	return out
+}
+
+// redactAuthorization keeps the scheme and credential of an Authorization
+// header and drops the signature.
+func redactAuthorization(v string) string {
+	if i := strings.Index(v, "Signature="); i >= 0 {
+		return v[:i] + "Signature=REDACTED"
+	}
+	if i := strings.Index(v, "Signature:"); i >= 0 { // OSS2
+		return v[:i] + "Signature:REDACTED"
+	}
+	if scheme, rest, ok := strings.Cut(v, " "); ok {
+		if ak, _, ok := strings.Cut(rest, ":"); ok { // AWS / OSS v1: "ak:signature"
+			return scheme + " " + ak + ":REDACTED"
+		}
+		return scheme + " REDACTED"
+	}
+	return "REDACTED"
+}
+
+// redactQuery drops signature values from a raw query.
+func redactQuery(q string) string {
+	parts := strings.Split(q, "&")
+	for i, p := range parts {
+		name, _, _ := strings.Cut(p, "=")
+		switch strings.ToLower(name) {
+		case "x-amz-signature", "signature", "x-oss-signature", "x-amz-security-token", "security-token", "x-oss-security-token":
+			parts[i] = name + "=REDACTED"
+		}
+	}
+	return strings.Join(parts, "&")
 }
 
 // address splits a request into bucket and key (operations.md A.1).

@@ -337,12 +337,32 @@ func (s *server) readObject(rc *request, body bool) error {
 	if !body {
 		return nil
 	}
-	if _, err := io.Copy(rc.w, obj); err != nil {
-		// The status line is gone; all that is left is to cut the body short.
-		s.logError(rc, err)
+	cw := &clientWriter{w: rc.w}
+	if _, err := io.Copy(cw, obj); err != nil {
+		// The status line is gone; all that is left is to cut the body
+		// short. A client that went away is not the server's error.
+		if cw.err != nil {
+			s.logClientGone(rc, err)
+		} else {
+			s.logError(rc, err)
+		}
 		panic(http.ErrAbortHandler)
 	}
 	return nil
+}
+
+// clientWriter remembers whether writing to the client failed.
+type clientWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *clientWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	if err != nil {
+		c.err = err
+	}
+	return n, err
 }
 
 // parsePartNumber parses a part number in 1..10000.

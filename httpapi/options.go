@@ -181,4 +181,16 @@ type Record struct {
 	// Bytes is the number of response body bytes written.
 	Bytes    int64
 	Duration time.Duration
+	// ErrorCode is the error code of a failed request, as the dialect
+	// wrote it; EC is its OSS error class.
+	ErrorCode, EC string
+	// AccessKey is the access key the request was signed with ("" for
+	// anonymous requests). Secrets are never recorded.
+	AccessKey string
+	// Subresource names the sub-resources of a request no operation
+	// serves (Operation is then "Unknown").
+	Subresource string
+	// Aborted is set when the response was cut short (the client went
+	// away, or the body failed after the status line).
+	Aborted bool
 }

@@ -203,6 +203,19 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 	return nil, errorf("MethodNotAllowed", "").with("Method", r.Method).with("ResourceType", [...]string{"SERVICE", "BUCKET", "OBJECT"}[t])
 }
 
+// namedSubresources lists, sorted and comma-separated, the sub-resources
+// a query names.
+func namedSubresources(q url.Values) string {
+	var named []string
+	for name := range q {
+		if subresourceNames[strings.ToLower(name)] {
+			named = append(named, name)
+		}
+	}
+	slices.Sort(named)
+	return strings.Join(named, ",")
+}
+
 // takes reports whether every sub-resource in named is one of the
 // route's parameters.
 func (rt *route) takes(named []string) bool {
