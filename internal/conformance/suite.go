@@ -583,7 +583,7 @@ func testMultipart(t *testing.T, s Subject) {
 	id, err := s.CreateMultipart(ctx, bkt, key, PutOptions{ContentType: "application/x-mp", Metadata: map[string]string{"kind": "mp"}})
 	require.NoError(t, err)
 	require.NotEmpty(t, id)
-	p1, p2, p3 := Pattern(int(min)), Pattern(int(min) + 1), []byte("tail")
+	p1, p2, p3 := Pattern(int(min)), Pattern(int(min)+1), []byte("tail")
 	e1, err := s.UploadPart(ctx, bkt, key, id, 1, bytes.NewReader(p1), int64(len(p1)))
 	require.NoError(t, err)
 	require.Equal(t, MD5Hex(p1), e1)
