@@ -91,6 +91,13 @@ type Caps struct {
 	// RecreateBucketSucceeds says creating a bucket one already owns
 	// succeeds (OSS) instead of failing with BucketAlreadyOwnedByYou (S3).
 	RecreateBucketSucceeds bool
+	// CopySourceNotModified says a copy whose source fails If-None-Match
+	// or If-Modified-Since answers NotModified (OSS, 304) rather than
+	// PreconditionFailed (S3, 412).
+	CopySourceNotModified bool
+	// SelfCopyAllowed says copying an object onto itself without changing
+	// anything succeeds (OSS) instead of failing with InvalidRequest (S3).
+	SelfCopyAllowed bool
 }
 
 // Tag is one object or bucket tag.
