@@ -104,6 +104,11 @@ func (s *engineSubject) DeleteBucket(ctx context.Context, bucket string) error {
 	return s.eng.DeleteBucket(ctx, bucket)
 }
 
+func (s *engineSubject) HeadBucket(ctx context.Context, bucket string) error {
+	_, err := s.eng.Bucket(ctx, bucket)
+	return err
+}
+
 func (s *engineSubject) ListBuckets(ctx context.Context) ([]string, error) {
 	bs, err := s.eng.ListBuckets(ctx)
 	var names []string
@@ -134,7 +139,7 @@ func putOptions(o conformance.PutOptions) engine.PutOptions {
 		Metadata: engine.Metadata{ContentType: o.ContentType, CacheControl: o.CacheControl,
 			ContentDisposition: o.ContentDisposition, User: o.Metadata},
 		Tags: toEngineTags(o.Tags), ACL: engine.ACL{Canned: o.ACL}, Owner: owner,
-		IfNoneMatch: o.IfNoneMatch, IfMatch: o.IfMatch,
+		IfNoneMatch: o.IfNoneMatch, IfMatch: o.IfMatch, ContentMD5: o.ContentMD5,
 	}
 }
 
@@ -216,6 +221,13 @@ func (s *engineSubject) Copy(ctx context.Context, bucket, key string, opts confo
 	if opts.ReplaceMetadata {
 		co.MetadataDirective = engine.MetadataReplace
 		co.Metadata = engine.Metadata{ContentType: opts.ContentType, User: opts.Metadata}
+	}
+	if opts.ReplaceTags {
+		tags := toEngineTags(opts.Tags)
+		if tags == nil {
+			tags = []engine.Tag{}
+		}
+		co.Tags = &tags
 	}
 	info, err := s.eng.CopyObject(ctx, opts.SrcBucket, opts.SrcKey, bucket, key, co)
 	return info.ETag, err

@@ -40,13 +40,14 @@ type ossSubject struct {
 
 func (s *ossSubject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: engine.OSSMinPartSize, BucketTags: true, RecreateBucketSucceeds: true,
-		CopySourceNotModified: true, SelfCopyAllowed: true}
+		CopySourceNotModified: true, SelfCopyAllowed: true, ResponseOverrides: true}
 }
 
 // ossCodes maps OSS codes to the S3 codes of the same condition.
 var ossCodes = map[string]string{
 	"FileAlreadyExists": "PreconditionFailed", // x-oss-forbid-overwrite, the OSS If-None-Match: *
 	"InvalidDigest":     "BadDigest",
+	"InvalidObjectName": "KeyTooLongError", // OSS names every bad key so
 }
 
 func (s *ossSubject) ErrorCode(err error) string {
@@ -90,6 +91,11 @@ func (s *ossSubject) DeleteBucket(ctx context.Context, bucket string) error {
 	return err
 }
 
+func (s *ossSubject) HeadBucket(ctx context.Context, bucket string) error {
+	_, err := s.c.GetBucketInfo(ctx, &oss2.GetBucketInfoRequest{Bucket: &bucket})
+	return err
+}
+
 func (s *ossSubject) ListBuckets(ctx context.Context) ([]string, error) {
 	var names []string
 	p := s.c.NewListBucketsPaginator(&oss2.ListBucketsRequest{})
@@ -108,7 +114,7 @@ func (s *ossSubject) ListBuckets(ctx context.Context) ([]string, error) {
 func (s *ossSubject) Put(ctx context.Context, bucket, key string, body io.Reader, size int64, o conformance.PutOptions) (string, error) {
 	req := &oss2.PutObjectRequest{Bucket: &bucket, Key: &key, Body: body, ContentLength: &size,
 		ContentType: optString(o.ContentType), CacheControl: optString(o.CacheControl), ContentDisposition: optString(o.ContentDisposition),
-		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), Acl: oss2.ObjectACLType(o.ACL)}
+		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), Acl: oss2.ObjectACLType(o.ACL), ContentMD5: b64(o.ContentMD5)}
 	switch o.IfNoneMatch {
 	case "":
 	case "*":
@@ -129,7 +135,8 @@ func (s *ossSubject) Put(ctx context.Context, bucket, key string, body io.Reader
 func (s *ossSubject) Get(ctx context.Context, bucket, key string, o conformance.GetOptions) (io.ReadCloser, conformance.ObjectAttrs, error) {
 	req := &oss2.GetObjectRequest{Bucket: &bucket, Key: &key, Range: optString(o.Range),
 		IfMatch: quote(o.IfMatch), IfNoneMatch: quote(o.IfNoneMatch),
-		IfModifiedSince: httpDate(o.IfModifiedSince), IfUnmodifiedSince: httpDate(o.IfUnmodifiedSince)}
+		IfModifiedSince: httpDate(o.IfModifiedSince), IfUnmodifiedSince: httpDate(o.IfUnmodifiedSince),
+		ResponseContentType: optString(o.ResponseContentType)}
 	if o.Range != "" {
 		// Standard range behaviour: an unsatisfiable range is an error,
 		// not the whole object (OSS's legacy default).
@@ -189,6 +196,10 @@ func (s *ossSubject) Copy(ctx context.Context, bucket, key string, o conformance
 		req.MetadataDirective = oss2.Ptr("REPLACE")
 		req.ContentType = optString(o.ContentType)
 		req.Metadata = o.Metadata
+	}
+	if o.ReplaceTags {
+		req.TaggingDirective = oss2.Ptr("Replace")
+		req.Tagging = tagQuery(o.Tags)
 	}
 	out, err := s.c.CopyObject(ctx, req)
 	if err != nil {

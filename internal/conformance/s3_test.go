@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -45,7 +46,7 @@ type s3Subject struct {
 }
 
 func (s *s3Subject) Caps() conformance.Caps {
-	return conformance.Caps{MinPartSize: engine.S3MinPartSize, BucketTags: true}
+	return conformance.Caps{MinPartSize: engine.S3MinPartSize, BucketTags: true, ResponseOverrides: true}
 }
 
 func (s *s3Subject) ErrorCode(err error) string {
@@ -80,6 +81,14 @@ func quote(etag string) *string {
 // unquote normalises a wire ETag.
 func unquote(etag *string) string {
 	return strings.ToLower(strings.Trim(aws.ToString(etag), `"`))
+}
+
+// b64 is the base64 of a digest, or nil.
+func b64(b []byte) *string {
+	if b == nil {
+		return nil
+	}
+	return aws.String(base64.StdEncoding.EncodeToString(b))
 }
 
 func optTime(t time.Time) *time.Time {
@@ -141,6 +150,15 @@ func (s *s3Subject) DeleteBucket(ctx context.Context, bucket string) error {
 	return err
 }
 
+func (s *s3Subject) HeadBucket(ctx context.Context, bucket string) error {
+	_, err := s.c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket})
+	var nf *types.NotFound
+	if errors.As(err, &nf) { // a HEAD error has no body to name the code
+		return &codeError{"NoSuchBucket", err}
+	}
+	return err
+}
+
 func (s *s3Subject) ListBuckets(ctx context.Context) ([]string, error) {
 	out, err := s.c.ListBuckets(ctx, &s3.ListBucketsInput{})
 	if err != nil {
@@ -157,7 +175,7 @@ func (s *s3Subject) Put(ctx context.Context, bucket, key string, body io.Reader,
 	out, err := s.c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: body, ContentLength: &size,
 		ContentType: optString(o.ContentType), CacheControl: optString(o.CacheControl), ContentDisposition: optString(o.ContentDisposition),
 		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), ACL: types.ObjectCannedACL(o.ACL),
-		IfNoneMatch: quote(o.IfNoneMatch), IfMatch: quote(o.IfMatch)})
+		IfNoneMatch: quote(o.IfNoneMatch), IfMatch: quote(o.IfMatch), ContentMD5: b64(o.ContentMD5)})
 	if err != nil {
 		return "", err
 	}
@@ -167,7 +185,8 @@ func (s *s3Subject) Put(ctx context.Context, bucket, key string, body io.Reader,
 func (s *s3Subject) Get(ctx context.Context, bucket, key string, o conformance.GetOptions) (io.ReadCloser, conformance.ObjectAttrs, error) {
 	out, err := s.c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key, Range: optString(o.Range),
 		IfMatch: quote(o.IfMatch), IfNoneMatch: quote(o.IfNoneMatch),
-		IfModifiedSince: optTime(o.IfModifiedSince), IfUnmodifiedSince: optTime(o.IfUnmodifiedSince)})
+		IfModifiedSince: optTime(o.IfModifiedSince), IfUnmodifiedSince: optTime(o.IfUnmodifiedSince),
+		ResponseContentType: optString(o.ResponseContentType)})
 	if err != nil {
 		return nil, conformance.ObjectAttrs{}, err
 	}
@@ -231,6 +250,10 @@ func (s *s3Subject) Copy(ctx context.Context, bucket, key string, o conformance.
 		in.MetadataDirective = types.MetadataDirectiveReplace
 		in.ContentType = optString(o.ContentType)
 		in.Metadata = o.Metadata
+	}
+	if o.ReplaceTags {
+		in.TaggingDirective = types.TaggingDirectiveReplace
+		in.Tagging = tagQuery(o.Tags)
 	}
 	out, err := s.c.CopyObject(ctx, in)
 	if err != nil {

@@ -32,6 +32,9 @@ type Subject interface {
 
 	CreateBucket(ctx context.Context, bucket string) error
 	DeleteBucket(ctx context.Context, bucket string) error
+	// HeadBucket reports whether a bucket exists: nil, or an error
+	// classified NoSuchBucket.
+	HeadBucket(ctx context.Context, bucket string) error
 	// ListBuckets returns the names of all buckets, sorted.
 	ListBuckets(ctx context.Context) ([]string, error)
 
@@ -98,6 +101,9 @@ type Caps struct {
 	// SelfCopyAllowed says copying an object onto itself without changing
 	// anything succeeds (OSS) instead of failing with InvalidRequest (S3).
 	SelfCopyAllowed bool
+	// ResponseOverrides says Get honours GetOptions.ResponseContentType
+	// (the response-content-type query parameter of both wire dialects).
+	ResponseOverrides bool
 }
 
 // Tag is one object or bucket tag.
@@ -116,6 +122,8 @@ type PutOptions struct {
 	// IfNoneMatch "*" refuses to overwrite; IfMatch requires the current
 	// ETag (unquoted hex) to match.
 	IfNoneMatch, IfMatch string
+	// ContentMD5 is the expected MD5 of the body (16 raw bytes), or nil.
+	ContentMD5 []byte
 }
 
 // Conditions are conditional-request headers; empty strings and zero
@@ -130,6 +138,9 @@ type GetOptions struct {
 	// Range is an HTTP Range header value ("bytes=0-9"), or "".
 	Range string
 	Conditions
+	// ResponseContentType overrides the Content-Type of the response
+	// (only when Caps().ResponseOverrides).
+	ResponseContentType string
 }
 
 // CopyOptions are the inputs of Copy.
@@ -140,6 +151,10 @@ type CopyOptions struct {
 	ReplaceMetadata bool
 	ContentType     string
 	Metadata        map[string]string
+	// ReplaceTags gives the copy Tags instead of the source's tags
+	// (tagging directive REPLACE).
+	ReplaceTags bool
+	Tags        []Tag
 	// Source conditions (x-*-copy-source-if-*).
 	Source Conditions
 }

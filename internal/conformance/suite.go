@@ -26,6 +26,7 @@ var cases = []testCase{
 	{"DeleteBucketNotEmpty", testDeleteBucketNotEmpty},
 	{"PutGet", testPutGet},
 	{"PutSizes", testPutSizes},
+	{"PutErrors", testPutErrors},
 	{"Missing", testMissing},
 	{"Ranges", testRanges},
 	{"ConditionalGet", testConditionalGet},
@@ -175,6 +176,8 @@ func testBuckets(t *testing.T, s Subject) {
 	names, err = s.ListBuckets(ctx)
 	require.NoError(t, err)
 	require.Equal(t, []string{"alpha-2", "mid-3", "zeta-1"}, names)
+	require.NoError(t, s.HeadBucket(ctx, "mid-3"))
+	requireCode(t, s, s.HeadBucket(ctx, "no-such-bucket"), "NoSuchBucket")
 
 	require.NoError(t, s.DeleteBucket(ctx, "mid-3"))
 	requireCode(t, s, s.DeleteBucket(ctx, "mid-3"), "NoSuchBucket")
@@ -233,6 +236,15 @@ func testPutGet(t *testing.T, s Subject) {
 	head.LastModified = time.Time{}
 	require.Equal(t, want, head)
 
+	if s.Caps().ResponseOverrides {
+		got, attrs := mustRead(t, s, bkt, "dir/hello.txt", GetOptions{ResponseContentType: "application/x-override", Range: "bytes=6-"})
+		require.Equal(t, "world", string(got))
+		require.Equal(t, "application/x-override", attrs.ContentType)
+		head, err := s.Head(ctx, bkt, "dir/hello.txt")
+		require.NoError(t, err)
+		require.Equal(t, "text/plain", head.ContentType, "an override changes nothing stored")
+	}
+
 	// Keys are opaque: spaces, plus signs, non-ASCII, query characters.
 	for _, k := range []string{"a b", "a+b", "ü/é", "q?x=1&y#z", "dots/../x", "%41"} {
 		mustPut(t, s, bkt, k, []byte(k), PutOptions{})
@@ -260,6 +272,39 @@ func testPutSizes(t *testing.T, s Subject) {
 		require.Equal(t, int64(n), attrs.Size)
 		require.True(t, bytes.Equal(data, got), "body of %d bytes differs", n)
 	}
+}
+
+func testPutErrors(t *testing.T, s Subject) {
+	ctx := context.Background()
+	mustBucket(t, s, bkt)
+	body := []byte("some body")
+	sum := md5.Sum(body)
+	tooMany := make([]Tag, 11)
+	for i := range tooMany {
+		tooMany[i] = Tag{fmt.Sprint("k", i), "v"}
+	}
+	for _, tc := range []struct {
+		name string
+		key  string
+		opts PutOptions
+		want string
+	}{
+		{"bad md5", "k", PutOptions{ContentMD5: make([]byte, 16)}, "BadDigest"},
+		{"key too long", strings.Repeat("k", 1025), PutOptions{}, "KeyTooLongError"},
+		{"too many tags", "k", PutOptions{Tags: tooMany}, "InvalidTag"},
+		{"if-match on missing", "k", PutOptions{IfMatch: MD5Hex(body)}, "NoSuchKey"},
+	} {
+		_, err := s.Put(ctx, bkt, tc.key, bytes.NewReader(body), int64(len(body)), tc.opts)
+		requireCode(t, s, err, tc.want)
+		_, err = s.Head(ctx, bkt, "k")
+		requireCode(t, s, err, "NoSuchKey")
+	}
+	mustPut(t, s, bkt, "k", body, PutOptions{ContentMD5: sum[:]})
+	// The longest key is 1023 bytes in both dialects.
+	long := strings.Repeat("k", 1023)
+	mustPut(t, s, bkt, long, body, PutOptions{})
+	got, _ := mustRead(t, s, bkt, long, GetOptions{})
+	require.Equal(t, body, got)
 }
 
 func testMissing(t *testing.T, s Subject) {
@@ -428,6 +473,18 @@ func testCopy(t *testing.T, s Subject) {
 	require.NoError(t, err)
 	require.Equal(t, []Tag{{"t", "1"}}, tags)
 
+	// Replacing tags (tagging directive REPLACE).
+	_, err = s.Copy(ctx, bkt, "retagged", CopyOptions{SrcBucket: bkt, SrcKey: "src key+ü", ReplaceTags: true, Tags: []Tag{{"u", "2"}}})
+	require.NoError(t, err)
+	tags, err = s.ObjectTags(ctx, bkt, "retagged")
+	require.NoError(t, err)
+	require.Equal(t, []Tag{{"u", "2"}}, tags)
+	_, err = s.Copy(ctx, bkt, "untagged", CopyOptions{SrcBucket: bkt, SrcKey: "src key+ü", ReplaceTags: true})
+	require.NoError(t, err)
+	tags, err = s.ObjectTags(ctx, bkt, "untagged")
+	require.NoError(t, err)
+	require.Empty(t, tags)
+
 	// REPLACE takes the request's metadata.
 	cp, err = s.Copy(ctx, bkt, "replaced", CopyOptions{SrcBucket: bkt, SrcKey: "src key+ü", ReplaceMetadata: true,
 		ContentType: "text/b", Metadata: map[string]string{"n": "2"}})
@@ -590,7 +647,8 @@ func testMultipart(t *testing.T, s Subject) {
 	mustBucket(t, s, bkt)
 	min := s.Caps().MinPartSize
 	const key = "mp/ü object"
-	id, err := s.CreateMultipart(ctx, bkt, key, PutOptions{ContentType: "application/x-mp", Metadata: map[string]string{"kind": "mp"}})
+	id, err := s.CreateMultipart(ctx, bkt, key, PutOptions{ContentType: "application/x-mp", Metadata: map[string]string{"kind": "mp"},
+		Tags: []Tag{{"mp", "yes"}}})
 	require.NoError(t, err)
 	require.NotEmpty(t, id)
 	p1, p2, p3 := Pattern(int(min)), Pattern(int(min)+1), []byte("tail")
@@ -626,6 +684,9 @@ func testMultipart(t *testing.T, s Subject) {
 	require.Equal(t, int64(len(want)), attrs.Size)
 	require.Equal(t, "application/x-mp", attrs.ContentType)
 	require.Equal(t, map[string]string{"kind": "mp"}, attrs.Metadata)
+	tags, err := s.ObjectTags(ctx, bkt, key)
+	require.NoError(t, err)
+	require.Equal(t, []Tag{{"mp", "yes"}}, tags)
 	// A range across a part boundary.
 	h := fmt.Sprintf("bytes=%d-%d", min-2, min+1)
 	got, _ = mustRead(t, s, bkt, key, GetOptions{Range: h})
@@ -833,6 +894,8 @@ func testObjectTags(t *testing.T, s Subject) {
 	ctx := context.Background()
 	mustBucket(t, s, bkt)
 	mustPut(t, s, bkt, "k", []byte("x"), PutOptions{Tags: []Tag{{"a", "1"}, {"b", "two words"}}})
+	before, err := s.Head(ctx, bkt, "k")
+	require.NoError(t, err)
 	tags, err := s.ObjectTags(ctx, bkt, "k")
 	require.NoError(t, err)
 	require.Equal(t, []Tag{{"a", "1"}, {"b", "two words"}}, tags)
@@ -844,10 +907,10 @@ func testObjectTags(t *testing.T, s Subject) {
 	tags, err = s.ObjectTags(ctx, bkt, "k")
 	require.NoError(t, err)
 	require.Empty(t, tags)
-	// Tagging leaves the body and ETag alone.
+	// Tagging leaves the body, ETag and Last-Modified alone.
 	got, attrs := mustRead(t, s, bkt, "k", GetOptions{})
 	require.Equal(t, "x", string(got))
-	require.Equal(t, MD5Hex([]byte("x")), attrs.ETag)
+	require.Equal(t, before, attrs)
 
 	tooMany := make([]Tag, 11)
 	for i := range tooMany {
