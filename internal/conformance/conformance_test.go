@@ -48,7 +48,7 @@ type engineSubject struct {
 const owner = "conformance-owner"
 
 func (s *engineSubject) Caps() conformance.Caps {
-	return conformance.Caps{MinPartSize: engine.S3MinPartSize}
+	return conformance.Caps{MinPartSize: engine.S3MinPartSize, PartNumberReads: true}
 }
 
 // engineCodes names the engine's sentinels in the S3 vocabulary. The
@@ -185,7 +185,7 @@ func (s *engineSubject) Get(ctx context.Context, bucket, key string, opts confor
 	if err != nil {
 		return nil, conformance.ObjectAttrs{}, err
 	}
-	obj, err := s.eng.GetObject(ctx, bucket, key, engine.GetOptions{Range: r, Conditions: conditions(opts.Conditions)})
+	obj, err := s.eng.GetObject(ctx, bucket, key, engine.GetOptions{Range: r, Conditions: conditions(opts.Conditions), PartNumber: opts.PartNumber})
 	if err != nil {
 		return nil, conformance.ObjectAttrs{}, err
 	}

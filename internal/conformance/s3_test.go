@@ -46,7 +46,7 @@ type s3Subject struct {
 }
 
 func (s *s3Subject) Caps() conformance.Caps {
-	return conformance.Caps{MinPartSize: engine.S3MinPartSize, BucketTags: true, ResponseOverrides: true}
+	return conformance.Caps{MinPartSize: engine.S3MinPartSize, BucketTags: true, ResponseOverrides: true, PartNumberReads: true}
 }
 
 func (s *s3Subject) ErrorCode(err error) string {
@@ -186,7 +186,7 @@ func (s *s3Subject) Get(ctx context.Context, bucket, key string, o conformance.G
 	out, err := s.c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: &key, Range: optString(o.Range),
 		IfMatch: quote(o.IfMatch), IfNoneMatch: quote(o.IfNoneMatch),
 		IfModifiedSince: optTime(o.IfModifiedSince), IfUnmodifiedSince: optTime(o.IfUnmodifiedSince),
-		ResponseContentType: optString(o.ResponseContentType)})
+		ResponseContentType: optString(o.ResponseContentType), PartNumber: optInt32(o.PartNumber)})
 	if err != nil {
 		return nil, conformance.ObjectAttrs{}, err
 	}

@@ -104,6 +104,9 @@ type Caps struct {
 	// ResponseOverrides says Get honours GetOptions.ResponseContentType
 	// (the response-content-type query parameter of both wire dialects).
 	ResponseOverrides bool
+	// PartNumberReads says Get honours GetOptions.PartNumber (S3's
+	// partNumber query parameter; OSS has none).
+	PartNumberReads bool
 }
 
 // Tag is one object or bucket tag.
@@ -138,6 +141,9 @@ type GetOptions struct {
 	// Range is an HTTP Range header value ("bytes=0-9"), or "".
 	Range string
 	Conditions
+	// PartNumber, when > 0, reads only that part of a multipart object
+	// (a plain object has one part). Only when Caps().PartNumberReads.
+	PartNumber int
 	// ResponseContentType overrides the Content-Type of the response
 	// (only when Caps().ResponseOverrides).
 	ResponseContentType string

@@ -367,6 +367,15 @@ func testRanges(t *testing.T, s Subject) {
 	}
 	_, _, err := read(t, s, bkt, "empty", GetOptions{Range: "bytes=0-0"})
 	requireCode(t, s, err, "InvalidRange")
+
+	if s.Caps().PartNumberReads {
+		// A plain object is one part.
+		got, attrs := mustRead(t, s, bkt, "small", GetOptions{PartNumber: 1})
+		require.Equal(t, small, got)
+		require.Equal(t, int64(len(small)), attrs.Size)
+		_, _, err = read(t, s, bkt, "small", GetOptions{PartNumber: 2})
+		requireCode(t, s, err, "InvalidPartNumber")
+	}
 }
 
 func testConditionalGet(t *testing.T, s Subject) {
@@ -691,6 +700,22 @@ func testMultipart(t *testing.T, s Subject) {
 	h := fmt.Sprintf("bytes=%d-%d", min-2, min+1)
 	got, _ = mustRead(t, s, bkt, key, GetOptions{Range: h})
 	require.Equal(t, want[min-2:min+2], got)
+
+	if s.Caps().PartNumberReads {
+		got, attrs = mustRead(t, s, bkt, key, GetOptions{PartNumber: 2})
+		require.Equal(t, p2, got)
+		require.Equal(t, int64(len(want)), attrs.Size)
+		_, _, err = read(t, s, bkt, key, GetOptions{PartNumber: 4})
+		requireCode(t, s, err, "InvalidPartNumber")
+	}
+	// A copy of a multipart object keeps its ETag and parts.
+	cp, err := s.Copy(ctx, bkt, "mp/copy", CopyOptions{SrcBucket: bkt, SrcKey: key})
+	require.NoError(t, err)
+	require.Equal(t, etag, cp)
+	if s.Caps().PartNumberReads {
+		got, _ = mustRead(t, s, bkt, "mp/copy", GetOptions{PartNumber: 3})
+		require.Equal(t, p3, got)
+	}
 
 	// The upload is gone.
 	_, err = s.ListParts(ctx, bkt, key, id, ListPartsOptions{})
