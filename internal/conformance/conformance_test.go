@@ -138,7 +138,7 @@ func putOptions(o conformance.PutOptions) engine.PutOptions {
 	return engine.PutOptions{
 		Metadata: engine.Metadata{ContentType: o.ContentType, CacheControl: o.CacheControl,
 			ContentDisposition: o.ContentDisposition, User: o.Metadata},
-		Tags: toEngineTags(o.Tags), ACL: engine.ACL{Canned: o.ACL}, Owner: owner,
+		Tags: toEngineTags(o.Tags), ACL: engine.ACL{Canned: o.ACL}, Owner: owner, StorageClass: o.StorageClass,
 		IfNoneMatch: o.IfNoneMatch, IfMatch: o.IfMatch, ContentMD5: o.ContentMD5,
 	}
 }
@@ -150,7 +150,10 @@ func (s *engineSubject) Put(ctx context.Context, bucket, key string, body io.Rea
 
 func attrs(info engine.ObjectInfo) conformance.ObjectAttrs {
 	a := conformance.ObjectAttrs{Size: info.Size, ETag: info.ETag, ContentType: info.ContentType, CacheControl: info.CacheControl,
-		ContentDisposition: info.ContentDisposition, LastModified: info.LastModified}
+		ContentDisposition: info.ContentDisposition, LastModified: info.LastModified, StorageClass: info.StorageClass}
+	if a.StorageClass == "" {
+		a.StorageClass = "STANDARD"
+	}
 	if len(info.User) > 0 {
 		a.Metadata = info.User
 	}
@@ -265,6 +268,11 @@ func (s *engineSubject) CreateMultipart(ctx context.Context, bucket, key string,
 
 func (s *engineSubject) UploadPart(ctx context.Context, bucket, key, uploadID string, n int, body io.Reader, size int64) (string, error) {
 	p, err := s.eng.UploadPart(ctx, bucket, key, uploadID, n, body, size, engine.PartOptions{})
+	if errors.Is(err, engine.ErrInvalidPartNumber) {
+		// Both dialects answer a part number out of range on a write
+		// with InvalidArgument (InvalidPartNumber is a read's 416).
+		return "", &codeError{"InvalidArgument", err}
+	}
 	return p.ETag, err
 }
 

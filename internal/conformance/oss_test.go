@@ -70,6 +70,18 @@ func (s *ossSubject) ErrorCode(err error) string {
 	return "unclassified: " + err.Error()
 }
 
+// toOSSClass names S3 storage classes in OSS's words.
+var toOSSClass = map[string]string{"STANDARD": "Standard", "STANDARD_IA": "IA", "GLACIER": "Archive", "DEEP_ARCHIVE": "ColdArchive"}
+
+func fromOSSClass(c *string) string {
+	for s3, oss := range toOSSClass {
+		if oss == oss2.ToString(c) {
+			return s3
+		}
+	}
+	return "OSS " + oss2.ToString(c)
+}
+
 func ossETag(etag *string) string {
 	return strings.ToLower(strings.Trim(oss2.ToString(etag), `"`))
 }
@@ -114,7 +126,8 @@ func (s *ossSubject) ListBuckets(ctx context.Context) ([]string, error) {
 func (s *ossSubject) Put(ctx context.Context, bucket, key string, body io.Reader, size int64, o conformance.PutOptions) (string, error) {
 	req := &oss2.PutObjectRequest{Bucket: &bucket, Key: &key, Body: body, ContentLength: &size,
 		ContentType: optString(o.ContentType), CacheControl: optString(o.CacheControl), ContentDisposition: optString(o.ContentDisposition),
-		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), Acl: oss2.ObjectACLType(o.ACL), ContentMD5: b64(o.ContentMD5)}
+		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), Acl: oss2.ObjectACLType(o.ACL), ContentMD5: b64(o.ContentMD5),
+		StorageClass: oss2.StorageClassType(toOSSClass[o.StorageClass])}
 	switch o.IfNoneMatch {
 	case "":
 	case "*":
@@ -150,7 +163,7 @@ func (s *ossSubject) Get(ctx context.Context, bucket, key string, o conformance.
 		Size: totalSize(out.ContentRange, out.ContentLength), ETag: ossETag(out.ETag),
 		ContentType: oss2.ToString(out.ContentType), CacheControl: out.Headers.Get("Cache-Control"),
 		ContentDisposition: out.Headers.Get("Content-Disposition"), Metadata: emptyNil(out.Metadata),
-		LastModified: oss2.ToTime(out.LastModified),
+		LastModified: oss2.ToTime(out.LastModified), StorageClass: fromOSSClass(out.StorageClass),
 	}, nil
 }
 
@@ -163,7 +176,7 @@ func (s *ossSubject) Head(ctx context.Context, bucket, key string) (conformance.
 		Size: out.ContentLength, ETag: ossETag(out.ETag),
 		ContentType: oss2.ToString(out.ContentType), CacheControl: out.Headers.Get("Cache-Control"),
 		ContentDisposition: out.Headers.Get("Content-Disposition"), Metadata: emptyNil(out.Metadata),
-		LastModified: oss2.ToTime(out.LastModified),
+		LastModified: oss2.ToTime(out.LastModified), StorageClass: fromOSSClass(out.StorageClass),
 	}, nil
 }
 
@@ -241,7 +254,7 @@ func (s *ossSubject) List(ctx context.Context, bucket string, o conformance.List
 func (s *ossSubject) CreateMultipart(ctx context.Context, bucket, key string, o conformance.PutOptions) (string, error) {
 	out, err := s.c.InitiateMultipartUpload(ctx, &oss2.InitiateMultipartUploadRequest{Bucket: &bucket, Key: &key,
 		ContentType: optString(o.ContentType), CacheControl: optString(o.CacheControl), ContentDisposition: optString(o.ContentDisposition),
-		Metadata: o.Metadata, Tagging: tagQuery(o.Tags)})
+		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), StorageClass: oss2.StorageClassType(toOSSClass[o.StorageClass])})
 	if err != nil {
 		return "", err
 	}

@@ -174,7 +174,7 @@ func (s *s3Subject) ListBuckets(ctx context.Context) ([]string, error) {
 func (s *s3Subject) Put(ctx context.Context, bucket, key string, body io.Reader, size int64, o conformance.PutOptions) (string, error) {
 	out, err := s.c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: body, ContentLength: &size,
 		ContentType: optString(o.ContentType), CacheControl: optString(o.CacheControl), ContentDisposition: optString(o.ContentDisposition),
-		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), ACL: types.ObjectCannedACL(o.ACL),
+		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), ACL: types.ObjectCannedACL(o.ACL), StorageClass: types.StorageClass(o.StorageClass),
 		IfNoneMatch: quote(o.IfNoneMatch), IfMatch: quote(o.IfMatch), ContentMD5: b64(o.ContentMD5)})
 	if err != nil {
 		return "", err
@@ -194,8 +194,16 @@ func (s *s3Subject) Get(ctx context.Context, bucket, key string, o conformance.G
 		Size: totalSize(out.ContentRange, aws.ToInt64(out.ContentLength)), ETag: unquote(out.ETag),
 		ContentType: aws.ToString(out.ContentType), CacheControl: aws.ToString(out.CacheControl),
 		ContentDisposition: aws.ToString(out.ContentDisposition), Metadata: emptyNil(out.Metadata),
-		LastModified: aws.ToTime(out.LastModified),
+		LastModified: aws.ToTime(out.LastModified), StorageClass: s3Class(out.StorageClass),
 	}, nil
+}
+
+// s3Class normalises x-amz-storage-class, which S3 omits for STANDARD.
+func s3Class(c types.StorageClass) string {
+	if c == "" {
+		return "STANDARD"
+	}
+	return string(c)
 }
 
 func (s *s3Subject) Head(ctx context.Context, bucket, key string) (conformance.ObjectAttrs, error) {
@@ -213,7 +221,7 @@ func (s *s3Subject) Head(ctx context.Context, bucket, key string) (conformance.O
 		Size: aws.ToInt64(out.ContentLength), ETag: unquote(out.ETag),
 		ContentType: aws.ToString(out.ContentType), CacheControl: aws.ToString(out.CacheControl),
 		ContentDisposition: aws.ToString(out.ContentDisposition), Metadata: emptyNil(out.Metadata),
-		LastModified: aws.ToTime(out.LastModified),
+		LastModified: aws.ToTime(out.LastModified), StorageClass: s3Class(out.StorageClass),
 	}, nil
 }
 
@@ -302,7 +310,7 @@ func (s *s3Subject) List(ctx context.Context, bucket string, o conformance.ListO
 func (s *s3Subject) CreateMultipart(ctx context.Context, bucket, key string, o conformance.PutOptions) (string, error) {
 	out, err := s.c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: &bucket, Key: &key,
 		ContentType: optString(o.ContentType), CacheControl: optString(o.CacheControl), ContentDisposition: optString(o.ContentDisposition),
-		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), ACL: types.ObjectCannedACL(o.ACL)})
+		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), ACL: types.ObjectCannedACL(o.ACL), StorageClass: types.StorageClass(o.StorageClass)})
 	if err != nil {
 		return "", err
 	}

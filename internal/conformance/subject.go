@@ -20,6 +20,8 @@ import (
 //     PreconditionFailed, InvalidDigest is BadDigest).
 //   - User metadata names are lower case.
 //   - "No tags" is an empty (or nil) tag set, never an error.
+//   - Storage classes use S3's names ("STANDARD", "STANDARD_IA"); the
+//     default class is reported as "STANDARD".
 //   - ACLs are canned names; a grant list equal to a canned ACL is that
 //     name, and a bucket without an ACL of its own is "private".
 type Subject interface {
@@ -122,6 +124,8 @@ type PutOptions struct {
 	Tags     []Tag
 	// ACL is a canned ACL ("" for none).
 	ACL string
+	// StorageClass in S3's names ("" for the default).
+	StorageClass string
 	// IfNoneMatch "*" refuses to overwrite; IfMatch requires the current
 	// ETag (unquoted hex) to match.
 	IfNoneMatch, IfMatch string
@@ -174,6 +178,7 @@ type ObjectAttrs struct {
 	ContentDisposition string
 	Metadata           map[string]string
 	LastModified       time.Time
+	StorageClass       string
 }
 
 // ListOptions are the inputs of List.

@@ -224,7 +224,7 @@ func testPutGet(t *testing.T, s Subject) {
 	got, attrs := mustRead(t, s, bkt, "dir/hello.txt", GetOptions{})
 	require.Equal(t, body, got)
 	want := ObjectAttrs{Size: 11, ETag: etag, ContentType: "text/plain", CacheControl: "max-age=60", ContentDisposition: "inline",
-		Metadata: map[string]string{"color": "blue", "shape": "round"}}
+		Metadata: map[string]string{"color": "blue", "shape": "round"}, StorageClass: "STANDARD"}
 	require.False(t, attrs.LastModified.IsZero())
 	lm := attrs.LastModified
 	attrs.LastModified = time.Time{}
@@ -253,12 +253,16 @@ func testPutGet(t *testing.T, s Subject) {
 	}
 
 	// Overwriting replaces body and metadata.
-	etag2 := mustPut(t, s, bkt, "dir/hello.txt", []byte("bye"), PutOptions{ContentType: "text/x"})
+	etag2 := mustPut(t, s, bkt, "dir/hello.txt", []byte("bye"), PutOptions{ContentType: "text/x", StorageClass: "STANDARD_IA"})
 	got, attrs = mustRead(t, s, bkt, "dir/hello.txt", GetOptions{})
 	require.Equal(t, "bye", string(got))
 	require.Equal(t, etag2, attrs.ETag)
 	require.Equal(t, "text/x", attrs.ContentType)
+	require.Equal(t, "STANDARD_IA", attrs.StorageClass)
 	require.Empty(t, attrs.Metadata)
+	head, err = s.Head(ctx, bkt, "dir/hello.txt")
+	require.NoError(t, err)
+	require.Equal(t, "STANDARD_IA", head.StorageClass)
 }
 
 func testPutSizes(t *testing.T, s Subject) {
@@ -657,7 +661,7 @@ func testMultipart(t *testing.T, s Subject) {
 	min := s.Caps().MinPartSize
 	const key = "mp/ü object"
 	id, err := s.CreateMultipart(ctx, bkt, key, PutOptions{ContentType: "application/x-mp", Metadata: map[string]string{"kind": "mp"},
-		Tags: []Tag{{"mp", "yes"}}})
+		Tags: []Tag{{"mp", "yes"}}, StorageClass: "STANDARD_IA"})
 	require.NoError(t, err)
 	require.NotEmpty(t, id)
 	p1, p2, p3 := Pattern(int(min)), Pattern(int(min)+1), []byte("tail")
@@ -693,6 +697,7 @@ func testMultipart(t *testing.T, s Subject) {
 	require.Equal(t, int64(len(want)), attrs.Size)
 	require.Equal(t, "application/x-mp", attrs.ContentType)
 	require.Equal(t, map[string]string{"kind": "mp"}, attrs.Metadata)
+	require.Equal(t, "STANDARD_IA", attrs.StorageClass)
 	tags, err := s.ObjectTags(ctx, bkt, key)
 	require.NoError(t, err)
 	require.Equal(t, []Tag{{"mp", "yes"}}, tags)
@@ -762,6 +767,11 @@ func testMultipartErrors(t *testing.T, s Subject) {
 	require.NoError(t, err)
 	e3, err := s.UploadPart(ctx, bkt, key, id, 3, strings.NewReader("tail"), 4)
 	require.NoError(t, err)
+	// Part numbers run from 1 to 10000.
+	for _, n := range []int{10001, 20000} {
+		_, err = s.UploadPart(ctx, bkt, key, id, n, strings.NewReader("x"), 1)
+		requireCode(t, s, err, "InvalidArgument")
+	}
 
 	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{2, e2}, {1, e1}})
 	requireCode(t, s, err, "InvalidPartOrder")
