@@ -220,7 +220,7 @@ func (s *engineSubject) DeleteMany(ctx context.Context, bucket string, keys []st
 }
 
 func (s *engineSubject) Copy(ctx context.Context, bucket, key string, opts conformance.CopyOptions) (string, error) {
-	co := engine.CopyOptions{Owner: owner, Source: conditions(opts.Source)}
+	co := engine.CopyOptions{Owner: owner, Source: conditions(opts.Source), IfNoneMatch: opts.IfNoneMatch}
 	if opts.ReplaceMetadata {
 		co.MetadataDirective = engine.MetadataReplace
 		co.Metadata = engine.Metadata{ContentType: opts.ContentType, User: opts.Metadata}
@@ -314,12 +314,12 @@ func (s *engineSubject) ListUploads(ctx context.Context, bucket string, opts con
 	return page, nil
 }
 
-func (s *engineSubject) CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []conformance.CompletedPart) (string, error) {
+func (s *engineSubject) CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []conformance.CompletedPart, opts conformance.CompleteOptions) (string, error) {
 	var cps []engine.CompletePart
 	for _, p := range parts {
 		cps = append(cps, engine.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag})
 	}
-	info, err := s.eng.CompleteMultipartUpload(ctx, bucket, key, uploadID, cps, engine.CompleteOptions{})
+	info, err := s.eng.CompleteMultipartUpload(ctx, bucket, key, uploadID, cps, engine.CompleteOptions{IfNoneMatch: opts.IfNoneMatch})
 	return info.ETag, err
 }
 

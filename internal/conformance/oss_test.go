@@ -82,6 +82,20 @@ func fromOSSClass(c *string) string {
 	return "OSS " + oss2.ToString(c)
 }
 
+// forbidOverwrite returns the headers of an If-None-Match on a write: OSS
+// says "*" as x-oss-forbid-overwrite: true and has no other form.
+func forbidOverwrite(ifNoneMatch string) (map[string]string, error) {
+	h := map[string]string{}
+	switch ifNoneMatch {
+	case "":
+	case "*":
+		h["x-oss-forbid-overwrite"] = "true"
+	default:
+		return nil, fmt.Errorf("conformance: OSS has no If-None-Match %q on writes", ifNoneMatch)
+	}
+	return h, nil
+}
+
 func ossETag(etag *string) string {
 	return strings.ToLower(strings.Trim(oss2.ToString(etag), `"`))
 }
@@ -128,15 +142,13 @@ func (s *ossSubject) Put(ctx context.Context, bucket, key string, body io.Reader
 		ContentType: optString(o.ContentType), CacheControl: optString(o.CacheControl), ContentDisposition: optString(o.ContentDisposition),
 		Metadata: o.Metadata, Tagging: tagQuery(o.Tags), Acl: oss2.ObjectACLType(o.ACL), ContentMD5: b64(o.ContentMD5),
 		StorageClass: oss2.StorageClassType(toOSSClass[o.StorageClass])}
-	switch o.IfNoneMatch {
-	case "":
-	case "*":
-		req.ForbidOverwrite = oss2.Ptr("true")
-	default:
-		return "", fmt.Errorf("conformance: OSS has no If-None-Match %q on writes", o.IfNoneMatch)
+	headers, err := forbidOverwrite(o.IfNoneMatch)
+	if err != nil {
+		return "", err
 	}
+	req.Headers = headers
 	if o.IfMatch != "" {
-		req.Headers = map[string]string{"If-Match": *quote(o.IfMatch)}
+		req.Headers["If-Match"] = *quote(o.IfMatch)
 	}
 	out, err := s.c.PutObject(ctx, req)
 	if err != nil {
@@ -205,6 +217,11 @@ func (s *ossSubject) Copy(ctx context.Context, bucket, key string, o conformance
 	req := &oss2.CopyObjectRequest{Bucket: &bucket, Key: &key, SourceBucket: &o.SrcBucket, SourceKey: &o.SrcKey,
 		IfMatch: quote(o.Source.IfMatch), IfNoneMatch: quote(o.Source.IfNoneMatch),
 		IfModifiedSince: httpDate(o.Source.IfModifiedSince), IfUnmodifiedSince: httpDate(o.Source.IfUnmodifiedSince)}
+	headers, err := forbidOverwrite(o.IfNoneMatch)
+	if err != nil {
+		return "", err
+	}
+	req.Headers = headers
 	if o.ReplaceMetadata {
 		req.MetadataDirective = oss2.Ptr("REPLACE")
 		req.ContentType = optString(o.ContentType)
@@ -348,7 +365,11 @@ type completeDoc struct {
 // CompleteMultipart sends the document through InvokeOperation: the SDK's
 // CompleteMultipartUpload sorts the parts, and the suite checks the
 // server's answer to parts out of order.
-func (s *ossSubject) CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []conformance.CompletedPart) (string, error) {
+func (s *ossSubject) CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []conformance.CompletedPart, o conformance.CompleteOptions) (string, error) {
+	headers, err := forbidOverwrite(o.IfNoneMatch)
+	if err != nil {
+		return "", err
+	}
 	var doc completeDoc
 	for _, p := range parts {
 		doc.Parts = append(doc.Parts, struct {
@@ -361,7 +382,7 @@ func (s *ossSubject) CompleteMultipart(ctx context.Context, bucket, key, uploadI
 		return "", err
 	}
 	out, err := s.c.InvokeOperation(ctx, &oss2.OperationInput{OpName: "CompleteMultipartUpload", Method: "POST", Bucket: &bucket, Key: &key,
-		Parameters: map[string]string{"uploadId": uploadID}, Body: strings.NewReader(string(body))})
+		Headers: headers, Parameters: map[string]string{"uploadId": uploadID}, Body: strings.NewReader(string(body))})
 	if err != nil {
 		return "", err
 	}

@@ -253,7 +253,8 @@ func (s *s3Subject) DeleteMany(ctx context.Context, bucket string, keys []string
 func (s *s3Subject) Copy(ctx context.Context, bucket, key string, o conformance.CopyOptions) (string, error) {
 	in := &s3.CopyObjectInput{Bucket: &bucket, Key: &key, CopySource: copySource(o.SrcBucket, o.SrcKey),
 		CopySourceIfMatch: quote(o.Source.IfMatch), CopySourceIfNoneMatch: quote(o.Source.IfNoneMatch),
-		CopySourceIfModifiedSince: optTime(o.Source.IfModifiedSince), CopySourceIfUnmodifiedSince: optTime(o.Source.IfUnmodifiedSince)}
+		CopySourceIfModifiedSince: optTime(o.Source.IfModifiedSince), CopySourceIfUnmodifiedSince: optTime(o.Source.IfUnmodifiedSince),
+		IfNoneMatch: quote(o.IfNoneMatch)}
 	if o.ReplaceMetadata {
 		in.MetadataDirective = types.MetadataDirectiveReplace
 		in.ContentType = optString(o.ContentType)
@@ -371,13 +372,13 @@ func (s *s3Subject) ListUploads(ctx context.Context, bucket string, o conformanc
 	return page, nil
 }
 
-func (s *s3Subject) CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []conformance.CompletedPart) (string, error) {
+func (s *s3Subject) CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []conformance.CompletedPart, o conformance.CompleteOptions) (string, error) {
 	var cps []types.CompletedPart
 	for _, p := range parts {
 		cps = append(cps, types.CompletedPart{PartNumber: aws.Int32(int32(p.PartNumber)), ETag: quote(p.ETag)})
 	}
 	out, err := s.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: &bucket, Key: &key, UploadId: &uploadID,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: cps}})
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: cps}, IfNoneMatch: quote(o.IfNoneMatch)})
 	if err != nil {
 		return "", err
 	}

@@ -66,7 +66,7 @@ type Subject interface {
 	ListParts(ctx context.Context, bucket, key, uploadID string, opts ListPartsOptions) (PartsPage, error)
 	ListUploads(ctx context.Context, bucket string, opts ListUploadsOptions) (UploadsPage, error)
 	// CompleteMultipart sends parts exactly in the order given.
-	CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []CompletedPart) (etag string, err error)
+	CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []CompletedPart, opts CompleteOptions) (etag string, err error)
 	AbortMultipart(ctx context.Context, bucket, key, uploadID string) error
 
 	ObjectTags(ctx context.Context, bucket, key string) ([]Tag, error)
@@ -167,6 +167,8 @@ type CopyOptions struct {
 	Tags        []Tag
 	// Source conditions (x-*-copy-source-if-*).
 	Source Conditions
+	// IfNoneMatch "*" refuses to overwrite an existing destination.
+	IfNoneMatch string
 }
 
 // ObjectAttrs are the attributes of an object as Head and Get report them.
@@ -215,6 +217,12 @@ type ObjectSummary struct {
 type CompletedPart struct {
 	PartNumber int
 	ETag       string
+}
+
+// CompleteOptions are the inputs of CompleteMultipart.
+type CompleteOptions struct {
+	// IfNoneMatch "*" refuses to overwrite an existing object.
+	IfNoneMatch string
 }
 
 // ListPartsOptions are the inputs of ListParts.

@@ -436,6 +436,27 @@ func testConditionalPut(t *testing.T, s Subject) {
 	require.Equal(t, "three", string(got))
 	_, err = s.Put(ctx, bkt, "missing", strings.NewReader("x"), 1, PutOptions{IfMatch: etag})
 	requireCode(t, s, err, "NoSuchKey")
+
+	// Copy and Complete refuse to overwrite too.
+	_, err = s.Copy(ctx, bkt, "k", CopyOptions{SrcBucket: bkt, SrcKey: "k", ReplaceMetadata: true, IfNoneMatch: "*"})
+	requireCode(t, s, err, "PreconditionFailed")
+	mustPut(t, s, bkt, "src", []byte("src"), PutOptions{})
+	_, err = s.Copy(ctx, bkt, "k", CopyOptions{SrcBucket: bkt, SrcKey: "src", IfNoneMatch: "*"})
+	requireCode(t, s, err, "PreconditionFailed")
+	_, err = s.Copy(ctx, bkt, "new", CopyOptions{SrcBucket: bkt, SrcKey: "src", IfNoneMatch: "*"})
+	require.NoError(t, err)
+	id, err := s.CreateMultipart(ctx, bkt, "k", PutOptions{})
+	require.NoError(t, err)
+	e1, err := s.UploadPart(ctx, bkt, "k", id, 1, strings.NewReader("mp"), 2)
+	require.NoError(t, err)
+	_, err = s.CompleteMultipart(ctx, bkt, "k", id, []CompletedPart{{1, e1}}, CompleteOptions{IfNoneMatch: "*"})
+	requireCode(t, s, err, "PreconditionFailed")
+	got, _ = mustRead(t, s, bkt, "k", GetOptions{})
+	require.Equal(t, "three", string(got))
+	_, err = s.CompleteMultipart(ctx, bkt, "k", id, []CompletedPart{{1, e1}}, CompleteOptions{})
+	require.NoError(t, err, "a refused Complete keeps the upload")
+	got, _ = mustRead(t, s, bkt, "k", GetOptions{})
+	require.Equal(t, "mp", string(got))
 }
 
 func testDelete(t *testing.T, s Subject) {
@@ -687,7 +708,7 @@ func testMultipart(t *testing.T, s Subject) {
 	_, err = s.Head(ctx, bkt, key)
 	requireCode(t, s, err, "NoSuchKey")
 
-	etag, err := s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {2, e2}, {3, e3}})
+	etag, err := s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {2, e2}, {3, e3}}, CompleteOptions{})
 	require.NoError(t, err)
 	require.Equal(t, multipartETag(t, e1, e2, e3), etag)
 	got, attrs := mustRead(t, s, bkt, key, GetOptions{})
@@ -736,7 +757,7 @@ func testMultipart(t *testing.T, s Subject) {
 	require.NoError(t, err)
 	_, err = s.UploadPart(ctx, bkt, "single", id, 2, strings.NewReader("dropped"), 7)
 	require.NoError(t, err)
-	etag, err = s.CompleteMultipart(ctx, bkt, "single", id, []CompletedPart{{1, e1}})
+	etag, err = s.CompleteMultipart(ctx, bkt, "single", id, []CompletedPart{{1, e1}}, CompleteOptions{})
 	require.NoError(t, err)
 	require.Equal(t, multipartETag(t, e1), etag)
 	got, _ = mustRead(t, s, bkt, "single", GetOptions{})
@@ -773,16 +794,16 @@ func testMultipartErrors(t *testing.T, s Subject) {
 		requireCode(t, s, err, "InvalidArgument")
 	}
 
-	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{2, e2}, {1, e1}})
+	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{2, e2}, {1, e1}}, CompleteOptions{})
 	requireCode(t, s, err, "InvalidPartOrder")
-	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {1, e1}})
+	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {1, e1}}, CompleteOptions{})
 	requireCode(t, s, err, "InvalidPartOrder")
-	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, MD5Hex(nil)}})
+	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, MD5Hex(nil)}}, CompleteOptions{})
 	requireCode(t, s, err, "InvalidPart")
-	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {4, e3}})
+	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {4, e3}}, CompleteOptions{})
 	requireCode(t, s, err, "InvalidPart")
 	// A part but the last below the minimum size.
-	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {2, e2}, {3, e3}})
+	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {2, e2}, {3, e3}}, CompleteOptions{})
 	requireCode(t, s, err, "EntityTooSmall")
 	// Failed Completes leave the upload as it was.
 	parts, err := s.ListParts(ctx, bkt, key, id, ListPartsOptions{})
@@ -790,7 +811,7 @@ func testMultipartErrors(t *testing.T, s Subject) {
 	require.Len(t, parts.Parts, 3)
 	_, err = s.Head(ctx, bkt, key)
 	requireCode(t, s, err, "NoSuchKey")
-	etag, err := s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {3, e3}})
+	etag, err := s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {3, e3}}, CompleteOptions{})
 	require.NoError(t, err)
 	require.Equal(t, multipartETag(t, e1, e3), etag)
 
@@ -803,7 +824,7 @@ func testMultipartErrors(t *testing.T, s Subject) {
 	requireCode(t, s, err, "NoSuchUpload")
 	_, err = s.ListParts(ctx, bkt, key, gone, ListPartsOptions{})
 	requireCode(t, s, err, "NoSuchUpload")
-	_, err = s.CompleteMultipart(ctx, bkt, key, gone, []CompletedPart{{1, e1}})
+	_, err = s.CompleteMultipart(ctx, bkt, key, gone, []CompletedPart{{1, e1}}, CompleteOptions{})
 	requireCode(t, s, err, "NoSuchUpload")
 	requireCode(t, s, s.AbortMultipart(ctx, bkt, key, gone), "NoSuchUpload")
 	_, err = s.CreateMultipart(ctx, "no-such-bucket", key, PutOptions{})
@@ -840,7 +861,7 @@ func testUploadPartCopy(t *testing.T, s Subject) {
 	_, err = s.UploadPartCopy(ctx, bkt, "dst", id, 4, "src", "missing", "")
 	requireCode(t, s, err, "NoSuchKey")
 
-	_, err = s.CompleteMultipart(ctx, bkt, "dst", id, []CompletedPart{{1, e1}, {2, e2}, {3, e3}})
+	_, err = s.CompleteMultipart(ctx, bkt, "dst", id, []CompletedPart{{1, e1}, {2, e2}, {3, e3}}, CompleteOptions{})
 	require.NoError(t, err)
 	// The parts do not depend on their sources.
 	require.NoError(t, s.Delete(ctx, "src", "source"))
