@@ -31,6 +31,7 @@ var cases = []testCase{
 	{"Ranges", testRanges},
 	{"ConditionalGet", testConditionalGet},
 	{"ConditionalPut", testConditionalPut},
+	{"ReadSnapshot", testReadSnapshot},
 	{"Delete", testDelete},
 	{"DeleteMany", testDeleteMany},
 	{"Copy", testCopy},
@@ -62,9 +63,9 @@ func RunSuite(t *testing.T, newSubject func(t *testing.T) Subject) {
 
 const bkt = "conformance"
 
-// Pattern returns n deterministic bytes that differ at every offset of a
+// pattern returns n deterministic bytes that differ at every offset of a
 // chunk boundary.
-func Pattern(n int) []byte {
+func pattern(n int) []byte {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = byte(i*7 + i/251)
@@ -72,8 +73,8 @@ func Pattern(n int) []byte {
 	return b
 }
 
-// MD5Hex is the ETag of a single-part object with body b.
-func MD5Hex(b []byte) string {
+// md5Hex is the ETag of a single-part object with body b.
+func md5Hex(b []byte) string {
 	sum := md5.Sum(b)
 	return hex.EncodeToString(sum[:])
 }
@@ -87,7 +88,7 @@ func multipartETag(t *testing.T, parts ...string) string {
 		require.NoError(t, err)
 		all = append(all, b...)
 	}
-	return fmt.Sprintf("%s-%d", MD5Hex(all), len(parts))
+	return fmt.Sprintf("%s-%d", md5Hex(all), len(parts))
 }
 
 func requireCode(t *testing.T, s Subject, err error, want string) {
@@ -104,7 +105,7 @@ func mustPut(t *testing.T, s Subject, bucket, key string, data []byte, opts PutO
 	t.Helper()
 	etag, err := s.Put(context.Background(), bucket, key, bytes.NewReader(data), int64(len(data)), opts)
 	require.NoError(t, err, "put %s/%s", bucket, key)
-	require.Equal(t, MD5Hex(data), etag, "ETag of %s/%s", bucket, key)
+	require.Equal(t, md5Hex(data), etag, "ETag of %s/%s", bucket, key)
 	return etag
 }
 
@@ -269,7 +270,7 @@ func testPutSizes(t *testing.T, s Subject) {
 	mustBucket(t, s, bkt)
 	// Around the engine's inline threshold (64 KiB) and chunk size (1 MiB).
 	for _, n := range []int{0, 1, 64<<10 - 1, 64 << 10, 64<<10 + 1, 1 << 20, 3<<20 + 17} {
-		data := Pattern(n)
+		data := pattern(n)
 		key := fmt.Sprintf("size/%d", n)
 		mustPut(t, s, bkt, key, data, PutOptions{})
 		got, attrs := mustRead(t, s, bkt, key, GetOptions{})
@@ -296,7 +297,7 @@ func testPutErrors(t *testing.T, s Subject) {
 		{"bad md5", "k", PutOptions{ContentMD5: make([]byte, 16)}, "BadDigest"},
 		{"key too long", strings.Repeat("k", 1025), PutOptions{}, "KeyTooLongError"},
 		{"too many tags", "k", PutOptions{Tags: tooMany}, "InvalidTag"},
-		{"if-match on missing", "k", PutOptions{IfMatch: MD5Hex(body)}, "NoSuchKey"},
+		{"if-match on missing", "k", PutOptions{IfMatch: md5Hex(body)}, "NoSuchKey"},
 	} {
 		_, err := s.Put(ctx, bkt, tc.key, bytes.NewReader(body), int64(len(body)), tc.opts)
 		requireCode(t, s, err, tc.want)
@@ -331,7 +332,7 @@ func testMissing(t *testing.T, s Subject) {
 func testRanges(t *testing.T, s Subject) {
 	mustBucket(t, s, bkt)
 	small := []byte("hello world")
-	large := Pattern(2<<20 + 100)
+	large := pattern(2<<20 + 100)
 	mustPut(t, s, bkt, "small", small, PutOptions{})
 	mustPut(t, s, bkt, "large", large, PutOptions{})
 	mustPut(t, s, bkt, "empty", nil, PutOptions{})
@@ -459,10 +460,33 @@ func testConditionalPut(t *testing.T, s Subject) {
 	require.Equal(t, "mp", string(got))
 }
 
+// testReadSnapshot checks that a body being read is the object as it was
+// when the read began, even if the object is replaced or deleted meanwhile.
+func testReadSnapshot(t *testing.T, s Subject) {
+	ctx := context.Background()
+	mustBucket(t, s, bkt)
+	data := pattern(3<<20 + 7)
+	mustPut(t, s, bkt, "k", data, PutOptions{})
+	body, _, err := s.Get(ctx, bkt, "k", GetOptions{})
+	require.NoError(t, err)
+	defer body.Close()
+	first := make([]byte, 10)
+	_, err = io.ReadFull(body, first)
+	require.NoError(t, err)
+	mustPut(t, s, bkt, "k", []byte("new"), PutOptions{})
+	require.NoError(t, s.Delete(ctx, bkt, "k"))
+	rest, err := io.ReadAll(body)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(data, append(first, rest...)), "the body changed while it was read")
+	require.NoError(t, body.Close())
+	_, err = s.Head(ctx, bkt, "k")
+	requireCode(t, s, err, "NoSuchKey")
+}
+
 func testDelete(t *testing.T, s Subject) {
 	ctx := context.Background()
 	mustBucket(t, s, bkt)
-	mustPut(t, s, bkt, "a", Pattern(200<<10), PutOptions{})
+	mustPut(t, s, bkt, "a", pattern(200<<10), PutOptions{})
 	require.NoError(t, s.Delete(ctx, bkt, "a"))
 	require.NoError(t, s.Delete(ctx, bkt, "a"), "deleting twice is fine")
 	require.NoError(t, s.Delete(ctx, bkt, "never-existed"))
@@ -491,7 +515,7 @@ func testCopy(t *testing.T, s Subject) {
 	ctx := context.Background()
 	mustBucket(t, s, bkt)
 	mustBucket(t, s, "other")
-	data := Pattern(3<<20 + 5)
+	data := pattern(3<<20 + 5)
 	etag := mustPut(t, s, bkt, "src key+ü", data, PutOptions{ContentType: "text/a", Metadata: map[string]string{"m": "1"},
 		Tags: []Tag{{"t", "1"}}})
 
@@ -599,7 +623,8 @@ func testCopyErrors(t *testing.T, s Subject) {
 }
 
 // listKeys are the keys the listing cases store.
-var listKeys = []string{"a/1", "a/2", "a/b/3", "b/1", "c", "d+e", "e f", "ü"}
+// ("a-b" sorts before "a/1": keys are in raw byte order.)
+var listKeys = []string{"a-b", "a/1", "a/2", "a/b/3", "b/1", "c", "d+e", "e f", "ü"}
 
 func testList(t *testing.T, s Subject, v2 bool) {
 	ctx := context.Background()
@@ -613,7 +638,7 @@ func testList(t *testing.T, s Subject, v2 bool) {
 	require.NoError(t, err)
 	require.False(t, page.IsTruncated)
 	require.Len(t, page.Objects, len(listKeys)+1)
-	require.Equal(t, ObjectSummary{Key: "l/a/1", Size: 3, ETag: MD5Hex([]byte("a/1"))}, page.Objects[0])
+	require.Equal(t, ObjectSummary{Key: "l/a-b", Size: 3, ETag: md5Hex([]byte("a-b"))}, page.Objects[0])
 
 	for _, tc := range []struct {
 		name     string
@@ -623,9 +648,9 @@ func testList(t *testing.T, s Subject, v2 bool) {
 	}{
 		{"prefix", ListOptions{Prefix: "l/a/"}, []string{"l/a/1", "l/a/2", "l/a/b/3"}, nil},
 		{"delimiter", ListOptions{Delimiter: "/"}, []string{"other"}, []string{"l/"}},
-		{"prefix and delimiter", ListOptions{Prefix: "l/", Delimiter: "/"}, []string{"l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/a/", "l/b/"}},
+		{"prefix and delimiter", ListOptions{Prefix: "l/", Delimiter: "/"}, []string{"l/a-b", "l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/a/", "l/b/"}},
 		{"nested", ListOptions{Prefix: "l/a/", Delimiter: "/"}, []string{"l/a/1", "l/a/2"}, []string{"l/a/b/"}},
-		{"multi-char delimiter", ListOptions{Prefix: "l/", Delimiter: "/1"}, []string{"l/a/2", "l/a/b/3", "l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/a/1", "l/b/1"}},
+		{"multi-char delimiter", ListOptions{Prefix: "l/", Delimiter: "/1"}, []string{"l/a-b", "l/a/2", "l/a/b/3", "l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/a/1", "l/b/1"}},
 		{"no match", ListOptions{Prefix: "zzz"}, nil, nil},
 		{"start", ListOptions{Prefix: "l/", Marker: "l/c", StartAfter: "l/c"}, []string{"l/d+e", "l/e f", "l/ü"}, nil},
 		{"start between", ListOptions{Prefix: "l/", Marker: "l/b", StartAfter: "l/b"}, []string{"l/b/1", "l/c", "l/d+e", "l/e f", "l/ü"}, nil},
@@ -664,7 +689,7 @@ func testListPaging(t *testing.T, s Subject) {
 			require.Empty(t, prefixes)
 			// Common prefixes count towards max-keys and are not repeated.
 			keys, prefixes = listAll(t, s, bkt, ListOptions{V2: v2, MaxKeys: max, Prefix: "l/", Delimiter: "/"})
-			require.Equal(t, []string{"l/c", "l/d+e", "l/e f", "l/ü"}, keys, "v2 %v max %d", v2, max)
+			require.Equal(t, []string{"l/a-b", "l/c", "l/d+e", "l/e f", "l/ü"}, keys, "v2 %v max %d", v2, max)
 			require.Equal(t, []string{"l/a/", "l/b/"}, prefixes, "v2 %v max %d", v2, max)
 		}
 	}
@@ -672,7 +697,7 @@ func testListPaging(t *testing.T, s Subject) {
 	require.NoError(t, err)
 	require.True(t, page.IsTruncated)
 	require.Equal(t, []string{"l/b/"}, page.CommonPrefixes)
-	require.Equal(t, []ObjectSummary{{Key: "l/c", Size: 1, ETag: MD5Hex([]byte("c"))}}, page.Objects)
+	require.Equal(t, []ObjectSummary{{Key: "l/c", Size: 1, ETag: md5Hex([]byte("c"))}}, page.Objects)
 	require.Equal(t, "l/c", page.NextMarker)
 }
 
@@ -685,10 +710,10 @@ func testMultipart(t *testing.T, s Subject) {
 		Tags: []Tag{{"mp", "yes"}}, StorageClass: "STANDARD_IA"})
 	require.NoError(t, err)
 	require.NotEmpty(t, id)
-	p1, p2, p3 := Pattern(int(min)), Pattern(int(min)+1), []byte("tail")
+	p1, p2, p3 := pattern(int(min)), pattern(int(min)+1), []byte("tail")
 	e1, err := s.UploadPart(ctx, bkt, key, id, 1, bytes.NewReader(p1), int64(len(p1)))
 	require.NoError(t, err)
-	require.Equal(t, MD5Hex(p1), e1)
+	require.Equal(t, md5Hex(p1), e1)
 	// Re-uploading a part replaces it.
 	_, err = s.UploadPart(ctx, bkt, key, id, 2, strings.NewReader("junk"), 4)
 	require.NoError(t, err)
@@ -781,7 +806,7 @@ func testMultipartErrors(t *testing.T, s Subject) {
 	const key = "k"
 	id, err := s.CreateMultipart(ctx, bkt, key, PutOptions{})
 	require.NoError(t, err)
-	big := Pattern(int(min))
+	big := pattern(int(min))
 	e1, err := s.UploadPart(ctx, bkt, key, id, 1, bytes.NewReader(big), min)
 	require.NoError(t, err)
 	e2, err := s.UploadPart(ctx, bkt, key, id, 2, strings.NewReader("small"), 5)
@@ -798,7 +823,7 @@ func testMultipartErrors(t *testing.T, s Subject) {
 	requireCode(t, s, err, "InvalidPartOrder")
 	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {1, e1}}, CompleteOptions{})
 	requireCode(t, s, err, "InvalidPartOrder")
-	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, MD5Hex(nil)}}, CompleteOptions{})
+	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, md5Hex(nil)}}, CompleteOptions{})
 	requireCode(t, s, err, "InvalidPart")
 	_, err = s.CompleteMultipart(ctx, bkt, key, id, []CompletedPart{{1, e1}, {4, e3}}, CompleteOptions{})
 	requireCode(t, s, err, "InvalidPart")
@@ -838,7 +863,7 @@ func testUploadPartCopy(t *testing.T, s Subject) {
 	mustBucket(t, s, bkt)
 	mustBucket(t, s, "src")
 	min := s.Caps().MinPartSize
-	src := Pattern(int(min) + 1000)
+	src := pattern(int(min) + 1000)
 	mustPut(t, s, "src", "source", src, PutOptions{})
 	small := []byte("small source")
 	mustPut(t, s, "src", "small", small, PutOptions{})
@@ -847,11 +872,11 @@ func testUploadPartCopy(t *testing.T, s Subject) {
 	require.NoError(t, err)
 	e1, err := s.UploadPartCopy(ctx, bkt, "dst", id, 1, "src", "source", "")
 	require.NoError(t, err)
-	require.Equal(t, MD5Hex(src), e1)
+	require.Equal(t, md5Hex(src), e1)
 	r := fmt.Sprintf("bytes=%d-%d", 10, min+9)
 	e2, err := s.UploadPartCopy(ctx, bkt, "dst", id, 2, "src", "source", r)
 	require.NoError(t, err)
-	require.Equal(t, MD5Hex(src[10:min+10]), e2)
+	require.Equal(t, md5Hex(src[10:min+10]), e2)
 	e3, err := s.UploadPartCopy(ctx, bkt, "dst", id, 3, "src", "small", "bytes=0-4")
 	require.NoError(t, err)
 	parts, err := s.ListParts(ctx, bkt, "dst", id, ListPartsOptions{})
@@ -949,12 +974,12 @@ func testListUploads(t *testing.T, s Subject) {
 func testObjectTags(t *testing.T, s Subject) {
 	ctx := context.Background()
 	mustBucket(t, s, bkt)
-	mustPut(t, s, bkt, "k", []byte("x"), PutOptions{Tags: []Tag{{"a", "1"}, {"b", "two words"}}})
+	mustPut(t, s, bkt, "k", []byte("x"), PutOptions{Tags: []Tag{{"a", "1"}, {"b", "two words"}, {"c+d", "e=f&g/h"}}})
 	before, err := s.Head(ctx, bkt, "k")
 	require.NoError(t, err)
 	tags, err := s.ObjectTags(ctx, bkt, "k")
 	require.NoError(t, err)
-	require.Equal(t, []Tag{{"a", "1"}, {"b", "two words"}}, tags)
+	require.Equal(t, []Tag{{"a", "1"}, {"b", "two words"}, {"c+d", "e=f&g/h"}}, tags)
 	require.NoError(t, s.SetObjectTags(ctx, bkt, "k", []Tag{{"k", "v"}}))
 	tags, err = s.ObjectTags(ctx, bkt, "k")
 	require.NoError(t, err)
