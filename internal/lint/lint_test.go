@@ -70,7 +70,7 @@ var (
 		{module + "/pkg", []string{module}},
 		{module + "/engine", []string{module + "/httpapi", module + "/fake", module + "/cmd"}},
 		{module + "/wal", []string{module + "/engine", module + "/httpapi", module + "/fake", module + "/cmd"}},
-		{module + "/httpapi", []string{module + "/fake", module + "/cmd"}},
+		{module + "/httpapi", []string{module + "/cmd"}},
 	}
 )
 
