@@ -48,7 +48,7 @@ type engineSubject struct {
 const owner = "conformance-owner"
 
 func (s *engineSubject) Caps() conformance.Caps {
-	return conformance.Caps{MinPartSize: engine.S3MinPartSize, PartNumberReads: true}
+	return conformance.Caps{MinPartSize: engine.S3MinPartSize, PartNumberReads: true, PartCopyBadRange: "InvalidRange"}
 }
 
 // engineCodes names the engine's sentinels in the S3 vocabulary. The

@@ -109,6 +109,10 @@ type Caps struct {
 	// PartNumberReads says Get honours GetOptions.PartNumber (S3's
 	// partNumber query parameter; OSS has none).
 	PartNumberReads bool
+	// PartCopyBadRange is the code UploadPartCopy answers for a range
+	// outside the source (engine InvalidRange, S3 InvalidArgument), or ""
+	// when the whole source is copied instead (OSS).
+	PartCopyBadRange string
 }
 
 // Tag is one object or bucket tag.

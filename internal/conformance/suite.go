@@ -1017,6 +1017,15 @@ func testUploadPartCopy(t *testing.T, s Subject) {
 
 	_, err = s.UploadPartCopy(ctx, bkt, "dst", id, 4, "src", "missing", "")
 	requireCode(t, s, err, "NoSuchKey")
+	_, err = s.UploadPartCopy(ctx, bkt, "dst", id, 4, "no-such-bucket", "source", "")
+	requireCode(t, s, err, "NoSuchBucket")
+	e4, err := s.UploadPartCopy(ctx, bkt, "dst", id, 4, "src", "small", fmt.Sprintf("bytes=%d-%d", len(small), len(small)+5))
+	if code := s.Caps().PartCopyBadRange; code != "" {
+		requireCode(t, s, err, code)
+	} else {
+		require.NoError(t, err)
+		require.Equal(t, md5Hex(small), e4, "a bad range copies the whole source")
+	}
 
 	_, err = s.CompleteMultipart(ctx, bkt, "dst", id, []CompletedPart{{1, e1}, {2, e2}, {3, e3}}, CompleteOptions{})
 	require.NoError(t, err)
