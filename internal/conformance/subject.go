@@ -22,6 +22,9 @@ import (
 //   - "No tags" is an empty (or nil) tag set, never an error.
 //   - Storage classes use S3's names ("STANDARD", "STANDARD_IA"); the
 //     default class is reported as "STANDARD".
+//   - A HEAD error has no body: a subject whose client cannot tell
+//     NoSuchKey from NoSuchBucket on Head reports NoSuchKey (the suite
+//     only heads keys of existing buckets).
 //   - ACLs are canned names; a grant list equal to a canned ACL is that
 //     name, and a bucket without an ACL of its own is "private".
 type Subject interface {
@@ -56,8 +59,9 @@ type Subject interface {
 	// List lists objects (ListObjects v1 or v2 by opts.V2).
 	List(ctx context.Context, bucket string, opts ListOptions) (ListPage, error)
 
-	// CreateMultipart starts an upload; Tags, ACL and conditions of opts
-	// may be ignored.
+	// CreateMultipart starts an upload with the metadata, tags and
+	// storage class of opts (its ACL, ContentMD5 and conditions are not
+	// used).
 	CreateMultipart(ctx context.Context, bucket, key string, opts PutOptions) (uploadID string, err error)
 	UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, body io.Reader, size int64) (etag string, err error)
 	// UploadPartCopy makes a part from srcBucket/srcKey; rangeHeader is
