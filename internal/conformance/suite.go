@@ -592,6 +592,8 @@ func testCopy(t *testing.T, s Subject) {
 		{"if-unmodified-since before", Conditions{IfUnmodifiedSince: lm.Add(-time.Hour)}, "PreconditionFailed"},
 		{"if-unmodified-since after", Conditions{IfUnmodifiedSince: lm.Add(time.Hour)}, ""},
 		{"if-modified-since after", Conditions{IfModifiedSince: lm.Add(time.Hour)}, notModified},
+		{"if-modified-since same", Conditions{IfModifiedSince: lm}, notModified},
+		{"if-unmodified-since same", Conditions{IfUnmodifiedSince: lm}, ""},
 		{"if-modified-since before", Conditions{IfModifiedSince: lm.Add(-time.Hour)}, ""},
 	} {
 		dst := "cond/" + strings.ReplaceAll(tc.name, " ", "-")
@@ -972,6 +974,18 @@ func testMultipartErrors(t *testing.T, s Subject) {
 	require.NoError(t, err)
 	require.Equal(t, multipartETag(t, e1, e3), etag)
 
+	// An upload ID belongs to its key.
+	other, err := s.CreateMultipart(ctx, bkt, "other-key", PutOptions{})
+	require.NoError(t, err)
+	_, err = s.UploadPart(ctx, bkt, key, other, 1, strings.NewReader("x"), 1)
+	requireCode(t, s, err, "NoSuchUpload")
+	_, err = s.ListParts(ctx, bkt, key, other, ListPartsOptions{})
+	requireCode(t, s, err, "NoSuchUpload")
+	requireCode(t, s, s.AbortMultipart(ctx, bkt, key, other), "NoSuchUpload")
+	require.NoError(t, s.AbortMultipart(ctx, bkt, "other-key", other))
+	_, err = s.UploadPart(ctx, bkt, "other-key", other, 1, strings.NewReader("x"), 1)
+	requireCode(t, s, err, "NoSuchUpload")
+
 	const gone = "00000000000000000000000000000000"
 	_, err = s.UploadPart(ctx, bkt, key, gone, 1, strings.NewReader("x"), 1)
 	requireCode(t, s, err, "NoSuchUpload")
@@ -1093,6 +1107,10 @@ func testListUploads(t *testing.T, s Subject) {
 	require.NoError(t, err)
 	require.Equal(t, ordered[4:], page.Uploads)
 	require.Equal(t, []string{"a/", "b/"}, page.CommonPrefixes)
+	page, err = s.ListUploads(ctx, bkt, ListUploadsOptions{Prefix: "b/", Delimiter: "/"})
+	require.NoError(t, err)
+	require.Empty(t, page.Uploads)
+	require.Equal(t, []string{"b/x/"}, page.CommonPrefixes)
 	page, err = s.ListUploads(ctx, bkt, ListUploadsOptions{KeyMarker: "a/2"})
 	require.NoError(t, err)
 	require.Equal(t, ordered[3:], page.Uploads)
