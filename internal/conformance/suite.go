@@ -371,9 +371,15 @@ func testRanges(t *testing.T, s Subject) {
 				require.Equal(t, obj.data[off:min(off+11, n)], got, h)
 			}
 		}
-		for _, bad := range []string{fmt.Sprintf("bytes=%d-", n), fmt.Sprintf("bytes=%d-%d", n+5, n+10)} {
+		for _, bad := range []string{fmt.Sprintf("bytes=%d-", n), fmt.Sprintf("bytes=%d-%d", n+5, n+10), "bytes=-0"} {
 			_, _, err := read(t, s, bkt, obj.key, GetOptions{Range: bad})
 			requireCode(t, s, err, "InvalidRange")
+		}
+		// A Range header that does not parse as one byte range is ignored.
+		for _, ignored := range []string{"bytes=5-1", "bytes=0-1,3-4", "items=0-1", "bytes=a-1"} {
+			got, attrs := mustRead(t, s, bkt, obj.key, GetOptions{Range: ignored})
+			require.True(t, bytes.Equal(obj.data, got), "%s %s: the whole object", obj.key, ignored)
+			require.Equal(t, n, attrs.Size)
 		}
 	}
 	_, _, err := read(t, s, bkt, "empty", GetOptions{Range: "bytes=0-0"})
