@@ -253,7 +253,7 @@ func testPutGet(t *testing.T, s Subject) {
 	}
 
 	// Keys are opaque: spaces, plus signs, non-ASCII, query characters.
-	for _, k := range []string{"a b", "a+b", "ü/é", "q?x=1&y#z", "dots/../x", "%41"} {
+	for _, k := range []string{"a b", "a+b", "ü/é", "q?x=1&y#z", "dots/../x", "%41", "trailing ", "a//b", "~!*()';:@$,[]"} {
 		mustPut(t, s, bkt, k, []byte(k), PutOptions{})
 		got, _ := mustRead(t, s, bkt, k, GetOptions{})
 		require.Equal(t, k, string(got))
