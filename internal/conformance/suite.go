@@ -564,6 +564,9 @@ func testCopy(t *testing.T, s Subject) {
 	require.NoError(t, err)
 	require.Equal(t, "text/b", head.ContentType)
 	require.Equal(t, map[string]string{"n": "2"}, head.Metadata)
+	tags, err = s.ObjectTags(ctx, bkt, "replaced")
+	require.NoError(t, err)
+	require.Equal(t, []Tag{{"t", "1"}}, tags, "the metadata directive leaves tags to the tagging directive")
 
 	// Copies share nothing visible with their source: deleting it keeps them.
 	require.NoError(t, s.Delete(ctx, bkt, "src key+ü"))
