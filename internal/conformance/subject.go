@@ -1,0 +1,274 @@
+package conformance
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// Subject is one way of reaching an osslite store: the engine API, or a
+// wire dialect through a real SDK. Every method takes and returns values
+// in the suite's dialect-free vocabulary; a subject translates both ways.
+//
+// Normalisation contract (what a subject must do so the suite stays
+// dialect-free):
+//   - ETags are returned as lower-case hex without quotes ("hex" or
+//     "hex-N" for multipart objects), and accepted in that form.
+//   - Errors are classified by ErrorCode into the S3 code vocabulary
+//     ("NoSuchKey", "PreconditionFailed", "NotModified", ...): a dialect
+//     whose code differs maps it (OSS FileAlreadyExists is
+//     PreconditionFailed, InvalidDigest is BadDigest).
+//   - User metadata names are lower case.
+//   - "No tags" is an empty (or nil) tag set, never an error.
+//   - Storage classes use S3's names ("STANDARD", "STANDARD_IA"); the
+//     default class is reported as "STANDARD".
+//   - A HEAD error has no body: a subject whose client cannot tell
+//     NoSuchKey from NoSuchBucket on Head reports NoSuchKey (the suite
+//     only heads keys of existing buckets).
+//   - ACLs are canned names; a grant list equal to a canned ACL is that
+//     name, and a bucket without an ACL of its own is "private".
+type Subject interface {
+	// Caps says what the subject supports and its limits.
+	Caps() Caps
+	// ErrorCode classifies an error returned by any method: "" for nil,
+	// else a code of the S3 vocabulary. An error the subject cannot
+	// classify gives a string that matches no code.
+	ErrorCode(err error) string
+
+	CreateBucket(ctx context.Context, bucket string) error
+	DeleteBucket(ctx context.Context, bucket string) error
+	// HeadBucket reports whether a bucket exists: nil, or an error
+	// classified NoSuchBucket.
+	HeadBucket(ctx context.Context, bucket string) error
+	// ListBuckets returns the names of all buckets, sorted.
+	ListBuckets(ctx context.Context) ([]string, error)
+
+	// Put stores an object and returns its ETag. size is the body length.
+	Put(ctx context.Context, bucket, key string, body io.Reader, size int64, opts PutOptions) (etag string, err error)
+	// Get opens an object. The caller must close the body. attrs.Size is
+	// the size of the whole object, also for a ranged read.
+	Get(ctx context.Context, bucket, key string, opts GetOptions) (body io.ReadCloser, attrs ObjectAttrs, err error)
+	Head(ctx context.Context, bucket, key string) (ObjectAttrs, error)
+	Delete(ctx context.Context, bucket, key string) error
+	// DeleteMany deletes keys of one bucket in one request and returns
+	// the keys reported deleted (missing keys count as deleted).
+	DeleteMany(ctx context.Context, bucket string, keys []string) (deleted []string, err error)
+	// Copy copies opts.SrcBucket/opts.SrcKey to bucket/key and returns
+	// the new ETag.
+	Copy(ctx context.Context, bucket, key string, opts CopyOptions) (etag string, err error)
+	// List lists objects (ListObjects v1 or v2 by opts.V2).
+	List(ctx context.Context, bucket string, opts ListOptions) (ListPage, error)
+
+	// CreateMultipart starts an upload with the metadata, tags and
+	// storage class of opts (its ACL, ContentMD5 and conditions are not
+	// used).
+	CreateMultipart(ctx context.Context, bucket, key string, opts PutOptions) (uploadID string, err error)
+	UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, body io.Reader, size int64) (etag string, err error)
+	// UploadPartCopy makes a part from srcBucket/srcKey; rangeHeader is
+	// an HTTP byte range ("bytes=0-99") or "" for the whole source.
+	UploadPartCopy(ctx context.Context, bucket, key, uploadID string, partNumber int, srcBucket, srcKey, rangeHeader string) (etag string, err error)
+	ListParts(ctx context.Context, bucket, key, uploadID string, opts ListPartsOptions) (PartsPage, error)
+	ListUploads(ctx context.Context, bucket string, opts ListUploadsOptions) (UploadsPage, error)
+	// CompleteMultipart sends parts exactly in the order given.
+	CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []CompletedPart, opts CompleteOptions) (etag string, err error)
+	AbortMultipart(ctx context.Context, bucket, key, uploadID string) error
+
+	ObjectTags(ctx context.Context, bucket, key string) ([]Tag, error)
+	SetObjectTags(ctx context.Context, bucket, key string, tags []Tag) error
+	DeleteObjectTags(ctx context.Context, bucket, key string) error
+	// BucketTags and friends are called only when Caps().BucketTags.
+	BucketTags(ctx context.Context, bucket string) ([]Tag, error)
+	SetBucketTags(ctx context.Context, bucket string, tags []Tag) error
+	DeleteBucketTags(ctx context.Context, bucket string) error
+
+	// ObjectACL returns the canned ACL of an object.
+	ObjectACL(ctx context.Context, bucket, key string) (string, error)
+	SetObjectACL(ctx context.Context, bucket, key, canned string) error
+	// BucketACL returns the canned ACL of a bucket.
+	BucketACL(ctx context.Context, bucket string) (string, error)
+	SetBucketACL(ctx context.Context, bucket, canned string) error
+}
+
+// Caps are a subject's capabilities and limits, where dialects
+// legitimately differ.
+type Caps struct {
+	// MinPartSize is the smallest size of every part but the last that
+	// CompleteMultipart accepts (S3 5 MiB, OSS 100 KiB).
+	MinPartSize int64
+	// BucketTags says the subject serves bucket tagging.
+	BucketTags bool
+	// RecreateBucketSucceeds says creating a bucket one already owns
+	// succeeds (OSS) instead of failing with BucketAlreadyOwnedByYou (S3).
+	RecreateBucketSucceeds bool
+	// CopySourceNotModified says a copy whose source fails If-None-Match
+	// or If-Modified-Since answers NotModified (OSS, 304) rather than
+	// PreconditionFailed (S3, 412).
+	CopySourceNotModified bool
+	// SelfCopyAllowed says copying an object onto itself without changing
+	// anything succeeds (OSS) instead of failing with InvalidRequest (S3).
+	SelfCopyAllowed bool
+	// ResponseOverrides says Get honours GetOptions.ResponseContentType
+	// (the response-content-type query parameter of both wire dialects).
+	ResponseOverrides bool
+	// PartNumberReads says Get honours GetOptions.PartNumber (S3's
+	// partNumber query parameter; OSS has none).
+	PartNumberReads bool
+	// PartCopyBadRange is the code UploadPartCopy answers for a range
+	// outside the source (engine InvalidRange, S3 InvalidArgument), or ""
+	// when the whole source is copied instead (OSS).
+	PartCopyBadRange string
+}
+
+// Tag is one object or bucket tag.
+type Tag struct{ Key, Value string }
+
+// PutOptions are the inputs of Put (and of CreateMultipart).
+type PutOptions struct {
+	ContentType        string
+	CacheControl       string
+	ContentDisposition string
+	// Metadata is user metadata; names lower case.
+	Metadata map[string]string
+	Tags     []Tag
+	// ACL is a canned ACL ("" for none).
+	ACL string
+	// StorageClass in S3's names ("" for the default).
+	StorageClass string
+	// IfNoneMatch "*" refuses to overwrite; IfMatch requires the current
+	// ETag (unquoted hex) to match.
+	IfNoneMatch, IfMatch string
+	// ContentMD5 is the expected MD5 of the body (16 raw bytes), or nil.
+	ContentMD5 []byte
+}
+
+// Conditions are conditional-request headers; empty strings and zero
+// times are absent. ETags are unquoted hex or "*".
+type Conditions struct {
+	IfMatch, IfNoneMatch               string
+	IfModifiedSince, IfUnmodifiedSince time.Time
+}
+
+// GetOptions are the inputs of Get.
+type GetOptions struct {
+	// Range is an HTTP Range header value ("bytes=0-9"), or "".
+	Range string
+	Conditions
+	// PartNumber, when > 0, reads only that part of a multipart object
+	// (a plain object has one part). Only when Caps().PartNumberReads.
+	PartNumber int
+	// ResponseContentType overrides the Content-Type of the response
+	// (only when Caps().ResponseOverrides).
+	ResponseContentType string
+}
+
+// CopyOptions are the inputs of Copy.
+type CopyOptions struct {
+	SrcBucket, SrcKey string
+	// ReplaceMetadata replaces the source's metadata with ContentType and
+	// Metadata (directive REPLACE); otherwise it is copied.
+	ReplaceMetadata bool
+	ContentType     string
+	Metadata        map[string]string
+	// ReplaceTags gives the copy Tags instead of the source's tags
+	// (tagging directive REPLACE).
+	ReplaceTags bool
+	Tags        []Tag
+	// Source conditions (x-*-copy-source-if-*).
+	Source Conditions
+	// IfNoneMatch "*" refuses to overwrite an existing destination.
+	IfNoneMatch string
+}
+
+// ObjectAttrs are the attributes of an object as Head and Get report them.
+type ObjectAttrs struct {
+	Size               int64
+	ETag               string
+	ContentType        string
+	CacheControl       string
+	ContentDisposition string
+	Metadata           map[string]string
+	LastModified       time.Time
+	StorageClass       string
+}
+
+// ListOptions are the inputs of List.
+type ListOptions struct {
+	// V2 selects ListObjectsV2 (StartAfter, ContinuationToken); otherwise
+	// ListObjects (Marker).
+	V2                bool
+	Prefix, Delimiter string
+	Marker            string // v1
+	StartAfter        string // v2
+	ContinuationToken string // v2
+	// MaxKeys bounds the page; 0 means the default (1000).
+	MaxKeys int
+}
+
+// ListPage is one page of a listing.
+type ListPage struct {
+	Objects        []ObjectSummary
+	CommonPrefixes []string
+	IsTruncated    bool
+	// NextMarker (v1; may be empty without a delimiter, then the last key
+	// is the marker) or NextContinuationToken (v2) continues the listing.
+	NextMarker, NextContinuationToken string
+}
+
+// ObjectSummary is one listed object.
+type ObjectSummary struct {
+	Key  string
+	Size int64
+	ETag string
+}
+
+// CompletedPart names one part in CompleteMultipart.
+type CompletedPart struct {
+	PartNumber int
+	ETag       string
+}
+
+// CompleteOptions are the inputs of CompleteMultipart.
+type CompleteOptions struct {
+	// IfNoneMatch "*" refuses to overwrite an existing object.
+	IfNoneMatch string
+}
+
+// ListPartsOptions are the inputs of ListParts.
+type ListPartsOptions struct {
+	PartNumberMarker int
+	MaxParts         int // 0 means the default
+}
+
+// PartsPage is one page of ListParts.
+type PartsPage struct {
+	Parts                []PartSummary
+	IsTruncated          bool
+	NextPartNumberMarker int
+}
+
+// PartSummary is one uploaded part.
+type PartSummary struct {
+	PartNumber int
+	ETag       string
+	Size       int64
+}
+
+// ListUploadsOptions are the inputs of ListUploads.
+type ListUploadsOptions struct {
+	Prefix, Delimiter         string
+	KeyMarker, UploadIDMarker string
+	MaxUploads                int // 0 means the default
+}
+
+// UploadsPage is one page of ListUploads.
+type UploadsPage struct {
+	Uploads                           []UploadSummary
+	CommonPrefixes                    []string
+	IsTruncated                       bool
+	NextKeyMarker, NextUploadIDMarker string
+}
+
+// UploadSummary is one upload in progress.
+type UploadSummary struct {
+	Key, UploadID string
+}
