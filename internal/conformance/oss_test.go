@@ -15,7 +15,6 @@ import (
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 
-	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/fake"
 	"github.com/osslite/osslite/internal/conformance"
 )
@@ -39,7 +38,7 @@ type ossSubject struct {
 }
 
 func (s *ossSubject) Caps() conformance.Caps {
-	return conformance.Caps{MinPartSize: engine.OSSMinPartSize, BucketTags: true, RecreateBucketSucceeds: true,
+	return conformance.Caps{MinPartSize: 100 << 10, HexDigestETags: true, BucketTags: true, RecreateBucketSucceeds: true,
 		CopySourceNotModified: true, SelfCopyAllowed: true, ResponseOverrides: true}
 }
 

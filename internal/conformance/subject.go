@@ -117,6 +117,9 @@ type Caps struct {
 	// outside the source (engine InvalidRange, S3 InvalidArgument), or ""
 	// when the whole source is copied instead (OSS).
 	PartCopyBadRange string
+	// HexDigestETags says the multipart ETag is the MD5 of the parts'
+	// upper-case hex MD5s (OSS) rather than of their binary MD5s (S3).
+	HexDigestETags bool
 }
 
 // Tag is one object or bucket tag.
