@@ -195,6 +195,7 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	s.tr = memhttp.New(http.HandlerFunc(s.serveHTTP), func(v any, stack []byte) {
 		errorf("fake: handler panic: %v\n%s", v, stack)
 	})
+	s.tr.Now = s.clock.Now
 	s.client = &http.Client{Transport: s.tr}
 	for _, b := range cfg.buckets {
 		err := eng.CreateBucket(context.Background(), b, engine.BucketOptions{Region: cfg.region, Owner: s.Owner()})

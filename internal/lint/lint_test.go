@@ -91,9 +91,6 @@ var timeNowAllowed = map[string]string{
 	"fake/fake.go:start":                  "the fake's clock starts at the wall-clock time, then is the fake's",
 	"httpapi/handler.go:server.ServeHTTP": "request duration for the log line, never shown to clients",
 	"cmd/osslite/run.go:runEnv":           "the self-signed certificate's validity starts at the real time",
-	// TODO(foundation): the in-memory transport writes the Date response
-	// header from the wall clock; it should take the fake's clock.
-	"fake/internal/memhttp/memhttp.go:exchange.commit": "TODO(foundation): Date header from the wall clock",
 }
 
 // violation is one lint finding.

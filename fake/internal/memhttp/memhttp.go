@@ -62,6 +62,9 @@ type Transport struct {
 	// onPanic, if set, is told about handler panics other than
 	// http.ErrAbortHandler. The client sees a dropped connection either way.
 	onPanic func(v any, stack []byte)
+	// Now, when set, supplies the Date header of responses whose handler
+	// set none. Default: the wall clock.
+	Now func() time.Time
 
 	mu     sync.Mutex
 	closed bool
@@ -525,7 +528,11 @@ func (x *exchange) commit(final bool) error {
 		h.Set("Content-Type", http.DetectContentType(x.buf))
 	}
 	if _, ok := h["Date"]; !ok {
-		h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		now := time.Now
+		if x.t.Now != nil {
+			now = x.t.Now
+		}
+		h.Set("Date", now().UTC().Format(http.TimeFormat))
 	}
 	resp := &http.Response{
 		Status:        fmt.Sprintf("%d %s", x.status, http.StatusText(x.status)),
