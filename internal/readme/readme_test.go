@@ -1,0 +1,160 @@
+// Package readme keeps README.md honest: every Go snippet in it is a
+// region of this file (so it compiles and, where it is a test, runs), and
+// the test fails when the two drift apart.
+package readme_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/fake"
+)
+
+// README:begin fake
+func TestUpload(t *testing.T) {
+	srv := fake.New(t, fake.WithBuckets("photos")) // closed by t.Cleanup
+	client := s3.NewFromConfig(aws.Config{
+		Region:      srv.Region,
+		Credentials: credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
+		HTTPClient:  srv.HTTPClient(), // in memory: no socket, no DNS, streams both ways
+		// The SDK's default when built by LoadDefaultConfig: CRC32 checksums.
+		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenSupported,
+	}, func(o *s3.Options) { o.BaseEndpoint = aws.String(srv.URL); o.UsePathStyle = true })
+
+	srv.Fail(fake.Fault{Op: "PutObject", Code: "SlowDown", Times: 2}) // the SDK retries through both
+	_, err := client.PutObject(context.Background(), &s3.PutObjectInput{
+		Bucket: aws.String("photos"), Key: aws.String("cat.jpg"), Body: strings.NewReader("meow"),
+	})
+	require.NoError(t, err)
+
+	for _, r := range srv.Requests() { // what arrived, faults included
+		t.Log(r.Operation, r.Key, r.Status)
+	}
+	info, err := srv.Engine().HeadObject(context.Background(), "photos", "cat.jpg") // assert directly
+	require.NoError(t, err)
+	require.Equal(t, int64(4), info.Size)
+	srv.Clock().Advance(8 * 24 * time.Hour) // presigned URLs expire, restores finish
+}
+
+// README:end
+
+func ExampleOpen() {
+	// README:begin engine
+	eng, err := engine.Open("", nil) // "" = in memory; a directory = on disk
+	if err != nil {
+		panic(err)
+	}
+	defer eng.Close()
+
+	ctx := context.Background()
+	if err := eng.CreateBucket(ctx, "photos", engine.BucketOptions{}); err != nil {
+		panic(err)
+	}
+	body := strings.NewReader("not really a jpeg")
+	_, err = eng.PutObject(ctx, "photos", "a/b.jpg", body, body.Size(),
+		engine.PutOptions{Metadata: engine.Metadata{ContentType: "image/jpeg"}})
+	if err != nil {
+		panic(err)
+	}
+
+	obj, err := eng.GetObject(ctx, "photos", "a/b.jpg",
+		engine.GetOptions{Range: &engine.ByteRange{Start: 0, End: 2}})
+	if err != nil {
+		panic(err)
+	}
+	defer obj.Close() // obj is an io.Reader; obj.Info has the metadata
+	io.Copy(os.Stdout, obj)
+
+	page, err := eng.ListObjects(ctx, "photos", engine.ListOptions{Prefix: "a/", Delimiter: "/"})
+	if err != nil {
+		panic(err)
+	}
+	println(len(page.Objects))
+	// README:end
+	// Output: not
+}
+
+func TestOSSClient(t *testing.T) {
+	srv := fake.New(t, fake.WithBuckets("oss-demo"))
+	endpoint := srv.URL
+	// README:begin oss
+	cfg := oss.LoadDefaultConfig().
+		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider("osslite", "osslite-secret")).
+		WithRegion("cn-hangzhou").
+		WithEndpoint("http://127.0.0.1:9000") // an IP endpoint: path-style buckets
+	client := oss.NewClient(cfg)
+	// README:end
+	_ = client
+	cfg = cfg.WithEndpoint(endpoint).WithHttpClient(srv.HTTPClient()).
+		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey))
+	_, err := oss.NewClient(cfg).PutObject(context.Background(), &oss.PutObjectRequest{
+		Bucket: oss.Ptr("oss-demo"), Key: oss.Ptr("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+}
+
+var (
+	regionRe = regexp.MustCompile(`(?m)^[ \t]*// README:begin (\w+)\n((?s:.*?))^[ \t]*// README:end\n`)
+	goBlock  = regexp.MustCompile("(?ms)^```go\\n(.*?)^```\\n")
+)
+
+// TestREADMESnippets: every ```go block of README.md is a region of this
+// file (compared after removing the common indentation).
+func TestREADMESnippets(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	self, err := os.ReadFile("readme_test.go")
+	require.NoError(t, err)
+	regions := map[string]string{}
+	for _, m := range regionRe.FindAllSubmatch(self, -1) {
+		regions[string(m[1])] = dedent(string(m[2]))
+	}
+	blocks := goBlock.FindAllSubmatch(readme, -1)
+	require.NotEmpty(t, blocks, "README has Go snippets")
+	for _, b := range blocks {
+		snippet := dedent(string(b[1]))
+		found := false
+		for _, r := range regions {
+			if strings.TrimSpace(r) == strings.TrimSpace(snippet) {
+				found = true
+			}
+		}
+		require.True(t, found, "README snippet is not a region of internal/readme/readme_test.go:\n%s", snippet)
+	}
+	require.Equal(t, len(regions), len(blocks), "every region appears in README")
+}
+
+func dedent(s string) string {
+	lines := strings.Split(s, "\n")
+	indent := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, "\t"))
+		if indent < 0 || n < indent {
+			indent = n
+		}
+	}
+	var b bytes.Buffer
+	for _, l := range lines {
+		if len(l) >= indent && indent > 0 {
+			l = l[indent:]
+		}
+		b.WriteString(l + "\n")
+	}
+	return b.String()
+}
