@@ -222,11 +222,15 @@ func (s *server) writeChecksumHeaders(rc *request, info engine.ObjectInfo, alway
 // conditions reads the conditional headers (names as given).
 func conditions(h http.Header, ifMatch, ifNoneMatch, ifModified, ifUnmodified string) engine.Conditions {
 	c := engine.Conditions{IfMatch: h.Get(ifMatch), IfNoneMatch: h.Get(ifNoneMatch)}
-	if t, err := http.ParseTime(h.Get(ifModified)); err == nil {
-		c.IfModifiedSince = &t
+	if v := h.Get(ifModified); v != "" {
+		if t, err := http.ParseTime(v); err == nil {
+			c.IfModifiedSince = &t
+		}
 	}
-	if t, err := http.ParseTime(h.Get(ifUnmodified)); err == nil {
-		c.IfUnmodifiedSince = &t
+	if v := h.Get(ifUnmodified); v != "" {
+		if t, err := http.ParseTime(v); err == nil {
+			c.IfUnmodifiedSince = &t
+		}
 	}
 	return c
 }
