@@ -62,14 +62,14 @@
 //     x-oss-expires): Advance past it and the URL is refused;
 //   - archive restores: when a restore completes and when the restored
 //     copy expires;
-//   - with WithSkewCheck, the S3 signing-skew check (15 minutes).
+//   - with WithSkewCheck, the signing-skew check (15 minutes, S3 and OSS).
 //
 // What does not: SDKs sign with the wall clock; Fault latency and Close's
 // grace period are real durations; the TLS certificate of WithTLS is valid
 // by the wall clock.
 //
 // Because SDKs sign with the wall clock, the fake does not by default
-// compare an S3 request's signing time with its clock: a test may Advance
+// compare a request's signing time (S3 or OSS) with its clock: a test may Advance
 // a week and keep using its client. WithSkewCheck restores a real server's
 // 15-minute window, against the fake clock: then a request signed more
 // than 15 minutes away fails with RequestTimeTooSkewed, which reaches a
@@ -79,10 +79,6 @@
 //
 // # Caveats
 //
-//   - OSS signatures sent in a header (not presigned URLs) are always held
-//     to the 15-minute window against the fake clock, WithSkewCheck or not:
-//     after advancing more than that, an OSS SDK client needs WithPermissive
-//     or the clock advanced back.
 //   - Signatures are verified by default. WithPermissive accepts anything.
 //   - Only an in-memory engine is used; WithEngineOptions can change its
 //     tuning (inline threshold, chunk size, ...) but not its clock.

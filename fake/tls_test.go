@@ -165,20 +165,31 @@ func TestWithSkewCheck(t *testing.T) {
 	require.NoError(t, err)
 }
 
-// TestOSSHeaderSignatureSkew pins the package caveat: OSS header
-// signatures keep the 15-minute window against the fake clock.
+// TestOSSHeaderSignatureSkew: OSS header signatures follow the same skew
+// rule as S3's: not enforced against the fake clock by default, the
+// 15-minute window with WithSkewCheck.
 func TestOSSHeaderSignatureSkew(t *testing.T) {
-	srv := fake.New(t, fake.WithBuckets("bkt"))
-	cfg := oss2.LoadDefaultConfig().
-		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
-		WithRegion("cn-hangzhou").
-		WithEndpoint(srv.URL).
-		WithHttpClient(srv.HTTPClient()).
-		WithRetryMaxAttempts(1)
-	client := oss2.NewClient(cfg)
-	srv.Clock().Advance(time.Hour)
-	_, err := client.PutObject(context.Background(), &oss2.PutObjectRequest{
-		Bucket: oss2.Ptr("bkt"), Key: oss2.Ptr("k"), Body: strings.NewReader("v"),
-	})
-	require.ErrorContains(t, err, "RequestTimeTooSkewed")
+	for _, check := range []bool{false, true} {
+		opts := []fake.Option{fake.WithBuckets("bkt")}
+		if check {
+			opts = append(opts, fake.WithSkewCheck())
+		}
+		srv := fake.New(t, opts...)
+		cfg := oss2.LoadDefaultConfig().
+			WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
+			WithRegion("cn-hangzhou").
+			WithEndpoint(srv.URL).
+			WithHttpClient(srv.HTTPClient()).
+			WithRetryMaxAttempts(1)
+		client := oss2.NewClient(cfg)
+		srv.Clock().Advance(time.Hour)
+		_, err := client.PutObject(context.Background(), &oss2.PutObjectRequest{
+			Bucket: oss2.Ptr("bkt"), Key: oss2.Ptr("k"), Body: strings.NewReader("v"),
+		})
+		if check {
+			require.ErrorContains(t, err, "RequestTimeTooSkewed")
+		} else {
+			require.NoError(t, err)
+		}
+	}
 }

@@ -174,7 +174,7 @@ func aliyunBucket(host string) (string, bool) {
 func (s *server) authenticateOSS(rc *request) (credentials, error) {
 	r := rc.r
 	res := ossauth.Resource{Bucket: rc.op.Bucket, Key: rc.op.Key}
-	a, err := ossauth.Authenticate(r, res, s.clock.Now(), s.secret)
+	a, err := ossauth.AuthenticateSkew(r, res, s.clock.Now(), s.secret, s.cfg.MaxSkew)
 	switch {
 	case err == nil && a.Scheme != ossauth.SchemeAnonymous:
 		switch a.Scheme {

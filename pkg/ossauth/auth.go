@@ -95,6 +95,16 @@ type Auth struct {
 	// or UnsignedPayload); "" for v1. Unless it is UnsignedPayload the HTTP
 	// layer must check the body against it.
 	PayloadHash string
+	// MaxSkew is how far a header-signed request's date may be from the
+	// clock; the caller may set it before Verify. 0 means MaxSkew.
+	MaxSkew time.Duration
+}
+
+func (a *Auth) maxSkew() time.Duration {
+	if a.MaxSkew > 0 {
+		return a.MaxSkew
+	}
+	return MaxSkew
 }
 
 // AuthorizationHeader renders a header-form Auth as an Authorization header
@@ -386,6 +396,12 @@ type SecretLookup func(accessKeyID string) (secret string, ok bool)
 // non-nil whenever Parse succeeded, so the HTTP layer can fill
 // SignatureDoesNotMatch bodies.
 func Authenticate(r *http.Request, res Resource, now time.Time, lookup SecretLookup) (*Auth, error) {
+	return AuthenticateSkew(r, res, now, lookup, MaxSkew)
+}
+
+// AuthenticateSkew is Authenticate with another allowed clock skew for
+// header-signed requests.
+func AuthenticateSkew(r *http.Request, res Resource, now time.Time, lookup SecretLookup, maxSkew time.Duration) (*Auth, error) {
 	a, err := Parse(r)
 	if err != nil {
 		return nil, err
@@ -393,6 +409,7 @@ func Authenticate(r *http.Request, res Resource, now time.Time, lookup SecretLoo
 	if a.Scheme == SchemeAnonymous {
 		return a, nil
 	}
+	a.MaxSkew = maxSkew
 	secret, ok := lookup(a.AccessKeyID)
 	if !ok {
 		return a, wrap(ErrInvalidAccessKeyID, truncate(a.AccessKeyID))

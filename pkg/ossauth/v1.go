@@ -233,7 +233,7 @@ func verifyV1(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 			}
 			return wrap(ErrMissingDate, "cannot parse date "+strconv.Quote(date))
 		}
-		if err := checkSkew(t, now); err != nil {
+		if err := checkSkew(t, now, a.maxSkew()); err != nil {
 			return err
 		}
 	case SchemeV1Query:
@@ -261,9 +261,9 @@ func verifyV1(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 
 // checkSkew enforces the symmetric MaxSkew window (auth.md 2.5); exactly
 // MaxSkew apart is still accepted.
-func checkSkew(t, now time.Time) error {
+func checkSkew(t, now time.Time, max time.Duration) error {
 	d := now.Sub(t)
-	if d > MaxSkew || d < -MaxSkew {
+	if d > max || d < -max {
 		return wrap(ErrRequestTimeTooSkewed, "request time "+t.UTC().Format(time.RFC3339)+", server time "+now.UTC().Format(time.RFC3339))
 	}
 	return nil

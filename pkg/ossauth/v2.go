@@ -216,7 +216,7 @@ func verifyV2(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 			}
 			return wrap(ErrMissingDate, "cannot parse date "+strconv.Quote(date))
 		}
-		if err := checkSkew(t, now); err != nil {
+		if err := checkSkew(t, now, a.maxSkew()); err != nil {
 			return err
 		}
 	case SchemeV2Query:

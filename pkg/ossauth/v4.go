@@ -330,7 +330,7 @@ func verifyV4(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 		} else {
 			return wrap(ErrMissingDate, "no x-oss-date or Date header")
 		}
-		if err := checkSkew(t, now); err != nil {
+		if err := checkSkew(t, now, a.maxSkew()); err != nil {
 			return err
 		}
 		canonicalQuery = CanonicalQueryV4(r.URL.RawQuery)
@@ -346,7 +346,7 @@ func verifyV4(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 		if err != nil || exp <= 0 || exp > MaxExpiresV4 {
 			return wrap(ErrMalformedExpires, "x-oss-expires "+strconv.Quote(raw))
 		}
-		if t.Sub(now) > MaxSkew {
+		if t.Sub(now) > a.maxSkew() {
 			return wrap(ErrRequestTimeTooSkewed, "x-oss-date "+ts+" is in the future")
 		}
 		if now.Unix() > t.Unix()+exp {
