@@ -311,6 +311,7 @@ var sentinels = []struct {
 
 	{errContentSHA256Mismatch, "XAmzContentSHA256Mismatch", ""},
 	{errBodyTooLarge, "MaxMessageLengthExceeded", ""},
+	{errRequestTimeout, "RequestTimeout", ""},
 }
 
 // errContentSHA256Mismatch is returned by the body reader when the body

@@ -337,7 +337,12 @@ func (s *server) readObject(rc *request, body bool) error {
 	if !body {
 		return nil
 	}
-	if _, err := io.Copy(rc.w, obj); err != nil {
+	bw := s.bodyWriter(rc)
+	_, err = io.Copy(bw, obj)
+	if err == nil {
+		err = bw.finish()
+	}
+	if err != nil {
 		// The status line is gone; all that is left is to cut the body short.
 		s.logError(rc, err)
 		panic(http.ErrAbortHandler)
