@@ -168,7 +168,7 @@ func (s *server) getBucketACL(rc *request) error {
 }
 
 func (s *server) putBucketACL(rc *request) error {
-	acl, err := rc.d.acl.fromRequest(rc, true, s.cfg.MaxXMLBody)
+	acl, err := rc.d.acl.fromRequest(rc, true, s.docLimit(maxACLDocument))
 	if err != nil {
 		return err
 	}
@@ -212,8 +212,9 @@ func tagsToXML(tags []engine.Tag) *tagging {
 	return t
 }
 
-// readTagging parses a Tagging document.
-func (rc *request) readTagging(limit int64) ([]engine.Tag, error) {
+// readTagging parses a Tagging document of at most limit bytes whose tags
+// keep to lim.
+func (rc *request) readTagging(limit int64, lim tagLimits) ([]engine.Tag, error) {
 	data, err := rc.readBody(limit, digestsOptional)
 	if err != nil {
 		return nil, err
@@ -229,7 +230,7 @@ func (rc *request) readTagging(limit int64) ([]engine.Tag, error) {
 	for _, x := range t.TagSet {
 		tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})
 	}
-	if err := engine.ValidateTags(tags); err != nil {
+	if err := lim.check(tags); err != nil {
 		return nil, err
 	}
 	return tags, nil
@@ -264,7 +265,7 @@ func (s *server) putBucketTagging(rc *request) error {
 	if _, err := s.bucketOf(rc); err != nil {
 		return err
 	}
-	tags, err := rc.readTagging(s.cfg.MaxXMLBody)
+	tags, err := rc.readTagging(s.docLimit(maxTaggingDocument), rc.d.bucketTags)
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 		}
 		tags = append(tags, engine.Tag{Key: ku, Value: vu})
 	}
-	if err := engine.ValidateTags(tags); err != nil {
+	if err := rc.d.objectTags.check(tags); err != nil {
 		return nil, true, err
 	}
 	return tags, true, nil
@@ -715,7 +715,7 @@ func (s *server) getObjectACL(rc *request) error {
 }
 
 func (s *server) putObjectACL(rc *request) error {
-	acl, err := rc.d.acl.fromRequest(rc, false, s.cfg.MaxXMLBody)
+	acl, err := rc.d.acl.fromRequest(rc, false, s.docLimit(maxACLDocument))
 	if err != nil {
 		return err
 	}
@@ -734,7 +734,7 @@ func (s *server) getObjectTagging(rc *request) error {
 }
 
 func (s *server) putObjectTagging(rc *request) error {
-	tags, err := rc.readTagging(s.cfg.MaxXMLBody)
+	tags, err := rc.readTagging(s.docLimit(maxTaggingDocument), rc.d.objectTags)
 	if err != nil {
 		return err
 	}
