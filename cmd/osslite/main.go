@@ -16,6 +16,10 @@
 //	-log-level   debug, info, warn or error (default info)
 //	-log-format  text or json (default text)
 //
+// Limits against slow and greedy clients (defaults in -h): -max-conns,
+// -max-requests, -max-anon-requests, -read-header-timeout, -idle-timeout,
+// -body-min-rate, -body-rate-window, -body-idle-timeout, -write-timeout.
+//
 // The credentials and an example aws CLI command are printed at start-up.
 // SIGINT or SIGTERM stops the server gracefully: in-flight requests get up
 // to 30 seconds to finish, then the store is closed.

@@ -23,12 +23,10 @@ const (
 	defaultSecretKey = "osslite-secret"
 )
 
-// Server limits.
+// Server limits (the rest are flags: limits.go).
 const (
-	readHeaderTimeout = 10 * time.Second
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 1 << 20 // S3 allows 8 KiB of user metadata; this is generous
-	shutdownTimeout   = 30 * time.Second
+	maxHeaderBytes  = 1 << 20 // S3 allows 8 KiB of user metadata; this is generous
+	shutdownTimeout = 30 * time.Second
 )
 
 // options are the parsed command-line flags.
@@ -39,6 +37,7 @@ type options struct {
 	region               string
 	level                slog.Level
 	json                 bool
+	limits               limitOptions
 }
 
 // listFlag is a repeatable string flag.
@@ -60,6 +59,7 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	fs.StringVar(&o.region, "region", httpapi.DefaultRegion, "`region` reported to clients")
 	fs.StringVar(&level, "log-level", "info", "log `level`: debug, info, warn or error")
 	fs.StringVar(&format, "log-format", "text", "log `format`: text or json")
+	o.limits.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -78,6 +78,9 @@ func parseFlags(args []string, out io.Writer) (options, error) {
 	}
 	if o.accessKey == "" || o.secretKey == "" {
 		return o, errors.New("-access-key and -secret-key must not be empty")
+	}
+	if err := o.limits.validate(); err != nil {
+		return o, err
 	}
 	return o, nil
 }
@@ -107,20 +110,21 @@ func run(ctx context.Context, args []string, stdout io.Writer) (err error) {
 		}
 	}()
 
-	handler := httpapi.New(eng,
+	handler := httpapi.New(eng, append([]httpapi.Option{
 		httpapi.WithCredentials(map[string]string{o.accessKey: o.secretKey}),
 		httpapi.WithDomains(o.domains...),
 		httpapi.WithRegion(o.region),
 		httpapi.WithLogger(logger),
-	)
+	}, o.limits.handlerOptions()...)...)
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return err
 	}
+	ln = o.limits.listener(ln)
 	srv := &http.Server{
 		Handler:           handler,
-		ReadHeaderTimeout: readHeaderTimeout,
-		IdleTimeout:       idleTimeout,
+		ReadHeaderTimeout: o.limits.readHeaderTimeout,
+		IdleTimeout:       o.limits.idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
