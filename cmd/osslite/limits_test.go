@@ -63,3 +63,11 @@ func TestLimitFlags(t *testing.T) {
 	_, err = parseFlags([]string{"-max-conns", "-1"}, io.Discard)
 	require.Error(t, err)
 }
+
+func TestLimitFlagDefaults(t *testing.T) {
+	o, err := parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, limitOptions{maxConns: defaultMaxConns, maxRequests: 1024, maxAnonRequests: 256,
+		readHeaderTimeout: 10 * time.Second, idleTimeout: 2 * time.Minute, bodyMinRate: 1024,
+		bodyRateWindow: 30 * time.Second, bodyIdleTimeout: 20 * time.Second, writeTimeout: 2 * time.Minute}, o.limits)
+}
