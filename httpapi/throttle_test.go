@@ -93,7 +93,7 @@ func TestSlowBodyRequestTimeout(t *testing.T) {
 // A body that arrives at a normal pace is not cut off by the same limits.
 func TestSlowBodyNormalClientPasses(t *testing.T) {
 	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithPermissive(),
-		httpapi.WithBodyTimeouts(1<<10, 200*time.Millisecond, 200*time.Millisecond)}})
+		httpapi.WithBodyTimeouts(1<<10, time.Second, time.Second)}})
 	ctx := context.Background()
 	require.NoError(t, f.eng.CreateBucket(ctx, "okay", engine.BucketOptions{}))
 	c := f.rawConn(t)
