@@ -88,6 +88,7 @@ type config struct {
 	tls                  bool // see WithTLS
 	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
+	api                  []httpapi.Option
 }
 
 // Option configures New.
@@ -126,6 +127,12 @@ func WithRegion(region string) Option { return func(c *config) { c.region = regi
 // fresh in-memory filesystem.
 func WithEngineOptions(opts engine.Options) Option {
 	return func(c *config) { c.engine = opts }
+}
+
+// WithHTTPOptions passes options to the S3 handler (httpapi.New), after
+// the fake's own: limits and timeouts, for instance.
+func WithHTTPOptions(opts ...httpapi.Option) Option {
+	return func(c *config) { c.api = append(c.api, opts...) }
 }
 
 // WithoutListener skips the loopback listener: the server is reachable only
@@ -191,7 +198,7 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	if !cfg.skewCheck {
 		apiOpts = append(apiOpts, withoutSkewLimit)
 	}
-	s.api = httpapi.New(eng, apiOpts...)
+	s.api = httpapi.New(eng, append(apiOpts, cfg.api...)...)
 	s.tr = memhttp.New(http.HandlerFunc(s.serveHTTP), func(v any, stack []byte) {
 		errorf("fake: handler panic: %v\n%s", v, stack)
 	})

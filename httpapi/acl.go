@@ -108,6 +108,9 @@ func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 		}
 		return &engine.ACL{Canned: canned}, nil
 	case len(grants) > 0:
+		if err := checkGrants(len(grants)); err != nil {
+			return nil, err
+		}
 		return &engine.ACL{Grants: grants}, nil
 	}
 	return nil, nil
@@ -356,6 +359,9 @@ func parsePolicy(data []byte) (engine.ACL, error) {
 	}
 	if p.XMLName.Local != "AccessControlPolicy" {
 		return engine.ACL{}, errorf("MalformedACLError", "")
+	}
+	if err := checkGrants(len(p.Grants)); err != nil {
+		return engine.ACL{}, err
 	}
 	acl := engine.ACL{Grants: []engine.Grant{}}
 	for _, g := range p.Grants {

@@ -167,7 +167,7 @@ func (s *server) getBucketACL(rc *request) error {
 }
 
 func (s *server) putBucketACL(rc *request) error {
-	acl, err := rc.d.acl.fromRequest(rc, true, s.cfg.MaxXMLBody)
+	acl, err := rc.d.acl.fromRequest(rc, true, s.docLimit(maxACLDocument))
 	if err != nil {
 		return err
 	}

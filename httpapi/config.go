@@ -38,6 +38,9 @@ type configRow struct {
 	putStatus func(d *dialect) int
 	// remove, when set, replaces deleting the whole configuration.
 	remove func(s *server, rc *request) error
+	// maxDoc caps the request document (Config.MaxXMLBody when smaller);
+	// 0 is Config.MaxXMLBody.
+	maxDoc int64
 }
 
 // configRows is the configuration table.
@@ -79,6 +82,7 @@ var configRows = []*configRow{
 			return nil, errorf("NoSuchTagSet", "").with("BucketName", rc.op.Bucket)
 		},
 		putStatus: func(d *dialect) int { return d.behave.putBucketTaggingStatus },
+		maxDoc:    maxTaggingDocument,
 	},
 }
 
@@ -130,7 +134,11 @@ func (s *server) putConfig(rc *request) error {
 	if row.parse == nil {
 		return errorf("NotImplemented", "%s is not implemented yet.", rc.op.Operation)
 	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	limit := s.cfg.MaxXMLBody
+	if row.maxDoc > 0 {
+		limit = s.docLimit(row.maxDoc)
+	}
+	data, err := rc.readBody(limit, digestsOptional)
 	if err != nil {
 		return err
 	}
@@ -181,8 +189,9 @@ func tagsToXML(tags []engine.Tag) *tagging {
 	return t
 }
 
-// parseTagging parses a Tagging document (objects and buckets).
-func parseTagging(data []byte) ([]engine.Tag, error) {
+// parseTagging parses a Tagging document (objects and buckets) whose tags
+// keep to lim.
+func parseTagging(data []byte, lim tagLimits) ([]engine.Tag, error) {
 	var t tagging
 	if err := xml.Unmarshal(data, &t); err != nil || t.XMLName.Local != "Tagging" {
 		return nil, errorf("MalformedXML", "")
@@ -191,14 +200,15 @@ func parseTagging(data []byte) ([]engine.Tag, error) {
 	for _, x := range t.TagSet {
 		tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})
 	}
-	if err := engine.ValidateTags(tags); err != nil {
+	if err := lim.check(tags); err != nil {
 		return nil, err
 	}
 	return tags, nil
 }
 
-// readTagging reads and parses an object's Tagging document.
-func (rc *request) readTagging(limit int64) ([]engine.Tag, error) {
+// readTagging reads a Tagging document of at most limit bytes whose tags
+// keep to lim.
+func (rc *request) readTagging(limit int64, lim tagLimits) ([]engine.Tag, error) {
 	data, err := rc.readBody(limit, digestsOptional)
 	if err != nil {
 		return nil, err
@@ -206,12 +216,12 @@ func (rc *request) readTagging(limit int64) ([]engine.Tag, error) {
 	if data == nil {
 		return nil, errorf("MissingRequestBodyError", "")
 	}
-	return parseTagging(data)
+	return parseTagging(data, lim)
 }
 
 // parseBucketTagging parses a bucket's Tagging document.
-func parseBucketTagging(_ *request, data []byte) (bucketconfig.Config, error) {
-	tags, err := parseTagging(data)
+func parseBucketTagging(rc *request, data []byte) (bucketconfig.Config, error) {
+	tags, err := parseTagging(data, rc.d.bucketTags)
 	if err != nil {
 		return nil, err
 	}

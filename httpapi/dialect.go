@@ -48,6 +48,8 @@ type dialect struct {
 	maxUserMetadata int                // total of user metadata names and values, bytes
 	minPartSize     int64              // smallest part but the last
 	maxListKeys     int                // largest page of any listing
+	objectTags      tagLimits          // tag sets of objects (limits.go)
+	bucketTags      tagLimits          // tag sets of buckets
 	bucketName      func(string) error // naming rules of CreateBucket
 	// defaultContentType is stored for writes that name none.
 	defaultContentType string

@@ -31,6 +31,8 @@ var oss = &dialect{
 	maxUserMetadata:    8 << 10,
 	minPartSize:        100 << 10,
 	maxListKeys:        1000,
+	objectTags:         ossObjectTags,
+	bucketTags:         ossBucketTags,
 	bucketName:         func(name string) error { return dnsLabelName(name, false) },
 	defaultContentType: "application/octet-stream",
 

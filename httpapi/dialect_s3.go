@@ -31,6 +31,8 @@ var s3 = &dialect{
 	maxUserMetadata:    2 << 10,
 	minPartSize:        5 << 20,
 	maxListKeys:        1000,
+	objectTags:         s3ObjectTags,
+	bucketTags:         s3BucketTags,
 	bucketName:         s3BucketName,
 	defaultContentType: "binary/octet-stream",
 

@@ -63,6 +63,20 @@
 // The engine clock (engine.Options.Clock) decides presigned-URL expiry,
 // clock skew and the Date header.
 //
+// # Limits
+//
+// Slow and greedy clients are bounded (throttle.go, Config): requests
+// served at once (MaxConcurrentRequests, fewer without credentials:
+// MaxAnonymousRequests; more are 503 SlowDown at once), request bodies
+// that stall or trickle (BodyIdleTimeout, MinBodyRate over
+// BodyRateWindow; 400 RequestTimeout, nothing stored) and clients that
+// stop reading an object (WriteTimeout per MiB). These deadlines are
+// connection deadlines in wall-clock time, not the engine clock. Stored
+// documents keep to the documented limits (limits.go): 100 grants per
+// ACL, 10 tags per object, 50 per S3 bucket and 20 per OSS bucket, tag
+// keys of 128 and values of 256 characters, and capped ACL and tagging
+// documents.
+//
 // # Caveats
 //
 // Bucket tags are kept in the handler's memory: the engine has no place

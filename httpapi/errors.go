@@ -128,6 +128,7 @@ var codes = map[string]codeRow{
 	"RequestTimeTooSkewed":              {status: 403, message: "The difference between the request time and the current time is too large.", oss: dialectCode{ec: "0002-00000504"}},
 	"ServiceUnavailable":                {status: 503, message: "Service is unable to handle request.", oss: dialectCode{ec: "0001-00000503"}},
 	"SignatureDoesNotMatch":             {status: 403, message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.", oss: dialectCode{ec: "0002-00000040"}},
+	"BadRequest":                        {status: 400, message: "An error occurred when parsing the HTTP request."},
 	"SlowDown":                          {status: 503, message: "Please reduce your request rate."},
 	"UnexpectedContent":                 {status: 400, message: "This request does not support content."},
 	"MissingSecurityHeader":             {status: 400, message: "Your request was missing a required header."},
@@ -313,6 +314,7 @@ var sentinels = []struct {
 
 	{errContentSHA256Mismatch, "XAmzContentSHA256Mismatch", ""},
 	{errBodyTooLarge, "MaxMessageLengthExceeded", ""},
+	{errRequestTimeout, "RequestTimeout", ""},
 }
 
 // errContentSHA256Mismatch is returned by the body reader when the body

@@ -53,6 +53,8 @@ type server struct {
 	keys   sigv4.KeyCache
 	// names maps canonical owner IDs to display names (access keys).
 	names sync.Map
+	// inflight counts the requests being served (Config.MaxConcurrentRequests).
+	inflight admission
 }
 
 // principal is who sent a request.
@@ -79,6 +81,7 @@ type request struct {
 	body    io.Reader
 	size    int64
 	chunked *chunkedBody // set for aws-chunked bodies
+	slow    *slowBody    // the raw body's guard against slow clients, if any
 	// bucket is the bucket record, once authorize (or bucketOf) has read it.
 	bucket *engine.BucketInfo
 	// errCode and ec are the error the response carries (for the log).
@@ -139,8 +142,17 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				s.fail(rc, errorf("InternalError", ""))
 			}
 		}
+		if rc.slow != nil {
+			rc.slow.close()
+		}
 		s.finish(rc, reqID, time.Since(start))
 	}()
+	anon := anonymousRequest(r)
+	if !s.inflight.enter(anon, s.cfg.MaxConcurrentRequests, s.cfg.MaxAnonymousRequests) {
+		s.fail(rc, errorf("SlowDown", ""))
+		return
+	}
+	defer s.inflight.leave(anon)
 	if err := s.serve(rc); err != nil {
 		s.fail(rc, err)
 	}

@@ -39,6 +39,7 @@ func (s *server) intake(rc *request) error {
 	if r.Body == nil || r.Body == http.NoBody {
 		rc.body, rc.size = http.NoBody, 0
 	}
+	s.guardBody(rc)
 	switch rc.route.auth {
 	case authPreflight:
 		rc.who = principal{anonymous: true}

@@ -87,7 +87,7 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 		}
 		tags = append(tags, engine.Tag{Key: ku, Value: vu})
 	}
-	if err := engine.ValidateTags(tags); err != nil {
+	if err := rc.d.objectTags.check(tags); err != nil {
 		return nil, true, err
 	}
 	return tags, true, nil
@@ -341,10 +341,17 @@ func (s *server) readObject(rc *request, body bool) error {
 	if !body {
 		return nil
 	}
-	cw := &clientWriter{w: rc.w}
-	if _, err := io.Copy(cw, obj); err != nil {
+	bw := s.bodyWriter(rc)
+	cw := &clientWriter{w: bw}
+	_, err = io.Copy(cw, obj)
+	if err == nil {
+		err = bw.finish()
+		cw.err = err
+	}
+	if err != nil {
 		// The status line is gone; all that is left is to cut the body
-		// short. A client that went away is not the server's error.
+		// short. A client that went away (or stopped reading) is not the
+		// server's error.
 		if cw.err != nil {
 			s.logClientGone(rc, err)
 		} else {
@@ -734,7 +741,7 @@ func (s *server) getObjectACL(rc *request) error {
 }
 
 func (s *server) putObjectACL(rc *request) error {
-	acl, err := rc.d.acl.fromRequest(rc, false, s.cfg.MaxXMLBody)
+	acl, err := rc.d.acl.fromRequest(rc, false, s.docLimit(maxACLDocument))
 	if err != nil {
 		return err
 	}
@@ -753,7 +760,7 @@ func (s *server) getObjectTagging(rc *request) error {
 }
 
 func (s *server) putObjectTagging(rc *request) error {
-	tags, err := rc.readTagging(s.cfg.MaxXMLBody)
+	tags, err := rc.readTagging(s.docLimit(maxTaggingDocument), rc.d.objectTags)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,36 @@ type Config struct {
 	// negative means no minimum. Meant for tests and development setups
 	// that exercise many parts cheaply. Default 0: the dialect's.
 	MinPartSize int64
+
+	// Limits against slow and greedy clients (see limits.go). Each is
+	// filled by EnsureDefaults when zero; a negative value turns the
+	// limit off.
+
+	// MaxConcurrentRequests caps the requests served at once; one over
+	// the cap is answered 503 SlowDown at once, never queued. Default
+	// 1024.
+	MaxConcurrentRequests int
+	// MaxAnonymousRequests caps, within MaxConcurrentRequests, the
+	// requests served at once that carry no credentials (no
+	// Authorization header, no signature query parameter). Default 256.
+	MaxAnonymousRequests int
+	// MinBodyRate is the slowest a request body may arrive, in bytes per
+	// second, averaged over BodyRateWindow: each window of reading must
+	// bring MinBodyRate*BodyRateWindow bytes (or the end of the body).
+	// The first window is the grace a client gets before the rate
+	// counts. A body slower than this is answered 400 RequestTimeout and
+	// nothing it was writing is stored. Default 1024 (1 KiB/s).
+	MinBodyRate int64
+	// BodyRateWindow is the window MinBodyRate is averaged over. Only
+	// the time spent waiting for the client counts. Default 30 seconds.
+	BodyRateWindow time.Duration
+	// BodyIdleTimeout is the longest a request body may bring no byte
+	// at all; RequestTimeout as for MinBodyRate. Default 20 seconds.
+	BodyIdleTimeout time.Duration
+	// WriteTimeout is the longest the writing of each MiB of an object
+	// body (GetObject) may take: a client that stops reading is cut off
+	// and frees its handler. Default 2 minutes (about 8.5 KiB/s).
+	WriteTimeout time.Duration
 }
 
 // Option changes a Config.
@@ -114,6 +144,25 @@ func WithInterceptor(fn func(w http.ResponseWriter, r *http.Request, op Op) bool
 	return func(c *Config) { c.Interceptor = fn }
 }
 
+// WithRequestLimits caps the requests served at once, all and
+// anonymous (see Config.MaxConcurrentRequests and
+// Config.MaxAnonymousRequests; 0 keeps the default, negative is no cap).
+func WithRequestLimits(maxRequests, maxAnonymous int) Option {
+	return func(c *Config) { c.MaxConcurrentRequests, c.MaxAnonymousRequests = maxRequests, maxAnonymous }
+}
+
+// WithBodyTimeouts sets how slow a request body may arrive: at least
+// minRate bytes per second over each window, and never idle for longer
+// than idle (see Config.MinBodyRate, Config.BodyRateWindow and
+// Config.BodyIdleTimeout; 0 keeps a default, negative turns it off).
+func WithBodyTimeouts(minRate int64, window, idle time.Duration) Option {
+	return func(c *Config) { c.MinBodyRate, c.BodyRateWindow, c.BodyIdleTimeout = minRate, window, idle }
+}
+
+// WithWriteTimeout sets the time allowed for writing each MiB of an
+// object body (see Config.WriteTimeout).
+func WithWriteTimeout(d time.Duration) Option { return func(c *Config) { c.WriteTimeout = d } }
+
 // Defaults.
 const (
 	DefaultRegion     = "us-east-1"
@@ -122,6 +171,21 @@ const (
 	// DefaultMaxListDocument is the default of Config.MaxListDocument.
 	DefaultMaxListDocument = 8 << 20
 	defaultOwnerKey        = "osslite"
+
+	// DefaultMaxConcurrentRequests is the default of
+	// Config.MaxConcurrentRequests.
+	DefaultMaxConcurrentRequests = 1024
+	// DefaultMaxAnonymousRequests is the default of
+	// Config.MaxAnonymousRequests.
+	DefaultMaxAnonymousRequests = 256
+	// DefaultMinBodyRate is the default of Config.MinBodyRate, bytes/s.
+	DefaultMinBodyRate = 1024
+	// DefaultBodyRateWindow is the default of Config.BodyRateWindow.
+	DefaultBodyRateWindow = 30 * time.Second
+	// DefaultBodyIdleTimeout is the default of Config.BodyIdleTimeout.
+	DefaultBodyIdleTimeout = 20 * time.Second
+	// DefaultWriteTimeout is the default of Config.WriteTimeout.
+	DefaultWriteTimeout = 2 * time.Minute
 )
 
 // EnsureDefaults fills zero fields with their defaults and returns c.
@@ -137,6 +201,24 @@ func (c *Config) EnsureDefaults() *Config {
 	}
 	if c.MaxListDocument <= 0 {
 		c.MaxListDocument = DefaultMaxListDocument
+	}
+	if c.MaxConcurrentRequests == 0 {
+		c.MaxConcurrentRequests = DefaultMaxConcurrentRequests
+	}
+	if c.MaxAnonymousRequests == 0 {
+		c.MaxAnonymousRequests = DefaultMaxAnonymousRequests
+	}
+	if c.MinBodyRate == 0 {
+		c.MinBodyRate = DefaultMinBodyRate
+	}
+	if c.BodyRateWindow <= 0 {
+		c.BodyRateWindow = DefaultBodyRateWindow
+	}
+	if c.BodyIdleTimeout == 0 {
+		c.BodyIdleTimeout = DefaultBodyIdleTimeout
+	}
+	if c.WriteTimeout == 0 {
+		c.WriteTimeout = DefaultWriteTimeout
 	}
 	ds := []string{"localhost", "127.0.0.1"}
 	var oss []string

@@ -34,6 +34,10 @@
 //	                  *.domain), written as PEM to -tls-ca-out (default
 //	                  DATA/tls-ca.pem, or a temp file) for clients to trust
 //
+// Limits against slow and greedy clients (defaults in -h): -max-conns,
+// -max-requests, -max-anon-requests, -read-header-timeout, -idle-timeout,
+// -body-min-rate, -body-rate-window, -body-idle-timeout, -write-timeout.
+//
 // Health checks: /_osslite/health/live and /_osslite/health/ready always;
 // /osslite/health/live|ready, /osslite/metrics and MinIO's
 // /minio/health/live|ready only for requests with no S3/OSS signature while

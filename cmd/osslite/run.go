@@ -25,12 +25,10 @@ const (
 	defaultSecretKey = "osslite-secret"
 )
 
-// Server limits.
+// Server limits (the rest are flags: limits.go).
 const (
-	readHeaderTimeout = 10 * time.Second
-	idleTimeout       = 2 * time.Minute
-	maxHeaderBytes    = 1 << 20 // S3 allows 8 KiB of user metadata; this is generous
-	shutdownTimeout   = 30 * time.Second
+	maxHeaderBytes  = 1 << 20 // S3 allows 8 KiB of user metadata; this is generous
+	shutdownTimeout = 30 * time.Second
 )
 
 // options are the parsed command-line flags.
@@ -53,6 +51,7 @@ type options struct {
 	tlsCert, tlsKey string
 	tlsSelfSigned   bool
 	tlsCAOut        string
+	limits          limitOptions
 }
 
 // listFlag is a repeatable string flag.
@@ -86,6 +85,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` of -tls-cert")
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
+	o.limits.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
@@ -138,6 +138,9 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	}
 	if o.accessKey == "" || o.secretKey == "" {
 		return o, errors.New("-access-key and -secret-key must not be empty")
+	}
+	if err := o.limits.validate(); err != nil {
+		return o, err
 	}
 	return o, nil
 }
@@ -205,6 +208,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		httpapi.WithRegion(o.region),
 		httpapi.WithLogger(logger),
 	}
+	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
 	if o.metrics {
 		m = newMetrics(eng, build)
 		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe), httpapi.WithInterceptor(m.route))
@@ -226,11 +230,12 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	if err != nil {
 		return err
 	}
+	ln = o.limits.listener(ln)
 	srv := &http.Server{
 		Handler:           handler,
 		TLSConfig:         tlsCfg,
-		ReadHeaderTimeout: readHeaderTimeout,
-		IdleTimeout:       idleTimeout,
+		ReadHeaderTimeout: o.limits.readHeaderTimeout,
+		IdleTimeout:       o.limits.idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}

@@ -216,6 +216,7 @@ func TestParseFlags(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
+			got.limits = limitOptions{} // TestLimitFlags checks them
 			require.Equal(t, tc.want, got)
 		})
 	}

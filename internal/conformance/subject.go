@@ -120,6 +120,9 @@ type Caps struct {
 	// HexDigestETags says the multipart ETag is the MD5 of the parts'
 	// upper-case hex MD5s (OSS) rather than of their binary MD5s (S3).
 	HexDigestETags bool
+	// TooManyTagsCode is the code for more than 10 object tags ("" is
+	// InvalidTag; S3 answers BadRequest).
+	TooManyTagsCode string
 }
 
 // Tag is one object or bucket tag.
