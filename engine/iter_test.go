@@ -70,6 +70,7 @@ func TestObjectsIterator(t *testing.T) {
 	require.Equal(t, 1, n, "an error is yielded once")
 
 	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	n = 0
 	var last error
 	for _, err := range e.Objects(cctx, "bkt", ListOptions{MaxKeys: 2}) {
