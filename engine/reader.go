@@ -48,6 +48,8 @@ func (r ByteRange) resolve(size int64) (off, n int64, err error) {
 // GetOptions are the inputs of GetObject. The zero value reads everything
 // unconditionally.
 type GetOptions struct {
+	// Range selects bytes of the object; nil reads all of it. (A pointer
+	// because the zero ByteRange is a valid range: the first byte.)
 	Range *ByteRange
 	Conditions
 	// PartNumber, when > 0, reads only that part of a multipart object (an
