@@ -193,10 +193,16 @@ func TestObjectReadAt(t *testing.T) {
 					}
 				})
 			}
-			wg.Wait()
+			// Read and Seek run meanwhile, on their own position.
 			rest, err := io.ReadAll(o)
 			require.NoError(t, err)
+			_, err = o.Seek(5, io.SeekStart)
+			require.NoError(t, err)
+			again, err := io.ReadAll(o)
+			require.NoError(t, err)
+			wg.Wait()
 			require.Equal(t, data[10:], rest)
+			require.Equal(t, data[5:], again)
 			_, err = o.ReadAt(head, -1)
 			require.ErrorIs(t, err, ErrInvalidArgument)
 		})
