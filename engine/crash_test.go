@@ -74,7 +74,7 @@ func runCrash(t *testing.T, seed uint64) {
 				var err error
 				switch {
 				case data == nil:
-					err = e.DeleteObject(ctx, "crash", key)
+					err = e.DeleteObject(ctx, "crash", key, DeleteOptions{})
 				case rng.IntN(3) == 0:
 					// A multipart upload completing the same bytes in two parts.
 					err = multipartPut(ctx, e, "crash", key, data)

@@ -12,6 +12,11 @@
 //	obj, err := eng.GetObject(ctx, "photos", "a.jpg", engine.GetOptions{})
 //	defer obj.Close()
 //
+// An Object is an io.Reader, io.WriterTo, io.Seeker and io.ReaderAt
+// (positions relative to the range it was opened with). NewWriter is the
+// io.WriteCloser form of PutObject. Objects, Entries, Uploads and Parts are
+// range-over-func iterators over the paged listings.
+//
 // # Storage
 //
 // Object metadata lives in pebble under typed key prefixes (see keys.go).

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	iofs "io/fs"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,9 +39,7 @@ type Engine struct {
 	configs   configCache
 	stop      chan struct{}  // closed by Close
 	bg        sync.WaitGroup // background goroutines
-
-	// Recovery says what the blob log dropped when it was opened.
-	Recovery wal.RecoveryReport
+	recovery  wal.RecoveryReport
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no
@@ -102,7 +101,7 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		_ = lock.Close()
 		return nil, fmt.Errorf("engine: open metadata: %w", err)
 	}
-	e := &Engine{opts: o, db: db, log: log, lock: lock, Recovery: report, stop: make(chan struct{})}
+	e := &Engine{opts: o, db: db, log: log, lock: lock, recovery: report, stop: make(chan struct{})}
 	if err := e.loadNextBlob(); err != nil {
 		_ = e.Close()
 		return nil, err
@@ -195,8 +194,18 @@ func lockDir(fs vfs.FS, meta string) (*pebble.Lock, error) {
 	return nil, fmt.Errorf("%w: %s: %v", ErrLocked, fs.PathDir(meta), err)
 }
 
-// Options returns the options in force (defaults filled in).
+// Options returns the options in force, defaults filled in: every field
+// Open fills (FS, Clock, sizes, RestoreDelay, Logger) is set, so callers
+// may use the values as they are.
 func (e *Engine) Options() Options { return e.opts }
+
+// Recovery says what the blob log dropped (torn tails cut off) when the
+// store was opened. It returns a copy.
+func (e *Engine) Recovery() wal.RecoveryReport {
+	r := e.recovery
+	r.Truncations = slices.Clone(r.Truncations)
+	return r
+}
 
 func (e *Engine) now() time.Time { return e.opts.Clock.Now().UTC() }
 

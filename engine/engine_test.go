@@ -146,7 +146,7 @@ func TestBuckets(t *testing.T) {
 
 	put(t, e, "bk1", "k", []byte("x"))
 	require.ErrorIs(t, e.DeleteBucket(ctx, "bk1"), ErrBucketNotEmpty)
-	require.NoError(t, e.DeleteObject(ctx, "bk1", "k"))
+	require.NoError(t, e.DeleteObject(ctx, "bk1", "k", DeleteOptions{}))
 	require.NoError(t, e.DeleteBucket(ctx, "bk1"))
 	require.ErrorIs(t, e.DeleteBucket(ctx, "bk1"), ErrNoSuchBucket)
 	_, err = e.Bucket(ctx, "bk1")
@@ -421,9 +421,9 @@ func TestDeleteAndDeleteMany(t *testing.T) {
 	big := bytes.Repeat([]byte("z"), 3*e.opts.ChunkSize)
 	put(t, e, "bkt", "a", big)
 	put(t, e, "bkt", "bkt", []byte("small"))
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "a"))
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "a"), "deleting twice is fine")
-	require.ErrorIs(t, e.DeleteObject(ctx, "nope", "a"), ErrNoSuchBucket)
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "a", DeleteOptions{}))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "a", DeleteOptions{}), "deleting twice is fine")
+	require.ErrorIs(t, e.DeleteObject(ctx, "nope", "a", DeleteOptions{}), ErrNoSuchBucket)
 	_, err := e.GetObject(ctx, "bkt", "a", GetOptions{})
 	require.ErrorIs(t, err, ErrNoSuchKey)
 
@@ -492,13 +492,13 @@ func TestCopy(t *testing.T) {
 	require.Equal(t, "IA", cp.StorageClass)
 
 	// Deleting the source keeps the copies readable.
-	require.NoError(t, e.DeleteObject(ctx, "src", "k"))
+	require.NoError(t, e.DeleteObject(ctx, "src", "k", DeleteOptions{}))
 	got, _ = readAll(t, e, "dst", "k3", GetOptions{})
 	require.Equal(t, data, got)
-	require.NoError(t, e.DeleteObject(ctx, "dst", "k2"))
+	require.NoError(t, e.DeleteObject(ctx, "dst", "k2", DeleteOptions{}))
 	got, _ = readAll(t, e, "dst", "k3", GetOptions{})
 	require.Equal(t, data, got)
-	require.NoError(t, e.DeleteObject(ctx, "dst", "k3"))
+	require.NoError(t, e.DeleteObject(ctx, "dst", "k3", DeleteOptions{}))
 	require.Zero(t, e.countBlobs(t))
 
 	// Errors.
@@ -575,7 +575,7 @@ func TestReaderSnapshot(t *testing.T) {
 	require.NoError(t, err)
 	// Overwrite and delete while reading: the reader keeps the old bytes.
 	put(t, e, "bkt", "k", []byte("new"))
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "k"))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "k", DeleteOptions{}))
 	rest, err := io.ReadAll(o)
 	require.NoError(t, err)
 	require.Equal(t, data, append(first, rest...))

@@ -96,7 +96,7 @@ func TestCompactRewrites(t *testing.T) {
 	data["copy"] = data["k001"]
 	for i := 0; i < 40; i += 2 {
 		k := fmt.Sprintf("k%03d", i)
-		require.NoError(t, e.DeleteObject(ctx, "bkt", k))
+		require.NoError(t, e.DeleteObject(ctx, "bkt", k, DeleteOptions{}))
 		delete(data, k)
 	}
 	require.NoError(t, e.log.Rotate())
@@ -136,7 +136,7 @@ func BenchmarkCompact(b *testing.B) {
 			require.NoError(b, err)
 		}
 		for i := 0; i < 64; i += 4 {
-			require.NoError(b, e.DeleteObject(ctx, "bkt", fmt.Sprint(i)))
+			require.NoError(b, e.DeleteObject(ctx, "bkt", fmt.Sprint(i), DeleteOptions{}))
 		}
 		require.NoError(b, e.log.Rotate())
 		b.StartTimer()

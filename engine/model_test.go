@@ -122,7 +122,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int) {
 			src.appendable = false
 			model[b][k] = src
 		case op < 50: // Delete
-			require.NoError(t, e.DeleteObject(ctx, b, k))
+			require.NoError(t, e.DeleteObject(ctx, b, k, DeleteOptions{}))
 			delete(model[b], k)
 		case op < 55: // DeleteMany
 			var ks []string

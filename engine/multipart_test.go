@@ -101,7 +101,7 @@ func TestMultipartBasic(t *testing.T) {
 	require.ErrorIs(t, err, ErrNoSuchUpload)
 	require.Equal(t, 3, e.countBlobs(t))
 	require.Zero(t, e.countPrefix(t, prefixPart))
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "obj"))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "obj", DeleteOptions{}))
 	require.Zero(t, e.countBlobs(t))
 	require.Zero(t, e.countPrefix(t, prefixChunk))
 	require.NoError(t, e.DeleteBucket(ctx, "bkt"))
@@ -281,7 +281,7 @@ func TestUploadPartCopy(t *testing.T) {
 	require.ErrorIs(t, err, ErrInvalidPartNumber)
 
 	// Deleting the source before Complete keeps the parts readable.
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "big"))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "big", DeleteOptions{}))
 	lp, err := e.ListParts(ctx, "bkt", "dst", id, ListPartsOptions{})
 	require.NoError(t, err)
 	var cps []CompletePart
@@ -292,8 +292,8 @@ func TestUploadPartCopy(t *testing.T) {
 	require.NoError(t, err)
 	got, _ := readAll(t, e, "bkt", "dst", GetOptions{})
 	require.Equal(t, bytes.Join([][]byte{want1, big, small[10:20]}, nil), got)
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "dst"))
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "small"))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "dst", DeleteOptions{}))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "small", DeleteOptions{}))
 	require.Zero(t, e.countBlobs(t))
 }
 

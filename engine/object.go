@@ -183,24 +183,39 @@ func (e *Engine) HeadObject(ctx context.Context, bucket, key string) (ObjectInfo
 	return rec.info, err
 }
 
-// DeleteObject removes bucket/key. Deleting a missing key succeeds; a
-// missing bucket is ErrNoSuchBucket.
-func (e *Engine) DeleteObject(ctx context.Context, bucket, key string) error {
+// DeleteOptions are the inputs of DeleteObject. The zero value deletes
+// unconditionally.
+type DeleteOptions struct {
+	// IfMatch, when set ("*" or a list of ETags), deletes only when the
+	// current object's ETag matches: a mismatch fails with
+	// ErrPreconditionFailed and a missing key with ErrNoSuchKey (S3's
+	// conditional delete). The check and the delete are one atomic step.
+	IfMatch string
+}
+
+// DeleteObject removes bucket/key. Deleting a missing key succeeds unless
+// opts.IfMatch is set; a missing bucket is ErrNoSuchBucket.
+func (e *Engine) DeleteObject(ctx context.Context, bucket, key string, opts DeleteOptions) error {
 	if err := e.check(ctx); err != nil {
 		return err
 	}
 	return e.apply(func(m *mutation) error {
-		return e.deleteObject(m, bucket, key)
+		return e.deleteObject(m, bucket, key, opts.IfMatch)
 	})
 }
 
-func (e *Engine) deleteObject(m *mutation, bucket, key string) error {
+// deleteObject deletes bucket/key in m, after checking ifMatch when it is
+// set. The caller holds e.mu.
+func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
 	rec, err := e.objectRecord(e.db, bucket, key, true)
-	if errors.Is(err, ErrNoSuchKey) {
+	if errors.Is(err, ErrNoSuchKey) && ifMatch == "" {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	if ifMatch != "" && !etagListMatches(ifMatch, rec.info.ETag) {
+		return fmt.Errorf("%w: ETag of %s/%s does not match", ErrPreconditionFailed, bucket, key)
 	}
 	m.ref(rec.extents, -1)
 	return m.b.Delete(objectKey(bucket, key), nil)
@@ -234,7 +249,7 @@ func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string
 				continue
 			}
 			done[k] = true
-			if err := e.deleteObject(m, bucket, k); err != nil {
+			if err := e.deleteObject(m, bucket, k, ""); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"sync"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/osslite/osslite/wal"
@@ -46,6 +48,8 @@ func (r ByteRange) resolve(size int64) (off, n int64, err error) {
 // GetOptions are the inputs of GetObject. The zero value reads everything
 // unconditionally.
 type GetOptions struct {
+	// Range selects bytes of the object; nil reads all of it. (A pointer
+	// because the zero ByteRange is a valid range: the first byte.)
 	Range *ByteRange
 	Conditions
 	// PartNumber, when > 0, reads only that part of a multipart object (an
@@ -56,6 +60,22 @@ type GetOptions struct {
 // Object is an open object body. Read it to the end or not, but the caller
 // must call Close. Info is the object's metadata; Offset and Length say which
 // bytes of it Read returns.
+//
+// Object is an io.ReadSeeker and an io.ReaderAt over those Length bytes, so
+// http.ServeContent, archive/zip.NewReader and parquet readers can use it
+// directly. Positions are relative to Offset: for a ranged Object (Ranged
+// true) position 0 is the first byte of the range and Seek(0, io.SeekEnd)
+// gives Length, not Info.Size, like an io.SectionReader. Open the object
+// without a Range or PartNumber to address the whole of it. Seeking costs
+// nothing until the next Read, which reads (and verifies) only the chunk
+// holding the new position.
+//
+// # Concurrency
+//
+// Read, Seek and WriteTo share one position and must not be called
+// concurrently with each other. ReadAt does not use or move that position
+// and is safe for concurrent use, with itself and with Read, Seek and
+// WriteTo; Close waits for ReadAt calls in flight.
 type Object struct {
 	Info ObjectInfo
 	// Offset and Length locate the returned bytes within the object.
@@ -67,14 +87,19 @@ type Object struct {
 	snap    *pebble.Snapshot
 	inline  []byte
 	extents []extent
-	pos     int64       // bytes returned so far
-	cur     []byte      // remaining bytes of the current chunk
-	ext     int         // index of the current extent
-	extPos  int64       // bytes of the current extent consumed
-	blob    *blobRecord // record of the current extent's blob
-	buf     *[]byte
-	epoch   uint64 // garbage-collection pin, released by Close
-	closed  bool
+	pos     int64   // position of the next Read, relative to Offset
+	cur     []byte  // remaining bytes of the current chunk
+	ext     int     // index of the current extent
+	extPos  int64   // bytes of the current extent consumed
+	buf     *[]byte // chunk buffer of Read and WriteTo
+	epoch   uint64  // garbage-collection pin, released by Close
+
+	blobs      sync.Map // blob ID -> *blobRecord, read once per Object
+	startsOnce sync.Once
+	starts     []int64 // offset of each extent within the object
+
+	mu     sync.RWMutex // held (read) by ReadAt, (write) by Close
+	closed bool
 }
 
 // GetObject opens bucket/key for reading. Conditions failing give a
@@ -191,63 +216,202 @@ func (o *Object) load() error {
 	for o.ext < len(o.extents) && o.extPos >= o.extents[o.ext].n {
 		o.ext++
 		o.extPos = 0
-		o.blob = nil
 	}
 	if o.ext >= len(o.extents) {
 		return fmt.Errorf("%w: %s/%s ends before its size", ErrCorrupt, o.Info.Bucket, o.Info.Key)
 	}
-	x := o.extents[o.ext]
-	if o.blob == nil {
-		v, ok, err := get(o.snap, blobKey(x.blob))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("%w: blob %d of %s/%s is missing", ErrCorrupt, x.blob, o.Info.Bucket, o.Info.Key)
-		}
-		br, err := decodeBlob(v)
-		if err != nil {
-			return err
-		}
-		if x.off+x.n > br.size {
-			return fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
-		}
-		o.blob = &br
-	}
-	p := x.off + o.extPos
-	idx, in := p/o.blob.chunkSize, p%o.blob.chunkSize
-	v, ok, err := get(o.snap, chunkKey(x.blob, uint32(idx)))
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("%w: chunk %d of blob %d is missing", ErrCorrupt, idx, x.blob)
-	}
-	loc, err := decodeLoc(v)
-	if err != nil {
-		return err
-	}
 	if o.buf == nil {
 		o.buf = o.e.chunkBuf()
 	}
-	data, err := o.e.log.Read(loc, (*o.buf)[:0])
-	if errors.Is(err, wal.ErrCorrupt) {
-		return fmt.Errorf("%w: %s/%s: %w", ErrCorrupt, o.Info.Bucket, o.Info.Key, err)
-	}
+	data, err := o.readChunk(o.extents[o.ext], o.extPos, o.buf)
 	if err != nil {
-		return fmt.Errorf("engine: reading %s/%s: %w", o.Info.Bucket, o.Info.Key, err)
+		return err
 	}
-	if cap(data) > cap(*o.buf) {
-		*o.buf = data[:cap(data)]
-	}
-	if in >= int64(len(data)) {
-		return fmt.Errorf("%w: chunk %d of blob %d is short", ErrCorrupt, idx, x.blob)
-	}
-	data = data[in:]
-	data = data[:min(int64(len(data)), x.n-o.extPos)]
 	o.extPos += int64(len(data))
 	o.cur = data
 	return nil
+}
+
+// blobOf returns the record of x's blob, read from the snapshot once per
+// Object. Safe for concurrent use.
+func (o *Object) blobOf(x extent) (*blobRecord, error) {
+	if br, ok := o.blobs.Load(x.blob); ok {
+		return br.(*blobRecord), nil
+	}
+	v, ok, err := get(o.snap, blobKey(x.blob))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: blob %d of %s/%s is missing", ErrCorrupt, x.blob, o.Info.Bucket, o.Info.Key)
+	}
+	br, err := decodeBlob(v)
+	if err != nil {
+		return nil, err
+	}
+	if br.chunkSize <= 0 {
+		return nil, fmt.Errorf("%w: blob %d has chunk size %d", ErrCorrupt, x.blob, br.chunkSize)
+	}
+	o.blobs.Store(x.blob, &br)
+	return &br, nil
+}
+
+// readChunk reads, into *buf, the chunk of extent x that holds the byte at
+// p (relative to the extent), and returns the bytes from p to the end of
+// the chunk or of the extent, whichever comes first. The blob log verifies
+// the chunk's checksum. Safe for concurrent use with distinct bufs.
+func (o *Object) readChunk(x extent, p int64, buf *[]byte) ([]byte, error) {
+	br, err := o.blobOf(x)
+	if err != nil {
+		return nil, err
+	}
+	if x.off+x.n > br.size {
+		return nil, fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
+	}
+	q := x.off + p
+	idx, in := q/br.chunkSize, q%br.chunkSize
+	v, ok, err := get(o.snap, chunkKey(x.blob, uint32(idx)))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: chunk %d of blob %d is missing", ErrCorrupt, idx, x.blob)
+	}
+	loc, err := decodeLoc(v)
+	if err != nil {
+		return nil, err
+	}
+	data, err := o.e.log.Read(loc, (*buf)[:0])
+	if errors.Is(err, wal.ErrCorrupt) {
+		return nil, fmt.Errorf("%w: %s/%s: %w", ErrCorrupt, o.Info.Bucket, o.Info.Key, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("engine: reading %s/%s: %w", o.Info.Bucket, o.Info.Key, err)
+	}
+	if cap(data) > cap(*buf) {
+		*buf = data[:cap(data)]
+	}
+	if in >= int64(len(data)) {
+		return nil, fmt.Errorf("%w: chunk %d of blob %d is short", ErrCorrupt, idx, x.blob)
+	}
+	data = data[in:]
+	return data[:min(int64(len(data)), x.n-p)], nil
+}
+
+// locate returns the extent holding byte abs of the object and abs's
+// position inside it. abs must be below the object's size.
+func (o *Object) locate(abs int64) (ext int, pos int64) {
+	o.startsOnce.Do(func() {
+		o.starts = make([]int64, len(o.extents))
+		var off int64
+		for i, x := range o.extents {
+			o.starts[i] = off
+			off += x.n
+		}
+	})
+	// The last extent starting at or before abs (empty extents share a
+	// start with the next one; this picks the non-empty one).
+	i, _ := slices.BinarySearchFunc(o.starts, abs, func(s, t int64) int {
+		if s <= t {
+			return -1
+		}
+		return 1
+	})
+	i--
+	if i < 0 {
+		return len(o.extents), 0
+	}
+	return i, abs - o.starts[i]
+}
+
+// Seek implements io.Seeker. Offsets are relative to the first byte Read
+// returns (Offset within the object), and io.SeekEnd to Length. Seeking
+// past the end is allowed (Read then returns io.EOF); a negative position
+// is ErrInvalidArgument. No bytes are read until the next Read.
+func (o *Object) Seek(offset int64, whence int) (int64, error) {
+	if o.closed {
+		return 0, ErrClosed
+	}
+	var abs int64
+	switch whence {
+	case io.SeekStart:
+		abs = offset
+	case io.SeekCurrent:
+		abs = o.pos + offset
+	case io.SeekEnd:
+		abs = o.Length + offset
+	default:
+		return 0, fmt.Errorf("%w: whence %d", ErrInvalidArgument, whence)
+	}
+	if abs < 0 {
+		return 0, fmt.Errorf("%w: seek to negative position %d", ErrInvalidArgument, abs)
+	}
+	switch {
+	case abs == o.pos:
+	case abs > o.pos && abs-o.pos <= int64(len(o.cur)):
+		// Forward within the chunk already read.
+		o.cur = o.cur[abs-o.pos:]
+		o.pos = abs
+	default:
+		o.pos = abs
+		o.cur = nil
+		end := o.Offset + o.Length
+		if o.inline != nil {
+			o.cur = o.inline[min(o.Offset+abs, end):end]
+		} else if abs < o.Length {
+			o.ext, o.extPos = o.locate(o.Offset + abs)
+		}
+	}
+	return abs, nil
+}
+
+// ReadAt implements io.ReaderAt: it reads len(p) bytes at position off
+// (relative to Offset, as for Seek), reading and verifying only the chunks
+// that hold them. It neither uses nor moves the position of Read and Seek,
+// and is safe for concurrent use. Fewer than len(p) bytes come with an
+// error: io.EOF at the end, ErrCorrupt when a chunk fails verification.
+func (o *Object) ReadAt(p []byte, off int64) (int, error) {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.closed {
+		return 0, ErrClosed
+	}
+	if off < 0 {
+		return 0, fmt.Errorf("%w: read at negative offset %d", ErrInvalidArgument, off)
+	}
+	if off >= o.Length {
+		return 0, io.EOF
+	}
+	want := int(min(int64(len(p)), o.Length-off))
+	n := 0
+	if o.inline != nil {
+		n = copy(p[:want], o.inline[o.Offset+off:])
+	} else {
+		buf := o.e.chunkBuf()
+		defer o.e.putChunkBuf(buf)
+		ext, pos := o.locate(o.Offset + off)
+		for n < want {
+			if ext >= len(o.extents) {
+				return n, fmt.Errorf("%w: %s/%s ends before its size", ErrCorrupt, o.Info.Bucket, o.Info.Key)
+			}
+			x := o.extents[ext]
+			if pos >= x.n {
+				ext, pos = ext+1, 0
+				continue
+			}
+			data, err := o.readChunk(x, pos, buf)
+			if err != nil {
+				return n, err
+			}
+			c := copy(p[n:want], data)
+			n += c
+			pos += int64(c)
+		}
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
 }
 
 // WriteTo implements io.WriterTo, so io.Copy streams chunk by chunk.
@@ -274,8 +438,11 @@ func (o *Object) WriteTo(w io.Writer) (int64, error) {
 	return total, nil
 }
 
-// Close releases the reader. It is safe to call more than once.
+// Close releases the reader. It is safe to call more than once, and waits
+// for ReadAt calls in flight.
 func (o *Object) Close() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if o.closed {
 		return nil
 	}

@@ -57,7 +57,7 @@ func TestAppendObject(t *testing.T) {
 	require.Equal(t, ObjectNormal, info.Type)
 	got, _ = readAll(t, e, "bkt", "copy", GetOptions{})
 	require.Equal(t, whole, got)
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "copy"))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "copy", DeleteOptions{}))
 	require.Zero(t, e.countBlobs(t))
 }
 
@@ -100,7 +100,7 @@ func TestSymlink(t *testing.T) {
 	_, err = e.PutSymlink(ctx, "bkt", "link3", "", PutOptions{})
 	require.ErrorIs(t, err, ErrInvalidKey)
 	// Deleting a link leaves the target.
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "link"))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "link", DeleteOptions{}))
 	_, err = e.HeadObject(ctx, "bkt", "target")
 	require.NoError(t, err)
 }

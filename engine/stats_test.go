@@ -26,7 +26,7 @@ func TestStatsTracksLiveAndDeadBytes(t *testing.T) {
 	require.Positive(t, st.Segments)
 	require.Positive(t, st.Meta.MemTableBytes)
 
-	require.NoError(t, e.DeleteObject(ctx, "bkt", "a"))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "a", DeleteOptions{}))
 	st2, err := e.Stats()
 	require.NoError(t, err)
 	require.Less(t, st2.LiveBytes, st.LiveBytes)

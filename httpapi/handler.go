@@ -30,13 +30,8 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 		o(&cfg)
 	}
 	cfg.EnsureDefaults()
-	s := &server{eng: eng, cfg: cfg, clock: eng.Options().Clock, maxKey: eng.Options().MaxKeyLength}
-	if s.clock == nil {
-		s.clock = engine.SystemClock
-	}
-	if s.maxKey <= 0 {
-		s.maxKey = 1024
-	}
+	eo := eng.Options() // engine.Open filled the defaults
+	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength}
 	for ak := range cfg.Credentials {
 		s.names.Store(ownerID(ak), ak)
 	}

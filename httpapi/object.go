@@ -446,16 +446,12 @@ func (s *server) deleteObject(rc *request) error {
 	if v := rc.q.Get("versionId"); v != "" && v != "null" {
 		return errorf("NoSuchVersion", "").with("Key", rc.op.Key).with("VersionId", v)
 	}
-	if im := rc.r.Header.Get("If-Match"); im != "" {
-		info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
-		if err != nil {
-			return err
-		}
-		if !etagMatches(im, info.ETag) {
-			return errorf("PreconditionFailed", "").with("Condition", "If-Match")
-		}
+	// If-Match is checked in the same atomic step as the delete.
+	err := s.eng.DeleteObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.DeleteOptions{IfMatch: rc.r.Header.Get("If-Match")})
+	if errors.Is(err, engine.ErrPreconditionFailed) {
+		return errorf("PreconditionFailed", "").with("Condition", "If-Match")
 	}
-	if err := s.eng.DeleteObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
+	if err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusNoContent)

@@ -203,7 +203,7 @@ func (s *engineSubject) Head(ctx context.Context, bucket, key string) (conforman
 }
 
 func (s *engineSubject) Delete(ctx context.Context, bucket, key string) error {
-	return s.eng.DeleteObject(ctx, bucket, key)
+	return s.eng.DeleteObject(ctx, bucket, key, engine.DeleteOptions{})
 }
 
 func (s *engineSubject) DeleteMany(ctx context.Context, bucket string, keys []string) ([]string, error) {
