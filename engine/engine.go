@@ -36,7 +36,8 @@ type Engine struct {
 	stop      chan struct{}  // closed by Close
 	bg        sync.WaitGroup // background goroutines
 
-	// Recovery says what the blob log dropped when it was opened.
+	// Recovery says what the blob log dropped (torn tails) and kept despite
+	// corruption (records metadata references) when it was opened.
 	Recovery wal.RecoveryReport
 }
 
@@ -71,24 +72,27 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if err := makeDirs(o.FS, dir, o.sync); err != nil {
 		return nil, fmt.Errorf("engine: create %s: %w", dir, err)
 	}
-	log, report, err := wal.Open(wal.Options{
-		FS:          o.FS,
-		Dir:         o.FS.PathJoin(dir, "blobs"),
-		SegmentSize: o.SegmentSize,
-		Sync:        o.sync,
-		Compression: o.Compression,
-		Logger:      o.Logger,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("engine: open blob log: %w", err)
-	}
+	blobFS := o.FS
+	// Metadata first: blob-log recovery asks it what it references.
 	db, err := pebble.Open(o.FS.PathJoin(dir, "meta"), &pebble.Options{
 		FS:     o.FS,
 		Logger: pebbleLogger{o.Logger},
 	})
 	if err != nil {
-		_ = log.Close()
 		return nil, fmt.Errorf("engine: open metadata: %w", err)
+	}
+	log, report, err := wal.Open(wal.Options{
+		FS:          blobFS,
+		Dir:         blobFS.PathJoin(dir, "blobs"),
+		SegmentSize: o.SegmentSize,
+		Sync:        o.sync,
+		Compression: o.Compression,
+		Logger:      o.Logger,
+		Referenced:  func(seg uint64) (int64, error) { return referencedEnd(db, seg) },
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("engine: open blob log: %w", err)
 	}
 	e := &Engine{opts: o, db: db, log: log, Recovery: report, stop: make(chan struct{})}
 	if err := e.loadNextBlob(); err != nil {
@@ -132,6 +136,28 @@ func makeDirs(fs vfs.FS, dir string, sync bool) error {
 func isMemFS(fs vfs.FS) bool {
 	_, ok := fs.(*vfs.MemFS)
 	return ok
+}
+
+// referencedEnd returns the end of the last blob-log record of segment seg
+// that a chunk locator references, or 0. It reads every locator; recovery
+// calls it only when the newest segment holds bytes that fail verification.
+func referencedEnd(db *pebble.DB, seg uint64) (int64, error) {
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixChunk), UpperBound: prefixEnd([]byte(prefixChunk))})
+	if err != nil {
+		return 0, err
+	}
+	var end int64
+	for ok := it.First(); ok; ok = it.Next() {
+		loc, err := decodeLoc(it.Value())
+		if err != nil {
+			_ = it.Close()
+			return 0, err
+		}
+		if loc.Segment == seg {
+			end = max(end, loc.Offset+int64(loc.Size))
+		}
+	}
+	return end, it.Close()
 }
 
 // loadNextBlob sets the blob ID counter past the highest ID in use.
