@@ -12,6 +12,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/osslite/osslite/engine/internal/memfs"
 	"github.com/osslite/osslite/wal"
 )
 
@@ -48,9 +49,14 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if opts != nil {
 		o = *opts
 	}
+	var blobFS vfs.FS
 	if o.FS == nil {
 		if dir == "" {
 			o.FS = vfs.NewMem()
+			// Blob segments hold nearly every byte of a memory store:
+			// they go to a filesystem that grows files in blocks and
+			// frees them when a segment is removed (see memfs).
+			blobFS = memfs.New()
 		} else {
 			o.FS = vfs.Default
 		}
@@ -72,7 +78,9 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if err := makeDirs(o.FS, dir, o.sync); err != nil {
 		return nil, fmt.Errorf("engine: create %s: %w", dir, err)
 	}
-	blobFS := o.FS
+	if blobFS == nil {
+		blobFS = o.FS
+	}
 	// Metadata first: blob-log recovery asks it what it references.
 	db, err := pebble.Open(o.FS.PathJoin(dir, "meta"), &pebble.Options{
 		FS:     o.FS,

@@ -39,7 +39,10 @@ const (
 // its default.
 type Options struct {
 	// FS is the filesystem everything is stored on. Default: vfs.Default for a
-	// directory, a fresh vfs.NewMem() when Open is given dir "".
+	// directory; when Open is given dir "", a fresh vfs.NewMem() for the
+	// metadata and a memory filesystem for the blob log that allocates in
+	// blocks outside the Go heap and frees a segment's memory as soon as
+	// compaction removes it.
 	FS vfs.FS
 	// Clock supplies the time. Default: SystemClock.
 	Clock Clock
