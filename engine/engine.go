@@ -35,6 +35,7 @@ type Engine struct {
 	listSteps atomic.Int64
 	gc        gcState
 	stop      chan struct{}  // closed by Close
+	bgCancel  func()         // cancels the background loop's work; nil without one
 	bg        sync.WaitGroup // background goroutines
 
 	// Recovery says what the blob log dropped (torn tails) and kept despite
@@ -108,8 +109,11 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		return nil, err
 	}
 	if o.CompactInterval > 0 {
+		var ctx context.Context
+		ctx, e.bgCancel = context.WithCancel(context.Background())
+		e.gc.kick = make(chan struct{}, 1)
 		e.bg.Add(1)
-		go e.compactLoop(o.CompactInterval)
+		go e.backgroundLoop(ctx)
 	}
 	return e, nil
 }
@@ -193,6 +197,9 @@ func (e *Engine) Close() error {
 		return nil
 	}
 	close(e.stop)
+	if e.bgCancel != nil {
+		e.bgCancel()
+	}
 	e.bg.Wait()
 	err := e.db.Close()
 	if lerr := e.log.Close(); err == nil {
@@ -287,6 +294,7 @@ func (m *mutation) ref(xs []extent, delta int64) {
 func (m *mutation) commit() error {
 	defer m.b.Close()
 	seg := map[uint64]int64{}
+	var freed int64 // bytes of blobs whose last reference goes
 	for id, delta := range m.refs {
 		if delta == 0 {
 			continue
@@ -325,6 +333,7 @@ func (m *mutation) commit() error {
 		case rec.refs == 0:
 			for _, s := range rec.segs {
 				seg[s.seg] -= s.bytes
+				freed += s.bytes
 			}
 			start, end := chunkSpan(id)
 			if err := m.b.DeleteRange(start, end, nil); err != nil {
@@ -339,10 +348,15 @@ func (m *mutation) commit() error {
 			}
 		}
 	}
-	if err := m.e.applySegDeltas(m.b, seg); err != nil {
+	emptied, err := m.e.applySegDeltas(m.b, seg)
+	if err != nil {
 		return err
 	}
-	return m.b.Commit(pebble.NoSync)
+	if err := m.b.Commit(pebble.NoSync); err != nil {
+		return err
+	}
+	m.e.noteDead(freed, emptied)
+	return nil
 }
 
 // syncMeta makes every committed batch durable. Concurrent callers share
