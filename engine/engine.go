@@ -22,6 +22,8 @@ type Engine struct {
 	opts Options
 	db   *pebble.DB
 	log  *wal.Log
+	// blobFS holds the blob log: Options.FS, or memfs in memory mode.
+	blobFS vfs.FS
 
 	// mu serialises the read-modify-write of metadata (refcounts, segment
 	// counters, conditional writes). Body bytes are written to the blob log
@@ -66,6 +68,10 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if dir == "" {
 		dir = "osslite"
 	}
+	if memory && o.SegmentSize == 0 {
+		// Smaller segments free memory sooner; rotating costs nothing.
+		o.SegmentSize = max(defaultMemorySegmentSize, int64(o.ChunkSize))
+	}
 	o.EnsureDefaults()
 	if err := o.Validate(); err != nil {
 		return nil, err
@@ -103,7 +109,7 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("engine: open blob log: %w", err)
 	}
-	e := &Engine{opts: o, db: db, log: log, Recovery: report, stop: make(chan struct{})}
+	e := &Engine{opts: o, db: db, log: log, blobFS: blobFS, Recovery: report, stop: make(chan struct{})}
 	if err := e.loadNextBlob(); err != nil {
 		_ = e.Close()
 		return nil, err

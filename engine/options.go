@@ -57,7 +57,9 @@ type Options struct {
 	// Default 1 MiB; at most 64 MiB.
 	ChunkSize int
 	// SegmentSize is the size, in bytes, at which the blob log starts a new
-	// segment file. Default 64 MiB.
+	// segment file. Compaction reclaims space a segment at a time, so
+	// memory stores use smaller ones. Default 64 MiB on disk, 16 MiB in
+	// memory.
 	SegmentSize int64
 	// Compression compresses blob chunks when that saves at least 10%.
 	// Default wal.NoCompression. Content types that are already compressed
@@ -102,7 +104,9 @@ const (
 	defaultInlineThreshold = 64 << 10
 	defaultChunkSize       = 1 << 20
 	defaultSegmentSize     = 64 << 20
-	defaultMaxKeyLength    = 1024
+
+	defaultMemorySegmentSize = 16 << 20
+	defaultMaxKeyLength      = 1024
 
 	defaultCompactInterval   = 30 * time.Second
 	defaultCompactDeadRatio  = 0.5
