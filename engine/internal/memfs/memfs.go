@@ -245,10 +245,14 @@ func (fs *FS) Open(name string, opts ...vfs.OpenOption) (vfs.File, error) {
 func (fs *FS) OpenReadWrite(name string, _ vfs.DiskWriteCategory, _ ...vfs.OpenOption) (vfs.File, error) {
 	name = clean(name)
 	fs.mu.Lock()
+	defer fs.mu.Unlock()
 	n := fs.files[name]
-	fs.mu.Unlock()
 	if n == nil {
-		return fs.Create(name, vfs.WriteCategoryUnspecified)
+		if !fs.parentOK(name) || fs.dirs[name] {
+			return nil, notExist("open", name)
+		}
+		n = &node{fs: fs, linked: true, modTime: time.Now()}
+		fs.files[name] = n
 	}
 	return n.open(name, true), nil
 }
