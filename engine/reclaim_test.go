@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
@@ -13,6 +14,38 @@ import (
 	"github.com/osslite/osslite/engine/internal/memfs"
 	"github.com/stretchr/testify/require"
 )
+
+// churnSource is 64 KiB of random bytes that churnReader repeats.
+var churnSource = func() []byte {
+	b := make([]byte, 64<<10)
+	_, _ = rand.NewChaCha8([32]byte{7}).Read(b)
+	return b
+}()
+
+// churnReader yields n bytes cut from churnSource, starting at a position
+// given by seed. It costs one copy per read, also under the race detector.
+type churnReader struct {
+	n, off int64
+}
+
+func newChurnReader(n int64, seed int) *churnReader {
+	return &churnReader{n: n, off: int64(seed*4099) % int64(len(churnSource))}
+}
+
+func (r *churnReader) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), r.n)]
+	done := 0
+	for done < len(p) {
+		c := copy(p[done:], churnSource[(r.off+int64(done))%int64(len(churnSource)):])
+		done += c
+	}
+	r.off = (r.off + int64(done)) % int64(len(churnSource))
+	r.n -= int64(done)
+	return done, nil
+}
 
 // churn writes and deletes total bytes in objects of 1 to 16 MiB, keeping
 // at most maxLive bytes live, with aborted multipart uploads and failed
@@ -43,15 +76,15 @@ func churn(t *testing.T, e *Engine, total, maxLive int64, sample func()) {
 			id, err := e.CreateMultipartUpload(ctx, "churn", key, PutOptions{})
 			require.NoError(t, err)
 			for p := 1; p <= 2; p++ {
-				_, err := e.UploadPart(ctx, "churn", key, id, p, &patternReader{n: size / 2, state: uint64(i)}, size/2, PartOptions{})
+				_, err := e.UploadPart(ctx, "churn", key, id, p, newChurnReader(size/2, i), size/2, PartOptions{})
 				require.NoError(t, err)
 			}
 			require.NoError(t, e.AbortMultipartUpload(ctx, "churn", key, id))
 		case 5: // a put whose body does not match its digest
-			_, err := e.PutObject(ctx, "churn", key, &patternReader{n: size, state: uint64(i)}, size, PutOptions{ContentMD5: make([]byte, 16)})
+			_, err := e.PutObject(ctx, "churn", key, newChurnReader(size, i), size, PutOptions{ContentMD5: make([]byte, 16)})
 			require.ErrorIs(t, err, ErrBadDigest)
 		default:
-			_, err := e.PutObject(ctx, "churn", key, &patternReader{n: size, state: uint64(i)}, size, PutOptions{})
+			_, err := e.PutObject(ctx, "churn", key, newChurnReader(size, i), size, PutOptions{})
 			require.NoError(t, err)
 			live[key] = size
 			liveBytes += size
@@ -112,7 +145,7 @@ func TestMemoryStoreReclaims(t *testing.T) {
 	}, func() string {
 		return fmt.Sprintf("after deleting everything: heap %d (empty %d), blocks %d (empty %d)", heap, emptyHeap, blk, emptyBlocks)
 	})
-	t.Logf("after delete-all: heap %.1f MiB, blocks %.1f MiB", mib(heap), mib(blk))
+	t.Logf("after delete-all: heap %.1f MiB, blocks %d bytes", mib(heap), blk)
 }
 
 // TestDiskStoreReclaims runs a smaller churn on disk: once everything is
@@ -120,6 +153,9 @@ func TestMemoryStoreReclaims(t *testing.T) {
 // size of an empty store.
 func TestDiskStoreReclaims(t *testing.T) {
 	total, maxLive := int64(192<<20), int64(32<<20)
+	if testing.Short() || raceEnabled {
+		total, maxLive = 96<<20, 24<<20
+	}
 	ctx := context.Background()
 	dir := t.TempDir()
 	e, err := Open(dir, &Options{Clock: newFakeClock()})
@@ -136,7 +172,7 @@ func TestDiskStoreReclaims(t *testing.T) {
 	}, func() string {
 		return fmt.Sprintf("after deleting everything the store holds %d bytes (empty: %d)", size, empty)
 	})
-	t.Logf("empty store %.1f MiB, peak %.1f MiB, after delete-all %.1f MiB", mib(empty), mib(peak), mib(size))
+	t.Logf("empty store %d bytes, peak %.1f MiB, after delete-all %d bytes", empty, mib(peak), size)
 }
 
 // waitFor polls cond until it holds or timeout passes, then fails with
