@@ -484,7 +484,11 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 	}
 	e.gc.dead.Store(0)
 	report("rotation of the blob log", e.rotateIfDead())
-	st, err := e.Compact(ctx, CompactOptions{MinLiveRatio: 1 - e.opts.CompactDeadRatio})
+	minLive := 1 - e.opts.CompactDeadRatio
+	if minLive <= 0 { // ratio 1: only fully dead segments (0 would mean the default)
+		minLive = math.SmallestNonzeroFloat64
+	}
+	st, err := e.Compact(ctx, CompactOptions{MinLiveRatio: minLive})
 	report("compaction", err)
 	if st.SegmentsRemoved > 0 {
 		e.opts.Logger.Info("compacted blob log", "removed", st.SegmentsRemoved, "rewritten", st.SegmentsRewritten,

@@ -247,3 +247,49 @@ func TestBackgroundAbortsStaleUploads(t *testing.T) {
 		return fmt.Sprintf("blob log holds %d bytes", blobDiskUsage(t, e.blobFS, "osslite/blobs"))
 	})
 }
+
+// TestCompactDeadRatio checks the background policy: a sealed segment 60%
+// dead is rewritten at CompactDeadRatio 0.5 and left alone at 0.75 and 1;
+// a fully dead one goes whatever the ratio.
+func TestCompactDeadRatio(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ratio     float64
+		rewritten bool
+	}{{0.5, true}, {0.75, false}, {1, false}} {
+		t.Run(fmt.Sprint(tc.ratio), func(t *testing.T) {
+			opts := testOptions()
+			opts.CompactInterval = -1 // maintain is called by hand
+			opts.CompactDeadRatio = tc.ratio
+			e := openTest(t, opts)
+			require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+			chunk := int64(e.opts.ChunkSize)
+			for i := range 5 { // one segment: 5 objects of 2 chunks
+				_, err := e.PutObject(ctx, "bkt", fmt.Sprint(i), newChurnReader(2*chunk, i), 2*chunk, PutOptions{})
+				require.NoError(t, err)
+			}
+			partly := e.log.ActiveSegment()
+			require.NoError(t, e.log.Rotate())
+			_, err := e.PutObject(ctx, "bkt", "doomed", newChurnReader(2*chunk, 9), 2*chunk, PutOptions{})
+			require.NoError(t, err)
+			dead := e.log.ActiveSegment()
+			require.NoError(t, e.log.Rotate())
+			for i := range 3 {
+				require.NoError(t, e.DeleteObject(ctx, "bkt", fmt.Sprint(i)))
+			}
+			require.NoError(t, e.DeleteObject(ctx, "bkt", "doomed"))
+
+			e.maintain(ctx, false)
+			segs := map[uint64]bool{}
+			for _, s := range e.log.Segments() {
+				segs[s.ID] = true
+			}
+			require.False(t, segs[dead], "a fully dead segment is deleted")
+			require.Equal(t, !tc.rewritten, segs[partly], "segment 60%% dead at ratio %v", tc.ratio)
+			for i := 3; i < 5; i++ {
+				got, _ := readAll(t, e, "bkt", fmt.Sprint(i), GetOptions{})
+				require.Len(t, got, int(2*chunk))
+			}
+		})
+	}
+}
