@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"testing"
 	"time"
@@ -96,4 +97,55 @@ func FuzzDecodeObject(f *testing.F) {
 		require.Equal(t, r.info.ETag, again.info.ETag)
 		require.Equal(t, r.info.Size, again.info.Size)
 	})
+}
+
+// TestRecoveryKeepsDataAfterCorruption flips one byte in the first of three
+// objects in the newest blob segment and reopens: recovery must not take
+// the flipped byte for a torn tail and cut off the objects after it.
+func TestRecoveryKeepsDataAfterCorruption(t *testing.T) {
+	ctx := context.Background()
+	fs := vfs.NewMem()
+	opts := &Options{FS: fs, Clock: newFakeClock()}
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	size := 2*e.opts.ChunkSize + 100
+	var objs [][]byte
+	for i := range 3 {
+		data := bytes.Repeat([]byte{byte('a' + i)}, size)
+		put(t, e, "bkt", fmt.Sprint(i), data)
+		objs = append(objs, data)
+	}
+	require.NoError(t, e.Close())
+
+	names, err := fs.List("/db/blobs")
+	require.NoError(t, err)
+	require.Len(t, names, 1, "one segment holds all three objects")
+	seg := fs.PathJoin("/db/blobs", names[0])
+	f, err := fs.OpenReadWrite(seg, vfs.WriteCategoryUnspecified)
+	require.NoError(t, err)
+	_, err = f.WriteAt([]byte{'!'}, 1000) // inside the first record's payload
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	before, err := fs.Stat(seg)
+	require.NoError(t, err)
+
+	e, err = Open("/db", opts)
+	require.NoError(t, err)
+	defer e.Close()
+	require.Empty(t, e.Recovery().Truncations)
+	require.Len(t, e.Recovery().Damaged, 1)
+	after, err := fs.Stat(seg)
+	require.NoError(t, err)
+	require.Equal(t, before.Size(), after.Size(), "no byte of the segment was dropped")
+
+	o, err := e.GetObject(ctx, "bkt", "0", GetOptions{})
+	require.NoError(t, err)
+	_, err = io.Copy(io.Discard, o)
+	require.ErrorIs(t, err, ErrCorrupt)
+	require.NoError(t, o.Close())
+	for i := 1; i < 3; i++ {
+		got, _ := readAll(t, e, "bkt", fmt.Sprint(i), GetOptions{})
+		require.True(t, bytes.Equal(objs[i], got), "object %d intact", i)
+	}
 }

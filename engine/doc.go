@@ -48,8 +48,25 @@
 // # Garbage collection
 //
 // Deleted and overwritten bodies free their blob-log bytes logically at
-// once; Compact (or Options.CompactInterval) deletes dead segment files and
-// rewrites sparse ones, moving only locators. See gc.go.
+// once. A background loop (Options.CompactInterval, on by default) deletes
+// dead segment files and rewrites mostly dead ones (CompactDeadRatio),
+// moving only locators; deletes start it at once, so space comes back
+// without waiting for a clock. The same loop aborts multipart uploads older
+// than Options.AbortUploadsAfter. Compact runs a pass by hand. See gc.go.
+//
+// # Memory stores
+//
+// Open("", nil) keeps metadata on pebble's vfs.NewMem and the blob log on a
+// filesystem that allocates in blocks outside the Go heap and returns a
+// segment's memory to the operating system when compaction removes it, so
+// a memory store holds about its live bytes plus a few segments.
+//
+// # Recovery
+//
+// A bit flip in the newest blob-log segment is not mistaken for a torn
+// tail: the blob log asks the metadata which bytes it references and keeps
+// them (wal.Options.Referenced); the damaged object reads fail with
+// ErrCorrupt and Engine.Recovery lists the damage.
 //
 // # Caveats
 //

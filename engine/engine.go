@@ -14,6 +14,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/osslite/osslite/engine/internal/memfs"
 	"github.com/osslite/osslite/wal"
 )
 
@@ -24,6 +25,8 @@ type Engine struct {
 	db   *pebble.DB
 	log  *wal.Log
 	lock *pebble.Lock // held from before the blob log opens until Close
+	// blobFS holds the blob log: Options.FS, or memfs in memory mode.
+	blobFS vfs.FS
 
 	// mu serialises the read-modify-write of metadata (refcounts, segment
 	// counters, conditional writes). Body bytes are written to the blob log
@@ -38,6 +41,7 @@ type Engine struct {
 	gc        gcState
 	configs   configCache
 	stop      chan struct{}  // closed by Close
+	bgCancel  func()         // cancels the background loop's work; nil without one
 	bg        sync.WaitGroup // background goroutines
 	recovery  wal.RecoveryReport
 }
@@ -49,9 +53,14 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if opts != nil {
 		o = *opts
 	}
+	var blobFS vfs.FS
 	if o.FS == nil {
 		if dir == "" {
 			o.FS = vfs.NewMem()
+			// Blob segments hold nearly every byte of a memory store:
+			// they go to a filesystem that grows files in blocks and
+			// frees them when a segment is removed (see memfs).
+			blobFS = memfs.New()
 		} else {
 			o.FS = vfs.Default
 		}
@@ -59,6 +68,10 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	memory := dir == "" || isMemFS(o.FS)
 	if dir == "" {
 		dir = "osslite"
+	}
+	if memory && o.SegmentSize == 0 {
+		// Smaller segments free memory sooner; rotating costs nothing.
+		o.SegmentSize = max(defaultMemorySegmentSize, int64(o.ChunkSize))
 	}
 	o.EnsureDefaults()
 	if err := o.Validate(); err != nil {
@@ -73,42 +86,50 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if err := makeDirs(o.FS, dir, o.sync); err != nil {
 		return nil, fmt.Errorf("engine: create %s: %w", dir, err)
 	}
-	// Lock before the blob log opens: its recovery truncates torn tails,
-	// which must never happen under a live writer.
+	// Lock before either store opens: blob-log recovery truncates torn
+	// tails, which must never happen under a live writer.
 	lock, err := lockDir(o.FS, o.FS.PathJoin(dir, "meta"))
 	if err != nil {
 		return nil, err
 	}
-	log, report, err := wal.Open(wal.Options{
-		FS:          o.FS,
-		Dir:         o.FS.PathJoin(dir, "blobs"),
-		SegmentSize: o.SegmentSize,
-		Sync:        o.sync,
-		Compression: o.Compression,
-		Logger:      o.Logger,
-	})
-	if err != nil {
-		_ = lock.Close()
-		return nil, fmt.Errorf("engine: open blob log: %w", err)
+	if blobFS == nil {
+		blobFS = o.FS
 	}
+	// Metadata first: blob-log recovery asks it what it references.
 	db, err := pebble.Open(o.FS.PathJoin(dir, "meta"), &pebble.Options{
 		FS:     o.FS,
 		Logger: pebbleLogger{o.Logger},
 		Lock:   lock,
 	})
 	if err != nil {
-		_ = log.Close()
 		_ = lock.Close()
 		return nil, fmt.Errorf("engine: open metadata: %w", err)
 	}
-	e := &Engine{opts: o, db: db, log: log, lock: lock, recovery: report, stop: make(chan struct{})}
+	log, report, err := wal.Open(wal.Options{
+		FS:          blobFS,
+		Dir:         blobFS.PathJoin(dir, "blobs"),
+		SegmentSize: o.SegmentSize,
+		Sync:        o.sync,
+		Compression: o.Compression,
+		Logger:      o.Logger,
+		Referenced:  func(seg uint64) (int64, error) { return referencedEnd(db, seg) },
+	})
+	if err != nil {
+		_ = db.Close()
+		_ = lock.Close()
+		return nil, fmt.Errorf("engine: open blob log: %w", err)
+	}
+	e := &Engine{opts: o, db: db, log: log, lock: lock, blobFS: blobFS, recovery: report, stop: make(chan struct{})}
 	if err := e.loadNextBlob(); err != nil {
 		_ = e.Close()
 		return nil, err
 	}
 	if o.CompactInterval > 0 {
+		var ctx context.Context
+		ctx, e.bgCancel = context.WithCancel(context.Background())
+		e.gc.kick = make(chan struct{}, 1)
 		e.bg.Add(1)
-		go e.compactLoop(o.CompactInterval)
+		go e.backgroundLoop(ctx)
 	}
 	return e, nil
 }
@@ -145,6 +166,28 @@ func isMemFS(fs vfs.FS) bool {
 	return ok
 }
 
+// referencedEnd returns the end of the last blob-log record of segment seg
+// that a chunk locator references, or 0. It reads every locator; recovery
+// calls it only when the newest segment holds bytes that fail verification.
+func referencedEnd(db *pebble.DB, seg uint64) (int64, error) {
+	it, err := db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixChunk), UpperBound: prefixEnd([]byte(prefixChunk))})
+	if err != nil {
+		return 0, err
+	}
+	var end int64
+	for ok := it.First(); ok; ok = it.Next() {
+		loc, err := decodeLoc(it.Value())
+		if err != nil {
+			_ = it.Close()
+			return 0, err
+		}
+		if loc.Segment == seg {
+			end = max(end, loc.Offset+int64(loc.Size))
+		}
+	}
+	return end, it.Close()
+}
+
 // loadNextBlob sets the blob ID counter past the highest ID in use.
 func (e *Engine) loadNextBlob() error {
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixBlob), UpperBound: prefixEnd([]byte(prefixBlob))})
@@ -170,6 +213,9 @@ func (e *Engine) Close() error {
 		return nil
 	}
 	close(e.stop)
+	if e.bgCancel != nil {
+		e.bgCancel()
+	}
 	e.bg.Wait()
 	err := e.db.Close()
 	if lerr := e.log.Close(); err == nil {
@@ -199,7 +245,8 @@ func lockDir(fs vfs.FS, meta string) (*pebble.Lock, error) {
 // may use the values as they are.
 func (e *Engine) Options() Options { return e.opts }
 
-// Recovery says what the blob log dropped (torn tails cut off) when the
+// Recovery says what the blob log dropped (torn tails cut off) and kept
+// despite corruption (records the metadata references) when the
 // store was opened. It returns a copy.
 func (e *Engine) Recovery() wal.RecoveryReport {
 	r := e.recovery
@@ -290,6 +337,7 @@ func (m *mutation) ref(xs []extent, delta int64) {
 func (m *mutation) commit() error {
 	defer m.b.Close()
 	seg := map[uint64]int64{}
+	var freed int64 // bytes of blobs whose last reference goes
 	for id, delta := range m.refs {
 		if delta == 0 {
 			continue
@@ -328,6 +376,7 @@ func (m *mutation) commit() error {
 		case rec.refs == 0:
 			for _, s := range rec.segs {
 				seg[s.seg] -= s.bytes
+				freed += s.bytes
 			}
 			start, end := chunkSpan(id)
 			if err := m.b.DeleteRange(start, end, nil); err != nil {
@@ -342,10 +391,15 @@ func (m *mutation) commit() error {
 			}
 		}
 	}
-	if err := m.e.applySegDeltas(m.b, seg); err != nil {
+	emptied, err := m.e.applySegDeltas(m.b, seg)
+	if err != nil {
 		return err
 	}
-	return m.b.Commit(pebble.NoSync)
+	if err := m.b.Commit(pebble.NoSync); err != nil {
+		return err
+	}
+	m.e.noteDead(freed, emptied)
+	return nil
 }
 
 // syncMeta makes every committed batch durable. Concurrent callers share

@@ -61,6 +61,26 @@ type gcState struct {
 	retired  []retiredSeg
 	inflight map[uint64]uint64 // write token -> segment it started in
 	token    uint64
+
+	// dead counts the bytes deletes freed since the background loop last
+	// ran; kick (capacity 1) wakes the loop early.
+	dead atomic.Int64
+	kick chan struct{}
+}
+
+// noteDead records n bytes freed by a delete, or orphaned by a failed write,
+// and wakes the background loop when they reach CompactDeadBytes or when a
+// segment lost its last live byte (emptied).
+func (e *Engine) noteDead(n int64, emptied bool) {
+	if e.gc.kick == nil || n <= 0 && !emptied {
+		return
+	}
+	if e.gc.dead.Add(n) >= e.opts.CompactDeadBytes || emptied {
+		select {
+		case e.gc.kick <- struct{}{}:
+		default:
+		}
+	}
 }
 
 type retiredSeg struct {
@@ -362,7 +382,7 @@ func (e *Engine) switchChunks(refs []chunkRef, locs []wal.Loc) error {
 				return err
 			}
 		}
-		if err := e.applySegDeltas(b, segDelta); err != nil {
+		if _, err := e.applySegDeltas(b, segDelta); err != nil {
 			return err
 		}
 		return b.Commit(pebble.NoSync)
@@ -401,9 +421,9 @@ func moveUse(segs []segUse, from, to uint64, oldSize, newSize int64) []segUse {
 	return out
 }
 
-// applySegDeltas adds deltas to the segment live counters in b. The caller
-// holds e.mu.
-func (e *Engine) applySegDeltas(b *pebble.Batch, deltas map[uint64]int64) error {
+// applySegDeltas adds deltas to the segment live counters in b and reports
+// whether a segment lost its last live byte. The caller holds e.mu.
+func (e *Engine) applySegDeltas(b *pebble.Batch, deltas map[uint64]int64) (emptied bool, err error) {
 	for s, delta := range deltas {
 		if delta == 0 {
 			continue
@@ -411,41 +431,117 @@ func (e *Engine) applySegDeltas(b *pebble.Batch, deltas map[uint64]int64) error 
 		var live int64
 		v, ok, err := get(e.db, segmentKey(s))
 		if err != nil {
-			return err
+			return false, err
 		}
 		if ok {
 			live, _ = binary.Varint(v)
 		}
 		live += delta
 		if live <= 0 {
+			emptied = emptied || ok
 			err = b.Delete(segmentKey(s), nil)
 		} else {
 			err = b.Set(segmentKey(s), binary.AppendVarint(nil, live), nil)
 		}
 		if err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return emptied, nil
 }
 
-// compactLoop runs Compact every interval until Close.
-func (e *Engine) compactLoop(interval time.Duration) {
+// minRotate is the smallest active segment the background loop seals to
+// reclaim its dead bytes.
+const minRotate = 1 << 20
+
+// backgroundLoop runs maintain every CompactInterval and whenever noteDead
+// kicks it, until Close.
+func (e *Engine) backgroundLoop(ctx context.Context) {
 	defer e.bg.Done()
-	t := time.NewTicker(interval)
+	t := time.NewTicker(e.opts.CompactInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-e.stop:
 			return
 		case <-t.C:
-			st, err := e.Compact(context.Background(), CompactOptions{})
-			if err != nil && !errors.Is(err, ErrClosed) {
-				e.opts.Logger.Error("background compaction failed", "err", err)
-			} else if st.SegmentsRemoved > 0 {
-				e.opts.Logger.Info("compacted blob log", "removed", st.SegmentsRemoved, "rewritten", st.SegmentsRewritten,
-					"moved_bytes", st.BytesMoved, "reclaimed_bytes", st.BytesReclaimed)
-			}
+			e.maintain(ctx, true)
+		case <-e.gc.kick:
+			e.maintain(ctx, false)
 		}
 	}
+}
+
+// maintain is one background run: on the periodic tick it aborts stale
+// uploads, then it seals a mostly dead active segment and compacts.
+func (e *Engine) maintain(ctx context.Context, periodic bool) {
+	report := func(what string, err error) {
+		if err != nil && !errors.Is(err, ErrClosed) && ctx.Err() == nil {
+			e.opts.Logger.Error("background "+what+" failed", "err", err)
+		}
+	}
+	if periodic && e.opts.AbortUploadsAfter > 0 {
+		n, err := e.abortStaleUploads(ctx, e.now().Add(-e.opts.AbortUploadsAfter))
+		report("abort of stale multipart uploads", err)
+		if n > 0 {
+			e.opts.Logger.Info("aborted stale multipart uploads", "count", n, "older_than", e.opts.AbortUploadsAfter)
+		}
+	}
+	e.gc.dead.Store(0)
+	report("rotation of the blob log", e.rotateIfDead())
+	minLive := 1 - e.opts.CompactDeadRatio
+	if minLive <= 0 { // ratio 1: only fully dead segments (0 would mean the default)
+		minLive = math.SmallestNonzeroFloat64
+	}
+	st, err := e.Compact(ctx, CompactOptions{MinLiveRatio: minLive})
+	report("compaction", err)
+	if st.SegmentsRemoved > 0 {
+		e.opts.Logger.Info("compacted blob log", "removed", st.SegmentsRemoved, "rewritten", st.SegmentsRewritten,
+			"moved_bytes", st.BytesMoved, "reclaimed_bytes", st.BytesReclaimed)
+	}
+}
+
+// rotateIfDead seals the active segment when it holds at least minRotate
+// bytes of which CompactDeadRatio are dead, so that Compact, which only
+// touches sealed segments, can reclaim them.
+func (e *Engine) rotateIfDead() error {
+	var active wal.SegmentInfo
+	for _, s := range e.log.Segments() {
+		if s.Active {
+			active = s
+		}
+	}
+	if active.Size < minRotate {
+		return nil
+	}
+	var live int64
+	v, ok, err := get(e.db, segmentKey(active.ID))
+	if err != nil {
+		return err
+	}
+	if ok {
+		live, _ = binary.Varint(v)
+	}
+	if float64(active.Size-live) < e.opts.CompactDeadRatio*float64(active.Size) || e.log.ActiveSegment() != active.ID {
+		return nil
+	}
+	return e.log.Rotate()
+}
+
+// abortStaleUploads aborts, in every bucket, the multipart uploads
+// initiated before t.
+func (e *Engine) abortStaleUploads(ctx context.Context, t time.Time) (int, error) {
+	buckets, err := e.ListBuckets(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, b := range buckets {
+		n, err := e.AbortUploadsBefore(ctx, b.Name, t)
+		total += n
+		if err != nil && !errors.Is(err, ErrNoSuchBucket) {
+			return total, err
+		}
+	}
+	return total, nil
 }

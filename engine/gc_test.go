@@ -30,6 +30,7 @@ func TestCompactReclaimsEverything(t *testing.T) {
 	fs := vfs.NewMem()
 	opts := testOptions()
 	opts.FS = fs
+	opts.CompactInterval = -1 // the test compacts by hand and counts
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
 	defer e.Close()
@@ -76,6 +77,7 @@ func TestCompactRewrites(t *testing.T) {
 	fs := vfs.NewMem()
 	opts := testOptions()
 	opts.FS = fs
+	opts.CompactInterval = -1 // the test compacts by hand and counts
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
 	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
@@ -127,7 +129,7 @@ func BenchmarkCompact(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		fs := vfs.NewMem()
-		e, err := Open("/db", &Options{FS: fs, SegmentSize: 8 << 20})
+		e, err := Open("/db", &Options{FS: fs, SegmentSize: 8 << 20, CompactInterval: -1})
 		require.NoError(b, err)
 		require.NoError(b, e.CreateBucket(ctx, "bkt", BucketOptions{}))
 		data := bytes.Repeat([]byte("0123456789abcdef"), 1<<16) // 1 MiB

@@ -112,6 +112,15 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	defer func() {
 		if !ok {
 			b.done()
+			if b.blob != nil {
+				// The chunks written so far are garbage now (a client
+				// that went away, a bad digest).
+				var n int64
+				for _, loc := range b.blob.locs {
+					n += int64(loc.Size)
+				}
+				e.noteDead(n, false)
+			}
 		}
 	}()
 	for {

@@ -39,7 +39,10 @@ const (
 // its default.
 type Options struct {
 	// FS is the filesystem everything is stored on. Default: vfs.Default for a
-	// directory, a fresh vfs.NewMem() when Open is given dir "".
+	// directory; when Open is given dir "", a fresh vfs.NewMem() for the
+	// metadata and a memory filesystem for the blob log that allocates in
+	// blocks outside the Go heap and frees a segment's memory as soon as
+	// compaction removes it.
 	FS vfs.FS
 	// Clock supplies the time. Default: SystemClock.
 	Clock Clock
@@ -54,7 +57,9 @@ type Options struct {
 	// Default 1 MiB; at most 64 MiB.
 	ChunkSize int
 	// SegmentSize is the size, in bytes, at which the blob log starts a new
-	// segment file. Default 64 MiB.
+	// segment file. Compaction reclaims space a segment at a time, so
+	// memory stores use smaller ones. Default 64 MiB on disk, 16 MiB in
+	// memory.
 	SegmentSize int64
 	// Compression compresses blob chunks when that saves at least 10%.
 	// Default wal.NoCompression. Content types that are already compressed
@@ -65,10 +70,30 @@ type Options struct {
 	// RestoreDelay is how long a restore of an archived object takes, on
 	// Clock. Default 1 minute (OSS's usual time); negative means instant.
 	RestoreDelay time.Duration
-	// CompactInterval, when positive, runs Compact in the background at this
-	// interval (Close waits for a run in progress). Default 0: call Compact
-	// yourself.
+	// CompactInterval is how often, in wall-clock time, a background loop
+	// reclaims blob-log space (Compact with CompactDeadRatio) and aborts
+	// stale multipart uploads (AbortUploadsAfter). The loop also runs at
+	// once, without waiting for the interval, when deletes free
+	// CompactDeadBytes or empty a whole segment, so reclaiming space never
+	// waits for a clock. Close stops it and waits for a run in progress.
+	// Default 30s; negative disables the loop (call Compact yourself).
 	CompactInterval time.Duration
+	// CompactDeadRatio is the fraction of a segment's bytes that must be
+	// dead (deleted, overwritten, or never committed) for the background
+	// loop to rewrite its live bytes into a new segment and delete it.
+	// Fully dead segments are deleted whatever the ratio; a mostly dead
+	// active segment of at least 1 MiB is sealed first. Default 0.5; must
+	// be in (0, 1].
+	CompactDeadRatio float64
+	// CompactDeadBytes is how many bytes deletes must free since the last
+	// background run to start one at once. Default SegmentSize.
+	CompactDeadBytes int64
+	// AbortUploadsAfter is the age, on Clock, past which the background
+	// loop aborts multipart uploads (S3's AbortIncompleteMultipartUpload
+	// lifecycle rule for every bucket), freeing their parts. It is
+	// checked every CompactInterval. Default 7 days (168h); negative
+	// never aborts.
+	AbortUploadsAfter time.Duration
 	// Logger receives recovery and background messages. Default: discard.
 	Logger *slog.Logger
 
@@ -79,7 +104,13 @@ const (
 	defaultInlineThreshold = 64 << 10
 	defaultChunkSize       = 1 << 20
 	defaultSegmentSize     = 64 << 20
-	defaultMaxKeyLength    = 1024
+
+	defaultMemorySegmentSize = 16 << 20
+	defaultMaxKeyLength      = 1024
+
+	defaultCompactInterval   = 30 * time.Second
+	defaultCompactDeadRatio  = 0.5
+	defaultAbortUploadsAfter = 7 * 24 * time.Hour
 )
 
 // EnsureDefaults fills zero fields with their defaults and returns o.
@@ -104,6 +135,18 @@ func (o *Options) EnsureDefaults() *Options {
 	} else if o.RestoreDelay < 0 {
 		o.RestoreDelay = 0
 	}
+	if o.CompactInterval == 0 {
+		o.CompactInterval = defaultCompactInterval
+	}
+	if o.CompactDeadRatio == 0 {
+		o.CompactDeadRatio = defaultCompactDeadRatio
+	}
+	if o.CompactDeadBytes == 0 {
+		o.CompactDeadBytes = o.SegmentSize
+	}
+	if o.AbortUploadsAfter == 0 {
+		o.AbortUploadsAfter = defaultAbortUploadsAfter
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -121,6 +164,10 @@ func (o *Options) Validate() error {
 		return fmt.Errorf("%w: SegmentSize %d smaller than ChunkSize %d", ErrInvalidArgument, o.SegmentSize, o.ChunkSize)
 	case o.MaxKeyLength <= 0:
 		return fmt.Errorf("%w: MaxKeyLength %d", ErrInvalidArgument, o.MaxKeyLength)
+	case !(o.CompactDeadRatio > 0 && o.CompactDeadRatio <= 1):
+		return fmt.Errorf("%w: CompactDeadRatio %v outside (0, 1]", ErrInvalidArgument, o.CompactDeadRatio)
+	case o.CompactDeadBytes < 0:
+		return fmt.Errorf("%w: CompactDeadBytes %d", ErrInvalidArgument, o.CompactDeadBytes)
 	case o.Sync > SyncNever:
 		return fmt.Errorf("%w: Sync mode %d", ErrInvalidArgument, o.Sync)
 	}

@@ -124,7 +124,11 @@ func WithRegion(region string) Option { return func(c *config) { c.region = regi
 
 // WithEngineOptions sets the options of the in-memory engine. Clock is
 // ignored: the engine always runs on the server's Clock. FS defaults to a
-// fresh in-memory filesystem.
+// fresh in-memory filesystem. Background compaction runs as in the engine
+// (deletes trigger it, so reclaiming space needs no clock), but
+// AbortUploadsAfter defaults to never: a test that advances Clock must not
+// see its uploads vanish at an arbitrary later moment; set it to have
+// them aborted.
 func WithEngineOptions(opts engine.Options) Option {
 	return func(c *config) { c.engine = opts }
 }
@@ -171,6 +175,9 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	clock := NewClock(time.Now().UTC().Truncate(time.Second))
 	eo := cfg.engine
 	eo.Clock = clock
+	if eo.AbortUploadsAfter == 0 {
+		eo.AbortUploadsAfter = -1
+	}
 	eng, err := engine.Open("", &eo)
 	if err != nil {
 		return nil, fmt.Errorf("fake: open engine: %w", err)

@@ -78,23 +78,86 @@ func TestCorruption(t *testing.T) {
 			require.ErrorIs(t, err, ErrCorrupt)
 			require.Equal(t, 2, n, "Iterate must stop at the bad record")
 
-			// Reopening cuts the last segment at the bad record.
+			// Reopening keeps the bad record and everything after it: the
+			// caller references data up to the last record.
 			require.NoError(t, l.Close())
-			l2, report := openLog(t, opts)
-			require.Len(t, report.Truncations, 1)
-			tr := report.Truncations[0]
-			require.Equal(t, victim.Segment, tr.Segment)
-			require.Equal(t, victim.Offset, tr.ValidSize)
 			last := recs[len(recs)-1].loc
-			require.Equal(t, last.Offset+int64(last.Size)-victim.Offset, tr.DroppedBytes)
-			got, err = l2.Read(recs[1].loc, nil)
-			require.NoError(t, err)
-			require.Equal(t, recs[1].data, got)
+			ropts := opts
+			ropts.Referenced = func(seg uint64) (int64, error) {
+				require.Equal(t, victim.Segment, seg)
+				return last.Offset + int64(last.Size), nil
+			}
+			l2, report := openLog(t, ropts)
+			require.Empty(t, report.Truncations)
+			require.Len(t, report.Damaged, 1)
+			require.Equal(t, Damage{Segment: victim.Segment, Offset: victim.Offset, Reason: report.Damaged[0].Reason}, report.Damaged[0])
+			require.NotEmpty(t, report.Damaged[0].Reason)
 			_, err = l2.Read(victim, nil)
 			require.ErrorIs(t, err, ErrCorrupt)
+			for i, r := range recs {
+				if i == 2 {
+					continue
+				}
+				got, err := l2.Read(r.loc, nil)
+				require.NoError(t, err, "record %d", i)
+				require.True(t, bytes.Equal(r.data, got), "record %d", i)
+			}
 			names, err := fs.List(opts.Dir)
 			require.NoError(t, err)
 			require.ElementsMatch(t, []string{"000001.blob", "000002.blob"}, names)
+		})
+	}
+}
+
+// TestRecoverTornTailAfterReferenced checks that recovery still cuts off
+// what the caller does not reference: bytes past the referenced end that fail
+// verification are a torn tail, and so is everything when Referenced is
+// unset.
+func TestRecoverTornTailAfterReferenced(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		referenced func(recs []written) int64 // -1: Referenced unset
+		keep       func(recs []written) int64
+	}{
+		{"unset", func([]written) int64 { return -1 }, func(recs []written) int64 { return recs[2].loc.Offset }},
+		{"nothing referenced", func([]written) int64 { return 0 }, func(recs []written) int64 { return recs[2].loc.Offset }},
+		{"before the bad record", func(recs []written) int64 { return recs[2].loc.Offset }, func(recs []written) int64 { return recs[2].loc.Offset }},
+		{"into the bad record", func(recs []written) int64 { return recs[3].loc.Offset }, func(recs []written) int64 { return recs[3].loc.Offset }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fs := vfs.NewMem()
+			opts := testOptions(fs)
+			l, _ := openLog(t, opts)
+			rng := rand.New(rand.NewPCG(9, 9))
+			var recs []written
+			for range 5 {
+				data := randomBytes(rng, 3000)
+				loc, err := l.Append(data, 0)
+				require.NoError(t, err)
+				recs = append(recs, written{loc, data})
+			}
+			require.NoError(t, l.Close())
+			flipByte(t, fs, fs.PathJoin(opts.Dir, "000001.blob"), recs[2].loc.Offset+headerLen+7)
+
+			if ref := tc.referenced(recs); ref >= 0 {
+				opts.Referenced = func(uint64) (int64, error) { return ref, nil }
+			}
+			l2, report := openLog(t, opts)
+			keep := tc.keep(recs)
+			last := recs[len(recs)-1].loc
+			require.Len(t, report.Truncations, 1)
+			require.Equal(t, keep, report.Truncations[0].ValidSize)
+			require.Equal(t, last.Offset+int64(last.Size)-keep, report.Truncations[0].DroppedBytes)
+			require.Equal(t, keep > recs[2].loc.Offset, len(report.Damaged) == 1)
+			for i := range 2 {
+				got, err := l2.Read(recs[i].loc, nil)
+				require.NoError(t, err)
+				require.Equal(t, recs[i].data, got)
+			}
+			_, err := l2.Read(recs[2].loc, nil)
+			require.ErrorIs(t, err, ErrCorrupt)
+			_, err = l2.Read(recs[3].loc, nil)
+			require.ErrorIs(t, err, ErrCorrupt, "cut off")
 		})
 	}
 }

@@ -45,11 +45,19 @@
 // directory. A segment is fsynced when it is sealed, before its successor
 // is created, so only the last segment can have a torn tail.
 //
-// Open scans the last segment from the start and cuts it at the first
-// incomplete or invalid record. pebble's vfs has no Truncate, so the valid
-// prefix is copied to NNNNNN.blob.tmp, synced and renamed over the segment;
-// a crash during that leaves the old file, which the next Open repairs
-// again. The cuts are returned in the RecoveryReport and logged. Appends
+// Open scans the last segment from the start for the first incomplete or
+// invalid record. A torn tail (the unsynced end of the last write before a
+// crash) and a flipped bit inside synced data look alike there, so Open
+// asks the caller (Options.Referenced) how far its metadata references the
+// segment: bytes up to that end are never cut, the bad record is reported
+// in RecoveryReport.Damaged and fails reads with ErrCorrupt, and the
+// records after it stay readable. Only the bytes past both the last valid
+// record and the referenced end are cut off; without Options.Referenced
+// that is everything from the first bad record on. pebble's vfs has no
+// Truncate, so the kept prefix is copied to NNNNNN.blob.tmp, synced and
+// renamed over the segment; a crash during that leaves the old file, which
+// the next Open repairs again. The cuts are returned in the RecoveryReport
+// and logged. Appends
 // after Open go to a new segment (reusing the last id when that segment
 // ended up empty), so a reopened log never writes into an old file. Sealed
 // segments are not scanned; Iterate verifies them when they are read.

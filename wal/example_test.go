@@ -14,12 +14,16 @@ func ExampleOpen() {
 		Dir:         "blobs",
 		Sync:        true,
 		Compression: wal.S2,
+		// Where the caller's metadata stops referencing the segment:
+		// recovery keeps corrupt records before that instead of taking
+		// them for a torn tail. This caller references nothing yet.
+		Referenced: func(segment uint64) (int64, error) { return 0, nil },
 	})
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer l.Close()
-	fmt.Println("truncated segments:", len(report.Truncations))
+	fmt.Println("truncated segments:", len(report.Truncations), "damaged:", len(report.Damaged))
 
 	// Append chunks, Sync, then commit their Locs to metadata.
 	loc, err := l.Append([]byte("hello, blob log"), 0)
@@ -42,6 +46,6 @@ func ExampleOpen() {
 	}
 	fmt.Printf("%s\n", payload)
 	// Output:
-	// truncated segments: 0
+	// truncated segments: 0 damaged: 0
 	// hello, blob log
 }

@@ -41,10 +41,28 @@ type Truncation struct {
 	Reason string
 }
 
+// Damage describes a record that failed verification during recovery but
+// was kept because Options.Referenced says the caller references bytes at
+// or after it. Reads of it fail with ErrCorrupt; records after it are read
+// as usual.
+type Damage struct {
+	// Segment is the id of the damaged segment.
+	Segment uint64
+	// Offset is the offset of the first record that failed verification.
+	// Recovery does not scan past it, so later bad records are found only
+	// when they are read.
+	Offset int64
+	// Reason says why the record at Offset was rejected.
+	Reason string
+}
+
 // RecoveryReport describes what Open repaired.
 type RecoveryReport struct {
 	// Truncations lists the segments whose torn tail was cut off.
 	Truncations []Truncation
+	// Damaged lists corrupt records recovery kept because the caller
+	// references them or data after them (see Options.Referenced).
+	Damaged []Damage
 }
 
 // SegmentInfo describes one segment file.
@@ -261,12 +279,15 @@ func (l *Log) recover() (RecoveryReport, error) {
 	if len(ids) > 0 {
 		last := l.segs[ids[len(ids)-1]]
 		l.nextID = last.id + 1
-		t, err := l.recoverTail(last)
+		t, d, err := l.recoverTail(last)
 		if err != nil {
 			return report, err
 		}
 		if t != nil {
 			report.Truncations = append(report.Truncations, *t)
+		}
+		if d != nil {
+			report.Damaged = append(report.Damaged, *d)
 		}
 		if last.size.Load() == 0 {
 			// Nothing worth keeping: reuse the id for the active segment.
@@ -279,15 +300,19 @@ func (l *Log) recover() (RecoveryReport, error) {
 	return report, l.startSegmentLocked()
 }
 
-// recoverTail scans seg from the start and cuts the file at the first
-// incomplete or invalid record. pebble's vfs cannot truncate, so the valid
-// prefix is copied to a temporary file that is synced and renamed over the
-// segment; a crash at any point leaves either the old or the new file, and
-// the old one is simply repaired again.
-func (l *Log) recoverTail(seg *segment) (*Truncation, error) {
+// recoverTail scans seg from the start for the first incomplete or invalid
+// record. Bytes from there on are a torn tail, unless the caller references
+// data at or past it (Options.Referenced): then they are corruption inside
+// acknowledged data, and the segment is kept up to the end of what the
+// caller references, the bad record reported as damage. The tail past that
+// is cut off. pebble's vfs cannot truncate, so the kept prefix is copied to
+// a temporary file that is synced and renamed over the segment; a crash at
+// any point leaves either the old or the new file, and the old one is
+// simply repaired again.
+func (l *Log) recoverTail(seg *segment) (*Truncation, *Damage, error) {
 	f, err := l.fs.Open(seg.path, vfs.SequentialReadsOption)
 	if err != nil {
-		return nil, fmt.Errorf("wal: open segment %06d: %w", seg.id, err)
+		return nil, nil, fmt.Errorf("wal: open segment %06d: %w", seg.id, err)
 	}
 	defer func() { _ = f.Close() }()
 	size := seg.size.Load()
@@ -298,7 +323,7 @@ func (l *Log) recoverTail(seg *segment) (*Truncation, error) {
 		loc, _, err := rr.read(off, nil, false, nil)
 		if err != nil {
 			if !errors.Is(err, ErrCorrupt) {
-				return nil, err
+				return nil, nil, err
 			}
 			cause = err
 			break
@@ -306,19 +331,39 @@ func (l *Log) recoverTail(seg *segment) (*Truncation, error) {
 		off += int64(loc.Size)
 	}
 	if cause == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
-	t := &Truncation{Segment: seg.id, ValidSize: off, DroppedBytes: size - off, Reason: cause.Error()}
-	if off > 0 {
-		if err := l.rewritePrefix(f, seg, off); err != nil {
-			return nil, err
+	keep := off
+	var d *Damage
+	if l.opts.Referenced != nil {
+		end, err := l.opts.Referenced(seg.id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("wal: recover segment %06d: %w", seg.id, err)
+		}
+		if end > off {
+			keep = min(end, size)
+			d = &Damage{Segment: seg.id, Offset: off, Reason: cause.Error()}
+			l.opts.Logger.Error("wal: corrupt record in referenced data; kept",
+				"segment", seg.id, "offset", off, "referenced_end", end, "reason", d.Reason)
 		}
 	}
-	// With off == 0 the caller recreates the file empty.
-	seg.size.Store(off)
+	if keep == size {
+		return nil, d, nil
+	}
+	t := &Truncation{Segment: seg.id, ValidSize: keep, DroppedBytes: size - keep, Reason: cause.Error()}
+	if keep > off {
+		t.Reason = fmt.Sprintf("unreferenced bytes after a corrupt record: %s", cause)
+	}
+	if keep > 0 {
+		if err := l.rewritePrefix(f, seg, keep); err != nil {
+			return nil, nil, err
+		}
+	}
+	// With keep == 0 the caller recreates the file empty.
+	seg.size.Store(keep)
 	l.opts.Logger.Warn("wal: truncated torn segment tail",
-		"segment", seg.id, "valid_size", off, "dropped_bytes", t.DroppedBytes, "reason", t.Reason)
-	return t, nil
+		"segment", seg.id, "valid_size", keep, "dropped_bytes", t.DroppedBytes, "reason", t.Reason)
+	return t, d, nil
 }
 
 func (l *Log) rewritePrefix(src vfs.File, seg *segment, n int64) error {

@@ -86,6 +86,17 @@ type Options struct {
 	// Logger receives recovery messages (truncated torn tails). Default
 	// slog.Default().
 	Logger *slog.Logger
+
+	// Referenced, when set, tells recovery how much of a segment the
+	// caller's metadata needs: it returns the end offset (Loc.Offset +
+	// Loc.Size) of the last record of the segment that the caller
+	// references, or 0 for none. Open calls it only when the last segment
+	// holds bytes that fail verification, to tell corruption inside data
+	// the caller acknowledged (kept, and reported in
+	// RecoveryReport.Damaged; reads of the bad record fail with
+	// ErrCorrupt) from a torn tail (cut off). Default nil: recovery cannot
+	// tell them apart and cuts the segment at the first bad record.
+	Referenced func(segment uint64) (end int64, err error)
 }
 
 // EnsureDefaults fills zero fields of o with their defaults.

@@ -23,6 +23,10 @@ const (
 	defaultAddr      = "127.0.0.1:9000"
 	defaultAccessKey = "osslite"
 	defaultSecretKey = "osslite-secret"
+
+	defaultCompactInterval   = 30 * time.Second
+	defaultCompactDeadRatio  = 0.5
+	defaultAbortUploadsAfter = 7 * 24 * time.Hour
 )
 
 // Server limits (the rest are flags: limits.go).
@@ -48,10 +52,27 @@ type options struct {
 	metrics      bool
 	metricsToken string
 
-	tlsCert, tlsKey string
-	tlsSelfSigned   bool
-	tlsCAOut        string
-	limits          limitOptions
+	tlsCert, tlsKey   string
+	tlsSelfSigned     bool
+	tlsCAOut          string
+	limits            limitOptions
+	compactInterval   time.Duration
+	compactDeadRatio  float64
+	abortUploadsAfter time.Duration
+}
+
+// engineOptions maps the flags onto the engine's options, where zero means
+// default and negative means off.
+func (o options) engineOptions(logger *slog.Logger) *engine.Options {
+	eo := &engine.Options{Logger: logger, CompactInterval: o.compactInterval,
+		CompactDeadRatio: o.compactDeadRatio, AbortUploadsAfter: o.abortUploadsAfter}
+	if eo.CompactInterval == 0 {
+		eo.CompactInterval = -1
+	}
+	if eo.AbortUploadsAfter == 0 {
+		eo.AbortUploadsAfter = -1
+	}
+	return eo
 }
 
 // listFlag is a repeatable string flag.
@@ -76,6 +97,12 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&o.region, "region", httpapi.DefaultRegion, "`region` reported to clients")
 	fs.StringVar(&level, "log-level", "info", "log `level`: debug, info, warn or error")
 	fs.StringVar(&format, "log-format", "text", "log `format`: text or json")
+	fs.DurationVar(&o.compactInterval, "compact-interval", defaultCompactInterval,
+		"how often to reclaim space of deleted data in the blob log (deletes also start it at once); 0 disables background compaction and upload expiry")
+	fs.Float64Var(&o.compactDeadRatio, "compact-dead-ratio", defaultCompactDeadRatio,
+		"fraction (0 to 1] of a blob-log segment that must be dead before its live data is rewritten and the segment deleted; fully dead segments are always deleted")
+	fs.DurationVar(&o.abortUploadsAfter, "abort-uploads-after", defaultAbortUploadsAfter,
+		"abort multipart uploads older than this `age`, freeing their parts (checked every -compact-interval); 0 never aborts")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Var((*listFlag)(&o.buckets), "bucket", "create bucket `name` at start-up unless it exists (repeatable)")
 	fs.Var(&seeds, "seed", "at start-up, upload each file of a `BUCKET=DIR` pair's DIR tree into BUCKET (created if needed), keyed by its path relative to DIR (repeatable)")
@@ -136,6 +163,12 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	default:
 		return o, fmt.Errorf("-log-format %q: want text or json", format)
 	}
+	if !(o.compactDeadRatio > 0 && o.compactDeadRatio <= 1) {
+		return o, fmt.Errorf("-compact-dead-ratio %v: want a fraction in (0, 1]", o.compactDeadRatio)
+	}
+	if o.compactInterval < 0 || o.abortUploadsAfter < 0 {
+		return o, errors.New("-compact-interval and -abort-uploads-after must not be negative")
+	}
 	if o.accessKey == "" || o.secretKey == "" {
 		return o, errors.New("-access-key and -secret-key must not be empty")
 	}
@@ -171,7 +204,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		logger = slog.New(slog.NewTextHandler(stdout, hopts))
 	}
 
-	eng, err := engine.Open(o.data, &engine.Options{Logger: logger})
+	eng, err := engine.Open(o.data, o.engineOptions(logger))
 	if errors.Is(err, engine.ErrLocked) {
 		return fmt.Errorf("data directory %s is in use by another osslite process", o.data)
 	}

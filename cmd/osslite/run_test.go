@@ -199,9 +199,14 @@ func TestParseFlags(t *testing.T) {
 		want    options
 		wantErr string
 	}{
-		{name: "defaults", args: nil, want: options{addr: defaultAddr, accessKey: defaultAccessKey, secretKey: defaultSecretKey, region: "us-east-1"}},
-		{name: "all", args: []string{"-addr", ":1", "-data", "/d", "-access-key", "a", "-secret-key", "s", "-domain", "x.test", "-domain", "y.test", "-region", "r", "-log-level", "DEBUG", "-log-format", "json"},
-			want: options{addr: ":1", data: "/d", accessKey: "a", secretKey: "s", domains: []string{"x.test", "y.test"}, region: "r", level: -4, json: true}},
+		{name: "defaults", args: nil, want: options{addr: defaultAddr, accessKey: defaultAccessKey, secretKey: defaultSecretKey, region: "us-east-1",
+			compactInterval: 30 * time.Second, compactDeadRatio: 0.5, abortUploadsAfter: 168 * time.Hour}},
+		{name: "all", args: []string{"-addr", ":1", "-data", "/d", "-access-key", "a", "-secret-key", "s", "-domain", "x.test", "-domain", "y.test", "-region", "r", "-log-level", "DEBUG", "-log-format", "json",
+			"-compact-interval", "1m", "-compact-dead-ratio", "0.25", "-abort-uploads-after", "24h"},
+			want: options{addr: ":1", data: "/d", accessKey: "a", secretKey: "s", domains: []string{"x.test", "y.test"}, region: "r", level: -4, json: true,
+				compactInterval: time.Minute, compactDeadRatio: 0.25, abortUploadsAfter: 24 * time.Hour}},
+		{name: "bad dead ratio", args: []string{"-compact-dead-ratio", "0"}, wantErr: "-compact-dead-ratio"},
+		{name: "negative interval", args: []string{"-compact-interval", "-1s"}, wantErr: "must not be negative"},
 		{name: "bad level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
 		{name: "bad format", args: []string{"-log-format", "xml"}, wantErr: "-log-format"},
 		{name: "empty key", args: []string{"-secret-key", ""}, wantErr: "must not be empty"},
@@ -227,4 +232,19 @@ func TestParseFlags(t *testing.T) {
 func TestRunListenError(t *testing.T) {
 	err := run(context.Background(), []string{"-addr", "256.0.0.1:1"}, io.Discard)
 	require.Error(t, err)
+}
+
+func TestEngineOptions(t *testing.T) {
+	o, err := parseFlags(nil, noEnv, io.Discard)
+	require.NoError(t, err)
+	eo := o.engineOptions(nil)
+	require.Equal(t, 30*time.Second, eo.CompactInterval)
+	require.Equal(t, 0.5, eo.CompactDeadRatio)
+	require.Equal(t, 168*time.Hour, eo.AbortUploadsAfter)
+
+	o, err = parseFlags([]string{"-compact-interval", "0", "-abort-uploads-after", "0"}, noEnv, io.Discard)
+	require.NoError(t, err)
+	eo = o.engineOptions(nil)
+	require.Negative(t, eo.CompactInterval, "0 disables background compaction")
+	require.Negative(t, eo.AbortUploadsAfter, "0 never aborts")
 }

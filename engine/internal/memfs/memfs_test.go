@@ -1,0 +1,145 @@
+package memfs
+
+import (
+	"bytes"
+	"io"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/stretchr/testify/require"
+)
+
+func TestBlockAt(t *testing.T) {
+	for _, tc := range []struct {
+		off   int64
+		block int
+		rel   int64
+	}{
+		{0, 0, 0},
+		{minBlock - 1, 0, minBlock - 1},
+		{minBlock, 1, 0},
+		{3*minBlock - 1, 1, 2*minBlock - 1},
+		{3 * minBlock, 2, 0},
+		{127 * minBlock, 7, 0},
+		{127*minBlock + maxBlock, 8, 0},
+		{127*minBlock + 3*maxBlock + 5, 10, 5},
+	} {
+		i, rel := blockAt(tc.off)
+		require.Equal(t, tc.block, i, "offset %d", tc.off)
+		require.Equal(t, tc.rel, rel, "offset %d", tc.off)
+		require.Less(t, rel, int64(blockSize(i)))
+	}
+}
+
+// TestMatchesMemFS writes the same random pieces to this FS and to pebble's
+// vfs.NewMem and compares what reads return.
+func TestMatchesMemFS(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	fill := rand.NewChaCha8([32]byte{1})
+	ours, ref := New(), vfs.NewMem()
+	var files [2]vfs.File
+	for i, fs := range []vfs.FS{ours, ref} {
+		require.NoError(t, fs.MkdirAll("/a/b", 0o755))
+		f, err := fs.Create("/a/b/f", vfs.WriteCategoryUnspecified)
+		require.NoError(t, err)
+		files[i] = f
+	}
+	var total int
+	for total < 24<<20 { // past the growing blocks and into three full ones
+		p := make([]byte, rng.IntN(3<<20))
+		_, _ = fill.Read(p)
+		for _, f := range files {
+			n, err := f.Write(bytes.Clone(p))
+			require.NoError(t, err)
+			require.Equal(t, len(p), n)
+		}
+		total += len(p)
+	}
+	for range 50 {
+		off := rng.Int64N(int64(total) + 10)
+		a := make([]byte, rng.IntN(10<<20))
+		b := make([]byte, len(a))
+		na, erra := files[0].ReadAt(a, off)
+		nb, errb := files[1].ReadAt(b, off)
+		require.Equal(t, nb, na, "ReadAt(%d, %d)", len(a), off)
+		require.Equal(t, errb == io.EOF, erra == io.EOF, "ReadAt(%d, %d): %v vs %v", len(a), off, erra, errb)
+		require.True(t, bytes.Equal(a[:na], b[:nb]))
+	}
+	st, err := ours.Stat("/a/b/f")
+	require.NoError(t, err)
+	require.Equal(t, int64(total), st.Size())
+	for _, f := range files {
+		require.NoError(t, f.Close())
+	}
+}
+
+func TestRemoveFrees(t *testing.T) {
+	fs := New()
+	require.NoError(t, fs.MkdirAll("/d", 0o755))
+	f, err := fs.Create("/d/x", vfs.WriteCategoryUnspecified)
+	require.NoError(t, err)
+	data := bytes.Repeat([]byte("memfs!"), 3<<20)
+	_, err = f.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.GreaterOrEqual(t, fs.Allocated(), int64(len(data)))
+
+	// An open handle keeps a removed file's bytes, as on Unix.
+	r, err := fs.Open("/d/x")
+	require.NoError(t, err)
+	require.NoError(t, fs.Remove("/d/x"))
+	_, err = fs.Stat("/d/x")
+	require.ErrorIs(t, err, os.ErrNotExist)
+	got := make([]byte, len(data))
+	n, err := r.ReadAt(got, 0)
+	require.NoError(t, err)
+	require.Equal(t, len(data), n)
+	require.Equal(t, data, got)
+	require.Positive(t, fs.Allocated())
+	require.NoError(t, r.Close())
+	require.Zero(t, fs.Allocated())
+	_, err = r.ReadAt(got, 0)
+	require.Error(t, err)
+}
+
+func TestNamespace(t *testing.T) {
+	fs := New()
+	require.NoError(t, fs.MkdirAll("/s/blobs", 0o755))
+	for _, name := range []string{"000002.blob", "000001.blob"} {
+		f, err := fs.Create(fs.PathJoin("/s/blobs", name), vfs.WriteCategoryUnspecified)
+		require.NoError(t, err)
+		_, err = f.Write([]byte(name))
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+	}
+	names, err := fs.List("/s/blobs")
+	require.NoError(t, err)
+	require.Equal(t, []string{"000001.blob", "000002.blob"}, names)
+	names, err = fs.List("/s")
+	require.NoError(t, err)
+	require.Equal(t, []string{"blobs"}, names)
+
+	require.NoError(t, fs.Rename("/s/blobs/000002.blob", "/s/blobs/000001.blob"))
+	f, err := fs.Open("/s/blobs/000001.blob")
+	require.NoError(t, err)
+	b, err := io.ReadAll(f)
+	require.NoError(t, err)
+	require.Equal(t, "000002.blob", string(b))
+	require.NoError(t, f.Close())
+
+	_, err = fs.Create("/nodir/x", vfs.WriteCategoryUnspecified)
+	require.ErrorIs(t, err, os.ErrNotExist)
+	require.Error(t, fs.Remove("/s/blobs"), "not empty")
+	require.NoError(t, fs.RemoveAll("/s"))
+	_, err = fs.List("/s")
+	require.ErrorIs(t, err, os.ErrNotExist)
+	require.Zero(t, fs.Allocated())
+
+	l, err := fs.Lock("/LOCK")
+	require.NoError(t, err)
+	_, err = fs.Lock("/LOCK")
+	require.Error(t, err)
+	require.NoError(t, l.Close())
+}
