@@ -1,0 +1,78 @@
+// Command osslite-bench measures an S3 server under load, side by side
+// with the most any Go HTTP server reaches on the same machine.
+//
+//	go run ./cmd/osslite-bench                       # every scenario, limit vs memory vs disk
+//	go run ./cmd/osslite-bench -scenarios put4k,get4k -duration 5s -rounds 3
+//	go run ./cmd/osslite-bench -endpoint http://127.0.0.1:9000 -access-key K -secret-key S
+//
+// For each scenario it starts, as child processes, (a) a "limit" server:
+// a bare net/http handler that does no work beyond reading and writing
+// the bytes, (b) osslite in memory and (c) osslite on disk, and drives
+// each in turn (A B C, then C B A, ...) with a signing S3 client at the
+// given concurrency for the given duration. It prints throughput and its
+// ratio to the limit, p50/p99 latency, the server's CPU time per
+// operation (from the child's /proc accounting) and its peak RSS.
+//
+// With -endpoint it drives that server instead (CPU and RSS are then
+// unknown), so osslite can be compared with whatever you run today.
+//
+// Scenarios: put4k, get4k, put16m, get16m, mixed64k (GET/HEAD/PUT/DELETE
+// 45/30/15/10), list (10,000 keys in 1000-key pages), multipart (256 MiB
+// in 16 MiB parts).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var (
+		serve       = flag.String("serve", "", "internal: serve `kind` (limit, memory, disk) and print the address")
+		dataDir     = flag.String("data", "", "internal: data directory of -serve disk")
+		scenarios   = flag.String("scenarios", strings.Join(allScenarios, ","), "comma-separated `scenarios`")
+		targets     = flag.String("targets", "limit,memory,disk", "comma-separated `servers` to start: limit, memory, disk")
+		endpoint    = flag.String("endpoint", "", "drive this `URL` instead of starting servers")
+		accessKey   = flag.String("access-key", "bench", "access `key` for -endpoint")
+		secretKey   = flag.String("secret-key", "bench-secret", "secret `key` for -endpoint")
+		region      = flag.String("region", "us-east-1", "`region` to sign for")
+		duration    = flag.Duration("duration", 10*time.Second, "measured `time` per scenario and server")
+		concurrency = flag.Int("concurrency", 16, "concurrent `clients`")
+		rounds      = flag.Int("rounds", 2, "`rounds` per scenario (servers alternate order each round)")
+	)
+	flag.Parse()
+	if *serve != "" {
+		if err := serveKind(ctx, *serve, *dataDir, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "osslite-bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	cfg := config{
+		scenarios: split(*scenarios), targets: split(*targets), endpoint: *endpoint,
+		accessKey: *accessKey, secretKey: *secretKey, region: *region,
+		duration: *duration, concurrency: *concurrency, rounds: *rounds,
+	}
+	if err := run(ctx, cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "osslite-bench:", err)
+		os.Exit(1)
+	}
+}
+
+func split(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
