@@ -1,0 +1,470 @@
+package sqlselect
+
+import (
+	"bufio"
+	"compress/bzip2"
+	"compress/gzip"
+	"context"
+	"io"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n *int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}
+
+// decompressError marks errors of the decompressor so they become
+// TruncatedInput.
+type decompressReader struct{ r io.Reader }
+
+func (d decompressReader) Read(p []byte) (int, error) {
+	n, err := d.r.Read(p)
+	if err != nil && err != io.EOF {
+		err = wrapErr(ErrTruncatedInput, err)
+	}
+	return n, err
+}
+
+// runState is one execution of a query.
+type runState struct {
+	ctx      context.Context
+	q        *Query
+	opts     RunOptions
+	stats    Stats
+	out      *outWriter
+	prog     *program
+	vals     []value
+	matched  int64 // records that passed WHERE
+	lastProg int64
+	start    int64
+	end      int64 // inclusive; -1 none
+}
+
+// Run executes the query over src and writes the serialized result to w,
+// one Write per chunk of whole records (see RunOptions.ChunkSize). It
+// returns the final counters. Errors found before the first Write (bad
+// options, a column name that the header lacks) and errors found while
+// streaming (bad data, a failed CAST) are both *Error values; output
+// already written stays written, as in S3 where such errors arrive as an
+// event after records. Errors of src and w are returned as they are.
+//
+// Memory is bounded by the longest record (RunOptions.MaxRecordSize,
+// MaxDocumentSize for JSON DOCUMENT) plus the output chunk, whatever the
+// object size.
+func (q *Query) Run(ctx context.Context, src Source, in Input, out Output, w io.Writer, opts *RunOptions) (Stats, error) {
+	rs := &runState{ctx: ctx, q: q, opts: opts.withDefaults(), end: -1}
+	err := rs.run(src, in, out, w)
+	if rs.out != nil {
+		if ferr := rs.out.flush(); err == nil {
+			err = ferr
+		}
+	}
+	return rs.stats, err
+}
+
+func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
+	ow, err := newOutWriter(w, out, rs.opts.ChunkSize, &rs.stats, rs.opts.Progress)
+	if err != nil {
+		return err
+	}
+	rs.out = ow
+	if in.Format == FormatParquet {
+		if in.ScanRange != nil {
+			return errorf(ErrUnsupportedScanRangeInput, "Parquet input")
+		}
+		return rs.runParquet(src)
+	}
+	if in.Format == FormatCSV {
+		if err := validateCSVInput(in.CSV); err != nil {
+			return err
+		}
+		if in.CSV.FileHeaderInfo > HeaderUse {
+			return errorf(ErrInvalidFileHeaderInfo, "%d", in.CSV.FileHeaderInfo)
+		}
+	} else if in.Format != FormatJSON {
+		return errorf(ErrInvalidDataSource, "format %d", in.Format)
+	} else if in.JSON.Type > JSONLines {
+		return errorf(ErrInvalidJSONType, "%d", in.JSON.Type)
+	}
+	if in.Compression > CompressionZSTD {
+		return errorf(ErrInvalidCompressionFormat, "%d", in.Compression)
+	}
+	if src.Reader == nil && src.ReaderAt == nil {
+		return errorf(ErrInvalidRequestParameter, "no input")
+	}
+	delimLen := int64(1)
+	if in.Format == FormatCSV && len(in.CSV.RecordDelimiter) == 2 {
+		delimLen = 2
+	}
+	var from int64 // first byte to read
+	if sr := in.ScanRange; sr != nil {
+		switch {
+		case in.Compression != CompressionNone:
+			return errorf(ErrUnsupportedScanRangeInput, "compressed input")
+		case in.Format == FormatJSON && in.JSON.Type != JSONLines:
+			return errorf(ErrUnsupportedScanRangeInput, "JSON DOCUMENT input")
+		case in.Format == FormatCSV && in.CSV.AllowQuotedRecordDelimiter:
+			return errorf(ErrUnsupportedScanRangeInput, "CSV with AllowQuotedRecordDelimiter")
+		case sr.HasStart && sr.Start < 0, sr.HasEnd && sr.End < 0, sr.HasStart && sr.HasEnd && sr.End < sr.Start:
+			return errorf(ErrInvalidScanRange, "start %d, end %d", sr.Start, sr.End)
+		}
+		switch {
+		case sr.HasStart:
+			rs.start = sr.Start
+			if sr.HasEnd {
+				rs.end = sr.End
+			}
+		case sr.HasEnd:
+			if src.ReaderAt == nil && src.Size <= 0 {
+				return errorf(ErrInvalidScanRange, "a range without Start needs the object size")
+			}
+			rs.start = max(src.Size-sr.End, 0)
+		}
+		from = max(rs.start-delimLen, 0)
+	}
+	needHeader := in.Format == FormatCSV && in.CSV.FileHeaderInfo != HeaderNone
+	var header []string
+	if needHeader && from > 0 && src.ReaderAt != nil {
+		// Read the header separately, then seek to the range.
+		hr := newCSVReader(io.NewSectionReader(src.ReaderAt, 0, src.Size), 0, in.CSV, rs.opts.MaxRecordSize)
+		ok, err := hr.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			header = rs.headerNames(hr.fields, in.CSV.FileHeaderInfo)
+		} else {
+			header = []string{}
+		}
+		needHeader = false
+	} else if needHeader {
+		from = 0
+	}
+	var raw io.Reader
+	if src.ReaderAt != nil {
+		size := src.Size
+		if size <= 0 {
+			size = 1<<63 - 1
+		}
+		raw = io.NewSectionReader(src.ReaderAt, from, size-from)
+	} else {
+		raw = src.Reader
+		if from > 0 {
+			if _, err := io.CopyN(io.Discard, countingReader{raw, &rs.stats.BytesScanned}, from); err != nil {
+				if err == io.EOF {
+					return rs.finishEmpty(in)
+				}
+				return err
+			}
+		}
+	}
+	raw = countingReader{raw, &rs.stats.BytesScanned}
+	var dec io.Reader
+	switch in.Compression {
+	case CompressionNone:
+		dec = raw
+	case CompressionGZIP:
+		br := bufio.NewReaderSize(raw, 64<<10)
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return wrapErr(ErrTruncatedInput, err)
+		}
+		defer zr.Close()
+		dec = decompressReader{zr}
+	case CompressionBZIP2:
+		dec = decompressReader{bzip2.NewReader(bufio.NewReaderSize(raw, 64<<10))}
+	case CompressionZSTD:
+		zr, err := zstd.NewReader(raw, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			return wrapErr(ErrTruncatedInput, err)
+		}
+		defer zr.Close()
+		dec = decompressReader{zr}
+	}
+	dec = countingReader{dec, &rs.stats.BytesProcessed}
+	if in.Format == FormatCSV {
+		return rs.runCSV(dec, from, in.CSV, needHeader, header)
+	}
+	return rs.runJSON(dec, from, in.JSON.Type == JSONLines)
+}
+
+// finishEmpty completes a query that saw no records.
+func (rs *runState) finishEmpty(in Input) error {
+	f := fmtJSON
+	if in.Format == FormatCSV {
+		f = fmtCSV
+	}
+	prog, err := compile(rs.q, f, nil, rs.opts.Clock)
+	if err != nil {
+		return err
+	}
+	rs.prog = prog
+	return rs.finish()
+}
+
+func (rs *runState) headerNames(fields [][]byte, fhi FileHeaderInfo) []string {
+	if fhi != HeaderUse {
+		return nil
+	}
+	h := make([]string, len(fields))
+	for i, f := range fields {
+		h[i] = string(f)
+	}
+	return h
+}
+
+// tick does the periodic work: cancellation and progress.
+func (rs *runState) tick() error {
+	if err := rs.ctx.Err(); err != nil {
+		return err
+	}
+	if rs.opts.Progress != nil && rs.stats.BytesProcessed-rs.lastProg >= rs.opts.ProgressInterval {
+		rs.lastProg = rs.stats.BytesProcessed
+		rs.opts.Progress(rs.stats)
+	}
+	return nil
+}
+
+// inRange reports whether a record starting at off belongs to the scan
+// range; done is true once records are past it.
+func (rs *runState) inRange(off int64) (ok, done bool) {
+	if off < rs.start {
+		return false, false
+	}
+	if rs.end >= 0 && off > rs.end {
+		return false, true
+	}
+	return true, false
+}
+
+// limitReached reports whether no further record can change the output.
+func (rs *runState) limitReached() bool {
+	lim := rs.q.Limit
+	if lim < 0 {
+		return false
+	}
+	if len(rs.prog.aggs) > 0 {
+		return rs.q.dialect == DialectOSS && rs.matched >= lim || lim == 0
+	}
+	return rs.matched >= lim
+}
+
+// process handles one record that is in range: filter, then aggregate or
+// project.
+func (rs *runState) process(r *row, csvFields bool, header []string) error {
+	rs.stats.RecordsScanned++
+	p := rs.prog
+	if p.where != nil {
+		v, err := p.where(r)
+		if err != nil {
+			return err
+		}
+		if v.k != kBool || v.i == 0 {
+			return nil
+		}
+	}
+	rs.matched++
+	if len(p.aggs) > 0 {
+		for _, a := range p.aggs {
+			if err := a.add(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if p.star {
+		if csvFields {
+			return rs.out.fields(header, r.fields)
+		}
+		return rs.out.whole(r.val)
+	}
+	for i, f := range p.items {
+		v, err := f(r)
+		if err != nil {
+			return err
+		}
+		rs.vals[i] = v
+	}
+	if len(p.items) == 1 {
+		if path, ok := rs.q.Items[0].Expr.(*Path); ok && path.Steps[len(path.Steps)-1].Kind == StepObjWildcard {
+			return rs.out.whole(rs.vals[0])
+		}
+	}
+	return rs.out.record(p.names, rs.vals)
+}
+
+// finish writes the aggregate row, if any.
+func (rs *runState) finish() error {
+	p := rs.prog
+	if len(p.aggs) == 0 || rs.q.Limit == 0 && rs.q.dialect == DialectS3 {
+		return nil
+	}
+	vals := make([]value, len(p.items))
+	for i, f := range p.items {
+		v, err := f(&row{})
+		if err != nil {
+			return err
+		}
+		vals[i] = v
+	}
+	return rs.out.record(p.names, vals)
+}
+
+func (rs *runState) runCSV(r io.Reader, base int64, in CSVInput, needHeader bool, header []string) error {
+	cr := newCSVReader(r, base, in, rs.opts.MaxRecordSize)
+	if needHeader {
+		ok, err := cr.next()
+		if err != nil {
+			return err
+		}
+		if ok {
+			header = rs.headerNames(cr.fields, in.FileHeaderInfo)
+		} else if in.FileHeaderInfo == HeaderUse {
+			header = []string{}
+		}
+	}
+	prog, err := compile(rs.q, fmtCSV, header, rs.opts.Clock)
+	if err != nil {
+		return err
+	}
+	rs.prog = prog
+	rs.vals = make([]value, len(prog.items))
+	cr.need = prog.need
+	if !rs.limitReached() {
+		var r row
+		for n := 0; ; n++ {
+			ok, err := cr.next()
+			if err != nil {
+				return err
+			}
+			if !ok {
+				break
+			}
+			if n&1023 == 0 {
+				if err := rs.tick(); err != nil {
+					return err
+				}
+			}
+			in, done := rs.inRange(cr.recStart)
+			if done {
+				break
+			}
+			if !in {
+				continue
+			}
+			r.fields = cr.fields
+			if err := rs.process(&r, true, header); err != nil {
+				return err
+			}
+			if rs.limitReached() {
+				break
+			}
+		}
+	}
+	return rs.finish()
+}
+
+func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
+	max := rs.opts.MaxRecordSize
+	if !lines {
+		max = rs.opts.MaxDocumentSize
+	}
+	jr := newJSONReader(r, base, lines, max)
+	prog, err := compile(rs.q, fmtJSON, nil, rs.opts.Clock)
+	if err != nil {
+		return err
+	}
+	rs.prog = prog
+	rs.vals = make([]value, len(prog.items))
+	if rs.limitReached() {
+		return rs.finish()
+	}
+	path := rs.q.From.Path
+	if len(path) > 0 && path[0].Kind == StepWildcard {
+		path = path[1:]
+	}
+	oss := rs.q.dialect == DialectOSS
+	var recs []value
+	var rw row
+	for n := 0; ; n++ {
+		v, ok, err := jr.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		if err := rs.tick(); err != nil {
+			return err
+		}
+		in, done := rs.inRange(jr.recStart)
+		if done {
+			break
+		}
+		if !in {
+			continue
+		}
+		recs = expandFrom(recs[:0], v, path, oss)
+		if len(recs) == 0 {
+			recs = append(recs, missingV)
+		}
+		for _, rec := range recs {
+			rw.val = rec
+			if err := rs.process(&rw, false, nil); err != nil {
+				return err
+			}
+			if rs.limitReached() {
+				return rs.finish()
+			}
+		}
+	}
+	return rs.finish()
+}
+
+// expandFrom applies the FROM path to one root value and appends the
+// records it selects.
+func expandFrom(dst []value, v value, steps []Step, oss bool) []value {
+	if len(steps) == 0 {
+		return append(dst, v)
+	}
+	s := steps[0]
+	switch s.Kind {
+	case StepName:
+		if v.k != kStruct {
+			return dst
+		}
+		for i, n := range v.st.names {
+			if n == s.Name || !s.Quoted && !oss && strings.EqualFold(n, s.Name) {
+				return expandFrom(dst, v.st.vals[i], steps[1:], oss)
+			}
+		}
+		return dst
+	case StepIndex:
+		if v.k != kList || s.Index >= len(v.list) {
+			return dst
+		}
+		return expandFrom(dst, v.list[s.Index], steps[1:], oss)
+	default:
+		switch v.k {
+		case kList:
+			for _, e := range v.list {
+				dst = expandFrom(dst, e, steps[1:], oss)
+			}
+		case kStruct:
+			for _, e := range v.st.vals {
+				dst = expandFrom(dst, e, steps[1:], oss)
+			}
+		}
+		return dst
+	}
+}
