@@ -265,11 +265,11 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 	rs.stats.RecordsScanned++
 	p := rs.prog
 	if p.where != nil {
-		v, err := p.where(r)
+		ok, err := p.where(r)
 		if err != nil {
 			return err
 		}
-		if v.k != kBool || v.i == 0 {
+		if !ok {
 			return nil
 		}
 	}
