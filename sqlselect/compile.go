@@ -387,7 +387,11 @@ func (c *compiler) predicate(e Expr) (pred, error) {
 	}
 	return func(rw *row) (bool, error) {
 		v, err := fn(rw)
-		return v.k == kBool && v.i != 0, err
+		if err != nil {
+			return false, err
+		}
+		b, ok, err := toBool(v, "WHERE")
+		return b && ok, err
 	}, nil
 }
 

@@ -271,6 +271,5 @@ func (c *csvReader) quoted(line []byte, j int) ([]byte, int, error) {
 	if !c.quotedRD {
 		return nil, 0, errorf(ErrCSVEscapingRecordDelimiter, "unterminated quoted field in the record at offset %d", c.recStart)
 	}
-	c.scratch = append(c.scratch, line[start:]...)
-	return c.scratch[mark:len(c.scratch):len(c.scratch)], len(line), nil
+	return nil, 0, errorf(ErrCSVParsingError, "unterminated quoted field in the record at offset %d", c.recStart)
 }

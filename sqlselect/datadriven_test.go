@@ -31,14 +31,17 @@ var fixedNow = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
 //	select [in=csv|json|lines|parquet] [out=csv|json] [oss] [header=use|ignore]
 //	       [fd=X] [rd=X] [quote=X] [esc=X] [comments=X] [quoted-rd] [always]
 //	       [out-fd=X] [out-rd=X] [out-quote=X] [out-esc=X] [compress=gzip|bzip2|zstd]
-//	       [start=N] [end=N] [raw] [stats] [chunk=N] [reader]
+//	       [start=N] [end=N] [raw] [stats] [chunk=N] [reader] [max-record=N]
+//	       [crlf-data] [escapes]
 //	<sql>
 //	---
 //	<data; a newline is appended unless raw>
 //	----
 //	<output, then "ERROR Code: detail" if the query failed>
 //
-// X may use \t \n \r escapes. Regenerate with -rewrite.
+// X may use \t \n \r escapes or a name (backslash, tab, pipe, semicolon,
+// apos, hash, space, crlf, cr, lf, empty). crlf-data turns the data's line
+// ends into CRLF; escapes turns \r, \t and \0 in the data into bytes. Regenerate with -rewrite.
 func TestDataDriven(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	require.NoError(t, err)
@@ -95,7 +98,15 @@ func runParse(d *datadriven.TestData) string {
 	return s + "\n"
 }
 
+var named = map[string]string{
+	"backslash": `\`, "tab": "\t", "pipe": "|", "semicolon": ";", "apos": "'",
+	"hash": "#", "space": " ", "crlf": "\r\n", "cr": "\r", "lf": "\n", "empty": "",
+}
+
 func unescape(s string) string {
+	if v, ok := named[s]; ok {
+		return v
+	}
 	return strings.NewReplacer(`\t`, "\t", `\n`, "\n", `\r`, "\r", `\s`, " ").Replace(s)
 }
 
@@ -125,6 +136,13 @@ func runSelect(t *testing.T, d *datadriven.TestData) string {
 	}
 	if !d.HasArg("raw") && data != "" {
 		data += "\n"
+	}
+	if d.HasArg("crlf-data") {
+		data = strings.ReplaceAll(data, "\n", "\r\n")
+	}
+	if d.HasArg("escapes") {
+		// Data written with \r, \t escapes (datadriven drops CRs).
+		data = strings.NewReplacer(`\r`, "\r", `\t`, "\t", `\0`, "\x00").Replace(data)
 	}
 	q, err := sqlselect.ParseWith(sql, dialect(d))
 	if err != nil {

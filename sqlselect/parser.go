@@ -556,6 +556,9 @@ func (p *parser) primary() (Expr, error) {
 
 func (p *parser) caseExpr() (Expr, error) {
 	c := &Case{}
+	if p.peek().is("END") || p.peek().is("ELSE") {
+		return nil, errorAt(ErrParseExpectedWhenClause, p.peek().pos, "found %s", p.peek().describe())
+	}
 	if !p.peek().is("WHEN") {
 		op, err := p.expr()
 		if err != nil {
