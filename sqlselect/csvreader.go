@@ -25,6 +25,9 @@ type csvReader struct {
 	fields   [][]byte
 	scratch  []byte
 	recStart int64 // stream offset of the current record
+	// skipBefore: records starting before this offset (the partial record
+	// a scan range begins in) are skipped without being parsed.
+	skipBefore int64
 }
 
 func newCSVReader(src io.Reader, base int64, in CSVInput, maxRecord int) *csvReader {
@@ -182,7 +185,7 @@ func (c *csvReader) next() (bool, error) {
 		if c.crlf && len(line) > 0 && line[len(line)-1] == '\r' {
 			line = line[:len(line)-1]
 		}
-		if len(line) == 0 || c.hasCmt && line[0] == c.comment {
+		if len(line) == 0 || c.hasCmt && line[0] == c.comment || c.recStart < c.skipBefore {
 			continue
 		}
 		return true, c.split(line)

@@ -311,9 +311,10 @@ func (p *jparser) array() (value, error) {
 // whitespace-separated stream (DOCUMENT).
 type jsonReader struct {
 	window
-	lines    bool
-	max      int
-	recStart int64
+	lines      bool
+	max        int
+	recStart   int64
+	skipBefore int64 // see csvReader.skipBefore
 }
 
 func newJSONReader(src io.Reader, base int64, lines bool, max int) *jsonReader {
@@ -349,7 +350,7 @@ func (j *jsonReader) next() (v value, ok bool, err error) {
 			}
 			p := jparser{b: line, eof: true}
 			p.ws()
-			if p.i == len(line) {
+			if p.i == len(line) || j.recStart < j.skipBefore {
 				continue
 			}
 			v, err := p.value()

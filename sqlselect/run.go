@@ -340,6 +340,7 @@ func (rs *runState) runCSV(r io.Reader, base int64, in CSVInput, needHeader bool
 	rs.prog = prog
 	rs.vals = make([]value, len(prog.items))
 	cr.need = prog.need
+	cr.skipBefore = rs.start
 	if !rs.limitReached() {
 		var r row
 		for n := 0; ; n++ {
@@ -380,6 +381,7 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 		max = rs.opts.MaxDocumentSize
 	}
 	jr := newJSONReader(r, base, lines, max)
+	jr.skipBefore = rs.start
 	prog, err := compile(rs.q, fmtJSON, nil, rs.opts.Clock)
 	if err != nil {
 		return err
