@@ -82,6 +82,9 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 		if in.ScanRange != nil {
 			return errorf(ErrUnsupportedScanRangeInput, "Parquet input")
 		}
+		if in.Compression != CompressionNone {
+			return errorf(ErrInvalidCompressionFormat, "Parquet objects are compressed by column, not as a whole")
+		}
 		return rs.runParquet(src)
 	}
 	if in.Format == FormatCSV {
