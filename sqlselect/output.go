@@ -23,7 +23,7 @@ type outWriter struct {
 }
 
 func newOutWriter(dst io.Writer, out Output, chunk int, st *Stats, progress func(Stats)) (*outWriter, error) {
-	o := &outWriter{dst: dst, chunk: chunk, stats: st, progress: progress, buf: make([]byte, 0, chunk+4096)}
+	o := &outWriter{dst: dst, chunk: chunk, stats: st, progress: progress, buf: make([]byte, 0, min(chunk, 4096))}
 	switch out.Format {
 	case OutputJSON:
 		o.json = true

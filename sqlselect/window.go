@@ -15,7 +15,7 @@ type window struct {
 	base int64
 }
 
-const initialWindow = 256 << 10
+const initialWindow = 64 << 10
 
 func newWindow(src io.Reader, base int64) window {
 	return window{src: src, buf: make([]byte, initialWindow), base: base}
