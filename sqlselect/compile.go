@@ -311,10 +311,10 @@ func walkPath(v value, steps []Step, oss bool, absent value) (value, error) {
 			}
 			v = v.st.vals[idx]
 		case StepIndex:
-			if v.k != kList || s.Index >= len(v.list) {
+			if v.k != kList || s.Index >= len(v.st.vals) {
 				return absent, nil
 			}
-			v = v.list[s.Index]
+			v = v.st.vals[s.Index]
 		case StepObjWildcard:
 			// Only valid as the last step of a projection: the value itself.
 			return v, nil

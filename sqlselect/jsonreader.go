@@ -283,7 +283,7 @@ func (p *jparser) array() (value, error) {
 	p.ws()
 	if p.i < len(p.b) && p.b[p.i] == ']' {
 		p.i++
-		return value{k: kList, list: []value{}}, nil
+		return value{k: kList, st: &object{}}, nil
 	}
 	for {
 		v, err := p.value()
@@ -300,7 +300,7 @@ func (p *jparser) array() (value, error) {
 			p.i++
 		case ']':
 			p.i++
-			return value{k: kList, list: list}, nil
+			return value{k: kList, st: &object{vals: list}}, nil
 		default:
 			return value{}, p.fail("expected ',' or ']'")
 		}

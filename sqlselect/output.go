@@ -1,7 +1,6 @@
 package sqlselect
 
 import (
-	"bytes"
 	"io"
 )
 
@@ -18,6 +17,7 @@ type outWriter struct {
 	quote    byte
 	esc      byte
 	always   bool
+	special  [256]bool // bytes that force quoting
 	stats    *Stats
 	progress func(Stats)
 }
@@ -52,6 +52,12 @@ func newOutWriter(dst io.Writer, out Output, chunk int, st *Stats, progress func
 		o.quote = byteOr(c.QuoteCharacter, '"')
 		o.esc = byteOr(c.QuoteEscapeCharacter, o.quote)
 		o.always = c.QuoteFields == QuoteAlways
+		for _, b := range []byte{o.fd, o.quote, o.esc, '\n', '\r'} {
+			o.special[b] = true
+		}
+		for _, b := range o.recDelim {
+			o.special[b] = true
+		}
 	default:
 		return nil, errorf(ErrInvalidRequestParameter, "output format %d", out.Format)
 	}
@@ -82,7 +88,7 @@ func (o *outWriter) csvField(i int, v value) {
 
 func (o *outWriter) needsQuote(f []byte) bool {
 	for _, b := range f {
-		if b == o.fd || b == o.quote || b == '\n' || b == '\r' || b == o.esc || bytes.IndexByte(o.recDelim, b) >= 0 {
+		if o.special[b] {
 			return true
 		}
 	}

@@ -150,7 +150,7 @@ func parquetValue(x any, node parquet.Node) (value, error) {
 			}
 			l[i] = v
 		}
-		return value{k: kList, list: l}, nil
+		return value{k: kList, st: &object{vals: l}}, nil
 	case map[string]any:
 		o := &object{}
 		seen := map[string]bool{}

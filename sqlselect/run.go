@@ -455,14 +455,14 @@ func expandFrom(dst []value, v value, steps []Step, oss bool) []value {
 		}
 		return dst
 	case StepIndex:
-		if v.k != kList || s.Index >= len(v.list) {
+		if v.k != kList || s.Index >= len(v.st.vals) {
 			return dst
 		}
-		return expandFrom(dst, v.list[s.Index], steps[1:], oss)
+		return expandFrom(dst, v.st.vals[s.Index], steps[1:], oss)
 	default:
 		switch v.k {
 		case kList:
-			for _, e := range v.list {
+			for _, e := range v.st.vals {
 				dst = expandFrom(dst, e, steps[1:], oss)
 			}
 		case kStruct:

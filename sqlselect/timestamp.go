@@ -139,7 +139,7 @@ func daysIn(year, month int) int {
 
 // appendTimestamp renders a timestamp at its own precision.
 func appendTimestamp(dst []byte, v value) []byte {
-	t := v.t
+	t := *v.t
 	dst = appendPadded(dst, t.Year(), 4)
 	if v.prec == precYear {
 		return append(dst, 'T')
@@ -217,7 +217,7 @@ func partPrec(part string) uint8 {
 
 // dateAdd implements DATE_ADD(part, qty, ts).
 func dateAdd(part string, qty int64, ts value) (value, error) {
-	t := ts.t
+	t := *ts.t
 	n := int(qty)
 	switch part {
 	case "year":
@@ -257,7 +257,7 @@ func addMonths(t time.Time, n int) time.Time {
 
 // dateDiff implements DATE_DIFF(part, a, b): whole units from a to b.
 func dateDiff(part string, a, b value) (value, error) {
-	ta, tb := a.t, b.t
+	ta, tb := *a.t, *b.t
 	switch part {
 	case "year", "month":
 		ua, ub := ta.UTC(), tb.UTC()
@@ -288,7 +288,7 @@ func dateDiff(part string, a, b value) (value, error) {
 
 // extract implements EXTRACT(part FROM ts).
 func extract(part string, ts value) (value, error) {
-	t := ts.t
+	t := *ts.t
 	switch part {
 	case "year":
 		return intV(int64(t.Year())), nil
@@ -315,7 +315,7 @@ func extract(part string, ts value) (value, error) {
 // formatTimestamp implements TO_STRING(ts, pattern) with the documented
 // pattern letters (a Java DateTimeFormatter subset) and ” quoting.
 func formatTimestamp(v value, pattern string) (string, error) {
-	t := v.t
+	t := *v.t
 	var b []byte
 	for i := 0; i < len(pattern); {
 		c := pattern[i]

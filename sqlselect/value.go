@@ -53,12 +53,12 @@ type value struct {
 	i       int64 // bool (0/1) and int
 	f       float64
 	s       []byte
-	t       time.Time
-	list    []value
-	st      *object
+	t       *time.Time // timestamps
+	st      *object    // structs; lists keep their elements in st.vals
 }
 
-// object is a JSON object (struct) with its keys in document order.
+// object is a JSON object (struct) with its keys in document order, or
+// the elements of a list (names nil).
 type object struct {
 	names []string
 	vals  []value
@@ -84,7 +84,7 @@ func stringV(s string) value   { return value{k: kString, s: []byte(s)} }
 func bytesV(b []byte) value    { return value{k: kString, s: b} }
 func untypedV(b []byte) value  { return value{k: kString, s: b, untyped: true} }
 func tsV(t time.Time, prec, frac uint8) value {
-	return value{k: kTimestamp, t: t, prec: prec, frac: frac}
+	return value{k: kTimestamp, t: &t, prec: prec, frac: frac}
 }
 
 func (v value) absent() bool   { return v.k <= kNull }
@@ -105,13 +105,7 @@ func (v value) clone() value {
 	switch v.k {
 	case kString:
 		v.s = bytes.Clone(v.s)
-	case kList:
-		l := make([]value, len(v.list))
-		for i, e := range v.list {
-			l[i] = e.clone()
-		}
-		v.list = l
-	case kStruct:
+	case kList, kStruct:
 		o := &object{names: v.st.names, vals: make([]value, len(v.st.vals))}
 		for i, e := range v.st.vals {
 			o.vals[i] = e.clone()
@@ -259,7 +253,7 @@ func compare(a, b value) (int, cmpResult) {
 	case kBool:
 		return cmpInt(a.i, b.i), cmpOK
 	case kTimestamp:
-		return a.t.Compare(b.t), cmpOK
+		return a.t.Compare(*b.t), cmpOK
 	}
 	return 0, cmpIncomparable
 }
@@ -288,11 +282,11 @@ func cmpFloat(a, b float64) int {
 // by element. The second result is false when the comparison is unknown.
 func equal(a, b value) (bool, bool) {
 	if a.k == kList && b.k == kList {
-		if len(a.list) != len(b.list) {
+		if len(a.st.vals) != len(b.st.vals) {
 			return false, true
 		}
-		for i := range a.list {
-			if eq, ok := equal(a.list[i], b.list[i]); !ok || !eq {
+		for i := range a.st.vals {
+			if eq, ok := equal(a.st.vals[i], b.st.vals[i]); !ok || !eq {
 				return eq, ok
 			}
 		}
@@ -395,7 +389,7 @@ func appendJSON(dst []byte, v value) []byte {
 		return formatFloat(dst, v.f)
 	case kList:
 		dst = append(dst, '[')
-		for i, e := range v.list {
+		for i, e := range v.st.vals {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
