@@ -32,7 +32,8 @@ var fixedNow = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
 //	       [fd=X] [rd=X] [quote=X] [esc=X] [comments=X] [quoted-rd] [always]
 //	       [out-fd=X] [out-rd=X] [out-quote=X] [out-esc=X] [compress=gzip|bzip2|zstd]
 //	       [start=N] [end=N] [raw] [stats] [chunk=N] [reader] [max-record=N]
-//	       [crlf-data] [escapes]
+//	       [crlf-data] [escapes] [bad-header|bad-json-type|bad-compression|
+//	       bad-format|bad-quote-fields|bad-output]
 //	<sql>
 //	---
 //	<data; a newline is appended unless raw>
@@ -220,6 +221,25 @@ func runSelect(t *testing.T, d *datadriven.TestData) string {
 			out.CSV.QuoteFields = sqlselect.QuoteAlways
 		}
 	}
+	// Out-of-range enum values, as a careless caller could pass.
+	if d.HasArg("bad-header") {
+		in.CSV.FileHeaderInfo = 9
+	}
+	if d.HasArg("bad-json-type") {
+		in.JSON.Type = 9
+	}
+	if d.HasArg("bad-compression") {
+		in.Compression = 9
+	}
+	if d.HasArg("bad-format") {
+		in.Format = 9
+	}
+	if d.HasArg("bad-quote-fields") {
+		out.CSV.QuoteFields = 9
+	}
+	if d.HasArg("bad-output") {
+		out.Format = 9
+	}
 	opts := &sqlselect.RunOptions{Clock: func() time.Time { return fixedNow }}
 	if v, ok := arg(d, "chunk"); ok {
 		opts.ChunkSize, _ = strconv.Atoi(v)
@@ -230,6 +250,9 @@ func runSelect(t *testing.T, d *datadriven.TestData) string {
 	src := sqlselect.Source{ReaderAt: bytes.NewReader(raw), Size: int64(len(raw))}
 	if d.HasArg("reader") {
 		src = sqlselect.Source{Reader: bytes.NewReader(raw), Size: int64(len(raw))}
+	}
+	if d.HasArg("no-source") {
+		src = sqlselect.Source{}
 	}
 	var buf bytes.Buffer
 	st, err := q.Run(context.Background(), src, in, out, &buf, opts)

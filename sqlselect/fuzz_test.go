@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -32,6 +34,17 @@ func FuzzParseRoundTrip(f *testing.F) {
 		"select * from ossobject.a.b where _1 like 'x*'",
 	} {
 		f.Add(s)
+	}
+	// Every statement of the datadriven corpus is a seed too.
+	files, _ := filepath.Glob("testdata/*.txt")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		require.NoError(f, err)
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(strings.ToUpper(line), "SELECT ") {
+				f.Add(line)
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, sql string) {
 		for _, d := range []sqlselect.Dialect{sqlselect.DialectS3, sqlselect.DialectOSS} {
