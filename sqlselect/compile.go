@@ -42,6 +42,7 @@ type program struct {
 	where pred
 	items []evalFn
 	names []string
+	cols  []int // CSV: the column of each item that is a plain column, else -1
 	star  bool
 	aggs  []*aggState
 	need  int
@@ -81,6 +82,11 @@ func compile(q *Query, f format, header []string, clock func() time.Time) (*prog
 		}
 		p.items = append(p.items, fn)
 		p.names = append(p.names, outputName(it, i))
+		col, ok := c.csvColumn(it.Expr)
+		if !ok {
+			col = -1
+		}
+		p.cols = append(p.cols, col)
 	}
 	p.aggs = c.aggs
 	p.need = c.need

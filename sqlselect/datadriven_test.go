@@ -33,7 +33,7 @@ var fixedNow = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
 //	       [out-fd=X] [out-rd=X] [out-quote=X] [out-esc=X] [compress=gzip|bzip2|zstd]
 //	       [start=N] [end=N] [raw] [stats] [chunk=N] [reader] [max-record=N]
 //	       [crlf-data] [escapes] [bad-header|bad-json-type|bad-compression|
-//	       bad-format|bad-quote-fields|bad-output]
+//	       bad-format|bad-quote-fields|bad-output] [out-header] [keep-all]
 //	<sql>
 //	---
 //	<data; a newline is appended unless raw>
@@ -220,6 +220,8 @@ func runSelect(t *testing.T, d *datadriven.TestData) string {
 		if d.HasArg("always") {
 			out.CSV.QuoteFields = sqlselect.QuoteAlways
 		}
+		out.CSV.OutputHeader = d.HasArg("out-header")
+		out.CSV.KeepAllColumns = d.HasArg("keep-all")
 	}
 	// Out-of-range enum values, as a careless caller could pass.
 	if d.HasArg("bad-header") {

@@ -89,6 +89,8 @@ var (
 	ErrInvalidTableAlias                                = def("InvalidTableAlias", "SqlSyntaxError", "The SQL expression contains a table alias that is not valid.", 400)
 	ErrInvalidTextEncoding                              = def("InvalidTextEncoding", "InvalidTextEncoding", "The encoding type is not valid. Only UTF-8 encoding is supported.", 400)
 	ErrJSONParsingError                                 = def("JSONParsingError", "InvalidJsonData", "An error occurred while parsing the JSON file. Check the file and try again.", 400)
+	ErrKeepAllColumnsWithAggregation         = def("SqlInvalidKeepAllColumnsWithAggregation", "SqlInvalidKeepAllColumnsWithAggregation", "KeepAllColumns cannot be combined with aggregation.", 400)
+	ErrKeepAllColumnsWithDuplicateColumn     = def("SqlInvalidKeepAllColumnsWithDuplicateColumn", "SqlInvalidKeepAllColumnsWithDuplicateColumn", "KeepAllColumns cannot be combined with a column selected twice.", 400)
 	ErrLexerInvalidChar                                 = def("LexerInvalidChar", "SqlSyntaxError", "The SQL expression contains a character that is not valid.", 400)
 	ErrLexerInvalidLiteral                              = def("LexerInvalidLiteral", "SqlSyntaxError", "The SQL expression contains a literal that is not valid.", 400)
 	ErrLexerInvalidOperator                             = def("LexerInvalidOperator", "SqlSyntaxError", "The SQL expression contains an operator that is not valid.", 400)

@@ -141,6 +141,15 @@ type CSVOutput struct {
 	FieldDelimiter       string // default ","
 	QuoteCharacter       string // default `"`
 	QuoteEscapeCharacter string // default the quote character
+	// OutputHeader (an OSS option) writes a header record first: the
+	// file's header for SELECT * of a CSV with FileHeaderInfo USE, _1.._N
+	// for SELECT * otherwise, else the projection names.
+	OutputHeader bool
+	// KeepAllColumns (an OSS option, CSV input only) writes every column of
+	// each input record in file order; columns the SELECT list does not
+	// name are empty. The SELECT list must name plain columns, each once,
+	// and cannot aggregate.
+	KeepAllColumns bool
 }
 
 // JSONOutput describes JSON output.

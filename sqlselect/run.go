@@ -44,6 +44,10 @@ type runState struct {
 	out      *outWriter
 	prog     *program
 	vals     []value
+	outCSV   CSVOutput // the CSV output options (OSS extensions)
+	header   []string  // CSV header names, for OutputHeader
+	headDone bool      // the OutputHeader record is written
+	keep     []value   // KeepAllColumns record
 	matched  int64 // records that passed WHERE
 	lastProg int64
 	start    int64
@@ -78,6 +82,12 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 		return err
 	}
 	rs.out = ow
+	if out.Format == OutputCSV {
+		rs.outCSV = out.CSV
+	}
+	if rs.outCSV.KeepAllColumns && in.Format != FormatCSV {
+		return errorf(ErrInvalidRequestParameter, "KeepAllColumns needs CSV input")
+	}
 	if in.Format == FormatParquet {
 		if in.ScanRange != nil {
 			return errorf(ErrUnsupportedScanRangeInput, "Parquet input")
@@ -277,6 +287,14 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 		}
 	}
 	rs.matched++
+	if rs.outCSV.OutputHeader && !rs.headDone {
+		if err := rs.writeHeader(r, csvFields); err != nil {
+			return err
+		}
+	}
+	if rs.outCSV.KeepAllColumns && !p.star {
+		return rs.keepAll(r)
+	}
 	if len(p.aggs) > 0 {
 		for _, a := range p.aggs {
 			if err := a.add(r); err != nil {
@@ -306,9 +324,90 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 	return rs.out.record(p.names, rs.vals)
 }
 
+// writeHeader writes the OutputHeader record before the first result.
+func (rs *runState) writeHeader(r *row, csvFields bool) error {
+	rs.headDone = true
+	var names []string
+	switch {
+	case rs.prog.star || rs.outCSV.KeepAllColumns:
+		n := 0
+		if r != nil && csvFields {
+			n = len(r.fields)
+		} else if r != nil && r.val.k == kStruct {
+			names = r.val.st.names
+		}
+		if csvFields {
+			for i := 0; i < n; i++ {
+				if i < len(rs.header) {
+					names = append(names, rs.header[i])
+				} else {
+					names = append(names, "_"+itoa(i+1))
+				}
+			}
+		}
+	default:
+		names = rs.prog.names
+	}
+	vals := make([]value, len(names))
+	for i, n := range names {
+		vals[i] = stringV(n)
+	}
+	err := rs.out.record(nil, vals)
+	rs.stats.RecordsReturned--
+	return err
+}
+
+// keepAll writes a KeepAllColumns record: every input column, the selected
+// ones with their values.
+func (rs *runState) keepAll(r *row) error {
+	rs.keep = rs.keep[:0]
+	for range r.fields {
+		rs.keep = append(rs.keep, nullV)
+	}
+	for i, col := range rs.prog.cols {
+		if col >= len(rs.keep) {
+			continue
+		}
+		v, err := rs.prog.items[i](r)
+		if err != nil {
+			return err
+		}
+		rs.keep[col] = v
+	}
+	return rs.out.record(nil, rs.keep)
+}
+
+// checkKeepAll validates a KeepAllColumns query.
+func (rs *runState) checkKeepAll() error {
+	if !rs.outCSV.KeepAllColumns {
+		return nil
+	}
+	p := rs.prog
+	if len(p.aggs) > 0 {
+		return errorf(ErrKeepAllColumnsWithAggregation, "")
+	}
+	seen := map[int]bool{}
+	for i, col := range p.cols {
+		if col < 0 {
+			return errorf(ErrUnsupportedSQLStructure, "KeepAllColumns needs plain columns, not %s", rs.q.Items[i].Expr)
+		}
+		if seen[col] {
+			return errorf(ErrKeepAllColumnsWithDuplicateColumn, "column %d", col+1)
+		}
+		seen[col] = true
+	}
+	p.need = -1
+	return nil
+}
+
 // finish writes the aggregate row, if any.
 func (rs *runState) finish() error {
 	p := rs.prog
+	if rs.outCSV.OutputHeader && !rs.headDone && !p.star && !rs.outCSV.KeepAllColumns {
+		if err := rs.writeHeader(nil, false); err != nil {
+			return err
+		}
+	}
 	if len(p.aggs) == 0 || rs.q.Limit == 0 && rs.q.dialect == DialectS3 {
 		return nil
 	}
@@ -341,7 +440,11 @@ func (rs *runState) runCSV(r io.Reader, base int64, in CSVInput, needHeader bool
 		return err
 	}
 	rs.prog = prog
+	rs.header = header
 	rs.vals = make([]value, len(prog.items))
+	if err := rs.checkKeepAll(); err != nil {
+		return err
+	}
 	cr.need = prog.need
 	cr.skipBefore = rs.start
 	if !rs.limitReached() {
