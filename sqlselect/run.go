@@ -48,7 +48,7 @@ type runState struct {
 	header   []string  // CSV header names, for OutputHeader
 	headDone bool      // the OutputHeader record is written
 	keep     []value   // KeepAllColumns record
-	matched  int64 // records that passed WHERE
+	matched  int64     // records that passed WHERE
 	lastProg int64
 	start    int64
 	end      int64 // inclusive; -1 none
