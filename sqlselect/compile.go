@@ -11,6 +11,9 @@ import (
 type row struct {
 	fields [][]byte
 	val    value
+	// partial is set when the query read a column or member the record
+	// lacks (for OSS SkipPartialDataRecord).
+	partial bool
 }
 
 type format uint8
@@ -237,7 +240,12 @@ func (c *compiler) path(p *Path) (evalFn, error) {
 		absent = nullV
 	}
 	return func(rw *row) (value, error) {
-		return walkPath(rw.val, steps, oss, absent)
+		v, err := walkPath(rw.val, steps, oss, missingV)
+		if v.k == kMissing && err == nil {
+			rw.partial = true
+			return absent, nil
+		}
+		return v, err
 	}, nil
 }
 
@@ -268,6 +276,7 @@ func (c *compiler) csvPath(steps []Step) (evalFn, error) {
 		if col < len(rw.fields) {
 			return untypedV(rw.fields[col]), nil
 		}
+		rw.partial = true
 		return absent, nil
 	}, nil
 }
@@ -442,6 +451,7 @@ func csvIntPred(col int, op string, n int64) pred {
 		// The benchmark shape, without the indirect call.
 		return func(rw *row) (bool, error) {
 			if col >= len(rw.fields) {
+				rw.partial = true
 				return false, nil
 			}
 			if x, ok := parseIntBytes(rw.fields[col]); ok {
@@ -452,6 +462,7 @@ func csvIntPred(col int, op string, n int64) pred {
 	}
 	return func(rw *row) (bool, error) {
 		if col >= len(rw.fields) {
+			rw.partial = true
 			return false, nil
 		}
 		if x, ok := parseIntBytes(rw.fields[col]); ok {

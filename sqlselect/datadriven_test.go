@@ -34,6 +34,7 @@ var fixedNow = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
 //	       [start=N] [end=N] [raw] [stats] [chunk=N] [reader] [max-record=N]
 //	       [crlf-data] [escapes] [bad-header|bad-json-type|bad-compression|
 //	       bad-format|bad-quote-fields|bad-output] [out-header] [keep-all]
+//	       [skip-partial] [max-skipped=N]
 //	<sql>
 //	---
 //	<data; a newline is appended unless raw>
@@ -246,6 +247,10 @@ func runSelect(t *testing.T, d *datadriven.TestData) string {
 	if v, ok := arg(d, "chunk"); ok {
 		opts.ChunkSize, _ = strconv.Atoi(v)
 	}
+	opts.SkipPartialDataRecord = d.HasArg("skip-partial")
+	if v, ok := arg(d, "max-skipped"); ok {
+		opts.MaxSkippedRecordsAllowed, _ = strconv.ParseInt(v, 10, 64)
+	}
 	if v, ok := arg(d, "max-record"); ok {
 		opts.MaxRecordSize, _ = strconv.Atoi(v)
 	}
@@ -267,8 +272,8 @@ func runSelect(t *testing.T, d *datadriven.TestData) string {
 		res += renderErr(err)
 	}
 	if d.HasArg("stats") {
-		res += fmt.Sprintf("stats: scanned=%d processed=%d returned=%d records=%d/%d\n",
-			st.BytesScanned, st.BytesProcessed, st.BytesReturned, st.RecordsScanned, st.RecordsReturned)
+		res += fmt.Sprintf("stats: scanned=%d processed=%d returned=%d records=%d/%d skipped=%d\n",
+			st.BytesScanned, st.BytesProcessed, st.BytesReturned, st.RecordsScanned, st.RecordsReturned, st.RecordsSkipped)
 	}
 	if res == "" {
 		res = "<empty>\n"

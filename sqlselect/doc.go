@@ -110,8 +110,12 @@
 //   - List and struct constructors ([1, 2], {'a': 1}) are not supported
 //     in SQL text.
 //   - OSS: LIMIT applies before aggregation, `*` and `?` are LIKE
-//     wildcards, FROM ossobject.path needs no [*]; the OSS-only options
-//     (KeepAllColumns, OutputHeader, SkipPartialDataRecord,
-//     MaxSkippedRecordsAllowed, line and split ranges, CAST ... FORMAT)
-//     are not implemented here.
+//     wildcards, FROM ossobject.path needs no [*], records failing with a
+//     data error are skipped up to MaxSkippedRecordsAllowed, and
+//     CSVOutput.KeepAllColumns, CSVOutput.OutputHeader and
+//     RunOptions.SkipPartialDataRecord implement the OSS options. CSV text
+//     that does not convert in a comparison makes it NULL (the record is
+//     filtered, not counted as skipped). Line and split ranges (they need
+//     CreateSelectObjectMeta), CAST ... FORMAT and OSS's own limits (IN
+//     list sizes, wildcard counts, condition depth) are not implemented.
 package sqlselect

@@ -91,6 +91,7 @@ var (
 	ErrJSONParsingError                                 = def("JSONParsingError", "InvalidJsonData", "An error occurred while parsing the JSON file. Check the file and try again.", 400)
 	ErrKeepAllColumnsWithAggregation                    = def("SqlInvalidKeepAllColumnsWithAggregation", "SqlInvalidKeepAllColumnsWithAggregation", "KeepAllColumns cannot be combined with aggregation.", 400)
 	ErrKeepAllColumnsWithDuplicateColumn                = def("SqlInvalidKeepAllColumnsWithDuplicateColumn", "SqlInvalidKeepAllColumnsWithDuplicateColumn", "KeepAllColumns cannot be combined with a column selected twice.", 400)
+	ErrInvalidCSVLine                                   = def("InvalidCsvLine", "InvalidCsvLine", "More records were skipped than MaxSkippedRecordsAllowed allows.", 400)
 	ErrLexerInvalidChar                                 = def("LexerInvalidChar", "SqlSyntaxError", "The SQL expression contains a character that is not valid.", 400)
 	ErrLexerInvalidLiteral                              = def("LexerInvalidLiteral", "SqlSyntaxError", "The SQL expression contains a literal that is not valid.", 400)
 	ErrLexerInvalidOperator                             = def("LexerInvalidOperator", "SqlSyntaxError", "The SQL expression contains an operator that is not valid.", 400)

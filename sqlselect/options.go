@@ -187,6 +187,15 @@ type RunOptions struct {
 	Progress func(Stats)
 	// ProgressInterval is in uncompressed input bytes. Default 1 MiB.
 	ProgressInterval int64
+	// SkipPartialDataRecord (OSS) skips records that lack a column or
+	// member the query reads, instead of treating it as NULL.
+	SkipPartialDataRecord bool
+	// MaxSkippedRecordsAllowed (OSS) is how many records may be skipped
+	// before the query fails with InvalidCsvLine. Records are skipped for
+	// SkipPartialDataRecord and, in the OSS dialect, when evaluating them
+	// fails with a data error (a failed CAST, a type mismatch). Default 0:
+	// the first skipped record fails the query.
+	MaxSkippedRecordsAllowed int64
 }
 
 func (o *RunOptions) withDefaults() RunOptions {
@@ -224,4 +233,6 @@ type Stats struct {
 	// RecordsScanned counts input records; RecordsReturned output records.
 	RecordsScanned  int64
 	RecordsReturned int64
+	// RecordsSkipped counts records skipped under the OSS options.
+	RecordsSkipped int64
 }

@@ -5,6 +5,7 @@ import (
 	"compress/bzip2"
 	"compress/gzip"
 	"context"
+	"errors"
 	"io"
 	"strings"
 
@@ -277,13 +278,26 @@ func (rs *runState) limitReached() bool {
 func (rs *runState) process(r *row, csvFields bool, header []string) error {
 	rs.stats.RecordsScanned++
 	p := rs.prog
+	r.partial = false
 	if p.where != nil {
 		ok, err := p.where(r)
 		if err != nil {
-			return err
+			return rs.skip(err)
 		}
 		if !ok {
 			return nil
+		}
+	}
+	if rs.opts.SkipPartialDataRecord && !p.star && len(p.aggs) == 0 {
+		for i, f := range p.items {
+			v, err := f(r)
+			if err != nil {
+				return rs.skip(err)
+			}
+			rs.vals[i] = v
+		}
+		if r.partial {
+			return rs.skip(nil)
 		}
 	}
 	rs.matched++
@@ -298,7 +312,7 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 	if len(p.aggs) > 0 {
 		for _, a := range p.aggs {
 			if err := a.add(r); err != nil {
-				return err
+				return rs.skip(err)
 			}
 		}
 		return nil
@@ -312,7 +326,7 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 	for i, f := range p.items {
 		v, err := f(r)
 		if err != nil {
-			return err
+			return rs.skip(err)
 		}
 		rs.vals[i] = v
 	}
@@ -322,6 +336,37 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 		}
 	}
 	return rs.out.record(p.names, rs.vals)
+}
+
+// dataErrors are the evaluation errors the OSS dialect skips a record for.
+var dataErrors = []*Error{ErrCastFailed, ErrInvalidDataType, ErrIncorrectSQLFunctionArgumentType,
+	ErrValueParseFailure, ErrLikeInvalidInputs, ErrIntegerOverflow, ErrExternalEvalException}
+
+// skip handles a record that failed with err (nil: a partial record under
+// SkipPartialDataRecord). Outside the OSS options err is returned.
+func (rs *runState) skip(err error) error {
+	if err != nil {
+		if rs.q.dialect != DialectOSS {
+			return err
+		}
+		data := false
+		for _, d := range dataErrors {
+			data = data || errors.Is(err, d)
+		}
+		if !data {
+			return err
+		}
+	}
+	rs.stats.RecordsSkipped++
+	if rs.stats.RecordsSkipped > rs.opts.MaxSkippedRecordsAllowed {
+		why := "a record lacks a column the query reads"
+		if err != nil {
+			why = err.Error()
+		}
+		return errorf(ErrInvalidCSVLine, "%d records skipped, more than the %d allowed; last: %s",
+			rs.stats.RecordsSkipped, rs.opts.MaxSkippedRecordsAllowed, why)
+	}
+	return nil
 }
 
 // writeHeader writes the OutputHeader record before the first result.
