@@ -637,7 +637,10 @@ func (c *compiler) caseExpr(e *Case) (evalFn, error) {
 }
 
 // castValue implements CAST(v AS typ).
-func castValue(v value, typ string) (value, error) {
+func castValue(v value, typ string) (value, error) { return castValueD(v, typ, false) }
+
+// castValueD is castValue; oss accepts the OSS timestamp formats.
+func castValueD(v value, typ string, oss bool) (value, error) {
 	if v.absent() {
 		return v, nil
 	}
@@ -712,7 +715,11 @@ func castValue(v value, typ string) (value, error) {
 		case kTimestamp:
 			return v, nil
 		case kString:
-			t, err := parseTimestamp(string(bytes.TrimSpace(v.s)))
+			parse := parseTimestamp
+			if oss {
+				parse = parseOSSTimestamp
+			}
+			t, err := parse(string(bytes.TrimSpace(v.s)))
 			if err != nil {
 				return fail()
 			}
@@ -728,12 +735,13 @@ func (c *compiler) cast(e *Cast) (evalFn, error) {
 		return nil, err
 	}
 	typ := e.Type
+	oss := c.dialect == DialectOSS
 	if lit, ok := e.X.(*Literal); ok {
 		v, err := literalValue(lit)
 		if err != nil {
 			return nil, err
 		}
-		r, err := castValue(v, typ)
+		r, err := castValueD(v, typ, oss)
 		if err != nil {
 			return nil, err
 		}
@@ -744,7 +752,7 @@ func (c *compiler) cast(e *Cast) (evalFn, error) {
 		if err != nil {
 			return value{}, err
 		}
-		return castValue(v, typ)
+		return castValueD(v, typ, oss)
 	}, nil
 }
 

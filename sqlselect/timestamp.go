@@ -434,3 +434,64 @@ func formatTimestamp(v value, pattern string) (string, error) {
 	}
 	return string(b), nil
 }
+
+// ossTimestampLayouts are the formats OSS recognises when a string is cast
+// to a timestamp without a format (OSS SelectObject, "Timestamp formats"),
+// as Go layouts. The formats whose milliseconds follow without a dot
+// (HHMMSSmss and the like) are not included.
+var ossTimestampLayouts = []struct {
+	layout string
+	prec   uint8
+}{
+	{"20060102", precDay},
+	{"2006/01/02", precDay},
+	{"02/01/2006/", precDay},
+	{"2006-01-02", precDay},
+	{"02-01-06", precDay},
+	{"02.01.06", precDay},
+	{"15:04:05.000", precFraction},
+	{"15:04:05", precSecond},
+	{"15.04.05.000", precFraction},
+	{"1504", precMinute},
+	{"20060102 15:04:05.000", precFraction},
+	{"2006/01/02 15:04:05.000", precFraction},
+	{"02/01/2006 15:04:05.000", precFraction},
+	{"20060102 15:04:05", precSecond},
+	{"2006/01/02 15:04:05", precSecond},
+	{"02/01/2006 15:04:05", precSecond},
+	{"2006-01-02 15:04:05.000", precFraction},
+	{"02-01-2006 15:04:05.000", precFraction},
+	{"2006-01-02 15:04:05", precSecond},
+	{"20060102T15:04:05", precSecond},
+	{"20060102T15:04:05.000", precFraction},
+	{"02-01-2006T15:04:05.000", precFraction},
+	{"02-01-2006T15:04:05", precSecond},
+	{"20060102T1504", precMinute},
+	{"20060102T150405", precSecond},
+	{"2006-01-02T15:04-07:00", precMinute},
+	{"2006-01-02T15:04:05-07:00", precSecond},
+	{"02/Jan/2006:15:04:05 -0700", precSecond},
+	{"Mon, 02 Jan 2006 15:04:05 MST", precSecond},
+	{"2/1/06", precDay},
+	{"2/1/06 15:4", precMinute},
+	{"2/1/06 15:4:5", precSecond},
+}
+
+// parseOSSTimestamp parses the S3 text form or one of the OSS formats.
+func parseOSSTimestamp(s string) (value, error) {
+	if v, err := parseTimestamp(s); err == nil {
+		return v, nil
+	}
+	for _, l := range ossTimestampLayouts {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			prec, frac := l.prec, uint8(0)
+			// time.Parse accepts a fraction after the seconds even when
+			// the layout has none.
+			if prec == precFraction || prec == precSecond && t.Nanosecond() != 0 {
+				prec, frac = precFraction, 3
+			}
+			return tsV(t, prec, frac), nil
+		}
+	}
+	return value{}, errorf(ErrValueParseFailure, "%q is not a timestamp", s)
+}
