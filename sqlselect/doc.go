@@ -63,8 +63,11 @@
 //
 // Memory does not grow with the object: records are parsed one at a time
 // from a buffer that holds the longest record (RunOptions.MaxRecordSize,
-// 1 MiB by default; RunOptions.MaxDocumentSize for one JSON DOCUMENT value),
-// and output is flushed every ChunkSize bytes. A CSV record costs no
+// 1 MiB by default), and output is flushed every ChunkSize bytes. JSON
+// DOCUMENT input with a path in FROM (S3Object[*].items[*]) is streamed
+// token by token, so only each selected record is held, whatever the size
+// of the document; without a path each top-level value is a record and
+// must fit RunOptions.MaxDocumentSize (64 MiB by default). A CSV record costs no
 // allocation when the query only filters and counts: fields are split only
 // up to the last column the query reads, unquoted fields are slices of the
 // read buffer, and comparisons of a column with an integer literal are

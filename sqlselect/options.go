@@ -178,8 +178,9 @@ type RunOptions struct {
 	// Default 1 MiB (the S3 limit). JSON DOCUMENT input applies
 	// MaxDocumentSize instead.
 	MaxRecordSize int
-	// MaxDocumentSize bounds one top-level JSON value of DOCUMENT input.
-	// Default 64 MiB.
+	// MaxDocumentSize bounds one top-level JSON value of DOCUMENT input
+	// when it is itself the record (FROM without a path); with a path the
+	// document is streamed and only records are held. Default 64 MiB.
 	MaxDocumentSize int
 	// Progress, if set, is called with the running totals before every
 	// Write to the output writer and at least every ProgressInterval

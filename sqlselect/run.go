@@ -531,8 +531,6 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 	if !lines {
 		max = rs.opts.MaxDocumentSize
 	}
-	jr := newJSONReader(r, base, lines, max)
-	jr.skipBefore = rs.start
 	prog, err := compile(rs.q, fmtJSON, nil, rs.opts.Clock)
 	if err != nil {
 		return err
@@ -547,8 +545,34 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 		path = path[1:]
 	}
 	oss := rs.q.dialect == DialectOSS
-	var recs []value
 	var rw row
+	if !lines && len(path) > 0 {
+		// A path into the document: stream it, so only the selected
+		// records are ever held.
+		n := 0
+		err := newJSONStreamer(r, oss, func(v value) error {
+			if n++; n&1023 == 0 {
+				if err := rs.tick(); err != nil {
+					return err
+				}
+			}
+			rw.val = v
+			if err := rs.process(&rw, false, nil); err != nil {
+				return err
+			}
+			if rs.limitReached() {
+				return errStop
+			}
+			return nil
+		}).run(path)
+		if err != nil && err != errStop {
+			return err
+		}
+		return rs.finish()
+	}
+	jr := newJSONReader(r, base, lines, max)
+	jr.skipBefore = rs.start
+	var recs []value
 	for n := 0; ; n++ {
 		v, ok, err := jr.next()
 		if err != nil {

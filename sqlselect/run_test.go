@@ -184,3 +184,78 @@ func TestLimitStopsReading(t *testing.T) {
 	assert.Equal(t, int64(2), st.RecordsReturned)
 	assert.Less(t, g.off, 1<<20)
 }
+
+// docReader produces {"before":...,"items":[{"i":0,"pad":"..."},...],
+// "after":...} of about n bytes without holding it.
+type docReader struct {
+	n, off  int
+	started bool
+	elems   int
+	done    bool
+	buf     []byte
+	pos     int
+}
+
+func (g *docReader) next() {
+	g.buf, g.pos = g.buf[:0], 0
+	switch {
+	case !g.started:
+		g.started = true
+		g.buf = append(g.buf, `{"before":[1,{"x":2}],"items":[`...)
+	case g.off >= g.n:
+		g.done = true
+		g.buf = append(g.buf, `],"after":{"items":"no"}}`...)
+	default:
+		if g.elems > 0 {
+			g.buf = append(g.buf, ',')
+		}
+		g.buf = append(g.buf, `{"i":`...)
+		g.buf = strconv.AppendInt(g.buf, int64(g.elems), 10)
+		g.buf = append(g.buf, `,"pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}`...)
+		g.elems++
+	}
+}
+
+func (g *docReader) Read(p []byte) (int, error) {
+	w := 0
+	for w < len(p) {
+		if g.pos == len(g.buf) {
+			if g.done {
+				break
+			}
+			g.next()
+		}
+		c := copy(p[w:], g.buf[g.pos:])
+		g.pos += c
+		w += c
+		g.off += c
+	}
+	if w == 0 {
+		return 0, io.EOF
+	}
+	return w, nil
+}
+
+// TestJSONDocumentStreams queries a 16 MiB document through a path with a
+// 1 MiB document limit: the array is read element by element.
+func TestJSONDocumentStreams(t *testing.T) {
+	q, err := sqlselect.Parse("SELECT COUNT(*), MAX(s.i) FROM S3Object[*].items[*] s WHERE s.i >= 0")
+	require.NoError(t, err)
+	var out bytes.Buffer
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = q.Run(context.Background(), sqlselect.Source{Reader: &docReader{n: 16 << 20}},
+		sqlselect.Input{Format: sqlselect.FormatJSON}, sqlselect.Output{}, &out,
+		&sqlselect.RunOptions{MaxDocumentSize: 1 << 20})
+	require.NoError(t, err)
+	runtime.ReadMemStats(&after)
+	lines := strings.Split(strings.TrimSpace(out.String()), ",")
+	require.Len(t, lines, 2)
+	n, err := strconv.Atoi(lines[0])
+	require.NoError(t, err)
+	assert.Greater(t, n, 150000)
+	assert.Equal(t, strconv.Itoa(n-1), lines[1])
+	// Heap in use stays small even though the document is 16 MiB.
+	assert.Less(t, after.HeapInuse, before.HeapInuse+(16<<20))
+}
