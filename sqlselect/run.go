@@ -288,7 +288,8 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 			return nil
 		}
 	}
-	if rs.opts.SkipPartialDataRecord && !p.star && len(p.aggs) == 0 {
+	evaluated := false
+	if rs.opts.SkipPartialDataRecord && !p.star && len(p.aggs) == 0 && !rs.outCSV.KeepAllColumns {
 		for i, f := range p.items {
 			v, err := f(r)
 			if err != nil {
@@ -299,6 +300,7 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 		if r.partial {
 			return rs.skip(nil)
 		}
+		evaluated = true
 	}
 	rs.matched++
 	if rs.outCSV.OutputHeader && !rs.headDone {
@@ -324,6 +326,9 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 		return rs.out.whole(r.val)
 	}
 	for i, f := range p.items {
+		if evaluated {
+			break
+		}
 		v, err := f(r)
 		if err != nil {
 			return rs.skip(err)
