@@ -178,6 +178,21 @@ type Query struct {
 	aggs    bool // the select list contains an aggregate
 }
 
+// OutputNames returns the JSON member name of each projection (its alias,
+// else the last member name of a path, else _<position>), or nil for
+// SELECT *. The OSS dialect reports duplicates among them in the
+// x-oss-select-output-json-dup-key header.
+func (q *Query) OutputNames() []string {
+	if q.Star {
+		return nil
+	}
+	names := make([]string, len(q.Items))
+	for i, it := range q.Items {
+		names[i] = outputName(it, i)
+	}
+	return names
+}
+
 func quoteIdent(name string, quoted bool) string {
 	if !quoted && isPlainIdent(name) && !reserved[strings.ToUpper(name)] {
 		return name

@@ -60,3 +60,14 @@ func ExampleParseWith() {
 	// 2
 	// <nil>
 }
+
+func ExampleQuery_OutputNames() {
+	q, err := sqlselect.Parse("SELECT s.name, s.tags[0], s.age AS years, UPPER(s.city) FROM S3Object s")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(q.OutputNames())
+	// Output:
+	// [name _2 years _4]
+}

@@ -51,6 +51,7 @@ type runState struct {
 	keep     []value   // KeepAllColumns record
 	matched  int64     // records that passed WHERE
 	lastProg int64
+	lastTick int64 // BytesProcessed at the last tick
 	start    int64
 	end      int64 // inclusive; -1 none
 }
@@ -239,6 +240,7 @@ func (rs *runState) headerNames(fields [][]byte, fhi FileHeaderInfo) []string {
 
 // tick does the periodic work: cancellation and progress.
 func (rs *runState) tick() error {
+	rs.lastTick = rs.stats.BytesProcessed
 	if err := rs.ctx.Err(); err != nil {
 		return err
 	}
@@ -507,7 +509,7 @@ func (rs *runState) runCSV(r io.Reader, base int64, in CSVInput, needHeader bool
 			if !ok {
 				break
 			}
-			if n&1023 == 0 {
+			if n&1023 == 0 || rs.stats.BytesProcessed-rs.lastTick >= 1<<20 {
 				if err := rs.tick(); err != nil {
 					return err
 				}
