@@ -54,6 +54,11 @@ func ParseWith(sql string, opts ParseOptions) (*Query, error) {
 	if err := q.check(); err != nil {
 		return nil, err
 	}
+	if opts.Dialect == DialectOSS {
+		if err := q.checkOSS(); err != nil {
+			return nil, err
+		}
+	}
 	return q, nil
 }
 
@@ -872,6 +877,79 @@ func (q *Query) check() error {
 		}
 	}
 	return nil
+}
+
+// checkOSS applies the limits of the OSS SelectObject dialect.
+func (q *Query) checkOSS() error {
+	for _, it := range q.Items {
+		switch e := it.Expr.(type) {
+		case *Path, *Cast:
+		case *Call:
+			if !isAggregate(e.Name) {
+				return errorf(ErrOSSUnsupportedProjection, "%s", e)
+			}
+		default:
+			return errorf(ErrOSSUnsupportedProjection, "%s", e)
+		}
+	}
+	var err error
+	check := func(e Expr, _ bool) bool {
+		if err != nil {
+			return false
+		}
+		switch e := e.(type) {
+		case *Path:
+			s := e.Steps[0]
+			if len(e.Steps) > 1 {
+				s = e.Steps[1]
+			}
+			if s.Kind == StepName && len(s.Name) > 1 && s.Name[0] == '_' {
+				if n, aerr := strconv.Atoi(s.Name[1:]); aerr == nil && (n < 1 || n > 1000) {
+					err = errorf(ErrOSSInvalidColumnIndex, "%s", s.Name)
+				}
+			}
+		case *In:
+			if len(e.List) > 1024 {
+				err = errorf(ErrOSSExceedsMaxInCount, "%d values", len(e.List))
+				break
+			}
+			var kind LitKind
+			for i, x := range e.List {
+				lit, ok := x.(*Literal)
+				if !ok {
+					continue
+				}
+				k := lit.Kind
+				if k == LitDecimal || k == LitFloat {
+					k = LitInt
+				}
+				if i > 0 && k != kind {
+					err = errorf(ErrOSSValueTypeOfInMustBeSame, "%s", e)
+				}
+				kind = k
+			}
+		case *Like:
+			if esc, ok := e.Escape.(*Literal); ok && esc.Kind == LitString {
+				switch {
+				case len([]rune(esc.Text)) != 1:
+					err = errorf(ErrOSSOnlyOneEscapeCharIsAllowed, "%q", esc.Text)
+				case strings.ContainsAny(esc.Text, "?%*"):
+					err = errorf(ErrOSSInvalidEscapeChar, "%q", esc.Text)
+				}
+			}
+			if pat, ok := e.Pattern.(*Literal); ok && pat.Kind == LitString {
+				if n := strings.Count(pat.Text, "%") + strings.Count(pat.Text, "*"); n > 5 {
+					err = errorf(ErrOSSExceedsMaxWildCardCount, "%d wildcards", n)
+				}
+			}
+		}
+		return err == nil
+	}
+	for _, it := range q.Items {
+		walk(it.Expr, check, false)
+	}
+	walk(q.Where, check, false)
+	return err
 }
 
 // bareColumn returns a column reference outside any aggregate.
