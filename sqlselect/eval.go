@@ -157,7 +157,7 @@ func (c *compiler) comparison(e *Binary) (evalFn, error) {
 	if col, ok := c.csvColumn(e.L); ok {
 		if lit, ok := e.R.(*Literal); ok && lit.Kind == LitInt {
 			n, _ := strconv.ParseInt(lit.Text, 10, 64)
-			return csvIntCompare(col, op, n, c.absentCol, r), nil
+			return csvIntCompare(col, op, n, c.absentCol), nil
 		}
 	}
 	return func(rw *row) (value, error) {
@@ -173,13 +173,14 @@ func (c *compiler) comparison(e *Binary) (evalFn, error) {
 	}, nil
 }
 
-func csvIntCompare(col int, op string, n int64, absent value, lit evalFn) evalFn {
+func csvIntCompare(col int, op string, n int64, absent value) evalFn {
 	litV := intV(n)
 	slow := func(b []byte) (value, error) { return compareOp(op, untypedV(b), litV) }
 	switch op {
 	case ">":
 		return func(rw *row) (value, error) {
 			if col >= len(rw.fields) {
+				rw.partial = true
 				return absent, nil
 			}
 			if x, ok := parseIntBytes(rw.fields[col]); ok {
@@ -190,6 +191,7 @@ func csvIntCompare(col int, op string, n int64, absent value, lit evalFn) evalFn
 	case "<":
 		return func(rw *row) (value, error) {
 			if col >= len(rw.fields) {
+				rw.partial = true
 				return absent, nil
 			}
 			if x, ok := parseIntBytes(rw.fields[col]); ok {
@@ -200,6 +202,7 @@ func csvIntCompare(col int, op string, n int64, absent value, lit evalFn) evalFn
 	case "=":
 		return func(rw *row) (value, error) {
 			if col >= len(rw.fields) {
+				rw.partial = true
 				return absent, nil
 			}
 			if x, ok := parseIntBytes(rw.fields[col]); ok {
@@ -210,6 +213,7 @@ func csvIntCompare(col int, op string, n int64, absent value, lit evalFn) evalFn
 	}
 	return func(rw *row) (value, error) {
 		if col >= len(rw.fields) {
+			rw.partial = true
 			return absent, nil
 		}
 		return slow(rw.fields[col])
