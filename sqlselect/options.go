@@ -204,6 +204,12 @@ func (o *RunOptions) withDefaults() RunOptions {
 	if o != nil {
 		r = *o
 	}
+	r.EnsureDefaults()
+	return r
+}
+
+// EnsureDefaults fills zero fields with their defaults.
+func (r *RunOptions) EnsureDefaults() {
 	if r.Clock == nil {
 		r.Clock = time.Now
 	}
@@ -219,7 +225,17 @@ func (o *RunOptions) withDefaults() RunOptions {
 	if r.ProgressInterval <= 0 {
 		r.ProgressInterval = 1 << 20
 	}
-	return r
+}
+
+// Validate rejects settings that cannot work. Run calls it.
+func (r *RunOptions) Validate() error {
+	if r.MaxSkippedRecordsAllowed < 0 {
+		return errorf(ErrInvalidRequestParameter, "MaxSkippedRecordsAllowed %d is negative", r.MaxSkippedRecordsAllowed)
+	}
+	if r.ChunkSize < 0 || r.MaxRecordSize < 0 || r.MaxDocumentSize < 0 || r.ProgressInterval < 0 {
+		return errorf(ErrInvalidRequestParameter, "negative size in RunOptions")
+	}
+	return nil
 }
 
 // Stats are the counters S3 reports in Stats and Progress events.

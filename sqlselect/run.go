@@ -69,6 +69,9 @@ type runState struct {
 // object size.
 func (q *Query) Run(ctx context.Context, src Source, in Input, out Output, w io.Writer, opts *RunOptions) (Stats, error) {
 	rs := &runState{ctx: ctx, q: q, opts: opts.withDefaults(), end: -1}
+	if err := rs.opts.Validate(); err != nil {
+		return Stats{}, err
+	}
 	err := rs.run(src, in, out, w)
 	if rs.out != nil {
 		if ferr := rs.out.flush(); err == nil {
