@@ -209,30 +209,30 @@ func (o *RunOptions) withDefaults() RunOptions {
 }
 
 // EnsureDefaults fills zero fields with their defaults.
-func (r *RunOptions) EnsureDefaults() {
-	if r.Clock == nil {
-		r.Clock = time.Now
+func (o *RunOptions) EnsureDefaults() {
+	if o.Clock == nil {
+		o.Clock = time.Now
 	}
-	if r.ChunkSize <= 0 {
-		r.ChunkSize = 64 << 10
+	if o.ChunkSize <= 0 {
+		o.ChunkSize = 64 << 10
 	}
-	if r.MaxRecordSize <= 0 {
-		r.MaxRecordSize = 1 << 20
+	if o.MaxRecordSize <= 0 {
+		o.MaxRecordSize = 1 << 20
 	}
-	if r.MaxDocumentSize <= 0 {
-		r.MaxDocumentSize = 64 << 20
+	if o.MaxDocumentSize <= 0 {
+		o.MaxDocumentSize = 64 << 20
 	}
-	if r.ProgressInterval <= 0 {
-		r.ProgressInterval = 1 << 20
+	if o.ProgressInterval <= 0 {
+		o.ProgressInterval = 1 << 20
 	}
 }
 
 // Validate rejects settings that cannot work. Run calls it.
-func (r *RunOptions) Validate() error {
-	if r.MaxSkippedRecordsAllowed < 0 {
-		return errorf(ErrInvalidRequestParameter, "MaxSkippedRecordsAllowed %d is negative", r.MaxSkippedRecordsAllowed)
+func (o *RunOptions) Validate() error {
+	if o.MaxSkippedRecordsAllowed < 0 {
+		return errorf(ErrInvalidRequestParameter, "MaxSkippedRecordsAllowed %d is negative", o.MaxSkippedRecordsAllowed)
 	}
-	if r.ChunkSize < 0 || r.MaxRecordSize < 0 || r.MaxDocumentSize < 0 || r.ProgressInterval < 0 {
+	if o.ChunkSize < 0 || o.MaxRecordSize < 0 || o.MaxDocumentSize < 0 || o.ProgressInterval < 0 {
 		return errorf(ErrInvalidRequestParameter, "negative size in RunOptions")
 	}
 	return nil
