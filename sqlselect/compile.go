@@ -340,23 +340,53 @@ func walkPath(v value, steps []Step, oss bool, absent value) (value, error) {
 	return v, nil
 }
 
+// tri is a SQL truth value.
+type tri int8
+
+const (
+	triFalse tri = iota
+	triTrue
+	triUnknown
+)
+
+func triOf(b bool) tri {
+	if b {
+		return triTrue
+	}
+	return triFalse
+}
+
 // pred is a compiled WHERE condition: it answers true, false or unknown
-// without building a value, which keeps the hot loop free of copies.
-type pred func(r *row) (bool, error)
+// without building a value, which keeps the hot loop free of copies. It
+// follows SQL three-valued logic exactly, including which operands are
+// evaluated (and so which errors surface).
+type pred func(r *row) (tri, error)
 
 // predicate compiles a condition. Comparisons of a CSV column with an
-// integer literal, and AND/OR/NOT of such, get specialised code; anything
-// else evaluates the expression and tests for TRUE.
+// integer literal, and AND/OR/NOT of conditions, get specialised code;
+// anything else evaluates the expression and converts the value.
 func (c *compiler) predicate(e Expr) (pred, error) {
 	switch e := e.(type) {
+	case *Unary:
+		if e.Op == "NOT" {
+			x, err := c.predicate(e.X)
+			if err != nil {
+				return nil, err
+			}
+			return func(rw *row) (tri, error) {
+				t, err := x(rw)
+				switch t {
+				case triTrue:
+					return triFalse, err
+				case triFalse:
+					return triTrue, err
+				}
+				return t, err
+			}, nil
+		}
 	case *Binary:
 		switch e.Op {
 		case "AND", "OR":
-			// In a WHERE clause unknown and false both reject the record,
-			// except under NOT; only NOT-free trees use this shortcut.
-			if hasNot(e) {
-				break
-			}
 			l, err := c.predicate(e.L)
 			if err != nil {
 				return nil, err
@@ -365,27 +395,24 @@ func (c *compiler) predicate(e Expr) (pred, error) {
 			if err != nil {
 				return nil, err
 			}
-			if e.Op == "AND" {
-				return func(rw *row) (bool, error) {
-					ok, err := l(rw)
-					if !ok || err != nil {
-						if err == nil {
-							// The right side may still raise an error in
-							// full evaluation only if evaluated; SQL AND
-							// short-circuits on false, so skip it.
-							return false, nil
-						}
-						return false, err
-					}
-					return r(rw)
-				}, nil
+			// AND stops at false, OR at true.
+			stop := triFalse
+			if e.Op == "OR" {
+				stop = triTrue
 			}
-			return func(rw *row) (bool, error) {
-				ok, err := l(rw)
-				if ok || err != nil {
-					return ok, err
+			return func(rw *row) (tri, error) {
+				a, err := l(rw)
+				if err != nil || a == stop {
+					return a, err
 				}
-				return r(rw)
+				b, err := r(rw)
+				if err != nil || b == stop {
+					return b, err
+				}
+				if a == triUnknown || b == triUnknown {
+					return triUnknown, nil
+				}
+				return a, nil
 			}, nil
 		case ">", "<", "=", ">=", "<=", "<>":
 			if col, ok := c.csvColumn(e.L); ok {
@@ -400,37 +427,29 @@ func (c *compiler) predicate(e Expr) (pred, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(rw *row) (bool, error) {
+	return func(rw *row) (tri, error) {
 		v, err := fn(rw)
 		if err != nil {
-			return false, err
+			return triUnknown, err
 		}
 		b, ok, err := toBool(v, "WHERE")
-		return b && ok, err
+		if !ok {
+			return triUnknown, err
+		}
+		return triOf(b), err
 	}, nil
-}
-
-func hasNot(e Expr) bool {
-	found := false
-	walk(e, func(e Expr, _ bool) bool {
-		if u, ok := e.(*Unary); ok && u.Op == "NOT" {
-			found = true
-		}
-		if _, ok := e.(*Between); ok {
-			found = found || e.(*Between).Not
-		}
-		return !found
-	}, false)
-	return found
 }
 
 // csvIntPred is column <op> integer for CSV text. Text that is not an
 // integer takes the general path (floats, blanks, non-numbers).
 func csvIntPred(col int, op string, n int64) pred {
 	litV := intV(n)
-	slow := func(b []byte) (bool, error) {
+	slow := func(b []byte) (tri, error) {
 		v, err := compareOp(op, untypedV(b), litV)
-		return v.k == kBool && v.i != 0, err
+		if v.k != kBool {
+			return triUnknown, err
+		}
+		return triOf(v.i != 0), err
 	}
 	var cmp func(x int64) bool
 	switch op {
@@ -449,24 +468,27 @@ func csvIntPred(col int, op string, n int64) pred {
 	}
 	if op == ">" {
 		// The benchmark shape, without the indirect call.
-		return func(rw *row) (bool, error) {
+		return func(rw *row) (tri, error) {
 			if col >= len(rw.fields) {
 				rw.partial = true
-				return false, nil
+				return triUnknown, nil
 			}
 			if x, ok := parseIntBytes(rw.fields[col]); ok {
-				return x > n, nil
+				if x > n {
+					return triTrue, nil
+				}
+				return triFalse, nil
 			}
 			return slow(rw.fields[col])
 		}
 	}
-	return func(rw *row) (bool, error) {
+	return func(rw *row) (tri, error) {
 		if col >= len(rw.fields) {
 			rw.partial = true
-			return false, nil
+			return triUnknown, nil
 		}
 		if x, ok := parseIntBytes(rw.fields[col]); ok {
-			return cmp(x), nil
+			return triOf(cmp(x)), nil
 		}
 		return slow(rw.fields[col])
 	}

@@ -285,11 +285,11 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 	p := rs.prog
 	r.partial = false
 	if p.where != nil {
-		ok, err := p.where(r)
+		t, err := p.where(r)
 		if err != nil {
 			return rs.skip(err)
 		}
-		if !ok {
+		if t != triTrue {
 			return nil
 		}
 	}
