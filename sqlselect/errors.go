@@ -51,8 +51,31 @@ func (e *Error) Is(target error) bool {
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Err }
 
+// registry holds every sentinel, in definition order.
+var registry []*Error
+
 func def(code, oss, msg string, status int) *Error {
-	return &Error{Code: code, OSSCode: oss, Message: msg, StatusCode: status, Offset: -1}
+	e := &Error{Code: code, OSSCode: oss, Message: msg, StatusCode: status, Offset: -1}
+	registry = append(registry, e)
+	return e
+}
+
+// Errors returns every error this package defines: the documented S3
+// SelectObjectContent errors (also the request-level ones, such as
+// MalformedXML, that only an HTTP layer can detect) and the OSS-only ones.
+// An HTTP layer can build its error table from it.
+func Errors() []*Error {
+	return append([]*Error(nil), registry...)
+}
+
+// LookupError returns the sentinel with the given S3 code.
+func LookupError(code string) (*Error, bool) {
+	for _, e := range registry {
+		if e.Code == code {
+			return e, true
+		}
+	}
+	return nil, false
 }
 
 // The documented errors (S3 "List of SELECT Object Content Error Codes"),
@@ -142,6 +165,50 @@ var (
 	ErrUnsupportedSQLStructure                          = def("UnsupportedSqlStructure", "SqlInvalidMixOfAggregationAndColumn", "We encountered an unsupported SQL structure. Check the SQL Reference.", 400)
 	ErrUnsupportedSyntax                                = def("UnsupportedSyntax", "SqlSyntaxError", "We encountered syntax that is not valid.", 400)
 	ErrValueParseFailure                                = def("ValueParseFailure", "SqlInvalidTimestampValue", "A timestamp parse failure occurred in the SQL expression.", 400)
+)
+
+// The remaining documented S3 errors: request-level conditions an HTTP
+// layer reports, and evaluation errors of features this engine does not
+// have (so never returned by Parse or Run).
+var (
+	ErrBusy                                                   = def("Busy", "InternalError", "The service is unavailable. Try again later.", 503)
+	ErrColumnTooLong                                          = def("ColumnTooLong", "InvalidCsvLine", "The length of a column in the result is greater than maxCharsPerColumn of 1 MB.", 400)
+	ErrEmptyRequestBody                                       = def("EmptyRequestBody", "InvalidSqlParameter", "The request body cannot be empty.", 400)
+	ErrEvaluatorInvalidTimestampFormatPatternSymbolForParsing = def("EvaluatorInvalidTimestampFormatPatternSymbolForParsing", "SqlNotSupportedTimestampFormat", "The timestamp format pattern contains a valid format symbol that cannot be applied to timestamp parsing in the SQL expression.", 400)
+	ErrEvaluatorInvalidTimestampFormatPatternToken            = def("EvaluatorInvalidTimestampFormatPatternToken", "SqlNotSupportedTimestampFormat", "The timestamp format pattern contains a token in the SQL expression that is not valid.", 400)
+	ErrEvaluatorTimestampFormatPatternDuplicateFields         = def("EvaluatorTimestampFormatPatternDuplicateFields", "SqlNotSupportedTimestampFormat", "The timestamp format pattern contains multiple format specifiers representing the timestamp field in the SQL expression.", 400)
+	ErrEvaluatorTimestampFormatPatternHourClockAmPmMismatch   = def("EvaluatorTimestampFormatPatternHourClockAmPmMismatch", "SqlNotSupportedTimestampFormat", "The timestamp format pattern contains a 12-hour hour of day format symbol but doesn't also contain an AM/PM field, or it contains a 24-hour hour of day format specifier and contains an AM/PM field in the SQL expression.", 400)
+	ErrInvalidCast                                            = def("InvalidCast", "SqlOperationAppliedToDifferentTypes", "An attempt to convert from one data type to another using CAST failed in the SQL expression.", 400)
+	ErrInvalidExpressionType                                  = def("InvalidExpressionType", "InvalidSqlParameter", "The ExpressionType value is not valid. Only SQL expressions are supported.", 400)
+	ErrLexerInvalidIONLiteral                                 = def("LexerInvalidIONLiteral", "SqlSyntaxError", "The SQL expression contains an operator that is not valid.", 400)
+	ErrMalformedXML                                           = def("MalformedXML", "MalformedXML", "The XML provided was not well formed or did not validate against our published schema. Check the service documentation and try again.", 400)
+	ErrMaxOperatorsExceeded                                   = def("MaxOperatorsExceeded", "SqlExceedsMaxConditionCount", "Failed to parse SQL expression, try reducing complexity. For example, reduce number of operators used.", 400)
+	ErrMethodNotAllowed                                       = def("MethodNotAllowed", "MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
+	ErrMissingRequiredParameter                               = def("MissingRequiredParameter", "InvalidSqlParameter", "The SelectRequest entity is missing a required parameter. Check the service documentation and try again.", 400)
+	ErrMultipleDataSourcesUnsupported                         = def("MultipleDataSourcesUnsupported", "InvalidOSSSelectParameters", "Multiple data sources are not supported.", 400)
+	ErrNumberFormatError                                      = def("NumberFormatError", "InvalidArithmeticOperand", "An error occurred while parsing a number. This error can be caused by underflow or overflow of integers.", 400)
+	ErrObjectSerializationConflict                            = def("ObjectSerializationConflict", "InvalidOSSSelectParameters", "InputSerialization specifies more than one format (CSV, JSON, or Parquet), or OutputSerialization specifies more than one format (CSV or JSON). For InputSerialization and OutputSerialization, you can specify only one format for each.", 400)
+	ErrOverMaxParquetBlockSize                                = def("OverMaxParquetBlockSize", "InvalidOSSSelectParameters", "The Parquet file is above the max row group size.", 400)
+	ErrParquetUnsupportedCompressionCodec                     = def("ParquetUnsupportedCompressionCodec", "InvalidOSSSelectParameters", "The specified Parquet compression codec is not supported.", 400)
+	ErrParseCannotMixSqbAndWildcardInSelectList               = def("ParseCannotMixSqbAndWildcardInSelectList", "WildCardNotAllowed", "Cannot mix [] and * in the same expression in a SELECT list in the SQL expression.", 400)
+	ErrParseExpected2TokenTypes                               = def("ParseExpected2TokenTypes", "SqlSyntaxError", "The expected token in the SQL expression was not found.", 400)
+	ErrParseExpectedIdentForAt                                = def("ParseExpectedIdentForAt", "SqlSyntaxError", "The expected identifier for AT name in the SQL expression was not found.", 400)
+	ErrParseExpectedIdentForGroupName                         = def("ParseExpectedIdentForGroupName", "SqlSyntaxError", "GROUP is not supported in the SQL expression.", 400)
+	ErrParseExpectedLeftParenValueConstructor                 = def("ParseExpectedLeftParenValueConstructor", "SqlSyntaxError", "The expected left parenthesis in the SQL expression was not found.", 400)
+	ErrParseExpectedMember                                    = def("ParseExpectedMember", "SqlSyntaxError", "The SQL expression contains an unsupported use of MEMBER.", 400)
+	ErrParseInvalidTypeParam                                  = def("ParseInvalidTypeParam", "SqlSyntaxError", "The SQL expression contains a parameter value that is not valid.", 400)
+	ErrParseMissingIdentAfterAt                               = def("ParseMissingIdentAfterAt", "SqlSyntaxError", "The expected identifier after the @ symbol in the SQL expression was not found.", 400)
+	ErrParseUnknownOperator                                   = def("ParseUnknownOperator", "SqlSyntaxError", "The SQL expression contains an operator that is not valid.", 400)
+	ErrParseUnsupportedAlias                                  = def("ParseUnsupportedAlias", "SqlSyntaxError", "The SQL expression contains an unsupported use of ALIAS.", 400)
+	ErrParseUnsupportedCase                                   = def("ParseUnsupportedCase", "SqlSyntaxError", "The SQL expression contains an unsupported use of CASE.", 400)
+	ErrParseUnsupportedCaseClause                             = def("ParseUnsupportedCaseClause", "SqlSyntaxError", "The SQL expression contains an unsupported use of CASE.", 400)
+	ErrParseUnsupportedLiteralsGroupBy                        = def("ParseUnsupportedLiteralsGroupBy", "SqlSyntaxError", "The SQL expression contains an unsupported use of GROUP BY.", 400)
+	ErrParseUnsupportedToken                                  = def("ParseUnsupportedToken", "SqlSyntaxError", "The SQL expression contains an unsupported token.", 400)
+	ErrUnauthorizedAccess                                     = def("UnauthorizedAccess", "AccessDenied", "You are not authorized to perform this operation.", 401)
+	ErrUnrecognizedFormatException                            = def("UnrecognizedFormatException", "InvalidOSSSelectParameters", "We encountered a record type that is not valid.", 400)
+	ErrUnsupportedRangeHeader                                 = def("UnsupportedRangeHeader", "InvalidRange", "A range header is not supported for this operation.", 400)
+	ErrUnsupportedStorageClass                                = def("UnsupportedStorageClass", "InvalidObjectState", "We encountered a storage class that is not supported. Only STANDARD, STANDARD_IA, and ONEZONE_IA storage classes are supported.", 400)
+	ErrUnsupportedTypeForQuerying                             = def("UnsupportedTypeForQuerying", "SqlOperationAppliedToDifferentTypes", "Your query contains an unsupported type for comparison (e.g. verifying that a Parquet INT96 column type is greater than 0).", 400)
 )
 
 // errorf returns a copy of the sentinel with a detail message.

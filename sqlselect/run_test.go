@@ -259,3 +259,64 @@ func TestJSONDocumentStreams(t *testing.T) {
 	// Heap in use stays small even though the document is 16 MiB.
 	assert.Less(t, after.HeapInuse, before.HeapInuse+(16<<20))
 }
+
+func TestErrorTable(t *testing.T) {
+	all := sqlselect.Errors()
+	require.Greater(t, len(all), 100)
+	seen := map[string]bool{}
+	for _, e := range all {
+		assert.False(t, seen[e.Code], "duplicate code %s", e.Code)
+		seen[e.Code] = true
+		assert.NotEmpty(t, e.Message, e.Code)
+		assert.NotEmpty(t, e.OSSCode, e.Code)
+		assert.Contains(t, []int{400, 401, 405, 500, 503}, e.StatusCode, e.Code)
+		got, ok := sqlselect.LookupError(e.Code)
+		require.True(t, ok)
+		assert.Same(t, e, got)
+	}
+	// Every code of the S3 "List of SELECT Object Content Error Codes".
+	for _, code := range strings.Fields(documentedS3Codes) {
+		assert.True(t, seen[code], code)
+	}
+	e, _ := sqlselect.LookupError("Busy")
+	assert.Equal(t, 503, e.StatusCode)
+}
+
+const documentedS3Codes = `
+AmbiguousFieldName Busy CastFailed ColumnTooLong CSVEscapingRecordDelimiter
+CSVParsingError CSVUnescapedQuote EmptyRequestBody EvaluatorBindingDoesNotExist
+EvaluatorInvalidArguments EvaluatorInvalidTimestampFormatPattern
+EvaluatorInvalidTimestampFormatPatternSymbol
+EvaluatorInvalidTimestampFormatPatternSymbolForParsing
+EvaluatorInvalidTimestampFormatPatternToken EvaluatorLikePatternInvalidEscapeSequence
+EvaluatorNegativeLimit EvaluatorTimestampFormatPatternDuplicateFields
+EvaluatorTimestampFormatPatternHourClockAmPmMismatch
+EvaluatorUnterminatedTimestampFormatPatternToken ExpressionTooLong ExternalEvalException
+IllegalSqlFunctionArgument IncorrectSqlFunctionArgumentType IntegerOverflow InternalError
+InvalidCast InvalidColumnIndex InvalidCompressionFormat InvalidDataSource InvalidDataType
+InvalidExpressionType InvalidFileHeaderInfo InvalidJsonType InvalidKeyPath
+InvalidQuoteFields InvalidRequestParameter InvalidScanRange InvalidTableAlias
+InvalidTextEncoding JSONParsingError LexerInvalidChar LexerInvalidIONLiteral
+LexerInvalidLiteral LexerInvalidOperator LikeInvalidInputs MalformedXML
+MaxOperatorsExceeded MethodNotAllowed MissingRequiredParameter
+MultipleDataSourcesUnsupported NumberFormatError ObjectSerializationConflict OverMaxColumn
+OverMaxParquetBlockSize OverMaxRecordSize ParquetParsingError
+ParquetUnsupportedCompressionCodec ParseAsteriskIsNotAloneInSelectList
+ParseCannotMixSqbAndWildcardInSelectList ParseCastArity ParseEmptySelect
+ParseExpected2TokenTypes ParseExpectedArgumentDelimiter ParseExpectedDatePart
+ParseExpectedExpression ParseExpectedIdentForAlias ParseExpectedIdentForAt
+ParseExpectedIdentForGroupName ParseExpectedKeyword ParseExpectedLeftParenAfterCast
+ParseExpectedLeftParenBuiltinFunctionCall ParseExpectedLeftParenValueConstructor
+ParseExpectedMember ParseExpectedNumber ParseExpectedRightParenBuiltinFunctionCall
+ParseExpectedTokenType ParseExpectedTypeName ParseExpectedWhenClause
+ParseInvalidContextForWildcardInSelectList ParseInvalidPathComponent ParseInvalidTypeParam
+ParseMalformedJoin ParseMissingIdentAfterAt ParseNonUnaryAgregateFunctionCall
+ParseSelectMissingFrom ParseUnExpectedKeyword ParseUnexpectedOperator ParseUnexpectedTerm
+ParseUnexpectedToken ParseUnknownOperator ParseUnsupportedAlias
+ParseUnsupportedCallWithStar ParseUnsupportedCase ParseUnsupportedCaseClause
+ParseUnsupportedLiteralsGroupBy ParseUnsupportedSelect ParseUnsupportedSyntax
+ParseUnsupportedToken TruncatedInput UnauthorizedAccess UnrecognizedFormatException
+UnsupportedFunction UnsupportedParquetType UnsupportedRangeHeader
+UnsupportedScanRangeInput UnsupportedSqlOperation UnsupportedSqlStructure
+UnsupportedStorageClass UnsupportedSyntax UnsupportedTypeForQuerying ValueParseFailure
+`
