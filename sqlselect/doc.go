@@ -79,7 +79,9 @@
 // documented S3 error Code and Message, the HTTP StatusCode, the matching
 // OSS code (OSSCode) and a Detail. Compare with errors.Is against the
 // exported sentinels (errors.Is(err, sqlselect.ErrCastFailed)), which
-// match on the code. Parse reports syntax and semantic errors
+// match on the code. Errors lists every sentinel (the whole documented S3
+// table, including request-level codes such as MalformedXML that only an
+// HTTP layer detects) and LookupError finds one by code. Parse reports syntax and semantic errors
 // (ParseUnexpectedToken, ParseExpectedTypeName, EvaluatorInvalidArguments,
 // UnsupportedFunction, ...); Run reports option errors before reading,
 // header errors (MissingHeaderName, AmbiguousFieldName) before the first
