@@ -1,0 +1,125 @@
+package sqlselect
+
+// aggState accumulates one aggregate over the records that pass WHERE.
+type aggState struct {
+	name  string
+	star  bool
+	arg   evalFn
+	count int64
+	// sum: isum while every input is an INT, then fsum.
+	isum    int64
+	fsum    float64
+	isFloat bool // a FLOAT was summed (else DECIMAL once non-int)
+	nonInt  bool
+	best    value // MIN/MAX
+}
+
+func (c *compiler) aggregate(e *Call) (evalFn, error) {
+	a := &aggState{name: e.Name, star: e.Star}
+	if !e.Star {
+		fn, err := c.expr(e.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		a.arg = fn
+	}
+	c.aggs = append(c.aggs, a)
+	return func(*row) (value, error) { return a.result() }, nil
+}
+
+func (a *aggState) add(rw *row) error {
+	if a.star {
+		a.count++
+		return nil
+	}
+	v, err := a.arg(rw)
+	if err != nil {
+		return err
+	}
+	if v.absent() {
+		return nil
+	}
+	if a.name == "COUNT" {
+		a.count++
+		return nil
+	}
+	if v.k == kString && v.untyped {
+		n, ok := numberFromText(v.s)
+		switch {
+		case ok:
+			v = n
+		case a.name == "MIN" || a.name == "MAX":
+			// Text that is not a number orders as text.
+		default:
+			return errorf(ErrInvalidDataType, "%s of %q", a.name, v.s)
+		}
+	}
+	switch a.name {
+	case "SUM", "AVG":
+		if !v.isNumber() {
+			return errorf(ErrInvalidDataType, "%s of %s", a.name, v.typeName())
+		}
+		a.count++
+		if v.k == kInt && !a.nonInt {
+			s := a.isum + v.i
+			if (s > a.isum) == (v.i > 0) || v.i == 0 {
+				a.isum = s
+				return nil
+			}
+			// Overflow: continue in floating point.
+			a.nonInt, a.fsum = true, float64(a.isum)
+		}
+		if !a.nonInt {
+			a.nonInt, a.fsum = true, float64(a.isum)
+		}
+		if v.k == kFloat {
+			a.isFloat = true
+		}
+		a.fsum += v.num()
+	case "MIN", "MAX":
+		if a.count == 0 {
+			a.best = v.clone()
+			a.count++
+			return nil
+		}
+		c, res := compare(v, a.best)
+		if res != cmpOK {
+			return errorf(ErrInvalidDataType, "%s over %s and %s", a.name, v.typeName(), a.best.typeName())
+		}
+		if a.name == "MIN" && c < 0 || a.name == "MAX" && c > 0 {
+			a.best = v.clone()
+		}
+		a.count++
+	}
+	return nil
+}
+
+func (a *aggState) result() (value, error) {
+	switch a.name {
+	case "COUNT":
+		return intV(a.count), nil
+	case "MIN", "MAX":
+		if a.count == 0 {
+			return nullV, nil
+		}
+		return a.best, nil
+	}
+	if a.count == 0 {
+		return nullV, nil
+	}
+	k := kDecimal
+	if a.isFloat {
+		k = kFloat
+	}
+	if a.name == "SUM" {
+		if !a.nonInt {
+			return intV(a.isum), nil
+		}
+		return value{k: k, f: a.fsum}, nil
+	}
+	sum := a.fsum
+	if !a.nonInt {
+		sum = float64(a.isum)
+	}
+	return value{k: k, f: sum / float64(a.count)}, nil
+}

@@ -1,0 +1,95 @@
+package sqlselect_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"runtime"
+	"strconv"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/osslite/osslite/sqlselect"
+)
+
+var (
+	benchOnce sync.Once
+	benchCSV  []byte
+)
+
+// benchData is a generated CSV of about 200 MB: an id, a name, a number in
+// [0, 1000), a price and a free-text column.
+func benchData() []byte {
+	benchOnce.Do(func() {
+		const target = 200 << 20
+		b := make([]byte, 0, target+256)
+		x := uint32(2463534242)
+		for i := 0; len(b) < target; i++ {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			b = strconv.AppendInt(b, int64(i), 10)
+			b = append(b, ",user_"...)
+			b = strconv.AppendInt(b, int64(x%100000), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(x%1000), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(x%10000), 10)
+			b = append(b, ".25,some free text here\n"...)
+		}
+		benchCSV = b
+	})
+	return benchCSV
+}
+
+func benchQuery(b *testing.B, sql string, out sqlselect.Output) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	data := benchData()
+	q, err := sqlselect.Parse(sql)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	var ru0, ru1 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_THREAD, &ru0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, err := q.Run(context.Background(), sqlselect.Source{Reader: bytes.NewReader(data)},
+			sqlselect.Input{Format: sqlselect.FormatCSV}, out, io.Discard, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	// CPU time of this thread: the machine is shared, so wall-clock MB/s
+	// understates what one core does. The benchmark runs on one goroutine
+	// locked to its thread (see LockOSThread below).
+	_ = syscall.Getrusage(syscall.RUSAGE_THREAD, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	if cpu > 0 {
+		b.ReportMetric(float64(len(data))*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
+	}
+}
+
+func BenchmarkCount(b *testing.B) {
+	benchQuery(b, "SELECT count(*) FROM S3Object s WHERE s._3 > 500", sqlselect.Output{})
+}
+
+func BenchmarkCountAll(b *testing.B) {
+	benchQuery(b, "SELECT count(*) FROM S3Object", sqlselect.Output{})
+}
+
+func BenchmarkProjection(b *testing.B) {
+	benchQuery(b, "SELECT s._1, s._3 FROM S3Object s", sqlselect.Output{})
+}
+
+func BenchmarkFilteredProjection(b *testing.B) {
+	benchQuery(b, "SELECT s._2, s._4 FROM S3Object s WHERE s._3 > 900", sqlselect.Output{})
+}
+
+func BenchmarkFilteredProjectionJSON(b *testing.B) {
+	benchQuery(b, "SELECT s._2, s._4 FROM S3Object s WHERE s._3 > 900", sqlselect.Output{Format: sqlselect.OutputJSON})
+}

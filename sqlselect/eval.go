@@ -1,0 +1,1050 @@
+package sqlselect
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// evalFn evaluates a compiled expression against the current record.
+type evalFn func(r *row) (value, error)
+
+func constFn(v value) evalFn { return func(*row) (value, error) { return v, nil } }
+
+// absentOf is the result of an operator with a NULL or MISSING operand:
+// MISSING if any operand is MISSING, else NULL.
+func absentOf(a, b value) value {
+	if a.k == kMissing || b.k == kMissing {
+		return missingV
+	}
+	return nullV
+}
+
+func literalValue(l *Literal) (value, error) {
+	switch l.Kind {
+	case LitString:
+		return stringV(l.Text), nil
+	case LitInt:
+		n, err := strconv.ParseInt(l.Text, 10, 64)
+		if err != nil {
+			return value{}, errorf(ErrIntegerOverflow, "%s", l.Text)
+		}
+		return intV(n), nil
+	case LitDecimal, LitFloat:
+		f, err := strconv.ParseFloat(l.Text, 64)
+		if err != nil {
+			return value{}, errorf(ErrLexerInvalidLiteral, "%s", l.Text)
+		}
+		if l.Kind == LitDecimal {
+			return decimalV(f), nil
+		}
+		return floatV(f), nil
+	case LitBool:
+		return boolV(l.Text == "TRUE"), nil
+	case LitNull:
+		return nullV, nil
+	case LitMissing:
+		return missingV, nil
+	case LitTimestamp:
+		return parseTimestamp(l.Text)
+	}
+	return value{}, errorf(ErrInternalError, "literal kind %d", l.Kind)
+}
+
+// toBool interprets a value as a truth value: ok is false for NULL and
+// MISSING; a non-boolean is an error.
+func toBool(v value, what string) (b, ok bool, err error) {
+	switch v.k {
+	case kBool:
+		return v.i != 0, true, nil
+	case kMissing, kNull:
+		return false, false, nil
+	case kString:
+		if v.untyped {
+			if c, ok := coerceUntyped(v, trueV); ok {
+				return c.i != 0, true, nil
+			}
+		}
+	}
+	return false, false, errorf(ErrInvalidDataType, "%s needs a boolean, got %s", what, v.typeName())
+}
+
+func (c *compiler) logical(e *Binary) (evalFn, error) {
+	l, err := c.expr(e.L)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.expr(e.R)
+	if err != nil {
+		return nil, err
+	}
+	isAnd := e.Op == "AND"
+	return func(rw *row) (value, error) {
+		a, err := l(rw)
+		if err != nil {
+			return value{}, err
+		}
+		ab, aok, err := toBool(a, e.Op)
+		if err != nil {
+			return value{}, err
+		}
+		if aok && ab != isAnd { // false AND x, true OR x
+			return boolV(ab), nil
+		}
+		b, err := r(rw)
+		if err != nil {
+			return value{}, err
+		}
+		bb, bok, err := toBool(b, e.Op)
+		if err != nil {
+			return value{}, err
+		}
+		if bok && bb != isAnd {
+			return boolV(bb), nil
+		}
+		if aok && bok {
+			return boolV(isAnd), nil
+		}
+		return nullV, nil
+	}, nil
+}
+
+// compareOp applies a comparison operator to two values.
+func compareOp(op string, a, b value) (value, error) {
+	if a.absent() || b.absent() {
+		return absentOf(a, b), nil
+	}
+	if op == "=" || op == "<>" {
+		eq, ok := equal(a, b)
+		if !ok {
+			return nullV, nil
+		}
+		return boolV(eq == (op == "=")), nil
+	}
+	c, res := compare(a, b)
+	switch res {
+	case cmpUnknown:
+		return nullV, nil
+	case cmpIncomparable:
+		return value{}, errorf(ErrInvalidDataType, "cannot compare %s %s %s", a.typeName(), op, b.typeName())
+	}
+	switch op {
+	case "<":
+		return boolV(c < 0), nil
+	case "<=":
+		return boolV(c <= 0), nil
+	case ">":
+		return boolV(c > 0), nil
+	}
+	return boolV(c >= 0), nil
+}
+
+func (c *compiler) comparison(e *Binary) (evalFn, error) {
+	l, err := c.expr(e.L)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.expr(e.R)
+	if err != nil {
+		return nil, err
+	}
+	op := e.Op
+	// Fast path: a CSV column against an integer literal, the shape of
+	// most filters. No allocation, no generic dispatch.
+	if col, ok := c.csvColumn(e.L); ok {
+		if lit, ok := e.R.(*Literal); ok && lit.Kind == LitInt {
+			n, _ := strconv.ParseInt(lit.Text, 10, 64)
+			return csvIntCompare(col, op, n, c.absentCol), nil
+		}
+	}
+	return func(rw *row) (value, error) {
+		a, err := l(rw)
+		if err != nil {
+			return value{}, err
+		}
+		b, err := r(rw)
+		if err != nil {
+			return value{}, err
+		}
+		return compareOp(op, a, b)
+	}, nil
+}
+
+func csvIntCompare(col int, op string, n int64, absent value) evalFn {
+	litV := intV(n)
+	slow := func(b []byte) (value, error) { return compareOp(op, untypedV(b), litV) }
+	switch op {
+	case ">":
+		return func(rw *row) (value, error) {
+			if col >= len(rw.fields) {
+				rw.partial = true
+				return absent, nil
+			}
+			if x, ok := parseIntBytes(rw.fields[col]); ok {
+				return boolV(x > n), nil
+			}
+			return slow(rw.fields[col])
+		}
+	case "<":
+		return func(rw *row) (value, error) {
+			if col >= len(rw.fields) {
+				rw.partial = true
+				return absent, nil
+			}
+			if x, ok := parseIntBytes(rw.fields[col]); ok {
+				return boolV(x < n), nil
+			}
+			return slow(rw.fields[col])
+		}
+	case "=":
+		return func(rw *row) (value, error) {
+			if col >= len(rw.fields) {
+				rw.partial = true
+				return absent, nil
+			}
+			if x, ok := parseIntBytes(rw.fields[col]); ok {
+				return boolV(x == n), nil
+			}
+			return slow(rw.fields[col])
+		}
+	}
+	return func(rw *row) (value, error) {
+		if col >= len(rw.fields) {
+			rw.partial = true
+			return absent, nil
+		}
+		return slow(rw.fields[col])
+	}
+}
+
+func (c *compiler) arith(e *Binary) (evalFn, error) {
+	l, err := c.expr(e.L)
+	if err != nil {
+		return nil, err
+	}
+	r, err := c.expr(e.R)
+	if err != nil {
+		return nil, err
+	}
+	op := e.Op
+	return func(rw *row) (value, error) {
+		a, err := l(rw)
+		if err != nil {
+			return value{}, err
+		}
+		b, err := r(rw)
+		if err != nil {
+			return value{}, err
+		}
+		return arithOp(op, a, b)
+	}, nil
+}
+
+func arithOp(op string, a, b value) (value, error) {
+	if a.absent() || b.absent() {
+		return absentOf(a, b), nil
+	}
+	if op == "||" {
+		if a.k != kString || b.k != kString {
+			return value{}, errorf(ErrInvalidDataType, "|| needs strings, got %s and %s", a.typeName(), b.typeName())
+		}
+		s := make([]byte, 0, len(a.s)+len(b.s))
+		return bytesV(append(append(s, a.s...), b.s...)), nil
+	}
+	var ok bool
+	if a.k == kString && a.untyped {
+		if a, ok = numberFromText(a.s); !ok {
+			return nullV, nil
+		}
+	}
+	if b.k == kString && b.untyped {
+		if b, ok = numberFromText(b.s); !ok {
+			return nullV, nil
+		}
+	}
+	if !a.isNumber() || !b.isNumber() {
+		return value{}, errorf(ErrInvalidDataType, "%s %s %s", a.typeName(), op, b.typeName())
+	}
+	if a.k == kInt && b.k == kInt {
+		x, y := a.i, b.i
+		switch op {
+		case "+":
+			s := x + y
+			if (s > x) != (y > 0) {
+				return value{}, errorf(ErrIntegerOverflow, "%d + %d", x, y)
+			}
+			return intV(s), nil
+		case "-":
+			s := x - y
+			if (s < x) != (y > 0) {
+				return value{}, errorf(ErrIntegerOverflow, "%d - %d", x, y)
+			}
+			return intV(s), nil
+		case "*":
+			if x != 0 && y != 0 {
+				p := x * y
+				if p/y != x || (x == -1 && y == math.MinInt64) || (y == -1 && x == math.MinInt64) {
+					return value{}, errorf(ErrIntegerOverflow, "%d * %d", x, y)
+				}
+				return intV(p), nil
+			}
+			return intV(0), nil
+		case "/", "%":
+			if y == 0 {
+				return value{}, errorf(ErrExternalEvalException, "division by zero")
+			}
+			if y == -1 {
+				if op == "%" {
+					return intV(0), nil
+				}
+				if x == math.MinInt64 {
+					return value{}, errorf(ErrIntegerOverflow, "%d / -1", x)
+				}
+				return intV(-x), nil
+			}
+			if op == "/" {
+				return intV(x / y), nil
+			}
+			return intV(x % y), nil
+		}
+	}
+	k := kDecimal
+	if a.k == kFloat || b.k == kFloat {
+		k = kFloat
+	}
+	x, y := a.num(), b.num()
+	var f float64
+	switch op {
+	case "+":
+		f = x + y
+	case "-":
+		f = x - y
+	case "*":
+		f = x * y
+	case "/":
+		if y == 0 {
+			return value{}, errorf(ErrExternalEvalException, "division by zero")
+		}
+		f = x / y
+	case "%":
+		if y == 0 {
+			return value{}, errorf(ErrExternalEvalException, "division by zero")
+		}
+		f = math.Mod(x, y)
+	}
+	return value{k: k, f: f}, nil
+}
+
+func (c *compiler) unary(e *Unary) (evalFn, error) {
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	op := e.Op
+	return func(rw *row) (value, error) {
+		v, err := x(rw)
+		if err != nil {
+			return value{}, err
+		}
+		if v.absent() {
+			return v, nil
+		}
+		if op == "NOT" {
+			b, ok, err := toBool(v, "NOT")
+			if err != nil || !ok {
+				return nullV, err
+			}
+			return boolV(!b), nil
+		}
+		if v.k == kString && v.untyped {
+			n, ok := numberFromText(v.s)
+			if !ok {
+				return nullV, nil
+			}
+			v = n
+		}
+		switch {
+		case op == "+" && v.isNumber():
+			return v, nil
+		case v.k == kInt:
+			if v.i == math.MinInt64 {
+				return value{}, errorf(ErrIntegerOverflow, "-%d", v.i)
+			}
+			return intV(-v.i), nil
+		case v.isNumber():
+			v.f = -v.f
+			return v, nil
+		}
+		return value{}, errorf(ErrInvalidDataType, "%s%s", op, v.typeName())
+	}, nil
+}
+
+func (c *compiler) between(e *Between) (evalFn, error) {
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	lo, err := c.expr(e.Lo)
+	if err != nil {
+		return nil, err
+	}
+	hi, err := c.expr(e.Hi)
+	if err != nil {
+		return nil, err
+	}
+	neg := e.Not
+	return func(rw *row) (value, error) {
+		v, err := x(rw)
+		if err != nil {
+			return value{}, err
+		}
+		l, err := lo(rw)
+		if err != nil {
+			return value{}, err
+		}
+		h, err := hi(rw)
+		if err != nil {
+			return value{}, err
+		}
+		a, err := compareOp(">=", v, l)
+		if err != nil {
+			return value{}, err
+		}
+		b, err := compareOp("<=", v, h)
+		if err != nil {
+			return value{}, err
+		}
+		var res value
+		switch {
+		case a.k == kBool && a.i == 0 || b.k == kBool && b.i == 0:
+			res = falseV
+		case a.k == kBool && b.k == kBool:
+			res = trueV
+		default:
+			return nullV, nil
+		}
+		if neg {
+			res = boolV(res.i == 0)
+		}
+		return res, nil
+	}, nil
+}
+
+func (c *compiler) in(e *In) (evalFn, error) {
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]evalFn, len(e.List))
+	for i, it := range e.List {
+		if list[i], err = c.expr(it); err != nil {
+			return nil, err
+		}
+	}
+	neg := e.Not
+	return func(rw *row) (value, error) {
+		v, err := x(rw)
+		if err != nil {
+			return value{}, err
+		}
+		if v.absent() {
+			return nullV, nil
+		}
+		unknown := false
+		for _, f := range list {
+			w, err := f(rw)
+			if err != nil {
+				return value{}, err
+			}
+			if w.absent() {
+				unknown = true
+				continue
+			}
+			eq, ok := equal(v, w)
+			if !ok {
+				unknown = true
+				continue
+			}
+			if eq {
+				return boolV(!neg), nil
+			}
+		}
+		if unknown {
+			return nullV, nil
+		}
+		return boolV(neg), nil
+	}, nil
+}
+
+func escapeRune(v value) (rune, error) {
+	if v.k != kString || utf8.RuneCount(v.s) != 1 {
+		return 0, errorf(ErrLikeInvalidInputs, "ESCAPE must be a single character, got %q", v.s)
+	}
+	r, _ := utf8.DecodeRune(v.s)
+	return r, nil
+}
+
+func (c *compiler) like(e *Like) (evalFn, error) {
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	oss := c.dialect == DialectOSS
+	esc := rune(-1)
+	var escFn evalFn
+	if e.Escape != nil {
+		if lit, ok := e.Escape.(*Literal); ok {
+			v, err := literalValue(lit)
+			if err != nil {
+				return nil, err
+			}
+			if esc, err = escapeRune(v); err != nil {
+				return nil, err
+			}
+		} else if escFn, err = c.expr(e.Escape); err != nil {
+			return nil, err
+		}
+	}
+	var fixed *likePattern
+	var patFn evalFn
+	if lit, ok := e.Pattern.(*Literal); ok && lit.Kind == LitString && escFn == nil {
+		if fixed, err = compileLike([]byte(lit.Text), esc, oss); err != nil {
+			return nil, err
+		}
+	} else if patFn, err = c.expr(e.Pattern); err != nil {
+		return nil, err
+	}
+	neg := e.Not
+	return func(rw *row) (value, error) {
+		v, err := x(rw)
+		if err != nil {
+			return value{}, err
+		}
+		lp := fixed
+		if lp == nil {
+			p, err := patFn(rw)
+			if err != nil {
+				return value{}, err
+			}
+			if p.absent() {
+				return absentOf(v, p), nil
+			}
+			if p.k != kString {
+				return value{}, errorf(ErrLikeInvalidInputs, "LIKE pattern is %s", p.typeName())
+			}
+			es := esc
+			if escFn != nil {
+				ev, err := escFn(rw)
+				if err != nil {
+					return value{}, err
+				}
+				if es, err = escapeRune(ev); err != nil {
+					return value{}, err
+				}
+			}
+			if lp, err = compileLike(p.s, es, oss); err != nil {
+				return value{}, err
+			}
+		}
+		if v.absent() {
+			return v, nil
+		}
+		if v.k != kString {
+			return value{}, errorf(ErrLikeInvalidInputs, "LIKE operand is %s", v.typeName())
+		}
+		return boolV(lp.match(v.s) != neg), nil
+	}, nil
+}
+
+func (c *compiler) is(e *Is) (evalFn, error) {
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	what, neg := e.What, e.Not
+	return func(rw *row) (value, error) {
+		v, err := x(rw)
+		if err != nil {
+			return value{}, err
+		}
+		var r bool
+		switch what {
+		case "NULL":
+			r = v.absent()
+		case "MISSING":
+			r = v.k == kMissing
+		default:
+			if v.k == kString && v.untyped {
+				v, _ = coerceUntyped(v, trueV)
+			}
+			r = v.k == kBool && (v.i != 0) == (what == "TRUE")
+		}
+		return boolV(r != neg), nil
+	}, nil
+}
+
+func (c *compiler) caseExpr(e *Case) (evalFn, error) {
+	var op evalFn
+	var err error
+	if e.Operand != nil {
+		if op, err = c.expr(e.Operand); err != nil {
+			return nil, err
+		}
+	}
+	conds := make([]evalFn, len(e.Whens))
+	results := make([]evalFn, len(e.Whens))
+	for i, w := range e.Whens {
+		if conds[i], err = c.expr(w.Cond); err != nil {
+			return nil, err
+		}
+		if results[i], err = c.expr(w.Result); err != nil {
+			return nil, err
+		}
+	}
+	els := constFn(nullV)
+	if e.Else != nil {
+		if els, err = c.expr(e.Else); err != nil {
+			return nil, err
+		}
+	}
+	return func(rw *row) (value, error) {
+		var ov value
+		if op != nil {
+			v, err := op(rw)
+			if err != nil {
+				return value{}, err
+			}
+			ov = v
+		}
+		for i, cond := range conds {
+			cv, err := cond(rw)
+			if err != nil {
+				return value{}, err
+			}
+			hit := false
+			if op != nil {
+				if !ov.absent() && !cv.absent() {
+					hit, _ = equal(ov, cv)
+				}
+			} else {
+				hit, _, _ = toBool(cv, "WHEN")
+			}
+			if hit {
+				return results[i](rw)
+			}
+		}
+		return els(rw)
+	}, nil
+}
+
+// castValue implements CAST(v AS typ).
+func castValue(v value, typ string) (value, error) { return castValueD(v, typ, false) }
+
+// castValueD is castValue; oss accepts the OSS timestamp formats.
+func castValueD(v value, typ string, oss bool) (value, error) {
+	if v.absent() {
+		return v, nil
+	}
+	fail := func() (value, error) {
+		return value{}, errorf(ErrCastFailed, "cannot cast %s %q to %s", v.typeName(), appendText(nil, v), typ)
+	}
+	switch typ {
+	case "INT":
+		switch v.k {
+		case kInt:
+			return v, nil
+		case kFloat, kDecimal:
+			if math.IsNaN(v.f) || v.f >= 9.223372036854775807e18 || v.f < -9.223372036854775808e18 {
+				return fail()
+			}
+			return intV(int64(v.f)), nil
+		case kBool:
+			return intV(v.i), nil
+		case kString:
+			n, ok := numberFromText(v.s)
+			if !ok {
+				return fail()
+			}
+			if n.k == kInt {
+				return n, nil
+			}
+			return castValue(n, typ)
+		}
+	case "FLOAT", "DECIMAL":
+		k := kFloat
+		if typ == "DECIMAL" {
+			k = kDecimal
+		}
+		switch v.k {
+		case kInt:
+			return value{k: k, f: float64(v.i)}, nil
+		case kFloat, kDecimal:
+			return value{k: k, f: v.f}, nil
+		case kBool:
+			return value{k: k, f: float64(v.i)}, nil
+		case kString:
+			n, ok := numberFromText(v.s)
+			if !ok {
+				return fail()
+			}
+			return value{k: k, f: n.num()}, nil
+		}
+	case "STRING":
+		if v.k == kString {
+			v.untyped = false
+			return v, nil
+		}
+		return bytesV(appendText(nil, v)), nil
+	case "BOOL":
+		switch v.k {
+		case kBool:
+			return v, nil
+		case kInt:
+			return boolV(v.i != 0), nil
+		case kFloat, kDecimal:
+			return boolV(v.f != 0), nil
+		case kString:
+			switch strings.ToLower(string(bytes.TrimSpace(v.s))) {
+			case "true":
+				return trueV, nil
+			case "false":
+				return falseV, nil
+			}
+		}
+	case "TIMESTAMP":
+		switch v.k {
+		case kTimestamp:
+			return v, nil
+		case kString:
+			parse := parseTimestamp
+			if oss {
+				parse = parseOSSTimestamp
+			}
+			t, err := parse(string(bytes.TrimSpace(v.s)))
+			if err != nil {
+				return fail()
+			}
+			return t, nil
+		}
+	}
+	return fail()
+}
+
+func (c *compiler) cast(e *Cast) (evalFn, error) {
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	typ := e.Type
+	oss := c.dialect == DialectOSS
+	if lit, ok := e.X.(*Literal); ok {
+		v, err := literalValue(lit)
+		if err != nil {
+			return nil, err
+		}
+		r, err := castValueD(v, typ, oss)
+		if err != nil {
+			return nil, err
+		}
+		return constFn(r), nil
+	}
+	return func(rw *row) (value, error) {
+		v, err := x(rw)
+		if err != nil {
+			return value{}, err
+		}
+		return castValueD(v, typ, oss)
+	}, nil
+}
+
+// argString returns a string argument (untyped text is a string).
+func argString(fn string, v value) ([]byte, error) {
+	if v.k != kString {
+		return nil, errorf(ErrIncorrectSQLFunctionArgumentType, "%s needs a string, got %s", fn, v.typeName())
+	}
+	return v.s, nil
+}
+
+func argInt(fn string, v value) (int64, error) {
+	switch v.k {
+	case kInt:
+		return v.i, nil
+	case kFloat, kDecimal:
+		return int64(v.f), nil
+	case kString:
+		if v.untyped {
+			if n, ok := numberFromText(v.s); ok {
+				return argInt(fn, n)
+			}
+		}
+	}
+	return 0, errorf(ErrIncorrectSQLFunctionArgumentType, "%s needs an integer, got %s", fn, v.typeName())
+}
+
+func argTimestamp(fn string, v value) (value, error) {
+	if v.k == kTimestamp {
+		return v, nil
+	}
+	if v.k == kString && v.untyped {
+		if t, err := parseTimestamp(string(bytes.TrimSpace(v.s))); err == nil {
+			return t, nil
+		}
+	}
+	return value{}, errorf(ErrIncorrectSQLFunctionArgumentType, "%s needs a timestamp, got %s", fn, v.typeName())
+}
+
+func (c *compiler) call(e *Call) (evalFn, error) {
+	if isAggregate(e.Name) {
+		return c.aggregate(e)
+	}
+	args := make([]evalFn, len(e.Args))
+	for i, a := range e.Args {
+		var err error
+		if args[i], err = c.expr(a); err != nil {
+			return nil, err
+		}
+	}
+	name, part := e.Name, e.Part
+	switch name {
+	case "UTCNOW":
+		clock := c.clock
+		return func(*row) (value, error) {
+			t := clock().UTC().Truncate(time.Millisecond)
+			return tsV(t, precFraction, 3), nil
+		}, nil
+	case "COALESCE":
+		return func(rw *row) (value, error) {
+			for _, a := range args {
+				v, err := a(rw)
+				if err != nil {
+					return value{}, err
+				}
+				if !v.absent() {
+					return v, nil
+				}
+			}
+			return nullV, nil
+		}, nil
+	case "NULLIF":
+		return func(rw *row) (value, error) {
+			a, err := args[0](rw)
+			if err != nil {
+				return value{}, err
+			}
+			b, err := args[1](rw)
+			if err != nil {
+				return value{}, err
+			}
+			if a.absent() {
+				return nullV, nil
+			}
+			if b.absent() {
+				return a, nil
+			}
+			if (a.isNumber() && b.isNumber()) || a.k == b.k {
+				if eq, ok := equal(a, b); ok && eq {
+					return nullV, nil
+				}
+			}
+			return a, nil
+		}, nil
+	}
+	// The remaining functions return NULL or MISSING when any argument is
+	// NULL or MISSING.
+	impl, err := scalarImpl(name, part)
+	if err != nil {
+		return nil, err
+	}
+	return func(rw *row) (value, error) {
+		vs := make([]value, len(args))
+		for i, a := range args {
+			v, err := a(rw)
+			if err != nil {
+				return value{}, err
+			}
+			if v.absent() {
+				return v, nil
+			}
+			vs[i] = v
+		}
+		return impl(vs)
+	}, nil
+}
+
+func scalarImpl(name, part string) (func([]value) (value, error), error) {
+	switch name {
+	case "LOWER", "UPPER":
+		return func(a []value) (value, error) {
+			s, err := argString(name, a[0])
+			if err != nil {
+				return value{}, err
+			}
+			if name == "LOWER" {
+				return bytesV(bytes.ToLower(s)), nil
+			}
+			return bytesV(bytes.ToUpper(s)), nil
+		}, nil
+	case "CHAR_LENGTH", "CHARACTER_LENGTH":
+		return func(a []value) (value, error) {
+			s, err := argString(name, a[0])
+			if err != nil {
+				return value{}, err
+			}
+			return intV(int64(utf8.RuneCount(s))), nil
+		}, nil
+	case "SUBSTRING":
+		return func(a []value) (value, error) {
+			s, err := argString(name, a[0])
+			if err != nil {
+				return value{}, err
+			}
+			start, err := argInt(name, a[1])
+			if err != nil {
+				return value{}, err
+			}
+			n := int64(utf8.RuneCount(s))
+			end := n + 1 // exclusive, 1-based
+			if len(a) == 3 {
+				l, err := argInt(name, a[2])
+				if err != nil {
+					return value{}, err
+				}
+				if l < 0 {
+					return value{}, errorf(ErrEvaluatorInvalidArguments, "SUBSTRING length %d is negative", l)
+				}
+				end = min(start+l, n+1)
+			}
+			start = max(start, 1)
+			if start >= end {
+				return stringV(""), nil
+			}
+			return bytesV(runeSlice(s, int(start-1), int(end-1))), nil
+		}, nil
+	case "TO_STRING":
+		return func(a []value) (value, error) {
+			ts, err := argTimestamp(name, a[0])
+			if err != nil {
+				return value{}, err
+			}
+			p, err := argString(name, a[1])
+			if err != nil {
+				return value{}, err
+			}
+			s, err := formatTimestamp(ts, string(p))
+			if err != nil {
+				return value{}, err
+			}
+			return stringV(s), nil
+		}, nil
+	case "TO_TIMESTAMP":
+		return func(a []value) (value, error) {
+			s, err := argString(name, a[0])
+			if err != nil {
+				return value{}, err
+			}
+			return parseTimestamp(string(bytes.TrimSpace(s)))
+		}, nil
+	case "DATE_ADD":
+		return func(a []value) (value, error) {
+			n, err := argInt(name, a[0])
+			if err != nil {
+				return value{}, err
+			}
+			ts, err := argTimestamp(name, a[1])
+			if err != nil {
+				return value{}, err
+			}
+			return dateAdd(part, n, ts)
+		}, nil
+	case "DATE_DIFF":
+		return func(a []value) (value, error) {
+			t1, err := argTimestamp(name, a[0])
+			if err != nil {
+				return value{}, err
+			}
+			t2, err := argTimestamp(name, a[1])
+			if err != nil {
+				return value{}, err
+			}
+			return dateDiff(part, t1, t2)
+		}, nil
+	case "EXTRACT":
+		return func(a []value) (value, error) {
+			ts, err := argTimestamp(name, a[0])
+			if err != nil {
+				return value{}, err
+			}
+			if (part == "hour" || part == "minute" || part == "timezone_hour" || part == "timezone_minute") && ts.prec < precMinute ||
+				part == "second" && ts.prec < precMinute {
+				return value{}, errorf(ErrEvaluatorInvalidArguments, "EXTRACT(%s) of a timestamp without a time", part)
+			}
+			return extract(part, ts)
+		}, nil
+	}
+	return nil, errorf(ErrUnsupportedFunction, "%s", name)
+}
+
+func runeSlice(s []byte, from, to int) []byte {
+	i, start := 0, -1
+	for pos := range string(s) {
+		if i == from {
+			start = pos
+		}
+		if i == to {
+			return s[start:pos]
+		}
+		i++
+	}
+	if start < 0 {
+		return nil
+	}
+	return s[start:]
+}
+
+func (c *compiler) trim(e *Trim) (evalFn, error) {
+	x, err := c.expr(e.X)
+	if err != nil {
+		return nil, err
+	}
+	chars := constFn(stringV(" "))
+	if e.Chars != nil {
+		if chars, err = c.expr(e.Chars); err != nil {
+			return nil, err
+		}
+	}
+	where := e.Where
+	return func(rw *row) (value, error) {
+		v, err := x(rw)
+		if err != nil {
+			return value{}, err
+		}
+		cs, err := chars(rw)
+		if err != nil {
+			return value{}, err
+		}
+		if v.absent() || cs.absent() {
+			return absentOf(v, cs), nil
+		}
+		s, err := argString("TRIM", v)
+		if err != nil {
+			return value{}, err
+		}
+		set, err := argString("TRIM", cs)
+		if err != nil {
+			return value{}, err
+		}
+		cut := string(set)
+		switch where {
+		case "LEADING":
+			s = bytes.TrimLeft(s, cut)
+		case "TRAILING":
+			s = bytes.TrimRight(s, cut)
+		default:
+			s = bytes.Trim(s, cut)
+		}
+		return bytesV(s), nil
+	}, nil
+}
