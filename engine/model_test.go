@@ -170,6 +170,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int) {
 			}
 			_, err := e.Compact(ctx, CompactOptions{MinLiveRatio: []float64{0.3, 0.7, 0.99}[rng.IntN(3)]})
 			require.NoError(t, err)
+			e.audit(t)
 		case op < 80: // Get, sometimes ranged
 			m, ok := model[b][k]
 			var r *ByteRange
@@ -220,6 +221,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int) {
 			}
 		}
 	}
+	e.audit(t)
 	// Drain: every blob and segment counter must be released.
 	for _, b := range buckets {
 		ks := keysOf(b)
