@@ -2,11 +2,13 @@ package engine
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 	"testing"
 
 	"github.com/osslite/osslite/wal"
@@ -244,7 +246,9 @@ func (e *Engine) auditErr() error {
 type storeState struct {
 	Buckets []string
 	Objects map[string]objectState // "bucket/key"
-	Uploads map[string]uploadState // upload ID
+	// Uploads in progress, ordered by bucket, key and parts (not by ID:
+	// IDs are random, and states of two runs must compare equal).
+	Uploads []uploadState
 }
 
 type objectState struct {
@@ -268,7 +272,7 @@ type uploadState struct {
 func observe(t testing.TB, e *Engine) storeState {
 	t.Helper()
 	ctx := context.Background()
-	st := storeState{Objects: map[string]objectState{}, Uploads: map[string]uploadState{}}
+	st := storeState{Objects: map[string]objectState{}}
 	bs, err := e.ListBuckets(ctx)
 	require.NoError(t, err)
 	for _, b := range bs {
@@ -318,7 +322,7 @@ func observe(t testing.TB, e *Engine) storeState {
 					}
 					popts.PartNumberMarker = lp.NextPartNumberMarker
 				}
-				st.Uploads[u.UploadID] = us
+				st.Uploads = append(st.Uploads, us)
 			}
 			if !page.IsTruncated {
 				break
@@ -326,5 +330,8 @@ func observe(t testing.TB, e *Engine) storeState {
 			uopts.KeyMarker, uopts.UploadIDMarker = page.NextKeyMarker, page.NextUploadIDMarker
 		}
 	}
+	slices.SortFunc(st.Uploads, func(a, b uploadState) int {
+		return cmp.Or(cmp.Compare(a.Bucket, b.Bucket), cmp.Compare(a.Key, b.Key), cmp.Compare(fmt.Sprint(a.Parts), fmt.Sprint(b.Parts)))
+	})
 	return st
 }

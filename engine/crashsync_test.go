@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -194,8 +195,11 @@ func (w *crashWorkload) step(ctx context.Context) (string, error) {
 	w.n++
 	if len(w.buckets) == 0 || (len(w.buckets) < 3 && rng.IntN(12) == 0) {
 		b := fmt.Sprintf("bucket-%d", w.n)
-		w.buckets = append(w.buckets, b)
-		return "CreateBucket", e.CreateBucket(ctx, b, BucketOptions{})
+		err := e.CreateBucket(ctx, b, BucketOptions{})
+		if err == nil {
+			w.buckets = append(w.buckets, b)
+		}
+		return "CreateBucket", err
 	}
 	b := w.buckets[rng.IntN(len(w.buckets))]
 	switch op := rng.IntN(100); {
@@ -308,8 +312,11 @@ func (w *crashWorkload) step(ctx context.Context) (string, error) {
 			_, err := e.DeleteObjects(ctx, b, ks)
 			return "DeleteObjects (all)", err
 		}
-		w.buckets = slices.DeleteFunc(w.buckets, func(s string) bool { return s == b })
-		return "DeleteBucket", e.DeleteBucket(ctx, b)
+		err = e.DeleteBucket(ctx, b)
+		if err == nil {
+			w.buckets = slices.DeleteFunc(w.buckets, func(s string) bool { return s == b })
+		}
+		return "DeleteBucket", err
 	default:
 		if err := e.log.Rotate(); err != nil {
 			return "Rotate", err
@@ -317,4 +324,126 @@ func (w *crashWorkload) step(ctx context.Context) (string, error) {
 		_, err := e.Compact(ctx, CompactOptions{MinLiveRatio: 0.9})
 		return "Compact", err
 	}
+}
+
+// TestSyncFailure fails one fsync at a time, systematically at every sync
+// of the write path a short workload issues (through pebble's errorfs),
+// then crashes with all unsynced data lost. A failed blob-log sync must be
+// reported to the operation that waited for it; a failed sync of pebble's
+// log is fatal to pebble, which panics (fail-stop) and is treated as a
+// crash at that instant. Either way the crash image must open, hold every
+// operation acknowledged before it, and be exactly a state the live store
+// showed (or, after a fail-stop, the state with the operation in flight).
+func TestSyncFailure(t *testing.T) {
+	nops := 30
+	if testing.Short() {
+		nops = 15
+	}
+	history, n := runSyncFailure(t, -1, nops, nil)
+	require.Greater(t, n, nops)
+	step := 1
+	if testing.Short() {
+		step = 3
+	}
+	for i := 0; i < n; i += step {
+		runSyncFailure(t, i, nops, history)
+	}
+	t.Logf("%d sync failures injected", (n+step-1)/step)
+}
+
+// runSyncFailure runs the workload failing sync number fail (-1: none). It
+// returns the states after each operation and how many syncs were issued.
+// history is the result of the run without failures.
+func runSyncFailure(t *testing.T, fail, nops int, history []storeState) ([]storeState, int) {
+	ctx := context.Background()
+	mem := vfs.NewCrashableMem()
+	var (
+		syncs      atomic.Int64
+		cur        atomic.Int64 // operation running, -1 between operations
+		failedOp   atomic.Int64
+		failedPath atomic.Value
+	)
+	cur.Store(-1)
+	failedOp.Store(-2)
+	inj := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if !isSyncOp(op.Kind) || !onWritePath(op.Path) || syncs.Add(1)-1 != int64(fail) {
+			return nil
+		}
+		failedOp.Store(cur.Load())
+		failedPath.Store(op.Path)
+		return errorfs.ErrInjected
+	})
+	opts := testOptions()
+	opts.FS = errorfs.Wrap(mem, inj)
+	opts.Sync = SyncAlways
+	where := fmt.Sprintf("sync %d failed", fail)
+	empty := storeState{Objects: map[string]objectState{}}
+	e, err := Open("/db", opts)
+	if err != nil {
+		require.ErrorIs(t, err, errorfs.ErrInjected, where)
+		checkImage(t, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0}), []storeState{empty}, where)
+		return nil, int(syncs.Load())
+	}
+	states := []storeState{observe(t, e)}
+	// seen holds the states the live store showed after the last
+	// acknowledged operation and after every failed one since.
+	seen := states
+	reported := false
+	w := newCrashWorkload(e, rand.New(rand.NewPCG(5, 3)))
+	for i := 0; i < nops; i++ {
+		cur.Store(int64(i))
+		name, err, fatal := stepRecover(ctx, w)
+		cur.Store(-1)
+		if fatal != nil {
+			// Fail-stop: the process would be gone. The op in flight may
+			// or may not have landed; every earlier one succeeded, so the
+			// run without failures says what it would have made.
+			require.Equal(t, int64(i), failedOp.Load(), "%s: %v", where, fatal)
+			require.Len(t, seen, 1, "%s: fail-stop after an earlier failure", where)
+			seen = append(seen, history[i+1])
+			reported = true
+			break
+		}
+		if err == nil {
+			states = append(states, observe(t, e))
+			seen = states[len(states)-1:]
+			continue
+		}
+		require.ErrorIs(t, err, errorfs.ErrInjected, "%s: op %d %s", where, i, name)
+		reported = true
+		seen = append(seen, observe(t, e))
+	}
+	if i := failedOp.Load(); i >= 0 {
+		require.True(t, reported, "%s (%s) during op %d, and no operation reported an error", where, failedPath.Load(), i)
+	}
+	// Pebble may refuse to close after a fail-stop.
+	_ = closeRecover(e)
+	checkImage(t, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0}), seen, where)
+	return states, int(syncs.Load())
+}
+
+// stepRecover runs one workload step, turning a panic (pebble's fail-stop)
+// into a value.
+func stepRecover(ctx context.Context, w *crashWorkload) (name string, err error, fatal any) {
+	defer func() { fatal = recover() }()
+	name, err = w.step(ctx)
+	return name, err, nil
+}
+
+func closeRecover(e *Engine) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("close panicked: %v", r)
+		}
+	}()
+	return e.Close()
+}
+
+// onWritePath says whether a sync of path is one a writer waits for: the
+// blob log's segments and directory, and pebble's write-ahead log. Pebble
+// treats a failed sync of its MANIFEST or tables as fatal (it stops the
+// process rather than run on an unknown disk state), which a crash test
+// already covers.
+func onWritePath(path string) bool {
+	return strings.Contains(path, "/blobs") || strings.HasSuffix(path, ".log")
 }
