@@ -136,6 +136,7 @@ func runCrash(t *testing.T, seed uint64) {
 	wg.Wait()
 	close(stopGC)
 	gcWG.Wait()
+	require.NoError(t, e.auditErr(), "live store")
 	require.NoError(t, e.Close())
 
 	mu.Lock()
