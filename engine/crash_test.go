@@ -30,7 +30,7 @@ type crashOp struct {
 // right bytes, and every key holds exactly one state that some write
 // produced (nothing half-visible).
 func TestCrash(t *testing.T) {
-	seeds := 4
+	seeds := 8
 	if testing.Short() {
 		seeds = 2
 	}

@@ -339,22 +339,26 @@ func TestSyncFailure(t *testing.T) {
 	if testing.Short() {
 		nops = 15
 	}
-	history, n := runSyncFailure(t, -1, nops, nil)
-	require.Greater(t, n, nops)
-	step := 1
+	seeds, step := 2, 1
 	if testing.Short() {
-		step = 3
+		seeds, step = 1, 3
 	}
-	for i := 0; i < n; i += step {
-		runSyncFailure(t, i, nops, history)
+	total := 0
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		history, n := runSyncFailure(t, seed, -1, nops, nil)
+		require.Positive(t, n)
+		for i := 0; i < n; i += step {
+			runSyncFailure(t, seed, i, nops, history)
+			total++
+		}
 	}
-	t.Logf("%d sync failures injected", (n+step-1)/step)
+	t.Logf("%d sync failures injected", total)
 }
 
 // runSyncFailure runs the workload failing sync number fail (-1: none). It
 // returns the states after each operation and how many syncs were issued.
 // history is the result of the run without failures.
-func runSyncFailure(t *testing.T, fail, nops int, history []storeState) ([]storeState, int) {
+func runSyncFailure(t *testing.T, seed uint64, fail, nops int, history []storeState) ([]storeState, int) {
 	ctx := context.Background()
 	mem := vfs.NewCrashableMem()
 	var (
@@ -376,7 +380,7 @@ func runSyncFailure(t *testing.T, fail, nops int, history []storeState) ([]store
 	opts := testOptions()
 	opts.FS = errorfs.Wrap(mem, inj)
 	opts.Sync = SyncAlways
-	where := fmt.Sprintf("sync %d failed", fail)
+	where := fmt.Sprintf("seed %d: sync %d failed", seed, fail)
 	empty := storeState{Objects: map[string]objectState{}}
 	e, err := Open("/db", opts)
 	if err != nil {
@@ -389,7 +393,7 @@ func runSyncFailure(t *testing.T, fail, nops int, history []storeState) ([]store
 	// acknowledged operation and after every failed one since.
 	seen := states
 	reported := false
-	w := newCrashWorkload(e, rand.New(rand.NewPCG(5, 3)))
+	w := newCrashWorkload(e, rand.New(rand.NewPCG(seed, 3)))
 	for i := 0; i < nops; i++ {
 		cur.Store(int64(i))
 		name, err, fatal := stepRecover(ctx, w)
