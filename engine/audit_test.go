@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/osslite/osslite/wal"
@@ -269,13 +270,19 @@ type uploadState struct {
 
 // observe reads the whole store through the public API. Listing, HEAD and
 // GET must agree with each other.
-func observe(t testing.TB, e *Engine) storeState {
+func observe(t testing.TB, e *Engine) storeState { return observePrefix(t, e, "") }
+
+// observePrefix observes the buckets whose names start with prefix.
+func observePrefix(t testing.TB, e *Engine, prefix string) storeState {
 	t.Helper()
 	ctx := context.Background()
 	st := storeState{Objects: map[string]objectState{}}
 	bs, err := e.ListBuckets(ctx)
 	require.NoError(t, err)
 	for _, b := range bs {
+		if !strings.HasPrefix(b.Name, prefix) {
+			continue
+		}
 		st.Buckets = append(st.Buckets, b.Name)
 		opts := ListOptions{MaxKeys: 3}
 		for {

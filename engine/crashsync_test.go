@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
@@ -157,6 +158,7 @@ func checkImage(t *testing.T, fs vfs.FS, allowed []storeState, where string) sto
 // crashWorkload generates valid operations of every kind that writes.
 type crashWorkload struct {
 	e       *Engine
+	prefix  string // of the bucket names
 	rng     *rand.Rand
 	buckets []string
 	uploads []crashUpload
@@ -194,7 +196,7 @@ func (w *crashWorkload) step(ctx context.Context) (string, error) {
 	e, rng := w.e, w.rng
 	w.n++
 	if len(w.buckets) == 0 || (len(w.buckets) < 3 && rng.IntN(12) == 0) {
-		b := fmt.Sprintf("bucket-%d", w.n)
+		b := fmt.Sprintf("%sbucket-%d", w.prefix, w.n)
 		err := e.CreateBucket(ctx, b, BucketOptions{})
 		if err == nil {
 			w.buckets = append(w.buckets, b)
@@ -450,4 +452,130 @@ func closeRecover(e *Engine) (err error) {
 // already covers.
 func onWritePath(path string) bool {
 	return strings.Contains(path, "/blobs") || strings.HasSuffix(path, ".log")
+}
+
+// TestCrashConcurrentKinds runs the workload of every write kind in several
+// goroutines at once (each on its own buckets) with a compactor running
+// throughout, takes crash images at random instants, and checks each
+// worker's buckets in each image: they hold the state after the worker's
+// acknowledged operations, or with its operation in flight.
+func TestCrashConcurrentKinds(t *testing.T) {
+	seeds, images := 8, 12
+	if testing.Short() {
+		seeds, images = 1, 6
+	}
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { runCrashConcurrentKinds(t, seed, images) })
+	}
+}
+
+func runCrashConcurrentKinds(t *testing.T, seed uint64, nimages int) {
+	ctx := context.Background()
+	mem := vfs.NewCrashableMem()
+	opts := testOptions()
+	opts.FS = mem
+	opts.Sync = SyncAlways
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	const workers = 3
+	var (
+		mu      sync.Mutex // guards history
+		history [workers][]storeState
+		acked   [workers]atomic.Int64
+		wg      sync.WaitGroup
+		stop    = make(chan struct{})
+	)
+	prefix := func(w int) string { return fmt.Sprintf("w%d-", w) }
+	for w := 0; w < workers; w++ {
+		history[w] = []storeState{{Objects: map[string]objectState{}}}
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			wl := newCrashWorkload(e, rand.New(rand.NewPCG(seed, uint64(w))))
+			wl.prefix = prefix(w)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				name, err := wl.step(ctx)
+				if err != nil {
+					t.Errorf("worker %d: %s: %v", w, name, err)
+					return
+				}
+				s := observePrefix(t, e, prefix(w))
+				mu.Lock()
+				history[w] = append(history[w], s)
+				mu.Unlock()
+				acked[w].Add(1)
+			}
+		}(w)
+	}
+	wg.Add(1)
+	go func() { // the compactor
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := e.log.Rotate(); err != nil {
+				t.Errorf("rotate: %v", err)
+				return
+			}
+			if _, err := e.Compact(ctx, CompactOptions{MinLiveRatio: 0.8}); err != nil {
+				t.Errorf("compact: %v", err)
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	type image struct {
+		fs     *vfs.MemFS
+		lo, hi [workers]int
+	}
+	var images []image
+	rng := rand.New(rand.NewPCG(seed, 99))
+	for len(images) < nimages {
+		time.Sleep(time.Duration(rng.IntN(20000)) * time.Microsecond)
+		var img image
+		for w := range workers {
+			img.lo[w] = int(acked[w].Load())
+		}
+		img.fs = mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[rng.IntN(3)], RNG: rand.New(rand.NewPCG(seed, uint64(len(images))))})
+		for w := range workers {
+			img.hi[w] = int(acked[w].Load()) + 1
+		}
+		images = append(images, img)
+	}
+	close(stop)
+	wg.Wait()
+	require.NoError(t, e.auditErr(), "live store")
+	require.NoError(t, e.Close())
+	if t.Failed() {
+		return
+	}
+	for n, img := range images {
+		o := testOptions()
+		o.FS = img.fs
+		o.Sync = SyncAlways
+		re, err := Open("/db", o)
+		require.NoError(t, err, "image %d must open", n)
+		require.NoError(t, re.auditErr(), "image %d", n)
+		for w := range workers {
+			got := observePrefix(t, re, prefix(w))
+			allowed := history[w][img.lo[w]:min(img.hi[w]+1, len(history[w]))]
+			if !slices.ContainsFunc(allowed, func(s storeState) bool { return reflect.DeepEqual(s, got) }) {
+				require.Equal(t, allowed[len(allowed)-1], got, "image %d worker %d (after %d acknowledged ops): not a state of its history", n, w, img.lo[w])
+			}
+		}
+		require.NoError(t, re.log.Rotate())
+		_, err = re.Compact(ctx, CompactOptions{MinLiveRatio: 0.99})
+		require.NoError(t, err)
+		require.NoError(t, re.auditErr(), "image %d after Compact", n)
+		require.NoError(t, re.Close())
+	}
+	t.Logf("%d images; operations per worker %d %d %d", len(images), acked[0].Load(), acked[1].Load(), acked[2].Load())
 }
