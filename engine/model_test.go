@@ -77,13 +77,13 @@ type modelPart struct {
 // TestModel runs random operation sequences against the engine and against
 // a map, comparing every Get and every List page.
 func TestModel(t *testing.T) {
-	ops := 3000
+	ops, seeds := 3000, uint64(2)
 	if testing.Short() {
-		ops = 600
+		ops, seeds = 500, 1
 	}
 	for name, cfg := range modelConfigs(t) {
 		t.Run(name, func(t *testing.T) {
-			for seed := uint64(1); seed <= 2; seed++ {
+			for seed := uint64(1); seed <= seeds; seed++ {
 				opts := cfg()
 				dir, n := "/db", ops
 				switch {
