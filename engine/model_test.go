@@ -94,12 +94,12 @@ func TestModel(t *testing.T) {
 				}
 				e, err := Open(dir, opts)
 				require.NoError(t, err)
-				// reopen closes the store and opens it again; on a synced
-				// crashable filesystem it crashes it instead, keeping only
-				// what was synced.
-				reopen := func(e *Engine) *Engine {
+				// reopen closes the store and opens it again; with crash,
+				// on a synced crashable filesystem, it crashes it instead,
+				// keeping only what was synced.
+				reopen := func(e *Engine, crash bool) *Engine {
 					o := opts
-					if mem, ok := o.FS.(*vfs.MemFS); ok && o.Sync == SyncAlways && rand.IntN(2) == 0 {
+					if mem, ok := o.FS.(*vfs.MemFS); ok && o.Sync == SyncAlways && crash {
 						o.FS = mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0})
 					}
 					require.NoError(t, e.Close())
@@ -115,7 +115,7 @@ func TestModel(t *testing.T) {
 	}
 }
 
-func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(*Engine) *Engine) *Engine {
+func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *Engine, crash bool) *Engine) *Engine {
 	ctx := context.Background()
 	buckets := []string{"b-one", "b-two"}
 	model := map[string]map[string]modelObject{}
@@ -422,7 +422,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(*Eng
 				require.ErrorIs(t, err, ErrNoSuchKey)
 			}
 		case op < 70: // Reopen (or crash), then compare everything
-			e = reopen(e)
+			e = reopen(e, rng.IntN(2) == 0)
 			checkAll()
 		case op < 82: // Get, sometimes ranged
 			checkObject(b, k, true)
