@@ -276,4 +276,21 @@ func verifyKeys(t *testing.T, c *s3.Client, state map[string]*keyState, cycle in
 		require.True(t, ok, "cycle %d: %s holds a body no write produced (acknowledged %+v, in flight %d)", cycle, k, st.acked, len(st.maybe))
 		st.acked, st.maybe = found, nil
 	}
+	// The listing agrees with what GET found.
+	want := map[string]int64{}
+	for k, st := range state {
+		if st.acked != nil {
+			want[k] = int64(st.acked.size)
+		}
+	}
+	got := map[string]int64{}
+	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String("kill"), MaxKeys: aws.Int32(7)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		require.NoError(t, err, "cycle %d: list", cycle)
+		for _, o := range page.Contents {
+			got[aws.ToString(o.Key)] = aws.ToInt64(o.Size)
+		}
+	}
+	require.Equal(t, want, got, "cycle %d: listing", cycle)
 }
