@@ -16,6 +16,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
+	"github.com/osslite/osslite/wal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -48,12 +49,24 @@ func TestCrashEverySync(t *testing.T) {
 	}
 	total := 0
 	for seed := uint64(1); seed <= uint64(seeds); seed++ {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) { total += runCrashEverySync(t, seed, ops) })
+		// Odd seeds use a second configuration: no inline bodies, zstd,
+		// segments of one chunk (a rotation every write, many rewrites).
+		cfg := testOptions
+		if seed%2 == 1 {
+			cfg = func() *Options {
+				o := testOptions()
+				o.InlineThreshold = -1
+				o.Compression = wal.Zstd
+				o.SegmentSize = int64(o.ChunkSize) + 512
+				return o
+			}
+		}
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { total += runCrashEverySync(t, seed, ops, cfg) })
 	}
 	t.Logf("%d crash points checked", total)
 }
 
-func runCrashEverySync(t *testing.T, seed uint64, nops int) int {
+func runCrashEverySync(t *testing.T, seed uint64, nops int, cfg func() *Options) int {
 	ctx := context.Background()
 	mem := vfs.NewCrashableMem()
 	var (
@@ -76,7 +89,7 @@ func runCrashEverySync(t *testing.T, seed uint64, nops int) int {
 		images = append(images, syncImage{fs: img, lo: lo, hi: hi, path: op.Path})
 		return nil
 	})
-	opts := testOptions()
+	opts := cfg()
 	opts.FS = errorfs.Wrap(mem, hook)
 	opts.Sync = SyncAlways
 	e, err := Open("/db", opts)
@@ -118,9 +131,9 @@ func runCrashEverySync(t *testing.T, seed uint64, nops int) int {
 				return nil
 			}))
 		}
-		got := checkImage(t, fs, allowed, where)
+		got := checkImage(t, cfg, fs, allowed, where)
 		if again != nil {
-			require.Equal(t, got, checkImage(t, again, []storeState{got}, where+", crashed in recovery"), where)
+			require.Equal(t, got, checkImage(t, cfg, again, []storeState{got}, where+", crashed in recovery"), where)
 		}
 	}
 	return len(images)
@@ -129,10 +142,10 @@ func runCrashEverySync(t *testing.T, seed uint64, nops int) int {
 // checkImage opens a crash image, checks that it recovered to one of the
 // allowed states with consistent metadata, compacts it, checks again, and
 // returns the state.
-func checkImage(t *testing.T, fs vfs.FS, allowed []storeState, where string) storeState {
+func checkImage(t *testing.T, cfg func() *Options, fs vfs.FS, allowed []storeState, where string) storeState {
 	t.Helper()
 	ctx := context.Background()
-	o := testOptions()
+	o := cfg()
 	o.FS = fs
 	o.Sync = SyncAlways
 	re, err := Open("/db", o)
@@ -387,7 +400,7 @@ func runSyncFailure(t *testing.T, seed uint64, fail, nops int, history []storeSt
 	e, err := Open("/db", opts)
 	if err != nil {
 		require.ErrorIs(t, err, errorfs.ErrInjected, where)
-		checkImage(t, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0}), []storeState{empty}, where)
+		checkImage(t, testOptions, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0}), []storeState{empty}, where)
 		return nil, int(syncs.Load())
 	}
 	states := []storeState{observe(t, e)}
@@ -424,7 +437,7 @@ func runSyncFailure(t *testing.T, seed uint64, fail, nops int, history []storeSt
 	}
 	// Pebble may refuse to close after a fail-stop.
 	_ = closeRecover(e)
-	checkImage(t, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0}), seen, where)
+	checkImage(t, testOptions, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0}), seen, where)
 	return states, int(syncs.Load())
 }
 
