@@ -30,7 +30,7 @@ type crashOp struct {
 // right bytes, and every key holds exactly one state that some write
 // produced (nothing half-visible).
 func TestCrash(t *testing.T) {
-	seeds := 4
+	seeds := 8
 	if testing.Short() {
 		seeds = 2
 	}
@@ -122,7 +122,11 @@ func runCrash(t *testing.T, seed uint64) {
 		c1, c2 int64
 	}
 	var images []image
-	for len(images) < 6 {
+	nimages := 20
+	if testing.Short() {
+		nimages = 6
+	}
+	for len(images) < nimages {
 		time.Sleep(time.Duration(rng.IntN(3000)) * time.Microsecond) // let the workers run
 		c1 := clock.Add(1)
 		img := fs.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[rng.IntN(3)], RNG: rand.New(rand.NewPCG(seed, uint64(len(images))))})
@@ -132,6 +136,7 @@ func runCrash(t *testing.T, seed uint64) {
 	wg.Wait()
 	close(stopGC)
 	gcWG.Wait()
+	require.NoError(t, e.auditErr(), "live store")
 	require.NoError(t, e.Close())
 
 	mu.Lock()
@@ -175,6 +180,14 @@ func runCrash(t *testing.T, seed uint64) {
 				require.True(t, ok, "image %d key %s: %d bytes is not an allowed state", n, key, len(got))
 			}
 		}
+		// Metadata is consistent, and compaction keeps every byte.
+		require.NoError(t, re.auditErr(), "image %d", n)
+		before := observe(t, re)
+		require.NoError(t, re.log.Rotate())
+		_, err = re.Compact(context.Background(), CompactOptions{MinLiveRatio: 0.99})
+		require.NoError(t, err, "image %d", n)
+		require.NoError(t, re.auditErr(), "image %d after Compact", n)
+		require.Equal(t, before, observe(t, re), "image %d after Compact", n)
 		// The recovered store accepts writes.
 		put(t, re, "crash", "after", []byte("x"))
 		require.NoError(t, re.Close())

@@ -230,6 +230,15 @@ func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats
 			dead = append(dead, s)
 		}
 	}
+	// The counters and locators read above may include batches that are
+	// committed but not yet durable (a delete between its commit and its
+	// sync). Make them durable before any file goes: a crash must not undo
+	// the metadata that made a segment dead while keeping its removal.
+	if len(dead) > 0 {
+		if err := e.syncMeta(); err != nil {
+			return st, err
+		}
+	}
 	// Retire the dead segments at a new epoch: readers that opened before
 	// now may still hold old locators.
 	sizes := map[uint64]int64{}

@@ -23,6 +23,10 @@ import (
 
 // Multipart limits.
 const (
+	// MaxPartNumber is the highest part number: parts are numbered
+	// 1..MaxPartNumber. UploadPart, UploadPartCopy, CompleteMultipartUpload
+	// and ListParts (its marker) reject numbers outside that range with
+	// ErrInvalidPartNumber.
 	MaxPartNumber = 10000
 	// DefaultMaxParts bounds a ListParts page; DefaultMaxUploads a
 	// ListMultipartUploads page.
@@ -415,6 +419,13 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if len(parts) == 0 && !opts.AllowNoParts {
 			return fmt.Errorf("%w: no parts listed", ErrInvalidPart)
 		}
+		// Part keys hold 32-bit numbers: an unchecked number could name
+		// another part's record (1 and 1+2^32) and list one part twice.
+		for _, p := range parts {
+			if err := checkPartNumber(p.PartNumber); err != nil {
+				return err
+			}
+		}
 		for i := 1; i < len(parts); i++ {
 			if parts[i].PartNumber <= parts[i-1].PartNumber {
 				return fmt.Errorf("%w: part %d after part %d", ErrInvalidPartOrder, parts[i].PartNumber, parts[i-1].PartNumber)
@@ -557,7 +568,8 @@ func (e *Engine) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID
 
 // ListPartsOptions are the inputs of ListParts.
 type ListPartsOptions struct {
-	// PartNumberMarker lists parts numbered after it.
+	// PartNumberMarker lists parts numbered after it; 0..MaxPartNumber,
+	// 0 lists from the first part.
 	PartNumberMarker int
 	// MaxParts bounds the page; 0 means DefaultMaxParts, larger is capped.
 	MaxParts int
@@ -575,6 +587,9 @@ type ListPartsResult struct {
 func (e *Engine) ListParts(ctx context.Context, bucket, key, uploadID string, opts ListPartsOptions) (ListPartsResult, error) {
 	if err := e.check(ctx); err != nil {
 		return ListPartsResult{}, err
+	}
+	if opts.PartNumberMarker < 0 || opts.PartNumberMarker > MaxPartNumber {
+		return ListPartsResult{}, fmt.Errorf("%w: part number marker %d is not in 0..%d", ErrInvalidPartNumber, opts.PartNumberMarker, MaxPartNumber)
 	}
 	max := opts.MaxParts
 	if max <= 0 || max > DefaultMaxParts {
@@ -595,7 +610,7 @@ func (e *Engine) ListParts(ctx context.Context, bucket, key, uploadID string, op
 	defer it.Close()
 	start := prefix
 	if opts.PartNumberMarker > 0 {
-		start = partKey(uploadID, min(opts.PartNumberMarker, MaxPartNumber)+1)
+		start = partKey(uploadID, opts.PartNumberMarker+1)
 	}
 	for ok := it.SeekGE(start); ok; ok = it.Next() {
 		if len(res.Parts) == max {

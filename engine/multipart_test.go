@@ -159,6 +159,11 @@ func TestMultipartErrors(t *testing.T) {
 		{"empty", nil, 1, ErrInvalidPart},
 		{"order", []CompletePart{{2, et, nil}, {1, et, nil}}, 1, ErrInvalidPartOrder},
 		{"duplicate", []CompletePart{{1, et, nil}, {1, et, nil}}, 1, ErrInvalidPartOrder},
+		// Part keys hold 32-bit numbers: 1+2^32 must not alias part 1.
+		{"wrapped", []CompletePart{{1, et, nil}, {1 + 1<<32, et, nil}, {1 + 2<<32, et, nil}}, 1, ErrInvalidPartNumber},
+		{"zero", []CompletePart{{0, et, nil}, {1, et, nil}}, 1, ErrInvalidPartNumber},
+		{"negative", []CompletePart{{1 - 1<<32, et, nil}}, 1, ErrInvalidPartNumber},
+		{"above maximum", []CompletePart{{1, et, nil}, {MaxPartNumber + 1, et, nil}}, 1, ErrInvalidPartNumber},
 		{"missing", []CompletePart{{1, et, nil}, {4, et, nil}}, 1, ErrInvalidPart},
 		{"etag", []CompletePart{{1, et, nil}, {2, "0123", nil}}, 1, ErrInvalidPart},
 		{"checksum", []CompletePart{{1, et, []byte{1}}}, 1, ErrInvalidPart},
@@ -171,6 +176,13 @@ func TestMultipartErrors(t *testing.T) {
 			require.ErrorIs(t, err, ErrNoSuchKey)
 		})
 	}
+	for _, m := range []int{-1, MaxPartNumber + 1, 1 << 32} {
+		_, err = e.ListParts(ctx, "bkt", "k", id, ListPartsOptions{PartNumberMarker: m})
+		require.ErrorIs(t, err, ErrInvalidPartNumber, "marker %d", m)
+	}
+	lp, err := e.ListParts(ctx, "bkt", "k", id, ListPartsOptions{PartNumberMarker: MaxPartNumber})
+	require.NoError(t, err)
+	require.Empty(t, lp.Parts)
 	var pe *PartError
 	_, err = e.CompleteMultipartUpload(ctx, "bkt", "k", id, []CompletePart{{1, et, nil}, {2, et, nil}}, CompleteOptions{})
 	require.ErrorAs(t, err, &pe)

@@ -218,7 +218,7 @@ func (c checksumFields) get(a checksum.Algorithm) string {
 }
 
 // MaxParts is the most parts an upload may have.
-const MaxParts = 10000
+const MaxParts = engine.MaxPartNumber
 
 func (s *server) completeMultipartUpload(rc *request) error {
 	uploadID := rc.q.Get("uploadId")
@@ -264,6 +264,9 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	}
 	parts := make([]engine.CompletePart, len(req.Parts))
 	for i, p := range req.Parts {
+		if p.PartNumber < 1 || p.PartNumber > engine.MaxPartNumber {
+			return errPartNumber(strconv.Itoa(p.PartNumber))
+		}
 		parts[i] = engine.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
 		// Only checksums of the upload's algorithm are checked: clients
 		// list the checksums their parts were sent with even when the
@@ -405,6 +408,10 @@ func (s *server) listParts(rc *request) error {
 	marker, err := intParam(rc, "part-number-marker", 0)
 	if err != nil {
 		return err
+	}
+	if marker > engine.MaxPartNumber {
+		return errorf("InvalidArgument", "Part number marker must be an integer between 0 and %d, inclusive", engine.MaxPartNumber).
+			with("ArgumentName", "part-number-marker").with("ArgumentValue", rc.q.Get("part-number-marker"))
 	}
 	max, err := intParam(rc, "max-parts", engine.DefaultMaxParts)
 	if err != nil {

@@ -379,10 +379,15 @@ func (c *clientWriter) Write(p []byte) (int, error) {
 // parsePartNumber parses a part number in 1..10000.
 func parsePartNumber(v string) (int, error) {
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 || n > 10000 {
-		return 0, errorf("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive").with("ArgumentName", "partNumber").with("ArgumentValue", v)
+	if err != nil || n < 1 || n > engine.MaxPartNumber {
+		return 0, errPartNumber(v)
 	}
 	return n, nil
+}
+
+// errPartNumber is the error for a part number outside 1..MaxPartNumber.
+func errPartNumber(v string) *Error {
+	return errorf("InvalidArgument", "Part number must be an integer between 1 and %d, inclusive", engine.MaxPartNumber).with("ArgumentName", "partNumber").with("ArgumentValue", v)
 }
 
 // writeObjectHeaders writes the metadata headers of an object.
