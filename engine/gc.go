@@ -66,6 +66,58 @@ type gcState struct {
 	// ran; kick (capacity 1) wakes the loop early.
 	dead atomic.Int64
 	kick chan struct{}
+	// ran is closed (and replaced) each time a background run ends;
+	// writers that found the loop far behind wait on it.
+	ranMu sync.Mutex
+	ran   chan struct{}
+}
+
+// maxReclaimLag is how many multiples of CompactDeadBytes deletes may free
+// before writers wait for the background loop: it bounds how far space
+// (memory, in a memory store) runs ahead of live bytes when deletes come
+// faster than compaction reclaims.
+const maxReclaimLag = 2
+
+// reclaimWait bounds one writer's wait for the background loop.
+const reclaimWait = 5 * time.Second
+
+// waitForReclaim makes a writer wait for the background run when deletes
+// have freed more than maxReclaimLag x CompactDeadBytes since the last one
+// (backpressure; without a background loop it returns at once).
+func (e *Engine) waitForReclaim(ctx context.Context) error {
+	if e.gc.kick == nil || e.gc.dead.Load() < maxReclaimLag*e.opts.CompactDeadBytes {
+		return nil
+	}
+	e.gc.ranMu.Lock()
+	if e.gc.ran == nil {
+		e.gc.ran = make(chan struct{})
+	}
+	ran := e.gc.ran
+	e.gc.ranMu.Unlock()
+	select {
+	case e.gc.kick <- struct{}{}:
+	default:
+	}
+	t := time.NewTimer(reclaimWait)
+	defer t.Stop()
+	select {
+	case <-ran:
+	case <-t.C:
+	case <-e.stop:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return nil
+}
+
+// ranOnce wakes the writers waiting for a background run.
+func (e *Engine) ranOnce() {
+	e.gc.ranMu.Lock()
+	if e.gc.ran != nil {
+		close(e.gc.ran)
+		e.gc.ran = nil
+	}
+	e.gc.ranMu.Unlock()
 }
 
 // noteDead records n bytes freed by a delete, or orphaned by a failed write,
@@ -503,6 +555,7 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 		minLive = math.SmallestNonzeroFloat64
 	}
 	st, err := e.Compact(ctx, CompactOptions{MinLiveRatio: minLive})
+	e.ranOnce()
 	report("compaction", err)
 	if st.SegmentsRemoved > 0 {
 		e.opts.Logger.Info("compacted blob log", "removed", st.SegmentsRemoved, "rewritten", st.SegmentsRewritten,

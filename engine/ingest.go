@@ -86,6 +86,9 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	if r == nil {
 		r = bytes.NewReader(nil)
 	}
+	if err := e.waitForReclaim(ctx); err != nil {
+		return nil, err
+	}
 	var ckHash hash.Hash
 	if ck != nil {
 		if _, err := checksum.ParseAlgorithm(string(ck.Algorithm)); err != nil {
