@@ -182,6 +182,9 @@ const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 // field) as a document whose root element is root, in the dialect's
 // namespace.
 func (d *dialect) marshal(root string, v any) ([]byte, error) {
+	if r, ok := v.(xmlAppender); ok {
+		return r.appendXML(append(make([]byte, 0, 4096), xmlHeader...), root, d.xmlns), nil
+	}
 	if f := reflect.ValueOf(v).Elem().FieldByName("XMLName"); f.IsValid() {
 		f.Set(reflect.ValueOf(xml.Name{Space: d.xmlns, Local: root}))
 	}
@@ -191,6 +194,13 @@ func (d *dialect) marshal(root string, v any) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// xmlAppender is implemented by documents on hot paths (listings) that
+// render themselves without reflection; the result is byte-for-byte what
+// encoding/xml would write for the same value (a test checks it).
+type xmlAppender interface {
+	appendXML(b []byte, root, xmlns string) []byte
 }
 
 // writeDoc writes a success document.

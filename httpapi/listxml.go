@@ -1,0 +1,150 @@
+package httpapi
+
+import (
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Listings are the largest documents on hot paths (1,000 entries a
+// page): they are rendered by hand, streaming each value through
+// xml.EscapeText, instead of by reflection.
+
+// appendXML implements xmlAppender.
+func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
+	b = slices.Grow(b, 512+256*(len(r.Contents)+len(r.CommonPrefixes)))
+	b = appendStart(b, root, xmlns)
+	b = appendElem(b, "Name", r.Name)
+	b = appendElem(b, "Prefix", r.Prefix)
+	if r.Marker != nil {
+		b = appendElem(b, "Marker", *r.Marker)
+	}
+	b = appendElemOmit(b, "NextMarker", r.NextMarker)
+	b = appendElemOmit(b, "ContinuationToken", r.ContinuationToken)
+	b = appendElemOmit(b, "NextContinuationToken", r.NextContinuationToken)
+	b = appendElemOmit(b, "StartAfter", r.StartAfter)
+	if r.KeyCount != nil {
+		b = appendRaw(b, "KeyCount", strconv.AppendInt(nil, int64(*r.KeyCount), 10))
+	}
+	b = appendRaw(b, "MaxKeys", strconv.AppendInt(nil, int64(r.MaxKeys), 10))
+	b = appendElemOmit(b, "Delimiter", r.Delimiter)
+	b = appendElemOmit(b, "EncodingType", r.EncodingType)
+	b = appendRaw(b, "IsTruncated", strconv.AppendBool(nil, r.IsTruncated))
+	var num [20]byte
+	for i := range r.Contents {
+		o := &r.Contents[i]
+		b = append(b, "<Contents>"...)
+		b = appendElem(b, "Key", o.Key)
+		b = appendElem(b, "LastModified", o.LastModified)
+		b = appendElem(b, "ETag", o.ETag)
+		b = appendElemOmit(b, "Type", o.Type)
+		b = appendElemOmit(b, "ChecksumAlgorithm", o.ChecksumAlgorithm)
+		b = appendElemOmit(b, "ChecksumType", o.ChecksumType)
+		b = appendRaw(b, "Size", strconv.AppendInt(num[:0], o.Size, 10))
+		b = appendElem(b, "StorageClass", o.StorageClass)
+		if o.Owner != nil {
+			b = append(b, "<Owner>"...)
+			b = appendElem(b, "ID", o.Owner.ID)
+			b = appendElemOmit(b, "DisplayName", o.Owner.DisplayName)
+			b = append(b, "</Owner>"...)
+		}
+		b = append(b, "</Contents>"...)
+	}
+	for _, p := range r.CommonPrefixes {
+		b = append(b, "<CommonPrefixes>"...)
+		b = appendElem(b, "Prefix", p.Prefix)
+		b = append(b, "</CommonPrefixes>"...)
+	}
+	return appendEnd(b, root)
+}
+
+func appendStart(b []byte, root, xmlns string) []byte {
+	b = append(b, '<')
+	b = append(b, root...)
+	if xmlns != "" {
+		b = append(b, ` xmlns="`...)
+		b = appendEscaped(b, xmlns)
+		b = append(b, '"')
+	}
+	return append(b, '>')
+}
+
+func appendEnd(b []byte, name string) []byte {
+	b = append(b, "</"...)
+	b = append(b, name...)
+	return append(b, '>')
+}
+
+// appendElem writes <name>escaped value</name>.
+func appendElem(b []byte, name, value string) []byte {
+	b = append(b, '<')
+	b = append(b, name...)
+	b = append(b, '>')
+	b = appendEscaped(b, value)
+	return appendEnd(b, name)
+}
+
+// appendElemOmit is appendElem for omitempty fields.
+func appendElemOmit(b []byte, name, value string) []byte {
+	if value == "" {
+		return b
+	}
+	return appendElem(b, name, value)
+}
+
+// appendRaw writes <name>value</name> with a value that needs no escaping.
+func appendRaw(b []byte, name string, value []byte) []byte {
+	b = append(b, '<')
+	b = append(b, name...)
+	b = append(b, '>')
+	b = append(b, value...)
+	return appendEnd(b, name)
+}
+
+// appendEscaped escapes s as encoding/xml's EscapeText does: the five
+// markup characters, tab, newline and carriage return as references, and
+// anything that is not a valid XML character as U+FFFD.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		r, width := utf8.DecodeRuneInString(s[i:])
+		var esc string
+		switch r {
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\n':
+			esc = "&#xA;"
+		case '\r':
+			esc = "&#xD;"
+		default:
+			if !xmlChar(r) || r == utf8.RuneError && width == 1 {
+				esc = "\uFFFD"
+			}
+		}
+		if esc != "" {
+			b = append(b, s[last:i]...)
+			b = append(b, esc...)
+			last = i + width
+		}
+		i += width
+	}
+	return append(b, s[last:]...)
+}
+
+// xmlChar reports whether r may appear in XML character data.
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D ||
+		r >= 0x20 && r <= 0xD7FF ||
+		r >= 0xE000 && r <= 0xFFFD ||
+		r >= 0x10000 && r <= 0x10FFFF
+}
