@@ -348,21 +348,31 @@ func (m *model) multipart(s Step, u *upload) Outcome {
 			missing = true
 		}
 	}
-	switch {
-	case !ordered && missing:
-		return errOut(400, "InvalidPartOrder|InvalidPart")
-	case !ordered:
-		return errOut(400, "InvalidPartOrder")
-	case missing:
-		return errOut(400, "InvalidPart")
+	tooSmall := false // a part other than the last is under the minimum
+	for i, n := range s.Parts {
+		if p, ok := u.parts[n]; ok && i < len(s.Parts)-1 && len(p.data) < m.minPart {
+			tooSmall = true
+		}
+	}
+	// S3 does not say in which order it checks; accept any code that
+	// applies.
+	var codes []string
+	if !ordered {
+		codes = append(codes, "InvalidPartOrder")
+	}
+	if missing {
+		codes = append(codes, "InvalidPart")
+	}
+	if tooSmall {
+		codes = append(codes, "EntityTooSmall")
+	}
+	if len(codes) > 0 {
+		return errOut(400, strings.Join(codes, "|"))
 	}
 	var data []byte
 	var sums []byte
-	for i, n := range s.Parts {
+	for _, n := range s.Parts {
 		p := u.parts[n]
-		if i < len(s.Parts)-1 && len(p.data) < m.minPart {
-			return errOut(400, "EntityTooSmall")
-		}
 		data = append(data, p.data...)
 		sums = append(sums, p.md5[:]...)
 	}
@@ -440,6 +450,9 @@ func listPages(objs map[string]*object, s Step) []page {
 		if s.Delimiter != "" {
 			if i := strings.Index(k[len(s.Prefix):], s.Delimiter); i >= 0 {
 				cp := k[:len(s.Prefix)+i+len(s.Delimiter)]
+				if s.StartAfter != "" && cp <= s.StartAfter {
+					continue // a start-after inside a common prefix skips it (spec: [Observed])
+				}
 				if len(all) == 0 || all[len(all)-1].name != cp {
 					all = append(all, entry{name: cp})
 				}

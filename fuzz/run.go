@@ -113,6 +113,10 @@ type Report struct {
 	// by operation.
 	Steps int
 	Ops   map[Op]int
+	// Outcomes counts the first run's answers by operation, status and
+	// error code ("GetObject 206", "CompleteMultipartUpload 400
+	// InvalidPartOrder"): what the sequence exercised.
+	Outcomes map[string]int
 	// Mismatch is the first disagreement with the model in the full
 	// sequence, nil when there was none.
 	Mismatch *Mismatch
@@ -151,14 +155,18 @@ func Replay(ctx context.Context, cfg Config, steps []Step) (*Report, error) {
 }
 
 func replay(ctx context.Context, cfg Config, steps []Step) (*Report, error) {
-	rep := &Report{Seed: cfg.Seed, Steps: len(steps), Ops: map[Op]int{}, cfg: cfg}
+	rep := &Report{Seed: cfg.Seed, Steps: len(steps), Ops: map[Op]int{}, Outcomes: map[string]int{}, cfg: cfg}
 	for _, s := range steps {
 		rep.Ops[s.Op]++
 	}
 	runs := 0
 	check := func(seq []Step) (*Mismatch, error) {
 		runs++
-		return checkOnce(ctx, cfg, seq, runs)
+		var counts map[string]int
+		if runs == 1 {
+			counts = rep.Outcomes
+		}
+		return checkOnce(ctx, cfg, seq, runs, counts)
 	}
 	mm, err := check(steps)
 	if err != nil || mm == nil {
@@ -175,7 +183,7 @@ func replay(ctx context.Context, cfg Config, steps []Step) (*Report, error) {
 
 // checkOnce runs steps against fresh buckets (named for run) and returns
 // the first mismatch.
-func checkOnce(ctx context.Context, cfg Config, steps []Step, run int) (*Mismatch, error) {
+func checkOnce(ctx context.Context, cfg Config, steps []Step, run int, counts map[string]int) (*Mismatch, error) {
 	names := bucketNames(cfg.BucketPrefix, run, cfg.Buckets)
 	m := newModel(cfg.recreateOK())
 	m.minPart = int(cfg.PartSize)
@@ -194,6 +202,9 @@ func checkOnce(ctx context.Context, cfg Config, steps []Step, run int) (*Mismatc
 		got := ex.do(ctx, s, cond)
 		if cfg.Logf != nil {
 			cfg.Logf("%d %#v -> %v", i, s, got)
+		}
+		if counts != nil {
+			counts[strings.TrimSpace(fmt.Sprintf("%s %d %s", s.Op, got.Status, got.Code))]++
 		}
 		if !want.matches(got) {
 			return &Mismatch{Index: i, Step: s, Want: want, Got: got}, nil
