@@ -40,11 +40,11 @@ type Target struct {
 type Result struct {
 	Target
 	Execs    int64
-	NewInter int64 // "new interesting" corpus entries found
-	Elapsed  time.Duration
-	Crasher  string // file go test wrote the failing input to; "" if none
-	Err      error  // nil when the run passed
-	Output   string // the run's last lines, for failures
+	NewInter int64         // "new interesting" corpus entries found
+	Elapsed  time.Duration // as go test reports it ("fuzz: elapsed: 5s")
+	Crasher  string        // file go test wrote the failing input to; "" if none
+	Err      error         // nil when the run passed
+	Output   string        // the run's last lines, for failures
 }
 
 func main() {
@@ -158,6 +158,7 @@ func Filter(targets []Target, pkgRE, nameRE string) ([]Target, error) {
 var (
 	execsRE   = regexp.MustCompile(`execs: (\d+)`)
 	newRE     = regexp.MustCompile(`new interesting: (\d+)`)
+	elapsedRE = regexp.MustCompile(`fuzz: elapsed: (\S+?),`)
 	crasherRE = regexp.MustCompile(`Failing input written to (\S+)`)
 )
 
@@ -169,10 +170,8 @@ func RunTarget(ctx context.Context, dir string, t Target, d time.Duration, paral
 	}
 	cmd := exec.CommandContext(ctx, "go", append(args, t.Pkg)...)
 	cmd.Dir = dir
-	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	res := ParseRun(t, string(out))
-	res.Elapsed = time.Since(start)
 	if err != nil && res.Err == nil {
 		res.Err = err
 	}
@@ -191,6 +190,9 @@ func ParseRun(t Target, out string) Result {
 	}
 	if m := newRE.FindAllStringSubmatch(out, -1); m != nil {
 		res.NewInter, _ = strconv.ParseInt(m[len(m)-1][1], 10, 64)
+	}
+	if m := elapsedRE.FindAllStringSubmatch(out, -1); m != nil {
+		res.Elapsed, _ = time.ParseDuration(m[len(m)-1][1])
 	}
 	if m := crasherRE.FindStringSubmatch(out); m != nil {
 		res.Crasher = m[1]
@@ -216,7 +218,7 @@ func PrintTable(w io.Writer, results []Result) (failed int) {
 			}
 		}
 		execs += r.Execs
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", r.Pkg, r.Name, r.Execs, r.NewInter, r.Elapsed.Round(100*time.Millisecond), status)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t%s\n", r.Pkg, r.Name, r.Execs, r.NewInter, r.Elapsed, status)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "%d targets, %d failed, %d execs\n", len(results), failed, execs)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -22,6 +23,7 @@ func TestParseRun(t *testing.T) {
 	require.NoError(t, r.Err)
 	require.EqualValues(t, 1234, r.Execs)
 	require.EqualValues(t, 2, r.NewInter)
+	require.Equal(t, 3*time.Second, r.Elapsed)
 
 	fail := "fuzz: elapsed: 1s, execs: 99 (99/sec)\n--- FAIL: FuzzA (1.02s)\n    Failing input written to testdata/fuzz/FuzzA/abc123\n    To re-run:\nFAIL\n"
 	r = ParseRun(Target{"x", "FuzzA"}, fail)
