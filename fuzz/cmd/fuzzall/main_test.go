@@ -49,7 +49,7 @@ func TestDiscover(t *testing.T) {
 	}
 	for _, want := range []string{
 		"pkg/sigv4.FuzzParseAuthorization", "pkg/sigv4.FuzzParsePresigned", "pkg/sigv4.FuzzParseAuthorizationV2",
-		"pkg/ossauth.FuzzParseAuthorization", "pkg/awschunked.FuzzReader", "pkg/awschunked.FuzzRoundTrip",
+		"pkg/ossauth.FuzzParseAuthorization", "pkg/ossauth.FuzzParseQuery", "pkg/awschunked.FuzzReader", "pkg/awschunked.FuzzRoundTrip",
 		"pkg/bucketconfig.FuzzDecode", "wal.FuzzRecover",
 	} {
 		require.True(t, names[want], "target %s not discovered in %v", want, got)
