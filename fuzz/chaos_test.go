@@ -99,3 +99,31 @@ func TestChaosReproducible(t *testing.T) {
 		require.True(t, seen[f], "fault %s never injected: %v", f, a)
 	}
 }
+
+// TestChaosBodies checks the two faults that act on a body: a truncated
+// GetObject fails while reading, a slow one arrives whole.
+func TestChaosBodies(t *testing.T) {
+	for _, f := range []fake.ChaosFault{fake.ChaosTruncate, fake.ChaosSlowBody} {
+		t.Run(string(f), func(t *testing.T) {
+			srv, c := chaosServer(t, fuzz.Chaos{Seed: 1, Rate: 1, Faults: []fake.ChaosFault{f}, Ops: []string{"GetObject"}})
+			ctx := context.Background()
+			data := bytes.Repeat([]byte("0123456789"), 2000)
+			_, err := srv.Engine().PutObject(ctx, "photos", "big", bytes.NewReader(data), int64(len(data)), engine.PutOptions{Owner: srv.Owner()})
+			require.NoError(t, err)
+			out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("big")})
+			require.NoError(t, err)
+			got, err := io.ReadAll(out.Body)
+			out.Body.Close()
+			if f == fake.ChaosTruncate {
+				require.ErrorIs(t, err, io.ErrUnexpectedEOF)
+				require.Len(t, got, len(data)/2)
+			} else {
+				require.NoError(t, err)
+				require.Equal(t, data, got)
+			}
+			reqs := srv.Requests()
+			require.Len(t, reqs, 1)
+			require.Equal(t, &fake.ChaosEvent{Seed: 1, N: 1, Fault: f}, reqs[0].Chaos)
+		})
+	}
+}
