@@ -18,6 +18,22 @@
 //	rep, err := fuzz.Run(ctx, fuzz.Config{Client: client, Seed: 42, Steps: 300})
 //	if rep.Mismatch != nil { t.Fatalf("%v\n%s", rep.ReproMismatch, rep.GoTest("TestRepro")) }
 //
+// Diff sends the same steps to two endpoints and lists every step whose
+// outcomes differ. Report.Outcomes counts what a run exercised (operation,
+// status, error code).
+//
+// # Parser fuzz targets
+//
+// Every wire parser has a native Go fuzz target with a seed corpus, run as
+// plain tests by `go test ./...`: SigV4 Authorization header, presigned
+// query and SigV2 header (pkg/sigv4); OSS v1/v2/v4 headers and signed URLs
+// (pkg/ossauth); aws-chunked framing, trailers and an encode/decode round
+// trip (pkg/awschunked); the XML request documents, the Complete document
+// round trip, Range and copy-source headers (httpapi); stored bucket
+// configurations (pkg/bucketconfig); blob-log recovery (wal); the pebble
+// record decoders (engine). Round trips (parse -> render -> parse) are
+// checked where the format allows.
+//
 // # Commands
 //
 //	go run ./fuzz/cmd/fuzzall -time 60s      # every native Go fuzz target, one at a time, with a summary
@@ -40,8 +56,18 @@
 // your code sends; every injected fault is in srv.Requests() with the seed
 // that produced it. See ExampleChaos.
 //
+// # Disk faults
+//
+// TestDiskFaults in this package runs the engine on pebble's vfs/errorfs,
+// injecting write, sync and read errors into the blob log at seeded random
+// points over several open/close epochs: every operation succeeds with the
+// right bytes or fails with an error, and every acknowledged put reads back
+// after reopening without faults.
+//
 // # Caveats
 //
+// Only the S3 dialect is driven (aws-sdk-go-v2); the OSS dialect through
+// the Aliyun SDK is not modelled yet.
 // The model is S3's documented behaviour outside us-east-1 (set
 // Config.RecreateBucketOK for us-east-1, where re-creating one's own bucket
 // answers 200). Endpoints that refuse ACLs

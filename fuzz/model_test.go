@@ -35,8 +35,15 @@ func diskClient(t *testing.T) *fuzz.Config {
 	return &fuzz.Config{Client: c, PartSize: smallPart}
 }
 
+// listenerClient is the memory fake reached over its loopback listener.
+func listenerClient(t *testing.T) *fuzz.Config {
+	srv := fake.New(t, fake.WithHandlerOptions(httpapi.WithMinPartSize(smallPart)))
+	c := fuzz.NewClient(fuzz.ClientOptions{Endpoint: srv.URL, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Region: srv.Region})
+	return &fuzz.Config{Client: c, PartSize: smallPart}
+}
+
 func TestModelAgainstFake(t *testing.T) {
-	for name, subject := range map[string]func(*testing.T) *fuzz.Config{"memory": fakeClient, "disk": diskClient} {
+	for name, subject := range map[string]func(*testing.T) *fuzz.Config{"memory": fakeClient, "disk": diskClient, "listener": listenerClient} {
 		t.Run(name, func(t *testing.T) {
 			for _, seed := range []int64{1, 2, 3} {
 				cfg := subject(t)
@@ -71,4 +78,27 @@ func TestDeleteBucketDiscardsUploads(t *testing.T) {
 	rep, err := fuzz.Replay(context.Background(), fuzz.Config{Client: client, PartSize: 1024, Buckets: 2, MaxShrinkRuns: -1}, steps)
 	require.NoError(t, err)
 	require.Nil(t, rep.Mismatch, "%v", rep.Mismatch)
+}
+
+// TestShrink breaks one operation of the fake and checks that the fuzzer
+// notices, shrinks the sequence to that one step, and renders a test.
+func TestShrink(t *testing.T) {
+	srv := fake.New(t, fake.WithHandlerOptions(httpapi.WithMinPartSize(smallPart)))
+	srv.Fail(fake.Fault{Op: "GetObjectTagging", Code: "InternalError"})
+	c := fuzz.NewClient(fuzz.ClientOptions{Endpoint: srv.URL, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Region: srv.Region, HTTPClient: srv.HTTPClient()})
+	cfg := fuzz.Config{Client: c, PartSize: smallPart, Seed: 9, Steps: 300, UploadsBlockDeleteBucket: true}
+	rep, err := fuzz.Run(context.Background(), cfg)
+	require.NoError(t, err)
+	require.NotNil(t, rep.Mismatch)
+	require.Equal(t, fuzz.OpGetObjectTagging, rep.Mismatch.Step.Op)
+	require.Equal(t, 500, rep.Mismatch.Got.Status)
+	require.Len(t, rep.Repro, 1, "%v", rep.Repro)
+	require.Positive(t, rep.ShrinkRuns)
+	code := rep.GoTest("TestRepro")
+	require.Contains(t, code, "func TestRepro(t *testing.T) {")
+	require.Contains(t, code, "{Op: fuzz.OpGetObjectTagging")
+
+	again, err := fuzz.Replay(context.Background(), cfg, rep.Repro)
+	require.NoError(t, err)
+	require.NotNil(t, again.Mismatch, "the reproduction fails on its own")
 }
