@@ -18,13 +18,12 @@ func Diff(ctx context.Context, cfg Config, b *s3.Client) ([]Mismatch, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	if b == nil {
+	if b == nil || cfg.Client == nil {
 		return nil, fmt.Errorf("%w: Diff needs a second client", ErrConfig)
 	}
 	steps := Generate(cfg)
 	names := bucketNames(cfg.BucketPrefix, 1, cfg.Buckets)
-	m := newModel(cfg.recreateOK())
-	m.minPart = int(cfg.PartSize)
+	m := cfg.newModel()
 	exA, exB := newExecutor(cfg.Client, names), newExecutor(b, names)
 	defer cleanup(context.WithoutCancel(ctx), cfg.Client, names)
 	defer cleanup(context.WithoutCancel(ctx), b, names)

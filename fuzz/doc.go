@@ -40,6 +40,7 @@
 //	go run ./fuzz/cmd/fuzzall -time 3s       # the same, short (CI)
 //	go run ./fuzz/cmd/s3diff -endpoint http://127.0.0.1:9000 -access-key osslite -secret-key osslite-secret -seed 1 -steps 500
 //	go run ./fuzz/cmd/s3diff -endpoint URL1 ... -endpoint2 URL2 -access-key2 .. -secret-key2 ..   # differential
+//	go run ./fuzz/cmd/s3diff -oss -endpoint URL ...    # the OSS protocol, against the model
 //
 // fuzzall runs `go test -list '^Fuzz' ./...` and then `go test -fuzz` on
 // each target for -time; a crasher lands in the package's
@@ -66,8 +67,9 @@
 //
 // # Caveats
 //
-// Only the S3 dialect is driven (aws-sdk-go-v2); the OSS dialect through
-// the Aliyun SDK is not modelled yet.
+// Config.OSSClient (NewOSSClient, s3diff -oss) drives the endpoint through
+// the Aliyun OSS SDK v2 against the model's OSS rules instead; Diff is
+// S3-only.
 // The model is S3's documented behaviour outside us-east-1 (set
 // Config.RecreateBucketOK for us-east-1, where re-creating one's own bucket
 // answers 200). Endpoints that refuse ACLs

@@ -87,6 +87,8 @@ type model struct {
 	// uploadsBlock makes pending multipart uploads keep DeleteBucket from
 	// succeeding (Config.UploadsBlockDeleteBucket).
 	uploadsBlock bool
+	// oss applies OSS's rules (Config.OSSClient).
+	oss bool
 }
 
 func newModel(recreateOK bool) *model {
@@ -162,6 +164,15 @@ func md5ETag(b []byte) (string, [16]byte) {
 	return `"` + hex.EncodeToString(sum[:]) + `"`, sum
 }
 
+// etag is the ETag of a single-part body under the model's rules.
+func (m *model) etag(b []byte) string {
+	e, _ := md5ETag(b)
+	if m.oss {
+		return strings.ToUpper(e)
+	}
+	return e
+}
+
 func errOut(status int, code string) Outcome { return Outcome{Status: status, Code: code} }
 
 // apply returns what S3 answers to s and updates the state.
@@ -204,6 +215,9 @@ func (m *model) apply(s Step) Outcome {
 		cur := objs[s.Key]
 		switch s.Cond {
 		case CondIfNoneMatchStar:
+			if cur != nil && m.oss {
+				return errOut(409, "FileAlreadyExists")
+			}
 			if cur != nil {
 				return errOut(412, "PreconditionFailed")
 			}
@@ -216,7 +230,7 @@ func (m *model) apply(s Step) Outcome {
 			}
 		}
 		data := s.body()
-		etag, _ := md5ETag(data)
+		etag := m.etag(data)
 		objs[s.Key] = &object{data: data, etag: etag}
 		return Outcome{Status: 200, ETag: etag}
 	case OpGetObject, OpHeadObject:
@@ -270,11 +284,11 @@ func (m *model) apply(s Step) Outcome {
 			return noBucket
 		case src[s.SrcKey] == nil:
 			return errOut(404, "NoSuchKey")
-		case s.Bucket == s.SrcBucket && s.Key == s.SrcKey:
+		case s.Bucket == s.SrcBucket && s.Key == s.SrcKey && !m.oss:
 			return errOut(400, "InvalidRequest")
 		}
 		o := src[s.SrcKey]
-		etag, _ := md5ETag(o.data)
+		etag := m.etag(o.data)
 		objs[s.Key] = &object{data: o.data, etag: etag, tags: o.tags}
 		out := Outcome{Status: 200, ETag: etag}
 		if strings.Contains(o.etag, "-") {
@@ -329,7 +343,8 @@ func (m *model) multipart(s Step, u *upload) Outcome {
 	switch s.Op {
 	case OpUploadPart:
 		data := s.body()
-		etag, sum := md5ETag(data)
+		_, sum := md5ETag(data)
+		etag := m.etag(data)
 		u.parts[s.Part] = part{data: data, etag: etag, md5: sum}
 		return Outcome{Status: 200, ETag: etag}
 	case OpAbortMultipartUpload:
@@ -338,6 +353,9 @@ func (m *model) multipart(s Step, u *upload) Outcome {
 	}
 	if len(s.Parts) == 0 {
 		return errOut(400, "MalformedXML")
+	}
+	if m.oss {
+		s.Parts = slices.Sorted(slices.Values(s.Parts)) // the SDK sorts them
 	}
 	ordered, missing := true, false
 	for i, n := range s.Parts {
@@ -377,7 +395,18 @@ func (m *model) multipart(s Step, u *upload) Outcome {
 		sums = append(sums, p.md5[:]...)
 	}
 	sum := md5.Sum(sums)
-	etag := fmt.Sprintf(`"%s-%d"`, hex.EncodeToString(sum[:]), len(s.Parts))
+	h := hex.EncodeToString(sum[:])
+	if m.oss {
+		// OSS: the MD5 of the parts' upper-case hex MD5s, concatenated.
+		var hexes strings.Builder
+		for _, n := range s.Parts {
+			p := u.parts[n]
+			hexes.WriteString(strings.ToUpper(hex.EncodeToString(p.md5[:])))
+		}
+		sum = md5.Sum([]byte(hexes.String()))
+		h = strings.ToUpper(hex.EncodeToString(sum[:]))
+	}
+	etag := fmt.Sprintf(`"%s-%d"`, h, len(s.Parts))
 	u.live = false
 	m.buckets[u.bucket][u.key] = &object{data: data, etag: etag}
 	return Outcome{Status: 200, ETag: etag}

@@ -102,3 +102,16 @@ func TestShrink(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, again.Mismatch, "the reproduction fails on its own")
 }
+
+// TestModelOSS drives the memory fake through the Aliyun OSS SDK v2.
+func TestModelOSS(t *testing.T) {
+	for _, seed := range []int64{1, 2, 3} {
+		srv := fake.New(t, fake.WithHandlerOptions(httpapi.WithMinPartSize(smallPart)))
+		c := fuzz.NewOSSClient(fuzz.ClientOptions{Endpoint: srv.URL, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, HTTPClient: srv.HTTPClient()})
+		rep, err := fuzz.Run(context.Background(), fuzz.Config{OSSClient: c, PartSize: smallPart, Seed: seed, Steps: 300, UploadsBlockDeleteBucket: true})
+		require.NoError(t, err)
+		if rep.Mismatch != nil {
+			t.Fatalf("seed %d: %v\nshrunk in %d runs to %d steps: %v\n%s", seed, rep.Mismatch, rep.ShrinkRuns, len(rep.Repro), rep.ReproMismatch, rep.GoTest("TestRepro"))
+		}
+	}
+}

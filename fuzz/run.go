@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -18,8 +19,17 @@ const DefaultPartSize = 5 << 20
 
 // Config configures Run.
 type Config struct {
-	// Client reaches the endpoint under test (see NewClient). Required.
+	// Client reaches the endpoint under test through the S3 protocol (see
+	// NewClient). Required unless OSSClient is set.
 	Client *s3.Client
+	// OSSClient, instead of Client, drives the endpoint through the Aliyun
+	// OSS protocol (see NewOSSClient); the model then follows OSS's rules
+	// where they differ from S3's (upper-case hex ETags, CreateBucket on
+	// one's own bucket answers 200, copy onto itself allowed, the SDK sorts
+	// Complete's part list, If-None-Match: * is sent as
+	// x-oss-forbid-overwrite and answered 409 FileAlreadyExists, ranges use
+	// x-oss-range-behavior: standard). Diff is S3-only.
+	OSSClient *oss.Client
 	// Seed makes the run reproducible: the same seed sends the same
 	// steps. Default 0.
 	Seed int64
@@ -75,12 +85,34 @@ func (c *Config) ensureDefaults() {
 	}
 }
 
-func (c *Config) recreateOK() bool { return c.RecreateBucketOK }
+func (c *Config) recreateOK() bool { return c.RecreateBucketOK || c.OSSClient != nil }
+
+// newModel makes the model for c's rules.
+func (c *Config) newModel() *model {
+	m := newModel(c.recreateOK())
+	m.minPart = int(c.PartSize)
+	m.uploadsBlock = c.UploadsBlockDeleteBucket
+	m.oss = c.OSSClient != nil
+	return m
+}
+
+// endpoint is one subject that steps are sent to.
+type endpoint interface {
+	do(ctx context.Context, s Step, cond string) Outcome
+}
+
+func (c *Config) endpoint(names []string) (endpoint, func(context.Context)) {
+	if c.OSSClient != nil {
+		return &ossExecutor{client: c.OSSClient, names: names, uploads: map[int]*uploadRef{}},
+			func(ctx context.Context) { ossCleanup(ctx, c.OSSClient, names) }
+	}
+	return newExecutor(c.Client, names), func(ctx context.Context) { cleanup(ctx, c.Client, names) }
+}
 
 func (c *Config) validate() error {
 	switch {
-	case c.Client == nil:
-		return fmt.Errorf("%w: Client is required", ErrConfig)
+	case (c.Client == nil) == (c.OSSClient == nil):
+		return fmt.Errorf("%w: exactly one of Client and OSSClient is required", ErrConfig)
 	case c.Steps < 0 || c.Buckets < 1 || c.PartSize < 1:
 		return fmt.Errorf("%w: Steps, Buckets and PartSize must be positive", ErrConfig)
 	case len(c.BucketPrefix)+8 > 63:
@@ -185,11 +217,9 @@ func replay(ctx context.Context, cfg Config, steps []Step) (*Report, error) {
 // the first mismatch.
 func checkOnce(ctx context.Context, cfg Config, steps []Step, run int, counts map[string]int) (*Mismatch, error) {
 	names := bucketNames(cfg.BucketPrefix, run, cfg.Buckets)
-	m := newModel(cfg.recreateOK())
-	m.minPart = int(cfg.PartSize)
-	m.uploadsBlock = cfg.UploadsBlockDeleteBucket
-	ex := newExecutor(cfg.Client, names)
-	defer cleanup(context.WithoutCancel(ctx), cfg.Client, names)
+	m := cfg.newModel()
+	ex, clean := cfg.endpoint(names)
+	defer clean(context.WithoutCancel(ctx))
 	for i, s := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -272,13 +302,24 @@ func (r *Report) GoTest(name string) string {
 	} else {
 		b.WriteString("\tsrv := fake.New(t)\n")
 	}
-	b.WriteString("\tclient := fuzz.NewClient(fuzz.ClientOptions{Endpoint: srv.URL, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Region: srv.Region, HTTPClient: srv.HTTPClient()})\n")
+	newClient, field := "fuzz.NewClient", "Client"
+	if r.cfg.OSSClient != nil {
+		newClient, field = "fuzz.NewOSSClient", "OSSClient"
+	}
+	fmt.Fprintf(&b, "\tclient := %s(fuzz.ClientOptions{Endpoint: srv.URL, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, HTTPClient: srv.HTTPClient()})\n", newClient)
 	b.WriteString("\tsteps := []fuzz.Step{\n")
 	for _, s := range r.Repro {
 		fmt.Fprintf(&b, "\t\t%#v,\n", s)
 	}
 	b.WriteString("\t}\n")
-	fmt.Fprintf(&b, "\trep, err := fuzz.Replay(context.Background(), fuzz.Config{Client: client, PartSize: %d, Buckets: %d, MaxShrinkRuns: -1}, steps)\n", r.cfg.PartSize, r.cfg.Buckets)
+	extra := ""
+	if r.cfg.RecreateBucketOK {
+		extra += ", RecreateBucketOK: true"
+	}
+	if r.cfg.UploadsBlockDeleteBucket {
+		extra += ", UploadsBlockDeleteBucket: true"
+	}
+	fmt.Fprintf(&b, "\trep, err := fuzz.Replay(context.Background(), fuzz.Config{%s: client, PartSize: %d, Buckets: %d%s, MaxShrinkRuns: -1}, steps)\n", field, r.cfg.PartSize, r.cfg.Buckets, extra)
 	b.WriteString("\trequire.NoError(t, err)\n")
 	b.WriteString("\trequire.Nil(t, rep.Mismatch, \"%v\", rep.Mismatch)\n}\n")
 	return b.String()

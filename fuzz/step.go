@@ -151,7 +151,8 @@ type generator struct {
 	partSize int
 	ops      []Op
 	total    int
-	uploads  int // labels handed out
+	uploads  int  // labels handed out
+	oss      bool // OSS rules: see Config.OSSClient
 }
 
 func newGenerator(seed int64, buckets, partSize int, ops []Op) *generator {
@@ -202,6 +203,9 @@ func (g *generator) size() int {
 func (g *generator) cond(put bool) Cond {
 	if !g.chance(25) {
 		return CondNone
+	}
+	if put && g.oss {
+		return CondIfNoneMatchStar // the OSS SDK sends no If-Match on PUT
 	}
 	if put {
 		return []Cond{CondIfNoneMatchStar, CondIfMatchCurrent, CondIfMatchOther}[g.pick(3)]
@@ -280,6 +284,11 @@ func (g *generator) next(m *model) Step {
 		case g.chance(20) && len(parts) > 1:
 			parts = parts[:len(parts)-1] // leave the last one out
 		}
+		if len(parts) == 0 && g.oss {
+			// What OSS answers to an empty list is not documented
+			// (osslite: 200 and an empty object; S3: MalformedXML).
+			parts = []int{1}
+		}
 		s.Parts = parts
 	case OpAbortMultipartUpload:
 		s.Upload = g.upload(m)
@@ -306,7 +315,11 @@ func (g *generator) next(m *model) Step {
 		}
 	case OpPutObjectACL:
 		s.Bucket = g.bucket(m)
-		s.Key, s.ACL = g.key(m, s.Bucket), []string{"private", "public-read", "authenticated-read"}[g.pick(3)]
+		acls := []string{"private", "public-read", "authenticated-read"}
+		if g.oss {
+			acls[2] = "public-read-write"
+		}
+		s.Key, s.ACL = g.key(m, s.Bucket), acls[g.pick(3)]
 	}
 	return s
 }
@@ -324,8 +337,8 @@ func (g *generator) upload(m *model) int {
 func Generate(cfg Config) []Step {
 	cfg.ensureDefaults()
 	g := newGenerator(cfg.Seed, cfg.Buckets, int(cfg.PartSize), cfg.Ops)
-	m := newModel(cfg.recreateOK())
-	m.uploadsBlock = cfg.UploadsBlockDeleteBucket
+	m := cfg.newModel()
+	g.oss = m.oss
 	steps := make([]Step, 0, cfg.Steps)
 	for range cfg.Steps {
 		s := g.next(m)

@@ -5,6 +5,9 @@
 //	go run ./fuzz/cmd/s3diff -endpoint http://127.0.0.1:9000 -access-key osslite -secret-key osslite-secret -seed 1 -steps 500
 //	go run ./fuzz/cmd/s3diff -endpoint URL -access-key AK -secret-key SK -endpoint2 URL2 -access-key2 AK2 -secret-key2 SK2
 //
+// -oss speaks the Aliyun OSS protocol instead (one endpoint, against the
+// model's OSS rules).
+//
 // With one endpoint it reports the first disagreement with the model,
 // shrunk to a minimal sequence, and prints it as a Go test. With two it
 // reports every step whose outcomes differ. It exits 1 when it found
@@ -36,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		ops      = fs.String("ops", "", "comma-separated operations to generate (default all: "+opNames()+")")
 		verbose  = fs.Bool("v", false, "log every step")
 		recreate = fs.Bool("recreate-bucket-ok", false, "expect 200 for CreateBucket on one's own bucket (S3 us-east-1, OSS)")
+		useOSS   = fs.Bool("oss", false, "speak the Aliyun OSS protocol (OSS SDK v2) instead of S3; one endpoint only")
 	)
 	fs.StringVar(&a.Endpoint, "endpoint", "", "endpoint URL (required)")
 	fs.StringVar(&a.AccessKey, "access-key", os.Getenv("AWS_ACCESS_KEY_ID"), "access key (default $AWS_ACCESS_KEY_ID)")
@@ -66,7 +70,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *verbose {
 		cfg.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	}
-	cfg.Client = fuzz.NewClient(a)
+	if *useOSS {
+		if b.Endpoint != "" {
+			fmt.Fprintln(stderr, "s3diff: -oss checks one endpoint against the model; -endpoint2 is S3 only")
+			return 2
+		}
+		if a.Region == "us-east-1" {
+			a.Region = "cn-hangzhou"
+		}
+		cfg.OSSClient = fuzz.NewOSSClient(a)
+	} else {
+		cfg.Client = fuzz.NewClient(a)
+	}
 	if b.Endpoint == "" {
 		rep, err := fuzz.Run(ctx, cfg)
 		if err != nil {

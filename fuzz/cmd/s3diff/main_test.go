@@ -52,3 +52,13 @@ func TestModelCheckOneEndpoint(t *testing.T) {
 	require.Equal(t, 0, code, "%s%s", out.String(), errs.String())
 	require.Contains(t, out.String(), "150 steps agree with the model")
 }
+
+func TestModelCheckOSS(t *testing.T) {
+	a := fake.New(t, fake.WithHandlerOptions(httpapi.WithMinPartSize(1024)))
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"-oss", "-endpoint", a.URL, "-access-key", a.AccessKey, "-secret-key", a.SecretKey,
+		"-seed", "3", "-steps", "150", "-part-size", "1024", "-uploads-block-delete-bucket"}, &out, &errs)
+	require.Equal(t, 0, code, "%s%s", out.String(), errs.String())
+	require.Contains(t, out.String(), "150 steps agree with the model")
+	require.NotEmpty(t, a.Requests())
+}
