@@ -53,9 +53,10 @@ type Config struct {
 	// elsewhere, osslite's S3 dialect). Default false.
 	RecreateBucketOK bool
 	// UploadsBlockDeleteBucket makes the model expect 409 BucketNotEmpty
-	// from DeleteBucket while multipart uploads are pending. S3 discards
-	// them and deletes the bucket; some stores (osslite today) refuse.
-	// Default false.
+	// from DeleteBucket while multipart uploads are pending. osslite's S3
+	// spec (B.5) says S3 general-purpose buckets discard them and delete
+	// the bucket; other sources say they block, as they do on OSS (always
+	// on with OSSClient) and in osslite today. Default false.
 	UploadsBlockDeleteBucket bool
 	// MaxShrinkRuns bounds the replays the shrinker makes. Default 200;
 	// negative: do not shrink.
@@ -91,8 +92,8 @@ func (c *Config) recreateOK() bool { return c.RecreateBucketOK || c.OSSClient !=
 func (c *Config) newModel() *model {
 	m := newModel(c.recreateOK())
 	m.minPart = int(c.PartSize)
-	m.uploadsBlock = c.UploadsBlockDeleteBucket
 	m.oss = c.OSSClient != nil
+	m.uploadsBlock = c.UploadsBlockDeleteBucket || m.oss // OSS documents that they block
 	return m
 }
 
