@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -21,7 +22,8 @@ const (
 	ChaosInternalError ChaosFault = "InternalError"
 	// ChaosRequestTimeout answers 400 RequestTimeout.
 	ChaosRequestTimeout ChaosFault = "RequestTimeout"
-	// ChaosReset drops the connection before any response.
+	// ChaosReset drops the connection before any response; a request
+	// with a body has half of it read first.
 	ChaosReset ChaosFault = "Reset"
 	// ChaosTruncate sends the status, headers and half the body of a
 	// Get* or List* answer, then drops the connection (other operations
@@ -153,6 +155,10 @@ func (s *Server) interceptChaos(w http.ResponseWriter, r *http.Request, op httpa
 	st, _ := r.Context().Value(stateKey{}).(*requestState)
 	switch ev.Fault {
 	case ChaosReset:
+		if r.ContentLength > 0 {
+			// Take half the upload first: the reset comes mid-body.
+			io.CopyN(io.Discard, r.Body, r.ContentLength/2)
+		}
 		if st == nil {
 			panic(http.ErrAbortHandler)
 		}
