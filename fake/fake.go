@@ -63,6 +63,7 @@ type Server struct {
 	faults   []*activeFault
 	requests []Request
 	dropped  map[string]bool // request IDs of dropped requests
+	chaos    *chaosState     // see chaos.go
 }
 
 // Request is one request the server handled, as Requests reports it.
@@ -76,6 +77,8 @@ type Request struct {
 	// Status is the HTTP status sent, or 0 when a Fault dropped the
 	// connection.
 	Status int
+	// Chaos is the fault WithChaos injected into this request, nil if none.
+	Chaos *ChaosEvent
 }
 
 type config struct {
@@ -89,6 +92,7 @@ type config struct {
 	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
 	api                  []httpapi.Option
+	chaos                *Chaos // see chaos.go
 }
 
 // Option configures New.
@@ -191,13 +195,14 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 		eng:       eng,
 		clock:     clock,
 		dropped:   make(map[string]bool),
+		chaos:     newChaosState(cfg.chaos),
 	}
 	apiOpts := []httpapi.Option{
 		httpapi.WithCredentials(map[string]string{cfg.accessKey: cfg.secretKey}),
 		httpapi.WithRegion(cfg.region),
 		httpapi.WithDomains(cfg.domains...),
 		httpapi.WithObserver(s.observe),
-		httpapi.WithInterceptor(s.intercept),
+		httpapi.WithInterceptor(s.interceptChaos),
 	}
 	if cfg.permissive {
 		apiOpts = append(apiOpts, httpapi.WithPermissive())
@@ -314,6 +319,7 @@ func (s *Server) Close() {
 // which has read a whole response always finds it in Requests.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	st := &requestState{}
+	w = s.chaosWriter(w, st)
 	hw := &holdWriter{ResponseWriter: w}
 	s.api.ServeHTTP(hw, r.WithContext(context.WithValue(r.Context(), stateKey{}, st)))
 	if st.drop {
@@ -326,6 +332,7 @@ func (s *Server) observe(rec httpapi.Record) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	req := Request{Method: rec.Method, Operation: rec.Operation, Bucket: rec.Bucket, Key: rec.Key, Status: rec.Status}
+	req.Chaos = s.chaosEvent(rec.RequestID)
 	if s.dropped[rec.RequestID] {
 		delete(s.dropped, rec.RequestID)
 		req.Status = 0
@@ -336,7 +343,10 @@ func (s *Server) observe(rec httpapi.Record) {
 type stateKey struct{}
 
 // requestState is what the interceptor tells serveHTTP about a request.
-type requestState struct{ drop bool }
+type requestState struct {
+	drop  bool
+	chaos *ChaosEvent // set by the interceptor under WithChaos
+}
 
 // holdWriter delays the last byte written until release, so that the
 // response cannot be complete at the client before the handler has returned.
