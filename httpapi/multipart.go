@@ -86,7 +86,7 @@ func (s *server) uploadPart(rc *request) error {
 	if err := rc.d.sse.check(rc, ssePart); err != nil {
 		return err
 	}
-	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	md5sum, err := contentMD5(rc.r.Header)
 	if err != nil {
 		return err
 	}

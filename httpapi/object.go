@@ -180,7 +180,7 @@ func (s *server) putObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if opts.ContentMD5, err = contentMD5(rc.r.Header.Get("Content-MD5")); err != nil {
+	if opts.ContentMD5, err = contentMD5(rc.r.Header); err != nil {
 		return err
 	}
 	if opts.Checksum, err = rc.checksumInput(); err != nil {
