@@ -1,7 +1,14 @@
 package httpapi_test
 
 import (
+	"context"
+	"io"
+	"net/http"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/osslite/osslite/pkg/sigv4"
 
 	"github.com/stretchr/testify/require"
 )
@@ -27,4 +34,30 @@ func TestS3EmptyContentMD5(t *testing.T) {
 	require.Equal(t, "InvalidDigest", r.errCode())
 	r = f.do(t, raw{method: "GET", path: "/md5/k"})
 	require.Equal(t, 404, r.StatusCode)
+}
+
+// TestS3PresignExpiresZero: a URL presigned (by the aws-sdk-go-v2 signer)
+// with X-Amz-Expires=0 is expired: 403 AccessDenied, not a malformed URL.
+func TestS3PresignExpiresZero(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/exp0"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/exp0/k", body: []byte("data")}).errOrNil())
+	for _, expires := range []string{"0", "60"} {
+		req, err := http.NewRequest("GET", f.srv.URL+"/exp0/k?X-Amz-Expires="+expires, nil)
+		require.NoError(t, err)
+		u, _, err := v4.NewSigner().PresignHTTP(context.Background(), aws.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK},
+			req, sigv4.UnsignedPayload, "s3", "us-east-1", f.clock.Now())
+		require.NoError(t, err)
+		resp, err := f.httpClient().Get(u)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if expires == "60" {
+			require.Equal(t, 200, resp.StatusCode, string(body))
+			continue
+		}
+		require.Equal(t, 403, resp.StatusCode, string(body))
+		require.Equal(t, "AccessDenied", rawResponse{resp, body}.errCode())
+		require.Contains(t, string(body), "Request has expired")
+	}
 }
