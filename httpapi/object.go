@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -67,7 +68,7 @@ func (rc *request) storageClassHeader() (string, error) {
 	return sc, nil
 }
 
-// tagsHeader parses x-amz-tagging ("k1=v1&k2=v2"), keeping order. ok is
+// tagsHeader parses x-amz-tagging ("k1=v1&k2=v2"), sorted by key. ok is
 // false when the header is absent.
 func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 	v, present := rc.r.Header[http.CanonicalHeaderKey(rc.d.h("tagging"))]
@@ -90,6 +91,8 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 	if err := engine.ValidateTags(tags); err != nil {
 		return nil, true, err
 	}
+	// The service keeps a tag set by key, whatever the header's order.
+	slices.SortFunc(tags, func(a, b engine.Tag) int { return strings.Compare(a.Key, b.Key) })
 	return tags, true, nil
 }
 

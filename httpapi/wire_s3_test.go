@@ -4,10 +4,12 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/osslite/osslite/pkg/sigv4"
 
 	"github.com/stretchr/testify/require"
@@ -60,4 +62,24 @@ func TestS3PresignExpiresZero(t *testing.T) {
 		require.Equal(t, "AccessDenied", rawResponse{resp, body}.errCode())
 		require.Contains(t, string(body), "Request has expired")
 	}
+}
+
+// TestS3TaggingHeaderSorted: tags sent in x-amz-tagging come back from
+// GetObjectTagging sorted by key.
+func TestS3TaggingHeaderSorted(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tags")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("tags"), Key: aws.String("k"),
+		Body: strings.NewReader("x"), Tagging: aws.String("zeta=1&alpha=2&mid=3")})
+	require.NoError(t, err)
+	got, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String("tags"), Key: aws.String("k")})
+	require.NoError(t, err)
+	var keys []string
+	for _, tg := range got.TagSet {
+		keys = append(keys, aws.ToString(tg.Key))
+	}
+	require.Equal(t, []string{"alpha", "mid", "zeta"}, keys)
 }
