@@ -13,8 +13,10 @@ import (
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
-// DefaultContentType is stored when a Put names no content type.
-const DefaultContentType = "binary/octet-stream"
+// DefaultContentType is stored when a write names no content type: the
+// generic type of RFC 2046 4.5.1. Wire protocols that default otherwise
+// fill Metadata.ContentType themselves.
+const DefaultContentType = "application/octet-stream"
 
 // PutOptions are the inputs of PutObject. The zero value stores a private
 // STANDARD object with DefaultContentType and no verification beyond MD5.

@@ -18,11 +18,16 @@ import (
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
-// metadata reads the system and user metadata headers of a write.
+// metadata reads the system and user metadata headers of a write. A
+// write naming no Content-Type stores the dialect's default.
 func (rc *request) metadata() (engine.Metadata, error) {
 	h := rc.r.Header
+	ct := h.Get("Content-Type")
+	if ct == "" {
+		ct = rc.d.defaultContentType
+	}
 	m := engine.Metadata{
-		ContentType:        h.Get("Content-Type"),
+		ContentType:        ct,
 		CacheControl:       h.Get("Cache-Control"),
 		ContentDisposition: h.Get("Content-Disposition"),
 		ContentLanguage:    h.Get("Content-Language"),
