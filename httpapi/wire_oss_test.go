@@ -3,10 +3,12 @@ package httpapi_test
 import (
 	"bytes"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 )
 
@@ -32,4 +34,24 @@ func TestOSSPresignedPutDefaultContentType(t *testing.T) {
 	head, err := c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("ctype"), Key: oss2.Ptr("k")})
 	require.NoError(t, err)
 	require.Equal(t, "application/octet-stream", oss2.ToString(head.ContentType))
+}
+
+// TestOSSLaterAppendACL: x-oss-object-acl on an append at position > 0 is
+// applied (object.md AppendObject: the ACL header may come with any append).
+func TestOSSLaterAppendACL(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("appendacl"))
+	b, err := c.Bucket("appendacl")
+	require.NoError(t, err)
+	next, err := b.AppendObject("log", strings.NewReader("first "), 0)
+	require.NoError(t, err)
+	acl, err := b.GetObjectACL("log")
+	require.NoError(t, err)
+	require.Equal(t, "default", acl.ACL)
+	_, err = b.AppendObject("log", strings.NewReader("second"), next, oss1.ObjectACL(oss1.ACLPublicRead))
+	require.NoError(t, err)
+	acl, err = b.GetObjectACL("log")
+	require.NoError(t, err)
+	require.Equal(t, "public-read", acl.ACL)
 }
