@@ -73,9 +73,11 @@ type PartInfo struct {
 }
 
 // CreateMultipartUpload starts an upload of bucket/key. Metadata, ACL, tags,
-// storage class and checksum algorithm come from opts (ContentMD5, IfMatch
-// and IfNoneMatch are ignored; set opts.Checksum.Algorithm to choose the
-// algorithm and opts.ChecksumType for COMPOSITE or FULL_OBJECT).
+// storage class and checksum algorithm come from opts (ContentMD5 is
+// ignored; set opts.Checksum.Algorithm to choose the algorithm and
+// opts.ChecksumType for COMPOSITE or FULL_OBJECT). IfNoneMatch and IfMatch
+// are checked against the current object now, as PutObject checks them
+// (ErrPreconditionFailed); Complete checks its own conditions again.
 func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, opts PutOptions) (string, error) {
 	if err := e.check(ctx); err != nil {
 		return "", err
@@ -111,7 +113,7 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 	}
 	id := e.newUploadID()
 	err := e.apply(func(m *mutation) error {
-		if _, err := e.bucketRecord(e.db, bucket); err != nil {
+		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
 		rec.info.LastModified = e.now()

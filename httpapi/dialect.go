@@ -100,6 +100,7 @@ type behaviour struct {
 	requireContentLength      bool // PUT without Content-Length is MissingContentLength
 	reportCRC64               bool // x-?-hash-crc64ecma on writes and reads, HashCrc64ecma in ListParts
 	putReturnsContentMD5      bool // PutObject answers Content-MD5
+	partReturnsContentMD5     bool // UploadPart answers Content-MD5 (the part's MD5)
 	wholeObjectOnBadRange     bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
 	lenientCopySourceRange    bool // an invalid copy-source-range copies the whole source
 	archiveRefusesPartCopy    bool // UploadPartCopy into an archive-class bucket is OperationNotSupported

@@ -49,6 +49,7 @@ var oss = &dialect{
 	behave: behaviour{
 		reportCRC64:               true,
 		putReturnsContentMD5:      true,
+		partReturnsContentMD5:     true,
 		wholeObjectOnBadRange:     true,
 		lenientCopySourceRange:    true,
 		archiveRefusesPartCopy:    true,

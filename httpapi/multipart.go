@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -57,6 +59,9 @@ func (s *server) createMultipartUpload(rc *request) error {
 	} else if rc.header("checksum-type") != "" {
 		return errorf("InvalidRequest", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
 	}
+	if rc.forbidOverwrite() {
+		opts.IfNoneMatch = "*" // refused now, not only at Complete
+	}
 	id, err := s.eng.CreateMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
 		return err
@@ -101,6 +106,11 @@ func (s *server) uploadPart(rc *request) error {
 	}
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(part.ETag))
+	if rc.d.behave.partReturnsContentMD5 {
+		if sum, err := hex.DecodeString(part.ETag); err == nil {
+			h.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
+		}
+	}
 	rc.setCRC64(part.CRC64)
 	if part.Checksum != nil {
 		alg := ""

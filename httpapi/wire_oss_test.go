@@ -2,6 +2,9 @@ package httpapi_test
 
 import (
 	"bytes"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"testing"
@@ -54,4 +57,54 @@ func TestOSSLaterAppendACL(t *testing.T) {
 	acl, err = b.GetObjectACL("log")
 	require.NoError(t, err)
 	require.Equal(t, "public-read", acl.ACL)
+}
+
+// TestOSSMultipartParts drives a 5-part upload through the v2 SDK: each
+// UploadPart answers Content-MD5 (base64 of the part's MD5), and the
+// object's ETag is MD5 of the parts' upper-case hex MD5s followed by -5,
+// computed here independently.
+func TestOSSMultipartParts(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("parts")})
+	require.NoError(t, err)
+	init, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("parts"), Key: oss2.Ptr("big")})
+	require.NoError(t, err)
+	var hexes strings.Builder
+	var parts []oss2.UploadPart
+	for i := 1; i <= 5; i++ {
+		body := bytes.Repeat([]byte{byte('a' + i)}, 100<<10)
+		sum := md5.Sum(body)
+		hexes.WriteString(strings.ToUpper(hex.EncodeToString(sum[:])))
+		up, err := c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr("parts"), Key: oss2.Ptr("big"), UploadId: init.UploadId,
+			PartNumber: int32(i), Body: bytes.NewReader(body)})
+		require.NoError(t, err)
+		require.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), oss2.ToString(up.ContentMD5), "part %d", i)
+		parts = append(parts, oss2.UploadPart{PartNumber: int32(i), ETag: up.ETag})
+	}
+	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr("parts"), Key: oss2.Ptr("big"), UploadId: init.UploadId,
+		CompleteMultipartUpload: &oss2.CompleteMultipartUpload{Parts: parts}})
+	require.NoError(t, err)
+	head, err := c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("parts"), Key: oss2.Ptr("big")})
+	require.NoError(t, err)
+	want := md5.Sum([]byte(hexes.String()))
+	require.Equal(t, `"`+strings.ToUpper(hex.EncodeToString(want[:]))+`-5"`, oss2.ToString(head.ETag))
+}
+
+// TestOSSInitiateForbidOverwrite: x-oss-forbid-overwrite: true on
+// InitiateMultipartUpload is refused at once when the object exists.
+func TestOSSInitiateForbidOverwrite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("forbid")})
+	require.NoError(t, err)
+	_, err = c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k"), ForbidOverwrite: oss2.Ptr("true")})
+	require.NoError(t, err, "no object yet")
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	_, err = c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k"), ForbidOverwrite: oss2.Ptr("true")})
+	e := wantOSS(t, err, 409, "FileAlreadyExists", "0016-00000108")
+	require.Equal(t, "The object you specified already exists and can not be overwritten.", e.message)
+	_, err = c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k"), ForbidOverwrite: oss2.Ptr("false")})
+	require.NoError(t, err)
 }
