@@ -44,9 +44,19 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 	})
 }
 
+// DeleteBucketOptions are the inputs of DeleteBucket. The zero value
+// refuses to delete a bucket that holds objects or uploads.
+type DeleteBucketOptions struct {
+	// AbortUploads aborts the bucket's unfinished multipart uploads, in
+	// the same batch, and frees their parts, so that only objects keep
+	// the bucket (S3). Default false: uploads keep it too (OSS).
+	AbortUploads bool
+}
+
 // DeleteBucket removes an empty bucket. It fails with ErrBucketNotEmpty while
-// objects or multipart uploads remain, ErrNoSuchBucket when it is absent.
-func (e *Engine) DeleteBucket(ctx context.Context, name string) error {
+// objects remain, or multipart uploads unless opts.AbortUploads, and with
+// ErrNoSuchBucket when it is absent.
+func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucketOptions) error {
 	if err := e.check(ctx); err != nil {
 		return err
 	}
@@ -54,14 +64,20 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string) error {
 		if _, err := e.bucketRecord(e.db, name); err != nil {
 			return err
 		}
-		for _, p := range bucketScopedPrefixes(name) {
-			empty, err := e.emptyRange(p)
-			if err != nil {
-				return err
-			}
-			if !empty {
-				return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)
-			}
+		empty, err := e.emptyRange(objectPrefix(name))
+		if err != nil {
+			return err
+		}
+		if empty && opts.AbortUploads {
+			err = e.dropUploads(m, name)
+		} else if empty {
+			empty, err = e.emptyRange(uploadPrefix(name))
+		}
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)
 		}
 		// Configuration documents go with the bucket.
 		if err := m.b.DeleteRange(configPrefix(name), prefixEnd(configPrefix(name)), nil); err != nil {
@@ -71,10 +87,32 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string) error {
 	})
 }
 
-// bucketScopedPrefixes lists the key prefixes whose presence keeps a bucket
-// from being deleted.
-func bucketScopedPrefixes(bucket string) [][]byte {
-	return [][]byte{objectPrefix(bucket), uploadPrefix(bucket)}
+// dropUploads aborts every upload of bucket within m.
+func (e *Engine) dropUploads(m *mutation, bucket string) error {
+	base := uploadPrefix(bucket)
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: base, UpperBound: prefixEnd(base)})
+	if err != nil {
+		return err
+	}
+	type upload struct{ key, id string }
+	var all []upload
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()[len(base):]
+		if len(k) < uploadIDLen+1 {
+			it.Close()
+			return fmt.Errorf("%w: upload key %q", ErrCorrupt, k)
+		}
+		all = append(all, upload{string(k[:len(k)-uploadIDLen-1]), string(k[len(k)-uploadIDLen:])})
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	for _, u := range all {
+		if err := e.dropUpload(m, bucket, u.key, u.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *Engine) emptyRange(prefix []byte) (bool, error) {

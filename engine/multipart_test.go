@@ -104,7 +104,7 @@ func TestMultipartBasic(t *testing.T) {
 	require.NoError(t, e.DeleteObject(ctx, "bkt", "obj"))
 	require.Zero(t, e.countBlobs(t))
 	require.Zero(t, e.countPrefix(t, prefixChunk))
-	require.NoError(t, e.DeleteBucket(ctx, "bkt"))
+	require.NoError(t, e.DeleteBucket(ctx, "bkt", DeleteBucketOptions{}))
 }
 
 func hexMD5(b []byte) string {
@@ -178,11 +178,11 @@ func TestMultipartErrors(t *testing.T) {
 	require.Equal(t, int64(DefaultMinPartSize), pe.MinSize)
 	require.Equal(t, int64(len(small)), pe.Size)
 	// OSS's smaller minimum admits a 100 KiB part.
-	require.ErrorIs(t, e.DeleteBucket(ctx, "bkt"), ErrBucketNotEmpty, "uploads keep a bucket")
+	require.ErrorIs(t, e.DeleteBucket(ctx, "bkt", DeleteBucketOptions{}), ErrBucketNotEmpty, "uploads keep a bucket")
 	require.NoError(t, e.AbortMultipartUpload(ctx, "bkt", "k", id))
 	require.ErrorIs(t, e.AbortMultipartUpload(ctx, "bkt", "k", id), ErrNoSuchUpload)
 	require.Zero(t, e.countBlobs(t))
-	require.NoError(t, e.DeleteBucket(ctx, "bkt"))
+	require.NoError(t, e.DeleteBucket(ctx, "bkt", DeleteBucketOptions{}))
 }
 
 func TestMultipartChecksums(t *testing.T) {

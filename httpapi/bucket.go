@@ -139,7 +139,7 @@ func (s *server) headBucket(rc *request) error {
 }
 
 func (s *server) deleteBucket(rc *request) error {
-	if err := s.eng.DeleteBucket(rc.ctx, rc.op.Bucket); err != nil {
+	if err := s.eng.DeleteBucket(rc.ctx, rc.op.Bucket, engine.DeleteBucketOptions{AbortUploads: rc.d.behave.deleteBucketDropsUploads}); err != nil {
 		return err
 	}
 	rc.w.WriteHeader(http.StatusNoContent)

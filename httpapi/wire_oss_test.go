@@ -108,3 +108,16 @@ func TestOSSInitiateForbidOverwrite(t *testing.T) {
 	_, err = c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k"), ForbidOverwrite: oss2.Ptr("false")})
 	require.NoError(t, err)
 }
+
+// TestOSSDeleteBucketWithUploads: OSS refuses to delete a bucket that
+// holds unfinished multipart uploads.
+func TestOSSDeleteBucketWithUploads(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("uploads")})
+	require.NoError(t, err)
+	_, err = c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("uploads"), Key: oss2.Ptr("k")})
+	require.NoError(t, err)
+	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr("uploads")})
+	wantOSS(t, err, 409, "BucketNotEmpty", "0015-00000301")
+}

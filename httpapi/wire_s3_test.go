@@ -83,3 +83,22 @@ func TestS3TaggingHeaderSorted(t *testing.T) {
 	}
 	require.Equal(t, []string{"alpha", "mid", "zeta"}, keys)
 }
+
+// TestS3DeleteBucketWithUploads: S3 deletes a bucket that holds only
+// unfinished multipart uploads, and the uploads with it.
+func TestS3DeleteBucketWithUploads(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("uploads")})
+	require.NoError(t, err)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("uploads"), Key: aws.String("k")})
+	require.NoError(t, err)
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("uploads"), Key: aws.String("k"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
+	require.NoError(t, err)
+	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("uploads")})
+	require.NoError(t, err)
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("uploads")})
+	require.Error(t, err)
+}
