@@ -99,6 +99,13 @@ func (s *server) uploadPart(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if ck != nil {
+		// A part's checksum must use the upload's algorithm (when it has one).
+		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId")); err == nil && up.ChecksumAlgorithm != "" && up.ChecksumAlgorithm != ck.Algorithm {
+			return errorf("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
+				strings.ToLower(string(up.ChecksumAlgorithm)), strings.ToLower(string(ck.Algorithm)))
+		}
+	}
 	part, err := s.eng.UploadPart(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"), n, rc.body, rc.size,
 		engine.PartOptions{ContentMD5: md5sum, Checksum: ck})
 	if err != nil {

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/xml"
 	"io"
 	"net/http"
 	"strings"
@@ -101,4 +102,43 @@ func TestS3DeleteBucketWithUploads(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("uploads")})
 	require.Error(t, err)
+}
+
+// TestS3ChecksumMismatchBadDigest: a flexible checksum header that does
+// not match the body is 400 BadDigest naming the algorithm, for PutObject
+// and UploadPart.
+func TestS3ChecksumMismatchBadDigest(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/cksum"}).errOrNil())
+	up := f.do(t, raw{method: "POST", path: "/cksum/mp?uploads"})
+	must(t, up.errOrNil())
+	var init struct {
+		UploadID string `xml:"UploadId"`
+	}
+	require.NoError(t, xml.Unmarshal(up.body, &init))
+	wrong := map[string]string{ // checksums of "other", not of the body
+		"SHA256":    "2TJ1ZCqmxtvmVD3i2CcrOYXtNvFjuRBaJ2QG8kZNxiw=",
+		"SHA1":      "W8m8XQfEKw8hhOCJSuYdBKi7JFE=",
+		"CRC32":     "bbQkXQ==",
+		"CRC32C":    "w9aBuw==",
+		"CRC64NVME": "AAAAAAAAAAA=",
+	}
+	// A part checksum of another algorithm than the upload's is a type
+	// mismatch (InvalidRequest), not a digest mismatch.
+	up = f.do(t, raw{method: "POST", path: "/cksum/typed?uploads", header: hdr("x-amz-checksum-algorithm", "SHA256")})
+	must(t, up.errOrNil())
+	typed := init
+	require.NoError(t, xml.Unmarshal(up.body, &typed))
+	r := f.do(t, raw{method: "PUT", path: "/cksum/typed?partNumber=1&uploadId=" + typed.UploadID, header: hdr("x-amz-checksum-crc32", "bbQkXQ=="), body: []byte("the body")})
+	require.Equal(t, 400, r.StatusCode)
+	require.Equal(t, "InvalidRequest", r.errCode())
+	require.Contains(t, string(r.body), "<Message>Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: crc32</Message>")
+	for alg, v := range wrong {
+		for _, path := range []string{"/cksum/k", "/cksum/mp?partNumber=1&uploadId=" + init.UploadID} {
+			r := f.do(t, raw{method: "PUT", path: path, header: hdr("x-amz-checksum-"+strings.ToLower(alg), v), body: []byte("the body")})
+			require.Equal(t, 400, r.StatusCode, "%s %s: %s", alg, path, r.body)
+			require.Equal(t, "BadDigest", r.errCode(), "%s %s: %s", alg, path, r.body)
+			require.Contains(t, string(r.body), "<Message>The "+alg+" you specified did not match the calculated checksum.</Message>", path)
+		}
+	}
 }
