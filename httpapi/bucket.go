@@ -279,6 +279,9 @@ func (s *server) putBucketTagging(rc *request) error {
 }
 
 func (s *server) deleteBucketTagging(rc *request) error {
+	if keys := rc.q.Get("tagging"); keys != "" && rc.d.behave.deleteTagsByKey {
+		return s.deleteBucketTagKeys(rc, keys)
+	}
 	if err := s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigTagging); err != nil {
 		return err
 	}

@@ -119,6 +119,7 @@ type behaviour struct {
 	recreateOwnBucketOK       bool // CreateBucket on one's own bucket succeeds
 	missingBucketTagsEmpty    bool // GetBucketTagging without tags is an empty TagSet
 	putBucketTaggingStatus    int  // status of PutBucketTagging
+	deleteTagsByKey           bool // DeleteBucketTagging ?tagging=k1,k2 deletes only the named keys
 	forbidOverwriteHeader     bool // x-?-forbid-overwrite: true means If-None-Match: *
 	deleteBucketDropsUploads  bool // DeleteBucket removes unfinished uploads instead of refusing
 	objectTypeInListing       bool // listings carry each object's Type

@@ -121,3 +121,48 @@ func TestOSSDeleteBucketWithUploads(t *testing.T) {
 	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr("uploads")})
 	wantOSS(t, err, 409, "BucketNotEmpty", "0015-00000301")
 }
+
+// TestOSSBucketTagKeys: DeleteBucketTags ?tagging=k1,k3 deletes only the
+// named keys, and ListBuckets filters by tag-key, tag-value and tagging.
+func TestOSSBucketTagKeys(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	tagsOf := func(pairs ...string) *oss2.Tagging {
+		ts := &oss2.Tagging{TagSet: &oss2.TagSet{}}
+		for i := 0; i < len(pairs); i += 2 {
+			ts.TagSet.Tags = append(ts.TagSet.Tags, oss2.Tag{Key: oss2.Ptr(pairs[i]), Value: oss2.Ptr(pairs[i+1])})
+		}
+		return ts
+	}
+	for _, b := range []string{"tag-a", "tag-b", "tag-c"} {
+		_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr(b)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketTags(bg, &oss2.PutBucketTagsRequest{Bucket: oss2.Ptr("tag-a"), Tagging: tagsOf("k1", "v1", "k2", "v2", "k3", "v3")})
+	require.NoError(t, err)
+	_, err = c.PutBucketTags(bg, &oss2.PutBucketTagsRequest{Bucket: oss2.Ptr("tag-b"), Tagging: tagsOf("k1", "other")})
+	require.NoError(t, err)
+
+	list := func(req *oss2.ListBucketsRequest) []string {
+		t.Helper()
+		res, err := c.ListBuckets(bg, req)
+		require.NoError(t, err)
+		var names []string
+		for _, b := range res.Buckets {
+			names = append(names, oss2.ToString(b.Name))
+		}
+		return names
+	}
+	require.Equal(t, []string{"tag-a", "tag-b"}, list(&oss2.ListBucketsRequest{TagKey: oss2.Ptr("k1")}))
+	require.Equal(t, []string{"tag-a"}, list(&oss2.ListBucketsRequest{TagKey: oss2.Ptr("k1"), TagValue: oss2.Ptr("v1")}))
+	require.Equal(t, []string{"tag-a"}, list(&oss2.ListBucketsRequest{Tagging: oss2.Ptr(`{"k1":"v1","k3":"v3"}`)}))
+	require.Empty(t, list(&oss2.ListBucketsRequest{TagKey: oss2.Ptr("nope")}))
+
+	_, err = c.DeleteBucketTags(bg, &oss2.DeleteBucketTagsRequest{Bucket: oss2.Ptr("tag-a"), Tagging: oss2.Ptr("k1,k3")})
+	require.NoError(t, err)
+	got, err := c.GetBucketTags(bg, &oss2.GetBucketTagsRequest{Bucket: oss2.Ptr("tag-a")})
+	require.NoError(t, err)
+	require.Len(t, got.Tagging.TagSet.Tags, 1)
+	require.Equal(t, "k2", oss2.ToString(got.Tagging.TagSet.Tags[0].Key))
+	require.Equal(t, []string{"tag-b"}, list(&oss2.ListBucketsRequest{TagKey: oss2.Ptr("k1")}))
+}
