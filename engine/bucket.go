@@ -14,6 +14,10 @@ type BucketOptions struct {
 	StorageClass string // default storage class of new objects
 	ACL          ACL
 	Owner        string // principal creating the bucket
+	// Redundancy is how the bucket's data is replicated, as the wire
+	// protocol names it (OSS DataRedundancyType: LRS, ZRS); "" is the
+	// service's default. The engine stores it and does not interpret it.
+	Redundancy string
 }
 
 // CreateBucket creates a bucket. It fails with ErrInvalidBucketName,
@@ -39,7 +43,7 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 			}
 			return fmt.Errorf("%w: %s", ErrBucketAlreadyExists, name)
 		}
-		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner}
+		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner, redundancy: opts.Redundancy}
 		return m.b.Set(bucketKey(name), rec.encode(), nil)
 	})
 }
@@ -140,7 +144,7 @@ func (e *Engine) Bucket(ctx context.Context, name string) (BucketInfo, error) {
 }
 
 func (r bucketRecord) info(name string) BucketInfo {
-	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner}
+	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner, Redundancy: r.redundancy}
 }
 
 // ListBuckets returns every bucket, ordered by name.

@@ -112,6 +112,8 @@ type BucketInfo struct {
 	StorageClass string
 	ACL          ACL
 	Owner        string
+	// Redundancy is BucketOptions.Redundancy ("" for the default).
+	Redundancy string
 }
 
 // extent is a run of bytes inside one blob.

@@ -67,7 +67,10 @@ func (s *server) getBucketInfo(rc *request) error {
 	var info ossBucketInfo
 	bk := &info.Bucket
 	bk.ossBucketXML = s.ossBucket(rc, b)
-	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", "LRS", "rg-default"
+	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, "rg-default"
+	if bk.DataRedundancyType == "" {
+		bk.DataRedundancyType = "LRS"
+	}
 	bk.Owner = owner{ID: b.Owner, DisplayName: s.displayName(b.Owner)}
 	bk.Grant = ossACLName(b.ACL, false)
 	bk.SSE.SSEAlgorithm = "None"

@@ -447,6 +447,7 @@ func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts 
 	if t := c.DataRedundancyType; t != "" && t != "LRS" && t != "ZRS" {
 		return errorf("InvalidArgument", "Invalid data redundancy type %s.", t).with("ArgumentName", "DataRedundancyType").with("ArgumentValue", t)
 	}
+	opts.Redundancy = c.DataRedundancyType
 	return nil
 }
 

@@ -166,3 +166,20 @@ func TestOSSBucketTagKeys(t *testing.T) {
 	require.Equal(t, "k2", oss2.ToString(got.Tagging.TagSet.Tags[0].Key))
 	require.Equal(t, []string{"tag-b"}, list(&oss2.ListBucketsRequest{TagKey: oss2.Ptr("k1")}))
 }
+
+// TestOSSBucketRedundancy: the DataRedundancyType of PutBucket is kept
+// and reported by GetBucketInfo (LRS when none was given).
+func TestOSSBucketRedundancy(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("zrs-bucket"),
+		CreateBucketConfiguration: &oss2.CreateBucketConfiguration{DataRedundancyType: oss2.DataRedundancyZRS}})
+	require.NoError(t, err)
+	_, err = c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("lrs-bucket")})
+	require.NoError(t, err)
+	for name, want := range map[string]string{"zrs-bucket": "ZRS", "lrs-bucket": "LRS"} {
+		info, err := c.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr(name)})
+		require.NoError(t, err)
+		require.Equal(t, want, oss2.ToString(info.BucketInfo.DataRedundancyType), name)
+	}
+}
