@@ -5,6 +5,7 @@ import (
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -182,4 +183,39 @@ func TestOSSBucketRedundancy(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, want, oss2.ToString(info.BucketInfo.DataRedundancyType), name)
 	}
+}
+
+// TestOSSPresignAdditionalHeaderMissing: a v4 URL presigned by the v2 SDK
+// with an additional signed header (x-oss-additional-headers=range) used
+// without that header is 400 InvalidArgument, not a signature mismatch.
+func TestOSSPresignAdditionalHeaderMissing(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("addhdr")})
+	require.NoError(t, err)
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("addhdr"), Key: oss2.Ptr("k"), Body: strings.NewReader("0123456789")})
+	require.NoError(t, err)
+	cfg := oss2.LoadDefaultConfig().WithCredentialsProvider(credentialsFor(testAK, testSK)).WithRegion("cn-hangzhou").
+		WithEndpoint(f.srv.URL).WithAdditionalHeaders([]string{"range"})
+	ps, err := oss2.NewClient(cfg).Presign(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("addhdr"), Key: oss2.Ptr("k"), Range: oss2.Ptr("bytes=0-3")})
+	require.NoError(t, err)
+	require.Contains(t, ps.URL, "x-oss-additional-headers=range")
+	get := func(withRange bool) (int, string) {
+		req, err := http.NewRequest("GET", ps.URL, nil)
+		require.NoError(t, err)
+		if withRange {
+			req.Header.Set("Range", "bytes=0-3")
+		}
+		resp, err := f.httpClient().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	status, body := get(true)
+	require.Equal(t, 206, status, body)
+	require.Equal(t, "0123", body)
+	status, body = get(false)
+	require.Equal(t, 400, status, body)
+	require.Contains(t, body, "<Code>InvalidArgument</Code>")
 }
