@@ -32,6 +32,11 @@ type PutOptions struct {
 	// Checksum asks for a flexible checksum to be computed, verified when an
 	// expected value is given, and stored.
 	Checksum *ChecksumInput
+	// DefaultChecksum, when Checksum is nil, names a full-object checksum
+	// PutObject computes while streaming and stores (S3 stores CRC64NVME
+	// for every object written without one). Default "": none. Multipart
+	// uploads and appends ignore it.
+	DefaultChecksum checksum.Algorithm
 	// ChecksumType is "COMPOSITE" or "FULL_OBJECT" for a multipart upload;
 	// "" picks the algorithm's default. Put ignores it.
 	ChecksumType string
@@ -93,7 +98,11 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 		return ObjectInfo{}, err
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, true)
+	ck := opts.Checksum
+	if ck == nil && opts.DefaultChecksum != "" {
+		ck = &ChecksumInput{Algorithm: opts.DefaultChecksum}
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, true)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -115,7 +124,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		info.ContentType = DefaultContentType
 	}
 	if b.sum != nil {
-		info.Checksums = map[checksum.Algorithm][]byte{opts.Checksum.Algorithm: b.sum}
+		info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
 		info.ChecksumType = "FULL_OBJECT"
 	}
 	rec := objectRecord{info: info, inline: b.inline, extents: b.extents()}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/checksum"
 )
 
 // A dialect is everything that differs between the wire protocols osslite
@@ -51,6 +52,9 @@ type dialect struct {
 	bucketName      func(string) error // naming rules of CreateBucket
 	// defaultContentType is stored for writes that name none.
 	defaultContentType string
+	// defaultChecksum is the full-object checksum stored for a PutObject
+	// that names none ("" for none).
+	defaultChecksum checksum.Algorithm
 
 	// Vocabularies.
 	storageClasses map[string]bool // valid x-?-storage-class values

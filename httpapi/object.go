@@ -195,6 +195,7 @@ func (s *server) putObject(rc *request) error {
 		return err
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
+	opts.DefaultChecksum = rc.d.defaultChecksum
 	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
 	if err != nil {
 		return err

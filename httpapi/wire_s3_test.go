@@ -1,16 +1,24 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/xml"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/minio/crc64nvme"
+	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/sigv4"
 
 	"github.com/stretchr/testify/require"
@@ -142,3 +150,47 @@ func TestS3ChecksumMismatchBadDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestS3DefaultCRC64NVME: an object uploaded without a checksum gets a
+// full-object CRC64NVME (computed while streaming), returned with
+// x-amz-checksum-mode: ENABLED, and kept by a copy; OSS stores none.
+func TestS3DefaultCRC64NVME(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	body := pattern(300 << 10)
+	must(t, f.do(t, raw{method: "PUT", path: "/nvme"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/nvme/k", body: body}).errOrNil())
+	want := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(body)))
+
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("nvme"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	require.Equal(t, want, aws.ToString(head.ChecksumCRC64NVME))
+	require.Equal(t, types.ChecksumTypeFullObject, head.ChecksumType)
+
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("nvme"), Key: aws.String("copy"), CopySource: aws.String("nvme/k")})
+	require.NoError(t, err)
+	get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("nvme"), Key: aws.String("copy"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	_, err = io.Copy(io.Discard, get.Body)
+	require.NoError(t, err)
+	get.Body.Close()
+	require.Equal(t, want, aws.ToString(get.ChecksumCRC64NVME))
+
+	// A checksum the request names wins over the default.
+	must(t, f.do(t, raw{method: "PUT", path: "/nvme/sha", header: hdr("x-amz-checksum-sha256", base64.StdEncoding.EncodeToString(sha256Sum(body))), body: body}).errOrNil())
+	info, err := f.eng.HeadObject(ctx, "nvme", "sha")
+	require.NoError(t, err)
+	require.Len(t, info.Checksums, 1)
+	require.NotNil(t, info.Checksums[checksum.SHA256])
+
+	// The OSS dialect asks for no default checksum.
+	o := f.ossV2(testAK, testSK)
+	_, err = o.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("nvme"), Key: oss2.Ptr("oss"), Body: bytes.NewReader(body)})
+	require.NoError(t, err)
+	info, err = f.eng.HeadObject(ctx, "nvme", "oss")
+	require.NoError(t, err)
+	require.Empty(t, info.Checksums)
+}
+
+func sha256Sum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
