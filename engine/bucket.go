@@ -83,9 +83,12 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		if !empty {
 			return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)
 		}
-		// Configuration documents go with the bucket.
-		if err := m.b.DeleteRange(configPrefix(name), prefixEnd(configPrefix(name)), nil); err != nil {
-			return err
+		// Configuration documents and completed-upload records go with
+		// the bucket.
+		for _, p := range [][]byte{configPrefix(name), completedPrefix(name)} {
+			if err := m.b.DeleteRange(p, prefixEnd(p), nil); err != nil {
+				return err
+			}
 		}
 		return m.b.Delete(bucketKey(name), nil)
 	})

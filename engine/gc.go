@@ -175,6 +175,9 @@ func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats
 	}
 	e.gc.run.Lock()
 	defer e.gc.run.Unlock()
+	if err := e.dropExpiredCompletions(); err != nil {
+		return CompactStats{}, err
+	}
 	var st CompactStats
 	barrier := e.barrier()
 	live, err := e.liveBytes()

@@ -97,3 +97,21 @@ func partPrefix(uploadID string) []byte {
 	b := append([]byte(prefixPart), uploadID...)
 	return append(b, '/')
 }
+
+const prefixCompleted = "C/"
+
+// completedPrefix is the prefix of the completed-upload records of bucket.
+func completedPrefix(bucket string) []byte {
+	b := make([]byte, 0, len(prefixCompleted)+len(bucket)+1)
+	b = append(b, prefixCompleted...)
+	b = append(b, bucket...)
+	return append(b, 0)
+}
+
+// completedKey is C/<bucket>\x00<key>\x00<uploadID>: the result of a
+// completed upload, kept for retries of its Complete.
+func completedKey(bucket, key, uploadID string) []byte {
+	b := append(completedPrefix(bucket), key...)
+	b = append(b, 0)
+	return append(b, uploadID...)
+}

@@ -396,7 +396,9 @@ func (e *PartError) Unwrap() error { return e.Err }
 
 // CompleteMultipartUpload assembles the listed parts into bucket/key. It
 // moves no data: the object references the parts' blobs. Parts not listed
-// are discarded, and the upload is gone afterwards.
+// are discarded, and the upload is gone afterwards. For
+// Options.CompletedUploadTTL a retry with the same upload ID and the same
+// parts returns the same result; other parts get ErrNoSuchUpload.
 //
 // The ETag follows opts.ETag (by default hex(md5(binary part MD5s))-N); the CRC64 is combined from the
 // parts' CRCs; a flexible checksum is COMPOSITE (the checksum of the part
@@ -409,8 +411,14 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		opts.MinPartSize = DefaultMinPartSize
 	}
 	var out ObjectInfo
+	var retryErr error
 	err := e.apply(func(m *mutation) error {
 		up, err := e.upload(e.db, bucket, key, uploadID)
+		if errors.Is(err, ErrNoSuchUpload) {
+			// Commit (nil) so that an expired record's deletion sticks.
+			out, retryErr = e.retryCompletion(m, bucket, key, uploadID, parts)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -509,9 +517,15 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if err := e.dropUpload(m, bucket, key, uploadID); err != nil {
 			return err
 		}
+		if err := e.recordCompletion(m, bucket, key, uploadID, parts, up, rec.info); err != nil {
+			return err
+		}
 		out = rec.info
 		return nil
 	})
+	if err == nil {
+		err = retryErr
+	}
 	return out, err
 }
 

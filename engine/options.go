@@ -69,6 +69,10 @@ type Options struct {
 	// interval (Close waits for a run in progress). Default 0: call Compact
 	// yourself.
 	CompactInterval time.Duration
+	// CompletedUploadTTL is how long, on Clock, the result of a completed
+	// multipart upload is kept so that a retried Complete (same upload
+	// ID, same parts) gets it again. Default 1 hour; negative keeps none.
+	CompletedUploadTTL time.Duration
 	// Logger receives recovery and background messages. Default: discard.
 	Logger *slog.Logger
 
@@ -103,6 +107,9 @@ func (o *Options) EnsureDefaults() *Options {
 		o.RestoreDelay = time.Minute
 	} else if o.RestoreDelay < 0 {
 		o.RestoreDelay = 0
+	}
+	if o.CompletedUploadTTL == 0 {
+		o.CompletedUploadTTL = time.Hour
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

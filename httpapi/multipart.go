@@ -240,6 +240,11 @@ const MaxParts = 10000
 func (s *server) completeMultipartUpload(rc *request) error {
 	uploadID := rc.q.Get("uploadId")
 	up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID)
+	if errors.Is(err, engine.ErrNoSuchUpload) {
+		// Perhaps a retry of a Complete that succeeded: the engine
+		// answers it with the stored result when the parts are the same.
+		up, err = s.eng.CompletedUpload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID)
+	}
 	if err != nil {
 		return err
 	}

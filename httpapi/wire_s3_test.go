@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
 	"github.com/minio/crc64nvme"
 	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/sigv4"
@@ -194,3 +196,46 @@ func TestS3DefaultCRC64NVME(t *testing.T) {
 }
 
 func sha256Sum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
+
+// TestS3CompleteRetry: a retried CompleteMultipartUpload (same upload ID,
+// same parts) gets the same 200 result; other parts get NoSuchUpload, and
+// so does a retry after the completed-upload record expires (1 hour).
+func TestS3CompleteRetry(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("retry")})
+	require.NoError(t, err)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("retry"), Key: aws.String("k")})
+	require.NoError(t, err)
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("retry"), Key: aws.String("k"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("only part")})
+	require.NoError(t, err)
+	complete := func(n int32) (*s3.CompleteMultipartUploadOutput, error) {
+		return c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("retry"), Key: aws.String("k"), UploadId: up.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(n), ETag: part.ETag}}}})
+	}
+	first, err := complete(1)
+	require.NoError(t, err)
+	again, err := complete(1)
+	require.NoError(t, err)
+	require.Equal(t, aws.ToString(first.ETag), aws.ToString(again.ETag))
+	require.Equal(t, aws.ToString(first.Key), aws.ToString(again.Key))
+
+	_, err = complete(2)
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae, "different parts")
+	require.Equal(t, "NoSuchUpload", ae.ErrorCode())
+
+	// After an hour (engine clock; signed by hand at that time) the
+	// record is gone.
+	doc := `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + aws.ToString(part.ETag) + `</ETag></Part></CompleteMultipartUpload>`
+	path := "/retry/k?uploadId=" + aws.ToString(up.UploadId)
+	f.clock.Advance(59 * time.Minute)
+	r := f.do(t, raw{method: "POST", path: path, body: []byte(doc)})
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	f.clock.Advance(2 * time.Minute)
+	r = f.do(t, raw{method: "POST", path: path, body: []byte(doc)})
+	require.Equal(t, 404, r.StatusCode, string(r.body))
+	require.Equal(t, "NoSuchUpload", r.errCode())
+}
