@@ -50,6 +50,8 @@ type dialect struct {
 	minPartSize     int64              // smallest part but the last
 	maxListKeys     int                // largest page of any listing
 	bucketName      func(string) error // naming rules of CreateBucket
+	// objectTags checks an object's tag set beyond the engine's limits.
+	objectTags func([]engine.Tag) error
 	// defaultContentType is stored for writes that name none.
 	defaultContentType string
 	// defaultChecksum is the full-object checksum stored for a PutObject

@@ -33,6 +33,7 @@ var oss = &dialect{
 	maxListKeys:        1000,
 	bucketName:         func(name string) error { return dnsLabelName(name, false) },
 	defaultContentType: "application/octet-stream",
+	objectTags:         ossObjectTags,
 
 	storageClasses: setOf("Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"),
 	badStorageClass: func(d *dialect, sc string) *Error {

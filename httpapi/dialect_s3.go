@@ -34,6 +34,7 @@ var s3 = &dialect{
 	maxListKeys:        1000,
 	bucketName:         s3BucketName,
 	defaultContentType: "binary/octet-stream",
+	objectTags:         anyObjectTags,
 	// S3 stores a CRC64NVME of every new object uploaded without a
 	// checksum (AWS "Checking object integrity", default data integrity).
 	defaultChecksum: checksum.CRC64NVME,

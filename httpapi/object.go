@@ -96,6 +96,9 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 	if err := engine.ValidateTags(tags); err != nil {
 		return nil, true, err
 	}
+	if err := rc.d.objectTags(tags); err != nil {
+		return nil, true, err
+	}
 	// The service keeps a tag set by key, whatever the header's order.
 	slices.SortFunc(tags, func(a, b engine.Tag) int { return strings.Compare(a.Key, b.Key) })
 	return tags, true, nil
@@ -740,6 +743,9 @@ func (s *server) getObjectTagging(rc *request) error {
 func (s *server) putObjectTagging(rc *request) error {
 	tags, err := rc.readTagging(s.cfg.MaxXMLBody)
 	if err != nil {
+		return err
+	}
+	if err := rc.d.objectTags(tags); err != nil {
 		return err
 	}
 	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Tags: &tags}); err != nil {

@@ -219,3 +219,24 @@ func TestOSSPresignAdditionalHeaderMissing(t *testing.T) {
 	require.Equal(t, 400, status, body)
 	require.Contains(t, body, "<Code>InvalidArgument</Code>")
 }
+
+// TestOSSObjectTagCharacters: OSS object tags allow letters, digits,
+// space and + - = . _ : / only (object.md 7.17), in PutObjectTagging and
+// in x-oss-tagging.
+func TestOSSObjectTagCharacters(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("tagchars")})
+	require.NoError(t, err)
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("tagchars"), Key: oss2.Ptr("k"), Body: strings.NewReader("x"),
+		Tagging: oss2.Ptr("ok-key=a+b:c/d_e.f")})
+	require.NoError(t, err)
+	for _, tag := range []oss2.Tag{{Key: oss2.Ptr("bad#key"), Value: oss2.Ptr("v")}, {Key: oss2.Ptr("k"), Value: oss2.Ptr("v@x")}} {
+		_, err = c.PutObjectTagging(bg, &oss2.PutObjectTaggingRequest{Bucket: oss2.Ptr("tagchars"), Key: oss2.Ptr("k"),
+			Tagging: &oss2.Tagging{TagSet: &oss2.TagSet{Tags: []oss2.Tag{tag}}}})
+		wantOSS(t, err, 400, "InvalidTag", "")
+	}
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("tagchars"), Key: oss2.Ptr("k2"), Body: strings.NewReader("x"),
+		Tagging: oss2.Ptr("a=b%26c%3Fd")})
+	wantOSS(t, err, 400, "InvalidTag", "")
+}
