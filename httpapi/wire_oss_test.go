@@ -240,3 +240,28 @@ func TestOSSObjectTagCharacters(t *testing.T) {
 		Tagging: oss2.Ptr("a=b%26c%3Fd")})
 	wantOSS(t, err, 400, "InvalidTag", "")
 }
+
+// TestOSSPutIgnoresIfModifiedSince and ListBuckets with a prefix no
+// bucket name can have: OSS documents no If-Modified-Since or
+// If-Unmodified-Since on PutObject (object.md 7.1 request headers), and
+// prefix as a plain filter (service-bucket.md 5.1), so the write succeeds
+// and the listing is empty, not an error. (Already so: a lock-in test.)
+func TestOSSPutIgnoresIfModifiedSince(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ims-bucket"))
+	b, err := c.Bucket("ims-bucket")
+	require.NoError(t, err)
+	require.NoError(t, b.PutObject("k", strings.NewReader("one")))
+	future := time.Now().Add(24 * time.Hour)
+	require.NoError(t, b.PutObject("k", strings.NewReader("two"), oss1.IfModifiedSince(future), oss1.IfUnmodifiedSince(future.Add(-48*time.Hour))))
+	r, err := b.GetObject("k")
+	require.NoError(t, err)
+	got, _ := io.ReadAll(r)
+	r.Close()
+	require.Equal(t, "two", string(got))
+
+	res, err := c.ListBuckets(oss1.Prefix("NOT_A_BUCKET_NAME!"))
+	require.NoError(t, err)
+	require.Empty(t, res.Buckets)
+}
