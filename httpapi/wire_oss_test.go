@@ -265,3 +265,26 @@ func TestOSSPutIgnoresIfModifiedSince(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, res.Buckets)
 }
+
+// TestOSSClientMessages: the messages clients.md documents for real OSS
+// errors, as the SDKs report them.
+func TestOSSClientMessages(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("messages")})
+	require.NoError(t, err)
+	init, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("messages"), Key: oss2.Ptr("k")})
+	require.NoError(t, err)
+	up, err := c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr("messages"), Key: oss2.Ptr("k"), UploadId: init.UploadId,
+		PartNumber: 1, Body: strings.NewReader("part")})
+	require.NoError(t, err)
+	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr("messages"), Key: oss2.Ptr("k"), UploadId: init.UploadId,
+		CompleteAll:             oss2.Ptr("yes"),
+		CompleteMultipartUpload: &oss2.CompleteMultipartUpload{Parts: []oss2.UploadPart{{PartNumber: 1, ETag: up.ETag}}}})
+	e := wantOSS(t, err, 400, "InvalidArgument", "")
+	require.Equal(t, "Should not speficy both complete all header and http body.", e.message)
+
+	r := f.do(t, raw{method: "PUT", path: "/messages?tagging", sign: "oss-v1", body: []byte("<Tagging><TagSet>")})
+	require.Equal(t, 400, r.StatusCode)
+	require.Contains(t, string(r.body), "<Code>MalformedXML</Code><Message>The XML you provided was not well-formed or did not validate against our published schema.</Message>")
+}
