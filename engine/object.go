@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"time"
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/pkg/checksum"
@@ -284,12 +285,56 @@ type CopyOptions struct {
 	Source Conditions
 	// Destination write conditions, as in PutOptions.
 	IfNoneMatch, IfMatch string
+	// DefaultChecksum, when the source has no flexible checksum, names a
+	// full-object checksum computed by reading the source once and stored
+	// with the copy (S3). Default "": the copy has the source's checksums.
+	DefaultChecksum checksum.Algorithm
+}
+
+// sourceSum is a checksum computed over a copy source, valid while the
+// source keeps its ETag and modification time.
+type sourceSum struct {
+	alg          checksum.Algorithm
+	sum          []byte
+	etag         string
+	lastModified time.Time
+}
+
+// checksumSource reads bucket/key and computes alg over it, unless it has
+// flexible checksums already (nil then; also nil when the source cannot
+// be read: the copy itself reports why).
+func (e *Engine) checksumSource(bucket, key string, alg checksum.Algorithm) (*sourceSum, error) {
+	src, err := e.openPinned(bucket, key, GetOptions{}, true)
+	if err != nil {
+		return nil, nil
+	}
+	defer src.Close()
+	if len(src.Info.Checksums) > 0 {
+		return nil, nil
+	}
+	h := alg.New()
+	if _, err := src.WriteTo(h); err != nil {
+		return nil, err
+	}
+	return &sourceSum{alg: alg, sum: h.Sum(nil), etag: src.Info.ETag, lastModified: src.Info.LastModified}, nil
 }
 
 // CopyObject copies src to dst without moving data: the copy references the
 // source's blobs. A copy onto itself must change something (metadata with
 // MetadataReplace, storage class, tags or ACL), else ErrInvalidCopyRequest.
+// With opts.DefaultChecksum the source is read once to compute it when it
+// has no checksum.
 func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, opts CopyOptions) (ObjectInfo, error) {
+	for attempt := 0; ; attempt++ {
+		info, err := e.copyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, opts)
+		if errors.Is(err, errSourceChanged) && attempt < 3 {
+			continue
+		}
+		return info, err
+	}
+}
+
+func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, opts CopyOptions) (ObjectInfo, error) {
 	if err := e.check(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -304,11 +349,24 @@ func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 	}
 	self := srcBucket == dstBucket && srcKey == dstKey
+	var computed *sourceSum
+	if opts.DefaultChecksum != "" {
+		if _, err := checksum.ParseAlgorithm(string(opts.DefaultChecksum)); err != nil {
+			return ObjectInfo{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+		}
+		var err error
+		if computed, err = e.checksumSource(srcBucket, srcKey, opts.DefaultChecksum); err != nil {
+			return ObjectInfo{}, err
+		}
+	}
 	var out ObjectInfo
 	err := e.apply(func(m *mutation) error {
 		src, err := e.objectRecord(e.db, srcBucket, srcKey, true)
 		if err != nil {
 			return err
+		}
+		if computed != nil && (src.info.ETag != computed.etag || !src.info.LastModified.Equal(computed.lastModified)) {
+			return errSourceChanged
 		}
 		if err := opts.Source.evaluate(src.info, true); err != nil {
 			return fmt.Errorf("%w: copy source %s/%s", err, srcBucket, srcKey)
@@ -348,6 +406,10 @@ func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			dst.info.Type = ObjectNormal
 		}
 		dst.extents = slices.Clone(src.extents)
+		if computed != nil && len(src.info.Checksums) == 0 {
+			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
+			dst.info.ChecksumType = "FULL_OBJECT"
+		}
 		if err := e.replaceObject(m, &dst); err != nil {
 			return err
 		}

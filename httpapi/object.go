@@ -620,7 +620,7 @@ func (s *server) copyObject(rc *request) error {
 	if err := rc.d.sse.check(rc, sseCreate); err != nil {
 		return err
 	}
-	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond,
+	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
 		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
 	directive := rc.header("metadata-directive")
 	if rc.d.behave.copyOntoSelfReplaces && directive == "" && srcBucket == rc.op.Bucket && srcKey == rc.op.Key {

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	"github.com/minio/crc64nvme"
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/sigv4"
 
@@ -238,4 +239,24 @@ func TestS3CompleteRetry(t *testing.T) {
 	r = f.do(t, raw{method: "POST", path: path, body: []byte(doc)})
 	require.Equal(t, 404, r.StatusCode, string(r.body))
 	require.Equal(t, "NoSuchUpload", r.errCode())
+}
+
+// TestS3CopyDefaultCRC64NVME: a copy of an object without a checksum
+// (written through the engine) gets a CRC64NVME computed from the source.
+func TestS3CopyDefaultCRC64NVME(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	body := pattern(200 << 10)
+	must(t, f.do(t, raw{method: "PUT", path: "/nvmecopy"}).errOrNil())
+	b, err := f.eng.Bucket(ctx, "nvmecopy")
+	require.NoError(t, err)
+	_, err = f.eng.PutObject(ctx, "nvmecopy", "plain", bytes.NewReader(body), int64(len(body)), engine.PutOptions{Owner: b.Owner})
+	require.NoError(t, err)
+	c := f.client()
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("nvmecopy"), Key: aws.String("copy"), CopySource: aws.String("nvmecopy/plain")})
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("nvmecopy"), Key: aws.String("copy"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	want := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(body)))
+	require.Equal(t, want, aws.ToString(head.ChecksumCRC64NVME))
 }
