@@ -185,6 +185,11 @@ type PartOptions struct {
 	// algorithm the part's checksum is computed anyway; a different
 	// algorithm here is ErrInvalidArgument.
 	Checksum *ChecksumInput
+	// DefaultChecksum, when the upload has no algorithm and Checksum is
+	// nil, is computed and stored with the part, so that Complete (with
+	// CompleteOptions.DefaultChecksum) can give the object a full-object
+	// checksum. Default "": none.
+	DefaultChecksum checksum.Algorithm
 }
 
 // UploadPart stores part partNumber of an upload, replacing an earlier part
@@ -206,6 +211,8 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 		return PartInfo{}, fmt.Errorf("%w: part checksum %s, upload uses %s", ErrInvalidArgument, ck.Algorithm, up.checksumAlg)
 	case ck == nil && up.checksumAlg != "":
 		ck = &ChecksumInput{Algorithm: up.checksumAlg}
+	case ck == nil && opts.DefaultChecksum != "":
+		ck = &ChecksumInput{Algorithm: opts.DefaultChecksum}
 	}
 	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, false)
 	if err != nil {
@@ -377,6 +384,10 @@ type CompleteOptions struct {
 	Checksum []byte
 	// Destination write conditions, as in PutOptions.
 	IfNoneMatch, IfMatch string
+	// DefaultChecksum, for an upload without an algorithm whose listed
+	// parts all carry this CRC (PartOptions.DefaultChecksum), gives the
+	// object their combination as a FULL_OBJECT checksum. Default "".
+	DefaultChecksum checksum.Algorithm
 }
 
 // PartError says which part made Complete fail. It wraps ErrInvalidPart or
@@ -444,6 +455,10 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if alg != "" && up.info.ChecksumType == "COMPOSITE" {
 			composite = alg.New()
 		}
+		// def combines the parts' default checksums (nil once a part
+		// lacks one).
+		var def []byte
+		useDef := alg == "" && opts.DefaultChecksum.IsCRC()
 		for i, p := range parts {
 			v, ok, err := get(e.db, partKey(uploadID, p.PartNumber))
 			if err != nil {
@@ -490,6 +505,15 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 					return fmt.Errorf("%w: %w", ErrCorrupt, err)
 				}
 			}
+			if ds, ok := part.info.Checksums[opts.DefaultChecksum]; useDef && ok && (i == 0 || def != nil) {
+				if i == 0 {
+					def = ds
+				} else if def, err = checksum.CombineCRC(opts.DefaultChecksum, def, ds, part.info.Size); err != nil {
+					return fmt.Errorf("%w: %w", ErrCorrupt, err)
+				}
+			} else {
+				def = nil
+			}
 			rec.info.Size += part.info.Size
 			rec.info.PartSizes = append(rec.info.PartSizes, part.info.Size)
 			rec.extents = append(rec.extents, part.extents...)
@@ -507,6 +531,10 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			}
 			rec.info.Checksums = map[checksum.Algorithm][]byte{alg: full}
 			rec.info.ChecksumType = up.info.ChecksumType
+		}
+		if useDef && def != nil {
+			rec.info.Checksums = map[checksum.Algorithm][]byte{opts.DefaultChecksum: def}
+			rec.info.ChecksumType = "FULL_OBJECT"
 		}
 		rec.info.LastModified = e.now()
 		// The object takes a reference on every listed part's extents; the

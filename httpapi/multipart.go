@@ -107,7 +107,7 @@ func (s *server) uploadPart(rc *request) error {
 		}
 	}
 	part, err := s.eng.UploadPart(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"), n, rc.body, rc.size,
-		engine.PartOptions{ContentMD5: md5sum, Checksum: ck})
+		engine.PartOptions{ContentMD5: md5sum, Checksum: ck, DefaultChecksum: rc.d.defaultChecksum})
 	if err != nil {
 		return err
 	}
@@ -301,7 +301,8 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		}
 	}
 	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"),
-		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag, AllowNoParts: rc.d.behave.completeEmptyCreatesEmpty}
+		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag, AllowNoParts: rc.d.behave.completeEmptyCreatesEmpty,
+		DefaultChecksum: rc.d.defaultChecksum}
 	if s.cfg.MinPartSize != 0 {
 		opts.MinPartSize = s.cfg.MinPartSize
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/minio/crc64nvme"
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
 	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/sigv4"
 
@@ -259,4 +261,36 @@ func TestS3CopyDefaultCRC64NVME(t *testing.T) {
 	require.NoError(t, err)
 	want := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(body)))
 	require.Equal(t, want, aws.ToString(head.ChecksumCRC64NVME))
+}
+
+// TestS3MultipartDefaultCRC64NVME: parts uploaded without a checksum to an
+// upload without an algorithm get CRC64NVMEs, which Complete combines into
+// the object's full-object CRC64NVME (S3 API reference, ObjectPart and
+// Checksum: "or if the object was uploaded without a checksum (and Amazon
+// S3 added the default checksum, CRC64NVME...)").
+func TestS3MultipartDefaultCRC64NVME(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithMinPartSize(1)}})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/mpnvme"}).errOrNil())
+	r := f.do(t, raw{method: "POST", path: "/mpnvme/k?uploads"})
+	must(t, r.errOrNil())
+	var init struct {
+		UploadID string `xml:"UploadId"`
+	}
+	require.NoError(t, xml.Unmarshal(r.body, &init))
+	p1, p2 := pattern(70<<10), bytes.Repeat([]byte("z"), 1000)
+	var doc strings.Builder
+	doc.WriteString("<CompleteMultipartUpload>")
+	for i, p := range [][]byte{p1, p2} {
+		r := f.do(t, raw{method: "PUT", path: fmt.Sprintf("/mpnvme/k?partNumber=%d&uploadId=%s", i+1, init.UploadID), body: p})
+		must(t, r.errOrNil())
+		fmt.Fprintf(&doc, "<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>", i+1, r.Header.Get("ETag"))
+	}
+	doc.WriteString("</CompleteMultipartUpload>")
+	must(t, f.do(t, raw{method: "POST", path: "/mpnvme/k?uploadId=" + init.UploadID, body: []byte(doc.String())}).errOrNil())
+	head, err := f.client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("mpnvme"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	whole := append(bytes.Clone(p1), p2...)
+	require.Equal(t, base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(whole))), aws.ToString(head.ChecksumCRC64NVME))
+	require.Equal(t, types.ChecksumTypeFullObject, head.ChecksumType)
 }
