@@ -14,7 +14,7 @@ import (
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
-// A completed upload leaves a record (C/<bucket>\x00<key>\x00<uploadID>)
+// A completed upload leaves a record (D/<bucket>\x00<key>\x00<uploadID>)
 // holding the result of its Complete, so that a client retrying that
 // Complete (same upload ID, same parts) gets the same answer instead of
 // ErrNoSuchUpload, as S3 answers for a while. The record expires after
@@ -165,7 +165,8 @@ func (e *Engine) CompletedUpload(ctx context.Context, bucket, key, uploadID stri
 	return UploadInfo{Bucket: bucket, Key: key, UploadID: uploadID, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: rec.checksumTyp}, nil
 }
 
-// dropExpiredCompletions deletes the expired completed-upload records.
+// dropExpiredCompletions deletes the expired completed-upload records
+// (undecodable ones are left alone).
 func (e *Engine) dropExpiredCompletions() error {
 	prefix := []byte(prefixCompleted)
 	return e.apply(func(m *mutation) error {
@@ -181,11 +182,14 @@ func (e *Engine) dropExpiredCompletions() error {
 				return err
 			}
 			rec, err := decodeCompleted(v)
-			if err != nil && !errors.Is(err, ErrCorrupt) {
+			if errors.Is(err, ErrCorrupt) {
+				continue // not ours to delete: Verify reports it
+			}
+			if err != nil {
 				it.Close()
 				return err
 			}
-			if err != nil || now.After(rec.expiry) {
+			if now.After(rec.expiry) {
 				if err := m.b.Delete(bytes.Clone(it.Key()), nil); err != nil {
 					it.Close()
 					return err

@@ -51,7 +51,9 @@ func TestCompleteRetry(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ok, "expired record dropped on lookup")
 
-	// Compact drops expired records nobody looked up.
+	// Compact drops expired records nobody looked up, and nothing else
+	// (bucket configuration documents live under a neighbouring prefix).
+	require.NoError(t, e.PutBucketConfig(ctx, "bkt", ConfigTagging, []byte("<Tagging/>")))
 	id2, err := e.CreateMultipartUpload(ctx, "bkt", "k2", PutOptions{})
 	require.NoError(t, err)
 	p, err := e.UploadPart(ctx, "bkt", "k2", id2, 1, bytes.NewReader([]byte("x")), 1, PartOptions{})
@@ -69,4 +71,7 @@ func TestCompleteRetry(t *testing.T) {
 	_, ok, err = get(e.db, completedKey("bkt", "k2", id2))
 	require.NoError(t, err)
 	require.False(t, ok, "expired record compacted away")
+	doc, err := e.BucketConfig(ctx, "bkt", ConfigTagging)
+	require.NoError(t, err)
+	require.Equal(t, "<Tagging/>", string(doc))
 }

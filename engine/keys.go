@@ -98,7 +98,7 @@ func partPrefix(uploadID string) []byte {
 	return append(b, '/')
 }
 
-const prefixCompleted = "C/"
+const prefixCompleted = "D/"
 
 // completedPrefix is the prefix of the completed-upload records of bucket.
 func completedPrefix(bucket string) []byte {
@@ -108,7 +108,7 @@ func completedPrefix(bucket string) []byte {
 	return append(b, 0)
 }
 
-// completedKey is C/<bucket>\x00<key>\x00<uploadID>: the result of a
+// completedKey is D/<bucket>\x00<key>\x00<uploadID>: the result of a
 // completed upload, kept for retries of its Complete.
 func completedKey(bucket, key, uploadID string) []byte {
 	b := append(completedPrefix(bucket), key...)
