@@ -6,6 +6,7 @@ import "encoding/binary"
 //
 //	B/<bucket>                 bucket record
 //	C/<bucket>/<kind>          bucket configuration document
+//	D/<bucket>\x00<key>\x00<id> result of a completed upload, kept for retries
 //	O/<bucket>\x00<key>        object record
 //	X/<blobID, 8 bytes BE>     blob record: refcount, size, chunk size, segment usage
 //	K/<blobID><chunk, 4 B BE>  blob-log locator of one chunk of a blob
