@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/osslite/osslite/pkg/checksum"
 	"io"
 	"testing"
 
@@ -29,7 +30,13 @@ var benchSizes = []struct {
 
 func BenchmarkPut(b *testing.B) {
 	ctx := context.Background()
-	for _, where := range []string{"memory", "disk"} {
+	// "crc64nvme" is the S3 dialect's Put: a default CRC64NVME computed
+	// while streaming.
+	for _, where := range []string{"memory", "memory-crc64nvme", "disk"} {
+		opts := PutOptions{}
+		if where == "memory-crc64nvme" {
+			opts.DefaultChecksum = checksum.CRC64NVME
+		}
 		for _, sz := range benchSizes {
 			b.Run(where+"/"+sz.name, func(b *testing.B) {
 				e := benchEngine(b, where == "disk")
@@ -39,7 +46,7 @@ func BenchmarkPut(b *testing.B) {
 				i := 0
 				for b.Loop() {
 					// Overwrite a small set of keys so memory stays bounded.
-					_, err := e.PutObject(ctx, "bench", fmt.Sprintf("k%d", i%8), bytes.NewReader(data), int64(len(data)), PutOptions{})
+					_, err := e.PutObject(ctx, "bench", fmt.Sprintf("k%d", i%8), bytes.NewReader(data), int64(len(data)), opts)
 					if err != nil {
 						b.Fatal(err)
 					}

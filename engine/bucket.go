@@ -14,6 +14,10 @@ type BucketOptions struct {
 	StorageClass string // default storage class of new objects
 	ACL          ACL
 	Owner        string // principal creating the bucket
+	// Redundancy is how the bucket's data is replicated, as the wire
+	// protocol names it (OSS DataRedundancyType: LRS, ZRS); "" is the
+	// service's default. The engine stores it and does not interpret it.
+	Redundancy string
 }
 
 // CreateBucket creates a bucket. It fails with ErrInvalidBucketName,
@@ -39,14 +43,24 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 			}
 			return fmt.Errorf("%w: %s", ErrBucketAlreadyExists, name)
 		}
-		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner}
+		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner, redundancy: opts.Redundancy}
 		return m.b.Set(bucketKey(name), rec.encode(), nil)
 	})
 }
 
+// DeleteBucketOptions are the inputs of DeleteBucket. The zero value
+// refuses to delete a bucket that holds objects or uploads.
+type DeleteBucketOptions struct {
+	// AbortUploads aborts the bucket's unfinished multipart uploads, in
+	// the same batch, and frees their parts, so that only objects keep
+	// the bucket (S3). Default false: uploads keep it too (OSS).
+	AbortUploads bool
+}
+
 // DeleteBucket removes an empty bucket. It fails with ErrBucketNotEmpty while
-// objects or multipart uploads remain, ErrNoSuchBucket when it is absent.
-func (e *Engine) DeleteBucket(ctx context.Context, name string) error {
+// objects remain, or multipart uploads unless opts.AbortUploads, and with
+// ErrNoSuchBucket when it is absent.
+func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucketOptions) error {
 	if err := e.check(ctx); err != nil {
 		return err
 	}
@@ -55,27 +69,58 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string) error {
 		if _, err := e.bucketRecord(e.db, name); err != nil {
 			return err
 		}
-		for _, p := range bucketScopedPrefixes(name) {
-			empty, err := e.emptyRange(p)
-			if err != nil {
+		empty, err := e.emptyRange(objectPrefix(name))
+		if err != nil {
+			return err
+		}
+		if empty && opts.AbortUploads {
+			err = e.dropUploads(m, name)
+		} else if empty {
+			empty, err = e.emptyRange(uploadPrefix(name))
+		}
+		if err != nil {
+			return err
+		}
+		if !empty {
+			return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)
+		}
+		// Configuration documents and completed-upload records go with
+		// the bucket.
+		for _, p := range [][]byte{configPrefix(name), completedPrefix(name)} {
+			if err := m.b.DeleteRange(p, prefixEnd(p), nil); err != nil {
 				return err
 			}
-			if !empty {
-				return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)
-			}
-		}
-		// Configuration documents go with the bucket.
-		if err := m.b.DeleteRange(configPrefix(name), prefixEnd(configPrefix(name)), nil); err != nil {
-			return err
 		}
 		return m.b.Delete(bucketKey(name), nil)
 	})
 }
 
-// bucketScopedPrefixes lists the key prefixes whose presence keeps a bucket
-// from being deleted.
-func bucketScopedPrefixes(bucket string) [][]byte {
-	return [][]byte{objectPrefix(bucket), uploadPrefix(bucket)}
+// dropUploads aborts every upload of bucket within m.
+func (e *Engine) dropUploads(m *mutation, bucket string) error {
+	base := uploadPrefix(bucket)
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: base, UpperBound: prefixEnd(base)})
+	if err != nil {
+		return err
+	}
+	type upload struct{ key, id string }
+	var all []upload
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()[len(base):]
+		if len(k) < uploadIDLen+1 {
+			it.Close()
+			return fmt.Errorf("%w: upload key %q", ErrCorrupt, k)
+		}
+		all = append(all, upload{string(k[:len(k)-uploadIDLen-1]), string(k[len(k)-uploadIDLen:])})
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	for _, u := range all {
+		if err := e.dropUpload(m, bucket, u.key, u.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (e *Engine) emptyRange(prefix []byte) (bool, error) {
@@ -103,7 +148,7 @@ func (e *Engine) Bucket(ctx context.Context, name string) (BucketInfo, error) {
 }
 
 func (r bucketRecord) info(name string) BucketInfo {
-	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner}
+	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner, Redundancy: r.redundancy}
 }
 
 // ListBuckets returns every bucket, ordered by name.

@@ -327,7 +327,7 @@ func (w *crashWorkload) step(ctx context.Context) (string, error) {
 			_, err := e.DeleteObjects(ctx, b, ks)
 			return "DeleteObjects (all)", err
 		}
-		err = e.DeleteBucket(ctx, b)
+		err = e.DeleteBucket(ctx, b, DeleteBucketOptions{})
 		if err == nil {
 			w.buckets = slices.DeleteFunc(w.buckets, func(s string) bool { return s == b })
 		}

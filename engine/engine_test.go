@@ -145,16 +145,16 @@ func TestBuckets(t *testing.T) {
 	require.ErrorIs(t, e.SetBucketACL(ctx, "nope", acl), ErrNoSuchBucket)
 
 	put(t, e, "bk1", "k", []byte("x"))
-	require.ErrorIs(t, e.DeleteBucket(ctx, "bk1"), ErrBucketNotEmpty)
+	require.ErrorIs(t, e.DeleteBucket(ctx, "bk1", DeleteBucketOptions{}), ErrBucketNotEmpty)
 	require.NoError(t, e.DeleteObject(ctx, "bk1", "k", DeleteOptions{}))
-	require.NoError(t, e.DeleteBucket(ctx, "bk1"))
-	require.ErrorIs(t, e.DeleteBucket(ctx, "bk1"), ErrNoSuchBucket)
+	require.NoError(t, e.DeleteBucket(ctx, "bk1", DeleteBucketOptions{}))
+	require.ErrorIs(t, e.DeleteBucket(ctx, "bk1", DeleteBucketOptions{}), ErrNoSuchBucket)
 	_, err = e.Bucket(ctx, "bk1")
 	require.ErrorIs(t, err, ErrNoSuchBucket)
 	// A bucket whose name is a prefix of another's does not see its objects.
 	require.NoError(t, e.CreateBucket(ctx, "a0b-c", BucketOptions{}))
 	put(t, e, "a0b-c", "k", []byte("x"))
-	require.NoError(t, e.DeleteBucket(ctx, "a0b"))
+	require.NoError(t, e.DeleteBucket(ctx, "a0b", DeleteBucketOptions{}))
 }
 
 func TestPutGetSizes(t *testing.T) {
@@ -638,7 +638,7 @@ func TestBucketConfigValueCache(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Suspended", c.(*bucketconfig.Versioning).Status)
 	require.ErrorIs(t, e.SetBucketConfig(ctx, "cfg", &bucketconfig.Versioning{Status: "bogus"}), ErrInvalidArgument)
-	require.NoError(t, e.DeleteBucket(ctx, "cfg"))
+	require.NoError(t, e.DeleteBucket(ctx, "cfg", DeleteBucketOptions{}))
 	require.NoError(t, e.CreateBucket(ctx, "cfg", BucketOptions{}))
 	_, err = e.BucketConfigValue(ctx, "cfg", bucketconfig.KindVersioning)
 	require.ErrorIs(t, err, ErrNoSuchConfig, "a new bucket of the same name has no configuration")

@@ -252,6 +252,9 @@ func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats
 	e.gc.run.Lock()
 	defer e.gc.run.Unlock()
 	e.gc.runs.Add(1)
+	if err := e.dropExpiredCompletions(); err != nil {
+		return CompactStats{}, err
+	}
 	var st CompactStats
 	barrier := e.barrier()
 	live, err := e.liveBytes()

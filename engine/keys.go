@@ -6,6 +6,7 @@ import "encoding/binary"
 //
 //	B/<bucket>                 bucket record
 //	C/<bucket>/<kind>          bucket configuration document
+//	D/<bucket>\x00<key>\x00<id> result of a completed upload, kept for retries
 //	O/<bucket>\x00<key>        object record
 //	X/<blobID, 8 bytes BE>     blob record: refcount, size, chunk size, segment usage
 //	K/<blobID><chunk, 4 B BE>  blob-log locator of one chunk of a blob
@@ -96,4 +97,22 @@ func partKey(uploadID string, part int) []byte {
 func partPrefix(uploadID string) []byte {
 	b := append([]byte(prefixPart), uploadID...)
 	return append(b, '/')
+}
+
+const prefixCompleted = "D/"
+
+// completedPrefix is the prefix of the completed-upload records of bucket.
+func completedPrefix(bucket string) []byte {
+	b := make([]byte, 0, len(prefixCompleted)+len(bucket)+1)
+	b = append(b, prefixCompleted...)
+	b = append(b, bucket...)
+	return append(b, 0)
+}
+
+// completedKey is D/<bucket>\x00<key>\x00<uploadID>: the result of a
+// completed upload, kept for retries of its Complete.
+func completedKey(bucket, key, uploadID string) []byte {
+	b := append(completedPrefix(bucket), key...)
+	b = append(b, 0)
+	return append(b, uploadID...)
 }

@@ -466,7 +466,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *E
 		slices.Sort(ks)
 		_, err := e.DeleteObjects(ctx, b, ks)
 		require.NoError(t, err)
-		require.NoError(t, e.DeleteBucket(ctx, b))
+		require.NoError(t, e.DeleteBucket(ctx, b, DeleteBucketOptions{}))
 	}
 	require.Zero(t, e.countBlobs(t), "leaked blob references")
 	require.Zero(t, e.countPrefix(t, prefixSegment), "segment live counters not back to zero")

@@ -77,9 +77,11 @@ type PartInfo struct {
 }
 
 // CreateMultipartUpload starts an upload of bucket/key. Metadata, ACL, tags,
-// storage class and checksum algorithm come from opts (ContentMD5, IfMatch
-// and IfNoneMatch are ignored; set opts.Checksum.Algorithm to choose the
-// algorithm and opts.ChecksumType for COMPOSITE or FULL_OBJECT).
+// storage class and checksum algorithm come from opts (ContentMD5 is
+// ignored; set opts.Checksum.Algorithm to choose the algorithm and
+// opts.ChecksumType for COMPOSITE or FULL_OBJECT). IfNoneMatch and IfMatch
+// are checked against the current object now, as PutObject checks them
+// (ErrPreconditionFailed); Complete checks its own conditions again.
 func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, opts PutOptions) (string, error) {
 	if err := e.check(ctx); err != nil {
 		return "", err
@@ -115,7 +117,7 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 	}
 	id := e.newUploadID()
 	err := e.apply(func(m *mutation) error {
-		if _, err := e.bucketRecord(e.db, bucket); err != nil {
+		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
 		rec.info.LastModified = e.now()
@@ -187,6 +189,11 @@ type PartOptions struct {
 	// algorithm the part's checksum is computed anyway; a different
 	// algorithm here is ErrInvalidArgument.
 	Checksum *ChecksumInput
+	// DefaultChecksum, when the upload has no algorithm and Checksum is
+	// nil, is computed and stored with the part, so that Complete (with
+	// CompleteOptions.DefaultChecksum) can give the object a full-object
+	// checksum. Default "": none.
+	DefaultChecksum checksum.Algorithm
 }
 
 // UploadPart stores part partNumber of an upload, replacing an earlier part
@@ -208,6 +215,8 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 		return PartInfo{}, fmt.Errorf("%w: part checksum %s, upload uses %s", ErrInvalidArgument, ck.Algorithm, up.checksumAlg)
 	case ck == nil && up.checksumAlg != "":
 		ck = &ChecksumInput{Algorithm: up.checksumAlg}
+	case ck == nil && opts.DefaultChecksum != "":
+		ck = &ChecksumInput{Algorithm: opts.DefaultChecksum}
 	}
 	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, false)
 	if err != nil {
@@ -379,6 +388,10 @@ type CompleteOptions struct {
 	Checksum []byte
 	// Destination write conditions, as in PutOptions.
 	IfNoneMatch, IfMatch string
+	// DefaultChecksum, for an upload without an algorithm whose listed
+	// parts all carry this CRC (PartOptions.DefaultChecksum), gives the
+	// object their combination as a FULL_OBJECT checksum. Default "".
+	DefaultChecksum checksum.Algorithm
 }
 
 // PartError says which part made Complete fail. It wraps ErrInvalidPart or
@@ -398,7 +411,9 @@ func (e *PartError) Unwrap() error { return e.Err }
 
 // CompleteMultipartUpload assembles the listed parts into bucket/key. It
 // moves no data: the object references the parts' blobs. Parts not listed
-// are discarded, and the upload is gone afterwards.
+// are discarded, and the upload is gone afterwards. For
+// Options.CompletedUploadTTL a retry with the same upload ID and the same
+// parts returns the same result; other parts get ErrNoSuchUpload.
 //
 // The ETag follows opts.ETag (by default hex(md5(binary part MD5s))-N); the CRC64 is combined from the
 // parts' CRCs; a flexible checksum is COMPOSITE (the checksum of the part
@@ -411,8 +426,14 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		opts.MinPartSize = DefaultMinPartSize
 	}
 	var out ObjectInfo
+	var retryErr error
 	err := e.apply(func(m *mutation) error {
 		up, err := e.upload(e.db, bucket, key, uploadID)
+		if errors.Is(err, ErrNoSuchUpload) {
+			// Commit (nil) so that an expired record's deletion sticks.
+			out, retryErr = e.retryCompletion(m, bucket, key, uploadID, parts)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -445,6 +466,10 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if alg != "" && up.info.ChecksumType == "COMPOSITE" {
 			composite = alg.New()
 		}
+		// def combines the parts' default checksums (nil once a part
+		// lacks one).
+		var def []byte
+		useDef := alg == "" && opts.DefaultChecksum.IsCRC()
 		for i, p := range parts {
 			v, ok, err := get(e.db, partKey(uploadID, p.PartNumber))
 			if err != nil {
@@ -491,6 +516,15 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 					return fmt.Errorf("%w: %w", ErrCorrupt, err)
 				}
 			}
+			if ds, ok := part.info.Checksums[opts.DefaultChecksum]; useDef && ok && (i == 0 || def != nil) {
+				if i == 0 {
+					def = ds
+				} else if def, err = checksum.CombineCRC(opts.DefaultChecksum, def, ds, part.info.Size); err != nil {
+					return fmt.Errorf("%w: %w", ErrCorrupt, err)
+				}
+			} else {
+				def = nil
+			}
 			rec.info.Size += part.info.Size
 			rec.info.PartSizes = append(rec.info.PartSizes, part.info.Size)
 			rec.extents = append(rec.extents, part.extents...)
@@ -509,6 +543,10 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			rec.info.Checksums = map[checksum.Algorithm][]byte{alg: full}
 			rec.info.ChecksumType = up.info.ChecksumType
 		}
+		if useDef && def != nil {
+			rec.info.Checksums = map[checksum.Algorithm][]byte{opts.DefaultChecksum: def}
+			rec.info.ChecksumType = "FULL_OBJECT"
+		}
 		rec.info.LastModified = e.now()
 		// The object takes a reference on every listed part's extents; the
 		// upload's parts then drop theirs, so unlisted parts are freed.
@@ -518,9 +556,15 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if err := e.dropUpload(m, bucket, key, uploadID); err != nil {
 			return err
 		}
+		if err := e.recordCompletion(m, bucket, key, uploadID, parts, up, rec.info); err != nil {
+			return err
+		}
 		out = rec.info
 		return nil
 	})
+	if err == nil {
+		err = retryErr
+	}
 	return out, err
 }
 

@@ -8,13 +8,16 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"time"
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
-// DefaultContentType is stored when a Put names no content type.
-const DefaultContentType = "binary/octet-stream"
+// DefaultContentType is stored when a write names no content type: the
+// generic type of RFC 2046 4.5.1. Wire protocols that default otherwise
+// fill Metadata.ContentType themselves.
+const DefaultContentType = "application/octet-stream"
 
 // PutOptions are the inputs of PutObject. The zero value stores a private
 // STANDARD object with DefaultContentType and no verification beyond MD5.
@@ -30,6 +33,11 @@ type PutOptions struct {
 	// Checksum asks for a flexible checksum to be computed, verified when an
 	// expected value is given, and stored.
 	Checksum *ChecksumInput
+	// DefaultChecksum, when Checksum is nil, names a full-object checksum
+	// PutObject computes while streaming and stores (S3 stores CRC64NVME
+	// for every object written without one). Default "": none. Multipart
+	// uploads and appends ignore it.
+	DefaultChecksum checksum.Algorithm
 	// ChecksumType is "COMPOSITE" or "FULL_OBJECT" for a multipart upload;
 	// "" picks the algorithm's default. Put ignores it.
 	ChecksumType string
@@ -91,7 +99,11 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 		return ObjectInfo{}, err
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, true)
+	ck := opts.Checksum
+	if ck == nil && opts.DefaultChecksum != "" {
+		ck = &ChecksumInput{Algorithm: opts.DefaultChecksum}
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, true)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -113,7 +125,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		info.ContentType = DefaultContentType
 	}
 	if b.sum != nil {
-		info.Checksums = map[checksum.Algorithm][]byte{opts.Checksum.Algorithm: b.sum}
+		info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
 		info.ChecksumType = "FULL_OBJECT"
 	}
 	rec := objectRecord{info: info, inline: b.inline, extents: b.extents()}
@@ -288,12 +300,56 @@ type CopyOptions struct {
 	Source Conditions
 	// Destination write conditions, as in PutOptions.
 	IfNoneMatch, IfMatch string
+	// DefaultChecksum, when the source has no flexible checksum, names a
+	// full-object checksum computed by reading the source once and stored
+	// with the copy (S3). Default "": the copy has the source's checksums.
+	DefaultChecksum checksum.Algorithm
+}
+
+// sourceSum is a checksum computed over a copy source, valid while the
+// source keeps its ETag and modification time.
+type sourceSum struct {
+	alg          checksum.Algorithm
+	sum          []byte
+	etag         string
+	lastModified time.Time
+}
+
+// checksumSource reads bucket/key and computes alg over it, unless it has
+// flexible checksums already (nil then; also nil when the source cannot
+// be read: the copy itself reports why).
+func (e *Engine) checksumSource(bucket, key string, alg checksum.Algorithm) (*sourceSum, error) {
+	src, err := e.openPinned(bucket, key, GetOptions{}, true)
+	if err != nil {
+		return nil, nil
+	}
+	defer src.Close()
+	if len(src.Info.Checksums) > 0 {
+		return nil, nil
+	}
+	h := alg.New()
+	if _, err := src.WriteTo(h); err != nil {
+		return nil, err
+	}
+	return &sourceSum{alg: alg, sum: h.Sum(nil), etag: src.Info.ETag, lastModified: src.Info.LastModified}, nil
 }
 
 // CopyObject copies src to dst without moving data: the copy references the
 // source's blobs. A copy onto itself must change something (metadata with
 // MetadataReplace, storage class, tags or ACL), else ErrInvalidCopyRequest.
+// With opts.DefaultChecksum the source is read once to compute it when it
+// has no checksum.
 func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, opts CopyOptions) (ObjectInfo, error) {
+	for attempt := 0; ; attempt++ {
+		info, err := e.copyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, opts)
+		if errors.Is(err, errSourceChanged) && attempt < 3 {
+			continue
+		}
+		return info, err
+	}
+}
+
+func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, opts CopyOptions) (ObjectInfo, error) {
 	if err := e.check(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
@@ -308,11 +364,24 @@ func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 	}
 	self := srcBucket == dstBucket && srcKey == dstKey
+	var computed *sourceSum
+	if opts.DefaultChecksum != "" {
+		if _, err := checksum.ParseAlgorithm(string(opts.DefaultChecksum)); err != nil {
+			return ObjectInfo{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+		}
+		var err error
+		if computed, err = e.checksumSource(srcBucket, srcKey, opts.DefaultChecksum); err != nil {
+			return ObjectInfo{}, err
+		}
+	}
 	var out ObjectInfo
 	err := e.apply(func(m *mutation) error {
 		src, err := e.objectRecord(e.db, srcBucket, srcKey, true)
 		if err != nil {
 			return err
+		}
+		if computed != nil && (src.info.ETag != computed.etag || !src.info.LastModified.Equal(computed.lastModified)) {
+			return errSourceChanged
 		}
 		if err := opts.Source.evaluate(src.info, true); err != nil {
 			return fmt.Errorf("%w: copy source %s/%s", err, srcBucket, srcKey)
@@ -352,6 +421,10 @@ func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			dst.info.Type = ObjectNormal
 		}
 		dst.extents = slices.Clone(src.extents)
+		if computed != nil && len(src.info.Checksums) == 0 {
+			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
+			dst.info.ChecksumType = "FULL_OBJECT"
+		}
 		if err := e.replaceObject(m, &dst); err != nil {
 			return err
 		}

@@ -94,6 +94,10 @@ type Options struct {
 	// checked every CompactInterval. Default 7 days (168h); negative
 	// never aborts.
 	AbortUploadsAfter time.Duration
+	// CompletedUploadTTL is how long, on Clock, the result of a completed
+	// multipart upload is kept so that a retried Complete (same upload
+	// ID, same parts) gets it again. Default 1 hour; negative keeps none.
+	CompletedUploadTTL time.Duration
 	// Logger receives recovery and background messages. Default: discard.
 	Logger *slog.Logger
 
@@ -146,6 +150,10 @@ func (o *Options) EnsureDefaults() *Options {
 	}
 	if o.AbortUploadsAfter == 0 {
 		o.AbortUploadsAfter = defaultAbortUploadsAfter
+
+	}
+	if o.CompletedUploadTTL == 0 {
+		o.CompletedUploadTTL = time.Hour
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

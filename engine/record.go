@@ -53,6 +53,7 @@ const (
 	bStorageClass
 	bACL
 	bOwner
+	bRedundancy
 )
 
 type encoder struct{ b []byte }
@@ -383,6 +384,7 @@ type bucketRecord struct {
 	storageClass string
 	acl          ACL
 	owner        string
+	redundancy   string
 }
 
 func (r *bucketRecord) encode() []byte {
@@ -392,6 +394,7 @@ func (r *bucketRecord) encode() []byte {
 	e.str(bStorageClass, r.storageClass)
 	e.acl(bACL, r.acl)
 	e.str(bOwner, r.owner)
+	e.str(bRedundancy, r.redundancy)
 	return e.b
 }
 
@@ -415,6 +418,8 @@ func decodeBucket(b []byte) (bucketRecord, error) {
 			r.acl = d.acl(p)
 		case bOwner:
 			r.owner = string(p)
+		case bRedundancy:
+			r.redundancy = string(p)
 		}
 	}
 	return r, d.err

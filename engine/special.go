@@ -28,7 +28,8 @@ type AppendResult struct {
 // AppendObject appends the body read from r to bucket/key at position,
 // which must equal the object's current length (0 creates the object). The
 // object must be appendable (created by AppendObject); opts apply only when
-// it is created. A wrong position is a *PositionError carrying the length.
+// it is created, except a non-empty opts.ACL, which every non-empty append
+// applies. A wrong position is a *PositionError carrying the length.
 // The CRC64 of the whole object is kept by combining, without re-reading.
 func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position int64, r io.Reader, size int64, opts PutOptions) (AppendResult, error) {
 	if err := e.check(ctx); err != nil {
@@ -78,6 +79,9 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 			return nil // appending nothing changes nothing
 		}
 		rec := cur
+		if exists && (opts.ACL.Canned != "" || len(opts.ACL.Grants) > 0) {
+			rec.info.ACL = opts.ACL // a later append may change the ACL
+		}
 		if !exists {
 			rec = objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Metadata: opts.Metadata, StorageClass: opts.StorageClass,
 				ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Type: ObjectAppendable}}

@@ -168,7 +168,7 @@ func TestBucketConfig(t *testing.T) {
 	require.ErrorIs(t, err, ErrNoSuchConfig)
 	// Configs do not survive their bucket.
 	require.NoError(t, e.PutBucketConfig(ctx, "bkt", ConfigWebsite, []byte("w")))
-	require.NoError(t, e.DeleteBucket(ctx, "bkt"))
+	require.NoError(t, e.DeleteBucket(ctx, "bkt", DeleteBucketOptions{}))
 	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
 	_, err = e.BucketConfig(ctx, "bkt", ConfigWebsite)
 	require.ErrorIs(t, err, ErrNoSuchConfig)

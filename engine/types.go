@@ -8,7 +8,7 @@ import (
 
 // Metadata is the stored system and user metadata of an object.
 type Metadata struct {
-	ContentType        string // default "binary/octet-stream" when empty on Put
+	ContentType        string // DefaultContentType when empty on a write
 	ContentEncoding    string
 	ContentDisposition string
 	ContentLanguage    string
@@ -112,6 +112,8 @@ type BucketInfo struct {
 	StorageClass string
 	ACL          ACL
 	Owner        string
+	// Redundancy is BucketOptions.Redundancy ("" for the default).
+	Redundancy string
 }
 
 // extent is a run of bytes inside one blob.

@@ -76,6 +76,14 @@ type upload struct {
 	key    string
 	parts  map[int]part
 	live   bool
+	// done is set by a successful Complete: S3 answers a retry with the
+	// same parts with the same result (for an hour, longer than any run).
+	done *completion
+}
+
+type completion struct {
+	parts []int
+	out   Outcome
 }
 
 // model is the reference: S3 semantics over plain maps.
@@ -306,6 +314,10 @@ func (m *model) apply(s Step) Outcome {
 		return Outcome{Status: 200}
 	case OpUploadPart, OpCompleteMultipartUpload, OpAbortMultipartUpload:
 		u := m.uploads[s.Upload]
+		if s.Op == OpCompleteMultipartUpload && u != nil && !u.live && u.done != nil && !m.oss &&
+			m.buckets[u.bucket] != nil && slices.Equal(u.done.parts, s.Parts) {
+			return u.done.out
+		}
 		if u == nil || !u.live {
 			if u != nil && m.buckets[u.bucket] == nil || u == nil && !m.hasBucket(0) {
 				return errOut(404, "NoSuchUpload|NoSuchBucket")
@@ -408,6 +420,7 @@ func (m *model) multipart(s Step, u *upload) Outcome {
 	}
 	etag := fmt.Sprintf(`"%s-%d"`, h, len(s.Parts))
 	u.live = false
+	u.done = &completion{parts: slices.Clone(s.Parts), out: Outcome{Status: 200, ETag: etag}}
 	m.buckets[u.bucket][u.key] = &object{data: data, etag: etag}
 	return Outcome{Status: 200, ETag: etag}
 }

@@ -133,12 +133,14 @@ func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
 	return found, nil
 }
 
-// contentMD5 decodes a Content-MD5 header ("" gives nil).
-func contentMD5(v string) ([]byte, error) {
-	if v == "" {
+// contentMD5 decodes the Content-MD5 header of h: nil when absent,
+// InvalidDigest when present but empty or not a base64 MD5.
+func contentMD5(h http.Header) ([]byte, error) {
+	vs, ok := h["Content-Md5"]
+	if !ok {
 		return nil, nil
 	}
-	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(strings.Join(vs, ",")))
 	if err != nil || len(b) != md5.Size {
 		return nil, errorf("InvalidDigest", "")
 	}
@@ -161,7 +163,7 @@ const (
 // verifyDigests checks Content-MD5 and a flexible checksum of a body read
 // whole (XML documents).
 func (rc *request) verifyDigests(data []byte, mode digests) error {
-	want, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	want, err := contentMD5(rc.r.Header)
 	if err != nil {
 		return err
 	}

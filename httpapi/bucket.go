@@ -66,7 +66,10 @@ func (s *server) getBucketInfo(rc *request) error {
 	var info ossBucketInfo
 	bk := &info.Bucket
 	bk.ossBucketXML = s.ossBucket(rc, b)
-	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", "LRS", "rg-default"
+	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, "rg-default"
+	if bk.DataRedundancyType == "" {
+		bk.DataRedundancyType = "LRS"
+	}
 	bk.Owner = owner{ID: b.Owner, DisplayName: s.displayName(b.Owner)}
 	bk.Grant = ossACLName(b.ACL, false)
 	bk.SSE.SSEAlgorithm = "None"
@@ -138,7 +141,7 @@ func (s *server) headBucket(rc *request) error {
 }
 
 func (s *server) deleteBucket(rc *request) error {
-	if err := s.eng.DeleteBucket(rc.ctx, rc.op.Bucket); err != nil {
+	if err := s.eng.DeleteBucket(rc.ctx, rc.op.Bucket, engine.DeleteBucketOptions{AbortUploads: rc.d.behave.deleteBucketDropsUploads}); err != nil {
 		return err
 	}
 	rc.w.WriteHeader(http.StatusNoContent)

@@ -83,6 +83,16 @@ var configRows = []*configRow{
 		},
 		putStatus: func(d *dialect) int { return d.behave.putBucketTaggingStatus },
 		maxDoc:    maxTaggingDocument,
+		// OSS deletes only the keys named in ?tagging=k1,k2.
+		remove: func(s *server, rc *request) error {
+			if keys := rc.q.Get("tagging"); keys != "" && rc.d.behave.deleteTagsByKey {
+				return s.deleteBucketTagKeys(rc, keys)
+			}
+			if err := s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigTagging); err != nil {
+				return err
+			}
+			return writeEmpty(rc, http.StatusNoContent)
+		},
 	},
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/checksum"
 )
 
 // A dialect is everything that differs between the wire protocols osslite
@@ -53,6 +54,9 @@ type dialect struct {
 	bucketName      func(string) error // naming rules of CreateBucket
 	// defaultContentType is stored for writes that name none.
 	defaultContentType string
+	// defaultChecksum is the full-object checksum stored for a PutObject
+	// that names none ("" for none).
+	defaultChecksum checksum.Algorithm
 
 	// Vocabularies.
 	storageClasses map[string]bool // valid x-?-storage-class values
@@ -102,6 +106,7 @@ type behaviour struct {
 	requireContentLength      bool // PUT without Content-Length is MissingContentLength
 	reportCRC64               bool // x-?-hash-crc64ecma on writes and reads, HashCrc64ecma in ListParts
 	putReturnsContentMD5      bool // PutObject answers Content-MD5
+	partReturnsContentMD5     bool // UploadPart answers Content-MD5 (the part's MD5)
 	wholeObjectOnBadRange     bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
 	lenientCopySourceRange    bool // an invalid copy-source-range copies the whole source
 	archiveRefusesPartCopy    bool // UploadPartCopy into an archive-class bucket is OperationNotSupported
@@ -120,10 +125,12 @@ type behaviour struct {
 	recreateOwnBucketOK       bool // CreateBucket on one's own bucket succeeds
 	missingBucketTagsEmpty    bool // GetBucketTagging without tags is an empty TagSet
 	putBucketTaggingStatus    int  // status of PutBucketTagging
+	deleteTagsByKey           bool // DeleteBucketTagging ?tagging=k1,k2 deletes only the named keys
 	forbidOverwriteHeader     bool // x-?-forbid-overwrite: true means If-None-Match: *
 	deleteBucketDropsUploads  bool // DeleteBucket removes unfinished uploads instead of refusing
 	objectTypeInListing       bool // listings carry each object's Type
 	bucketBeforeAuth          bool // a missing bucket is reported before authentication errors
+	answerCompleteRetry       bool // a retried Complete (same parts) gets the first one's result
 }
 
 // confidence is how strongly a request looks like a dialect.

@@ -51,6 +51,8 @@ var oss = &dialect{
 	behave: behaviour{
 		reportCRC64:               true,
 		putReturnsContentMD5:      true,
+		deleteTagsByKey:           true,
+		partReturnsContentMD5:     true,
 		wholeObjectOnBadRange:     true,
 		lenientCopySourceRange:    true,
 		archiveRefusesPartCopy:    true,
@@ -326,10 +328,21 @@ func (s *server) listBucketsOSS(rc *request, all []engine.BucketInfo) error {
 	if err != nil {
 		return err
 	}
+	tagged, err := s.bucketTagFilter(rc)
+	if err != nil {
+		return err
+	}
 	res := &ossListBucketsResult{Owner: owner{ID: rc.who.id, DisplayName: rc.who.accessKey}, Buckets: []ossBucketXML{}}
 	for _, b := range all {
 		if !s.cfg.Permissive && !owns(rc.who, b.Owner) || !strings.HasPrefix(b.Name, prefix) || b.Name <= marker {
 			continue
+		}
+		if tagged != nil {
+			if ok, err := tagged(b.Name); err != nil {
+				return err
+			} else if !ok {
+				continue
+			}
 		}
 		if len(res.Buckets) == max {
 			truncated, next := true, res.Buckets[max-1].Name
@@ -436,6 +449,7 @@ func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts 
 	if t := c.DataRedundancyType; t != "" && t != "LRS" && t != "ZRS" {
 		return errorf("InvalidArgument", "Invalid data redundancy type %s.", t).with("ArgumentName", "DataRedundancyType").with("ArgumentValue", t)
 	}
+	opts.Redundancy = c.DataRedundancyType
 	return nil
 }
 

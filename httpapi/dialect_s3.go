@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/checksum"
 )
 
 // s3 is the Amazon S3 dialect (spec/s3): x-amz- headers, the 2006-03-01
@@ -35,6 +36,9 @@ var s3 = &dialect{
 	bucketTags:         s3BucketTags,
 	bucketName:         s3BucketName,
 	defaultContentType: "binary/octet-stream",
+	// S3 stores a CRC64NVME of every new object uploaded without a
+	// checksum (AWS "Checking object integrity", default data integrity).
+	defaultChecksum: checksum.CRC64NVME,
 
 	storageClasses: map[string]bool{
 		"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
@@ -61,6 +65,7 @@ var s3 = &dialect{
 		deleteObjectsNeedsDigest: true,
 		putBucketTaggingStatus:   http.StatusNoContent,
 		deleteBucketDropsUploads: true,
+		answerCompleteRetry:      true,
 	},
 
 	listBuckets:   (*server).listBucketsS3,

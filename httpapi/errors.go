@@ -284,6 +284,7 @@ var sentinels = []struct {
 	{ossauth.ErrMissingDate, "AccessDenied", "The Date header is missing or malformed."},
 	{ossauth.ErrRequestTimeTooSkewed, "RequestTimeTooSkewed", ""},
 	{ossauth.ErrInvalidAccessKeyID, "InvalidAccessKeyId", ""},
+	{ossauth.ErrMissingAdditionalHeader, "InvalidArgument", "Additional headers specified in the signature are not present in the request."},
 	{ossauth.ErrSignatureDoesNotMatch, "SignatureDoesNotMatch", ""},
 
 	{sigv4.ErrHeadersNotSigned, "AccessDenied", "There were headers present in the request which were not signed"},

@@ -102,7 +102,7 @@ func TestAllocationBudget(t *testing.T) {
 		name, method, path string
 		budget             float64
 	}{
-		{"PUT 4 KiB", "PUT", "/bench/obj", 175},
+		{"PUT 4 KiB", "PUT", "/bench/obj", 210},
 		{"GET 4 KiB", "GET", "/bench/obj", 135},
 		{"HEAD", "HEAD", "/bench/obj", 135},
 		{"LIST", "GET", "/bench?list-type=2", 145},

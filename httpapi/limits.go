@@ -53,6 +53,9 @@ type tagLimits struct {
 	// tooManyCode and tooManyMessage are the error of a set with more
 	// than maxTags tags.
 	tooManyCode, tooManyMessage string
+	// chars, when set, is the dialect's character rule for keys and
+	// values.
+	chars func(string) bool
 }
 
 // check validates a tag set: the count first, then each tag (key of 1 to
@@ -74,6 +77,8 @@ func (l tagLimits) check(tags []engine.Tag) error {
 			return errorf("InvalidTag", "The TagValue you have provided is invalid")
 		case seen[t.Key]:
 			return errorf("InvalidTag", "Cannot provide multiple Tags with the same key")
+		case l.chars != nil && (!l.chars(t.Key) || !l.chars(t.Value)):
+			return errorf("InvalidTag", "The tag %q=%q contains characters that are not allowed: use letters, digits, spaces and + - = . _ : /.", t.Key, t.Value)
 		}
 		seen[t.Key] = true
 	}
@@ -93,7 +98,7 @@ var (
 // object (keys of 128, values of 256 characters), 20 on a bucket (keys of
 // 64, values of 128 bytes); too many is InvalidTag.
 var (
-	ossObjectTags = tagLimits{maxTags: 10, maxKey: 128, maxValue: 256,
+	ossObjectTags = tagLimits{maxTags: 10, maxKey: 128, maxValue: 256, chars: ossTagChars,
 		tooManyCode: "InvalidTag", tooManyMessage: "The number of object tags cannot be greater than 10."}
 	ossBucketTags = tagLimits{maxTags: 20, maxKey: 64, maxValue: 128, inBytes: true,
 		tooManyCode: "InvalidTag", tooManyMessage: "The number of bucket tags cannot be greater than 20."}

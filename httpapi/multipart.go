@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -57,6 +59,9 @@ func (s *server) createMultipartUpload(rc *request) error {
 	} else if rc.header("checksum-type") != "" {
 		return errorf("InvalidRequest", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
 	}
+	if rc.forbidOverwrite() {
+		opts.IfNoneMatch = "*" // refused now, not only at Complete
+	}
 	id, err := s.eng.CreateMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
 		return err
@@ -86,7 +91,7 @@ func (s *server) uploadPart(rc *request) error {
 	if err := rc.d.sse.check(rc, ssePart); err != nil {
 		return err
 	}
-	md5sum, err := contentMD5(rc.r.Header.Get("Content-MD5"))
+	md5sum, err := contentMD5(rc.r.Header)
 	if err != nil {
 		return err
 	}
@@ -94,13 +99,25 @@ func (s *server) uploadPart(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if ck != nil {
+		// A part's checksum must use the upload's algorithm (when it has one).
+		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId")); err == nil && up.ChecksumAlgorithm != "" && up.ChecksumAlgorithm != ck.Algorithm {
+			return errorf("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
+				strings.ToLower(string(up.ChecksumAlgorithm)), strings.ToLower(string(ck.Algorithm)))
+		}
+	}
 	part, err := s.eng.UploadPart(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"), n, rc.body, rc.size,
-		engine.PartOptions{ContentMD5: md5sum, Checksum: ck})
+		engine.PartOptions{ContentMD5: md5sum, Checksum: ck, DefaultChecksum: rc.d.defaultChecksum})
 	if err != nil {
 		return err
 	}
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(part.ETag))
+	if rc.d.behave.partReturnsContentMD5 {
+		if sum, err := hex.DecodeString(part.ETag); err == nil {
+			h.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
+		}
+	}
 	rc.setCRC64(part.CRC64)
 	if part.Checksum != nil {
 		alg := ""
@@ -223,6 +240,11 @@ const MaxParts = engine.MaxPartNumber
 func (s *server) completeMultipartUpload(rc *request) error {
 	uploadID := rc.q.Get("uploadId")
 	up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID)
+	if errors.Is(err, engine.ErrNoSuchUpload) && rc.d.behave.answerCompleteRetry {
+		// Perhaps a retry of a Complete that succeeded: the engine
+		// answers it with the stored result when the parts are the same.
+		up, err = s.eng.CompletedUpload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID)
+	}
 	if err != nil {
 		return err
 	}
@@ -282,7 +304,8 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		}
 	}
 	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"),
-		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag, AllowNoParts: rc.d.behave.completeEmptyCreatesEmpty}
+		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag, AllowNoParts: rc.d.behave.completeEmptyCreatesEmpty,
+		DefaultChecksum: rc.d.defaultChecksum}
 	if s.cfg.MinPartSize != 0 {
 		opts.MinPartSize = s.cfg.MinPartSize
 	}

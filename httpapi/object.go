@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,11 +18,16 @@ import (
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
-// metadata reads the system and user metadata headers of a write.
+// metadata reads the system and user metadata headers of a write. A
+// write naming no Content-Type stores the dialect's default.
 func (rc *request) metadata() (engine.Metadata, error) {
 	h := rc.r.Header
+	ct := h.Get("Content-Type")
+	if ct == "" {
+		ct = rc.d.defaultContentType
+	}
 	m := engine.Metadata{
-		ContentType:        h.Get("Content-Type"),
+		ContentType:        ct,
 		CacheControl:       h.Get("Cache-Control"),
 		ContentDisposition: h.Get("Content-Disposition"),
 		ContentLanguage:    h.Get("Content-Language"),
@@ -67,7 +73,7 @@ func (rc *request) storageClassHeader() (string, error) {
 	return sc, nil
 }
 
-// tagsHeader parses x-amz-tagging ("k1=v1&k2=v2"), keeping order. ok is
+// tagsHeader parses x-amz-tagging ("k1=v1&k2=v2"), sorted by key. ok is
 // false when the header is absent.
 func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 	v, present := rc.r.Header[http.CanonicalHeaderKey(rc.d.h("tagging"))]
@@ -90,6 +96,8 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 	if err := rc.d.objectTags.check(tags); err != nil {
 		return nil, true, err
 	}
+	// The service keeps a tag set by key, whatever the header's order.
+	slices.SortFunc(tags, func(a, b engine.Tag) int { return strings.Compare(a.Key, b.Key) })
 	return tags, true, nil
 }
 
@@ -180,13 +188,14 @@ func (s *server) putObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if opts.ContentMD5, err = contentMD5(rc.r.Header.Get("Content-MD5")); err != nil {
+	if opts.ContentMD5, err = contentMD5(rc.r.Header); err != nil {
 		return err
 	}
 	if opts.Checksum, err = rc.checksumInput(); err != nil {
 		return err
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
+	opts.DefaultChecksum = rc.d.defaultChecksum
 	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
 	if err != nil {
 		return err
@@ -640,7 +649,7 @@ func (s *server) copyObject(rc *request) error {
 	if err := rc.d.sse.check(rc, sseCreate); err != nil {
 		return err
 	}
-	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond,
+	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
 		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
 	directive := rc.header("metadata-directive")
 	if rc.d.behave.copyOntoSelfReplaces && directive == "" && srcBucket == rc.op.Bucket && srcKey == rc.op.Key {

@@ -108,6 +108,7 @@ const (
 
 // routes is the operation table (operations.md A.2).
 var routes = []route{
+	{method: http.MethodGet, target: targetService, params: []string{"tagging"}, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets, only: "oss"}, // filtered by tags
 	{method: http.MethodGet, target: targetService, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets},
 
 	{method: http.MethodPut, target: targetBucket, params: []string{"acl"}, op: "PutBucketAcl", perm: permBucketWriteACP, handle: (*server).putBucketACL},

@@ -29,7 +29,7 @@ func (s *server) appendObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if opts.ContentMD5, err = contentMD5(rc.r.Header.Get("Content-MD5")); err != nil {
+	if opts.ContentMD5, err = contentMD5(rc.r.Header); err != nil {
 		return err
 	}
 	res, err := s.eng.AppendObject(rc.ctx, rc.op.Bucket, rc.op.Key, pos, rc.body, rc.size, opts)

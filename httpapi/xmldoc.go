@@ -81,7 +81,7 @@ func (d *docReader) finish() error {
 	if _, err := io.Copy(io.Discard, d); err != nil {
 		return err
 	}
-	want, err := contentMD5(d.rc.r.Header.Get("Content-MD5"))
+	want, err := contentMD5(d.rc.r.Header)
 	if err != nil {
 		return err
 	}

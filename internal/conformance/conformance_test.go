@@ -103,7 +103,7 @@ func (s *engineSubject) CreateBucket(ctx context.Context, bucket string) error {
 }
 
 func (s *engineSubject) DeleteBucket(ctx context.Context, bucket string) error {
-	return s.eng.DeleteBucket(ctx, bucket)
+	return s.eng.DeleteBucket(ctx, bucket, engine.DeleteBucketOptions{})
 }
 
 func (s *engineSubject) HeadBucket(ctx context.Context, bucket string) error {

@@ -46,7 +46,7 @@ type s3Subject struct {
 }
 
 func (s *s3Subject) Caps() conformance.Caps {
-	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, TooManyTagsCode: "BadRequest", BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
+	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, TooManyTagsCode: "BadRequest", DeleteBucketDropsUploads: true, BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
 		PartCopyBadRange: "InvalidArgument"}
 }
 

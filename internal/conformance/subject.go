@@ -123,6 +123,10 @@ type Caps struct {
 	// TooManyTagsCode is the code for more than 10 object tags ("" is
 	// InvalidTag; S3 answers BadRequest).
 	TooManyTagsCode string
+	// DeleteBucketDropsUploads says DeleteBucket deletes a bucket whose
+	// only content is unfinished uploads, aborting them (S3), instead of
+	// refusing with BucketNotEmpty (OSS, the engine by default).
+	DeleteBucketDropsUploads bool
 }
 
 // Tag is one object or bucket tag.

@@ -37,6 +37,8 @@ var (
 		"github.com/zeebo/xxh3",
 		"github.com/prometheus/client_golang",
 		"github.com/parquet-go/parquet-go",
+		"github.com/minio/crc64nvme",
+		"github.com/minio/md5-simd",
 		"github.com/bluenviron/gortmplib",
 		"github.com/bluenviron/mediacommon",
 	}

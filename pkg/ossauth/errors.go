@@ -47,6 +47,12 @@ var (
 	// InvalidAccessKeyId.
 	ErrInvalidAccessKeyID = errors.New("ossauth: invalid access key id")
 
+	// ErrMissingAdditionalHeader: a header named in AdditionalHeaders
+	// (x-oss-additional-headers) is absent from the request, so the
+	// signature cannot be checked. OSS: 400 InvalidArgument (EC
+	// 0002-00000078 for signed URLs, 0002-00000112 for headers).
+	ErrMissingAdditionalHeader = errors.New("ossauth: additional signed header missing from the request")
+
 	// ErrSignatureDoesNotMatch: the key is known but the signature is wrong.
 	// The concrete error is a *SignatureError carrying what the OSS error
 	// body needs. OSS: 403 SignatureDoesNotMatch.

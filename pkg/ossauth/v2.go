@@ -229,6 +229,9 @@ func verifyV2(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 			return wrap(ErrExpired, paramV4Expires+" "+date)
 		}
 	}
+	if err := checkAdditional(r, a.AdditionalHeaders); err != nil {
+		return err
+	}
 	sts := StringToSignV2(r, res, date, a.AdditionalHeaders, a.Scheme == SchemeV2Query)
 	want := SignV2(secret, sts)
 	if !hmac.Equal([]byte(want), []byte(a.Signature)) {
@@ -237,6 +240,23 @@ func verifyV2(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 			AccessKeyID:       a.AccessKeyID,
 			SignatureProvided: a.Signature,
 			StringToSign:      sts,
+		}
+	}
+	return nil
+}
+
+// checkAdditional verifies that every additional signed header is present
+// in r (host is r.Host).
+func checkAdditional(r *http.Request, names []string) error {
+	for _, h := range names {
+		if h == "host" {
+			if r.Host == "" && r.Header.Get("Host") == "" {
+				return wrap(ErrMissingAdditionalHeader, h)
+			}
+			continue
+		}
+		if _, ok := r.Header[http.CanonicalHeaderKey(h)]; !ok {
+			return wrap(ErrMissingAdditionalHeader, h)
 		}
 	}
 	return nil

@@ -357,6 +357,9 @@ func verifyV4(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 	if d := t.UTC().Format(iso8601BasicDate); d != a.Scope.Date {
 		return wrap(ErrMalformedAuthorization, "credential date "+a.Scope.Date+" does not match request date "+d)
 	}
+	if err := checkAdditional(r, a.AdditionalHeaders); err != nil {
+		return err
+	}
 	cr := CanonicalRequestV4(r, res, canonicalQuery, a.AdditionalHeaders)
 	sts := StringToSignV4(ts, a.Scope, cr)
 	want := hmacSHA256(SigningKeyV4(secret, a.Scope), sts)

@@ -13,7 +13,7 @@ var (
 	// or its credential scope is invalid (AuthorizationHeaderMalformed).
 	ErrMalformedAuthorization = errors.New("sigv4: malformed authorization header")
 	// ErrMalformedPresigned: presigned-URL query parameters are missing or
-	// invalid, including X-Amz-Expires outside 1..604800
+	// invalid, including X-Amz-Expires outside 0..604800 (0 is expired)
 	// (AuthorizationQueryParametersError).
 	ErrMalformedPresigned = errors.New("sigv4: malformed presigned query parameters")
 	// ErrUnsupportedAlgorithm: a recognised but unsupported scheme such as

@@ -173,8 +173,8 @@ type Presigned struct {
 }
 
 // ParsePresigned parses the X-Amz-* parameters of a presigned URL
-// (auth.md §4.1): all of Algorithm, Credential, Date, Expires (1..604800),
-// SignedHeaders and Signature are required, and the credential date must be
+// (auth.md §4.1): all of Algorithm, Credential, Date, Expires (0..604800;
+// 0 is always expired), SignedHeaders and Signature are required, and the credential date must be
 // the date of X-Amz-Date. It does not check expiry; see CheckTime. Errors
 // wrap ErrMalformedPresigned, or ErrUnsupportedAlgorithm for SigV4a.
 func ParsePresigned(q url.Values) (Presigned, error) {
@@ -210,7 +210,7 @@ func ParsePresigned(q url.Values) (Presigned, error) {
 	switch {
 	case err != nil || exp == "" || exp[0] == '+' || exp[0] == '-':
 		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires should be a number", ErrMalformedPresigned)
-	case n < 1:
+	case n < 0:
 		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires must be non-negative", ErrMalformedPresigned)
 	case n > int64(MaxPresignExpires/time.Second):
 		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires must be less than a week (in seconds) that is 604800", ErrMalformedPresigned)
@@ -239,13 +239,16 @@ func (p Presigned) ExpiresAt() time.Time { return p.Time.Add(p.Expires) }
 
 // CheckTime reports whether the URL is usable at now: ErrExpired if now is
 // after X-Amz-Date + X-Amz-Expires (the boundary instant is still valid),
+// ErrExpired also for X-Amz-Expires=0,
 // ErrNotYetValid if X-Amz-Date is more than maxSkew ahead of now (maxSkew
 // <= 0 means DefaultMaxSkew).
 func (p Presigned) CheckTime(now time.Time, maxSkew time.Duration) error {
 	if maxSkew <= 0 {
 		maxSkew = DefaultMaxSkew
 	}
-	if now.After(p.ExpiresAt()) {
+	// X-Amz-Expires=0 is a URL that was never valid: S3 answers it as
+	// expired, not as malformed.
+	if p.Expires == 0 || now.After(p.ExpiresAt()) {
 		return fmt.Errorf("%w: expired at %s, server time %s", ErrExpired, p.ExpiresAt().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	if p.Time.Sub(now) > maxSkew {

@@ -94,7 +94,7 @@ func TestParsePresigned(t *testing.T) {
 		{"expires 1", func(q url.Values) { q.Set("X-Amz-Expires", "1") }, nil},
 		{"expires max", func(q url.Values) { q.Set("X-Amz-Expires", "604800") }, nil},
 		{"expires over", func(q url.Values) { q.Set("X-Amz-Expires", "604801") }, ErrMalformedPresigned},
-		{"expires zero", func(q url.Values) { q.Set("X-Amz-Expires", "0") }, ErrMalformedPresigned},
+		{"expires zero", func(q url.Values) { q.Set("X-Amz-Expires", "0") }, nil}, // parsed; CheckTime calls it expired
 		{"expires negative", func(q url.Values) { q.Set("X-Amz-Expires", "-5") }, ErrMalformedPresigned},
 		{"expires plus", func(q url.Values) { q.Set("X-Amz-Expires", "+5") }, ErrMalformedPresigned},
 		{"expires text", func(q url.Values) { q.Set("X-Amz-Expires", "soon") }, ErrMalformedPresigned},

@@ -1,0 +1,296 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	"github.com/minio/crc64nvme"
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/checksum"
+	"github.com/osslite/osslite/pkg/sigv4"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestS3BucketNameDotDash: a dot next to a hyphen is not a valid bucket
+// name (S3 bucket naming rules: "must not contain .- or -.").
+func TestS3BucketNameDotDash(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	for _, name := range []string{"ab.-cd", "ab-.cd"} {
+		r := f.do(t, raw{method: "PUT", path: "/" + name})
+		require.Equal(t, 400, r.StatusCode, name)
+		require.Equal(t, "InvalidBucketName", r.errCode(), name)
+	}
+}
+
+// TestS3EmptyContentMD5: a Content-MD5 header that is present but empty is
+// InvalidDigest (errors.md), not "no digest".
+func TestS3EmptyContentMD5(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/md5"}).errOrNil())
+	r := f.do(t, raw{method: "PUT", path: "/md5/k", header: hdr("Content-MD5", ""), body: []byte("data")})
+	require.Equal(t, 400, r.StatusCode, string(r.body))
+	require.Equal(t, "InvalidDigest", r.errCode())
+	r = f.do(t, raw{method: "GET", path: "/md5/k"})
+	require.Equal(t, 404, r.StatusCode)
+}
+
+// TestS3PresignExpiresZero: a URL presigned (by the aws-sdk-go-v2 signer)
+// with X-Amz-Expires=0 is expired: 403 AccessDenied, not a malformed URL.
+func TestS3PresignExpiresZero(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/exp0"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/exp0/k", body: []byte("data")}).errOrNil())
+	for _, expires := range []string{"0", "60"} {
+		req, err := http.NewRequest("GET", f.srv.URL+"/exp0/k?X-Amz-Expires="+expires, nil)
+		require.NoError(t, err)
+		u, _, err := v4.NewSigner().PresignHTTP(context.Background(), aws.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK},
+			req, sigv4.UnsignedPayload, "s3", "us-east-1", f.clock.Now())
+		require.NoError(t, err)
+		resp, err := f.httpClient().Get(u)
+		require.NoError(t, err)
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if expires == "60" {
+			require.Equal(t, 200, resp.StatusCode, string(body))
+			continue
+		}
+		require.Equal(t, 403, resp.StatusCode, string(body))
+		require.Equal(t, "AccessDenied", rawResponse{resp, body}.errCode())
+		require.Contains(t, string(body), "Request has expired")
+	}
+}
+
+// TestS3TaggingHeaderSorted: tags sent in x-amz-tagging come back from
+// GetObjectTagging sorted by key.
+func TestS3TaggingHeaderSorted(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tags")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("tags"), Key: aws.String("k"),
+		Body: strings.NewReader("x"), Tagging: aws.String("zeta=1&alpha=2&mid=3")})
+	require.NoError(t, err)
+	got, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String("tags"), Key: aws.String("k")})
+	require.NoError(t, err)
+	var keys []string
+	for _, tg := range got.TagSet {
+		keys = append(keys, aws.ToString(tg.Key))
+	}
+	require.Equal(t, []string{"alpha", "mid", "zeta"}, keys)
+}
+
+// TestS3DeleteBucketWithUploads: S3 deletes a bucket that holds only
+// unfinished multipart uploads, and the uploads with it.
+func TestS3DeleteBucketWithUploads(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("uploads")})
+	require.NoError(t, err)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("uploads"), Key: aws.String("k")})
+	require.NoError(t, err)
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("uploads"), Key: aws.String("k"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
+	require.NoError(t, err)
+	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("uploads")})
+	require.NoError(t, err)
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("uploads")})
+	require.Error(t, err)
+}
+
+// TestS3ChecksumMismatchBadDigest: a flexible checksum header that does
+// not match the body is 400 BadDigest naming the algorithm, for PutObject
+// and UploadPart.
+func TestS3ChecksumMismatchBadDigest(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/cksum"}).errOrNil())
+	up := f.do(t, raw{method: "POST", path: "/cksum/mp?uploads"})
+	must(t, up.errOrNil())
+	var init struct {
+		UploadID string `xml:"UploadId"`
+	}
+	require.NoError(t, xml.Unmarshal(up.body, &init))
+	wrong := map[string]string{ // checksums of "other", not of the body
+		"SHA256":    "2TJ1ZCqmxtvmVD3i2CcrOYXtNvFjuRBaJ2QG8kZNxiw=",
+		"SHA1":      "W8m8XQfEKw8hhOCJSuYdBKi7JFE=",
+		"CRC32":     "bbQkXQ==",
+		"CRC32C":    "w9aBuw==",
+		"CRC64NVME": "AAAAAAAAAAA=",
+	}
+	// A part checksum of another algorithm than the upload's is a type
+	// mismatch (InvalidRequest), not a digest mismatch.
+	up = f.do(t, raw{method: "POST", path: "/cksum/typed?uploads", header: hdr("x-amz-checksum-algorithm", "SHA256")})
+	must(t, up.errOrNil())
+	typed := init
+	require.NoError(t, xml.Unmarshal(up.body, &typed))
+	r := f.do(t, raw{method: "PUT", path: "/cksum/typed?partNumber=1&uploadId=" + typed.UploadID, header: hdr("x-amz-checksum-crc32", "bbQkXQ=="), body: []byte("the body")})
+	require.Equal(t, 400, r.StatusCode)
+	require.Equal(t, "InvalidRequest", r.errCode())
+	require.Contains(t, string(r.body), "<Message>Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: crc32</Message>")
+	for alg, v := range wrong {
+		for _, path := range []string{"/cksum/k", "/cksum/mp?partNumber=1&uploadId=" + init.UploadID} {
+			r := f.do(t, raw{method: "PUT", path: path, header: hdr("x-amz-checksum-"+strings.ToLower(alg), v), body: []byte("the body")})
+			require.Equal(t, 400, r.StatusCode, "%s %s: %s", alg, path, r.body)
+			require.Equal(t, "BadDigest", r.errCode(), "%s %s: %s", alg, path, r.body)
+			require.Contains(t, string(r.body), "<Message>The "+alg+" you specified did not match the calculated checksum.</Message>", path)
+		}
+	}
+}
+
+// TestS3DefaultCRC64NVME: an object uploaded without a checksum gets a
+// full-object CRC64NVME (computed while streaming), returned with
+// x-amz-checksum-mode: ENABLED, and kept by a copy; OSS stores none.
+func TestS3DefaultCRC64NVME(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	body := pattern(300 << 10)
+	must(t, f.do(t, raw{method: "PUT", path: "/nvme"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/nvme/k", body: body}).errOrNil())
+	want := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(body)))
+
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("nvme"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	require.Equal(t, want, aws.ToString(head.ChecksumCRC64NVME))
+	require.Equal(t, types.ChecksumTypeFullObject, head.ChecksumType)
+
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("nvme"), Key: aws.String("copy"), CopySource: aws.String("nvme/k")})
+	require.NoError(t, err)
+	get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("nvme"), Key: aws.String("copy"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	_, err = io.Copy(io.Discard, get.Body)
+	require.NoError(t, err)
+	get.Body.Close()
+	require.Equal(t, want, aws.ToString(get.ChecksumCRC64NVME))
+
+	// A checksum the request names wins over the default.
+	must(t, f.do(t, raw{method: "PUT", path: "/nvme/sha", header: hdr("x-amz-checksum-sha256", base64.StdEncoding.EncodeToString(sha256Sum(body))), body: body}).errOrNil())
+	info, err := f.eng.HeadObject(ctx, "nvme", "sha")
+	require.NoError(t, err)
+	require.Len(t, info.Checksums, 1)
+	require.NotNil(t, info.Checksums[checksum.SHA256])
+
+	// The OSS dialect asks for no default checksum.
+	o := f.ossV2(testAK, testSK)
+	_, err = o.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("nvme"), Key: oss2.Ptr("oss"), Body: bytes.NewReader(body)})
+	require.NoError(t, err)
+	info, err = f.eng.HeadObject(ctx, "nvme", "oss")
+	require.NoError(t, err)
+	require.Empty(t, info.Checksums)
+}
+
+func sha256Sum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
+
+// TestS3CompleteRetry: a retried CompleteMultipartUpload (same upload ID,
+// same parts) gets the same 200 result; other parts get NoSuchUpload, and
+// so does a retry after the completed-upload record expires (1 hour).
+func TestS3CompleteRetry(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("retry")})
+	require.NoError(t, err)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("retry"), Key: aws.String("k")})
+	require.NoError(t, err)
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("retry"), Key: aws.String("k"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("only part")})
+	require.NoError(t, err)
+	complete := func(n int32) (*s3.CompleteMultipartUploadOutput, error) {
+		return c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("retry"), Key: aws.String("k"), UploadId: up.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(n), ETag: part.ETag}}}})
+	}
+	first, err := complete(1)
+	require.NoError(t, err)
+	again, err := complete(1)
+	require.NoError(t, err)
+	require.Equal(t, aws.ToString(first.ETag), aws.ToString(again.ETag))
+	require.Equal(t, aws.ToString(first.Key), aws.ToString(again.Key))
+
+	_, err = complete(2)
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae, "different parts")
+	require.Equal(t, "NoSuchUpload", ae.ErrorCode())
+
+	// After an hour (engine clock; signed by hand at that time) the
+	// record is gone.
+	doc := `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + aws.ToString(part.ETag) + `</ETag></Part></CompleteMultipartUpload>`
+	path := "/retry/k?uploadId=" + aws.ToString(up.UploadId)
+	f.clock.Advance(59 * time.Minute)
+	r := f.do(t, raw{method: "POST", path: path, body: []byte(doc)})
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	f.clock.Advance(2 * time.Minute)
+	r = f.do(t, raw{method: "POST", path: path, body: []byte(doc)})
+	require.Equal(t, 404, r.StatusCode, string(r.body))
+	require.Equal(t, "NoSuchUpload", r.errCode())
+}
+
+// TestS3CopyDefaultCRC64NVME: a copy of an object without a checksum
+// (written through the engine) gets a CRC64NVME computed from the source.
+func TestS3CopyDefaultCRC64NVME(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	body := pattern(200 << 10)
+	must(t, f.do(t, raw{method: "PUT", path: "/nvmecopy"}).errOrNil())
+	b, err := f.eng.Bucket(ctx, "nvmecopy")
+	require.NoError(t, err)
+	_, err = f.eng.PutObject(ctx, "nvmecopy", "plain", bytes.NewReader(body), int64(len(body)), engine.PutOptions{Owner: b.Owner})
+	require.NoError(t, err)
+	c := f.client()
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("nvmecopy"), Key: aws.String("copy"), CopySource: aws.String("nvmecopy/plain")})
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("nvmecopy"), Key: aws.String("copy"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	want := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(body)))
+	require.Equal(t, want, aws.ToString(head.ChecksumCRC64NVME))
+}
+
+// TestS3MultipartDefaultCRC64NVME: parts uploaded without a checksum to an
+// upload without an algorithm get CRC64NVMEs, which Complete combines into
+// the object's full-object CRC64NVME (S3 API reference, ObjectPart and
+// Checksum: "or if the object was uploaded without a checksum (and Amazon
+// S3 added the default checksum, CRC64NVME...)").
+func TestS3MultipartDefaultCRC64NVME(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithMinPartSize(1)}})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/mpnvme"}).errOrNil())
+	r := f.do(t, raw{method: "POST", path: "/mpnvme/k?uploads"})
+	must(t, r.errOrNil())
+	var init struct {
+		UploadID string `xml:"UploadId"`
+	}
+	require.NoError(t, xml.Unmarshal(r.body, &init))
+	p1, p2 := pattern(70<<10), bytes.Repeat([]byte("z"), 1000)
+	var doc strings.Builder
+	doc.WriteString("<CompleteMultipartUpload>")
+	for i, p := range [][]byte{p1, p2} {
+		r := f.do(t, raw{method: "PUT", path: fmt.Sprintf("/mpnvme/k?partNumber=%d&uploadId=%s", i+1, init.UploadID), body: p})
+		must(t, r.errOrNil())
+		fmt.Fprintf(&doc, "<Part><PartNumber>%d</PartNumber><ETag>%s</ETag></Part>", i+1, r.Header.Get("ETag"))
+	}
+	doc.WriteString("</CompleteMultipartUpload>")
+	must(t, f.do(t, raw{method: "POST", path: "/mpnvme/k?uploadId=" + init.UploadID, body: []byte(doc.String())}).errOrNil())
+	head, err := f.client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("mpnvme"), Key: aws.String("k"), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	whole := append(bytes.Clone(p1), p2...)
+	require.Equal(t, base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(whole))), aws.ToString(head.ChecksumCRC64NVME))
+	require.Equal(t, types.ChecksumTypeFullObject, head.ChecksumType)
+}
