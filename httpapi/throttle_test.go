@@ -136,7 +136,7 @@ func TestRequestCapsSlowDown(t *testing.T) {
 	require.Eventually(t, func() bool {
 		_, code := request("")
 		return code == "SlowDown"
-	}, 2*time.Second, 10*time.Millisecond, "the held anonymous request is admitted")
+	}, 15*time.Second, 10*time.Millisecond, "the held anonymous request is admitted")
 	// One anonymous request is in flight: another is refused at once,
 	// a signed one is served.
 	status, code := request("")
@@ -151,7 +151,7 @@ func TestRequestCapsSlowDown(t *testing.T) {
 	require.Eventually(t, func() bool {
 		_, code := request(signed)
 		return code == "SlowDown"
-	}, 2*time.Second, 10*time.Millisecond)
+	}, 15*time.Second, 10*time.Millisecond)
 	status, code = request(signed)
 	assert.Equal(t, http.StatusServiceUnavailable, status)
 	assert.Equal(t, "SlowDown", code)
@@ -162,7 +162,7 @@ func TestRequestCapsSlowDown(t *testing.T) {
 	require.Eventually(t, func() bool {
 		status, _ := request("")
 		return status == http.StatusOK
-	}, 2*time.Second, 10*time.Millisecond)
+	}, 15*time.Second, 10*time.Millisecond)
 }
 
 // A client that stops reading an object body frees the handler once a
