@@ -106,6 +106,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		ACL:          opts.ACL,
 		Tags:         slices.Clone(opts.Tags),
 		CRC64:        b.crc64,
+		SHA1:         hex.EncodeToString(b.sha1[:]),
 		Owner:        opts.Owner,
 	}
 	info.User = maps.Clone(opts.User)
@@ -123,7 +124,15 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		}
 		m.addBlob(b.blob)
 		rec.info.LastModified = e.now()
-		return e.replaceObject(m, &rec)
+		if err := e.replaceObject(m, &rec); err != nil {
+			return err
+		}
+		ref := contentObjectRef(bucket, key)
+		if b.blob != nil {
+			ref = contentBlobRef(b.blob.id)
+		}
+		m.setContent(b.sha1[:], b.size, b.md5, b.crc64, ref)
+		return nil
 	})
 	return rec.info, err
 }
@@ -167,6 +176,10 @@ func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
 			return err
 		}
 		m.ref(prev.extents, -1)
+		prev.info.Bucket, prev.info.Key = rec.info.Bucket, rec.info.Key
+		if err := m.dropObjectContent(&prev); err != nil {
+			return err
+		}
 	}
 	m.ref(rec.extents, +1)
 	return m.b.Set(k, rec.encode(), nil)
@@ -203,6 +216,9 @@ func (e *Engine) deleteObject(m *mutation, bucket, key string) error {
 		return err
 	}
 	m.ref(rec.extents, -1)
+	if err := m.dropObjectContent(&rec); err != nil {
+		return err
+	}
 	return m.b.Delete(objectKey(bucket, key), nil)
 }
 

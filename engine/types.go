@@ -79,6 +79,10 @@ type ObjectInfo struct {
 	Tags         []Tag
 	// CRC64 is the CRC-64/ECMA of the body, as OSS reports it.
 	CRC64 uint64
+	// SHA1 is the lower-case hex SHA-1 of the body of objects stored whole
+	// (PutObject, PutObjectByContent and their copies); "" for multipart
+	// and appendable objects, whose SHA-1 is not computed.
+	SHA1 string
 	// Checksums holds the flexible checksums stored with the object, keyed by
 	// algorithm, as raw big-endian bytes.
 	Checksums map[checksum.Algorithm][]byte
