@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -30,6 +31,9 @@ type PutOptions struct {
 	// Checksum asks for a flexible checksum to be computed, verified when an
 	// expected value is given, and stored.
 	Checksum *ChecksumInput
+	// ContentSHA1 is the expected SHA-1 of the body (20 raw bytes); a
+	// mismatch fails with ErrBadDigest and stores nothing.
+	ContentSHA1 []byte
 	// ChecksumType is "COMPOSITE" or "FULL_OBJECT" for a multipart upload;
 	// "" picks the algorithm's default. Put ignores it.
 	ChecksumType string
@@ -96,6 +100,9 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		return ObjectInfo{}, err
 	}
 	defer b.done()
+	if opts.ContentSHA1 != nil && !bytes.Equal(opts.ContentSHA1, b.sha1[:]) {
+		return ObjectInfo{}, &DigestError{Algorithm: "SHA1"}
+	}
 	info := ObjectInfo{
 		Bucket:       bucket,
 		Key:          key,

@@ -70,13 +70,17 @@ var oss = &dialect{
 		bucketBeforeAuth:          true,
 	},
 
-	listBuckets:   (*server).listBucketsOSS,
-	listLimits:    ossListLimits,
-	location:      ossLocation,
-	createBucket:  ossCreateBucket,
-	objectHeaders: ossObjectHeaders,
-	copySource:    parseOSSCopySource,
-	multipartETag: engine.ETagMD5OfHexDigests,
+	listBuckets:    (*server).listBucketsOSS,
+	listLimits:     ossListLimits,
+	location:       ossLocation,
+	createBucket:   ossCreateBucket,
+	objectHeaders:  ossObjectHeaders,
+	copySource:     parseOSSCopySource,
+	multipartETag:  engine.ETagMD5OfHexDigests,
+	maxPartNumber:  MaxParts,
+	userID:         func(id string) string { return id },
+	decodeComplete: xmlComplete,
+	encode:         xmlEncode,
 
 	// The OSS sub-resources: the v1 SDK's signing list and what the
 	// current SDKs send (spec/oss, clients.md), in the spellings used.

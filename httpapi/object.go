@@ -186,6 +186,13 @@ func (s *server) putObject(rc *request) error {
 	if opts.Checksum, err = rc.checksumInput(); err != nil {
 		return err
 	}
+	if hn := rc.d.contentSHA1Header; hn != "" && rc.r.Header.Get(hn) != "" {
+		sum, err := hex.DecodeString(rc.r.Header.Get(hn))
+		if err != nil || len(sum) != 20 {
+			return errorf("InvalidDigest", "The %s you specified is not a hex SHA-1.", hn)
+		}
+		opts.ContentSHA1 = sum
+	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
 	if err != nil {
@@ -442,6 +449,11 @@ func (s *server) deleteObject(rc *request) error {
 		}
 		if !etagMatches(im, info.ETag) {
 			return errorf("PreconditionFailed", "").with("Condition", "If-Match")
+		}
+	}
+	if rc.d.behave.deleteMissingKeyFails {
+		if _, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
+			return err
 		}
 	}
 	if err := s.eng.DeleteObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
