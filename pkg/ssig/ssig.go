@@ -232,8 +232,10 @@ type Auth struct {
 	Date string
 }
 
-// authRE is the vendor verifier's pattern of the header form.
-var authRE = regexp.MustCompile(`^SINA (\w{1,20}):([^:\s]{10})$`)
+// authRE matches the header form. [Unsure] The vendor's verifier takes
+// 1-20 word characters as the access key; osslite accepts any key
+// without colons or spaces (its keys may contain "-").
+var authRE = regexp.MustCompile(`^SINA ([^:\s]{1,128}):([^:\s]{10})$`)
 
 // Parse finds the authentication material of r without verifying it.
 // An Authorization header of another scheme is not Sina's: Parse reports
@@ -266,7 +268,7 @@ func Parse(r *http.Request) (*Auth, error) {
 	if !ok {
 		ak, ok = strings.CutPrefix(kid, "sae,")
 	}
-	if !ok || ak == "" || len(ak) > 20 {
+	if !ok || ak == "" || len(ak) > 128 {
 		return nil, fmt.Errorf("%w: KID must be sina,<access key>", ErrMalformedAuthorization)
 	}
 	return &Auth{Scheme: SchemeQuery, AccessKey: ak, Signature: q.Get("ssig"), Date: q.Get("Expires")}, nil

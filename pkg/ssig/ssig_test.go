@@ -194,7 +194,7 @@ func TestParse(t *testing.T) {
 	a, err = Parse(r)
 	require.NoError(t, err)
 	assert.Equal(t, SchemeAnonymous, a.Scheme, "other schemes are not Sina's")
-	for _, bad := range []string{"SINA AKID:short", "SINA AKID", "SINA a-b:0123456789", "SINA AKID:01234:6789"} {
+	for _, bad := range []string{"SINA AKID:short", "SINA AKID", "SINA AKID:01234:6789"} {
 		r.Header.Set("Authorization", bad)
 		_, err = Parse(r)
 		assert.ErrorIs(t, err, ErrMalformedAuthorization, bad)
