@@ -34,7 +34,7 @@ var sina = &dialect{
 
 	maxKeyLength:       1024,
 	maxUserMetadata:    2 << 10,
-	minPartSize:        1, // [Unsure] the seed states none
+	minPartSize:        5 << 20, // [Unsure] the seed states none: S3's
 	maxListKeys:        1000,
 	bucketName:         sinaBucketName,
 	defaultContentType: "application/octet-stream",
@@ -121,6 +121,14 @@ func (s *server) sinaHost(host string) bool {
 // the ACLs decide.
 func (s *server) authenticateSina(rc *request) (credentials, error) {
 	res := ssig.Resource{Bucket: rc.op.Bucket, EscapedKey: escapedKey(rc)}
+	// Sub-resources outside the SCS list (S3 operations served through
+	// the shared handlers) are signed too, so none can be appended to a
+	// signed request unnoticed.
+	for name := range rc.q {
+		if subresourceNames[strings.ToLower(name)] && !ssig.IsSubresource(name) {
+			res.Extra = append(res.Extra, name)
+		}
+	}
 	a, err := ssig.Authenticate(rc.r, res, s.clock.Now(), s.secret)
 	switch {
 	case err == nil && a.Scheme != ssig.SchemeAnonymous:

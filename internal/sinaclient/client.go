@@ -84,6 +84,9 @@ type Request struct {
 	Header http.Header
 	Body   io.Reader
 	Size   int64 // body length (0 with no body)
+	// Signed names query parameters outside the SCS sub-resource list
+	// that the request must sign (osslite's S3 extras: tagging, delete).
+	Signed []string
 }
 
 // Do sends r signed and returns the response; a non-2xx status is an
@@ -122,7 +125,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*http.Response, error) {
 		req.Header[http.CanonicalHeaderKey(k)] = vs
 	}
 	if !c.Anonymous {
-		ssig.SignRequest(req, ssig.Resource{Bucket: r.Bucket, EscapedKey: esc}, c.AccessKey, c.SecretKey, c.now().Add(time.Hour))
+		ssig.SignRequest(req, ssig.Resource{Bucket: r.Bucket, EscapedKey: esc, Extra: r.Signed}, c.AccessKey, c.SecretKey, c.now().Add(time.Hour))
 	}
 	hc := c.HTTP
 	if hc == nil {

@@ -244,7 +244,7 @@ func TestMultipart(t *testing.T) {
 	id, err := c.InitiateMultipart(ctx, "multi", "big.zip", http.Header{"Content-Type": {"application/zip"}, "X-Amz-Meta-A": {"1"}})
 	require.NoError(t, err)
 	require.Len(t, id, 32)
-	p1, p2 := bytes.Repeat([]byte("a"), 1000), []byte("tail")
+	p1, p2 := bytes.Repeat([]byte("a"), 5<<20), []byte("tail")
 	e1, err := c.UploadPart(ctx, "multi", "big.zip", id, 1, p1)
 	require.NoError(t, err)
 	e2, err := c.UploadPart(ctx, "multi", "big.zip", id, 2, p2)
@@ -256,7 +256,7 @@ func TestMultipart(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, parts, 2)
 	assert.Equal(t, e1, parts[0].ETag)
-	assert.Equal(t, int64(1000), parts[0].Size)
+	assert.Equal(t, int64(5<<20), parts[0].Size)
 	assert.Regexp(t, sinaDate, parts[0].LastModified)
 
 	_, err = c.CompleteMultipart(ctx, "multi", "big.zip", id, []sinaclient.Part{{PartNumber: 1, ETag: e1}, {PartNumber: 2, ETag: e2}})

@@ -54,6 +54,11 @@ func (s Scheme) String() string {
 type Resource struct {
 	Bucket     string
 	EscapedKey string
+	// Extra lists sub-resources outside the SCS list that the server
+	// serves and therefore signs (osslite extension: S3 operations such
+	// as ?tagging and ?delete). Present ones are signed like the bare SCS
+	// sub-resources, sorted, after them. The vendor SDKs never send any.
+	Extra []string
 }
 
 // Path returns the resource part of CanonicalizedResource: "/",
@@ -98,6 +103,13 @@ func canonicalVariants(res Resource, q url.Values) []string {
 	var bare, valued, valuedEsc []string
 	for _, n := range bareSubresources {
 		if q.Has(n) {
+			bare = append(bare, n)
+		}
+	}
+	extra := slices.Clone(res.Extra)
+	slices.Sort(extra)
+	for _, n := range slices.Compact(extra) {
+		if q.Has(n) && !IsSubresource(n) {
 			bare = append(bare, n)
 		}
 	}

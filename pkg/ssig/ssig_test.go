@@ -185,6 +185,14 @@ func TestSubresourceOrderVariants(t *testing.T) {
 	}
 }
 
+// Extra sub-resources are signed after the SCS ones.
+func TestExtraSubresources(t *testing.T) {
+	q, _ := url.ParseQuery("tagging&acl&formatter=json")
+	res := Resource{Bucket: "b", EscapedKey: "k", Extra: []string{"tagging", "delete"}}
+	assert.Equal(t, "/b/k?acl&tagging", CanonicalResource(res, q))
+	assert.Equal(t, "/b/k?acl", CanonicalResource(Resource{Bucket: "b", EscapedKey: "k"}, q))
+}
+
 func TestParse(t *testing.T) {
 	r := httptest.NewRequest("GET", "/", nil)
 	a, err := Parse(r)
