@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -60,8 +61,8 @@ var sina = &dialect{
 	listLimits:        sinaListLimits,
 	location:          s3Location,
 	createBucket:      s3CreateBucket,
-	objectHeaders:     func(*request, engine.ObjectInfo) {},
-	copySource:        parseS3CopySource, // URL-encoded as a whole
+	objectHeaders:     s3ObjectHeaders,
+	copySource:        parseSinaCopySource,
 	multipartETag:     engine.ETagMD5OfDigests,
 	maxPartNumber:     2048,
 	decodeComplete:    sinaComplete,
@@ -97,6 +98,26 @@ func detectSina(s *server, r *http.Request) confidence {
 		return byHost
 	}
 	return notThis
+}
+
+// parseSinaCopySource splits x-amz-copy-source: "/bucket/key",
+// URL-encoded as a whole (spec 6.5), so the leading slash may be %2F too;
+// an S3-style value (only the key escaped) decodes the same way.
+func parseSinaCopySource(d *dialect, v string) (bucket, key, version string, err error) {
+	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey").with("ArgumentName", d.h("copy-source")).with("ArgumentValue", v)
+	src, ver, hasVer := strings.Cut(v, "?versionId=")
+	if hasVer {
+		version = ver
+	}
+	dec, uerr := url.PathUnescape(src)
+	if uerr != nil {
+		return "", "", "", bad
+	}
+	if i := strings.Index(dec, "?versionId="); i >= 0 && !hasVer {
+		dec, version = dec[:i], dec[i+len("?versionId="):]
+	}
+	bucket, key, err = splitCopySource(strings.TrimPrefix(dec, "/"), bad)
+	return bucket, key, version, err
 }
 
 // sinaDomain reports whether a configured base domain names a Sina
