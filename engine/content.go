@@ -83,9 +83,10 @@ func (m *mutation) dropContent(sum []byte, size int64, ref []byte) error {
 }
 
 // dropObjectContent drops the entry naming an inline object rec replaced
-// or deleted.
-func (m *mutation) dropObjectContent(rec *objectRecord) error {
-	if rec.info.SHA1 == "" || rec.inline == nil {
+// (by next, nil for a delete) or deleted. A replacement with the same
+// content re-points the entry anyway, so it costs no lookup.
+func (m *mutation) dropObjectContent(rec, next *objectRecord) error {
+	if rec.info.SHA1 == "" || rec.inline == nil || next != nil && next.info.SHA1 == rec.info.SHA1 {
 		return nil
 	}
 	sum, err := hex.DecodeString(rec.info.SHA1)
@@ -97,7 +98,7 @@ func (m *mutation) dropObjectContent(rec *objectRecord) error {
 
 // flushContent writes the pending entries into the batch.
 func (m *mutation) flushContent() error {
-	for _, k := range slices.Sorted(maps.Keys(m.content)) {
+	for k := range m.content { // distinct keys: batch order does not matter
 		var err error
 		if v := m.content[k]; v == nil {
 			err = m.b.Delete([]byte(k), nil)

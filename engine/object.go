@@ -184,7 +184,7 @@ func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
 		}
 		m.ref(prev.extents, -1)
 		prev.info.Bucket, prev.info.Key = rec.info.Bucket, rec.info.Key
-		if err := m.dropObjectContent(&prev); err != nil {
+		if err := m.dropObjectContent(&prev, rec); err != nil {
 			return err
 		}
 	}
@@ -223,7 +223,7 @@ func (e *Engine) deleteObject(m *mutation, bucket, key string) error {
 		return err
 	}
 	m.ref(rec.extents, -1)
-	if err := m.dropObjectContent(&rec); err != nil {
+	if err := m.dropObjectContent(&rec, nil); err != nil {
 		return err
 	}
 	return m.b.Delete(objectKey(bucket, key), nil)
