@@ -70,13 +70,15 @@ var oss = &dialect{
 		bucketBeforeAuth:          true,
 	},
 
-	listBuckets:    (*server).listBucketsOSS,
-	listLimits:     ossListLimits,
-	location:       ossLocation,
-	createBucket:   ossCreateBucket,
-	objectHeaders:  ossObjectHeaders,
-	copySource:     parseOSSCopySource,
-	multipartETag:  engine.ETagMD5OfHexDigests,
+	listBuckets:   (*server).listBucketsOSS,
+	listLimits:    ossListLimits,
+	location:      ossLocation,
+	createBucket:  ossCreateBucket,
+	objectHeaders: ossObjectHeaders,
+	copySource:    parseOSSCopySource,
+	multipartETag: engine.ETagMD5OfHexDigests,
+
+	// Request and document encodings, limits and IDs.
 	maxPartNumber:  MaxParts,
 	userID:         func(id string) string { return id },
 	decodeComplete: xmlComplete,

@@ -61,13 +61,15 @@ var s3 = &dialect{
 		deleteBucketDropsUploads: true,
 	},
 
-	listBuckets:    (*server).listBucketsS3,
-	listLimits:     s3ListLimits,
-	location:       s3Location,
-	createBucket:   s3CreateBucket,
-	objectHeaders:  s3ObjectHeaders,
-	copySource:     parseS3CopySource,
-	multipartETag:  engine.ETagMD5OfDigests,
+	listBuckets:   (*server).listBucketsS3,
+	listLimits:    s3ListLimits,
+	location:      s3Location,
+	createBucket:  s3CreateBucket,
+	objectHeaders: s3ObjectHeaders,
+	copySource:    parseS3CopySource,
+	multipartETag: engine.ETagMD5OfDigests,
+
+	// Request and document encodings, limits and IDs.
 	maxPartNumber:  MaxParts,
 	userID:         func(id string) string { return id },
 	decodeComplete: xmlComplete,

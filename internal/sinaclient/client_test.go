@@ -18,6 +18,7 @@ import (
 
 	"github.com/osslite/osslite/fake"
 	"github.com/osslite/osslite/internal/sinaclient"
+	"github.com/osslite/osslite/pkg/ssig"
 )
 
 func newClient(t *testing.T) (*sinaclient.Client, *fake.Server) {
@@ -356,4 +357,33 @@ func TestXMLWithoutFormatter(t *testing.T) {
 	b := readBody(t, resp, err)
 	assert.Contains(t, string(b), "<ListBucketResult")
 	assert.Equal(t, "application/xml", resp.Header.Get("Content-Type"))
+}
+
+// A configured Sina domain: virtual-host addressing, and requests that
+// carry nothing else of the dialect are Sina's.
+func TestSinaDomain(t *testing.T) {
+	ctx := context.Background()
+	srv := fake.New(t, fake.WithDomains("sinastorage.cn"))
+	c := &sinaclient.Client{Endpoint: srv.URL, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, HTTP: srv.HTTPClient(), Now: srv.Clock().Now}
+	require.NoError(t, c.PutBucket(ctx, "photos", ""))
+	_, err := c.PutObject(ctx, "photos", "a/b.txt", strings.NewReader("vhost"), 5, nil)
+	require.NoError(t, err)
+
+	// Signed, virtual-host style: the signature covers /photos/a/b.txt.
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/a/b.txt", nil)
+	require.NoError(t, err)
+	req.Host = "photos.sinastorage.cn"
+	ssig.SignRequest(req, ssig.Resource{Bucket: "photos", EscapedKey: "a/b.txt"}, srv.AccessKey, srv.SecretKey, srv.Clock().Now().Add(time.Hour))
+	resp, err := srv.HTTPClient().Do(req)
+	assert.Equal(t, []byte("vhost"), readBody(t, resp, err))
+
+	// Anonymous, no formatter, no vendor header: still the Sina dialect.
+	req, err = http.NewRequest(http.MethodGet, srv.URL+"/missing", nil)
+	require.NoError(t, err)
+	req.Host = "nobucket.sinastorage.cn"
+	resp, err = srv.HTTPClient().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	assert.Equal(t, "NoSuchBucket", header(resp.Header, "X-Error-Code"))
 }
