@@ -224,6 +224,7 @@ func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum
 			Tags: slices.Clone(opts.Tags), Owner: opts.Owner, LastModified: e.now(),
 		}
 		info.User = maps.Clone(opts.User)
+		info.Headers = maps.Clone(opts.Headers)
 		if info.ContentType == "" {
 			info.ContentType = DefaultContentType
 		}

@@ -129,3 +129,23 @@ func readBody(t *testing.T, e *Engine, bucket, key string) []byte {
 	b, _ := readAll(t, e, bucket, key, GetOptions{})
 	return b
 }
+
+// Metadata.Headers are stored, copied and updated with the metadata.
+func TestStoredHeaders(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bk-h", BucketOptions{}))
+	h := map[string]string{"x-sina-info": "hi", "x-sina-info-int": "7"}
+	_, err := e.PutObject(ctx, "bk-h", "k", bytes.NewReader([]byte("x")), 1, PutOptions{Metadata: Metadata{Headers: h}})
+	require.NoError(t, err)
+	h["x-sina-info"] = "changed by the caller"
+	info, err := e.HeadObject(ctx, "bk-h", "k")
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"x-sina-info": "hi", "x-sina-info-int": "7"}, info.Headers)
+	cp, err := e.CopyObject(ctx, "bk-h", "k", "bk-h", "c", CopyOptions{})
+	require.NoError(t, err)
+	require.Equal(t, info.Headers, cp.Headers)
+	up, err := e.UpdateObject(ctx, "bk-h", "c", ObjectUpdate{Metadata: &Metadata{Headers: map[string]string{"x-sina-expire": "Sat, 20 Nov 2286 17:46:39 GMT"}}})
+	require.NoError(t, err)
+	require.Equal(t, map[string]string{"x-sina-expire": "Sat, 20 Nov 2286 17:46:39 GMT"}, up.Headers)
+}

@@ -117,6 +117,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		Owner:        opts.Owner,
 	}
 	info.User = maps.Clone(opts.User)
+	info.Headers = maps.Clone(opts.Headers)
 	if info.ContentType == "" {
 		info.ContentType = DefaultContentType
 	}
@@ -341,6 +342,7 @@ func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		if opts.MetadataDirective == MetadataReplace {
 			dst.info.Metadata = opts.Metadata
 			dst.info.User = maps.Clone(opts.Metadata.User)
+			dst.info.Headers = maps.Clone(opts.Metadata.Headers)
 			if dst.info.ContentType == "" {
 				dst.info.ContentType = DefaultContentType
 			}
@@ -408,6 +410,7 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 		if u.Metadata != nil {
 			rec.info.Metadata = *u.Metadata
 			rec.info.User = maps.Clone(u.Metadata.User)
+			rec.info.Headers = maps.Clone(u.Metadata.Headers)
 			if rec.info.ContentType == "" {
 				rec.info.ContentType = DefaultContentType
 			}

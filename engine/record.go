@@ -45,6 +45,7 @@ const (
 	fRestoreReady
 	fRestoreExpiry
 	fSHA1
+	fHeader
 )
 
 // Bucket record field tags.
@@ -259,6 +260,16 @@ func (r *objectRecord) encode() []byte {
 	e.str(fChecksumAlgorithm, string(r.checksumAlg))
 	e.str(fSymlinkTarget, i.SymlinkTarget)
 	e.str(fSHA1, i.SHA1)
+	if len(i.Headers) > 0 {
+		names := make([]string, 0, len(i.Headers))
+		for k := range i.Headers {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			e.strs(fHeader, k, i.Headers[k])
+		}
+	}
 	if !r.restoreReady.IsZero() {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
 		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
@@ -359,6 +370,15 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			i.SymlinkTarget = string(p)
 		case fSHA1:
 			i.SHA1 = string(p)
+		case fHeader:
+			if kv := d.strs(p); len(kv) == 2 {
+				if i.Headers == nil {
+					i.Headers = map[string]string{}
+				}
+				i.Headers[kv[0]] = kv[1]
+			} else {
+				d.fail("header")
+			}
 		case fRestoreReady:
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreExpiry:

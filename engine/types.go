@@ -18,6 +18,10 @@ type Metadata struct {
 	WebsiteRedirect string
 	// User holds user metadata, names lower-cased by the caller, values raw.
 	User map[string]string
+	// Headers holds other headers stored with the object and returned as
+	// sent, names lower-cased by the caller (Sina's x-sina-info,
+	// x-sina-info-int, x-sina-expire).
+	Headers map[string]string
 }
 
 // Tag is one object or bucket tag.

@@ -38,6 +38,9 @@ type dialect struct {
 	// contentSHA1Header, when set, names a request header carrying the
 	// hex SHA-1 a PutObject body must have.
 	contentSHA1Header string
+	// storedHeaders are request headers (lower-case names) stored with an
+	// object as sent and returned on reads, each with its validation.
+	storedHeaders map[string]func(v string) error
 	// requestIDBytes is the number of random bytes of a request id.
 	requestIDBytes int
 	// serverName is the Server response header.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,6 +69,21 @@ var sina = &dialect{
 	decodeComplete:    sinaComplete,
 	encode:            sinaEncode,
 	contentSHA1Header: "s-sina-sha1",
+	storedHeaders: map[string]func(string) error{
+		"x-sina-info": func(string) error { return nil },
+		"x-sina-info-int": func(v string) error {
+			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+				return errorf("InvalidArgument", "x-sina-info-int must be an integer.").with("ArgumentName", "x-sina-info-int").with("ArgumentValue", v)
+			}
+			return nil
+		},
+		"x-sina-expire": func(v string) error {
+			if _, err := http.ParseTime(v); err != nil {
+				return errorf("InvalidArgument", "x-sina-expire must be an HTTP date.").with("ArgumentName", "x-sina-expire").with("ArgumentValue", v)
+			}
+			return nil
+		},
+	},
 
 	// The sub-resources the SDKs sign (pkg/ssig), plus uploadId.
 	subresources: setOf("acl", "location", "torrent", "website", "logging", "relax", "meta", "uploads", "part",
@@ -383,6 +399,9 @@ func sinaListJSON(x *listBucketResult) *sinaList {
 		if o := c.info; o != nil {
 			e.SHA1, e.Owner, e.ContentType = orNull(o.SHA1), sinaUserID(o.Owner), o.ContentType
 			e.LastModified = sinaTime(o.LastModified)
+			if t, err := http.ParseTime(o.Headers["x-sina-expire"]); err == nil {
+				e.ExpirationTime = orNull(sinaTime(t))
+			}
 		}
 		out.Contents = append(out.Contents, e)
 	}

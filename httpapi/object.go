@@ -51,6 +51,17 @@ func (rc *request) metadata() (engine.Metadata, error) {
 		m.User[k] = v
 		size += len(k) + len(v)
 	}
+	for name, check := range rc.d.storedHeaders {
+		if v := h.Get(name); v != "" {
+			if err := check(v); err != nil {
+				return m, err
+			}
+			if m.Headers == nil {
+				m.Headers = map[string]string{}
+			}
+			m.Headers[name] = v
+		}
+	}
 	if limit := rc.d.maxUserMetadata; size > limit {
 		return m, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(limit))
 	}
@@ -405,6 +416,9 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	}
 	for k, v := range info.User {
 		h[rc.d.h("meta-"+k)] = []string{metaValue(v)}
+	}
+	for k, v := range info.Headers {
+		h[k] = []string{metaValue(v)}
 	}
 }
 

@@ -87,6 +87,11 @@ func (s *server) putObjectMetaSina(rc *request) error {
 		m.User = map[string]string{}
 	}
 	maps.Copy(m.User, given.User)
+	m.Headers = maps.Clone(cur.Headers)
+	if len(given.Headers) > 0 && m.Headers == nil {
+		m.Headers = map[string]string{}
+	}
+	maps.Copy(m.Headers, given.Headers)
 	remove := rc.d.h("remove-meta-")
 	for name := range h {
 		if k, ok := strings.CutPrefix(strings.ToLower(name), remove); ok {
@@ -131,8 +136,9 @@ func (*sinaObjectMeta) sinaOnly() {}
 // getObjectMetaSina is GET Object - Meta: the object's metadata as JSON
 // (whatever formatter says: there is no XML equivalent). File-Name is the
 // last segment of the key ([Unsure]: the seed shows myfile.txt for
-// path/to/myfile.txt). Info and Info-Int are null: x-sina-info is not
-// stored yet. Content-SHA1 is null for multipart objects.
+// path/to/myfile.txt). Info and Info-Int are x-sina-info and
+// x-sina-info-int (null when not given). Content-SHA1 is null for
+// multipart objects.
 func (s *server) getObjectMetaSina(rc *request) error {
 	info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
 	if err != nil {
@@ -143,6 +149,12 @@ func (s *server) getObjectMetaSina(rc *request) error {
 		FileMeta: map[string]string{}, Size: info.Size}
 	if len(info.ETag) == 32 {
 		doc.ContentMD5 = orNull(info.ETag)
+	}
+	if v, ok := info.Headers["x-sina-info"]; ok {
+		doc.Info = &v
+	}
+	if n, err := strconv.ParseInt(info.Headers["x-sina-info-int"], 10, 64); err == nil {
+		doc.InfoInt = &n
 	}
 	for k, v := range info.User {
 		doc.FileMeta[rc.d.h("meta-"+k)] = v

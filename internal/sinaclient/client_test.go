@@ -202,6 +202,32 @@ func TestMeta(t *testing.T) {
 
 	err = c.PutMeta(ctx, "meta", "missing", nil)
 	assert.Equal(t, "NoSuchKey", sinaclient.ErrorCode(err))
+
+	// The fixed headers x-sina-info, x-sina-info-int and x-sina-expire.
+	_, err = c.PutObject(ctx, "meta", "info", strings.NewReader("i"), 1, http.Header{"x-sina-info": {"foo info!"},
+		"x-sina-info-int": {"1122"}, "x-sina-expire": {"Sat, 20 Nov 2286 17:46:39 GMT"}})
+	require.NoError(t, err)
+	m, err = c.GetMeta(ctx, "meta", "info")
+	require.NoError(t, err)
+	require.NotNil(t, m.Info)
+	assert.Equal(t, "foo info!", *m.Info)
+	require.NotNil(t, m.InfoInt)
+	assert.Equal(t, int64(1122), *m.InfoInt)
+	h, err = c.HeadObject(ctx, "meta", "info")
+	require.NoError(t, err)
+	assert.Equal(t, "foo info!", header(h, "x-sina-info"))
+	l, err := c.ListObjects(ctx, "meta", sinaclient.ListOptions{Prefix: "info"})
+	require.NoError(t, err)
+	require.Len(t, l.Contents, 1)
+	require.NotNil(t, l.Contents[0].ExpirationTime)
+	assert.Equal(t, "Sat, 20 Nov 2286 17:46:39 UTC", *l.Contents[0].ExpirationTime)
+	require.NoError(t, c.PutMeta(ctx, "meta", "info", http.Header{"x-sina-info": {"new"}}))
+	m, err = c.GetMeta(ctx, "meta", "info")
+	require.NoError(t, err)
+	assert.Equal(t, "new", *m.Info)
+	require.NotNil(t, m.InfoInt, "not named: kept")
+	_, err = c.PutObject(ctx, "meta", "bad", strings.NewReader("i"), 1, http.Header{"x-sina-info-int": {"many"}})
+	assert.Equal(t, "InvalidArgument", sinaclient.ErrorCode(err))
 }
 
 func TestACL(t *testing.T) {
