@@ -33,18 +33,41 @@ const prefixContent = "H/"
 const sha1Size = sha1.Size
 
 func contentKey(sum []byte, size int64) []byte {
-	k := append([]byte(prefixContent), sum...)
+	k := make([]byte, 0, len(prefixContent)+len(sum)+8)
+	k = append(append(k, prefixContent...), sum...)
 	return binary.BigEndian.AppendUint64(k, uint64(size))
 }
 
 func contentBlobRef(id uint64) []byte {
-	return binary.BigEndian.AppendUint64([]byte{'b'}, id)
+	return binary.BigEndian.AppendUint64(append(make([]byte, 0, 9), 'b'), id)
 }
 
 func contentObjectRef(bucket, key string) []byte {
-	r := append([]byte{'o'}, bucket...)
-	r = append(r, 0)
+	r := make([]byte, 0, 2+len(bucket)+len(key))
+	r = append(append(append(r, 'o'), bucket...), 0)
 	return append(r, key...)
+}
+
+// contentEntry is a pending content-index write (val nil: a delete).
+type contentEntry struct{ key, val []byte }
+
+// pendingContent returns the index of k in m.content, or -1.
+func (m *mutation) pendingContent(k []byte) int {
+	for i := range m.content {
+		if bytes.Equal(m.content[i].key, k) {
+			return i
+		}
+	}
+	return -1
+}
+
+// putContent records a pending write of k.
+func (m *mutation) putContent(k, v []byte) {
+	if i := m.pendingContent(k); i >= 0 {
+		m.content[i].val = v
+		return
+	}
+	m.content = append(m.content, contentEntry{k, v})
 }
 
 // contentValueHead is the MD5 and CRC64 before the ref.
@@ -52,11 +75,10 @@ const contentValueHead = 16 + 8
 
 // setContent points the entry of (sum, size) at ref.
 func (m *mutation) setContent(sum []byte, size int64, md5 [16]byte, crc uint64, ref []byte) {
-	if m.content == nil {
-		m.content = map[string][]byte{}
-	}
-	v := append(md5[:], binary.BigEndian.AppendUint64(nil, crc)...)
-	m.content[string(contentKey(sum, size))] = append(v, ref...)
+	v := make([]byte, 0, contentValueHead+len(ref))
+	v = append(v, md5[:]...)
+	v = binary.BigEndian.AppendUint64(v, crc)
+	m.putContent(contentKey(sum, size), append(v, ref...))
 }
 
 // dropContent deletes the entry of (sum, size) if it points at ref.
@@ -64,20 +86,19 @@ func (m *mutation) dropContent(sum []byte, size int64, ref []byte) error {
 	if len(sum) != sha1Size {
 		return nil
 	}
-	k := string(contentKey(sum, size))
-	v, pending := m.content[k]
-	if !pending {
+	k := contentKey(sum, size)
+	var v []byte
+	if i := m.pendingContent(k); i >= 0 {
+		v = m.content[i].val
+	} else {
 		var ok bool
 		var err error
-		if v, ok, err = get(m.e.db, []byte(k)); err != nil || !ok {
+		if v, ok, err = get(m.e.db, k); err != nil || !ok {
 			return err
 		}
 	}
 	if len(v) > contentValueHead && bytes.Equal(v[contentValueHead:], ref) {
-		if m.content == nil {
-			m.content = map[string][]byte{}
-		}
-		m.content[k] = nil
+		m.putContent(k, nil)
 	}
 	return nil
 }
@@ -98,12 +119,12 @@ func (m *mutation) dropObjectContent(rec, next *objectRecord) error {
 
 // flushContent writes the pending entries into the batch.
 func (m *mutation) flushContent() error {
-	for k := range m.content { // distinct keys: batch order does not matter
+	for _, c := range m.content {
 		var err error
-		if v := m.content[k]; v == nil {
-			err = m.b.Delete([]byte(k), nil)
+		if c.val == nil {
+			err = m.b.Delete(c.key, nil)
 		} else {
-			err = m.b.Set([]byte(k), v, nil)
+			err = m.b.Set(c.key, c.val, nil)
 		}
 		if err != nil {
 			return err

@@ -258,7 +258,7 @@ type mutation struct {
 	newBlobs map[uint64]*newBlob
 	// content holds the content-index entries this mutation sets (nil
 	// value: deletes), written last at commit.
-	content map[string][]byte
+	content []contentEntry
 }
 
 func (e *Engine) newMutation() *mutation {
