@@ -196,7 +196,7 @@ type Record struct {
 	Operation string // AWS operation name, "Unknown" when unrouted
 	Bucket    string
 	Key       string
-	Dialect   string // "s3" or "oss"
+	Dialect   string // "s3", "oss" or "sina"
 	RequestID string
 	Status    int
 	// Bytes is the number of response body bytes written.
