@@ -142,6 +142,7 @@ type behaviour struct {
 	objectTypeInListing       bool // listings carry each object's Type
 	bucketBeforeAuth          bool // a missing bucket is reported before authentication errors
 	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
+	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
 }
 
 // confidence is how strongly a request looks like a dialect.

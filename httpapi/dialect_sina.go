@@ -56,6 +56,7 @@ var sina = &dialect{
 		putBucketTaggingStatus:   http.StatusNoContent,
 		deleteBucketDropsUploads: true,
 		deleteMissingKeyFails:    true, // the Python SDK reads 404 as "no such key"
+		copyETagHeader:           true, // spec 6.5: ETag: "<MD5 hex>"
 	},
 
 	listBuckets:       (*server).listBucketsSina,

@@ -714,6 +714,9 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	rc.setCRC64(info.CRC64)
+	if rc.d.behave.copyETagHeader {
+		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
+	}
 	res := &copyObjectResult{ETag: rc.d.etag(info.ETag), LastModified: xmlTime(info.LastModified)}
 	if len(info.Checksums) > 0 {
 		res.ChecksumType = info.ChecksumType

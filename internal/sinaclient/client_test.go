@@ -124,6 +124,14 @@ func TestObjectsAndListing(t *testing.T) {
 	assert.Equal(t, int64(3), bm.Quantity)
 	assert.Equal(t, "bucket_name_0", bm.Project)
 
+	// PUT Object - Copy answers the ETag in the header too.
+	resp, err := c.Do(ctx, sinaclient.Request{Method: http.MethodPut, Bucket: "bucket_name_0", Key: "copied",
+		Header: http.Header{"X-Amz-Copy-Source": {"%2Fbucket_name_0%2Fdir%2Fa%20b.txt"}}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, `"`+md+`"`, header(resp.Header, "ETag"))
+	require.NoError(t, c.DeleteObject(ctx, "bucket_name_0", "copied"))
+
 	// DELETE of a missing key is 404 in this dialect.
 	require.NoError(t, c.DeleteObject(ctx, "bucket_name_0", "top"))
 	err = c.DeleteObject(ctx, "bucket_name_0", "top")
