@@ -33,6 +33,15 @@
 // A mutation is acknowledged only after both syncs; after a crash it is
 // either wholly visible or not at all.
 //
+// # Content index
+//
+// Every PutObject records the SHA-1 of its body (ObjectInfo.SHA1) and
+// points the content index at the body: FindByContent finds a stored body
+// by SHA-1 and size anywhere in the store, and PutObjectByContent creates
+// an object referencing it without moving bytes (Sina's Relax upload). An
+// entry goes with the last reference to its body and is validated on
+// every lookup. See content.go.
+//
 // # Errors
 //
 // Errors wrap the sentinels in errors.go (ErrNoSuchKey, ErrNoSuchBucket, ...)

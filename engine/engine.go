@@ -312,6 +312,9 @@ type mutation struct {
 	b        *pebble.Batch
 	refs     map[uint64]int64
 	newBlobs map[uint64]*newBlob
+	// content holds the content-index entries this mutation sets (nil
+	// value: deletes), written last at commit.
+	content []contentEntry
 }
 
 func (e *Engine) newMutation() *mutation {
@@ -344,7 +347,7 @@ func (m *mutation) commit() error {
 		}
 		var rec blobRecord
 		if nb, ok := m.newBlobs[id]; ok {
-			rec = blobRecord{size: nb.size, chunkSize: nb.chunkSize}
+			rec = blobRecord{size: nb.size, chunkSize: nb.chunkSize, sha1: nb.sha1}
 			for i, loc := range nb.locs {
 				if n := len(rec.segs); n == 0 || rec.segs[n-1].seg != loc.Segment {
 					rec.segs = append(rec.segs, segUse{seg: loc.Segment})
@@ -385,6 +388,9 @@ func (m *mutation) commit() error {
 			if err := m.b.Delete(blobKey(id), nil); err != nil {
 				return err
 			}
+			if err := m.dropContent(rec.sha1, rec.size, contentBlobRef(id)); err != nil {
+				return err
+			}
 		default:
 			if err := m.b.Set(blobKey(id), rec.encode(), nil); err != nil {
 				return err
@@ -393,6 +399,9 @@ func (m *mutation) commit() error {
 	}
 	emptied, err := m.e.applySegDeltas(m.b, seg)
 	if err != nil {
+		return err
+	}
+	if err := m.flushContent(); err != nil {
 		return err
 	}
 	if err := m.b.Commit(pebble.NoSync); err != nil {

@@ -97,7 +97,8 @@ func TestBucketNames(t *testing.T) {
 		{name: "Abc", contains: "contains"},
 		{name: "-abc", contains: "begin and end"},
 		{name: "abc.", contains: "begin and end"},
-		{name: "a_b", contains: "contains"},
+		{name: "a_b", ok: true},
+		{name: "a b", contains: "contains"},
 		{name: "a/b", contains: "contains"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -40,6 +40,7 @@ var (
 	ErrInvalidObjectState       = errors.New("engine: object is archived and not restored")
 	ErrRestoreAlreadyInProgress = errors.New("engine: restore already in progress")
 	ErrNoSuchConfig             = errors.New("engine: no such bucket configuration")
+	ErrNoSuchContent            = errors.New("engine: no stored body has this SHA-1 and size")
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"crypto/sha1"
 	"fmt"
 	"hash"
 	"hash/crc64"
@@ -31,7 +32,8 @@ type body struct {
 	size   int64
 	md5    [md5.Size]byte
 	crc64  uint64
-	sum    []byte // flexible checksum, when requested
+	sha1   [sha1.Size]byte // indexes the content (FindByContent)
+	sum    []byte          // flexible checksum, when requested
 	inline []byte
 	blob   *newBlob // nil when inline
 	// done must be called once the body's metadata is committed or
@@ -45,6 +47,7 @@ type newBlob struct {
 	size      int64
 	chunkSize int64
 	locs      []wal.Loc
+	sha1      []byte // of the whole body, once ingested
 }
 
 // extents returns the extents referencing the whole body.
@@ -103,6 +106,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	}
 	md := md5.New()
 	crc := crc64.New(crc64Table)
+	sh := sha1.New()
 	bufp := e.chunkBuf()
 	defer e.putChunkBuf(bufp)
 	buf := *bufp
@@ -155,6 +159,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			md.Write(chunk)
 		}
 		crc.Write(chunk)
+		sh.Write(chunk)
 		if ckHash != nil {
 			ckHash.Write(chunk)
 		}
@@ -189,6 +194,10 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	}
 	md.Sum(b.md5[:0])
 	b.crc64 = crc.Sum64()
+	sh.Sum(b.sha1[:0])
+	if b.blob != nil {
+		b.blob.sha1 = b.sha1[:]
+	}
 	if contentMD5 != nil && !bytes.Equal(contentMD5, b.md5[:]) {
 		return nil, &DigestError{Algorithm: "MD5"}
 	}

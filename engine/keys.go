@@ -11,6 +11,7 @@ import "encoding/binary"
 //	X/<blobID, 8 bytes BE>     blob record: refcount, size, chunk size, segment usage
 //	K/<blobID><chunk, 4 B BE>  blob-log locator of one chunk of a blob
 //	S/<segment, 8 bytes BE>    live bytes of a blob-log segment
+//	H/<SHA-1><size, 8 bytes BE> content index: a stored body with that content
 //
 // Bucket names never contain 0x00, so "O/<bucket>\x00" is a prefix that no
 // other bucket shares and object keys sort as raw bytes after it.

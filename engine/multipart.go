@@ -94,6 +94,7 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 	}
 	rec := objectRecord{info: ObjectInfo{Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner}}
 	rec.info.User = maps.Clone(opts.User)
+	rec.info.Headers = maps.Clone(opts.Headers)
 	if rec.info.ContentType == "" {
 		rec.info.ContentType = DefaultContentType
 	}

@@ -7,10 +7,10 @@ import (
 )
 
 // ValidateBucketName reports whether name can name a bucket: 3 to 63
-// characters of a-z, 0-9, '.' and '-', beginning and ending with a letter
-// or digit. These are the rules every wire protocol shares (and what keeps
-// bucket names safe as key prefixes); a protocol's stricter rules are its
-// own business. The error wraps ErrInvalidBucketName and says what is
+// characters of a-z, 0-9, '.', '-' and '_', beginning and ending with a
+// letter or digit. These are the rules every wire protocol shares (Sina's
+// SCS allows '_'; all are safe as key prefixes); a protocol's stricter
+// rules are its own business. The error wraps ErrInvalidBucketName and says what is
 // wrong.
 func ValidateBucketName(name string) error {
 	bad := func(why string) error {
@@ -21,7 +21,7 @@ func ValidateBucketName(name string) error {
 	}
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if !isAlnum(c) && c != '-' && c != '.' {
+		if !isAlnum(c) && c != '-' && c != '.' && c != '_' {
 			return bad(fmt.Sprintf("contains %q", c))
 		}
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -38,6 +39,9 @@ type PutOptions struct {
 	// for every object written without one). Default "": none. Multipart
 	// uploads and appends ignore it.
 	DefaultChecksum checksum.Algorithm
+	// ContentSHA1 is the expected SHA-1 of the body (20 raw bytes); a
+	// mismatch fails with ErrBadDigest and stores nothing.
+	ContentSHA1 []byte
 	// ChecksumType is "COMPOSITE" or "FULL_OBJECT" for a multipart upload;
 	// "" picks the algorithm's default. Put ignores it.
 	ChecksumType string
@@ -108,6 +112,9 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		return ObjectInfo{}, err
 	}
 	defer b.done()
+	if opts.ContentSHA1 != nil && !bytes.Equal(opts.ContentSHA1, b.sha1[:]) {
+		return ObjectInfo{}, &DigestError{Algorithm: "SHA1"}
+	}
 	info := ObjectInfo{
 		Bucket:       bucket,
 		Key:          key,
@@ -118,9 +125,11 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		ACL:          opts.ACL,
 		Tags:         slices.Clone(opts.Tags),
 		CRC64:        b.crc64,
+		SHA1:         hex.EncodeToString(b.sha1[:]),
 		Owner:        opts.Owner,
 	}
 	info.User = maps.Clone(opts.User)
+	info.Headers = maps.Clone(opts.Headers)
 	if info.ContentType == "" {
 		info.ContentType = DefaultContentType
 	}
@@ -135,7 +144,15 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		}
 		m.addBlob(b.blob)
 		rec.info.LastModified = e.now()
-		return e.replaceObject(m, &rec)
+		if err := e.replaceObject(m, &rec); err != nil {
+			return err
+		}
+		ref := contentObjectRef(bucket, key)
+		if b.blob != nil {
+			ref = contentBlobRef(b.blob.id)
+		}
+		m.setContent(b.sha1[:], b.size, b.md5, b.crc64, ref)
+		return nil
 	})
 	return rec.info, err
 }
@@ -179,6 +196,10 @@ func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
 			return err
 		}
 		m.ref(prev.extents, -1)
+		prev.info.Bucket, prev.info.Key = rec.info.Bucket, rec.info.Key
+		if err := m.dropObjectContent(&prev, rec); err != nil {
+			return err
+		}
 	}
 	m.ref(rec.extents, +1)
 	return m.b.Set(k, rec.encode(), nil)
@@ -230,6 +251,9 @@ func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
 		return fmt.Errorf("%w: ETag of %s/%s does not match", ErrPreconditionFailed, bucket, key)
 	}
 	m.ref(rec.extents, -1)
+	if err := m.dropObjectContent(&rec, nil); err != nil {
+		return err
+	}
 	return m.b.Delete(objectKey(bucket, key), nil)
 }
 
@@ -402,6 +426,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		if opts.MetadataDirective == MetadataReplace {
 			dst.info.Metadata = opts.Metadata
 			dst.info.User = maps.Clone(opts.Metadata.User)
+			dst.info.Headers = maps.Clone(opts.Metadata.Headers)
 			if dst.info.ContentType == "" {
 				dst.info.ContentType = DefaultContentType
 			}
@@ -473,6 +498,7 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 		if u.Metadata != nil {
 			rec.info.Metadata = *u.Metadata
 			rec.info.User = maps.Clone(u.Metadata.User)
+			rec.info.Headers = maps.Clone(u.Metadata.Headers)
 			if rec.info.ContentType == "" {
 				rec.info.ContentType = DefaultContentType
 			}

@@ -44,6 +44,8 @@ const (
 	fSymlinkTarget
 	fRestoreReady
 	fRestoreExpiry
+	fSHA1
+	fHeader
 )
 
 // Bucket record field tags.
@@ -258,6 +260,17 @@ func (r *objectRecord) encode() []byte {
 	e.str(fOwner, i.Owner)
 	e.str(fChecksumAlgorithm, string(r.checksumAlg))
 	e.str(fSymlinkTarget, i.SymlinkTarget)
+	e.str(fSHA1, i.SHA1)
+	if len(i.Headers) > 0 {
+		names := make([]string, 0, len(i.Headers))
+		for k := range i.Headers {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			e.strs(fHeader, k, i.Headers[k])
+		}
+	}
 	if !r.restoreReady.IsZero() {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
 		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
@@ -356,6 +369,17 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			r.checksumAlg = checksum.Algorithm(p)
 		case fSymlinkTarget:
 			i.SymlinkTarget = string(p)
+		case fSHA1:
+			i.SHA1 = string(p)
+		case fHeader:
+			if kv := d.strs(p); len(kv) == 2 {
+				if i.Headers == nil {
+					i.Headers = map[string]string{}
+				}
+				i.Headers[kv[0]] = kv[1]
+			} else {
+				d.fail("header")
+			}
 		case fRestoreReady:
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreExpiry:
@@ -436,6 +460,9 @@ type blobRecord struct {
 	// segs says how many blob-log bytes the blob occupies in each segment,
 	// for the per-segment live counters.
 	segs []segUse
+	// sha1 is the SHA-1 of the body (nil for blobs written before it was
+	// recorded); it finds the blob's content-index entry.
+	sha1 []byte
 }
 
 type segUse struct {
@@ -453,6 +480,9 @@ func (r blobRecord) encode() []byte {
 		b = binary.AppendUvarint(b, s.seg)
 		b = binary.AppendUvarint(b, uint64(s.bytes))
 	}
+	if len(r.sha1) == sha1Size {
+		b = append(b, r.sha1...) // optional trailing field
+	}
 	return b
 }
 
@@ -466,6 +496,9 @@ func decodeBlob(b []byte) (blobRecord, error) {
 	}
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		r.segs = append(r.segs, segUse{seg: d.uvarint(), bytes: int64(d.uvarint())})
+	}
+	if d.err == nil && len(d.b) == sha1Size {
+		r.sha1 = append([]byte(nil), d.b...)
 	}
 	if d.err == nil && (r.chunkSize <= 0 || r.size < 0) {
 		d.fail("blob geometry")

@@ -18,6 +18,10 @@ type Metadata struct {
 	WebsiteRedirect string
 	// User holds user metadata, names lower-cased by the caller, values raw.
 	User map[string]string
+	// Headers holds other headers stored with the object and returned as
+	// sent, names lower-cased by the caller (Sina's x-sina-info,
+	// x-sina-info-int, x-sina-expire).
+	Headers map[string]string
 }
 
 // Tag is one object or bucket tag.
@@ -79,6 +83,10 @@ type ObjectInfo struct {
 	Tags         []Tag
 	// CRC64 is the CRC-64/ECMA of the body, as OSS reports it.
 	CRC64 uint64
+	// SHA1 is the lower-case hex SHA-1 of the body of objects stored whole
+	// (PutObject, PutObjectByContent and their copies); "" for multipart
+	// and appendable objects, whose SHA-1 is not computed.
+	SHA1 string
 	// Checksums holds the flexible checksums stored with the object, keyed by
 	// algorithm, as raw big-endian bytes.
 	Checksums map[checksum.Algorithm][]byte

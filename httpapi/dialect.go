@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
+	"io"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -23,7 +24,7 @@ import (
 // dialect it is serving. Adding a dialect is one file defining its value
 // plus one entry in the dialects list.
 type dialect struct {
-	name string // "s3", "oss"
+	name string // "s3", "oss", "sina"
 	// prefix starts every vendor header: "x-amz-".
 	prefix string
 	// xmlns is the namespace of success documents ("" for none).
@@ -31,6 +32,16 @@ type dialect struct {
 	// requestIDHeader and hostIDHeader carry the request id and host id
 	// (hostIDHeader "" puts the request host in error documents instead).
 	requestIDHeader, hostIDHeader string
+	// requesterHeader, when set, carries the authenticated caller's ID.
+	requesterHeader string
+	// userID writes a canonical user ID as the dialect shows user IDs.
+	userID func(canonical string) string
+	// contentSHA1Header, when set, names a request header carrying the
+	// hex SHA-1 a PutObject body must have.
+	contentSHA1Header string
+	// storedHeaders are request headers (lower-case names) stored with an
+	// object as sent and returned on reads, each with its validation.
+	storedHeaders map[string]func(v string) error
 	// requestIDBytes is the number of random bytes of a request id.
 	requestIDBytes int
 	// serverName is the Server response header.
@@ -93,6 +104,14 @@ type dialect struct {
 	copySource func(d *dialect, v string) (bucket, key, version string, err error)
 	// multipartETag combines the parts' MD5s into the object's ETag.
 	multipartETag engine.MultipartETag
+	// maxPartNumber is the highest part number of a multipart upload.
+	maxPartNumber int
+	// decodeComplete reads the part list of CompleteMultipartUpload (at
+	// most max parts; errMalformedDoc when it does not parse).
+	decodeComplete func(r io.Reader, max int) ([]completePartXML, error)
+	// encode renders a success document (root element root, value v, a
+	// pointer to a document struct) for request r.
+	encode func(d *dialect, r *http.Request, root string, v any) (body []byte, contentType string, err error)
 
 	// subresources lists every sub-resource query parameter the real
 	// service knows. A request naming one of them that no route serves
@@ -131,6 +150,8 @@ type behaviour struct {
 	objectTypeInListing       bool // listings carry each object's Type
 	bucketBeforeAuth          bool // a missing bucket is reported before authentication errors
 	answerCompleteRetry       bool // a retried Complete (same parts) gets the first one's result
+	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
+	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
 }
 
 // confidence is how strongly a request looks like a dialect.
@@ -146,7 +167,7 @@ const (
 )
 
 // dialects lists every dialect, strongest claim first on ties.
-var dialects = []*dialect{s3, oss}
+var dialects = []*dialect{s3, oss, sina}
 
 // dialectByName finds a dialect by name (nil when unknown).
 func dialectByName(name string) *dialect {
@@ -210,13 +231,29 @@ type xmlAppender interface {
 	appendXML(b []byte, root, xmlns string) []byte
 }
 
-// writeDoc writes a success document.
-func (d *dialect) writeDoc(w http.ResponseWriter, status int, root string, v any) error {
+// xmlEncode renders every document as XML in the dialect's namespace.
+func xmlEncode(d *dialect, _ *http.Request, root string, v any) ([]byte, string, error) {
 	b, err := d.marshal(root, v)
+	return b, "application/xml", err
+}
+
+// xmlComplete reads a CompleteMultipartUpload XML document.
+func xmlComplete(r io.Reader, max int) ([]completePartXML, error) {
+	return decodeComplete(newDocTokens(r), max)
+}
+
+// writeDoc writes a success document, encoded as the dialect says for
+// the request being answered.
+func (d *dialect) writeDoc(w http.ResponseWriter, status int, root string, v any) error {
+	var r *http.Request
+	if rw, ok := w.(*responseWriter); ok {
+		r = rw.req
+	}
+	b, ct, err := d.encode(d, r, root, v)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/xml")
+	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
 	_, err = w.Write(b)
@@ -243,6 +280,9 @@ func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, o
 	} else {
 		hostID = r.Host
 	}
+	if d.errors.codeHeader != "" {
+		h.Set(d.errors.codeHeader, e.Code)
+	}
 	ec := ""
 	if d.errors.ecHeader != "" {
 		ec = ecOf(e.Code, op.Operation)
@@ -268,7 +308,11 @@ func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, o
 		w.WriteHeader(e.Status)
 		return
 	}
-	h.Set("Content-Type", "application/xml")
+	ct := d.errors.contentType
+	if ct == "" {
+		ct = "application/xml"
+	}
+	h.Set("Content-Type", ct)
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(body)
@@ -287,6 +331,11 @@ type errorDialect struct {
 	// column picks the dialect's column of an error table row; nil
 	// writes every code as the table does.
 	column func(*codeRow) *dialectCode
+	// contentType is the Content-Type of error documents ("":
+	// application/xml).
+	contentType string
+	// codeHeader, when set, carries the error code (all methods).
+	codeHeader string
 }
 
 // xmlErrorDocument renders an <Error> document: Code, Message, then

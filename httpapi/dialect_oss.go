@@ -82,6 +82,12 @@ var oss = &dialect{
 	copySource:    parseOSSCopySource,
 	multipartETag: engine.ETagMD5OfHexDigests,
 
+	// Request and document encodings, limits and IDs.
+	maxPartNumber:  MaxParts,
+	userID:         func(id string) string { return id },
+	decodeComplete: xmlComplete,
+	encode:         xmlEncode,
+
 	// The OSS sub-resources: the v1 SDK's signing list and what the
 	// current SDKs send (spec/oss, clients.md), in the spellings used.
 	subresources: setOf(

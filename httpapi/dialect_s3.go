@@ -76,6 +76,12 @@ var s3 = &dialect{
 	copySource:    parseS3CopySource,
 	multipartETag: engine.ETagMD5OfDigests,
 
+	// Request and document encodings, limits and IDs.
+	maxPartNumber:  MaxParts,
+	userID:         func(id string) string { return id },
+	decodeComplete: xmlComplete,
+	encode:         xmlEncode,
+
 	subresources: setOf(
 		"abac", "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
 		"intelligent-tiering", "inventory", "legal-hold", "lifecycle", "location", "logging",

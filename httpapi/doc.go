@@ -38,6 +38,20 @@
 // EC, plus the x-oss-ec header, and HEAD errors put the document base64 in
 // x-oss-err. OSS_STATUS.md lists what the OSS dialect covers.
 //
+// A request speaks Sina (SCS, dialect_sina.go) when its Authorization
+// scheme is "SINA", when its URL carries ssig or KID or formatter=json,
+// when it has an s-sina-* or x-sina-* header, or when its host is under a
+// Sina domain (WithSinaDomains, or a WithDomains domain whose first label
+// starts with "sina"). Sina requests are verified by pkg/ssig against the
+// engine clock (Date is an expiry time; Expires in URLs). With
+// formatter=json documents are SCS's JSON (hyphenated field names, dates
+// as "Mon, 02 Jan 2006 15:04:05 UTC", bare hex hashes), S3's XML without
+// it; errors are JSON {Code, Message, ..., Resource, RequestId} with the
+// code in X-Error-Code. Sina-only rows: PutObjectRelax (?relax: an object
+// from stored content named by SHA-1 and size, engine.PutObjectByContent),
+// PutObjectMeta and GetObjectMetadata (?meta), GetBucketMeta, and
+// CreateMultipartUpload under ?multipart (sina_ops.go).
+//
 // # Errors
 //
 // Every error a client sees comes from one table (errors.go): the codes

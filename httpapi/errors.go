@@ -13,6 +13,7 @@ import (
 	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/osslite/osslite/pkg/sigv4"
+	"github.com/osslite/osslite/pkg/ssig"
 )
 
 // Error is a wire error: a code of the codes table, its HTTP status, a
@@ -57,6 +58,8 @@ type codeRow struct {
 	facts []fact
 	// oss is the code as the OSS dialect writes it.
 	oss dialectCode
+	// sina is the code as the Sina dialect writes it.
+	sina dialectCode
 }
 
 // dialectCode is how one dialect writes a code: its own name ("" keeps
@@ -65,6 +68,7 @@ type codeRow struct {
 type dialectCode struct {
 	name    string
 	message string
+	status  int // 0 keeps the row's (or the renamed code's)
 	ec      string
 	ecByOp  map[string]string
 }
@@ -136,7 +140,7 @@ var codes = map[string]codeRow{
 	"XAmzContentSHA256Mismatch":         {status: 400, message: "The provided 'x-amz-content-sha256' header does not match what was computed.", oss: dialectCode{name: "InvalidDigest"}},
 
 	"OperationAborted":     {status: 409, message: "A conflicting conditional operation is currently in progress against this resource. Please try again."},
-	"ExpiredToken":         {status: 400, message: "The provided token has expired."},
+	"ExpiredToken":         {status: 400, message: "The provided token has expired.", sina: dialectCode{status: 403, message: "The request has expired: its Date or Expires time has passed."}},
 	"TokenRefreshRequired": {status: 400, message: "The provided token must be refreshed."},
 	"ServerSideEncryptionConfigurationNotFoundError": {status: 404, message: "The server side encryption configuration was not found", oss: dialectCode{name: "NoSuchServerSideEncryptionRule"}},
 	"NoSuchServerSideEncryptionRule":                 {status: 404, message: "The server side encryption configuration was not found.", oss: dialectCode{ec: "0015-00000601"}},
@@ -215,7 +219,7 @@ func (d *dialect) localize(e *Error) *Error {
 			msg = tcol.message
 		}
 	}
-	if code == e.Code && msg == e.Message {
+	if code == e.Code && msg == e.Message && (col.status == 0 || col.status == e.Status) {
 		return e
 	}
 	c := *e
@@ -224,6 +228,9 @@ func (d *dialect) localize(e *Error) *Error {
 		if target, ok := codes[code]; ok {
 			c.Status = target.status
 		}
+	}
+	if col.status != 0 {
+		c.Status = col.status
 	}
 	return &c
 }
@@ -274,6 +281,16 @@ var sentinels = []struct {
 	{engine.ErrInvalidTargetType, "InvalidTargetType", ""},
 	{engine.ErrInvalidObjectState, "InvalidObjectState", ""},
 	{engine.ErrRestoreAlreadyInProgress, "RestoreAlreadyInProgress", ""},
+	{engine.ErrNoSuchContent, "NoSuchKey", "No stored content has the SHA-1 and length given (s-sina-sha1, s-sina-length)."},
+
+	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
+	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},
+	{ssig.ErrMissingQueryParameter, "AccessDenied", "KID, Expires and ssig are all required in a signed URL."},
+	{ssig.ErrMalformedDate, "InvalidArgument", "-"},
+	{ssig.ErrExpired, "ExpiredToken", ""},
+	{ssig.ErrInvalidAccessKeyID, "InvalidAccessKeyId", ""},
+	{ssig.ErrSignatureDoesNotMatch, "SignatureDoesNotMatch", ""},
+	{ssig.ErrIPMismatch, "AccessDenied", "The client address is not allowed by the signed ip parameter."},
 
 	// pkg/ossauth (its doc.go gives the mapping; auth.md 2.8, 4.3).
 	{ossauth.ErrMalformedAuthorization, "InvalidArgument", "Authorization header is invalid."},
@@ -357,7 +374,10 @@ func toError(err error) (e *Error, internal bool) {
 		var ose *ossauth.SignatureError
 		var pos *engine.PositionError
 		var hns *sigv4.HeadersNotSignedError
+		var sse *ssig.SignatureError
 		switch {
+		case errors.As(err, &sse):
+			e.with("AccessKeyId", sse.AccessKey).with("SignatureProvided", sse.Provided).with("StringToSign", sse.StringToSign)
 		case errors.As(err, &hns):
 			e.with("HeadersNotSigned", strings.Join(hns.Headers, ", "))
 		case errors.As(err, &ose):

@@ -15,7 +15,7 @@ import (
 )
 
 // TestGolden replays raw exchanges from testdata/*.txt (datadriven files:
-// "request [anon|v2|oss-v1|oss-v4]" with the request as input, the response as expected
+// "request [anon|v2|oss-v1|oss-v4|sina]" with the request as input, the response as expected
 // output). Regenerate with: go test ./httpapi -run TestGolden -rewrite
 func TestGolden(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
@@ -40,6 +40,8 @@ func TestGolden(t *testing.T) {
 						q.sign = "oss-v1"
 					case d.HasArg("oss-v4"):
 						q.sign = "oss-v4"
+					case d.HasArg("sina"):
+						q.sign = "sina"
 					}
 					return renderResponse(f.do(t, q))
 				case "advance":
@@ -83,6 +85,9 @@ var (
 	// OSS documents name the server's own address and random upload ids.
 	endpointRe = regexp.MustCompile(`<(Extranet|Intranet)Endpoint>[^<]*</`)
 	uploadIDRe = regexp.MustCompile(`<UploadId>[0-9a-f]{32}</UploadId>`)
+	// Sina JSON documents.
+	jsonReqIDRe    = regexp.MustCompile(`"RequestId":"[0-9A-F]{32}"`)
+	jsonUploadIDRe = regexp.MustCompile(`"UploadId":"[0-9a-f]{32}"`)
 )
 
 // renderResponse prints status, headers (sorted, ids masked) and body.
@@ -101,7 +106,7 @@ func renderResponse(r rawResponse) string {
 			v = "<request-id>"
 		case "X-Amz-Id-2":
 			v = "<host-id>"
-		case "X-Oss-Request-Id":
+		case "X-Oss-Request-Id", "X-Requestid":
 			v = "<request-id>"
 		case "X-Oss-Err":
 			v = "<base64 error document>"
@@ -113,6 +118,8 @@ func renderResponse(r rawResponse) string {
 		body = hostIDRe.ReplaceAllString(body, "<HostId><host-id></HostId>")
 		body = endpointRe.ReplaceAllString(body, "<${1}Endpoint><host:port></")
 		body = uploadIDRe.ReplaceAllString(body, "<UploadId><upload-id></UploadId>")
+		body = jsonReqIDRe.ReplaceAllString(body, `"RequestId":"<request-id>"`)
+		body = jsonUploadIDRe.ReplaceAllString(body, `"UploadId":"<upload-id>"`)
 		fmt.Fprintf(&b, "\n%s\n", body)
 	}
 	return b.String()

@@ -61,6 +61,7 @@ type principal struct {
 
 // request is the state of one request as it flows through the handler.
 type request struct {
+	s     *server
 	w     *responseWriter
 	r     *http.Request
 	ctx   context.Context
@@ -113,8 +114,8 @@ func (rc *request) header(name string) string { return rc.r.Header.Get(rc.d.h(na
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now() // duration only; never shown to clients as a time
 	d := s.dialectOf(r)
-	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK}
-	rc := &request{w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
+	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r}
+	rc := &request{s: s, w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
 	reqID := d.newRequestID()
 	h := w.Header()
 	h.Set(d.requestIDHeader, reqID)
@@ -413,6 +414,8 @@ func (s *server) displayName(id string) string {
 // responseWriter records the status and body bytes of a response.
 type responseWriter struct {
 	http.ResponseWriter
+	// req is the request being answered (documents may depend on it).
+	req         *http.Request
 	status      int
 	bytes       int64
 	wroteHeader bool

@@ -25,6 +25,7 @@ import (
 	"github.com/osslite/osslite/httpapi"
 	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/osslite/osslite/pkg/sigv4"
+	"github.com/osslite/osslite/pkg/ssig"
 )
 
 const (
@@ -208,6 +209,12 @@ func (f *fixture) do(t testing.TB, q raw) rawResponse {
 		} else {
 			ossauth.SignRequestV4(req, res, cred, now, ossauth.V4Options{Region: "cn-hangzhou"})
 		}
+	case "sina":
+		b, k, _ := strings.Cut(strings.TrimPrefix(req.URL.EscapedPath(), "/"), "/")
+		if req.Header.Get("Date") == "" {
+			req.Header.Set("Date", now.UTC().Format(http.TimeFormat))
+		}
+		ssig.SignRequest(req, ssig.Resource{Bucket: b, EscapedKey: k}, ak, sk, now)
 	case "anon":
 	case "keep": // headers already carry the signature
 	default:

@@ -55,6 +55,9 @@ func (s *server) intake(rc *request) error {
 		return err
 	}
 	rc.who, rc.auth = c.who, c.sigv4
+	if rc.d.requesterHeader != "" && !rc.who.anonymous {
+		rc.w.Header().Set(rc.d.requesterHeader, rc.d.userID(rc.who.id))
+	}
 	return s.prepareBody(rc, c)
 }
 

@@ -38,6 +38,8 @@ type xmlObject struct {
 	Size              int64  `xml:"Size"`
 	StorageClass      string `xml:"StorageClass"`
 	Owner             *owner `xml:"Owner"`
+	// info is the listed object, for dialects whose listings say more.
+	info *engine.ObjectInfo
 }
 
 type commonPrefix struct {
@@ -103,6 +105,7 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 			x.ChecksumAlgorithm = string(a)
 			x.ChecksumType = o.ChecksumType
 		}
+		x.info = &o
 		if withOwner {
 			x.Owner = &owner{ID: o.Owner, DisplayName: s.displayName(o.Owner)}
 		}

@@ -85,6 +85,9 @@ func (s *server) uploadPart(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if n > rc.d.maxPartNumber {
+		return errorf("InvalidArgument", "Part number must be an integer between 1 and %d, inclusive", rc.d.maxPartNumber).with("ArgumentName", "partNumber").with("ArgumentValue", rc.q.Get("partNumber"))
+	}
 	if rc.size < 0 && rc.d.behave.requireContentLength {
 		return errorf("MissingContentLength", "")
 	}
@@ -268,7 +271,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			return err
 		}
 	} else {
-		req.Parts, err = decodeComplete(newDocTokens(doc), MaxParts)
+		req.Parts, err = rc.d.decodeComplete(doc, rc.d.maxPartNumber)
 		switch {
 		case errors.Is(err, errMalformedDoc) && doc.n == 0 && rc.d.behave.completeEmptyCreatesEmpty:
 			err = nil // no body: no parts (an empty object)

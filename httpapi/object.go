@@ -57,6 +57,17 @@ func (rc *request) metadata() (engine.Metadata, error) {
 		m.User[k] = v
 		size += len(k) + len(v)
 	}
+	for name, check := range rc.d.storedHeaders {
+		if v := h.Get(name); v != "" {
+			if err := check(v); err != nil {
+				return m, err
+			}
+			if m.Headers == nil {
+				m.Headers = map[string]string{}
+			}
+			m.Headers[name] = v
+		}
+	}
 	if limit := rc.d.maxUserMetadata; size > limit {
 		return m, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(limit))
 	}
@@ -193,6 +204,13 @@ func (s *server) putObject(rc *request) error {
 	}
 	if opts.Checksum, err = rc.checksumInput(); err != nil {
 		return err
+	}
+	if hn := rc.d.contentSHA1Header; hn != "" && rc.r.Header.Get(hn) != "" {
+		sum, err := hex.DecodeString(rc.r.Header.Get(hn))
+		if err != nil || len(sum) != 20 {
+			return errorf("InvalidDigest", "The %s you specified is not a hex SHA-1.", hn)
+		}
+		opts.ContentSHA1 = sum
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	opts.DefaultChecksum = rc.d.defaultChecksum
@@ -424,6 +442,9 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	for k, v := range info.User {
 		h[rc.d.h("meta-"+k)] = []string{metaValue(v)}
 	}
+	for k, v := range info.Headers {
+		h[k] = []string{metaValue(v)}
+	}
 }
 
 // metaValue RFC 2047-encodes values that are not printable ASCII.
@@ -459,6 +480,11 @@ func (s *server) getObjectMeta(rc *request) error {
 func (s *server) deleteObject(rc *request) error {
 	if v := rc.q.Get("versionId"); v != "" && v != "null" {
 		return errorf("NoSuchVersion", "").with("Key", rc.op.Key).with("VersionId", v)
+	}
+	if rc.d.behave.deleteMissingKeyFails {
+		if _, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
+			return err
+		}
 	}
 	// If-Match is checked in the same atomic step as the delete.
 	err := s.eng.DeleteObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.DeleteOptions{IfMatch: rc.r.Header.Get("If-Match")})
@@ -709,6 +735,9 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	rc.setCRC64(info.CRC64)
+	if rc.d.behave.copyETagHeader {
+		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
+	}
 	res := &copyObjectResult{ETag: rc.d.etag(info.ETag), LastModified: xmlTime(info.LastModified)}
 	if len(info.Checksums) > 0 {
 		res.ChecksumType = info.ChecksumType

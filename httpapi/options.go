@@ -31,6 +31,11 @@ type Config struct {
 	// that looks like an OSS endpoint (oss.<...>, oss-<region>.<...>,
 	// *.aliyuncs.com) is added; hosts under aliyuncs.com are always OSS.
 	OSSDomains []string
+	// SinaDomains are base domains whose requests speak the Sina (SCS)
+	// dialect even when nothing else in them says so; they are
+	// virtual-host domains too. Any Domains entry whose first label starts
+	// with "sina" (sinastorage.cn, sinacloud.net, sina.local) is added.
+	SinaDomains []string
 	// Region is the server's region: the location of buckets created
 	// without a LocationConstraint. Default "us-east-1".
 	Region string
@@ -124,6 +129,12 @@ func WithDomains(domains ...string) Option {
 // virtual-host addressing too (see Config.OSSDomains).
 func WithOSSDomains(domains ...string) Option {
 	return func(c *Config) { c.OSSDomains = append(c.OSSDomains, domains...) }
+}
+
+// WithSinaDomains adds base domains served in the Sina dialect, for
+// virtual-host addressing too (see Config.SinaDomains).
+func WithSinaDomains(domains ...string) Option {
+	return func(c *Config) { c.SinaDomains = append(c.SinaDomains, domains...) }
 }
 
 // WithMinPartSize overrides the dialects' minimum part size (see
@@ -228,7 +239,14 @@ func (c *Config) EnsureDefaults() *Config {
 			oss = append(oss, d)
 		}
 	}
-	for _, d := range append(c.Domains, oss...) {
+	var sinas []string
+	for _, d := range c.SinaDomains {
+		d = strings.ToLower(strings.Trim(d, "."))
+		if d != "" && !slices.Contains(sinas, d) {
+			sinas = append(sinas, d)
+		}
+	}
+	for _, d := range append(append(c.Domains, oss...), sinas...) {
 		d = strings.ToLower(strings.Trim(d, "."))
 		if d != "" && !slices.Contains(ds, d) {
 			ds = append(ds, d)
@@ -236,8 +254,11 @@ func (c *Config) EnsureDefaults() *Config {
 		if ossDomain(d) && !slices.Contains(oss, d) {
 			oss = append(oss, d)
 		}
+		if sinaDomain(d) && !slices.Contains(sinas, d) {
+			sinas = append(sinas, d)
+		}
 	}
-	c.Domains, c.OSSDomains = ds, oss
+	c.Domains, c.OSSDomains, c.SinaDomains = ds, oss, sinas
 	if c.Owner == "" {
 		c.Owner = defaultOwnerKey
 		if len(c.Credentials) > 0 {
@@ -257,7 +278,7 @@ type Record struct {
 	Operation string // AWS operation name, "Unknown" when unrouted
 	Bucket    string
 	Key       string
-	Dialect   string // "s3" or "oss"
+	Dialect   string // "s3", "oss" or "sina"
 	RequestID string
 	Status    int
 	// Bytes is the number of response body bytes written.

@@ -14,7 +14,7 @@ type Op struct {
 	Operation string
 	Bucket    string
 	Key       string
-	// Dialect is "s3" or "oss".
+	// Dialect is "s3", "oss" or "sina".
 	Dialect string
 }
 
@@ -120,6 +120,7 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, params: []string{"location"}, op: "GetBucketLocation", perm: permBucketRead, handle: (*server).getBucketLocation},
 	{method: http.MethodGet, target: targetBucket, params: []string{"versions"}, op: "ListObjectVersions", perm: permBucketRead, handle: (*server).listObjectVersions},
 	{method: http.MethodGet, target: targetBucket, params: []string{"bucketInfo"}, op: "GetBucketInfo", perm: permOwner, handle: (*server).getBucketInfo, only: "oss"},
+	{method: http.MethodGet, target: targetBucket, params: []string{"meta"}, op: "GetBucketMeta", perm: permBucketReadACP, handle: (*server).getBucketMetaSina, only: "sina"},
 	{method: http.MethodGet, target: targetBucket, op: "ListObjects", perm: permBucketRead, handle: (*server).listObjectsV1},
 	{method: http.MethodDelete, target: targetBucket, op: "DeleteBucket", perm: permOwner, handle: (*server).deleteBucket},
 	{method: http.MethodPost, target: targetBucket, params: []string{"delete"}, op: "DeleteObjects", perm: permBucketWrite, handle: (*server).deleteObjects},
@@ -129,12 +130,15 @@ var routes = []route{
 	{method: http.MethodPut, target: targetObject, params: []string{"acl"}, op: "PutObjectAcl", perm: permObjectWriteACP, handle: (*server).putObjectACL},
 	{method: http.MethodPut, target: targetObject, params: []string{"tagging"}, op: "PutObjectTagging", perm: permBucketWrite, handle: (*server).putObjectTagging},
 	{method: http.MethodPut, target: targetObject, params: []string{"symlink"}, op: "PutSymlink", perm: permBucketWrite, handle: (*server).putSymlink, only: "oss"},
+	{method: http.MethodPut, target: targetObject, params: []string{"relax"}, op: "PutObjectRelax", perm: permBucketWrite, handle: (*server).putObjectRelax, only: "sina"},
+	{method: http.MethodPut, target: targetObject, params: []string{"meta"}, op: "PutObjectMeta", perm: permBucketWrite, handle: (*server).putObjectMetaSina, only: "sina"},
 	{method: http.MethodPut, target: targetObject, header: "copy-source", op: "CopyObject", perm: permBucketWrite, handle: (*server).copyObject},
 	{method: http.MethodPut, target: targetObject, op: "PutObject", perm: permBucketWrite, handle: (*server).putObject},
 	{method: http.MethodGet, target: targetObject, params: []string{"uploadId"}, op: "ListParts", perm: permBucketWrite, handle: (*server).listParts},
 	{method: http.MethodGet, target: targetObject, params: []string{"acl"}, op: "GetObjectAcl", perm: permObjectReadACP, handle: (*server).getObjectACL},
 	{method: http.MethodGet, target: targetObject, params: []string{"tagging"}, op: "GetObjectTagging", perm: permObjectRead, handle: (*server).getObjectTagging},
 	{method: http.MethodGet, target: targetObject, params: []string{"symlink"}, op: "GetSymlink", perm: permObjectRead, handle: (*server).getSymlink, only: "oss"},
+	{method: http.MethodGet, target: targetObject, params: []string{"meta"}, op: "GetObjectMetadata", perm: permObjectRead, handle: (*server).getObjectMetaSina, only: "sina"},
 	{method: http.MethodGet, target: targetObject, op: "GetObject", perm: permObjectRead, handle: (*server).getObject},
 	{method: http.MethodHead, target: targetObject, params: []string{"objectMeta"}, op: "GetObjectMeta", perm: permObjectRead, handle: (*server).getObjectMeta, only: "oss"},
 	{method: http.MethodHead, target: targetObject, op: "HeadObject", perm: permObjectRead, handle: (*server).headObject},
@@ -142,6 +146,7 @@ var routes = []route{
 	{method: http.MethodDelete, target: targetObject, params: []string{"tagging"}, op: "DeleteObjectTagging", perm: permBucketWrite, handle: (*server).deleteObjectTagging},
 	{method: http.MethodDelete, target: targetObject, op: "DeleteObject", perm: permBucketWrite, handle: (*server).deleteObject},
 	{method: http.MethodPost, target: targetObject, params: []string{"uploads"}, op: "CreateMultipartUpload", perm: permBucketWrite, handle: (*server).createMultipartUpload},
+	{method: http.MethodPost, target: targetObject, params: []string{"multipart"}, op: "CreateMultipartUpload", perm: permBucketWrite, handle: (*server).createMultipartUpload, only: "sina"},
 	{method: http.MethodPost, target: targetObject, params: []string{"uploadId"}, op: "CompleteMultipartUpload", perm: permBucketWrite, handle: (*server).completeMultipartUpload},
 	{method: http.MethodPost, target: targetObject, params: []string{"append"}, op: "AppendObject", perm: permBucketWrite, handle: (*server).appendObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"seal"}, op: "SealAppendObject", perm: permBucketWrite, handle: (*server).sealAppendObject, only: "oss"},

@@ -1,0 +1,260 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha1"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/cockroachdb/pebble/v2"
+)
+
+// The content index maps (SHA-1, size) of a body stored by PutObject to
+// where that body lives, so an object can be created from content the
+// store already holds without sending it again (Sina's "Relax" upload).
+//
+//	H/<SHA-1, 20 bytes><size, 8 bytes BE> -> MD5 (16) | CRC64 (8, BE) | ref
+//
+// ref is 'b' + blob ID (8 bytes BE) for bodies in the blob log, or 'o' +
+// bucket + 0x00 + key for inline bodies (which live in their object's
+// record). Every PutObject points the entry at its body (the newest
+// wins). An entry goes when its blob's last reference goes, or when the
+// inline object it names is replaced or deleted; lookups validate it
+// anyway (blob alive with that SHA-1 and size, object still holding that
+// content), so a stale entry is never served. Multipart and appendable
+// objects are not indexed (their SHA-1 is not computed).
+
+const prefixContent = "H/"
+
+const sha1Size = sha1.Size
+
+func contentKey(sum []byte, size int64) []byte {
+	k := make([]byte, 0, len(prefixContent)+len(sum)+8)
+	k = append(append(k, prefixContent...), sum...)
+	return binary.BigEndian.AppendUint64(k, uint64(size))
+}
+
+func contentBlobRef(id uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(make([]byte, 0, 9), 'b'), id)
+}
+
+func contentObjectRef(bucket, key string) []byte {
+	r := make([]byte, 0, 2+len(bucket)+len(key))
+	r = append(append(append(r, 'o'), bucket...), 0)
+	return append(r, key...)
+}
+
+// contentEntry is a pending content-index write (val nil: a delete).
+type contentEntry struct{ key, val []byte }
+
+// pendingContent returns the index of k in m.content, or -1.
+func (m *mutation) pendingContent(k []byte) int {
+	for i := range m.content {
+		if bytes.Equal(m.content[i].key, k) {
+			return i
+		}
+	}
+	return -1
+}
+
+// putContent records a pending write of k.
+func (m *mutation) putContent(k, v []byte) {
+	if i := m.pendingContent(k); i >= 0 {
+		m.content[i].val = v
+		return
+	}
+	m.content = append(m.content, contentEntry{k, v})
+}
+
+// contentValueHead is the MD5 and CRC64 before the ref.
+const contentValueHead = 16 + 8
+
+// setContent points the entry of (sum, size) at ref.
+func (m *mutation) setContent(sum []byte, size int64, md5 [16]byte, crc uint64, ref []byte) {
+	v := make([]byte, 0, contentValueHead+len(ref))
+	v = append(v, md5[:]...)
+	v = binary.BigEndian.AppendUint64(v, crc)
+	m.putContent(contentKey(sum, size), append(v, ref...))
+}
+
+// dropContent deletes the entry of (sum, size) if it points at ref.
+func (m *mutation) dropContent(sum []byte, size int64, ref []byte) error {
+	if len(sum) != sha1Size {
+		return nil
+	}
+	k := contentKey(sum, size)
+	var v []byte
+	if i := m.pendingContent(k); i >= 0 {
+		v = m.content[i].val
+	} else {
+		var ok bool
+		var err error
+		if v, ok, err = get(m.e.db, k); err != nil || !ok {
+			return err
+		}
+	}
+	if len(v) > contentValueHead && bytes.Equal(v[contentValueHead:], ref) {
+		m.putContent(k, nil)
+	}
+	return nil
+}
+
+// dropObjectContent drops the entry naming an inline object rec replaced
+// (by next, nil for a delete) or deleted. A replacement with the same
+// content re-points the entry anyway, so it costs no lookup.
+func (m *mutation) dropObjectContent(rec, next *objectRecord) error {
+	if rec.info.SHA1 == "" || rec.inline == nil || next != nil && next.info.SHA1 == rec.info.SHA1 {
+		return nil
+	}
+	sum, err := hex.DecodeString(rec.info.SHA1)
+	if err != nil {
+		return nil
+	}
+	return m.dropContent(sum, rec.info.Size, contentObjectRef(rec.info.Bucket, rec.info.Key))
+}
+
+// flushContent writes the pending entries into the batch.
+func (m *mutation) flushContent() error {
+	for _, c := range m.content {
+		var err error
+		if c.val == nil {
+			err = m.b.Delete(c.key, nil)
+		} else {
+			err = m.b.Set(c.key, c.val, nil)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Content describes a stored body found by its SHA-1 and size.
+type Content struct {
+	SHA1  string // lower-case hex
+	Size  int64
+	ETag  string // lower-case hex MD5
+	CRC64 uint64 // CRC-64/ECMA
+}
+
+// storedContent is a validated index entry and the body it names.
+type storedContent struct {
+	Content
+	inline  []byte
+	extents []extent
+}
+
+// lookupContent finds and validates the entry of (sum, size).
+func (e *Engine) lookupContent(r pebble.Reader, sum []byte, size int64) (storedContent, error) {
+	notFound := fmt.Errorf("%w: sha1 %x, %d bytes", ErrNoSuchContent, sum, size)
+	if len(sum) != sha1Size || size < 0 {
+		return storedContent{}, notFound
+	}
+	v, ok, err := get(r, contentKey(sum, size))
+	if err != nil {
+		return storedContent{}, err
+	}
+	if !ok || len(v) < contentValueHead+1 {
+		return storedContent{}, notFound
+	}
+	c := storedContent{Content: Content{SHA1: hex.EncodeToString(sum), Size: size,
+		ETag: hex.EncodeToString(v[:16]), CRC64: binary.BigEndian.Uint64(v[16:24])}}
+	ref := v[contentValueHead:]
+	switch ref[0] {
+	case 'b':
+		if len(ref) != 9 {
+			return storedContent{}, notFound
+		}
+		id := binary.BigEndian.Uint64(ref[1:])
+		bv, ok, err := get(r, blobKey(id))
+		if err != nil {
+			return storedContent{}, err
+		}
+		if !ok {
+			return storedContent{}, notFound
+		}
+		br, err := decodeBlob(bv)
+		if err != nil {
+			return storedContent{}, err
+		}
+		if br.refs <= 0 || br.size != size || !bytes.Equal(br.sha1, sum) {
+			return storedContent{}, notFound
+		}
+		c.extents = []extent{{blob: id, n: size}}
+	case 'o':
+		bucket, key, ok := bytes.Cut(ref[1:], []byte{0})
+		if !ok {
+			return storedContent{}, notFound
+		}
+		rec, err := e.objectRecord(r, string(bucket), string(key), true)
+		if err != nil || rec.info.SHA1 != c.SHA1 || rec.info.Size != size || rec.info.ETag != c.ETag {
+			return storedContent{}, notFound
+		}
+		c.inline, c.extents = rec.inline, rec.extents
+	default:
+		return storedContent{}, notFound
+	}
+	return c, nil
+}
+
+// FindByContent returns the stored body whose SHA-1 is sum (20 raw bytes)
+// and whose size is size, anywhere in the store, or ErrNoSuchContent.
+func (e *Engine) FindByContent(ctx context.Context, sum []byte, size int64) (Content, error) {
+	if err := e.check(ctx); err != nil {
+		return Content{}, err
+	}
+	c, err := e.lookupContent(e.db, sum, size)
+	return c.Content, err
+}
+
+// PutObjectByContent stores bucket/key with the body already stored under
+// SHA-1 sum and size (see FindByContent), reading and writing no bytes:
+// the object references the existing body, as a copy does. opts applies
+// as in PutObject, except ContentMD5 and Checksum, which must be unset
+// (there is no body to verify). Without such content it fails with
+// ErrNoSuchContent and changes nothing.
+func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum []byte, size int64, opts PutOptions) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
+		return ObjectInfo{}, err
+	}
+	if err := ValidateTags(opts.Tags); err != nil {
+		return ObjectInfo{}, err
+	}
+	if opts.ContentMD5 != nil || opts.Checksum != nil {
+		return ObjectInfo{}, fmt.Errorf("%w: a put by content has no body to verify", ErrInvalidArgument)
+	}
+	var out ObjectInfo
+	err := e.apply(func(m *mutation) error {
+		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
+			return err
+		}
+		c, err := e.lookupContent(e.db, sum, size)
+		if err != nil {
+			return err
+		}
+		info := ObjectInfo{
+			Bucket: bucket, Key: key, Size: size, ETag: c.ETag, CRC64: c.CRC64, SHA1: c.SHA1,
+			Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL,
+			Tags: slices.Clone(opts.Tags), Owner: opts.Owner, LastModified: e.now(),
+		}
+		info.User = maps.Clone(opts.User)
+		info.Headers = maps.Clone(opts.Headers)
+		if info.ContentType == "" {
+			info.ContentType = DefaultContentType
+		}
+		rec := objectRecord{info: info, inline: c.inline, extents: slices.Clone(c.extents)}
+		if err := e.replaceObject(m, &rec); err != nil {
+			return err
+		}
+		out = rec.info
+		return nil
+	})
+	return out, err
+}
