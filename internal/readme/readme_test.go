@@ -106,6 +106,17 @@ func TestOSSClient(t *testing.T) {
 	require.NoError(t, err)
 }
 
+func TestChaos(t *testing.T) {
+	// README:begin chaos
+	srv := fake.New(t, fake.WithBuckets("photos"), fake.WithChaos(fake.Chaos{Seed: 7, Rate: 0.3}))
+	// 503 SlowDown, 500 InternalError, 400 RequestTimeout, connection resets
+	// (mid-upload), truncated and slow bodies; each one is in srv.Requests()
+	// as Request.Chaos{Seed, N, Fault}.
+	// README:end
+	_, err := srv.Engine().Bucket(context.Background(), "photos")
+	require.NoError(t, err)
+}
+
 var (
 	regionRe = regexp.MustCompile(`(?m)^[ \t]*// README:begin (\w+)\n((?s:.*?))^[ \t]*// README:end\n`)
 	goBlock  = regexp.MustCompile("(?ms)^```go\\n(.*?)^```\\n")
