@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -30,7 +31,7 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 	if err := ValidateBucketName(name); err != nil {
 		return err
 	}
-	return e.apply(func(m *mutation) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
 		if v, ok, err := get(e.db, bucketKey(name)); err != nil {
 			return err
 		} else if ok {
@@ -43,7 +44,8 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 			}
 			return fmt.Errorf("%w: %s", ErrBucketAlreadyExists, name)
 		}
-		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner, redundancy: opts.Redundancy}
+		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner, redundancy: opts.Redundancy,
+			id: rand.Uint64() | 1}
 		return m.b.Set(bucketKey(name), rec.encode(), nil)
 	})
 }
@@ -65,7 +67,7 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		return err
 	}
 	defer e.configs.forget(name, "") // after the commit
-	return e.apply(func(m *mutation) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, name); err != nil {
 			return err
 		}
@@ -148,7 +150,7 @@ func (e *Engine) Bucket(ctx context.Context, name string) (BucketInfo, error) {
 }
 
 func (r bucketRecord) info(name string) BucketInfo {
-	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner, Redundancy: r.redundancy}
+	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner, Redundancy: r.redundancy, ID: r.id}
 }
 
 // ListBuckets returns every bucket, ordered by name.
@@ -184,7 +186,7 @@ func (e *Engine) SetBucketACL(ctx context.Context, name string, acl ACL) error {
 	if err := e.check(ctx); err != nil {
 		return err
 	}
-	return e.apply(func(m *mutation) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
 		rec, err := e.bucketRecord(e.db, name)
 		if err != nil {
 			return err

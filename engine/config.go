@@ -56,7 +56,7 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 		return fmt.Errorf("%w: %s document of %d bytes", ErrEntityTooLarge, kind, len(doc))
 	}
 	defer e.configs.forget(bucket, kind)
-	return e.apply(func(m *mutation) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func (e *Engine) DeleteBucketConfig(ctx context.Context, bucket, kind string) er
 		return err
 	}
 	defer e.configs.forget(bucket, kind)
-	return e.apply(func(m *mutation) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
 		}

@@ -231,7 +231,7 @@ func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum
 		return ObjectInfo{}, fmt.Errorf("%w: a put by content has no body to verify", ErrInvalidArgument)
 	}
 	var out ObjectInfo
-	err := e.apply(func(m *mutation) error {
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}

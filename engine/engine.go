@@ -411,6 +411,23 @@ func (m *mutation) commit() error {
 	return nil
 }
 
+// checkGuard refuses a write when the guarded bucket was re-created. A
+// missing bucket passes: the write itself reports it.
+func (e *Engine) checkGuard(g bucketGuard) error {
+	v, ok, err := get(e.db, bucketKey(g.bucket))
+	if err != nil || !ok {
+		return err
+	}
+	rec, err := decodeBucket(v)
+	if err != nil {
+		return err
+	}
+	if rec.id != g.id {
+		return fmt.Errorf("%w: %s", ErrBucketChanged, g.bucket)
+	}
+	return nil
+}
+
 // syncMeta makes every committed batch durable. Concurrent callers share
 // one fsync of pebble's log (its commit pipeline groups them).
 func (e *Engine) syncMeta() error {
@@ -423,9 +440,38 @@ func (e *Engine) syncMeta() error {
 // apply runs fn under the metadata lock, commits its mutation and makes it
 // durable before returning.
 func (e *Engine) apply(fn func(m *mutation) error) error {
+	return e.applyCtx(context.Background(), fn)
+}
+
+// bucketGuard is the bucket a caller authorized a request against.
+type bucketGuard struct {
+	bucket string
+	id     uint64
+}
+
+type bucketGuardKey struct{}
+
+// WithBucketGuard returns a context under which every write to bucket
+// first checks, in the same atomic step as the write, that the bucket is
+// still the one whose BucketInfo.ID the caller read (when it authorized
+// the request, say); if it was deleted and re-created meanwhile, the write
+// fails with ErrBucketChanged and changes nothing.
+func WithBucketGuard(ctx context.Context, bucket string, id uint64) context.Context {
+	return context.WithValue(ctx, bucketGuardKey{}, bucketGuard{bucket: bucket, id: id})
+}
+
+// applyCtx is apply under ctx's bucket guard, if any.
+func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error {
+	g, guarded := ctx.Value(bucketGuardKey{}).(bucketGuard)
 	e.mu.Lock()
 	m := e.newMutation()
-	err := fn(m)
+	var err error
+	if guarded {
+		err = e.checkGuard(g)
+	}
+	if err == nil {
+		err = fn(m)
+	}
 	if err == nil {
 		err = m.commit()
 	} else {

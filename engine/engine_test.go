@@ -128,7 +128,8 @@ func TestBuckets(t *testing.T) {
 
 	info, err := e.Bucket(ctx, "bk1")
 	require.NoError(t, err)
-	require.Equal(t, BucketInfo{Name: "bk1", Created: newFakeClock().Now(), Region: "us-west-2", StorageClass: "STANDARD", ACL: ACL{Canned: "public-read"}, Owner: "alice"}, info)
+	require.NotZero(t, info.ID)
+	require.Equal(t, BucketInfo{Name: "bk1", Created: newFakeClock().Now(), Region: "us-west-2", StorageClass: "STANDARD", ACL: ACL{Canned: "public-read"}, Owner: "alice", ID: info.ID}, info)
 	_, err = e.Bucket(ctx, "nope")
 	require.ErrorIs(t, err, ErrNoSuchBucket)
 

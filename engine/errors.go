@@ -9,9 +9,12 @@ import (
 // exactly one of these; branch on them with errors.Is. The httpapi package
 // maps each to a wire code and HTTP status in one table.
 var (
-	ErrNoSuchBucket             = errors.New("engine: no such bucket")
-	ErrNoSuchKey                = errors.New("engine: no such key")
-	ErrBucketNotEmpty           = errors.New("engine: bucket not empty")
+	ErrNoSuchBucket   = errors.New("engine: no such bucket")
+	ErrNoSuchKey      = errors.New("engine: no such key")
+	ErrBucketNotEmpty = errors.New("engine: bucket not empty")
+	// ErrBucketChanged: a write guarded by WithBucketGuard found another
+	// bucket of that name (deleted and re-created since the guard's read).
+	ErrBucketChanged            = errors.New("engine: bucket was re-created during the request")
 	ErrBucketAlreadyExists      = errors.New("engine: bucket already exists")
 	ErrBucketAlreadyOwnedByYou  = errors.New("engine: bucket already owned by you")
 	ErrInvalidBucketName        = errors.New("engine: invalid bucket name")

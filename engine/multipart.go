@@ -117,7 +117,7 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 		}
 	}
 	id := e.newUploadID()
-	err := e.apply(func(m *mutation) error {
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
@@ -228,7 +228,7 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	if b.sum != nil {
 		part.info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
 	}
-	err = e.apply(func(m *mutation) error {
+	err = e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
 			return err
 		}
@@ -328,7 +328,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	if ckHash != nil {
 		part.info.Checksums = map[checksum.Algorithm][]byte{up.checksumAlg: ckHash.Sum(nil)}
 	}
-	err = e.apply(func(m *mutation) error {
+	err = e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
 			return err
 		}
@@ -428,7 +428,7 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 	}
 	var out ObjectInfo
 	var retryErr error
-	err := e.apply(func(m *mutation) error {
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		up, err := e.upload(e.db, bucket, key, uploadID)
 		if errors.Is(err, ErrNoSuchUpload) {
 			// Commit (nil) so that an expired record's deletion sticks.
@@ -603,7 +603,7 @@ func (e *Engine) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID
 	if err := e.check(ctx); err != nil {
 		return err
 	}
-	return e.apply(func(m *mutation) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
 			return err
 		}

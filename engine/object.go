@@ -138,7 +138,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		info.ChecksumType = "FULL_OBJECT"
 	}
 	rec := objectRecord{info: info, inline: b.inline, extents: b.extents()}
-	err = e.apply(func(m *mutation) error {
+	err = e.applyCtx(ctx, func(m *mutation) error {
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
@@ -232,7 +232,7 @@ func (e *Engine) DeleteObject(ctx context.Context, bucket, key string, opts Dele
 	if err := e.check(ctx); err != nil {
 		return err
 	}
-	return e.apply(func(m *mutation) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
 		return e.deleteObject(m, bucket, key, opts.IfMatch)
 	})
 }
@@ -270,7 +270,7 @@ func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string
 		return nil, err
 	}
 	out := make([]DeleteResult, len(keys))
-	err := e.apply(func(m *mutation) error {
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
 		}
@@ -399,7 +399,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 	}
 	var out ObjectInfo
-	err := e.apply(func(m *mutation) error {
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		src, err := e.objectRecord(e.db, srcBucket, srcKey, true)
 		if err != nil {
 			return err
@@ -481,7 +481,7 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 		}
 	}
 	var out ObjectInfo
-	err := e.apply(func(m *mutation) error {
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		v, ok, err := get(e.db, objectKey(bucket, key))
 		if err != nil {
 			return err

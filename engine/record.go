@@ -56,6 +56,7 @@ const (
 	bACL
 	bOwner
 	bRedundancy
+	bID
 )
 
 type encoder struct{ b []byte }
@@ -409,6 +410,7 @@ type bucketRecord struct {
 	acl          ACL
 	owner        string
 	redundancy   string
+	id           uint64 // random at creation: a re-created bucket differs
 }
 
 func (r *bucketRecord) encode() []byte {
@@ -419,6 +421,9 @@ func (r *bucketRecord) encode() []byte {
 	e.acl(bACL, r.acl)
 	e.str(bOwner, r.owner)
 	e.str(bRedundancy, r.redundancy)
+	if r.id != 0 {
+		e.int(bID, int64(r.id))
+	}
 	return e.b
 }
 
@@ -444,6 +449,8 @@ func decodeBucket(b []byte) (bucketRecord, error) {
 			r.owner = string(p)
 		case bRedundancy:
 			r.redundancy = string(p)
+		case bID:
+			r.id = uint64(d.varint(p))
 		}
 	}
 	return r, d.err

@@ -69,7 +69,7 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 	}
 	defer b.done()
 	var out AppendResult
-	err = e.apply(func(m *mutation) error {
+	err = e.applyCtx(ctx, func(m *mutation) error {
 		cur, exists, err := check()
 		if err != nil {
 			return err
@@ -141,7 +141,7 @@ func (e *Engine) PutSymlink(ctx context.Context, bucket, key, target string, opt
 	if rec.info.ContentType == "" {
 		rec.info.ContentType = DefaultContentType
 	}
-	err := e.apply(func(m *mutation) error {
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func (e *Engine) RestoreObject(ctx context.Context, bucket, key string, days int
 	if days <= 0 {
 		days = 1
 	}
-	err = e.apply(func(m *mutation) error {
+	err = e.applyCtx(ctx, func(m *mutation) error {
 		rec, err := e.objectRecord(e.db, bucket, key, true)
 		if err != nil {
 			return err

@@ -122,6 +122,10 @@ type BucketInfo struct {
 	Owner        string
 	// Redundancy is BucketOptions.Redundancy ("" for the default).
 	Redundancy string
+	// ID tells this bucket apart from an earlier or later bucket of the
+	// same name (random at creation; 0 for buckets created before IDs).
+	// See WithBucketGuard.
+	ID uint64
 }
 
 // extent is a run of bytes inside one blob.

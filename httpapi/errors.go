@@ -255,6 +255,7 @@ var sentinels = []struct {
 	{engine.ErrNoSuchBucket, "NoSuchBucket", ""},
 	{engine.ErrNoSuchKey, "NoSuchKey", ""},
 	{engine.ErrBucketNotEmpty, "BucketNotEmpty", ""},
+	{engine.ErrBucketChanged, "OperationAborted", "The bucket was deleted and created again while the request was in progress."},
 	{engine.ErrBucketAlreadyExists, "BucketAlreadyExists", ""},
 	{engine.ErrBucketAlreadyOwnedByYou, "BucketAlreadyOwnedByYou", ""},
 	{engine.ErrInvalidBucketName, "InvalidBucketName", ""},

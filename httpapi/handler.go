@@ -105,6 +105,10 @@ func (s *server) bucketOf(rc *request) (engine.BucketInfo, error) {
 		return b, err
 	}
 	rc.bucket = &b
+	// Every write of this request goes to this very bucket: if it is
+	// deleted and re-created (by someone else, with other grants) while
+	// the request runs, the write fails instead of landing in the new one.
+	rc.ctx = engine.WithBucketGuard(rc.ctx, rc.op.Bucket, b.ID)
 	return b, nil
 }
 

@@ -4,10 +4,13 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
 	"github.com/stretchr/testify/require"
 )
 
@@ -64,4 +67,64 @@ func TestMissingBucketPrecedence(t *testing.T) {
 	r = f.do(t, raw{method: "GET", path: "/nowhere/key", ak: "UNKNOWNKEY", sk: "x"})
 	require.Equal(t, 403, r.StatusCode, string(r.body))
 	require.Equal(t, "InvalidAccessKeyId", r.errCode())
+}
+
+// TestBucketRecreatedDuringRequest: a request authorized against a bucket
+// that is deleted and created again (private, by someone else) while its
+// body is still arriving does not write into the new bucket: 409
+// OperationAborted, nothing stored.
+func TestBucketRecreatedDuringRequest(t *testing.T) {
+	ctx := context.Background()
+	eng, err := engine.Open("", nil)
+	require.NoError(t, err)
+	t.Cleanup(func() { eng.Close() })
+	must(t, eng.CreateBucket(ctx, "shared", engine.BucketOptions{Owner: "someone", ACL: engine.ACL{Canned: "public-read-write"}}))
+	h := httpapi.New(eng, httpapi.WithCredentials(testCreds))
+	reading := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = &signalReader{ReadCloser: r.Body, first: func() { once.Do(func() { close(reading) }) }}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest("PUT", srv.URL+"/shared/planted", pr)
+	require.NoError(t, err)
+	req.ContentLength = 8
+	done := make(chan *http.Response, 1)
+	go func() {
+		resp, err := srv.Client().Do(req)
+		if err == nil {
+			done <- resp
+		}
+		close(done)
+	}()
+	_, err = pw.Write([]byte("half"))
+	require.NoError(t, err)
+	<-reading // authorized: the handler reads the body
+	require.NoError(t, eng.DeleteBucket(ctx, "shared", engine.DeleteBucketOptions{}))
+	must(t, eng.CreateBucket(ctx, "shared", engine.BucketOptions{Owner: "owner-2"}))
+	_, err = pw.Write([]byte("done"))
+	require.NoError(t, err)
+	pw.Close()
+	resp := <-done
+	require.NotNil(t, resp)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusConflict, resp.StatusCode, string(body))
+	require.Contains(t, string(body), "OperationAborted")
+	_, err = eng.HeadObject(ctx, "shared", "planted")
+	require.ErrorIs(t, err, engine.ErrNoSuchKey)
+}
+
+// signalReader calls first on its first Read.
+type signalReader struct {
+	io.ReadCloser
+	first func()
+}
+
+func (s *signalReader) Read(p []byte) (int, error) {
+	s.first()
+	return s.ReadCloser.Read(p)
 }
