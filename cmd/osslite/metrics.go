@@ -34,7 +34,7 @@ func newMetrics(eng *engine.Engine, build buildInfo) *metrics {
 		reg: reg,
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "osslite_http_requests_total",
-			Help: "S3 and OSS requests served, by operation, dialect and HTTP status code.",
+			Help: "S3, OSS and Sina requests served, by operation, dialect and HTTP status code.",
 		}, []string{"operation", "dialect", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "osslite_http_request_duration_seconds",

@@ -374,7 +374,7 @@ func TestVersionAndBanner(t *testing.T) {
 	require.Contains(t, buf.String(), "go:       go1.")
 
 	_, out, _ := start(t)
-	require.Contains(t, out.String(), "osslite "+readBuildInfo().short()+" serving S3 and OSS on ")
+	require.Contains(t, out.String(), "osslite "+readBuildInfo().short()+" serving S3, OSS and Sina on ")
 
 	_, out, _ = start(t, "-log-format", "json")
 	line, _, _ := strings.Cut(out.String(), "\n")

@@ -349,7 +349,7 @@ func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, u
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "osslite %s serving S3 and OSS on %s\n"+
+	fmt.Fprintf(&b, "osslite %s serving S3, OSS and Sina on %s\n"+
 		"  data:       %s\n"+
 		"  region:     %s\n"+
 		"  access key: %s\n"+

@@ -27,7 +27,7 @@ type lines struct {
 }
 
 // urlRE finds the URL in the text banner or the JSON one.
-var urlRE = regexp.MustCompile(`serving S3 and OSS on (https?://\S+)|"url":"(https?://[^"]+)"`)
+var urlRE = regexp.MustCompile(`serving S3, OSS and Sina on (https?://\S+)|"url":"(https?://[^"]+)"`)
 
 func (l *lines) Write(p []byte) (int, error) {
 	l.mu.Lock()
