@@ -116,13 +116,11 @@ func TestBucketNames(t *testing.T) {
 func TestBuckets(t *testing.T) {
 	ctx := context.Background()
 	e := openTest(t, nil)
-	clock := e.opts.Clock.(*fakeClock)
 
+	// Re-creating an own bucket, the ListBuckets order, BucketNotEmpty,
+	// deleting twice and buckets whose names extend others' are the
+	// conformance suite's (Buckets, DeleteBucketNotEmpty).
 	require.NoError(t, e.CreateBucket(ctx, "bk1", BucketOptions{Owner: "alice", Region: "us-west-2", StorageClass: "STANDARD", ACL: ACL{Canned: "public-read"}}))
-	clock.Advance(time.Minute)
-	require.NoError(t, e.CreateBucket(ctx, "a0b", BucketOptions{Owner: "alice"}))
-
-	require.ErrorIs(t, e.CreateBucket(ctx, "bk1", BucketOptions{Owner: "alice"}), ErrBucketAlreadyOwnedByYou)
 	require.ErrorIs(t, e.CreateBucket(ctx, "bk1", BucketOptions{Owner: "bob"}), ErrBucketAlreadyExists)
 	require.ErrorIs(t, e.CreateBucket(ctx, "B1", BucketOptions{}), ErrInvalidBucketName)
 
@@ -133,30 +131,12 @@ func TestBuckets(t *testing.T) {
 	_, err = e.Bucket(ctx, "nope")
 	require.ErrorIs(t, err, ErrNoSuchBucket)
 
-	list, err := e.ListBuckets(ctx)
-	require.NoError(t, err)
-	require.Len(t, list, 2)
-	require.Equal(t, "a0b", list[0].Name)
-	require.Equal(t, "bk1", list[1].Name)
-
 	acl := ACL{Grants: []Grant{{GranteeType: "CanonicalUser", ID: "x", Permission: "READ"}, {GranteeType: "Group", URI: "http://acs.amazonaws.com/groups/global/AllUsers", Permission: "READ"}}}
 	require.NoError(t, e.SetBucketACL(ctx, "bk1", acl))
 	info, err = e.Bucket(ctx, "bk1")
 	require.NoError(t, err)
 	require.Equal(t, acl, info.ACL)
 	require.ErrorIs(t, e.SetBucketACL(ctx, "nope", acl), ErrNoSuchBucket)
-
-	put(t, e, "bk1", "k", []byte("x"))
-	require.ErrorIs(t, e.DeleteBucket(ctx, "bk1", DeleteBucketOptions{}), ErrBucketNotEmpty)
-	require.NoError(t, e.DeleteObject(ctx, "bk1", "k", DeleteOptions{}))
-	require.NoError(t, e.DeleteBucket(ctx, "bk1", DeleteBucketOptions{}))
-	require.ErrorIs(t, e.DeleteBucket(ctx, "bk1", DeleteBucketOptions{}), ErrNoSuchBucket)
-	_, err = e.Bucket(ctx, "bk1")
-	require.ErrorIs(t, err, ErrNoSuchBucket)
-	// A bucket whose name is a prefix of another's does not see its objects.
-	require.NoError(t, e.CreateBucket(ctx, "a0b-c", BucketOptions{}))
-	put(t, e, "a0b-c", "k", []byte("x"))
-	require.NoError(t, e.DeleteBucket(ctx, "a0b", DeleteBucketOptions{}))
 }
 
 func TestPutGetSizes(t *testing.T) {
@@ -372,33 +352,26 @@ func TestConditionalGet(t *testing.T) {
 	before, after := mtime.Add(-time.Hour), mtime.Add(time.Hour)
 	same := mtime
 
+	// The rows that succeed with plain forms are the conformance suite's
+	// (ConditionalGet); the weak, list and upper-case forms, and the
+	// ConditionError of every refusal, are the engine's own.
 	for _, tc := range []struct {
 		name string
 		c    Conditions
 		want error
 	}{
-		{"none", Conditions{}, nil},
-		{"if-match ok", Conditions{IfMatch: etag}, nil},
-		{"if-match star", Conditions{IfMatch: "*"}, nil},
 		{"if-match list", Conditions{IfMatch: `"x", ` + etag}, nil},
 		{"if-match weak", Conditions{IfMatch: "W/" + etag}, nil},
 		{"if-match uppercase", Conditions{IfMatch: strings.ToUpper(etag)}, nil},
 		{"if-match bad", Conditions{IfMatch: `"x"`}, ErrPreconditionFailed},
 		{"if-none-match hit", Conditions{IfNoneMatch: etag}, ErrNotModified},
 		{"if-none-match star", Conditions{IfNoneMatch: "*"}, ErrNotModified},
-		{"if-none-match miss", Conditions{IfNoneMatch: `"x"`}, nil},
-		{"if-modified-since before", Conditions{IfModifiedSince: &before}, nil},
 		{"if-modified-since same", Conditions{IfModifiedSince: &same}, ErrNotModified},
 		{"if-modified-since after", Conditions{IfModifiedSince: &after}, ErrNotModified},
-		{"if-unmodified-since after", Conditions{IfUnmodifiedSince: &after}, nil},
 		{"if-unmodified-since same", Conditions{IfUnmodifiedSince: &same}, nil},
 		{"if-unmodified-since before", Conditions{IfUnmodifiedSince: &before}, ErrPreconditionFailed},
-		// S3: If-Match true wins over If-Unmodified-Since false.
-		{"match beats unmodified", Conditions{IfMatch: etag, IfUnmodifiedSince: &before}, nil},
 		// S3: If-None-Match false (matches) with If-Modified-Since true -> 304.
 		{"none-match beats modified", Conditions{IfNoneMatch: etag, IfModifiedSince: &before}, ErrNotModified},
-		// If-None-Match true (no match) overrides If-Modified-Since false.
-		{"none-match miss beats modified", Conditions{IfNoneMatch: `"x"`, IfModifiedSince: &after}, nil},
 		{"412 before 304", Conditions{IfMatch: `"x"`, IfNoneMatch: etag}, ErrPreconditionFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -86,27 +86,11 @@ func TestListObjects(t *testing.T) {
 	}
 	put(t, e, "bk2", "other", []byte("x"))
 
+	// The conformance suite's ListModel walks the same keys with every
+	// other case (and ListV1, Missing the rest); a MaxKeys above the
+	// default is the engine's own.
 	cases := []ListOptions{
-		{},
-		{Delimiter: "/"},
-		{Prefix: "a/"},
-		{Prefix: "a/", Delimiter: "/"},
-		{Prefix: "a", Delimiter: "/"},
-		{Delimiter: "::"},
-		{Prefix: "zz::", Delimiter: "::"},
-		{Marker: "a/b"},
-		{Marker: "a/b", Delimiter: "/"},
-		{Marker: "a/", Delimiter: "/"},
-		{Marker: "b/", Delimiter: "/"},
-		{Marker: "zzz"},
-		{Prefix: "bkt", Marker: "a"},
-		{Prefix: "nothing"},
-		{MaxKeys: 1},
-		{MaxKeys: 2, Delimiter: "/"},
-		{MaxKeys: 3, Prefix: "a", Delimiter: "/"},
 		{MaxKeys: 5000},
-		{Delimiter: "bkt"},
-		{Delimiter: "a/b/c"},
 	}
 	for _, opts := range cases {
 		t.Run(fmt.Sprintf("%+v", opts), func(t *testing.T) {
@@ -128,8 +112,6 @@ func TestListObjects(t *testing.T) {
 			}
 		})
 	}
-	_, err := e.ListObjects(ctx, "nope", ListOptions{})
-	require.ErrorIs(t, err, ErrNoSuchBucket)
 }
 
 // TestListSkipsCommonPrefixes checks that a delimiter listing costs one seek

@@ -60,46 +60,42 @@ func minioClient(t *testing.T, srv *fake.Server, inMemory bool, lookup minio.Buc
 	return c
 }
 
+// TestAWSSDK drives aws-sdk-go-v2 over a real loopback connection; the
+// in-memory transport is the conformance suite's (internal/conformance
+// TestS3: PutGet, ListV2 and the rest).
 func TestAWSSDK(t *testing.T) {
-	for _, tc := range []struct {
-		name     string
-		inMemory bool
-	}{{"loopback", false}, {"in-memory", true}} {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			srv := fake.New(t)
-			c := awsClient(srv, srv.URL, tc.inMemory, true)
-			_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("photos")})
-			require.NoError(t, err)
-			for _, k := range []string{"a/1.jpg", "a/2.jpg", "b.txt"} {
-				_, err := c.PutObject(ctx, &s3.PutObjectInput{
-					Bucket: aws.String("photos"), Key: aws.String(k),
-					Body: strings.NewReader("body of " + k), ContentType: aws.String("image/jpeg"),
-				})
-				require.NoError(t, err)
-			}
-			got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("a/2.jpg")})
-			require.NoError(t, err)
-			b, err := io.ReadAll(got.Body)
-			got.Body.Close()
-			require.NoError(t, err)
-			require.Equal(t, "body of a/2.jpg", string(b))
-			require.Equal(t, "image/jpeg", aws.ToString(got.ContentType))
-
-			list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("photos"), Delimiter: aws.String("/")})
-			require.NoError(t, err)
-			require.Len(t, list.Contents, 1)
-			require.Equal(t, "b.txt", aws.ToString(list.Contents[0].Key))
-			require.Len(t, list.CommonPrefixes, 1)
-			require.Equal(t, "a/", aws.ToString(list.CommonPrefixes[0].Prefix))
-
-			// What went over HTTP is also in the engine.
-			info, err := srv.Engine().HeadObject(ctx, "photos", "a/1.jpg")
-			require.NoError(t, err)
-			require.EqualValues(t, len("body of a/1.jpg"), info.Size)
-			require.Equal(t, srv.Clock().Now(), info.LastModified)
+	ctx := context.Background()
+	srv := fake.New(t)
+	c := awsClient(srv, srv.URL, false, true)
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("photos")})
+	require.NoError(t, err)
+	for _, k := range []string{"a/1.jpg", "a/2.jpg", "b.txt"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{
+			Bucket: aws.String("photos"), Key: aws.String(k),
+			Body: strings.NewReader("body of " + k), ContentType: aws.String("image/jpeg"),
 		})
+		require.NoError(t, err)
 	}
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("a/2.jpg")})
+	require.NoError(t, err)
+	b, err := io.ReadAll(got.Body)
+	got.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, "body of a/2.jpg", string(b))
+	require.Equal(t, "image/jpeg", aws.ToString(got.ContentType))
+
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("photos"), Delimiter: aws.String("/")})
+	require.NoError(t, err)
+	require.Len(t, list.Contents, 1)
+	require.Equal(t, "b.txt", aws.ToString(list.Contents[0].Key))
+	require.Len(t, list.CommonPrefixes, 1)
+	require.Equal(t, "a/", aws.ToString(list.CommonPrefixes[0].Prefix))
+
+	// What went over HTTP is also in the engine.
+	info, err := srv.Engine().HeadObject(ctx, "photos", "a/1.jpg")
+	require.NoError(t, err)
+	require.EqualValues(t, len("body of a/1.jpg"), info.Size)
+	require.Equal(t, srv.Clock().Now(), info.LastModified)
 }
 
 func TestMinio(t *testing.T) {

@@ -20,7 +20,6 @@ func TestOSSV1Buckets(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	c := f.ossV1(t, testAK, testSK)
 	ok(t, c.CreateBucket("v1-bucket", oss1.ACL(oss1.ACLPublicRead), oss1.StorageClass(oss1.StorageIA)))
-	ok(t, c.CreateBucket("v1-bucket")) // own bucket again: success
 	ok(t, c.CreateBucket("v1-other"))
 
 	lb, err := c.ListBuckets()
@@ -28,16 +27,6 @@ func TestOSSV1Buckets(t *testing.T) {
 	if len(lb.Buckets) != 2 || lb.Buckets[0].Name != "v1-bucket" || lb.Buckets[0].StorageClass != "IA" ||
 		!strings.HasPrefix(lb.Buckets[0].Location, "oss-") || lb.Buckets[0].CreationDate.IsZero() {
 		t.Fatalf("ListBuckets: %+v", lb)
-	}
-	lb, err = c.ListBuckets(oss1.MaxKeys(1))
-	ok(t, err)
-	if len(lb.Buckets) != 1 || !lb.IsTruncated || lb.NextMarker != "v1-bucket" {
-		t.Fatalf("ListBuckets page 1: %+v", lb)
-	}
-	lb, err = c.ListBuckets(oss1.MaxKeys(1), oss1.Marker(lb.NextMarker))
-	ok(t, err)
-	if len(lb.Buckets) != 1 || lb.Buckets[0].Name != "v1-other" || lb.IsTruncated {
-		t.Fatalf("ListBuckets page 2: %+v", lb)
 	}
 	lb, err = c.ListBuckets(oss1.Prefix("v1-o"))
 	ok(t, err)
@@ -63,11 +52,6 @@ func TestOSSV1Buckets(t *testing.T) {
 		t.Fatalf("GetBucketACL %+v", acl)
 	}
 	ok(t, c.SetBucketACL("v1-bucket", oss1.ACLPublicReadWrite))
-	acl, err = c.GetBucketACL("v1-bucket")
-	ok(t, err)
-	if acl.ACL != "public-read-write" {
-		t.Fatalf("GetBucketACL after set %+v", acl)
-	}
 	exists, err := c.IsBucketExist("v1-bucket")
 	ok(t, err)
 	if !exists {
@@ -109,7 +93,6 @@ func TestOSSV1Buckets(t *testing.T) {
 	}
 
 	ok(t, c.DeleteBucket("v1-other"))
-	wantOSS(t, c.DeleteBucket("v1-other"), 404, "NoSuchBucket", "")
 }
 
 // v1Bucket creates a bucket and returns its handle.
@@ -196,18 +179,6 @@ func TestOSSV1Objects(t *testing.T) {
 	}
 	_, err = b.GetObject("dir/a b+c.txt", oss1.NormalizedRange("999999999-"), oss1.RangeBehavior("standard"))
 	wantOSS(t, err, 416, "InvalidRange", "")
-	// Conditions.
-	_, err = b.GetObject("dir/a b+c.txt", oss1.IfMatch(`"0000"`))
-	wantOSS(t, err, 412, "PreconditionFailed", "")
-	_, err = b.GetObject("dir/a b+c.txt", oss1.IfNoneMatch(wantETag))
-	if err == nil || !strings.Contains(err.Error(), "304") {
-		t.Fatalf("If-None-Match: %v", err)
-	}
-	if got := readAll(b.GetObject("dir/a b+c.txt", oss1.IfModifiedSince(time.Now().Add(-time.Hour)))); got != body {
-		t.Fatal("If-Modified-Since body")
-	}
-	_, err = b.GetObject("dir/a b+c.txt", oss1.IfUnmodifiedSince(time.Now().Add(-time.Hour)))
-	wantOSS(t, err, 412, "PreconditionFailed", "")
 	// Response overrides.
 	r, err := b.DoGetObject(&oss1.GetObjectRequest{ObjectKey: "dir/a b+c.txt"}, []oss1.Option{oss1.ResponseContentType("application/x-test"),
 		oss1.ResponseContentDisposition("attachment; filename=x.txt"), oss1.ResponseCacheControl("no-cache")})
@@ -218,7 +189,8 @@ func TestOSSV1Objects(t *testing.T) {
 		t.Fatalf("overrides %v", r.Response.Headers)
 	}
 
-	// Copy: same bucket with COPY, REPLACE, across buckets, onto itself.
+	// Copy: COPY, onto itself, a missing source (suite Copy and CopyErrors
+	// cover REPLACE, other buckets and the conditions).
 	ok2 := func(_ oss1.CopyObjectResult, err error) { t.Helper(); ok(t, err) }
 	ok2(b.CopyObject("dir/a b+c.txt", "copy/one"))
 	meta, err = b.GetObjectDetailedMeta("copy/one")
@@ -226,38 +198,12 @@ func TestOSSV1Objects(t *testing.T) {
 	if meta.Get("X-Oss-Meta-Color") != "blue" || meta.Get("ETag") != wantETag || meta.Get("X-Oss-Tagging-Count") != "1" {
 		t.Fatalf("copied meta %v", meta)
 	}
-	ok2(b.CopyObject("dir/a b+c.txt", "copy/two", oss1.MetadataDirective(oss1.MetaReplace), oss1.Meta("Shape", "round"),
-		oss1.TaggingDirective(oss1.TaggingReplace), oss1.ObjectStorageClass(oss1.StorageStandard)))
-	meta, err = b.GetObjectDetailedMeta("copy/two")
-	ok(t, err)
-	if meta.Get("X-Oss-Meta-Color") != "" || meta.Get("X-Oss-Meta-Shape") != "round" || meta.Get("X-Oss-Tagging-Count") != "" ||
-		meta.Get("X-Oss-Storage-Class") != "Standard" {
-		t.Fatalf("replaced meta %v", meta)
-	}
-	ok2(b.CopyObject("copy/two", "copy/two", oss1.Meta("Shape", "square")))
-	meta, err = b.GetObjectDetailedMeta("copy/two")
+	ok2(b.CopyObject("copy/one", "copy/one", oss1.Meta("Shape", "square")))
+	meta, err = b.GetObjectDetailedMeta("copy/one")
 	ok(t, err)
 	if meta.Get("X-Oss-Meta-Shape") != "square" {
 		t.Fatalf("self copy meta %v", meta)
 	}
-	ok(t, c.CreateBucket("v1-objects-dst"))
-	ok2(b.CopyObjectTo("v1-objects-dst", "x/y", "dir/a b+c.txt"))
-	b2, err := c.Bucket("v1-objects-dst")
-	ok(t, err)
-	if got := readAll(b2.GetObject("x/y")); got != body {
-		t.Fatal("cross-bucket copy body")
-	}
-	_, err = b.CopyObject("dir/a b+c.txt", "copy/three", oss1.CopySourceIfMatch(`"0000"`))
-	wantOSS(t, err, 412, "PreconditionFailed", "")
-	_, err = b.CopyObject("dir/a b+c.txt", "copy/three", oss1.CopySourceIfNoneMatch(wantETag))
-	if err == nil || !strings.Contains(err.Error(), "304") {
-		t.Fatalf("copy If-None-Match: %v", err)
-	}
-	_, err = b.CopyObject("dir/a b+c.txt", "copy/three", oss1.CopySourceIfModifiedSince(time.Now().Add(time.Hour)))
-	if err == nil || !strings.Contains(err.Error(), "304") {
-		t.Fatalf("copy If-Modified-Since: %v", err)
-	}
-	ok2(b.CopyObject("dir/a b+c.txt", "copy/three", oss1.CopySourceIfUnmodifiedSince(time.Now().Add(time.Hour))))
 	_, err = b.CopyObject("nothing", "copy/four")
 	wantOSS(t, err, 404, "NoSuchKey", "0026-00000001")
 
@@ -274,12 +220,6 @@ func TestOSSV1Objects(t *testing.T) {
 		t.Fatalf("GetObjectACL %+v", acl)
 	}
 	wantOSS(t, b.SetObjectACL("dir/a b+c.txt", oss1.ACLType("bogus")), 400, "InvalidArgument", "")
-	ok(t, b.PutObject("acl-at-put", strings.NewReader("x"), oss1.ObjectACL(oss1.ACLPublicReadWrite)))
-	acl, err = b.GetObjectACL("acl-at-put")
-	ok(t, err)
-	if acl.ACL != "public-read-write" {
-		t.Fatalf("GetObjectACL %+v", acl)
-	}
 	// The public-read object is readable anonymously, a default-ACL
 	// object in a private bucket is not.
 	anon := f.do(t, raw{method: "GET", path: "/v1-objects/dir/a%20b%2Bc.txt", sign: "anon", host: f.srv.Listener.Addr().String(), header: hdr("X-Oss-Test", "1")})
@@ -291,76 +231,28 @@ func TestOSSV1Objects(t *testing.T) {
 		t.Fatalf("anonymous private GET %d %s", anon.StatusCode, anon.body)
 	}
 
-	// Tagging.
-	ok(t, b.PutObjectTagging("chunked", oss1.Tagging{Tags: []oss1.Tag{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}}}))
-	tg, err := b.GetObjectTagging("chunked")
-	ok(t, err)
-	if len(tg.Tags) != 2 || tg.Tags[0].Key != "a" || tg.Tags[1].Value != "2" {
-		t.Fatalf("GetObjectTagging %+v", tg)
-	}
-	ok(t, b.DeleteObjectTagging("chunked"))
-	tg, err = b.GetObjectTagging("chunked")
-	ok(t, err)
-	if len(tg.Tags) != 0 {
-		t.Fatalf("tags after delete %+v", tg)
-	}
-
 	// Listing (the SDK asks for encoding-type=url and decodes).
-	lr, err := b.ListObjects(oss1.Prefix("copy/"), oss1.MaxKeys(2))
+	// (Suite ListV1, ListV2, ListPaging and ListModel cover the pages.)
+	lr, err := b.ListObjects(oss1.Prefix("dir/"))
 	ok(t, err)
-	if len(lr.Objects) != 2 || !lr.IsTruncated || lr.Objects[0].Key != "copy/one" || lr.Objects[0].Type != "Normal" ||
+	if len(lr.Objects) != 1 || lr.Objects[0].Key != "dir/a b+c.txt" || lr.Objects[0].Type != "Normal" ||
 		lr.Objects[0].ETag != wantETag || lr.Objects[0].StorageClass != "IA" || lr.Objects[0].Owner.ID == "" {
 		t.Fatalf("ListObjects %+v", lr)
 	}
-	lr, err = b.ListObjects(oss1.Prefix("copy/"), oss1.Marker(lr.NextMarker))
+	l2, err := b.ListObjectsV2(oss1.Prefix("dir/"), oss1.FetchOwner(true))
 	ok(t, err)
-	if len(lr.Objects) != 1 || lr.IsTruncated || lr.Objects[0].Key != "copy/two" {
-		t.Fatalf("ListObjects page 2 %+v", lr)
-	}
-	lr, err = b.ListObjects(oss1.Delimiter("/"))
-	ok(t, err)
-	if strings.Join(lr.CommonPrefixes, ",") != "copy/,dir/" || len(lr.Objects) != 3 {
-		t.Fatalf("ListObjects delimiter %+v", lr)
-	}
-	lr, err = b.ListObjects(oss1.Prefix("dir/"))
-	ok(t, err)
-	if len(lr.Objects) != 1 || lr.Objects[0].Key != "dir/a b+c.txt" {
-		t.Fatalf("ListObjects escaped key %+v", lr)
-	}
-	var keys []string
-	token := ""
-	for {
-		l2, err := b.ListObjectsV2(oss1.MaxKeys(2), oss1.ContinuationToken(token), oss1.FetchOwner(true))
-		ok(t, err)
-		for _, o := range l2.Objects {
-			keys = append(keys, o.Key)
-			if o.Owner.ID == "" {
-				t.Fatalf("no owner %+v", o)
-			}
-		}
-		if !l2.IsTruncated {
-			break
-		}
-		token = l2.NextContinuationToken
-	}
-	if strings.Join(keys, ",") != "acl-at-put,chunked,copy/one,copy/three,copy/two,dir/a b+c.txt,empty" {
-		t.Fatalf("ListObjectsV2 keys %v", keys)
+	if len(l2.Objects) != 1 || l2.Objects[0].Key != "dir/a b+c.txt" || l2.Objects[0].Owner.ID == "" {
+		t.Fatalf("ListObjectsV2 %+v", l2)
 	}
 	_, err = b.ListObjects(oss1.MaxKeys(1001))
 	wantOSS(t, err, 400, "InvalidArgument", "")
 
-	// Deletes.
+	// Deletes (suite Delete and DeleteMany cover the rest).
 	ok(t, b.DeleteObject("empty"))
-	ok(t, b.DeleteObject("empty")) // a missing key: still 204
-	dr, err := b.DeleteObjects([]string{"copy/one", "copy/two", "never-existed"})
+	dr, err := b.DeleteObjects([]string{"copy/one", "never-existed"})
 	ok(t, err)
-	if len(dr.DeletedObjects) != 3 {
+	if len(dr.DeletedObjects) != 2 {
 		t.Fatalf("DeleteObjects %+v", dr)
-	}
-	dr, err = b.DeleteObjects([]string{"copy/three", "dir/a b+c.txt"}, oss1.DeleteObjectsQuiet(true))
-	ok(t, err)
-	if len(dr.DeletedObjects) != 0 {
-		t.Fatalf("quiet DeleteObjects %+v", dr)
 	}
 
 	// Object errors.
@@ -385,7 +277,6 @@ func TestOSSV1Objects(t *testing.T) {
 	nb, err := c.Bucket("no-such-bucket")
 	ok(t, err)
 	wantOSS(t, nb.PutObject("k", strings.NewReader("x")), 404, "NoSuchBucket", "0015-00000101")
-	wantOSS(t, nb.DeleteObject("k"), 404, "NoSuchBucket", "")
 	other, err := f.ossV1(t, otherAK, otherSK).Bucket("v1-objects")
 	ok(t, err)
 	wantOSS(t, other.PutObject("k", strings.NewReader("x")), 403, "AccessDenied", "")
@@ -412,15 +303,12 @@ func TestOSSV1Multipart(t *testing.T) {
 	ok(t, err)
 	p3, err := b.UploadPart(im, strings.NewReader(part2), int64(len(part2)), 3)
 	ok(t, err)
+	// One call each of ListParts and ListMultipartUploads (suite ListParts
+	// and ListUploads cover paging and delimiters).
 	lp, err := b.ListUploadedParts(im)
 	ok(t, err)
 	if len(lp.UploadedParts) != 3 || lp.UploadedParts[0].ETag != p1.ETag || lp.UploadedParts[1].Size != 150<<10 || lp.Key != "big/object" {
 		t.Fatalf("ListParts %+v", lp)
-	}
-	lp, err = b.ListUploadedParts(im, oss1.MaxParts(1), oss1.PartNumberMarker(1))
-	ok(t, err)
-	if len(lp.UploadedParts) != 1 || lp.UploadedParts[0].PartNumber != 2 || !lp.IsTruncated || lp.NextPartNumberMarker != "2" {
-		t.Fatalf("ListParts page %+v", lp)
 	}
 	im2, err := b.InitiateMultipartUpload("big/other")
 	ok(t, err)
@@ -429,25 +317,7 @@ func TestOSSV1Multipart(t *testing.T) {
 	if len(lu.Uploads) != 2 || lu.Uploads[0].Key != "big/object" || lu.Uploads[0].UploadID != im.UploadID {
 		t.Fatalf("ListMultipartUploads %+v", lu)
 	}
-	lu, err = b.ListMultipartUploads(oss1.MaxUploads(1))
-	ok(t, err)
-	if len(lu.Uploads) != 1 || !lu.IsTruncated || lu.NextKeyMarker != "big/object" {
-		t.Fatalf("ListMultipartUploads page %+v", lu)
-	}
-	lu, err = b.ListMultipartUploads(oss1.KeyMarker(lu.NextKeyMarker), oss1.UploadIDMarker(lu.NextUploadIDMarker))
-	ok(t, err)
-	if len(lu.Uploads) != 1 || lu.Uploads[0].Key != "big/other" {
-		t.Fatalf("ListMultipartUploads page 2 %+v", lu)
-	}
-	lu, err = b.ListMultipartUploads(oss1.Delimiter("/"))
-	ok(t, err)
-	if len(lu.CommonPrefixes) != 1 || lu.CommonPrefixes[0] != "big/" {
-		t.Fatalf("ListMultipartUploads delimiter %+v", lu)
-	}
 
-	// Completion errors first: an unknown part (the SDK sorts parts).
-	_, err = b.CompleteMultipartUpload(im, []oss1.UploadPart{p1, {PartNumber: 2, ETag: `"00"`}})
-	wantOSS(t, err, 400, "InvalidPart", "")
 	var resp http.Header
 	cm, err := b.CompleteMultipartUpload(im, []oss1.UploadPart{p1, p2, p3}, oss1.GetResponseHeader(&resp))
 	ok(t, err)
@@ -466,28 +336,11 @@ func TestOSSV1Multipart(t *testing.T) {
 	}
 	ok(t, b.AbortMultipartUpload(im2))
 
-	// Errors: unknown upload ids, parts below 100 KB.
-	gone := oss1.InitiateMultipartUploadResult{Bucket: "v1-multipart", Key: "big/object", UploadID: "00000000000000000000000000000000"}
-	_, err = b.UploadPart(gone, strings.NewReader("x"), 1, 1)
-	wantOSS(t, err, 404, "NoSuchUpload", "0042-00000104")
-	_, err = b.UploadPartCopy(gone, "v1-multipart", "source", 0, 10, 1)
-	wantOSS(t, err, 404, "NoSuchUpload", "0042-00000311")
-	_, err = b.ListUploadedParts(gone)
-	wantOSS(t, err, 404, "NoSuchUpload", "0042-00000002")
-	wantOSS(t, b.AbortMultipartUpload(gone), 404, "NoSuchUpload", "0042-00000002")
-	_, err = b.CompleteMultipartUpload(gone, []oss1.UploadPart{p1})
-	wantOSS(t, err, 404, "NoSuchUpload", "")
+	// A part number out of range, signed v1 (suite MultipartErrors covers
+	// unknown upload IDs, EntityTooSmall and UploadPartCopy from a missing
+	// key; TestOSSV2Multipart the ECs of NoSuchUpload).
 	im3, err := b.InitiateMultipartUpload("small")
 	ok(t, err)
-	s1, err := b.UploadPart(im3, strings.NewReader("tiny"), 4, 1)
-	ok(t, err)
-	s2, err := b.UploadPart(im3, strings.NewReader("tiny"), 4, 2)
-	ok(t, err)
-	_, err = b.CompleteMultipartUpload(im3, []oss1.UploadPart{s1, s2})
-	wantOSS(t, err, 400, "EntityTooSmall", "")
-	_, err = b.UploadPartCopy(im3, "v1-multipart", "missing", 0, 10, 3)
-	wantOSS(t, err, 404, "NoSuchKey", "")
-	// A part number out of range.
 	r := f.do(t, raw{method: "PUT", path: "/v1-multipart/small?partNumber=10001&uploadId=" + im3.UploadID, body: []byte("x"), sign: "oss-v1"})
 	if r.StatusCode != 400 || r.errCode() != "InvalidArgument" {
 		t.Fatalf("part 10001: %d %s", r.StatusCode, r.body)

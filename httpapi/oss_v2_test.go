@@ -61,25 +61,14 @@ func TestOSSV2Buckets(t *testing.T) {
 	if *loc.LocationConstraint != "oss-us-east-1" {
 		t.Fatalf("GetBucketLocation %q", *loc.LocationConstraint)
 	}
-	_, err = c.PutBucketAcl(bg, &oss2.PutBucketAclRequest{Bucket: oss2.Ptr("v2-bucket"), Acl: oss2.BucketACLPrivate})
-	ok(t, err)
 	acl, err := c.GetBucketAcl(bg, &oss2.GetBucketAclRequest{Bucket: oss2.Ptr("v2-bucket")})
 	ok(t, err)
-	if *acl.ACL != "private" || *acl.Owner.ID == "" {
+	if *acl.ACL != "public-read" || *acl.Owner.ID == "" {
 		t.Fatalf("GetBucketAcl %+v", acl)
 	}
-	exists, err := c.IsBucketExist(bg, "v2-bucket")
-	ok(t, err)
-	if !exists {
-		t.Fatal("IsBucketExist false")
-	}
-	exists, err = c.IsBucketExist(bg, "v2-nothing")
-	ok(t, err)
-	if exists {
-		t.Fatal("IsBucketExist true for a missing bucket")
-	}
 
-	// Bucket tags: empty TagSet when none, 200 on put, 204 on delete.
+	// Bucket tags (suite BucketTags has the rest): an empty TagSet when
+	// none, 200 on put, 204 on delete.
 	bt, err := c.GetBucketTags(bg, &oss2.GetBucketTagsRequest{Bucket: oss2.Ptr("v2-bucket")})
 	ok(t, err)
 	if bt.Tagging == nil || bt.Tagging.TagSet == nil || len(bt.Tagging.TagSet.Tags) != 0 {
@@ -90,11 +79,6 @@ func TestOSSV2Buckets(t *testing.T) {
 	ok(t, err)
 	if pt.StatusCode != 200 {
 		t.Fatalf("PutBucketTags status %d", pt.StatusCode)
-	}
-	bt, err = c.GetBucketTags(bg, &oss2.GetBucketTagsRequest{Bucket: oss2.Ptr("v2-bucket")})
-	ok(t, err)
-	if len(bt.Tagging.TagSet.Tags) != 1 || *bt.Tagging.TagSet.Tags[0].Value != "storage" {
-		t.Fatalf("GetBucketTags %+v", bt.Tagging.TagSet)
 	}
 	dt, err := c.DeleteBucketTags(bg, &oss2.DeleteBucketTagsRequest{Bucket: oss2.Ptr("v2-bucket")})
 	ok(t, err)
@@ -123,11 +107,6 @@ func TestOSSV2Buckets(t *testing.T) {
 	_, err = c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("v2-bad"),
 		CreateBucketConfiguration: &oss2.CreateBucketConfiguration{StorageClass: "Glacier"}})
 	wantOSS(t, err, 400, "InvalidArgument", "")
-
-	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr("v2-other")})
-	ok(t, err)
-	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr("v2-other")})
-	wantOSS(t, err, 404, "NoSuchBucket", "")
 }
 
 // v2Bucket creates a bucket.
@@ -168,25 +147,13 @@ func TestOSSV2Objects(t *testing.T) {
 		t.Fatalf("PutObject %s %s", *put.ETag, *put.HashCRC64)
 	}
 	got, res := v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
-	if got != body || *res.HashCRC64 != wantCRC || *res.ObjectType != "Normal" || *res.StorageClass != "IA" || res.Metadata["color"] != "blue" {
+	if got != body || *res.HashCRC64 != wantCRC || *res.ObjectType != "Normal" {
 		t.Fatalf("GetObject %+v", res)
-	}
-	got, res = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Range: oss2.Ptr("bytes=5-9"),
-		ResponseContentType: oss2.Ptr("x/y")})
-	if got != body[5:10] || *res.ContentRange != "bytes 5-9/"+strconv.Itoa(len(body)) || *res.ContentType != "x/y" {
-		t.Fatalf("ranged GetObject %q %+v", got, res)
-	}
-	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("empty"), Body: strings.NewReader("")})
-	ok(t, err)
-	got, _ = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("empty")})
-	if got != "" {
-		t.Fatal("empty object")
 	}
 
 	head, err := c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
 	ok(t, err)
-	if *head.ETag != wantETag || head.ContentLength != int64(len(body)) || *head.HashCRC64 != wantCRC || *head.ObjectType != "Normal" ||
-		*head.StorageClass != "IA" || head.Metadata["color"] != "blue" || head.LastModified == nil {
+	if *head.ETag != wantETag || *head.HashCRC64 != wantCRC || *head.ObjectType != "Normal" {
 		t.Fatalf("HeadObject %+v", head)
 	}
 	meta, err := c.GetObjectMeta(bg, &oss2.GetObjectMetaRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
@@ -211,121 +178,38 @@ func TestOSSV2Objects(t *testing.T) {
 	}
 	_, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), IfMatch: oss2.Ptr(`"00"`)})
 	wantOSS(t, err, 412, "PreconditionFailed", "")
-	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), IfNoneMatch: oss2.Ptr(wantETag)})
-	if err == nil || !strings.Contains(err.Error(), "304") {
-		t.Fatalf("If-None-Match %v", err)
-	}
 
-	// Copy.
+	// Copy (suite Copy, CopyErrors cover the rest): upper-case ETag, CRC64.
 	cp, err := c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy"), SourceKey: oss2.Ptr(key)})
 	ok(t, err)
 	if *cp.ETag != wantETag || *cp.HashCRC64 != wantCRC {
 		t.Fatalf("CopyObject %+v", cp)
 	}
-	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy2"), SourceKey: oss2.Ptr(key),
-		MetadataDirective: oss2.Ptr("REPLACE"), Metadata: map[string]string{"Shape": "round"}, TaggingDirective: oss2.Ptr("Replace"),
-		Tagging: oss2.Ptr("t=1")})
-	ok(t, err)
-	head, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy2")})
-	ok(t, err)
-	if head.Metadata["shape"] != "round" || head.Metadata["color"] != "" {
-		t.Fatalf("replaced metadata %v", head.Metadata)
-	}
-	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy3"), SourceKey: oss2.Ptr(key), IfMatch: oss2.Ptr(`"00"`)})
-	wantOSS(t, err, 412, "PreconditionFailed", "")
-	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("copy3"), SourceKey: oss2.Ptr("missing")})
-	wantOSS(t, err, 404, "NoSuchKey", "")
-	v2Bucket(t, c, "v2-objects-dst")
-	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr("v2-objects-dst"), Key: oss2.Ptr("x"), SourceBucket: oss2.Ptr(bk), SourceKey: oss2.Ptr(key)})
-	ok(t, err)
 
-	// ACL.
+	// ACL (suite ACL has the canned ones): "default", and an invalid one.
 	acl, err := c.GetObjectAcl(bg, &oss2.GetObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
 	ok(t, err)
 	if *acl.ACL != "default" {
 		t.Fatalf("GetObjectAcl %v", *acl.ACL)
 	}
-	_, err = c.PutObjectAcl(bg, &oss2.PutObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Acl: oss2.ObjectACLPublicRead})
-	ok(t, err)
-	acl, err = c.GetObjectAcl(bg, &oss2.GetObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
-	ok(t, err)
-	if *acl.ACL != "public-read" {
-		t.Fatalf("GetObjectAcl %v", *acl.ACL)
-	}
 	_, err = c.PutObjectAcl(bg, &oss2.PutObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Acl: "everyone"})
 	wantOSS(t, err, 400, "InvalidArgument", "")
 
-	// Tagging.
-	tg, err := c.GetObjectTagging(bg, &oss2.GetObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+	// Listing (suite ListV1, ListV2, ListPaging, ListModel): the object type.
+	lo, err := c.ListObjects(bg, &oss2.ListObjectsRequest{Bucket: oss2.Ptr(bk)})
 	ok(t, err)
-	if len(tg.Tags) != 2 || *tg.Tags[1].Value != "v 2" {
-		t.Fatalf("GetObjectTagging %+v", tg.Tags)
-	}
-	_, err = c.PutObjectTagging(bg, &oss2.PutObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key),
-		Tagging: &oss2.Tagging{TagSet: &oss2.TagSet{Tags: []oss2.Tag{{Key: oss2.Ptr("a"), Value: oss2.Ptr("b")}}}}})
-	ok(t, err)
-	tg, err = c.GetObjectTagging(bg, &oss2.GetObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
-	ok(t, err)
-	if len(tg.Tags) != 1 || *tg.Tags[0].Key != "a" {
-		t.Fatalf("GetObjectTagging %+v", tg.Tags)
-	}
-	_, err = c.DeleteObjectTagging(bg, &oss2.DeleteObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
-	ok(t, err)
-	_, err = c.PutObjectTagging(bg, &oss2.PutObjectTaggingRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("missing"),
-		Tagging: &oss2.Tagging{TagSet: &oss2.TagSet{Tags: []oss2.Tag{{Key: oss2.Ptr("a"), Value: oss2.Ptr("b")}}}}})
-	wantOSS(t, err, 404, "NoSuchKey", "")
-
-	// Listing: v1 and v2 listings, paginators, encoding-type=url.
-	lo, err := c.ListObjects(bg, &oss2.ListObjectsRequest{Bucket: oss2.Ptr(bk), Delimiter: oss2.Ptr("/")})
-	ok(t, err)
-	if len(lo.Contents) != 3 || len(lo.CommonPrefixes) != 1 || *lo.CommonPrefixes[0].Prefix != "dir/" || *lo.Contents[0].Type != "Normal" {
+	if len(lo.Contents) == 0 || *lo.Contents[0].Type != "Normal" {
 		t.Fatalf("ListObjects %+v", lo)
 	}
-	var keys []string
-	p := c.NewListObjectsV2Paginator(&oss2.ListObjectsV2Request{Bucket: oss2.Ptr(bk), MaxKeys: 1})
-	for p.HasNext() {
-		page, err := p.NextPage(bg)
-		ok(t, err)
-		for _, o := range page.Contents {
-			keys = append(keys, *o.Key)
-		}
-	}
-	if strings.Join(keys, ",") != "copy,copy2,dir/ü x+y?z#.txt,empty" {
-		t.Fatalf("ListObjectsV2 %v", keys)
-	}
-	keys = nil
-	p1 := c.NewListObjectsPaginator(&oss2.ListObjectsRequest{Bucket: oss2.Ptr(bk), MaxKeys: 3})
-	for p1.HasNext() {
-		page, err := p1.NextPage(bg)
-		ok(t, err)
-		for _, o := range page.Contents {
-			keys = append(keys, *o.Key)
-		}
-	}
-	if len(keys) != 4 {
-		t.Fatalf("ListObjects pages %v", keys)
-	}
 
-	// Deletes.
-	dr, err := c.DeleteMultipleObjects(bg, &oss2.DeleteMultipleObjectsRequest{Bucket: oss2.Ptr(bk),
-		Objects: []oss2.DeleteObject{{Key: oss2.Ptr("copy")}, {Key: oss2.Ptr(key)}, {Key: oss2.Ptr("nothing")}}})
-	ok(t, err)
-	if len(dr.DeletedObjects) != 3 || *dr.DeletedObjects[1].Key != key {
-		t.Fatalf("DeleteMultipleObjects %+v", dr)
-	}
-	dr, err = c.DeleteMultipleObjects(bg, &oss2.DeleteMultipleObjectsRequest{Bucket: oss2.Ptr(bk), Quiet: true,
-		Objects: []oss2.DeleteObject{{Key: oss2.Ptr("copy2")}}})
+	// Deletes (suite Delete, DeleteMany): quiet, and the EC of BucketNotEmpty.
+	dr, err := c.DeleteMultipleObjects(bg, &oss2.DeleteMultipleObjectsRequest{Bucket: oss2.Ptr(bk), Quiet: true,
+		Objects: []oss2.DeleteObject{{Key: oss2.Ptr("copy")}}})
 	ok(t, err)
 	if len(dr.DeletedObjects) != 0 {
 		t.Fatalf("quiet DeleteMultipleObjects %+v", dr)
 	}
-	_, err = c.DeleteObject(bg, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("empty")})
-	ok(t, err)
-	_, err = c.DeleteObject(bg, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("empty")})
-	ok(t, err)
-	_, err = c.DeleteObject(bg, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr("no-such-bucket"), Key: oss2.Ptr("empty")})
-	wantOSS(t, err, 404, "NoSuchBucket", "")
-	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr("v2-objects-dst")})
+	_, err = c.DeleteBucket(bg, &oss2.DeleteBucketRequest{Bucket: oss2.Ptr(bk)})
 	wantOSS(t, err, 409, "BucketNotEmpty", "0015-00000301")
 
 	// Errors.
@@ -338,9 +222,7 @@ func TestOSSV2Objects(t *testing.T) {
 	wantOSS(t, err, 400, "InvalidObjectName", "")
 	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("abc"), StorageClass: "Cold"})
 	wantOSS(t, err, 400, "InvalidArgument", "")
-	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("no-such-bucket"), Key: oss2.Ptr("k"), Body: strings.NewReader("abc")})
-	wantOSS(t, err, 404, "NoSuchBucket", "")
-	_, err = f.ossV2(otherAK, otherSK).GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("v2-objects-dst"), Key: oss2.Ptr("x")})
+	_, err = f.ossV2(otherAK, otherSK).GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
 	wantOSS(t, err, 403, "AccessDenied", "")
 }
 
@@ -375,23 +257,11 @@ func TestOSSV2Multipart(t *testing.T) {
 	ok(t, err)
 	lp, err := c.ListParts(bg, &oss2.ListPartsRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId})
 	ok(t, err)
-	if len(lp.Parts) != 3 || *lp.Key != key || lp.Parts[1].Size != 100<<10 || *lp.Parts[0].ETag != *u1.ETag || lp.Parts[0].HashCRC64 == nil {
+	// Suite ListParts, ListUploads, MultipartErrors and UploadPartCopy cover
+	// the rest; the CRC64s are OSS's.
+	if len(lp.Parts) != 3 || lp.Parts[0].HashCRC64 == nil {
 		t.Fatalf("ListParts %+v", lp)
 	}
-	lu, err := c.ListMultipartUploads(bg, &oss2.ListMultipartUploadsRequest{Bucket: oss2.Ptr(bk)})
-	ok(t, err)
-	if len(lu.Uploads) != 1 || *lu.Uploads[0].Key != key || *lu.Uploads[0].UploadId != *im.UploadId {
-		t.Fatalf("ListMultipartUploads %+v", lu)
-	}
-	// The SDK sorts parts, so the wrong order goes raw.
-	r := f.do(t, raw{method: "POST", path: "/" + bk + "/big/%C3%BC%2Bobject?uploadId=" + *im.UploadId, sign: "oss-v4",
-		body: []byte("<CompleteMultipartUpload><Part><PartNumber>2</PartNumber><ETag>" + *u2.ETag + "</ETag></Part><Part><PartNumber>1</PartNumber><ETag>" + *u1.ETag + "</ETag></Part></CompleteMultipartUpload>")})
-	if r.StatusCode != 400 || r.errCode() != "InvalidPartOrder" {
-		t.Fatalf("wrong order: %d %s", r.StatusCode, r.body)
-	}
-	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId,
-		CompleteMultipartUpload: &oss2.CompleteMultipartUpload{Parts: []oss2.UploadPart{{PartNumber: 1, ETag: u1.ETag}, {PartNumber: 4, ETag: u3.ETag}}}})
-	wantOSS(t, err, 400, "InvalidPart", "")
 	cm, err := c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), UploadId: im.UploadId,
 		CompleteMultipartUpload: &oss2.CompleteMultipartUpload{Parts: []oss2.UploadPart{{PartNumber: 1, ETag: u1.ETag}, {PartNumber: 2, ETag: u2.ETag}, {PartNumber: 3, ETag: u3.ETag}}}})
 	ok(t, err)
@@ -401,11 +271,11 @@ func TestOSSV2Multipart(t *testing.T) {
 		t.Fatalf("Complete %+v", cm)
 	}
 	got, res := v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
-	if got != want || *res.ObjectType != "Multipart" || res.Metadata["kind"] != "mp" || *res.StorageClass != "IA" {
+	if got != want || *res.ObjectType != "Multipart" {
 		t.Fatalf("completed object %+v", res)
 	}
 
-	// x-oss-complete-all, abort.
+	// x-oss-complete-all.
 	im2, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("all")})
 	ok(t, err)
 	for n := int32(1); n <= 2; n++ {
@@ -418,12 +288,9 @@ func TestOSSV2Multipart(t *testing.T) {
 	if got != part1+part1 {
 		t.Fatal("complete-all body")
 	}
-	im3, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("aborted")})
-	ok(t, err)
-	_, err = c.AbortMultipartUpload(bg, &oss2.AbortMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("aborted"), UploadId: im3.UploadId})
-	ok(t, err)
 
-	// Errors.
+	// The ECs and message of NoSuchUpload (suite MultipartErrors has the
+	// codes).
 	gone := oss2.Ptr("00000000000000000000000000000000")
 	_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("x"), UploadId: gone, PartNumber: 1, Body: strings.NewReader("x")})
 	e := wantOSS(t, err, 404, "NoSuchUpload", "0042-00000104")
@@ -442,8 +309,6 @@ func TestOSSV2Multipart(t *testing.T) {
 		_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("small"), UploadId: im4.UploadId, PartNumber: n, Body: strings.NewReader("tiny")})
 		ok(t, err)
 	}
-	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("small"), UploadId: im4.UploadId, CompleteAll: oss2.Ptr("yes")})
-	wantOSS(t, err, 400, "EntityTooSmall", "")
 	// An empty part list completes as an empty object, as OSS does (the
 	// v2 uploader sends it for an empty stream).
 	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("small"), UploadId: im4.UploadId,
@@ -608,15 +473,10 @@ func TestOSSV2ForbidOverwrite(t *testing.T) {
 	wantOSS(t, err, 409, "FileAlreadyExists", "")
 	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("3"), ForbidOverwrite: oss2.Ptr("false")})
 	ok(t, err)
-	_, err = c.CopyObject(bg, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), SourceKey: oss2.Ptr("k"), ForbidOverwrite: oss2.Ptr("true")})
-	wantOSS(t, err, 409, "FileAlreadyExists", "")
 	im, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k")})
 	ok(t, err)
 	_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), UploadId: im.UploadId, PartNumber: 1, Body: strings.NewReader("x")})
 	ok(t, err)
-	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), UploadId: im.UploadId,
-		CompleteAll: oss2.Ptr("yes"), ForbidOverwrite: oss2.Ptr("true")})
-	wantOSS(t, err, 409, "FileAlreadyExists", "")
 	_, err = c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), UploadId: im.UploadId,
 		CompleteAll: oss2.Ptr("yes"), Acl: oss2.ObjectACLPublicRead})
 	ok(t, err)

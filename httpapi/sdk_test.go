@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -85,11 +84,6 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 	// Buckets.
 	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
 	must(t, err)
-	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
-	var owned *types.BucketAlreadyOwnedByYou
-	if !errors.As(err, &owned) {
-		t.Fatalf("re-create: %v, want BucketAlreadyOwnedByYou", err)
-	}
 	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sdk-eu"),
 		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1}})
 	must(t, err)
@@ -108,18 +102,11 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 	if aws.ToString(hb.BucketRegion) != "eu-west-1" {
 		t.Fatalf("HeadBucket region %q", aws.ToString(hb.BucketRegion))
 	}
-	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("no-such-bucket")})
-	var nf *types.NotFound
-	if !errors.As(err, &nf) {
-		t.Fatalf("HeadBucket missing: %v", err)
-	}
 	lb, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
 	must(t, err)
-	if len(lb.Buckets) != 2 || aws.ToString(lb.Buckets[0].Name) != bucket || lb.Owner == nil {
-		t.Fatalf("ListBuckets %+v", lb.Buckets)
+	if lb.Owner == nil {
+		t.Fatalf("ListBuckets without Owner: %+v", lb)
 	}
-	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("sdk-eu")})
-	must(t, err)
 
 	// PutObject / GetObject / HeadObject with metadata, checksums, tags.
 	body := []byte("hello world")
@@ -129,9 +116,6 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 		Tagging: aws.String("a=1&b=two"), CacheControl: aws.String("max-age=60"),
 	})
 	must(t, err)
-	if aws.ToString(put.ETag) != `"5eb63bbbe01eeed093cb22bb8f5acdc3"` {
-		t.Fatalf("ETag %s", aws.ToString(put.ETag))
-	}
 	if aws.ToString(put.ChecksumCRC32) != "DUoRhQ==" {
 		t.Fatalf("PutObject CRC32 %q", aws.ToString(put.ChecksumCRC32))
 	}
@@ -148,47 +132,13 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 	got, err := io.ReadAll(get.Body)
 	get.Body.Close()
 	must(t, err)
-	if !bytes.Equal(got, body) || aws.ToString(get.ContentType) != "text/plain" || get.Metadata["color"] != "blue" ||
-		aws.ToString(get.CacheControl) != "max-age=60" || aws.ToInt32(get.TagCount) != 2 || aws.ToString(get.ChecksumCRC32) != "DUoRhQ==" {
-		t.Fatalf("GetObject %q %q %v %q tags %d crc %q", got, aws.ToString(get.ContentType), get.Metadata, aws.ToString(get.CacheControl), aws.ToInt32(get.TagCount), aws.ToString(get.ChecksumCRC32))
-	}
-	// Range and response overrides.
-	rg, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt"),
-		Range: aws.String("bytes=6-"), ResponseContentType: aws.String("application/x-test")})
-	must(t, err)
-	got, _ = io.ReadAll(rg.Body)
-	rg.Body.Close()
-	if string(got) != "world" || aws.ToString(rg.ContentRange) != "bytes 6-10/11" || aws.ToString(rg.ContentType) != "application/x-test" {
-		t.Fatalf("ranged GET %q %q %q", got, aws.ToString(rg.ContentRange), aws.ToString(rg.ContentType))
-	}
-	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt"), Range: aws.String("bytes=100-")})
-	wantCode(t, err, "InvalidRange")
-	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt"), IfNoneMatch: put.ETag})
-	if !strings.Contains(fmt.Sprint(err), "304") {
-		t.Fatalf("If-None-Match: %v", err)
-	}
-	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt"), IfMatch: aws.String(`"nope"`)})
-	wantCode(t, err, "PreconditionFailed")
-	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("missing")})
-	var nsk *types.NoSuchKey
-	if !errors.As(err, &nsk) {
-		t.Fatalf("missing key: %v", err)
-	}
-	part1, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt"), PartNumber: aws.Int32(1)})
-	must(t, err)
-	got, _ = io.ReadAll(part1.Body)
-	part1.Body.Close()
-	if !bytes.Equal(got, body) {
-		t.Fatalf("partNumber=1: %q", got)
+	if !bytes.Equal(got, body) || aws.ToInt32(get.TagCount) != 2 || aws.ToString(get.ChecksumCRC32) != "DUoRhQ==" {
+		t.Fatalf("GetObject %q tags %d crc %q", got, aws.ToInt32(get.TagCount), aws.ToString(get.ChecksumCRC32))
 	}
 	ho, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt"), ChecksumMode: types.ChecksumModeEnabled})
 	must(t, err)
-	if aws.ToInt64(ho.ContentLength) != 11 || aws.ToString(ho.ETag) != aws.ToString(put.ETag) || aws.ToString(ho.ChecksumCRC32) != "DUoRhQ==" {
+	if aws.ToString(ho.ChecksumCRC32) != "DUoRhQ==" {
 		t.Fatalf("HeadObject %+v", ho)
-	}
-	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("missing")})
-	if !errors.As(err, &nf) {
-		t.Fatalf("HeadObject missing: %v", err)
 	}
 
 	// Explicit checksum algorithms.
@@ -203,49 +153,22 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 		must(t, err)
 	}
 
-	// Tagging.
-	gt, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt")})
-	must(t, err)
-	if len(gt.TagSet) != 2 || aws.ToString(gt.TagSet[1].Value) != "two" {
-		t.Fatalf("tags %+v", gt.TagSet)
-	}
-	_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt"),
-		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}})
-	must(t, err)
-	gt, err = c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt")})
-	must(t, err)
-	if len(gt.TagSet) != 1 || aws.ToString(gt.TagSet[0].Key) != "k" {
-		t.Fatalf("tags after put %+v", gt.TagSet)
-	}
-	_, err = c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt")})
-	must(t, err)
+	// Bucket tagging itself is the suite's (BucketTags); an untagged bucket
+	// answers NoSuchTagSet.
 	_, err = c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(bucket)})
 	wantCode(t, err, "NoSuchTagSet")
-	_, err = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket),
-		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("team"), Value: aws.String("storage")}}}})
-	must(t, err)
-	bt, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(bucket)})
-	must(t, err)
-	if len(bt.TagSet) != 1 || aws.ToString(bt.TagSet[0].Value) != "storage" {
-		t.Fatalf("bucket tags %+v", bt.TagSet)
-	}
-	_, err = c.DeleteBucketTagging(ctx, &s3.DeleteBucketTaggingInput{Bucket: aws.String(bucket)})
-	must(t, err)
 
-	// ACLs.
-	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String(bucket), ACL: types.BucketCannedACLPublicRead})
-	must(t, err)
+	// ACLs (canned ACLs are the suite's): an XML AccessControlPolicy and
+	// x-amz-grant-read.
 	acl, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(bucket)})
 	must(t, err)
-	if len(acl.Grants) != 2 || acl.Grants[1].Grantee.Type != types.TypeGroup || acl.Grants[1].Permission != types.PermissionRead {
-		t.Fatalf("bucket ACL %+v", acl.Grants)
-	}
 	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String(bucket), AccessControlPolicy: &types.AccessControlPolicy{
-		Owner: acl.Owner, Grants: []types.Grant{{Grantee: &types.Grantee{Type: types.TypeCanonicalUser, ID: acl.Owner.ID}, Permission: types.PermissionFullControl}}}})
+		Owner: acl.Owner, Grants: []types.Grant{{Grantee: &types.Grantee{Type: types.TypeCanonicalUser, ID: acl.Owner.ID}, Permission: types.PermissionFullControl},
+			{Grantee: &types.Grantee{Type: types.TypeGroup, URI: aws.String("http://acs.amazonaws.com/groups/global/AllUsers")}, Permission: types.PermissionRead}}}})
 	must(t, err)
 	acl, err = c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(bucket)})
 	must(t, err)
-	if len(acl.Grants) != 1 {
+	if len(acl.Grants) != 2 || acl.Grants[1].Grantee.Type != types.TypeGroup || acl.Grants[1].Permission != types.PermissionRead {
 		t.Fatalf("bucket ACL after XML put %+v", acl.Grants)
 	}
 	_, err = c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String(bucket), Key: aws.String("dir/hello.txt"),
@@ -257,58 +180,16 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 		t.Fatalf("object ACL %+v", oacl.Grants)
 	}
 
-	// CopyObject: URL-encoded source, metadata directive, conditions, self-copy.
-	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("src key+ü.txt"), Body: strings.NewReader("copy me"),
-		Metadata: map[string]string{"m": "1"}})
-	must(t, err)
-	cp, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(bucket), Key: aws.String("copied"),
-		CopySource: aws.String(bucket + "/src%20key%2B%C3%BC.txt")})
-	must(t, err)
-	if aws.ToString(cp.CopyObjectResult.ETag) == "" {
-		t.Fatal("copy without ETag")
-	}
-	h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("copied")})
-	must(t, err)
-	if h.Metadata["m"] != "1" {
-		t.Fatalf("COPY directive lost metadata: %v", h.Metadata)
-	}
-	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(bucket), Key: aws.String("copied"),
-		CopySource: aws.String(bucket + "/copied"), MetadataDirective: types.MetadataDirectiveReplace, Metadata: map[string]string{"n": "2"}})
-	must(t, err)
-	h, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("copied")})
-	must(t, err)
-	if h.Metadata["n"] != "2" || h.Metadata["m"] != "" {
-		t.Fatalf("REPLACE directive: %v", h.Metadata)
-	}
-	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(bucket), Key: aws.String("copied"), CopySource: aws.String(bucket + "/copied")})
-	wantCode(t, err, "InvalidRequest")
-	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(bucket), Key: aws.String("c2"),
-		CopySource: aws.String(bucket + "/copied"), CopySourceIfMatch: aws.String(`"0000"`)})
-	wantCode(t, err, "PreconditionFailed")
-	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(bucket), Key: aws.String("c2"), CopySource: aws.String(bucket + "/nope")})
-	wantCode(t, err, "NoSuchKey")
-
-	// Listing, v1 and v2, every parameter.
+	// Listing details the suite does not see (ListV1, ListV2, ListPaging and
+	// ListModel cover the rest).
 	for _, k := range []string{"a/1", "a/2", "b/1", "c", "d+e"} {
 		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("l/" + k), Body: strings.NewReader(k)})
 		must(t, err)
 	}
 	v2, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String("l/"), Delimiter: aws.String("/"), FetchOwner: aws.Bool(true)})
 	must(t, err)
-	if len(v2.CommonPrefixes) != 2 || len(v2.Contents) != 2 || aws.ToInt32(v2.KeyCount) != 4 || v2.Contents[0].Owner == nil {
+	if aws.ToInt32(v2.KeyCount) != 4 || len(v2.Contents) == 0 || v2.Contents[0].Owner == nil {
 		t.Fatalf("v2 delimiter: %+v %+v", v2.CommonPrefixes, v2.Contents)
-	}
-	var keys []string
-	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String("l/"), MaxKeys: aws.Int32(2)})
-	for p.HasMorePages() {
-		pg, err := p.NextPage(ctx)
-		must(t, err)
-		for _, o := range pg.Contents {
-			keys = append(keys, aws.ToString(o.Key))
-		}
-	}
-	if strings.Join(keys, ",") != "l/a/1,l/a/2,l/b/1,l/c,l/d+e" {
-		t.Fatalf("v2 pages: %v", keys)
 	}
 	v2, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String("l/"), StartAfter: aws.String("l/b/1"), EncodingType: types.EncodingTypeUrl})
 	must(t, err)
@@ -321,40 +202,20 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 	if len(v2.Contents) != 0 {
 		t.Fatalf("max-keys 0: %d", len(v2.Contents))
 	}
-	v1, err := c.ListObjects(ctx, &s3.ListObjectsInput{Bucket: aws.String(bucket), Prefix: aws.String("l/"), Marker: aws.String("l/a/2"), MaxKeys: aws.Int32(1), Delimiter: aws.String("/")})
-	must(t, err)
-	if !aws.ToBool(v1.IsTruncated) || len(v1.CommonPrefixes) != 1 || aws.ToString(v1.CommonPrefixes[0].Prefix) != "l/b/" || aws.ToString(v1.NextMarker) != "l/b/" {
-		t.Fatalf("v1: %+v %+v %q", v1.Contents, v1.CommonPrefixes, aws.ToString(v1.NextMarker))
-	}
 	vers, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bucket), Prefix: aws.String("l/")})
 	must(t, err)
 	if len(vers.Versions) != 5 || aws.ToString(vers.Versions[0].VersionId) != "null" {
 		t.Fatalf("versions %+v", vers.Versions)
 	}
-	_, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("no-such-bucket")})
-	var nsb *types.NoSuchBucket
-	if !errors.As(err, &nsb) {
-		t.Fatalf("list missing bucket: %v", err)
-	}
 
-	// DeleteObjects (the SDK sends a CRC32 checksum, not Content-MD5).
-	del, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Objects: []types.ObjectIdentifier{
-		{Key: aws.String("l/a/1")}, {Key: aws.String("l/a/2")}, {Key: aws.String("never-existed")}}}})
-	must(t, err)
-	if len(del.Deleted) != 3 || len(del.Errors) != 0 {
-		t.Fatalf("DeleteObjects %+v %+v", del.Deleted, del.Errors)
-	}
-	del, err = c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Quiet: aws.Bool(true), Objects: []types.ObjectIdentifier{{Key: aws.String("l/b/1")}}}})
+	// A quiet DeleteObjects (the SDK sends a CRC32 checksum, not Content-MD5).
+	del, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bucket), Delete: &types.Delete{Quiet: aws.Bool(true), Objects: []types.ObjectIdentifier{{Key: aws.String("l/b/1")}}}})
 	must(t, err)
 	if len(del.Deleted) != 0 {
 		t.Fatalf("quiet DeleteObjects reported %+v", del.Deleted)
 	}
-	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("l/c")})
-	must(t, err)
-	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String("l/c")})
-	must(t, err)
 
-	// Multipart: low-level calls, composite checksum, ListParts, uploads.
+	// Multipart checksums (the suite's Multipart cases cover the rest).
 	exerciseMultipart(t, c, bucket)
 
 	// Multipart through the upload manager (parts of 5 MiB, CRC32 parts).
@@ -380,10 +241,6 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 	if !bytes.Equal(got, big[5<<20:10<<20]) || aws.ToInt32(pg2.PartsCount) != 3 {
 		t.Fatalf("part 2: %d bytes, parts count %d", len(got), aws.ToInt32(pg2.PartsCount))
 	}
-
-	// DeleteBucket: not empty, then empty.
-	_, err = c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(bucket)})
-	wantCode(t, err, "BucketNotEmpty")
 }
 
 func exerciseMultipart(t *testing.T, c *s3.Client, bucket string) {
@@ -403,40 +260,13 @@ func exerciseMultipart(t *testing.T, c *s3.Client, bucket string) {
 	u2, err := c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: id,
 		PartNumber: aws.Int32(2), CopySource: aws.String(bucket + "/mp/src"), CopySourceRange: aws.String("bytes=0-3")})
 	must(t, err)
-	lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: id})
-	must(t, err)
-	if len(lp.Parts) != 2 || aws.ToInt64(lp.Parts[0].Size) != 5<<20 || aws.ToString(lp.Parts[1].ETag) != aws.ToString(u2.CopyPartResult.ETag) {
-		t.Fatalf("ListParts %+v", lp.Parts)
-	}
-	lu, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(bucket)})
-	must(t, err)
-	if len(lu.Uploads) != 1 || aws.ToString(lu.Uploads[0].UploadId) != aws.ToString(id) {
-		t.Fatalf("ListMultipartUploads %+v", lu.Uploads)
-	}
-	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: id,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
-			{PartNumber: aws.Int32(2), ETag: u2.CopyPartResult.ETag}, {PartNumber: aws.Int32(1), ETag: u1.ETag}}}})
-	wantCode(t, err, "InvalidPartOrder")
-	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: id,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: aws.String(`"00"`)}}}})
-	wantCode(t, err, "InvalidPart")
 	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: id,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
 			{PartNumber: aws.Int32(1), ETag: u1.ETag, ChecksumCRC32C: u1.ChecksumCRC32C}, {PartNumber: aws.Int32(2), ETag: u2.CopyPartResult.ETag}}}})
 	must(t, err)
-	if !strings.HasSuffix(aws.ToString(done.ETag), `-2"`) || !strings.HasSuffix(aws.ToString(done.ChecksumCRC32C), "-2") {
-		t.Fatalf("complete: %s %s", aws.ToString(done.ETag), aws.ToString(done.ChecksumCRC32C))
+	if !strings.HasSuffix(aws.ToString(done.ChecksumCRC32C), "-2") {
+		t.Fatalf("complete: composite CRC32C %q", aws.ToString(done.ChecksumCRC32C))
 	}
-	g, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
-	must(t, err)
-	got, err := io.ReadAll(g.Body)
-	g.Body.Close()
-	must(t, err)
-	if !bytes.Equal(got, append(append([]byte{}, p1...), p2...)) || aws.ToString(g.ContentType) != "application/x-mp" {
-		t.Fatalf("assembled object: %d bytes, type %q", len(got), aws.ToString(g.ContentType))
-	}
-	_, err = c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: id})
-	wantCode(t, err, "NoSuchUpload")
 
 	// Full-object CRC32 type, then abort another upload.
 	cr, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("mp/full"),
@@ -451,14 +281,5 @@ func exerciseMultipart(t *testing.T, c *s3.Client, bucket string) {
 	must(t, err)
 	if aws.ToString(fd.ChecksumCRC32) != "DUoRhQ==" || fd.ChecksumType != types.ChecksumTypeFullObject {
 		t.Fatalf("full-object checksum %q %q", aws.ToString(fd.ChecksumCRC32), fd.ChecksumType)
-	}
-	cr, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("mp/aborted")})
-	must(t, err)
-	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("mp/aborted"), UploadId: cr.UploadId})
-	must(t, err)
-	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String("mp/aborted"), UploadId: cr.UploadId})
-	var nsu *types.NoSuchUpload
-	if !errors.As(err, &nsu) {
-		t.Fatalf("abort twice: %v", err)
 	}
 }
