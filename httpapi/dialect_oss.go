@@ -369,19 +369,7 @@ func (s *server) ossBucket(rc *request, b engine.BucketInfo) ossBucketXML {
 
 // parseOSSCopySource splits x-oss-copy-source: "/bucket/key" with the key
 // query-escaped ("+" is a space), as both OSS SDKs send it.
-func parseOSSCopySource(d *dialect, v string) (bucket, key, version string, err error) {
-	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: /sourcebucket/sourcekey").with("ArgumentName", d.h("copy-source")).with("ArgumentValue", v)
-	src, ver, hasVer := strings.Cut(v, "?versionId=")
-	if hasVer {
-		version = ver
-	}
-	dec, uerr := url.QueryUnescape(strings.TrimPrefix(src, "/"))
-	if uerr != nil {
-		return "", "", "", bad
-	}
-	bucket, key, err = splitCopySource(dec, bad)
-	return bucket, key, version, err
-}
+var parseOSSCopySource = copySourceParser(url.QueryUnescape, "/sourcebucket/sourcekey")
 
 // ossACLHeader reads x-oss-acl (buckets) or x-oss-object-acl (objects,
 // which may also say "default": follow the bucket, stored as no ACL).

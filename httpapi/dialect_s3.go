@@ -224,19 +224,7 @@ func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
 
 // parseS3CopySource splits x-amz-copy-source (operations.md C.5): an
 // optional leading slash, bucket/key path-escaped, ?versionId=.
-func parseS3CopySource(d *dialect, v string) (bucket, key, version string, err error) {
-	bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: sourcebucket/sourcekey").with("ArgumentName", d.h("copy-source")).with("ArgumentValue", v)
-	src, ver, hasVer := strings.Cut(v, "?versionId=")
-	if hasVer {
-		version = ver
-	}
-	dec, uerr := url.PathUnescape(strings.TrimPrefix(src, "/"))
-	if uerr != nil {
-		return "", "", "", bad
-	}
-	bucket, key, err = splitCopySource(dec, bad)
-	return bucket, key, version, err
-}
+var parseS3CopySource = copySourceParser(url.PathUnescape, "sourcebucket/sourcekey")
 
 // s3CheckSSE accepts SSE-S3 (AES256) and refuses the modes osslite does
 // not serve yet with 501.

@@ -602,6 +602,25 @@ func (s *server) deleteObjects(rc *request) error {
 	return rc.d.writeDoc(rc.w, http.StatusOK, "DeleteResult", out)
 }
 
+// copySourceParser returns a parser of the copy-source header: an
+// optional leading slash, then bucket/key escaped as unescape reverses,
+// then an optional ?versionId=. form is the shape named in its error.
+func copySourceParser(unescape func(string) (string, error), form string) func(d *dialect, v string) (bucket, key, version string, err error) {
+	return func(d *dialect, v string) (bucket, key, version string, err error) {
+		bad := errorf("InvalidArgument", "Copy Source must mention the source bucket and key: %s", form).with("ArgumentName", d.h("copy-source")).with("ArgumentValue", v)
+		src, ver, hasVer := strings.Cut(v, "?versionId=")
+		if hasVer {
+			version = ver
+		}
+		dec, uerr := unescape(strings.TrimPrefix(src, "/"))
+		if uerr != nil {
+			return "", "", "", bad
+		}
+		bucket, key, err = splitCopySource(dec, bad)
+		return bucket, key, version, err
+	}
+}
+
 func splitCopySource(dec string, bad *Error) (bucket, key string, err error) {
 	bucket, key, ok := strings.Cut(dec, "/")
 	if !ok || bucket == "" || key == "" {
