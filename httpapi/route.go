@@ -145,6 +145,7 @@ var routes = []route{
 	{method: http.MethodDelete, target: targetObject, params: []string{"uploadId"}, op: "AbortMultipartUpload", perm: permBucketWrite, handle: (*server).abortMultipartUpload},
 	{method: http.MethodDelete, target: targetObject, params: []string{"tagging"}, op: "DeleteObjectTagging", perm: permBucketWrite, handle: (*server).deleteObjectTagging},
 	{method: http.MethodDelete, target: targetObject, op: "DeleteObject", perm: permBucketWrite, handle: (*server).deleteObject},
+	{method: http.MethodPost, target: targetObject, params: []string{"select", "select-type=2"}, op: "SelectObjectContent", perm: permObjectRead, handle: (*server).selectObjectContent, only: "s3"},
 	{method: http.MethodPost, target: targetObject, params: []string{"uploads"}, op: "CreateMultipartUpload", perm: permBucketWrite, handle: (*server).createMultipartUpload},
 	{method: http.MethodPost, target: targetObject, params: []string{"multipart"}, op: "CreateMultipartUpload", perm: permBucketWrite, handle: (*server).createMultipartUpload, only: "sina"},
 	{method: http.MethodPost, target: targetObject, params: []string{"uploadId"}, op: "CompleteMultipartUpload", perm: permBucketWrite, handle: (*server).completeMultipartUpload},
