@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -122,6 +123,27 @@ func TestSelectObjectContent(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, "alice\nbob\ncarol\n", res.records)
 		assert.Positive(t, res.progress)
+	})
+	t.Run("Parquet", func(t *testing.T) {
+		type row struct {
+			Name   string `parquet:"name"`
+			Amount int64  `parquet:"amount"`
+		}
+		var pq bytes.Buffer
+		require.NoError(t, parquet.Write(&pq, []row{{"alice", 700}, {"bob", 300}, {"carol", 900}}))
+		put("people.parquet", pq.Bytes())
+		in := &types.InputSerialization{Parquet: &types.ParquetInput{}}
+		res, err := runSelect(t, c, input("people.parquet", "SELECT s.name FROM S3Object s WHERE s.amount > 500", in, csvOut))
+		require.NoError(t, err)
+		assert.Equal(t, "alice\ncarol\n", res.records)
+	})
+	t.Run("ScanRange", func(t *testing.T) {
+		put("nums.csv", []byte("1\n2\n3\n4\n"))
+		in := input("nums.csv", "SELECT * FROM S3Object", &types.InputSerialization{CSV: &types.CSVInput{}}, csvOut)
+		in.ScanRange = &types.ScanRange{Start: aws.Int64(2), End: aws.Int64(5)}
+		res, err := runSelect(t, c, in)
+		require.NoError(t, err)
+		assert.Equal(t, "2\n3\n", res.records)
 	})
 	t.Run("BadSQL", func(t *testing.T) {
 		_, err := runSelect(t, c, input("people.csv", "SELECT FROM WHERE", csvIn(types.CompressionTypeNone), csvOut))
