@@ -21,8 +21,8 @@
 // branches on the dialect (ListBuckets, GetBucketAcl, ListObjects' Type
 // element, ...). Operations only OSS has (AppendObject, PutSymlink,
 // GetSymlink, RestoreObject, GetObjectMeta, GetBucketInfo,
-// SealAppendObject) are rows of the same operation table restricted to
-// the oss dialect; Op.Operation keeps the AWS name for shared operations
+// SealAppendObject, SelectObject) are rows of the same operation table
+// restricted to the oss dialect; Op.Operation keeps the AWS name for shared operations
 // (CreateBucket for OSS PutBucket, DeleteObjects for
 // DeleteMultipleObjects).
 //

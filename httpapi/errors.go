@@ -14,6 +14,7 @@ import (
 	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/osslite/osslite/pkg/sigv4"
 	"github.com/osslite/osslite/pkg/ssig"
+	"github.com/osslite/osslite/sqlselect"
 )
 
 // Error is a wire error: a code of the codes table, its HTTP status, a
@@ -356,6 +357,12 @@ func (e *sha256MismatchError) Unwrap() error { return errContentSHA256Mismatch }
 func toError(err error) (e *Error, internal bool) {
 	if errors.As(err, &e) {
 		return e, false
+	}
+	// sqlselect errors carry their own S3 code, message and status (the
+	// package's table is the documented SelectObjectContent one).
+	var sqe *sqlselect.Error
+	if errors.As(err, &sqe) {
+		return &Error{Code: sqe.Code, Status: sqe.StatusCode, Message: sqe.Message, Err: err}, false
 	}
 	for _, s := range sentinels {
 		if !errors.Is(err, s.err) {

@@ -41,6 +41,10 @@ var (
 		"github.com/minio/md5-simd",
 		"github.com/bluenviron/gortmplib",
 		"github.com/bluenviron/mediacommon",
+		// The AWS event-stream framing (prelude, headers, CRCs) of
+		// SelectObjectContent responses: a small module of its own, not
+		// the SDK.
+		"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream",
 	}
 	// testSupport may be imported by test files, and by the non-test files
 	// of the harness packages.

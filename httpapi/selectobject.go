@@ -1,0 +1,287 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/sqlselect"
+)
+
+// selectRequest is the SelectObjectContentRequest document. Pointers tell
+// an absent element from an empty one.
+type selectRequest struct {
+	XMLName         xml.Name
+	Expression      *string `xml:"Expression"`
+	ExpressionType  *string `xml:"ExpressionType"`
+	RequestProgress struct {
+		Enabled bool `xml:"Enabled"`
+	} `xml:"RequestProgress"`
+	InputSerialization *struct {
+		CompressionType string `xml:"CompressionType"`
+		CSV             *struct {
+			FileHeaderInfo             string  `xml:"FileHeaderInfo"`
+			Comments                   *string `xml:"Comments"`
+			QuoteEscapeCharacter       string  `xml:"QuoteEscapeCharacter"`
+			RecordDelimiter            string  `xml:"RecordDelimiter"`
+			FieldDelimiter             string  `xml:"FieldDelimiter"`
+			QuoteCharacter             string  `xml:"QuoteCharacter"`
+			AllowQuotedRecordDelimiter bool    `xml:"AllowQuotedRecordDelimiter"`
+		} `xml:"CSV"`
+		JSON *struct {
+			Type string `xml:"Type"`
+		} `xml:"JSON"`
+		Parquet *struct{} `xml:"Parquet"`
+	} `xml:"InputSerialization"`
+	OutputSerialization *struct {
+		CSV *struct {
+			QuoteFields          string `xml:"QuoteFields"`
+			QuoteEscapeCharacter string `xml:"QuoteEscapeCharacter"`
+			RecordDelimiter      string `xml:"RecordDelimiter"`
+			FieldDelimiter       string `xml:"FieldDelimiter"`
+			QuoteCharacter       string `xml:"QuoteCharacter"`
+		} `xml:"CSV"`
+		JSON *struct {
+			RecordDelimiter string `xml:"RecordDelimiter"`
+		} `xml:"JSON"`
+	} `xml:"OutputSerialization"`
+	ScanRange *struct {
+		Start *int64 `xml:"Start"`
+		End   *int64 `xml:"End"`
+	} `xml:"ScanRange"`
+}
+
+// selectJob is a parsed SelectObjectContent request.
+type selectJob struct {
+	query    *sqlselect.Query
+	in       sqlselect.Input
+	out      sqlselect.Output
+	progress bool
+}
+
+// parseSelect decodes and validates a SelectObjectContentRequest. Its
+// errors are sqlselect sentinels (toError maps them by their own code).
+func parseSelect(data []byte) (*selectJob, error) {
+	if len(data) == 0 {
+		return nil, sqlselect.ErrEmptyRequestBody
+	}
+	var req selectRequest
+	if xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "SelectObjectContentRequest" {
+		return nil, sqlselect.ErrMalformedXML
+	}
+	if req.Expression == nil || req.ExpressionType == nil || req.InputSerialization == nil || req.OutputSerialization == nil {
+		return nil, sqlselect.ErrMissingRequiredParameter
+	}
+	if !strings.EqualFold(*req.ExpressionType, "SQL") {
+		return nil, sqlselect.ErrInvalidExpressionType
+	}
+	job := &selectJob{progress: req.RequestProgress.Enabled}
+	is := req.InputSerialization
+	switch strings.ToUpper(is.CompressionType) {
+	case "", "NONE":
+	case "GZIP":
+		job.in.Compression = sqlselect.CompressionGZIP
+	case "BZIP2":
+		job.in.Compression = sqlselect.CompressionBZIP2
+	case "ZSTD":
+		job.in.Compression = sqlselect.CompressionZSTD
+	default:
+		return nil, sqlselect.ErrInvalidCompressionFormat
+	}
+	formats := 0
+	if is.CSV != nil {
+		formats++
+		c := is.CSV
+		job.in.Format = sqlselect.FormatCSV
+		switch strings.ToUpper(c.FileHeaderInfo) {
+		case "", "NONE":
+		case "USE":
+			job.in.CSV.FileHeaderInfo = sqlselect.HeaderUse
+		case "IGNORE":
+			job.in.CSV.FileHeaderInfo = sqlselect.HeaderIgnore
+		default:
+			return nil, sqlselect.ErrInvalidFileHeaderInfo
+		}
+		job.in.CSV.Comments = "#" // S3's documented default
+		if c.Comments != nil {
+			job.in.CSV.Comments = *c.Comments
+		}
+		job.in.CSV.QuoteEscapeCharacter = c.QuoteEscapeCharacter
+		job.in.CSV.RecordDelimiter = c.RecordDelimiter
+		job.in.CSV.FieldDelimiter = c.FieldDelimiter
+		job.in.CSV.QuoteCharacter = c.QuoteCharacter
+		job.in.CSV.AllowQuotedRecordDelimiter = c.AllowQuotedRecordDelimiter
+	}
+	if is.JSON != nil {
+		formats++
+		job.in.Format = sqlselect.FormatJSON
+		switch strings.ToUpper(is.JSON.Type) {
+		case "", "DOCUMENT":
+			job.in.JSON.Type = sqlselect.JSONDocument
+		case "LINES":
+			job.in.JSON.Type = sqlselect.JSONLines
+		default:
+			return nil, sqlselect.ErrInvalidJSONType
+		}
+	}
+	if is.Parquet != nil {
+		formats++
+		job.in.Format = sqlselect.FormatParquet
+	}
+	switch {
+	case formats == 0:
+		return nil, sqlselect.ErrMissingRequiredParameter
+	case formats > 1:
+		return nil, sqlselect.ErrObjectSerializationConflict
+	}
+	os := req.OutputSerialization
+	switch {
+	case os.CSV != nil && os.JSON != nil:
+		return nil, sqlselect.ErrObjectSerializationConflict
+	case os.CSV != nil:
+		c := os.CSV
+		job.out.Format = sqlselect.OutputCSV
+		switch strings.ToUpper(c.QuoteFields) {
+		case "", "ASNEEDED":
+		case "ALWAYS":
+			job.out.CSV.QuoteFields = sqlselect.QuoteAlways
+		default:
+			return nil, sqlselect.ErrInvalidQuoteFields
+		}
+		job.out.CSV.QuoteEscapeCharacter = c.QuoteEscapeCharacter
+		job.out.CSV.RecordDelimiter = c.RecordDelimiter
+		job.out.CSV.FieldDelimiter = c.FieldDelimiter
+		job.out.CSV.QuoteCharacter = c.QuoteCharacter
+	case os.JSON != nil:
+		job.out.Format = sqlselect.OutputJSON
+		job.out.JSON.RecordDelimiter = os.JSON.RecordDelimiter
+	default:
+		return nil, sqlselect.ErrMissingRequiredParameter
+	}
+	if sr := req.ScanRange; sr != nil {
+		r := &sqlselect.ScanRange{}
+		if sr.Start != nil {
+			r.Start, r.HasStart = *sr.Start, true
+		}
+		if sr.End != nil {
+			r.End, r.HasEnd = *sr.End, true
+		}
+		job.in.ScanRange = r
+	}
+	q, err := sqlselect.Parse(*req.Expression)
+	if err != nil {
+		return nil, err
+	}
+	job.query = q
+	return job, nil
+}
+
+// selectObjectContent serves SelectObjectContent: the query's output as an
+// AWS event stream of Records, Progress (when asked for), Stats and End
+// events. Errors before the first event are ordinary error responses;
+// later ones are an error event.
+func (s *server) selectObjectContent(rc *request) error {
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	job, err := parseSelect(data)
+	if err != nil {
+		return err
+	}
+	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{})
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	src := sqlselect.Source{Reader: obj}
+	if job.in.Format == sqlselect.FormatParquet || job.in.ScanRange != nil {
+		src = sqlselect.Source{ReaderAt: obj, Size: obj.Info.Size}
+	}
+	es := &eventStream{w: rc.w, enc: eventstream.NewEncoder()}
+	opts := &sqlselect.RunOptions{Clock: s.clock.Now}
+	if job.progress {
+		opts.Progress = func(st sqlselect.Stats) {
+			// A failed write surfaces on the next Records event.
+			_ = es.event("Progress", "text/xml", statsXML("Progress", st))
+		}
+	}
+	st, err := job.query.Run(rc.ctx, src, job.in, job.out, recordsWriter{es}, opts)
+	if err != nil {
+		if !es.started {
+			return err
+		}
+		e, _ := toError(err)
+		rc.errCode = e.Code
+		return es.encode(eventstream.Message{Headers: eventstream.Headers{
+			{Name: ":message-type", Value: eventstream.StringValue("error")},
+			{Name: ":error-code", Value: eventstream.StringValue(e.Code)},
+			{Name: ":error-message", Value: eventstream.StringValue(e.Message)},
+		}})
+	}
+	if err := es.event("Stats", "text/xml", statsXML("Stats", st)); err != nil {
+		return err
+	}
+	return es.event("End", "", nil)
+}
+
+// statsXML renders a Stats or Progress event payload.
+func statsXML(root string, st sqlselect.Stats) []byte {
+	var b strings.Builder
+	b.WriteString(xml.Header)
+	b.WriteString("<" + root + ">")
+	for _, f := range []struct {
+		name string
+		n    int64
+	}{{"BytesScanned", st.BytesScanned}, {"BytesProcessed", st.BytesProcessed}, {"BytesReturned", st.BytesReturned}} {
+		b.WriteString("<" + f.name + ">" + strconv.FormatInt(f.n, 10) + "</" + f.name + ">")
+	}
+	b.WriteString("</" + root + ">")
+	return []byte(b.String())
+}
+
+// eventStream writes AWS event-stream messages to a response, starting it
+// (status 200) with the first one and flushing after each.
+type eventStream struct {
+	w       *responseWriter
+	enc     *eventstream.Encoder
+	started bool
+}
+
+// event writes one `:message-type event` message.
+func (es *eventStream) event(typ, contentType string, payload []byte) error {
+	h := eventstream.Headers{
+		{Name: ":message-type", Value: eventstream.StringValue("event")},
+		{Name: ":event-type", Value: eventstream.StringValue(typ)},
+	}
+	if contentType != "" {
+		h = append(h, eventstream.Header{Name: ":content-type", Value: eventstream.StringValue(contentType)})
+	}
+	return es.encode(eventstream.Message{Headers: h, Payload: payload})
+}
+
+func (es *eventStream) encode(m eventstream.Message) error {
+	if !es.started {
+		es.started = true
+		es.w.Header().Set("Content-Type", "application/octet-stream")
+		es.w.WriteHeader(http.StatusOK)
+	}
+	if err := es.enc.Encode(es.w, m); err != nil {
+		return err
+	}
+	return http.NewResponseController(es.w).Flush()
+}
+
+// recordsWriter wraps each Write (whole records) in a Records event.
+type recordsWriter struct{ es *eventStream }
+
+func (r recordsWriter) Write(p []byte) (int, error) {
+	if err := r.es.event("Records", "application/octet-stream", p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
