@@ -226,24 +226,13 @@ func verifyV1(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 	switch a.Scheme {
 	case SchemeV1Header:
 		date = DateV1(r.Header)
-		t, ok := parseHTTPDate(date)
-		if !ok {
-			if date == "" {
-				return wrap(ErrMissingDate, "no Date or x-oss-date header")
-			}
-			return wrap(ErrMissingDate, "cannot parse date "+strconv.Quote(date))
-		}
-		if err := checkSkew(t, now, a.maxSkew()); err != nil {
+		if err := checkHeaderDate(date, "no Date or x-oss-date header", now, a.maxSkew()); err != nil {
 			return err
 		}
 	case SchemeV1Query:
 		date = r.URL.Query().Get(paramExpires)
-		exp, err := strconv.ParseInt(date, 10, 64)
-		if err != nil {
-			return wrap(ErrMalformedExpires, "Expires "+strconv.Quote(date))
-		}
-		if now.Unix() > exp {
-			return wrap(ErrExpired, "Expires "+date)
+		if err := checkExpires("Expires", date, now); err != nil {
+			return err
 		}
 	}
 	sts := StringToSignV1(r, res, date)
@@ -255,6 +244,33 @@ func verifyV1(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 			SignatureProvided: a.Signature,
 			StringToSign:      sts,
 		}
+	}
+	return nil
+}
+
+// checkHeaderDate checks the date of a header-signed request (v1, v2):
+// present ("missing" says which headers it may come from), an HTTP date,
+// and within max of now.
+func checkHeaderDate(date, missing string, now time.Time, max time.Duration) error {
+	t, ok := parseHTTPDate(date)
+	if !ok {
+		if date == "" {
+			return wrap(ErrMissingDate, missing)
+		}
+		return wrap(ErrMissingDate, "cannot parse date "+strconv.Quote(date))
+	}
+	return checkSkew(t, now, max)
+}
+
+// checkExpires checks the Unix-seconds expiry of a signed URL (v1, v2),
+// named name in errors.
+func checkExpires(name, raw string, now time.Time) error {
+	exp, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil {
+		return wrap(ErrMalformedExpires, name+" "+strconv.Quote(raw))
+	}
+	if now.Unix() > exp {
+		return wrap(ErrExpired, name+" "+raw)
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -209,24 +208,13 @@ func verifyV2(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 	switch a.Scheme {
 	case SchemeV2Header:
 		date = r.Header.Get("Date")
-		t, ok := parseHTTPDate(date)
-		if !ok {
-			if date == "" {
-				return wrap(ErrMissingDate, "no Date header")
-			}
-			return wrap(ErrMissingDate, "cannot parse date "+strconv.Quote(date))
-		}
-		if err := checkSkew(t, now, a.maxSkew()); err != nil {
+		if err := checkHeaderDate(date, "no Date header", now, a.maxSkew()); err != nil {
 			return err
 		}
 	case SchemeV2Query:
 		date = r.URL.Query().Get(paramV4Expires)
-		exp, err := strconv.ParseInt(date, 10, 64)
-		if err != nil {
-			return wrap(ErrMalformedExpires, paramV4Expires+" "+strconv.Quote(date))
-		}
-		if now.Unix() > exp {
-			return wrap(ErrExpired, paramV4Expires+" "+date)
+		if err := checkExpires(paramV4Expires, date, now); err != nil {
+			return err
 		}
 	}
 	if err := checkAdditional(r, a.AdditionalHeaders); err != nil {
