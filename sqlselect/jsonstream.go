@@ -91,24 +91,7 @@ func (s *jsonStreamer) expand(tok json.Token, steps []Step) (int, error) {
 			case StepWildcard, StepObjWildcard:
 				take = true
 			}
-			if take && len(steps) == 1 {
-				if err := s.leaf(); err != nil {
-					return count, err
-				}
-				count++
-				continue
-			}
-			vt, err := s.dec.Token()
-			if err != nil {
-				return count, jsonErr(err)
-			}
-			if !take {
-				if err := s.skip(vt); err != nil {
-					return count, err
-				}
-				continue
-			}
-			n, err := s.expand(vt, steps[1:])
+			n, err := s.member(take, steps)
 			count += n
 			if err != nil {
 				return count, err
@@ -117,24 +100,7 @@ func (s *jsonStreamer) expand(tok json.Token, steps []Step) (int, error) {
 	case '[':
 		for i := 0; s.dec.More(); i++ {
 			take := st.Kind == StepWildcard || st.Kind == StepIndex && st.Index == i
-			if take && len(steps) == 1 {
-				if err := s.leaf(); err != nil {
-					return count, err
-				}
-				count++
-				continue
-			}
-			vt, err := s.dec.Token()
-			if err != nil {
-				return count, jsonErr(err)
-			}
-			if !take {
-				if err := s.skip(vt); err != nil {
-					return count, err
-				}
-				continue
-			}
-			n, err := s.expand(vt, steps[1:])
+			n, err := s.member(take, steps)
 			count += n
 			if err != nil {
 				return count, err
@@ -246,4 +212,25 @@ func (s *jsonStreamer) build(tok json.Token, depth int) (value, error) {
 		}
 	}
 	return value{}, errorf(ErrJSONParsingError, "unexpected token %v", tok)
+}
+
+// member handles the next member (or element) of the object (or array)
+// being expanded: taken by the last step, it is a record; taken by an
+// earlier one, it is expanded by the rest of the path; otherwise it is
+// skipped. It returns the number of records it produced.
+func (s *jsonStreamer) member(take bool, steps []Step) (int, error) {
+	if take && len(steps) == 1 {
+		if err := s.leaf(); err != nil {
+			return 0, err
+		}
+		return 1, nil
+	}
+	vt, err := s.dec.Token()
+	if err != nil {
+		return 0, jsonErr(err)
+	}
+	if !take {
+		return 0, s.skip(vt)
+	}
+	return s.expand(vt, steps[1:])
 }
