@@ -164,21 +164,40 @@ var (
 
 // RunTarget fuzzes one target for d with `go test -run ^$ -fuzz ^Name$`.
 func RunTarget(ctx context.Context, dir string, t Target, d time.Duration, parallel int) Result {
-	args := []string{"test", "-run", "^$", "-fuzz", "^" + regexp.QuoteMeta(t.Name) + "$", "-fuzztime", d.String()}
+	args := []string{"test", "-run", "^$", "-fuzz", "^" + regexp.QuoteMeta(t.Name) + "$", "-fuzztime", d.String(),
+		"-fuzzminimizetime", "2s"}
 	if parallel > 0 {
 		args = append(args, "-parallel", strconv.Itoa(parallel))
 	}
-	cmd := exec.CommandContext(ctx, "go", append(args, t.Pkg)...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	res := ParseRun(t, string(out))
-	if err != nil && res.Err == nil {
-		res.Err = err
-	}
-	if res.Err != nil {
-		res.Output = lastLines(string(out), 30)
+	var res Result
+	for attempt := 0; attempt < 3; attempt++ {
+		cmd := exec.CommandContext(ctx, "go", append(args, t.Pkg)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		res = ParseRun(t, string(out))
+		if err != nil && res.Err == nil {
+			res.Err = err
+		}
+		if res.Err != nil {
+			res.Output = lastLines(string(out), 30)
+		}
+		// Go's fuzzer sometimes ends a run that found nothing with
+		// "context deadline exceeded" (its deadline hit while a worker
+		// was busy): no failing input was written, so it is not a
+		// finding. Run the target again; a real crasher always leaves
+		// its input behind.
+		if res.Err == nil || res.Crasher != "" || !DeadlineOnly(string(out)) {
+			break
+		}
 	}
 	return res
+}
+
+// DeadlineOnly reports whether a failed fuzz run failed only because the
+// fuzzer's own deadline expired, without a failing input.
+func DeadlineOnly(out string) bool {
+	return strings.Contains(out, "context deadline exceeded") && !crasherRE.MatchString(out) &&
+		!strings.Contains(out, "panic:") && !strings.Contains(out, "Error Trace")
 }
 
 // ParseRun reads a `go test -fuzz` output: the last execs count, the

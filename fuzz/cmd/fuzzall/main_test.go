@@ -58,3 +58,14 @@ func TestDiscover(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, only, 1)
 }
+
+func TestDeadlineOnly(t *testing.T) {
+	flake := "fuzz: elapsed: 3s, execs: 17854 (0/sec), new interesting: 4 (total: 48)\n--- FAIL: FuzzParseRange (3.05s)\n    context deadline exceeded\nFAIL\n"
+	if !DeadlineOnly(flake) {
+		t.Fatal("a deadline-only failure is a flake")
+	}
+	crash := flake + "    Failing input written to testdata/fuzz/FuzzParseRange/abc\n"
+	if DeadlineOnly(crash) {
+		t.Fatal("a failure with an input is a finding")
+	}
+}
