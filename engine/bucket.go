@@ -86,9 +86,9 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		if !empty {
 			return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)
 		}
-		// Configuration documents and completed-upload records go with
-		// the bucket.
-		for _, p := range [][]byte{configPrefix(name), completedPrefix(name)} {
+		// Configuration documents, completed-upload records and
+		// annotations go with the bucket.
+		for _, p := range [][]byte{configPrefix(name), completedPrefix(name), annotationPrefix(name)} {
 			if err := m.b.DeleteRange(p, prefixEnd(p), nil); err != nil {
 				return err
 			}

@@ -38,6 +38,9 @@ var (
 	ErrObjectNotAppendable      = errors.New("engine: object is not appendable")
 	ErrPositionNotEqualToLength = errors.New("engine: append position is not the object length")
 	ErrNotSymlink               = errors.New("engine: object is not a symlink")
+	// ErrNoSuchAnnotation: no annotation of that name for the object's
+	// current body (see PutAnnotation).
+	ErrNoSuchAnnotation         = errors.New("engine: no such annotation")
 	ErrSymlinkTargetNotExist    = errors.New("engine: symlink target does not exist")
 	ErrInvalidTargetType        = errors.New("engine: symlink target is a symlink")
 	ErrInvalidObjectState       = errors.New("engine: object is archived and not restored")

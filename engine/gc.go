@@ -551,6 +551,10 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 			e.opts.Logger.Info("aborted stale multipart uploads", "count", n, "older_than", e.opts.AbortUploadsAfter)
 		}
 	}
+	if periodic {
+		_, err := e.sweepAnnotations(ctx)
+		report("sweep of stale annotations", err)
+	}
 	e.gc.dead.Store(0)
 	report("rotation of the blob log", e.rotateIfDead())
 	minLive := 1 - e.opts.CompactDeadRatio

@@ -149,6 +149,8 @@ var routes = []route{
 	{method: http.MethodPost, target: targetObject, params: []string{"uploads"}, op: "CreateMultipartUpload", perm: permBucketWrite, handle: (*server).createMultipartUpload},
 	{method: http.MethodPost, target: targetObject, params: []string{"multipart"}, op: "CreateMultipartUpload", perm: permBucketWrite, handle: (*server).createMultipartUpload, only: "sina"},
 	{method: http.MethodPost, target: targetObject, params: []string{"uploadId"}, op: "CompleteMultipartUpload", perm: permBucketWrite, handle: (*server).completeMultipartUpload},
+	{method: http.MethodPost, target: targetObject, params: []string{"x-oss-process=csv/meta"}, op: "CreateSelectObjectMeta", perm: permBucketWrite, handle: (*server).createSelectMetaOSS, only: "oss"},
+	{method: http.MethodPost, target: targetObject, params: []string{"x-oss-process=json/meta"}, op: "CreateSelectObjectMeta", perm: permBucketWrite, handle: (*server).createSelectMetaOSS, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"x-oss-process"}, op: "SelectObject", perm: permObjectRead, handle: (*server).selectObjectOSS, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"append"}, op: "AppendObject", perm: permBucketWrite, handle: (*server).appendObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"seal"}, op: "SealAppendObject", perm: permBucketWrite, handle: (*server).sealAppendObject, only: "oss"},

@@ -66,8 +66,9 @@ type ossSelectJob struct {
 	in    sqlselect.Input
 	out   sqlselect.Output
 	opts  sqlselect.RunOptions
-	raw   bool // OutputRawData: the body is the plain result
-	crc   bool // EnablePayloadCrc
+	raw   bool   // OutputRawData: the body is the plain result
+	crc   bool   // EnablePayloadCrc
+	rng   string // Range: line-range=... or split-range=...; "" none
 }
 
 // ossSelectError is an OSS select request error (a code of select.md 9).
@@ -112,8 +113,8 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 	}
 	os := req.OutputSerialization
 	if jsonIn {
-		if is.JSON.Range != "" {
-			return nil, ossSelectError("SelectCsvMetaUnavailable", "Range needs the object's select meta (CreateSelectObjectMeta), which osslite does not implement.")
+		if job.rng = is.JSON.Range; job.rng != "" && !strings.EqualFold(is.JSON.Type, "LINES") {
+			return nil, ossSelectError("InvalidRange", "A Range needs JSON Type LINES.")
 		}
 		if is.JSON.ParseJSONNumberAsString {
 			return nil, errorf("NotImplemented", "ParseJsonNumberAsString is not implemented.")
@@ -132,9 +133,7 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 		}
 	} else {
 		c := is.CSV
-		if c.Range != "" {
-			return nil, ossSelectError("SelectCsvMetaUnavailable", "Range needs the object's select meta (CreateSelectObjectMeta), which osslite does not implement.")
-		}
+		job.rng = c.Range
 		job.in.Format = sqlselect.FormatCSV
 		switch strings.ToUpper(c.FileHeaderInfo) {
 		case "", "NONE":
@@ -209,10 +208,27 @@ func (s *server) selectObjectOSS(rc *request) error {
 		return err
 	}
 	defer obj.Close()
+	src := sqlselect.Source{Reader: obj}
+	if job.rng != "" {
+		if err := s.applyOSSRange(rc, &job.in, job.rng, obj.Info); err != nil {
+			return err
+		}
+		src = sqlselect.Source{ReaderAt: obj, Size: obj.Info.Size}
+	}
 	fw := &ossFrameWriter{rc: rc, raw: job.raw, crc: job.crc}
 	job.opts.Clock = s.clock.Now
-	job.opts.Progress = func(st sqlselect.Stats) { fw.offset = st.BytesScanned }
-	st, err := job.query.Run(rc.ctx, sqlselect.Source{Reader: obj}, job.in, job.out, fw, &job.opts)
+	job.opts.Progress = func(st sqlselect.Stats) {
+		fw.offset = st.BytesScanned
+		// A long scan without results sends Continuous frames so the
+		// client sees progress (not with payload CRCs: aliyun-oss-go-sdk
+		// folds their payload into the next data frame's CRC).
+		if !fw.raw && !fw.crc && fw.offset-fw.lastFrame >= continuousEvery {
+			var p [8]byte
+			binary.BigEndian.PutUint64(p[:], uint64(fw.offset))
+			fw.frame(ossFrameContinuous, p[:])
+		}
+	}
+	st, err := job.query.Run(rc.ctx, src, job.in, job.out, fw, &job.opts)
 	if err != nil && !fw.started {
 		return ossSelectWire(err)
 	}
@@ -247,7 +263,14 @@ type ossFrameWriter struct {
 	crc     bool
 	started bool
 	offset  int64 // scan position, from the Progress callback
+	status  int   // response status; 0 is SelectObject's 206
+	// lastFrame is the scan position of the last frame written.
+	lastFrame int64
 }
+
+// continuousEvery is how much input a select scans without a frame
+// before it sends a Continuous frame.
+const continuousEvery = 32 << 20
 
 func (fw *ossFrameWriter) start() {
 	if fw.started {
@@ -255,9 +278,13 @@ func (fw *ossFrameWriter) start() {
 	}
 	fw.started = true
 	h := fw.rc.w.Header()
-	h.Set("x-oss-select-output-raw", strconv.FormatBool(fw.raw))
+	status := fw.status
+	if status == 0 {
+		status = http.StatusPartialContent
+		h.Set("x-oss-select-output-raw", strconv.FormatBool(fw.raw))
+	}
 	h.Set("Content-Type", "application/octet-stream")
-	fw.rc.w.WriteHeader(http.StatusPartialContent)
+	fw.rc.w.WriteHeader(status)
 }
 
 func (fw *ossFrameWriter) Write(p []byte) (int, error) {
@@ -282,6 +309,7 @@ func (fw *ossFrameWriter) Write(p []byte) (int, error) {
 // checksum 0, payload, payload CRC32 (0 unless EnablePayloadCrc).
 func (fw *ossFrameWriter) frame(typ uint32, payload []byte) error {
 	fw.start()
+	fw.lastFrame = fw.offset
 	var hdr [12]byte
 	binary.BigEndian.PutUint32(hdr[0:], 1<<24|typ)
 	binary.BigEndian.PutUint32(hdr[4:], uint32(len(payload)))

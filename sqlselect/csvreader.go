@@ -28,6 +28,9 @@ type csvReader struct {
 	// skipBefore: records starting before this offset (the partial record
 	// a scan range begins in) are skipped without being parsed.
 	skipBefore int64
+	// seen counts the non-empty records (comment lines included) that
+	// start at or after skipBefore, for line ranges.
+	seen int64
 }
 
 func newCSVReader(src io.Reader, base int64, in CSVInput, maxRecord int) *csvReader {
@@ -185,7 +188,11 @@ func (c *csvReader) next() (bool, error) {
 		if c.crlf && len(line) > 0 && line[len(line)-1] == '\r' {
 			line = line[:len(line)-1]
 		}
-		if len(line) == 0 || c.hasCmt && line[0] == c.comment || c.recStart < c.skipBefore {
+		if len(line) == 0 || c.recStart < c.skipBefore {
+			continue
+		}
+		c.seen++
+		if c.hasCmt && line[0] == c.comment {
 			continue
 		}
 		return true, c.split(line)

@@ -120,7 +120,9 @@
 //     CSVOutput.KeepAllColumns, CSVOutput.OutputHeader and
 //     RunOptions.SkipPartialDataRecord implement the OSS options. CSV text
 //     that does not convert in a comparison makes it NULL (the record is
-//     filtered, not counted as skipped). Line and split ranges (they need
-//     CreateSelectObjectMeta), CAST ... FORMAT and OSS's own limits (IN
-//     list sizes, wildcard counts, condition depth) are not implemented.
+//     filtered, not counted as skipped). ScanMeta computes what OSS's
+//     CreateSelectObjectMeta reports (records, columns, split points);
+//     Input.Lines (line-range) and Meta.SplitRange (split-range) use it.
+//     CAST ... FORMAT and OSS's own limits (IN list sizes, wildcard
+//     counts, condition depth) are not implemented.
 package sqlselect

@@ -315,6 +315,7 @@ type jsonReader struct {
 	max        int
 	recStart   int64
 	skipBefore int64 // see csvReader.skipBefore
+	seen       int64 // see csvReader.seen (LINES only)
 }
 
 func newJSONReader(src io.Reader, base int64, lines bool, max int) *jsonReader {
@@ -353,6 +354,7 @@ func (j *jsonReader) next() (v value, ok bool, err error) {
 			if p.i == len(line) || j.recStart < j.skipBefore {
 				continue
 			}
+			j.seen++
 			v, err := p.value()
 			if err != nil {
 				return value{}, false, err

@@ -101,6 +101,21 @@ type Input struct {
 	JSON        JSONInput
 	Compression Compression
 	ScanRange   *ScanRange
+	// Lines restricts the query to a range of record numbers (OSS's
+	// line-range). It cannot be combined with ScanRange.
+	Lines *LineRange
+}
+
+// LineRange restricts a query to the records numbered First to Last (both
+// inclusive). Records are numbered from 0 in file order the way ScanMeta
+// counts them: every non-empty CSV record (the header and comment lines
+// included) or JSON LINES value. Reading starts at byte Offset, which must
+// be the first byte of record number OffsetLine (a Split of ScanMeta; 0
+// and 0 for the start of the object). Only uncompressed CSV (without
+// AllowQuotedRecordDelimiter) and JSON LINES support line ranges.
+type LineRange struct {
+	First, Last        int64
+	Offset, OffsetLine int64
 }
 
 // Source is where the object's bytes come from. Reader streams the object

@@ -53,7 +53,8 @@ type runState struct {
 	lastProg int64
 	lastTick int64 // BytesProcessed at the last tick
 	start    int64
-	end      int64 // inclusive; -1 none
+	end      int64      // inclusive; -1 none
+	lines    *LineRange // record numbers to query; nil all
 }
 
 // Run executes the query over src and writes the serialized result to w,
@@ -149,6 +150,23 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 			rs.start = max(src.Size-sr.End, 0)
 		}
 		from = max(rs.start-delimLen, 0)
+	}
+	if lr := in.Lines; lr != nil {
+		switch {
+		case in.ScanRange != nil:
+			return errorf(ErrInvalidScanRange, "a line range cannot be combined with a scan range")
+		case in.Compression != CompressionNone:
+			return errorf(ErrUnsupportedScanRangeInput, "compressed input")
+		case in.Format == FormatJSON && in.JSON.Type != JSONLines:
+			return errorf(ErrUnsupportedScanRangeInput, "JSON DOCUMENT input")
+		case in.Format == FormatCSV && in.CSV.AllowQuotedRecordDelimiter:
+			return errorf(ErrUnsupportedScanRangeInput, "CSV with AllowQuotedRecordDelimiter")
+		case lr.First < 0, lr.Last < lr.First, lr.Offset < 0, lr.OffsetLine < 0, lr.OffsetLine > lr.First:
+			return errorf(ErrInvalidScanRange, "lines %d-%d from line %d at offset %d", lr.First, lr.Last, lr.OffsetLine, lr.Offset)
+		}
+		rs.lines = lr
+		rs.start = lr.Offset
+		from = lr.Offset // the first byte of a record: nothing to back off
 	}
 	needHeader := in.Format == FormatCSV && in.CSV.FileHeaderInfo != HeaderNone
 	var header []string
@@ -256,6 +274,13 @@ func (rs *runState) tick() error {
 
 // inRange reports whether a record starting at off belongs to the scan
 // range; done is true once records are past it.
+// inLines is inRange for line ranges: seen is the count of records read
+// from the range's starting offset, the current one included.
+func (rs *runState) inLines(seen int64) (ok, done bool) {
+	n := rs.lines.OffsetLine + seen - 1
+	return n >= rs.lines.First && n <= rs.lines.Last, n > rs.lines.Last
+}
+
 func (rs *runState) inRange(off int64) (ok, done bool) {
 	if off < rs.start {
 		return false, false
@@ -502,6 +527,9 @@ func (rs *runState) runCSV(r io.Reader, base int64, in CSVInput, needHeader bool
 	}
 	cr.need = prog.need
 	cr.skipBefore = rs.start
+	if rs.start > 0 {
+		cr.seen = 0 // a header read from the start is not in the range
+	}
 	if !rs.limitReached() {
 		var r row
 		for n := 0; ; n++ {
@@ -518,6 +546,9 @@ func (rs *runState) runCSV(r io.Reader, base int64, in CSVInput, needHeader bool
 				}
 			}
 			in, done := rs.inRange(cr.recStart)
+			if rs.lines != nil {
+				in, done = rs.inLines(cr.seen)
+			}
 			if done {
 				break
 			}
@@ -595,6 +626,9 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 			return err
 		}
 		in, done := rs.inRange(jr.recStart)
+		if rs.lines != nil {
+			in, done = rs.inLines(jr.seen)
+		}
 		if done {
 			break
 		}

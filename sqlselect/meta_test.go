@@ -1,0 +1,156 @@
+package sqlselect_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/sqlselect"
+)
+
+const metaCSV = "name,school,company,age\n" +
+	"Lora Francis,School,Staples Inc,27\n" +
+	"#Lora Francis,School,Staples Inc,27\n" +
+	"Eleanor Little,School,\"Conectiv, Inc\",43\n" +
+	"Rosie Hughes,School,Western Gas Resources Inc,44\n" +
+	"Lawrence Ross,School,MetLife Inc.,24\n"
+
+func runLines(t *testing.T, data string, in sqlselect.Input, sql string) (string, error) {
+	t.Helper()
+	q, err := sqlselect.ParseWith(sql, sqlselect.ParseOptions{Dialect: sqlselect.DialectOSS})
+	require.NoError(t, err)
+	var out bytes.Buffer
+	_, err = q.Run(context.Background(), sqlselect.Source{ReaderAt: strings.NewReader(data), Size: int64(len(data))},
+		in, sqlselect.Output{Format: sqlselect.OutputCSV}, &out, nil)
+	return out.String(), err
+}
+
+// The numbers and results the Aliyun SDKs' own select tests expect: the
+// header and comment lines are records of the meta, lines count from 0.
+func TestMetaAndLineRangeAsOSSDocuments(t *testing.T) {
+	csvIn := sqlselect.Input{Format: sqlselect.FormatCSV}
+	m, err := sqlselect.ScanMeta(context.Background(), strings.NewReader(metaCSV), csvIn, sqlselect.MetaOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int64(6), m.Rows)
+	assert.Equal(t, 4, m.Cols)
+	assert.Equal(t, []sqlselect.Split{{Offset: 0, Line: 0}}, m.Splits)
+	assert.Equal(t, int64(len(metaCSV)), m.BytesScanned)
+
+	lr, err := m.LineRange(1, 3)
+	require.NoError(t, err)
+	in := sqlselect.Input{Format: sqlselect.FormatCSV, Lines: lr,
+		CSV: sqlselect.CSVInput{FileHeaderInfo: sqlselect.HeaderIgnore, Comments: "#"}}
+	out, err := runLines(t, metaCSV, in, "select * from ossobject")
+	require.NoError(t, err)
+	assert.Equal(t, "Lora Francis,School,Staples Inc,27\nEleanor Little,School,\"Conectiv, Inc\",43\n", out)
+
+	_, err = m.LineRange(6, 10)
+	require.ErrorIs(t, err, sqlselect.ErrInvalidScanRange)
+
+	// An unterminated quote is not a valid CSV object.
+	bad := "name,age\n\",,,44\nx,1\n"
+	_, err = sqlselect.ScanMeta(context.Background(), strings.NewReader(bad), csvIn, sqlselect.MetaOptions{})
+	require.Error(t, err)
+}
+
+// Every line range, every split range and every split size select
+// exactly the records a full scan numbers that way.
+func TestLineAndSplitRangesMatchAFullScan(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,v\n")
+	for i := range 300 {
+		fmt.Fprintf(&b, "%d,\"v,%d\"\n", i, i)
+	}
+	data := b.String()
+	lines := strings.Split(strings.TrimSuffix(data, "\n"), "\n")
+	for _, split := range []int64{1, 7, 64, 1000, 1 << 20} {
+		for _, header := range []sqlselect.FileHeaderInfo{sqlselect.HeaderNone, sqlselect.HeaderUse} {
+			in := sqlselect.Input{Format: sqlselect.FormatCSV, CSV: sqlselect.CSVInput{FileHeaderInfo: header}}
+			m, err := sqlselect.ScanMeta(context.Background(), strings.NewReader(data), in, sqlselect.MetaOptions{SplitSize: split})
+			require.NoError(t, err)
+			require.Equal(t, int64(len(lines)), m.Rows)
+			for _, r := range [][2]int64{{0, 0}, {0, 5}, {1, 1}, {17, 42}, {250, 400}, {299, 300}} {
+				lr, err := m.LineRange(r[0], r[1])
+				require.NoError(t, err)
+				in.Lines = lr
+				got, err := runLines(t, data, in, "select id, v from ossobject")
+				if header == sqlselect.HeaderNone {
+					got, err = runLines(t, data, in, "select _1, _2 from ossobject")
+				}
+				require.NoError(t, err)
+				var want strings.Builder
+				for i := r[0]; i <= min(r[1], int64(len(lines)-1)); i++ {
+					if i == 0 && header != sqlselect.HeaderNone {
+						continue // the header is line 0 and not a record
+					}
+					want.WriteString(lines[i] + "\n")
+				}
+				require.Equal(t, want.String(), got, "split %d header %v lines %v", split, header, r)
+			}
+			in.Lines = nil
+			// The splits cover every record exactly once.
+			var all strings.Builder
+			for i := range m.Splits {
+				sr, err := m.SplitRange(int64(i), int64(i))
+				require.NoError(t, err)
+				in.ScanRange = sr
+				got, err := runLines(t, data, in, "select _1, _2 from ossobject")
+				require.NoError(t, err)
+				all.WriteString(got)
+			}
+			in.ScanRange = nil
+			want := data
+			if header != sqlselect.HeaderNone {
+				want = data[strings.IndexByte(data, '\n')+1:]
+			}
+			require.Equal(t, want, all.String(), "split %d", split)
+			if split == 7 {
+				require.Greater(t, len(m.Splits), 100)
+			}
+		}
+	}
+}
+
+func TestJSONLinesMeta(t *testing.T) {
+	data := "{\"a\":1}\n\n{\"a\":2}\n{\"a\":3}\n"
+	in := sqlselect.Input{Format: sqlselect.FormatJSON, JSON: sqlselect.JSONInput{Type: sqlselect.JSONLines}}
+	m, err := sqlselect.ScanMeta(context.Background(), strings.NewReader(data), in, sqlselect.MetaOptions{SplitSize: 1})
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), m.Rows)
+	assert.Equal(t, 0, m.Cols)
+	assert.Len(t, m.Splits, 3)
+	lr, err := m.LineRange(1, 2)
+	require.NoError(t, err)
+	in.Lines = lr
+	q, err := sqlselect.ParseWith("select s.a from ossobject s", sqlselect.ParseOptions{Dialect: sqlselect.DialectOSS})
+	require.NoError(t, err)
+	var out bytes.Buffer
+	_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader(data)}, in,
+		sqlselect.Output{Format: sqlselect.OutputCSV}, &out, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "2\n3\n", out.String())
+
+	_, err = sqlselect.ScanMeta(context.Background(), strings.NewReader("{\"a\":1}\n{\"a\"\n"), in, sqlselect.MetaOptions{})
+	require.ErrorIs(t, err, sqlselect.ErrJSONParsingError)
+	_, err = sqlselect.ScanMeta(context.Background(), strings.NewReader(data),
+		sqlselect.Input{Format: sqlselect.FormatJSON}, sqlselect.MetaOptions{})
+	require.ErrorIs(t, err, sqlselect.ErrUnsupportedScanRangeInput)
+}
+
+func TestMetaEncodingRoundTrips(t *testing.T) {
+	m := sqlselect.Meta{Format: sqlselect.FormatCSV, Rows: 1e9, Cols: 12, BytesScanned: 5e10,
+		Splits: []sqlselect.Split{{0, 0}, {1 << 20, 3000}, {5 << 20, 90000}}}
+	b, err := m.MarshalBinary()
+	require.NoError(t, err)
+	var got sqlselect.Meta
+	require.NoError(t, got.UnmarshalBinary(b))
+	assert.Equal(t, m, got)
+	for i := range b {
+		require.Error(t, (&got).UnmarshalBinary(b[:i]), "prefix %d", i)
+	}
+}
