@@ -216,7 +216,9 @@ func (m *Meta) UnmarshalBinary(b []byte) error {
 		return fmt.Errorf("%w: %d splits", errBadMeta, f[3])
 	}
 	m.Rows, m.Cols, m.BytesScanned = int64(f[0]), int(f[1]), int64(f[2])
-	m.Splits = make([]Split, 0, f[3])
+	if f[3] > 0 {
+		m.Splits = make([]Split, 0, f[3])
+	}
 	var off, line int64
 	for range f[3] {
 		do, err := next()
