@@ -217,3 +217,25 @@ func TestOSSSelectContinuousFrames(t *testing.T) {
 	rd.Close()
 	assert.Empty(t, out)
 }
+
+// TestOSSSelectJSONNumbersAsString: ParseJsonNumberAsString keeps
+// numbers exact; CAST still compares them (the SDKs' own test).
+func TestOSSSelectJSONNumbersAsString(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("selnum"))
+	b, err := c.Bucket("selnum")
+	require.NoError(t, err)
+	data := `{"name":"Eleanor Little","age":43,"id":123456789012345678901}` + "\n" + `{"name":"Lawrence Ross","age":24,"id":2}` + "\n"
+	require.NoError(t, b.PutObject("n.jsonl", strings.NewReader(data)))
+	yes := true
+	req := oss1.SelectRequest{Expression: "select * from ossobject as s where cast(s.age as int) > 40"}
+	req.InputSerializationSelect.JsonBodyInput.JSONType = "LINES"
+	req.InputSerializationSelect.JsonBodyInput.ParseJSONNumberAsString = &yes
+	body, err := b.SelectObject("n.jsonl", req)
+	require.NoError(t, err)
+	out, err := io.ReadAll(body)
+	require.NoError(t, err)
+	body.Close()
+	assert.Equal(t, `{"name":"Eleanor Little","age":43,"id":123456789012345678901}`+"\n", string(out))
+}

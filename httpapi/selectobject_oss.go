@@ -116,9 +116,7 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 		if job.rng = is.JSON.Range; job.rng != "" && !strings.EqualFold(is.JSON.Type, "LINES") {
 			return nil, ossSelectError("InvalidRange", "A Range needs JSON Type LINES.")
 		}
-		if is.JSON.ParseJSONNumberAsString {
-			return nil, errorf("NotImplemented", "ParseJsonNumberAsString is not implemented.")
-		}
+		job.in.JSON.NumbersAsText = is.JSON.ParseJSONNumberAsString
 		job.in.Format = sqlselect.FormatJSON
 		switch strings.ToUpper(is.JSON.Type) {
 		case "", "DOCUMENT":

@@ -21,6 +21,8 @@ type jparser struct {
 	i     int
 	eof   bool // no data follows b
 	depth int
+	// numText keeps numbers as their text (JSONInput.NumbersAsText).
+	numText bool
 }
 
 func (p *jparser) fail(msg string) error {
@@ -104,6 +106,12 @@ func (p *jparser) number() (value, error) {
 		return value{}, errIncomplete
 	}
 	text := p.b[start:p.i]
+	if p.numText {
+		if _, err := strconv.ParseFloat(string(text), 64); err != nil && !errors.Is(err, strconv.ErrRange) {
+			return value{}, errorf(ErrJSONParsingError, "invalid number %q", text)
+		}
+		return value{k: kString, s: text, untyped: true, numText: true}, nil
+	}
 	if isInt {
 		if n, ok := parseIntBytes(text); ok {
 			return intV(n), nil
@@ -316,6 +324,7 @@ type jsonReader struct {
 	recStart   int64
 	skipBefore int64 // see csvReader.skipBefore
 	seen       int64 // see csvReader.seen (LINES only)
+	numText    bool  // see jparser.numText
 }
 
 func newJSONReader(src io.Reader, base int64, lines bool, max int) *jsonReader {
@@ -349,7 +358,7 @@ func (j *jsonReader) next() (v value, ok bool, err error) {
 			if len(line) > j.max {
 				return value{}, false, errorf(ErrOverMaxRecordSize, "line at offset %d", j.recStart)
 			}
-			p := jparser{b: line, eof: true}
+			p := jparser{b: line, eof: true, numText: j.numText}
 			p.ws()
 			if p.i == len(line) || j.recStart < j.skipBefore {
 				continue
@@ -365,7 +374,7 @@ func (j *jsonReader) next() (v value, ok bool, err error) {
 			}
 			return v, true, nil
 		}
-		p := jparser{b: j.buf[j.r:j.w], eof: j.eof}
+		p := jparser{b: j.buf[j.r:j.w], eof: j.eof, numText: j.numText}
 		p.ws()
 		j.r += p.i
 		if j.r >= j.w {
@@ -377,7 +386,7 @@ func (j *jsonReader) next() (v value, ok bool, err error) {
 			}
 			continue
 		}
-		p = jparser{b: j.buf[j.r:j.w], eof: j.eof}
+		p = jparser{b: j.buf[j.r:j.w], eof: j.eof, numText: j.numText}
 		v, err := p.value()
 		if err == errIncomplete {
 			if j.w-j.r > j.max {

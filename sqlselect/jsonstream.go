@@ -19,6 +19,8 @@ type jsonStreamer struct {
 	oss  bool
 	emit func(value) error
 	raw  json.RawMessage
+	// numText keeps numbers as their text (JSONInput.NumbersAsText).
+	numText bool
 }
 
 func newJSONStreamer(r io.Reader, oss bool, emit func(value) error) *jsonStreamer {
@@ -122,7 +124,7 @@ func (s *jsonStreamer) leaf() error {
 	if err := s.dec.Decode(&s.raw); err != nil {
 		return jsonErr(err)
 	}
-	p := jparser{b: s.raw, eof: true}
+	p := jparser{b: s.raw, eof: true, numText: s.numText}
 	v, err := p.value()
 	if err != nil {
 		return err
@@ -165,7 +167,7 @@ func (s *jsonStreamer) build(tok json.Token, depth int) (value, error) {
 	case string:
 		return stringV(t), nil
 	case json.Number:
-		p := jparser{b: []byte(t), eof: true}
+		p := jparser{b: []byte(t), eof: true, numText: s.numText}
 		return p.number()
 	case json.Delim:
 		switch t {

@@ -199,3 +199,30 @@ func FuzzScanMeta(f *testing.F) {
 		require.Equal(t, full, lines.String())
 	})
 }
+
+// NumbersAsText (OSS ParseJsonNumberAsString) keeps numbers as their
+// text: no precision is lost, CAST and comparisons still work, and the
+// output writes the same number back.
+func TestJSONNumbersAsText(t *testing.T) {
+	data := `{"age":43,"big":123456789012345678901234567890,"f":1.50,"e":-2E+3}` + "\n" + `{"age":24,"big":1,"f":0.1,"e":1e999}` + "\n"
+	for _, typ := range []sqlselect.JSONType{sqlselect.JSONLines, sqlselect.JSONDocument} {
+		in := sqlselect.Input{Format: sqlselect.FormatJSON, JSON: sqlselect.JSONInput{Type: typ, NumbersAsText: true}}
+		run := func(sql string) string {
+			q, err := sqlselect.ParseWith(sql, sqlselect.ParseOptions{Dialect: sqlselect.DialectOSS})
+			require.NoError(t, err)
+			var out bytes.Buffer
+			_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader(data)}, in,
+				sqlselect.Output{Format: sqlselect.OutputJSON}, &out, nil)
+			require.NoError(t, err, sql)
+			return out.String()
+		}
+		assert.Equal(t, `{"age":43,"big":123456789012345678901234567890,"f":1.50,"e":-2E+3}`+"\n", run("select * from ossobject s where cast(s.age as int) > 40"))
+		assert.Equal(t, `{"big":123456789012345678901234567890}`+"\n", run("select s.big from ossobject s where s.big = '123456789012345678901234567890'"))
+		assert.Equal(t, `{"_1":2}`+"\n", run("select count(*) from ossobject s where s.age > 20"))
+		// Without the option the big number is a float (and 1e999 an error).
+		in.JSON.NumbersAsText = false
+		data = strings.ReplaceAll(data, "1e999", "1")
+		assert.NotContains(t, run("select s.big from ossobject s"), "123456789012345678901234567890")
+		data = strings.ReplaceAll(data, `"e":1}`, `"e":1e999}`)
+	}
+}

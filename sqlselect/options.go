@@ -82,6 +82,11 @@ const (
 // JSONInput describes JSON input.
 type JSONInput struct {
 	Type JSONType
+	// NumbersAsText (OSS's ParseJsonNumberAsString) keeps every number
+	// as its text: an untyped value, like a CSV field, that converts to
+	// what a comparison or CAST needs without losing precision, and is
+	// written back as the same number.
+	NumbersAsText bool
 }
 
 // ScanRange restricts the query to the records whose first byte lies in

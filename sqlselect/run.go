@@ -55,6 +55,7 @@ type runState struct {
 	start    int64
 	end      int64      // inclusive; -1 none
 	lines    *LineRange // record numbers to query; nil all
+	numText  bool       // JSONInput.NumbersAsText
 }
 
 // Run executes the query over src and writes the serialized result to w,
@@ -231,6 +232,7 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 	if in.Format == FormatCSV {
 		return rs.runCSV(dec, from, in.CSV, needHeader, header)
 	}
+	rs.numText = in.JSON.NumbersAsText
 	return rs.runJSON(dec, from, in.JSON.Type == JSONLines)
 }
 
@@ -591,7 +593,7 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 		// A path into the document: stream it, so only the selected
 		// records are ever held.
 		n := 0
-		err := newJSONStreamer(r, oss, func(v value) error {
+		js := newJSONStreamer(r, oss, func(v value) error {
 			if n++; n&1023 == 0 {
 				if err := rs.tick(); err != nil {
 					return err
@@ -605,7 +607,9 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 				return errStop
 			}
 			return nil
-		}).run(path)
+		})
+		js.numText = rs.numText
+		err := js.run(path)
 		if err != nil && err != errStop {
 			return err
 		}
@@ -613,6 +617,7 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 	}
 	jr := newJSONReader(r, base, lines, max)
 	jr.skipBefore = rs.start
+	jr.numText = rs.numText
 	var recs []value
 	for n := 0; ; n++ {
 		v, ok, err := jr.next()

@@ -48,6 +48,9 @@ type value struct {
 	// converted to whatever the other operand of a comparison, an arithmetic
 	// operator or an aggregate needs.
 	untyped bool
+	// numText marks untyped text that was a JSON number: JSON output
+	// writes it back as that number.
+	numText bool
 	prec    uint8 // timestamps: precision
 	frac    uint8 // timestamps: fractional-second digits when prec == precFraction
 	i       int64 // bool (0/1) and int
@@ -375,6 +378,9 @@ func appendJSON(dst []byte, v value) []byte {
 	case kMissing, kNull:
 		return append(dst, "null"...)
 	case kString:
+		if v.numText && v.untyped {
+			return append(dst, v.s...)
+		}
 		return appendJSONString(dst, v.s)
 	case kTimestamp:
 		dst = append(dst, '"')
