@@ -19,6 +19,7 @@ import (
 type selectResult struct {
 	records  string
 	progress int
+	cont     int
 	stats    *types.Stats
 	end      bool
 }
@@ -39,6 +40,8 @@ func runSelect(t *testing.T, c *s3.Client, in *s3.SelectObjectContentInput) (sel
 			b.Write(e.Value.Payload)
 		case *types.SelectObjectContentEventStreamMemberProgress:
 			res.progress++
+		case *types.SelectObjectContentEventStreamMemberCont:
+			res.cont++
 		case *types.SelectObjectContentEventStreamMemberStats:
 			res.stats = e.Value.Details
 		case *types.SelectObjectContentEventStreamMemberEnd:
@@ -163,4 +166,30 @@ func TestSelectObjectContent(t *testing.T) {
 		assert.NotEmpty(t, res.records)
 		assert.False(t, res.end)
 	})
+}
+
+// TestSelectContEvents: a long scan that returns nothing sends Cont
+// events, which aws-sdk-go-v2 reads as ContinuationEvent.
+func TestSelectContEvents(t *testing.T) {
+	if testing.Short() {
+		t.Skip("scans 40 MiB")
+	}
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("selcont")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("selcont"), Key: aws.String("big.csv"),
+		Body: strings.NewReader(strings.Repeat("1,2\n", 10<<20))})
+	require.NoError(t, err)
+	res, err := runSelect(t, c, &s3.SelectObjectContentInput{
+		Bucket: aws.String("selcont"), Key: aws.String("big.csv"),
+		Expression: aws.String("select _1 from s3object where _2 = '3'"), ExpressionType: types.ExpressionTypeSql,
+		InputSerialization:  &types.InputSerialization{CSV: &types.CSVInput{}},
+		OutputSerialization: &types.OutputSerialization{CSV: &types.CSVOutput{}},
+	})
+	require.NoError(t, err)
+	assert.Empty(t, res.records)
+	assert.GreaterOrEqual(t, res.cont, 1)
+	assert.True(t, res.end)
 }

@@ -204,10 +204,15 @@ func (s *server) selectObjectContent(rc *request) error {
 	}
 	es := &eventStream{w: rc.w, enc: eventstream.NewEncoder()}
 	opts := &sqlselect.RunOptions{Clock: s.clock.Now}
-	if job.progress {
-		opts.Progress = func(st sqlselect.Stats) {
-			// A failed write surfaces on the next Records event.
+	opts.Progress = func(st sqlselect.Stats) {
+		es.scanned = st.BytesScanned
+		// A failed write surfaces on the next Records event.
+		switch {
+		case job.progress:
 			_ = es.event("Progress", "text/xml", statsXML("Progress", st))
+		case es.scanned-es.lastEvent >= continuousEvery:
+			// A long scan without results keeps the connection alive.
+			_ = es.event("Cont", "", nil)
 		}
 	}
 	st, err := job.query.Run(rc.ctx, src, job.in, job.out, recordsWriter{es}, opts)
@@ -250,6 +255,9 @@ type eventStream struct {
 	w       *responseWriter
 	enc     *eventstream.Encoder
 	started bool
+	// scanned is the query's scan position; lastEvent is where it was
+	// when the last event was written.
+	scanned, lastEvent int64
 }
 
 // event writes one `:message-type event` message.
@@ -265,6 +273,7 @@ func (es *eventStream) event(typ, contentType string, payload []byte) error {
 }
 
 func (es *eventStream) encode(m eventstream.Message) error {
+	es.lastEvent = es.scanned
 	if !es.started {
 		es.started = true
 		es.w.Header().Set("Content-Type", "application/octet-stream")
