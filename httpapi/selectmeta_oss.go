@@ -66,7 +66,7 @@ func parseOSSMeta(data []byte, jsonIn bool) (sqlselect.Input, bool, error) {
 	switch strings.ToUpper(is.CompressionType) {
 	case "", "NONE":
 	default:
-		return sqlselect.Input{}, false, ossSelectError("InvalidCompressionType", "CreateSelectObjectMeta reads uncompressed objects only: CompressionType must be None.")
+		return sqlselect.Input{}, false, ossSelectError("UnsupportedCompressionFormat", "CreateSelectObjectMeta reads uncompressed objects only: CompressionType must be None.")
 	}
 	in := sqlselect.Input{Format: sqlselect.FormatCSV}
 	if jsonIn {

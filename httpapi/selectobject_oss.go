@@ -50,7 +50,7 @@ type ossSelectRequest struct {
 	} `xml:"OutputSerialization"`
 	Options struct {
 		SkipPartialDataRecord    bool  `xml:"SkipPartialDataRecord"`
-		MaxSkippedRecordsAllowed int64 `xml:"MaxSkippedRecordsAllowed"`
+		MaxSkippedRecordsAllowed string `xml:"MaxSkippedRecordsAllowed"`
 	} `xml:"Options"`
 }
 
@@ -109,7 +109,7 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 	case "GZIP":
 		job.in.Compression = sqlselect.CompressionGZIP
 	default:
-		return nil, ossSelectError("InvalidCompressionType", "CompressionType must be None or GZIP.")
+		return nil, ossSelectError("UnsupportedCompressionFormat", "CompressionType must be None or GZIP.")
 	}
 	os := req.OutputSerialization
 	if jsonIn {
@@ -151,7 +151,7 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 			{&job.in.CSV.RecordDelimiter, c.RecordDelimiter, 2, "InvalidInputRecordDelimiter", "input RecordDelimiter"},
 			{&job.in.CSV.FieldDelimiter, c.FieldDelimiter, 1, "InvalidInputFieldDelimiter", "input FieldDelimiter"},
 			{&job.in.CSV.QuoteCharacter, c.QuoteCharacter, 1, "InvalidInputQuote", "QuoteCharacter"},
-			{&job.in.CSV.Comments, c.CommentCharacter, 1, "InvalidInputCommentCharacter", "CommentCharacter"},
+			{&job.in.CSV.Comments, c.CommentCharacter, 1, "InvalidCommentCharacter", "CommentCharacter"},
 			{&job.out.CSV.RecordDelimiter, os.CSV.RecordDelimiter, 2, "InvalidOutputRecordDelimiter", "output RecordDelimiter"},
 			{&job.out.CSV.FieldDelimiter, os.CSV.FieldDelimiter, 1, "InvalidOutputFieldDelimiter", "output FieldDelimiter"},
 		} {
@@ -164,7 +164,13 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 		job.out.CSV.OutputHeader = os.OutputHeader
 	}
 	job.opts.SkipPartialDataRecord = req.Options.SkipPartialDataRecord
-	job.opts.MaxSkippedRecordsAllowed = req.Options.MaxSkippedRecordsAllowed
+	if m := strings.TrimSpace(req.Options.MaxSkippedRecordsAllowed); m != "" {
+		n, err := strconv.ParseInt(m, 10, 64)
+		if err != nil || n < 0 {
+			return nil, ossSelectError("InvalidMaxSkippedRecordsAllowed", "MaxSkippedRecordsAllowed must be an integer.")
+		}
+		job.opts.MaxSkippedRecordsAllowed = n
+	}
 	if job.query, err = sqlselect.ParseWith(string(sqlText), sqlselect.ParseOptions{Dialect: sqlselect.DialectOSS}); err != nil {
 		return nil, err
 	}

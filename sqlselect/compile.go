@@ -55,6 +55,9 @@ func compile(q *Query, f format, header []string, clock func() time.Time) (*prog
 	c := &compiler{q: q, format: f, dialect: q.dialect, clock: clock, header: header, need: 0, absentCol: missingV}
 	if q.dialect == DialectOSS {
 		c.absentCol = nullV
+		if err := q.checkOSSFormat(f); err != nil {
+			return nil, err
+		}
 	}
 	c.alias, c.aliasQuoted = q.From.Alias, q.From.AliasQuoted
 	if c.alias == "" {

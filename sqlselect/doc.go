@@ -123,6 +123,13 @@
 //     filtered, not counted as skipped). ScanMeta computes what OSS's
 //     CreateSelectObjectMeta reports (records, columns, split points);
 //     Input.Lines (line-range) and Meta.SplitRange (split-range) use it.
-//     CAST ... FORMAT and OSS's own limits (IN list sizes, wildcard
-//     counts, condition depth) are not implemented.
+//     OSS's documented restrictions are enforced with their codes
+//     (osslimits.go: column name length, WHERE condition count and
+//     nesting, aggregate count, [*] outside FROM, negative indexes, one
+//     cast type per column, constant operands of AND/OR/NOT/IS NULL/||/
+//     arithmetic/comparisons, SUM and AVG of non-numbers, nested columns
+//     and FROM paths on CSV). Not enforced: OSS's size limits on CSV rows
+//     (256 KB; the 1 MiB S3 limit applies), JSON nodes (512 KB, 10
+//     levels, 5000 array elements), output rows and headers, and CAST
+//     ... FORMAT.
 package sqlselect

@@ -58,6 +58,9 @@ func ParseWith(sql string, opts ParseOptions) (*Query, error) {
 		if err := q.checkOSS(); err != nil {
 			return nil, err
 		}
+		if err := q.checkOSSLimits(sql); err != nil {
+			return nil, err
+		}
 	}
 	return q, nil
 }
