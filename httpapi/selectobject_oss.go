@@ -49,7 +49,7 @@ type ossSelectRequest struct {
 		OutputHeader     bool  `xml:"OutputHeader"`
 	} `xml:"OutputSerialization"`
 	Options struct {
-		SkipPartialDataRecord    bool  `xml:"SkipPartialDataRecord"`
+		SkipPartialDataRecord    bool   `xml:"SkipPartialDataRecord"`
 		MaxSkippedRecordsAllowed string `xml:"MaxSkippedRecordsAllowed"`
 	} `xml:"Options"`
 }
@@ -58,6 +58,12 @@ type ossSelectRequest struct {
 const (
 	ossFrameData = 8388609
 	ossFrameEnd  = 8388613
+)
+
+// OSS's bounds on a JSON record: nesting and array elements.
+const (
+	ossMaxJSONDepth = 10
+	ossMaxJSONArray = 5000
 )
 
 // ossSelectJob is a parsed OSS SelectObject request.
@@ -163,6 +169,8 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 		job.out.CSV.KeepAllColumns = os.KeepAllColumns
 		job.out.CSV.OutputHeader = os.OutputHeader
 	}
+	// OSS bounds every JSON record (select.md 6.3).
+	job.opts.MaxNodeDepth, job.opts.MaxNodeArray = ossMaxJSONDepth, ossMaxJSONArray
 	job.opts.SkipPartialDataRecord = req.Options.SkipPartialDataRecord
 	if m := strings.TrimSpace(req.Options.MaxSkippedRecordsAllowed); m != "" {
 		n, err := strconv.ParseInt(m, 10, 64)

@@ -128,8 +128,9 @@
 //     nesting, aggregate count, [*] outside FROM, negative indexes, one
 //     cast type per column, constant operands of AND/OR/NOT/IS NULL/||/
 //     arithmetic/comparisons, SUM and AVG of non-numbers, nested columns
-//     and FROM paths on CSV). Not enforced: OSS's size limits on CSV rows
-//     (256 KB; the 1 MiB S3 limit applies), JSON nodes (512 KB, 10
-//     levels, 5000 array elements), output rows and headers, and CAST
-//     ... FORMAT.
+//     and FROM paths on CSV); RunOptions.MaxNodeDepth and MaxNodeArray
+//     bound JSON records (OSS: 10 levels, 5000 elements). Not enforced:
+//     OSS's byte limits on CSV rows (256 KB; the 1 MiB S3 limit applies)
+//     and JSON nodes (512 KB), on output rows and headers, and CAST ...
+//     FORMAT.
 package sqlselect

@@ -202,6 +202,12 @@ type RunOptions struct {
 	// when it is itself the record (FROM without a path); with a path the
 	// document is streamed and only records are held. Default 64 MiB.
 	MaxDocumentSize int
+	// MaxNodeDepth and MaxNodeArray, when positive, bound every JSON
+	// record (the node the FROM path selects): how deeply it nests and
+	// how many elements each of its arrays has. OSS documents 10 and
+	// 5000 (JsonNodeExceedsMaxDepth, ExceedsMaxJsonArraySize). Default 0:
+	// no bound beyond the parser's.
+	MaxNodeDepth, MaxNodeArray int
 	// Progress, if set, is called with the running totals before every
 	// Write to the output writer and at least every ProgressInterval
 	// input bytes, on the goroutine running the query.

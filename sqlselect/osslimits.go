@@ -37,6 +37,8 @@ var (
 	ErrOSSInvalidAggregationOnTimestamp = def("SqlInvalidAggregationOnTimestamp", "SqlInvalidAggregationOnTimestamp", "SUM and AVG cannot be applied to a timestamp.", 400)
 	ErrOSSNestedColumnNotSupportInCsv   = def("NestedColumnNotSupportInCsv", "NestedColumnNotSupportInCsv", "Nested attributes (. or []) cannot be used in a CSV query.", 400)
 	ErrOSSTableRootNodeOnlySupportInCSV = def("TableRootNodeOnlySupportInJson", "TableRootNodeOnlySupportInJson", "A path after FROM ossobject is allowed for JSON only.", 400)
+	ErrOSSJSONNodeExceedsMaxDepth       = def("JsonNodeExceedsMaxDepth", "JsonNodeExceedsMaxDepth", "A JSON record nests deeper than allowed.", 400)
+	ErrOSSExceedsMaxJSONArraySize       = def("ExceedsMaxJsonArraySize", "ExceedsMaxJsonArraySize", "An array in a JSON record has more elements than allowed.", 400)
 	ErrOSSSQLTooLong                    = def("InvalidSqlParameter", "InvalidSqlParameter", "The SQL expression is longer than 16 KB.", 400)
 )
 
@@ -264,4 +266,32 @@ func (q *Query) checkOSSFormat(f format) error {
 	}
 	walk(q.Where, check, false)
 	return err
+}
+
+// checkNode applies RunOptions.MaxNodeDepth and MaxNodeArray to one JSON
+// record.
+func (rs *runState) checkNode(v value) error {
+	if rs.opts.MaxNodeDepth <= 0 && rs.opts.MaxNodeArray <= 0 {
+		return nil
+	}
+	return checkNodeAt(v, 0, rs.opts.MaxNodeDepth, rs.opts.MaxNodeArray)
+}
+
+func checkNodeAt(v value, depth, maxDepth, maxArray int) error {
+	if v.k != kList && v.k != kStruct {
+		return nil
+	}
+	depth++
+	if maxDepth > 0 && depth > maxDepth {
+		return errorf(ErrOSSJSONNodeExceedsMaxDepth, "more than %d levels", maxDepth)
+	}
+	if v.k == kList && maxArray > 0 && len(v.st.vals) > maxArray {
+		return errorf(ErrOSSExceedsMaxJSONArraySize, "%d elements, at most %d", len(v.st.vals), maxArray)
+	}
+	for _, e := range v.st.vals {
+		if err := checkNodeAt(e, depth, maxDepth, maxArray); err != nil {
+			return err
+		}
+	}
+	return nil
 }

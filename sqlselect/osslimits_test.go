@@ -75,3 +75,20 @@ func TestOSSCSVOnlyFlatColumns(t *testing.T) {
 	require.NoError(t, run("select * from ossobject.a s", json, `{"a":{"b":1}}`+"\n"))
 	require.NoError(t, run("select s.a.b from ossobject s", json, `{"a":{"b":1}}`+"\n"))
 }
+
+func TestJSONNodeBounds(t *testing.T) {
+	run := func(data string) error {
+		q, err := sqlselect.ParseWith("select * from ossobject", sqlselect.ParseOptions{Dialect: sqlselect.DialectOSS})
+		require.NoError(t, err)
+		_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader(data)},
+			sqlselect.Input{Format: sqlselect.FormatJSON, JSON: sqlselect.JSONInput{Type: sqlselect.JSONLines}},
+			sqlselect.Output{Format: sqlselect.OutputJSON}, &bytes.Buffer{}, &sqlselect.RunOptions{MaxNodeDepth: 10, MaxNodeArray: 5000})
+		return err
+	}
+	nest := func(n int) string { return strings.Repeat(`{"a":`, n) + "1" + strings.Repeat("}", n) + "\n" }
+	require.NoError(t, run(nest(10)))
+	require.ErrorIs(t, run(nest(11)), sqlselect.ErrOSSJSONNodeExceedsMaxDepth)
+	arr := func(n int) string { return `{"a":[` + strings.TrimSuffix(strings.Repeat("1,", n), ",") + "]}\n" }
+	require.NoError(t, run(arr(5000)))
+	require.ErrorIs(t, run(arr(5001)), sqlselect.ErrOSSExceedsMaxJSONArraySize)
+}

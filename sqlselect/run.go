@@ -599,6 +599,9 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 					return err
 				}
 			}
+			if err := rs.checkNode(v); err != nil {
+				return err
+			}
 			rw.val = v
 			if err := rs.process(&rw, false, nil); err != nil {
 				return err
@@ -645,6 +648,9 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 			recs = append(recs, missingV)
 		}
 		for _, rec := range recs {
+			if err := rs.checkNode(rec); err != nil {
+				return err
+			}
 			rw.val = rec
 			if err := rs.process(&rw, false, nil); err != nil {
 				return err
