@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/ssig"
 )
 
@@ -42,6 +43,9 @@ var sina = &dialect{
 	bucketTags:         s3BucketTags,
 	bucketName:         sinaBucketName,
 	defaultContentType: "application/octet-stream",
+	// Every object carries its CRC32, reported as x-amz-meta-crc32
+	// (spec 6.1).
+	defaultChecksum: checksum.CRC32,
 
 	storageClasses:   s3.storageClasses,
 	badStorageClass:  s3.badStorageClass,
@@ -65,7 +69,7 @@ var sina = &dialect{
 	listLimits:        sinaListLimits,
 	location:          s3Location,
 	createBucket:      s3CreateBucket,
-	objectHeaders:     s3ObjectHeaders,
+	objectHeaders:     sinaObjectHeaders,
 	copySource:        parseSinaCopySource,
 	multipartETag:     engine.ETagMD5OfDigests,
 	maxPartNumber:     2048,
@@ -723,4 +727,22 @@ func (s *server) listBucketsSina(rc *request, all []engine.BucketInfo) error {
 		out.Buckets = append(out.Buckets, sinaBucketEntry{ConsumedBytes: u.bytes, CreationDate: sinaTime(b.Created), Name: b.Name})
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListAllMyBucketsResult", out)
+}
+
+// sinaObjectHeaders adds S3's object headers and x-amz-meta-crc32, the
+// object's CRC32 in upper-case hex (spec 6.1), when the object has one.
+func sinaObjectHeaders(rc *request, info engine.ObjectInfo) {
+	s3ObjectHeaders(rc, info)
+	if v := sinaCRC32(info); v != "" {
+		rc.w.Header().Set(rc.d.h("meta-crc32"), v)
+	}
+}
+
+// sinaCRC32 is the object's full-object CRC32 as Sina writes it, or "".
+func sinaCRC32(info engine.ObjectInfo) string {
+	sum, ok := info.Checksums[checksum.CRC32]
+	if !ok || len(sum) != 4 || info.ChecksumType == "COMPOSITE" {
+		return ""
+	}
+	return strings.ToUpper(hex.EncodeToString(sum))
 }

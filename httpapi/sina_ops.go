@@ -159,6 +159,9 @@ func (s *server) getObjectMetaSina(rc *request) error {
 	for k, v := range info.User {
 		doc.FileMeta[rc.d.h("meta-"+k)] = v
 	}
+	if v := sinaCRC32(info); v != "" {
+		doc.FileMeta[rc.d.h("meta-crc32")] = v
+	}
 	rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
 	return rc.d.writeDoc(rc.w, http.StatusOK, "Meta", doc)
 }

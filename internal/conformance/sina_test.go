@@ -213,6 +213,9 @@ func sinaAttrs(h http.Header, size int64) conformance.ObjectAttrs {
 	a.LastModified, _ = http.ParseTime(sinaHeader(h, "Last-Modified"))
 	for k, vs := range h {
 		if m, ok := strings.CutPrefix(strings.ToLower(k), "x-amz-meta-"); ok && len(vs) > 0 {
+			if m == "crc32" {
+				continue // the system's CRC32 of the object (Sina spec 6.1), not user metadata
+			}
 			if a.Metadata == nil {
 				a.Metadata = map[string]string{}
 			}

@@ -7,6 +7,8 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"strings"
@@ -169,6 +171,9 @@ func TestRelax(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "text/x-relaxed", header(h, "Content-Type"))
 	assert.Equal(t, "v", header(h, "X-Amz-Meta-K"))
+	// The content index keeps MD5 and CRC-64, not the CRC32: a relaxed
+	// object reports none.
+	assert.Empty(t, header(h, "x-amz-meta-crc32"))
 
 	_, err = c.Relax(ctx, "two", "c", strings.Repeat("ab", 20), int64(len(data)), nil)
 	var se *sinaclient.Error
@@ -194,7 +199,8 @@ func TestMeta(t *testing.T) {
 		"X-Amz-Meta-City": {"Beijing"}, "X-Amz-Remove-Meta-Sex": {"1"}, "Cache-Control": {"max-age=60"}}))
 	m, err := c.GetMeta(ctx, "meta", "path/to/myfile.txt")
 	require.NoError(t, err)
-	assert.Equal(t, map[string]string{"x-amz-meta-age": "39", "x-amz-meta-city": "Beijing"}, m.FileMeta)
+	crc := fmt.Sprintf("%08X", crc32.ChecksumIEEE(data))
+	assert.Equal(t, map[string]string{"x-amz-meta-age": "39", "x-amz-meta-city": "Beijing", "x-amz-meta-crc32": crc}, m.FileMeta)
 	assert.Equal(t, "myfile.txt", m.FileName)
 	assert.Equal(t, "text/plain", m.Type, "Content-Type not named: kept")
 	assert.Equal(t, int64(12), m.Size)
@@ -206,6 +212,7 @@ func TestMeta(t *testing.T) {
 	h, err := c.HeadObject(ctx, "meta", "path/to/myfile.txt")
 	require.NoError(t, err)
 	assert.Equal(t, "max-age=60", header(h, "Cache-Control"))
+	assert.Equal(t, crc, header(h, "x-amz-meta-crc32"), "the system's CRC32 (spec 6.1)")
 	assert.Equal(t, data, get(t, c, "meta", "path/to/myfile.txt", nil))
 
 	err = c.PutMeta(ctx, "meta", "missing", nil)
@@ -302,6 +309,7 @@ func TestMultipart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "application/zip", header(h, "Content-Type"))
 	assert.Equal(t, "1", header(h, "X-Amz-Meta-A"))
+	assert.Equal(t, fmt.Sprintf("%08X", crc32.ChecksumIEEE(got)), header(h, "x-amz-meta-crc32"), "the whole object's CRC32")
 }
 
 // The seed's relaxed JSON (single quotes, trailing commas) is accepted in
