@@ -31,6 +31,8 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 	if err := ValidateBucketName(name); err != nil {
 		return err
 	}
+	// A new bucket starts with no cached configuration (or absence).
+	defer e.configs.forget(name, "")
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if v, ok, err := get(e.db, bucketKey(name)); err != nil {
 			return err

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -117,14 +118,22 @@ func (e *Engine) SetBucketConfig(ctx context.Context, bucket string, c bucketcon
 }
 
 // BucketConfigValue returns the parsed configuration of one kind, or
-// ErrNoSuchConfig. Values are cached until the configuration (or the
-// bucket) changes; callers must not modify them.
+// ErrNoSuchConfig. Values, and their absence, are cached until the
+// configuration (or the bucket) changes, so features that look up a
+// configuration on every request (CORS, policies, lifecycle headers) pay
+// a map lookup; callers must not modify the values.
 func (e *Engine) BucketConfigValue(ctx context.Context, bucket string, kind bucketconfig.Kind) (bucketconfig.Config, error) {
 	c, gen, ok := e.configs.get(bucket, string(kind))
 	if ok {
+		if c == nil {
+			return nil, ErrNoSuchConfig // unwrapped: the hot path allocates nothing
+		}
 		return c, nil
 	}
 	doc, err := e.BucketConfig(ctx, bucket, string(kind))
+	if errors.Is(err, ErrNoSuchConfig) {
+		e.configs.put(bucket, string(kind), nil, gen)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -135,19 +144,22 @@ func (e *Engine) BucketConfigValue(ctx context.Context, bucket string, kind buck
 	return c, nil
 }
 
-// configCache holds decoded configurations. A reader that misses notes
-// the generation before reading the store and caches its value only if no
-// write came in between, so a stale value is never cached.
+// configCache holds decoded configurations (nil: known to be absent). A
+// reader that misses notes the generation before reading the store and
+// caches what it read only if no write came in between, so a stale value
+// is never cached.
 type configCache struct {
 	mu  sync.Mutex
 	gen uint64
-	m   map[string]bucketconfig.Config
+	m   map[configCacheKey]bucketconfig.Config
 }
+
+type configCacheKey struct{ bucket, kind string }
 
 func (c *configCache) get(bucket, kind string) (bucketconfig.Config, uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.m[bucket+"/"+kind]
+	v, ok := c.m[configCacheKey{bucket, kind}]
 	return v, c.gen, ok
 }
 
@@ -158,9 +170,9 @@ func (c *configCache) put(bucket, kind string, v bucketconfig.Config, gen uint64
 		return
 	}
 	if c.m == nil {
-		c.m = map[string]bucketconfig.Config{}
+		c.m = map[configCacheKey]bucketconfig.Config{}
 	}
-	c.m[bucket+"/"+kind] = v
+	c.m[configCacheKey{bucket, kind}] = v
 }
 
 // forget drops a cached value (kind "" drops the whole bucket's) and
@@ -170,11 +182,11 @@ func (c *configCache) forget(bucket, kind string) {
 	defer c.mu.Unlock()
 	c.gen++
 	if kind != "" {
-		delete(c.m, bucket+"/"+kind)
+		delete(c.m, configCacheKey{bucket, kind})
 		return
 	}
 	for k := range c.m {
-		if len(k) > len(bucket) && k[:len(bucket)+1] == bucket+"/" {
+		if k.bucket == bucket {
 			delete(c.m, k)
 		}
 	}

@@ -44,6 +44,10 @@ type Engine struct {
 	bgCancel  func()         // cancels the background loop's work; nil without one
 	bg        sync.WaitGroup // background goroutines
 	recovery  wal.RecoveryReport
+	// lcMu serialises lifecycle passes; lcLast is the clock time of the
+	// last background pass.
+	lcMu   sync.Mutex
+	lcLast time.Time
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no

@@ -524,6 +524,8 @@ func (e *Engine) backgroundLoop(ctx context.Context) {
 	defer e.bg.Done()
 	t := time.NewTicker(e.opts.CompactInterval)
 	defer t.Stop()
+	lc := time.NewTicker(min(e.opts.CompactInterval, max(e.opts.LifecycleDay/10, 10*time.Millisecond)))
+	defer lc.Stop()
 	for {
 		select {
 		case <-e.stop:
@@ -532,7 +534,26 @@ func (e *Engine) backgroundLoop(ctx context.Context) {
 			e.maintain(ctx, true)
 		case <-e.gc.kick:
 			e.maintain(ctx, false)
+		case <-lc.C:
+			e.lifecycleTick(ctx)
 		}
+	}
+}
+
+// lifecycleTick runs a lifecycle pass when LifecycleInterval has passed
+// on the clock since the last one.
+func (e *Engine) lifecycleTick(ctx context.Context) {
+	now := e.now()
+	if !e.lcLast.IsZero() && now.Sub(e.lcLast) < e.opts.LifecycleInterval {
+		return
+	}
+	e.lcLast = now
+	st, err := e.lifecyclePass(ctx, now)
+	if err != nil && !errors.Is(err, ErrClosed) && ctx.Err() == nil {
+		e.opts.Logger.Error("background lifecycle pass failed", "err", err)
+	}
+	if st != (LifecycleStats{}) {
+		e.opts.Logger.Info("lifecycle", "expired", st.Expired, "transitioned", st.Transitioned, "uploads_aborted", st.UploadsAborted)
 	}
 }
 

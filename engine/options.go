@@ -98,6 +98,17 @@ type Options struct {
 	// multipart upload is kept so that a retried Complete (same upload
 	// ID, same parts) gets it again. Default 1 hour; negative keeps none.
 	CompletedUploadTTL time.Duration
+	// LifecycleDay is the length of a lifecycle "day": rules that act N
+	// days after creation act N LifecycleDays after it. With the default
+	// 24h, due times are rounded up to midnight UTC as S3 does; a shorter
+	// day (a development setting, like Ceph RGW's rgw_lc_debug_interval)
+	// is counted exactly.
+	LifecycleDay time.Duration
+	// LifecycleInterval is how often, on Clock, the background loop runs
+	// a lifecycle pass (checked every CompactInterval or LifecycleDay/10,
+	// whichever is shorter). Default LifecycleDay/24 (hourly), at least
+	// 100ms.
+	LifecycleInterval time.Duration
 	// Logger receives recovery and background messages. Default: discard.
 	Logger *slog.Logger
 
@@ -154,6 +165,12 @@ func (o *Options) EnsureDefaults() *Options {
 	}
 	if o.CompletedUploadTTL == 0 {
 		o.CompletedUploadTTL = time.Hour
+	}
+	if o.LifecycleDay <= 0 {
+		o.LifecycleDay = 24 * time.Hour
+	}
+	if o.LifecycleInterval <= 0 {
+		o.LifecycleInterval = max(o.LifecycleDay/24, 100*time.Millisecond)
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

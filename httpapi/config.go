@@ -45,6 +45,7 @@ type configRow struct {
 
 // configRows is the configuration table.
 var configRows = []*configRow{
+	lifecycleRow,
 	{
 		sub: "versioning", kind: bucketconfig.KindVersioning, root: "VersioningConfiguration",
 		get: "GetBucketVersioning", put: "PutBucketVersioning", perm: permOwner,

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
@@ -100,6 +101,9 @@ type dialect struct {
 	createBucket func(s *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) error
 	// objectHeaders adds the dialect's own headers describing an object.
 	objectHeaders func(rc *request, info engine.ObjectInfo)
+	// lifecycleDoc renders a lifecycle configuration in the dialect's
+	// shape (httpapi/lifecycle.go).
+	lifecycleDoc func(*bucketconfig.Lifecycle) any
 	// copySource parses the copy-source header.
 	copySource func(d *dialect, v string) (bucket, key, version string, err error)
 	// multipartETag combines the parts' MD5s into the object's ETag.

@@ -79,6 +79,7 @@ var oss = &dialect{
 	location:      ossLocation,
 	createBucket:  ossCreateBucket,
 	objectHeaders: ossObjectHeaders,
+	lifecycleDoc:  ossLifecycleDoc,
 	copySource:    parseOSSCopySource,
 	multipartETag: engine.ETagMD5OfHexDigests,
 

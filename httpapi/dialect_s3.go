@@ -73,6 +73,7 @@ var s3 = &dialect{
 	location:      s3Location,
 	createBucket:  s3CreateBucket,
 	objectHeaders: s3ObjectHeaders,
+	lifecycleDoc:  s3LifecycleDoc,
 	copySource:    parseS3CopySource,
 	multipartETag: engine.ETagMD5OfDigests,
 

@@ -70,6 +70,7 @@ var sina = &dialect{
 	location:          s3Location,
 	createBucket:      s3CreateBucket,
 	objectHeaders:     sinaObjectHeaders,
+	lifecycleDoc:      s3LifecycleDoc,
 	copySource:        parseSinaCopySource,
 	multipartETag:     engine.ETagMD5OfDigests,
 	maxPartNumber:     2048,

@@ -221,6 +221,7 @@ func (s *server) putObject(rc *request) error {
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(info.ETag))
 	s.writeChecksumHeaders(rc, info, true)
+	s.setExpiration(rc, info)
 	if v := rc.header("server-side-encryption"); v != "" {
 		h.Set(rc.d.h("server-side-encryption"), v)
 	}
@@ -436,6 +437,7 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	set("Expires", info.Expires)
 	rc.setCRC64(info.CRC64)
 	rc.d.objectHeaders(rc, info)
+	s.setExpiration(rc, info)
 	if len(info.Tags) > 0 {
 		h.Set(rc.d.h("tagging-count"), strconv.Itoa(len(info.Tags)))
 	}

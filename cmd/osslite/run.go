@@ -59,13 +59,14 @@ type options struct {
 	compactInterval   time.Duration
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
+	lifecycleDay      time.Duration
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
 // default and negative means off.
 func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 	eo := &engine.Options{Logger: logger, CompactInterval: o.compactInterval,
-		CompactDeadRatio: o.compactDeadRatio, AbortUploadsAfter: o.abortUploadsAfter}
+		CompactDeadRatio: o.compactDeadRatio, AbortUploadsAfter: o.abortUploadsAfter, LifecycleDay: o.lifecycleDay}
 	if eo.CompactInterval == 0 {
 		eo.CompactInterval = -1
 	}
@@ -103,6 +104,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 		"fraction (0 to 1] of a blob-log segment that must be dead before its live data is rewritten and the segment deleted; fully dead segments are always deleted")
 	fs.DurationVar(&o.abortUploadsAfter, "abort-uploads-after", defaultAbortUploadsAfter,
 		"abort multipart uploads older than this `age`, freeing their parts (checked every -compact-interval); 0 never aborts")
+	fs.DurationVar(&o.lifecycleDay, "lifecycle-day", 24*time.Hour,
+		"length of a lifecycle `day`: rules acting N days after creation act N of these after it (a shorter day, e.g. 10s, lets development setups watch objects expire; checked every -compact-interval or day/10)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Var((*listFlag)(&o.buckets), "bucket", "create bucket `name` at start-up unless it exists (repeatable)")
 	fs.Var(&seeds, "seed", "at start-up, upload each file of a `BUCKET=DIR` pair's DIR tree into BUCKET (created if needed), keyed by its path relative to DIR (repeatable)")

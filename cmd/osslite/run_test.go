@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -200,11 +201,11 @@ func TestParseFlags(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", args: nil, want: options{addr: defaultAddr, accessKey: defaultAccessKey, secretKey: defaultSecretKey, region: "us-east-1",
-			compactInterval: 30 * time.Second, compactDeadRatio: 0.5, abortUploadsAfter: 168 * time.Hour}},
+			compactInterval: 30 * time.Second, compactDeadRatio: 0.5, abortUploadsAfter: 168 * time.Hour, lifecycleDay: 24 * time.Hour}},
 		{name: "all", args: []string{"-addr", ":1", "-data", "/d", "-access-key", "a", "-secret-key", "s", "-domain", "x.test", "-domain", "y.test", "-region", "r", "-log-level", "DEBUG", "-log-format", "json",
-			"-compact-interval", "1m", "-compact-dead-ratio", "0.25", "-abort-uploads-after", "24h"},
+			"-compact-interval", "1m", "-compact-dead-ratio", "0.25", "-abort-uploads-after", "24h", "-lifecycle-day", "10s"},
 			want: options{addr: ":1", data: "/d", accessKey: "a", secretKey: "s", domains: []string{"x.test", "y.test"}, region: "r", level: -4, json: true,
-				compactInterval: time.Minute, compactDeadRatio: 0.25, abortUploadsAfter: 24 * time.Hour}},
+				compactInterval: time.Minute, compactDeadRatio: 0.25, abortUploadsAfter: 24 * time.Hour, lifecycleDay: 10 * time.Second}},
 		{name: "bad dead ratio", args: []string{"-compact-dead-ratio", "0"}, wantErr: "-compact-dead-ratio"},
 		{name: "negative interval", args: []string{"-compact-interval", "-1s"}, wantErr: "must not be negative"},
 		{name: "bad level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
@@ -247,4 +248,24 @@ func TestEngineOptions(t *testing.T) {
 	eo = o.engineOptions(nil)
 	require.Negative(t, eo.CompactInterval, "0 disables background compaction")
 	require.Negative(t, eo.AbortUploadsAfter, "0 never aborts")
+}
+
+// With -lifecycle-day 100ms, a one-day expiration rule deletes an object
+// within a second, through the real server and a real client.
+func TestLifecycleDayFlag(t *testing.T) {
+	url, _, stop := start(t, "-lifecycle-day", "100ms", "-compact-interval", "50ms", "-bucket", "life")
+	defer stop()
+	c := client(url, defaultAccessKey, defaultSecretKey)
+	ctx := context.Background()
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("life"), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("life"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{ID: aws.String("r"),
+			Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Expiration: &types.LifecycleExpiration{Days: aws.Int32(1)}}}}})
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("life"), Key: aws.String("k")})
+		return err != nil
+	}, 10*time.Second, 20*time.Millisecond)
 }

@@ -84,7 +84,7 @@ var kinds = map[Kind]func() Config{
 	KindPolicy:            nil,
 	KindCORS:              nil,
 	KindWebsite:           nil,
-	KindLifecycle:         nil,
+	KindLifecycle:         func() Config { return &Lifecycle{} },
 	KindLogging:           nil,
 	KindReferer:           nil,
 	KindReplication:       nil,

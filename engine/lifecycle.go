@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Lifecycle rules (bucketconfig.Lifecycle) are executed by the engine on
+// its clock: a lifecycle pass looks at every object of every bucket that
+// has rules and expires, transitions and aborts what is due at the
+// clock's current time. The background loop runs a pass every
+// Options.LifecycleInterval; RunPending runs one at once, so a test can
+// advance a fake clock and watch objects expire. A pass keeps no state of
+// its own: what is due is computed from the objects, so restarts lose
+// nothing and a pass that is cut short is finished by the next.
+//
+// Actions are conditional on the object they were computed for: an
+// object overwritten while a pass runs is left to the next pass.
+
+// LifecycleStats counts what one lifecycle pass did.
+type LifecycleStats struct {
+	Expired, Transitioned, UploadsAborted int
+}
+
+// RunPending runs, at the clock's current time, the background work that
+// is due: a lifecycle pass over every bucket with lifecycle rules. It
+// returns when the work is done. Tests advance a fake clock and call it.
+func (e *Engine) RunPending(ctx context.Context) (LifecycleStats, error) {
+	if err := e.check(ctx); err != nil {
+		return LifecycleStats{}, err
+	}
+	return e.lifecyclePass(ctx, e.now())
+}
+
+// lifecyclePass applies every bucket's lifecycle rules as of now. Passes
+// do not overlap.
+func (e *Engine) lifecyclePass(ctx context.Context, now time.Time) (LifecycleStats, error) {
+	e.lcMu.Lock()
+	defer e.lcMu.Unlock()
+	var st LifecycleStats
+	buckets, err := e.ListBuckets(ctx)
+	if err != nil {
+		return st, err
+	}
+	for _, b := range buckets {
+		c, err := e.BucketConfigValue(ctx, b.Name, bucketconfig.KindLifecycle)
+		if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
+			continue
+		}
+		if err != nil {
+			return st, err
+		}
+		if err := e.applyLifecycle(ctx, b.Name, c.(*bucketconfig.Lifecycle), now, &st); err != nil && !errors.Is(err, ErrNoSuchBucket) {
+			return st, fmt.Errorf("engine: lifecycle of %s: %w", b.Name, err)
+		}
+	}
+	return st, nil
+}
+
+// applyLifecycle runs one bucket's rules.
+func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketconfig.Lifecycle, now time.Time, st *LifecycleStats) error {
+	day := e.opts.LifecycleDay
+	// Objects: only the prefixes some enabled rule with an object action
+	// names are listed.
+	for _, prefix := range lifecyclePrefixes(lc, func(r *bucketconfig.LifecycleRule) bool {
+		return r.Expiration != nil && !r.Expiration.ExpiredObjectDeleteMarker || len(r.Transitions) > 0
+	}) {
+		for info, err := range e.Objects(ctx, bucket, ListOptions{Prefix: prefix}) {
+			if err != nil {
+				return err
+			}
+			facts := bucketconfig.ObjectFacts{Key: info.Key, Size: info.Size, Tags: bucketTags(info.Tags)}
+			if at, _, ok := lc.ExpiryOf(facts, info.LastModified, day); ok && !now.Before(at) {
+				switch err := e.expireObject(ctx, info); {
+				case err == nil:
+					st.Expired++
+				case !errors.Is(err, ErrPreconditionFailed) && !errors.Is(err, ErrNoSuchKey):
+					return err
+				}
+				continue
+			}
+			if class := transitionDue(lc, facts, info.LastModified, now, day); class != "" && !strings.EqualFold(class, info.StorageClass) {
+				switch err := e.transitionObject(ctx, info, class); {
+				case err == nil:
+					st.Transitioned++
+				case !errors.Is(err, ErrPreconditionFailed) && !errors.Is(err, ErrNoSuchKey):
+					return err
+				}
+			}
+		}
+	}
+	// Incomplete multipart uploads.
+	for i := range lc.Rules {
+		r := &lc.Rules[i]
+		a := r.AbortUploads
+		if a == nil || !r.Enabled {
+			continue
+		}
+		for u, err := range e.Uploads(ctx, bucket, ListUploadsOptions{Prefix: r.Filter.Prefix}) {
+			if err != nil {
+				return err
+			}
+			due, applies := bucketconfig.ActionDue(a.Days, nil, a.CreatedBefore, u.Initiated, day)
+			if !applies || now.Before(due) {
+				continue
+			}
+			switch err := e.AbortMultipartUpload(ctx, bucket, u.Key, u.UploadID); {
+			case err == nil:
+				st.UploadsAborted++
+			case !errors.Is(err, ErrNoSuchUpload):
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// lifecyclePrefixes returns the shortest set of prefixes covering the
+// filters of the enabled rules that want selects.
+func lifecyclePrefixes(lc *bucketconfig.Lifecycle, want func(*bucketconfig.LifecycleRule) bool) []string {
+	var out []string
+	for i := range lc.Rules {
+		r := &lc.Rules[i]
+		if !r.Enabled || !want(r) {
+			continue
+		}
+		p := r.Filter.Prefix
+		covered := false
+		for j, q := range out {
+			if strings.HasPrefix(p, q) {
+				covered = true
+				break
+			}
+			if strings.HasPrefix(q, p) {
+				out[j] = p
+				covered = true
+			}
+		}
+		if !covered {
+			out = append(out, p)
+		}
+	}
+	// Replacing entries may have left duplicates or nested prefixes.
+	var res []string
+	for _, p := range out {
+		dup := false
+		for _, q := range res {
+			if strings.HasPrefix(p, q) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			res = append(res, p)
+		}
+	}
+	return res
+}
+
+// transitionDue returns the storage class the latest due transition of
+// any matching rule moves the object to, or "".
+func transitionDue(lc *bucketconfig.Lifecycle, o bucketconfig.ObjectFacts, created, now time.Time, day time.Duration) string {
+	var class string
+	var latest time.Time
+	for i := range lc.Rules {
+		r := &lc.Rules[i]
+		if len(r.Transitions) == 0 || !r.Matches(o) {
+			continue
+		}
+		for _, t := range r.Transitions {
+			due, applies := bucketconfig.ActionDue(t.Days, t.Date, t.CreatedBefore, created, day)
+			if applies && !now.Before(due) && (class == "" || due.After(latest)) {
+				class, latest = t.StorageClass, due
+			}
+		}
+	}
+	return class
+}
+
+// ObjectExpiry returns when the object expires under its bucket's
+// lifecycle rules and the rule's ID (S3's x-amz-expiration header); ok is
+// false when no rule expires it. It costs one cached configuration
+// lookup.
+func (e *Engine) ObjectExpiry(ctx context.Context, info ObjectInfo) (at time.Time, ruleID string, ok bool) {
+	c, err := e.BucketConfigValue(ctx, info.Bucket, bucketconfig.KindLifecycle)
+	if err != nil {
+		return time.Time{}, "", false
+	}
+	facts := bucketconfig.ObjectFacts{Key: info.Key, Size: info.Size, Tags: bucketTags(info.Tags)}
+	return c.(*bucketconfig.Lifecycle).ExpiryOf(facts, info.LastModified, e.opts.LifecycleDay)
+}
+
+func bucketTags(tags []Tag) []bucketconfig.Tag {
+	if len(tags) == 0 {
+		return nil
+	}
+	out := make([]bucketconfig.Tag, len(tags))
+	for i, t := range tags {
+		out[i] = bucketconfig.Tag{Key: t.Key, Value: t.Value}
+	}
+	return out
+}
+
+// expireObject deletes the current version of an object if it is still
+// the one info describes.
+func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
+	return e.updateIfSame(ctx, info, func(m *mutation, _ *objectRecord) error {
+		return e.deleteObject(m, info.Bucket, info.Key, info.ETag)
+	})
+}
+
+// transitionObject moves an object to another storage class in place,
+// keeping its body, ETag and modification time (the lifecycle day count
+// goes on from creation); an archived class must be restored before it
+// can be read again.
+func (e *Engine) transitionObject(ctx context.Context, info ObjectInfo, class string) error {
+	return e.updateIfSame(ctx, info, func(m *mutation, rec *objectRecord) error {
+		rec.info.StorageClass = class
+		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
+		return m.b.Set(objectKey(info.Bucket, info.Key), rec.encode(), nil)
+	})
+}
+
+// updateIfSame runs fn in one atomic step if bucket/key still holds the
+// object info describes (same ETag and modification time), else fails
+// with ErrPreconditionFailed.
+func (e *Engine) updateIfSame(ctx context.Context, info ObjectInfo, fn func(m *mutation, rec *objectRecord) error) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	return e.applyCtx(ctx, func(m *mutation) error {
+		rec, err := e.objectRecord(e.db, info.Bucket, info.Key, true)
+		if err != nil {
+			return err
+		}
+		if rec.info.ETag != info.ETag || !rec.info.LastModified.Equal(info.LastModified) {
+			return fmt.Errorf("%w: %s/%s changed", ErrPreconditionFailed, info.Bucket, info.Key)
+		}
+		rec.info.Bucket, rec.info.Key = info.Bucket, info.Key
+		return fn(m, &rec)
+	})
+}

@@ -1,0 +1,409 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Bucket lifecycle: S3 Put/Get/DeleteBucketLifecycleConfiguration and OSS
+// Put/Get/DeleteBucketLifecycle. One lenient document type reads both
+// shapes (S3's Filter/And and AbortIncompleteMultipartUpload, OSS's
+// top-level Prefix and Tag, CreatedBeforeDate and AbortMultipartUpload);
+// the dialect's lifecycleDoc renders its own. The engine executes the
+// rules on its clock (engine/lifecycle.go); matching objects report
+// x-amz-expiration / x-oss-expiration.
+
+// lifecycleXML is the LifecycleConfiguration document, both shapes.
+type lifecycleXML struct {
+	XMLName xml.Name
+	Rules   []lifecycleRuleXML `xml:"Rule"`
+}
+
+type lifecycleRuleXML struct {
+	ID     string           `xml:"ID,omitempty"`
+	Filter *lifecycleFilter `xml:"Filter,omitempty"`
+	Prefix *string          `xml:"Prefix,omitempty"` // S3 legacy and OSS
+	Tags   []xmlTag         `xml:"Tag,omitempty"`    // OSS
+	Status string           `xml:"Status"`
+
+	Transitions            []lifecycleTransitionXML `xml:"Transition,omitempty"`
+	Expiration             *lifecycleExpirationXML  `xml:"Expiration,omitempty"`
+	NoncurrentTransitions  []lifecycleNoncurrentXML `xml:"NoncurrentVersionTransition,omitempty"`
+	NoncurrentExpiration   *lifecycleNoncurrentXML  `xml:"NoncurrentVersionExpiration,omitempty"`
+	AbortIncompleteUploads *struct {
+		DaysAfterInitiation string `xml:"DaysAfterInitiation"`
+	} `xml:"AbortIncompleteMultipartUpload,omitempty"`
+	AbortMultipartUpload *struct {
+		Days              string `xml:"Days,omitempty"`
+		CreatedBeforeDate string `xml:"CreatedBeforeDate,omitempty"`
+	} `xml:"AbortMultipartUpload,omitempty"`
+}
+
+type lifecycleFilter struct {
+	Prefix          *string            `xml:"Prefix,omitempty"`
+	Tag             *xmlTag            `xml:"Tag,omitempty"`
+	SizeGreaterThan string             `xml:"ObjectSizeGreaterThan,omitempty"`
+	SizeLessThan    string             `xml:"ObjectSizeLessThan,omitempty"`
+	And             *lifecycleFilterOp `xml:"And,omitempty"`
+	Not             *lifecycleFilterOp `xml:"Not,omitempty"` // OSS
+}
+
+type lifecycleFilterOp struct {
+	Prefix          *string  `xml:"Prefix,omitempty"`
+	Tags            []xmlTag `xml:"Tag,omitempty"`
+	SizeGreaterThan string   `xml:"ObjectSizeGreaterThan,omitempty"`
+	SizeLessThan    string   `xml:"ObjectSizeLessThan,omitempty"`
+}
+
+type lifecycleExpirationXML struct {
+	Days                      string `xml:"Days,omitempty"`
+	Date                      string `xml:"Date,omitempty"`
+	CreatedBeforeDate         string `xml:"CreatedBeforeDate,omitempty"`
+	ExpiredObjectDeleteMarker string `xml:"ExpiredObjectDeleteMarker,omitempty"`
+}
+
+type lifecycleTransitionXML struct {
+	Days              string `xml:"Days,omitempty"`
+	Date              string `xml:"Date,omitempty"`
+	CreatedBeforeDate string `xml:"CreatedBeforeDate,omitempty"`
+	StorageClass      string `xml:"StorageClass"`
+}
+
+type lifecycleNoncurrentXML struct {
+	NoncurrentDays  string `xml:"NoncurrentDays"`
+	StorageClass    string `xml:"StorageClass,omitempty"`
+	NewerNoncurrent string `xml:"NewerNoncurrentVersions,omitempty"`
+}
+
+// lifecycleRow is the configuration table's row for ?lifecycle.
+var lifecycleRow = &configRow{
+	sub: "lifecycle", kind: bucketconfig.KindLifecycle, root: "LifecycleConfiguration",
+	get: "GetBucketLifecycleConfiguration", put: "PutBucketLifecycleConfiguration", del: "DeleteBucketLifecycle",
+	perm:  permOwner,
+	parse: parseLifecycle,
+	render: func(rc *request, c bucketconfig.Config) any {
+		return rc.d.lifecycleDoc(c.(*bucketconfig.Lifecycle))
+	},
+	missing: func(rc *request) (any, error) {
+		return nil, errorf("NoSuchLifecycleConfiguration", "").with("BucketName", rc.op.Bucket)
+	},
+}
+
+func lifecycleArg(msg string) error {
+	return errorf("InvalidArgument", "%s", msg)
+}
+
+// parseLifecycle reads a LifecycleConfiguration in either shape.
+func parseLifecycle(rc *request, data []byte) (bucketconfig.Config, error) {
+	var doc lifecycleXML
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "LifecycleConfiguration" || len(doc.Rules) == 0 {
+		return nil, errorf("MalformedXML", "")
+	}
+	lc := &bucketconfig.Lifecycle{}
+	for i, x := range doc.Rules {
+		r, err := x.rule(rc.d)
+		if err != nil {
+			return nil, err
+		}
+		if r.ID == "" {
+			r.ID = "rule-" + strconv.Itoa(i+1) // S3 and OSS generate one
+		}
+		lc.Rules = append(lc.Rules, r)
+	}
+	if err := lc.Validate(); err != nil {
+		return nil, lifecycleArg(strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+	}
+	return lc, nil
+}
+
+func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) {
+	r := bucketconfig.LifecycleRule{ID: x.ID}
+	switch x.Status {
+	case "Enabled":
+		r.Enabled = true
+	case "Disabled":
+	default:
+		return r, errorf("MalformedXML", "")
+	}
+	if x.Prefix != nil {
+		r.Filter.Prefix = *x.Prefix
+	}
+	for _, t := range x.Tags {
+		r.Filter.Tags = append(r.Filter.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
+	}
+	if f := x.Filter; f != nil {
+		if x.Prefix != nil && f.Prefix != nil {
+			return r, errorf("MalformedXML", "")
+		}
+		ops := []*lifecycleFilterOp{{Prefix: f.Prefix, SizeGreaterThan: f.SizeGreaterThan, SizeLessThan: f.SizeLessThan}}
+		if f.Tag != nil {
+			ops[0].Tags = []xmlTag{*f.Tag}
+		}
+		if f.And != nil {
+			ops = append(ops, f.And)
+		}
+		for _, op := range ops {
+			if op.Prefix != nil {
+				r.Filter.Prefix = *op.Prefix
+			}
+			for _, t := range op.Tags {
+				r.Filter.Tags = append(r.Filter.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
+			}
+			var err error
+			if op.SizeGreaterThan != "" {
+				if r.Filter.SizeGreaterThan, err = strconv.ParseInt(op.SizeGreaterThan, 10, 64); err != nil {
+					return r, lifecycleArg("ObjectSizeGreaterThan must be a number of bytes.")
+				}
+			}
+			if op.SizeLessThan != "" {
+				if r.Filter.SizeLessThan, err = strconv.ParseInt(op.SizeLessThan, 10, 64); err != nil {
+					return r, lifecycleArg("ObjectSizeLessThan must be a number of bytes.")
+				}
+			}
+		}
+		if f.Not != nil {
+			return r, errorf("NotImplemented", "Lifecycle filters with Not are not implemented.")
+		}
+	}
+	if e := x.Expiration; e != nil {
+		r.Expiration = &bucketconfig.LifecycleExpiration{}
+		var err error
+		if r.Expiration.Days, r.Expiration.Date, r.Expiration.CreatedBefore, err = lifecycleWhen(e.Days, e.Date, e.CreatedBeforeDate); err != nil {
+			return r, err
+		}
+		switch e.ExpiredObjectDeleteMarker {
+		case "", "false":
+		case "true":
+			r.Expiration.ExpiredObjectDeleteMarker = true
+		default:
+			return r, errorf("MalformedXML", "")
+		}
+	}
+	for _, t := range x.Transitions {
+		tr := bucketconfig.LifecycleTransition{StorageClass: t.StorageClass}
+		var err error
+		if tr.Days, tr.Date, tr.CreatedBefore, err = lifecycleWhen(t.Days, t.Date, t.CreatedBeforeDate); err != nil {
+			return r, err
+		}
+		if !d.storageClasses[t.StorageClass] || t.StorageClass == "STANDARD" || t.StorageClass == "Standard" {
+			return r, errorf("InvalidStorageClass", "The storage class %q cannot be a transition target.", t.StorageClass)
+		}
+		r.Transitions = append(r.Transitions, tr)
+	}
+	if n := x.NoncurrentExpiration; n != nil {
+		days, err := lifecycleInt(n.NoncurrentDays, "NoncurrentDays")
+		if err != nil {
+			return r, err
+		}
+		r.NoncurrentExpiration = &bucketconfig.NoncurrentExpiration{Days: days}
+		if n.NewerNoncurrent != "" {
+			if r.NoncurrentExpiration.NewerNoncurrent, err = lifecycleInt(n.NewerNoncurrent, "NewerNoncurrentVersions"); err != nil {
+				return r, err
+			}
+		}
+	}
+	for _, n := range x.NoncurrentTransitions {
+		days, err := lifecycleInt(n.NoncurrentDays, "NoncurrentDays")
+		if err != nil {
+			return r, err
+		}
+		if !d.storageClasses[n.StorageClass] {
+			return r, errorf("InvalidStorageClass", "The storage class %q cannot be a transition target.", n.StorageClass)
+		}
+		tr := bucketconfig.LifecycleTransition{Days: days, StorageClass: n.StorageClass}
+		if n.NewerNoncurrent != "" {
+			if tr.NewerNoncurrent, err = lifecycleInt(n.NewerNoncurrent, "NewerNoncurrentVersions"); err != nil {
+				return r, err
+			}
+		}
+		r.NoncurrentTransitions = append(r.NoncurrentTransitions, tr)
+	}
+	if a := x.AbortIncompleteUploads; a != nil {
+		days, err := lifecycleInt(a.DaysAfterInitiation, "DaysAfterInitiation")
+		if err != nil {
+			return r, err
+		}
+		r.AbortUploads = &bucketconfig.LifecycleAbort{Days: days}
+	}
+	if a := x.AbortMultipartUpload; a != nil {
+		r.AbortUploads = &bucketconfig.LifecycleAbort{}
+		var err error
+		if r.AbortUploads.Days, _, r.AbortUploads.CreatedBefore, err = lifecycleWhen(a.Days, "", a.CreatedBeforeDate); err != nil {
+			return r, err
+		}
+	}
+	if r.NoncurrentExpiration != nil || len(r.NoncurrentTransitions) > 0 || r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker {
+		return r, errorf("NotImplemented", "Lifecycle actions on noncurrent versions and delete markers are not implemented yet.")
+	}
+	return r, nil
+}
+
+func lifecycleInt(v, name string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n <= 0 {
+		return 0, lifecycleArg("'" + name + "' must be a positive integer.")
+	}
+	return n, nil
+}
+
+// lifecycleWhen reads Days, Date or CreatedBeforeDate (ISO 8601, midnight
+// UTC); at most one is set.
+func lifecycleWhen(days, date, before string) (int, *time.Time, *time.Time, error) {
+	var n int
+	var err error
+	if days != "" {
+		if n, err = lifecycleInt(days, "Days"); err != nil {
+			return 0, nil, nil, err
+		}
+	}
+	parse := func(v, name string) (*time.Time, error) {
+		if v == "" {
+			return nil, nil
+		}
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.000Z", "2006-01-02"} {
+			if t, err := time.Parse(layout, strings.TrimSpace(v)); err == nil {
+				t = t.UTC()
+				if t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 || t.Nanosecond() != 0 {
+					return nil, lifecycleArg("'" + name + "' must be at midnight GMT.")
+				}
+				return &t, nil
+			}
+		}
+		return nil, lifecycleArg("'" + name + "' must be an ISO 8601 date.")
+	}
+	d, err := parse(date, "Date")
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	b, err := parse(before, "CreatedBeforeDate")
+	return n, d, b, err
+}
+
+// lifecycleDate renders a rule date as both services write it.
+func lifecycleDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+func itoaOrEmpty(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// s3LifecycleDoc renders S3's shape: every rule with a Filter.
+func s3LifecycleDoc(lc *bucketconfig.Lifecycle) any {
+	doc := &lifecycleXML{}
+	for _, r := range lc.Rules {
+		x := lifecycleRuleXML{ID: r.ID, Status: map[bool]string{true: "Enabled", false: "Disabled"}[r.Enabled]}
+		f := r.Filter
+		prefix := f.Prefix
+		var size [2]string
+		if f.SizeGreaterThan > 0 {
+			size[0] = strconv.FormatInt(f.SizeGreaterThan, 10)
+		}
+		if f.SizeLessThan > 0 {
+			size[1] = strconv.FormatInt(f.SizeLessThan, 10)
+		}
+		conds := len(f.Tags)
+		for _, c := range []bool{prefix != "", size[0] != "", size[1] != ""} {
+			if c {
+				conds++
+			}
+		}
+		x.Filter = &lifecycleFilter{}
+		switch {
+		case conds > 1:
+			and := &lifecycleFilterOp{SizeGreaterThan: size[0], SizeLessThan: size[1]}
+			if prefix != "" {
+				and.Prefix = &prefix
+			}
+			for _, t := range f.Tags {
+				and.Tags = append(and.Tags, xmlTag{t.Key, t.Value})
+			}
+			x.Filter.And = and
+		case len(f.Tags) == 1:
+			x.Filter.Tag = &xmlTag{f.Tags[0].Key, f.Tags[0].Value}
+		case size[0] != "" || size[1] != "":
+			x.Filter.SizeGreaterThan, x.Filter.SizeLessThan = size[0], size[1]
+		default:
+			x.Filter.Prefix = &prefix
+		}
+		if e := r.Expiration; e != nil {
+			x.Expiration = &lifecycleExpirationXML{Days: itoaOrEmpty(e.Days), Date: lifecycleDate(e.Date)}
+			if e.ExpiredObjectDeleteMarker {
+				x.Expiration.ExpiredObjectDeleteMarker = "true"
+			}
+		}
+		for _, t := range r.Transitions {
+			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: itoaOrEmpty(t.Days), Date: lifecycleDate(t.Date), StorageClass: t.StorageClass})
+		}
+		if a := r.AbortUploads; a != nil {
+			x.AbortIncompleteUploads = &struct {
+				DaysAfterInitiation string `xml:"DaysAfterInitiation"`
+			}{strconv.Itoa(a.Days)}
+		}
+		doc.Rules = append(doc.Rules, x)
+	}
+	return doc
+}
+
+// ossLifecycleDoc renders OSS's shape: Prefix and Tag in the rule,
+// CreatedBeforeDate and AbortMultipartUpload.
+func ossLifecycleDoc(lc *bucketconfig.Lifecycle) any {
+	doc := &lifecycleXML{}
+	for _, r := range lc.Rules {
+		prefix := r.Filter.Prefix
+		x := lifecycleRuleXML{ID: r.ID, Prefix: &prefix, Status: map[bool]string{true: "Enabled", false: "Disabled"}[r.Enabled]}
+		for _, t := range r.Filter.Tags {
+			x.Tags = append(x.Tags, xmlTag{t.Key, t.Value})
+		}
+		if f := r.Filter; f.SizeGreaterThan > 0 || f.SizeLessThan > 0 {
+			x.Filter = &lifecycleFilter{}
+			if f.SizeGreaterThan > 0 {
+				x.Filter.SizeGreaterThan = strconv.FormatInt(f.SizeGreaterThan, 10)
+			}
+			if f.SizeLessThan > 0 {
+				x.Filter.SizeLessThan = strconv.FormatInt(f.SizeLessThan, 10)
+			}
+		}
+		if e := r.Expiration; e != nil {
+			x.Expiration = &lifecycleExpirationXML{Days: itoaOrEmpty(e.Days), Date: lifecycleDate(e.Date), CreatedBeforeDate: lifecycleDate(e.CreatedBefore)}
+		}
+		for _, t := range r.Transitions {
+			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: itoaOrEmpty(t.Days), Date: lifecycleDate(t.Date),
+				CreatedBeforeDate: lifecycleDate(t.CreatedBefore), StorageClass: t.StorageClass})
+		}
+		if a := r.AbortUploads; a != nil {
+			x.AbortMultipartUpload = &struct {
+				Days              string `xml:"Days,omitempty"`
+				CreatedBeforeDate string `xml:"CreatedBeforeDate,omitempty"`
+			}{itoaOrEmpty(a.Days), lifecycleDate(a.CreatedBefore)}
+		}
+		doc.Rules = append(doc.Rules, x)
+	}
+	return doc
+}
+
+// setExpiration adds x-amz-expiration (x-oss-expiration) when a lifecycle
+// rule will expire the object: one cached configuration lookup, and
+// nothing for buckets without lifecycle rules.
+func (s *server) setExpiration(rc *request, info engine.ObjectInfo) {
+	if info.Bucket == "" {
+		info.Bucket = rc.op.Bucket
+	}
+	at, rule, ok := s.eng.ObjectExpiry(rc.ctx, info)
+	if !ok {
+		return
+	}
+	rc.w.Header().Set(rc.d.h("expiration"), `expiry-date="`+at.UTC().Format(http.TimeFormat)+`", rule-id="`+rule+`"`)
+}

@@ -1,0 +1,153 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runLifecycleAt runs the engine's due work d after now on the fixture's
+// clock, then puts the clock back so signed requests are not skewed.
+func runLifecycleAt(t *testing.T, f *fixture, d time.Duration) {
+	t.Helper()
+	f.clock.Advance(d)
+	_, err := f.eng.RunPending(context.Background())
+	f.clock.Advance(-d)
+	require.NoError(t, err)
+}
+
+// TestS3Lifecycle: the configuration round-trips through aws-sdk-go-v2,
+// objects report x-amz-expiration, and the rules execute on the engine
+// clock.
+func TestS3Lifecycle(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("life")})
+	require.NoError(t, err)
+
+	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("life")})
+	requireAPIError(t, err, "NoSuchLifecycleConfiguration")
+
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("life"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{
+			{ID: aws.String("logs"), Status: types.ExpirationStatusEnabled,
+				Filter:     &types.LifecycleRuleFilter{Prefix: aws.String("logs/")},
+				Expiration: &types.LifecycleExpiration{Days: aws.Int32(2)}},
+			{ID: aws.String("cold"), Status: types.ExpirationStatusEnabled,
+				Filter: &types.LifecycleRuleFilter{And: &types.LifecycleRuleAndOperator{Prefix: aws.String("data/"),
+					Tags: []types.Tag{{Key: aws.String("tier"), Value: aws.String("cold")}}, ObjectSizeGreaterThan: aws.Int64(1)}},
+				Transitions: []types.Transition{{Days: aws.Int32(1), StorageClass: types.TransitionStorageClassStandardIa}}},
+			{ID: aws.String("mpu"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+				AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}},
+		}}})
+	require.NoError(t, err)
+	got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("life")})
+	require.NoError(t, err)
+	require.Len(t, got.Rules, 3)
+	assert.Equal(t, "logs/", aws.ToString(got.Rules[0].Filter.Prefix))
+	assert.Equal(t, int32(2), aws.ToInt32(got.Rules[0].Expiration.Days))
+	require.NotNil(t, got.Rules[1].Filter.And)
+	assert.Equal(t, "data/", aws.ToString(got.Rules[1].Filter.And.Prefix))
+	assert.Equal(t, types.TransitionStorageClassStandardIa, got.Rules[1].Transitions[0].StorageClass)
+	assert.Equal(t, int32(1), aws.ToInt32(got.Rules[2].AbortIncompleteMultipartUpload.DaysAfterInitiation))
+
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("life"), Key: aws.String("logs/a"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	require.NotNil(t, put.Expiration)
+	assert.Contains(t, *put.Expiration, `rule-id="logs"`)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("life"), Key: aws.String("data/d"), Body: strings.NewReader("xyz"),
+		Tagging: aws.String("tier=cold")})
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("life"), Key: aws.String("logs/a")})
+	require.NoError(t, err)
+	want := f.clock.Now().UTC().AddDate(0, 0, 3).Truncate(24 * time.Hour) // 2 days, rounded up to midnight
+	assert.Equal(t, `expiry-date="`+want.Format(http.TimeFormat)+`", rule-id="logs"`, aws.ToString(head.Expiration))
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("life"), Key: aws.String("u")})
+	require.NoError(t, err)
+
+	runLifecycleAt(t, f, time.Hour)
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("life"), Key: aws.String("logs/a")})
+	require.NoError(t, err, "not due yet")
+
+	runLifecycleAt(t, f, 50*time.Hour)
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("life"), Key: aws.String("logs/a")})
+	requireAPIError(t, err, "NotFound")
+	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("life"), Key: aws.String("data/d")})
+	require.NoError(t, err)
+	assert.Equal(t, types.StorageClassStandardIa, head.StorageClass)
+	_, err = c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("life"), Key: aws.String("u"), UploadId: up.UploadId})
+	requireAPIError(t, err, "NoSuchUpload")
+
+	// Refusals change nothing.
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("life"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{
+			{ID: aws.String("bad"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+				Expiration: &types.LifecycleExpiration{Days: aws.Int32(0)}}}}})
+	requireAPIError(t, err, "InvalidArgument")
+	got, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("life")})
+	require.NoError(t, err)
+	assert.Len(t, got.Rules, 3)
+
+	_, err = c.DeleteBucketLifecycle(ctx, &s3.DeleteBucketLifecycleInput{Bucket: aws.String("life")})
+	require.NoError(t, err)
+	_, err = c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("life")})
+	requireAPIError(t, err, "NoSuchLifecycleConfiguration")
+	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("life"), Key: aws.String("data/d")})
+	require.NoError(t, err)
+	assert.Nil(t, head.Expiration)
+}
+
+// TestOSSLifecycle: OSS's shape (Prefix and Tag in the rule,
+// CreatedBeforeDate, AbortMultipartUpload) through the v2 SDK.
+func TestOSSLifecycle(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	ctx := context.Background()
+	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("osslife")})
+	require.NoError(t, err)
+	_, err = c.GetBucketLifecycle(ctx, &oss2.GetBucketLifecycleRequest{Bucket: oss2.Ptr("osslife")})
+	e, isOSS := ossError(err)
+	require.True(t, isOSS, "%v", err)
+	assert.Equal(t, "NoSuchLifecycle", e.code)
+
+	tomorrow := f.clock.Now().UTC().AddDate(0, 0, 1).Truncate(24 * time.Hour).Format("2006-01-02T15:04:05.000Z")
+	_, err = c.PutBucketLifecycle(ctx, &oss2.PutBucketLifecycleRequest{Bucket: oss2.Ptr("osslife"),
+		LifecycleConfiguration: &oss2.LifecycleConfiguration{Rules: []oss2.LifecycleRule{
+			{ID: oss2.Ptr("old"), Prefix: oss2.Ptr("old/"), Status: oss2.Ptr("Enabled"),
+				Expiration: &oss2.LifecycleRuleExpiration{CreatedBeforeDate: oss2.Ptr(tomorrow)}},
+			{ID: oss2.Ptr("ia"), Prefix: oss2.Ptr("ia/"), Status: oss2.Ptr("Enabled"),
+				Transitions: []oss2.LifecycleRuleTransition{{Days: oss2.Ptr(int32(1)), StorageClass: oss2.StorageClassIA}}},
+		}}})
+	require.NoError(t, err)
+	got, err := c.GetBucketLifecycle(ctx, &oss2.GetBucketLifecycleRequest{Bucket: oss2.Ptr("osslife")})
+	require.NoError(t, err)
+	require.Len(t, got.LifecycleConfiguration.Rules, 2)
+	assert.Equal(t, "old/", oss2.ToString(got.LifecycleConfiguration.Rules[0].Prefix))
+	assert.Equal(t, tomorrow, oss2.ToString(got.LifecycleConfiguration.Rules[0].Expiration.CreatedBeforeDate))
+	assert.Equal(t, oss2.StorageClassIA, got.LifecycleConfiguration.Rules[1].Transitions[0].StorageClass)
+
+	for _, k := range []string{"old/a", "ia/b"} {
+		_, err = c.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("osslife"), Key: oss2.Ptr(k), Body: strings.NewReader("x")})
+		require.NoError(t, err)
+	}
+	runLifecycleAt(t, f, 0)
+	_, err = c.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("osslife"), Key: oss2.Ptr("old/a")})
+	require.Error(t, err, "created before the date: due at once")
+	runLifecycleAt(t, f, 48*time.Hour)
+	h, err := c.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("osslife"), Key: oss2.Ptr("ia/b")})
+	require.NoError(t, err)
+	assert.Equal(t, "IA", oss2.ToString(h.StorageClass))
+
+	_, err = c.DeleteBucketLifecycle(ctx, &oss2.DeleteBucketLifecycleRequest{Bucket: oss2.Ptr("osslife")})
+	require.NoError(t, err)
+}

@@ -1,0 +1,284 @@
+package bucketconfig
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Lifecycle is a bucket's lifecycle configuration: rules that expire,
+// transition and clean up objects as they age (S3
+// PutBucketLifecycleConfiguration, OSS PutBucketLifecycle).
+type Lifecycle struct {
+	Rules []LifecycleRule `json:"rules"`
+}
+
+// LifecycleRule is one rule. A rule applies to the objects its filter
+// selects; each action is due a number of days after an object's
+// creation (or after it became noncurrent) or from a date on.
+type LifecycleRule struct {
+	ID      string          `json:"id,omitempty"`
+	Enabled bool            `json:"enabled"`
+	Filter  LifecycleFilter `json:"filter"`
+	// Expiration deletes the current version (a delete marker in a
+	// versioned bucket).
+	Expiration *LifecycleExpiration `json:"expiration,omitempty"`
+	// Transitions change the storage class of current versions.
+	Transitions []LifecycleTransition `json:"transitions,omitempty"`
+	// NoncurrentExpiration and NoncurrentTransitions act on noncurrent
+	// versions, counting days from when a version became noncurrent.
+	NoncurrentExpiration  *NoncurrentExpiration `json:"noncurrentExpiration,omitempty"`
+	NoncurrentTransitions []LifecycleTransition `json:"noncurrentTransitions,omitempty"`
+	// AbortUploads aborts incomplete multipart uploads.
+	AbortUploads *LifecycleAbort `json:"abortUploads,omitempty"`
+}
+
+// LifecycleFilter selects objects: all of its conditions hold.
+type LifecycleFilter struct {
+	Prefix string `json:"prefix,omitempty"`
+	Tags   []Tag  `json:"tags,omitempty"`
+	// SizeGreaterThan and SizeLessThan bound the object size in bytes
+	// (0: no bound).
+	SizeGreaterThan int64 `json:"sizeGreaterThan,omitempty"`
+	SizeLessThan    int64 `json:"sizeLessThan,omitempty"`
+}
+
+// LifecycleExpiration is when current versions expire: Days after
+// creation, or from Date on (objects created before it, OSS's
+// CreatedBeforeDate), or, with ExpiredObjectDeleteMarker, the removal of
+// delete markers that no longer hide any version.
+type LifecycleExpiration struct {
+	Days int        `json:"days,omitempty"`
+	Date *time.Time `json:"date,omitempty"`
+	// CreatedBefore (OSS's CreatedBeforeDate) selects the objects last
+	// modified before it: they are due at once.
+	CreatedBefore             *time.Time `json:"createdBefore,omitempty"`
+	ExpiredObjectDeleteMarker bool       `json:"expiredObjectDeleteMarker,omitempty"`
+}
+
+// LifecycleTransition moves objects to StorageClass Days after creation
+// (noncurrent: after becoming noncurrent) or from Date on.
+type LifecycleTransition struct {
+	Days          int        `json:"days,omitempty"`
+	Date          *time.Time `json:"date,omitempty"`
+	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
+	StorageClass  string     `json:"storageClass"`
+	// NewerNoncurrent (noncurrent transitions) keeps this many newer
+	// noncurrent versions in their class.
+	NewerNoncurrent int `json:"newerNoncurrent,omitempty"`
+}
+
+// NoncurrentExpiration deletes noncurrent versions Days after they
+// became noncurrent, keeping the NewerNoncurrent newest ones.
+type NoncurrentExpiration struct {
+	Days            int `json:"days"`
+	NewerNoncurrent int `json:"newerNoncurrent,omitempty"`
+}
+
+// LifecycleAbort aborts multipart uploads Days after they were initiated,
+// or those initiated before Date (OSS's CreatedBeforeDate).
+type LifecycleAbort struct {
+	Days          int        `json:"days,omitempty"`
+	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
+}
+
+// MaxLifecycleRules is the most rules a configuration may hold (S3 and
+// OSS: 1000).
+const MaxLifecycleRules = 1000
+
+// Kind implements Config.
+func (*Lifecycle) Kind() Kind { return KindLifecycle }
+
+// Validate implements Config.
+func (l *Lifecycle) Validate() error {
+	if len(l.Rules) == 0 {
+		return fmt.Errorf("%w: a lifecycle configuration needs at least one rule", ErrInvalid)
+	}
+	if len(l.Rules) > MaxLifecycleRules {
+		return fmt.Errorf("%w: %d lifecycle rules, at most %d", ErrInvalid, len(l.Rules), MaxLifecycleRules)
+	}
+	ids := map[string]bool{}
+	for i := range l.Rules {
+		r := &l.Rules[i]
+		if utf8.RuneCountInString(r.ID) > 255 {
+			return fmt.Errorf("%w: rule ID %q is longer than 255 characters", ErrInvalid, r.ID)
+		}
+		if r.ID != "" && ids[r.ID] {
+			return fmt.Errorf("%w: rule ID %q is not unique", ErrInvalid, r.ID)
+		}
+		ids[r.ID] = true
+		if err := r.validate(); err != nil {
+			return fmt.Errorf("%w: rule %q: %w", ErrInvalid, r.ID, err)
+		}
+	}
+	return nil
+}
+
+func (r *LifecycleRule) validate() error {
+	if r.Expiration == nil && len(r.Transitions) == 0 && r.NoncurrentExpiration == nil &&
+		len(r.NoncurrentTransitions) == 0 && r.AbortUploads == nil {
+		return fmt.Errorf("at least one action is needed")
+	}
+	f := r.Filter
+	if f.SizeGreaterThan < 0 || f.SizeLessThan < 0 || f.SizeLessThan > 0 && f.SizeLessThan <= f.SizeGreaterThan {
+		return fmt.Errorf("ObjectSizeLessThan must be greater than ObjectSizeGreaterThan")
+	}
+	seen := map[string]bool{}
+	for _, t := range f.Tags {
+		if t.Key == "" || seen[t.Key] {
+			return fmt.Errorf("filter tag keys must be non-empty and unique")
+		}
+		seen[t.Key] = true
+	}
+	if e := r.Expiration; e != nil {
+		if e.ExpiredObjectDeleteMarker {
+			if e.Days != 0 || e.Date != nil || e.CreatedBefore != nil {
+				return fmt.Errorf("ExpiredObjectDeleteMarker cannot be combined with Days or Date")
+			}
+		} else if err := when(e.Days, e.Date, e.CreatedBefore); err != nil {
+			return fmt.Errorf("Expiration: %w", err)
+		}
+		if e.ExpiredObjectDeleteMarker && len(f.Tags) > 0 {
+			return fmt.Errorf("ExpiredObjectDeleteMarker cannot be combined with a tag filter")
+		}
+	}
+	for _, t := range r.Transitions {
+		if err := when(t.Days, t.Date, t.CreatedBefore); err != nil {
+			return fmt.Errorf("Transition: %w", err)
+		}
+		if t.StorageClass == "" {
+			return fmt.Errorf("Transition needs a StorageClass")
+		}
+		if e := r.Expiration; e != nil && e.Days > 0 && t.Days >= e.Days {
+			return fmt.Errorf("Days in the Expiration action must be greater than Days in the Transition action")
+		}
+	}
+	if ne := r.NoncurrentExpiration; ne != nil && (ne.Days <= 0 || ne.NewerNoncurrent < 0 || ne.NewerNoncurrent > 100) {
+		return fmt.Errorf("NoncurrentDays must be positive and NewerNoncurrentVersions at most 100")
+	}
+	for _, t := range r.NoncurrentTransitions {
+		if t.Days <= 0 || t.Date != nil || t.CreatedBefore != nil || t.StorageClass == "" || t.NewerNoncurrent < 0 || t.NewerNoncurrent > 100 {
+			return fmt.Errorf("NoncurrentVersionTransition needs positive NoncurrentDays and a StorageClass")
+		}
+	}
+	if a := r.AbortUploads; a != nil {
+		if err := when(a.Days, nil, a.CreatedBefore); err != nil {
+			return fmt.Errorf("AbortIncompleteMultipartUpload: %w", err)
+		}
+		if len(f.Tags) > 0 {
+			return fmt.Errorf("AbortIncompleteMultipartUpload cannot be combined with a tag filter")
+		}
+	}
+	return nil
+}
+
+// when checks that exactly one of a positive day count, a date and a
+// created-before date is given, dates at midnight UTC.
+func when(days int, date, before *time.Time) error {
+	n := 0
+	for _, set := range []bool{days != 0, date != nil, before != nil} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		return fmt.Errorf("give exactly one of Days, Date and CreatedBeforeDate")
+	}
+	for _, d := range []*time.Time{date, before} {
+		if d == nil {
+			continue
+		}
+		if u := d.UTC(); u.Hour() != 0 || u.Minute() != 0 || u.Second() != 0 || u.Nanosecond() != 0 {
+			return fmt.Errorf("a date must be at midnight UTC")
+		}
+	}
+	if days < 0 || n == 1 && date == nil && before == nil && days == 0 {
+		return fmt.Errorf("Days must be a positive integer")
+	}
+	return nil
+}
+
+// ActionDue is when an action given by days, date or created-before date
+// is due for an object created at created; ok is false when it never
+// applies to the object (created on or after the created-before date).
+func ActionDue(days int, date, before *time.Time, created time.Time, day time.Duration) (time.Time, bool) {
+	switch {
+	case date != nil:
+		return *date, true
+	case before != nil:
+		return created, created.Before(*before)
+	case days > 0:
+		return DueAt(created, days, day), true
+	}
+	return time.Time{}, false
+}
+
+// ObjectFacts is what a lifecycle filter looks at.
+type ObjectFacts struct {
+	Key  string
+	Size int64
+	Tags []Tag
+}
+
+// Matches reports whether the rule is enabled and selects the object.
+func (r *LifecycleRule) Matches(o ObjectFacts) bool {
+	f := r.Filter
+	if !r.Enabled || !strings.HasPrefix(o.Key, f.Prefix) {
+		return false
+	}
+	if f.SizeGreaterThan > 0 && o.Size <= f.SizeGreaterThan || f.SizeLessThan > 0 && o.Size >= f.SizeLessThan {
+		return false
+	}
+	for _, want := range f.Tags {
+		found := false
+		for _, t := range o.Tags {
+			if t.Key == want.Key && t.Value == want.Value {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// DueAt is when an action of days days counted from t is due. With a day
+// of 24 hours it follows S3: t plus the days, rounded up to the next
+// midnight UTC. Another day length (a debug setting that shortens a
+// lifecycle day, as Ceph RGW's rgw_lc_debug_interval does) is t plus
+// days such days.
+func DueAt(t time.Time, days int, day time.Duration) time.Time {
+	if day != 24*time.Hour {
+		return t.Add(time.Duration(days) * day)
+	}
+	d := t.UTC().AddDate(0, 0, days)
+	mid := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+	if mid.Before(d) {
+		mid = mid.AddDate(0, 0, 1)
+	}
+	return mid
+}
+
+// ExpiryOf returns when the object expires under the configuration's
+// expiration rules (the earliest), and the rule's ID, for the
+// x-amz-expiration header; ok is false when no rule expires it.
+func (l *Lifecycle) ExpiryOf(o ObjectFacts, created time.Time, day time.Duration) (at time.Time, ruleID string, ok bool) {
+	for i := range l.Rules {
+		r := &l.Rules[i]
+		e := r.Expiration
+		if e == nil || e.ExpiredObjectDeleteMarker || !r.Matches(o) {
+			continue
+		}
+		due, applies := ActionDue(e.Days, e.Date, e.CreatedBefore, created, day)
+		if !applies {
+			continue
+		}
+		if !ok || due.Before(at) {
+			at, ruleID, ok = due, r.ID, true
+		}
+	}
+	return at, ruleID, ok
+}
