@@ -44,6 +44,7 @@ type Engine struct {
 	bgCancel  func()         // cancels the background loop's work; nil without one
 	bg        sync.WaitGroup // background goroutines
 	recovery  wal.RecoveryReport
+	worm      wormCache // bucket retention policies; guarded by mu
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no

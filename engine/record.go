@@ -46,6 +46,7 @@ const (
 	fRestoreExpiry
 	fSHA1
 	fHeader
+	fPartChecksums // multipart objects: each part's flexible checksum
 )
 
 // Bucket record field tags.
@@ -272,6 +273,13 @@ func (r *objectRecord) encode() []byte {
 			e.strs(fHeader, k, i.Headers[k])
 		}
 	}
+	if len(i.PartChecksums) > 0 {
+		ss := make([]string, len(i.PartChecksums))
+		for k, c := range i.PartChecksums {
+			ss[k] = string(c)
+		}
+		e.strs(fPartChecksums, ss...)
+	}
 	if !r.restoreReady.IsZero() {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
 		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
@@ -380,6 +388,10 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 				i.Headers[kv[0]] = kv[1]
 			} else {
 				d.fail("header")
+			}
+		case fPartChecksums:
+			for _, c := range d.strs(p) {
+				i.PartChecksums = append(i.PartChecksums, []byte(c))
 			}
 		case fRestoreReady:
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
