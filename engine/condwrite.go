@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Conditional writes. Every check of a write condition (If-None-Match,
@@ -64,19 +65,43 @@ func (e *Engine) DeleteEntries(ctx context.Context, bucket string, entries []Del
 	return out, nil
 }
 
+// keyState names the object at bucket/key for a later comparison: its
+// ETag and modification time, or "-" when there is none. The caller
+// holds e.mu.
+func (e *Engine) keyState(bucket, key string) (string, error) {
+	v, ok, err := get(e.db, objectKey(bucket, key))
+	if err != nil || !ok {
+		return "-", err
+	}
+	cur, err := decodeObject(v, false)
+	if err != nil {
+		return "", err
+	}
+	return cur.info.ETag + "/" + strconv.FormatInt(cur.info.LastModified.UnixNano(), 10), nil
+}
+
 // checkCompleteWrite checks a CompleteMultipartUpload's destination
-// conditions. A condition that fails because the key was written after
-// the upload began is ErrConditionalRequestConflict (S3's 409: the write
-// raced the upload); one that already failed before it is
-// ErrPreconditionFailed. The caller holds e.mu.
+// conditions. A condition that fails because the key was written (or
+// deleted) after the upload began is ErrConditionalRequestConflict (S3's
+// 409: the write raced the upload; the client starts over); one that
+// already failed when it began is ErrPreconditionFailed. The caller
+// holds e.mu.
 func (e *Engine) checkCompleteWrite(bucket, key string, up objectRecord, ifNoneMatch, ifMatch string) error {
 	err := e.checkWrite(bucket, key, ifNoneMatch, ifMatch)
-	if !errors.Is(err, ErrPreconditionFailed) {
+	if !errors.Is(err, ErrPreconditionFailed) && !(ifMatch != "" && errors.Is(err, ErrNoSuchKey)) {
 		return err
 	}
-	cur, cerr := e.objectRecord(e.db, bucket, key, false)
-	if cerr == nil && cur.info.LastModified.After(up.info.LastModified) {
-		return fmt.Errorf("%w: %s/%s was written at %s", ErrConditionalRequestConflict, bucket, key, cur.info.LastModified)
+	now, serr := e.keyState(bucket, key)
+	if serr != nil {
+		return serr
+	}
+	changed := now != up.uploadBase
+	if up.uploadBase == "" { // an upload from before keyState was kept
+		cur, cerr := e.objectRecord(e.db, bucket, key, false)
+		changed = cerr == nil && cur.info.LastModified.After(up.info.LastModified)
+	}
+	if changed {
+		return fmt.Errorf("%w: %s/%s was written after the upload began (%v)", ErrConditionalRequestConflict, bucket, key, err)
 	}
 	return err
 }

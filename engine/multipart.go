@@ -121,6 +121,10 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
+		var err error
+		if rec.uploadBase, err = e.keyState(bucket, key); err != nil {
+			return err
+		}
 		rec.info.LastModified = e.now()
 		return m.b.Set(uploadKey(bucket, key, id), rec.encode(), nil)
 	})
