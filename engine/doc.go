@@ -77,6 +77,17 @@
 // them (wal.Options.Referenced); the damaged object reads fail with
 // ErrCorrupt and Engine.Recovery lists the damage.
 //
+// # Conditional writes and retention
+//
+// Write conditions (PutOptions.IfNoneMatch/IfMatch, CopyOptions,
+// CompleteOptions, DeleteOptions.IfMatch, DeleteEntries) are checked in the
+// same atomic step as the write: of writers racing on a key with
+// conditions, exactly one wins. A conditional Complete that fails because
+// the key changed after the upload began is ErrConditionalRequestConflict.
+// A bucket retention policy (InitiateBucketWorm and friends, OSS WORM)
+// makes every delete and overwrite of an object younger than its retention
+// period fail with ErrObjectImmutable, checked in the write's own step.
+//
 // # Caveats
 //
 // Compact scans every chunk locator to find the live chunks of the

@@ -48,6 +48,7 @@ type Engine struct {
 	// last background pass.
 	lcMu   sync.Mutex
 	lcLast time.Time
+	worm   wormCache // bucket retention policies; guarded by mu
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no

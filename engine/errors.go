@@ -53,6 +53,21 @@ var (
 	// ErrLocked reports that Open found the directory locked: another
 	// process (or another Engine in this process) has it open.
 	ErrLocked = errors.New("engine: directory locked by another process")
+
+	// ErrConditionalRequestConflict: a conditional CompleteMultipartUpload
+	// found the key written after the upload began (S3 answers 409; the
+	// client re-initiates the upload).
+	ErrConditionalRequestConflict = errors.New("engine: the object changed while the conditional upload was in progress")
+	// ErrObjectImmutable: a bucket retention policy protects the object
+	// from deletion and overwrite.
+	ErrObjectImmutable = errors.New("engine: object is protected by the bucket's retention policy")
+	// ErrNoSuchWorm: the bucket has no retention policy, or not that one.
+	ErrNoSuchWorm = errors.New("engine: no such bucket retention policy")
+	// ErrWormLocked: the retention policy is locked.
+	ErrWormLocked = errors.New("engine: bucket retention policy is locked")
+	// ErrInvalidWorm: a retention-policy request that cannot apply (period
+	// out of range or not longer, policy in the wrong state).
+	ErrInvalidWorm = errors.New("engine: invalid bucket retention policy request")
 )
 
 // ConditionError is returned by reads whose conditional headers stop them.

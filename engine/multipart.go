@@ -121,6 +121,10 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
+		var err error
+		if rec.uploadBase, err = e.keyState(bucket, key); err != nil {
+			return err
+		}
 		rec.info.LastModified = e.now()
 		return m.b.Set(uploadKey(bucket, key, id), rec.encode(), nil)
 	})
@@ -453,7 +457,7 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 				return fmt.Errorf("%w: part %d after part %d", ErrInvalidPartOrder, parts[i].PartNumber, parts[i-1].PartNumber)
 			}
 		}
-		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
+		if err := e.checkCompleteWrite(bucket, key, up, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
 		rec := objectRecord{info: up.info}
@@ -471,6 +475,9 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		// lacks one).
 		var def []byte
 		useDef := alg == "" && opts.DefaultChecksum.IsCRC()
+		// partSums and defSums are the parts' checksums of alg and of
+		// opts.DefaultChecksum (ObjectInfo.PartChecksums).
+		var partSums, defSums [][]byte
 		for i, p := range parts {
 			v, ok, err := get(e.db, partKey(uploadID, p.PartNumber))
 			if err != nil {
@@ -526,6 +533,8 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			} else {
 				def = nil
 			}
+			partSums = append(partSums, sum)
+			defSums = append(defSums, part.info.Checksums[opts.DefaultChecksum])
 			rec.info.Size += part.info.Size
 			rec.info.PartSizes = append(rec.info.PartSizes, part.info.Size)
 			rec.extents = append(rec.extents, part.extents...)
@@ -543,10 +552,12 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			}
 			rec.info.Checksums = map[checksum.Algorithm][]byte{alg: full}
 			rec.info.ChecksumType = up.info.ChecksumType
+			rec.info.PartChecksums = partSums
 		}
 		if useDef && def != nil {
 			rec.info.Checksums = map[checksum.Algorithm][]byte{opts.DefaultChecksum: def}
 			rec.info.ChecksumType = "FULL_OBJECT"
+			rec.info.PartChecksums = defSums
 		}
 		rec.info.LastModified = e.now()
 		// The object takes a reference on every listed part's extents; the

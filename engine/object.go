@@ -182,6 +182,9 @@ func (e *Engine) checkWrite(bucket, key, ifNoneMatch, ifMatch string) error {
 // replaceObject writes rec in m, dropping the references of the object it
 // replaces. The caller holds e.mu.
 func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
+	if err := e.checkOverwrite(rec.info.Bucket, rec.info.Key); err != nil {
+		return err
+	}
 	return e.replaceRecord(m, objectKey(rec.info.Bucket, rec.info.Key), rec)
 }
 
@@ -250,6 +253,9 @@ func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
 	if ifMatch != "" && !etagListMatches(ifMatch, rec.info.ETag) {
 		return fmt.Errorf("%w: ETag of %s/%s does not match", ErrPreconditionFailed, bucket, key)
 	}
+	if err := e.checkRetention(bucket, key, rec.info.LastModified); err != nil {
+		return err
+	}
 	m.ref(rec.extents, -1)
 	if err := m.dropObjectContent(&rec, nil); err != nil {
 		return err
@@ -285,7 +291,9 @@ func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string
 				continue
 			}
 			done[k] = true
-			if err := e.deleteObject(m, bucket, k, ""); err != nil {
+			if err := e.deleteObject(m, bucket, k, ""); isKeyError(err) {
+				out[i].Err = err
+			} else if err != nil {
 				return err
 			}
 		}

@@ -46,6 +46,8 @@ const (
 	fRestoreExpiry
 	fSHA1
 	fHeader
+	fPartChecksums // multipart objects: each part's flexible checksum
+	fUploadBase    // multipart uploads: the key's object when the upload began
 )
 
 // Bucket record field tags.
@@ -207,6 +209,9 @@ type objectRecord struct {
 	extents []extent   // the body in the blob log otherwise
 	// checksumAlg is the flexible-checksum algorithm of a multipart upload.
 	checksumAlg checksum.Algorithm
+	// uploadBase (upload records) is keyState of the upload's key when
+	// it began; "" in records written before it was kept.
+	uploadBase string
 	// restoreReady and restoreExpiry bound the readable window of a
 	// restored archive object (zero: never restored).
 	restoreReady, restoreExpiry time.Time
@@ -271,6 +276,14 @@ func (r *objectRecord) encode() []byte {
 		for _, k := range names {
 			e.strs(fHeader, k, i.Headers[k])
 		}
+	}
+	e.str(fUploadBase, r.uploadBase)
+	if len(i.PartChecksums) > 0 {
+		ss := make([]string, len(i.PartChecksums))
+		for k, c := range i.PartChecksums {
+			ss[k] = string(c)
+		}
+		e.strs(fPartChecksums, ss...)
 	}
 	if !r.restoreReady.IsZero() {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
@@ -380,6 +393,12 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 				i.Headers[kv[0]] = kv[1]
 			} else {
 				d.fail("header")
+			}
+		case fUploadBase:
+			r.uploadBase = string(p)
+		case fPartChecksums:
+			for _, c := range d.strs(p) {
+				i.PartChecksums = append(i.PartChecksums, []byte(c))
 			}
 		case fRestoreReady:
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()

@@ -102,6 +102,11 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 		} else {
 			rec.info.CRC64 = checksum.CombineCRC64ECMA(rec.info.CRC64, b.crc64, b.size)
 		}
+		if exists {
+			if err := e.checkRetention(bucket, key, rec.info.LastModified); err != nil {
+				return err
+			}
+		}
 		rec.info.Size += b.size
 		rec.info.Checksums, rec.info.ChecksumType = nil, ""
 		rec.info.LastModified = e.now()

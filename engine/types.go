@@ -102,6 +102,10 @@ type ObjectInfo struct {
 	// Restore is the restore state of an archived object; nil when no
 	// restore was requested or the last one expired.
 	Restore *RestoreStatus
+	// PartChecksums holds, for a multipart object with a flexible
+	// checksum, each part's checksum of that algorithm (raw bytes), in
+	// the order of PartSizes.
+	PartChecksums [][]byte
 }
 
 // RestoreStatus is the state of a restore of an archived object.

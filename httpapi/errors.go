@@ -165,6 +165,13 @@ var codes = map[string]codeRow{
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
+
+	// Conditional writes and bucket retention (WORM).
+	"ConditionalRequestConflict": {status: 409, message: "The conditional request cannot succeed due to a conflicting operation against this resource."},
+	"FileImmutable":              {status: 409, message: "The object is protected by the bucket's retention policy and cannot be deleted or overwritten.", oss: dialectCode{ec: "0026-00000005"}},
+	"WORMConfigurationLocked":    {status: 403, message: "The WORM Configuration is locked.", oss: dialectCode{ec: "0027-00000101"}},
+	"InvalidWORMConfiguration":   {status: 400, message: "The WORM Configuration is invalid.", oss: dialectCode{ec: "0027-00000002"}},
+	"NoSuchWORMConfiguration":    {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -286,6 +293,11 @@ var sentinels = []struct {
 	{engine.ErrInvalidObjectState, "InvalidObjectState", ""},
 	{engine.ErrRestoreAlreadyInProgress, "RestoreAlreadyInProgress", ""},
 	{engine.ErrNoSuchContent, "NoSuchKey", "No stored content has the SHA-1 and length given (s-sina-sha1, s-sina-length)."},
+	{engine.ErrConditionalRequestConflict, "ConditionalRequestConflict", ""},
+	{engine.ErrObjectImmutable, "FileImmutable", ""},
+	{engine.ErrWormLocked, "WORMConfigurationLocked", ""},
+	{engine.ErrInvalidWorm, "InvalidWORMConfiguration", "-"},
+	{engine.ErrNoSuchWorm, "NoSuchWORMConfiguration", ""},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
 	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},

@@ -212,7 +212,7 @@ func (s *server) fail(rc *request, err error) {
 	if rc.w.wroteHeader {
 		return
 	}
-	if e.Code == "PreconditionFailed" && rc.forbidOverwrite() && rc.r.Header.Get("If-None-Match") == "" {
+	if (e.Code == "PreconditionFailed" || e.Code == "ConditionalRequestConflict") && rc.forbidOverwrite() && rc.r.Header.Get("If-None-Match") == "" {
 		e = errorf("FileAlreadyExists", "")
 	}
 	rc.errCode = rc.d.localize(e).Code

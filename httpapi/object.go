@@ -352,6 +352,9 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	if opts.PartNumber > 0 && len(info.PartSizes) > 0 {
 		h.Set(rc.d.h("mp-parts-count"), strconv.Itoa(len(info.PartSizes)))
+		if strings.EqualFold(rc.header("checksum-mode"), "ENABLED") {
+			writePartChecksum(rc, info, opts.PartNumber)
+		}
 	}
 	for _, o := range responseOverrides {
 		if v := rc.q.Get(o.param); v != "" {
@@ -559,7 +562,7 @@ func (s *server) deleteObjects(rc *request) error {
 		return err
 	}
 	out := &deleteResult{}
-	var keys []string
+	var keys []engine.DeleteEntry
 	for _, o := range req.objects {
 		if o.versionID != "" && o.versionID != "null" {
 			e := errorf("NoSuchVersion", "")
@@ -571,10 +574,10 @@ func (s *server) deleteObjects(rc *request) error {
 			out.Errors = append(out.Errors, deleteError{Key: o.key, Code: e.Code, Message: e.Message})
 			continue
 		}
-		keys = append(keys, o.key)
+		keys = append(keys, engine.DeleteEntry{Key: o.key, IfMatch: o.etag})
 	}
 	if len(keys) > 0 {
-		res, err := s.eng.DeleteObjects(rc.ctx, rc.op.Bucket, keys)
+		res, err := s.eng.DeleteEntries(rc.ctx, rc.op.Bucket, keys)
 		if err != nil {
 			return err
 		}

@@ -297,7 +297,8 @@ type deleteDoc struct {
 	objects []deleteDocObject
 }
 
-type deleteDocObject struct{ key, versionID string }
+// etag is the object's optional <ETag>: delete only while it matches.
+type deleteDocObject struct{ key, versionID, etag string }
 
 // decodeDelete decodes <Delete>: an optional <Quiet>, then at most max
 // <Object> elements with <Key> and an optional <VersionId>.
@@ -343,6 +344,8 @@ func decodeDelete(t *docTokens, max int) (deleteDoc, error) {
 					o.key, hasKey = v, true
 				case "VersionId":
 					o.versionID = v
+				case "ETag":
+					o.etag = v
 				}
 			}
 			if !hasKey {

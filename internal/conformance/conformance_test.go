@@ -81,6 +81,7 @@ var engineCodes = []struct {
 	{engine.ErrInvalidPart, "InvalidPart"},
 	{engine.ErrInvalidPartOrder, "InvalidPartOrder"},
 	{engine.ErrEntityTooSmall, "EntityTooSmall"},
+	{engine.ErrConditionalRequestConflict, "ConditionalRequestConflict"},
 }
 
 func (s *engineSubject) ErrorCode(err error) string {
@@ -321,7 +322,7 @@ func (s *engineSubject) CompleteMultipart(ctx context.Context, bucket, key, uplo
 	for _, p := range parts {
 		cps = append(cps, engine.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag})
 	}
-	info, err := s.eng.CompleteMultipartUpload(ctx, bucket, key, uploadID, cps, engine.CompleteOptions{IfNoneMatch: opts.IfNoneMatch})
+	info, err := s.eng.CompleteMultipartUpload(ctx, bucket, key, uploadID, cps, engine.CompleteOptions{IfNoneMatch: opts.IfNoneMatch, IfMatch: opts.IfMatch})
 	return info.ETag, err
 }
 
@@ -409,4 +410,31 @@ func parseRange(h string) (engine.ByteRange, bool) {
 	s, ok1 := num(first)
 	l, ok2 := num(last)
 	return engine.ByteRange{Start: s, End: l}, ok1 && ok2 && l >= s
+}
+
+var _ conformance.ConditionalDeleter = (*engineSubject)(nil)
+
+func (s *engineSubject) DeleteIfMatch(ctx context.Context, bucket, key, etag string) error {
+	return s.eng.DeleteObject(ctx, bucket, key, engine.DeleteOptions{IfMatch: etag})
+}
+
+func (s *engineSubject) DeleteManyIfMatch(ctx context.Context, bucket string, keys, etags []string) ([]string, map[string]string, error) {
+	entries := make([]engine.DeleteEntry, len(keys))
+	for i, k := range keys {
+		entries[i] = engine.DeleteEntry{Key: k, IfMatch: etags[i]}
+	}
+	res, err := s.eng.DeleteEntries(ctx, bucket, entries)
+	if err != nil {
+		return nil, nil, err
+	}
+	var deleted []string
+	failed := map[string]string{}
+	for _, r := range res {
+		if r.Err != nil {
+			failed[r.Key] = s.ErrorCode(r.Err)
+			continue
+		}
+		deleted = append(deleted, r.Key)
+	}
+	return deleted, failed, nil
 }

@@ -39,7 +39,7 @@ type ossSubject struct {
 
 func (s *ossSubject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: 100 << 10, HexDigestETags: true, BucketTags: true, RecreateBucketSucceeds: true,
-		CopySourceNotModified: true, SelfCopyAllowed: true, ResponseOverrides: true}
+		CopySourceNotModified: true, SelfCopyAllowed: true, ResponseOverrides: true, CompleteConflictCode: "PreconditionFailed"}
 }
 
 // ossCodes maps OSS codes to the S3 codes of the same condition.
@@ -368,6 +368,9 @@ func (s *ossSubject) CompleteMultipart(ctx context.Context, bucket, key, uploadI
 	headers, err := forbidOverwrite(o.IfNoneMatch)
 	if err != nil {
 		return "", err
+	}
+	if o.IfMatch != "" {
+		headers["If-Match"] = *quote(o.IfMatch)
 	}
 	var doc completeDoc
 	for _, p := range parts {

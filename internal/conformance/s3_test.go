@@ -379,7 +379,7 @@ func (s *s3Subject) CompleteMultipart(ctx context.Context, bucket, key, uploadID
 		cps = append(cps, types.CompletedPart{PartNumber: aws.Int32(int32(p.PartNumber)), ETag: quote(p.ETag)})
 	}
 	out, err := s.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: &bucket, Key: &key, UploadId: &uploadID,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: cps}, IfNoneMatch: quote(o.IfNoneMatch)})
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: cps}, IfNoneMatch: quote(o.IfNoneMatch), IfMatch: quote(o.IfMatch)})
 	if err != nil {
 		return "", err
 	}
@@ -505,4 +505,31 @@ func (s *s3Subject) BucketACL(ctx context.Context, bucket string) (string, error
 func (s *s3Subject) SetBucketACL(ctx context.Context, bucket, canned string) error {
 	_, err := s.c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: &bucket, ACL: types.BucketCannedACL(canned)})
 	return err
+}
+
+var _ conformance.ConditionalDeleter = (*s3Subject)(nil)
+
+func (s *s3Subject) DeleteIfMatch(ctx context.Context, bucket, key, etag string) error {
+	_, err := s.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: &key, IfMatch: quote(etag)})
+	return err
+}
+
+func (s *s3Subject) DeleteManyIfMatch(ctx context.Context, bucket string, keys, etags []string) ([]string, map[string]string, error) {
+	ids := make([]types.ObjectIdentifier, len(keys))
+	for i, k := range keys {
+		ids[i] = types.ObjectIdentifier{Key: aws.String(k), ETag: quote(etags[i])}
+	}
+	out, err := s.c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: &bucket, Delete: &types.Delete{Objects: ids}})
+	if err != nil {
+		return nil, nil, err
+	}
+	var deleted []string
+	for _, d := range out.Deleted {
+		deleted = append(deleted, aws.ToString(d.Key))
+	}
+	failed := map[string]string{}
+	for _, e := range out.Errors {
+		failed[aws.ToString(e.Key)] = aws.ToString(e.Code)
+	}
+	return deleted, failed, nil
 }

@@ -473,6 +473,9 @@ func (s *sinaSubject) CompleteMultipart(ctx context.Context, bucket, key, upload
 	if o.IfNoneMatch != "" {
 		h.Set("If-None-Match", quoteETag(o.IfNoneMatch))
 	}
+	if o.IfMatch != "" {
+		h.Set("If-Match", quoteETag(o.IfMatch))
+	}
 	var out struct{ ETag string }
 	_, err = decode(ctx, s.c, sinaclient.Request{Method: http.MethodPost, Bucket: bucket, Key: key, Query: url.Values{"uploadId": {uploadID}},
 		Header: h, Body: bytes.NewReader(b), Size: int64(len(b))}, &out)

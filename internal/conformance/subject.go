@@ -127,6 +127,24 @@ type Caps struct {
 	// only content is unfinished uploads, aborting them (S3), instead of
 	// refusing with BucketNotEmpty (OSS, the engine by default).
 	DeleteBucketDropsUploads bool
+	// CompleteConflictCode is the code of a conditional CompleteMultipart
+	// whose key was written while the upload was in progress: "" is
+	// ConditionalRequestConflict (S3's 409); OSS, whose If-None-Match is
+	// x-oss-forbid-overwrite, answers FileAlreadyExists
+	// ("PreconditionFailed").
+	CompleteConflictCode string
+}
+
+// ConditionalDeleter is implemented by subjects that delete on a
+// condition (S3: If-Match on DeleteObject, a per-object ETag in
+// DeleteObjects); the suite's conditional-delete case runs only on them.
+type ConditionalDeleter interface {
+	// DeleteIfMatch deletes bucket/key only while its ETag is etag.
+	DeleteIfMatch(ctx context.Context, bucket, key, etag string) error
+	// DeleteManyIfMatch deletes keys[i] while its ETag is etags[i] (""
+	// is unconditional) in one request; it returns the keys reported
+	// deleted and the code of each key that was not.
+	DeleteManyIfMatch(ctx context.Context, bucket string, keys, etags []string) (deleted []string, failed map[string]string, err error)
 }
 
 // Tag is one object or bucket tag.
@@ -241,6 +259,8 @@ type CompletedPart struct {
 type CompleteOptions struct {
 	// IfNoneMatch "*" refuses to overwrite an existing object.
 	IfNoneMatch string
+	// IfMatch completes only while the key's object has this ETag.
+	IfMatch string
 }
 
 // ListPartsOptions are the inputs of ListParts.

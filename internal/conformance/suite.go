@@ -48,6 +48,9 @@ var cases = []testCase{
 	{"ObjectTags", testObjectTags},
 	{"BucketTags", testBucketTags},
 	{"ACL", testACL},
+	{"ConditionalWriteRace", testConditionalWriteRace},
+	{"ConditionalComplete", testConditionalComplete},
+	{"ConditionalDelete", testConditionalDelete},
 }
 
 // RunSuite runs the behavioural suite, each case as a parallel subtest on

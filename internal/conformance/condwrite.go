@@ -1,0 +1,167 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Conditional writes: the write conditions of Put, Copy, Complete and
+// Delete are checked in the same atomic step as the write, so of several
+// writers racing on one key with conditions exactly one wins.
+
+// raceWrites runs n writers at once and returns their errors.
+func raceWrites(n int, write func(i int) error) []error {
+	errs := make([]error, n)
+	var start, wg sync.WaitGroup
+	start.Add(1)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start.Wait()
+			errs[i] = write(i)
+		}()
+	}
+	start.Done()
+	wg.Wait()
+	return errs
+}
+
+// oneWinner checks that exactly one writer succeeded and every other one
+// failed with code; it returns the winner.
+func oneWinner(t *testing.T, s Subject, errs []error, code string) int {
+	t.Helper()
+	winner := -1
+	for i, err := range errs {
+		if err == nil {
+			require.Equal(t, -1, winner, "writers %d and %d both won", winner, i)
+			winner = i
+			continue
+		}
+		require.Equal(t, code, s.ErrorCode(err), "writer %d: %v", i, err)
+	}
+	require.NotEqual(t, -1, winner, "nobody won")
+	return winner
+}
+
+func testConditionalWriteRace(t *testing.T, s Subject) {
+	ctx := context.Background()
+	mustBucket(t, s, bkt)
+	const n = 8
+	body := func(i int) []byte { return []byte(strings.Repeat(fmt.Sprint(i), 64+i)) }
+	check := func(key string, want []byte) {
+		t.Helper()
+		got, _ := mustRead(t, s, bkt, key, GetOptions{})
+		require.True(t, bytes.Equal(want, got), "%s holds the winner's body", key)
+	}
+
+	errs := raceWrites(n, func(i int) error {
+		_, err := s.Put(ctx, bkt, "create", bytes.NewReader(body(i)), int64(len(body(i))), PutOptions{IfNoneMatch: "*"})
+		return err
+	})
+	check("create", body(oneWinner(t, s, errs, "PreconditionFailed")))
+
+	base := mustPut(t, s, bkt, "swap", []byte("base"), PutOptions{})
+	errs = raceWrites(n, func(i int) error {
+		_, err := s.Put(ctx, bkt, "swap", bytes.NewReader(body(i)), int64(len(body(i))), PutOptions{IfMatch: base})
+		return err
+	})
+	check("swap", body(oneWinner(t, s, errs, "PreconditionFailed")))
+
+	for i := range n {
+		mustPut(t, s, bkt, fmt.Sprint("src", i), body(i), PutOptions{})
+	}
+	errs = raceWrites(n, func(i int) error {
+		_, err := s.Copy(ctx, bkt, "copy", CopyOptions{SrcBucket: bkt, SrcKey: fmt.Sprint("src", i), IfNoneMatch: "*"})
+		return err
+	})
+	check("copy", body(oneWinner(t, s, errs, "PreconditionFailed")))
+}
+
+func testConditionalComplete(t *testing.T, s Subject) {
+	ctx := context.Background()
+	mustBucket(t, s, bkt)
+	upload := func(key string) (string, []CompletedPart) {
+		t.Helper()
+		id, err := s.CreateMultipart(ctx, bkt, key, PutOptions{})
+		require.NoError(t, err)
+		etag, err := s.UploadPart(ctx, bkt, key, id, 1, strings.NewReader("part"), 4)
+		require.NoError(t, err)
+		return id, []CompletedPart{{1, etag}}
+	}
+	conflict := s.Caps().CompleteConflictCode
+	if conflict == "" {
+		conflict = "ConditionalRequestConflict"
+	}
+
+	// If-Match: a mismatch that held when the upload began is 412.
+	etag := mustPut(t, s, bkt, "k", []byte("v1"), PutOptions{})
+	id, parts := upload("k")
+	_, err := s.CompleteMultipart(ctx, bkt, "k", id, parts, CompleteOptions{IfMatch: md5Hex([]byte("other"))})
+	requireCode(t, s, err, "PreconditionFailed")
+	_, err = s.CompleteMultipart(ctx, bkt, "k", id, parts, CompleteOptions{IfMatch: etag})
+	require.NoError(t, err)
+	got, _ := mustRead(t, s, bkt, "k", GetOptions{})
+	require.Equal(t, "part", string(got))
+
+	// A write of the key while the upload is in progress makes a
+	// conditional Complete conflict; the upload stays and can complete.
+	id, parts = upload("race")
+	mustPut(t, s, bkt, "race", []byte("raced"), PutOptions{})
+	_, err = s.CompleteMultipart(ctx, bkt, "race", id, parts, CompleteOptions{IfNoneMatch: "*"})
+	requireCode(t, s, err, conflict)
+	got, _ = mustRead(t, s, bkt, "race", GetOptions{})
+	require.Equal(t, "raced", string(got), "a refused Complete changes nothing")
+	_, err = s.CompleteMultipart(ctx, bkt, "race", id, parts, CompleteOptions{})
+	require.NoError(t, err)
+
+	// Racing conditional Completes of uploads that all began before any
+	// of them completed: exactly one wins.
+	const n = 6
+	ids := make([]string, n)
+	lists := make([][]CompletedPart, n)
+	for i := range n {
+		ids[i], lists[i] = upload("many")
+	}
+	errs := raceWrites(n, func(i int) error {
+		_, err := s.CompleteMultipart(ctx, bkt, "many", ids[i], lists[i], CompleteOptions{IfNoneMatch: "*"})
+		return err
+	})
+	oneWinner(t, s, errs, conflict)
+}
+
+func testConditionalDelete(t *testing.T, s Subject) {
+	cd, ok := s.(ConditionalDeleter)
+	if !ok {
+		t.Skip("the subject has no conditional delete")
+	}
+	ctx := context.Background()
+	mustBucket(t, s, bkt)
+	etag := mustPut(t, s, bkt, "k", []byte("v"), PutOptions{})
+	requireCode(t, s, cd.DeleteIfMatch(ctx, bkt, "k", md5Hex([]byte("other"))), "PreconditionFailed")
+	requireCode(t, s, cd.DeleteIfMatch(ctx, bkt, "missing", etag), "NoSuchKey")
+	mustRead(t, s, bkt, "k", GetOptions{})
+
+	// Racing conditional deletes: one deletes, the others find nothing.
+	errs := raceWrites(8, func(int) error { return cd.DeleteIfMatch(ctx, bkt, "k", etag) })
+	oneWinner(t, s, errs, "NoSuchKey")
+	_, err := s.Head(ctx, bkt, "k")
+	requireCode(t, s, err, "NoSuchKey")
+
+	a := mustPut(t, s, bkt, "a", []byte("a"), PutOptions{})
+	mustPut(t, s, bkt, "b", []byte("b"), PutOptions{})
+	mustPut(t, s, bkt, "c", []byte("c"), PutOptions{})
+	deleted, failed, err := cd.DeleteManyIfMatch(ctx, bkt, []string{"a", "b", "c"}, []string{a, a, ""})
+	require.NoError(t, err)
+	slices.Sort(deleted)
+	require.Equal(t, []string{"a", "c"}, deleted)
+	require.Equal(t, map[string]string{"b": "PreconditionFailed"}, failed)
+	mustRead(t, s, bkt, "b", GetOptions{})
+}
