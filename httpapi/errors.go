@@ -163,6 +163,11 @@ var codes = map[string]codeRow{
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
+
+	// CORS and website (cors.go, website.go).
+	"AccessForbidden":            {status: 403, message: "CORSResponse: This CORS request is not allowed."},
+	"NoSuchCORSConfiguration":    {status: 404, message: "The CORS configuration does not exist", oss: dialectCode{message: "The CORS Configuration does not exist."}},
+	"NoSuchWebsiteConfiguration": {status: 404, message: "The specified bucket does not have a website configuration", oss: dialectCode{message: "The specified bucket does not have a website configuration."}},
 }
 
 // errorf returns the Error of code with a message (the table's default
