@@ -467,7 +467,7 @@ func (s *server) websiteObject(wr *websiteReq, target string) error {
 			if wr.oss() && w.IndexType == 2 {
 				return s.websiteObject(wr, target+"/"+w.IndexSuffix)
 			}
-			return websiteRedirectTo(rc, wr.base+escapeKey(target)[1:]+"/", http.StatusFound)
+			return websiteRedirectTo(rc, wr.base+escapeKey("/"+target)[1:]+"/", http.StatusFound)
 		}
 	}
 	if err != nil {
