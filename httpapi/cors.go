@@ -284,7 +284,7 @@ func (s *server) preflight(rc *request) error {
 }
 
 func init() {
-	for _, t := range []target{targetService, targetBucket, targetObject} {
+	for _, t := range []target{targetObject, targetBucket, targetService} {
 		routes = append(routes, route{method: http.MethodOptions, target: t, op: "OptionsObject", perm: permAnyone,
 			handle: (*server).preflight, auth: authPreflight})
 	}

@@ -467,7 +467,7 @@ func (s *server) websiteObject(wr *websiteReq, target string) error {
 			if wr.oss() && w.IndexType == 2 {
 				return s.websiteObject(wr, target+"/"+w.IndexSuffix)
 			}
-			return websiteRedirectTo(rc, wr.base+escapeKey("/"+target)[1:]+"/", http.StatusFound)
+			return websiteRedirectTo(rc, wr.base+escapeKey("/" + target)[1:]+"/", http.StatusFound)
 		}
 	}
 	if err != nil {
@@ -683,6 +683,14 @@ func (s *server) websitePage(wr *websiteReq, err error, docFailed *Error) error 
 	b.WriteString("<hr/>\n</body>\n</html>\n")
 	for _, k := range []string{"ETag", "Last-Modified", "Content-Encoding", "Content-Disposition", "Content-Range", "Accept-Ranges"} {
 		h.Del(k)
+	}
+	// S3 website endpoints name the error in headers too.
+	h.Set(rc.d.h("error-code"), e.Code)
+	h.Set(rc.d.h("error-message"), e.Message)
+	for _, f := range e.Extra {
+		if f.Name == "Key" {
+			h.Set(rc.d.h("error-detail-Key"), f.Value)
+		}
 	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Length", strconv.Itoa(b.Len()))
