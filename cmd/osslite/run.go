@@ -59,6 +59,9 @@ type options struct {
 	compactInterval   time.Duration
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
+
+	corsAllowOrigins []string
+	websiteDomains   []string
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -112,6 +115,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` of -tls-cert")
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
+	fs.Var((*listFlag)(&o.corsAllowOrigins), "cors-allow-origin", "for development: let browser pages from `origin` (\"*\" for any, one * wildcard allowed) use every bucket without a CORS configuration of its own (repeatable; off by default)")
+	fs.Var((*listFlag)(&o.websiteDomains), "website-domain", "serve static websites on <bucket>.`domain` (repeatable; e.g. s3-website.localhost); /_website/<bucket>/ works on any host")
 	o.limits.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
@@ -240,6 +245,8 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		httpapi.WithDomains(o.domains...),
 		httpapi.WithRegion(o.region),
 		httpapi.WithLogger(logger),
+		httpapi.WithCORSAllowOrigins(o.corsAllowOrigins...),
+		httpapi.WithWebsiteDomains(o.websiteDomains...),
 	}
 	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
 	if o.metrics {
@@ -250,7 +257,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	fr := &front{
 		api:     httpapi.New(eng, apiOpts...),
 		eng:     eng,
-		domains: vhostDomains(o.domains),
+		domains: vhostDomains(append(append([]string(nil), o.domains...), o.websiteDomains...)),
 		ready:   &ready,
 		token:   o.metricsToken,
 	}
