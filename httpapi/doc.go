@@ -94,7 +94,7 @@
 // # Caveats
 //
 // Bucket tags are kept in the handler's memory: the engine has no place
-// for them yet. Versioning, CORS, policies, website, lifecycle,
+// for them yet. Versioning, policies, lifecycle,
 // replication, notification, POST Object and the other sub-resources
 // answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
 // x-amz-server-side-encryption: AES256 is accepted and echoed. In
