@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -269,4 +270,31 @@ func TestOSSBucketCORS(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.GetBucketCors(ctx, &oss2.GetBucketCorsRequest{Bucket: oss2.Ptr("ossweb")})
 	wantOSS(t, err, 404, "NoSuchCORSConfiguration", "")
+}
+
+// TestOSSV1CORSAndWebsite: the v1 OSS SDK's SetBucketCORS,
+// GetBucketCORS, OptionsMethod, SetBucketWebsite and GetBucketWebsite.
+func TestOSSV1CORSAndWebsite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("v1web"))
+	require.NoError(t, c.SetBucketCORS("v1web", []oss1.CORSRule{{AllowedOrigin: []string{"*"}, AllowedMethod: []string{"GET", "PUT"},
+		AllowedHeader: []string{"*"}, ExposeHeader: []string{"x-oss-request-id"}, MaxAgeSeconds: 60}}))
+	got, err := c.GetBucketCORS("v1web")
+	require.NoError(t, err)
+	require.Len(t, got.CORSRules, 1)
+	assert.Equal(t, []string{"GET", "PUT"}, got.CORSRules[0].AllowedMethod)
+	assert.Equal(t, 60, got.CORSRules[0].MaxAgeSeconds)
+
+	b, err := c.Bucket("v1web")
+	require.NoError(t, err)
+	h, err := b.OptionsMethod("k", oss1.Origin("http://a.test"), oss1.ACReqMethod("PUT"), oss1.ACReqHeaders("x-oss-meta-a"))
+	require.NoError(t, err)
+	assert.Equal(t, "*", h.Get("Access-Control-Allow-Origin"))
+
+	require.NoError(t, c.SetBucketWebsite("v1web", "index.html", "error.html"))
+	w, err := c.GetBucketWebsite("v1web")
+	require.NoError(t, err)
+	assert.Equal(t, "index.html", w.IndexDocument.Suffix)
+	assert.Equal(t, "error.html", w.ErrorDocument.Key)
 }
