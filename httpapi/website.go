@@ -179,13 +179,19 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 		if ix.Suffix == "" {
 			return nil, errorf("InvalidArgument", "The IndexDocument Suffix is not well formed").with("ArgumentName", "IndexDocument").with("ArgumentValue", "")
 		}
-		w.IndexSuffix, w.IndexSupportSubDir, w.IndexType = ix.Suffix, deref(ix.SupportSubDir), deref(ix.Type)
+		w.IndexSuffix = ix.Suffix
+		if lim.ossFields {
+			w.IndexSupportSubDir, w.IndexType = deref(ix.SupportSubDir), deref(ix.Type)
+		}
 	}
 	if ed := doc.ErrorDocument; ed != nil {
 		if ed.Key == "" {
 			return nil, errorf("InvalidArgument", "The ErrorDocument Key is not well formed").with("ArgumentName", "ErrorDocument").with("ArgumentValue", "")
 		}
-		w.ErrorKey, w.ErrorStatus = ed.Key, deref(ed.HTTPStatus)
+		w.ErrorKey = ed.Key
+		if lim.ossFields {
+			w.ErrorStatus = deref(ed.HTTPStatus)
+		}
 	}
 	if lim.requireIndex && w.RedirectAll == nil && w.IndexSuffix == "" {
 		return nil, errorf("InvalidArgument", "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty").
@@ -227,16 +233,21 @@ func parseRoutingRule(x routingRuleXML, lim websiteLimits) (bucketconfig.Routing
 		if lim.requireIndex && c.KeyPrefixEquals == nil && c.HTTPErrorCodeReturnedEquals == nil {
 			return r, errorf("InvalidArgument", "Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.")
 		}
-		r.Condition = bucketconfig.RoutingCondition{KeyPrefixEquals: deref(c.KeyPrefixEquals), KeySuffixEquals: deref(c.KeySuffixEquals),
-			HTTPErrorCode: deref(c.HTTPErrorCodeReturnedEquals)}
-		for _, h := range c.IncludeHeaders {
-			r.Condition.IncludeHeaders = append(r.Condition.IncludeHeaders, bucketconfig.HeaderEquals{Key: h.Key, Equals: h.Equals})
+		r.Condition = bucketconfig.RoutingCondition{KeyPrefixEquals: deref(c.KeyPrefixEquals), HTTPErrorCode: deref(c.HTTPErrorCodeReturnedEquals)}
+		if lim.ossFields {
+			r.Condition.KeySuffixEquals = deref(c.KeySuffixEquals)
+			for _, h := range c.IncludeHeaders {
+				r.Condition.IncludeHeaders = append(r.Condition.IncludeHeaders, bucketconfig.HeaderEquals{Key: h.Key, Equals: h.Equals})
+			}
 		}
 	}
 	d := x.Redirect
-	r.Redirect = bucketconfig.RoutingRedirect{Type: deref(d.RedirectType), Protocol: deref(d.Protocol), HostName: deref(d.HostName),
-		ReplaceKeyPrefixWith: d.ReplaceKeyPrefixWith, ReplaceKeyWith: d.ReplaceKeyWith, HTTPRedirectCode: deref(d.HTTPRedirectCode),
-		PassQueryString: deref(d.PassQueryString)}
+	r.Redirect = bucketconfig.RoutingRedirect{Protocol: deref(d.Protocol), HostName: deref(d.HostName),
+		ReplaceKeyPrefixWith: d.ReplaceKeyPrefixWith, ReplaceKeyWith: d.ReplaceKeyWith, HTTPRedirectCode: deref(d.HTTPRedirectCode)}
+	if !lim.ossFields {
+		return r, nil // S3 redirects are external; the other elements are OSS's
+	}
+	r.Redirect.Type, r.Redirect.PassQueryString = deref(d.RedirectType), deref(d.PassQueryString)
 	if d.MirrorURL != nil {
 		m := &bucketconfig.Mirror{URL: *d.MirrorURL, PassQueryString: deref(d.MirrorPassQueryString), FollowRedirect: d.MirrorFollowRedirect,
 			CheckMD5: deref(d.MirrorCheckMd5)}
