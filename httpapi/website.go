@@ -404,6 +404,13 @@ func (s *server) serveWebsite(rc *request, bucket, key, base string) error {
 		return nil
 	}
 	wr := &websiteReq{rc: rc, key: key, base: base, page: true}
+	if r.Method == http.MethodOptions {
+		// Pages of other origins may read from the website too.
+		if err := s.preflight(rc); err != nil {
+			return s.websitePage(wr, err, nil)
+		}
+		return nil
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		rc.w.Header().Set("Allow", "GET, HEAD")
 		return s.websitePage(wr, errorf("MethodNotAllowed", "").with("Method", r.Method).with("ResourceType", "OBJECT"), nil)
@@ -442,7 +449,11 @@ func (s *server) ossWebsite(rc *request) (handled bool, err error) {
 		return false, nil
 	}
 	rc.route = &websiteRoute
-	return true, s.websiteServe(&websiteReq{rc: rc, cfg: w, key: rc.op.Key, base: "/", page: false})
+	base := "/"
+	if !rc.vhost {
+		base = "/" + rc.op.Bucket + "/"
+	}
+	return true, s.websiteServe(&websiteReq{rc: rc, cfg: w, key: rc.op.Key, base: base, page: false})
 }
 
 // websiteServe serves wr's key: routing rules, index documents, the

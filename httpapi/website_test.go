@@ -178,10 +178,22 @@ func TestWebsiteEndpoint(t *testing.T) {
 		assert.Contains(t, string(resp.body), "<li>Code: MethodNotAllowed</li>")
 	}
 
+	// CORS applies to the website endpoint too.
+	putCORS(t, f, "site", `<CORSConfiguration><CORSRule><AllowedOrigin>http://app.test</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>`)
+	resp := get("OPTIONS", host+"/index.html", "Origin", "http://app.test", "Access-Control-Request-Method", "GET")
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "http://app.test", resp.Header.Get("Access-Control-Allow-Origin"))
+	resp = get("OPTIONS", host+"/index.html", "Origin", "http://other.test", "Access-Control-Request-Method", "GET")
+	require.Equal(t, 403, resp.StatusCode)
+	assert.Contains(t, string(resp.body), "<li>Code: AccessForbidden</li>")
+	resp = get("GET", path+"/index.html", "Origin", "http://app.test")
+	require.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, "http://app.test", resp.Header.Get("Access-Control-Allow-Origin"))
+
 	// Without an error document: S3's HTML page.
 	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/site?website",
 		body: []byte(`<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>`)}).StatusCode)
-	resp := get("GET", path+"/nothing.html")
+	resp = get("GET", path+"/nothing.html")
 	require.Equal(t, 404, resp.StatusCode)
 	assert.Equal(t, "text/html; charset=utf-8", resp.Header.Get("Content-Type"))
 	body := string(resp.body)
@@ -273,6 +285,12 @@ func TestOSSBucketWebsite(t *testing.T) {
 	resp = get("/none.html")
 	require.Equal(t, 404, resp.StatusCode)
 	assert.Equal(t, "oss not found", string(resp.body))
+	resp = get("/sub")
+	require.Equal(t, 302, resp.StatusCode, "Type 0: sub/index.html exists")
+	assert.Equal(t, "/sub/", resp.Header.Get("Location"))
+	resp = anon("GET", strings.Replace(f.srv.URL, "127.0.0.1", "oss-cn-hangzhou.aliyuncs.com", 1)+"/osssite/sub")
+	require.Equal(t, 302, resp.StatusCode, "path style")
+	assert.Equal(t, "/osssite/sub/", resp.Header.Get("Location"))
 	resp = get("/a.jpg?x=1")
 	require.Equal(t, 302, resp.StatusCode)
 	assert.Equal(t, "https://img.test/pics/a.jpg?x=1", resp.Header.Get("Location"))
