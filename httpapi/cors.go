@@ -191,7 +191,7 @@ func (s *server) corsOf(rc *request, bucket string) *bucketconfig.CORS {
 	}
 	c, err := s.eng.BucketConfigValue(rc.ctx, bucket, bucketconfig.KindCORS)
 	if err != nil {
-		if !errors.Is(err, engine.ErrNoSuchConfig) && !errors.Is(err, engine.ErrNoSuchBucket) {
+		if !errors.Is(err, engine.ErrNoSuchConfig) && !errors.Is(err, engine.ErrNoSuchBucket) && rc.ctx.Err() == nil {
 			s.logError(rc, err)
 		}
 		return s.corsDefault

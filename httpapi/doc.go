@@ -91,6 +91,18 @@
 // keys of 128 and values of 256 characters, and capped ACL and tagging
 // documents.
 //
+// # CORS and websites
+//
+// Bucket CORS rules answer unauthenticated OPTIONS preflights on any
+// bucket or object URL and add Access-Control-* headers to every answer
+// (errors too) of a request carrying Origin; Config.CORSAllowOrigins is a
+// default for buckets without rules. Static websites are served on
+// <bucket>.<Config.WebsiteDomains> and on /_website/<bucket>/<key> (any
+// host): anonymous GET and HEAD, index and error documents, redirects and
+// routing rules, HTML error pages; OSS websites answer anonymous GETs on
+// the bucket's own endpoint. OSS mirror-back rules are stored but answer
+// 501 NotImplemented when they match.
+//
 // # Caveats
 //
 // Bucket tags are kept in the handler's memory: the engine has no place
