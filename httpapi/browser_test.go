@@ -29,6 +29,23 @@ func findChromium() string {
 	return ""
 }
 
+// chromiumDOM loads url in a headless Chromium, lets its scripts run
+// (fetches included: virtual time waits for the network) and returns the
+// DOM as serialized after them.
+func chromiumDOM(t *testing.T, chromium, url string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+		"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--user-data-dir="+t.TempDir(),
+		"--virtual-time-budget=15000", "--dump-dom", url)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, "chromium: %s\n%s", out, stderr.String())
+	return string(out)
+}
+
 // TestBrowserCORSUpload is the end-to-end check of CORS and websites: a
 // real headless Chromium loads a page from a bucket's website (origin
 // http://localhost:PORT, the /_website/ path form), and the page's
@@ -76,14 +93,7 @@ func TestBrowserCORSUpload(t *testing.T) {
 	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/site?website",
 		body: []byte(`<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>`)}).StatusCode)
 
-	runCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(runCtx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-		"--no-first-run", "--no-default-browser-check", "--disable-extensions", "--user-data-dir="+t.TempDir(),
-		"--virtual-time-budget=15000", "--dump-dom", pageOrigin+"/_website/site/")
-	out, err := cmd.Output()
-	dom := string(out)
-	require.NoError(t, err, "chromium: %s", dom)
+	dom := chromiumDOM(t, chromium, pageOrigin+"/_website/site/")
 	require.Contains(t, dom, `status=200 etag="`, "the page's fetch failed: %s", dom)
 
 	obj, err := f.eng.GetObject(ctx, "uploads", "from-browser.txt", engine.GetOptions{})
