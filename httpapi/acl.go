@@ -211,6 +211,9 @@ func owns(who principal, owner string) bool {
 func (s *server) authorize(rc *request) error {
 	deny := errorf("AccessDenied", "")
 	p := rc.route.perm
+	if p == permAnyone {
+		return nil
+	}
 	if !s.cfg.Permissive && rc.who.anonymous && (p == permAuthenticated || rc.route.op == "CreateMultipartUpload") {
 		return deny
 	}

@@ -95,6 +95,8 @@ var configRows = []*configRow{
 			return writeEmpty(rc, http.StatusNoContent)
 		},
 	},
+	corsRow,    // cors.go
+	websiteRow, // website.go
 }
 
 func init() {

@@ -91,10 +91,22 @@
 // keys of 128 and values of 256 characters, and capped ACL and tagging
 // documents.
 //
+// # CORS and websites
+//
+// Bucket CORS rules answer unauthenticated OPTIONS preflights on any
+// bucket or object URL and add Access-Control-* headers to every answer
+// (errors too) of a request carrying Origin; Config.CORSAllowOrigins is a
+// default for buckets without rules. Static websites are served on
+// <bucket>.<Config.WebsiteDomains> and on /_website/<bucket>/<key> (any
+// host): anonymous GET and HEAD, index and error documents, redirects and
+// routing rules, HTML error pages; OSS websites answer anonymous GETs on
+// the bucket's own endpoint. OSS mirror-back rules are stored but answer
+// 501 NotImplemented when they match.
+//
 // # Caveats
 //
 // Bucket tags are kept in the handler's memory: the engine has no place
-// for them yet. Versioning, CORS, policies, website, lifecycle,
+// for them yet. Versioning, policies, lifecycle,
 // replication, notification, POST Object and the other sub-resources
 // answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
 // x-amz-server-side-encryption: AES256 is accepted and echoed. In

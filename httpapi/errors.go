@@ -172,6 +172,10 @@ var codes = map[string]codeRow{
 	"WORMConfigurationLocked":    {status: 403, message: "The WORM Configuration is locked.", oss: dialectCode{ec: "0027-00000101"}},
 	"InvalidWORMConfiguration":   {status: 400, message: "The WORM Configuration is invalid.", oss: dialectCode{ec: "0027-00000002"}},
 	"NoSuchWORMConfiguration":    {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},
+	// CORS and website (cors.go, website.go).
+	"AccessForbidden":            {status: 403, message: "CORSResponse: This CORS request is not allowed."},
+	"NoSuchCORSConfiguration":    {status: 404, message: "The CORS configuration does not exist", oss: dialectCode{message: "The CORS Configuration does not exist."}},
+	"NoSuchWebsiteConfiguration": {status: 404, message: "The specified bucket does not have a website configuration", oss: dialectCode{message: "The specified bucket does not have a website configuration."}},
 }
 
 // errorf returns the Error of code with a message (the table's default

@@ -85,6 +85,8 @@ var (
 	// OSS documents name the server's own address and random upload ids.
 	endpointRe = regexp.MustCompile(`<(Extranet|Intranet)Endpoint>[^<]*</`)
 	uploadIDRe = regexp.MustCompile(`<UploadId>[0-9a-f]{32}</UploadId>`)
+	// Website error pages (HTML).
+	htmlIDRe = regexp.MustCompile(`<li>(RequestId|HostId): [^<]*</li>`)
 	// Sina JSON documents.
 	jsonReqIDRe    = regexp.MustCompile(`"RequestId":"[0-9A-F]{32}"`)
 	jsonUploadIDRe = regexp.MustCompile(`"UploadId":"[0-9a-f]{32}"`)
@@ -116,6 +118,7 @@ func renderResponse(r rawResponse) string {
 	if len(r.body) > 0 {
 		body := reqIDRe.ReplaceAllString(string(r.body), "<RequestId><request-id></RequestId>")
 		body = hostIDRe.ReplaceAllString(body, "<HostId><host-id></HostId>")
+		body = htmlIDRe.ReplaceAllString(body, "<li>${1}: <id></li>")
 		body = endpointRe.ReplaceAllString(body, "<${1}Endpoint><host:port></")
 		body = uploadIDRe.ReplaceAllString(body, "<UploadId><upload-id></UploadId>")
 		body = jsonReqIDRe.ReplaceAllString(body, `"RequestId":"<request-id>"`)

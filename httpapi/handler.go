@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/sigv4"
 )
 
@@ -36,6 +37,7 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 		s.names.Store(ownerID(ak), ak)
 	}
 	s.names.Store(ownerID(cfg.Owner), cfg.Owner)
+	s.corsDefault = defaultCORS(cfg.CORSAllowOrigins)
 	return s
 }
 
@@ -50,6 +52,8 @@ type server struct {
 	names sync.Map
 	// inflight counts the requests being served (Config.MaxConcurrentRequests).
 	inflight admission
+	// corsDefault is the CORS rule of Config.CORSAllowOrigins (nil: none).
+	corsDefault *bucketconfig.CORS
 }
 
 // principal is who sent a request.
@@ -162,11 +166,19 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // authenticate, authorize, execute.
 func (s *server) serve(rc *request) error {
 	r := rc.r
+	if len(s.cfg.WebsiteDomains) > 0 || strings.HasPrefix(r.URL.Path, websitePathPrefix) {
+		if b, k, base, ok := s.websiteAddress(r); ok {
+			return s.serveWebsite(rc, b, k, base) // website.go
+		}
+	}
 	bucket, key, vhost, err := s.address(r)
 	if err != nil {
 		return err
 	}
 	rc.op.Bucket, rc.op.Key, rc.vhost = bucket, key, vhost
+	if origin := r.Header.Get("Origin"); origin != "" && r.Method != http.MethodOptions {
+		s.corsActual(rc, origin) // cors.go
+	}
 	rc.q = r.URL.Query()
 	t := targetService
 	switch {
@@ -196,6 +208,11 @@ func (s *server) serve(rc *request) error {
 	}
 	if err := s.intake(rc); err != nil {
 		return err
+	}
+	if rc.who.anonymous && rt.perm != permAnyone {
+		if handled, err := s.ossWebsite(rc); handled { // website.go
+			return err
+		}
 	}
 	if err := s.authorize(rc); err != nil {
 		return err

@@ -220,7 +220,9 @@ func (f *fixture) do(t testing.TB, q raw) rawResponse {
 	default:
 		t.Fatalf("unknown signing %q", q.sign)
 	}
-	resp, err := f.httpClient().Do(req)
+	c := f.httpClient()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse } // show redirects as they are
+	resp, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,6 +100,18 @@ type Config struct {
 	// body (GetObject) may take: a client that stops reading is cut off
 	// and frees its handler. Default 2 minutes (about 8.5 KiB/s).
 	WriteTimeout time.Duration
+
+	// CORSAllowOrigins, when set, is a CORS rule for every bucket without
+	// a CORS configuration of its own (and for requests naming no
+	// bucket): these origins ("*" for any; one "*" wildcard each) may use
+	// every method with any request header. For development setups;
+	// default none (CORS is off until a bucket is configured).
+	CORSAllowOrigins []string
+	// WebsiteDomains are the base domains of static-website endpoints:
+	// a request with Host "b.<domain>" is served by bucket b's website
+	// configuration (anonymous GET and HEAD, HTML errors). The path form
+	// /_website/<bucket>/<key> works on any host. Default none.
+	WebsiteDomains []string
 }
 
 // Option changes a Config.

@@ -171,7 +171,7 @@ func TestOSSWire(t *testing.T) {
 		{"DELETE", "/wire/k?tagging", 204},
 		{"DELETE", "/wire/k", 204},
 		{"DELETE", "/wire/missing", 204},
-		{"GET", "/wire?cors", 501},
+		{"GET", "/wire?cors", 404}, // NoSuchCORSConfiguration
 		{"DELETE", "/wire", 204},
 	} {
 		r = f.do(t, raw{method: c.method, path: c.path, sign: "oss-v1"})

@@ -68,6 +68,7 @@ const (
 	permObjectRead // object READ (or bucket owner)
 	permObjectReadACP
 	permObjectWriteACP
+	permAnyone // no check at all (CORS preflights)
 )
 
 // route is one row of the operation table: a request matches when its
@@ -190,6 +191,12 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 	for i := range routes {
 		rt := &routes[i]
 		if rt.target != t || rt.only != "" && rt.only != d.name {
+			continue
+		}
+		if rt.auth == authPreflight {
+			if r.Method == http.MethodOptions { // a preflight may name any sub-resource
+				return rt, nil
+			}
 			continue
 		}
 		if !rt.takes(named) {

@@ -29,6 +29,11 @@
 //	-metrics          serve Prometheus metrics at /_osslite/metrics
 //	-metrics-token    bearer token the metrics scrape must present
 //	-tls-cert, -tls-key  serve HTTPS with this PEM certificate and key
+//	-website-domain   serve static websites on <bucket>.<domain>, repeatable
+//	                  (e.g. s3-website.localhost); /_website/<bucket>/ on any host
+//	-cors-allow-origin  for development: CORS for every bucket without its
+//	                  own configuration, from this origin ("*" for any),
+//	                  repeatable; off by default
 //	-tls-self-signed  serve HTTPS with a fresh ECDSA certificate for
 //	                  localhost, 127.0.0.1, ::1 and every -domain (and
 //	                  *.domain), written as PEM to -tls-ca-out (default

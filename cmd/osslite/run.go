@@ -60,6 +60,9 @@ type options struct {
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
 	lifecycleDay      time.Duration
+
+	corsAllowOrigins []string
+	websiteDomains   []string
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -115,6 +118,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` of -tls-cert")
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
+	fs.Var((*listFlag)(&o.corsAllowOrigins), "cors-allow-origin", "for development: let browser pages from `origin` (\"*\" for any, one * wildcard allowed) use every bucket without a CORS configuration of its own (repeatable; off by default)")
+	fs.Var((*listFlag)(&o.websiteDomains), "website-domain", "serve static websites on <bucket>.`domain` (repeatable; e.g. s3-website.localhost); /_website/<bucket>/ works on any host")
 	o.limits.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
@@ -243,6 +248,8 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		httpapi.WithDomains(o.domains...),
 		httpapi.WithRegion(o.region),
 		httpapi.WithLogger(logger),
+		httpapi.WithCORSAllowOrigins(o.corsAllowOrigins...),
+		httpapi.WithWebsiteDomains(o.websiteDomains...),
 	}
 	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
 	if o.metrics {
@@ -253,7 +260,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	fr := &front{
 		api:     httpapi.New(eng, apiOpts...),
 		eng:     eng,
-		domains: vhostDomains(o.domains),
+		domains: vhostDomains(append(append([]string(nil), o.domains...), o.websiteDomains...)),
 		ready:   &ready,
 		token:   o.metricsToken,
 	}

@@ -12,7 +12,7 @@ func TestRoundTrip(t *testing.T) {
 		&Versioning{Status: "Suspended", MFADelete: "Disabled"},
 		&Tagging{Tags: []Tag{{"b", "2"}, {"a", ""}}},
 		&Encryption{Algorithm: "aws:kms", KeyID: "k1", BucketKey: true},
-		&Raw{Of: KindCORS, Document: []byte("<CORSConfiguration/>")},
+		&Raw{Of: KindInventory, Document: []byte("<InventoryConfiguration/>")},
 	} {
 		doc, err := Encode(c)
 		require.NoError(t, err)

@@ -1,0 +1,291 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// CORS (S3 spec F.5 and G.2, OSS cors.md): the configuration documents
+// (a row of configRows), preflight OPTIONS requests on any bucket or
+// object URL (unauthenticated, authPreflight), and the Access-Control-*
+// headers on actual requests carrying an Origin header, added in one
+// place (server.serve calls corsActual) before the handler runs, so
+// error answers carry them too. Requests without Origin pay one header
+// lookup. A bucket without its own configuration falls back to the
+// server-wide default of Config.CORSAllowOrigins (off by default).
+
+// corsLimits is what differs between the dialects' CORS documents.
+type corsLimits struct {
+	maxRules int
+	// responseVary: the document has OSS's ResponseVary.
+	responseVary bool
+	// exposeNoWildcard: ExposeHeader may not contain "*" (OSS).
+	exposeNoWildcard bool
+}
+
+// corsByDialect holds each dialect's limits (S3 allows 100 rules, OSS
+// 20 in its current documentation).
+var corsByDialect = map[string]corsLimits{
+	"s3":   {maxRules: bucketconfig.MaxCORSRules},
+	"oss":  {maxRules: 20, responseVary: true, exposeNoWildcard: true},
+	"sina": {maxRules: bucketconfig.MaxCORSRules},
+}
+
+// maxCORSDocument caps a CORS document (S3: 64 KB).
+const maxCORSDocument = 64 << 10
+
+// The CORS preflight answers (messages as S3 and OSS write them).
+const (
+	msgCORSNotEnabled = "CORSResponse: CORS is not enabled for this bucket."
+	msgCORSNotAllowed = "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
+	corsVary          = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method"
+)
+
+// corsRow is the configuration table's CORS row.
+var corsRow = &configRow{
+	sub: "cors", kind: bucketconfig.KindCORS, root: "CORSConfiguration",
+	get: "GetBucketCors", put: "PutBucketCors", del: "DeleteBucketCors", perm: permOwner,
+	parse:  parseCORS,
+	render: renderCORS,
+	missing: func(rc *request) (any, error) {
+		return nil, errorf("NoSuchCORSConfiguration", "").with("BucketName", rc.op.Bucket)
+	},
+	maxDoc: maxCORSDocument,
+}
+
+// corsDoc is the CORSConfiguration document of S3 and OSS.
+type corsDoc struct {
+	XMLName      xml.Name
+	Rules        []corsRuleDoc `xml:"CORSRule"`
+	ResponseVary *bool         `xml:"ResponseVary,omitempty"`
+}
+
+type corsRuleDoc struct {
+	ID             string   `xml:"ID,omitempty"`
+	AllowedOrigins []string `xml:"AllowedOrigin"`
+	AllowedMethods []string `xml:"AllowedMethod"`
+	AllowedHeaders []string `xml:"AllowedHeader"`
+	ExposeHeaders  []string `xml:"ExposeHeader"`
+	MaxAgeSeconds  *int64   `xml:"MaxAgeSeconds,omitempty"`
+}
+
+func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
+	lim := corsByDialect[rc.d.name]
+	var doc corsDoc
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "CORSConfiguration" {
+		return nil, errorf("MalformedXML", "")
+	}
+	if len(doc.Rules) == 0 {
+		return nil, errorf("MalformedXML", "")
+	}
+	if len(doc.Rules) > lim.maxRules {
+		return nil, errorf("MalformedXML", "The number of CORS rules should not exceed allowed limit of %d rules.", lim.maxRules)
+	}
+	c := &bucketconfig.CORS{Rules: make([]bucketconfig.CORSRule, 0, len(doc.Rules))}
+	if lim.responseVary && doc.ResponseVary != nil {
+		c.ResponseVary = *doc.ResponseVary
+	}
+	for _, d := range doc.Rules {
+		r := bucketconfig.CORSRule{ID: strings.TrimSpace(d.ID), MaxAgeSeconds: d.MaxAgeSeconds,
+			AllowedOrigins: trimAll(d.AllowedOrigins), AllowedMethods: trimAll(d.AllowedMethods),
+			AllowedHeaders: trimAll(d.AllowedHeaders), ExposeHeaders: trimAll(d.ExposeHeaders)}
+		if len(r.AllowedOrigins) == 0 || len(r.AllowedMethods) == 0 {
+			return nil, errorf("MalformedXML", "")
+		}
+		for _, m := range r.AllowedMethods {
+			if !isCORSMethod(m) {
+				return nil, errorf("InvalidRequest", "Found unsupported HTTP method in CORS config. Unsupported method is %s", m)
+			}
+		}
+		for _, o := range r.AllowedOrigins {
+			if strings.Count(o, "*") > 1 {
+				return nil, errorf("InvalidRequest", "AllowedOrigin \"%s\" can not have more than one wildcard.", o)
+			}
+		}
+		for _, h := range r.AllowedHeaders {
+			if strings.Count(h, "*") > 1 {
+				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" can not have more than one wildcard.", h)
+			}
+		}
+		if lim.exposeNoWildcard {
+			for _, h := range r.ExposeHeaders {
+				if strings.Contains(h, "*") {
+					return nil, errorf("InvalidArgument", "ExposeHeader \"%s\" can not contain a wildcard.", h)
+				}
+			}
+		}
+		if r.MaxAgeSeconds != nil && *r.MaxAgeSeconds < 0 {
+			return nil, errorf("InvalidArgument", "MaxAgeSeconds must not be negative.")
+		}
+		c.Rules = append(c.Rules, r)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, errorf("InvalidRequest", "%s", err.Error())
+	}
+	return c, nil
+}
+
+func renderCORS(rc *request, c bucketconfig.Config) any {
+	cfg := c.(*bucketconfig.CORS)
+	doc := &corsDoc{Rules: make([]corsRuleDoc, 0, len(cfg.Rules))}
+	if corsByDialect[rc.d.name].responseVary {
+		v := cfg.ResponseVary
+		doc.ResponseVary = &v
+	}
+	for _, r := range cfg.Rules {
+		doc.Rules = append(doc.Rules, corsRuleDoc{ID: r.ID, AllowedOrigins: r.AllowedOrigins, AllowedMethods: r.AllowedMethods,
+			AllowedHeaders: r.AllowedHeaders, ExposeHeaders: r.ExposeHeaders, MaxAgeSeconds: r.MaxAgeSeconds})
+	}
+	return doc
+}
+
+func isCORSMethod(m string) bool {
+	for _, c := range bucketconfig.CORSMethods {
+		if m == c {
+			return true
+		}
+	}
+	return false
+}
+
+// trimAll drops surrounding white space (the OSS documentation's
+// examples carry some) and empty values.
+func trimAll(vs []string) []string {
+	out := vs[:0]
+	for _, v := range vs {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// defaultCORS is the rule of Config.CORSAllowOrigins: every method, any
+// request header, the headers SDKs read exposed.
+func defaultCORS(origins []string) *bucketconfig.CORS {
+	if len(origins) == 0 {
+		return nil
+	}
+	return &bucketconfig.CORS{Rules: []bucketconfig.CORSRule{{
+		ID:             "osslite-default",
+		AllowedOrigins: origins,
+		AllowedMethods: bucketconfig.CORSMethods,
+		AllowedHeaders: []string{"*"},
+		ExposeHeaders: []string{"ETag", "Content-Length", "Content-Type", "Last-Modified", "x-amz-request-id", "x-amz-id-2",
+			"x-amz-version-id", "x-amz-server-side-encryption", "x-oss-request-id", "x-oss-hash-crc64ecma", "x-oss-version-id"},
+	}}}
+}
+
+// corsOf returns the CORS configuration that governs bucket: its own,
+// else the server default (nil when there is none). A bucket that does
+// not exist has only the default.
+func (s *server) corsOf(rc *request, bucket string) *bucketconfig.CORS {
+	if bucket == "" {
+		return s.corsDefault
+	}
+	c, err := s.eng.BucketConfigValue(rc.ctx, bucket, bucketconfig.KindCORS)
+	if err != nil {
+		if !errors.Is(err, engine.ErrNoSuchConfig) && !errors.Is(err, engine.ErrNoSuchBucket) && rc.ctx.Err() == nil {
+			s.logError(rc, err)
+		}
+		return s.corsDefault
+	}
+	return c.(*bucketconfig.CORS)
+}
+
+// corsActual adds the Access-Control-* headers an actual (not preflight)
+// request with an Origin header earns: those of the first rule matching
+// its origin and method. No match adds nothing (the browser then
+// refuses the answer); OSS's ResponseVary adds Vary: Origin regardless.
+func (s *server) corsActual(rc *request, origin string) {
+	c := s.corsOf(rc, rc.op.Bucket)
+	if c == nil {
+		return
+	}
+	h := rc.w.Header()
+	m, ok := c.Match(origin, rc.r.Method, nil)
+	if !ok {
+		if c.ResponseVary {
+			h.Set("Vary", "Origin")
+		}
+		return
+	}
+	writeCORSHeaders(h, m, origin, "")
+}
+
+// writeCORSHeaders writes the answer of matching rule m to origin;
+// allowHeaders is the preflight's allowed request headers ("" for
+// actual requests).
+func writeCORSHeaders(h http.Header, m bucketconfig.CORSMatch, origin, allowHeaders string) {
+	r := m.Rule
+	if m.AnyOrigin {
+		h.Set("Access-Control-Allow-Origin", "*")
+	} else {
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Allow-Credentials", "true")
+	}
+	h.Set("Access-Control-Allow-Methods", strings.Join(r.AllowedMethods, ", "))
+	if allowHeaders != "" {
+		h.Set("Access-Control-Allow-Headers", allowHeaders)
+	}
+	if len(r.ExposeHeaders) > 0 {
+		h.Set("Access-Control-Expose-Headers", strings.Join(r.ExposeHeaders, ", "))
+	}
+	if r.MaxAgeSeconds != nil {
+		h.Set("Access-Control-Max-Age", strconv.FormatInt(*r.MaxAgeSeconds, 10))
+	}
+	h.Set("Vary", corsVary)
+}
+
+// preflight answers OPTIONS (S3 G.2, OSS OptionObject): 200 with the
+// matching rule's headers, 403 AccessForbidden when CORS is off or no
+// rule allows the request, 400 without Origin or request method.
+func (s *server) preflight(rc *request) error {
+	r := rc.r
+	origin := r.Header.Get("Origin")
+	method := r.Header.Get("Access-Control-Request-Method")
+	if origin == "" {
+		return errorf("BadRequest", "Insufficient information. Origin request header needed.")
+	}
+	if method == "" {
+		return errorf("BadRequest", "Invalid Access-Control-Request-Method: null")
+	}
+	resource := "OBJECT"
+	if rc.op.Key == "" {
+		resource = "BUCKET"
+	}
+	c := s.corsOf(rc, rc.op.Bucket)
+	if c == nil {
+		return errorf("AccessForbidden", msgCORSNotEnabled).with("Method", method).with("ResourceType", resource)
+	}
+	var requested []string
+	for _, v := range r.Header.Values("Access-Control-Request-Headers") {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				requested = append(requested, name)
+			}
+		}
+	}
+	m, ok := c.Match(origin, method, requested)
+	if !ok {
+		if c.ResponseVary {
+			rc.w.Header().Set("Vary", "Origin")
+		}
+		return errorf("AccessForbidden", msgCORSNotAllowed).with("Method", method).with("ResourceType", resource)
+	}
+	writeCORSHeaders(rc.w.Header(), m, origin, strings.Join(requested, ", "))
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func init() {
+	for _, t := range []target{targetObject, targetBucket, targetService} {
+		routes = append(routes, route{method: http.MethodOptions, target: t, op: "OptionsObject", perm: permAnyone,
+			handle: (*server).preflight, auth: authPreflight})
+	}
+}

@@ -1,0 +1,724 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"errors"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Static websites (S3 spec F.6, OSS 6.4/6.5): the configuration
+// documents (a row of configRows) and serving.
+//
+// S3 serves websites on their own endpoint, here:
+//
+//   - virtual hosts <bucket>.<domain> for each Config.WebsiteDomains
+//     domain (e.g. -website-domain s3-website.localhost gives
+//     http://photos.s3-website.localhost:9000/), and
+//   - the path form /_website/<bucket>/<key> on any host ("_website" is
+//     no valid bucket name), for loopback setups without DNS.
+//
+// There, as on S3 website endpoints, only anonymous GET and HEAD are
+// served (other methods: 405), subject to the same authorization as
+// anonymous REST requests; errors are HTML pages, or the bucket's error
+// document with the error's status.
+//
+// OSS serves a website on the bucket's own endpoint: an anonymous GET of
+// the bucket root answers the index document, an anonymous GET of a key
+// ending in "/" its sub-directory index (SupportSubDir), and a missing
+// object the error document (with HttpStatus, default 404); signed
+// requests are unaffected.
+//
+// Routing rules redirect (External, AliCDN: a 3xx with Location) or
+// rewrite (OSS Internal: the other key is served). OSS mirror-back
+// rules (RedirectType Mirror) are stored and returned as configured,
+// but a request they match is answered 501 NotImplemented: osslite
+// fetches nothing from other servers.
+
+// websitePathPrefix starts the path form of website requests.
+const websitePathPrefix = "/_website/"
+
+// websiteLimits is what differs between the dialects' website documents.
+type websiteLimits struct {
+	maxRules int
+	// requireIndex: without RedirectAllRequestsTo an IndexDocument is
+	// required (S3; OSS accepts an ErrorDocument alone).
+	requireIndex bool
+	// ossFields: the document has OSS's elements (RuleNumber,
+	// SupportSubDir, HttpStatus, RedirectType, ...).
+	ossFields bool
+	// onREST: anonymous GETs on the bucket's REST endpoint are served as
+	// the website (OSS).
+	onREST bool
+}
+
+var websiteByDialect = map[string]websiteLimits{
+	"s3":   {maxRules: bucketconfig.MaxRoutingRules, requireIndex: true},
+	"oss":  {maxRules: 20, ossFields: true, onREST: true},
+	"sina": {maxRules: bucketconfig.MaxRoutingRules, requireIndex: true},
+}
+
+// maxWebsiteDocument caps a website document (S3: 128 KB).
+const maxWebsiteDocument = 128 << 10
+
+// websiteRow is the configuration table's website row.
+var websiteRow = &configRow{
+	sub: "website", kind: bucketconfig.KindWebsite, root: "WebsiteConfiguration",
+	get: "GetBucketWebsite", put: "PutBucketWebsite", del: "DeleteBucketWebsite", perm: permOwner,
+	parse:  parseWebsite,
+	render: renderWebsite,
+	missing: func(rc *request) (any, error) {
+		return nil, errorf("NoSuchWebsiteConfiguration", "").with("BucketName", rc.op.Bucket)
+	},
+	maxDoc: maxWebsiteDocument,
+}
+
+// websiteDoc is the WebsiteConfiguration document of S3 and OSS.
+type websiteDoc struct {
+	XMLName       xml.Name
+	RedirectAll   *redirectAllDoc  `xml:"RedirectAllRequestsTo,omitempty"`
+	IndexDocument *indexDocXML     `xml:"IndexDocument,omitempty"`
+	ErrorDocument *errorDocXML     `xml:"ErrorDocument,omitempty"`
+	RoutingRules  *routingRulesXML `xml:"RoutingRules,omitempty"`
+}
+
+type redirectAllDoc struct {
+	HostName string `xml:"HostName"`
+	Protocol string `xml:"Protocol,omitempty"`
+}
+
+type indexDocXML struct {
+	Suffix        string `xml:"Suffix"`
+	SupportSubDir *bool  `xml:"SupportSubDir,omitempty"`
+	Type          *int   `xml:"Type,omitempty"`
+}
+
+type errorDocXML struct {
+	Key        string `xml:"Key"`
+	HTTPStatus *int   `xml:"HttpStatus,omitempty"`
+}
+
+type routingRulesXML struct {
+	Rules []routingRuleXML `xml:"RoutingRule"`
+}
+
+type routingRuleXML struct {
+	RuleNumber *int          `xml:"RuleNumber,omitempty"`
+	Condition  *conditionXML `xml:"Condition,omitempty"`
+	Redirect   *redirectXML  `xml:"Redirect"`
+}
+
+type conditionXML struct {
+	KeyPrefixEquals             *string           `xml:"KeyPrefixEquals,omitempty"`
+	KeySuffixEquals             *string           `xml:"KeySuffixEquals,omitempty"`
+	HTTPErrorCodeReturnedEquals *int              `xml:"HttpErrorCodeReturnedEquals,omitempty"`
+	IncludeHeaders              []headerEqualsXML `xml:"IncludeHeader"`
+}
+
+type headerEqualsXML struct {
+	Key    string `xml:"Key"`
+	Equals string `xml:"Equals"`
+}
+
+type redirectXML struct {
+	RedirectType          *string           `xml:"RedirectType,omitempty"`
+	PassQueryString       *bool             `xml:"PassQueryString,omitempty"`
+	MirrorURL             *string           `xml:"MirrorURL,omitempty"`
+	MirrorPassQueryString *bool             `xml:"MirrorPassQueryString,omitempty"`
+	MirrorFollowRedirect  *bool             `xml:"MirrorFollowRedirect,omitempty"`
+	MirrorCheckMd5        *bool             `xml:"MirrorCheckMd5,omitempty"`
+	MirrorHeaders         *mirrorHeadersXML `xml:"MirrorHeaders,omitempty"`
+	Protocol              *string           `xml:"Protocol,omitempty"`
+	HostName              *string           `xml:"HostName,omitempty"`
+	ReplaceKeyPrefixWith  *string           `xml:"ReplaceKeyPrefixWith,omitempty"`
+	ReplaceKeyWith        *string           `xml:"ReplaceKeyWith,omitempty"`
+	HTTPRedirectCode      *int              `xml:"HttpRedirectCode,omitempty"`
+}
+
+type mirrorHeadersXML struct {
+	PassAll *bool             `xml:"PassAll,omitempty"`
+	Pass    []string          `xml:"Pass"`
+	Remove  []string          `xml:"Remove"`
+	Set     []mirrorHeaderSet `xml:"Set"`
+}
+
+type mirrorHeaderSet struct {
+	Key   string `xml:"Key"`
+	Value string `xml:"Value"`
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
+	lim := websiteByDialect[rc.d.name]
+	var doc websiteDoc
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "WebsiteConfiguration" {
+		return nil, errorf("MalformedXML", "")
+	}
+	w := &bucketconfig.Website{}
+	if ra := doc.RedirectAll; ra != nil {
+		w.RedirectAll = &bucketconfig.WebsiteRedirectAll{HostName: strings.TrimSpace(ra.HostName), Protocol: strings.TrimSpace(ra.Protocol)}
+	}
+	if ix := doc.IndexDocument; ix != nil {
+		if ix.Suffix == "" {
+			return nil, errorf("InvalidArgument", "The IndexDocument Suffix is not well formed").with("ArgumentName", "IndexDocument").with("ArgumentValue", "")
+		}
+		w.IndexSuffix = ix.Suffix
+		if lim.ossFields {
+			w.IndexSupportSubDir, w.IndexType = deref(ix.SupportSubDir), deref(ix.Type)
+		}
+	}
+	if ed := doc.ErrorDocument; ed != nil {
+		if ed.Key == "" {
+			return nil, errorf("InvalidArgument", "The ErrorDocument Key is not well formed").with("ArgumentName", "ErrorDocument").with("ArgumentValue", "")
+		}
+		w.ErrorKey = ed.Key
+		if lim.ossFields {
+			w.ErrorStatus = deref(ed.HTTPStatus)
+		}
+	}
+	if lim.requireIndex && w.RedirectAll == nil && w.IndexSuffix == "" {
+		return nil, errorf("InvalidArgument", "A value for IndexDocument Suffix must be provided if RedirectAllRequestsTo is empty").
+			with("ArgumentName", "IndexDocument").with("ArgumentValue", "null")
+	}
+	if doc.RoutingRules != nil {
+		if len(doc.RoutingRules.Rules) > lim.maxRules {
+			return nil, errorf("InvalidArgument", "The number of routing rules must not exceed the allowed limit of %d.", lim.maxRules)
+		}
+		for _, x := range doc.RoutingRules.Rules {
+			r, err := parseRoutingRule(x, lim)
+			if err != nil {
+				return nil, err
+			}
+			w.Rules = append(w.Rules, r)
+		}
+		if lim.ossFields {
+			slices.SortStableFunc(w.Rules, func(a, b bucketconfig.RoutingRule) int { return a.Number - b.Number })
+		}
+	}
+	if err := w.Validate(); err != nil {
+		return nil, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+	}
+	return w, nil
+}
+
+func parseRoutingRule(x routingRuleXML, lim websiteLimits) (bucketconfig.RoutingRule, error) {
+	var r bucketconfig.RoutingRule
+	if x.Redirect == nil {
+		return r, errorf("MalformedXML", "")
+	}
+	if lim.ossFields {
+		if x.RuleNumber == nil || *x.RuleNumber < 1 {
+			return r, errorf("InvalidArgument", "RuleNumber must be a positive integer.")
+		}
+		r.Number = *x.RuleNumber
+	}
+	if c := x.Condition; c != nil {
+		if lim.requireIndex && c.KeyPrefixEquals == nil && c.HTTPErrorCodeReturnedEquals == nil {
+			return r, errorf("InvalidArgument", "Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.")
+		}
+		r.Condition = bucketconfig.RoutingCondition{KeyPrefixEquals: deref(c.KeyPrefixEquals), HTTPErrorCode: deref(c.HTTPErrorCodeReturnedEquals)}
+		if lim.ossFields {
+			r.Condition.KeySuffixEquals = deref(c.KeySuffixEquals)
+			for _, h := range c.IncludeHeaders {
+				r.Condition.IncludeHeaders = append(r.Condition.IncludeHeaders, bucketconfig.HeaderEquals{Key: h.Key, Equals: h.Equals})
+			}
+		}
+	}
+	d := x.Redirect
+	r.Redirect = bucketconfig.RoutingRedirect{Protocol: deref(d.Protocol), HostName: deref(d.HostName),
+		ReplaceKeyPrefixWith: d.ReplaceKeyPrefixWith, ReplaceKeyWith: d.ReplaceKeyWith, HTTPRedirectCode: deref(d.HTTPRedirectCode)}
+	if !lim.ossFields {
+		return r, nil // S3 redirects are external; the other elements are OSS's
+	}
+	r.Redirect.Type, r.Redirect.PassQueryString = deref(d.RedirectType), deref(d.PassQueryString)
+	if d.MirrorURL != nil {
+		m := &bucketconfig.Mirror{URL: *d.MirrorURL, PassQueryString: deref(d.MirrorPassQueryString), FollowRedirect: d.MirrorFollowRedirect,
+			CheckMD5: deref(d.MirrorCheckMd5)}
+		if mh := d.MirrorHeaders; mh != nil {
+			m.PassAll, m.Pass, m.Remove = deref(mh.PassAll), mh.Pass, mh.Remove
+			for _, s := range mh.Set {
+				m.Set = append(m.Set, bucketconfig.HeaderEquals{Key: s.Key, Equals: s.Value})
+			}
+		}
+		r.Redirect.Mirror = m
+	}
+	return r, nil
+}
+
+func renderWebsite(rc *request, c bucketconfig.Config) any {
+	lim := websiteByDialect[rc.d.name]
+	w := c.(*bucketconfig.Website)
+	doc := &websiteDoc{}
+	if ra := w.RedirectAll; ra != nil {
+		doc.RedirectAll = &redirectAllDoc{HostName: ra.HostName, Protocol: ra.Protocol}
+	}
+	if w.IndexSuffix != "" {
+		doc.IndexDocument = &indexDocXML{Suffix: w.IndexSuffix}
+		if lim.ossFields {
+			doc.IndexDocument.SupportSubDir, doc.IndexDocument.Type = ptr(w.IndexSupportSubDir), ptr(w.IndexType)
+		}
+	}
+	if w.ErrorKey != "" {
+		doc.ErrorDocument = &errorDocXML{Key: w.ErrorKey}
+		if lim.ossFields {
+			doc.ErrorDocument.HTTPStatus = ptr(cmpOr(w.ErrorStatus, http.StatusNotFound))
+		}
+	}
+	if len(w.Rules) > 0 {
+		doc.RoutingRules = &routingRulesXML{}
+	}
+	nonEmpty := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	for _, r := range w.Rules {
+		x := routingRuleXML{}
+		if lim.ossFields {
+			x.RuleNumber = ptr(r.Number)
+		}
+		c := r.Condition
+		if c.KeyPrefixEquals != "" || c.KeySuffixEquals != "" || c.HTTPErrorCode != 0 || len(c.IncludeHeaders) > 0 {
+			x.Condition = &conditionXML{KeyPrefixEquals: nonEmpty(c.KeyPrefixEquals), KeySuffixEquals: nonEmpty(c.KeySuffixEquals)}
+			if c.HTTPErrorCode != 0 {
+				x.Condition.HTTPErrorCodeReturnedEquals = ptr(c.HTTPErrorCode)
+			}
+			for _, h := range c.IncludeHeaders {
+				x.Condition.IncludeHeaders = append(x.Condition.IncludeHeaders, headerEqualsXML{Key: h.Key, Equals: h.Equals})
+			}
+		}
+		d := r.Redirect
+		x.Redirect = &redirectXML{RedirectType: nonEmpty(d.Type), Protocol: nonEmpty(d.Protocol), HostName: nonEmpty(d.HostName),
+			ReplaceKeyPrefixWith: d.ReplaceKeyPrefixWith, ReplaceKeyWith: d.ReplaceKeyWith}
+		if d.HTTPRedirectCode != 0 {
+			x.Redirect.HTTPRedirectCode = ptr(d.HTTPRedirectCode)
+		}
+		if lim.ossFields {
+			x.Redirect.PassQueryString = ptr(d.PassQueryString)
+		}
+		if m := d.Mirror; m != nil {
+			x.Redirect.MirrorURL, x.Redirect.MirrorPassQueryString = &m.URL, ptr(m.PassQueryString)
+			x.Redirect.MirrorFollowRedirect, x.Redirect.MirrorCheckMd5 = m.FollowRedirect, ptr(m.CheckMD5)
+			if m.PassAll || len(m.Pass) > 0 || len(m.Remove) > 0 || len(m.Set) > 0 {
+				mh := &mirrorHeadersXML{PassAll: ptr(m.PassAll), Pass: m.Pass, Remove: m.Remove}
+				for _, s := range m.Set {
+					mh.Set = append(mh.Set, mirrorHeaderSet{Key: s.Key, Value: s.Equals})
+				}
+				x.Redirect.MirrorHeaders = mh
+			}
+		}
+		doc.RoutingRules.Rules = append(doc.RoutingRules.Rules, x)
+	}
+	return doc
+}
+
+func cmpOr(a, b int) int {
+	if a != 0 {
+		return a
+	}
+	return b
+}
+
+// WithWebsiteDomains adds base domains of static-website endpoints (see
+// Config.WebsiteDomains).
+func WithWebsiteDomains(domains ...string) Option {
+	return func(c *Config) { c.WebsiteDomains = append(c.WebsiteDomains, domains...) }
+}
+
+// WithCORSAllowOrigins sets the server-wide default CORS origins (see
+// Config.CORSAllowOrigins).
+func WithCORSAllowOrigins(origins ...string) Option {
+	return func(c *Config) { c.CORSAllowOrigins = append(c.CORSAllowOrigins, origins...) }
+}
+
+// websiteRoute is the operation of a website endpoint request: an
+// anonymous object read.
+var websiteRoute = route{method: http.MethodGet, target: targetObject, op: "WebsiteGetObject", perm: permObjectRead}
+
+// websiteAddress reports whether r is a website endpoint request, and
+// for which bucket and key; base is the path its keys are under.
+func (s *server) websiteAddress(r *http.Request) (bucket, key, base string, ok bool) {
+	if len(s.cfg.WebsiteDomains) > 0 {
+		host := hostOf(r)
+		for _, d := range s.cfg.WebsiteDomains {
+			if b, found := strings.CutSuffix(host, "."+strings.ToLower(strings.Trim(d, "."))); found && b != "" {
+				return b, strings.TrimPrefix(r.URL.Path, "/"), "/", true
+			}
+		}
+	}
+	rest, found := strings.CutPrefix(r.URL.Path, websitePathPrefix)
+	if !found {
+		return "", "", "", false
+	}
+	if _, _, vhost, _ := s.address(r); vhost {
+		return "", "", "", false // a bucket's own key "_website/..."
+	}
+	bucket, key, _ = strings.Cut(rest, "/")
+	return bucket, key, websitePathPrefix + bucket + "/", bucket != ""
+}
+
+// websiteReq is one website request being served.
+type websiteReq struct {
+	rc   *request
+	cfg  *bucketconfig.Website
+	key  string // the key asked for
+	base string // the path keys are under ("/" or "/_website/<bucket>/")
+	// page: errors are HTML pages (website endpoints); else the dialect's
+	// error documents (OSS on its REST endpoint).
+	page bool
+}
+
+// serveWebsite serves a website endpoint request.
+func (s *server) serveWebsite(rc *request, bucket, key, base string) error {
+	r := rc.r
+	rc.op.Bucket, rc.op.Key = bucket, key
+	rc.q = r.URL.Query()
+	rc.route = &websiteRoute
+	rc.op.Operation = websiteRoute.op
+	if r.Method == http.MethodHead {
+		rc.op.Operation = "WebsiteHeadObject"
+	}
+	rc.who = principal{anonymous: true}
+	if origin := r.Header.Get("Origin"); origin != "" && r.Method != http.MethodOptions {
+		s.corsActual(rc, origin)
+	}
+	if fn := s.cfg.Interceptor; fn != nil && fn(rc.w, r, rc.op) {
+		return nil
+	}
+	wr := &websiteReq{rc: rc, key: key, base: base, page: true}
+	if r.Method == http.MethodOptions {
+		// Pages of other origins may read from the website too.
+		if err := s.preflight(rc); err != nil {
+			return s.websitePage(wr, err, nil)
+		}
+		return nil
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		rc.w.Header().Set("Allow", "GET, HEAD")
+		return s.websitePage(wr, errorf("MethodNotAllowed", "").with("Method", r.Method).with("ResourceType", "OBJECT"), nil)
+	}
+	if _, err := s.bucketOf(rc); err != nil {
+		return s.websitePage(wr, err, nil)
+	}
+	c, err := s.eng.BucketConfigValue(rc.ctx, bucket, bucketconfig.KindWebsite)
+	if err != nil {
+		if errors.Is(err, engine.ErrNoSuchConfig) {
+			err = errorf("NoSuchWebsiteConfiguration", "").with("BucketName", bucket)
+		}
+		return s.websitePage(wr, err, nil)
+	}
+	wr.cfg = c.(*bucketconfig.Website)
+	if ra := wr.cfg.RedirectAll; ra != nil {
+		loc := cmpOrString(ra.Protocol, schemeOf(r)) + "://" + ra.HostName + escapeKey("/"+key)
+		return websiteRedirectTo(rc, loc, http.StatusMovedPermanently)
+	}
+	return s.websiteServe(wr)
+}
+
+// ossWebsite serves an anonymous OSS GET or HEAD on the REST endpoint
+// as its bucket's website, when it has one; handled is false otherwise.
+func (s *server) ossWebsite(rc *request) (handled bool, err error) {
+	op := rc.route.op
+	if !websiteByDialect[rc.d.name].onREST || !(op == "GetObject" || op == "HeadObject" || op == "ListObjects" && len(rc.q) == 0) {
+		return false, nil
+	}
+	c, cerr := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindWebsite)
+	if cerr != nil {
+		return false, nil
+	}
+	w := c.(*bucketconfig.Website)
+	if op == "ListObjects" && w.IndexSuffix == "" {
+		return false, nil
+	}
+	rc.route = &websiteRoute
+	base := "/"
+	if !rc.vhost {
+		base = "/" + rc.op.Bucket + "/"
+	}
+	return true, s.websiteServe(&websiteReq{rc: rc, cfg: w, key: rc.op.Key, base: base, page: false})
+}
+
+// websiteServe serves wr's key: routing rules, index documents, the
+// object, errors.
+func (s *server) websiteServe(wr *websiteReq) error {
+	w := wr.cfg
+	if rule := wr.match(0); rule != nil {
+		return s.websiteRule(wr, rule)
+	}
+	target := wr.key
+	if w.IndexSuffix != "" && (target == "" || strings.HasSuffix(target, "/") && (!wr.oss() || w.IndexSupportSubDir)) {
+		target += w.IndexSuffix
+	}
+	return s.websiteObject(wr, target)
+}
+
+func (wr *websiteReq) oss() bool { return websiteByDialect[wr.rc.d.name].ossFields }
+
+// websiteObject serves the object target (anonymously readable), or the
+// error its absence or protection calls for.
+func (s *server) websiteObject(wr *websiteReq, target string) error {
+	rc, w := wr.rc, wr.cfg
+	rc.op.Key = target
+	if err := s.authorize(rc); err != nil {
+		return s.websiteError(wr, err)
+	}
+	info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, target)
+	if errors.Is(err, engine.ErrNoSuchKey) && target == wr.key && target != "" && !strings.HasSuffix(target, "/") && w.IndexSuffix != "" &&
+		(!wr.oss() || w.IndexSupportSubDir && w.IndexType != 1) {
+		// "dir" asked, "dir/<index>" exists: S3 (and OSS Type 0)
+		// redirect to "dir/"; OSS Type 2 serves it.
+		if _, derr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, target+"/"+w.IndexSuffix); derr == nil {
+			if wr.oss() && w.IndexType == 2 {
+				return s.websiteObject(wr, target+"/"+w.IndexSuffix)
+			}
+			return websiteRedirectTo(rc, wr.base+escapeKey("/" + target)[1:]+"/", http.StatusFound)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, engine.ErrNoSuchKey) {
+			err = errorf("NoSuchKey", "").with("Key", target)
+		}
+		return s.websiteError(wr, err)
+	}
+	if loc := info.WebsiteRedirect; loc != "" && wr.page {
+		if strings.HasPrefix(loc, "/") {
+			loc = wr.base + loc[1:]
+		}
+		return websiteRedirectTo(rc, loc, http.StatusMovedPermanently)
+	}
+	err = s.readObject(rc, rc.r.Method == http.MethodGet)
+	if err != nil && !rc.w.wroteHeader {
+		return s.websiteError(wr, err)
+	}
+	return err
+}
+
+// websiteError answers err: a routing rule for its status, else the
+// error document with the error's status, else the error itself.
+func (s *server) websiteError(wr *websiteReq, err error) error {
+	w := wr.cfg
+	e, internal := toError(err)
+	if internal {
+		return err
+	}
+	if rule := wr.match(e.Status); rule != nil {
+		return s.websiteRule(wr, rule)
+	}
+	var docFailed *Error
+	// S3 serves the error document for every 4xx, OSS for 404.
+	if w.ErrorKey != "" && e.Status >= 400 && e.Status < 500 && (!wr.oss() || e.Status == http.StatusNotFound) {
+		served, failed, derr := s.websiteErrorDocument(wr, e.Status)
+		if served || derr != nil {
+			return derr
+		}
+		docFailed = failed
+	}
+	if !wr.page {
+		return e
+	}
+	return s.websitePage(wr, e, docFailed)
+}
+
+// websiteErrorDocument serves the error document with status (OSS:
+// HttpStatus); when it cannot be read anonymously, served is false and
+// failed says why.
+func (s *server) websiteErrorDocument(wr *websiteReq, status int) (served bool, failed *Error, err error) {
+	rc, w := wr.rc, wr.cfg
+	rc.op.Key = w.ErrorKey
+	if err := s.authorize(rc); err != nil {
+		e, _ := toError(err)
+		return false, e, nil
+	}
+	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, w.ErrorKey, engine.GetOptions{})
+	if err != nil {
+		e, internal := toError(err)
+		if internal {
+			return false, nil, err
+		}
+		return false, e.with("Key", w.ErrorKey), nil
+	}
+	defer obj.Close()
+	h := rc.w.Header()
+	h.Set("Content-Type", obj.Info.ContentType)
+	h.Set("Content-Length", strconv.FormatInt(obj.Length, 10))
+	h.Set("ETag", rc.d.etag(obj.Info.ETag))
+	h.Set("Last-Modified", obj.Info.LastModified.UTC().Format(http.TimeFormat))
+	if w.ErrorStatus != 0 {
+		status = w.ErrorStatus
+	}
+	rc.w.WriteHeader(status)
+	if rc.r.Method == http.MethodHead {
+		return true, nil, nil
+	}
+	if _, err := io.Copy(rc.w, obj); err != nil {
+		s.logClientGone(rc, err)
+		panic(http.ErrAbortHandler)
+	}
+	return true, nil, nil
+}
+
+// match returns the first routing rule for wr's key that applies at
+// status (0: before the object is looked up), or nil.
+func (wr *websiteReq) match(status int) *bucketconfig.RoutingRule {
+	for i := range wr.cfg.Rules {
+		r := &wr.cfg.Rules[i]
+		c := &r.Condition
+		if c.HTTPErrorCode != status || !strings.HasPrefix(wr.key, c.KeyPrefixEquals) || !strings.HasSuffix(wr.key, c.KeySuffixEquals) {
+			continue
+		}
+		ok := true
+		for _, h := range c.IncludeHeaders {
+			if wr.rc.r.Header.Get(h.Key) != h.Equals && !(strings.EqualFold(h.Key, "host") && wr.rc.r.Host == h.Equals) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return r
+		}
+	}
+	return nil
+}
+
+// websiteRule carries out a matching routing rule.
+func (s *server) websiteRule(wr *websiteReq, rule *bucketconfig.RoutingRule) error {
+	rc, rd := wr.rc, &rule.Redirect
+	key := wr.key
+	switch {
+	case rd.ReplaceKeyWith != nil:
+		key = strings.ReplaceAll(*rd.ReplaceKeyWith, "${key}", wr.key)
+	case rd.ReplaceKeyPrefixWith != nil:
+		key = *rd.ReplaceKeyPrefixWith + strings.TrimPrefix(wr.key, rule.Condition.KeyPrefixEquals)
+	}
+	switch rd.Type {
+	case bucketconfig.RedirectMirror:
+		return s.websiteFail(wr, errorf("NotImplemented", "Mirror back-to-origin (RedirectType Mirror, MirrorURL %s) is not supported by osslite: it fetches nothing from other servers.", rd.Mirror.URL))
+	case bucketconfig.RedirectInternal:
+		sub := *wr
+		sub.key = key
+		return s.websiteObject(&sub, key)
+	}
+	var loc string
+	if rd.HostName == "" && rd.Protocol == "" {
+		loc = wr.base + escapeKey("/" + key)[1:]
+	} else {
+		host, base := rd.HostName, "/"
+		if host == "" {
+			host, base = rc.r.Host, wr.base
+		}
+		loc = cmpOrString(rd.Protocol, schemeOf(rc.r)) + "://" + host + base + escapeKey("/" + key)[1:]
+	}
+	if rd.PassQueryString && rc.r.URL.RawQuery != "" {
+		loc += "?" + rc.r.URL.RawQuery
+	}
+	return websiteRedirectTo(rc, loc, cmpOr(rd.HTTPRedirectCode, http.StatusMovedPermanently))
+}
+
+// websiteFail answers e as a page or the dialect's error document.
+func (s *server) websiteFail(wr *websiteReq, e *Error) error {
+	if !wr.page {
+		return e
+	}
+	return s.websitePage(wr, e, nil)
+}
+
+func websiteRedirectTo(rc *request, loc string, status int) error {
+	rc.w.Header().Set("Location", loc)
+	rc.w.Header().Set("Content-Length", "0")
+	rc.w.WriteHeader(status)
+	return nil
+}
+
+func cmpOrString(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func schemeOf(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	return "http"
+}
+
+// escapeKey escapes a path ("/" + key) for a Location header.
+func escapeKey(p string) string { return (&url.URL{Path: p}).EscapedPath() }
+
+// websitePage writes err as the HTML page S3 website endpoints answer
+// errors with; docFailed is why the error document could not be read.
+func (s *server) websitePage(wr *websiteReq, err error, docFailed *Error) error {
+	rc := wr.rc
+	e, internal := toError(err)
+	if internal {
+		s.logError(rc, err)
+	}
+	rc.errCode = e.Code
+	h := rc.w.Header()
+	reqID := h.Get(rc.d.requestIDHeader)
+	var b strings.Builder
+	title := strconv.Itoa(e.Status) + " " + http.StatusText(e.Status)
+	b.WriteString("<html>\n<head><title>" + title + "</title></head>\n<body>\n<h1>" + title + "</h1>\n<ul>\n")
+	li := func(name, value string) {
+		if value != "" {
+			b.WriteString("<li>" + name + ": " + html.EscapeString(value) + "</li>\n")
+		}
+	}
+	li("Code", e.Code)
+	li("Message", e.Message)
+	for _, f := range e.Extra {
+		li(f.Name, f.Value)
+	}
+	li("RequestId", reqID)
+	if rc.d.hostIDHeader != "" {
+		li("HostId", h.Get(rc.d.hostIDHeader))
+	}
+	b.WriteString("</ul>\n")
+	if docFailed != nil {
+		b.WriteString("<h3>An Error Occurred While Attempting to Retrieve a Custom Error Document</h3>\n<ul>\n")
+		li("Code", docFailed.Code)
+		li("Message", docFailed.Message)
+		for _, f := range docFailed.Extra {
+			li(f.Name, f.Value)
+		}
+		b.WriteString("</ul>\n")
+	}
+	b.WriteString("<hr/>\n</body>\n</html>\n")
+	for _, k := range []string{"ETag", "Last-Modified", "Content-Encoding", "Content-Disposition", "Content-Range", "Accept-Ranges"} {
+		h.Del(k)
+	}
+	// S3 website endpoints name the error in headers too.
+	h.Set(rc.d.h("error-code"), e.Code)
+	h.Set(rc.d.h("error-message"), e.Message)
+	for _, f := range e.Extra {
+		if f.Name == "Key" {
+			h.Set(rc.d.h("error-detail-Key"), f.Value)
+		}
+	}
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	rc.w.WriteHeader(e.Status)
+	if rc.r.Method != http.MethodHead {
+		io.WriteString(rc.w, b.String())
+	}
+	return nil
+}
