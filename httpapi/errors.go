@@ -163,6 +163,11 @@ var codes = map[string]codeRow{
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
+
+	// LiveChannel (spec/oss livechannel.md; the SDKs' error constants).
+	"NoSuchLiveChannel":            {status: 404, message: "The specified live channel does not exist.", oss: dialectCode{ec: "0026-00000021"}},
+	"ChannelStillLive":             {status: 409, message: "The live channel is in the Live state: a client is pushing to it.", oss: dialectCode{ec: "0044-00000201"}},
+	"BucketNotEmptyOfLiveChannels": {status: 409, message: "The bucket you tried to delete holds live channels.", facts: []fact{factBucket}, oss: dialectCode{name: "BucketNotEmpty", ec: "0015-00000303", message: "The bucket you tried to delete holds live channels."}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -255,6 +260,7 @@ var sentinels = []struct {
 }{
 	{engine.ErrNoSuchBucket, "NoSuchBucket", ""},
 	{engine.ErrNoSuchKey, "NoSuchKey", ""},
+	{engine.ErrBucketHasLiveChannels, "BucketNotEmptyOfLiveChannels", ""},
 	{engine.ErrBucketNotEmpty, "BucketNotEmpty", ""},
 	{engine.ErrBucketChanged, "OperationAborted", "The bucket was deleted and created again while the request was in progress."},
 	{engine.ErrBucketAlreadyExists, "BucketAlreadyExists", ""},
@@ -284,6 +290,7 @@ var sentinels = []struct {
 	{engine.ErrInvalidObjectState, "InvalidObjectState", ""},
 	{engine.ErrRestoreAlreadyInProgress, "RestoreAlreadyInProgress", ""},
 	{engine.ErrNoSuchContent, "NoSuchKey", "No stored content has the SHA-1 and length given (s-sina-sha1, s-sina-length)."},
+	{engine.ErrNoSuchLiveChannel, "NoSuchLiveChannel", ""},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
 	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},

@@ -50,6 +50,8 @@ type server struct {
 	names sync.Map
 	// inflight counts the requests being served (Config.MaxConcurrentRequests).
 	inflight admission
+	// live holds the LiveChannel pushes in progress (rtmp.go).
+	live liveHub
 }
 
 // principal is who sent a request.

@@ -90,6 +90,9 @@ type route struct {
 	config *configRow
 	// auth is how the request proves who sent it. Default authSigned.
 	auth authMode
+	// known, when set, restricts the row to dialects whose subresources
+	// list it: the operation exists where the service knows it.
+	known string
 }
 
 // authMode is where a route's credentials are.
@@ -153,6 +156,17 @@ var routes = []route{
 	{method: http.MethodPost, target: targetObject, params: []string{"append"}, op: "AppendObject", perm: permBucketWrite, handle: (*server).appendObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"seal"}, op: "SealAppendObject", perm: permBucketWrite, handle: (*server).sealAppendObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"restore"}, op: "RestoreObject", perm: permBucketWrite, handle: (*server).restoreObject, only: "oss"},
+
+	// LiveChannel (spec/oss livechannel.md), where the dialect knows live and vod.
+	{method: http.MethodGet, target: targetBucket, params: []string{"live"}, op: "ListLiveChannel", perm: permBucketRead, handle: (*server).listLiveChannel, known: "live"},
+	{method: http.MethodPut, target: targetObject, params: []string{"live", "status"}, op: "PutLiveChannelStatus", perm: permBucketWrite, handle: (*server).putLiveChannelStatus, known: "live"},
+	{method: http.MethodPut, target: targetObject, params: []string{"live"}, op: "PutLiveChannel", perm: permBucketWrite, handle: (*server).putLiveChannel, known: "live"},
+	{method: http.MethodGet, target: targetObject, params: []string{"live", "comp=stat"}, op: "GetLiveChannelStat", perm: permBucketRead, handle: (*server).getLiveChannelStat, known: "live"},
+	{method: http.MethodGet, target: targetObject, params: []string{"live", "comp=history"}, op: "GetLiveChannelHistory", perm: permBucketRead, handle: (*server).getLiveChannelHistory, known: "live"},
+	{method: http.MethodGet, target: targetObject, params: []string{"live"}, op: "GetLiveChannelInfo", perm: permBucketRead, handle: (*server).getLiveChannelInfo, known: "live"},
+	{method: http.MethodDelete, target: targetObject, params: []string{"live"}, op: "DeleteLiveChannel", perm: permBucketWrite, handle: (*server).deleteLiveChannel, known: "live"},
+	{method: http.MethodGet, target: targetObject, params: []string{"vod"}, op: "GetVodPlaylist", perm: permBucketRead, handle: (*server).getVodPlaylist, known: "vod"},
+	{method: http.MethodPost, target: targetObject, params: []string{"vod"}, op: "PostVodPlaylist", perm: permBucketWrite, handle: (*server).postVodPlaylist, known: "vod"},
 }
 
 // subresourceNames holds, in lower case, every sub-resource any dialect
@@ -182,6 +196,9 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 	for i := range routes {
 		rt := &routes[i]
 		if rt.target != t || rt.only != "" && rt.only != d.name {
+			continue
+		}
+		if rt.known != "" && !d.subresources[rt.known] {
 			continue
 		}
 		if !rt.takes(named) {
