@@ -21,9 +21,10 @@ func (s *Server) startRTMP() error {
 }
 
 // RTMPAddr returns the host:port of the RTMP listener WithRTMP started, or
-// "" without WithRTMP. Push to rtmp://<addr>/live/<bucket>/<channel> (the
-// bucket in the path: "<bucket>.127.0.0.1" does not resolve), or name the
-// bucket in the host and dial addr.
+// "" without WithRTMP. Push to rtmp://<addr>/<bucket>/live/<channel>
+// (path style, as the Aliyun SDKs sign push URLs for IP endpoints), or
+// name the bucket in the host (rtmp://<bucket>.127.0.0.1:port/live/...)
+// and dial addr.
 func (s *Server) RTMPAddr() string {
 	if s.rtmp == nil {
 		return ""

@@ -31,7 +31,7 @@ import (
 // RTMP ingest for LiveChannels (spec/oss livechannel.md 10.2): a
 // publisher pushes H.264 (and optionally AAC) over RTMP to
 // rtmp://<bucket>.<host>/live/<channel> (or, for hosts that are not a
-// bucket's, rtmp://<host>/live/<bucket>/<channel>); the stream is remuxed,
+// bucket's, rtmp://<host>/<bucket>/live/<channel>); the stream is remuxed,
 // not transcoded, into MPEG-TS segments and a rolling HLS playlist,
 // written as objects of the bucket (hls.go).
 
@@ -179,12 +179,14 @@ func (s *server) parseRTMPURL(ctx context.Context, u *url.URL) (rtmpTarget, erro
 	if !vhost {
 		t.bucket, vhost = aliyunBucket(host)
 	}
-	rest, ok := strings.CutPrefix(u.Path, "/live/")
+	p := u.Path
+	if !vhost { // path style, as the SDKs sign it for IP endpoints
+		t.bucket, p, _ = strings.Cut(strings.TrimPrefix(p, "/"), "/")
+		p = "/" + p
+	}
+	rest, ok := strings.CutPrefix(p, "/live/")
 	if !ok {
 		return t, fmt.Errorf("the application must be live: %q", u.Path)
-	}
-	if !vhost {
-		t.bucket, rest, _ = strings.Cut(rest, "/")
 	}
 	t.channel = rest
 	if t.bucket == "" || t.channel == "" || strings.Contains(t.channel, "/") {
