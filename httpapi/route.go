@@ -195,10 +195,7 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 	methodSeen, otherMethod := false, false
 	for i := range routes {
 		rt := &routes[i]
-		if rt.target != t || rt.only != "" && rt.only != d.name {
-			continue
-		}
-		if rt.known != "" && !d.subresources[rt.known] {
+		if rt.target != t || !rt.servedBy(d) {
 			continue
 		}
 		if !rt.takes(named) {
@@ -239,6 +236,12 @@ func namedSubresources(q url.Values) string {
 	}
 	slices.Sort(named)
 	return strings.Join(named, ",")
+}
+
+// servedBy reports whether the row serves requests of dialect d: only
+// names the dialect, known is one of its sub-resources.
+func (rt *route) servedBy(d *dialect) bool {
+	return (rt.only == "" || rt.only == d.name) && (rt.known == "" || d.subresources[rt.known])
 }
 
 // takes reports whether every sub-resource in named is one of the
