@@ -59,6 +59,8 @@ type options struct {
 	compactInterval   time.Duration
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
+
+	rtmpAddr string // RTMP ingest for OSS LiveChannels; "" is off
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -112,6 +114,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` of -tls-cert")
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
+	fs.StringVar(&o.rtmpAddr, "rtmp-addr", "", "accept RTMP pushes to OSS LiveChannels on `address` (e.g. :1935), stored as HLS objects; empty is off")
 	o.limits.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
@@ -247,8 +250,17 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe), httpapi.WithInterceptor(m.route))
 	}
 	var ready atomic.Bool
+	api := httpapi.New(eng, apiOpts...)
+	if o.rtmpAddr != "" {
+		rl, err := httpapi.ListenRTMP(api, o.rtmpAddr)
+		if err != nil {
+			return err
+		}
+		defer rl.Close() // before the store closes: ends pushes, finalising their playlists
+		o.rtmpAddr = rl.Addr().String()
+	}
 	fr := &front{
-		api:     httpapi.New(eng, apiOpts...),
+		api:     api,
 		eng:     eng,
 		domains: vhostDomains(o.domains),
 		ready:   &ready,
@@ -342,6 +354,9 @@ func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, u
 		if metricsURL != "" {
 			attrs = append(attrs, "metrics", metricsURL)
 		}
+		if o.rtmpAddr != "" {
+			attrs = append(attrs, "rtmp", "rtmp://"+o.rtmpAddr)
+		}
 		if caPath != "" {
 			attrs = append(attrs, "tls_ca", caPath)
 		}
@@ -358,6 +373,9 @@ func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, u
 		build.short(), url, data, o.region, o.accessKey, o.secretKey, health)
 	if metricsURL != "" {
 		fmt.Fprintf(&b, "  metrics:    %s\n", metricsURL)
+	}
+	if o.rtmpAddr != "" {
+		fmt.Fprintf(&b, "  rtmp:       rtmp://%s (LiveChannel pushes: /<bucket>/live/<channel>)\n", o.rtmpAddr)
 	}
 	caOpt := ""
 	if caPath != "" {
