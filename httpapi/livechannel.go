@@ -279,7 +279,7 @@ func (s *server) getLiveChannelStat(rc *request) error {
 		return err
 	}
 	var doc liveStatXML
-	st, live := s.live.stat(rc.op.Bucket, name, s.clock.Now())
+	st, live := s.live.stat(rc.op.Bucket, name)
 	switch {
 	case live:
 		doc.Status, doc.ConnectedTime, doc.RemoteAddr = "Live", xmlTime(st.connected), st.remote

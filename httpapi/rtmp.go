@@ -152,8 +152,9 @@ func (s *server) rtmpLog() *slog.Logger {
 	return slog.New(slog.DiscardHandler)
 }
 
-// deadline sets c's read deadline: network deadlines are wall-clock time.
-func deadline(c net.Conn, d time.Duration) {
+// rtmpDeadline sets c's read deadline: network deadlines are wall-clock
+// time.
+func rtmpDeadline(c net.Conn, d time.Duration) {
 	c.SetReadDeadline(time.Now().Add(d))
 }
 
@@ -266,7 +267,7 @@ func (s *server) checkRTMPSignature(t rtmpTarget, q url.Values) error {
 func (s *server) serveRTMP(c net.Conn) error {
 	ctx := context.Background()
 	timeout := s.cfg.RTMPReadTimeout
-	deadline(c, timeout)
+	rtmpDeadline(c, timeout)
 	sc := &gortmplib.ServerConn{RW: c}
 	if err := sc.Initialize(); err != nil {
 		return fmt.Errorf("handshake: %w", err)
@@ -299,28 +300,33 @@ func (s *server) serveRTMP(c net.Conn) error {
 		sc.RejectAction()
 		return errLiveBusy
 	}
-	defer s.live.unregister(t.bucket, t.channel, p)
-
-	r := &gortmplib.Reader{Conn: sc}
-	deadline(c, timeout)
-	if err := r.Initialize(); err != nil {
-		return fmt.Errorf("reading the tracks: %w", err)
-	}
-	seg := &segmenter{s: s, ctx: ctx, bucket: t.bucket, channel: t.channel, playlist: t.playlist,
-		fragDuration: time.Duration(ch.FragDuration) * time.Second, fragCount: ch.FragCount, start: p.connected, push: p}
+	var seg *segmenter
 	defer func() {
-		if err := seg.finish(); err != nil {
-			s.rtmpLog().Error("httpapi: rtmp: finalising the playlist", "bucket", t.bucket, "channel", t.channel, "err", err)
+		// The playlist is finalised and the push recorded before the
+		// channel takes another publisher.
+		if seg != nil {
+			if err := seg.finish(); err != nil {
+				s.rtmpLog().Error("httpapi: rtmp: finalising the playlist", "bucket", t.bucket, "channel", t.channel, "err", err)
+			}
 		}
 		if err := s.eng.AddLivePush(ctx, t.bucket, t.channel, engine.LivePush{Start: p.connected, End: s.clock.Now().UTC(), RemoteAddr: p.remote}); err != nil && !errors.Is(err, engine.ErrNoSuchLiveChannel) {
 			s.rtmpLog().Error("httpapi: rtmp: recording the push", "bucket", t.bucket, "channel", t.channel, "err", err)
 		}
+		s.live.unregister(t.bucket, t.channel, p)
 	}()
+
+	r := &gortmplib.Reader{Conn: sc}
+	rtmpDeadline(c, timeout)
+	if err := r.Initialize(); err != nil {
+		return fmt.Errorf("reading the tracks: %w", err)
+	}
+	seg = &segmenter{s: s, ctx: ctx, bucket: t.bucket, channel: t.channel, playlist: t.playlist,
+		fragDuration: time.Duration(ch.FragDuration) * time.Second, fragCount: ch.FragCount, start: p.connected, push: p}
 	if err := seg.setTracks(r); err != nil {
 		return err
 	}
 	for {
-		deadline(c, timeout)
+		rtmpDeadline(c, timeout)
 		if err := r.Read(); err != nil {
 			return err
 		}
@@ -416,7 +422,7 @@ func (h *liveHub) drop(bucket, channel string) {
 }
 
 // stat returns a copy of the channel's push with bandwidths computed.
-func (h *liveHub) stat(bucket, channel string, _ time.Time) (livePush, bool) {
+func (h *liveHub) stat(bucket, channel string) (livePush, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	p := h.pushes[liveID(bucket, channel)]
