@@ -190,6 +190,8 @@ func TestRTMPIngest(t *testing.T) {
 	}, 5*time.Second, 20*time.Millisecond, "stat %+v, %v", stat, err)
 	require.Equal(t, 1920, stat.Video.Width)
 	require.Equal(t, 1080, stat.Video.Height)
+	require.InDelta(t, testFPS, stat.Video.FrameRate, 1)
+	require.Positive(t, stat.Video.Bandwidth)
 	require.Equal(t, testAACRate, stat.Audio.SampleRate)
 	require.Equal(t, "AAC", stat.Audio.Codec)
 	require.NotEmpty(t, stat.RemoteAddr)
