@@ -91,6 +91,18 @@
 // keys of 128 and values of 256 characters, and capped ACL and tagging
 // documents.
 //
+// # LiveChannel
+//
+// The OSS dialect serves the LiveChannel API; ListenRTMP (or ServeRTMP)
+// accepts RTMP pushes for a handler made by New and stores them as HLS:
+// H.264 and AAC remuxed into MPEG-TS segments cut at key frames, each
+// streamed into the bucket as an object, and a rolling playlist object.
+// The caller must Close the RTMPListener (before the engine): Close ends
+// the pushes, finalising their playlists, and waits for every
+// connection goroutine. A publisher silent for Config.RTMPReadTimeout is
+// cut off (wall-clock connection deadline); push URL expiry is checked on
+// the engine clock.
+//
 // # Caveats
 //
 // Bucket tags are kept in the handler's memory: the engine has no place
