@@ -38,6 +38,9 @@ import (
 // DefaultRTMPReadTimeout is the default of Config.RTMPReadTimeout.
 const DefaultRTMPReadTimeout = 30 * time.Second
 
+// acceptBackoff is the pause after a failed Accept.
+const acceptBackoff = 50 * time.Millisecond
+
 // errNotOurHandler: ListenRTMP was given a handler New did not make.
 var errNotOurHandler = errors.New("httpapi: the handler was not made by httpapi.New")
 
@@ -105,12 +108,13 @@ func (l *RTMPListener) accept() {
 	defer l.wg.Done()
 	for {
 		c, err := l.ln.Accept()
-		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
+		if errors.Is(err, net.ErrClosed) {
 			return
+		}
+		if err != nil { // out of file descriptors, say: wait, then go on
+			l.s.rtmpLog().Warn("httpapi: rtmp: accept", "err", err)
+			time.Sleep(acceptBackoff)
+			continue
 		}
 		l.mu.Lock()
 		if l.closed {
