@@ -108,7 +108,7 @@ func (l *RTMPListener) accept() {
 	defer l.wg.Done()
 	for {
 		c, err := l.ln.Accept()
-		if errors.Is(err, net.ErrClosed) {
+		if err != nil && (errors.Is(err, net.ErrClosed) || l.isClosed()) {
 			return
 		}
 		if err != nil { // out of file descriptors, say: wait, then go on
@@ -127,6 +127,12 @@ func (l *RTMPListener) accept() {
 		l.mu.Unlock()
 		go l.serveConn(c)
 	}
+}
+
+func (l *RTMPListener) isClosed() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.closed
 }
 
 // serveConn runs one connection; a panic (bad input reaching a parser)
