@@ -88,6 +88,11 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		if !empty {
 			return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)
 		}
+		if empty, err = e.emptyRange(livePrefix(name)); err != nil {
+			return err
+		} else if !empty {
+			return fmt.Errorf("%w: %s", ErrBucketHasLiveChannels, name)
+		}
 		// Configuration documents, completed-upload records and
 		// annotations go with the bucket.
 		for _, p := range [][]byte{configPrefix(name), completedPrefix(name), annotationPrefix(name)} {

@@ -47,6 +47,10 @@ var (
 	ErrRestoreAlreadyInProgress = errors.New("engine: restore already in progress")
 	ErrNoSuchConfig             = errors.New("engine: no such bucket configuration")
 	ErrNoSuchContent            = errors.New("engine: no stored body has this SHA-1 and size")
+	ErrNoSuchLiveChannel        = errors.New("engine: no such live channel")
+	// ErrBucketHasLiveChannels wraps ErrBucketNotEmpty: DeleteBucket found
+	// live channels in the bucket.
+	ErrBucketHasLiveChannels = fmt.Errorf("%w: it holds live channels", ErrBucketNotEmpty)
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")

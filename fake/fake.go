@@ -62,8 +62,9 @@ type Server struct {
 	mu       sync.Mutex
 	faults   []*activeFault
 	requests []Request
-	dropped  map[string]bool // request IDs of dropped requests
-	chaos    *chaosState     // see chaos.go
+	dropped  map[string]bool       // request IDs of dropped requests
+	chaos    *chaosState           // see chaos.go
+	rtmp     *httpapi.RTMPListener // see WithRTMP
 }
 
 // Request is one request the server handled, as Requests reports it.
@@ -93,6 +94,7 @@ type config struct {
 	engine               engine.Options
 	api                  []httpapi.Option
 	chaos                *Chaos // see chaos.go
+	rtmp                 bool   // see WithRTMP
 }
 
 // Option configures New.
@@ -223,6 +225,12 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 			return nil, fmt.Errorf("fake: create bucket %q: %w", b, err)
 		}
 	}
+	if cfg.rtmp {
+		if err := s.startRTMP(); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	switch {
 	case cfg.noListener && cfg.tls:
 		s.URL = NoListenerTLSURL
@@ -306,6 +314,9 @@ func (s *Server) Close() {
 		}
 		if s.ts != nil {
 			s.ts.Close()
+		}
+		if s.rtmp != nil {
+			s.rtmp.Close() // finalises pushes: before the engine closes
 		}
 		if err := s.eng.Close(); err != nil {
 			s.errorf("fake: close engine: %v", err)

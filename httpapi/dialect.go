@@ -267,6 +267,7 @@ func (d *dialect) writeDoc(w http.ResponseWriter, status int, root string, v any
 // writeError writes e, raised by operation op, with its status. HEAD
 // responses carry no body (some dialects put the document in a header).
 func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, op Op) {
+	orig := e.Code
 	e = d.localize(e)
 	h := w.Header()
 	reqID := h.Get(d.requestIDHeader)
@@ -290,6 +291,9 @@ func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, o
 	ec := ""
 	if d.errors.ecHeader != "" {
 		ec = ecOf(e.Code, op.Operation)
+		if row := codes[orig]; orig != e.Code && (row.oss.ec != "" || row.oss.ecByOp[op.Operation] != "") {
+			ec = ecOf(orig, op.Operation) // a renamed code keeps its own EC
+		}
 		h.Set(d.errors.ecHeader, ec)
 	}
 	for k, vs := range e.Header {

@@ -92,7 +92,6 @@
 // documents.
 //
 // # CORS and websites
-//
 // Bucket CORS rules answer unauthenticated OPTIONS preflights on any
 // bucket or object URL and add Access-Control-* headers to every answer
 // (errors too) of a request carrying Origin; Config.CORSAllowOrigins is a
@@ -102,6 +101,17 @@
 // routing rules, HTML error pages; OSS websites answer anonymous GETs on
 // the bucket's own endpoint. OSS mirror-back rules are stored but answer
 // 501 NotImplemented when they match.
+// # LiveChannel
+//
+// The OSS dialect serves the LiveChannel API; ListenRTMP (or ServeRTMP)
+// accepts RTMP pushes for a handler made by New and stores them as HLS:
+// H.264 and AAC remuxed into MPEG-TS segments cut at key frames, each
+// streamed into the bucket as an object, and a rolling playlist object.
+// The caller must Close the RTMPListener (before the engine): Close ends
+// the pushes, finalising their playlists, and waits for every
+// connection goroutine. A publisher silent for Config.RTMPReadTimeout is
+// cut off (wall-clock connection deadline); push URL expiry is checked on
+// the engine clock.
 //
 // # Caveats
 //

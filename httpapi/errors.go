@@ -176,6 +176,10 @@ var codes = map[string]codeRow{
 	"AccessForbidden":            {status: 403, message: "CORSResponse: This CORS request is not allowed."},
 	"NoSuchCORSConfiguration":    {status: 404, message: "The CORS configuration does not exist", oss: dialectCode{message: "The CORS Configuration does not exist."}},
 	"NoSuchWebsiteConfiguration": {status: 404, message: "The specified bucket does not have a website configuration", oss: dialectCode{message: "The specified bucket does not have a website configuration."}},
+	// LiveChannel (spec/oss livechannel.md; the SDKs' error constants).
+	"NoSuchLiveChannel":            {status: 404, message: "The specified live channel does not exist.", oss: dialectCode{ec: "0026-00000021"}},
+	"ChannelStillLive":             {status: 409, message: "The live channel is in the Live state: a client is pushing to it.", oss: dialectCode{ec: "0044-00000201"}},
+	"BucketNotEmptyOfLiveChannels": {status: 409, message: "The bucket you tried to delete holds live channels.", facts: []fact{factBucket}, oss: dialectCode{name: "BucketNotEmpty", ec: "0015-00000303", message: "The bucket you tried to delete holds live channels."}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -268,6 +272,7 @@ var sentinels = []struct {
 }{
 	{engine.ErrNoSuchBucket, "NoSuchBucket", ""},
 	{engine.ErrNoSuchKey, "NoSuchKey", ""},
+	{engine.ErrBucketHasLiveChannels, "BucketNotEmptyOfLiveChannels", ""},
 	{engine.ErrBucketNotEmpty, "BucketNotEmpty", ""},
 	{engine.ErrBucketChanged, "OperationAborted", "The bucket was deleted and created again while the request was in progress."},
 	{engine.ErrBucketAlreadyExists, "BucketAlreadyExists", ""},
@@ -302,6 +307,7 @@ var sentinels = []struct {
 	{engine.ErrWormLocked, "WORMConfigurationLocked", ""},
 	{engine.ErrInvalidWorm, "InvalidWORMConfiguration", "-"},
 	{engine.ErrNoSuchWorm, "NoSuchWORMConfiguration", ""},
+	{engine.ErrNoSuchLiveChannel, "NoSuchLiveChannel", ""},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
 	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},

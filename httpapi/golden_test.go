@@ -87,6 +87,8 @@ var (
 	uploadIDRe = regexp.MustCompile(`<UploadId>[0-9a-f]{32}</UploadId>`)
 	// Website error pages (HTML).
 	htmlIDRe = regexp.MustCompile(`<li>(RequestId|HostId): [^<]*</li>`)
+	// LiveChannel URLs name the server's loopback address.
+	loopbackRe = regexp.MustCompile(`127\.0\.0\.1:[0-9]+`)
 	// Sina JSON documents.
 	jsonReqIDRe    = regexp.MustCompile(`"RequestId":"[0-9A-F]{32}"`)
 	jsonUploadIDRe = regexp.MustCompile(`"UploadId":"[0-9a-f]{32}"`)
@@ -121,6 +123,7 @@ func renderResponse(r rawResponse) string {
 		body = htmlIDRe.ReplaceAllString(body, "<li>${1}: <id></li>")
 		body = endpointRe.ReplaceAllString(body, "<${1}Endpoint><host:port></")
 		body = uploadIDRe.ReplaceAllString(body, "<UploadId><upload-id></UploadId>")
+		body = loopbackRe.ReplaceAllString(body, "127.0.0.1:<port>")
 		body = jsonReqIDRe.ReplaceAllString(body, `"RequestId":"<request-id>"`)
 		body = jsonUploadIDRe.ReplaceAllString(body, `"UploadId":"<upload-id>"`)
 		fmt.Fprintf(&b, "\n%s\n", body)

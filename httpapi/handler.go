@@ -54,6 +54,8 @@ type server struct {
 	inflight admission
 	// corsDefault is the CORS rule of Config.CORSAllowOrigins (nil: none).
 	corsDefault *bucketconfig.CORS
+	// live holds the LiveChannel pushes in progress (rtmp.go).
+	live liveHub
 }
 
 // principal is who sent a request.

@@ -112,6 +112,10 @@ type Config struct {
 	// configuration (anonymous GET and HEAD, HTML errors). The path form
 	// /_website/<bucket>/<key> works on any host. Default none.
 	WebsiteDomains []string
+	// RTMPReadTimeout is how long an RTMP publisher (ListenRTMP) may send
+	// nothing before its push is ended and its playlist finalised.
+	// Default 30 seconds.
+	RTMPReadTimeout time.Duration
 }
 
 // Option changes a Config.
@@ -186,6 +190,9 @@ func WithBodyTimeouts(minRate int64, window, idle time.Duration) Option {
 // object body (see Config.WriteTimeout).
 func WithWriteTimeout(d time.Duration) Option { return func(c *Config) { c.WriteTimeout = d } }
 
+// WithRTMPReadTimeout sets Config.RTMPReadTimeout.
+func WithRTMPReadTimeout(d time.Duration) Option { return func(c *Config) { c.RTMPReadTimeout = d } }
+
 // Defaults.
 const (
 	DefaultRegion     = "us-east-1"
@@ -242,6 +249,9 @@ func (c *Config) EnsureDefaults() *Config {
 	}
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.RTMPReadTimeout <= 0 {
+		c.RTMPReadTimeout = DefaultRTMPReadTimeout
 	}
 	ds := []string{"localhost", "127.0.0.1"}
 	var oss []string

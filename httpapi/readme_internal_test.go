@@ -51,7 +51,7 @@ func operationsTable() string {
 			byOp[rt.op] = r
 		}
 		for _, d := range dialects {
-			if (rt.only == "" || rt.only == d.name) && !slices.Contains(r.dialects, d.name) {
+			if rt.servedBy(d) && !slices.Contains(r.dialects, d.name) {
 				r.dialects = append(r.dialects, d.name)
 			}
 		}

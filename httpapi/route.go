@@ -91,6 +91,9 @@ type route struct {
 	config *configRow
 	// auth is how the request proves who sent it. Default authSigned.
 	auth authMode
+	// known, when set, restricts the row to dialects whose subresources
+	// list it: the operation exists where the service knows it.
+	known string
 }
 
 // authMode is where a route's credentials are.
@@ -162,6 +165,17 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, params: []string{"worm"}, op: "GetBucketWorm", perm: permOwner, handle: (*server).getBucketWorm, only: "oss"},
 	{method: http.MethodPost, target: targetBucket, params: []string{"wormExtend", "wormId"}, op: "ExtendBucketWorm", perm: permOwner, handle: (*server).extendBucketWorm, only: "oss"},
 	{method: http.MethodPost, target: targetBucket, params: []string{"wormId"}, op: "CompleteBucketWorm", perm: permOwner, handle: (*server).completeBucketWorm, only: "oss"},
+
+	// LiveChannel (spec/oss livechannel.md), where the dialect knows live and vod.
+	{method: http.MethodGet, target: targetBucket, params: []string{"live"}, op: "ListLiveChannel", perm: permBucketRead, handle: (*server).listLiveChannel, known: "live"},
+	{method: http.MethodPut, target: targetObject, params: []string{"live", "status"}, op: "PutLiveChannelStatus", perm: permBucketWrite, handle: (*server).putLiveChannelStatus, known: "live"},
+	{method: http.MethodPut, target: targetObject, params: []string{"live"}, op: "PutLiveChannel", perm: permBucketWrite, handle: (*server).putLiveChannel, known: "live"},
+	{method: http.MethodGet, target: targetObject, params: []string{"live", "comp=stat"}, op: "GetLiveChannelStat", perm: permBucketRead, handle: (*server).getLiveChannelStat, known: "live"},
+	{method: http.MethodGet, target: targetObject, params: []string{"live", "comp=history"}, op: "GetLiveChannelHistory", perm: permBucketRead, handle: (*server).getLiveChannelHistory, known: "live"},
+	{method: http.MethodGet, target: targetObject, params: []string{"live"}, op: "GetLiveChannelInfo", perm: permBucketRead, handle: (*server).getLiveChannelInfo, known: "live"},
+	{method: http.MethodDelete, target: targetObject, params: []string{"live"}, op: "DeleteLiveChannel", perm: permBucketWrite, handle: (*server).deleteLiveChannel, known: "live"},
+	{method: http.MethodGet, target: targetObject, params: []string{"vod"}, op: "GetVodPlaylist", perm: permBucketRead, handle: (*server).getVodPlaylist, known: "vod"},
+	{method: http.MethodPost, target: targetObject, params: []string{"vod"}, op: "PostVodPlaylist", perm: permBucketWrite, handle: (*server).postVodPlaylist, known: "vod"},
 }
 
 // subresourceNames holds, in lower case, every sub-resource any dialect
@@ -190,7 +204,7 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 	methodSeen, otherMethod := false, false
 	for i := range routes {
 		rt := &routes[i]
-		if rt.target != t || rt.only != "" && rt.only != d.name {
+		if rt.target != t || !rt.servedBy(d) {
 			continue
 		}
 		if rt.auth == authPreflight {
@@ -237,6 +251,12 @@ func namedSubresources(q url.Values) string {
 	}
 	slices.Sort(named)
 	return strings.Join(named, ",")
+}
+
+// servedBy reports whether the row serves requests of dialect d: only
+// names the dialect, known is one of its sub-resources.
+func (rt *route) servedBy(d *dialect) bool {
+	return (rt.only == "" || rt.only == d.name) && (rt.known == "" || d.subresources[rt.known])
 }
 
 // takes reports whether every sub-resource in named is one of the

@@ -60,9 +60,10 @@ type options struct {
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
 	lifecycleDay      time.Duration
+	corsAllowOrigins  []string
+	websiteDomains    []string
 
-	corsAllowOrigins []string
-	websiteDomains   []string
+	rtmpAddr string // RTMP ingest for OSS LiveChannels; "" is off
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -120,6 +121,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
 	fs.Var((*listFlag)(&o.corsAllowOrigins), "cors-allow-origin", "for development: let browser pages from `origin` (\"*\" for any, one * wildcard allowed) use every bucket without a CORS configuration of its own (repeatable; off by default)")
 	fs.Var((*listFlag)(&o.websiteDomains), "website-domain", "serve static websites on <bucket>.`domain` (repeatable; e.g. s3-website.localhost); /_website/<bucket>/ works on any host")
+	fs.StringVar(&o.rtmpAddr, "rtmp-addr", "", "accept RTMP pushes to OSS LiveChannels on `address` (e.g. :1935), stored as HLS objects; empty is off")
 	o.limits.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
@@ -257,8 +259,17 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe), httpapi.WithInterceptor(m.route))
 	}
 	var ready atomic.Bool
+	api := httpapi.New(eng, apiOpts...)
+	if o.rtmpAddr != "" {
+		rl, err := httpapi.ListenRTMP(api, o.rtmpAddr)
+		if err != nil {
+			return err
+		}
+		defer rl.Close() // before the store closes: ends pushes, finalising their playlists
+		o.rtmpAddr = rl.Addr().String()
+	}
 	fr := &front{
-		api:     httpapi.New(eng, apiOpts...),
+		api:     api,
 		eng:     eng,
 		domains: vhostDomains(append(append([]string(nil), o.domains...), o.websiteDomains...)),
 		ready:   &ready,
@@ -352,6 +363,9 @@ func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, u
 		if metricsURL != "" {
 			attrs = append(attrs, "metrics", metricsURL)
 		}
+		if o.rtmpAddr != "" {
+			attrs = append(attrs, "rtmp", "rtmp://"+o.rtmpAddr)
+		}
 		if caPath != "" {
 			attrs = append(attrs, "tls_ca", caPath)
 		}
@@ -368,6 +382,9 @@ func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, u
 		build.short(), url, data, o.region, o.accessKey, o.secretKey, health)
 	if metricsURL != "" {
 		fmt.Fprintf(&b, "  metrics:    %s\n", metricsURL)
+	}
+	if o.rtmpAddr != "" {
+		fmt.Fprintf(&b, "  rtmp:       rtmp://%s (LiveChannel pushes: /<bucket>/live/<channel>)\n", o.rtmpAddr)
 	}
 	caOpt := ""
 	if caPath != "" {
