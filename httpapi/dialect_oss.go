@@ -195,7 +195,11 @@ func (s *server) authenticateOSS(rc *request) (credentials, error) {
 				}
 			}
 		}
-		c := credentials{who: principal{accessKey: a.AccessKeyID, id: ownerID(a.AccessKeyID)}}
+		who, err := s.identify(a.AccessKeyID, a.SecurityToken)
+		if err != nil {
+			return credentials{}, err
+		}
+		c := credentials{who: who}
 		if len(a.PayloadHash) == 64 { // a v4 request that signed its payload
 			c.payloadHash = a.PayloadHash
 		}

@@ -61,17 +61,14 @@ func (s *server) intake(rc *request) error {
 	return s.prepareBody(rc, c)
 }
 
-// secret looks up the secret key of an access key.
-func (s *server) secret(ak string) (string, bool) {
-	v, ok := s.cfg.Credentials[ak]
-	return v, ok
-}
-
 // permissive is who an unverified request acts as in permissive mode: the
 // access key it names, or the default owner.
 func (s *server) permissive(ak string) credentials {
 	if ak == "" {
 		ak = s.cfg.Owner
+	}
+	if u, ok := s.dir.Lookup(ak); ok {
+		return credentials{who: principal{accessKey: ak, id: u.User.CanonicalID}}
 	}
 	c := credentials{who: principal{accessKey: ak, id: ownerID(ak)}}
 	s.names.LoadOrStore(c.who.id, ak)

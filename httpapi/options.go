@@ -51,7 +51,8 @@ type Config struct {
 	// none.
 	Interceptor func(w http.ResponseWriter, r *http.Request, op Op) bool
 	// Owner is the access key whose identity anonymous requests assume in
-	// permissive mode. Default: the smallest configured access key, or
+	// permissive mode. Default: the smallest configured access key
+	// (Credentials and Users), or
 	// "osslite" when none is configured.
 	Owner string
 	// MaxSkew is the largest allowed distance between a signed request's
@@ -100,6 +101,24 @@ type Config struct {
 	// body (GetObject) may take: a client that stops reading is cut off
 	// and frees its handler. Default 2 minutes (about 8.5 KiB/s).
 	WriteTimeout time.Duration
+
+	// Users are identities besides Credentials (which is shorthand for
+	// users with default IDs and names): access key, secret, canonical
+	// ID, display name, e-mail, OSS UID (see User). Default: none.
+	Users []User
+	// Directory, when set, replaces the directory New builds from
+	// Credentials and Users: every access key, temporary credential and
+	// grantee is looked up in it. Pass a *UserStore to add users and
+	// temporary credentials (session / STS tokens) while serving.
+	// Default: a UserStore of Credentials and Users.
+	Directory Directory
+	// S3Defaults2023 gives S3 buckets created without
+	// x-amz-object-ownership the defaults S3 applies since April 2023:
+	// Object Ownership BucketOwnerEnforced (ACLs disabled) and all four
+	// Public Access Block settings on. Default false: new buckets have no
+	// ownership controls (ObjectWriter) and no public access block, so
+	// clients that set public ACLs keep working.
+	S3Defaults2023 bool
 }
 
 // Option changes a Config.
@@ -116,6 +135,18 @@ func WithCredentials(creds map[string]string) Option {
 		}
 	}
 }
+
+// WithUsers adds users (see Config.Users).
+func WithUsers(users ...User) Option {
+	return func(c *Config) { c.Users = append(c.Users, users...) }
+}
+
+// WithDirectory sets the identity directory (see Config.Directory).
+func WithDirectory(d Directory) Option { return func(c *Config) { c.Directory = d } }
+
+// WithS3Defaults2023 gives new S3 buckets S3's 2023 defaults (see
+// Config.S3Defaults2023).
+func WithS3Defaults2023() Option { return func(c *Config) { c.S3Defaults2023 = true } }
 
 // WithPermissive turns on permissive mode (see Config.Permissive).
 func WithPermissive() Option { return func(c *Config) { c.Permissive = true } }
@@ -261,10 +292,13 @@ func (c *Config) EnsureDefaults() *Config {
 	c.Domains, c.OSSDomains, c.SinaDomains = ds, oss, sinas
 	if c.Owner == "" {
 		c.Owner = defaultOwnerKey
-		if len(c.Credentials) > 0 {
-			keys := make([]string, 0, len(c.Credentials))
+		if len(c.Credentials)+len(c.Users) > 0 {
+			keys := make([]string, 0, len(c.Credentials)+len(c.Users))
 			for k := range c.Credentials {
 				keys = append(keys, k)
+			}
+			for _, u := range c.Users {
+				keys = append(keys, u.AccessKey)
 			}
 			c.Owner = slices.Min(keys)
 		}
