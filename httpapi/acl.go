@@ -50,6 +50,9 @@ type aclModel struct {
 	// objectDefaultFollowsBucket: an object without an ACL of its own
 	// takes its bucket's grants (else it is private to its owner).
 	objectDefaultFollowsBucket bool
+	// accessControls: the dialect has S3 Object Ownership and Public
+	// Access Block (access_config.go).
+	accessControls bool
 }
 
 // s3ACL is the S3 ACL model: canned ACLs or x-amz-grant-* headers, and
@@ -67,12 +70,17 @@ var s3ACL = aclModel{
 	objectDoc: func(s *server, info engine.ObjectInfo, b engine.BucketInfo) any {
 		return s.policyOf(info.ACL, info.Owner, b.Owner)
 	},
+	accessControls: true,
 }
 
 // aclFromHeaders reads the ACL headers of the request's dialect; nil when
 // there are none.
 func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {
-	return rc.d.acl.fromHeaders(rc, forBucket)
+	acl, err := rc.d.acl.fromHeaders(rc, forBucket)
+	if err != nil || acl == nil || rc.route.op == "CreateBucket" {
+		return acl, err
+	}
+	return acl, rc.s.admitACL(rc, acl)
 }
 
 // s3ACLHeaders reads a canned ACL (x-amz-acl) or grant headers. It
@@ -108,6 +116,9 @@ func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 		return &engine.ACL{Canned: canned}, nil
 	case len(grants) > 0:
 		if err := checkGrants(len(grants)); err != nil {
+			return nil, err
+		}
+		if err := rc.s.resolveGrants(grants); err != nil {
 			return nil, err
 		}
 		return &engine.ACL{Grants: grants}, nil
@@ -247,8 +258,7 @@ func parsePolicy(data []byte) (engine.ACL, error) {
 		switch {
 		case t == "CanonicalUser" && eg.ID != "":
 		case t == "Group" && eg.URI != "":
-		case t == "AmazonCustomerByEmail" && eg.Email != "":
-			return engine.ACL{}, errorf("UnresolvableGrantByEmailAddress", "The email address you provided does not match any account on record.")
+		case t == "AmazonCustomerByEmail" && eg.Email != "": // resolved by the caller (resolveGrants)
 		default:
 			return engine.ACL{}, errorf("MalformedACLError", "")
 		}
@@ -277,7 +287,11 @@ func (rc *request) aclFromRequest(forBucket bool, limit int64) (engine.ACL, erro
 	case hdr != nil:
 		return *hdr, nil
 	case data != nil:
-		return parsePolicy(data)
+		acl, err := parsePolicy(data)
+		if err == nil {
+			err = rc.s.resolveGrants(acl.Grants)
+		}
+		return acl, err
 	}
 	return engine.ACL{}, errorf("MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", rc.d.h("acl"))
 }

@@ -280,3 +280,24 @@ func (s *server) ownershipOf(ctx context.Context, bucket string) (string, error)
 	}
 	return "", err
 }
+
+// Rows of the error table (codes, errors.go) for identities and access
+// controls, added here to keep this feature in its own files.
+func init() {
+	for code, row := range map[string]codeRow{
+		"InvalidToken": {status: 400, message: "The provided token is malformed or otherwise invalid.",
+			oss: dialectCode{name: "InvalidSecurityToken", status: 403, message: "The security token you provided is invalid.", ec: "0002-00000008"}},
+		"InvalidSecurityToken":                 {status: 403, message: "The security token you provided is invalid.", oss: dialectCode{ec: "0002-00000008"}},
+		"SecurityTokenExpired":                 {status: 403, message: "The security token you provided has expired.", oss: dialectCode{ec: "0002-00000007"}},
+		"AccessControlListNotSupported":        {status: 400, message: "The bucket does not allow ACLs"},
+		"InvalidBucketAclWithObjectOwnership":  {status: 400, message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+		"NoSuchPublicAccessBlockConfiguration": {status: 404, message: "The public access block configuration was not found", facts: []fact{factBucket}},
+		"OwnershipControlsNotFoundError":       {status: 404, message: "The bucket ownership controls were not found", facts: []fact{factBucket}},
+	} {
+		codes[code] = row
+	}
+	// OSS names an expired STS token SecurityTokenExpired (403).
+	expired := codes["ExpiredToken"]
+	expired.oss = dialectCode{name: "SecurityTokenExpired", status: 403, message: "The security token you provided has expired.", ec: "0002-00000007"}
+	codes["ExpiredToken"] = expired
+}

@@ -115,9 +115,15 @@ func (s *server) createBucket(rc *request) error {
 	if acl != nil {
 		opts.ACL = *acl
 	}
+	own, pab, err := s.createBucketAccess(rc, acl)
+	if err != nil {
+		return err
+	}
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
 		err = nil // creating one's own bucket again succeeds
+	} else if err == nil {
+		err = s.setBucketAccess(rc, own, pab)
 	}
 	if err != nil {
 		return err
@@ -171,6 +177,9 @@ func (s *server) getBucketACL(rc *request) error {
 
 func (s *server) putBucketACL(rc *request) error {
 	acl, err := rc.d.acl.fromRequest(rc, true, s.docLimit(maxACLDocument))
+	if err == nil {
+		err = s.admitACL(rc, acl)
+	}
 	if err != nil {
 		return err
 	}

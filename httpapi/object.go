@@ -118,7 +118,7 @@ func (rc *request) writerID() string {
 	if rc.who.anonymous && rc.bucket != nil {
 		return rc.bucket.Owner
 	}
-	return rc.who.id
+	return rc.s.objectOwner(rc, rc.who.id)
 }
 
 // defaultClass returns sc, or the bucket's storage class when sc is empty
@@ -800,6 +800,9 @@ func (s *server) getObjectACL(rc *request) error {
 
 func (s *server) putObjectACL(rc *request) error {
 	acl, err := rc.d.acl.fromRequest(rc, false, s.docLimit(maxACLDocument))
+	if err == nil {
+		err = s.admitACL(rc, acl)
+	}
 	if err != nil {
 		return err
 	}

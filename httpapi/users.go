@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/sigv4"
 )
 
@@ -316,4 +317,25 @@ func s3SessionToken(r *http.Request, res *sigv4.Result) string {
 		return r.URL.Query().Get("x-amz-security-token")
 	}
 	return ""
+}
+
+// resolveGrants turns grants to e-mail addresses into grants to the
+// users with those addresses (as S3 stores them), in place. An address
+// no user has is UnresolvableGrantByEmailAddress.
+func (s *server) resolveGrants(grants []engine.Grant) error {
+	for i, g := range grants {
+		if g.GranteeType != "AmazonCustomerByEmail" {
+			continue
+		}
+		var u User
+		ok := false
+		if s.dir != nil {
+			u, ok = s.dir.UserByEmail(g.Email)
+		}
+		if !ok {
+			return errorf("UnresolvableGrantByEmailAddress", "")
+		}
+		grants[i] = engine.Grant{GranteeType: "CanonicalUser", ID: u.CanonicalID, DisplayName: u.DisplayName, Permission: g.Permission}
+	}
+	return nil
 }
