@@ -54,6 +54,7 @@ type Server struct {
 	eng     *engine.Engine
 	clock   *Clock
 	api     http.Handler
+	users   *httpapi.UserStore // see users.go
 	ts      *httptest.Server
 	tr      *memhttp.Transport
 	client  *http.Client
@@ -93,6 +94,7 @@ type config struct {
 	engine               engine.Options
 	api                  []httpapi.Option
 	chaos                *Chaos // see chaos.go
+	users                []httpapi.User // see WithUsers
 }
 
 // Option configures New.
@@ -197,8 +199,15 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 		dropped:   make(map[string]bool),
 		chaos:     newChaosState(cfg.chaos),
 	}
+	users, err := newUserStore(cfg)
+	if err != nil {
+		eng.Close()
+		return nil, err
+	}
+	s.users = users
 	apiOpts := []httpapi.Option{
 		httpapi.WithCredentials(map[string]string{cfg.accessKey: cfg.secretKey}),
+		httpapi.WithDirectory(users),
 		httpapi.WithRegion(cfg.region),
 		httpapi.WithDomains(cfg.domains...),
 		httpapi.WithObserver(s.observe),

@@ -59,6 +59,9 @@ type options struct {
 	compactInterval   time.Duration
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
+	usersFile         string         // -users
+	users             []httpapi.User // read from usersFile
+	s3Defaults2023    bool
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -112,6 +115,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&o.tlsKey, "tls-key", "", "PEM private key `file` of -tls-cert")
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
+	fs.StringVar(&o.usersFile, "users", "", "JSON or YAML `file` of more users: {\"users\": [{\"accessKey\", \"secretKey\", \"canonicalId\", \"displayName\", \"email\", \"ossUid\"}]}")
+	fs.BoolVar(&o.s3Defaults2023, "s3-defaults-2023", false, "give S3 buckets created without x-amz-object-ownership S3's 2023 defaults: ACLs disabled (BucketOwnerEnforced) and Public Access Block on")
 	o.limits.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
@@ -175,6 +180,12 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	if err := o.limits.validate(); err != nil {
 		return o, err
 	}
+	if o.usersFile != "" {
+		var err error
+		if o.users, err = loadUsers(o.usersFile); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
 }
 
@@ -237,11 +248,15 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	var m *metrics
 	apiOpts := []httpapi.Option{
 		httpapi.WithCredentials(map[string]string{o.accessKey: o.secretKey}),
+		httpapi.WithUsers(o.users...),
 		httpapi.WithDomains(o.domains...),
 		httpapi.WithRegion(o.region),
 		httpapi.WithLogger(logger),
 	}
 	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
+	if o.s3Defaults2023 {
+		apiOpts = append(apiOpts, httpapi.WithS3Defaults2023())
+	}
 	if o.metrics {
 		m = newMetrics(eng, build)
 		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe), httpapi.WithInterceptor(m.route))
