@@ -93,7 +93,7 @@ type config struct {
 	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
 	api                  []httpapi.Option
-	chaos                *Chaos // see chaos.go
+	chaos                *Chaos         // see chaos.go
 	users                []httpapi.User // see WithUsers
 }
 
