@@ -118,10 +118,16 @@ func (s *server) admitACL(rc *request, acl *engine.ACL) error {
 	if err != nil {
 		return err
 	}
-	if own == bucketconfig.OwnershipBucketOwnerEnforced && !ownerOnlyACL(*acl, b.Owner) {
+	return aclWriteAllowed(*acl, b.Owner, pab, own)
+}
+
+// aclWriteAllowed is admitACL's rule for an ACL about to be set on a
+// bucket owned by bucketOwner with the settings pab and own.
+func aclWriteAllowed(acl engine.ACL, bucketOwner string, pab *bucketconfig.PublicAccessBlock, own string) error {
+	if own == bucketconfig.OwnershipBucketOwnerEnforced && !ownerOnlyACL(acl, bucketOwner) {
 		return errorf("AccessControlListNotSupported", "")
 	}
-	if pab != nil && pab.BlockPublicAcls && publicACL(*acl) {
+	if pab != nil && pab.BlockPublicAcls && publicACL(acl) {
 		return errAccessDenied()
 	}
 	return nil
