@@ -11,6 +11,7 @@ import (
 	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -384,4 +385,54 @@ func TestSecurityTokenOSS(t *testing.T) {
 	srv.Clock().Advance(31 * time.Minute)
 	_, err = c.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr("bkt"), Key: oss2.Ptr("k")})
 	wantOSSCode(err, http.StatusForbidden, "SecurityTokenExpired")
+}
+
+// The v1 SDK (signature v1, x-oss-security-token header and the
+// security-token parameter of signed URLs), and OSS UIDs in owners.
+func TestSecurityTokenOSSV1AndUID(t *testing.T) {
+	ctx := context.Background()
+	carol := httpapi.User{AccessKey: "AKCAROL", SecretKey: "carol-secret", OSSUID: "1234567890", DisplayName: "carol"}
+	srv := fake.New(t, fake.WithUsers(carol))
+	sess, err := srv.NewSession(carol.AccessKey, time.Hour)
+	require.NoError(t, err)
+	v1 := func(token string) *oss1.Bucket {
+		c, err := oss1.New(srv.URL, sess.AccessKey, sess.SecretKey, oss1.SecurityToken(token), oss1.HTTPClient(srv.HTTPClient()))
+		require.NoError(t, err)
+		c.Config.RetryTimes = 0
+		b, err := c.Bucket("carols")
+		require.NoError(t, err)
+		return b
+	}
+	c, err := oss1.New(srv.URL, sess.AccessKey, sess.SecretKey, oss1.SecurityToken(sess.Token), oss1.HTTPClient(srv.HTTPClient()))
+	require.NoError(t, err)
+	require.NoError(t, c.CreateBucket("carols"))
+	acl, err := c.GetBucketACL("carols")
+	require.NoError(t, err)
+	require.Equal(t, "1234567890", acl.Owner.ID, "OSS shows the owner's OSS UID")
+	require.Equal(t, "carol", acl.Owner.DisplayName)
+
+	b := v1(sess.Token)
+	require.NoError(t, b.PutObject("k", strings.NewReader("v1")))
+	signed, err := b.SignURL("k", oss1.HTTPGet, 600)
+	require.NoError(t, err)
+	require.Contains(t, signed, "security-token=")
+	resp, err := srv.HTTPClient().Get(signed)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	require.Equal(t, "v1", string(body))
+
+	err = v1("forged").PutObject("k2", strings.NewReader("x"))
+	var se oss1.ServiceError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "InvalidSecurityToken", se.Code)
+	require.Equal(t, http.StatusForbidden, se.StatusCode)
+
+	v2 := oss2.NewClient(oss2.LoadDefaultConfig().
+		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(carol.AccessKey, carol.SecretKey)).
+		WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()))
+	lb, err := v2.ListBuckets(ctx, &oss2.ListBucketsRequest{})
+	require.NoError(t, err)
+	require.Equal(t, "1234567890", *lb.Owner.ID)
 }

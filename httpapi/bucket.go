@@ -70,7 +70,7 @@ func (s *server) getBucketInfo(rc *request) error {
 	if bk.DataRedundancyType == "" {
 		bk.DataRedundancyType = "LRS"
 	}
-	bk.Owner = owner{ID: b.Owner, DisplayName: s.displayName(b.Owner)}
+	bk.Owner = s.ownerDoc(rc.d, b.Owner)
 	bk.Grant = ossACLName(b.ACL, false)
 	bk.SSE.SSEAlgorithm = "None"
 	return rc.d.writeDoc(rc.w, http.StatusOK, "BucketInfo", &info)

@@ -56,7 +56,7 @@ func (s *server) intake(rc *request) error {
 	}
 	rc.who, rc.auth = c.who, c.sigv4
 	if rc.d.requesterHeader != "" && !rc.who.anonymous {
-		rc.w.Header().Set(rc.d.requesterHeader, rc.d.userID(rc.who.id))
+		rc.w.Header().Set(rc.d.requesterHeader, s.shownID(rc.d, rc.who.id))
 	}
 	return s.prepareBody(rc, c)
 }

@@ -37,8 +37,8 @@ type User struct {
 	// Email resolves emailAddress= grants (x-amz-grant-*) and
 	// AmazonCustomerByEmail grantees to this user. Default: none.
 	Email string `json:"email,omitempty" yaml:"email,omitempty"`
-	// OSSUID is the user's ID as the OSS dialect shows it (owner IDs,
-	// x-oss-requester). Default: CanonicalID.
+	// OSSUID is the user's ID as the OSS dialect shows it (owner IDs of
+	// ListBuckets, GetBucketAcl, listings). Default: CanonicalID.
 	OSSUID string `json:"ossUid,omitempty" yaml:"ossUid,omitempty"`
 }
 
@@ -338,4 +338,34 @@ func (s *server) resolveGrants(grants []engine.Grant) error {
 		grants[i] = engine.Grant{GranteeType: "CanonicalUser", ID: u.CanonicalID, DisplayName: u.DisplayName, Permission: g.Permission}
 	}
 	return nil
+}
+
+// shownID is a canonical user ID as dialect d shows it: the user's OSS
+// UID where the dialect shows those, else d.userID's form.
+func (s *server) shownID(d *dialect, canonical string) string {
+	if d.showsOSSUID {
+		return s.ossUID(canonical)
+	}
+	return d.userID(canonical)
+}
+
+// ossUID is the OSS UID of the user with a canonical ID (the ID itself
+// for users the directory does not know).
+func (s *server) ossUID(canonical string) string {
+	if s.dir != nil {
+		if u, ok := s.dir.UserByID(canonical); ok {
+			return u.OSSUID
+		}
+	}
+	return canonical
+}
+
+// ownerDoc is the Owner element of a user in dialect d's documents: the
+// canonical ID, or the OSS UID where the dialect shows those.
+func (s *server) ownerDoc(d *dialect, canonical string) owner {
+	id := canonical
+	if d.showsOSSUID {
+		id = s.ossUID(canonical)
+	}
+	return owner{ID: id, DisplayName: s.displayName(canonical)}
 }
