@@ -11,8 +11,8 @@ import (
 	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
