@@ -21,6 +21,7 @@ import (
 
 	"github.com/osslite/osslite/fake"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/sigv4"
 )
 
 var (
@@ -435,4 +436,38 @@ func TestSecurityTokenOSSV1AndUID(t *testing.T) {
 	lb, err := v2.ListBuckets(ctx, &oss2.ListBucketsRequest{})
 	require.NoError(t, err)
 	require.Equal(t, "1234567890", *lb.Owner.ID)
+}
+
+// The session token is part of what the signature covers: changing it
+// after signing, or adding one to a request signed without it, fails.
+func TestSessionTokenSigned(t *testing.T) {
+	srv := fake.New(t, fake.WithBuckets("bkt"))
+	sess, err := srv.NewSession("", time.Hour)
+	require.NoError(t, err)
+	send := func(creds sigv4.Credentials, tamper func(*http.Request)) (int, string) {
+		t.Helper()
+		r, err := http.NewRequest(http.MethodGet, srv.URL+"/bkt?list-type=2", nil)
+		require.NoError(t, err)
+		_, err = sigv4.SignRequest(r, creds, srv.Region, "s3", srv.Clock().Now(), "")
+		require.NoError(t, err)
+		tamper(r)
+		resp, err := srv.HTTPClient().Do(r)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	creds := sigv4.Credentials{AccessKeyID: sess.AccessKey, SecretAccessKey: sess.SecretKey, SessionToken: sess.Token}
+	status, body := send(creds, func(*http.Request) {})
+	require.Equal(t, http.StatusOK, status, body)
+	status, body = send(creds, func(r *http.Request) { r.Header.Set("X-Amz-Security-Token", "swapped") })
+	require.Equal(t, http.StatusForbidden, status)
+	require.Contains(t, body, "SignatureDoesNotMatch")
+
+	long := sigv4.Credentials{AccessKeyID: srv.AccessKey, SecretAccessKey: srv.SecretKey}
+	status, body = send(long, func(r *http.Request) { r.Header.Set("X-Amz-Security-Token", sess.Token) })
+	require.Equal(t, http.StatusForbidden, status)
+	require.Contains(t, body, "x-amz-security-token", "an unsigned token header is refused")
+	status, body = send(long, func(*http.Request) {})
+	require.Equal(t, http.StatusOK, status, body)
 }
