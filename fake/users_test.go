@@ -471,3 +471,72 @@ func TestSessionTokenSigned(t *testing.T) {
 	status, body = send(long, func(*http.Request) {})
 	require.Equal(t, http.StatusOK, status, body)
 }
+
+// OSS ACLs between users: x-oss-acl on PutBucket, x-oss-object-acl on
+// PutObject and CopyObject, the object's "default" following the bucket.
+func TestUsersOSSACL(t *testing.T) {
+	ctx := context.Background()
+	// An OSS domain: anonymous requests, which carry nothing else that
+	// says OSS, are served in the OSS dialect.
+	srv := fake.New(t, fake.WithUsers(alice, bob), fake.WithHTTPOptions(httpapi.WithOSSDomains("127.0.0.1")))
+	client := func(ak, sk string) *oss2.Client {
+		var creds osscreds.CredentialsProvider = osscreds.NewAnonymousCredentialsProvider()
+		if ak != "" {
+			creds = osscreds.NewStaticCredentialsProvider(ak, sk)
+		}
+		return oss2.NewClient(oss2.LoadDefaultConfig().WithCredentialsProvider(creds).
+			WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).WithRetryMaxAttempts(1))
+	}
+	a, b, anon := client(alice.AccessKey, alice.SecretKey), client(bob.AccessKey, bob.SecretKey), client("", "")
+	get := func(c *oss2.Client, key string) error {
+		out, err := c.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr("ossb"), Key: oss2.Ptr(key)})
+		if err == nil {
+			out.Body.Close()
+		}
+		return err
+	}
+	denied := func(err error) {
+		t.Helper()
+		var se *oss2.ServiceError
+		require.True(t, errors.As(err, &se), "%v", err)
+		require.Equal(t, "AccessDenied", se.ErrorCode())
+	}
+
+	_, err := a.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("ossb"), Acl: oss2.BucketACLPrivate})
+	require.NoError(t, err)
+	_, err = a.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("ossb"), Key: oss2.Ptr("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	denied(get(b, "k"))
+	_, err = b.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("ossb"), Key: oss2.Ptr("bob"), Body: strings.NewReader("v")})
+	denied(err)
+
+	// public-read on the bucket: objects with the "default" ACL follow it.
+	_, err = a.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: oss2.Ptr("ossb"), Acl: oss2.BucketACLPublicRead})
+	require.NoError(t, err)
+	require.NoError(t, get(b, "k"))
+	require.NoError(t, get(anon, "k"))
+	_, err = b.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("ossb"), Key: oss2.Ptr("bob"), Body: strings.NewReader("v")})
+	denied(err)
+
+	// x-oss-object-acl: private on put, public-read on copy.
+	_, err = a.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("ossb"), Key: oss2.Ptr("private"), Body: strings.NewReader("p"),
+		Acl: oss2.ObjectACLPrivate})
+	require.NoError(t, err)
+	denied(get(b, "private"))
+	_, err = a.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: oss2.Ptr("ossb"), Acl: oss2.BucketACLPrivate})
+	require.NoError(t, err)
+	_, err = a.CopyObject(ctx, &oss2.CopyObjectRequest{Bucket: oss2.Ptr("ossb"), Key: oss2.Ptr("copy"), SourceKey: oss2.Ptr("private"),
+		Acl: oss2.ObjectACLPublicRead})
+	require.NoError(t, err)
+	require.NoError(t, get(anon, "copy"))
+	denied(get(anon, "k"))
+
+	// public-read-write lets Bob write; the bucket owner reads what he wrote.
+	_, err = a.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: oss2.Ptr("ossb"), Acl: oss2.BucketACLPublicReadWrite})
+	require.NoError(t, err)
+	_, err = b.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("ossb"), Key: oss2.Ptr("bob"), Body: strings.NewReader("v"),
+		Acl: oss2.ObjectACLPrivate})
+	require.NoError(t, err)
+	require.NoError(t, get(a, "bob"))
+	denied(get(anon, "bob"))
+}

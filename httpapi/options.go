@@ -13,7 +13,9 @@ import (
 // request fails with InvalidAccessKeyId and only ACL-granted anonymous
 // access works.
 type Config struct {
-	// Credentials maps access key IDs to secret keys. Default: none.
+	// Credentials maps access key IDs to secret keys: shorthand for Users
+	// with default canonical IDs (hex SHA-256 of the key) and display
+	// names (the key). Default: none.
 	Credentials map[string]string
 	// Permissive accepts any access key without checking signatures, and
 	// lets anonymous requests act as the default owner (see Owner). Bodies
