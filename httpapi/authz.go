@@ -63,6 +63,10 @@ type access struct {
 	// bucket is the bucket's record. key is "" for bucket operations.
 	bucket engine.BucketInfo
 	key    string
+
+	// The rest is read by load, only when a decision needs it (never for
+	// the bucket owner without a policy evaluator).
+	loaded bool
 	// object is the object's record, for object permissions on an object
 	// that exists; nil otherwise.
 	object *engine.ObjectInfo
@@ -82,7 +86,9 @@ type access struct {
 // policies exist. The bucket-policy feature assigns it (in an init of its
 // own file). It returns deny for an explicit Deny that applies to in,
 // allow for an Allow that applies, noOpinion otherwise; it must apply
-// in.pab's RestrictPublicBuckets itself. An error fails the request.
+// in.pab's RestrictPublicBuckets itself, after in.load (which reads pab,
+// ownership and object once; skip it for buckets without a policy to
+// keep the owner's requests cheap). An error fails the request.
 var policyEvaluator func(s *server, in *access) (decision, error)
 
 // errAccessDenied is the answer to a refused request.
@@ -134,8 +140,13 @@ func (s *server) canRead(rc *request, bucket, key string) error {
 	return s.check(in)
 }
 
-// check loads the rest of in (bucket settings, the object) and decides.
-func (s *server) check(in *access) error {
+// load reads what decisions about in may need besides the bucket record:
+// the bucket's Public Access Block and Object Ownership, and the object
+// of an object permission. It reads once.
+func (in *access) load(s *server) error {
+	if in.loaded {
+		return nil
+	}
 	var err error
 	if in.pab, in.ownership, err = s.accessSettings(in.ctx, in.bucket.Name); err != nil {
 		return err
@@ -149,6 +160,12 @@ func (s *server) check(in *access) error {
 			return err
 		}
 	}
+	in.loaded = true
+	return nil
+}
+
+// check decides in and answers a refusal with AccessDenied.
+func (s *server) check(in *access) error {
 	d, err := s.decide(in)
 	if err != nil {
 		return err
@@ -172,22 +189,25 @@ func (s *server) decide(in *access) (decision, error) {
 		}
 		pol = d
 	}
-	if s.cfg.Permissive || in.owner() || pol == allow || in.aclAllows() {
+	if s.cfg.Permissive || owns(in.who, in.bucket.Owner) || pol == allow {
+		return allow, nil // the bucket owner owns everything in it
+	}
+	if in.perm == permOwner {
+		return deny, nil
+	}
+	if err := in.load(s); err != nil {
+		return deny, err
+	}
+	if in.objectOwner() || in.aclAllows() {
 		return allow, nil
 	}
 	return deny, nil
 }
 
-// owner reports whether the principal owns what in asks for: the bucket
-// owner owns everything in it; an object's writer owns the object unless
-// ACLs are disabled (then the bucket owner owns every object).
-func (in *access) owner() bool {
-	if owns(in.who, in.bucket.Owner) {
-		return true
-	}
-	if in.perm == permOwner {
-		return false
-	}
+// objectOwner reports whether the principal owns the object in asks for:
+// its writer does, unless ACLs are disabled (then the bucket owner owns
+// every object).
+func (in *access) objectOwner() bool {
 	return in.object != nil && in.ownership != bucketconfig.OwnershipBucketOwnerEnforced && owns(in.who, in.object.Owner)
 }
 

@@ -146,7 +146,7 @@ func TestDecisionTable(t *testing.T) {
 				answer := map[string]decision{"none": noOpinion, "allow": allow, "deny": deny}[r.policy]
 				policyEvaluator = func(_ *server, in *access) (decision, error) { seen = in; return answer, nil }
 			}
-			in := &access{ctx: context.Background(), who: r.who, perm: r.perm, key: "k", object: r.object,
+			in := &access{ctx: context.Background(), who: r.who, perm: r.perm, key: "k", object: r.object, loaded: true,
 				bucket: engine.BucketInfo{Name: "b", Owner: owner, ACL: r.bucketACL}, pab: r.pab, ownership: r.own}
 			got, err := s.decide(in)
 			require.NoError(t, err)
