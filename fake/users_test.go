@@ -232,6 +232,16 @@ func TestUsersObjectOwnership(t *testing.T) {
 	_, err = a.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("own"), Key: aws.String("ok"), Body: strings.NewReader("x"),
 		ACL: types.ObjectCannedACLBucketOwnerFullControl})
 	require.NoError(t, err)
+	// Get*Acl shows the bucket owner's full control, whatever is stored.
+	oacl, err := a.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("own"), Key: aws.String("plain")})
+	require.NoError(t, err)
+	require.Equal(t, aliceID, *oacl.Owner.ID, "Bob's object is the bucket owner's")
+	require.Len(t, oacl.Grants, 1)
+	require.Equal(t, aliceID, *oacl.Grants[0].Grantee.ID)
+	require.Equal(t, types.PermissionFullControl, oacl.Grants[0].Permission)
+	bacl, err := a.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("own")})
+	require.NoError(t, err)
+	require.Len(t, bacl.Grants, 1, "Bob's WRITE grant is not shown")
 
 	_, err = a.DeleteBucketOwnershipControls(ctx, &s3.DeleteBucketOwnershipControlsInput{Bucket: aws.String("own")})
 	require.NoError(t, err)

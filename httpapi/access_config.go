@@ -196,3 +196,17 @@ func (s *server) setBucketAccess(rc *request, own *bucketconfig.Ownership, pab *
 	}
 	return nil
 }
+
+// aclShown is the owner and ACL Get*Acl shows for a resource of rc's
+// bucket: under BucketOwnerEnforced (ACLs disabled) the bucket owner with
+// FULL_CONTROL, whatever is stored; else what is stored.
+func (s *server) aclShown(rc *request, owner string, acl engine.ACL) (string, engine.ACL, error) {
+	if !rc.d.acl.accessControls || rc.bucket == nil {
+		return owner, acl, nil
+	}
+	own, err := s.ownershipOf(rc.ctx, rc.bucket.Name)
+	if err != nil || own != bucketconfig.OwnershipBucketOwnerEnforced {
+		return owner, acl, err
+	}
+	return rc.bucket.Owner, engine.ACL{Canned: "private"}, nil
+}
