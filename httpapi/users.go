@@ -146,6 +146,11 @@ func (s *UserStore) AddUser(u User) error {
 	if other, ok := s.byEmail[email]; ok && email != "" && other.AccessKey != u.AccessKey {
 		return fmt.Errorf("%w: e-mail %q is taken by %q", ErrInvalidUser, u.Email, other.AccessKey)
 	}
+	if old, ok := s.keys[u.AccessKey]; ok { // replaced: forget its old names
+		delete(s.byID, old.User.CanonicalID)
+		delete(s.byID, old.User.OSSUID)
+		delete(s.byEmail, strings.ToLower(old.User.Email))
+	}
 	s.keys[u.AccessKey] = Credential{User: u, Secret: u.SecretKey}
 	s.byID[u.CanonicalID] = u
 	s.byID[u.OSSUID] = u
@@ -199,11 +204,17 @@ func (s *UserStore) Users() []User {
 	return out
 }
 
-// Lookup implements Directory.
+// Lookup implements Directory. A temporary credential carries its user
+// as the user is now (AddUser may have replaced it).
 func (s *UserStore) Lookup(accessKey string) (Credential, bool) {
 	s.mu.RLock()
+	defer s.mu.RUnlock()
 	c, ok := s.keys[accessKey]
-	s.mu.RUnlock()
+	if ok && c.Token != "" {
+		if u, isUser := s.keys[c.User.AccessKey]; isUser {
+			c.User = u.User
+		}
+	}
 	return c, ok
 }
 
