@@ -434,7 +434,9 @@ func TestSecurityTokenOSSV1AndUID(t *testing.T) {
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	require.Equal(t, "v1", string(body))
 
-	err = v1("forged").PutObject("k2", strings.NewReader("x"))
+	// (A GET: the v1 SDK reads its upload's CRC state after an early error
+	// answer while the transport may still be sending the body.)
+	_, err = v1("forged").GetObject("k")
 	var se oss1.ServiceError
 	require.ErrorAs(t, err, &se)
 	require.Equal(t, "InvalidSecurityToken", se.Code)
