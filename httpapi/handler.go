@@ -21,7 +21,9 @@ import (
 
 // New returns an http.Handler serving eng over the S3 protocol, configured
 // by opts (see Config for the defaults). The handler is safe for
-// concurrent use and starts no goroutines.
+// concurrent use and starts no goroutines. New panics when Config.Users
+// cannot form a directory (a user without an access key, two users with
+// one canonical ID or e-mail address): check them with NewUserStore first.
 func New(eng *engine.Engine, opts ...Option) http.Handler {
 	var cfg Config
 	for _, o := range opts {
