@@ -32,7 +32,11 @@
 //     Time below);
 //   - serve HTTPS (WithTLS), so SDKs take the code paths they take in
 //     production: aws-sdk-go-v2 uploads become aws-chunked with a CRC32
-//     trailer only over TLS.
+//     trailer only over TLS;
+//   - have several users (WithUsers, Server.UserID) that share buckets
+//     and objects by ACL grants, and temporary credentials with session /
+//     STS tokens (Server.NewSession, Server.AddTemporaryCredential) that
+//     expire on the fake clock.
 //
 // The in-memory transport streams: request and response bodies flow through
 // pipes, so a 64 MiB download reaches the client while the handler is still
@@ -62,7 +66,8 @@
 //     x-oss-expires): Advance past it and the URL is refused;
 //   - archive restores: when a restore completes and when the restored
 //     copy expires;
-//   - with WithSkewCheck, the signing-skew check (15 minutes, S3 and OSS).
+//   - with WithSkewCheck, the signing-skew check (15 minutes, S3 and OSS);
+//   - the expiry of temporary credentials (NewSession).
 //
 // What does not: SDKs sign with the wall clock; Fault latency and Close's
 // grace period are real durations; the TLS certificate of WithTLS is valid

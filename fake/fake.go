@@ -54,6 +54,7 @@ type Server struct {
 	eng     *engine.Engine
 	clock   *Clock
 	api     http.Handler
+	users   *httpapi.UserStore // see users.go
 	ts      *httptest.Server
 	tr      *memhttp.Transport
 	client  *http.Client
@@ -93,8 +94,9 @@ type config struct {
 	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
 	api                  []httpapi.Option
-	chaos                *Chaos // see chaos.go
-	rtmp                 bool   // see WithRTMP
+	rtmp                 bool           // see WithRTMP
+	chaos                *Chaos         // see chaos.go
+	users                []httpapi.User // see WithUsers
 }
 
 // Option configures New.
@@ -199,8 +201,15 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 		dropped:   make(map[string]bool),
 		chaos:     newChaosState(cfg.chaos),
 	}
+	users, err := newUserStore(cfg)
+	if err != nil {
+		eng.Close()
+		return nil, err
+	}
+	s.users = users
 	apiOpts := []httpapi.Option{
 		httpapi.WithCredentials(map[string]string{cfg.accessKey: cfg.secretKey}),
+		httpapi.WithDirectory(users),
 		httpapi.WithRegion(cfg.region),
 		httpapi.WithDomains(cfg.domains...),
 		httpapi.WithObserver(s.observe),

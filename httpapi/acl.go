@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/xml"
-	"errors"
 	"strings"
 
 	"github.com/osslite/osslite/engine"
@@ -51,6 +50,9 @@ type aclModel struct {
 	// objectDefaultFollowsBucket: an object without an ACL of its own
 	// takes its bucket's grants (else it is private to its owner).
 	objectDefaultFollowsBucket bool
+	// accessControls: the dialect has S3 Object Ownership and Public
+	// Access Block (access_config.go).
+	accessControls bool
 }
 
 // s3ACL is the S3 ACL model: canned ACLs or x-amz-grant-* headers, and
@@ -68,12 +70,17 @@ var s3ACL = aclModel{
 	objectDoc: func(s *server, info engine.ObjectInfo, b engine.BucketInfo) any {
 		return s.policyOf(info.ACL, info.Owner, b.Owner)
 	},
+	accessControls: true,
 }
 
 // aclFromHeaders reads the ACL headers of the request's dialect; nil when
 // there are none.
 func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {
-	return rc.d.acl.fromHeaders(rc, forBucket)
+	acl, err := rc.d.acl.fromHeaders(rc, forBucket)
+	if err != nil || acl == nil || rc.route.op == "CreateBucket" {
+		return acl, err
+	}
+	return acl, rc.s.admitACL(rc, acl)
 }
 
 // s3ACLHeaders reads a canned ACL (x-amz-acl) or grant headers. It
@@ -109,6 +116,9 @@ func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 		return &engine.ACL{Canned: canned}, nil
 	case len(grants) > 0:
 		if err := checkGrants(len(grants)); err != nil {
+			return nil, err
+		}
+		if err := rc.s.resolveGrants(grants); err != nil {
 			return nil, err
 		}
 		return &engine.ACL{Grants: grants}, nil
@@ -175,140 +185,6 @@ func effectiveGrants(acl engine.ACL, owner, bucketOwner string) []engine.Grant {
 		}
 	}
 	return gs
-}
-
-// granted reports whether grants give who the permission p.
-func granted(grants []engine.Grant, who principal, p string) bool {
-	for _, g := range grants {
-		if g.Permission != p && g.Permission != permFullControl {
-			continue
-		}
-		switch {
-		case g.GranteeType == "Group" && g.URI == groupAllUsers:
-			return true
-		case g.GranteeType == "Group" && g.URI == groupAuthenticated && !who.anonymous:
-			return true
-		case g.GranteeType == "CanonicalUser" && !who.anonymous && g.ID == who.id:
-			return true
-		}
-	}
-	return false
-}
-
-// owns reports whether who owns a resource whose owner is owner. Resources
-// with no recorded owner (seeded through the engine API) belong to every
-// authenticated principal.
-func owns(who principal, owner string) bool {
-	return !who.anonymous && (owner == "" || owner == who.id)
-}
-
-// authorize applies ACLs (auth.md §7) against the bucket record, which
-// it loads for the handlers (rc.bucket). A request on a missing bucket is
-// answered NoSuchBucket here, before its body is read: nothing a request
-// sends can act on a bucket created while it was in flight. Permissive
-// mode allows everything else. Requests on missing keys pass, so the
-// handler reports them.
-func (s *server) authorize(rc *request) error {
-	deny := errorf("AccessDenied", "")
-	p := rc.route.perm
-	if p == permAnyone {
-		return nil
-	}
-	if !s.cfg.Permissive && rc.who.anonymous && (p == permAuthenticated || rc.route.op == "CreateMultipartUpload") {
-		return deny
-	}
-	if p == permAuthenticated {
-		return nil
-	}
-	b, err := s.bucketOf(rc)
-	if err != nil {
-		return err
-	}
-	if s.cfg.Permissive || owns(rc.who, b.Owner) {
-		return nil
-	}
-	bucketGrants := effectiveGrants(b.ACL, b.Owner, b.Owner)
-	var need string
-	switch p {
-	case permOwner:
-		return deny
-	case permBucketRead:
-		need = permRead
-	case permBucketWrite:
-		need = permWrite
-	case permBucketReadACP:
-		need = permReadACP
-	case permBucketWriteACP:
-		need = permWriteACP
-	default:
-		info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
-		if errors.Is(err, engine.ErrNoSuchKey) {
-			// Callers who may list learn that the key is missing; others
-			// get AccessDenied.
-			if granted(bucketGrants, rc.who, permRead) {
-				return nil
-			}
-			return deny
-		}
-		if err != nil {
-			return err
-		}
-		if owns(rc.who, info.Owner) {
-			return nil
-		}
-		need = map[perm]string{permObjectRead: permRead, permObjectReadACP: permReadACP, permObjectWriteACP: permWriteACP}[p]
-		if granted(s.objectGrants(rc, info.ACL, info.Owner, b), rc.who, need) {
-			return nil
-		}
-		return deny
-	}
-	if granted(bucketGrants, rc.who, need) {
-		return nil
-	}
-	return deny
-}
-
-// canRead reports whether rc's principal may read bucket/key (copy
-// sources). Missing objects pass, so the handler reports them.
-func (s *server) canRead(rc *request, bucket, key string) error {
-	if s.cfg.Permissive {
-		return nil
-	}
-	b, err := s.eng.Bucket(rc.ctx, bucket)
-	if err != nil {
-		if isNotFound(err) {
-			return nil
-		}
-		return err
-	}
-	if owns(rc.who, b.Owner) {
-		return nil
-	}
-	info, err := s.eng.HeadObject(rc.ctx, bucket, key)
-	if err != nil {
-		if isNotFound(err) && granted(effectiveGrants(b.ACL, b.Owner, b.Owner), rc.who, permRead) {
-			return nil
-		}
-		if isNotFound(err) {
-			return errorf("AccessDenied", "")
-		}
-		return err
-	}
-	if owns(rc.who, info.Owner) || granted(s.objectGrants(rc, info.ACL, info.Owner, b), rc.who, permRead) {
-		return nil
-	}
-	return errorf("AccessDenied", "")
-}
-
-// objectGrants are the grants that apply to an object. Where the dialect
-// says so (OSS, auth.md 8.2) an object without an ACL of its own
-// ("default") follows its bucket's ACL; elsewhere the object ACL alone
-// applies.
-func (s *server) objectGrants(rc *request, acl engine.ACL, objOwner string, b engine.BucketInfo) []engine.Grant {
-	if rc.d.acl.objectDefaultFollowsBucket && len(acl.Grants) == 0 && (acl.Canned == "" || acl.Canned == "default") {
-		return effectiveGrants(b.ACL, b.Owner, b.Owner)
-	}
-	return effectiveGrants(acl, objOwner, b.Owner)
 }
 
 // AccessControlPolicy document (operations.md A.14).
@@ -382,8 +258,7 @@ func parsePolicy(data []byte) (engine.ACL, error) {
 		switch {
 		case t == "CanonicalUser" && eg.ID != "":
 		case t == "Group" && eg.URI != "":
-		case t == "AmazonCustomerByEmail" && eg.Email != "":
-			return engine.ACL{}, errorf("UnresolvableGrantByEmailAddress", "The email address you provided does not match any account on record.")
+		case t == "AmazonCustomerByEmail" && eg.Email != "": // resolved by the caller (resolveGrants)
 		default:
 			return engine.ACL{}, errorf("MalformedACLError", "")
 		}
@@ -412,7 +287,11 @@ func (rc *request) aclFromRequest(forBucket bool, limit int64) (engine.ACL, erro
 	case hdr != nil:
 		return *hdr, nil
 	case data != nil:
-		return parsePolicy(data)
+		acl, err := parsePolicy(data)
+		if err == nil {
+			err = rc.s.resolveGrants(acl.Grants)
+		}
+		return acl, err
 	}
 	return engine.ACL{}, errorf("MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", rc.d.h("acl"))
 }

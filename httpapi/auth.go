@@ -29,7 +29,11 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 	})
 	switch {
 	case err == nil:
-		c := credentials{who: principal{accessKey: res.AccessKeyID, id: ownerID(res.AccessKeyID)}, sigv4: res}
+		who, err := s.identify(res.AccessKeyID, s3SessionToken(r, res))
+		if err != nil {
+			return credentials{}, err
+		}
+		c := credentials{who: who, sigv4: res}
 		if res.Method == sigv4.MethodV4Header || res.Method == sigv4.MethodV4Query {
 			c.payloadHash = res.PayloadHash
 		}

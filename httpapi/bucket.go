@@ -70,7 +70,7 @@ func (s *server) getBucketInfo(rc *request) error {
 	if bk.DataRedundancyType == "" {
 		bk.DataRedundancyType = "LRS"
 	}
-	bk.Owner = owner{ID: b.Owner, DisplayName: s.displayName(b.Owner)}
+	bk.Owner = s.ownerDoc(rc.d, b.Owner)
 	bk.Grant = ossACLName(b.ACL, false)
 	bk.SSE.SSEAlgorithm = "None"
 	return rc.d.writeDoc(rc.w, http.StatusOK, "BucketInfo", &info)
@@ -115,9 +115,15 @@ func (s *server) createBucket(rc *request) error {
 	if acl != nil {
 		opts.ACL = *acl
 	}
+	own, pab, err := s.createBucketAccess(rc, acl)
+	if err != nil {
+		return err
+	}
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
 		err = nil // creating one's own bucket again succeeds
+	} else if err == nil {
+		err = s.setBucketAccess(rc, own, pab)
 	}
 	if err != nil {
 		return err
@@ -166,11 +172,17 @@ func (s *server) getBucketACL(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if b.Owner, b.ACL, err = s.aclShown(rc, b.Owner, b.ACL); err != nil {
+		return err
+	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "AccessControlPolicy", rc.d.acl.bucketDoc(s, b))
 }
 
 func (s *server) putBucketACL(rc *request) error {
 	acl, err := rc.d.acl.fromRequest(rc, true, s.docLimit(maxACLDocument))
+	if err == nil {
+		err = s.admitACL(rc, acl)
+	}
 	if err != nil {
 		return err
 	}

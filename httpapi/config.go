@@ -41,6 +41,8 @@ type configRow struct {
 	// maxDoc caps the request document (Config.MaxXMLBody when smaller);
 	// 0 is Config.MaxXMLBody.
 	maxDoc int64
+	// only restricts the row's routes to one dialect ("" serves all).
+	only string
 }
 
 // configRows is the configuration table.
@@ -97,6 +99,16 @@ var configRows = []*configRow{
 	},
 	corsRow,    // cors.go
 	websiteRow, // website.go
+	{
+		sub: "publicAccessBlock", kind: bucketconfig.KindPublicAccessBlock, root: "PublicAccessBlockConfiguration",
+		get: "GetPublicAccessBlock", put: "PutPublicAccessBlock", del: "DeletePublicAccessBlock", perm: permOwner,
+		parse: parsePublicAccessBlock, render: renderPublicAccessBlock, missing: missingPublicAccessBlock, only: "s3",
+	},
+	{
+		sub: "ownershipControls", kind: bucketconfig.KindOwnership, root: "OwnershipControls",
+		get: "GetBucketOwnershipControls", put: "PutBucketOwnershipControls", del: "DeleteBucketOwnershipControls", perm: permOwner,
+		parse: parseOwnershipControls, render: renderOwnershipControls, missing: missingOwnershipControls, only: "s3",
+	},
 }
 
 func init() {
@@ -111,7 +123,7 @@ func init() {
 		} {
 			if r.op != "" {
 				routes = append(routes, route{method: r.method, target: targetBucket, params: []string{c.sub},
-					op: r.op, perm: c.perm, handle: r.handle, config: c})
+					op: r.op, perm: c.perm, handle: r.handle, config: c, only: c.only})
 			}
 		}
 	}

@@ -121,6 +121,10 @@ type dialect struct {
 	// service knows. A request naming one of them that no route serves
 	// is refused (never routed to the plain operation).
 	subresources map[string]bool
+
+	// showsOSSUID: the dialect shows a known user's ID as its OSS UID
+	// (User.OSSUID) in owner elements.
+	showsOSSUID bool
 }
 
 // behaviour holds the yes/no differences of the shared handlers. Each

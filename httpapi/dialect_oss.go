@@ -17,6 +17,7 @@ import (
 // host as HostId, errors with an <EC> element (and x-oss-err on HEAD), OSS
 // signatures v1 and v4, CRC64-ECMA on every body.
 var oss = &dialect{
+	showsOSSUID:     true,
 	name:            "oss",
 	prefix:          "x-oss-",
 	requestIDHeader: "x-oss-request-id",
@@ -196,7 +197,11 @@ func (s *server) authenticateOSS(rc *request) (credentials, error) {
 				}
 			}
 		}
-		c := credentials{who: principal{accessKey: a.AccessKeyID, id: ownerID(a.AccessKeyID)}}
+		who, err := s.identify(a.AccessKeyID, a.SecurityToken)
+		if err != nil {
+			return credentials{}, err
+		}
+		c := credentials{who: who}
 		if len(a.PayloadHash) == 64 { // a v4 request that signed its payload
 			c.payloadHash = a.PayloadHash
 		}
@@ -339,7 +344,7 @@ func (s *server) listBucketsOSS(rc *request, all []engine.BucketInfo) error {
 	if err != nil {
 		return err
 	}
-	res := &ossListBucketsResult{Owner: owner{ID: rc.who.id, DisplayName: rc.who.accessKey}, Buckets: []ossBucketXML{}}
+	res := &ossListBucketsResult{Owner: s.ownerDoc(rc.d, rc.who.id), Buckets: []ossBucketXML{}}
 	for _, b := range all {
 		if !s.cfg.Permissive && !owns(rc.who, b.Owner) || !strings.HasPrefix(b.Name, prefix) || b.Name <= marker {
 			continue
@@ -406,7 +411,7 @@ type ossAccessControlPolicy struct {
 
 // ossPolicy renders an OSS AccessControlPolicy owned by ownerID.
 func (s *server) ossPolicy(ownerID, grant string) *ossAccessControlPolicy {
-	return &ossAccessControlPolicy{Owner: owner{ID: ownerID, DisplayName: s.displayName(ownerID)}, Grant: grant}
+	return &ossAccessControlPolicy{Owner: owner{ID: s.ossUID(ownerID), DisplayName: s.displayName(ownerID)}, Grant: grant}
 }
 
 // ossListLimits: max-keys defaults to 100 and max-uploads to 1000, both

@@ -260,7 +260,7 @@ func (s *server) listBucketsS3(rc *request, all []engine.BucketInfo) error {
 		}
 		max = n
 	}
-	res := &listAllMyBucketsResult{Owner: owner{ID: rc.who.id, DisplayName: rc.who.accessKey}, Prefix: prefix}
+	res := &listAllMyBucketsResult{Owner: s.ownerDoc(rc.d, rc.who.id), Prefix: prefix}
 	for _, b := range all {
 		if !s.cfg.Permissive && !owns(rc.who, b.Owner) || !strings.HasPrefix(b.Name, prefix) || b.Name <= after {
 			continue

@@ -177,7 +177,8 @@ func (s *server) authenticateSina(rc *request) (credentials, error) {
 	a, err := ssig.Authenticate(rc.r, res, s.clock.Now(), s.secret)
 	switch {
 	case err == nil && a.Scheme != ssig.SchemeAnonymous:
-		return credentials{who: principal{accessKey: a.AccessKey, id: ownerID(a.AccessKey)}}, nil
+		who, err := s.identify(a.AccessKey, "")
+		return credentials{who: who}, err
 	case s.cfg.Permissive:
 		ak := ""
 		if a != nil {

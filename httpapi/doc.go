@@ -9,7 +9,8 @@
 // host "bucket.<domain>"), dialect, route (the operation table in
 // route.go, keyed by method, target and sub-resource), interceptor,
 // authenticate (SigV4 header and presigned, SigV2 header and query,
-// aws-chunked bodies), authorize (bucket and object ACLs), execute against
+// aws-chunked bodies; session tokens), authorize (authz.go: policies,
+// ownership, ACLs, public access block), execute against
 // the engine (streaming bodies), respond in the dialect.
 //
 // # Dialects
@@ -51,6 +52,23 @@
 // from stored content named by SHA-1 and size, engine.PutObjectByContent),
 // PutObjectMeta and GetObjectMetadata (?meta), GetBucketMeta, and
 // CreateMultipartUpload under ?multipart (sina_ops.go).
+//
+// # Identities and authorization
+//
+// Users (User: access key, secret, canonical ID, display name, e-mail,
+// OSS UID) and temporary credentials (TemporaryCredential: S3 session
+// token, OSS STS token, expiry on the engine clock) live in a Directory:
+// Config.Directory, or a UserStore built from Config.Credentials and
+// Config.Users. Every signed request is verified with the secret the
+// directory gives its access key; the session token the signature covers
+// must then match the key's (none for a long-term key), unexpired.
+// authorize (authz.go) is the one decision point: an explicit deny of the
+// bucket-policy hook wins, then the owner, a policy allow or an ACL grant
+// (users by canonical ID, e-mail addresses resolved to users, AllUsers,
+// AuthenticatedUsers) grants. S3 Object Ownership (BucketOwnerEnforced
+// disables ACLs) and Public Access Block (BlockPublicAcls refuses public
+// ACLs where they are written, IgnorePublicAcls discounts public grants)
+// are bucket configurations of the S3 dialect.
 //
 // # Errors
 //

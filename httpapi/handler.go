@@ -2,8 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -24,7 +22,9 @@ import (
 
 // New returns an http.Handler serving eng over the S3 protocol, configured
 // by opts (see Config for the defaults). The handler is safe for
-// concurrent use and starts no goroutines.
+// concurrent use and starts no goroutines. New panics when Config.Users
+// cannot form a directory (a user without an access key, two users with
+// one canonical ID or e-mail address): check them with NewUserStore first.
 func New(eng *engine.Engine, opts ...Option) http.Handler {
 	var cfg Config
 	for _, o := range opts {
@@ -32,10 +32,11 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 	}
 	cfg.EnsureDefaults()
 	eo := eng.Options() // engine.Open filled the defaults
-	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength}
-	for ak := range cfg.Credentials {
-		s.names.Store(ownerID(ak), ak)
+	dir, err := buildDirectory(&cfg)
+	if err != nil {
+		panic(fmt.Sprintf("httpapi: New: %v", err))
 	}
+	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength, dir: dir}
 	s.names.Store(ownerID(cfg.Owner), cfg.Owner)
 	s.corsDefault = defaultCORS(cfg.CORSAllowOrigins)
 	return s
@@ -48,7 +49,10 @@ type server struct {
 	clock  engine.Clock
 	maxKey int
 	keys   sigv4.KeyCache
-	// names maps canonical owner IDs to display names (access keys).
+	// dir holds the users and temporary credentials (users.go).
+	dir Directory
+	// names maps canonical owner IDs of principals the directory does not
+	// know (permissive mode) to display names (access keys).
 	names sync.Map
 	// inflight counts the requests being served (Config.MaxConcurrentRequests).
 	inflight admission
@@ -416,22 +420,6 @@ func (s *server) address(r *http.Request) (bucket, key string, vhost bool, err e
 	}
 	bucket, key, _ = strings.Cut(p, "/")
 	return bucket, key, false, nil
-}
-
-// ownerID is the canonical user ID of an access key: hex SHA-256 of it
-// (operations.md A.6).
-func ownerID(accessKey string) string {
-	h := sha256.Sum256([]byte(accessKey))
-	return hex.EncodeToString(h[:])
-}
-
-// displayName returns the display name of a canonical ID (its access key),
-// or the ID itself when unknown.
-func (s *server) displayName(id string) string {
-	if v, ok := s.names.Load(id); ok {
-		return v.(string)
-	}
-	return id
 }
 
 // responseWriter records the status and body bytes of a response.

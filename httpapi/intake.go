@@ -56,15 +56,9 @@ func (s *server) intake(rc *request) error {
 	}
 	rc.who, rc.auth = c.who, c.sigv4
 	if rc.d.requesterHeader != "" && !rc.who.anonymous {
-		rc.w.Header().Set(rc.d.requesterHeader, rc.d.userID(rc.who.id))
+		rc.w.Header().Set(rc.d.requesterHeader, s.shownID(rc.d, rc.who.id))
 	}
 	return s.prepareBody(rc, c)
-}
-
-// secret looks up the secret key of an access key.
-func (s *server) secret(ak string) (string, bool) {
-	v, ok := s.cfg.Credentials[ak]
-	return v, ok
 }
 
 // permissive is who an unverified request acts as in permissive mode: the
@@ -72,6 +66,9 @@ func (s *server) secret(ak string) (string, bool) {
 func (s *server) permissive(ak string) credentials {
 	if ak == "" {
 		ak = s.cfg.Owner
+	}
+	if u, ok := s.dir.Lookup(ak); ok {
+		return credentials{who: principal{accessKey: ak, id: u.User.CanonicalID}}
 	}
 	c := credentials{who: principal{accessKey: ak, id: ownerID(ak)}}
 	s.names.LoadOrStore(c.who.id, ak)

@@ -107,7 +107,7 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 		}
 		x.info = &o
 		if withOwner {
-			x.Owner = &owner{ID: o.Owner, DisplayName: s.displayName(o.Owner)}
+			x.Owner = new(s.ownerDoc(rc.d, o.Owner))
 		}
 		out.Contents = append(out.Contents, x)
 	}
@@ -222,7 +222,7 @@ func (s *server) listObjectVersions(rc *request) error {
 	for _, o := range res.Objects {
 		out.Versions = append(out.Versions, xmlVersion{Key: p.enc(o.Key), VersionID: "null", IsLatest: true,
 			LastModified: xmlTime(o.LastModified), ETag: rc.d.etag(o.ETag), Size: o.Size,
-			StorageClass: rc.d.storageClassName(o.StorageClass), Owner: owner{ID: o.Owner, DisplayName: s.displayName(o.Owner)}})
+			StorageClass: rc.d.storageClassName(o.StorageClass), Owner: s.ownerDoc(rc.d, o.Owner)})
 	}
 	for _, cp := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})

@@ -118,7 +118,7 @@ func (rc *request) writerID() string {
 	if rc.who.anonymous && rc.bucket != nil {
 		return rc.bucket.Owner
 	}
-	return rc.who.id
+	return rc.s.objectOwner(rc, rc.who.id)
 }
 
 // defaultClass returns sc, or the bucket's storage class when sc is empty
@@ -800,11 +800,17 @@ func (s *server) getObjectACL(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if info.Owner, info.ACL, err = s.aclShown(rc, info.Owner, info.ACL); err != nil {
+		return err
+	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "AccessControlPolicy", rc.d.acl.objectDoc(s, info, b))
 }
 
 func (s *server) putObjectACL(rc *request) error {
 	acl, err := rc.d.acl.fromRequest(rc, false, s.docLimit(maxACLDocument))
+	if err == nil {
+		err = s.admitACL(rc, acl)
+	}
 	if err != nil {
 		return err
 	}

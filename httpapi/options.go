@@ -13,7 +13,9 @@ import (
 // request fails with InvalidAccessKeyId and only ACL-granted anonymous
 // access works.
 type Config struct {
-	// Credentials maps access key IDs to secret keys. Default: none.
+	// Credentials maps access key IDs to secret keys: shorthand for Users
+	// with default canonical IDs (hex SHA-256 of the key) and display
+	// names (the key). Default: none.
 	Credentials map[string]string
 	// Permissive accepts any access key without checking signatures, and
 	// lets anonymous requests act as the default owner (see Owner). Bodies
@@ -51,7 +53,8 @@ type Config struct {
 	// none.
 	Interceptor func(w http.ResponseWriter, r *http.Request, op Op) bool
 	// Owner is the access key whose identity anonymous requests assume in
-	// permissive mode. Default: the smallest configured access key, or
+	// permissive mode. Default: the smallest configured access key
+	// (Credentials and Users), or
 	// "osslite" when none is configured.
 	Owner string
 	// MaxSkew is the largest allowed distance between a signed request's
@@ -116,6 +119,23 @@ type Config struct {
 	// nothing before its push is ended and its playlist finalised.
 	// Default 30 seconds.
 	RTMPReadTimeout time.Duration
+	// Users are identities besides Credentials (which is shorthand for
+	// users with default IDs and names): access key, secret, canonical
+	// ID, display name, e-mail, OSS UID (see User). Default: none.
+	Users []User
+	// Directory, when set, replaces the directory New builds from
+	// Credentials and Users: every access key, temporary credential and
+	// grantee is looked up in it. Pass a *UserStore to add users and
+	// temporary credentials (session / STS tokens) while serving.
+	// Default: a UserStore of Credentials and Users.
+	Directory Directory
+	// S3Defaults2023 gives S3 buckets created without
+	// x-amz-object-ownership the defaults S3 applies since April 2023:
+	// Object Ownership BucketOwnerEnforced (ACLs disabled) and all four
+	// Public Access Block settings on. Default false: new buckets have no
+	// ownership controls (ObjectWriter) and no public access block, so
+	// clients that set public ACLs keep working.
+	S3Defaults2023 bool
 }
 
 // Option changes a Config.
@@ -132,6 +152,18 @@ func WithCredentials(creds map[string]string) Option {
 		}
 	}
 }
+
+// WithUsers adds users (see Config.Users).
+func WithUsers(users ...User) Option {
+	return func(c *Config) { c.Users = append(c.Users, users...) }
+}
+
+// WithDirectory sets the identity directory (see Config.Directory).
+func WithDirectory(d Directory) Option { return func(c *Config) { c.Directory = d } }
+
+// WithS3Defaults2023 gives new S3 buckets S3's 2023 defaults (see
+// Config.S3Defaults2023).
+func WithS3Defaults2023() Option { return func(c *Config) { c.S3Defaults2023 = true } }
 
 // WithPermissive turns on permissive mode (see Config.Permissive).
 func WithPermissive() Option { return func(c *Config) { c.Permissive = true } }
@@ -283,10 +315,13 @@ func (c *Config) EnsureDefaults() *Config {
 	c.Domains, c.OSSDomains, c.SinaDomains = ds, oss, sinas
 	if c.Owner == "" {
 		c.Owner = defaultOwnerKey
-		if len(c.Credentials) > 0 {
-			keys := make([]string, 0, len(c.Credentials))
+		if len(c.Credentials)+len(c.Users) > 0 {
+			keys := make([]string, 0, len(c.Credentials)+len(c.Users))
 			for k := range c.Credentials {
 				keys = append(keys, k)
+			}
+			for _, u := range c.Users {
+				keys = append(keys, u.AccessKey)
 			}
 			c.Owner = slices.Min(keys)
 		}

@@ -217,9 +217,11 @@ func (s *server) parseRTMPURL(ctx context.Context, u *url.URL) (rtmpTarget, erro
 		if err := s.checkRTMPSignature(t, q); err != nil {
 			return t, err
 		}
-		who = principal{accessKey: ak, id: ownerID(ak)}
+		if who, err = s.identify(ak, q.Get("security-token")); err != nil {
+			return t, err
+		}
 	}
-	if s.cfg.Permissive || owns(who, b.Owner) || granted(effectiveGrants(b.ACL, b.Owner, b.Owner), who, permWrite) {
+	if s.cfg.Permissive || owns(who, b.Owner) || granted(effectiveGrants(b.ACL, b.Owner, b.Owner), who, permWrite, false) {
 		return t, nil
 	}
 	return t, errors.New("access denied: sign the push URL or make the bucket public-read-write")

@@ -16,6 +16,10 @@
 //	                  directory exits with "data directory DIR is in use".
 //	-access-key       access key clients sign with (default "osslite")
 //	-secret-key       its secret key (default "osslite-secret")
+//	-users            JSON or YAML file of more users (access key, secret,
+//	                  canonical ID, display name, e-mail, OSS UID)
+//	-s3-defaults-2023 new S3 buckets get ACLs disabled and Public Access
+//	                  Block on, as S3 does since 2023
 //	-domain           virtual-host base domain, repeatable ("localhost" and
 //	                  "127.0.0.1" are always served)
 //	-region           region reported to clients (default us-east-1)

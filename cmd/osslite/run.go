@@ -63,7 +63,10 @@ type options struct {
 	corsAllowOrigins  []string
 	websiteDomains    []string
 
-	rtmpAddr string // RTMP ingest for OSS LiveChannels; "" is off
+	rtmpAddr       string         // RTMP ingest for OSS LiveChannels; "" is off
+	usersFile      string         // -users
+	users          []httpapi.User // read from usersFile
+	s3Defaults2023 bool
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -122,6 +125,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.Var((*listFlag)(&o.corsAllowOrigins), "cors-allow-origin", "for development: let browser pages from `origin` (\"*\" for any, one * wildcard allowed) use every bucket without a CORS configuration of its own (repeatable; off by default)")
 	fs.Var((*listFlag)(&o.websiteDomains), "website-domain", "serve static websites on <bucket>.`domain` (repeatable; e.g. s3-website.localhost); /_website/<bucket>/ works on any host")
 	fs.StringVar(&o.rtmpAddr, "rtmp-addr", "", "accept RTMP pushes to OSS LiveChannels on `address` (e.g. :1935), stored as HLS objects; empty is off")
+	fs.StringVar(&o.usersFile, "users", "", "JSON or YAML `file` of more users: {\"users\": [{\"accessKey\", \"secretKey\", \"canonicalId\", \"displayName\", \"email\", \"ossUid\"}]}")
+	fs.BoolVar(&o.s3Defaults2023, "s3-defaults-2023", false, "give S3 buckets created without x-amz-object-ownership S3's 2023 defaults: ACLs disabled (BucketOwnerEnforced) and Public Access Block on")
 	o.limits.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
@@ -185,6 +190,12 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	if err := o.limits.validate(); err != nil {
 		return o, err
 	}
+	if o.usersFile != "" {
+		var err error
+		if o.users, err = loadUsers(o.usersFile); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
 }
 
@@ -247,6 +258,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	var m *metrics
 	apiOpts := []httpapi.Option{
 		httpapi.WithCredentials(map[string]string{o.accessKey: o.secretKey}),
+		httpapi.WithUsers(o.users...),
 		httpapi.WithDomains(o.domains...),
 		httpapi.WithRegion(o.region),
 		httpapi.WithLogger(logger),
@@ -254,6 +266,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		httpapi.WithWebsiteDomains(o.websiteDomains...),
 	}
 	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
+	if o.s3Defaults2023 {
+		apiOpts = append(apiOpts, httpapi.WithS3Defaults2023())
+	}
 	if o.metrics {
 		m = newMetrics(eng, build)
 		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe), httpapi.WithInterceptor(m.route))

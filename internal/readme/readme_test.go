@@ -22,6 +22,7 @@ import (
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/fake"
+	"github.com/osslite/osslite/httpapi"
 )
 
 // README:begin fake
@@ -115,6 +116,41 @@ func TestChaos(t *testing.T) {
 	// README:end
 	_, err := srv.Engine().Bucket(context.Background(), "photos")
 	require.NoError(t, err)
+}
+
+func TestUsers(t *testing.T) {
+	ctx := context.Background()
+	// README:begin users
+	srv := fake.New(t, fake.WithUsers(
+		httpapi.User{AccessKey: "alice", SecretKey: "alice-secret", Email: "alice@example.com"},
+		httpapi.User{AccessKey: "bob", SecretKey: "bob-secret"},
+	))
+	as := func(ak, sk, token string) *s3.Client {
+		return s3.New(s3.Options{Region: srv.Region, BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
+			HTTPClient: srv.HTTPClient(), Credentials: credentials.NewStaticCredentialsProvider(ak, sk, token)})
+	}
+	alice, bob := as("alice", "alice-secret", ""), as("bob", "bob-secret", "")
+	_, err := alice.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("shared")})
+	require.NoError(t, err)
+	_, err = bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shared")}) // AccessDenied
+	require.Error(t, err)
+	_, err = alice.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("shared"),
+		GrantRead: aws.String(`id="` + srv.UserID("bob") + `"`)}) // or emailAddress="..."
+	require.NoError(t, err)
+	_, err = bob.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shared")}) // now allowed
+	require.NoError(t, err)
+
+	// A session (S3 session token, OSS STS token) acting as Alice for an hour
+	// of the fake's clock.
+	sess, err := srv.NewSession("alice", time.Hour)
+	require.NoError(t, err)
+	temp := as(sess.AccessKey, sess.SecretKey, sess.Token)
+	_, err = temp.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shared")})
+	require.NoError(t, err)
+	srv.Clock().Advance(time.Hour)
+	_, err = temp.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shared")}) // ExpiredToken
+	require.Error(t, err)
+	// README:end
 }
 
 var (

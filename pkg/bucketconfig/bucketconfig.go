@@ -90,8 +90,8 @@ var kinds = map[Kind]func() Config{
 	KindReplication:       nil,
 	KindNotification:      nil,
 	KindObjectLock:        nil,
-	KindPublicAccessBlock: nil,
-	KindOwnership:         nil,
+	KindPublicAccessBlock: func() Config { return &PublicAccessBlock{} },
+	KindOwnership:         func() Config { return &Ownership{} },
 	KindRequestPayment:    nil,
 	KindInventory:         nil,
 }

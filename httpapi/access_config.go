@@ -1,0 +1,212 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// S3 Public Access Block and Object Ownership: the documents of their
+// configuration rows (configRows, config.go) and how they act on ACL
+// writes (admitACL) and on the owner of written objects (writerID). How
+// they act on decisions is in authz.go.
+
+// publicAccessBlockDoc is S3's PublicAccessBlockConfiguration document.
+type publicAccessBlockDoc struct {
+	XMLName               xml.Name
+	BlockPublicAcls       bool `xml:"BlockPublicAcls"`
+	IgnorePublicAcls      bool `xml:"IgnorePublicAcls"`
+	BlockPublicPolicy     bool `xml:"BlockPublicPolicy"`
+	RestrictPublicBuckets bool `xml:"RestrictPublicBuckets"`
+}
+
+func parsePublicAccessBlock(_ *request, data []byte) (bucketconfig.Config, error) {
+	var doc publicAccessBlockDoc
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
+		return nil, errorf("MalformedXML", "")
+	}
+	return &bucketconfig.PublicAccessBlock{BlockPublicAcls: doc.BlockPublicAcls, IgnorePublicAcls: doc.IgnorePublicAcls,
+		BlockPublicPolicy: doc.BlockPublicPolicy, RestrictPublicBuckets: doc.RestrictPublicBuckets}, nil
+}
+
+func renderPublicAccessBlock(_ *request, c bucketconfig.Config) any {
+	p := c.(*bucketconfig.PublicAccessBlock)
+	return &publicAccessBlockDoc{BlockPublicAcls: p.BlockPublicAcls, IgnorePublicAcls: p.IgnorePublicAcls,
+		BlockPublicPolicy: p.BlockPublicPolicy, RestrictPublicBuckets: p.RestrictPublicBuckets}
+}
+
+// ownershipControlsDoc is S3's OwnershipControls document (one rule).
+type ownershipControlsDoc struct {
+	XMLName xml.Name
+	Rules   []ownershipRule `xml:"Rule"`
+}
+
+type ownershipRule struct {
+	ObjectOwnership string `xml:"ObjectOwnership"`
+}
+
+func parseOwnershipControls(_ *request, data []byte) (bucketconfig.Config, error) {
+	var doc ownershipControlsDoc
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "OwnershipControls" ||
+		len(doc.Rules) != 1 || !bucketconfig.ValidOwnership(doc.Rules[0].ObjectOwnership) {
+		return nil, errorf("MalformedXML", "")
+	}
+	return &bucketconfig.Ownership{Rule: doc.Rules[0].ObjectOwnership}, nil
+}
+
+func renderOwnershipControls(_ *request, c bucketconfig.Config) any {
+	return &ownershipControlsDoc{Rules: []ownershipRule{{ObjectOwnership: c.(*bucketconfig.Ownership).Rule}}}
+}
+
+func missingPublicAccessBlock(rc *request) (any, error) {
+	return nil, errorf("NoSuchPublicAccessBlockConfiguration", "")
+}
+
+func missingOwnershipControls(rc *request) (any, error) {
+	return nil, errorf("OwnershipControlsNotFoundError", "")
+}
+
+// publicACL reports whether an ACL grants anything to everyone or to
+// every authenticated user (S3's definition of a public ACL).
+func publicACL(acl engine.ACL) bool {
+	switch acl.Canned {
+	case "public-read", "public-read-write", "authenticated-read":
+		if len(acl.Grants) == 0 {
+			return true
+		}
+	}
+	for _, g := range acl.Grants {
+		if g.GranteeType == "Group" && (g.URI == groupAllUsers || g.URI == groupAuthenticated) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownerOnlyACL reports whether an ACL is one a bucket with ACLs disabled
+// accepts: private, bucket-owner-full-control, or grants of FULL_CONTROL
+// to the bucket owner alone.
+func ownerOnlyACL(acl engine.ACL, bucketOwner string) bool {
+	if len(acl.Grants) == 0 {
+		return acl.Canned == "" || acl.Canned == "private" || acl.Canned == "bucket-owner-full-control"
+	}
+	for _, g := range acl.Grants {
+		if g.GranteeType != "CanonicalUser" || g.ID != bucketOwner || g.Permission != permFullControl {
+			return false
+		}
+	}
+	return true
+}
+
+// admitACL refuses an ACL a request sets (canned, grant headers or an
+// AccessControlPolicy document) that its bucket's settings forbid: under
+// Object Ownership BucketOwnerEnforced anything but a private or
+// bucket-owner-full-control ACL (400 AccessControlListNotSupported);
+// under BlockPublicAcls a public ACL (403 AccessDenied). Dialects
+// without these settings (OSS, Sina) are not affected.
+func (s *server) admitACL(rc *request, acl *engine.ACL) error {
+	if acl == nil || !rc.d.acl.accessControls {
+		return nil
+	}
+	b, err := s.bucketOf(rc)
+	if err != nil {
+		return err
+	}
+	pab, own, err := s.accessSettings(rc.ctx, b.Name)
+	if err != nil {
+		return err
+	}
+	return aclWriteAllowed(*acl, b.Owner, pab, own)
+}
+
+// aclWriteAllowed is admitACL's rule for an ACL about to be set on a
+// bucket owned by bucketOwner with the settings pab and own.
+func aclWriteAllowed(acl engine.ACL, bucketOwner string, pab *bucketconfig.PublicAccessBlock, own string) error {
+	if own == bucketconfig.OwnershipBucketOwnerEnforced && !ownerOnlyACL(acl, bucketOwner) {
+		return errorf("AccessControlListNotSupported", "")
+	}
+	if pab != nil && pab.BlockPublicAcls && publicACL(acl) {
+		return errAccessDenied()
+	}
+	return nil
+}
+
+// objectOwner is the owner recorded for an object rc writes (S3 Object
+// Ownership): the bucket owner under BucketOwnerEnforced, and under
+// BucketOwnerPreferred when the object is written with the
+// bucket-owner-full-control canned ACL; else the writer.
+func (s *server) objectOwner(rc *request, writer string) string {
+	b := rc.bucket
+	if b == nil || b.Owner == "" || writer == b.Owner || !rc.d.acl.accessControls {
+		return writer
+	}
+	own, err := s.ownershipOf(rc.ctx, b.Name)
+	if err != nil {
+		// Reading the setting failed: the write keeps its writer, and the
+		// error shows in the log.
+		s.logError(rc, err)
+		return writer
+	}
+	switch {
+	case own == bucketconfig.OwnershipBucketOwnerEnforced,
+		own == bucketconfig.OwnershipBucketOwnerPreferred && strings.TrimSpace(rc.header("acl")) == "bucket-owner-full-control":
+		return b.Owner
+	}
+	return writer
+}
+
+// createBucketAccess reads x-amz-object-ownership of a CreateBucket and
+// says which settings the new bucket gets: the ownership rule asked for,
+// or, with Config.S3Defaults2023 and nothing asked, S3's defaults since
+// 2023 (BucketOwnerEnforced, every Public Access Block flag on). A
+// canned ACL or grants other than private cannot go with
+// BucketOwnerEnforced (InvalidBucketAclWithObjectOwnership).
+func (s *server) createBucketAccess(rc *request, acl *engine.ACL) (own *bucketconfig.Ownership, pab *bucketconfig.PublicAccessBlock, err error) {
+	if !rc.d.acl.accessControls {
+		return nil, nil, nil
+	}
+	rule := rc.header("object-ownership")
+	switch {
+	case rule != "" && !bucketconfig.ValidOwnership(rule):
+		return nil, nil, errorf("InvalidArgument", "Invalid x-amz-object-ownership header: %s", rule).with("ArgumentName", rc.d.h("object-ownership")).with("ArgumentValue", rule)
+	case rule != "":
+		own = &bucketconfig.Ownership{Rule: rule}
+	case s.cfg.S3Defaults2023:
+		own = &bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced}
+		pab = &bucketconfig.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
+	}
+	if own != nil && own.Rule == bucketconfig.OwnershipBucketOwnerEnforced && acl != nil && !ownerOnlyACL(*acl, rc.who.id) {
+		return nil, nil, errorf("InvalidBucketAclWithObjectOwnership", "")
+	}
+	return own, pab, nil
+}
+
+// setBucketAccess stores the settings createBucketAccess chose for a new
+// bucket.
+func (s *server) setBucketAccess(rc *request, own *bucketconfig.Ownership, pab *bucketconfig.PublicAccessBlock) error {
+	if own != nil {
+		if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, own); err != nil {
+			return err
+		}
+	}
+	if pab != nil {
+		return s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, pab)
+	}
+	return nil
+}
+
+// aclShown is the owner and ACL Get*Acl shows for a resource of rc's
+// bucket: under BucketOwnerEnforced (ACLs disabled) the bucket owner with
+// FULL_CONTROL, whatever is stored; else what is stored.
+func (s *server) aclShown(rc *request, owner string, acl engine.ACL) (string, engine.ACL, error) {
+	if !rc.d.acl.accessControls || rc.bucket == nil {
+		return owner, acl, nil
+	}
+	own, err := s.ownershipOf(rc.ctx, rc.bucket.Name)
+	if err != nil || own != bucketconfig.OwnershipBucketOwnerEnforced {
+		return owner, acl, err
+	}
+	return rc.bucket.Owner, engine.ACL{Canned: "private"}, nil
+}

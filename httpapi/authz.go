@@ -1,0 +1,326 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Authorization is one decision point. Every request that passed the
+// intake goes through authorize (copy sources through canRead), which
+// gathers the decision input (access) and asks decide. decide combines
+// the sources as S3 documents it: an explicit Deny from a bucket policy
+// wins over everything; otherwise the owner may, and an Allow from a
+// bucket policy or a grant of an ACL grants; nothing else does.
+//
+//	sources, in order:
+//	  policy     policyEvaluator (nil until bucket policies exist):
+//	             deny -> AccessDenied, allow -> granted, noOpinion -> go on
+//	  owner      the bucket owner (and an object's owner, unless ACLs are
+//	             disabled) may do everything
+//	  ACL        grants of the bucket or object ACL (users by canonical
+//	             ID, AllUsers, AuthenticatedUsers); none when Object
+//	             Ownership is BucketOwnerEnforced; public grants count
+//	             for nothing under IgnorePublicAcls
+//
+// Public Access Block flags that concern policies (BlockPublicPolicy,
+// RestrictPublicBuckets) are in the input (access.pab) for the policy
+// evaluator to apply; BlockPublicAcls is enforced where ACLs are written
+// (admitACL).
+
+// decision is what one source says about a request.
+type decision uint8
+
+const (
+	// noOpinion: the source neither allows nor denies.
+	noOpinion decision = iota
+	// allow: the source grants the request.
+	allow
+	// deny: the source refuses the request, whatever the others say.
+	deny
+)
+
+func (d decision) String() string {
+	return [...]string{"NoOpinion", "Allow", "Deny"}[d]
+}
+
+// access is the input of a decision: who asks for what, on which bucket
+// and object, under which bucket settings.
+type access struct {
+	ctx context.Context
+	// r is the request (conditions of policies: referer, source address,
+	// secure transport, headers). Nil in unit tests.
+	r *http.Request
+	// dialect is "s3", "oss" or "sina".
+	dialect string
+	who     principal
+	// op is the operation (AWS name): what a policy's Action matches.
+	op   string
+	perm perm
+	// bucket is the bucket's record. key is "" for bucket operations.
+	bucket engine.BucketInfo
+	key    string
+
+	// The rest is read by load, only when a decision needs it (never for
+	// the bucket owner without a policy evaluator).
+	loaded bool
+	// object is the object's record, for object permissions on an object
+	// that exists; nil otherwise.
+	object *engine.ObjectInfo
+	// pab is the bucket's Public Access Block, nil when it has none.
+	// BlockPublicPolicy and RestrictPublicBuckets are the policy
+	// evaluator's to apply.
+	pab *bucketconfig.PublicAccessBlock
+	// ownership is the bucket's Object Ownership rule, "" when it has
+	// none (ObjectWriter).
+	ownership string
+	// objectFollowsBucket: an object without an ACL of its own takes its
+	// bucket's grants (OSS "default").
+	objectFollowsBucket bool
+}
+
+// policyEvaluator is the bucket-policy source of decide: nil until bucket
+// policies exist. The bucket-policy feature assigns it (in an init of its
+// own file). It returns deny for an explicit Deny that applies to in,
+// allow for an Allow that applies, noOpinion otherwise; it must apply
+// in.pab's RestrictPublicBuckets itself, after in.load (which reads pab,
+// ownership and object once; skip it for buckets without a policy to
+// keep the owner's requests cheap). An error fails the request.
+var policyEvaluator func(s *server, in *access) (decision, error)
+
+// errAccessDenied is the answer to a refused request.
+func errAccessDenied() error { return errorf("AccessDenied", "") }
+
+// authorize decides whether rc may run its operation (auth.md §7). It
+// loads the bucket record for the handlers (rc.bucket): a request on a
+// missing bucket is answered NoSuchBucket here, before its body is read,
+// so nothing a request sends can act on a bucket created while it was in
+// flight. Permissive mode allows everything a policy does not deny.
+// Requests on missing keys pass when the caller may list the bucket, so
+// the handler reports them.
+func (s *server) authorize(rc *request) error {
+	p := rc.route.perm
+	if p == permAnyone {
+		return nil // CORS preflights: no credentials, nothing acted on
+	}
+	if !s.cfg.Permissive && rc.who.anonymous && (p == permAuthenticated || rc.route.op == "CreateMultipartUpload") {
+		return errAccessDenied()
+	}
+	if p == permAuthenticated {
+		return nil
+	}
+	b, err := s.bucketOf(rc)
+	if err != nil {
+		return err
+	}
+	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
+		return nil // the common case, without reading any setting
+	}
+	in := &access{ctx: rc.ctx, r: rc.r, dialect: rc.d.name, who: rc.who, op: rc.route.op, perm: p,
+		bucket: b, key: rc.op.Key, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
+	return s.check(in)
+}
+
+// canRead decides whether rc's principal may read bucket/key (a copy
+// source), as authorize would decide a GetObject. A missing bucket or
+// object passes, so the handler reports it.
+func (s *server) canRead(rc *request, bucket, key string) error {
+	b, err := s.eng.Bucket(rc.ctx, bucket)
+	if err != nil {
+		if isNotFound(err) {
+			return nil
+		}
+		return err
+	}
+	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
+		return nil
+	}
+	in := &access{ctx: rc.ctx, r: rc.r, dialect: rc.d.name, who: rc.who, op: "GetObject", perm: permObjectRead,
+		bucket: b, key: key, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
+	return s.check(in)
+}
+
+// load reads what decisions about in may need besides the bucket record:
+// the bucket's Public Access Block and Object Ownership, and the object
+// of an object permission. It reads once.
+func (in *access) load(s *server) error {
+	if in.loaded {
+		return nil
+	}
+	var err error
+	if in.pab, in.ownership, err = s.accessSettings(in.ctx, in.bucket.Name); err != nil {
+		return err
+	}
+	if in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP) {
+		info, err := s.eng.HeadObject(in.ctx, in.bucket.Name, in.key)
+		switch {
+		case err == nil:
+			in.object = &info
+		case !errors.Is(err, engine.ErrNoSuchKey):
+			return err
+		}
+	}
+	in.loaded = true
+	return nil
+}
+
+// check decides in and answers a refusal with AccessDenied.
+func (s *server) check(in *access) error {
+	d, err := s.decide(in)
+	if err != nil {
+		return err
+	}
+	if d != allow {
+		return errAccessDenied()
+	}
+	return nil
+}
+
+// decide combines the sources (see the top of this file): allow or deny.
+func (s *server) decide(in *access) (decision, error) {
+	pol := noOpinion
+	if policyEvaluator != nil {
+		d, err := policyEvaluator(s, in)
+		if err != nil {
+			return deny, err
+		}
+		if d == deny {
+			return deny, nil
+		}
+		pol = d
+	}
+	if s.cfg.Permissive || owns(in.who, in.bucket.Owner) || pol == allow {
+		return allow, nil // the bucket owner owns everything in it
+	}
+	if in.perm == permOwner {
+		return deny, nil
+	}
+	if err := in.load(s); err != nil {
+		return deny, err
+	}
+	if in.objectOwner() || in.aclAllows() {
+		return allow, nil
+	}
+	return deny, nil
+}
+
+// objectOwner reports whether the principal owns the object in asks for:
+// its writer does, unless ACLs are disabled (then the bucket owner owns
+// every object).
+func (in *access) objectOwner() bool {
+	return in.object != nil && in.ownership != bucketconfig.OwnershipBucketOwnerEnforced && owns(in.who, in.object.Owner)
+}
+
+// aclAllows reports whether an ACL grants in.
+func (in *access) aclAllows() bool {
+	if in.ownership == bucketconfig.OwnershipBucketOwnerEnforced {
+		return false // ACLs are disabled
+	}
+	ignorePublic := in.pab != nil && in.pab.IgnorePublicAcls
+	b := in.bucket
+	bucketGrants := func() []engine.Grant { return effectiveGrants(b.ACL, b.Owner, b.Owner) }
+	var need string
+	switch in.perm {
+	case permBucketRead:
+		need = permRead
+	case permBucketWrite:
+		need = permWrite
+	case permBucketReadACP:
+		need = permReadACP
+	case permBucketWriteACP:
+		need = permWriteACP
+	case permObjectRead, permObjectReadACP, permObjectWriteACP:
+		if in.object == nil {
+			// Callers who may list learn that the key is missing; others
+			// are refused.
+			return granted(bucketGrants(), in.who, permRead, ignorePublic)
+		}
+		need = map[perm]string{permObjectRead: permRead, permObjectReadACP: permReadACP, permObjectWriteACP: permWriteACP}[in.perm]
+		acl := in.object.ACL
+		if in.objectFollowsBucket && len(acl.Grants) == 0 && (acl.Canned == "" || acl.Canned == "default") {
+			return granted(bucketGrants(), in.who, need, ignorePublic)
+		}
+		return granted(effectiveGrants(acl, in.object.Owner, b.Owner), in.who, need, ignorePublic)
+	default: // permOwner
+		return false
+	}
+	return granted(bucketGrants(), in.who, need, ignorePublic)
+}
+
+// granted reports whether grants give who the permission p. With
+// ignorePublic, grants to AllUsers and AuthenticatedUsers count for
+// nothing (IgnorePublicAcls).
+func granted(grants []engine.Grant, who principal, p string, ignorePublic bool) bool {
+	for _, g := range grants {
+		if g.Permission != p && g.Permission != permFullControl {
+			continue
+		}
+		switch {
+		case g.GranteeType == "Group" && g.URI == groupAllUsers && !ignorePublic:
+			return true
+		case g.GranteeType == "Group" && g.URI == groupAuthenticated && !who.anonymous && !ignorePublic:
+			return true
+		case g.GranteeType == "CanonicalUser" && !who.anonymous && g.ID == who.id:
+			return true
+		}
+	}
+	return false
+}
+
+// owns reports whether who owns a resource whose owner is owner. Resources
+// with no recorded owner (seeded through the engine API) belong to every
+// authenticated principal.
+func owns(who principal, owner string) bool {
+	return !who.anonymous && (owner == "" || owner == who.id)
+}
+
+// accessSettings reads a bucket's Public Access Block (nil when none) and
+// Object Ownership rule ("" when none).
+func (s *server) accessSettings(ctx context.Context, bucket string) (*bucketconfig.PublicAccessBlock, string, error) {
+	var pab *bucketconfig.PublicAccessBlock
+	c, err := s.eng.BucketConfigValue(ctx, bucket, bucketconfig.KindPublicAccessBlock)
+	switch {
+	case err == nil:
+		pab = c.(*bucketconfig.PublicAccessBlock)
+	case !errors.Is(err, engine.ErrNoSuchConfig):
+		return nil, "", err
+	}
+	own, err := s.ownershipOf(ctx, bucket)
+	return pab, own, err
+}
+
+// ownershipOf reads a bucket's Object Ownership rule ("" when none).
+func (s *server) ownershipOf(ctx context.Context, bucket string) (string, error) {
+	c, err := s.eng.BucketConfigValue(ctx, bucket, bucketconfig.KindOwnership)
+	switch {
+	case err == nil:
+		return c.(*bucketconfig.Ownership).Rule, nil
+	case errors.Is(err, engine.ErrNoSuchConfig):
+		return "", nil
+	}
+	return "", err
+}
+
+// Rows of the error table (codes, errors.go) for identities and access
+// controls, added here to keep this feature in its own files.
+func init() {
+	for code, row := range map[string]codeRow{
+		"InvalidToken": {status: 400, message: "The provided token is malformed or otherwise invalid.",
+			oss: dialectCode{name: "InvalidSecurityToken", status: 403, message: "The security token you provided is invalid.", ec: "0002-00000008"}},
+		"InvalidSecurityToken":                 {status: 403, message: "The security token you provided is invalid.", oss: dialectCode{ec: "0002-00000008"}},
+		"SecurityTokenExpired":                 {status: 403, message: "The security token you provided has expired.", oss: dialectCode{ec: "0002-00000007"}},
+		"AccessControlListNotSupported":        {status: 400, message: "The bucket does not allow ACLs"},
+		"InvalidBucketAclWithObjectOwnership":  {status: 400, message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"},
+		"NoSuchPublicAccessBlockConfiguration": {status: 404, message: "The public access block configuration was not found", facts: []fact{factBucket}},
+		"OwnershipControlsNotFoundError":       {status: 404, message: "The bucket ownership controls were not found", facts: []fact{factBucket}},
+	} {
+		codes[code] = row
+	}
+	// OSS names an expired STS token SecurityTokenExpired (403).
+	expired := codes["ExpiredToken"]
+	expired.oss = dialectCode{name: "SecurityTokenExpired", status: 403, message: "The security token you provided has expired.", ec: "0002-00000007"}
+	codes["ExpiredToken"] = expired
+}

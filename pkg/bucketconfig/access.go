@@ -1,0 +1,67 @@
+package bucketconfig
+
+import "fmt"
+
+// PublicAccessBlock is a bucket's S3 Public Access Block configuration
+// (PutPublicAccessBlock). Each flag is independent.
+type PublicAccessBlock struct {
+	// BlockPublicAcls refuses requests that set public ACLs (canned
+	// public-read, public-read-write, authenticated-read, or grants to
+	// the AllUsers or AuthenticatedUsers groups) on the bucket or its
+	// objects.
+	BlockPublicAcls bool `json:"blockPublicAcls,omitempty"`
+	// IgnorePublicAcls makes public grants count for nothing when access
+	// is decided; they stay stored.
+	IgnorePublicAcls bool `json:"ignorePublicAcls,omitempty"`
+	// BlockPublicPolicy refuses bucket policies that grant public access.
+	BlockPublicPolicy bool `json:"blockPublicPolicy,omitempty"`
+	// RestrictPublicBuckets limits a bucket with a public policy to the
+	// bucket owner's principals.
+	RestrictPublicBuckets bool `json:"restrictPublicBuckets,omitempty"`
+}
+
+// Kind implements Config.
+func (*PublicAccessBlock) Kind() Kind { return KindPublicAccessBlock }
+
+// Validate implements Config: every combination is valid.
+func (*PublicAccessBlock) Validate() error { return nil }
+
+// Object Ownership settings (S3 PutBucketOwnershipControls).
+const (
+	// OwnershipBucketOwnerEnforced disables ACLs: the bucket owner owns
+	// every object and only policies grant access.
+	OwnershipBucketOwnerEnforced = "BucketOwnerEnforced"
+	// OwnershipBucketOwnerPreferred gives the bucket owner the objects
+	// written with the bucket-owner-full-control canned ACL.
+	OwnershipBucketOwnerPreferred = "BucketOwnerPreferred"
+	// OwnershipObjectWriter makes the writer of an object its owner (the
+	// behaviour of buckets without ownership controls).
+	OwnershipObjectWriter = "ObjectWriter"
+)
+
+// Ownership is a bucket's S3 Object Ownership setting.
+type Ownership struct {
+	// Rule is OwnershipBucketOwnerEnforced, OwnershipBucketOwnerPreferred
+	// or OwnershipObjectWriter.
+	Rule string `json:"rule"`
+}
+
+// Kind implements Config.
+func (*Ownership) Kind() Kind { return KindOwnership }
+
+// Validate implements Config.
+func (o *Ownership) Validate() error {
+	if !ValidOwnership(o.Rule) {
+		return fmt.Errorf("%w: object ownership %q", ErrInvalid, o.Rule)
+	}
+	return nil
+}
+
+// ValidOwnership reports whether rule is an Object Ownership setting.
+func ValidOwnership(rule string) bool {
+	switch rule {
+	case OwnershipBucketOwnerEnforced, OwnershipBucketOwnerPreferred, OwnershipObjectWriter:
+		return true
+	}
+	return false
+}
