@@ -101,7 +101,7 @@ func TestIsPublic(t *testing.T) {
 		{doc(st("Allow", `{"AWS":"*"}`, `"s3:ListBucket"`, `"arn:aws:s3:::bkt"`, "")), AWS, true},
 		{doc(st("Deny", `"*"`, `"s3:GetObject"`, `"arn:aws:s3:::bkt/*"`, "")), AWS, false},
 		{doc(st("Allow", `{"AWS":"111122223333"}`, `"s3:*"`, `"arn:aws:s3:::bkt/*"`, "")), AWS, false},
-		{doc(st("Allow", `{"CanonicalUser":"` + canonA + `"}`, `"s3:*"`, `"arn:aws:s3:::bkt/*"`, "")), AWS, false},
+		{doc(st("Allow", `{"CanonicalUser":"`+canonA+`"}`, `"s3:*"`, `"arn:aws:s3:::bkt/*"`, "")), AWS, false},
 		{doc(st("Allow", `"*"`, `"s3:GetObject"`, `"arn:aws:s3:::bkt/*"`, `{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}`)), AWS, false},
 		{doc(st("Allow", `"*"`, `"s3:GetObject"`, `"arn:aws:s3:::bkt/*"`, `{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}`)), AWS, true},
 		{doc(st("Allow", `"*"`, `"s3:GetObject"`, `"arn:aws:s3:::bkt/*"`, `{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}`)), AWS, true},
