@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -122,9 +123,17 @@ func (e *Engine) SetBucketConfig(ctx context.Context, bucket string, c bucketcon
 func (e *Engine) BucketConfigValue(ctx context.Context, bucket string, kind bucketconfig.Kind) (bucketconfig.Config, error) {
 	c, gen, ok := e.configs.get(bucket, string(kind))
 	if ok {
+		if c == nil {
+			return nil, errConfigAbsent
+		}
 		return c, nil
 	}
 	doc, err := e.BucketConfig(ctx, bucket, string(kind))
+	if errors.Is(err, ErrNoSuchConfig) {
+		// Absence is cached too: features consulted on every request
+		// (bucket policies) cost a map lookup when not configured.
+		e.configs.put(bucket, string(kind), nil, gen)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +144,10 @@ func (e *Engine) BucketConfigValue(ctx context.Context, bucket string, kind buck
 	return c, nil
 }
 
-// configCache holds decoded configurations. A reader that misses notes
+// errConfigAbsent answers BucketConfigValue for a kind cached as absent.
+var errConfigAbsent = fmt.Errorf("%w (not configured)", ErrNoSuchConfig)
+
+// configCache holds decoded configurations (nil: known to be absent). A reader that misses notes
 // the generation before reading the store and caches its value only if no
 // write came in between, so a stale value is never cached.
 type configCache struct {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/policy"
 )
 
 // Grantee group URIs (operations.md A.14).
@@ -221,6 +222,22 @@ func (s *server) authorize(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if !s.cfg.Permissive {
+		// Referer whitelist, request payment, then the bucket policy: an
+		// explicit Deny refuses even the owner, an Allow grants what the
+		// ACL would not (policy.go, referer.go).
+		if err := s.bucketGates(rc, b); err != nil {
+			return err
+		}
+		switch dec, err := s.authorizePolicy(rc, b); {
+		case err != nil:
+			return err
+		case dec == policy.Deny:
+			return deny
+		case dec == policy.Allow:
+			return nil
+		}
+	}
 	if s.cfg.Permissive || owns(rc.who, b.Owner) {
 		return nil
 	}
@@ -277,6 +294,14 @@ func (s *server) canRead(rc *request, bucket, key string) error {
 			return nil
 		}
 		return err
+	}
+	switch dec, err := s.policyDecision(rc, b, "GetObject", key); { // policy.go
+	case err != nil:
+		return err
+	case dec == policy.Deny:
+		return errorf("AccessDenied", "")
+	case dec == policy.Allow:
+		return nil
 	}
 	if owns(rc.who, b.Owner) {
 		return nil

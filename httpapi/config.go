@@ -41,6 +41,11 @@ type configRow struct {
 	// maxDoc caps the request document (Config.MaxXMLBody when smaller);
 	// 0 is Config.MaxXMLBody.
 	maxDoc int64
+	// write, when set, writes a stored value's response itself (documents
+	// that are not XML: bucket policies) instead of render.
+	write func(rc *request, c bucketconfig.Config) error
+	// only, when set, restricts the row's routes to one dialect.
+	only string
 }
 
 // configRows is the configuration table.
@@ -94,6 +99,9 @@ var configRows = []*configRow{
 			return writeEmpty(rc, http.StatusNoContent)
 		},
 	},
+	policyRow,         // policy.go
+	refererRow,        // referer.go
+	requestPaymentRow, // referer.go
 }
 
 func init() {
@@ -108,7 +116,7 @@ func init() {
 		} {
 			if r.op != "" {
 				routes = append(routes, route{method: r.method, target: targetBucket, params: []string{c.sub},
-					op: r.op, perm: c.perm, handle: r.handle, config: c})
+					op: r.op, perm: c.perm, handle: r.handle, config: c, only: c.only})
 			}
 		}
 	}
@@ -135,6 +143,9 @@ func (s *server) getConfig(rc *request) error {
 	}
 	if err != nil {
 		return err
+	}
+	if row.write != nil {
+		return row.write(rc, c)
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, row.root, row.render(rc, c))
 }

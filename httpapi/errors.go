@@ -163,6 +163,10 @@ var codes = map[string]codeRow{
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
+	// Bucket policies (policy.go).
+	"NoSuchBucketPolicy": {status: 404, message: "The bucket policy does not exist", oss: dialectCode{ec: "0030-00000006", message: "The bucket policy does not exist."}},
+	"MalformedPolicy":    {status: 400, message: "Policies must be valid JSON and the first byte must be '{'", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
+	"PolicyTooLarge":     {status: 400, message: "Policy exceeds the maximum allowed document size.", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
 }
 
 // errorf returns the Error of code with a message (the table's default
