@@ -167,6 +167,8 @@ var codes = map[string]codeRow{
 	"NoSuchBucketPolicy": {status: 404, message: "The bucket policy does not exist", oss: dialectCode{ec: "0030-00000006", message: "The bucket policy does not exist."}},
 	"MalformedPolicy":    {status: 400, message: "Policies must be valid JSON and the first byte must be '{'", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
 	"PolicyTooLarge":     {status: 400, message: "Policy exceeds the maximum allowed document size.", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
+	// OSS's name of the two above.
+	"InvalidPolicyDocument": {status: 400, message: "The policy is invalid.", oss: dialectCode{ec: "0030-00000005"}},
 }
 
 // errorf returns the Error of code with a message (the table's default
