@@ -104,6 +104,8 @@ type policyWire struct {
 var policyWires = map[string]policyWire{
 	"s3":  {lang: policy.AWS, putStatus: http.StatusNoContent},
 	"oss": {lang: policy.OSS, putStatus: http.StatusOK, statusWithoutPolicy: true},
+	// Sina's S3-style API takes S3's documents.
+	"sina": {lang: policy.AWS, putStatus: http.StatusNoContent},
 }
 
 // policyRow is the configuration row of ?policy.
