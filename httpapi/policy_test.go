@@ -125,12 +125,18 @@ func TestBucketPolicySDK(t *testing.T) {
 	code, _, _ = apiError(t, err)
 	require.Equal(t, "NoSuchBucketPolicy", code, "a refused policy stores nothing")
 
-	// Only the owner manages the policy.
+	// Only the owner manages the policy: others get 403, or 405 when the
+	// policy lets them (S3: callers outside the owner's account).
 	other := f.s3Client(true, otherAK, otherSK)
 	_, err = other.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(doc)})
 	code, status, _ = apiError(t, err)
 	require.Equal(t, "AccessDenied", code)
 	require.Equal(t, 403, status)
+	putPolicy(t, c, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+`"},"Action":"s3:GetBucketPolicy","Resource":"arn:aws:s3:::pol"}]}`)
+	_, err = other.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: b})
+	code, status, _ = apiError(t, err)
+	require.Equal(t, "MethodNotAllowed", code)
+	require.Equal(t, 405, status)
 }
 
 // anonGet fetches an object without any signature.
