@@ -241,14 +241,23 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key string
 // authorizePolicy is the policy step of authorize: the decision for the
 // request's operation and target. DeleteObjects names its keys in the
 // body: the policy is applied to each key as it is deleted
-// (deleteAllowed), so here it passes whenever a policy could allow.
+// (deleteAllowed), so here it passes when the policy may allow the
+// caller s3:DeleteObject on some key, and otherwise leaves the decision
+// to the ACLs.
 func (s *server) authorizePolicy(rc *request, b engine.BucketInfo) (policy.Decision, error) {
 	if rc.op.Operation == "DeleteObjects" {
 		p, err := s.bucketPolicy(rc, b.Name)
 		if err != nil || p == nil {
 			return policy.NotApplicable, err
 		}
-		return policy.Allow, nil
+		action := policyActions["DeleteObject"][0]
+		if p.Language == policy.OSS {
+			action = policyActions["DeleteObject"][1]
+		}
+		if p.MayAllow(&policy.Request{Principal: s.policyPrincipal(rc), Action: action}) {
+			return policy.Allow, nil
+		}
+		return policy.NotApplicable, nil
 	}
 	dec, err := s.policyDecision(rc, b, rc.op.Operation, rc.op.Key)
 	if err == nil && dec == policy.Allow && policyOps[rc.op.Operation] && !owns(rc.who, b.Owner) {

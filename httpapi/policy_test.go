@@ -3,7 +3,9 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -248,10 +250,21 @@ func TestBucketPolicyOwnerDenied(t *testing.T) {
 	require.Equal(t, "AccessDenied", aws.ToString(out.Errors[0].Code))
 	require.Len(t, out.Deleted, 1)
 	require.Equal(t, "public/b", aws.ToString(out.Deleted[0].Key))
+	// Anonymous callers: refused as a whole unless the policy may allow
+	// some key, then decided per key.
+	delDoc := []byte(`<Delete><Object><Key>public/x</Key></Object><Object><Key>photos/cat.jpg</Key></Object></Delete>`)
+	sum := md5.Sum(delDoc)
+	md5h := hdr("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
+	r := f.do(t, raw{method: "POST", path: "/pol?delete", sign: "anon", body: delDoc, header: md5h})
+	require.Equal(t, 403, r.StatusCode, "%s", r.body)
+	putPolicy(t, c, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::pol/public/*"}]}`)
+	r = f.do(t, raw{method: "POST", path: "/pol?delete", sign: "anon", body: delDoc, header: md5h})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	require.Contains(t, string(r.body), "<Deleted><Key>public/x</Key></Deleted>")
+	require.Contains(t, string(r.body), "<Key>photos/cat.jpg</Key><Code>AccessDenied</Code>")
 	// Elsewhere the owner is unaffected.
 	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("pol"), Key: aws.String("secret/a")})
 	require.NoError(t, err)
-	_ = f
 }
 
 func TestBucketPolicyCopySourceDenied(t *testing.T) {

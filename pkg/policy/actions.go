@@ -60,7 +60,7 @@ var (
 		aws:sourceowner aws:sourceorgid aws:sourceorgpaths aws:vpcsourceip aws:multifactorauthpresent
 		aws:multifactorauthage aws:tokenissuetime aws:requestedregion aws:viaawsservice aws:calledvia
 		aws:calledviafirst aws:calledvialast aws:federatedprovider aws:tagkeys aws:resourceaccount
-		aws:resourceorgid aws:resourceorgpaths aws:isMfaPresent aws:ec2instancesourcevpc
+		aws:resourceorgid aws:resourceorgpaths aws:ec2instancesourcevpc
 		aws:ec2instancesourceprivateipv4 aws:sourceidentity aws:rolesessionname`)
 	s3Keys = setOf(`s3:prefix s3:delimiter s3:max-keys s3:x-amz-acl s3:x-amz-server-side-encryption
 		s3:x-amz-server-side-encryption-aws-kms-key-id s3:x-amz-content-sha256 s3:requestobjecttagkeys

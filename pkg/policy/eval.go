@@ -109,6 +109,24 @@ func (p *Policy) Evaluate(r *Request) Decision {
 	return out
 }
 
+// MayAllow reports whether some Allow statement names r's principal and
+// action, whatever its resources and conditions say: a request acting on
+// resources it names only later (DeleteObjects' keys) may be allowed for
+// some of them, each then decided by Evaluate.
+func (p *Policy) MayAllow(r *Request) bool {
+	action := strings.ToLower(r.Action)
+	for i := range p.Statements {
+		s := &p.Statements[i]
+		if s.Effect != EffectAllow || s.principalMatches(p.Language, r.Principal) == s.NotPrincipal {
+			continue
+		}
+		if slices.ContainsFunc(s.Action, func(a string) bool { return compileLower(a).match(action) }) != s.NotAction {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Statement) matches(lang Language, r *Request, vs vars) bool {
 	if s.principalMatches(lang, r.Principal) == s.NotPrincipal {
 		return false

@@ -130,3 +130,24 @@ func TestPatternLinear(t *testing.T) {
 	require.False(t, p.match(strings.Repeat("a", 5000)))
 	require.True(t, p.match(strings.Repeat("a", 100)+"b"))
 }
+
+func TestMayAllow(t *testing.T) {
+	p, err := Parse([]byte(doc(
+		st("Allow", `"*"`, `"s3:DeleteObject"`, `"arn:aws:s3:::bkt/tmp/*"`, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`),
+		st("Allow", `{"AWS":"`+acctA+`"}`, `"s3:PutObject"`, `"arn:aws:s3:::bkt/*"`, ""),
+		st("Deny", `"*"`, `"s3:GetObject"`, `"arn:aws:s3:::bkt/*"`, ""))), AWS, "bkt")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		who    Principal
+		action string
+		want   bool
+	}{
+		{anon, "s3:DeleteObject", true},
+		{anon, "s3:PutObject", false},
+		{rootA, "s3:PutObject", true},
+		{rootB, "s3:PutObject", false},
+		{rootA, "s3:GetObject", false},
+	} {
+		require.Equal(t, c.want, p.MayAllow(&Request{Principal: c.who, Action: c.action}), "%+v %s", c.who, c.action)
+	}
+}
