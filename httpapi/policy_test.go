@@ -291,3 +291,38 @@ func TestBucketPolicyVariables(t *testing.T) {
 	code, _, _ := apiError(t, err)
 	require.Equal(t, "AccessDenied", code)
 }
+
+func TestBucketPolicyObjectKeys(t *testing.T) {
+	f, c := policyFixture(t)
+	ctx := context.Background()
+	other := f.s3Client(true, otherAK, otherSK)
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("pol"), Key: aws.String("blue"), Body: strings.NewReader("b"), Tagging: aws.String("Team=blue")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("pol"), Key: aws.String("red"), Body: strings.NewReader("r"), Tagging: aws.String("Team=red")})
+	require.NoError(t, err)
+	// S3 example: grant read on objects tagged Team=blue; require a
+	// canned ACL and a tag on writes.
+	putPolicy(t, c, `{"Version":"2012-10-17","Statement":[
+	  {"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+`"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::pol/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/Team":"blue"}}},
+	  {"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+`"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::pol/uploads/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"},"ForAllValues:StringEquals":{"s3:RequestObjectTagKeys":["Team"]}}}]}`)
+	_, err = other.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("pol"), Key: aws.String("blue")})
+	require.NoError(t, err)
+	_, err = other.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("pol"), Key: aws.String("red")})
+	code, _, _ := apiError(t, err)
+	require.Equal(t, "AccessDenied", code)
+
+	put := func(acl types.ObjectCannedACL, tagging string) error {
+		in := &s3.PutObjectInput{Bucket: aws.String("pol"), Key: aws.String("uploads/x"), Body: strings.NewReader("x"), ACL: acl}
+		if tagging != "" {
+			in.Tagging = aws.String(tagging)
+		}
+		_, err := other.PutObject(ctx, in)
+		return err
+	}
+	require.NoError(t, put(types.ObjectCannedACLBucketOwnerFullControl, "Team=green"))
+	require.NoError(t, put(types.ObjectCannedACLBucketOwnerFullControl, ""))
+	code, _, _ = apiError(t, put(types.ObjectCannedACLPrivate, "Team=green"))
+	require.Equal(t, "AccessDenied", code)
+	code, _, _ = apiError(t, put(types.ObjectCannedACLBucketOwnerFullControl, "Team=green&Cost=1"))
+	require.Equal(t, "AccessDenied", code)
+}
