@@ -51,6 +51,9 @@ func (d decision) String() string {
 // and object, under which bucket settings.
 type access struct {
 	ctx context.Context
+	// rc is the request being decided (nil in unit tests): the policy
+	// evaluator reads its conditions from it.
+	rc *request
 	// r is the request (conditions of policies: referer, source address,
 	// secure transport, headers). Nil in unit tests.
 	r *http.Request
@@ -116,10 +119,17 @@ func (s *server) authorize(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if !s.cfg.Permissive {
+		// The referer whitelist and request payment refuse before any
+		// grant is considered (referer.go).
+		if err := s.bucketGates(rc, b); err != nil {
+			return err
+		}
+	}
 	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
 		return nil // the common case, without reading any setting
 	}
-	in := &access{ctx: rc.ctx, r: rc.r, dialect: rc.d.name, who: rc.who, op: rc.route.op, perm: p,
+	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: rc.route.op, perm: p,
 		bucket: b, key: rc.op.Key, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
 	return s.check(in)
 }
@@ -138,7 +148,7 @@ func (s *server) canRead(rc *request, bucket, key string) error {
 	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
 		return nil
 	}
-	in := &access{ctx: rc.ctx, r: rc.r, dialect: rc.d.name, who: rc.who, op: "GetObject", perm: permObjectRead,
+	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: "GetObject", perm: permObjectRead,
 		bucket: b, key: key, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
 	return s.check(in)
 }

@@ -42,6 +42,10 @@ type configRow struct {
 	// 0 is Config.MaxXMLBody.
 	maxDoc int64
 	// only restricts the row's routes to one dialect ("" serves all).
+	// write, when set, writes a stored value's response itself (documents
+	// that are not XML: bucket policies) instead of render.
+	write func(rc *request, c bucketconfig.Config) error
+	// only, when set, restricts the row's routes to one dialect.
 	only string
 }
 
@@ -109,6 +113,9 @@ var configRows = []*configRow{
 		get: "GetBucketOwnershipControls", put: "PutBucketOwnershipControls", del: "DeleteBucketOwnershipControls", perm: permOwner,
 		parse: parseOwnershipControls, render: renderOwnershipControls, missing: missingOwnershipControls, only: "s3",
 	},
+	policyRow,         // policy.go
+	refererRow,        // referer.go
+	requestPaymentRow, // referer.go
 }
 
 func init() {
@@ -150,6 +157,9 @@ func (s *server) getConfig(rc *request) error {
 	}
 	if err != nil {
 		return err
+	}
+	if row.write != nil {
+		return row.write(rc, c)
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, row.root, row.render(rc, c))
 }

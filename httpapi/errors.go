@@ -180,6 +180,12 @@ var codes = map[string]codeRow{
 	"NoSuchLiveChannel":            {status: 404, message: "The specified live channel does not exist.", oss: dialectCode{ec: "0026-00000021"}},
 	"ChannelStillLive":             {status: 409, message: "The live channel is in the Live state: a client is pushing to it.", oss: dialectCode{ec: "0044-00000201"}},
 	"BucketNotEmptyOfLiveChannels": {status: 409, message: "The bucket you tried to delete holds live channels.", facts: []fact{factBucket}, oss: dialectCode{name: "BucketNotEmpty", ec: "0015-00000303", message: "The bucket you tried to delete holds live channels."}},
+	// Bucket policies (policy.go).
+	"NoSuchBucketPolicy": {status: 404, message: "The bucket policy does not exist", oss: dialectCode{ec: "0030-00000006", message: "The bucket policy does not exist."}},
+	"MalformedPolicy":    {status: 400, message: "Policies must be valid JSON and the first byte must be '{'", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
+	"PolicyTooLarge":     {status: 400, message: "Policy exceeds the maximum allowed document size.", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
+	// OSS's name of the two above.
+	"InvalidPolicyDocument": {status: 400, message: "The policy is invalid.", oss: dialectCode{ec: "0030-00000005"}},
 }
 
 // errorf returns the Error of code with a message (the table's default

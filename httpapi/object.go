@@ -574,6 +574,11 @@ func (s *server) deleteObjects(rc *request) error {
 			out.Errors = append(out.Errors, deleteError{Key: o.key, Code: e.Code, Message: e.Message})
 			continue
 		}
+		if err := s.deleteAllowed(rc, o.key); err != nil { // the bucket policy, per key (policy.go)
+			e, _ := toError(err)
+			out.Errors = append(out.Errors, deleteError{Key: o.key, Code: e.Code, Message: e.Message})
+			continue
+		}
 		keys = append(keys, engine.DeleteEntry{Key: o.key, IfMatch: o.etag})
 	}
 	if len(keys) > 0 {

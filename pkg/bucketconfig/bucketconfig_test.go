@@ -50,3 +50,34 @@ func TestLegacyTagging(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, &Tagging{Tags: []Tag{{"k", "v"}}}, c)
 }
+
+func TestAccessKinds(t *testing.T) {
+	for _, c := range []Config{
+		&Policy{Language: "aws", Document: `{"Statement":[]}`},
+		&Referer{AllowEmpty: true, AllowTruncateQueryString: true, List: []string{"http://*.example.com"}, Blacklist: []string{"http://bad?.com"}},
+		&RequestPayment{Payer: "Requester"},
+	} {
+		doc, err := Encode(c)
+		require.NoError(t, err)
+		back, err := Decode(c.Kind(), doc)
+		require.NoError(t, err)
+		require.Equal(t, c, back)
+	}
+	for _, c := range []Config{
+		&Policy{Language: "gcp", Document: `{}`},
+		&Policy{Language: "aws", Document: `{`},
+		&Referer{TruncatePath: true},
+		&Referer{List: []string{""}},
+		&RequestPayment{Payer: "Nobody"},
+	} {
+		_, err := Encode(c)
+		require.ErrorIs(t, err, ErrInvalid, "%+v", c)
+	}
+	p := &Policy{Language: "aws", Document: `{}`}
+	n := 0
+	parse := func(*Policy) (any, error) { n++; return n, nil }
+	v1, _ := p.Parsed(parse)
+	v2, _ := p.Parsed(parse)
+	require.Equal(t, 1, v1)
+	require.Equal(t, 1, v2)
+}
