@@ -50,6 +50,18 @@ var (
 	// ErrLocked reports that Open found the directory locked: another
 	// process (or another Engine in this process) has it open.
 	ErrLocked = errors.New("engine: directory locked by another process")
+	// ErrNoKeyService: a write asked for EncryptManaged or EncryptKMS and
+	// Options.Keys is nil.
+	ErrNoKeyService = errors.New("engine: no key service configured for server-side encryption")
+	// ErrCustomerKeyRequired: the object is sealed by a customer key and
+	// the request gave none.
+	ErrCustomerKeyRequired = errors.New("engine: the object is encrypted with a customer key; the key is required")
+	// ErrCustomerKeyMismatch: the customer key given does not open the
+	// object.
+	ErrCustomerKeyMismatch = errors.New("engine: the customer key does not match the object's")
+	// ErrEncryptionNotApplicable: a customer key was given for an object
+	// (or upload) not sealed by one.
+	ErrEncryptionNotApplicable = errors.New("engine: the encryption parameters are not applicable to this object")
 )
 
 // ConditionError is returned by reads whose conditional headers stop them.

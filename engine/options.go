@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/osslite/osslite/pkg/kms"
 	"github.com/osslite/osslite/wal"
 )
 
@@ -100,6 +101,14 @@ type Options struct {
 	CompletedUploadTTL time.Duration
 	// Logger receives recovery and background messages. Default: discard.
 	Logger *slog.Logger
+	// Keys seals and opens the data keys of objects written with
+	// EncryptManaged or EncryptKMS (pkg/kms.New is a built-in one).
+	// Default nil: such writes fail with ErrNoKeyService; EncryptCustomer
+	// needs no key service.
+	Keys kms.Service
+	// ManagedKeyID is the key of Keys that seals EncryptManaged data keys.
+	// Default kms.ManagedKey.
+	ManagedKeyID string
 
 	sync bool // resolved Sync
 }
@@ -154,6 +163,9 @@ func (o *Options) EnsureDefaults() *Options {
 	}
 	if o.CompletedUploadTTL == 0 {
 		o.CompletedUploadTTL = time.Hour
+	}
+	if o.ManagedKeyID == "" {
+		o.ManagedKeyID = kms.ManagedKey
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -3,6 +3,8 @@ package engine
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -46,6 +48,8 @@ const (
 	fRestoreExpiry
 	fSHA1
 	fHeader
+	fEncryption // mode, KMS key ID, bucket key, then encryption-context pairs
+	fDataKey    // a sealed data key: blob ID (uvarint), then the sealed bytes
 )
 
 // Bucket record field tags.
@@ -276,6 +280,19 @@ func (r *objectRecord) encode() []byte {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
 		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
 	}
+	if enc := i.Encryption; enc != nil {
+		ss := []string{fmt.Sprint(uint8(enc.Mode)), enc.KeyID, ""}
+		if enc.BucketKey {
+			ss[2] = "1"
+		}
+		for _, k := range slices.Sorted(maps.Keys(enc.Context)) {
+			ss = append(ss, k, enc.Context[k])
+		}
+		e.strs(fEncryption, ss...)
+		for _, id := range slices.Sorted(maps.Keys(enc.keys)) {
+			e.field(fDataKey, append(binary.AppendUvarint(nil, id), enc.keys[id]...))
+		}
+	}
 	if r.inline != nil {
 		e.field(fInline, r.inline)
 	}
@@ -385,6 +402,33 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreExpiry:
 			r.restoreExpiry = time.Unix(0, d.varint(p)).UTC()
+		case fEncryption:
+			ss := d.strs(p)
+			if len(ss) < 3 || len(ss)%2 != 1 || len(ss[0]) != 1 {
+				d.fail("encryption")
+				break
+			}
+			enc := &EncryptionInfo{Mode: EncryptionMode(ss[0][0] - '0'), KeyID: ss[1], BucketKey: ss[2] == "1", keys: keysOf(i.Encryption)}
+			for j := 3; j+1 < len(ss); j += 2 {
+				if enc.Context == nil {
+					enc.Context = map[string]string{}
+				}
+				enc.Context[ss[j]] = ss[j+1]
+			}
+			i.Encryption = enc
+		case fDataKey:
+			id, n := binary.Uvarint(p)
+			if n <= 0 {
+				d.fail("data key")
+				break
+			}
+			if i.Encryption == nil {
+				i.Encryption = &EncryptionInfo{}
+			}
+			if i.Encryption.keys == nil {
+				i.Encryption.keys = map[uint64][]byte{}
+			}
+			i.Encryption.keys[id] = append([]byte(nil), p[n:]...)
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)
@@ -401,6 +445,15 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 		}
 	}
 	return r, d.err
+}
+
+// keysOf returns the sealed keys decoded so far (fields may come in any
+// order).
+func keysOf(i *EncryptionInfo) map[uint64][]byte {
+	if i == nil {
+		return nil
+	}
+	return i.keys
 }
 
 type bucketRecord struct {

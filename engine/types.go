@@ -102,6 +102,8 @@ type ObjectInfo struct {
 	// Restore is the restore state of an archived object; nil when no
 	// restore was requested or the last one expired.
 	Restore *RestoreStatus
+	// Encryption says how the body is encrypted at rest; nil: in clear.
+	Encryption *EncryptionInfo
 }
 
 // RestoreStatus is the state of a restore of an archived object.
