@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -121,10 +122,16 @@ func (e *Engine) SetBucketConfig(ctx context.Context, bucket string, c bucketcon
 // bucket) changes; callers must not modify them.
 func (e *Engine) BucketConfigValue(ctx context.Context, bucket string, kind bucketconfig.Kind) (bucketconfig.Config, error) {
 	c, gen, ok := e.configs.get(bucket, string(kind))
+	if ok && c == nil {
+		return nil, ErrNoSuchConfig // cached absence: hot paths ask for configurations most buckets lack
+	}
 	if ok {
 		return c, nil
 	}
 	doc, err := e.BucketConfig(ctx, bucket, string(kind))
+	if errors.Is(err, ErrNoSuchConfig) {
+		e.configs.put(bucket, string(kind), nil, gen)
+	}
 	if err != nil {
 		return nil, err
 	}

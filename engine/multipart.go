@@ -62,6 +62,8 @@ type UploadInfo struct {
 	Owner             string
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      string // "COMPOSITE" or "FULL_OBJECT" when an algorithm is set
+	// Encryption is the upload's encryption; nil: in clear.
+	Encryption *EncryptionInfo
 }
 
 // PartInfo describes an uploaded part.
@@ -74,6 +76,8 @@ type PartInfo struct {
 	// Checksum is the part's flexible checksum (raw bytes) when the upload
 	// has an algorithm.
 	Checksum []byte
+	// Encryption is the part's (the upload's) encryption; nil: in clear.
+	Encryption *EncryptionInfo
 }
 
 // CreateMultipartUpload starts an upload of bucket/key. Metadata, ACL, tags,
@@ -170,7 +174,7 @@ func (e *Engine) upload(r pebble.Reader, bucket, key, uploadID string) (objectRe
 func uploadInfo(rec objectRecord, id string) UploadInfo {
 	i := rec.info
 	return UploadInfo{Bucket: i.Bucket, Key: i.Key, UploadID: id, Initiated: i.LastModified, Metadata: i.Metadata, StorageClass: i.StorageClass,
-		ACL: i.ACL, Tags: i.Tags, Owner: i.Owner, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: i.ChecksumType}
+		ACL: i.ACL, Tags: i.Tags, Owner: i.Owner, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: i.ChecksumType, Encryption: i.Encryption}
 }
 
 // Upload returns the description of an upload in progress.
@@ -267,7 +271,7 @@ func (e *Engine) putPart(m *mutation, uploadID string, n int, part *objectRecord
 }
 
 func partInfo(n int, r objectRecord) PartInfo {
-	p := PartInfo{PartNumber: n, ETag: r.info.ETag, Size: r.info.Size, LastModified: r.info.LastModified, CRC64: r.info.CRC64}
+	p := PartInfo{PartNumber: n, ETag: r.info.ETag, Size: r.info.Size, LastModified: r.info.LastModified, CRC64: r.info.CRC64, Encryption: r.info.Encryption}
 	for _, v := range r.info.Checksums {
 		p.Checksum = v
 	}

@@ -43,7 +43,7 @@ var oss = &dialect{
 	storageClassName:       ossStorageClass,
 	objectsTakeBucketClass: true,
 	acl:                    ossACL,
-	sse:                    sseRules{check: ossCheckSSE, echoOnInitiate: true},
+	sse:                    ossSSE,
 
 	errors: errorDialect{document: xmlErrorDocument(true), ecHeader: "x-oss-ec", headDocumentHeader: "x-oss-err",
 		column: func(r *codeRow) *dialectCode { return &r.oss }},

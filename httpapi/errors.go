@@ -11,6 +11,7 @@ import (
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/awschunked"
 	"github.com/osslite/osslite/pkg/checksum"
+	"github.com/osslite/osslite/pkg/kms"
 	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/osslite/osslite/pkg/sigv4"
 	"github.com/osslite/osslite/pkg/ssig"
@@ -163,6 +164,7 @@ var codes = map[string]codeRow{
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
+	"KMS.NotFoundException":           {status: 400, message: "Invalid keyId"},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -335,6 +337,13 @@ var sentinels = []struct {
 	{errContentSHA256Mismatch, "XAmzContentSHA256Mismatch", ""},
 	{errBodyTooLarge, "MaxMessageLengthExceeded", ""},
 	{errRequestTimeout, "RequestTimeout", ""},
+
+	// Server-side encryption (httpapi/sse.go).
+	{engine.ErrCustomerKeyRequired, "InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object."},
+	{engine.ErrCustomerKeyMismatch, "AccessDenied", ""},
+	{engine.ErrEncryptionNotApplicable, "InvalidRequest", "The encryption parameters are not applicable to this object."},
+	{engine.ErrNoKeyService, "NotImplemented", "Server-side encryption with SSE-S3 or SSE-KMS needs a key service, and none is configured (see the KMS root key in the README)."},
+	{kms.ErrNotFound, "KMS.NotFoundException", "-"},
 }
 
 // errContentSHA256Mismatch is returned by the body reader when the body

@@ -100,7 +100,25 @@ type Config struct {
 	// body (GetObject) may take: a client that stops reading is cut off
 	// and frees its handler. Default 2 minutes (about 8.5 KiB/s).
 	WriteTimeout time.Duration
+	// RequireTLSForSSEC says when SSE-C requests (whose keys travel in
+	// headers) must come over TLS. Default TLSUnlessLoopback: plain HTTP
+	// is refused unless the client is on a loopback address (the fake's
+	// in-memory transport counts as loopback).
+	RequireTLSForSSEC TLSRequirement
 }
+
+// TLSRequirement is Config.RequireTLSForSSEC.
+type TLSRequirement uint8
+
+const (
+	// TLSUnlessLoopback refuses SSE-C over plain HTTP from other hosts.
+	TLSUnlessLoopback TLSRequirement = iota
+	// TLSAlways refuses SSE-C over plain HTTP from every client.
+	TLSAlways
+	// TLSNever accepts SSE-C over plain HTTP (behind a proxy that
+	// terminates TLS).
+	TLSNever
+)
 
 // Option changes a Config.
 type Option func(*Config)

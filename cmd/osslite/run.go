@@ -59,6 +59,7 @@ type options struct {
 	compactInterval   time.Duration
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
+	kms               kmsOptions
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -113,6 +114,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
 	o.limits.register(fs)
+	o.kms.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
@@ -204,7 +206,15 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		logger = slog.New(slog.NewTextHandler(stdout, hopts))
 	}
 
-	eng, err := engine.Open(o.data, o.engineOptions(logger))
+	eo := o.engineOptions(logger)
+	keys, err := o.kms.keyService(o.data, logger)
+	if err != nil {
+		return err
+	}
+	if keys != nil {
+		eo.Keys = keys
+	}
+	eng, err := engine.Open(o.data, eo)
 	if errors.Is(err, engine.ErrLocked) {
 		return fmt.Errorf("data directory %s is in use by another osslite process", o.data)
 	}
