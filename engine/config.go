@@ -148,13 +148,17 @@ func (e *Engine) BucketConfigValue(ctx context.Context, bucket string, kind buck
 type configCache struct {
 	mu  sync.Mutex
 	gen uint64
-	m   map[string]bucketconfig.Config
+	m   map[configCacheKey]bucketconfig.Config
 }
+
+// configCacheKey is the cache's key: a struct, so a lookup allocates
+// nothing (PutObject asks for the bucket's default encryption).
+type configCacheKey struct{ bucket, kind string }
 
 func (c *configCache) get(bucket, kind string) (bucketconfig.Config, uint64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.m[bucket+"/"+kind]
+	v, ok := c.m[configCacheKey{bucket, kind}]
 	return v, c.gen, ok
 }
 
@@ -165,9 +169,9 @@ func (c *configCache) put(bucket, kind string, v bucketconfig.Config, gen uint64
 		return
 	}
 	if c.m == nil {
-		c.m = map[string]bucketconfig.Config{}
+		c.m = map[configCacheKey]bucketconfig.Config{}
 	}
-	c.m[bucket+"/"+kind] = v
+	c.m[configCacheKey{bucket, kind}] = v
 }
 
 // forget drops a cached value (kind "" drops the whole bucket's) and
@@ -177,11 +181,11 @@ func (c *configCache) forget(bucket, kind string) {
 	defer c.mu.Unlock()
 	c.gen++
 	if kind != "" {
-		delete(c.m, bucket+"/"+kind)
+		delete(c.m, configCacheKey{bucket, kind})
 		return
 	}
 	for k := range c.m {
-		if len(k) > len(bucket) && k[:len(bucket)+1] == bucket+"/" {
+		if k.bucket == bucket {
 			delete(c.m, k)
 		}
 	}

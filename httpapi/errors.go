@@ -342,7 +342,7 @@ var sentinels = []struct {
 	{engine.ErrCustomerKeyRequired, "InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object."},
 	{engine.ErrCustomerKeyMismatch, "AccessDenied", ""},
 	{engine.ErrEncryptionNotApplicable, "InvalidRequest", "The encryption parameters are not applicable to this object."},
-	{engine.ErrNoKeyService, "NotImplemented", "Server-side encryption with SSE-S3 or SSE-KMS needs a key service, and none is configured (see the KMS root key in the README)."},
+	{engine.ErrNoKeyService, "KmsServiceNotEnabled", "No key service is configured for server-side encryption (SSE-S3, SSE-KMS, OSS AES256/KMS): start osslite with a KMS root key."},
 	{kms.ErrNotFound, "KMS.NotFoundException", "-"},
 }
 

@@ -99,11 +99,42 @@ func (s *server) sseCustomerAllowed(rc *request) error {
 	return errorf("InvalidRequest", "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.")
 }
 
-// s3CustomerKey reads an SSE-C key triple: prefix is
-// "server-side-encryption-customer-" or its copy-source form. It returns
-// nil when none of the three headers is present.
-func (s *server) s3CustomerKey(rc *request, prefix string) ([]byte, error) {
-	algName, keyName, md5Name := rc.d.h(prefix+"algorithm"), rc.d.h(prefix+"key"), rc.d.h(prefix+"key-MD5")
+// sseNames are a dialect's encryption header names, canonical, made once
+// so that the hot paths look them up without allocating.
+type sseNames struct {
+	sse, keyID, context, bucketKey, dataEncryption string
+	customer, copySource                           [3]string // algorithm, key, key-MD5
+}
+
+var sseHeaderNames = map[*dialect]*sseNames{}
+
+func init() {
+	for _, d := range dialects {
+		sseHeaderNames[d] = makeSSENames(d)
+	}
+}
+
+func makeSSENames(d *dialect) *sseNames {
+	c := func(n string) string { return http.CanonicalHeaderKey(d.h(n)) }
+	triple := func(p string) [3]string { return [3]string{c(p + "algorithm"), c(p + "key"), c(p + "key-MD5")} }
+	return &sseNames{sse: c("server-side-encryption"), keyID: c("server-side-encryption-aws-kms-key-id"),
+		context: c("server-side-encryption-context"), bucketKey: c("server-side-encryption-bucket-key-enabled"),
+		dataEncryption: c("server-side-data-encryption"),
+		customer: triple("server-side-encryption-customer-"), copySource: triple("copy-source-server-side-encryption-customer-")}
+}
+
+// sseNames returns the dialect's encryption header names.
+func (rc *request) sseNames() *sseNames {
+	if n, ok := sseHeaderNames[rc.d]; ok {
+		return n
+	}
+	return makeSSENames(rc.d)
+}
+
+// s3CustomerKey reads an SSE-C key triple (names: algorithm, key,
+// key-MD5). It returns nil when none of the three headers is present.
+func (s *server) s3CustomerKey(rc *request, names [3]string) ([]byte, error) {
+	algName, keyName, md5Name := names[0], names[1], names[2]
 	alg, key, sum := rc.r.Header.Get(algName), rc.r.Header.Get(keyName), rc.r.Header.Get(md5Name)
 	if alg == "" && key == "" && sum == "" {
 		return nil, nil
@@ -136,18 +167,18 @@ func (s *server) s3CustomerKey(rc *request, prefix string) ([]byte, error) {
 // s3ParseSSE reads the S3 encryption headers of a write. asked is false
 // when the request names no encryption (the bucket default applies).
 func s3ParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, err error) {
-	s := rc.s
-	ckey, err := s.s3CustomerKey(rc, "server-side-encryption-customer-")
+	s, n := rc.s, rc.sseNames()
+	ckey, err := s.s3CustomerKey(rc, n.customer)
 	if err != nil {
 		return enc, false, err
 	}
-	alg := rc.header("server-side-encryption")
+	alg := rc.r.Header.Get(n.sse)
 	if w == ssePart || w == sseLaterAppend {
 		// A part (or a later append) is encrypted as its upload is; only
 		// a customer key comes with it.
 		return engine.Encryption{Mode: engine.EncryptCustomer, CustomerKey: ckey}, true, nil
 	}
-	keyID := rc.header("server-side-encryption-aws-kms-key-id")
+	keyID := rc.r.Header.Get(n.keyID)
 	if ckey != nil {
 		if alg != "" {
 			return enc, false, errorf("InvalidArgument", "Server Side Encryption with Customer provided key is incompatible with the encryption method specified").with("ArgumentName", rc.d.h("server-side-encryption")).with("ArgumentValue", alg)
@@ -156,7 +187,7 @@ func s3ParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, err
 	}
 	switch alg {
 	case "":
-		if keyID != "" || rc.header("server-side-encryption-context") != "" {
+		if keyID != "" || rc.r.Header.Get(n.context) != "" {
 			return enc, false, errorf("InvalidArgument", "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms").with("ArgumentName", rc.d.h("server-side-encryption"))
 		}
 		return enc, false, nil
@@ -201,9 +232,9 @@ func parseEncryptionContext(rc *request) (map[string]string, error) {
 // source).
 func s3ReadKey(rc *request, copySource bool) ([]byte, error) {
 	if copySource {
-		return rc.s.s3CustomerKey(rc, "copy-source-server-side-encryption-customer-")
+		return rc.s.s3CustomerKey(rc, rc.sseNames().copySource)
 	}
-	return rc.s.s3CustomerKey(rc, "server-side-encryption-customer-")
+	return rc.s.s3CustomerKey(rc, rc.sseNames().customer)
 }
 
 // s3EchoSSE reports an object's encryption in response headers.
@@ -292,8 +323,8 @@ func (s *server) checkKMSKey(rc *request, keyID string) error {
 
 // ossParseSSE reads the OSS encryption headers of a write.
 func ossParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, err error) {
-	v := rc.header("server-side-encryption")
-	data := rc.header("server-side-data-encryption")
+	n := rc.sseNames()
+	v, data := rc.r.Header.Get(n.sse), rc.r.Header.Get(n.dataEncryption)
 	switch {
 	case w == sseLaterAppend:
 		return enc, true, nil // the object's encryption applies
