@@ -192,6 +192,11 @@ func WithBodyTimeouts(minRate int64, window, idle time.Duration) Option {
 // object body (see Config.WriteTimeout).
 func WithWriteTimeout(d time.Duration) Option { return func(c *Config) { c.WriteTimeout = d } }
 
+// WithRequireTLSForSSEC sets Config.RequireTLSForSSEC.
+func WithRequireTLSForSSEC(r TLSRequirement) Option {
+	return func(c *Config) { c.RequireTLSForSSEC = r }
+}
+
 // Defaults.
 const (
 	DefaultRegion     = "us-east-1"

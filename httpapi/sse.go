@@ -120,7 +120,7 @@ func makeSSENames(d *dialect) *sseNames {
 	return &sseNames{sse: c("server-side-encryption"), keyID: c("server-side-encryption-aws-kms-key-id"),
 		context: c("server-side-encryption-context"), bucketKey: c("server-side-encryption-bucket-key-enabled"),
 		dataEncryption: c("server-side-data-encryption"),
-		customer: triple("server-side-encryption-customer-"), copySource: triple("copy-source-server-side-encryption-customer-")}
+		customer:       triple("server-side-encryption-customer-"), copySource: triple("copy-source-server-side-encryption-customer-")}
 }
 
 // sseNames returns the dialect's encryption header names.
