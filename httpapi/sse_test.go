@@ -204,7 +204,9 @@ func TestSSECErrors(t *testing.T) {
 	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("ssec")})
 	require.NoError(t, err)
 	k, other := newSSEKey(1), newSSEKey(2)
-	withKey := func(key sseKey) (alg, b64, sum *string) { return aws.String("AES256"), aws.String(key.b64), aws.String(key.md5) }
+	withKey := func(key sseKey) (alg, b64, sum *string) {
+		return aws.String("AES256"), aws.String(key.b64), aws.String(key.md5)
+	}
 	alg, kb, km := withKey(k)
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("ssec"), Key: aws.String("secret"), Body: strings.NewReader("data"),
 		SSECustomerAlgorithm: alg, SSECustomerKey: kb, SSECustomerKeyMD5: km})
