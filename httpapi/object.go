@@ -320,6 +320,9 @@ func (s *server) readObject(rc *request, body bool) error {
 		if herr != nil {
 			return herr
 		}
+		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
+			return herr
+		}
 		s.writeObjectHeaders(rc, info)
 		rc.w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
 		rc.w.WriteHeader(http.StatusOK)

@@ -251,6 +251,11 @@ func s3EchoSSE(rc *request, h http.Header, info *engine.EncryptionInfo) {
 		if info.BucketKey {
 			h.Set(rc.d.h("server-side-encryption-bucket-key-enabled"), "true")
 		}
+		if len(info.Context) > 0 {
+			if b, err := json.Marshal(info.Context); err == nil {
+				h.Set(rc.d.h("server-side-encryption-context"), base64.StdEncoding.EncodeToString(b))
+			}
+		}
 	case engine.EncryptCustomer:
 		h.Set(rc.d.h("server-side-encryption-customer-algorithm"), "AES256")
 		if v := rc.header("server-side-encryption-customer-key-MD5"); v != "" {

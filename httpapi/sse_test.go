@@ -127,6 +127,7 @@ func TestSSEModes(t *testing.T) {
 			put, err := c.PutObject(ctx, m.put(&s3.PutObjectInput{Bucket: aws.String("sse"), Key: aws.String(key), Body: bytes.NewReader(body)}))
 			require.NoError(t, err)
 			m.check(t, put.ServerSideEncryption, put.SSEKMSKeyId, put.BucketKeyEnabled, put.SSECustomerAlgorithm, put.SSECustomerKeyMD5)
+			require.Equal(t, m.context, aws.ToString(put.SSEKMSEncryptionContext))
 			sum := md5.Sum(body)
 			if m.customer != nil || m.sse == types.ServerSideEncryptionAwsKms {
 				require.NotEqual(t, `"`+hexOf(sum[:])+`"`, aws.ToString(put.ETag), "SSE-C and SSE-KMS ETags are not the MD5")
