@@ -71,8 +71,10 @@ type Encryption struct {
 	Context map[string]string
 	// CustomerKey is the 32-byte key of EncryptCustomer.
 	CustomerKey []byte
-	// BucketKey is recorded and reported (S3 bucket keys): data keys of
-	// such objects are sealed by the key service like any other.
+	// BucketKey (EncryptKMS only) seals data keys under a bucket key: a
+	// key the key service makes (and seals) once per KMS key and
+	// context and the engine reuses for many objects, so writes and reads
+	// call the key service rarely (S3 bucket keys).
 	BucketKey bool
 	// OpaqueETag gives the object a random ETag instead of the body's MD5
 	// (S3 does so for SSE-C and SSE-KMS objects, so that the ETag says
@@ -230,9 +232,18 @@ func (e *Engine) newBodyKey(ctx context.Context, info *EncryptionInfo, customer 
 		if sealed, err = sealWithCustomerKey(customer, plain); err != nil {
 			return nil, err
 		}
-	case EncryptManaged, EncryptKMS:
+	case EncryptKMS, EncryptManaged:
 		if e.opts.Keys == nil {
 			return nil, ErrNoKeyService
+		}
+		if info.Mode == EncryptKMS && info.BucketKey {
+			plain = make([]byte, dataKeySize)
+			rand.Read(plain)
+			var err error
+			if sealed, err = e.sealUnderBucketKey(ctx, info, plain); err != nil {
+				return nil, err
+			}
+			break
 		}
 		id := e.opts.ManagedKeyID
 		if info.Mode == EncryptKMS {
@@ -268,6 +279,9 @@ func (e *Engine) openDataKey(ctx context.Context, info *EncryptionInfo, customer
 		if e.opts.Keys == nil {
 			return nil, ErrNoKeyService
 		}
+		if info.Mode == EncryptKMS && info.BucketKey {
+			return e.openUnderBucketKey(ctx, info, sealed)
+		}
 		id := e.opts.ManagedKeyID
 		if info.Mode == EncryptKMS {
 			id = info.KeyID
@@ -292,6 +306,9 @@ func (e *Engine) sealDataKey(ctx context.Context, info *EncryptionInfo, customer
 	case EncryptManaged, EncryptKMS:
 		if e.opts.Keys == nil {
 			return nil, ErrNoKeyService
+		}
+		if info.Mode == EncryptKMS && info.BucketKey {
+			return e.sealUnderBucketKey(ctx, info, plain)
 		}
 		id := e.opts.ManagedKeyID
 		if info.Mode == EncryptKMS {
@@ -437,7 +454,7 @@ func sameSealing(a *EncryptionInfo, ka []byte, b *EncryptionInfo, kb []byte) boo
 	case EncryptCustomer:
 		return bytes.Equal(ka, kb)
 	case EncryptKMS:
-		return a.KeyID == b.KeyID && maps.Equal(a.Context, b.Context)
+		return a.KeyID == b.KeyID && maps.Equal(a.Context, b.Context) && a.BucketKey == b.BucketKey
 	}
 	return true
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"fmt"
 	"io"
 	mrand "math/rand/v2"
 	"testing"
@@ -28,11 +29,13 @@ func modelEncryption(e *Engine, rng *mrand.Rand) Encryption {
 	if e.opts.Keys == nil {
 		return Encryption{}
 	}
-	switch rng.IntN(3) {
+	switch rng.IntN(4) {
 	case 0:
 		return Encryption{Mode: EncryptManaged}
 	case 1:
 		return Encryption{Mode: EncryptKMS, KeyID: "alias/app", Context: map[string]string{"k": "v"}}
+	case 2:
+		return Encryption{Mode: EncryptKMS, KeyID: "alias/app", BucketKey: true}
 	}
 	return Encryption{}
 }
@@ -367,5 +370,61 @@ func TestEncryptedMultipartAndAppend(t *testing.T) {
 			require.Equal(t, all, got)
 			require.Equal(t, enc.Mode, o.Info.Encryption.Mode)
 		})
+	}
+}
+
+// countingKeys counts the calls that reach the key service.
+type countingKeys struct {
+	kms.Service
+	generate, encrypt, decrypt int
+}
+
+func (c *countingKeys) GenerateDataKey(ctx context.Context, id string, ec map[string]string) (kms.DataKey, error) {
+	c.generate++
+	return c.Service.GenerateDataKey(ctx, id, ec)
+}
+
+func (c *countingKeys) Encrypt(ctx context.Context, id string, p []byte, ec map[string]string) (kms.DataKey, error) {
+	c.encrypt++
+	return c.Service.Encrypt(ctx, id, p, ec)
+}
+
+func (c *countingKeys) Decrypt(ctx context.Context, id string, s []byte, ec map[string]string) ([]byte, error) {
+	c.decrypt++
+	return c.Service.Decrypt(ctx, id, s, ec)
+}
+
+// TestBucketKeys: with BucketKey the key service is asked once for many
+// objects, on write and on read; without it, once per object.
+func TestBucketKeys(t *testing.T) {
+	ctx := context.Background()
+	for _, bucketKey := range []bool{false, true} {
+		keys := &countingKeys{Service: testKMS(t)}
+		o := testOptions()
+		o.Keys = keys
+		e := openTest(t, o)
+		require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+		enc := Encryption{Mode: EncryptKMS, KeyID: "alias/app", BucketKey: bucketKey}
+		for i := range 10 {
+			_, err := e.PutObject(ctx, "bkt", fmt.Sprint(i), bytes.NewReader([]byte("body")), -1, PutOptions{Encryption: enc})
+			require.NoError(t, err)
+		}
+		for i := range 10 {
+			got, _ := readAll(t, e, "bkt", fmt.Sprint(i), GetOptions{})
+			require.Equal(t, "body", string(got))
+		}
+		generated, decrypted := keys.generate, keys.decrypt
+		// A copy to the same KMS key without the bucket key re-seals.
+		_, err := e.CopyObject(ctx, "bkt", "0", "bkt", "copy", CopyOptions{Encryption: Encryption{Mode: EncryptKMS, KeyID: "alias/app", BucketKey: !bucketKey}})
+		require.NoError(t, err)
+		got, _ := readAll(t, e, "bkt", "copy", GetOptions{})
+		require.Equal(t, "body", string(got))
+		if bucketKey {
+			require.Equal(t, 1, generated)
+			require.LessOrEqual(t, decrypted, 1)
+		} else {
+			require.Equal(t, 10, generated)
+			require.Equal(t, 10, decrypted)
+		}
 	}
 }
