@@ -50,6 +50,7 @@ const (
 	fHeader
 	fEncryption // mode, KMS key ID, bucket key, then encryption-context pairs
 	fDataKey    // a sealed data key: blob ID (uvarint), then the sealed bytes
+	fDataCipher // the chunk cipher of an encrypted object (absent: AES-256)
 )
 
 // Bucket record field tags.
@@ -289,6 +290,9 @@ func (r *objectRecord) encode() []byte {
 			ss = append(ss, k, enc.Context[k])
 		}
 		e.strs(fEncryption, ss...)
+		if enc.Cipher != CipherAES256 {
+			e.uint(fDataCipher, uint64(enc.Cipher))
+		}
 		for _, id := range slices.Sorted(maps.Keys(enc.keys)) {
 			e.field(fDataKey, append(binary.AppendUvarint(nil, id), enc.keys[id]...))
 		}
@@ -408,7 +412,7 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 				d.fail("encryption")
 				break
 			}
-			enc := &EncryptionInfo{Mode: EncryptionMode(ss[0][0] - '0'), KeyID: ss[1], BucketKey: ss[2] == "1", keys: keysOf(i.Encryption)}
+			enc := &EncryptionInfo{Mode: EncryptionMode(ss[0][0] - '0'), KeyID: ss[1], BucketKey: ss[2] == "1", keys: keysOf(i.Encryption), Cipher: cipherOf(i.Encryption)}
 			for j := 3; j+1 < len(ss); j += 2 {
 				if enc.Context == nil {
 					enc.Context = map[string]string{}
@@ -416,6 +420,11 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 				enc.Context[ss[j]] = ss[j+1]
 			}
 			i.Encryption = enc
+		case fDataCipher:
+			if i.Encryption == nil {
+				i.Encryption = &EncryptionInfo{}
+			}
+			i.Encryption.Cipher = DataCipher(d.uvar(p))
 		case fDataKey:
 			id, n := binary.Uvarint(p)
 			if n <= 0 {
@@ -454,6 +463,14 @@ func keysOf(i *EncryptionInfo) map[uint64][]byte {
 		return nil
 	}
 	return i.keys
+}
+
+// cipherOf returns the chunk cipher decoded so far.
+func cipherOf(i *EncryptionInfo) DataCipher {
+	if i == nil {
+		return CipherAES256
+	}
+	return i.Cipher
 }
 
 type bucketRecord struct {

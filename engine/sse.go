@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/emmansun/gmsm/sm4"
 	"github.com/osslite/osslite/pkg/kms"
 )
 
@@ -59,6 +60,18 @@ func (m EncryptionMode) String() string {
 	return "none"
 }
 
+// DataCipher is the block cipher that seals an object's chunks (in GCM
+// mode).
+type DataCipher uint8
+
+const (
+	// CipherAES256 is AES-256-GCM (the default).
+	CipherAES256 DataCipher = iota
+	// CipherSM4 is SM4-GCM (OSS's SM4), with the first 128 bits of the
+	// data key (github.com/emmansun/gmsm).
+	CipherSM4
+)
+
 // Encryption asks a write (PutOptions, CopyOptions, multipart creation,
 // the first append) to encrypt the body. The zero value stores it in
 // clear.
@@ -80,6 +93,8 @@ type Encryption struct {
 	// (S3 does so for SSE-C and SSE-KMS objects, so that the ETag says
 	// nothing about the plaintext). Multipart ETags are unchanged.
 	OpaqueETag bool
+	// Cipher seals the chunks. Default CipherAES256.
+	Cipher DataCipher
 }
 
 // EncryptionInfo is how a stored object is encrypted (ObjectInfo.Encryption,
@@ -90,6 +105,7 @@ type EncryptionInfo struct {
 	KeyID     string
 	Context   map[string]string
 	BucketKey bool
+	Cipher    DataCipher
 
 	// keys holds the sealed data keys by blob ID (0: the inline body, or
 	// an upload's key check).
@@ -125,7 +141,7 @@ func (i *EncryptionInfo) clone() *EncryptionInfo {
 	if i == nil {
 		return nil
 	}
-	return &EncryptionInfo{Mode: i.Mode, KeyID: i.KeyID, Context: maps.Clone(i.Context), BucketKey: i.BucketKey}
+	return &EncryptionInfo{Mode: i.Mode, KeyID: i.KeyID, Context: maps.Clone(i.Context), BucketKey: i.BucketKey, Cipher: i.Cipher}
 }
 
 const dataKeySize = 32
@@ -148,6 +164,18 @@ func newGCM(key []byte) (cipher.AEAD, error) {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidArgument, err)
 	}
 	return cipher.NewGCM(b)
+}
+
+// dataAEAD is the AEAD that seals chunks under a data key.
+func dataAEAD(c DataCipher, key []byte) (cipher.AEAD, error) {
+	if c == CipherSM4 {
+		b, err := sm4.NewCipher(key[:16])
+		if err != nil {
+			return nil, err
+		}
+		return cipher.NewGCM(b)
+	}
+	return newGCM(key)
 }
 
 // customerAAD binds a data key sealed by a customer key to its purpose.
@@ -199,6 +227,9 @@ func (e *Engine) checkEncryption(enc Encryption) error {
 	default:
 		return fmt.Errorf("%w: encryption mode %d", ErrInvalidArgument, enc.Mode)
 	}
+	if enc.Cipher > CipherSM4 {
+		return fmt.Errorf("%w: data cipher %d", ErrInvalidArgument, enc.Cipher)
+	}
 	return nil
 }
 
@@ -209,7 +240,7 @@ func (e *Engine) startEncryption(ctx context.Context, enc Encryption) (*Encrypti
 	if err := e.checkEncryption(enc); err != nil || enc.Mode == EncryptNone {
 		return nil, nil, err
 	}
-	info := &EncryptionInfo{Mode: enc.Mode, KeyID: enc.KeyID, Context: maps.Clone(enc.Context), BucketKey: enc.BucketKey}
+	info := &EncryptionInfo{Mode: enc.Mode, KeyID: enc.KeyID, Context: maps.Clone(enc.Context), BucketKey: enc.BucketKey, Cipher: enc.Cipher}
 	if enc.Mode != EncryptKMS {
 		info.KeyID, info.Context = "", nil
 	}
@@ -263,7 +294,7 @@ func (e *Engine) newBodyKey(ctx context.Context, info *EncryptionInfo, customer 
 	default:
 		return nil, fmt.Errorf("%w: encryption mode %d", ErrInvalidArgument, info.Mode)
 	}
-	g, err := newGCM(plain)
+	g, err := dataAEAD(info.Cipher, plain)
 	if err != nil {
 		return nil, err
 	}
@@ -375,7 +406,7 @@ func (e *Engine) unseal(ctx context.Context, o *Object, customer []byte) error {
 		if err != nil {
 			return err
 		}
-		g, err := newGCM(plain)
+		g, err := dataAEAD(info.Cipher, plain)
 		if err != nil {
 			return err
 		}
@@ -469,6 +500,8 @@ func resealable(src *EncryptionInfo, srcKey []byte, dst *EncryptionInfo, dstKey 
 	switch {
 	case src == nil || dst == nil:
 		return src == nil && dst == nil
+	case src.Cipher != dst.Cipher:
+		return false // the blobs are sealed with another cipher
 	case src.Mode == EncryptCustomer || dst.Mode == EncryptCustomer:
 		return src.Mode == dst.Mode && bytes.Equal(srcKey, dstKey)
 	}

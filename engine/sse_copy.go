@@ -41,7 +41,7 @@ func (e *Engine) prepareCopy(ctx context.Context, srcBucket, srcKey string, opts
 	var dstEnc *EncryptionInfo
 	dstKey := opts.Encryption.CustomerKey
 	if opts.Encryption.Mode != EncryptNone {
-		dstEnc = &EncryptionInfo{Mode: opts.Encryption.Mode, BucketKey: opts.Encryption.BucketKey}
+		dstEnc = &EncryptionInfo{Mode: opts.Encryption.Mode, BucketKey: opts.Encryption.BucketKey, Cipher: opts.Encryption.Cipher}
 		if dstEnc.Mode == EncryptKMS {
 			dstEnc.KeyID, dstEnc.Context = opts.Encryption.KeyID, opts.Encryption.Context
 		}

@@ -428,3 +428,24 @@ func TestBucketKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestSM4(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, sseOptions(t))
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	data := randBytes(mrand.New(mrand.NewPCG(9, 9)), 2*e.opts.ChunkSize+9)
+	info, err := e.PutObject(ctx, "bkt", "sm4", bytes.NewReader(data), -1, PutOptions{Encryption: Encryption{Mode: EncryptManaged, Cipher: CipherSM4}})
+	require.NoError(t, err)
+	require.Equal(t, CipherSM4, info.Encryption.Cipher)
+	got, o := readAll(t, e, "bkt", "sm4", GetOptions{})
+	require.Equal(t, data, got)
+	require.Equal(t, CipherSM4, o.Info.Encryption.Cipher)
+	// AES and SM4 blobs are not shared: the copy re-encrypts.
+	before := e.countBlobs(t)
+	_, err = e.CopyObject(ctx, "bkt", "sm4", "bkt", "aes", CopyOptions{Encryption: Encryption{Mode: EncryptManaged}})
+	require.NoError(t, err)
+	require.Equal(t, before+1, e.countBlobs(t))
+	got, o = readAll(t, e, "bkt", "aes", GetOptions{})
+	require.Equal(t, data, got)
+	require.Equal(t, CipherAES256, o.Info.Encryption.Cipher)
+}

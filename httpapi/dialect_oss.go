@@ -468,24 +468,6 @@ func ossObjectHeaders(rc *request, info engine.ObjectInfo) {
 	}
 }
 
-// ossCheckSSE accepts AES256 and refuses KMS and SM4 (no key service
-// yet). Part uploads take no encryption header (the upload's applies,
-// multipart.md 8.2); appends after the first ignore it.
-func ossCheckSSE(rc *request, w sseWrite) error {
-	v := rc.header("server-side-encryption")
-	switch {
-	case v == "" || w == sseLaterAppend:
-		return nil
-	case w == ssePart:
-		return errorf("InvalidArgument", "x-oss-server-side-encryption is not supported on UploadPart.").with("ArgumentName", rc.d.h("server-side-encryption"))
-	case v == "AES256":
-		return nil
-	case v == "KMS" || v == "SM4":
-		return errorf("KmsServiceNotEnabled", "")
-	}
-	return errorf("InvalidEncryptionAlgorithmError", "")
-}
-
 // ossACL is the OSS ACL model: one canned grant per resource, set by
 // header (x-oss-acl, x-oss-object-acl); objects without their own follow
 // the bucket.

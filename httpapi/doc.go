@@ -97,7 +97,7 @@
 // for them yet. Versioning, CORS, policies, website, lifecycle,
 // replication, notification, POST Object and the other sub-resources
 // answer 501 NotImplemented. Server-side encryption (SSE-S3, SSE-KMS,
-// SSE-C; OSS AES256 and KMS) is in sse.go; aws:kms:dsse and SM4 answer
+// SSE-C; OSS AES256, SM4 and KMS) is in sse.go; aws:kms:dsse answers
 // NotImplemented. In
 // permissive mode an aws-chunked body with signed chunks and a signed
 // trailer needs a configured access key (its signature is verified).

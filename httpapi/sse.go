@@ -27,8 +27,9 @@ var s3SSE = sseRules{parse: s3ParseSSE, customerKey: s3ReadKey, echo: s3EchoSSE,
 	parseConfig: s3ParseSSEConfig, renderConfig: s3RenderSSEConfig,
 	fromConfig: func(c *bucketconfig.Encryption) engine.Encryption { return sseFromConfig(c, true) }}
 
-// ossSSE is OSS's: AES256 and KMS (SM4 answers 501).
-var ossSSE = sseRules{check: ossCheckSSE, echoOnInitiate: true, parse: ossParseSSE, customerKey: ossNoReadKey, echo: ossEchoSSE,
+// ossSSE is OSS's: AES256, SM4 and KMS (with AES-256 or SM4 data
+// encryption).
+var ossSSE = sseRules{echoOnInitiate: true, parse: ossParseSSE, customerKey: ossNoReadKey, echo: ossEchoSSE,
 	parseConfig: ossParseSSEConfig, renderConfig: ossRenderSSEConfig,
 	fromConfig: func(c *bucketconfig.Encryption) engine.Encryption { return sseFromConfig(c, false) }}
 
@@ -75,8 +76,14 @@ func sseFromConfig(c *bucketconfig.Encryption, opaque bool) engine.Encryption {
 	switch c.Algorithm {
 	case "AES256":
 		return engine.Encryption{Mode: engine.EncryptManaged}
+	case "SM4":
+		return engine.Encryption{Mode: engine.EncryptManaged, Cipher: engine.CipherSM4}
 	case "aws:kms", "KMS":
-		return engine.Encryption{Mode: engine.EncryptKMS, KeyID: c.KeyID, BucketKey: c.BucketKey, OpaqueETag: opaque}
+		enc := engine.Encryption{Mode: engine.EncryptKMS, KeyID: c.KeyID, BucketKey: c.BucketKey, OpaqueETag: opaque}
+		if c.DataEncryption == "SM4" {
+			enc.Cipher = engine.CipherSM4
+		}
+		return enc
 	}
 	return engine.Encryption{}
 }
@@ -339,14 +346,19 @@ func ossParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, er
 		return enc, true, nil
 	case v == "":
 		return enc, false, nil
-	case v == "SM4" || data == "SM4":
-		return enc, false, errorf("NotImplemented", "SM4 server-side encryption is not implemented; use AES256 or KMS.")
-	case data != "" && data != "AES256":
+	case data != "" && (v != "KMS" || data != "SM4"):
+		// x-oss-server-side-data-encryption only picks SM4 under KMS.
 		return enc, false, errorf("InvalidEncryptionAlgorithmError", "").with("ArgumentName", rc.d.h("server-side-data-encryption"))
 	case v == "AES256":
 		return engine.Encryption{Mode: engine.EncryptManaged}, true, nil
+	case v == "SM4":
+		return engine.Encryption{Mode: engine.EncryptManaged, Cipher: engine.CipherSM4}, true, nil
 	case v == "KMS":
-		return engine.Encryption{Mode: engine.EncryptKMS, KeyID: rc.header("server-side-encryption-key-id")}, true, nil
+		enc = engine.Encryption{Mode: engine.EncryptKMS, KeyID: rc.header("server-side-encryption-key-id")}
+		if data == "SM4" {
+			enc.Cipher = engine.CipherSM4
+		}
+		return enc, true, nil
 	}
 	return enc, false, errorf("InvalidEncryptionAlgorithmError", "")
 }
@@ -356,12 +368,17 @@ func ossEchoSSE(rc *request, h http.Header, info *engine.EncryptionInfo) {
 	if info == nil {
 		return
 	}
-	switch info.Mode {
-	case engine.EncryptManaged:
+	switch {
+	case info.Mode == engine.EncryptManaged && info.Cipher == engine.CipherSM4:
+		h.Set(rc.d.h("server-side-encryption"), "SM4")
+	case info.Mode == engine.EncryptManaged:
 		h.Set(rc.d.h("server-side-encryption"), "AES256")
-	case engine.EncryptKMS:
+	case info.Mode == engine.EncryptKMS:
 		h.Set(rc.d.h("server-side-encryption"), "KMS")
 		h.Set(rc.d.h("server-side-encryption-key-id"), bareKeyID(info.KeyID))
+		if info.Cipher == engine.CipherSM4 {
+			h.Set(rc.d.h("server-side-data-encryption"), "SM4")
+		}
 	}
 }
 
@@ -395,20 +412,21 @@ func ossParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
 	}
 	d := doc.Default
 	switch {
-	case d.SSEAlgorithm == "SM4" || d.KMSDataEncryption == "SM4":
-		return nil, errorf("NotImplemented", "SM4 server-side encryption is not implemented; use AES256 or KMS.")
-	case d.KMSDataEncryption != "" && d.KMSDataEncryption != "AES256":
-		return nil, errorf("InvalidArgument", "KMSDataEncryption must be SM4 or AES256.").with("ArgumentName", "KMSDataEncryption")
-	case d.SSEAlgorithm == "AES256":
+	case d.KMSDataEncryption != "" && (d.SSEAlgorithm != "KMS" || d.KMSDataEncryption != "SM4"):
+		return nil, errorf("InvalidArgument", "KMSDataEncryption is SM4, and only with KMS.").with("ArgumentName", "KMSDataEncryption")
+	case d.SSEAlgorithm == "AES256" || d.SSEAlgorithm == "SM4":
 		if d.KMSMasterKeyID != "" {
 			return nil, errorf("InvalidArgument", "KMSMasterKeyID is not applicable if the default sse algorithm is not KMS.").with("ArgumentName", "KMSMasterKeyID")
 		}
-		return &bucketconfig.Encryption{Algorithm: "AES256"}, nil
+		if rc.s.eng.Options().Keys == nil {
+			return nil, engine.ErrNoKeyService
+		}
+		return &bucketconfig.Encryption{Algorithm: d.SSEAlgorithm}, nil
 	case d.SSEAlgorithm == "KMS":
 		if err := rc.s.checkKMSKey(rc, d.KMSMasterKeyID); err != nil {
 			return nil, err
 		}
-		return &bucketconfig.Encryption{Algorithm: "KMS", KeyID: d.KMSMasterKeyID}, nil
+		return &bucketconfig.Encryption{Algorithm: "KMS", KeyID: d.KMSMasterKeyID, DataEncryption: d.KMSDataEncryption}, nil
 	}
 	return nil, errorf("InvalidEncryptionAlgorithmError", "")
 }
@@ -420,7 +438,7 @@ func ossRenderSSEConfig(_ *request, cfg bucketconfig.Config) any {
 	case "aws:kms":
 		alg = "KMS"
 	}
-	return &ossSSEConfigOut{Default: ossSSEDefault{SSEAlgorithm: alg, KMSMasterKeyID: bareKeyID(c.KeyID)}}
+	return &ossSSEConfigOut{Default: ossSSEDefault{SSEAlgorithm: alg, KMSMasterKeyID: bareKeyID(c.KeyID), KMSDataEncryption: c.DataEncryption}}
 }
 
 // ossSSEConfigOut renders the OSS document under its own root (the

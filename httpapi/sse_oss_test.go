@@ -41,9 +41,24 @@ func TestOSSV2Encryption(t *testing.T) {
 		ServerSideEncryption: oss2.Ptr("KMS"), ServerSideEncryptionKeyId: oss2.Ptr(keyID)})
 	require.NoError(t, err)
 
-	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("sm4"), Body: strings.NewReader("x"),
+	// SM4: alone, and as KMS's data encryption.
+	put, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("sm4"), Body: strings.NewReader(body), ServerSideEncryption: oss2.Ptr("SM4")})
+	require.NoError(t, err)
+	require.Equal(t, "SM4", put.Headers.Get("X-Oss-Server-Side-Encryption"))
+	got, res = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("sm4")})
+	require.Equal(t, body, got)
+	require.Equal(t, "SM4", oss2.ToString(res.ServerSideEncryption))
+	put, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("kms-sm4"), Body: strings.NewReader(body),
 		ServerSideEncryption: oss2.Ptr("KMS"), ServerSideDataEncryption: oss2.Ptr("SM4")})
-	wantOSS(t, err, 501, "NotImplemented", "")
+	require.NoError(t, err)
+	require.Equal(t, "SM4", put.Headers.Get("X-Oss-Server-Side-Data-Encryption"))
+	got, res = v2Get(t, c, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("kms-sm4")})
+	require.Equal(t, body, got)
+	require.Equal(t, "KMS", oss2.ToString(res.ServerSideEncryption))
+	require.Equal(t, "SM4", oss2.ToString(res.ServerSideDataEncryption))
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("bad-data"), Body: strings.NewReader("x"),
+		ServerSideEncryption: oss2.Ptr("AES256"), ServerSideDataEncryption: oss2.Ptr("SM4")})
+	wantOSS(t, err, 400, "InvalidEncryptionAlgorithmError", "")
 	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("bad"), Body: strings.NewReader("x"), ServerSideEncryption: oss2.Ptr("ROT13")})
 	wantOSS(t, err, 400, "InvalidEncryptionAlgorithmError", "")
 
@@ -84,8 +99,14 @@ func TestOSSV2Encryption(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "KMS", put.Headers.Get("X-Oss-Server-Side-Encryption"))
 	_, err = c.PutBucketEncryption(bg, &oss2.PutBucketEncryptionRequest{Bucket: oss2.Ptr(bk), ServerSideEncryptionRule: &oss2.ServerSideEncryptionRule{
-		ApplyServerSideEncryptionByDefault: &oss2.ApplyServerSideEncryptionByDefault{SSEAlgorithm: oss2.Ptr("SM4")}}})
-	wantOSS(t, err, 501, "NotImplemented", "")
+		ApplyServerSideEncryptionByDefault: &oss2.ApplyServerSideEncryptionByDefault{SSEAlgorithm: oss2.Ptr("KMS"), KMSDataEncryption: oss2.Ptr("SM4")}}})
+	require.NoError(t, err)
+	enc, err = c.GetBucketEncryption(bg, &oss2.GetBucketEncryptionRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	require.Equal(t, "SM4", oss2.ToString(enc.ServerSideEncryptionRule.ApplyServerSideEncryptionByDefault.KMSDataEncryption))
+	put, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("default-sm4"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	require.Equal(t, "SM4", put.Headers.Get("X-Oss-Server-Side-Data-Encryption"))
 	_, err = c.DeleteBucketEncryption(bg, &oss2.DeleteBucketEncryptionRequest{Bucket: oss2.Ptr(bk)})
 	require.NoError(t, err)
 	put, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("after"), Body: strings.NewReader("x")})

@@ -45,6 +45,9 @@ var (
 		// SelectObjectContent responses: a small module of its own, not
 		// the SDK.
 		"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream",
+		// SM4 (OSS's SM4 server-side encryption): the block cipher only,
+		// run in the standard library's GCM.
+		"github.com/emmansun/gmsm",
 	}
 	// testSupport may be imported by test files, and by the non-test files
 	// of the harness packages.
