@@ -394,3 +394,33 @@ func TestSSEKMSErrorsAndBucketDefault(t *testing.T) {
 	require.Equal(t, 501, status)
 	require.Equal(t, "NotImplemented", code)
 }
+
+// TestSSECSelect: SelectObjectContent reads an SSE-C object with its key.
+func TestSSECSelect(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sel")})
+	require.NoError(t, err)
+	k := newSSEKey(4)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sel"), Key: aws.String("t.csv"), Body: strings.NewReader("a,b\n1,2\n3,4\n"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k.b64), SSECustomerKeyMD5: aws.String(k.md5)})
+	require.NoError(t, err)
+	in := &s3.SelectObjectContentInput{Bucket: aws.String("sel"), Key: aws.String("t.csv"), Expression: aws.String("SELECT b FROM S3Object"), ExpressionType: types.ExpressionTypeSql,
+		InputSerialization:  &types.InputSerialization{CSV: &types.CSVInput{FileHeaderInfo: types.FileHeaderInfoUse}},
+		OutputSerialization: &types.OutputSerialization{CSV: &types.CSVOutput{}}}
+	_, err = c.SelectObjectContent(ctx, in)
+	status, _ := sseErr(t, err)
+	require.Equal(t, 400, status, "no key")
+	in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.b64), aws.String(k.md5)
+	out, err := c.SelectObjectContent(ctx, in)
+	require.NoError(t, err)
+	var got strings.Builder
+	for ev := range out.GetStream().Events() {
+		if r, ok := ev.(*types.SelectObjectContentEventStreamMemberRecords); ok {
+			got.Write(r.Value.Payload)
+		}
+	}
+	require.NoError(t, out.GetStream().Close())
+	require.Equal(t, "2\n4\n", got.String())
+}
