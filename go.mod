@@ -16,6 +16,7 @@ require (
 	github.com/bluenviron/mediacommon/v2 v2.9.3
 	github.com/cockroachdb/datadriven v1.0.3
 	github.com/cockroachdb/pebble/v2 v2.1.7
+	github.com/emmansun/gmsm v0.15.5
 	github.com/klauspost/compress v1.20.4
 	github.com/minio/minio-go/v7 v7.4.1
 	github.com/parquet-go/parquet-go v0.32.1

@@ -55,7 +55,11 @@ func (e *Engine) auditErr() error {
 			if len(rec.extents) > 0 {
 				return fmt.Errorf("%s: inline body and extents", where)
 			}
-			if int64(len(rec.inline)) != rec.info.Size {
+			sealed := int64(0)
+			if rec.info.Encryption != nil {
+				sealed = gcmOverhead
+			}
+			if int64(len(rec.inline)) != rec.info.Size+sealed {
 				return fmt.Errorf("%s: inline body %d bytes, size %d", where, len(rec.inline), rec.info.Size)
 			}
 			return nil
@@ -200,7 +204,8 @@ func (e *Engine) auditErr() error {
 				return fmt.Errorf("blob %d: chunk %v beyond segment size %d", id, l, size)
 			}
 		}
-		if raw != b.size {
+		// A sealed chunk carries a GCM tag.
+		if raw != b.size && raw != b.size+gcmOverhead*int64(len(locs)) {
 			return fmt.Errorf("blob %d: chunks hold %d bytes, size %d", id, raw, b.size)
 		}
 		recorded := map[uint64]int64{}

@@ -154,6 +154,8 @@ type configCache struct {
 	m   map[configCacheKey]bucketconfig.Config
 }
 
+// configCacheKey is the cache's key: a struct, so a lookup allocates
+// nothing (PutObject asks for the bucket's default encryption).
 type configCacheKey struct{ bucket, kind string }
 
 func (c *configCache) get(bucket, kind string) (bucketconfig.Config, uint64, bool) {

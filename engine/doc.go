@@ -88,6 +88,19 @@
 // makes every delete and overwrite of an object younger than its retention
 // period fail with ErrObjectImmutable, checked in the write's own step.
 //
+// # Encryption at rest
+//
+// PutOptions.Encryption (and CopyOptions, CreateMultipartUpload, the first
+// AppendObject) encrypts a body: each body gets a random data key, each
+// chunk (and an inline body) is sealed with AES-256-GCM (or SM4-GCM) under
+// it with the nonce (blob ID, chunk index), and the data key is stored
+// only sealed — by Options.Keys (EncryptManaged, EncryptKMS) or by a
+// customer key the caller passes on every read (EncryptCustomer, never
+// stored). Reads check every chunk's tag (ErrCorrupt, never wrong bytes).
+// Copies share blobs when the data keys can be re-sealed (both ends sealed
+// by the key service, or by the same customer key) and re-encrypt by
+// streaming otherwise. Encrypted bodies are never in the content index.
+//
 // # Caveats
 //
 // Compact scans every chunk locator to find the live chunks of the

@@ -37,18 +37,19 @@ type Engine struct {
 	closed   atomic.Bool
 	// listSteps counts iterator positionings done by listings (tests
 	// assert that delimiter listings seek past common prefixes).
-	listSteps atomic.Int64
-	gc        gcState
-	configs   configCache
-	stop      chan struct{}  // closed by Close
-	bgCancel  func()         // cancels the background loop's work; nil without one
-	bg        sync.WaitGroup // background goroutines
-	recovery  wal.RecoveryReport
+	listSteps  atomic.Int64
+	gc         gcState
+	configs    configCache
+	stop       chan struct{}  // closed by Close
+	bgCancel   func()         // cancels the background loop's work; nil without one
+	bg         sync.WaitGroup // background goroutines
+	recovery   wal.RecoveryReport
+	bucketKeys bucketKeyCache // SSE-KMS bucket keys (sse_bucketkey.go)
+	worm       wormCache      // bucket retention policies; guarded by mu
 	// lcMu serialises lifecycle passes; lcLast is the clock time of the
 	// last background pass.
 	lcMu   sync.Mutex
 	lcLast time.Time
-	worm   wormCache // bucket retention policies; guarded by mu
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no

@@ -72,6 +72,18 @@ var (
 	// ErrInvalidWorm: a retention-policy request that cannot apply (period
 	// out of range or not longer, policy in the wrong state).
 	ErrInvalidWorm = errors.New("engine: invalid bucket retention policy request")
+	// ErrNoKeyService: a write asked for EncryptManaged or EncryptKMS and
+	// Options.Keys is nil.
+	ErrNoKeyService = errors.New("engine: no key service configured for server-side encryption")
+	// ErrCustomerKeyRequired: the object is sealed by a customer key and
+	// the request gave none.
+	ErrCustomerKeyRequired = errors.New("engine: the object is encrypted with a customer key; the key is required")
+	// ErrCustomerKeyMismatch: the customer key given does not open the
+	// object.
+	ErrCustomerKeyMismatch = errors.New("engine: the customer key does not match the object's")
+	// ErrEncryptionNotApplicable: a customer key was given for an object
+	// (or upload) not sealed by one.
+	ErrEncryptionNotApplicable = errors.New("engine: the encryption parameters are not applicable to this object")
 )
 
 // ConditionError is returned by reads whose conditional headers stop them.

@@ -64,7 +64,8 @@ var chunkPools sync.Map // chunk size -> *sync.Pool of *[]byte
 
 func (e *Engine) chunkBuf() *[]byte {
 	p, _ := chunkPools.LoadOrStore(e.opts.ChunkSize, &sync.Pool{New: func() any {
-		b := make([]byte, e.opts.ChunkSize)
+		// Room for the tag of a sealed chunk, read in place.
+		b := make([]byte, e.opts.ChunkSize, e.opts.ChunkSize+gcmOverhead)
 		return &b
 	}})
 	return p.(*sync.Pool).Get().(*[]byte)
@@ -82,7 +83,9 @@ func (e *Engine) putChunkBuf(b *[]byte) {
 // declared length or -1. It holds at most one chunk in memory. The blob log
 // is synced before ingest returns, so the metadata commit that follows may
 // reference the blobs.
-func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5 []byte, ck *ChecksumInput, contentType string, inline bool) (*body, error) {
+//
+// With bk set, every chunk (and an inline body) is sealed under bk.
+func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5 []byte, ck *ChecksumInput, contentType string, inline bool, bk *bodyKey) (*body, error) {
 	if size > MaxObjectSize {
 		return nil, fmt.Errorf("%w: %d bytes exceeds %d", ErrEntityTooLarge, size, int64(MaxObjectSize))
 	}
@@ -111,8 +114,13 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	defer e.putChunkBuf(bufp)
 	buf := *bufp
 	flags := wal.AppendFlags(0)
-	if incompressible(contentType) {
-		flags |= wal.NoCompress
+	var sealed *[]byte
+	if incompressible(contentType) || bk != nil {
+		flags |= wal.NoCompress // ciphertext does not compress
+	}
+	if bk != nil {
+		sealed = e.sealBuf()
+		defer e.putSealBuf(sealed)
 	}
 	b := &body{done: e.startWrite()}
 	ok := false
@@ -168,19 +176,27 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			if mdDone != nil {
 				<-mdDone
 			}
-			b.inline = append(make([]byte, 0, n), chunk...)
+			if bk != nil {
+				b.inline = bk.aead.Seal(make([]byte, 0, n+gcmOverhead), chunkNonce(0, 0), chunk, nil)
+			} else {
+				b.inline = append(make([]byte, 0, n), chunk...)
+			}
 			break
 		}
 		if n > 0 {
-			loc, err := e.log.Append(chunk, flags)
+			if b.blob == nil {
+				b.blob = &newBlob{id: e.nextBlob.Add(1) - 1, chunkSize: int64(len(buf))}
+			}
+			data := chunk
+			if bk != nil {
+				data = bk.aead.Seal((*sealed)[:0], chunkNonce(b.blob.id, uint32(len(b.blob.locs))), chunk, nil)
+			}
+			loc, err := e.log.Append(data, flags)
 			if mdDone != nil {
 				<-mdDone // the chunk buffer is reused by the next read
 			}
 			if err != nil {
 				return nil, fmt.Errorf("engine: writing blob: %w", err)
-			}
-			if b.blob == nil {
-				b.blob = &newBlob{id: e.nextBlob.Add(1) - 1, chunkSize: int64(len(buf))}
 			}
 			b.blob.locs = append(b.blob.locs, loc)
 			b.blob.size += int64(n)
@@ -195,8 +211,8 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	md.Sum(b.md5[:0])
 	b.crc64 = crc.Sum64()
 	sh.Sum(b.sha1[:0])
-	if b.blob != nil {
-		b.blob.sha1 = b.sha1[:]
+	if b.blob != nil && bk == nil {
+		b.blob.sha1 = b.sha1[:] // an encrypted body is never found by content
 	}
 	if contentMD5 != nil && !bytes.Equal(contentMD5, b.md5[:]) {
 		return nil, &DigestError{Algorithm: "MD5"}

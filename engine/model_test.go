@@ -45,6 +45,19 @@ func modelConfigs(t *testing.T) map[string]func() *Options {
 			o.Sync = SyncAlways
 			return o
 		},
+		"sse-crashable-sync": func() *Options {
+			o := testOptions()
+			o.FS = vfs.NewCrashableMem()
+			o.Sync = SyncAlways
+			o.Keys = testKMS(t)
+			return o
+		},
+		"sse-zstd": func() *Options {
+			o := testOptions()
+			o.Compression = wal.Zstd
+			o.Keys = testKMS(t)
+			return o
+		},
 		"disk-sync": func() *Options {
 			o := testOptions()
 			o.FS = vfs.Default
@@ -237,7 +250,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *E
 				size = -1
 			}
 			m, exists := model[b][k]
-			po := PutOptions{Metadata: Metadata{ContentType: "text/x-" + k}, Tags: []Tag{{"put", fmt.Sprint(i)}}}
+			po := PutOptions{Metadata: Metadata{ContentType: "text/x-" + k}, Tags: []Tag{{"put", fmt.Sprint(i)}}, Encryption: modelEncryption(e, rng)}
 			var wantErr error
 			switch rng.IntN(6) {
 			case 0:
@@ -268,7 +281,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *E
 			model[b][k] = modelObject{data: data, etag: info.ETag, contentType: po.ContentType, tags: po.Tags}
 		case op < 27: // Copy
 			sb, sk := randBucket(), randKey()
-			_, err := e.CopyObject(ctx, sb, sk, b, k, CopyOptions{MetadataDirective: MetadataReplace, Metadata: Metadata{ContentType: "text/x-copy"}})
+			_, err := e.CopyObject(ctx, sb, sk, b, k, CopyOptions{MetadataDirective: MetadataReplace, Metadata: Metadata{ContentType: "text/x-copy"}, Encryption: modelEncryption(e, rng)})
 			src, ok := model[sb][sk]
 			if !ok {
 				require.ErrorIs(t, err, ErrNoSuchKey)
@@ -315,7 +328,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *E
 				delete(model[b], k)
 			}
 		case op < 46: // Create an upload
-			id, err := e.CreateMultipartUpload(ctx, b, k, PutOptions{Metadata: Metadata{ContentType: "text/x-mp"}})
+			id, err := e.CreateMultipartUpload(ctx, b, k, PutOptions{Metadata: Metadata{ContentType: "text/x-mp"}, Encryption: modelEncryption(e, rng)})
 			require.NoError(t, err)
 			uploads[id] = &modelUpload{bucket: b, key: k, contentType: "text/x-mp", parts: map[int]modelPart{}}
 		case op < 52: // Upload or re-upload a part
@@ -380,7 +393,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *E
 		case op < 64: // Append
 			m, ok := model[b][k]
 			piece := randData()
-			res, err := e.AppendObject(ctx, b, k, int64(len(m.data)), bytes.NewReader(piece), -1, PutOptions{Metadata: Metadata{ContentType: "text/x-append"}})
+			res, err := e.AppendObject(ctx, b, k, int64(len(m.data)), bytes.NewReader(piece), -1, PutOptions{Metadata: Metadata{ContentType: "text/x-append"}, Encryption: modelEncryption(e, rng)})
 			if ok && !m.appendable {
 				require.ErrorIs(t, err, ErrObjectNotAppendable)
 				continue

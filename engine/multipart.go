@@ -62,6 +62,8 @@ type UploadInfo struct {
 	Owner             string
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      string // "COMPOSITE" or "FULL_OBJECT" when an algorithm is set
+	// Encryption is the upload's encryption; nil: in clear.
+	Encryption *EncryptionInfo
 }
 
 // PartInfo describes an uploaded part.
@@ -74,6 +76,8 @@ type PartInfo struct {
 	// Checksum is the part's flexible checksum (raw bytes) when the upload
 	// has an algorithm.
 	Checksum []byte
+	// Encryption is the part's (the upload's) encryption; nil: in clear.
+	Encryption *EncryptionInfo
 }
 
 // CreateMultipartUpload starts an upload of bucket/key. Metadata, ACL, tags,
@@ -116,8 +120,17 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 			return "", fmt.Errorf("%w: checksum type %q with %s", ErrInvalidArgument, opts.ChecksumType, alg)
 		}
 	}
+	// The upload records its encryption and one sealed data key (a check
+	// that each part comes with the same customer key).
+	encInfo, bk, err := e.startEncryption(ctx, opts.Encryption)
+	if err != nil {
+		return "", err
+	}
+	if encInfo != nil {
+		rec.info.Encryption = encInfo.withKey(0, bk.sealed)
+	}
 	id := e.newUploadID()
-	err := e.applyCtx(ctx, func(m *mutation) error {
+	err = e.applyCtx(ctx, func(m *mutation) error {
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
@@ -165,7 +178,7 @@ func (e *Engine) upload(r pebble.Reader, bucket, key, uploadID string) (objectRe
 func uploadInfo(rec objectRecord, id string) UploadInfo {
 	i := rec.info
 	return UploadInfo{Bucket: i.Bucket, Key: i.Key, UploadID: id, Initiated: i.LastModified, Metadata: i.Metadata, StorageClass: i.StorageClass,
-		ACL: i.ACL, Tags: i.Tags, Owner: i.Owner, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: i.ChecksumType}
+		ACL: i.ACL, Tags: i.Tags, Owner: i.Owner, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: i.ChecksumType, Encryption: i.Encryption}
 }
 
 // Upload returns the description of an upload in progress.
@@ -199,6 +212,9 @@ type PartOptions struct {
 	// CompleteOptions.DefaultChecksum) can give the object a full-object
 	// checksum. Default "": none.
 	DefaultChecksum checksum.Algorithm
+	// CustomerKey is the key of an upload created with EncryptCustomer
+	// (required; ErrCustomerKeyMismatch when it is not the upload's).
+	CustomerKey []byte
 }
 
 // UploadPart stores part partNumber of an upload, replacing an earlier part
@@ -223,12 +239,19 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	case ck == nil && opts.DefaultChecksum != "":
 		ck = &ChecksumInput{Algorithm: opts.DefaultChecksum}
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, false)
+	bk, err := e.partKey(ctx, up.info.Encryption, opts.CustomerKey)
+	if err != nil {
+		return PartInfo{}, err
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, false, bk)
 	if err != nil {
 		return PartInfo{}, err
 	}
 	defer b.done()
 	part := objectRecord{info: ObjectInfo{Size: b.size, ETag: hex.EncodeToString(b.md5[:]), CRC64: b.crc64}, extents: b.extents()}
+	if bk != nil && b.blob != nil {
+		part.info.Encryption = up.info.Encryption.clone().withKey(b.blob.id, bk.sealed)
+	}
 	if b.sum != nil {
 		part.info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
 	}
@@ -252,7 +275,7 @@ func (e *Engine) putPart(m *mutation, uploadID string, n int, part *objectRecord
 }
 
 func partInfo(n int, r objectRecord) PartInfo {
-	p := PartInfo{PartNumber: n, ETag: r.info.ETag, Size: r.info.Size, LastModified: r.info.LastModified, CRC64: r.info.CRC64}
+	p := PartInfo{PartNumber: n, ETag: r.info.ETag, Size: r.info.Size, LastModified: r.info.LastModified, CRC64: r.info.CRC64, Encryption: r.info.Encryption}
 	for _, v := range r.info.Checksums {
 		p.Checksum = v
 	}
@@ -266,6 +289,9 @@ type PartCopyOptions struct {
 	// Source conditions (x-amz-copy-source-if-*): a failure is
 	// ErrPreconditionFailed.
 	Source Conditions
+	// SourceCustomerKey opens a source sealed by a customer key;
+	// CustomerKey is the upload's (as in PartOptions).
+	SourceCustomerKey, CustomerKey []byte
 }
 
 // errSourceChanged makes UploadPartCopy retry when its source was replaced
@@ -297,40 +323,71 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	if err != nil {
 		return PartInfo{}, err
 	}
-	src, err := e.openPinned(srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source}, true)
+	upEnc := up.info.Encryption
+	if err := upEnc.CheckCustomerKey(opts.CustomerKey); err != nil {
+		return PartInfo{}, err
+	}
+	src, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source}, true, opts.SourceCustomerKey)
 	if err != nil {
 		return PartInfo{}, err
 	}
 	defer src.Close()
 	srcETag := src.Info.ETag
-	md := md5.New()
-	crc := crc64.New(crc64Table)
-	var ckHash hash.Hash
-	ws := []io.Writer{md, crc}
-	if up.checksumAlg != "" {
-		ckHash = up.checksumAlg.New()
-		ws = append(ws, ckHash)
-	}
 	part := objectRecord{info: ObjectInfo{Size: src.Length}}
 	var nb *newBlob
-	if src.inline != nil {
-		b, err := e.ingest(ctx, bytes.NewReader(src.inline[src.Offset:src.Offset+src.Length]), src.Length, nil, nil, "", false)
+	if src.inline != nil || !resealable(src.Info.Encryption, opts.SourceCustomerKey, upEnc, opts.CustomerKey) {
+		// A small source, or one the upload's keys may not share: the part
+		// is a new body, encrypted as the upload says.
+		var bk *bodyKey
+		if upEnc != nil {
+			if bk, err = e.newBodyKey(ctx, upEnc.clone(), opts.CustomerKey); err != nil {
+				return PartInfo{}, err
+			}
+		}
+		var ck *ChecksumInput
+		if up.checksumAlg != "" {
+			ck = &ChecksumInput{Algorithm: up.checksumAlg}
+		}
+		b, err := e.ingest(ctx, src, src.Length, nil, ck, "", false, bk)
 		if err != nil {
 			return PartInfo{}, err
 		}
 		defer b.done()
 		nb = b.blob
 		part.extents = b.extents()
+		part.info.ETag = hex.EncodeToString(b.md5[:])
+		part.info.CRC64 = b.crc64
+		if b.sum != nil {
+			part.info.Checksums = map[checksum.Algorithm][]byte{up.checksumAlg: b.sum}
+		}
+		if bk != nil && b.blob != nil {
+			part.info.Encryption = upEnc.clone().withKey(b.blob.id, bk.sealed)
+		}
 	} else {
 		part.extents = sliceExtents(src.extents, src.Offset, src.Length)
-	}
-	if _, err := src.WriteTo(io.MultiWriter(ws...)); err != nil {
-		return PartInfo{}, err
-	}
-	part.info.ETag = hex.EncodeToString(md.Sum(nil))
-	part.info.CRC64 = crc.Sum64()
-	if ckHash != nil {
-		part.info.Checksums = map[checksum.Algorithm][]byte{up.checksumAlg: ckHash.Sum(nil)}
+		if src.Info.Encryption != nil {
+			enc, err := e.reseal(ctx, partEncryption(src.Info.Encryption, part.extents), opts.SourceCustomerKey, upEnc, opts.CustomerKey)
+			if err != nil {
+				return PartInfo{}, err
+			}
+			part.info.Encryption = enc
+		}
+		md := md5.New()
+		crc := crc64.New(crc64Table)
+		var ckHash hash.Hash
+		ws := []io.Writer{md, crc}
+		if up.checksumAlg != "" {
+			ckHash = up.checksumAlg.New()
+			ws = append(ws, ckHash)
+		}
+		if _, err := src.WriteTo(io.MultiWriter(ws...)); err != nil {
+			return PartInfo{}, err
+		}
+		part.info.ETag = hex.EncodeToString(md.Sum(nil))
+		part.info.CRC64 = crc.Sum64()
+		if ckHash != nil {
+			part.info.Checksums = map[checksum.Algorithm][]byte{up.checksumAlg: ckHash.Sum(nil)}
+		}
 	}
 	err = e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
@@ -462,6 +519,12 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		}
 		rec := objectRecord{info: up.info}
 		rec.info.Bucket, rec.info.Key = bucket, key
+		if up.info.Encryption != nil {
+			// The object's data keys are its parts' (the upload's key
+			// check is not one of them).
+			rec.info.Encryption = up.info.Encryption.clone()
+			rec.info.Encryption.keys = map[uint64][]byte{}
+		}
 		rec.info.Type = ObjectMultipart
 		rec.info.ChecksumType = ""
 		md := md5.New()
@@ -538,6 +601,9 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			rec.info.Size += part.info.Size
 			rec.info.PartSizes = append(rec.info.PartSizes, part.info.Size)
 			rec.extents = append(rec.extents, part.extents...)
+			if rec.info.Encryption != nil && part.info.Encryption != nil {
+				maps.Copy(rec.info.Encryption.keys, part.info.Encryption.keys)
+			}
 		}
 		if rec.info.Size > 5<<40 {
 			return fmt.Errorf("%w: %d bytes", ErrEntityTooLarge, rec.info.Size)

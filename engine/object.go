@@ -49,6 +49,10 @@ type PutOptions struct {
 	// the key exists; IfMatch makes it fail unless the current ETag matches.
 	IfNoneMatch string
 	IfMatch     string
+	// Encryption encrypts the body at rest (multipart: every part; append:
+	// when the first append creates the object, and CustomerKey is needed
+	// by every append to an object sealed by one). Default: in clear.
+	Encryption Encryption
 }
 
 // Tag limits (S3 and OSS agree).
@@ -107,7 +111,11 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	if ck == nil && opts.DefaultChecksum != "" {
 		ck = &ChecksumInput{Algorithm: opts.DefaultChecksum}
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, true)
+	encInfo, bk, err := e.startEncryption(ctx, opts.Encryption)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, true, bk)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -137,6 +145,13 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
 		info.ChecksumType = "FULL_OBJECT"
 	}
+	if encInfo != nil {
+		info.Encryption = encInfo.withKey(b.keyID(), bk.sealed)
+		info.SHA1 = "" // never found by content
+		if opts.Encryption.OpaqueETag {
+			info.ETag = randomETag()
+		}
+	}
 	rec := objectRecord{info: info, inline: b.inline, extents: b.extents()}
 	err = e.applyCtx(ctx, func(m *mutation) error {
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
@@ -146,6 +161,9 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		rec.info.LastModified = e.now()
 		if err := e.replaceObject(m, &rec); err != nil {
 			return err
+		}
+		if encInfo != nil {
+			return nil
 		}
 		ref := contentObjectRef(bucket, key)
 		if b.blob != nil {
@@ -336,6 +354,13 @@ type CopyOptions struct {
 	// full-object checksum computed by reading the source once and stored
 	// with the copy (S3). Default "": the copy has the source's checksums.
 	DefaultChecksum checksum.Algorithm
+	// Encryption of the copy (default: in clear). The copy shares the
+	// source's blobs, re-sealing their data keys, when both are sealed by
+	// the key service or by the same customer key; otherwise the body is
+	// re-encrypted by streaming it.
+	Encryption Encryption
+	// SourceCustomerKey opens a source sealed by a customer key.
+	SourceCustomerKey []byte
 }
 
 // sourceSum is a checksum computed over a copy source, valid while the
@@ -350,8 +375,8 @@ type sourceSum struct {
 // checksumSource reads bucket/key and computes alg over it, unless it has
 // flexible checksums already (nil then; also nil when the source cannot
 // be read: the copy itself reports why).
-func (e *Engine) checksumSource(bucket, key string, alg checksum.Algorithm) (*sourceSum, error) {
-	src, err := e.openPinned(bucket, key, GetOptions{}, true)
+func (e *Engine) checksumSource(ctx context.Context, bucket, key string, alg checksum.Algorithm, customer []byte) (*sourceSum, error) {
+	src, err := e.openEncrypted(ctx, bucket, key, GetOptions{}, true, customer)
 	if err != nil {
 		return nil, nil
 	}
@@ -402,9 +427,16 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return ObjectInfo{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 		}
 		var err error
-		if computed, err = e.checksumSource(srcBucket, srcKey, opts.DefaultChecksum); err != nil {
+		if computed, err = e.checksumSource(ctx, srcBucket, srcKey, opts.DefaultChecksum, opts.SourceCustomerKey); err != nil {
 			return ObjectInfo{}, err
 		}
+	}
+	cp, perr := e.prepareCopy(ctx, srcBucket, srcKey, opts)
+	if perr != nil {
+		return ObjectInfo{}, perr
+	}
+	if cp.body != nil {
+		defer cp.body.done()
 	}
 	var out ObjectInfo
 	err := e.applyCtx(ctx, func(m *mutation) error {
@@ -413,6 +445,9 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return err
 		}
 		if computed != nil && (src.info.ETag != computed.etag || !src.info.LastModified.Equal(computed.lastModified)) {
+			return errSourceChanged
+		}
+		if cp.changed(&src) {
 			return errSourceChanged
 		}
 		if err := opts.Source.evaluate(src.info, true); err != nil {
@@ -425,7 +460,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return err
 		}
 		if self && opts.MetadataDirective != MetadataReplace && (opts.StorageClass == "" || opts.StorageClass == src.info.StorageClass) &&
-			opts.Tags == nil && opts.ACL == nil {
+			opts.Tags == nil && opts.ACL == nil && !cp.changesEncryption() {
 			return fmt.Errorf("%w: %s/%s", ErrInvalidCopyRequest, srcBucket, srcKey)
 		}
 		dst := src
@@ -458,6 +493,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
 			dst.info.ChecksumType = "FULL_OBJECT"
 		}
+		cp.apply(m, &dst)
 		if err := e.replaceObject(m, &dst); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/osslite/osslite/pkg/kms"
 	"github.com/osslite/osslite/wal"
 )
 
@@ -111,6 +112,14 @@ type Options struct {
 	LifecycleInterval time.Duration
 	// Logger receives recovery and background messages. Default: discard.
 	Logger *slog.Logger
+	// Keys seals and opens the data keys of objects written with
+	// EncryptManaged or EncryptKMS (pkg/kms.New is a built-in one).
+	// Default nil: such writes fail with ErrNoKeyService; EncryptCustomer
+	// needs no key service.
+	Keys kms.Service
+	// ManagedKeyID is the key of Keys that seals EncryptManaged data keys.
+	// Default kms.ManagedKey.
+	ManagedKeyID string
 
 	sync bool // resolved Sync
 }
@@ -171,6 +180,9 @@ func (o *Options) EnsureDefaults() *Options {
 	}
 	if o.LifecycleInterval <= 0 {
 		o.LifecycleInterval = max(o.LifecycleDay/24, 100*time.Millisecond)
+	}
+	if o.ManagedKeyID == "" {
+		o.ManagedKeyID = kms.ManagedKey
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"crypto/cipher"
 	"errors"
 	"fmt"
 	"io"
@@ -55,6 +56,10 @@ type GetOptions struct {
 	// PartNumber, when > 0, reads only that part of a multipart object (an
 	// object that is not multipart has one part, number 1).
 	PartNumber int
+	// CustomerKey is the 32-byte key of an object sealed by EncryptCustomer
+	// (ErrCustomerKeyRequired without it; ErrEncryptionNotApplicable when
+	// given for another object).
+	CustomerKey []byte
 }
 
 // Object is an open object body. Read it to the end or not, but the caller
@@ -87,12 +92,13 @@ type Object struct {
 	snap    *pebble.Snapshot
 	inline  []byte
 	extents []extent
-	pos     int64   // position of the next Read, relative to Offset
-	cur     []byte  // remaining bytes of the current chunk
-	ext     int     // index of the current extent
-	extPos  int64   // bytes of the current extent consumed
-	buf     *[]byte // chunk buffer of Read and WriteTo
-	epoch   uint64  // garbage-collection pin, released by Close
+	pos     int64                  // position of the next Read, relative to Offset
+	cur     []byte                 // remaining bytes of the current chunk
+	ext     int                    // index of the current extent
+	extPos  int64                  // bytes of the current extent consumed
+	buf     *[]byte                // chunk buffer of Read and WriteTo
+	epoch   uint64                 // garbage-collection pin, released by Close
+	aeads   map[uint64]cipher.AEAD // data keys by blob of an encrypted object
 
 	blobs      sync.Map // blob ID -> *blobRecord, read once per Object
 	startsOnce sync.Once
@@ -111,7 +117,7 @@ func (e *Engine) GetObject(ctx context.Context, bucket, key string, opts GetOpti
 	if err := e.check(ctx); err != nil {
 		return nil, err
 	}
-	return e.openPinned(bucket, key, opts, false)
+	return e.openEncrypted(ctx, bucket, key, opts, false, opts.CustomerKey)
 }
 
 // openPinned opens an object on a fresh snapshot, pinning the blob-log
@@ -290,6 +296,11 @@ func (o *Object) readChunk(x extent, p int64, buf *[]byte) ([]byte, error) {
 	}
 	if cap(data) > cap(*buf) {
 		*buf = data[:cap(data)]
+	}
+	if o.aeads != nil {
+		if data, err = o.openChunk(x.blob, idx, data); err != nil {
+			return nil, err
+		}
 	}
 	if in >= int64(len(data)) {
 		return nil, fmt.Errorf("%w: chunk %d of blob %d is short", ErrCorrupt, idx, x.blob)

@@ -3,6 +3,8 @@ package engine
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"time"
 
@@ -48,6 +50,9 @@ const (
 	fHeader
 	fPartChecksums // multipart objects: each part's flexible checksum
 	fUploadBase    // multipart uploads: the key's object when the upload began
+	fEncryption    // mode, KMS key ID, bucket key, then encryption-context pairs
+	fDataKey       // a sealed data key: blob ID (uvarint), then the sealed bytes
+	fDataCipher    // the chunk cipher of an encrypted object (absent: AES-256)
 )
 
 // Bucket record field tags.
@@ -289,6 +294,22 @@ func (r *objectRecord) encode() []byte {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
 		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
 	}
+	if enc := i.Encryption; enc != nil {
+		ss := []string{fmt.Sprint(uint8(enc.Mode)), enc.KeyID, ""}
+		if enc.BucketKey {
+			ss[2] = "1"
+		}
+		for _, k := range slices.Sorted(maps.Keys(enc.Context)) {
+			ss = append(ss, k, enc.Context[k])
+		}
+		e.strs(fEncryption, ss...)
+		if enc.Cipher != CipherAES256 {
+			e.uint(fDataCipher, uint64(enc.Cipher))
+		}
+		for _, id := range slices.Sorted(maps.Keys(enc.keys)) {
+			e.field(fDataKey, append(binary.AppendUvarint(nil, id), enc.keys[id]...))
+		}
+	}
 	if r.inline != nil {
 		e.field(fInline, r.inline)
 	}
@@ -404,6 +425,38 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreExpiry:
 			r.restoreExpiry = time.Unix(0, d.varint(p)).UTC()
+		case fEncryption:
+			ss := d.strs(p)
+			if len(ss) < 3 || len(ss)%2 != 1 || len(ss[0]) != 1 {
+				d.fail("encryption")
+				break
+			}
+			enc := &EncryptionInfo{Mode: EncryptionMode(ss[0][0] - '0'), KeyID: ss[1], BucketKey: ss[2] == "1", keys: keysOf(i.Encryption), Cipher: cipherOf(i.Encryption)}
+			for j := 3; j+1 < len(ss); j += 2 {
+				if enc.Context == nil {
+					enc.Context = map[string]string{}
+				}
+				enc.Context[ss[j]] = ss[j+1]
+			}
+			i.Encryption = enc
+		case fDataCipher:
+			if i.Encryption == nil {
+				i.Encryption = &EncryptionInfo{}
+			}
+			i.Encryption.Cipher = DataCipher(d.uvar(p))
+		case fDataKey:
+			id, n := binary.Uvarint(p)
+			if n <= 0 {
+				d.fail("data key")
+				break
+			}
+			if i.Encryption == nil {
+				i.Encryption = &EncryptionInfo{}
+			}
+			if i.Encryption.keys == nil {
+				i.Encryption.keys = map[uint64][]byte{}
+			}
+			i.Encryption.keys[id] = append([]byte(nil), p[n:]...)
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)
@@ -420,6 +473,23 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 		}
 	}
 	return r, d.err
+}
+
+// keysOf returns the sealed keys decoded so far (fields may come in any
+// order).
+func keysOf(i *EncryptionInfo) map[uint64][]byte {
+	if i == nil {
+		return nil
+	}
+	return i.keys
+}
+
+// cipherOf returns the chunk cipher decoded so far.
+func cipherOf(i *EncryptionInfo) DataCipher {
+	if i == nil {
+		return CipherAES256
+	}
+	return i.Cipher
 }
 
 type bucketRecord struct {

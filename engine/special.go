@@ -60,10 +60,17 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 		}
 		return cur, true, nil
 	}
-	if _, _, err := check(); err != nil {
+	first, exists, err := check()
+	if err != nil {
 		return AppendResult{}, err
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, false)
+	// An append is encrypted as the object is (as opts.Encryption says
+	// for the first), each append under a data key of its own.
+	enc, bk, err := e.appendKey(ctx, first.info.Encryption, exists, opts.Encryption)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, false, bk)
 	if err != nil {
 		return AppendResult{}, err
 	}
@@ -73,6 +80,9 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 		cur, exists, err := check()
 		if err != nil {
 			return err
+		}
+		if exists && !sameSealing(cur.info.Encryption, nil, enc, nil) {
+			return fmt.Errorf("%w: %s/%s was replaced during the append", ErrPreconditionFailed, bucket, key)
 		}
 		if exists && b.size == 0 {
 			out = AppendResult{Info: cur.info, NextPosition: cur.info.Size}
@@ -113,6 +123,12 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 		m.addBlob(b.blob)
 		m.ref(b.extents(), +1)
 		rec.extents = append(rec.extents, b.extents()...)
+		if enc != nil {
+			rec.info.Encryption = enc.withKey(b.keyID(), bk.sealed)
+			if cur.info.Encryption != nil {
+				rec.info.Encryption = cur.info.Encryption.withKey(b.keyID(), bk.sealed)
+			}
+		}
 		if err := m.b.Set(objectKey(bucket, key), rec.encode(), nil); err != nil {
 			return err
 		}

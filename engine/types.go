@@ -106,6 +106,8 @@ type ObjectInfo struct {
 	// checksum, each part's checksum of that algorithm (raw bytes), in
 	// the order of PartSizes.
 	PartChecksums [][]byte
+	// Encryption says how the body is encrypted at rest; nil: in clear.
+	Encryption *EncryptionInfo
 }
 
 // RestoreStatus is the state of a restore of an archived object.

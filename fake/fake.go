@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/fake/internal/memhttp"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/kms"
 )
 
 // Default credentials of a fake server.
@@ -185,6 +187,17 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	eo.Clock = clock
 	if eo.AbortUploadsAfter == 0 {
 		eo.AbortUploadsAfter = -1
+	}
+	if eo.Keys == nil {
+		// A key service with a fresh root key: the fake's data lives only
+		// as long as the process.
+		root := make([]byte, 32)
+		rand.Read(root)
+		keys, err := kms.New(kms.Options{RootKey: root, Keys: []string{"test-key"}})
+		if err != nil {
+			return nil, fmt.Errorf("fake: key service: %w", err)
+		}
+		eo.Keys = keys
 	}
 	eng, err := engine.Open("", &eo)
 	if err != nil {

@@ -69,7 +69,8 @@ var configRows = []*configRow{
 		missing: func(rc *request) (any, error) {
 			return nil, errorf("ServerSideEncryptionConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
 		},
-		// parse: nil until objects are encrypted at rest.
+		parse:  func(rc *request, data []byte) (bucketconfig.Config, error) { return rc.d.sse.parseConfig(rc, data) },
+		render: func(rc *request, c bucketconfig.Config) any { return rc.d.sse.renderConfig(rc, c) },
 	},
 	{
 		sub: "tagging", kind: bucketconfig.KindTagging, root: "Tagging",

@@ -410,6 +410,19 @@ type sseRules struct {
 	// echoOnInitiate echoes x-?-server-side-encryption on
 	// CreateMultipartUpload.
 	echoOnInitiate bool
+	// parse reads the encryption headers of a write (asked: the request
+	// names an encryption; else the bucket default applies). nil: check
+	// only, nothing is encrypted.
+	parse func(rc *request, w sseWrite) (enc engine.Encryption, asked bool, err error)
+	// customerKey reads the customer key of a read or of a copy's source.
+	customerKey func(rc *request, copySource bool) ([]byte, error)
+	// echo reports a stored object's encryption in response headers.
+	echo func(rc *request, h http.Header, info *engine.EncryptionInfo)
+	// parseConfig and renderConfig are the bucket-encryption document.
+	parseConfig  sseConfigParser
+	renderConfig sseConfigRenderer
+	// fromConfig maps the bucket default to an encryption.
+	fromConfig sseFromBucket
 }
 
 // sseWrite says which write an encryption check is for.

@@ -44,7 +44,7 @@ var oss = &dialect{
 	storageClassName:       ossStorageClass,
 	objectsTakeBucketClass: true,
 	acl:                    ossACL,
-	sse:                    sseRules{check: ossCheckSSE, echoOnInitiate: true},
+	sse:                    ossSSE,
 
 	errors: errorDialect{document: xmlErrorDocument(true), ecHeader: "x-oss-ec", headDocumentHeader: "x-oss-err",
 		column: func(r *codeRow) *dialectCode { return &r.oss }},
@@ -472,24 +472,6 @@ func ossObjectHeaders(rc *request, info engine.ObjectInfo) {
 		}
 		h.Set(rc.d.h("restore"), v)
 	}
-}
-
-// ossCheckSSE accepts AES256 and refuses KMS and SM4 (no key service
-// yet). Part uploads take no encryption header (the upload's applies,
-// multipart.md 8.2); appends after the first ignore it.
-func ossCheckSSE(rc *request, w sseWrite) error {
-	v := rc.header("server-side-encryption")
-	switch {
-	case v == "" || w == sseLaterAppend:
-		return nil
-	case w == ssePart:
-		return errorf("InvalidArgument", "x-oss-server-side-encryption is not supported on UploadPart.").with("ArgumentName", rc.d.h("server-side-encryption"))
-	case v == "AES256":
-		return nil
-	case v == "KMS" || v == "SM4":
-		return errorf("KmsServiceNotEnabled", "")
-	}
-	return errorf("InvalidEncryptionAlgorithmError", "")
 }
 
 // ossACL is the OSS ACL model: one canned grant per resource, set by

@@ -55,7 +55,7 @@ var s3 = &dialect{
 		return c
 	},
 	acl: s3ACL,
-	sse: sseRules{check: s3CheckSSE},
+	sse: s3SSE,
 
 	errors: errorDialect{document: xmlErrorDocument(false)},
 
@@ -226,18 +226,6 @@ func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
 // parseS3CopySource splits x-amz-copy-source (operations.md C.5): an
 // optional leading slash, bucket/key path-escaped, ?versionId=.
 var parseS3CopySource = copySourceParser(url.PathUnescape, "sourcebucket/sourcekey")
-
-// s3CheckSSE accepts SSE-S3 (AES256) and refuses the modes osslite does
-// not serve yet with 501.
-func s3CheckSSE(rc *request, _ sseWrite) error {
-	if v := rc.header("server-side-encryption"); v != "" && v != "AES256" {
-		return errorf("NotImplemented", "Server-side encryption %s is not implemented.", v)
-	}
-	if rc.header("server-side-encryption-customer-algorithm") != "" {
-		return errorf("NotImplemented", "SSE-C is not implemented.")
-	}
-	return nil
-}
 
 // listBucketsS3 is ListBuckets: prefix, bucket-region, continuation-token
 // and max-buckets paging.

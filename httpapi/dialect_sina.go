@@ -51,7 +51,7 @@ var sina = &dialect{
 	badStorageClass:  s3.badStorageClass,
 	storageClassName: s3.storageClassName,
 	acl:              sinaACL,
-	sse:              sseRules{check: s3CheckSSE},
+	sse:              s3SSE,
 
 	errors: errorDialect{document: sinaErrorDocument, contentType: "application/json", codeHeader: "X-Error-Code",
 		column: func(r *codeRow) *dialectCode { return &r.sina }},

@@ -11,6 +11,7 @@ import (
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/awschunked"
 	"github.com/osslite/osslite/pkg/checksum"
+	"github.com/osslite/osslite/pkg/kms"
 	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/osslite/osslite/pkg/sigv4"
 	"github.com/osslite/osslite/pkg/ssig"
@@ -186,6 +187,7 @@ var codes = map[string]codeRow{
 	"PolicyTooLarge":     {status: 400, message: "Policy exceeds the maximum allowed document size.", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
 	// OSS's name of the two above.
 	"InvalidPolicyDocument": {status: 400, message: "The policy is invalid.", oss: dialectCode{ec: "0030-00000005"}},
+	"KMS.NotFoundException": {status: 400, message: "Invalid keyId"},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -365,6 +367,13 @@ var sentinels = []struct {
 	{errContentSHA256Mismatch, "XAmzContentSHA256Mismatch", ""},
 	{errBodyTooLarge, "MaxMessageLengthExceeded", ""},
 	{errRequestTimeout, "RequestTimeout", ""},
+
+	// Server-side encryption (httpapi/sse.go).
+	{engine.ErrCustomerKeyRequired, "InvalidRequest", "The object was stored using a form of Server Side Encryption. The correct parameters must be provided to retrieve the object."},
+	{engine.ErrCustomerKeyMismatch, "AccessDenied", ""},
+	{engine.ErrEncryptionNotApplicable, "InvalidRequest", "The encryption parameters are not applicable to this object."},
+	{engine.ErrNoKeyService, "KmsServiceNotEnabled", "No key service is configured for server-side encryption (SSE-S3, SSE-KMS, OSS AES256/KMS): start osslite with a KMS root key."},
+	{kms.ErrNotFound, "KMS.NotFoundException", "-"},
 }
 
 // errContentSHA256Mismatch is returned by the body reader when the body

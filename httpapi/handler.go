@@ -360,6 +360,7 @@ func redactHeaders(h http.Header) http.Header {
 		case "authorization":
 			out[k] = []string{redactAuthorization(out.Get(k))}
 		case "x-amz-security-token", "x-oss-security-token", "x-amz-server-side-encryption-customer-key",
+			"x-amz-copy-source-server-side-encryption-customer-key",
 			"x-oss-server-side-encryption-customer-key", "cookie":
 			out[k] = []string{"REDACTED"}
 		}

@@ -76,7 +76,7 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 	if f.clock == nil {
 		f.clock = &testClock{}
 	}
-	eng, err := engine.Open("", &engine.Options{Clock: f.clock})
+	eng, err := engine.Open("", &engine.Options{Clock: f.clock, Keys: testKeyService(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,11 @@ func (s *server) createMultipartUpload(rc *request) error {
 			rc.w.Header().Set(rc.d.h("checksum-type"), up.ChecksumType)
 		}
 	}
-	if v := rc.header("server-side-encryption"); v != "" && rc.d.sse.echoOnInitiate {
+	if opts.Encryption.Mode != engine.EncryptNone {
+		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id); err == nil {
+			rc.writeSSEHeaders(up.Encryption)
+		}
+	} else if v := rc.header("server-side-encryption"); v != "" && rc.d.sse.echoOnInitiate {
 		rc.w.Header().Set(rc.d.h("server-side-encryption"), v)
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "InitiateMultipartUploadResult",
@@ -91,7 +95,8 @@ func (s *server) uploadPart(rc *request) error {
 	if rc.size < 0 && rc.d.behave.requireContentLength {
 		return errorf("MissingContentLength", "")
 	}
-	if err := rc.d.sse.check(rc, ssePart); err != nil {
+	enc, err := s.requestEncryption(rc, ssePart)
+	if err != nil {
 		return err
 	}
 	md5sum, err := contentMD5(rc.r.Header)
@@ -110,10 +115,11 @@ func (s *server) uploadPart(rc *request) error {
 		}
 	}
 	part, err := s.eng.UploadPart(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"), n, rc.body, rc.size,
-		engine.PartOptions{ContentMD5: md5sum, Checksum: ck, DefaultChecksum: rc.d.defaultChecksum})
+		engine.PartOptions{ContentMD5: md5sum, Checksum: ck, DefaultChecksum: rc.d.defaultChecksum, CustomerKey: enc.CustomerKey})
 	if err != nil {
 		return err
 	}
+	rc.writeSSEHeaders(part.Encryption)
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(part.ETag))
 	if rc.d.behave.partReturnsContentMD5 {
@@ -180,6 +186,14 @@ func (s *server) uploadPartCopy(rc *request) error {
 		}
 		opts.Range = &br
 	}
+	enc, err := s.requestEncryption(rc, ssePart)
+	if err != nil {
+		return err
+	}
+	opts.CustomerKey = enc.CustomerKey
+	if opts.SourceCustomerKey, err = rc.readKey(true); err != nil {
+		return err
+	}
 	uploadID := rc.q.Get("uploadId")
 	part, err := s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
 	if err != nil {
@@ -189,6 +203,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 		return err
 	}
 	rc.setCRC64(part.CRC64)
+	rc.writeSSEHeaders(part.Encryption)
 	res := &copyPartResult{ETag: rc.d.etag(part.ETag), LastModified: xmlTime(part.LastModified)}
 	if part.Checksum != nil {
 		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID); err == nil && up.ChecksumAlgorithm != "" {
@@ -343,6 +358,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		res.Location = "http://" + rc.r.Host + "/" + rc.op.Bucket + "/" + encKey(rc.op.Key)
 	}
 	rc.setCRC64(info.CRC64)
+	rc.writeSSEHeaders(info.Encryption)
 	if completeACL != nil {
 		if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: completeACL}); err != nil {
 			return err

@@ -162,7 +162,8 @@ func contentMD5Of(info engine.ObjectInfo) string {
 // storage class (for OSS, the bucket's default when absent), ACL and tags.
 // Callers add what their operation has on top.
 func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, error) {
-	if err := rc.d.sse.check(rc, w); err != nil {
+	enc, err := s.requestEncryption(rc, w)
+	if err != nil {
 		return engine.PutOptions{}, err
 	}
 	meta, err := rc.metadata()
@@ -184,7 +185,7 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 	if err != nil {
 		return engine.PutOptions{}, err
 	}
-	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID()}
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), Encryption: enc}
 	if acl != nil {
 		opts.ACL = *acl
 	}
@@ -222,9 +223,7 @@ func (s *server) putObject(rc *request) error {
 	h.Set("ETag", rc.d.etag(info.ETag))
 	s.writeChecksumHeaders(rc, info, true)
 	s.setExpiration(rc, info)
-	if v := rc.header("server-side-encryption"); v != "" {
-		h.Set(rc.d.h("server-side-encryption"), v)
-	}
+	rc.writeSSEHeaders(info.Encryption)
 	rc.setCRC64(info.CRC64)
 	if rc.d.behave.putReturnsContentMD5 {
 		h.Set("Content-MD5", contentMD5Of(info))
@@ -306,6 +305,10 @@ func (s *server) readObject(rc *request, body bool) error {
 	if v := rc.q.Get("versionId"); v != "" && v != "null" {
 		return errorf("NoSuchVersion", "").with("Key", rc.op.Key).with("VersionId", v)
 	}
+	var err error
+	if opts.CustomerKey, err = rc.readKey(false); err != nil {
+		return err
+	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	if rc.d.behave.wholeObjectOnBadRange && opts.Range != nil && errors.Is(err, engine.ErrInvalidRange) && !strings.EqualFold(rc.header("range-behavior"), "standard") {
 		opts.Range = nil
@@ -316,6 +319,9 @@ func (s *server) readObject(rc *request, body bool) error {
 		// metadata can (HEAD reports the restore state).
 		info, herr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
 		if herr != nil {
+			return herr
+		}
+		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
 			return herr
 		}
 		s.writeObjectHeaders(rc, info)
@@ -450,6 +456,7 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	for k, v := range info.Headers {
 		h[k] = []string{metaValue(v)}
 	}
+	rc.writeSSEHeaders(info.Encryption)
 }
 
 // metaValue RFC 2047-encodes values that are not printable ASCII.
@@ -701,11 +708,16 @@ func (s *server) copyObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if err := rc.d.sse.check(rc, sseCreate); err != nil {
+	enc, err := s.requestEncryption(rc, sseCreate)
+	if err != nil {
+		return err
+	}
+	srcKeyBytes, err := rc.readKey(true)
+	if err != nil {
 		return err
 	}
 	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
-		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match")}
+		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes}
 	directive := rc.header("metadata-directive")
 	if rc.d.behave.copyOntoSelfReplaces && directive == "" && srcBucket == rc.op.Bucket && srcKey == rc.op.Key {
 		directive = "REPLACE" // OSS object.md 7.2
@@ -764,6 +776,7 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	rc.setCRC64(info.CRC64)
+	rc.writeSSEHeaders(info.Encryption)
 	if rc.d.behave.copyETagHeader {
 		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
 	}

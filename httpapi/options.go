@@ -136,7 +136,25 @@ type Config struct {
 	// ownership controls (ObjectWriter) and no public access block, so
 	// clients that set public ACLs keep working.
 	S3Defaults2023 bool
+	// RequireTLSForSSEC says when SSE-C requests (whose keys travel in
+	// headers) must come over TLS. Default TLSUnlessLoopback: plain HTTP
+	// is refused unless the client is on a loopback address (the fake's
+	// in-memory transport counts as loopback).
+	RequireTLSForSSEC TLSRequirement
 }
+
+// TLSRequirement is Config.RequireTLSForSSEC.
+type TLSRequirement uint8
+
+const (
+	// TLSUnlessLoopback refuses SSE-C over plain HTTP from other hosts.
+	TLSUnlessLoopback TLSRequirement = iota
+	// TLSAlways refuses SSE-C over plain HTTP from every client.
+	TLSAlways
+	// TLSNever accepts SSE-C over plain HTTP (behind a proxy that
+	// terminates TLS).
+	TLSNever
+)
 
 // Option changes a Config.
 type Option func(*Config)
@@ -224,6 +242,11 @@ func WithWriteTimeout(d time.Duration) Option { return func(c *Config) { c.Write
 
 // WithRTMPReadTimeout sets Config.RTMPReadTimeout.
 func WithRTMPReadTimeout(d time.Duration) Option { return func(c *Config) { c.RTMPReadTimeout = d } }
+
+// WithRequireTLSForSSEC sets Config.RequireTLSForSSEC.
+func WithRequireTLSForSSEC(r TLSRequirement) Option {
+	return func(c *Config) { c.RequireTLSForSSEC = r }
+}
 
 // Defaults.
 const (

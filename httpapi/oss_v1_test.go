@@ -268,7 +268,7 @@ func TestOSSV1Objects(t *testing.T) {
 	wantOSS(t, b.PutObject(strings.Repeat("k", 1024), strings.NewReader("x")), 400, "InvalidObjectName", "")
 	wantOSS(t, b.PutObject("bad-class", strings.NewReader("x"), oss1.ObjectStorageClass("Glacier")), 400, "InvalidArgument", "")
 	wantOSS(t, b.PutObject("bad-md5", strings.NewReader("x"), oss1.ContentMD5("AAAAAAAAAAAAAAAAAAAAAA==")), 400, "InvalidDigest", "")
-	wantOSS(t, b.PutObject("kms", strings.NewReader("x"), oss1.ServerSideEncryption("KMS")), 403, "KmsServiceNotEnabled", "")
+	wantOSS(t, b.PutObject("kms", strings.NewReader("x"), oss1.ServerSideEncryption("KMS"), oss1.ServerSideEncryptionKeyID("no-such-key")), 400, "KMS.NotFoundException", "")
 	wantOSS(t, b.PutObject("bad-sse", strings.NewReader("x"), oss1.ServerSideEncryption("ROT13")), 400, "InvalidEncryptionAlgorithmError", "")
 	ok(t, b.PutObject("sse", strings.NewReader("x"), oss1.ServerSideEncryption("AES256"), oss1.GetResponseHeader(&resp)))
 	if resp.Get("X-Oss-Server-Side-Encryption") != "AES256" {

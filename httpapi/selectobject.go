@@ -193,7 +193,11 @@ func (s *server) selectObjectContent(rc *request) error {
 	if err != nil {
 		return err
 	}
-	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{})
+	ckey, err := rc.readKey(false) // SSE-C objects are selected with their key
+	if err != nil {
+		return err
+	}
+	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{CustomerKey: ckey})
 	if err != nil {
 		return err
 	}

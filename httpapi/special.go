@@ -40,9 +40,7 @@ func (s *server) appendObject(rc *request) error {
 	h.Set("ETag", rc.d.etag(res.Info.ETag))
 	h.Set(rc.d.h("next-append-position"), strconv.FormatInt(res.NextPosition, 10))
 	rc.setCRC64(res.Info.CRC64)
-	if v := rc.header("server-side-encryption"); v != "" {
-		h.Set(rc.d.h("server-side-encryption"), v)
-	}
+	rc.writeSSEHeaders(res.Info.Encryption)
 	return writeEmpty(rc, http.StatusOK)
 }
 

@@ -67,6 +67,7 @@ type options struct {
 	usersFile      string         // -users
 	users          []httpapi.User // read from usersFile
 	s3Defaults2023 bool
+	kms            kmsOptions
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -128,6 +129,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&o.usersFile, "users", "", "JSON or YAML `file` of more users: {\"users\": [{\"accessKey\", \"secretKey\", \"canonicalId\", \"displayName\", \"email\", \"ossUid\"}]}")
 	fs.BoolVar(&o.s3Defaults2023, "s3-defaults-2023", false, "give S3 buckets created without x-amz-object-ownership S3's 2023 defaults: ACLs disabled (BucketOwnerEnforced) and Public Access Block on")
 	o.limits.register(fs)
+	o.kms.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
@@ -225,7 +227,15 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		logger = slog.New(slog.NewTextHandler(stdout, hopts))
 	}
 
-	eng, err := engine.Open(o.data, o.engineOptions(logger))
+	eo := o.engineOptions(logger)
+	keys, err := o.kms.keyService(o.data, logger)
+	if err != nil {
+		return err
+	}
+	if keys != nil {
+		eo.Keys = keys
+	}
+	eng, err := engine.Open(o.data, eo)
 	if errors.Is(err, engine.ErrLocked) {
 		return fmt.Errorf("data directory %s is in use by another osslite process", o.data)
 	}

@@ -48,6 +48,9 @@ var (
 		// YAML users files of cmd/osslite (-users): the YAML org's
 		// maintained continuation of gopkg.in/yaml.v3.
 		"go.yaml.in/yaml/v3",
+		// SM4 (OSS's SM4 server-side encryption): the block cipher only,
+		// run in the standard library's GCM.
+		"github.com/emmansun/gmsm",
 	}
 	// testSupport may be imported by test files, and by the non-test files
 	// of the harness packages.

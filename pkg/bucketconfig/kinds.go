@@ -98,6 +98,9 @@ type Encryption struct {
 	KeyID string `json:"keyId,omitempty"`
 	// BucketKey enables S3 Bucket Keys.
 	BucketKey bool `json:"bucketKey,omitempty"`
+	// DataEncryption is OSS's KMSDataEncryption with KMS: "" (AES256) or
+	// "SM4".
+	DataEncryption string `json:"dataEncryption,omitempty"`
 }
 
 // Kind implements Config.

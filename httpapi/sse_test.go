@@ -1,0 +1,426 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/s3/manager"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/httpapi"
+)
+
+// sseKey is an SSE-C key with its base64 forms.
+type sseKey struct{ raw, b64, md5 string }
+
+func newSSEKey(b byte) sseKey {
+	raw := bytes.Repeat([]byte{b}, 32)
+	sum := md5.Sum(raw)
+	return sseKey{string(raw), base64.StdEncoding.EncodeToString(raw), base64.StdEncoding.EncodeToString(sum[:])}
+}
+
+// sseMode is one way to encrypt, as aws-sdk-go-v2 inputs.
+type sseMode struct {
+	name      string
+	sse       types.ServerSideEncryption
+	kmsKey    string
+	context   string
+	bucketKey bool
+	customer  *sseKey
+}
+
+func sseModes() []sseMode {
+	k := newSSEKey(1)
+	ctx := base64.StdEncoding.EncodeToString([]byte(`{"project":"osslite"}`))
+	return []sseMode{
+		{name: "sse-s3", sse: types.ServerSideEncryptionAes256},
+		{name: "sse-kms-default", sse: types.ServerSideEncryptionAwsKms},
+		{name: "sse-kms-alias", sse: types.ServerSideEncryptionAwsKms, kmsKey: "alias/app", context: ctx, bucketKey: true},
+		{name: "sse-c", customer: &k},
+	}
+}
+
+func (m sseMode) put(in *s3.PutObjectInput) *s3.PutObjectInput {
+	in.ServerSideEncryption = m.sse
+	if m.kmsKey != "" {
+		in.SSEKMSKeyId = aws.String(m.kmsKey)
+	}
+	if m.context != "" {
+		in.SSEKMSEncryptionContext = aws.String(m.context)
+	}
+	if m.bucketKey {
+		in.BucketKeyEnabled = aws.Bool(true)
+	}
+	if m.customer != nil {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(m.customer.b64), aws.String(m.customer.md5)
+	}
+	return in
+}
+
+func (m sseMode) get(in *s3.GetObjectInput) *s3.GetObjectInput {
+	if m.customer != nil {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(m.customer.b64), aws.String(m.customer.md5)
+	}
+	return in
+}
+
+func (m sseMode) head(in *s3.HeadObjectInput) *s3.HeadObjectInput {
+	if m.customer != nil {
+		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(m.customer.b64), aws.String(m.customer.md5)
+	}
+	return in
+}
+
+// check verifies the encryption a response reports.
+func (m sseMode) check(t *testing.T, sse types.ServerSideEncryption, kmsKey *string, bucketKey *bool, cAlg, cMD5 *string) {
+	t.Helper()
+	switch {
+	case m.customer != nil:
+		require.Empty(t, sse)
+		require.Equal(t, "AES256", aws.ToString(cAlg))
+		require.Equal(t, m.customer.md5, aws.ToString(cMD5))
+	case m.sse == types.ServerSideEncryptionAwsKms:
+		require.Equal(t, m.sse, sse)
+		require.Contains(t, aws.ToString(kmsKey), "arn:aws:kms:")
+		require.Equal(t, m.bucketKey, aws.ToBool(bucketKey))
+	default:
+		require.Equal(t, m.sse, sse)
+		require.Nil(t, kmsKey)
+	}
+}
+
+func sseErr(t *testing.T, err error) (int, string) {
+	t.Helper()
+	require.Error(t, err)
+	var ae smithy.APIError
+	require.True(t, errors.As(err, &ae), "%v", err)
+	var re *smithyhttp.ResponseError
+	status := 0
+	if errors.As(err, &re) {
+		status = re.HTTPStatusCode()
+	}
+	return status, ae.ErrorCode()
+}
+
+func TestSSEModes(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sse")})
+	require.NoError(t, err)
+	body := pattern(200 << 10)
+	for _, m := range sseModes() {
+		t.Run(m.name, func(t *testing.T) {
+			key := "obj-" + m.name
+			put, err := c.PutObject(ctx, m.put(&s3.PutObjectInput{Bucket: aws.String("sse"), Key: aws.String(key), Body: bytes.NewReader(body)}))
+			require.NoError(t, err)
+			m.check(t, put.ServerSideEncryption, put.SSEKMSKeyId, put.BucketKeyEnabled, put.SSECustomerAlgorithm, put.SSECustomerKeyMD5)
+			require.Equal(t, m.context, aws.ToString(put.SSEKMSEncryptionContext))
+			sum := md5.Sum(body)
+			if m.customer != nil || m.sse == types.ServerSideEncryptionAwsKms {
+				require.NotEqual(t, `"`+hexOf(sum[:])+`"`, aws.ToString(put.ETag), "SSE-C and SSE-KMS ETags are not the MD5")
+			} else {
+				require.Equal(t, `"`+hexOf(sum[:])+`"`, aws.ToString(put.ETag))
+			}
+
+			get, err := c.GetObject(ctx, m.get(&s3.GetObjectInput{Bucket: aws.String("sse"), Key: aws.String(key), Range: aws.String("bytes=1000-150000")}))
+			require.NoError(t, err)
+			got, err := io.ReadAll(get.Body)
+			require.NoError(t, err)
+			get.Body.Close()
+			require.Equal(t, body[1000:150001], got)
+			m.check(t, get.ServerSideEncryption, get.SSEKMSKeyId, get.BucketKeyEnabled, get.SSECustomerAlgorithm, get.SSECustomerKeyMD5)
+
+			head, err := c.HeadObject(ctx, m.head(&s3.HeadObjectInput{Bucket: aws.String("sse"), Key: aws.String(key)}))
+			require.NoError(t, err)
+			m.check(t, head.ServerSideEncryption, head.SSEKMSKeyId, head.BucketKeyEnabled, head.SSECustomerAlgorithm, head.SSECustomerKeyMD5)
+
+			// Copy to every mode (re-sealing or re-encrypting as needed).
+			for _, to := range sseModes() {
+				in := &s3.CopyObjectInput{Bucket: aws.String("sse"), Key: aws.String(key + "-to-" + to.name), CopySource: aws.String("sse/" + key),
+					ServerSideEncryption: to.sse}
+				if to.kmsKey != "" {
+					in.SSEKMSKeyId = aws.String(to.kmsKey)
+				}
+				if to.customer != nil {
+					in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(to.customer.b64), aws.String(to.customer.md5)
+				}
+				if m.customer != nil {
+					in.CopySourceSSECustomerAlgorithm, in.CopySourceSSECustomerKey, in.CopySourceSSECustomerKeyMD5 = aws.String("AES256"), aws.String(m.customer.b64), aws.String(m.customer.md5)
+				}
+				cp, err := c.CopyObject(ctx, in)
+				require.NoError(t, err, "copy %s -> %s", m.name, to.name)
+				to.check(t, cp.ServerSideEncryption, cp.SSEKMSKeyId, aws.Bool(to.bucketKey), cp.SSECustomerAlgorithm, cp.SSECustomerKeyMD5)
+				g, err := c.GetObject(ctx, to.get(&s3.GetObjectInput{Bucket: in.Bucket, Key: in.Key}))
+				require.NoError(t, err)
+				got, err := io.ReadAll(g.Body)
+				require.NoError(t, err)
+				g.Body.Close()
+				require.Equal(t, body, got)
+			}
+
+			// The manager's multipart upload: every part under the mode.
+			up := manager.NewUploader(c, func(u *manager.Uploader) { u.PartSize = 5 << 20; u.Concurrency = 2 })
+			big := pattern(11 << 20)
+			in := m.put(&s3.PutObjectInput{Bucket: aws.String("sse"), Key: aws.String(key + "-mp"), Body: bytes.NewReader(big)})
+			res, err := up.Upload(ctx, in)
+			require.NoError(t, err)
+			require.Contains(t, aws.ToString(res.ETag), "-3")
+			g, err := c.GetObject(ctx, m.get(&s3.GetObjectInput{Bucket: aws.String("sse"), Key: aws.String(key + "-mp")}))
+			require.NoError(t, err)
+			m.check(t, g.ServerSideEncryption, g.SSEKMSKeyId, g.BucketKeyEnabled, g.SSECustomerAlgorithm, g.SSECustomerKeyMD5)
+			got, err = io.ReadAll(g.Body)
+			require.NoError(t, err)
+			g.Body.Close()
+			require.True(t, bytes.Equal(big, got))
+		})
+	}
+}
+
+func hexOf(b []byte) string {
+	const digits = "0123456789abcdef"
+	out := make([]byte, 0, 2*len(b))
+	for _, c := range b {
+		out = append(out, digits[c>>4], digits[c&15])
+	}
+	return string(out)
+}
+
+func TestSSECErrors(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithMinPartSize(1)}})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("ssec")})
+	require.NoError(t, err)
+	k, other := newSSEKey(1), newSSEKey(2)
+	withKey := func(key sseKey) (alg, b64, sum *string) {
+		return aws.String("AES256"), aws.String(key.b64), aws.String(key.md5)
+	}
+	alg, kb, km := withKey(k)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("ssec"), Key: aws.String("secret"), Body: strings.NewReader("data"),
+		SSECustomerAlgorithm: alg, SSECustomerKey: kb, SSECustomerKeyMD5: km})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("ssec"), Key: aws.String("plain"), Body: strings.NewReader("data")})
+	require.NoError(t, err)
+
+	oa, ob, om := withKey(other)
+	for _, tc := range []struct {
+		name   string
+		key    string
+		alg    *string
+		b64    *string
+		sum    *string
+		status int
+		code   string
+	}{
+		{"missing key", "secret", nil, nil, nil, 400, "InvalidRequest"},
+		{"wrong key", "secret", oa, ob, om, 403, "AccessDenied"},
+		{"md5 mismatch", "secret", alg, kb, om, 400, "InvalidArgument"},
+		{"bad algorithm", "secret", aws.String("AES128"), kb, km, 400, "InvalidEncryptionAlgorithmError"},
+		{"short key", "secret", alg, aws.String(base64.StdEncoding.EncodeToString([]byte("short"))), km, 400, "InvalidArgument"},
+		{"no md5", "secret", alg, kb, nil, 400, "InvalidArgument"},
+		{"no algorithm", "secret", nil, kb, km, 400, "InvalidArgument"},
+		{"key on plain object", "plain", alg, kb, km, 400, "InvalidRequest"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("ssec"), Key: aws.String(tc.key),
+				SSECustomerAlgorithm: tc.alg, SSECustomerKey: tc.b64, SSECustomerKeyMD5: tc.sum})
+			status, code := sseErr(t, err)
+			require.Equal(t, tc.status, status)
+			require.Equal(t, tc.code, code)
+			_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("ssec"), Key: aws.String(tc.key),
+				SSECustomerAlgorithm: tc.alg, SSECustomerKey: tc.b64, SSECustomerKeyMD5: tc.sum})
+			status, _ = sseErr(t, err)
+			require.Equal(t, tc.status, status, "HEAD")
+		})
+	}
+
+	// Copy: the source key is required and checked.
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("ssec"), Key: aws.String("cp"), CopySource: aws.String("ssec/secret")})
+	status, code := sseErr(t, err)
+	require.Equal(t, 400, status)
+	require.Equal(t, "InvalidRequest", code)
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("ssec"), Key: aws.String("cp"), CopySource: aws.String("ssec/secret"),
+		CopySourceSSECustomerAlgorithm: oa, CopySourceSSECustomerKey: ob, CopySourceSSECustomerKeyMD5: om})
+	status, _ = sseErr(t, err)
+	require.Equal(t, 403, status)
+	// SSE-C with another SSE method is refused.
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("ssec"), Key: aws.String("both"), Body: strings.NewReader("x"),
+		ServerSideEncryption: types.ServerSideEncryptionAes256, SSECustomerAlgorithm: alg, SSECustomerKey: kb, SSECustomerKeyMD5: km})
+	status, code = sseErr(t, err)
+	require.Equal(t, 400, status)
+	require.Equal(t, "InvalidArgument", code)
+
+	// Multipart: every part needs the upload's key.
+	mp, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("ssec"), Key: aws.String("mp"),
+		SSECustomerAlgorithm: alg, SSECustomerKey: kb, SSECustomerKeyMD5: km})
+	require.NoError(t, err)
+	require.Equal(t, k.md5, aws.ToString(mp.SSECustomerKeyMD5))
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("ssec"), Key: aws.String("mp"), UploadId: mp.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("p")})
+	status, code = sseErr(t, err)
+	require.Equal(t, 400, status)
+	require.Equal(t, "InvalidRequest", code)
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("ssec"), Key: aws.String("mp"), UploadId: mp.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("p"),
+		SSECustomerAlgorithm: oa, SSECustomerKey: ob, SSECustomerKeyMD5: om})
+	status, _ = sseErr(t, err)
+	require.Equal(t, 403, status)
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("ssec"), Key: aws.String("mp"), UploadId: mp.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("p"),
+		SSECustomerAlgorithm: alg, SSECustomerKey: kb, SSECustomerKeyMD5: km})
+	require.NoError(t, err)
+	require.Equal(t, k.md5, aws.ToString(part.SSECustomerKeyMD5))
+	// UploadPartCopy from the SSE-C object into the SSE-C upload.
+	pc, err := c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String("ssec"), Key: aws.String("mp"), UploadId: mp.UploadId, PartNumber: aws.Int32(2),
+		CopySource: aws.String("ssec/secret"), CopySourceSSECustomerAlgorithm: alg, CopySourceSSECustomerKey: kb, CopySourceSSECustomerKeyMD5: km,
+		SSECustomerAlgorithm: alg, SSECustomerKey: kb, SSECustomerKeyMD5: km})
+	require.NoError(t, err)
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("ssec"), Key: aws.String("mp"), UploadId: mp.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}, {PartNumber: aws.Int32(2), ETag: pc.CopyPartResult.ETag}}}})
+	require.NoError(t, err)
+	g, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("ssec"), Key: aws.String("mp"), SSECustomerAlgorithm: alg, SSECustomerKey: kb, SSECustomerKeyMD5: km})
+	require.NoError(t, err)
+	got, _ := io.ReadAll(g.Body)
+	g.Body.Close()
+	require.Equal(t, "pdata", string(got))
+}
+
+// TestSSECTransport: SSE-C keys travel in headers, so plain HTTP is
+// refused as Config.RequireTLSForSSEC says, and TLS always works.
+func TestSSECTransport(t *testing.T) {
+	ctx := context.Background()
+	k := newSSEKey(3)
+	put := func(c *s3.Client) error {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("tls"), Key: aws.String("k"), Body: strings.NewReader("x"),
+			SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k.b64), SSECustomerKeyMD5: aws.String(k.md5)})
+		return err
+	}
+	for _, tc := range []struct {
+		name string
+		tls  bool
+		req  httpapi.TLSRequirement
+		ok   bool
+	}{
+		{"loopback http default", false, httpapi.TLSUnlessLoopback, true},
+		{"http always refused", false, httpapi.TLSAlways, false},
+		{"tls", true, httpapi.TLSAlways, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, fixtureOptions{tls: tc.tls, opts: []httpapi.Option{httpapi.WithRequireTLSForSSEC(tc.req)}})
+			c := f.client()
+			_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tls")})
+			require.NoError(t, err)
+			err = put(c)
+			if tc.ok {
+				require.NoError(t, err)
+				return
+			}
+			status, code := sseErr(t, err)
+			require.Equal(t, http.StatusBadRequest, status)
+			require.Equal(t, "InvalidRequest", code)
+		})
+	}
+}
+
+func TestSSEKMSErrorsAndBucketDefault(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("kms")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("k"), Body: strings.NewReader("x"),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("alias/no-such-key")})
+	status, code := sseErr(t, err)
+	require.Equal(t, 400, status)
+	require.Equal(t, "KMS.NotFoundException", code)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("k"), Body: strings.NewReader("x"),
+		SSEKMSKeyId: aws.String("alias/app")})
+	status, code = sseErr(t, err)
+	require.Equal(t, 400, status)
+	require.Equal(t, "InvalidArgument", code)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("k"), Body: strings.NewReader("x"),
+		ServerSideEncryption: "aws:rot13"})
+	_, code = sseErr(t, err)
+	require.Equal(t, "InvalidArgument", code)
+
+	// Bucket default encryption.
+	_, err = c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("kms")})
+	status, code = sseErr(t, err)
+	require.Equal(t, 404, status)
+	require.Equal(t, "ServerSideEncryptionConfigurationNotFoundError", code)
+	_, err = c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("kms"), ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+		Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("alias/no-such-key")}}}}})
+	_, code = sseErr(t, err)
+	require.Equal(t, "KMS.NotFoundException", code)
+	_, err = c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("kms"), ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{
+		Rules: []types.ServerSideEncryptionRule{{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("alias/app")}, BucketKeyEnabled: aws.Bool(true)}}}})
+	require.NoError(t, err)
+	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("kms")})
+	require.NoError(t, err)
+	rule := enc.ServerSideEncryptionConfiguration.Rules[0]
+	require.Equal(t, types.ServerSideEncryptionAwsKms, rule.ApplyServerSideEncryptionByDefault.SSEAlgorithm)
+	require.Equal(t, "alias/app", aws.ToString(rule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID))
+	require.True(t, aws.ToBool(rule.BucketKeyEnabled))
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("default"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAwsKms, put.ServerSideEncryption)
+	require.True(t, aws.ToBool(put.BucketKeyEnabled))
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("kms"), Key: aws.String("default")})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAwsKms, head.ServerSideEncryption)
+	require.Contains(t, aws.ToString(head.SSEKMSKeyId), ":key/")
+	// An explicit header wins over the default.
+	put, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("s3"), Body: strings.NewReader("x"), ServerSideEncryption: types.ServerSideEncryptionAes256})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAes256, put.ServerSideEncryption)
+	_, err = c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String("kms")})
+	require.NoError(t, err)
+	put, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("plain"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	require.Empty(t, put.ServerSideEncryption)
+	// dsse is not implemented (a clear 501, nothing stored).
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("dsse"), Body: strings.NewReader("x"), ServerSideEncryption: types.ServerSideEncryptionAwsKmsDsse})
+	status, code = sseErr(t, err)
+	require.Equal(t, 501, status)
+	require.Equal(t, "NotImplemented", code)
+}
+
+// TestSSECSelect: SelectObjectContent reads an SSE-C object with its key.
+func TestSSECSelect(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sel")})
+	require.NoError(t, err)
+	k := newSSEKey(4)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sel"), Key: aws.String("t.csv"), Body: strings.NewReader("a,b\n1,2\n3,4\n"),
+		SSECustomerAlgorithm: aws.String("AES256"), SSECustomerKey: aws.String(k.b64), SSECustomerKeyMD5: aws.String(k.md5)})
+	require.NoError(t, err)
+	in := &s3.SelectObjectContentInput{Bucket: aws.String("sel"), Key: aws.String("t.csv"), Expression: aws.String("SELECT b FROM S3Object"), ExpressionType: types.ExpressionTypeSql,
+		InputSerialization:  &types.InputSerialization{CSV: &types.CSVInput{FileHeaderInfo: types.FileHeaderInfoUse}},
+		OutputSerialization: &types.OutputSerialization{CSV: &types.CSVOutput{}}}
+	_, err = c.SelectObjectContent(ctx, in)
+	status, _ := sseErr(t, err)
+	require.Equal(t, 400, status, "no key")
+	in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(k.b64), aws.String(k.md5)
+	out, err := c.SelectObjectContent(ctx, in)
+	require.NoError(t, err)
+	var got strings.Builder
+	for ev := range out.GetStream().Events() {
+		if r, ok := ev.(*types.SelectObjectContentEventStreamMemberRecords); ok {
+			got.Write(r.Value.Payload)
+		}
+	}
+	require.NoError(t, out.GetStream().Close())
+	require.Equal(t, "2\n4\n", got.String())
+}
