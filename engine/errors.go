@@ -44,6 +44,10 @@ var (
 	ErrRestoreAlreadyInProgress = errors.New("engine: restore already in progress")
 	ErrNoSuchConfig             = errors.New("engine: no such bucket configuration")
 	ErrNoSuchContent            = errors.New("engine: no stored body has this SHA-1 and size")
+	ErrNoSuchVersion            = errors.New("engine: no such version")
+	ErrInvalidVersionID         = errors.New("engine: invalid version id")
+	// ErrVersionIsDeleteMarker: a read named a delete marker's version.
+	ErrVersionIsDeleteMarker = errors.New("engine: version is a delete marker")
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")

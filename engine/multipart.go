@@ -262,6 +262,9 @@ type PartCopyOptions struct {
 	// Source conditions (x-amz-copy-source-if-*): a failure is
 	// ErrPreconditionFailed.
 	Source Conditions
+	// SourceVersionID copies from that version of the source ("": the
+	// latest).
+	SourceVersionID string
 }
 
 // errSourceChanged makes UploadPartCopy retry when its source was replaced
@@ -293,7 +296,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	if err != nil {
 		return PartInfo{}, err
 	}
-	src, err := e.openPinned(srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source}, true)
+	src, err := e.openPinned(srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source, VersionID: opts.SourceVersionID}, true)
 	if err != nil {
 		return PartInfo{}, err
 	}
@@ -333,7 +336,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 			return err
 		}
 		// The extents are only valid while the source still holds them.
-		cur, err := e.objectRecord(e.db, srcBucket, srcKey, true)
+		cur, err := e.objectVersion(e.db, srcBucket, srcKey, opts.SourceVersionID, true)
 		if err != nil || cur.info.ETag != srcETag || !slices.Equal(cur.extents, src.extents) {
 			return errSourceChanged
 		}

@@ -182,6 +182,14 @@ func (e *Engine) checkWrite(bucket, key, ifNoneMatch, ifMatch string) error {
 // replaceObject writes rec in m, dropping the references of the object it
 // replaces. The caller holds e.mu.
 func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
+	st, err := e.versioningLocked(rec.info.Bucket)
+	if err != nil {
+		return err
+	}
+	if st != VersioningOff {
+		return e.writeVersion(m, rec, st)
+	}
+	rec.info.VersionID, rec.nullStamp = "", stamp{}
 	return e.replaceRecord(m, objectKey(rec.info.Bucket, rec.info.Key), rec)
 }
 
@@ -209,11 +217,7 @@ func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
 // It follows a symlink once, like GetObject, and reports the restore state
 // of archived objects.
 func (e *Engine) HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
-		return ObjectInfo{}, err
-	}
-	rec, err := e.resolve(e.db, bucket, key, false)
-	return rec.info, err
+	return e.HeadObjectVersion(ctx, bucket, key, "")
 }
 
 // DeleteOptions are the inputs of DeleteObject. The zero value deletes
@@ -224,17 +228,53 @@ type DeleteOptions struct {
 	// ErrPreconditionFailed and a missing key with ErrNoSuchKey (S3's
 	// conditional delete). The check and the delete are one atomic step.
 	IfMatch string
+	// VersionID, when set, removes exactly that version (NullVersionID:
+	// the null version); removing the latest makes the next one current,
+	// and removing a missing version succeeds. Without it, a versioned
+	// bucket gets a delete marker (a null one while suspended).
+	VersionID string
+	// Owner is the principal deleting: the owner of a delete marker.
+	Owner string
 }
 
 // DeleteObject removes bucket/key. Deleting a missing key succeeds unless
-// opts.IfMatch is set; a missing bucket is ErrNoSuchBucket.
+// opts.IfMatch is set; a missing bucket is ErrNoSuchBucket. See
+// DeleteObjectVersion for what happened in a versioned bucket.
 func (e *Engine) DeleteObject(ctx context.Context, bucket, key string, opts DeleteOptions) error {
+	_, err := e.DeleteObjectVersion(ctx, bucket, key, opts)
+	return err
+}
+
+// DeleteObjectVersion is DeleteObject reporting the version removed
+// (VersionID, DeleteMarker when it was a marker) or the delete marker
+// made (DeleteMarker, DeleteMarkerVersionID). A malformed
+// opts.VersionID is ErrInvalidVersionID.
+func (e *Engine) DeleteObjectVersion(ctx context.Context, bucket, key string, opts DeleteOptions) (DeleteResult, error) {
 	if err := e.check(ctx); err != nil {
-		return err
+		return DeleteResult{}, err
 	}
-	return e.applyCtx(ctx, func(m *mutation) error {
-		return e.deleteObject(m, bucket, key, opts.IfMatch)
+	if opts.VersionID != "" && !ValidVersionID(opts.VersionID) {
+		return DeleteResult{}, fmt.Errorf("%w: %q", ErrInvalidVersionID, opts.VersionID)
+	}
+	var res DeleteResult
+	err := e.applyCtx(ctx, func(m *mutation) error {
+		var err error
+		res, err = e.deleteOne(m, bucket, key, opts)
+		return err
 	})
+	return res, err
+}
+
+// deleteOne is one delete of DeleteObjectVersion in m.
+func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) (DeleteResult, error) {
+	st, err := e.versioningLocked(bucket)
+	if err != nil {
+		return DeleteResult{Key: key}, err
+	}
+	if st == VersioningOff && opts.VersionID == "" {
+		return DeleteResult{Key: key}, e.deleteObject(m, bucket, key, opts.IfMatch)
+	}
+	return e.deleteVersioned(m, bucket, key, opts, st)
 }
 
 // deleteObject deletes bucket/key in m, after checking ifMatch when it is
@@ -261,11 +301,76 @@ func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
 type DeleteResult struct {
 	Key string
 	Err error // nil on success (including a key that did not exist)
+	// VersionID is the version removed ("" when none was named).
+	VersionID string
+	// DeleteMarker says a delete marker was removed (VersionID set) or
+	// made (DeleteMarkerVersionID set, NullVersionID for a null one).
+	DeleteMarker          bool
+	DeleteMarkerVersionID string
+}
+
+// ObjectVersion names one version of a key for DeleteObjectVersions;
+// VersionID "" is the latest (a delete marker in a versioned bucket).
+type ObjectVersion struct {
+	Key, VersionID string
+}
+
+// DeleteObjectVersions is DeleteObjects with a version per key. In an
+// call without version IDs it is one atomic batch; otherwise each entry
+// is its own atomic step, in order. Per-entry failures
+// (malformed key or version ID) are reported in the results.
+func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs []ObjectVersion, owner string) ([]DeleteResult, error) {
+	if err := e.check(ctx); err != nil {
+		return nil, err
+	}
+	versioned := false
+	for _, o := range objs {
+		versioned = versioned || o.VersionID != ""
+	}
+	if !versioned {
+		// Distinct keys do not interact: one batch (with markers in a
+		// versioned bucket).
+		keys := make([]string, len(objs))
+		for i, o := range objs {
+			keys[i] = o.Key
+		}
+		return e.deleteObjects(ctx, bucket, keys, owner)
+	}
+	if _, err := e.Bucket(ctx, bucket); err != nil {
+		return nil, err
+	}
+	out := make([]DeleteResult, len(objs))
+	done := map[ObjectVersion]bool{}
+	for i, o := range objs {
+		out[i] = DeleteResult{Key: o.Key, VersionID: o.VersionID}
+		if err := validateKey(o.Key, e.opts.MaxKeyLength); err != nil {
+			out[i].Err = err
+			continue
+		}
+		if o.VersionID != "" && done[o] {
+			continue
+		}
+		done[o] = true
+		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{VersionID: o.VersionID, Owner: owner})
+		switch {
+		case errors.Is(err, ErrInvalidVersionID):
+			out[i].Err = err
+		case err != nil:
+			return nil, err
+		default:
+			out[i] = res
+		}
+	}
+	return out, nil
 }
 
 // DeleteObjects removes several keys of one bucket in one atomic batch and
 // reports per key. A missing bucket fails the whole call.
 func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string) ([]DeleteResult, error) {
+	return e.deleteObjects(ctx, bucket, keys, "")
+}
+
+func (e *Engine) deleteObjects(ctx context.Context, bucket string, keys []string, owner string) ([]DeleteResult, error) {
 	if err := e.check(ctx); err != nil {
 		return nil, err
 	}
@@ -285,9 +390,11 @@ func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string
 				continue
 			}
 			done[k] = true
-			if err := e.deleteObject(m, bucket, k, ""); err != nil {
+			res, err := e.deleteOne(m, bucket, k, DeleteOptions{Owner: owner})
+			if err != nil {
 				return err
 			}
+			out[i] = res
 		}
 		return nil
 	})
@@ -328,6 +435,9 @@ type CopyOptions struct {
 	// full-object checksum computed by reading the source once and stored
 	// with the copy (S3). Default "": the copy has the source's checksums.
 	DefaultChecksum checksum.Algorithm
+	// SourceVersionID copies that version of the source ("": the latest;
+	// NullVersionID: the null version).
+	SourceVersionID string
 }
 
 // sourceSum is a checksum computed over a copy source, valid while the
@@ -342,8 +452,8 @@ type sourceSum struct {
 // checksumSource reads bucket/key and computes alg over it, unless it has
 // flexible checksums already (nil then; also nil when the source cannot
 // be read: the copy itself reports why).
-func (e *Engine) checksumSource(bucket, key string, alg checksum.Algorithm) (*sourceSum, error) {
-	src, err := e.openPinned(bucket, key, GetOptions{}, true)
+func (e *Engine) checksumSource(bucket, key, versionID string, alg checksum.Algorithm) (*sourceSum, error) {
+	src, err := e.openPinned(bucket, key, GetOptions{VersionID: versionID}, true)
 	if err != nil {
 		return nil, nil
 	}
@@ -387,20 +497,20 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return ObjectInfo{}, err
 		}
 	}
-	self := srcBucket == dstBucket && srcKey == dstKey
+	self := srcBucket == dstBucket && srcKey == dstKey && opts.SourceVersionID == ""
 	var computed *sourceSum
 	if opts.DefaultChecksum != "" {
 		if _, err := checksum.ParseAlgorithm(string(opts.DefaultChecksum)); err != nil {
 			return ObjectInfo{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 		}
 		var err error
-		if computed, err = e.checksumSource(srcBucket, srcKey, opts.DefaultChecksum); err != nil {
+		if computed, err = e.checksumSource(srcBucket, srcKey, opts.SourceVersionID, opts.DefaultChecksum); err != nil {
 			return ObjectInfo{}, err
 		}
 	}
 	var out ObjectInfo
 	err := e.applyCtx(ctx, func(m *mutation) error {
-		src, err := e.objectRecord(e.db, srcBucket, srcKey, true)
+		src, err := e.objectVersion(e.db, srcBucket, srcKey, opts.SourceVersionID, true)
 		if err != nil {
 			return err
 		}
@@ -446,6 +556,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			dst.info.Type = ObjectNormal
 		}
 		dst.extents = slices.Clone(src.extents)
+		dst.info.VersionID, dst.nullStamp = "", stamp{}
 		if computed != nil && len(src.info.Checksums) == 0 {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
 			dst.info.ChecksumType = "FULL_OBJECT"
@@ -466,6 +577,8 @@ type ObjectUpdate struct {
 	StorageClass *string
 	ACL          *ACL
 	Tags         *[]Tag
+	// VersionID updates that version ("": the latest object).
+	VersionID string
 }
 
 // UpdateObject applies u to bucket/key without touching its body or ETag.
@@ -482,17 +595,32 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 	}
 	var out ObjectInfo
 	err := e.applyCtx(ctx, func(m *mutation) error {
-		v, ok, err := get(e.db, objectKey(bucket, key))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			_, err := e.objectRecord(e.db, bucket, key, false)
-			return err
-		}
-		rec, err := decodeObject(v, true)
-		if err != nil {
-			return err
+		at := objectKey(bucket, key)
+		var rec objectRecord
+		if u.VersionID != "" {
+			if _, err := e.objectVersion(e.db, bucket, key, u.VersionID, false); err != nil {
+				return err
+			}
+			loc, _, err := e.findVersion(e.db, bucket, key, u.VersionID, true)
+			if err != nil {
+				return err
+			}
+			rec, at = loc.rec, loc.key
+			if !loc.current {
+				rec.nullStamp = stamp{} // the V/ key holds it
+			}
+		} else {
+			v, ok, err := get(e.db, at)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				_, err := e.objectRecord(e.db, bucket, key, false)
+				return err
+			}
+			if rec, err = decodeObject(v, true); err != nil {
+				return err
+			}
 		}
 		rec.info.Bucket, rec.info.Key = bucket, key
 		if u.Metadata != nil {
@@ -515,7 +643,7 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 			rec.info.Tags = slices.Clone(*u.Tags)
 		}
 		out = rec.info
-		return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
+		return m.b.Set(at, rec.encode(), nil)
 	})
 	return out, err
 }

@@ -55,6 +55,9 @@ type GetOptions struct {
 	// PartNumber, when > 0, reads only that part of a multipart object (an
 	// object that is not multipart has one part, number 1).
 	PartNumber int
+	// VersionID reads that version ("": the latest; NullVersionID: the
+	// null version). See HeadObjectVersion for the errors.
+	VersionID string
 }
 
 // Object is an open object body. Read it to the end or not, but the caller
@@ -132,7 +135,7 @@ func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool
 // openObjectAs opens an object on snap; copySource selects copy-source
 // semantics for the conditions. The Object owns snap from then on.
 func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts GetOptions, copySource bool) (*Object, error) {
-	rec, err := e.resolve(snap, bucket, key, true)
+	rec, err := e.resolveVersion(snap, bucket, key, opts.VersionID, true)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,9 @@ const (
 	fRestoreExpiry
 	fSHA1
 	fHeader
+	fVersionID    // the version ID; absent for the null version
+	fDeleteMarker // the version is a delete marker
+	fNullStamp    // ordering stamp of a current null version (see version.go)
 )
 
 // Bucket record field tags.
@@ -57,6 +60,7 @@ const (
 	bOwner
 	bRedundancy
 	bID
+	bVersioning // VersioningState; absent while unversioned
 )
 
 type encoder struct{ b []byte }
@@ -210,6 +214,9 @@ type objectRecord struct {
 	// restoreReady and restoreExpiry bound the readable window of a
 	// restored archive object (zero: never restored).
 	restoreReady, restoreExpiry time.Time
+	// nullStamp orders a null version among the key's versions (zero:
+	// by LastModified, for objects written before versioning).
+	nullStamp stamp
 }
 
 func (r *objectRecord) encode() []byte {
@@ -275,6 +282,13 @@ func (r *objectRecord) encode() []byte {
 	if !r.restoreReady.IsZero() {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
 		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
+	}
+	e.str(fVersionID, i.VersionID)
+	if i.DeleteMarker {
+		e.uint(fDeleteMarker, 1)
+	}
+	if r.nullStamp != (stamp{}) {
+		e.field(fNullStamp, r.nullStamp[:])
 	}
 	if r.inline != nil {
 		e.field(fInline, r.inline)
@@ -385,6 +399,16 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreExpiry:
 			r.restoreExpiry = time.Unix(0, d.varint(p)).UTC()
+		case fVersionID:
+			i.VersionID = string(p)
+		case fDeleteMarker:
+			i.DeleteMarker = d.uvar(p) == 1
+		case fNullStamp:
+			if len(p) == stampLen {
+				r.nullStamp = stamp(p)
+			} else {
+				d.fail("null stamp")
+			}
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)
@@ -411,6 +435,7 @@ type bucketRecord struct {
 	owner        string
 	redundancy   string
 	id           uint64 // random at creation: a re-created bucket differs
+	versioning   VersioningState
 }
 
 func (r *bucketRecord) encode() []byte {
@@ -423,6 +448,9 @@ func (r *bucketRecord) encode() []byte {
 	e.str(bRedundancy, r.redundancy)
 	if r.id != 0 {
 		e.int(bID, int64(r.id))
+	}
+	if r.versioning != VersioningOff {
+		e.uint(bVersioning, uint64(r.versioning))
 	}
 	return e.b
 }
@@ -451,6 +479,8 @@ func decodeBucket(b []byte) (bucketRecord, error) {
 			r.redundancy = string(p)
 		case bID:
 			r.id = uint64(d.varint(p))
+		case bVersioning:
+			r.versioning = VersioningState(d.uvar(p))
 		}
 	}
 	return r, d.err
