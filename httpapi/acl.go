@@ -238,8 +238,8 @@ func (s *server) authorize(rc *request) error {
 	case permBucketWriteACP:
 		need = permWriteACP
 	default:
-		info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
-		if errors.Is(err, engine.ErrNoSuchKey) {
+		info, err := s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("versionId"))
+		if errors.Is(err, engine.ErrNoSuchKey) || errors.Is(err, engine.ErrNoSuchVersion) || errors.Is(err, engine.ErrVersionIsDeleteMarker) || errors.Is(err, engine.ErrInvalidVersionID) {
 			// Callers who may list learn that the key is missing; others
 			// get AccessDenied.
 			if granted(bucketGrants, rc.who, permRead) {

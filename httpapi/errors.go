@@ -163,6 +163,8 @@ var codes = map[string]codeRow{
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
+
+	"IllegalVersioningConfigurationException": {status: 400, message: "The Versioning element must be specified", oss: dialectCode{name: "MalformedXML"}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -284,6 +286,9 @@ var sentinels = []struct {
 	{engine.ErrInvalidObjectState, "InvalidObjectState", ""},
 	{engine.ErrRestoreAlreadyInProgress, "RestoreAlreadyInProgress", ""},
 	{engine.ErrNoSuchContent, "NoSuchKey", "No stored content has the SHA-1 and length given (s-sina-sha1, s-sina-length)."},
+	{engine.ErrNoSuchVersion, "NoSuchVersion", ""},
+	{engine.ErrInvalidVersionID, "InvalidArgument", "Invalid version id specified"},
+	{engine.ErrVersionIsDeleteMarker, "MethodNotAllowed", ""},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
 	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},
