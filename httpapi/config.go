@@ -54,7 +54,7 @@ var configRows = []*configRow{
 		},
 		// A bucket that was never versioned answers an empty document.
 		missing: func(*request) (any, error) { return &versioningDoc{}, nil },
-		parse: parseVersioning,
+		parse:   parseVersioning,
 	},
 	{
 		sub: "encryption", kind: bucketconfig.KindEncryption, root: "ServerSideEncryptionConfiguration",
