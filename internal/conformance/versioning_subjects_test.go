@@ -1,8 +1,8 @@
 package conformance_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 
