@@ -531,10 +531,14 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid string) (DeleteResu
 		return res, err
 	}
 	res.DeleteMarker = loc.rec.info.DeleteMarker
-	if !loc.rec.info.DeleteMarker {
+	switch {
+	case loc.current:
 		if err := e.dropVersion(m, &loc.rec, nil); err != nil {
 			return res, err
 		}
+	default:
+		// A content-index entry names the key's current object only.
+		m.ref(loc.rec.extents, -1)
 	}
 	if err := m.b.Delete(loc.key, nil); err != nil {
 		return res, err

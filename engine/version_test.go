@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"strings"
@@ -156,4 +157,37 @@ func TestVersioningBasics(t *testing.T) {
 	}
 	require.NoError(t, e.DeleteBucket(ctx, "bkt", DeleteBucketOptions{}))
 	e.audit(t)
+}
+
+// TestListVersionsSeeksPastPrefixes checks that a delimiter listing of
+// versions costs a step per common prefix, however many versions and
+// delete markers sit under it.
+func TestListVersionsSeeksPastPrefixes(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	setVersioning(t, e, "bkt", "Enabled")
+	for p := range 5 {
+		for k := range 20 {
+			key := fmt.Sprintf("p%d/k%02d", p, k)
+			putString(t, e, "bkt", key, "a")
+			putString(t, e, "bkt", key, "b")
+			if k%2 == 0 {
+				_, err := e.DeleteObjectVersion(ctx, "bkt", key, DeleteOptions{})
+				require.NoError(t, err)
+			}
+		}
+	}
+	before := e.listSteps.Load()
+	res, err := e.ListObjectVersions(ctx, "bkt", VersionListOptions{Delimiter: "/"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"p0/", "p1/", "p2/", "p3/", "p4/"}, res.CommonPrefixes)
+	require.LessOrEqual(t, e.listSteps.Load()-before, int64(5), "one step per common prefix")
+	// And the versions under one prefix page correctly.
+	res, err = e.ListObjectVersions(ctx, "bkt", VersionListOptions{Prefix: "p1/", MaxKeys: 7})
+	require.NoError(t, err)
+	require.Len(t, res.Versions, 7)
+	require.True(t, res.IsTruncated)
+	require.Equal(t, "p1/k00", res.Versions[0].Key)
+	require.True(t, res.Versions[0].DeleteMarker && res.Versions[0].IsLatest)
 }
