@@ -809,3 +809,90 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 	}
 	return res, nil
 }
+
+// DeleteObjectVersion is DeleteObject reporting the version removed
+// (VersionID, DeleteMarker when it was a marker) or the delete marker
+// made (DeleteMarker, DeleteMarkerVersionID). A malformed
+// opts.VersionID is ErrInvalidVersionID.
+func (e *Engine) DeleteObjectVersion(ctx context.Context, bucket, key string, opts DeleteOptions) (DeleteResult, error) {
+	if err := e.check(ctx); err != nil {
+		return DeleteResult{}, err
+	}
+	if opts.VersionID != "" && !ValidVersionID(opts.VersionID) {
+		return DeleteResult{}, fmt.Errorf("%w: %q", ErrInvalidVersionID, opts.VersionID)
+	}
+	var res DeleteResult
+	err := e.applyCtx(ctx, func(m *mutation) error {
+		var err error
+		res, err = e.deleteOne(m, bucket, key, opts)
+		return err
+	})
+	return res, err
+}
+
+// deleteOne is one delete of DeleteObjectVersion in m.
+func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) (DeleteResult, error) {
+	st, err := e.versioningLocked(bucket)
+	if err != nil {
+		return DeleteResult{Key: key}, err
+	}
+	if st == VersioningOff && opts.VersionID == "" {
+		return DeleteResult{Key: key}, e.deleteObject(m, bucket, key, opts.IfMatch)
+	}
+	return e.deleteVersioned(m, bucket, key, opts, st)
+}
+
+// ObjectVersion names one version of a key for DeleteObjectVersions;
+// VersionID "" is the latest (a delete marker in a versioned bucket).
+type ObjectVersion struct {
+	Key, VersionID string
+}
+
+// DeleteObjectVersions is DeleteObjects with a version per key. In an
+// call without version IDs it is one atomic batch; otherwise each entry
+// is its own atomic step, in order. Per-entry failures
+// (malformed key or version ID) are reported in the results.
+func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs []ObjectVersion, owner string) ([]DeleteResult, error) {
+	if err := e.check(ctx); err != nil {
+		return nil, err
+	}
+	versioned := false
+	for _, o := range objs {
+		versioned = versioned || o.VersionID != ""
+	}
+	if !versioned {
+		// Distinct keys do not interact: one batch (with markers in a
+		// versioned bucket).
+		keys := make([]string, len(objs))
+		for i, o := range objs {
+			keys[i] = o.Key
+		}
+		return e.deleteObjects(ctx, bucket, keys, owner)
+	}
+	if _, err := e.Bucket(ctx, bucket); err != nil {
+		return nil, err
+	}
+	out := make([]DeleteResult, len(objs))
+	done := map[ObjectVersion]bool{}
+	for i, o := range objs {
+		out[i] = DeleteResult{Key: o.Key, VersionID: o.VersionID}
+		if err := validateKey(o.Key, e.opts.MaxKeyLength); err != nil {
+			out[i].Err = err
+			continue
+		}
+		if o.VersionID != "" && done[o] {
+			continue
+		}
+		done[o] = true
+		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{VersionID: o.VersionID, Owner: owner})
+		switch {
+		case errors.Is(err, ErrInvalidVersionID):
+			out[i].Err = err
+		case err != nil:
+			return nil, err
+		default:
+			out[i] = res
+		}
+	}
+	return out, nil
+}
