@@ -156,14 +156,14 @@ type listVersionsResult struct {
 	Delimiter           string         `xml:"Delimiter,omitempty"`
 	EncodingType        string         `xml:"EncodingType,omitempty"`
 	IsTruncated         bool           `xml:"IsTruncated"`
-	Entries             []xmlVersion   // each named by its XMLName
+	Entries             []xmlVersion   // each named by its name
 	CommonPrefixes      []commonPrefix `xml:"CommonPrefixes"`
 }
 
 // xmlVersion is a Version or a DeleteMarker (which has no ETag, Size or
-// StorageClass).
+// StorageClass), as name says.
 type xmlVersion struct {
-	XMLName      xml.Name
+	name         string
 	Key          string `xml:"Key"`
 	VersionID    string `xml:"VersionId"`
 	IsLatest     bool   `xml:"IsLatest"`
@@ -173,6 +173,13 @@ type xmlVersion struct {
 	Size         *int64 `xml:"Size,omitempty"`
 	StorageClass string `xml:"StorageClass,omitempty"`
 	Owner        owner  `xml:"Owner"`
+}
+
+// MarshalXML writes v as a Version or DeleteMarker element in the
+// document's namespace (an XMLName field would add xmlns="").
+func (v xmlVersion) MarshalXML(e *xml.Encoder, _ xml.StartElement) error {
+	type plain xmlVersion // without this method
+	return e.EncodeElement(plain(v), xml.StartElement{Name: xml.Name{Local: v.name}})
 }
 
 // listObjectVersions is ListObjectVersions (GET /bucket?versions).
@@ -210,10 +217,10 @@ func (s *server) listObjectVersions(rc *request) error {
 	}
 	out.Entries = make([]xmlVersion, 0, len(res.Versions))
 	for _, v := range res.Versions {
-		x := xmlVersion{XMLName: xml.Name{Local: "Version"}, Key: p.enc(v.Key), VersionID: versionOrNull(v.VersionID), IsLatest: v.IsLatest,
+		x := xmlVersion{name: "Version", Key: p.enc(v.Key), VersionID: versionOrNull(v.VersionID), IsLatest: v.IsLatest,
 			LastModified: xmlTime(v.LastModified), Owner: owner{ID: v.Owner, DisplayName: s.displayName(v.Owner)}}
 		if v.DeleteMarker {
-			x.XMLName.Local = "DeleteMarker"
+			x.name = "DeleteMarker"
 		} else {
 			size := v.Size
 			x.ETag, x.Size, x.StorageClass = rc.d.etag(v.ETag), &size, rc.d.storageClassName(v.StorageClass)

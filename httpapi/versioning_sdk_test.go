@@ -374,3 +374,115 @@ func TestVersioningOSSV2(t *testing.T) {
 	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("b/c")})
 	wantOSS(t, err, 404, "NoSuchKey", "")
 }
+
+// TestVersioningOSSSymlinksAndTags checks symlinks and tagging by version
+// through aliyun-oss-go-sdk: each PutSymlink makes a version, GetSymlink
+// and the tagging calls address one.
+func TestVersioningOSSSymlinksAndTags(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	const bk = "v1-symlinks"
+	b := v1Bucket(t, c, bk)
+	require.NoError(t, c.SetBucketVersioning(bk, oss1.VersioningConfig{Status: "Enabled"}))
+	require.NoError(t, b.PutObject("t1", strings.NewReader("one")))
+	require.NoError(t, b.PutObject("t2", strings.NewReader("two")))
+	var h1, h2 http.Header
+	require.NoError(t, b.PutSymlink("link", "t1", oss1.GetResponseHeader(&h1)))
+	require.NoError(t, b.PutSymlink("link", "t2", oss1.GetResponseHeader(&h2)))
+	l1, l2 := h1.Get("x-oss-version-id"), h2.Get("x-oss-version-id")
+	require.NotEmpty(t, l1)
+	require.NotEqual(t, l1, l2)
+	sh, err := b.GetSymlink("link", oss1.VersionId(l1))
+	require.NoError(t, err)
+	assert.Equal(t, "t1", sh.Get("x-oss-symlink-target"))
+	assert.Equal(t, l1, sh.Get("x-oss-version-id"))
+	sh, err = b.GetSymlink("link")
+	require.NoError(t, err)
+	assert.Equal(t, "t2", sh.Get("x-oss-symlink-target"))
+
+	// Tags of an older version of t1.
+	var th http.Header
+	require.NoError(t, b.PutObject("t1", strings.NewReader("one again")))
+	res, err := b.ListObjectVersions(oss1.Prefix("t1"))
+	require.NoError(t, err)
+	require.Len(t, res.ObjectVersions, 2)
+	old := res.ObjectVersions[1].VersionId
+	require.NoError(t, b.PutObjectTagging("t1", oss1.Tagging{Tags: []oss1.Tag{{Key: "v", Value: "old"}}}, oss1.VersionId(old), oss1.GetResponseHeader(&th)))
+	assert.Equal(t, old, th.Get("x-oss-version-id"))
+	tg, err := b.GetObjectTagging("t1", oss1.VersionId(old))
+	require.NoError(t, err)
+	require.Len(t, tg.Tags, 1)
+	tg, err = b.GetObjectTagging("t1")
+	require.NoError(t, err)
+	assert.Empty(t, tg.Tags)
+	_, err = b.GetObjectTagging("t1", oss1.VersionId("-----0123456789a"))
+	wantOSS(t, err, 404, "NoSuchVersion", "")
+}
+
+// TestVersioningListDetails checks ListObjectVersions' documented
+// details: url encoding, the version-id marker rules, markers resuming
+// inside a key, and Version/DeleteMarker interleaved in the document.
+func TestVersioningListDetails(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	const bk = "aws-list-versions"
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bk)})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bk),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	for _, body := range []string{"1", "2", "3"} {
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("a b"), Body: strings.NewReader(body)})
+		require.NoError(t, err)
+	}
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bk), Key: aws.String("a b")})
+	require.NoError(t, err)
+
+	r := f.do(t, raw{method: "GET", path: "/" + bk + "?versions&version-id-marker=x"})
+	assert.Equal(t, http.StatusBadRequest, r.StatusCode)
+	assert.Equal(t, "InvalidArgument", r.errCode())
+	r = f.do(t, raw{method: "GET", path: "/" + bk + "?versions&key-marker=a&version-id-marker=bad%21"})
+	assert.Equal(t, http.StatusBadRequest, r.StatusCode)
+
+	r = f.do(t, raw{method: "GET", path: "/" + bk + "?versions&encoding-type=url&max-keys=2"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	body := string(r.body)
+	// The marker (newest) comes before the versions, keys URL-encoded.
+	assert.Less(t, strings.Index(body, "<DeleteMarker>"), strings.Index(body, "<Version>"), body)
+	assert.Contains(t, body, "<Key>a+b</Key>")
+	assert.NotContains(t, body, `xmlns=""`, "entries are in the document's namespace")
+	assert.Contains(t, body, "<IsTruncated>true</IsTruncated>")
+	assert.Contains(t, body, "<NextKeyMarker>a+b</NextKeyMarker>")
+
+	// Resume inside the key with the SDK: the rest of its versions.
+	first, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bk), MaxKeys: aws.Int32(2)})
+	require.NoError(t, err)
+	require.True(t, aws.ToBool(first.IsTruncated))
+	rest, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(bk),
+		KeyMarker: first.NextKeyMarker, VersionIdMarker: first.NextVersionIdMarker})
+	require.NoError(t, err)
+	assert.Len(t, rest.Versions, 2)
+	assert.Empty(t, rest.DeleteMarkers)
+	assert.False(t, aws.ToBool(rest.Versions[0].IsLatest))
+
+	// UploadPartCopy from an older version.
+	mp, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bk), Key: aws.String("mp")})
+	require.NoError(t, err)
+	oldest := aws.ToString(rest.Versions[1].VersionId)
+	pc, err := c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String(bk), Key: aws.String("mp"), UploadId: mp.UploadId,
+		PartNumber: aws.Int32(1), CopySource: aws.String(bk + "/a%20b?versionId=" + oldest)})
+	require.NoError(t, err)
+	assert.Equal(t, oldest, aws.ToString(pc.CopySourceVersionId))
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(bk), Key: aws.String("mp"), UploadId: mp.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: pc.CopyPartResult.ETag}}}})
+	require.NoError(t, err)
+	assert.NotEmpty(t, aws.ToString(done.VersionId))
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bk), Key: aws.String("mp")})
+	require.NoError(t, err)
+	b, err := io.ReadAll(out.Body)
+	require.NoError(t, err)
+	out.Body.Close()
+	assert.Equal(t, "1", string(b))
+	assert.Equal(t, aws.ToString(done.VersionId), aws.ToString(out.VersionId))
+}
