@@ -50,6 +50,8 @@ func (e *Engine) auditErr() error {
 	chunks := map[uint64][]wal.Loc{}
 	counters := map[uint64]int64{}
 	var partOwners []string // upload IDs named by part records
+	current := map[string]stamp{}
+	lastVersion := map[string]stamp{}
 	checkBody := func(where string, rec objectRecord) error {
 		if rec.inline != nil {
 			if len(rec.extents) > 0 {
@@ -101,6 +103,44 @@ func (e *Engine) auditErr() error {
 			if err := checkBody(fmt.Sprintf("object %q", name), rec); err != nil {
 				return err
 			}
+			if rec.info.DeleteMarker {
+				return fmt.Errorf("object %q is a delete marker", k)
+			}
+			current[string(name)] = rec.versionStamp()
+		case bytes.HasPrefix(k, []byte(prefixVersion)):
+			// Versions: bucket exists, newest first, older than the current
+			// object; without one, the newest is a delete marker.
+			name := k[len(prefixVersion):]
+			i := bytes.IndexByte(name, 0)
+			if i < 0 || !buckets[string(name[:i])] {
+				return fmt.Errorf("version %q malformed or in a missing bucket", k)
+			}
+			key, st, ok := splitVersionKey(versionPrefix(string(name[:i])), k)
+			if !ok {
+				return fmt.Errorf("version key %q malformed", k)
+			}
+			rec, err := decodeObject(v, true)
+			if err != nil {
+				return fmt.Errorf("version %q: %w", k, err)
+			}
+			if rec.info.VersionID != "" && rec.info.VersionID != st.id() {
+				return fmt.Errorf("version %q holds ID %s", k, rec.info.VersionID)
+			}
+			if err := checkBody(fmt.Sprintf("version %q", name), rec); err != nil {
+				return err
+			}
+			full := string(name[:i]) + "\x00" + key
+			if cur, ok := current[full]; ok && !st.less(cur) {
+				return fmt.Errorf("version %q is not older than the current object", k)
+			}
+			if prev, ok := lastVersion[full]; ok {
+				if !st.less(prev) {
+					return fmt.Errorf("version %q out of order", k)
+				}
+			} else if _, ok := current[full]; !ok && !rec.info.DeleteMarker {
+				return fmt.Errorf("version %q is the latest but neither current nor a delete marker", k)
+			}
+			lastVersion[full] = st
 		case bytes.HasPrefix(k, []byte(prefixUpload)):
 			name := k[len(prefixUpload):]
 			i := bytes.IndexByte(name, 0)

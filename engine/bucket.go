@@ -48,6 +48,7 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 		}
 		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner, redundancy: opts.Redundancy,
 			id: rand.Uint64() | 1}
+		e.forgetVersioning(name)
 		return m.b.Set(bucketKey(name), rec.encode(), nil)
 	})
 }
@@ -73,7 +74,12 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		if _, err := e.bucketRecord(e.db, name); err != nil {
 			return err
 		}
+		e.forgetVersioning(name)
 		empty, err := e.emptyRange(objectPrefix(name))
+		if err == nil && empty {
+			// Noncurrent versions and delete markers keep it too.
+			empty, err = e.emptyRange(versionPrefix(name))
+		}
 		if err != nil {
 			return err
 		}
@@ -157,7 +163,8 @@ func (e *Engine) Bucket(ctx context.Context, name string) (BucketInfo, error) {
 }
 
 func (r bucketRecord) info(name string) BucketInfo {
-	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner, Redundancy: r.redundancy, ID: r.id}
+	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner, Redundancy: r.redundancy, ID: r.id,
+		Versioning: r.versioning}
 }
 
 // ListBuckets returns every bucket, ordered by name.

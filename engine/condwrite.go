@@ -19,6 +19,9 @@ type DeleteEntry struct {
 	// DeleteObjects' per-object ETag); a mismatch is reported for the key
 	// as ErrPreconditionFailed and a missing key as ErrNoSuchKey.
 	IfMatch string
+	// Owner is the principal deleting: the owner of a delete marker the
+	// delete makes in a versioned bucket.
+	Owner string
 }
 
 // DeleteEntries is DeleteObjects with a condition per key: one atomic
@@ -50,11 +53,14 @@ func (e *Engine) DeleteEntries(ctx context.Context, bucket string, entries []Del
 				}
 				continue
 			}
-			err := e.deleteObject(m, bucket, en.Key, en.IfMatch)
+			res, err := e.deleteOne(m, bucket, en.Key, DeleteOptions{IfMatch: en.IfMatch, Owner: en.Owner})
 			if err != nil && !isKeyError(err) {
 				return err
 			}
-			out[i].Err = err
+			if err == nil {
+				out[i] = res
+			}
+			out[i].Key, out[i].Err = en.Key, err
 			done[en.Key] = err
 		}
 		return nil

@@ -58,6 +58,9 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 	}
 	defer e.configs.forget(bucket, kind)
 	return e.applyCtx(ctx, func(m *mutation) error {
+		if kind == ConfigVersioning {
+			return e.putVersioningConfig(m, bucket, doc)
+		}
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
 		}
@@ -97,6 +100,9 @@ func (e *Engine) DeleteBucketConfig(ctx context.Context, bucket, kind string) er
 	}
 	if err := checkKind(kind); err != nil {
 		return err
+	}
+	if kind == ConfigVersioning {
+		return fmt.Errorf("%w: versioning can be suspended, not removed", ErrInvalidArgument)
 	}
 	defer e.configs.forget(bucket, kind)
 	return e.applyCtx(ctx, func(m *mutation) error {

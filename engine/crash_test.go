@@ -22,6 +22,9 @@ import (
 type crashOp struct {
 	data       []byte
 	start, ack int64
+	// vid is the version the write made in a versioned bucket (a delete
+	// marker's for a delete).
+	vid string
 }
 
 // TestCrash runs concurrent puts and deletes on a crashable filesystem,
@@ -35,11 +38,25 @@ func TestCrash(t *testing.T) {
 		seeds = 2
 	}
 	for seed := uint64(1); seed <= uint64(seeds); seed++ {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) { runCrash(t, seed) })
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { runCrash(t, seed, false) })
 	}
 }
 
-func runCrash(t *testing.T, seed uint64) {
+// TestCrashVersioned is TestCrash in a versioned bucket: puts and
+// multipart uploads make versions, deletes make delete markers, and in
+// every crash image each acknowledged version is still readable by its ID
+// (a marker's ID names a marker) besides the latest state being allowed.
+func TestCrashVersioned(t *testing.T) {
+	seeds := 4
+	if testing.Short() {
+		seeds = 1
+	}
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { runCrash(t, seed, true) })
+	}
+}
+
+func runCrash(t *testing.T, seed uint64, versioned bool) {
 	ctx := context.Background()
 	fs := vfs.NewCrashableMem()
 	opts := testOptions()
@@ -48,6 +65,9 @@ func runCrash(t *testing.T, seed uint64) {
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
 	require.NoError(t, e.CreateBucket(ctx, "crash", BucketOptions{}))
+	if versioned {
+		setVersioning(t, e, "crash", "Enabled")
+	}
 
 	const workers, keysPerWorker, opsPerWorker = 4, 3, 60
 	var clock atomic.Int64
@@ -72,20 +92,30 @@ func runCrash(t *testing.T, seed uint64) {
 				history[w][key] = append(history[w][key], crashOp{data: data, start: clock.Add(1)})
 				mu.Unlock()
 				var err error
+				var vid string
 				switch {
 				case data == nil:
-					err = e.DeleteObject(ctx, "crash", key, DeleteOptions{})
+					var res DeleteResult
+					res, err = e.DeleteObjectVersion(ctx, "crash", key, DeleteOptions{})
+					vid = res.DeleteMarkerVersionID
 				case rng.IntN(3) == 0:
 					// A multipart upload completing the same bytes in two parts.
-					err = multipartPut(ctx, e, "crash", key, data)
+					vid, err = multipartPut(ctx, e, "crash", key, data)
 				default:
-					_, err = e.PutObject(ctx, "crash", key, bytes.NewReader(data), int64(len(data)), PutOptions{})
+					var info ObjectInfo
+					info, err = e.PutObject(ctx, "crash", key, bytes.NewReader(data), int64(len(data)), PutOptions{})
+					vid = info.VersionID
 				}
 				if err != nil {
 					t.Errorf("worker %d: %v", w, err)
 					return
 				}
+				if versioned && vid == "" {
+					t.Errorf("worker %d: a write in a versioned bucket made no version", w)
+					return
+				}
 				mu.Lock()
+				history[w][key][idx].vid = vid
 				history[w][key][idx].ack = clock.Add(1)
 				mu.Unlock()
 			}
@@ -178,6 +208,23 @@ func runCrash(t *testing.T, seed uint64) {
 					}
 				}
 				require.True(t, ok, "image %d key %s: %d bytes is not an allowed state", n, key, len(got))
+				// Every acknowledged version survives, with its bytes.
+				for _, op := range ops {
+					if !versioned || op.ack == 0 || op.ack >= img.c1 {
+						continue
+					}
+					o, err := re.GetObject(ctx, "crash", key, GetOptions{VersionID: op.vid})
+					if op.data == nil {
+						require.ErrorIs(t, err, ErrVersionIsDeleteMarker, "image %d key %s@%s", n, key, op.vid)
+						continue
+					}
+					require.NoError(t, err, "image %d key %s@%s", n, key, op.vid)
+					b, err := io.ReadAll(o)
+					require.NoError(t, err)
+					require.NoError(t, o.Close())
+					require.True(t, bytes.Equal(op.data, b), "image %d key %s@%s", n, key, op.vid)
+					durable++
+				}
 			}
 		}
 		// Metadata is consistent, and compaction keeps every byte.
@@ -213,20 +260,20 @@ func readOrNil(e *Engine, key string) ([]byte, error) {
 }
 
 // multipartPut stores data as a two-part multipart upload.
-func multipartPut(ctx context.Context, e *Engine, bucket, key string, data []byte) error {
+func multipartPut(ctx context.Context, e *Engine, bucket, key string, data []byte) (versionID string, err error) {
 	id, err := e.CreateMultipartUpload(ctx, bucket, key, PutOptions{})
 	if err != nil {
-		return err
+		return "", err
 	}
 	half := len(data) / 2
 	var parts []CompletePart
 	for i, p := range [][]byte{data[:half], data[half:]} {
 		info, err := e.UploadPart(ctx, bucket, key, id, i+1, bytes.NewReader(p), int64(len(p)), PartOptions{})
 		if err != nil {
-			return err
+			return "", err
 		}
 		parts = append(parts, CompletePart{PartNumber: i + 1, ETag: info.ETag})
 	}
-	_, err = e.CompleteMultipartUpload(ctx, bucket, key, id, parts, CompleteOptions{MinPartSize: -1})
-	return err
+	info, err := e.CompleteMultipartUpload(ctx, bucket, key, id, parts, CompleteOptions{MinPartSize: -1})
+	return info.VersionID, err
 }

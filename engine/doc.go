@@ -63,6 +63,19 @@
 // without waiting for a clock. The same loop aborts multipart uploads older
 // than Options.AbortUploadsAfter. Compact runs a pass by hand. See gc.go.
 //
+// # Versioning
+//
+// A bucket's versioning (bucketconfig.Versioning through SetBucketConfig)
+// is off until first set, then Enabled or Suspended. Enabled, every write
+// (Put, Copy, Complete, the first Append, PutSymlink) makes a version with
+// a time-ordered ID (ObjectInfo.VersionID) and a delete without
+// DeleteOptions.VersionID leaves a delete marker; suspended, writes and
+// deletes replace the null version (NullVersionID). Reads, copies,
+// updates and restores take a version ID; ListObjectVersions lists every
+// version; DeleteBucket refuses while any version remains. A read of a
+// key whose latest version is a delete marker fails with a
+// *DeleteMarkerError. Each version holds its own blob references.
+//
 // # Memory stores
 //
 // Open("", nil) keeps metadata on pebble's vfs.NewMem and the blob log on a

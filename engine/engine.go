@@ -44,6 +44,7 @@ type Engine struct {
 	bgCancel   func()         // cancels the background loop's work; nil without one
 	bg         sync.WaitGroup // background goroutines
 	recovery   wal.RecoveryReport
+	vers       versionCache   // guarded by mu
 	bucketKeys bucketKeyCache // SSE-KMS bucket keys (sse_bucketkey.go)
 	worm       wormCache      // bucket retention policies; guarded by mu
 	// lcMu serialises lifecycle passes; lcLast is the clock time of the
@@ -301,8 +302,17 @@ func (e *Engine) objectRecord(r pebble.Reader, bucket, key string, body bool) (o
 		return objectRecord{}, err
 	}
 	if !ok {
-		if _, err := e.bucketRecord(r, bucket); err != nil {
+		b, err := e.bucketRecord(r, bucket)
+		if err != nil {
 			return objectRecord{}, err
+		}
+		if b.versioning != VersioningOff {
+			if m, ok, err := e.latestMarker(r, bucket, key); err != nil {
+				return objectRecord{}, err
+			} else if ok {
+				return objectRecord{}, &DeleteMarkerError{Err: fmt.Errorf("%w: %s/%s", ErrNoSuchKey, bucket, key),
+					VersionID: m.info.VersionID, LastModified: m.info.LastModified}
+			}
 		}
 		return objectRecord{}, fmt.Errorf("%w: %s/%s", ErrNoSuchKey, bucket, key)
 	}

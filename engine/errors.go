@@ -51,6 +51,10 @@ var (
 	// ErrBucketHasLiveChannels wraps ErrBucketNotEmpty: DeleteBucket found
 	// live channels in the bucket.
 	ErrBucketHasLiveChannels = fmt.Errorf("%w: it holds live channels", ErrBucketNotEmpty)
+	ErrNoSuchVersion         = errors.New("engine: no such version")
+	ErrInvalidVersionID      = errors.New("engine: invalid version id")
+	// ErrVersionIsDeleteMarker: a read named a delete marker's version.
+	ErrVersionIsDeleteMarker = errors.New("engine: version is a delete marker")
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")

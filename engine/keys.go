@@ -7,7 +7,8 @@ import "encoding/binary"
 //	B/<bucket>                 bucket record
 //	C/<bucket>/<kind>          bucket configuration document
 //	D/<bucket>\x00<key>\x00<id> result of a completed upload, kept for retries
-//	O/<bucket>\x00<key>        object record
+//	O/<bucket>\x00<key>        object record (the current version)
+//	V/<bucket>\x00<key>\x00<^stamp> noncurrent version or delete marker (version.go)
 //	X/<blobID, 8 bytes BE>     blob record: refcount, size, chunk size, segment usage
 //	K/<blobID><chunk, 4 B BE>  blob-log locator of one chunk of a blob
 //	S/<segment, 8 bytes BE>    live bytes of a blob-log segment

@@ -210,7 +210,9 @@ func bucketTags(tags []Tag) []bucketconfig.Tag {
 // the one info describes.
 func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
 	return e.updateIfSame(ctx, info, func(m *mutation, _ *objectRecord) error {
-		return e.deleteObject(m, info.Bucket, info.Key, info.ETag)
+		// In a versioned bucket this writes a delete marker, as S3 does.
+		_, err := e.deleteOne(m, info.Bucket, info.Key, DeleteOptions{IfMatch: info.ETag})
+		return err
 	})
 }
 

@@ -292,6 +292,9 @@ type PartCopyOptions struct {
 	// SourceCustomerKey opens a source sealed by a customer key;
 	// CustomerKey is the upload's (as in PartOptions).
 	SourceCustomerKey, CustomerKey []byte
+	// SourceVersionID copies from that version of the source ("": the
+	// latest).
+	SourceVersionID string
 }
 
 // errSourceChanged makes UploadPartCopy retry when its source was replaced
@@ -327,7 +330,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	if err := upEnc.CheckCustomerKey(opts.CustomerKey); err != nil {
 		return PartInfo{}, err
 	}
-	src, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source}, true, opts.SourceCustomerKey)
+	src, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source, VersionID: opts.SourceVersionID}, true, opts.SourceCustomerKey)
 	if err != nil {
 		return PartInfo{}, err
 	}
@@ -394,7 +397,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 			return err
 		}
 		// The extents are only valid while the source still holds them.
-		cur, err := e.objectRecord(e.db, srcBucket, srcKey, true)
+		cur, err := e.objectVersion(e.db, srcBucket, srcKey, opts.SourceVersionID, true)
 		if err != nil || cur.info.ETag != srcETag || !slices.Equal(cur.extents, src.extents) {
 			return errSourceChanged
 		}

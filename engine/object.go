@@ -200,9 +200,19 @@ func (e *Engine) checkWrite(bucket, key, ifNoneMatch, ifMatch string) error {
 // replaceObject writes rec in m, dropping the references of the object it
 // replaces. The caller holds e.mu.
 func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
+	st, err := e.versioningLocked(rec.info.Bucket)
+	if err != nil {
+		return err
+	}
+	if st != VersioningOff {
+		// A new version replaces nothing: the retention of the versions
+		// below it is not touched.
+		return e.writeVersion(m, rec, st)
+	}
 	if err := e.checkOverwrite(rec.info.Bucket, rec.info.Key); err != nil {
 		return err
 	}
+	rec.info.VersionID, rec.nullStamp = "", stamp{}
 	return e.replaceRecord(m, objectKey(rec.info.Bucket, rec.info.Key), rec)
 }
 
@@ -230,11 +240,7 @@ func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
 // It follows a symlink once, like GetObject, and reports the restore state
 // of archived objects.
 func (e *Engine) HeadObject(ctx context.Context, bucket, key string) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
-		return ObjectInfo{}, err
-	}
-	rec, err := e.resolve(e.db, bucket, key, false)
-	return rec.info, err
+	return e.HeadObjectVersion(ctx, bucket, key, "")
 }
 
 // DeleteOptions are the inputs of DeleteObject. The zero value deletes
@@ -245,17 +251,21 @@ type DeleteOptions struct {
 	// ErrPreconditionFailed and a missing key with ErrNoSuchKey (S3's
 	// conditional delete). The check and the delete are one atomic step.
 	IfMatch string
+	// VersionID, when set, removes exactly that version (NullVersionID:
+	// the null version); removing the latest makes the next one current,
+	// and removing a missing version succeeds. Without it, a versioned
+	// bucket gets a delete marker (a null one while suspended).
+	VersionID string
+	// Owner is the principal deleting: the owner of a delete marker.
+	Owner string
 }
 
 // DeleteObject removes bucket/key. Deleting a missing key succeeds unless
-// opts.IfMatch is set; a missing bucket is ErrNoSuchBucket.
+// opts.IfMatch is set; a missing bucket is ErrNoSuchBucket. See
+// DeleteObjectVersion for what happened in a versioned bucket.
 func (e *Engine) DeleteObject(ctx context.Context, bucket, key string, opts DeleteOptions) error {
-	if err := e.check(ctx); err != nil {
-		return err
-	}
-	return e.applyCtx(ctx, func(m *mutation) error {
-		return e.deleteObject(m, bucket, key, opts.IfMatch)
-	})
+	_, err := e.DeleteObjectVersion(ctx, bucket, key, opts)
+	return err
 }
 
 // deleteObject deletes bucket/key in m, after checking ifMatch when it is
@@ -285,11 +295,21 @@ func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
 type DeleteResult struct {
 	Key string
 	Err error // nil on success (including a key that did not exist)
+	// VersionID is the version removed ("" when none was named).
+	VersionID string
+	// DeleteMarker says a delete marker was removed (VersionID set) or
+	// made (DeleteMarkerVersionID set, NullVersionID for a null one).
+	DeleteMarker          bool
+	DeleteMarkerVersionID string
 }
 
 // DeleteObjects removes several keys of one bucket in one atomic batch and
 // reports per key. A missing bucket fails the whole call.
 func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string) ([]DeleteResult, error) {
+	return e.deleteObjects(ctx, bucket, keys, "")
+}
+
+func (e *Engine) deleteObjects(ctx context.Context, bucket string, keys []string, owner string) ([]DeleteResult, error) {
 	if err := e.check(ctx); err != nil {
 		return nil, err
 	}
@@ -309,11 +329,14 @@ func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string
 				continue
 			}
 			done[k] = true
-			if err := e.deleteObject(m, bucket, k, ""); isKeyError(err) {
+			res, err := e.deleteOne(m, bucket, k, DeleteOptions{Owner: owner})
+			if isKeyError(err) {
 				out[i].Err = err
+				continue
 			} else if err != nil {
 				return err
 			}
+			out[i] = res
 		}
 		return nil
 	})
@@ -361,6 +384,9 @@ type CopyOptions struct {
 	Encryption Encryption
 	// SourceCustomerKey opens a source sealed by a customer key.
 	SourceCustomerKey []byte
+	// SourceVersionID copies that version of the source ("": the latest;
+	// NullVersionID: the null version).
+	SourceVersionID string
 }
 
 // sourceSum is a checksum computed over a copy source, valid while the
@@ -375,8 +401,8 @@ type sourceSum struct {
 // checksumSource reads bucket/key and computes alg over it, unless it has
 // flexible checksums already (nil then; also nil when the source cannot
 // be read: the copy itself reports why).
-func (e *Engine) checksumSource(ctx context.Context, bucket, key string, alg checksum.Algorithm, customer []byte) (*sourceSum, error) {
-	src, err := e.openEncrypted(ctx, bucket, key, GetOptions{}, true, customer)
+func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID string, alg checksum.Algorithm, customer []byte) (*sourceSum, error) {
+	src, err := e.openEncrypted(ctx, bucket, key, GetOptions{VersionID: versionID}, true, customer)
 	if err != nil {
 		return nil, nil
 	}
@@ -420,14 +446,14 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return ObjectInfo{}, err
 		}
 	}
-	self := srcBucket == dstBucket && srcKey == dstKey
+	self := srcBucket == dstBucket && srcKey == dstKey && opts.SourceVersionID == ""
 	var computed *sourceSum
 	if opts.DefaultChecksum != "" {
 		if _, err := checksum.ParseAlgorithm(string(opts.DefaultChecksum)); err != nil {
 			return ObjectInfo{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 		}
 		var err error
-		if computed, err = e.checksumSource(ctx, srcBucket, srcKey, opts.DefaultChecksum, opts.SourceCustomerKey); err != nil {
+		if computed, err = e.checksumSource(ctx, srcBucket, srcKey, opts.SourceVersionID, opts.DefaultChecksum, opts.SourceCustomerKey); err != nil {
 			return ObjectInfo{}, err
 		}
 	}
@@ -440,7 +466,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 	}
 	var out ObjectInfo
 	err := e.applyCtx(ctx, func(m *mutation) error {
-		src, err := e.objectRecord(e.db, srcBucket, srcKey, true)
+		src, err := e.objectVersion(e.db, srcBucket, srcKey, opts.SourceVersionID, true)
 		if err != nil {
 			return err
 		}
@@ -489,6 +515,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			dst.info.Type = ObjectNormal
 		}
 		dst.extents = slices.Clone(src.extents)
+		dst.info.VersionID, dst.nullStamp = "", stamp{}
 		if computed != nil && len(src.info.Checksums) == 0 {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
 			dst.info.ChecksumType = "FULL_OBJECT"
@@ -510,6 +537,8 @@ type ObjectUpdate struct {
 	StorageClass *string
 	ACL          *ACL
 	Tags         *[]Tag
+	// VersionID updates that version ("": the latest object).
+	VersionID string
 }
 
 // UpdateObject applies u to bucket/key without touching its body or ETag.
@@ -526,17 +555,32 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 	}
 	var out ObjectInfo
 	err := e.applyCtx(ctx, func(m *mutation) error {
-		v, ok, err := get(e.db, objectKey(bucket, key))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			_, err := e.objectRecord(e.db, bucket, key, false)
-			return err
-		}
-		rec, err := decodeObject(v, true)
-		if err != nil {
-			return err
+		at := objectKey(bucket, key)
+		var rec objectRecord
+		if u.VersionID != "" {
+			if _, err := e.objectVersion(e.db, bucket, key, u.VersionID, false); err != nil {
+				return err
+			}
+			loc, _, err := e.findVersion(e.db, bucket, key, u.VersionID, true)
+			if err != nil {
+				return err
+			}
+			rec, at = loc.rec, loc.key
+			if !loc.current {
+				rec.nullStamp = stamp{} // the V/ key holds it
+			}
+		} else {
+			v, ok, err := get(e.db, at)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				_, err := e.objectRecord(e.db, bucket, key, false)
+				return err
+			}
+			if rec, err = decodeObject(v, true); err != nil {
+				return err
+			}
 		}
 		rec.info.Bucket, rec.info.Key = bucket, key
 		if u.Metadata != nil {
@@ -559,7 +603,7 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 			rec.info.Tags = slices.Clone(*u.Tags)
 		}
 		out = rec.info
-		return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
+		return m.b.Set(at, rec.encode(), nil)
 	})
 	return out, err
 }

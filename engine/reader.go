@@ -60,6 +60,9 @@ type GetOptions struct {
 	// (ErrCustomerKeyRequired without it; ErrEncryptionNotApplicable when
 	// given for another object).
 	CustomerKey []byte
+	// VersionID reads that version ("": the latest; NullVersionID: the
+	// null version). See HeadObjectVersion for the errors.
+	VersionID string
 }
 
 // Object is an open object body. Read it to the end or not, but the caller
@@ -138,7 +141,7 @@ func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool
 // openObjectAs opens an object on snap; copySource selects copy-source
 // semantics for the conditions. The Object owns snap from then on.
 func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts GetOptions, copySource bool) (*Object, error) {
-	rec, err := e.resolve(snap, bucket, key, true)
+	rec, err := e.resolveVersion(snap, bucket, key, opts.VersionID, true)
 	if err != nil {
 		return nil, err
 	}

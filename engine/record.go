@@ -53,6 +53,9 @@ const (
 	fEncryption    // mode, KMS key ID, bucket key, then encryption-context pairs
 	fDataKey       // a sealed data key: blob ID (uvarint), then the sealed bytes
 	fDataCipher    // the chunk cipher of an encrypted object (absent: AES-256)
+	fVersionID     // the version ID; absent for the null version
+	fDeleteMarker  // the version is a delete marker
+	fNullStamp     // ordering stamp of a current null version (see version.go)
 )
 
 // Bucket record field tags.
@@ -64,6 +67,7 @@ const (
 	bOwner
 	bRedundancy
 	bID
+	bVersioning // VersioningState; absent while unversioned
 )
 
 type encoder struct{ b []byte }
@@ -220,6 +224,9 @@ type objectRecord struct {
 	// restoreReady and restoreExpiry bound the readable window of a
 	// restored archive object (zero: never restored).
 	restoreReady, restoreExpiry time.Time
+	// nullStamp orders a null version among the key's versions (zero:
+	// by LastModified, for objects written before versioning).
+	nullStamp stamp
 }
 
 func (r *objectRecord) encode() []byte {
@@ -309,6 +316,13 @@ func (r *objectRecord) encode() []byte {
 		for _, id := range slices.Sorted(maps.Keys(enc.keys)) {
 			e.field(fDataKey, append(binary.AppendUvarint(nil, id), enc.keys[id]...))
 		}
+	}
+	e.str(fVersionID, i.VersionID)
+	if i.DeleteMarker {
+		e.uint(fDeleteMarker, 1)
+	}
+	if r.nullStamp != (stamp{}) {
+		e.field(fNullStamp, r.nullStamp[:])
 	}
 	if r.inline != nil {
 		e.field(fInline, r.inline)
@@ -457,6 +471,16 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 				i.Encryption.keys = map[uint64][]byte{}
 			}
 			i.Encryption.keys[id] = append([]byte(nil), p[n:]...)
+		case fVersionID:
+			i.VersionID = string(p)
+		case fDeleteMarker:
+			i.DeleteMarker = d.uvar(p) == 1
+		case fNullStamp:
+			if len(p) == stampLen {
+				r.nullStamp = stamp(p)
+			} else {
+				d.fail("null stamp")
+			}
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)
@@ -500,6 +524,7 @@ type bucketRecord struct {
 	owner        string
 	redundancy   string
 	id           uint64 // random at creation: a re-created bucket differs
+	versioning   VersioningState
 }
 
 func (r *bucketRecord) encode() []byte {
@@ -512,6 +537,9 @@ func (r *bucketRecord) encode() []byte {
 	e.str(bRedundancy, r.redundancy)
 	if r.id != 0 {
 		e.int(bID, int64(r.id))
+	}
+	if r.versioning != VersioningOff {
+		e.uint(bVersioning, uint64(r.versioning))
 	}
 	return e.b
 }
@@ -540,6 +568,8 @@ func decodeBucket(b []byte) (bucketRecord, error) {
 			r.redundancy = string(p)
 		case bID:
 			r.id = uint64(d.varint(p))
+		case bVersioning:
+			r.versioning = VersioningState(d.uvar(p))
 		}
 	}
 	return r, d.err

@@ -121,16 +121,30 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 		rec.info.Checksums, rec.info.ChecksumType = nil, ""
 		rec.info.LastModified = e.now()
 		m.addBlob(b.blob)
-		m.ref(b.extents(), +1)
-		rec.extents = append(rec.extents, b.extents()...)
 		if enc != nil {
 			rec.info.Encryption = enc.withKey(b.keyID(), bk.sealed)
 			if cur.info.Encryption != nil {
 				rec.info.Encryption = cur.info.Encryption.withKey(b.keyID(), bk.sealed)
 			}
 		}
-		if err := m.b.Set(objectKey(bucket, key), rec.encode(), nil); err != nil {
-			return err
+		st := VersioningOff
+		if !exists {
+			if st, err = e.versioningLocked(bucket); err != nil {
+				return err
+			}
+		}
+		if st != VersioningOff {
+			// The first append makes a version; later ones grow it in place.
+			rec.extents = b.extents()
+			if err := e.writeVersion(m, &rec, st); err != nil {
+				return err
+			}
+		} else {
+			m.ref(b.extents(), +1)
+			rec.extents = append(rec.extents, b.extents()...)
+			if err := m.b.Set(objectKey(bucket, key), rec.encode(), nil); err != nil {
+				return err
+			}
 		}
 		out = AppendResult{Info: rec.info, NextPosition: rec.info.Size}
 		return nil
@@ -175,10 +189,15 @@ func (e *Engine) PutSymlink(ctx context.Context, bucket, key, target string, opt
 // GetSymlink returns a symlink's own info (SymlinkTarget names the target).
 // An object that is not a symlink is ErrNotSymlink.
 func (e *Engine) GetSymlink(ctx context.Context, bucket, key string) (ObjectInfo, error) {
+	return e.GetSymlinkVersion(ctx, bucket, key, "")
+}
+
+// GetSymlinkVersion is GetSymlink of one version ("": the latest).
+func (e *Engine) GetSymlinkVersion(ctx context.Context, bucket, key, versionID string) (ObjectInfo, error) {
 	if err := e.check(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
-	rec, err := e.objectRecord(e.db, bucket, key, false)
+	rec, err := e.objectVersion(e.db, bucket, key, versionID, false)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -193,7 +212,12 @@ func (e *Engine) GetSymlink(ctx context.Context, bucket, key string) (ObjectInfo
 // later of the two modification times wins) and fills in the restore
 // status of archived objects.
 func (e *Engine) resolve(r pebble.Reader, bucket, key string, body bool) (objectRecord, error) {
-	rec, err := e.objectRecord(r, bucket, key, body)
+	return e.resolveVersion(r, bucket, key, "", body)
+}
+
+// resolveVersion is resolve of one version of key ("": the latest).
+func (e *Engine) resolveVersion(r pebble.Reader, bucket, key, versionID string, body bool) (objectRecord, error) {
+	rec, err := e.objectVersion(r, bucket, key, versionID, body)
 	if err != nil {
 		return rec, err
 	}
@@ -255,6 +279,11 @@ func readable(rec objectRecord) bool {
 // progress is ErrRestoreAlreadyInProgress; an object that is not archived
 // is ErrInvalidObjectState.
 func (e *Engine) RestoreObject(ctx context.Context, bucket, key string, days int) (started bool, err error) {
+	return e.RestoreObjectVersion(ctx, bucket, key, "", days)
+}
+
+// RestoreObjectVersion is RestoreObject of one version ("": the latest).
+func (e *Engine) RestoreObjectVersion(ctx context.Context, bucket, key, versionID string, days int) (started bool, err error) {
 	if err := e.check(ctx); err != nil {
 		return false, err
 	}
@@ -262,9 +291,24 @@ func (e *Engine) RestoreObject(ctx context.Context, bucket, key string, days int
 		days = 1
 	}
 	err = e.applyCtx(ctx, func(m *mutation) error {
-		rec, err := e.objectRecord(e.db, bucket, key, true)
-		if err != nil {
+		if _, err := e.objectVersion(e.db, bucket, key, versionID, false); err != nil {
 			return err
+		}
+		at := objectKey(bucket, key)
+		var rec objectRecord
+		if versionID == "" {
+			if rec, err = e.objectRecord(e.db, bucket, key, true); err != nil {
+				return err
+			}
+		} else {
+			loc, _, err := e.findVersion(e.db, bucket, key, versionID, true)
+			if err != nil {
+				return err
+			}
+			rec, at = loc.rec, loc.key
+			if !loc.current {
+				rec.nullStamp = stamp{}
+			}
 		}
 		if !IsArchiveClass(rec.info.StorageClass) {
 			return fmt.Errorf("%w: %s/%s is %s, not archived", ErrInvalidObjectState, bucket, key, rec.info.StorageClass)
@@ -282,7 +326,7 @@ func (e *Engine) RestoreObject(ctx context.Context, bucket, key string, days int
 			rec.restoreReady = now.Add(e.opts.RestoreDelay)
 			rec.restoreExpiry = rec.restoreReady.Add(window)
 		}
-		return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
+		return m.b.Set(at, rec.encode(), nil)
 	})
 	return started, err
 }

@@ -30,7 +30,7 @@ func (e *Engine) prepareCopy(ctx context.Context, srcBucket, srcKey string, opts
 	if err := e.checkEncryption(opts.Encryption); err != nil {
 		return nil, err
 	}
-	src, err := e.objectRecord(e.db, srcBucket, srcKey, true)
+	src, err := e.objectVersion(e.db, srcBucket, srcKey, opts.SourceVersionID, true)
 	if err != nil {
 		return &copyPlan{}, nil // the copy reports it
 	}
@@ -62,7 +62,7 @@ func (e *Engine) prepareCopy(ctx context.Context, srcBucket, srcKey string, opts
 		return cp, nil
 	}
 	cp.different = true
-	o, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{}, true, srcKeyBytes)
+	o, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{VersionID: opts.SourceVersionID}, true, srcKeyBytes)
 	if err != nil {
 		return nil, err
 	}

@@ -108,6 +108,13 @@ type ObjectInfo struct {
 	PartChecksums [][]byte
 	// Encryption says how the body is encrypted at rest; nil: in clear.
 	Encryption *EncryptionInfo
+	// VersionID is the object's version ID; "" for the null version (an
+	// object written while its bucket was unversioned or suspended).
+	VersionID string
+	// DeleteMarker is set on delete markers (ListObjectVersions only).
+	DeleteMarker bool
+	// IsLatest is set by ListObjectVersions on each key's latest version.
+	IsLatest bool
 }
 
 // RestoreStatus is the state of a restore of an archived object.
@@ -132,6 +139,8 @@ type BucketInfo struct {
 	// same name (random at creation; 0 for buckets created before IDs).
 	// See WithBucketGuard.
 	ID uint64
+	// Versioning is the bucket's versioning state.
+	Versioning VersioningState
 }
 
 // extent is a run of bytes inside one blob.

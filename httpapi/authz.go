@@ -66,6 +66,8 @@ type access struct {
 	// bucket is the bucket's record. key is "" for bucket operations.
 	bucket engine.BucketInfo
 	key    string
+	// versionID is the version the request addresses ("": the latest).
+	versionID string
 
 	// The rest is read by load, only when a decision needs it (never for
 	// the bucket owner without a policy evaluator).
@@ -130,7 +132,7 @@ func (s *server) authorize(rc *request) error {
 		return nil // the common case, without reading any setting
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: rc.route.op, perm: p,
-		bucket: b, key: rc.op.Key, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
+		bucket: b, key: rc.op.Key, versionID: rc.q.Get("versionId"), objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
 	return s.check(in)
 }
 
@@ -165,11 +167,14 @@ func (in *access) load(s *server) error {
 		return err
 	}
 	if in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP) {
-		info, err := s.eng.HeadObject(in.ctx, in.bucket.Name, in.key)
+		info, err := s.eng.HeadObjectVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
 		switch {
 		case err == nil:
 			in.object = &info
-		case !errors.Is(err, engine.ErrNoSuchKey):
+		case !errors.Is(err, engine.ErrNoSuchKey) && !errors.Is(err, engine.ErrNoSuchVersion) &&
+			!errors.Is(err, engine.ErrVersionIsDeleteMarker) && !errors.Is(err, engine.ErrInvalidVersionID):
+			// A missing object or version: the handler reports it to
+			// whoever may list the bucket.
 			return err
 		}
 	}

@@ -61,7 +61,7 @@ var configRows = []*configRow{
 		},
 		// A bucket that was never versioned answers an empty document.
 		missing: func(*request) (any, error) { return &versioningDoc{}, nil },
-		// parse: nil until object versions exist in the engine.
+		parse:   parseVersioning,
 	},
 	{
 		sub: "encryption", kind: bucketconfig.KindEncryption, root: "ServerSideEncryptionConfiguration",

@@ -186,8 +186,9 @@ var codes = map[string]codeRow{
 	"MalformedPolicy":    {status: 400, message: "Policies must be valid JSON and the first byte must be '{'", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
 	"PolicyTooLarge":     {status: 400, message: "Policy exceeds the maximum allowed document size.", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
 	// OSS's name of the two above.
-	"InvalidPolicyDocument": {status: 400, message: "The policy is invalid.", oss: dialectCode{ec: "0030-00000005"}},
-	"KMS.NotFoundException": {status: 400, message: "Invalid keyId"},
+	"InvalidPolicyDocument":                   {status: 400, message: "The policy is invalid.", oss: dialectCode{ec: "0030-00000005"}},
+	"KMS.NotFoundException":                   {status: 400, message: "Invalid keyId"},
+	"IllegalVersioningConfigurationException": {status: 400, message: "The Versioning element must be specified", oss: dialectCode{name: "MalformedXML"}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -316,6 +317,9 @@ var sentinels = []struct {
 	{engine.ErrInvalidWorm, "InvalidWORMConfiguration", "-"},
 	{engine.ErrNoSuchWorm, "NoSuchWORMConfiguration", ""},
 	{engine.ErrNoSuchLiveChannel, "NoSuchLiveChannel", ""},
+	{engine.ErrNoSuchVersion, "NoSuchVersion", ""},
+	{engine.ErrInvalidVersionID, "InvalidArgument", "Invalid version id specified"},
+	{engine.ErrVersionIsDeleteMarker, "MethodNotAllowed", ""},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
 	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},

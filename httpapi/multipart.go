@@ -159,6 +159,9 @@ func (s *server) uploadPartCopy(rc *request) error {
 		return err
 	}
 	opts := engine.PartCopyOptions{Source: cond}
+	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
+		return err
+	}
 	if rc.d.behave.archiveRefusesPartCopy {
 		if b, err := s.bucketOf(rc); err == nil && engine.IsArchiveClass(b.StorageClass) {
 			return errorf("OperationNotSupported", "UploadPartCopy is not supported in an Archive bucket.")
@@ -168,7 +171,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 		// An invalid range copies the whole source (OSS multipart.md 8.4).
 		if v := rc.header("copy-source-range"); v != "" {
 			br, ok := parseRange(v)
-			if src, err := s.eng.HeadObject(rc.ctx, srcBucket, srcKey); err == nil && ok && br.Start >= 0 && br.End >= br.Start && br.End < src.Size {
+			if src, err := s.eng.HeadObjectVersion(rc.ctx, srcBucket, srcKey, opts.SourceVersionID); err == nil && ok && br.Start >= 0 && br.End >= br.Start && br.End < src.Size {
 				opts.Range = &br
 			}
 		}
@@ -177,9 +180,9 @@ func (s *server) uploadPartCopy(rc *request) error {
 		if !ok || br.Start < 0 || br.End < 0 {
 			return errorf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
 		}
-		src, err := s.eng.HeadObject(rc.ctx, srcBucket, srcKey)
+		src, err := s.eng.HeadObjectVersion(rc.ctx, srcBucket, srcKey, opts.SourceVersionID)
 		if err != nil {
-			return err
+			return rc.versionError(err, opts.SourceVersionID)
 		}
 		if br.End >= src.Size {
 			return errorf("InvalidArgument", "Range specified is not valid for source object of size: %d", src.Size).with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
@@ -200,10 +203,11 @@ func (s *server) uploadPartCopy(rc *request) error {
 		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
 			return writeEmpty(rc, http.StatusNotModified)
 		}
-		return err
+		return rc.versionError(err, opts.SourceVersionID)
 	}
 	rc.setCRC64(part.CRC64)
 	rc.writeSSEHeaders(part.Encryption)
+	s.writeSourceVersionID(rc, srcBucket, srcKey, opts.SourceVersionID)
 	res := &copyPartResult{ETag: rc.d.etag(part.ETag), LastModified: xmlTime(part.LastModified)}
 	if part.Checksum != nil {
 		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID); err == nil && up.ChecksumAlgorithm != "" {
@@ -359,8 +363,9 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	}
 	rc.setCRC64(info.CRC64)
 	rc.writeSSEHeaders(info.Encryption)
+	rc.writeVersionID(info.VersionID)
 	if completeACL != nil {
-		if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: completeACL}); err != nil {
+		if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: completeACL, VersionID: info.VersionID}); err != nil {
 			return err
 		}
 	}

@@ -41,6 +41,7 @@ func (s *server) appendObject(rc *request) error {
 	h.Set(rc.d.h("next-append-position"), strconv.FormatInt(res.NextPosition, 10))
 	rc.setCRC64(res.Info.CRC64)
 	rc.writeSSEHeaders(res.Info.Encryption)
+	rc.writeVersionID(res.Info.VersionID)
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -92,16 +93,22 @@ func (s *server) putSymlink(rc *request) error {
 		return err
 	}
 	rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
+	rc.writeVersionID(info.VersionID)
 	return writeEmpty(rc, http.StatusOK)
 }
 
 // getSymlink is GetSymlink: the target (URL-encoded) in
 // x-oss-symlink-target, with the link's own metadata.
 func (s *server) getSymlink(rc *request) error {
-	info, err := s.eng.GetSymlink(rc.ctx, rc.op.Bucket, rc.op.Key)
+	vid, err := rc.versionID()
 	if err != nil {
 		return err
 	}
+	info, err := s.eng.GetSymlinkVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
+	if err != nil {
+		return rc.versionError(err, vid)
+	}
+	rc.writeVersionID(info.VersionID)
 	h := rc.w.Header()
 	h.Set(rc.d.h("symlink-target"), url.QueryEscape(info.SymlinkTarget))
 	h.Set("ETag", rc.d.etag(info.ETag))
@@ -141,12 +148,16 @@ func (s *server) restoreObject(rc *request) error {
 	if days < 1 || days > MaxRestoreDays {
 		return errorf("InvalidArgument", "The restore days must be between 1 and %d.", MaxRestoreDays).with("ArgumentName", "Days").with("ArgumentValue", strconv.Itoa(days))
 	}
-	started, err := s.eng.RestoreObject(rc.ctx, rc.op.Bucket, rc.op.Key, days)
+	vid, err := rc.versionID()
+	if err != nil {
+		return err
+	}
+	started, err := s.eng.RestoreObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid, days)
 	if errors.Is(err, engine.ErrInvalidObjectState) {
 		return errorf("OperationNotSupported", "The operation is not supported for this resource.")
 	}
 	if err != nil {
-		return err
+		return rc.versionError(err, vid)
 	}
 	if started {
 		return writeEmpty(rc, http.StatusAccepted)

@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Features that meet in the engine: versioning with retention (WORM),
+// lifecycle, conditional batch deletes and encrypted copies by version.
+
+func versionedTestEngine(t *testing.T) (*Engine, *fakeClock) {
+	t.Helper()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	ctx := context.Background()
+	require.NoError(t, e.CreateBucket(ctx, "mix", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "mix", &bucketconfig.Versioning{Status: "Enabled"}))
+	return e, clk
+}
+
+func putMix(t *testing.T, e *Engine, key, body string, opts PutOptions) ObjectInfo {
+	t.Helper()
+	info, err := e.PutObject(context.Background(), "mix", key, bytes.NewReader([]byte(body)), int64(len(body)), opts)
+	require.NoError(t, err)
+	return info
+}
+
+// A retention policy protects every version: deleting one by its ID is
+// refused while it is young, and works once it has aged.
+func TestWormProtectsVersions(t *testing.T) {
+	ctx := context.Background()
+	e, clk := versionedTestEngine(t)
+	v1 := putMix(t, e, "k", "one", PutOptions{})
+	putMix(t, e, "k", "two", PutOptions{})
+	w, err := e.InitiateBucketWorm(ctx, "mix", 1)
+	require.NoError(t, err)
+	require.NoError(t, e.CompleteBucketWorm(ctx, "mix", w.ID))
+
+	_, err = e.DeleteObjectVersion(ctx, "mix", "k", DeleteOptions{VersionID: v1.VersionID})
+	require.ErrorIs(t, err, ErrObjectImmutable)
+	res, err := e.DeleteObjectVersions(ctx, "mix", []ObjectVersion{{Key: "k", VersionID: v1.VersionID}}, "")
+	require.NoError(t, err)
+	require.ErrorIs(t, res[0].Err, ErrObjectImmutable, "reported per key, not a failed call")
+	// A delete marker removes nothing: allowed.
+	del, err := e.DeleteObjectVersion(ctx, "mix", "k", DeleteOptions{})
+	require.NoError(t, err)
+	assert.True(t, del.DeleteMarker)
+
+	clk.Advance(48 * time.Hour)
+	_, err = e.DeleteObjectVersion(ctx, "mix", "k", DeleteOptions{VersionID: v1.VersionID})
+	require.NoError(t, err)
+	_, err = e.HeadObjectVersion(ctx, "mix", "k", v1.VersionID)
+	require.ErrorIs(t, err, ErrNoSuchVersion)
+}
+
+// Lifecycle expiration in a versioned bucket writes a delete marker: the
+// data stays as a noncurrent version, as in S3.
+func TestLifecycleExpirationInAVersionedBucket(t *testing.T) {
+	ctx := context.Background()
+	e, clk := versionedTestEngine(t)
+	v := putMix(t, e, "logs/a", "x", PutOptions{})
+	require.NoError(t, e.SetBucketConfig(ctx, "mix", &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+		{ID: "r", Enabled: true, Expiration: &bucketconfig.LifecycleExpiration{Days: 1}}}}))
+	clk.Advance(72 * time.Hour)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Expired)
+	_, err = e.HeadObject(ctx, "mix", "logs/a")
+	require.ErrorIs(t, err, ErrNoSuchKey)
+	got, err := e.HeadObjectVersion(ctx, "mix", "logs/a", v.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, v.ETag, got.ETag)
+	l, err := e.ListObjectVersions(ctx, "mix", VersionListOptions{})
+	require.NoError(t, err)
+	require.Len(t, l.Versions, 2)
+	assert.True(t, l.Versions[0].DeleteMarker && l.Versions[0].IsLatest)
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, LifecycleStats{}, st, "a delete marker is not expired again")
+}
+
+// DeleteEntries (DeleteObjects with ETag conditions) writes delete
+// markers in a versioned bucket and reports them.
+func TestDeleteEntriesWriteMarkers(t *testing.T) {
+	ctx := context.Background()
+	e, _ := versionedTestEngine(t)
+	v := putMix(t, e, "a", "1", PutOptions{})
+	putMix(t, e, "b", "2", PutOptions{})
+	res, err := e.DeleteEntries(ctx, "mix", []DeleteEntry{{Key: "a", IfMatch: v.ETag, Owner: "me"}, {Key: "b", IfMatch: "nope"}})
+	require.NoError(t, err)
+	require.NoError(t, res[0].Err)
+	assert.True(t, res[0].DeleteMarker)
+	assert.NotEmpty(t, res[0].DeleteMarkerVersionID)
+	require.ErrorIs(t, res[1].Err, ErrPreconditionFailed)
+	_, err = e.HeadObjectVersion(ctx, "mix", "a", v.VersionID)
+	require.NoError(t, err, "the data is a noncurrent version")
+	_, err = e.HeadObject(ctx, "mix", "b")
+	require.NoError(t, err)
+}
+
+// A copy of an old version of an encrypted object copies that version.
+func TestEncryptedCopyOfAVersion(t *testing.T) {
+	ctx := context.Background()
+	e, _ := versionedTestEngine(t)
+	key := bytes.Repeat([]byte{7}, 32)
+	enc := Encryption{Mode: EncryptCustomer, CustomerKey: key}
+	v1 := putMix(t, e, "src", "first body", PutOptions{Encryption: enc})
+	putMix(t, e, "src", "second body", PutOptions{Encryption: enc})
+	_, err := e.CopyObject(ctx, "mix", "src", "mix", "dst", CopyOptions{SourceVersionID: v1.VersionID, SourceCustomerKey: key})
+	require.NoError(t, err)
+	got, _ := readAll(t, e, "mix", "dst", GetOptions{})
+	assert.Equal(t, "first body", string(got))
+}

@@ -1,0 +1,904 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Object versioning.
+//
+// A bucket is unversioned until versioning is first configured
+// (bucketconfig.Versioning through SetBucketConfig); from then on it is
+// enabled or suspended, never unversioned again. The state lives in the
+// bucket record (read once per request with it) and in the configuration
+// document (which also keeps MFADelete, echoed and never required).
+//
+// Storage: O/<bucket>\x00<key> holds the current version while it is an
+// object, exactly as in an unversioned bucket, so plain reads and listings
+// are untouched. Every other version (noncurrent objects and all delete
+// markers) is at
+//
+//	V/<bucket>\x00<key>\x00<stamp, 12 bytes, bit-inverted>
+//
+// newest first. A key whose latest version is a delete marker has no O/
+// record. A stamp is the engine clock in nanoseconds (8 bytes) and a
+// sequence (4 bytes), strictly increasing per key; a version ID is its
+// stamp written in an order-preserving URL-safe alphabet. The null version
+// (written while unversioned or suspended) has no ID of its own: its
+// record stores no fVersionID, and its stamp is the V/ key (or, while it
+// is current, fNullStamp, or its modification time when written before
+// versioning).
+
+// VersioningState is a bucket's versioning state.
+type VersioningState uint8
+
+const (
+	// VersioningOff: never versioned; writes replace, deletes remove.
+	VersioningOff VersioningState = iota
+	// VersioningEnabled: every write adds a version with its own ID.
+	VersioningEnabled
+	// VersioningSuspended: writes replace the null version; deletes
+	// make the null version a delete marker.
+	VersioningSuspended
+)
+
+func (s VersioningState) String() string {
+	switch s {
+	case VersioningEnabled:
+		return "Enabled"
+	case VersioningSuspended:
+		return "Suspended"
+	}
+	return ""
+}
+
+// NullVersionID names the null version in every VersionID input, and is
+// what wire protocols show for it.
+const NullVersionID = "null"
+
+const prefixVersion = "V/"
+
+// stampLen is the length of a version stamp; versionIDLen of its ID.
+const (
+	stampLen     = 12
+	versionIDLen = 16
+)
+
+// stamp orders the versions of a key: nanoseconds then a sequence, big
+// endian, so byte order is time order.
+type stamp [stampLen]byte
+
+func (s stamp) less(t stamp) bool { return bytes.Compare(s[:], t[:]) < 0 }
+
+// next returns s + 1.
+func (s stamp) next() stamp {
+	for i := stampLen - 1; i >= 0; i-- {
+		s[i]++
+		if s[i] != 0 {
+			break
+		}
+	}
+	return s
+}
+
+func timeStamp(t time.Time) stamp {
+	var s stamp
+	binary.BigEndian.PutUint64(s[:8], uint64(t.UnixNano()))
+	return s
+}
+
+// vidAlphabet is URL-safe and in ASCII order, so IDs sort like stamps.
+const vidAlphabet = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+
+var vidIndex = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	for i := range len(vidAlphabet) {
+		t[vidAlphabet[i]] = int8(i)
+	}
+	return t
+}()
+
+// id writes s as a version ID: 96 bits, 6 at a time.
+func (s stamp) id() string {
+	var out [versionIDLen]byte
+	for i := range 4 { // 3 bytes -> 4 characters
+		v := uint32(s[3*i])<<16 | uint32(s[3*i+1])<<8 | uint32(s[3*i+2])
+		for j := range 4 {
+			out[4*i+j] = vidAlphabet[(v>>(18-6*j))&63]
+		}
+	}
+	return string(out[:])
+}
+
+// parseVersionID returns the stamp of a version ID, or ErrInvalidVersionID.
+func parseVersionID(id string) (stamp, error) {
+	var s stamp
+	if len(id) != versionIDLen {
+		return s, fmt.Errorf("%w: %q", ErrInvalidVersionID, id)
+	}
+	for i := range 4 {
+		var v uint32
+		for j := range 4 {
+			c := vidIndex[id[4*i+j]]
+			if c < 0 {
+				return s, fmt.Errorf("%w: %q", ErrInvalidVersionID, id)
+			}
+			v = v<<6 | uint32(c)
+		}
+		s[3*i], s[3*i+1], s[3*i+2] = byte(v>>16), byte(v>>8), byte(v)
+	}
+	return s, nil
+}
+
+// ValidVersionID reports whether id is a version ID the engine could have
+// made, or NullVersionID.
+func ValidVersionID(id string) bool {
+	if id == NullVersionID {
+		return true
+	}
+	_, err := parseVersionID(id)
+	return err == nil
+}
+
+// versionPrefix is V/<bucket>\x00.
+func versionPrefix(bucket string) []byte {
+	b := make([]byte, 0, len(prefixVersion)+len(bucket)+1)
+	b = append(b, prefixVersion...)
+	b = append(b, bucket...)
+	return append(b, 0)
+}
+
+// versionKeyPrefix is V/<bucket>\x00<key>\x00: every version of key.
+func versionKeyPrefix(bucket, key string) []byte {
+	return append(append(versionPrefix(bucket), key...), 0)
+}
+
+func versionKey(bucket, key string, s stamp) []byte {
+	b := versionKeyPrefix(bucket, key)
+	for _, c := range s {
+		b = append(b, ^c)
+	}
+	return b
+}
+
+// splitVersionKey returns the object key and stamp of a V/ key with the
+// bucket's prefix base.
+func splitVersionKey(base, k []byte) (string, stamp, bool) {
+	var s stamp
+	if len(k) < len(base)+1+stampLen || k[len(k)-stampLen-1] != 0 {
+		return "", s, false
+	}
+	for i, c := range k[len(k)-stampLen:] {
+		s[i] = ^c
+	}
+	return string(k[len(base) : len(k)-stampLen-1]), s, true
+}
+
+// versionStamp returns the ordering stamp of a record read from O/.
+func (r *objectRecord) versionStamp() stamp {
+	if r.info.VersionID != "" {
+		if s, err := parseVersionID(r.info.VersionID); err == nil {
+			return s
+		}
+	}
+	if r.nullStamp != (stamp{}) {
+		return r.nullStamp
+	}
+	return timeStamp(r.info.LastModified)
+}
+
+// versionCache holds each bucket's versioning state for the write path.
+// It is guarded by Engine.mu: every write of a bucket record runs under
+// it, so an entry read under it is never stale.
+type versionCache struct {
+	states map[string]VersioningState
+	last   stamp // the newest stamp handed out
+}
+
+// versioningLocked returns bucket's versioning state (VersioningOff for a
+// missing bucket, which the write reports itself). The caller holds e.mu.
+func (e *Engine) versioningLocked(bucket string) (VersioningState, error) {
+	if s, ok := e.vers.states[bucket]; ok {
+		return s, nil
+	}
+	rec, err := e.bucketRecord(e.db, bucket)
+	if errors.Is(err, ErrNoSuchBucket) {
+		return VersioningOff, nil
+	}
+	if err != nil {
+		return VersioningOff, err
+	}
+	if e.vers.states == nil {
+		e.vers.states = map[string]VersioningState{}
+	}
+	e.vers.states[bucket] = rec.versioning
+	return rec.versioning, nil
+}
+
+// forgetVersioning drops bucket's cached state. The caller holds e.mu.
+func (e *Engine) forgetVersioning(bucket string) { delete(e.vers.states, bucket) }
+
+// nextStamp returns a stamp newer than every stamp handed out and than
+// after (the key's newest version). The caller holds e.mu.
+func (e *Engine) nextStamp(after stamp) stamp {
+	s := timeStamp(e.now())
+	if !e.vers.last.less(s) {
+		s = e.vers.last.next()
+	}
+	if !after.less(s) {
+		s = after.next()
+	}
+	e.vers.last = s
+	return s
+}
+
+// putVersioningConfig stores a versioning configuration and the state in
+// the bucket record, in m. The caller holds e.mu.
+func (e *Engine) putVersioningConfig(m *mutation, bucket string, doc []byte) error {
+	c, err := bucketconfig.Decode(bucketconfig.KindVersioning, doc)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	}
+	rec, err := e.bucketRecord(e.db, bucket)
+	if err != nil {
+		return err
+	}
+	switch c.(*bucketconfig.Versioning).Status {
+	case "Enabled":
+		rec.versioning = VersioningEnabled
+	default:
+		rec.versioning = VersioningSuspended
+	}
+	e.forgetVersioning(bucket)
+	if err := m.b.Set(bucketKey(bucket), rec.encode(), nil); err != nil {
+		return err
+	}
+	return m.b.Set(configKey(bucket, ConfigVersioning), doc, nil)
+}
+
+// DeleteMarkerError is returned by reads that meet a delete marker: the
+// latest version of the key (wrapping ErrNoSuchKey) or the version asked
+// for by ID (wrapping ErrVersionIsDeleteMarker). Wire protocols report
+// the marker's version ID and x-*-delete-marker: true with the error.
+type DeleteMarkerError struct {
+	Err          error
+	VersionID    string // "" for a null delete marker
+	LastModified time.Time
+}
+
+func (e *DeleteMarkerError) Error() string {
+	return fmt.Sprintf("%v (delete marker %q)", e.Err, e.VersionID)
+}
+
+// Unwrap lets errors.Is see the sentinel.
+func (e *DeleteMarkerError) Unwrap() error { return e.Err }
+
+// latestMarker returns the delete marker that is the latest version of
+// key, when there is no current object. ok is false when there is none.
+func (e *Engine) latestMarker(r pebble.Reader, bucket, key string) (objectRecord, bool, error) {
+	rec, _, ok, err := e.firstVersion(r, bucket, key, nil)
+	if err != nil || !ok || !rec.info.DeleteMarker {
+		return objectRecord{}, false, err
+	}
+	return rec, true, nil
+}
+
+// firstVersion returns the newest V/ entry of key other than skip.
+func (e *Engine) firstVersion(r pebble.Reader, bucket, key string, skip []byte) (objectRecord, []byte, bool, error) {
+	p := versionKeyPrefix(bucket, key)
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return objectRecord{}, nil, false, err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		if skip != nil && bytes.Equal(it.Key(), skip) {
+			continue
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return objectRecord{}, nil, false, err
+		}
+		rec, err := e.decodeVersion(bucket, key, it.Key(), v, true)
+		return rec, bytes.Clone(it.Key()), err == nil, err
+	}
+	return objectRecord{}, nil, false, it.Error()
+}
+
+// decodeVersion decodes a V/ record at k.
+func (e *Engine) decodeVersion(bucket, key string, k, v []byte, body bool) (objectRecord, error) {
+	rec, err := decodeObject(v, body)
+	if err != nil {
+		return rec, err
+	}
+	rec.info.Bucket, rec.info.Key = bucket, key
+	if _, s, ok := splitVersionKey(versionPrefix(bucket), k); ok && rec.info.VersionID == "" {
+		rec.nullStamp = s
+	}
+	return rec, nil
+}
+
+// located is a version and where it is stored.
+type located struct {
+	rec     objectRecord
+	key     []byte // its O/ or V/ key
+	current bool   // stored at O/
+}
+
+// findVersion finds version vid ("null" or an ID) of key; ok is false
+// when there is no such version. A malformed vid is ErrInvalidVersionID.
+func (e *Engine) findVersion(r pebble.Reader, bucket, key, vid string, body bool) (located, bool, error) {
+	var want stamp
+	if vid != NullVersionID {
+		s, err := parseVersionID(vid)
+		if err != nil {
+			return located{}, false, err
+		}
+		want = s
+	}
+	ok0 := objectKey(bucket, key)
+	if v, ok, err := get(r, ok0); err != nil {
+		return located{}, false, err
+	} else if ok {
+		rec, err := decodeObject(v, body)
+		if err != nil {
+			return located{}, false, err
+		}
+		rec.info.Bucket, rec.info.Key = bucket, key
+		if (vid == NullVersionID && rec.info.VersionID == "") || rec.info.VersionID == vid {
+			return located{rec: rec, key: ok0, current: true}, true, nil
+		}
+	}
+	if vid != NullVersionID {
+		k := versionKey(bucket, key, want)
+		v, ok, err := get(r, k)
+		if err != nil || !ok {
+			return located{}, false, err
+		}
+		rec, err := e.decodeVersion(bucket, key, k, v, body)
+		if err != nil {
+			return located{}, false, err
+		}
+		if rec.info.VersionID != vid {
+			return located{}, false, nil
+		}
+		return located{rec: rec, key: k}, true, nil
+	}
+	// The null version in V/: look through the key's versions.
+	p := versionKeyPrefix(bucket, key)
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return located{}, false, err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return located{}, false, err
+		}
+		rec, err := e.decodeVersion(bucket, key, it.Key(), v, body)
+		if err != nil {
+			return located{}, false, err
+		}
+		if rec.info.VersionID == "" {
+			return located{rec: rec, key: bytes.Clone(it.Key())}, true, nil
+		}
+	}
+	return located{}, false, it.Error()
+}
+
+// objectVersion reads version vid of key for a read: "" is the latest
+// (ErrNoSuchKey, or a *DeleteMarkerError when it is a delete marker). A
+// version that is a delete marker is a *DeleteMarkerError wrapping
+// ErrVersionIsDeleteMarker; a missing one ErrNoSuchVersion.
+func (e *Engine) objectVersion(r pebble.Reader, bucket, key, vid string, body bool) (objectRecord, error) {
+	if vid == "" {
+		return e.objectRecord(r, bucket, key, body)
+	}
+	if !ValidVersionID(vid) {
+		return objectRecord{}, fmt.Errorf("%w: %q", ErrInvalidVersionID, vid)
+	}
+	loc, ok, err := e.findVersion(r, bucket, key, vid, body)
+	if err != nil {
+		return objectRecord{}, err
+	}
+	if !ok {
+		if _, err := e.bucketRecord(r, bucket); err != nil {
+			return objectRecord{}, err
+		}
+		return objectRecord{}, fmt.Errorf("%w: %s/%s version %s", ErrNoSuchVersion, bucket, key, vid)
+	}
+	if loc.rec.info.DeleteMarker {
+		return objectRecord{}, &DeleteMarkerError{Err: ErrVersionIsDeleteMarker, VersionID: loc.rec.info.VersionID, LastModified: loc.rec.info.LastModified}
+	}
+	return loc.rec, nil
+}
+
+// writeVersion stores rec as the newest version of its key in a bucket
+// whose versioning is st (not VersioningOff), in m: the current version
+// becomes noncurrent, or, for a null write, the null version is replaced.
+// rec gets its VersionID. The caller holds e.mu.
+func (e *Engine) writeVersion(m *mutation, rec *objectRecord, st VersioningState) error {
+	bucket, key := rec.info.Bucket, rec.info.Key
+	cur, hasCur, latest, err := e.latestStamp(bucket, key)
+	if err != nil {
+		return err
+	}
+	s := e.nextStamp(latest)
+	hadCur := hasCur // an O/ record a delete marker must remove
+	if rec.info.DeleteMarker {
+		rec.inline, rec.extents = nil, nil
+	}
+	if st == VersioningEnabled {
+		rec.info.VersionID, rec.nullStamp = s.id(), stamp{}
+	} else {
+		rec.info.VersionID, rec.nullStamp = "", s
+		if hasCur && cur.info.VersionID == "" {
+			if err := e.dropVersion(m, &cur, nil); err != nil {
+				return err
+			}
+			hasCur = false
+		} else if err := e.dropNullVersion(m, bucket, key); err != nil {
+			return err
+		}
+	}
+	if hasCur {
+		// The current object becomes noncurrent: same record, new home.
+		cs := cur.versionStamp()
+		cur.nullStamp = stamp{}
+		if err := m.b.Set(versionKey(bucket, key, cs), cur.encode(), nil); err != nil {
+			return err
+		}
+	}
+	if rec.info.DeleteMarker {
+		if hadCur {
+			if err := m.b.Delete(objectKey(bucket, key), nil); err != nil {
+				return err
+			}
+		}
+		ns := rec.nullStamp
+		rec.nullStamp = stamp{}
+		err := m.b.Set(versionKey(bucket, key, s), rec.encode(), nil)
+		rec.nullStamp = ns
+		return err
+	}
+	m.ref(rec.extents, +1)
+	return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
+}
+
+// latestStamp reads key's current object (with its body) and the stamp of
+// its newest version (zero when it has none).
+func (e *Engine) latestStamp(bucket, key string) (cur objectRecord, hasCur bool, latest stamp, err error) {
+	v, ok, err := get(e.db, objectKey(bucket, key))
+	if err != nil {
+		return cur, false, latest, err
+	}
+	if ok {
+		if cur, err = decodeObject(v, true); err != nil {
+			return cur, false, latest, err
+		}
+		cur.info.Bucket, cur.info.Key = bucket, key
+		return cur, true, cur.versionStamp(), nil
+	}
+	p := versionKeyPrefix(bucket, key)
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return cur, false, latest, err
+	}
+	if it.First() {
+		_, latest, _ = splitVersionKey(versionPrefix(bucket), it.Key())
+	}
+	return cur, false, latest, it.Close()
+}
+
+// dropVersion releases what a version being removed references. next is
+// the record replacing it at the same O/ key, if any.
+func (e *Engine) dropVersion(m *mutation, rec, next *objectRecord) error {
+	m.ref(rec.extents, -1)
+	return m.dropObjectContent(rec, next)
+}
+
+// dropNullVersion deletes the null version of key from V/, if any.
+func (e *Engine) dropNullVersion(m *mutation, bucket, key string) error {
+	loc, ok, err := e.findVersion(e.db, bucket, key, NullVersionID, true)
+	if err != nil || !ok || loc.current {
+		return err
+	}
+	m.ref(loc.rec.extents, -1)
+	return m.b.Delete(loc.key, nil)
+}
+
+// removeVersion deletes version vid of key in m and, when it was the
+// latest, makes the next one current. A missing version changes nothing.
+// The caller holds e.mu.
+func (e *Engine) removeVersion(m *mutation, bucket, key, vid string) (DeleteResult, error) {
+	res := DeleteResult{Key: key, VersionID: vid}
+	loc, ok, err := e.findVersion(e.db, bucket, key, vid, true)
+	if err != nil || !ok {
+		if err == nil {
+			_, err = e.bucketRecord(e.db, bucket)
+		}
+		return res, err
+	}
+	res.DeleteMarker = loc.rec.info.DeleteMarker
+	if !res.DeleteMarker {
+		// A bucket retention policy (WORM) protects every version.
+		if err := e.checkRetention(bucket, key, loc.rec.info.LastModified); err != nil {
+			return res, err
+		}
+	}
+	switch {
+	case loc.current:
+		if err := e.dropVersion(m, &loc.rec, nil); err != nil {
+			return res, err
+		}
+	default:
+		// A content-index entry names the key's current object only.
+		m.ref(loc.rec.extents, -1)
+	}
+	if err := m.b.Delete(loc.key, nil); err != nil {
+		return res, err
+	}
+	latest := loc.current
+	if !latest {
+		if _, has, err := get(e.db, objectKey(bucket, key)); err != nil {
+			return res, err
+		} else if !has {
+			_, first, found, err := e.firstVersion(e.db, bucket, key, nil)
+			if err != nil {
+				return res, err
+			}
+			latest = found && bytes.Equal(first, loc.key)
+		}
+	}
+	if !latest {
+		return res, nil
+	}
+	// Promote the next version when it is an object.
+	next, nk, found, err := e.firstVersion(e.db, bucket, key, loc.key)
+	if err != nil || !found || next.info.DeleteMarker {
+		return res, err
+	}
+	if err := m.b.Delete(nk, nil); err != nil {
+		return res, err
+	}
+	return res, m.b.Set(objectKey(bucket, key), next.encode(), nil)
+}
+
+// deleteVersioned is DeleteObject in a versioned bucket.
+func (e *Engine) deleteVersioned(m *mutation, bucket, key string, opts DeleteOptions, st VersioningState) (DeleteResult, error) {
+	if opts.VersionID != "" {
+		return e.removeVersion(m, bucket, key, opts.VersionID)
+	}
+	if opts.IfMatch != "" {
+		cur, err := e.objectRecord(e.db, bucket, key, false)
+		if err != nil {
+			return DeleteResult{Key: key}, err
+		}
+		if !etagListMatches(opts.IfMatch, cur.info.ETag) {
+			return DeleteResult{Key: key}, fmt.Errorf("%w: ETag of %s/%s does not match", ErrPreconditionFailed, bucket, key)
+		}
+	} else if _, err := e.bucketRecord(e.db, bucket); err != nil {
+		return DeleteResult{Key: key}, err
+	}
+	marker := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, DeleteMarker: true, LastModified: e.now(), Owner: opts.Owner}}
+	if err := e.writeVersion(m, &marker, st); err != nil {
+		return DeleteResult{Key: key}, err
+	}
+	return DeleteResult{Key: key, DeleteMarker: true, DeleteMarkerVersionID: versionOrNull(marker.info.VersionID)}, nil
+}
+
+// versionOrNull names a version for a caller: its ID, or NullVersionID.
+func versionOrNull(id string) string {
+	if id == "" {
+		return NullVersionID
+	}
+	return id
+}
+
+// HeadObjectVersion is HeadObject of one version: versionID "" is the
+// latest, NullVersionID the null version. See objectVersion for errors:
+// ErrNoSuchVersion, ErrInvalidVersionID, and a *DeleteMarkerError.
+func (e *Engine) HeadObjectVersion(ctx context.Context, bucket, key, versionID string) (ObjectInfo, error) {
+	if err := e.check(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	rec, err := e.resolveVersion(e.db, bucket, key, versionID, false)
+	return rec.info, err
+}
+
+// VersionListOptions are the inputs of ListObjectVersions.
+type VersionListOptions struct {
+	Prefix, Delimiter string
+	// KeyMarker and VersionIDMarker: list versions after this one (with
+	// VersionIDMarker "") after every version of KeyMarker.
+	KeyMarker, VersionIDMarker string
+	// MaxKeys bounds versions plus common prefixes (0: DefaultMaxKeys).
+	MaxKeys int
+}
+
+// VersionListResult is one page of ListObjectVersions. Versions hold
+// objects and delete markers (DeleteMarker set), by key and newest first,
+// IsLatest set on each key's latest.
+type VersionListResult struct {
+	Versions       []ObjectInfo
+	CommonPrefixes []string
+	IsTruncated    bool
+	// NextKeyMarker and NextVersionIDMarker continue a truncated listing.
+	NextKeyMarker, NextVersionIDMarker string
+}
+
+// ListObjectVersions lists every version of a bucket's keys (in an
+// unversioned bucket, the objects, each the null version). With a
+// delimiter every common prefix costs one seek per record kind.
+func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts VersionListOptions) (VersionListResult, error) {
+	if err := e.check(ctx); err != nil {
+		return VersionListResult{}, err
+	}
+	if opts.VersionIDMarker != "" && !ValidVersionID(opts.VersionIDMarker) {
+		return VersionListResult{}, fmt.Errorf("%w: %q", ErrInvalidVersionID, opts.VersionIDMarker)
+	}
+	limit := opts.MaxKeys
+	if limit <= 0 || limit > DefaultMaxKeys {
+		limit = DefaultMaxKeys
+	}
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	if _, err := e.bucketRecord(snap, bucket); err != nil {
+		return VersionListResult{}, err
+	}
+	ob, vb := objectPrefix(bucket), versionPrefix(bucket)
+	olo := append(bytes.Clone(ob), opts.Prefix...)
+	vlo := append(bytes.Clone(vb), opts.Prefix...)
+	oit, err := snap.NewIter(&pebble.IterOptions{LowerBound: olo, UpperBound: prefixEnd(olo)})
+	if err != nil {
+		return VersionListResult{}, err
+	}
+	defer oit.Close()
+	vit, err := snap.NewIter(&pebble.IterOptions{LowerBound: vlo, UpperBound: prefixEnd(vlo)})
+	if err != nil {
+		return VersionListResult{}, err
+	}
+	defer vit.Close()
+
+	// Position both iterators.
+	oOK, vOK := oit.First(), vit.First()
+	// skipVersionsUntil, when set, skips V/ entries of that key up to and
+	// including the marker's stamp.
+	var resumeKey string
+	var resumeAfter *stamp
+	if opts.KeyMarker != "" && opts.KeyMarker >= opts.Prefix {
+		km := opts.KeyMarker
+		if opts.VersionIDMarker == "" {
+			oOK = oit.SeekGE(append(append(bytes.Clone(ob), km...), 0))
+			vOK = vit.SeekGE(append(append(bytes.Clone(vb), km...), 1))
+		} else {
+			oOK = oit.SeekGE(append(append(bytes.Clone(ob), km...), 0))
+			vOK = vit.SeekGE(versionKeyPrefix(bucket, km))
+			loc, found, err := e.findVersion(snap, bucket, km, opts.VersionIDMarker, false)
+			if err != nil {
+				return VersionListResult{}, err
+			}
+			switch {
+			case found && loc.current:
+				// V/ entries of km all follow the current version.
+			case found:
+				_, s, _ := splitVersionKey(vb, loc.key)
+				resumeKey, resumeAfter = km, &s
+			case opts.VersionIDMarker != NullVersionID:
+				s, _ := parseVersionID(opts.VersionIDMarker)
+				resumeKey, resumeAfter = km, &s
+			default:
+				vOK = vit.SeekGE(append(append(bytes.Clone(vb), km...), 1))
+			}
+		}
+	}
+	var res VersionListResult
+	// prevV is the key of the V/ entry seen last, lastO of the O/ one.
+	var prevV, lastO string
+	if opts.VersionIDMarker != "" {
+		prevV = opts.KeyMarker // resuming inside the marker's key
+	}
+	var steps int64
+	defer func() { e.listSteps.Add(steps) }()
+	full := func() bool { return len(res.Versions)+len(res.CommonPrefixes) >= limit }
+	for ; oOK || vOK; steps++ {
+		if steps%256 == 255 {
+			if err := ctx.Err(); err != nil {
+				return VersionListResult{}, err
+			}
+		}
+		var okey, vkey string
+		var vs stamp
+		if oOK {
+			okey = string(oit.Key()[len(ob):])
+		}
+		if vOK {
+			var valid bool
+			if vkey, vs, valid = splitVersionKey(vb, vit.Key()); !valid {
+				return VersionListResult{}, fmt.Errorf("%w: version key %q", ErrCorrupt, vit.Key())
+			}
+			if resumeAfter != nil && vkey == resumeKey && !vs.less(*resumeAfter) {
+				prevV = vkey
+				vOK = vit.Next()
+				continue
+			}
+		}
+		key := okey
+		fromO := oOK && (!vOK || okey <= vkey)
+		if !fromO {
+			key = vkey
+		}
+		if opts.Delimiter != "" {
+			if i := strings.Index(key[len(opts.Prefix):], opts.Delimiter); i >= 0 {
+				cp := key[:len(opts.Prefix)+i+len(opts.Delimiter)]
+				if cp > opts.KeyMarker || opts.KeyMarker == "" {
+					if full() {
+						res.IsTruncated = true
+						break
+					}
+					res.CommonPrefixes = append(res.CommonPrefixes, cp)
+					res.NextKeyMarker, res.NextVersionIDMarker = cp, ""
+				}
+				// One seek per iterator skips everything under cp.
+				if next := prefixEnd(append(bytes.Clone(ob), cp...)); next != nil && oOK {
+					oOK = oit.SeekGE(next)
+				} else {
+					oOK = false
+				}
+				if next := prefixEnd(append(bytes.Clone(vb), cp...)); next != nil && vOK {
+					vOK = vit.SeekGE(next)
+				} else {
+					vOK = false
+				}
+				continue
+			}
+		}
+		if full() {
+			res.IsTruncated = true
+			break
+		}
+		var rec objectRecord
+		if fromO {
+			v, err := oit.ValueAndErr()
+			if err != nil {
+				return VersionListResult{}, err
+			}
+			if rec, err = decodeObject(v, false); err != nil {
+				return VersionListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
+			}
+			rec.info.Bucket, rec.info.Key, rec.info.IsLatest = bucket, key, true
+			lastO = key
+			oOK = oit.Next()
+		} else {
+			v, err := vit.ValueAndErr()
+			if err != nil {
+				return VersionListResult{}, err
+			}
+			if rec, err = e.decodeVersion(bucket, key, vit.Key(), v, false); err != nil {
+				return VersionListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
+			}
+			// A key's newest V/ entry is its latest version when it has
+			// no current object (then it is a delete marker).
+			if rec.info.DeleteMarker && prevV != key {
+				if lastO == key {
+					rec.info.IsLatest = false
+				} else {
+					_, has, err := get(snap, objectKey(bucket, key))
+					if err != nil {
+						return VersionListResult{}, err
+					}
+					rec.info.IsLatest = !has
+				}
+			}
+			prevV = key
+			vOK = vit.Next()
+		}
+		res.Versions = append(res.Versions, rec.info)
+		res.NextKeyMarker, res.NextVersionIDMarker = key, versionOrNull(rec.info.VersionID)
+	}
+	if err := errors.Join(oit.Error(), vit.Error()); err != nil {
+		return VersionListResult{}, err
+	}
+	if !res.IsTruncated {
+		res.NextKeyMarker, res.NextVersionIDMarker = "", ""
+	}
+	return res, nil
+}
+
+// DeleteObjectVersion is DeleteObject reporting the version removed
+// (VersionID, DeleteMarker when it was a marker) or the delete marker
+// made (DeleteMarker, DeleteMarkerVersionID). A malformed
+// opts.VersionID is ErrInvalidVersionID.
+func (e *Engine) DeleteObjectVersion(ctx context.Context, bucket, key string, opts DeleteOptions) (DeleteResult, error) {
+	if err := e.check(ctx); err != nil {
+		return DeleteResult{}, err
+	}
+	if opts.VersionID != "" && !ValidVersionID(opts.VersionID) {
+		return DeleteResult{}, fmt.Errorf("%w: %q", ErrInvalidVersionID, opts.VersionID)
+	}
+	var res DeleteResult
+	err := e.applyCtx(ctx, func(m *mutation) error {
+		var err error
+		res, err = e.deleteOne(m, bucket, key, opts)
+		return err
+	})
+	return res, err
+}
+
+// deleteOne is one delete of DeleteObjectVersion in m.
+func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) (DeleteResult, error) {
+	st, err := e.versioningLocked(bucket)
+	if err != nil {
+		return DeleteResult{Key: key}, err
+	}
+	if st == VersioningOff && opts.VersionID == "" {
+		return DeleteResult{Key: key}, e.deleteObject(m, bucket, key, opts.IfMatch)
+	}
+	return e.deleteVersioned(m, bucket, key, opts, st)
+}
+
+// ObjectVersion names one version of a key for DeleteObjectVersions;
+// VersionID "" is the latest (a delete marker in a versioned bucket).
+type ObjectVersion struct {
+	Key, VersionID string
+}
+
+// DeleteObjectVersions is DeleteObjects with a version per key. In an
+// call without version IDs it is one atomic batch; otherwise each entry
+// is its own atomic step, in order. Per-entry failures
+// (malformed key or version ID) are reported in the results.
+func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs []ObjectVersion, owner string) ([]DeleteResult, error) {
+	if err := e.check(ctx); err != nil {
+		return nil, err
+	}
+	versioned := false
+	for _, o := range objs {
+		versioned = versioned || o.VersionID != ""
+	}
+	if !versioned {
+		// Distinct keys do not interact: one batch (with markers in a
+		// versioned bucket).
+		keys := make([]string, len(objs))
+		for i, o := range objs {
+			keys[i] = o.Key
+		}
+		return e.deleteObjects(ctx, bucket, keys, owner)
+	}
+	if _, err := e.Bucket(ctx, bucket); err != nil {
+		return nil, err
+	}
+	out := make([]DeleteResult, len(objs))
+	done := map[ObjectVersion]bool{}
+	for i, o := range objs {
+		out[i] = DeleteResult{Key: o.Key, VersionID: o.VersionID}
+		if err := validateKey(o.Key, e.opts.MaxKeyLength); err != nil {
+			out[i].Err = err
+			continue
+		}
+		if o.VersionID != "" && done[o] {
+			continue
+		}
+		done[o] = true
+		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{VersionID: o.VersionID, Owner: owner})
+		switch {
+		case errors.Is(err, ErrInvalidVersionID), isKeyError(err):
+			out[i].Err = err
+		case err != nil:
+			return nil, err
+		default:
+			out[i] = res
+		}
+	}
+	return out, nil
+}
