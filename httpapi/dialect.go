@@ -117,6 +117,9 @@ type dialect struct {
 	// service knows. A request naming one of them that no route serves
 	// is refused (never routed to the plain operation).
 	subresources map[string]bool
+
+	// post reads POST Object forms (postobject.go); nil: not served.
+	post *postRules
 }
 
 // behaviour holds the yes/no differences of the shared handlers. Each
@@ -152,6 +155,7 @@ type behaviour struct {
 	answerCompleteRetry       bool // a retried Complete (same parts) gets the first one's result
 	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
 	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
+	uploadCallbacks           bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
 }
 
 // confidence is how strongly a request looks like a dialect.

@@ -91,6 +91,7 @@ var sina = &dialect{
 	// The sub-resources the SDKs sign (pkg/ssig), plus uploadId.
 	subresources: setOf("acl", "location", "torrent", "website", "logging", "relax", "meta", "uploads", "part",
 		"copy", "multipart", "uploadId"),
+	post: sinaPost,
 }
 
 // detectSina recognises the SINA Authorization scheme, ssig URLs

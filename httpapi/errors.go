@@ -163,6 +163,14 @@ var codes = map[string]codeRow{
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
+
+	// POST Object and upload callbacks (postobject.go, osscallback.go).
+	"MalformedPOSTRequest":                {status: 400, message: "The body of your POST request is not well-formed multipart/form-data.", oss: dialectCode{ec: "0016-00000801"}},
+	"IncorrectNumberOfFilesInPostRequest": {status: 400, message: "POST requires exactly one file upload per request.", oss: dialectCode{ec: "0016-00000802"}},
+	"MaxPostPreDataLengthExceededError":   {status: 400, message: "Your POST request fields preceding the upload file were too large.", oss: dialectCode{ec: "0016-00000803"}},
+	"InvalidPolicyDocument":               {status: 400, message: "The content of the form does not meet the conditions specified in the policy document.", oss: dialectCode{ec: "0016-00000804"}},
+	"InvalidToken":                        {status: 400, message: "The provided token is malformed or otherwise invalid.", oss: dialectCode{name: "InvalidAccessKeyId"}},
+	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
 }
 
 // errorf returns the Error of code with a message (the table's default

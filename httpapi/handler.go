@@ -50,6 +50,8 @@ type server struct {
 	names sync.Map
 	// inflight counts the requests being served (Config.MaxConcurrentRequests).
 	inflight admission
+	// callbacks signs and sends OSS upload callbacks (osscallback.go).
+	callbacks callbackState
 }
 
 // principal is who sent a request.
@@ -167,6 +169,9 @@ func (s *server) serve(rc *request) error {
 		return err
 	}
 	rc.op.Bucket, rc.op.Key, rc.vhost = bucket, key, vhost
+	if done, err := s.servePublicKey(rc, bucket, key, vhost); done {
+		return err
+	}
 	rc.q = r.URL.Query()
 	t := targetService
 	switch {
@@ -197,7 +202,13 @@ func (s *server) serve(rc *request) error {
 	if err := s.intake(rc); err != nil {
 		return err
 	}
-	if err := s.authorize(rc); err != nil {
+	if rt.auth == authForm {
+		// The form says who sent it; the handler authorizes once it has
+		// read the credentials. A missing bucket is reported now.
+		if _, err := s.bucketOf(rc); err != nil {
+			return err
+		}
+	} else if err := s.authorize(rc); err != nil {
 		return err
 	}
 	return rt.handle(s, rc)

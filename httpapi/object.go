@@ -214,6 +214,10 @@ func (s *server) putObject(rc *request) error {
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	opts.DefaultChecksum = rc.d.defaultChecksum
+	cb, err := s.requestCallback(rc)
+	if err != nil {
+		return err
+	}
 	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
 	if err != nil {
 		return err
@@ -227,6 +231,9 @@ func (s *server) putObject(rc *request) error {
 	rc.setCRC64(info.CRC64)
 	if rc.d.behave.putReturnsContentMD5 {
 		h.Set("Content-MD5", contentMD5Of(info))
+	}
+	if cb != nil {
+		return s.answerCallback(rc, cb, info)
 	}
 	return writeEmpty(rc, http.StatusOK)
 }

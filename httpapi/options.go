@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"crypto/rsa"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -100,6 +101,28 @@ type Config struct {
 	// body (GetObject) may take: a client that stops reading is cut off
 	// and frees its handler. Default 2 minutes (about 8.5 KiB/s).
 	WriteTimeout time.Duration
+
+	// POST Object and OSS upload callbacks (postobject.go, osscallback.go).
+
+	// MaxPostFormFields caps the bytes of a POST Object form before its
+	// file part (field values, part headers, boundaries); each field
+	// value is further capped at 20 KiB. Default 1 MiB.
+	MaxPostFormFields int64
+	// CallbackKey signs OSS upload callbacks. Default: an RSA 2048 key
+	// generated when the first callback is sent (or its public key
+	// fetched).
+	CallbackKey *rsa.PrivateKey
+	// CallbackTimeout bounds each callback request, answer included.
+	// Default 5 seconds.
+	CallbackTimeout time.Duration
+	// CallbackTransport carries callback requests. Default: a transport
+	// that dials loopback addresses only, unless CallbackHosts names
+	// other hosts.
+	CallbackTransport http.RoundTripper
+	// CallbackHosts are the hosts callback URLs may name besides
+	// loopback addresses and "localhost"; "*" allows any host. A callback
+	// to any other host is refused with InvalidArgument. Default: none.
+	CallbackHosts []string
 }
 
 // Option changes a Config.
@@ -174,6 +197,14 @@ func WithBodyTimeouts(minRate int64, window, idle time.Duration) Option {
 // object body (see Config.WriteTimeout).
 func WithWriteTimeout(d time.Duration) Option { return func(c *Config) { c.WriteTimeout = d } }
 
+// WithCallbacks sets how OSS upload callbacks are sent: the transport
+// (nil: the default, loopback-only) and the hosts callback URLs may name
+// besides loopback ones (see Config.CallbackTransport and
+// Config.CallbackHosts).
+func WithCallbacks(rt http.RoundTripper, hosts ...string) Option {
+	return func(c *Config) { c.CallbackTransport, c.CallbackHosts = rt, append(c.CallbackHosts, hosts...) }
+}
+
 // Defaults.
 const (
 	DefaultRegion     = "us-east-1"
@@ -230,6 +261,12 @@ func (c *Config) EnsureDefaults() *Config {
 	}
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.MaxPostFormFields <= 0 {
+		c.MaxPostFormFields = DefaultMaxPostFormFields
+	}
+	if c.CallbackTimeout <= 0 {
+		c.CallbackTimeout = DefaultCallbackTimeout
 	}
 	ds := []string{"localhost", "127.0.0.1"}
 	var oss []string
