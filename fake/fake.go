@@ -62,8 +62,9 @@ type Server struct {
 	mu       sync.Mutex
 	faults   []*activeFault
 	requests []Request
-	dropped  map[string]bool // request IDs of dropped requests
-	chaos    *chaosState     // see chaos.go
+	dropped  map[string]bool    // request IDs of dropped requests
+	chaos    *chaosState        // see chaos.go
+	cbtr     *memhttp.Transport // carries upload callbacks to WithCallbackHandler's handler
 }
 
 // Request is one request the server handled, as Requests reports it.
@@ -92,7 +93,8 @@ type config struct {
 	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
 	api                  []httpapi.Option
-	chaos                *Chaos // see chaos.go
+	chaos                *Chaos       // see chaos.go
+	callback             http.Handler // see WithCallbackHandler
 }
 
 // Option configures New.
@@ -207,6 +209,12 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	if cfg.permissive {
 		apiOpts = append(apiOpts, httpapi.WithPermissive())
 	}
+	if cfg.callback != nil {
+		s.cbtr = memhttp.New(cfg.callback, func(v any, stack []byte) {
+			errorf("fake: callback handler panic: %v\n%s", v, stack)
+		})
+		apiOpts = append(apiOpts, httpapi.WithCallbacks(s.cbtr))
+	}
 	if !cfg.skewCheck {
 		apiOpts = append(apiOpts, withoutSkewLimit)
 	}
@@ -306,6 +314,9 @@ func (s *Server) Close() {
 		}
 		if s.ts != nil {
 			s.ts.Close()
+		}
+		if s.cbtr != nil {
+			s.cbtr.Close()
 		}
 		if err := s.eng.Close(); err != nil {
 			s.errorf("fake: close engine: %v", err)

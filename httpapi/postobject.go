@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,11 @@ type postRules struct {
 	// keyBeforeExpansion matches key conditions against the key as sent,
 	// before ${filename} is replaced.
 	keyBeforeExpansion bool
+	// claims lists credential fields (lower case) that mark a form as
+	// the dialect's: a form posted to another dialect's endpoint (a
+	// browser sends no vendor header) that carries them is served in
+	// this dialect.
+	claims []string
 	// aliases maps form fields to the request headers they stand for
 	// ("acl" -> "x-amz-acl").
 	aliases map[string]string
@@ -48,6 +54,7 @@ var s3Post = &postRules{
 		return strings.HasPrefix(l, "x-ignore-")
 	},
 	aliases: map[string]string{"acl": "x-amz-acl"},
+	claims:  []string{"x-amz-credential", "x-amz-signature", "awsaccesskeyid"},
 }
 
 // ossPost is OSS's form: v1 (OSSAccessKeyId, Signature) or v4
@@ -57,6 +64,7 @@ var ossPost = &postRules{
 	authenticate:       (*server).postAuthOSS,
 	policy:             policyRules{sets: true},
 	keyBeforeExpansion: true,
+	claims:             []string{"ossaccesskeyid", "x-oss-signature-version", "x-oss-credential", "x-oss-signature"},
 }
 
 // sinaPost is Sina's form: S3's SigV2 fields (AWSAccessKeyId, Policy,
@@ -222,6 +230,10 @@ func (s *server) postObject(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if d := formDialect(rc.d, f); d != rc.d {
+		switchDialect(rc, d)
+		rules = d.post
+	}
 	who, signed, err := rules.authenticate(s, f)
 	if err != nil {
 		return err
@@ -336,6 +348,44 @@ type postResponse struct {
 	Bucket   string `xml:"Bucket" json:"Bucket"`
 	Key      string `xml:"Key" json:"Key"`
 	ETag     string `xml:"ETag" json:"ETag"`
+}
+
+// formDialect is the dialect a form speaks: d, unless the form carries
+// none of d's credential fields and another dialect's.
+func formDialect(d *dialect, f *postForm) *dialect {
+	claimed := func(d *dialect) bool {
+		return d.post != nil && slices.ContainsFunc(d.post.claims, f.has)
+	}
+	if claimed(d) {
+		return d
+	}
+	for _, o := range dialects {
+		if claimed(o) {
+			return o
+		}
+	}
+	return d
+}
+
+// switchDialect serves rc in dialect d from now on: the request-id and
+// Server headers already set become d's.
+func switchDialect(rc *request, d *dialect) {
+	h := rc.w.Header()
+	old := rc.d
+	id := h.Get(old.requestIDHeader)
+	h.Del(old.requestIDHeader)
+	if old.hostIDHeader != "" {
+		h.Del(old.hostIDHeader)
+	}
+	rc.d, rc.op.Dialect = d, d.name
+	if len(id) != 2*d.requestIDBytes {
+		id = d.newRequestID()
+	}
+	h.Set(d.requestIDHeader, id)
+	if d.hostIDHeader != "" {
+		h.Set(d.hostIDHeader, hostIDOf(id))
+	}
+	h.Set("Server", d.serverName)
 }
 
 // formHeader turns the form's fields into the request headers a
