@@ -273,3 +273,28 @@ func TestCallbackV1SDK(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 }
+
+// TestCallbackPostObject: an OSS PostObject form with a callback field;
+// its custom variables are the form's x: fields.
+func TestCallbackPostObject(t *testing.T) {
+	app := &callbackApp{answer: `{"stored":true}`}
+	srv := newCallbackFake(t, app)
+	form, err := srv.PresignPost("cbbucket", "form/${filename}", fake.PostOptions{Dialect: "oss", KeyPrefix: "form/"})
+	require.NoError(t, err)
+	form.Fields["callback"] = b64JSON(t, map[string]string{
+		"callbackUrl":  "http://localhost:8080/cb",
+		"callbackBody": "object=${object}&size=${size}&who=${x:who}&mime=${mimeType}",
+	})
+	form.Fields["x:who"] = "browser"
+	resp := postForm(t, srv.HTTPClient(), form.URL, form.Fields, "pic.png", "png!")
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "application/json", resp.Header.Get("Content-Type"))
+	require.JSONEq(t, `{"stored":true}`, readAll(t, resp.Body))
+	body, _, _ := app.last()
+	require.Equal(t, "object=form%2Fpic.png&size=4&who=browser&mime=application%2Foctet-stream", body)
+
+	app.status = http.StatusNotFound
+	resp = postForm(t, srv.HTTPClient(), form.URL, form.Fields, "pic2.png", "png!")
+	require.Equal(t, 203, resp.StatusCode)
+	require.Contains(t, readAll(t, resp.Body), "<Code>CallbackFailed</Code>")
+}

@@ -348,6 +348,8 @@ func sinaJSON(v any) (any, bool) {
 		return map[string]string{"ETag": unquote(x.ETag), "Last-Modified": sinaTimeOfXML(x.LastModified)}, true
 	case *sinaACLDoc, *sinaBucketList, *sinaObjectMeta, *sinaBucketMeta:
 		return v, true
+	case *postResponse:
+		return map[string]string{"Bucket": x.Bucket, "Key": x.Key, "ETag": unquote(x.ETag), "Location": x.Location}, true
 	}
 	return nil, false
 }

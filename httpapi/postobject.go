@@ -72,6 +72,7 @@ var ossPost = &postRules{
 var sinaPost = &postRules{
 	authenticate: (*server).postAuthSina,
 	aliases:      map[string]string{"acl": "x-amz-acl"},
+	claims:       []string{"awsaccesskeyid"},
 }
 
 // formHeaders are the form fields stored like PutObject headers.
