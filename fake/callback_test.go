@@ -25,6 +25,7 @@ import (
 
 	"github.com/osslite/osslite/fake"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/ossauth"
 )
 
 // callbackApp is an application server receiving OSS upload callbacks.
@@ -297,4 +298,36 @@ func TestCallbackPostObject(t *testing.T) {
 	resp = postForm(t, srv.HTTPClient(), form.URL, form.Fields, "pic2.png", "png!")
 	require.Equal(t, 203, resp.StatusCode)
 	require.Contains(t, readAll(t, resp.Body), "<Code>CallbackFailed</Code>")
+}
+
+// TestCallbackPresignedURL: the callback parameter in a presigned URL's
+// query (a signed sub-resource).
+func TestCallbackPresignedURL(t *testing.T) {
+	app := &callbackApp{}
+	srv := newCallbackFake(t, app)
+	cb := b64JSON(t, map[string]string{"callbackUrl": "127.0.0.1/pre", "callbackBody": "object=${object}"})
+	req, err := http.NewRequest(http.MethodPut, srv.URL+"/cbbucket/pre.txt?callback="+url.QueryEscape(cb), strings.NewReader("presigned"))
+	require.NoError(t, err)
+	ossauth.PresignV1(req, ossauth.Resource{Bucket: "cbbucket", Key: "pre.txt"},
+		ossauth.Credentials{AccessKeyID: srv.AccessKey, AccessKeySecret: srv.SecretKey}, srv.Clock().Now().Add(time.Hour))
+	resp, err := srv.HTTPClient().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	answer := readAll(t, resp.Body)
+	require.Equal(t, http.StatusOK, resp.StatusCode, answer)
+	require.JSONEq(t, `{"Status":"OK"}`, answer)
+	body, _, _ := app.last()
+	require.Equal(t, "object=pre.txt", body)
+
+	// Header and query together are refused.
+	req, err = http.NewRequest(http.MethodPut, srv.URL+"/cbbucket/both.txt?callback="+url.QueryEscape(cb), strings.NewReader("x"))
+	require.NoError(t, err)
+	req.Header.Set("x-oss-callback", cb)
+	ossauth.PresignV1(req, ossauth.Resource{Bucket: "cbbucket", Key: "both.txt"},
+		ossauth.Credentials{AccessKeyID: srv.AccessKey, AccessKeySecret: srv.SecretKey}, srv.Clock().Now().Add(time.Hour))
+	resp2, err := srv.HTTPClient().Do(req)
+	require.NoError(t, err)
+	defer resp2.Body.Close()
+	require.Equal(t, http.StatusBadRequest, resp2.StatusCode)
+	require.Contains(t, readAll(t, resp2.Body), "<Code>InvalidArgument</Code>")
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
@@ -447,7 +448,15 @@ func (s *server) postCallback(ctx context.Context, c *uploadCallback, u *url.URL
 	req.Header.Set("x-oss-pub-key-url", keyURL)
 	req.Header.Set("User-Agent", "osslite-callback")
 	req.Close = true
-	resp, err := s.callbacks.client.Do(req)
+	client := s.callbacks.client
+	if tr, ok := client.Transport.(*http.Transport); ok && c.sni && c.host != "" && u.Scheme == "https" {
+		// callbackSNI: the TLS server name is callbackHost, not the URL's.
+		sni := tr.Clone()
+		sni.TLSClientConfig = &tls.Config{ServerName: c.host}
+		defer sni.CloseIdleConnections()
+		client = &http.Client{Transport: sni, CheckRedirect: client.CheckRedirect}
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("Post callback timeout after %v.", s.cfg.CallbackTimeout)
