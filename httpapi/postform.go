@@ -84,7 +84,7 @@ func (b *budgetReader) Read(p []byte) (int, error) {
 func readPostForm(body io.Reader, contentType string, maxFields int64) (*postForm, error) {
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil || !strings.EqualFold(mt, "multipart/form-data") {
-		return nil, errorf("PreconditionFailed", "Bucket POST must be of the enclosure-type multipart/form-data").with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data")
+		return nil, errorf("PreconditionFailed", "").with("Condition", "Bucket POST must be of the enclosure-type multipart/form-data")
 	}
 	boundary := params["boundary"]
 	if boundary == "" {

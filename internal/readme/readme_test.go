@@ -124,7 +124,7 @@ func TestBrowserUpload(t *testing.T) {
 	srv := fake.New(t, fake.WithBuckets("uploads"))
 	form, err := srv.PresignPost("uploads", "avatars/${filename}", fake.PostOptions{
 		KeyPrefix: "avatars/", MaxSize: 1 << 20, // any key under avatars/, at most 1 MiB
-		Fields:    map[string]string{"Content-Type": "image/png", "success_action_status": "201"},
+		Fields: map[string]string{"Content-Type": "image/png", "success_action_status": "201"},
 	})
 	require.NoError(t, err)
 	// A browser (or the test) POSTs form.Fields, then the file part named
