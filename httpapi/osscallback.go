@@ -399,10 +399,10 @@ func (s *server) publicKeyURL(rc *request) string {
 	return scheme + "://" + host + CallbackKeyPath
 }
 
-// CallbackStringToSign is what an upload callback's Authorization header
+// callbackStringToSign is what an upload callback's Authorization header
 // signs (RSA, MD5): the URL-decoded path, the query with its "?" (if any),
 // a newline and the body.
-func CallbackStringToSign(u *url.URL, body string) string {
+func callbackStringToSign(u *url.URL, body string) string {
 	path, err := url.PathUnescape(u.EscapedPath())
 	if err != nil {
 		path = u.EscapedPath()
@@ -418,7 +418,7 @@ func CallbackStringToSign(u *url.URL, body string) string {
 func (s *server) sendCallback(ctx context.Context, c *uploadCallback, key *rsa.PrivateKey, keyURL, body string) ([]byte, error) {
 	var last error
 	for _, u := range c.urls {
-		sum := md5.Sum([]byte(CallbackStringToSign(u, body)))
+		sum := md5.Sum([]byte(callbackStringToSign(u, body)))
 		sig, err := rsa.SignPKCS1v15(nil, key, crypto.MD5, sum[:])
 		if err != nil {
 			return nil, err
