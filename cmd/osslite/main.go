@@ -28,6 +28,9 @@
 //	                  relative path, repeatable
 //	-metrics          serve Prometheus metrics at /_osslite/metrics
 //	-metrics-token    bearer token the metrics scrape must present
+//	-callback-host    host OSS upload callbacks may go to besides loopback
+//	                  addresses ("*": any), repeatable; the key that signs
+//	                  them is served at /_osslite/callback-pubkey.pem
 //	-tls-cert, -tls-key  serve HTTPS with this PEM certificate and key
 //	-tls-self-signed  serve HTTPS with a fresh ECDSA certificate for
 //	                  localhost, 127.0.0.1, ::1 and every -domain (and

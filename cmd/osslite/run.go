@@ -59,6 +59,9 @@ type options struct {
 	compactInterval   time.Duration
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
+	// callbackHosts are the hosts OSS upload callbacks may go to besides
+	// loopback ones (-callback-host).
+	callbackHosts []string
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -113,6 +116,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
 	o.limits.register(fs)
+	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
@@ -242,6 +246,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		httpapi.WithLogger(logger),
 	}
 	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
+	if len(o.callbackHosts) > 0 {
+		apiOpts = append(apiOpts, httpapi.WithCallbacks(nil, o.callbackHosts...))
+	}
 	if o.metrics {
 		m = newMetrics(eng, build)
 		apiOpts = append(apiOpts, httpapi.WithObserver(m.observe), httpapi.WithInterceptor(m.route))
