@@ -81,6 +81,13 @@ var formHeaders = map[string]bool{
 	"content-language": true, "expires": true, "content-md5": true,
 }
 
+// formCredentials are the credential fields of every dialect's form:
+// never copied into the request headers the write reads (nor logged).
+var formCredentials = map[string]bool{
+	"x-amz-algorithm": true, "x-amz-credential": true, "x-amz-date": true, "x-amz-signature": true, "x-amz-security-token": true,
+	"x-oss-signature-version": true, "x-oss-credential": true, "x-oss-date": true, "x-oss-signature": true, "x-oss-security-token": true,
+}
+
 // formIdentity checks a form signed by access key ak (with session token
 // token) using verify, which compares the signature for a secret.
 func (s *server) formIdentity(ak, token string, verify func(secret string) bool) (principal, error) {
@@ -399,6 +406,8 @@ func (rc *request) formHeader(f *postForm, rules *postRules) http.Header {
 		l := strings.ToLower(n)
 		v := f.values[l]
 		switch {
+		case formCredentials[l]:
+			continue
 		case formHeaders[l]:
 		case rules.aliases[l] != "":
 			l = rules.aliases[l]
