@@ -376,7 +376,8 @@ func formDialect(d *dialect, f *postForm) *dialect {
 }
 
 // switchDialect serves rc in dialect d from now on: the request-id and
-// Server headers already set become d's.
+// Server headers already set become d's (the same request id, which the
+// log and the Observer already have).
 func switchDialect(rc *request, d *dialect) {
 	h := rc.w.Header()
 	old := rc.d
@@ -386,9 +387,6 @@ func switchDialect(rc *request, d *dialect) {
 		h.Del(old.hostIDHeader)
 	}
 	rc.d, rc.op.Dialect = d, d.name
-	if len(id) != 2*d.requestIDBytes {
-		id = d.newRequestID()
-	}
 	h.Set(d.requestIDHeader, id)
 	if d.hostIDHeader != "" {
 		h.Set(d.hostIDHeader, hostIDOf(id))
