@@ -31,6 +31,11 @@ type Error struct {
 	Header http.Header
 	// Err is the underlying error, if any.
 	Err error
+	// verbatim keeps Code, Message and Status as they are in every
+	// dialect (no column renames them): for codes an operation answers
+	// where the dialect otherwise uses another (OSS PostObject's
+	// EntityTooLarge).
+	verbatim bool
 }
 
 // Field is one extra element of an error document.
@@ -207,7 +212,7 @@ func ecOf(code, operation string) string {
 // otherwise are renamed (with that code's status), and default messages
 // become the dialect's.
 func (d *dialect) localize(e *Error) *Error {
-	if d.errors.column == nil {
+	if d.errors.column == nil || e.verbatim {
 		return e
 	}
 	row, known := codes[e.Code]

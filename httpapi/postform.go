@@ -446,8 +446,10 @@ func (s *sizeRange) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
 	s.n += int64(n)
 	if s.hi >= 0 && s.n > s.hi {
-		return n, errorf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size").
+		e := errorf("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size").
 			with("ProposedSize", strconv.FormatInt(s.n, 10)).with("MaxSizeAllowed", strconv.FormatInt(s.hi, 10))
+		e.verbatim = true // OSS too answers EntityTooLarge here (PostObject), not InvalidArgument
+		return n, e
 	}
 	if err == io.EOF && s.n < s.lo {
 		return n, errorf("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size").

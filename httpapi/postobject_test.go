@@ -358,3 +358,20 @@ func TestPostObjectSina(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, resp.StatusCode, string(resp.body))
 	require.Equal(t, "SignatureDoesNotMatch", resp.Header.Get("X-Error-Code"))
 }
+
+// TestPostObjectOSSSizeRange: OSS answers a file outside
+// content-length-range with EntityTooLarge / EntityTooSmall (where its
+// PutObject says InvalidArgument for a body too large).
+func TestPostObjectOSSSizeRange(t *testing.T) {
+	f, _ := newPostFixture(t, httpapi.WithOSSDomains("oss-test.example"))
+	policy := policyDoc(t, f.clock.Now().Add(time.Hour), []any{"content-length-range", 2, 4})
+	fields := []field{{"key", "sized"}, {"OSSAccessKeyId", testAK}, {"policy", policy}, {"Signature", ossauth.SignV1(testSK, policy)}}
+	for content, code := range map[string]string{"x": "EntityTooSmall", "xxxxx": "EntityTooLarge", "xxx": ""} {
+		resp := f.post(t, "/", "forms.oss-test.example", multipartForm{fields: fields, content: content})
+		require.Equal(t, code, resp.errCode(), string(resp.body))
+		if code != "" {
+			require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+			require.NotEmpty(t, resp.Header.Get("x-oss-ec"))
+		}
+	}
+}
