@@ -200,8 +200,18 @@ func (s *server) postAuthOSS(f *postForm) (principal, bool, error) {
 		if len(parts) != 5 || parts[0] == "" || len(parts[1]) != 8 || parts[3] != ossauth.DefaultProduct || parts[4] != "aliyun_v4_request" {
 			return principal{}, true, errorf("InvalidArgument", "Invalid x-oss-credential: expected <AccessKeyId>/<yyyymmdd>/<region>/oss/aliyun_v4_request.").with("ArgumentName", "x-oss-credential")
 		}
-		if d := f.get("x-oss-date"); len(d) < 8 || d[:8] != parts[1] {
-			return principal{}, true, errorf("InvalidArgument", "x-oss-date must be on the date of x-oss-credential.").with("ArgumentName", "x-oss-date")
+		date, err := time.Parse(sigv4.TimeFormat, f.get("x-oss-date"))
+		if err != nil || date.Format("20060102") != parts[1] {
+			return principal{}, true, errorf("InvalidArgument", "x-oss-date must be yyyymmddThhmmssZ on the date of x-oss-credential.").with("ArgumentName", "x-oss-date")
+		}
+		// A V4 form is good for 7 days from x-oss-date, which may run 15
+		// minutes ahead of the server's clock.
+		now := s.clock.Now()
+		if date.Sub(now) > ossauth.MaxSkew {
+			return principal{}, true, errorf("RequestTimeTooSkewed", "")
+		}
+		if now.Sub(date) > 7*24*time.Hour {
+			return principal{}, true, errorf("AccessDenied", "Request has expired: x-oss-date is more than 7 days old.")
 		}
 		scope := ossauth.Scope{Date: parts[1], Region: parts[2], Product: parts[3]}
 		sig := strings.ToLower(f.get("x-oss-signature"))

@@ -375,3 +375,26 @@ func TestPostObjectOSSSizeRange(t *testing.T) {
 		}
 	}
 }
+
+// TestPostObjectOSSV4Date: a V4 form is good for 7 days from x-oss-date,
+// whatever its policy says, and x-oss-date may not be far ahead.
+func TestPostObjectOSSV4Date(t *testing.T) {
+	f, _ := newPostFixture(t, httpapi.WithOSSDomains("oss-test.example"))
+	now := f.clock.Now()
+	form := func(signed time.Time) []field {
+		date := signed.UTC().Format("20060102")
+		cred := testAK + "/" + date + "/cn-hangzhou/oss/aliyun_v4_request"
+		p := policyDoc(t, now.Add(30*24*time.Hour), map[string]string{"bucket": "forms"})
+		return []field{{"key", "dated"}, {"x-oss-signature-version", "OSS4-HMAC-SHA256"}, {"x-oss-credential", cred},
+			{"x-oss-date", signed.UTC().Format("20060102T150405Z")}, {"policy", p},
+			{"x-oss-signature", ossauth.SignV4(testSK, ossauth.Scope{Date: date, Region: "cn-hangzhou", Product: "oss"}, p)}}
+	}
+	host := "forms.oss-test.example"
+	require.Equal(t, http.StatusNoContent, f.post(t, "/", host, multipartForm{fields: form(now.Add(-6 * 24 * time.Hour)), content: "x"}).StatusCode)
+	resp := f.post(t, "/", host, multipartForm{fields: form(now.Add(-8 * 24 * time.Hour)), content: "x"})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode, string(resp.body))
+	require.Equal(t, "AccessDenied", resp.errCode())
+	resp = f.post(t, "/", host, multipartForm{fields: form(now.Add(time.Hour)), content: "x"})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode, string(resp.body))
+	require.Equal(t, "RequestTimeTooSkewed", resp.errCode())
+}
