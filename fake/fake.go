@@ -68,6 +68,7 @@ type Server struct {
 	dropped  map[string]bool       // request IDs of dropped requests
 	chaos    *chaosState           // see chaos.go
 	rtmp     *httpapi.RTMPListener // see WithRTMP
+	cbtr     *memhttp.Transport    // carries upload callbacks to WithCallbackHandler's handler
 }
 
 // Request is one request the server handled, as Requests reports it.
@@ -99,6 +100,7 @@ type config struct {
 	rtmp                 bool           // see WithRTMP
 	chaos                *Chaos         // see chaos.go
 	users                []httpapi.User // see WithUsers
+	callback             http.Handler   // see WithCallbackHandler
 }
 
 // Option configures New.
@@ -231,6 +233,12 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	if cfg.permissive {
 		apiOpts = append(apiOpts, httpapi.WithPermissive())
 	}
+	if cfg.callback != nil {
+		s.cbtr = memhttp.New(cfg.callback, func(v any, stack []byte) {
+			errorf("fake: callback handler panic: %v\n%s", v, stack)
+		})
+		apiOpts = append(apiOpts, httpapi.WithCallbacks(s.cbtr))
+	}
 	if !cfg.skewCheck {
 		apiOpts = append(apiOpts, withoutSkewLimit)
 	}
@@ -339,6 +347,9 @@ func (s *Server) Close() {
 		}
 		if s.rtmp != nil {
 			s.rtmp.Close() // finalises pushes: before the engine closes
+		}
+		if s.cbtr != nil {
+			s.cbtr.Close()
 		}
 		if err := s.eng.Close(); err != nil {
 			s.errorf("fake: close engine: %v", err)

@@ -8,19 +8,12 @@ import (
 	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/fake"
 )
-
-func ossV2Client(srv *fake.Server) *oss2.Client {
-	return oss2.NewClient(oss2.LoadDefaultConfig().
-		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
-		WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).WithRetryMaxAttempts(1))
-}
 
 // wantOSSCode checks the status and code of an alibabacloud-oss-go-sdk-v2
 // service error.

@@ -125,6 +125,8 @@ type dialect struct {
 	// showsOSSUID: the dialect shows a known user's ID as its OSS UID
 	// (User.OSSUID) in owner elements.
 	showsOSSUID bool
+	// post reads POST Object forms (postobject.go); nil: not served.
+	post *postRules
 }
 
 // behaviour holds the yes/no differences of the shared handlers. Each
@@ -160,6 +162,7 @@ type behaviour struct {
 	answerCompleteRetry       bool // a retried Complete (same parts) gets the first one's result
 	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
 	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
+	uploadCallbacks           bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
 }
 
 // confidence is how strongly a request looks like a dialect.

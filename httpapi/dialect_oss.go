@@ -73,6 +73,7 @@ var oss = &dialect{
 		forbidOverwriteHeader:     true,
 		objectTypeInListing:       true,
 		bucketBeforeAuth:          true,
+		uploadCallbacks:           true,
 	},
 
 	listBuckets:   (*server).listBucketsOSS,
@@ -108,6 +109,7 @@ var oss = &dialect{
 		"tagging", "transferAcceleration", "udf", "uploadId", "uploads", "versioning", "versions",
 		"vod", "website", "worm", "wormExtend", "wormId", "x-oss-async-process", "x-oss-process",
 	),
+	post: ossPost,
 }
 
 // detectOSS recognises OSS authorization (OSS, OSS2 and OSS4-HMAC-SHA256

@@ -91,6 +91,7 @@ var s3 = &dialect{
 		"replication", "requestPayment", "restore", "retention", "select", "session", "tagging",
 		"torrent", "uploadId", "uploads", "versioning", "versions", "website",
 	),
+	post: s3Post,
 }
 
 // detectS3 recognises AWS authorization (an Authorization header that no

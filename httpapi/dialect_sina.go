@@ -96,6 +96,7 @@ var sina = &dialect{
 	// The sub-resources the SDKs sign (pkg/ssig), plus uploadId.
 	subresources: setOf("acl", "location", "torrent", "website", "logging", "relax", "meta", "uploads", "part",
 		"copy", "multipart", "uploadId"),
+	post: sinaPost,
 }
 
 // detectSina recognises the SINA Authorization scheme, ssig URLs
@@ -353,6 +354,8 @@ func sinaJSON(v any) (any, bool) {
 		return map[string]string{"ETag": unquote(x.ETag), "Last-Modified": sinaTimeOfXML(x.LastModified)}, true
 	case *sinaACLDoc, *sinaBucketList, *sinaObjectMeta, *sinaBucketMeta:
 		return v, true
+	case *postResponse:
+		return map[string]string{"Bucket": x.Bucket, "Key": x.Key, "ETag": unquote(x.ETag), "Location": x.Location}, true
 	}
 	return nil, false
 }

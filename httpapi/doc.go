@@ -139,6 +139,10 @@
 // answer 501 NotImplemented. Server-side encryption (SSE-S3, SSE-KMS,
 // SSE-C; OSS AES256, SM4 and KMS) is in sse.go; aws:kms:dsse answers
 // NotImplemented. In
+// for them yet. Versioning, CORS, policies, website, lifecycle,
+// replication, notification and the other sub-resources
+// answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
+// x-amz-server-side-encryption: AES256 is accepted and echoed. In
 // permissive mode an aws-chunked body with signed chunks and a signed
 // trailer needs a configured access key (its signature is verified).
 package httpapi

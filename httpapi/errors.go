@@ -32,6 +32,11 @@ type Error struct {
 	Header http.Header
 	// Err is the underlying error, if any.
 	Err error
+	// verbatim keeps Code, Message and Status as they are in every
+	// dialect (no column renames them): for codes an operation answers
+	// where the dialect otherwise uses another (OSS PostObject's
+	// EntityTooLarge).
+	verbatim bool
 }
 
 // Field is one extra element of an error document.
@@ -182,13 +187,18 @@ var codes = map[string]codeRow{
 	"ChannelStillLive":             {status: 409, message: "The live channel is in the Live state: a client is pushing to it.", oss: dialectCode{ec: "0044-00000201"}},
 	"BucketNotEmptyOfLiveChannels": {status: 409, message: "The bucket you tried to delete holds live channels.", facts: []fact{factBucket}, oss: dialectCode{name: "BucketNotEmpty", ec: "0015-00000303", message: "The bucket you tried to delete holds live channels."}},
 	// Bucket policies (policy.go).
-	"NoSuchBucketPolicy": {status: 404, message: "The bucket policy does not exist", oss: dialectCode{ec: "0030-00000006", message: "The bucket policy does not exist."}},
-	"MalformedPolicy":    {status: 400, message: "Policies must be valid JSON and the first byte must be '{'", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
-	"PolicyTooLarge":     {status: 400, message: "Policy exceeds the maximum allowed document size.", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
-	// OSS's name of the two above.
-	"InvalidPolicyDocument":                   {status: 400, message: "The policy is invalid.", oss: dialectCode{ec: "0030-00000005"}},
+	"NoSuchBucketPolicy":                      {status: 404, message: "The bucket policy does not exist", oss: dialectCode{ec: "0030-00000006", message: "The bucket policy does not exist."}},
+	"MalformedPolicy":                         {status: 400, message: "Policies must be valid JSON and the first byte must be '{'", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
+	"PolicyTooLarge":                          {status: 400, message: "Policy exceeds the maximum allowed document size.", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
 	"KMS.NotFoundException":                   {status: 400, message: "Invalid keyId"},
 	"IllegalVersioningConfigurationException": {status: 400, message: "The Versioning element must be specified", oss: dialectCode{name: "MalformedXML"}},
+	// POST Object and upload callbacks (postobject.go, osscallback.go).
+	"MalformedPOSTRequest":                {status: 400, message: "The body of your POST request is not well-formed multipart/form-data.", oss: dialectCode{ec: "0016-00000801"}},
+	"IncorrectNumberOfFilesInPostRequest": {status: 400, message: "POST requires exactly one file upload per request.", oss: dialectCode{ec: "0016-00000802"}},
+	"MaxPostPreDataLengthExceededError":   {status: 400, message: "Your POST request fields preceding the upload file were too large.", oss: dialectCode{ec: "0016-00000803"}},
+	"InvalidPolicyDocument":               {status: 400, message: "The content of the form does not meet the conditions specified in the policy document.", oss: dialectCode{ec: "0016-00000804"}},
+	"InvalidToken":                        {status: 400, message: "The provided token is malformed or otherwise invalid.", oss: dialectCode{name: "InvalidAccessKeyId"}},
+	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -225,7 +235,7 @@ func ecOf(code, operation string) string {
 // otherwise are renamed (with that code's status), and default messages
 // become the dialect's.
 func (d *dialect) localize(e *Error) *Error {
-	if d.errors.column == nil {
+	if d.errors.column == nil || e.verbatim {
 		return e
 	}
 	row, known := codes[e.Code]

@@ -60,6 +60,8 @@ type server struct {
 	corsDefault *bucketconfig.CORS
 	// live holds the LiveChannel pushes in progress (rtmp.go).
 	live liveHub
+	// callbacks signs and sends OSS upload callbacks (osscallback.go).
+	callbacks callbackState
 }
 
 // principal is who sent a request.
@@ -185,6 +187,9 @@ func (s *server) serve(rc *request) error {
 	if origin := r.Header.Get("Origin"); origin != "" && r.Method != http.MethodOptions {
 		s.corsActual(rc, origin) // cors.go
 	}
+	if done, err := s.servePublicKey(rc, bucket, key, vhost); done {
+		return err
+	}
 	rc.q = r.URL.Query()
 	t := targetService
 	switch {
@@ -220,7 +225,13 @@ func (s *server) serve(rc *request) error {
 			return err
 		}
 	}
-	if err := s.authorize(rc); err != nil {
+	if rt.auth == authForm {
+		// The form says who sent it; the handler authorizes once it has
+		// read the credentials. A missing bucket is reported now.
+		if _, err := s.bucketOf(rc); err != nil {
+			return err
+		}
+	} else if err := s.authorize(rc); err != nil {
 		return err
 	}
 	return rt.handle(s, rc)

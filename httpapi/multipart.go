@@ -347,6 +347,10 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			opts.Checksum = sum
 		}
 	}
+	cb, err := s.requestCallback(rc)
+	if err != nil {
+		return err
+	}
 	info, err := s.eng.CompleteMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, parts, opts)
 	if err != nil {
 		return err
@@ -376,6 +380,10 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		}
 		res.checksumFields = checksumsOf(info.Checksums, suffix)
 		res.ChecksumType = info.ChecksumType
+	}
+	if cb != nil {
+		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
+		return s.answerCallback(rc, cb, info)
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CompleteMultipartUploadResult", res)
 }

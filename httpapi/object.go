@@ -215,6 +215,10 @@ func (s *server) putObject(rc *request) error {
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	opts.DefaultChecksum = rc.d.defaultChecksum
+	cb, err := s.requestCallback(rc)
+	if err != nil {
+		return err
+	}
 	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
 	if err != nil {
 		return err
@@ -229,6 +233,9 @@ func (s *server) putObject(rc *request) error {
 		h.Set("Content-MD5", contentMD5Of(info))
 	}
 	rc.writeVersionID(info.VersionID)
+	if cb != nil {
+		return s.answerCallback(rc, cb, info)
+	}
 	return writeEmpty(rc, http.StatusOK)
 }
 

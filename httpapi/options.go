@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"crypto/rsa"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -141,6 +142,27 @@ type Config struct {
 	// is refused unless the client is on a loopback address (the fake's
 	// in-memory transport counts as loopback).
 	RequireTLSForSSEC TLSRequirement
+	// POST Object and OSS upload callbacks (postobject.go, osscallback.go).
+
+	// MaxPostFormFields caps the bytes of a POST Object form before its
+	// file part (field values, part headers, boundaries); each field
+	// value is further capped at 20 KiB. Default 1 MiB.
+	MaxPostFormFields int64
+	// CallbackKey signs OSS upload callbacks. Default: an RSA 2048 key
+	// generated when the first callback is sent (or its public key
+	// fetched).
+	CallbackKey *rsa.PrivateKey
+	// CallbackTimeout bounds each callback request, answer included.
+	// Default 5 seconds.
+	CallbackTimeout time.Duration
+	// CallbackTransport carries callback requests. Default: a transport
+	// that dials loopback addresses only, unless CallbackHosts names
+	// other hosts.
+	CallbackTransport http.RoundTripper
+	// CallbackHosts are the hosts callback URLs may name besides
+	// loopback addresses and "localhost"; "*" allows any host. A callback
+	// to any other host is refused with InvalidArgument. Default: none.
+	CallbackHosts []string
 }
 
 // TLSRequirement is Config.RequireTLSForSSEC.
@@ -248,6 +270,14 @@ func WithRequireTLSForSSEC(r TLSRequirement) Option {
 	return func(c *Config) { c.RequireTLSForSSEC = r }
 }
 
+// WithCallbacks sets how OSS upload callbacks are sent: the transport
+// (nil: the default, loopback-only) and the hosts callback URLs may name
+// besides loopback ones (see Config.CallbackTransport and
+// Config.CallbackHosts).
+func WithCallbacks(rt http.RoundTripper, hosts ...string) Option {
+	return func(c *Config) { c.CallbackTransport, c.CallbackHosts = rt, append(c.CallbackHosts, hosts...) }
+}
+
 // Defaults.
 const (
 	DefaultRegion     = "us-east-1"
@@ -307,6 +337,12 @@ func (c *Config) EnsureDefaults() *Config {
 	}
 	if c.RTMPReadTimeout <= 0 {
 		c.RTMPReadTimeout = DefaultRTMPReadTimeout
+	}
+	if c.MaxPostFormFields <= 0 {
+		c.MaxPostFormFields = DefaultMaxPostFormFields
+	}
+	if c.CallbackTimeout <= 0 {
+		c.CallbackTimeout = DefaultCallbackTimeout
 	}
 	ds := []string{"localhost", "127.0.0.1"}
 	var oss []string

@@ -310,7 +310,7 @@ func TestOSSRawErrors(t *testing.T) {
 		{"sse on part", raw{method: "PUT", path: "/raw/k?partNumber=1&uploadId=x", body: []byte("x"), sign: "oss-v1", header: hdr("x-oss-server-side-encryption", "AES256")}, 400, "InvalidArgument", ""},
 		{"symlink without target", raw{method: "PUT", path: "/raw/k?symlink", sign: "oss-v1"}, 400, "InvalidArgument", ""},
 		{"restore bad xml", raw{method: "POST", path: "/raw/k?restore", body: []byte("<Restore"), sign: "oss-v1"}, 400, "MalformedXML", ""},
-		{"post object", raw{method: "POST", path: "/raw", sign: "oss-v1"}, 501, "NotImplemented", ""},
+		{"post object not a form", raw{method: "POST", path: "/raw", sign: "oss-v1"}, 412, "PreconditionFailed", ""},
 		{"unknown method", raw{method: "PATCH", path: "/raw/k", sign: "oss-v1"}, 405, "MethodNotAllowed", ""},
 	} {
 		r := f.do(t, c.q)

@@ -32,6 +32,7 @@ import (
 var policyActions = map[string][2]string{
 	// Features merged after the table was first written.
 	"CreateSelectObjectMeta":          {"s3:PutObject", "oss:CreateSelectObjectMeta"},
+	"PostObject":                      {"s3:PutObject", "oss:PutObject"},
 	"GetObjectAttributes":             {"s3:GetObjectAttributes", "oss:GetObject"},
 	"InitiateBucketWorm":              {"s3:PutBucketObjectLockConfiguration", "oss:InitiateBucketWorm"},
 	"AbortBucketWorm":                 {"s3:PutBucketObjectLockConfiguration", "oss:AbortBucketWorm"},

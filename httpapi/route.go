@@ -128,6 +128,7 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, op: "ListObjects", perm: permBucketRead, handle: (*server).listObjectsV1},
 	{method: http.MethodDelete, target: targetBucket, op: "DeleteBucket", perm: permOwner, handle: (*server).deleteBucket},
 	{method: http.MethodPost, target: targetBucket, params: []string{"delete"}, op: "DeleteObjects", perm: permBucketWrite, handle: (*server).deleteObjects},
+	{method: http.MethodPost, target: targetBucket, op: "PostObject", perm: permBucketWrite, handle: (*server).postObject, auth: authForm},
 
 	{method: http.MethodPut, target: targetObject, params: []string{"partNumber", "uploadId"}, header: "copy-source", op: "UploadPartCopy", perm: permBucketWrite, handle: (*server).uploadPartCopy},
 	{method: http.MethodPut, target: targetObject, params: []string{"partNumber", "uploadId"}, op: "UploadPart", perm: permBucketWrite, handle: (*server).uploadPart},

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
 )
 
 // Operational endpoints.
@@ -62,7 +63,7 @@ type front struct {
 
 func (f *front) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !f.vhost(r) {
-		if rest, ok := strings.CutPrefix(r.URL.Path, opsPrefix); ok {
+		if rest, ok := strings.CutPrefix(r.URL.Path, opsPrefix); ok && r.URL.Path != httpapi.CallbackKeyPath {
 			f.serveOps(w, r, rest)
 			return
 		}

@@ -32,6 +32,9 @@
 //	                  relative path, repeatable
 //	-metrics          serve Prometheus metrics at /_osslite/metrics
 //	-metrics-token    bearer token the metrics scrape must present
+//	-callback-host    host OSS upload callbacks may go to besides loopback
+//	                  addresses ("*": any), repeatable; the key that signs
+//	                  them is served at /_osslite/callback-pubkey.pem
 //	-tls-cert, -tls-key  serve HTTPS with this PEM certificate and key
 //	-website-domain   serve static websites on <bucket>.<domain>, repeatable
 //	                  (e.g. s3-website.localhost); /_website/<bucket>/ on any host

@@ -68,6 +68,9 @@ type options struct {
 	users          []httpapi.User // read from usersFile
 	s3Defaults2023 bool
 	kms            kmsOptions
+	// callbackHosts are the hosts OSS upload callbacks may go to besides
+	// loopback ones (-callback-host).
+	callbackHosts []string
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -130,6 +133,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.BoolVar(&o.s3Defaults2023, "s3-defaults-2023", false, "give S3 buckets created without x-amz-object-ownership S3's 2023 defaults: ACLs disabled (BucketOwnerEnforced) and Public Access Block on")
 	o.limits.register(fs)
 	o.kms.register(fs)
+	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
@@ -278,6 +282,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
 	if o.s3Defaults2023 {
 		apiOpts = append(apiOpts, httpapi.WithS3Defaults2023())
+	}
+	if len(o.callbackHosts) > 0 {
+		apiOpts = append(apiOpts, httpapi.WithCallbacks(nil, o.callbackHosts...))
 	}
 	if o.metrics {
 		m = newMetrics(eng, build)

@@ -101,6 +101,11 @@ var readAllAllowed = map[string]string{
 	// Sina's JSON part list needs the lenient pre-pass over the whole
 	// document, which the docReader caps at Config.MaxListDocument.
 	"httpapi/dialect_sina.go:sinaComplete": "bounded JSON part lists",
+	// POST Object form fields before the file (each at most 20 KiB, all
+	// under Config.MaxPostFormFields); the file part streams.
+	"httpapi/postform.go:readPostForm": "bounded form field values",
+	// An upload callback's answer, relayed to the client, at most 3 MiB.
+	"httpapi/osscallback.go:server.postCallback": "bounded callback answers",
 	// The conformance harness compares whole bodies the tests wrote.
 	"internal/conformance/suite.go:read":             "test harness",
 	"internal/conformance/suite.go:testReadSnapshot": "test harness",

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"mime/multipart"
+	"net/http"
 	"os"
 	"regexp"
 	"strings"
@@ -151,6 +153,34 @@ func TestUsers(t *testing.T) {
 	_, err = temp.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("shared")}) // ExpiredToken
 	require.Error(t, err)
 	// README:end
+}
+
+func TestBrowserUpload(t *testing.T) {
+	// README:begin post
+	srv := fake.New(t, fake.WithBuckets("uploads"))
+	form, err := srv.PresignPost("uploads", "avatars/${filename}", fake.PostOptions{
+		KeyPrefix: "avatars/", MaxSize: 1 << 20, // any key under avatars/, at most 1 MiB
+		Fields: map[string]string{"Content-Type": "image/png", "success_action_status": "201"},
+	})
+	require.NoError(t, err)
+	// A browser (or the test) POSTs form.Fields, then the file part named
+	// "file", to form.URL.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for name, value := range form.Fields {
+		mw.WriteField(name, value)
+	}
+	fw, _ := mw.CreateFormFile("file", "me.png")
+	fw.Write([]byte("PNG..."))
+	mw.Close()
+	resp, err := srv.HTTPClient().Post(form.URL, mw.FormDataContentType(), &body)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusCreated, resp.StatusCode) // <PostResponse> with Location, Bucket, Key, ETag
+	// README:end
+	info, err := srv.Engine().HeadObject(context.Background(), "uploads", "avatars/me.png")
+	require.NoError(t, err)
+	require.Equal(t, "image/png", info.ContentType)
 }
 
 var (

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/httpapi"
+)
+
+// TestCallbackPublicKey: the server publishes the key that signs OSS
+// upload callbacks; the operational front passes its path through.
+func TestCallbackPublicKey(t *testing.T) {
+	url, _, _ := start(t)
+	code, body := get(t, http.MethodGet, url+httpapi.CallbackKeyPath)
+	require.Equal(t, http.StatusOK, code, body)
+	block, _ := pem.Decode([]byte(body))
+	require.NotNil(t, block, body)
+	_, err := x509.ParsePKIXPublicKey(block.Bytes)
+	require.NoError(t, err)
+}
+
+func TestCallbackHostFlag(t *testing.T) {
+	o, err := parseFlags([]string{"-callback-host", "app.internal", "-callback-host", "10.0.0.5"}, noEnv, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, []string{"app.internal", "10.0.0.5"}, o.callbackHosts)
+}

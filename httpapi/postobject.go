@@ -1,0 +1,453 @@
+package httpapi
+
+import (
+	"crypto/hmac"
+	"encoding/xml"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/osslite/osslite/pkg/ossauth"
+	"github.com/osslite/osslite/pkg/sigv4"
+	"github.com/osslite/osslite/pkg/ssig"
+)
+
+// postRules is how a dialect reads a POST Object form.
+type postRules struct {
+	// authenticate verifies the form's credentials (its signature over
+	// the policy) and says who sent it. signed is true when the form
+	// carried credentials, which require a policy.
+	authenticate func(s *server, f *postForm) (who principal, signed bool, err error)
+	// policy says which condition forms the dialect knows.
+	policy policyRules
+	// coverAll requires every form field but the exempt ones to be named
+	// by a policy condition.
+	coverAll bool
+	// exempt reports fields (lower case) that need no condition.
+	exempt func(lower string) bool
+	// keyBeforeExpansion matches key conditions against the key as sent,
+	// before ${filename} is replaced.
+	keyBeforeExpansion bool
+	// claims lists credential fields (lower case) that mark a form as
+	// the dialect's: a form posted to another dialect's endpoint (a
+	// browser sends no vendor header) that carries them is served in
+	// this dialect.
+	claims []string
+	// aliases maps form fields to the request headers they stand for
+	// ("acl" -> "x-amz-acl").
+	aliases map[string]string
+}
+
+// s3Post is S3's form: SigV4 or SigV2 policy signatures, every field
+// covered by a condition.
+var s3Post = &postRules{
+	authenticate: (*server).postAuthS3,
+	coverAll:     true,
+	exempt: func(l string) bool {
+		switch l {
+		case "x-amz-signature", "file", "policy", "signature", "awsaccesskeyid":
+			return true
+		}
+		return strings.HasPrefix(l, "x-ignore-")
+	},
+	aliases: map[string]string{"acl": "x-amz-acl"},
+	claims:  []string{"x-amz-credential", "x-amz-signature", "awsaccesskeyid"},
+}
+
+// ossPost is OSS's form: v1 (OSSAccessKeyId, Signature) or v4
+// (x-oss-signature-version ...) signatures, conditions "in" and
+// "not-in", key conditions on the key as sent, upload callbacks.
+var ossPost = &postRules{
+	authenticate:       (*server).postAuthOSS,
+	policy:             policyRules{sets: true},
+	keyBeforeExpansion: true,
+	claims:             []string{"ossaccesskeyid", "x-oss-signature-version", "x-oss-credential", "x-oss-signature"},
+}
+
+// sinaPost is Sina's form: S3's SigV2 fields (AWSAccessKeyId, Policy,
+// Signature); fields need no condition (spec sina 6.4).
+var sinaPost = &postRules{
+	authenticate: (*server).postAuthSina,
+	aliases:      map[string]string{"acl": "x-amz-acl"},
+	claims:       []string{"awsaccesskeyid"},
+}
+
+// formHeaders are the form fields stored like PutObject headers.
+var formHeaders = map[string]bool{
+	"cache-control": true, "content-type": true, "content-disposition": true, "content-encoding": true,
+	"content-language": true, "expires": true, "content-md5": true,
+}
+
+// formCredentials are the credential fields of every dialect's form:
+// never copied into the request headers the write reads (nor logged).
+var formCredentials = map[string]bool{
+	"x-amz-algorithm": true, "x-amz-credential": true, "x-amz-date": true, "x-amz-signature": true, "x-amz-security-token": true,
+	"x-oss-signature-version": true, "x-oss-credential": true, "x-oss-date": true, "x-oss-signature": true, "x-oss-security-token": true,
+}
+
+// formIdentity checks a form signed by access key ak (with session token
+// token) using verify, which compares the signature for a secret.
+func (s *server) formIdentity(ak, token string, verify func(secret string) bool) (principal, error) {
+	if s.cfg.Permissive {
+		return s.permissive(ak).who, nil
+	}
+	secret, ok := s.secret(ak)
+	if !ok {
+		return principal{}, errorf("InvalidAccessKeyId", "")
+	}
+	if !verify(secret) {
+		return principal{}, errorf("SignatureDoesNotMatch", "")
+	}
+	// The directory names the user and checks a session token as it does
+	// for signed requests (users.go).
+	return s.identify(ak, token)
+}
+
+// anonymousForm is who an unsigned form acts as.
+func (s *server) anonymousForm() principal {
+	if s.cfg.Permissive {
+		return s.permissive("").who
+	}
+	return principal{anonymous: true}
+}
+
+// missingField is the error for a required form field that is absent.
+func missingField(name string) *Error {
+	return errorf("InvalidArgument", "Bucket POST must contain a field named '%s'.  If it is specified, please check the order of the fields.", name).
+		with("ArgumentName", name).with("ArgumentValue", "")
+}
+
+func (s *server) postAuthS3(f *postForm) (principal, bool, error) {
+	policy, token := f.get("policy"), f.get("x-amz-security-token")
+	switch {
+	case f.has("x-amz-algorithm") || f.has("x-amz-credential") || f.has("x-amz-signature") || f.has("x-amz-date"):
+		for _, n := range []string{"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature", "policy"} {
+			if !f.has(n) {
+				return principal{}, true, missingField(n)
+			}
+		}
+		if alg := f.get("x-amz-algorithm"); alg != sigv4.Algorithm {
+			return principal{}, true, errorf("InvalidArgument", "POST form only supports the %s algorithm", sigv4.Algorithm).
+				with("ArgumentName", "x-amz-algorithm").with("ArgumentValue", alg)
+		}
+		cred, err := sigv4.ParseCredential(f.get("x-amz-credential"))
+		if err != nil || cred.Scope.Service != "s3" {
+			return principal{}, true, errorf("InvalidArgument", "Invalid credential: expected <key-id>/<yyyymmdd>/<region>/s3/aws4_request").
+				with("ArgumentName", "x-amz-credential").with("ArgumentValue", f.get("x-amz-credential"))
+		}
+		if d, err := time.Parse(sigv4.TimeFormat, f.get("x-amz-date")); err != nil || d.Format("20060102") != cred.Scope.Date {
+			return principal{}, true, errorf("InvalidArgument", "x-amz-date must be yyyymmddThhmmssZ on the credential's date").
+				with("ArgumentName", "x-amz-date").with("ArgumentValue", f.get("x-amz-date"))
+		}
+		sig := f.get("x-amz-signature")
+		who, err := s.formIdentity(cred.AccessKeyID, token, func(secret string) bool {
+			return sigv4.SignatureEqual(sigv4.Signature(s.keys.Get(secret, cred.Scope), policy), sig)
+		})
+		return who, true, err
+	case f.has("awsaccesskeyid") || f.has("signature"):
+		for _, n := range []string{"AWSAccessKeyId", "signature", "policy"} {
+			if !f.has(strings.ToLower(n)) {
+				return principal{}, true, missingField(n)
+			}
+		}
+		sig := f.get("signature")
+		who, err := s.formIdentity(f.get("awsaccesskeyid"), token, func(secret string) bool {
+			return hmac.Equal([]byte(sigv4.SignatureV2(secret, policy)), []byte(sig))
+		})
+		return who, true, err
+	case f.has("policy"):
+		return principal{}, true, missingField("AWSAccessKeyId")
+	}
+	return s.anonymousForm(), false, nil
+}
+
+func (s *server) postAuthSina(f *postForm) (principal, bool, error) {
+	if !f.has("awsaccesskeyid") && !f.has("signature") && !f.has("policy") {
+		return s.anonymousForm(), false, nil
+	}
+	for _, n := range []string{"AWSAccessKeyId", "Policy", "Signature"} {
+		if !f.has(strings.ToLower(n)) {
+			return principal{}, true, missingField(n)
+		}
+	}
+	policy, sig := f.get("policy"), f.get("signature")
+	who, err := s.formIdentity(f.get("awsaccesskeyid"), "", func(secret string) bool {
+		return hmac.Equal([]byte(ssig.FormSignature(secret, policy)), []byte(sig))
+	})
+	return who, true, err
+}
+
+// OSS v4 form fields.
+const ossFormV4 = "OSS4-HMAC-SHA256"
+
+func (s *server) postAuthOSS(f *postForm) (principal, bool, error) {
+	policy, token := f.get("policy"), f.get("x-oss-security-token")
+	if f.has("x-oss-signature-version") || f.has("x-oss-credential") || f.has("x-oss-signature") {
+		for _, n := range []string{"x-oss-signature-version", "x-oss-credential", "x-oss-date", "x-oss-signature", "policy"} {
+			if !f.has(n) {
+				return principal{}, true, errorf("InvalidArgument", "The %s field is required with a V4 signature.", n).with("ArgumentName", n)
+			}
+		}
+		if v := f.get("x-oss-signature-version"); v != ossFormV4 {
+			return principal{}, true, errorf("InvalidArgument", "Invalid signature version %q: only %s is supported.", v, ossFormV4).with("ArgumentName", "x-oss-signature-version")
+		}
+		parts := strings.Split(f.get("x-oss-credential"), "/")
+		if len(parts) != 5 || parts[0] == "" || len(parts[1]) != 8 || parts[3] != ossauth.DefaultProduct || parts[4] != "aliyun_v4_request" {
+			return principal{}, true, errorf("InvalidArgument", "Invalid x-oss-credential: expected <AccessKeyId>/<yyyymmdd>/<region>/oss/aliyun_v4_request.").with("ArgumentName", "x-oss-credential")
+		}
+		date, err := time.Parse(sigv4.TimeFormat, f.get("x-oss-date"))
+		if err != nil || date.Format("20060102") != parts[1] {
+			return principal{}, true, errorf("InvalidArgument", "x-oss-date must be yyyymmddThhmmssZ on the date of x-oss-credential.").with("ArgumentName", "x-oss-date")
+		}
+		// A V4 form is good for 7 days from x-oss-date, which may run 15
+		// minutes ahead of the server's clock.
+		now := s.clock.Now()
+		if date.Sub(now) > ossauth.MaxSkew {
+			return principal{}, true, errorf("RequestTimeTooSkewed", "")
+		}
+		if now.Sub(date) > 7*24*time.Hour {
+			return principal{}, true, errorf("AccessDenied", "Request has expired: x-oss-date is more than 7 days old.")
+		}
+		scope := ossauth.Scope{Date: parts[1], Region: parts[2], Product: parts[3]}
+		sig := strings.ToLower(f.get("x-oss-signature"))
+		who, err := s.formIdentity(parts[0], token, func(secret string) bool {
+			return hmac.Equal([]byte(ossauth.SignV4(secret, scope, policy)), []byte(sig))
+		})
+		return who, true, err
+	}
+	if !f.has("ossaccesskeyid") && !f.has("signature") && !f.has("policy") {
+		return s.anonymousForm(), false, nil
+	}
+	for _, n := range []string{"OSSAccessKeyId", "policy", "Signature"} {
+		if !f.has(strings.ToLower(n)) {
+			return principal{}, true, errorf("InvalidArgument", "Bucket POST must contain a field named '%s'. OSSAccessKeyId, policy and Signature go together.", n).with("ArgumentName", n)
+		}
+	}
+	sig := f.get("signature")
+	who, err := s.formIdentity(f.get("ossaccesskeyid"), token, func(secret string) bool {
+		return hmac.Equal([]byte(ossauth.SignV1(secret, policy)), []byte(sig))
+	})
+	return who, true, err
+}
+
+// postObject serves POST Object: a browser form upload. The form's
+// fields are read before the file; the credentials in them are verified,
+// the policy checked and the bucket's permission applied before a byte
+// of the file is read.
+func (s *server) postObject(rc *request) error {
+	rules := rc.d.post
+	if rules == nil {
+		return errorf("NotImplemented", "POST Object is not implemented for this protocol.")
+	}
+	f, err := readPostForm(rc.body, rc.r.Header.Get("Content-Type"), s.cfg.MaxPostFormFields)
+	if err != nil {
+		return err
+	}
+	if d := formDialect(rc.d, f); d != rc.d {
+		switchDialect(rc, d)
+		rules = d.post
+	}
+	who, signed, err := rules.authenticate(s, f)
+	if err != nil {
+		return err
+	}
+	rc.who = who
+	if rc.d.requesterHeader != "" && !who.anonymous {
+		rc.w.Header().Set(rc.d.requesterHeader, rc.d.userID(who.id))
+	}
+	if !f.has("key") {
+		return missingField("key")
+	}
+	sent := f.get("key")
+	key := strings.ReplaceAll(sent, "${filename}", f.fileName)
+	if key == "" {
+		return errorf("InvalidArgument", "User key must have a length greater than 0.").with("ArgumentName", "key").with("ArgumentValue", "")
+	}
+	rc.op.Key = key
+	if max := rc.maxKey(s); len(key) > max {
+		return errorf("KeyTooLongError", "").with("Size", strconv.Itoa(len(key))).with("MaxSizeAllowed", strconv.Itoa(max))
+	}
+	lo, hi := int64(0), int64(-1)
+	switch {
+	case f.has("policy"):
+		p, err := parsePostPolicy(f.get("policy"), rules.policy)
+		if err != nil {
+			return err
+		}
+		match := key
+		if rules.keyBeforeExpansion {
+			match = sent
+		}
+		if lo, hi, err = p.check(s.clock.Now(), postValues{form: f, bucket: rc.op.Bucket, key: match}); err != nil {
+			return err
+		}
+		if rules.coverAll {
+			if n := p.uncovered(f, rules.exempt); n != "" {
+				return errorf("AccessDenied", "Invalid according to Policy: Extra input fields: %s", n)
+			}
+		}
+	case signed:
+		return missingField("policy")
+	}
+	if err := s.authorize(rc); err != nil {
+		return err
+	}
+	r := *rc.r
+	r.Header = rc.formHeader(f, rules)
+	rc.r = &r
+	opts, err := s.creationOptions(rc, sseCreate)
+	if err != nil {
+		return err
+	}
+	if v, ok := f.values["tagging"]; ok {
+		if opts.Tags, err = parseTagging([]byte(v), rc.d.objectTags); err != nil {
+			return err
+		}
+	}
+	if opts.ContentMD5, err = contentMD5(r.Header); err != nil {
+		return err
+	}
+	if opts.Checksum, err = rc.checksumInput(); err != nil {
+		return err
+	}
+	opts.IfNoneMatch = rc.ifNoneMatch()
+	opts.DefaultChecksum = rc.d.defaultChecksum
+	var cb *uploadCallback
+	if cb, err = s.formCallback(rc, f); err != nil {
+		return err
+	}
+	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, key, &sizeRange{r: f.file, lo: lo, hi: hi}, -1, opts)
+	if err != nil {
+		return err
+	}
+	h := rc.w.Header()
+	etag := rc.d.etag(info.ETag)
+	h.Set("ETag", etag)
+	s.writeChecksumHeaders(rc, info, true)
+	if v := rc.header("server-side-encryption"); v != "" {
+		h.Set(rc.d.h("server-side-encryption"), v)
+	}
+	rc.setCRC64(info.CRC64)
+	if cb != nil {
+		return s.answerCallback(rc, cb, info)
+	}
+	loc := objectURL(rc, key)
+	h.Set("Location", loc)
+	redirect := f.get("success_action_redirect")
+	if redirect == "" {
+		redirect = f.get("redirect")
+	}
+	if u, err := url.Parse(redirect); redirect != "" && err == nil && u.Scheme != "" && u.Host != "" {
+		sep := "?"
+		if strings.Contains(redirect, "?") {
+			sep = "&"
+		}
+		h.Set("Location", redirect+sep+"bucket="+url.QueryEscape(rc.op.Bucket)+"&key="+url.QueryEscape(key)+"&etag="+url.QueryEscape(etag))
+		return writeEmpty(rc, http.StatusSeeOther)
+	}
+	switch f.get("success_action_status") {
+	case "200":
+		return writeEmpty(rc, http.StatusOK)
+	case "201":
+		return rc.d.writeDoc(rc.w, http.StatusCreated, "PostResponse", &postResponse{Location: loc, Bucket: rc.op.Bucket, Key: key, ETag: etag})
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
+
+// postResponse is the document of success_action_status 201.
+type postResponse struct {
+	XMLName  xml.Name
+	Location string `xml:"Location" json:"Location"`
+	Bucket   string `xml:"Bucket" json:"Bucket"`
+	Key      string `xml:"Key" json:"Key"`
+	ETag     string `xml:"ETag" json:"ETag"`
+}
+
+// formDialect is the dialect a form speaks: d, unless the form carries
+// none of d's credential fields and another dialect's.
+func formDialect(d *dialect, f *postForm) *dialect {
+	claimed := func(d *dialect) bool {
+		return d.post != nil && slices.ContainsFunc(d.post.claims, f.has)
+	}
+	if claimed(d) {
+		return d
+	}
+	for _, o := range dialects {
+		if claimed(o) {
+			return o
+		}
+	}
+	return d
+}
+
+// switchDialect serves rc in dialect d from now on: the request-id and
+// Server headers already set become d's (the same request id, which the
+// log and the Observer already have).
+func switchDialect(rc *request, d *dialect) {
+	h := rc.w.Header()
+	old := rc.d
+	id := h.Get(old.requestIDHeader)
+	h.Del(old.requestIDHeader)
+	if old.hostIDHeader != "" {
+		h.Del(old.hostIDHeader)
+	}
+	rc.d, rc.op.Dialect = d, d.name
+	h.Set(d.requestIDHeader, id)
+	if d.hostIDHeader != "" {
+		h.Set(d.hostIDHeader, hostIDOf(id))
+	}
+	h.Set("Server", d.serverName)
+}
+
+// formHeader turns the form's fields into the request headers a
+// PutObject would carry: the stored HTTP headers, the vendor headers
+// (metadata, ACL, storage class, encryption, checksums) and the aliases.
+// Without a Content-Type field the file part's type is stored.
+func (rc *request) formHeader(f *postForm, rules *postRules) http.Header {
+	h := http.Header{}
+	for _, n := range f.names {
+		l := strings.ToLower(n)
+		v := f.values[l]
+		switch {
+		case formCredentials[l]:
+			continue
+		case formHeaders[l]:
+		case rules.aliases[l] != "":
+			l = rules.aliases[l]
+		case strings.HasPrefix(l, rc.d.prefix) && l != rc.d.h("tagging"):
+		default:
+			continue
+		}
+		h.Set(l, v)
+	}
+	if h.Get("Content-Type") == "" && f.fileType != "" {
+		h.Set("Content-Type", f.fileType)
+	}
+	return h
+}
+
+// objectURL is the URL of an object written by rc, in the request's
+// addressing style.
+func objectURL(rc *request, key string) string {
+	scheme := "http"
+	if rc.r.TLS != nil {
+		scheme = "https"
+	}
+	path := "/" + rc.op.Bucket + "/" + escapeKeyPath(key)
+	if rc.vhost {
+		path = "/" + escapeKeyPath(key)
+	}
+	return scheme + "://" + rc.r.Host + path
+}
+
+// escapeKeyPath escapes a key for a URL path, keeping its slashes.
+func escapeKeyPath(key string) string {
+	parts := strings.Split(key, "/")
+	for i, p := range parts {
+		parts[i] = url.PathEscape(p)
+	}
+	return strings.Join(parts, "/")
+}
