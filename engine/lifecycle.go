@@ -25,6 +25,10 @@ import (
 // LifecycleStats counts what one lifecycle pass did.
 type LifecycleStats struct {
 	Expired, Transitioned, UploadsAborted int
+	// NoncurrentExpired counts noncurrent versions (and noncurrent delete
+	// markers) removed; MarkersRemoved expired object delete markers
+	// (markers that no longer hide any version).
+	NoncurrentExpired, MarkersRemoved int
 }
 
 // RunPending runs, at the clock's current time, the background work that
@@ -93,6 +97,9 @@ func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketco
 				}
 			}
 		}
+	}
+	if err := e.applyVersionRules(ctx, bucket, lc, now, st); err != nil {
+		return err
 	}
 	// Incomplete multipart uploads.
 	for i := range lc.Rules {
@@ -246,4 +253,95 @@ func (e *Engine) updateIfSame(ctx context.Context, info ObjectInfo, fn func(m *m
 		rec.info.Bucket, rec.info.Key = info.Bucket, info.Key
 		return fn(m, &rec)
 	})
+}
+
+// applyVersionRules runs the rules that act on versions: noncurrent
+// version expiration (days counted from when a version became
+// noncurrent, that is from its successor's creation, keeping the
+// NewerNoncurrent newest noncurrent versions) and the removal of expired
+// object delete markers (a key's only remaining version).
+func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucketconfig.Lifecycle, now time.Time, st *LifecycleStats) error {
+	prefixes := lifecyclePrefixes(lc, func(r *bucketconfig.LifecycleRule) bool {
+		return r.NoncurrentExpiration != nil || r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker
+	})
+	if len(prefixes) == 0 {
+		return nil
+	}
+	day := e.opts.LifecycleDay
+	// act decides one key's versions (newest first).
+	act := func(vs []ObjectInfo) error {
+		if len(vs) == 0 {
+			return nil
+		}
+		if len(vs) == 1 && vs[0].DeleteMarker {
+			facts := bucketconfig.ObjectFacts{Key: vs[0].Key}
+			for i := range lc.Rules {
+				r := &lc.Rules[i]
+				if r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker && r.Matches(facts) {
+					switch err := e.removeVersionByLifecycle(ctx, bucket, vs[0]); {
+					case err == nil:
+						st.MarkersRemoved++
+					case !isKeyError(err):
+						return err
+					}
+					break
+				}
+			}
+			return nil
+		}
+		for i := 1; i < len(vs); i++ {
+			v := vs[i]
+			facts := bucketconfig.ObjectFacts{Key: v.Key, Size: v.Size, Tags: bucketTags(v.Tags)}
+			since := vs[i-1].LastModified // it became noncurrent when its successor was written
+			for j := range lc.Rules {
+				r := &lc.Rules[j]
+				ne := r.NoncurrentExpiration
+				if ne == nil || !r.Matches(facts) || i-1 < ne.NewerNoncurrent || now.Before(bucketconfig.DueAt(since, ne.Days, day)) {
+					continue
+				}
+				switch err := e.removeVersionByLifecycle(ctx, bucket, v); {
+				case err == nil:
+					st.NoncurrentExpired++
+				case !isKeyError(err):
+					return err
+				}
+				break
+			}
+		}
+		return nil
+	}
+	for _, prefix := range prefixes {
+		opts := VersionListOptions{Prefix: prefix}
+		var group []ObjectInfo
+		for {
+			page, err := e.ListObjectVersions(ctx, bucket, opts)
+			if err != nil {
+				return err
+			}
+			for _, v := range page.Versions {
+				if len(group) > 0 && group[0].Key != v.Key {
+					if err := act(group); err != nil {
+						return err
+					}
+					group = group[:0]
+				}
+				group = append(group, v)
+			}
+			if !page.IsTruncated {
+				break
+			}
+			opts.KeyMarker, opts.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
+		}
+		if err := act(group); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// removeVersionByLifecycle deletes one version (or marker) by its ID;
+// a retention policy or lock refuses it (reported as a key error).
+func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v ObjectInfo) error {
+	_, err := e.DeleteObjectVersion(ctx, bucket, v.Key, DeleteOptions{VersionID: versionOrNull(v.VersionID)})
+	return err
 }

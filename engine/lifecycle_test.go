@@ -164,3 +164,75 @@ func mustHead(t *testing.T, e *Engine, bucket, key string) ObjectInfo {
 	require.NoError(t, err)
 	return info
 }
+
+// Noncurrent version expiration counts from when a version became
+// noncurrent and keeps the newest noncurrent ones; an expired object
+// delete marker (a key's only version) is removed.
+func TestLifecycleVersionRules(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "life", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "life", &bucketconfig.Versioning{Status: "Enabled"}))
+	put := func(key, body string) ObjectInfo {
+		info, err := e.PutObject(ctx, "life", key, bytes.NewReader([]byte(body)), int64(len(body)), PutOptions{})
+		require.NoError(t, err)
+		return info
+	}
+	v1 := put("k", "1")
+	clk.Advance(10 * 24 * time.Hour)
+	v2 := put("k", "2") // v1 noncurrent from now
+	clk.Advance(24 * time.Hour)
+	v3 := put("k", "3") // v2 noncurrent from now
+	m := put("gone", "x")
+	_, err := e.DeleteObjectVersion(ctx, "life", "gone", DeleteOptions{})
+	require.NoError(t, err)
+	_, err = e.DeleteObjectVersion(ctx, "life", "gone", DeleteOptions{VersionID: m.VersionID})
+	require.NoError(t, err)
+
+	require.NoError(t, e.SetBucketConfig(ctx, "life", &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+		{ID: "old", Enabled: true, NoncurrentExpiration: &bucketconfig.NoncurrentExpiration{Days: 2}},
+		{ID: "markers", Enabled: true, Filter: bucketconfig.LifecycleFilter{Prefix: "gone"},
+			Expiration: &bucketconfig.LifecycleExpiration{ExpiredObjectDeleteMarker: true}},
+	}}))
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, LifecycleStats{MarkersRemoved: 1}, st, "v1 became noncurrent a day ago: not yet")
+	// v1 became noncurrent on January 12 (03:04): 2 days later, rounded
+	// up to midnight, is January 15; v2's is January 16.
+	clk.Advance(57 * time.Hour) // January 15, 12:04
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, LifecycleStats{NoncurrentExpired: 1}, st)
+	_, err = e.HeadObjectVersion(ctx, "life", "k", v1.VersionID)
+	require.ErrorIs(t, err, ErrNoSuchVersion)
+	_, err = e.HeadObjectVersion(ctx, "life", "k", v2.VersionID)
+	require.NoError(t, err, "not due before January 16")
+	clk.Advance(24 * time.Hour)
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, LifecycleStats{NoncurrentExpired: 1}, st)
+	got, err := e.HeadObject(ctx, "life", "k")
+	require.NoError(t, err)
+	assert.Equal(t, v3.VersionID, got.VersionID, "the current version stays")
+	l, err := e.ListObjectVersions(ctx, "life", VersionListOptions{})
+	require.NoError(t, err)
+	assert.Len(t, l.Versions, 1, "only k's current version is left; gone's marker was removed")
+
+	// NewerNoncurrent keeps the newest noncurrent versions.
+	require.NoError(t, e.SetBucketConfig(ctx, "life", &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+		{ID: "keep2", Enabled: true, NoncurrentExpiration: &bucketconfig.NoncurrentExpiration{Days: 1, NewerNoncurrent: 2}}}}))
+	for _, b := range []string{"4", "5", "6", "7"} {
+		put("k", b)
+	}
+	clk.Advance(72 * time.Hour)
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.NoncurrentExpired, "versions 3 and 4 go; 5 and 6 are kept")
+	l, err = e.ListObjectVersions(ctx, "life", VersionListOptions{})
+	require.NoError(t, err)
+	assert.Len(t, l.Versions, 3)
+}

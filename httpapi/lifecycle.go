@@ -238,8 +238,8 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 			return r, err
 		}
 	}
-	if r.NoncurrentExpiration != nil || len(r.NoncurrentTransitions) > 0 || r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker {
-		return r, errorf("NotImplemented", "Lifecycle actions on noncurrent versions and delete markers are not implemented yet.")
+	if len(r.NoncurrentTransitions) > 0 {
+		return r, errorf("NotImplemented", "NoncurrentVersionTransition is not implemented yet.")
 	}
 	return r, nil
 }
@@ -347,6 +347,9 @@ func s3LifecycleDoc(lc *bucketconfig.Lifecycle) any {
 		for _, t := range r.Transitions {
 			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: itoaOrEmpty(t.Days), Date: lifecycleDate(t.Date), StorageClass: t.StorageClass})
 		}
+		if ne := r.NoncurrentExpiration; ne != nil {
+			x.NoncurrentExpiration = &lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(ne.Days), NewerNoncurrent: itoaOrEmpty(ne.NewerNoncurrent)}
+		}
 		if a := r.AbortUploads; a != nil {
 			x.AbortIncompleteUploads = &struct {
 				DaysAfterInitiation string `xml:"DaysAfterInitiation"`
@@ -382,6 +385,12 @@ func ossLifecycleDoc(lc *bucketconfig.Lifecycle) any {
 		for _, t := range r.Transitions {
 			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: itoaOrEmpty(t.Days), Date: lifecycleDate(t.Date),
 				CreatedBeforeDate: lifecycleDate(t.CreatedBefore), StorageClass: t.StorageClass})
+		}
+		if ne := r.NoncurrentExpiration; ne != nil {
+			x.NoncurrentExpiration = &lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(ne.Days)}
+		}
+		if e := r.Expiration; e != nil && e.ExpiredObjectDeleteMarker {
+			x.Expiration.ExpiredObjectDeleteMarker = "true"
 		}
 		if a := r.AbortUploads; a != nil {
 			x.AbortMultipartUpload = &struct {

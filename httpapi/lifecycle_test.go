@@ -151,3 +151,45 @@ func TestOSSLifecycle(t *testing.T) {
 	_, err = c.DeleteBucketLifecycle(ctx, &oss2.DeleteBucketLifecycleRequest{Bucket: oss2.Ptr("osslife")})
 	require.NoError(t, err)
 }
+
+// TestS3LifecycleNoncurrent: NoncurrentVersionExpiration and
+// ExpiredObjectDeleteMarker through aws-sdk-go-v2 on a versioned bucket.
+func TestS3LifecycleNoncurrent(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vlife")})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("vlife"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("vlife"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{
+			{ID: aws.String("nc"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+				NoncurrentVersionExpiration: &types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)}},
+			{ID: aws.String("dm"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+				Expiration: &types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)}},
+		}}})
+	require.NoError(t, err)
+	got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("vlife")})
+	require.NoError(t, err)
+	require.Len(t, got.Rules, 2)
+	assert.Equal(t, int32(1), aws.ToInt32(got.Rules[0].NoncurrentVersionExpiration.NoncurrentDays))
+	assert.True(t, aws.ToBool(got.Rules[1].Expiration.ExpiredObjectDeleteMarker))
+
+	for _, b := range []string{"1", "2"} {
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vlife"), Key: aws.String("k"), Body: strings.NewReader(b)})
+		require.NoError(t, err)
+	}
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vlife"), Key: aws.String("k")}) // a marker
+	require.NoError(t, err)
+	runLifecycleAt(t, f, 72*time.Hour) // both versions noncurrent for days: removed
+	l, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("vlife")})
+	require.NoError(t, err)
+	assert.Empty(t, l.Versions)
+	require.Len(t, l.DeleteMarkers, 1, "the marker still hid versions when the pass began")
+	runLifecycleAt(t, f, 72*time.Hour)
+	l, err = c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("vlife")})
+	require.NoError(t, err)
+	assert.Empty(t, l.DeleteMarkers, "an expired object delete marker is removed")
+}
