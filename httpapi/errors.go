@@ -165,6 +165,9 @@ var codes = map[string]codeRow{
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
+
+	// Access logs.
+	"InvalidTargetBucketForLogging": {status: 400, message: "The target bucket for logging does not exist", oss: dialectCode{ec: "0015-00000801"}},
 }
 
 // errorf returns the Error of code with a message (the table's default

@@ -356,6 +356,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		res.checksumFields = checksumsOf(info.Checksums, suffix)
 		res.ChecksumType = info.ChecksumType
 	}
+	s.emit(rc, "ObjectCreated:CompleteMultipartUpload", rc.op.Key, info.Size, info.ETag)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CompleteMultipartUploadResult", res)
 }
 

@@ -229,6 +229,7 @@ func (s *server) putObject(rc *request) error {
 	if rc.d.behave.putReturnsContentMD5 {
 		h.Set("Content-MD5", contentMD5Of(info))
 	}
+	s.emit(rc, "ObjectCreated:Put", rc.op.Key, info.Size, info.ETag)
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -496,6 +497,7 @@ func (s *server) deleteObject(rc *request) error {
 	if err != nil {
 		return err
 	}
+	s.emit(rc, "ObjectRemoved:Delete", rc.op.Key, -1, "")
 	return writeEmpty(rc, http.StatusNoContent)
 }
 
@@ -584,6 +586,7 @@ func (s *server) deleteObjects(rc *request) error {
 				out.Errors = append(out.Errors, deleteError{Key: r.Key, Code: e.Code, Message: e.Message})
 				continue
 			}
+			s.emit(rc, "ObjectRemoved:Delete", r.Key, -1, "")
 			if !req.quiet {
 				out.Deleted = append(out.Deleted, deletedEntry{Key: r.Key})
 			}
@@ -764,6 +767,7 @@ func (s *server) copyObject(rc *request) error {
 		res.ChecksumType = info.ChecksumType
 		res.checksumFields = checksumsOf(info.Checksums, "")
 	}
+	s.emit(rc, "ObjectCreated:Copy", rc.op.Key, info.Size, info.ETag)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyObjectResult", res)
 }
 
@@ -808,6 +812,7 @@ func (s *server) putObjectACL(rc *request) error {
 	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: acl}); err != nil {
 		return err
 	}
+	s.emit(rc, "ObjectAcl:Put", rc.op.Key, -1, "")
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -827,6 +832,7 @@ func (s *server) putObjectTagging(rc *request) error {
 	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
+	s.emit(rc, "ObjectTagging:Put", rc.op.Key, -1, "")
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -835,5 +841,6 @@ func (s *server) deleteObjectTagging(rc *request) error {
 	if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
+	s.emit(rc, "ObjectTagging:Delete", rc.op.Key, -1, "")
 	return writeEmpty(rc, http.StatusNoContent)
 }

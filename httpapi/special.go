@@ -151,6 +151,7 @@ func (s *server) restoreObject(rc *request) error {
 		return err
 	}
 	if started {
+		s.emit(rc, "ObjectRestore:Post", rc.op.Key, -1, "")
 		return writeEmpty(rc, http.StatusAccepted)
 	}
 	return writeEmpty(rc, http.StatusOK)
