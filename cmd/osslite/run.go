@@ -60,6 +60,7 @@ type options struct {
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
 	lifecycleDay      time.Duration
+	notify            notifyOptions
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -73,6 +74,7 @@ func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 	if eo.AbortUploadsAfter == 0 {
 		eo.AbortUploadsAfter = -1
 	}
+	eo.NotificationTargets, eo.AccessLogInterval = o.notify.targets, o.notify.accessLogInterval
 	return eo
 }
 
@@ -116,6 +118,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.BoolVar(&o.tlsSelfSigned, "tls-self-signed", false, "serve HTTPS with a fresh self-signed ECDSA certificate for localhost, 127.0.0.1, ::1 and each -domain (with *.domain)")
 	fs.StringVar(&o.tlsCAOut, "tls-ca-out", "", "write the -tls-self-signed certificate (PEM) to `file` for clients to trust (default DATA/"+caFileName+", or a new file in the temp dir)")
 	o.limits.register(fs)
+	o.notify.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
@@ -135,6 +138,9 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 		return o, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	if err := applyEnv(fs, getenv); err != nil {
+		return o, err
+	}
+	if err := o.notify.check(); err != nil {
 		return o, err
 	}
 	for _, v := range seeds {

@@ -223,6 +223,7 @@ func TestParseFlags(t *testing.T) {
 			}
 			require.NoError(t, err)
 			got.limits = limitOptions{} // TestLimitFlags checks them
+			got.notify = notifyOptions{} // TestNotifyFlags checks them
 			require.Equal(t, tc.want, got)
 		})
 	}
