@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -137,7 +138,7 @@ type notifyState struct {
 	seq    uint64     // last sequencer handed out
 	subs   map[int]subscriber
 	nsub   int
-	nsubs  int // len(subs), read without mu by WantsEvents
+	nsubs  atomic.Int32 // len(subs), read without mu by WantsEvents
 	kick   chan struct{}
 	cancel func()
 	once   sync.Once
@@ -213,12 +214,12 @@ func (e *Engine) Subscribe(bucket string, fn func(Event)) (cancel func()) {
 	id := n.nsub
 	n.nsub++
 	n.subs[id] = subscriber{bucket, fn}
-	n.nsubs = len(n.subs)
+	n.nsubs.Store(int32(len(n.subs)))
 	return func() {
 		n.mu.Lock()
 		defer n.mu.Unlock()
 		delete(n.subs, id)
-		n.nsubs = len(n.subs)
+		n.nsubs.Store(int32(len(n.subs)))
 	}
 }
 
@@ -233,10 +234,7 @@ func (e *Engine) NotificationTargetKnown(arn string) bool {
 // bucket has a notification configuration or someone subscribed. It costs
 // one cached configuration lookup.
 func (e *Engine) WantsEvents(ctx context.Context, bucket string) bool {
-	e.notify.mu.Lock()
-	subs := e.notify.nsubs
-	e.notify.mu.Unlock()
-	if subs > 0 {
+	if e.notify.nsubs.Load() > 0 {
 		return true
 	}
 	_, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindNotification)
