@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/tls"
 	"encoding/xml"
 	"errors"
@@ -132,7 +133,8 @@ func (s *server) accessLog(rc *request, rec *Record) {
 	} else {
 		line = s3LogLine(rc, rec, now)
 	}
-	if err := s.eng.AppendAccessLog(rc.ctx, l.TargetBucket, prefix, line); err != nil && !errors.Is(err, engine.ErrClosed) {
+	// The request is over (its client may be gone); its line is not.
+	if err := s.eng.AppendAccessLog(context.WithoutCancel(rc.ctx), l.TargetBucket, prefix, line); err != nil && !errors.Is(err, engine.ErrClosed) {
 		s.logError(rc, err)
 	}
 }

@@ -94,9 +94,8 @@
 // # Caveats
 //
 // Bucket tags are kept in the handler's memory: the engine has no place
-// for them yet. Versioning, CORS, policies, website, lifecycle,
-// replication, notification, POST Object and the other sub-resources
-// answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
+// for them yet. Versioning, CORS, policies, website, replication, POST
+// Object and the other sub-resources answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
 // x-amz-server-side-encryption: AES256 is accepted and echoed. In
 // permissive mode an aws-chunked body with signed chunks and a signed
 // trailer needs a configured access key (its signature is verified).

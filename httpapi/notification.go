@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/xml"
@@ -203,7 +204,9 @@ func (s *server) emit(rc *request, name, key string, size int64, etag string) {
 	}
 	// versionId: set here from the engine's version once objects have
 	// versions.
-	if err := s.eng.Publish(rc.ctx, ev); err != nil {
+	// The change is done: its event is published even if the client
+	// went away meanwhile.
+	if err := s.eng.Publish(context.WithoutCancel(rc.ctx), ev); err != nil {
 		s.logError(rc, err)
 	}
 }
