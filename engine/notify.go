@@ -152,6 +152,11 @@ type subscriber struct {
 
 const prefixQueue = "Q/"
 
+// queueSeqKey holds the last sequencer that queued a delivery, so that
+// sequencers keep increasing after a restart that finds the queue empty
+// (outside Q/ so that it is never taken for a delivery).
+var queueSeqKey = []byte("Qs")
+
 func queueKey(seq uint64, idx int) []byte {
 	k := make([]byte, 0, len(prefixQueue)+10)
 	k = append(k, prefixQueue...)
@@ -180,6 +185,12 @@ func (e *Engine) startNotifier() error {
 	}
 	if err := it.Close(); err != nil {
 		return err
+	}
+	switch v, ok, err := get(e.db, queueSeqKey); {
+	case err != nil:
+		return err
+	case ok && len(v) == 8:
+		n.seq = max(n.seq, binary.BigEndian.Uint64(v))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
@@ -282,6 +293,9 @@ func (e *Engine) Publish(ctx context.Context, ev Event) error {
 			}
 		}
 		if queuedAny = !b.Empty(); queuedAny {
+			if err := b.Set(queueSeqKey, binary.BigEndian.AppendUint64(nil, n.seq), nil); err != nil {
+				return err
+			}
 			opt := pebble.NoSync
 			if e.opts.sync {
 				opt = pebble.Sync
