@@ -199,7 +199,8 @@ func (s *server) emit(rc *request, name, key string, size int64, etag string) {
 		ev.ResponseElements.HostID = h.Get(rc.d.hostIDHeader)
 	}
 	if size >= 0 {
-		ev.S3.Object.Size = &size
+		n := size // only this copy escapes: a request without events allocates nothing here
+		ev.S3.Object.Size = &n
 		ev.S3.Object.ETag = etag
 	}
 	// versionId: set here from the engine's version once objects have
