@@ -114,6 +114,18 @@
 // by the key service, or by the same customer key) and re-encrypt by
 // streaming otherwise. Encrypted bodies are never in the content index.
 //
+// # Event notifications and access logs
+//
+// Publish sequences an Event, calls the Subscribe callbacks in order and
+// queues it durably (Q/ records) for every matching configuration of the
+// bucket's bucketconfig.Notification; a goroutine delivers the queue to
+// Options.NotificationTargets at least once, in order per target, with
+// exponential backoff, across restarts. Lifecycle expirations are
+// published by the engine itself. AppendAccessLog batches access-log
+// lines into objects of a target bucket, written every
+// Options.AccessLogInterval on the clock (and by RunPending,
+// FlushAccessLogs and Close); a crash loses the unwritten batch.
+//
 // # Caveats
 //
 // Compact scans every chunk locator to find the live chunks of the

@@ -51,6 +51,8 @@ type Engine struct {
 	// last background pass.
 	lcMu   sync.Mutex
 	lcLast time.Time
+	// notify is the event-notification queue and the access-log batches.
+	notify notifyState
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no
@@ -128,6 +130,10 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	}
 	e := &Engine{opts: o, db: db, log: log, lock: lock, blobFS: blobFS, recovery: report, stop: make(chan struct{})}
 	if err := e.loadNextBlob(); err != nil {
+		_ = e.Close()
+		return nil, err
+	}
+	if err := e.startNotifier(); err != nil {
 		_ = e.Close()
 		return nil, err
 	}
@@ -216,6 +222,9 @@ func (e *Engine) loadNextBlob() error {
 
 // Close flushes and closes the store. Readers must be closed first.
 func (e *Engine) Close() error {
+	if !e.closed.Load() {
+		e.closeNotify() // writes pending access logs while the store is open
+	}
 	if e.closed.Swap(true) {
 		return nil
 	}

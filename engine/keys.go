@@ -15,6 +15,7 @@ import "encoding/binary"
 //	H/<SHA-1><size, 8 bytes BE> content index: a stored body with that content
 //	N/<bucket>\x00<key>\x00<name> annotation: data derived from an object's body
 //	L/<bucket>\x00<channel>    live channel (configuration and push history)
+//	Q/<seq, 8 B BE><config, 2 B BE> pending event delivery (notify.go)
 //
 // Bucket names never contain 0x00, so "O/<bucket>\x00" is a prefix that no
 // other bucket shares and object keys sort as raw bytes after it.

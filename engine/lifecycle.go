@@ -38,7 +38,11 @@ func (e *Engine) RunPending(ctx context.Context) (LifecycleStats, error) {
 	if err := e.check(ctx); err != nil {
 		return LifecycleStats{}, err
 	}
-	return e.lifecyclePass(ctx, e.now())
+	st, err := e.lifecyclePass(ctx, e.now())
+	if err != nil {
+		return st, err
+	}
+	return st, e.flushAccessLogs(ctx, e.now(), false)
 }
 
 // lifecyclePass applies every bucket's lifecycle rules as of now. Passes
@@ -83,6 +87,7 @@ func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketco
 				switch err := e.expireObject(ctx, info); {
 				case err == nil:
 					st.Expired++
+					e.publishExpiration(ctx, info, now)
 				case !errors.Is(err, ErrPreconditionFailed) && !errors.Is(err, ErrNoSuchKey):
 					return err
 				}

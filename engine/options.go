@@ -120,6 +120,23 @@ type Options struct {
 	// ManagedKeyID is the key of Keys that seals EncryptManaged data keys.
 	// Default kms.ManagedKey.
 	ManagedKeyID string
+	// NotificationTargets maps destination ARNs to the targets bucket
+	// event notifications are delivered to; a bucket's notification
+	// configuration may only name these. Default: none.
+	NotificationTargets map[string]NotificationTarget
+	// NotificationRetry is the delay before a failed delivery is retried
+	// the first time; it doubles with every failure up to
+	// NotificationMaxRetry. Wall-clock time. Default 100ms.
+	NotificationRetry time.Duration
+	// NotificationMaxRetry caps the retry delay. Default 1 minute.
+	NotificationMaxRetry time.Duration
+	// AccessLogInterval is how long, on Clock, access-log lines are
+	// batched before they are written as one log object. Default 5
+	// minutes.
+	AccessLogInterval time.Duration
+	// AccessLogMaxBatch is the size in bytes at which an access-log batch
+	// is written at once. Default 1 MiB.
+	AccessLogMaxBatch int
 
 	sync bool // resolved Sync
 }
@@ -186,6 +203,18 @@ func (o *Options) EnsureDefaults() *Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.NotificationRetry <= 0 {
+		o.NotificationRetry = 100 * time.Millisecond
+	}
+	if o.NotificationMaxRetry <= 0 {
+		o.NotificationMaxRetry = time.Minute
+	}
+	if o.AccessLogInterval <= 0 {
+		o.AccessLogInterval = 5 * time.Minute
+	}
+	if o.AccessLogMaxBatch <= 0 {
+		o.AccessLogMaxBatch = 1 << 20
 	}
 	return o
 }

@@ -28,7 +28,8 @@ type configRow struct {
 	get, put, del string
 	perm          perm
 	// parse turns a request document into a value; nil means PUT is not
-	// served yet (501, nothing read or stored).
+	// served yet (501, nothing read or stored). A nil value (and no
+	// error) deletes the configuration: the document turned it off.
 	parse func(rc *request, data []byte) (bucketconfig.Config, error)
 	// render turns a stored value into the response document.
 	render func(rc *request, c bucketconfig.Config) any
@@ -52,6 +53,8 @@ type configRow struct {
 // configRows is the configuration table.
 var configRows = []*configRow{
 	lifecycleRow,
+	notificationRow,
+	loggingRow,
 	{
 		sub: "versioning", kind: bucketconfig.KindVersioning, root: "VersioningConfiguration",
 		get: "GetBucketVersioning", put: "PutBucketVersioning", perm: permOwner,
@@ -184,6 +187,12 @@ func (s *server) putConfig(rc *request) error {
 	c, err := row.parse(rc, data)
 	if err != nil {
 		return err
+	}
+	if c == nil { // the document turns the configuration off
+		if err := s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, string(row.kind)); err != nil {
+			return err
+		}
+		return writeEmpty(rc, http.StatusOK)
 	}
 	if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c); err != nil {
 		return err

@@ -142,6 +142,8 @@
 // for them yet. Versioning, CORS, policies, website, lifecycle,
 // replication, notification and the other sub-resources
 // answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
+// for them yet. Versioning, CORS, policies, website, replication, POST
+// Object and the other sub-resources answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
 // x-amz-server-side-encryption: AES256 is accepted and echoed. In
 // permissive mode an aws-chunked body with signed chunks and a signed
 // trailer needs a configured access key (its signature is verified).

@@ -199,6 +199,8 @@ var codes = map[string]codeRow{
 	"InvalidPolicyDocument":               {status: 400, message: "The content of the form does not meet the conditions specified in the policy document.", oss: dialectCode{ec: "0016-00000804"}},
 	"InvalidToken":                        {status: 400, message: "The provided token is malformed or otherwise invalid.", oss: dialectCode{name: "InvalidAccessKeyId"}},
 	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
+	// Access logs.
+	"InvalidTargetBucketForLogging": {status: 400, message: "The target bucket for logging does not exist", oss: dialectCode{ec: "0015-00000801"}},
 }
 
 // errorf returns the Error of code with a message (the table's default

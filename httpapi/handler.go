@@ -358,6 +358,7 @@ func (s *server) finish(rc *request, reqID string, dur time.Duration) {
 		}
 		l.LogAttrs(rc.ctx, slog.LevelInfo, "request", attrs...)
 	}
+	s.accessLog(rc, &rec)
 	if fn := s.cfg.Observer; fn != nil {
 		fn(rec)
 	}

@@ -233,6 +233,7 @@ func (s *server) putObject(rc *request) error {
 		h.Set("Content-MD5", contentMD5Of(info))
 	}
 	rc.writeVersionID(info.VersionID)
+	s.emit(rc, "ObjectCreated:Put", rc.op.Key, info.Size, info.ETag)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)
 	}
@@ -519,6 +520,7 @@ func (s *server) deleteObject(rc *request) error {
 		return rc.versionError(err, vid)
 	}
 	s.writeDeleteHeaders(rc, res)
+	s.emit(rc, deleteEventName(res), rc.op.Key, -1, "")
 	return writeEmpty(rc, http.StatusNoContent)
 }
 
@@ -633,6 +635,7 @@ func (s *server) deleteObjects(rc *request) error {
 				out.Errors = append(out.Errors, deleteError{Key: r.Key, VersionID: r.VersionID, Code: e.Code, Message: e.Message})
 				continue
 			}
+			s.emit(rc, deleteEventName(r), r.Key, -1, "")
 			if !req.quiet {
 				out.Deleted = append(out.Deleted, deletedEntry{Key: r.Key, VersionID: r.VersionID, DeleteMarker: r.DeleteMarker,
 					DeleteMarkerVersionID: r.DeleteMarkerVersionID})
@@ -825,6 +828,7 @@ func (s *server) copyObject(rc *request) error {
 		res.ChecksumType = info.ChecksumType
 		res.checksumFields = checksumsOf(info.Checksums, "")
 	}
+	s.emit(rc, "ObjectCreated:Copy", rc.op.Key, info.Size, info.ETag)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyObjectResult", res)
 }
 
@@ -876,6 +880,7 @@ func (s *server) putObjectACL(rc *request) error {
 	if err := s.updateVersion(rc, engine.ObjectUpdate{ACL: acl}); err != nil {
 		return err
 	}
+	s.emit(rc, "ObjectAcl:Put", rc.op.Key, -1, "")
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -896,6 +901,7 @@ func (s *server) putObjectTagging(rc *request) error {
 	if err := s.updateVersion(rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
+	s.emit(rc, "ObjectTagging:Put", rc.op.Key, -1, "")
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -904,5 +910,15 @@ func (s *server) deleteObjectTagging(rc *request) error {
 	if err := s.updateVersion(rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
+	s.emit(rc, "ObjectTagging:Delete", rc.op.Key, -1, "")
 	return writeEmpty(rc, http.StatusNoContent)
+}
+
+// deleteEventName is the event a delete makes: a delete marker written,
+// or a removal.
+func deleteEventName(r engine.DeleteResult) string {
+	if r.DeleteMarkerVersionID != "" {
+		return "ObjectRemoved:DeleteMarkerCreated"
+	}
+	return "ObjectRemoved:Delete"
 }

@@ -327,10 +327,10 @@ func (s *server) postObject(rc *request) error {
 	etag := rc.d.etag(info.ETag)
 	h.Set("ETag", etag)
 	s.writeChecksumHeaders(rc, info, true)
-	if v := rc.header("server-side-encryption"); v != "" {
-		h.Set(rc.d.h("server-side-encryption"), v)
-	}
+	rc.writeSSEHeaders(info.Encryption)
+	rc.writeVersionID(info.VersionID)
 	rc.setCRC64(info.CRC64)
+	s.emit(rc, "ObjectCreated:Post", key, info.Size, info.ETag)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)
 	}

@@ -71,6 +71,7 @@ type options struct {
 	// callbackHosts are the hosts OSS upload callbacks may go to besides
 	// loopback ones (-callback-host).
 	callbackHosts []string
+	notify        notifyOptions
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -84,6 +85,7 @@ func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 	if eo.AbortUploadsAfter == 0 {
 		eo.AbortUploadsAfter = -1
 	}
+	eo.NotificationTargets, eo.AccessLogInterval = o.notify.targets, o.notify.accessLogInterval
 	return eo
 }
 
@@ -134,6 +136,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	o.limits.register(fs)
 	o.kms.register(fs)
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
+	o.notify.register(fs)
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
@@ -153,6 +156,9 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 		return o, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	if err := applyEnv(fs, getenv); err != nil {
+		return o, err
+	}
+	if err := o.notify.check(); err != nil {
 		return o, err
 	}
 	for _, v := range seeds {

@@ -223,6 +223,8 @@ func TestParseFlags(t *testing.T) {
 			}
 			require.NoError(t, err)
 			got.limits = limitOptions{} // TestLimitFlags checks them
+			// TestNotifyFlags checks the notification flags.
+			got.notify = notifyOptions{}
 			require.Equal(t, tc.want, got)
 		})
 	}

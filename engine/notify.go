@@ -1,0 +1,489 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Event notifications (S3's bucket notifications). The HTTP layer, which
+// knows the request facts (request ID, source IP, principal), builds an
+// Event after every operation that creates, removes, restores, tags or
+// re-grants an object and hands it to Publish; the engine publishes its
+// own events (lifecycle expiration) the same way. Publish gives the event
+// its sequencer, calls the in-process subscribers (Subscribe) and, for
+// every configuration of the bucket's NotificationConfiguration that asks
+// for the event, writes one pending delivery (Q/<sequence><index>) in the
+// same pebble batch. A background goroutine delivers pending records to
+// their NotificationTarget (Options.NotificationTargets) in sequence
+// order per target, retries failures with exponential backoff and deletes
+// a record only once the target acknowledged it: delivery is
+// at-least-once and survives restarts.
+//
+// The sequencer is a hex number that increases with every event the
+// engine publishes (so per key too), also across restarts.
+
+// NotificationTarget receives events. Deliver returns nil once the event
+// is safely received; an error makes the engine retry later, so Deliver
+// may see the same event more than once.
+type NotificationTarget interface {
+	Deliver(ctx context.Context, ev Event) error
+}
+
+// NotificationTargetFunc adapts a function to NotificationTarget.
+type NotificationTargetFunc func(ctx context.Context, ev Event) error
+
+// Deliver implements NotificationTarget.
+func (f NotificationTargetFunc) Deliver(ctx context.Context, ev Event) error { return f(ctx, ev) }
+
+// Event is one record of AWS's event message structure (eventVersion
+// 2.1). A delivery's JSON body is {"Records":[event]} (see EventMessage).
+type Event struct {
+	EventVersion      string        `json:"eventVersion"`
+	EventSource       string        `json:"eventSource"`
+	AWSRegion         string        `json:"awsRegion"`
+	EventTime         string        `json:"eventTime"` // ISO 8601 with milliseconds, engine clock
+	EventName         string        `json:"eventName"` // "ObjectCreated:Put": no "s3:" prefix
+	UserIdentity      EventIdentity `json:"userIdentity"`
+	RequestParameters EventRequest  `json:"requestParameters"`
+	ResponseElements  EventResponse `json:"responseElements"`
+	S3                EventS3       `json:"s3"`
+}
+
+// EventIdentity names who caused an event.
+type EventIdentity struct {
+	PrincipalID string `json:"principalId"`
+}
+
+// EventRequest holds the request facts of an event.
+type EventRequest struct {
+	SourceIPAddress string `json:"sourceIPAddress"`
+}
+
+// EventResponse holds the response facts of an event.
+type EventResponse struct {
+	RequestID string `json:"x-amz-request-id"`
+	HostID    string `json:"x-amz-id-2"`
+}
+
+// EventS3 is the s3 element of an event.
+type EventS3 struct {
+	SchemaVersion   string      `json:"s3SchemaVersion"`
+	ConfigurationID string      `json:"configurationId"`
+	Bucket          EventBucket `json:"bucket"`
+	Object          EventObject `json:"object"`
+}
+
+// EventBucket describes the event's bucket.
+type EventBucket struct {
+	Name          string        `json:"name"`
+	OwnerIdentity EventIdentity `json:"ownerIdentity"`
+	ARN           string        `json:"arn"`
+}
+
+// EventObject describes the event's object.
+type EventObject struct {
+	// Key is URL-encoded in form encoding (a space is "+"), as AWS does.
+	Key  string `json:"key"`
+	Size *int64 `json:"size,omitempty"`
+	ETag string `json:"eTag,omitempty"`
+	// VersionID is the object's version (versioned buckets only).
+	VersionID string `json:"versionId,omitempty"`
+	Sequencer string `json:"sequencer"`
+}
+
+// EventMessage is the JSON body of a delivery: {"Records":[...]}.
+type EventMessage struct {
+	Records []Event `json:"Records"`
+}
+
+// ObjectKey returns the event's object key, decoded.
+func (ev *Event) ObjectKey() string {
+	k, err := url.QueryUnescape(ev.S3.Object.Key)
+	if err != nil {
+		return ev.S3.Object.Key
+	}
+	return k
+}
+
+// NewEvent returns an event of name ("ObjectCreated:Put") about key in
+// bucket at time t, with the fixed fields filled; the caller adds the
+// request facts and the object's size and ETag.
+func NewEvent(name string, b BucketInfo, key string, t time.Time) Event {
+	return Event{
+		EventVersion: "2.1", EventSource: "aws:s3", AWSRegion: b.Region,
+		EventTime: t.UTC().Format("2006-01-02T15:04:05.000Z"), EventName: name,
+		S3: EventS3{
+			SchemaVersion: "1.0",
+			Bucket: EventBucket{Name: b.Name, OwnerIdentity: EventIdentity{PrincipalID: b.Owner},
+				ARN: "arn:aws:s3:::" + b.Name},
+			Object: EventObject{Key: url.QueryEscape(key)},
+		},
+	}
+}
+
+// notifyState is the engine's notification and access-log machinery.
+type notifyState struct {
+	mu     sync.Mutex // orders Publish: sequencer, queue write, subscribers
+	seq    uint64     // last sequencer handed out
+	subs   map[int]subscriber
+	nsub   int
+	nsubs  atomic.Int32 // len(subs), read without mu by WantsEvents
+	kick   chan struct{}
+	cancel func()
+	once   sync.Once
+	logs   accessLogState
+}
+
+type subscriber struct {
+	bucket string // "" for every bucket
+	fn     func(Event)
+}
+
+const prefixQueue = "Q/"
+
+// queueSeqKey holds the last sequencer that queued a delivery, so that
+// sequencers keep increasing after a restart that finds the queue empty
+// (outside Q/ so that it is never taken for a delivery).
+var queueSeqKey = []byte("Qs")
+
+func queueKey(seq uint64, idx int) []byte {
+	k := make([]byte, 0, len(prefixQueue)+10)
+	k = append(k, prefixQueue...)
+	k = binary.BigEndian.AppendUint64(k, seq)
+	return binary.BigEndian.AppendUint16(k, uint16(idx))
+}
+
+// queued is the value of a Q/ record.
+type queued struct {
+	ARN   string `json:"arn"`
+	Event Event  `json:"event"`
+}
+
+// startNotifier loads the last sequencer and starts the delivery and
+// access-log goroutine. Open calls it.
+func (e *Engine) startNotifier() error {
+	n := &e.notify
+	n.kick = make(chan struct{}, 1)
+	n.subs = make(map[int]subscriber)
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixQueue), UpperBound: []byte("Q0")})
+	if err != nil {
+		return err
+	}
+	if it.Last() && len(it.Key()) >= len(prefixQueue)+8 {
+		n.seq = binary.BigEndian.Uint64(it.Key()[len(prefixQueue):])
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	switch v, ok, err := get(e.db, queueSeqKey); {
+	case err != nil:
+		return err
+	case ok && len(v) == 8:
+		n.seq = max(n.seq, binary.BigEndian.Uint64(v))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n.cancel = cancel
+	e.bg.Add(1)
+	go e.notifier(ctx)
+	return nil
+}
+
+// closeNotify writes the pending access logs and stops deliveries. Close
+// calls it while the engine is still open.
+func (e *Engine) closeNotify() {
+	e.notify.once.Do(func() {
+		if e.notify.cancel == nil {
+			return
+		}
+		if err := e.FlushAccessLogs(context.Background()); err != nil {
+			e.opts.Logger.Error("access logs lost at close", "err", err)
+		}
+		e.notify.cancel()
+	})
+}
+
+// Subscribe calls fn with every event published for bucket ("" for every
+// bucket), whether or not a notification configuration asks for it (the
+// ConfigurationID is then ""). fn runs synchronously, in sequencer order,
+// on the goroutine that published the event: it must not block or call
+// back into the engine. The returned function unsubscribes.
+func (e *Engine) Subscribe(bucket string, fn func(Event)) (cancel func()) {
+	n := &e.notify
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	id := n.nsub
+	n.nsub++
+	n.subs[id] = subscriber{bucket, fn}
+	n.nsubs.Store(int32(len(n.subs)))
+	return func() {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		delete(n.subs, id)
+		n.nsubs.Store(int32(len(n.subs)))
+	}
+}
+
+// NotificationTargetKnown reports whether arn names one of
+// Options.NotificationTargets.
+func (e *Engine) NotificationTargetKnown(arn string) bool {
+	_, ok := e.opts.NotificationTargets[arn]
+	return ok
+}
+
+// WantsEvents reports whether an event of bucket would go anywhere: the
+// bucket has a notification configuration or someone subscribed. It costs
+// one cached configuration lookup.
+func (e *Engine) WantsEvents(ctx context.Context, bucket string) bool {
+	if e.notify.nsubs.Load() > 0 {
+		return true
+	}
+	_, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindNotification)
+	return err == nil
+}
+
+// Publish gives ev its sequencer, queues it for every configuration of its
+// bucket that asks for it (durably: delivered at least once, also after a
+// restart) and calls the subscribers.
+func (e *Engine) Publish(ctx context.Context, ev Event) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	var nc *bucketconfig.Notification
+	switch c, err := e.BucketConfigValue(ctx, ev.S3.Bucket.Name, bucketconfig.KindNotification); {
+	case err == nil:
+		nc = c.(*bucketconfig.Notification)
+	case !errors.Is(err, ErrNoSuchConfig) && !errors.Is(err, ErrNoSuchBucket):
+		return err
+	}
+	n := &e.notify
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.seq = max(n.seq+1, uint64(e.now().UnixNano()))
+	ev.S3.Object.Sequencer = fmt.Sprintf("%016X", n.seq)
+	queuedAny := false
+	if nc != nil {
+		key := ev.ObjectKey()
+		b := e.db.NewBatch()
+		defer b.Close()
+		for i := range nc.Configs {
+			c := &nc.Configs[i]
+			if !c.Matches(ev.EventName, key) {
+				continue
+			}
+			one := ev
+			one.S3.ConfigurationID = c.ID
+			if err := queueSet(b, n.seq, i, c.ARN, one); err != nil {
+				return err
+			}
+		}
+		if nc.EventBridge {
+			if err := queueSet(b, n.seq, len(nc.Configs), bucketconfig.EventBridgeARN, ev); err != nil {
+				return err
+			}
+		}
+		if queuedAny = !b.Empty(); queuedAny {
+			if err := b.Set(queueSeqKey, binary.BigEndian.AppendUint64(nil, n.seq), nil); err != nil {
+				return err
+			}
+			opt := pebble.NoSync
+			if e.opts.sync {
+				opt = pebble.Sync
+			}
+			if err := b.Commit(opt); err != nil {
+				return fmt.Errorf("engine: queue event: %w", err)
+			}
+		}
+	}
+	for _, s := range n.subs {
+		if s.bucket == "" || s.bucket == ev.S3.Bucket.Name {
+			s.fn(ev)
+		}
+	}
+	if queuedAny {
+		select {
+		case n.kick <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+func queueSet(b *pebble.Batch, seq uint64, idx int, arn string, ev Event) error {
+	v, err := json.Marshal(queued{ARN: arn, Event: ev})
+	if err != nil {
+		return err
+	}
+	return b.Set(queueKey(seq, idx), v, nil)
+}
+
+// PendingNotifications counts the deliveries not yet acknowledged.
+func (e *Engine) PendingNotifications() (int, error) {
+	if err := e.check(context.Background()); err != nil {
+		return 0, err
+	}
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixQueue), UpperBound: []byte("Q0")})
+	if err != nil {
+		return 0, err
+	}
+	count := 0
+	for it.First(); it.Valid(); it.Next() {
+		count++
+	}
+	return count, it.Close()
+}
+
+// notifier delivers queued events and writes access logs that are due,
+// until Close.
+func (e *Engine) notifier(ctx context.Context) {
+	defer e.bg.Done()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	backoff := map[string]*retryState{}
+	for {
+		wait := e.deliverPending(ctx, backoff)
+		var retry <-chan time.Time
+		var timer *time.Timer
+		if wait > 0 {
+			timer = time.NewTimer(wait)
+			retry = timer.C
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-e.stop:
+			return
+		case <-e.notify.kick:
+		case <-retry:
+		case <-tick.C:
+			if err := e.flushAccessLogs(ctx, e.now(), false); err != nil && ctx.Err() == nil && !errors.Is(err, ErrClosed) {
+				e.opts.Logger.Error("access log write failed", "err", err)
+			}
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+	}
+}
+
+// retryState is the backoff of one target after a failed delivery.
+type retryState struct {
+	delay time.Duration
+	until time.Time // wall clock: retries are not observable by clients
+}
+
+// maxDeliveryBatch is how many queued records one delivery round reads.
+const maxDeliveryBatch = 256
+
+// deliverPending delivers queued records in order, per target stopping at
+// the first failure. It returns how long until the earliest retry (0: no
+// target is waiting).
+func (e *Engine) deliverPending(ctx context.Context, backoff map[string]*retryState) time.Duration {
+	var after []byte
+	for ctx.Err() == nil {
+		type rec struct {
+			key []byte
+			q   queued
+		}
+		var recs []rec
+		lower := []byte(prefixQueue)
+		if after != nil {
+			lower = append(after, 0)
+		}
+		it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: []byte("Q0")})
+		if err != nil {
+			return 0
+		}
+		for it.First(); it.Valid() && len(recs) < maxDeliveryBatch; it.Next() {
+			var q queued
+			k := append([]byte(nil), it.Key()...)
+			if err := json.Unmarshal(it.Value(), &q); err != nil {
+				e.opts.Logger.Error("dropping unreadable queued event", "key", strconv.Quote(string(k)), "err", err)
+				_ = e.db.Delete(k, pebble.NoSync)
+				continue
+			}
+			recs = append(recs, rec{k, q})
+		}
+		if err := it.Close(); err != nil || len(recs) == 0 {
+			break
+		}
+		after = recs[len(recs)-1].key
+		failed := map[string]bool{}
+		for _, r := range recs {
+			if ctx.Err() != nil {
+				return 0
+			}
+			arn := r.q.ARN
+			if failed[arn] {
+				continue
+			}
+			if st := backoff[arn]; st != nil && time.Now().Before(st.until) {
+				failed[arn] = true
+				continue
+			}
+			t, ok := e.opts.NotificationTargets[arn]
+			if !ok {
+				e.opts.Logger.Warn("dropping event for unknown notification target", "arn", arn)
+				_ = e.db.Delete(r.key, pebble.NoSync)
+				continue
+			}
+			if err := t.Deliver(ctx, r.q.Event); err != nil {
+				failed[arn] = true
+				st := backoff[arn]
+				if st == nil {
+					st = &retryState{}
+					backoff[arn] = st
+				}
+				st.delay = min(max(2*st.delay, e.opts.NotificationRetry), e.opts.NotificationMaxRetry)
+				st.until = time.Now().Add(st.delay)
+				if ctx.Err() == nil {
+					e.opts.Logger.Warn("event delivery failed", "arn", arn, "retry_in", st.delay, "err", err)
+				}
+				continue
+			}
+			delete(backoff, arn)
+			if err := e.db.Delete(r.key, pebble.NoSync); err != nil {
+				return 0
+			}
+		}
+	}
+	var wait time.Duration
+	now := time.Now()
+	for _, st := range backoff {
+		if d := st.until.Sub(now); d > 0 && (wait == 0 || d < wait) {
+			wait = d
+		} else if d <= 0 && wait == 0 {
+			wait = time.Millisecond
+		}
+	}
+	return wait
+}
+
+// publishExpiration publishes the LifecycleExpiration:Delete event of an
+// object a lifecycle pass deleted. Failures are logged: the object is
+// gone either way.
+func (e *Engine) publishExpiration(ctx context.Context, info ObjectInfo, now time.Time) {
+	if !e.WantsEvents(ctx, info.Bucket) {
+		return
+	}
+	b, err := e.Bucket(ctx, info.Bucket)
+	if err != nil {
+		return
+	}
+	ev := NewEvent("LifecycleExpiration:Delete", b, info.Key, now)
+	ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
+	ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
+	if err := e.Publish(ctx, ev); err != nil {
+		e.opts.Logger.Error("lifecycle expiration event lost", "bucket", info.Bucket, "key", info.Key, "err", err)
+	}
+}

@@ -1,0 +1,80 @@
+package fake
+
+import (
+	"context"
+	"maps"
+	"sync"
+
+	"github.com/osslite/osslite/engine"
+)
+
+// EventLog collects the event notifications the server publishes for a
+// bucket (see Server.Events). It is safe for concurrent use.
+type EventLog struct {
+	mu     sync.Mutex
+	events []engine.Event
+	more   chan struct{} // closed and replaced on every event
+	cancel func()
+}
+
+// Events starts collecting the events of bucket ("" for every bucket):
+// every object created, removed, restored, tagged or re-granted through
+// the server, and lifecycle expirations, in the order they happened (the
+// sequencer increases), whether or not the bucket has a notification
+// configuration (ConfigurationID is then ""). Events published before the
+// call are not included.
+func (s *Server) Events(bucket string) *EventLog {
+	l := &EventLog{more: make(chan struct{})}
+	l.cancel = s.eng.Subscribe(bucket, func(ev engine.Event) {
+		l.mu.Lock()
+		l.events = append(l.events, ev)
+		close(l.more)
+		l.more = make(chan struct{})
+		l.mu.Unlock()
+	})
+	return l
+}
+
+// All returns the events collected so far.
+func (l *EventLog) All() []engine.Event {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]engine.Event(nil), l.events...)
+}
+
+// Wait returns the events collected once there are at least n, or ctx's
+// error.
+func (l *EventLog) Wait(ctx context.Context, n int) ([]engine.Event, error) {
+	for {
+		l.mu.Lock()
+		if len(l.events) >= n {
+			out := append([]engine.Event(nil), l.events...)
+			l.mu.Unlock()
+			return out, nil
+		}
+		more := l.more
+		l.mu.Unlock()
+		select {
+		case <-more:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Stop ends the collection.
+func (l *EventLog) Stop() { l.cancel() }
+
+// WithNotificationTarget registers a destination that buckets'
+// notification configurations may name by arn (see
+// engine.Options.NotificationTargets).
+func WithNotificationTarget(arn string, t engine.NotificationTarget) Option {
+	return func(c *config) {
+		if c.engine.NotificationTargets == nil {
+			c.engine.NotificationTargets = map[string]engine.NotificationTarget{}
+		} else {
+			c.engine.NotificationTargets = maps.Clone(c.engine.NotificationTargets)
+		}
+		c.engine.NotificationTargets[arn] = t
+	}
+}

@@ -1,0 +1,231 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"net"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Event notifications: S3 Put/GetBucketNotificationConfiguration, and the
+// events object operations emit. Events are built here because only a
+// request knows its facts (request ID, host ID, source IP, principal);
+// handlers call emit after a successful change and before the response
+// is written, so events of one key reach subscribers in the order the
+// client saw its requests complete. The engine sequences, queues and
+// delivers them (engine/notify.go) and publishes its own (lifecycle
+// expiration).
+
+// notificationXML is the NotificationConfiguration document.
+type notificationXML struct {
+	XMLName     xml.Name
+	Topics      []notificationConfXML `xml:"TopicConfiguration"`
+	Queues      []notificationConfXML `xml:"QueueConfiguration"`
+	Functions   []notificationConfXML `xml:"CloudFunctionConfiguration"`
+	EventBridge *struct{}             `xml:"EventBridgeConfiguration"`
+}
+
+type notificationConfXML struct {
+	ID            string              `xml:"Id,omitempty"`
+	Topic         string              `xml:"Topic,omitempty"`
+	Queue         string              `xml:"Queue,omitempty"`
+	CloudFunction string              `xml:"CloudFunction,omitempty"`
+	Events        []string            `xml:"Event"`
+	Filter        *notificationFilter `xml:"Filter,omitempty"`
+}
+
+type notificationFilter struct {
+	Rules []filterRuleXML `xml:"S3Key>FilterRule"`
+}
+
+type filterRuleXML struct {
+	Name  string `xml:"Name"`
+	Value string `xml:"Value"`
+}
+
+// notificationRow is the configuration table's row for ?notification.
+var notificationRow = &configRow{
+	sub: "notification", kind: bucketconfig.KindNotification, root: "NotificationConfiguration",
+	get: "GetBucketNotificationConfiguration", put: "PutBucketNotificationConfiguration",
+	perm: permOwner, parse: parseNotification, render: renderNotification,
+	// Nothing configured is an empty document, not an error.
+	missing: func(*request) (any, error) { return &notificationXML{}, nil },
+}
+
+// parseNotification reads a NotificationConfiguration; an empty one
+// (no configuration at all) returns nil: notifications off.
+func parseNotification(rc *request, data []byte) (bucketconfig.Config, error) {
+	var doc notificationXML
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "NotificationConfiguration" {
+		return nil, errorf("MalformedXML", "")
+	}
+	n := &bucketconfig.Notification{EventBridge: doc.EventBridge != nil}
+	for _, g := range []struct {
+		typ  string
+		list []notificationConfXML
+		arn  func(*notificationConfXML) string
+	}{
+		{"Topic", doc.Topics, func(c *notificationConfXML) string { return c.Topic }},
+		{"Queue", doc.Queues, func(c *notificationConfXML) string { return c.Queue }},
+		{"CloudFunction", doc.Functions, func(c *notificationConfXML) string { return c.CloudFunction }},
+	} {
+		for i := range g.list {
+			x := &g.list[i]
+			c := bucketconfig.NotificationConfig{ID: x.ID, Type: g.typ, ARN: strings.TrimSpace(g.arn(x)), Events: x.Events}
+			if c.ID == "" {
+				c.ID = newConfigurationID()
+			}
+			if x.Filter != nil {
+				for _, r := range x.Filter.Rules {
+					switch strings.ToLower(r.Name) {
+					case "prefix":
+						if c.Prefix != "" {
+							return nil, errorf("InvalidArgument", "Cannot specify more than one prefix rule in a filter.").with("ArgumentName", "FilterRule").with("ArgumentValue", r.Name)
+						}
+						c.Prefix = r.Value
+					case "suffix":
+						if c.Suffix != "" {
+							return nil, errorf("InvalidArgument", "Cannot specify more than one suffix rule in a filter.").with("ArgumentName", "FilterRule").with("ArgumentValue", r.Name)
+						}
+						c.Suffix = r.Value
+					default:
+						return nil, errorf("InvalidArgument", "filter rule name must be either prefix or suffix").with("ArgumentName", "FilterRule").with("ArgumentValue", r.Name)
+					}
+				}
+			}
+			if c.ARN == "" {
+				return nil, errorf("InvalidArgument", "A %s configuration must name its destination.", g.typ).with("ArgumentName", g.typ)
+			}
+			n.Configs = append(n.Configs, c)
+		}
+	}
+	if len(n.Configs) == 0 && !n.EventBridge {
+		return nil, nil
+	}
+	if err := n.Validate(); err != nil {
+		msg := strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": ")
+		if errors.Is(err, bucketconfig.ErrOverlap) {
+			msg = "Configurations overlap. Configurations on the same bucket cannot share a common event type."
+		}
+		return nil, errorf("InvalidArgument", "%s", msg)
+	}
+	if !strings.EqualFold(rc.header("skip-destination-validation"), "true") {
+		var unknown []string
+		for _, c := range n.Configs {
+			if !rc.s.eng.NotificationTargetKnown(c.ARN) {
+				unknown = append(unknown, c.ARN)
+			}
+		}
+		if n.EventBridge && !rc.s.eng.NotificationTargetKnown(bucketconfig.EventBridgeARN) {
+			unknown = append(unknown, bucketconfig.EventBridgeARN)
+		}
+		if len(unknown) > 0 {
+			e := errorf("InvalidArgument", "Unable to validate the following destination configurations")
+			for _, arn := range unknown {
+				e = e.with("ArgumentName", arn).with("ArgumentValue", "The destination is not a notification target of this server")
+			}
+			return nil, e
+		}
+	}
+	return n, nil
+}
+
+// newConfigurationID is the ID S3 gives a configuration sent without one.
+func newConfigurationID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func renderNotification(_ *request, c bucketconfig.Config) any {
+	n := c.(*bucketconfig.Notification)
+	doc := &notificationXML{}
+	if n.EventBridge {
+		doc.EventBridge = &struct{}{}
+	}
+	for _, c := range n.Configs {
+		x := notificationConfXML{ID: c.ID, Events: c.Events}
+		if c.Prefix != "" || c.Suffix != "" {
+			x.Filter = &notificationFilter{}
+			if c.Prefix != "" {
+				x.Filter.Rules = append(x.Filter.Rules, filterRuleXML{"prefix", c.Prefix})
+			}
+			if c.Suffix != "" {
+				x.Filter.Rules = append(x.Filter.Rules, filterRuleXML{"suffix", c.Suffix})
+			}
+		}
+		switch c.Type {
+		case "Topic":
+			x.Topic = c.ARN
+			doc.Topics = append(doc.Topics, x)
+		case "Queue":
+			x.Queue = c.ARN
+			doc.Queues = append(doc.Queues, x)
+		default:
+			x.CloudFunction = c.ARN
+			doc.Functions = append(doc.Functions, x)
+		}
+	}
+	return doc
+}
+
+// emit publishes the event name ("ObjectCreated:Put") about key of the
+// request's bucket, with the object's size and ETag when size >= 0. A
+// bucket nobody listens to costs one cached configuration lookup. A
+// failure to publish is logged, not answered: the change is done.
+func (s *server) emit(rc *request, name, key string, size int64, etag string) {
+	if !s.eng.WantsEvents(rc.ctx, rc.op.Bucket) {
+		return
+	}
+	b, err := s.bucketOf(rc)
+	if err != nil {
+		return
+	}
+	if b.Region == "" {
+		b.Region = s.cfg.Region
+	}
+	ev := engine.NewEvent(name, b, key, s.clock.Now())
+	ev.UserIdentity.PrincipalID = principalOf(rc)
+	ev.RequestParameters.SourceIPAddress = remoteIP(rc)
+	h := rc.w.Header()
+	ev.ResponseElements.RequestID = h.Get(rc.d.requestIDHeader)
+	if rc.d.hostIDHeader != "" {
+		ev.ResponseElements.HostID = h.Get(rc.d.hostIDHeader)
+	}
+	if size >= 0 {
+		n := size // only this copy escapes: a request without events allocates nothing here
+		ev.S3.Object.Size = &n
+		ev.S3.Object.ETag = etag
+	}
+	// versionId: set here from the engine's version once objects have
+	// versions.
+	// The change is done: its event is published even if the client
+	// went away meanwhile.
+	if err := s.eng.Publish(context.WithoutCancel(rc.ctx), ev); err != nil {
+		s.logError(rc, err)
+	}
+}
+
+// principalOf names the requester in events and access logs: its
+// canonical ID, "Anonymous" for anonymous requests.
+func principalOf(rc *request) string {
+	if rc.who.anonymous || rc.who.id == "" {
+		return "Anonymous"
+	}
+	return rc.who.id
+}
+
+// remoteIP is the client address of the request without the port.
+func remoteIP(rc *request) string {
+	host, _, err := net.SplitHostPort(rc.r.RemoteAddr)
+	if err != nil {
+		return rc.r.RemoteAddr
+	}
+	return host
+}
