@@ -115,3 +115,59 @@ func TestBrowserCORSUpload(t *testing.T) {
 	}
 	require.Subset(t, ops, []string{"WebsiteGetObject 200", "OptionsObject 200", "PutObject 200"})
 }
+
+// TestBrowserPresignedPost is the browser upload the README describes: a
+// page served by the website feature posts a file to the REST endpoint
+// on another origin with a presigned POST form (aws-sdk-go-v2's
+// PresignPostObject), through CORS (a form POST is a simple request: no
+// preflight, but the page can read the answer only with the CORS
+// headers), and the object lands.
+func TestBrowserPresignedPost(t *testing.T) {
+	chromium := findChromium()
+	if chromium == "" {
+		t.Skip("no chromium binary found (install the Debian package chromium, or set OSSLITE_CHROMIUM): the browser POST test cannot run")
+	}
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	port := f.srv.URL[strings.LastIndex(f.srv.URL, ":")+1:]
+	pageOrigin := "http://localhost:" + port
+
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/inbox"}).StatusCode)
+	putCORS(t, f, "inbox", `<CORSConfiguration><CORSRule><AllowedOrigin>`+pageOrigin+`</AllowedOrigin>`+
+		`<AllowedMethod>POST</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader></CORSRule></CORSConfiguration>`)
+	post, err := s3.NewPresignClient(f.client()).PresignPostObject(ctx, &s3.PutObjectInput{
+		Bucket: aws.String("inbox"), Key: aws.String("posted.txt")}, func(o *s3.PresignPostOptions) { o.Expires = 10 * time.Minute })
+	require.NoError(t, err)
+	fields := ""
+	for k, v := range post.Values {
+		fields += fmt.Sprintf("  fd.append(%q, %q);\n", k, v)
+	}
+
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/site2", header: hdr("x-amz-acl", "public-read")}).StatusCode)
+	page := fmt.Sprintf(`<!doctype html><html><head><title>pending</title></head><body><p id="out">pending</p><script>
+(async () => {
+  const out = document.getElementById("out");
+  try {
+    const fd = new FormData();
+%s    fd.append("file", new Blob(["posted by chromium"], {type: "text/plain"}), "posted.txt");
+    const resp = await fetch(%q, {method: "POST", body: fd});
+    out.textContent = "status=" + resp.status + " etag=" + resp.headers.get("ETag");
+  } catch (e) {
+    out.textContent = "error=" + e;
+  }
+})();
+</script></body></html>`, fields, post.URL)
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/site2/index.html", body: []byte(page),
+		header: hdr("x-amz-acl", "public-read", "Content-Type", "text/html")}).StatusCode)
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/site2?website",
+		body: []byte(`<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>`)}).StatusCode)
+
+	dom := chromiumDOM(t, chromium, pageOrigin+"/_website/site2/")
+	require.Contains(t, dom, `status=204 etag="`, "the page's POST failed: %s", dom)
+	obj, err := f.eng.GetObject(ctx, "inbox", "posted.txt", engine.GetOptions{})
+	require.NoError(t, err, "the object did not land")
+	defer obj.Close()
+	buf := make([]byte, 64)
+	n, _ := obj.Read(buf)
+	require.Equal(t, "posted by chromium", string(buf[:n]))
+}
