@@ -51,7 +51,7 @@ type lifecycleFilter struct {
 	SizeGreaterThan string             `xml:"ObjectSizeGreaterThan,omitempty"`
 	SizeLessThan    string             `xml:"ObjectSizeLessThan,omitempty"`
 	And             *lifecycleFilterOp `xml:"And,omitempty"`
-	Not             *lifecycleFilterOp `xml:"Not,omitempty"` // OSS
+	Not             []lifecycleNotXML  `xml:"Not,omitempty"` // OSS
 }
 
 type lifecycleFilterOp struct {
@@ -59,6 +59,11 @@ type lifecycleFilterOp struct {
 	Tags            []xmlTag `xml:"Tag,omitempty"`
 	SizeGreaterThan string   `xml:"ObjectSizeGreaterThan,omitempty"`
 	SizeLessThan    string   `xml:"ObjectSizeLessThan,omitempty"`
+}
+
+type lifecycleNotXML struct {
+	Prefix string  `xml:"Prefix,omitempty"`
+	Tag    *xmlTag `xml:"Tag,omitempty"`
 }
 
 type lifecycleExpirationXML struct {
@@ -167,8 +172,12 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 				}
 			}
 		}
-		if f.Not != nil {
-			return r, errorf("NotImplemented", "Lifecycle filters with Not are not implemented.")
+		for _, n := range f.Not {
+			ln := bucketconfig.LifecycleNot{Prefix: n.Prefix}
+			if n.Tag != nil {
+				ln.Tag = &bucketconfig.Tag{Key: n.Tag.Key, Value: n.Tag.Value}
+			}
+			r.Filter.Not = append(r.Filter.Not, ln)
 		}
 	}
 	if e := x.Expiration; e != nil {
@@ -370,8 +379,15 @@ func ossLifecycleDoc(lc *bucketconfig.Lifecycle) any {
 		for _, t := range r.Filter.Tags {
 			x.Tags = append(x.Tags, xmlTag{t.Key, t.Value})
 		}
-		if f := r.Filter; f.SizeGreaterThan > 0 || f.SizeLessThan > 0 {
+		if f := r.Filter; f.SizeGreaterThan > 0 || f.SizeLessThan > 0 || len(f.Not) > 0 {
 			x.Filter = &lifecycleFilter{}
+			for _, n := range f.Not {
+				nx := lifecycleNotXML{Prefix: n.Prefix}
+				if n.Tag != nil {
+					nx.Tag = &xmlTag{n.Tag.Key, n.Tag.Value}
+				}
+				x.Filter.Not = append(x.Filter.Not, nx)
+			}
 			if f.SizeGreaterThan > 0 {
 				x.Filter.SizeGreaterThan = strconv.FormatInt(f.SizeGreaterThan, 10)
 			}

@@ -126,6 +126,7 @@ func TestOSSLifecycle(t *testing.T) {
 			{ID: oss2.Ptr("old"), Prefix: oss2.Ptr("old/"), Status: oss2.Ptr("Enabled"),
 				Expiration: &oss2.LifecycleRuleExpiration{CreatedBeforeDate: oss2.Ptr(tomorrow)}},
 			{ID: oss2.Ptr("ia"), Prefix: oss2.Ptr("ia/"), Status: oss2.Ptr("Enabled"),
+				Filter:      &oss2.LifecycleRuleFilter{Nots: []oss2.LifecycleRuleNot{{Prefix: oss2.Ptr("ia/keep")}}},
 				Transitions: []oss2.LifecycleRuleTransition{{Days: oss2.Ptr(int32(1)), StorageClass: oss2.StorageClassIA}}},
 		}}})
 	require.NoError(t, err)
@@ -136,7 +137,9 @@ func TestOSSLifecycle(t *testing.T) {
 	assert.Equal(t, tomorrow, oss2.ToString(got.LifecycleConfiguration.Rules[0].Expiration.CreatedBeforeDate))
 	assert.Equal(t, oss2.StorageClassIA, got.LifecycleConfiguration.Rules[1].Transitions[0].StorageClass)
 
-	for _, k := range []string{"old/a", "ia/b"} {
+	require.Len(t, got.LifecycleConfiguration.Rules[1].Filter.Nots, 1)
+	assert.Equal(t, "ia/keep", oss2.ToString(got.LifecycleConfiguration.Rules[1].Filter.Nots[0].Prefix))
+	for _, k := range []string{"old/a", "ia/b", "ia/keep/c"} {
 		_, err = c.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("osslife"), Key: oss2.Ptr(k), Body: strings.NewReader("x")})
 		require.NoError(t, err)
 	}
@@ -147,6 +150,9 @@ func TestOSSLifecycle(t *testing.T) {
 	h, err := c.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("osslife"), Key: oss2.Ptr("ia/b")})
 	require.NoError(t, err)
 	assert.Equal(t, "IA", oss2.ToString(h.StorageClass))
+	h, err = c.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("osslife"), Key: oss2.Ptr("ia/keep/c")})
+	require.NoError(t, err)
+	assert.Equal(t, "Standard", oss2.ToString(h.StorageClass), "excluded by the Not filter")
 
 	_, err = c.DeleteBucketLifecycle(ctx, &oss2.DeleteBucketLifecycleRequest{Bucket: oss2.Ptr("osslife")})
 	require.NoError(t, err)

@@ -42,6 +42,15 @@ type LifecycleFilter struct {
 	// (0: no bound).
 	SizeGreaterThan int64 `json:"sizeGreaterThan,omitempty"`
 	SizeLessThan    int64 `json:"sizeLessThan,omitempty"`
+	// Not (OSS) excludes the objects any of its entries selects.
+	Not []LifecycleNot `json:"not,omitempty"`
+}
+
+// LifecycleNot selects objects a rule excludes: those with Prefix and,
+// when Tag is set, that tag.
+type LifecycleNot struct {
+	Prefix string `json:"prefix,omitempty"`
+	Tag    *Tag   `json:"tag,omitempty"`
 }
 
 // LifecycleExpiration is when current versions expire: Days after
@@ -123,6 +132,11 @@ func (r *LifecycleRule) validate() error {
 	f := r.Filter
 	if f.SizeGreaterThan < 0 || f.SizeLessThan < 0 || f.SizeLessThan > 0 && f.SizeLessThan <= f.SizeGreaterThan {
 		return fmt.Errorf("ObjectSizeLessThan must be greater than ObjectSizeGreaterThan")
+	}
+	for _, n := range f.Not {
+		if n.Prefix == "" && n.Tag == nil {
+			return fmt.Errorf("a Not filter needs a Prefix or a Tag")
+		}
 	}
 	seen := map[string]bool{}
 	for _, t := range f.Tags {
@@ -231,18 +245,25 @@ func (r *LifecycleRule) Matches(o ObjectFacts) bool {
 		return false
 	}
 	for _, want := range f.Tags {
-		found := false
-		for _, t := range o.Tags {
-			if t.Key == want.Key && t.Value == want.Value {
-				found = true
-				break
-			}
+		if !hasTag(o.Tags, want) {
+			return false
 		}
-		if !found {
+	}
+	for _, n := range f.Not {
+		if strings.HasPrefix(o.Key, n.Prefix) && (n.Tag == nil || hasTag(o.Tags, *n.Tag)) {
 			return false
 		}
 	}
 	return true
+}
+
+func hasTag(tags []Tag, want Tag) bool {
+	for _, t := range tags {
+		if t.Key == want.Key && t.Value == want.Value {
+			return true
+		}
+	}
+	return false
 }
 
 // DueAt is when an action of days days counted from t is due. With a day
