@@ -60,8 +60,8 @@ const defaultSplitSize = 1 << 20
 // computes its Meta. A record that is not valid CSV (an unterminated
 // quote) or JSON fails with the error a query would report for it.
 func ScanMeta(ctx context.Context, r io.Reader, in Input, opts MetaOptions) (Meta, error) {
-	if in.Compression != CompressionNone {
-		return Meta{}, errorf(ErrUnsupportedScanRangeInput, "compressed input")
+	if err := rangeable(in); err != nil {
+		return Meta{}, err
 	}
 	if opts.MaxRecordSize <= 0 {
 		opts.MaxRecordSize = 1 << 20
@@ -96,9 +96,6 @@ func ScanMeta(ctx context.Context, r io.Reader, in Input, opts MetaOptions) (Met
 	case in.Format == FormatCSV:
 		if err := validateCSVInput(in.CSV); err != nil {
 			return Meta{}, err
-		}
-		if in.CSV.AllowQuotedRecordDelimiter {
-			return Meta{}, errorf(ErrUnsupportedScanRangeInput, "CSV with AllowQuotedRecordDelimiter")
 		}
 		csv := in.CSV
 		csv.Comments = "" // every record counts, comments too

@@ -128,13 +128,10 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 	}
 	var from int64 // first byte to read
 	if sr := in.ScanRange; sr != nil {
+		if err := rangeable(in); err != nil {
+			return err
+		}
 		switch {
-		case in.Compression != CompressionNone:
-			return errorf(ErrUnsupportedScanRangeInput, "compressed input")
-		case in.Format == FormatJSON && in.JSON.Type != JSONLines:
-			return errorf(ErrUnsupportedScanRangeInput, "JSON DOCUMENT input")
-		case in.Format == FormatCSV && in.CSV.AllowQuotedRecordDelimiter:
-			return errorf(ErrUnsupportedScanRangeInput, "CSV with AllowQuotedRecordDelimiter")
 		case sr.HasStart && sr.Start < 0, sr.HasEnd && sr.End < 0, sr.HasStart && sr.HasEnd && sr.End < sr.Start:
 			return errorf(ErrInvalidScanRange, "start %d, end %d", sr.Start, sr.End)
 		}
@@ -156,12 +153,8 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 		switch {
 		case in.ScanRange != nil:
 			return errorf(ErrInvalidScanRange, "a line range cannot be combined with a scan range")
-		case in.Compression != CompressionNone:
-			return errorf(ErrUnsupportedScanRangeInput, "compressed input")
-		case in.Format == FormatJSON && in.JSON.Type != JSONLines:
-			return errorf(ErrUnsupportedScanRangeInput, "JSON DOCUMENT input")
-		case in.Format == FormatCSV && in.CSV.AllowQuotedRecordDelimiter:
-			return errorf(ErrUnsupportedScanRangeInput, "CSV with AllowQuotedRecordDelimiter")
+		case rangeable(in) != nil:
+			return rangeable(in)
 		case lr.First < 0, lr.Last < lr.First, lr.Offset < 0, lr.OffsetLine < 0, lr.OffsetLine > lr.First:
 			return errorf(ErrInvalidScanRange, "lines %d-%d from line %d at offset %d", lr.First, lr.Last, lr.OffsetLine, lr.Offset)
 		}
@@ -234,6 +227,20 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 	}
 	rs.numText = in.JSON.NumbersAsText
 	return rs.runJSON(dec, from, in.JSON.Type == JSONLines)
+}
+
+// rangeable reports why in cannot be read from the middle (scan and
+// line ranges), or nil.
+func rangeable(in Input) error {
+	switch {
+	case in.Compression != CompressionNone:
+		return errorf(ErrUnsupportedScanRangeInput, "compressed input")
+	case in.Format == FormatJSON && in.JSON.Type != JSONLines:
+		return errorf(ErrUnsupportedScanRangeInput, "JSON DOCUMENT input")
+	case in.Format == FormatCSV && in.CSV.AllowQuotedRecordDelimiter:
+		return errorf(ErrUnsupportedScanRangeInput, "CSV with AllowQuotedRecordDelimiter")
+	}
+	return nil
 }
 
 // finishEmpty completes a query that saw no records.
