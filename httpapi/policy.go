@@ -265,7 +265,7 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key string
 	if err != nil || p == nil {
 		return policy.NotApplicable, err
 	}
-	req := &policy.Request{Principal: s.policyPrincipal(rc), Context: &policyContext{s: s, rc: rc, key: key}}
+	req := &policy.Request{Principal: s.policyPrincipal(rc, p.Language), Context: &policyContext{s: s, rc: rc, key: key}}
 	if p.Language == policy.OSS {
 		req.Action = names[1]
 		req.Resource = "acs:oss:" + s.regionOf(b) + ":" + rc.d.userID(b.Owner) + ":" + b.Name
@@ -299,7 +299,7 @@ func (s *server) authorizePolicy(rc *request, b engine.BucketInfo) (policy.Decis
 		if p.Language == policy.OSS {
 			action = policyActions["DeleteObject"][1]
 		}
-		if p.MayAllow(&policy.Request{Principal: s.policyPrincipal(rc), Action: action}) {
+		if p.MayAllow(&policy.Request{Principal: s.policyPrincipal(rc, p.Language), Action: action}) {
 			return policy.Allow, nil
 		}
 		return policy.NotApplicable, nil
@@ -349,9 +349,13 @@ func (s *server) deleteAllowed(rc *request, key string) error {
 // its own account today: its canonical ID is the S3 canonical user (and
 // the OSS UID), its 12-digit account ID derived from that
 // (policyAccount), its ARN the account root.
-func (s *server) policyPrincipal(rc *request) policy.Principal {
+func (s *server) policyPrincipal(rc *request, lang policy.Language) policy.Principal {
 	if rc.who.anonymous {
 		return policy.Principal{Anonymous: true}
+	}
+	if lang == policy.OSS {
+		// OSS policies name users by their UID, as OSS documents show it.
+		return policy.Principal{Account: s.ossUID(rc.who.id), CanonicalID: rc.who.id}
 	}
 	acct := policyAccount(rc.who.id)
 	return policy.Principal{Account: acct, ARN: "arn:aws:iam::" + acct + ":root", CanonicalID: rc.who.id}

@@ -10,6 +10,8 @@ import (
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/httpapi"
 )
 
 // ossPolicyFixture has OSS bucket "opol" owned by testAK with object
@@ -205,4 +207,26 @@ func TestOSSRequestPayment(t *testing.T) {
 	r := f.do(t, raw{method: "PUT", path: "/opol?requestPayment", sign: "oss-v4", body: []byte(`<RequestPaymentConfiguration><Payer>Nobody</Payer></RequestPaymentConfiguration>`)})
 	require.Equal(t, 400, r.StatusCode)
 	require.Equal(t, "MalformedXML", r.errCode())
+}
+
+// TestOSSPolicyNamesUsersByUID: an OSS policy's Principal is a user's
+// OSS UID (as OSS documents show it), so a policy naming another user's
+// UID lets that user in, through the v2 SDK.
+func TestOSSPolicyNamesUsersByUID(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(
+		httpapi.User{AccessKey: "ossbob", SecretKey: "ossbob-secret", OSSUID: "1122334455667788"})}})
+	ctx := context.Background()
+	owner, bob := f.ossV2(testAK, testSK), f.ossV2("ossbob", "ossbob-secret")
+	_, err := owner.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("uidpol")})
+	require.NoError(t, err)
+	_, err = owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("uidpol"), Key: oss2.Ptr("a"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	_, err = bob.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr("uidpol"), Key: oss2.Ptr("a")})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = owner.PutBucketPolicy(ctx, &oss2.PutBucketPolicyRequest{Bucket: oss2.Ptr("uidpol"), Body: strings.NewReader(`{"Version":"1","Statement":[{"Effect":"Allow",` +
+		`"Principal":["1122334455667788"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:uidpol/*"]}]}`)})
+	require.NoError(t, err)
+	res, err := bob.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr("uidpol"), Key: oss2.Ptr("a")})
+	require.NoError(t, err)
+	res.Body.Close()
 }
