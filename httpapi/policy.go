@@ -417,7 +417,9 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 		}
 		switch name {
 		case "username":
-			return one(rc.who.accessKey)
+			// The user's friendly name: its display name (default: its
+			// access key) in the directory.
+			return one(c.s.displayName(rc.who.id))
 		case "userid":
 			return one(rc.who.id)
 		case "principalaccount":
