@@ -121,8 +121,13 @@ func (s *server) createSelectMetaOSS(rc *request) error {
 		have = have && m.Format == in.Format
 	}
 	if !have {
+		maxRecord := ossMaxCSVRow
+		if jsonIn {
+			maxRecord = ossMaxJSONNode
+		}
 		m, err = sqlselect.ScanMeta(rc.ctx, obj, in, sqlselect.MetaOptions{
 			Size:             obj.Info.Size,
+			MaxRecordSize:    maxRecord,
 			ProgressInterval: metaProgressInterval,
 			Progress: func(n int64) {
 				var p [8]byte
@@ -136,12 +141,12 @@ func (s *server) createSelectMetaOSS(rc *request) error {
 			err = s.eng.PutAnnotation(rc.ctx, rc.op.Bucket, rc.op.Key, selectMetaAnnotation, obj.Info, enc)
 		}
 		if err != nil && !fw.started {
-			return ossSelectWire(err)
+			return ossSelectWire(err, jsonIn)
 		}
 	}
 	status, msg := http.StatusOK, ""
 	if err != nil {
-		e, _ := toError(ossSelectWire(err))
+		e, _ := toError(ossSelectWire(err, jsonIn))
 		status, msg = e.Status, e.Code+"."+e.Message
 		rc.errCode = e.Code
 	}

@@ -239,3 +239,36 @@ func TestOSSSelectJSONNumbersAsString(t *testing.T) {
 	body.Close()
 	assert.Equal(t, `{"name":"Eleanor Little","age":43,"id":123456789012345678901}`+"\n", string(out))
 }
+
+// TestOSSSelectByteLimits: OSS's limits on a CSV row (256 KB) and a JSON
+// node (512 KB), with OSS's codes.
+func TestOSSSelectByteLimits(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("sellim"))
+	b, err := c.Bucket("sellim")
+	require.NoError(t, err)
+	require.NoError(t, b.PutObject("long.csv", strings.NewReader("a,"+strings.Repeat("x", 300<<10)+"\n")))
+	require.NoError(t, b.PutObject("ok.csv", strings.NewReader("a,"+strings.Repeat("x", 200<<10)+"\n")))
+	require.NoError(t, b.PutObject("big.jsonl", strings.NewReader(`{"a":"`+strings.Repeat("x", 600<<10)+`"}`+"\n")))
+	run := func(key string, json bool) error {
+		req := oss1.SelectRequest{Expression: "select count(*) from ossobject"}
+		if json {
+			req.InputSerializationSelect.JsonBodyInput.JSONType = "LINES"
+		}
+		body, err := b.SelectObject(key, req)
+		if err != nil {
+			return err
+		}
+		defer body.Close()
+		_, err = io.ReadAll(body)
+		return err
+	}
+	require.NoError(t, run("ok.csv", false))
+	e, isOSS := ossError(run("long.csv", false))
+	require.True(t, isOSS)
+	assert.Equal(t, "InvalidCsvLine", e.code)
+	e, isOSS = ossError(run("big.jsonl", true))
+	require.True(t, isOSS)
+	assert.Equal(t, "JsonNodeExceedsMaxSize", e.code)
+}

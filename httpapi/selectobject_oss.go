@@ -64,6 +64,9 @@ const (
 const (
 	ossMaxJSONDepth = 10
 	ossMaxJSONArray = 5000
+	// OSS's byte limits (select.md 6.3): a CSV row, a JSON node.
+	ossMaxCSVRow   = 256 << 10
+	ossMaxJSONNode = 512 << 10
 )
 
 // ossSelectJob is a parsed OSS SelectObject request.
@@ -171,6 +174,10 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 	}
 	// OSS bounds every JSON record (select.md 6.3).
 	job.opts.MaxNodeDepth, job.opts.MaxNodeArray = ossMaxJSONDepth, ossMaxJSONArray
+	job.opts.MaxRecordSize = ossMaxCSVRow
+	if jsonIn {
+		job.opts.MaxRecordSize, job.opts.MaxDocumentSize = ossMaxJSONNode, ossMaxJSONNode
+	}
 	job.opts.SkipPartialDataRecord = req.Options.SkipPartialDataRecord
 	if m := strings.TrimSpace(req.Options.MaxSkippedRecordsAllowed); m != "" {
 		n, err := strconv.ParseInt(m, 10, 64)
@@ -187,10 +194,14 @@ func parseOSSSelect(data []byte, jsonIn bool) (*ossSelectJob, error) {
 
 // ossSelectWire returns err as OSS writes it: sqlselect errors under
 // their OSS code.
-func ossSelectWire(err error) error {
+func ossSelectWire(err error, jsonIn bool) error {
 	var sqe *sqlselect.Error
 	if errors.As(err, &sqe) {
-		return &Error{Code: sqe.OSSCode, Status: sqe.StatusCode, Message: sqe.Message, Err: err}
+		code := sqe.OSSCode
+		if jsonIn && errors.Is(err, sqlselect.ErrOverMaxRecordSize) {
+			code = "JsonNodeExceedsMaxSize" // the same limit, named for JSON
+		}
+		return &Error{Code: code, Status: sqe.StatusCode, Message: sqe.Message, Err: err}
 	}
 	return err
 }
@@ -213,7 +224,7 @@ func (s *server) selectObjectOSS(rc *request) error {
 	}
 	job, err := parseOSSSelect(data, jsonIn)
 	if err != nil {
-		return ossSelectWire(err)
+		return ossSelectWire(err, jsonIn)
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{})
 	if err != nil {
@@ -242,7 +253,7 @@ func (s *server) selectObjectOSS(rc *request) error {
 	}
 	st, err := job.query.Run(rc.ctx, src, job.in, job.out, fw, &job.opts)
 	if err != nil && !fw.started {
-		return ossSelectWire(err)
+		return ossSelectWire(err, jsonIn)
 	}
 	if job.raw {
 		if err != nil {
@@ -255,7 +266,7 @@ func (s *server) selectObjectOSS(rc *request) error {
 	}
 	status, msg := http.StatusPartialContent, ""
 	if err != nil {
-		e, _ := toError(ossSelectWire(err))
+		e, _ := toError(ossSelectWire(err, jsonIn))
 		status, msg = e.Status, e.Code+"."+e.Message
 		rc.errCode = e.Code
 	}

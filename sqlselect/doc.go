@@ -129,8 +129,9 @@
 //     cast type per column, constant operands of AND/OR/NOT/IS NULL/||/
 //     arithmetic/comparisons, SUM and AVG of non-numbers, nested columns
 //     and FROM paths on CSV); RunOptions.MaxNodeDepth and MaxNodeArray
-//     bound JSON records (OSS: 10 levels, 5000 elements). Not enforced:
-//     OSS's byte limits on CSV rows (256 KB; the 1 MiB S3 limit applies)
-//     and JSON nodes (512 KB), on output rows and headers, and CAST ...
-//     FORMAT.
+//     bound JSON records (OSS: 10 levels, 5000 elements). The byte
+//     limits are RunOptions (httpapi's OSS SelectObject sets 256 KB for a
+//     CSV row, 512 KB for a JSON node). Not enforced: OSS's limits on
+//     output rows and headers (their sizes are not documented), and CAST
+//     ... FORMAT (not implemented).
 package sqlselect
