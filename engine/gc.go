@@ -553,7 +553,8 @@ func (e *Engine) lifecycleTick(ctx context.Context) {
 		e.opts.Logger.Error("background lifecycle pass failed", "err", err)
 	}
 	if st != (LifecycleStats{}) {
-		e.opts.Logger.Info("lifecycle", "expired", st.Expired, "transitioned", st.Transitioned, "uploads_aborted", st.UploadsAborted)
+		e.opts.Logger.Info("lifecycle", "expired", st.Expired, "transitioned", st.Transitioned, "uploads_aborted", st.UploadsAborted,
+			"noncurrent_expired", st.NoncurrentExpired, "markers_removed", st.MarkersRemoved, "scheduled", st.Scheduled)
 	}
 }
 

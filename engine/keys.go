@@ -14,6 +14,8 @@ import "encoding/binary"
 //	S/<segment, 8 bytes BE>    live bytes of a blob-log segment
 //	H/<SHA-1><size, 8 bytes BE> content index: a stored body with that content
 //	N/<bucket>\x00<key>\x00<name> annotation: data derived from an object's body
+//	E/<time, 8 B BE><bucket>\x00<key> scheduled deletion (expiry.go)
+//	F/<bucket>\x00<key>        the key's scheduled deletion time
 //	L/<bucket>\x00<channel>    live channel (configuration and push history)
 //	Q/<seq, 8 B BE><config, 2 B BE> pending event delivery (notify.go)
 //

@@ -29,6 +29,8 @@ type LifecycleStats struct {
 	// markers) removed; MarkersRemoved expired object delete markers
 	// (markers that no longer hide any version).
 	NoncurrentExpired, MarkersRemoved int
+	// Scheduled counts the deletions ScheduleDeletion asked for.
+	Scheduled int
 }
 
 // RunPending runs, at the clock's current time, the background work that
@@ -51,6 +53,11 @@ func (e *Engine) lifecyclePass(ctx context.Context, now time.Time) (LifecycleSta
 	e.lcMu.Lock()
 	defer e.lcMu.Unlock()
 	var st LifecycleStats
+	n, err := e.runScheduledDeletions(ctx, now)
+	st.Scheduled = n
+	if err != nil {
+		return st, err
+	}
 	buckets, err := e.ListBuckets(ctx)
 	if err != nil {
 		return st, err

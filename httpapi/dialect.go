@@ -43,6 +43,10 @@ type dialect struct {
 	// storedHeaders are request headers (lower-case names) stored with an
 	// object as sent and returned on reads, each with its validation.
 	storedHeaders map[string]func(v string) error
+	// expiryHeader names the stored header (an HTTP date) at which the
+	// service deletes an object by itself (Sina's x-sina-expire); "" for
+	// none. See scheduleExpiry.
+	expiryHeader string
 	// requestIDBytes is the number of random bytes of a request id.
 	requestIDBytes int
 	// serverName is the Server response header.

@@ -355,6 +355,9 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.scheduleExpiry(rc, info); err != nil {
+		return err
+	}
 	if v := rc.header("mp-object-size"); v != "" && v != strconv.FormatInt(info.Size, 10) {
 		s.logError(rc, errorf("InvalidRequest", "x-amz-mp-object-size %s does not match %d", v, info.Size))
 	}

@@ -223,6 +223,9 @@ func (s *server) putObject(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.scheduleExpiry(rc, info); err != nil {
+		return err
+	}
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(info.ETag))
 	s.writeChecksumHeaders(rc, info, true)
@@ -815,6 +818,9 @@ func (s *server) copyObject(rc *request) error {
 			return writeEmpty(rc, http.StatusNotModified)
 		}
 		return rc.versionError(err, opts.SourceVersionID)
+	}
+	if err := s.scheduleExpiry(rc, info); err != nil {
+		return err
 	}
 	rc.setCRC64(info.CRC64)
 	rc.writeSSEHeaders(info.Encryption)

@@ -49,6 +49,9 @@ func (s *server) putObjectRelax(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.scheduleExpiry(rc, info); err != nil {
+		return err
+	}
 	rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
 	return writeEmpty(rc, http.StatusOK)
 }
@@ -111,6 +114,9 @@ func (s *server) putObjectMetaSina(rc *request) error {
 	}
 	info, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Metadata: &m, ACL: acl})
 	if err != nil {
+		return err
+	}
+	if err := s.scheduleExpiry(rc, info); err != nil {
 		return err
 	}
 	rc.w.Header().Set("ETag", rc.d.etag(info.ETag))

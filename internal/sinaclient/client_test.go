@@ -429,3 +429,38 @@ func TestSinaDomain(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	assert.Equal(t, "NoSuchBucket", header(resp.Header, "X-Error-Code"))
 }
+
+// TestExpireDeletes: an object written with x-sina-expire is deleted by
+// the system after that time (spec 6.3: "not immediately"), and moving
+// the time with PUT Object - Meta moves the deletion.
+func TestExpireDeletes(t *testing.T) {
+	ctx := context.Background()
+	c, srv := newClient(t)
+	require.NoError(t, c.PutBucket(ctx, "exp", ""))
+	at := func(d time.Duration) string { return srv.Clock().Now().Add(d).UTC().Format(http.TimeFormat) }
+	_, err := c.PutObject(ctx, "exp", "soon", strings.NewReader("s"), 1, http.Header{"x-sina-expire": {at(time.Hour)}})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, "exp", "moved", strings.NewReader("m"), 1, http.Header{"x-sina-expire": {at(time.Hour)}})
+	require.NoError(t, err)
+	require.NoError(t, c.PutMeta(ctx, "exp", "moved", http.Header{"x-sina-expire": {at(48 * time.Hour)}}))
+	_, err = c.PutObject(ctx, "exp", "kept", strings.NewReader("k"), 1, nil)
+	require.NoError(t, err)
+
+	run := func(d time.Duration) int {
+		srv.Clock().Advance(d)
+		st, err := srv.Engine().RunPending(ctx)
+		require.NoError(t, err)
+		return st.Scheduled
+	}
+	assert.Equal(t, 0, run(30*time.Minute))
+	assert.Equal(t, 1, run(time.Hour))
+	_, err = c.HeadObject(ctx, "exp", "soon")
+	assert.Equal(t, "NoSuchKey", sinaclient.ErrorCode(err))
+	_, err = c.HeadObject(ctx, "exp", "moved")
+	require.NoError(t, err, "its expiry was moved two days on")
+	assert.Equal(t, 1, run(48*time.Hour))
+	_, err = c.HeadObject(ctx, "exp", "moved")
+	assert.Equal(t, "NoSuchKey", sinaclient.ErrorCode(err))
+	_, err = c.HeadObject(ctx, "exp", "kept")
+	require.NoError(t, err)
+}
