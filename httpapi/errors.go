@@ -199,6 +199,11 @@ var codes = map[string]codeRow{
 	"InvalidPolicyDocument":               {status: 400, message: "The content of the form does not meet the conditions specified in the policy document.", oss: dialectCode{ec: "0016-00000804"}},
 	"InvalidToken":                        {status: 400, message: "The provided token is malformed or otherwise invalid.", oss: dialectCode{name: "InvalidAccessKeyId"}},
 	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
+
+	// Object Lock (objlock.go).
+	"InvalidBucketState":                   {status: 409, message: "The request is not valid with the current state of the bucket.", facts: []fact{factBucket}},
+	"ObjectLockConfigurationNotFoundError": {status: 404, message: "Object Lock configuration does not exist for this bucket", facts: []fact{factBucket}},
+	"NoSuchObjectLockConfiguration":        {status: 404, message: "The specified object does not have a ObjectLock configuration"},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -388,6 +393,9 @@ var sentinels = []struct {
 	{engine.ErrEncryptionNotApplicable, "InvalidRequest", "The encryption parameters are not applicable to this object."},
 	{engine.ErrNoKeyService, "KmsServiceNotEnabled", "No key service is configured for server-side encryption (SSE-S3, SSE-KMS, OSS AES256/KMS): start osslite with a KMS root key."},
 	{kms.ErrNotFound, "KMS.NotFoundException", "-"},
+	{engine.ErrObjectLocked, "AccessDenied", "Access Denied because object protected by object lock."},
+	{engine.ErrObjectLockNotEnabled, "InvalidRequest", "Bucket is missing Object Lock Configuration"},
+	{engine.ErrInvalidBucketState, "InvalidBucketState", ""},
 }
 
 // errContentSHA256Mismatch is returned by the body reader when the body

@@ -34,6 +34,13 @@ var policyActions = map[string][2]string{
 	"CreateSelectObjectMeta":          {"s3:PutObject", "oss:CreateSelectObjectMeta"},
 	"PostObject":                      {"s3:PutObject", "oss:PutObject"},
 	"GetObjectAttributes":             {"s3:GetObjectAttributes", "oss:GetObject"},
+	"PutObjectLockConfiguration":      {"s3:PutBucketObjectLockConfiguration", ""},
+	"GetObjectLockConfiguration":      {"s3:GetBucketObjectLockConfiguration", ""},
+	"PutObjectRetention":              {"s3:PutObjectRetention", ""},
+	"GetObjectRetention":              {"s3:GetObjectRetention", ""},
+	"PutObjectLegalHold":              {"s3:PutObjectLegalHold", ""},
+	"GetObjectLegalHold":              {"s3:GetObjectLegalHold", ""},
+	"BypassGovernanceRetention":       {"s3:BypassGovernanceRetention", ""}, // x-amz-bypass-governance-retention
 	"InitiateBucketWorm":              {"s3:PutBucketObjectLockConfiguration", "oss:InitiateBucketWorm"},
 	"AbortBucketWorm":                 {"s3:PutBucketObjectLockConfiguration", "oss:AbortBucketWorm"},
 	"GetBucketWorm":                   {"s3:GetBucketObjectLockConfiguration", "oss:GetBucketWorm"},
