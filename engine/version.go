@@ -863,6 +863,9 @@ func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) 
 // VersionID "" is the latest (a delete marker in a versioned bucket).
 type ObjectVersion struct {
 	Key, VersionID string
+	// BypassGovernance overrides a GOVERNANCE Object Lock retention, as
+	// in DeleteOptions.
+	BypassGovernance bool
 }
 
 // DeleteObjectVersions is DeleteObjects with a version per key. In an
@@ -901,7 +904,7 @@ func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs [
 			continue
 		}
 		done[o] = true
-		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{VersionID: o.VersionID, Owner: owner})
+		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{VersionID: o.VersionID, Owner: owner, BypassGovernance: o.BypassGovernance})
 		switch {
 		case errors.Is(err, ErrInvalidVersionID), isKeyError(err):
 			out[i].Err = err

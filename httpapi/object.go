@@ -518,7 +518,7 @@ func (s *server) deleteObject(rc *request) error {
 			return err
 		}
 	}
-	bypass, err := s.mayBypassGovernance(rc)
+	bypass, err := s.mayBypassGovernance(rc, rc.op.Key)
 	if err != nil {
 		return err
 	}
@@ -616,7 +616,11 @@ func (s *server) deleteObjects(rc *request) error {
 			continue
 		}
 		keys = append(keys, engine.DeleteEntry{Key: o.key, IfMatch: o.etag, Owner: rc.writerID()})
-		versions = append(versions, engine.ObjectVersion{Key: o.key, VersionID: o.versionID})
+		bypass, err := s.mayBypassGovernance(rc, o.key) // objlock.go
+		if err != nil {
+			return err
+		}
+		versions = append(versions, engine.ObjectVersion{Key: o.key, VersionID: o.versionID, BypassGovernance: bypass})
 	}
 	if len(keys) > 0 {
 		var res []engine.DeleteResult

@@ -178,7 +178,7 @@ func (rc *request) requireLockDigest() error {
 // mayBypassGovernance reports whether the request asks to bypass
 // GOVERNANCE retention and may: the bucket owner, or a caller a bucket
 // policy allows s3:BypassGovernanceRetention (an explicit Deny wins).
-func (s *server) mayBypassGovernance(rc *request) (bool, error) {
+func (s *server) mayBypassGovernance(rc *request, key string) (bool, error) {
 	if v := rc.header("bypass-governance-retention"); v == "" || !isTrue(v) {
 		return false, nil
 	}
@@ -186,7 +186,7 @@ func (s *server) mayBypassGovernance(rc *request) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	dec, err := s.policyDecision(rc, b, "BypassGovernanceRetention", rc.op.Key)
+	dec, err := s.policyDecision(rc, b, "BypassGovernanceRetention", key)
 	if err != nil || dec == policy.Deny {
 		return false, err
 	}
@@ -267,7 +267,7 @@ func (s *server) putObjectRetention(rc *request) error {
 			return errorf("MalformedXML", "")
 		}
 	}
-	bypass, err := s.mayBypassGovernance(rc)
+	bypass, err := s.mayBypassGovernance(rc, rc.op.Key)
 	if err != nil {
 		return err
 	}

@@ -299,3 +299,26 @@ func TestObjectLockWire(t *testing.T) {
 	assert.Equal(t, "ON", resp.Header.Get("X-Amz-Object-Lock-Legal-Hold"))
 	assert.Empty(t, resp.Header.Get("X-Amz-Object-Lock-Mode"))
 }
+
+// TestObjectLockDeleteObjects checks the per-key refusal and the bypass
+// in DeleteObjects.
+func TestObjectLockDeleteObjects(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	const bk = "multi-lock"
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bk), ObjectLockEnabledForBucket: aws.Bool(true)})
+	require.NoError(t, err)
+	v, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("k"), Body: strings.NewReader("v"),
+		ObjectLockMode: types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: aws.Time(f.clock.Now().Add(time.Hour))})
+	require.NoError(t, err)
+	del := &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("k"), VersionId: v.VersionId}}}
+	out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bk), Delete: del})
+	require.NoError(t, err)
+	require.Len(t, out.Errors, 1)
+	assert.Equal(t, "AccessDenied", aws.ToString(out.Errors[0].Code))
+	out, err = c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String(bk), Delete: del, BypassGovernanceRetention: aws.Bool(true)})
+	require.NoError(t, err)
+	assert.Empty(t, out.Errors)
+	require.Len(t, out.Deleted, 1)
+}
