@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,4 +104,56 @@ func TestObjectLockRefusals(t *testing.T) {
 	assert.False(t, cp.LegalHold)
 	assert.Equal(t, RetentionGovernance, cp.Retention.Mode)
 	require.ErrorIs(t, e.DeleteBucketConfig(ctx, "plain", ConfigObjectLock), ErrInvalidBucketState)
+}
+
+// TestObjectLockAppend: the first append takes the bucket's default
+// retention, and a protected appendable version cannot grow.
+func TestObjectLockAppend(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{ObjectLock: true}))
+	require.NoError(t, e.SetBucketConfig(ctx, "bkt", &bucketconfig.ObjectLock{Mode: "GOVERNANCE", Days: 1}))
+	res, err := e.AppendObject(ctx, "bkt", "log", 0, strings.NewReader("a"), 1, PutOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, RetentionGovernance, res.Info.Retention.Mode)
+	_, err = e.AppendObject(ctx, "bkt", "log", 1, strings.NewReader("b"), 1, PutOptions{})
+	require.ErrorIs(t, err, ErrObjectLocked)
+}
+
+// TestObjectLockCrash: acknowledged Object Lock settings (the bucket's
+// and each version's) survive a crash, and still refuse the delete.
+func TestObjectLockCrash(t *testing.T) {
+	ctx := context.Background()
+	fs := vfs.NewCrashableMem()
+	opts := testOptions()
+	opts.FS, opts.Sync = fs, SyncAlways
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{ObjectLock: true}))
+	require.NoError(t, e.SetBucketConfig(ctx, "bkt", &bucketconfig.ObjectLock{Mode: "COMPLIANCE", Years: 1}))
+	v := putString(t, e, "bkt", "k", "kept")
+	_, err = e.SetObjectLegalHold(ctx, "bkt", "k", v.VersionID, true)
+	require.NoError(t, err)
+	img := fs.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 50, RNG: rand.New(rand.NewPCG(1, 2))})
+	require.NoError(t, e.Close())
+
+	opts = testOptions()
+	opts.FS = img
+	e, err = Open("/db", opts)
+	require.NoError(t, err)
+	defer e.Close()
+	b, err := e.Bucket(ctx, "bkt")
+	require.NoError(t, err)
+	assert.True(t, b.ObjectLock)
+	info, err := e.HeadObjectVersion(ctx, "bkt", "k", v.VersionID)
+	require.NoError(t, err)
+	assert.True(t, info.LegalHold)
+	assert.Equal(t, RetentionCompliance, info.Retention.Mode)
+	_, err = e.SetObjectLegalHold(ctx, "bkt", "k", v.VersionID, false)
+	require.NoError(t, err)
+	_, err = e.DeleteObjectVersion(ctx, "bkt", "k", DeleteOptions{VersionID: v.VersionID})
+	require.ErrorIs(t, err, ErrObjectLocked)
+	got, err := readVersion(t, e, "bkt", "k", v.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, "kept", got)
 }
