@@ -189,6 +189,9 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
 		return engine.PutOptions{}, err
 	}
+	if err := s.futureRetention(opts.Retention); err != nil {
+		return engine.PutOptions{}, err
+	}
 	if acl != nil {
 		opts.ACL = *acl
 	}
@@ -774,6 +777,9 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
+		return err
+	}
+	if err := s.futureRetention(opts.Retention); err != nil {
 		return err
 	}
 	directive := rc.header("metadata-directive")

@@ -151,6 +151,16 @@ func (rc *request) lockHeaders() (r engine.Retention, hold, present bool, err er
 	return r, hold, true, nil
 }
 
+// futureRetention refuses, before any body is read, a retain-until date
+// that is not in the future on the engine clock (the engine checks again
+// at commit).
+func (s *server) futureRetention(r engine.Retention) error {
+	if r.Mode != "" && !s.clock.Now().Before(r.Until) {
+		return errLockArgument("The retain until date must be in the future!")
+	}
+	return nil
+}
+
 // writeLockHeaders reports a version's Object Lock settings on GET/HEAD.
 func (rc *request) writeLockHeaders(info engine.ObjectInfo) {
 	h := rc.w.Header()
@@ -266,6 +276,9 @@ func (s *server) putObjectRetention(rc *request) error {
 		if r.Until, err = time.Parse(time.RFC3339, d.RetainUntilDate); err != nil {
 			return errorf("MalformedXML", "")
 		}
+	}
+	if err := s.futureRetention(r); err != nil {
+		return err
 	}
 	bypass, err := s.mayBypassGovernance(rc, rc.op.Key)
 	if err != nil {

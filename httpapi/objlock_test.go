@@ -160,7 +160,12 @@ func TestObjectLockSDK(t *testing.T) {
 			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("k"), Body: strings.NewReader("x"),
 				ObjectLockMode: types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: aws.Time(past)})
 			return err
-		}, "InvalidArgument", 400, ""},
+		}, "InvalidArgument", 400, "The retain until date must be in the future!"},
+		{"a retention in the past", func() error {
+			_, err := c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String(bk), Key: aws.String("comp"), VersionId: comp.VersionId,
+				Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeCompliance, RetainUntilDate: aws.Time(past)}})
+			return err
+		}, "InvalidArgument", 400, "The retain until date must be in the future!"},
 		{"shortening COMPLIANCE", func() error {
 			_, err := c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String(bk), Key: aws.String("comp"), VersionId: comp.VersionId,
 				BypassGovernanceRetention: aws.Bool(true),
