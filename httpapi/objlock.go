@@ -35,11 +35,11 @@ var objectLockRow = &configRow{
 
 type objectLockDoc struct {
 	XMLName           xml.Name
-	ObjectLockEnabled string         `xml:"ObjectLockEnabled,omitempty"`
-	Rule              *objectLockRul `xml:"Rule,omitempty"`
+	ObjectLockEnabled string             `xml:"ObjectLockEnabled,omitempty"`
+	Rule              *objectLockRuleDoc `xml:"Rule,omitempty"`
 }
 
-type objectLockRul struct {
+type objectLockRuleDoc struct {
 	DefaultRetention *defaultRetentionDoc `xml:"DefaultRetention"`
 }
 
@@ -100,7 +100,7 @@ func renderObjectLockConfig(_ *request, c bucketconfig.Config) any {
 		} else {
 			r.Days = &ol.Days
 		}
-		d.Rule = &objectLockRul{DefaultRetention: r}
+		d.Rule = &objectLockRuleDoc{DefaultRetention: r}
 	}
 	return d
 }
@@ -189,7 +189,7 @@ func (rc *request) requireLockDigest() error {
 // GOVERNANCE retention and may: the bucket owner, or a caller a bucket
 // policy allows s3:BypassGovernanceRetention (an explicit Deny wins).
 func (s *server) mayBypassGovernance(rc *request, key string) (bool, error) {
-	if v := rc.header("bypass-governance-retention"); v == "" || !isTrue(v) {
+	if v := rc.header("bypass-governance-retention"); v == "" || !headerTrue(v) {
 		return false, nil
 	}
 	b, err := s.bucketOf(rc)
@@ -203,7 +203,7 @@ func (s *server) mayBypassGovernance(rc *request, key string) (bool, error) {
 	return dec == policy.Allow || s.cfg.Permissive || owns(rc.who, b.Owner), nil
 }
 
-func isTrue(v string) bool {
+func headerTrue(v string) bool {
 	ok, err := strconv.ParseBool(v)
 	return err == nil && ok
 }
