@@ -533,7 +533,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 		dst.extents = slices.Clone(src.extents)
 		dst.info.VersionID, dst.nullStamp = "", stamp{}
-		dst.info.Retention, dst.info.LegalHold = opts.Retention, opts.LegalHold
+		dst.info.Retention, dst.info.LegalHold, dst.info.LegalHoldSet = opts.Retention, opts.LegalHold, false
 		if computed != nil && len(src.info.Checksums) == 0 {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
 			dst.info.ChecksumType = "FULL_OBJECT"

@@ -123,6 +123,7 @@ func (e *Engine) applyLock(rec *objectRecord) error {
 		return err
 	}
 	i := &rec.info
+	i.LegalHoldSet = i.LegalHold
 	if l == nil {
 		if i.Retention.Mode != "" || i.LegalHold {
 			return fmt.Errorf("%w: %s", ErrObjectLockNotEnabled, i.Bucket)
@@ -269,7 +270,7 @@ func (e *Engine) SetObjectRetention(ctx context.Context, bucket, key, versionID 
 // Object Lock is ErrObjectLockNotEnabled.
 func (e *Engine) SetObjectLegalHold(ctx context.Context, bucket, key, versionID string, on bool) (ObjectInfo, error) {
 	return e.updateVersionLock(ctx, bucket, key, versionID, func(i *ObjectInfo) error {
-		i.LegalHold = on
+		i.LegalHold, i.LegalHoldSet = on, true
 		return nil
 	})
 }

@@ -335,6 +335,8 @@ func (r *objectRecord) encode() []byte {
 	}
 	if i.LegalHold {
 		e.uint(fLegalHold, 1)
+	} else if i.LegalHoldSet {
+		e.uint(fLegalHold, 0)
 	}
 	if r.inline != nil {
 		e.field(fInline, r.inline)
@@ -498,7 +500,7 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 		case fLockUntil:
 			i.Retention.Until = time.Unix(0, d.varint(p)).UTC()
 		case fLegalHold:
-			i.LegalHold = d.uvar(p) == 1
+			i.LegalHold, i.LegalHoldSet = d.uvar(p) == 1, true
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)

@@ -119,6 +119,9 @@ type ObjectInfo struct {
 	Retention Retention
 	// LegalHold is set while the version is under an Object Lock legal hold.
 	LegalHold bool
+	// LegalHoldSet says a legal hold status (on or off) was ever given to
+	// the version (S3 reports none otherwise).
+	LegalHoldSet bool
 }
 
 // RestoreStatus is the state of a restore of an archived object.

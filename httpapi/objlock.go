@@ -168,8 +168,8 @@ func (rc *request) writeLockHeaders(info engine.ObjectInfo) {
 		h.Set(rc.d.h("object-lock-mode"), string(info.Retention.Mode))
 		h.Set(rc.d.h("object-lock-retain-until-date"), info.Retention.Until.UTC().Format(lockTimeFormat))
 	}
-	if info.LegalHold {
-		h.Set(rc.d.h("object-lock-legal-hold"), "ON")
+	if info.LegalHoldSet {
+		h.Set(rc.d.h("object-lock-legal-hold"), legalHoldStatus(info))
 	}
 }
 
@@ -297,12 +297,18 @@ func (s *server) getObjectLegalHold(rc *request) error {
 	if err != nil {
 		return err
 	}
-	status := "OFF"
-	if info.LegalHold {
-		status = "ON"
+	if !info.LegalHoldSet {
+		return errorf("NoSuchObjectLockConfiguration", "")
 	}
 	rc.writeVersionID(info.VersionID)
-	return rc.d.writeDoc(rc.w, http.StatusOK, "LegalHold", &legalHoldDoc{Status: status})
+	return rc.d.writeDoc(rc.w, http.StatusOK, "LegalHold", &legalHoldDoc{Status: legalHoldStatus(info)})
+}
+
+func legalHoldStatus(info engine.ObjectInfo) string {
+	if info.LegalHold {
+		return "ON"
+	}
+	return "OFF"
 }
 
 func (s *server) putObjectLegalHold(rc *request) error {

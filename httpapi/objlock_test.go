@@ -95,6 +95,12 @@ func TestObjectLockSDK(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, types.ObjectLockRetentionModeCompliance, ret.Retention.Mode)
 
+	// A version never given a legal hold has none to report.
+	_, err = c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String(bk), Key: aws.String("def"), VersionId: def.VersionId})
+	code, status, _ := apiError(t, err)
+	assert.Equal(t, "NoSuchObjectLockConfiguration", code)
+	assert.Equal(t, 404, status)
+
 	// A delete without a version ID writes a delete marker.
 	dm, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bk), Key: aws.String("def")})
 	require.NoError(t, err)
@@ -216,7 +222,7 @@ func TestObjectLockSDK(t *testing.T) {
 	g2, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("gov"), Body: strings.NewReader("g")})
 	require.NoError(t, err)
 	_, err = other.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bk), Key: aws.String("gov"), VersionId: g2.VersionId, BypassGovernanceRetention: aws.Bool(true)})
-	code, status, _ := apiError(t, err)
+	code, status, _ = apiError(t, err)
 	assert.Equal(t, "AccessDenied", code)
 	assert.Equal(t, 403, status)
 	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(bk), Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` +
@@ -232,6 +238,9 @@ func TestObjectLockSDK(t *testing.T) {
 	_, err = c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String(bk), Key: aws.String("comp"), VersionId: comp.VersionId,
 		LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOff}})
 	require.NoError(t, err)
+	lh, err = c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String(bk), Key: aws.String("comp"), VersionId: comp.VersionId})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectLockLegalHoldStatusOff, lh.LegalHold.Status, "a hold turned off is reported OFF")
 	short, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("short"), Body: strings.NewReader("s"),
 		ObjectLockMode: types.ObjectLockModeCompliance, ObjectLockRetainUntilDate: aws.Time(f.clock.Now().Add(5 * time.Minute))})
 	require.NoError(t, err)
