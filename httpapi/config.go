@@ -47,6 +47,9 @@ type configRow struct {
 	write func(rc *request, c bucketconfig.Config) error
 	// only, when set, restricts the row's routes to one dialect.
 	only string
+	// digests says which digests a PUT document needs (default
+	// digestsOptional).
+	digests digests
 }
 
 // configRows is the configuration table.
@@ -175,7 +178,7 @@ func (s *server) putConfig(rc *request) error {
 	if row.maxDoc > 0 {
 		limit = s.docLimit(row.maxDoc)
 	}
-	data, err := rc.readBody(limit, digestsOptional)
+	data, err := rc.readBody(limit, row.digests)
 	if err != nil {
 		return err
 	}

@@ -26,8 +26,9 @@ const lockTimeFormat = "2006-01-02T15:04:05.000Z"
 var objectLockRow = &configRow{
 	sub: "object-lock", kind: bucketconfig.KindObjectLock, root: "ObjectLockConfiguration",
 	get: "GetObjectLockConfiguration", put: "PutObjectLockConfiguration", perm: permOwner, only: "s3",
-	parse:  parseObjectLockConfig,
-	render: renderObjectLockConfig,
+	digests: digestsRequired, // S3 requires Content-MD5 or a flexible checksum
+	parse:   parseObjectLockConfig,
+	render:  renderObjectLockConfig,
 	missing: func(rc *request) (any, error) {
 		return nil, errorf("ObjectLockConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
 	},

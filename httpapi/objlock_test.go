@@ -308,6 +308,11 @@ func TestObjectLockWire(t *testing.T) {
 			}
 		})
 	}
+	for _, path := range []string{"/wire-lock?object-lock", "/wire-lock/k?retention", "/wire-lock/k?legal-hold"} {
+		resp := f.do(t, raw{method: "PUT", path: path, body: []byte("<LegalHold><Status>ON</Status></LegalHold>")})
+		require.Equal(t, 400, resp.StatusCode, path)
+		assert.Equal(t, "InvalidRequest", resp.errCode(), path)
+	}
 	resp := f.do(t, raw{method: "HEAD", path: "/wire-lock/k"})
 	require.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "ON", resp.Header.Get("X-Amz-Object-Lock-Legal-Hold"))
