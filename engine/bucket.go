@@ -19,6 +19,9 @@ type BucketOptions struct {
 	// protocol names it (OSS DataRedundancyType: LRS, ZRS); "" is the
 	// service's default. The engine stores it and does not interpret it.
 	Redundancy string
+	// ObjectLock creates the bucket with S3 Object Lock, and so with
+	// versioning enabled for good. Default false.
+	ObjectLock bool
 }
 
 // CreateBucket creates a bucket. It fails with ErrInvalidBucketName,
@@ -49,6 +52,11 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner, redundancy: opts.Redundancy,
 			id: rand.Uint64() | 1}
 		e.forgetVersioning(name)
+		if opts.ObjectLock {
+			if err := enableObjectLock(m, name, &rec); err != nil {
+				return err
+			}
+		}
 		return m.b.Set(bucketKey(name), rec.encode(), nil)
 	})
 }
@@ -164,7 +172,7 @@ func (e *Engine) Bucket(ctx context.Context, name string) (BucketInfo, error) {
 
 func (r bucketRecord) info(name string) BucketInfo {
 	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner, Redundancy: r.redundancy, ID: r.id,
-		Versioning: r.versioning}
+		Versioning: r.versioning, ObjectLock: r.lock != nil}
 }
 
 // ListBuckets returns every bucket, ordered by name.

@@ -22,6 +22,7 @@ const (
 	ConfigTagging      = string(bucketconfig.KindTagging)
 	ConfigEncryption   = string(bucketconfig.KindEncryption)
 	ConfigVersioning   = string(bucketconfig.KindVersioning)
+	ConfigObjectLock   = string(bucketconfig.KindObjectLock)
 )
 
 // MaxConfigSize bounds one configuration document.
@@ -60,6 +61,9 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if kind == ConfigVersioning {
 			return e.putVersioningConfig(m, bucket, doc)
+		}
+		if kind == ConfigObjectLock {
+			return e.putObjectLockConfig(m, bucket, doc)
 		}
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
@@ -103,6 +107,9 @@ func (e *Engine) DeleteBucketConfig(ctx context.Context, bucket, kind string) er
 	}
 	if kind == ConfigVersioning {
 		return fmt.Errorf("%w: versioning can be suspended, not removed", ErrInvalidArgument)
+	}
+	if kind == ConfigObjectLock {
+		return fmt.Errorf("%w: object lock cannot be removed", ErrInvalidBucketState)
 	}
 	defer e.configs.forget(bucket, kind)
 	return e.applyCtx(ctx, func(m *mutation) error {

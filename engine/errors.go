@@ -88,6 +88,16 @@ var (
 	// ErrEncryptionNotApplicable: a customer key was given for an object
 	// (or upload) not sealed by one.
 	ErrEncryptionNotApplicable = errors.New("engine: the encryption parameters are not applicable to this object")
+	// ErrObjectLocked: the version is under an Object Lock retention or
+	// legal hold that the request may not override.
+	ErrObjectLocked = errors.New("engine: object protected by object lock")
+	// ErrObjectLockNotEnabled: an Object Lock request on a bucket without
+	// Object Lock.
+	ErrObjectLockNotEnabled = errors.New("engine: bucket is missing object lock configuration")
+	// ErrInvalidBucketState: the request conflicts with the bucket's state
+	// (suspending versioning of a bucket with Object Lock, enabling Object
+	// Lock on a bucket whose versioning is not enabled).
+	ErrInvalidBucketState = errors.New("engine: invalid bucket state")
 )
 
 // ConditionError is returned by reads whose conditional headers stop them.

@@ -121,3 +121,34 @@ func TestEncryptedCopyOfAVersion(t *testing.T) {
 	got, _ := readAll(t, e, "mix", "dst", GetOptions{})
 	assert.Equal(t, "first body", string(got))
 }
+
+// Noncurrent version expiration leaves a version under Object Lock alone
+// (and fails nothing); it goes once its retention has passed.
+func TestNoncurrentExpirationSkipsLockedVersions(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "lock", BucketOptions{ObjectLock: true}))
+	put := func(body string, o PutOptions) ObjectInfo {
+		info, err := e.PutObject(ctx, "lock", "k", bytes.NewReader([]byte(body)), int64(len(body)), o)
+		require.NoError(t, err)
+		return info
+	}
+	v1 := put("1", PutOptions{Retention: Retention{Mode: RetentionCompliance, Until: clk.Now().Add(10 * 24 * time.Hour)}})
+	put("2", PutOptions{})
+	require.NoError(t, e.SetBucketConfig(ctx, "lock", &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+		{ID: "nc", Enabled: true, NoncurrentExpiration: &bucketconfig.NoncurrentExpiration{Days: 1}}}}))
+	clk.Advance(3 * 24 * time.Hour)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 0, st.NoncurrentExpired)
+	_, err = e.HeadObjectVersion(ctx, "lock", "k", v1.VersionID)
+	require.NoError(t, err)
+	clk.Advance(10 * 24 * time.Hour)
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.NoncurrentExpired)
+}

@@ -229,7 +229,8 @@ func bucketTags(tags []Tag) []bucketconfig.Tag {
 // the one info describes.
 func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
 	return e.updateIfSame(ctx, info, func(m *mutation, _ *objectRecord) error {
-		// In a versioned bucket this writes a delete marker, as S3 does.
+		// In a versioned bucket this writes a delete marker, as S3 does
+		// (so Object Lock, whose buckets are versioned, loses no data).
 		_, err := e.deleteOne(m, info.Bucket, info.Key, DeleteOptions{IfMatch: info.ETag})
 		return err
 	})

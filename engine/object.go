@@ -53,6 +53,12 @@ type PutOptions struct {
 	// when the first append creates the object, and CustomerKey is needed
 	// by every append to an object sealed by one). Default: in clear.
 	Encryption Encryption
+	// Retention and LegalHold are the Object Lock settings of the new
+	// version (multipart: applied at completion). Without a Retention the
+	// bucket's default retention applies. A bucket without Object Lock
+	// refuses them with ErrObjectLockNotEnabled.
+	Retention Retention
+	LegalHold bool
 }
 
 // Tag limits (S3 and OSS agree).
@@ -135,6 +141,8 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		CRC64:        b.crc64,
 		SHA1:         hex.EncodeToString(b.sha1[:]),
 		Owner:        opts.Owner,
+		Retention:    opts.Retention,
+		LegalHold:    opts.LegalHold,
 	}
 	info.User = maps.Clone(opts.User)
 	info.Headers = maps.Clone(opts.Headers)
@@ -204,6 +212,9 @@ func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
 	if err != nil {
 		return err
 	}
+	if err := e.applyLock(rec); err != nil {
+		return err
+	}
 	if st != VersioningOff {
 		// A new version replaces nothing: the retention of the versions
 		// below it is not touched.
@@ -258,6 +269,10 @@ type DeleteOptions struct {
 	VersionID string
 	// Owner is the principal deleting: the owner of a delete marker.
 	Owner string
+	// BypassGovernance lets the delete of a version override its
+	// GOVERNANCE-mode Object Lock retention (never a COMPLIANCE one or a
+	// legal hold). The caller checks the permission to bypass.
+	BypassGovernance bool
 }
 
 // DeleteObject removes bucket/key. Deleting a missing key succeeds unless
@@ -387,6 +402,10 @@ type CopyOptions struct {
 	// SourceVersionID copies that version of the source ("": the latest;
 	// NullVersionID: the null version).
 	SourceVersionID string
+	// Retention and LegalHold are the Object Lock settings of the copy,
+	// as in PutOptions; the source's are never copied.
+	Retention Retention
+	LegalHold bool
 }
 
 // sourceSum is a checksum computed over a copy source, valid while the
@@ -516,6 +535,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 		dst.extents = slices.Clone(src.extents)
 		dst.info.VersionID, dst.nullStamp = "", stamp{}
+		dst.info.Retention, dst.info.LegalHold, dst.info.LegalHoldSet = opts.Retention, opts.LegalHold, false
 		if computed != nil && len(src.info.Checksums) == 0 {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
 			dst.info.ChecksumType = "FULL_OBJECT"

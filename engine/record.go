@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/osslite/osslite/pkg/checksum"
@@ -56,6 +57,9 @@ const (
 	fVersionID     // the version ID; absent for the null version
 	fDeleteMarker  // the version is a delete marker
 	fNullStamp     // ordering stamp of a current null version (see version.go)
+	fLockMode      // Object Lock retention mode (objlock.go)
+	fLockUntil     // Object Lock retain-until date, Unix nanoseconds
+	fLegalHold     // Object Lock legal hold is on
 )
 
 // Bucket record field tags.
@@ -68,6 +72,7 @@ const (
 	bRedundancy
 	bID
 	bVersioning // VersioningState; absent while unversioned
+	bObjectLock // Object Lock enabled: default mode, days, years (objlock.go)
 )
 
 type encoder struct{ b []byte }
@@ -324,6 +329,15 @@ func (r *objectRecord) encode() []byte {
 	if r.nullStamp != (stamp{}) {
 		e.field(fNullStamp, r.nullStamp[:])
 	}
+	if i.Retention.Mode != "" {
+		e.str(fLockMode, string(i.Retention.Mode))
+		e.int(fLockUntil, i.Retention.Until.UnixNano())
+	}
+	if i.LegalHold {
+		e.uint(fLegalHold, 1)
+	} else if i.LegalHoldSet {
+		e.uint(fLegalHold, 0)
+	}
 	if r.inline != nil {
 		e.field(fInline, r.inline)
 	}
@@ -481,6 +495,12 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			} else {
 				d.fail("null stamp")
 			}
+		case fLockMode:
+			i.Retention.Mode = RetentionMode(p)
+		case fLockUntil:
+			i.Retention.Until = time.Unix(0, d.varint(p)).UTC()
+		case fLegalHold:
+			i.LegalHold, i.LegalHoldSet = d.uvar(p) == 1, true
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)
@@ -525,6 +545,7 @@ type bucketRecord struct {
 	redundancy   string
 	id           uint64 // random at creation: a re-created bucket differs
 	versioning   VersioningState
+	lock         *lockRule // nil: Object Lock is not enabled
 }
 
 func (r *bucketRecord) encode() []byte {
@@ -540,6 +561,9 @@ func (r *bucketRecord) encode() []byte {
 	}
 	if r.versioning != VersioningOff {
 		e.uint(bVersioning, uint64(r.versioning))
+	}
+	if r.lock != nil {
+		e.strs(bObjectLock, string(r.lock.mode), strconv.Itoa(r.lock.days), strconv.Itoa(r.lock.years))
 	}
 	return e.b
 }
@@ -570,6 +594,8 @@ func decodeBucket(b []byte) (bucketRecord, error) {
 			r.id = uint64(d.varint(p))
 		case bVersioning:
 			r.versioning = VersioningState(d.uvar(p))
+		case bObjectLock:
+			r.lock = d.lockRule(p)
 		}
 	}
 	return r, d.err

@@ -116,6 +116,12 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 			if err := e.checkRetention(bucket, key, rec.info.LastModified); err != nil {
 				return err
 			}
+			// An Object Lock version is immutable while protected.
+			if err := e.checkLock(bucket, key, &rec.info, false); err != nil {
+				return err
+			}
+		} else if err := e.applyLock(&rec); err != nil {
+			return err
 		}
 		rec.info.Size += b.size
 		rec.info.Checksums, rec.info.ChecksumType = nil, ""

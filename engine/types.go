@@ -115,6 +115,13 @@ type ObjectInfo struct {
 	DeleteMarker bool
 	// IsLatest is set by ListObjectVersions on each key's latest version.
 	IsLatest bool
+	// Retention is the version's Object Lock retention (Mode "": none).
+	Retention Retention
+	// LegalHold is set while the version is under an Object Lock legal hold.
+	LegalHold bool
+	// LegalHoldSet says a legal hold status (on or off) was ever given to
+	// the version (S3 reports none otherwise).
+	LegalHoldSet bool
 }
 
 // RestoreStatus is the state of a restore of an archived object.
@@ -141,6 +148,8 @@ type BucketInfo struct {
 	ID uint64
 	// Versioning is the bucket's versioning state.
 	Versioning VersioningState
+	// ObjectLock is set when Object Lock is enabled on the bucket.
+	ObjectLock bool
 }
 
 // extent is a run of bytes inside one blob.

@@ -202,7 +202,8 @@ func (r *objectRecord) versionStamp() stamp {
 // it, so an entry read under it is never stale.
 type versionCache struct {
 	states map[string]VersioningState
-	last   stamp // the newest stamp handed out
+	last   stamp                // the newest stamp handed out
+	locks  map[string]*lockRule // Object Lock per bucket (objlock.go)
 }
 
 // versioningLocked returns bucket's versioning state (VersioningOff for a
@@ -226,7 +227,10 @@ func (e *Engine) versioningLocked(bucket string) (VersioningState, error) {
 }
 
 // forgetVersioning drops bucket's cached state. The caller holds e.mu.
-func (e *Engine) forgetVersioning(bucket string) { delete(e.vers.states, bucket) }
+func (e *Engine) forgetVersioning(bucket string) {
+	delete(e.vers.states, bucket)
+	delete(e.vers.locks, bucket)
+}
 
 // nextStamp returns a stamp newer than every stamp handed out and than
 // after (the key's newest version). The caller holds e.mu.
@@ -252,6 +256,9 @@ func (e *Engine) putVersioningConfig(m *mutation, bucket string, doc []byte) err
 	rec, err := e.bucketRecord(e.db, bucket)
 	if err != nil {
 		return err
+	}
+	if rec.lock != nil && c.(*bucketconfig.Versioning).Status != "Enabled" {
+		return fmt.Errorf("%w: versioning of %s cannot be suspended: Object Lock is enabled", ErrInvalidBucketState, bucket)
 	}
 	switch c.(*bucketconfig.Versioning).Status {
 	case "Enabled":
@@ -521,7 +528,7 @@ func (e *Engine) dropNullVersion(m *mutation, bucket, key string) error {
 // removeVersion deletes version vid of key in m and, when it was the
 // latest, makes the next one current. A missing version changes nothing.
 // The caller holds e.mu.
-func (e *Engine) removeVersion(m *mutation, bucket, key, vid string) (DeleteResult, error) {
+func (e *Engine) removeVersion(m *mutation, bucket, key, vid string, bypass bool) (DeleteResult, error) {
 	res := DeleteResult{Key: key, VersionID: vid}
 	loc, ok, err := e.findVersion(e.db, bucket, key, vid, true)
 	if err != nil || !ok {
@@ -534,6 +541,10 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid string) (DeleteResu
 	if !res.DeleteMarker {
 		// A bucket retention policy (WORM) protects every version.
 		if err := e.checkRetention(bucket, key, loc.rec.info.LastModified); err != nil {
+			return res, err
+		}
+		// Object Lock protects each version by its own retention.
+		if err := e.checkLock(bucket, key, &loc.rec.info, bypass); err != nil {
 			return res, err
 		}
 	}
@@ -578,7 +589,7 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid string) (DeleteResu
 // deleteVersioned is DeleteObject in a versioned bucket.
 func (e *Engine) deleteVersioned(m *mutation, bucket, key string, opts DeleteOptions, st VersioningState) (DeleteResult, error) {
 	if opts.VersionID != "" {
-		return e.removeVersion(m, bucket, key, opts.VersionID)
+		return e.removeVersion(m, bucket, key, opts.VersionID, opts.BypassGovernance)
 	}
 	if opts.IfMatch != "" {
 		cur, err := e.objectRecord(e.db, bucket, key, false)
@@ -852,6 +863,9 @@ func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) 
 // VersionID "" is the latest (a delete marker in a versioned bucket).
 type ObjectVersion struct {
 	Key, VersionID string
+	// BypassGovernance overrides a GOVERNANCE Object Lock retention, as
+	// in DeleteOptions.
+	BypassGovernance bool
 }
 
 // DeleteObjectVersions is DeleteObjects with a version per key. In an
@@ -890,7 +904,7 @@ func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs [
 			continue
 		}
 		done[o] = true
-		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{VersionID: o.VersionID, Owner: owner})
+		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{VersionID: o.VersionID, Owner: owner, BypassGovernance: o.BypassGovernance})
 		switch {
 		case errors.Is(err, ErrInvalidVersionID), isKeyError(err):
 			out[i].Err = err

@@ -279,5 +279,5 @@ func (e *Engine) GetBucketWorm(ctx context.Context, bucket string) (BucketWorm, 
 // isKeyError reports whether err concerns one key of a batch (reported
 // per key) rather than the batch.
 func isKeyError(err error) bool {
-	return errors.Is(err, ErrObjectImmutable) || errors.Is(err, ErrPreconditionFailed) || errors.Is(err, ErrNoSuchKey)
+	return errors.Is(err, ErrObjectImmutable) || errors.Is(err, ErrObjectLocked) || errors.Is(err, ErrPreconditionFailed) || errors.Is(err, ErrNoSuchKey)
 }

@@ -106,6 +106,9 @@ func (s *server) createBucket(rc *request) error {
 		}
 	}
 	opts := engine.BucketOptions{Region: s.cfg.Region, Owner: rc.who.id}
+	if v := rc.header("bucket-object-lock-enabled"); v != "" {
+		opts.ObjectLock = headerTrue(v) // objlock.go
+	}
 	if err := rc.d.bucketName(rc.op.Bucket); err != nil {
 		return err
 	}

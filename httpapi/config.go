@@ -48,6 +48,9 @@ type configRow struct {
 	write func(rc *request, c bucketconfig.Config) error
 	// only, when set, restricts the row's routes to one dialect.
 	only string
+	// digests says which digests a PUT document needs (default
+	// digestsOptional).
+	digests digests
 }
 
 // configRows is the configuration table.
@@ -120,6 +123,7 @@ var configRows = []*configRow{
 	policyRow,         // policy.go
 	refererRow,        // referer.go
 	requestPaymentRow, // referer.go
+	objectLockRow,     // objlock.go
 }
 
 func init() {
@@ -177,7 +181,7 @@ func (s *server) putConfig(rc *request) error {
 	if row.maxDoc > 0 {
 		limit = s.docLimit(row.maxDoc)
 	}
-	data, err := rc.readBody(limit, digestsOptional)
+	data, err := rc.readBody(limit, row.digests)
 	if err != nil {
 		return err
 	}

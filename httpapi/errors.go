@@ -201,6 +201,11 @@ var codes = map[string]codeRow{
 	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
 	// Access logs.
 	"InvalidTargetBucketForLogging": {status: 400, message: "The target bucket for logging does not exist", oss: dialectCode{ec: "0015-00000801"}},
+
+	// Object Lock (objlock.go).
+	"InvalidBucketState":                   {status: 409, message: "The request is not valid with the current state of the bucket.", facts: []fact{factBucket}},
+	"ObjectLockConfigurationNotFoundError": {status: 404, message: "Object Lock configuration does not exist for this bucket", facts: []fact{factBucket}},
+	"NoSuchObjectLockConfiguration":        {status: 404, message: "The specified object does not have a ObjectLock configuration"},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -390,6 +395,9 @@ var sentinels = []struct {
 	{engine.ErrEncryptionNotApplicable, "InvalidRequest", "The encryption parameters are not applicable to this object."},
 	{engine.ErrNoKeyService, "KmsServiceNotEnabled", "No key service is configured for server-side encryption (SSE-S3, SSE-KMS, OSS AES256/KMS): start osslite with a KMS root key."},
 	{kms.ErrNotFound, "KMS.NotFoundException", "-"},
+	{engine.ErrObjectLocked, "AccessDenied", "Access Denied because object protected by object lock."},
+	{engine.ErrObjectLockNotEnabled, "InvalidRequest", "Bucket is missing Object Lock Configuration"},
+	{engine.ErrInvalidBucketState, "InvalidBucketState", ""},
 }
 
 // errContentSHA256Mismatch is returned by the body reader when the body

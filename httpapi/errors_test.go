@@ -39,7 +39,7 @@ func TestErrorResponses(t *testing.T) {
 		{"part number too large", raw{method: "GET", path: "/errs/obj?partNumber=2"}, 416, "InvalidPartNumber", [2]string{}},
 		{"part number not a number", raw{method: "GET", path: "/errs/obj?partNumber=x"}, 400, "InvalidArgument", [2]string{}},
 		{"unknown sub-resource on bucket", raw{method: "GET", path: "/errs?analytics"}, 501, "NotImplemented", [2]string{}},
-		{"unknown sub-resource on object", raw{method: "PUT", path: "/errs/obj?retention"}, 501, "NotImplemented", [2]string{}},
+		{"unknown sub-resource on object", raw{method: "PUT", path: "/errs/obj?torrent"}, 501, "NotImplemented", [2]string{}},
 		{"POST object not a form", raw{method: "POST", path: "/errs"}, 412, "PreconditionFailed", [2]string{}},
 		{"method not allowed", raw{method: "PATCH", path: "/errs/obj"}, 405, "MethodNotAllowed", [2]string{}},
 		{"key too long", raw{method: "PUT", path: "/errs/" + strings.Repeat("k", 1025), body: []byte("x")}, 400, "KeyTooLongError", [2]string{}},

@@ -186,6 +186,12 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 		return engine.PutOptions{}, err
 	}
 	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), Encryption: enc}
+	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
+		return engine.PutOptions{}, err
+	}
+	if err := s.futureRetention(opts.Retention); err != nil {
+		return engine.PutOptions{}, err
+	}
 	if acl != nil {
 		opts.ACL = *acl
 	}
@@ -215,6 +221,11 @@ func (s *server) putObject(rc *request) error {
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	opts.DefaultChecksum = rc.d.defaultChecksum
+	if opts.Retention.Mode != "" || opts.LegalHold || rc.header("object-lock-legal-hold") != "" {
+		if err := rc.requireLockDigest(); err != nil {
+			return err
+		}
+	}
 	cb, err := s.requestCallback(rc)
 	if err != nil {
 		return err
@@ -471,6 +482,7 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	}
 	rc.writeSSEHeaders(info.Encryption)
 	rc.writeVersionID(info.VersionID)
+	rc.writeLockHeaders(info)
 }
 
 // metaValue RFC 2047-encodes values that are not printable ASCII.
@@ -513,9 +525,13 @@ func (s *server) deleteObject(rc *request) error {
 			return err
 		}
 	}
+	bypass, err := s.mayBypassGovernance(rc, rc.op.Key)
+	if err != nil {
+		return err
+	}
 	// If-Match is checked in the same atomic step as the delete.
 	res, err := s.eng.DeleteObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, engine.DeleteOptions{IfMatch: rc.r.Header.Get("If-Match"),
-		VersionID: vid, Owner: rc.writerID()})
+		VersionID: vid, Owner: rc.writerID(), BypassGovernance: bypass})
 	if errors.Is(err, engine.ErrPreconditionFailed) {
 		return errorf("PreconditionFailed", "").with("Condition", "If-Match")
 	}
@@ -608,7 +624,11 @@ func (s *server) deleteObjects(rc *request) error {
 			continue
 		}
 		keys = append(keys, engine.DeleteEntry{Key: o.key, IfMatch: o.etag, Owner: rc.writerID()})
-		versions = append(versions, engine.ObjectVersion{Key: o.key, VersionID: o.versionID})
+		bypass, err := s.mayBypassGovernance(rc, o.key) // objlock.go
+		if err != nil {
+			return err
+		}
+		versions = append(versions, engine.ObjectVersion{Key: o.key, VersionID: o.versionID, BypassGovernance: bypass})
 	}
 	if len(keys) > 0 {
 		var res []engine.DeleteResult
@@ -760,6 +780,12 @@ func (s *server) copyObject(rc *request) error {
 	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
 		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes}
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
+		return err
+	}
+	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
+		return err
+	}
+	if err := s.futureRetention(opts.Retention); err != nil {
 		return err
 	}
 	directive := rc.header("metadata-directive")

@@ -31,14 +31,21 @@ import (
 // service-level ListBuckets and CreateBucket, Sina's own).
 var policyActions = map[string][2]string{
 	// Features merged after the table was first written.
-	"CreateSelectObjectMeta":             {"s3:PutObject", "oss:CreateSelectObjectMeta"},
-	"PostObject":                         {"s3:PutObject", "oss:PutObject"},
 	"GetBucketLogging":                   {"s3:GetBucketLogging", "oss:GetBucketLogging"},
 	"PutBucketLogging":                   {"s3:PutBucketLogging", "oss:PutBucketLogging"},
 	"DeleteBucketLogging":                {"s3:PutBucketLogging", "oss:DeleteBucketLogging"},
 	"GetBucketNotificationConfiguration": {"s3:GetBucketNotification", "oss:GetBucketNotification"},
 	"PutBucketNotificationConfiguration": {"s3:PutBucketNotification", "oss:PutBucketNotification"},
+	"CreateSelectObjectMeta":             {"s3:PutObject", "oss:CreateSelectObjectMeta"},
+	"PostObject":                         {"s3:PutObject", "oss:PutObject"},
 	"GetObjectAttributes":                {"s3:GetObjectAttributes", "oss:GetObject"},
+	"PutObjectLockConfiguration":         {"s3:PutBucketObjectLockConfiguration", "oss:PutBucketObjectLockConfiguration"},
+	"GetObjectLockConfiguration":         {"s3:GetBucketObjectLockConfiguration", "oss:GetBucketObjectLockConfiguration"},
+	"PutObjectRetention":                 {"s3:PutObjectRetention", "oss:PutObjectRetention"},
+	"GetObjectRetention":                 {"s3:GetObjectRetention", "oss:GetObjectRetention"},
+	"PutObjectLegalHold":                 {"s3:PutObjectLegalHold", "oss:PutObjectLegalHold"},
+	"GetObjectLegalHold":                 {"s3:GetObjectLegalHold", "oss:GetObjectLegalHold"},
+	"BypassGovernanceRetention":          {"s3:BypassGovernanceRetention", "oss:BypassGovernanceRetention"}, // x-amz-bypass-governance-retention
 	"InitiateBucketWorm":                 {"s3:PutBucketObjectLockConfiguration", "oss:InitiateBucketWorm"},
 	"AbortBucketWorm":                    {"s3:PutBucketObjectLockConfiguration", "oss:AbortBucketWorm"},
 	"GetBucketWorm":                      {"s3:GetBucketObjectLockConfiguration", "oss:GetBucketWorm"},

@@ -89,7 +89,7 @@ var kinds = map[Kind]func() Config{
 	KindReferer:           nil,
 	KindReplication:       nil,
 	KindNotification:      func() Config { return &Notification{} },
-	KindObjectLock:        nil,
+	KindObjectLock:        func() Config { return &ObjectLock{} },
 	KindPublicAccessBlock: func() Config { return &PublicAccessBlock{} },
 	KindOwnership:         func() Config { return &Ownership{} },
 	KindRequestPayment:    nil,
