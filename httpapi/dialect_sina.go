@@ -77,7 +77,7 @@ var sina = &dialect{
 	decodeComplete:    sinaComplete,
 	encode:            sinaEncode,
 	contentSHA1Header: "s-sina-sha1",
-	expiryHeader: "x-sina-expire",
+	expiryHeader:      "x-sina-expire",
 	storedHeaders: map[string]func(string) error{
 		"x-sina-info": func(string) error { return nil },
 		"x-sina-info-int": func(v string) error {
