@@ -56,6 +56,7 @@ type configRow struct {
 // configRows is the configuration table.
 var configRows = []*configRow{
 	lifecycleRow,
+	objectWormRow, // objectworm_oss.go
 	notificationRow,
 	loggingRow,
 	{

@@ -38,6 +38,8 @@ var policyActions = map[string][2]string{
 	"PutBucketNotificationConfiguration": {"s3:PutBucketNotification", "oss:PutBucketNotification"},
 	"CreateSelectObjectMeta":             {"s3:PutObject", "oss:CreateSelectObjectMeta"},
 	"PostObject":                         {"s3:PutObject", "oss:PutObject"},
+	"GetBucketObjectWormConfiguration":   {"s3:GetBucketObjectLockConfiguration", "oss:GetBucketObjectWormConfiguration"},
+	"PutBucketObjectWormConfiguration":   {"s3:PutBucketObjectLockConfiguration", "oss:PutBucketObjectWormConfiguration"},
 	"GetObjectAttributes":                {"s3:GetObjectAttributes", "oss:GetObject"},
 	"PutObjectLockConfiguration":         {"s3:PutBucketObjectLockConfiguration", "oss:PutBucketObjectLockConfiguration"},
 	"GetObjectLockConfiguration":         {"s3:GetBucketObjectLockConfiguration", "oss:GetBucketObjectLockConfiguration"},

@@ -1,0 +1,53 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"net/http"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// OSS object-level retention (ObjectWorm): the same engine feature as S3
+// Object Lock in OSS's shapes. PutBucketObjectWormConfiguration
+// (?objectWorm, ObjectWormConfiguration with ObjectWormEnabled and a
+// default retention) turns it on for a versioned bucket;
+// Put/GetObjectRetention (?retention, with
+// x-oss-bypass-governance-retention) set and read one version's.
+
+// objectWormRow is the ?objectWorm configuration row (OSS only).
+var objectWormRow = &configRow{
+	sub: "objectWorm", kind: bucketconfig.KindObjectLock, root: "ObjectWormConfiguration",
+	get: "GetBucketObjectWormConfiguration", put: "PutBucketObjectWormConfiguration", perm: permOwner, only: "oss",
+	parse: func(rc *request, data []byte) (bucketconfig.Config, error) {
+		var d objectWormDoc
+		if err := xml.Unmarshal(data, &d); err != nil || d.XMLName.Local != "ObjectWormConfiguration" {
+			return nil, errorf("MalformedXML", "")
+		}
+		lock := objectLockDoc{XMLName: xml.Name{Local: "ObjectLockConfiguration"}, ObjectLockEnabled: d.ObjectWormEnabled, Rule: d.Rule}
+		b, err := xml.Marshal(&lock)
+		if err != nil {
+			return nil, err
+		}
+		return parseObjectLockConfig(rc, b)
+	},
+	render: func(rc *request, c bucketconfig.Config) any {
+		lock := renderObjectLockConfig(rc, c).(*objectLockDoc)
+		return &objectWormDoc{ObjectWormEnabled: lock.ObjectLockEnabled, Rule: lock.Rule}
+	},
+	missing: func(rc *request) (any, error) {
+		return nil, errorf("ObjectLockConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
+	},
+}
+
+type objectWormDoc struct {
+	XMLName           xml.Name
+	ObjectWormEnabled string             `xml:"ObjectWormEnabled,omitempty"`
+	Rule              *objectLockRuleDoc `xml:"Rule,omitempty"`
+}
+
+func init() {
+	routes = append(routes,
+		route{method: http.MethodPut, target: targetObject, params: []string{"retention"}, op: "PutObjectRetention", perm: permBucketWrite, handle: (*server).putObjectRetention, only: "oss"},
+		route{method: http.MethodGet, target: targetObject, params: []string{"retention"}, op: "GetObjectRetention", perm: permObjectRead, handle: (*server).getObjectRetention, only: "oss"},
+	)
+}
