@@ -61,6 +61,11 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 		if kind == ConfigVersioning {
 			return e.putVersioningConfig(m, bucket, doc)
 		}
+		if kind == ConfigReplication {
+			if err := e.checkReplicationConfig(bucket, doc); err != nil {
+				return err
+			}
+		}
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
 		}

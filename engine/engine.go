@@ -51,6 +51,7 @@ type Engine struct {
 	// last background pass.
 	lcMu   sync.Mutex
 	lcLast time.Time
+	repl   replState // replication passes (replication.go)
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no

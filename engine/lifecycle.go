@@ -25,16 +25,25 @@ import (
 // LifecycleStats counts what one lifecycle pass did.
 type LifecycleStats struct {
 	Expired, Transitioned, UploadsAborted int
+	// Replication counts the replication deliveries RunPending made.
+	Replication ReplicationStats
 }
 
 // RunPending runs, at the clock's current time, the background work that
-// is due: a lifecycle pass over every bucket with lifecycle rules. It
+// is due: a lifecycle pass over every bucket with lifecycle rules, then
+// the replication items due (engine/replication.go). It
 // returns when the work is done. Tests advance a fake clock and call it.
 func (e *Engine) RunPending(ctx context.Context) (LifecycleStats, error) {
 	if err := e.check(ctx); err != nil {
 		return LifecycleStats{}, err
 	}
-	return e.lifecyclePass(ctx, e.now())
+	now := e.now()
+	st, err := e.lifecyclePass(ctx, now)
+	if err != nil {
+		return st, err
+	}
+	st.Replication, err = e.replicationPass(ctx, now)
+	return st, err
 }
 
 // lifecyclePass applies every bucket's lifecycle rules as of now. Passes

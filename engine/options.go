@@ -120,6 +120,9 @@ type Options struct {
 	// ManagedKeyID is the key of Keys that seals EncryptManaged data keys.
 	// Default kms.ManagedKey.
 	ManagedKeyID string
+	// Replication configures the execution of bucket replication
+	// (engine/replication.go); the zero value has defaults.
+	Replication ReplicationOptions
 
 	sync bool // resolved Sync
 }
@@ -187,6 +190,7 @@ func (o *Options) EnsureDefaults() *Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	o.Replication.ensureDefaults()
 	return o
 }
 

@@ -56,6 +56,7 @@ const (
 	fVersionID     // the version ID; absent for the null version
 	fDeleteMarker  // the version is a delete marker
 	fNullStamp     // ordering stamp of a current null version (see version.go)
+	fReplication   // replication status (see replication.go)
 )
 
 // Bucket record field tags.
@@ -324,6 +325,7 @@ func (r *objectRecord) encode() []byte {
 	if r.nullStamp != (stamp{}) {
 		e.field(fNullStamp, r.nullStamp[:])
 	}
+	e.str(fReplication, i.ReplicationStatus)
 	if r.inline != nil {
 		e.field(fInline, r.inline)
 	}
@@ -481,6 +483,8 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			} else {
 				d.fail("null stamp")
 			}
+		case fReplication:
+			i.ReplicationStatus = string(p)
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)

@@ -115,6 +115,11 @@ type ObjectInfo struct {
 	DeleteMarker bool
 	// IsLatest is set by ListObjectVersions on each key's latest version.
 	IsLatest bool
+	// ReplicationStatus is the version's replication state (see
+	// engine/replication.go): ReplicationPending, ReplicationCompleted or
+	// ReplicationFailed on a replicated source version, ReplicationReplica
+	// on a replica; "" when no replication rule applies.
+	ReplicationStatus string
 }
 
 // RestoreStatus is the state of a restore of an archived object.

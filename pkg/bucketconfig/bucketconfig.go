@@ -87,7 +87,7 @@ var kinds = map[Kind]func() Config{
 	KindWebsite:           func() Config { return &Website{} },
 	KindLogging:           nil,
 	KindReferer:           nil,
-	KindReplication:       nil,
+	KindReplication:       func() Config { return &Replication{} },
 	KindNotification:      nil,
 	KindObjectLock:        nil,
 	KindPublicAccessBlock: func() Config { return &PublicAccessBlock{} },
