@@ -117,6 +117,7 @@ var configRows = []*configRow{
 	policyRow,         // policy.go
 	refererRow,        // referer.go
 	requestPaymentRow, // referer.go
+	replicationRow,    // replication.go
 }
 
 func init() {

@@ -199,6 +199,9 @@ var codes = map[string]codeRow{
 	"InvalidPolicyDocument":               {status: 400, message: "The content of the form does not meet the conditions specified in the policy document.", oss: dialectCode{ec: "0016-00000804"}},
 	"InvalidToken":                        {status: 400, message: "The provided token is malformed or otherwise invalid.", oss: dialectCode{name: "InvalidAccessKeyId"}},
 	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
+
+	// Bucket replication (replication.go).
+	"ReplicationConfigurationNotFoundError": {status: 404, message: "The replication configuration was not found", facts: []fact{factBucket}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -330,6 +333,9 @@ var sentinels = []struct {
 	{engine.ErrNoSuchVersion, "NoSuchVersion", ""},
 	{engine.ErrInvalidVersionID, "InvalidArgument", "Invalid version id specified"},
 	{engine.ErrVersionIsDeleteMarker, "MethodNotAllowed", ""},
+	{engine.ErrReplicationVersioning, "InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration"},
+	{engine.ErrReplicationDestinationVersioning, "InvalidRequest", "Destination bucket must have versioning enabled."},
+	{engine.ErrNoSuchReplicationDestination, "InvalidRequest", "Destination bucket must exist."},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
 	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},

@@ -467,6 +467,9 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	}
 	rc.writeSSEHeaders(info.Encryption)
 	rc.writeVersionID(info.VersionID)
+	if info.ReplicationStatus != "" {
+		h.Set(rc.d.h("replication-status"), info.ReplicationStatus)
+	}
 }
 
 // metaValue RFC 2047-encodes values that are not printable ASCII.

@@ -32,6 +32,9 @@ import (
 var policyActions = map[string][2]string{
 	// Features merged after the table was first written.
 	"CreateSelectObjectMeta":          {"s3:PutObject", "oss:CreateSelectObjectMeta"},
+	"PutBucketReplication":            {"s3:PutReplicationConfiguration", "oss:PutBucketReplication"},
+	"GetBucketReplication":            {"s3:GetReplicationConfiguration", "oss:GetBucketReplication"},
+	"DeleteBucketReplication":         {"s3:PutReplicationConfiguration", "oss:DeleteBucketReplication"},
 	"PostObject":                      {"s3:PutObject", "oss:PutObject"},
 	"GetObjectAttributes":             {"s3:GetObjectAttributes", "oss:GetObject"},
 	"InitiateBucketWorm":              {"s3:PutBucketObjectLockConfiguration", "oss:InitiateBucketWorm"},
