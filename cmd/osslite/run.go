@@ -71,6 +71,9 @@ type options struct {
 	// callbackHosts are the hosts OSS upload callbacks may go to besides
 	// loopback ones (-callback-host).
 	callbackHosts []string
+	// replicationTargets are the remote replication destinations
+	// (-replication-target).
+	replicationTargets replicationTargets
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -84,6 +87,7 @@ func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 	if eo.AbortUploadsAfter == 0 {
 		eo.AbortUploadsAfter = -1
 	}
+	eo.Replication.Targets = o.replicationTargets.engineTargets()
 	return eo
 }
 
@@ -134,6 +138,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	o.limits.register(fs)
 	o.kms.register(fs)
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
+	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable)")
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
