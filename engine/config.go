@@ -59,6 +59,9 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 	defer e.configs.forget(bucket, kind)
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if kind == ConfigVersioning {
+			if err := e.checkVersioningChange(bucket, doc); err != nil {
+				return err
+			}
 			return e.putVersioningConfig(m, bucket, doc)
 		}
 		if kind == ConfigReplication {

@@ -64,6 +64,9 @@ var (
 	// ErrNoSuchReplicationDestination: a rule names a bucket that is
 	// neither local nor a configured ReplicationTarget.
 	ErrNoSuchReplicationDestination = errors.New("engine: replication destination bucket must exist")
+	// ErrReplicationConfigured: versioning cannot be suspended on a bucket
+	// with a replication configuration.
+	ErrReplicationConfigured = errors.New("engine: a replication configuration is present on this bucket, so the versioning state cannot be changed")
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")

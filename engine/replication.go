@@ -434,3 +434,16 @@ func (e *Engine) replicationTick(ctx context.Context) {
 		e.opts.Logger.Info("replication", "replicated", st.Replicated, "failed", st.Failed)
 	}
 }
+
+// checkVersioningChange refuses to suspend versioning on a bucket with a
+// replication configuration, as S3 does. The caller holds e.mu.
+func (e *Engine) checkVersioningChange(bucket string, doc []byte) error {
+	c, err := bucketconfig.Decode(bucketconfig.KindVersioning, doc)
+	if err != nil || c.(*bucketconfig.Versioning).Status == "Enabled" {
+		return nil // putVersioningConfig reports a bad document
+	}
+	if _, ok, err := get(e.db, configKey(bucket, ConfigReplication)); err != nil || !ok {
+		return err
+	}
+	return fmt.Errorf("%w: %s", ErrReplicationConfigured, bucket)
+}

@@ -40,6 +40,11 @@ func TestReplicationConfigValidation(t *testing.T) {
 	versionedBuckets(t, e, "src")
 	require.ErrorIs(t, e.SetBucketConfig(ctx, "src", replicationConfig("nowhere", false)), ErrNoSuchReplicationDestination)
 	require.ErrorIs(t, e.SetBucketConfig(ctx, "src", replicationConfig("plaindst", false)), ErrReplicationDestinationVersioning)
+	versionedBuckets(t, e, "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Versioning{Status: "Suspended"}), ErrReplicationConfigured)
+	require.NoError(t, e.DeleteBucketConfig(ctx, "src", ConfigReplication))
+	require.NoError(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Versioning{Status: "Suspended"}))
 }
 
 func TestReplicationLocal(t *testing.T) {

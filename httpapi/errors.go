@@ -202,6 +202,7 @@ var codes = map[string]codeRow{
 
 	// Bucket replication (replication.go).
 	"ReplicationConfigurationNotFoundError": {status: 404, message: "The replication configuration was not found", facts: []fact{factBucket}},
+	"InvalidBucketState":                    {status: 409, message: "The request is not valid with the current state of the bucket."},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -336,6 +337,7 @@ var sentinels = []struct {
 	{engine.ErrReplicationVersioning, "InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration"},
 	{engine.ErrReplicationDestinationVersioning, "InvalidRequest", "Destination bucket must have versioning enabled."},
 	{engine.ErrNoSuchReplicationDestination, "InvalidRequest", "Destination bucket must exist."},
+	{engine.ErrReplicationConfigured, "InvalidBucketState", "A replication configuration is present on this bucket, so the versioning state cannot be changed."},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
 	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},

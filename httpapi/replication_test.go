@@ -53,7 +53,6 @@ func replicationInput(src, dest string) *s3.PutBucketReplicationInput {
 	}}
 }
 
-
 // Replication to a local bucket through aws-sdk-go-v2: configuration
 // round trip and validation, PENDING -> COMPLETED on the source, REPLICA
 // with the same version ID on the destination, delete markers.
@@ -126,6 +125,10 @@ func TestReplicationLocalSDK(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, vs.DeleteMarkers, 1)
 	assert.Equal(t, aws.ToString(del.VersionId), aws.ToString(vs.DeleteMarkers[0].VersionId))
+
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("src"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusSuspended}})
+	assert.Equal(t, "InvalidBucketState", apiCode(err))
 
 	_, err = c.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: aws.String("src")})
 	require.NoError(t, err)
