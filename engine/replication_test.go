@@ -206,3 +206,58 @@ func TestReplicationRetriesThenFails(t *testing.T) {
 	assert.Equal(t, ReplicationCompleted, status())
 	assert.Equal(t, []byte("flaky"), target.bodies["remote/docs/f"])
 }
+
+// Copies, completed multipart uploads and appends are new versions too.
+func TestReplicationEveryWriteKind(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	_, err := e.PutObject(ctx, "src", "other/a", bytes.NewReader([]byte("copy me")), 7, PutOptions{})
+	require.NoError(t, err)
+	cp, err := e.CopyObject(ctx, "src", "other/a", "src", "docs/copy", CopyOptions{})
+	require.NoError(t, err)
+	up, err := e.CreateMultipartUpload(ctx, "src", "docs/mp", PutOptions{})
+	require.NoError(t, err)
+	part, err := e.UploadPart(ctx, "src", "docs/mp", up, 1, bytes.NewReader([]byte("part")), 4, PartOptions{})
+	require.NoError(t, err)
+	mp, err := e.CompleteMultipartUpload(ctx, "src", "docs/mp", up, []CompletePart{{PartNumber: 1, ETag: part.ETag}}, CompleteOptions{})
+	require.NoError(t, err)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Replication.Replicated)
+	for key, vid := range map[string]string{"docs/copy": cp.VersionID, "docs/mp": mp.VersionID} {
+		rep, err := e.HeadObjectVersion(ctx, "dst", key, vid)
+		require.NoError(t, err, key)
+		assert.Equal(t, ReplicationReplica, rep.ReplicationStatus, key)
+	}
+}
+
+// A replica older than the destination's newest version of the key is
+// stored as a noncurrent version.
+func TestReplicationOlderReplica(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	v1, err := e.PutObject(ctx, "src", "docs/x", bytes.NewReader([]byte("old")), 3, PutOptions{})
+	require.NoError(t, err)
+	v2, err := e.PutObject(ctx, "dst", "docs/x", bytes.NewReader([]byte("newer")), 5, PutOptions{})
+	require.NoError(t, err)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	cur, err := e.HeadObject(ctx, "dst", "docs/x")
+	require.NoError(t, err)
+	assert.Equal(t, v2.VersionID, cur.VersionID)
+	rep, err := e.HeadObjectVersion(ctx, "dst", "docs/x", v1.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationReplica, rep.ReplicationStatus)
+	vs, err := e.ListObjectVersions(ctx, "dst", VersionListOptions{})
+	require.NoError(t, err)
+	require.Len(t, vs.Versions, 2)
+	assert.Equal(t, []string{v2.VersionID, v1.VersionID}, []string{vs.Versions[0].VersionID, vs.Versions[1].VersionID})
+}
