@@ -94,6 +94,16 @@ func (o *ReplicationOptions) ensureDefaults() {
 	}
 }
 
+// backoff is the delay after the n-th failed delivery (n >= 1): Backoff
+// doubled n-1 times, at most MaxBackoff.
+func (o *ReplicationOptions) backoff(n int) time.Duration {
+	d := o.Backoff
+	for i := 1; i < n && d < o.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, o.MaxBackoff)
+}
+
 // replState serialises replication passes.
 type replState struct{ mu sync.Mutex }
 
@@ -291,6 +301,7 @@ func (e *Engine) dueReplications(now time.Time) ([]replItem, error) {
 	}
 	defer it.Close()
 	var out []replItem
+	// Items waiting out a backoff are skipped, not counted against Batch.
 	for ok := it.First(); ok && len(out) < e.opts.Replication.Batch; ok = it.Next() {
 		v, err := it.ValueAndErr()
 		if err != nil {
@@ -398,11 +409,7 @@ func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.T
 			return e.setReplicationStatus(m, it, ReplicationCompleted)
 		}
 		it.attempts++
-		delay := e.opts.Replication.MaxBackoff
-		if it.attempts < 32 {
-			delay = min(delay, e.opts.Replication.Backoff<<(it.attempts-1))
-		}
-		it.next = now.Add(delay)
+		it.next = now.Add(e.opts.Replication.backoff(it.attempts))
 		if err := m.b.Set(k, it.encode(), nil); err != nil {
 			return err
 		}

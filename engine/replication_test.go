@@ -261,3 +261,13 @@ func TestReplicationOlderReplica(t *testing.T) {
 	require.Len(t, vs.Versions, 2)
 	assert.Equal(t, []string{v2.VersionID, v1.VersionID}, []string{vs.Versions[0].VersionID, vs.Versions[1].VersionID})
 }
+
+func TestReplicationBackoff(t *testing.T) {
+	o := ReplicationOptions{Backoff: time.Hour, MaxBackoff: 24 * time.Hour}
+	for _, c := range []struct {
+		n    int
+		want time.Duration
+	}{{1, time.Hour}, {2, 2 * time.Hour}, {5, 16 * time.Hour}, {6, 24 * time.Hour}, {100, 24 * time.Hour}} {
+		assert.Equal(t, c.want, o.backoff(c.n), "attempt %d", c.n)
+	}
+}
