@@ -114,6 +114,17 @@
 // by the key service, or by the same customer key) and re-encrypt by
 // streaming otherwise. Encrypted bodies are never in the content index.
 //
+// # Replication
+//
+// A bucketconfig.Replication configuration on a bucket with versioning
+// Enabled replicates every new version a rule selects, asynchronously:
+// the write queues an item in its own batch (ObjectInfo.ReplicationStatus
+// ReplicationPending), and the background loop or RunPending delivers it
+// to a local bucket (same version ID, shared blobs, ReplicationReplica)
+// or to a ReplicationTarget in Options.Replication.Targets, retrying with
+// backoff on Clock (ReplicationFailed after Attempts failures; retries go
+// on). ReplicationBacklog counts the items waiting.
+//
 // # Caveats
 //
 // Compact scans every chunk locator to find the live chunks of the
