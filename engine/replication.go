@@ -279,6 +279,9 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 		if errors.Is(derr, ErrClosed) {
 			return st, derr
 		}
+		if err := ctx.Err(); err != nil {
+			return st, err // cut short (Close): not the destination's failure
+		}
 		if derr == nil {
 			st.Replicated++
 		} else {
