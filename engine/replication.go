@@ -457,3 +457,51 @@ func (e *Engine) checkVersioningChange(bucket string, doc []byte) error {
 	}
 	return fmt.Errorf("%w: %s", ErrReplicationConfigured, bucket)
 }
+
+// ReplicationProgress describes a bucket's replication backlog.
+type ReplicationProgress struct {
+	// Pending counts the bucket's versions waiting to be replicated.
+	Pending int
+	// OldestPending is the modification time of the oldest of them
+	// (zero when none is pending): every version written before it has
+	// been replicated.
+	OldestPending time.Time
+}
+
+// BucketReplicationProgress reports bucket's replication backlog.
+func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (ReplicationProgress, error) {
+	var p ReplicationProgress
+	if err := e.check(ctx); err != nil {
+		return p, err
+	}
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	if _, err := e.bucketRecord(snap, bucket); err != nil {
+		return p, err
+	}
+	lo := append([]byte(prefixReplication+bucket), 0)
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+	if err != nil {
+		return p, err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return p, err
+		}
+		item, err := decodeReplItem(it.Key(), v)
+		if err != nil {
+			return p, err
+		}
+		p.Pending++
+		loc, found, err := e.findVersion(snap, bucket, item.key, item.versionID, false)
+		if err != nil {
+			return p, err
+		}
+		if found && (p.OldestPending.IsZero() || loc.rec.info.LastModified.Before(p.OldestPending)) {
+			p.OldestPending = loc.rec.info.LastModified
+		}
+	}
+	return p, it.Error()
+}

@@ -201,8 +201,9 @@ var codes = map[string]codeRow{
 	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
 
 	// Bucket replication (replication.go).
-	"ReplicationConfigurationNotFoundError": {status: 404, message: "The replication configuration was not found", facts: []fact{factBucket}},
-	"InvalidBucketState":                    {status: 409, message: "The request is not valid with the current state of the bucket."},
+	"ReplicationConfigurationNotFoundError": {status: 404, message: "The replication configuration was not found", facts: []fact{factBucket},
+		oss: dialectCode{name: "NoSuchReplicationConfiguration", message: "The replication configuration does not exist."}},
+	"InvalidBucketState": {status: 409, message: "The request is not valid with the current state of the bucket."},
 }
 
 // errorf returns the Error of code with a message (the table's default

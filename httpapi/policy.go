@@ -35,6 +35,8 @@ var policyActions = map[string][2]string{
 	"PutBucketReplication":            {"s3:PutReplicationConfiguration", "oss:PutBucketReplication"},
 	"GetBucketReplication":            {"s3:GetReplicationConfiguration", "oss:GetBucketReplication"},
 	"DeleteBucketReplication":         {"s3:PutReplicationConfiguration", "oss:DeleteBucketReplication"},
+	"GetBucketReplicationLocation":    {"s3:GetReplicationConfiguration", "oss:GetBucketReplicationLocation"},
+	"GetBucketReplicationProgress":    {"s3:GetReplicationConfiguration", "oss:GetBucketReplicationProgress"},
 	"PostObject":                      {"s3:PutObject", "oss:PutObject"},
 	"GetObjectAttributes":             {"s3:GetObjectAttributes", "oss:GetObject"},
 	"InitiateBucketWorm":              {"s3:PutBucketObjectLockConfiguration", "oss:InitiateBucketWorm"},

@@ -39,6 +39,9 @@ type ReplicationRule struct {
 type ReplicationFilter struct {
 	Prefix string `json:"prefix,omitempty"`
 	Tags   []Tag  `json:"tags,omitempty"`
+	// Prefixes, when set, is OSS's PrefixSet: the key must also start
+	// with one of them.
+	Prefixes []string `json:"prefixes,omitempty"`
 }
 
 // ReplicationDestination is the destination of a rule.
@@ -49,6 +52,10 @@ type ReplicationDestination struct {
 	StorageClass string `json:"storageClass,omitempty"`
 	// Account is the destination bucket owner's account; echoed.
 	Account string `json:"account,omitempty"`
+	// Location and TransferType are OSS's destination region and link;
+	// echoed.
+	Location     string `json:"location,omitempty"`
+	TransferType string `json:"transferType,omitempty"`
 }
 
 // MaxReplicationRules is the most rules a configuration may hold (S3:
@@ -115,7 +122,7 @@ func (r *Replication) Match(key string, tags []Tag, deleteMarker bool) *Replicat
 	var best *ReplicationRule
 	for i := range r.Rules {
 		rule := &r.Rules[i]
-		if !rule.Enabled || !strings.HasPrefix(key, rule.Filter.Prefix) {
+		if !rule.Enabled || !strings.HasPrefix(key, rule.Filter.Prefix) || !anyPrefix(key, rule.Filter.Prefixes) {
 			continue
 		}
 		if deleteMarker && (!rule.DeleteMarkers || len(rule.Filter.Tags) > 0) {
@@ -146,4 +153,15 @@ func hasTags(have, want []Tag) bool {
 		}
 	}
 	return true
+}
+
+// anyPrefix reports whether key starts with one of prefixes (true when
+// there are none).
+func anyPrefix(key string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return len(prefixes) == 0
 }
