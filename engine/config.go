@@ -60,10 +60,18 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 	defer e.configs.forget(bucket, kind)
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if kind == ConfigVersioning {
+			if err := e.checkVersioningChange(bucket, doc); err != nil {
+				return err
+			}
 			return e.putVersioningConfig(m, bucket, doc)
 		}
 		if kind == ConfigObjectLock {
 			return e.putObjectLockConfig(m, bucket, doc)
+		}
+		if kind == ConfigReplication {
+			if err := e.checkReplicationConfig(bucket, doc); err != nil {
+				return err
+			}
 		}
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err

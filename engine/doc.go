@@ -115,7 +115,6 @@
 // streaming otherwise. Encrypted bodies are never in the content index.
 //
 // # Event notifications and access logs
-//
 // Publish sequences an Event, calls the Subscribe callbacks in order and
 // queues it durably (Q/ records) for every matching configuration of the
 // bucket's bucketconfig.Notification; a goroutine delivers the queue to
@@ -125,6 +124,16 @@
 // lines into objects of a target bucket, written every
 // Options.AccessLogInterval on the clock (and by RunPending,
 // FlushAccessLogs and Close); a crash loses the unwritten batch.
+// # Replication
+//
+// A bucketconfig.Replication configuration on a bucket with versioning
+// Enabled replicates every new version a rule selects, asynchronously:
+// the write queues an item in its own batch (ObjectInfo.ReplicationStatus
+// ReplicationPending), and the background loop or RunPending delivers it
+// to a local bucket (same version ID, shared blobs, ReplicationReplica)
+// or to a ReplicationTarget in Options.Replication.Targets, retrying with
+// backoff on Clock (ReplicationFailed after Attempts failures; retries go
+// on). ReplicationBacklog counts the items waiting.
 //
 // # Caveats
 //

@@ -53,6 +53,7 @@ type Engine struct {
 	lcLast time.Time
 	// notify is the event-notification queue and the access-log batches.
 	notify notifyState
+	repl   replState // replication passes (replication.go)
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no

@@ -55,6 +55,18 @@ var (
 	ErrInvalidVersionID      = errors.New("engine: invalid version id")
 	// ErrVersionIsDeleteMarker: a read named a delete marker's version.
 	ErrVersionIsDeleteMarker = errors.New("engine: version is a delete marker")
+	// ErrReplicationVersioning: a replication configuration needs
+	// versioning Enabled on the source bucket.
+	ErrReplicationVersioning = errors.New("engine: versioning must be Enabled on the bucket to apply a replication configuration")
+	// ErrReplicationDestinationVersioning: a local destination bucket of a
+	// replication rule must have versioning Enabled.
+	ErrReplicationDestinationVersioning = errors.New("engine: replication destination bucket must have versioning enabled")
+	// ErrNoSuchReplicationDestination: a rule names a bucket that is
+	// neither local nor a configured ReplicationTarget.
+	ErrNoSuchReplicationDestination = errors.New("engine: replication destination bucket must exist")
+	// ErrReplicationConfigured: versioning cannot be suspended on a bucket
+	// with a replication configuration.
+	ErrReplicationConfigured = errors.New("engine: a replication configuration is present on this bucket, so the versioning state cannot be changed")
 	// ErrCorrupt reports stored bytes or records that fail verification. It
 	// is never a client mistake.
 	ErrCorrupt = errors.New("engine: corrupt data")

@@ -526,10 +526,14 @@ func (e *Engine) backgroundLoop(ctx context.Context) {
 	defer t.Stop()
 	lc := time.NewTicker(min(e.opts.CompactInterval, max(e.opts.LifecycleDay/10, 10*time.Millisecond)))
 	defer lc.Stop()
+	repl := time.NewTicker(e.opts.Replication.Interval)
+	defer repl.Stop()
 	for {
 		select {
 		case <-e.stop:
 			return
+		case <-repl.C:
+			e.replicationTick(ctx)
 		case <-t.C:
 			e.maintain(ctx, true)
 		case <-e.gc.kick:

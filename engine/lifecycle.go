@@ -31,20 +31,27 @@ type LifecycleStats struct {
 	NoncurrentExpired, MarkersRemoved int
 	// Scheduled counts the deletions ScheduleDeletion asked for.
 	Scheduled int
+	// Replication counts the replication deliveries RunPending made.
+	Replication ReplicationStats
 }
 
 // RunPending runs, at the clock's current time, the background work that
-// is due: a lifecycle pass over every bucket with lifecycle rules. It
+// is due: a lifecycle pass over every bucket with lifecycle rules, then
+// the replication items due (engine/replication.go). It
 // returns when the work is done. Tests advance a fake clock and call it.
 func (e *Engine) RunPending(ctx context.Context) (LifecycleStats, error) {
 	if err := e.check(ctx); err != nil {
 		return LifecycleStats{}, err
 	}
-	st, err := e.lifecyclePass(ctx, e.now())
+	now := e.now()
+	st, err := e.lifecyclePass(ctx, now)
 	if err != nil {
 		return st, err
 	}
-	return st, e.flushAccessLogs(ctx, e.now(), false)
+	if st.Replication, err = e.replicationPass(ctx, now); err != nil {
+		return st, err
+	}
+	return st, e.flushAccessLogs(ctx, now, false)
 }
 
 // lifecyclePass applies every bucket's lifecycle rules as of now. Passes

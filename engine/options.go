@@ -137,6 +137,9 @@ type Options struct {
 	// AccessLogMaxBatch is the size in bytes at which an access-log batch
 	// is written at once. Default 1 MiB.
 	AccessLogMaxBatch int
+	// Replication configures the execution of bucket replication
+	// (engine/replication.go); the zero value has defaults.
+	Replication ReplicationOptions
 
 	sync bool // resolved Sync
 }
@@ -216,6 +219,7 @@ func (o *Options) EnsureDefaults() *Options {
 	if o.AccessLogMaxBatch <= 0 {
 		o.AccessLogMaxBatch = 1 << 20
 	}
+	o.Replication.ensureDefaults()
 	return o
 }
 

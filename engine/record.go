@@ -60,6 +60,7 @@ const (
 	fLockMode      // Object Lock retention mode (objlock.go)
 	fLockUntil     // Object Lock retain-until date, Unix nanoseconds
 	fLegalHold     // Object Lock legal hold is on
+	fReplication   // replication status (see replication.go)
 )
 
 // Bucket record field tags.
@@ -338,6 +339,7 @@ func (r *objectRecord) encode() []byte {
 	} else if i.LegalHoldSet {
 		e.uint(fLegalHold, 0)
 	}
+	e.str(fReplication, i.ReplicationStatus)
 	if r.inline != nil {
 		e.field(fInline, r.inline)
 	}
@@ -501,6 +503,8 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 			i.Retention.Until = time.Unix(0, d.varint(p)).UTC()
 		case fLegalHold:
 			i.LegalHold, i.LegalHoldSet = d.uvar(p) == 1, true
+		case fReplication:
+			i.ReplicationStatus = string(p)
 		case fInline:
 			if body {
 				r.inline = append(make([]byte, 0, len(p)), p...)

@@ -122,6 +122,11 @@ type ObjectInfo struct {
 	// LegalHoldSet says a legal hold status (on or off) was ever given to
 	// the version (S3 reports none otherwise).
 	LegalHoldSet bool
+	// ReplicationStatus is the version's replication state (see
+	// engine/replication.go): ReplicationPending, ReplicationCompleted or
+	// ReplicationFailed on a replicated source version, ReplicationReplica
+	// on a replica; "" when no replication rule applies.
+	ReplicationStatus string
 }
 
 // RestoreStatus is the state of a restore of an archived object.

@@ -436,12 +436,30 @@ func (e *Engine) objectVersion(r pebble.Reader, bucket, key, vid string, body bo
 // becomes noncurrent, or, for a null write, the null version is replaced.
 // rec gets its VersionID. The caller holds e.mu.
 func (e *Engine) writeVersion(m *mutation, rec *objectRecord, st VersioningState) error {
+	return e.writeVersionAt(m, rec, st, nil)
+}
+
+// writeVersionAt is writeVersion with the version's stamp given (at, a
+// replica keeping its source's version ID) or chosen (nil). A given stamp
+// older than the key's newest version is stored as a noncurrent version.
+func (e *Engine) writeVersionAt(m *mutation, rec *objectRecord, st VersioningState, at *stamp) error {
 	bucket, key := rec.info.Bucket, rec.info.Key
 	cur, hasCur, latest, err := e.latestStamp(bucket, key)
 	if err != nil {
 		return err
 	}
-	s := e.nextStamp(latest)
+	var s stamp
+	switch {
+	case at == nil:
+		s = e.nextStamp(latest)
+	case !latest.less(*at):
+		return e.writeOlderVersion(m, rec, *at)
+	default:
+		s = *at
+		if e.vers.last.less(s) {
+			e.vers.last = s
+		}
+	}
 	hadCur := hasCur // an O/ record a delete marker must remove
 	if rec.info.DeleteMarker {
 		rec.inline, rec.extents = nil, nil
@@ -458,6 +476,9 @@ func (e *Engine) writeVersion(m *mutation, rec *objectRecord, st VersioningState
 		} else if err := e.dropNullVersion(m, bucket, key); err != nil {
 			return err
 		}
+	}
+	if err := e.queueReplication(m, rec); err != nil {
+		return err
 	}
 	if hasCur {
 		// The current object becomes noncurrent: same record, new home.
@@ -481,6 +502,17 @@ func (e *Engine) writeVersion(m *mutation, rec *objectRecord, st VersioningState
 	}
 	m.ref(rec.extents, +1)
 	return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
+}
+
+// writeOlderVersion stores rec, with stamp s older than the key's newest
+// version, as a noncurrent version. The caller holds e.mu.
+func (e *Engine) writeOlderVersion(m *mutation, rec *objectRecord, s stamp) error {
+	rec.info.VersionID, rec.nullStamp = s.id(), stamp{}
+	if rec.info.DeleteMarker {
+		rec.inline, rec.extents = nil, nil
+	}
+	m.ref(rec.extents, +1)
+	return m.b.Set(versionKey(rec.info.Bucket, rec.info.Key, s), rec.encode(), nil)
 }
 
 // latestStamp reads key's current object (with its body) and the stamp of

@@ -125,6 +125,7 @@ var configRows = []*configRow{
 	refererRow,        // referer.go
 	requestPaymentRow, // referer.go
 	objectLockRow,     // objlock.go
+	replicationRow,    // replication.go
 }
 
 func init() {

@@ -201,11 +201,14 @@ var codes = map[string]codeRow{
 	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
 	// Access logs.
 	"InvalidTargetBucketForLogging": {status: 400, message: "The target bucket for logging does not exist", oss: dialectCode{ec: "0015-00000801"}},
-
 	// Object Lock (objlock.go).
 	"InvalidBucketState":                   {status: 409, message: "The request is not valid with the current state of the bucket.", facts: []fact{factBucket}},
 	"ObjectLockConfigurationNotFoundError": {status: 404, message: "Object Lock configuration does not exist for this bucket", facts: []fact{factBucket}},
 	"NoSuchObjectLockConfiguration":        {status: 404, message: "The specified object does not have a ObjectLock configuration"},
+
+	// Bucket replication (replication.go).
+	"ReplicationConfigurationNotFoundError": {status: 404, message: "The replication configuration was not found", facts: []fact{factBucket},
+		oss: dialectCode{name: "NoSuchReplicationConfiguration", message: "The replication configuration does not exist."}},
 }
 
 // errorf returns the Error of code with a message (the table's default
@@ -337,6 +340,10 @@ var sentinels = []struct {
 	{engine.ErrNoSuchVersion, "NoSuchVersion", ""},
 	{engine.ErrInvalidVersionID, "InvalidArgument", "Invalid version id specified"},
 	{engine.ErrVersionIsDeleteMarker, "MethodNotAllowed", ""},
+	{engine.ErrReplicationVersioning, "InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration"},
+	{engine.ErrReplicationDestinationVersioning, "InvalidRequest", "Destination bucket must have versioning enabled."},
+	{engine.ErrNoSuchReplicationDestination, "InvalidRequest", "Destination bucket must exist."},
+	{engine.ErrReplicationConfigured, "InvalidBucketState", "A replication configuration is present on this bucket, so the versioning state cannot be changed."},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
 	{ssig.ErrMalformedAuthorization, "InvalidArgument", "-"},

@@ -483,6 +483,9 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	rc.writeSSEHeaders(info.Encryption)
 	rc.writeVersionID(info.VersionID)
 	rc.writeLockHeaders(info)
+	if info.ReplicationStatus != "" {
+		h.Set(rc.d.h("replication-status"), info.ReplicationStatus)
+	}
 }
 
 // metaValue RFC 2047-encodes values that are not printable ASCII.

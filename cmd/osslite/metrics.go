@@ -62,6 +62,7 @@ func newMetrics(eng *engine.Engine, build buildInfo) *metrics {
 	info.Set(1)
 	reg.MustRegister(m.requests, m.latency, m.bytesOut, m.bytesIn, m.conns, info,
 		engineCollector{eng},
+		replicationCollector{eng},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)

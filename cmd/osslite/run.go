@@ -72,6 +72,9 @@ type options struct {
 	// loopback ones (-callback-host).
 	callbackHosts []string
 	notify        notifyOptions
+	// replicationTargets are the remote replication destinations
+	// (-replication-target).
+	replicationTargets replicationTargets
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -86,6 +89,7 @@ func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 		eo.AbortUploadsAfter = -1
 	}
 	eo.NotificationTargets, eo.AccessLogInterval = o.notify.targets, o.notify.accessLogInterval
+	eo.Replication.Targets = o.replicationTargets.engineTargets()
 	return eo
 }
 
@@ -137,6 +141,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	o.kms.register(fs)
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
 	o.notify.register(fs)
+	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable)")
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+

@@ -87,7 +87,7 @@ var kinds = map[Kind]func() Config{
 	KindWebsite:           func() Config { return &Website{} },
 	KindLogging:           func() Config { return &Logging{} },
 	KindReferer:           nil,
-	KindReplication:       nil,
+	KindReplication:       func() Config { return &Replication{} },
 	KindNotification:      func() Config { return &Notification{} },
 	KindObjectLock:        func() Config { return &ObjectLock{} },
 	KindPublicAccessBlock: func() Config { return &PublicAccessBlock{} },

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
+)
+
+// replicationTargets is the repeatable -replication-target flag:
+// ARN=ENDPOINT,ACCESS_KEY,SECRET, a remote S3 endpoint receiving the
+// replicas of rules whose destination is that bucket ARN.
+type replicationTargets map[string]*httpapi.S3ReplicationTarget
+
+func (r *replicationTargets) String() string {
+	if r == nil {
+		return ""
+	}
+	arns := make([]string, 0, len(*r))
+	for arn := range *r {
+		arns = append(arns, arn)
+	}
+	sort.Strings(arns)
+	return strings.Join(arns, ",")
+}
+
+func (r *replicationTargets) Set(v string) error {
+	arn, t, err := httpapi.ParseS3ReplicationTarget(v)
+	if err != nil {
+		return err
+	}
+	if *r == nil {
+		*r = replicationTargets{}
+	}
+	if _, dup := (*r)[arn]; dup {
+		return fmt.Errorf("replication target %s given twice", arn)
+	}
+	(*r)[arn] = t
+	return nil
+}
+
+// engineTargets returns the targets as the engine takes them.
+func (r replicationTargets) engineTargets() map[string]engine.ReplicationTarget {
+	if len(r) == 0 {
+		return nil
+	}
+	out := make(map[string]engine.ReplicationTarget, len(r))
+	for arn, t := range r {
+		out[arn] = t
+	}
+	return out
+}
+
+// replicationCollector reports the replication backlog at every scrape.
+type replicationCollector struct{ eng *engine.Engine }
+
+var descReplicationBacklog = prometheus.NewDesc("osslite_replication_backlog",
+	"Object versions waiting to be replicated (pending or being retried).", nil, nil)
+
+func (replicationCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descReplicationBacklog }
+
+func (c replicationCollector) Collect(ch chan<- prometheus.Metric) {
+	n, err := c.eng.ReplicationBacklog(context.Background())
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descReplicationBacklog, err)
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(descReplicationBacklog, prometheus.GaugeValue, float64(n))
+}

@@ -1,0 +1,507 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Bucket replication (bucketconfig.Replication) is asynchronous and
+// durable. Every new version of a versioned bucket (Put, Copy, Complete,
+// Append, delete markers when the rule says so) that a rule selects gets
+// a pending item under R/ in the same batch as the write, and its record
+// the status ReplicationPending. A worker (the background loop every
+// ReplicationOptions.Interval, or RunPending) delivers due items to the
+// rule's destination: a local bucket (the same engine: the version's
+// record is copied, sharing its blobs, with the source's version ID and
+// status ReplicationReplica) or a ReplicationTarget (a remote S3 endpoint,
+// by destination ARN). Success marks the source version
+// ReplicationCompleted and drops the item; a failure is retried with
+// exponential backoff on the engine clock, and after
+// ReplicationOptions.Attempts failures the version is marked
+// ReplicationFailed while retries go on at MaxBackoff (a later success
+// still completes it). Items survive restarts.
+//
+// Buckets without a replication configuration pay one cached map lookup
+// per versioned write (the configuration cache remembers absence).
+//
+//	R/<bucket>\x00<key>\x00<versionID>   pending replication item
+
+// Replication statuses (ObjectInfo.ReplicationStatus).
+const (
+	ReplicationPending   = "PENDING"
+	ReplicationCompleted = "COMPLETED"
+	ReplicationFailed    = "FAILED"
+	ReplicationReplica   = "REPLICA"
+)
+
+const prefixReplication = "R/"
+
+// ReplicationTarget receives replicas for a remote destination bucket.
+// Implementations must be safe for concurrent use.
+type ReplicationTarget interface {
+	// PutObject stores body (info.Size bytes) as the newest version of
+	// info.Key in bucket, with info's metadata.
+	PutObject(ctx context.Context, bucket string, info ObjectInfo, body io.Reader) error
+	// PutDeleteMarker deletes key in bucket (a delete marker in a
+	// versioned bucket).
+	PutDeleteMarker(ctx context.Context, bucket, key string) error
+}
+
+// ReplicationOptions configure the execution of replication rules.
+type ReplicationOptions struct {
+	// Targets maps a destination bucket ARN (arn:aws:s3:::name) to the
+	// remote endpoint that receives its replicas. A rule whose
+	// destination is not here replicates to the local bucket of that
+	// name. Default none.
+	Targets map[string]ReplicationTarget
+	// Interval is how often, in wall-clock time, the background loop
+	// delivers due items. Default 1s.
+	Interval time.Duration
+	// Backoff is the delay, on Clock, before the first retry of a failed
+	// delivery; it doubles with each failure up to MaxBackoff. Defaults
+	// 1s and 1h.
+	Backoff, MaxBackoff time.Duration
+	// Attempts is how many failed deliveries mark a version
+	// ReplicationFailed (retries go on at MaxBackoff). Default 5.
+	Attempts int
+	// Batch bounds the items one pass delivers. Default 1000.
+	Batch int
+}
+
+func (o *ReplicationOptions) ensureDefaults() {
+	if o.Interval <= 0 {
+		o.Interval = time.Second
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = time.Second
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = time.Hour
+	}
+	if o.Attempts <= 0 {
+		o.Attempts = 5
+	}
+	if o.Batch <= 0 {
+		o.Batch = 1000
+	}
+}
+
+// backoff is the delay after the n-th failed delivery (n >= 1): Backoff
+// doubled n-1 times, at most MaxBackoff.
+func (o *ReplicationOptions) backoff(n int) time.Duration {
+	d := o.Backoff
+	for i := 1; i < n && d < o.MaxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, o.MaxBackoff)
+}
+
+// replState serialises replication passes.
+type replState struct{ mu sync.Mutex }
+
+// replItem is one pending replication.
+type replItem struct {
+	bucket, key, versionID string
+	dest                   string // destination bucket ARN
+	storageClass           string // replicas' class; "": the source's
+	deleteMarker           bool
+	attempts               int
+	next                   time.Time // due time on the clock (zero: now)
+}
+
+const (
+	riDest = iota + 1
+	riStorageClass
+	riDeleteMarker
+	riAttempts
+	riNext
+)
+
+func replKey(bucket, key, vid string) []byte {
+	b := make([]byte, 0, len(prefixReplication)+len(bucket)+len(key)+len(vid)+2)
+	b = append(b, prefixReplication...)
+	b = append(b, bucket...)
+	b = append(b, 0)
+	b = append(b, key...)
+	b = append(b, 0)
+	return append(b, vid...)
+}
+
+func (it *replItem) encode() []byte {
+	e := encoder{b: []byte{recordVersion}}
+	e.str(riDest, it.dest)
+	e.str(riStorageClass, it.storageClass)
+	if it.deleteMarker {
+		e.uint(riDeleteMarker, 1)
+	}
+	e.uint(riAttempts, uint64(it.attempts))
+	if !it.next.IsZero() {
+		e.int(riNext, it.next.UnixNano())
+	}
+	return e.b
+}
+
+func decodeReplItem(k, v []byte) (replItem, error) {
+	var it replItem
+	parts := bytes.SplitN(k[len(prefixReplication):], []byte{0}, 3)
+	if len(parts) != 3 {
+		return it, fmt.Errorf("%w: replication key %q", ErrCorrupt, k)
+	}
+	it.bucket, it.key, it.versionID = string(parts[0]), string(parts[1]), string(parts[2])
+	d := decoder{b: v}
+	d.version()
+	for {
+		tag, p, ok := d.next()
+		if !ok {
+			break
+		}
+		switch tag {
+		case riDest:
+			it.dest = string(p)
+		case riStorageClass:
+			it.storageClass = string(p)
+		case riDeleteMarker:
+			it.deleteMarker = d.uvar(p) == 1
+		case riAttempts:
+			it.attempts = int(d.uvar(p))
+		case riNext:
+			it.next = time.Unix(0, d.varint(p)).UTC()
+		}
+	}
+	return it, d.err
+}
+
+// queueReplication records a pending item for rec, a new version being
+// written in m, when a replication rule of its bucket selects it, and
+// marks rec ReplicationPending. The caller holds e.mu.
+func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
+	if rec.info.VersionID == "" || rec.info.ReplicationStatus == ReplicationReplica {
+		return nil
+	}
+	c, err := e.BucketConfigValue(context.Background(), rec.info.Bucket, bucketconfig.KindReplication)
+	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rule := c.(*bucketconfig.Replication).Match(rec.info.Key, bucketTags(rec.info.Tags), rec.info.DeleteMarker)
+	if rule == nil {
+		return nil
+	}
+	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, deleteMarker: rec.info.DeleteMarker}
+	if !rec.info.DeleteMarker {
+		rec.info.ReplicationStatus = ReplicationPending
+	}
+	return m.b.Set(replKey(rec.info.Bucket, rec.info.Key, rec.info.VersionID), it.encode(), nil)
+}
+
+// checkReplicationConfig validates a replication document against the
+// store: versioning Enabled on bucket, and every destination a
+// configured target or a local bucket with versioning Enabled.
+func (e *Engine) checkReplicationConfig(bucket string, doc []byte) error {
+	c, err := bucketconfig.Decode(bucketconfig.KindReplication, doc)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	}
+	rec, err := e.bucketRecord(e.db, bucket)
+	if err != nil {
+		return err
+	}
+	if rec.versioning != VersioningEnabled {
+		return fmt.Errorf("%w: %s", ErrReplicationVersioning, bucket)
+	}
+	for _, r := range c.(*bucketconfig.Replication).Rules {
+		if _, ok := e.opts.Replication.Targets[r.Destination.Bucket]; ok {
+			continue
+		}
+		name, _ := bucketconfig.BucketFromARN(r.Destination.Bucket)
+		dst, err := e.bucketRecord(e.db, name)
+		if errors.Is(err, ErrNoSuchBucket) {
+			return fmt.Errorf("%w: %s", ErrNoSuchReplicationDestination, r.Destination.Bucket)
+		}
+		if err != nil {
+			return err
+		}
+		if dst.versioning != VersioningEnabled {
+			return fmt.Errorf("%w: %s", ErrReplicationDestinationVersioning, name)
+		}
+	}
+	return nil
+}
+
+// ReplicationStats counts what replication passes did.
+type ReplicationStats struct {
+	// Replicated counts deliveries that succeeded, Failed those that did
+	// not (each is retried later).
+	Replicated, Failed int
+}
+
+// ReplicationBacklog returns how many replication items are pending.
+func (e *Engine) ReplicationBacklog(ctx context.Context) (int, error) {
+	if err := e.check(ctx); err != nil {
+		return 0, err
+	}
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixReplication), UpperBound: prefixEnd([]byte(prefixReplication))})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		n++
+	}
+	return n, it.Close()
+}
+
+// replicationPass delivers the items due at now, at most Batch of them.
+// Passes do not overlap.
+func (e *Engine) replicationPass(ctx context.Context, now time.Time) (ReplicationStats, error) {
+	e.repl.mu.Lock()
+	defer e.repl.mu.Unlock()
+	var st ReplicationStats
+	due, err := e.dueReplications(now)
+	if err != nil {
+		return st, err
+	}
+	for _, it := range due {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		derr := e.deliver(ctx, it)
+		if errors.Is(derr, ErrClosed) {
+			return st, derr
+		}
+		if err := ctx.Err(); err != nil {
+			return st, err // cut short (Close): not the destination's failure
+		}
+		if derr == nil {
+			st.Replicated++
+		} else {
+			st.Failed++
+			e.opts.Logger.Warn("replication failed", "bucket", it.bucket, "key", it.key, "version", it.versionID,
+				"destination", it.dest, "attempt", it.attempts+1, "err", derr)
+		}
+		if err := e.settle(ctx, it, derr, now); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}
+
+// dueReplications reads the items due at now.
+func (e *Engine) dueReplications(now time.Time) ([]replItem, error) {
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixReplication), UpperBound: prefixEnd([]byte(prefixReplication))})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	var out []replItem
+	// Items waiting out a backoff are skipped, not counted against Batch.
+	for ok := it.First(); ok && len(out) < e.opts.Replication.Batch; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return nil, err
+		}
+		item, err := decodeReplItem(it.Key(), v)
+		if err != nil {
+			return nil, err
+		}
+		if !item.next.After(now) {
+			out = append(out, item)
+		}
+	}
+	return out, it.Error()
+}
+
+// errSourceGone: the version to replicate was removed before delivery;
+// the item is dropped.
+var errSourceGone = errors.New("engine: replication source version is gone")
+
+// deliver copies one version to its destination.
+func (e *Engine) deliver(ctx context.Context, it replItem) error {
+	name, ok := bucketconfig.BucketFromARN(it.dest)
+	if !ok {
+		return fmt.Errorf("%w: destination %q", ErrInvalidArgument, it.dest)
+	}
+	target, remote := e.opts.Replication.Targets[it.dest]
+	if !remote {
+		return e.replicateLocal(ctx, it, name)
+	}
+	if it.deleteMarker {
+		return target.PutDeleteMarker(ctx, name, it.key)
+	}
+	obj, err := e.GetObject(ctx, it.bucket, it.key, GetOptions{VersionID: it.versionID})
+	if errors.Is(err, ErrNoSuchVersion) || errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchBucket) {
+		return errSourceGone
+	}
+	if err != nil {
+		return err
+	}
+	defer obj.Close()
+	info := obj.Info
+	if it.storageClass != "" {
+		info.StorageClass = it.storageClass
+	}
+	return target.PutObject(ctx, name, info, obj)
+}
+
+// replicateLocal writes the version as a replica into bucket dst of this
+// engine: the same record (sharing the blobs) under the same version ID,
+// with status ReplicationReplica. A replica already there is success.
+func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
+		src, ok, err := e.findVersion(e.db, it.bucket, it.key, it.versionID, true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errSourceGone
+		}
+		st, err := e.versioningLocked(dst)
+		if err != nil {
+			return err
+		}
+		if st != VersioningEnabled {
+			if _, err := e.bucketRecord(e.db, dst); err != nil {
+				return err
+			}
+			return fmt.Errorf("%w: %s", ErrReplicationDestinationVersioning, dst)
+		}
+		if _, done, err := e.findVersion(e.db, dst, it.key, it.versionID, false); err != nil || done {
+			return err
+		}
+		s, err := parseVersionID(it.versionID)
+		if err != nil {
+			return err
+		}
+		rec := src.rec
+		rec.info.Bucket, rec.info.IsLatest = dst, false
+		rec.info.ReplicationStatus = ReplicationReplica
+		if it.storageClass != "" && !rec.info.DeleteMarker {
+			rec.info.StorageClass = it.storageClass
+		}
+		rec.restoreReady, rec.restoreExpiry, rec.nullStamp = time.Time{}, time.Time{}, stamp{}
+		return e.writeVersionAt(m, &rec, VersioningEnabled, &s)
+	})
+}
+
+// settle records the outcome of a delivery: success (or a vanished
+// source) drops the item and marks the source version; a failure
+// schedules a retry.
+func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time) error {
+	k := replKey(it.bucket, it.key, it.versionID)
+	return e.applyCtx(ctx, func(m *mutation) error {
+		if _, ok, err := get(e.db, k); err != nil || !ok {
+			return err
+		}
+		if derr == nil || errors.Is(derr, errSourceGone) {
+			if err := m.b.Delete(k, nil); err != nil {
+				return err
+			}
+			if derr != nil {
+				return nil
+			}
+			return e.setReplicationStatus(m, it, ReplicationCompleted)
+		}
+		it.attempts++
+		it.next = now.Add(e.opts.Replication.backoff(it.attempts))
+		if err := m.b.Set(k, it.encode(), nil); err != nil {
+			return err
+		}
+		if it.attempts == e.opts.Replication.Attempts {
+			return e.setReplicationStatus(m, it, ReplicationFailed)
+		}
+		return nil
+	})
+}
+
+// setReplicationStatus rewrites the source version's status, if the
+// version (an object, not a marker) still exists. The caller holds e.mu.
+func (e *Engine) setReplicationStatus(m *mutation, it replItem, status string) error {
+	loc, ok, err := e.findVersion(e.db, it.bucket, it.key, it.versionID, true)
+	if err != nil || !ok || loc.rec.info.DeleteMarker {
+		return err
+	}
+	loc.rec.info.ReplicationStatus = status
+	return m.b.Set(loc.key, loc.rec.encode(), nil)
+}
+
+// replicationTick is the background loop's replication pass.
+func (e *Engine) replicationTick(ctx context.Context) {
+	st, err := e.replicationPass(ctx, e.now())
+	if err != nil && !errors.Is(err, ErrClosed) && ctx.Err() == nil {
+		e.opts.Logger.Error("background replication pass failed", "err", err)
+	}
+	if st != (ReplicationStats{}) {
+		e.opts.Logger.Info("replication", "replicated", st.Replicated, "failed", st.Failed)
+	}
+}
+
+// checkVersioningChange refuses to suspend versioning on a bucket with a
+// replication configuration, as S3 does. The caller holds e.mu.
+func (e *Engine) checkVersioningChange(bucket string, doc []byte) error {
+	c, err := bucketconfig.Decode(bucketconfig.KindVersioning, doc)
+	if err != nil || c.(*bucketconfig.Versioning).Status == "Enabled" {
+		return nil // putVersioningConfig reports a bad document
+	}
+	if _, ok, err := get(e.db, configKey(bucket, ConfigReplication)); err != nil || !ok {
+		return err
+	}
+	return fmt.Errorf("%w: %s", ErrReplicationConfigured, bucket)
+}
+
+// ReplicationProgress describes a bucket's replication backlog.
+type ReplicationProgress struct {
+	// Pending counts the bucket's versions waiting to be replicated.
+	Pending int
+	// OldestPending is the modification time of the oldest of them
+	// (zero when none is pending): every version written before it has
+	// been replicated.
+	OldestPending time.Time
+}
+
+// BucketReplicationProgress reports bucket's replication backlog.
+func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (ReplicationProgress, error) {
+	var p ReplicationProgress
+	if err := e.check(ctx); err != nil {
+		return p, err
+	}
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	if _, err := e.bucketRecord(snap, bucket); err != nil {
+		return p, err
+	}
+	lo := append([]byte(prefixReplication+bucket), 0)
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+	if err != nil {
+		return p, err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return p, err
+		}
+		item, err := decodeReplItem(it.Key(), v)
+		if err != nil {
+			return p, err
+		}
+		p.Pending++
+		loc, found, err := e.findVersion(snap, bucket, item.key, item.versionID, false)
+		if err != nil {
+			return p, err
+		}
+		if found && (p.OldestPending.IsZero() || loc.rec.info.LastModified.Before(p.OldestPending)) {
+			p.OldestPending = loc.rec.info.LastModified
+		}
+	}
+	return p, it.Error()
+}

@@ -1,0 +1,273 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+func replicationConfig(dest string, markers bool) *bucketconfig.Replication {
+	return &bucketconfig.Replication{Rules: []bucketconfig.ReplicationRule{{
+		ID: "r", Enabled: true, FilterForm: "filter", Filter: bucketconfig.ReplicationFilter{Prefix: "docs/"},
+		DeleteMarkers: markers, Destination: bucketconfig.ReplicationDestination{Bucket: "arn:aws:s3:::" + dest},
+	}}}
+}
+
+func versionedBuckets(t *testing.T, e *Engine, names ...string) {
+	ctx := context.Background()
+	for _, n := range names {
+		require.NoError(t, e.CreateBucket(ctx, n, BucketOptions{}))
+		require.NoError(t, e.SetBucketConfig(ctx, n, &bucketconfig.Versioning{Status: "Enabled"}))
+	}
+}
+
+func TestReplicationConfigValidation(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "plain", BucketOptions{}))
+	require.NoError(t, e.CreateBucket(ctx, "plaindst", BucketOptions{}))
+	err := e.SetBucketConfig(ctx, "plain", replicationConfig("plaindst", false))
+	require.ErrorIs(t, err, ErrReplicationVersioning)
+	versionedBuckets(t, e, "src")
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "src", replicationConfig("nowhere", false)), ErrNoSuchReplicationDestination)
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "src", replicationConfig("plaindst", false)), ErrReplicationDestinationVersioning)
+	versionedBuckets(t, e, "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Versioning{Status: "Suspended"}), ErrReplicationConfigured)
+	require.NoError(t, e.DeleteBucketConfig(ctx, "src", ConfigReplication))
+	require.NoError(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Versioning{Status: "Suspended"}))
+}
+
+func TestReplicationLocal(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", true)))
+
+	body := bytes.Repeat([]byte("x"), 5000) // in the blob log, shared by the replica
+	v1, err := e.PutObject(ctx, "src", "docs/a", bytes.NewReader(body), int64(len(body)), PutOptions{})
+	require.NoError(t, err)
+	other, err := e.PutObject(ctx, "src", "other/b", bytes.NewReader(body), int64(len(body)), PutOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationPending, v1.ReplicationStatus)
+	assert.Empty(t, other.ReplicationStatus)
+	n, err := e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Replicated)
+	src, err := e.HeadObject(ctx, "src", "docs/a")
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationCompleted, src.ReplicationStatus)
+	rep, err := e.HeadObjectVersion(ctx, "dst", "docs/a", v1.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationReplica, rep.ReplicationStatus)
+	assert.Equal(t, v1.ETag, rep.ETag)
+	obj, err := e.GetObject(ctx, "dst", "docs/a", GetOptions{})
+	require.NoError(t, err)
+	got, err := io.ReadAll(obj)
+	require.NoError(t, obj.Close())
+	require.NoError(t, err)
+	assert.Equal(t, body, got)
+	_, err = e.HeadObject(ctx, "dst", "other/b")
+	require.ErrorIs(t, err, ErrNoSuchKey)
+
+	// A delete marker is replicated with its version ID.
+	del, err := e.DeleteObjectVersion(ctx, "src", "docs/a", DeleteOptions{})
+	require.NoError(t, err)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	_, err = e.HeadObject(ctx, "dst", "docs/a")
+	var dm *DeleteMarkerError
+	require.ErrorAs(t, err, &dm)
+	assert.Equal(t, del.DeleteMarkerVersionID, dm.VersionID)
+	n, err = e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+
+	// The source's versions go away; the replica keeps its blob.
+	_, err = e.DeleteObjectVersion(ctx, "src", "docs/a", DeleteOptions{VersionID: v1.VersionID})
+	require.NoError(t, err)
+	obj, err = e.GetObject(ctx, "dst", "docs/a", GetOptions{VersionID: v1.VersionID})
+	require.NoError(t, err)
+	got, err = io.ReadAll(obj)
+	require.NoError(t, obj.Close())
+	require.NoError(t, err)
+	assert.Equal(t, body, got)
+}
+
+// A pending item survives a restart and is delivered after it.
+func TestReplicationSurvivesRestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e, err := Open(dir, opts)
+	require.NoError(t, err)
+	versionedBuckets(t, e, "src", "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	v, err := e.PutObject(ctx, "src", "docs/r", bytes.NewReader([]byte("restart")), 7, PutOptions{})
+	require.NoError(t, err)
+	require.NoError(t, e.Close())
+
+	e, err = Open(dir, opts)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, e.Close()) }()
+	n, err := e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	rep, err := e.HeadObjectVersion(ctx, "dst", "docs/r", v.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationReplica, rep.ReplicationStatus)
+}
+
+// flakyTarget fails while down and records what it receives.
+type flakyTarget struct {
+	mu     sync.Mutex
+	down   bool
+	bodies map[string][]byte
+}
+
+func (f *flakyTarget) PutObject(_ context.Context, bucket string, info ObjectInfo, body io.Reader) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return errors.New("target down")
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	f.bodies[bucket+"/"+info.Key] = b
+	return nil
+}
+
+func (f *flakyTarget) PutDeleteMarker(context.Context, string, string) error { return nil }
+
+// A remote target that fails is retried with backoff on the clock; after
+// Attempts failures the version is FAILED, and a later success completes it.
+func TestReplicationRetriesThenFails(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	target := &flakyTarget{down: true, bodies: map[string][]byte{}}
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target}, Attempts: 3}
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("remote", false)))
+	_, err := e.PutObject(ctx, "src", "docs/f", bytes.NewReader([]byte("flaky")), 5, PutOptions{})
+	require.NoError(t, err)
+
+	status := func() string {
+		info, err := e.HeadObject(ctx, "src", "docs/f")
+		require.NoError(t, err)
+		return info.ReplicationStatus
+	}
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Failed)
+	// Not due again until the backoff has passed.
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, st.Replication.Failed)
+	clk.Advance(time.Second)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationPending, status())
+	clk.Advance(2 * time.Second)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationFailed, status())
+
+	target.mu.Lock()
+	target.down = false
+	target.mu.Unlock()
+	clk.Advance(time.Hour)
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Replicated)
+	assert.Equal(t, ReplicationCompleted, status())
+	assert.Equal(t, []byte("flaky"), target.bodies["remote/docs/f"])
+}
+
+// Copies, completed multipart uploads and appends are new versions too.
+func TestReplicationEveryWriteKind(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	_, err := e.PutObject(ctx, "src", "other/a", bytes.NewReader([]byte("copy me")), 7, PutOptions{})
+	require.NoError(t, err)
+	cp, err := e.CopyObject(ctx, "src", "other/a", "src", "docs/copy", CopyOptions{})
+	require.NoError(t, err)
+	up, err := e.CreateMultipartUpload(ctx, "src", "docs/mp", PutOptions{})
+	require.NoError(t, err)
+	part, err := e.UploadPart(ctx, "src", "docs/mp", up, 1, bytes.NewReader([]byte("part")), 4, PartOptions{})
+	require.NoError(t, err)
+	mp, err := e.CompleteMultipartUpload(ctx, "src", "docs/mp", up, []CompletePart{{PartNumber: 1, ETag: part.ETag}}, CompleteOptions{})
+	require.NoError(t, err)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Replication.Replicated)
+	for key, vid := range map[string]string{"docs/copy": cp.VersionID, "docs/mp": mp.VersionID} {
+		rep, err := e.HeadObjectVersion(ctx, "dst", key, vid)
+		require.NoError(t, err, key)
+		assert.Equal(t, ReplicationReplica, rep.ReplicationStatus, key)
+	}
+}
+
+// A replica older than the destination's newest version of the key is
+// stored as a noncurrent version.
+func TestReplicationOlderReplica(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	v1, err := e.PutObject(ctx, "src", "docs/x", bytes.NewReader([]byte("old")), 3, PutOptions{})
+	require.NoError(t, err)
+	v2, err := e.PutObject(ctx, "dst", "docs/x", bytes.NewReader([]byte("newer")), 5, PutOptions{})
+	require.NoError(t, err)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	cur, err := e.HeadObject(ctx, "dst", "docs/x")
+	require.NoError(t, err)
+	assert.Equal(t, v2.VersionID, cur.VersionID)
+	rep, err := e.HeadObjectVersion(ctx, "dst", "docs/x", v1.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationReplica, rep.ReplicationStatus)
+	vs, err := e.ListObjectVersions(ctx, "dst", VersionListOptions{})
+	require.NoError(t, err)
+	require.Len(t, vs.Versions, 2)
+	assert.Equal(t, []string{v2.VersionID, v1.VersionID}, []string{vs.Versions[0].VersionID, vs.Versions[1].VersionID})
+}
+
+func TestReplicationBackoff(t *testing.T) {
+	o := ReplicationOptions{Backoff: time.Hour, MaxBackoff: 24 * time.Hour}
+	for _, c := range []struct {
+		n    int
+		want time.Duration
+	}{{1, time.Hour}, {2, 2 * time.Hour}, {5, 16 * time.Hour}, {6, 24 * time.Hour}, {100, 24 * time.Hour}} {
+		assert.Equal(t, c.want, o.backoff(c.n), "attempt %d", c.n)
+	}
+}

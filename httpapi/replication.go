@@ -1,0 +1,193 @@
+package httpapi
+
+import (
+	"encoding/xml"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Bucket replication: S3 Put/Get/DeleteBucketReplication
+// (ReplicationConfiguration). The engine validates the configuration
+// against the store (versioning Enabled on the source and on a local
+// destination, the destination exists or is a configured remote target)
+// and executes it (engine/replication.go); HEAD and GET report
+// x-amz-replication-status. OSS's replication operations (comp=add,
+// GetBucketReplicationProgress, ...) are not served: the sub-resource
+// has no OSS route, so OSS answers 501 NotImplemented.
+
+// replicationXML is the ReplicationConfiguration document.
+type replicationXML struct {
+	XMLName xml.Name
+	Role    string             `xml:"Role,omitempty"`
+	Rules   []replicationRuleX `xml:"Rule"`
+}
+
+type replicationRuleX struct {
+	ID                      string              `xml:"ID,omitempty"`
+	Priority                *int                `xml:"Priority,omitempty"`
+	Prefix                  *string             `xml:"Prefix,omitempty"` // legacy rules
+	Filter                  *replicationFilterX `xml:"Filter,omitempty"`
+	Status                  string              `xml:"Status"`
+	DeleteMarkerReplication *statusX            `xml:"DeleteMarkerReplication,omitempty"`
+	Destination             replicationDestX    `xml:"Destination"`
+	ExistingObjects         *statusX            `xml:"ExistingObjectReplication,omitempty"`
+}
+
+type replicationFilterX struct {
+	Prefix *string `xml:"Prefix,omitempty"`
+	Tag    *xmlTag `xml:"Tag,omitempty"`
+	And    *struct {
+		Prefix *string  `xml:"Prefix,omitempty"`
+		Tags   []xmlTag `xml:"Tag,omitempty"`
+	} `xml:"And,omitempty"`
+}
+
+type statusX struct {
+	Status string `xml:"Status"`
+}
+
+type replicationDestX struct {
+	Bucket       string `xml:"Bucket"`
+	Account      string `xml:"Account,omitempty"`
+	StorageClass string `xml:"StorageClass,omitempty"`
+}
+
+var replicationRow = &configRow{
+	sub: "replication", kind: bucketconfig.KindReplication, root: "ReplicationConfiguration",
+	get: "GetBucketReplication", put: "PutBucketReplication", del: "DeleteBucketReplication",
+	perm: permOwner, only: "s3",
+	parse:  parseReplication,
+	render: func(_ *request, c bucketconfig.Config) any { return renderReplication(c.(*bucketconfig.Replication)) },
+	missing: func(rc *request) (any, error) {
+		return nil, errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
+	},
+}
+
+// enabledStatus reads a Status element: Enabled or Disabled.
+func enabledStatus(s string) (bool, error) {
+	switch s {
+	case "Enabled":
+		return true, nil
+	case "Disabled":
+		return false, nil
+	}
+	return false, errorf("MalformedXML", "")
+}
+
+func parseReplication(_ *request, data []byte) (bucketconfig.Config, error) {
+	var doc replicationXML
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationConfiguration" {
+		return nil, errorf("MalformedXML", "")
+	}
+	c := &bucketconfig.Replication{Role: doc.Role}
+	for _, x := range doc.Rules {
+		var r bucketconfig.ReplicationRule
+		var err error
+		r.ID = x.ID
+		if r.Enabled, err = enabledStatus(x.Status); err != nil {
+			return nil, err
+		}
+		if x.Priority != nil {
+			r.Priority = *x.Priority
+		}
+		switch {
+		case x.Filter != nil && x.Prefix != nil:
+			return nil, errorf("MalformedXML", "")
+		case x.Filter != nil:
+			r.FilterForm = "filter"
+			f := x.Filter
+			if f.Prefix != nil {
+				r.Filter.Prefix = *f.Prefix
+			}
+			if f.Tag != nil {
+				r.Filter.Tags = append(r.Filter.Tags, bucketconfig.Tag{Key: f.Tag.Key, Value: f.Tag.Value})
+			}
+			if f.And != nil {
+				if f.And.Prefix != nil {
+					r.Filter.Prefix = *f.And.Prefix
+				}
+				for _, t := range f.And.Tags {
+					r.Filter.Tags = append(r.Filter.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
+				}
+			}
+			// The Filter form requires DeleteMarkerReplication.
+			if x.DeleteMarkerReplication == nil {
+				return nil, errorf("InvalidRequest", "DeleteMarkerReplication must be specified for this version of Cross Region Replication configuration schema.")
+			}
+		case x.Prefix != nil:
+			r.Filter.Prefix = *x.Prefix
+		}
+		if x.DeleteMarkerReplication != nil {
+			if r.DeleteMarkers, err = enabledStatus(x.DeleteMarkerReplication.Status); err != nil {
+				return nil, err
+			}
+		}
+		if x.ExistingObjects != nil {
+			if r.ExistingObjects, err = enabledStatus(x.ExistingObjects.Status); err != nil {
+				return nil, err
+			}
+		}
+		r.Destination = bucketconfig.ReplicationDestination{Bucket: x.Destination.Bucket,
+			Account: x.Destination.Account, StorageClass: x.Destination.StorageClass}
+		if _, ok := bucketconfig.BucketFromARN(r.Destination.Bucket); !ok {
+			return nil, errorf("InvalidArgument", "Invalid bucket ARN: %s", r.Destination.Bucket)
+		}
+		c.Rules = append(c.Rules, r)
+	}
+	if len(c.Rules) == 0 {
+		return nil, errorf("MalformedXML", "")
+	}
+	if err := c.Validate(); err != nil {
+		return nil, errorf("InvalidArgument", "%s", err.Error())
+	}
+	return c, nil
+}
+
+func statusOf(on bool) string {
+	if on {
+		return "Enabled"
+	}
+	return "Disabled"
+}
+
+func renderReplication(c *bucketconfig.Replication) *replicationXML {
+	doc := &replicationXML{Role: c.Role}
+	for _, r := range c.Rules {
+		x := replicationRuleX{ID: r.ID, Status: statusOf(r.Enabled),
+			Destination: replicationDestX{Bucket: r.Destination.Bucket, Account: r.Destination.Account, StorageClass: r.Destination.StorageClass}}
+		if r.FilterForm == "filter" {
+			p := r.Priority
+			x.Priority = &p
+			f := &replicationFilterX{}
+			switch {
+			case len(r.Filter.Tags) == 0:
+				prefix := r.Filter.Prefix
+				f.Prefix = &prefix
+			case len(r.Filter.Tags) == 1 && r.Filter.Prefix == "":
+				f.Tag = &xmlTag{r.Filter.Tags[0].Key, r.Filter.Tags[0].Value}
+			default:
+				f.And = &struct {
+					Prefix *string  `xml:"Prefix,omitempty"`
+					Tags   []xmlTag `xml:"Tag,omitempty"`
+				}{}
+				if r.Filter.Prefix != "" {
+					prefix := r.Filter.Prefix
+					f.And.Prefix = &prefix
+				}
+				for _, t := range r.Filter.Tags {
+					f.And.Tags = append(f.And.Tags, xmlTag{t.Key, t.Value})
+				}
+			}
+			x.Filter = f
+			x.DeleteMarkerReplication = &statusX{statusOf(r.DeleteMarkers)}
+		} else {
+			prefix := r.Filter.Prefix
+			x.Prefix = &prefix
+		}
+		if r.ExistingObjects {
+			x.ExistingObjects = &statusX{"Enabled"}
+		}
+		doc.Rules = append(doc.Rules, x)
+	}
+	return doc
+}

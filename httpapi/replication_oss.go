@@ -1,0 +1,260 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// OSS bucket replication: PutBucketReplication (POST ?replication&comp=add,
+// one rule per call, added to the bucket's rules), GetBucketReplication,
+// DeleteBucketReplication (POST ?replication&comp=delete, by rule ID),
+// GetBucketReplicationLocation and GetBucketReplicationProgress. The rules
+// are the same typed value S3's document becomes (bucketconfig.Replication)
+// and the engine executes them alike, so the engine's rules apply:
+// versioning Enabled on the source and on the destination. Action ALL
+// replicates deletes (delete markers), PUT only writes. Historical object
+// replication is not implemented: "enabled" answers 501.
+
+func init() {
+	routes = append(routes,
+		route{method: http.MethodPost, target: targetBucket, params: []string{"replication", "comp=add"}, op: "PutBucketReplication",
+			perm: permOwner, handle: (*server).ossPutReplication, only: "oss"},
+		route{method: http.MethodPost, target: targetBucket, params: []string{"replication", "comp=delete"}, op: "DeleteBucketReplication",
+			perm: permOwner, handle: (*server).ossDeleteReplication, only: "oss"},
+		route{method: http.MethodGet, target: targetBucket, params: []string{"replication"}, op: "GetBucketReplication",
+			perm: permOwner, handle: (*server).ossGetReplication, only: "oss"},
+		route{method: http.MethodGet, target: targetBucket, params: []string{"replicationLocation"}, op: "GetBucketReplicationLocation",
+			perm: permOwner, handle: (*server).ossReplicationLocation, only: "oss"},
+		route{method: http.MethodGet, target: targetBucket, params: []string{"replicationProgress"}, op: "GetBucketReplicationProgress",
+			perm: permOwner, handle: (*server).ossReplicationProgress, only: "oss"},
+	)
+}
+
+type ossReplicationXML struct {
+	XMLName xml.Name
+	Rules   []ossReplicationRuleX `xml:"Rule"`
+}
+
+type ossReplicationRuleX struct {
+	ID        string `xml:"ID,omitempty"`
+	PrefixSet *struct {
+		Prefixes []string `xml:"Prefix"`
+	} `xml:"PrefixSet,omitempty"`
+	Action      string `xml:"Action,omitempty"`
+	Destination struct {
+		Bucket       string `xml:"Bucket"`
+		Location     string `xml:"Location,omitempty"`
+		TransferType string `xml:"TransferType,omitempty"`
+	} `xml:"Destination"`
+	Status                      string        `xml:"Status,omitempty"`
+	HistoricalObjectReplication string        `xml:"HistoricalObjectReplication,omitempty"`
+	SyncRole                    string        `xml:"SyncRole,omitempty"`
+	Progress                    *ossProgressX `xml:"Progress,omitempty"`
+	// Not implemented: a request naming them is refused.
+	RTC        *struct{} `xml:"RTC,omitempty"`
+	Encryption *struct{} `xml:"EncryptionConfiguration,omitempty"`
+	Criteria   *struct{} `xml:"SourceSelectionCriteria,omitempty"`
+}
+
+type ossProgressX struct {
+	HistoricalObject string `xml:"HistoricalObject,omitempty"`
+	NewObject        string `xml:"NewObject,omitempty"`
+}
+
+// ossReplication reads the bucket's rules (nil when none).
+func (s *server) ossReplication(rc *request) (*bucketconfig.Replication, error) {
+	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindReplication)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.(*bucketconfig.Replication), nil
+}
+
+func (s *server) ossPutReplication(rc *request) error {
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	var doc ossReplicationXML
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationConfiguration" || len(doc.Rules) != 1 {
+		return errorf("MalformedXML", "")
+	}
+	x := doc.Rules[0]
+	if x.RTC != nil || x.Encryption != nil || x.Criteria != nil {
+		return errorf("NotImplemented", "Replication time control, KMS-encrypted object selection and replica encryption are not implemented.")
+	}
+	switch x.HistoricalObjectReplication {
+	case "", "disabled":
+	case "enabled":
+		return errorf("NotImplemented", "Historical object replication is not implemented: set HistoricalObjectReplication to disabled.")
+	default:
+		return errorf("MalformedXML", "")
+	}
+	r := bucketconfig.ReplicationRule{ID: x.ID, Enabled: true, FilterForm: "oss",
+		Destination: bucketconfig.ReplicationDestination{Bucket: "arn:aws:s3:::" + x.Destination.Bucket,
+			Location: x.Destination.Location, TransferType: x.Destination.TransferType}}
+	switch x.Action {
+	case "", "ALL":
+		r.DeleteMarkers = true
+	case "PUT":
+	default:
+		return errorf("InvalidArgument", "Action must be ALL or PUT.")
+	}
+	if x.PrefixSet != nil {
+		r.Filter.Prefixes = x.PrefixSet.Prefixes
+	}
+	if x.Destination.Bucket == "" {
+		return errorf("InvalidArgument", "Destination Bucket is required.")
+	}
+	if r.ID == "" {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		r.ID = hex.EncodeToString(b[:])
+	}
+	c := &bucketconfig.Replication{}
+	if old, err := s.ossReplication(rc); err != nil {
+		return err
+	} else if old != nil {
+		c.Role = old.Role
+		c.Rules = slices.Clone(old.Rules)
+	}
+	c.Rules = append(c.Rules, r)
+	if err := c.Validate(); err != nil {
+		return errorf("InvalidArgument", "%s", err.Error())
+	}
+	if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c); err != nil {
+		return err
+	}
+	rc.w.Header().Set(rc.d.h("replication-rule-id"), r.ID)
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func (s *server) ossDeleteReplication(rc *request) error {
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		XMLName xml.Name
+		IDs     []string `xml:"ID"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationRules" || len(doc.IDs) == 0 {
+		return errorf("MalformedXML", "")
+	}
+	old, err := s.ossReplication(rc)
+	if err != nil {
+		return err
+	}
+	if old == nil {
+		return errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
+	}
+	c := &bucketconfig.Replication{Role: old.Role}
+	for _, r := range old.Rules {
+		if !slices.Contains(doc.IDs, r.ID) {
+			c.Rules = append(c.Rules, r)
+		}
+	}
+	if len(c.Rules) == 0 {
+		err = s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigReplication)
+	} else {
+		err = s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c)
+	}
+	if err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+// ossRuleDoc renders one rule in OSS's shape.
+func ossRuleDoc(r bucketconfig.ReplicationRule) ossReplicationRuleX {
+	x := ossReplicationRuleX{ID: r.ID, Action: "PUT", Status: "doing", HistoricalObjectReplication: "disabled"}
+	if r.DeleteMarkers {
+		x.Action = "ALL"
+	}
+	if !r.Enabled {
+		x.Status = "closing"
+	}
+	prefixes := r.Filter.Prefixes
+	if len(prefixes) == 0 && r.Filter.Prefix != "" {
+		prefixes = []string{r.Filter.Prefix}
+	}
+	if len(prefixes) > 0 {
+		x.PrefixSet = &struct {
+			Prefixes []string `xml:"Prefix"`
+		}{prefixes}
+	}
+	x.Destination.Bucket, _ = bucketconfig.BucketFromARN(r.Destination.Bucket)
+	x.Destination.Location, x.Destination.TransferType = r.Destination.Location, r.Destination.TransferType
+	return x
+}
+
+func (s *server) ossGetReplication(rc *request) error {
+	c, err := s.ossReplication(rc)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
+	}
+	doc := &ossReplicationXML{}
+	for _, r := range c.Rules {
+		doc.Rules = append(doc.Rules, ossRuleDoc(r))
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ReplicationConfiguration", doc)
+}
+
+// ossReplicationLocation lists where a bucket can replicate to: this
+// server's buckets, all in its region.
+func (s *server) ossReplicationLocation(rc *request) error {
+	doc := &struct {
+		XMLName   xml.Name
+		Locations []string `xml:"Location"`
+	}{Locations: []string{s.regionOf(*rc.bucket)}}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ReplicationLocation", doc)
+}
+
+// ossReplicationProgress reports, per rule (or the rule-id asked for),
+// the modification time before which every new object was replicated:
+// the oldest pending version's, or now when nothing is pending.
+func (s *server) ossReplicationProgress(rc *request) error {
+	c, err := s.ossReplication(rc)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
+	}
+	p, err := s.eng.BucketReplicationProgress(rc.ctx, rc.op.Bucket)
+	if err != nil {
+		return err
+	}
+	upTo := p.OldestPending
+	if p.Pending == 0 || upTo.IsZero() {
+		upTo = s.eng.Options().Clock.Now()
+	}
+	id := rc.q.Get("rule-id")
+	doc := &ossReplicationXML{}
+	for _, r := range c.Rules {
+		if id != "" && r.ID != id {
+			continue
+		}
+		x := ossRuleDoc(r)
+		x.Progress = &ossProgressX{NewObject: upTo.UTC().Format(time.RFC3339)}
+		doc.Rules = append(doc.Rules, x)
+	}
+	if id != "" && len(doc.Rules) == 0 {
+		return errorf("InvalidArgument", "No replication rule has the ID %s.", id)
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ReplicationProgress", doc)
+}

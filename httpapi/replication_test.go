@@ -1,0 +1,205 @@
+package httpapi_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/fake"
+	"github.com/osslite/osslite/httpapi"
+)
+
+func replicationClient(srv *fake.Server) *s3.Client {
+	return s3.New(s3.Options{
+		Region:       srv.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
+		BaseEndpoint: aws.String(srv.URL),
+		UsePathStyle: true,
+		HTTPClient:   srv.HTTPClient(),
+	})
+}
+
+func enableVersioning(t *testing.T, c *s3.Client, buckets ...string) {
+	t.Helper()
+	for _, b := range buckets {
+		_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+		_, err = c.PutBucketVersioning(context.Background(), &s3.PutBucketVersioningInput{Bucket: aws.String(b),
+			VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+		require.NoError(t, err)
+	}
+}
+
+func replicationInput(src, dest string) *s3.PutBucketReplicationInput {
+	return &s3.PutBucketReplicationInput{Bucket: aws.String(src), ReplicationConfiguration: &types.ReplicationConfiguration{
+		Role: aws.String("arn:aws:iam::123456789012:role/replication"),
+		Rules: []types.ReplicationRule{{
+			ID: aws.String("docs"), Priority: aws.Int32(1), Status: types.ReplicationRuleStatusEnabled,
+			Filter:                  &types.ReplicationRuleFilter{Prefix: aws.String("docs/")},
+			DeleteMarkerReplication: &types.DeleteMarkerReplication{Status: types.DeleteMarkerReplicationStatusEnabled},
+			Destination:             &types.Destination{Bucket: aws.String("arn:aws:s3:::" + dest), StorageClass: types.StorageClassStandardIa},
+		}},
+	}}
+}
+
+// Replication to a local bucket through aws-sdk-go-v2: configuration
+// round trip and validation, PENDING -> COMPLETED on the source, REPLICA
+// with the same version ID on the destination, delete markers.
+func TestReplicationLocalSDK(t *testing.T) {
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
+	c := replicationClient(srv)
+	ctx := context.Background()
+
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("plain")})
+	require.NoError(t, err)
+	_, err = c.PutBucketReplication(ctx, replicationInput("plain", "plain"))
+	assert.Equal(t, "InvalidRequest", apiCode(err))
+	require.ErrorContains(t, err, "Versioning must be 'Enabled' on the bucket to apply a replication configuration")
+
+	enableVersioning(t, c, "src", "dst")
+	_, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("src")})
+	assert.Equal(t, "ReplicationConfigurationNotFoundError", apiCode(err))
+	_, err = c.PutBucketReplication(ctx, replicationInput("src", "nowhere"))
+	assert.Equal(t, "InvalidRequest", apiCode(err))
+	_, err = c.PutBucketReplication(ctx, replicationInput("src", "plain"))
+	assert.Equal(t, "InvalidRequest", apiCode(err))
+
+	_, err = c.PutBucketReplication(ctx, replicationInput("src", "dst"))
+	require.NoError(t, err)
+	got, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("src")})
+	require.NoError(t, err)
+	require.Len(t, got.ReplicationConfiguration.Rules, 1)
+	r := got.ReplicationConfiguration.Rules[0]
+	assert.Equal(t, "docs", aws.ToString(r.ID))
+	assert.Equal(t, "docs/", aws.ToString(r.Filter.Prefix))
+	assert.Equal(t, "arn:aws:s3:::dst", aws.ToString(r.Destination.Bucket))
+	assert.Equal(t, types.DeleteMarkerReplicationStatusEnabled, r.DeleteMarkerReplication.Status)
+	assert.Equal(t, "arn:aws:iam::123456789012:role/replication", aws.ToString(got.ReplicationConfiguration.Role))
+
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("src"), Key: aws.String("docs/a.txt"),
+		Body: strings.NewReader("replicate me"), Metadata: map[string]string{"color": "blue"}})
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("src"), Key: aws.String("docs/a.txt")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ReplicationStatusPending, head.ReplicationStatus)
+	n, err := srv.Engine().ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+
+	st, err := srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Replicated)
+	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("src"), Key: aws.String("docs/a.txt")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ReplicationStatusCompleted, head.ReplicationStatus)
+
+	rep, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("dst"), Key: aws.String("docs/a.txt")})
+	require.NoError(t, err)
+	body, err := io.ReadAll(rep.Body)
+	require.NoError(t, rep.Body.Close())
+	require.NoError(t, err)
+	assert.Equal(t, "replicate me", string(body))
+	assert.Equal(t, types.ReplicationStatusReplica, rep.ReplicationStatus)
+	assert.Equal(t, aws.ToString(put.VersionId), aws.ToString(rep.VersionId))
+	assert.Equal(t, "blue", rep.Metadata["color"])
+	assert.Equal(t, types.StorageClassStandardIa, rep.StorageClass)
+
+	del, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("src"), Key: aws.String("docs/a.txt")})
+	require.NoError(t, err)
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("dst"), Key: aws.String("docs/a.txt")})
+	require.Error(t, err)
+	vs, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("dst")})
+	require.NoError(t, err)
+	require.Len(t, vs.DeleteMarkers, 1)
+	assert.Equal(t, aws.ToString(del.VersionId), aws.ToString(vs.DeleteMarkers[0].VersionId))
+
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("src"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusSuspended}})
+	assert.Equal(t, "InvalidBucketState", apiCode(err))
+
+	_, err = c.DeleteBucketReplication(ctx, &s3.DeleteBucketReplicationInput{Bucket: aws.String("src")})
+	require.NoError(t, err)
+	_, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("src")})
+	assert.Equal(t, "ReplicationConfigurationNotFoundError", apiCode(err))
+}
+
+// Replication to a second osslite server over real HTTP, through
+// httpapi.S3ReplicationTarget; a remote that is down leaves the version
+// FAILED after the retries, and a later success completes it.
+func TestReplicationRemoteServer(t *testing.T) {
+	ctx := context.Background()
+	remote := fake.New(t)
+	rc := s3.New(s3.Options{
+		Region:       remote.Region,
+		Credentials:  credentials.NewStaticCredentialsProvider(remote.AccessKey, remote.SecretKey, ""),
+		BaseEndpoint: aws.String(remote.URL),
+		UsePathStyle: true,
+		HTTPClient:   &http.Client{},
+	})
+	enableVersioning(t, rc, "backup")
+
+	target := &httpapi.S3ReplicationTarget{Endpoint: remote.URL, AccessKeyID: remote.AccessKey,
+		SecretAccessKey: "wrong", Clock: remote.Clock()}
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1,
+		Replication: engine.ReplicationOptions{Attempts: 2,
+			Targets: map[string]engine.ReplicationTarget{"arn:aws:s3:::backup": target}}}))
+	c := replicationClient(srv)
+	enableVersioning(t, c, "src")
+	_, err := c.PutBucketReplication(ctx, replicationInput("src", "backup"))
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("src"), Key: aws.String("docs/r.txt"),
+		Body: strings.NewReader(strings.Repeat("remote ", 20000)), ContentType: aws.String("text/plain")})
+	require.NoError(t, err)
+
+	status := func() types.ReplicationStatus {
+		head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("src"), Key: aws.String("docs/r.txt")})
+		require.NoError(t, err)
+		return head.ReplicationStatus
+	}
+	// Wrong credentials: the remote refuses, twice.
+	st, err := srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Failed)
+	srv.Clock().Advance(time.Second) // the default first backoff
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, types.ReplicationStatusFailed, status())
+
+	target.SecretAccessKey = remote.SecretKey
+	srv.Clock().Advance(time.Hour) // the default MaxBackoff
+	st, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Replicated)
+	assert.Equal(t, types.ReplicationStatusCompleted, status())
+
+	out, err := rc.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("backup"), Key: aws.String("docs/r.txt")})
+	require.NoError(t, err)
+	body, err := io.ReadAll(out.Body)
+	require.NoError(t, out.Body.Close())
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("remote ", 20000), string(body))
+	assert.Equal(t, "text/plain", aws.ToString(out.ContentType))
+	assert.Equal(t, types.StorageClassStandardIa, out.StorageClass)
+
+	// A delete marker travels as a DELETE.
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("src"), Key: aws.String("docs/r.txt")})
+	require.NoError(t, err)
+	st, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Replicated)
+	_, err = rc.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("backup"), Key: aws.String("docs/r.txt")})
+	require.Error(t, err)
+}

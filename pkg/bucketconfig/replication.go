@@ -1,0 +1,167 @@
+package bucketconfig
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Replication is a bucket's replication configuration (S3
+// ReplicationConfiguration): rules that copy every new version whose key
+// and tags match to a destination bucket, asynchronously.
+type Replication struct {
+	// Role is the IAM role S3 assumes; echoed, never used.
+	Role  string            `json:"role,omitempty"`
+	Rules []ReplicationRule `json:"rules"`
+}
+
+// ReplicationRule is one rule of a Replication configuration.
+type ReplicationRule struct {
+	ID       string `json:"id,omitempty"`
+	Priority int    `json:"priority,omitempty"`
+	// Enabled is Status "Enabled".
+	Enabled bool `json:"enabled"`
+	// Filter selects the objects (prefix and every tag).
+	Filter ReplicationFilter `json:"filter"`
+	// FilterForm remembers whether the rule was written with a Filter
+	// ("filter") or the legacy top-level Prefix (""), for rendering.
+	FilterForm string `json:"filterForm,omitempty"`
+	// DeleteMarkers is DeleteMarkerReplication Status "Enabled": delete
+	// markers are replicated too.
+	DeleteMarkers bool `json:"deleteMarkers,omitempty"`
+	// ExistingObjects is ExistingObjectReplication Status "Enabled":
+	// echoed; objects written before the rule are not replicated.
+	ExistingObjects bool `json:"existingObjects,omitempty"`
+	// Destination is where matching versions go.
+	Destination ReplicationDestination `json:"destination"`
+}
+
+// ReplicationFilter selects objects by key prefix and tags.
+type ReplicationFilter struct {
+	Prefix string `json:"prefix,omitempty"`
+	Tags   []Tag  `json:"tags,omitempty"`
+	// Prefixes, when set, is OSS's PrefixSet: the key must also start
+	// with one of them.
+	Prefixes []string `json:"prefixes,omitempty"`
+}
+
+// ReplicationDestination is the destination of a rule.
+type ReplicationDestination struct {
+	// Bucket is the destination bucket's ARN, arn:aws:s3:::name.
+	Bucket string `json:"bucket"`
+	// StorageClass, when set, is the replicas' storage class.
+	StorageClass string `json:"storageClass,omitempty"`
+	// Account is the destination bucket owner's account; echoed.
+	Account string `json:"account,omitempty"`
+	// Location and TransferType are OSS's destination region and link;
+	// echoed.
+	Location     string `json:"location,omitempty"`
+	TransferType string `json:"transferType,omitempty"`
+}
+
+// MaxReplicationRules is the most rules a configuration may hold (S3:
+// 1,000).
+const MaxReplicationRules = 1000
+
+// bucketARNPrefix starts every S3 bucket ARN.
+const bucketARNPrefix = "arn:aws:s3:::"
+
+// BucketFromARN returns the bucket an S3 bucket ARN names.
+func BucketFromARN(arn string) (string, bool) {
+	name, ok := strings.CutPrefix(arn, bucketARNPrefix)
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	return name, true
+}
+
+// Kind implements Config.
+func (*Replication) Kind() Kind { return KindReplication }
+
+// Validate implements Config: 1 to MaxReplicationRules rules with
+// unique IDs (at most 255 characters), unique priorities, and a
+// destination bucket ARN each.
+func (r *Replication) Validate() error {
+	if len(r.Rules) == 0 || len(r.Rules) > MaxReplicationRules {
+		return fmt.Errorf("%w: %d replication rules, 1 to %d allowed", ErrInvalid, len(r.Rules), MaxReplicationRules)
+	}
+	ids := map[string]bool{}
+	prios := map[int]bool{}
+	for i := range r.Rules {
+		rule := &r.Rules[i]
+		if len(rule.ID) > 255 {
+			return fmt.Errorf("%w: replication rule ID longer than 255 characters", ErrInvalid)
+		}
+		if rule.ID != "" && ids[rule.ID] {
+			return fmt.Errorf("%w: duplicate replication rule ID %q", ErrInvalid, rule.ID)
+		}
+		ids[rule.ID] = true
+		if rule.FilterForm == "filter" {
+			if prios[rule.Priority] {
+				return fmt.Errorf("%w: replication rules share priority %d", ErrInvalid, rule.Priority)
+			}
+			prios[rule.Priority] = true
+		}
+		if _, ok := BucketFromARN(rule.Destination.Bucket); !ok {
+			return fmt.Errorf("%w: destination bucket %q is not an S3 bucket ARN", ErrInvalid, rule.Destination.Bucket)
+		}
+		for _, t := range rule.Filter.Tags {
+			if t.Key == "" {
+				return fmt.Errorf("%w: replication filter tag without a key", ErrInvalid)
+			}
+		}
+	}
+	return nil
+}
+
+// Match returns the rule that replicates an object with key and tags:
+// the enabled matching rule with the highest priority (the first of
+// equal ones), or nil. deleteMarker asks for a rule that replicates
+// delete markers (a marker carries no tags: rules with tag filters never
+// replicate markers, as in S3).
+func (r *Replication) Match(key string, tags []Tag, deleteMarker bool) *ReplicationRule {
+	var best *ReplicationRule
+	for i := range r.Rules {
+		rule := &r.Rules[i]
+		if !rule.Enabled || !strings.HasPrefix(key, rule.Filter.Prefix) || !anyPrefix(key, rule.Filter.Prefixes) {
+			continue
+		}
+		if deleteMarker && (!rule.DeleteMarkers || len(rule.Filter.Tags) > 0) {
+			continue
+		}
+		if !hasTags(tags, rule.Filter.Tags) {
+			continue
+		}
+		if best == nil || rule.Priority > best.Priority {
+			best = rule
+		}
+	}
+	return best
+}
+
+// hasTags reports whether have holds every tag of want.
+func hasTags(have, want []Tag) bool {
+	for _, w := range want {
+		found := false
+		for _, h := range have {
+			if h == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// anyPrefix reports whether key starts with one of prefixes (true when
+// there are none).
+func anyPrefix(key string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	return len(prefixes) == 0
+}
