@@ -384,7 +384,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		res.checksumFields = checksumsOf(info.Checksums, suffix)
 		res.ChecksumType = info.ChecksumType
 	}
-	s.emit(rc, "ObjectCreated:CompleteMultipartUpload", rc.op.Key, info.Size, info.ETag)
+	s.emit(rc, "ObjectCreated:CompleteMultipartUpload", rc.op.Key, info.Size, info.ETag, info.VersionID)
 	if cb != nil {
 		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
 		return s.answerCallback(rc, cb, info)

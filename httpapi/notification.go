@@ -179,7 +179,7 @@ func renderNotification(_ *request, c bucketconfig.Config) any {
 // request's bucket, with the object's size and ETag when size >= 0. A
 // bucket nobody listens to costs one cached configuration lookup. A
 // failure to publish is logged, not answered: the change is done.
-func (s *server) emit(rc *request, name, key string, size int64, etag string) {
+func (s *server) emit(rc *request, name, key string, size int64, etag, versionID string) {
 	if !s.eng.WantsEvents(rc.ctx, rc.op.Bucket) {
 		return
 	}
@@ -203,8 +203,7 @@ func (s *server) emit(rc *request, name, key string, size int64, etag string) {
 		ev.S3.Object.Size = &n
 		ev.S3.Object.ETag = etag
 	}
-	// versionId: set here from the engine's version once objects have
-	// versions.
+	ev.S3.Object.VersionID = versionID // "" in unversioned buckets: omitted
 	// The change is done: its event is published even if the client
 	// went away meanwhile.
 	if err := s.eng.Publish(context.WithoutCancel(rc.ctx), ev); err != nil {

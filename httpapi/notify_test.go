@@ -513,3 +513,36 @@ func TestAccessLogFlushedAtClose(t *testing.T) {
 	require.Len(t, keys, 1)
 	assert.True(t, strings.HasPrefix(keys[0], "p/"))
 }
+
+// TestNotificationVersions: in a versioned bucket events carry the
+// version: a Put's new version, a delete marker's (DeleteMarkerCreated),
+// a removed version's.
+func TestNotificationVersions(t *testing.T) {
+	f := newEngineFixture(t, "", engine.Options{})
+	var mu sync.Mutex
+	var got []engine.Event
+	cancel := f.eng.Subscribe("vbk", func(ev engine.Event) { mu.Lock(); got = append(got, ev); mu.Unlock() })
+	defer cancel()
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vbk")})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("vbk"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vbk"), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	del, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vbk"), Key: aws.String("k")})
+	require.NoError(t, err)
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vbk"), Key: aws.String("k"), VersionId: put.VersionId})
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 3)
+	assert.Equal(t, "ObjectCreated:Put", got[0].EventName)
+	assert.Equal(t, aws.ToString(put.VersionId), got[0].S3.Object.VersionID)
+	assert.Equal(t, "ObjectRemoved:DeleteMarkerCreated", got[1].EventName)
+	assert.Equal(t, aws.ToString(del.VersionId), got[1].S3.Object.VersionID)
+	assert.Equal(t, "ObjectRemoved:Delete", got[2].EventName)
+	assert.Equal(t, aws.ToString(put.VersionId), got[2].S3.Object.VersionID)
+}

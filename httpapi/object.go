@@ -247,7 +247,7 @@ func (s *server) putObject(rc *request) error {
 		h.Set("Content-MD5", contentMD5Of(info))
 	}
 	rc.writeVersionID(info.VersionID)
-	s.emit(rc, "ObjectCreated:Put", rc.op.Key, info.Size, info.ETag)
+	s.emit(rc, "ObjectCreated:Put", rc.op.Key, info.Size, info.ETag, info.VersionID)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)
 	}
@@ -542,7 +542,7 @@ func (s *server) deleteObject(rc *request) error {
 		return rc.versionError(err, vid)
 	}
 	s.writeDeleteHeaders(rc, res)
-	s.emit(rc, deleteEventName(res), rc.op.Key, -1, "")
+	s.emit(rc, deleteEventName(res), rc.op.Key, -1, "", deleteEventVersion(res))
 	return writeEmpty(rc, http.StatusNoContent)
 }
 
@@ -661,7 +661,7 @@ func (s *server) deleteObjects(rc *request) error {
 				out.Errors = append(out.Errors, deleteError{Key: r.Key, VersionID: r.VersionID, Code: e.Code, Message: e.Message})
 				continue
 			}
-			s.emit(rc, deleteEventName(r), r.Key, -1, "")
+			s.emit(rc, deleteEventName(r), r.Key, -1, "", deleteEventVersion(r))
 			if !req.quiet {
 				out.Deleted = append(out.Deleted, deletedEntry{Key: r.Key, VersionID: r.VersionID, DeleteMarker: r.DeleteMarker,
 					DeleteMarkerVersionID: r.DeleteMarkerVersionID})
@@ -863,7 +863,7 @@ func (s *server) copyObject(rc *request) error {
 		res.ChecksumType = info.ChecksumType
 		res.checksumFields = checksumsOf(info.Checksums, "")
 	}
-	s.emit(rc, "ObjectCreated:Copy", rc.op.Key, info.Size, info.ETag)
+	s.emit(rc, "ObjectCreated:Copy", rc.op.Key, info.Size, info.ETag, info.VersionID)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyObjectResult", res)
 }
 
@@ -915,7 +915,7 @@ func (s *server) putObjectACL(rc *request) error {
 	if err := s.updateVersion(rc, engine.ObjectUpdate{ACL: acl}); err != nil {
 		return err
 	}
-	s.emit(rc, "ObjectAcl:Put", rc.op.Key, -1, "")
+	s.emit(rc, "ObjectAcl:Put", rc.op.Key, -1, "", rc.q.Get("versionId"))
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -936,7 +936,7 @@ func (s *server) putObjectTagging(rc *request) error {
 	if err := s.updateVersion(rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
-	s.emit(rc, "ObjectTagging:Put", rc.op.Key, -1, "")
+	s.emit(rc, "ObjectTagging:Put", rc.op.Key, -1, "", rc.q.Get("versionId"))
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -945,8 +945,17 @@ func (s *server) deleteObjectTagging(rc *request) error {
 	if err := s.updateVersion(rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
-	s.emit(rc, "ObjectTagging:Delete", rc.op.Key, -1, "")
+	s.emit(rc, "ObjectTagging:Delete", rc.op.Key, -1, "", rc.q.Get("versionId"))
 	return writeEmpty(rc, http.StatusNoContent)
+}
+
+// deleteEventVersion is the version a delete event names: the marker it
+// wrote, or the version it removed ("" in an unversioned bucket).
+func deleteEventVersion(r engine.DeleteResult) string {
+	if r.DeleteMarkerVersionID != "" {
+		return r.DeleteMarkerVersionID
+	}
+	return r.VersionID
 }
 
 // deleteEventName is the event a delete makes: a delete marker written,

@@ -330,7 +330,7 @@ func (s *server) postObject(rc *request) error {
 	rc.writeSSEHeaders(info.Encryption)
 	rc.writeVersionID(info.VersionID)
 	rc.setCRC64(info.CRC64)
-	s.emit(rc, "ObjectCreated:Post", key, info.Size, info.ETag)
+	s.emit(rc, "ObjectCreated:Post", key, info.Size, info.ETag, info.VersionID)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)
 	}

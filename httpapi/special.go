@@ -160,7 +160,7 @@ func (s *server) restoreObject(rc *request) error {
 		return rc.versionError(err, vid)
 	}
 	if started {
-		s.emit(rc, "ObjectRestore:Post", rc.op.Key, -1, "")
+		s.emit(rc, "ObjectRestore:Post", rc.op.Key, -1, "", rc.q.Get("versionId"))
 		return writeEmpty(rc, http.StatusAccepted)
 	}
 	return writeEmpty(rc, http.StatusOK)
