@@ -31,6 +31,9 @@ type LifecycleStats struct {
 	NoncurrentExpired, MarkersRemoved int
 	// Scheduled counts the deletions ScheduleDeletion asked for.
 	Scheduled int
+	// NoncurrentTransitioned counts noncurrent versions moved to another
+	// storage class.
+	NoncurrentTransitioned int
 	// Replication counts the replication deliveries RunPending made.
 	Replication ReplicationStats
 }
@@ -282,7 +285,8 @@ func (e *Engine) updateIfSame(ctx context.Context, info ObjectInfo, fn func(m *m
 // object delete markers (a key's only remaining version).
 func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucketconfig.Lifecycle, now time.Time, st *LifecycleStats) error {
 	prefixes := lifecyclePrefixes(lc, func(r *bucketconfig.LifecycleRule) bool {
-		return r.NoncurrentExpiration != nil || r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker
+		return r.NoncurrentExpiration != nil || len(r.NoncurrentTransitions) > 0 ||
+			r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker
 	})
 	if len(prefixes) == 0 {
 		return nil
@@ -313,6 +317,7 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 			v := vs[i]
 			facts := bucketconfig.ObjectFacts{Key: v.Key, Size: v.Size, Tags: bucketTags(v.Tags)}
 			since := vs[i-1].LastModified // it became noncurrent when its successor was written
+			expired := false
 			for j := range lc.Rules {
 				r := &lc.Rules[j]
 				ne := r.NoncurrentExpiration
@@ -322,10 +327,37 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 				switch err := e.removeVersionByLifecycle(ctx, bucket, v); {
 				case err == nil:
 					st.NoncurrentExpired++
+					expired = true
 				case !isKeyError(err):
 					return err
 				}
 				break
+			}
+			if expired || v.DeleteMarker {
+				continue
+			}
+			// The latest due noncurrent transition of any matching rule.
+			var class string
+			var latest time.Time
+			for j := range lc.Rules {
+				r := &lc.Rules[j]
+				if !r.Matches(facts) {
+					continue
+				}
+				for _, t := range r.NoncurrentTransitions {
+					due := bucketconfig.DueAt(since, t.Days, day)
+					if i-1 >= t.NewerNoncurrent && !now.Before(due) && (class == "" || due.After(latest)) {
+						class, latest = t.StorageClass, due
+					}
+				}
+			}
+			if class != "" && !strings.EqualFold(class, v.StorageClass) {
+				switch err := e.transitionVersion(ctx, bucket, v, class); {
+				case err == nil:
+					st.NoncurrentTransitioned++
+				case !isKeyError(err) && !errors.Is(err, ErrNoSuchVersion):
+					return err
+				}
 			}
 		}
 		return nil
@@ -364,4 +396,25 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v ObjectInfo) error {
 	_, err := e.DeleteObjectVersion(ctx, bucket, v.Key, DeleteOptions{VersionID: versionOrNull(v.VersionID)})
 	return err
+}
+
+// transitionVersion moves one noncurrent version to another storage
+// class in place, keeping its body and modification time (which dates
+// the version before it).
+func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectInfo, class string) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	return e.applyCtx(ctx, func(m *mutation) error {
+		loc, ok, err := e.findVersion(e.db, bucket, v.Key, versionOrNull(v.VersionID), true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: %s/%s %s", ErrNoSuchVersion, bucket, v.Key, v.VersionID)
+		}
+		loc.rec.info.StorageClass = class
+		loc.rec.restoreReady, loc.rec.restoreExpiry = time.Time{}, time.Time{}
+		return m.b.Set(loc.key, loc.rec.encode(), nil)
+	})
 }

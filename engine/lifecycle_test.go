@@ -236,3 +236,50 @@ func TestLifecycleVersionRules(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, l.Versions, 3)
 }
+
+// Noncurrent version transitions move a noncurrent version's storage
+// class in place, counted from when it became noncurrent, keeping the
+// newest noncurrent ones where asked.
+func TestLifecycleNoncurrentTransitions(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "life", BucketOptions{}))
+	put := func(body string) ObjectInfo {
+		info, err := e.PutObject(ctx, "life", "k", bytes.NewReader([]byte(body)), int64(len(body)), PutOptions{})
+		require.NoError(t, err)
+		return info
+	}
+	null := put("0") // the null version, written before versioning
+	require.NoError(t, e.SetBucketConfig(ctx, "life", &bucketconfig.Versioning{Status: "Enabled"}))
+	v1 := put("1")
+	v2 := put("2")
+	v3 := put("3")
+	require.NoError(t, e.SetBucketConfig(ctx, "life", &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+		{ID: "nt", Enabled: true, NoncurrentTransitions: []bucketconfig.LifecycleTransition{{Days: 1, StorageClass: "IA", NewerNoncurrent: 1}}}}}))
+	clk.Advance(72 * time.Hour)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.NoncurrentTransitioned, "v1 and the null version; v2 is the newest noncurrent, kept")
+	class := func(vid string) string {
+		info, err := e.HeadObjectVersion(ctx, "life", "k", vid)
+		require.NoError(t, err)
+		return info.StorageClass
+	}
+	assert.Equal(t, "IA", class(v1.VersionID))
+	assert.Equal(t, "IA", class(NullVersionID))
+	assert.Equal(t, "", class(v2.VersionID))
+	assert.Equal(t, "", class(v3.VersionID))
+	got, _ := readAll(t, e, "life", "k", GetOptions{VersionID: v1.VersionID})
+	assert.Equal(t, "1", string(got), "the body stays")
+	info, err := e.HeadObjectVersion(ctx, "life", "k", v1.VersionID)
+	require.NoError(t, err)
+	assert.True(t, info.LastModified.Equal(v1.LastModified), "the modification time stays")
+	_ = null
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 0, st.NoncurrentTransitioned, "nothing twice")
+}

@@ -247,9 +247,6 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 			return r, err
 		}
 	}
-	if len(r.NoncurrentTransitions) > 0 {
-		return r, errorf("NotImplemented", "NoncurrentVersionTransition is not implemented yet.")
-	}
 	return r, nil
 }
 
@@ -359,6 +356,10 @@ func s3LifecycleDoc(lc *bucketconfig.Lifecycle) any {
 		if ne := r.NoncurrentExpiration; ne != nil {
 			x.NoncurrentExpiration = &lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(ne.Days), NewerNoncurrent: itoaOrEmpty(ne.NewerNoncurrent)}
 		}
+		for _, t := range r.NoncurrentTransitions {
+			x.NoncurrentTransitions = append(x.NoncurrentTransitions, lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(t.Days),
+				StorageClass: t.StorageClass, NewerNoncurrent: itoaOrEmpty(t.NewerNoncurrent)})
+		}
 		if a := r.AbortUploads; a != nil {
 			x.AbortIncompleteUploads = &struct {
 				DaysAfterInitiation string `xml:"DaysAfterInitiation"`
@@ -404,6 +405,9 @@ func ossLifecycleDoc(lc *bucketconfig.Lifecycle) any {
 		}
 		if ne := r.NoncurrentExpiration; ne != nil {
 			x.NoncurrentExpiration = &lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(ne.Days)}
+		}
+		for _, t := range r.NoncurrentTransitions {
+			x.NoncurrentTransitions = append(x.NoncurrentTransitions, lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(t.Days), StorageClass: t.StorageClass})
 		}
 		if e := r.Expiration; e != nil && e.ExpiredObjectDeleteMarker {
 			x.Expiration.ExpiredObjectDeleteMarker = "true"

@@ -175,12 +175,16 @@ func TestS3LifecycleNoncurrent(t *testing.T) {
 				NoncurrentVersionExpiration: &types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(1)}},
 			{ID: aws.String("dm"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
 				Expiration: &types.LifecycleExpiration{ExpiredObjectDeleteMarker: aws.Bool(true)}},
+			{ID: aws.String("nt"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("cold/")},
+				NoncurrentVersionTransitions: []types.NoncurrentVersionTransition{{NoncurrentDays: aws.Int32(1), StorageClass: types.TransitionStorageClassGlacierIr}}},
 		}}})
 	require.NoError(t, err)
 	got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("vlife")})
 	require.NoError(t, err)
-	require.Len(t, got.Rules, 2)
+	require.Len(t, got.Rules, 3)
 	assert.Equal(t, int32(1), aws.ToInt32(got.Rules[0].NoncurrentVersionExpiration.NoncurrentDays))
+	require.Len(t, got.Rules[2].NoncurrentVersionTransitions, 1)
+	assert.Equal(t, types.TransitionStorageClassGlacierIr, got.Rules[2].NoncurrentVersionTransitions[0].StorageClass)
 	assert.True(t, aws.ToBool(got.Rules[1].Expiration.ExpiredObjectDeleteMarker))
 
 	for _, b := range []string{"1", "2"} {
