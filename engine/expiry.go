@@ -157,3 +157,67 @@ func (e *Engine) runScheduledDeletions(ctx context.Context, now time.Time) (int,
 	}
 	return n, ctx.Err()
 }
+
+// Scheduled events: an event that becomes true at a known time of the
+// clock (a restore completes at restoreReady) is recorded when its cause
+// is, and published by the lifecycle pass that finds it due.
+//
+//	G/<time, 8 B BE><bucket>\x00<key>\x00<event name>   version ID
+
+const prefixEventAt = "G/"
+
+func eventAtKey(at time.Time, bucket, key, name string) []byte {
+	b := make([]byte, 0, len(prefixEventAt)+8+len(bucket)+len(key)+len(name)+2)
+	b = append(b, prefixEventAt...)
+	b = binary.BigEndian.AppendUint64(b, uint64(max(at.UnixNano(), 0)))
+	b = append(append(append(append(append(b, bucket...), 0), key...), 0), name...)
+	return b
+}
+
+// scheduleEvent records, in m, an event to publish at at.
+func (m *mutation) scheduleEvent(at time.Time, bucket, key, name, versionID string) error {
+	return m.b.Set(eventAtKey(at, bucket, key, name), []byte(versionID), nil)
+}
+
+// runScheduledEvents publishes the events due at now, each once.
+func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
+	lo := []byte(prefixEventAt)
+	hi := binary.BigEndian.AppendUint64([]byte(prefixEventAt), uint64(max(now.UnixNano(), 0))+1)
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	type due struct {
+		k                      []byte
+		bucket, key, name, vid string
+		at                     time.Time
+	}
+	var all []due
+	for ok := it.First(); ok && ctx.Err() == nil; ok = it.Next() {
+		k := it.Key()
+		parts := bytes.SplitN(k[len(prefixEventAt)+8:], []byte{0}, 3)
+		d := due{k: bytes.Clone(k), at: time.Unix(0, int64(binary.BigEndian.Uint64(k[len(prefixEventAt):]))).UTC()}
+		if len(parts) == 3 {
+			d.bucket, d.key, d.name, d.vid = string(parts[0]), string(parts[1]), string(parts[2]), string(it.Value())
+		}
+		all = append(all, d)
+	}
+	if err := it.Close(); err != nil {
+		return err
+	}
+	for _, d := range all {
+		if d.name != "" {
+			if b, err := e.Bucket(ctx, d.bucket); err == nil {
+				ev := NewEvent(d.name, b, d.key, d.at)
+				ev.S3.Object.VersionID = d.vid
+				if err := e.Publish(ctx, ev); err != nil {
+					return err
+				}
+			}
+		}
+		if err := e.applyCtx(ctx, func(m *mutation) error { return m.b.Delete(d.k, nil) }); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}

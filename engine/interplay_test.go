@@ -152,3 +152,58 @@ func TestNoncurrentExpirationSkipsLockedVersions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, st.NoncurrentExpired)
 }
+
+// Events that happen later than their cause: a restore completes when
+// its copy is readable (ObjectRestore:Completed), a replication delivery
+// completes or gives up (Replication:*).
+func TestDeferredEvents(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	target := &flakyTarget{down: true, bodies: map[string][]byte{}}
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.RestoreDelay = time.Minute
+	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target}, Attempts: 2}
+	e := openTest(t, opts)
+	var got []string
+	// Keys are form-encoded in events, as AWS writes them.
+	cancel := e.Subscribe("", func(ev Event) { got = append(got, ev.EventName+" "+ev.S3.Object.Key) })
+	defer cancel()
+
+	require.NoError(t, e.CreateBucket(ctx, "cold", BucketOptions{}))
+	_, err := e.PutObject(ctx, "cold", "a", bytes.NewReader([]byte("x")), 1, PutOptions{StorageClass: "Archive"})
+	require.NoError(t, err)
+	started, err := e.RestoreObject(ctx, "cold", "a", 1)
+	require.NoError(t, err)
+	require.True(t, started)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, got, "not readable yet")
+	clk.Advance(2 * time.Minute)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ObjectRestore:Completed a"}, got)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Len(t, got, 1, "once")
+
+	got = nil
+	versionedBuckets(t, e, "src")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("remote", false)))
+	_, err = e.PutObject(ctx, "src", "docs/f", bytes.NewReader([]byte("f")), 1, PutOptions{})
+	require.NoError(t, err)
+	for range 3 {
+		_, err = e.RunPending(ctx)
+		require.NoError(t, err)
+		clk.Advance(time.Hour)
+	}
+	assert.Contains(t, got, "Replication:OperationFailedReplication docs%2Ff")
+	target.mu.Lock()
+	target.down = false
+	target.mu.Unlock()
+	clk.Advance(2 * time.Hour)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Contains(t, got, "Replication:OperationCompletedReplication docs%2Ff")
+}

@@ -68,6 +68,9 @@ func (e *Engine) lifecyclePass(ctx context.Context, now time.Time) (LifecycleSta
 	if err != nil {
 		return st, err
 	}
+	if err := e.runScheduledEvents(ctx, now); err != nil {
+		return st, err
+	}
 	buckets, err := e.ListBuckets(ctx)
 	if err != nil {
 		return st, err

@@ -292,6 +292,14 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 		if err := e.settle(ctx, it, derr, now); err != nil {
 			return st, err
 		}
+		// Replication events: a delivery that completed, or the attempt
+		// that marks the version FAILED.
+		switch {
+		case derr == nil:
+			e.publishReplication(ctx, it, "Replication:OperationCompletedReplication", now)
+		case it.attempts+1 == e.opts.Replication.Attempts:
+			e.publishReplication(ctx, it, "Replication:OperationFailedReplication", now)
+		}
 	}
 	return st, nil
 }
@@ -504,4 +512,21 @@ func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (
 		}
 	}
 	return p, it.Error()
+}
+
+// publishReplication publishes a replication event of the source version
+// when the bucket wants events.
+func (e *Engine) publishReplication(ctx context.Context, it replItem, name string, now time.Time) {
+	if !e.WantsEvents(ctx, it.bucket) {
+		return
+	}
+	b, err := e.Bucket(ctx, it.bucket)
+	if err != nil {
+		return
+	}
+	ev := NewEvent(name, b, it.key, now)
+	ev.S3.Object.VersionID = it.versionID
+	if err := e.Publish(ctx, ev); err != nil && !errors.Is(err, ErrClosed) {
+		e.opts.Logger.Error("publishing a replication event failed", "bucket", it.bucket, "key", it.key, "err", err)
+	}
 }

@@ -331,6 +331,13 @@ func (e *Engine) RestoreObjectVersion(ctx context.Context, bucket, key, versionI
 			started = true
 			rec.restoreReady = now.Add(e.opts.RestoreDelay)
 			rec.restoreExpiry = rec.restoreReady.Add(window)
+			if e.WantsEvents(ctx, bucket) {
+				// ObjectRestore:Completed is published when the copy is
+				// readable (expiry.go).
+				if err := m.scheduleEvent(rec.restoreReady, bucket, key, "ObjectRestore:Completed", rec.info.VersionID); err != nil {
+					return err
+				}
+			}
 		}
 		return m.b.Set(at, rec.encode(), nil)
 	})
