@@ -16,6 +16,7 @@ import "encoding/binary"
 //	N/<bucket>\x00<key>\x00<name> annotation: data derived from an object's body
 //	E/<time, 8 B BE><bucket>\x00<key> scheduled deletion (expiry.go)
 //	F/<bucket>\x00<key>        the key's scheduled deletion time
+//	G/<time><bucket>\x00<key>\x00<event> an event to publish at a time (expiry.go)
 //	L/<bucket>\x00<channel>    live channel (configuration and push history)
 //	Q/<seq, 8 B BE><config, 2 B BE> pending event delivery (notify.go)
 //
