@@ -70,6 +70,10 @@ const (
 	// CipherSM4 is SM4-GCM (OSS's SM4), with the first 128 bits of the
 	// data key (github.com/emmansun/gmsm).
 	CipherSM4
+	// CipherAES256Dual is two layers of AES-256-GCM under two independent
+	// data keys, each made and sealed by the key service (S3's dual-layer
+	// SSE, aws:kms:dsse). EncryptKMS only, without bucket keys.
+	CipherAES256Dual
 )
 
 // Encryption asks a write (PutOptions, CopyOptions, multipart creation,
@@ -168,6 +172,20 @@ func newGCM(key []byte) (cipher.AEAD, error) {
 
 // dataAEAD is the AEAD that seals chunks under a data key.
 func dataAEAD(c DataCipher, key []byte) (cipher.AEAD, error) {
+	if c == CipherAES256Dual {
+		if len(key) != 2*dataKeySize {
+			return nil, fmt.Errorf("%w: a dual-layer data key of %d bytes", ErrCorrupt, len(key))
+		}
+		inner, err := newGCM(key[:dataKeySize])
+		if err != nil {
+			return nil, err
+		}
+		outer, err := newGCM(key[dataKeySize:])
+		if err != nil {
+			return nil, err
+		}
+		return dualAEAD{inner, outer}, nil
+	}
 	if c == CipherSM4 {
 		b, err := sm4.NewCipher(key[:16])
 		if err != nil {
@@ -227,8 +245,11 @@ func (e *Engine) checkEncryption(enc Encryption) error {
 	default:
 		return fmt.Errorf("%w: encryption mode %d", ErrInvalidArgument, enc.Mode)
 	}
-	if enc.Cipher > CipherSM4 {
+	if enc.Cipher > CipherAES256Dual {
 		return fmt.Errorf("%w: data cipher %d", ErrInvalidArgument, enc.Cipher)
+	}
+	if enc.Cipher == CipherAES256Dual && (enc.Mode != EncryptKMS || enc.BucketKey) {
+		return fmt.Errorf("%w: dual-layer encryption takes a KMS key and no bucket key", ErrInvalidArgument)
 	}
 	return nil
 }
@@ -280,17 +301,26 @@ func (e *Engine) newBodyKey(ctx context.Context, info *EncryptionInfo, customer 
 		if info.Mode == EncryptKMS {
 			id = info.KeyID
 		}
-		dk, err := e.opts.Keys.GenerateDataKey(ctx, id, info.Context)
-		if err != nil {
-			return nil, fmt.Errorf("engine: generating a data key: %w", err)
+		layers := 1
+		if info.Cipher == CipherAES256Dual {
+			layers = 2 // two independent data keys, one per layer
 		}
-		if len(dk.Plaintext) != dataKeySize {
-			return nil, fmt.Errorf("engine: key service gave a %d-byte data key", len(dk.Plaintext))
+		var seals [][]byte
+		for range layers {
+			dk, err := e.opts.Keys.GenerateDataKey(ctx, id, info.Context)
+			if err != nil {
+				return nil, fmt.Errorf("engine: generating a data key: %w", err)
+			}
+			if len(dk.Plaintext) != dataKeySize {
+				return nil, fmt.Errorf("engine: key service gave a %d-byte data key", len(dk.Plaintext))
+			}
+			if info.Mode == EncryptKMS && dk.KeyID != "" {
+				info.KeyID = dk.KeyID
+			}
+			plain = append(plain, dk.Plaintext...)
+			seals = append(seals, dk.Sealed)
 		}
-		if info.Mode == EncryptKMS && dk.KeyID != "" {
-			info.KeyID = dk.KeyID
-		}
-		plain, sealed = dk.Plaintext, dk.Sealed
+		sealed = joinSealed(seals)
 	default:
 		return nil, fmt.Errorf("%w: encryption mode %d", ErrInvalidArgument, info.Mode)
 	}
@@ -317,14 +347,22 @@ func (e *Engine) openDataKey(ctx context.Context, info *EncryptionInfo, customer
 		if info.Mode == EncryptKMS {
 			id = info.KeyID
 		}
-		p, err := e.opts.Keys.Decrypt(ctx, id, sealed, info.Context)
-		if errors.Is(err, kms.ErrInvalidCiphertext) {
-			return nil, fmt.Errorf("%w: a data key does not open: %w", ErrCorrupt, err)
-		}
+		parts, err := splitSealed(sealed, info.Cipher)
 		if err != nil {
-			return nil, fmt.Errorf("engine: opening a data key: %w", err)
+			return nil, err
 		}
-		return p, nil
+		var plain []byte
+		for _, part := range parts {
+			p, err := e.opts.Keys.Decrypt(ctx, id, part, info.Context)
+			if errors.Is(err, kms.ErrInvalidCiphertext) {
+				return nil, fmt.Errorf("%w: a data key does not open: %w", ErrCorrupt, err)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("engine: opening a data key: %w", err)
+			}
+			plain = append(plain, p...)
+		}
+		return plain, nil
 	}
 	return nil, fmt.Errorf("%w: encryption mode %d", ErrCorrupt, info.Mode)
 }
@@ -345,14 +383,25 @@ func (e *Engine) sealDataKey(ctx context.Context, info *EncryptionInfo, customer
 		if info.Mode == EncryptKMS {
 			id = info.KeyID
 		}
-		dk, err := e.opts.Keys.Encrypt(ctx, id, plain, info.Context)
-		if err != nil {
-			return nil, fmt.Errorf("engine: sealing a data key: %w", err)
+		keys := [][]byte{plain}
+		if info.Cipher == CipherAES256Dual {
+			if len(plain) != 2*dataKeySize {
+				return nil, fmt.Errorf("%w: a dual-layer data key of %d bytes", ErrCorrupt, len(plain))
+			}
+			keys = [][]byte{plain[:dataKeySize], plain[dataKeySize:]}
 		}
-		if info.Mode == EncryptKMS && dk.KeyID != "" {
-			info.KeyID = dk.KeyID
+		var seals [][]byte
+		for _, k := range keys {
+			dk, err := e.opts.Keys.Encrypt(ctx, id, k, info.Context)
+			if err != nil {
+				return nil, fmt.Errorf("engine: sealing a data key: %w", err)
+			}
+			if info.Mode == EncryptKMS && dk.KeyID != "" {
+				info.KeyID = dk.KeyID
+			}
+			seals = append(seals, dk.Sealed)
 		}
-		return dk.Sealed, nil
+		return joinSealed(seals), nil
 	}
 	return nil, fmt.Errorf("%w: encryption mode %d", ErrInvalidArgument, info.Mode)
 }
@@ -485,7 +534,7 @@ func sameSealing(a *EncryptionInfo, ka []byte, b *EncryptionInfo, kb []byte) boo
 	case EncryptCustomer:
 		return bytes.Equal(ka, kb)
 	case EncryptKMS:
-		return a.KeyID == b.KeyID && maps.Equal(a.Context, b.Context) && a.BucketKey == b.BucketKey
+		return a.KeyID == b.KeyID && maps.Equal(a.Context, b.Context) && a.BucketKey == b.BucketKey && a.Cipher == b.Cipher
 	}
 	return true
 }
@@ -575,4 +624,46 @@ func (e *Engine) appendKey(ctx context.Context, cur *EncryptionInfo, exists bool
 	info := cur.clone()
 	bk, err := e.newBodyKey(ctx, info, enc.CustomerKey)
 	return info, bk, err
+}
+
+// dualAEAD seals with inner, then seals that with outer: two layers of
+// AES-256-GCM under independent keys (aws:kms:dsse). Both layers use the
+// chunk's nonce; the keys differ, so no key sees a nonce twice.
+type dualAEAD struct{ inner, outer cipher.AEAD }
+
+func (d dualAEAD) NonceSize() int { return d.inner.NonceSize() }
+func (d dualAEAD) Overhead() int  { return d.inner.Overhead() + d.outer.Overhead() }
+
+func (d dualAEAD) Seal(dst, nonce, plaintext, ad []byte) []byte {
+	return d.outer.Seal(dst, nonce, d.inner.Seal(nil, nonce, plaintext, ad), ad)
+}
+
+func (d dualAEAD) Open(dst, nonce, ciphertext, ad []byte) ([]byte, error) {
+	mid, err := d.outer.Open(nil, nonce, ciphertext, ad)
+	if err != nil {
+		return nil, err
+	}
+	return d.inner.Open(dst, nonce, mid, ad)
+}
+
+// joinSealed stores the sealed data keys of a body: one, or two for a
+// dual-layer body (the first prefixed with its length).
+func joinSealed(seals [][]byte) []byte {
+	if len(seals) == 1 {
+		return seals[0]
+	}
+	out := binary.AppendUvarint(nil, uint64(len(seals[0])))
+	return append(append(out, seals[0]...), seals[1]...)
+}
+
+// splitSealed is the inverse of joinSealed for a body of cipher c.
+func splitSealed(sealed []byte, c DataCipher) ([][]byte, error) {
+	if c != CipherAES256Dual {
+		return [][]byte{sealed}, nil
+	}
+	n, w := binary.Uvarint(sealed)
+	if w <= 0 || n > uint64(len(sealed)-w) {
+		return nil, fmt.Errorf("%w: a dual-layer sealed key", ErrCorrupt)
+	}
+	return [][]byte{sealed[w : w+int(n)], sealed[w+int(n):]}, nil
 }

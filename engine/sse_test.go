@@ -53,6 +53,7 @@ func encModes() map[string]Encryption {
 		"managed":  {Mode: EncryptManaged},
 		"kms":      {Mode: EncryptKMS, KeyID: "alias/app", Context: map[string]string{"a": "b"}, BucketKey: true},
 		"customer": {Mode: EncryptCustomer, CustomerKey: customerKey, OpaqueETag: true},
+		"dsse":     {Mode: EncryptKMS, KeyID: "alias/app", Cipher: CipherAES256Dual, OpaqueETag: true},
 	}
 }
 
@@ -78,7 +79,8 @@ func TestEncryptionRoundTrip(t *testing.T) {
 			require.Equal(t, enc.Mode, info.Encryption.Mode)
 			if enc.Mode == EncryptKMS {
 				require.Contains(t, info.Encryption.KeyID, "arn:aws:kms:")
-				require.True(t, info.Encryption.BucketKey)
+				require.Equal(t, enc.BucketKey, info.Encryption.BucketKey)
+				require.Equal(t, enc.Cipher, info.Encryption.Cipher)
 			}
 			if enc.OpaqueETag {
 				require.NotEqual(t, md5hex(data), info.ETag)
@@ -448,4 +450,44 @@ func TestSM4(t *testing.T) {
 	got, o = readAll(t, e, "bkt", "aes", GetOptions{})
 	require.Equal(t, data, got)
 	require.Equal(t, CipherAES256, o.Info.Encryption.Cipher)
+}
+
+// Dual-layer sealing (aws:kms:dsse): two independent keys, both needed;
+// any flipped byte fails authentication.
+func TestDualLayerAEAD(t *testing.T) {
+	key := randBytes(mrand.New(mrand.NewPCG(5, 6)), 2*dataKeySize)
+	g, err := dataAEAD(CipherAES256Dual, key)
+	require.NoError(t, err)
+	require.Equal(t, 32, g.Overhead())
+	nonce := chunkNonce(9, 3)
+	plain := []byte("two layers of AES-256-GCM")
+	ct := g.Seal(nil, nonce, plain, nil)
+	require.Len(t, ct, len(plain)+32)
+	got, err := g.Open(nil, nonce, bytes.Clone(ct), nil)
+	require.NoError(t, err)
+	require.Equal(t, plain, got)
+	for i := range ct {
+		bad := bytes.Clone(ct)
+		bad[i] ^= 1
+		_, err := g.Open(nil, nonce, bad, nil)
+		require.Error(t, err, "byte %d", i)
+	}
+	// Each layer alone opens nothing: the inner key's GCM over the outer
+	// ciphertext fails, as does a key with one half changed.
+	other := bytes.Clone(key)
+	other[dataKeySize] ^= 1
+	g2, err := dataAEAD(CipherAES256Dual, other)
+	require.NoError(t, err)
+	_, err = g2.Open(nil, nonce, ct, nil)
+	require.Error(t, err)
+	single, err := dataAEAD(CipherAES256, key[:dataKeySize])
+	require.NoError(t, err)
+	_, err = single.Open(nil, nonce, ct, nil)
+	require.Error(t, err)
+	_, err = dataAEAD(CipherAES256Dual, key[:dataKeySize])
+	require.ErrorIs(t, err, ErrCorrupt)
+	// A dual-layer write takes a KMS key and no bucket key.
+	e := openTest(t, sseOptions(t))
+	require.ErrorIs(t, e.checkEncryption(Encryption{Mode: EncryptManaged, Cipher: CipherAES256Dual}), ErrInvalidArgument)
+	require.ErrorIs(t, e.checkEncryption(Encryption{Mode: EncryptKMS, Cipher: CipherAES256Dual, BucketKey: true}), ErrInvalidArgument)
 }

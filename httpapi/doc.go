@@ -133,18 +133,10 @@
 //
 // # Caveats
 //
-// Bucket tags are kept in the handler's memory: the engine has no place
-// for them yet. Versioning, policies, lifecycle,
-// replication, notification, POST Object and the other sub-resources
-// answer 501 NotImplemented. Server-side encryption (SSE-S3, SSE-KMS,
-// SSE-C; OSS AES256, SM4 and KMS) is in sse.go; aws:kms:dsse answers
-// NotImplemented. In
-// for them yet. Versioning, CORS, policies, website, lifecycle,
-// replication, notification and the other sub-resources
-// answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
-// for them yet. Versioning, CORS, policies, website, replication, POST
-// Object and the other sub-resources answer 501 NotImplemented. SSE-KMS and SSE-C answer NotImplemented;
-// x-amz-server-side-encryption: AES256 is accepted and echoed. In
+// Sub-resources no route serves (inventory, analytics, ...) answer 501
+// NotImplemented and change nothing. Server-side encryption (SSE-S3,
+// SSE-KMS, dual-layer aws:kms:dsse, SSE-C; OSS AES256, SM4 and KMS) is in
+// sse.go. In
 // permissive mode an aws-chunked body with signed chunks and a signed
 // trailer needs a configured access key (its signature is verified).
 package httpapi

@@ -78,6 +78,8 @@ func sseFromConfig(c *bucketconfig.Encryption, opaque bool) engine.Encryption {
 		return engine.Encryption{Mode: engine.EncryptManaged}
 	case "SM4":
 		return engine.Encryption{Mode: engine.EncryptManaged, Cipher: engine.CipherSM4}
+	case "aws:kms:dsse":
+		return engine.Encryption{Mode: engine.EncryptKMS, Cipher: engine.CipherAES256Dual, KeyID: c.KeyID, OpaqueETag: opaque}
 	case "aws:kms", "KMS":
 		enc := engine.Encryption{Mode: engine.EncryptKMS, KeyID: c.KeyID, BucketKey: c.BucketKey, OpaqueETag: opaque}
 		if c.DataEncryption == "SM4" {
@@ -211,7 +213,13 @@ func s3ParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, err
 		return engine.Encryption{Mode: engine.EncryptKMS, KeyID: keyID, Context: encCtx, OpaqueETag: true,
 			BucketKey: strings.EqualFold(rc.header("server-side-encryption-bucket-key-enabled"), "true")}, true, nil
 	case "aws:kms:dsse":
-		return enc, false, errorf("NotImplemented", "Dual-layer server-side encryption (aws:kms:dsse) is not implemented; use aws:kms.")
+		// Two layers of encryption under two KMS data keys; S3 offers no
+		// bucket keys for it.
+		encCtx, err := parseEncryptionContext(rc)
+		if err != nil {
+			return enc, false, err
+		}
+		return engine.Encryption{Mode: engine.EncryptKMS, Cipher: engine.CipherAES256Dual, KeyID: keyID, Context: encCtx, OpaqueETag: true}, true, nil
 	}
 	return enc, false, errorf("InvalidArgument", "The encryption method specified is not supported").with("ArgumentName", rc.d.h("server-side-encryption")).with("ArgumentValue", alg)
 }
@@ -253,7 +261,11 @@ func s3EchoSSE(rc *request, h http.Header, info *engine.EncryptionInfo) {
 	case engine.EncryptManaged:
 		h.Set(rc.d.h("server-side-encryption"), "AES256")
 	case engine.EncryptKMS:
-		h.Set(rc.d.h("server-side-encryption"), "aws:kms")
+		if info.Cipher == engine.CipherAES256Dual {
+			h.Set(rc.d.h("server-side-encryption"), "aws:kms:dsse")
+		} else {
+			h.Set(rc.d.h("server-side-encryption"), "aws:kms")
+		}
 		h.Set(rc.d.h("server-side-encryption-aws-kms-key-id"), info.KeyID)
 		if info.BucketKey {
 			h.Set(rc.d.h("server-side-encryption-bucket-key-enabled"), "true")
@@ -305,7 +317,10 @@ func s3ParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
 			return nil, err
 		}
 	case "aws:kms:dsse":
-		return nil, errorf("NotImplemented", "Dual-layer server-side encryption (aws:kms:dsse) is not implemented; use aws:kms.")
+		if err := rc.s.checkKMSKey(rc, c.KeyID); err != nil {
+			return nil, err
+		}
+		c.BucketKey = false // not offered with dual-layer encryption
 	default:
 		return nil, errorf("MalformedXML", "")
 	}

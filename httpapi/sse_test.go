@@ -388,11 +388,33 @@ func TestSSEKMSErrorsAndBucketDefault(t *testing.T) {
 	put, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("plain"), Body: strings.NewReader("x")})
 	require.NoError(t, err)
 	require.Empty(t, put.ServerSideEncryption)
-	// dsse is not implemented (a clear 501, nothing stored).
-	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("dsse"), Body: strings.NewReader("x"), ServerSideEncryption: types.ServerSideEncryptionAwsKmsDsse})
-	status, code = sseErr(t, err)
-	require.Equal(t, 501, status)
-	require.Equal(t, "NotImplemented", code)
+	// Dual-layer SSE (aws:kms:dsse): two layers under two KMS data keys,
+	// reported as such on every answer; a bucket default works too.
+	put, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("dsse"), Body: strings.NewReader("dual layer"),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKmsDsse})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAwsKmsDsse, put.ServerSideEncryption)
+	require.Contains(t, aws.ToString(put.SSEKMSKeyId), "arn:aws:kms:")
+	dsse, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("kms"), Key: aws.String("dsse")})
+	require.NoError(t, err)
+	body, err := io.ReadAll(dsse.Body)
+	require.NoError(t, err)
+	dsse.Body.Close()
+	require.Equal(t, "dual layer", string(body))
+	require.Equal(t, types.ServerSideEncryptionAwsKmsDsse, dsse.ServerSideEncryption)
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("kms"), Key: aws.String("dsse-to-kms"), CopySource: aws.String("kms/dsse"),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKms})
+	require.NoError(t, err, "re-encrypted from two layers to one")
+	cp, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("kms"), Key: aws.String("dsse-to-kms")})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAwsKms, cp.ServerSideEncryption)
+	_, err = c.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("kms"),
+		ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: []types.ServerSideEncryptionRule{{
+			ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{SSEAlgorithm: types.ServerSideEncryptionAwsKmsDsse}}}}})
+	require.NoError(t, err)
+	put, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("dsse-default"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAwsKmsDsse, put.ServerSideEncryption)
 }
 
 // TestSSECSelect: SelectObjectContent reads an SSE-C object with its key.
