@@ -3,10 +3,12 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/sha1"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 
@@ -26,7 +28,8 @@ import (
 // inline object it names is replaced or deleted; lookups validate it
 // anyway (blob alive with that SHA-1 and size, object still holding that
 // content), so a stale entry is never served. Multipart and appendable
-// objects are not indexed (their SHA-1 is not computed).
+// objects are indexed only by IndexContent, which reads them once (their
+// SHA-1 is not computed while they are written).
 
 const prefixContent = "H/"
 
@@ -146,6 +149,9 @@ type storedContent struct {
 	Content
 	inline  []byte
 	extents []extent
+	// byObject: the entry names an object holding the content (an inline
+	// or multipart body), not a blob.
+	byObject bool
 }
 
 // lookupContent finds and validates the entry of (sum, size).
@@ -191,10 +197,12 @@ func (e *Engine) lookupContent(r pebble.Reader, sum []byte, size int64) (storedC
 			return storedContent{}, notFound
 		}
 		rec, err := e.objectRecord(r, string(bucket), string(key), true)
-		if err != nil || rec.info.SHA1 != c.SHA1 || rec.info.Size != size || rec.info.ETag != c.ETag {
+		// The object must still hold this content (its SHA-1 and size; a
+		// multipart object's ETag is not the MD5 the entry keeps).
+		if err != nil || rec.info.SHA1 != c.SHA1 || rec.info.Size != size || rec.info.Encryption != nil {
 			return storedContent{}, notFound
 		}
-		c.inline, c.extents = rec.inline, rec.extents
+		c.inline, c.extents, c.byObject = rec.inline, rec.extents, true
 	default:
 		return storedContent{}, notFound
 	}
@@ -253,8 +261,57 @@ func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum
 		if err := e.replaceObject(m, &rec); err != nil {
 			return err
 		}
+		if c.byObject {
+			// The newest holder is named, so the content stays findable
+			// after the object it was found through is deleted.
+			var md [16]byte
+			if b, err := hex.DecodeString(c.ETag); err == nil && len(b) == 16 {
+				copy(md[:], b)
+				m.setContent(sum, size, md, c.CRC64, contentObjectRef(bucket, key))
+			}
+		}
 		out = rec.info
 		return nil
+	})
+	return out, err
+}
+
+// IndexContent reads the current body of bucket/key once, computing its
+// SHA-1 and MD5, and records it in the content index, so that
+// PutObjectByContent finds bodies that were not stored whole (a multipart
+// upload's). The object's SHA1 is set. Encrypted bodies are never
+// indexed (nil error, nothing done); an object changed while it was read
+// is left alone (ErrPreconditionFailed).
+func (e *Engine) IndexContent(ctx context.Context, bucket, key string) (ObjectInfo, error) {
+	o, err := e.GetObject(ctx, bucket, key, GetOptions{})
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	defer o.Close()
+	if o.Info.Encryption != nil || o.Info.SHA1 != "" {
+		return o.Info, nil
+	}
+	sh, md := sha1.New(), md5.New()
+	if _, err := io.Copy(io.MultiWriter(sh, md), o); err != nil {
+		return ObjectInfo{}, err
+	}
+	sum := sh.Sum(nil)
+	var md5sum [16]byte
+	copy(md5sum[:], md.Sum(nil))
+	var out ObjectInfo
+	err = e.applyCtx(ctx, func(m *mutation) error {
+		rec, err := e.objectRecord(e.db, bucket, key, true)
+		if err != nil {
+			return err
+		}
+		if rec.info.ETag != o.Info.ETag || !rec.info.LastModified.Equal(o.Info.LastModified) || rec.info.VersionID != o.Info.VersionID {
+			return fmt.Errorf("%w: %s/%s changed while it was indexed", ErrPreconditionFailed, bucket, key)
+		}
+		rec.info.SHA1 = hex.EncodeToString(sum)
+		m.setContent(sum, rec.info.Size, md5sum, rec.info.CRC64, contentObjectRef(bucket, key))
+		rec.info.Bucket, rec.info.Key = bucket, key
+		out = rec.info
+		return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
 	})
 	return out, err
 }

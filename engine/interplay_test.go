@@ -3,6 +3,8 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"testing"
 	"time"
 
@@ -206,4 +208,45 @@ func TestDeferredEvents(t *testing.T) {
 	_, err = e.RunPending(ctx)
 	require.NoError(t, err)
 	assert.Contains(t, got, "Replication:OperationCompletedReplication docs%2Ff")
+}
+
+// IndexContent makes a multipart body findable by content; a relaxed
+// copy shares its blobs and survives the source's deletion.
+func TestIndexContentOfMultipart(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "mpb", BucketOptions{}))
+	id, err := e.CreateMultipartUpload(ctx, "mpb", "big", PutOptions{})
+	require.NoError(t, err)
+	p1, p2 := bytes.Repeat([]byte("a"), 6000), []byte("tail")
+	i1, err := e.UploadPart(ctx, "mpb", "big", id, 1, bytes.NewReader(p1), int64(len(p1)), PartOptions{})
+	require.NoError(t, err)
+	i2, err := e.UploadPart(ctx, "mpb", "big", id, 2, bytes.NewReader(p2), int64(len(p2)), PartOptions{})
+	require.NoError(t, err)
+	_, err = e.CompleteMultipartUpload(ctx, "mpb", "big", id, []CompletePart{{PartNumber: 1, ETag: i1.ETag}, {PartNumber: 2, ETag: i2.ETag}},
+		CompleteOptions{MinPartSize: -1})
+	require.NoError(t, err)
+	whole := append(append([]byte{}, p1...), p2...)
+	sum := sha1.Sum(whole)
+	_, err = e.FindByContent(ctx, sum[:], int64(len(whole)))
+	require.ErrorIs(t, err, ErrNoSuchContent, "not indexed by Complete itself")
+	info, err := e.IndexContent(ctx, "mpb", "big")
+	require.NoError(t, err)
+	require.Equal(t, hex.EncodeToString(sum[:]), info.SHA1)
+	c, err := e.FindByContent(ctx, sum[:], int64(len(whole)))
+	require.NoError(t, err)
+	require.Equal(t, md5hex(whole), c.ETag)
+	cp, err := e.PutObjectByContent(ctx, "mpb", "copy", sum[:], int64(len(whole)), PutOptions{})
+	require.NoError(t, err)
+	require.Equal(t, md5hex(whole), cp.ETag)
+	require.NoError(t, e.DeleteObject(ctx, "mpb", "big", DeleteOptions{}))
+	got, _ := readAll(t, e, "mpb", "copy", GetOptions{})
+	require.Equal(t, whole, got)
+	_, err = e.FindByContent(ctx, sum[:], int64(len(whole)))
+	require.NoError(t, err, "the copy holds the content and is named now")
+	require.NoError(t, e.DeleteObject(ctx, "mpb", "copy", DeleteOptions{}))
+	_, err = e.FindByContent(ctx, sum[:], int64(len(whole)))
+	require.ErrorIs(t, err, ErrNoSuchContent)
 }

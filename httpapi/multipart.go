@@ -358,6 +358,15 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err := s.scheduleExpiry(rc, info); err != nil {
 		return err
 	}
+	if rc.d.contentSHA1Header != "" {
+		// A dialect that creates objects from stored content (Sina's
+		// Relax) indexes multipart bodies too: one read of the object.
+		if ix, err := s.eng.IndexContent(rc.ctx, rc.op.Bucket, rc.op.Key); err == nil {
+			info = ix
+		} else if !errors.Is(err, engine.ErrPreconditionFailed) && !errors.Is(err, engine.ErrNoSuchKey) {
+			s.logError(rc, err)
+		}
+	}
 	if v := rc.header("mp-object-size"); v != "" && v != strconv.FormatInt(info.Size, 10) {
 		s.logError(rc, errorf("InvalidRequest", "x-amz-mp-object-size %s does not match %d", v, info.Size))
 	}

@@ -310,6 +310,21 @@ func TestMultipart(t *testing.T) {
 	assert.Equal(t, "application/zip", header(h, "Content-Type"))
 	assert.Equal(t, "1", header(h, "X-Amz-Meta-A"))
 	assert.Equal(t, fmt.Sprintf("%08X", crc32.ChecksumIEEE(got)), header(h, "x-amz-meta-crc32"), "the whole object's CRC32")
+
+	// A multipart object can be the content of a Relax upload: Complete
+	// indexed its SHA-1. The relaxed object's ETag is the content's MD5.
+	sha, md := hexSum(got)
+	etag, err := c.Relax(ctx, "multi", "big-copy.zip", sha, int64(len(got)), nil)
+	require.NoError(t, err)
+	assert.Equal(t, md, etag)
+	assert.Equal(t, got, get(t, c, "multi", "big-copy.zip", nil))
+	m, err := c.GetMeta(ctx, "multi", "big.zip")
+	require.NoError(t, err)
+	require.NotNil(t, m.ContentSHA1)
+	assert.Equal(t, sha, *m.ContentSHA1)
+	// Deleting the source keeps the copy whole (the blobs are shared).
+	require.NoError(t, c.DeleteObject(ctx, "multi", "big.zip"))
+	assert.Equal(t, got, get(t, c, "multi", "big-copy.zip", nil))
 }
 
 // The seed's relaxed JSON (single quotes, trailing commas) is accepted in
