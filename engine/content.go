@@ -13,6 +13,8 @@ import (
 	"slices"
 
 	"github.com/cockroachdb/pebble/v2"
+
+	"github.com/osslite/osslite/pkg/checksum"
 )
 
 // The content index maps (SHA-1, size) of a body stored by PutObject to
@@ -21,9 +23,12 @@ import (
 //
 //	H/<SHA-1, 20 bytes><size, 8 bytes BE> -> MD5 (16) | CRC64 (8, BE) | ref
 //
-// ref is 'b' + blob ID (8 bytes BE) for bodies in the blob log, or 'o' +
-// bucket + 0x00 + key for inline bodies (which live in their object's
-// record). Every PutObject points the entry at its body (the newest
+// ref is 'b' + blob ID (8 bytes BE) for bodies in the blob log, 'k' + blob
+// ID (8 bytes BE) + algorithm name length (1) + name + checksum for bodies
+// in the blob log stored with a full-object flexible checksum (kept so an
+// object made from the content reports it too), or 'o' + bucket + 0x00 +
+// key for inline bodies (which live in their object's record, checksums
+// included). Every PutObject points the entry at its body (the newest
 // wins). An entry goes when its blob's last reference goes, or when the
 // inline object it names is replaced or deleted; lookups validate it
 // anyway (blob alive with that SHA-1 and size, object still holding that
@@ -41,8 +46,21 @@ func contentKey(sum []byte, size int64) []byte {
 	return binary.BigEndian.AppendUint64(k, uint64(size))
 }
 
-func contentBlobRef(id uint64) []byte {
-	return binary.BigEndian.AppendUint64(append(make([]byte, 0, 9), 'b'), id)
+// contentBlobRef names blob id; alg and sum, when set, are the body's
+// full-object flexible checksum.
+func contentBlobRef(id uint64, alg checksum.Algorithm, sum []byte) []byte {
+	if alg == "" || len(alg) > 255 || len(sum) == 0 {
+		return binary.BigEndian.AppendUint64(append(make([]byte, 0, 9), 'b'), id)
+	}
+	r := binary.BigEndian.AppendUint64(append(make([]byte, 0, 10+len(alg)+len(sum)), 'k'), id)
+	r = append(append(r, byte(len(alg))), alg...)
+	return append(r, sum...)
+}
+
+// sameBlobRef reports whether refs a and b name the same blob.
+func sameBlobRef(a, b []byte) bool {
+	return len(a) >= 9 && len(b) >= 9 && (a[0] == 'b' || a[0] == 'k') && (b[0] == 'b' || b[0] == 'k') &&
+		bytes.Equal(a[1:9], b[1:9])
 }
 
 func contentObjectRef(bucket, key string) []byte {
@@ -100,7 +118,7 @@ func (m *mutation) dropContent(sum []byte, size int64, ref []byte) error {
 			return err
 		}
 	}
-	if len(v) > contentValueHead && bytes.Equal(v[contentValueHead:], ref) {
+	if len(v) > contentValueHead && (bytes.Equal(v[contentValueHead:], ref) || sameBlobRef(v[contentValueHead:], ref)) {
 		m.putContent(k, nil)
 	}
 	return nil
@@ -142,6 +160,10 @@ type Content struct {
 	Size  int64
 	ETag  string // lower-case hex MD5
 	CRC64 uint64 // CRC-64/ECMA
+	// Checksum is the full-object flexible checksum the body was stored
+	// with (ChecksumAlgorithm empty when none is known).
+	ChecksumAlgorithm checksum.Algorithm
+	Checksum          []byte
 }
 
 // storedContent is a validated index entry and the body it names.
@@ -171,11 +193,20 @@ func (e *Engine) lookupContent(r pebble.Reader, sum []byte, size int64) (storedC
 		ETag: hex.EncodeToString(v[:16]), CRC64: binary.BigEndian.Uint64(v[16:24])}}
 	ref := v[contentValueHead:]
 	switch ref[0] {
-	case 'b':
-		if len(ref) != 9 {
+	case 'b', 'k':
+		if len(ref) < 9 || ref[0] == 'b' && len(ref) != 9 {
 			return storedContent{}, notFound
 		}
-		id := binary.BigEndian.Uint64(ref[1:])
+		id := binary.BigEndian.Uint64(ref[1:9])
+		if ref[0] == 'k' {
+			if len(ref) < 10 || len(ref) < 10+int(ref[9]) {
+				return storedContent{}, notFound
+			}
+			alg := checksum.Algorithm(ref[10 : 10+int(ref[9])])
+			if sum := ref[10+int(ref[9]):]; alg.Valid() && len(sum) == alg.Size() {
+				c.ChecksumAlgorithm, c.Checksum = alg, slices.Clone(sum)
+			}
+		}
 		bv, ok, err := get(r, blobKey(id))
 		if err != nil {
 			return storedContent{}, err
@@ -203,10 +234,23 @@ func (e *Engine) lookupContent(r pebble.Reader, sum []byte, size int64) (storedC
 			return storedContent{}, notFound
 		}
 		c.inline, c.extents, c.byObject = rec.inline, rec.extents, true
+		c.ChecksumAlgorithm, c.Checksum = fullObjectChecksum(rec.info)
 	default:
 		return storedContent{}, notFound
 	}
 	return c, nil
+}
+
+// fullObjectChecksum returns the one full-object flexible checksum of
+// info, if it has one.
+func fullObjectChecksum(info ObjectInfo) (checksum.Algorithm, []byte) {
+	if info.ChecksumType != "FULL_OBJECT" || len(info.Checksums) != 1 {
+		return "", nil
+	}
+	for alg, sum := range info.Checksums {
+		return alg, slices.Clone(sum)
+	}
+	return "", nil
 }
 
 // FindByContent returns the stored body whose SHA-1 is sum (20 raw bytes)
@@ -256,6 +300,10 @@ func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum
 		info.Headers = maps.Clone(opts.Headers)
 		if info.ContentType == "" {
 			info.ContentType = DefaultContentType
+		}
+		if c.ChecksumAlgorithm != "" {
+			info.Checksums = map[checksum.Algorithm][]byte{c.ChecksumAlgorithm: c.Checksum}
+			info.ChecksumType = "FULL_OBJECT"
 		}
 		rec := objectRecord{info: info, inline: c.inline, extents: slices.Clone(c.extents)}
 		if err := e.replaceObject(m, &rec); err != nil {

@@ -5,11 +5,15 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/sha1"
+	"encoding/binary"
 	"encoding/hex"
+	"hash/crc32"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/checksum"
 )
 
 // contentEntries counts the content-index entries.
@@ -148,4 +152,35 @@ func TestStoredHeaders(t *testing.T) {
 	up, err := e.UpdateObject(ctx, "bk-h", "c", ObjectUpdate{Metadata: &Metadata{Headers: map[string]string{"x-sina-expire": "Sat, 20 Nov 2286 17:46:39 GMT"}}})
 	require.NoError(t, err)
 	require.Equal(t, map[string]string{"x-sina-expire": "Sat, 20 Nov 2286 17:46:39 GMT"}, up.Headers)
+}
+
+// The full-object checksum a body was stored with goes with the content:
+// an object made from it reports it, and the entry (which then names the
+// blob with the checksum) still goes with the blob's last reference.
+func TestPutByContentChecksum(t *testing.T) {
+	ctx := context.Background()
+	for _, size := range []int{20 << 10, 100} {
+		e := openTest(t, nil)
+		require.NoError(t, e.CreateBucket(ctx, "bk-c", BucketOptions{}))
+		data := bytes.Repeat([]byte("crc!"), size/4)
+		sum := sha1.Sum(data)
+		want := crc32.ChecksumIEEE(data)
+		put, err := e.PutObject(ctx, "bk-c", "src", bytes.NewReader(data), int64(len(data)), PutOptions{DefaultChecksum: checksum.CRC32})
+		require.NoError(t, err)
+		require.Equal(t, binary.BigEndian.AppendUint32(nil, want), put.Checksums[checksum.CRC32])
+		c, err := e.FindByContent(ctx, sum[:], int64(len(data)))
+		require.NoError(t, err)
+		require.Equal(t, checksum.CRC32, c.ChecksumAlgorithm, "size %d", size)
+		require.Equal(t, put.Checksums[checksum.CRC32], c.Checksum)
+		info, err := e.PutObjectByContent(ctx, "bk-c", "dst", sum[:], int64(len(data)), PutOptions{})
+		require.NoError(t, err)
+		require.Equal(t, put.Checksums, info.Checksums)
+		require.Equal(t, "FULL_OBJECT", info.ChecksumType)
+		head, err := e.HeadObject(ctx, "bk-c", "dst")
+		require.NoError(t, err)
+		require.Equal(t, put.Checksums, head.Checksums)
+		require.NoError(t, e.DeleteObject(ctx, "bk-c", "src", DeleteOptions{}))
+		require.NoError(t, e.DeleteObject(ctx, "bk-c", "dst", DeleteOptions{}))
+		require.Zero(t, contentEntries(t, e), "size %d", size)
+	}
 }

@@ -414,7 +414,7 @@ func (m *mutation) commit() error {
 			if err := m.b.Delete(blobKey(id), nil); err != nil {
 				return err
 			}
-			if err := m.dropContent(rec.sha1, rec.size, contentBlobRef(id)); err != nil {
+			if err := m.dropContent(rec.sha1, rec.size, contentBlobRef(id, "", nil)); err != nil {
 				return err
 			}
 		default:

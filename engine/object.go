@@ -175,7 +175,8 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		}
 		ref := contentObjectRef(bucket, key)
 		if b.blob != nil {
-			ref = contentBlobRef(b.blob.id)
+			alg, sum := fullObjectChecksum(rec.info)
+			ref = contentBlobRef(b.blob.id, alg, sum)
 		}
 		m.setContent(b.sha1[:], b.size, b.md5, b.crc64, ref)
 		return nil

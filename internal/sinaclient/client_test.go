@@ -171,9 +171,19 @@ func TestRelax(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "text/x-relaxed", header(h, "Content-Type"))
 	assert.Equal(t, "v", header(h, "X-Amz-Meta-K"))
-	// The content index keeps MD5 and CRC-64, not the CRC32: a relaxed
-	// object reports none.
-	assert.Empty(t, header(h, "x-amz-meta-crc32"))
+	crc := fmt.Sprintf("%08X", crc32.ChecksumIEEE(data))
+	assert.Equal(t, crc, header(h, "x-amz-meta-crc32"), "the content's CRC32 goes with it")
+	// A small (inline) body: the index names the object, whose CRC32 is
+	// taken.
+	small := []byte("relax me")
+	ssha, _ := hexSum(small)
+	_, err = c.PutObject(ctx, "one", "small", bytes.NewReader(small), int64(len(small)), nil)
+	require.NoError(t, err)
+	_, err = c.Relax(ctx, "two", "small", ssha, int64(len(small)), nil)
+	require.NoError(t, err)
+	h, err = c.HeadObject(ctx, "two", "small")
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprintf("%08X", crc32.ChecksumIEEE(small)), header(h, "x-amz-meta-crc32"))
 
 	_, err = c.Relax(ctx, "two", "c", strings.Repeat("ab", 20), int64(len(data)), nil)
 	var se *sinaclient.Error
@@ -318,6 +328,9 @@ func TestMultipart(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, md, etag)
 	assert.Equal(t, got, get(t, c, "multi", "big-copy.zip", nil))
+	h, err = c.HeadObject(ctx, "multi", "big-copy.zip")
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprintf("%08X", crc32.ChecksumIEEE(got)), header(h, "x-amz-meta-crc32"), "the relaxed copy's CRC32")
 	m, err := c.GetMeta(ctx, "multi", "big.zip")
 	require.NoError(t, err)
 	require.NotNil(t, m.ContentSHA1)
