@@ -186,7 +186,10 @@ func TestRTMPIngest(t *testing.T) {
 	var stat oss1.LiveChannelStat
 	require.Eventually(t, func() bool {
 		stat, err = b.GetLiveChannelStat(liveChannel)
-		return err == nil && stat.Status == "Live" && stat.Video.Width > 0
+		// Rates need two frames of each stream to be measured (CI once
+		// saw the stat between the first and second video frame).
+		return err == nil && stat.Status == "Live" && stat.Video.Width > 0 &&
+			stat.Video.FrameRate > 0 && stat.Audio.Bandwidth > 0
 	}, 5*time.Second, 20*time.Millisecond, "stat %+v, %v", stat, err)
 	require.Equal(t, 1920, stat.Video.Width)
 	require.Equal(t, 1080, stat.Video.Height)
