@@ -32,3 +32,69 @@ func TestDeleteObjectIfMatch(t *testing.T) {
 	_, err = e.HeadObject(ctx, "bkt", "k")
 	require.ErrorIs(t, err, ErrNoSuchKey)
 }
+
+// TestDeleteVersionIfMatch: IfMatch with a VersionID is checked against
+// that version (not the latest) in the delete's own step; a mismatch, a
+// delete marker or a missing version deletes nothing.
+func TestDeleteVersionIfMatch(t *testing.T) {
+	e := openTest(t, nil)
+	ctx := context.Background()
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	setVersioning(t, e, "bkt", "Enabled")
+	v1 := putString(t, e, "bkt", "k", "one")
+	v2 := putString(t, e, "bkt", "k", "two")
+	versions := func() []string {
+		t.Helper()
+		vl, err := e.ListObjectVersions(ctx, "bkt", VersionListOptions{})
+		require.NoError(t, err)
+		var ids []string
+		for _, v := range vl.Versions {
+			ids = append(ids, v.VersionID)
+		}
+		return ids
+	}
+
+	// The latest's ETag does not name v1.
+	_, err := e.DeleteObjectVersion(ctx, "bkt", "k", DeleteOptions{VersionID: v1.VersionID, IfMatch: `"` + v2.ETag + `"`})
+	require.ErrorIs(t, err, ErrPreconditionFailed)
+	require.Equal(t, []string{v2.VersionID, v1.VersionID}, versions(), "a failed condition deletes nothing")
+
+	res, err := e.DeleteObjectVersion(ctx, "bkt", "k", DeleteOptions{VersionID: v1.VersionID, IfMatch: `"0123", "` + v1.ETag + `"`})
+	require.NoError(t, err)
+	require.Equal(t, v1.VersionID, res.VersionID)
+	require.Equal(t, []string{v2.VersionID}, versions())
+	got, err := readVersion(t, e, "bkt", "k", "")
+	require.NoError(t, err)
+	require.Equal(t, "two", got, "the latest is untouched")
+
+	// A missing version fails a condition, "*" included.
+	_, err = e.DeleteObjectVersion(ctx, "bkt", "k", DeleteOptions{VersionID: v1.VersionID, IfMatch: "*"})
+	require.ErrorIs(t, err, ErrNoSuchVersion)
+	_, err = e.DeleteObjectVersion(ctx, "bkt", "k", DeleteOptions{VersionID: v1.VersionID})
+	require.NoError(t, err, "unconditional: a missing version is fine")
+
+	// A delete marker has no ETag: every condition fails.
+	dm, err := e.DeleteObjectVersion(ctx, "bkt", "k", DeleteOptions{})
+	require.NoError(t, err)
+	for _, cond := range []string{"*", `""`, v2.ETag} {
+		_, err = e.DeleteObjectVersion(ctx, "bkt", "k", DeleteOptions{VersionID: dm.DeleteMarkerVersionID, IfMatch: cond})
+		require.ErrorIs(t, err, ErrPreconditionFailed, cond)
+	}
+	require.Equal(t, []string{dm.DeleteMarkerVersionID, v2.VersionID}, versions())
+
+	// DeleteObjectVersions reports each entry's condition.
+	out, err := e.DeleteObjectVersions(ctx, "bkt", []ObjectVersion{
+		{Key: "k", VersionID: v2.VersionID, IfMatch: v1.ETag},
+		{Key: "k", VersionID: dm.DeleteMarkerVersionID, IfMatch: "*"},
+		{Key: "k", VersionID: v2.VersionID, IfMatch: v2.ETag},
+		{Key: "k", VersionID: v2.VersionID, IfMatch: v2.ETag},
+	}, "")
+	require.NoError(t, err)
+	require.Len(t, out, 4)
+	require.ErrorIs(t, out[0].Err, ErrPreconditionFailed)
+	require.ErrorIs(t, out[1].Err, ErrPreconditionFailed)
+	require.NoError(t, out[2].Err)
+	require.Equal(t, v2.VersionID, out[2].VersionID)
+	require.ErrorIs(t, out[3].Err, ErrNoSuchVersion, "the repeat runs after the version is gone")
+	require.Equal(t, []string{dm.DeleteMarkerVersionID}, versions())
+}

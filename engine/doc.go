@@ -93,10 +93,11 @@
 // # Conditional writes and retention
 //
 // Write conditions (PutOptions.IfNoneMatch/IfMatch, CopyOptions,
-// CompleteOptions, DeleteOptions.IfMatch, DeleteEntries) are checked in the
-// same atomic step as the write: of writers racing on a key with
-// conditions, exactly one wins. A conditional Complete that fails because
-// the key changed after the upload began is ErrConditionalRequestConflict.
+// CompleteOptions, DeleteOptions.IfMatch on the latest or a named version,
+// DeleteEntries) are checked in the same atomic step as the write: of
+// writers racing on a key with conditions, exactly one wins. A
+// conditional Complete that fails because the key changed after the
+// upload began is ErrConditionalRequestConflict.
 // A bucket retention policy (InitiateBucketWorm and friends, OSS WORM)
 // makes every delete and overwrite of an object younger than its retention
 // period fail with ErrObjectImmutable, checked in the write's own step.

@@ -261,7 +261,11 @@ type DeleteOptions struct {
 	// IfMatch, when set ("*" or a list of ETags), deletes only when the
 	// current object's ETag matches: a mismatch fails with
 	// ErrPreconditionFailed and a missing key with ErrNoSuchKey (S3's
-	// conditional delete). The check and the delete are one atomic step.
+	// conditional delete). With VersionID it is checked against that
+	// version instead: a mismatch, or a delete marker (which has no
+	// ETag, "*" included), fails with ErrPreconditionFailed and a missing
+	// version with ErrNoSuchVersion. The check and the delete are one
+	// atomic step.
 	IfMatch string
 	// VersionID, when set, removes exactly that version (NullVersionID:
 	// the null version); removing the latest makes the next one current,

@@ -559,15 +559,25 @@ func (e *Engine) dropNullVersion(m *mutation, bucket, key string) error {
 
 // removeVersion deletes version vid of key in m and, when it was the
 // latest, makes the next one current. A missing version changes nothing.
-// The caller holds e.mu.
-func (e *Engine) removeVersion(m *mutation, bucket, key, vid string, bypass bool) (DeleteResult, error) {
+// ifMatch, when set, is checked against that version's ETag first, as
+// deleteObject checks the current object's: a mismatch (a delete marker
+// has no ETag, so it never matches) is ErrPreconditionFailed and a
+// missing version ErrNoSuchVersion, both changing nothing. The caller
+// holds e.mu.
+func (e *Engine) removeVersion(m *mutation, bucket, key, vid, ifMatch string, bypass bool) (DeleteResult, error) {
 	res := DeleteResult{Key: key, VersionID: vid}
 	loc, ok, err := e.findVersion(e.db, bucket, key, vid, true)
 	if err != nil || !ok {
 		if err == nil {
 			_, err = e.bucketRecord(e.db, bucket)
 		}
+		if err == nil && ifMatch != "" {
+			err = fmt.Errorf("%w: %s/%s version %s", ErrNoSuchVersion, bucket, key, vid)
+		}
 		return res, err
+	}
+	if ifMatch != "" && (loc.rec.info.DeleteMarker || !etagListMatches(ifMatch, loc.rec.info.ETag)) {
+		return res, fmt.Errorf("%w: ETag of %s/%s version %s does not match", ErrPreconditionFailed, bucket, key, vid)
 	}
 	res.DeleteMarker = loc.rec.info.DeleteMarker
 	if !res.DeleteMarker {
@@ -621,7 +631,7 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid string, bypass bool
 // deleteVersioned is DeleteObject in a versioned bucket.
 func (e *Engine) deleteVersioned(m *mutation, bucket, key string, opts DeleteOptions, st VersioningState) (DeleteResult, error) {
 	if opts.VersionID != "" {
-		return e.removeVersion(m, bucket, key, opts.VersionID, opts.BypassGovernance)
+		return e.removeVersion(m, bucket, key, opts.VersionID, opts.IfMatch, opts.BypassGovernance)
 	}
 	if opts.IfMatch != "" {
 		cur, err := e.objectRecord(e.db, bucket, key, false)
@@ -895,6 +905,10 @@ func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) 
 // VersionID "" is the latest (a delete marker in a versioned bucket).
 type ObjectVersion struct {
 	Key, VersionID string
+	// IfMatch, when set, deletes only while the version named (the
+	// latest when VersionID is "") has a matching ETag, as in
+	// DeleteOptions; a failed condition is reported for the entry.
+	IfMatch string
 	// BypassGovernance overrides a GOVERNANCE Object Lock retention, as
 	// in DeleteOptions.
 	BypassGovernance bool
@@ -902,15 +916,23 @@ type ObjectVersion struct {
 
 // DeleteObjectVersions is DeleteObjects with a version per key. In an
 // call without version IDs it is one atomic batch; otherwise each entry
-// is its own atomic step, in order. Per-entry failures
-// (malformed key or version ID) are reported in the results.
+// is its own atomic step, in order. Per-entry failures (malformed key or
+// version ID, a failed IfMatch, retention) are reported in the results.
 func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs []ObjectVersion, owner string) ([]DeleteResult, error) {
 	if err := e.check(ctx); err != nil {
 		return nil, err
 	}
-	versioned := false
+	versioned, conditional := false, false
 	for _, o := range objs {
 		versioned = versioned || o.VersionID != ""
+		conditional = conditional || o.IfMatch != ""
+	}
+	if !versioned && conditional {
+		entries := make([]DeleteEntry, len(objs))
+		for i, o := range objs {
+			entries[i] = DeleteEntry{Key: o.Key, IfMatch: o.IfMatch, Owner: owner}
+		}
+		return e.DeleteEntries(ctx, bucket, entries)
 	}
 	if !versioned {
 		// Distinct keys do not interact: one batch (with markers in a
@@ -932,13 +954,15 @@ func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs [
 			out[i].Err = err
 			continue
 		}
-		if o.VersionID != "" && done[o] {
+		// A repeat of an unconditional version delete is answered as
+		// done; a conditional one runs again and sees the version gone.
+		if o.VersionID != "" && o.IfMatch == "" && done[o] {
 			continue
 		}
 		done[o] = true
-		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{VersionID: o.VersionID, Owner: owner, BypassGovernance: o.BypassGovernance})
+		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{IfMatch: o.IfMatch, VersionID: o.VersionID, Owner: owner, BypassGovernance: o.BypassGovernance})
 		switch {
-		case errors.Is(err, ErrInvalidVersionID), isKeyError(err):
+		case errors.Is(err, ErrInvalidVersionID), isKeyError(err), o.IfMatch != "" && errors.Is(err, ErrNoSuchVersion):
 			out[i].Err = err
 		case err != nil:
 			return nil, err

@@ -169,6 +169,80 @@ func TestDeleteObjectsETag(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestDeleteObjectsETagVersion: an entry with <VersionId> and <ETag>
+// deletes that version only while its ETag matches; a mismatch is
+// reported as the ETag-only case reports it and deletes nothing.
+func TestDeleteObjectsETagVersion(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	bkt := aws.String("delv")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bkt})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: bkt,
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	var puts []*s3.PutObjectOutput
+	for _, body := range []string{"one", "two"} {
+		out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String("k"), Body: strings.NewReader(body)})
+		require.NoError(t, err)
+		puts = append(puts, out)
+	}
+	v1, v2 := puts[0], puts[1]
+	other, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String("other"), Body: strings.NewReader("o")})
+	require.NoError(t, err)
+	versions := func() []string {
+		t.Helper()
+		lv, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: bkt, Prefix: aws.String("k")})
+		require.NoError(t, err)
+		require.Empty(t, lv.DeleteMarkers)
+		var ids []string
+		for _, v := range lv.Versions {
+			ids = append(ids, aws.ToString(v.VersionId))
+		}
+		return ids
+	}
+
+	// v1 named with the latest's ETag, next to an ETag-only mismatch.
+	out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bkt, Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+		{Key: aws.String("k"), VersionId: v1.VersionId, ETag: v2.ETag},
+		{Key: aws.String("other"), ETag: v2.ETag},
+	}}})
+	require.NoError(t, err)
+	assert.Empty(t, out.Deleted)
+	require.Len(t, out.Errors, 2)
+	byKey := map[string]types.Error{}
+	for _, e := range out.Errors {
+		byKey[aws.ToString(e.Key)] = e
+	}
+	ve, ke := byKey["k"], byKey["other"]
+	assert.Equal(t, "PreconditionFailed", aws.ToString(ve.Code))
+	assert.Equal(t, aws.ToString(ke.Code), aws.ToString(ve.Code))
+	assert.Equal(t, aws.ToString(ke.Message), aws.ToString(ve.Message))
+	assert.Equal(t, aws.ToString(v1.VersionId), aws.ToString(ve.VersionId))
+	assert.Equal(t, []string{aws.ToString(v2.VersionId), aws.ToString(v1.VersionId)}, versions(), "nothing deleted")
+
+	// The matching ETag deletes exactly v1; the latest stays.
+	out, err = c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bkt, Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+		{Key: aws.String("k"), VersionId: v1.VersionId, ETag: v1.ETag},
+		{Key: aws.String("other"), ETag: other.ETag},
+	}}})
+	require.NoError(t, err)
+	assert.Empty(t, out.Errors)
+	require.Len(t, out.Deleted, 2)
+	for _, d := range out.Deleted {
+		if aws.ToString(d.Key) == "k" {
+			assert.Equal(t, aws.ToString(v1.VersionId), aws.ToString(d.VersionId))
+			assert.False(t, aws.ToBool(d.DeleteMarker))
+		}
+	}
+	assert.Equal(t, []string{aws.ToString(v2.VersionId)}, versions())
+	g, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: bkt, Key: aws.String("k")})
+	require.NoError(t, err)
+	g.Body.Close()
+	assert.Equal(t, aws.ToString(v2.VersionId), aws.ToString(g.VersionId))
+}
+
 // TestGetObjectAttributes through aws-sdk-go-v2: a single-part object and
 // a COMPOSITE multipart one paged through its parts.
 func TestGetObjectAttributes(t *testing.T) {

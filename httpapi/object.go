@@ -631,23 +631,15 @@ func (s *server) deleteObjects(rc *request) error {
 		if err != nil {
 			return err
 		}
-		versions = append(versions, engine.ObjectVersion{Key: o.key, VersionID: o.versionID, BypassGovernance: bypass})
+		versions = append(versions, engine.ObjectVersion{Key: o.key, VersionID: o.versionID, IfMatch: o.etag, BypassGovernance: bypass})
 	}
 	if len(keys) > 0 {
 		var res []engine.DeleteResult
 		var err error
 		if named := slices.ContainsFunc(versions, func(v engine.ObjectVersion) bool { return v.VersionID != "" }); named {
-			// Entries naming versions: each is its own step (ETag
-			// conditions are checked against the latest version only,
-			// so they are refused with a version).
-			for i := range keys {
-				if keys[i].IfMatch != "" && versions[i].VersionID != "" {
-					e := errorf("NotImplemented", "An ETag condition together with a VersionId is not implemented.")
-					out.Errors = append(out.Errors, deleteError{Key: keys[i].Key, VersionID: versions[i].VersionID, Code: e.Code, Message: e.Message})
-					versions[i].Key = ""
-				}
-			}
-			versions = slices.DeleteFunc(versions, func(v engine.ObjectVersion) bool { return v.Key == "" })
+			// Entries naming versions: each is its own step, an ETag
+			// checked against the version it names (the latest without
+			// one).
 			res, err = s.eng.DeleteObjectVersions(rc.ctx, rc.op.Bucket, versions, rc.writerID())
 		} else {
 			res, err = s.eng.DeleteEntries(rc.ctx, rc.op.Bucket, keys)
