@@ -6,33 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/internal/racetest"
 	"github.com/osslite/osslite/pkg/checksum"
 )
-
-// race runs n writers at once and returns their errors.
-func race(n int, write func(i int) error) []error {
-	errs := make([]error, n)
-	var start, wg sync.WaitGroup
-	start.Add(1)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			start.Wait()
-			errs[i] = write(i)
-		}()
-	}
-	start.Done()
-	wg.Wait()
-	return errs
-}
 
 // oneWins checks that exactly one error is nil and every other wraps want.
 func oneWins(t *testing.T, errs []error, want error) int {
@@ -61,7 +43,7 @@ func TestConditionalWritesRace(t *testing.T) {
 	body := func(i int) []byte { return bytes.Repeat([]byte{byte('a' + i%26)}, 2<<10+i) }
 
 	t.Run("put if-none-match", func(t *testing.T) {
-		errs := race(n, func(i int) error {
+		errs := racetest.Writers(n, func(i int) error {
 			_, err := e.PutObject(ctx, "bkt", "create", bytes.NewReader(body(i)), -1, PutOptions{IfNoneMatch: "*"})
 			return err
 		})
@@ -71,7 +53,7 @@ func TestConditionalWritesRace(t *testing.T) {
 	})
 	t.Run("put if-match", func(t *testing.T) {
 		base := put(t, e, "bkt", "cas", []byte("base"))
-		errs := race(n, func(i int) error {
+		errs := racetest.Writers(n, func(i int) error {
 			_, err := e.PutObject(ctx, "bkt", "cas", bytes.NewReader(body(i)), -1, PutOptions{IfMatch: base.ETag})
 			return err
 		})
@@ -83,7 +65,7 @@ func TestConditionalWritesRace(t *testing.T) {
 		for i := range n {
 			put(t, e, "bkt", fmt.Sprintf("src%d", i), body(i))
 		}
-		errs := race(n, func(i int) error {
+		errs := racetest.Writers(n, func(i int) error {
 			_, err := e.CopyObject(ctx, "bkt", fmt.Sprintf("src%d", i), "bkt", "copied", CopyOptions{IfNoneMatch: "*"})
 			return err
 		})
@@ -93,7 +75,7 @@ func TestConditionalWritesRace(t *testing.T) {
 	})
 	t.Run("delete if-match", func(t *testing.T) {
 		base := put(t, e, "bkt", "del", []byte("x"))
-		errs := race(n, func(i int) error {
+		errs := racetest.Writers(n, func(i int) error {
 			if i%2 == 0 {
 				return e.DeleteObject(ctx, "bkt", "del", DeleteOptions{IfMatch: base.ETag})
 			}
@@ -123,7 +105,7 @@ func TestConditionalWritesRace(t *testing.T) {
 			ids[i], parts[i] = id, []CompletePart{{PartNumber: 1, ETag: p.ETag}}
 		}
 		e.opts.Clock.(*fakeClock).Advance(time.Second) // the winner writes after every upload began
-		errs := race(n, func(i int) error {
+		errs := racetest.Writers(n, func(i int) error {
 			_, err := e.CompleteMultipartUpload(ctx, "bkt", "mp", ids[i], parts[i], CompleteOptions{IfNoneMatch: "*"})
 			return err
 		})

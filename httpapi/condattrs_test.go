@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,26 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/internal/racetest"
 	"github.com/osslite/osslite/pkg/checksum"
 )
-
-// raceWriters starts n writers at once and returns their errors.
-func raceWriters(n int, write func(i int) error) []error {
-	errs := make([]error, n)
-	var start, wg sync.WaitGroup
-	start.Add(1)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			start.Wait()
-			errs[i] = write(i)
-		}()
-	}
-	start.Done()
-	wg.Wait()
-	return errs
-}
 
 // exactlyOneWins checks that one writer succeeded and all the others got
 // the S3 error code (and HTTP status) given; it returns the winner.
@@ -81,7 +63,7 @@ func TestConditionalWritesSDK(t *testing.T) {
 		return b.Bytes()
 	}
 
-	errs := raceWriters(n, func(i int) error {
+	errs := racetest.Writers(n, func(i int) error {
 		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String("once"), Body: bytes.NewReader(body(i)), IfNoneMatch: aws.String("*")})
 		return err
 	})
@@ -90,7 +72,7 @@ func TestConditionalWritesSDK(t *testing.T) {
 
 	base, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String("cas"), Body: strings.NewReader("base")})
 	require.NoError(t, err)
-	errs = raceWriters(n, func(i int) error {
+	errs = racetest.Writers(n, func(i int) error {
 		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String("cas"), Body: bytes.NewReader(body(i)), IfMatch: base.ETag})
 		return err
 	})
@@ -99,7 +81,7 @@ func TestConditionalWritesSDK(t *testing.T) {
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String("absent"), Body: strings.NewReader("x"), IfMatch: base.ETag})
 	wantCode(t, err, "NoSuchKey")
 
-	errs = raceWriters(n, func(i int) error {
+	errs = racetest.Writers(n, func(i int) error {
 		_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bkt, Key: aws.String("copy"), CopySource: aws.String("cond/cas"), IfNoneMatch: aws.String("*")})
 		return err
 	})
@@ -115,7 +97,7 @@ func TestConditionalWritesSDK(t *testing.T) {
 		ids[i], etags[i] = cr.UploadId, up.ETag
 	}
 	f.clock.Advance(time.Millisecond) // no tie with the uploads' start
-	errs = raceWriters(n, func(i int) error {
+	errs = racetest.Writers(n, func(i int) error {
 		_, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"), UploadId: ids[i], IfNoneMatch: aws.String("*"),
 			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: etags[i]}}}})
 		return err

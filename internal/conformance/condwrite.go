@@ -6,33 +6,16 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/internal/racetest"
 )
 
 // Conditional writes: the write conditions of Put, Copy, Complete and
 // Delete are checked in the same atomic step as the write, so of several
 // writers racing on one key with conditions exactly one wins.
-
-// raceWrites runs n writers at once and returns their errors.
-func raceWrites(n int, write func(i int) error) []error {
-	errs := make([]error, n)
-	var start, wg sync.WaitGroup
-	start.Add(1)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			start.Wait()
-			errs[i] = write(i)
-		}()
-	}
-	start.Done()
-	wg.Wait()
-	return errs
-}
 
 // oneWinner checks that exactly one writer succeeded and every other one
 // failed with code; it returns the winner.
@@ -62,14 +45,14 @@ func testConditionalWriteRace(t *testing.T, s Subject) {
 		require.True(t, bytes.Equal(want, got), "%s holds the winner's body", key)
 	}
 
-	errs := raceWrites(n, func(i int) error {
+	errs := racetest.Writers(n, func(i int) error {
 		_, err := s.Put(ctx, bkt, "create", bytes.NewReader(body(i)), int64(len(body(i))), PutOptions{IfNoneMatch: "*"})
 		return err
 	})
 	check("create", body(oneWinner(t, s, errs, "PreconditionFailed")))
 
 	base := mustPut(t, s, bkt, "swap", []byte("base"), PutOptions{})
-	errs = raceWrites(n, func(i int) error {
+	errs = racetest.Writers(n, func(i int) error {
 		_, err := s.Put(ctx, bkt, "swap", bytes.NewReader(body(i)), int64(len(body(i))), PutOptions{IfMatch: base})
 		return err
 	})
@@ -78,7 +61,7 @@ func testConditionalWriteRace(t *testing.T, s Subject) {
 	for i := range n {
 		mustPut(t, s, bkt, fmt.Sprint("src", i), body(i), PutOptions{})
 	}
-	errs = raceWrites(n, func(i int) error {
+	errs = racetest.Writers(n, func(i int) error {
 		_, err := s.Copy(ctx, bkt, "copy", CopyOptions{SrcBucket: bkt, SrcKey: fmt.Sprint("src", i), IfNoneMatch: "*"})
 		return err
 	})
@@ -130,7 +113,7 @@ func testConditionalComplete(t *testing.T, s Subject) {
 	for i := range n {
 		ids[i], lists[i] = upload("many")
 	}
-	errs := raceWrites(n, func(i int) error {
+	errs := racetest.Writers(n, func(i int) error {
 		_, err := s.CompleteMultipart(ctx, bkt, "many", ids[i], lists[i], CompleteOptions{IfNoneMatch: "*"})
 		return err
 	})
@@ -150,7 +133,7 @@ func testConditionalDelete(t *testing.T, s Subject) {
 	mustRead(t, s, bkt, "k", GetOptions{})
 
 	// Racing conditional deletes: one deletes, the others find nothing.
-	errs := raceWrites(8, func(int) error { return cd.DeleteIfMatch(ctx, bkt, "k", etag) })
+	errs := racetest.Writers(8, func(int) error { return cd.DeleteIfMatch(ctx, bkt, "k", etag) })
 	oneWinner(t, s, errs, "NoSuchKey")
 	_, err := s.Head(ctx, bkt, "k")
 	requireCode(t, s, err, "NoSuchKey")

@@ -57,6 +57,7 @@ var (
 	testSupport = []string{
 		"github.com/stretchr/testify",
 		"github.com/cockroachdb/datadriven",
+		module + "/internal/racetest",
 	}
 	// harnesses are packages whose non-test code exists only to be run by
 	// tests.
@@ -181,6 +182,9 @@ func checkImports(fset *token.FileSet, f *ast.File, pkg string, test bool) []vio
 				if hasPrefix(pkg, l.from) && anyPrefix(p, l.to) {
 					vs = append(vs, violation{at, fmt.Sprintf("%s may not import %s", pkg, p)})
 				}
+			}
+			if anyPrefix(p, testSupport) && !test && !anyPrefix(pkg, harnesses) {
+				vs = append(vs, violation{at, fmt.Sprintf("test support %s imported by non-test code", p)})
 			}
 		case anyPrefix(p, anywhere):
 		case anyPrefix(p, testSupport):
