@@ -25,6 +25,10 @@ type ListOptions struct {
 	// Marker lists only keys (and common prefixes) that sort after it. S3's
 	// marker, start-after and decoded continuation token all map to it.
 	Marker string
+	// MarkerInclusive lists keys (and common prefixes) from Marker on,
+	// Marker included (Sina SCS's marker, which ListResult.NextStart
+	// feeds).
+	MarkerInclusive bool
 	// MaxKeys bounds objects plus common prefixes in a page. 0 means
 	// DefaultMaxKeys; larger values are capped to it.
 	MaxKeys int
@@ -38,6 +42,9 @@ type ListResult struct {
 	// Marker to get them.
 	IsTruncated bool
 	NextMarker  string
+	// NextStart, when truncated, is the first key or common prefix of the
+	// next page: the Marker of a MarkerInclusive listing that follows.
+	NextStart string
 }
 
 // ListObjects lists a bucket's keys in raw byte order. With a delimiter,
@@ -66,8 +73,11 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 	var res ListResult
 	var seekKey []byte
 	if opts.Marker != "" && opts.Marker >= opts.Prefix {
-		// First key strictly after the marker.
-		seekKey = append(append(bytes.Clone(base), opts.Marker...), 0)
+		// First key strictly after the marker (or at it, inclusive).
+		seekKey = append(bytes.Clone(base), opts.Marker...)
+		if !opts.MarkerInclusive {
+			seekKey = append(seekKey, 0)
+		}
 	}
 	valid := func() bool {
 		if seekKey != nil {
@@ -89,9 +99,9 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 				cp := key[:len(opts.Prefix)+i+len(opts.Delimiter)]
 				// Skip every key under cp with one seek.
 				next := prefixEnd(append(bytes.Clone(base), cp...))
-				if cp > opts.Marker || opts.Marker == "" {
+				if cp > opts.Marker || opts.Marker == "" || opts.MarkerInclusive && cp == opts.Marker {
 					if len(res.Objects)+len(res.CommonPrefixes) == max {
-						res.IsTruncated = true
+						res.IsTruncated, res.NextStart = true, cp
 						break
 					}
 					res.CommonPrefixes = append(res.CommonPrefixes, cp)
@@ -105,7 +115,7 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 			}
 		}
 		if len(res.Objects)+len(res.CommonPrefixes) == max {
-			res.IsTruncated = true
+			res.IsTruncated, res.NextStart = true, key
 			break
 		}
 		v, err := it.ValueAndErr()

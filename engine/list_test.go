@@ -45,11 +45,11 @@ func modelList(keys []string, opts ListOptions) ListResult {
 	var res ListResult
 	n := 0
 	for _, en := range entries {
-		if opts.Marker != "" && en.s <= opts.Marker {
+		if opts.Marker != "" && (en.s < opts.Marker || en.s == opts.Marker && !opts.MarkerInclusive) {
 			continue
 		}
 		if n == max {
-			res.IsTruncated = true
+			res.IsTruncated, res.NextStart = true, en.s
 			break
 		}
 		n++
@@ -91,6 +91,11 @@ func TestListObjects(t *testing.T) {
 	// default is the engine's own.
 	cases := []ListOptions{
 		{MaxKeys: 5000},
+		// Sina's inclusive marker, paged with NextStart.
+		{MaxKeys: 1, MarkerInclusive: true},
+		{MaxKeys: 2, Delimiter: "/", MarkerInclusive: true},
+		{MaxKeys: 1, Delimiter: "::", Prefix: "zz", MarkerInclusive: true},
+		{MaxKeys: 3, Delimiter: "/", Marker: "a/", MarkerInclusive: true},
 	}
 	for _, opts := range cases {
 		t.Run(fmt.Sprintf("%+v", opts), func(t *testing.T) {
@@ -109,6 +114,9 @@ func TestListObjects(t *testing.T) {
 				}
 				require.Less(t, page, len(keys))
 				opts.Marker = got.NextMarker
+				if opts.MarkerInclusive {
+					opts.Marker = got.NextStart
+				}
 			}
 		})
 	}

@@ -452,6 +452,7 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *E
 			if rng.IntN(4) == 0 {
 				opts.Marker = randKey()
 			}
+			opts.MarkerInclusive = rng.IntN(3) == 0
 			keys := keysOf(b)
 			for page := 0; ; page++ {
 				got, err := e.ListObjects(ctx, b, opts)
@@ -466,6 +467,9 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *E
 				}
 				require.Less(t, page, 100)
 				opts.Marker = got.NextMarker
+				if opts.MarkerInclusive {
+					opts.Marker = got.NextStart
+				}
 			}
 		}
 	}

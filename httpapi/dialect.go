@@ -165,6 +165,7 @@ type behaviour struct {
 	bucketBeforeAuth          bool // a missing bucket is reported before authentication errors
 	answerCompleteRetry       bool // a retried Complete (same parts) gets the first one's result
 	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
+	inclusiveMarker           bool // ListObjects' marker is listed too; NextMarker starts the next page
 	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
 	uploadCallbacks           bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
 }

@@ -62,6 +62,7 @@ var sina = &dialect{
 		putBucketTaggingStatus:   http.StatusNoContent,
 		deleteBucketDropsUploads: true,
 		deleteMissingKeyFails:    true, // the Python SDK reads 404 as "no such key"
+		inclusiveMarker:          true, // spec 5.1's worked example (the seed's), as the SDK's comment says
 		copyETagHeader:           true, // spec 6.5: ETag: "<MD5 hex>"
 	},
 

@@ -85,12 +85,13 @@ func urlEncode(s string) string {
 
 // list runs one page of a listing (max-keys 0 yields an empty page after
 // checking the bucket).
-func (s *server) list(rc *request, p listParams, marker string) (engine.ListResult, error) {
+func (s *server) list(rc *request, p listParams, marker string, inclusive bool) (engine.ListResult, error) {
 	if p.maxKeys == 0 {
 		_, err := s.bucketOf(rc)
 		return engine.ListResult{}, err
 	}
-	return s.eng.ListObjects(rc.ctx, rc.op.Bucket, engine.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter, Marker: marker, MaxKeys: p.maxKeys})
+	return s.eng.ListObjects(rc.ctx, rc.op.Bucket, engine.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter,
+		Marker: marker, MarkerInclusive: inclusive, MaxKeys: p.maxKeys})
 }
 
 func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, res engine.ListResult, withOwner bool) {
@@ -122,7 +123,7 @@ func (s *server) listObjectsV1(rc *request) error {
 		return err
 	}
 	marker := rc.q.Get("marker")
-	res, err := s.list(rc, p, marker)
+	res, err := s.list(rc, p, marker, rc.d.behave.inclusiveMarker)
 	if err != nil {
 		return err
 	}
@@ -134,6 +135,9 @@ func (s *server) listObjectsV1(rc *request) error {
 	}
 	if res.IsTruncated {
 		out.NextMarker = p.enc(res.NextMarker)
+		if rc.d.behave.inclusiveMarker {
+			out.NextMarker = p.enc(res.NextStart)
+		}
 	}
 	s.fillContents(rc, out, p, res, true)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketResult", out)
@@ -154,7 +158,7 @@ func (s *server) listObjectsV2(rc *request) error {
 		}
 		marker = string(b)
 	}
-	res, err := s.list(rc, p, marker)
+	res, err := s.list(rc, p, marker, false)
 	if err != nil {
 		return err
 	}

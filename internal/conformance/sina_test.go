@@ -45,7 +45,7 @@ type sinaSubject struct {
 
 func (s *sinaSubject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, TooManyTagsCode: "BadRequest", DeleteBucketDropsUploads: true, BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
-		PartCopyBadRange: "InvalidArgument"}
+		PartCopyBadRange: "InvalidArgument", InclusiveMarker: true}
 }
 
 func (s *sinaSubject) ErrorCode(err error) string {

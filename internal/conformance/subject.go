@@ -133,6 +133,10 @@ type Caps struct {
 	// x-oss-forbid-overwrite, answers FileAlreadyExists
 	// ("PreconditionFailed").
 	CompleteConflictCode string
+	// InclusiveMarker says ListObjects v1 lists its marker too (an entry
+	// equal to it, key or common prefix), and NextMarker is the first
+	// entry of the next page (Sina SCS); S3's marker is exclusive.
+	InclusiveMarker bool
 }
 
 // ConditionalDeleter is implemented by subjects that delete on a

@@ -684,16 +684,21 @@ func testList(t *testing.T, s Subject, v2 bool) {
 		opts     ListOptions
 		keys     []string
 		prefixes []string
+		// with an inclusive marker (Caps.InclusiveMarker), when the
+		// marker is an entry itself
+		inclusiveKeys, inclusivePrefixes []string
 	}{
-		{"prefix", ListOptions{Prefix: "l/a/"}, []string{"l/a/1", "l/a/2", "l/a/b/3"}, nil},
-		{"delimiter", ListOptions{Delimiter: "/"}, []string{"other"}, []string{"l/"}},
-		{"prefix and delimiter", ListOptions{Prefix: "l/", Delimiter: "/"}, []string{"l/a-b", "l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/a/", "l/b/"}},
-		{"nested", ListOptions{Prefix: "l/a/", Delimiter: "/"}, []string{"l/a/1", "l/a/2"}, []string{"l/a/b/"}},
-		{"multi-char delimiter", ListOptions{Prefix: "l/", Delimiter: "/1"}, []string{"l/a-b", "l/a/2", "l/a/b/3", "l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/a/1", "l/b/1"}},
-		{"no match", ListOptions{Prefix: "zzz"}, nil, nil},
-		{"start", ListOptions{Prefix: "l/", Marker: "l/c", StartAfter: "l/c"}, []string{"l/d+e", "l/e f", "l/ü"}, nil},
-		{"start between", ListOptions{Prefix: "l/", Marker: "l/b", StartAfter: "l/b"}, []string{"l/b/1", "l/c", "l/d+e", "l/e f", "l/ü"}, nil},
-		{"start skips prefix", ListOptions{Prefix: "l/", Delimiter: "/", Marker: "l/a/", StartAfter: "l/a/"}, []string{"l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/b/"}},
+		{"prefix", ListOptions{Prefix: "l/a/"}, []string{"l/a/1", "l/a/2", "l/a/b/3"}, nil, nil, nil},
+		{"delimiter", ListOptions{Delimiter: "/"}, []string{"other"}, []string{"l/"}, nil, nil},
+		{"prefix and delimiter", ListOptions{Prefix: "l/", Delimiter: "/"}, []string{"l/a-b", "l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/a/", "l/b/"}, nil, nil},
+		{"nested", ListOptions{Prefix: "l/a/", Delimiter: "/"}, []string{"l/a/1", "l/a/2"}, []string{"l/a/b/"}, nil, nil},
+		{"multi-char delimiter", ListOptions{Prefix: "l/", Delimiter: "/1"}, []string{"l/a-b", "l/a/2", "l/a/b/3", "l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/a/1", "l/b/1"}, nil, nil},
+		{"no match", ListOptions{Prefix: "zzz"}, nil, nil, nil, nil},
+		{"start", ListOptions{Prefix: "l/", Marker: "l/c", StartAfter: "l/c"}, []string{"l/d+e", "l/e f", "l/ü"}, nil,
+			[]string{"l/c", "l/d+e", "l/e f", "l/ü"}, nil},
+		{"start between", ListOptions{Prefix: "l/", Marker: "l/b", StartAfter: "l/b"}, []string{"l/b/1", "l/c", "l/d+e", "l/e f", "l/ü"}, nil, nil, nil},
+		{"start skips prefix", ListOptions{Prefix: "l/", Delimiter: "/", Marker: "l/a/", StartAfter: "l/a/"}, []string{"l/c", "l/d+e", "l/e f", "l/ü"}, []string{"l/b/"},
+			nil, []string{"l/a/", "l/b/"}},
 	} {
 		opts := tc.opts
 		opts.V2 = v2
@@ -701,6 +706,14 @@ func testList(t *testing.T, s Subject, v2 bool) {
 			opts.Marker = ""
 		} else {
 			opts.StartAfter = ""
+			if s.Caps().InclusiveMarker {
+				if tc.inclusiveKeys != nil {
+					tc.keys = tc.inclusiveKeys
+				}
+				if tc.inclusivePrefixes != nil {
+					tc.prefixes = tc.inclusivePrefixes
+				}
+			}
 		}
 		page, err := s.List(ctx, bkt, opts)
 		require.NoError(t, err, tc.name)
@@ -737,12 +750,17 @@ func testListPaging(t *testing.T, s Subject) {
 	require.True(t, page.IsTruncated)
 	require.Equal(t, []string{"l/b/"}, page.CommonPrefixes)
 	require.Equal(t, []ObjectSummary{{Key: "l/c", Size: 1, ETag: md5Hex([]byte("c"))}}, page.Objects)
-	require.Equal(t, "l/c", page.NextMarker)
+	if s.Caps().InclusiveMarker {
+		require.Equal(t, "l/d+e", page.NextMarker, "the first entry of the next page")
+	} else {
+		require.Equal(t, "l/c", page.NextMarker)
+	}
 }
 
 // modelPage is the reference listing of one page: obviously correct and
-// O(n). keys must be sorted; max > 0.
-func modelPage(keys []string, prefix, delimiter, marker string, max int) (objects, prefixes []string, truncated bool, last string) {
+// O(n). keys must be sorted; max > 0. inclusive lists an entry equal to
+// marker too; next is then the first entry of the next page.
+func modelPage(keys []string, prefix, delimiter, marker string, max int, inclusive bool) (objects, prefixes []string, truncated bool, last, next string) {
 	type entry struct {
 		s      string
 		prefix bool
@@ -767,11 +785,11 @@ func modelPage(keys []string, prefix, delimiter, marker string, max int) (object
 	}
 	n := 0
 	for _, e := range entries {
-		if marker != "" && e.s <= marker {
+		if marker != "" && (e.s < marker || e.s == marker && !inclusive) {
 			continue
 		}
 		if n == max {
-			return objects, prefixes, true, last
+			return objects, prefixes, true, last, e.s
 		}
 		n++
 		last = e.s
@@ -781,7 +799,7 @@ func modelPage(keys []string, prefix, delimiter, marker string, max int) (object
 			objects = append(objects, e.s)
 		}
 	}
-	return objects, prefixes, false, last
+	return objects, prefixes, false, last, ""
 }
 
 // testListModel compares every page of many listings, v1 and v2, with the
@@ -834,11 +852,12 @@ func testListModel(t *testing.T, s Subject) {
 				max = 1000
 			}
 			marker := tc.marker
+			inclusive := !v2 && s.Caps().InclusiveMarker
 			for page := 0; ; page++ {
 				require.Less(t, page, len(keys)+1, name)
 				got, err := s.List(ctx, bkt, opts)
 				require.NoError(t, err, name)
-				objects, prefixes, truncated, last := modelPage(keys, tc.prefix, tc.delimiter, marker, max)
+				objects, prefixes, truncated, last, next := modelPage(keys, tc.prefix, tc.delimiter, marker, max, inclusive)
 				var gotKeys []string
 				for _, o := range got.Objects {
 					gotKeys = append(gotKeys, o.Key)
@@ -853,6 +872,9 @@ func testListModel(t *testing.T, s Subject) {
 				}
 				marker = last
 				switch {
+				case inclusive:
+					require.Equal(t, next, got.NextMarker, name)
+					marker, opts.Marker = next, next
 				case v2:
 					opts.ContinuationToken = got.NextContinuationToken
 				case got.NextMarker != "":

@@ -492,3 +492,66 @@ func TestExpireDeletes(t *testing.T) {
 	_, err = c.HeadObject(ctx, "exp", "kept")
 	require.NoError(t, err)
 }
+
+// TestListingWorkedExample is the seed's GET Bucket example (spec 5.1):
+// contents and common prefixes count against max-keys together, NextMarker
+// is the first entry of the next page, and marker is listed too.
+func TestListingWorkedExample(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newClient(t)
+	require.NoError(t, c.PutBucket(ctx, "worked", ""))
+	for _, k := range []string{"join/mailaddresss.txt", "join/mycodelist.txt", "join/personalfiles/connects.docx",
+		"join/personalfiles/myphoto.jpg", "join/readme.txt", "join/userlist.txt", "join/zero.txt",
+		"mary/personalfiles/mary.jpg", "mary/readme.txt", "sai/readme.txt"} {
+		_, err := c.PutObject(ctx, "worked", k, strings.NewReader("x"), 1, nil)
+		require.NoError(t, err)
+	}
+	names := func(l sinaclient.ListResult) (keys, prefixes []string) {
+		for _, e := range l.Contents {
+			keys = append(keys, e.Name)
+		}
+		for _, p := range l.CommonPrefixes {
+			prefixes = append(prefixes, p.Prefix)
+		}
+		return keys, prefixes
+	}
+	l, err := c.ListObjects(ctx, "worked", sinaclient.ListOptions{Delimiter: "/"})
+	require.NoError(t, err)
+	keys, prefixes := names(l)
+	assert.Empty(t, keys)
+	assert.Equal(t, []string{"join/", "mary/", "sai/"}, prefixes)
+
+	l, err = c.ListObjects(ctx, "worked", sinaclient.ListOptions{Prefix: "join/", Delimiter: "/", MaxKeys: 4})
+	require.NoError(t, err)
+	assert.True(t, l.IsTruncated)
+	require.NotNil(t, l.NextMarker)
+	assert.Equal(t, "join/userlist.txt", *l.NextMarker, "the first entry of the next page")
+	keys, prefixes = names(l)
+	assert.Equal(t, []string{"join/mailaddresss.txt", "join/mycodelist.txt", "join/readme.txt"}, keys)
+	assert.Equal(t, []string{"join/personalfiles/"}, prefixes)
+
+	l, err = c.ListObjects(ctx, "worked", sinaclient.ListOptions{Prefix: "join/", Delimiter: "/", MaxKeys: 4, Marker: "join/userlist.txt"})
+	require.NoError(t, err)
+	assert.False(t, l.IsTruncated)
+	assert.Nil(t, l.NextMarker)
+	keys, prefixes = names(l)
+	assert.Equal(t, []string{"join/userlist.txt", "join/zero.txt"}, keys, "the marker is listed")
+	assert.Empty(t, prefixes)
+
+	// Paging through with NextMarker visits every entry once, common
+	// prefixes included (a page can start at one).
+	var all []string
+	marker := ""
+	for {
+		l, err := c.ListObjects(ctx, "worked", sinaclient.ListOptions{Delimiter: "/", Prefix: "join/", MaxKeys: 1, Marker: marker})
+		require.NoError(t, err)
+		keys, prefixes := names(l)
+		all = append(append(all, prefixes...), keys...)
+		if !l.IsTruncated {
+			break
+		}
+		marker = *l.NextMarker
+	}
+	assert.Equal(t, []string{"join/mailaddresss.txt", "join/mycodelist.txt", "join/personalfiles/", "join/readme.txt",
+		"join/userlist.txt", "join/zero.txt"}, all)
+}
