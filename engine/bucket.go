@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -57,7 +58,7 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 				return err
 			}
 		}
-		return m.b.Set(bucketKey(name), rec.encode(), nil)
+		return m.setBucket(name, &rec)
 	})
 }
 
@@ -114,7 +115,7 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 				return err
 			}
 		}
-		return m.b.Delete(bucketKey(name), nil)
+		return m.deleteBucket(name)
 	})
 }
 
@@ -163,11 +164,13 @@ func (e *Engine) Bucket(ctx context.Context, name string) (BucketInfo, error) {
 	if err := e.check(ctx); err != nil {
 		return BucketInfo{}, err
 	}
-	rec, err := e.bucketRecord(e.db, name)
+	rec, err := e.cachedBucket(name)
 	if err != nil {
 		return BucketInfo{}, err
 	}
-	return rec.info(name), nil
+	info := rec.info(name)
+	info.ACL.Grants = slices.Clone(info.ACL.Grants) // the cache's stays intact
+	return info, nil
 }
 
 func (r bucketRecord) info(name string) BucketInfo {
@@ -214,6 +217,6 @@ func (e *Engine) SetBucketACL(ctx context.Context, name string, acl ACL) error {
 			return err
 		}
 		rec.acl = acl
-		return m.b.Set(bucketKey(name), rec.encode(), nil)
+		return m.setBucket(name, &rec)
 	})
 }

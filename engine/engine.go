@@ -47,6 +47,7 @@ type Engine struct {
 	vers       versionCache   // guarded by mu
 	bucketKeys bucketKeyCache // SSE-KMS bucket keys (sse_bucketkey.go)
 	worm       wormCache      // bucket retention policies; guarded by mu
+	buckets    bucketCache    // decoded bucket records (bucketcache.go)
 	// lcMu serialises lifecycle passes; lcLast is the clock time of the
 	// last background pass.
 	lcMu   sync.Mutex
@@ -294,20 +295,44 @@ func get(r pebble.Reader, key []byte) (val []byte, found bool, err error) {
 	return val, true, closer.Close()
 }
 
+// getObject reads and decodes the object record at key, decoding in
+// place (decodeObject never aliases its input, so the value is not
+// copied first).
+func getObject(r pebble.Reader, key []byte, body bool) (rec objectRecord, found bool, err error) {
+	return getObjectParts(r, key, body, body)
+}
+
+// getObjectParts is getObject decoding as decodeObjectParts.
+func getObjectParts(r pebble.Reader, key []byte, extents, inline bool) (rec objectRecord, found bool, err error) {
+	v, closer, err := r.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return objectRecord{}, false, nil
+	}
+	if err != nil {
+		return objectRecord{}, false, err
+	}
+	rec, err = decodeObjectParts(v, extents, inline)
+	if cerr := closer.Close(); err == nil {
+		err = cerr
+	}
+	return rec, err == nil, err
+}
+
 func (e *Engine) bucketRecord(r pebble.Reader, bucket string) (bucketRecord, error) {
-	v, ok, err := get(r, bucketKey(bucket))
+	v, closer, err := r.Get(bucketKey(bucket))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return bucketRecord{}, fmt.Errorf("%w: %s", ErrNoSuchBucket, bucket)
+	}
 	if err != nil {
 		return bucketRecord{}, err
 	}
-	if !ok {
-		return bucketRecord{}, fmt.Errorf("%w: %s", ErrNoSuchBucket, bucket)
-	}
-	return decodeBucket(v)
+	defer closer.Close()
+	return decodeBucket(v) // never aliases v
 }
 
 // objectRecord reads bucket/key; a missing bucket or key is an error.
 func (e *Engine) objectRecord(r pebble.Reader, bucket, key string, body bool) (objectRecord, error) {
-	v, ok, err := get(r, objectKey(bucket, key))
+	rec, ok, err := getObject(r, objectKey(bucket, key), body)
 	if err != nil {
 		return objectRecord{}, err
 	}
@@ -326,9 +351,8 @@ func (e *Engine) objectRecord(r pebble.Reader, bucket, key string, body bool) (o
 		}
 		return objectRecord{}, fmt.Errorf("%w: %s/%s", ErrNoSuchKey, bucket, key)
 	}
-	rec, err := decodeObject(v, body)
 	rec.info.Bucket, rec.info.Key = bucket, key
-	return rec, err
+	return rec, nil
 }
 
 // mutation collects the changes of one operation: a batch plus refcount and
@@ -341,6 +365,9 @@ type mutation struct {
 	// content holds the content-index entries this mutation sets (nil
 	// value: deletes), written last at commit.
 	content []contentEntry
+	// buckets names the buckets whose records this mutation writes; their
+	// cached records are dropped at commit.
+	buckets []string
 }
 
 func (e *Engine) newMutation() *mutation {
@@ -433,6 +460,9 @@ func (m *mutation) commit() error {
 	if err := m.b.Commit(pebble.NoSync); err != nil {
 		return err
 	}
+	if len(m.buckets) > 0 {
+		m.e.buckets.drop(m.buckets)
+	}
 	m.e.noteDead(freed, emptied)
 	return nil
 }
@@ -440,11 +470,10 @@ func (m *mutation) commit() error {
 // checkGuard refuses a write when the guarded bucket was re-created. A
 // missing bucket passes: the write itself reports it.
 func (e *Engine) checkGuard(g bucketGuard) error {
-	v, ok, err := get(e.db, bucketKey(g.bucket))
-	if err != nil || !ok {
-		return err
+	rec, err := e.cachedBucket(g.bucket)
+	if errors.Is(err, ErrNoSuchBucket) {
+		return nil
 	}
-	rec, err := decodeBucket(v)
 	if err != nil {
 		return err
 	}

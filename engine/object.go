@@ -187,6 +187,10 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 // checkWrite verifies that the bucket exists and that the write conditions
 // hold for the current object.
 func (e *Engine) checkWrite(bucket, key, ifNoneMatch, ifMatch string) error {
+	if ifNoneMatch == "" && ifMatch == "" {
+		_, err := e.cachedBucket(bucket)
+		return err
+	}
 	cur, err := e.objectRecord(e.db, bucket, key, false)
 	exists := err == nil
 	if err != nil && !errors.Is(err, ErrNoSuchKey) {
@@ -231,13 +235,11 @@ func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
 // replaceRecord writes rec (an object or a part) at k, moving blob
 // references from the record it replaces to rec. The caller holds e.mu.
 func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
-	if old, ok, err := get(e.db, k); err != nil {
+	// The replaced body's references and content-index entry go; its
+	// inline bytes are not needed.
+	if prev, ok, err := getObjectParts(e.db, k, true, false); err != nil {
 		return err
 	} else if ok {
-		prev, err := decodeObject(old, true)
-		if err != nil {
-			return err
-		}
 		m.ref(prev.extents, -1)
 		prev.info.Bucket, prev.info.Key = rec.info.Bucket, rec.info.Key
 		if err := m.dropObjectContent(&prev, rec); err != nil {

@@ -175,7 +175,7 @@ func (e *Engine) putObjectLockConfig(m *mutation, bucket string, doc []byte) err
 	ol := c.(*bucketconfig.ObjectLock)
 	rec.lock = &lockRule{mode: RetentionMode(ol.Mode), days: ol.Days, years: ol.Years}
 	e.forgetVersioning(bucket)
-	if err := m.b.Set(bucketKey(bucket), rec.encode(), nil); err != nil {
+	if err := m.setBucket(bucket, &rec); err != nil {
 		return err
 	}
 	return m.b.Set(configKey(bucket, string(bucketconfig.KindObjectLock)), doc, nil)

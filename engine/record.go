@@ -236,7 +236,7 @@ type objectRecord struct {
 }
 
 func (r *objectRecord) encode() []byte {
-	e := encoder{b: make([]byte, 0, 128+len(r.inline))}
+	e := encoder{b: make([]byte, 0, r.sizeHint())}
 	e.b = append(e.b, recordVersion)
 	i := &r.info
 	e.int(fSize, i.Size)
@@ -353,9 +353,42 @@ func (r *objectRecord) encode() []byte {
 	return e.b
 }
 
+// sizeHint is about the encoded size of r, a little over for the common
+// records, so that encode allocates once (an inline body is copied once).
+func (r *objectRecord) sizeHint() int {
+	i := &r.info
+	n := 256 + len(r.inline) + 24*len(r.extents) + len(i.ContentType) + len(i.ContentDisposition) + len(i.CacheControl) +
+		len(i.Owner) + len(i.SymlinkTarget) + len(i.WebsiteRedirect) + 8*len(i.PartSizes) + 64*len(i.ACL.Grants)
+	for k, v := range i.User {
+		n += len(k) + len(v) + 4
+	}
+	for k, v := range i.Headers {
+		n += len(k) + len(v) + 4
+	}
+	for _, t := range i.Tags {
+		n += len(t.Key) + len(t.Value) + 4
+	}
+	for _, c := range i.PartChecksums {
+		n += len(c) + 2
+	}
+	return n
+}
+
 // decodeObject parses an object record. With body false it skips the inline
 // bytes and extents (listing needs neither). The result never aliases b.
 func decodeObject(b []byte, body bool) (objectRecord, error) {
+	return decodeObjectParts(b, body, body)
+}
+
+// noInlineCopy stands for an inline body that decodeObjectParts did not
+// copy: non-nil, so the record still reads as inline.
+var noInlineCopy = []byte{}
+
+// decodeObjectParts is decodeObject with extents decoded when extents is
+// set, and the inline body copied when inline is set (else, if present,
+// r.inline is noInlineCopy: replacing a record needs to know whether it
+// was inline, not its bytes).
+func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 	var r objectRecord
 	d := decoder{b: b}
 	d.version()
@@ -506,11 +539,13 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 		case fReplication:
 			i.ReplicationStatus = string(p)
 		case fInline:
-			if body {
+			if inline {
 				r.inline = append(make([]byte, 0, len(p)), p...)
+			} else if extents {
+				r.inline = noInlineCopy
 			}
 		case fExtent:
-			if body {
+			if extents {
 				sub := decoder{b: p}
 				x := extent{blob: sub.uvarint(), off: int64(sub.uvarint()), n: int64(sub.uvarint())}
 				if sub.err != nil {

@@ -267,7 +267,7 @@ func (e *Engine) putVersioningConfig(m *mutation, bucket string, doc []byte) err
 		rec.versioning = VersioningSuspended
 	}
 	e.forgetVersioning(bucket)
-	if err := m.b.Set(bucketKey(bucket), rec.encode(), nil); err != nil {
+	if err := m.setBucket(bucket, &rec); err != nil {
 		return err
 	}
 	return m.b.Set(configKey(bucket, ConfigVersioning), doc, nil)

@@ -1,0 +1,100 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// TestBucketCacheFollowsWrites: Bucket (served from the bucket cache)
+// shows every committed change of the record (ACL, versioning, delete and
+// re-create), a failed change leaves it as it was, and a caller modifying
+// what it got does not change what the next caller gets.
+func TestBucketCacheFollowsWrites(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "cache-b", BucketOptions{Owner: "alice"}))
+	first, err := e.Bucket(ctx, "cache-b") // cached from here
+	require.NoError(t, err)
+
+	grants := []Grant{{GranteeType: "CanonicalUser", ID: "bob", Permission: "READ"}}
+	require.NoError(t, e.SetBucketACL(ctx, "cache-b", ACL{Grants: grants}))
+	b, err := e.Bucket(ctx, "cache-b")
+	require.NoError(t, err)
+	require.Equal(t, grants, b.ACL.Grants)
+	b.ACL.Grants[0].ID = "mallory"
+	b, err = e.Bucket(ctx, "cache-b")
+	require.NoError(t, err)
+	require.Equal(t, "bob", b.ACL.Grants[0].ID, "the cache is not the caller's")
+
+	require.NoError(t, e.SetBucketConfig(ctx, "cache-b", &bucketconfig.Versioning{Status: "Enabled"}))
+	b, err = e.Bucket(ctx, "cache-b")
+	require.NoError(t, err)
+	require.Equal(t, VersioningEnabled, b.Versioning)
+
+	// A refused change (the bucket is not empty) changes nothing.
+	_, err = e.PutObject(ctx, "cache-b", "k", bytes.NewReader([]byte("v")), 1, PutOptions{})
+	require.NoError(t, err)
+	require.ErrorIs(t, e.DeleteBucket(ctx, "cache-b", DeleteBucketOptions{}), ErrBucketNotEmpty)
+	b, err = e.Bucket(ctx, "cache-b")
+	require.NoError(t, err)
+	require.Equal(t, first.ID, b.ID)
+
+	e2 := openTest(t, nil)
+	require.NoError(t, e2.CreateBucket(ctx, "cache-c", BucketOptions{}))
+	c, err := e2.Bucket(ctx, "cache-c")
+	require.NoError(t, err)
+	require.NoError(t, e2.DeleteBucket(ctx, "cache-c", DeleteBucketOptions{}))
+	_, err = e2.Bucket(ctx, "cache-c")
+	require.ErrorIs(t, err, ErrNoSuchBucket)
+	_, err = e2.PutObject(ctx, "cache-c", "k", bytes.NewReader([]byte("v")), 1, PutOptions{})
+	require.ErrorIs(t, err, ErrNoSuchBucket, "a deleted bucket takes no writes")
+	require.NoError(t, e2.CreateBucket(ctx, "cache-c", BucketOptions{}))
+	c2, err := e2.Bucket(ctx, "cache-c")
+	require.NoError(t, err)
+	require.NotEqual(t, c.ID, c2.ID)
+}
+
+// TestBucketCacheConcurrent: readers racing with ACL changes always end
+// up seeing the last committed ACL (a read that raced with a change never
+// leaves the old record cached).
+func TestBucketCacheConcurrent(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "cache-r", BucketOptions{}))
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for range 4 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := e.Bucket(ctx, "cache-r"); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for i := range 200 {
+		want := fmt.Sprintf("acl-%d", i)
+		require.NoError(t, e.SetBucketACL(ctx, "cache-r", ACL{Canned: want}))
+		b, err := e.Bucket(ctx, "cache-r")
+		require.NoError(t, err)
+		require.Equal(t, want, b.ACL.Canned)
+	}
+	close(stop)
+	wg.Wait()
+	b, err := e.Bucket(ctx, "cache-r")
+	require.NoError(t, err)
+	require.Equal(t, "acl-199", b.ACL.Canned)
+}
