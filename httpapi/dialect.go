@@ -40,6 +40,12 @@ type dialect struct {
 	// contentSHA1Header, when set, names a request header carrying the
 	// hex SHA-1 a PutObject body must have.
 	contentSHA1Header string
+	// downloadNameParam, when set, names the query parameter of GetObject
+	// and HeadObject that gives the file name a download is saved as
+	// (Sina's unsigned fn, spec 2.4): a non-empty value answers
+	// "Content-Disposition: attachment" with that filename, in place of
+	// the stored Content-Disposition. "" for none.
+	downloadNameParam string
 	// storedHeaders are request headers (lower-case names) stored with an
 	// object as sent and returned on reads, each with its validation.
 	storedHeaders map[string]func(v string) error
@@ -167,6 +173,7 @@ type behaviour struct {
 	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
 	inclusiveMarker           bool // ListObjects' marker is listed too; NextMarker starts the next page
 	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
+	completeETagHeader        bool // CompleteMultipartUpload answers the new ETag in the ETag header too
 	uploadCallbacks           bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
 }
 

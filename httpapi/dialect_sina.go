@@ -64,6 +64,7 @@ var sina = &dialect{
 		deleteMissingKeyFails:    true, // the Python SDK reads 404 as "no such key"
 		inclusiveMarker:          true, // spec 5.1's worked example (the seed's), as the SDK's comment says
 		copyETagHeader:           true, // spec 6.5: ETag: "<MD5 hex>"
+		completeETagHeader:       true, // spec 7.3 [osslite]: ETag: "<multipart ETag>", as PutObject's
 	},
 
 	listBuckets:       (*server).listBucketsSina,
@@ -78,6 +79,7 @@ var sina = &dialect{
 	decodeComplete:    sinaComplete,
 	encode:            sinaEncode,
 	contentSHA1Header: "s-sina-sha1",
+	downloadNameParam: "fn",
 	expiryHeader:      "x-sina-expire",
 	storedHeaders: map[string]func(string) error{
 		"x-sina-info": func(string) error { return nil },

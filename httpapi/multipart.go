@@ -398,6 +398,9 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
 		return s.answerCallback(rc, cb, info)
 	}
+	if rc.d.behave.completeETagHeader {
+		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
+	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CompleteMultipartUploadResult", res)
 }
 

@@ -295,6 +295,24 @@ var responseOverrides = []struct{ param, header string }{
 	{"response-expires", "Expires"},
 }
 
+// downloadDisposition is the Content-Disposition a read answers for the
+// dialect's download-name parameter (Sina's fn), or "" when the request
+// names none. mime.FormatMediaType quotes the name where it must and
+// writes a non-ASCII one in RFC 2231's filename* form. Unlike the
+// response-* overrides it is unsigned and open to anonymous readers (the
+// vendor's URL form never signs it); an explicit
+// response-content-disposition still wins.
+func downloadDisposition(rc *request) string {
+	if rc.d.downloadNameParam == "" {
+		return ""
+	}
+	fn := rc.q.Get(rc.d.downloadNameParam)
+	if fn == "" {
+		return ""
+	}
+	return mime.FormatMediaType("attachment", map[string]string{"filename": fn})
+}
+
 func (s *server) getObject(rc *request) error { return s.readObject(rc, true) }
 
 func (s *server) headObject(rc *request) error { return s.readObject(rc, false) }
@@ -385,6 +403,9 @@ func (s *server) readObject(rc *request, body bool) error {
 		if strings.EqualFold(rc.header("checksum-mode"), "ENABLED") {
 			writePartChecksum(rc, info, opts.PartNumber)
 		}
+	}
+	if d := downloadDisposition(rc); d != "" {
+		h.Set("Content-Disposition", d)
 	}
 	for _, o := range responseOverrides {
 		if v := rc.q.Get(o.param); v != "" {

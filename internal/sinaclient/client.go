@@ -428,8 +428,9 @@ type Part struct {
 	Size         int64  `json:"Size,omitempty"`
 }
 
-// CompleteMultipart sends the JSON part list; returns the object's ETag.
-func (c *Client) CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []Part) (string, error) {
+// CompleteMultipart sends the JSON part list; returns the object's ETag
+// from the JSON body and the response headers.
+func (c *Client) CompleteMultipart(ctx context.Context, bucket, key, uploadID string, parts []Part) (string, http.Header, error) {
 	type cp struct {
 		PartNumber int    `json:"PartNumber"`
 		ETag       string `json:"ETag"`
@@ -440,12 +441,12 @@ func (c *Client) CompleteMultipart(ctx context.Context, bucket, key, uploadID st
 	}
 	b, err := json.Marshal(list)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	var out struct{ ETag string }
-	_, err = c.doJSON(ctx, Request{Method: http.MethodPost, Bucket: bucket, Key: key, Query: url.Values{"uploadId": {uploadID}},
+	h, err := c.doJSON(ctx, Request{Method: http.MethodPost, Bucket: bucket, Key: key, Query: url.Values{"uploadId": {uploadID}},
 		Header: http.Header{"Content-Type": {"text/json"}}, Body: bytes.NewReader(b), Size: int64(len(b))}, &out)
-	return out.ETag, err
+	return out.ETag, h, err
 }
 
 // ListParts is GET ?uploadId.
@@ -455,10 +456,26 @@ func (c *Client) ListParts(ctx context.Context, bucket, key, uploadID string) ([
 	return out.Parts, err
 }
 
+// PresignOptions are the optional parts of a presigned URL; the zero
+// value adds nothing.
+type PresignOptions struct {
+	// FileName, when set, is sent as fn (not signed, spec 2.4): the name
+	// the download is saved as (Content-Disposition: attachment).
+	FileName string
+}
+
 // PresignURL returns a GET URL for bucket/key signed in the query (KID,
 // Expires, ssig) valid until expires.
 func (c *Client) PresignURL(bucket, key string, expires time.Time) string {
+	return c.PresignURLWith(bucket, key, expires, PresignOptions{})
+}
+
+// PresignURLWith is PresignURL with options.
+func (c *Client) PresignURLWith(bucket, key string, expires time.Time, o PresignOptions) string {
 	esc := EscapeKey(key)
 	q := ssig.PresignQuery(http.MethodGet, ssig.Resource{Bucket: bucket, EscapedKey: esc}, nil, nil, c.AccessKey, c.SecretKey, expires)
+	if o.FileName != "" {
+		q.Set("fn", o.FileName)
+	}
 	return strings.TrimSuffix(c.Endpoint, "/") + "/" + bucket + "/" + esc + "?" + q.Encode()
 }

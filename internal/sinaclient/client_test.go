@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -311,8 +313,12 @@ func TestMultipart(t *testing.T) {
 	assert.Equal(t, int64(5<<20), parts[0].Size)
 	assert.Regexp(t, sinaDate, parts[0].LastModified)
 
-	_, err = c.CompleteMultipart(ctx, "multi", "big.zip", id, []sinaclient.Part{{PartNumber: 1, ETag: e1}, {PartNumber: 2, ETag: e2}})
+	etag, ch, err := c.CompleteMultipart(ctx, "multi", "big.zip", id, []sinaclient.Part{{PartNumber: 1, ETag: e1}, {PartNumber: 2, ETag: e2}})
 	require.NoError(t, err)
+	d1, d2 := md5.Sum(p1), md5.Sum(p2)
+	whole := md5.Sum(append(d1[:], d2[:]...))
+	assert.Equal(t, hex.EncodeToString(whole[:])+"-2", etag, "S3's multipart ETag, bare in the JSON body")
+	assert.Equal(t, `"`+etag+`"`, header(ch, "ETag"), "and quoted in the ETag header, as PutObject answers it")
 	got := get(t, c, "multi", "big.zip", nil)
 	assert.Equal(t, append(append([]byte{}, p1...), p2...), got)
 	h, err := c.HeadObject(ctx, "multi", "big.zip")
@@ -324,7 +330,7 @@ func TestMultipart(t *testing.T) {
 	// A multipart object can be the content of a Relax upload: Complete
 	// indexed its SHA-1. The relaxed object's ETag is the content's MD5.
 	sha, md := hexSum(got)
-	etag, err := c.Relax(ctx, "multi", "big-copy.zip", sha, int64(len(got)), nil)
+	etag, err = c.Relax(ctx, "multi", "big-copy.zip", sha, int64(len(got)), nil)
 	require.NoError(t, err)
 	assert.Equal(t, md, etag)
 	assert.Equal(t, got, get(t, c, "multi", "big-copy.zip", nil))
@@ -415,6 +421,61 @@ func TestPresignedURL(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	assert.Equal(t, "ExpiredToken", resp.Header.Get("X-Error-Code"))
+}
+
+// TestDownloadName: fn (spec 2.4, not signed) names the file a download
+// is saved as: the answer's Content-Disposition is attachment with that
+// filename (RFC 2231 for non-ASCII names), in place of the stored one, on
+// presigned and header-signed GETs and HEADs alike.
+func TestDownloadName(t *testing.T) {
+	ctx := context.Background()
+	c, srv := newClient(t)
+	require.NoError(t, c.PutBucket(ctx, "dlname", ""))
+	const stored = `inline; filename="stored.txt"`
+	_, err := c.PutObject(ctx, "dlname", "dir/obj.bin", strings.NewReader("payload"), 7, http.Header{"Content-Disposition": {stored}})
+	require.NoError(t, err)
+	exp := srv.Clock().Now().Add(time.Minute)
+	presigned := func(u string) (http.Header, string) {
+		t.Helper()
+		resp, err := srv.HTTPClient().Get(u)
+		require.NoError(t, err)
+		b := readBody(t, resp, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode, string(b))
+		return resp.Header, string(b)
+	}
+
+	for _, fn := range []string{"report.txt", `my "final" report.pdf`, "报告 2024.txt"} {
+		want := mime.FormatMediaType("attachment", map[string]string{"filename": fn})
+		h, body := presigned(c.PresignURLWith("dlname", "dir/obj.bin", exp, sinaclient.PresignOptions{FileName: fn}))
+		assert.Equal(t, "payload", body)
+		assert.Equal(t, want, h.Get("Content-Disposition"), fn)
+		disp, params, err := mime.ParseMediaType(h.Get("Content-Disposition"))
+		require.NoError(t, err)
+		assert.Equal(t, "attachment", disp)
+		assert.Equal(t, fn, params["filename"], "the name round-trips")
+	}
+	assert.Equal(t, `attachment; filename*=utf-8''%E6%8A%A5%E5%91%8A%202024.txt`,
+		mime.FormatMediaType("attachment", map[string]string{"filename": "报告 2024.txt"}), "RFC 2231 for non-ASCII names")
+
+	h, _ := presigned(c.PresignURL("dlname", "dir/obj.bin", exp))
+	assert.Equal(t, stored, h.Get("Content-Disposition"), "without fn: the stored one")
+	h, _ = presigned(c.PresignURL("dlname", "dir/obj.bin", exp) + "&fn=")
+	assert.Equal(t, stored, h.Get("Content-Disposition"), "an empty fn: the stored one")
+
+	// Header-signed: fn is not signed (ssig.SignRequest leaves it out of
+	// the resource) and selects no sub-resource.
+	want := mime.FormatMediaType("attachment", map[string]string{"filename": "a.txt"})
+	for _, m := range []string{http.MethodGet, http.MethodHead} {
+		resp, err := c.Do(ctx, sinaclient.Request{Method: m, Bucket: "dlname", Key: "dir/obj.bin", Query: url.Values{"fn": {"a.txt"}}})
+		b := readBody(t, resp, err)
+		assert.Equal(t, want, resp.Header.Get("Content-Disposition"), m)
+		if m == http.MethodGet {
+			assert.Equal(t, "payload", string(b))
+		}
+	}
+	resp, err := c.GetObject(ctx, "dlname", "dir/obj.bin", nil)
+	readBody(t, resp, err)
+	assert.Equal(t, stored, resp.Header.Get("Content-Disposition"))
 }
 
 // Without formatter=json the documents are S3's XML.
