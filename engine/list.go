@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -127,6 +128,16 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 			return ListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
 		}
 		rec.info.Bucket, rec.info.Key = bucket, key
+		if len(res.Objects) == cap(res.Objects) {
+			// Room for 16, then 128, then the whole page: few copies of
+			// large pages without a large buffer for small ones (an
+			// ObjectInfo is over 500 bytes).
+			n := max
+			if l := len(res.Objects); l < 128 {
+				n = min(max, 16+112*min(l, 1))
+			}
+			res.Objects = slices.Grow(res.Objects, n-len(res.Objects))
+		}
 		res.Objects = append(res.Objects, rec.info)
 		res.NextMarker = key
 		valid = it.Next()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -36,6 +37,12 @@ func newHandlerBench(tb testing.TB) *handlerBench {
 	rec := hb.serve(tb, hb.signed(tb, "PUT", "/bench/obj", hb.body))
 	if rec.Code != 200 {
 		tb.Fatalf("seed: %d %s", rec.Code, rec.Body)
+	}
+	// A second bucket of 1000 small objects for full list pages.
+	must(tb, eng.CreateBucket(context.Background(), "bench-list", engine.BucketOptions{}))
+	for i := range 1000 {
+		_, err := eng.PutObject(context.Background(), "bench-list", fmt.Sprintf("dir/object-%04d.txt", i), bytes.NewReader([]byte("x")), 1, engine.PutOptions{})
+		must(tb, err)
 	}
 	return hb
 }
@@ -72,6 +79,7 @@ func BenchmarkHandler(b *testing.B) {
 		{"GET4KiB", "GET", "/bench/obj"},
 		{"HEAD", "HEAD", "/bench/obj"},
 		{"LIST", "GET", "/bench?list-type=2"},
+		{"LIST1000", "GET", "/bench-list?list-type=2"},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var body []byte

@@ -96,7 +96,8 @@ func (s *server) list(rc *request, p listParams, marker string, inclusive bool) 
 
 func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, res engine.ListResult, withOwner bool) {
 	out.Contents = make([]xmlObject, 0, len(res.Objects))
-	for _, o := range res.Objects {
+	for i := range res.Objects {
+		o := &res.Objects[i] // not a copy: x.info points at it
 		x := xmlObject{Key: p.enc(o.Key), LastModified: xmlTime(o.LastModified), ETag: rc.d.etag(o.ETag),
 			Size: o.Size, StorageClass: rc.d.storageClassName(o.StorageClass)}
 		if rc.d.behave.objectTypeInListing {
@@ -106,7 +107,7 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 			x.ChecksumAlgorithm = string(a)
 			x.ChecksumType = o.ChecksumType
 		}
-		x.info = &o
+		x.info = o
 		if withOwner {
 			x.Owner = new(s.ownerDoc(rc.d, o.Owner))
 		}
