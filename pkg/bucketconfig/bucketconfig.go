@@ -93,7 +93,7 @@ var kinds = map[Kind]func() Config{
 	KindPublicAccessBlock: func() Config { return &PublicAccessBlock{} },
 	KindOwnership:         func() Config { return &Ownership{} },
 	KindRequestPayment:    nil,
-	KindInventory:         nil,
+	KindInventory:         func() Config { return &Inventory{} },
 }
 
 // Known reports whether k is a configuration kind.

@@ -12,7 +12,11 @@ func TestRoundTrip(t *testing.T) {
 		&Versioning{Status: "Suspended", MFADelete: "Disabled"},
 		&Tagging{Tags: []Tag{{"b", "2"}, {"a", ""}}},
 		&Encryption{Algorithm: "aws:kms", KeyID: "k1", BucketKey: true},
-		&Raw{Of: KindInventory, Document: []byte("<InventoryConfiguration/>")},
+		&Inventory{Configurations: []InventoryConfiguration{
+			{ID: "a", Enabled: true, Prefix: "p/", IncludedVersions: "All", Frequency: "Weekly", OptionalFields: []string{"ETag", "Size"},
+				Destination: InventoryDestination{Bucket: "arn:aws:s3:::dst", Format: "CSV", Prefix: "r", Encryption: "SSE-KMS", KMSKeyID: "k"}},
+			{ID: "b", IncludedVersions: "Current", Frequency: "Daily", Destination: InventoryDestination{Bucket: "arn:aws:s3:::dst", Format: "Parquet"}},
+		}},
 	} {
 		doc, err := Encode(c)
 		require.NoError(t, err)

@@ -1,0 +1,197 @@
+package bucketconfig
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Inventory is a bucket's set of inventory configurations (S3
+// PutBucketInventoryConfiguration): each produces, daily or weekly, a
+// report listing the bucket's objects in a destination bucket. S3
+// addresses them one at a time by ID; they are stored together, sorted by
+// ID.
+type Inventory struct {
+	Configurations []InventoryConfiguration `json:"configurations"`
+}
+
+// InventoryConfiguration is one inventory report definition.
+type InventoryConfiguration struct {
+	// ID names the configuration within its bucket.
+	ID      string `json:"id"`
+	Enabled bool   `json:"enabled"`
+	// Prefix (S3's Filter.Prefix) selects the objects listed; "" lists all.
+	Prefix      string               `json:"prefix,omitempty"`
+	Destination InventoryDestination `json:"destination"`
+	// IncludedVersions is "All" (every version and delete marker) or
+	// "Current".
+	IncludedVersions string `json:"includedVersions"`
+	// OptionalFields are the report's extra columns, in order (the values
+	// of InventoryFields).
+	OptionalFields []string `json:"optionalFields,omitempty"`
+	// Frequency is "Daily" or "Weekly".
+	Frequency string `json:"frequency"`
+}
+
+// InventoryDestination is where reports go.
+type InventoryDestination struct {
+	// AccountID is the destination bucket owner's account, echoed.
+	AccountID string `json:"accountId,omitempty"`
+	// Bucket is the destination bucket's ARN, arn:aws:s3:::name.
+	Bucket string `json:"bucket"`
+	// Format is "CSV", "ORC" or "Parquet".
+	Format string `json:"format"`
+	// Prefix is prepended to every report key.
+	Prefix string `json:"prefix,omitempty"`
+	// Encryption is "", "SSE-S3" or "SSE-KMS" (KMSKeyID then names the
+	// key): how report objects are encrypted.
+	Encryption string `json:"encryption,omitempty"`
+	KMSKeyID   string `json:"kmsKeyId,omitempty"`
+}
+
+// InventoryFields are the optional fields S3 inventory reports know.
+var InventoryFields = []string{
+	"Size", "LastModifiedDate", "StorageClass", "ETag", "IsMultipartUploaded",
+	"ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate",
+	"ObjectLockMode", "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier",
+	"BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner",
+}
+
+// MaxInventoryConfigurations is the most inventory configurations a
+// bucket may have (S3: 1,000).
+const MaxInventoryConfigurations = 1000
+
+// MaxInventoryID is the longest configuration ID, in characters.
+const MaxInventoryID = 64
+
+// Kind implements Config.
+func (*Inventory) Kind() Kind { return KindInventory }
+
+// Validate implements Config: at most MaxInventoryConfigurations
+// configurations with unique IDs, sorted by ID, each valid.
+func (inv *Inventory) Validate() error {
+	if len(inv.Configurations) > MaxInventoryConfigurations {
+		return fmt.Errorf("%w: %d inventory configurations, at most %d", ErrInvalid, len(inv.Configurations), MaxInventoryConfigurations)
+	}
+	for i := range inv.Configurations {
+		c := &inv.Configurations[i]
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if i > 0 && inv.Configurations[i-1].ID >= c.ID {
+			return fmt.Errorf("%w: inventory configurations not sorted by unique ID at %q", ErrInvalid, c.ID)
+		}
+	}
+	return nil
+}
+
+// Find returns the configuration with id, or nil.
+func (inv *Inventory) Find(id string) *InventoryConfiguration {
+	if inv == nil {
+		return nil
+	}
+	i, ok := slices.BinarySearchFunc(inv.Configurations, id, func(c InventoryConfiguration, id string) int {
+		return strings.Compare(c.ID, id)
+	})
+	if !ok {
+		return nil
+	}
+	return &inv.Configurations[i]
+}
+
+// With returns a copy of inv (which may be nil) with c added or replacing
+// the configuration of the same ID.
+func (inv *Inventory) With(c InventoryConfiguration) *Inventory {
+	out := &Inventory{}
+	if inv != nil {
+		out.Configurations = slices.Clone(inv.Configurations)
+	}
+	i, ok := slices.BinarySearchFunc(out.Configurations, c.ID, func(x InventoryConfiguration, id string) int {
+		return strings.Compare(x.ID, id)
+	})
+	if ok {
+		out.Configurations[i] = c
+	} else {
+		out.Configurations = slices.Insert(out.Configurations, i, c)
+	}
+	return out
+}
+
+// Without returns a copy of inv without the configuration id, and whether
+// it was there.
+func (inv *Inventory) Without(id string) (*Inventory, bool) {
+	if inv.Find(id) == nil {
+		return inv, false
+	}
+	out := &Inventory{}
+	for _, c := range inv.Configurations {
+		if c.ID != id {
+			out.Configurations = append(out.Configurations, c)
+		}
+	}
+	return out, true
+}
+
+// Validate reports what is wrong with one configuration.
+func (c *InventoryConfiguration) Validate() error {
+	if c.ID == "" || utf8.RuneCountInString(c.ID) > MaxInventoryID || !utf8.ValidString(c.ID) {
+		return fmt.Errorf("%w: inventory ID %q must be 1 to %d characters", ErrInvalid, c.ID, MaxInventoryID)
+	}
+	for _, r := range c.ID {
+		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return fmt.Errorf("%w: inventory ID %q may hold letters, digits, '-', '_' and '.' only", ErrInvalid, c.ID)
+		}
+	}
+	switch c.IncludedVersions {
+	case "All", "Current":
+	default:
+		return fmt.Errorf("%w: IncludedObjectVersions %q (All or Current)", ErrInvalid, c.IncludedVersions)
+	}
+	switch c.Frequency {
+	case "Daily", "Weekly":
+	default:
+		return fmt.Errorf("%w: Schedule Frequency %q (Daily or Weekly)", ErrInvalid, c.Frequency)
+	}
+	seen := map[string]bool{}
+	for _, f := range c.OptionalFields {
+		if !slices.Contains(InventoryFields, f) {
+			return fmt.Errorf("%w: inventory optional field %q", ErrInvalid, f)
+		}
+		if seen[f] {
+			return fmt.Errorf("%w: inventory optional field %q named twice", ErrInvalid, f)
+		}
+		seen[f] = true
+	}
+	if len(c.Prefix) > 1024 || len(c.Destination.Prefix) > 512 {
+		return fmt.Errorf("%w: inventory prefix too long", ErrInvalid)
+	}
+	d := &c.Destination
+	if _, ok := BucketFromARN(d.Bucket); !ok {
+		return fmt.Errorf("%w: inventory destination bucket %q is not an S3 bucket ARN (arn:aws:s3:::name)", ErrInvalid, d.Bucket)
+	}
+	switch d.Format {
+	case "CSV", "ORC", "Parquet":
+	default:
+		return fmt.Errorf("%w: inventory format %q (CSV, ORC or Parquet)", ErrInvalid, d.Format)
+	}
+	switch d.Encryption {
+	case "", "SSE-S3":
+		if d.KMSKeyID != "" {
+			return fmt.Errorf("%w: inventory KMS key without SSE-KMS", ErrInvalid)
+		}
+	case "SSE-KMS":
+		if d.KMSKeyID == "" {
+			return fmt.Errorf("%w: inventory SSE-KMS needs a KeyId", ErrInvalid)
+		}
+	default:
+		return fmt.Errorf("%w: inventory encryption %q", ErrInvalid, d.Encryption)
+	}
+	return nil
+}
+
+// DestinationBucket returns the name of the bucket reports go to.
+func (c *InventoryConfiguration) DestinationBucket() string {
+	b, _ := BucketFromARN(c.Destination.Bucket)
+	return b
+}

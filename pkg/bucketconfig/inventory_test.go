@@ -1,0 +1,67 @@
+package bucketconfig
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func validInventory() InventoryConfiguration {
+	return InventoryConfiguration{ID: "r1", Enabled: true, IncludedVersions: "Current", Frequency: "Daily",
+		Destination: InventoryDestination{Bucket: "arn:aws:s3:::dst", Format: "CSV"}}
+}
+
+func TestInventoryValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(c *InventoryConfiguration)
+	}{
+		{"empty id", func(c *InventoryConfiguration) { c.ID = "" }},
+		{"id chars", func(c *InventoryConfiguration) { c.ID = "a b" }},
+		{"long id", func(c *InventoryConfiguration) { c.ID = string(make([]byte, 65)) }},
+		{"versions", func(c *InventoryConfiguration) { c.IncludedVersions = "Some" }},
+		{"frequency", func(c *InventoryConfiguration) { c.Frequency = "Hourly" }},
+		{"field", func(c *InventoryConfiguration) { c.OptionalFields = []string{"Size", "Colour"} }},
+		{"field twice", func(c *InventoryConfiguration) { c.OptionalFields = []string{"Size", "Size"} }},
+		{"not an ARN", func(c *InventoryConfiguration) { c.Destination.Bucket = "dst" }},
+		{"format", func(c *InventoryConfiguration) { c.Destination.Format = "JSON" }},
+		{"kms without key", func(c *InventoryConfiguration) { c.Destination.Encryption = "SSE-KMS" }},
+		{"key without kms", func(c *InventoryConfiguration) { c.Destination.KMSKeyID = "k" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validInventory()
+			require.NoError(t, c.Validate())
+			tc.edit(&c)
+			_, err := Encode(&Inventory{Configurations: []InventoryConfiguration{c}})
+			require.ErrorIs(t, err, ErrInvalid)
+		})
+	}
+}
+
+func TestInventorySet(t *testing.T) {
+	var inv *Inventory
+	a, b := validInventory(), validInventory()
+	a.ID, b.ID = "b", "a"
+	inv = inv.With(a).With(b)
+	require.Equal(t, []string{"a", "b"}, []string{inv.Configurations[0].ID, inv.Configurations[1].ID})
+	require.NoError(t, inv.Validate())
+	b.Frequency = "Weekly"
+	inv2 := inv.With(b)
+	require.Equal(t, "Weekly", inv2.Find("a").Frequency)
+	require.Equal(t, "Daily", inv.Find("a").Frequency, "With copies")
+	inv3, ok := inv2.Without("a")
+	require.True(t, ok)
+	require.Nil(t, inv3.Find("a"))
+	require.NotNil(t, inv3.Find("b"))
+	_, ok = inv3.Without("zz")
+	require.False(t, ok)
+	// Unsorted or duplicate IDs are refused.
+	require.ErrorIs(t, (&Inventory{Configurations: []InventoryConfiguration{a, a}}).Validate(), ErrInvalid)
+	many := &Inventory{}
+	for i := 0; i <= MaxInventoryConfigurations; i++ {
+		c := validInventory()
+		c.ID = string(rune('a'+i/26/26%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i%26))
+		many.Configurations = append(many.Configurations, c)
+	}
+	require.ErrorIs(t, many.Validate(), ErrInvalid)
+}
