@@ -23,6 +23,7 @@ const (
 	ConfigEncryption   = string(bucketconfig.KindEncryption)
 	ConfigVersioning   = string(bucketconfig.KindVersioning)
 	ConfigObjectLock   = string(bucketconfig.KindObjectLock)
+	ConfigInventory    = string(bucketconfig.KindInventory)
 )
 
 // MaxConfigSize bounds one configuration document.

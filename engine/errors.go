@@ -110,6 +110,14 @@ var (
 	// (suspending versioning of a bucket with Object Lock, enabling Object
 	// Lock on a bucket whose versioning is not enabled).
 	ErrInvalidBucketState = errors.New("engine: invalid bucket state")
+
+	// ErrNotImplemented is a request the engine understands but does not
+	// carry out (an inventory report format it does not write).
+	ErrNotImplemented = errors.New("engine: not implemented")
+
+	// ErrTooManyConfigurations is a configuration beyond the most a
+	// bucket may have (S3 inventory: 1,000).
+	ErrTooManyConfigurations = errors.New("engine: too many configurations")
 )
 
 // ConditionError is returned by reads whose conditional headers stop them.

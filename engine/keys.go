@@ -6,6 +6,7 @@ import "encoding/binary"
 //
 //	B/<bucket>                 bucket record
 //	C/<bucket>/<kind>          bucket configuration document
+//	C/<bucket>/inventory\x00<id> time of an inventory configuration's last report (inventory.go)
 //	D/<bucket>\x00<key>\x00<id> result of a completed upload, kept for retries
 //	O/<bucket>\x00<key>        object record (the current version)
 //	V/<bucket>\x00<key>\x00<^stamp> noncurrent version or delete marker (version.go)

@@ -36,11 +36,13 @@ type LifecycleStats struct {
 	NoncurrentTransitioned int
 	// Replication counts the replication deliveries RunPending made.
 	Replication ReplicationStats
+	// Inventory counts the inventory reports written (engine/inventory.go).
+	Inventory InventoryStats
 }
 
 // RunPending runs, at the clock's current time, the background work that
-// is due: a lifecycle pass over every bucket with lifecycle rules, then
-// the replication items due (engine/replication.go). It
+// is due: a lifecycle pass over every bucket with lifecycle rules and
+// the inventory reports due, then the replication items due (engine/replication.go). It
 // returns when the work is done. Tests advance a fake clock and call it.
 func (e *Engine) RunPending(ctx context.Context) (LifecycleStats, error) {
 	if err := e.check(ctx); err != nil {
@@ -87,7 +89,8 @@ func (e *Engine) lifecyclePass(ctx context.Context, now time.Time) (LifecycleSta
 			return st, fmt.Errorf("engine: lifecycle of %s: %w", b.Name, err)
 		}
 	}
-	return st, nil
+	st.Inventory, err = e.inventoryPass(ctx, buckets, now)
+	return st, err
 }
 
 // applyLifecycle runs one bucket's rules.
