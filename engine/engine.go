@@ -242,6 +242,11 @@ func (e *Engine) Close() error {
 	if lerr := e.lock.Close(); err == nil {
 		err = lerr
 	}
+	if m, ok := e.blobFS.(*memfs.FS); ok { // only Open makes one: nothing reopens it
+		// A memory store's blob blocks live outside the Go heap: the
+		// garbage collector would never return them.
+		m.Release()
+	}
 	return err
 }
 

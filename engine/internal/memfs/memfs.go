@@ -6,7 +6,10 @@
 // Here a file grows in blocks (64 KiB doubling up to 8 MiB) that are never
 // re-allocated, and on Unix the blocks are anonymous memory mappings outside
 // the Go heap that are returned to the operating system as soon as the file
-// is removed and its last handle closed: a store holds about what is live.
+// is removed and its last handle closed: a store holds about what is live,
+// plus up to maxSpare bytes of freed blocks kept for reuse (a fresh mapping
+// costs a page fault per 4 KiB page on first write, which made writing
+// into fresh blocks cost more than hashing the bytes).
 //
 // It implements what the blob log needs and what pebble's interface asks
 // for: files, directories, renames, sequential and positional reads and
@@ -39,6 +42,7 @@ import (
 const (
 	minBlock = 64 << 10 // first block of a file
 	maxBlock = 8 << 20  // blocks double up to this size
+	maxSpare = 64 << 20 // bytes of freed blocks kept for reuse
 )
 
 // errClosed is returned by the methods of a closed file.
@@ -52,6 +56,84 @@ type FS struct {
 	locks map[string]bool
 
 	mapped atomic.Int64 // bytes of blocks currently allocated
+
+	spareMu    sync.Mutex
+	spare      map[int][][]byte // freed blocks by size, resident, for reuse
+	spareBytes int64
+	released   bool // Release ran: no more spares
+}
+
+// Release returns the memory of every file, and the spare blocks, to the
+// operating system: the files read as empty afterwards. Call it when the
+// filesystem is done with (the blocks live outside the Go heap, so they
+// are not reclaimed by the garbage collector). Files removed while still
+// open are released when their last handle closes, as always.
+func (fs *FS) Release() {
+	fs.spareMu.Lock()
+	fs.released = true
+	spare := fs.spare
+	fs.spare, fs.spareBytes = nil, 0
+	fs.spareMu.Unlock()
+	for _, bs := range spare {
+		for _, b := range bs {
+			release(b)
+		}
+	}
+	fs.mu.Lock()
+	nodes := make([]*node, 0, len(fs.files))
+	for _, n := range fs.files {
+		nodes = append(nodes, n)
+	}
+	fs.mu.Unlock()
+	for _, n := range nodes {
+		n.mu.Lock() // readers hold the read lock while they copy
+		for _, b := range n.blocks {
+			fs.mapped.Add(-int64(len(b)))
+			release(b)
+		}
+		n.blocks, n.size = nil, 0
+		n.mu.Unlock()
+	}
+}
+
+// Spare returns the bytes of freed blocks kept for reuse.
+func (fs *FS) Spare() int64 {
+	fs.spareMu.Lock()
+	defer fs.spareMu.Unlock()
+	return fs.spareBytes
+}
+
+// allocBlock returns a zeroed block of n bytes, reusing a spare one.
+func (fs *FS) allocBlock(n int) ([]byte, error) {
+	fs.spareMu.Lock()
+	var b []byte
+	if bs := fs.spare[n]; len(bs) > 0 {
+		b, fs.spare[n] = bs[len(bs)-1], bs[:len(bs)-1]
+		fs.spareBytes -= int64(n)
+	}
+	fs.spareMu.Unlock()
+	if b != nil {
+		clear(b) // a file may be written with gaps; they read as zeros
+		return b, nil
+	}
+	return alloc(n)
+}
+
+// releaseBlock keeps b as a spare or returns it to the operating system.
+func (fs *FS) releaseBlock(b []byte) {
+	fs.spareMu.Lock()
+	keep := fs.spareBytes+int64(len(b)) <= maxSpare && !fs.released
+	if keep {
+		if fs.spare == nil {
+			fs.spare = map[int][][]byte{}
+		}
+		fs.spare[len(b)] = append(fs.spare[len(b)], b)
+		fs.spareBytes += int64(len(b))
+	}
+	fs.spareMu.Unlock()
+	if !keep {
+		release(b)
+	}
 }
 
 var _ vfs.FS = (*FS)(nil)
@@ -125,7 +207,7 @@ func (n *node) growLocked(size int64) error {
 	last, _ := blockAt(size - 1)
 	for len(n.blocks) <= last {
 		sz := blockSize(len(n.blocks))
-		b, err := alloc(sz)
+		b, err := n.fs.allocBlock(sz)
 		if err != nil {
 			return fmt.Errorf("memfs: allocate %d bytes: %w", sz, err)
 		}
@@ -143,7 +225,7 @@ func (n *node) freeLocked() {
 	}
 	for _, b := range n.blocks {
 		n.fs.mapped.Add(-int64(len(b)))
-		release(b)
+		n.fs.releaseBlock(b)
 	}
 	n.blocks = nil
 	n.size = 0

@@ -143,3 +143,40 @@ func TestNamespace(t *testing.T) {
 	require.Error(t, err)
 	require.NoError(t, l.Close())
 }
+
+// TestSpareAndRelease: a removed file's blocks are kept (up to maxSpare
+// bytes) and reused zeroed; Release returns every block, files read
+// as empty, and blocks freed afterwards are not kept.
+func TestSpareAndRelease(t *testing.T) {
+	fs := New()
+	f, err := fs.Create("/a", vfs.WriteCategoryUnspecified)
+	require.NoError(t, err)
+	big := bytes.Repeat([]byte{0xAB}, 3*maxBlock)
+	_, err = f.Write(big)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+	require.NoError(t, fs.Remove("/a"))
+	require.Positive(t, fs.Spare(), "full-size blocks are kept")
+	require.LessOrEqual(t, fs.Spare(), int64(maxSpare))
+
+	// A file written with a gap reads zeros there, though its blocks
+	// were used before.
+	g, err := fs.Create("/b", vfs.WriteCategoryUnspecified)
+	require.NoError(t, err)
+	_, err = g.WriteAt([]byte("end"), 2*maxBlock+100)
+	require.NoError(t, err)
+	got := make([]byte, 2*maxBlock+100)
+	_, err = g.ReadAt(got, 0)
+	require.NoError(t, err)
+	require.Equal(t, make([]byte, len(got)), got, "reused blocks are zeroed")
+
+	fs.Release()
+	require.Zero(t, fs.Spare())
+	require.Zero(t, fs.Allocated())
+	n, err := g.ReadAt(got[:10], 0)
+	require.Zero(t, n)
+	require.ErrorIs(t, err, io.EOF, "released files read as empty")
+	require.NoError(t, g.Close())
+	require.NoError(t, fs.Remove("/b"))
+	require.Zero(t, fs.Spare(), "nothing is kept after Release")
+}
