@@ -108,9 +108,9 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		} else if !empty {
 			return fmt.Errorf("%w: %s", ErrBucketHasLiveChannels, name)
 		}
-		// Configuration documents, completed-upload records and
-		// annotations go with the bucket.
-		for _, p := range [][]byte{configPrefix(name), completedPrefix(name), annotationPrefix(name)} {
+		// Configuration documents, replication scan cursors,
+		// completed-upload records and annotations go with the bucket.
+		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), completedPrefix(name), annotationPrefix(name)} {
 			if err := m.b.DeleteRange(p, prefixEnd(p), nil); err != nil {
 				return err
 			}

@@ -73,6 +73,9 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 			if err := e.checkReplicationConfig(bucket, doc); err != nil {
 				return err
 			}
+			if err := e.syncScanCursors(m, bucket, doc); err != nil {
+				return err
+			}
 		}
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
@@ -124,6 +127,11 @@ func (e *Engine) DeleteBucketConfig(ctx context.Context, bucket, kind string) er
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
+		}
+		if kind == ConfigReplication {
+			if err := dropScanCursors(m, bucket); err != nil {
+				return err
+			}
 		}
 		return m.b.Delete(configKey(bucket, kind), nil)
 	})

@@ -20,6 +20,8 @@ import "encoding/binary"
 //	G/<time><bucket>\x00<key>\x00<event> an event to publish at a time (expiry.go)
 //	L/<bucket>\x00<channel>    live channel (configuration and push history)
 //	Q/<seq, 8 B BE><config, 2 B BE> pending event delivery (notify.go)
+//	R/<bucket>\x00<key>\x00<versionID> pending replication (replication.go)
+//	RS/<bucket>\x00<ruleID>    historical replication cursor (replication_history.go)
 //
 // Bucket names never contain 0x00, so "O/<bucket>\x00" is a prefix that no
 // other bucket shares and object keys sort as raw bytes after it.

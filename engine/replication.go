@@ -33,6 +33,7 @@ import (
 // per versioned write (the configuration cache remembers absence).
 //
 //	R/<bucket>\x00<key>\x00<versionID>   pending replication item
+//	RS/<bucket>\x00<ruleID>               historical scan cursor (replication_history.go)
 
 // Replication statuses (ObjectInfo.ReplicationStatus).
 const (
@@ -74,6 +75,10 @@ type ReplicationOptions struct {
 	Attempts int
 	// Batch bounds the items one pass delivers. Default 1000.
 	Batch int
+	// ScanPage bounds the object keys one pass examines, over all rules,
+	// while replicating the objects that existed before a rule
+	// (replication_history.go); each page is one batch. Default 1000.
+	ScanPage int
 }
 
 func (o *ReplicationOptions) ensureDefaults() {
@@ -91,6 +96,9 @@ func (o *ReplicationOptions) ensureDefaults() {
 	}
 	if o.Batch <= 0 {
 		o.Batch = 1000
+	}
+	if o.ScanPage <= 0 {
+		o.ScanPage = 1000
 	}
 }
 
@@ -111,6 +119,7 @@ type replState struct{ mu sync.Mutex }
 type replItem struct {
 	bucket, key, versionID string
 	dest                   string // destination bucket ARN
+	rule                   string // the rule's ID when queued by its historical scan
 	storageClass           string // replicas' class; "": the source's
 	deleteMarker           bool
 	attempts               int
@@ -123,6 +132,7 @@ const (
 	riDeleteMarker
 	riAttempts
 	riNext
+	riRule
 )
 
 func replKey(bucket, key, vid string) []byte {
@@ -145,6 +155,9 @@ func (it *replItem) encode() []byte {
 	e.uint(riAttempts, uint64(it.attempts))
 	if !it.next.IsZero() {
 		e.int(riNext, it.next.UnixNano())
+	}
+	if it.rule != "" {
+		e.str(riRule, it.rule)
 	}
 	return e.b
 }
@@ -174,6 +187,8 @@ func decodeReplItem(k, v []byte) (replItem, error) {
 			it.attempts = int(d.uvar(p))
 		case riNext:
 			it.next = time.Unix(0, d.varint(p)).UTC()
+		case riRule:
+			it.rule = string(p)
 		}
 	}
 	return it, d.err
@@ -267,6 +282,9 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 	e.repl.mu.Lock()
 	defer e.repl.mu.Unlock()
 	var st ReplicationStats
+	if err := e.historyPass(ctx); err != nil {
+		return st, err
+	}
 	due, err := e.dueReplications(now)
 	if err != nil {
 		return st, err
@@ -474,6 +492,9 @@ type ReplicationProgress struct {
 	// (zero when none is pending): every version written before it has
 	// been replicated.
 	OldestPending time.Time
+	// Historical holds, by rule ID, the progress of each rule that
+	// replicates the objects that existed before it (ExistingObjects).
+	Historical map[string]HistoricalProgress
 }
 
 // BucketReplicationProgress reports bucket's replication backlog.
@@ -493,6 +514,7 @@ func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (
 		return p, err
 	}
 	defer it.Close()
+	byRule := map[string]int{} // the historical scans' items
 	for ok := it.First(); ok; ok = it.Next() {
 		v, err := it.ValueAndErr()
 		if err != nil {
@@ -503,6 +525,9 @@ func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (
 			return p, err
 		}
 		p.Pending++
+		if item.rule != "" {
+			byRule[item.rule]++
+		}
 		loc, found, err := e.findVersion(snap, bucket, item.key, item.versionID, false)
 		if err != nil {
 			return p, err
@@ -511,7 +536,10 @@ func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (
 			p.OldestPending = loc.rec.info.LastModified
 		}
 	}
-	return p, it.Error()
+	if err := it.Error(); err != nil {
+		return p, err
+	}
+	return p, e.historicalProgress(snap, bucket, byRule, &p)
 }
 
 // publishReplication publishes a replication event of the source version

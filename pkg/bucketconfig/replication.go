@@ -28,8 +28,9 @@ type ReplicationRule struct {
 	// DeleteMarkers is DeleteMarkerReplication Status "Enabled": delete
 	// markers are replicated too.
 	DeleteMarkers bool `json:"deleteMarkers,omitempty"`
-	// ExistingObjects is ExistingObjectReplication Status "Enabled":
-	// echoed; objects written before the rule are not replicated.
+	// ExistingObjects is ExistingObjectReplication Status "Enabled" (OSS:
+	// HistoricalObjectReplication "enabled"): the current versions that
+	// existed when the rule was put are replicated too (needs an ID).
 	ExistingObjects bool `json:"existingObjects,omitempty"`
 	// Destination is where matching versions go.
 	Destination ReplicationDestination `json:"destination"`
