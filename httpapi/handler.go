@@ -62,6 +62,8 @@ type server struct {
 	live liveHub
 	// callbacks signs and sends OSS upload callbacks (osscallback.go).
 	callbacks callbackState
+	// mirror fetches OSS mirror-back origins (mirror.go).
+	mirror mirrorState
 }
 
 // principal is who sent a request.

@@ -313,7 +313,16 @@ func downloadDisposition(rc *request) string {
 	return mime.FormatMediaType("attachment", map[string]string{"filename": fn})
 }
 
-func (s *server) getObject(rc *request) error { return s.readObject(rc, true) }
+func (s *server) getObject(rc *request) error {
+	err := s.readObject(rc, true)
+	if errors.Is(err, engine.ErrNoSuchKey) && !rc.w.wroteHeader {
+		// OSS mirror-back (mirror.go): a Mirror rule may fetch the key.
+		if handled, merr := s.mirrorOnMiss(rc); handled {
+			return merr
+		}
+	}
+	return err
+}
 
 func (s *server) headObject(rc *request) error { return s.readObject(rc, false) }
 

@@ -163,6 +163,26 @@ type Config struct {
 	// loopback addresses and "localhost"; "*" allows any host. A callback
 	// to any other host is refused with InvalidArgument. Default: none.
 	CallbackHosts []string
+	// OSS mirror-back (mirror.go).
+
+	// MirrorOrigins are the origins OSS mirror-back rules (RoutingRule
+	// RedirectType Mirror) may fetch from besides loopback addresses and
+	// "localhost", as URL prefixes: "https://img.example.com/" or
+	// "http://10.0.0.7:8080/static/" allow URLs with the same scheme,
+	// host and port whose path starts with the prefix's path; "*" allows
+	// any origin. A rule naming another origin is answered 501
+	// NotImplemented. Default: none; with none, every mirror connection
+	// is checked to be to a loopback address (as for callbacks).
+	MirrorOrigins []string
+	// MirrorTimeout bounds connecting to a mirror origin, waiting for its
+	// answer, and each wait for more of its body. Default 10 seconds
+	// (DefaultMirrorTimeout, OSS's).
+	MirrorTimeout time.Duration
+	// MirrorTransport carries mirror fetches (redirects are followed by
+	// the server, each hop checked against MirrorOrigins). Default: a
+	// transport that dials loopback addresses only, unless MirrorOrigins
+	// names others.
+	MirrorTransport http.RoundTripper
 }
 
 // TLSRequirement is Config.RequireTLSForSSEC.
@@ -278,6 +298,12 @@ func WithCallbacks(rt http.RoundTripper, hosts ...string) Option {
 	return func(c *Config) { c.CallbackTransport, c.CallbackHosts = rt, append(c.CallbackHosts, hosts...) }
 }
 
+// WithMirrorOrigins adds origins OSS mirror-back rules may fetch from
+// (see Config.MirrorOrigins).
+func WithMirrorOrigins(origins ...string) Option {
+	return func(c *Config) { c.MirrorOrigins = append(c.MirrorOrigins, origins...) }
+}
+
 // Defaults.
 const (
 	DefaultRegion     = "us-east-1"
@@ -343,6 +369,9 @@ func (c *Config) EnsureDefaults() *Config {
 	}
 	if c.CallbackTimeout <= 0 {
 		c.CallbackTimeout = DefaultCallbackTimeout
+	}
+	if c.MirrorTimeout <= 0 {
+		c.MirrorTimeout = DefaultMirrorTimeout
 	}
 	ds := []string{"localhost", "127.0.0.1"}
 	var oss []string

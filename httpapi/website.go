@@ -601,16 +601,10 @@ func (wr *websiteReq) match(status int) *bucketconfig.RoutingRule {
 // websiteRule carries out a matching routing rule.
 func (s *server) websiteRule(wr *websiteReq, rule *bucketconfig.RoutingRule) error {
 	rc, rd := wr.rc, &rule.Redirect
-	key := wr.key
-	switch {
-	case rd.ReplaceKeyWith != nil:
-		key = strings.ReplaceAll(*rd.ReplaceKeyWith, "${key}", wr.key)
-	case rd.ReplaceKeyPrefixWith != nil:
-		key = *rd.ReplaceKeyPrefixWith + strings.TrimPrefix(wr.key, rule.Condition.KeyPrefixEquals)
-	}
+	key := ruleKey(rule, wr.key)
 	switch rd.Type {
 	case bucketconfig.RedirectMirror:
-		return s.websiteFail(wr, errorf("NotImplemented", "Mirror back-to-origin (RedirectType Mirror, MirrorURL %s) is not supported by osslite: it fetches nothing from other servers.", rd.Mirror.URL))
+		return s.websiteMirror(wr, rule, key)
 	case bucketconfig.RedirectInternal:
 		sub := *wr
 		sub.key = key
@@ -630,6 +624,25 @@ func (s *server) websiteRule(wr *websiteReq, rule *bucketconfig.RoutingRule) err
 		loc += "?" + rc.r.URL.RawQuery
 	}
 	return websiteRedirectTo(rc, loc, cmpOr(rd.HTTPRedirectCode, http.StatusMovedPermanently))
+}
+
+// websiteMirror carries out a Mirror rule (mirror.go) for a website
+// request: the key must be readable by the requester and missing (a
+// rule matched before the lookup may name a key that exists).
+func (s *server) websiteMirror(wr *websiteReq, rule *bucketconfig.RoutingRule, originKey string) error {
+	rc := wr.rc
+	rc.op.Key = wr.key
+	if err := s.authorize(rc); err != nil {
+		e, internal := toError(err)
+		if internal {
+			return err
+		}
+		return s.websiteFail(wr, e)
+	}
+	if _, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, wr.key); err == nil {
+		return s.websiteObject(wr, wr.key)
+	}
+	return s.mirrorRule(rc, rule, wr.key, originKey, func(e *Error) error { return s.websiteFail(wr, e) })
 }
 
 // websiteFail answers e as a page or the dialect's error document.

@@ -1,0 +1,484 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// OSS mirror-back (back-to-origin; spec oss service-bucket.md 6.4): a GET
+// of a missing object that a RoutingRule with RedirectType Mirror matches
+// (on the bucket's REST endpoint, signed or anonymous, and on website
+// endpoints) fetches MirrorURL + key from the origin, streams the
+// origin's 200 answer to the client and stores it under the requested
+// key in the same pass, so the next GET is served locally.
+//
+// The server fetches only from loopback addresses and "localhost" (the
+// policy of upload callbacks: with no Config.MirrorOrigins every
+// connection is checked to be to a loopback address) and from the
+// origins Config.MirrorOrigins lists; a rule naming any other origin is
+// answered 501 NotImplemented, as before mirroring was implemented.
+// Every redirect hop is checked the same way.
+
+// DefaultMirrorTimeout is the default of Config.MirrorTimeout (OSS's).
+const DefaultMirrorTimeout = 10 * time.Second
+
+// maxMirrorRedirects is the most redirects a mirror fetch follows (OSS: 10).
+const maxMirrorRedirects = 10
+
+// errMirrorRefused is a mirror fetch to an origin the configuration does
+// not allow.
+var errMirrorRefused = errors.New("httpapi: mirror origin not allowed")
+
+// mirrorState is the mirror transport and the parsed allowed origins,
+// made on first use.
+type mirrorState struct {
+	once   sync.Once
+	client *http.Client
+	allow  []*url.URL
+	any    bool
+}
+
+// mirrors returns the server's mirror state.
+func (s *server) mirrors() *mirrorState {
+	m := &s.mirror
+	m.once.Do(func() {
+		for _, o := range s.cfg.MirrorOrigins {
+			if o == "*" {
+				m.any = true
+				continue
+			}
+			if u, err := url.Parse(o); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+				if u.Path == "" {
+					u.Path = "/"
+				}
+				m.allow = append(m.allow, u)
+			}
+		}
+		rt := s.cfg.MirrorTransport
+		if rt == nil {
+			d := &net.Dialer{Timeout: s.cfg.MirrorTimeout}
+			if len(s.cfg.MirrorOrigins) == 0 {
+				d.Control = func(_, address string, _ syscall.RawConn) error {
+					host, _, _ := net.SplitHostPort(address)
+					if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+						return fmt.Errorf("%w: %s is not a loopback address", errMirrorRefused, address)
+					}
+					return nil
+				}
+			}
+			rt = &http.Transport{DialContext: d.DialContext, TLSHandshakeTimeout: s.cfg.MirrorTimeout, ResponseHeaderTimeout: s.cfg.MirrorTimeout,
+				DisableCompression: true, MaxIdleConns: 16, IdleConnTimeout: 30 * time.Second}
+		}
+		// Redirects are followed by hand, each hop checked.
+		m.client = &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	})
+	return m
+}
+
+// mirrorAllowed reports whether a mirror fetch may go to u: a loopback
+// address or "localhost", or under one of Config.MirrorOrigins (same
+// scheme, host and port; the path starts with the origin's path).
+func (s *server) mirrorAllowed(u *url.URL) bool {
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
+		return false
+	}
+	for _, seg := range strings.Split(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return false // would climb out of an allowed path
+		}
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() || strings.EqualFold(host, "localhost") {
+		return true
+	}
+	m := s.mirrors()
+	if m.any {
+		return true
+	}
+	for _, a := range m.allow {
+		if strings.EqualFold(a.Scheme, u.Scheme) && hostPort(a) == hostPort(u) && strings.HasPrefix(u.Path, a.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+// hostPort is u's lower-case host and port, the scheme's default port
+// when u names none.
+func hostPort(u *url.URL) string {
+	p := u.Port()
+	if p == "" {
+		p = "80"
+		if u.Scheme == "https" {
+			p = "443"
+		}
+	}
+	return net.JoinHostPort(strings.ToLower(u.Hostname()), p)
+}
+
+// mirrorURL is the origin URL of key under rule m: MirrorURL (a "/"
+// added when missing) + key, plus the request's query when passQuery
+// (less the request's own signature parameters).
+func mirrorURL(m *bucketconfig.Mirror, key string, passQuery bool, query url.Values) (*url.URL, error) {
+	raw := m.URL
+	if !strings.Contains(raw, "://") {
+		raw = "http://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("httpapi: MirrorURL %q is not a URL", m.URL)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	u.Path, u.RawPath = u.Path+key, ""
+	if passQuery && len(query) > 0 {
+		q := url.Values{}
+		for k, v := range query {
+			lk := strings.ToLower(k)
+			if lk == "ossaccesskeyid" || lk == "signature" || lk == "expires" || lk == "security-token" || strings.HasPrefix(lk, "x-oss-") {
+				continue
+			}
+			q[k] = v
+		}
+		if enc := q.Encode(); enc != "" {
+			if u.RawQuery != "" {
+				u.RawQuery += "&"
+			}
+			u.RawQuery += enc
+		}
+	}
+	return u, nil
+}
+
+// mirrorReserved are request headers never passed to an origin by
+// PassAll or Pass: hop-by-hop headers, the request's own credentials,
+// body and conditions (the fetch is a plain whole-object GET), and
+// Accept-Encoding (the object is stored as the origin sends it).
+var mirrorReserved = map[string]bool{
+	"Host": true, "Authorization": true, "Proxy-Authorization": true, "Date": true, "Content-Length": true, "Content-Md5": true,
+	"Content-Type": true, "Connection": true, "Keep-Alive": true, "Proxy-Connection": true, "Te": true, "Trailer": true,
+	"Transfer-Encoding": true, "Upgrade": true, "Expect": true, "Range": true, "If-Match": true, "If-None-Match": true,
+	"If-Modified-Since": true, "If-Unmodified-Since": true, "If-Range": true, "Accept-Encoding": true,
+}
+
+// mirrorPassable reports whether PassAll or Pass may pass header k
+// (canonical form): not reserved, not oss-, x-oss- or x-drs- (OSS).
+func mirrorPassable(k string) bool {
+	lk := strings.ToLower(k)
+	return !mirrorReserved[k] && !strings.HasPrefix(lk, "oss-") && !strings.HasPrefix(lk, "x-oss-") && !strings.HasPrefix(lk, "x-drs-")
+}
+
+// mirrorHeaders are the headers a fetch under m sends: with PassAll the
+// request's passable headers, those Pass names, less those Remove
+// names, then those Set sets.
+func mirrorHeaders(m *bucketconfig.Mirror, in http.Header) http.Header {
+	out := http.Header{}
+	if m.PassAll {
+		for k, v := range in {
+			if mirrorPassable(k) {
+				out[k] = v
+			}
+		}
+	}
+	for _, k := range m.Pass {
+		ck := http.CanonicalHeaderKey(k)
+		if v, ok := in[ck]; ok && mirrorPassable(ck) {
+			out[ck] = v
+		}
+	}
+	for _, k := range m.Remove {
+		out.Del(k)
+	}
+	for _, kv := range m.Set {
+		if ck := http.CanonicalHeaderKey(kv.Key); ck != "Host" && ck != "Content-Length" && ck != "Transfer-Encoding" && ck != "Connection" {
+			out.Set(ck, kv.Equals)
+		}
+	}
+	return out
+}
+
+// mirrorRule serves a GET whose key (stored as key, fetched as
+// originKey after the rule's key replacement) is missing and that the
+// Mirror rule matches. fail answers an error the way the caller answers
+// errors (website pages or the dialect's documents).
+func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, originKey string, fail func(*Error) error) error {
+	m := rule.Redirect.Mirror
+	noSuchKey := func(why string, args ...any) error {
+		return fail(errorf("NoSuchKey", "The specified key does not exist; "+why, args...).with("Key", key))
+	}
+	pass := m.PassQueryString || rule.Redirect.PassQueryString
+	target, err := mirrorURL(m, originKey, pass, rc.r.URL.Query())
+	if err != nil || !s.mirrorAllowed(target) {
+		origin := m.URL
+		if err == nil {
+			origin = target.Scheme + "://" + target.Host
+		}
+		return fail(errorf("NotImplemented", "Mirror back-to-origin from %s is not allowed by this server: it fetches only from loopback addresses and the origins given with -mirror-origin (httpapi Config.MirrorOrigins, WithMirrorOrigins).", origin))
+	}
+	if rc.r.Method != http.MethodGet {
+		// OSS mirrors on GetObject only.
+		return noSuchKey("mirror back-to-origin answers GET requests only.")
+	}
+	// The fetch and store outlive a client that goes away (the next GET
+	// finds the object), bounded by the idle timer and the object size.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(rc.ctx))
+	defer cancel()
+	idle := time.AfterFunc(s.cfg.MirrorTimeout, cancel)
+	defer idle.Stop()
+	resp, err := s.mirrorFetch(ctx, target, mirrorHeaders(m, rc.r.Header), m.FollowRedirect == nil || *m.FollowRedirect, idle)
+	if err != nil {
+		s.logMirror(rc, target, err)
+		return noSuchKey("the mirror origin could not be fetched.")
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "" {
+		// MirrorFollowRedirect false: the origin's redirect is the answer.
+		loc, err := target.Parse(resp.Header.Get("Location"))
+		if err != nil {
+			return noSuchKey("the mirror origin redirected to an invalid Location.")
+		}
+		return websiteRedirectTo(rc, loc.String(), resp.StatusCode)
+	}
+	if resp.StatusCode != http.StatusOK {
+		s.logMirror(rc, target, fmt.Errorf("httpapi: mirror origin answered %d", resp.StatusCode))
+		return noSuchKey("the mirror origin answered %d.", resp.StatusCode)
+	}
+	if resp.ContentLength > engine.MaxObjectSize {
+		return noSuchKey("the mirror origin's object is larger than %d bytes.", int64(engine.MaxObjectSize))
+	}
+	opts, err := s.mirrorOptions(rc, resp.Header, m.CheckMD5)
+	if err != nil {
+		return err
+	}
+	direct := rc.r.Header.Get("Range") == "" && rc.q.Get("partNumber") == ""
+	h := rc.w.Header()
+	var client *holdbackWriter
+	body := io.Reader(&idleReader{r: resp.Body, t: idle, d: s.cfg.MirrorTimeout})
+	if direct {
+		h.Set("Content-Type", cmpOrString(opts.ContentType, engine.DefaultContentType))
+		for k, v := range map[string]string{"Cache-Control": opts.CacheControl, "Content-Disposition": opts.ContentDisposition,
+			"Content-Encoding": opts.ContentEncoding, "Content-Language": opts.ContentLanguage, "Expires": opts.Expires} {
+			if v != "" {
+				h.Set(k, v)
+			}
+		}
+		if resp.ContentLength >= 0 {
+			h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
+		}
+		rc.w.WriteHeader(http.StatusOK)
+		client = &holdbackWriter{w: s.bodyWriter(rc)}
+		body = io.TeeReader(body, client)
+	}
+	info, err := s.eng.PutObject(ctx, rc.op.Bucket, key, body, resp.ContentLength, opts)
+	stored := err == nil
+	if errors.Is(err, engine.ErrPreconditionFailed) {
+		err = nil // another request stored the key meanwhile: the bytes sent are still the origin's
+	}
+	if err != nil {
+		s.logMirror(rc, target, err)
+		if !direct {
+			return noSuchKey("the mirror origin's object could not be stored.")
+		}
+		// The status line is gone; the held-back last byte never goes,
+		// so the client sees a short body, not a complete wrong one.
+		panic(http.ErrAbortHandler)
+	}
+	if stored {
+		if err := s.scheduleExpiry(rc, info); err != nil {
+			s.logError(rc, err)
+		}
+		s.emit(rc, "ObjectCreated:Put", key, info.Size, info.ETag, info.VersionID)
+	}
+	if !direct {
+		rc.op.Key = key
+		return s.readObject(rc, true)
+	}
+	if err := client.flush(); err != nil {
+		s.logClientGone(rc, err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+// mirrorFetch GETs u with headers, following up to maxMirrorRedirects
+// redirects when follow (each hop must be allowed too); the caller must
+// close the answer's body. idle is reset for each hop.
+func (s *server) mirrorFetch(ctx context.Context, u *url.URL, headers http.Header, follow bool, idle *time.Timer) (*http.Response, error) {
+	client := s.mirrors().client
+	for hop := 0; ; hop++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header = headers.Clone()
+		if req.Header.Get("User-Agent") == "" {
+			req.Header.Set("User-Agent", "osslite-mirror")
+		}
+		idle.Reset(s.cfg.MirrorTimeout)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		loc := resp.Header.Get("Location")
+		if !follow || resp.StatusCode < 300 || resp.StatusCode > 399 || resp.StatusCode == http.StatusNotModified || loc == "" {
+			return resp, nil
+		}
+		resp.Body.Close()
+		if hop == maxMirrorRedirects {
+			return nil, fmt.Errorf("httpapi: mirror origin redirected more than %d times", maxMirrorRedirects)
+		}
+		next, err := u.Parse(loc)
+		if err != nil {
+			return nil, fmt.Errorf("httpapi: mirror origin redirected to %q: %w", loc, err)
+		}
+		if !s.mirrorAllowed(next) {
+			return nil, fmt.Errorf("%w: redirect to %s", errMirrorRefused, next.Redacted())
+		}
+		u = next
+	}
+}
+
+// mirrorOptions are the write options of a mirrored object: the
+// origin's content headers (the ones OSS keeps), the bucket's owner,
+// storage class and default encryption, and with checkMD5 the origin's
+// Content-MD5 to verify.
+func (s *server) mirrorOptions(rc *request, origin http.Header, checkMD5 bool) (engine.PutOptions, error) {
+	b, err := s.bucketOf(rc)
+	if err != nil {
+		return engine.PutOptions{}, err
+	}
+	sc, err := s.defaultClass(rc, "")
+	if err != nil {
+		return engine.PutOptions{}, err
+	}
+	enc, err := s.bucketDefaultEncryption(rc)
+	if err != nil {
+		return engine.PutOptions{}, err
+	}
+	opts := engine.PutOptions{
+		Metadata: engine.Metadata{ContentType: origin.Get("Content-Type"), ContentEncoding: origin.Get("Content-Encoding"),
+			ContentDisposition: origin.Get("Content-Disposition"), ContentLanguage: origin.Get("Content-Language"),
+			CacheControl: origin.Get("Cache-Control"), Expires: origin.Get("Expires")},
+		StorageClass: sc, Owner: b.Owner, Encryption: enc, DefaultChecksum: rc.d.defaultChecksum,
+		// A key stored while the origin was fetched is not overwritten.
+		IfNoneMatch: "*",
+	}
+	if v := origin.Get("Content-MD5"); checkMD5 && v != "" {
+		sum, err := base64.StdEncoding.DecodeString(v)
+		if err != nil || len(sum) != 16 {
+			sum = make([]byte, 16) // malformed: matches no body, so nothing is stored
+		}
+		opts.ContentMD5 = sum
+	}
+	return opts, nil
+}
+
+func (s *server) logMirror(rc *request, u *url.URL, err error) {
+	if l := s.cfg.Logger; l != nil {
+		l.Warn("httpapi: mirror back-to-origin failed", "bucket", rc.op.Bucket, "key", shortKey(rc.op.Key), "origin", u.Redacted(), "err", err)
+	}
+}
+
+// mirrorOnMiss serves a signed OSS GetObject of a missing key that a
+// Mirror rule of the bucket's website configuration matches; handled is
+// false when none does.
+func (s *server) mirrorOnMiss(rc *request) (handled bool, err error) {
+	if !websiteByDialect[rc.d.name].ossFields || rc.q.Has("versionId") {
+		return false, nil
+	}
+	c, cerr := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindWebsite)
+	if cerr != nil {
+		return false, nil
+	}
+	wr := &websiteReq{rc: rc, cfg: c.(*bucketconfig.Website), key: rc.op.Key}
+	rule := wr.match(http.StatusNotFound)
+	if rule == nil || rule.Redirect.Type != bucketconfig.RedirectMirror {
+		return false, nil
+	}
+	key := rc.op.Key
+	return true, s.mirrorRule(rc, rule, key, ruleKey(rule, key), func(e *Error) error { return e })
+}
+
+// ruleKey is key after rule's key replacement, if it has one.
+func ruleKey(rule *bucketconfig.RoutingRule, key string) string {
+	rd := &rule.Redirect
+	switch {
+	case rd.ReplaceKeyWith != nil:
+		return strings.ReplaceAll(*rd.ReplaceKeyWith, "${key}", key)
+	case rd.ReplaceKeyPrefixWith != nil:
+		return *rd.ReplaceKeyPrefixWith + strings.TrimPrefix(key, rule.Condition.KeyPrefixEquals)
+	}
+	return key
+}
+
+// idleReader reads r, cancelling (through t) a read that waits longer
+// than d for the origin.
+type idleReader struct {
+	r io.Reader
+	t *time.Timer
+	d time.Duration
+}
+
+func (i *idleReader) Read(p []byte) (int, error) {
+	i.t.Reset(i.d)
+	n, err := i.r.Read(p)
+	i.t.Stop()
+	return n, err
+}
+
+// holdbackWriter writes a mirrored body to the client one byte behind,
+// so that the client sees a complete body only once it is stored (flush
+// sends the last byte). A client that fails does not stop the store:
+// writes after the first error are dropped.
+type holdbackWriter struct {
+	w    io.Writer
+	last byte
+	has  bool
+	err  error
+}
+
+func (h *holdbackWriter) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if h.has {
+		h.send([]byte{h.last})
+	}
+	h.send(p[:len(p)-1])
+	h.last, h.has = p[len(p)-1], true
+	return len(p), nil
+}
+
+func (h *holdbackWriter) send(p []byte) {
+	if h.err == nil && len(p) > 0 {
+		_, h.err = h.w.Write(p)
+	}
+}
+
+// flush sends the held-back byte and finishes the body; it returns the
+// first error writing to the client.
+func (h *holdbackWriter) flush() error {
+	if h.has {
+		h.send([]byte{h.last})
+		h.has = false
+	}
+	if f, ok := h.w.(interface{ finish() error }); ok && h.err == nil {
+		h.err = f.finish()
+	}
+	return h.err
+}
