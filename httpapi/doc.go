@@ -117,8 +117,11 @@
 // <bucket>.<Config.WebsiteDomains> and on /_website/<bucket>/<key> (any
 // host): anonymous GET and HEAD, index and error documents, redirects and
 // routing rules, HTML error pages; OSS websites answer anonymous GETs on
-// the bucket's own endpoint. OSS mirror-back rules are stored but answer
-// 501 NotImplemented when they match.
+// the bucket's own endpoint. OSS mirror-back rules (mirror.go) fetch a
+// missing object from its origin on GET (signed or anonymous), stream it
+// to the client and store it; they fetch only from loopback addresses
+// and Config.MirrorOrigins, and answer 501 NotImplemented for any other
+// origin.
 // # LiveChannel
 //
 // The OSS dialect serves the LiveChannel API; ListenRTMP (or ServeRTMP)

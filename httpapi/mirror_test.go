@@ -242,10 +242,22 @@ func TestMirrorBackToOrigin(t *testing.T) {
 	resp = anon("HEAD", ossURL+"/mirror/follow/head.txt")
 	assert.Equal(t, 404, resp.StatusCode, "OSS mirrors on GET only")
 
+	// A Range GET that mirrors stores the whole object, then answers the range.
+	ranged, err := c.GetObject(context.Background(), &oss2.GetObjectRequest{Bucket: oss2.Ptr("mirror"), Key: oss2.Ptr("follow/range.txt"), Range: oss2.Ptr("bytes=0-2")})
+	require.NoError(t, err)
+	part, err := io.ReadAll(ranged.Body)
+	ranged.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, 206, ranged.StatusCode)
+	assert.Equal(t, "fol", string(part))
+
 	origin.Close()
 	body, _, err = getString(t, c, "follow/anon.txt", oss2.RequestCommon{})
 	require.NoError(t, err)
 	assert.Equal(t, "followed", body, "served with the origin stopped")
+	body, _, err = getString(t, c, "follow/range.txt", oss2.RequestCommon{})
+	require.NoError(t, err)
+	assert.Equal(t, "followed", body, "a ranged miss stored the whole object")
 	_, _, err = getString(t, c, "img/b.txt", oss2.RequestCommon{})
 	wantOSS(t, err, 404, "NoSuchKey", "")
 }

@@ -39,9 +39,8 @@ import (
 //
 // Routing rules redirect (External, AliCDN: a 3xx with Location) or
 // rewrite (OSS Internal: the other key is served). OSS mirror-back
-// rules (RedirectType Mirror) are stored and returned as configured,
-// but a request they match is answered 501 NotImplemented: osslite
-// fetches nothing from other servers.
+// rules (RedirectType Mirror) fetch a missing object from its origin
+// and store it (mirror.go).
 
 // websitePathPrefix starts the path form of website requests.
 const websitePathPrefix = "/_website/"

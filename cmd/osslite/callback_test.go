@@ -29,3 +29,13 @@ func TestCallbackHostFlag(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{"app.internal", "10.0.0.5"}, o.callbackHosts)
 }
+
+func TestMirrorOriginFlag(t *testing.T) {
+	o, err := parseFlags([]string{"-mirror-origin", "https://img.example.com/", "-mirror-origin", "http://10.0.0.7:8080/static/"}, noEnv, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, []string{"https://img.example.com/", "http://10.0.0.7:8080/static/"}, o.mirrorOrigins)
+	for _, bad := range []string{"img.example.com", "ftp://x/", "http://"} {
+		_, err = parseFlags([]string{"-mirror-origin", bad}, noEnv, io.Discard)
+		require.ErrorContains(t, err, "-mirror-origin", bad)
+	}
+}

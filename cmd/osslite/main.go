@@ -35,6 +35,8 @@
 //	-callback-host    host OSS upload callbacks may go to besides loopback
 //	                  addresses ("*": any), repeatable; the key that signs
 //	                  them is served at /_osslite/callback-pubkey.pem
+//	-mirror-origin    URL prefix OSS mirror-back rules may fetch from besides
+//	                  loopback addresses ("*": any), repeatable
 //	-tls-cert, -tls-key  serve HTTPS with this PEM certificate and key
 //	-website-domain   serve static websites on <bucket>.<domain>, repeatable
 //	                  (e.g. s3-website.localhost); /_website/<bucket>/ on any host

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -71,6 +72,9 @@ type options struct {
 	// callbackHosts are the hosts OSS upload callbacks may go to besides
 	// loopback ones (-callback-host).
 	callbackHosts []string
+	// mirrorOrigins are the origins OSS mirror-back rules may fetch from
+	// besides loopback ones (-mirror-origin).
+	mirrorOrigins []string
 	notify        notifyOptions
 	// replicationTargets are the remote replication destinations
 	// (-replication-target).
@@ -140,6 +144,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	o.limits.register(fs)
 	o.kms.register(fs)
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
+	fs.Var((*listFlag)(&o.mirrorOrigins), "mirror-origin", "`URL` prefix OSS mirror-back (back-to-origin) rules may fetch from besides loopback addresses, e.g. https://img.example.com/; * allows any (repeatable)")
 	o.notify.register(fs)
 	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable)")
 	documentEnv(fs)
@@ -181,6 +186,11 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	}
 	if o.tlsCAOut != "" && !o.tlsSelfSigned {
 		return o, errors.New("-tls-ca-out needs -tls-self-signed")
+	}
+	for _, m := range o.mirrorOrigins {
+		if u, err := url.Parse(m); m != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			return o, fmt.Errorf("-mirror-origin %q: want an http:// or https:// URL prefix, or *", m)
+		}
 	}
 	if o.metricsToken != "" && !o.metrics {
 		return o, errors.New("-metrics-token needs -metrics")
@@ -296,6 +306,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	}
 	if len(o.callbackHosts) > 0 {
 		apiOpts = append(apiOpts, httpapi.WithCallbacks(nil, o.callbackHosts...))
+	}
+	if len(o.mirrorOrigins) > 0 {
+		apiOpts = append(apiOpts, httpapi.WithMirrorOrigins(o.mirrorOrigins...))
 	}
 	if o.metrics {
 		m = newMetrics(eng, build)

@@ -89,8 +89,8 @@ type RoutingRedirect struct {
 	HTTPRedirectCode int `json:"code,omitempty"`
 	// PassQueryString (OSS) keeps the request's query in the Location.
 	PassQueryString bool `json:"passQuery,omitempty"`
-	// Mirror (OSS RedirectType Mirror): kept as configured; osslite does
-	// not fetch from origins (see httpapi).
+	// Mirror (OSS RedirectType Mirror): where a missing object is fetched
+	// from (httpapi mirror.go).
 	Mirror *Mirror `json:"mirror,omitempty"`
 }
 
