@@ -136,7 +136,7 @@
 //
 // # Caveats
 //
-// Sub-resources no route serves (inventory, analytics, ...) answer 501
+// Sub-resources no route serves (analytics, metrics, OSS inventory, ...) answer 501
 // NotImplemented and change nothing. Server-side encryption (SSE-S3,
 // SSE-KMS, dual-layer aws:kms:dsse, SSE-C; OSS AES256, SM4 and KMS) is in
 // sse.go. In

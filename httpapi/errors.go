@@ -206,6 +206,10 @@ var codes = map[string]codeRow{
 	"ObjectLockConfigurationNotFoundError": {status: 404, message: "Object Lock configuration does not exist for this bucket", facts: []fact{factBucket}},
 	"NoSuchObjectLockConfiguration":        {status: 404, message: "The specified object does not have a ObjectLock configuration"},
 
+	// Bucket inventory (inventory.go).
+	"NoSuchConfiguration":   {status: 404, message: "The specified configuration does not exist."},
+	"TooManyConfigurations": {status: 400, message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
+
 	// Bucket replication (replication.go).
 	"ReplicationConfigurationNotFoundError": {status: 404, message: "The replication configuration was not found", facts: []fact{factBucket},
 		oss: dialectCode{name: "NoSuchReplicationConfiguration", message: "The replication configuration does not exist."}},
@@ -322,6 +326,8 @@ var sentinels = []struct {
 	{engine.ErrInvalidPart, "InvalidPart", ""},
 	{engine.ErrEntityTooSmall, "EntityTooSmall", ""},
 	{engine.ErrInvalidArgument, "InvalidArgument", "-"},
+	{engine.ErrNotImplemented, "NotImplemented", "-"},
+	{engine.ErrTooManyConfigurations, "TooManyConfigurations", ""},
 	{engine.ErrClosed, "ServiceUnavailable", ""},
 	{engine.ErrObjectNotAppendable, "ObjectNotAppendable", ""},
 	{engine.ErrPositionNotEqualToLength, "PositionNotEqualToLength", ""},

@@ -31,6 +31,10 @@ import (
 // service-level ListBuckets and CreateBucket, Sina's own).
 var policyActions = map[string][2]string{
 	// Features merged after the table was first written.
+	"GetBucketInventoryConfiguration":    {"s3:GetInventoryConfiguration", "oss:GetBucketInventory"},
+	"ListBucketInventoryConfigurations":  {"s3:GetInventoryConfiguration", "oss:ListBucketInventory"},
+	"PutBucketInventoryConfiguration":    {"s3:PutInventoryConfiguration", "oss:PutBucketInventory"},
+	"DeleteBucketInventoryConfiguration": {"s3:PutInventoryConfiguration", "oss:DeleteBucketInventory"},
 	"GetBucketLogging":                   {"s3:GetBucketLogging", "oss:GetBucketLogging"},
 	"PutBucketLogging":                   {"s3:PutBucketLogging", "oss:PutBucketLogging"},
 	"DeleteBucketLogging":                {"s3:PutBucketLogging", "oss:DeleteBucketLogging"},

@@ -1,0 +1,246 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// S3 bucket inventory: several configurations per bucket, each addressed
+// by ?inventory&id=ID (Put, Get, Delete), and ListBucketInventory-
+// Configurations (GET ?inventory, paged with a continuation token). They
+// are not rows of configRows, which hold one document per sub-resource:
+// the engine keeps the set (bucketconfig.Inventory) and changes one
+// configuration at a time (engine.PutInventoryConfiguration), and it
+// writes the reports on its clock (engine/inventory.go). Only the CSV
+// format is produced: Parquet and ORC configurations are refused with
+// 501 NotImplemented. OSS's inventory API (?inventory&inventoryId=) is
+// not served (501).
+
+func init() {
+	routes = append(routes,
+		route{method: http.MethodGet, target: targetBucket, params: []string{"inventory", "id"}, op: "GetBucketInventoryConfiguration",
+			perm: permOwner, handle: (*server).getInventory, only: "s3"},
+		route{method: http.MethodGet, target: targetBucket, params: []string{"inventory"}, op: "ListBucketInventoryConfigurations",
+			perm: permOwner, handle: (*server).listInventory, only: "s3"},
+		route{method: http.MethodPut, target: targetBucket, params: []string{"inventory"}, op: "PutBucketInventoryConfiguration",
+			perm: permOwner, handle: (*server).putInventory, only: "s3"},
+		route{method: http.MethodDelete, target: targetBucket, params: []string{"inventory"}, op: "DeleteBucketInventoryConfiguration",
+			perm: permOwner, handle: (*server).deleteInventory, only: "s3"},
+	)
+}
+
+// inventoryPage is how many configurations one List answer holds (S3:
+// 100).
+const inventoryPage = 100
+
+type inventoryXML struct {
+	XMLName     xml.Name `xml:"InventoryConfiguration"`
+	Destination struct {
+		S3 *inventoryDestXML `xml:"S3BucketDestination"`
+	} `xml:"Destination"`
+	IsEnabled              *bool               `xml:"IsEnabled"`
+	Filter                 *inventoryFilterXML `xml:"Filter,omitempty"`
+	ID                     string              `xml:"Id"`
+	IncludedObjectVersions string              `xml:"IncludedObjectVersions"`
+	OptionalFields         *inventoryFieldsXML `xml:"OptionalFields,omitempty"`
+	Schedule               struct {
+		Frequency string `xml:"Frequency"`
+	} `xml:"Schedule"`
+}
+
+type inventoryDestXML struct {
+	AccountID  string           `xml:"AccountId,omitempty"`
+	Bucket     string           `xml:"Bucket"`
+	Format     string           `xml:"Format"`
+	Prefix     string           `xml:"Prefix,omitempty"`
+	Encryption *inventoryEncXML `xml:"Encryption,omitempty"`
+}
+
+type inventoryEncXML struct {
+	SSES3  *struct{}        `xml:"SSE-S3"`
+	SSEKMS *inventoryKMSXML `xml:"SSE-KMS"`
+}
+
+type inventoryKMSXML struct {
+	KeyID string `xml:"KeyId"`
+}
+
+type inventoryFilterXML struct {
+	Prefix string `xml:"Prefix"`
+}
+
+type inventoryFieldsXML struct {
+	Fields []string `xml:"Field"`
+}
+
+type listInventoryXML struct {
+	XMLName               xml.Name       `xml:"ListInventoryConfigurationsResult"`
+	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
+	Configurations        []inventoryXML `xml:"InventoryConfiguration"`
+	IsTruncated           bool           `xml:"IsTruncated"`
+	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
+}
+
+// parseInventory reads an InventoryConfiguration document: a document
+// that does not parse or lacks a required element is MalformedXML, values
+// S3 does not know are InvalidArgument.
+func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
+	var x inventoryXML
+	if err := xml.Unmarshal(data, &x); err != nil || x.Destination.S3 == nil || x.IsEnabled == nil ||
+		x.ID == "" || x.IncludedObjectVersions == "" || x.Schedule.Frequency == "" ||
+		x.Destination.S3.Bucket == "" || x.Destination.S3.Format == "" {
+		return bucketconfig.InventoryConfiguration{}, errorf("MalformedXML", "")
+	}
+	d := x.Destination.S3
+	c := bucketconfig.InventoryConfiguration{
+		ID: x.ID, Enabled: *x.IsEnabled, IncludedVersions: x.IncludedObjectVersions, Frequency: x.Schedule.Frequency,
+		Destination: bucketconfig.InventoryDestination{AccountID: d.AccountID, Bucket: d.Bucket, Format: d.Format, Prefix: d.Prefix},
+	}
+	if x.Filter != nil {
+		c.Prefix = x.Filter.Prefix
+	}
+	if x.OptionalFields != nil {
+		c.OptionalFields = x.OptionalFields.Fields
+	}
+	if e := d.Encryption; e != nil {
+		switch {
+		case e.SSES3 != nil && e.SSEKMS != nil:
+			return c, errorf("InvalidArgument", "Only one of SSE-S3 and SSE-KMS may be specified.")
+		case e.SSES3 != nil:
+			c.Destination.Encryption = "SSE-S3"
+		case e.SSEKMS != nil:
+			c.Destination.Encryption, c.Destination.KMSKeyID = "SSE-KMS", e.SSEKMS.KeyID
+		}
+	}
+	if err := c.Validate(); err != nil {
+		return c, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+	}
+	return c, nil
+}
+
+// renderInventory is a configuration's document.
+func renderInventory(c *bucketconfig.InventoryConfiguration) inventoryXML {
+	enabled := c.Enabled
+	x := inventoryXML{ID: c.ID, IsEnabled: &enabled, IncludedObjectVersions: c.IncludedVersions}
+	x.XMLName.Local = "InventoryConfiguration"
+	x.Schedule.Frequency = c.Frequency
+	d := &inventoryDestXML{AccountID: c.Destination.AccountID, Bucket: c.Destination.Bucket, Format: c.Destination.Format, Prefix: c.Destination.Prefix}
+	switch c.Destination.Encryption {
+	case "SSE-S3":
+		d.Encryption = &inventoryEncXML{SSES3: &struct{}{}}
+	case "SSE-KMS":
+		d.Encryption = &inventoryEncXML{SSEKMS: &inventoryKMSXML{c.Destination.KMSKeyID}}
+	}
+	x.Destination.S3 = d
+	if c.Prefix != "" {
+		x.Filter = &inventoryFilterXML{c.Prefix}
+	}
+	if len(c.OptionalFields) > 0 {
+		x.OptionalFields = &inventoryFieldsXML{c.OptionalFields}
+	}
+	return x
+}
+
+// inventorySet returns the bucket's inventory configurations (nil when
+// none).
+func (s *server) inventorySet(rc *request) (*bucketconfig.Inventory, error) {
+	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindInventory)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.(*bucketconfig.Inventory), nil
+}
+
+func noSuchInventory() error {
+	return errorf("NoSuchConfiguration", "")
+}
+
+func (s *server) getInventory(rc *request) error {
+	inv, err := s.inventorySet(rc)
+	if err != nil {
+		return err
+	}
+	c := inv.Find(rc.q.Get("id"))
+	if c == nil {
+		return noSuchInventory()
+	}
+	doc := renderInventory(c)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "InventoryConfiguration", &doc)
+}
+
+// listInventory answers up to inventoryPage configurations in ID order;
+// the continuation token is the last ID answered.
+func (s *server) listInventory(rc *request) error {
+	inv, err := s.inventorySet(rc)
+	if err != nil {
+		return err
+	}
+	token := rc.q.Get("continuation-token")
+	out := &listInventoryXML{ContinuationToken: token}
+	if inv != nil {
+		for i := range inv.Configurations {
+			c := &inv.Configurations[i]
+			if token != "" && c.ID <= token {
+				continue
+			}
+			if len(out.Configurations) == inventoryPage {
+				out.IsTruncated = true
+				out.NextContinuationToken = out.Configurations[len(out.Configurations)-1].ID
+				break
+			}
+			out.Configurations = append(out.Configurations, renderInventory(c))
+		}
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListInventoryConfigurationsResult", out)
+}
+
+func (s *server) putInventory(rc *request) error {
+	id := rc.q.Get("id")
+	if id == "" {
+		return errorf("InvalidArgument", "The inventory id must be specified (?inventory&id=ID).")
+	}
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		return errorf("MissingRequestBodyError", "")
+	}
+	c, err := parseInventory(data)
+	if err != nil {
+		return err
+	}
+	if c.ID != id {
+		return errorf("InvalidArgument", "The Id in the document (%s) does not match the id parameter (%s).", c.ID, id)
+	}
+	if c.Destination.Format != "CSV" {
+		return errorf("NotImplemented", "Inventory reports in the %s format are not implemented; use CSV.", c.Destination.Format)
+	}
+	if err := s.eng.PutInventoryConfiguration(rc.ctx, rc.op.Bucket, c); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func (s *server) deleteInventory(rc *request) error {
+	id := rc.q.Get("id")
+	if id == "" {
+		return errorf("InvalidArgument", "The inventory id must be specified (?inventory&id=ID).")
+	}
+	err := s.eng.DeleteInventoryConfiguration(rc.ctx, rc.op.Bucket, id)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return noSuchInventory()
+	}
+	if err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
