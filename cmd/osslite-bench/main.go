@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -38,6 +39,7 @@ func main() {
 	var (
 		serve       = flag.String("serve", "", "internal: serve `kind` (limit, memory, disk) and print the address")
 		dataDir     = flag.String("data", "", "internal: data directory of -serve disk")
+		cpuProfile  = flag.String("cpuprofile", "", "with -serve: write the server's CPU profile to `file` (drive it with -endpoint from another process)")
 		scenarios   = flag.String("scenarios", strings.Join(allScenarios, ","), "comma-separated `scenarios`")
 		targets     = flag.String("targets", "limit,memory,disk", "comma-separated `servers` to start: limit, memory, disk")
 		endpoint    = flag.String("endpoint", "", "drive this `URL` instead of starting servers")
@@ -50,6 +52,18 @@ func main() {
 	)
 	flag.Parse()
 	if *serve != "" {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err == nil {
+				err = pprof.StartCPUProfile(f)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "osslite-bench:", err)
+				os.Exit(1)
+			}
+			defer f.Close()
+			defer pprof.StopCPUProfile()
+		}
 		if err := serveKind(ctx, *serve, *dataDir, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "osslite-bench:", err)
 			os.Exit(1)
