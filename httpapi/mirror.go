@@ -39,6 +39,11 @@ const DefaultMirrorTimeout = 10 * time.Second
 // maxMirrorRedirects is the most redirects a mirror fetch follows (OSS: 10).
 const maxMirrorRedirects = 10
 
+// mirrorHopHeader marks the server's own fetches: a request carrying it
+// is not mirrored again, so a rule whose origin is this server (or
+// another osslite) costs one hop, not a chain of them.
+const mirrorHopHeader = "X-Osslite-Mirror"
+
 // errMirrorRefused is a mirror fetch to an origin the configuration does
 // not allow.
 var errMirrorRefused = errors.New("httpapi: mirror origin not allowed")
@@ -80,8 +85,10 @@ func (s *server) mirrors() *mirrorState {
 					return nil
 				}
 			}
+			// No idle connections: a fetch is a first miss, and nothing
+			// of the transport outlives it (the handler has no Close).
 			rt = &http.Transport{DialContext: d.DialContext, TLSHandshakeTimeout: s.cfg.MirrorTimeout, ResponseHeaderTimeout: s.cfg.MirrorTimeout,
-				DisableCompression: true, MaxIdleConns: 16, IdleConnTimeout: 30 * time.Second}
+				DisableCompression: true, DisableKeepAlives: true}
 		}
 		// Redirects are followed by hand, each hop checked.
 		m.client = &http.Client{Transport: rt, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -221,6 +228,10 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 	noSuchKey := func(why string, args ...any) error {
 		return fail(errorf("NoSuchKey", "The specified key does not exist; "+why, args...).with("Key", key))
 	}
+	if rc.r.Method != http.MethodGet || rc.r.Header.Get(mirrorHopHeader) != "" {
+		// OSS mirrors on GetObject only; a fetch of a mirror is not mirrored.
+		return noSuchKey("mirror back-to-origin answers GET requests only, and not the fetches of a mirror.")
+	}
 	pass := m.PassQueryString || rule.Redirect.PassQueryString
 	target, err := mirrorURL(m, originKey, pass, rc.r.URL.Query())
 	if err != nil || !s.mirrorAllowed(target) {
@@ -229,10 +240,6 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 			origin = target.Scheme + "://" + target.Host
 		}
 		return fail(errorf("NotImplemented", "Mirror back-to-origin from %s is not allowed by this server: it fetches only from loopback addresses and the origins given with -mirror-origin (httpapi Config.MirrorOrigins, WithMirrorOrigins).", origin))
-	}
-	if rc.r.Method != http.MethodGet {
-		// OSS mirrors on GetObject only.
-		return noSuchKey("mirror back-to-origin answers GET requests only.")
 	}
 	// The fetch and store outlive a client that goes away (the next GET
 	// finds the object), bounded by the idle timer and the object size.
@@ -329,6 +336,7 @@ func (s *server) mirrorFetch(ctx context.Context, u *url.URL, headers http.Heade
 		if req.Header.Get("User-Agent") == "" {
 			req.Header.Set("User-Agent", "osslite-mirror")
 		}
+		req.Header.Set(mirrorHopHeader, "1")
 		idle.Reset(s.cfg.MirrorTimeout)
 		resp, err := client.Do(req)
 		if err != nil {

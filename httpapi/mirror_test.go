@@ -213,6 +213,13 @@ func TestMirrorBackToOrigin(t *testing.T) {
 	wantOSS(t, err, 404, "NoSuchKey", "")
 	assert.Equal(t, n, origin.count())
 
+	// A fetch of a mirror (this server as another's origin) is not
+	// mirrored again.
+	_, _, err = getString(t, c, "follow/hop.txt", oss2.RequestCommon{Headers: map[string]string{"X-Osslite-Mirror": "1"}})
+	wantOSS(t, err, 404, "NoSuchKey", "")
+	assert.Equal(t, n, origin.count())
+	assert.Equal(t, "1", origin.last(t).Header.Get("X-Osslite-Mirror"), "the server marks its fetches")
+
 	// An origin the server may not fetch from.
 	_, _, err = getString(t, c, "ext/a.txt", oss2.RequestCommon{})
 	e := wantOSS(t, err, 501, "NotImplemented", "")
