@@ -107,7 +107,7 @@ func decodeHistCursor(v []byte) (histCursor, error) {
 
 // syncScanCursors, in m, gives every rule of the replication document
 // doc that has ExistingObjects a fresh cursor unless the same rule (equal
-// in every field) had one, and drops the cursors of rules that are gone
+// in every field but RTC) had one, and drops the cursors of rules that are gone
 // or changed. The caller holds e.mu.
 func (e *Engine) syncScanCursors(m *mutation, bucket string, doc []byte) error {
 	c, err := bucketconfig.Decode(bucketconfig.KindReplication, doc)
@@ -129,7 +129,9 @@ func (e *Engine) syncScanCursors(m *mutation, bucket string, doc []byte) error {
 		if !r.ExistingObjects || r.ID == "" {
 			continue
 		}
-		if slices.ContainsFunc(old, func(o bucketconfig.ReplicationRule) bool { return reflect.DeepEqual(o, r) }) {
+		// RTC is a setting of the delivery, not of what is selected.
+		r.RTC = ""
+		if slices.ContainsFunc(old, func(o bucketconfig.ReplicationRule) bool { o.RTC = ""; return reflect.DeepEqual(o, r) }) {
 			kept[r.ID] = true
 		}
 	}

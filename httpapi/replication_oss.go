@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"time"
@@ -20,8 +22,13 @@ import (
 // are the same typed value S3's document becomes (bucketconfig.Replication)
 // and the engine executes them alike, so the engine's rules apply:
 // versioning Enabled on the source and on the destination. Action ALL
-// replicates deletes (delete markers), PUT only writes. Historical object
-// replication is not implemented: "enabled" answers 501.
+// replicates deletes (delete markers), PUT only writes.
+// HistoricalObjectReplication "enabled" (OSS's default) is the rule's
+// ExistingObjects: the engine's scan replicates the objects that existed
+// when the rule was put, and GetBucketReplicationProgress reports its
+// share done. RTC (in the rule, or PutBucketRtc) is stored and echoed:
+// every replication pass delivers what is due, so replicas land well
+// within RTC's promise without a separate mode.
 
 func init() {
 	routes = append(routes,
@@ -35,6 +42,8 @@ func init() {
 			perm: permOwner, handle: (*server).ossReplicationLocation, only: "oss"},
 		route{method: http.MethodGet, target: targetBucket, params: []string{"replicationProgress"}, op: "GetBucketReplicationProgress",
 			perm: permOwner, handle: (*server).ossReplicationProgress, only: "oss"},
+		route{method: http.MethodPut, target: targetBucket, params: []string{"rtc"}, op: "PutBucketRTC",
+			perm: permOwner, handle: (*server).ossPutRTC, only: "oss"},
 	)
 }
 
@@ -58,10 +67,22 @@ type ossReplicationRuleX struct {
 	HistoricalObjectReplication string        `xml:"HistoricalObjectReplication,omitempty"`
 	SyncRole                    string        `xml:"SyncRole,omitempty"`
 	Progress                    *ossProgressX `xml:"Progress,omitempty"`
+	RTC                         *ossRTCX      `xml:"RTC,omitempty"`
 	// Not implemented: a request naming them is refused.
-	RTC        *struct{} `xml:"RTC,omitempty"`
 	Encryption *struct{} `xml:"EncryptionConfiguration,omitempty"`
 	Criteria   *struct{} `xml:"SourceSelectionCriteria,omitempty"`
+}
+
+type ossRTCX struct {
+	Status string `xml:"Status"`
+}
+
+// ossRTCStatus checks an RTC Status.
+func ossRTCStatus(x *ossRTCX) (string, error) {
+	if x.Status != "enabled" && x.Status != "disabled" {
+		return "", errorf("InvalidArgument", "RTC Status must be enabled or disabled.")
+	}
+	return x.Status, nil
 }
 
 type ossProgressX struct {
@@ -91,19 +112,24 @@ func (s *server) ossPutReplication(rc *request) error {
 		return errorf("MalformedXML", "")
 	}
 	x := doc.Rules[0]
-	if x.RTC != nil || x.Encryption != nil || x.Criteria != nil {
-		return errorf("NotImplemented", "Replication time control, KMS-encrypted object selection and replica encryption are not implemented.")
-	}
-	switch x.HistoricalObjectReplication {
-	case "", "disabled":
-	case "enabled":
-		return errorf("NotImplemented", "Historical object replication is not implemented: set HistoricalObjectReplication to disabled.")
-	default:
-		return errorf("MalformedXML", "")
+	if x.Encryption != nil || x.Criteria != nil {
+		return errorf("NotImplemented", "KMS-encrypted object selection and replica encryption are not implemented.")
 	}
 	r := bucketconfig.ReplicationRule{ID: x.ID, Enabled: true, FilterForm: "oss",
 		Destination: bucketconfig.ReplicationDestination{Bucket: "arn:aws:s3:::" + x.Destination.Bucket,
 			Location: x.Destination.Location, TransferType: x.Destination.TransferType}}
+	switch x.HistoricalObjectReplication {
+	case "", "enabled": // OSS's default
+		r.ExistingObjects = true
+	case "disabled":
+	default:
+		return errorf("MalformedXML", "")
+	}
+	if x.RTC != nil {
+		if r.RTC, err = ossRTCStatus(x.RTC); err != nil {
+			return err
+		}
+	}
 	switch x.Action {
 	case "", "ALL":
 		r.DeleteMarkers = true
@@ -176,11 +202,60 @@ func (s *server) ossDeleteReplication(rc *request) error {
 	return writeEmpty(rc, http.StatusOK)
 }
 
-// ossRuleDoc renders one rule in OSS's shape.
-func ossRuleDoc(r bucketconfig.ReplicationRule) ossReplicationRuleX {
+// ossPutRTC is PutBucketRtc: turn Replication Time Control on or off for
+// one rule (stored and echoed).
+func (s *server) ossPutRTC(rc *request) error {
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	var doc struct {
+		XMLName xml.Name
+		ID      string   `xml:"ID"`
+		RTC     *ossRTCX `xml:"RTC"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationRule" || doc.ID == "" || doc.RTC == nil {
+		return errorf("MalformedXML", "")
+	}
+	status, err := ossRTCStatus(doc.RTC)
+	if err != nil {
+		return err
+	}
+	old, err := s.ossReplication(rc)
+	if err != nil {
+		return err
+	}
+	if old == nil {
+		return errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
+	}
+	c := &bucketconfig.Replication{Role: old.Role, Rules: slices.Clone(old.Rules)}
+	i := slices.IndexFunc(c.Rules, func(r bucketconfig.ReplicationRule) bool { return r.ID == doc.ID })
+	if i < 0 {
+		return errorf("InvalidArgument", "No replication rule has the ID %s.", doc.ID)
+	}
+	c.Rules[i].RTC = status
+	if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+// ossRuleDoc renders one rule in OSS's shape. Its Status is "starting"
+// until the scan of a rule with historical replication ran its first
+// page, then "doing" (a rule S3 disabled: "closing").
+func ossRuleDoc(r bucketconfig.ReplicationRule, p engine.ReplicationProgress) ossReplicationRuleX {
 	x := ossReplicationRuleX{ID: r.ID, Action: "PUT", Status: "doing", HistoricalObjectReplication: "disabled"}
 	if r.DeleteMarkers {
 		x.Action = "ALL"
+	}
+	if r.ExistingObjects {
+		x.HistoricalObjectReplication = "enabled"
+		if h, ok := p.Historical[r.ID]; ok && !h.Started {
+			x.Status = "starting"
+		}
+	}
+	if r.RTC != "" {
+		x.RTC = &ossRTCX{Status: r.RTC}
 	}
 	if !r.Enabled {
 		x.Status = "closing"
@@ -207,9 +282,13 @@ func (s *server) ossGetReplication(rc *request) error {
 	if c == nil {
 		return errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
 	}
+	p, err := s.eng.BucketReplicationProgress(rc.ctx, rc.op.Bucket)
+	if err != nil {
+		return err
+	}
 	doc := &ossReplicationXML{}
 	for _, r := range c.Rules {
-		doc.Rules = append(doc.Rules, ossRuleDoc(r))
+		doc.Rules = append(doc.Rules, ossRuleDoc(r, p))
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ReplicationConfiguration", doc)
 }
@@ -225,8 +304,12 @@ func (s *server) ossReplicationLocation(rc *request) error {
 }
 
 // ossReplicationProgress reports, per rule (or the rule-id asked for),
-// the modification time before which every new object was replicated:
-// the oldest pending version's, or now when nothing is pending.
+// the modification time before which every new object was replicated
+// (the oldest pending version's, or now when nothing is pending) and,
+// for a rule with historical replication, the share of the objects that
+// existed before it that were replicated, two decimals rounded down
+// ("1.00" only when all were). A rule still "starting" has no Progress,
+// as OSS documents.
 func (s *server) ossReplicationProgress(rc *request) error {
 	c, err := s.ossReplication(rc)
 	if err != nil {
@@ -249,8 +332,13 @@ func (s *server) ossReplicationProgress(rc *request) error {
 		if id != "" && r.ID != id {
 			continue
 		}
-		x := ossRuleDoc(r)
-		x.Progress = &ossProgressX{NewObject: upTo.UTC().Format(time.RFC3339)}
+		x := ossRuleDoc(r, p)
+		if x.Status == "doing" {
+			x.Progress = &ossProgressX{NewObject: upTo.UTC().Format(time.RFC3339)}
+			if h, ok := p.Historical[r.ID]; ok && r.ExistingObjects {
+				x.Progress.HistoricalObject = fmt.Sprintf("%.2f", math.Floor(h.Fraction()*100)/100)
+			}
+		}
 		doc.Rules = append(doc.Rules, x)
 	}
 	if id != "" && len(doc.Rules) == 0 {

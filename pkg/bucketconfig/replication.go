@@ -34,6 +34,10 @@ type ReplicationRule struct {
 	ExistingObjects bool `json:"existingObjects,omitempty"`
 	// Destination is where matching versions go.
 	Destination ReplicationDestination `json:"destination"`
+	// RTC is OSS's Replication Time Control status, "enabled" or
+	// "disabled" ("" when never set); echoed: every replication pass
+	// delivers what is due, well within RTC's promise.
+	RTC string `json:"rtc,omitempty"`
 }
 
 // ReplicationFilter selects objects by key prefix and tags.
