@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/osslite/osslite/httpapi"
@@ -332,4 +333,28 @@ func TestMirrorOrigins(t *testing.T) {
 		_, _, err = getString(t, c, key, oss2.RequestCommon{})
 		wantOSS(t, err, 501, "NotImplemented", "")
 	}
+}
+
+// TestMirrorIdleTimeout: an origin that stops sending is cut off after
+// MirrorTimeout; the client's body is short and nothing is stored.
+func TestMirrorIdleTimeout(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "10")
+		io.WriteString(w, "abc")
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer origin.Close()
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{func(c *httpapi.Config) { c.MirrorTimeout = 200 * time.Millisecond }}})
+	c := f.ossV2(testAK, testSK)
+	mirrorBucket(t, c, origin.URL, oss2.BucketACLPrivate)
+	start := time.Now()
+	res, err := c.GetObject(context.Background(), &oss2.GetObjectRequest{Bucket: oss2.Ptr("mirror"), Key: oss2.Ptr("big/stall")})
+	if err == nil {
+		_, err = io.ReadAll(res.Body)
+		res.Body.Close()
+	}
+	require.Error(t, err, "the body is cut short")
+	assert.Less(t, time.Since(start), 5*time.Second)
+	headMissing(t, c, "big/stall")
 }
