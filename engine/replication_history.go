@@ -161,7 +161,8 @@ func dropScanCursors(m *mutation, bucket string) error {
 }
 
 // historyPass advances the unfinished cursors by at most ScanPage keys
-// in all, one batch per rule. It runs under e.repl.mu.
+// in all, one batch per rule; a rule whose page fails is logged and
+// tried again at the next pass. It runs under e.repl.mu.
 func (e *Engine) historyPass(ctx context.Context) error {
 	type ref struct{ bucket, rule string }
 	var refs []ref
@@ -202,10 +203,15 @@ func (e *Engine) historyPass(ctx context.Context) error {
 			return err
 		}
 		n, err := e.historyPage(ctx, r.bucket, r.rule, budget)
-		if err != nil {
-			return fmt.Errorf("engine: replicating existing objects of %s (rule %s): %w", r.bucket, r.rule, err)
+		if errors.Is(err, ErrClosed) || ctx.Err() != nil {
+			return err
 		}
-		budget -= n
+		if err != nil {
+			// One rule's failing scan must not stop deliveries: it is
+			// retried at the next pass.
+			e.opts.Logger.Error("replicating existing objects failed", "bucket", r.bucket, "rule", r.rule, "err", err)
+		}
+		budget -= max(n, 1)
 	}
 	return nil
 }

@@ -203,3 +203,30 @@ func TestReplicationRemoteServer(t *testing.T) {
 	_, err = rc.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("backup"), Key: aws.String("docs/r.txt")})
 	require.Error(t, err)
 }
+
+// S3 ExistingObjectReplication Enabled replicates the objects already
+// in the bucket that the rule selects, as OSS historical replication does.
+func TestReplicationExistingObjectsSDK(t *testing.T) {
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
+	c := replicationClient(srv)
+	ctx := context.Background()
+	enableVersioning(t, c, "exist-src", "exist-dst")
+	for _, k := range []string{"docs/a", "other/b"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("exist-src"), Key: aws.String(k), Body: strings.NewReader(k)})
+		require.NoError(t, err)
+	}
+	in := replicationInput("exist-src", "exist-dst")
+	in.ReplicationConfiguration.Rules[0].ExistingObjectReplication = &types.ExistingObjectReplication{Status: types.ExistingObjectReplicationStatusEnabled}
+	_, err := c.PutBucketReplication(ctx, in)
+	require.NoError(t, err)
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("exist-dst"), Key: aws.String("docs/a")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ReplicationStatusReplica, head.ReplicationStatus)
+	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("exist-src"), Key: aws.String("docs/a")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ReplicationStatusCompleted, head.ReplicationStatus)
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("exist-dst"), Key: aws.String("other/b")})
+	require.Error(t, err)
+}
