@@ -19,6 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
@@ -29,20 +31,22 @@ import (
 // on Sunday), the first at the first pass after it is configured. With
 // Options.LifecycleDay shortened, the day is that long (for development).
 //
-// A report is written as S3 writes it: gzip CSV data files under
-// <prefix>/<source>/<id>/data/<uuid>.csv.gz (every field quoted; keys
-// URL-encoded as in event notifications), then
+// A report is written as S3 writes it: data files under
+// <prefix>/<source>/<id>/data/, either <uuid>.csv.gz (gzip CSV, every
+// field quoted, keys URL-encoded as in event notifications) or
+// <uuid>.parquet (Snappy-compressed Parquet with S3's snake-case column
+// names, keys as they are), then
 // <prefix>/<source>/<id>/<YYYY-MM-DDTHH-MMZ>/manifest.json listing them
 // and manifest.checksum (the manifest's MD5, hex). The listing is read
-// page by page and streamed into the data file. Only the time of the last
-// report of each configuration is kept, at C/<bucket>/inventory\x00<id>,
-// so the bucket's deletion removes it; a report cut short by a crash is
-// written again (its partial data files stay, listed by no manifest).
+// page by page and streamed into the data file (Parquet buffers one row
+// group of at most 10,000 rows). Only the time of the last report of
+// each configuration is kept, at C/<bucket>/inventory\x00<id>, so the
+// bucket's deletion removes it; a report cut short by a crash is written
+// again (its partial data files stay, listed by no manifest).
 //
-// Only the CSV format is produced; PutInventoryConfiguration refuses the
-// others (ErrNotImplemented) so that no stored configuration fails to
-// run. The destination must be an existing bucket of the source bucket's
-// owner.
+// The ORC format is not produced: PutInventoryConfiguration refuses it
+// (ErrNotImplemented) so that no stored configuration fails to run. The
+// destination must be an existing bucket of the source bucket's owner.
 
 // InventoryStats counts what the inventory part of a pass did.
 type InventoryStats struct {
@@ -62,8 +66,8 @@ func inventoryStateKey(bucket, id string) []byte {
 // PutInventoryConfiguration adds c to the bucket's inventory
 // configurations, replacing the one of the same ID. c must be valid
 // (ErrInvalidArgument), its destination an existing bucket with the
-// source bucket's owner (ErrInvalidArgument) and its format CSV
-// (ErrNotImplemented); a bucket has at most
+// source bucket's owner (ErrInvalidArgument) and its format CSV or
+// Parquet (ORC: ErrNotImplemented); a bucket has at most
 // bucketconfig.MaxInventoryConfigurations (ErrTooManyConfigurations).
 func (e *Engine) PutInventoryConfiguration(ctx context.Context, bucket string, c bucketconfig.InventoryConfiguration) error {
 	if err := e.check(ctx); err != nil {
@@ -72,8 +76,8 @@ func (e *Engine) PutInventoryConfiguration(ctx context.Context, bucket string, c
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
-	if c.Destination.Format != "CSV" {
-		return fmt.Errorf("%w: inventory reports in %s format are not produced (only CSV)", ErrNotImplemented, c.Destination.Format)
+	if c.Destination.Format == "ORC" {
+		return fmt.Errorf("%w: inventory reports in ORC format are not produced (CSV and Parquet are)", ErrNotImplemented)
 	}
 	defer e.configs.forget(bucket, ConfigInventory)
 	return e.applyCtx(ctx, func(m *mutation) error {
@@ -272,16 +276,12 @@ func (e *Engine) writeInventoryReport(ctx context.Context, bucket string, c *buc
 		opts.Encryption = Encryption{Mode: EncryptKMS, KeyID: c.Destination.KMSKeyID}
 	}
 	cols := InventoryColumns(c)
-	w := &inventoryWriter{e: e, ctx: ctx, bucket: dst, base: base, opts: opts}
+	w := &inventoryWriter{e: e, ctx: ctx, bucket: dst, base: base, opts: opts, source: bucket, cols: cols, format: c.Destination.Format}
 	defer w.abort()
 	rows := 0
-	row := make([]string, len(cols))
 	emit := func(o *ObjectInfo) error {
-		for i, col := range cols {
-			row[i] = inventoryField(bucket, col, o)
-		}
 		rows++
-		return w.row(row)
+		return w.object(o)
 	}
 	if c.IncludedVersions == "All" {
 		lo := VersionListOptions{Prefix: c.Prefix}
@@ -320,7 +320,7 @@ func (e *Engine) writeInventoryReport(ctx context.Context, bucket string, c *buc
 		Version:           "2016-11-30",
 		CreationTimestamp: strconv.FormatInt(now.UnixMilli(), 10),
 		FileFormat:        c.Destination.Format,
-		FileSchema:        strings.Join(cols, ", "),
+		FileSchema:        w.fileSchema(),
 		Files:             files,
 	}
 	doc, err := json.MarshalIndent(m, "", "  ")
@@ -345,23 +345,33 @@ func (e *Engine) writeInventoryReport(ctx context.Context, bucket string, c *buc
 	return rows, nil
 }
 
-// inventoryWriter streams rows into gzip CSV data files, starting a new
-// file every inventoryRowsPerFile rows.
+// inventoryWriter streams rows into data files of the configured format
+// (gzip CSV or Parquet), starting a new file every inventoryRowsPerFile
+// rows; the compressed bytes are hashed and counted on their way to the
+// store.
 type inventoryWriter struct {
 	e      *Engine
 	ctx    context.Context
 	bucket string
 	base   string
 	opts   PutOptions
+	source string
+	cols   []string
+	format string
 
 	files []inventoryFile
 	cur   *Writer
-	gz    *gzip.Writer
-	buf   *bufio.Writer
+	enc   inventoryEncoder
 	md5   hash.Hash
 	n     *countingWriter
 	rows  int
-	line  []byte
+}
+
+// inventoryEncoder writes one data file's rows.
+type inventoryEncoder interface {
+	row(vals []any) error
+	// close ends the file (not the underlying writer).
+	close() error
 }
 
 type countingWriter struct{ n int64 }
@@ -374,22 +384,31 @@ func (w *inventoryWriter) open() error {
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
 	h := hex.EncodeToString(u[:])
-	key := w.base + "data/" + h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:] + ".csv.gz"
+	name := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 	o := w.opts
+	ext := ".csv.gz"
 	o.Metadata.ContentType = "application/gzip"
+	if w.format == "Parquet" {
+		ext, o.Metadata.ContentType = ".parquet", "application/octet-stream"
+	}
+	key := w.base + "data/" + name + ext
 	cur, err := w.e.NewWriter(w.ctx, w.bucket, key, o)
 	if err != nil {
 		return err
 	}
 	w.cur, w.md5, w.n, w.rows = cur, md5.New(), &countingWriter{}, 0
-	w.gz = gzip.NewWriter(io.MultiWriter(cur, w.md5, w.n))
-	w.buf = bufio.NewWriterSize(w.gz, 64<<10)
+	out := io.MultiWriter(cur, w.md5, w.n)
+	if w.format == "Parquet" {
+		w.enc = newInventoryParquet(out, w.cols)
+	} else {
+		w.enc = newInventoryCSV(out)
+	}
 	w.files = append(w.files, inventoryFile{Key: key})
 	return nil
 }
 
-// row writes one CSV line, every field quoted.
-func (w *inventoryWriter) row(fields []string) error {
+// object writes one object's row.
+func (w *inventoryWriter) object(o *ObjectInfo) error {
 	if w.cur == nil || w.rows >= inventoryRowsPerFile {
 		if err := w.close(); err != nil {
 			return err
@@ -398,19 +417,24 @@ func (w *inventoryWriter) row(fields []string) error {
 			return err
 		}
 	}
-	w.line = w.line[:0]
-	for i, f := range fields {
-		if i > 0 {
-			w.line = append(w.line, ',')
-		}
-		w.line = append(w.line, '"')
-		w.line = append(w.line, strings.ReplaceAll(f, `"`, `""`)...)
-		w.line = append(w.line, '"')
+	vals := make([]any, len(w.cols))
+	for i, col := range w.cols {
+		vals[i] = inventoryValue(w.source, col, o)
 	}
-	w.line = append(w.line, '\n')
+	if w.format != "Parquet" {
+		vals[1] = url.QueryEscape(o.Key) // CSV keys are URL-encoded
+	}
 	w.rows++
-	_, err := w.buf.Write(w.line)
-	return err
+	return w.enc.row(vals)
+}
+
+// fileSchema is the manifest's fileSchema: the CSV columns, or the
+// Parquet schema.
+func (w *inventoryWriter) fileSchema() string {
+	if w.format == "Parquet" {
+		return inventoryParquetSchema(w.cols).String()
+	}
+	return strings.Join(w.cols, ", ")
 }
 
 // close commits the current data file, if any.
@@ -420,11 +444,7 @@ func (w *inventoryWriter) close() error {
 	}
 	cur := w.cur
 	w.cur = nil
-	if err := w.buf.Flush(); err != nil {
-		cur.Abort()
-		return err
-	}
-	if err := w.gz.Close(); err != nil {
+	if err := w.enc.close(); err != nil {
 		cur.Abort()
 		return err
 	}
@@ -458,29 +478,171 @@ func (w *inventoryWriter) abort() {
 	}
 }
 
-// inventoryField renders one column of an object's row as S3 does.
-func inventoryField(bucket, col string, o *ObjectInfo) string {
-	tf := func(b bool) string { return strconv.FormatBool(b) }
+// inventoryCSV writes gzip CSV, every field quoted.
+type inventoryCSV struct {
+	gz   *gzip.Writer
+	buf  *bufio.Writer
+	line []byte
+}
+
+func newInventoryCSV(out io.Writer) *inventoryCSV {
+	gz := gzip.NewWriter(out)
+	return &inventoryCSV{gz: gz, buf: bufio.NewWriterSize(gz, 64<<10)}
+}
+
+func (c *inventoryCSV) row(vals []any) error {
+	c.line = c.line[:0]
+	for i, v := range vals {
+		if i > 0 {
+			c.line = append(c.line, ',')
+		}
+		var f string
+		switch v := v.(type) {
+		case string:
+			f = v
+		case bool:
+			f = strconv.FormatBool(v)
+		case int64:
+			f = strconv.FormatInt(v, 10)
+		case time.Time:
+			f = v.UTC().Format("2006-01-02T15:04:05.000Z")
+		}
+		c.line = append(c.line, '"')
+		c.line = append(c.line, strings.ReplaceAll(f, `"`, `""`)...)
+		c.line = append(c.line, '"')
+	}
+	c.line = append(c.line, '\n')
+	_, err := c.buf.Write(c.line)
+	return err
+}
+
+func (c *inventoryCSV) close() error {
+	if err := c.buf.Flush(); err != nil {
+		return err
+	}
+	return c.gz.Close()
+}
+
+// inventoryParquetNames are the Parquet column names of the inventory
+// columns (S3's, snake case).
+var inventoryParquetNames = map[string]string{
+	"Bucket": "bucket", "Key": "key", "VersionId": "version_id", "IsLatest": "is_latest",
+	"IsDeleteMarker": "is_delete_marker", "Size": "size", "LastModifiedDate": "last_modified_date",
+	"StorageClass": "storage_class", "ETag": "e_tag", "IsMultipartUploaded": "is_multipart_uploaded",
+	"ReplicationStatus": "replication_status", "EncryptionStatus": "encryption_status",
+	"ObjectLockRetainUntilDate": "object_lock_retain_until_date", "ObjectLockMode": "object_lock_mode",
+	"ObjectLockLegalHoldStatus":    "object_lock_legal_hold_status",
+	"IntelligentTieringAccessTier": "intelligent_tiering_access_tier", "BucketKeyStatus": "bucket_key_status",
+	"ChecksumAlgorithm": "checksum_algorithm", "ObjectAccessControlList": "object_access_control_list",
+	"ObjectOwner": "object_owner",
+}
+
+// inventoryParquetSchema is the schema of a report with cols: bucket and
+// key required strings, the rest optional (booleans, size an int64, dates
+// timestamps in milliseconds, the others strings).
+func inventoryParquetSchema(cols []string) *parquet.Schema {
+	g := parquet.Group{}
+	for _, col := range cols {
+		var n parquet.Node
+		switch col {
+		case "IsLatest", "IsDeleteMarker", "IsMultipartUploaded":
+			n = parquet.Leaf(parquet.BooleanType)
+		case "Size":
+			n = parquet.Int(64)
+		case "LastModifiedDate", "ObjectLockRetainUntilDate":
+			n = parquet.Timestamp(parquet.Millisecond)
+		default:
+			n = parquet.String()
+		}
+		if col != "Bucket" && col != "Key" {
+			n = parquet.Optional(n)
+		}
+		g[inventoryParquetNames[col]] = n
+	}
+	return parquet.NewSchema("s3.inventory", g)
+}
+
+// inventoryParquet writes a Parquet file (Snappy pages, row groups of at
+// most 10,000 rows, so memory stays bounded).
+type inventoryParquet struct {
+	w *parquet.Writer
+	// leaf[i] is the index in a row's values of the schema's i-th column;
+	// optional[i] whether that column is optional.
+	leaf     []int
+	optional []bool
+	buf      parquet.Row
+}
+
+func newInventoryParquet(out io.Writer, cols []string) *inventoryParquet {
+	schema := inventoryParquetSchema(cols)
+	p := &inventoryParquet{w: parquet.NewWriter(out, schema, parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(10_000))}
+	for _, path := range schema.Columns() {
+		for i, col := range cols {
+			if inventoryParquetNames[col] == path[0] {
+				p.leaf = append(p.leaf, i)
+				p.optional = append(p.optional, col != "Bucket" && col != "Key")
+			}
+		}
+	}
+	return p
+}
+
+func (p *inventoryParquet) row(vals []any) error {
+	p.buf = p.buf[:0]
+	for ci, vi := range p.leaf {
+		var v parquet.Value
+		switch x := vals[vi].(type) {
+		case string:
+			if x == "" && p.optional[ci] {
+				v = parquet.NullValue()
+			} else {
+				v = parquet.ByteArrayValue([]byte(x))
+			}
+		case bool:
+			v = parquet.BooleanValue(x)
+		case int64:
+			v = parquet.Int64Value(x)
+		case time.Time:
+			v = parquet.Int64Value(x.UnixMilli())
+		default:
+			v = parquet.NullValue()
+		}
+		def := 0
+		if p.optional[ci] && !v.IsNull() {
+			def = 1
+		}
+		p.buf = append(p.buf, v.Level(0, def, ci))
+	}
+	_, err := p.w.WriteRows([]parquet.Row{p.buf})
+	return err
+}
+
+func (p *inventoryParquet) close() error { return p.w.Close() }
+
+// inventoryValue is one column of an object's row as S3 reports it: a
+// string, bool, int64 or time.Time, or nil when the column is empty (the
+// fields of a delete marker beyond the version columns).
+func inventoryValue(bucket, col string, o *ObjectInfo) any {
 	switch col {
 	case "Bucket":
 		return bucket
 	case "Key":
-		return url.QueryEscape(o.Key)
+		return o.Key
 	case "VersionId":
 		return o.VersionID
 	case "IsLatest":
-		return tf(o.IsLatest)
+		return o.IsLatest
 	case "IsDeleteMarker":
-		return tf(o.DeleteMarker)
+		return o.DeleteMarker
 	}
 	if o.DeleteMarker {
-		return "" // a delete marker has only the columns above
+		return nil
 	}
 	switch col {
 	case "Size":
-		return strconv.FormatInt(o.Size, 10)
+		return o.Size
 	case "LastModifiedDate":
-		return o.LastModified.UTC().Format("2006-01-02T15:04:05.000Z")
+		return o.LastModified
 	case "StorageClass":
 		if o.StorageClass == "" {
 			return "STANDARD"
@@ -489,7 +651,7 @@ func inventoryField(bucket, col string, o *ObjectInfo) string {
 	case "ETag":
 		return o.ETag
 	case "IsMultipartUploaded":
-		return tf(o.Type == ObjectMultipart)
+		return o.Type == ObjectMultipart
 	case "ReplicationStatus":
 		return o.ReplicationStatus
 	case "EncryptionStatus":
@@ -507,9 +669,9 @@ func inventoryField(bucket, col string, o *ObjectInfo) string {
 		return "NOT-SSE"
 	case "ObjectLockRetainUntilDate":
 		if o.Retention.Mode == "" {
-			return ""
+			return nil
 		}
-		return o.Retention.Until.UTC().Format("2006-01-02T15:04:05.000Z")
+		return o.Retention.Until
 	case "ObjectLockMode":
 		return string(o.Retention.Mode)
 	case "ObjectLockLegalHoldStatus":
@@ -540,7 +702,7 @@ func inventoryField(bucket, col string, o *ObjectInfo) string {
 	case "ObjectOwner":
 		return o.Owner
 	}
-	return ""
+	return nil
 }
 
 // inventoryACL is the object's ACL as S3 inventory reports it: base64 of

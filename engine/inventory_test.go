@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -228,7 +229,6 @@ func TestInventoryConfigurationChecks(t *testing.T) {
 		{"invalid", func(c *bucketconfig.InventoryConfiguration) { c.Frequency = "Hourly" }, ErrInvalidArgument},
 		{"missing destination", func(c *bucketconfig.InventoryConfiguration) { c.Destination.Bucket = "arn:aws:s3:::nope" }, ErrInvalidArgument},
 		{"foreign destination", func(c *bucketconfig.InventoryConfiguration) { c.Destination.Bucket = "arn:aws:s3:::bobs" }, ErrInvalidArgument},
-		{"parquet", func(c *bucketconfig.InventoryConfiguration) { c.Destination.Format = "Parquet" }, ErrNotImplemented},
 		{"orc", func(c *bucketconfig.InventoryConfiguration) { c.Destination.Format = "ORC" }, ErrNotImplemented},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -252,4 +252,89 @@ func TestInventoryConfigurationChecks(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got.(*bucketconfig.Inventory).Configurations, bucketconfig.MaxInventoryConfigurations)
 	require.Equal(t, "Weekly", got.(*bucketconfig.Inventory).Find("r").Frequency)
+}
+
+// Parquet reports: S3's snake-case columns, typed values (booleans, an
+// int64 size, millisecond timestamps), nulls for a delete marker's
+// fields, keys as they are.
+func TestInventoryParquet(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	clk.t = time.Date(2026, 3, 4, 10, 30, 0, 0, time.UTC)
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "src", BucketOptions{}))
+	require.NoError(t, e.CreateBucket(ctx, "dst", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Versioning{Status: "Enabled"}))
+	a, err := e.PutObject(ctx, "src", "a b", strings.NewReader("hello"), 5, PutOptions{})
+	require.NoError(t, err)
+	require.NoError(t, e.DeleteObject(ctx, "src", "a b", DeleteOptions{}))
+	c := bucketconfig.InventoryConfiguration{ID: "pq", Enabled: true, IncludedVersions: "All", Frequency: "Daily",
+		OptionalFields: []string{"Size", "LastModifiedDate", "ETag", "IsMultipartUploaded"},
+		Destination:    bucketconfig.InventoryDestination{Bucket: "arn:aws:s3:::dst", Format: "Parquet"}}
+	require.NoError(t, e.PutInventoryConfiguration(ctx, "src", c))
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Equal(t, InventoryStats{Reports: 1, Rows: 2}, st.Inventory)
+
+	var manifest string
+	for o, err := range e.Objects(ctx, "dst", ListOptions{Prefix: "src/pq/"}) {
+		require.NoError(t, err)
+		if strings.HasSuffix(o.Key, "/manifest.json") {
+			manifest = o.Key
+		}
+	}
+	require.Equal(t, "src/pq/2026-03-04T10-30Z/manifest.json", manifest)
+	var m inventoryManifest
+	require.NoError(t, json.Unmarshal(readInventoryObject(t, e, "dst", manifest), &m))
+	require.Equal(t, "Parquet", m.FileFormat)
+	require.Contains(t, m.FileSchema, "message s3.inventory")
+	require.Contains(t, m.FileSchema, "required binary key (STRING)")
+	require.Len(t, m.Files, 1)
+	require.True(t, strings.HasSuffix(m.Files[0].Key, ".parquet"), m.Files[0].Key)
+	body := readInventoryObject(t, e, "dst", m.Files[0].Key)
+	sum := md5.Sum(body)
+	require.Equal(t, hex.EncodeToString(sum[:]), m.Files[0].MD5checksum)
+	require.EqualValues(t, len(body), m.Files[0].Size)
+
+	f, err := parquet.OpenFile(bytes.NewReader(body), int64(len(body)))
+	require.NoError(t, err)
+	require.EqualValues(t, 2, f.NumRows())
+	cols := f.Schema().Columns()
+	r := parquet.NewReader(f)
+	defer r.Close()
+	rows := make([]parquet.Row, 2)
+	n, err := r.ReadRows(rows)
+	if err != io.EOF {
+		require.NoError(t, err)
+	}
+	require.Equal(t, 2, n)
+	get := func(row parquet.Row, name string) parquet.Value {
+		for i, p := range cols {
+			if p[0] == name {
+				for _, v := range row {
+					if v.Column() == i {
+						return v
+					}
+				}
+			}
+		}
+		t.Fatalf("no column %s", name)
+		return parquet.Value{}
+	}
+	marker, obj := rows[0], rows[1]
+	require.Equal(t, "a b", get(marker, "key").String())
+	require.True(t, get(marker, "is_delete_marker").Boolean())
+	require.True(t, get(marker, "is_latest").Boolean())
+	require.True(t, get(marker, "size").IsNull())
+	require.True(t, get(marker, "e_tag").IsNull())
+	require.Equal(t, "src", get(obj, "bucket").String())
+	require.Equal(t, a.VersionID, get(obj, "version_id").String())
+	require.False(t, get(obj, "is_latest").Boolean())
+	require.EqualValues(t, 5, get(obj, "size").Int64())
+	require.Equal(t, a.LastModified.UnixMilli(), get(obj, "last_modified_date").Int64())
+	require.Equal(t, a.ETag, get(obj, "e_tag").String())
+	require.False(t, get(obj, "is_multipart_uploaded").Boolean())
 }

@@ -16,10 +16,9 @@ import (
 // are not rows of configRows, which hold one document per sub-resource:
 // the engine keeps the set (bucketconfig.Inventory) and changes one
 // configuration at a time (engine.PutInventoryConfiguration), and it
-// writes the reports on its clock (engine/inventory.go). Only the CSV
-// format is produced: Parquet and ORC configurations are refused with
-// 501 NotImplemented. OSS's inventory API (?inventory&inventoryId=) is
-// not served (501).
+// writes the reports on its clock (engine/inventory.go) in CSV or
+// Parquet; ORC configurations are refused with 501 NotImplemented. OSS's
+// inventory API (?inventory&inventoryId=) is not served (501).
 
 func init() {
 	routes = append(routes,
@@ -221,8 +220,8 @@ func (s *server) putInventory(rc *request) error {
 	if c.ID != id {
 		return errorf("InvalidArgument", "The Id in the document (%s) does not match the id parameter (%s).", c.ID, id)
 	}
-	if c.Destination.Format != "CSV" {
-		return errorf("NotImplemented", "Inventory reports in the %s format are not implemented; use CSV.", c.Destination.Format)
+	if c.Destination.Format == "ORC" {
+		return errorf("NotImplemented", "Inventory reports in the ORC format are not implemented; use CSV or Parquet.")
 	}
 	if err := s.eng.PutInventoryConfiguration(rc.ctx, rc.op.Bucket, c); err != nil {
 		return err

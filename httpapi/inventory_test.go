@@ -76,9 +76,6 @@ func TestS3InventoryConfigurations(t *testing.T) {
 		}, "InvalidArgument"},
 		{"unknown field", "r2", func(c *types.InventoryConfiguration) { c.OptionalFields = []types.InventoryOptionalField{"Colour"} }, "InvalidArgument"},
 		{"unknown frequency", "r2", func(c *types.InventoryConfiguration) { c.Schedule.Frequency = "Hourly" }, "InvalidArgument"},
-		{"parquet", "r2", func(c *types.InventoryConfiguration) {
-			c.Destination.S3BucketDestination.Format = types.InventoryFormatParquet
-		}, "NotImplemented"},
 		{"orc", "r2", func(c *types.InventoryConfiguration) {
 			c.Destination.S3BucketDestination.Format = types.InventoryFormatOrc
 		}, "NotImplemented"},
@@ -115,6 +112,16 @@ func TestS3InventoryConfigurations(t *testing.T) {
 	require.Equal(t, 403, r.StatusCode, "%s", r.body)
 	r = f.do(t, raw{method: "GET", path: "/src?inventory", sign: "anon"})
 	require.Equal(t, 403, r.StatusCode, "%s", r.body)
+
+	// Parquet is produced, so it is stored.
+	pq := inventoryConfig("pq")
+	pq.Destination.S3BucketDestination.Format = types.InventoryFormatParquet
+	require.NoError(t, put("pq", pq))
+	got, err = c.GetBucketInventoryConfiguration(ctx, &s3.GetBucketInventoryConfigurationInput{Bucket: aws.String("src"), Id: aws.String("pq")})
+	require.NoError(t, err)
+	require.Equal(t, types.InventoryFormatParquet, got.InventoryConfiguration.Destination.S3BucketDestination.Format)
+	_, err = c.DeleteBucketInventoryConfiguration(ctx, &s3.DeleteBucketInventoryConfigurationInput{Bucket: aws.String("src"), Id: aws.String("pq")})
+	require.NoError(t, err)
 
 	// Nothing refused was stored.
 	_, err = c.GetBucketInventoryConfiguration(ctx, &s3.GetBucketInventoryConfigurationInput{Bucket: aws.String("src"), Id: aws.String("r2")})
