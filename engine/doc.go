@@ -136,6 +136,15 @@
 // backoff on Clock (ReplicationFailed after Attempts failures; retries go
 // on). ReplicationBacklog counts the items waiting.
 //
+// # Inventory
+//
+// PutInventoryConfiguration and DeleteInventoryConfiguration change one
+// of a bucket's S3 inventory configurations (bucketconfig.Inventory) at a
+// time. The lifecycle pass (the background loop, RunPending) writes each
+// enabled configuration's report once per day or week on Clock: gzip CSV
+// or Parquet data files streamed from the listing, then manifest.json
+// and manifest.checksum, into the destination bucket (engine/inventory.go).
+//
 // # Caveats
 //
 // Compact scans every chunk locator to find the live chunks of the

@@ -558,7 +558,8 @@ func (e *Engine) lifecycleTick(ctx context.Context) {
 	}
 	if st != (LifecycleStats{}) {
 		e.opts.Logger.Info("lifecycle", "expired", st.Expired, "transitioned", st.Transitioned, "uploads_aborted", st.UploadsAborted,
-			"noncurrent_expired", st.NoncurrentExpired, "markers_removed", st.MarkersRemoved, "scheduled", st.Scheduled)
+			"noncurrent_expired", st.NoncurrentExpired, "markers_removed", st.MarkersRemoved, "scheduled", st.Scheduled,
+			"inventory_reports", st.Inventory.Reports)
 	}
 }
 

@@ -136,8 +136,8 @@
 //
 // # Caveats
 //
-// Sub-resources no route serves (analytics, metrics, OSS inventory, ...) answer 501
-// NotImplemented and change nothing. Server-side encryption (SSE-S3,
+// Sub-resources no route serves (analytics, metrics, OSS inventory, ...)
+// answer 501 NotImplemented and change nothing. Server-side encryption (SSE-S3,
 // SSE-KMS, dual-layer aws:kms:dsse, SSE-C; OSS AES256, SM4 and KMS) is in
 // sse.go. In
 // permissive mode an aws-chunked body with signed chunks and a signed

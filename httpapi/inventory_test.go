@@ -258,3 +258,55 @@ func TestS3InventoryReport(t *testing.T) {
 	runLifecycleAt(t, f, 25*time.Hour)
 	require.Len(t, manifests(), 2)
 }
+
+// TestS3InventoryPolicy: another user needs a bucket policy naming
+// s3:GetInventoryConfiguration (Get and List) or
+// s3:PutInventoryConfiguration (Put and Delete).
+func TestS3InventoryPolicy(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	other := f.s3Client(true, otherAK, otherSK)
+	ctx := context.Background()
+	for _, b := range []string{"src", "reports"} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketInventoryConfiguration(ctx, &s3.PutBucketInventoryConfigurationInput{
+		Bucket: aws.String("src"), Id: aws.String("r1"), InventoryConfiguration: inventoryConfig("r1")})
+	require.NoError(t, err)
+	get := func() error {
+		_, err := other.GetBucketInventoryConfiguration(ctx, &s3.GetBucketInventoryConfigurationInput{Bucket: aws.String("src"), Id: aws.String("r1")})
+		return err
+	}
+	list := func() error {
+		_, err := other.ListBucketInventoryConfigurations(ctx, &s3.ListBucketInventoryConfigurationsInput{Bucket: aws.String("src")})
+		return err
+	}
+	put := func() error {
+		_, err := other.PutBucketInventoryConfiguration(ctx, &s3.PutBucketInventoryConfigurationInput{
+			Bucket: aws.String("src"), Id: aws.String("r2"), InventoryConfiguration: inventoryConfig("r2")})
+		return err
+	}
+	del := func() error {
+		_, err := other.DeleteBucketInventoryConfiguration(ctx, &s3.DeleteBucketInventoryConfigurationInput{Bucket: aws.String("src"), Id: aws.String("r1")})
+		return err
+	}
+	for _, op := range []func() error{get, list, put, del} {
+		requireAPIError(t, op(), "AccessDenied")
+	}
+	policy := func(action string) {
+		_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("src"), Policy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` + canonicalID(otherAK) +
+				`"},"Action":"` + action + `","Resource":"arn:aws:s3:::src"}]}`)})
+		require.NoError(t, err)
+	}
+	policy("s3:GetInventoryConfiguration")
+	require.NoError(t, get())
+	require.NoError(t, list())
+	requireAPIError(t, put(), "AccessDenied")
+	requireAPIError(t, del(), "AccessDenied")
+	policy("s3:PutInventoryConfiguration")
+	require.NoError(t, put())
+	require.NoError(t, del())
+	requireAPIError(t, get(), "AccessDenied")
+}
