@@ -123,6 +123,12 @@ func TestS3InventoryConfigurations(t *testing.T) {
 	_, err = c.DeleteBucketInventoryConfiguration(ctx, &s3.DeleteBucketInventoryConfigurationInput{Bucket: aws.String("src"), Id: aws.String("pq")})
 	require.NoError(t, err)
 
+	// OSS's inventory API is not served: 501, nothing changes.
+	for _, m := range []string{"GET", "PUT", "DELETE"} {
+		r = f.do(t, raw{method: m, path: "/src?inventory&inventoryId=r1", sign: "oss-v1"})
+		require.Equal(t, 501, r.StatusCode, "%s %s", m, r.body)
+	}
+
 	// Nothing refused was stored.
 	_, err = c.GetBucketInventoryConfiguration(ctx, &s3.GetBucketInventoryConfigurationInput{Bucket: aws.String("src"), Id: aws.String("r2")})
 	requireAPIError(t, err, "NoSuchConfiguration")
