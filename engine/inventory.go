@@ -36,6 +36,8 @@ import (
 // field quoted, keys URL-encoded as in event notifications) or
 // <uuid>.parquet (Snappy-compressed Parquet with S3's snake-case column
 // names, keys as they are), then
+// <prefix>/<source>/<id>/hive/dt=<YYYY-MM-DD-HH-MM>/symlink.txt (their
+// s3:// URIs, for Athena and Hive), then
 // <prefix>/<source>/<id>/<YYYY-MM-DDTHH-MMZ>/manifest.json listing them
 // and manifest.checksum (the manifest's MD5, hex). The listing is read
 // page by page and streamed into the data file (Parquet buffers one row
@@ -327,18 +329,25 @@ func (e *Engine) writeInventoryReport(ctx context.Context, bucket string, c *buc
 	if err != nil {
 		return rows, err
 	}
-	dir := base + now.UTC().Format("2006-01-02T15-04Z") + "/"
+	stamp := now.UTC().Format("2006-01-02T15-04Z")
 	sum := md5.Sum(doc)
+	// The Hive symlink file lists the data files for Athena and Hive
+	// (hive/dt=YYYY-MM-DD-HH-MM/symlink.txt).
+	var symlink strings.Builder
+	for _, f := range files {
+		symlink.WriteString("s3://" + dst + "/" + f.Key + "\n")
+	}
 	for _, f := range []struct {
-		name, ctype string
-		body        []byte
+		key, ctype string
+		body       []byte
 	}{
-		{"manifest.json", "application/json", doc},
-		{"manifest.checksum", "text/plain", []byte(hex.EncodeToString(sum[:]))},
+		{base + "hive/dt=" + now.UTC().Format("2006-01-02-15-04") + "/symlink.txt", "text/plain", []byte(symlink.String())},
+		{base + stamp + "/manifest.json", "application/json", doc},
+		{base + stamp + "/manifest.checksum", "text/plain", []byte(hex.EncodeToString(sum[:]))},
 	} {
 		o := opts
 		o.Metadata.ContentType = f.ctype
-		if _, err := e.PutObject(ctx, dst, dir+f.name, strings.NewReader(string(f.body)), int64(len(f.body)), o); err != nil {
+		if _, err := e.PutObject(ctx, dst, f.key, strings.NewReader(string(f.body)), int64(len(f.body)), o); err != nil {
 			return rows, err
 		}
 	}

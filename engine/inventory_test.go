@@ -105,6 +105,7 @@ func TestInventoryReportsOnTheClock(t *testing.T) {
 	require.Equal(t, InventoryStats{Reports: 1, Rows: 2}, st.Inventory)
 	manifests, m, rows := inventoryReport(t, e, "dst", "inv/", "src", "daily")
 	require.Equal(t, []string{"inv/src/daily/2026-03-04T10-30Z/manifest.json"}, manifests)
+	symlink := string(readInventoryObject(t, e, "dst", "inv/src/daily/hive/dt=2026-03-04-10-30/symlink.txt"))
 	require.Equal(t, "src", m.SourceBucket)
 	require.Equal(t, "arn:aws:s3:::dst", m.DestinationBucket)
 	require.Equal(t, "2016-11-30", m.Version)
@@ -116,6 +117,7 @@ func TestInventoryReportsOnTheClock(t *testing.T) {
 		{"src", "logs%2Fb", "6", mustHead(t, e, "src", "logs/b").ETag, "STANDARD",
 			mustHead(t, e, "src", "logs/b").LastModified.UTC().Format("2006-01-02T15:04:05.000Z"), "false", "NOT-SSE"},
 	}, rows)
+	require.Equal(t, "s3://dst/"+m.Files[0].Key+"\n", symlink)
 	_, _, offRows := inventoryReport(t, e, "dst", "inv/", "src", "off")
 	require.Empty(t, offRows, "a disabled configuration writes nothing")
 
