@@ -51,6 +51,7 @@ var policyActions = map[string][2]string{
 	"BypassGovernanceRetention":          {"s3:BypassGovernanceRetention", "oss:BypassGovernanceRetention"}, // x-amz-bypass-governance-retention
 	"CreateSelectObjectMeta":             {"s3:PutObject", "oss:CreateSelectObjectMeta"},
 	"PutBucketReplication":               {"s3:PutReplicationConfiguration", "oss:PutBucketReplication"},
+	"PutBucketRTC":                       {"s3:PutReplicationConfiguration", "oss:PutBucketRTC"},
 	"GetBucketReplication":               {"s3:GetReplicationConfiguration", "oss:GetBucketReplication"},
 	"DeleteBucketReplication":            {"s3:PutReplicationConfiguration", "oss:DeleteBucketReplication"},
 	"GetBucketReplicationLocation":       {"s3:GetReplicationConfiguration", "oss:GetBucketReplicationLocation"},
