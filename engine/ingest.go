@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	md5simd "github.com/minio/md5-simd"
-
 	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/wal"
 )
@@ -109,8 +107,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		// Read one byte past the declared size to detect a longer body.
 		src = io.LimitReader(r, size+1)
 	}
-	md := e.newMD5(size)
-	defer md.Close()
+	md := md5.New()
 	crc := crc64.New(crc64Table)
 	sh := sha1.New()
 	bufp := e.chunkBuf()
@@ -247,27 +244,6 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 
 // parallelHashMin is the chunk size from which MD5 runs concurrently.
 const parallelHashMin = 256 << 10
-
-// simdMD5Min is the body size (or unknown, -1) from which MD5 runs on the
-// engine's md5-simd server: it hashes up to 16 concurrent bodies in the
-// lanes of one vector unit (1.8 times the throughput of crypto/md5 with 16
-// uploads on 2 cores), at about 15% less speed for a lone upload, and
-// each block passes through the server's goroutine, which small bodies
-// would not repay.
-const simdMD5Min = 1 << 20
-
-// newMD5 returns the MD5 hasher for a body of size bytes (-1: unknown).
-// The caller closes it. One md5-simd server serves every engine of the
-// process (its goroutines live as long as the process: closing it under
-// an engine's writes racing Close would hang them).
-func (e *Engine) newMD5(size int64) md5simd.Hasher {
-	if size >= 0 && size < simdMD5Min {
-		return md5simd.StdlibHasher()
-	}
-	return md5Server().NewHash()
-}
-
-var md5Server = sync.OnceValue(md5simd.NewServer)
 
 // MaxObjectSize is the largest body one Put (or one part) stores: 5 GiB,
 // as S3 and OSS allow. Larger objects are assembled by multipart upload.
