@@ -50,8 +50,11 @@ type Options struct {
 	// Sync chooses durability. Default SyncAuto: on for disk, off for memory.
 	Sync SyncMode
 	// InlineThreshold is the largest body, in bytes, kept inside the object
-	// record instead of the blob log. Default 64 KiB; at most ChunkSize;
-	// negative means every non-empty body goes to the blob log.
+	// record instead of the blob log. Default 16 KiB (measured: with 64
+	// KiB, 64 KiB bodies went through pebble's WAL, memtable and
+	// compactions, and the mixed 64 KiB load ran 30% slower on disk for
+	// 40% more CPU per request); at most ChunkSize; negative means every
+	// non-empty body goes to the blob log.
 	InlineThreshold int
 	// ChunkSize is the size, in bytes, of the pieces a large body is cut into
 	// in the blob log; it bounds the memory one reader or writer holds.
@@ -145,7 +148,7 @@ type Options struct {
 }
 
 const (
-	defaultInlineThreshold = 64 << 10
+	defaultInlineThreshold = 16 << 10
 	defaultChunkSize       = 1 << 20
 	defaultSegmentSize     = 64 << 20
 
