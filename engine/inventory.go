@@ -31,7 +31,11 @@ import (
 // on Sunday), the first at the first pass after it is configured. With
 // Options.LifecycleDay shortened, the day is that long (for development).
 //
-// A report is written as S3 writes it: data files under
+// Besides the prefix, a configuration may bound the objects' sizes and
+// last-modified times (OSS's filter); delete markers are listed
+// regardless.
+//
+// A report is written as S3 writes it (OSS's layout is the same): data files under
 // <prefix>/<source>/<id>/data/, either <uuid>.csv.gz (gzip CSV, every
 // field quoted, keys URL-encoded as in event notifications) or
 // <uuid>.parquet (Snappy-compressed Parquet with S3's snake-case column
@@ -282,6 +286,9 @@ func (e *Engine) writeInventoryReport(ctx context.Context, bucket string, c *buc
 	defer w.abort()
 	rows := 0
 	emit := func(o *ObjectInfo) error {
+		if !o.DeleteMarker && !c.Selects(o.Size, o.LastModified) {
+			return nil
+		}
 		rows++
 		return w.object(o)
 	}

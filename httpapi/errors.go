@@ -207,7 +207,8 @@ var codes = map[string]codeRow{
 	"NoSuchObjectLockConfiguration":        {status: 404, message: "The specified object does not have a ObjectLock configuration"},
 
 	// Bucket inventory (inventory.go).
-	"NoSuchConfiguration":   {status: 404, message: "The specified configuration does not exist."},
+	"NoSuchConfiguration": {status: 404, message: "The specified configuration does not exist.",
+		oss: dialectCode{name: "NoSuchInventory", message: "The specified inventory does not exist."}},
 	"TooManyConfigurations": {status: 400, message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
 
 	// Bucket replication (replication.go).

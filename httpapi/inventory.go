@@ -18,7 +18,7 @@ import (
 // configuration at a time (engine.PutInventoryConfiguration), and it
 // writes the reports on its clock (engine/inventory.go) in CSV or
 // Parquet; ORC configurations are refused with 501 NotImplemented. OSS's
-// inventory API (?inventory&inventoryId=) is not served (501).
+// inventory API (?inventory&inventoryId=) is in inventory_oss.go.
 
 func init() {
 	routes = append(routes,
@@ -183,22 +183,32 @@ func (s *server) listInventory(rc *request) error {
 		return err
 	}
 	token := rc.q.Get("continuation-token")
-	out := &listInventoryXML{ContinuationToken: token}
-	if inv != nil {
-		for i := range inv.Configurations {
-			c := &inv.Configurations[i]
-			if token != "" && c.ID <= token {
-				continue
-			}
-			if len(out.Configurations) == inventoryPage {
-				out.IsTruncated = true
-				out.NextContinuationToken = out.Configurations[len(out.Configurations)-1].ID
-				break
-			}
-			out.Configurations = append(out.Configurations, renderInventory(c))
-		}
+	page, next := inventoryPageAfter(inv, token)
+	out := &listInventoryXML{ContinuationToken: token, IsTruncated: next != "", NextContinuationToken: next}
+	for _, c := range page {
+		out.Configurations = append(out.Configurations, renderInventory(c))
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListInventoryConfigurationsResult", out)
+}
+
+// inventoryPageAfter returns up to inventoryPage configurations of inv
+// (which may be nil) with IDs after token, in ID order, and the token of
+// the next page ("" when this is the last).
+func inventoryPageAfter(inv *bucketconfig.Inventory, token string) (page []*bucketconfig.InventoryConfiguration, next string) {
+	if inv == nil {
+		return nil, ""
+	}
+	for i := range inv.Configurations {
+		c := &inv.Configurations[i]
+		if token != "" && c.ID <= token {
+			continue
+		}
+		if len(page) == inventoryPage {
+			return page, page[len(page)-1].ID
+		}
+		page = append(page, c)
+	}
+	return page, ""
 }
 
 func (s *server) putInventory(rc *request) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -22,8 +23,19 @@ type InventoryConfiguration struct {
 	ID      string `json:"id"`
 	Enabled bool   `json:"enabled"`
 	// Prefix (S3's Filter.Prefix) selects the objects listed; "" lists all.
-	Prefix      string               `json:"prefix,omitempty"`
-	Destination InventoryDestination `json:"destination"`
+	Prefix string `json:"prefix,omitempty"`
+	// MinSize and MaxSize (OSS's Filter LowerSizeBound and
+	// UpperSizeBound, bytes; MaxSize 0: no upper bound) and ModifiedFrom
+	// and ModifiedTo (OSS's LastModifyBeginTimeStamp and
+	// LastModifyEndTimeStamp, Unix seconds; 0: no bound) further select
+	// the objects listed, bounds included. Delete markers are not
+	// filtered by them. S3's API has no such filter and does not show
+	// them.
+	MinSize      int64                `json:"minSize,omitempty"`
+	MaxSize      int64                `json:"maxSize,omitempty"`
+	ModifiedFrom int64                `json:"modifiedFrom,omitempty"`
+	ModifiedTo   int64                `json:"modifiedTo,omitempty"`
+	Destination  InventoryDestination `json:"destination"`
 	// IncludedVersions is "All" (every version and delete marker) or
 	// "Current".
 	IncludedVersions string `json:"includedVersions"`
@@ -44,6 +56,9 @@ type InventoryDestination struct {
 	Format string `json:"format"`
 	// Prefix is prepended to every report key.
 	Prefix string `json:"prefix,omitempty"`
+	// RoleARN is OSS's RoleArn (the RAM role OSS would assume to write
+	// reports), echoed: the engine writes as the bucket owner.
+	RoleARN string `json:"roleArn,omitempty"`
 	// Encryption is "", "SSE-S3" or "SSE-KMS" (KMSKeyID then names the
 	// key): how report objects are encrypted.
 	Encryption string `json:"encryption,omitempty"`
@@ -166,6 +181,12 @@ func (c *InventoryConfiguration) Validate() error {
 	if len(c.Prefix) > 1024 || len(c.Destination.Prefix) > 512 {
 		return fmt.Errorf("%w: inventory prefix too long", ErrInvalid)
 	}
+	if c.MinSize < 0 || c.MaxSize < 0 || c.MaxSize != 0 && c.MaxSize < c.MinSize {
+		return fmt.Errorf("%w: inventory size bounds %d to %d", ErrInvalid, c.MinSize, c.MaxSize)
+	}
+	if c.ModifiedFrom < 0 || c.ModifiedTo < 0 || c.ModifiedTo != 0 && c.ModifiedTo < c.ModifiedFrom {
+		return fmt.Errorf("%w: inventory last-modified bounds %d to %d", ErrInvalid, c.ModifiedFrom, c.ModifiedTo)
+	}
 	d := &c.Destination
 	if _, ok := BucketFromARN(d.Bucket); !ok {
 		return fmt.Errorf("%w: inventory destination bucket %q is not an S3 bucket ARN (arn:aws:s3:::name)", ErrInvalid, d.Bucket)
@@ -188,6 +209,16 @@ func (c *InventoryConfiguration) Validate() error {
 		return fmt.Errorf("%w: inventory encryption %q", ErrInvalid, d.Encryption)
 	}
 	return nil
+}
+
+// Selects reports whether an object of size bytes last modified at
+// modified passes the size and time bounds (not the prefix).
+func (c *InventoryConfiguration) Selects(size int64, modified time.Time) bool {
+	if size < c.MinSize || c.MaxSize != 0 && size > c.MaxSize {
+		return false
+	}
+	s := modified.Unix()
+	return s >= c.ModifiedFrom && (c.ModifiedTo == 0 || s <= c.ModifiedTo)
 }
 
 // DestinationBucket returns the name of the bucket reports go to.

@@ -2,6 +2,7 @@ package bucketconfig
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -27,6 +28,9 @@ func TestInventoryValidate(t *testing.T) {
 		{"format", func(c *InventoryConfiguration) { c.Destination.Format = "JSON" }},
 		{"kms without key", func(c *InventoryConfiguration) { c.Destination.Encryption = "SSE-KMS" }},
 		{"key without kms", func(c *InventoryConfiguration) { c.Destination.KMSKeyID = "k" }},
+		{"negative size", func(c *InventoryConfiguration) { c.MinSize = -1 }},
+		{"size bounds crossed", func(c *InventoryConfiguration) { c.MinSize, c.MaxSize = 10, 5 }},
+		{"time bounds crossed", func(c *InventoryConfiguration) { c.ModifiedFrom, c.ModifiedTo = 200, 100 }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := validInventory()
@@ -64,4 +68,34 @@ func TestInventorySet(t *testing.T) {
 		many.Configurations = append(many.Configurations, c)
 	}
 	require.ErrorIs(t, many.Validate(), ErrInvalid)
+}
+
+func TestInventorySelects(t *testing.T) {
+	at := func(s int64) time.Time { return time.Unix(s, 0) }
+	for _, tc := range []struct {
+		name       string
+		minSize    int64
+		maxSize    int64
+		from, to   int64
+		size       int64
+		modified   int64
+		wantListed bool
+	}{
+		{name: "no bounds", size: 5, modified: 100, wantListed: true},
+		{name: "min size included", minSize: 5, size: 5, modified: 100, wantListed: true},
+		{name: "below min size", minSize: 6, size: 5, modified: 100},
+		{name: "max size included", maxSize: 5, size: 5, modified: 100, wantListed: true},
+		{name: "above max size", maxSize: 4, size: 5, modified: 100},
+		{name: "from included", from: 100, size: 5, modified: 100, wantListed: true},
+		{name: "before from", from: 101, size: 5, modified: 100},
+		{name: "to included", to: 100, size: 5, modified: 100, wantListed: true},
+		{name: "after to", from: 1, to: 99, size: 5, modified: 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := validInventory()
+			c.MinSize, c.MaxSize, c.ModifiedFrom, c.ModifiedTo = tc.minSize, tc.maxSize, tc.from, tc.to
+			require.NoError(t, c.Validate())
+			require.Equal(t, tc.wantListed, c.Selects(tc.size, at(tc.modified)))
+		})
+	}
 }

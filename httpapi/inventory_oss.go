@@ -1,0 +1,262 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// OSS bucket inventory: PutBucketInventory, GetBucketInventory and
+// DeleteBucketInventory (?inventory&inventoryId=ID) and
+// ListBucketInventory (GET ?inventory, pages of 100 with a
+// continuation-token). OSS's document becomes the same typed value S3's
+// does (bucketconfig.InventoryConfiguration), kept in the same set, and
+// the engine writes its reports alike (engine/inventory.go): gzip CSV
+// under <prefix>/<source>/<id>/data/ and a manifest.json (S3's fields,
+// which are OSS's; its destinationBucket is the engine's
+// arn:aws:s3:::name) with manifest.checksum under
+// <prefix>/<source>/<id>/<YYYY-MM-DDTHH-MMZ>/.
+//
+// The destination acs:oss:::name is stored as arn:aws:s3:::name and
+// rendered back; SSE-OSS is the engine's managed encryption (SSE-S3);
+// RoleArn and AccountId are echoed. The filter's LowerSizeBound,
+// UpperSizeBound, LastModifyBeginTimeStamp and LastModifyEndTimeStamp
+// bound the objects listed; a StorageClass filter other than All, the
+// optional fields OSS has and the engine does not report (TransitionTime,
+// ObjectAcl, TaggingCount, ObjectType, Crc64), the Monthly and Once
+// schedules and formats other than CSV are refused (InvalidArgument), and
+// an enabled IncrementalInventory is 501 NotImplemented.
+
+func init() {
+	routes = append(routes,
+		route{method: http.MethodGet, target: targetBucket, params: []string{"inventory", "inventoryId"}, op: "GetBucketInventoryConfiguration",
+			perm: permOwner, handle: (*server).ossGetInventory, only: "oss"},
+		route{method: http.MethodGet, target: targetBucket, params: []string{"inventory"}, op: "ListBucketInventoryConfigurations",
+			perm: permOwner, handle: (*server).ossListInventory, only: "oss"},
+		route{method: http.MethodPut, target: targetBucket, params: []string{"inventory"}, op: "PutBucketInventoryConfiguration",
+			perm: permOwner, handle: (*server).ossPutInventory, only: "oss"},
+		route{method: http.MethodDelete, target: targetBucket, params: []string{"inventory"}, op: "DeleteBucketInventoryConfiguration",
+			perm: permOwner, handle: (*server).ossDeleteInventory, only: "oss"},
+	)
+}
+
+// ossInventoryFields are the optional fields OSS knows that the engine
+// reports.
+var ossInventoryFields = []string{"Size", "LastModifiedDate", "ETag", "StorageClass", "IsMultipartUploaded", "EncryptionStatus"}
+
+// ossBucketARNPrefix starts OSS's destination bucket names.
+const ossBucketARNPrefix = "acs:oss:::"
+
+type ossInventoryXML struct {
+	XMLName   xml.Name               `xml:"InventoryConfiguration"`
+	ID        string                 `xml:"Id"`
+	IsEnabled *bool                  `xml:"IsEnabled"`
+	Filter    *ossInventoryFilterXML `xml:"Filter,omitempty"`
+	Dest      struct {
+		OSS *ossInventoryDestXML `xml:"OSSBucketDestination"`
+	} `xml:"Destination"`
+	Schedule struct {
+		Frequency string `xml:"Frequency"`
+	} `xml:"Schedule"`
+	IncludedObjectVersions string              `xml:"IncludedObjectVersions"`
+	OptionalFields         *inventoryFieldsXML `xml:"OptionalFields,omitempty"`
+	Incremental            *struct {
+		IsEnabled bool `xml:"IsEnabled"`
+	} `xml:"IncrementalInventory,omitempty"`
+}
+
+type ossInventoryFilterXML struct {
+	Prefix                   string `xml:"Prefix,omitempty"`
+	LastModifyBeginTimeStamp int64  `xml:"LastModifyBeginTimeStamp,omitempty"`
+	LastModifyEndTimeStamp   int64  `xml:"LastModifyEndTimeStamp,omitempty"`
+	LowerSizeBound           int64  `xml:"LowerSizeBound,omitempty"`
+	UpperSizeBound           int64  `xml:"UpperSizeBound,omitempty"`
+	StorageClass             string `xml:"StorageClass,omitempty"`
+}
+
+type ossInventoryDestXML struct {
+	Format     string              `xml:"Format"`
+	AccountID  string              `xml:"AccountId,omitempty"`
+	RoleArn    string              `xml:"RoleArn,omitempty"`
+	Bucket     string              `xml:"Bucket"`
+	Prefix     string              `xml:"Prefix,omitempty"`
+	Encryption *ossInventoryEncXML `xml:"Encryption,omitempty"`
+}
+
+type ossInventoryEncXML struct {
+	SSEOSS *struct{}        `xml:"SSE-OSS"`
+	SSEKMS *inventoryKMSXML `xml:"SSE-KMS"`
+}
+
+type ossListInventoryXML struct {
+	XMLName               xml.Name          `xml:"ListInventoryConfigurationsResult"`
+	Configurations        []ossInventoryXML `xml:"InventoryConfiguration"`
+	IsTruncated           bool              `xml:"IsTruncated"`
+	NextContinuationToken string            `xml:"NextContinuationToken,omitempty"`
+}
+
+// parseOSSInventory reads OSS's InventoryConfiguration document: one that
+// does not parse or lacks a required element is MalformedXML; values the
+// engine does not run are InvalidArgument (incremental inventory:
+// NotImplemented).
+func parseOSSInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
+	var x ossInventoryXML
+	if err := xml.Unmarshal(data, &x); err != nil || x.Dest.OSS == nil || x.IsEnabled == nil ||
+		x.ID == "" || x.IncludedObjectVersions == "" || x.Schedule.Frequency == "" ||
+		x.Dest.OSS.Bucket == "" || x.Dest.OSS.Format == "" {
+		return bucketconfig.InventoryConfiguration{}, errorf("MalformedXML", "")
+	}
+	d := x.Dest.OSS
+	name, ok := strings.CutPrefix(d.Bucket, ossBucketARNPrefix)
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return bucketconfig.InventoryConfiguration{}, errorf("InvalidArgument", "The destination bucket %q is not acs:oss:::<bucket>.", d.Bucket)
+	}
+	if d.Format != "CSV" {
+		return bucketconfig.InventoryConfiguration{}, errorf("InvalidArgument", "The inventory format %q is not supported; OSS inventory lists are CSV.", d.Format)
+	}
+	if x.Incremental != nil && x.Incremental.IsEnabled {
+		return bucketconfig.InventoryConfiguration{}, errorf("NotImplemented", "Incremental inventory is not implemented.")
+	}
+	c := bucketconfig.InventoryConfiguration{
+		ID: x.ID, Enabled: *x.IsEnabled, IncludedVersions: x.IncludedObjectVersions, Frequency: x.Schedule.Frequency,
+		Destination: bucketconfig.InventoryDestination{AccountID: d.AccountID, RoleARN: d.RoleArn,
+			Bucket: "arn:aws:s3:::" + name, Format: "CSV", Prefix: d.Prefix},
+	}
+	if f := x.Filter; f != nil {
+		c.Prefix = f.Prefix
+		c.MinSize, c.MaxSize = f.LowerSizeBound, f.UpperSizeBound
+		c.ModifiedFrom, c.ModifiedTo = f.LastModifyBeginTimeStamp, f.LastModifyEndTimeStamp
+		if f.StorageClass != "" && f.StorageClass != "All" {
+			return c, errorf("InvalidArgument", "The inventory filter StorageClass %q is not supported; only All (or none) is.", f.StorageClass)
+		}
+	}
+	if x.OptionalFields != nil {
+		for _, f := range x.OptionalFields.Fields {
+			if !slices.Contains(ossInventoryFields, f) {
+				return c, errorf("InvalidArgument", "The inventory optional field %q is not supported (%s are).", f, strings.Join(ossInventoryFields, ", "))
+			}
+		}
+		c.OptionalFields = x.OptionalFields.Fields
+	}
+	if e := d.Encryption; e != nil {
+		switch {
+		case e.SSEOSS != nil && e.SSEKMS != nil:
+			return c, errorf("InvalidArgument", "Only one of SSE-OSS and SSE-KMS may be specified.")
+		case e.SSEOSS != nil:
+			c.Destination.Encryption = "SSE-S3"
+		case e.SSEKMS != nil:
+			c.Destination.Encryption, c.Destination.KMSKeyID = "SSE-KMS", e.SSEKMS.KeyID
+		}
+	}
+	if err := c.Validate(); err != nil {
+		return c, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+	}
+	return c, nil
+}
+
+// renderOSSInventory is a configuration's OSS document.
+func renderOSSInventory(c *bucketconfig.InventoryConfiguration) ossInventoryXML {
+	enabled := c.Enabled
+	x := ossInventoryXML{ID: c.ID, IsEnabled: &enabled, IncludedObjectVersions: c.IncludedVersions}
+	x.XMLName.Local = "InventoryConfiguration"
+	x.Schedule.Frequency = c.Frequency
+	d := &ossInventoryDestXML{Format: c.Destination.Format, AccountID: c.Destination.AccountID, RoleArn: c.Destination.RoleARN,
+		Bucket: ossBucketARNPrefix + c.DestinationBucket(), Prefix: c.Destination.Prefix}
+	switch c.Destination.Encryption {
+	case "SSE-S3":
+		d.Encryption = &ossInventoryEncXML{SSEOSS: &struct{}{}}
+	case "SSE-KMS":
+		d.Encryption = &ossInventoryEncXML{SSEKMS: &inventoryKMSXML{c.Destination.KMSKeyID}}
+	}
+	x.Dest.OSS = d
+	f := ossInventoryFilterXML{Prefix: c.Prefix, LowerSizeBound: c.MinSize, UpperSizeBound: c.MaxSize,
+		LastModifyBeginTimeStamp: c.ModifiedFrom, LastModifyEndTimeStamp: c.ModifiedTo}
+	if f != (ossInventoryFilterXML{}) {
+		x.Filter = &f
+	}
+	if len(c.OptionalFields) > 0 {
+		x.OptionalFields = &inventoryFieldsXML{c.OptionalFields}
+	}
+	return x
+}
+
+func (s *server) ossGetInventory(rc *request) error {
+	inv, err := s.inventorySet(rc)
+	if err != nil {
+		return err
+	}
+	c := inv.Find(rc.q.Get("inventoryId"))
+	if c == nil {
+		return noSuchInventory()
+	}
+	doc := renderOSSInventory(c)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "InventoryConfiguration", &doc)
+}
+
+// ossListInventory answers up to inventoryPage configurations in ID
+// order after the continuation-token (the last ID of the previous page).
+func (s *server) ossListInventory(rc *request) error {
+	inv, err := s.inventorySet(rc)
+	if err != nil {
+		return err
+	}
+	page, next := inventoryPageAfter(inv, rc.q.Get("continuation-token"))
+	out := &ossListInventoryXML{IsTruncated: next != "", NextContinuationToken: next}
+	for _, c := range page {
+		out.Configurations = append(out.Configurations, renderOSSInventory(c))
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListInventoryConfigurationsResult", out)
+}
+
+func ossInventoryID(rc *request) (string, error) {
+	id := rc.q.Get("inventoryId")
+	if id == "" {
+		return "", errorf("InvalidArgument", "The inventoryId parameter must be specified.")
+	}
+	return id, nil
+}
+
+func (s *server) ossPutInventory(rc *request) error {
+	id, err := ossInventoryID(rc)
+	if err != nil {
+		return err
+	}
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		return errorf("MissingRequestBodyError", "")
+	}
+	c, err := parseOSSInventory(data)
+	if err != nil {
+		return err
+	}
+	if c.ID != id {
+		return errorf("InvalidArgument", "The Id in the document (%s) does not match the inventoryId parameter (%s).", c.ID, id)
+	}
+	if err := s.eng.PutInventoryConfiguration(rc.ctx, rc.op.Bucket, c); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func (s *server) ossDeleteInventory(rc *request) error {
+	id, err := ossInventoryID(rc)
+	if err != nil {
+		return err
+	}
+	err = s.eng.DeleteInventoryConfiguration(rc.ctx, rc.op.Bucket, id)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return noSuchInventory()
+	}
+	if err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
