@@ -139,8 +139,8 @@
 // # Inventory
 //
 // PutInventoryConfiguration and DeleteInventoryConfiguration change one
-// of a bucket's S3 inventory configurations (bucketconfig.Inventory) at a
-// time. The lifecycle pass (the background loop, RunPending) writes each
+// of a bucket's inventory configurations (bucketconfig.Inventory; S3's
+// and OSS's APIs both map onto them) at a time. The lifecycle pass (the background loop, RunPending) writes each
 // enabled configuration's report once per day or week on Clock: gzip CSV
 // or Parquet data files streamed from the listing, then manifest.json
 // and manifest.checksum, into the destination bucket (engine/inventory.go).

@@ -136,7 +136,7 @@
 //
 // # Caveats
 //
-// Sub-resources no route serves (analytics, metrics, OSS inventory, ...)
+// Sub-resources no route serves (analytics, metrics, OSS image processing, ...)
 // answer 501 NotImplemented and change nothing. Server-side encryption (SSE-S3,
 // SSE-KMS, dual-layer aws:kms:dsse, SSE-C; OSS AES256, SM4 and KMS) is in
 // sse.go. In
