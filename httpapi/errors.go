@@ -208,7 +208,9 @@ var codes = map[string]codeRow{
 
 	// Bucket inventory (inventory.go).
 	"NoSuchConfiguration": {status: 404, message: "The specified configuration does not exist.",
-		oss: dialectCode{name: "NoSuchInventory", message: "The specified inventory does not exist."}},
+		oss: dialectCode{name: "NoSuchInventory"}},
+	// OSS's code for a missing inventory ID (its EC is not documented).
+	"NoSuchInventory":       {status: 404, message: "The specified inventory does not exist."},
 	"TooManyConfigurations": {status: 400, message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
 
 	// Bucket replication (replication.go).

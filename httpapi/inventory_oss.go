@@ -186,11 +186,15 @@ func renderOSSInventory(c *bucketconfig.InventoryConfiguration) ossInventoryXML 
 }
 
 func (s *server) ossGetInventory(rc *request) error {
+	id, err := ossInventoryID(rc)
+	if err != nil {
+		return err
+	}
 	inv, err := s.inventorySet(rc)
 	if err != nil {
 		return err
 	}
-	c := inv.Find(rc.q.Get("inventoryId"))
+	c := inv.Find(id)
 	if c == nil {
 		return noSuchInventory()
 	}
