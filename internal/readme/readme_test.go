@@ -109,6 +109,31 @@ func TestOSSClient(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// TestOSSInventory is README's OSS inventory snippet, run.
+func TestOSSInventory(t *testing.T) {
+	srv := fake.New(t, fake.WithBuckets("src", "reports"))
+	cfg := oss.LoadDefaultConfig().WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).
+		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey))
+	client := oss.NewClient(cfg)
+	ctx := context.Background()
+	// README:begin ossinventory
+	_, err := client.PutBucketInventory(ctx, &oss.PutBucketInventoryRequest{
+		Bucket: oss.Ptr("src"), InventoryId: oss.Ptr("daily"),
+		InventoryConfiguration: &oss.InventoryConfiguration{
+			Id: oss.Ptr("daily"), IsEnabled: oss.Ptr(true), IncludedObjectVersions: oss.Ptr("Current"),
+			Filter:   &oss.InventoryFilter{Prefix: oss.Ptr("logs/"), LowerSizeBound: oss.Ptr(int64(1024))},
+			Schedule: &oss.InventorySchedule{Frequency: oss.InventoryFrequencyDaily},
+			Destination: &oss.InventoryDestination{OSSBucketDestination: &oss.InventoryOSSBucketDestination{
+				Format: oss.InventoryFormatCSV, Bucket: oss.Ptr("acs:oss:::reports"), Prefix: oss.Ptr("inv"),
+				RoleArn: oss.Ptr("acs:ram::1:role/AliyunOSSRole")}},
+		}})
+	// README:end
+	require.NoError(t, err)
+	got, err := client.GetBucketInventory(ctx, &oss.GetBucketInventoryRequest{Bucket: oss.Ptr("src"), InventoryId: oss.Ptr("daily")})
+	require.NoError(t, err)
+	require.Equal(t, "acs:oss:::reports", oss.ToString(got.InventoryConfiguration.Destination.OSSBucketDestination.Bucket))
+}
+
 func TestChaos(t *testing.T) {
 	// README:begin chaos
 	srv := fake.New(t, fake.WithBuckets("photos"), fake.WithChaos(fake.Chaos{Seed: 7, Rate: 0.3}))
