@@ -132,11 +132,31 @@ func TestRequestCapsSlowDown(t *testing.T) {
 		return readResponse(t, c)
 	}
 	const signed = "Authorization: AWS4-HMAC-SHA256 Credential=any/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00\r\n"
-	anon := hold("")
-	require.Eventually(t, func() bool {
-		_, code := request("")
-		return code == "SlowDown"
-	}, 15*time.Second, 10*time.Millisecond, "the held anonymous request is admitted")
+	// holdUntilFull holds n requests with auth until a probe with
+	// probeAuth is refused. A held request that reaches the server while
+	// a probe is in flight is itself refused (and waits, unanswered, for
+	// its body), so now and then the held ones are started again.
+	holdUntilFull := func(auth, probeAuth string, n int) []net.Conn {
+		var held []net.Conn
+		tries := 0
+		require.Eventually(t, func() bool {
+			if tries%20 == 0 {
+				for _, c := range held {
+					c.Close()
+				}
+				held = held[:0]
+				for range n {
+					held = append(held, hold(auth))
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			tries++
+			_, code := request(probeAuth)
+			return code == "SlowDown"
+		}, 15*time.Second, 10*time.Millisecond, "the held requests are admitted")
+		return held
+	}
+	anon := holdUntilFull("", "", 1)[0]
 	// One anonymous request is in flight: another is refused at once,
 	// a signed one is served.
 	status, code := request("")
@@ -146,12 +166,7 @@ func TestRequestCapsSlowDown(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status, code)
 
 	// Two more in flight reach the overall cap of 3.
-	hold(signed)
-	hold(signed)
-	require.Eventually(t, func() bool {
-		_, code := request(signed)
-		return code == "SlowDown"
-	}, 15*time.Second, 10*time.Millisecond)
+	holdUntilFull(signed, signed, 2)
 	status, code = request(signed)
 	assert.Equal(t, http.StatusServiceUnavailable, status)
 	assert.Equal(t, "SlowDown", code)
