@@ -17,20 +17,66 @@ import (
 // the engine keeps the set (bucketconfig.Inventory) and changes one
 // configuration at a time (engine.PutInventoryConfiguration), and it
 // writes the reports on its clock (engine/inventory.go) in CSV or
-// Parquet; ORC configurations are refused with 501 NotImplemented. OSS's
-// inventory API (?inventory&inventoryId=) is in inventory_oss.go.
+// Parquet; ORC configurations are refused with 501 NotImplemented (by the
+// engine). OSS's inventory API (?inventory&inventoryId=) has the same
+// handlers; its documents are in inventory_oss.go.
+
+// inventoryDialect is what differs between the dialects' inventory APIs:
+// the ID parameter and the documents.
+type inventoryDialect struct {
+	idParam string
+	parse   func([]byte) (bucketconfig.InventoryConfiguration, error)
+	render  func(*bucketconfig.InventoryConfiguration) any
+	// list is the ListBucketInventory document of page, asked for after
+	// token; next is the next page's token ("": the last page).
+	list func(token string, page []*bucketconfig.InventoryConfiguration, next string) any
+}
+
+var inventoryDialects = map[string]*inventoryDialect{
+	"s3": {idParam: "id", parse: parseInventory,
+		render: func(c *bucketconfig.InventoryConfiguration) any { return new(renderInventory(c)) },
+		list: func(token string, page []*bucketconfig.InventoryConfiguration, next string) any {
+			out := &listInventoryXML{ContinuationToken: token, IsTruncated: next != "", NextContinuationToken: next}
+			for _, c := range page {
+				out.Configurations = append(out.Configurations, renderInventory(c))
+			}
+			return out
+		}},
+	"oss": {idParam: "inventoryId", parse: parseOSSInventory,
+		render: func(c *bucketconfig.InventoryConfiguration) any { return new(renderOSSInventory(c)) },
+		list: func(_ string, page []*bucketconfig.InventoryConfiguration, next string) any {
+			out := &ossListInventoryXML{IsTruncated: next != "", NextContinuationToken: next}
+			for _, c := range page {
+				out.Configurations = append(out.Configurations, renderOSSInventory(c))
+			}
+			return out
+		}},
+}
 
 func init() {
-	routes = append(routes,
-		route{method: http.MethodGet, target: targetBucket, params: []string{"inventory", "id"}, op: "GetBucketInventoryConfiguration",
-			perm: permOwner, handle: (*server).getInventory, only: "s3"},
-		route{method: http.MethodGet, target: targetBucket, params: []string{"inventory"}, op: "ListBucketInventoryConfigurations",
-			perm: permOwner, handle: (*server).listInventory, only: "s3"},
-		route{method: http.MethodPut, target: targetBucket, params: []string{"inventory"}, op: "PutBucketInventoryConfiguration",
-			perm: permOwner, handle: (*server).putInventory, only: "s3"},
-		route{method: http.MethodDelete, target: targetBucket, params: []string{"inventory"}, op: "DeleteBucketInventoryConfiguration",
-			perm: permOwner, handle: (*server).deleteInventory, only: "s3"},
-	)
+	for name, d := range inventoryDialects {
+		routes = append(routes,
+			route{method: http.MethodGet, target: targetBucket, params: []string{"inventory", d.idParam}, op: "GetBucketInventoryConfiguration",
+				perm: permOwner, handle: (*server).getInventory, only: name},
+			route{method: http.MethodGet, target: targetBucket, params: []string{"inventory"}, op: "ListBucketInventoryConfigurations",
+				perm: permOwner, handle: (*server).listInventory, only: name},
+			route{method: http.MethodPut, target: targetBucket, params: []string{"inventory"}, op: "PutBucketInventoryConfiguration",
+				perm: permOwner, handle: (*server).putInventory, only: name},
+			route{method: http.MethodDelete, target: targetBucket, params: []string{"inventory"}, op: "DeleteBucketInventoryConfiguration",
+				perm: permOwner, handle: (*server).deleteInventory, only: name},
+		)
+	}
+}
+
+// inventoryRequest returns the request's dialect of the inventory API and
+// the configuration ID it names (InvalidArgument when empty, if needed).
+func inventoryRequest(rc *request, needID bool) (*inventoryDialect, string, error) {
+	d := inventoryDialects[rc.d.name]
+	id := rc.q.Get(d.idParam)
+	if needID && id == "" {
+		return d, "", errorf("InvalidArgument", "The inventory ID must be specified (?inventory&%s=ID).", d.idParam)
+	}
+	return d, id, nil
 }
 
 // inventoryPage is how many configurations one List answer holds (S3:
@@ -163,32 +209,32 @@ func noSuchInventory() error {
 }
 
 func (s *server) getInventory(rc *request) error {
+	d, id, err := inventoryRequest(rc, true)
+	if err != nil {
+		return err
+	}
 	inv, err := s.inventorySet(rc)
 	if err != nil {
 		return err
 	}
-	c := inv.Find(rc.q.Get("id"))
+	c := inv.Find(id)
 	if c == nil {
 		return noSuchInventory()
 	}
-	doc := renderInventory(c)
-	return rc.d.writeDoc(rc.w, http.StatusOK, "InventoryConfiguration", &doc)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "InventoryConfiguration", d.render(c))
 }
 
 // listInventory answers up to inventoryPage configurations in ID order;
 // the continuation token is the last ID answered.
 func (s *server) listInventory(rc *request) error {
+	d, _, _ := inventoryRequest(rc, false)
 	inv, err := s.inventorySet(rc)
 	if err != nil {
 		return err
 	}
 	token := rc.q.Get("continuation-token")
 	page, next := inventoryPageAfter(inv, token)
-	out := &listInventoryXML{ContinuationToken: token, IsTruncated: next != "", NextContinuationToken: next}
-	for _, c := range page {
-		out.Configurations = append(out.Configurations, renderInventory(c))
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "ListInventoryConfigurationsResult", out)
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListInventoryConfigurationsResult", d.list(token, page, next))
 }
 
 // inventoryPageAfter returns up to inventoryPage configurations of inv
@@ -212,9 +258,9 @@ func inventoryPageAfter(inv *bucketconfig.Inventory, token string) (page []*buck
 }
 
 func (s *server) putInventory(rc *request) error {
-	id := rc.q.Get("id")
-	if id == "" {
-		return errorf("InvalidArgument", "The inventory id must be specified (?inventory&id=ID).")
+	d, id, err := inventoryRequest(rc, true)
+	if err != nil {
+		return err
 	}
 	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
 	if err != nil {
@@ -223,15 +269,12 @@ func (s *server) putInventory(rc *request) error {
 	if data == nil {
 		return errorf("MissingRequestBodyError", "")
 	}
-	c, err := parseInventory(data)
+	c, err := d.parse(data)
 	if err != nil {
 		return err
 	}
 	if c.ID != id {
-		return errorf("InvalidArgument", "The Id in the document (%s) does not match the id parameter (%s).", c.ID, id)
-	}
-	if c.Destination.Format == "ORC" {
-		return errorf("NotImplemented", "Inventory reports in the ORC format are not implemented; use CSV or Parquet.")
+		return errorf("InvalidArgument", "The Id in the document (%s) does not match the %s parameter (%s).", c.ID, d.idParam, id)
 	}
 	if err := s.eng.PutInventoryConfiguration(rc.ctx, rc.op.Bucket, c); err != nil {
 		return err
@@ -240,11 +283,11 @@ func (s *server) putInventory(rc *request) error {
 }
 
 func (s *server) deleteInventory(rc *request) error {
-	id := rc.q.Get("id")
-	if id == "" {
-		return errorf("InvalidArgument", "The inventory id must be specified (?inventory&id=ID).")
+	_, id, err := inventoryRequest(rc, true)
+	if err != nil {
+		return err
 	}
-	err := s.eng.DeleteInventoryConfiguration(rc.ctx, rc.op.Bucket, id)
+	err = s.eng.DeleteInventoryConfiguration(rc.ctx, rc.op.Bucket, id)
 	if errors.Is(err, engine.ErrNoSuchConfig) {
 		return noSuchInventory()
 	}

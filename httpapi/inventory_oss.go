@@ -2,19 +2,17 @@ package httpapi
 
 import (
 	"encoding/xml"
-	"errors"
-	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
 // OSS bucket inventory: PutBucketInventory, GetBucketInventory and
 // DeleteBucketInventory (?inventory&inventoryId=ID) and
 // ListBucketInventory (GET ?inventory, pages of 100 with a
-// continuation-token). OSS's document becomes the same typed value S3's
+// continuation-token), served by the handlers of inventory.go
+// (inventoryDialects). OSS's document becomes the same typed value S3's
 // does (bucketconfig.InventoryConfiguration), kept in the same set, and
 // the engine writes its reports alike (engine/inventory.go): gzip CSV
 // under <prefix>/<source>/<id>/data/ and a manifest.json (S3's fields,
@@ -31,19 +29,6 @@ import (
 // ObjectAcl, TaggingCount, ObjectType, Crc64), the Monthly and Once
 // schedules and formats other than CSV are refused (InvalidArgument), and
 // an enabled IncrementalInventory is 501 NotImplemented.
-
-func init() {
-	routes = append(routes,
-		route{method: http.MethodGet, target: targetBucket, params: []string{"inventory", "inventoryId"}, op: "GetBucketInventoryConfiguration",
-			perm: permOwner, handle: (*server).ossGetInventory, only: "oss"},
-		route{method: http.MethodGet, target: targetBucket, params: []string{"inventory"}, op: "ListBucketInventoryConfigurations",
-			perm: permOwner, handle: (*server).ossListInventory, only: "oss"},
-		route{method: http.MethodPut, target: targetBucket, params: []string{"inventory"}, op: "PutBucketInventoryConfiguration",
-			perm: permOwner, handle: (*server).ossPutInventory, only: "oss"},
-		route{method: http.MethodDelete, target: targetBucket, params: []string{"inventory"}, op: "DeleteBucketInventoryConfiguration",
-			perm: permOwner, handle: (*server).ossDeleteInventory, only: "oss"},
-	)
-}
 
 // ossInventoryFields are the optional fields OSS knows that the engine
 // reports.
@@ -183,84 +168,4 @@ func renderOSSInventory(c *bucketconfig.InventoryConfiguration) ossInventoryXML 
 		x.OptionalFields = &inventoryFieldsXML{c.OptionalFields}
 	}
 	return x
-}
-
-func (s *server) ossGetInventory(rc *request) error {
-	id, err := ossInventoryID(rc)
-	if err != nil {
-		return err
-	}
-	inv, err := s.inventorySet(rc)
-	if err != nil {
-		return err
-	}
-	c := inv.Find(id)
-	if c == nil {
-		return noSuchInventory()
-	}
-	doc := renderOSSInventory(c)
-	return rc.d.writeDoc(rc.w, http.StatusOK, "InventoryConfiguration", &doc)
-}
-
-// ossListInventory answers up to inventoryPage configurations in ID
-// order after the continuation-token (the last ID of the previous page).
-func (s *server) ossListInventory(rc *request) error {
-	inv, err := s.inventorySet(rc)
-	if err != nil {
-		return err
-	}
-	page, next := inventoryPageAfter(inv, rc.q.Get("continuation-token"))
-	out := &ossListInventoryXML{IsTruncated: next != "", NextContinuationToken: next}
-	for _, c := range page {
-		out.Configurations = append(out.Configurations, renderOSSInventory(c))
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "ListInventoryConfigurationsResult", out)
-}
-
-func ossInventoryID(rc *request) (string, error) {
-	id := rc.q.Get("inventoryId")
-	if id == "" {
-		return "", errorf("InvalidArgument", "The inventoryId parameter must be specified.")
-	}
-	return id, nil
-}
-
-func (s *server) ossPutInventory(rc *request) error {
-	id, err := ossInventoryID(rc)
-	if err != nil {
-		return err
-	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
-	if err != nil {
-		return err
-	}
-	if data == nil {
-		return errorf("MissingRequestBodyError", "")
-	}
-	c, err := parseOSSInventory(data)
-	if err != nil {
-		return err
-	}
-	if c.ID != id {
-		return errorf("InvalidArgument", "The Id in the document (%s) does not match the inventoryId parameter (%s).", c.ID, id)
-	}
-	if err := s.eng.PutInventoryConfiguration(rc.ctx, rc.op.Bucket, c); err != nil {
-		return err
-	}
-	return writeEmpty(rc, http.StatusOK)
-}
-
-func (s *server) ossDeleteInventory(rc *request) error {
-	id, err := ossInventoryID(rc)
-	if err != nil {
-		return err
-	}
-	err = s.eng.DeleteInventoryConfiguration(rc.ctx, rc.op.Bucket, id)
-	if errors.Is(err, engine.ErrNoSuchConfig) {
-		return noSuchInventory()
-	}
-	if err != nil {
-		return err
-	}
-	return writeEmpty(rc, http.StatusNoContent)
 }
