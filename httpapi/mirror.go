@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -75,16 +74,9 @@ func (s *server) mirrors() *mirrorState {
 		}
 		rt := s.cfg.MirrorTransport
 		if rt == nil {
-			d := &net.Dialer{Timeout: s.cfg.MirrorTimeout}
-			if len(s.cfg.MirrorOrigins) == 0 {
-				d.Control = func(_, address string, _ syscall.RawConn) error {
-					host, _, _ := net.SplitHostPort(address)
-					if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-						return fmt.Errorf("%w: %s is not a loopback address", errMirrorRefused, address)
-					}
-					return nil
-				}
-			}
+			d := outboundDialer(s.cfg.MirrorTimeout, len(s.cfg.MirrorOrigins) == 0, func(address string) error {
+				return fmt.Errorf("%w: %s is not a loopback address", errMirrorRefused, address)
+			})
 			// No idle connections: a fetch is a first miss, and nothing
 			// of the transport outlives it (the handler has no Close).
 			rt = &http.Transport{DialContext: d.DialContext, TLSHandshakeTimeout: s.cfg.MirrorTimeout, ResponseHeaderTimeout: s.cfg.MirrorTimeout,
@@ -108,8 +100,7 @@ func (s *server) mirrorAllowed(u *url.URL) bool {
 			return false // would climb out of an allowed path
 		}
 	}
-	host := u.Hostname()
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() || strings.EqualFold(host, "localhost") {
+	if loopbackHost(u.Hostname()) {
 		return true
 	}
 	m := s.mirrors()

@@ -22,7 +22,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -102,16 +101,9 @@ func (s *server) callbackKey() (*rsa.PrivateKey, []byte, error) {
 // callbackDialer is the default callback transport: it dials loopback
 // addresses only unless Config.CallbackHosts names others.
 func (s *server) callbackDialer() http.RoundTripper {
-	d := &net.Dialer{Timeout: s.cfg.CallbackTimeout}
-	if len(s.cfg.CallbackHosts) == 0 {
-		d.Control = func(_, address string, _ syscall.RawConn) error {
-			host, _, _ := net.SplitHostPort(address)
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				return fmt.Errorf("httpapi: callback to %s refused: only loopback addresses are allowed", address)
-			}
-			return nil
-		}
-	}
+	d := outboundDialer(s.cfg.CallbackTimeout, len(s.cfg.CallbackHosts) == 0, func(address string) error {
+		return fmt.Errorf("httpapi: callback to %s refused: only loopback addresses are allowed", address)
+	})
 	return &http.Transport{DialContext: d.DialContext, ForceAttemptHTTP2: false, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}
 }
 
@@ -293,7 +285,7 @@ func (s *server) parseCallback(b64 string) (*uploadCallback, error) {
 // callbackHostAllowed reports whether callbacks may go to host: a
 // loopback address or name, or one Config.CallbackHosts lists ("*": any).
 func (s *server) callbackHostAllowed(host string) bool {
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() || strings.EqualFold(host, "localhost") {
+	if loopbackHost(host) {
 		return true
 	}
 	return slices.ContainsFunc(s.cfg.CallbackHosts, func(h string) bool { return h == "*" || strings.EqualFold(h, host) })
