@@ -133,8 +133,11 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 			// large pages without a large buffer for small ones (an
 			// ObjectInfo is over 500 bytes).
 			n := max
-			if l := len(res.Objects); l < 128 {
-				n = min(max, 16+112*min(l, 1))
+			switch l := len(res.Objects); {
+			case l == 0:
+				n = min(max, 16)
+			case l < 128:
+				n = min(max, 128)
 			}
 			res.Objects = slices.Grow(res.Objects, n-len(res.Objects))
 		}
