@@ -147,4 +147,31 @@ func testConditionalDelete(t *testing.T, s Subject) {
 	require.Equal(t, []string{"a", "c"}, deleted)
 	require.Equal(t, map[string]string{"b": "PreconditionFailed"}, failed)
 	mustRead(t, s, bkt, "b", GetOptions{})
+
+	// With a version ID, the ETag is a condition on that version.
+	v, ok := s.(Versioner)
+	if !ok {
+		return
+	}
+	require.NoError(t, v.SetVersioning(ctx, bkt, true))
+	id1, err := v.PutVersion(ctx, bkt, "vk", []byte("one"))
+	require.NoError(t, err)
+	_, err = v.PutVersion(ctx, bkt, "vk", []byte("two"))
+	require.NoError(t, err)
+	deleted, failed, err = cd.DeleteVersionsIfMatch(ctx, bkt, []string{"vk"}, []string{id1}, []string{md5Hex([]byte("two"))})
+	require.NoError(t, err)
+	require.Empty(t, deleted)
+	require.Equal(t, map[string]string{"vk": "PreconditionFailed"}, failed, "the latest's ETag is not the version's")
+	got, err := v.GetVersion(ctx, bkt, "vk", id1)
+	require.NoError(t, err)
+	require.Equal(t, "one", string(got))
+	deleted, failed, err = cd.DeleteVersionsIfMatch(ctx, bkt, []string{"vk"}, []string{id1}, []string{md5Hex([]byte("one"))})
+	require.NoError(t, err)
+	require.Equal(t, []string{"vk"}, deleted)
+	require.Empty(t, failed)
+	_, err = v.GetVersion(ctx, bkt, "vk", id1)
+	requireCode(t, s, err, "NoSuchVersion")
+	got, err = v.GetVersion(ctx, bkt, "vk", "")
+	require.NoError(t, err)
+	require.Equal(t, "two", string(got), "only that version went")
 }

@@ -418,6 +418,18 @@ func (s *engineSubject) DeleteIfMatch(ctx context.Context, bucket, key, etag str
 	return s.eng.DeleteObject(ctx, bucket, key, engine.DeleteOptions{IfMatch: etag})
 }
 
+func (s *engineSubject) DeleteVersionsIfMatch(ctx context.Context, bucket string, keys, versionIDs, etags []string) ([]string, map[string]string, error) {
+	objs := make([]engine.ObjectVersion, len(keys))
+	for i, k := range keys {
+		objs[i] = engine.ObjectVersion{Key: k, VersionID: versionIDs[i], IfMatch: etags[i]}
+	}
+	res, err := s.eng.DeleteObjectVersions(ctx, bucket, objs, owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.sortDeleted(res)
+}
+
 func (s *engineSubject) DeleteManyIfMatch(ctx context.Context, bucket string, keys, etags []string) ([]string, map[string]string, error) {
 	entries := make([]engine.DeleteEntry, len(keys))
 	for i, k := range keys {
@@ -427,6 +439,12 @@ func (s *engineSubject) DeleteManyIfMatch(ctx context.Context, bucket string, ke
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.sortDeleted(res)
+}
+
+// sortDeleted sorts delete results into the keys deleted and the code of
+// each that was not.
+func (s *engineSubject) sortDeleted(res []engine.DeleteResult) ([]string, map[string]string, error) {
 	var deleted []string
 	failed := map[string]string{}
 	for _, r := range res {

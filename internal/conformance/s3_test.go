@@ -514,11 +514,25 @@ func (s *s3Subject) DeleteIfMatch(ctx context.Context, bucket, key, etag string)
 	return err
 }
 
+func (s *s3Subject) DeleteVersionsIfMatch(ctx context.Context, bucket string, keys, versionIDs, etags []string) ([]string, map[string]string, error) {
+	ids := make([]types.ObjectIdentifier, len(keys))
+	for i, k := range keys {
+		ids[i] = types.ObjectIdentifier{Key: aws.String(k), VersionId: aws.String(versionIDs[i]), ETag: quote(etags[i])}
+	}
+	return s.deleteObjects(ctx, bucket, ids)
+}
+
 func (s *s3Subject) DeleteManyIfMatch(ctx context.Context, bucket string, keys, etags []string) ([]string, map[string]string, error) {
 	ids := make([]types.ObjectIdentifier, len(keys))
 	for i, k := range keys {
 		ids[i] = types.ObjectIdentifier{Key: aws.String(k), ETag: quote(etags[i])}
 	}
+	return s.deleteObjects(ctx, bucket, ids)
+}
+
+// deleteObjects sends one DeleteObjects and sorts its answer into the
+// keys deleted and the code of each that was not.
+func (s *s3Subject) deleteObjects(ctx context.Context, bucket string, ids []types.ObjectIdentifier) ([]string, map[string]string, error) {
 	out, err := s.c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: &bucket, Delete: &types.Delete{Objects: ids}})
 	if err != nil {
 		return nil, nil, err

@@ -149,6 +149,11 @@ type ConditionalDeleter interface {
 	// is unconditional) in one request; it returns the keys reported
 	// deleted and the code of each key that was not.
 	DeleteManyIfMatch(ctx context.Context, bucket string, keys, etags []string) (deleted []string, failed map[string]string, err error)
+	// DeleteVersionsIfMatch deletes version versionIDs[i] of keys[i]
+	// while that version's ETag is etags[i], in one request (S3:
+	// DeleteObjects entries with VersionId and ETag); it returns the keys
+	// reported deleted and the code of each key that was not.
+	DeleteVersionsIfMatch(ctx context.Context, bucket string, keys, versionIDs, etags []string) (deleted []string, failed map[string]string, err error)
 }
 
 // Tag is one object or bucket tag.
