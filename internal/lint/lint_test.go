@@ -51,6 +51,10 @@ var (
 		// SM4 (OSS's SM4 server-side encryption): the block cipher only,
 		// run in the standard library's GCM.
 		"github.com/emmansun/gmsm",
+		// mmap/munmap by pointer and madvise for the memory store's
+		// blocks (huge pages, trimmed mappings): syscall.Munmap only
+		// unmaps whole syscall.Mmap mappings. Already a pebble dependency.
+		"golang.org/x/sys/unix",
 	}
 	// testSupport may be imported by test files, and by the non-test files
 	// of the harness packages.
