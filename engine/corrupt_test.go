@@ -29,10 +29,7 @@ func TestCorruption(t *testing.T) {
 			data := bytes.Repeat([]byte("0123456789abcdef"), e.opts.ChunkSize/16*3)
 			put(t, e, "bkt", "k", data)
 
-			names, err := fs.List("/db/blobs")
-			require.NoError(t, err)
-			require.NotEmpty(t, names)
-			f, err := fs.OpenReadWrite(fs.PathJoin("/db/blobs", names[0]), vfs.WriteCategoryUnspecified)
+			f, err := fs.OpenReadWrite(largestBlobFile(t, fs, "/db/blobs"), vfs.WriteCategoryUnspecified)
 			require.NoError(t, err)
 			off := int64(e.opts.ChunkSize + 100) // inside the second record's payload
 			if where == "header" {
@@ -109,7 +106,7 @@ func TestRecoveryKeepsDataAfterCorruption(t *testing.T) {
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
 	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
-	size := 2*e.opts.ChunkSize + 100
+	size := e.opts.ChunkSize // one chunk each: they share the shared log's segment
 	var objs [][]byte
 	for i := range 3 {
 		data := bytes.Repeat([]byte{byte('a' + i)}, size)
@@ -148,4 +145,24 @@ func TestRecoveryKeepsDataAfterCorruption(t *testing.T) {
 		got, _ := readAll(t, e, "bkt", fmt.Sprint(i), GetOptions{})
 		require.True(t, bytes.Equal(objs[i], got), "object %d intact", i)
 	}
+}
+
+// largestBlobFile returns the path of the biggest segment file in dir: the
+// one holding the body of a multi-chunk object a test wrote (such a body has
+// segments of its own).
+func largestBlobFile(t *testing.T, fs vfs.FS, dir string) string {
+	t.Helper()
+	names, err := fs.List(dir)
+	require.NoError(t, err)
+	var best string
+	var size int64 = -1
+	for _, n := range names {
+		fi, err := fs.Stat(fs.PathJoin(dir, n))
+		require.NoError(t, err)
+		if fi.Size() > size {
+			best, size = fs.PathJoin(dir, n), fi.Size()
+		}
+	}
+	require.Positive(t, size, "no segment holds data")
+	return best
 }

@@ -59,7 +59,7 @@ type gcState struct {
 	epoch    uint64
 	pins     map[uint64]int // epoch -> open readers
 	retired  []retiredSeg
-	inflight map[uint64]uint64 // write token -> segment it started in
+	inflight map[uint64]*inflightWrite // by write token
 	token    uint64
 
 	// dead counts the bytes deletes freed since the background loop last
@@ -184,18 +184,35 @@ func (e *Engine) removableLocked() []uint64 {
 	return ready
 }
 
+// inflightWrite is a write that appends to the blob log and has not
+// committed (or abandoned) its metadata yet.
+type inflightWrite struct {
+	// start is the active segment when the write began: its shared
+	// appends land there or later. MaxUint64 once the write appends only
+	// to its stream.
+	start  uint64
+	stream *wal.Stream // the write's own segments, when it has any
+}
+
 // startWrite registers a write that is about to append to the blob log.
 // The returned function must be called once its metadata is committed (or
 // abandoned).
 func (e *Engine) startWrite() (done func()) {
+	done, _ = e.startWriteToken()
+	return done
+}
+
+// startWriteToken is startWrite that also returns the write's token, for
+// streamWrite.
+func (e *Engine) startWriteToken() (done func(), token uint64) {
 	e.gc.mu.Lock()
 	defer e.gc.mu.Unlock()
 	if e.gc.inflight == nil {
-		e.gc.inflight = map[uint64]uint64{}
+		e.gc.inflight = map[uint64]*inflightWrite{}
 	}
 	e.gc.token++
 	t := e.gc.token
-	e.gc.inflight[t] = e.log.ActiveSegment()
+	e.gc.inflight[t] = &inflightWrite{start: e.log.ActiveSegment()}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
@@ -203,18 +220,42 @@ func (e *Engine) startWrite() (done func()) {
 			delete(e.gc.inflight, t)
 			e.gc.mu.Unlock()
 		})
-	}
+	}, t
 }
 
-// barrier returns the first segment Compact must not touch.
-func (e *Engine) barrier() uint64 {
+// streamWrite gives the write token, which has not appended to the shared
+// log, a stream of its own: Compact leaves the stream's segments alone until
+// the write is done, and no longer holds back the shared segments after
+// the one the write started in.
+func (e *Engine) streamWrite(token uint64) *wal.Stream {
+	st := e.log.NewStream()
+	e.gc.mu.Lock()
+	if w := e.gc.inflight[token]; w != nil {
+		w.start, w.stream = math.MaxUint64, st
+	}
+	e.gc.mu.Unlock()
+	return st
+}
+
+// barrier returns the first segment Compact must not touch, and the
+// segments of in-flight streams below or above it.
+func (e *Engine) barrier() (uint64, map[uint64]bool) {
 	e.gc.mu.Lock()
 	defer e.gc.mu.Unlock()
 	b := e.log.ActiveSegment()
-	for _, s := range e.gc.inflight {
-		b = min(b, s)
+	var streamed map[uint64]bool
+	for _, w := range e.gc.inflight {
+		b = min(b, w.start)
+		if w.stream != nil {
+			if streamed == nil {
+				streamed = map[uint64]bool{}
+			}
+			for _, id := range w.stream.Segments() {
+				streamed[id] = true
+			}
+		}
 	}
-	return b
+	return b, streamed
 }
 
 // liveBytes reads every segment's live-byte counter.
@@ -256,15 +297,21 @@ func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats
 		return CompactStats{}, err
 	}
 	var st CompactStats
-	barrier := e.barrier()
+	// The order matters: a segment listed here as sealed was registered
+	// (barrier, streamed) before it was sealed, and a write that is done
+	// by the time barrier reads committed before liveBytes reads.
+	segments := e.log.Segments()
+	barrier, streamed := e.barrier()
 	live, err := e.liveBytes()
 	if err != nil {
 		return st, err
 	}
 	var dead []uint64
 	rewrite := map[uint64]bool{}
-	for _, s := range e.log.Segments() {
-		if s.Active || s.ID >= barrier {
+	for _, s := range segments {
+		// The barrier is about the shared log: a sealed stream segment is
+		// only off limits while its write is in flight.
+		if s.Active || !s.Stream && s.ID >= barrier || streamed[s.ID] {
 			continue
 		}
 		switch l := live[s.ID]; {
@@ -602,8 +649,9 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 // touches sealed segments, can reclaim them.
 func (e *Engine) rotateIfDead() error {
 	var active wal.SegmentInfo
+	id := e.log.ActiveSegment() // streams' segments are active too
 	for _, s := range e.log.Segments() {
-		if s.Active {
+		if s.ID == id {
 			active = s
 		}
 	}

@@ -122,9 +122,15 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		sealed = e.sealBuf()
 		defer e.putSealBuf(sealed)
 	}
-	b := &body{done: e.startWrite()}
+	done, token := e.startWriteToken()
+	b := &body{done: done}
+	// stream, when set, holds the body's chunks in segments of their own.
+	var stream *wal.Stream
 	ok := false
 	defer func() {
+		if stream != nil {
+			_ = stream.Close() // seals; the segments stay protected until done
+		}
 		if !ok {
 			b.done()
 			if b.blob != nil {
@@ -134,7 +140,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 				for _, loc := range b.blob.locs {
 					n += int64(loc.Size)
 				}
-				e.noteDead(n, false)
+				e.noteDead(n, stream != nil)
 			}
 		}
 	}()
@@ -186,12 +192,24 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		if n > 0 {
 			if b.blob == nil {
 				b.blob = &newBlob{id: e.nextBlob.Add(1) - 1, chunkSize: int64(len(buf))}
+				if size < 0 && !last || size > int64(len(buf)) {
+					// A body of several chunks gets segments of its own: they
+					// are freed whole when it is deleted or overwritten,
+					// without compaction copying other bodies around it.
+					stream = e.streamWrite(token)
+				}
 			}
 			data := chunk
 			if bk != nil {
 				data = bk.aead.Seal((*sealed)[:0], chunkNonce(b.blob.id, uint32(len(b.blob.locs))), chunk, nil)
 			}
-			loc, err := e.log.Append(data, flags)
+			var loc wal.Loc
+			var err error
+			if stream != nil {
+				loc, err = stream.Append(data, flags)
+			} else {
+				loc, err = e.log.Append(data, flags)
+			}
 			if mdDone != nil {
 				<-mdDone // the chunk buffer is reused by the next read
 			}
@@ -233,7 +251,11 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			return nil, &DigestError{Algorithm: string(ck.Algorithm)}
 		}
 	}
-	if b.blob != nil {
+	if stream != nil {
+		if err := stream.Sync(); err != nil {
+			return nil, fmt.Errorf("engine: syncing blob log: %w", err)
+		}
+	} else if b.blob != nil {
 		if err := e.log.Sync(); err != nil {
 			return nil, fmt.Errorf("engine: syncing blob log: %w", err)
 		}

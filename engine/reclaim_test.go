@@ -267,17 +267,19 @@ func TestCompactDeadRatio(t *testing.T) {
 			e := openTest(t, opts)
 			require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
 			chunk := int64(e.opts.ChunkSize)
-			for i := range 5 { // one segment: 5 objects of 2 chunks
-				_, err := e.PutObject(ctx, "bkt", fmt.Sprint(i), newChurnReader(2*chunk, i), 2*chunk, PutOptions{})
+			// One segment of 10 one-chunk objects (larger bodies get
+			// segments of their own).
+			for i := range 10 {
+				_, err := e.PutObject(ctx, "bkt", fmt.Sprint(i), newChurnReader(chunk, i), chunk, PutOptions{})
 				require.NoError(t, err)
 			}
 			partly := e.log.ActiveSegment()
 			require.NoError(t, e.log.Rotate())
-			_, err := e.PutObject(ctx, "bkt", "doomed", newChurnReader(2*chunk, 9), 2*chunk, PutOptions{})
+			_, err := e.PutObject(ctx, "bkt", "doomed", newChurnReader(chunk, 99), chunk, PutOptions{})
 			require.NoError(t, err)
 			dead := e.log.ActiveSegment()
 			require.NoError(t, e.log.Rotate())
-			for i := range 3 {
+			for i := range 6 {
 				require.NoError(t, e.DeleteObject(ctx, "bkt", fmt.Sprint(i), DeleteOptions{}))
 			}
 			require.NoError(t, e.DeleteObject(ctx, "bkt", "doomed", DeleteOptions{}))
@@ -289,9 +291,9 @@ func TestCompactDeadRatio(t *testing.T) {
 			}
 			require.False(t, segs[dead], "a fully dead segment is deleted")
 			require.Equal(t, !tc.rewritten, segs[partly], "segment 60%% dead at ratio %v", tc.ratio)
-			for i := 3; i < 5; i++ {
+			for i := 6; i < 10; i++ {
 				got, _ := readAll(t, e, "bkt", fmt.Sprint(i), GetOptions{})
-				require.Len(t, got, int(2*chunk))
+				require.Len(t, got, int(chunk))
 			}
 		})
 	}

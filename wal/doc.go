@@ -33,7 +33,9 @@
 // Reads of any segment, the active one included, proceed in parallel with
 // appends and with fsyncs. Sync is a group commit: one caller fsyncs while
 // the others wait for it, and callers whose records an fsync covered do not
-// fsync again. RemoveSegment waits for the reads of the segment in flight;
+// fsync again. A Stream (NewStream) appends to segments of its own, for one
+// writer's large body: its segments hold nothing else, so they die whole
+// when the body goes; a stream syncs its own file. RemoveSegment waits for the reads of the segment in flight;
 // Close waits for all reads in flight.
 //
 // # Durability
@@ -43,7 +45,10 @@
 // crash, so the engine commits metadata only after Sync. Sync fsyncs the
 // active segment and, when segments were created since the last Sync, the
 // directory. A segment is fsynced when it is sealed, before its successor
-// is created, so only the last segment can have a torn tail.
+// is created, so of the shared segments only the last can have a torn
+// tail. Segments of streams that were open at a crash can too; their torn
+// ends were never synced, so nothing references them, and no append goes to
+// a segment of an earlier run.
 //
 // Open scans the last segment from the start for the first incomplete or
 // invalid record. A torn tail (the unsynced end of the last write before a

@@ -69,7 +69,10 @@ type RecoveryReport struct {
 type SegmentInfo struct {
 	ID     uint64
 	Size   int64 // bytes holding records
-	Active bool  // the segment Append writes to; it cannot be removed
+	Active bool  // the segment Append or an open Stream writes to; it cannot be removed
+	// Stream: a Stream created the segment (since Open). Shared appends
+	// never go to such a segment, whatever its id.
+	Stream bool
 }
 
 // segment is one segment file as seen by readers.
@@ -79,6 +82,10 @@ type segment struct {
 	// size is the number of bytes holding complete records. It only grows,
 	// and grows only after the bytes are written.
 	size atomic.Int64
+	// stream: a Stream of this run created the segment; streaming is set
+	// while it appends to it.
+	stream    bool
+	streaming atomic.Bool
 
 	// mu is held in read mode around every read of the file and in write
 	// mode to close it, so a removal waits for the reads in flight.
@@ -694,7 +701,7 @@ func (l *Log) Segments() []SegmentInfo {
 	l.smu.RLock()
 	infos := make([]SegmentInfo, 0, len(l.segs))
 	for id, seg := range l.segs {
-		infos = append(infos, SegmentInfo{ID: id, Size: seg.size.Load(), Active: id == active})
+		infos = append(infos, SegmentInfo{ID: id, Size: seg.size.Load(), Active: id == active || seg.streaming.Load(), Stream: seg.stream})
 	}
 	l.smu.RUnlock()
 	slices.SortFunc(infos, func(a, b SegmentInfo) int {
@@ -745,9 +752,14 @@ func (l *Log) RemoveSegment(id uint64) error {
 	if err != nil {
 		return err
 	}
-	// Ids only grow, so id cannot become active from here on.
+	// Ids only grow, so id cannot become active from here on, and a
+	// stream never reopens a segment it sealed.
 	l.smu.Lock()
 	seg := l.segs[id]
+	if seg != nil && seg.streaming.Load() {
+		l.smu.Unlock()
+		return fmt.Errorf("%w: %06d belongs to an open stream", ErrActiveSegment, id)
+	}
 	delete(l.segs, id)
 	l.smu.Unlock()
 	if seg == nil {
