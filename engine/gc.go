@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/engine/internal/memfs"
 	"github.com/osslite/osslite/wal"
 )
 
@@ -628,6 +629,9 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 	if periodic {
 		_, err := e.sweepAnnotations(ctx)
 		report("sweep of stale annotations", err)
+		if m, ok := e.blobFS.(*memfs.FS); ok {
+			m.TrimSpare() // the excess kept through a burst of frees
+		}
 	}
 	e.gc.dead.Store(0)
 	report("rotation of the blob log", e.rotateIfDead())

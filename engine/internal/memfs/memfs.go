@@ -41,8 +41,11 @@ import (
 
 const (
 	minBlock = 64 << 10 // first block of a file
-	maxBlock = 8 << 20  // blocks double up to this size
-	maxSpare = 64 << 20 // bytes of freed blocks kept for reuse
+	maxBlock = 2 << 20  // blocks double up to this size
+	// maxSpare is how many bytes of freed blocks are kept for reuse for
+	// good; while files churn, up to half the bytes in files are (see
+	// releaseBlock) until TrimSpare.
+	maxSpare = 64 << 20
 )
 
 // errClosed is returned by the methods of a closed file.
@@ -119,10 +122,33 @@ func (fs *FS) allocBlock(n int) ([]byte, error) {
 	return alloc(n)
 }
 
+// TrimSpare returns the spare blocks beyond maxSpare to the operating
+// system. Call it now and then: freed blocks come in bursts when concurrent
+// writers finish together and are wanted again at once, so releaseBlock
+// keeps up to half the bytes in files, and TrimSpare bounds how long that
+// excess outlives the churn.
+func (fs *FS) TrimSpare() {
+	var drop [][]byte
+	fs.spareMu.Lock()
+	for n, bs := range fs.spare {
+		for len(bs) > 0 && fs.spareBytes > maxSpare {
+			drop = append(drop, bs[len(bs)-1])
+			bs = bs[:len(bs)-1]
+			fs.spareBytes -= int64(n)
+		}
+		fs.spare[n] = bs
+	}
+	fs.spareMu.Unlock()
+	for _, b := range drop {
+		release(b)
+	}
+}
+
 // releaseBlock keeps b as a spare or returns it to the operating system.
 func (fs *FS) releaseBlock(b []byte) {
 	fs.spareMu.Lock()
-	keep := fs.spareBytes+int64(len(b)) <= maxSpare && !fs.released
+	limit := max(maxSpare, fs.mapped.Load())
+	keep := fs.spareBytes+int64(len(b)) <= limit && !fs.released
 	if keep {
 		if fs.spare == nil {
 			fs.spare = map[int][][]byte{}
