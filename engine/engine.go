@@ -25,6 +25,8 @@ type Engine struct {
 	db   *pebble.DB
 	log  *wal.Log
 	lock *pebble.Lock // held from before the blob log opens until Close
+	// md5 hashes large bodies in vector lanes (md5lanes.go).
+	md5 *md5Lanes
 	// blobFS holds the blob log: Options.FS, or memfs in memory mode.
 	blobFS vfs.FS
 
@@ -131,6 +133,9 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		return nil, fmt.Errorf("engine: open blob log: %w", err)
 	}
 	e := &Engine{opts: o, db: db, log: log, lock: lock, blobFS: blobFS, recovery: report, stop: make(chan struct{})}
+	if o.VectorMD5 {
+		e.md5 = newMD5Lanes()
+	}
 	if err := e.loadNextBlob(); err != nil {
 		_ = e.Close()
 		return nil, err
@@ -235,6 +240,7 @@ func (e *Engine) Close() error {
 		e.bgCancel()
 	}
 	e.bg.Wait()
+	e.md5.close()
 	err := e.db.Close()
 	if lerr := e.log.Close(); err == nil {
 		err = lerr

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"hash"
 	"hash/crc64"
@@ -29,13 +30,15 @@ type ChecksumInput struct {
 
 // body is the result of streaming one request body into the store.
 type body struct {
-	size   int64
-	md5    [md5.Size]byte
-	crc64  uint64
-	sha1   [sha1.Size]byte // indexes the content (FindByContent)
-	sum    []byte          // flexible checksum, when requested
-	inline []byte
-	blob   *newBlob // nil when inline
+	size  int64
+	md5   [md5.Size]byte
+	crc64 uint64
+	sha1  [sha1.Size]byte // indexes the content (FindByContent), when hasSHA1
+	// hasSHA1: ingestSHA1 was asked for.
+	hasSHA1 bool
+	sum     []byte // flexible checksum, when requested
+	inline  []byte
+	blob    *newBlob // nil when inline
 	// done must be called once the body's metadata is committed or
 	// abandoned: until then garbage collection leaves its chunks alone.
 	done func()
@@ -49,6 +52,25 @@ type newBlob struct {
 	locs      []wal.Loc
 	sha1      []byte // of the whole body, once ingested
 }
+
+// sha1Hex is the body's SHA-1 in hex, or "" when it was not computed.
+func (b *body) sha1Hex() string {
+	if !b.hasSHA1 {
+		return ""
+	}
+	return hex.EncodeToString(b.sha1[:])
+}
+
+// ingestFlags say what ingest does besides storing and hashing MD5 and
+// CRC64.
+type ingestFlags uint8
+
+const (
+	// ingestInline keeps a small body for an inline record.
+	ingestInline ingestFlags = 1 << iota
+	// ingestSHA1 computes the body's SHA-1 (for the content index).
+	ingestSHA1
+)
 
 // extents returns the extents referencing the whole body.
 func (b *body) extents() []extent {
@@ -85,7 +107,7 @@ func (e *Engine) putChunkBuf(b *[]byte) {
 // reference the blobs.
 //
 // With bk set, every chunk (and an inline body) is sealed under bk.
-func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5 []byte, ck *ChecksumInput, contentType string, inline bool, bk *bodyKey) (*body, error) {
+func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5 []byte, ck *ChecksumInput, contentType string, flags ingestFlags, bk *bodyKey) (*body, error) {
 	if size > MaxObjectSize {
 		return nil, fmt.Errorf("%w: %d bytes exceeds %d", ErrEntityTooLarge, size, int64(MaxObjectSize))
 	}
@@ -107,16 +129,21 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		// Read one byte past the declared size to detect a longer body.
 		src = io.LimitReader(r, size+1)
 	}
-	md := md5.New()
+	md, mdRelease, simd := e.md5.hasher(size)
+	defer mdRelease()
 	crc := crc64.New(crc64Table)
-	sh := sha1.New()
+	var sh hash.Hash
+	if flags&ingestSHA1 != 0 {
+		sh = sha1.New()
+	}
+	inline := flags&ingestInline != 0
 	bufp := e.chunkBuf()
 	defer e.putChunkBuf(bufp)
 	buf := *bufp
-	flags := wal.AppendFlags(0)
+	appendFlags := wal.AppendFlags(0)
 	var sealed *[]byte
 	if incompressible(contentType) || bk != nil {
-		flags |= wal.NoCompress // ciphertext does not compress
+		appendFlags |= wal.NoCompress // ciphertext does not compress
 	}
 	if bk != nil {
 		sealed = e.sealBuf()
@@ -161,9 +188,10 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			return nil, fmt.Errorf("%w: body exceeds %d bytes", ErrEntityTooLarge, int64(MaxObjectSize))
 		}
 		// MD5 is the slowest step: on a large chunk it runs on another core
-		// while this one does the CRCs and the blob-log append.
+		// while this one does the CRCs and the blob-log append (the simd
+		// hasher's Write only queues the bytes for its server).
 		var mdDone chan struct{}
-		if n >= parallelHashMin {
+		if n >= parallelHashMin && !simd {
 			mdDone = make(chan struct{})
 			go func() {
 				md.Write(chunk)
@@ -173,7 +201,9 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			md.Write(chunk)
 		}
 		crc.Write(chunk)
-		sh.Write(chunk)
+		if sh != nil {
+			sh.Write(chunk)
+		}
 		if ckHash != nil {
 			ckHash.Write(chunk)
 		}
@@ -206,9 +236,9 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			var loc wal.Loc
 			var err error
 			if stream != nil {
-				loc, err = stream.Append(data, flags)
+				loc, err = stream.Append(data, appendFlags)
 			} else {
-				loc, err = e.log.Append(data, flags)
+				loc, err = e.log.Append(data, appendFlags)
 			}
 			if mdDone != nil {
 				<-mdDone // the chunk buffer is reused by the next read
@@ -228,9 +258,12 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	}
 	md.Sum(b.md5[:0])
 	b.crc64 = crc.Sum64()
-	sh.Sum(b.sha1[:0])
-	if b.blob != nil && bk == nil {
-		b.blob.sha1 = b.sha1[:] // an encrypted body is never found by content
+	if sh != nil {
+		sh.Sum(b.sha1[:0])
+		b.hasSHA1 = true
+		if b.blob != nil && bk == nil {
+			b.blob.sha1 = b.sha1[:] // an encrypted body is never found by content
+		}
 	}
 	if contentMD5 != nil && !bytes.Equal(contentMD5, b.md5[:]) {
 		return nil, &DigestError{Algorithm: "MD5"}

@@ -244,7 +244,7 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	if err != nil {
 		return PartInfo{}, err
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, false, bk)
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, 0, bk)
 	if err != nil {
 		return PartInfo{}, err
 	}
@@ -352,7 +352,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		if up.checksumAlg != "" {
 			ck = &ChecksumInput{Algorithm: up.checksumAlg}
 		}
-		b, err := e.ingest(ctx, src, src.Length, nil, ck, "", false, bk)
+		b, err := e.ingest(ctx, src, src.Length, nil, ck, "", 0, bk)
 		if err != nil {
 			return PartInfo{}, err
 		}

@@ -42,6 +42,12 @@ type PutOptions struct {
 	// ContentSHA1 is the expected SHA-1 of the body (20 raw bytes); a
 	// mismatch fails with ErrBadDigest and stores nothing.
 	ContentSHA1 []byte
+	// NoContentIndex skips the body's SHA-1 and its content-index entry
+	// (ObjectInfo.SHA1 stays empty; FindByContent finds the body only after
+	// IndexContent). For protocols that never look content up by SHA-1:
+	// it saves hashing every byte once more. Ignored when ContentSHA1 is
+	// set.
+	NoContentIndex bool
 	// ChecksumType is "COMPOSITE" or "FULL_OBJECT" for a multipart upload;
 	// "" picks the algorithm's default. Put ignores it.
 	ChecksumType string
@@ -121,7 +127,11 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, true, bk)
+	flags := ingestInline
+	if !opts.NoContentIndex || opts.ContentSHA1 != nil {
+		flags |= ingestSHA1
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, flags, bk)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -139,7 +149,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		ACL:          opts.ACL,
 		Tags:         slices.Clone(opts.Tags),
 		CRC64:        b.crc64,
-		SHA1:         hex.EncodeToString(b.sha1[:]),
+		SHA1:         b.sha1Hex(),
 		Owner:        opts.Owner,
 		Retention:    opts.Retention,
 		LegalHold:    opts.LegalHold,
@@ -170,7 +180,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		if err := e.replaceObject(m, &rec); err != nil {
 			return err
 		}
-		if encInfo != nil {
+		if encInfo != nil || !b.hasSHA1 {
 			return nil
 		}
 		ref := contentObjectRef(bucket, key)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -25,6 +26,7 @@ func TestRecoveryReport(t *testing.T) {
 	names, err := fs.List("/db/blobs")
 	require.NoError(t, err)
 	require.NotEmpty(t, names)
+	slices.Sort(names) // the last segment is the one recovery scans
 	f, err := fs.OpenReadWrite(fs.PathJoin("/db/blobs", names[len(names)-1]), vfs.WriteCategoryUnspecified)
 	require.NoError(t, err)
 	st, err := f.Stat()

@@ -70,7 +70,7 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 	if err != nil {
 		return AppendResult{}, err
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, false, bk)
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, 0, bk)
 	if err != nil {
 		return AppendResult{}, err
 	}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/hex"
 	"slices"
 	"time"
 )
@@ -76,7 +75,7 @@ func (e *Engine) prepareCopy(ctx context.Context, srcBucket, srcKey string, opts
 			return nil, err
 		}
 	}
-	b, err := e.ingest(ctx, o, o.Length, nil, nil, src.info.ContentType, true, bk)
+	b, err := e.ingest(ctx, o, o.Length, nil, nil, src.info.ContentType, ingestInline|ingestSHA1, bk)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +106,7 @@ func (cp *copyPlan) apply(m *mutation, dst *objectRecord) {
 		m.addBlob(b.blob)
 		dst.inline, dst.extents = b.inline, b.extents()
 		if cp.enc == nil && dst.info.Type == ObjectNormal {
-			dst.info.SHA1 = hex.EncodeToString(b.sha1[:])
+			dst.info.SHA1 = b.sha1Hex()
 		}
 	}
 	if cp.enc != nil {

@@ -34,7 +34,7 @@ func serveKind(ctx context.Context, kind, dir string, stdout io.Writer) error {
 		} else if dir == "" {
 			return errors.New("-serve disk needs -data")
 		}
-		eng, err := engine.Open(dir, nil)
+		eng, err := engine.Open(dir, &engine.Options{VectorMD5: true}) // as cmd/osslite
 		if err != nil {
 			return err
 		}

@@ -84,7 +84,7 @@ type options struct {
 // engineOptions maps the flags onto the engine's options, where zero means
 // default and negative means off.
 func (o options) engineOptions(logger *slog.Logger) *engine.Options {
-	eo := &engine.Options{Logger: logger, CompactInterval: o.compactInterval,
+	eo := &engine.Options{Logger: logger, VectorMD5: true, CompactInterval: o.compactInterval,
 		CompactDeadRatio: o.compactDeadRatio, AbortUploadsAfter: o.abortUploadsAfter, LifecycleDay: o.lifecycleDay}
 	if eo.CompactInterval == 0 {
 		eo.CompactInterval = -1
