@@ -2,6 +2,7 @@ package memfs
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -179,4 +180,41 @@ func TestSpareAndRelease(t *testing.T) {
 	require.NoError(t, g.Close())
 	require.NoError(t, fs.Remove("/b"))
 	require.Zero(t, fs.Spare(), "nothing is kept after Release")
+}
+
+// TestSpareBurst: while other files hold bytes, a burst of frees beyond
+// maxSpare is kept (up to the bytes in files) for the writers that follow,
+// and TrimSpare gives back everything beyond maxSpare.
+func TestSpareBurst(t *testing.T) {
+	fs := New()
+	defer fs.Release()
+	write := func(name string, n int) {
+		f, err := fs.Create(name, vfs.WriteCategoryUnspecified)
+		require.NoError(t, err)
+		_, err = f.Write(make([]byte, n))
+		require.NoError(t, err)
+		require.NoError(t, f.Close())
+	}
+	const each = 16 << 20
+	for i := range 16 {
+		write(fmt.Sprint("/live", i), each)
+	}
+	for i := range 8 {
+		write(fmt.Sprint("/burst", i), each)
+	}
+	held := fs.Allocated()
+	for i := range 8 {
+		require.NoError(t, fs.Remove(fmt.Sprint("/burst", i)))
+	}
+	require.Greater(t, fs.Spare(), int64(maxSpare), "a burst of frees is kept while files hold more")
+	require.Equal(t, held, fs.Allocated()+fs.Spare(), "every freed block is kept")
+	for i := range 8 { // the next writers take the spares
+		write(fmt.Sprint("/again", i), each)
+	}
+	require.Less(t, fs.Spare(), int64(maxSpare))
+	for i := range 8 {
+		require.NoError(t, fs.Remove(fmt.Sprint("/again", i)))
+	}
+	fs.TrimSpare()
+	require.LessOrEqual(t, fs.Spare(), int64(maxSpare))
 }
