@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash/crc64"
 	"io"
 	"maps"
 	"slices"
@@ -339,8 +340,8 @@ func (e *Engine) IndexContent(ctx context.Context, bucket, key string) (ObjectIn
 	if o.Info.Encryption != nil || o.Info.SHA1 != "" {
 		return o.Info, nil
 	}
-	sh, md := sha1.New(), md5.New()
-	if _, err := io.Copy(io.MultiWriter(sh, md), o); err != nil {
+	sh, md, crc := sha1.New(), md5.New(), crc64.New(crc64Table)
+	if _, err := io.Copy(io.MultiWriter(sh, md, crc), o); err != nil {
 		return ObjectInfo{}, err
 	}
 	sum := sh.Sum(nil)
@@ -356,6 +357,9 @@ func (e *Engine) IndexContent(ctx context.Context, bucket, key string) (ObjectIn
 			return fmt.Errorf("%w: %s/%s changed while it was indexed", ErrPreconditionFailed, bucket, key)
 		}
 		rec.info.SHA1 = hex.EncodeToString(sum)
+		if rec.info.NoCRC64 { // the index entry carries one
+			rec.info.CRC64, rec.info.NoCRC64 = crc.Sum64(), false
+		}
 		m.setContent(sum, rec.info.Size, md5sum, rec.info.CRC64, contentObjectRef(bucket, key))
 		rec.info.Bucket, rec.info.Key = bucket, key
 		out = rec.info

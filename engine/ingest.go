@@ -36,6 +36,8 @@ type body struct {
 	sha1  [sha1.Size]byte // indexes the content (FindByContent), when hasSHA1
 	// hasSHA1: ingestSHA1 was asked for.
 	hasSHA1 bool
+	// noCRC64: ingestNoCRC64 was asked for; crc64 is 0.
+	noCRC64 bool
 	sum     []byte // flexible checksum, when requested
 	inline  []byte
 	blob    *newBlob // nil when inline
@@ -70,6 +72,8 @@ const (
 	ingestInline ingestFlags = 1 << iota
 	// ingestSHA1 computes the body's SHA-1 (for the content index).
 	ingestSHA1
+	// ingestNoCRC64 skips the CRC-64/ECMA.
+	ingestNoCRC64
 )
 
 // extents returns the extents referencing the whole body.
@@ -131,7 +135,10 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	}
 	md, mdRelease, simd := e.md5.hasher(size)
 	defer mdRelease()
-	crc := crc64.New(crc64Table)
+	var crc hash.Hash64
+	if flags&ingestNoCRC64 == 0 {
+		crc = crc64.New(crc64Table)
+	}
 	var sh hash.Hash
 	if flags&ingestSHA1 != 0 {
 		sh = sha1.New()
@@ -200,7 +207,9 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		} else {
 			md.Write(chunk)
 		}
-		crc.Write(chunk)
+		if crc != nil {
+			crc.Write(chunk)
+		}
 		if sh != nil {
 			sh.Write(chunk)
 		}
@@ -257,7 +266,11 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		return nil, fmt.Errorf("%w: got %d of %d bytes", ErrIncompleteBody, b.size, size)
 	}
 	md.Sum(b.md5[:0])
-	b.crc64 = crc.Sum64()
+	if crc != nil {
+		b.crc64 = crc.Sum64()
+	} else {
+		b.noCRC64 = true
+	}
 	if sh != nil {
 		sh.Sum(b.sha1[:0])
 		b.hasSHA1 = true

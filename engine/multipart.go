@@ -73,6 +73,7 @@ type PartInfo struct {
 	Size         int64
 	LastModified time.Time
 	CRC64        uint64
+	NoCRC64      bool // see ObjectInfo.NoCRC64
 	// Checksum is the part's flexible checksum (raw bytes) when the upload
 	// has an algorithm.
 	Checksum []byte
@@ -216,6 +217,9 @@ type PartOptions struct {
 	// CustomerKey is the key of an upload created with EncryptCustomer
 	// (required; ErrCustomerKeyMismatch when it is not the upload's).
 	CustomerKey []byte
+	// NoCRC64 skips the part's CRC-64/ECMA (PutOptions.NoCRC64); the
+	// object completed from such a part has none either.
+	NoCRC64 bool
 }
 
 // UploadPart stores part partNumber of an upload, replacing an earlier part
@@ -244,12 +248,16 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	if err != nil {
 		return PartInfo{}, err
 	}
-	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, 0, bk)
+	var flags ingestFlags
+	if opts.NoCRC64 {
+		flags |= ingestNoCRC64
+	}
+	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, flags, bk)
 	if err != nil {
 		return PartInfo{}, err
 	}
 	defer b.done()
-	part := objectRecord{info: ObjectInfo{Size: b.size, ETag: hex.EncodeToString(b.md5[:]), CRC64: b.crc64}, extents: b.extents()}
+	part := objectRecord{info: ObjectInfo{Size: b.size, ETag: hex.EncodeToString(b.md5[:]), CRC64: b.crc64, NoCRC64: b.noCRC64}, extents: b.extents()}
 	if bk != nil && b.blob != nil {
 		part.info.Encryption = up.info.Encryption.clone().withKey(b.blob.id, bk.sealed)
 	}
@@ -276,7 +284,7 @@ func (e *Engine) putPart(m *mutation, uploadID string, n int, part *objectRecord
 }
 
 func partInfo(n int, r objectRecord) PartInfo {
-	p := PartInfo{PartNumber: n, ETag: r.info.ETag, Size: r.info.Size, LastModified: r.info.LastModified, CRC64: r.info.CRC64, Encryption: r.info.Encryption}
+	p := PartInfo{PartNumber: n, ETag: r.info.ETag, Size: r.info.Size, LastModified: r.info.LastModified, CRC64: r.info.CRC64, NoCRC64: r.info.NoCRC64, Encryption: r.info.Encryption}
 	for _, v := range r.info.Checksums {
 		p.Checksum = v
 	}
@@ -576,9 +584,12 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			} else {
 				md.Write(raw)
 			}
-			if i == 0 {
-				rec.info.CRC64 = part.info.CRC64
-			} else {
+			switch {
+			case i == 0:
+				rec.info.CRC64, rec.info.NoCRC64 = part.info.CRC64, part.info.NoCRC64
+			case rec.info.NoCRC64 || part.info.NoCRC64: // one part without: the object has none
+				rec.info.CRC64, rec.info.NoCRC64 = 0, true
+			default:
 				rec.info.CRC64 = checksum.CombineCRC64ECMA(rec.info.CRC64, part.info.CRC64, part.info.Size)
 			}
 			switch {

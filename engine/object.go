@@ -48,6 +48,10 @@ type PutOptions struct {
 	// it saves hashing every byte once more. Ignored when ContentSHA1 is
 	// set.
 	NoContentIndex bool
+	// NoCRC64 skips the body's CRC-64/ECMA (ObjectInfo.NoCRC64), for
+	// protocols that do not report it: it saves hashing every byte once
+	// more. Ignored when the content is indexed (see NoContentIndex).
+	NoCRC64 bool
 	// ChecksumType is "COMPOSITE" or "FULL_OBJECT" for a multipart upload;
 	// "" picks the algorithm's default. Put ignores it.
 	ChecksumType string
@@ -129,7 +133,9 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	}
 	flags := ingestInline
 	if !opts.NoContentIndex || opts.ContentSHA1 != nil {
-		flags |= ingestSHA1
+		flags |= ingestSHA1 // the content index keeps the CRC64 too
+	} else if opts.NoCRC64 {
+		flags |= ingestNoCRC64
 	}
 	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, flags, bk)
 	if err != nil {
@@ -149,6 +155,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		ACL:          opts.ACL,
 		Tags:         slices.Clone(opts.Tags),
 		CRC64:        b.crc64,
+		NoCRC64:      b.noCRC64,
 		SHA1:         b.sha1Hex(),
 		Owner:        opts.Owner,
 		Retention:    opts.Retention,

@@ -264,7 +264,9 @@ func (r *objectRecord) encode() []byte {
 	for _, t := range i.Tags {
 		e.strs(fTag, t.Key, t.Value)
 	}
-	e.uint(fCRC64, i.CRC64)
+	if !i.NoCRC64 { // absent: not computed
+		e.uint(fCRC64, i.CRC64)
+	}
 	for _, alg := range checksum.Algorithms {
 		if v, ok := i.Checksums[alg]; ok {
 			e.strs(fChecksum, string(alg), string(v))
@@ -393,6 +395,7 @@ func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 	d := decoder{b: b}
 	d.version()
 	i := &r.info
+	i.NoCRC64 = true // until the field says otherwise
 	for {
 		tag, p, ok := d.next()
 		if !ok {
@@ -439,7 +442,7 @@ func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 				d.fail("tag")
 			}
 		case fCRC64:
-			i.CRC64 = d.uvar(p)
+			i.CRC64, i.NoCRC64 = d.uvar(p), false
 		case fChecksum:
 			if kv := d.strs(p); len(kv) == 2 {
 				if i.Checksums == nil {

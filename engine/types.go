@@ -83,6 +83,11 @@ type ObjectInfo struct {
 	Tags         []Tag
 	// CRC64 is the CRC-64/ECMA of the body, as OSS reports it.
 	CRC64 uint64
+	// NoCRC64: CRC64 was not computed, because the body came through a
+	// protocol that does not report it (PutOptions.NoCRC64); OSS answers
+	// such an object without x-oss-hash-crc64ecma, as it does for objects
+	// it has no CRC for, and its SDKs then skip their check.
+	NoCRC64 bool
 	// SHA1 is the lower-case hex SHA-1 of the body of objects stored whole
 	// (PutObject, PutObjectByContent and their copies); "" for multipart
 	// and appendable objects, whose SHA-1 is not computed.

@@ -115,7 +115,8 @@ func (s *server) uploadPart(rc *request) error {
 		}
 	}
 	part, err := s.eng.UploadPart(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"), n, rc.body, rc.size,
-		engine.PartOptions{ContentMD5: md5sum, Checksum: ck, DefaultChecksum: rc.d.defaultChecksum, CustomerKey: enc.CustomerKey})
+		engine.PartOptions{ContentMD5: md5sum, Checksum: ck, DefaultChecksum: rc.d.defaultChecksum, CustomerKey: enc.CustomerKey,
+			NoCRC64: !rc.d.behave.reportCRC64})
 	if err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ func (s *server) uploadPart(rc *request) error {
 			h.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum))
 		}
 	}
-	rc.setCRC64(part.CRC64)
+	rc.setCRC64(part.CRC64, part.NoCRC64)
 	if part.Checksum != nil {
 		alg := ""
 		if ck != nil {
@@ -205,7 +206,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 		}
 		return rc.versionError(err, opts.SourceVersionID)
 	}
-	rc.setCRC64(part.CRC64)
+	rc.setCRC64(part.CRC64, part.NoCRC64)
 	rc.writeSSEHeaders(part.Encryption)
 	s.writeSourceVersionID(rc, srcBucket, srcKey, opts.SourceVersionID)
 	res := &copyPartResult{ETag: rc.d.etag(part.ETag), LastModified: xmlTime(part.LastModified)}
@@ -377,7 +378,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if rc.d.behave.completeLocationAbsolute {
 		res.Location = "http://" + rc.r.Host + "/" + rc.op.Bucket + "/" + encKey(rc.op.Key)
 	}
-	rc.setCRC64(info.CRC64)
+	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.writeSSEHeaders(info.Encryption)
 	rc.writeVersionID(info.VersionID)
 	if completeACL != nil {
@@ -512,7 +513,7 @@ func (s *server) listParts(rc *request) error {
 		ChecksumAlgorithm: string(up.ChecksumAlgorithm), ChecksumType: up.ChecksumType}
 	for _, p := range res.Parts {
 		x := xmlPart{PartNumber: p.PartNumber, LastModified: xmlTime(p.LastModified), ETag: rc.d.etag(p.ETag), Size: p.Size}
-		if rc.d.behave.reportCRC64 {
+		if rc.d.behave.reportCRC64 && !p.NoCRC64 {
 			x.HashCRC64 = strconv.FormatUint(p.CRC64, 10)
 		}
 		if p.Checksum != nil && up.ChecksumAlgorithm != "" {

@@ -137,9 +137,11 @@ func (s *server) defaultClass(rc *request, sc string) (string, error) {
 	return b.StorageClass, nil
 }
 
-// setCRC64 sets x-?-hash-crc64ecma in dialects that report it.
-func (rc *request) setCRC64(v uint64) {
-	if rc.d.behave.reportCRC64 {
+// setCRC64 sets x-?-hash-crc64ecma in dialects that report it, for a body
+// whose CRC64 was computed (none: written through a dialect that does not
+// report it).
+func (rc *request) setCRC64(v uint64, none bool) {
+	if rc.d.behave.reportCRC64 && !none {
 		rc.w.Header().Set(rc.d.h("hash-crc64ecma"), strconv.FormatUint(v, 10))
 	}
 }
@@ -185,7 +187,12 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 	if err != nil {
 		return engine.PutOptions{}, err
 	}
-	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), Encryption: enc}
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), Encryption: enc,
+		// Only a dialect that creates objects from stored content (Sina's
+		// Relax, keyed by SHA-1) needs the SHA-1 of every body.
+		NoContentIndex: rc.d.contentSHA1Header == "",
+		// Nor does a dialect that never reports CRC64-ECMA need it.
+		NoCRC64: !rc.d.behave.reportCRC64}
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
 		return engine.PutOptions{}, err
 	}
@@ -242,7 +249,7 @@ func (s *server) putObject(rc *request) error {
 	s.writeChecksumHeaders(rc, info, true)
 	s.setExpiration(rc, info)
 	rc.writeSSEHeaders(info.Encryption)
-	rc.setCRC64(info.CRC64)
+	rc.setCRC64(info.CRC64, info.NoCRC64)
 	if rc.d.behave.putReturnsContentMD5 {
 		h.Set("Content-MD5", contentMD5Of(info))
 	}
@@ -498,7 +505,7 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	set("Content-Encoding", info.ContentEncoding)
 	set("Content-Language", info.ContentLanguage)
 	set("Expires", info.Expires)
-	rc.setCRC64(info.CRC64)
+	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.d.objectHeaders(rc, info)
 	s.setExpiration(rc, info)
 	if len(info.Tags) > 0 {
@@ -543,7 +550,7 @@ func (s *server) getObjectMeta(rc *request) error {
 	h.Set("ETag", rc.d.etag(info.ETag))
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
-	rc.setCRC64(info.CRC64)
+	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.w.WriteHeader(http.StatusOK)
 	return nil
 }
@@ -873,7 +880,7 @@ func (s *server) copyObject(rc *request) error {
 	if err := s.scheduleExpiry(rc, info); err != nil {
 		return err
 	}
-	rc.setCRC64(info.CRC64)
+	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.writeSSEHeaders(info.Encryption)
 	rc.writeVersionID(info.VersionID)
 	s.writeSourceVersionID(rc, srcBucket, srcKey, opts.SourceVersionID)

@@ -39,7 +39,7 @@ func (s *server) appendObject(rc *request) error {
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(res.Info.ETag))
 	h.Set(rc.d.h("next-append-position"), strconv.FormatInt(res.NextPosition, 10))
-	rc.setCRC64(res.Info.CRC64)
+	rc.setCRC64(res.Info.CRC64, res.Info.NoCRC64)
 	rc.writeSSEHeaders(res.Info.Encryption)
 	rc.writeVersionID(res.Info.VersionID)
 	return writeEmpty(rc, http.StatusOK)

@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"hash/crc64"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestNoCRC64: a body written with NoCRC64 has none (kept through the
+// record), one multipart part without makes the object have none, and
+// IndexContent computes the missing CRC along with the SHA-1.
+func TestNoCRC64(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	tab := crc64.MakeTable(crc64.ECMA)
+	for _, n := range []int{0, 100, 3 * e.opts.ChunkSize} { // empty, inline, blob log
+		data := bytes.Repeat([]byte("c"), n)
+		info, err := e.PutObject(ctx, "bkt", "k", bytes.NewReader(data), int64(n), PutOptions{NoCRC64: true, NoContentIndex: true})
+		require.NoError(t, err)
+		require.True(t, info.NoCRC64)
+		require.Zero(t, info.CRC64)
+		st, err := e.HeadObject(ctx, "bkt", "k")
+		require.NoError(t, err)
+		require.True(t, st.NoCRC64, "kept by the record")
+
+		// With the content indexed, the CRC64 is computed anyway.
+		info, err = e.PutObject(ctx, "bkt", "k", bytes.NewReader(data), int64(n), PutOptions{NoCRC64: true})
+		require.NoError(t, err)
+		require.False(t, info.NoCRC64)
+		require.Equal(t, crc64.Checksum(data, tab), info.CRC64)
+		st, err = e.HeadObject(ctx, "bkt", "k")
+		require.NoError(t, err)
+		require.False(t, st.NoCRC64)
+		require.Equal(t, info.CRC64, st.CRC64)
+	}
+
+	part := bytes.Repeat([]byte("p"), 2*e.opts.ChunkSize)
+	whole := append(append([]byte(nil), part...), part...)
+	for _, without := range []int{0, 1, 2} { // which part has no CRC64 (0: none)
+		id, err := e.CreateMultipartUpload(ctx, "bkt", "mp", PutOptions{})
+		require.NoError(t, err)
+		var parts []CompletePart
+		for p := 1; p <= 2; p++ {
+			pi, err := e.UploadPart(ctx, "bkt", "mp", id, p, bytes.NewReader(part), int64(len(part)), PartOptions{NoCRC64: p == without})
+			require.NoError(t, err)
+			require.Equal(t, p == without, pi.NoCRC64)
+			parts = append(parts, CompletePart{PartNumber: p, ETag: pi.ETag})
+		}
+		listed, err := e.ListParts(ctx, "bkt", "mp", id, ListPartsOptions{})
+		require.NoError(t, err)
+		for _, pi := range listed.Parts {
+			require.Equal(t, pi.PartNumber == without, pi.NoCRC64, "part %d", pi.PartNumber)
+		}
+		info, err := e.CompleteMultipartUpload(ctx, "bkt", "mp", id, parts, CompleteOptions{MinPartSize: 1})
+		require.NoError(t, err)
+		require.Equal(t, without != 0, info.NoCRC64, "part %d without", without)
+		if without == 0 {
+			require.Equal(t, crc64.Checksum(whole, tab), info.CRC64)
+			continue
+		}
+		ix, err := e.IndexContent(ctx, "bkt", "mp")
+		require.NoError(t, err)
+		require.False(t, ix.NoCRC64)
+		require.Equal(t, crc64.Checksum(whole, tab), ix.CRC64, "IndexContent computes it")
+	}
+}
