@@ -3,9 +3,11 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"hash/crc64"
 	"testing"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/stretchr/testify/require"
 )
 
@@ -67,4 +69,31 @@ func TestNoCRC64(t *testing.T) {
 		require.False(t, ix.NoCRC64)
 		require.Equal(t, crc64.Checksum(whole, tab), ix.CRC64, "IndexContent computes it")
 	}
+}
+
+// TestFreedBlobLeavesNoChunkKeys: freeing a blob deletes every chunk
+// locator (point deletes, see deleteChunks) whatever its size.
+func TestFreedBlobLeavesNoChunkKeys(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	chunk := e.opts.ChunkSize
+	for i, n := range []int{e.opts.InlineThreshold + 1, chunk - 1, chunk, chunk + 1, 3 * chunk, 5*chunk - 7} {
+		put(t, e, "bkt", fmt.Sprint(i), bytes.Repeat([]byte{byte(i)}, n))
+	}
+	count := func() int {
+		it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixChunk), UpperBound: prefixEnd([]byte(prefixChunk))})
+		require.NoError(t, err)
+		defer it.Close()
+		n := 0
+		for ok := it.First(); ok; ok = it.Next() {
+			n++
+		}
+		return n
+	}
+	require.Equal(t, 1+1+1+2+3+5, count())
+	for i := range 6 {
+		require.NoError(t, e.DeleteObject(ctx, "bkt", fmt.Sprint(i), DeleteOptions{}))
+	}
+	require.Zero(t, count(), "chunk locators left behind")
 }

@@ -680,11 +680,14 @@ func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
 			return err
 		}
 		m.ref(part.extents, -1)
+		// Point deletes: a range tombstone per upload would slow every
+		// read while it sits in pebble's memtable (see deleteChunks).
+		if err := m.b.Delete(it.Key(), nil); err != nil {
+			it.Close()
+			return err
+		}
 	}
 	if err := it.Close(); err != nil {
-		return err
-	}
-	if err := m.b.DeleteRange(prefix, prefixEnd(prefix), nil); err != nil {
 		return err
 	}
 	return m.b.Delete(uploadKey(bucket, key, uploadID), nil)
