@@ -97,3 +97,40 @@ func TestFreedBlobLeavesNoChunkKeys(t *testing.T) {
 	}
 	require.Zero(t, count(), "chunk locators left behind")
 }
+
+// TestListBriefAndBuffer: a brief listing leaves out user metadata, tags
+// and the Content-* fields other than ContentType but keeps what listings
+// show; a Buffer with room is used for the page.
+func TestListBriefAndBuffer(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	opts := PutOptions{Metadata: Metadata{ContentType: "text/plain", CacheControl: "no-cache", User: map[string]string{"a": "b"}},
+		Tags: []Tag{{Key: "k", Value: "v"}}, Owner: "owner-id", StorageClass: "IA"}
+	info, err := e.PutObject(ctx, "bkt", "key", bytes.NewReader([]byte("body")), 4, opts)
+	require.NoError(t, err)
+
+	full, err := e.ListObjects(ctx, "bkt", ListOptions{})
+	require.NoError(t, err)
+	require.Len(t, full.Objects, 1)
+	require.Equal(t, "no-cache", full.Objects[0].CacheControl)
+	require.Equal(t, map[string]string{"a": "b"}, full.Objects[0].User)
+	require.Len(t, full.Objects[0].Tags, 1)
+
+	buf := make([]ObjectInfo, 0, 8)
+	brief, err := e.ListObjects(ctx, "bkt", ListOptions{Brief: true, Buffer: buf})
+	require.NoError(t, err)
+	require.Len(t, brief.Objects, 1)
+	require.Same(t, &buf[:1][0], &brief.Objects[0], "the buffer holds the page")
+	o := brief.Objects[0]
+	require.Empty(t, o.CacheControl)
+	require.Nil(t, o.User)
+	require.Nil(t, o.Tags)
+	require.Equal(t, "key", o.Key)
+	require.Equal(t, info.ETag, o.ETag)
+	require.Equal(t, info.Size, o.Size)
+	require.Equal(t, "text/plain", o.ContentType)
+	require.Equal(t, "owner-id", o.Owner)
+	require.Equal(t, "IA", o.StorageClass)
+	require.True(t, info.LastModified.Equal(o.LastModified))
+}

@@ -33,6 +33,15 @@ type ListOptions struct {
 	// MaxKeys bounds objects plus common prefixes in a page. 0 means
 	// DefaultMaxKeys; larger values are capped to it.
 	MaxKeys int
+	// Brief leaves out of each ObjectInfo what S3's and OSS's listings do
+	// not show, saving their decoding for every key: user metadata, tags,
+	// stored headers, the Content-* fields other than ContentType,
+	// WebsiteRedirect, PartSizes and PartChecksums.
+	Brief bool
+	// Buffer, when its capacity allows, holds ListResult.Objects (from
+	// length 0): pass a finished page's Objects back to reuse their memory
+	// (an ObjectInfo is over 500 bytes, a page up to 1000 of them).
+	Buffer []ObjectInfo
 }
 
 // ListResult is one page of a listing.
@@ -72,6 +81,7 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 	defer it.Close()
 
 	var res ListResult
+	res.Objects = opts.Buffer[:0]
 	var seekKey []byte
 	if opts.Marker != "" && opts.Marker >= opts.Prefix {
 		// First key strictly after the marker (or at it, inclusive).
@@ -123,7 +133,7 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 		if err != nil {
 			return ListResult{}, err
 		}
-		rec, err := decodeObject(v, false)
+		rec, err := decodeObjectFields(v, false, false, opts.Brief)
 		if err != nil {
 			return ListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
 		}

@@ -382,6 +382,16 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 	return decodeObjectParts(b, body, body)
 }
 
+// briefSkips are the fields a brief decode (ListOptions.Brief) leaves out.
+var briefSkips = func() (s [fReplication + 1]bool) {
+	for _, f := range []int{fContentEncoding, fContentDisposition, fContentLanguage, fCacheControl, fExpires,
+		fWebsiteRedirect, fUserMeta, fTag, fPartSizes, fHeader, fPartChecksums, fDataKey} {
+		s[f] = true
+	}
+	return s
+}()
+
+
 // noInlineCopy stands for an inline body that decodeObjectParts did not
 // copy: non-nil, so the record still reads as inline.
 var noInlineCopy = []byte{}
@@ -391,6 +401,12 @@ var noInlineCopy = []byte{}
 // r.inline is noInlineCopy: replacing a record needs to know whether it
 // was inline, not its bytes).
 func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
+	return decodeObjectFields(b, extents, inline, false)
+}
+
+// decodeObjectFields is decodeObjectParts that, when brief is set, skips the
+// fields in briefSkips.
+func decodeObjectFields(b []byte, extents, inline, brief bool) (objectRecord, error) {
 	var r objectRecord
 	d := decoder{b: b}
 	d.version()
@@ -400,6 +416,9 @@ func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 		tag, p, ok := d.next()
 		if !ok {
 			break
+		}
+		if brief && tag < uint64(len(briefSkips)) && briefSkips[tag] {
+			continue
 		}
 		switch tag {
 		case fSize:

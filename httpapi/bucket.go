@@ -9,8 +9,40 @@ import (
 	"github.com/osslite/osslite/engine"
 )
 
-// xmlTime formats a timestamp for XML documents (ISO 8601, milliseconds).
-func xmlTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+// xmlTime formats a timestamp for XML documents (ISO 8601, milliseconds:
+// 2006-01-02T15:04:05.000Z). Listings format one per key, so it writes the
+// digits itself (a third of time.Format's cost); years outside 0-9999 go
+// through time.Format.
+func xmlTime(t time.Time) string {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format("2006-01-02T15:04:05.000Z")
+	}
+	hour, min, sec := t.Clock()
+	var b [24]byte
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, year, 4)
+	b[4] = '-'
+	put(5, int(month), 2)
+	b[7] = '-'
+	put(8, day, 2)
+	b[10] = 'T'
+	put(11, hour, 2)
+	b[13] = ':'
+	put(14, min, 2)
+	b[16] = ':'
+	put(17, sec, 2)
+	b[19] = '.'
+	put(20, t.Nanosecond()/1e6, 3)
+	b[23] = 'Z'
+	return string(b[:])
+}
 
 type listAllMyBucketsResult struct {
 	XMLName           xml.Name

@@ -8,9 +8,11 @@ import (
 	"encoding/xml"
 	"io"
 	"net/http"
+	"net/textproto"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -172,6 +174,7 @@ type behaviour struct {
 	answerCompleteRetry       bool // a retried Complete (same parts) gets the first one's result
 	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
 	inclusiveMarker           bool // ListObjects' marker is listed too; NextMarker starts the next page
+	listsStoredHeaders        bool // listings show stored headers (Sina's x-sina-expire): no brief listing
 	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
 	completeETagHeader        bool // CompleteMultipartUpload answers the new ETag in the ETag header too
 	uploadCallbacks           bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
@@ -217,6 +220,22 @@ func (s *server) dialectOf(r *http.Request) *dialect {
 
 // h returns the full name of a vendor header, e.g. h("meta-") = "x-amz-meta-".
 func (d *dialect) h(name string) string { return d.prefix + name }
+
+// headerKeys caches headerKey's answers by dialect and name.
+var headerKeys sync.Map // [2]string{dialect name, name} -> string
+
+// headerKey is the canonical form of d.h(name), the key of an
+// http.Header: the request path looks up a dozen of these per request, and
+// building and canonicalizing each every time showed in profiles.
+func (d *dialect) headerKey(name string) string {
+	k := [2]string{d.name, name}
+	if v, ok := headerKeys.Load(k); ok {
+		return v.(string)
+	}
+	v := textproto.CanonicalMIMEHeaderKey(d.h(name))
+	headerKeys.Store(k, v)
+	return v
+}
 
 // etag renders a stored (lower-case hex) ETag for the wire, quoted.
 func (d *dialect) etag(tag string) string {

@@ -57,6 +57,7 @@ var sina = &dialect{
 		column: func(r *codeRow) *dialectCode { return &r.sina }},
 
 	behave: behaviour{
+		listsStoredHeaders:       true,
 		requireContentLength:     true,
 		deleteObjectsNeedsDigest: true,
 		putBucketTaggingStatus:   http.StatusNoContent,

@@ -127,7 +127,12 @@ func (s *server) bucketOf(rc *request) (engine.BucketInfo, error) {
 }
 
 // header returns a vendor header of the request ("meta-x" -> x-amz-meta-x).
-func (rc *request) header(name string) string { return rc.r.Header.Get(rc.d.h(name)) }
+func (rc *request) header(name string) string {
+	if v := rc.r.Header[rc.d.headerKey(name)]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now() // duration only; never shown to clients as a time

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/osslite/osslite/engine"
 )
@@ -78,20 +79,35 @@ func (p listParams) enc(s string) string {
 	return urlEncode(s)
 }
 
+var urlEncodeFixes = strings.NewReplacer("%2F", "/", "%2A", "*")
+
 func urlEncode(s string) string {
-	e := url.QueryEscape(s)
-	return strings.NewReplacer("%2F", "/", "%2A", "*").Replace(e)
+	return urlEncodeFixes.Replace(url.QueryEscape(s))
 }
 
+// listBuffers recycles the ObjectInfo slices of listing pages: a page of
+// 1000 is half a megabyte the garbage collector would otherwise scan and
+// free for every request.
+var listBuffers = sync.Pool{New: func() any { return new([]engine.ObjectInfo) }}
+
 // list runs one page of a listing (max-keys 0 yields an empty page after
-// checking the bucket).
-func (s *server) list(rc *request, p listParams, marker string, inclusive bool) (engine.ListResult, error) {
+// checking the bucket). Call release once the page is written.
+func (s *server) list(rc *request, p listParams, marker string, inclusive bool) (res engine.ListResult, release func(), err error) {
 	if p.maxKeys == 0 {
 		_, err := s.bucketOf(rc)
-		return engine.ListResult{}, err
+		return engine.ListResult{}, func() {}, err
 	}
-	return s.eng.ListObjects(rc.ctx, rc.op.Bucket, engine.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter,
-		Marker: marker, MarkerInclusive: inclusive, MaxKeys: p.maxKeys})
+	buf := listBuffers.Get().(*[]engine.ObjectInfo)
+	res, err = s.eng.ListObjects(rc.ctx, rc.op.Bucket, engine.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter,
+		Marker: marker, MarkerInclusive: inclusive, MaxKeys: p.maxKeys, Brief: !rc.d.behave.listsStoredHeaders, Buffer: *buf})
+	return res, func() {
+		if cap(res.Objects) > cap(*buf) {
+			*buf = res.Objects // grown by the engine
+		}
+		clear((*buf)[:min(len(res.Objects), cap(*buf))]) // keep no keys alive
+		*buf = (*buf)[:0]
+		listBuffers.Put(buf)
+	}, err
 }
 
 func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, res engine.ListResult, withOwner bool) {
@@ -124,7 +140,8 @@ func (s *server) listObjectsV1(rc *request) error {
 		return err
 	}
 	marker := rc.q.Get("marker")
-	res, err := s.list(rc, p, marker, rc.d.behave.inclusiveMarker)
+	res, release, err := s.list(rc, p, marker, rc.d.behave.inclusiveMarker)
+	defer release()
 	if err != nil {
 		return err
 	}
@@ -159,7 +176,8 @@ func (s *server) listObjectsV2(rc *request) error {
 		}
 		marker = string(b)
 	}
-	res, err := s.list(rc, p, marker, false)
+	res, release, err := s.list(rc, p, marker, false)
+	defer release()
 	if err != nil {
 		return err
 	}
