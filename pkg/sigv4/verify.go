@@ -172,8 +172,11 @@ var unsignedAllowed = map[string]bool{
 func checkSigned(r *http.Request, signed []string, presigned bool) error {
 	var missing []string
 	for name := range r.Header {
+		if len(name) < 6 || !strings.EqualFold(name[:6], "x-amz-") {
+			continue // most headers: no lower-case copy
+		}
 		l := strings.ToLower(name)
-		if !strings.HasPrefix(l, "x-amz-") || unsignedAllowed[l] || !presigned && l == "x-amz-date" {
+		if unsignedAllowed[l] || !presigned && l == "x-amz-date" {
 			continue
 		}
 		if !slices.Contains(signed, l) {
