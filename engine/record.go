@@ -391,7 +391,6 @@ var briefSkips = func() (s [fReplication + 1]bool) {
 	return s
 }()
 
-
 // noInlineCopy stands for an inline body that decodeObjectParts did not
 // copy: non-nil, so the record still reads as inline.
 var noInlineCopy = []byte{}
