@@ -96,6 +96,10 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 		}
 		return it.First()
 	}()
+	var brief *briefDecode
+	if opts.Brief {
+		brief = &briefDecode{}
+	}
 	var steps int64
 	defer func() { e.listSteps.Add(steps) }()
 	for ; valid; steps++ {
@@ -133,7 +137,7 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 		if err != nil {
 			return ListResult{}, err
 		}
-		rec, err := decodeObjectFields(v, false, false, opts.Brief)
+		rec, err := decodeObjectFields(v, false, false, brief)
 		if err != nil {
 			return ListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
 		}

@@ -400,12 +400,25 @@ var noInlineCopy = []byte{}
 // r.inline is noInlineCopy: replacing a record needs to know whether it
 // was inline, not its bytes).
 func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
-	return decodeObjectFields(b, extents, inline, false)
+	return decodeObjectFields(b, extents, inline, nil)
+}
+
+// briefDecode is the state of a brief decode across the records of a page:
+// the last owner, content type and storage class seen, which the next
+// record most likely repeats and then shares instead of copying.
+type briefDecode struct{ owner, contentType, storageClass string }
+
+// intern returns p as a string, *last when they are equal.
+func intern(last *string, p []byte) string {
+	if string(p) != *last { // compared without a copy
+		*last = string(p)
+	}
+	return *last
 }
 
 // decodeObjectFields is decodeObjectParts that, when brief is set, skips the
-// fields in briefSkips.
-func decodeObjectFields(b []byte, extents, inline, brief bool) (objectRecord, error) {
+// fields in briefSkips and shares repeated strings.
+func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (objectRecord, error) {
 	var r objectRecord
 	d := decoder{b: b}
 	d.version()
@@ -416,8 +429,21 @@ func decodeObjectFields(b []byte, extents, inline, brief bool) (objectRecord, er
 		if !ok {
 			break
 		}
-		if brief && tag < uint64(len(briefSkips)) && briefSkips[tag] {
-			continue
+		if brief != nil {
+			if tag < uint64(len(briefSkips)) && briefSkips[tag] {
+				continue
+			}
+			switch tag {
+			case fOwner:
+				i.Owner = intern(&brief.owner, p)
+				continue
+			case fContentType:
+				i.ContentType = intern(&brief.contentType, p)
+				continue
+			case fStorageClass:
+				i.StorageClass = intern(&brief.storageClass, p)
+				continue
+			}
 		}
 		switch tag {
 		case fSize:
