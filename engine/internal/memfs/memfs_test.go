@@ -13,6 +13,11 @@ import (
 )
 
 func TestBlockAt(t *testing.T) {
+	// Blocks double from minBlock, then stay at maxBlock: the first
+	// full-size block is block number doublings.
+	const doublings = 5
+	require.Equal(t, maxBlock, minBlock<<doublings)
+	const fixed = (1<<doublings - 1) * minBlock // where full-size blocks start
 	for _, tc := range []struct {
 		off   int64
 		block int
@@ -23,9 +28,10 @@ func TestBlockAt(t *testing.T) {
 		{minBlock, 1, 0},
 		{3*minBlock - 1, 1, 2*minBlock - 1},
 		{3 * minBlock, 2, 0},
-		{127 * minBlock, 7, 0},
-		{127*minBlock + maxBlock, 8, 0},
-		{127*minBlock + 3*maxBlock + 5, 10, 5},
+		{fixed - 1, doublings - 1, minBlock<<(doublings-1) - 1},
+		{fixed, doublings, 0},
+		{fixed + maxBlock, doublings + 1, 0},
+		{fixed + 3*maxBlock + 5, doublings + 3, 5},
 	} {
 		i, rel := blockAt(tc.off)
 		require.Equal(t, tc.block, i, "offset %d", tc.off)
