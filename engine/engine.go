@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/osslite/osslite/engine/internal/memfs"
 	"github.com/osslite/osslite/wal"
@@ -109,11 +110,17 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		blobFS = o.FS
 	}
 	// Metadata first: blob-log recovery asks it what it references.
-	db, err := pebble.Open(o.FS.PathJoin(dir, "meta"), &pebble.Options{
+	popts := &pebble.Options{
 		FS:     o.FS,
 		Logger: pebbleLogger{o.Logger},
 		Lock:   lock,
-	})
+	}
+	// Every request reads records by key (db.Get): a bloom filter lets a
+	// read skip the tables that do not hold its key.
+	for i := range popts.Levels {
+		popts.Levels[i].FilterPolicy = bloom.FilterPolicy(10)
+	}
+	db, err := pebble.Open(o.FS.PathJoin(dir, "meta"), popts)
 	if err != nil {
 		_ = lock.Close()
 		return nil, fmt.Errorf("engine: open metadata: %w", err)
