@@ -485,6 +485,23 @@ func (l *Log) usableLocked() error {
 	return l.err
 }
 
+// frame checks payload and frames it for Append (see codecs.encode): a
+// pooled buffer the caller releases with putBuf, and the stored payload's
+// xxh3.
+func (l *Log) frame(payload []byte, flags AppendFlags) (*[]byte, uint64, error) {
+	if len(payload) > MaxPayloadSize {
+		return nil, 0, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, len(payload), MaxPayloadSize)
+	}
+	if l.closed.Load() {
+		return nil, 0, ErrClosed
+	}
+	kind := l.opts.Compression
+	if flags&NoCompress != 0 {
+		kind = NoCompression
+	}
+	return l.codecs.encode(payload, kind, l.opts.MinSavings)
+}
+
 // Append frames payload (compressed when Options.Compression is set, flags
 // do not include NoCompress and compression saves Options.MinSavings),
 // writes it to the active segment and returns its Loc. It starts a new
@@ -492,17 +509,7 @@ func (l *Log) usableLocked() error {
 // is readable as soon as Append returns but not durable until Sync returns.
 // payload is not retained or modified. Safe for concurrent use.
 func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
-	if len(payload) > MaxPayloadSize {
-		return Loc{}, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, len(payload), MaxPayloadSize)
-	}
-	if l.closed.Load() {
-		return Loc{}, ErrClosed
-	}
-	kind := l.opts.Compression
-	if flags&NoCompress != 0 {
-		kind = NoCompression
-	}
-	bufp, payloadHash, err := l.codecs.encode(payload, kind, l.opts.MinSavings)
+	bufp, payloadHash, err := l.frame(payload, flags)
 	if err != nil {
 		return Loc{}, err
 	}

@@ -46,17 +46,7 @@ func (s *Stream) Segments() []uint64 {
 // once and durable after Sync.
 func (s *Stream) Append(payload []byte, flags AppendFlags) (Loc, error) {
 	l := s.l
-	if len(payload) > MaxPayloadSize {
-		return Loc{}, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, len(payload), MaxPayloadSize)
-	}
-	if l.closed.Load() {
-		return Loc{}, ErrClosed
-	}
-	kind := l.opts.Compression
-	if flags&NoCompress != 0 {
-		kind = NoCompression
-	}
-	bufp, payloadHash, err := l.codecs.encode(payload, kind, l.opts.MinSavings)
+	bufp, payloadHash, err := l.frame(payload, flags)
 	if err != nil {
 		return Loc{}, err
 	}
