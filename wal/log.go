@@ -535,18 +535,27 @@ func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
 			return Loc{}, err
 		}
 	}
-	seg := l.active
-	off := seg.size.Load()
-	seal(rec, seg.id, payloadHash)
-	if _, err := l.w.Write(rec); err != nil {
+	loc, err := writeRecord(l.active, l.w, rec, payloadHash, len(payload))
+	if err != nil {
 		// The file may now end in a partial record; appending after it
 		// would put records behind a tear that recovery cuts off.
-		l.err = fmt.Errorf("wal: write segment %06d: %w", seg.id, err)
-		return Loc{}, l.err
+		l.err = err
+		return Loc{}, err
 	}
-	seg.size.Store(off + need)
 	l.appended++
-	return Loc{Segment: seg.id, Offset: off, Size: uint32(need), RawSize: uint32(len(payload))}, nil
+	return loc, nil
+}
+
+// writeRecord seals rec for seg, writes it to w, seg's write handle, and
+// publishes the bytes to readers. The caller makes a failure sticky.
+func writeRecord(seg *segment, w vfs.File, rec []byte, payloadHash uint64, rawSize int) (Loc, error) {
+	off := seg.size.Load()
+	seal(rec, seg.id, payloadHash)
+	if _, err := w.Write(rec); err != nil {
+		return Loc{}, fmt.Errorf("wal: write segment %06d: %w", seg.id, err)
+	}
+	seg.size.Store(off + int64(len(rec)))
+	return Loc{Segment: seg.id, Offset: off, Size: uint32(len(rec)), RawSize: uint32(rawSize)}, nil
 }
 
 // Sync makes durable every record whose Append returned before Sync was

@@ -72,16 +72,13 @@ func (s *Stream) Append(payload []byte, flags AppendFlags) (Loc, error) {
 			return Loc{}, err
 		}
 	}
-	seg := s.seg
-	off := seg.size.Load()
-	seal(rec, seg.id, payloadHash)
-	if _, err := s.w.Write(rec); err != nil {
-		s.err = fmt.Errorf("wal: write segment %06d: %w", seg.id, err)
-		return Loc{}, s.err
+	loc, err := writeRecord(s.seg, s.w, rec, payloadHash, len(payload))
+	if err != nil {
+		s.err = err
+		return Loc{}, err
 	}
-	seg.size.Store(off + need)
 	s.unsynced = true
-	return Loc{Segment: seg.id, Offset: off, Size: uint32(need), RawSize: uint32(len(payload))}, nil
+	return loc, nil
 }
 
 // startSegmentLocked creates the stream's next segment. s.mu must be held.
