@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestStreamsUnderCompaction races writers of multi-chunk bodies (each in
+// segments of its own), single-chunk bodies (the shared log), deletes,
+// readers and a Compact loop that rewrites anything less than 90% live:
+// every read returns exactly the body its ETag names, and in the end only
+// live bytes remain.
+func TestStreamsUnderCompaction(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = time.Millisecond // the background loop races too
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	chunk := e.opts.ChunkSize
+	d := 2 * time.Second
+	if testing.Short() || raceEnabled {
+		d = 500 * time.Millisecond
+	}
+	stop := time.Now().Add(d)
+	body := func(key string, gen int) []byte {
+		n := chunk/2 + gen%5*chunk // one chunk, or several
+		unit := []byte(fmt.Sprintf("%s/%d;", key, gen))
+		return bytes.Repeat(unit, n/len(unit)+1)[:n]
+	}
+	var wg sync.WaitGroup
+	var writes, reads atomic.Int64
+	fail := func(err error) {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for gen := 0; time.Now().Before(stop) && !t.Failed(); gen++ {
+				key := fmt.Sprintf("k%d", (w*7+gen)%6)
+				if gen%9 == 8 {
+					if err := e.DeleteObject(ctx, "bkt", key, DeleteOptions{}); err != nil {
+						fail(err)
+					}
+					continue
+				}
+				b := body(key, gen)
+				_, err := e.PutObject(ctx, "bkt", key, bytes.NewReader(b), int64(len(b)), PutOptions{})
+				fail(err)
+				writes.Add(1)
+			}
+		}()
+	}
+	for r := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Now().Before(stop) && !t.Failed(); i++ {
+				o, err := e.GetObject(ctx, "bkt", fmt.Sprintf("k%d", (r+i)%6), GetOptions{})
+				if errors.Is(err, ErrNoSuchKey) {
+					continue
+				}
+				if err != nil {
+					fail(err)
+					return
+				}
+				h := md5.New()
+				_, err = io.Copy(h, o)
+				o.Close()
+				if err != nil {
+					fail(fmt.Errorf("reading %s: %w", o.Info.Key, err))
+					return
+				}
+				if got := hex.EncodeToString(h.Sum(nil)); got != o.Info.ETag {
+					fail(fmt.Errorf("%s: read a body with MD5 %s under ETag %s", o.Info.Key, got, o.Info.ETag))
+					return
+				}
+				reads.Add(1)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for time.Now().Before(stop) && !t.Failed() {
+			_, err := e.Compact(ctx, CompactOptions{MinLiveRatio: 0.9})
+			fail(err)
+		}
+	}()
+	wg.Wait()
+	require.Positive(t, writes.Load())
+	require.Positive(t, reads.Load())
+	t.Logf("%d writes, %d verified reads", writes.Load(), reads.Load())
+
+	// Quiet now: what is left is live, and reads back whole.
+	require.NoError(t, e.log.Rotate())
+	_, err := e.Compact(ctx, CompactOptions{MinLiveRatio: 0.9})
+	require.NoError(t, err)
+	st, err := e.Stats()
+	require.NoError(t, err)
+	require.LessOrEqual(t, st.DeadBytes, st.BlobLogBytes/10+int64(chunk), "dead bytes left: %+v", st)
+	for k := range 6 {
+		key := fmt.Sprintf("k%d", k)
+		o, err := e.GetObject(ctx, "bkt", key, GetOptions{})
+		if errors.Is(err, ErrNoSuchKey) {
+			continue
+		}
+		require.NoError(t, err)
+		b, err := io.ReadAll(o)
+		o.Close()
+		require.NoError(t, err)
+		sum := md5.Sum(b)
+		require.Equal(t, o.Info.ETag, hex.EncodeToString(sum[:]), key)
+	}
+}
