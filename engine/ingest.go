@@ -231,10 +231,10 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		if n > 0 {
 			if b.blob == nil {
 				b.blob = &newBlob{id: e.nextBlob.Add(1) - 1, chunkSize: int64(len(buf))}
-				if size < 0 && !last || size > int64(len(buf)) {
-					// A body of several chunks gets segments of its own: they
-					// are freed whole when it is deleted or overwritten,
-					// without compaction copying other bodies around it.
+				if size < 0 && !last || size > streamMinChunks*int64(len(buf)) {
+					// A large body gets segments of its own: they are freed
+					// whole when it is deleted or overwritten, without
+					// compaction copying other bodies around it.
 					stream = e.streamWrite(token)
 				}
 			}
@@ -309,6 +309,13 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	ok = true
 	return b, nil
 }
+
+// streamMinChunks: a body of more than this many chunks (4 MiB by
+// default), or of unknown size and more than one, is written through a
+// wal.Stream, segments of its own. Smaller ones share the active segment:
+// a segment file per body of a few MiB would multiply the files, and the
+// segments every compaction lists, for little space won back.
+const streamMinChunks = 4
 
 // parallelHashMin is the chunk size from which MD5 runs concurrently.
 const parallelHashMin = 256 << 10

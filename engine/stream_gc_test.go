@@ -34,7 +34,7 @@ func TestStreamsUnderCompaction(t *testing.T) {
 	}
 	stop := time.Now().Add(d)
 	body := func(key string, gen int) []byte {
-		n := chunk/2 + gen%5*chunk // one chunk, or several
+		n := chunk/2 + gen%5*2*chunk // one chunk (shared segments), or up to 8.5 (own segments)
 		unit := []byte(fmt.Sprintf("%s/%d;", key, gen))
 		return bytes.Repeat(unit, n/len(unit)+1)[:n]
 	}
