@@ -480,6 +480,13 @@ func (m *mutation) commit() error {
 	if len(m.buckets) > 0 {
 		m.e.buckets.drop(m.buckets)
 	}
+	var fell []uint64
+	for s, d := range seg {
+		if d < 0 {
+			fell = append(fell, s)
+		}
+	}
+	m.e.markDirty(fell...)
 	m.e.noteDead(freed, emptied)
 	return nil
 }

@@ -47,6 +47,9 @@ type CompactStats struct {
 	// SegmentsPending counts segments waiting for open readers to close
 	// before their files can be deleted.
 	SegmentsPending int
+	// SegmentsExamined counts the segments the run looked at: all of them,
+	// or in a background run after deletes only those they touched.
+	SegmentsExamined int
 }
 
 // gcState is the Engine's garbage-collection bookkeeping.
@@ -61,7 +64,9 @@ type gcState struct {
 	pins     map[uint64]int // epoch -> open readers
 	retired  []retiredSeg
 	inflight map[uint64]*inflightWrite // by write token
-	token    uint64
+	// dirty are the segments an incremental compaction looks at (markDirty).
+	dirty map[uint64]struct{}
+	token uint64
 
 	// dead counts the bytes deletes freed since the background loop last
 	// ran; kick (capacity 1) wakes the loop early.
@@ -259,6 +264,21 @@ func (e *Engine) barrier() (uint64, map[uint64]bool) {
 	return b, streamed
 }
 
+// liveBytesOf reads the live-byte counters of segs.
+func (e *Engine) liveBytesOf(segs []wal.SegmentInfo) (map[uint64]int64, error) {
+	live := make(map[uint64]int64, len(segs))
+	for _, s := range segs {
+		v, ok, err := get(e.db, segmentKey(s.ID))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			live[s.ID], _ = binary.Varint(v)
+		}
+	}
+	return live, nil
+}
+
 // liveBytes reads every segment's live-byte counter.
 func (e *Engine) liveBytes() (map[uint64]int64, error) {
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixSegment), UpperBound: prefixEnd([]byte(prefixSegment))})
@@ -285,6 +305,32 @@ func (e *Engine) liveBytes() (map[uint64]int64, error) {
 // locators switch only after the moved bytes are durable, and files are
 // deleted only after the switch is.
 func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats, error) {
+	return e.compact(ctx, opts, false)
+}
+
+// markDirty notes segments whose live bytes fell (after the batch that
+// lowered them committed) or that hold orphaned chunks: the next
+// incremental compaction looks at them.
+func (e *Engine) markDirty(segs ...uint64) {
+	if len(segs) == 0 {
+		return
+	}
+	e.gc.mu.Lock()
+	if e.gc.dirty == nil {
+		e.gc.dirty = map[uint64]struct{}{}
+	}
+	for _, s := range segs {
+		e.gc.dirty[s] = struct{}{}
+	}
+	e.gc.mu.Unlock()
+}
+
+// compact is Compact. An incremental run looks only at the segments
+// marked dirty since the last run (a kicked background run: its cost
+// follows the deletes, not the size of the store); a full run lists every
+// segment and reads every counter (Compact, and the periodic run, which
+// also catches what no mark covers, such as orphans left by a crash).
+func (e *Engine) compact(ctx context.Context, opts CompactOptions, incremental bool) (CompactStats, error) {
 	if err := e.check(ctx); err != nil {
 		return CompactStats{}, err
 	}
@@ -294,25 +340,48 @@ func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats
 	e.gc.run.Lock()
 	defer e.gc.run.Unlock()
 	e.gc.runs.Add(1)
-	if err := e.dropExpiredCompletions(); err != nil {
-		return CompactStats{}, err
+	if !incremental {
+		if err := e.dropExpiredCompletions(); err != nil {
+			return CompactStats{}, err
+		}
 	}
 	var st CompactStats
 	// The order matters: a segment listed here as sealed was registered
 	// (barrier, streamed) before it was sealed, and a write that is done
-	// by the time barrier reads committed before liveBytes reads.
-	segments := e.log.Segments()
+	// by the time barrier reads committed before the counters are read.
+	var segments []wal.SegmentInfo
+	var live map[uint64]int64
+	if incremental {
+		e.gc.mu.Lock()
+		cand := e.gc.dirty
+		e.gc.dirty = nil
+		e.gc.mu.Unlock()
+		for id := range cand {
+			if s, ok := e.log.Segment(id); ok {
+				segments = append(segments, s)
+			}
+		}
+	} else {
+		segments = e.log.Segments()
+	}
+	st.SegmentsExamined = len(segments)
 	barrier, streamed := e.barrier()
-	live, err := e.liveBytes()
+	var err error
+	if incremental {
+		live, err = e.liveBytesOf(segments)
+	} else {
+		live, err = e.liveBytes()
+	}
 	if err != nil {
 		return st, err
 	}
-	var dead []uint64
+	var dead, later []uint64
 	rewrite := map[uint64]bool{}
 	for _, s := range segments {
 		// The barrier is about the shared log: a sealed stream segment is
 		// only off limits while its write is in flight.
 		if s.Active || !s.Stream && s.ID >= barrier || streamed[s.ID] {
+			later = append(later, s.ID) // look again next time
 			continue
 		}
 		switch l := live[s.ID]; {
@@ -342,10 +411,13 @@ func (e *Engine) Compact(ctx context.Context, opts CompactOptions) (CompactStats
 			return st, err
 		}
 	}
+	if incremental {
+		e.markDirty(later...)
+	}
 	// Retire the dead segments at a new epoch: readers that opened before
 	// now may still hold old locators.
 	sizes := map[uint64]int64{}
-	for _, s := range e.log.Segments() {
+	for _, s := range segments {
 		sizes[s.ID] = s.Size
 	}
 	e.gc.mu.Lock()
@@ -639,7 +711,9 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 	if minLive <= 0 { // ratio 1: only fully dead segments (0 would mean the default)
 		minLive = math.SmallestNonzeroFloat64
 	}
-	st, err := e.Compact(ctx, CompactOptions{MinLiveRatio: minLive})
+	// A run kicked by deletes looks only at what they touched; the periodic
+	// one looks at everything.
+	st, err := e.compact(ctx, CompactOptions{MinLiveRatio: minLive}, !periodic)
 	e.ranOnce()
 	report("compaction", err)
 	if st.SegmentsRemoved > 0 {

@@ -126,3 +126,35 @@ func TestStreamsUnderCompaction(t *testing.T) {
 		require.Equal(t, o.Info.ETag, hex.EncodeToString(sum[:]), key)
 	}
 }
+
+// TestIncrementalCompaction: a run after deletes looks only at the
+// segments they touched, and removes the emptied ones; a full run looks at
+// every segment.
+func TestIncrementalCompaction(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1 // runs by hand
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	big := bytes.Repeat([]byte("b"), (streamMinChunks+1)*e.opts.ChunkSize) // segments of its own
+	for i := range 50 {
+		put(t, e, "bkt", fmt.Sprint(i), big)
+	}
+	st, err := e.compact(ctx, CompactOptions{}, true)
+	require.NoError(t, err)
+	require.Zero(t, st.SegmentsRemoved)
+	before := len(e.log.Segments())
+
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "7", DeleteOptions{}))
+	st, err = e.compact(ctx, CompactOptions{}, true)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.SegmentsExamined, "only the deleted body's segment")
+	require.Equal(t, 1, st.SegmentsRemoved)
+	require.Len(t, e.log.Segments(), before-1)
+
+	st, err = e.Compact(ctx, CompactOptions{})
+	require.NoError(t, err)
+	require.Equal(t, before-1, st.SegmentsExamined, "a full run looks at every segment")
+	got, _ := readAll(t, e, "bkt", "8", GetOptions{})
+	require.Equal(t, big, got)
+}

@@ -732,6 +732,24 @@ func (l *Log) Segments() []SegmentInfo {
 	return infos
 }
 
+// Segment describes segment id, as Segments would; false when there is
+// no such segment (or after Close).
+func (l *Log) Segment(id uint64) (SegmentInfo, bool) {
+	if l.closed.Load() {
+		return SegmentInfo{}, false
+	}
+	l.mu.Lock()
+	active := l.active != nil && l.active.id == id
+	l.mu.Unlock()
+	l.smu.RLock()
+	seg := l.segs[id]
+	l.smu.RUnlock()
+	if seg == nil {
+		return SegmentInfo{}, false
+	}
+	return SegmentInfo{ID: id, Size: seg.size.Load(), Active: active || seg.streaming.Load(), Stream: seg.stream}, true
+}
+
 // ActiveSegment returns the id of the segment appends go to now. Ids only
 // grow: every record appended later lands in this segment or a newer one.
 func (l *Log) ActiveSegment() uint64 {
