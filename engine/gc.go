@@ -726,14 +726,8 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 // bytes of which CompactDeadRatio are dead, so that Compact, which only
 // touches sealed segments, can reclaim them.
 func (e *Engine) rotateIfDead() error {
-	var active wal.SegmentInfo
-	id := e.log.ActiveSegment() // streams' segments are active too
-	for _, s := range e.log.Segments() {
-		if s.ID == id {
-			active = s
-		}
-	}
-	if active.Size < minRotate {
+	active, ok := e.log.Segment(e.log.ActiveSegment())
+	if !ok || active.Size < minRotate {
 		return nil
 	}
 	var live int64

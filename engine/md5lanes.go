@@ -31,15 +31,17 @@ func newMD5Lanes() *md5Lanes { return &md5Lanes{srv: md5simd.NewServer()} }
 // function that releases it, and whether it runs on the server (its Write
 // then only queues the bytes, copied).
 func (m *md5Lanes) hasher(size int64) (_ md5simd.Hasher, release func(), simd bool) {
-	if m == nil {
+	stdlib := func() (md5simd.Hasher, func(), bool) {
 		h := md5simd.StdlibHasher()
 		return h, h.Close, false
 	}
+	if m == nil || size >= 0 && size < simdMD5Min { // small bodies take no lock
+		return stdlib()
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.closed || size >= 0 && size < simdMD5Min {
-		h := md5simd.StdlibHasher()
-		return h, h.Close, false
+	if m.closed {
+		return stdlib()
 	}
 	m.users++
 	h := m.srv.NewHash()

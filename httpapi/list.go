@@ -101,6 +101,9 @@ func (s *server) list(rc *request, p listParams, marker string, inclusive bool) 
 	res, err = s.eng.ListObjects(rc.ctx, rc.op.Bucket, engine.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter,
 		Marker: marker, MarkerInclusive: inclusive, MaxKeys: p.maxKeys, Brief: !rc.d.behave.listsStoredHeaders, Buffer: *buf})
 	return res, func() {
+		if err != nil {
+			return // the engine may have filled part of buf: let it go
+		}
 		if cap(res.Objects) > cap(*buf) {
 			*buf = res.Objects // grown by the engine
 		}

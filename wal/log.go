@@ -717,7 +717,7 @@ func (l *Log) Segments() []SegmentInfo {
 	l.smu.RLock()
 	infos := make([]SegmentInfo, 0, len(l.segs))
 	for id, seg := range l.segs {
-		infos = append(infos, SegmentInfo{ID: id, Size: seg.size.Load(), Active: id == active || seg.streaming.Load(), Stream: seg.stream})
+		infos = append(infos, seg.info(id == active))
 	}
 	l.smu.RUnlock()
 	slices.SortFunc(infos, func(a, b SegmentInfo) int {
@@ -747,7 +747,13 @@ func (l *Log) Segment(id uint64) (SegmentInfo, bool) {
 	if seg == nil {
 		return SegmentInfo{}, false
 	}
-	return SegmentInfo{ID: id, Size: seg.size.Load(), Active: active || seg.streaming.Load(), Stream: seg.stream}, true
+	return seg.info(active), true
+}
+
+// info describes the segment; active says whether it is the shared log's
+// active segment (a stream's open segment is active anyway).
+func (s *segment) info(active bool) SegmentInfo {
+	return SegmentInfo{ID: s.id, Size: s.size.Load(), Active: active || s.streaming.Load(), Stream: s.stream}
 }
 
 // ActiveSegment returns the id of the segment appends go to now. Ids only

@@ -43,8 +43,8 @@ const (
 	minBlock = 64 << 10 // first block of a file
 	maxBlock = 2 << 20  // blocks double up to this size
 	// maxSpare is how many bytes of freed blocks are kept for reuse for
-	// good; while files churn, up to half the bytes in files are (see
-	// releaseBlock) until TrimSpare.
+	// good; while files churn, up to as many bytes as the files hold are
+	// (see releaseBlock) until TrimSpare.
 	maxSpare = 64 << 20
 )
 
@@ -125,8 +125,8 @@ func (fs *FS) allocBlock(n int) ([]byte, error) {
 // TrimSpare returns the spare blocks beyond maxSpare to the operating
 // system. Call it now and then: freed blocks come in bursts when concurrent
 // writers finish together and are wanted again at once, so releaseBlock
-// keeps up to half the bytes in files, and TrimSpare bounds how long that
-// excess outlives the churn.
+// keeps up to as many bytes as the files hold, and TrimSpare bounds how
+// long that excess outlives the churn.
 func (fs *FS) TrimSpare() {
 	var drop [][]byte
 	fs.spareMu.Lock()
