@@ -61,7 +61,7 @@ func heapWatcher() (stop func() uint64) {
 }
 
 // TestMemoryBounded puts and gets a 1 GiB streamed object on disk and checks
-// that the Go heap stays under 64 MiB throughout.
+// that the Go heap grows by less than 64 MiB throughout.
 func TestMemoryBounded(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("1 GiB round trip: skipped in -short and -race runs")
@@ -72,7 +72,14 @@ func TestMemoryBounded(t *testing.T) {
 	require.NoError(t, err)
 	defer e.Close()
 	require.NoError(t, e.CreateBucket(ctx, "big", BucketOptions{}))
+	// Two collections empty the sync.Pool caches (and their victim caches)
+	// that earlier tests in this process filled; what is left is the
+	// baseline, and the heap this test's round trip adds is measured above it.
 	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
 	stop := heapWatcher()
 
 	h := md5.New()
@@ -92,6 +99,6 @@ func TestMemoryBounded(t *testing.T) {
 	require.Equal(t, info.ETag, hex.EncodeToString(h.Sum(nil)))
 
 	peak := stop()
-	t.Logf("peak heap %.1f MiB", float64(peak)/(1<<20))
-	require.Less(t, peak, uint64(64<<20), "heap peaked at %d bytes", peak)
+	t.Logf("peak heap %.1f MiB (%.1f MiB before the round trip)", float64(peak)/(1<<20), float64(base)/(1<<20))
+	require.Less(t, peak-min(peak, base), uint64(64<<20), "heap peaked at %d bytes over a baseline of %d", peak, base)
 }
