@@ -50,6 +50,9 @@ type CompactStats struct {
 	// SegmentsExamined counts the segments the run looked at: all of them,
 	// or in a background run after deletes only those they touched.
 	SegmentsExamined int
+	// SegmentsDeferred counts sealed segments the run left alone because
+	// a write in flight may still reference them; a later run looks again.
+	SegmentsDeferred int
 }
 
 // gcState is the Engine's garbage-collection bookkeeping.
@@ -382,6 +385,9 @@ func (e *Engine) compact(ctx context.Context, opts CompactOptions, incremental b
 		// only off limits while its write is in flight.
 		if s.Active || !s.Stream && s.ID >= barrier || streamed[s.ID] {
 			later = append(later, s.ID) // look again next time
+			if !s.Active {
+				st.SegmentsDeferred++
+			}
 			continue
 		}
 		switch l := live[s.ID]; {
@@ -411,9 +417,7 @@ func (e *Engine) compact(ctx context.Context, opts CompactOptions, incremental b
 			return st, err
 		}
 	}
-	if incremental {
-		e.markDirty(later...)
-	}
+	e.markDirty(later...)
 	// Retire the dead segments at a new epoch: readers that opened before
 	// now may still hold old locators.
 	sizes := map[uint64]int64{}
@@ -428,8 +432,15 @@ func (e *Engine) compact(ctx context.Context, opts CompactOptions, incremental b
 	ready := e.removableLocked()
 	st.SegmentsPending = len(e.gc.retired)
 	e.gc.mu.Unlock()
-	for _, s := range ready {
+	for i, s := range ready {
 		if err := e.removeSegment(s); err != nil {
+			// Retire what is left again, so that a later run retries
+			// instead of forgetting the files.
+			e.gc.mu.Lock()
+			for _, r := range ready[i:] {
+				e.gc.retired = append(e.gc.retired, retiredSeg{seg: r, epoch: e.gc.epoch})
+			}
+			e.gc.mu.Unlock()
 			return st, err
 		}
 		st.SegmentsRemoved++
@@ -488,45 +499,64 @@ func (e *Engine) rewrite(ctx context.Context, segs map[uint64]bool) (int64, erro
 		var batch []chunkRef
 		var newLocs []wal.Loc
 		var n int64
+		// fail drops the batch: its copies are garbage (or, if the
+		// switch committed before the failure, live); the segments they
+		// went to are marked so that a kicked run looks at them.
+		fail := func(err error) (int64, error) {
+			done()
+			e.markDirty(segmentsOf(newLocs)...)
+			return moved, err
+		}
 		for len(refs) > 0 && n < batchBytes {
 			r := refs[0]
 			refs = refs[1:]
 			data, err := e.log.Read(r.loc, buf[:0])
 			if err != nil {
-				done()
-				return moved, fmt.Errorf("engine: compacting segment %d: %w", r.loc.Segment, err)
+				return fail(fmt.Errorf("engine: compacting segment %d: %w", r.loc.Segment, err))
 			}
 			buf = data
 			loc, err := e.log.Append(data, 0)
 			if err != nil {
-				done()
-				return moved, err
+				return fail(err)
 			}
 			batch = append(batch, r)
 			newLocs = append(newLocs, loc)
 			n += int64(len(data))
 		}
 		if err := e.log.Sync(); err != nil {
-			done()
-			return moved, err
+			return fail(err)
 		}
-		err := e.switchChunks(batch, newLocs)
-		done()
+		wasted, err := e.switchChunks(batch, newLocs)
 		if err != nil {
-			return moved, err
+			return fail(err)
 		}
+		done()
+		// Copies of chunks freed while they were copied are garbage.
+		e.markDirty(segmentsOf(wasted)...)
 		moved += n
 	}
 	return moved, nil
 }
 
+// segmentsOf lists the segments locs point into (each once when locs are
+// in log order).
+func segmentsOf(locs []wal.Loc) []uint64 {
+	var segs []uint64
+	for _, l := range locs {
+		if len(segs) == 0 || segs[len(segs)-1] != l.Segment {
+			segs = append(segs, l.Segment)
+		}
+	}
+	return segs
+}
+
 // switchChunks points chunk locators at their new copies, moving the usage
 // accounting with them. Chunks whose blob was freed or moved meanwhile are
-// skipped (their new copies are garbage for a later pass).
-func (e *Engine) switchChunks(refs []chunkRef, locs []wal.Loc) error {
+// skipped: their new copies are garbage, returned for a later pass.
+func (e *Engine) switchChunks(refs []chunkRef, locs []wal.Loc) (wasted []wal.Loc, err error) {
 	e.mu.Lock()
 	b := e.db.NewBatch()
-	err := func() error {
+	err = func() error {
 		segDelta := map[uint64]int64{}
 		blobs := map[uint64]*blobRecord{}
 		for i, r := range refs {
@@ -535,6 +565,7 @@ func (e *Engine) switchChunks(refs []chunkRef, locs []wal.Loc) error {
 				return err
 			}
 			if !ok || !bytes.Equal(v, r.loc.AppendTo(nil)) {
+				wasted = append(wasted, locs[i])
 				continue
 			}
 			id := binary.BigEndian.Uint64(r.key[len(prefixChunk):])
@@ -545,6 +576,7 @@ func (e *Engine) switchChunks(refs []chunkRef, locs []wal.Loc) error {
 					return err
 				}
 				if !ok {
+					wasted = append(wasted, locs[i])
 					continue
 				}
 				br, err := decodeBlob(bv)
@@ -574,9 +606,9 @@ func (e *Engine) switchChunks(refs []chunkRef, locs []wal.Loc) error {
 	b.Close()
 	e.mu.Unlock()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return e.syncMeta()
+	return wasted, e.syncMeta()
 }
 
 // moveUse moves bytes of usage from segment from to segment to.
@@ -648,6 +680,23 @@ func (e *Engine) backgroundLoop(ctx context.Context) {
 	defer lc.Stop()
 	repl := time.NewTicker(e.opts.Replication.Interval)
 	defer repl.Stop()
+	// retry, when armed, runs again soon after a kicked run that left work
+	// behind (segments a write in flight held, a failed step): with no
+	// further deletes nothing else would kick the loop before the periodic
+	// run.
+	// Consecutive unfinished runs back off up to CompactInterval.
+	retry := time.NewTimer(time.Hour)
+	retry.Stop()
+	defer retry.Stop()
+	backoff := retryAfter
+	run := func(periodic bool) {
+		if e.maintain(ctx, periodic) {
+			backoff = retryAfter
+			return
+		}
+		retry.Reset(backoff)
+		backoff = min(2*backoff, e.opts.CompactInterval)
+	}
 	for {
 		select {
 		case <-e.stop:
@@ -655,9 +704,11 @@ func (e *Engine) backgroundLoop(ctx context.Context) {
 		case <-repl.C:
 			e.replicationTick(ctx)
 		case <-t.C:
-			e.maintain(ctx, true)
+			run(true)
 		case <-e.gc.kick:
-			e.maintain(ctx, false)
+			run(false)
+		case <-retry.C:
+			run(false)
 		case <-lc.C:
 			e.lifecycleTick(ctx)
 		}
@@ -683,9 +734,14 @@ func (e *Engine) lifecycleTick(ctx context.Context) {
 	}
 }
 
+// retryAfter is how soon the background loop runs again after a run that
+// could not finish its work (doubling while runs keep failing to).
+const retryAfter = 250 * time.Millisecond
+
 // maintain is one background run: on the periodic tick it aborts stale
-// uploads, then it seals a mostly dead active segment and compacts.
-func (e *Engine) maintain(ctx context.Context, periodic bool) {
+// uploads, then it seals a mostly dead active segment and compacts. It
+// reports whether the run finished what it found (false: run again soon).
+func (e *Engine) maintain(ctx context.Context, periodic bool) (finished bool) {
 	report := func(what string, err error) {
 		if err != nil && !errors.Is(err, ErrClosed) && ctx.Err() == nil {
 			e.opts.Logger.Error("background "+what+" failed", "err", err)
@@ -706,7 +762,8 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 		}
 	}
 	e.gc.dead.Store(0)
-	report("rotation of the blob log", e.rotateIfDead())
+	rerr := e.rotateIfDead()
+	report("rotation of the blob log", rerr)
 	minLive := 1 - e.opts.CompactDeadRatio
 	if minLive <= 0 { // ratio 1: only fully dead segments (0 would mean the default)
 		minLive = math.SmallestNonzeroFloat64
@@ -720,6 +777,7 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) {
 		e.opts.Logger.Info("compacted blob log", "removed", st.SegmentsRemoved, "rewritten", st.SegmentsRewritten,
 			"moved_bytes", st.BytesMoved, "reclaimed_bytes", st.BytesReclaimed)
 	}
+	return rerr == nil && err == nil && st.SegmentsDeferred == 0
 }
 
 // rotateIfDead seals the active segment when it holds at least minRotate

@@ -171,14 +171,10 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 				// The chunks written so far are garbage now (a client
 				// that went away, a bad digest).
 				var n int64
-				var segs []uint64
 				for _, loc := range b.blob.locs {
 					n += int64(loc.Size)
-					if len(segs) == 0 || segs[len(segs)-1] != loc.Segment {
-						segs = append(segs, loc.Segment)
-					}
 				}
-				e.markDirty(segs...)
+				e.markDirty(segmentsOf(b.blob.locs)...)
 				e.noteDead(n, stream != nil)
 			}
 		}

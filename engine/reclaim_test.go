@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"math/rand/v2"
 	"path/filepath"
 	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,7 +120,8 @@ func TestMemoryStoreReclaims(t *testing.T) {
 		total, maxLive = 256<<20, 32<<20
 	}
 	ctx := context.Background()
-	e, err := Open("", &Options{Clock: newFakeClock()})
+	logs := &logBuffer{}
+	e, err := Open("", &Options{Clock: newFakeClock(), Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	require.NoError(t, err)
 	defer e.Close()
 	blocks := e.blobFS.(*memfs.FS)
@@ -146,7 +150,8 @@ func TestMemoryStoreReclaims(t *testing.T) {
 		heap, blk = heapInUse(), blocks.Allocated()
 		return blk <= emptyBlocks+(1<<20) && heap <= emptyHeap+(8<<20)
 	}, func() string {
-		return fmt.Sprintf("after deleting everything: heap %d (empty %d), blocks %d (empty %d)", heap, emptyHeap, blk, emptyBlocks)
+		return fmt.Sprintf("after deleting everything: heap %d (empty %d), blocks %d (empty %d)\n%s\nbackground errors:\n%s",
+			heap, emptyHeap, blk, emptyBlocks, describeGC(e), logs)
 	})
 	t.Logf("after delete-all: heap %.1f MiB, blocks %d bytes", mib(heap), blk)
 }
@@ -187,6 +192,41 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool, msg func() s
 			t.Fatal(msg())
 		}
 	}
+}
+
+// logBuffer collects an engine's log lines (Logger writes from the
+// background loop while a test reads).
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// describeGC describes the blob log and the collector's books, for a test
+// whose space was not reclaimed.
+func describeGC(e *Engine) string {
+	var b strings.Builder
+	live, err := e.liveBytes()
+	fmt.Fprintf(&b, "segments (active %d; live counters err %v):\n", e.log.ActiveSegment(), err)
+	for _, s := range e.log.Segments() {
+		fmt.Fprintf(&b, "  %d size %d stream %v active %v live %d\n", s.ID, s.Size, s.Stream, s.Active, live[s.ID])
+	}
+	e.gc.mu.Lock()
+	fmt.Fprintf(&b, "dirty %v retired %v pins %v inflight %d epoch %d runs %d\n",
+		e.gc.dirty, e.gc.retired, e.gc.pins, len(e.gc.inflight), e.gc.epoch, e.gc.runs.Load())
+	e.gc.mu.Unlock()
+	return b.String()
 }
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }

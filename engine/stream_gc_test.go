@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/wal"
 	"github.com/stretchr/testify/require"
 )
 
@@ -157,4 +159,91 @@ func TestIncrementalCompaction(t *testing.T) {
 	require.Equal(t, before-1, st.SegmentsExamined, "a full run looks at every segment")
 	got, _ := readAll(t, e, "bkt", "8", GetOptions{})
 	require.Equal(t, big, got)
+}
+
+// TestDeferredSegmentReclaimed: a kicked background run must leave alone
+// a sealed segment a write in flight may still reference; once the write
+// is done the segment goes without another delete to kick the loop and
+// long before the periodic run.
+func TestDeferredSegmentReclaimed(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = time.Hour
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+
+	// A write that starts in the active segment and then waits.
+	pr, pw := io.Pipe()
+	wrote := make(chan error, 1)
+	go func() {
+		_, err := e.PutObject(ctx, "bkt", "slow", pr, 2048, PutOptions{})
+		wrote <- err
+	}()
+	_, err := pw.Write(make([]byte, 100))
+	require.NoError(t, err)
+	inflight := func() int {
+		e.gc.mu.Lock()
+		defer e.gc.mu.Unlock()
+		return len(e.gc.inflight)
+	}
+	require.Equal(t, 1, inflight())
+
+	put(t, e, "bkt", "x", bytes.Repeat([]byte("x"), 3*e.opts.ChunkSize))
+	seg := e.log.ActiveSegment()
+	require.NoError(t, e.log.Rotate())
+	runs := e.gc.runs.Load()
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "x", DeleteOptions{}))
+	waitFor(t, 5*time.Second, func() bool { return e.gc.runs.Load() > runs }, func() string { return "no background run after the delete" })
+	_, ok := e.log.Segment(seg)
+	require.True(t, ok, "removed while a write that began in it was in flight")
+
+	_, err = pw.Write(make([]byte, 2048-100))
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	require.NoError(t, <-wrote)
+	waitFor(t, 5*time.Second, func() bool {
+		_, ok := e.log.Segment(seg)
+		return !ok
+	}, func() string { return fmt.Sprintf("segment %d still there:\n%s", seg, describeGC(e)) })
+}
+
+// TestRewriteRaceWithDelete: chunks a compaction copied while their object
+// was deleted are garbage in the segment they were copied to; switchChunks
+// reports them (rewrite marks their segments for the next kicked run).
+func TestRewriteRaceWithDelete(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	put(t, e, "bkt", "x", bytes.Repeat([]byte("x"), 3*e.opts.ChunkSize))
+	put(t, e, "bkt", "y", bytes.Repeat([]byte("y"), 2*e.opts.ChunkSize))
+	old := e.log.ActiveSegment()
+	require.NoError(t, e.log.Rotate())
+
+	// What rewrite does for segment old, with a delete of x between the
+	// copy and the switch.
+	var refs []chunkRef
+	var copies []wal.Loc
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixChunk), UpperBound: prefixEnd([]byte(prefixChunk))})
+	require.NoError(t, err)
+	for ok := it.First(); ok; ok = it.Next() {
+		loc, err := decodeLoc(it.Value())
+		require.NoError(t, err)
+		require.Equal(t, old, loc.Segment)
+		data, err := e.log.Read(loc, nil)
+		require.NoError(t, err)
+		c, err := e.log.Append(data, 0)
+		require.NoError(t, err)
+		refs = append(refs, chunkRef{key: bytes.Clone(it.Key()), loc: loc})
+		copies = append(copies, c)
+	}
+	require.NoError(t, it.Close())
+	require.Len(t, refs, 5)
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "x", DeleteOptions{}))
+	wasted, err := e.switchChunks(refs, copies)
+	require.NoError(t, err)
+	require.Len(t, wasted, 3, "x's three copies")
+	got, _ := readAll(t, e, "bkt", "y", GetOptions{})
+	require.Equal(t, bytes.Repeat([]byte("y"), 2*e.opts.ChunkSize), got)
 }
