@@ -358,6 +358,11 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		scheme = "https"
 	}
 	url := scheme + "://" + ln.Addr().String()
+	// Ready before the banner announces the address: the store is open
+	// and seeded, and connections wait in the listener's backlog until
+	// Serve takes them. (Set after Serve started, a client reading the
+	// banner could find the server not ready.)
+	ready.Store(true)
 	printBanner(stdout, logger, o, build, url, caPath)
 
 	errc := make(chan error, 1)
@@ -368,7 +373,6 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 			errc <- srv.Serve(ln)
 		}
 	}()
-	ready.Store(true)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
