@@ -408,7 +408,7 @@ func newWorkload(scenario string, c *client) *workload {
 	case "mixed64k":
 		w.size, w.keys = 64<<10, 1000
 	case "list":
-		w.size, w.keys = 0, 10000
+		w.size, w.keys = 0, listKeys
 	case "multipart":
 		w.size, w.keys = 256<<20, 4
 		w.part = randomBytes(16 << 20)
@@ -428,7 +428,7 @@ func randomBytes(n int) []byte {
 
 func (w *workload) key(n int) string {
 	if w.scenario == "list" {
-		return fmt.Sprintf("/bench/list/obj-0-%05d", n)
+		return "/bench/" + listKey(n)
 	}
 	return fmt.Sprintf("/bench/%s-%d-%d", w.scenario, w.size, n)
 }
@@ -506,7 +506,7 @@ func (w *workload) op(ctx context.Context, g int, rng *rand.Rand) (int64, error)
 		w.mu.Lock()
 		tok := w.tokens[g]
 		w.mu.Unlock()
-		q := "list-type=2&prefix=list%2F&max-keys=1000"
+		q := "list-type=2&prefix=list%2F&max-keys=" + strconv.Itoa(listPageKeys)
 		if tok != "" {
 			q += "&continuation-token=" + tok
 		}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -88,8 +90,14 @@ func (limitHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodHead, http.MethodGet:
 		if q.Has("list-type") {
+			page, ok := limitListPages[q.Get("continuation-token")]
+			if !ok {
+				w.WriteHeader(http.StatusBadRequest)
+				return
+			}
 			w.Header().Set("Content-Type", "application/xml")
-			_, _ = w.Write(limitListPage)
+			w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+			_, _ = w.Write(page)
 			return
 		}
 		size := sizeOfKey(r.URL.Path)
@@ -120,14 +128,46 @@ func sizeOfKey(path string) int64 {
 	return n
 }
 
-// limitListPage is a ListObjectsV2 page of 1000 keys, as osslite renders
-// one, written by the limit server for every list request.
-var limitListPage = func() []byte {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>bench</Name><Prefix>list/</Prefix><KeyCount>1000</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>`)
-	for i := range 1000 {
-		fmt.Fprintf(&b, `<Contents><Key>list/obj-0-%05d</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified><ETag>"d41d8cd98f00b204e9800998ecf8427e"</ETag><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>`, i)
+// listKeys and listPageKeys shape the list scenario: listKeys objects named
+// listKey(n), listed in pages of listPageKeys.
+const (
+	listKeys     = 10000
+	listPageKeys = 1000
+)
+
+func listKey(n int) string { return fmt.Sprintf("list/obj-0-%05d", n) }
+
+// listToken is the continuation token osslite gives for a page that ends
+// at key n.
+func listToken(n int) string { return base64.RawURLEncoding.EncodeToString([]byte(listKey(n))) }
+
+// limitListPages are the ListObjectsV2 pages of the list scenario, by
+// continuation token ("" for the first), byte for byte as osslite renders
+// them except for LastModified (TestLimitListPages checks it): the limit
+// server's clients parse the same documents as osslite's.
+var limitListPages = func() map[string][]byte {
+	pages := map[string][]byte{}
+	for first := 0; first < listKeys; first += listPageKeys {
+		var b bytes.Buffer
+		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
+			`<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>bench</Name><Prefix>list/</Prefix>`)
+		token := ""
+		if first > 0 {
+			token = listToken(first - 1)
+			fmt.Fprintf(&b, `<ContinuationToken>%s</ContinuationToken>`, token)
+		}
+		last := first+listPageKeys >= listKeys
+		if !last {
+			fmt.Fprintf(&b, `<NextContinuationToken>%s</NextContinuationToken>`, listToken(first+listPageKeys-1))
+		}
+		fmt.Fprintf(&b, `<KeyCount>%d</KeyCount><MaxKeys>%d</MaxKeys><IsTruncated>%t</IsTruncated>`, listPageKeys, listPageKeys, !last)
+		for n := first; n < first+listPageKeys; n++ {
+			fmt.Fprintf(&b, `<Contents><Key>%s</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified>`+
+				`<ETag>&#34;d41d8cd98f00b204e9800998ecf8427e&#34;</ETag><ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm>`+
+				`<ChecksumType>FULL_OBJECT</ChecksumType><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>`, listKey(n))
+		}
+		b.WriteString(`</ListBucketResult>`)
+		pages[token] = b.Bytes()
 	}
-	b.WriteString(`</ListBucketResult>`)
-	return []byte(b.String())
+	return pages
 }()
