@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"hash/crc64"
+	"reflect"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/stretchr/testify/require"
 )
 
@@ -133,4 +135,25 @@ func TestListBriefAndBuffer(t *testing.T) {
 	require.Equal(t, "owner-id", o.Owner)
 	require.Equal(t, "IA", o.StorageClass)
 	require.True(t, info.LastModified.Equal(o.LastModified))
+
+	// Checksums: the algorithm only, in a map the page's entries share.
+	for _, k := range []string{"c1", "c2", "s1"} {
+		alg := checksum.CRC32
+		if k == "s1" {
+			alg = checksum.SHA256
+		}
+		_, err := e.PutObject(ctx, "bkt", k, bytes.NewReader([]byte(k)), 2, PutOptions{Checksum: &ChecksumInput{Algorithm: alg}})
+		require.NoError(t, err)
+	}
+	full, err = e.ListObjects(ctx, "bkt", ListOptions{Prefix: "c"})
+	require.NoError(t, err)
+	require.Len(t, full.Objects[0].Checksums[checksum.CRC32], 4, "full listings keep the value")
+	brief, err = e.ListObjects(ctx, "bkt", ListOptions{Brief: true})
+	require.NoError(t, err)
+	require.Len(t, brief.Objects, 4)
+	c1, c2, s1 := brief.Objects[0], brief.Objects[1], brief.Objects[3]
+	require.Equal(t, map[checksum.Algorithm][]byte{checksum.CRC32: nil}, c1.Checksums)
+	require.Equal(t, map[checksum.Algorithm][]byte{checksum.SHA256: nil}, s1.Checksums)
+	require.Equal(t, "FULL_OBJECT", c1.ChecksumType)
+	require.Equal(t, reflect.ValueOf(c1.Checksums).UnsafePointer(), reflect.ValueOf(c2.Checksums).UnsafePointer(), "one map per algorithm")
 }

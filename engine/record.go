@@ -186,6 +186,20 @@ func (d *decoder) uvar(p []byte) uint64 {
 	return v
 }
 
+// pair reads a string list of exactly two strings without copying them.
+func (d *decoder) pair(p []byte) (a, b []byte, ok bool) {
+	sub := decoder{b: p}
+	var out [2][]byte
+	for i := range out {
+		n := sub.uvarint()
+		if sub.err != nil || n > uint64(len(sub.b)) {
+			return nil, nil, false
+		}
+		out[i], sub.b = sub.b[:n], sub.b[n:]
+	}
+	return out[0], out[1], len(sub.b) == 0
+}
+
 func (d *decoder) strs(p []byte) []string {
 	sub := decoder{b: p}
 	var out []string
@@ -406,7 +420,25 @@ func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 // briefDecode is the state of a brief decode across the records of a page:
 // the last owner, content type and storage class seen, which the next
 // record most likely repeats and then shares instead of copying.
-type briefDecode struct{ owner, contentType, storageClass string }
+type briefDecode struct {
+	owner, contentType, storageClass, checksumType string
+	// checksums are the read-only Checksums maps of a page, one per
+	// algorithm, holding no values.
+	checksums map[string]map[checksum.Algorithm][]byte
+}
+
+// checksumsOf returns the shared map that names algorithm alg.
+func (b *briefDecode) checksumsOf(alg []byte) map[checksum.Algorithm][]byte {
+	if m, ok := b.checksums[string(alg)]; ok {
+		return m
+	}
+	if b.checksums == nil {
+		b.checksums = map[string]map[checksum.Algorithm][]byte{}
+	}
+	m := map[checksum.Algorithm][]byte{checksum.Algorithm(alg): nil}
+	b.checksums[string(alg)] = m
+	return m
+}
 
 // intern returns p as a string, *last when they are equal.
 func intern(last *string, p []byte) string {
@@ -442,6 +474,22 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 				continue
 			case fStorageClass:
 				i.StorageClass = intern(&brief.storageClass, p)
+				continue
+			case fChecksumType:
+				i.ChecksumType = intern(&brief.checksumType, p)
+				continue
+			case fChecksum:
+				alg, _, ok := d.pair(p)
+				switch {
+				case !ok:
+					d.fail("checksum")
+				case i.Checksums == nil:
+					i.Checksums = brief.checksumsOf(alg)
+				default: // a second algorithm: a map of its own
+					m := maps.Clone(i.Checksums)
+					m[checksum.Algorithm(alg)] = nil
+					i.Checksums = m
+				}
 				continue
 			}
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/sigv4"
 )
 
@@ -38,10 +39,12 @@ func newHandlerBench(tb testing.TB) *handlerBench {
 	if rec.Code != 200 {
 		tb.Fatalf("seed: %d %s", rec.Code, rec.Body)
 	}
-	// A second bucket of 1000 small objects for full list pages.
+	// A second bucket of 1000 small objects for full list pages, each with
+	// the CRC64NVME checksum S3 stores by default.
 	must(tb, eng.CreateBucket(context.Background(), "bench-list", engine.BucketOptions{}))
 	for i := range 1000 {
-		_, err := eng.PutObject(context.Background(), "bench-list", fmt.Sprintf("dir/object-%04d.txt", i), bytes.NewReader([]byte("x")), 1, engine.PutOptions{})
+		_, err := eng.PutObject(context.Background(), "bench-list", fmt.Sprintf("dir/object-%04d.txt", i), bytes.NewReader([]byte("x")), 1,
+			engine.PutOptions{Checksum: &engine.ChecksumInput{Algorithm: checksum.CRC64NVME}})
 		must(tb, err)
 	}
 	return hb
