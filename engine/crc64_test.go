@@ -135,6 +135,8 @@ func TestListBriefAndBuffer(t *testing.T) {
 	require.Equal(t, "owner-id", o.Owner)
 	require.Equal(t, "IA", o.StorageClass)
 	require.True(t, info.LastModified.Equal(o.LastModified))
+	require.NotEmpty(t, full.Objects[0].SHA1)
+	require.Empty(t, o.SHA1)
 
 	// Checksums: the algorithm only, in a map the page's entries share.
 	for _, k := range []string{"c1", "c2", "s1"} {

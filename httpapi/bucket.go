@@ -10,14 +10,20 @@ import (
 )
 
 // xmlTime formats a timestamp for XML documents (ISO 8601, milliseconds:
-// 2006-01-02T15:04:05.000Z). Listings format one per key, so it writes the
-// digits itself (a third of time.Format's cost); years outside 0-9999 go
-// through time.Format.
+// 2006-01-02T15:04:05.000Z).
 func xmlTime(t time.Time) string {
+	var b [24]byte
+	return string(appendXMLTime(b[:0], t))
+}
+
+// appendXMLTime appends t as xmlTime formats it. Listings format one per
+// key, so it writes the digits itself (a third of time.Format's cost);
+// years outside 0-9999 go through time.AppendFormat.
+func appendXMLTime(dst []byte, t time.Time) []byte {
 	t = t.UTC()
 	year, month, day := t.Date()
 	if year < 0 || year > 9999 {
-		return t.Format("2006-01-02T15:04:05.000Z")
+		return t.AppendFormat(dst, "2006-01-02T15:04:05.000Z")
 	}
 	hour, min, sec := t.Clock()
 	var b [24]byte
@@ -41,7 +47,7 @@ func xmlTime(t time.Time) string {
 	b[19] = '.'
 	put(20, t.Nanosecond()/1e6, 3)
 	b[23] = 'Z'
-	return string(b[:])
+	return append(dst, b[:]...)
 }
 
 type listAllMyBucketsResult struct {

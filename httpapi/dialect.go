@@ -127,7 +127,9 @@ type dialect struct {
 	decodeComplete func(r io.Reader, max int) ([]completePartXML, error)
 	// encode renders a success document (root element root, value v, a
 	// pointer to a document struct) for request r.
-	encode func(d *dialect, r *http.Request, root string, v any) (body []byte, contentType string, err error)
+	// encode renders a success document; body may be dst (pooled scratch
+	// space) extended, or a new slice.
+	encode func(d *dialect, r *http.Request, root string, v any, dst []byte) (body []byte, contentType string, err error)
 
 	// subresources lists every sub-resource query parameter the real
 	// service knows. A request naming one of them that no route serves
@@ -252,8 +254,17 @@ const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 // field) as a document whose root element is root, in the dialect's
 // namespace.
 func (d *dialect) marshal(root string, v any) ([]byte, error) {
+	return d.marshalTo(nil, root, v)
+}
+
+// marshalTo is marshal appending to dst where the document renders
+// itself (an xmlAppender).
+func (d *dialect) marshalTo(dst []byte, root string, v any) ([]byte, error) {
 	if r, ok := v.(xmlAppender); ok {
-		return r.appendXML(append(make([]byte, 0, 4096), xmlHeader...), root, d.xmlns), nil
+		if dst == nil {
+			dst = make([]byte, 0, 4096)
+		}
+		return r.appendXML(append(dst, xmlHeader...), root, d.xmlns), nil
 	}
 	if f := reflect.ValueOf(v).Elem().FieldByName("XMLName"); f.IsValid() {
 		f.Set(reflect.ValueOf(xml.Name{Space: d.xmlns, Local: root}))
@@ -274,10 +285,17 @@ type xmlAppender interface {
 }
 
 // xmlEncode renders every document as XML in the dialect's namespace.
-func xmlEncode(d *dialect, _ *http.Request, root string, v any) ([]byte, string, error) {
-	b, err := d.marshal(root, v)
+func xmlEncode(d *dialect, _ *http.Request, root string, v any, dst []byte) ([]byte, string, error) {
+	b, err := d.marshalTo(dst, root, v)
 	return b, "application/xml", err
 }
+
+// docBuffers recycle the memory of the documents writeDoc renders (a
+// listing page is a few hundred kilobytes).
+var docBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledDoc bounds the documents whose memory is kept for reuse.
+const maxPooledDoc = 4 << 20
 
 // xmlComplete reads a CompleteMultipartUpload XML document.
 func xmlComplete(r io.Reader, max int) ([]completePartXML, error) {
@@ -291,14 +309,20 @@ func (d *dialect) writeDoc(w http.ResponseWriter, status int, root string, v any
 	if rw, ok := w.(*responseWriter); ok {
 		r = rw.req
 	}
-	b, ct, err := d.encode(d, r, root, v)
+	buf := docBuffers.Get().(*[]byte)
+	b, ct, err := d.encode(d, r, root, v, (*buf)[:0])
 	if err != nil {
+		docBuffers.Put(buf)
 		return err
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	_, err = w.Write(b)
+	_, err = w.Write(b) // net/http copies or sends it before returning
+	if cap(b) <= maxPooledDoc && cap(b) >= cap(*buf) {
+		*buf = b[:0]
+	}
+	docBuffers.Put(buf)
 	return err
 }
 

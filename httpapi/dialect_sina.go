@@ -301,7 +301,7 @@ type jsonOnly interface{ sinaOnly() }
 // sinaEncode writes documents as SCS JSON when the request says
 // formatter=json (spec 1.2), and as S3 XML otherwise. [Unsure] What SCS
 // answers without formatter=json is not documented.
-func sinaEncode(d *dialect, r *http.Request, root string, v any) ([]byte, string, error) {
+func sinaEncode(d *dialect, r *http.Request, root string, v any, dst []byte) ([]byte, string, error) {
 	_, only := v.(jsonOnly)
 	if wantsJSON(r) || only {
 		if j, ok := sinaJSON(v); ok {
@@ -312,7 +312,7 @@ func sinaEncode(d *dialect, r *http.Request, root string, v any) ([]byte, string
 	if x, ok := v.(xmlAlternative); ok {
 		v = x.xmlDoc()
 	}
-	return xmlEncode(d, r, root, v)
+	return xmlEncode(d, r, root, v, dst)
 }
 
 // unquote strips the quotes of a wire ETag and lower-cases it (hashes in
@@ -411,7 +411,7 @@ func sinaListJSON(x *listBucketResult) *sinaList {
 	for _, cp := range x.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefixJS{cp.Prefix})
 	}
-	for _, c := range x.Contents {
+	for _, c := range x.contents() {
 		e := sinaListEntry{Name: c.Key, LastModified: sinaTimeOfXML(c.LastModified), MD5: unquote(c.ETag), Size: c.Size}
 		if o := c.info; o != nil {
 			e.SHA1, e.Owner, e.ContentType = orNull(o.SHA1), sinaUserID(o.Owner), o.ContentType

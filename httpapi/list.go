@@ -27,6 +27,61 @@ type listBucketResult struct {
 	IsTruncated           bool           `xml:"IsTruncated"`
 	Contents              []xmlObject    `xml:"Contents"`
 	CommonPrefixes        []commonPrefix `xml:"CommonPrefixes"`
+	// entries, when set, are objects that follow Contents, rendered
+	// straight from the engine's records (the listing handlers' way: no
+	// xmlObject per key).
+	entries *listEntries
+}
+
+// contents returns every listed object as an xmlObject: Contents, then
+// entries (for documents not rendered by appendXML, such as SCS JSON).
+func (r *listBucketResult) contents() []xmlObject {
+	if r.entries == nil {
+		return r.Contents
+	}
+	out := append([]xmlObject(nil), r.Contents...)
+	for i := range r.entries.objects {
+		out = append(out, r.entries.xmlObject(&r.entries.objects[i]))
+	}
+	return out
+}
+
+// listEntries are a page's objects with what rendering them needs.
+type listEntries struct {
+	objects []engine.ObjectInfo
+	p       listParams
+	d       *dialect
+	// owner makes the Owner element of a canonical user ID; nil leaves
+	// Owner out.
+	owner func(canonical string) owner
+}
+
+// checksumAlgorithm names the object's flexible checksum algorithm for
+// listings ("" if none; the smallest name when there are several).
+func checksumAlgorithm(o *engine.ObjectInfo) string {
+	alg := ""
+	for a := range o.Checksums {
+		if alg == "" || string(a) < alg {
+			alg = string(a)
+		}
+	}
+	return alg
+}
+
+// xmlObject converts o as appendEntry renders it.
+func (e *listEntries) xmlObject(o *engine.ObjectInfo) xmlObject {
+	x := xmlObject{Key: e.p.enc(o.Key), LastModified: xmlTime(o.LastModified), ETag: e.d.etag(o.ETag),
+		Size: o.Size, StorageClass: e.d.storageClassName(o.StorageClass), info: o}
+	if e.d.behave.objectTypeInListing {
+		x.Type = o.Type.String()
+	}
+	if x.ChecksumAlgorithm = checksumAlgorithm(o); x.ChecksumAlgorithm != "" {
+		x.ChecksumType = o.ChecksumType
+	}
+	if e.owner != nil {
+		x.Owner = new(e.owner(o.Owner))
+	}
+	return x
 }
 
 type xmlObject struct {
@@ -114,24 +169,19 @@ func (s *server) list(rc *request, p listParams, marker string, inclusive bool) 
 }
 
 func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, res engine.ListResult, withOwner bool) {
-	out.Contents = make([]xmlObject, 0, len(res.Objects))
-	for i := range res.Objects {
-		o := &res.Objects[i] // not a copy: x.info points at it
-		x := xmlObject{Key: p.enc(o.Key), LastModified: xmlTime(o.LastModified), ETag: rc.d.etag(o.ETag),
-			Size: o.Size, StorageClass: rc.d.storageClassName(o.StorageClass)}
-		if rc.d.behave.objectTypeInListing {
-			x.Type = o.Type.String()
+	e := &listEntries{objects: res.Objects, p: p, d: rc.d}
+	if withOwner {
+		// Pages mostly have one owner: look it up once.
+		var last string
+		var doc owner
+		e.owner = func(id string) owner {
+			if id != last || doc == (owner{}) {
+				last, doc = id, s.ownerDoc(rc.d, id)
+			}
+			return doc
 		}
-		for a := range o.Checksums {
-			x.ChecksumAlgorithm = string(a)
-			x.ChecksumType = o.ChecksumType
-		}
-		x.info = o
-		if withOwner {
-			x.Owner = new(s.ownerDoc(rc.d, o.Owner))
-		}
-		out.Contents = append(out.Contents, x)
 	}
+	out.entries = e
 	for _, cp := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
 	}

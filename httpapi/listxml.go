@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/osslite/osslite/engine"
 )
 
 // Listings are the largest documents on hot paths (1,000 entries a
@@ -13,7 +15,11 @@ import (
 
 // appendXML implements xmlAppender.
 func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
-	b = slices.Grow(b, 512+256*(len(r.Contents)+len(r.CommonPrefixes)))
+	n := len(r.Contents) + len(r.CommonPrefixes)
+	if r.entries != nil {
+		n += len(r.entries.objects)
+	}
+	b = slices.Grow(b, 512+320*n)
 	b = appendStart(b, root, xmlns)
 	b = appendElem(b, "Name", r.Name)
 	b = appendElem(b, "Prefix", r.Prefix)
@@ -51,12 +57,56 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 		}
 		b = append(b, "</Contents>"...)
 	}
+	if e := r.entries; e != nil {
+		for i := range e.objects {
+			b = e.appendEntry(b, &e.objects[i])
+		}
+	}
 	for _, p := range r.CommonPrefixes {
 		b = append(b, "<CommonPrefixes>"...)
 		b = appendElem(b, "Prefix", p.Prefix)
 		b = append(b, "</CommonPrefixes>"...)
 	}
 	return appendEnd(b, root)
+}
+
+// appendEntry writes o's Contents element: what appendXML writes for
+// e.xmlObject(o), without building it.
+func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
+	b = append(b, "<Contents><Key>"...)
+	if e.p.encode {
+		b = appendEscaped(b, e.p.enc(o.Key))
+	} else {
+		b = appendEscaped(b, o.Key)
+	}
+	b = append(b, "</Key><LastModified>"...)
+	b = appendXMLTime(b, o.LastModified)
+	b = append(b, "</LastModified><ETag>&#34;"...)
+	if e.d.upperETag {
+		b = appendEscaped(b, strings.ToUpper(o.ETag))
+	} else {
+		b = appendEscaped(b, o.ETag)
+	}
+	b = append(b, "&#34;</ETag>"...)
+	if e.d.behave.objectTypeInListing {
+		b = appendElemOmit(b, "Type", o.Type.String())
+	}
+	if alg := checksumAlgorithm(o); alg != "" {
+		b = appendElem(b, "ChecksumAlgorithm", alg)
+		b = appendElemOmit(b, "ChecksumType", o.ChecksumType)
+	}
+	b = append(b, "<Size>"...)
+	b = strconv.AppendInt(b, o.Size, 10)
+	b = append(b, "</Size>"...)
+	b = appendElem(b, "StorageClass", e.d.storageClassName(o.StorageClass))
+	if e.owner != nil {
+		ow := e.owner(o.Owner)
+		b = append(b, "<Owner>"...)
+		b = appendElem(b, "ID", ow.ID)
+		b = appendElemOmit(b, "DisplayName", ow.DisplayName)
+		b = append(b, "</Owner>"...)
+	}
+	return append(b, "</Contents>"...)
 }
 
 func appendStart(b []byte, root, xmlns string) []byte {
