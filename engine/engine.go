@@ -58,6 +58,10 @@ type Engine struct {
 	// notify is the event-notification queue and the access-log batches.
 	notify notifyState
 	repl   replState // replication passes (replication.go)
+	views  viewGuard // readers using blob-log memory in place
+	// dbMu is held (read) by reads of open Objects' snapshots and
+	// (write) by Close around closing pebble.
+	dbMu sync.RWMutex
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no
@@ -248,7 +252,9 @@ func (e *Engine) Close() error {
 	}
 	e.bg.Wait()
 	e.md5.close()
+	e.dbMu.Lock() // readers of open Objects see closed from here on
 	err := e.db.Close()
+	e.dbMu.Unlock()
 	if lerr := e.log.Close(); err == nil {
 		err = lerr
 	}
@@ -257,10 +263,62 @@ func (e *Engine) Close() error {
 	}
 	if m, ok := e.blobFS.(*memfs.FS); ok { // only Open makes one: nothing reopens it
 		// A memory store's blob blocks live outside the Go heap: the
-		// garbage collector would never return them.
-		m.Release()
+		// garbage collector would never return them. A reader writing
+		// from them in place (Object.WriteTo) delays the release to its
+		// end.
+		e.views.close(m.Release)
 	}
 	return err
+}
+
+// viewGuard counts the readers using blob-log memory in place and runs
+// the release of that memory once the engine is closed and the last one
+// is done.
+type viewGuard struct {
+	mu      sync.Mutex
+	n       int
+	closed  bool
+	release func()
+}
+
+// enter registers a reader; false once the engine is closed.
+func (g *viewGuard) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.n++
+	return true
+}
+
+// leave ends what enter began.
+func (g *viewGuard) leave() {
+	g.mu.Lock()
+	g.n--
+	var release func()
+	if g.n == 0 && g.closed {
+		release, g.release = g.release, nil
+	}
+	g.mu.Unlock()
+	if release != nil {
+		release()
+	}
+}
+
+// close refuses new readers and runs release now, or when the last one
+// leaves.
+func (g *viewGuard) close(release func()) {
+	g.mu.Lock()
+	g.closed = true
+	if g.n > 0 {
+		g.release = release
+		release = nil
+	}
+	g.mu.Unlock()
+	if release != nil {
+		release()
+	}
 }
 
 // lockDir takes pebble's directory lock on the metadata directory. A lock

@@ -247,7 +247,7 @@ func (o *Object) blobOf(x extent) (*blobRecord, error) {
 	if br, ok := o.blobs.Load(x.blob); ok {
 		return br.(*blobRecord), nil
 	}
-	v, ok, err := get(o.snap, blobKey(x.blob))
+	v, ok, err := o.snapGet(blobKey(x.blob))
 	if err != nil {
 		return nil, err
 	}
@@ -269,24 +269,42 @@ func (o *Object) blobOf(x extent) (*blobRecord, error) {
 // p (relative to the extent), and returns the bytes from p to the end of
 // the chunk or of the extent, whichever comes first. The blob log verifies
 // the chunk's checksum. Safe for concurrent use with distinct bufs.
-func (o *Object) readChunk(x extent, p int64, buf *[]byte) ([]byte, error) {
+// snapGet reads key from the reader's snapshot; ErrClosed once the engine
+// is closed (pebble panics on a snapshot of a closed store).
+func (o *Object) snapGet(key []byte) ([]byte, bool, error) {
+	o.e.dbMu.RLock()
+	defer o.e.dbMu.RUnlock()
+	if o.e.closed.Load() {
+		return nil, false, ErrClosed
+	}
+	return get(o.snap, key)
+}
+
+// chunkLoc locates the chunk of x holding byte p of the extent: its
+// blob-log location, its index, and p's offset within it.
+func (o *Object) chunkLoc(x extent, p int64) (loc wal.Loc, idx, in int64, err error) {
 	br, err := o.blobOf(x)
 	if err != nil {
-		return nil, err
+		return loc, 0, 0, err
 	}
 	if x.off+x.n > br.size {
-		return nil, fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
+		return loc, 0, 0, fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
 	}
 	q := x.off + p
-	idx, in := q/br.chunkSize, q%br.chunkSize
-	v, ok, err := get(o.snap, chunkKey(x.blob, uint32(idx)))
+	idx, in = q/br.chunkSize, q%br.chunkSize
+	v, ok, err := o.snapGet(chunkKey(x.blob, uint32(idx)))
 	if err != nil {
-		return nil, err
+		return loc, 0, 0, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("%w: chunk %d of blob %d is missing", ErrCorrupt, idx, x.blob)
+		return loc, 0, 0, fmt.Errorf("%w: chunk %d of blob %d is missing", ErrCorrupt, idx, x.blob)
 	}
-	loc, err := decodeLoc(v)
+	loc, err = decodeLoc(v)
+	return loc, idx, in, err
+}
+
+func (o *Object) readChunk(x extent, p int64, buf *[]byte) ([]byte, error) {
+	loc, idx, in, err := o.chunkLoc(x, p)
 	if err != nil {
 		return nil, err
 	}
@@ -435,6 +453,16 @@ func (o *Object) WriteTo(w io.Writer) (int64, error) {
 		if o.closed {
 			return total, ErrClosed
 		}
+		if len(o.cur) == 0 && o.aeads == nil {
+			n, ok, err := o.writeInPlace(w)
+			total += n
+			if err != nil {
+				return total, err
+			}
+			if ok {
+				continue
+			}
+		}
 		if len(o.cur) == 0 {
 			if err := o.load(); err != nil {
 				return total, err
@@ -450,6 +478,98 @@ func (o *Object) WriteTo(w io.Writer) (int64, error) {
 		}
 	}
 	return total, nil
+}
+
+// writeInPlace writes the next chunk to w straight from the blob log's
+// memory (a memory store: no copy into a chunk buffer), checked as a read
+// is. ok is false when the chunk cannot be read in place (a file system
+// on disk, a compressed chunk): load it instead. If w fails partway, the
+// rest of the chunk is left in o.cur, as after a load.
+func (o *Object) writeInPlace(w io.Writer) (n int64, ok bool, err error) {
+	for o.ext < len(o.extents) && o.extPos >= o.extents[o.ext].n {
+		o.ext++
+		o.extPos = 0
+	}
+	if o.ext >= len(o.extents) {
+		return 0, false, nil // load reports it
+	}
+	x := o.extents[o.ext]
+	loc, _, in, err := o.chunkLoc(x, o.extPos)
+	if err != nil {
+		return 0, false, err
+	}
+	// The views are the segment's memory: the pin keeps the segment, the
+	// read lock keeps Close (and its unpin) out, and the engine's view
+	// guard keeps its memory from being released while they are in use.
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.closed {
+		return 0, false, ErrClosed
+	}
+	if !o.e.views.enter() {
+		return 0, false, ErrClosed
+	}
+	defer o.e.views.leave()
+	var arr [8][]byte // a chunk spans a few blocks at most
+	views, err := o.e.log.ReadViews(loc, arr[:0])
+	if errors.Is(err, wal.ErrNoView) {
+		return 0, false, nil
+	}
+	if errors.Is(err, wal.ErrCorrupt) {
+		return 0, false, fmt.Errorf("%w: %s/%s: %w", ErrCorrupt, o.Info.Bucket, o.Info.Key, err)
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("engine: reading %s/%s: %w", o.Info.Bucket, o.Info.Key, err)
+	}
+	// The bytes of this chunk the object still wants: from in, up to the
+	// extent's end and the object's length.
+	want := min(x.n-o.extPos, o.Length-o.pos)
+	var parr [8][]byte
+	parts := parr[:0]
+	for _, v := range views {
+		if in >= int64(len(v)) {
+			in -= int64(len(v))
+			continue
+		}
+		v, in = v[in:], 0
+		v = v[:min(int64(len(v)), want)]
+		if len(v) == 0 {
+			break
+		}
+		parts = append(parts, v)
+		want -= int64(len(v))
+	}
+	if len(parts) == 0 {
+		return 0, true, fmt.Errorf("%w: chunk of %s/%s is short", ErrCorrupt, o.Info.Bucket, o.Info.Key)
+	}
+	for i, v := range parts {
+		k, err := w.Write(v)
+		n += int64(k)
+		o.pos += int64(k)
+		o.extPos += int64(k)
+		if err != nil {
+			o.keepRest(append([][]byte{v[k:]}, parts[i+1:]...))
+			return n, true, err
+		}
+	}
+	return n, true, nil
+}
+
+// keepRest copies the bytes of a chunk that writeInPlace could not write
+// into the chunk buffer as o.cur, as if load had read them.
+func (o *Object) keepRest(rest [][]byte) {
+	if o.buf == nil {
+		o.buf = o.e.chunkBuf()
+	}
+	cur := (*o.buf)[:0]
+	for _, v := range rest {
+		cur = append(cur, v...)
+	}
+	if cap(cur) > cap(*o.buf) {
+		*o.buf = cur[:cap(cur)]
+	}
+	o.cur = cur
+	o.extPos += int64(len(cur))
 }
 
 // Close releases the reader. It is safe to call more than once, and waits

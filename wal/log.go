@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/zeebo/xxh3"
 )
 
 const (
@@ -672,6 +673,88 @@ func (l *Log) Read(loc Loc, dst []byte) ([]byte, error) {
 	*bufp = rr.buf[:0]
 	putBuf(bufp)
 	return out, err
+}
+
+// viewer is implemented by files whose bytes are memory a reader may use
+// in place (the engine's in-memory file system).
+type viewer interface {
+	Views(off int64, n int, dst [][]byte) ([][]byte, bool)
+}
+
+// ErrNoView is returned by ReadViews for a record it cannot serve in place
+// (a file system that does not expose its memory, a compressed record);
+// Read serves every record.
+var ErrNoView = errors.New("wal: record cannot be read in place")
+
+// ReadViews is Read without the copy, where the file system keeps segments
+// in memory and the record is stored uncompressed: it appends to dst the
+// slices of the segment's memory that hold the payload, in order, after
+// the same checks as Read (framing, header, checksum). Otherwise it fails
+// with ErrNoView.
+//
+// The slices are the segment's own memory: never write to them, and stop
+// using them before the segment can be removed (RemoveSegment) or the file
+// system's memory freed. Guarding that is the caller's job (the engine
+// pins the segments of an open reader).
+func (l *Log) ReadViews(loc Loc, dst [][]byte) ([][]byte, error) {
+	if l.closed.Load() {
+		return dst, ErrClosed
+	}
+	if loc.Offset < 0 || loc.Size < headerLen || loc.Size-headerLen > MaxPayloadSize || loc.RawSize > MaxPayloadSize {
+		return dst, corruptf(loc.Segment, loc.Offset, "implausible location %v", loc)
+	}
+	seg, err := l.segment(loc.Segment)
+	if err != nil {
+		return dst, err
+	}
+	if size := seg.size.Load(); loc.Offset+int64(loc.Size) > size {
+		return dst, corruptf(loc.Segment, loc.Offset, "location %v ends past the segment's %d bytes", loc, size)
+	}
+	l.closeMu.RLock()
+	defer l.closeMu.RUnlock()
+	if l.closed.Load() {
+		return dst, ErrClosed
+	}
+	seg.mu.RLock()
+	defer seg.mu.RUnlock()
+	if seg.gone != nil {
+		return dst, seg.gone
+	}
+	f, err := seg.reader(l.fs)
+	if err != nil {
+		return dst, err
+	}
+	v, ok := f.(viewer)
+	if !ok {
+		return dst, ErrNoView
+	}
+	var hdr [headerLen]byte
+	if err := readFull(f, hdr[:], seg.id, loc.Offset); err != nil {
+		return dst, err
+	}
+	hd, err := parseHeader(hdr[:], seg.id, loc.Offset)
+	if err != nil {
+		return dst, err
+	}
+	if got := (Loc{Segment: seg.id, Offset: loc.Offset, Size: headerLen + hd.stored, RawSize: hd.raw}); got != loc {
+		return dst, corruptf(seg.id, loc.Offset, "record is %v, want %v", got, loc)
+	}
+	if hd.kind != NoCompression {
+		return dst, ErrNoView
+	}
+	n := len(dst)
+	out, ok := v.Views(loc.Offset+headerLen, int(hd.stored), dst)
+	if !ok {
+		return dst, corruptf(seg.id, loc.Offset, "truncated payload")
+	}
+	h := xxh3.New()
+	for _, p := range out[n:] {
+		_, _ = h.Write(p)
+	}
+	if got := payloadChecksum(hdr[:], h.Sum64()); got != hd.sum {
+		return dst, corruptf(seg.id, loc.Offset, "checksum mismatch: %016x != %016x", got, hd.sum)
+	}
+	return out, nil
 }
 
 // Iterate calls fn for every record of the segment in order, with the

@@ -294,6 +294,24 @@ func (n *node) readAt(p []byte, off int64) (int, error) {
 	return done, nil
 }
 
+// views appends to dst the block memory holding the n bytes at off.
+func (n *node) views(off int64, size int, dst [][]byte) ([][]byte, bool) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	if off < 0 || size < 0 || off+int64(size) > n.size {
+		return dst, false
+	}
+	for size > 0 {
+		i, rel := blockAt(off)
+		v := n.blocks[i][rel:]
+		v = v[:min(len(v), size):min(len(v), size)] // no appends into the block
+		dst = append(dst, v)
+		off += int64(len(v))
+		size -= len(v)
+	}
+	return dst, true
+}
+
 // open returns a new handle on n.
 func (n *node) open(name string, write bool) *file {
 	n.mu.Lock()
@@ -618,6 +636,18 @@ func (f *file) ReadAt(p []byte, off int64) (int, error) {
 		return 0, err
 	}
 	return f.n.readAt(p, off)
+}
+
+// Views appends to dst the file's memory holding the n bytes at off, in
+// order, without copying them; false when the range is not all in the
+// file. The slices stay valid until the file's memory is freed (the file
+// removed and its last handle closed, or FS.Release): the caller must
+// stop using them before that, and never write to them.
+func (f *file) Views(off int64, n int, dst [][]byte) ([][]byte, bool) {
+	if f.usable() != nil {
+		return dst, false
+	}
+	return f.n.views(off, n, dst)
 }
 
 func (f *file) Write(p []byte) (int, error) {

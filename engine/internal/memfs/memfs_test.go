@@ -224,3 +224,43 @@ func TestSpareBurst(t *testing.T) {
 	fs.TrimSpare()
 	require.LessOrEqual(t, fs.Spare(), int64(maxSpare))
 }
+
+// TestViews: a file's views are its bytes, cut at block boundaries,
+// without copies, for any range inside the file, and nothing outside it.
+func TestViews(t *testing.T) {
+	fs := New()
+	defer fs.Release()
+	rng := rand.New(rand.NewPCG(9, 9))
+	data := make([]byte, 3*maxBlock+12345)
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	w, err := fs.Create("/f", vfs.WriteCategoryUnspecified)
+	require.NoError(t, err)
+	_, err = w.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	f, err := fs.Open("/f")
+	require.NoError(t, err)
+	defer f.Close()
+	v := f.(interface {
+		Views(off int64, n int, dst [][]byte) ([][]byte, bool)
+	})
+	for range 200 {
+		off := rng.IntN(len(data))
+		n := rng.IntN(len(data) - off + 1)
+		views, ok := v.Views(int64(off), n, nil)
+		require.True(t, ok)
+		require.Equal(t, data[off:off+n], bytes.Join(views, nil))
+		for _, p := range views {
+			require.Equal(t, len(p), cap(p), "a view cannot be appended into its block")
+			i, rel := blockAt(int64(off))
+			require.Same(t, &f.(*file).n.blocks[i][rel], &p[0], "the file's memory, not a copy")
+			off += len(p)
+		}
+	}
+	_, ok := v.Views(int64(len(data)-10), 11, nil)
+	require.False(t, ok, "past the end")
+	_, ok = v.Views(-1, 1, nil)
+	require.False(t, ok)
+}
