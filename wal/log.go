@@ -653,6 +653,21 @@ func (l *Log) readRecord(seg *segment, rr *recordReader, off int64, expect *Loc,
 // segment fails with ErrSegmentNotFound. Safe for concurrent use, including
 // with Append.
 func (l *Log) Read(loc Loc, dst []byte) ([]byte, error) {
+	seg, err := l.segmentOf(loc)
+	if err != nil {
+		return nil, err
+	}
+	bufp := getBuf(0)
+	rr := recordReader{seg: seg.id, limit: loc.Offset + int64(loc.Size), c: &l.codecs, buf: *bufp}
+	_, out, err := l.readRecord(seg, &rr, loc.Offset, &loc, dst)
+	*bufp = rr.buf[:0]
+	putBuf(bufp)
+	return out, err
+}
+
+// segmentOf checks that loc is plausible and lies within its segment, and
+// returns the segment.
+func (l *Log) segmentOf(loc Loc) (*segment, error) {
 	if l.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -663,16 +678,10 @@ func (l *Log) Read(loc Loc, dst []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	end := loc.Offset + int64(loc.Size)
-	if size := seg.size.Load(); end > size {
+	if size := seg.size.Load(); loc.Offset+int64(loc.Size) > size {
 		return nil, corruptf(loc.Segment, loc.Offset, "location %v ends past the segment's %d bytes", loc, size)
 	}
-	bufp := getBuf(0)
-	rr := recordReader{seg: seg.id, limit: end, c: &l.codecs, buf: *bufp}
-	_, out, err := l.readRecord(seg, &rr, loc.Offset, &loc, dst)
-	*bufp = rr.buf[:0]
-	putBuf(bufp)
-	return out, err
+	return seg, nil
 }
 
 // viewer is implemented by files whose bytes are memory a reader may use
@@ -697,18 +706,9 @@ var ErrNoView = errors.New("wal: record cannot be read in place")
 // system's memory freed. Guarding that is the caller's job (the engine
 // pins the segments of an open reader).
 func (l *Log) ReadViews(loc Loc, dst [][]byte) ([][]byte, error) {
-	if l.closed.Load() {
-		return dst, ErrClosed
-	}
-	if loc.Offset < 0 || loc.Size < headerLen || loc.Size-headerLen > MaxPayloadSize || loc.RawSize > MaxPayloadSize {
-		return dst, corruptf(loc.Segment, loc.Offset, "implausible location %v", loc)
-	}
-	seg, err := l.segment(loc.Segment)
+	seg, err := l.segmentOf(loc)
 	if err != nil {
 		return dst, err
-	}
-	if size := seg.size.Load(); loc.Offset+int64(loc.Size) > size {
-		return dst, corruptf(loc.Segment, loc.Offset, "location %v ends past the segment's %d bytes", loc, size)
 	}
 	l.closeMu.RLock()
 	defer l.closeMu.RUnlock()
