@@ -135,8 +135,11 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		SegmentSize: o.SegmentSize,
 		Sync:        o.sync,
 		Compression: o.Compression,
-		Logger:      o.Logger,
-		Referenced:  func(seg uint64) (int64, error) { return referencedEnd(db, seg) },
+		// Ours and the operating system's files copy what they are
+		// given: payloads are written without a copy into a record.
+		PayloadWrites: isPlainFS(blobFS),
+		Logger:        o.Logger,
+		Referenced:    func(seg uint64) (int64, error) { return referencedEnd(db, seg) },
 	})
 	if err != nil {
 		_ = db.Close()
@@ -190,6 +193,17 @@ func makeDirs(fs vfs.FS, dir string, sync bool) error {
 			return nil
 		}
 	}
+}
+
+// isPlainFS reports whether fs's files neither keep nor modify the
+// buffers Write is given: the operating system's and memfs's (pebble's
+// vfs.NewMem may scribble on them in invariants builds; wrappers are
+// unknown).
+func isPlainFS(fs vfs.FS) bool {
+	if _, ok := fs.(*memfs.FS); ok {
+		return true
+	}
+	return fs == vfs.Default
 }
 
 func isMemFS(fs vfs.FS) bool {

@@ -500,7 +500,7 @@ func (l *Log) frame(payload []byte, flags AppendFlags) (*[]byte, uint64, error) 
 	if flags&NoCompress != 0 {
 		kind = NoCompression
 	}
-	return l.codecs.encode(payload, kind, l.opts.MinSavings)
+	return l.codecs.encode(payload, kind, l.opts.MinSavings, l.opts.PayloadWrites)
 }
 
 // Append frames payload (compressed when Options.Compression is set, flags
@@ -516,7 +516,7 @@ func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
 	}
 	defer putBuf(bufp)
 	rec := *bufp
-	need := int64(len(rec))
+	need := recordSize(rec, payload)
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -536,7 +536,7 @@ func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
 			return Loc{}, err
 		}
 	}
-	loc, err := writeRecord(l.active, l.w, rec, payloadHash, len(payload))
+	loc, err := writeRecord(l.active, l.w, rec, payload, payloadHash)
 	if err != nil {
 		// The file may now end in a partial record; appending after it
 		// would put records behind a tear that recovery cuts off.
@@ -547,16 +547,40 @@ func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
 	return loc, nil
 }
 
-// writeRecord seals rec for seg, writes it to w, seg's write handle, and
-// publishes the bytes to readers. The caller makes a failure sticky.
-func writeRecord(seg *segment, w vfs.File, rec []byte, payloadHash uint64, rawSize int) (Loc, error) {
+// headerOnly reports whether rec, framed by encode for payload, is only
+// the header of an uncompressed record whose payload is written after it.
+func headerOnly(rec, payload []byte) bool {
+	return len(rec) == headerLen && len(payload) > 0
+}
+
+// recordSize is the size in the segment of rec, framed by encode for
+// payload.
+func recordSize(rec, payload []byte) int64 {
+	if headerOnly(rec, payload) {
+		return int64(headerLen + len(payload))
+	}
+	return int64(len(rec))
+}
+
+// writeRecord seals rec (framed by encode) for seg, writes it to w, seg's
+// write handle, followed by payload when rec is only the header of an
+// uncompressed record, and publishes the bytes to readers. The caller
+// makes a failure sticky.
+func writeRecord(seg *segment, w vfs.File, rec []byte, payload []byte, payloadHash uint64) (Loc, error) {
 	off := seg.size.Load()
 	seal(rec, seg.id, payloadHash)
+	size := len(rec)
 	if _, err := w.Write(rec); err != nil {
 		return Loc{}, fmt.Errorf("wal: write segment %06d: %w", seg.id, err)
 	}
-	seg.size.Store(off + int64(len(rec)))
-	return Loc{Segment: seg.id, Offset: off, Size: uint32(len(rec)), RawSize: uint32(rawSize)}, nil
+	if headerOnly(rec, payload) {
+		if _, err := w.Write(payload); err != nil {
+			return Loc{}, fmt.Errorf("wal: write segment %06d: %w", seg.id, err)
+		}
+		size += len(payload)
+	}
+	seg.size.Store(off + int64(size))
+	return Loc{Segment: seg.id, Offset: off, Size: uint32(size), RawSize: uint32(len(payload))}, nil
 }
 
 // Sync makes durable every record whose Append returned before Sync was

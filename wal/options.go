@@ -83,6 +83,14 @@ type Options struct {
 	// compressed form.
 	MinSavings float64
 
+	// PayloadWrites says FS's files copy what Write is given and never
+	// modify it (the operating system's files; the engine's in-memory file
+	// system; not pebble's vfs.NewMem, which may scribble on it in
+	// invariants builds): an uncompressed payload is then written from the
+	// caller's buffer, after its header, instead of being copied into a
+	// record buffer first. Default false.
+	PayloadWrites bool
+
 	// Logger receives recovery messages (truncated torn tails). Default
 	// slog.Default().
 	Logger *slog.Logger

@@ -190,7 +190,10 @@ func (c *codecs) close() {
 // payload. It returns the buffer and xxh3 of the stored payload. The
 // compressed form is kept only if it saves at least minSavings of the raw
 // size.
-func (c *codecs) encode(payload []byte, kind Compression, minSavings float64) (*[]byte, uint64, error) {
+//
+// With separate set, an uncompressed payload is not copied: the buffer
+// holds only the header and the payload is to be written after it.
+func (c *codecs) encode(payload []byte, kind Compression, minSavings float64, separate bool) (*[]byte, uint64, error) {
 	n := len(payload)
 	limit := int(float64(n) * (1 - minSavings)) // largest stored size worth keeping
 	var bufp *[]byte
@@ -215,21 +218,35 @@ func (c *codecs) encode(payload []byte, kind Compression, minSavings float64) (*
 			bufp = &out
 		}
 	}
+	var payloadHash uint64
 	if stored < 0 || stored > limit {
 		kind, stored = NoCompression, n
-		if bufp == nil {
-			bufp = getBuf(headerLen + n)
+		payloadHash = xxh3.Hash(payload)
+		if separate {
+			if bufp != nil {
+				putBuf(bufp)
+			}
+			bufp = getBuf(headerLen)
+		} else {
+			if bufp == nil {
+				bufp = getBuf(headerLen + n)
+			}
+			copy((*bufp)[headerLen:], payload)
 		}
-		copy((*bufp)[headerLen:], payload)
+	} else {
+		payloadHash = xxh3.Hash((*bufp)[headerLen : headerLen+stored])
 	}
-	b := (*bufp)[:headerLen+stored]
+	b := (*bufp)[:headerLen]
+	if !separate || kind != NoCompression {
+		b = (*bufp)[:headerLen+stored]
+	}
 	*bufp = b
 	copy(b[0:4], recordMagic)
 	b[4] = byte(kind)
 	b[5], b[6], b[7] = 0, 0, 0
 	binary.LittleEndian.PutUint32(b[8:], uint32(stored))
 	binary.LittleEndian.PutUint32(b[12:], uint32(n))
-	return bufp, xxh3.Hash(b[headerLen:]), nil
+	return bufp, payloadHash, nil
 }
 
 // seal writes the segment id and the checksum into the header of rec.

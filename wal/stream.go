@@ -52,7 +52,7 @@ func (s *Stream) Append(payload []byte, flags AppendFlags) (Loc, error) {
 	}
 	defer putBuf(bufp)
 	rec := *bufp
-	need := int64(len(rec))
+	need := recordSize(rec, payload)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -72,7 +72,7 @@ func (s *Stream) Append(payload []byte, flags AppendFlags) (Loc, error) {
 			return Loc{}, err
 		}
 	}
-	loc, err := writeRecord(s.seg, s.w, rec, payloadHash, len(payload))
+	loc, err := writeRecord(s.seg, s.w, rec, payload, payloadHash)
 	if err != nil {
 		s.err = err
 		return Loc{}, err
