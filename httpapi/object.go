@@ -35,21 +35,23 @@ func (rc *request) metadata() (engine.Metadata, error) {
 		WebsiteRedirect:    rc.header("website-redirect-location"),
 	}
 	// aws-chunked is a transfer detail, not stored (operations.md A.9).
-	var enc []string
-	for _, e := range strings.Split(h.Get("Content-Encoding"), ",") {
-		if e = strings.TrimSpace(e); e != "" && !strings.EqualFold(e, "aws-chunked") {
-			enc = append(enc, e)
+	if ce := h.Get("Content-Encoding"); ce != "" {
+		var enc []string
+		for e := range strings.SplitSeq(ce, ",") {
+			if e = strings.TrimSpace(e); e != "" && !strings.EqualFold(e, "aws-chunked") {
+				enc = append(enc, e)
+			}
 		}
+		m.ContentEncoding = strings.Join(enc, ",")
 	}
-	m.ContentEncoding = strings.Join(enc, ",")
 	prefix := rc.d.h("meta-")
 	size := 0
 	for name, vs := range h {
-		lower := strings.ToLower(name)
-		k, ok := strings.CutPrefix(lower, prefix)
-		if !ok || k == "" {
+		// Most headers are not metadata: compare before lower-casing.
+		if len(name) <= len(prefix) || !strings.EqualFold(name[:len(prefix)], prefix) {
 			continue
 		}
+		k := strings.ToLower(name[len(prefix):])
 		if m.User == nil {
 			m.User = map[string]string{}
 		}
