@@ -21,10 +21,19 @@ func (c Credential) String() string { return c.AccessKeyID + "/" + c.Scope.Strin
 // It checks the shape and the date, not the region or service values. Errors
 // wrap ErrMalformedAuthorization.
 func ParseCredential(s string) (Credential, error) {
-	parts := strings.Split(s, "/")
-	if len(parts) != 5 {
+	// Exactly five parts, cut without allocating (every signed request
+	// parses one).
+	var parts [5]string
+	rest, ok := s, true
+	for i := range 4 {
+		if parts[i], rest, ok = strings.Cut(rest, "/"); !ok {
+			break
+		}
+	}
+	if !ok || strings.Contains(rest, "/") {
 		return Credential{}, fmt.Errorf("%w: the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"", ErrMalformedAuthorization)
 	}
+	parts[4] = rest
 	c := Credential{AccessKeyID: parts[0], Scope: Scope{Date: parts[1], Region: parts[2], Service: parts[3]}}
 	switch {
 	case c.AccessKeyID == "":
@@ -79,7 +88,7 @@ func ParseAuthorization(header string) (Authorization, error) {
 	}
 	var a Authorization
 	var haveCred, haveSH, haveSig bool
-	for _, comp := range strings.Split(rest, ",") {
+	for comp := range strings.SplitSeq(rest, ",") {
 		comp = strings.TrimSpace(comp)
 		k, v, ok := strings.Cut(comp, "=")
 		if !ok {
