@@ -58,7 +58,10 @@ type Engine struct {
 	// notify is the event-notification queue and the access-log batches.
 	notify notifyState
 	repl   replState // replication passes (replication.go)
-	views  viewGuard // readers using blob-log memory in place
+	// inPlace: blob-log files are memory (memfs), which GETs write to
+	// clients in place (Object.WriteTo); views guards that memory.
+	inPlace bool
+	views   viewGuard
 	// dbMu is held (read) by reads of open Objects' snapshots and
 	// (write) by Close around closing pebble.
 	dbMu sync.RWMutex
@@ -147,6 +150,7 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		return nil, fmt.Errorf("engine: open blob log: %w", err)
 	}
 	e := &Engine{opts: o, db: db, log: log, lock: lock, blobFS: blobFS, recovery: report, stop: make(chan struct{})}
+	_, e.inPlace = blobFS.(*memfs.FS)
 	if o.VectorMD5 {
 		e.md5 = newMD5Lanes()
 	}

@@ -222,17 +222,31 @@ func (o *Object) Read(p []byte) (int, error) {
 // by arithmetic (every chunk of a blob but the last is chunkSize long), so
 // a range costs one chunk read, wherever it starts.
 func (o *Object) load() error {
+	c, err := o.nextChunk()
+	if err != nil {
+		return err
+	}
+	return o.loadChunk(c)
+}
+
+// nextChunk locates the chunk holding the next byte.
+func (o *Object) nextChunk() (chunkAt, error) {
 	for o.ext < len(o.extents) && o.extPos >= o.extents[o.ext].n {
 		o.ext++
 		o.extPos = 0
 	}
 	if o.ext >= len(o.extents) {
-		return fmt.Errorf("%w: %s/%s ends before its size", ErrCorrupt, o.Info.Bucket, o.Info.Key)
+		return chunkAt{}, fmt.Errorf("%w: %s/%s ends before its size", ErrCorrupt, o.Info.Bucket, o.Info.Key)
 	}
+	return o.chunkLoc(o.extents[o.ext], o.extPos)
+}
+
+// loadChunk reads c, the chunk holding the next byte, into o.cur.
+func (o *Object) loadChunk(c chunkAt) error {
 	if o.buf == nil {
 		o.buf = o.e.chunkBuf()
 	}
-	data, err := o.readChunk(o.extents[o.ext], o.extPos, o.buf)
+	data, err := o.readLoc(c, o.buf)
 	if err != nil {
 		return err
 	}
@@ -265,10 +279,6 @@ func (o *Object) blobOf(x extent) (*blobRecord, error) {
 	return &br, nil
 }
 
-// readChunk reads, into *buf, the chunk of extent x that holds the byte at
-// p (relative to the extent), and returns the bytes from p to the end of
-// the chunk or of the extent, whichever comes first. The blob log verifies
-// the chunk's checksum. Safe for concurrent use with distinct bufs.
 // snapGet reads key from the reader's snapshot; ErrClosed once the engine
 // is closed (pebble panics on a snapshot of a closed store).
 func (o *Object) snapGet(key []byte) ([]byte, bool, error) {
@@ -280,54 +290,76 @@ func (o *Object) snapGet(key []byte) ([]byte, bool, error) {
 	return get(o.snap, key)
 }
 
-// chunkLoc locates the chunk of x holding byte p of the extent: its
-// blob-log location, its index, and p's offset within it.
-func (o *Object) chunkLoc(x extent, p int64) (loc wal.Loc, idx, in int64, err error) {
-	br, err := o.blobOf(x)
-	if err != nil {
-		return loc, 0, 0, err
-	}
-	if x.off+x.n > br.size {
-		return loc, 0, 0, fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
-	}
-	q := x.off + p
-	idx, in = q/br.chunkSize, q%br.chunkSize
-	v, ok, err := o.snapGet(chunkKey(x.blob, uint32(idx)))
-	if err != nil {
-		return loc, 0, 0, err
-	}
-	if !ok {
-		return loc, 0, 0, fmt.Errorf("%w: chunk %d of blob %d is missing", ErrCorrupt, idx, x.blob)
-	}
-	loc, err = decodeLoc(v)
-	return loc, idx, in, err
+// chunkAt is the chunk of extent x that holds byte p of the extent: its
+// blob-log location, its index in its blob, and p's offset within it.
+type chunkAt struct {
+	x       extent
+	p       int64
+	loc     wal.Loc
+	idx, in int64
 }
 
+// chunkLoc locates the chunk of x holding byte p of the extent.
+func (o *Object) chunkLoc(x extent, p int64) (chunkAt, error) {
+	br, err := o.blobOf(x)
+	if err != nil {
+		return chunkAt{}, err
+	}
+	if x.off+x.n > br.size {
+		return chunkAt{}, fmt.Errorf("%w: extent past the end of blob %d", ErrCorrupt, x.blob)
+	}
+	q := x.off + p
+	c := chunkAt{x: x, p: p, idx: q / br.chunkSize, in: q % br.chunkSize}
+	v, ok, err := o.snapGet(chunkKey(x.blob, uint32(c.idx)))
+	if err != nil {
+		return chunkAt{}, err
+	}
+	if !ok {
+		return chunkAt{}, fmt.Errorf("%w: chunk %d of blob %d is missing", ErrCorrupt, c.idx, x.blob)
+	}
+	c.loc, err = decodeLoc(v)
+	return c, err
+}
+
+// readChunk reads, into *buf, the chunk of extent x that holds the byte at
+// p (relative to the extent), and returns the bytes from p to the end of
+// the chunk or of the extent, whichever comes first. The blob log verifies
+// the chunk's checksum. Safe for concurrent use with distinct bufs.
 func (o *Object) readChunk(x extent, p int64, buf *[]byte) ([]byte, error) {
-	loc, idx, in, err := o.chunkLoc(x, p)
+	c, err := o.chunkLoc(x, p)
 	if err != nil {
 		return nil, err
 	}
-	data, err := o.e.log.Read(loc, (*buf)[:0])
-	if errors.Is(err, wal.ErrCorrupt) {
-		return nil, fmt.Errorf("%w: %s/%s: %w", ErrCorrupt, o.Info.Bucket, o.Info.Key, err)
-	}
+	return o.readLoc(c, buf)
+}
+
+// readLoc is readChunk for a chunk already located.
+func (o *Object) readLoc(c chunkAt, buf *[]byte) ([]byte, error) {
+	data, err := o.e.log.Read(c.loc, (*buf)[:0])
 	if err != nil {
-		return nil, fmt.Errorf("engine: reading %s/%s: %w", o.Info.Bucket, o.Info.Key, err)
+		return nil, o.logErr(err)
 	}
 	if cap(data) > cap(*buf) {
 		*buf = data[:cap(data)]
 	}
 	if o.aeads != nil {
-		if data, err = o.openChunk(x.blob, idx, data); err != nil {
+		if data, err = o.openChunk(c.x.blob, c.idx, data); err != nil {
 			return nil, err
 		}
 	}
-	if in >= int64(len(data)) {
-		return nil, fmt.Errorf("%w: chunk %d of blob %d is short", ErrCorrupt, idx, x.blob)
+	if c.in >= int64(len(data)) {
+		return nil, fmt.Errorf("%w: chunk %d of blob %d is short", ErrCorrupt, c.idx, c.x.blob)
 	}
-	data = data[in:]
-	return data[:min(int64(len(data)), x.n-p)], nil
+	data = data[c.in:]
+	return data[:min(int64(len(data)), c.x.n-c.p)], nil
+}
+
+// logErr describes a blob-log read failure of the object.
+func (o *Object) logErr(err error) error {
+	if errors.Is(err, wal.ErrCorrupt) {
+		return fmt.Errorf("%w: %s/%s: %w", ErrCorrupt, o.Info.Bucket, o.Info.Key, err)
+	}
+	return fmt.Errorf("engine: reading %s/%s: %w", o.Info.Bucket, o.Info.Key, err)
 }
 
 // locate returns the extent holding byte abs of the object and abs's
@@ -453,18 +485,22 @@ func (o *Object) WriteTo(w io.Writer) (int64, error) {
 		if o.closed {
 			return total, ErrClosed
 		}
-		if len(o.cur) == 0 && o.aeads == nil {
-			n, ok, err := o.writeInPlace(w)
-			total += n
+		if len(o.cur) == 0 {
+			c, err := o.nextChunk()
 			if err != nil {
 				return total, err
 			}
-			if ok {
-				continue
+			if o.e.inPlace && o.aeads == nil {
+				n, ok, err := o.writeInPlace(w, c)
+				total += n
+				if err != nil {
+					return total, err
+				}
+				if ok {
+					continue
+				}
 			}
-		}
-		if len(o.cur) == 0 {
-			if err := o.load(); err != nil {
+			if err := o.loadChunk(c); err != nil {
 				return total, err
 			}
 		}
@@ -480,24 +516,12 @@ func (o *Object) WriteTo(w io.Writer) (int64, error) {
 	return total, nil
 }
 
-// writeInPlace writes the next chunk to w straight from the blob log's
-// memory (a memory store: no copy into a chunk buffer), checked as a read
-// is. ok is false when the chunk cannot be read in place (a file system
-// on disk, a compressed chunk): load it instead. If w fails partway, the
+// writeInPlace writes c, the chunk holding the next byte, to w straight
+// from the blob log's memory (a memory store: no copy into a chunk
+// buffer), checked as a read is. ok is false when the chunk cannot be read
+// in place (a compressed chunk): load it instead. If w fails partway, the
 // rest of the chunk is left in o.cur, as after a load.
-func (o *Object) writeInPlace(w io.Writer) (n int64, ok bool, err error) {
-	for o.ext < len(o.extents) && o.extPos >= o.extents[o.ext].n {
-		o.ext++
-		o.extPos = 0
-	}
-	if o.ext >= len(o.extents) {
-		return 0, false, nil // load reports it
-	}
-	x := o.extents[o.ext]
-	loc, _, in, err := o.chunkLoc(x, o.extPos)
-	if err != nil {
-		return 0, false, err
-	}
+func (o *Object) writeInPlace(w io.Writer, c chunkAt) (n int64, ok bool, err error) {
 	// The views are the segment's memory: the pin keeps the segment, the
 	// read lock keeps Close (and its unpin) out, and the engine's view
 	// guard keeps its memory from being released while they are in use.
@@ -511,36 +535,31 @@ func (o *Object) writeInPlace(w io.Writer) (n int64, ok bool, err error) {
 	}
 	defer o.e.views.leave()
 	var arr [8][]byte // a chunk spans a few blocks at most
-	views, err := o.e.log.ReadViews(loc, arr[:0])
+	views, err := o.e.log.ReadViews(c.loc, arr[:0])
 	if errors.Is(err, wal.ErrNoView) {
 		return 0, false, nil
 	}
-	if errors.Is(err, wal.ErrCorrupt) {
-		return 0, false, fmt.Errorf("%w: %s/%s: %w", ErrCorrupt, o.Info.Bucket, o.Info.Key, err)
-	}
 	if err != nil {
-		return 0, false, fmt.Errorf("engine: reading %s/%s: %w", o.Info.Bucket, o.Info.Key, err)
+		return 0, false, o.logErr(err)
 	}
-	// The bytes of this chunk the object still wants: from in, up to the
-	// extent's end and the object's length.
-	want := min(x.n-o.extPos, o.Length-o.pos)
-	var parr [8][]byte
-	parts := parr[:0]
+	// Keep the bytes of this chunk the object still wants: from c.in, up
+	// to the extent's end and the object's length.
+	in, want := c.in, min(c.x.n-c.p, o.Length-o.pos)
+	parts := views[:0]
 	for _, v := range views {
 		if in >= int64(len(v)) {
 			in -= int64(len(v))
 			continue
 		}
 		v, in = v[in:], 0
-		v = v[:min(int64(len(v)), want)]
-		if len(v) == 0 {
+		if v = v[:min(int64(len(v)), want)]; len(v) == 0 {
 			break
 		}
 		parts = append(parts, v)
 		want -= int64(len(v))
 	}
 	if len(parts) == 0 {
-		return 0, true, fmt.Errorf("%w: chunk of %s/%s is short", ErrCorrupt, o.Info.Bucket, o.Info.Key)
+		return 0, true, fmt.Errorf("%w: chunk %d of blob %d is short", ErrCorrupt, c.idx, c.x.blob)
 	}
 	for i, v := range parts {
 		k, err := w.Write(v)
