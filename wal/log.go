@@ -487,14 +487,14 @@ func (l *Log) usableLocked() error {
 }
 
 // frame checks payload and frames it for Append (see codecs.encode): a
-// pooled buffer the caller releases with putBuf, and the stored payload's
-// xxh3.
-func (l *Log) frame(payload []byte, flags AppendFlags) (*[]byte, uint64, error) {
+// pooled buffer the caller releases with putBuf, the tail written after
+// it, and the stored payload's xxh3.
+func (l *Log) frame(payload []byte, flags AppendFlags) (*[]byte, []byte, uint64, error) {
 	if len(payload) > MaxPayloadSize {
-		return nil, 0, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, len(payload), MaxPayloadSize)
+		return nil, nil, 0, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, len(payload), MaxPayloadSize)
 	}
 	if l.closed.Load() {
-		return nil, 0, ErrClosed
+		return nil, nil, 0, ErrClosed
 	}
 	kind := l.opts.Compression
 	if flags&NoCompress != 0 {
@@ -510,13 +510,13 @@ func (l *Log) frame(payload []byte, flags AppendFlags) (*[]byte, uint64, error) 
 // is readable as soon as Append returns but not durable until Sync returns.
 // payload is not retained or modified. Safe for concurrent use.
 func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
-	bufp, payloadHash, err := l.frame(payload, flags)
+	bufp, tail, payloadHash, err := l.frame(payload, flags)
 	if err != nil {
 		return Loc{}, err
 	}
 	defer putBuf(bufp)
 	rec := *bufp
-	need := recordSize(rec, payload)
+	need := int64(len(rec) + len(tail))
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -536,7 +536,7 @@ func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
 			return Loc{}, err
 		}
 	}
-	loc, err := writeRecord(l.active, l.w, rec, payload, payloadHash)
+	loc, err := writeRecord(l.active, l.w, rec, tail, payloadHash, len(payload))
 	if err != nil {
 		// The file may now end in a partial record; appending after it
 		// would put records behind a tear that recovery cuts off.
@@ -547,40 +547,23 @@ func (l *Log) Append(payload []byte, flags AppendFlags) (Loc, error) {
 	return loc, nil
 }
 
-// headerOnly reports whether rec, framed by encode for payload, is only
-// the header of an uncompressed record whose payload is written after it.
-func headerOnly(rec, payload []byte) bool {
-	return len(rec) == headerLen && len(payload) > 0
-}
-
-// recordSize is the size in the segment of rec, framed by encode for
-// payload.
-func recordSize(rec, payload []byte) int64 {
-	if headerOnly(rec, payload) {
-		return int64(headerLen + len(payload))
-	}
-	return int64(len(rec))
-}
-
-// writeRecord seals rec (framed by encode) for seg, writes it to w, seg's
-// write handle, followed by payload when rec is only the header of an
-// uncompressed record, and publishes the bytes to readers. The caller
+// writeRecord seals rec (framed by encode) for seg, writes it and tail to
+// w, seg's write handle, and publishes the bytes to readers. The caller
 // makes a failure sticky.
-func writeRecord(seg *segment, w vfs.File, rec []byte, payload []byte, payloadHash uint64) (Loc, error) {
+func writeRecord(seg *segment, w vfs.File, rec, tail []byte, payloadHash uint64, rawSize int) (Loc, error) {
 	off := seg.size.Load()
 	seal(rec, seg.id, payloadHash)
-	size := len(rec)
-	if _, err := w.Write(rec); err != nil {
-		return Loc{}, fmt.Errorf("wal: write segment %06d: %w", seg.id, err)
-	}
-	if headerOnly(rec, payload) {
-		if _, err := w.Write(payload); err != nil {
+	for _, p := range [2][]byte{rec, tail} {
+		if len(p) == 0 {
+			continue
+		}
+		if _, err := w.Write(p); err != nil {
 			return Loc{}, fmt.Errorf("wal: write segment %06d: %w", seg.id, err)
 		}
-		size += len(payload)
 	}
+	size := len(rec) + len(tail)
 	seg.size.Store(off + int64(size))
-	return Loc{Segment: seg.id, Offset: off, Size: uint32(size), RawSize: uint32(len(payload))}, nil
+	return Loc{Segment: seg.id, Offset: off, Size: uint32(size), RawSize: uint32(rawSize)}, nil
 }
 
 // Sync makes durable every record whose Append returned before Sync was
@@ -652,22 +635,39 @@ func (l *Log) segment(id uint64) (*segment, error) {
 // readRecord reads the record at off of seg under the locks that keep its
 // file and the decoders open.
 func (l *Log) readRecord(seg *segment, rr *recordReader, off int64, expect *Loc, dst []byte) (Loc, []byte, error) {
-	l.closeMu.RLock()
-	defer l.closeMu.RUnlock()
-	if l.closed.Load() {
-		return Loc{}, nil, ErrClosed
-	}
-	seg.mu.RLock()
-	defer seg.mu.RUnlock()
-	if seg.gone != nil {
-		return Loc{}, nil, seg.gone
-	}
-	f, err := seg.reader(l.fs)
+	f, err := l.lockForRead(seg)
 	if err != nil {
 		return Loc{}, nil, err
 	}
+	defer l.unlockForRead(seg)
 	rr.f = f
 	return rr.read(off, expect, true, dst)
+}
+
+// lockForRead read-locks the log's closing and seg's removal and returns
+// seg's read handle; unlockForRead releases both (on success only).
+func (l *Log) lockForRead(seg *segment) (vfs.File, error) {
+	l.closeMu.RLock()
+	if l.closed.Load() {
+		l.closeMu.RUnlock()
+		return nil, ErrClosed
+	}
+	seg.mu.RLock()
+	err := seg.gone
+	var f vfs.File
+	if err == nil {
+		f, err = seg.reader(l.fs)
+	}
+	if err != nil {
+		l.unlockForRead(seg)
+		return nil, err
+	}
+	return f, nil
+}
+
+func (l *Log) unlockForRead(seg *segment) {
+	seg.mu.RUnlock()
+	l.closeMu.RUnlock()
 }
 
 // Read returns the payload of the record at loc, decompressed and appended to
@@ -734,35 +734,21 @@ func (l *Log) ReadViews(loc Loc, dst [][]byte) ([][]byte, error) {
 	if err != nil {
 		return dst, err
 	}
-	l.closeMu.RLock()
-	defer l.closeMu.RUnlock()
-	if l.closed.Load() {
-		return dst, ErrClosed
-	}
-	seg.mu.RLock()
-	defer seg.mu.RUnlock()
-	if seg.gone != nil {
-		return dst, seg.gone
-	}
-	f, err := seg.reader(l.fs)
+	f, err := l.lockForRead(seg)
 	if err != nil {
 		return dst, err
 	}
+	defer l.unlockForRead(seg)
 	v, ok := f.(viewer)
 	if !ok {
 		return dst, ErrNoView
 	}
-	var hdr [headerLen]byte
-	if err := readFull(f, hdr[:], seg.id, loc.Offset); err != nil {
-		return dst, err
-	}
-	hd, err := parseHeader(hdr[:], seg.id, loc.Offset)
+	rr := recordReader{f: f, seg: seg.id, limit: loc.Offset + int64(loc.Size)}
+	hd, _, err := rr.header(loc.Offset, &loc)
 	if err != nil {
 		return dst, err
 	}
-	if got := (Loc{Segment: seg.id, Offset: loc.Offset, Size: headerLen + hd.stored, RawSize: hd.raw}); got != loc {
-		return dst, corruptf(seg.id, loc.Offset, "record is %v, want %v", got, loc)
-	}
+	hdr := rr.hdr[:]
 	if hd.kind != NoCompression {
 		return dst, ErrNoView
 	}
@@ -775,7 +761,7 @@ func (l *Log) ReadViews(loc Loc, dst [][]byte) ([][]byte, error) {
 	for _, p := range out[n:] {
 		_, _ = h.Write(p)
 	}
-	if got := payloadChecksum(hdr[:], h.Sum64()); got != hd.sum {
+	if got := payloadChecksum(hdr, h.Sum64()); got != hd.sum {
 		return dst, corruptf(seg.id, loc.Offset, "checksum mismatch: %016x != %016x", got, hd.sum)
 	}
 	return out, nil

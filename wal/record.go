@@ -187,16 +187,13 @@ func (c *codecs) close() {
 
 // encode frames payload into a pooled buffer: header (magic, kind, lengths;
 // the segment id and checksum are filled in by seal) followed by the stored
-// payload. It returns the buffer and xxh3 of the stored payload. The
-// compressed form is kept only if it saves at least minSavings of the raw
-// size.
-//
-// With separate set, an uncompressed payload is not copied: the buffer
-// holds only the header and the payload is to be written after it.
-func (c *codecs) encode(payload []byte, kind Compression, minSavings float64, separate bool) (*[]byte, uint64, error) {
+// payload. It returns the buffer, the payload bytes to write after it
+// (tail: nil, or with separate set the uncompressed payload itself, not
+// copied into the buffer) and xxh3 of the stored payload. The compressed
+// form is kept only if it saves at least minSavings of the raw size.
+func (c *codecs) encode(payload []byte, kind Compression, minSavings float64, separate bool) (bufp *[]byte, tail []byte, payloadHash uint64, err error) {
 	n := len(payload)
 	limit := int(float64(n) * (1 - minSavings)) // largest stored size worth keeping
-	var bufp *[]byte
 	stored := -1
 	switch {
 	case n == 0 || kind == NoCompression:
@@ -207,7 +204,7 @@ func (c *codecs) encode(payload []byte, kind Compression, minSavings float64, se
 	case kind == Zstd:
 		enc, err := c.encoder()
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		bufp = getBuf(headerLen + n)
 		out := enc.EncodeAll(payload, (*bufp)[:headerLen])
@@ -218,35 +215,27 @@ func (c *codecs) encode(payload []byte, kind Compression, minSavings float64, se
 			bufp = &out
 		}
 	}
-	var payloadHash uint64
 	if stored < 0 || stored > limit {
 		kind, stored = NoCompression, n
-		payloadHash = xxh3.Hash(payload)
-		if separate {
-			if bufp != nil {
-				putBuf(bufp)
-			}
-			bufp = getBuf(headerLen)
-		} else {
-			if bufp == nil {
-				bufp = getBuf(headerLen + n)
-			}
-			copy((*bufp)[headerLen:], payload)
+		if separate && n > 0 {
+			tail = payload
 		}
-	} else {
-		payloadHash = xxh3.Hash((*bufp)[headerLen : headerLen+stored])
+		if bufp == nil {
+			bufp = getBuf(headerLen + n - len(tail))
+		}
+		copy((*bufp)[headerLen:headerLen+n-len(tail)], payload)
 	}
-	b := (*bufp)[:headerLen]
-	if !separate || kind != NoCompression {
-		b = (*bufp)[:headerLen+stored]
-	}
+	b := (*bufp)[:headerLen+stored-len(tail)]
 	*bufp = b
 	copy(b[0:4], recordMagic)
 	b[4] = byte(kind)
 	b[5], b[6], b[7] = 0, 0, 0
 	binary.LittleEndian.PutUint32(b[8:], uint32(stored))
 	binary.LittleEndian.PutUint32(b[12:], uint32(n))
-	return bufp, payloadHash, nil
+	if tail != nil {
+		return bufp, tail, xxh3.Hash(tail), nil
+	}
+	return bufp, nil, xxh3.Hash(b[headerLen:]), nil
 }
 
 // seal writes the segment id and the checksum into the header of rec.
@@ -312,26 +301,37 @@ type recordReader struct {
 	buf   []byte // stored payload of compressed (or only verified) records
 }
 
+// header reads the header of the record at off into r.hdr and checks it:
+// framing, that it matches expect (if not nil), that the payload fits
+// before r.limit.
+func (r *recordReader) header(off int64, expect *Loc) (header, Loc, error) {
+	if r.limit-off < headerLen {
+		return header{}, Loc{}, corruptf(r.seg, off, "truncated header: %d bytes left", r.limit-off)
+	}
+	if err := readFull(r.f, r.hdr[:], r.seg, off); err != nil {
+		return header{}, Loc{}, err
+	}
+	hd, err := parseHeader(r.hdr[:], r.seg, off)
+	if err != nil {
+		return header{}, Loc{}, err
+	}
+	loc := Loc{Segment: r.seg, Offset: off, Size: headerLen + hd.stored, RawSize: hd.raw}
+	if expect != nil && loc != *expect {
+		return header{}, Loc{}, corruptf(r.seg, off, "record is %v, want %v", loc, *expect)
+	}
+	if int64(hd.stored) > r.limit-off-headerLen {
+		return header{}, Loc{}, corruptf(r.seg, off, "truncated payload: %d bytes, %d left", hd.stored, r.limit-off-headerLen)
+	}
+	return hd, loc, nil
+}
+
 // read reads and verifies the record at off. If expect is not nil the
 // header must match it. With decode, the payload is decoded into dst[:0] and
 // returned; otherwise only the checksum is verified and nil returned.
 func (r *recordReader) read(off int64, expect *Loc, decode bool, dst []byte) (Loc, []byte, error) {
-	if r.limit-off < headerLen {
-		return Loc{}, nil, corruptf(r.seg, off, "truncated header: %d bytes left", r.limit-off)
-	}
-	if err := readFull(r.f, r.hdr[:], r.seg, off); err != nil {
-		return Loc{}, nil, err
-	}
-	hd, err := parseHeader(r.hdr[:], r.seg, off)
+	hd, loc, err := r.header(off, expect)
 	if err != nil {
 		return Loc{}, nil, err
-	}
-	loc := Loc{Segment: r.seg, Offset: off, Size: headerLen + hd.stored, RawSize: hd.raw}
-	if expect != nil && loc != *expect {
-		return Loc{}, nil, corruptf(r.seg, off, "record is %v, want %v", loc, *expect)
-	}
-	if int64(hd.stored) > r.limit-off-headerLen {
-		return Loc{}, nil, corruptf(r.seg, off, "truncated payload: %d bytes, %d left", hd.stored, r.limit-off-headerLen)
 	}
 	var stored []byte
 	if decode && hd.kind == NoCompression {

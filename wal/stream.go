@@ -46,13 +46,13 @@ func (s *Stream) Segments() []uint64 {
 // once and durable after Sync.
 func (s *Stream) Append(payload []byte, flags AppendFlags) (Loc, error) {
 	l := s.l
-	bufp, payloadHash, err := l.frame(payload, flags)
+	bufp, tail, payloadHash, err := l.frame(payload, flags)
 	if err != nil {
 		return Loc{}, err
 	}
 	defer putBuf(bufp)
 	rec := *bufp
-	need := recordSize(rec, payload)
+	need := int64(len(rec) + len(tail))
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -72,7 +72,7 @@ func (s *Stream) Append(payload []byte, flags AppendFlags) (Loc, error) {
 			return Loc{}, err
 		}
 	}
-	loc, err := writeRecord(s.seg, s.w, rec, payload, payloadHash)
+	loc, err := writeRecord(s.seg, s.w, rec, tail, payloadHash, len(payload))
 	if err != nil {
 		s.err = err
 		return Loc{}, err
