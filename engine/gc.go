@@ -680,10 +680,9 @@ func (e *Engine) backgroundLoop(ctx context.Context) {
 	defer lc.Stop()
 	repl := time.NewTicker(e.opts.Replication.Interval)
 	defer repl.Stop()
-	// retry, when armed, runs again soon after a kicked run that left work
-	// behind (segments a write in flight held, a failed step): with no
-	// further deletes nothing else would kick the loop before the periodic
-	// run.
+	// retry, when armed, runs again soon after a run that left work behind
+	// (segments a write in flight held, a failed step): with no further
+	// deletes nothing else would kick the loop before the periodic run.
 	// Consecutive unfinished runs back off up to CompactInterval.
 	retry := time.NewTimer(time.Hour)
 	retry.Stop()

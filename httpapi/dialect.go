@@ -240,11 +240,14 @@ func (d *dialect) headerKey(name string) string {
 }
 
 // etag renders a stored (lower-case hex) ETag for the wire, quoted.
-func (d *dialect) etag(tag string) string {
+func (d *dialect) etag(tag string) string { return `"` + d.etagCase(tag) + `"` }
+
+// etagCase is a stored ETag in the dialect's case, unquoted.
+func (d *dialect) etagCase(tag string) string {
 	if d.upperETag {
-		tag = strings.ToUpper(tag)
+		return strings.ToUpper(tag)
 	}
-	return `"` + tag + `"`
+	return tag
 }
 
 // xmlHeader starts every XML document.

@@ -74,19 +74,11 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 // e.xmlObject(o), without building it.
 func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 	b = append(b, "<Contents><Key>"...)
-	if e.p.encode {
-		b = appendEscaped(b, e.p.enc(o.Key))
-	} else {
-		b = appendEscaped(b, o.Key)
-	}
+	b = appendEscaped(b, e.p.enc(o.Key))
 	b = append(b, "</Key><LastModified>"...)
 	b = appendXMLTime(b, o.LastModified)
 	b = append(b, "</LastModified><ETag>&#34;"...)
-	if e.d.upperETag {
-		b = appendEscaped(b, strings.ToUpper(o.ETag))
-	} else {
-		b = appendEscaped(b, o.ETag)
-	}
+	b = appendEscaped(b, e.d.etagCase(o.ETag))
 	b = append(b, "&#34;</ETag>"...)
 	if e.d.behave.objectTypeInListing {
 		b = appendElemOmit(b, "Type", o.Type.String())
