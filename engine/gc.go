@@ -469,23 +469,8 @@ type chunkRef struct {
 
 // rewrite moves the live chunks of segs forward and returns the bytes moved.
 func (e *Engine) rewrite(ctx context.Context, segs map[uint64]bool) (int64, error) {
-	// Find the live chunks: one pass over the chunk locators.
-	var refs []chunkRef
-	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixChunk), UpperBound: prefixEnd([]byte(prefixChunk))})
+	refs, err := e.liveChunks(segs)
 	if err != nil {
-		return 0, err
-	}
-	for ok := it.First(); ok; ok = it.Next() {
-		loc, err := decodeLoc(it.Value())
-		if err != nil {
-			it.Close()
-			return 0, err
-		}
-		if segs[loc.Segment] {
-			refs = append(refs, chunkRef{key: bytes.Clone(it.Key()), loc: loc})
-		}
-	}
-	if err := it.Close(); err != nil {
 		return 0, err
 	}
 	var moved int64
@@ -536,6 +521,27 @@ func (e *Engine) rewrite(ctx context.Context, segs map[uint64]bool) (int64, erro
 		moved += n
 	}
 	return moved, nil
+}
+
+// liveChunks finds the chunks that live in segs: one pass over the chunk
+// locators.
+func (e *Engine) liveChunks(segs map[uint64]bool) ([]chunkRef, error) {
+	var refs []chunkRef
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixChunk), UpperBound: prefixEnd([]byte(prefixChunk))})
+	if err != nil {
+		return nil, err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		loc, err := decodeLoc(it.Value())
+		if err != nil {
+			it.Close()
+			return nil, err
+		}
+		if segs[loc.Segment] {
+			refs = append(refs, chunkRef{key: bytes.Clone(it.Key()), loc: loc})
+		}
+	}
+	return refs, it.Close()
 }
 
 // segmentsOf lists the segments locs point into (each once when locs are

@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cockroachdb/pebble/v2"
 	"github.com/osslite/osslite/wal"
 	"github.com/stretchr/testify/require"
 )
@@ -223,23 +222,18 @@ func TestRewriteRaceWithDelete(t *testing.T) {
 
 	// What rewrite does for segment old, with a delete of x between the
 	// copy and the switch.
-	var refs []chunkRef
-	var copies []wal.Loc
-	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixChunk), UpperBound: prefixEnd([]byte(prefixChunk))})
+	refs, err := e.liveChunks(map[uint64]bool{old: true})
 	require.NoError(t, err)
-	for ok := it.First(); ok; ok = it.Next() {
-		loc, err := decodeLoc(it.Value())
-		require.NoError(t, err)
-		require.Equal(t, old, loc.Segment)
-		data, err := e.log.Read(loc, nil)
+	require.Len(t, refs, 5)
+	var copies []wal.Loc
+	for _, r := range refs {
+		require.Equal(t, old, r.loc.Segment)
+		data, err := e.log.Read(r.loc, nil)
 		require.NoError(t, err)
 		c, err := e.log.Append(data, 0)
 		require.NoError(t, err)
-		refs = append(refs, chunkRef{key: bytes.Clone(it.Key()), loc: loc})
 		copies = append(copies, c)
 	}
-	require.NoError(t, it.Close())
-	require.Len(t, refs, 5)
 	require.NoError(t, e.DeleteObject(ctx, "bkt", "x", DeleteOptions{}))
 	wasted, err := e.switchChunks(refs, copies)
 	require.NoError(t, err)
