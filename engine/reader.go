@@ -63,7 +63,16 @@ type GetOptions struct {
 	// VersionID reads that version ("": the latest; NullVersionID: the
 	// null version). See HeadObjectVersion for the errors.
 	VersionID string
+	// MetadataOnly opens the object for its Info, Offset, Length and
+	// Ranged only, as a HEAD request needs them: conditions, ranges, parts
+	// and the customer key are checked as for a read, but no body is kept,
+	// so reading the Object fails. It costs one metadata read instead of a
+	// snapshot of the store.
+	MetadataOnly bool
 }
+
+// errNoBody is what reading an Object opened with MetadataOnly gives.
+var errNoBody = errors.New("engine: object opened with GetOptions.MetadataOnly has no body to read")
 
 // Object is an open object body. Read it to the end or not, but the caller
 // must call Close. Info is the object's metadata; Offset and Length say which
@@ -95,6 +104,7 @@ type Object struct {
 	snap    *pebble.Snapshot
 	inline  []byte
 	extents []extent
+	noBody  bool                   // opened with MetadataOnly
 	pos     int64                  // position of the next Read, relative to Offset
 	cur     []byte                 // remaining bytes of the current chunk
 	ext     int                    // index of the current extent
@@ -124,8 +134,33 @@ func (e *Engine) GetObject(ctx context.Context, bucket, key string, opts GetOpti
 }
 
 // openPinned opens an object on a fresh snapshot, pinning the blob-log
-// segments it may read until Close.
+// segments it may read until Close. Two reads need neither: one that wants
+// no body (MetadataOnly) and the current version of an object whose body
+// is not in the blob log (inline or empty), which is one record, read
+// consistently by a single Get. A snapshot costs two trips through pebble's
+// lock and a compaction check when it closes.
 func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool) (*Object, error) {
+	if opts.MetadataOnly {
+		// As HeadObjectVersion reads: each record by itself.
+		rec, err := e.resolveVersion(e.db, bucket, key, opts.VersionID, false)
+		if err != nil {
+			return nil, err
+		}
+		return e.openRecord(nil, rec, opts, copySource)
+	}
+	if opts.VersionID == "" {
+		rec, ok, err := getObject(e.db, objectKey(bucket, key), true)
+		if err != nil {
+			return nil, err
+		}
+		if ok && rec.info.Type != ObjectSymlink && len(rec.extents) == 0 {
+			rec.info.Bucket, rec.info.Key = bucket, key // as objectRecord
+			e.restoreStatus(&rec)                       // as resolveVersion
+			return e.openRecord(nil, rec, opts, copySource)
+		}
+		// Anything else (a body in the blob log, a symlink, a missing key)
+		// is read again, all of it on one snapshot.
+	}
 	epoch := e.pin()
 	snap := e.db.NewSnapshot()
 	o, err := e.openObjectAs(snap, bucket, key, opts, copySource)
@@ -145,13 +180,19 @@ func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts Ge
 	if err != nil {
 		return nil, err
 	}
+	return e.openRecord(snap, rec, opts, copySource)
+}
+
+// openRecord opens rec, read from snap (nil: a record that needs no
+// snapshot, see openPinned).
+func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOptions, copySource bool) (*Object, error) {
 	if !readable(rec) {
-		return nil, fmt.Errorf("%w: %s/%s", ErrInvalidObjectState, bucket, key)
+		return nil, fmt.Errorf("%w: %s/%s", ErrInvalidObjectState, rec.info.Bucket, rec.info.Key)
 	}
 	if err := opts.Conditions.evaluate(rec.info, copySource); err != nil {
 		return nil, &ConditionError{Err: err, Info: rec.info}
 	}
-	o := &Object{Info: rec.info, e: e, snap: snap, inline: rec.inline, extents: rec.extents, Length: rec.info.Size}
+	o := &Object{Info: rec.info, e: e, snap: snap, inline: rec.inline, extents: rec.extents, Length: rec.info.Size, noBody: opts.MetadataOnly}
 	switch {
 	case opts.PartNumber > 0:
 		off, n, err := partBounds(rec.info, opts.PartNumber)
@@ -231,6 +272,9 @@ func (o *Object) load() error {
 
 // nextChunk locates the chunk holding the next byte.
 func (o *Object) nextChunk() (chunkAt, error) {
+	if o.noBody {
+		return chunkAt{}, errNoBody
+	}
 	for o.ext < len(o.extents) && o.extPos >= o.extents[o.ext].n {
 		o.ext++
 		o.extPos = 0
@@ -446,6 +490,9 @@ func (o *Object) ReadAt(p []byte, off int64) (int, error) {
 	if off >= o.Length {
 		return 0, io.EOF
 	}
+	if o.noBody {
+		return 0, errNoBody
+	}
 	want := int(min(int64(len(p)), o.Length-off))
 	n := 0
 	if o.inline != nil {
@@ -605,6 +652,9 @@ func (o *Object) Close() error {
 		o.buf = nil
 	}
 	o.cur = nil
+	if o.snap == nil {
+		return nil // neither a snapshot nor a pin (openPinned)
+	}
 	err := o.snap.Close()
 	o.e.unpin(o.epoch)
 	return err

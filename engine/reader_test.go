@@ -378,3 +378,75 @@ func TestObjectReadAtCorrupt(t *testing.T) {
 	_, err = o.Read(p)
 	require.ErrorIs(t, err, ErrCorrupt)
 }
+
+// TestReadWithoutSnapshot covers the reads openPinned serves from one
+// record without a snapshot: the current version of an inline or empty
+// object, and MetadataOnly opens of any object. Each must see the object
+// as it was when opened, like a snapshot read.
+func TestReadWithoutSnapshot(t *testing.T) {
+	e, objs := seekFixture(t)
+	ctx := context.Background()
+	put(t, e, "bkt", "empty", nil)
+	small, err := e.GetObject(ctx, "bkt", "small", GetOptions{})
+	require.NoError(t, err)
+	defer small.Close()
+	require.Nil(t, small.snap, "an inline object is read without a snapshot")
+	empty, err := e.GetObject(ctx, "bkt", "empty", GetOptions{})
+	require.NoError(t, err)
+	defer empty.Close()
+	require.Nil(t, empty.snap)
+	big, err := e.GetObject(ctx, "bkt", "big", GetOptions{})
+	require.NoError(t, err)
+	defer big.Close()
+	require.NotNil(t, big.snap, "a body in the blob log is read on a snapshot")
+
+	// Overwrite and delete everything, then read what was opened.
+	put(t, e, "bkt", "small", []byte("new small"))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "big", DeleteOptions{}))
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "empty", DeleteOptions{}))
+	got, err := io.ReadAll(small)
+	require.NoError(t, err)
+	require.Equal(t, objs["small"], got)
+	got, err = io.ReadAll(empty)
+	require.NoError(t, err)
+	require.Empty(t, got)
+	got, err = io.ReadAll(big)
+	require.NoError(t, err)
+	require.Equal(t, objs["big"], got)
+	require.NoError(t, small.Close())
+	require.NoError(t, small.Close(), "Close twice")
+}
+
+func TestMetadataOnly(t *testing.T) {
+	e, objs := seekFixture(t)
+	ctx := context.Background()
+	for _, k := range []string{"small", "big", "multi"} {
+		full, err := e.HeadObject(ctx, "bkt", k)
+		require.NoError(t, err)
+		o, err := e.GetObject(ctx, "bkt", k, GetOptions{MetadataOnly: true, Range: &ByteRange{Start: 10, End: 99}})
+		require.NoError(t, err, k)
+		require.Nil(t, o.snap, k)
+		require.Equal(t, full.ETag, o.Info.ETag, k)
+		require.Equal(t, int64(len(objs[k])), o.Info.Size, k)
+		require.Equal(t, int64(10), o.Offset, k)
+		require.Equal(t, int64(90), o.Length, k)
+		require.True(t, o.Ranged, k)
+		_, err = o.Read(make([]byte, 10))
+		require.ErrorIs(t, err, errNoBody, k)
+		_, err = o.ReadAt(make([]byte, 10), 0)
+		require.ErrorIs(t, err, errNoBody, k)
+		_, err = o.WriteTo(io.Discard)
+		require.ErrorIs(t, err, errNoBody, k)
+		require.NoError(t, o.Close(), k)
+
+		// Conditions are evaluated as for a read.
+		_, err = e.GetObject(ctx, "bkt", k, GetOptions{MetadataOnly: true, Conditions: Conditions{IfNoneMatch: full.ETag}})
+		require.ErrorIs(t, err, ErrNotModified, k)
+	}
+	_, err := e.GetObject(ctx, "bkt", "missing", GetOptions{MetadataOnly: true})
+	require.ErrorIs(t, err, ErrNoSuchKey)
+	_, err = e.GetObject(ctx, "nobucket", "small", GetOptions{MetadataOnly: true})
+	require.ErrorIs(t, err, ErrNoSuchBucket)
+	_, err = e.GetObject(ctx, "bkt", "big", GetOptions{MetadataOnly: true, PartNumber: 2})
+	require.Error(t, err, "a plain object has one part")
+}
