@@ -154,14 +154,69 @@ func headerValues(r *http.Request, name string) []string {
 	return r.Header.Values(name)
 }
 
-// trimHeaderValue trims leading and trailing whitespace and collapses runs
-// of spaces to one.
-func trimHeaderValue(v string) string {
-	v = strings.TrimSpace(v)
-	if !strings.Contains(v, "  ") {
-		return v
+// CanonicalHeaders returns the canonical headers block for signedHeaders
+// (lower-case names, sorted): "name:value\n" per header, values trimmed and
+// repeated headers joined with ','. Host comes from r.Host (or r.URL.Host).
+func CanonicalHeaders(r *http.Request, signedHeaders []string) string {
+	return string(appendCanonicalHeaders(nil, r, signedHeaders))
+}
+
+// appendCanonicalHeaders appends CanonicalHeaders(r, signedHeaders) to b.
+func appendCanonicalHeaders(b []byte, r *http.Request, signedHeaders []string) []byte {
+	for _, name := range signedHeaders {
+		b = append(b, name...)
+		b = append(b, ':')
+		switch name {
+		case "host", "content-length":
+			for i, v := range headerValues(r, name) {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendTrimmed(b, v)
+			}
+		default:
+			for i, v := range lookupLower(r.Header, name) {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendTrimmed(b, v)
+			}
+		}
+		b = append(b, '\n')
 	}
-	var b strings.Builder
+	return b
+}
+
+// lookupLower returns h's values of the header named name in lower case,
+// as h.Values(name) does, without allocating its canonical form: a map
+// index by string(bytes) does not copy the bytes.
+func lookupLower(h http.Header, name string) []string {
+	var buf [64]byte
+	if len(name) == 0 || len(name) > len(buf) {
+		return h.Values(name)
+	}
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				c -= 'a' - 'A'
+			}
+		case '0' <= c && c <= '9' || c == '-':
+		default:
+			return h.Values(name) // canonicalization has its own rules here
+		}
+		buf[i] = c
+		upper = c == '-'
+	}
+	return h[string(buf[:len(name)])]
+}
+
+// appendTrimmed appends v to b with leading and trailing whitespace
+// trimmed and runs of spaces collapsed to one.
+func appendTrimmed(b []byte, v string) []byte {
+	v = strings.TrimSpace(v)
 	space := false
 	for i := 0; i < len(v); i++ {
 		if v[i] == ' ' {
@@ -172,28 +227,9 @@ func trimHeaderValue(v string) string {
 		} else {
 			space = false
 		}
-		b.WriteByte(v[i])
+		b = append(b, v[i])
 	}
-	return b.String()
-}
-
-// CanonicalHeaders returns the canonical headers block for signedHeaders
-// (lower-case names, sorted): "name:value\n" per header, values trimmed and
-// repeated headers joined with ','. Host comes from r.Host (or r.URL.Host).
-func CanonicalHeaders(r *http.Request, signedHeaders []string) string {
-	var b strings.Builder
-	for _, name := range signedHeaders {
-		b.WriteString(name)
-		b.WriteByte(':')
-		for i, v := range headerValues(r, name) {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(trimHeaderValue(v))
-		}
-		b.WriteByte('\n')
-	}
-	return b.String()
+	return b
 }
 
 // CanonicalRequest returns the SigV4 canonical request of r (auth.md §1.3)
@@ -225,21 +261,29 @@ func normalizeSignedHeaders(hs []string) []string {
 }
 
 func buildCanonicalRequest(r *http.Request, uri, query string, signedHeaders []string, payloadHash string) string {
+	return string(appendCanonicalRequest(nil, r, uri, query, signedHeaders, payloadHash))
+}
+
+// appendCanonicalRequest appends buildCanonicalRequest's result to b.
+func appendCanonicalRequest(b []byte, r *http.Request, uri, query string, signedHeaders []string, payloadHash string) []byte {
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
 	}
-	var b strings.Builder
-	b.WriteString(method)
-	b.WriteByte('\n')
-	b.WriteString(uri)
-	b.WriteByte('\n')
-	b.WriteString(query)
-	b.WriteByte('\n')
-	b.WriteString(CanonicalHeaders(r, signedHeaders))
-	b.WriteByte('\n')
-	b.WriteString(strings.Join(signedHeaders, ";"))
-	b.WriteByte('\n')
-	b.WriteString(payloadHash)
-	return b.String()
+	b = append(b, method...)
+	b = append(b, '\n')
+	b = append(b, uri...)
+	b = append(b, '\n')
+	b = append(b, query...)
+	b = append(b, '\n')
+	b = appendCanonicalHeaders(b, r, signedHeaders)
+	b = append(b, '\n')
+	for i, h := range signedHeaders {
+		if i > 0 {
+			b = append(b, ';')
+		}
+		b = append(b, h...)
+	}
+	b = append(b, '\n')
+	return append(b, payloadHash...)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"hash"
 	"net/http"
 	"sort"
 	"strconv"
@@ -96,8 +97,25 @@ func SignatureEqual(a, b string) bool {
 // StringToSign returns the SigV4 string to sign (auth.md §1.5) for a
 // canonical request, the request timestamp (TimeFormat) and scope.
 func StringToSign(canonicalRequest, timestamp string, scope Scope) string {
-	h := sha256.Sum256([]byte(canonicalRequest))
-	return Algorithm + "\n" + timestamp + "\n" + scope.String() + "\n" + hex.EncodeToString(h[:])
+	return string(appendStringToSign(nil, sha256.Sum256([]byte(canonicalRequest)), timestamp, scope))
+}
+
+// appendStringToSign appends the string to sign of a canonical request
+// whose SHA-256 is crHash to b.
+func appendStringToSign(b []byte, crHash [sha256.Size]byte, timestamp string, scope Scope) []byte {
+	b = append(b, Algorithm...)
+	b = append(b, '\n')
+	b = append(b, timestamp...)
+	b = append(b, '\n')
+	b = append(b, scope.Date...)
+	b = append(b, '/')
+	b = append(b, scope.Region...)
+	b = append(b, '/')
+	b = append(b, scope.Service...)
+	b = append(b, '/')
+	b = append(b, Terminator...)
+	b = append(b, '\n')
+	return hex.AppendEncode(b, crHash[:])
 }
 
 // KeyCache caches signing keys by (secret, date, region, service). The zero
@@ -105,7 +123,31 @@ func StringToSign(canonicalRequest, timestamp string, scope Scope) string {
 // thousand keys (it is emptied when full).
 type KeyCache struct {
 	mu   sync.Mutex
-	keys map[keyCacheKey][]byte
+	keys map[keyCacheKey]*signingKey
+}
+
+// signingKey is a derived key and the HMACs keyed with it, kept for reuse:
+// hmac.New allocates its state, Reset returns it to the keyed start.
+type signingKey struct {
+	key  []byte
+	macs sync.Pool // of hash.Hash
+}
+
+func newSigningKey(key []byte) *signingKey {
+	k := &signingKey{key: key}
+	k.macs.New = func() any { return hmac.New(sha256.New, key) }
+	return k
+}
+
+// appendSignature appends the hex HMAC-SHA256 of msg under the key to b.
+func (k *signingKey) appendSignature(b, msg []byte) []byte {
+	m := k.macs.Get().(hash.Hash)
+	m.Reset()
+	m.Write(msg)
+	var sum [sha256.Size]byte
+	b = hex.AppendEncode(b, m.Sum(sum[:0]))
+	k.macs.Put(m)
+	return b
 }
 
 type keyCacheKey struct {
@@ -118,8 +160,13 @@ const keyCacheMax = 4096
 // Get returns SigningKey(secret, scope.Date, scope.Region, scope.Service),
 // from the cache when possible. The returned slice must not be modified.
 func (c *KeyCache) Get(secret string, scope Scope) []byte {
+	return c.get(secret, scope).key
+}
+
+// get is Get with the key's HMACs.
+func (c *KeyCache) get(secret string, scope Scope) *signingKey {
 	if c == nil {
-		return SigningKey(secret, scope.Date, scope.Region, scope.Service)
+		return newSigningKey(SigningKey(secret, scope.Date, scope.Region, scope.Service))
 	}
 	k := keyCacheKey{secret, scope}
 	c.mu.Lock()
@@ -128,10 +175,10 @@ func (c *KeyCache) Get(secret string, scope Scope) []byte {
 	if ok {
 		return key
 	}
-	key = SigningKey(secret, scope.Date, scope.Region, scope.Service)
+	key = newSigningKey(SigningKey(secret, scope.Date, scope.Region, scope.Service))
 	c.mu.Lock()
 	if c.keys == nil || len(c.keys) >= keyCacheMax {
-		c.keys = make(map[keyCacheKey][]byte)
+		c.keys = make(map[keyCacheKey]*signingKey)
 	}
 	c.keys[k] = key
 	c.mu.Unlock()

@@ -1,10 +1,13 @@
 package sigv4
 
 import (
+	"crypto/sha256"
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -264,13 +267,13 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, a.Credential.AccessKeyID)
 	}
-	key := opts.Keys.Get(sec, a.Credential.Scope)
+	key := opts.Keys.get(sec, a.Credential.Scope)
 	if err := matchV4(r, key, ts, a.Credential, a.SignedHeaders, payload, a.Signature, false); err != nil {
 		return nil, err
 	}
 	return &Result{
 		Method: MethodV4Header, AccessKeyID: a.Credential.AccessKeyID, Time: t.UTC(),
-		Scope: a.Credential.Scope, Timestamp: ts, Signature: a.Signature, SigningKey: key,
+		Scope: a.Credential.Scope, Timestamp: ts, Signature: a.Signature, SigningKey: key.key,
 		PayloadHash: payload, SecurityToken: r.Header.Get("X-Amz-Security-Token"),
 	}, nil
 }
@@ -299,13 +302,13 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, p.Credential.AccessKeyID)
 	}
-	key := opts.Keys.Get(sec, p.Credential.Scope)
+	key := opts.Keys.get(sec, p.Credential.Scope)
 	if err := matchV4(r, key, p.Timestamp, p.Credential, p.SignedHeaders, p.PayloadHash, p.Signature, true); err != nil {
 		return nil, err
 	}
 	return &Result{
 		Method: MethodV4Query, AccessKeyID: p.Credential.AccessKeyID, Time: p.Time,
-		Scope: p.Credential.Scope, Timestamp: p.Timestamp, Signature: p.Signature, SigningKey: key,
+		Scope: p.Credential.Scope, Timestamp: p.Timestamp, Signature: p.Signature, SigningKey: key.key,
 		PayloadHash: p.PayloadHash, SecurityToken: p.SecurityToken,
 	}, nil
 }
@@ -336,9 +339,27 @@ func appendUnique(list []string, s string) []string {
 	return append(list, s)
 }
 
+// signatureMatches compares a computed hex signature with the provided one
+// in constant time (relative to their content), without converting
+// provided to a slice on the heap.
+func signatureMatches(sig []byte, provided string) bool {
+	var p [2 * sha256.Size]byte
+	if len(sig) != len(p) || len(provided) != len(p) {
+		return false
+	}
+	copy(p[:], provided)
+	return subtle.ConstantTimeCompare(sig, p[:]) == 1
+}
+
+// matchBuffers are matchV4's buffers for the canonical request, the string
+// to sign and the signature.
+var matchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
 // matchV4 tries the canonical-request candidates and returns nil on the
-// first match or a *MismatchError describing the primary candidate.
-func matchV4(r *http.Request, key []byte, ts string, c Credential, signed []string, payload, provided string, presigned bool) error {
+// first match or a *MismatchError describing the primary candidate. It
+// builds each candidate in a pooled buffer: the strings exist only for the
+// error.
+func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed []string, payload, provided string, presigned bool) error {
 	uris := []string{CanonicalURI(r.URL)}
 	if raw := rawPath(r); raw != "" {
 		uris = appendUnique(uris, raw)
@@ -348,16 +369,27 @@ func matchV4(r *http.Request, key []byte, ts string, c Credential, signed []stri
 		queries = appendUnique(queries, canonicalQuery(parseQuery(r.URL.RawQuery, false), presigned))
 	}
 	signed = normalizeSignedHeaders(signed)
+	bp := matchBuffers.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 { // keep no giant buffer from an odd request
+			matchBuffers.Put(bp)
+		}
+	}()
 	var first *MismatchError
 	for _, uri := range uris {
 		for _, q := range queries {
-			cr := buildCanonicalRequest(r, uri, q, signed, payload)
-			sts := StringToSign(cr, ts, c.Scope)
-			if SignatureEqual(Signature(key, sts), provided) {
+			// One buffer: canonical request, string to sign, signature.
+			b := appendCanonicalRequest((*bp)[:0], r, uri, q, signed, payload)
+			nc := len(b)
+			b = appendStringToSign(b, sha256.Sum256(b), ts, c.Scope)
+			ns := len(b)
+			b = key.appendSignature(b, b[nc:ns])
+			*bp = b[:0]
+			if signatureMatches(b[ns:], provided) {
 				return nil
 			}
 			if first == nil {
-				first = &MismatchError{AccessKeyID: c.AccessKeyID, SignatureProvided: provided, StringToSign: sts, CanonicalRequest: cr}
+				first = &MismatchError{AccessKeyID: c.AccessKeyID, SignatureProvided: provided, StringToSign: string(b[nc:ns]), CanonicalRequest: string(b[:nc])}
 			}
 		}
 	}
