@@ -149,6 +149,6 @@ func writePartChecksum(rc *request, info engine.ObjectInfo, n int) {
 		return
 	}
 	for a := range info.Checksums {
-		rc.w.Header().Set(rc.d.h("checksum-"+strings.ToLower(string(a))), checksum.Encode(info.PartChecksums[n-1]))
+		rc.w.Header().Set(rc.d.h(checksumHeader(a)), checksum.Encode(info.PartChecksums[n-1]))
 	}
 }

@@ -69,6 +69,24 @@ func accessKeyOf(r *http.Request) string {
 	return q.Get("AWSAccessKeyId")
 }
 
+// checksumHeaders are the vendor-header names ("checksum-crc32", without
+// the dialect's prefix) of checksum.Algorithms, built once.
+var checksumHeaders = func() map[checksum.Algorithm]string {
+	m := make(map[checksum.Algorithm]string, len(checksum.Algorithms))
+	for _, a := range checksum.Algorithms {
+		m[a] = "checksum-" + strings.ToLower(string(a))
+	}
+	return m
+}()
+
+// checksumHeader is the vendor-header name of a's checksum.
+func checksumHeader(a checksum.Algorithm) string {
+	if n, ok := checksumHeaders[a]; ok {
+		return n
+	}
+	return "checksum-" + strings.ToLower(string(a))
+}
+
 // checksumInput reads the flexible-checksum headers of rc (auth.md §5.3):
 // at most one x-amz-checksum-<alg> header or x-amz-checksum-<alg> trailer,
 // consistent with x-amz-sdk-checksum-algorithm. It returns nil when the
@@ -79,8 +97,7 @@ func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
 		return errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 	}
 	for _, a := range checksum.Algorithms {
-		name := rc.d.h("checksum-" + strings.ToLower(string(a)))
-		v := rc.r.Header.Get(name)
+		v := rc.header(checksumHeader(a))
 		if v == "" {
 			continue
 		}
@@ -89,11 +106,11 @@ func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
 		}
 		sum, err := checksum.Decode(a, v)
 		if err != nil {
-			return nil, errorf("InvalidRequest", "Value for %s header is invalid.", name)
+			return nil, errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h(checksumHeader(a)))
 		}
 		found = &engine.ChecksumInput{Algorithm: a, Value: sum}
 	}
-	for _, t := range strings.Split(rc.header("trailer"), ",") {
+	for t := range strings.SplitSeq(rc.header("trailer"), ",") {
 		t = strings.ToLower(strings.TrimSpace(t))
 		algName, ok := strings.CutPrefix(t, rc.d.h("checksum-"))
 		if !ok {

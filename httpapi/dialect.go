@@ -33,7 +33,9 @@ type dialect struct {
 	// xmlns is the namespace of success documents ("" for none).
 	xmlns string
 	// requestIDHeader and hostIDHeader carry the request id and host id
-	// (hostIDHeader "" puts the request host in error documents instead).
+	// (hostIDHeader "" puts the request host in error documents instead),
+	// written as http.Header keys them (canonical), since every response
+	// sets them directly.
 	requestIDHeader, hostIDHeader string
 	// requesterHeader, when set, carries the authenticated caller's ID.
 	requesterHeader string
@@ -459,7 +461,15 @@ func (d *dialect) newRequestID() string {
 
 // hostIDOf derives the opaque x-amz-id-2 value from a request id.
 func hostIDOf(requestID string) string {
-	return base64.StdEncoding.EncodeToString([]byte("osslite/" + requestID))
+	var src, dst [128]byte
+	n := copy(src[:], "osslite/")
+	n += copy(src[n:], requestID)
+	m := base64.StdEncoding.EncodedLen(n)
+	if n == len(src) || m > len(dst) { // longer than any dialect's id
+		return base64.StdEncoding.EncodeToString([]byte("osslite/" + requestID))
+	}
+	base64.StdEncoding.Encode(dst[:], src[:n])
+	return string(dst[:m])
 }
 
 // sseRules is how a dialect treats server-side encryption headers.

@@ -20,7 +20,7 @@ var oss = &dialect{
 	showsOSSUID:     true,
 	name:            "oss",
 	prefix:          "x-oss-",
-	requestIDHeader: "x-oss-request-id",
+	requestIDHeader: "X-Oss-Request-Id",
 	requestIDBytes:  12,
 	serverName:      "AliyunOSS",
 	upperETag:       true,

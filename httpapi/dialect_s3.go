@@ -20,8 +20,8 @@ var s3 = &dialect{
 	name:            "s3",
 	prefix:          "x-amz-",
 	xmlns:           "http://s3.amazonaws.com/doc/2006-03-01/",
-	requestIDHeader: "x-amz-request-id",
-	hostIDHeader:    "x-amz-id-2",
+	requestIDHeader: "X-Amz-Request-Id",
+	hostIDHeader:    "X-Amz-Id-2",
 	requestIDBytes:  8,
 	serverName:      "AmazonS3",
 

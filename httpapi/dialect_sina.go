@@ -26,7 +26,7 @@ var sina = &dialect{
 	name:            "sina",
 	prefix:          "x-amz-",
 	xmlns:           "http://s3.amazonaws.com/doc/2006-03-01/",
-	requestIDHeader: "X-RequestId",
+	requestIDHeader: "X-Requestid", // X-RequestId on the wire: Go writes header names canonical
 	requesterHeader: "X-Requester",
 	requestIDBytes:  16,
 	serverName:      "SinaS3",

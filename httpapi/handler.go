@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -47,6 +48,7 @@ type server struct {
 	eng    *engine.Engine
 	cfg    Config
 	clock  engine.Clock
+	dates  dateCache // the Date header of the current second
 	maxKey int
 	keys   sigv4.KeyCache
 	// dir holds the users and temporary credentials (users.go).
@@ -100,6 +102,40 @@ type request struct {
 	subresource string
 	// aborted is set when the response was cut short.
 	aborted bool
+	// hvals backs the values setHeader sets.
+	hvals []string
+}
+
+// setHeader sets response header key, which must be canonical (as
+// http.CanonicalHeaderKey writes it), to v. The headers every response
+// carries are set this way: the values share one array per request
+// instead of a slice each, and the key is not canonicalized again.
+func (rc *request) setHeader(key, v string) {
+	if len(rc.hvals) == cap(rc.hvals) {
+		rc.hvals = make([]string, 0, 12)
+	}
+	rc.hvals = append(rc.hvals, v)
+	n := len(rc.hvals)
+	rc.w.Header()[key] = rc.hvals[n-1 : n : n] // a full slice: Add copies
+}
+
+// dateCache formats the Date header once per second of the clock.
+type dateCache struct{ last atomic.Pointer[dateEntry] }
+
+type dateEntry struct {
+	sec  int64
+	text string
+}
+
+// format returns t as an HTTP date.
+func (c *dateCache) format(t time.Time) string {
+	sec := t.Unix()
+	if e := c.last.Load(); e != nil && e.sec == sec {
+		return e.text
+	}
+	text := t.UTC().Format(http.TimeFormat)
+	c.last.Store(&dateEntry{sec: sec, text: text})
+	return text
 }
 
 // maxKey is the longest key the request's dialect allows (and the
@@ -140,13 +176,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r}
 	rc := &request{s: s, w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
 	reqID := d.newRequestID()
-	h := w.Header()
-	h.Set(d.requestIDHeader, reqID)
+	rc.setHeader(d.requestIDHeader, reqID)
 	if d.hostIDHeader != "" {
-		h.Set(d.hostIDHeader, hostIDOf(reqID))
+		rc.setHeader(d.hostIDHeader, hostIDOf(reqID))
 	}
-	h.Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
-	h.Set("Server", d.serverName)
+	rc.setHeader("Date", s.dates.format(s.clock.Now()))
+	rc.setHeader("Server", d.serverName)
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {

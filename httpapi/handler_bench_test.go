@@ -113,10 +113,10 @@ func TestAllocationBudget(t *testing.T) {
 		name, method, path string
 		budget             float64
 	}{
-		{"PUT 4 KiB", "PUT", "/bench/obj", 165},
-		{"GET 4 KiB", "GET", "/bench/obj", 125},
-		{"HEAD", "HEAD", "/bench/obj", 120},
-		{"LIST", "GET", "/bench?list-type=2", 130},
+		{"PUT 4 KiB", "PUT", "/bench/obj", 100},
+		{"GET 4 KiB", "GET", "/bench/obj", 72},
+		{"HEAD", "HEAD", "/bench/obj", 65},
+		{"LIST", "GET", "/bench?list-type=2", 95},
 		// Two per key today (the key and the ETag); owner, content type,
 		// checksum algorithm and type repeat and are shared, the rest is
 		// written straight into a pooled document buffer.

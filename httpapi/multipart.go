@@ -137,7 +137,7 @@ func (s *server) uploadPart(rc *request) error {
 			alg = string(up.ChecksumAlgorithm)
 		}
 		if alg != "" {
-			h.Set(rc.d.h("checksum-"+strings.ToLower(alg)), checksum.Encode(part.Checksum))
+			h.Set(rc.d.h(checksumHeader(checksum.Algorithm(alg))), checksum.Encode(part.Checksum))
 		}
 	}
 	return writeEmpty(rc, http.StatusOK)
@@ -339,11 +339,11 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		}
 	}
 	if up.ChecksumAlgorithm != "" {
-		if v := rc.header("checksum-" + strings.ToLower(string(up.ChecksumAlgorithm))); v != "" {
+		if v := rc.header(checksumHeader(up.ChecksumAlgorithm)); v != "" {
 			v, _, _ = strings.Cut(v, "-")
 			sum, err := checksum.Decode(up.ChecksumAlgorithm, v)
 			if err != nil {
-				return errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-"+strings.ToLower(string(up.ChecksumAlgorithm))))
+				return errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h(checksumHeader(up.ChecksumAlgorithm)))
 			}
 			opts.Checksum = sum
 		}

@@ -265,15 +265,14 @@ func (s *server) putObject(rc *request) error {
 
 // writeChecksumHeaders adds x-amz-checksum-<alg> and x-amz-checksum-type.
 func (s *server) writeChecksumHeaders(rc *request, info engine.ObjectInfo, always bool) {
-	h := rc.w.Header()
 	for a, sum := range info.Checksums {
 		v := checksum.Encode(sum)
 		if info.ChecksumType == "COMPOSITE" && len(info.PartSizes) > 0 {
 			v += "-" + strconv.Itoa(len(info.PartSizes))
 		}
-		h.Set(rc.d.h("checksum-"+strings.ToLower(string(a))), v)
+		rc.setHeader(rc.d.headerKey(checksumHeader(a)), v)
 		if info.ChecksumType != "" {
-			h.Set(rc.d.h("checksum-type"), info.ChecksumType)
+			rc.setHeader(rc.d.headerKey("checksum-type"), info.ChecksumType)
 		}
 	}
 }
@@ -369,6 +368,7 @@ func (s *server) readObject(rc *request, body bool) error {
 		return err
 	}
 	opts.VersionID = vid
+	opts.MetadataOnly = !body
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	if rc.d.behave.wholeObjectOnBadRange && opts.Range != nil && errors.Is(err, engine.ErrInvalidRange) && !strings.EqualFold(rc.header("range-behavior"), "standard") {
 		opts.Range = nil
@@ -430,7 +430,7 @@ func (s *server) readObject(rc *request, body bool) error {
 			h.Set(o.header, v)
 		}
 	}
-	h.Set("Content-Length", strconv.FormatInt(obj.Length, 10))
+	rc.setHeader("Content-Length", strconv.FormatInt(obj.Length, 10))
 	status := http.StatusOK
 	if obj.Ranged {
 		h.Del("Content-MD5") // describes the whole object, not this part
@@ -493,10 +493,10 @@ func errPartNumber(v string) *Error {
 // writeObjectHeaders writes the metadata headers of an object.
 func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	h := rc.w.Header()
-	h.Set("Content-Type", info.ContentType)
-	h.Set("ETag", rc.d.etag(info.ETag))
-	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
-	h.Set("Accept-Ranges", "bytes")
+	rc.setHeader("Content-Type", info.ContentType)
+	rc.setHeader("Etag", rc.d.etag(info.ETag))
+	rc.setHeader("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	rc.setHeader("Accept-Ranges", "bytes")
 	set := func(k, v string) {
 		if v != "" {
 			h.Set(k, v)
