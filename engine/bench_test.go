@@ -26,7 +26,7 @@ func benchEngine(b *testing.B, disk bool) *Engine {
 var benchSizes = []struct {
 	name string
 	n    int
-}{{"4KiB", 4 << 10}, {"16MiB", 16 << 20}}
+}{{"4KiB", 4 << 10}, {"64KiB", 64 << 10}, {"16MiB", 16 << 20}}
 
 func BenchmarkPut(b *testing.B) {
 	ctx := context.Background()

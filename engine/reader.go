@@ -149,13 +149,9 @@ func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool
 		return e.openRecord(nil, rec, opts, copySource)
 	}
 	if opts.VersionID == "" {
-		rec, ok, err := getObject(e.db, objectKey(bucket, key), true)
-		if err != nil {
+		if rec, ok, err := e.currentRecordOutsideLog(bucket, key); err != nil {
 			return nil, err
-		}
-		if ok && rec.info.Type != ObjectSymlink && len(rec.extents) == 0 {
-			rec.info.Bucket, rec.info.Key = bucket, key // as objectRecord
-			e.restoreStatus(&rec)                       // as resolveVersion
+		} else if ok {
 			return e.openRecord(nil, rec, opts, copySource)
 		}
 		// Anything else (a body in the blob log, a symlink, a missing key)
@@ -171,6 +167,31 @@ func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool
 	}
 	o.epoch = epoch
 	return o, nil
+}
+
+// currentRecordOutsideLog reads the current version of bucket/key when it
+// is a plain object whose body is not in the blob log (ok false
+// otherwise). A record with extents is only scanned, not decoded: its read
+// on the snapshot follows.
+func (e *Engine) currentRecordOutsideLog(bucket, key string) (objectRecord, bool, error) {
+	v, closer, err := e.db.Get(objectKey(bucket, key))
+	if errors.Is(err, pebble.ErrNotFound) {
+		return objectRecord{}, false, nil
+	}
+	if err != nil {
+		return objectRecord{}, false, err
+	}
+	defer closer.Close()
+	if hasExtents(v) {
+		return objectRecord{}, false, nil
+	}
+	rec, err := decodeObjectParts(v, true, true)
+	if err != nil || rec.info.Type == ObjectSymlink {
+		return objectRecord{}, false, err
+	}
+	rec.info.Bucket, rec.info.Key = bucket, key // as objectRecord
+	e.restoreStatus(&rec)                       // as resolveVersion
+	return rec, true, nil
 }
 
 // openObjectAs opens an object on snap; copySource selects copy-source

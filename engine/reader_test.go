@@ -450,3 +450,15 @@ func TestMetadataOnly(t *testing.T) {
 	_, err = e.GetObject(ctx, "bkt", "big", GetOptions{MetadataOnly: true, PartNumber: 2})
 	require.Error(t, err, "a plain object has one part")
 }
+
+func TestHasExtents(t *testing.T) {
+	e, _ := seekFixture(t)
+	for k, want := range map[string]bool{"big": true, "multi": true, "small": false} {
+		v, closer, err := e.db.Get(objectKey("bkt", k))
+		require.NoError(t, err)
+		require.Equal(t, want, hasExtents(v), k)
+		closer.Close()
+	}
+	require.True(t, hasExtents([]byte{recordVersion, 0x05}), "a broken record is left to the decoder")
+	require.True(t, hasExtents(nil))
+}

@@ -417,6 +417,23 @@ func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 	return decodeObjectFields(b, extents, inline, nil)
 }
 
+// hasExtents reports whether an object record locates its body in the blob
+// log, without decoding it (an undecodable record says yes: the caller
+// then decodes it properly and reports the error).
+func hasExtents(b []byte) bool {
+	d := decoder{b: b}
+	d.version()
+	for {
+		tag, _, ok := d.next()
+		if !ok {
+			return d.err != nil
+		}
+		if tag == fExtent {
+			return true
+		}
+	}
+}
+
 // briefDecode is the state of a brief decode across the records of a page:
 // the last owner, content type and storage class seen, which the next
 // record most likely repeats and then shares instead of copying.
