@@ -462,6 +462,8 @@ type mutation struct {
 	// buckets names the buckets whose records this mutation writes; their
 	// cached records are dropped at commit.
 	buckets []string
+	// syncWait is set when commit left the log's fsync to be waited for.
+	syncWait bool
 }
 
 func (e *Engine) newMutation() *mutation {
@@ -483,9 +485,11 @@ func (m *mutation) ref(xs []extent, delta int64) {
 }
 
 // commit folds the deltas into the batch and applies it. The caller holds
-// e.mu. Durability is established afterwards by e.syncMeta.
+// e.mu. On a durable store the batch's log write is synced but not waited
+// for (m.syncWait): the caller waits after releasing e.mu, so that
+// concurrent writers share one fsync instead of taking turns; then closes
+// the batch.
 func (m *mutation) commit() error {
-	defer m.b.Close()
 	seg := map[uint64]int64{}
 	var freed int64 // bytes of blobs whose last reference goes
 	for id, delta := range m.refs {
@@ -550,7 +554,12 @@ func (m *mutation) commit() error {
 	if err := m.flushContent(); err != nil {
 		return err
 	}
-	if err := m.b.Commit(pebble.NoSync); err != nil {
+	if m.e.opts.sync {
+		if err := m.e.db.ApplyNoSyncWait(m.b, pebble.Sync); err != nil {
+			return err
+		}
+		m.syncWait = true
+	} else if err := m.b.Commit(pebble.NoSync); err != nil {
 		return err
 	}
 	if len(m.buckets) > 0 {
@@ -620,6 +629,7 @@ func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error
 	g, guarded := ctx.Value(bucketGuardKey{}).(bucketGuard)
 	e.mu.Lock()
 	m := e.newMutation()
+	defer m.b.Close() // after the sync: pebble writes the batch until then
 	var err error
 	if guarded {
 		err = e.checkGuard(g)
@@ -629,14 +639,17 @@ func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error
 	}
 	if err == nil {
 		err = m.commit()
-	} else {
-		m.b.Close()
 	}
 	e.mu.Unlock()
-	if err != nil {
+	if err != nil || !m.syncWait {
 		return err
 	}
-	return e.syncMeta()
+	if err := m.b.SyncWait(); err != nil {
+		// A failed sync of pebble's log is fatal, as it is to pebble when
+		// it waits itself: the log cannot be trusted after it (fail-stop).
+		pebbleLogger{e.opts.Logger}.Fatalf("pebble: fatal commit error: %v", err)
+	}
+	return nil
 }
 
 type pebbleLogger struct{ l *slog.Logger }
