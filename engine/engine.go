@@ -35,7 +35,12 @@ type Engine struct {
 	// counters, conditional writes). Body bytes are written to the blob log
 	// before mu is taken, so the critical section is short and does no I/O
 	// beyond pebble reads; fsyncs happen after mu is released.
-	mu       sync.Mutex
+	mu sync.Mutex
+	// commits counts mutation commits twice, before and after pebble
+	// applies the batch (odd while one is applying): a reader that saw
+	// the same even count before a read and after taking a snapshot knows
+	// no mutation's batch became visible in between (openCurrent).
+	commits  atomic.Uint64
 	nextBlob atomic.Uint64
 	closed   atomic.Bool
 	// listSteps counts iterator positionings done by listings (tests
@@ -554,12 +559,15 @@ func (m *mutation) commit() error {
 	if err := m.flushContent(); err != nil {
 		return err
 	}
+	m.e.commits.Add(1) // odd: records are changing
 	if m.e.opts.sync {
-		if err := m.e.db.ApplyNoSyncWait(m.b, pebble.Sync); err != nil {
-			return err
-		}
-		m.syncWait = true
-	} else if err := m.b.Commit(pebble.NoSync); err != nil {
+		err = m.e.db.ApplyNoSyncWait(m.b, pebble.Sync)
+		m.syncWait = err == nil
+	} else {
+		err = m.b.Commit(pebble.NoSync)
+	}
+	m.e.commits.Add(1)
+	if err != nil {
 		return err
 	}
 	if len(m.buckets) > 0 {

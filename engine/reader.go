@@ -134,10 +134,10 @@ func (e *Engine) GetObject(ctx context.Context, bucket, key string, opts GetOpti
 }
 
 // openPinned opens an object on a fresh snapshot, pinning the blob-log
-// segments it may read until Close. Two reads need neither: one that wants
-// no body (MetadataOnly) and the current version of an object whose body
-// is not in the blob log (inline or empty), which is one record, read
-// consistently by a single Get. A snapshot costs two trips through pebble's
+// segments it may read until Close. A read that wants no body
+// (MetadataOnly) needs neither, and neither does the current version of an
+// object whose body is inline or empty: one record, read consistently by a
+// single Get (openCurrent). A snapshot costs two trips through pebble's
 // lock and a compaction check when it closes.
 func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool) (*Object, error) {
 	if opts.MetadataOnly {
@@ -149,13 +149,12 @@ func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool
 		return e.openRecord(nil, rec, opts, copySource)
 	}
 	if opts.VersionID == "" {
-		if rec, ok, err := e.currentRecordOutsideLog(bucket, key); err != nil {
-			return nil, err
-		} else if ok {
-			return e.openRecord(nil, rec, opts, copySource)
+		if o, ok, err := e.openCurrent(bucket, key, opts, copySource); ok || err != nil {
+			return o, err
 		}
-		// Anything else (a body in the blob log, a symlink, a missing key)
-		// is read again, all of it on one snapshot.
+		// Anything else (a symlink, a missing key, a record that changed
+		// while the snapshot was taken) is read again, all of it on one
+		// snapshot.
 	}
 	epoch := e.pin()
 	snap := e.db.NewSnapshot()
@@ -169,29 +168,55 @@ func (e *Engine) openPinned(bucket, key string, opts GetOptions, copySource bool
 	return o, nil
 }
 
-// currentRecordOutsideLog reads the current version of bucket/key when it
-// is a plain object whose body is not in the blob log (ok false
-// otherwise). A record with extents is only scanned, not decoded: its read
-// on the snapshot follows.
-func (e *Engine) currentRecordOutsideLog(bucket, key string) (objectRecord, bool, error) {
+// openCurrent opens the current version of bucket/key from one read of its
+// record, when it is a plain object (ok false otherwise: open it on a
+// snapshot). A body in the blob log needs the snapshot for its chunk
+// locators, taken after the read (the pin before it): the record is the
+// snapshot's when no mutation's batch became visible in between, which
+// e.commits tells without reading the record again.
+func (e *Engine) openCurrent(bucket, key string, opts GetOptions, copySource bool) (_ *Object, ok bool, _ error) {
+	seq := e.commits.Load()
 	v, closer, err := e.db.Get(objectKey(bucket, key))
 	if errors.Is(err, pebble.ErrNotFound) {
-		return objectRecord{}, false, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return objectRecord{}, false, err
+		return nil, false, err
 	}
 	defer closer.Close()
+	var snap *pebble.Snapshot
+	var epoch uint64
+	release := func() {
+		if snap != nil {
+			snap.Close()
+			e.unpin(epoch)
+		}
+	}
 	if hasExtents(v) {
-		return objectRecord{}, false, nil
+		if seq%2 == 1 {
+			return nil, false, nil // a commit was applying
+		}
+		epoch = e.pin()
+		snap = e.db.NewSnapshot()
+		if e.commits.Load() != seq {
+			release()
+			return nil, false, nil
+		}
 	}
 	rec, err := decodeObjectParts(v, true, true)
 	if err != nil || rec.info.Type == ObjectSymlink {
-		return objectRecord{}, false, err
+		release()
+		return nil, false, err
 	}
 	rec.info.Bucket, rec.info.Key = bucket, key // as objectRecord
 	e.restoreStatus(&rec)                       // as resolveVersion
-	return rec, true, nil
+	o, err := e.openRecord(snap, rec, opts, copySource)
+	if err != nil {
+		release()
+		return nil, true, err
+	}
+	o.epoch = epoch
+	return o, true, nil
 }
 
 // openObjectAs opens an object on snap; copySource selects copy-source

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -449,6 +451,70 @@ func TestMetadataOnly(t *testing.T) {
 	require.ErrorIs(t, err, ErrNoSuchBucket)
 	_, err = e.GetObject(ctx, "bkt", "big", GetOptions{MetadataOnly: true, PartNumber: 2})
 	require.Error(t, err, "a plain object has one part")
+}
+
+// TestOpenCurrentSeesCommits: the snapshot-free open of a body in the blob
+// log gives way to a snapshot read while a commit is applying, and
+// readers racing overwrites always get one whole version.
+func TestOpenCurrentSeesCommits(t *testing.T) {
+	e, objs := seekFixture(t)
+	ctx := context.Background()
+	e.commits.Add(1) // as if a commit were applying
+	o, ok, err := e.openCurrent("bkt", "big", GetOptions{}, false)
+	require.NoError(t, err)
+	require.False(t, ok, "a blob body waits for the commit")
+	require.Nil(t, o)
+	o, ok, err = e.openCurrent("bkt", "small", GetOptions{}, false)
+	require.NoError(t, err)
+	require.True(t, ok, "an inline body is one record either way")
+	require.NoError(t, o.Close())
+	e.commits.Add(1)
+	o, ok, err = e.openCurrent("bkt", "big", GetOptions{}, false)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.NotNil(t, o.snap)
+	got, err := io.ReadAll(o)
+	require.NoError(t, err)
+	require.Equal(t, objs["big"], got)
+	require.NoError(t, o.Close())
+
+	// Writers overwrite a blob-sized object with uniform bodies; readers
+	// must see one version whole, its ETag its MD5.
+	const size = 3*4<<10 + 100
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				_, err := e.PutObject(ctx, "bkt", "race", bytes.NewReader(bytes.Repeat([]byte{byte(w*100 + i%100)}, size)), size, PutOptions{})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	put(t, e, "bkt", "race", bytes.Repeat([]byte{7}, size))
+	for range 300 {
+		o, err := e.GetObject(ctx, "bkt", "race", GetOptions{})
+		require.NoError(t, err)
+		body, err := io.ReadAll(o)
+		require.NoError(t, err)
+		require.NoError(t, o.Close())
+		require.Len(t, body, size)
+		require.Equal(t, bytes.Repeat(body[:1], size), body, "a read mixed versions")
+		sum := md5.Sum(body)
+		require.Equal(t, hex.EncodeToString(sum[:]), o.Info.ETag)
+	}
+	close(stop)
+	wg.Wait()
 }
 
 func TestHasExtents(t *testing.T) {
