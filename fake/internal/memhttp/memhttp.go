@@ -343,6 +343,13 @@ func (x *exchange) closeClientBody() {
 // was cancelled, or the transport is closing.
 func (x *exchange) kill(err error) {
 	x.killOnce.Do(func() {
+		// The error takes the head's place before the handler sees its
+		// context end: a handler that then returns at once must not answer
+		// the killed request with a response after all.
+		select {
+		case x.head <- result{err: err}:
+		default: // the head was sent: the body ends with err below
+		}
 		x.cancel()
 		if x.reqPR != nil {
 			x.reqPR.CloseWithError(err)
@@ -353,10 +360,6 @@ func (x *exchange) kill(err error) {
 		x.mu.Unlock()
 		if body != nil {
 			body.abort(err)
-		}
-		select {
-		case x.head <- result{err: err}:
-		default:
 		}
 	})
 }
