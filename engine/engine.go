@@ -403,6 +403,11 @@ func getObject(r pebble.Reader, key []byte, body bool) (rec objectRecord, found 
 
 // getObjectParts is getObject decoding as decodeObjectParts.
 func getObjectParts(r pebble.Reader, key []byte, extents, inline bool) (rec objectRecord, found bool, err error) {
+	return getObjectFields(r, key, extents, inline, nil)
+}
+
+// getObjectFields is getObject decoding as decodeObjectFields.
+func getObjectFields(r pebble.Reader, key []byte, extents, inline bool, brief *briefDecode) (rec objectRecord, found bool, err error) {
 	v, closer, err := r.Get(key)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return objectRecord{}, false, nil
@@ -410,7 +415,7 @@ func getObjectParts(r pebble.Reader, key []byte, extents, inline bool) (rec obje
 	if err != nil {
 		return objectRecord{}, false, err
 	}
-	rec, err = decodeObjectParts(v, extents, inline)
+	rec, err = decodeObjectFields(v, extents, inline, brief)
 	if cerr := closer.Close(); err == nil {
 		err = cerr
 	}

@@ -252,9 +252,9 @@ func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
 // replaceRecord writes rec (an object or a part) at k, moving blob
 // references from the record it replaces to rec. The caller holds e.mu.
 func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
-	// The replaced body's references and content-index entry go; its
-	// inline bytes are not needed.
-	if prev, ok, err := getObjectParts(e.db, k, true, false); err != nil {
+	// The replaced body's references and content-index entry go; nothing
+	// else of it is needed.
+	if prev, ok, err := getObjectFields(e.db, k, true, false, &briefDecode{skips: &replacedSkips}); err != nil {
 		return err
 	} else if ok {
 		m.ref(prev.extents, -1)

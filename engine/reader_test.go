@@ -528,3 +528,23 @@ func TestHasExtents(t *testing.T) {
 	require.True(t, hasExtents([]byte{recordVersion, 0x05}), "a broken record is left to the decoder")
 	require.True(t, hasExtents(nil))
 }
+
+// replaceRecord decodes only what it needs of the record it replaces:
+// exactly what a full decode gives for those fields.
+func TestReplacedDecode(t *testing.T) {
+	e, _ := seekFixture(t)
+	put(t, e, "bkt", "empty", nil)
+	for _, k := range []string{"big", "multi", "small", "empty"} {
+		full, ok, err := getObjectParts(e.db, objectKey("bkt", k), true, false)
+		require.NoError(t, err)
+		require.True(t, ok)
+		lean, ok, err := getObjectFields(e.db, objectKey("bkt", k), true, false, &briefDecode{skips: &replacedSkips})
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, full.extents, lean.extents, k)
+		require.Equal(t, full.inline == nil, lean.inline == nil, k)
+		require.Equal(t, full.info.Size, lean.info.Size, k)
+		require.Equal(t, full.info.SHA1, lean.info.SHA1, k)
+		require.Empty(t, lean.info.ETag, "%s: the rest is left out", k)
+	}
+}

@@ -405,6 +405,19 @@ var briefSkips = func() (s [fReplication + 1]bool) {
 	return s
 }()
 
+// replacedSkips leave of a record only what replacing it needs
+// (replaceRecord): its body's blobs, or that it is inline, its size and
+// its SHA-1 (the content index).
+var replacedSkips = func() (s [fReplication + 1]bool) {
+	for f := range s {
+		s[f] = true
+	}
+	for _, f := range []int{fSize, fInline, fExtent, fSHA1} {
+		s[f] = false
+	}
+	return s
+}()
+
 // noInlineCopy stands for an inline body that decodeObjectParts did not
 // copy: non-nil, so the record still reads as inline.
 var noInlineCopy = []byte{}
@@ -435,13 +448,16 @@ func hasExtents(b []byte) bool {
 }
 
 // briefDecode is the state of a brief decode across the records of a page:
-// the last owner, content type and storage class seen, which the next
-// record most likely repeats and then shares instead of copying.
+// the fields it leaves out, and the last owner, content type and storage
+// class seen, which the next record most likely repeats and then shares
+// instead of copying.
 type briefDecode struct {
 	owner, contentType, storageClass, checksumType string
 	// checksums are the read-only Checksums maps of a page, one per
 	// algorithm, holding no values.
 	checksums map[string]map[checksum.Algorithm][]byte
+	// skips are the fields left out (nil: briefSkips).
+	skips *[fReplication + 1]bool
 }
 
 // checksumsOf returns the shared map that names algorithm alg.
@@ -466,7 +482,7 @@ func intern(last *string, p []byte) string {
 }
 
 // decodeObjectFields is decodeObjectParts that, when brief is set, skips the
-// fields in briefSkips and shares repeated strings.
+// fields in brief.skips and shares repeated strings.
 func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (objectRecord, error) {
 	var r objectRecord
 	d := decoder{b: b}
@@ -479,7 +495,11 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 			break
 		}
 		if brief != nil {
-			if tag < uint64(len(briefSkips)) && briefSkips[tag] {
+			skips := &briefSkips
+			if brief.skips != nil {
+				skips = brief.skips
+			}
+			if tag < uint64(len(skips)) && skips[tag] {
 				continue
 			}
 			switch tag {

@@ -113,7 +113,7 @@ func TestAllocationBudget(t *testing.T) {
 		name, method, path string
 		budget             float64
 	}{
-		{"PUT 4 KiB", "PUT", "/bench/obj", 100},
+		{"PUT 4 KiB", "PUT", "/bench/obj", 90},
 		{"GET 4 KiB", "GET", "/bench/obj", 72},
 		{"HEAD", "HEAD", "/bench/obj", 65},
 		{"LIST", "GET", "/bench?list-type=2", 95},
