@@ -489,16 +489,16 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 	d.version()
 	i := &r.info
 	i.NoCRC64 = true // until the field says otherwise
+	skips := &briefSkips
+	if brief != nil && brief.skips != nil {
+		skips = brief.skips
+	}
 	for {
 		tag, p, ok := d.next()
 		if !ok {
 			break
 		}
 		if brief != nil {
-			skips := &briefSkips
-			if brief.skips != nil {
-				skips = brief.skips
-			}
 			if tag < uint64(len(skips)) && skips[tag] {
 				continue
 			}

@@ -461,15 +461,8 @@ func (d *dialect) newRequestID() string {
 
 // hostIDOf derives the opaque x-amz-id-2 value from a request id.
 func hostIDOf(requestID string) string {
-	var src, dst [128]byte
-	n := copy(src[:], "osslite/")
-	n += copy(src[n:], requestID)
-	m := base64.StdEncoding.EncodedLen(n)
-	if n == len(src) || m > len(dst) { // longer than any dialect's id
-		return base64.StdEncoding.EncodeToString([]byte("osslite/" + requestID))
-	}
-	base64.StdEncoding.Encode(dst[:], src[:n])
-	return string(dst[:m])
+	src := append(append(make([]byte, 0, 64), "osslite/"...), requestID...)
+	return string(base64.StdEncoding.AppendEncode(make([]byte, 0, 128), src))
 }
 
 // sseRules is how a dialect treats server-side encryption headers.

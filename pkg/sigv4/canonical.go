@@ -151,7 +151,7 @@ func headerValues(r *http.Request, name string) []string {
 		}
 		return nil
 	}
-	return r.Header.Values(name)
+	return lookupLower(r.Header, name)
 }
 
 // CanonicalHeaders returns the canonical headers block for signedHeaders
@@ -166,21 +166,11 @@ func appendCanonicalHeaders(b []byte, r *http.Request, signedHeaders []string) [
 	for _, name := range signedHeaders {
 		b = append(b, name...)
 		b = append(b, ':')
-		switch name {
-		case "host", "content-length":
-			for i, v := range headerValues(r, name) {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = appendTrimmed(b, v)
+		for i, v := range headerValues(r, name) {
+			if i > 0 {
+				b = append(b, ',')
 			}
-		default:
-			for i, v := range lookupLower(r.Header, name) {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = appendTrimmed(b, v)
-			}
+			b = appendTrimmed(b, v)
 		}
 		b = append(b, '\n')
 	}
