@@ -128,9 +128,8 @@ type dialect struct {
 	// most max parts; errMalformedDoc when it does not parse).
 	decodeComplete func(r io.Reader, max int) ([]completePartXML, error)
 	// encode renders a success document (root element root, value v, a
-	// pointer to a document struct) for request r.
-	// encode renders a success document; body may be dst (pooled scratch
-	// space) extended, or a new slice.
+	// pointer to a document struct) for request r; body may be dst (pooled
+	// scratch space) extended, or a new slice.
 	encode func(d *dialect, r *http.Request, root string, v any, dst []byte) (body []byte, contentType string, err error)
 
 	// subresources lists every sub-resource query parameter the real
