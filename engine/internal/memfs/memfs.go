@@ -106,7 +106,11 @@ func (fs *FS) Spare() int64 {
 	return fs.spareBytes
 }
 
-// allocBlock returns a zeroed block of n bytes, reusing a spare one.
+// allocBlock returns a block of n bytes, reusing a spare one. A spare
+// block keeps the bytes of the file it came from: nothing reads them,
+// because reads stop at the file's size and writeAt zeroes any gap it
+// leaves below it (so clearing every recycled block, most of whose bytes
+// are overwritten at once, is not needed).
 func (fs *FS) allocBlock(n int) ([]byte, error) {
 	fs.spareMu.Lock()
 	var b []byte
@@ -116,7 +120,6 @@ func (fs *FS) allocBlock(n int) ([]byte, error) {
 	}
 	fs.spareMu.Unlock()
 	if b != nil {
-		clear(b) // a file may be written with gaps; they read as zeros
 		return b, nil
 	}
 	return alloc(n)
@@ -264,6 +267,9 @@ func (n *node) writeAt(p []byte, off int64) (int, error) {
 	if err := n.growLocked(end); err != nil {
 		return 0, err
 	}
+	if off > n.size {
+		n.zeroLocked(n.size, off) // a gap reads as zeros, not a spare's old bytes
+	}
 	for done := 0; done < len(p); {
 		i, rel := blockAt(off + int64(done))
 		done += copy(n.blocks[i][rel:], p[done:])
@@ -271,6 +277,18 @@ func (n *node) writeAt(p []byte, off int64) (int, error) {
 	n.size = max(n.size, end)
 	n.modTime = time.Now()
 	return len(p), nil
+}
+
+// zeroLocked clears the bytes from off to end, which growLocked has
+// allocated. n.mu must be held for writing.
+func (n *node) zeroLocked(off, end int64) {
+	for off < end {
+		i, rel := blockAt(off)
+		b := n.blocks[i][rel:]
+		b = b[:min(int64(len(b)), end-off)]
+		clear(b)
+		off += int64(len(b))
+	}
 }
 
 func (n *node) readAt(p []byte, off int64) (int, error) {

@@ -152,7 +152,7 @@ func TestNamespace(t *testing.T) {
 }
 
 // TestSpareAndRelease: a removed file's blocks are kept (up to maxSpare
-// bytes) and reused zeroed; Release returns every block, files read
+// bytes) and reused, with gaps reading as zeros; Release returns every block, files read
 // as empty, and blocks freed afterwards are not kept.
 func TestSpareAndRelease(t *testing.T) {
 	fs := New()
@@ -175,7 +175,14 @@ func TestSpareAndRelease(t *testing.T) {
 	got := make([]byte, 2*maxBlock+100)
 	_, err = g.ReadAt(got, 0)
 	require.NoError(t, err)
-	require.Equal(t, make([]byte, len(got)), got, "reused blocks are zeroed")
+	require.Equal(t, make([]byte, len(got)), got, "a gap in reused blocks reads as zeros")
+	// So does a gap that starts inside a block already written to.
+	_, err = g.WriteAt([]byte("more"), 2*maxBlock+300)
+	require.NoError(t, err)
+	tail := make([]byte, 200)
+	_, err = g.ReadAt(tail, 2*maxBlock+100)
+	require.NoError(t, err)
+	require.Equal(t, append([]byte("end"), make([]byte, 197)...), tail)
 
 	fs.Release()
 	require.Zero(t, fs.Spare())
