@@ -244,12 +244,16 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		_, err := io.WriteString(stdout, build.String())
 		return err
 	}
+	// Everything from here on (banner, logs, a request line per request)
+	// is written in batches under load; what is left goes out on return.
+	out := newLogBatcher(stdout, logBatchDelay)
+	defer func() { _ = out.Close() }()
 	hopts := &slog.HandlerOptions{Level: o.level}
 	var logger *slog.Logger
 	if o.json {
-		logger = slog.New(slog.NewJSONHandler(stdout, hopts))
+		logger = slog.New(slog.NewJSONHandler(out, hopts))
 	} else {
-		logger = slog.New(slog.NewTextHandler(stdout, hopts))
+		logger = slog.New(slog.NewTextHandler(out, hopts))
 	}
 
 	eo := o.engineOptions(logger)
@@ -363,7 +367,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	// Serve takes them. (Set after Serve started, a client reading the
 	// banner could find the server not ready.)
 	ready.Store(true)
-	printBanner(stdout, logger, o, build, url, caPath)
+	printBanner(out, logger, o, build, url, caPath)
 
 	errc := make(chan error, 1)
 	go func() {

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// recordingWriter keeps every Write it is given, and fails them while fail
+// is set.
+type recordingWriter struct {
+	mu     sync.Mutex
+	writes []string
+	fail   error
+}
+
+func (w *recordingWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.fail != nil {
+		return 0, w.fail
+	}
+	w.writes = append(w.writes, string(p))
+	return len(p), nil
+}
+
+func (w *recordingWriter) get() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.writes...)
+}
+
+func TestLogBatcherBatchesUnderLoad(t *testing.T) {
+	w := &recordingWriter{}
+	b := newLogBatcher(w, time.Hour) // the batch never ends by itself
+	_, err := b.Write([]byte("first\n"))
+	require.NoError(t, err)
+	require.Equal(t, []string{"first\n"}, w.get(), "a line on an idle output goes out at once")
+
+	var want strings.Builder
+	for i := range 100 {
+		line := fmt.Sprintf("line %d\n", i)
+		want.WriteString(line)
+		n, err := b.Write([]byte(line))
+		require.NoError(t, err)
+		require.Equal(t, len(line), n)
+	}
+	require.Len(t, w.get(), 1, "the lines that follow wait for the batch")
+	require.NoError(t, b.Close())
+	require.Equal(t, []string{"first\n", want.String()}, w.get(), "Close writes the batch, in order")
+
+	_, err = b.Write([]byte("late\n"))
+	require.NoError(t, err)
+	require.Equal(t, "late\n", w.get()[2], "after Close lines go straight out")
+}
+
+func TestLogBatcherFlushes(t *testing.T) {
+	w := &recordingWriter{}
+	b := newLogBatcher(w, 10*time.Millisecond)
+	defer b.Close()
+	_, _ = b.Write([]byte("a\n"))
+	_, _ = b.Write([]byte("b\n"))
+	_, _ = b.Write([]byte("c\n"))
+	require.Eventually(t, func() bool { return len(w.get()) == 2 }, 5*time.Second, time.Millisecond,
+		"the batch is written when the delay ends")
+	require.Equal(t, []string{"a\n", "b\nc\n"}, w.get())
+
+	// Once a delay passed with nothing to write, the output is idle again
+	// and the next line goes out at once.
+	time.Sleep(50 * time.Millisecond)
+	_, _ = b.Write([]byte("d\n"))
+	require.Equal(t, "d\n", w.get()[2])
+
+	// A full batch is written without waiting.
+	big := bytes.Repeat([]byte("x"), logBatchBytes)
+	b2 := newLogBatcher(w, time.Hour)
+	defer b2.Close()
+	_, _ = b2.Write([]byte("e\n"))
+	_, _ = b2.Write(big)
+	require.Len(t, w.get(), 5)
+	require.Len(t, w.get()[4], logBatchBytes)
+}
+
+func TestLogBatcherReportsWriteErrors(t *testing.T) {
+	w := &recordingWriter{}
+	b := newLogBatcher(w, time.Hour)
+	_, _ = b.Write([]byte("a\n"))
+	_, _ = b.Write([]byte("b\n"))
+	boom := errors.New("disk full")
+	w.mu.Lock()
+	w.fail = boom
+	w.mu.Unlock()
+	require.ErrorIs(t, b.Close(), boom, "the batch's write error is returned")
+
+	b = newLogBatcher(w, time.Hour)
+	_, err := b.Write([]byte("c\n"))
+	require.ErrorIs(t, err, boom, "a direct write's error is returned at once")
+}
