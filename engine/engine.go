@@ -80,8 +80,10 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		o = *opts
 	}
 	var blobFS vfs.FS
+	fresh := false // a new in-memory store, which nothing can reopen
 	if o.FS == nil {
 		if dir == "" {
+			fresh = true
 			o.FS = vfs.NewMem()
 			// Blob segments hold nearly every byte of a memory store:
 			// they go to a filesystem that grows files in blocks and
@@ -126,6 +128,11 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		FS:     o.FS,
 		Logger: pebbleLogger{o.Logger},
 		Lock:   lock,
+		// Pebble's log of a new in-memory store could only ever be read
+		// by reopening it, which nothing can: without it a write skips
+		// encoding and copying every record into a log in memory (a 4
+		// KiB PUT's body twice, the log and the memtable).
+		DisableWAL: fresh && !o.sync,
 	}
 	// Every request reads records by key (db.Get): a bloom filter lets a
 	// read skip the tables that do not hold its key.

@@ -9,6 +9,7 @@ import (
 	mrand "math/rand/v2"
 	"testing"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/osslite/osslite/pkg/kms"
 	"github.com/stretchr/testify/require"
@@ -189,11 +190,11 @@ func TestEncryptionTamper(t *testing.T) {
 				ct[10] ^= 1
 				nl, err := e.log.Append(ct, 0)
 				require.NoError(t, err)
-				require.NoError(t, e.db.Set(chunkKey(blob, 1), nl.AppendTo(nil), nil))
+				require.NoError(t, e.db.Set(chunkKey(blob, 1), nl.AppendTo(nil), pebble.NoSync))
 			case "swap":
 				a, b := locOf(0), locOf(1)
-				require.NoError(t, e.db.Set(chunkKey(blob, 0), b, nil))
-				require.NoError(t, e.db.Set(chunkKey(blob, 1), a, nil))
+				require.NoError(t, e.db.Set(chunkKey(blob, 0), b, pebble.NoSync))
+				require.NoError(t, e.db.Set(chunkKey(blob, 1), a, pebble.NoSync))
 			}
 			o, err := e.GetObject(ctx, "bkt", "k", GetOptions{})
 			require.NoError(t, err)
