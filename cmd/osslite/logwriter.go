@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"io"
+	"log/slog"
 	"sync"
 	"time"
 )
@@ -22,7 +24,7 @@ const (
 // written together when it ends, or as soon as logBatchBytes have
 // collected. Lines keep their order. Close writes what is left; a write
 // error is returned by the next Write or Close, as a direct write's would
-// be.
+// be. Warnings and errors are written at once (flushingHandler).
 type logBatcher struct {
 	w     io.Writer
 	delay time.Duration
@@ -92,6 +94,37 @@ func (b *logBatcher) flushLocked() {
 	if cap(b.buf) > 4*logBatchBytes {
 		b.buf = nil // a burst's buffer is not kept
 	}
+}
+
+// Flush writes what is collected now.
+func (b *logBatcher) Flush() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.flushLocked()
+}
+
+// flushingHandler is a log handler whose warnings and errors are written
+// out at once, with every line collected before them: a process that
+// crashes right after one loses no line that explains it.
+type flushingHandler struct {
+	slog.Handler
+	out *logBatcher
+}
+
+func (h flushingHandler) Handle(ctx context.Context, r slog.Record) error {
+	err := h.Handler.Handle(ctx, r)
+	if r.Level >= slog.LevelWarn {
+		h.out.Flush()
+	}
+	return err
+}
+
+func (h flushingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return flushingHandler{h.Handler.WithAttrs(attrs), h.out}
+}
+
+func (h flushingHandler) WithGroup(name string) slog.Handler {
+	return flushingHandler{h.Handler.WithGroup(name), h.out}
 }
 
 // Close writes what is collected; later writes go straight to w.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -101,4 +102,20 @@ func TestLogBatcherReportsWriteErrors(t *testing.T) {
 	b = newLogBatcher(w, time.Hour)
 	_, err := b.Write([]byte("c\n"))
 	require.ErrorIs(t, err, boom, "a direct write's error is returned at once")
+}
+
+func TestLogBatcherWritesWarningsAtOnce(t *testing.T) {
+	w := &recordingWriter{}
+	out := newLogBatcher(w, time.Hour)
+	defer out.Close()
+	l := slog.New(flushingHandler{slog.NewTextHandler(out, nil), out}).With("component", "test")
+	l.Info("one")
+	l.Info("two")
+	require.Len(t, w.get(), 1, "info lines under load wait for the batch")
+	l.Warn("three")
+	got := strings.Join(w.get(), "")
+	for _, want := range []string{"msg=one", "msg=two", "msg=three component=test"} {
+		require.Contains(t, got, want, "a warning is written at once, after the lines before it")
+	}
+	require.Less(t, strings.Index(got, "msg=two"), strings.Index(got, "msg=three"))
 }

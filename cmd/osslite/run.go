@@ -251,9 +251,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	hopts := &slog.HandlerOptions{Level: o.level}
 	var logger *slog.Logger
 	if o.json {
-		logger = slog.New(slog.NewJSONHandler(out, hopts))
+		logger = slog.New(flushingHandler{slog.NewJSONHandler(out, hopts), out})
 	} else {
-		logger = slog.New(slog.NewTextHandler(out, hopts))
+		logger = slog.New(flushingHandler{slog.NewTextHandler(out, hopts), out})
 	}
 
 	eo := o.engineOptions(logger)
