@@ -416,6 +416,13 @@ type CopyOptions struct {
 	// full-object checksum computed by reading the source once and stored
 	// with the copy (S3). Default "": the copy has the source's checksums.
 	DefaultChecksum checksum.Algorithm
+	// ChecksumAlgorithm (S3's x-amz-checksum-algorithm) gives the copy a
+	// full-object checksum of this algorithm instead of the source's,
+	// computed by reading the source once. Without it a source whose
+	// checksum is COMPOSITE (a multipart upload's) is read to give the copy,
+	// which is not multipart, the full-object checksum of the same
+	// algorithm, as S3 does.
+	ChecksumAlgorithm checksum.Algorithm
 	// Encryption of the copy (default: in clear). The copy shares the
 	// source's blobs, re-sealing their data keys, when both are sealed by
 	// the key service or by the same customer key; otherwise the body is
@@ -441,17 +448,33 @@ type sourceSum struct {
 	lastModified time.Time
 }
 
-// checksumSource reads bucket/key and computes alg over it, unless it has
-// flexible checksums already (nil then; also nil when the source cannot
-// be read: the copy itself reports why).
-func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID string, alg checksum.Algorithm, customer []byte) (*sourceSum, error) {
+// checksumSource computes the checksum a copy of bucket/key gets when it
+// cannot carry the source's own, by reading the source: alg when given;
+// else the full-object form of a COMPOSITE checksum; else def when the
+// source has no checksum. It returns nil when the copy keeps the source's
+// checksums, and when the source cannot be read (the copy itself reports
+// why).
+func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID string, alg, def checksum.Algorithm, customer []byte) (*sourceSum, error) {
 	src, err := e.openEncrypted(ctx, bucket, key, GetOptions{VersionID: versionID}, true, customer)
 	if err != nil {
 		return nil, nil
 	}
 	defer src.Close()
-	if len(src.Info.Checksums) > 0 {
-		return nil, nil
+	if alg == "" {
+		switch {
+		case len(src.Info.Checksums) == 0:
+			alg = def
+		case src.Info.ChecksumType == "COMPOSITE":
+			for _, a := range checksum.Algorithms {
+				if _, ok := src.Info.Checksums[a]; ok {
+					alg = a
+					break
+				}
+			}
+		}
+		if alg == "" {
+			return nil, nil
+		}
 	}
 	h := alg.New()
 	if _, err := src.WriteTo(h); err != nil {
@@ -490,15 +513,14 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 	}
 	self := srcBucket == dstBucket && srcKey == dstKey && opts.SourceVersionID == ""
-	var computed *sourceSum
-	if opts.DefaultChecksum != "" {
-		if _, err := checksum.ParseAlgorithm(string(opts.DefaultChecksum)); err != nil {
-			return ObjectInfo{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	for _, a := range []checksum.Algorithm{opts.DefaultChecksum, opts.ChecksumAlgorithm} {
+		if a != "" && !a.Valid() {
+			return ObjectInfo{}, fmt.Errorf("%w: %w: %q", ErrInvalidArgument, checksum.ErrUnknownAlgorithm, string(a))
 		}
-		var err error
-		if computed, err = e.checksumSource(ctx, srcBucket, srcKey, opts.SourceVersionID, opts.DefaultChecksum, opts.SourceCustomerKey); err != nil {
-			return ObjectInfo{}, err
-		}
+	}
+	computed, err := e.checksumSource(ctx, srcBucket, srcKey, opts.SourceVersionID, opts.ChecksumAlgorithm, opts.DefaultChecksum, opts.SourceCustomerKey)
+	if err != nil {
+		return ObjectInfo{}, err
 	}
 	cp, perr := e.prepareCopy(ctx, srcBucket, srcKey, opts)
 	if perr != nil {
@@ -508,7 +530,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		defer cp.body.done()
 	}
 	var out ObjectInfo
-	err := e.applyCtx(ctx, func(m *mutation) error {
+	err = e.applyCtx(ctx, func(m *mutation) error {
 		src, err := e.objectVersion(e.db, srcBucket, srcKey, opts.SourceVersionID, true)
 		if err != nil {
 			return err
@@ -560,9 +582,10 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		dst.extents = slices.Clone(src.extents)
 		dst.info.VersionID, dst.nullStamp = "", stamp{}
 		dst.info.Retention, dst.info.LegalHold, dst.info.LegalHoldSet = opts.Retention, opts.LegalHold, false
-		if computed != nil && len(src.info.Checksums) == 0 {
+		if computed != nil {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
 			dst.info.ChecksumType = "FULL_OBJECT"
+			dst.info.PartChecksums = nil // the source's parts' checksums of another algorithm, or of the composite
 		}
 		cp.apply(m, &dst)
 		if err := e.replaceObject(m, &dst); err != nil {

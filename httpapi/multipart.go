@@ -40,6 +40,16 @@ func (rc *request) writeKeyEncoding() (func(string) string, string, error) {
 	}
 }
 
+// validChecksumTypes lists the algorithms for the error of an unsupported
+// one, as S3 does: "[CRC32, CRC32C, ...]".
+var validChecksumTypes = func() string {
+	names := make([]string, len(checksum.Algorithms))
+	for i, a := range checksum.Algorithms {
+		names[i] = string(a)
+	}
+	return "[" + strings.Join(names, ", ") + "]"
+}()
+
 func (s *server) createMultipartUpload(rc *request) error {
 	opts, err := s.creationOptions(rc, sseCreate)
 	if err != nil {
@@ -52,7 +62,7 @@ func (s *server) createMultipartUpload(rc *request) error {
 	if v := rc.header("checksum-algorithm"); v != "" {
 		a, err := checksum.ParseAlgorithm(v)
 		if err != nil {
-			return errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]")
+			return errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: %s", validChecksumTypes)
 		}
 		opts.Checksum = &engine.ChecksumInput{Algorithm: a}
 		opts.ChecksumType = strings.ToUpper(rc.header("checksum-type"))
@@ -238,23 +248,6 @@ type completeMultipartUploadResult struct {
 	ETag         string `xml:"ETag"`
 	checksumFields
 	ChecksumType string `xml:"ChecksumType,omitempty"`
-}
-
-// partChecksum returns the checksum of algorithm a listed for a part.
-func (c checksumFields) get(a checksum.Algorithm) string {
-	switch a {
-	case checksum.CRC32:
-		return c.ChecksumCRC32
-	case checksum.CRC32C:
-		return c.ChecksumCRC32C
-	case checksum.CRC64NVME:
-		return c.ChecksumCRC64NVME
-	case checksum.SHA1:
-		return c.ChecksumSHA1
-	case checksum.SHA256:
-		return c.ChecksumSHA256
-	}
-	return ""
 }
 
 // MaxParts is the most parts an upload may have.

@@ -748,23 +748,54 @@ type checksumFields struct {
 	ChecksumCRC64NVME string `xml:"ChecksumCRC64NVME,omitempty"`
 	ChecksumSHA1      string `xml:"ChecksumSHA1,omitempty"`
 	ChecksumSHA256    string `xml:"ChecksumSHA256,omitempty"`
+	ChecksumMD5       string `xml:"ChecksumMD5,omitempty"`
+	ChecksumSHA512    string `xml:"ChecksumSHA512,omitempty"`
+	ChecksumXXHASH64  string `xml:"ChecksumXXHASH64,omitempty"`
+	ChecksumXXHASH3   string `xml:"ChecksumXXHASH3,omitempty"`
+	ChecksumXXHASH128 string `xml:"ChecksumXXHASH128,omitempty"`
+}
+
+// field is the element holding a's checksum ("Checksum" + a's name), or
+// nil for an unknown algorithm.
+func (c *checksumFields) field(a checksum.Algorithm) *string {
+	switch a {
+	case checksum.CRC32:
+		return &c.ChecksumCRC32
+	case checksum.CRC32C:
+		return &c.ChecksumCRC32C
+	case checksum.CRC64NVME:
+		return &c.ChecksumCRC64NVME
+	case checksum.SHA1:
+		return &c.ChecksumSHA1
+	case checksum.SHA256:
+		return &c.ChecksumSHA256
+	case checksum.MD5:
+		return &c.ChecksumMD5
+	case checksum.SHA512:
+		return &c.ChecksumSHA512
+	case checksum.XXHASH64:
+		return &c.ChecksumXXHASH64
+	case checksum.XXHASH3:
+		return &c.ChecksumXXHASH3
+	case checksum.XXHASH128:
+		return &c.ChecksumXXHASH128
+	}
+	return nil
+}
+
+// get returns the checksum of algorithm a listed (for a part, say).
+func (c checksumFields) get(a checksum.Algorithm) string {
+	if f := c.field(a); f != nil {
+		return *f
+	}
+	return ""
 }
 
 func checksumsOf(sums map[checksum.Algorithm][]byte, suffix string) checksumFields {
 	var c checksumFields
 	for a, v := range sums {
-		e := checksum.Encode(v) + suffix
-		switch a {
-		case checksum.CRC32:
-			c.ChecksumCRC32 = e
-		case checksum.CRC32C:
-			c.ChecksumCRC32C = e
-		case checksum.CRC64NVME:
-			c.ChecksumCRC64NVME = e
-		case checksum.SHA1:
-			c.ChecksumSHA1 = e
-		case checksum.SHA256:
-			c.ChecksumSHA256 = e
+		if f := c.field(a); f != nil {
+			*f = checksum.Encode(v) + suffix
 		}
 	}
 	return c
@@ -815,6 +846,11 @@ func (s *server) copyObject(rc *request) error {
 		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes}
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
 		return err
+	}
+	if v := rc.header("checksum-algorithm"); v != "" {
+		if opts.ChecksumAlgorithm, err = checksum.ParseAlgorithm(v); err != nil {
+			return errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: %s", validChecksumTypes)
+		}
 	}
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
 		return err

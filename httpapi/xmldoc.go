@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/checksum"
 )
 
 // Request documents are read in one of two ways. Small ones (ACLs,
@@ -403,16 +404,12 @@ func decodeComplete(t *docTokens, max int) ([]completePartXML, error) {
 				hasNumber = true
 			case "ETag":
 				p.ETag = v
-			case "ChecksumCRC32":
-				p.ChecksumCRC32 = v
-			case "ChecksumCRC32C":
-				p.ChecksumCRC32C = v
-			case "ChecksumCRC64NVME":
-				p.ChecksumCRC64NVME = v
-			case "ChecksumSHA1":
-				p.ChecksumSHA1 = v
-			case "ChecksumSHA256":
-				p.ChecksumSHA256 = v
+			default:
+				if name, ok := strings.CutPrefix(f.Name.Local, "Checksum"); ok {
+					if dst := p.field(checksum.Algorithm(name)); dst != nil {
+						*dst = v
+					}
+				}
 			}
 		}
 		if !hasNumber {

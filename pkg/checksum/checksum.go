@@ -1,8 +1,10 @@
 package checksum
 
 import (
+	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
 	"hash"
@@ -10,7 +12,9 @@ import (
 	"hash/crc64"
 	"strings"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/minio/crc64nvme"
+	"github.com/zeebo/xxh3"
 )
 
 // Algorithm names an S3 flexible-checksum algorithm. Its value is the
@@ -25,10 +29,18 @@ const (
 	CRC64NVME Algorithm = "CRC64NVME" // CRC-64/NVME, 8 bytes
 	SHA1      Algorithm = "SHA1"      // SHA-1, 20 bytes
 	SHA256    Algorithm = "SHA256"    // SHA-256, 32 bytes
+	// The algorithms S3 added in 2026 (the SDKs' ChecksumAlgorithm enums
+	// list them; minio-go tests them), usable like SHA1 and SHA256: not
+	// for FULL_OBJECT multipart checksums, which need a CRC.
+	MD5       Algorithm = "MD5"       // MD5, 16 bytes (x-amz-checksum-md5, not Content-MD5)
+	SHA512    Algorithm = "SHA512"    // SHA-512, 64 bytes
+	XXHASH64  Algorithm = "XXHASH64"  // xxHash64, seed 0, 8 bytes big-endian
+	XXHASH3   Algorithm = "XXHASH3"   // XXH3-64, seed 0, 8 bytes big-endian
+	XXHASH128 Algorithm = "XXHASH128" // XXH3-128, seed 0, 16 bytes: high then low half, big-endian
 )
 
 // Algorithms lists every supported Algorithm. Callers must not modify it.
-var Algorithms = []Algorithm{CRC32, CRC32C, CRC64NVME, SHA1, SHA256}
+var Algorithms = []Algorithm{CRC32, CRC32C, CRC64NVME, SHA1, SHA256, MD5, SHA512, XXHASH64, XXHASH3, XXHASH128}
 
 // Reflected generator polynomials (as hash/crc32 and hash/crc64 take them).
 const (
@@ -62,7 +74,7 @@ func ParseAlgorithm(s string) (Algorithm, error) {
 // Valid reports whether a is one of Algorithms.
 func (a Algorithm) Valid() bool {
 	switch a {
-	case CRC32, CRC32C, CRC64NVME, SHA1, SHA256:
+	case CRC32, CRC32C, CRC64NVME, SHA1, SHA256, MD5, SHA512, XXHASH64, XXHASH3, XXHASH128:
 		return true
 	}
 	return false
@@ -87,6 +99,16 @@ func (a Algorithm) New() hash.Hash {
 		return sha1.New()
 	case SHA256:
 		return sha256.New()
+	case MD5:
+		return md5.New()
+	case SHA512:
+		return sha512.New()
+	case XXHASH64:
+		return xxhash.New()
+	case XXHASH3:
+		return xxh3.New()
+	case XXHASH128:
+		return xxh3.New128()
 	}
 	panic(fmt.Sprintf("checksum: New of unknown algorithm %q", string(a)))
 }
@@ -102,6 +124,14 @@ func (a Algorithm) Size() int {
 		return sha1.Size
 	case SHA256:
 		return sha256.Size
+	case MD5:
+		return md5.Size
+	case SHA512:
+		return sha512.Size
+	case XXHASH64, XXHASH3:
+		return 8
+	case XXHASH128:
+		return 16
 	}
 	return 0
 }

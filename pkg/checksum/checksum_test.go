@@ -28,6 +28,8 @@ func TestCheckValues(t *testing.T) {
 		{CRC64NVME, "ae8b14860a799888"},
 		{SHA1, "f7c3bc1d808e04732adf679965ccc34ca7ae3441"},
 		{SHA256, "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225"},
+		{MD5, "25f9e794323b453885f5181f1b624d0b"},
+		{SHA512, "d9e6762dd1c8eaf6d61b3c6192fc408d4d6d5f1176d0c29169bc24e71c3f274ad27fcd5811b313d681f7e55ec02d73d499c95455b6b5bb503acf574fba8ffe85"},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.alg), func(t *testing.T) {
@@ -53,6 +55,14 @@ func TestAWSValues(t *testing.T) {
 		{"", CRC64NVME, "AAAAAAAAAAA="},
 		{"", SHA1, "2jmj7l5rSw0yVb/vlWAYkK/YBwk="},
 		{"", SHA256, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="},
+		// The 2026 algorithms of the empty input: the published values
+		// (RFC 1321, FIPS 180-4, xxHash's XXH64, XXH3_64bits and XXH3_128bits
+		// with seed 0, canonical big-endian form).
+		{"", MD5, "1B2M2Y8AsgTpgAmY7PhCfg=="}, // d41d8cd98f00b204e9800998ecf8427e
+		{"", SHA512, "z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="}, // cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e
+		{"", XXHASH64, "70bbN1HY6Zk="},              // ef46db3751d8e999
+		{"", XXHASH3, "LQaABTjTlMI="},               // 2d06800538d394c2
+		{"", XXHASH128, "maoG0wFHmNhgAcMkRo1Jfw=="}, // 99aa06d3014798d86001c324468d497f
 		{"hello world", CRC32, "DUoRhQ=="},
 		{"hello world", CRC32C, "yZRlqg=="},
 		{"hello world", CRC64NVME, "jSnVw/bqjr4="},
@@ -79,7 +89,7 @@ func TestParseAlgorithm(t *testing.T) {
 			require.Equal(t, a, got)
 		}
 	}
-	for _, s := range []string{"", "MD5", "CRC64", "crc32 ", "SHA-256"} {
+	for _, s := range []string{"", "MD4", "SHA384", "CRC64", "crc32 ", "SHA-256", "XXHASH"} {
 		_, err := ParseAlgorithm(s)
 		require.ErrorIs(t, err, ErrUnknownAlgorithm, s)
 	}
@@ -97,6 +107,11 @@ func TestAlgorithmProperties(t *testing.T) {
 		{CRC64NVME, 8, "x-amz-checksum-crc64nvme", true},
 		{SHA1, 20, "x-amz-checksum-sha1", false},
 		{SHA256, 32, "x-amz-checksum-sha256", false},
+		{MD5, 16, "x-amz-checksum-md5", false},
+		{SHA512, 64, "x-amz-checksum-sha512", false},
+		{XXHASH64, 8, "x-amz-checksum-xxhash64", false},
+		{XXHASH3, 8, "x-amz-checksum-xxhash3", false},
+		{XXHASH128, 16, "x-amz-checksum-xxhash128", false},
 	}
 	require.Equal(t, len(tests), len(Algorithms))
 	for i, tt := range tests {
@@ -109,7 +124,7 @@ func TestAlgorithmProperties(t *testing.T) {
 			require.Equal(t, tt.crc, tt.alg.IsCRC())
 		})
 	}
-	bad := Algorithm("MD5")
+	bad := Algorithm("SHA384")
 	require.False(t, bad.Valid())
 	require.Equal(t, 0, bad.Size())
 	require.Panics(t, func() { bad.New() })
@@ -122,7 +137,8 @@ func TestDecodeErrors(t *testing.T) {
 		in   string
 		want error
 	}{
-		{"unknown", "MD5", "AAAAAA==", ErrUnknownAlgorithm},
+		{"unknown", "SHA384", "AAAAAA==", ErrUnknownAlgorithm},
+		{"xxhash128 as xxhash64", XXHASH128, "AAAAAAAAAAA=", ErrInvalidChecksum},
 		{"not base64", CRC32, "!!!!!!==", ErrInvalidChecksum},
 		{"unpadded", CRC32, "AAAAAA", ErrInvalidChecksum},
 		{"too short", CRC32, "AAAA", ErrInvalidChecksum},
@@ -245,7 +261,9 @@ func TestCombineErrors(t *testing.T) {
 	}{
 		{"sha1", SHA1, make([]byte, 20), make([]byte, 20), 1, ErrNotCombinable},
 		{"sha256", SHA256, make([]byte, 32), make([]byte, 32), 1, ErrNotCombinable},
-		{"unknown", "MD5", four, four, 1, ErrUnknownAlgorithm},
+		{"md5", MD5, make([]byte, 16), make([]byte, 16), 1, ErrNotCombinable},
+		{"xxhash64", XXHASH64, make([]byte, 8), make([]byte, 8), 1, ErrNotCombinable},
+		{"unknown", "SHA384", four, four, 1, ErrUnknownAlgorithm},
 		{"short crc1", CRC32, four[:3], four, 1, ErrInvalidChecksum},
 		{"long crc2", CRC32C, four, make([]byte, 8), 1, ErrInvalidChecksum},
 		{"crc64 short", CRC64NVME, four, four, 1, ErrInvalidChecksum},

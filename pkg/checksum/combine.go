@@ -78,7 +78,7 @@ func CombineCRC64ECMA(crc1, crc2 uint64, len2 int64) uint64 {
 // CombineCRC returns the checksum of the concatenation A||B in wire form
 // (big-endian) for the CRC algorithm a, given crc1 = a(A), crc2 = a(B), both
 // in wire form as produced by a.New().Sum(nil) or Decode, and len2 = len(B)
-// in bytes. Errors wrap ErrNotCombinable (SHA1, SHA256), ErrUnknownAlgorithm,
+// in bytes. Errors wrap ErrNotCombinable (an algorithm that is not a CRC), ErrUnknownAlgorithm,
 // or ErrInvalidChecksum (wrong lengths, negative len2).
 //
 // Folding CombineCRC over the parts of a multipart upload, in part order,
@@ -92,9 +92,10 @@ func CombineCRC(a Algorithm, crc1, crc2 []byte, len2 int64) ([]byte, error) {
 		g = gfCRC32C()
 	case CRC64NVME:
 		g = gfCRC64NVME()
-	case SHA1, SHA256:
-		return nil, fmt.Errorf("%w: %s", ErrNotCombinable, a)
 	default:
+		if a.Valid() {
+			return nil, fmt.Errorf("%w: %s", ErrNotCombinable, a)
+		}
 		return nil, fmt.Errorf("%w: %q", ErrUnknownAlgorithm, string(a))
 	}
 	if len(crc1) != a.Size() || len(crc2) != a.Size() {

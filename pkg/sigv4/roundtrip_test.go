@@ -101,6 +101,31 @@ func TestSignRequestSessionToken(t *testing.T) {
 	require.ErrorIs(t, err, ErrMalformedPresigned)
 }
 
+// TestSignRequestNonCanonicalHeader: a header put in r.Header under a
+// name net/http would not write it as (lower case, by map index) is signed
+// with its value, once, and verifies as a server reads it.
+func TestSignRequestNonCanonicalHeader(t *testing.T) {
+	now := time.Date(2025, 2, 3, 4, 5, 6, 0, time.UTC)
+	creds := Credentials{AccessKeyID: exampleAKID, SecretAccessKey: exampleSecret}
+	r := httptest.NewRequest("PUT", "http://b.s3.local/k", nil)
+	r.Header["x-amz-checksum-xxhash3"] = []string{"1Eex6kDmmIs="}
+	r.Header["x-amz-meta-a"] = []string{"1"}
+	r.Header["X-Amz-Meta-A"] = []string{"2"}
+	s, err := SignRequest(r, creds, "us-east-1", "s3", now, "")
+	require.NoError(t, err)
+	require.Equal(t, []string{"host", "x-amz-checksum-xxhash3", "x-amz-content-sha256", "x-amz-date", "x-amz-meta-a"}, s.Authorization.SignedHeaders)
+	// What a server sees: every name canonical.
+	wire := httptest.NewRequest("PUT", "http://b.s3.local/k", nil)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			wire.Header.Add(k, v)
+		}
+	}
+	require.Len(t, wire.Header.Values("X-Amz-Meta-A"), 2)
+	_, err = Verify(wire, exampleSecrets, now, VerifyOptions{})
+	require.NoError(t, err)
+}
+
 func FuzzParseAuthorization(f *testing.F) {
 	f.Add(goodAuth)
 	f.Add("AWS4-HMAC-SHA256 Credential=a/20130524/r/s3/aws4_request, SignedHeaders=host, Signature=" + strings.Repeat("0", 64))

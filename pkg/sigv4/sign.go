@@ -218,6 +218,15 @@ func SignRequest(r *http.Request, creds Credentials, region, service string, now
 	if r.Header == nil {
 		r.Header = make(http.Header)
 	}
+	// A header set by map index under a non-canonical name would be
+	// signed but looked up empty (and listed twice beside its canonical
+	// twin): move it under its canonical name, as a server reads it.
+	for name, vs := range r.Header {
+		if c := http.CanonicalHeaderKey(name); c != name {
+			delete(r.Header, name)
+			r.Header[c] = append(r.Header[c], vs...)
+		}
+	}
 	ts := now.UTC().Format(TimeFormat)
 	r.Header.Set("X-Amz-Date", ts)
 	r.Header.Set("X-Amz-Content-Sha256", payloadHash)
