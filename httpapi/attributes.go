@@ -77,14 +77,11 @@ func (s *server) getObjectAttributes(rc *request) error {
 	if err != nil {
 		return err
 	}
-	// Versions: only the current object ("null" in an unversioned bucket).
-	if v := rc.q.Get("versionId"); v != "" && v != "null" {
-		return errorf("NoSuchVersion", "").with("Key", rc.op.Key).with("VersionId", v)
-	}
-	info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+	info, err := s.headVersion(rc)
 	if err != nil {
 		return err
 	}
+	rc.writeVersionID(info.VersionID)
 	out := &objectAttributes{}
 	if want["ETag"] {
 		out.ETag = info.ETag

@@ -256,6 +256,38 @@ func TestGetObjectAttributes(t *testing.T) {
 	assert.Nil(t, a.ETag, "only what was asked for")
 	assert.Equal(t, int64(5), aws.ToInt64(a.ObjectSize))
 	_, err = c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: bkt, Key: aws.String("one"), VersionId: aws.String("v1"), ObjectAttributes: all})
+	wantCode(t, err, "InvalidArgument") // not a version ID, as for GetObject
+
+	// A versioned bucket: each version's attributes by its ID, with the
+	// version's ID in the answer; a deleted version is NoSuchVersion.
+	vb := aws.String("attrs-versioned")
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: vb})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: vb,
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	v1, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: vb, Key: aws.String("k"), Body: strings.NewReader("first")})
+	require.NoError(t, err)
+	v2, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: vb, Key: aws.String("k"), Body: strings.NewReader("second!")})
+	require.NoError(t, err)
+	for _, v := range []struct {
+		id   *string
+		etag string
+		size int64
+	}{{v1.VersionId, aws.ToString(v1.ETag), 5}, {v2.VersionId, aws.ToString(v2.ETag), 7}, {nil, aws.ToString(v2.ETag), 7}} {
+		a, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: vb, Key: aws.String("k"), VersionId: v.id, ObjectAttributes: all})
+		require.NoError(t, err)
+		assert.Equal(t, v.size, aws.ToInt64(a.ObjectSize))
+		assert.Equal(t, strings.Trim(v.etag, `"`), aws.ToString(a.ETag))
+		want := v.id
+		if want == nil {
+			want = v2.VersionId
+		}
+		assert.Equal(t, aws.ToString(want), aws.ToString(a.VersionId))
+	}
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: vb, Key: aws.String("k"), VersionId: v1.VersionId})
+	require.NoError(t, err)
+	_, err = c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: vb, Key: aws.String("k"), VersionId: v1.VersionId, ObjectAttributes: all})
 	wantCode(t, err, "NoSuchVersion")
 	_, err = c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: bkt, Key: aws.String("none"), ObjectAttributes: all})
 	wantCode(t, err, "NoSuchKey")

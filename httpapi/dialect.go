@@ -414,17 +414,19 @@ type errorDialect struct {
 
 // xmlErrorDocument renders an <Error> document: Code, Message, then
 // (withResource) the extras, Resource, RequestId and HostId, or (for
-// dialects with an EC) RequestId, HostId, the extras and EC.
+// dialects with an EC) RequestId, HostId, the extras and EC. Text is
+// escaped as S3 writes it, quotes literal (appendText).
 func xmlErrorDocument(withEC bool) func(e *Error, resource, requestID, hostID, ec string) []byte {
 	return func(e *Error, resource, requestID, hostID, ec string) []byte {
-		var b bytes.Buffer
-		b.WriteString(xmlHeader)
-		enc := xml.NewEncoder(&b)
-		start := xml.StartElement{Name: xml.Name{Local: "Error"}}
-		_ = enc.EncodeToken(start)
+		b := append(make([]byte, 0, 512), xmlHeader...)
 		elem := func(name, value string) {
-			_ = enc.EncodeElement(value, xml.StartElement{Name: xml.Name{Local: name}})
+			b = append(b, '<')
+			b = append(b, name...)
+			b = append(b, '>')
+			b = appendText(b, value)
+			b = appendEnd(b, name)
 		}
+		b = append(b, "<Error>"...)
 		elem("Code", e.Code)
 		elem("Message", e.Message)
 		if withEC {
@@ -444,9 +446,7 @@ func xmlErrorDocument(withEC bool) func(e *Error, resource, requestID, hostID, e
 			elem("RequestId", requestID)
 			elem("HostId", hostID)
 		}
-		_ = enc.EncodeToken(start.End())
-		_ = enc.Flush()
-		return b.Bytes()
+		return append(b, "</Error>"...)
 	}
 }
 

@@ -188,6 +188,22 @@ func appendEscaped(b []byte, s string) []byte {
 	return append(b, s[last:]...)
 }
 
+// appendText escapes s as element content the way S3 writes its error
+// messages: as appendEscaped, but with quotes literal. (S3 answers
+// Policy Condition failed: ["eq", "$key", "x"], and clients match the
+// text: minio-go's suite does.)
+func appendText(b []byte, s string) []byte {
+	for {
+		i := strings.IndexAny(s, `"'`)
+		if i < 0 {
+			return appendEscaped(b, s)
+		}
+		b = appendEscaped(b, s[:i])
+		b = append(b, s[i])
+		s = s[i+1:]
+	}
+}
+
 // plainASCII marks the ASCII bytes appendEscaped copies as they are.
 var plainASCII = func() (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
