@@ -279,7 +279,9 @@ func (s *server) preflight(rc *request) error {
 		}
 		return errorf("AccessForbidden", msgCORSNotAllowed).with("Method", method).with("ResourceType", resource)
 	}
-	writeCORSHeaders(rc.w.Header(), m, origin, strings.Join(requested, ", "))
+	// The allowed headers are the requested ones in lower case, as S3
+	// answers them (header names are case-insensitive to browsers).
+	writeCORSHeaders(rc.w.Header(), m, origin, strings.ToLower(strings.Join(requested, ", ")))
 	return writeEmpty(rc, http.StatusOK)
 }
 

@@ -116,7 +116,7 @@ func TestCORSPreflight(t *testing.T) {
 	h := resp.Header
 	assert.Equal(t, "https://www.app.test", h.Get("Access-Control-Allow-Origin"))
 	assert.Equal(t, "PUT, GET", h.Get("Access-Control-Allow-Methods"))
-	assert.Equal(t, "content-type, X-Amz-Date, x-amz-content-sha256", h.Get("Access-Control-Allow-Headers"))
+	assert.Equal(t, "content-type, x-amz-date, x-amz-content-sha256", h.Get("Access-Control-Allow-Headers"), "in lower case, as S3 answers")
 	assert.Equal(t, "ETag, x-amz-request-id", h.Get("Access-Control-Expose-Headers"))
 	assert.Equal(t, "3000", h.Get("Access-Control-Max-Age"))
 	assert.Equal(t, "true", h.Get("Access-Control-Allow-Credentials"))
