@@ -209,14 +209,34 @@ func (s *server) corsActual(rc *request, origin string) {
 		return
 	}
 	h := rc.w.Header()
-	m, ok := c.Match(origin, rc.r.Method, nil)
+	// A request that carries a preflight's headers is matched as that
+	// preflight would be, by the method and headers they name, and
+	// answered with its headers: S3 does (minio-go's suite checks it).
+	method, requested := rc.r.Method, []string(nil)
+	if v := rc.r.Header.Get("Access-Control-Request-Method"); v != "" {
+		method, requested = v, requestedHeaders(rc.r)
+	}
+	m, ok := c.Match(origin, method, requested)
 	if !ok {
 		if c.ResponseVary {
 			h.Set("Vary", "Origin")
 		}
 		return
 	}
-	writeCORSHeaders(h, m, origin, "")
+	writeCORSHeaders(h, m, origin, strings.ToLower(strings.Join(requested, ", ")))
+}
+
+// requestedHeaders lists the names in r's Access-Control-Request-Headers.
+func requestedHeaders(r *http.Request) []string {
+	var requested []string
+	for _, v := range r.Header.Values("Access-Control-Request-Headers") {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.TrimSpace(name); name != "" {
+				requested = append(requested, name)
+			}
+		}
+	}
+	return requested
 }
 
 // writeCORSHeaders writes the answer of matching rule m to origin;
@@ -264,14 +284,7 @@ func (s *server) preflight(rc *request) error {
 	if c == nil {
 		return errorf("AccessForbidden", msgCORSNotEnabled).with("Method", method).with("ResourceType", resource)
 	}
-	var requested []string
-	for _, v := range r.Header.Values("Access-Control-Request-Headers") {
-		for _, name := range strings.Split(v, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				requested = append(requested, name)
-			}
-		}
-	}
+	requested := requestedHeaders(r)
 	m, ok := c.Match(origin, method, requested)
 	if !ok {
 		if c.ResponseVary {

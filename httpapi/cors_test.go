@@ -181,6 +181,17 @@ func TestCORSActualRequests(t *testing.T) {
 	resp = f.do(t, raw{method: "DELETE", path: "/web/k", header: hdr("Origin", origin)})
 	require.Equal(t, 204, resp.StatusCode)
 	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+	// A request carrying a preflight's headers is matched by the method
+	// and headers they name, and answered as that preflight (S3): a GET
+	// from any origin asking for PUT gets the PUT rule's headers, not the
+	// GET-from-anywhere rule's.
+	resp = f.do(t, raw{method: "GET", path: "/web/missing", header: hdr("Origin", origin,
+		"Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "X-Amz-Meta-A")})
+	assert.Equal(t, origin, resp.Header.Get("Access-Control-Allow-Origin"))
+	assert.Equal(t, "x-amz-meta-a", resp.Header.Get("Access-Control-Allow-Headers"))
+	assert.Equal(t, "ETag, x-amz-request-id", resp.Header.Get("Access-Control-Expose-Headers"))
+	resp = f.do(t, raw{method: "GET", path: "/web/missing", header: hdr("Origin", "http://any.test", "Access-Control-Request-Method", "PUT")})
+	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"), "no rule allows PUT from there")
 	// Without Origin, nothing.
 	resp = f.do(t, raw{method: "GET", path: "/web/k"})
 	assert.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
