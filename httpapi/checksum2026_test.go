@@ -157,12 +157,24 @@ func TestChecksums2026(t *testing.T) {
 		})
 	}
 
+	// x-amz-checksum-algorithm with no value to check: the server computes
+	// that checksum instead of the default CRC64NVME. minio-go sends
+	// CRC32C so on every PutObject of a client with trailing headers.
+	up, err := trailers.PutObject(ctx, "sums", "auto", bytes.NewReader(small), int64(len(small)), minio.PutObjectOptions{DisableMultipart: true})
+	require.NoError(t, err)
+	assert.Equal(t, clientSum(minio.ChecksumCRC32C, small, 0), up.ChecksumCRC32C)
+	assert.Empty(t, up.ChecksumCRC64NVME)
+	resp := f.do(t, raw{method: http.MethodPut, path: "/sums/auto-sha512", body: small, header: http.Header{"X-Amz-Checksum-Algorithm": {"sha512"}}})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "%s", resp.body)
+	assert.Equal(t, clientSum(minio.ChecksumSHA512, small, 0), resp.Header.Get("X-Amz-Checksum-Sha512"))
+
 	// An algorithm S3 does not know is refused, naming the ones it does.
 	for _, q := range []raw{
 		{method: http.MethodPost, path: "/sums/x?uploads", header: http.Header{"X-Amz-Checksum-Algorithm": {"SHA384"}}},
 		{method: http.MethodPut, path: "/sums/x", header: http.Header{"X-Amz-Checksum-Algorithm": {"SHA384"}, "X-Amz-Copy-Source": {"/sums/MD5-header"}}},
+		{method: http.MethodPut, path: "/sums/x", header: http.Header{"X-Amz-Checksum-Algorithm": {"SHA384"}}, body: small},
 	} {
-		resp := f.do(t, q)
+		resp = f.do(t, q)
 		require.Equal(t, http.StatusBadRequest, resp.StatusCode, "%s", resp.body)
 		assert.Equal(t, "InvalidRequest", resp.errCode())
 		assert.Contains(t, string(resp.body), "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256, MD5, SHA512, XXHASH64, XXHASH3, XXHASH128]")

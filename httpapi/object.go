@@ -230,6 +230,14 @@ func (s *server) putObject(rc *request) error {
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	opts.DefaultChecksum = rc.d.defaultChecksum
+	if v := rc.header("checksum-algorithm"); v != "" && opts.DefaultChecksum != "" {
+		// x-amz-checksum-algorithm without a value to check (minio-go
+		// sends CRC32C so): the server computes that checksum instead of
+		// the default.
+		if opts.DefaultChecksum, err = checksum.ParseAlgorithm(v); err != nil {
+			return errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: %s", validChecksumTypes)
+		}
+	}
 	if opts.Retention.Mode != "" || opts.LegalHold || rc.header("object-lock-legal-hold") != "" {
 		if err := rc.requireLockDigest(); err != nil {
 			return err
