@@ -428,6 +428,11 @@ type CopyOptions struct {
 	// the key service or by the same customer key; otherwise the body is
 	// re-encrypted by streaming it.
 	Encryption Encryption
+	// EncryptionAsked says the request named Encryption itself (S3's
+	// x-amz-server-side-encryption headers, not a bucket default): a copy
+	// onto itself is then allowed though the encryption stays the same,
+	// its data keys sealed again (key rotation, as S3 allows).
+	EncryptionAsked bool
 	// SourceCustomerKey opens a source sealed by a customer key.
 	SourceCustomerKey []byte
 	// SourceVersionID copies that version of the source ("": the latest;
@@ -551,7 +556,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return err
 		}
 		if self && opts.MetadataDirective != MetadataReplace && (opts.StorageClass == "" || opts.StorageClass == src.info.StorageClass) &&
-			opts.Tags == nil && opts.ACL == nil && !cp.changesEncryption() {
+			opts.Tags == nil && opts.ACL == nil && !cp.changesEncryption() && !opts.EncryptionAsked {
 			return fmt.Errorf("%w: %s/%s", ErrInvalidCopyRequest, srcBucket, srcKey)
 		}
 		dst := src

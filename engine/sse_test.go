@@ -332,6 +332,15 @@ func TestEncryptedCopy(t *testing.T) {
 	require.NoError(t, err)
 	got, _ := readAll(t, e, "bkt", "src", GetOptions{})
 	require.Equal(t, data, got)
+	// With the same encryption it is refused, unless the request named
+	// it (S3's headers, not a bucket default): key rotation.
+	_, err = e.CopyObject(ctx, "bkt", "src", "bkt", "src", CopyOptions{Encryption: managed})
+	require.ErrorIs(t, err, ErrInvalidCopyRequest)
+	_, err = e.CopyObject(ctx, "bkt", "src", "bkt", "src", CopyOptions{Encryption: managed, EncryptionAsked: true})
+	require.NoError(t, err)
+	got, o := readAll(t, e, "bkt", "src", GetOptions{})
+	require.Equal(t, data, got)
+	require.Equal(t, EncryptManaged, o.Info.Encryption.Mode)
 }
 
 func TestEncryptedMultipartAndAppend(t *testing.T) {

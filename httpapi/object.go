@@ -842,7 +842,7 @@ func (s *server) copyObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	enc, err := s.requestEncryption(rc, sseCreate)
+	enc, encAsked, err := s.requestEncryptionAsked(rc, sseCreate)
 	if err != nil {
 		return err
 	}
@@ -851,7 +851,8 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
-		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes}
+		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes,
+		EncryptionAsked: encAsked && enc.Mode != engine.EncryptNone}
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
 		return err
 	}

@@ -46,14 +46,22 @@ const maxEncryptionContext = 8 << 10
 // requestEncryption reads the encryption of a write: the request's
 // headers, else the bucket's default encryption.
 func (s *server) requestEncryption(rc *request, w sseWrite) (engine.Encryption, error) {
+	enc, _, err := s.requestEncryptionAsked(rc, w)
+	return enc, err
+}
+
+// requestEncryptionAsked is requestEncryption that also says whether the
+// request's headers named the encryption (not the bucket default).
+func (s *server) requestEncryptionAsked(rc *request, w sseWrite) (engine.Encryption, bool, error) {
 	if rc.d.sse.parse == nil {
-		return engine.Encryption{}, rc.d.sse.check(rc, w)
+		return engine.Encryption{}, false, rc.d.sse.check(rc, w)
 	}
 	enc, asked, err := rc.d.sse.parse(rc, w)
 	if err != nil || asked || w != sseCreate {
-		return enc, err
+		return enc, asked, err
 	}
-	return s.bucketDefaultEncryption(rc)
+	enc, err = s.bucketDefaultEncryption(rc)
+	return enc, false, err
 }
 
 // bucketDefaultEncryption is the encryption PutBucketEncryption set for
