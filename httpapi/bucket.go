@@ -110,7 +110,17 @@ func (s *server) getBucketInfo(rc *request) error {
 	}
 	bk.Owner = s.ownerDoc(rc.d, b.Owner)
 	bk.Grant = ossACLName(b.ACL, false)
+	if b.Versioning != engine.VersioningOff {
+		bk.Versioning = b.Versioning.String() // Enabled or Suspended
+	}
 	bk.SSE.SSEAlgorithm = "None"
+	if enc, err := s.bucketDefaultEncryption(rc); err != nil {
+		return err
+	} else if enc.Mode == engine.EncryptManaged {
+		bk.SSE.SSEAlgorithm = "AES256"
+	} else if enc.Mode == engine.EncryptKMS {
+		bk.SSE.SSEAlgorithm = "KMS"
+	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "BucketInfo", &info)
 }
 

@@ -549,13 +549,20 @@ func metaValue(v string) string {
 // basic metadata of the object itself (a symlink's own, not its
 // target's), never a body.
 func (s *server) getObjectMeta(rc *request) error {
-	info, err := s.eng.GetSymlink(rc.ctx, rc.op.Bucket, rc.op.Key)
-	if errors.Is(err, engine.ErrNotSymlink) {
-		info, err = s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+	var info engine.ObjectInfo
+	var err error
+	if rc.q.Get("versionId") != "" {
+		info, err = s.headVersion(rc) // that version's record, symlink or not
+	} else {
+		info, err = s.eng.GetSymlink(rc.ctx, rc.op.Bucket, rc.op.Key)
+		if errors.Is(err, engine.ErrNotSymlink) {
+			info, err = s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+		}
 	}
 	if err != nil {
 		return err
 	}
+	rc.writeVersionID(info.VersionID)
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(info.ETag))
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))

@@ -159,6 +159,9 @@ func (s *server) restoreObject(rc *request) error {
 	if err != nil {
 		return rc.versionError(err, vid)
 	}
+	if vid != "" {
+		rc.writeVersionID(vid) // the version restored (OSS says which)
+	}
 	if started {
 		s.emit(rc, "ObjectRestore:Post", rc.op.Key, -1, "", rc.q.Get("versionId"))
 		return writeEmpty(rc, http.StatusAccepted)

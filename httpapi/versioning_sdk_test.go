@@ -300,6 +300,25 @@ func TestVersioningOSSV1(t *testing.T) {
 	}
 	readAll := reader(t)
 	assert.Equal(t, "one", readAll(b.GetObject("k", oss1.VersionId(ids[0]))))
+	info, err := c.GetBucketInfo(bk)
+	require.NoError(t, err)
+	assert.Equal(t, "Enabled", info.BucketInfo.Versioning, "GetBucketInfo says the versioning state")
+	// GetObjectMeta (IsObjectExist) of one version: gone once deleted.
+	meta, err := b.GetObjectMeta("k", oss1.VersionId(ids[0]))
+	require.NoError(t, err)
+	assert.Equal(t, ids[0], meta.Get("x-oss-version-id"))
+	assert.Equal(t, "3", meta.Get("Content-Length"))
+	var first, last http.Header
+	require.NoError(t, b.PutObject("m", strings.NewReader("three"), oss1.GetResponseHeader(&first)))
+	require.NoError(t, b.PutObject("m", strings.NewReader("four"), oss1.GetResponseHeader(&last)))
+	require.NoError(t, b.DeleteObject("m", oss1.VersionId(last.Get("x-oss-version-id"))))
+	exist, err := b.IsObjectExist("m", oss1.VersionId(last.Get("x-oss-version-id")))
+	require.NoError(t, err)
+	assert.False(t, exist, "a deleted version does not exist")
+	exist, err = b.IsObjectExist("m", oss1.VersionId(first.Get("x-oss-version-id")))
+	require.NoError(t, err)
+	assert.True(t, exist)
+	require.NoError(t, b.DeleteObject("m", oss1.VersionId(first.Get("x-oss-version-id"))))
 	var h http.Header
 	require.NoError(t, b.DeleteObject("k", oss1.GetResponseHeader(&h)))
 	assert.Equal(t, "true", h.Get("x-oss-delete-marker"))

@@ -165,6 +165,11 @@ func StringToSignV2(r *http.Request, res Resource, date string, additionalHeader
 			signed[lk] = vs[0]
 		}
 	}
+	// A server's request keeps Host out of its header map; the SDK signs
+	// the one it sends.
+	if _, ok := signed["host"]; !ok && r.Host != "" && containsString(additionalHeaders, "host") {
+		signed["host"] = r.Host
+	}
 	names := make([]string, 0, len(signed))
 	for k := range signed {
 		names = append(names, k)
