@@ -52,20 +52,27 @@ func sseModes() []sseMode {
 	}
 }
 
-func (m sseMode) put(in *s3.PutObjectInput) *s3.PutObjectInput {
-	in.ServerSideEncryption = m.sse
+// writeHeaders are the request fields that write an object under m:
+// KMS key, context, bucket key, and the SSE-C algorithm, key and MD5.
+func (m sseMode) writeHeaders() (kmsKey, context *string, bucketKey *bool, cAlg, cKey, cMD5 *string) {
 	if m.kmsKey != "" {
-		in.SSEKMSKeyId = aws.String(m.kmsKey)
+		kmsKey = aws.String(m.kmsKey)
 	}
 	if m.context != "" {
-		in.SSEKMSEncryptionContext = aws.String(m.context)
+		context = aws.String(m.context)
 	}
 	if m.bucketKey {
-		in.BucketKeyEnabled = aws.Bool(true)
+		bucketKey = aws.Bool(true)
 	}
 	if m.customer != nil {
-		in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(m.customer.b64), aws.String(m.customer.md5)
+		cAlg, cKey, cMD5 = aws.String("AES256"), aws.String(m.customer.b64), aws.String(m.customer.md5)
 	}
+	return
+}
+
+func (m sseMode) put(in *s3.PutObjectInput) *s3.PutObjectInput {
+	in.ServerSideEncryption = m.sse
+	in.SSEKMSKeyId, in.SSEKMSEncryptionContext, in.BucketKeyEnabled, in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = m.writeHeaders()
 	return in
 }
 
@@ -176,19 +183,8 @@ func TestSSEModes(t *testing.T) {
 			// checks that the same copy naming nothing is refused.
 			if m.sse != "" || m.customer != nil {
 				in := &s3.CopyObjectInput{Bucket: aws.String("sse"), Key: aws.String(key), CopySource: aws.String("sse/" + key), ServerSideEncryption: m.sse}
-				if m.kmsKey != "" {
-					in.SSEKMSKeyId = aws.String(m.kmsKey)
-				}
-				if m.context != "" {
-					in.SSEKMSEncryptionContext = aws.String(m.context)
-				}
-				if m.bucketKey {
-					in.BucketKeyEnabled = aws.Bool(true)
-				}
-				if m.customer != nil {
-					in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = aws.String("AES256"), aws.String(m.customer.b64), aws.String(m.customer.md5)
-					in.CopySourceSSECustomerAlgorithm, in.CopySourceSSECustomerKey, in.CopySourceSSECustomerKeyMD5 = aws.String("AES256"), aws.String(m.customer.b64), aws.String(m.customer.md5)
-				}
+				in.SSEKMSKeyId, in.SSEKMSEncryptionContext, in.BucketKeyEnabled, in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5 = m.writeHeaders()
+				in.CopySourceSSECustomerAlgorithm, in.CopySourceSSECustomerKey, in.CopySourceSSECustomerKeyMD5 = in.SSECustomerAlgorithm, in.SSECustomerKey, in.SSECustomerKeyMD5
 				_, err := c.CopyObject(ctx, in)
 				require.NoError(t, err, "copy of %s onto itself naming its encryption", m.name)
 				g, err := c.GetObject(ctx, m.get(&s3.GetObjectInput{Bucket: aws.String("sse"), Key: aws.String(key)}))
