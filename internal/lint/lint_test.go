@@ -55,6 +55,10 @@ var (
 		// blocks (huge pages, trimmed mappings): syscall.Munmap only
 		// unmaps whole syscall.Mmap mappings. Already a pebble dependency.
 		"golang.org/x/sys/unix",
+		// xxHash64 for S3's XXHASH64 checksums (zeebo/xxh3 has only
+		// XXH3): the reference Go implementation, already a pebble and
+		// Prometheus dependency.
+		"github.com/cespare/xxhash/v2",
 	}
 	// testSupport may be imported by test files, and by the non-test files
 	// of the harness packages.
