@@ -218,8 +218,9 @@ func TestCallbackTimeout(t *testing.T) {
 }
 
 // TestCallbackRefusedHost: callbacks go to loopback hosts only unless
-// the server allows others; the upload is refused before anything is
-// stored.
+// the server allows others; one to another host is never sent and fails
+// as an unreachable one does at OSS (203 CallbackFailed, the object
+// stored). Malformed callback parameters refuse the upload.
 func TestCallbackRefusedHost(t *testing.T) {
 	app := &callbackApp{}
 	srv := newCallbackFake(t, app)
@@ -231,11 +232,15 @@ func TestCallbackRefusedHost(t *testing.T) {
 	})
 	var se *oss2.ServiceError
 	require.True(t, errors.As(err, &se), "%v", err)
-	require.Equal(t, 400, se.StatusCode)
-	require.Equal(t, "InvalidArgument", se.Code)
+	require.Equal(t, 203, se.StatusCode, "a host the server may not call is a failed callback, as an unreachable one is at OSS")
+	require.Equal(t, "CallbackFailed", se.Code)
+	require.Equal(t, "0007-00000203", se.EC)
 	require.Contains(t, se.Message, "loopback")
 	_, err = c.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("cbbucket"), Key: oss2.Ptr("nope")})
-	require.Error(t, err)
+	require.NoError(t, err, "the object is stored")
+	app.mu.Lock()
+	require.Empty(t, app.bodies, "the refused host is never called")
+	app.mu.Unlock()
 
 	for _, bad := range []string{"not base64!", b64JSON(t, map[string]string{"callbackUrl": "127.0.0.1/x"}),
 		b64JSON(t, map[string]string{"callbackUrl": "127.0.0.1:99999/x", "callbackBody": "a"}),

@@ -55,6 +55,7 @@ const (
 // uploadCallback is a parsed callback parameter and its variables.
 type uploadCallback struct {
 	urls     []*url.URL
+	refused  []bool // urls[i]'s host is not allowed: never contacted, a failed callback
 	host     string
 	sni      bool
 	body     string
@@ -274,10 +275,12 @@ func (s *server) parseCallback(b64 string) (*uploadCallback, error) {
 				return nil, errCallback("The callbackUrl %q has an invalid port.", raw)
 			}
 		}
-		if !s.callbackHostAllowed(u.Hostname()) {
-			return nil, errCallback("The callbackUrl host %q is not allowed: this server calls back to loopback addresses only (see Config.CallbackHosts).", u.Hostname())
-		}
+		// A host the server may not call is a callback that fails, as an
+		// unreachable one does at OSS: the object is stored and the
+		// client gets 203 CallbackFailed (the SDKs' suites expect it); no
+		// request, not even a name lookup, leaves for that host.
 		c.urls = append(c.urls, u)
+		c.refused = append(c.refused, !s.callbackHostAllowed(u.Hostname()))
 	}
 	return c, nil
 }
@@ -409,7 +412,11 @@ func callbackStringToSign(u *url.URL, body string) string {
 // 200 with a JSON body, which it returns.
 func (s *server) sendCallback(ctx context.Context, c *uploadCallback, key *rsa.PrivateKey, keyURL, body string) ([]byte, error) {
 	var last error
-	for _, u := range c.urls {
+	for i, u := range c.urls {
+		if c.refused[i] {
+			last = fmt.Errorf("the callbackUrl host %q is not allowed: this server calls back to loopback addresses and Config.CallbackHosts (-callback-host) only", u.Hostname())
+			continue
+		}
 		sum := md5.Sum([]byte(callbackStringToSign(u, body)))
 		sig, err := rsa.SignPKCS1v15(nil, key, crypto.MD5, sum[:])
 		if err != nil {

@@ -262,6 +262,8 @@ func (s *server) writeDeleteHeaders(rc *request, res engine.DeleteResult) {
 	switch {
 	case res.DeleteMarkerVersionID != "":
 		h.Set(rc.d.h("version-id"), res.DeleteMarkerVersionID)
+	case res.VersionID == engine.NullVersionID:
+		rc.writeVersionID("") // "null" in a versioned bucket, nothing in an unversioned one
 	case res.VersionID != "":
 		h.Set(rc.d.h("version-id"), res.VersionID)
 	}
