@@ -78,8 +78,15 @@ func (s *server) bucketTagFilter(rc *request) (func(bucket string) (bool, error)
 	case doc != "" && (rc.q.Has("tag-key") || rc.q.Has("tag-value")):
 		return nil, errorf("InvalidArgument", "The tagging parameter cannot be used with the tag-key and tag-value parameters.").with("ArgumentName", "tagging")
 	case doc != "":
+		// OSS documents the filter as "key":"value" pairs without the
+		// braces (the v2 SDK's integration test sends "k":"v"); a whole
+		// JSON object is read as well.
+		js := strings.TrimSpace(doc)
+		if !strings.HasPrefix(js, "{") {
+			js = "{" + js + "}"
+		}
 		var pairs map[string]string
-		if err := json.Unmarshal([]byte(doc), &pairs); err != nil {
+		if err := json.Unmarshal([]byte(js), &pairs); err != nil {
 			return nil, errorf("InvalidArgument", "The tagging parameter is not a valid JSON object of tags.").with("ArgumentName", "tagging").with("ArgumentValue", doc)
 		}
 		for k, v := range pairs {

@@ -157,6 +157,7 @@ func TestOSSBucketTagKeys(t *testing.T) {
 	require.Equal(t, []string{"tag-a", "tag-b"}, list(&oss2.ListBucketsRequest{TagKey: oss2.Ptr("k1")}))
 	require.Equal(t, []string{"tag-a"}, list(&oss2.ListBucketsRequest{TagKey: oss2.Ptr("k1"), TagValue: oss2.Ptr("v1")}))
 	require.Equal(t, []string{"tag-a"}, list(&oss2.ListBucketsRequest{Tagging: oss2.Ptr(`{"k1":"v1","k3":"v3"}`)}))
+	require.Equal(t, []string{"tag-a"}, list(&oss2.ListBucketsRequest{Tagging: oss2.Ptr(`"k1":"v1"`)}), "pairs without braces, as OSS documents them")
 	require.Empty(t, list(&oss2.ListBucketsRequest{TagKey: oss2.Ptr("nope")}))
 
 	_, err = c.DeleteBucketTags(bg, &oss2.DeleteBucketTagsRequest{Bucket: oss2.Ptr("tag-a"), Tagging: oss2.Ptr("k1,k3")})
