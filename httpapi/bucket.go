@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
 // xmlTime formats a timestamp for XML documents (ISO 8601, milliseconds:
@@ -78,14 +79,16 @@ type ossBucketInfo struct {
 	Bucket  struct {
 		AccessMonitor string `xml:"AccessMonitor"`
 		ossBucketXML
-		DataRedundancyType string `xml:"DataRedundancyType"`
-		ResourceGroupID    string `xml:"ResourceGroupId"`
-		Owner              owner  `xml:"Owner"`
-		Grant              string `xml:"AccessControlList>Grant"`
-		Comment            string `xml:"Comment"`
-		Versioning         string `xml:"Versioning"`
-		BlockPublicAccess  bool   `xml:"BlockPublicAccess"`
-		SSE                struct {
+		DataRedundancyType     string `xml:"DataRedundancyType"`
+		TransferAcceleration   string `xml:"TransferAcceleration"`
+		CrossRegionReplication string `xml:"CrossRegionReplication"`
+		ResourceGroupID        string `xml:"ResourceGroupId"`
+		Owner                  owner  `xml:"Owner"`
+		Grant                  string `xml:"AccessControlList>Grant"`
+		Comment                string `xml:"Comment"`
+		Versioning             string `xml:"Versioning"`
+		BlockPublicAccess      bool   `xml:"BlockPublicAccess"`
+		SSE                    struct {
 			SSEAlgorithm string `xml:"SSEAlgorithm"`
 		} `xml:"ServerSideEncryptionRule"`
 		BucketPolicy struct {
@@ -105,6 +108,12 @@ func (s *server) getBucketInfo(rc *request) error {
 	bk := &info.Bucket
 	bk.ossBucketXML = s.ossBucket(rc, b)
 	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, "rg-default"
+	bk.TransferAcceleration, bk.CrossRegionReplication = "Disabled", "Disabled"
+	if _, err := s.eng.BucketConfigValue(rc.ctx, b.Name, bucketconfig.KindReplication); err == nil {
+		bk.CrossRegionReplication = "Enabled"
+	} else if !errors.Is(err, engine.ErrNoSuchConfig) {
+		return err
+	}
 	if bk.DataRedundancyType == "" {
 		bk.DataRedundancyType = "LRS"
 	}

@@ -183,6 +183,10 @@ func TestOSSBucketRedundancy(t *testing.T) {
 		info, err := c.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr(name)})
 		require.NoError(t, err)
 		require.Equal(t, want, oss2.ToString(info.BucketInfo.DataRedundancyType), name)
+		// Fields the v2 SDK's own tests dereference.
+		require.Equal(t, "Disabled", oss2.ToString(info.BucketInfo.TransferAcceleration))
+		require.Equal(t, "Disabled", oss2.ToString(info.BucketInfo.CrossRegionReplication))
+		require.Equal(t, "", oss2.ToString(info.BucketInfo.SseRule.SSEAlgorithm), "None, which the SDK reads as empty")
 	}
 }
 
