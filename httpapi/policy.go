@@ -98,6 +98,7 @@ var policyActions = map[string][2]string{
 	"PutBucketAcl":                       {"s3:PutBucketAcl", "oss:PutBucketAcl"},
 	"GetBucketLocation":                  {"s3:GetBucketLocation", "oss:GetBucketLocation"},
 	"GetBucketInfo":                      {"s3:GetBucketLocation", "oss:GetBucketInfo"},
+	"GetBucketStat":                      {"s3:ListBucket", "oss:GetBucketStat"},
 	"DeleteBucket":                       {"s3:DeleteBucket", "oss:DeleteBucket"},
 	"DeleteObjects":                      {"s3:DeleteObject", "oss:DeleteObject"},
 	"GetBucketVersioning":                {"s3:GetBucketVersioning", "oss:GetBucketVersioning"},

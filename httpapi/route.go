@@ -124,6 +124,7 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, params: []string{"location"}, op: "GetBucketLocation", perm: permBucketRead, handle: (*server).getBucketLocation},
 	{method: http.MethodGet, target: targetBucket, params: []string{"versions"}, op: "ListObjectVersions", perm: permBucketRead, handle: (*server).listObjectVersions},
 	{method: http.MethodGet, target: targetBucket, params: []string{"bucketInfo"}, op: "GetBucketInfo", perm: permOwner, handle: (*server).getBucketInfo, only: "oss"},
+	{method: http.MethodGet, target: targetBucket, params: []string{"stat"}, op: "GetBucketStat", perm: permOwner, handle: (*server).getBucketStat, only: "oss"},
 	{method: http.MethodGet, target: targetBucket, params: []string{"meta"}, op: "GetBucketMeta", perm: permBucketReadACP, handle: (*server).getBucketMetaSina, only: "sina"},
 	{method: http.MethodGet, target: targetBucket, op: "ListObjects", perm: permBucketRead, handle: (*server).listObjectsV1},
 	{method: http.MethodDelete, target: targetBucket, op: "DeleteBucket", perm: permOwner, handle: (*server).deleteBucket},

@@ -293,3 +293,41 @@ func TestOSSClientMessages(t *testing.T) {
 	require.Equal(t, 400, r.StatusCode)
 	require.Contains(t, string(r.body), "<Code>MalformedXML</Code><Message>The XML you provided was not well-formed or did not validate against our published schema.</Message>")
 }
+
+// TestOSSBucketStat: GetBucketStat through the v2 SDK counts the current
+// objects per storage class (infrequent access billed at 64 KiB or
+// more), the uploads in progress, and says when it counted.
+func TestOSSBucketStat(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("stats")})
+	require.NoError(t, err)
+	st, err := c.GetBucketStat(bg, &oss2.GetBucketStatRequest{Bucket: oss2.Ptr("stats")})
+	require.NoError(t, err)
+	require.Zero(t, st.Storage)
+	require.Zero(t, st.ObjectCount)
+	require.Equal(t, f.clock.Now().Unix(), st.LastModifiedTime)
+
+	for _, k := range []string{"a", "b"} {
+		_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("stats"), Key: oss2.Ptr(k), Body: strings.NewReader("0123456789")})
+		require.NoError(t, err)
+	}
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("stats"), Key: oss2.Ptr("cold"), Body: strings.NewReader("01234"),
+		StorageClass: oss2.StorageClassIA})
+	require.NoError(t, err)
+	_, err = c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("stats"), Key: oss2.Ptr("mp")})
+	require.NoError(t, err)
+	st, err = c.GetBucketStat(bg, &oss2.GetBucketStatRequest{Bucket: oss2.Ptr("stats")})
+	require.NoError(t, err)
+	require.Equal(t, int64(3), st.ObjectCount)
+	require.Equal(t, int64(2), st.StandardObjectCount)
+	require.Equal(t, int64(20), st.StandardStorage)
+	require.Equal(t, int64(1), st.InfrequentAccessObjectCount)
+	require.Equal(t, int64(5), st.InfrequentAccessRealStorage)
+	require.Equal(t, int64(64<<10), st.InfrequentAccessStorage)
+	require.Equal(t, int64(20+64<<10), st.Storage)
+	require.Equal(t, int64(1), st.MultipartUploadCount)
+
+	_, err = f.ossV2(otherAK, otherSK).GetBucketStat(bg, &oss2.GetBucketStatRequest{Bucket: oss2.Ptr("stats")})
+	require.Error(t, err, "the owner's figures only")
+}
