@@ -34,6 +34,7 @@ type loggingEnabledXML struct {
 	TargetBucket string            `xml:"TargetBucket"`
 	TargetPrefix string            `xml:"TargetPrefix"`
 	Grants       []loggingGrantXML `xml:"TargetGrants>Grant,omitempty"`
+	LoggingRole  string            `xml:"LoggingRole,omitempty"` // OSS
 }
 
 type loggingGrantXML struct {
@@ -72,7 +73,8 @@ func parseLogging(rc *request, data []byte) (bucketconfig.Config, error) {
 	if doc.Enabled == nil {
 		return nil, nil
 	}
-	l := &bucketconfig.Logging{TargetBucket: doc.Enabled.TargetBucket, TargetPrefix: doc.Enabled.TargetPrefix, Format: rc.d.name}
+	l := &bucketconfig.Logging{TargetBucket: doc.Enabled.TargetBucket, TargetPrefix: doc.Enabled.TargetPrefix, Format: rc.d.name,
+		Role: doc.Enabled.LoggingRole}
 	for _, g := range doc.Enabled.Grants {
 		l.Grants = append(l.Grants, bucketconfig.LoggingGrant{Type: g.Grantee.Type, ID: g.Grantee.ID,
 			Email: g.Grantee.EmailAddress, URI: g.Grantee.URI, Permission: g.Permission})
@@ -102,7 +104,7 @@ func parseLogging(rc *request, data []byte) (bucketconfig.Config, error) {
 
 func renderLogging(_ *request, c bucketconfig.Config) any {
 	l := c.(*bucketconfig.Logging)
-	en := &loggingEnabledXML{TargetBucket: l.TargetBucket, TargetPrefix: l.TargetPrefix}
+	en := &loggingEnabledXML{TargetBucket: l.TargetBucket, TargetPrefix: l.TargetPrefix, LoggingRole: l.Role}
 	for _, g := range l.Grants {
 		var x loggingGrantXML
 		x.Grantee.XMLNSXSI = "http://www.w3.org/2001/XMLSchema-instance"

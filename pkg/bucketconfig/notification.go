@@ -168,6 +168,9 @@ type Logging struct {
 	// Format is the log format: "oss" for OSS's, anything else S3's
 	// server access log format.
 	Format string `json:"format,omitempty"`
+	// Role is OSS's LoggingRole (the RAM role OSS writes logs as), kept
+	// and echoed; osslite writes the logs itself.
+	Role string `json:"role,omitempty"`
 }
 
 // LoggingGrant is one S3 TargetGrants/Grant.
