@@ -111,6 +111,15 @@ func TestOSSBucketReferer(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, *got.RefererConfiguration.AllowEmptyReferer)
 
+	// An empty <Referer/>, which the SDK sends for an empty list, lists
+	// nothing.
+	_, err = c.PutBucketReferer(ctx, &oss2.PutBucketRefererRequest{Bucket: b, RefererConfiguration: &oss2.RefererConfiguration{
+		AllowEmptyReferer: oss2.Ptr(true), RefererList: &oss2.RefererList{Referers: []string{""}}}})
+	require.NoError(t, err)
+	got, err = c.GetBucketReferer(ctx, &oss2.GetBucketRefererRequest{Bucket: b})
+	require.NoError(t, err)
+	require.Empty(t, got.RefererConfiguration.RefererList.Referers)
+
 	_, err = c.PutBucketReferer(ctx, &oss2.PutBucketRefererRequest{Bucket: b, RefererConfiguration: &oss2.RefererConfiguration{
 		AllowEmptyReferer:        oss2.Ptr(false),
 		AllowTruncateQueryString: oss2.Ptr(true),

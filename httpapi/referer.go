@@ -43,12 +43,18 @@ var refererRow = &configRow{
 		if x.TruncatePath != nil {
 			c.TruncatePath = *x.TruncatePath
 		}
+		// An empty <Referer/> lists nothing: the SDKs send one for an
+		// empty list, and OSS takes it.
 		for _, r := range x.RefererList.Referer {
-			c.List = append(c.List, strings.TrimSpace(r))
+			if r = strings.TrimSpace(r); r != "" {
+				c.List = append(c.List, r)
+			}
 		}
 		if x.RefererBlacklist != nil {
 			for _, r := range x.RefererBlacklist.Referer {
-				c.Blacklist = append(c.Blacklist, strings.TrimSpace(r))
+				if r = strings.TrimSpace(r); r != "" {
+					c.Blacklist = append(c.Blacklist, r)
+				}
 			}
 		}
 		if err := c.Validate(); err != nil {
