@@ -12,7 +12,8 @@ import (
 // (?objectWorm, ObjectWormConfiguration with ObjectWormEnabled and a
 // default retention) turns it on for a versioned bucket;
 // Put/GetObjectRetention (?retention, with
-// x-oss-bypass-governance-retention) set and read one version's.
+// x-oss-bypass-governance-retention) set and read one version's, and
+// Put/GetObjectLegalHold (?legalHold) its legal hold.
 
 // objectWormRow is the ?objectWorm configuration row (OSS only).
 var objectWormRow = &configRow{
@@ -49,5 +50,8 @@ func init() {
 	routes = append(routes,
 		route{method: http.MethodPut, target: targetObject, params: []string{"retention"}, op: "PutObjectRetention", perm: permBucketWrite, handle: (*server).putObjectRetention, only: "oss"},
 		route{method: http.MethodGet, target: targetObject, params: []string{"retention"}, op: "GetObjectRetention", perm: permObjectRead, handle: (*server).getObjectRetention, only: "oss"},
+		// ?legalHold: S3's legal hold in the same LegalHold document.
+		route{method: http.MethodPut, target: targetObject, params: []string{"legalHold"}, op: "PutObjectLegalHold", perm: permBucketWrite, handle: (*server).putObjectLegalHold, only: "oss"},
+		route{method: http.MethodGet, target: targetObject, params: []string{"legalHold"}, op: "GetObjectLegalHold", perm: permObjectRead, handle: (*server).getObjectLegalHold, only: "oss"},
 	)
 }

@@ -54,4 +54,14 @@ func TestOSSObjectWorm(t *testing.T) {
 	r, err = c.GetObjectRetention(ctx, &oss2.GetObjectRetentionRequest{Bucket: b, Key: oss2.Ptr("k"), VersionId: put.VersionId})
 	require.NoError(t, err)
 	assert.Equal(t, "COMPLIANCE", oss2.ToString(r.Retention.Mode))
+
+	// Legal hold (?legalHold), on and off.
+	for _, status := range []string{"ON", "OFF"} {
+		_, err = c.PutObjectLegalHold(ctx, &oss2.PutObjectLegalHoldRequest{Bucket: b, Key: oss2.Ptr("k"), VersionId: put.VersionId,
+			LegalHold: &oss2.ObjectWormLegalHold{Status: oss2.Ptr(status)}})
+		require.NoError(t, err)
+		lh, err := c.GetObjectLegalHold(ctx, &oss2.GetObjectLegalHoldRequest{Bucket: b, Key: oss2.Ptr("k"), VersionId: put.VersionId})
+		require.NoError(t, err)
+		assert.Equal(t, status, oss2.ToString(lh.LegalHold.Status))
+	}
 }
