@@ -104,10 +104,11 @@ func ownerOnlyACL(acl engine.ACL, bucketOwner string) bool {
 // AccessControlPolicy document) that its bucket's settings forbid: under
 // Object Ownership BucketOwnerEnforced anything but a private or
 // bucket-owner-full-control ACL (400 AccessControlListNotSupported);
-// under BlockPublicAcls a public ACL (403 AccessDenied). Dialects
-// without these settings (OSS, Sina) are not affected.
+// under BlockPublicAcls a public ACL (403 AccessDenied), in every
+// dialect (OSS sets it with its own ?publicAccessBlock). Object Ownership
+// binds only the dialects that have it (S3).
 func (s *server) admitACL(rc *request, acl *engine.ACL) error {
-	if acl == nil || !rc.d.acl.accessControls {
+	if acl == nil {
 		return nil
 	}
 	b, err := s.bucketOf(rc)
@@ -117,6 +118,9 @@ func (s *server) admitACL(rc *request, acl *engine.ACL) error {
 	pab, own, err := s.accessSettings(rc.ctx, b.Name)
 	if err != nil {
 		return err
+	}
+	if !rc.d.acl.accessControls {
+		own = ""
 	}
 	return aclWriteAllowed(*acl, b.Owner, pab, own)
 }
@@ -209,4 +213,33 @@ func (s *server) aclShown(rc *request, owner string, acl engine.ACL) (string, en
 		return owner, acl, err
 	}
 	return rc.bucket.Owner, engine.ACL{Canned: "private"}, nil
+}
+
+// OSS's bucket-level Block Public Access (?publicAccessBlock, OSS only):
+// one switch, BlockPublicAccess, stored as S3's configuration with all
+// four settings on or all off, so both dialects enforce it alike.
+type ossPublicAccessBlockDoc struct {
+	XMLName           xml.Name
+	BlockPublicAccess bool `xml:"BlockPublicAccess"`
+}
+
+// ossPublicAccessBlockRow is the ?publicAccessBlock row of the OSS dialect.
+var ossPublicAccessBlockRow = &configRow{
+	sub: "publicAccessBlock", kind: bucketconfig.KindPublicAccessBlock, root: "PublicAccessBlockConfiguration",
+	get: "GetBucketPublicAccessBlock", put: "PutBucketPublicAccessBlock", del: "DeleteBucketPublicAccessBlock", perm: permOwner,
+	only: "oss",
+	parse: func(_ *request, data []byte) (bucketconfig.Config, error) {
+		var doc ossPublicAccessBlockDoc
+		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
+			return nil, errorf("MalformedXML", "")
+		}
+		on := doc.BlockPublicAccess
+		return &bucketconfig.PublicAccessBlock{BlockPublicAcls: on, IgnorePublicAcls: on, BlockPublicPolicy: on, RestrictPublicBuckets: on}, nil
+	},
+	render: func(_ *request, c bucketconfig.Config) any {
+		p := c.(*bucketconfig.PublicAccessBlock)
+		return &ossPublicAccessBlockDoc{BlockPublicAccess: p.BlockPublicAcls && p.IgnorePublicAcls && p.BlockPublicPolicy && p.RestrictPublicBuckets}
+	},
+	// Without a configuration nothing is blocked.
+	missing: func(*request) (any, error) { return &ossPublicAccessBlockDoc{}, nil },
 }

@@ -109,6 +109,12 @@ func (s *server) getBucketInfo(rc *request) error {
 	bk.ossBucketXML = s.ossBucket(rc, b)
 	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, "rg-default"
 	bk.TransferAcceleration, bk.CrossRegionReplication = "Disabled", "Disabled"
+	if c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, bucketconfig.KindPublicAccessBlock); err == nil {
+		p := c.(*bucketconfig.PublicAccessBlock)
+		bk.BlockPublicAccess = p.BlockPublicAcls && p.IgnorePublicAcls && p.BlockPublicPolicy && p.RestrictPublicBuckets
+	} else if !errors.Is(err, engine.ErrNoSuchConfig) {
+		return err
+	}
 	if _, err := s.eng.BucketConfigValue(rc.ctx, b.Name, bucketconfig.KindReplication); err == nil {
 		bk.CrossRegionReplication = "Enabled"
 	} else if !errors.Is(err, engine.ErrNoSuchConfig) {

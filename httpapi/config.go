@@ -121,11 +121,12 @@ var configRows = []*configRow{
 		get: "GetBucketOwnershipControls", put: "PutBucketOwnershipControls", del: "DeleteBucketOwnershipControls", perm: permOwner,
 		parse: parseOwnershipControls, render: renderOwnershipControls, missing: missingOwnershipControls, only: "s3",
 	},
-	policyRow,         // policy.go
-	refererRow,        // referer.go
-	requestPaymentRow, // referer.go
-	objectLockRow,     // objlock.go
-	replicationRow,    // replication.go
+	ossPublicAccessBlockRow, // access_config.go
+	policyRow,               // policy.go
+	refererRow,              // referer.go
+	requestPaymentRow,       // referer.go
+	objectLockRow,           // objlock.go
+	replicationRow,          // replication.go
 }
 
 func init() {

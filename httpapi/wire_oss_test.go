@@ -331,3 +331,36 @@ func TestOSSBucketStat(t *testing.T) {
 	_, err = f.ossV2(otherAK, otherSK).GetBucketStat(bg, &oss2.GetBucketStatRequest{Bucket: oss2.Ptr("stats")})
 	require.Error(t, err, "the owner's figures only")
 }
+
+// TestOSSBucketPublicAccessBlock: OSS's one-switch Block Public Access
+// (?publicAccessBlock) through the v2 SDK: off without a configuration,
+// on refuses a public ACL and shows in GetBucketInfo, deleting turns it
+// off again.
+func TestOSSBucketPublicAccessBlock(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	b := oss2.Ptr("pab")
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: b})
+	require.NoError(t, err)
+	get := func() bool {
+		t.Helper()
+		r, err := c.GetBucketPublicAccessBlock(bg, &oss2.GetBucketPublicAccessBlockRequest{Bucket: b})
+		require.NoError(t, err)
+		return oss2.ToBool(r.PublicAccessBlockConfiguration.BlockPublicAccess)
+	}
+	require.False(t, get())
+	_, err = c.PutBucketPublicAccessBlock(bg, &oss2.PutBucketPublicAccessBlockRequest{Bucket: b,
+		PublicAccessBlockConfiguration: &oss2.PublicAccessBlockConfiguration{BlockPublicAccess: oss2.Ptr(true)}})
+	require.NoError(t, err)
+	require.True(t, get())
+	info, err := c.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: b})
+	require.NoError(t, err)
+	require.True(t, oss2.ToBool(info.BucketInfo.BlockPublicAccess))
+	_, err = c.PutBucketAcl(bg, &oss2.PutBucketAclRequest{Bucket: b, Acl: oss2.BucketACLPublicRead})
+	require.Error(t, err, "a public ACL is refused while public access is blocked")
+	_, err = c.DeleteBucketPublicAccessBlock(bg, &oss2.DeleteBucketPublicAccessBlockRequest{Bucket: b})
+	require.NoError(t, err)
+	require.False(t, get())
+	_, err = c.PutBucketAcl(bg, &oss2.PutBucketAclRequest{Bucket: b, Acl: oss2.BucketACLPublicRead})
+	require.NoError(t, err)
+}
