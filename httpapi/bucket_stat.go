@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/xml"
 	"net/http"
 
 	"github.com/osslite/osslite/engine"
@@ -8,10 +9,10 @@ import (
 
 // OSS GetBucketStat (GET /?stat): the bucket's storage and object counts
 // (current versions), in total and per storage class, with its uploads in
-// progress and live channels. OSS computes them in the background and answers figures up
-// to an hour old; osslite counts them when asked, by listing the bucket
-// (a thousand keys per engine call), so the answer is exact and costs
-// time in proportion to the number of objects.
+// progress and live channels. OSS computes them in the background and
+// answers figures up to an hour old; osslite counts them when asked, by
+// listing the bucket (a thousand keys per engine call), so the answer is
+// exact and costs time in proportion to the number of objects.
 
 // ossMinBilledSize is the smallest size OSS bills an object of the
 // infrequent-access and archive classes for: their *Storage figures
@@ -20,6 +21,7 @@ const ossMinBilledSize = 64 << 10
 
 // ossBucketStat is the BucketStat document.
 type ossBucketStat struct {
+	XMLName                     xml.Name
 	Storage                     int64
 	ObjectCount                 int64
 	MultipartUploadCount        int64

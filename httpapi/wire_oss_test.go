@@ -330,6 +330,11 @@ func TestOSSBucketStat(t *testing.T) {
 
 	_, err = f.ossV2(otherAK, otherSK).GetBucketStat(bg, &oss2.GetBucketStatRequest{Bucket: oss2.Ptr("stats")})
 	require.Error(t, err, "the owner's figures only")
+
+	// The v1 SDK checks the document's root element.
+	v1, err := f.ossV1(t, testAK, testSK).GetBucketStat("stats")
+	require.NoError(t, err)
+	require.Equal(t, int64(3), v1.ObjectCount)
 }
 
 // TestOSSBucketPublicAccessBlock: OSS's one-switch Block Public Access
