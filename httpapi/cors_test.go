@@ -308,4 +308,16 @@ func TestOSSV1CORSAndWebsite(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "index.html", w.IndexDocument.Suffix)
 	assert.Equal(t, "error.html", w.ErrorDocument.Key)
+
+	// Routing rules only: the SDK sends empty IndexDocument and
+	// ErrorDocument elements, which OSS takes as none.
+	var rules oss1.WebsiteXML
+	rules.RoutingRules = []oss1.RoutingRule{{RuleNumber: 1,
+		Condition: oss1.Condition{KeyPrefixEquals: "old/"},
+		Redirect:  oss1.Redirect{RedirectType: "Mirror", MirrorURL: "http://127.0.0.1:1/"}}}
+	require.NoError(t, c.SetBucketWebsiteDetail("v1web", rules))
+	w, err = c.GetBucketWebsite("v1web")
+	require.NoError(t, err)
+	assert.Empty(t, w.IndexDocument.Suffix)
+	require.Len(t, w.RoutingRules, 1)
 }

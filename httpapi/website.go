@@ -174,7 +174,9 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 	if ra := doc.RedirectAll; ra != nil {
 		w.RedirectAll = &bucketconfig.WebsiteRedirectAll{HostName: strings.TrimSpace(ra.HostName), Protocol: strings.TrimSpace(ra.Protocol)}
 	}
-	if ix := doc.IndexDocument; ix != nil {
+	if ix := doc.IndexDocument; ix != nil && (ix.Suffix != "" || !lim.ossFields) {
+		// (OSS takes an empty IndexDocument, which the v1 SDK sends with
+		// routing rules only, as none.)
 		if ix.Suffix == "" {
 			return nil, errorf("InvalidArgument", "The IndexDocument Suffix is not well formed").with("ArgumentName", "IndexDocument").with("ArgumentValue", "")
 		}
@@ -183,7 +185,7 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 			w.IndexSupportSubDir, w.IndexType = deref(ix.SupportSubDir), deref(ix.Type)
 		}
 	}
-	if ed := doc.ErrorDocument; ed != nil {
+	if ed := doc.ErrorDocument; ed != nil && (ed.Key != "" || !lim.ossFields) {
 		if ed.Key == "" {
 			return nil, errorf("InvalidArgument", "The ErrorDocument Key is not well formed").with("ArgumentName", "ErrorDocument").with("ArgumentValue", "")
 		}
