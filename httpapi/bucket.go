@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -89,7 +90,9 @@ type ossBucketInfo struct {
 		Versioning             string `xml:"Versioning"`
 		BlockPublicAccess      bool   `xml:"BlockPublicAccess"`
 		SSE                    struct {
-			SSEAlgorithm string `xml:"SSEAlgorithm"`
+			SSEAlgorithm      string `xml:"SSEAlgorithm"`
+			KMSMasterKeyID    string `xml:"KMSMasterKeyID,omitempty"`
+			KMSDataEncryption string `xml:"KMSDataEncryption,omitempty"`
 		} `xml:"ServerSideEncryptionRule"`
 		BucketPolicy struct {
 			LogBucket string `xml:"LogBucket"`
@@ -129,12 +132,14 @@ func (s *server) getBucketInfo(rc *request) error {
 		bk.Versioning = b.Versioning.String() // Enabled or Suspended
 	}
 	bk.SSE.SSEAlgorithm = "None"
-	if enc, err := s.bucketDefaultEncryption(rc); err != nil {
+	if c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, bucketconfig.KindEncryption); err == nil {
+		e := c.(*bucketconfig.Encryption)
+		bk.SSE.SSEAlgorithm, bk.SSE.KMSMasterKeyID, bk.SSE.KMSDataEncryption = e.Algorithm, e.KeyID, e.DataEncryption
+		if strings.HasPrefix(e.Algorithm, "aws:kms") {
+			bk.SSE.SSEAlgorithm = "KMS" // set through S3
+		}
+	} else if !errors.Is(err, engine.ErrNoSuchConfig) {
 		return err
-	} else if enc.Mode == engine.EncryptManaged {
-		bk.SSE.SSEAlgorithm = "AES256"
-	} else if enc.Mode == engine.EncryptKMS {
-		bk.SSE.SSEAlgorithm = "KMS"
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "BucketInfo", &info)
 }
@@ -185,11 +190,18 @@ func (s *server) createBucket(rc *request) error {
 	if err != nil {
 		return err
 	}
+	enc, err := ossCreateEncryption(rc)
+	if err != nil {
+		return err
+	}
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
 		err = nil // creating one's own bucket again succeeds
 	} else if err == nil {
 		err = s.setBucketAccess(rc, own, pab)
+		if err == nil && enc != nil {
+			err = s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, enc)
+		}
 	}
 	if err != nil {
 		return err
@@ -198,6 +210,33 @@ func (s *server) createBucket(rc *request) error {
 	rc.w.Header().Set("Content-Length", "0")
 	rc.w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// ossCreateEncryption reads the default encryption an OSS PutBucket
+// names in x-oss-server-side-encryption (AES256, KMS or SM4), with
+// x-oss-server-side-data-encryption (SM4) and
+// x-oss-server-side-encryption-key-id for KMS: nil when it names none.
+func ossCreateEncryption(rc *request) (*bucketconfig.Encryption, error) {
+	if rc.d.name != "oss" {
+		return nil, nil
+	}
+	alg := rc.header("server-side-encryption")
+	data, keyID := rc.header("server-side-data-encryption"), rc.header("server-side-encryption-key-id")
+	if alg == "" {
+		if data != "" || keyID != "" {
+			return nil, errorf("InvalidArgument", "x-oss-server-side-data-encryption and x-oss-server-side-encryption-key-id need x-oss-server-side-encryption: KMS.")
+		}
+		return nil, nil
+	}
+	switch {
+	case alg != "AES256" && alg != "KMS" && alg != "SM4":
+		return nil, errorf("InvalidArgument", "The server-side encryption algorithm %q is not supported.", alg).with("ArgumentName", rc.d.h("server-side-encryption"))
+	case alg != "KMS" && (data != "" || keyID != ""):
+		return nil, errorf("InvalidArgument", "x-oss-server-side-data-encryption and x-oss-server-side-encryption-key-id go only with KMS.")
+	case data != "" && data != "SM4":
+		return nil, errorf("InvalidArgument", "The server-side data encryption %q is not supported.", data).with("ArgumentName", rc.d.h("server-side-data-encryption"))
+	}
+	return &bucketconfig.Encryption{Algorithm: alg, KeyID: keyID, DataEncryption: data}, nil
 }
 
 func (s *server) headBucket(rc *request) error {

@@ -369,3 +369,32 @@ func TestOSSBucketPublicAccessBlock(t *testing.T) {
 	_, err = c.PutBucketAcl(bg, &oss2.PutBucketAclRequest{Bucket: b, Acl: oss2.BucketACLPublicRead})
 	require.NoError(t, err)
 }
+
+// TestOSSCreateBucketEncryption: PutBucket's x-oss-server-side-encryption
+// headers (v1 SDK) set the bucket's default encryption, which
+// GetBucketEncryption and GetBucketInfo report; a bad one creates nothing.
+func TestOSSCreateBucketEncryption(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("enc-sm4", oss1.ServerSideEncryption("KMS"), oss1.ServerSideDataEncryption("SM4")))
+	rs, err := c.GetBucketEncryption("enc-sm4")
+	require.NoError(t, err)
+	require.Equal(t, "KMS", rs.SSEDefault.SSEAlgorithm)
+	require.Equal(t, "SM4", rs.SSEDefault.KMSDataEncryption)
+	info, err := c.GetBucketInfo("enc-sm4")
+	require.NoError(t, err)
+	require.Equal(t, "KMS", info.BucketInfo.SseRule.SSEAlgorithm)
+	require.Equal(t, "SM4", info.BucketInfo.SseRule.KMSDataEncryption)
+
+	require.NoError(t, c.CreateBucket("enc-aes", oss1.ServerSideEncryption("AES256")))
+	rs, err = c.GetBucketEncryption("enc-aes")
+	require.NoError(t, err)
+	require.Equal(t, "AES256", rs.SSEDefault.SSEAlgorithm)
+	require.Empty(t, rs.SSEDefault.KMSDataEncryption)
+
+	err = c.CreateBucket("enc-bad", oss1.ServerSideEncryption("AES128"))
+	require.Error(t, err)
+	ok, err := c.IsBucketExist("enc-bad")
+	require.NoError(t, err)
+	require.False(t, ok, "a refused encryption creates no bucket")
+}
