@@ -460,32 +460,46 @@ type sourceSum struct {
 // checksums, and when the source cannot be read (the copy itself reports
 // why).
 func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID string, alg, def checksum.Algorithm, customer []byte) (*sourceSum, error) {
+	// Decide on the record alone (one read, no snapshot): most copies
+	// keep the source's checksums and read no body.
+	info, err := e.HeadObjectVersion(ctx, bucket, key, versionID)
+	if err != nil || copyChecksum(info, alg, def) == "" {
+		return nil, nil
+	}
 	src, err := e.openEncrypted(ctx, bucket, key, GetOptions{VersionID: versionID}, true, customer)
 	if err != nil {
 		return nil, nil
 	}
 	defer src.Close()
-	if alg == "" {
-		switch {
-		case len(src.Info.Checksums) == 0:
-			alg = def
-		case src.Info.ChecksumType == "COMPOSITE":
-			for _, a := range checksum.Algorithms {
-				if _, ok := src.Info.Checksums[a]; ok {
-					alg = a
-					break
-				}
-			}
-		}
-		if alg == "" {
-			return nil, nil
-		}
+	a := copyChecksum(src.Info, alg, def) // the object opened may be newer
+	if a == "" {
+		return nil, nil
 	}
-	h := alg.New()
+	h := a.New()
 	if _, err := src.WriteTo(h); err != nil {
 		return nil, err
 	}
-	return &sourceSum{alg: alg, sum: h.Sum(nil), etag: src.Info.ETag, lastModified: src.Info.LastModified}, nil
+	return &sourceSum{alg: a, sum: h.Sum(nil), etag: src.Info.ETag, lastModified: src.Info.LastModified}, nil
+}
+
+// copyChecksum is the algorithm a copy of src must compute ("" when it
+// keeps src's checksums): alg when the request names one; else that of a
+// COMPOSITE checksum, which a copy (not multipart) carries as a
+// full-object one; else def when src has none.
+func copyChecksum(src ObjectInfo, alg, def checksum.Algorithm) checksum.Algorithm {
+	switch {
+	case alg != "":
+		return alg
+	case len(src.Checksums) == 0:
+		return def
+	case src.ChecksumType == "COMPOSITE":
+		for _, a := range checksum.Algorithms {
+			if _, ok := src.Checksums[a]; ok {
+				return a
+			}
+		}
+	}
+	return ""
 }
 
 // CopyObject copies src to dst without moving data: the copy references the
