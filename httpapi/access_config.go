@@ -162,43 +162,33 @@ func (s *server) objectOwner(rc *request, writer string) string {
 }
 
 // createBucketAccess reads x-amz-object-ownership of a CreateBucket and
-// says which settings the new bucket gets: the ownership rule asked for,
+// returns the settings the new bucket gets: the ownership rule asked for,
 // or, with Config.S3Defaults2023 and nothing asked, S3's defaults since
 // 2023 (BucketOwnerEnforced, every Public Access Block flag on). A
 // canned ACL or grants other than private cannot go with
 // BucketOwnerEnforced (InvalidBucketAclWithObjectOwnership).
-func (s *server) createBucketAccess(rc *request, acl *engine.ACL) (own *bucketconfig.Ownership, pab *bucketconfig.PublicAccessBlock, err error) {
+func (s *server) createBucketAccess(rc *request, acl *engine.ACL) ([]bucketconfig.Config, error) {
 	if !rc.d.acl.accessControls {
-		return nil, nil, nil
+		return nil, nil
 	}
 	rule := rc.header("object-ownership")
+	defaults2023 := rule == "" && s.cfg.S3Defaults2023
 	switch {
 	case rule != "" && !bucketconfig.ValidOwnership(rule):
-		return nil, nil, errorf("InvalidArgument", "Invalid x-amz-object-ownership header: %s", rule).with("ArgumentName", rc.d.h("object-ownership")).with("ArgumentValue", rule)
-	case rule != "":
-		own = &bucketconfig.Ownership{Rule: rule}
-	case s.cfg.S3Defaults2023:
-		own = &bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced}
-		pab = &bucketconfig.PublicAccessBlock{BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
+		return nil, errorf("InvalidArgument", "Invalid x-amz-object-ownership header: %s", rule).with("ArgumentName", rc.d.h("object-ownership")).with("ArgumentValue", rule)
+	case defaults2023:
+		rule = bucketconfig.OwnershipBucketOwnerEnforced
+	case rule == "":
+		return nil, nil
 	}
-	if own != nil && own.Rule == bucketconfig.OwnershipBucketOwnerEnforced && acl != nil && !ownerOnlyACL(*acl, rc.who.id) {
-		return nil, nil, errorf("InvalidBucketAclWithObjectOwnership", "")
+	if rule == bucketconfig.OwnershipBucketOwnerEnforced && acl != nil && !ownerOnlyACL(*acl, rc.who.id) {
+		return nil, errorf("InvalidBucketAclWithObjectOwnership", "")
 	}
-	return own, pab, nil
-}
-
-// setBucketAccess stores the settings createBucketAccess chose for a new
-// bucket.
-func (s *server) setBucketAccess(rc *request, own *bucketconfig.Ownership, pab *bucketconfig.PublicAccessBlock) error {
-	if own != nil {
-		if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, own); err != nil {
-			return err
-		}
+	out := []bucketconfig.Config{&bucketconfig.Ownership{Rule: rule}}
+	if defaults2023 {
+		out = append(out, bucketconfig.BlockAllPublicAccess(true))
 	}
-	if pab != nil {
-		return s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, pab)
-	}
-	return nil
+	return out, nil
 }
 
 // aclShown is the owner and ACL Get*Acl shows for a resource of rc's
@@ -233,12 +223,10 @@ var ossPublicAccessBlockRow = &configRow{
 		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
 			return nil, errorf("MalformedXML", "")
 		}
-		on := doc.BlockPublicAccess
-		return &bucketconfig.PublicAccessBlock{BlockPublicAcls: on, IgnorePublicAcls: on, BlockPublicPolicy: on, RestrictPublicBuckets: on}, nil
+		return bucketconfig.BlockAllPublicAccess(doc.BlockPublicAccess), nil
 	},
 	render: func(_ *request, c bucketconfig.Config) any {
-		p := c.(*bucketconfig.PublicAccessBlock)
-		return &ossPublicAccessBlockDoc{BlockPublicAccess: p.BlockPublicAcls && p.IgnorePublicAcls && p.BlockPublicPolicy && p.RestrictPublicBuckets}
+		return &ossPublicAccessBlockDoc{BlockPublicAccess: c.(*bucketconfig.PublicAccessBlock).BlocksAll()}
 	},
 	// Without a configuration nothing is blocked.
 	missing: func(*request) (any, error) { return &ossPublicAccessBlockDoc{}, nil },

@@ -87,6 +87,32 @@ func checksumHeader(a checksum.Algorithm) string {
 	return "checksum-" + strings.ToLower(string(a))
 }
 
+// checksumAlgorithm reads x-?-checksum-algorithm, the algorithm a
+// CreateMultipartUpload, CopyObject or PutObject asks the server to
+// compute ("" when absent); an unknown one is 400 InvalidRequest naming
+// those S3 knows.
+func (rc *request) checksumAlgorithm() (checksum.Algorithm, error) {
+	v := rc.header("checksum-algorithm")
+	if v == "" {
+		return "", nil
+	}
+	a, err := checksum.ParseAlgorithm(v)
+	if err != nil {
+		return "", errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: %s", validChecksumTypes)
+	}
+	return a, nil
+}
+
+// validChecksumTypes lists the algorithms for the error of an unsupported
+// one, as S3 does: "[CRC32, CRC32C, ...]".
+var validChecksumTypes = func() string {
+	names := make([]string, len(checksum.Algorithms))
+	for i, a := range checksum.Algorithms {
+		names[i] = string(a)
+	}
+	return "[" + strings.Join(names, ", ") + "]"
+}()
+
 // checksumInput reads the flexible-checksum headers of rc (auth.md §5.3):
 // at most one x-amz-checksum-<alg> header or x-amz-checksum-<alg> trailer,
 // consistent with x-amz-sdk-checksum-algorithm. It returns nil when the

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -111,17 +110,20 @@ func (s *server) getBucketInfo(rc *request) error {
 	bk := &info.Bucket
 	bk.ossBucketXML = s.ossBucket(rc, b)
 	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, "rg-default"
-	bk.TransferAcceleration, bk.CrossRegionReplication = "Disabled", "Disabled"
-	if c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, bucketconfig.KindPublicAccessBlock); err == nil {
-		p := c.(*bucketconfig.PublicAccessBlock)
-		bk.BlockPublicAccess = p.BlockPublicAcls && p.IgnorePublicAcls && p.BlockPublicPolicy && p.RestrictPublicBuckets
-	} else if !errors.Is(err, engine.ErrNoSuchConfig) {
-		return err
+	configs := map[bucketconfig.Kind]bucketconfig.Config{}
+	for _, k := range []bucketconfig.Kind{bucketconfig.KindPublicAccessBlock, bucketconfig.KindReplication, bucketconfig.KindEncryption} {
+		c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, k)
+		if err != nil && !errors.Is(err, engine.ErrNoSuchConfig) {
+			return err
+		}
+		configs[k] = c
 	}
-	if _, err := s.eng.BucketConfigValue(rc.ctx, b.Name, bucketconfig.KindReplication); err == nil {
+	bk.TransferAcceleration, bk.CrossRegionReplication = "Disabled", "Disabled"
+	if p, ok := configs[bucketconfig.KindPublicAccessBlock].(*bucketconfig.PublicAccessBlock); ok {
+		bk.BlockPublicAccess = p.BlocksAll()
+	}
+	if configs[bucketconfig.KindReplication] != nil {
 		bk.CrossRegionReplication = "Enabled"
-	} else if !errors.Is(err, engine.ErrNoSuchConfig) {
-		return err
 	}
 	if bk.DataRedundancyType == "" {
 		bk.DataRedundancyType = "LRS"
@@ -132,14 +134,9 @@ func (s *server) getBucketInfo(rc *request) error {
 		bk.Versioning = b.Versioning.String() // Enabled or Suspended
 	}
 	bk.SSE.SSEAlgorithm = "None"
-	if c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, bucketconfig.KindEncryption); err == nil {
-		e := c.(*bucketconfig.Encryption)
-		bk.SSE.SSEAlgorithm, bk.SSE.KMSMasterKeyID, bk.SSE.KMSDataEncryption = e.Algorithm, e.KeyID, e.DataEncryption
-		if strings.HasPrefix(e.Algorithm, "aws:kms") {
-			bk.SSE.SSEAlgorithm = "KMS" // set through S3
-		}
-	} else if !errors.Is(err, engine.ErrNoSuchConfig) {
-		return err
+	if e, ok := configs[bucketconfig.KindEncryption].(*bucketconfig.Encryption); ok {
+		d := ossSSEDefaultOf(e)
+		bk.SSE.SSEAlgorithm, bk.SSE.KMSMasterKeyID, bk.SSE.KMSDataEncryption = d.SSEAlgorithm, d.KMSMasterKeyID, d.KMSDataEncryption
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "BucketInfo", &info)
 }
@@ -180,27 +177,27 @@ func (s *server) createBucket(rc *request) error {
 	if err := rc.d.bucketName(rc.op.Bucket); err != nil {
 		return err
 	}
-	if err := rc.d.createBucket(s, rc, &c, &opts); err != nil {
+	initial, err := rc.d.createBucket(s, rc, &c, &opts)
+	if err != nil {
 		return err
 	}
 	if acl != nil {
 		opts.ACL = *acl
 	}
-	own, pab, err := s.createBucketAccess(rc, acl)
+	access, err := s.createBucketAccess(rc, acl)
 	if err != nil {
 		return err
 	}
-	enc, err := ossCreateEncryption(rc)
-	if err != nil {
-		return err
-	}
+	initial = append(initial, access...)
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
 		err = nil // creating one's own bucket again succeeds
 	} else if err == nil {
-		err = s.setBucketAccess(rc, own, pab)
-		if err == nil && enc != nil {
-			err = s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, enc)
+		// The configurations the new bucket starts with.
+		for _, c := range initial {
+			if err = s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c); err != nil {
+				break
+			}
 		}
 	}
 	if err != nil {
@@ -210,33 +207,6 @@ func (s *server) createBucket(rc *request) error {
 	rc.w.Header().Set("Content-Length", "0")
 	rc.w.WriteHeader(http.StatusOK)
 	return nil
-}
-
-// ossCreateEncryption reads the default encryption an OSS PutBucket
-// names in x-oss-server-side-encryption (AES256, KMS or SM4), with
-// x-oss-server-side-data-encryption (SM4) and
-// x-oss-server-side-encryption-key-id for KMS: nil when it names none.
-func ossCreateEncryption(rc *request) (*bucketconfig.Encryption, error) {
-	if rc.d.name != "oss" {
-		return nil, nil
-	}
-	alg := rc.header("server-side-encryption")
-	data, keyID := rc.header("server-side-data-encryption"), rc.header("server-side-encryption-key-id")
-	if alg == "" {
-		if data != "" || keyID != "" {
-			return nil, errorf("InvalidArgument", "x-oss-server-side-data-encryption and x-oss-server-side-encryption-key-id need x-oss-server-side-encryption: KMS.")
-		}
-		return nil, nil
-	}
-	switch {
-	case alg != "AES256" && alg != "KMS" && alg != "SM4":
-		return nil, errorf("InvalidArgument", "The server-side encryption algorithm %q is not supported.", alg).with("ArgumentName", rc.d.h("server-side-encryption"))
-	case alg != "KMS" && (data != "" || keyID != ""):
-		return nil, errorf("InvalidArgument", "x-oss-server-side-data-encryption and x-oss-server-side-encryption-key-id go only with KMS.")
-	case data != "" && data != "SM4":
-		return nil, errorf("InvalidArgument", "The server-side data encryption %q is not supported.", data).with("ArgumentName", rc.d.h("server-side-data-encryption"))
-	}
-	return &bucketconfig.Encryption{Algorithm: alg, KeyID: keyID, DataEncryption: data}, nil
 }
 
 func (s *server) headBucket(rc *request) error {

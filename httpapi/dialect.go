@@ -111,8 +111,10 @@ type dialect struct {
 	listLimits func(rc *request, maxName string) (int, error)
 	// location renders a bucket region for GetBucketLocation.
 	location func(region string) string
-	// createBucket applies the CreateBucketConfiguration document.
-	createBucket func(s *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) error
+	// createBucket applies the CreateBucketConfiguration document (and the
+	// dialect's creation headers) and returns the configurations the new
+	// bucket starts with.
+	createBucket func(s *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error)
 	// objectHeaders adds the dialect's own headers describing an object.
 	objectHeaders func(rc *request, info engine.ObjectInfo)
 	// lifecycleDoc renders a lifecycle configuration in the dialect's

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/ossauth"
 )
 
@@ -441,18 +442,44 @@ func ossListLimits(rc *request, maxName string) (int, error) {
 
 // ossCreateBucket applies StorageClass and DataRedundancyType; the region
 // is the endpoint's, whatever LocationConstraint says.
-func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) error {
+func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error) {
 	if c.StorageClass != "" && !rc.d.storageClasses[c.StorageClass] {
-		return errorf("InvalidArgument", "Invalid storage class %s.", c.StorageClass).with("ArgumentName", "StorageClass").with("ArgumentValue", c.StorageClass)
+		return nil, errorf("InvalidArgument", "Invalid storage class %s.", c.StorageClass).with("ArgumentName", "StorageClass").with("ArgumentValue", c.StorageClass)
 	}
 	if c.StorageClass != "Standard" {
 		opts.StorageClass = c.StorageClass
 	}
 	if t := c.DataRedundancyType; t != "" && t != "LRS" && t != "ZRS" {
-		return errorf("InvalidArgument", "Invalid data redundancy type %s.", t).with("ArgumentName", "DataRedundancyType").with("ArgumentValue", t)
+		return nil, errorf("InvalidArgument", "Invalid data redundancy type %s.", t).with("ArgumentName", "DataRedundancyType").with("ArgumentValue", t)
 	}
 	opts.Redundancy = c.DataRedundancyType
-	return nil
+	enc, err := ossCreateEncryption(rc)
+	if err != nil || enc == nil {
+		return nil, err
+	}
+	return []bucketconfig.Config{enc}, nil
+}
+
+// ossCreateEncryption reads the default encryption an OSS PutBucket
+// names in x-oss-server-side-encryption (AES256, KMS or SM4), with
+// x-oss-server-side-data-encryption (SM4) and
+// x-oss-server-side-encryption-key-id for KMS: nil when it names none.
+func ossCreateEncryption(rc *request) (*bucketconfig.Encryption, error) {
+	alg := rc.header("server-side-encryption")
+	data, keyID := rc.header("server-side-data-encryption"), rc.header("server-side-encryption-key-id")
+	switch {
+	case alg == "" && data == "" && keyID == "":
+		return nil, nil
+	case alg == "":
+		return nil, errorf("InvalidArgument", "x-oss-server-side-data-encryption and x-oss-server-side-encryption-key-id need x-oss-server-side-encryption: KMS.")
+	case alg != "AES256" && alg != "KMS" && alg != "SM4":
+		return nil, errorf("InvalidArgument", "The server-side encryption algorithm %q is not supported.", alg).with("ArgumentName", rc.d.h("server-side-encryption"))
+	case alg != "KMS" && (data != "" || keyID != ""):
+		return nil, errorf("InvalidArgument", "x-oss-server-side-data-encryption and x-oss-server-side-encryption-key-id go only with KMS.")
+	case data != "" && data != "SM4":
+		return nil, errorf("InvalidArgument", "The server-side data encryption %q is not supported.", data).with("ArgumentName", rc.d.h("server-side-data-encryption"))
+	}
+	return &bucketconfig.Encryption{Algorithm: alg, KeyID: keyID, DataEncryption: data}, nil
 }
 
 // ossObjectHeaders adds the object type, storage class, CRC64, Content-MD5,

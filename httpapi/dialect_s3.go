@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
@@ -202,14 +203,14 @@ func s3Location(region string) string {
 
 // s3CreateBucket takes the region from LocationConstraint ("EU" is
 // eu-west-1).
-func s3CreateBucket(_ *server, _ *request, c *createBucketConfiguration, opts *engine.BucketOptions) error {
+func s3CreateBucket(_ *server, _ *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error) {
 	if c.LocationConstraint != "" {
 		opts.Region = c.LocationConstraint
 		if opts.Region == "EU" {
 			opts.Region = "eu-west-1"
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // s3ObjectHeaders adds the website redirect and a non-default storage

@@ -40,16 +40,6 @@ func (rc *request) writeKeyEncoding() (func(string) string, string, error) {
 	}
 }
 
-// validChecksumTypes lists the algorithms for the error of an unsupported
-// one, as S3 does: "[CRC32, CRC32C, ...]".
-var validChecksumTypes = func() string {
-	names := make([]string, len(checksum.Algorithms))
-	for i, a := range checksum.Algorithms {
-		names[i] = string(a)
-	}
-	return "[" + strings.Join(names, ", ") + "]"
-}()
-
 func (s *server) createMultipartUpload(rc *request) error {
 	opts, err := s.creationOptions(rc, sseCreate)
 	if err != nil {
@@ -59,11 +49,9 @@ func (s *server) createMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if v := rc.header("checksum-algorithm"); v != "" {
-		a, err := checksum.ParseAlgorithm(v)
-		if err != nil {
-			return errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: %s", validChecksumTypes)
-		}
+	if a, err := rc.checksumAlgorithm(); err != nil {
+		return err
+	} else if a != "" {
 		opts.Checksum = &engine.ChecksumInput{Algorithm: a}
 		opts.ChecksumType = strings.ToUpper(rc.header("checksum-type"))
 	} else if rc.header("checksum-type") != "" {

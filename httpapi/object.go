@@ -230,12 +230,14 @@ func (s *server) putObject(rc *request) error {
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	opts.DefaultChecksum = rc.d.defaultChecksum
-	if v := rc.header("checksum-algorithm"); v != "" && opts.DefaultChecksum != "" {
+	if opts.DefaultChecksum != "" {
 		// x-amz-checksum-algorithm without a value to check (minio-go
 		// sends CRC32C so): the server computes that checksum instead of
 		// the default.
-		if opts.DefaultChecksum, err = checksum.ParseAlgorithm(v); err != nil {
-			return errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: %s", validChecksumTypes)
+		if a, err := rc.checksumAlgorithm(); err != nil {
+			return err
+		} else if a != "" {
+			opts.DefaultChecksum = a
 		}
 	}
 	if opts.Retention.Mode != "" || opts.LegalHold || rc.header("object-lock-legal-hold") != "" {
@@ -863,10 +865,8 @@ func (s *server) copyObject(rc *request) error {
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
 		return err
 	}
-	if v := rc.header("checksum-algorithm"); v != "" {
-		if opts.ChecksumAlgorithm, err = checksum.ParseAlgorithm(v); err != nil {
-			return errorf("InvalidRequest", "Checksum algorithm provided is unsupported. Please try again with any of the valid types: %s", validChecksumTypes)
-		}
+	if opts.ChecksumAlgorithm, err = rc.checksumAlgorithm(); err != nil {
+		return err
 	}
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
 		return err

@@ -455,13 +455,18 @@ func ossParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
 }
 
 func ossRenderSSEConfig(_ *request, cfg bucketconfig.Config) any {
-	c := cfg.(*bucketconfig.Encryption)
+	return &ossSSEConfigOut{Default: ossSSEDefaultOf(cfg.(*bucketconfig.Encryption))}
+}
+
+// ossSSEDefaultOf is a default encryption in OSS's names (S3's aws:kms is
+// KMS), as GetBucketEncryption and GetBucketInfo show it.
+func ossSSEDefaultOf(c *bucketconfig.Encryption) ossSSEDefault {
 	alg := c.Algorithm
 	switch alg {
 	case "aws:kms":
 		alg = "KMS"
 	}
-	return &ossSSEConfigOut{Default: ossSSEDefault{SSEAlgorithm: alg, KMSMasterKeyID: bareKeyID(c.KeyID), KMSDataEncryption: c.DataEncryption}}
+	return ossSSEDefault{SSEAlgorithm: alg, KMSMasterKeyID: bareKeyID(c.KeyID), KMSDataEncryption: c.DataEncryption}
 }
 
 // ossSSEConfigOut renders the OSS document under its own root (the

@@ -20,6 +20,17 @@ type PublicAccessBlock struct {
 	RestrictPublicBuckets bool `json:"restrictPublicBuckets,omitempty"`
 }
 
+// BlockAllPublicAccess is the configuration with every setting on (or
+// off): OSS's one BlockPublicAccess switch, and S3's default since 2023.
+func BlockAllPublicAccess(on bool) *PublicAccessBlock {
+	return &PublicAccessBlock{BlockPublicAcls: on, IgnorePublicAcls: on, BlockPublicPolicy: on, RestrictPublicBuckets: on}
+}
+
+// BlocksAll reports whether every setting is on (OSS's BlockPublicAccess).
+func (p *PublicAccessBlock) BlocksAll() bool {
+	return p.BlockPublicAcls && p.IgnorePublicAcls && p.BlockPublicPolicy && p.RestrictPublicBuckets
+}
+
 // Kind implements Config.
 func (*PublicAccessBlock) Kind() Kind { return KindPublicAccessBlock }
 
