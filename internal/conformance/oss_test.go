@@ -477,6 +477,14 @@ func (s *ossSubject) BucketACL(ctx context.Context, bucket string) (string, erro
 	return oss2.ToString(out.ACL), nil
 }
 
+var _ conformance.PublicAccessBlocker = (*ossSubject)(nil)
+
+func (s *ossSubject) BlockPublicAccess(ctx context.Context, bucket string, on bool) error {
+	_, err := s.c.PutBucketPublicAccessBlock(ctx, &oss2.PutBucketPublicAccessBlockRequest{Bucket: &bucket,
+		PublicAccessBlockConfiguration: &oss2.PublicAccessBlockConfiguration{BlockPublicAccess: &on}})
+	return err
+}
+
 func (s *ossSubject) SetBucketACL(ctx context.Context, bucket, canned string) error {
 	_, err := s.c.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: &bucket, Acl: oss2.BucketACLType(canned)})
 	return err

@@ -509,6 +509,14 @@ func (s *s3Subject) SetBucketACL(ctx context.Context, bucket, canned string) err
 
 var _ conformance.ConditionalDeleter = (*s3Subject)(nil)
 
+var _ conformance.PublicAccessBlocker = (*s3Subject)(nil)
+
+func (s *s3Subject) BlockPublicAccess(ctx context.Context, bucket string, on bool) error {
+	_, err := s.c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: &bucket, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
+		BlockPublicAcls: &on, IgnorePublicAcls: &on, BlockPublicPolicy: &on, RestrictPublicBuckets: &on}})
+	return err
+}
+
 func (s *s3Subject) DeleteIfMatch(ctx context.Context, bucket, key, etag string) error {
 	_, err := s.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: &key, IfMatch: quote(etag)})
 	return err

@@ -156,6 +156,14 @@ type ConditionalDeleter interface {
 	DeleteVersionsIfMatch(ctx context.Context, bucket string, keys, versionIDs, etags []string) (deleted []string, failed map[string]string, err error)
 }
 
+// PublicAccessBlocker is implemented by subjects that block public access
+// to a bucket (S3's Public Access Block with every setting on, OSS's
+// BlockPublicAccess); the suite's case on it runs only on them.
+type PublicAccessBlocker interface {
+	// BlockPublicAccess turns blocking on or off for bucket.
+	BlockPublicAccess(ctx context.Context, bucket string, on bool) error
+}
+
 // Tag is one object or bucket tag.
 type Tag struct{ Key, Value string }
 

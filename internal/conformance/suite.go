@@ -48,6 +48,7 @@ var cases = []testCase{
 	{"ObjectTags", testObjectTags},
 	{"BucketTags", testBucketTags},
 	{"ACL", testACL},
+	{"BlockPublicAccess", testBlockPublicAccess},
 	{"ConditionalWriteRace", testConditionalWriteRace},
 	{"ConditionalComplete", testConditionalComplete},
 	{"ConditionalDelete", testConditionalDelete},
@@ -1263,4 +1264,24 @@ func testACL(t *testing.T, s Subject) {
 	requireCode(t, s, s.SetObjectACL(ctx, bkt, "missing", "private"), "NoSuchKey")
 	_, err = s.ObjectACL(ctx, bkt, "missing")
 	requireCode(t, s, err, "NoSuchKey")
+}
+
+// testBlockPublicAccess: while public access to a bucket is blocked, a
+// public ACL on the bucket or an object is refused (AccessDenied) and a
+// private one is taken; unblocked, public ACLs are taken again.
+func testBlockPublicAccess(t *testing.T, s Subject) {
+	pb, ok := s.(PublicAccessBlocker)
+	if !ok {
+		t.Skip("the subject cannot block public access")
+	}
+	ctx := context.Background()
+	mustBucket(t, s, bkt)
+	mustPut(t, s, bkt, "k", []byte("x"), PutOptions{})
+	require.NoError(t, pb.BlockPublicAccess(ctx, bkt, true))
+	requireCode(t, s, s.SetBucketACL(ctx, bkt, "public-read"), "AccessDenied")
+	requireCode(t, s, s.SetObjectACL(ctx, bkt, "k", "public-read"), "AccessDenied")
+	require.NoError(t, s.SetObjectACL(ctx, bkt, "k", "private"))
+	require.NoError(t, pb.BlockPublicAccess(ctx, bkt, false))
+	require.NoError(t, s.SetBucketACL(ctx, bkt, "public-read"))
+	require.NoError(t, s.SetObjectACL(ctx, bkt, "k", "public-read"))
 }
