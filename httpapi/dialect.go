@@ -120,6 +120,9 @@ type dialect struct {
 	// lifecycleDoc renders a lifecycle configuration in the dialect's
 	// shape (httpapi/lifecycle.go).
 	lifecycleDoc func(*bucketconfig.Lifecycle) any
+	// lifecycleCheck, when set, adds the dialect's own checks of a
+	// lifecycle configuration that passed Validate.
+	lifecycleCheck func(rc *request, lc *bucketconfig.Lifecycle) error
 	// copySource parses the copy-source header.
 	copySource func(d *dialect, v string) (bucket, key, version string, err error)
 	// multipartETag combines the parts' MD5s into the object's ETag.

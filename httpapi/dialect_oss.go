@@ -83,6 +83,9 @@ var oss = &dialect{
 	createBucket:  ossCreateBucket,
 	objectHeaders: ossObjectHeaders,
 	lifecycleDoc:  ossLifecycleDoc,
+	lifecycleCheck: func(rc *request, lc *bucketconfig.Lifecycle) error {
+		return lc.CheckOSSOverlaps(strings.EqualFold(rc.r.Header.Get("x-oss-allow-same-action-overlap"), "true"))
+	},
 	copySource:    parseOSSCopySource,
 	multipartETag: engine.ETagMD5OfHexDigests,
 

@@ -121,7 +121,11 @@ func parseLifecycle(rc *request, data []byte) (bucketconfig.Config, error) {
 		}
 		lc.Rules = append(lc.Rules, r)
 	}
-	if err := lc.Validate(); err != nil {
+	err := lc.Validate()
+	if err == nil && rc.d.lifecycleCheck != nil {
+		err = rc.d.lifecycleCheck(rc, lc)
+	}
+	if err != nil {
 		return nil, lifecycleArg(strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
 	}
 	return lc, nil

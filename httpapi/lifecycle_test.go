@@ -8,6 +8,7 @@ import (
 	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -204,4 +205,62 @@ func TestS3LifecycleNoncurrent(t *testing.T) {
 	l, err = c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("vlife")})
 	require.NoError(t, err)
 	assert.Empty(t, l.DeleteMarkers, "an expired object delete marker is removed")
+}
+
+// TestOSSLifecycleOverlaps: OSS refuses rules whose prefixes overlap and
+// that take the same action (unless x-oss-allow-same-action-overlap), two
+// rules with one prefix, and actions out of order across overlapping
+// rules; S3 takes overlapping rules. Through aliyun-oss-go-sdk, whose
+// suite checks the first two.
+func TestOSSLifecycleOverlaps(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	ok(t, c.CreateBucket("overlaps"))
+	days := func(id, prefix string, n int) oss1.LifecycleRule {
+		return oss1.LifecycleRule{ID: id, Prefix: prefix, Status: "Enabled", Expiration: &oss1.LifecycleExpiration{Days: n}}
+	}
+	overlap := []oss1.LifecycleRule{days("a", "logs", 30), days("b", "logs/app", 3)}
+	wantOSS(t, c.SetBucketLifecycle("overlaps", overlap), 400, "InvalidArgument", "")
+	_, err := c.GetBucketLifecycle("overlaps")
+	wantOSS(t, err, 404, "NoSuchLifecycle", "")
+	ok(t, c.SetBucketLifecycle("overlaps", overlap, oss1.AllowSameActionOverLap(true)))
+	got, err := c.GetBucketLifecycle("overlaps")
+	ok(t, err)
+	require.Len(t, got.Rules, 2)
+	ok(t, c.SetBucketLifecycle("overlaps", []oss1.LifecycleRule{days("a", "logs", 30), days("b", "other", 3)}))
+
+	same := []oss1.LifecycleRule{days("a", "logs", 30),
+		{ID: "b", Prefix: "logs", Status: "Enabled", Transitions: []oss1.LifecycleTransition{{Days: 10, StorageClass: oss1.StorageIA}}}}
+	wantOSS(t, c.SetBucketLifecycle("overlaps", same, oss1.AllowSameActionOverLap(true)), 400, "InvalidArgument", "")
+	// Overlapping rules out of order: Archive (40 days) before IA (45),
+	// refused even when the same action may overlap (the SDK suite's
+	// document).
+	const outOfOrder = `<LifecycleConfiguration>
+  <Rule><ID>r1</ID><Prefix>p</Prefix><Status>Enabled</Status><Expiration><Days>65</Days></Expiration>
+    <Transition><Days>45</Days><StorageClass>IA</StorageClass></Transition></Rule>
+  <Rule><ID>r2</ID><Prefix>p/sub</Prefix><Status>Enabled</Status><Expiration><Days>60</Days></Expiration>
+    <Transition><Days>40</Days><StorageClass>Archive</StorageClass></Transition></Rule>
+</LifecycleConfiguration>`
+	wantOSS(t, c.SetBucketLifecycleXml("overlaps", outOfOrder, oss1.AllowSameActionOverLap(true)), 400, "InvalidArgument", "")
+	ok(t, c.SetBucketLifecycleXml("overlaps", strings.Replace(outOfOrder, "<Days>40</Days>", "<Days>50</Days>", 1), oss1.AllowSameActionOverLap(true)))
+	// Two transitions of one rule to the same class.
+	twice := oss1.LifecycleRule{ID: "t", Status: "Enabled", Transitions: []oss1.LifecycleTransition{
+		{Days: 10, StorageClass: oss1.StorageIA}, {Days: 20, StorageClass: oss1.StorageIA}}}
+	wantOSS(t, c.SetBucketLifecycle("overlaps", []oss1.LifecycleRule{twice}), 400, "InvalidArgument", "")
+	got, err = c.GetBucketLifecycle("overlaps")
+	ok(t, err)
+	require.Len(t, got.Rules, 2)
+	assert.Equal(t, 50, got.Rules[1].Transitions[0].Days, "the refused documents changed nothing")
+
+	// S3 takes overlapping rules.
+	s3c := f.client()
+	_, err = s3c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("s3overlaps")})
+	require.NoError(t, err)
+	rule := func(id, prefix string, n int32) types.LifecycleRule {
+		return types.LifecycleRule{ID: aws.String(id), Status: types.ExpirationStatusEnabled,
+			Filter: &types.LifecycleRuleFilter{Prefix: aws.String(prefix)}, Expiration: &types.LifecycleExpiration{Days: aws.Int32(n)}}
+	}
+	_, err = s3c.PutBucketLifecycleConfiguration(context.Background(), &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("s3overlaps"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{rule("a", "logs", 30), rule("b", "logs/app", 3)}}})
+	require.NoError(t, err)
 }

@@ -239,3 +239,33 @@ func TestOSSPolicyNamesUsersByUID(t *testing.T) {
 	require.NoError(t, err)
 	res.Body.Close()
 }
+
+// TestOSSPolicyWithoutPrincipal: OSS takes a statement without a
+// Principal (alibabacloud-oss-go-sdk-v2's suite puts one). osslite reads
+// it narrowly: its Allow grants no one, its Deny applies to everyone.
+func TestOSSPolicyWithoutPrincipal(t *testing.T) {
+	f, c, other := ossPolicyFixture(t)
+	ctx := context.Background()
+	b := oss2.Ptr("opol")
+	doc := `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["acs:oss:*:*:opol/*"]},` +
+		`{"Effect":"Deny","Action":["oss:DeleteObject"],"Resource":["acs:oss:*:*:opol/*"]}]}`
+	_, err := c.PutBucketPolicy(ctx, &oss2.PutBucketPolicyRequest{Bucket: b, Body: strings.NewReader(doc)})
+	require.NoError(t, err)
+	got, err := c.GetBucketPolicy(ctx, &oss2.GetBucketPolicyRequest{Bucket: b})
+	require.NoError(t, err)
+	require.Equal(t, doc, got.Body)
+	st, err := c.GetBucketPolicyStatus(ctx, &oss2.GetBucketPolicyStatusRequest{Bucket: b})
+	require.NoError(t, err)
+	require.False(t, *st.PolicyStatus.IsPublic)
+
+	require.Equal(t, 403, ossAnon(t, f, "GET", "img/a.png", nil).StatusCode, "the Allow grants no one")
+	_, err = other.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: oss2.Ptr("img/a.png")})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = other.DeleteObject(ctx, &oss2.DeleteObjectRequest{Bucket: b, Key: oss2.Ptr("img/a.png")})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	res, err := c.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: oss2.Ptr("img/a.png")})
+	require.NoError(t, err, "the owner reads as before")
+	res.Body.Close()
+	_, err = c.DeleteBucketPolicy(ctx, &oss2.DeleteBucketPolicyRequest{Bucket: b})
+	require.NoError(t, err, "the owner can still remove the policy")
+}

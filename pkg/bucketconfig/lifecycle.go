@@ -171,6 +171,15 @@ func (r *LifecycleRule) validate() error {
 	if ne := r.NoncurrentExpiration; ne != nil && (ne.Days <= 0 || ne.NewerNoncurrent < 0 || ne.NewerNoncurrent > 100) {
 		return fmt.Errorf("NoncurrentDays must be positive and NewerNoncurrentVersions at most 100")
 	}
+	for _, ts := range [][]LifecycleTransition{r.Transitions, r.NoncurrentTransitions} {
+		for i := range ts {
+			for j := range i {
+				if ts[i].StorageClass == ts[j].StorageClass {
+					return fmt.Errorf("'StorageClass' must be different for the transitions of one rule (%s twice)", ts[i].StorageClass)
+				}
+			}
+		}
+	}
 	for _, t := range r.NoncurrentTransitions {
 		if t.Days <= 0 || t.Date != nil || t.CreatedBefore != nil || t.StorageClass == "" || t.NewerNoncurrent < 0 || t.NewerNoncurrent > 100 {
 			return fmt.Errorf("NoncurrentVersionTransition needs positive NoncurrentDays and a StorageClass")
@@ -302,4 +311,115 @@ func (l *Lifecycle) ExpiryOf(o ObjectFacts, created time.Time, day time.Duration
 		}
 	}
 	return at, ruleID, ok
+}
+
+// ossColdness orders OSS's storage classes from warm to cold, for the
+// rule that an object reaches a colder class later than a warmer one.
+var ossColdness = map[string]int{"Standard": 0, "IA": 1, "Archive": 2, "ColdArchive": 3, "DeepColdArchive": 4}
+
+// CheckOSSOverlaps refuses what OSS refuses among rules whose prefixes
+// overlap (one starts with the other) and that select by prefix alone:
+// two rules with the same prefix; the same action in both (expiration,
+// noncurrent expiration, aborting uploads, a transition to the same
+// class) unless sameActionOK, OSS's x-oss-allow-same-action-overlap;
+// and actions out of order across them or within one rule: an object
+// reaching a colder class no later than a warmer one, or expiring no
+// later than a transition (day counts only).
+func (l *Lifecycle) CheckOSSOverlaps(sameActionOK bool) error {
+	for i := range l.Rules {
+		a := &l.Rules[i]
+		if !a.Filter.prefixOnly() {
+			continue
+		}
+		if err := ossOrder(a, a); err != nil {
+			return fmt.Errorf("%w: rule %q: %w", ErrInvalid, a.ID, err)
+		}
+		for j := i + 1; j < len(l.Rules); j++ {
+			b := &l.Rules[j]
+			if !b.Filter.prefixOnly() || !strings.HasPrefix(a.Filter.Prefix, b.Filter.Prefix) && !strings.HasPrefix(b.Filter.Prefix, a.Filter.Prefix) {
+				continue
+			}
+			if a.Filter.Prefix == b.Filter.Prefix {
+				return fmt.Errorf("%w: rules %q and %q have the same prefix %q", ErrInvalid, a.ID, b.ID, a.Filter.Prefix)
+			}
+			if !sameActionOK {
+				if act, ok := sharedAction(a, b); ok {
+					return fmt.Errorf("%w: rules %q and %q have overlapping prefixes and the same action %s", ErrInvalid, a.ID, b.ID, act)
+				}
+			}
+			for _, pair := range [][2]*LifecycleRule{{a, b}, {b, a}} {
+				if err := ossOrder(pair[0], pair[1]); err != nil {
+					return fmt.Errorf("%w: rules %q and %q have overlapping prefixes: %w", ErrInvalid, a.ID, b.ID, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (f *LifecycleFilter) prefixOnly() bool {
+	return len(f.Tags) == 0 && len(f.Not) == 0 && f.SizeGreaterThan == 0 && f.SizeLessThan == 0
+}
+
+// sharedAction names an action both rules take.
+func sharedAction(a, b *LifecycleRule) (string, bool) {
+	switch {
+	case a.Expiration != nil && b.Expiration != nil:
+		return "Expiration", true
+	case a.NoncurrentExpiration != nil && b.NoncurrentExpiration != nil:
+		return "NoncurrentVersionExpiration", true
+	case a.AbortUploads != nil && b.AbortUploads != nil:
+		return "AbortMultipartUpload", true
+	}
+	for _, ta := range a.Transitions {
+		for _, tb := range b.Transitions {
+			if ta.StorageClass == tb.StorageClass {
+				return "Transition to " + ta.StorageClass, true
+			}
+		}
+	}
+	for _, ta := range a.NoncurrentTransitions {
+		for _, tb := range b.NoncurrentTransitions {
+			if ta.StorageClass == tb.StorageClass {
+				return "NoncurrentVersionTransition to " + ta.StorageClass, true
+			}
+		}
+	}
+	return "", false
+}
+
+// ossOrder checks a's transitions against b's: a colder class is
+// reached later, and b's expiration comes after a's transitions (current
+// and noncurrent versions alike, day counts only).
+func ossOrder(a, b *LifecycleRule) error {
+	order := func(ta, tb []LifecycleTransition, expiry int) error {
+		for _, x := range ta {
+			if x.Days == 0 {
+				continue
+			}
+			for _, y := range tb {
+				cx, okx := ossColdness[x.StorageClass]
+				cy, oky := ossColdness[y.StorageClass]
+				if y.Days != 0 && okx && oky && cy > cx && y.Days <= x.Days {
+					return fmt.Errorf("the transition to %s after %d days must come later than the transition to %s after %d days", y.StorageClass, y.Days, x.StorageClass, x.Days)
+				}
+			}
+			if expiry != 0 && expiry <= x.Days {
+				return fmt.Errorf("the expiration after %d days must come later than the transition to %s after %d days", expiry, x.StorageClass, x.Days)
+			}
+		}
+		return nil
+	}
+	expiry := 0
+	if b.Expiration != nil {
+		expiry = b.Expiration.Days
+	}
+	if err := order(a.Transitions, b.Transitions, expiry); err != nil {
+		return err
+	}
+	expiry = 0
+	if b.NoncurrentExpiration != nil {
+		expiry = b.NoncurrentExpiration.Days
+	}
+	return order(a.NoncurrentTransitions, b.NoncurrentTransitions, expiry)
 }

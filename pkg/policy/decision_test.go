@@ -322,6 +322,14 @@ func decisionRows() []decisionRow {
 	add("oss condition referer", ossCond, anon, "oss:GetObject", ossRes, Values{"acs:SourceIp": {"192.0.2.1"}}, NotApplicable)
 	ossVar := `{"Version":"1","Statement":[{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/${acs:username}"]}]}`
 	add("oss no variables", ossVar, anon, "oss:GetObject", "acs:oss:r:1:bkt/${acs:username}", Values{"acs:username": {"x"}}, Allow)
+	// A statement without a principal (OSS takes it): its Allow grants
+	// no one, its Deny applies to everyone.
+	ossNoPrincipal := `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"]},` +
+		`{"Effect":"Deny","Action":["oss:DeleteObject"],"Resource":["acs:oss:*:*:bkt/*"]}]}`
+	add("oss no principal allow", ossNoPrincipal, anon, "oss:GetObject", ossRes, nil, NotApplicable)
+	add("oss no principal allow account", ossNoPrincipal, rootA, "oss:GetObject", ossRes, nil, NotApplicable)
+	add("oss no principal deny", ossNoPrincipal, rootB, "oss:DeleteObject", ossRes, nil, Deny)
+	add("oss no principal deny anon", ossNoPrincipal, anon, "oss:DeleteObject", ossRes, nil, Deny)
 	return rows
 }
 

@@ -154,6 +154,9 @@ func (s *Statement) matches(lang Language, r *Request, vs vars) bool {
 // NotPrincipal with Deny).
 func (s *Statement) principalMatches(lang Language, who Principal) bool {
 	pr := s.Principal
+	if pr.Absent {
+		return s.Effect == EffectDeny
+	}
 	if pr.Any {
 		return true
 	}

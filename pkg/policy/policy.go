@@ -95,6 +95,10 @@ type Principals struct {
 	// ever comes from such a principal.
 	Service   []string
 	Federated []string
+	// Absent (OSS only) is a statement written without a Principal: its
+	// Allow grants no one and its Deny applies to every caller, the
+	// reading that never gives more access than the writer could mean.
+	Absent bool
 }
 
 // Condition is one operator-key test of a Condition block.
@@ -281,13 +285,19 @@ func parseStatement(raw json.RawMessage, p *Policy, bucket string) (Statement, e
 	switch {
 	case npr && nok:
 		return s, malformed("Statement cannot contain both Principal and NotPrincipal")
+	case !npr && !nok && p.Language == OSS:
+		// OSS takes a statement without a principal; what it means there
+		// is not documented, so it is read narrowly (Principals.Absent).
+		s.Principal.Absent = true
 	case !npr && !nok:
 		return s, malformed("Missing required field Principal")
 	case nok:
 		pr, s.NotPrincipal = nr, true
 	}
-	if s.Principal, err = parsePrincipal(pr, p.Language); err != nil {
-		return s, err
+	if !s.Principal.Absent {
+		if s.Principal, err = parsePrincipal(pr, p.Language); err != nil {
+			return s, err
+		}
 	}
 	if s.NotPrincipal && (s.Principal.Any || slices.Contains(s.Principal.AWS, "*")) {
 		return s, malformed("Invalid principal in policy")

@@ -61,34 +61,11 @@ func (s *Statement) render(b *bytes.Buffer, lang Language) {
 		str(b, base)
 		b.WriteByte(':')
 	}
-	name("Principal", s.NotPrincipal)
-	switch {
-	case lang == OSS:
-		list(b, s.Principal.AWS, true)
-	case s.Principal.Any:
-		str(b, "*")
-	default:
-		b.WriteByte('{')
-		n := 0
-		for _, kv := range []struct {
-			k string
-			v []string
-		}{{"AWS", s.Principal.AWS}, {"CanonicalUser", s.Principal.CanonicalUser},
-			{"Federated", s.Principal.Federated}, {"Service", s.Principal.Service}} {
-			if kv.v == nil {
-				continue
-			}
-			if n > 0 {
-				b.WriteByte(',')
-			}
-			n++
-			str(b, kv.k)
-			b.WriteByte(':')
-			list(b, kv.v, false)
-		}
-		b.WriteByte('}')
+	if !s.Principal.Absent {
+		name("Principal", s.NotPrincipal)
+		writePrincipal(b, lang, s.Principal)
+		b.WriteByte(',')
 	}
-	b.WriteByte(',')
 	name("Action", s.NotAction)
 	list(b, s.Action, lang == OSS)
 	b.WriteByte(',')
@@ -134,4 +111,34 @@ func list(b *bytes.Buffer, l []string, always bool) {
 func str(b *bytes.Buffer, s string) {
 	enc, _ := json.Marshal(s)
 	b.Write(enc)
+}
+
+// writePrincipal writes a Principal element's value.
+func writePrincipal(b *bytes.Buffer, lang Language, pr Principals) {
+	switch {
+	case lang == OSS:
+		list(b, pr.AWS, true)
+	case pr.Any:
+		str(b, "*")
+	default:
+		b.WriteByte('{')
+		n := 0
+		for _, kv := range []struct {
+			k string
+			v []string
+		}{{"AWS", pr.AWS}, {"CanonicalUser", pr.CanonicalUser},
+			{"Federated", pr.Federated}, {"Service", pr.Service}} {
+			if kv.v == nil {
+				continue
+			}
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			n++
+			str(b, kv.k)
+			b.WriteByte(':')
+			list(b, kv.v, false)
+		}
+		b.WriteByte('}')
+	}
 }
