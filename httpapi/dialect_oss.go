@@ -342,6 +342,13 @@ func ossMaxKeys(rc *request, name string, def, limit int) (int, error) {
 // so clients keep talking to it.
 func (s *server) listBucketsOSS(rc *request, all []engine.BucketInfo) error {
 	prefix, marker := rc.q.Get("prefix"), rc.q.Get("marker")
+	for _, p := range [][2]string{{"prefix", prefix}, {"marker", marker}} {
+		// No bucket name starts with anything else (OSS: 0017-00000290,
+		// 0017-00000291; aliyun-oss-go-sdk's IsBucketExist relies on it).
+		if len(p[1]) > 63 || strings.ContainsFunc(p[1], func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') }) {
+			return errorf("InvalidArgument", "The %s parameter is invalid: bucket names hold lower-case letters, digits and hyphens.", p[0]).with("ArgumentName", p[0]).with("ArgumentValue", p[1])
+		}
+	}
 	max, err := ossMaxKeys(rc, "max-keys", 100, 1000)
 	if err != nil {
 		return err

@@ -158,6 +158,8 @@ func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
 			return c, errorf("InvalidArgument", "Only one of SSE-S3 and SSE-KMS may be specified.")
 		case e.SSES3 != nil:
 			c.Destination.Encryption = "SSE-S3"
+		case e.SSEKMS != nil && e.SSEKMS.KeyID == "":
+			return c, errorf("MalformedXML", "") // S3's schema requires the KeyId
 		case e.SSEKMS != nil:
 			c.Destination.Encryption, c.Destination.KMSKeyID = "SSE-KMS", e.SSEKMS.KeyID
 		}

@@ -88,6 +88,17 @@ func TestOSSInventoryConfigurations(t *testing.T) {
 	require.NotNil(t, got.InventoryConfiguration.Destination.OSSBucketDestination.Encryption.SseOss)
 	require.Nil(t, got.InventoryConfiguration.Filter)
 
+	// SSE-KMS without a key ID: OSS's default key (the v1 SDK's suite
+	// puts one).
+	kms := ossInventoryConfig("kms")
+	kms.Destination.OSSBucketDestination.Encryption = &oss2.InventoryEncryption{SseKms: &oss2.SSEKMS{KeyId: oss2.Ptr("")}}
+	require.NoError(t, put("kms", kms))
+	got, err = c.GetBucketInventory(ctx, &oss2.GetBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("kms")})
+	require.NoError(t, err)
+	require.NotNil(t, got.InventoryConfiguration.Destination.OSSBucketDestination.Encryption.SseKms)
+	_, err = c.DeleteBucketInventory(ctx, &oss2.DeleteBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("kms")})
+	require.NoError(t, err)
+
 	// The S3 API lists the same set.
 	r := f.do(t, raw{method: "GET", path: "/oss-src?inventory&id=sse"})
 	require.Equal(t, 200, r.StatusCode, "%s", r.body)

@@ -96,6 +96,8 @@ func TestS3InventoryConfigurations(t *testing.T) {
 	}{
 		{"/src?inventory&id=r2", fmt.Sprintf(doc, ""), "MalformedXML", 400}, // no Schedule
 		{"/src?inventory&id=r2", "<InventoryConfiguration>", "MalformedXML", 400},
+		{"/src?inventory&id=r2", strings.Replace(fmt.Sprintf(doc, "<Schedule><Frequency>Daily</Frequency></Schedule>"),
+			"<Format>", "<Encryption><SSE-KMS></SSE-KMS></Encryption><Format>", 1), "MalformedXML", 400}, // S3 requires the KeyId
 		{"/src?inventory", fmt.Sprintf(doc, "<Schedule><Frequency>Daily</Frequency></Schedule>"), "InvalidArgument", 400},
 	} {
 		r := f.do(t, raw{method: "PUT", path: tc.path, body: []byte(tc.body)})

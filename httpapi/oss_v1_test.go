@@ -33,6 +33,19 @@ func TestOSSV1Buckets(t *testing.T) {
 	if len(lb.Buckets) != 1 {
 		t.Fatalf("ListBuckets prefix: %+v", lb)
 	}
+	// IsBucketExist lists with the name as prefix: a name no bucket can
+	// have is an error, not "no".
+	for name, want := range map[string]bool{"v1-bucket": true, "v1-bucke": false, "v1-bucket-2": false} {
+		found, err := c.IsBucketExist(name)
+		ok(t, err)
+		if found != want {
+			t.Fatalf("IsBucketExist(%q) = %v", name, found)
+		}
+	}
+	_, err = c.IsBucketExist("BucketNameInvalid")
+	wantOSS(t, err, 400, "InvalidArgument", "")
+	_, err = c.ListBuckets(oss1.Marker("v1_"))
+	wantOSS(t, err, 400, "InvalidArgument", "")
 
 	info, err := c.GetBucketInfo("v1-bucket")
 	ok(t, err)

@@ -60,7 +60,8 @@ type InventoryDestination struct {
 	// reports), echoed: the engine writes as the bucket owner.
 	RoleARN string `json:"roleArn,omitempty"`
 	// Encryption is "", "SSE-S3" or "SSE-KMS" (KMSKeyID then names the
-	// key): how report objects are encrypted.
+	// key, the key service's default when empty): how report objects are
+	// encrypted.
 	Encryption string `json:"encryption,omitempty"`
 	KMSKeyID   string `json:"kmsKeyId,omitempty"`
 }
@@ -201,10 +202,7 @@ func (c *InventoryConfiguration) Validate() error {
 		if d.KMSKeyID != "" {
 			return fmt.Errorf("%w: inventory KMS key without SSE-KMS", ErrInvalid)
 		}
-	case "SSE-KMS":
-		if d.KMSKeyID == "" {
-			return fmt.Errorf("%w: inventory SSE-KMS needs a KeyId", ErrInvalid)
-		}
+	case "SSE-KMS": // without a key ID: the key service's default key (OSS)
 	default:
 		return fmt.Errorf("%w: inventory encryption %q", ErrInvalid, d.Encryption)
 	}

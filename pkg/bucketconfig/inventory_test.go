@@ -26,7 +26,6 @@ func TestInventoryValidate(t *testing.T) {
 		{"field twice", func(c *InventoryConfiguration) { c.OptionalFields = []string{"Size", "Size"} }},
 		{"not an ARN", func(c *InventoryConfiguration) { c.Destination.Bucket = "dst" }},
 		{"format", func(c *InventoryConfiguration) { c.Destination.Format = "JSON" }},
-		{"kms without key", func(c *InventoryConfiguration) { c.Destination.Encryption = "SSE-KMS" }},
 		{"key without kms", func(c *InventoryConfiguration) { c.Destination.KMSKeyID = "k" }},
 		{"negative size", func(c *InventoryConfiguration) { c.MinSize = -1 }},
 		{"size bounds crossed", func(c *InventoryConfiguration) { c.MinSize, c.MaxSize = 10, 5 }},
