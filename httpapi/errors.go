@@ -184,6 +184,7 @@ var codes = map[string]codeRow{
 	"NoSuchWebsiteConfiguration": {status: 404, message: "The specified bucket does not have a website configuration", oss: dialectCode{message: "The specified bucket does not have a website configuration."}},
 	// LiveChannel (spec/oss livechannel.md; the SDKs' error constants).
 	"NoSuchLiveChannel":            {status: 404, message: "The specified live channel does not exist.", oss: dialectCode{ec: "0026-00000021"}},
+	"NoVodSegments":                {status: 400, message: "The time range holds no segment of the channel.", oss: dialectCode{name: "InvalidArgument", ec: "0044-00000308"}},
 	"ChannelStillLive":             {status: 409, message: "The live channel is in the Live state: a client is pushing to it.", oss: dialectCode{ec: "0044-00000201"}},
 	"BucketNotEmptyOfLiveChannels": {status: 409, message: "The bucket you tried to delete holds live channels.", facts: []fact{factBucket}, oss: dialectCode{name: "BucketNotEmpty", ec: "0015-00000303", message: "The bucket you tried to delete holds live channels."}},
 	// Bucket policies (policy.go).

@@ -436,6 +436,11 @@ func (s *server) vodPlaylist(rc *request, channel string, start, end time.Time) 
 		}
 		segs = append(segs, hlsEntry{name: name, at: at, seconds: d})
 	}
+	if len(segs) == 0 {
+		// OSS refuses the range rather than give an empty playlist
+		// (EC 0044-00000308); PostVodPlaylist then stores nothing.
+		return nil, errorf("NoVodSegments", "No ts file found in specified time span.") // OSS's words
+	}
 	// Keys sort by playlist base first; the playlist is in time order.
 	sortEntries(segs)
 	return renderPlaylist(segs, 0, true), nil

@@ -136,6 +136,13 @@ func TestOSSV1LiveChannel(t *testing.T) {
 	_, err = b.GetVodPlaylist("nope", t0, t0.Add(time.Hour))
 	wantOSS(t, err, 404, "NoSuchLiveChannel", "")
 	wantOSS(t, b.PostVodPlaylist("ch1", "vod.txt", t0, t0.Add(time.Hour)), 400, "InvalidArgument", "")
+	// A range without segments is refused, and nothing is stored.
+	_, err = b.GetVodPlaylist("ch1", t0.Add(-time.Hour), t0.Add(-time.Minute))
+	wantOSS(t, err, 400, "InvalidArgument", "0044-00000308")
+	wantOSS(t, b.PostVodPlaylist("ch1", "empty.m3u8", t0.Add(-time.Hour), t0.Add(-time.Minute)), 400, "InvalidArgument", "0044-00000308")
+	exists, err := b.IsObjectExist("ch1/empty.m3u8")
+	ok(t, err)
+	require.False(t, exists)
 
 	// A bucket holding channels is not deleted (OSS: 0015-00000303).
 	for _, o := range []string{"ch1/vod.m3u8", fmt.Sprintf("ch1/index%d.ts", t0.UnixMilli()), fmt.Sprintf("ch1/index%d.ts", t0.Add(2*time.Second).UnixMilli()), fmt.Sprintf("ch1/index%d.ts", t0.Add(4*time.Second).UnixMilli())} {
