@@ -243,6 +243,9 @@ func (s *server) serve(rc *request) error {
 	rt, rerr := match(rc.d, r, t, rc.q)
 	if rerr != nil {
 		rc.subresource = namedSubresources(rc.q)
+		if rerr.Code == "NotImplemented" {
+			return s.refuseUnimplemented(rc, t, rerr)
+		}
 		return rerr
 	}
 	rc.route = rt
@@ -277,6 +280,24 @@ func (s *server) serve(rc *request) error {
 		return err
 	}
 	return rt.handle(s, rc)
+}
+
+// refuseUnimplemented answers a request for an operation osslite does not
+// implement with e, once the request has shown who sent it and, for a
+// bucket or an object, that the bucket exists: a bad signature or a
+// missing bucket is reported as such, not hidden behind the 501 (the
+// OSS SDK's suite checks both). Its body is never read.
+func (s *server) refuseUnimplemented(rc *request, t target, e *Error) error {
+	rc.route = &route{method: rc.r.Method, target: t, op: "Unknown", perm: permAuthenticated}
+	if err := s.intake(rc); err != nil {
+		return err
+	}
+	if t != targetService {
+		if _, err := s.bucketOf(rc); err != nil {
+			return err
+		}
+	}
+	return e
 }
 
 // fail writes err as an error response, unless the response has started.
