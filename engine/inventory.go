@@ -286,7 +286,7 @@ func (e *Engine) writeInventoryReport(ctx context.Context, bucket string, c *buc
 	defer w.abort()
 	rows := 0
 	emit := func(o *ObjectInfo) error {
-		if !o.DeleteMarker && !c.Selects(o.Size, o.LastModified) {
+		if !o.DeleteMarker && !c.Selects(o.Size, o.LastModified, o.StorageClass) {
 			return nil
 		}
 		rows++

@@ -24,8 +24,8 @@ import (
 // rendered back; SSE-OSS is the engine's managed encryption (SSE-S3);
 // RoleArn and AccountId are echoed. The filter's LowerSizeBound,
 // UpperSizeBound, LastModifyBeginTimeStamp and LastModifyEndTimeStamp
-// bound the objects listed; a StorageClass filter other than All, the
-// optional fields OSS has and the engine does not report (TransitionTime,
+// bound the objects listed, as does its StorageClass list ("All": every
+// class); the optional fields OSS has and the engine does not report (TransitionTime,
 // ObjectAcl, TaggingCount, ObjectType, Crc64), the Monthly and Once
 // schedules and formats other than CSV are refused (InvalidArgument), and
 // an enabled IncrementalInventory is 501 NotImplemented.
@@ -117,7 +117,9 @@ func parseOSSInventory(data []byte) (bucketconfig.InventoryConfiguration, error)
 		c.MinSize, c.MaxSize = f.LowerSizeBound, f.UpperSizeBound
 		c.ModifiedFrom, c.ModifiedTo = f.LastModifyBeginTimeStamp, f.LastModifyEndTimeStamp
 		if f.StorageClass != "" && f.StorageClass != "All" {
-			return c, errorf("InvalidArgument", "The inventory filter StorageClass %q is not supported; only All (or none) is.", f.StorageClass)
+			for sc := range strings.SplitSeq(f.StorageClass, ",") {
+				c.StorageClasses = append(c.StorageClasses, strings.TrimSpace(sc))
+			}
 		}
 	}
 	if x.OptionalFields != nil {
@@ -160,7 +162,7 @@ func renderOSSInventory(c *bucketconfig.InventoryConfiguration) ossInventoryXML 
 	}
 	x.Dest.OSS = d
 	f := ossInventoryFilterXML{Prefix: c.Prefix, LowerSizeBound: c.MinSize, UpperSizeBound: c.MaxSize,
-		LastModifyBeginTimeStamp: c.ModifiedFrom, LastModifyEndTimeStamp: c.ModifiedTo}
+		LastModifyBeginTimeStamp: c.ModifiedFrom, LastModifyEndTimeStamp: c.ModifiedTo, StorageClass: strings.Join(c.StorageClasses, ",")}
 	if f != (ossInventoryFilterXML{}) {
 		x.Filter = &f
 	}

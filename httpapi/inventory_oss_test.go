@@ -49,7 +49,7 @@ func TestOSSInventoryConfigurations(t *testing.T) {
 	full.IncludedObjectVersions = oss2.Ptr("All")
 	full.Schedule.Frequency = oss2.InventoryFrequencyWeekly
 	full.Filter = &oss2.InventoryFilter{Prefix: oss2.Ptr("logs/"), LowerSizeBound: oss2.Ptr(int64(1024)), UpperSizeBound: oss2.Ptr(int64(1048576)),
-		LastModifyBeginTimeStamp: oss2.Ptr(int64(1637883649)), LastModifyEndTimeStamp: oss2.Ptr(int64(1638347592)), StorageClass: oss2.Ptr("All")}
+		LastModifyBeginTimeStamp: oss2.Ptr(int64(1637883649)), LastModifyEndTimeStamp: oss2.Ptr(int64(1638347592)), StorageClass: oss2.Ptr("Standard,IA")}
 	full.OptionalFields = &oss2.OptionalFields{Fields: []oss2.InventoryOptionalFieldType{oss2.InventoryOptionalFieldSize,
 		oss2.InventoryOptionalFieldETag, oss2.InventoryOptionalFieldEncryptionStatus}}
 	d := full.Destination.OSSBucketDestination
@@ -69,6 +69,7 @@ func TestOSSInventoryConfigurations(t *testing.T) {
 	require.EqualValues(t, 1048576, *g.Filter.UpperSizeBound)
 	require.EqualValues(t, 1637883649, *g.Filter.LastModifyBeginTimeStamp)
 	require.EqualValues(t, 1638347592, *g.Filter.LastModifyEndTimeStamp)
+	require.Equal(t, "Standard,IA", oss2.ToString(g.Filter.StorageClass))
 	require.Equal(t, full.OptionalFields.Fields, g.OptionalFields.Fields)
 	gd := g.Destination.OSSBucketDestination
 	require.Equal(t, oss2.InventoryFormatCSV, gd.Format)
@@ -107,7 +108,7 @@ func TestOSSInventoryConfigurations(t *testing.T) {
 	// Refusals: nothing is stored.
 	for name, mutate := range map[string]func(*oss2.InventoryConfiguration){
 		"storage class": func(c *oss2.InventoryConfiguration) {
-			c.Filter = &oss2.InventoryFilter{StorageClass: oss2.Ptr("Standard,IA")}
+			c.Filter = &oss2.InventoryFilter{StorageClass: oss2.Ptr("Standard,Frozen")}
 		},
 		"optional field": func(c *oss2.InventoryConfiguration) {
 			c.OptionalFields = &oss2.OptionalFields{Fields: []oss2.InventoryOptionalFieldType{"Crc64"}}
@@ -198,12 +199,16 @@ func TestOSSInventoryReport(t *testing.T) {
 	for _, b := range []string{"oss-src", "oss-reports"} {
 		v2Bucket(t, c, b)
 	}
-	for k, body := range map[string]string{"data/a": "hello", "data/b c": "hi", "data/big": strings.Repeat("x", 100), "other/x": "x"} {
-		_, err := c.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("oss-src"), Key: oss2.Ptr(k), Body: strings.NewReader(body)})
+	for k, body := range map[string]string{"data/a": "hello", "data/b c": "hi", "data/big": strings.Repeat("x", 100), "other/x": "x", "data/cold": "c"} {
+		req := &oss2.PutObjectRequest{Bucket: oss2.Ptr("oss-src"), Key: oss2.Ptr(k), Body: strings.NewReader(body)}
+		if k == "data/cold" {
+			req.StorageClass = oss2.StorageClassArchive
+		}
+		_, err := c.PutObject(ctx, req)
 		require.NoError(t, err)
 	}
 	cfg := ossInventoryConfig("daily")
-	cfg.Filter = &oss2.InventoryFilter{Prefix: oss2.Ptr("data/"), UpperSizeBound: oss2.Ptr(int64(50))}
+	cfg.Filter = &oss2.InventoryFilter{Prefix: oss2.Ptr("data/"), UpperSizeBound: oss2.Ptr(int64(50)), StorageClass: oss2.Ptr("Standard,IA")}
 	cfg.OptionalFields = &oss2.OptionalFields{Fields: []oss2.InventoryOptionalFieldType{oss2.InventoryOptionalFieldSize, oss2.InventoryOptionalFieldETag}}
 	cfg.Destination.OSSBucketDestination.Prefix = oss2.Ptr("inv")
 	_, err := c.PutBucketInventory(ctx, &oss2.PutBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("daily"), InventoryConfiguration: cfg})
@@ -258,7 +263,7 @@ func TestOSSInventoryReport(t *testing.T) {
 	require.NoError(t, err)
 	rows, err := csv.NewReader(zr).ReadAll()
 	require.NoError(t, err)
-	require.Len(t, rows, 2, "other/x is outside the prefix, data/big above the size bound")
+	require.Len(t, rows, 2, "other/x is outside the prefix, data/big above the size bound, data/cold in another class")
 	require.Equal(t, []string{"oss-src", "data%2Fa", "5"}, rows[0][:3])
 	require.Equal(t, []string{"oss-src", "data%2Fb+c", "2"}, rows[1][:3])
 	a := md5.Sum([]byte("hello"))

@@ -31,11 +31,15 @@ type InventoryConfiguration struct {
 	// the objects listed, bounds included. Delete markers are not
 	// filtered by them. S3's API has no such filter and does not show
 	// them.
-	MinSize      int64                `json:"minSize,omitempty"`
-	MaxSize      int64                `json:"maxSize,omitempty"`
-	ModifiedFrom int64                `json:"modifiedFrom,omitempty"`
-	ModifiedTo   int64                `json:"modifiedTo,omitempty"`
-	Destination  InventoryDestination `json:"destination"`
+	MinSize      int64 `json:"minSize,omitempty"`
+	MaxSize      int64 `json:"maxSize,omitempty"`
+	ModifiedFrom int64 `json:"modifiedFrom,omitempty"`
+	ModifiedTo   int64 `json:"modifiedTo,omitempty"`
+	// StorageClasses (OSS's Filter StorageClass, a comma-separated list
+	// of OSS class names) further selects the objects listed by class;
+	// empty lists every class.
+	StorageClasses []string             `json:"storageClasses,omitempty"`
+	Destination    InventoryDestination `json:"destination"`
 	// IncludedVersions is "All" (every version and delete marker) or
 	// "Current".
 	IncludedVersions string `json:"includedVersions"`
@@ -188,6 +192,11 @@ func (c *InventoryConfiguration) Validate() error {
 	if c.ModifiedFrom < 0 || c.ModifiedTo < 0 || c.ModifiedTo != 0 && c.ModifiedTo < c.ModifiedFrom {
 		return fmt.Errorf("%w: inventory last-modified bounds %d to %d", ErrInvalid, c.ModifiedFrom, c.ModifiedTo)
 	}
+	for i, sc := range c.StorageClasses {
+		if _, ok := ossColdness[sc]; !ok || slices.Contains(c.StorageClasses[:i], sc) {
+			return fmt.Errorf("%w: inventory storage class filter %q (Standard, IA, Archive, ColdArchive or DeepColdArchive, each once)", ErrInvalid, sc)
+		}
+	}
 	d := &c.Destination
 	if _, ok := BucketFromARN(d.Bucket); !ok {
 		return fmt.Errorf("%w: inventory destination bucket %q is not an S3 bucket ARN (arn:aws:s3:::name)", ErrInvalid, d.Bucket)
@@ -211,9 +220,17 @@ func (c *InventoryConfiguration) Validate() error {
 
 // Selects reports whether an object of size bytes last modified at
 // modified passes the size and time bounds (not the prefix).
-func (c *InventoryConfiguration) Selects(size int64, modified time.Time) bool {
+func (c *InventoryConfiguration) Selects(size int64, modified time.Time, class string) bool {
 	if size < c.MinSize || c.MaxSize != 0 && size > c.MaxSize {
 		return false
+	}
+	if len(c.StorageClasses) > 0 {
+		if class == "" || class == "STANDARD" {
+			class = "Standard"
+		}
+		if !slices.Contains(c.StorageClasses, class) {
+			return false
+		}
 	}
 	s := modified.Unix()
 	return s >= c.ModifiedFrom && (c.ModifiedTo == 0 || s <= c.ModifiedTo)

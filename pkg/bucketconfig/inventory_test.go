@@ -27,6 +27,8 @@ func TestInventoryValidate(t *testing.T) {
 		{"not an ARN", func(c *InventoryConfiguration) { c.Destination.Bucket = "dst" }},
 		{"format", func(c *InventoryConfiguration) { c.Destination.Format = "JSON" }},
 		{"key without kms", func(c *InventoryConfiguration) { c.Destination.KMSKeyID = "k" }},
+		{"unknown class", func(c *InventoryConfiguration) { c.StorageClasses = []string{"Standard", "Frozen"} }},
+		{"class twice", func(c *InventoryConfiguration) { c.StorageClasses = []string{"IA", "IA"} }},
 		{"negative size", func(c *InventoryConfiguration) { c.MinSize = -1 }},
 		{"size bounds crossed", func(c *InventoryConfiguration) { c.MinSize, c.MaxSize = 10, 5 }},
 		{"time bounds crossed", func(c *InventoryConfiguration) { c.ModifiedFrom, c.ModifiedTo = 200, 100 }},
@@ -78,6 +80,8 @@ func TestInventorySelects(t *testing.T) {
 		from, to   int64
 		size       int64
 		modified   int64
+		classes    []string
+		class      string
 		wantListed bool
 	}{
 		{name: "no bounds", size: 5, modified: 100, wantListed: true},
@@ -89,12 +93,16 @@ func TestInventorySelects(t *testing.T) {
 		{name: "before from", from: 101, size: 5, modified: 100},
 		{name: "to included", to: 100, size: 5, modified: 100, wantListed: true},
 		{name: "after to", from: 1, to: 99, size: 5, modified: 100},
+		{name: "class listed", classes: []string{"Standard", "IA"}, class: "IA", size: 5, modified: 100, wantListed: true},
+		{name: "standard spelled by the engine", classes: []string{"Standard"}, class: "", size: 5, modified: 100, wantListed: true},
+		{name: "class not listed", classes: []string{"Standard", "IA"}, class: "Archive", size: 5, modified: 100},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := validInventory()
 			c.MinSize, c.MaxSize, c.ModifiedFrom, c.ModifiedTo = tc.minSize, tc.maxSize, tc.from, tc.to
+			c.StorageClasses = tc.classes
 			require.NoError(t, c.Validate())
-			require.Equal(t, tc.wantListed, c.Selects(tc.size, at(tc.modified)))
+			require.Equal(t, tc.wantListed, c.Selects(tc.size, at(tc.modified), tc.class))
 		})
 	}
 }
