@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/xml"
 	"net/http"
+	"slices"
 
 	"github.com/osslite/osslite/engine"
 )
@@ -117,4 +118,42 @@ func (s *server) getBucketStat(rc *request) error {
 		channels.Marker = chans[len(chans)-1].Name
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "BucketStat", st)
+}
+
+// regionInfoXML is one region of DescribeRegions.
+type regionInfoXML struct {
+	Region             string `xml:"Region"`
+	InternetEndpoint   string `xml:"InternetEndpoint"`
+	InternalEndpoint   string `xml:"InternalEndpoint"`
+	AccelerateEndpoint string `xml:"AccelerateEndpoint"`
+}
+
+// regionInfoListXML is DescribeRegions' result.
+type regionInfoListXML struct {
+	Regions []regionInfoXML `xml:"RegionInfo"`
+}
+
+// describeRegions is OSS's DescribeRegions (GET /?regions[=<region>]):
+// the regions this server holds buckets in (its own region first), each
+// with this server's address as every endpoint, so clients keep talking
+// to it. A region filter that names none of them lists nothing.
+func (s *server) describeRegions(rc *request) error {
+	want := rc.q.Get("regions")
+	all, err := s.eng.ListBuckets(rc.ctx)
+	if err != nil {
+		return err
+	}
+	regions := []string{ossLocation(s.cfg.Region)}
+	for _, b := range all {
+		if r := ossLocation(s.regionOf(b)); !slices.Contains(regions, r) {
+			regions = append(regions, r)
+		}
+	}
+	res := &regionInfoListXML{Regions: []regionInfoXML{}}
+	for _, r := range regions {
+		if want == "" || want == r {
+			res.Regions = append(res.Regions, regionInfoXML{Region: r, InternetEndpoint: rc.r.Host, InternalEndpoint: rc.r.Host, AccelerateEndpoint: rc.r.Host})
+		}
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "RegionInfoList", res)
 }

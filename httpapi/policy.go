@@ -102,6 +102,7 @@ var policyActions = map[string][2]string{
 	"GetBucketLocation":                  {"s3:GetBucketLocation", "oss:GetBucketLocation"},
 	"GetBucketInfo":                      {"s3:GetBucketLocation", "oss:GetBucketInfo"},
 	"GetBucketStat":                      {"s3:ListBucket", "oss:GetBucketStat"},
+	"DescribeRegions":                    {"s3:ListAllMyBuckets", "oss:DescribeRegions"},
 	"DeleteBucket":                       {"s3:DeleteBucket", "oss:DeleteBucket"},
 	"DeleteObjects":                      {"s3:DeleteObject", "oss:DeleteObject"},
 	"GetBucketVersioning":                {"s3:GetBucketVersioning", "oss:GetBucketVersioning"},

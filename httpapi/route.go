@@ -114,6 +114,7 @@ const (
 var routes = []route{
 	{method: http.MethodGet, target: targetService, params: []string{"tagging"}, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets, only: "oss"}, // filtered by tags
 	{method: http.MethodGet, target: targetService, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets},
+	{method: http.MethodGet, target: targetService, params: []string{"regions"}, op: "DescribeRegions", perm: permAuthenticated, handle: (*server).describeRegions, only: "oss"},
 
 	{method: http.MethodPut, target: targetBucket, params: []string{"acl"}, op: "PutBucketAcl", perm: permBucketWriteACP, handle: (*server).putBucketACL},
 	{method: http.MethodPut, target: targetBucket, op: "CreateBucket", perm: permAuthenticated, handle: (*server).createBucket},

@@ -395,3 +395,27 @@ func TestOSSCreateBucketEncryption(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ok, "a refused encryption creates no bucket")
 }
+
+// TestOSSDescribeRegions: GET /?regions lists the regions the server
+// holds buckets in, with the server's address as their endpoints; a
+// region filter narrows it; a bad key is refused (alibabacloud-oss-go-
+// sdk-v2's TestRegions).
+func TestOSSDescribeRegions(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	res, err := c.DescribeRegions(bg, &oss2.DescribeRegionsRequest{})
+	require.NoError(t, err)
+	require.Len(t, res.RegionInfoList.RegionInfos, 1)
+	ri := res.RegionInfoList.RegionInfos[0]
+	require.Equal(t, "oss-us-east-1", oss2.ToString(ri.Region))
+	require.NotEmpty(t, oss2.ToString(ri.InternetEndpoint))
+	require.Equal(t, oss2.ToString(ri.InternetEndpoint), oss2.ToString(ri.InternalEndpoint))
+	res, err = c.DescribeRegions(bg, &oss2.DescribeRegionsRequest{Regions: oss2.Ptr("oss-us-east-1")})
+	require.NoError(t, err)
+	require.Len(t, res.RegionInfoList.RegionInfos, 1)
+	res, err = c.DescribeRegions(bg, &oss2.DescribeRegionsRequest{Regions: oss2.Ptr("oss-cn-nowhere")})
+	require.NoError(t, err)
+	require.Empty(t, res.RegionInfoList.RegionInfos)
+	_, err = f.ossV2(testAK, "wrong-secret").DescribeRegions(bg, &oss2.DescribeRegionsRequest{})
+	wantOSS(t, err, 403, "SignatureDoesNotMatch", "")
+}

@@ -194,7 +194,7 @@ func (c *InventoryConfiguration) Validate() error {
 	}
 	for i, sc := range c.StorageClasses {
 		if _, ok := ossColdness[sc]; !ok || slices.Contains(c.StorageClasses[:i], sc) {
-			return fmt.Errorf("%w: inventory storage class filter %q (Standard, IA, Archive, ColdArchive or DeepColdArchive, each once)", ErrInvalid, sc)
+			return fmt.Errorf("%w: the inventory storage class filter %q is not one of Standard, IA, Archive, ColdArchive and DeepColdArchive, each named once", ErrInvalid, sc)
 		}
 	}
 	d := &c.Destination
