@@ -231,3 +231,62 @@ var ossPublicAccessBlockRow = &configRow{
 	// Without a configuration nothing is blocked.
 	missing: func(*request) (any, error) { return &ossPublicAccessBlockDoc{}, nil },
 }
+
+// accelerateDoc is S3's AccelerateConfiguration; Status is absent until
+// one is set.
+type accelerateDoc struct {
+	XMLName xml.Name
+	Status  string `xml:"Status,omitempty"`
+}
+
+// accelerateRow is S3's ?accelerate (Put/GetBucketAccelerateConfiguration),
+// stored as the kind OSS's ?transferAcceleration shares.
+var accelerateRow = &configRow{
+	sub: "accelerate", kind: bucketconfig.KindAccelerate, root: "AccelerateConfiguration",
+	get: "GetBucketAccelerateConfiguration", put: "PutBucketAccelerateConfiguration", perm: permOwner,
+	only: "s3",
+	parse: func(rc *request, data []byte) (bucketconfig.Config, error) {
+		var doc accelerateDoc
+		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "AccelerateConfiguration" || doc.Status != "Enabled" && doc.Status != "Suspended" {
+			return nil, errorf("MalformedXML", "")
+		}
+		if strings.Contains(rc.op.Bucket, ".") {
+			return nil, errorf("InvalidRequest", "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names")
+		}
+		return &bucketconfig.Accelerate{Enabled: doc.Status == "Enabled"}, nil
+	},
+	render: func(_ *request, c bucketconfig.Config) any {
+		if c.(*bucketconfig.Accelerate).Enabled {
+			return &accelerateDoc{Status: "Enabled"}
+		}
+		return &accelerateDoc{Status: "Suspended"}
+	},
+	// A bucket whose state was never set has none.
+	missing: func(*request) (any, error) { return &accelerateDoc{}, nil },
+}
+
+// transferAccelerationDoc is OSS's TransferAccelerationConfiguration.
+type transferAccelerationDoc struct {
+	XMLName xml.Name
+	Enabled *bool `xml:"Enabled"`
+}
+
+// transferAccelerationRow is OSS's ?transferAcceleration.
+var transferAccelerationRow = &configRow{
+	sub: "transferAcceleration", kind: bucketconfig.KindAccelerate, root: "TransferAccelerationConfiguration",
+	get: "GetBucketTransferAcceleration", put: "PutBucketTransferAcceleration", perm: permOwner,
+	only: "oss",
+	parse: func(_ *request, data []byte) (bucketconfig.Config, error) {
+		var doc transferAccelerationDoc
+		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "TransferAccelerationConfiguration" || doc.Enabled == nil {
+			return nil, errorf("MalformedXML", "")
+		}
+		return &bucketconfig.Accelerate{Enabled: *doc.Enabled}, nil
+	},
+	render: func(_ *request, c bucketconfig.Config) any {
+		return &transferAccelerationDoc{Enabled: &c.(*bucketconfig.Accelerate).Enabled}
+	},
+	missing: func(rc *request) (any, error) {
+		return nil, errorf("NoSuchTransferAccelerationConfiguration", "")
+	},
+}

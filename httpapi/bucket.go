@@ -111,7 +111,7 @@ func (s *server) getBucketInfo(rc *request) error {
 	bk.ossBucketXML = s.ossBucket(rc, b)
 	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, "rg-default"
 	configs := map[bucketconfig.Kind]bucketconfig.Config{}
-	for _, k := range []bucketconfig.Kind{bucketconfig.KindPublicAccessBlock, bucketconfig.KindReplication, bucketconfig.KindEncryption} {
+	for _, k := range []bucketconfig.Kind{bucketconfig.KindPublicAccessBlock, bucketconfig.KindReplication, bucketconfig.KindEncryption, bucketconfig.KindAccelerate} {
 		c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, k)
 		if err != nil && !errors.Is(err, engine.ErrNoSuchConfig) {
 			return err
@@ -119,6 +119,9 @@ func (s *server) getBucketInfo(rc *request) error {
 		configs[k] = c
 	}
 	bk.TransferAcceleration, bk.CrossRegionReplication = "Disabled", "Disabled"
+	if a, ok := configs[bucketconfig.KindAccelerate].(*bucketconfig.Accelerate); ok && a.Enabled {
+		bk.TransferAcceleration = "Enabled"
+	}
 	if p, ok := configs[bucketconfig.KindPublicAccessBlock].(*bucketconfig.PublicAccessBlock); ok {
 		bk.BlockPublicAccess = p.BlocksAll()
 	}

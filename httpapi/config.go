@@ -122,6 +122,8 @@ var configRows = []*configRow{
 		parse: parseOwnershipControls, render: renderOwnershipControls, missing: missingOwnershipControls, only: "s3",
 	},
 	ossPublicAccessBlockRow, // access_config.go
+	accelerateRow,           // access_config.go
+	transferAccelerationRow, // access_config.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

@@ -173,11 +173,12 @@ var codes = map[string]codeRow{
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
 
 	// Conditional writes and bucket retention (WORM).
-	"ConditionalRequestConflict": {status: 409, message: "The conditional request cannot succeed due to a conflicting operation against this resource."},
-	"FileImmutable":              {status: 409, message: "The object is protected by the bucket's retention policy and cannot be deleted or overwritten.", oss: dialectCode{ec: "0026-00000005"}},
-	"WORMConfigurationLocked":    {status: 403, message: "The WORM Configuration is locked.", oss: dialectCode{ec: "0027-00000101"}},
-	"InvalidWORMConfiguration":   {status: 400, message: "The WORM Configuration is invalid.", oss: dialectCode{ec: "0027-00000002"}},
-	"NoSuchWORMConfiguration":    {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},
+	"ConditionalRequestConflict":              {status: 409, message: "The conditional request cannot succeed due to a conflicting operation against this resource."},
+	"FileImmutable":                           {status: 409, message: "The object is protected by the bucket's retention policy and cannot be deleted or overwritten.", oss: dialectCode{ec: "0026-00000005"}},
+	"WORMConfigurationLocked":                 {status: 403, message: "The WORM Configuration is locked.", oss: dialectCode{ec: "0027-00000101"}},
+	"InvalidWORMConfiguration":                {status: 400, message: "The WORM Configuration is invalid.", oss: dialectCode{ec: "0027-00000002"}},
+	"NoSuchTransferAccelerationConfiguration": {status: 404, message: "The transfer acceleration configuration does not exist.", oss: dialectCode{ec: "0028-00000004"}},
+	"NoSuchWORMConfiguration":                 {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},
 	// CORS and website (cors.go, website.go).
 	"AccessForbidden":            {status: 403, message: "CORSResponse: This CORS request is not allowed."},
 	"NoSuchCORSConfiguration":    {status: 404, message: "The CORS configuration does not exist", oss: dialectCode{message: "The CORS Configuration does not exist."}},

@@ -13,6 +13,9 @@ import (
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -418,4 +421,55 @@ func TestOSSDescribeRegions(t *testing.T) {
 	require.Empty(t, res.RegionInfoList.RegionInfos)
 	_, err = f.ossV2(testAK, "wrong-secret").DescribeRegions(bg, &oss2.DescribeRegionsRequest{})
 	wantOSS(t, err, 403, "SignatureDoesNotMatch", "")
+}
+
+// TestTransferAcceleration: OSS's ?transferAcceleration and S3's
+// ?accelerate store one setting per bucket: each reads what the other
+// wrote, GetBucketInfo reports it, and a bucket never set answers as
+// each service does (OSS: 404 NoSuchTransferAccelerationConfiguration,
+// S3: a document without Status).
+func TestTransferAcceleration(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("accel")})
+	require.NoError(t, err)
+	_, err = c.GetBucketTransferAcceleration(bg, &oss2.GetBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel")})
+	wantOSS(t, err, 404, "NoSuchTransferAccelerationConfiguration", "0028-00000004")
+	s3c := f.client()
+	got, err := s3c.GetBucketAccelerateConfiguration(bg, &s3.GetBucketAccelerateConfigurationInput{Bucket: aws.String("accel")})
+	require.NoError(t, err)
+	require.Empty(t, got.Status)
+
+	_, err = c.PutBucketTransferAcceleration(bg, &oss2.PutBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel"),
+		TransferAccelerationConfiguration: &oss2.TransferAccelerationConfiguration{Enabled: oss2.Ptr(true)}})
+	require.NoError(t, err)
+	ta, err := c.GetBucketTransferAcceleration(bg, &oss2.GetBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel")})
+	require.NoError(t, err)
+	require.True(t, *ta.TransferAccelerationConfiguration.Enabled)
+	info, err := c.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr("accel")})
+	require.NoError(t, err)
+	require.Equal(t, "Enabled", oss2.ToString(info.BucketInfo.TransferAcceleration))
+	got, err = s3c.GetBucketAccelerateConfiguration(bg, &s3.GetBucketAccelerateConfigurationInput{Bucket: aws.String("accel")})
+	require.NoError(t, err)
+	require.Equal(t, s3types.BucketAccelerateStatusEnabled, got.Status)
+
+	_, err = s3c.PutBucketAccelerateConfiguration(bg, &s3.PutBucketAccelerateConfigurationInput{Bucket: aws.String("accel"),
+		AccelerateConfiguration: &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusSuspended}})
+	require.NoError(t, err)
+	ta, err = c.GetBucketTransferAcceleration(bg, &oss2.GetBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel")})
+	require.NoError(t, err)
+	require.False(t, *ta.TransferAccelerationConfiguration.Enabled)
+
+	_, err = c.GetBucketTransferAcceleration(bg, &oss2.GetBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel-missing")})
+	wantOSS(t, err, 404, "NoSuchBucket", "")
+	_, err = f.ossV2(otherAK, otherSK).PutBucketTransferAcceleration(bg, &oss2.PutBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel"),
+		TransferAccelerationConfiguration: &oss2.TransferAccelerationConfiguration{Enabled: oss2.Ptr(true)}})
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	// S3 refuses buckets whose names hold periods.
+	_, err = s3c.CreateBucket(bg, &s3.CreateBucketInput{Bucket: aws.String("accel.dots")})
+	require.NoError(t, err)
+	_, err = s3c.PutBucketAccelerateConfiguration(bg, &s3.PutBucketAccelerateConfigurationInput{Bucket: aws.String("accel.dots"),
+		AccelerateConfiguration: &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusEnabled}})
+	requireAPIError(t, err, "InvalidRequest")
 }

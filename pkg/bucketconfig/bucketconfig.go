@@ -54,6 +54,9 @@ const (
 	KindOwnership         Kind = "ownership"
 	KindRequestPayment    Kind = "request-payment"
 	KindInventory         Kind = "inventory"
+	// KindAccelerate is transfer acceleration (S3 ?accelerate, OSS
+	// ?transferAcceleration).
+	KindAccelerate Kind = "accelerate"
 )
 
 // Kinds lists every kind, sorted.
@@ -94,6 +97,7 @@ var kinds = map[Kind]func() Config{
 	KindOwnership:         func() Config { return &Ownership{} },
 	KindRequestPayment:    nil,
 	KindInventory:         func() Config { return &Inventory{} },
+	KindAccelerate:        func() Config { return &Accelerate{} },
 }
 
 // Known reports whether k is a configuration kind.
