@@ -45,6 +45,8 @@ var (
 	ErrInvalidTargetType        = errors.New("engine: symlink target is a symlink")
 	ErrInvalidObjectState       = errors.New("engine: object is archived and not restored")
 	ErrRestoreAlreadyInProgress = errors.New("engine: restore already in progress")
+	ErrRestoreNotFinished       = errors.New("engine: the restore is not finished")
+	ErrNotRestored              = errors.New("engine: the archived object has no restored copy")
 	ErrNoSuchConfig             = errors.New("engine: no such bucket configuration")
 	ErrNoSuchContent            = errors.New("engine: no stored body has this SHA-1 and size")
 	ErrNoSuchLiveChannel        = errors.New("engine: no such live channel")

@@ -297,29 +297,10 @@ func (e *Engine) RestoreObjectVersion(ctx context.Context, bucket, key, versionI
 		days = 1
 	}
 	err = e.applyCtx(ctx, func(m *mutation) error {
-		if _, err := e.objectVersion(e.db, bucket, key, versionID, false); err != nil {
+		rec, at, err := e.archivedRecord(bucket, key, versionID)
+		if err != nil {
 			return err
 		}
-		at := objectKey(bucket, key)
-		var rec objectRecord
-		if versionID == "" {
-			if rec, err = e.objectRecord(e.db, bucket, key, true); err != nil {
-				return err
-			}
-		} else {
-			loc, _, err := e.findVersion(e.db, bucket, key, versionID, true)
-			if err != nil {
-				return err
-			}
-			rec, at = loc.rec, loc.key
-			if !loc.current {
-				rec.nullStamp = stamp{}
-			}
-		}
-		if !IsArchiveClass(rec.info.StorageClass) {
-			return fmt.Errorf("%w: %s/%s is %s, not archived", ErrInvalidObjectState, bucket, key, rec.info.StorageClass)
-		}
-		e.restoreStatus(&rec)
 		now := e.now()
 		window := time.Duration(days) * 24 * time.Hour
 		switch {
@@ -342,4 +323,60 @@ func (e *Engine) RestoreObjectVersion(ctx context.Context, bucket, key, versionI
 		return m.b.Set(at, rec.encode(), nil)
 	})
 	return started, err
+}
+
+// archivedRecord reads the record of an archived object version ("": the
+// latest) and where it is stored, with its restore status; an object that
+// is not archived is ErrInvalidObjectState. The caller holds e.mu.
+func (e *Engine) archivedRecord(bucket, key, versionID string) (objectRecord, []byte, error) {
+	if _, err := e.objectVersion(e.db, bucket, key, versionID, false); err != nil {
+		return objectRecord{}, nil, err
+	}
+	at := objectKey(bucket, key)
+	var rec objectRecord
+	if versionID == "" {
+		var err error
+		if rec, err = e.objectRecord(e.db, bucket, key, true); err != nil {
+			return objectRecord{}, nil, err
+		}
+	} else {
+		loc, _, err := e.findVersion(e.db, bucket, key, versionID, true)
+		if err != nil {
+			return objectRecord{}, nil, err
+		}
+		rec, at = loc.rec, loc.key
+		if !loc.current {
+			rec.nullStamp = stamp{}
+		}
+	}
+	if !IsArchiveClass(rec.info.StorageClass) {
+		return objectRecord{}, nil, fmt.Errorf("%w: %s/%s is %s, not archived", ErrInvalidObjectState, bucket, key, rec.info.StorageClass)
+	}
+	e.restoreStatus(&rec)
+	return rec, at, nil
+}
+
+// CleanRestoredObject drops the restored copy of an archived object
+// version ("": the latest) before it expires, so the object is archived
+// (unreadable) again (OSS CleanRestoredObject). A restore still in
+// progress is ErrRestoreNotFinished; an object without a readable
+// restored copy is ErrNotRestored; one not archived ErrInvalidObjectState.
+func (e *Engine) CleanRestoredObject(ctx context.Context, bucket, key, versionID string) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	return e.applyCtx(ctx, func(m *mutation) error {
+		rec, at, err := e.archivedRecord(bucket, key, versionID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case rec.info.Restore == nil:
+			return fmt.Errorf("%w: %s/%s", ErrNotRestored, bucket, key)
+		case rec.info.Restore.Ongoing:
+			return fmt.Errorf("%w: %s/%s", ErrRestoreNotFinished, bucket, key)
+		}
+		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
+		return m.b.Set(at, rec.encode(), nil)
+	})
 }

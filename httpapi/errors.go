@@ -169,6 +169,7 @@ var codes = map[string]codeRow{
 	"PositionNotEqualToLength":        {status: 409, message: "Position is not equal to file length", oss: dialectCode{ec: "0026-00000016"}},
 	"RequestTimeout":                  {status: 400, message: "Your socket connection to the server was not read from or written to within the timeout period.", oss: dialectCode{ec: "0016-00000206"}},
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
+	"ArchiveRestoreFileStale":         {status: 409, message: "The archive file is not restored, or its restored copy is already cleaned.", oss: dialectCode{ec: "0016-00000718"}},
 	"SymlinkTargetNotExist":           {status: 404, message: "The symlink target object does not exist", oss: dialectCode{ec: "0026-00000010"}},
 	"TooManyBuckets":                  {status: 400, message: "You have attempted to create more buckets than allowed.", oss: dialectCode{ec: "0015-00000102"}},
 
@@ -341,6 +342,8 @@ var sentinels = []struct {
 	{engine.ErrInvalidTargetType, "InvalidTargetType", ""},
 	{engine.ErrInvalidObjectState, "InvalidObjectState", ""},
 	{engine.ErrRestoreAlreadyInProgress, "RestoreAlreadyInProgress", ""},
+	{engine.ErrRestoreNotFinished, "ArchiveRestoreNotFinished", ""},
+	{engine.ErrNotRestored, "ArchiveRestoreFileStale", ""},
 	{engine.ErrNoSuchContent, "NoSuchKey", "No stored content has the SHA-1 and length given (s-sina-sha1, s-sina-length)."},
 	{engine.ErrConditionalRequestConflict, "ConditionalRequestConflict", ""},
 	{engine.ErrObjectImmutable, "FileImmutable", ""},

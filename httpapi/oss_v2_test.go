@@ -434,6 +434,8 @@ func TestOSSV2Special(t *testing.T) {
 	wantOSS(t, err, 403, "InvalidObjectState", "")
 	rr, err := c.RestoreObject(bg, &oss2.RestoreObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold"), RestoreRequest: &oss2.RestoreRequest{Days: 2}})
 	ok(t, err)
+	_, err = c.CleanRestoredObject(bg, &oss2.CleanRestoredObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	wantOSS(t, err, 409, "ArchiveRestoreNotFinished", "0016-00000719")
 	if rr.StatusCode != 202 {
 		t.Fatalf("restore status %d", rr.StatusCode)
 	}
@@ -454,6 +456,15 @@ func TestOSSV2Special(t *testing.T) {
 	if rr.StatusCode != 200 {
 		t.Fatalf("extend status %d", rr.StatusCode)
 	}
+	// CleanRestoredObject archives it again at once.
+	_, err = c.CleanRestoredObject(bg, &oss2.CleanRestoredObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	ok(t, err)
+	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	wantOSS(t, err, 403, "InvalidObjectState", "")
+	_, err = c.CleanRestoredObject(bg, &oss2.CleanRestoredObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("cold")})
+	wantOSS(t, err, 409, "ArchiveRestoreFileStale", "0016-00000718")
+	_, err = c.CleanRestoredObject(bg, &oss2.CleanRestoredObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("normal")})
+	wantOSS(t, err, 400, "OperationNotSupported", "")
 	_, err = c.RestoreObject(bg, &oss2.RestoreObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("normal")})
 	wantOSS(t, err, 400, "OperationNotSupported", "")
 	_, err = c.RestoreObject(bg, &oss2.RestoreObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("missing")})

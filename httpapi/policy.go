@@ -144,6 +144,7 @@ var policyActions = map[string][2]string{
 	"SelectObjectContent":     {"s3:GetObject", "oss:GetObject"},
 	"SelectObject":            {"s3:GetObject", "oss:GetObject"},
 	"RestoreObject":           {"s3:RestoreObject", "oss:RestoreObject"},
+	"CleanRestoredObject":     {"s3:RestoreObject", "oss:RestoreObject"},
 	"DeleteObject":            {"s3:DeleteObject", "oss:DeleteObject"},
 	"GetObjectAcl":            {"s3:GetObjectAcl", "oss:GetObjectAcl"},
 	"PutObjectAcl":            {"s3:PutObjectAcl", "oss:PutObjectAcl"},

@@ -45,6 +45,24 @@ func (s *server) appendObject(rc *request) error {
 	return writeEmpty(rc, http.StatusOK)
 }
 
+// cleanRestoredObject is OSS's CleanRestoredObject: the restored copy of
+// an archived object goes before its time, and the object is archived
+// again.
+func (s *server) cleanRestoredObject(rc *request) error {
+	vid, err := rc.versionID()
+	if err != nil {
+		return err
+	}
+	err = s.eng.CleanRestoredObject(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
+	if errors.Is(err, engine.ErrInvalidObjectState) {
+		return errorf("OperationNotSupported", "The operation is not supported for this resource.")
+	}
+	if err != nil {
+		return rc.versionError(err, vid)
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
 // sealAppendObject answers the v2 SDK's SealAppendObject as real OSS does
 // where sealing is not offered (clients.md).
 func (s *server) sealAppendObject(rc *request) error {
