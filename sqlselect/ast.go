@@ -5,11 +5,14 @@ import (
 	"strings"
 )
 
-// Expr is a node of a parsed expression. String renders it as SQL that
-// parses back to the same tree; binary operators are fully parenthesised.
+// Expr is a node of a parsed expression. String renders it as SQL of the
+// S3 dialect that parses back to the same tree; binary operators are fully
+// parenthesised.
 type Expr interface {
 	String() string
-	expr()
+	// render renders the node in dialect d (whose reserved words, and so
+	// what must be quoted, differ).
+	render(d Dialect) string
 }
 
 // LitKind is the type of a literal.
@@ -134,18 +137,18 @@ type Trim struct {
 	X     Expr
 }
 
-func (*Literal) expr() {}
-func (*Path) expr()    {}
-func (*Unary) expr()   {}
-func (*Binary) expr()  {}
-func (*Between) expr() {}
-func (*In) expr()      {}
-func (*Like) expr()    {}
-func (*Is) expr()      {}
-func (*Case) expr()    {}
-func (*Cast) expr()    {}
-func (*Call) expr()    {}
-func (*Trim) expr()    {}
+func (e *Literal) String() string { return e.render(DialectS3) }
+func (e *Path) String() string    { return e.render(DialectS3) }
+func (e *Unary) String() string   { return e.render(DialectS3) }
+func (e *Binary) String() string  { return e.render(DialectS3) }
+func (e *Between) String() string { return e.render(DialectS3) }
+func (e *In) String() string      { return e.render(DialectS3) }
+func (e *Like) String() string    { return e.render(DialectS3) }
+func (e *Is) String() string      { return e.render(DialectS3) }
+func (e *Case) String() string    { return e.render(DialectS3) }
+func (e *Cast) String() string    { return e.render(DialectS3) }
+func (e *Call) String() string    { return e.render(DialectS3) }
+func (e *Trim) String() string    { return e.render(DialectS3) }
 
 // SelectItem is one projection with its optional alias.
 type SelectItem struct {
@@ -193,8 +196,10 @@ func (q *Query) OutputNames() []string {
 	return names
 }
 
-func quoteIdent(name string, quoted bool) string {
-	if !quoted && isPlainIdent(name) && !reserved[strings.ToUpper(name)] {
+// quoteIdent renders a name as written when it was unquoted and may stand
+// unquoted in dialect d, else quoted.
+func quoteIdent(name string, quoted bool, d Dialect) string {
+	if !quoted && isPlainIdent(name) && !d.rules().reserved[strings.ToUpper(name)] {
 		return name
 	}
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
@@ -216,14 +221,14 @@ func quoteString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-func renderSteps(b *strings.Builder, steps []Step, first bool) {
+func renderSteps(b *strings.Builder, steps []Step, first bool, d Dialect) {
 	for i, s := range steps {
 		switch s.Kind {
 		case StepName:
 			if !(first && i == 0) {
 				b.WriteByte('.')
 			}
-			b.WriteString(quoteIdent(s.Name, s.Quoted))
+			b.WriteString(quoteIdent(s.Name, s.Quoted, d))
 		case StepIndex:
 			b.WriteString("[" + strconv.Itoa(s.Index) + "]")
 		case StepWildcard:
@@ -234,7 +239,7 @@ func renderSteps(b *strings.Builder, steps []Step, first bool) {
 	}
 }
 
-func (e *Literal) String() string {
+func (e *Literal) render(Dialect) string {
 	switch e.Kind {
 	case LitString:
 		return quoteString(e.Text)
@@ -244,21 +249,21 @@ func (e *Literal) String() string {
 	return e.Text
 }
 
-func (e *Path) String() string {
+func (e *Path) render(d Dialect) string {
 	var b strings.Builder
-	renderSteps(&b, e.Steps, true)
+	renderSteps(&b, e.Steps, true, d)
 	return b.String()
 }
 
-func (e *Unary) String() string {
+func (e *Unary) render(d Dialect) string {
 	if e.Op == "NOT" {
-		return "(NOT " + e.X.String() + ")"
+		return "(NOT " + e.X.render(d) + ")"
 	}
-	return "(" + e.Op + e.X.String() + ")"
+	return "(" + e.Op + e.X.render(d) + ")"
 }
 
-func (e *Binary) String() string {
-	return "(" + e.L.String() + " " + e.Op + " " + e.R.String() + ")"
+func (e *Binary) render(d Dialect) string {
+	return "(" + e.L.render(d) + " " + e.Op + " " + e.R.render(d) + ")"
 }
 
 func not(b bool) string {
@@ -268,79 +273,79 @@ func not(b bool) string {
 	return ""
 }
 
-func (e *Between) String() string {
-	return "(" + e.X.String() + not(e.Not) + " BETWEEN " + e.Lo.String() + " AND " + e.Hi.String() + ")"
+func (e *Between) render(d Dialect) string {
+	return "(" + e.X.render(d) + not(e.Not) + " BETWEEN " + e.Lo.render(d) + " AND " + e.Hi.render(d) + ")"
 }
 
-func (e *In) String() string {
+func (e *In) render(d Dialect) string {
 	parts := make([]string, len(e.List))
 	for i, x := range e.List {
-		parts[i] = x.String()
+		parts[i] = x.render(d)
 	}
-	return "(" + e.X.String() + not(e.Not) + " IN (" + strings.Join(parts, ", ") + "))"
+	return "(" + e.X.render(d) + not(e.Not) + " IN (" + strings.Join(parts, ", ") + "))"
 }
 
-func (e *Like) String() string {
-	s := "(" + e.X.String() + not(e.Not) + " LIKE " + e.Pattern.String()
+func (e *Like) render(d Dialect) string {
+	s := "(" + e.X.render(d) + not(e.Not) + " LIKE " + e.Pattern.render(d)
 	if e.Escape != nil {
-		s += " ESCAPE " + e.Escape.String()
+		s += " ESCAPE " + e.Escape.render(d)
 	}
 	return s + ")"
 }
 
-func (e *Is) String() string {
-	return "(" + e.X.String() + " IS" + not(e.Not) + " " + e.What + ")"
+func (e *Is) render(d Dialect) string {
+	return "(" + e.X.render(d) + " IS" + not(e.Not) + " " + e.What + ")"
 }
 
-func (e *Case) String() string {
+func (e *Case) render(d Dialect) string {
 	var b strings.Builder
 	b.WriteString("CASE")
 	if e.Operand != nil {
-		b.WriteString(" " + e.Operand.String())
+		b.WriteString(" " + e.Operand.render(d))
 	}
 	for _, w := range e.Whens {
-		b.WriteString(" WHEN " + w.Cond.String() + " THEN " + w.Result.String())
+		b.WriteString(" WHEN " + w.Cond.render(d) + " THEN " + w.Result.render(d))
 	}
 	if e.Else != nil {
-		b.WriteString(" ELSE " + e.Else.String())
+		b.WriteString(" ELSE " + e.Else.render(d))
 	}
 	b.WriteString(" END")
 	return b.String()
 }
 
-func (e *Cast) String() string {
-	return "CAST(" + e.X.String() + " AS " + e.Type + ")"
+func (e *Cast) render(d Dialect) string {
+	return "CAST(" + e.X.render(d) + " AS " + e.Type + ")"
 }
 
-func (e *Call) String() string {
+func (e *Call) render(d Dialect) string {
 	if e.Star {
 		return e.Name + "(*)"
 	}
 	parts := make([]string, 0, len(e.Args)+1)
 	if e.Name == "EXTRACT" {
-		return "EXTRACT(" + e.Part + " FROM " + e.Args[0].String() + ")"
+		return "EXTRACT(" + e.Part + " FROM " + e.Args[0].render(d) + ")"
 	}
 	if e.Part != "" {
 		parts = append(parts, e.Part)
 	}
 	for _, a := range e.Args {
-		parts = append(parts, a.String())
+		parts = append(parts, a.render(d))
 	}
 	return e.Name + "(" + strings.Join(parts, ", ") + ")"
 }
 
-func (e *Trim) String() string {
+func (e *Trim) render(d Dialect) string {
 	if e.Where == "" && e.Chars == nil {
-		return "TRIM(" + e.X.String() + ")"
+		return "TRIM(" + e.X.render(d) + ")"
 	}
 	s := "TRIM("
 	if e.Where != "" {
 		s += e.Where + " "
 	}
 	if e.Chars != nil {
-		s += e.Chars.String() + " "
+		s += e.Chars.render(d) + " "
 	}
-	return s + "FROM " + e.X.String() + ")"
+	return s + "FROM " + e.X.render(d) + ")"
 }
 
 // String renders the query as SQL that Parse turns back into the same
@@ -355,19 +360,19 @@ func (q *Query) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(it.Expr.String())
+		b.WriteString(it.Expr.render(q.dialect))
 		if it.Alias != "" {
-			b.WriteString(" AS " + quoteIdent(it.Alias, it.AliasQuoted))
+			b.WriteString(" AS " + quoteIdent(it.Alias, it.AliasQuoted, q.dialect))
 		}
 	}
 	b.WriteString(" FROM ")
 	b.WriteString(q.From.Table)
-	renderSteps(&b, q.From.Path, false)
+	renderSteps(&b, q.From.Path, false, q.dialect)
 	if q.From.Alias != "" {
-		b.WriteString(" AS " + quoteIdent(q.From.Alias, q.From.AliasQuoted))
+		b.WriteString(" AS " + quoteIdent(q.From.Alias, q.From.AliasQuoted, q.dialect))
 	}
 	if q.Where != nil {
-		b.WriteString(" WHERE " + q.Where.String())
+		b.WriteString(" WHERE " + q.Where.render(q.dialect))
 	}
 	if q.Limit >= 0 {
 		b.WriteString(" LIMIT " + strconv.FormatInt(q.Limit, 10))

@@ -93,3 +93,7 @@ func BenchmarkFilteredProjection(b *testing.B) {
 func BenchmarkFilteredProjectionJSON(b *testing.B) {
 	benchQuery(b, "SELECT s._2, s._4 FROM S3Object s WHERE s._3 > 900", sqlselect.Output{Format: sqlselect.OutputJSON})
 }
+
+func BenchmarkProjectionJSON(b *testing.B) {
+	benchQuery(b, "SELECT s._1, s._2, s._5 FROM S3Object s", sqlselect.Output{Format: sqlselect.OutputJSON})
+}

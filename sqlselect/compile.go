@@ -194,7 +194,9 @@ func (c *compiler) csvColumn(e Expr) (int, bool) {
 }
 
 // columnIndex resolves a CSV column name: a header name (FileHeaderInfo
-// USE) or _N. It returns -1 for an unquoted name that matches nothing.
+// USE) or _N. An unquoted name matches a header exactly, else the one
+// header equal to it ignoring case (both dialects: OSS matches Year with
+// year too). It returns -1 for an unquoted name that matches nothing.
 func (c *compiler) columnIndex(s Step) (int, error) {
 	if c.header != nil {
 		found := -1
@@ -204,7 +206,7 @@ func (c *compiler) columnIndex(s Step) (int, error) {
 				break
 			}
 		}
-		if found < 0 && !s.Quoted && c.dialect == DialectS3 {
+		if found < 0 && !s.Quoted {
 			for i, h := range c.header {
 				if strings.EqualFold(h, s.Name) {
 					if found >= 0 {

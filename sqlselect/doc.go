@@ -109,14 +109,21 @@
 //     abc) instead of being rejected; blank lines are skipped.
 //   - A CRLF file works with the default "\n" record delimiter: the CR is
 //     removed.
-//   - Reserved words (the SQL-92 list plus PartiQL's) must be quoted to be
-//     used as names or aliases, which includes common words such as FIRST,
-//     SIZE, VALUE and DATE.
+//   - S3: reserved words (the SQL-92 list plus PartiQL's) must be quoted
+//     to be used as names or aliases, which includes common words such as
+//     FIRST, SIZE, VALUE and DATE. OSS reserves only the words its
+//     grammar reads where a name could stand (SELECT, FROM, WHERE, AS,
+//     AND, OR, NOT, LIKE, IN, IS, NULL, CASE, CAST, LIMIT, ...); a
+//     function name is one only before "(", so Year, Date or Count are
+//     column names there.
 //   - List and struct constructors ([1, 2], {'a': 1}) are not supported
 //     in SQL text.
 //   - OSS: LIMIT applies before aggregation, `*` and `?` are LIKE
-//     wildcards, FROM ossobject.path needs no [*], records failing with a
-//     data error are skipped up to MaxSkippedRecordsAllowed, and
+//     wildcards, FROM ossobject.path needs no [*], CAST of an empty or
+//     blank string to a type other than STRING is NULL (so aggregates
+//     skip blank CSV cells), JSON output escapes '/' as \/, records
+//     failing with a data error are skipped up to
+//     MaxSkippedRecordsAllowed, and
 //     CSVOutput.KeepAllColumns, CSVOutput.OutputHeader and
 //     RunOptions.SkipPartialDataRecord implement the OSS options. CSV text
 //     that does not convert in a comparison makes it NULL (the record is

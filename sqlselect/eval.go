@@ -643,10 +643,15 @@ func (c *compiler) caseExpr(e *Case) (evalFn, error) {
 // castValue implements CAST(v AS typ).
 func castValue(v value, typ string) (value, error) { return castValueD(v, typ, false) }
 
-// castValueD is castValue; oss accepts the OSS timestamp formats.
+// castValueD is castValue; oss accepts the OSS timestamp formats and casts
+// an empty or blank string to NULL for any type but STRING (OSS reads a
+// blank CSV field as no value: avg(cast(x as double)) skips it).
 func castValueD(v value, typ string, oss bool) (value, error) {
 	if v.absent() {
 		return v, nil
+	}
+	if oss && v.k == kString && typ != "STRING" && len(bytes.TrimSpace(v.s)) == 0 {
+		return nullV, nil
 	}
 	fail := func() (value, error) {
 		return value{}, errorf(ErrCastFailed, "cannot cast %s %q to %s", v.typeName(), appendText(nil, v), typ)

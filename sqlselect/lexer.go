@@ -150,8 +150,9 @@ func isIdentPart(c byte) bool {
 	return isIdentStart(c) || c >= '0' && c <= '9'
 }
 
-// reserved are the keywords that cannot be unquoted names: the SQL-92 set
-// and the PartiQL additions the S3 keyword list names.
+// reserved are the keywords that cannot be unquoted names in the S3
+// dialect: the SQL-92 set and the PartiQL additions the S3 keyword list
+// names. OSS reserves far fewer (ossReserved in dialect.go).
 var reserved = map[string]bool{}
 
 func init() {

@@ -66,7 +66,7 @@ func (q *Query) checkOSSLimits(sql string) error {
 			}
 		case *Cast:
 			if p, ok := e.X.(*Path); ok {
-				col := p.String()
+				col := p.render(DialectOSS)
 				if t, seen := casts[col]; seen && t != e.Type {
 					err = errorf(ErrOSSOneColumnCastToDifferentTypes, "%s AS %s and AS %s", col, t, e.Type)
 				}
@@ -74,15 +74,15 @@ func (q *Query) checkOSSLimits(sql string) error {
 			}
 		case *Unary:
 			if strings.EqualFold(e.Op, "NOT") && isNonBoolLiteral(e.X) {
-				err = errorf(ErrOSSInvalidNotOperand, "%s", e)
+				err = errorf(ErrOSSInvalidNotOperand, "%s", e.render(DialectOSS))
 			} else if e.Op == "-" || e.Op == "+" {
 				if l, ok := e.X.(*Literal); ok && !isNumberLiteral(l) && l.Kind != LitNull {
-					err = errorf(ErrOSSInvalidArithmeticOperand, "%s", e)
+					err = errorf(ErrOSSInvalidArithmeticOperand, "%s", e.render(DialectOSS))
 				}
 			}
 		case *Is:
 			if _, ok := e.X.(*Literal); ok {
-				err = errorf(ErrOSSInvalidIsNullOperand, "%s", e)
+				err = errorf(ErrOSSInvalidIsNullOperand, "%s", e.render(DialectOSS))
 			}
 		case *Binary:
 			err = checkOSSBinary(e)
@@ -159,23 +159,23 @@ func checkOSSBinary(e *Binary) error {
 	case "AND", "OR":
 		if isNonBoolLiteral(e.L) || isNonBoolLiteral(e.R) {
 			if op == "AND" {
-				return errorf(ErrOSSInvalidAndOperand, "%s", e)
+				return errorf(ErrOSSInvalidAndOperand, "%s", e.render(DialectOSS))
 			}
-			return errorf(ErrOSSInvalidOrOperand, "%s", e)
+			return errorf(ErrOSSInvalidOrOperand, "%s", e.render(DialectOSS))
 		}
 	case "||":
 		if lLit && rLit {
-			return errorf(ErrOSSInvalidConcatOperand, "%s", e)
+			return errorf(ErrOSSInvalidConcatOperand, "%s", e.render(DialectOSS))
 		}
 	case "+", "-", "*", "/", "%":
 		for _, l := range []*Literal{ll, rl} {
 			if l != nil && !isNumberLiteral(l) && l.Kind != LitNull {
-				return errorf(ErrOSSInvalidArithmeticOperand, "%s", e)
+				return errorf(ErrOSSInvalidArithmeticOperand, "%s", e.render(DialectOSS))
 			}
 		}
 	case "=", "!=", "<>", "<", ">", "<=", ">=":
 		if lLit && rLit && literalClass(ll) != literalClass(rl) && ll.Kind != LitNull && rl.Kind != LitNull {
-			return errorf(ErrOSSComparerOperandTypeMismatch, "%s", e)
+			return errorf(ErrOSSComparerOperandTypeMismatch, "%s", e.render(DialectOSS))
 		}
 	}
 	return nil

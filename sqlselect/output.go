@@ -12,6 +12,7 @@ type outWriter struct {
 	tmp      []byte
 	chunk    int
 	json     bool
+	plain    *[256]bool // JSON: the bytes copied into strings unescaped
 	recDelim []byte
 	fd       byte
 	quote    byte
@@ -22,8 +23,9 @@ type outWriter struct {
 	progress func(Stats)
 }
 
-func newOutWriter(dst io.Writer, out Output, chunk int, st *Stats, progress func(Stats)) (*outWriter, error) {
-	o := &outWriter{dst: dst, chunk: chunk, stats: st, progress: progress, buf: make([]byte, 0, min(chunk, 4096))}
+func newOutWriter(dst io.Writer, out Output, d Dialect, chunk int, st *Stats, progress func(Stats)) (*outWriter, error) {
+	o := &outWriter{dst: dst, chunk: chunk, stats: st, progress: progress, buf: make([]byte, 0, min(chunk, 4096)),
+		plain: d.rules().jsonPlain}
 	switch out.Format {
 	case OutputJSON:
 		o.json = true
@@ -108,9 +110,9 @@ func (o *outWriter) record(names []string, vals []value) error {
 				o.buf = append(o.buf, ',')
 			}
 			first = false
-			o.buf = appendJSONString(o.buf, []byte(names[i]))
+			o.buf = appendJSONString(o.buf, []byte(names[i]), o.plain)
 			o.buf = append(o.buf, ':')
-			o.buf = appendJSON(o.buf, v)
+			o.buf = appendJSON(o.buf, v, o.plain)
 		}
 		o.buf = append(o.buf, '}')
 	} else {
@@ -127,12 +129,12 @@ func (o *outWriter) whole(v value) error {
 	if o.json {
 		switch v.k {
 		case kStruct:
-			o.buf = appendJSON(o.buf, v)
+			o.buf = appendJSON(o.buf, v, o.plain)
 		case kMissing:
 			o.buf = append(o.buf, "{}"...)
 		default:
 			o.buf = append(o.buf, `{"_1":`...)
-			o.buf = appendJSON(o.buf, v)
+			o.buf = appendJSON(o.buf, v, o.plain)
 			o.buf = append(o.buf, '}')
 		}
 		return o.end()
@@ -161,9 +163,9 @@ func (o *outWriter) fields(names []string, fs [][]byte) error {
 			} else {
 				name = "_" + itoa(i+1)
 			}
-			o.buf = appendJSONString(o.buf, []byte(name))
+			o.buf = appendJSONString(o.buf, []byte(name), o.plain)
 			o.buf = append(o.buf, ':')
-			o.buf = appendJSONString(o.buf, f)
+			o.buf = appendJSONString(o.buf, f, o.plain)
 		}
 		o.buf = append(o.buf, '}')
 		return o.end()

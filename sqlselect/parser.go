@@ -13,8 +13,11 @@ const (
 	DialectS3 Dialect = iota
 	// DialectOSS is Aliyun OSS SelectObject: LIMIT applies before
 	// aggregation, `*` is a LIKE wildcard like `%`, FROM ossobject.path
-	// needs no [*], JSON keys and CSV headers match case-sensitively, and
-	// absent columns are NULL rather than MISSING.
+	// needs no [*], JSON keys match case-sensitively, absent columns are
+	// NULL rather than MISSING, only the words the grammar needs are
+	// reserved (Year, Date, Value or Count are names), CAST of an empty
+	// or blank string to a type other than STRING is NULL, and JSON
+	// output escapes '/' as \/.
 	DialectOSS
 )
 
@@ -45,7 +48,7 @@ func ParseWith(sql string, opts ParseOptions) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &parser{toks: toks, d: opts.Dialect}
+	p := &parser{toks: toks, d: opts.Dialect, reserved: opts.Dialect.rules().reserved}
 	q, err := p.query()
 	if err != nil {
 		return nil, err
@@ -66,10 +69,11 @@ func ParseWith(sql string, opts ParseOptions) (*Query, error) {
 }
 
 type parser struct {
-	toks  []token
-	i     int
-	d     Dialect
-	depth int
+	toks     []token
+	i        int
+	d        Dialect
+	reserved map[string]bool // the dialect's reserved words
+	depth    int
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -104,7 +108,7 @@ func (p *parser) acceptOp(op string) bool {
 }
 
 func (p *parser) unexpected(t token) error {
-	if t.kind == tIdent && reserved[t.up] {
+	if t.kind == tIdent && p.reserved[t.up] {
 		return errorAt(ErrParseUnexpectedKeyword, t.pos, "%s", t.text)
 	}
 	if t.kind == tOp {
@@ -158,11 +162,11 @@ func (p *parser) query() (*Query, error) {
 			it := SelectItem{Expr: e}
 			if p.accept("AS") {
 				a := p.next()
-				if a.kind != tQIdent && (a.kind != tIdent || reserved[a.up]) {
+				if a.kind != tQIdent && (a.kind != tIdent || p.reserved[a.up]) {
 					return nil, errorAt(ErrParseExpectedIdentForAlias, a.pos, "found %s", a.describe())
 				}
 				it.Alias, it.AliasQuoted = a.text, a.kind == tQIdent
-			} else if a := p.peek(); a.kind == tQIdent || a.kind == tIdent && !reserved[a.up] {
+			} else if a := p.peek(); a.kind == tQIdent || a.kind == tIdent && !p.reserved[a.up] {
 				p.i++
 				it.Alias, it.AliasQuoted = a.text, a.kind == tQIdent
 			}
@@ -235,11 +239,11 @@ func (p *parser) from(f *From) error {
 	f.Path = steps
 	if p.accept("AS") {
 		a := p.next()
-		if a.kind != tQIdent && (a.kind != tIdent || reserved[a.up]) {
+		if a.kind != tQIdent && (a.kind != tIdent || p.reserved[a.up]) {
 			return errorAt(ErrParseExpectedIdentForAlias, a.pos, "found %s", a.describe())
 		}
 		f.Alias, f.AliasQuoted = a.text, a.kind == tQIdent
-	} else if a := p.peek(); a.kind == tQIdent || a.kind == tIdent && !reserved[a.up] {
+	} else if a := p.peek(); a.kind == tQIdent || a.kind == tIdent && !p.reserved[a.up] {
 		p.i++
 		f.Alias, f.AliasQuoted = a.text, a.kind == tQIdent
 	}
@@ -552,7 +556,7 @@ func (p *parser) primary() (Expr, error) {
 	if p.peek().op("(") {
 		return p.call(t)
 	}
-	if reserved[t.up] {
+	if p.reserved[t.up] {
 		return nil, errorAt(ErrParseUnexpectedKeyword, t.pos, "%s is a reserved word; quote it to use it as a name", t.text)
 	}
 	steps, err := p.steps(false)
@@ -889,10 +893,10 @@ func (q *Query) checkOSS() error {
 		case *Path, *Cast:
 		case *Call:
 			if !isAggregate(e.Name) {
-				return errorf(ErrOSSUnsupportedProjection, "%s", e)
+				return errorf(ErrOSSUnsupportedProjection, "%s", e.render(DialectOSS))
 			}
 		default:
-			return errorf(ErrOSSUnsupportedProjection, "%s", e)
+			return errorf(ErrOSSUnsupportedProjection, "%s", e.render(DialectOSS))
 		}
 	}
 	var err error
@@ -927,7 +931,7 @@ func (q *Query) checkOSS() error {
 					k = LitInt
 				}
 				if i > 0 && k != kind {
-					err = errorf(ErrOSSValueTypeOfInMustBeSame, "%s", e)
+					err = errorf(ErrOSSValueTypeOfInMustBeSame, "%s", e.render(DialectOSS))
 				}
 				kind = k
 			}

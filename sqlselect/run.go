@@ -84,7 +84,7 @@ func (q *Query) Run(ctx context.Context, src Source, in Input, out Output, w io.
 }
 
 func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
-	ow, err := newOutWriter(w, out, rs.opts.ChunkSize, &rs.stats, rs.opts.Progress)
+	ow, err := newOutWriter(w, out, rs.q.dialect, rs.opts.ChunkSize, &rs.stats, rs.opts.Progress)
 	if err != nil {
 		return err
 	}

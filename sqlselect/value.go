@@ -368,12 +368,13 @@ func appendText(dst []byte, v value) []byte {
 	case kTimestamp:
 		return appendTimestamp(dst, v)
 	}
-	return appendJSON(dst, v)
+	return appendJSON(dst, v, &jsonPlain)
 }
 
-// appendJSON renders a value as JSON. MISSING renders as null; callers
-// omit missing struct members before getting here.
-func appendJSON(dst []byte, v value) []byte {
+// appendJSON renders a value as JSON, copying the bytes plain marks into
+// strings as they are (a dialect's jsonPlain). MISSING renders as null;
+// callers omit missing struct members before getting here.
+func appendJSON(dst []byte, v value, plain *[256]bool) []byte {
 	switch v.k {
 	case kMissing, kNull:
 		return append(dst, "null"...)
@@ -381,7 +382,7 @@ func appendJSON(dst []byte, v value) []byte {
 		if v.numText && v.untyped {
 			return append(dst, v.s...)
 		}
-		return appendJSONString(dst, v.s)
+		return appendJSONString(dst, v.s, plain)
 	case kTimestamp:
 		dst = append(dst, '"')
 		dst = appendTimestamp(dst, v)
@@ -399,7 +400,7 @@ func appendJSON(dst []byte, v value) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSON(dst, e)
+			dst = appendJSON(dst, e, plain)
 		}
 		return append(dst, ']')
 	case kStruct:
@@ -413,9 +414,9 @@ func appendJSON(dst []byte, v value) []byte {
 				dst = append(dst, ',')
 			}
 			first = false
-			dst = appendJSONString(dst, []byte(n))
+			dst = appendJSONString(dst, []byte(n), plain)
 			dst = append(dst, ':')
-			dst = appendJSON(dst, v.st.vals[i])
+			dst = appendJSON(dst, v.st.vals[i], plain)
 		}
 		return append(dst, '}')
 	}
@@ -424,12 +425,14 @@ func appendJSON(dst []byte, v value) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-func appendJSONString(dst []byte, s []byte) []byte {
+// appendJSONString renders s as a JSON string, copying the bytes plain
+// marks as they are and escaping the other ASCII bytes.
+func appendJSONString(dst []byte, s []byte, plain *[256]bool) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if plain[c] {
 			i++
 			continue
 		}
@@ -455,7 +458,7 @@ func appendJSONString(dst []byte, s []byte) []byte {
 		}
 		dst = append(dst, s[start:i]...)
 		switch c {
-		case '"', '\\':
+		case '"', '\\', '/':
 			dst = append(dst, '\\', c)
 		case '\n':
 			dst = append(dst, '\\', 'n')
