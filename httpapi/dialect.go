@@ -156,6 +156,7 @@ type behaviour struct {
 	reportCRC64               bool // x-?-hash-crc64ecma on writes and reads, HashCrc64ecma in ListParts
 	putReturnsContentMD5      bool // PutObject answers Content-MD5
 	partReturnsContentMD5     bool // UploadPart answers Content-MD5 (the part's MD5)
+	checksCSEPartSizes        bool // client-side encrypted uploads keep their declared part sizes (cse_oss.go)
 	wholeObjectOnBadRange     bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
 	lenientCopySourceRange    bool // an invalid copy-source-range copies the whole source
 	archiveRefusesPartCopy    bool // UploadPartCopy into an archive-class bucket is OperationNotSupported
@@ -361,7 +362,7 @@ func (d *dialect) writeError(w http.ResponseWriter, r *http.Request, e *Error, o
 	}
 	ec := ""
 	if d.errors.ecHeader != "" {
-		ec = ecOf(e.Code, op.Operation)
+		ec = ecOfError(e, op.Operation)
 		if row := codes[orig]; orig != e.Code && (row.oss.ec != "" || row.oss.ecByOp[op.Operation] != "") {
 			ec = ecOf(orig, op.Operation) // a renamed code keeps its own EC
 		}

@@ -55,6 +55,7 @@ var oss = &dialect{
 		putReturnsContentMD5:      true,
 		deleteTagsByKey:           true,
 		partReturnsContentMD5:     true,
+		checksCSEPartSizes:        true,
 		wholeObjectOnBadRange:     true,
 		lenientCopySourceRange:    true,
 		archiveRefusesPartCopy:    true,

@@ -37,6 +37,9 @@ type Error struct {
 	// where the dialect otherwise uses another (OSS PostObject's
 	// EntityTooLarge).
 	verbatim bool
+	// ec, when set, is this error's OSS EC instead of its code's (one code,
+	// several documented causes: client-side encryption's part checks).
+	ec string
 }
 
 // Field is one extra element of an error document.
@@ -234,6 +237,14 @@ func errorf(code, msg string, args ...any) *Error {
 		msg = fmt.Sprintf(msg, args...)
 	}
 	return &Error{Code: code, Status: c.status, Message: msg}
+}
+
+// ecOfError returns the OSS EC of e raised by an operation.
+func ecOfError(e *Error, operation string) string {
+	if e.ec != "" {
+		return e.ec
+	}
+	return ecOf(e.Code, operation)
 }
 
 // ecOf returns the OSS EC of a code raised by an operation.

@@ -314,7 +314,7 @@ func (s *server) fail(rc *request, err error) {
 	}
 	rc.errCode = rc.d.localize(e).Code
 	if rc.d.errors.ecHeader != "" {
-		rc.ec = ecOf(e.Code, rc.op.Operation)
+		rc.ec = ecOfError(e, rc.op.Operation)
 	}
 	for _, f := range codes[e.Code].facts {
 		if name, value := rc.fact(f); value != "" {

@@ -60,6 +60,11 @@ func (s *server) createMultipartUpload(rc *request) error {
 	if rc.forbidOverwrite() {
 		opts.IfNoneMatch = "*" // refused now, not only at Complete
 	}
+	if rc.d.behave.checksCSEPartSizes {
+		if err := checkCSEInitiate(opts.User); err != nil {
+			return err
+		}
+	}
 	id, err := s.eng.CreateMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
 		return err
@@ -105,11 +110,18 @@ func (s *server) uploadPart(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if ck != nil {
-		// A part's checksum must use the upload's algorithm (when it has one).
-		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId")); err == nil && up.ChecksumAlgorithm != "" && up.ChecksumAlgorithm != ck.Algorithm {
+	if ck != nil || rc.d.behave.checksCSEPartSizes {
+		// A part's checksum must use the upload's algorithm (when it has
+		// one); a client-side encrypted upload's parts keep its sizes.
+		up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"))
+		if err == nil && ck != nil && up.ChecksumAlgorithm != "" && up.ChecksumAlgorithm != ck.Algorithm {
 			return errorf("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
 				strings.ToLower(string(up.ChecksumAlgorithm)), strings.ToLower(string(ck.Algorithm)))
+		}
+		if err == nil && rc.d.behave.checksCSEPartSizes {
+			if err := checkCSEPart(rc, up, n, rc.size); err != nil {
+				return err
+			}
 		}
 	}
 	part, err := s.eng.UploadPart(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"), n, rc.body, rc.size,

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"crypto/md5"
 	"encoding/hex"
 	"io"
@@ -494,4 +495,54 @@ func TestOSSV1Special(t *testing.T) {
 	if r.StatusCode != 404 {
 		t.Fatalf("restore missing: %d", r.StatusCode)
 	}
+}
+
+// TestOSSClientSideEncryptionParts: an upload started as the SDKs'
+// client-side encryption clients start it (the key and the part and data
+// sizes as metadata) takes only parts of the declared sizes (OSS ECs
+// 0005-00000406 to -419; aliyun-oss-go-sdk's crypto suite checks a part
+// one byte too long).
+func TestOSSClientSideEncryptionParts(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	ok(t, c.CreateBucket("cse"))
+	b, err := c.Bucket("cse")
+	ok(t, err)
+	const part, data = 100 * 1024, 100*1024*2 + 100
+	cse := func(sizes ...string) []oss1.Option {
+		opts := []oss1.Option{oss1.Meta("client-side-encryption-key", "c2VhbGVk"), oss1.Meta("client-side-encryption-start", "aXY=")}
+		for i := 0; i+1 < len(sizes); i += 2 {
+			opts = append(opts, oss1.Meta(sizes[i], sizes[i+1]))
+		}
+		return opts
+	}
+	sizes := []string{"client-side-encryption-part-size", strconv.Itoa(part), "client-side-encryption-data-size", strconv.Itoa(data)}
+	_, err = b.InitiateMultipartUpload("k", cse()...)
+	wantOSS(t, err, 400, "InvalidArgument", "0005-00000406")
+	_, err = b.InitiateMultipartUpload("k", cse("client-side-encryption-part-size", "100")...)
+	wantOSS(t, err, 400, "InvalidArgument", "0005-00000408")
+	imur, err := b.InitiateMultipartUpload("k", cse(sizes...)...)
+	ok(t, err)
+	body := func(n int) io.Reader { return bytes.NewReader(bytes.Repeat([]byte("x"), n)) }
+	_, err = b.UploadPart(imur, body(part+1), part+1, 1, cse(sizes...)...)
+	wantOSS(t, err, 400, "InvalidArgument", "0005-00000419")
+	_, err = b.UploadPart(imur, body(part), part, 1, cse("client-side-encryption-part-size", "204800")...)
+	wantOSS(t, err, 400, "InvalidArgument", "0005-00000418")
+	_, err = b.UploadPart(imur, body(part), part, 1)
+	wantOSS(t, err, 400, "InvalidArgument", "0005-00000407")
+	_, err = b.UploadPart(imur, body(part), part, 4, cse(sizes...)...)
+	wantOSS(t, err, 400, "InvalidArgument", "0005-00000419")
+	var parts []oss1.UploadPart
+	for n, size := range []int{part, part, 100} {
+		p, err := b.UploadPart(imur, body(size), int64(size), n+1, cse(sizes...)...)
+		ok(t, err)
+		parts = append(parts, p)
+	}
+	_, err = b.CompleteMultipartUpload(imur, parts)
+	ok(t, err)
+	// An upload without the key header is not checked.
+	plain, err := b.InitiateMultipartUpload("plain")
+	ok(t, err)
+	_, err = b.UploadPart(plain, body(part+1), part+1, 1)
+	ok(t, err)
 }
