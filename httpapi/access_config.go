@@ -290,3 +290,35 @@ var transferAccelerationRow = &configRow{
 		return nil, errorf("NoSuchTransferAccelerationConfiguration", "")
 	},
 }
+
+// resourceGroupDoc is OSS's BucketResourceGroupConfiguration.
+type resourceGroupDoc struct {
+	XMLName         xml.Name
+	ResourceGroupID string `xml:"ResourceGroupId"`
+}
+
+// resourceGroupRow is OSS's ?resourceGroup: the bucket's resource group,
+// the account default until set. Without a Resource Manager to ask, an ID
+// not of its shape fails the pre-check.
+var resourceGroupRow = &configRow{
+	sub: "resourceGroup", kind: bucketconfig.KindResourceGroup, root: "BucketResourceGroupConfiguration",
+	get: "GetBucketResourceGroup", put: "PutBucketResourceGroup", perm: permOwner,
+	only: "oss",
+	parse: func(_ *request, data []byte) (bucketconfig.Config, error) {
+		var doc resourceGroupDoc
+		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "BucketResourceGroupConfiguration" {
+			return nil, errorf("MalformedXML", "")
+		}
+		g := &bucketconfig.ResourceGroup{ID: doc.ResourceGroupID}
+		if g.Validate() != nil {
+			return nil, errorf("ResourceGroupIdPreCheckError", "")
+		}
+		return g, nil
+	},
+	render: func(_ *request, c bucketconfig.Config) any {
+		return &resourceGroupDoc{ResourceGroupID: c.(*bucketconfig.ResourceGroup).ID}
+	},
+	missing: func(*request) (any, error) {
+		return &resourceGroupDoc{ResourceGroupID: bucketconfig.DefaultResourceGroup}, nil
+	},
+}

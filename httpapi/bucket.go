@@ -109,9 +109,9 @@ func (s *server) getBucketInfo(rc *request) error {
 	var info ossBucketInfo
 	bk := &info.Bucket
 	bk.ossBucketXML = s.ossBucket(rc, b)
-	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, "rg-default"
+	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, bucketconfig.DefaultResourceGroup
 	configs := map[bucketconfig.Kind]bucketconfig.Config{}
-	for _, k := range []bucketconfig.Kind{bucketconfig.KindPublicAccessBlock, bucketconfig.KindReplication, bucketconfig.KindEncryption, bucketconfig.KindAccelerate} {
+	for _, k := range []bucketconfig.Kind{bucketconfig.KindPublicAccessBlock, bucketconfig.KindReplication, bucketconfig.KindEncryption, bucketconfig.KindAccelerate, bucketconfig.KindResourceGroup} {
 		c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, k)
 		if err != nil && !errors.Is(err, engine.ErrNoSuchConfig) {
 			return err
@@ -119,6 +119,9 @@ func (s *server) getBucketInfo(rc *request) error {
 		configs[k] = c
 	}
 	bk.TransferAcceleration, bk.CrossRegionReplication = "Disabled", "Disabled"
+	if g, ok := configs[bucketconfig.KindResourceGroup].(*bucketconfig.ResourceGroup); ok {
+		bk.ResourceGroupID = g.ID
+	}
 	if a, ok := configs[bucketconfig.KindAccelerate].(*bucketconfig.Accelerate); ok && a.Enabled {
 		bk.TransferAcceleration = "Enabled"
 	}

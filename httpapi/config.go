@@ -124,6 +124,7 @@ var configRows = []*configRow{
 	ossPublicAccessBlockRow, // access_config.go
 	accelerateRow,           // access_config.go
 	transferAccelerationRow, // access_config.go
+	resourceGroupRow,        // access_config.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

@@ -106,6 +106,8 @@ var policyActions = map[string][2]string{
 	"GetBucketAccelerateConfiguration":   {"s3:GetAccelerateConfiguration", "oss:GetBucketTransferAcceleration"},
 	"PutBucketAccelerateConfiguration":   {"s3:PutAccelerateConfiguration", "oss:PutBucketTransferAcceleration"},
 	"GetBucketTransferAcceleration":      {"s3:GetAccelerateConfiguration", "oss:GetBucketTransferAcceleration"},
+	"GetBucketResourceGroup":             {"s3:GetBucketTagging", "oss:GetBucketResourceGroup"},
+	"PutBucketResourceGroup":             {"s3:PutBucketTagging", "oss:PutBucketResourceGroup"},
 	"PutBucketTransferAcceleration":      {"s3:PutAccelerateConfiguration", "oss:PutBucketTransferAcceleration"},
 	"DeleteBucket":                       {"s3:DeleteBucket", "oss:DeleteBucket"},
 	"DeleteObjects":                      {"s3:DeleteObject", "oss:DeleteObject"},

@@ -473,3 +473,31 @@ func TestTransferAcceleration(t *testing.T) {
 		AccelerateConfiguration: &s3types.AccelerateConfiguration{Status: s3types.BucketAccelerateStatusEnabled}})
 	requireAPIError(t, err, "InvalidRequest")
 }
+
+// TestOSSBucketResourceGroup: a bucket is in the default resource group
+// until moved; an ID not of Resource Manager's shape fails the pre-check
+// (alibabacloud-oss-go-sdk-v2's TestBucketResourceGroup).
+func TestOSSBucketResourceGroup(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("rgroup")})
+	require.NoError(t, err)
+	g, err := c.GetBucketResourceGroup(bg, &oss2.GetBucketResourceGroupRequest{Bucket: oss2.Ptr("rgroup")})
+	require.NoError(t, err)
+	require.Equal(t, "rg-default", oss2.ToString(g.BucketResourceGroupConfiguration.ResourceGroupId))
+	put := func(id string) error {
+		_, err := c.PutBucketResourceGroup(bg, &oss2.PutBucketResourceGroupRequest{Bucket: oss2.Ptr("rgroup"),
+			BucketResourceGroupConfiguration: &oss2.BucketResourceGroupConfiguration{ResourceGroupId: oss2.Ptr(id)}})
+		return err
+	}
+	require.NoError(t, put("rg-aek2abc123"))
+	g, err = c.GetBucketResourceGroup(bg, &oss2.GetBucketResourceGroupRequest{Bucket: oss2.Ptr("rgroup")})
+	require.NoError(t, err)
+	require.Equal(t, "rg-aek2abc123", oss2.ToString(g.BucketResourceGroupConfiguration.ResourceGroupId))
+	info, err := c.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr("rgroup")})
+	require.NoError(t, err)
+	require.Equal(t, "rg-aek2abc123", oss2.ToString(info.BucketInfo.ResourceGroupId))
+	wantOSS(t, put("rg-not-exist"), 400, "ResourceGroupIdPreCheckError", "0039-00000003")
+	_, err = c.GetBucketResourceGroup(bg, &oss2.GetBucketResourceGroupRequest{Bucket: oss2.Ptr("rgroup-missing")})
+	wantOSS(t, err, 404, "NoSuchBucket", "")
+}

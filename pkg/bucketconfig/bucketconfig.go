@@ -57,6 +57,8 @@ const (
 	// KindAccelerate is transfer acceleration (S3 ?accelerate, OSS
 	// ?transferAcceleration).
 	KindAccelerate Kind = "accelerate"
+	// KindResourceGroup is OSS's resource group of a bucket.
+	KindResourceGroup Kind = "resource-group"
 )
 
 // Kinds lists every kind, sorted.
@@ -98,6 +100,7 @@ var kinds = map[Kind]func() Config{
 	KindRequestPayment:    nil,
 	KindInventory:         func() Config { return &Inventory{} },
 	KindAccelerate:        func() Config { return &Accelerate{} },
+	KindResourceGroup:     func() Config { return &ResourceGroup{} },
 }
 
 // Known reports whether k is a configuration kind.

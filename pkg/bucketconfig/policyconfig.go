@@ -123,17 +123,3 @@ func (r *RequestPayment) Validate() error {
 	}
 	return nil
 }
-
-// Accelerate is a bucket's transfer acceleration setting (S3's
-// AccelerateConfiguration Status, OSS's TransferAccelerationConfiguration
-// Enabled). It changes nothing in how this server serves the bucket: an
-// acceleration endpoint is the server's own address.
-type Accelerate struct {
-	Enabled bool `json:"enabled"`
-}
-
-// Kind implements Config.
-func (*Accelerate) Kind() Kind { return KindAccelerate }
-
-// Validate implements Config.
-func (*Accelerate) Validate() error { return nil }
