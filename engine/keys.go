@@ -4,6 +4,7 @@ import "encoding/binary"
 
 // Metadata key layout in pebble (see DESIGN.md):
 //
+//	A/<account>\x00<kind>       account configuration document (account_config.go)
 //	B/<bucket>                 bucket record
 //	C/<bucket>/<kind>          bucket configuration document
 //	C/<bucket>/inventory\x00<id> time of an inventory configuration's last report (inventory.go)

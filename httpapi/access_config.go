@@ -2,6 +2,8 @@ package httpapi
 
 import (
 	"encoding/xml"
+	"errors"
+	"net/http"
 	"strings"
 
 	"github.com/osslite/osslite/engine"
@@ -115,7 +117,7 @@ func (s *server) admitACL(rc *request, acl *engine.ACL) error {
 	if err != nil {
 		return err
 	}
-	pab, own, err := s.accessSettings(rc.ctx, b.Name)
+	pab, own, err := s.accessSettings(rc.ctx, b)
 	if err != nil {
 		return err
 	}
@@ -321,4 +323,42 @@ var resourceGroupRow = &configRow{
 	missing: func(*request) (any, error) {
 		return &resourceGroupDoc{ResourceGroupID: bucketconfig.DefaultResourceGroup}, nil
 	},
+}
+
+// Account-level Block Public Access (OSS's Put/Get/DeletePublicAccessBlock
+// on the service): one setting for every bucket the caller owns, joined
+// with each bucket's own (accessSettings).
+
+func (s *server) putAccountPublicAccessBlock(rc *request) error {
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	var doc ossPublicAccessBlockDoc
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
+		return errorf("MalformedXML", "")
+	}
+	if err := s.eng.SetAccountConfig(rc.ctx, rc.who.id, bucketconfig.BlockAllPublicAccess(doc.BlockPublicAccess)); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func (s *server) getAccountPublicAccessBlock(rc *request) error {
+	doc := &ossPublicAccessBlockDoc{}
+	c, err := s.eng.AccountConfigValue(rc.ctx, rc.who.id, bucketconfig.KindPublicAccessBlock)
+	switch {
+	case err == nil:
+		doc.BlockPublicAccess = c.(*bucketconfig.PublicAccessBlock).BlocksAll()
+	case !errors.Is(err, engine.ErrNoSuchConfig):
+		return err
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "PublicAccessBlockConfiguration", doc)
+}
+
+func (s *server) deleteAccountPublicAccessBlock(rc *request) error {
+	if err := s.eng.DeleteAccountConfig(rc.ctx, rc.who.id, bucketconfig.KindPublicAccessBlock); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
 }

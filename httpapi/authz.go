@@ -163,7 +163,7 @@ func (in *access) load(s *server) error {
 		return nil
 	}
 	var err error
-	if in.pab, in.ownership, err = s.accessSettings(in.ctx, in.bucket.Name); err != nil {
+	if in.pab, in.ownership, err = s.accessSettings(in.ctx, in.bucket); err != nil {
 		return err
 	}
 	if in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP) {
@@ -293,17 +293,28 @@ func owns(who principal, owner string) bool {
 }
 
 // accessSettings reads a bucket's Public Access Block (nil when none) and
-// Object Ownership rule ("" when none).
-func (s *server) accessSettings(ctx context.Context, bucket string) (*bucketconfig.PublicAccessBlock, string, error) {
+// Object Ownership rule ("" when none). The block is the bucket's joined
+// with its owner's account-level one (OSS's service ?publicAccessBlock):
+// a flag set in either holds.
+func (s *server) accessSettings(ctx context.Context, b engine.BucketInfo) (*bucketconfig.PublicAccessBlock, string, error) {
 	var pab *bucketconfig.PublicAccessBlock
-	c, err := s.eng.BucketConfigValue(ctx, bucket, bucketconfig.KindPublicAccessBlock)
+	c, err := s.eng.BucketConfigValue(ctx, b.Name, bucketconfig.KindPublicAccessBlock)
 	switch {
 	case err == nil:
 		pab = c.(*bucketconfig.PublicAccessBlock)
 	case !errors.Is(err, engine.ErrNoSuchConfig):
 		return nil, "", err
 	}
-	own, err := s.ownershipOf(ctx, bucket)
+	if b.Owner != "" {
+		c, err := s.eng.AccountConfigValue(ctx, b.Owner, bucketconfig.KindPublicAccessBlock)
+		switch {
+		case err == nil:
+			pab = pab.Join(c.(*bucketconfig.PublicAccessBlock))
+		case !errors.Is(err, engine.ErrNoSuchConfig):
+			return nil, "", err
+		}
+	}
+	own, err := s.ownershipOf(ctx, b.Name)
 	return pab, own, err
 }
 

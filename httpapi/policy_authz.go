@@ -53,7 +53,11 @@ func evaluatePolicy(s *server, in *access) (decision, error) {
 // policyBlocked reports whether the bucket's Public Access Block refuses
 // the policy p (BlockPublicPolicy and a public policy).
 func (s *server) policyBlocked(rc *request, p *policy.Policy) (bool, error) {
-	pab, _, err := s.accessSettings(rc.ctx, rc.op.Bucket)
+	b, err := s.bucketOf(rc)
+	if err != nil {
+		return false, err
+	}
+	pab, _, err := s.accessSettings(rc.ctx, b)
 	if err != nil {
 		return false, err
 	}

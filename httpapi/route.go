@@ -115,6 +115,9 @@ var routes = []route{
 	{method: http.MethodGet, target: targetService, params: []string{"tagging"}, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets, only: "oss"}, // filtered by tags
 	{method: http.MethodGet, target: targetService, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets},
 	{method: http.MethodGet, target: targetService, params: []string{"regions"}, op: "DescribeRegions", perm: permAuthenticated, handle: (*server).describeRegions, only: "oss"},
+	{method: http.MethodPut, target: targetService, params: []string{"publicAccessBlock"}, op: "PutAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).putAccountPublicAccessBlock, only: "oss"},
+	{method: http.MethodGet, target: targetService, params: []string{"publicAccessBlock"}, op: "GetAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).getAccountPublicAccessBlock, only: "oss"},
+	{method: http.MethodDelete, target: targetService, params: []string{"publicAccessBlock"}, op: "DeleteAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).deleteAccountPublicAccessBlock, only: "oss"},
 
 	{method: http.MethodPut, target: targetBucket, params: []string{"acl"}, op: "PutBucketAcl", perm: permBucketWriteACP, handle: (*server).putBucketACL},
 	{method: http.MethodPut, target: targetBucket, op: "CreateBucket", perm: permAuthenticated, handle: (*server).createBucket},

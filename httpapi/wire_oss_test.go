@@ -501,3 +501,51 @@ func TestOSSBucketResourceGroup(t *testing.T) {
 	_, err = c.GetBucketResourceGroup(bg, &oss2.GetBucketResourceGroupRequest{Bucket: oss2.Ptr("rgroup-missing")})
 	wantOSS(t, err, 404, "NoSuchBucket", "")
 }
+
+// TestOSSAccountPublicAccessBlock: the account-level Block Public Access
+// (PUT/GET/DELETE /?publicAccessBlock on the service) binds every bucket
+// its account owns, with or without a bucket-level one: a public bucket
+// stops serving anonymous reads and a public ACL is refused, until it is
+// removed; another account's buckets are not touched (alibabacloud-oss-
+// go-sdk-v2's TestPublicAccessBlock).
+func TestOSSAccountPublicAccessBlock(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c, other := f.ossV2(testAK, testSK), f.ossV2(otherAK, otherSK)
+	get := func(c *oss2.Client) bool {
+		t.Helper()
+		r, err := c.GetPublicAccessBlock(bg, &oss2.GetPublicAccessBlockRequest{})
+		require.NoError(t, err)
+		return oss2.ToBool(r.PublicAccessBlockConfiguration.BlockPublicAccess)
+	}
+	require.False(t, get(c))
+	for _, cl := range []*oss2.Client{c, other} {
+		_, err := cl.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr(map[*oss2.Client]string{c: "acct-pab", other: "acct-other"}[cl]), Acl: oss2.BucketACLPublicRead})
+		require.NoError(t, err)
+	}
+	for _, b := range []string{"acct-pab", "acct-other"} {
+		cl := map[string]*oss2.Client{"acct-pab": c, "acct-other": other}[b]
+		_, err := cl.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(b), Key: oss2.Ptr("k"), Body: strings.NewReader("v")})
+		require.NoError(t, err)
+	}
+	anon := func(bucket string) int {
+		return f.do(t, raw{method: "GET", path: "/k", sign: "anon", host: bucket + ".oss-cn-hangzhou.aliyuncs.com"}).StatusCode
+	}
+	require.Equal(t, 200, anon("acct-pab"))
+
+	_, err := c.PutPublicAccessBlock(bg, &oss2.PutPublicAccessBlockRequest{
+		PublicAccessBlockConfiguration: &oss2.PublicAccessBlockConfiguration{BlockPublicAccess: oss2.Ptr(true)}})
+	require.NoError(t, err)
+	require.True(t, get(c))
+	require.False(t, get(other), "another account's setting")
+	require.Equal(t, 403, anon("acct-pab"), "the bucket's public ACL is ignored")
+	require.Equal(t, 200, anon("acct-other"))
+	_, err = c.PutBucketAcl(bg, &oss2.PutBucketAclRequest{Bucket: oss2.Ptr("acct-pab"), Acl: oss2.BucketACLPublicReadWrite})
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	_, err = c.DeletePublicAccessBlock(bg, &oss2.DeletePublicAccessBlockRequest{})
+	require.NoError(t, err)
+	require.False(t, get(c))
+	require.Equal(t, 200, anon("acct-pab"))
+	_, err = f.ossV2(testAK, "wrong-secret").GetPublicAccessBlock(bg, &oss2.GetPublicAccessBlockRequest{})
+	wantOSS(t, err, 403, "SignatureDoesNotMatch", "")
+}

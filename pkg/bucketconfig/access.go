@@ -31,6 +31,19 @@ func (p *PublicAccessBlock) BlocksAll() bool {
 	return p.BlockPublicAcls && p.IgnorePublicAcls && p.BlockPublicPolicy && p.RestrictPublicBuckets
 }
 
+// Join returns the block of p and q together: a setting on in either is
+// on. Either may be nil (no block); neither is modified.
+func (p *PublicAccessBlock) Join(q *PublicAccessBlock) *PublicAccessBlock {
+	switch {
+	case p == nil:
+		return q
+	case q == nil:
+		return p
+	}
+	return &PublicAccessBlock{BlockPublicAcls: p.BlockPublicAcls || q.BlockPublicAcls, IgnorePublicAcls: p.IgnorePublicAcls || q.IgnorePublicAcls,
+		BlockPublicPolicy: p.BlockPublicPolicy || q.BlockPublicPolicy, RestrictPublicBuckets: p.RestrictPublicBuckets || q.RestrictPublicBuckets}
+}
+
 // Kind implements Config.
 func (*PublicAccessBlock) Kind() Kind { return KindPublicAccessBlock }
 

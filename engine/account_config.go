@@ -1,0 +1,87 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Account configurations are settings of an account (an owner ID) rather
+// than of one bucket: OSS's account-level Block Public Access. They are
+// stored as A/<account>\x00<kind> and cached with the bucket
+// configurations under the name "/<account>", which no bucket can have.
+
+const prefixAccount = "A/"
+
+func accountConfigKey(account, kind string) []byte {
+	k := make([]byte, 0, len(prefixAccount)+len(account)+1+len(kind))
+	k = append(k, prefixAccount...)
+	k = append(k, account...)
+	k = append(k, 0)
+	return append(k, kind...)
+}
+
+// accountCacheName is the configuration cache's name for an account.
+func accountCacheName(account string) string { return "/" + account }
+
+// SetAccountConfig validates c and stores it as the account's
+// configuration of c's kind.
+func (e *Engine) SetAccountConfig(ctx context.Context, account string, c bucketconfig.Config) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	if account == "" {
+		return fmt.Errorf("%w: an account configuration needs an account", ErrInvalidArgument)
+	}
+	doc, err := bucketconfig.Encode(c)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+	}
+	defer e.configs.forget(accountCacheName(account), string(c.Kind()))
+	return e.applyCtx(ctx, func(m *mutation) error {
+		return m.b.Set(accountConfigKey(account, string(c.Kind())), doc, nil)
+	})
+}
+
+// DeleteAccountConfig removes the account's configuration of kind;
+// removing an absent one succeeds.
+func (e *Engine) DeleteAccountConfig(ctx context.Context, account string, kind bucketconfig.Kind) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	defer e.configs.forget(accountCacheName(account), string(kind))
+	return e.applyCtx(ctx, func(m *mutation) error {
+		return m.b.Delete(accountConfigKey(account, string(kind)), nil)
+	})
+}
+
+// AccountConfigValue returns the account's configuration of kind, or
+// ErrNoSuchConfig; cached as BucketConfigValue's are (callers must not
+// modify the value).
+func (e *Engine) AccountConfigValue(ctx context.Context, account string, kind bucketconfig.Kind) (bucketconfig.Config, error) {
+	name := accountCacheName(account)
+	c, gen, ok := e.configs.get(name, string(kind))
+	if ok {
+		if c == nil {
+			return nil, ErrNoSuchConfig
+		}
+		return c, nil
+	}
+	if err := e.check(ctx); err != nil {
+		return nil, err
+	}
+	doc, found, err := get(e.db, accountConfigKey(account, string(kind)))
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		e.configs.put(name, string(kind), nil, gen)
+		return nil, ErrNoSuchConfig
+	}
+	if c, err = bucketconfig.Decode(kind, doc); err != nil {
+		return nil, fmt.Errorf("%w: stored %s of account %s: %w", ErrCorrupt, kind, account, err)
+	}
+	e.configs.put(name, string(kind), c, gen)
+	return c, nil
+}
