@@ -101,6 +101,7 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 		Retention: opts.Retention, LegalHold: opts.LegalHold}}
 	rec.info.User = maps.Clone(opts.User)
 	rec.info.Headers = maps.Clone(opts.Headers)
+	rec.wholeMD5 = opts.WholeMD5
 	if rec.info.ContentType == "" {
 		rec.info.ContentType = DefaultContentType
 	}
@@ -499,6 +500,15 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 	if opts.MinPartSize == 0 {
 		opts.MinPartSize = DefaultMinPartSize
 	}
+	// An upload that wants the whole object's MD5 has its parts read now,
+	// outside the mutation; the mutation then finds the same parts (it
+	// checks each listed ETag, the part's MD5, again).
+	var whole string
+	if up, err := e.upload(e.db, bucket, key, uploadID); err == nil && up.wholeMD5 {
+		if whole, err = e.partsMD5(ctx, uploadID, parts); err != nil {
+			return ObjectInfo{}, err
+		}
+	}
 	var out ObjectInfo
 	var retryErr error
 	err := e.applyCtx(ctx, func(m *mutation) error {
@@ -624,6 +634,7 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			return fmt.Errorf("%w: %d bytes", ErrEntityTooLarge, rec.info.Size)
 		}
 		rec.info.ETag = fmt.Sprintf("%s-%d", hex.EncodeToString(md.Sum(nil)), len(parts))
+		rec.info.ContentMD5 = whole
 		if alg != "" {
 			if composite != nil {
 				full = composite.Sum(nil)
@@ -902,4 +913,70 @@ func (e *Engine) AbortUploadsBefore(ctx context.Context, bucket string, t time.T
 		}
 		opts.KeyMarker, opts.UploadIDMarker = page.NextKeyMarker, page.NextUploadIDMarker
 	}
+}
+
+// errNoWholeMD5: a part cannot be read for the whole object's MD5, which
+// the object then goes without.
+var errNoWholeMD5 = errors.New("engine: the whole object's MD5 cannot be computed")
+
+// partsMD5 returns the hex MD5 of the listed parts of an upload, read in
+// order, each on its own snapshot with its segments pinned ("" for parts
+// sealed with a customer key); a part that is missing or has another ETag
+// than listed is the PartError Complete would give.
+func (e *Engine) partsMD5(ctx context.Context, uploadID string, parts []CompletePart) (string, error) {
+	h := md5.New()
+	for _, p := range parts {
+		if err := checkPartNumber(p.PartNumber); err != nil {
+			return "", err
+		}
+		if err := e.copyPart(ctx, h, uploadID, p); errors.Is(err, errNoWholeMD5) {
+			return "", nil
+		} else if err != nil {
+			return "", err
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// copyPart writes the body of one listed part to w.
+func (e *Engine) copyPart(ctx context.Context, w io.Writer, uploadID string, p CompletePart) error {
+	epoch := e.pin()
+	snap := e.db.NewSnapshot()
+	release := func() {
+		snap.Close()
+		e.unpin(epoch)
+	}
+	v, ok, err := get(snap, partKey(uploadID, p.PartNumber))
+	if err == nil && !ok {
+		err = &PartError{Err: ErrInvalidPart, PartNumber: p.PartNumber, ETag: p.ETag}
+	}
+	if err != nil {
+		release()
+		return err
+	}
+	rec, err := decodeObject(v, true)
+	if err == nil && !strings.EqualFold(strings.Trim(p.ETag, `"`), rec.info.ETag) {
+		err = &PartError{Err: ErrInvalidPart, PartNumber: p.PartNumber, ETag: p.ETag}
+	}
+	if err != nil {
+		release()
+		return err
+	}
+	if rec.info.Encryption != nil && rec.info.Encryption.Mode == EncryptCustomer {
+		release()
+		return errNoWholeMD5 // the customer's key is not at hand
+	}
+	rec.info.StorageClass = "" // a part of an archive-class upload is read all the same
+	o, err := e.openRecord(snap, rec, GetOptions{}, false)
+	if err != nil {
+		release()
+		return err
+	}
+	o.epoch = epoch // o owns the snapshot and the pin now
+	defer o.Close()
+	if err := e.unseal(ctx, o, nil); err != nil {
+		return err
+	}
+	_, err = io.Copy(w, o)
+	return err
 }

@@ -24,6 +24,10 @@ const DefaultContentType = "application/octet-stream"
 // STANDARD object with DefaultContentType and no verification beyond MD5.
 type PutOptions struct {
 	Metadata
+	// WholeMD5 (CreateMultipartUpload) has Complete read the parts once,
+	// in order, for the whole object's MD5 (ObjectInfo.ContentMD5), as
+	// OSS's sequential uploads have it.
+	WholeMD5     bool
 	StorageClass string
 	ACL          ACL
 	Tags         []Tag

@@ -61,6 +61,8 @@ const (
 	fLockUntil     // Object Lock retain-until date, Unix nanoseconds
 	fLegalHold     // Object Lock legal hold is on
 	fReplication   // replication status (see replication.go)
+	fContentMD5    // hex MD5 of the whole body when the ETag is not it (ObjectInfo.ContentMD5)
+	fWholeMD5      // multipart uploads: Complete computes ContentMD5 (PutOptions.WholeMD5)
 )
 
 // Bucket record field tags.
@@ -241,6 +243,8 @@ type objectRecord struct {
 	// uploadBase (upload records) is keyState of the upload's key when
 	// it began; "" in records written before it was kept.
 	uploadBase string
+	// wholeMD5 (upload records): Complete computes the object's ContentMD5.
+	wholeMD5 bool
 	// restoreReady and restoreExpiry bound the readable window of a
 	// restored archive object (zero: never restored).
 	restoreReady, restoreExpiry time.Time
@@ -312,6 +316,10 @@ func (r *objectRecord) encode() []byte {
 		}
 	}
 	e.str(fUploadBase, r.uploadBase)
+	e.str(fContentMD5, i.ContentMD5)
+	if r.wholeMD5 {
+		e.uint(fWholeMD5, 1)
+	}
 	if len(i.PartChecksums) > 0 {
 		ss := make([]string, len(i.PartChecksums))
 		for k, c := range i.PartChecksums {
@@ -612,6 +620,10 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 			}
 		case fUploadBase:
 			r.uploadBase = string(p)
+		case fContentMD5:
+			i.ContentMD5 = string(p)
+		case fWholeMD5:
+			r.wholeMD5 = d.uvar(p) == 1
 		case fPartChecksums:
 			for _, c := range d.strs(p) {
 				i.PartChecksums = append(i.PartChecksums, []byte(c))

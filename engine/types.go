@@ -72,10 +72,14 @@ func (t ObjectType) String() string {
 
 // ObjectInfo describes a stored object.
 type ObjectInfo struct {
-	Bucket       string
-	Key          string
-	Size         int64
-	ETag         string // hex MD5 (lower case, no quotes), or hex-N for multipart
+	Bucket string
+	Key    string
+	Size   int64
+	ETag   string // hex MD5 (lower case, no quotes), or hex-N for multipart
+	// ContentMD5 is the hex MD5 of the whole body when the ETag is not it
+	// and it is known: a multipart object whose upload asked for it
+	// (PutOptions.WholeMD5); "" otherwise.
+	ContentMD5   string
 	LastModified time.Time
 	Metadata
 	StorageClass string // "" means the bucket's default (STANDARD)

@@ -157,6 +157,7 @@ type behaviour struct {
 	putReturnsContentMD5      bool // PutObject answers Content-MD5
 	partReturnsContentMD5     bool // UploadPart answers Content-MD5 (the part's MD5)
 	checksCSEPartSizes        bool // client-side encrypted uploads keep their declared part sizes (cse_oss.go)
+	sequentialUploads         bool // CreateMultipartUpload's ?sequential has Complete compute the whole object's MD5
 	wholeObjectOnBadRange     bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
 	lenientCopySourceRange    bool // an invalid copy-source-range copies the whole source
 	archiveRefusesPartCopy    bool // UploadPartCopy into an archive-class bucket is OperationNotSupported

@@ -56,6 +56,7 @@ var oss = &dialect{
 		deleteTagsByKey:           true,
 		partReturnsContentMD5:     true,
 		checksCSEPartSizes:        true,
+		sequentialUploads:         true,
 		wholeObjectOnBadRange:     true,
 		lenientCopySourceRange:    true,
 		archiveRefusesPartCopy:    true,

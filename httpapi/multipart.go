@@ -65,6 +65,9 @@ func (s *server) createMultipartUpload(rc *request) error {
 			return err
 		}
 	}
+	// OSS's ?sequential asks for the whole object's MD5 (Content-MD5 once
+	// completed).
+	opts.WholeMD5 = rc.d.behave.sequentialUploads && rc.q.Has("sequential")
 	id, err := s.eng.CreateMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
 		return err

@@ -148,13 +148,18 @@ func (rc *request) setCRC64(v uint64, none bool) {
 	}
 }
 
-// contentMD5Of returns the base64 MD5 of an object whose ETag is its MD5
-// ("" for others).
+// contentMD5Of returns the base64 MD5 of an object whose ETag is its MD5,
+// or whose MD5 was computed at completion (ObjectInfo.ContentMD5); ""
+// for others.
 func contentMD5Of(info engine.ObjectInfo) string {
-	if info.Type != engine.ObjectNormal || len(info.ETag) != 32 {
+	sum := info.ContentMD5 // a multipart object's, when its upload asked for it
+	if sum == "" && info.Type == engine.ObjectNormal && len(info.ETag) == 32 {
+		sum = info.ETag
+	}
+	if sum == "" {
 		return ""
 	}
-	b, err := hex.DecodeString(info.ETag)
+	b, err := hex.DecodeString(sum)
 	if err != nil {
 		return ""
 	}

@@ -3,7 +3,9 @@ package httpapi_test
 import (
 	"bytes"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/stretchr/testify/require"
 )
 
 // TestOSSV1Buckets drives the bucket operations through
@@ -545,4 +548,51 @@ func TestOSSClientSideEncryptionParts(t *testing.T) {
 	ok(t, err)
 	_, err = b.UploadPart(plain, body(part+1), part+1, 1)
 	ok(t, err)
+}
+
+// TestOSSSequentialUpload: an upload initiated with ?sequential (the v1
+// SDK's Sequential(), UploadFile's option) gets the whole object's MD5 as
+// its Content-MD5 when completed; others do not (their ETag is not an
+// MD5). aliyun-oss-go-sdk's upload suite checks it.
+func TestOSSSequentialUpload(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	ok(t, c.CreateBucket("seq"))
+	b, err := c.Bucket("seq")
+	ok(t, err)
+	data := bytes.Repeat([]byte("0123456789abcdef"), 20000) // 320,000 bytes: 3 parts of 100 KiB and a rest
+	whole := md5.Sum(data)
+	for _, sequential := range []bool{true, false} {
+		key := fmt.Sprintf("obj-%v", sequential)
+		var opts []oss1.Option
+		if sequential {
+			opts = append(opts, oss1.Sequential())
+		}
+		imur, err := b.InitiateMultipartUpload(key, opts...)
+		ok(t, err)
+		var parts []oss1.UploadPart
+		for n, off := 1, 0; off < len(data); n, off = n+1, off+100*1024 {
+			end := min(off+100*1024, len(data))
+			p, err := b.UploadPart(imur, bytes.NewReader(data[off:end]), int64(end-off), n)
+			ok(t, err)
+			parts = append(parts, p)
+		}
+		_, err = b.CompleteMultipartUpload(imur, parts)
+		ok(t, err)
+		h, err := b.GetObjectDetailedMeta(key)
+		ok(t, err)
+		if sequential {
+			require.Equal(t, base64.StdEncoding.EncodeToString(whole[:]), h.Get("Content-Md5"))
+		} else {
+			require.Empty(t, h.Get("Content-Md5"))
+		}
+		require.True(t, strings.HasSuffix(strings.Trim(h.Get("Etag"), `"`), "-4"), h.Get("Etag"))
+	}
+	// The whole upload through UploadFile, as the suite does it.
+	path := t.TempDir() + "/file"
+	ok(t, os.WriteFile(path, data, 0o600))
+	ok(t, b.UploadFile("file", path, 100*1024, oss1.Sequential(), oss1.Routines(1)))
+	h, err := b.GetObjectDetailedMeta("file")
+	ok(t, err)
+	require.Equal(t, base64.StdEncoding.EncodeToString(whole[:]), h.Get("Content-Md5"))
 }
