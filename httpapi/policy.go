@@ -150,6 +150,7 @@ var policyActions = map[string][2]string{
 	"SelectObject":            {"s3:GetObject", "oss:GetObject"},
 	"RestoreObject":           {"s3:RestoreObject", "oss:RestoreObject"},
 	"CleanRestoredObject":     {"s3:RestoreObject", "oss:RestoreObject"},
+	"GetObjectWithProcess":    {"s3:GetObject", "oss:GetObject"},
 	"DeleteObject":            {"s3:DeleteObject", "oss:DeleteObject"},
 	"GetObjectAcl":            {"s3:GetObjectAcl", "oss:GetObjectAcl"},
 	"PutObjectAcl":            {"s3:PutObjectAcl", "oss:PutObjectAcl"},

@@ -55,7 +55,7 @@ func operationsTable() string {
 				r.dialects = append(r.dialects, d.name)
 			}
 		}
-		if rt.config != nil && rt.method == "PUT" && rt.config.parse == nil {
+		if rt.config != nil && rt.method == "PUT" && rt.config.parse == nil || rt.refused {
 			r.notYet = true
 		}
 	}

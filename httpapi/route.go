@@ -94,6 +94,9 @@ type route struct {
 	// known, when set, restricts the row to dialects whose subresources
 	// list it: the operation exists where the service knows it.
 	known string
+	// refused marks an operation routed only to be refused with 501 once
+	// the request proved its target exists (README marks it not yet).
+	refused bool
 }
 
 // authMode is where a route's credentials are.
@@ -162,6 +165,7 @@ var routes = []route{
 	{method: http.MethodPost, target: targetObject, params: []string{"x-oss-process=csv/meta"}, op: "CreateSelectObjectMeta", perm: permBucketWrite, handle: (*server).createSelectMetaOSS, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"x-oss-process=json/meta"}, op: "CreateSelectObjectMeta", perm: permBucketWrite, handle: (*server).createSelectMetaOSS, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"x-oss-process"}, op: "SelectObject", perm: permObjectRead, handle: (*server).selectObjectOSS, only: "oss"},
+	{method: http.MethodGet, target: targetObject, params: []string{"x-oss-process"}, op: "GetObjectWithProcess", perm: permObjectRead, handle: (*server).refuseProcess, only: "oss", refused: true},
 	{method: http.MethodPost, target: targetObject, params: []string{"append"}, op: "AppendObject", perm: permBucketWrite, handle: (*server).appendObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"seal"}, op: "SealAppendObject", perm: permBucketWrite, handle: (*server).sealAppendObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"restore"}, op: "RestoreObject", perm: permBucketWrite, handle: (*server).restoreObject, only: "oss"},

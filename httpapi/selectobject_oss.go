@@ -206,6 +206,20 @@ func ossSelectWire(err error, jsonIn bool) error {
 	return err
 }
 
+// refuseProcess answers the image and document processing of OSS
+// (GetObject with x-oss-process, ProcessObject), which osslite does not
+// do: 501 once the object is found.
+func (s *server) refuseProcess(rc *request) error {
+	vid, err := rc.versionID()
+	if err != nil {
+		return err
+	}
+	if _, err := s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid); err != nil {
+		return rc.versionError(err, vid)
+	}
+	return errorf("NotImplemented", "Object processing (x-oss-process: image, video and document styles, sys/saveas) is not implemented.")
+}
+
 // selectObjectOSS serves OSS SelectObject (x-oss-process=csv/select or
 // json/select): the result as data frames and an end frame (status 206),
 // or, with OutputRawData, as the plain body.
@@ -216,7 +230,7 @@ func (s *server) selectObjectOSS(rc *request) error {
 	case "json/select":
 		jsonIn = true
 	default:
-		return errorf("NotImplemented", "x-oss-process=%s is not implemented.", p)
+		return s.refuseProcess(rc)
 	}
 	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
 	if err != nil {
