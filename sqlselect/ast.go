@@ -6,14 +6,35 @@ import (
 )
 
 // Expr is a node of a parsed expression. String renders it as SQL of the
-// S3 dialect that parses back to the same tree; binary operators are fully
-// parenthesised.
+// S3 dialect that parses back to the same tree, with parentheses only
+// where the grammar needs them, so a rendering nests no deeper than any
+// text the tree was parsed from and stays within the parser's nesting
+// limit.
 type Expr interface {
 	String() string
-	// render renders the node in dialect d (whose reserved words, and so
-	// what must be quoted, differ).
-	render(d Dialect) string
+	// write appends the node to b as SQL of dialect d (whose reserved
+	// words, and so what must be quoted, differ).
+	write(b *strings.Builder, d Dialect)
+	// prec is the node's precedence level (precOr ... precPrimary).
+	prec() int
 }
+
+// Precedence levels, loosest first: one per rule of the parser's
+// expression grammar (parser.go). A node of level L stands unparenthesised
+// where the grammar reads an operand at level L or looser; where it reads
+// a tighter level the node is written in parentheses.
+const (
+	precAny     = iota // an operand the parser reads with expr()
+	precOr             // OR
+	precAnd            // AND
+	precNot            // prefix NOT
+	precCmp            // = <> < > <= >=, IS, [NOT] IN, BETWEEN, LIKE
+	precConcat         // ||
+	precAdd            // binary + -
+	precMul            // * / %
+	precUnary          // prefix + -
+	precPrimary        // literals, paths, CASE, CAST, calls, (...)
+)
 
 // LitKind is the type of a literal.
 type LitKind uint8
@@ -137,18 +158,18 @@ type Trim struct {
 	X     Expr
 }
 
-func (e *Literal) String() string { return e.render(DialectS3) }
-func (e *Path) String() string    { return e.render(DialectS3) }
-func (e *Unary) String() string   { return e.render(DialectS3) }
-func (e *Binary) String() string  { return e.render(DialectS3) }
-func (e *Between) String() string { return e.render(DialectS3) }
-func (e *In) String() string      { return e.render(DialectS3) }
-func (e *Like) String() string    { return e.render(DialectS3) }
-func (e *Is) String() string      { return e.render(DialectS3) }
-func (e *Case) String() string    { return e.render(DialectS3) }
-func (e *Cast) String() string    { return e.render(DialectS3) }
-func (e *Call) String() string    { return e.render(DialectS3) }
-func (e *Trim) String() string    { return e.render(DialectS3) }
+func (e *Literal) String() string { return render(e, DialectS3) }
+func (e *Path) String() string    { return render(e, DialectS3) }
+func (e *Unary) String() string   { return render(e, DialectS3) }
+func (e *Binary) String() string  { return render(e, DialectS3) }
+func (e *Between) String() string { return render(e, DialectS3) }
+func (e *In) String() string      { return render(e, DialectS3) }
+func (e *Like) String() string    { return render(e, DialectS3) }
+func (e *Is) String() string      { return render(e, DialectS3) }
+func (e *Case) String() string    { return render(e, DialectS3) }
+func (e *Cast) String() string    { return render(e, DialectS3) }
+func (e *Call) String() string    { return render(e, DialectS3) }
+func (e *Trim) String() string    { return render(e, DialectS3) }
 
 // SelectItem is one projection with its optional alias.
 type SelectItem struct {
@@ -239,31 +260,88 @@ func renderSteps(b *strings.Builder, steps []Step, first bool, d Dialect) {
 	}
 }
 
-func (e *Literal) render(Dialect) string {
-	switch e.Kind {
-	case LitString:
-		return quoteString(e.Text)
-	case LitTimestamp:
-		return "`" + e.Text + "`"
-	}
-	return e.Text
-}
-
-func (e *Path) render(d Dialect) string {
+// render returns e as SQL of dialect d. It writes into one buffer, so its
+// cost is linear in the length of the result however deep e nests.
+func render(e Expr, d Dialect) string {
 	var b strings.Builder
-	renderSteps(&b, e.Steps, true, d)
+	e.write(&b, d)
 	return b.String()
 }
 
-func (e *Unary) render(d Dialect) string {
-	if e.Op == "NOT" {
-		return "(NOT " + e.X.render(d) + ")"
+// writeOperand writes x where the grammar reads an operand of the given
+// level, in parentheses when x binds more loosely.
+func writeOperand(b *strings.Builder, x Expr, level int, d Dialect) {
+	if x.prec() < level {
+		b.WriteByte('(')
+		x.write(b, d)
+		b.WriteByte(')')
+		return
 	}
-	return "(" + e.Op + e.X.render(d) + ")"
+	x.write(b, d)
 }
 
-func (e *Binary) render(d Dialect) string {
-	return "(" + e.L.render(d) + " " + e.Op + " " + e.R.render(d) + ")"
+func (e *Literal) prec() int { return precPrimary }
+func (e *Path) prec() int    { return precPrimary }
+func (e *Between) prec() int { return precCmp }
+func (e *In) prec() int      { return precCmp }
+func (e *Like) prec() int    { return precCmp }
+func (e *Is) prec() int      { return precCmp }
+func (e *Case) prec() int    { return precPrimary }
+func (e *Cast) prec() int    { return precPrimary }
+func (e *Call) prec() int    { return precPrimary }
+func (e *Trim) prec() int    { return precPrimary }
+
+func (e *Unary) prec() int {
+	if e.Op == "NOT" {
+		return precNot
+	}
+	return precUnary
+}
+
+// binaryPrec is the level of each binary operator (all left-associative).
+var binaryPrec = map[string]int{
+	"OR": precOr, "AND": precAnd,
+	"=": precCmp, "<>": precCmp, "!=": precCmp, "<": precCmp, ">": precCmp, "<=": precCmp, ">=": precCmp,
+	"||": precConcat, "+": precAdd, "-": precAdd, "*": precMul, "/": precMul, "%": precMul,
+}
+
+// prec of an operator the parser does not produce is precAny.
+func (e *Binary) prec() int { return binaryPrec[e.Op] }
+
+func (e *Literal) write(b *strings.Builder, _ Dialect) {
+	switch e.Kind {
+	case LitString:
+		b.WriteString(quoteString(e.Text))
+	case LitTimestamp:
+		b.WriteString("`" + e.Text + "`")
+	default:
+		b.WriteString(e.Text)
+	}
+}
+
+func (e *Path) write(b *strings.Builder, d Dialect) {
+	renderSteps(b, e.Steps, true, d)
+}
+
+func (e *Unary) write(b *strings.Builder, d Dialect) {
+	if e.Op == "NOT" {
+		b.WriteString("NOT ")
+		writeOperand(b, e.X, precNot, d)
+		return
+	}
+	b.WriteString(e.Op)
+	if x, ok := e.X.(*Unary); ok && x.Op != "NOT" {
+		b.WriteByte(' ') // - -x, not --x
+	}
+	writeOperand(b, e.X, precUnary, d)
+}
+
+func (e *Binary) write(b *strings.Builder, d Dialect) {
+	// Left-associative: the left operand may be of the operator's own
+	// level, the right one must bind tighter.
+	writeOperand(b, e.L, e.prec(), d)
+	b.WriteString(" " + e.Op + " ")
+	writeOperand(b, e.R, e.prec()+1, d)
 }
 
 func not(b bool) string {
@@ -273,83 +351,112 @@ func not(b bool) string {
 	return ""
 }
 
-func (e *Between) render(d Dialect) string {
-	return "(" + e.X.render(d) + not(e.Not) + " BETWEEN " + e.Lo.render(d) + " AND " + e.Hi.render(d) + ")"
+func (e *Between) write(b *strings.Builder, d Dialect) {
+	writeOperand(b, e.X, precCmp, d)
+	b.WriteString(not(e.Not) + " BETWEEN ")
+	writeOperand(b, e.Lo, precConcat, d)
+	b.WriteString(" AND ")
+	writeOperand(b, e.Hi, precConcat, d)
 }
 
-func (e *In) render(d Dialect) string {
-	parts := make([]string, len(e.List))
+func (e *In) write(b *strings.Builder, d Dialect) {
+	writeOperand(b, e.X, precCmp, d)
+	b.WriteString(not(e.Not) + " IN (")
 	for i, x := range e.List {
-		parts[i] = x.render(d)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		x.write(b, d)
 	}
-	return "(" + e.X.render(d) + not(e.Not) + " IN (" + strings.Join(parts, ", ") + "))"
+	b.WriteByte(')')
 }
 
-func (e *Like) render(d Dialect) string {
-	s := "(" + e.X.render(d) + not(e.Not) + " LIKE " + e.Pattern.render(d)
+func (e *Like) write(b *strings.Builder, d Dialect) {
+	writeOperand(b, e.X, precCmp, d)
+	b.WriteString(not(e.Not) + " LIKE ")
+	writeOperand(b, e.Pattern, precConcat, d)
 	if e.Escape != nil {
-		s += " ESCAPE " + e.Escape.render(d)
+		b.WriteString(" ESCAPE ")
+		writeOperand(b, e.Escape, precConcat, d)
 	}
-	return s + ")"
 }
 
-func (e *Is) render(d Dialect) string {
-	return "(" + e.X.render(d) + " IS" + not(e.Not) + " " + e.What + ")"
+func (e *Is) write(b *strings.Builder, d Dialect) {
+	writeOperand(b, e.X, precCmp, d)
+	b.WriteString(" IS" + not(e.Not) + " " + e.What)
 }
 
-func (e *Case) render(d Dialect) string {
-	var b strings.Builder
+func (e *Case) write(b *strings.Builder, d Dialect) {
 	b.WriteString("CASE")
 	if e.Operand != nil {
-		b.WriteString(" " + e.Operand.render(d))
+		b.WriteByte(' ')
+		e.Operand.write(b, d)
 	}
 	for _, w := range e.Whens {
-		b.WriteString(" WHEN " + w.Cond.render(d) + " THEN " + w.Result.render(d))
+		b.WriteString(" WHEN ")
+		w.Cond.write(b, d)
+		b.WriteString(" THEN ")
+		w.Result.write(b, d)
 	}
 	if e.Else != nil {
-		b.WriteString(" ELSE " + e.Else.render(d))
+		b.WriteString(" ELSE ")
+		e.Else.write(b, d)
 	}
 	b.WriteString(" END")
-	return b.String()
 }
 
-func (e *Cast) render(d Dialect) string {
-	return "CAST(" + e.X.render(d) + " AS " + e.Type + ")"
+func (e *Cast) write(b *strings.Builder, d Dialect) {
+	b.WriteString("CAST(")
+	e.X.write(b, d)
+	b.WriteString(" AS " + e.Type + ")")
 }
 
-func (e *Call) render(d Dialect) string {
-	if e.Star {
-		return e.Name + "(*)"
+func (e *Call) write(b *strings.Builder, d Dialect) {
+	b.WriteString(e.Name + "(")
+	switch {
+	case e.Star:
+		b.WriteByte('*')
+	case e.Name == "EXTRACT":
+		b.WriteString(e.Part + " FROM ")
+		e.Args[0].write(b, d)
+	default:
+		sep := ""
+		if e.Part != "" {
+			b.WriteString(e.Part)
+			sep = ", "
+		}
+		for _, a := range e.Args {
+			b.WriteString(sep)
+			a.write(b, d)
+			sep = ", "
+		}
 	}
-	parts := make([]string, 0, len(e.Args)+1)
-	if e.Name == "EXTRACT" {
-		return "EXTRACT(" + e.Part + " FROM " + e.Args[0].render(d) + ")"
-	}
-	if e.Part != "" {
-		parts = append(parts, e.Part)
-	}
-	for _, a := range e.Args {
-		parts = append(parts, a.render(d))
-	}
-	return e.Name + "(" + strings.Join(parts, ", ") + ")"
+	b.WriteByte(')')
 }
 
-func (e *Trim) render(d Dialect) string {
-	if e.Where == "" && e.Chars == nil {
-		return "TRIM(" + e.X.render(d) + ")"
-	}
-	s := "TRIM("
+func (e *Trim) write(b *strings.Builder, d Dialect) {
+	b.WriteString("TRIM(")
 	if e.Where != "" {
-		s += e.Where + " "
+		b.WriteString(e.Where + " ")
 	}
 	if e.Chars != nil {
-		s += e.Chars.render(d) + " "
+		e.Chars.write(b, d)
+		b.WriteByte(' ')
 	}
-	return s + "FROM " + e.X.render(d) + ")"
+	if e.Where != "" || e.Chars != nil {
+		b.WriteString("FROM ")
+	}
+	e.X.write(b, d)
+	b.WriteByte(')')
 }
 
-// String renders the query as SQL that Parse turns back into the same
-// query.
+// String renders the query as SQL that ParseWith, in the query's dialect,
+// turns back into the same query. Parentheses appear only where the
+// grammar needs them, so the rendering nests no deeper than the statement
+// it was parsed from and stays within the parser's nesting limit. It may
+// be longer than that statement (AS before an alias, spaces around
+// operators), so a statement just under MaxExpressionSize, or OSS's
+// 16 KiB, may render past it.
 func (q *Query) String() string {
 	var b strings.Builder
 	b.WriteString("SELECT ")
@@ -360,7 +467,7 @@ func (q *Query) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(it.Expr.render(q.dialect))
+		it.Expr.write(&b, q.dialect)
 		if it.Alias != "" {
 			b.WriteString(" AS " + quoteIdent(it.Alias, it.AliasQuoted, q.dialect))
 		}
@@ -372,7 +479,8 @@ func (q *Query) String() string {
 		b.WriteString(" AS " + quoteIdent(q.From.Alias, q.From.AliasQuoted, q.dialect))
 	}
 	if q.Where != nil {
-		b.WriteString(" WHERE " + q.Where.render(q.dialect))
+		b.WriteString(" WHERE ")
+		q.Where.write(&b, q.dialect)
 	}
 	if q.Limit >= 0 {
 		b.WriteString(" LIMIT " + strconv.FormatInt(q.Limit, 10))

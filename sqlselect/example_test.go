@@ -19,7 +19,7 @@ func ExampleParse() {
 	_, err = sqlselect.Parse("SELECT CAST(a AS BLOB) FROM S3Object")
 	fmt.Println(err)
 	// Output:
-	// SELECT s.name FROM s3object AS s WHERE (s.age > 30) LIMIT 5
+	// SELECT s.name FROM s3object AS s WHERE s.age > 30 LIMIT 5
 	// sqlselect: ParseExpectedTypeName: The expected type name in the SQL expression was not found. (found BLOB) at offset 17
 }
 

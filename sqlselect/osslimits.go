@@ -43,10 +43,7 @@ var (
 )
 
 // checkOSSLimits applies the format-independent OSS restrictions.
-func (q *Query) checkOSSLimits(sql string) error {
-	if len(sql) > ossMaxSQL {
-		return errorf(ErrOSSSQLTooLong, "%d bytes", len(sql))
-	}
+func (q *Query) checkOSSLimits() error {
 	var err error
 	aggs := 0
 	casts := map[string]string{} // column -> the type it is cast to
@@ -66,7 +63,7 @@ func (q *Query) checkOSSLimits(sql string) error {
 			}
 		case *Cast:
 			if p, ok := e.X.(*Path); ok {
-				col := p.render(DialectOSS)
+				col := render(p, DialectOSS)
 				if t, seen := casts[col]; seen && t != e.Type {
 					err = errorf(ErrOSSOneColumnCastToDifferentTypes, "%s AS %s and AS %s", col, t, e.Type)
 				}
@@ -74,15 +71,15 @@ func (q *Query) checkOSSLimits(sql string) error {
 			}
 		case *Unary:
 			if strings.EqualFold(e.Op, "NOT") && isNonBoolLiteral(e.X) {
-				err = errorf(ErrOSSInvalidNotOperand, "%s", e.render(DialectOSS))
+				err = errorf(ErrOSSInvalidNotOperand, "%s", render(e, DialectOSS))
 			} else if e.Op == "-" || e.Op == "+" {
 				if l, ok := e.X.(*Literal); ok && !isNumberLiteral(l) && l.Kind != LitNull {
-					err = errorf(ErrOSSInvalidArithmeticOperand, "%s", e.render(DialectOSS))
+					err = errorf(ErrOSSInvalidArithmeticOperand, "%s", render(e, DialectOSS))
 				}
 			}
 		case *Is:
 			if _, ok := e.X.(*Literal); ok {
-				err = errorf(ErrOSSInvalidIsNullOperand, "%s", e.render(DialectOSS))
+				err = errorf(ErrOSSInvalidIsNullOperand, "%s", render(e, DialectOSS))
 			}
 		case *Binary:
 			err = checkOSSBinary(e)
@@ -159,23 +156,23 @@ func checkOSSBinary(e *Binary) error {
 	case "AND", "OR":
 		if isNonBoolLiteral(e.L) || isNonBoolLiteral(e.R) {
 			if op == "AND" {
-				return errorf(ErrOSSInvalidAndOperand, "%s", e.render(DialectOSS))
+				return errorf(ErrOSSInvalidAndOperand, "%s", render(e, DialectOSS))
 			}
-			return errorf(ErrOSSInvalidOrOperand, "%s", e.render(DialectOSS))
+			return errorf(ErrOSSInvalidOrOperand, "%s", render(e, DialectOSS))
 		}
 	case "||":
 		if lLit && rLit {
-			return errorf(ErrOSSInvalidConcatOperand, "%s", e.render(DialectOSS))
+			return errorf(ErrOSSInvalidConcatOperand, "%s", render(e, DialectOSS))
 		}
 	case "+", "-", "*", "/", "%":
 		for _, l := range []*Literal{ll, rl} {
 			if l != nil && !isNumberLiteral(l) && l.Kind != LitNull {
-				return errorf(ErrOSSInvalidArithmeticOperand, "%s", e.render(DialectOSS))
+				return errorf(ErrOSSInvalidArithmeticOperand, "%s", render(e, DialectOSS))
 			}
 		}
 	case "=", "!=", "<>", "<", ">", "<=", ">=":
 		if lLit && rLit && literalClass(ll) != literalClass(rl) && ll.Kind != LitNull && rl.Kind != LitNull {
-			return errorf(ErrOSSComparerOperandTypeMismatch, "%s", e.render(DialectOSS))
+			return errorf(ErrOSSComparerOperandTypeMismatch, "%s", render(e, DialectOSS))
 		}
 	}
 	return nil

@@ -25,7 +25,12 @@ const (
 const MaxExpressionSize = 256 << 10
 
 // maxDepth bounds expression nesting so hostile input cannot exhaust the
-// stack.
+// stack: every parenthesised expression, IN list item, CASE part, CAST
+// operand and call argument counts one level, and so does every prefix
+// NOT, + and -. Left-associative chains (a OR b
+// OR ...) are read in a loop and do not count. Query.String writes only
+// the parentheses the grammar needs, so a rendering counts no more levels
+// than the statement it came from.
 const maxDepth = 200
 
 // ParseOptions are per-parse settings. The zero value is the S3 dialect.
@@ -44,6 +49,10 @@ func ParseWith(sql string, opts ParseOptions) (*Query, error) {
 	if len(sql) > MaxExpressionSize {
 		return nil, errorf(ErrExpressionTooLong, "%d bytes", len(sql))
 	}
+	if opts.Dialect == DialectOSS && len(sql) > ossMaxSQL {
+		// Before any other check: the statement is refused as a parameter.
+		return nil, errorf(ErrOSSSQLTooLong, "%d bytes", len(sql))
+	}
 	toks, err := lex(sql)
 	if err != nil {
 		return nil, err
@@ -61,7 +70,7 @@ func ParseWith(sql string, opts ParseOptions) (*Query, error) {
 		if err := q.checkOSS(); err != nil {
 			return nil, err
 		}
-		if err := q.checkOSSLimits(sql); err != nil {
+		if err := q.checkOSSLimits(); err != nil {
 			return nil, err
 		}
 	}
@@ -893,10 +902,10 @@ func (q *Query) checkOSS() error {
 		case *Path, *Cast:
 		case *Call:
 			if !isAggregate(e.Name) {
-				return errorf(ErrOSSUnsupportedProjection, "%s", e.render(DialectOSS))
+				return errorf(ErrOSSUnsupportedProjection, "%s", render(e, DialectOSS))
 			}
 		default:
-			return errorf(ErrOSSUnsupportedProjection, "%s", e.render(DialectOSS))
+			return errorf(ErrOSSUnsupportedProjection, "%s", render(e, DialectOSS))
 		}
 	}
 	var err error
@@ -931,7 +940,7 @@ func (q *Query) checkOSS() error {
 					k = LitInt
 				}
 				if i > 0 && k != kind {
-					err = errorf(ErrOSSValueTypeOfInMustBeSame, "%s", e.render(DialectOSS))
+					err = errorf(ErrOSSValueTypeOfInMustBeSame, "%s", render(e, DialectOSS))
 				}
 				kind = k
 			}
