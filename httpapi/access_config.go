@@ -276,7 +276,7 @@ type transferAccelerationDoc struct {
 // transferAccelerationRow is OSS's ?transferAcceleration.
 var transferAccelerationRow = &configRow{
 	sub: "transferAcceleration", kind: bucketconfig.KindAccelerate, root: "TransferAccelerationConfiguration",
-	get: "GetBucketTransferAcceleration", put: "PutBucketTransferAcceleration", perm: permOwner,
+	get: "GetBucketTransferAcceleration", put: "PutBucketTransferAcceleration", del: "DeleteBucketTransferAcceleration", perm: permOwner,
 	only: "oss",
 	parse: func(_ *request, data []byte) (bucketconfig.Config, error) {
 		var doc transferAccelerationDoc
@@ -300,8 +300,8 @@ type resourceGroupDoc struct {
 }
 
 // resourceGroupRow is OSS's ?resourceGroup: the bucket's resource group,
-// the account default until set. Without a Resource Manager to ask, an ID
-// not of its shape fails the pre-check.
+// the account default until set (an empty ID sets it back). Without a
+// Resource Manager to ask, an ID not of its shape fails the pre-check.
 var resourceGroupRow = &configRow{
 	sub: "resourceGroup", kind: bucketconfig.KindResourceGroup, root: "BucketResourceGroupConfiguration",
 	get: "GetBucketResourceGroup", put: "PutBucketResourceGroup", perm: permOwner,
@@ -310,6 +310,9 @@ var resourceGroupRow = &configRow{
 		var doc resourceGroupDoc
 		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "BucketResourceGroupConfiguration" {
 			return nil, errorf("MalformedXML", "")
+		}
+		if doc.ResourceGroupID == "" {
+			return nil, nil // back to the default group
 		}
 		g := &bucketconfig.ResourceGroup{ID: doc.ResourceGroupID}
 		if g.Validate() != nil {

@@ -130,6 +130,7 @@ type regionInfoXML struct {
 
 // regionInfoListXML is DescribeRegions' result.
 type regionInfoListXML struct {
+	XMLName xml.Name
 	Regions []regionInfoXML `xml:"RegionInfo"`
 }
 

@@ -186,6 +186,11 @@ func aliyunBucket(host string) (string, bool) {
 	return first, true
 }
 
+// unsignedReadOnly are the sub-resources OSS serves under v1 and v2
+// signatures that do not cover them (the SDKs do not sign them), and that
+// turn no request into a write: ?regions makes ListBuckets DescribeRegions.
+var unsignedReadOnly = map[string]bool{"regions": true}
+
 // authenticateOSS verifies the OSS signature of rc (v1, v2 or v4, header
 // or URL; pkg/ossauth) against the engine clock and says who sent it. The
 // v1 and v2 signatures cover only the sub-resources in OSS's signing list,
@@ -200,7 +205,7 @@ func (s *server) authenticateOSS(rc *request) (credentials, error) {
 		switch a.Scheme {
 		case ossauth.SchemeV1Header, ossauth.SchemeV1Query, ossauth.SchemeV2Header, ossauth.SchemeV2Query:
 			for name := range rc.q {
-				if subresourceNames[strings.ToLower(name)] && !ossauth.IsSubResource(name) {
+				if subresourceNames[strings.ToLower(name)] && !ossauth.IsSubResource(name) && !unsignedReadOnly[name] {
 					return credentials{}, errorf("AccessDenied", "The sub-resource %s is not covered by the signature.", name)
 				}
 			}

@@ -16,6 +16,8 @@ import (
 
 	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/httpapi"
 )
 
 // TestOSSV1Buckets drives the bucket operations through
@@ -595,4 +597,25 @@ func TestOSSSequentialUpload(t *testing.T) {
 	h, err := b.GetObjectDetailedMeta("file")
 	ok(t, err)
 	require.Equal(t, base64.StdEncoding.EncodeToString(whole[:]), h.Get("Content-Md5"))
+}
+
+// TestOSSWebsiteMirrorDefaults: a mirror rule put without the optional
+// switches reads back with OSS's defaults stated (PassQueryString,
+// MirrorPassQueryString and MirrorCheckMd5 false, MirrorFollowRedirect
+// true): aliyun-oss-go-sdk's suite dereferences each.
+func TestOSSWebsiteMirrorDefaults(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithMirrorOrigins("http://www.test.com/")}})
+	c := f.ossV1(t, testAK, testSK)
+	ok(t, c.CreateBucket("mirror-defaults"))
+	rule := oss1.RoutingRule{RuleNumber: 1, Condition: oss1.Condition{HTTPErrorCodeReturnedEquals: 404},
+		Redirect: oss1.Redirect{RedirectType: "Mirror", MirrorURL: "http://www.test.com/"}}
+	ok(t, c.SetBucketWebsiteDetail("mirror-defaults", oss1.WebsiteXML{RoutingRules: []oss1.RoutingRule{rule}}))
+	res, err := c.GetBucketWebsite("mirror-defaults")
+	ok(t, err)
+	rd := res.RoutingRules[0].Redirect
+	require.NotNil(t, rd.MirrorFollowRedirect)
+	require.True(t, *rd.MirrorFollowRedirect)
+	require.False(t, *rd.PassQueryString)
+	require.False(t, *rd.MirrorPassQueryString)
+	require.False(t, *rd.MirrorCheckMd5)
 }

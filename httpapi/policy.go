@@ -112,6 +112,7 @@ var policyActions = map[string][2]string{
 	"GetBucketResourceGroup":             {"s3:GetBucketTagging", "oss:GetBucketResourceGroup"},
 	"PutBucketResourceGroup":             {"s3:PutBucketTagging", "oss:PutBucketResourceGroup"},
 	"PutBucketTransferAcceleration":      {"s3:PutAccelerateConfiguration", "oss:PutBucketTransferAcceleration"},
+	"DeleteBucketTransferAcceleration":   {"s3:PutAccelerateConfiguration", "oss:DeleteBucketTransferAcceleration"},
 	"DeleteBucket":                       {"s3:DeleteBucket", "oss:DeleteBucket"},
 	"DeleteObjects":                      {"s3:DeleteObject", "oss:DeleteObject"},
 	"GetBucketVersioning":                {"s3:GetBucketVersioning", "oss:GetBucketVersioning"},

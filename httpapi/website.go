@@ -252,6 +252,9 @@ func parseRoutingRule(x routingRuleXML, lim websiteLimits) (bucketconfig.Routing
 	if d.MirrorURL != nil {
 		m := &bucketconfig.Mirror{URL: *d.MirrorURL, PassQueryString: deref(d.MirrorPassQueryString), FollowRedirect: d.MirrorFollowRedirect,
 			CheckMD5: deref(d.MirrorCheckMd5)}
+		if m.FollowRedirect == nil {
+			m.FollowRedirect = ptr(true) // OSS's default, stated so it renders as it reads
+		}
 		if mh := d.MirrorHeaders; mh != nil {
 			m.PassAll, m.Pass, m.Remove = deref(mh.PassAll), mh.Pass, mh.Remove
 			for _, s := range mh.Set {
@@ -317,7 +320,10 @@ func renderWebsite(rc *request, c bucketconfig.Config) any {
 		}
 		if m := d.Mirror; m != nil {
 			x.Redirect.MirrorURL, x.Redirect.MirrorPassQueryString = &m.URL, ptr(m.PassQueryString)
-			x.Redirect.MirrorFollowRedirect, x.Redirect.MirrorCheckMd5 = m.FollowRedirect, ptr(m.CheckMD5)
+			// MirrorFollowRedirect is rendered with its default (true) as OSS
+			// does (the v1 SDK's suite reads it; configurations stored before
+			// parsing stated it may not have it).
+			x.Redirect.MirrorFollowRedirect, x.Redirect.MirrorCheckMd5 = ptr(m.FollowRedirect == nil || *m.FollowRedirect), ptr(m.CheckMD5)
 			if m.PassAll || len(m.Pass) > 0 || len(m.Remove) > 0 || len(m.Set) > 0 {
 				mh := &mirrorHeadersXML{PassAll: ptr(m.PassAll), Pass: m.Pass, Remove: m.Remove}
 				for _, s := range m.Set {

@@ -409,6 +409,10 @@ func TestOSSDescribeRegions(t *testing.T) {
 	res, err := c.DescribeRegions(bg, &oss2.DescribeRegionsRequest{})
 	require.NoError(t, err)
 	require.Len(t, res.RegionInfoList.RegionInfos, 1)
+	// The v1 SDK's signature v1 does not cover ?regions, nor does OSS's.
+	v1res, err := f.ossV1(t, testAK, testSK).DescribeRegions()
+	require.NoError(t, err)
+	require.Len(t, v1res.Regions, 1)
 	ri := res.RegionInfoList.RegionInfos[0]
 	require.Equal(t, "oss-us-east-1", oss2.ToString(ri.Region))
 	require.NotEmpty(t, oss2.ToString(ri.InternetEndpoint))
@@ -460,6 +464,11 @@ func TestTransferAcceleration(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, *ta.TransferAccelerationConfiguration.Enabled)
 
+	// The v1 SDK deletes it (DELETE ?transferAcceleration).
+	v1 := f.ossV1(t, testAK, testSK)
+	require.NoError(t, v1.DeleteBucketTransferAcc("accel"))
+	_, err = c.GetBucketTransferAcceleration(bg, &oss2.GetBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel")})
+	wantOSS(t, err, 404, "NoSuchTransferAccelerationConfiguration", "0028-00000004")
 	_, err = c.GetBucketTransferAcceleration(bg, &oss2.GetBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel-missing")})
 	wantOSS(t, err, 404, "NoSuchBucket", "")
 	_, err = f.ossV2(otherAK, otherSK).PutBucketTransferAcceleration(bg, &oss2.PutBucketTransferAccelerationRequest{Bucket: oss2.Ptr("accel"),
@@ -498,6 +507,10 @@ func TestOSSBucketResourceGroup(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "rg-aek2abc123", oss2.ToString(info.BucketInfo.ResourceGroupId))
 	wantOSS(t, put("rg-not-exist"), 400, "ResourceGroupIdPreCheckError", "0039-00000003")
+	require.NoError(t, put(""), "an empty ID moves the bucket back to the default group")
+	g, err = c.GetBucketResourceGroup(bg, &oss2.GetBucketResourceGroupRequest{Bucket: oss2.Ptr("rgroup")})
+	require.NoError(t, err)
+	require.Equal(t, "rg-default", oss2.ToString(g.BucketResourceGroupConfiguration.ResourceGroupId))
 	_, err = c.GetBucketResourceGroup(bg, &oss2.GetBucketResourceGroupRequest{Bucket: oss2.Ptr("rgroup-missing")})
 	wantOSS(t, err, 404, "NoSuchBucket", "")
 }
