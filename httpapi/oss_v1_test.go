@@ -618,4 +618,26 @@ func TestOSSWebsiteMirrorDefaults(t *testing.T) {
 	require.False(t, *rd.PassQueryString)
 	require.False(t, *rd.MirrorPassQueryString)
 	require.False(t, *rd.MirrorCheckMd5)
+	require.False(t, *rd.MirrorHeaders.PassAll)
+}
+
+// TestOSSBucketEncryptionUnknownKey: OSS takes a default KMS key ID the
+// key service does not have; the writes it would encrypt fail then
+// (aliyun-oss-go-sdk's TestBucketEncyptionPutObjectError).
+func TestOSSBucketEncryptionUnknownKey(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	ok(t, c.CreateBucket("enc-unknown"))
+	rule := oss1.ServerEncryptionRule{}
+	rule.SSEDefault.SSEAlgorithm, rule.SSEDefault.KMSMasterKeyID = string(oss1.KMSAlgorithm), "123"
+	ok(t, c.SetBucketEncryption("enc-unknown", rule))
+	got, err := c.GetBucketEncryption("enc-unknown")
+	ok(t, err)
+	require.Equal(t, "123", got.SSEDefault.KMSMasterKeyID)
+	b, err := c.Bucket("enc-unknown")
+	ok(t, err)
+	wantOSS(t, b.PutObject("k", strings.NewReader("x")), 400, "KMS.NotFoundException", "")
+	exists, err := b.IsObjectExist("k")
+	ok(t, err)
+	require.False(t, exists)
 }

@@ -324,13 +324,11 @@ func renderWebsite(rc *request, c bucketconfig.Config) any {
 			// does (the v1 SDK's suite reads it; configurations stored before
 			// parsing stated it may not have it).
 			x.Redirect.MirrorFollowRedirect, x.Redirect.MirrorCheckMd5 = ptr(m.FollowRedirect == nil || *m.FollowRedirect), ptr(m.CheckMD5)
-			if m.PassAll || len(m.Pass) > 0 || len(m.Remove) > 0 || len(m.Set) > 0 {
-				mh := &mirrorHeadersXML{PassAll: ptr(m.PassAll), Pass: m.Pass, Remove: m.Remove}
-				for _, s := range m.Set {
-					mh.Set = append(mh.Set, mirrorHeaderSet{Key: s.Key, Value: s.Equals})
-				}
-				x.Redirect.MirrorHeaders = mh
+			mh := &mirrorHeadersXML{PassAll: ptr(m.PassAll), Pass: m.Pass, Remove: m.Remove} // PassAll always stated
+			for _, s := range m.Set {
+				mh.Set = append(mh.Set, mirrorHeaderSet{Key: s.Key, Value: s.Equals})
 			}
+			x.Redirect.MirrorHeaders = mh
 		}
 		doc.RoutingRules.Rules = append(doc.RoutingRules.Rules, x)
 	}
