@@ -181,6 +181,8 @@ var codes = map[string]codeRow{
 	"FileImmutable":                           {status: 409, message: "The object is protected by the bucket's retention policy and cannot be deleted or overwritten.", oss: dialectCode{ec: "0026-00000005"}},
 	"WORMConfigurationLocked":                 {status: 403, message: "The WORM Configuration is locked.", oss: dialectCode{ec: "0027-00000101"}},
 	"InvalidWORMConfiguration":                {status: 400, message: "The WORM Configuration is invalid.", oss: dialectCode{ec: "0027-00000002"}},
+	"NoSuchStyle":                             {status: 404, message: "The specified style does not exist."},
+	"TooManyStyles":                           {status: 400, message: "The bucket already holds the most styles allowed (50)."},
 	"ResourceGroupIdPreCheckError":            {status: 400, message: "The resource group id precheck error", oss: dialectCode{ec: "0039-00000003"}},
 	"NoSuchTransferAccelerationConfiguration": {status: 404, message: "The transfer acceleration configuration does not exist.", oss: dialectCode{ec: "0028-00000004"}},
 	"NoSuchWORMConfiguration":                 {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},

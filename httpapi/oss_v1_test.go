@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 
@@ -640,4 +641,48 @@ func TestOSSBucketEncryptionUnknownKey(t *testing.T) {
 	exists, err := b.IsObjectExist("k")
 	ok(t, err)
 	require.False(t, exists)
+}
+
+// TestOSSStyles: Put/Get/List/DeleteStyle keep a bucket's named styles
+// (listed in the order they were made; a new content replaces the old),
+// as aliyun-oss-go-sdk's TestBucketStyle and the v2 SDK see them.
+func TestOSSStyles(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	ok(t, c.CreateBucket("styles"))
+	for _, st := range [][2]string{{"zeta", "image/resize,p_50"}, {"alpha", "image/resize,w_200"}, {"mid", "image/resize,w_300"}} {
+		ok(t, c.PutBucketStyle("styles", st[0], st[1]))
+	}
+	res, err := c.GetBucketStyle("styles", "alpha")
+	ok(t, err)
+	require.Equal(t, "image/resize,w_200", res.Content)
+	require.NotEmpty(t, res.CreateTime)
+	require.NotEmpty(t, res.LastModifyTime)
+	_, err = c.GetBucketStyle("styles", "nope")
+	wantOSS(t, err, 404, "NoSuchStyle", "")
+	list, err := c.ListBucketStyle("styles")
+	ok(t, err)
+	require.Len(t, list.Style, 3)
+	require.Equal(t, []string{"zeta", "alpha", "mid"}, []string{list.Style[0].Name, list.Style[1].Name, list.Style[2].Name})
+	ok(t, c.PutBucketStyle("styles", "alpha", "image/resize,w_400"))
+	res, err = c.GetBucketStyle("styles", "alpha")
+	ok(t, err)
+	require.Equal(t, "image/resize,w_400", res.Content)
+	wantOSS(t, c.PutBucketStyle("styles", "bad name!", "image/resize,w_1"), 400, "InvalidArgument", "")
+	wantOSS(t, c.PutBucketStyle("styles", "empty", ""), 400, "InvalidArgument", "")
+
+	// The v2 SDK reads the same styles.
+	v2 := f.ossV2(testAK, testSK)
+	g, err := v2.GetStyle(bg, &oss2.GetStyleRequest{Bucket: oss2.Ptr("styles"), StyleName: oss2.Ptr("mid")})
+	ok(t, err)
+	require.Equal(t, "image/resize,w_300", oss2.ToString(g.Style.Content))
+	_, err = f.ossV2(otherAK, otherSK).ListStyle(bg, &oss2.ListStyleRequest{Bucket: oss2.Ptr("styles")})
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	for _, n := range []string{"zeta", "alpha", "mid", "nope"} {
+		ok(t, c.DeleteBucketStyle("styles", n))
+	}
+	list, err = c.ListBucketStyle("styles")
+	ok(t, err)
+	require.Empty(t, list.Style)
 }

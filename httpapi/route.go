@@ -117,6 +117,10 @@ const (
 var routes = []route{
 	{method: http.MethodGet, target: targetService, params: []string{"tagging"}, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets, only: "oss"}, // filtered by tags
 	{method: http.MethodGet, target: targetService, op: "ListBuckets", perm: permAuthenticated, handle: (*server).listBuckets},
+	{method: http.MethodPut, target: targetBucket, params: []string{"style", "styleName"}, op: "PutStyle", perm: permOwner, handle: (*server).putStyle, only: "oss"},
+	{method: http.MethodGet, target: targetBucket, params: []string{"style", "styleName"}, op: "GetStyle", perm: permOwner, handle: (*server).getStyle, only: "oss"},
+	{method: http.MethodGet, target: targetBucket, params: []string{"style"}, op: "ListStyle", perm: permOwner, handle: (*server).listStyle, only: "oss"},
+	{method: http.MethodDelete, target: targetBucket, params: []string{"style", "styleName"}, op: "DeleteStyle", perm: permOwner, handle: (*server).deleteStyle, only: "oss"},
 	{method: http.MethodGet, target: targetService, params: []string{"regions"}, op: "DescribeRegions", perm: permAuthenticated, handle: (*server).describeRegions, only: "oss"},
 	{method: http.MethodPut, target: targetService, params: []string{"publicAccessBlock"}, op: "PutAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).putAccountPublicAccessBlock, only: "oss"},
 	{method: http.MethodGet, target: targetService, params: []string{"publicAccessBlock"}, op: "GetAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).getAccountPublicAccessBlock, only: "oss"},

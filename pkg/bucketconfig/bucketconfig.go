@@ -59,6 +59,8 @@ const (
 	KindAccelerate Kind = "accelerate"
 	// KindResourceGroup is OSS's resource group of a bucket.
 	KindResourceGroup Kind = "resource-group"
+	// KindStyles is OSS's image styles of a bucket.
+	KindStyles Kind = "styles"
 )
 
 // Kinds lists every kind, sorted.
@@ -101,6 +103,7 @@ var kinds = map[Kind]func() Config{
 	KindInventory:         func() Config { return &Inventory{} },
 	KindAccelerate:        func() Config { return &Accelerate{} },
 	KindResourceGroup:     func() Config { return &ResourceGroup{} },
+	KindStyles:            func() Config { return &Styles{} },
 }
 
 // Known reports whether k is a configuration kind.

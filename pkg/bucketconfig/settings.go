@@ -2,7 +2,9 @@ package bucketconfig
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 )
 
 // The settings a bucket records for clients to read back, which change
@@ -43,4 +45,54 @@ func (g *ResourceGroup) Validate() error {
 		return fmt.Errorf("%w: resource group ID %q", ErrInvalid, g.ID)
 	}
 	return nil
+}
+
+// MaxStyles is the most styles a bucket holds (OSS: 50).
+const MaxStyles = 50
+
+// Styles are OSS's named image (or document, video) processing styles
+// of a bucket, in the order they were created (as ListStyle lists them). They are stored and listed; nothing here
+// applies them (x-oss-process is not implemented).
+type Styles struct {
+	List []Style `json:"list"`
+}
+
+// Style is one named style.
+type Style struct {
+	Name     string    `json:"name"`
+	Category string    `json:"category,omitempty"`
+	Content  string    `json:"content"`
+	Created  time.Time `json:"created"`
+	Modified time.Time `json:"modified"`
+}
+
+// Kind implements Config.
+func (*Styles) Kind() Kind { return KindStyles }
+
+// Validate implements Config: at most MaxStyles, each named with 1 to 64
+// letters, digits, '-', '_' or '.', names unique, contents of 1 to 4096
+// bytes.
+func (s *Styles) Validate() error {
+	if len(s.List) > MaxStyles {
+		return fmt.Errorf("%w: %d styles, at most %d", ErrInvalid, len(s.List), MaxStyles)
+	}
+	for i, st := range s.List {
+		if !ValidStyleName(st.Name) {
+			return fmt.Errorf("%w: style name %q", ErrInvalid, st.Name)
+		}
+		if slices.ContainsFunc(s.List[:i], func(o Style) bool { return o.Name == st.Name }) {
+			return fmt.Errorf("%w: style %q twice", ErrInvalid, st.Name)
+		}
+		if st.Content == "" || len(st.Content) > 4096 {
+			return fmt.Errorf("%w: style %q content of %d bytes (1 to 4096)", ErrInvalid, st.Name, len(st.Content))
+		}
+	}
+	return nil
+}
+
+// ValidStyleName reports whether name can name a style.
+func ValidStyleName(name string) bool {
+	return name != "" && len(name) <= 64 && !strings.ContainsFunc(name, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	})
 }
