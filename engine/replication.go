@@ -121,6 +121,7 @@ type replItem struct {
 	dest                   string // destination bucket ARN
 	rule                   string // the rule's ID when queued by its historical scan
 	storageClass           string // replicas' class; "": the source's
+	replicaKey             string // the KMS key of an SSE-KMS version's replica
 	deleteMarker           bool
 	attempts               int
 	next                   time.Time // due time on the clock (zero: now)
@@ -133,6 +134,7 @@ const (
 	riAttempts
 	riNext
 	riRule
+	riReplicaKey
 )
 
 func replKey(bucket, key, vid string) []byte {
@@ -159,6 +161,7 @@ func (it *replItem) encode() []byte {
 	if it.rule != "" {
 		e.str(riRule, it.rule)
 	}
+	e.str(riReplicaKey, it.replicaKey)
 	return e.b
 }
 
@@ -189,9 +192,27 @@ func decodeReplItem(k, v []byte) (replItem, error) {
 			it.next = time.Unix(0, d.varint(p)).UTC()
 		case riRule:
 			it.rule = string(p)
+		case riReplicaKey:
+			it.replicaKey = string(p)
 		}
 	}
 	return it, d.err
+}
+
+// replicates reports whether rule replicates a version: one sealed under
+// a KMS key only when the rule selects SSE-KMS objects (S3 and OSS leave
+// them out otherwise).
+func replicates(rule *bucketconfig.ReplicationRule, info *ObjectInfo) bool {
+	return rule.SSEKMSObjects || info.Encryption == nil || info.Encryption.Mode != EncryptKMS
+}
+
+// replicaKeyOf is the KMS key a version's replica is sealed under ("":
+// as the source).
+func replicaKeyOf(rule *bucketconfig.ReplicationRule, info *ObjectInfo) string {
+	if info.Encryption != nil && info.Encryption.Mode == EncryptKMS {
+		return rule.Destination.ReplicaKMSKeyID
+	}
+	return ""
 }
 
 // queueReplication records a pending item for rec, a new version being
@@ -209,10 +230,11 @@ func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 		return err
 	}
 	rule := c.(*bucketconfig.Replication).Match(rec.info.Key, bucketTags(rec.info.Tags), rec.info.DeleteMarker)
-	if rule == nil {
+	if rule == nil || !replicates(rule, &rec.info) {
 		return nil
 	}
-	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, deleteMarker: rec.info.DeleteMarker}
+	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, deleteMarker: rec.info.DeleteMarker,
+		replicaKey: replicaKeyOf(rule, &rec.info)}
 	if !rec.info.DeleteMarker {
 		rec.info.ReplicationStatus = ReplicationPending
 	}
@@ -376,6 +398,12 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 	if it.storageClass != "" {
 		info.StorageClass = it.storageClass
 	}
+	if it.replicaKey != "" && info.Encryption != nil {
+		// The target seals the replica under the rule's replica key.
+		enc := *info.Encryption
+		enc.KeyID, enc.BucketKey = it.replicaKey, false
+		info.Encryption = &enc
+	}
 	return target.PutObject(ctx, name, info, obj)
 }
 
@@ -383,6 +411,26 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 // engine: the same record (sharing the blobs) under the same version ID,
 // with status ReplicationReplica. A replica already there is success.
 func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) error {
+	// A replica with its own KMS key has the source's data keys sealed
+	// anew, before the mutation (the key service may be remote); a
+	// version's body and keys never change, so the mutation's copy of the
+	// record takes them as they are.
+	var sealed *EncryptionInfo
+	if it.replicaKey != "" {
+		src, ok, err := e.findVersion(e.db, it.bucket, it.key, it.versionID, true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errSourceGone
+		}
+		if enc := src.rec.info.Encryption; enc != nil && enc.Mode == EncryptKMS {
+			to := &EncryptionInfo{Mode: EncryptKMS, KeyID: it.replicaKey, Context: enc.Context, Cipher: enc.Cipher}
+			if sealed, err = e.reseal(ctx, enc, nil, to, nil); err != nil {
+				return err
+			}
+		}
+	}
 	return e.applyCtx(ctx, func(m *mutation) error {
 		src, ok, err := e.findVersion(e.db, it.bucket, it.key, it.versionID, true)
 		if err != nil {
@@ -411,6 +459,9 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 		rec := src.rec
 		rec.info.Bucket, rec.info.IsLatest = dst, false
 		rec.info.ReplicationStatus = ReplicationReplica
+		if sealed != nil {
+			rec.info.Encryption = sealed
+		}
 		if it.storageClass != "" && !rec.info.DeleteMarker {
 			rec.info.StorageClass = it.storageClass
 		}

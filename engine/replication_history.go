@@ -244,7 +244,8 @@ func (e *Engine) historyPage(ctx context.Context, bucket, ruleID string, limit i
 				return err
 			}
 			item := replItem{bucket: bucket, key: key, versionID: rec.info.VersionID,
-				dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, rule: ruleID}
+				dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, rule: ruleID,
+				replicaKey: replicaKeyOf(rule, &rec.info)}
 			if err := m.b.Set(rk, item.encode(), nil); err != nil {
 				return err
 			}
@@ -356,7 +357,8 @@ func (e *Engine) scanHistory(r pebble.Reader, bucket string, cur histCursor, cfg
 				return last, false, err
 			}
 			if rec.info.VersionID == "" || rec.info.ReplicationStatus == ReplicationReplica ||
-				!rec.versionStamp().less(cur.horizon) || cfg.Match(key, bucketTags(rec.info.Tags), false) != rule {
+				!rec.versionStamp().less(cur.horizon) || cfg.Match(key, bucketTags(rec.info.Tags), false) != rule ||
+				!replicates(rule, &rec.info) {
 				continue
 			}
 			if err := fn(key, &rec); err != nil {

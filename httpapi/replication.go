@@ -23,14 +23,26 @@ type replicationXML struct {
 }
 
 type replicationRuleX struct {
-	ID                      string              `xml:"ID,omitempty"`
-	Priority                *int                `xml:"Priority,omitempty"`
-	Prefix                  *string             `xml:"Prefix,omitempty"` // legacy rules
-	Filter                  *replicationFilterX `xml:"Filter,omitempty"`
-	Status                  string              `xml:"Status"`
-	DeleteMarkerReplication *statusX            `xml:"DeleteMarkerReplication,omitempty"`
-	Destination             replicationDestX    `xml:"Destination"`
-	ExistingObjects         *statusX            `xml:"ExistingObjectReplication,omitempty"`
+	ID                      string                `xml:"ID,omitempty"`
+	Priority                *int                  `xml:"Priority,omitempty"`
+	Prefix                  *string               `xml:"Prefix,omitempty"` // legacy rules
+	Filter                  *replicationFilterX   `xml:"Filter,omitempty"`
+	Status                  string                `xml:"Status"`
+	DeleteMarkerReplication *statusX              `xml:"DeleteMarkerReplication,omitempty"`
+	Destination             replicationDestX      `xml:"Destination"`
+	ExistingObjects         *statusX              `xml:"ExistingObjectReplication,omitempty"`
+	Criteria                *replicationCriteriaX `xml:"SourceSelectionCriteria,omitempty"`
+}
+
+// replicationCriteriaX is SourceSelectionCriteria.
+type replicationCriteriaX struct {
+	SSEKMS               *statusX `xml:"SseKmsEncryptedObjects,omitempty"`
+	ReplicaModifications *statusX `xml:"ReplicaModifications,omitempty"`
+}
+
+// replicaEncryptionX is the destination's EncryptionConfiguration.
+type replicaEncryptionX struct {
+	ReplicaKmsKeyID string `xml:"ReplicaKmsKeyID"`
 }
 
 type replicationFilterX struct {
@@ -47,9 +59,10 @@ type statusX struct {
 }
 
 type replicationDestX struct {
-	Bucket       string `xml:"Bucket"`
-	Account      string `xml:"Account,omitempty"`
-	StorageClass string `xml:"StorageClass,omitempty"`
+	Bucket       string              `xml:"Bucket"`
+	Account      string              `xml:"Account,omitempty"`
+	StorageClass string              `xml:"StorageClass,omitempty"`
+	Encryption   *replicaEncryptionX `xml:"EncryptionConfiguration,omitempty"`
 }
 
 var replicationRow = &configRow{
@@ -129,6 +142,22 @@ func parseReplication(_ *request, data []byte) (bucketconfig.Config, error) {
 		}
 		r.Destination = bucketconfig.ReplicationDestination{Bucket: x.Destination.Bucket,
 			Account: x.Destination.Account, StorageClass: x.Destination.StorageClass}
+		if cr := x.Criteria; cr != nil {
+			if cr.ReplicaModifications != nil && cr.ReplicaModifications.Status != "Disabled" {
+				return nil, errorf("NotImplemented", "Replica modification sync is not implemented.")
+			}
+			if cr.SSEKMS != nil {
+				if r.SSEKMSObjects, err = enabledStatus(cr.SSEKMS.Status); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if e := x.Destination.Encryption; e != nil {
+			r.Destination.ReplicaKMSKeyID = e.ReplicaKmsKeyID
+		}
+		if r.SSEKMSObjects != (r.Destination.ReplicaKMSKeyID != "") {
+			return nil, errorf("InvalidRequest", "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.")
+		}
 		if _, ok := bucketconfig.BucketFromARN(r.Destination.Bucket); !ok {
 			return nil, errorf("InvalidArgument", "Invalid bucket ARN: %s", r.Destination.Bucket)
 		}
@@ -186,6 +215,10 @@ func renderReplication(c *bucketconfig.Replication) *replicationXML {
 		}
 		if r.ExistingObjects {
 			x.ExistingObjects = &statusX{"Enabled"}
+		}
+		if r.SSEKMSObjects {
+			x.Criteria = &replicationCriteriaX{SSEKMS: &statusX{"Enabled"}}
+			x.Destination.Encryption = &replicaEncryptionX{r.Destination.ReplicaKMSKeyID}
 		}
 		doc.Rules = append(doc.Rules, x)
 	}

@@ -63,14 +63,15 @@ type ossReplicationRuleX struct {
 		Location     string `xml:"Location,omitempty"`
 		TransferType string `xml:"TransferType,omitempty"`
 	} `xml:"Destination"`
-	Status                      string        `xml:"Status,omitempty"`
-	HistoricalObjectReplication string        `xml:"HistoricalObjectReplication,omitempty"`
-	SyncRole                    string        `xml:"SyncRole,omitempty"`
-	Progress                    *ossProgressX `xml:"Progress,omitempty"`
-	RTC                         *ossRTCX      `xml:"RTC,omitempty"`
-	// Not implemented: a request naming them is refused.
-	Encryption *struct{} `xml:"EncryptionConfiguration,omitempty"`
-	Criteria   *struct{} `xml:"SourceSelectionCriteria,omitempty"`
+	Status                      string              `xml:"Status,omitempty"`
+	HistoricalObjectReplication string              `xml:"HistoricalObjectReplication,omitempty"`
+	SyncRole                    string              `xml:"SyncRole,omitempty"`
+	Progress                    *ossProgressX       `xml:"Progress,omitempty"`
+	RTC                         *ossRTCX            `xml:"RTC,omitempty"`
+	Encryption                  *replicaEncryptionX `xml:"EncryptionConfiguration,omitempty"`
+	Criteria                    *struct {
+		SSEKMS *statusX `xml:"SseKmsEncryptedObjects,omitempty"`
+	} `xml:"SourceSelectionCriteria,omitempty"`
 }
 
 type ossRTCX struct {
@@ -112,12 +113,22 @@ func (s *server) ossPutReplication(rc *request) error {
 		return errorf("MalformedXML", "")
 	}
 	x := doc.Rules[0]
-	if x.Encryption != nil || x.Criteria != nil {
-		return errorf("NotImplemented", "KMS-encrypted object selection and replica encryption are not implemented.")
+	var sseKMS bool
+	if x.Criteria != nil && x.Criteria.SSEKMS != nil {
+		if sseKMS, err = enabledStatus(x.Criteria.SSEKMS.Status); err != nil {
+			return err
+		}
 	}
-	r := bucketconfig.ReplicationRule{ID: x.ID, Enabled: true, FilterForm: "oss",
+	var replicaKey string
+	if x.Encryption != nil {
+		replicaKey = x.Encryption.ReplicaKmsKeyID
+	}
+	if sseKMS != (replicaKey != "") {
+		return errorf("InvalidArgument", "ReplicaKmsKeyID must be specified if and only if SseKmsEncryptedObjects is Enabled.")
+	}
+	r := bucketconfig.ReplicationRule{ID: x.ID, Enabled: true, FilterForm: "oss", SSEKMSObjects: sseKMS,
 		Destination: bucketconfig.ReplicationDestination{Bucket: "arn:aws:s3:::" + x.Destination.Bucket,
-			Location: x.Destination.Location, TransferType: x.Destination.TransferType}}
+			Location: x.Destination.Location, TransferType: x.Destination.TransferType, ReplicaKMSKeyID: replicaKey}}
 	switch x.HistoricalObjectReplication {
 	case "", "enabled": // OSS's default
 		r.ExistingObjects = true
@@ -256,6 +267,12 @@ func ossRuleDoc(r bucketconfig.ReplicationRule, p engine.ReplicationProgress) os
 	}
 	if r.RTC != "" {
 		x.RTC = &ossRTCX{Status: r.RTC}
+	}
+	if r.SSEKMSObjects {
+		x.Criteria = &struct {
+			SSEKMS *statusX `xml:"SseKmsEncryptedObjects,omitempty"`
+		}{&statusX{"Enabled"}}
+		x.Encryption = &replicaEncryptionX{r.Destination.ReplicaKMSKeyID}
 	}
 	if !r.Enabled {
 		x.Status = "closing"

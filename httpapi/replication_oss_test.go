@@ -204,3 +204,35 @@ func TestReplicationOSSHistoricalProgress(t *testing.T) {
 	}
 	assert.Equal(t, []string{"0.40", "0.80", "1.00", "1.00"}, seen)
 }
+
+// TestReplicationOSSSSEKMS: OSS's SourceSelectionCriteria and
+// EncryptionConfiguration are taken together and read back (they were
+// 501), one without the other is refused.
+func TestReplicationOSSSSEKMS(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	ctx := context.Background()
+	for _, b := range []string{"kms-src", "kms-dst"} {
+		v2Bucket(t, c, b)
+		_, err := c.PutBucketVersioning(ctx, &oss2.PutBucketVersioningRequest{Bucket: oss2.Ptr(b),
+			VersioningConfiguration: &oss2.VersioningConfiguration{Status: oss2.VersionEnabled}})
+		ok(t, err)
+	}
+	rule := oss2.ReplicationRule{Action: oss2.Ptr("PUT"),
+		Destination:             &oss2.ReplicationDestination{Bucket: oss2.Ptr("kms-dst"), Location: oss2.Ptr("oss-cn-hangzhou")},
+		SourceSelectionCriteria: &oss2.ReplicationSourceSelectionCriteria{SseKmsEncryptedObjects: &oss2.SseKmsEncryptedObjects{Status: oss2.StatusEnabled}}}
+	put := func() error {
+		_, err := c.PutBucketReplication(ctx, &oss2.PutBucketReplicationRequest{Bucket: oss2.Ptr("kms-src"),
+			ReplicationConfiguration: &oss2.ReplicationConfiguration{Rules: []oss2.ReplicationRule{rule}}})
+		return err
+	}
+	wantOSS(t, put(), 400, "InvalidArgument", "")
+	rule.EncryptionConfiguration = &oss2.ReplicationEncryptionConfiguration{ReplicaKmsKeyID: oss2.Ptr("alias/aws/s3")}
+	ok(t, put())
+	got, err := c.GetBucketReplication(ctx, &oss2.GetBucketReplicationRequest{Bucket: oss2.Ptr("kms-src")})
+	ok(t, err)
+	r := got.ReplicationConfiguration.Rules[0]
+	require.NotNil(t, r.SourceSelectionCriteria)
+	assert.Equal(t, oss2.StatusEnabled, r.SourceSelectionCriteria.SseKmsEncryptedObjects.Status)
+	assert.Equal(t, "alias/aws/s3", oss2.ToString(r.EncryptionConfiguration.ReplicaKmsKeyID))
+}

@@ -81,6 +81,17 @@ func (t *S3ReplicationTarget) PutObject(ctx context.Context, bucket string, info
 	for k, v := range info.User {
 		h.Set("X-Amz-Meta-"+k, v)
 	}
+	if enc := info.Encryption; enc != nil {
+		// The replica is encrypted at rest as the source is: SSE-S3, or
+		// SSE-KMS under the rule's replica key (engine.deliver sets it).
+		switch enc.Mode {
+		case engine.EncryptManaged:
+			h.Set("X-Amz-Server-Side-Encryption", "AES256")
+		case engine.EncryptKMS:
+			h.Set("X-Amz-Server-Side-Encryption", "aws:kms")
+			set("X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", enc.KeyID)
+		}
+	}
 	if len(info.Tags) > 0 {
 		q := url.Values{}
 		for _, tg := range info.Tags {

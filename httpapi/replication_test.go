@@ -230,3 +230,62 @@ func TestReplicationExistingObjectsSDK(t *testing.T) {
 	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("exist-dst"), Key: aws.String("other/b")})
 	require.Error(t, err)
 }
+
+// TestReplicationSSEKMSSelection: SourceSelectionCriteria's
+// SseKmsEncryptedObjects and the destination's ReplicaKmsKeyID are taken
+// together (one without the other is InvalidRequest) and read back; an
+// SSE-KMS object is replicated only under such a rule (S3 leaves them out
+// otherwise); ReplicaModifications is not implemented (501).
+func TestReplicationSSEKMSSelection(t *testing.T) {
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
+	c := replicationClient(srv)
+	ctx := context.Background()
+	enableVersioning(t, c, "ksrc", "kdst")
+	in := replicationInput("ksrc", "kdst")
+	rule := &in.ReplicationConfiguration.Rules[0]
+
+	// Without the selection: an SSE-KMS object is not replicated.
+	_, err := c.PutBucketReplication(ctx, in)
+	require.NoError(t, err)
+	put := func(key string) *s3.PutObjectOutput {
+		out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("ksrc"), Key: aws.String(key), Body: strings.NewReader("secret"),
+			ServerSideEncryption: types.ServerSideEncryptionAwsKms})
+		require.NoError(t, err)
+		return out
+	}
+	put("docs/kms-skipped")
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("ksrc"), Key: aws.String("docs/kms-skipped")})
+	require.NoError(t, err)
+	assert.Empty(t, head.ReplicationStatus)
+
+	rule.SourceSelectionCriteria = &types.SourceSelectionCriteria{SseKmsEncryptedObjects: &types.SseKmsEncryptedObjects{Status: types.SseKmsEncryptedObjectsStatusEnabled}}
+	_, err = c.PutBucketReplication(ctx, in)
+	assert.Equal(t, "InvalidRequest", apiCode(err), "the selection needs a replica key")
+	rule.Destination.EncryptionConfiguration = &types.EncryptionConfiguration{ReplicaKmsKeyID: aws.String("alias/aws/s3")}
+	_, err = c.PutBucketReplication(ctx, in)
+	require.NoError(t, err)
+	got, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("ksrc")})
+	require.NoError(t, err)
+	r := got.ReplicationConfiguration.Rules[0]
+	require.NotNil(t, r.SourceSelectionCriteria)
+	assert.Equal(t, types.SseKmsEncryptedObjectsStatusEnabled, r.SourceSelectionCriteria.SseKmsEncryptedObjects.Status)
+	assert.Equal(t, "alias/aws/s3", aws.ToString(r.Destination.EncryptionConfiguration.ReplicaKmsKeyID))
+
+	put("docs/kms")
+	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("ksrc"), Key: aws.String("docs/kms")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ReplicationStatusPending, head.ReplicationStatus)
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("kdst"), Key: aws.String("docs/kms")})
+	require.NoError(t, err)
+	body, err := io.ReadAll(obj.Body)
+	obj.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, "secret", string(body))
+	assert.Equal(t, types.ServerSideEncryptionAwsKms, obj.ServerSideEncryption)
+
+	rule.SourceSelectionCriteria.ReplicaModifications = &types.ReplicaModifications{Status: types.ReplicaModificationsStatusEnabled}
+	_, err = c.PutBucketReplication(ctx, in)
+	assert.Equal(t, "NotImplemented", apiCode(err))
+}

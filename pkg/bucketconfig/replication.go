@@ -34,6 +34,11 @@ type ReplicationRule struct {
 	ExistingObjects bool `json:"existingObjects,omitempty"`
 	// Destination is where matching versions go.
 	Destination ReplicationDestination `json:"destination"`
+	// SSEKMSObjects is SourceSelectionCriteria SseKmsEncryptedObjects
+	// Status "Enabled": versions encrypted with SSE-KMS (or DSSE-KMS) are
+	// replicated, their replicas sealed under Destination.ReplicaKMSKeyID.
+	// Without it such versions are not replicated (S3 and OSS).
+	SSEKMSObjects bool `json:"sseKmsObjects,omitempty"`
 	// RTC is OSS's Replication Time Control status, "enabled" or
 	// "disabled" ("" when never set); echoed: every replication pass
 	// delivers what is due, well within RTC's promise.
@@ -61,6 +66,9 @@ type ReplicationDestination struct {
 	// echoed.
 	Location     string `json:"location,omitempty"`
 	TransferType string `json:"transferType,omitempty"`
+	// ReplicaKMSKeyID (EncryptionConfiguration) is the KMS key the
+	// replicas of SSE-KMS versions are sealed under.
+	ReplicaKMSKeyID string `json:"replicaKmsKeyId,omitempty"`
 }
 
 // MaxReplicationRules is the most rules a configuration may hold (S3:
@@ -113,6 +121,9 @@ func (r *Replication) Validate() error {
 			if t.Key == "" {
 				return fmt.Errorf("%w: replication filter tag without a key", ErrInvalid)
 			}
+		}
+		if rule.SSEKMSObjects != (rule.Destination.ReplicaKMSKeyID != "") {
+			return fmt.Errorf("%w: ReplicaKmsKeyID must be specified if and only if SseKmsEncryptedObjects is Enabled", ErrInvalid)
 		}
 	}
 	return nil
