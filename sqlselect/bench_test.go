@@ -97,3 +97,76 @@ func BenchmarkFilteredProjectionJSON(b *testing.B) {
 func BenchmarkProjectionJSON(b *testing.B) {
 	benchQuery(b, "SELECT s._1, s._2, s._5 FROM S3Object s", sqlselect.Output{Format: sqlselect.OutputJSON})
 }
+
+var (
+	benchLinesOnce sync.Once
+	benchLines     []byte
+)
+
+// benchJSONLines is the CSV of benchData as JSON Lines (about 100 MB), one
+// object per line.
+func benchJSONLines() []byte {
+	benchLinesOnce.Do(func() {
+		const target = 100 << 20
+		b := make([]byte, 0, target+256)
+		x := uint32(2463534242)
+		for i := 0; len(b) < target; i++ {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			b = append(b, `{"id":`...)
+			b = strconv.AppendInt(b, int64(i), 10)
+			b = append(b, `,"name":"user_`...)
+			b = strconv.AppendInt(b, int64(x%100000), 10)
+			b = append(b, `","n":`...)
+			b = strconv.AppendInt(b, int64(x%1000), 10)
+			b = append(b, `,"price":`...)
+			b = strconv.AppendInt(b, int64(x%10000), 10)
+			b = append(b, `.25,"text":"some free text here"}`+"\n"...)
+		}
+		benchLines = b
+	})
+	return benchLines
+}
+
+// benchJSONLinesQuery runs sql over benchJSONLines as LINES input in
+// dialect d, without a range (the OSS dialect then reads a value stream).
+func benchJSONLinesQuery(b *testing.B, d sqlselect.Dialect, sql string) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	data := benchJSONLines()
+	q, err := sqlselect.ParseWith(sql, sqlselect.ParseOptions{Dialect: d})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := sqlselect.Input{Format: sqlselect.FormatJSON, JSON: sqlselect.JSONInput{Type: sqlselect.JSONLines}}
+	b.SetBytes(int64(len(data)))
+	var ru0, ru1 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_THREAD, &ru0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, err := q.Run(context.Background(), sqlselect.Source{Reader: bytes.NewReader(data)},
+			in, sqlselect.Output{Format: sqlselect.OutputJSON}, io.Discard, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	_ = syscall.Getrusage(syscall.RUSAGE_THREAD, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	if cpu > 0 {
+		b.ReportMetric(float64(len(data))*float64(b.N)/cpu.Seconds()/1e6, "MB/cpu-s")
+	}
+}
+
+func BenchmarkJSONLinesCountS3(b *testing.B) {
+	benchJSONLinesQuery(b, sqlselect.DialectS3, "SELECT count(*) FROM S3Object s WHERE s.n > 500")
+}
+
+func BenchmarkJSONLinesCountOSS(b *testing.B) {
+	benchJSONLinesQuery(b, sqlselect.DialectOSS, "select count(*) from ossobject s where s.n > 500")
+}
+
+func BenchmarkJSONLinesProjectionOSS(b *testing.B) {
+	benchJSONLinesQuery(b, sqlselect.DialectOSS, "select s.id, s.name from ossobject s where s.n > 900")
+}

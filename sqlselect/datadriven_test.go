@@ -31,7 +31,7 @@ var fixedNow = time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.UTC)
 //	select [in=csv|json|lines|parquet] [out=csv|json] [oss] [header=use|ignore]
 //	       [fd=X] [rd=X] [quote=X] [esc=X] [comments=X] [quoted-rd] [always]
 //	       [out-fd=X] [out-rd=X] [out-quote=X] [out-esc=X] [compress=gzip|bzip2|zstd]
-//	       [start=N] [end=N] [raw] [stats] [chunk=N] [reader] [max-record=N]
+//	       [start=N] [end=N] [line-range=F-L] [raw] [stats] [chunk=N] [reader] [max-record=N]
 //	       [crlf-data] [escapes] [bad-header|bad-json-type|bad-compression|
 //	       bad-format|bad-quote-fields|bad-output] [out-header] [keep-all]
 //	       [skip-partial] [max-skipped=N]
@@ -188,6 +188,13 @@ func runSelect(t *testing.T, d *datadriven.TestData) string {
 		}
 		in.ScanRange.End, _ = strconv.ParseInt(v, 10, 64)
 		in.ScanRange.HasEnd = true
+	}
+	if v, ok := arg(d, "line-range"); ok {
+		// Records F to L, read from the start of the object.
+		f, l, _ := strings.Cut(v, "-")
+		in.Lines = &sqlselect.LineRange{}
+		in.Lines.First, _ = strconv.ParseInt(f, 10, 64)
+		in.Lines.Last, _ = strconv.ParseInt(l, 10, 64)
 	}
 	raw := []byte(data)
 	switch argOr(d, "compress", "none") {

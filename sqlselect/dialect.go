@@ -10,11 +10,18 @@ type dialectRules struct {
 	// jsonPlain marks the bytes JSON output copies into a string as they
 	// are; every other byte is escaped.
 	jsonPlain *[256]bool
+	// unrangedLines is how JSON LINES input is read when the query has
+	// no scan or line range: S3 one value per line; OSS a stream of
+	// values separated by whitespace and at most one comma, each may span
+	// lines, as OSS reads the Aliyun SDKs' pretty-printed LINES samples.
+	// With a range both read one value per line: ranges start at a
+	// newline.
+	unrangedLines jsonLayout
 }
 
 var dialectTable = [...]dialectRules{
-	DialectS3:  {reserved: reserved, jsonPlain: &jsonPlain},
-	DialectOSS: {reserved: ossReserved, jsonPlain: &ossJSONPlain},
+	DialectS3:  {reserved: reserved, jsonPlain: &jsonPlain, unrangedLines: layoutLines},
+	DialectOSS: {reserved: ossReserved, jsonPlain: &ossJSONPlain, unrangedLines: layoutStream},
 }
 
 // rules returns the rules of d; an unknown dialect gets S3's.

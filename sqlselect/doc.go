@@ -130,6 +130,14 @@
 //     filtered, not counted as skipped). ScanMeta computes what OSS's
 //     CreateSelectObjectMeta reports (records, columns, split points);
 //     Input.Lines (line-range) and Meta.SplitRange (split-range) use it.
+//   - OSS: JSON LINES input read without a range (no ScanRange, no
+//     Input.Lines) is a stream of values separated by whitespace and at
+//     most one comma, each may span lines, as OSS reads the Aliyun SDKs'
+//     pretty-printed LINES samples; ScanMeta counts values the same way.
+//     Ranges are defined over lines: with a scan, split or line range
+//     every non-blank line must be exactly one value (else
+//     JSONParsingError), and ScanMeta places splits only at values that
+//     begin their line. S3 always reads one value per line.
 //     OSS's documented restrictions are enforced with their codes
 //     (osslimits.go: column name length, WHERE condition count and
 //     nesting, aggregate count, [*] outside FROM, negative indexes, one

@@ -3,6 +3,7 @@ package sqlselect
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf16"
@@ -315,26 +316,59 @@ func (p *jparser) array() (value, error) {
 	}
 }
 
-// jsonReader reads top-level JSON values: one per line (LINES) or a
-// whitespace-separated stream (DOCUMENT).
+// jsonLayout is how a jsonReader finds the top-level values of its input.
+type jsonLayout uint8
+
+const (
+	// layoutDocument: values separated by whitespace, each may span lines
+	// (DOCUMENT input).
+	layoutDocument jsonLayout = iota
+	// layoutLines: one value per line (LINES input). A reader can start
+	// at any newline, which is what scan and line ranges need.
+	layoutLines
+	// layoutStream: values separated by whitespace and, between two
+	// values, at most one comma; each may span lines. OSS reads LINES
+	// input without a range this way: the Aliyun SDKs' LINES samples are
+	// pretty-printed objects separated by ",\n". A comma after the last
+	// value is accepted.
+	layoutStream
+)
+
+// jsonReader reads top-level JSON values laid out as layout says.
 type jsonReader struct {
 	window
-	lines      bool
+	layout     jsonLayout
 	max        int
 	recStart   int64
 	skipBefore int64 // see csvReader.skipBefore
-	seen       int64 // see csvReader.seen (LINES only)
+	seen       int64 // see csvReader.seen (layoutLines only)
 	numText    bool  // see jparser.numText
+
+	// layoutStream state. lineStart is the offset of the current line
+	// and lineBlank whether only whitespace precedes r on it. valueLine
+	// is the offset of the line the last value returned starts on if
+	// nothing but whitespace precedes the value there, else -1: a reader
+	// in layoutLines can start there (ScanMeta's splits). comma and
+	// afterValue track the separator between two values.
+	lineStart, valueLine int64
+	lineBlank            bool
+	comma, afterValue    bool
 }
 
-func newJSONReader(src io.Reader, base int64, lines bool, max int) *jsonReader {
-	return &jsonReader{window: newWindow(src, base), lines: lines, max: max}
+// newJSONReader reads values from src, whose first byte is at offset
+// base, rejecting any longer than max bytes.
+func newJSONReader(src io.Reader, base int64, layout jsonLayout, max int) *jsonReader {
+	return &jsonReader{window: newWindow(src, base), layout: layout, max: max,
+		lineStart: base, valueLine: -1, lineBlank: true}
 }
 
 // next returns the next top-level value; ok is false at the end.
 func (j *jsonReader) next() (v value, ok bool, err error) {
+	if j.layout == layoutStream {
+		return j.nextInStream()
+	}
 	for {
-		if j.lines {
+		if j.layout == layoutLines {
 			i := bytes.IndexByte(j.buf[j.r:j.w], '\n')
 			end, next := j.r+i, j.r+i+1
 			if i < 0 {
@@ -404,4 +438,72 @@ func (j *jsonReader) next() (v value, ok bool, err error) {
 		j.r += p.i
 		return v, true, nil
 	}
+}
+
+// nextInStream is next for layoutStream.
+func (j *jsonReader) nextInStream() (v value, ok bool, err error) {
+	for {
+		// The separator: whitespace, and one comma if a value precedes.
+		i := j.r
+	sep:
+		for ; i < j.w; i++ {
+			switch j.buf[i] {
+			case ' ', '\t', '\r':
+			case '\n':
+				j.lineStart, j.lineBlank = j.offset(i+1), true
+			case ',':
+				if !j.afterValue || j.comma {
+					return value{}, false, errorf(ErrJSONParsingError, "unexpected ',' at offset %d", j.offset(i))
+				}
+				j.comma, j.lineBlank = true, false
+			default:
+				break sep
+			}
+		}
+		j.r = i
+		if j.r >= j.w {
+			if j.eof {
+				return value{}, false, nil
+			}
+			if err := j.fill(); err != nil {
+				return value{}, false, err
+			}
+			continue
+		}
+		p := jparser{b: j.buf[j.r:j.w], eof: j.eof, numText: j.numText}
+		v, err := p.value()
+		if err == errIncomplete {
+			if j.w-j.r > j.max {
+				return value{}, false, errorf(ErrOverMaxRecordSize, "JSON value at offset %d is larger than %d bytes", j.offset(j.r), j.max)
+			}
+			if err := j.fillFull(); err != nil {
+				return value{}, false, err
+			}
+			continue
+		}
+		if err != nil {
+			return value{}, false, j.atValue(err)
+		}
+		if p.i > j.max {
+			return value{}, false, errorf(ErrOverMaxRecordSize, "JSON value at offset %d is larger than %d bytes", j.offset(j.r), j.max)
+		}
+		j.recStart = j.offset(j.r)
+		j.valueLine = -1
+		if j.lineBlank {
+			j.valueLine = j.lineStart
+		}
+		j.r += p.i
+		j.comma, j.afterValue, j.lineBlank = false, true, false
+		return v, true, nil
+	}
+}
+
+// atValue adds the offset of the value being parsed to a parse error,
+// whose own offset is within the value.
+func (j *jsonReader) atValue(err error) error {
+	var se *Error
+	if errors.As(err, &se) {
+		se.Detail = fmt.Sprintf("value at offset %d: %s", j.offset(j.r), se.Detail)
+	}
+	return err
 }

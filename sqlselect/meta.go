@@ -17,13 +17,14 @@ type Meta struct {
 	// Format is the input format the meta was computed for.
 	Format InputFormat
 	// Rows counts the records: every non-empty CSV record, the header
-	// included, or every JSON LINES value.
+	// included, or every top-level JSON LINES value (see ScanMeta).
 	Rows int64
 	// Cols is the largest number of fields in a CSV record; 0 for JSON.
 	Cols int
 	// Splits are where the object can be cut: each is the first record
-	// starting at or after a split boundary. Splits[0] is the first
-	// record; an object without records has none.
+	// starting at or after a split boundary, and for JSON also the first
+	// thing on its line (its Offset is the line's). Splits[0] is the
+	// first record; an object without records has none.
 	Splits []Split
 	// BytesScanned is the size of the object scanned.
 	BytesScanned int64
@@ -59,6 +60,15 @@ const defaultSplitSize = 1 << 20
 // ScanMeta reads an uncompressed CSV or JSON LINES object from r and
 // computes its Meta. A record that is not valid CSV (an unterminated
 // quote) or JSON fails with the error a query would report for it.
+//
+// JSON LINES input is read as the OSS dialect reads it without a range:
+// values separated by whitespace and at most one comma, each may span
+// lines, so Rows counts values (pretty-printed objects included). A split
+// is only placed at a value that begins its line, where every earlier
+// value has ended: a range query, which reads one value per line, can
+// start there. Such a query over an object that is not one value per
+// line fails with JSONParsingError when it meets a value that spans
+// lines or shares one; it never selects a part of a value.
 func ScanMeta(ctx context.Context, r io.Reader, in Input, opts MetaOptions) (Meta, error) {
 	if err := rangeable(in); err != nil {
 		return Meta{}, err
@@ -86,8 +96,10 @@ func ScanMeta(ctx context.Context, r io.Reader, in Input, opts MetaOptions) (Met
 		}
 		return ctx.Err()
 	}
-	add := func(start int64) {
-		if len(m.Splits) == 0 || start >= m.Splits[len(m.Splits)-1].Offset+opts.SplitSize {
+	// add counts a record starting at start; canSplit says a split may
+	// start there.
+	add := func(start int64, canSplit bool) {
+		if canSplit && (len(m.Splits) == 0 || start >= m.Splits[len(m.Splits)-1].Offset+opts.SplitSize) {
 			m.Splits = append(m.Splits, Split{Offset: start, Line: m.Rows})
 		}
 		m.Rows++
@@ -108,14 +120,14 @@ func ScanMeta(ctx context.Context, r io.Reader, in Input, opts MetaOptions) (Met
 			if !ok {
 				break
 			}
-			add(cr.recStart)
+			add(cr.recStart, true)
 			m.Cols = max(m.Cols, len(cr.fields))
 			if err := tick(); err != nil {
 				return Meta{}, err
 			}
 		}
 	case in.Format == FormatJSON && in.JSON.Type == JSONLines:
-		jr := newJSONReader(src, 0, true, opts.MaxRecordSize)
+		jr := newJSONReader(src, 0, layoutStream, opts.MaxRecordSize)
 		for {
 			_, ok, err := jr.next()
 			if err != nil {
@@ -124,7 +136,7 @@ func ScanMeta(ctx context.Context, r io.Reader, in Input, opts MetaOptions) (Met
 			if !ok {
 				break
 			}
-			add(jr.recStart)
+			add(jr.valueLine, jr.valueLine >= 0)
 			if err := tick(); err != nil {
 				return Meta{}, err
 			}

@@ -75,7 +75,14 @@ const (
 	// JSONDocument: one or more JSON values, whitespace separated, each may
 	// span lines (default).
 	JSONDocument JSONType = iota
-	// JSONLines: one JSON value per line.
+	// JSONLines: one JSON value per line. In the OSS dialect, a query
+	// without a scan or line range reads it more loosely, as OSS does: a
+	// stream of values separated by whitespace and, between two values,
+	// at most one comma (a comma after the last is accepted), each may
+	// span lines, so pretty-printed objects separated by ",\n" are LINES
+	// input there. With a range, and always in the S3 dialect, every
+	// non-blank line must hold exactly one value: ranges are defined over
+	// lines.
 	JSONLines
 )
 
@@ -93,7 +100,8 @@ type JSONInput struct {
 // [Start, End] (both inclusive). Without Start the range is the last End
 // bytes of the object (S3 semantics); without End it runs to the end.
 // Only uncompressed CSV (without AllowQuotedRecordDelimiter) and JSON LINES
-// support scan ranges.
+// support scan ranges; JSON LINES read with a range must hold one value
+// per line, in either dialect (see JSONLines).
 type ScanRange struct {
 	Start, End       int64
 	HasStart, HasEnd bool
@@ -117,7 +125,10 @@ type Input struct {
 // included) or JSON LINES value. Reading starts at byte Offset, which must
 // be the first byte of record number OffsetLine (a Split of ScanMeta; 0
 // and 0 for the start of the object). Only uncompressed CSV (without
-// AllowQuotedRecordDelimiter) and JSON LINES support line ranges.
+// AllowQuotedRecordDelimiter) and JSON LINES support line ranges; JSON
+// LINES read with a line range must hold one value per line from Offset
+// on (a value that spans lines is a JSONParsingError), although ScanMeta
+// counts the values of any OSS LINES object.
 type LineRange struct {
 	First, Last        int64
 	Offset, OffsetLine int64

@@ -226,7 +226,14 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 		return rs.runCSV(dec, from, in.CSV, needHeader, header)
 	}
 	rs.numText = in.JSON.NumbersAsText
-	return rs.runJSON(dec, from, in.JSON.Type == JSONLines)
+	layout := layoutDocument
+	if in.JSON.Type == JSONLines {
+		layout = layoutLines
+		if in.ScanRange == nil && in.Lines == nil {
+			layout = rs.q.dialect.rules().unrangedLines
+		}
+	}
+	return rs.runJSON(dec, from, layout)
 }
 
 // rangeable reports why in cannot be read from the middle (scan and
@@ -576,9 +583,9 @@ func (rs *runState) runCSV(r io.Reader, base int64, in CSVInput, needHeader bool
 	return rs.finish()
 }
 
-func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
+func (rs *runState) runJSON(r io.Reader, base int64, layout jsonLayout) error {
 	max := rs.opts.MaxRecordSize
-	if !lines {
+	if layout == layoutDocument {
 		max = rs.opts.MaxDocumentSize
 	}
 	prog, err := compile(rs.q, fmtJSON, nil, rs.opts.Clock)
@@ -596,7 +603,7 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 	}
 	oss := rs.q.dialect == DialectOSS
 	var rw row
-	if !lines && len(path) > 0 {
+	if layout == layoutDocument && len(path) > 0 {
 		// A path into the document: stream it, so only the selected
 		// records are ever held.
 		n := 0
@@ -625,7 +632,7 @@ func (rs *runState) runJSON(r io.Reader, base int64, lines bool) error {
 		}
 		return rs.finish()
 	}
-	jr := newJSONReader(r, base, lines, max)
+	jr := newJSONReader(r, base, layout, max)
 	jr.skipBefore = rs.start
 	jr.numText = rs.numText
 	var recs []value
