@@ -420,24 +420,35 @@ func (j *jsonReader) next() (v value, ok bool, err error) {
 			}
 			continue
 		}
-		p = jparser{b: j.buf[j.r:j.w], eof: j.eof, numText: j.numText}
-		v, err := p.value()
-		if err == errIncomplete {
-			if j.w-j.r > j.max {
-				return value{}, false, errorf(ErrOverMaxRecordSize, "JSON document at offset %d is larger than %d bytes", j.offset(j.r), j.max)
-			}
-			if err := j.fillFull(); err != nil {
-				return value{}, false, err
-			}
+		v, n, again, err := j.valueAt("document")
+		if again {
 			continue
 		}
 		if err != nil {
 			return value{}, false, err
 		}
 		j.recStart = j.offset(j.r)
-		j.r += p.i
+		j.r += n
 		return v, true, nil
 	}
+}
+
+// valueAt parses the value at j.r, what naming it in errors; again
+// reports that it was cut off at the end of the buffer and more input
+// was read (an error then is the read's): look again.
+func (j *jsonReader) valueAt(what string) (v value, n int, again bool, err error) {
+	p := jparser{b: j.buf[j.r:j.w], eof: j.eof, numText: j.numText}
+	v, err = p.value()
+	if err == errIncomplete {
+		if j.w-j.r > j.max {
+			return value{}, 0, false, errorf(ErrOverMaxRecordSize, "JSON %s at offset %d is larger than %d bytes", what, j.offset(j.r), j.max)
+		}
+		if err := j.fillFull(); err != nil {
+			return value{}, 0, false, err
+		}
+		return value{}, 0, true, nil
+	}
+	return v, p.i, false, err
 }
 
 // nextInStream is next for layoutStream.
@@ -470,21 +481,14 @@ func (j *jsonReader) nextInStream() (v value, ok bool, err error) {
 			}
 			continue
 		}
-		p := jparser{b: j.buf[j.r:j.w], eof: j.eof, numText: j.numText}
-		v, err := p.value()
-		if err == errIncomplete {
-			if j.w-j.r > j.max {
-				return value{}, false, errorf(ErrOverMaxRecordSize, "JSON value at offset %d is larger than %d bytes", j.offset(j.r), j.max)
-			}
-			if err := j.fillFull(); err != nil {
-				return value{}, false, err
-			}
+		v, n, again, err := j.valueAt("value")
+		if again {
 			continue
 		}
 		if err != nil {
 			return value{}, false, j.atValue(err)
 		}
-		if p.i > j.max {
+		if n > j.max {
 			return value{}, false, errorf(ErrOverMaxRecordSize, "JSON value at offset %d is larger than %d bytes", j.offset(j.r), j.max)
 		}
 		j.recStart = j.offset(j.r)
@@ -492,7 +496,7 @@ func (j *jsonReader) nextInStream() (v value, ok bool, err error) {
 		if j.lineBlank {
 			j.valueLine = j.lineStart
 		}
-		j.r += p.i
+		j.r += n
 		j.comma, j.afterValue, j.lineBlank = false, true, false
 		return v, true, nil
 	}
