@@ -189,6 +189,8 @@ func aliyunBucket(host string) (string, bool) {
 // unsignedReadOnly are the sub-resources OSS serves under v1 and v2
 // signatures that do not cover them (the SDKs do not sign them), and that
 // turn no request into a write: ?regions makes ListBuckets DescribeRegions.
+// A request no route serves (refuseUnimplemented, operation "Unknown") is not
+// refused for them either: it runs nothing, and its answer is the 501.
 var unsignedReadOnly = map[string]bool{"regions": true}
 
 // authenticateOSS verifies the OSS signature of rc (v1, v2 or v4, header
@@ -205,7 +207,7 @@ func (s *server) authenticateOSS(rc *request) (credentials, error) {
 		switch a.Scheme {
 		case ossauth.SchemeV1Header, ossauth.SchemeV1Query, ossauth.SchemeV2Header, ossauth.SchemeV2Query:
 			for name := range rc.q {
-				if subresourceNames[strings.ToLower(name)] && !ossauth.IsSubResource(name) && !unsignedReadOnly[name] {
+				if subresourceNames[strings.ToLower(name)] && !ossauth.IsSubResource(name) && !unsignedReadOnly[name] && rc.route.op != "Unknown" {
 					return credentials{}, errorf("AccessDenied", "The sub-resource %s is not covered by the signature.", name)
 				}
 			}
