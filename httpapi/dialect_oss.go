@@ -186,18 +186,12 @@ func aliyunBucket(host string) (string, bool) {
 	return first, true
 }
 
-// unsignedReadOnly are the sub-resources OSS serves under v1 and v2
-// signatures that do not cover them (the SDKs do not sign them), and that
-// turn no request into a write: ?regions makes ListBuckets DescribeRegions.
-// A request no route serves (refuseUnimplemented, operation "Unknown") is not
-// refused for them either: it runs nothing, and its answer is the 501.
-var unsignedReadOnly = map[string]bool{"regions": true}
-
 // authenticateOSS verifies the OSS signature of rc (v1, v2 or v4, header
 // or URL; pkg/ossauth) against the engine clock and says who sent it. The
 // v1 and v2 signatures cover only the sub-resources in OSS's signing list,
-// so a request naming a sub-resource outside it is refused: otherwise a
-// parameter appended to a captured URL could change the operation.
+// so a request naming a sub-resource outside it is refused (unless its
+// route says it may, route.unsignedOK): otherwise a parameter appended to
+// a captured URL could change the operation.
 func (s *server) authenticateOSS(rc *request) (credentials, error) {
 	r := rc.r
 	res := ossauth.Resource{Bucket: rc.op.Bucket, Key: rc.op.Key}
@@ -207,7 +201,7 @@ func (s *server) authenticateOSS(rc *request) (credentials, error) {
 		switch a.Scheme {
 		case ossauth.SchemeV1Header, ossauth.SchemeV1Query, ossauth.SchemeV2Header, ossauth.SchemeV2Query:
 			for name := range rc.q {
-				if subresourceNames[strings.ToLower(name)] && !ossauth.IsSubResource(name) && !unsignedReadOnly[name] && rc.route.op != "Unknown" {
+				if subresourceNames[strings.ToLower(name)] && !ossauth.IsSubResource(name) && !rc.route.unsignedOK {
 					return credentials{}, errorf("AccessDenied", "The sub-resource %s is not covered by the signature.", name)
 				}
 			}

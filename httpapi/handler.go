@@ -288,7 +288,8 @@ func (s *server) serve(rc *request) error {
 // missing bucket is reported as such, not hidden behind the 501 (the
 // OSS SDK's suite checks both). Its body is never read.
 func (s *server) refuseUnimplemented(rc *request, t target, e *Error) error {
-	rc.route = &route{method: rc.r.Method, target: t, op: "Unknown", perm: permAuthenticated}
+	// Nothing runs, so an unsigned sub-resource changes nothing either.
+	rc.route = &route{method: rc.r.Method, target: t, op: "Unknown", perm: permAuthenticated, unsignedOK: true}
 	if err := s.intake(rc); err != nil {
 		return err
 	}

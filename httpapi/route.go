@@ -97,6 +97,10 @@ type route struct {
 	// refused marks an operation routed only to be refused with 501 once
 	// the request proved its target exists (README marks it not yet).
 	refused bool
+	// unsignedOK lets OSS signatures v1 and v2 leave the route's
+	// sub-resources out (authenticateOSS): the SDKs do not sign them and
+	// naming them turns no request into a write.
+	unsignedOK bool
 }
 
 // authMode is where a route's credentials are.
@@ -121,7 +125,7 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, params: []string{"style", "styleName"}, op: "GetStyle", perm: permOwner, handle: (*server).getStyle, only: "oss"},
 	{method: http.MethodGet, target: targetBucket, params: []string{"style"}, op: "ListStyle", perm: permOwner, handle: (*server).listStyle, only: "oss"},
 	{method: http.MethodDelete, target: targetBucket, params: []string{"style", "styleName"}, op: "DeleteStyle", perm: permOwner, handle: (*server).deleteStyle, only: "oss"},
-	{method: http.MethodGet, target: targetService, params: []string{"regions"}, op: "DescribeRegions", perm: permAuthenticated, handle: (*server).describeRegions, only: "oss"},
+	{method: http.MethodGet, target: targetService, params: []string{"regions"}, op: "DescribeRegions", perm: permAuthenticated, handle: (*server).describeRegions, only: "oss", unsignedOK: true},
 	{method: http.MethodPut, target: targetService, params: []string{"publicAccessBlock"}, op: "PutAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).putAccountPublicAccessBlock, only: "oss"},
 	{method: http.MethodGet, target: targetService, params: []string{"publicAccessBlock"}, op: "GetAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).getAccountPublicAccessBlock, only: "oss"},
 	{method: http.MethodDelete, target: targetService, params: []string{"publicAccessBlock"}, op: "DeleteAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).deleteAccountPublicAccessBlock, only: "oss"},
