@@ -10,7 +10,9 @@ import (
 // Account configurations are settings of an account (an owner ID) rather
 // than of one bucket: OSS's account-level Block Public Access. They are
 // stored as A/<account>\x00<kind> and cached with the bucket
-// configurations under the name "/<account>", which no bucket can have.
+// configurations under the account as name and an "account/" kind, which
+// no bucket configuration has (authorization asks on every load: the
+// lookup allocates nothing).
 
 const prefixAccount = "A/"
 
@@ -22,8 +24,14 @@ func accountConfigKey(account, kind string) []byte {
 	return append(k, kind...)
 }
 
-// accountCacheName is the configuration cache's name for an account.
-func accountCacheName(account string) string { return "/" + account }
+// accountKinds are the cache's kinds of account configurations.
+var accountKinds = func() map[bucketconfig.Kind]string {
+	m := map[bucketconfig.Kind]string{}
+	for _, k := range bucketconfig.Kinds() {
+		m[k] = "account/" + string(k)
+	}
+	return m
+}()
 
 // SetAccountConfig validates c and stores it as the account's
 // configuration of c's kind.
@@ -38,7 +46,7 @@ func (e *Engine) SetAccountConfig(ctx context.Context, account string, c bucketc
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
-	defer e.configs.forget(accountCacheName(account), string(c.Kind()))
+	defer e.configs.forget(account, accountKinds[c.Kind()])
 	return e.applyCtx(ctx, func(m *mutation) error {
 		return m.b.Set(accountConfigKey(account, string(c.Kind())), doc, nil)
 	})
@@ -50,7 +58,10 @@ func (e *Engine) DeleteAccountConfig(ctx context.Context, account string, kind b
 	if err := e.check(ctx); err != nil {
 		return err
 	}
-	defer e.configs.forget(accountCacheName(account), string(kind))
+	if accountKinds[kind] == "" {
+		return checkKind(string(kind))
+	}
+	defer e.configs.forget(account, accountKinds[kind])
 	return e.applyCtx(ctx, func(m *mutation) error {
 		return m.b.Delete(accountConfigKey(account, string(kind)), nil)
 	})
@@ -60,8 +71,11 @@ func (e *Engine) DeleteAccountConfig(ctx context.Context, account string, kind b
 // ErrNoSuchConfig; cached as BucketConfigValue's are (callers must not
 // modify the value).
 func (e *Engine) AccountConfigValue(ctx context.Context, account string, kind bucketconfig.Kind) (bucketconfig.Config, error) {
-	name := accountCacheName(account)
-	c, gen, ok := e.configs.get(name, string(kind))
+	ck := accountKinds[kind]
+	if ck == "" {
+		return nil, checkKind(string(kind))
+	}
+	c, gen, ok := e.configs.get(account, ck)
 	if ok {
 		if c == nil {
 			return nil, ErrNoSuchConfig
@@ -76,12 +90,12 @@ func (e *Engine) AccountConfigValue(ctx context.Context, account string, kind bu
 		return nil, err
 	}
 	if !found {
-		e.configs.put(name, string(kind), nil, gen)
+		e.configs.put(account, ck, nil, gen)
 		return nil, ErrNoSuchConfig
 	}
 	if c, err = bucketconfig.Decode(kind, doc); err != nil {
 		return nil, fmt.Errorf("%w: stored %s of account %s: %w", ErrCorrupt, kind, account, err)
 	}
-	e.configs.put(name, string(kind), c, gen)
+	e.configs.put(account, ck, c, gen)
 	return c, nil
 }

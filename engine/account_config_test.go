@@ -24,6 +24,14 @@ func TestAccountConfig(t *testing.T) {
 	require.True(t, c.(*bucketconfig.PublicAccessBlock).BlocksAll())
 	_, err = e.AccountConfigValue(ctx, "acct2", bucketconfig.KindPublicAccessBlock)
 	require.ErrorIs(t, err, ErrNoSuchConfig)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := e.AccountConfigValue(ctx, "acct2", bucketconfig.KindPublicAccessBlock); err == nil {
+			t.Fatal("found a block")
+		}
+	})
+	require.Zero(t, allocs, "authorization asks on every load: a cached absence allocates nothing")
+	_, err = e.AccountConfigValue(ctx, "acct", "no-such-kind")
+	require.ErrorIs(t, err, ErrInvalidArgument)
 	require.Error(t, e.SetAccountConfig(ctx, "", bucketconfig.BlockAllPublicAccess(true)))
 	// A bucket named like the account has none.
 	require.NoError(t, e.CreateBucket(ctx, "acct", BucketOptions{}))
