@@ -479,6 +479,26 @@ func (s *ossSubject) BucketACL(ctx context.Context, bucket string) (string, erro
 
 var _ conformance.PublicAccessBlocker = (*ossSubject)(nil)
 
+var _ conformance.Accelerator = (*ossSubject)(nil)
+
+func (s *ossSubject) SetAcceleration(ctx context.Context, bucket string, on bool) error {
+	_, err := s.c.PutBucketTransferAcceleration(ctx, &oss2.PutBucketTransferAccelerationRequest{Bucket: &bucket,
+		TransferAccelerationConfiguration: &oss2.TransferAccelerationConfiguration{Enabled: &on}})
+	return err
+}
+
+func (s *ossSubject) Acceleration(ctx context.Context, bucket string) (on, set bool, err error) {
+	out, err := s.c.GetBucketTransferAcceleration(ctx, &oss2.GetBucketTransferAccelerationRequest{Bucket: &bucket})
+	var se *oss2.ServiceError
+	if errors.As(err, &se) && se.Code == "NoSuchTransferAccelerationConfiguration" {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	return oss2.ToBool(out.TransferAccelerationConfiguration.Enabled), true, nil
+}
+
 func (s *ossSubject) BlockPublicAccess(ctx context.Context, bucket string, on bool) error {
 	_, err := s.c.PutBucketPublicAccessBlock(ctx, &oss2.PutBucketPublicAccessBlockRequest{Bucket: &bucket,
 		PublicAccessBlockConfiguration: &oss2.PublicAccessBlockConfiguration{BlockPublicAccess: &on}})

@@ -511,6 +511,26 @@ var _ conformance.ConditionalDeleter = (*s3Subject)(nil)
 
 var _ conformance.PublicAccessBlocker = (*s3Subject)(nil)
 
+var _ conformance.Accelerator = (*s3Subject)(nil)
+
+func (s *s3Subject) SetAcceleration(ctx context.Context, bucket string, on bool) error {
+	st := types.BucketAccelerateStatusSuspended
+	if on {
+		st = types.BucketAccelerateStatusEnabled
+	}
+	_, err := s.c.PutBucketAccelerateConfiguration(ctx, &s3.PutBucketAccelerateConfigurationInput{Bucket: &bucket,
+		AccelerateConfiguration: &types.AccelerateConfiguration{Status: st}})
+	return err
+}
+
+func (s *s3Subject) Acceleration(ctx context.Context, bucket string) (on, set bool, err error) {
+	out, err := s.c.GetBucketAccelerateConfiguration(ctx, &s3.GetBucketAccelerateConfigurationInput{Bucket: &bucket})
+	if err != nil {
+		return false, false, err
+	}
+	return out.Status == types.BucketAccelerateStatusEnabled, out.Status != "", nil
+}
+
 func (s *s3Subject) BlockPublicAccess(ctx context.Context, bucket string, on bool) error {
 	_, err := s.c.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: &bucket, PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{
 		BlockPublicAcls: &on, IgnorePublicAcls: &on, BlockPublicPolicy: &on, RestrictPublicBuckets: &on}})

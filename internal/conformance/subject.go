@@ -164,6 +164,16 @@ type PublicAccessBlocker interface {
 	BlockPublicAccess(ctx context.Context, bucket string, on bool) error
 }
 
+// Accelerator is implemented by subjects with a bucket's transfer
+// acceleration setting (S3 ?accelerate, OSS ?transferAcceleration); the
+// suite's case on it runs only on them.
+type Accelerator interface {
+	// SetAcceleration turns the setting on or off for bucket.
+	SetAcceleration(ctx context.Context, bucket string, on bool) error
+	// Acceleration reads it; set is false for a bucket never set.
+	Acceleration(ctx context.Context, bucket string) (on, set bool, err error)
+}
+
 // Tag is one object or bucket tag.
 type Tag struct{ Key, Value string }
 

@@ -49,6 +49,7 @@ var cases = []testCase{
 	{"BucketTags", testBucketTags},
 	{"ACL", testACL},
 	{"BlockPublicAccess", testBlockPublicAccess},
+	{"Acceleration", testAcceleration},
 	{"ConditionalWriteRace", testConditionalWriteRace},
 	{"ConditionalComplete", testConditionalComplete},
 	{"ConditionalDelete", testConditionalDelete},
@@ -1284,4 +1285,26 @@ func testBlockPublicAccess(t *testing.T, s Subject) {
 	require.NoError(t, pb.BlockPublicAccess(ctx, bkt, false))
 	require.NoError(t, s.SetBucketACL(ctx, bkt, "public-read"))
 	require.NoError(t, s.SetObjectACL(ctx, bkt, "k", "public-read"))
+}
+
+// testAcceleration: a bucket's transfer acceleration is unset until set,
+// then reads back as set, on and off; a missing bucket is NoSuchBucket.
+func testAcceleration(t *testing.T, s Subject) {
+	a, ok := s.(Accelerator)
+	if !ok {
+		t.Skip("the subject has no transfer acceleration setting")
+	}
+	ctx := context.Background()
+	mustBucket(t, s, bkt)
+	_, set, err := a.Acceleration(ctx, bkt)
+	require.NoError(t, err)
+	require.False(t, set)
+	for _, on := range []bool{true, false, true} {
+		require.NoError(t, a.SetAcceleration(ctx, bkt, on))
+		got, set, err := a.Acceleration(ctx, bkt)
+		require.NoError(t, err)
+		require.True(t, set)
+		require.Equal(t, on, got)
+	}
+	requireCode(t, s, a.SetAcceleration(ctx, "no-such-bucket", true), "NoSuchBucket")
 }
