@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -198,6 +199,8 @@ func (s *server) createBucket(rc *request) error {
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
 		err = nil // creating one's own bucket again succeeds
+	} else if errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) && rc.d.behave.recreateOwnBucketUSEast1 && opts.Region == usEast1 {
+		err = s.recreateOwnBucket(rc, opts.ACL)
 	} else if err == nil {
 		// The configurations the new bucket starts with.
 		for _, c := range initial {
@@ -277,6 +280,27 @@ func (s *server) putBucketACL(rc *request) error {
 		return err
 	}
 	return writeEmpty(rc, http.StatusOK)
+}
+
+// usEast1 is the region whose buckets S3 lets their owner create again.
+const usEast1 = "us-east-1"
+
+// recreateOwnBucket answers CreateBucket of a bucket the requester owns in
+// us-east-1 as S3 does there, for legacy compatibility: 200, with the
+// bucket's ACL reset to the one the request asks for (private when it
+// names none). Everywhere else it is BucketAlreadyOwnedByYou.
+func (s *server) recreateOwnBucket(rc *request, acl engine.ACL) error {
+	b, err := s.bucketOf(rc)
+	if err != nil {
+		return err
+	}
+	if s.regionOf(b) != usEast1 {
+		return fmt.Errorf("%w: %s", engine.ErrBucketAlreadyOwnedByYou, b.Name)
+	}
+	if err := s.admitACL(rc, &acl); err != nil {
+		return err
+	}
+	return s.eng.SetBucketACL(rc.ctx, b.Name, acl)
 }
 
 // writeEmpty writes a response without a body.

@@ -174,6 +174,9 @@ type behaviour struct {
 	aclOnComplete             bool // Complete applies an object ACL header
 	strictMaxParts            bool // ListParts refuses max-parts above the page limit
 	recreateOwnBucketOK       bool // CreateBucket on one's own bucket succeeds
+	recreateOwnBucketUSEast1  bool // CreateBucket on one's own us-east-1 bucket succeeds, resetting its ACL
+	nullVersionOnWrite        bool // a write of the null version (suspended bucket) answers version-id: null
+	sseHeadersRefusedOnRead   bool // GET and HEAD refuse x-?-server-side-encryption(-aws-kms-key-id)
 	missingBucketTagsEmpty    bool // GetBucketTagging without tags is an empty TagSet
 	putBucketTaggingStatus    int  // status of PutBucketTagging
 	deleteTagsByKey           bool // DeleteBucketTagging ?tagging=k1,k2 deletes only the named keys

@@ -71,6 +71,7 @@ var oss = &dialect{
 		aclOnComplete:             true,
 		strictMaxParts:            true,
 		recreateOwnBucketOK:       true,
+		nullVersionOnWrite:        true,
 		missingBucketTagsEmpty:    true,
 		putBucketTaggingStatus:    http.StatusOK,
 		forbidOverwriteHeader:     true,

@@ -67,6 +67,8 @@ var s3 = &dialect{
 		putBucketTaggingStatus:   http.StatusNoContent,
 		deleteBucketDropsUploads: true,
 		answerCompleteRetry:      true,
+		sseHeadersRefusedOnRead:  true,
+		recreateOwnBucketUSEast1: true,
 	},
 
 	listBuckets:   (*server).listBucketsS3,

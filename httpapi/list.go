@@ -17,7 +17,7 @@ type listBucketResult struct {
 	Prefix                string         `xml:"Prefix"`
 	Marker                *string        `xml:"Marker"`
 	NextMarker            string         `xml:"NextMarker,omitempty"`
-	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
+	ContinuationToken     *string        `xml:"ContinuationToken"` // set when the request named one, even empty
 	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
 	StartAfter            string         `xml:"StartAfter,omitempty"`
 	KeyCount              *int           `xml:"KeyCount"`
@@ -222,9 +222,11 @@ func (s *server) listObjectsV2(rc *request) error {
 	token := rc.q.Get("continuation-token")
 	startAfter := rc.q.Get("start-after")
 	marker := startAfter
-	if rc.q.Has("continuation-token") {
+	if token != "" {
+		// An empty token is the first page, as no token is (S3 answers it
+		// and echoes the empty ContinuationToken).
 		b, err := base64.RawURLEncoding.DecodeString(token)
-		if err != nil || token == "" {
+		if err != nil {
 			return errorf("InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
 		}
 		marker = string(b)
@@ -236,7 +238,10 @@ func (s *server) listObjectsV2(rc *request) error {
 	}
 	n := len(res.Objects) + len(res.CommonPrefixes)
 	out := &listBucketResult{Name: rc.op.Bucket, Prefix: p.enc(p.prefix), MaxKeys: p.maxKeys, KeyCount: &n,
-		Delimiter: p.enc(p.delimiter), IsTruncated: res.IsTruncated, ContinuationToken: token, StartAfter: p.enc(startAfter)}
+		Delimiter: p.enc(p.delimiter), IsTruncated: res.IsTruncated, StartAfter: p.enc(startAfter)}
+	if rc.q.Has("continuation-token") {
+		out.ContinuationToken = &token
+	}
 	if p.encode {
 		out.EncodingType = "url"
 	}

@@ -27,7 +27,9 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 		b = appendElem(b, "Marker", *r.Marker)
 	}
 	b = appendElemOmit(b, "NextMarker", r.NextMarker)
-	b = appendElemOmit(b, "ContinuationToken", r.ContinuationToken)
+	if r.ContinuationToken != nil {
+		b = appendElem(b, "ContinuationToken", *r.ContinuationToken)
+	}
 	b = appendElemOmit(b, "NextContinuationToken", r.NextContinuationToken)
 	b = appendElemOmit(b, "StartAfter", r.StartAfter)
 	if r.KeyCount != nil {

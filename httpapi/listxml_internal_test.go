@@ -35,12 +35,16 @@ func TestListXMLMatchesEncodingXML(t *testing.T) {
 		return str()
 	}
 	for i := range 500 {
-		r := &listBucketResult{Name: str(), Prefix: opt(), NextMarker: opt(), ContinuationToken: opt(),
+		r := &listBucketResult{Name: str(), Prefix: opt(), NextMarker: opt(),
 			NextContinuationToken: opt(), StartAfter: opt(), MaxKeys: rng.IntN(1001), Delimiter: opt(),
 			EncodingType: opt(), IsTruncated: rng.IntN(2) == 0}
 		if rng.IntN(2) == 0 {
 			m := opt()
 			r.Marker = &m
+		}
+		if rng.IntN(2) == 0 {
+			tok := opt()
+			r.ContinuationToken = &tok
 		}
 		if rng.IntN(2) == 0 {
 			n := rng.IntN(1000)

@@ -376,7 +376,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	}
 	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.writeSSEHeaders(info.Encryption)
-	rc.writeVersionID(info.VersionID)
+	rc.writeNewVersionID(info.VersionID)
 	if completeACL != nil {
 		if _, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{ACL: completeACL, VersionID: info.VersionID}); err != nil {
 			return err

@@ -270,7 +270,7 @@ func (s *server) putObject(rc *request) error {
 	if rc.d.behave.putReturnsContentMD5 {
 		h.Set("Content-MD5", contentMD5Of(info))
 	}
-	rc.writeVersionID(info.VersionID)
+	rc.writeNewVersionID(info.VersionID)
 	s.emit(rc, "ObjectCreated:Put", rc.op.Key, info.Size, info.ETag, info.VersionID)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)
@@ -381,6 +381,16 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	if opts.CustomerKey, err = rc.readKey(false); err != nil {
 		return err
+	}
+	if rc.d.behave.sseHeadersRefusedOnRead {
+		// S3 decrypts SSE-S3 and SSE-KMS objects by itself: a read that
+		// names either is 400, not ignored (GetObject and HeadObject say so).
+		for _, name := range [...]string{"server-side-encryption", "server-side-encryption-aws-kms-key-id"} {
+			if rc.header(name) != "" {
+				h := rc.d.h(name)
+				return errorf("InvalidArgument", h+" header is not supported for this operation.").with("ArgumentName", h)
+			}
+		}
 	}
 	opts.VersionID = vid
 	opts.MetadataOnly = !body
@@ -941,7 +951,7 @@ func (s *server) copyObject(rc *request) error {
 	}
 	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.writeSSEHeaders(info.Encryption)
-	rc.writeVersionID(info.VersionID)
+	rc.writeNewVersionID(info.VersionID)
 	s.writeSourceVersionID(rc, srcBucket, srcKey, opts.SourceVersionID)
 	if rc.d.behave.copyETagHeader {
 		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))

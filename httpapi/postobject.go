@@ -328,7 +328,7 @@ func (s *server) postObject(rc *request) error {
 	h.Set("ETag", etag)
 	s.writeChecksumHeaders(rc, info, true)
 	rc.writeSSEHeaders(info.Encryption)
-	rc.writeVersionID(info.VersionID)
+	rc.writeNewVersionID(info.VersionID)
 	rc.setCRC64(info.CRC64, info.NoCRC64)
 	s.emit(rc, "ObjectCreated:Post", key, info.Size, info.ETag, info.VersionID)
 	if cb != nil {

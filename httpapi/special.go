@@ -41,7 +41,7 @@ func (s *server) appendObject(rc *request) error {
 	h.Set(rc.d.h("next-append-position"), strconv.FormatInt(res.NextPosition, 10))
 	rc.setCRC64(res.Info.CRC64, res.Info.NoCRC64)
 	rc.writeSSEHeaders(res.Info.Encryption)
-	rc.writeVersionID(res.Info.VersionID)
+	rc.writeNewVersionID(res.Info.VersionID)
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -111,7 +111,7 @@ func (s *server) putSymlink(rc *request) error {
 		return err
 	}
 	rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
-	rc.writeVersionID(info.VersionID)
+	rc.writeNewVersionID(info.VersionID)
 	return writeEmpty(rc, http.StatusOK)
 }
 

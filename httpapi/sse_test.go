@@ -404,6 +404,20 @@ func TestSSEKMSErrorsAndBucketDefault(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, types.ServerSideEncryptionAwsKms, head.ServerSideEncryption)
 	require.Contains(t, aws.ToString(head.SSEKMSKeyId), ":key/")
+	// A read naming SSE-S3 or SSE-KMS is 400 (S3 decrypts by itself;
+	// ceph s3-tests' test_sse_kms_read_declare, test_sse_kms_method_head).
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		for _, hdr := range []http.Header{
+			{"X-Amz-Server-Side-Encryption": {"aws:kms"}, "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id": {"alias/app"}},
+			{"X-Amz-Server-Side-Encryption": {"AES256"}},
+		} {
+			res := f.do(t, raw{method: method, path: "/kms/default", header: hdr})
+			require.Equal(t, http.StatusBadRequest, res.StatusCode, "%s %v", method, hdr)
+			if method == http.MethodGet {
+				require.Equal(t, "InvalidArgument", res.errCode())
+			}
+		}
+	}
 	// An explicit header wins over the default.
 	put, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("s3"), Body: strings.NewReader("x"), ServerSideEncryption: types.ServerSideEncryptionAes256})
 	require.NoError(t, err)

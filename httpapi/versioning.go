@@ -56,6 +56,17 @@ func (rc *request) writeVersionID(id string) {
 	rc.w.Header().Set(rc.d.h("version-id"), versionOrNull(id))
 }
 
+// writeNewVersionID sets x-?-version-id for a write that made a version.
+// S3 names only versions with IDs: a write into a suspended bucket makes
+// the null version and answers no header (PutObject's "versioning
+// suspended" example; reads of it do say "null"). OSS answers "null".
+func (rc *request) writeNewVersionID(id string) {
+	if id == "" && !rc.d.behave.nullVersionOnWrite {
+		return
+	}
+	rc.writeVersionID(id)
+}
+
 // versionID is the request's versionId query parameter ("": none). A
 // malformed one is InvalidArgument, as S3 answers.
 func (rc *request) versionID() (string, error) {

@@ -98,8 +98,13 @@ type Caps struct {
 	// BucketTags says the subject serves bucket tagging.
 	BucketTags bool
 	// RecreateBucketSucceeds says creating a bucket one already owns
-	// succeeds (OSS) instead of failing with BucketAlreadyOwnedByYou (S3).
+	// succeeds (OSS; S3 in us-east-1, its legacy rule) instead of failing
+	// with BucketAlreadyOwnedByYou (S3 in every other region).
 	RecreateBucketSucceeds bool
+	// NullVersionWriteUnnamed says a write into a versioning-suspended
+	// bucket answers no version ID (S3) instead of "null" (OSS); reads
+	// name the null version either way.
+	NullVersionWriteUnnamed bool
 	// CopySourceNotModified says a copy whose source fails If-None-Match
 	// or If-Modified-Since answers NotModified (OSS, 304) rather than
 	// PreconditionFailed (S3, 412).

@@ -1,0 +1,58 @@
+package httpapi_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRecreateOwnBucket: S3 answers CreateBucket of a bucket its owner
+// already has in us-east-1 with 200 and resets the bucket's ACL to the one
+// asked for, for legacy compatibility; in every other region it is 409
+// BucketAlreadyOwnedByYou, and for anyone else 409 BucketAlreadyExists
+// (ceph s3-tests' test_bucket_recreate_not_overriding and
+// test_bucket_list_return_data_versioning create buckets again).
+func TestRecreateOwnBucket(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	grants := func(b string) []types.Grant {
+		t.Helper()
+		acl, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+		return acl.Grants
+	}
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy"), ACL: types.BucketCannedACLPublicRead})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("legacy"), Key: aws.String("kept"), Body: nil})
+	require.NoError(t, err)
+	require.Len(t, grants("legacy"), 2)
+
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy")})
+	require.NoError(t, err)
+	g := grants("legacy")
+	require.Len(t, g, 1, "the ACL is reset to private")
+	require.Equal(t, types.PermissionFullControl, g[0].Permission)
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("legacy"), Key: aws.String("kept")})
+	require.NoError(t, err, "objects stay")
+
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy"), ACL: types.BucketCannedACLPublicRead})
+	require.NoError(t, err)
+	require.Len(t, grants("legacy"), 2)
+
+	other := f.s3Client(true, otherAK, otherSK)
+	_, err = other.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy")})
+	wantCode(t, err, "BucketAlreadyExists")
+
+	eu := &types.CreateBucketConfiguration{LocationConstraint: types.BucketLocationConstraintEuWest1}
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("elsewhere"), CreateBucketConfiguration: eu})
+	require.NoError(t, err)
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("elsewhere"), CreateBucketConfiguration: eu})
+	wantCode(t, err, "BucketAlreadyOwnedByYou")
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("elsewhere")})
+	wantCode(t, err, "BucketAlreadyOwnedByYou")
+}
