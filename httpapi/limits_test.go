@@ -25,11 +25,13 @@ func sdkTags(n, keyLen, valueLen int) []types.Tag {
 	return tags
 }
 
-func grants(n int) []types.Grant {
+// grants returns n grants to the canonical user id (S3 refuses grants to
+// IDs no account has).
+func grants(n int, id string) []types.Grant {
 	gs := make([]types.Grant, n)
 	for i := range gs {
 		gs[i] = types.Grant{Permission: types.PermissionRead, Grantee: &types.Grantee{
-			Type: types.TypeCanonicalUser, ID: aws.String(fmt.Sprintf("%064x", i))}}
+			Type: types.TypeCanonicalUser, ID: aws.String(id)}}
 	}
 	return gs
 }
@@ -43,17 +45,19 @@ func TestDocumentLimitsS3(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(b), Key: aws.String(k), Body: strings.NewReader("x")})
 	require.NoError(t, err)
-	owner := &types.Owner{ID: aws.String(strings.Repeat("0", 64))}
+	lb, err := c.ListBuckets(ctx, &s3.ListBucketsInput{})
+	require.NoError(t, err)
+	owner := lb.Owner
 
 	t.Run("acl grants", func(t *testing.T) {
 		_, err := c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String(b), Key: aws.String(k),
-			AccessControlPolicy: &types.AccessControlPolicy{Owner: owner, Grants: grants(100)}})
+			AccessControlPolicy: &types.AccessControlPolicy{Owner: owner, Grants: grants(100, aws.ToString(owner.ID))}})
 		require.NoError(t, err)
 		_, err = c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String(b), Key: aws.String(k),
-			AccessControlPolicy: &types.AccessControlPolicy{Owner: owner, Grants: grants(101)}})
+			AccessControlPolicy: &types.AccessControlPolicy{Owner: owner, Grants: grants(101, aws.ToString(owner.ID))}})
 		wantCode(t, err, "MalformedACLError")
 		_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String(b),
-			AccessControlPolicy: &types.AccessControlPolicy{Owner: owner, Grants: grants(101)}})
+			AccessControlPolicy: &types.AccessControlPolicy{Owner: owner, Grants: grants(101, aws.ToString(owner.ID))}})
 		wantCode(t, err, "MalformedACLError")
 		// As headers: 101 grantees in x-amz-grant-read.
 		ids := make([]string, 101)

@@ -332,9 +332,22 @@ func s3SessionToken(r *http.Request, res *sigv4.Result) string {
 
 // resolveGrants turns grants to e-mail addresses into grants to the
 // users with those addresses (as S3 stores them), in place. An address
-// no user has is UnresolvableGrantByEmailAddress.
+// no user has is UnresolvableGrantByEmailAddress, an unknown canonical ID
+// InvalidArgument.
 func (s *server) resolveGrants(grants []engine.Grant) error {
 	for i, g := range grants {
+		if g.GranteeType == "CanonicalUser" && !s.cfg.Permissive {
+			// S3 refuses a grant to an ID no account has: 400
+			// InvalidArgument "Invalid id". (Permissive mode makes users
+			// as it meets them, so any ID may be one later.)
+			if s.dir == nil {
+				continue
+			}
+			if _, ok := s.dir.UserByID(g.ID); !ok {
+				return errorf("InvalidArgument", "Invalid id").with("ArgumentName", "CanonicalUser/ID").with("ArgumentValue", g.ID)
+			}
+			continue
+		}
 		if g.GranteeType != "AmazonCustomerByEmail" {
 			continue
 		}

@@ -56,3 +56,29 @@ func TestRecreateOwnBucket(t *testing.T) {
 	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("elsewhere")})
 	wantCode(t, err, "BucketAlreadyOwnedByYou")
 }
+
+// TestACLGrantUnknownID: a grant to a canonical ID no account has is 400
+// InvalidArgument "Invalid id" naming it, as S3 answers (ceph s3-tests'
+// test_bucket_acl_grant_nonexist_user); the ACL stays as it was.
+func TestACLGrantUnknownID(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("grants")})
+	require.NoError(t, err)
+	acl, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("grants")})
+	require.NoError(t, err)
+	bad := append(acl.Grants, types.Grant{Permission: types.PermissionFullControl,
+		Grantee: &types.Grantee{Type: types.TypeCanonicalUser, ID: aws.String("_foo")}})
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("grants"),
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: bad}})
+	wantCode(t, err, "InvalidArgument")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("grants"), GrantRead: aws.String(`id="_foo"`)})
+	wantCode(t, err, "InvalidArgument")
+	after, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("grants")})
+	require.NoError(t, err)
+	require.Len(t, after.Grants, len(acl.Grants))
+	// A known user's ID is fine.
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("grants"), GrantRead: aws.String(`id="` + aws.ToString(acl.Owner.ID) + `"`)})
+	require.NoError(t, err)
+}
