@@ -23,6 +23,10 @@ const (
 	permWriteACP    = "WRITE_ACP"
 )
 
+// cannedNoGrants is the stored form of an AccessControlPolicy without
+// grants; no request can name it (bucketCanned and objectCanned do not).
+const cannedNoGrants = "no-grants"
+
 var bucketCanned = map[string]bool{"private": true, "public-read": true, "public-read-write": true, "authenticated-read": true, "log-delivery-write": true}
 
 var objectCanned = map[string]bool{"private": true, "public-read": true, "public-read-write": true, "authenticated-read": true,
@@ -158,7 +162,7 @@ func parseGrantHeader(v, perm string) ([]engine.Grant, error) {
 // effectiveGrants expands an ACL into grants: explicit grants as stored,
 // or the owner's FULL_CONTROL plus what the canned ACL adds.
 func effectiveGrants(acl engine.ACL, owner, bucketOwner string) []engine.Grant {
-	if len(acl.Grants) > 0 {
+	if len(acl.Grants) > 0 || acl.Canned == cannedNoGrants {
 		return acl.Grants
 	}
 	user := func(id, p string) engine.Grant {
@@ -265,7 +269,9 @@ func parsePolicy(data []byte) (engine.ACL, error) {
 		acl.Grants = append(acl.Grants, eg)
 	}
 	if len(acl.Grants) == 0 {
-		acl = engine.ACL{Canned: "private"}
+		// An empty list revokes every grant, the owner's too (S3 stores
+		// and shows none; the owner keeps its implicit rights).
+		acl = engine.ACL{Canned: cannedNoGrants}
 	}
 	return acl, nil
 }

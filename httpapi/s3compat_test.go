@@ -82,3 +82,43 @@ func TestACLGrantUnknownID(t *testing.T) {
 	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("grants"), GrantRead: aws.String(`id="` + aws.ToString(acl.Owner.ID) + `"`)})
 	require.NoError(t, err)
 }
+
+// TestACLWithoutGrants: an AccessControlPolicy with an empty grant list
+// revokes every grant, the owner's too, and reads back empty (ceph
+// s3-tests' test_bucket_acl_revoke_all); the owner keeps its implicit
+// rights to the ACL and, here, to its objects.
+func TestACLWithoutGrants(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("revoked")})
+	require.NoError(t, err)
+	acl, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("revoked")})
+	require.NoError(t, err)
+	require.Len(t, acl.Grants, 1)
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("revoked"),
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: []types.Grant{}}})
+	require.NoError(t, err)
+	empty, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("revoked")})
+	require.NoError(t, err)
+	require.Empty(t, empty.Grants)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("revoked"), Key: aws.String("k"), Body: nil})
+	require.NoError(t, err)
+	_, err = c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("revoked"), Key: aws.String("k"),
+		AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: []types.Grant{}}})
+	require.NoError(t, err)
+	oacl, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("revoked"), Key: aws.String("k")})
+	require.NoError(t, err)
+	require.Empty(t, oacl.Grants)
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("revoked"), Key: aws.String("k")})
+	require.NoError(t, err)
+	// Others get nothing.
+	other := f.s3Client(true, otherAK, otherSK)
+	_, err = other.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("revoked"), Key: aws.String("k")})
+	wantCode(t, err, "AccessDenied")
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("revoked"), AccessControlPolicy: &types.AccessControlPolicy{Owner: acl.Owner, Grants: acl.Grants}})
+	require.NoError(t, err)
+	back, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String("revoked")})
+	require.NoError(t, err)
+	require.Len(t, back.Grants, 1)
+}
