@@ -188,10 +188,10 @@ func parsePostPolicy(b64 string, rules policyRules) (*postPolicy, error) {
 	if err != nil {
 		return nil, errPolicy("Invalid Base64 encoding.")
 	}
-	var doc struct {
-		Expiration *string           `json:"expiration"`
-		Conditions []json.RawMessage `json:"conditions"`
-	}
+	// The document's keys are matched exactly: AWS refuses "EXPIRATION"
+	// or "Conditions" as missing, while a struct would let encoding/json
+	// match them in any case.
+	var doc map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&doc); err != nil {
 		return nil, errPolicy("Invalid JSON.")
@@ -199,18 +199,30 @@ func parsePostPolicy(b64 string, rules policyRules) (*postPolicy, error) {
 	if dec.More() {
 		return nil, errPolicy("Invalid JSON.")
 	}
-	if doc.Expiration == nil {
+	var expiration *string
+	var conditions []json.RawMessage
+	if v, ok := doc["expiration"]; ok {
+		if err := json.Unmarshal(v, &expiration); err != nil {
+			return nil, errPolicy("Invalid JSON.")
+		}
+	}
+	if v, ok := doc["conditions"]; ok {
+		if err := json.Unmarshal(v, &conditions); err != nil {
+			return nil, errPolicy("Invalid JSON.")
+		}
+	}
+	if expiration == nil {
 		return nil, errPolicy("Policy missing expiration.")
 	}
-	exp, err := parsePolicyTime(*doc.Expiration)
+	exp, err := parsePolicyTime(*expiration)
 	if err != nil {
-		return nil, errPolicy("Invalid 'expiration' value: '" + *doc.Expiration + "'")
+		return nil, errPolicy("Invalid 'expiration' value: '" + *expiration + "'")
 	}
-	if doc.Conditions == nil {
+	if conditions == nil {
 		return nil, errPolicy("Policy missing conditions.")
 	}
 	p := &postPolicy{expiration: exp}
-	for _, c := range doc.Conditions {
+	for _, c := range conditions {
 		conds, err := parseCondition(c, rules)
 		if err != nil {
 			return nil, err

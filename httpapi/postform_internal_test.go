@@ -90,6 +90,11 @@ func TestPostPolicyDocument(t *testing.T) {
 		{`{"conditions": []}`, "Policy missing expiration."},
 		{`{"expiration": "tomorrow", "conditions": []}`, "Invalid 'expiration' value: 'tomorrow'"},
 		{`{"expiration": "2026-12-02T13:00:00Z"}`, "Policy missing conditions."},
+		{`{"EXPIRATION": "2026-12-02T13:00:00Z", "conditions": []}`, "Policy missing expiration."},
+		{`{"expiration": "2026-12-02T13:00:00Z", "CONDITIONS": []}`, "Policy missing conditions."},
+		{`{"Expiration": "2026-12-02T13:00:00Z", "Conditions": []}`, "Policy missing expiration."},
+		{`{"expiration": 1, "conditions": []}`, "Invalid JSON."},
+		{`{"expiration": "2026-12-02T13:00:00Z", "conditions": {}}`, "Invalid JSON."},
 		{`{"expiration": "2026-12-02T13:00:00Z", "conditions": [] } x`, "Invalid JSON."},
 		{`not json`, "Invalid JSON."},
 	} {

@@ -173,6 +173,13 @@ func TestPostObjectS3Errors(t *testing.T) {
 	withKey := func(key string, fs []field, extra ...field) []field {
 		return append(append([]field{{"key", key}}, extra...), fs...)
 	}
+	// cased is a policy whose top-level keys are spelled as given: AWS
+	// matches them exactly (the ceph s3-tests' case-sensitivity cases).
+	cased := func(expiration, conditions string) string {
+		doc := `{"` + expiration + `": "` + now.Add(time.Hour).UTC().Format("2006-01-02T15:04:05.000Z") + `", "` +
+			conditions + `": [{"bucket": "forms"}, ["eq", "$key", "k"]]}`
+		return base64.StdEncoding.EncodeToString([]byte(doc))
+	}
 	cases := []struct {
 		name    string
 		form    multipartForm
@@ -199,6 +206,11 @@ func TestPostObjectS3Errors(t *testing.T) {
 		{"signature without policy", multipartForm{fields: withKey("k", []field{{"AWSAccessKeyId", testAK}, {"signature", "x"}}), content: "abc"}, "", 400, "InvalidArgument", "'policy'"},
 		{"undecodable policy", multipartForm{fields: withKey("k", v2("%%%", testSK)), content: "abc"}, "", 400, "InvalidPolicyDocument", ""},
 		{"policy not JSON", multipartForm{fields: withKey("k", v2(base64.StdEncoding.EncodeToString([]byte("{")), testSK)), content: "abc"}, "", 400, "InvalidPolicyDocument", "Invalid Policy: Invalid JSON."},
+		{"policy keys as AWS spells them", multipartForm{fields: withKey("k", v2(cased("expiration", "conditions"), testSK)), content: "abc"}, "", 204, "", ""},
+		{"EXPIRATION is no expiration", multipartForm{fields: withKey("k", v2(cased("EXPIRATION", "conditions"), testSK)), content: "abc"}, "", 400, "InvalidPolicyDocument",
+			"Invalid Policy: Policy missing expiration."},
+		{"CONDITIONS are no conditions", multipartForm{fields: withKey("k", v2(cased("expiration", "CONDITIONS"), testSK)), content: "abc"}, "", 400, "InvalidPolicyDocument",
+			"Invalid Policy: Policy missing conditions."},
 		{"session token", multipartForm{fields: withKey("k", v4Form(now, good), field{"x-amz-security-token", "tok"}), content: "abc"}, "", 400, "InvalidToken", ""},
 		{"no file", multipartForm{fields: withKey("k", v4Form(now, good)), noFile: true}, "", 400, "IncorrectNumberOfFilesInPostRequest", ""},
 		{"field too large", multipartForm{fields: withKey("k", v4Form(now, good), field{"x-ignore-big", strings.Repeat("b", 21<<10)}), content: "abc"}, "", 400, "MaxPostPreDataLengthExceededError", ""},
