@@ -266,22 +266,32 @@ const xmlHeader = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 // marshal renders v (a pointer to a struct with an untagged XMLName
 // field) as a document whose root element is root, in the dialect's
-// namespace.
+// namespace (none for an unqualified document).
 func (d *dialect) marshal(root string, v any) ([]byte, error) {
 	return d.marshalTo(nil, root, v)
 }
 
+// unqualified is implemented by documents the services write without a
+// namespace whatever the dialect's: clients look their children up by
+// bare name (ElementTree's find('Key') finds nothing under a namespaced
+// root).
+type unqualified interface{ unqualified() }
+
 // marshalTo is marshal appending to dst where the document renders
 // itself (an xmlAppender).
 func (d *dialect) marshalTo(dst []byte, root string, v any) ([]byte, error) {
+	xmlns := d.xmlns
+	if _, ok := v.(unqualified); ok {
+		xmlns = ""
+	}
 	if r, ok := v.(xmlAppender); ok {
 		if dst == nil {
 			dst = make([]byte, 0, 4096)
 		}
-		return r.appendXML(append(dst, xmlHeader...), root, d.xmlns), nil
+		return r.appendXML(append(dst, xmlHeader...), root, xmlns), nil
 	}
 	if f := reflect.ValueOf(v).Elem().FieldByName("XMLName"); f.IsValid() {
-		f.Set(reflect.ValueOf(xml.Name{Space: d.xmlns, Local: root}))
+		f.Set(reflect.ValueOf(xml.Name{Space: xmlns, Local: root}))
 	}
 	var b bytes.Buffer
 	b.WriteString(xmlHeader)

@@ -366,6 +366,10 @@ type postResponse struct {
 	ETag     string `xml:"ETag" json:"ETag"`
 }
 
+// AWS writes PostResponse without the namespace of its other documents
+// (so do OSS, whose documents have none, and Sina, which answers as S3).
+func (*postResponse) unqualified() {}
+
 // formDialect is the dialect a form speaks: d, unless the form carries
 // none of d's credential fields and another dialect's.
 func formDialect(d *dialect, f *postForm) *dialect {

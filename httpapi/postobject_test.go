@@ -161,6 +161,24 @@ func TestPostObjectS3Fields(t *testing.T) {
 	require.Equal(t, http.StatusOK, anon.StatusCode)
 }
 
+// TestPostObjectS3PostResponse: the 201 document byte for byte as AWS
+// writes it, PostResponse without the namespace of S3's other documents
+// (ceph s3-tests read it with ElementTree's find('Key'), which a
+// namespaced root defeats).
+func TestPostObjectS3PostResponse(t *testing.T) {
+	f, _ := newPostFixture(t)
+	now := f.clock.Now()
+	policy := policyDoc(t, now.Add(time.Hour), append(v4Conds(now), map[string]string{"bucket": "forms"},
+		map[string]string{"key": "up/a.txt"}, map[string]string{"success_action_status": "201"})...)
+	fields := append([]field{{"key", "up/a.txt"}, {"success_action_status", "201"}}, v4Form(now, policy)...)
+	resp := f.post(t, "/forms", "", multipartForm{fields: fields, content: "form body"})
+	require.Equal(t, http.StatusCreated, resp.StatusCode, string(resp.body))
+	md5hex := fmt.Sprintf("%x", md5.Sum([]byte("form body")))
+	require.Equal(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse><Location>"+f.srv.URL+"/forms/up/a.txt</Location>"+
+		"<Bucket>forms</Bucket><Key>up/a.txt</Key><ETag>&#34;"+md5hex+"&#34;</ETag></PostResponse>", string(resp.body))
+	require.Equal(t, "application/xml", resp.Header.Get("Content-Type"))
+}
+
 // TestPostObjectS3Errors: each failure and its code and message.
 func TestPostObjectS3Errors(t *testing.T) {
 	f, _ := newPostFixture(t)
