@@ -193,10 +193,19 @@ func TestVerifyErrors(t *testing.T) {
 }
 
 func TestDateHeaderOnly(t *testing.T) {
-	// x-amz-date absent: the Date header supplies the timestamp.
+	// x-amz-date absent: the Date header supplies the timestamp, in the
+	// HTTP form or RFC 1123 with a numeric zone (botocore, which signs
+	// with Date when a caller sets it, writes email.utils.formatdate's
+	// "-0000": ceph s3-tests' test_object_create_date_and_amz_date).
+	for _, date := range []string{"Sat, 01 Jun 2024 12:00:00 GMT", "Sat, 01 Jun 2024 12:00:00 -0000", "Sat, 01 Jun 2024 14:00:00 +0200"} {
+		t.Run(date, func(t *testing.T) { testDateHeaderOnly(t, date) })
+	}
+}
+
+func testDateHeaderOnly(t *testing.T, date string) {
 	now := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
 	r := httptest.NewRequest("GET", "http://bucket.s3.local/key", nil)
-	r.Header.Set("Date", now.Format(http.TimeFormat))
+	r.Header.Set("Date", date)
 	r.Header.Set("X-Amz-Content-Sha256", EmptySHA256)
 	signed := []string{"date", "host", "x-amz-content-sha256"}
 	scope := Scope{"20240601", "us-east-1", "s3"}

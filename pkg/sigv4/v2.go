@@ -161,6 +161,16 @@ func unfold(v string) string {
 // date (RFC 1123 with GMT, RFC 850, asctime), RFC 1123 with a numeric zone
 // or the zone name UTC, ISO 8601 basic (TimeFormat) or RFC 3339.
 func parseV2Time(v string) (time.Time, error) {
+	t, err := parseAnyTime(v)
+	if err == nil && t.Year() < 1970 {
+		// S3 takes no date before the epoch as a request time:
+		// AccessDenied, not RequestTimeTooSkewed.
+		return time.Time{}, fmt.Errorf("%w: invalid date %q", ErrMissingDate, v)
+	}
+	return t, err
+}
+
+func parseAnyTime(v string) (time.Time, error) {
 	if t, err := http.ParseTime(v); err == nil {
 		return t, nil
 	}
@@ -182,9 +192,11 @@ func verifyV2Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	if err != nil {
 		return nil, err
 	}
+	// x-amz-date, when present at all, is the request's time: an empty
+	// one is no date (S3: AccessDenied), not a reason to fall back to Date.
 	dateHdr, amzDate := r.Header.Get("Date"), r.Header.Get("X-Amz-Date")
 	tv := amzDate
-	if tv == "" {
+	if _, ok := r.Header["X-Amz-Date"]; !ok {
 		tv = dateHdr
 	}
 	if tv == "" {

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -114,4 +115,25 @@ func TestV2SignRoundTrip(t *testing.T) {
 	PresignV2(r, creds, "bucket", now.Add(time.Hour))
 	_, err := Verify(r, exampleSecrets, now, VerifyOptions{VirtualHostBucket: "bucket"})
 	require.NoError(t, err)
+}
+
+// TestV2DateRules: an x-amz-date header present but empty is no date
+// (Date is not used instead), and a date before the epoch is none either:
+// both are ErrMissingDate (S3's AccessDenied), as ceph s3-tests'
+// test_object_create_bad_date_empty_aws2 and _before_epoch_aws2 expect.
+func TestV2DateRules(t *testing.T) {
+	now := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	creds := Credentials{AccessKeyID: exampleAKID, SecretAccessKey: exampleSecret}
+	r := httptest.NewRequest("PUT", "http://s3.local/bucket/k", nil)
+	SignRequestV2(r, creds, "", now)
+	r.Header["X-Amz-Date"] = []string{""}
+	_, err := Verify(r, exampleSecrets, now, VerifyOptions{})
+	require.ErrorIs(t, err, ErrMissingDate)
+
+	old := time.Date(1950, 7, 7, 21, 53, 4, 0, time.UTC)
+	r = httptest.NewRequest("PUT", "http://s3.local/bucket/k", nil)
+	r.Header.Set("X-Amz-Date", old.Format(http.TimeFormat))
+	SignRequestV2(r, creds, "", old)
+	_, err = Verify(r, exampleSecrets, now, VerifyOptions{})
+	require.ErrorIs(t, err, ErrMissingDate)
 }

@@ -239,7 +239,9 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 		}
 		ts = v
 	} else if v := r.Header.Get("Date"); v != "" {
-		t, err = http.ParseTime(v)
+		// The forms SigV2 takes: botocore signs with a Date header of
+		// email.utils.formatdate, RFC 1123 with a numeric zone ("-0000").
+		t, err = parseV2Time(v)
 		if err != nil {
 			return nil, fmt.Errorf("%w: invalid Date %q", ErrMissingDate, v)
 		}
