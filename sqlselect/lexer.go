@@ -50,6 +50,10 @@ func lex(s string) ([]token, error) {
 		switch {
 		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
 			i++
+		case c == ';' && strings.TrimLeft(s[i+1:], " \t\n\r\f") == "":
+			// One semicolon may end the statement, as PartiQL's grammar
+			// allows (ceph's s3-tests end every query with one).
+			i = len(s)
 		case isIdentStart(c):
 			j := i + 1
 			for j < len(s) && isIdentPart(s[j]) {
