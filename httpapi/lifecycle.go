@@ -13,9 +13,10 @@ import (
 
 // Bucket lifecycle: S3 Put/Get/DeleteBucketLifecycleConfiguration and OSS
 // Put/Get/DeleteBucketLifecycle. One lenient document type reads both
-// shapes (S3's Filter/And and AbortIncompleteMultipartUpload, OSS's
-// top-level Prefix and Tag, CreatedBeforeDate and AbortMultipartUpload);
-// the dialect's lifecycleDoc renders its own. The engine executes the
+// shapes (S3's Filter/And or deprecated top-level Prefix and
+// AbortIncompleteMultipartUpload, OSS's top-level Prefix and Tag,
+// CreatedBeforeDate and AbortMultipartUpload); the dialect's
+// lifecycleDoc renders its own. The engine executes the
 // rules on its clock (engine/lifecycle.go); matching objects report
 // x-amz-expiration / x-oss-expiration.
 
@@ -143,6 +144,10 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 	if x.Prefix != nil {
 		r.Filter.Prefix = *x.Prefix
 	}
+	// A top-level Prefix with no other condition is S3's deprecated form,
+	// which S3 renders back as it was put (s3-tests compare). OSS rules
+	// always have one; OSS renders its own shape whatever the flag says.
+	r.LegacyPrefix = x.Prefix != nil && x.Filter == nil && len(x.Tags) == 0
 	for _, t := range x.Tags {
 		r.Filter.Tags = append(r.Filter.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
 	}
@@ -310,43 +315,18 @@ func itoaOrEmpty(n int) string {
 	return strconv.Itoa(n)
 }
 
-// s3LifecycleDoc renders S3's shape: every rule with a Filter.
+// s3LifecycleDoc renders S3's shape: each rule in the form it was put,
+// with a Filter or with the deprecated top-level Prefix (an empty one as
+// <Prefix></Prefix>, as S3 does).
 func s3LifecycleDoc(lc *bucketconfig.Lifecycle) any {
 	doc := &lifecycleXML{}
 	for _, r := range lc.Rules {
 		x := lifecycleRuleXML{ID: r.ID, Status: map[bool]string{true: "Enabled", false: "Disabled"}[r.Enabled]}
-		f := r.Filter
-		prefix := f.Prefix
-		var size [2]string
-		if f.SizeGreaterThan > 0 {
-			size[0] = strconv.FormatInt(f.SizeGreaterThan, 10)
-		}
-		if f.SizeLessThan > 0 {
-			size[1] = strconv.FormatInt(f.SizeLessThan, 10)
-		}
-		conds := len(f.Tags)
-		for _, c := range []bool{prefix != "", size[0] != "", size[1] != ""} {
-			if c {
-				conds++
-			}
-		}
-		x.Filter = &lifecycleFilter{}
-		switch {
-		case conds > 1:
-			and := &lifecycleFilterOp{SizeGreaterThan: size[0], SizeLessThan: size[1]}
-			if prefix != "" {
-				and.Prefix = &prefix
-			}
-			for _, t := range f.Tags {
-				and.Tags = append(and.Tags, xmlTag{t.Key, t.Value})
-			}
-			x.Filter.And = and
-		case len(f.Tags) == 1:
-			x.Filter.Tag = &xmlTag{f.Tags[0].Key, f.Tags[0].Value}
-		case size[0] != "" || size[1] != "":
-			x.Filter.SizeGreaterThan, x.Filter.SizeLessThan = size[0], size[1]
-		default:
-			x.Filter.Prefix = &prefix
+		if r.LegacyPrefix {
+			prefix := r.Filter.Prefix
+			x.Prefix = &prefix
+		} else {
+			x.Filter = s3LifecycleFilter(r.Filter)
 		}
 		if e := r.Expiration; e != nil {
 			x.Expiration = &lifecycleExpirationXML{Days: itoaOrEmpty(e.Days), Date: lifecycleDate(e.Date)}
@@ -372,6 +352,44 @@ func s3LifecycleDoc(lc *bucketconfig.Lifecycle) any {
 		doc.Rules = append(doc.Rules, x)
 	}
 	return doc
+}
+
+// s3LifecycleFilter renders a rule's Filter: one condition on its own,
+// several in an And, none as an empty Prefix.
+func s3LifecycleFilter(f bucketconfig.LifecycleFilter) *lifecycleFilter {
+	prefix := f.Prefix
+	var size [2]string
+	if f.SizeGreaterThan > 0 {
+		size[0] = strconv.FormatInt(f.SizeGreaterThan, 10)
+	}
+	if f.SizeLessThan > 0 {
+		size[1] = strconv.FormatInt(f.SizeLessThan, 10)
+	}
+	conds := len(f.Tags)
+	for _, c := range []bool{prefix != "", size[0] != "", size[1] != ""} {
+		if c {
+			conds++
+		}
+	}
+	x := &lifecycleFilter{}
+	switch {
+	case conds > 1:
+		and := &lifecycleFilterOp{SizeGreaterThan: size[0], SizeLessThan: size[1]}
+		if prefix != "" {
+			and.Prefix = &prefix
+		}
+		for _, t := range f.Tags {
+			and.Tags = append(and.Tags, xmlTag{t.Key, t.Value})
+		}
+		x.And = and
+	case len(f.Tags) == 1:
+		x.Tag = &xmlTag{f.Tags[0].Key, f.Tags[0].Value}
+	case size[0] != "" || size[1] != "":
+		x.SizeGreaterThan, x.SizeLessThan = size[0], size[1]
+	default:
+		x.Prefix = &prefix
+	}
+	return x
 }
 
 // ossLifecycleDoc renders OSS's shape: Prefix and Tag in the rule,

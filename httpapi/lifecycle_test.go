@@ -264,3 +264,54 @@ func TestOSSLifecycleOverlaps(t *testing.T) {
 		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{rule("a", "logs", 30), rule("b", "logs/app", 3)}}})
 	require.NoError(t, err)
 }
+
+// TestS3LifecycleLegacyPrefix: a rule put with S3's deprecated top-level
+// Prefix comes back with it and without a Filter, and a rule put with a
+// Filter comes back with the Filter, as S3 answers (ceph s3-tests
+// test_lifecycle_get and test_lifecycle_get_no_id compare the GET result
+// with what they put). An empty legacy Prefix, which selects every
+// object, comes back as an empty Prefix.
+func TestS3LifecycleLegacyPrefix(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("legacy")})
+	require.NoError(t, err)
+	put := func(rules ...types.LifecycleRule) []types.LifecycleRule {
+		t.Helper()
+		_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("legacy"),
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules}})
+		require.NoError(t, err)
+		got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("legacy")})
+		require.NoError(t, err)
+		require.Len(t, got.Rules, len(rules))
+		return got.Rules
+	}
+
+	legacy := types.LifecycleRule{ID: aws.String("test1/"), Prefix: aws.String("test1/"), Status: types.ExpirationStatusEnabled,
+		Expiration: &types.LifecycleExpiration{Days: aws.Int32(31)}}
+	got := put(legacy,
+		types.LifecycleRule{Prefix: aws.String("test2/"), Status: types.ExpirationStatusEnabled,
+			Expiration: &types.LifecycleExpiration{Days: aws.Int32(120)}},
+		types.LifecycleRule{ID: aws.String("all"), Prefix: aws.String(""), Status: types.ExpirationStatusDisabled,
+			Expiration: &types.LifecycleExpiration{Days: aws.Int32(365)}})
+	assert.Equal(t, legacy, got[0])
+	assert.NotEmpty(t, aws.ToString(got[1].ID), "an ID is generated")
+	assert.Equal(t, aws.String("test2/"), got[1].Prefix)
+	assert.Nil(t, got[1].Filter)
+	assert.Equal(t, aws.String(""), got[2].Prefix, "an empty legacy Prefix comes back empty")
+	assert.Nil(t, got[2].Filter)
+	o, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("legacy"), Key: aws.String("test1/a"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	assert.Contains(t, aws.ToString(o.Expiration), `rule-id="test1/"`, "the legacy Prefix selects")
+
+	filtered := types.LifecycleRule{ID: aws.String("f"), Filter: &types.LifecycleRuleFilter{Prefix: aws.String("test1/")},
+		Status: types.ExpirationStatusEnabled, Expiration: &types.LifecycleExpiration{Days: aws.Int32(31)}}
+	got = put(filtered,
+		types.LifecycleRule{ID: aws.String("e"), Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+			Status: types.ExpirationStatusEnabled, Expiration: &types.LifecycleExpiration{Days: aws.Int32(365)}})
+	assert.Equal(t, filtered, got[0])
+	assert.Nil(t, got[1].Prefix)
+	require.NotNil(t, got[1].Filter)
+	assert.Equal(t, aws.String(""), got[1].Filter.Prefix)
+}

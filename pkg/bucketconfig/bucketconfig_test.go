@@ -85,3 +85,27 @@ func TestAccessKinds(t *testing.T) {
 	require.Equal(t, 1, v1)
 	require.Equal(t, 1, v2)
 }
+
+// TestLifecycleLegacyPrefix: the form a rule was put in survives
+// Encode and Decode, records stored before LegacyPrefix existed read as
+// the Filter form, and a legacy Prefix is the rule's only condition.
+func TestLifecycleLegacyPrefix(t *testing.T) {
+	lc := &Lifecycle{Rules: []LifecycleRule{
+		{ID: "legacy", Enabled: true, LegacyPrefix: true, Filter: LifecycleFilter{Prefix: "test1/"}, Expiration: &LifecycleExpiration{Days: 31}},
+		{ID: "all", LegacyPrefix: true, Expiration: &LifecycleExpiration{Days: 365}},
+		{ID: "filter", Enabled: true, Filter: LifecycleFilter{Prefix: "test2/"}, Expiration: &LifecycleExpiration{Days: 120}},
+	}}
+	doc, err := Encode(lc)
+	require.NoError(t, err)
+	back, err := Decode(KindLifecycle, doc)
+	require.NoError(t, err)
+	require.Equal(t, lc, back)
+
+	old, err := Decode(KindLifecycle, []byte(`{"rules":[{"id":"r","enabled":true,"filter":{"prefix":"p/"},"expiration":{"days":1}}]}`))
+	require.NoError(t, err)
+	require.False(t, old.(*Lifecycle).Rules[0].LegacyPrefix)
+
+	_, err = Encode(&Lifecycle{Rules: []LifecycleRule{{ID: "t", LegacyPrefix: true,
+		Filter: LifecycleFilter{Prefix: "p/", Tags: []Tag{{"k", "v"}}}, Expiration: &LifecycleExpiration{Days: 1}}}})
+	require.ErrorIs(t, err, ErrInvalid)
+}

@@ -21,6 +21,13 @@ type LifecycleRule struct {
 	ID      string          `json:"id,omitempty"`
 	Enabled bool            `json:"enabled"`
 	Filter  LifecycleFilter `json:"filter"`
+	// LegacyPrefix says the rule was put with S3's deprecated top-level
+	// Prefix (the API before Filter) instead of a Filter, with
+	// Filter.Prefix its only condition. S3 answers GET with each rule in
+	// the form it was put, and clients compare what they read with what
+	// they wrote. Records stored before this field decode as false, the
+	// Filter form they were rendered in.
+	LegacyPrefix bool `json:"legacyPrefix,omitempty"`
 	// Expiration deletes the current version (a delete marker in a
 	// versioned bucket).
 	Expiration *LifecycleExpiration `json:"expiration,omitempty"`
@@ -130,6 +137,9 @@ func (r *LifecycleRule) validate() error {
 		return fmt.Errorf("at least one action is needed")
 	}
 	f := r.Filter
+	if r.LegacyPrefix && !f.prefixOnly() {
+		return fmt.Errorf("a rule with a top-level Prefix cannot have other filter conditions")
+	}
 	if f.SizeGreaterThan < 0 || f.SizeLessThan < 0 || f.SizeLessThan > 0 && f.SizeLessThan <= f.SizeGreaterThan {
 		return fmt.Errorf("ObjectSizeLessThan must be greater than ObjectSizeGreaterThan")
 	}
