@@ -243,7 +243,8 @@ func (e *Engine) updateVersionLock(ctx context.Context, bucket, key, vid string,
 // ("": the latest) of bucket/key; the zero Retention removes it. An active
 // COMPLIANCE retention can only be extended (same mode, an Until no
 // earlier); an active GOVERNANCE one can be shortened, removed or have
-// its mode changed only with bypass: otherwise ErrObjectLocked. A date
+// its mode changed (to COMPLIANCE too) only with bypass: otherwise
+// ErrObjectLocked. A date
 // not in the future is ErrInvalidArgument; a bucket without Object Lock
 // ErrObjectLockNotEnabled.
 func (e *Engine) SetObjectRetention(ctx context.Context, bucket, key, versionID string, r Retention, bypass bool) (ObjectInfo, error) {
@@ -254,9 +255,13 @@ func (e *Engine) SetObjectRetention(ctx context.Context, bucket, key, versionID 
 		}
 		old := i.Retention
 		if old.active(now) {
-			weaker := r.Mode == "" || r.Until.Before(old.Until) ||
-				(old.Mode == RetentionCompliance && r.Mode != RetentionCompliance)
-			if weaker && (old.Mode == RetentionCompliance || !bypass) {
+			// Only extending in the same mode is open to everyone. Any
+			// other change alters a retention in force, even one that
+			// tightens it (GOVERNANCE to COMPLIANCE): S3 lets that
+			// through a GOVERNANCE retention only with the bypass, and
+			// never through a COMPLIANCE one.
+			altered := r.Mode != old.Mode || r.Until.Before(old.Until)
+			if altered && (old.Mode == RetentionCompliance || !bypass) {
 				return fmt.Errorf("%w: %s/%s is retained (%s) until %s", ErrObjectLocked, bucket, key, old.Mode, old.Until.Format(time.RFC3339))
 			}
 		}

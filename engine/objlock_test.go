@@ -157,3 +157,68 @@ func TestObjectLockCrash(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "kept", got)
 }
+
+// TestObjectRetentionChanges: while a retention is in force, anyone may
+// extend it in the same mode; any other change to a GOVERNANCE retention
+// (shortening, removing, changing its mode, even to COMPLIANCE) needs the
+// bypass, and a COMPLIANCE retention allows none. Once it has run out,
+// anything goes.
+func TestObjectRetentionChanges(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{ObjectLock: true}))
+	const gov, comp = RetentionGovernance, RetentionCompliance
+	until := clk.Now().Add(time.Hour)
+	later, sooner := until.Add(time.Hour), until.Add(-time.Minute)
+	cases := []struct {
+		name    string
+		from    RetentionMode
+		to      Retention
+		bypass  bool
+		expired bool // the old retention has run out
+		locked  bool // ErrObjectLocked
+	}{
+		{name: "GOVERNANCE to COMPLIANCE", from: gov, to: Retention{comp, until}, locked: true},
+		{name: "GOVERNANCE to COMPLIANCE later", from: gov, to: Retention{comp, later}, locked: true},
+		{name: "GOVERNANCE to COMPLIANCE with bypass", from: gov, to: Retention{comp, until}, bypass: true},
+		{name: "GOVERNANCE extended", from: gov, to: Retention{gov, later}},
+		{name: "GOVERNANCE unchanged", from: gov, to: Retention{gov, until}},
+		{name: "GOVERNANCE shortened", from: gov, to: Retention{gov, sooner}, locked: true},
+		{name: "GOVERNANCE shortened with bypass", from: gov, to: Retention{gov, sooner}, bypass: true},
+		{name: "GOVERNANCE removed", from: gov, to: Retention{}, locked: true},
+		{name: "GOVERNANCE removed with bypass", from: gov, to: Retention{}, bypass: true},
+		{name: "COMPLIANCE to GOVERNANCE", from: comp, to: Retention{gov, later}, locked: true},
+		{name: "COMPLIANCE to GOVERNANCE with bypass", from: comp, to: Retention{gov, later}, bypass: true, locked: true},
+		{name: "COMPLIANCE extended", from: comp, to: Retention{comp, later}},
+		{name: "COMPLIANCE shortened with bypass", from: comp, to: Retention{comp, sooner}, bypass: true, locked: true},
+		{name: "COMPLIANCE removed with bypass", from: comp, to: Retention{}, bypass: true, locked: true},
+		{name: "COMPLIANCE run out, to GOVERNANCE", from: comp, to: Retention{gov, later}, expired: true},
+		{name: "GOVERNANCE run out, to COMPLIANCE", from: gov, to: Retention{comp, later}, expired: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			old := Retention{Mode: c.from, Until: until}
+			if c.expired {
+				old.Until = clk.Now().Add(time.Minute)
+			}
+			v, err := e.PutObject(ctx, "bkt", "k", strings.NewReader("v"), 1, PutOptions{Retention: old})
+			require.NoError(t, err)
+			if c.expired {
+				clk.Advance(2 * time.Minute)
+			}
+			_, err = e.SetObjectRetention(ctx, "bkt", "k", v.VersionID, c.to, c.bypass)
+			head, herr := e.HeadObjectVersion(ctx, "bkt", "k", v.VersionID)
+			require.NoError(t, herr)
+			if c.locked {
+				require.ErrorIs(t, err, ErrObjectLocked)
+				assert.Equal(t, old, head.Retention, "a refused change leaves the retention as it was")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, c.to, head.Retention)
+		})
+	}
+}

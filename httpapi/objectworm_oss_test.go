@@ -47,9 +47,17 @@ func TestOSSObjectWorm(t *testing.T) {
 	require.True(t, isOSS, "%v", err)
 	assert.Equal(t, 403, e.status)
 
+	// Changing the mode of a GOVERNANCE retention in force, even to
+	// COMPLIANCE, takes x-oss-bypass-governance-retention.
 	until := f.clock.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339)
 	_, err = c.PutObjectRetention(ctx, &oss2.PutObjectRetentionRequest{Bucket: b, Key: oss2.Ptr("k"), VersionId: put.VersionId,
 		Retention: &oss2.ObjectWormRetention{Mode: oss2.Ptr("COMPLIANCE"), RetainUntilDate: oss2.Ptr(until)}})
+	e, isOSS = ossError(err)
+	require.True(t, isOSS, "%v", err)
+	assert.Equal(t, 403, e.status)
+	_, err = c.PutObjectRetention(ctx, &oss2.PutObjectRetentionRequest{Bucket: b, Key: oss2.Ptr("k"), VersionId: put.VersionId,
+		BypassGovernanceRetention: oss2.Ptr(true),
+		Retention:                 &oss2.ObjectWormRetention{Mode: oss2.Ptr("COMPLIANCE"), RetainUntilDate: oss2.Ptr(until)}})
 	require.NoError(t, err)
 	r, err = c.GetObjectRetention(ctx, &oss2.GetObjectRetentionRequest{Bucket: b, Key: oss2.Ptr("k"), VersionId: put.VersionId})
 	require.NoError(t, err)
