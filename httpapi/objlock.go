@@ -73,15 +73,15 @@ func parseObjectLockConfig(_ *request, data []byte) (bucketconfig.Config, error)
 		return nil, errorf("MalformedXML", "")
 	}
 	c.Mode = r.Mode
-	n, max := r.Days, bucketconfig.MaxObjectLockDays
+	n, max, unit := r.Days, bucketconfig.MaxObjectLockDays, "Days"
 	if r.Years != nil {
-		n, max = r.Years, bucketconfig.MaxObjectLockYears
+		n, max, unit = r.Years, bucketconfig.MaxObjectLockYears, "Years"
 	}
 	if *n <= 0 {
-		return nil, errorf("InvalidArgument", "Default retention period must be a positive integer value.")
+		return nil, errorf("InvalidArgument", "Default retention period must be a positive integer value.").with("ArgumentName", unit)
 	}
 	if *n > max {
-		return nil, errorf("InvalidArgument", "Default retention period is too large.")
+		return nil, errorf("InvalidArgument", "Default retention period is too large.").with("ArgumentName", unit)
 	}
 	if r.Years != nil {
 		c.Years = *n

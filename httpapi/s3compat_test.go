@@ -122,3 +122,20 @@ func TestACLWithoutGrants(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, back.Grants, 1)
 }
+
+// TestObjectLockPeriodArgument: a default retention period that is not
+// positive is InvalidArgument naming the element, as S3 answers
+// (versity/versitygw#1738 quotes it).
+func TestObjectLockPeriodArgument(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/locked", header: hdr("X-Amz-Bucket-Object-Lock-Enabled", "true")}).errOrNil())
+	for unit, body := range map[string]string{
+		"Days":  "<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>0</Days></DefaultRetention></Rule></ObjectLockConfiguration>",
+		"Years": "<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>COMPLIANCE</Mode><Years>-1</Years></DefaultRetention></Rule></ObjectLockConfiguration>",
+	} {
+		r := f.do(t, raw{method: "PUT", path: "/locked?object-lock", body: []byte(body), header: md5Header([]byte(body))})
+		require.Equal(t, 400, r.StatusCode, "%s", r.body)
+		require.Equal(t, "InvalidArgument", r.errCode())
+		require.Contains(t, string(r.body), "<ArgumentName>"+unit+"</ArgumentName>")
+	}
+}
