@@ -70,9 +70,9 @@
 // Config.OSSClient (NewOSSClient, s3diff -oss) drives the endpoint through
 // the Aliyun OSS SDK v2 against the model's OSS rules instead; Diff is
 // S3-only.
-// The model is S3's documented behaviour outside us-east-1 (set
-// Config.RecreateBucketOK for us-east-1, where re-creating one's own bucket
-// answers 200). Endpoints that refuse ACLs
+// The model is S3's documented behaviour, in the Client's region:
+// re-creating one's own bucket answers 200 in us-east-1 and 409
+// BucketAlreadyOwnedByYou elsewhere (Config.RecreateBucketOK forces 200). Endpoints that refuse ACLs
 // (buckets with Object Ownership "bucket owner enforced") need Ops without
 // OpPutObjectACL. Runs against a real service create and delete buckets
 // named Config.BucketPrefix-*.

@@ -49,8 +49,10 @@ type Config struct {
 	// Ops restricts the operations generated. Default AllOps.
 	Ops []Op
 	// RecreateBucketOK says CreateBucket on one's own bucket answers 200
-	// (S3 in us-east-1, OSS) instead of 409 BucketAlreadyOwnedByYou (S3
-	// elsewhere, osslite's S3 dialect). Default false.
+	// instead of 409 BucketAlreadyOwnedByYou. The model expects 200
+	// anyway where S3 and OSS answer it: for a Client signing for
+	// us-east-1 (S3's legacy rule there, osslite's S3 dialect too) and
+	// with OSSClient. Default false.
 	RecreateBucketOK bool
 	// UploadsBlockDeleteBucket makes the model expect 409 BucketNotEmpty
 	// from DeleteBucket while multipart uploads are pending. osslite's S3
@@ -86,7 +88,9 @@ func (c *Config) ensureDefaults() {
 	}
 }
 
-func (c *Config) recreateOK() bool { return c.RecreateBucketOK || c.OSSClient != nil }
+func (c *Config) recreateOK() bool {
+	return c.RecreateBucketOK || c.OSSClient != nil || c.Client != nil && c.Client.Options().Region == "us-east-1"
+}
 
 // newModel makes the model for c's rules.
 func (c *Config) newModel() *model {

@@ -38,7 +38,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		cfg      fuzz.Config
 		ops      = fs.String("ops", "", "comma-separated operations to generate (default all: "+opNames()+")")
 		verbose  = fs.Bool("v", false, "log every step")
-		recreate = fs.Bool("recreate-bucket-ok", false, "expect 200 for CreateBucket on one's own bucket (S3 us-east-1, OSS)")
+		recreate = fs.Bool("recreate-bucket-ok", false, "expect 200 for CreateBucket on one's own bucket outside us-east-1 too (us-east-1 and -oss expect it anyway)")
 		useOSS   = fs.Bool("oss", false, "speak the Aliyun OSS protocol (OSS SDK v2) instead of S3; one endpoint only")
 	)
 	fs.StringVar(&a.Endpoint, "endpoint", "", "endpoint URL (required)")
