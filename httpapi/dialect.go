@@ -147,6 +147,9 @@ type dialect struct {
 	showsOSSUID bool
 	// post reads POST Object forms (postobject.go); nil: not served.
 	post *postRules
+	// traffic lets a request cap its transfer's rate (traffic.go); the
+	// zero value does not.
+	traffic trafficRule
 }
 
 // behaviour holds the yes/no differences of the shared handlers. Each

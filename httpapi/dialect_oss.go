@@ -116,7 +116,8 @@ var oss = &dialect{
 		"tagging", "transferAcceleration", "udf", "uploadId", "uploads", "versioning", "versions",
 		"vod", "website", "worm", "wormExtend", "wormId", "x-oss-async-process", "x-oss-process",
 	),
-	post: ossPost,
+	post:    ossPost,
+	traffic: ossTraffic,
 }
 
 // detectOSS recognises OSS authorization (OSS, OSS2 and OSS4-HMAC-SHA256

@@ -94,6 +94,9 @@ type request struct {
 	size    int64
 	chunked *chunkedBody // set for aws-chunked bodies
 	slow    *slowBody    // the raw body's guard against slow clients, if any
+	// pace holds the transfer to the traffic limit the request asked for
+	// (traffic.go); nil: none.
+	pace *pacer
 	// bucket is the bucket record, once authorize (or bucketOf) has read it.
 	bucket *engine.BucketInfo
 	// errCode and ec are the error the response carries (for the log).
@@ -278,6 +281,13 @@ func (s *server) serve(rc *request) error {
 		}
 	} else if err := s.authorize(rc); err != nil {
 		return err
+	}
+	if rt.throttled && rt.auth != authForm { // a form's limit is a field: postObject reads it
+		body, err := rc.limitTraffic(rc.body)
+		if err != nil {
+			return err
+		}
+		rc.body = body
 	}
 	return rt.handle(s, rc)
 }
@@ -507,11 +517,17 @@ type responseWriter struct {
 	status      int
 	bytes       int64
 	wroteHeader bool
+	// pace, when set, reports how long the request was held back
+	// (traffic.go), whatever the answer.
+	pace *pacer
 }
 
 func (w *responseWriter) WriteHeader(code int) {
 	if !w.wroteHeader {
 		w.status, w.wroteHeader = code, true
+		if w.pace != nil {
+			w.pace.report(w.Header())
+		}
 	}
 	w.ResponseWriter.WriteHeader(code)
 }

@@ -219,6 +219,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 		}
 		return rc.versionError(err, opts.SourceVersionID)
 	}
+	s.holdCopy(rc, part.Size)
 	rc.setCRC64(part.CRC64, part.NoCRC64)
 	rc.writeSSEHeaders(part.Encryption)
 	s.writeSourceVersionID(rc, srcBucket, srcKey, opts.SourceVersionID)

@@ -946,6 +946,7 @@ func (s *server) copyObject(rc *request) error {
 		}
 		return rc.versionError(err, opts.SourceVersionID)
 	}
+	s.holdCopy(rc, info.Size)
 	if err := s.scheduleExpiry(rc, info); err != nil {
 		return err
 	}

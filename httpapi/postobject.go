@@ -298,6 +298,10 @@ func (s *server) postObject(rc *request) error {
 	r := *rc.r
 	r.Header = rc.formHeader(f, rules)
 	rc.r = &r
+	file, err := rc.limitTraffic(f.file) // the form's x-oss-traffic-limit, now a header
+	if err != nil {
+		return err
+	}
 	opts, err := s.creationOptions(rc, sseCreate)
 	if err != nil {
 		return err
@@ -319,7 +323,7 @@ func (s *server) postObject(rc *request) error {
 	if cb, err = s.formCallback(rc, f); err != nil {
 		return err
 	}
-	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, key, &sizeRange{r: f.file, lo: lo, hi: hi}, -1, opts)
+	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, key, &sizeRange{r: file, lo: lo, hi: hi}, -1, opts)
 	if err != nil {
 		return err
 	}

@@ -101,6 +101,9 @@ type route struct {
 	// sub-resources out (authenticateOSS): the SDKs do not sign them and
 	// naming them turns no request into a write.
 	unsignedOK bool
+	// throttled marks the operations that honour the dialect's traffic
+	// limit (traffic.go).
+	throttled bool
 }
 
 // authMode is where a route's credentials are.
@@ -144,23 +147,23 @@ var routes = []route{
 	{method: http.MethodGet, target: targetBucket, op: "ListObjects", perm: permBucketRead, handle: (*server).listObjectsV1},
 	{method: http.MethodDelete, target: targetBucket, op: "DeleteBucket", perm: permOwner, handle: (*server).deleteBucket},
 	{method: http.MethodPost, target: targetBucket, params: []string{"delete"}, op: "DeleteObjects", perm: permBucketWrite, handle: (*server).deleteObjects},
-	{method: http.MethodPost, target: targetBucket, op: "PostObject", perm: permBucketWrite, handle: (*server).postObject, auth: authForm},
+	{method: http.MethodPost, target: targetBucket, op: "PostObject", perm: permBucketWrite, handle: (*server).postObject, throttled: true, auth: authForm},
 
-	{method: http.MethodPut, target: targetObject, params: []string{"partNumber", "uploadId"}, header: "copy-source", op: "UploadPartCopy", perm: permBucketWrite, handle: (*server).uploadPartCopy},
-	{method: http.MethodPut, target: targetObject, params: []string{"partNumber", "uploadId"}, op: "UploadPart", perm: permBucketWrite, handle: (*server).uploadPart},
+	{method: http.MethodPut, target: targetObject, params: []string{"partNumber", "uploadId"}, header: "copy-source", op: "UploadPartCopy", perm: permBucketWrite, handle: (*server).uploadPartCopy, throttled: true},
+	{method: http.MethodPut, target: targetObject, params: []string{"partNumber", "uploadId"}, op: "UploadPart", perm: permBucketWrite, handle: (*server).uploadPart, throttled: true},
 	{method: http.MethodPut, target: targetObject, params: []string{"acl"}, op: "PutObjectAcl", perm: permObjectWriteACP, handle: (*server).putObjectACL},
 	{method: http.MethodPut, target: targetObject, params: []string{"tagging"}, op: "PutObjectTagging", perm: permBucketWrite, handle: (*server).putObjectTagging},
 	{method: http.MethodPut, target: targetObject, params: []string{"symlink"}, op: "PutSymlink", perm: permBucketWrite, handle: (*server).putSymlink, only: "oss"},
 	{method: http.MethodPut, target: targetObject, params: []string{"relax"}, op: "PutObjectRelax", perm: permBucketWrite, handle: (*server).putObjectRelax, only: "sina"},
 	{method: http.MethodPut, target: targetObject, params: []string{"meta"}, op: "PutObjectMeta", perm: permBucketWrite, handle: (*server).putObjectMetaSina, only: "sina"},
-	{method: http.MethodPut, target: targetObject, header: "copy-source", op: "CopyObject", perm: permBucketWrite, handle: (*server).copyObject},
-	{method: http.MethodPut, target: targetObject, op: "PutObject", perm: permBucketWrite, handle: (*server).putObject},
+	{method: http.MethodPut, target: targetObject, header: "copy-source", op: "CopyObject", perm: permBucketWrite, handle: (*server).copyObject, throttled: true},
+	{method: http.MethodPut, target: targetObject, op: "PutObject", perm: permBucketWrite, handle: (*server).putObject, throttled: true},
 	{method: http.MethodGet, target: targetObject, params: []string{"uploadId"}, op: "ListParts", perm: permBucketWrite, handle: (*server).listParts},
 	{method: http.MethodGet, target: targetObject, params: []string{"acl"}, op: "GetObjectAcl", perm: permObjectReadACP, handle: (*server).getObjectACL},
 	{method: http.MethodGet, target: targetObject, params: []string{"tagging"}, op: "GetObjectTagging", perm: permObjectRead, handle: (*server).getObjectTagging},
 	{method: http.MethodGet, target: targetObject, params: []string{"symlink"}, op: "GetSymlink", perm: permObjectRead, handle: (*server).getSymlink, only: "oss"},
 	{method: http.MethodGet, target: targetObject, params: []string{"meta"}, op: "GetObjectMetadata", perm: permObjectRead, handle: (*server).getObjectMetaSina, only: "sina"},
-	{method: http.MethodGet, target: targetObject, op: "GetObject", perm: permObjectRead, handle: (*server).getObject},
+	{method: http.MethodGet, target: targetObject, op: "GetObject", perm: permObjectRead, handle: (*server).getObject, throttled: true},
 	{method: http.MethodHead, target: targetObject, params: []string{"objectMeta"}, op: "GetObjectMeta", perm: permObjectRead, handle: (*server).getObjectMeta, only: "oss"},
 	{method: http.MethodHead, target: targetObject, op: "HeadObject", perm: permObjectRead, handle: (*server).headObject},
 	{method: http.MethodDelete, target: targetObject, params: []string{"uploadId"}, op: "AbortMultipartUpload", perm: permBucketWrite, handle: (*server).abortMultipartUpload},
@@ -174,7 +177,7 @@ var routes = []route{
 	{method: http.MethodPost, target: targetObject, params: []string{"x-oss-process=json/meta"}, op: "CreateSelectObjectMeta", perm: permBucketWrite, handle: (*server).createSelectMetaOSS, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"x-oss-process"}, op: "SelectObject", perm: permObjectRead, handle: (*server).selectObjectOSS, only: "oss"},
 	{method: http.MethodGet, target: targetObject, params: []string{"x-oss-process"}, op: "GetObjectWithProcess", perm: permObjectRead, handle: (*server).refuseProcess, only: "oss", refused: true},
-	{method: http.MethodPost, target: targetObject, params: []string{"append"}, op: "AppendObject", perm: permBucketWrite, handle: (*server).appendObject, only: "oss"},
+	{method: http.MethodPost, target: targetObject, params: []string{"append"}, op: "AppendObject", perm: permBucketWrite, handle: (*server).appendObject, throttled: true, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"seal"}, op: "SealAppendObject", perm: permBucketWrite, handle: (*server).sealAppendObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"restore"}, op: "RestoreObject", perm: permBucketWrite, handle: (*server).restoreObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"cleanRestoredObject"}, op: "CleanRestoredObject", perm: permBucketWrite, handle: (*server).cleanRestoredObject, only: "oss"},

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"io"
 	"math"
@@ -183,17 +184,21 @@ func (b *slowBody) close() {
 const writeChunk = 1 << 20
 
 // deadlineWriter writes a response body, setting a write deadline of
-// timeout before each writeChunk bytes.
+// timeout before each writeChunk bytes, at the request's traffic limit
+// if it has one.
 type deadlineWriter struct {
 	w       http.ResponseWriter
 	ctl     *http.ResponseController // nil when deadlines are off
 	timeout time.Duration
 	left    int  // bytes the current deadline still covers
 	armed   bool // a write deadline has been set
+	// pace, when set, holds the body to a traffic limit (traffic.go).
+	pace *pacer
+	ctx  context.Context
 }
 
 func (s *server) bodyWriter(rc *request) *deadlineWriter {
-	d := &deadlineWriter{w: rc.w, timeout: s.cfg.WriteTimeout}
+	d := &deadlineWriter{w: rc.w, timeout: s.cfg.WriteTimeout, pace: rc.pace, ctx: rc.ctx}
 	if d.timeout > 0 {
 		d.ctl = http.NewResponseController(rc.w)
 	}
@@ -203,6 +208,19 @@ func (s *server) bodyWriter(rc *request) *deadlineWriter {
 func (d *deadlineWriter) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
+		chunk := p
+		reserved := 0
+		if d.pace != nil {
+			reserved = min(len(chunk), d.pace.chunk)
+			chunk = chunk[:reserved]
+			waited, err := d.pace.take(d.ctx, int64(reserved))
+			if err != nil {
+				return written, err
+			}
+			if waited {
+				d.left = 0 // the time waited is not the client's: a fresh deadline
+			}
+		}
 		if d.ctl != nil && d.left <= 0 {
 			if err := d.ctl.SetWriteDeadline(time.Now().Add(d.timeout)); errors.Is(err, http.ErrNotSupported) {
 				d.ctl = nil
@@ -211,11 +229,13 @@ func (d *deadlineWriter) Write(p []byte) (int, error) {
 			}
 			d.left = writeChunk
 		}
-		chunk := p
 		if d.ctl != nil && len(chunk) > d.left {
 			chunk = chunk[:d.left]
 		}
 		n, err := d.w.Write(chunk)
+		if d.pace != nil {
+			d.pace.giveBack(int64(reserved - n))
+		}
 		written += n
 		d.left -= n
 		p = p[n:]
