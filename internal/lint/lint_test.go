@@ -137,6 +137,8 @@ var timeNowAllowed = map[string]string{
 	"cmd/osslite/run.go:runEnv":                       "the self-signed certificate's validity starts at the real time",
 	"httpapi/rtmp.go:rtmpDeadline":                    "RTMP connection read deadlines are wall-clock time",
 	"engine/notify.go:Engine.deliverPending":          "retry backoff of event deliveries is wall-clock time, never shown to clients",
+	"httpapi/traffic.go:newPacer":                     "x-oss-traffic-limit paces the network transfer in wall-clock time",
+	"httpapi/traffic.go:pacer.take":                   "x-oss-traffic-limit paces the network transfer in wall-clock time",
 }
 
 // violation is one lint finding.
