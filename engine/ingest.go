@@ -160,8 +160,21 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	b := &body{done: done}
 	// stream, when set, holds the body's chunks in segments of their own.
 	var stream *wal.Stream
+	// With inPlace, the chunks are read straight into the memory of an
+	// in-memory store's blob log (wal.Stream.Reserve) instead of into buf
+	// and then copied there: an uncompressed, unencrypted large body.
+	inPlace := bk == nil && (appendFlags&wal.NoCompress != 0 || e.opts.Compression == wal.NoCompression)
+	var res *wal.Reservation // open until its chunk is committed
+	guarded := false         // in e.views: Close keeps the memory until we leave
+	var chunkViews [1][]byte
 	ok := false
 	defer func() {
+		if res != nil {
+			res.Cancel()
+		}
+		if guarded {
+			e.views.leave()
+		}
 		if stream != nil {
 			_ = stream.Close() // seals; the segments stay protected until done
 		}
@@ -179,15 +192,48 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			}
 		}
 	}()
+	newBlob := func() {
+		b.blob = &newBlob{id: e.nextBlob.Add(1) - 1, chunkSize: int64(len(buf))}
+	}
+	if size > streamMinChunks*int64(len(buf)) {
+		// Known to be large: the stream is there before the first read.
+		newBlob()
+		stream = e.streamWrite(token)
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		n, rerr := io.ReadFull(src, buf)
+		if inPlace && stream != nil && !guarded {
+			if guarded = e.views.enter(); !guarded {
+				inPlace = false // closing: Append reports it
+			}
+		}
+		var n int
+		var rerr error
+		var chunk []byte   // the chunk, when read into buf
+		var views [][]byte // the chunk's bytes
+		if inPlace && stream != nil {
+			r, err := stream.Reserve(len(buf))
+			if err != nil {
+				return nil, fmt.Errorf("engine: writing blob: %w", err)
+			}
+			if res = r; r == nil {
+				inPlace = false // a file system that lends no memory
+			} else {
+				n, rerr = readFullViews(src, r.Payload())
+				views = trimViews(r.Payload(), n)
+			}
+		}
+		if res == nil {
+			n, rerr = io.ReadFull(src, buf)
+			chunk = buf[:n]
+			chunkViews[0] = chunk
+			views = chunkViews[:]
+		}
 		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
 			return nil, fmt.Errorf("engine: reading body: %w", rerr)
 		}
-		chunk := buf[:n]
 		b.size += int64(n)
 		if size >= 0 && b.size > size {
 			return nil, fmt.Errorf("%w: body longer than %d bytes", ErrIncompleteBody, size)
@@ -202,20 +248,20 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		if n >= parallelHashMin && !simd {
 			mdDone = make(chan struct{})
 			go func() {
-				md.Write(chunk)
+				writeViews(md, views)
 				close(mdDone)
 			}()
 		} else {
-			md.Write(chunk)
+			writeViews(md, views)
 		}
 		if crc != nil {
-			crc.Write(chunk)
+			writeViews(crc, views)
 		}
 		if sh != nil {
-			sh.Write(chunk)
+			writeViews(sh, views)
 		}
 		if ckHash != nil {
-			ckHash.Write(chunk)
+			writeViews(ckHash, views)
 		}
 		last := rerr != nil
 		if last && b.blob == nil && (n == 0 || inline && n <= e.opts.InlineThreshold) {
@@ -229,26 +275,37 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			}
 			break
 		}
+		if n == 0 && res != nil {
+			res.Cancel()
+			res = nil
+		}
 		if n > 0 {
 			if b.blob == nil {
-				b.blob = &newBlob{id: e.nextBlob.Add(1) - 1, chunkSize: int64(len(buf))}
-				if size < 0 && !last || size > streamMinChunks*int64(len(buf)) {
+				newBlob()
+				if size < 0 && !last {
 					// A large body gets segments of its own: they are freed
 					// whole when it is deleted or overwritten, without
 					// compaction copying other bodies around it.
 					stream = e.streamWrite(token)
 				}
 			}
-			data := chunk
-			if bk != nil {
-				data = bk.aead.Seal((*sealed)[:0], chunkNonce(b.blob.id, uint32(len(b.blob.locs))), chunk, nil)
-			}
 			var loc wal.Loc
 			var err error
-			if stream != nil {
-				loc, err = stream.Append(data, appendFlags)
-			} else {
-				loc, err = e.log.Append(data, appendFlags)
+			switch {
+			case res != nil:
+				loc, err = res.Commit(n)
+				res = nil
+			case bk != nil:
+				data := bk.aead.Seal((*sealed)[:0], chunkNonce(b.blob.id, uint32(len(b.blob.locs))), chunk, nil)
+				if stream != nil {
+					loc, err = stream.Append(data, appendFlags)
+				} else {
+					loc, err = e.log.Append(data, appendFlags)
+				}
+			case stream != nil:
+				loc, err = stream.Append(chunk, appendFlags)
+			default:
+				loc, err = e.log.Append(chunk, appendFlags)
 			}
 			if mdDone != nil {
 				<-mdDone // the chunk buffer is reused by the next read
@@ -309,6 +366,42 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	}
 	ok = true
 	return b, nil
+}
+
+// readFullViews is io.ReadFull into the views in turn: it returns the bytes
+// read in all, and io.EOF or io.ErrUnexpectedEOF when r ended first.
+func readFullViews(r io.Reader, views [][]byte) (int, error) {
+	total := 0
+	for _, v := range views {
+		n, err := io.ReadFull(r, v)
+		total += n
+		if err == io.EOF && total > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// trimViews returns the views holding the first n bytes of views.
+func trimViews(views [][]byte, n int) [][]byte {
+	for i, v := range views {
+		if n <= len(v) {
+			out := append(make([][]byte, 0, i+1), views[:i]...)
+			return append(out, v[:n])
+		}
+		n -= len(v)
+	}
+	return views
+}
+
+// writeViews writes the views to a hash in turn.
+func writeViews(h io.Writer, views [][]byte) {
+	for _, v := range views {
+		_, _ = h.Write(v)
+	}
 }
 
 // streamMinChunks: a body of more than this many chunks (4 MiB by

@@ -3,6 +3,8 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"io"
 	"math/rand/v2"
@@ -130,4 +132,77 @@ func TestCloseWaitsForInPlaceWriters(t *testing.T) {
 	require.ErrorIs(t, err, ErrClosed, "the next chunk is refused")
 	require.Equal(t, data[:e.opts.ChunkSize], w.got.Bytes(), "the chunk being written was intact")
 	require.NoError(t, o.Close())
+}
+
+// errAfterReader returns data, then fails.
+type errAfterReader struct {
+	r   io.Reader
+	err error
+}
+
+func (r *errAfterReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err == io.EOF {
+		return n, r.err
+	}
+	return n, err
+}
+
+// TestIngestInPlace: a memory store reads large bodies straight into its
+// blob log's memory (wal.Stream.Reserve). Bodies of known and unknown
+// size, ending on a chunk boundary or not, read back whole; bodies that
+// fail partway, or run longer than declared, leave no bytes behind.
+func TestIngestInPlace(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	rng := rand.New(rand.NewPCG(5, 6))
+	chunk := testOptions().ChunkSize
+	// settle compacts and returns the segments left besides the active one.
+	settle := func() []uint64 {
+		_, err := e.Compact(ctx, CompactOptions{})
+		require.NoError(t, err)
+		var left []uint64
+		for _, s := range e.log.Segments() {
+			if !s.Active {
+				left = append(left, s.ID)
+			}
+		}
+		return left
+	}
+	require.Empty(t, settle())
+
+	for _, n := range []int{20*chunk + 13, 8 * chunk, 15 * chunk, 5*chunk + 1, 3*chunk + 7} {
+		for _, size := range []int64{int64(n), -1} {
+			data := randBytes(rng, n)
+			info, err := e.PutObject(ctx, "bkt", "k", bytes.NewReader(data), size, PutOptions{})
+			require.NoError(t, err, "%d bytes, size %d", n, size)
+			require.Equal(t, int64(n), info.Size)
+			o, err := e.GetObject(ctx, "bkt", "k", GetOptions{})
+			require.NoError(t, err)
+			got, err := io.ReadAll(o)
+			require.NoError(t, err)
+			require.NoError(t, o.Close())
+			require.True(t, bytes.Equal(data, got), "%d bytes, size %d", n, size)
+			sum := md5.Sum(data)
+			require.Equal(t, hex.EncodeToString(sum[:]), info.ETag)
+		}
+	}
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "k", DeleteOptions{}))
+	require.Empty(t, settle(), "deleted bodies leave no segments")
+
+	// Failures partway: a reader error, a short body, a long body.
+	data := randBytes(rng, 9*chunk+100)
+	failing := &errAfterReader{r: bytes.NewReader(data[:6*chunk+50]), err: errors.New("connection reset")}
+	_, err := e.PutObject(ctx, "bkt", "f", failing, int64(len(data)), PutOptions{})
+	require.Error(t, err)
+	_, err = e.PutObject(ctx, "bkt", "f", bytes.NewReader(data[:7*chunk]), int64(len(data)), PutOptions{})
+	require.ErrorIs(t, err, ErrIncompleteBody)
+	_, err = e.PutObject(ctx, "bkt", "f", bytes.NewReader(data), int64(len(data)-chunk), PutOptions{})
+	require.ErrorIs(t, err, ErrIncompleteBody)
+	_, err = e.PutObject(ctx, "bkt", "f", bytes.NewReader(data), int64(len(data)), PutOptions{ContentMD5: make([]byte, 16)})
+	require.Error(t, err, "a wrong Content-MD5")
+	_, err = e.HeadObject(ctx, "bkt", "f")
+	require.ErrorIs(t, err, ErrNoSuchKey)
+	require.Empty(t, settle(), "failed writes leave no segments")
 }

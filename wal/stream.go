@@ -1,10 +1,13 @@
 package wal
 
 import (
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/zeebo/xxh3"
 )
 
 // Stream appends records to segments of its own, which no other writer
@@ -27,6 +30,7 @@ type Stream struct {
 	dirDirty bool     // created a segment since the last Sync
 	err      error    // sticky write or fsync failure
 	closed   bool
+	reserved bool // a Reservation is open
 }
 
 // NewStream returns a stream whose first Append creates its first segment.
@@ -56,21 +60,8 @@ func (s *Stream) Append(payload []byte, flags AppendFlags) (Loc, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch {
-	case s.closed:
-		return Loc{}, fmt.Errorf("wal: append to a closed stream: %w", ErrClosed)
-	case s.err != nil:
-		return Loc{}, s.err
-	}
-	if s.seg != nil && s.seg.size.Load() > 0 && s.seg.size.Load()+need > l.opts.SegmentSize {
-		if err := s.sealLocked(); err != nil {
-			return Loc{}, err
-		}
-	}
-	if s.seg == nil {
-		if err := s.startSegmentLocked(); err != nil {
-			return Loc{}, err
-		}
+	if err := s.roomLocked(need); err != nil {
+		return Loc{}, err
 	}
 	loc, err := writeRecord(s.seg, s.w, rec, tail, payloadHash, len(payload))
 	if err != nil {
@@ -79,6 +70,183 @@ func (s *Stream) Append(payload []byte, flags AppendFlags) (Loc, error) {
 	}
 	s.unsynced = true
 	return loc, nil
+}
+
+// roomLocked makes the stream's current segment one with room for a
+// record of need bytes, sealing the full one and starting the next.
+func (s *Stream) roomLocked(need int64) error {
+	switch {
+	case s.closed:
+		return fmt.Errorf("wal: append to a closed stream: %w", ErrClosed)
+	case s.err != nil:
+		return s.err
+	case s.reserved:
+		return errors.New("wal: append to a stream with an open reservation")
+	}
+	if s.seg != nil && s.seg.size.Load() > 0 && s.seg.size.Load()+need > s.l.opts.SegmentSize {
+		if err := s.sealLocked(); err != nil {
+			return err
+		}
+	}
+	if s.seg == nil {
+		return s.startSegmentLocked()
+	}
+	return nil
+}
+
+// inPlaceFile is a file whose memory a writer can fill directly (the
+// engine's in-memory file system): see Stream.Reserve.
+type inPlaceFile interface {
+	Reserve(off int64, n int, dst [][]byte) ([][]byte, error)
+	Extend(end int64) error
+}
+
+// Reservation is room for one uncompressed record at the end of a
+// stream's segment, whose payload the caller writes in place instead of
+// handing Append a buffer to copy. Commit frames and publishes it; a
+// reservation dropped without Commit (Cancel) leaves nothing in the log.
+type Reservation struct {
+	s       *Stream
+	f       inPlaceFile
+	seg     *segment
+	off     int64
+	header  [][]byte // the views of the header's bytes
+	payload [][]byte
+	done    bool
+}
+
+// Reserve returns room for the payload of one uncompressed record of up
+// to n bytes, or nil when the stream's file system cannot lend its memory
+// (then use Append). Until the reservation is committed or cancelled the
+// stream takes no other record.
+func (s *Stream) Reserve(n int) (*Reservation, error) {
+	if n > MaxPayloadSize {
+		return nil, fmt.Errorf("%w: %d bytes, maximum %d", ErrTooLarge, n, MaxPayloadSize)
+	}
+	if s.l.closed.Load() {
+		return nil, ErrClosed
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.roomLocked(int64(headerLen + n)); err != nil {
+		return nil, err
+	}
+	f, ok := s.w.(inPlaceFile)
+	if !ok {
+		return nil, nil
+	}
+	off := s.seg.size.Load()
+	views, err := f.Reserve(off, headerLen+n, nil)
+	if err != nil {
+		s.err = fmt.Errorf("wal: reserve in segment %06d: %w", s.seg.id, err)
+		return nil, s.err
+	}
+	r := &Reservation{s: s, f: f, seg: s.seg, off: off}
+	r.header, r.payload = splitViews(views, headerLen)
+	s.reserved = true
+	return r, nil
+}
+
+// splitViews cuts views into the first n bytes and the rest.
+func splitViews(views [][]byte, n int) (head, rest [][]byte) {
+	for i, v := range views {
+		if n >= len(v) {
+			head = append(head, v)
+			n -= len(v)
+			continue
+		}
+		if n > 0 {
+			head = append(head, v[:n])
+		}
+		return head, append([][]byte{v[n:]}, views[i+1:]...)
+	}
+	return head, nil
+}
+
+// Payload returns the memory the payload is written to: views of n bytes
+// in all, in order. They must not be written after Commit or Cancel.
+func (r *Reservation) Payload() [][]byte { return r.payload }
+
+// Commit frames the first used bytes of the payload as a record and
+// publishes it: it is then readable through Log.Read, and durable after
+// the stream's Sync. A committed record of 0 bytes is allowed.
+func (r *Reservation) Commit(used int) (Loc, error) {
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.done {
+		return Loc{}, errors.New("wal: reservation already ended")
+	}
+	r.done, s.reserved = true, false
+	switch {
+	case s.closed:
+		return Loc{}, fmt.Errorf("wal: append to a closed stream: %w", ErrClosed)
+	case s.err != nil:
+		return Loc{}, s.err
+	case s.l.closed.Load():
+		return Loc{}, ErrClosed
+	}
+	total := 0
+	for _, v := range r.payload {
+		total += len(v)
+	}
+	if used < 0 || used > total {
+		return Loc{}, fmt.Errorf("wal: commit of %d bytes of a %d-byte reservation", used, total)
+	}
+	var h xxh3.Hasher
+	left := used
+	for _, v := range r.payload {
+		if left == 0 {
+			break
+		}
+		v = v[:min(len(v), left)]
+		_, _ = h.Write(v)
+		left -= len(v)
+	}
+	var hdr [headerLen]byte
+	copy(hdr[0:4], recordMagic)
+	hdr[4] = byte(NoCompression)
+	binary.LittleEndian.PutUint32(hdr[8:], uint32(used))
+	binary.LittleEndian.PutUint32(hdr[12:], uint32(used))
+	seal(hdr[:], r.seg.id, h.Sum64())
+	rest := hdr[:]
+	for _, v := range r.header {
+		rest = rest[copy(v, rest):]
+	}
+	end := r.off + int64(headerLen+used)
+	if err := r.f.Extend(end); err != nil {
+		s.err = fmt.Errorf("wal: write segment %06d: %w", r.seg.id, err)
+		return Loc{}, s.err
+	}
+	r.seg.size.Store(end)
+	s.unsynced = true
+	return Loc{Segment: r.seg.id, Offset: r.off, Size: uint32(headerLen + used), RawSize: uint32(used)}, nil
+}
+
+// Cancel drops the reservation: nothing was added to the log, and the
+// stream takes records again. A segment the reservation started, still
+// empty, is removed. Cancel after Commit does nothing.
+func (r *Reservation) Cancel() {
+	s := r.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.done {
+		return
+	}
+	r.done, s.reserved = true, false
+	if seg := s.seg; seg == r.seg && seg.size.Load() == 0 && s.err == nil {
+		// Nothing references an empty segment; leaving it would leave a
+		// file for the caller to find and reclaim.
+		l := s.l
+		_ = s.w.Close()
+		l.smu.Lock()
+		delete(l.segs, seg.id)
+		l.smu.Unlock()
+		_ = seg.retire(fmt.Errorf("%w: %06d was removed", ErrSegmentNotFound, seg.id))
+		_ = l.fs.Remove(seg.path)
+		s.segs = s.segs[:len(s.segs)-1]
+		s.seg, s.w = nil, nil
+	}
 }
 
 // startSegmentLocked creates the stream's next segment. s.mu must be held.

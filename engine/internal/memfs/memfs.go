@@ -693,6 +693,70 @@ func (f *file) WriteAt(p []byte, off int64) (int, error) {
 	return f.n.writeAt(p, off)
 }
 
+// Reserve lets a writer fill the file in place, without copying through
+// Write: it allocates the memory for the n bytes at off, which must be at
+// or past the file's end, and appends views of it to dst. The file's size
+// does not change, so readers do not see the bytes until Extend publishes
+// them; a reservation never extended leaves nothing behind. The views stay
+// valid under the same terms as Views'; only one writer may fill a range.
+func (f *file) Reserve(off int64, n int, dst [][]byte) ([][]byte, error) {
+	if err := f.usable(); err != nil {
+		return dst, err
+	}
+	if !f.write {
+		return dst, &os.PathError{Op: "write", Path: f.name, Err: os.ErrPermission}
+	}
+	if n < 0 {
+		return dst, errors.New("memfs: negative length")
+	}
+	nd := f.n
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	if off < nd.size {
+		return dst, fmt.Errorf("memfs: reserve at %d below the end %d", off, nd.size)
+	}
+	if err := nd.growLocked(off + int64(n)); err != nil {
+		return dst, err
+	}
+	if off > nd.size {
+		nd.zeroLocked(nd.size, off)
+		nd.size = off
+	}
+	for n > 0 {
+		i, rel := blockAt(off)
+		v := nd.blocks[i][rel:]
+		v = v[:min(len(v), n):min(len(v), n)]
+		dst = append(dst, v)
+		off += int64(len(v))
+		n -= len(v)
+	}
+	return dst, nil
+}
+
+// Extend publishes the bytes a writer filled through Reserve: the file's
+// size, and the position of Write, become end. Every byte from the old end
+// up to end must have been written.
+func (f *file) Extend(end int64) error {
+	if err := f.usable(); err != nil {
+		return err
+	}
+	nd := f.n
+	nd.mu.Lock()
+	defer nd.mu.Unlock()
+	if end < nd.size {
+		return fmt.Errorf("memfs: extend to %d below the end %d", end, nd.size)
+	}
+	if end > 0 {
+		if last, _ := blockAt(end - 1); last >= len(nd.blocks) {
+			return fmt.Errorf("memfs: extend to %d past the reserved memory", end)
+		}
+	}
+	nd.size = end
+	nd.modTime = time.Now()
+	f.wpos = end
+	return nil
+}
+
 func (f *file) Preallocate(offset, length int64) error { return nil }
 
 func (f *file) Stat() (vfs.FileInfo, error) {

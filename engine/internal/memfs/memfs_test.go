@@ -271,3 +271,64 @@ func TestViews(t *testing.T) {
 	_, ok = v.Views(-1, 1, nil)
 	require.False(t, ok)
 }
+
+// TestReserveExtend fills a file in place, across block boundaries, and
+// checks that readers see the bytes only once Extend publishes them.
+func TestReserveExtend(t *testing.T) {
+	fs := New()
+	defer fs.Release()
+	f, err := fs.Create("/f", vfs.WriteCategoryUnspecified)
+	require.NoError(t, err)
+	defer f.Close()
+	rf := f.(*file)
+	_, err = f.Write([]byte("head"))
+	require.NoError(t, err)
+
+	_, err = rf.Reserve(2, 10, nil)
+	require.Error(t, err, "below the end")
+	want := []byte("head")
+	fill := rand.NewChaCha8([32]byte{2})
+	for _, n := range []int{minBlock - 10, 3 * minBlock, 5 << 20, 0, 7} {
+		off := int64(len(want))
+		views, err := rf.Reserve(off, n, nil)
+		require.NoError(t, err)
+		got := 0
+		for _, v := range views {
+			got += len(v)
+			_, _ = fill.Read(v)
+			want = append(want, v...)
+		}
+		require.Equal(t, n, got)
+		st, err := f.Stat()
+		require.NoError(t, err)
+		require.Equal(t, off, st.Size(), "reserved bytes are not visible yet")
+		require.NoError(t, rf.Extend(off+int64(n)))
+	}
+	require.Error(t, rf.Extend(int64(len(want))-1), "below the end")
+	require.Error(t, rf.Extend(int64(len(want))+64<<20), "past the reserved memory")
+	// Write continues after the extended end.
+	_, err = f.Write([]byte("tail"))
+	require.NoError(t, err)
+	want = append(want, "tail"...)
+	got := make([]byte, len(want))
+	_, err = f.ReadAt(got, 0)
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(want, got))
+
+	// A reservation past the end leaves a gap that reads as zeros.
+	end := int64(len(want))
+	views, err := rf.Reserve(end+5, 3, nil)
+	require.NoError(t, err)
+	copy(views[0], "abc")
+	require.NoError(t, rf.Extend(end+8))
+	tail := make([]byte, 8)
+	_, err = f.ReadAt(tail, end)
+	require.NoError(t, err)
+	require.Equal(t, "\x00\x00\x00\x00\x00abc", string(tail))
+
+	ro, err := fs.Open("/f")
+	require.NoError(t, err)
+	defer ro.Close()
+	_, err = ro.(*file).Reserve(end+8, 1, nil)
+	require.ErrorIs(t, err, os.ErrPermission)
+}
