@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -57,6 +58,9 @@ func (s *server) requestEncryptionAsked(rc *request, w sseWrite) (engine.Encrypt
 		return engine.Encryption{}, false, rc.d.sse.check(rc, w)
 	}
 	enc, asked, err := rc.d.sse.parse(rc, w)
+	if err == nil && enc.CustomerKey != nil {
+		err = s.customerKeysAllowed(rc)
+	}
 	if err != nil || asked || w != sseCreate {
 		return enc, asked, err
 	}
@@ -75,6 +79,23 @@ func (s *server) bucketDefaultEncryption(rc *request) (engine.Encryption, error)
 		return engine.Encryption{}, err
 	}
 	return rc.d.sse.fromConfig(c.(*bucketconfig.Encryption)), nil
+}
+
+// customerKeysAllowed refuses a write with a customer-provided key into a
+// bucket whose encryption configuration blocks SSE-C
+// (BlockedEncryptionTypes): 403 AccessDenied, as S3 answers.
+func (s *server) customerKeysAllowed(rc *request) error {
+	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindEncryption)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if c.(*bucketconfig.Encryption).BlocksCustomerKeys() {
+		return errorf("AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys are blocked for this bucket (BlockedEncryptionTypes in its default encryption configuration).")
+	}
+	return nil
 }
 
 // sseFromConfig maps a stored default encryption (either dialect's
@@ -303,6 +324,9 @@ type s3SSERule struct {
 		KMSMasterKeyID string `xml:"KMSMasterKeyID,omitempty"`
 	} `xml:"ApplyServerSideEncryptionByDefault"`
 	BucketKeyEnabled *bool `xml:"BucketKeyEnabled"`
+	Blocked          *struct {
+		Types []string `xml:"EncryptionType"`
+	} `xml:"BlockedEncryptionTypes"`
 }
 
 func s3ParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
@@ -310,11 +334,33 @@ func s3ParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ServerSideEncryptionConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
-	if len(doc.Rules) != 1 || doc.Rules[0].Default == nil {
+	if len(doc.Rules) != 1 {
 		return nil, errorf("MalformedXML", "")
 	}
 	r := doc.Rules[0]
-	c := &bucketconfig.Encryption{Algorithm: r.Default.SSEAlgorithm, KeyID: r.Default.KMSMasterKeyID, BucketKey: r.BucketKeyEnabled != nil && *r.BucketKeyEnabled}
+	c := &bucketconfig.Encryption{BucketKey: r.BucketKeyEnabled != nil && *r.BucketKeyEnabled}
+	if r.Blocked != nil {
+		// BlockedEncryptionTypes: "SSE-C" refuses writes with customer
+		// keys (403 AccessDenied), "NONE" allows them again.
+		for _, t := range r.Blocked.Types {
+			if t != "SSE-C" && t != "NONE" {
+				return nil, errorf("MalformedXML", "")
+			}
+		}
+		c.BlockedTypes = slices.Clone(r.Blocked.Types)
+		if c.BlockedTypes == nil {
+			c.BlockedTypes = []string{}
+		}
+	}
+	switch {
+	case r.Default != nil:
+		c.Algorithm, c.KeyID = r.Default.SSEAlgorithm, r.Default.KMSMasterKeyID
+	case r.Blocked != nil:
+		// A rule that only blocks types keeps S3's base encryption, SSE-S3.
+		c.Algorithm = "AES256"
+	default:
+		return nil, errorf("MalformedXML", "")
+	}
 	switch c.Algorithm {
 	case "AES256":
 		if c.KeyID != "" {
@@ -342,6 +388,11 @@ func s3RenderSSEConfig(_ *request, cfg bucketconfig.Config) any {
 		SSEAlgorithm   string `xml:"SSEAlgorithm"`
 		KMSMasterKeyID string `xml:"KMSMasterKeyID,omitempty"`
 	}{c.Algorithm, c.KeyID}
+	if c.BlockedTypes != nil {
+		r.Blocked = &struct {
+			Types []string `xml:"EncryptionType"`
+		}{c.BlockedTypes}
+	}
 	return &s3SSEConfig{Rules: []s3SSERule{r}}
 }
 

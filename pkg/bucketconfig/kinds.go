@@ -3,6 +3,7 @@ package bucketconfig
 import (
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -101,6 +102,15 @@ type Encryption struct {
 	// DataEncryption is OSS's KMSDataEncryption with KMS: "" (AES256) or
 	// "SM4".
 	DataEncryption string `json:"dataEncryption,omitempty"`
+	// BlockedTypes is S3's BlockedEncryptionTypes as put: "SSE-C" blocks
+	// writes with customer-provided keys, "NONE" blocks nothing.
+	BlockedTypes []string `json:"blockedTypes,omitempty"`
+}
+
+// BlocksCustomerKeys reports whether the configuration refuses new objects
+// encrypted with customer-provided keys (SSE-C).
+func (e *Encryption) BlocksCustomerKeys() bool {
+	return slices.Contains(e.BlockedTypes, "SSE-C")
 }
 
 // Kind implements Config.
@@ -112,6 +122,11 @@ func (e *Encryption) Validate() error {
 	case "AES256", "aws:kms", "aws:kms:dsse", "KMS", "SM4":
 	default:
 		return fmt.Errorf("%w: encryption algorithm %q", ErrInvalid, e.Algorithm)
+	}
+	for _, t := range e.BlockedTypes {
+		if t != "SSE-C" && t != "NONE" {
+			return fmt.Errorf("%w: blocked encryption type %q", ErrInvalid, t)
+		}
 	}
 	return nil
 }
