@@ -63,6 +63,11 @@ var (
 	// ErrReplicationDestinationVersioning: a local destination bucket of a
 	// replication rule must have versioning Enabled.
 	ErrReplicationDestinationVersioning = errors.New("engine: replication destination bucket must have versioning enabled")
+	// ErrReplicationEncryptionBlocked: a local destination bucket blocks
+	// the encryption type of the version to replicate (an SSE-C version
+	// into a bucket whose encryption configuration blocks SSE-C); the
+	// item is retried, and completes once the block is lifted.
+	ErrReplicationEncryptionBlocked = errors.New("engine: replication destination bucket blocks the version's encryption type")
 	// ErrNoSuchReplicationDestination: a rule names a bucket that is
 	// neither local nor a configured ReplicationTarget.
 	ErrNoSuchReplicationDestination = errors.New("engine: replication destination bucket must exist")

@@ -452,6 +452,16 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 		if _, done, err := e.findVersion(e.db, dst, it.key, it.versionID, false); err != nil || done {
 			return err
 		}
+		if enc := src.rec.info.Encryption; enc != nil && enc.Mode == EncryptCustomer {
+			// S3: a bucket blocking SSE-C refuses replicas sealed by one.
+			c, err := e.BucketConfigValue(ctx, dst, bucketconfig.KindEncryption)
+			if err != nil && !errors.Is(err, ErrNoSuchConfig) {
+				return err
+			}
+			if err == nil && c.(*bucketconfig.Encryption).BlocksCustomerKeys() {
+				return fmt.Errorf("%w: %s blocks SSE-C", ErrReplicationEncryptionBlocked, dst)
+			}
+		}
 		s, err := parseVersionID(it.versionID)
 		if err != nil {
 			return err

@@ -271,3 +271,41 @@ func TestReplicationBackoff(t *testing.T) {
 		assert.Equal(t, c.want, o.backoff(c.n), "attempt %d", c.n)
 	}
 }
+
+// TestReplicationSSECBlocked: an SSE-C version is not replicated into a
+// local bucket that blocks SSE-C (BlockedEncryptionTypes); the item is
+// retried and completes once the block is lifted.
+func TestReplicationSSECBlocked(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	clock := opts.Clock.(*fakeClock)
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	require.NoError(t, e.SetBucketConfig(ctx, "dst", &bucketconfig.Encryption{Algorithm: "AES256", BlockedTypes: []string{"SSE-C"}}))
+
+	key := bytes.Repeat([]byte{7}, 32)
+	enc := Encryption{Mode: EncryptCustomer, CustomerKey: key}
+	v, err := e.PutObject(ctx, "src", "docs/secret", bytes.NewReader([]byte("sealed")), 6, PutOptions{Encryption: enc})
+	require.NoError(t, err)
+	plain, err := e.PutObject(ctx, "src", "docs/plain", bytes.NewReader([]byte("clear")), 5, PutOptions{})
+	require.NoError(t, err)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Replicated, "the clear version")
+	assert.Equal(t, 1, st.Replication.Failed, "the SSE-C version")
+	_, err = e.HeadObjectVersion(ctx, "dst", "docs/secret", v.VersionID)
+	require.Error(t, err)
+	_, err = e.HeadObjectVersion(ctx, "dst", "docs/plain", plain.VersionID)
+	require.NoError(t, err)
+
+	require.NoError(t, e.SetBucketConfig(ctx, "dst", &bucketconfig.Encryption{Algorithm: "AES256", BlockedTypes: []string{"NONE"}}))
+	clock.Advance(time.Hour)
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Replicated)
+	rep, err := e.HeadObjectVersion(ctx, "dst", "docs/secret", v.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationReplica, rep.ReplicationStatus)
+}
