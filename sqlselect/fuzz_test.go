@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -33,14 +34,25 @@ func FuzzParseRoundTrip(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	// Every statement of the datadriven corpus is a seed too.
+	// Every statement of the datadriven corpus is a seed too: under go
+	// test each one is checked for the round trip. When fuzzing, every
+	// eighth: gathering the baseline coverage of all 1,100 took 8 s, so a
+	// short fuzzing run (CI gives each target 3 s) never got to fuzz.
+	fuzzing := false
+	if fl := flag.Lookup("test.fuzz"); fl != nil {
+		fuzzing = fl.Value.String() != ""
+	}
 	files, _ := filepath.Glob("testdata/*.txt")
+	n := 0
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		require.NoError(f, err)
 		for _, line := range strings.Split(string(b), "\n") {
 			if strings.HasPrefix(strings.ToUpper(line), "SELECT ") {
-				f.Add(line)
+				if !fuzzing || n%8 == 0 {
+					f.Add(line)
+				}
+				n++
 			}
 		}
 	}
