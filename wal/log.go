@@ -898,15 +898,25 @@ func (l *Log) RemoveSegment(id uint64) error {
 	if seg == nil {
 		return fmt.Errorf("%w: %06d", ErrSegmentNotFound, id)
 	}
-	err = seg.retire(fmt.Errorf("%w: %06d was removed", ErrSegmentNotFound, id))
-	if rerr := l.fs.Remove(seg.path); rerr != nil {
-		return fmt.Errorf("wal: remove segment %06d: %w", id, rerr)
-	}
-	if err != nil {
-		return fmt.Errorf("wal: close segment %06d: %w", id, err)
+	if err := l.discardSegment(seg); err != nil {
+		return err
 	}
 	if l.opts.Sync {
 		return l.syncDirectory(l.opts.Dir)
+	}
+	return nil
+}
+
+// discardSegment closes the read handle of seg, which the caller has
+// taken out of l.segs (reads in flight finish first), and removes its
+// file.
+func (l *Log) discardSegment(seg *segment) error {
+	err := seg.retire(fmt.Errorf("%w: %06d was removed", ErrSegmentNotFound, seg.id))
+	if rerr := l.fs.Remove(seg.path); rerr != nil {
+		return fmt.Errorf("wal: remove segment %06d: %w", seg.id, rerr)
+	}
+	if err != nil {
+		return fmt.Errorf("wal: close segment %06d: %w", seg.id, err)
 	}
 	return nil
 }

@@ -227,15 +227,21 @@ func (c *codecs) encode(payload []byte, kind Compression, minSavings float64, se
 	}
 	b := (*bufp)[:headerLen+stored-len(tail)]
 	*bufp = b
-	copy(b[0:4], recordMagic)
-	b[4] = byte(kind)
-	b[5], b[6], b[7] = 0, 0, 0
-	binary.LittleEndian.PutUint32(b[8:], uint32(stored))
-	binary.LittleEndian.PutUint32(b[12:], uint32(n))
+	putHeader(b, kind, stored, n)
 	if tail != nil {
 		return bufp, tail, xxh3.Hash(tail), nil
 	}
 	return bufp, nil, xxh3.Hash(b[headerLen:]), nil
+}
+
+// putHeader writes the magic, compression kind and lengths of a record
+// header into b; seal adds the segment id and checksum.
+func putHeader(b []byte, kind Compression, stored, raw int) {
+	copy(b[0:4], recordMagic)
+	b[4] = byte(kind)
+	b[5], b[6], b[7] = 0, 0, 0
+	binary.LittleEndian.PutUint32(b[8:], uint32(stored))
+	binary.LittleEndian.PutUint32(b[12:], uint32(raw))
 }
 
 // seal writes the segment id and the checksum into the header of rec.

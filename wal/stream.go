@@ -1,7 +1,6 @@
 package wal
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
@@ -204,10 +203,7 @@ func (r *Reservation) Commit(used int) (Loc, error) {
 		left -= len(v)
 	}
 	var hdr [headerLen]byte
-	copy(hdr[0:4], recordMagic)
-	hdr[4] = byte(NoCompression)
-	binary.LittleEndian.PutUint32(hdr[8:], uint32(used))
-	binary.LittleEndian.PutUint32(hdr[12:], uint32(used))
+	putHeader(hdr[:], NoCompression, used, used)
 	seal(hdr[:], r.seg.id, h.Sum64())
 	rest := hdr[:]
 	for _, v := range r.header {
@@ -242,8 +238,7 @@ func (r *Reservation) Cancel() {
 		l.smu.Lock()
 		delete(l.segs, seg.id)
 		l.smu.Unlock()
-		_ = seg.retire(fmt.Errorf("%w: %06d was removed", ErrSegmentNotFound, seg.id))
-		_ = l.fs.Remove(seg.path)
+		_ = l.discardSegment(seg)
 		s.segs = s.segs[:len(s.segs)-1]
 		s.seg, s.w = nil, nil
 	}

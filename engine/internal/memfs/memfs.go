@@ -319,6 +319,12 @@ func (n *node) views(off int64, size int, dst [][]byte) ([][]byte, bool) {
 	if off < 0 || size < 0 || off+int64(size) > n.size {
 		return dst, false
 	}
+	return n.viewsLocked(off, size, dst), true
+}
+
+// viewsLocked appends to dst the block memory of the size bytes at off,
+// which growLocked has allocated. n.mu must be held.
+func (n *node) viewsLocked(off int64, size int, dst [][]byte) [][]byte {
 	for size > 0 {
 		i, rel := blockAt(off)
 		v := n.blocks[i][rel:]
@@ -327,7 +333,7 @@ func (n *node) views(off int64, size int, dst [][]byte) ([][]byte, bool) {
 		off += int64(len(v))
 		size -= len(v)
 	}
-	return dst, true
+	return dst
 }
 
 // open returns a new handle on n.
@@ -722,15 +728,7 @@ func (f *file) Reserve(off int64, n int, dst [][]byte) ([][]byte, error) {
 		nd.zeroLocked(nd.size, off)
 		nd.size = off
 	}
-	for n > 0 {
-		i, rel := blockAt(off)
-		v := nd.blocks[i][rel:]
-		v = v[:min(len(v), n):min(len(v), n)]
-		dst = append(dst, v)
-		off += int64(len(v))
-		n -= len(v)
-	}
-	return dst, nil
+	return nd.viewsLocked(off, n, dst), nil
 }
 
 // Extend publishes the bytes a writer filled through Reserve: the file's
