@@ -8,7 +8,6 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -71,28 +70,35 @@ func (s *server) requestEncryptionAsked(rc *request, w sseWrite) (engine.Encrypt
 // bucketDefaultEncryption is the encryption PutBucketEncryption set for
 // rc's bucket (none when there is no such configuration).
 func (s *server) bucketDefaultEncryption(rc *request) (engine.Encryption, error) {
-	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindEncryption)
-	if errors.Is(err, engine.ErrNoSuchConfig) {
-		return engine.Encryption{}, nil
-	}
-	if err != nil {
+	c, err := s.bucketEncryption(rc)
+	if c == nil || err != nil {
 		return engine.Encryption{}, err
 	}
-	return rc.d.sse.fromConfig(c.(*bucketconfig.Encryption)), nil
+	return rc.d.sse.fromConfig(c), nil
+}
+
+// bucketEncryption is rc's bucket's encryption configuration, nil when it
+// has none.
+func (s *server) bucketEncryption(rc *request) (*bucketconfig.Encryption, error) {
+	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindEncryption)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c.(*bucketconfig.Encryption), nil
 }
 
 // customerKeysAllowed refuses a write with a customer-provided key into a
 // bucket whose encryption configuration blocks SSE-C
 // (BlockedEncryptionTypes): 403 AccessDenied, as S3 answers.
 func (s *server) customerKeysAllowed(rc *request) error {
-	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindEncryption)
-	if errors.Is(err, engine.ErrNoSuchConfig) {
-		return nil
-	}
-	if err != nil {
+	c, err := s.bucketEncryption(rc)
+	if c == nil || err != nil {
 		return err
 	}
-	if c.(*bucketconfig.Encryption).BlocksCustomerKeys() {
+	if c.BlocksCustomerKeys() {
 		return errorf("AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys are blocked for this bucket (BlockedEncryptionTypes in its default encryption configuration).")
 	}
 	return nil
@@ -347,10 +353,7 @@ func s3ParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
 				return nil, errorf("MalformedXML", "")
 			}
 		}
-		c.BlockedTypes = slices.Clone(r.Blocked.Types)
-		if c.BlockedTypes == nil {
-			c.BlockedTypes = []string{}
-		}
+		c.BlockedTypes = r.Blocked.Types
 	}
 	switch {
 	case r.Default != nil:
