@@ -125,6 +125,7 @@ var configRows = []*configRow{
 	accelerateRow,           // access_config.go
 	transferAccelerationRow, // access_config.go
 	resourceGroupRow,        // access_config.go
+	overwriteRow,            // overwrite_oss.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

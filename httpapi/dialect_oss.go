@@ -289,18 +289,27 @@ func ossLocation(region string) string {
 }
 
 // ifNoneMatch is the write condition of a request: If-None-Match, or "*"
-// when an OSS request says x-oss-forbid-overwrite: true.
+// when an OSS write must not replace an existing object (refusesOverwrite).
 func (rc *request) ifNoneMatch() string {
-	if rc.forbidOverwrite() {
+	if rc.refusesOverwrite() {
 		return "*"
 	}
 	return rc.r.Header.Get("If-None-Match")
 }
 
-// forbidOverwrite reports x-oss-forbid-overwrite: true in dialects that
-// have it.
-func (rc *request) forbidOverwrite() bool {
-	return rc.d.behave.forbidOverwriteHeader && strings.EqualFold(rc.header("forbid-overwrite"), "true")
+// refusesOverwrite reports, in dialects that have x-oss-forbid-overwrite,
+// whether the write must not replace an existing object: the header says
+// true, or a rule of the bucket's overwrite protection matches
+// (overwrite_oss.go). It notes the answer in rc.overwriteForbidden, so
+// that the failed condition is reported as FileAlreadyExists.
+func (rc *request) refusesOverwrite() bool {
+	if !rc.d.behave.forbidOverwriteHeader {
+		return false
+	}
+	if strings.EqualFold(rc.header("forbid-overwrite"), "true") || rc.s.overwriteRuleForbids(rc) {
+		rc.overwriteForbidden = true
+	}
+	return rc.overwriteForbidden
 }
 
 // OSS ListAllMyBucketsResult (service-bucket.md 5.1): the paging

@@ -107,6 +107,9 @@ type request struct {
 	aborted bool
 	// hvals backs the values setHeader sets.
 	hvals []string
+	// overwriteForbidden is set when the write may not replace an
+	// existing object (refusesOverwrite).
+	overwriteForbidden bool
 }
 
 // setHeader sets response header key, which must be canonical (as
@@ -320,7 +323,7 @@ func (s *server) fail(rc *request, err error) {
 	if rc.w.wroteHeader {
 		return
 	}
-	if (e.Code == "PreconditionFailed" || e.Code == "ConditionalRequestConflict") && rc.forbidOverwrite() && rc.r.Header.Get("If-None-Match") == "" {
+	if (e.Code == "PreconditionFailed" || e.Code == "ConditionalRequestConflict") && rc.overwriteForbidden && rc.r.Header.Get("If-None-Match") == "" {
 		e = errorf("FileAlreadyExists", "")
 	}
 	rc.errCode = rc.d.localize(e).Code

@@ -57,7 +57,7 @@ func (s *server) createMultipartUpload(rc *request) error {
 	} else if rc.header("checksum-type") != "" {
 		return errorf("InvalidRequest", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
 	}
-	if rc.forbidOverwrite() {
+	if rc.refusesOverwrite() {
 		opts.IfNoneMatch = "*" // refused now, not only at Complete
 	}
 	if rc.d.behave.checksCSEPartSizes {

@@ -61,6 +61,9 @@ const (
 	KindResourceGroup Kind = "resource-group"
 	// KindStyles is OSS's image styles of a bucket.
 	KindStyles Kind = "styles"
+	// KindOverwrite is OSS's overwrite protection of a bucket
+	// (?overwriteConfig).
+	KindOverwrite Kind = "overwrite"
 )
 
 // Kinds lists every kind, sorted.
@@ -104,6 +107,7 @@ var kinds = map[Kind]func() Config{
 	KindAccelerate:        func() Config { return &Accelerate{} },
 	KindResourceGroup:     func() Config { return &ResourceGroup{} },
 	KindStyles:            func() Config { return &Styles{} },
+	KindOverwrite:         func() Config { return &Overwrite{} },
 }
 
 // Known reports whether k is a configuration kind.
