@@ -69,6 +69,10 @@ type GetOptions struct {
 	// so reading the Object fails. It costs one metadata read instead of a
 	// snapshot of the store.
 	MetadataOnly bool
+	// ArchiveDirectRead reads an object of OSS's Archive class that has
+	// no restored copy, as a bucket with OSS's real-time access of
+	// Archive objects allows (the colder classes still need a restore).
+	ArchiveDirectRead bool
 }
 
 // errNoBody is what reading an Object opened with MetadataOnly gives.
@@ -232,7 +236,7 @@ func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts Ge
 // openRecord opens rec, read from snap (nil: a record that needs no
 // snapshot, see openPinned).
 func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOptions, copySource bool) (*Object, error) {
-	if !readable(rec) {
+	if !readable(rec) && !(opts.ArchiveDirectRead && rec.info.StorageClass == DirectReadArchiveClass) {
 		return nil, fmt.Errorf("%w: %s/%s", ErrInvalidObjectState, rec.info.Bucket, rec.info.Key)
 	}
 	if err := opts.Conditions.evaluate(rec.info, copySource); err != nil {

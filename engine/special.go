@@ -255,6 +255,10 @@ func (e *Engine) resolveVersion(r pebble.Reader, bucket, key, versionID string, 
 // before they can be read.
 var archiveClasses = map[string]bool{"GLACIER": true, "DEEP_ARCHIVE": true, "Archive": true, "ColdArchive": true, "DeepColdArchive": true}
 
+// DirectReadArchiveClass is the one archive class that
+// GetOptions.ArchiveDirectRead reads without a restore (OSS's Archive).
+const DirectReadArchiveClass = "Archive"
+
 // IsArchiveClass reports whether objects of a storage class must be
 // restored before Get.
 func IsArchiveClass(class string) bool { return archiveClasses[class] }

@@ -365,3 +365,44 @@ func (s *server) deleteAccountPublicAccessBlock(rc *request) error {
 	}
 	return writeEmpty(rc, http.StatusNoContent)
 }
+
+// archiveDirectReadDoc is OSS's ArchiveDirectReadConfiguration.
+type archiveDirectReadDoc struct {
+	XMLName xml.Name
+	Enabled *bool `xml:"Enabled"`
+}
+
+// archiveDirectReadRow is OSS's ?bucketArchiveDirectRead: real-time
+// access of Archive objects, off until enabled (readObject applies it).
+var archiveDirectReadRow = &configRow{
+	sub: "bucketArchiveDirectRead", kind: bucketconfig.KindArchiveDirectRead, root: "ArchiveDirectReadConfiguration",
+	get: "GetBucketArchiveDirectRead", put: "PutBucketArchiveDirectRead", perm: permOwner,
+	only: "oss",
+	parse: func(_ *request, data []byte) (bucketconfig.Config, error) {
+		var doc archiveDirectReadDoc
+		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ArchiveDirectReadConfiguration" || doc.Enabled == nil {
+			return nil, errorf("MalformedXML", "")
+		}
+		return &bucketconfig.ArchiveDirectRead{Enabled: *doc.Enabled}, nil
+	},
+	render: func(_ *request, c bucketconfig.Config) any {
+		return &archiveDirectReadDoc{Enabled: &c.(*bucketconfig.ArchiveDirectRead).Enabled}
+	},
+	missing: func(*request) (any, error) {
+		off := false
+		return &archiveDirectReadDoc{Enabled: &off}, nil
+	},
+}
+
+// archiveDirectRead reports whether rc's bucket reads Archive objects
+// without a restore (OSS's real-time access).
+func (s *server) archiveDirectRead(rc *request) (bool, error) {
+	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindArchiveDirectRead)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return c.(*bucketconfig.ArchiveDirectRead).Enabled, nil
+}

@@ -126,6 +126,7 @@ var configRows = []*configRow{
 	transferAccelerationRow, // access_config.go
 	resourceGroupRow,        // access_config.go
 	overwriteRow,            // overwrite_oss.go
+	archiveDirectReadRow,    // access_config.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

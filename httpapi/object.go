@@ -399,6 +399,15 @@ func (s *server) readObject(rc *request, body bool) error {
 		opts.Range = nil
 		obj, err = s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	}
+	if errors.Is(err, engine.ErrInvalidObjectState) {
+		// Asked only now: the bucket's setting costs nothing on other reads.
+		if direct, derr := s.archiveDirectRead(rc); derr != nil {
+			return derr
+		} else if direct {
+			opts.ArchiveDirectRead = true
+			obj, err = s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
+		}
+	}
 	if !body && errors.Is(err, engine.ErrInvalidObjectState) {
 		// An archived object that is not restored cannot be read, but its
 		// metadata can (HEAD reports the restore state).

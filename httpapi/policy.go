@@ -116,6 +116,8 @@ var policyActions = map[string][2]string{
 	"GetBucketOverwriteConfig":           {"s3:GetBucketPolicy", "oss:GetBucketOverwriteConfig"},
 	"PutBucketOverwriteConfig":           {"s3:PutBucketPolicy", "oss:PutBucketOverwriteConfig"},
 	"DeleteBucketOverwriteConfig":        {"s3:PutBucketPolicy", "oss:DeleteBucketOverwriteConfig"},
+	"GetBucketArchiveDirectRead":         {"s3:GetBucketPolicy", "oss:GetBucketArchiveDirectRead"},
+	"PutBucketArchiveDirectRead":         {"s3:PutBucketPolicy", "oss:PutBucketArchiveDirectRead"},
 	"GetBucketResourceGroup":             {"s3:GetBucketTagging", "oss:GetBucketResourceGroup"},
 	"PutBucketResourceGroup":             {"s3:PutBucketTagging", "oss:PutBucketResourceGroup"},
 	"PutBucketTransferAcceleration":      {"s3:PutAccelerateConfiguration", "oss:PutBucketTransferAcceleration"},

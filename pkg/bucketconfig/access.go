@@ -89,3 +89,16 @@ func ValidOwnership(rule string) bool {
 	}
 	return false
 }
+
+// ArchiveDirectRead is OSS's real-time access of Archive objects: when
+// Enabled, GetObject reads an object of the Archive class without a
+// restore (ColdArchive and DeepColdArchive still need one).
+type ArchiveDirectRead struct {
+	Enabled bool `json:"enabled"`
+}
+
+// Kind implements Config.
+func (*ArchiveDirectRead) Kind() Kind { return KindArchiveDirectRead }
+
+// Validate implements Config.
+func (*ArchiveDirectRead) Validate() error { return nil }

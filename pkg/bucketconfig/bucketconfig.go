@@ -64,6 +64,9 @@ const (
 	// KindOverwrite is OSS's overwrite protection of a bucket
 	// (?overwriteConfig).
 	KindOverwrite Kind = "overwrite"
+	// KindArchiveDirectRead is OSS's real-time access of Archive objects
+	// (?bucketArchiveDirectRead).
+	KindArchiveDirectRead Kind = "archive-direct-read"
 )
 
 // Kinds lists every kind, sorted.
@@ -108,6 +111,7 @@ var kinds = map[Kind]func() Config{
 	KindResourceGroup:     func() Config { return &ResourceGroup{} },
 	KindStyles:            func() Config { return &Styles{} },
 	KindOverwrite:         func() Config { return &Overwrite{} },
+	KindArchiveDirectRead: func() Config { return &ArchiveDirectRead{} },
 }
 
 // Known reports whether k is a configuration kind.

@@ -105,3 +105,61 @@ func TestOSSBucketOverwriteConfig(t *testing.T) {
 	_, err = c.GetBucketOverwriteConfig(bg, &oss2.GetBucketOverwriteConfigRequest{Bucket: oss2.Ptr(bk + "-missing")})
 	wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
 }
+
+// TestOSSBucketArchiveDirectRead: with real-time access of Archive
+// objects enabled, GetObject reads an Archive object without a restore;
+// ColdArchive still needs one, and turning the setting off restores the
+// refusal (alibabacloud-oss-go-sdk-v2's TestBucketArchiveDirectRead,
+// plus the reads it does not check).
+func TestOSSBucketArchiveDirectRead(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	const bk = "archive-direct"
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	get := func() bool {
+		t.Helper()
+		r, err := c.GetBucketArchiveDirectRead(bg, &oss2.GetBucketArchiveDirectReadRequest{Bucket: oss2.Ptr(bk)})
+		require.NoError(t, err)
+		return oss2.ToBool(r.ArchiveDirectReadConfiguration.Enabled)
+	}
+	set := func(on bool) {
+		t.Helper()
+		_, err := c.PutBucketArchiveDirectRead(bg, &oss2.PutBucketArchiveDirectReadRequest{Bucket: oss2.Ptr(bk),
+			ArchiveDirectReadConfiguration: &oss2.ArchiveDirectReadConfiguration{Enabled: oss2.Ptr(on)}})
+		require.NoError(t, err)
+	}
+	read := func(key string) (string, error) {
+		r, err := c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key)})
+		if err != nil {
+			return "", err
+		}
+		defer r.Body.Close()
+		b, err := io.ReadAll(r.Body)
+		return string(b), err
+	}
+	for key, class := range map[string]oss2.StorageClassType{"archive": oss2.StorageClassArchive, "cold": oss2.StorageClassColdArchive} {
+		_, err := c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Body: strings.NewReader("frozen " + key), StorageClass: class})
+		require.NoError(t, err)
+	}
+	require.False(t, get(), "off until enabled")
+	_, err = read("archive")
+	wantOSS(t, err, 403, "InvalidObjectState", "")
+
+	set(true)
+	require.True(t, get())
+	body, err := read("archive")
+	require.NoError(t, err)
+	require.Equal(t, "frozen archive", body)
+	_, err = read("cold")
+	wantOSS(t, err, 403, "InvalidObjectState", "")
+
+	set(false)
+	require.False(t, get())
+	_, err = read("archive")
+	wantOSS(t, err, 403, "InvalidObjectState", "")
+
+	_, err = c.PutBucketArchiveDirectRead(bg, &oss2.PutBucketArchiveDirectReadRequest{Bucket: oss2.Ptr(bk + "-missing"),
+		ArchiveDirectReadConfiguration: &oss2.ArchiveDirectReadConfiguration{Enabled: oss2.Ptr(true)}})
+	wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
+}
