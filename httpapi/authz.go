@@ -121,6 +121,11 @@ func (s *server) authorize(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if rc.r.TLS != nil && rc.route.config != httpsRow { // the owner can always mend the settings
+		if err := s.tlsAllowed(rc, b.Name); err != nil {
+			return err
+		}
+	}
 	if !s.cfg.Permissive {
 		// The referer whitelist and request payment refuse before any
 		// grant is considered (referer.go).

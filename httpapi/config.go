@@ -127,6 +127,7 @@ var configRows = []*configRow{
 	resourceGroupRow,        // access_config.go
 	overwriteRow,            // overwrite_oss.go
 	archiveDirectReadRow,    // access_config.go
+	httpsRow,                // https_oss.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

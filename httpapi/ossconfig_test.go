@@ -1,11 +1,14 @@
 package httpapi_test
 
 import (
+	"crypto/tls"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/stretchr/testify/require"
 )
 
@@ -162,4 +165,90 @@ func TestOSSBucketArchiveDirectRead(t *testing.T) {
 	_, err = c.PutBucketArchiveDirectRead(bg, &oss2.PutBucketArchiveDirectReadRequest{Bucket: oss2.Ptr(bk + "-missing"),
 		ArchiveDirectReadConfiguration: &oss2.ArchiveDirectReadConfiguration{Enabled: oss2.Ptr(true)}})
 	wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
+}
+
+// TestOSSBucketHttpsConfig: the TLS versions and cipher suites of a
+// bucket's HTTPS configuration are stored, read back and enforced on
+// requests over TLS (403 AccessDenied, nothing written); strong suites
+// are TLS 1.3 and ECDHE with an AEAD; the settings themselves stay
+// reachable; plain HTTP is not affected (alibabacloud-oss-go-sdk-v2's
+// TestBucketHttpsConfig, plus the enforcement it does not check).
+func TestOSSBucketHttpsConfig(t *testing.T) {
+	f := newFixture(t, fixtureOptions{tls: true})
+	const bk = "https-rules"
+	c13 := f.ossV2(testAK, testSK)
+	with := func(suites ...uint16) *oss2.Client {
+		hc := f.httpClient()
+		tr := hc.Transport.(*http.Transport)
+		tr.TLSClientConfig = tr.TLSClientConfig.Clone()
+		tr.TLSClientConfig.MaxVersion, tr.TLSClientConfig.CipherSuites = tls.VersionTLS12, suites
+		return oss2.NewClient(oss2.LoadDefaultConfig().
+			WithCredentialsProvider(credentials.NewStaticCredentialsProvider(testAK, testSK)).
+			WithRegion("cn-hangzhou").WithEndpoint(f.srv.URL).WithHttpClient(hc).WithRetryMaxAttempts(1))
+	}
+	gcm128 := with(tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256)
+	gcm256 := with(tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, tls.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384)
+	cbc := with(tls.TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA, tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA)
+
+	_, err := c13.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	cfg, err := c13.GetBucketHttpsConfig(bg, &oss2.GetBucketHttpsConfigRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	require.False(t, oss2.ToBool(cfg.HttpsConfiguration.TLS.Enable), "off until set")
+	put := func(h *oss2.HttpsConfiguration) error {
+		_, err := c13.PutBucketHttpsConfig(bg, &oss2.PutBucketHttpsConfigRequest{Bucket: oss2.Ptr(bk), HttpsConfiguration: h})
+		return err
+	}
+	write := func(c *oss2.Client, key string) error {
+		_, err := c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr(key), Body: strings.NewReader("v")})
+		return err
+	}
+	exists := func(key string) bool {
+		ok, err := c13.IsObjectExist(bg, bk, key)
+		require.NoError(t, err)
+		return ok
+	}
+	require.NoError(t, write(gcm128, "before"), "no settings: every version")
+
+	require.NoError(t, put(&oss2.HttpsConfiguration{TLS: &oss2.TLS{Enable: oss2.Ptr(true), TLSVersions: []string{"TLSv1.3"}}}))
+	require.NoError(t, write(c13, "v13"))
+	wantOSS(t, write(gcm128, "v12"), 403, "AccessDenied", "")
+	require.False(t, exists("v12"), "a refused write stores nothing")
+	_, err = gcm128.GetBucketHttpsConfig(bg, &oss2.GetBucketHttpsConfigRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err, "the settings stay reachable to mend them")
+
+	require.NoError(t, put(&oss2.HttpsConfiguration{
+		TLS: &oss2.TLS{Enable: oss2.Ptr(true), TLSVersions: []string{"TLSv1.2", "TLSv1.3"}},
+		CipherSuite: &oss2.CipherSuite{Enable: oss2.Ptr(true), StrongCipherSuite: oss2.Ptr(false),
+			CustomCipherSuites:      []string{"ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES128-GCM-SHA256"},
+			TLS13CustomCipherSuites: []string{"TLS_AES_256_GCM_SHA384"}},
+	}))
+	cfg, err = c13.GetBucketHttpsConfig(bg, &oss2.GetBucketHttpsConfigRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	require.Equal(t, []string{"TLSv1.2", "TLSv1.3"}, cfg.HttpsConfiguration.TLS.TLSVersions)
+	require.True(t, oss2.ToBool(cfg.HttpsConfiguration.CipherSuite.Enable))
+	require.Len(t, cfg.HttpsConfiguration.CipherSuite.CustomCipherSuites, 2)
+	require.NoError(t, write(gcm128, "gcm128"))
+	wantOSS(t, write(gcm256, "gcm256"), 403, "AccessDenied", "")
+	wantOSS(t, write(c13, "tls13"), 403, "AccessDenied", "") // crypto/tls picks AES-128-GCM or ChaCha20 for TLS 1.3
+
+	require.NoError(t, put(&oss2.HttpsConfiguration{TLS: &oss2.TLS{Enable: oss2.Ptr(false)},
+		CipherSuite: &oss2.CipherSuite{Enable: oss2.Ptr(true), StrongCipherSuite: oss2.Ptr(true)}}))
+	require.NoError(t, write(c13, "strong13"))
+	require.NoError(t, write(gcm256, "strong12"))
+	wantOSS(t, write(cbc, "cbc"), 403, "AccessDenied", "")
+
+	wantOSS(t, put(&oss2.HttpsConfiguration{TLS: &oss2.TLS{Enable: oss2.Ptr(true), TLSVersions: []string{"SSLv3"}}}), 400, "InvalidArgument", "")
+	wantOSS(t, put(&oss2.HttpsConfiguration{TLS: &oss2.TLS{Enable: oss2.Ptr(true)}}), 400, "InvalidArgument", "")
+
+	// Plain HTTP is not bound by the TLS settings.
+	p := newFixture(t, fixtureOptions{})
+	pc := p.ossV2(testAK, testSK)
+	_, err = pc.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	_, err = pc.PutBucketHttpsConfig(bg, &oss2.PutBucketHttpsConfigRequest{Bucket: oss2.Ptr(bk),
+		HttpsConfiguration: &oss2.HttpsConfiguration{TLS: &oss2.TLS{Enable: oss2.Ptr(true), TLSVersions: []string{"TLSv1.3"}}}})
+	require.NoError(t, err)
+	_, err = pc.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("plain"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
 }

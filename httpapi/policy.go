@@ -118,6 +118,8 @@ var policyActions = map[string][2]string{
 	"DeleteBucketOverwriteConfig":        {"s3:PutBucketPolicy", "oss:DeleteBucketOverwriteConfig"},
 	"GetBucketArchiveDirectRead":         {"s3:GetBucketPolicy", "oss:GetBucketArchiveDirectRead"},
 	"PutBucketArchiveDirectRead":         {"s3:PutBucketPolicy", "oss:PutBucketArchiveDirectRead"},
+	"GetBucketHttpsConfig":               {"s3:GetBucketPolicy", "oss:GetBucketHttpsConfig"},
+	"PutBucketHttpsConfig":               {"s3:PutBucketPolicy", "oss:PutBucketHttpsConfig"},
 	"GetBucketResourceGroup":             {"s3:GetBucketTagging", "oss:GetBucketResourceGroup"},
 	"PutBucketResourceGroup":             {"s3:PutBucketTagging", "oss:PutBucketResourceGroup"},
 	"PutBucketTransferAcceleration":      {"s3:PutAccelerateConfiguration", "oss:PutBucketTransferAcceleration"},

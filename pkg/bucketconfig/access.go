@@ -102,3 +102,63 @@ func (*ArchiveDirectRead) Kind() Kind { return KindArchiveDirectRead }
 
 // Validate implements Config.
 func (*ArchiveDirectRead) Validate() error { return nil }
+
+// TLS versions an HTTPS configuration names.
+var tlsVersionNames = map[string]bool{"TLSv1.0": true, "TLSv1.1": true, "TLSv1.2": true, "TLSv1.3": true}
+
+// HTTPS limits (OSS PutBucketHttpsConfig).
+const (
+	// MaxCipherSuites is the most cipher suites a list names.
+	MaxCipherSuites = 64
+	// MaxCipherSuiteName is the longest cipher suite name.
+	MaxCipherSuiteName = 128
+)
+
+// HTTPS is OSS's HTTPS configuration of a bucket: the TLS versions and
+// cipher suites a request over TLS may use (plain HTTP is not affected).
+type HTTPS struct {
+	// TLS turns the version check on; TLSVersions then lists the
+	// versions allowed ("TLSv1.0" to "TLSv1.3").
+	TLS         bool     `json:"tls,omitempty"`
+	TLSVersions []string `json:"tlsVersions,omitempty"`
+	// Ciphers turns the cipher suite check on: StrongCiphers allows the
+	// strong suites only (every TLS 1.3 suite, and ECDHE with AES-GCM or
+	// ChaCha20-Poly1305 before it), otherwise CustomCiphers (TLS 1.2 and
+	// earlier) and TLS13CustomCiphers (TLS 1.3) list the suites allowed,
+	// by their OpenSSL or IANA names.
+	Ciphers            bool     `json:"ciphers,omitempty"`
+	StrongCiphers      bool     `json:"strongCiphers,omitempty"`
+	CustomCiphers      []string `json:"customCiphers,omitempty"`
+	TLS13CustomCiphers []string `json:"tls13CustomCiphers,omitempty"`
+}
+
+// Kind implements Config.
+func (*HTTPS) Kind() Kind { return KindHTTPS }
+
+// Validate implements Config: an enabled version check names at least
+// one known version; an enabled custom cipher check names at least one
+// suite; lists are bounded.
+func (h *HTTPS) Validate() error {
+	if h.TLS && len(h.TLSVersions) == 0 {
+		return fmt.Errorf("%w: TLS version check without a version", ErrInvalid)
+	}
+	for _, v := range h.TLSVersions {
+		if !tlsVersionNames[v] {
+			return fmt.Errorf("%w: TLS version %q", ErrInvalid, v)
+		}
+	}
+	if h.Ciphers && !h.StrongCiphers && len(h.CustomCiphers)+len(h.TLS13CustomCiphers) == 0 {
+		return fmt.Errorf("%w: custom cipher suites without a suite", ErrInvalid)
+	}
+	for _, list := range [][]string{h.CustomCiphers, h.TLS13CustomCiphers} {
+		if len(list) > MaxCipherSuites {
+			return fmt.Errorf("%w: over %d cipher suites", ErrInvalid, MaxCipherSuites)
+		}
+		for _, s := range list {
+			if s == "" || len(s) > MaxCipherSuiteName {
+				return fmt.Errorf("%w: cipher suite name %q", ErrInvalid, s)
+			}
+		}
+	}
+	return nil
+}

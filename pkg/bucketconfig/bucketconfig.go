@@ -67,6 +67,9 @@ const (
 	// KindArchiveDirectRead is OSS's real-time access of Archive objects
 	// (?bucketArchiveDirectRead).
 	KindArchiveDirectRead Kind = "archive-direct-read"
+	// KindHTTPS is OSS's TLS version and cipher suite settings of a
+	// bucket (?httpsConfig).
+	KindHTTPS Kind = "https"
 )
 
 // Kinds lists every kind, sorted.
@@ -112,6 +115,7 @@ var kinds = map[Kind]func() Config{
 	KindStyles:            func() Config { return &Styles{} },
 	KindOverwrite:         func() Config { return &Overwrite{} },
 	KindArchiveDirectRead: func() Config { return &ArchiveDirectRead{} },
+	KindHTTPS:             func() Config { return &HTTPS{} },
 }
 
 // Known reports whether k is a configuration kind.
