@@ -96,6 +96,10 @@ func (e *Engine) lifecyclePass(ctx context.Context, now time.Time) (LifecycleSta
 // applyLifecycle runs one bucket's rules.
 func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketconfig.Lifecycle, now time.Time, st *LifecycleStats) error {
 	day := e.opts.LifecycleDay
+	tracked, tracking, err := e.AccessTracking(ctx, bucket)
+	if err != nil {
+		return err
+	}
 	// Objects: only the prefixes some enabled rule with an object action
 	// names are listed.
 	for _, prefix := range lifecyclePrefixes(lc, func(r *bucketconfig.LifecycleRule) bool {
@@ -116,7 +120,12 @@ func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketco
 				}
 				continue
 			}
-			if class := transitionDue(lc, facts, info.LastModified, now, day); class != "" && !strings.EqualFold(class, info.StorageClass) {
+			var accessed *time.Time
+			if tracking {
+				at := LastAccessTime(info, tracked)
+				accessed = &at
+			}
+			if class := transitionDue(lc, facts, info.LastModified, accessed, now, day); class != "" && !strings.EqualFold(class, info.StorageClass) {
 				switch err := e.transitionObject(ctx, info, class); {
 				case err == nil:
 					st.Transitioned++
@@ -198,8 +207,10 @@ func lifecyclePrefixes(lc *bucketconfig.Lifecycle, want func(*bucketconfig.Lifec
 }
 
 // transitionDue returns the storage class the latest due transition of
-// any matching rule moves the object to, or "".
-func transitionDue(lc *bucketconfig.Lifecycle, o bucketconfig.ObjectFacts, created, now time.Time, day time.Duration) string {
+// any matching rule moves the object to, or "". A transition by last
+// access counts from accessed, and applies only while the bucket's
+// access tracking is on (accessed not nil).
+func transitionDue(lc *bucketconfig.Lifecycle, o bucketconfig.ObjectFacts, created time.Time, accessed *time.Time, now time.Time, day time.Duration) string {
 	var class string
 	var latest time.Time
 	for i := range lc.Rules {
@@ -208,7 +219,14 @@ func transitionDue(lc *bucketconfig.Lifecycle, o bucketconfig.ObjectFacts, creat
 			continue
 		}
 		for _, t := range r.Transitions {
-			due, applies := bucketconfig.ActionDue(t.Days, t.Date, t.CreatedBefore, created, day)
+			base := created
+			if t.ByAccess() {
+				if accessed == nil || !t.Moves(o.Size) {
+					continue
+				}
+				base = *accessed
+			}
+			due, applies := bucketconfig.ActionDue(t.Days, t.Date, t.CreatedBefore, base, day)
 			if applies && !now.Before(due) && (class == "" || due.After(latest)) {
 				class, latest = t.StorageClass, due
 			}
@@ -298,6 +316,10 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 		return nil
 	}
 	day := e.opts.LifecycleDay
+	tracked, tracking, err := e.AccessTracking(ctx, bucket)
+	if err != nil {
+		return err
+	}
 	// act decides one key's versions (newest first).
 	act := func(vs []ObjectInfo) error {
 		if len(vs) == 0 {
@@ -351,7 +373,14 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 					continue
 				}
 				for _, t := range r.NoncurrentTransitions {
-					due := bucketconfig.DueAt(since, t.Days, day)
+					base := since
+					if t.ByAccess() {
+						if !tracking || !t.Moves(v.Size) {
+							continue
+						}
+						base = LastAccessTime(v, tracked)
+					}
+					due := bucketconfig.DueAt(base, t.Days, day)
 					if i-1 >= t.NewerNoncurrent && !now.Before(due) && (class == "" || due.After(latest)) {
 						class, latest = t.StorageClass, due
 					}

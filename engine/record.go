@@ -63,6 +63,7 @@ const (
 	fReplication   // replication status (see replication.go)
 	fContentMD5    // hex MD5 of the whole body when the ETag is not it (ObjectInfo.ContentMD5)
 	fWholeMD5      // multipart uploads: Complete computes ContentMD5 (PutOptions.WholeMD5)
+	fLastAccess    // last read recorded by access tracking, Unix nanoseconds (access.go)
 )
 
 // Bucket record field tags.
@@ -326,6 +327,9 @@ func (r *objectRecord) encode() []byte {
 			ss[k] = string(c)
 		}
 		e.strs(fPartChecksums, ss...)
+	}
+	if !i.LastAccess.IsZero() {
+		e.int(fLastAccess, i.LastAccess.UnixNano())
 	}
 	if !r.restoreReady.IsZero() {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
@@ -628,6 +632,8 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 			for _, c := range d.strs(p) {
 				i.PartChecksums = append(i.PartChecksums, []byte(c))
 			}
+		case fLastAccess:
+			i.LastAccess = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreReady:
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreExpiry:

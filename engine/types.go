@@ -81,6 +81,9 @@ type ObjectInfo struct {
 	// (PutOptions.WholeMD5); "" otherwise.
 	ContentMD5   string
 	LastModified time.Time
+	// LastAccess is the last read that the bucket's access tracking
+	// recorded (zero: none); see LastAccessTime for the time to report.
+	LastAccess time.Time
 	Metadata
 	StorageClass string // "" means the bucket's default (STANDARD)
 	ACL          ACL

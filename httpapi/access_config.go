@@ -406,3 +406,53 @@ func (s *server) archiveDirectRead(rc *request) (bool, error) {
 	}
 	return c.(*bucketconfig.ArchiveDirectRead).Enabled, nil
 }
+
+// accessMonitorDoc is OSS's AccessMonitorConfiguration.
+type accessMonitorDoc struct {
+	XMLName xml.Name
+	Status  string `xml:"Status"`
+}
+
+// accessMonitorRow is OSS's ?accessmonitor: access tracking, off until
+// enabled (engine/access.go records the reads, readObject reports them).
+var accessMonitorRow = &configRow{
+	sub: "accessmonitor", kind: bucketconfig.KindAccessMonitor, root: "AccessMonitorConfiguration",
+	get: "GetBucketAccessMonitor", put: "PutBucketAccessMonitor", perm: permOwner,
+	// Neither Aliyun SDK signs ?accessmonitor under signature v1 (v4
+	// signs every parameter), so OSS cannot require it.
+	unsignedOK: true,
+	only:       "oss",
+	parse:      parseAccessMonitor,
+	render:     func(*request, bucketconfig.Config) any { return &accessMonitorDoc{Status: "Enabled"} },
+	missing:    func(*request) (any, error) { return &accessMonitorDoc{Status: "Disabled"}, nil },
+}
+
+// parseAccessMonitor turns tracking on (from now, or kept as it is when
+// already on) or off, which a lifecycle rule by last access forbids.
+func parseAccessMonitor(rc *request, data []byte) (bucketconfig.Config, error) {
+	var doc accessMonitorDoc
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "AccessMonitorConfiguration" {
+		return nil, errorf("MalformedXML", "")
+	}
+	since, on, err := rc.s.eng.AccessTracking(rc.ctx, rc.op.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	switch doc.Status {
+	case "Enabled":
+		if !on {
+			since = rc.s.clock.Now().UTC()
+		}
+		return &bucketconfig.AccessMonitor{Since: since}, nil
+	case "Disabled":
+		c, err := rc.s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindLifecycle)
+		if err != nil && !errors.Is(err, engine.ErrNoSuchConfig) {
+			return nil, err
+		}
+		if lc, ok := c.(*bucketconfig.Lifecycle); ok && lc.UsesAccessTime() {
+			return nil, errorf("InvalidArgument", "Access tracking cannot be disabled while a lifecycle rule of the bucket is by last access time (IsAccessTime).")
+		}
+		return nil, nil
+	}
+	return nil, errorf("MalformedXML", "")
+}

@@ -112,7 +112,7 @@ func (s *server) getBucketInfo(rc *request) error {
 	bk.ossBucketXML = s.ossBucket(rc, b)
 	bk.AccessMonitor, bk.DataRedundancyType, bk.ResourceGroupID = "Disabled", b.Redundancy, bucketconfig.DefaultResourceGroup
 	configs := map[bucketconfig.Kind]bucketconfig.Config{}
-	for _, k := range []bucketconfig.Kind{bucketconfig.KindPublicAccessBlock, bucketconfig.KindReplication, bucketconfig.KindEncryption, bucketconfig.KindAccelerate, bucketconfig.KindResourceGroup} {
+	for _, k := range []bucketconfig.Kind{bucketconfig.KindPublicAccessBlock, bucketconfig.KindReplication, bucketconfig.KindEncryption, bucketconfig.KindAccelerate, bucketconfig.KindResourceGroup, bucketconfig.KindAccessMonitor} {
 		c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, k)
 		if err != nil && !errors.Is(err, engine.ErrNoSuchConfig) {
 			return err
@@ -131,6 +131,9 @@ func (s *server) getBucketInfo(rc *request) error {
 	}
 	if configs[bucketconfig.KindReplication] != nil {
 		bk.CrossRegionReplication = "Enabled"
+	}
+	if configs[bucketconfig.KindAccessMonitor] != nil {
+		bk.AccessMonitor = "Enabled"
 	}
 	if bk.DataRedundancyType == "" {
 		bk.DataRedundancyType = "LRS"

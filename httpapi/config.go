@@ -51,6 +51,9 @@ type configRow struct {
 	// digests says which digests a PUT document needs (default
 	// digestsOptional).
 	digests digests
+	// unsignedOK: the SDKs leave the sub-resource out of OSS signatures
+	// v1 and v2, as OSS does (route.unsignedOK; ?accessmonitor).
+	unsignedOK bool
 }
 
 // configRows is the configuration table.
@@ -128,6 +131,7 @@ var configRows = []*configRow{
 	overwriteRow,            // overwrite_oss.go
 	archiveDirectReadRow,    // access_config.go
 	httpsRow,                // https_oss.go
+	accessMonitorRow,        // access_config.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go
@@ -147,7 +151,7 @@ func init() {
 		} {
 			if r.op != "" {
 				routes = append(routes, route{method: r.method, target: targetBucket, params: []string{c.sub},
-					op: r.op, perm: c.perm, handle: r.handle, config: c, only: c.only})
+					op: r.op, perm: c.perm, handle: r.handle, config: c, only: c.only, unsignedOK: c.unsignedOK})
 			}
 		}
 	}

@@ -184,6 +184,7 @@ type behaviour struct {
 	putBucketTaggingStatus    int  // status of PutBucketTagging
 	deleteTagsByKey           bool // DeleteBucketTagging ?tagging=k1,k2 deletes only the named keys
 	forbidOverwriteHeader     bool // x-?-forbid-overwrite: true means If-None-Match: *
+	accessTracking            bool // access tracking: x-?-last-access-time, lifecycle by last access (IsAccessTime)
 	deleteBucketDropsUploads  bool // DeleteBucket removes unfinished uploads instead of refusing
 	objectTypeInListing       bool // listings carry each object's Type
 	bucketBeforeAuth          bool // a missing bucket is reported before authentication errors

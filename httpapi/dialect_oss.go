@@ -75,6 +75,7 @@ var oss = &dialect{
 		missingBucketTagsEmpty:    true,
 		putBucketTaggingStatus:    http.StatusOK,
 		forbidOverwriteHeader:     true,
+		accessTracking:            true,
 		objectTypeInListing:       true,
 		bucketBeforeAuth:          true,
 		uploadCallbacks:           true,

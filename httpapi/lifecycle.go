@@ -32,6 +32,9 @@ type lifecycleRuleXML struct {
 	Prefix *string          `xml:"Prefix,omitempty"` // S3 legacy and OSS
 	Tags   []xmlTag         `xml:"Tag,omitempty"`    // OSS
 	Status string           `xml:"Status"`
+	// AtimeBase (OSS, read back only) is when the bucket's access
+	// tracking began, in Unix seconds, on rules by last access.
+	AtimeBase *int64 `xml:"AtimeBase,omitempty"`
 
 	Transitions            []lifecycleTransitionXML `xml:"Transition,omitempty"`
 	Expiration             *lifecycleExpirationXML  `xml:"Expiration,omitempty"`
@@ -79,12 +82,38 @@ type lifecycleTransitionXML struct {
 	Date              string `xml:"Date,omitempty"`
 	CreatedBeforeDate string `xml:"CreatedBeforeDate,omitempty"`
 	StorageClass      string `xml:"StorageClass"`
+	lifecycleAccessXML
 }
 
 type lifecycleNoncurrentXML struct {
 	NoncurrentDays  string `xml:"NoncurrentDays"`
 	StorageClass    string `xml:"StorageClass,omitempty"`
 	NewerNoncurrent string `xml:"NewerNoncurrentVersions,omitempty"`
+	lifecycleAccessXML
+}
+
+// lifecycleAccessXML are OSS's elements of a transition by last access.
+type lifecycleAccessXML struct {
+	IsAccessTime         *bool `xml:"IsAccessTime,omitempty"`
+	ReturnToStdWhenVisit *bool `xml:"ReturnToStdWhenVisit,omitempty"`
+	AllowSmallFile       *bool `xml:"AllowSmallFile,omitempty"`
+}
+
+// set copies the elements into t; a dialect without them refuses them.
+func (a lifecycleAccessXML) set(d *dialect, t *bucketconfig.LifecycleTransition) error {
+	if a == (lifecycleAccessXML{}) {
+		return nil
+	}
+	if !d.behave.accessTracking {
+		return errorf("MalformedXML", "")
+	}
+	t.AccessTime, t.ReturnToStd, t.AllowSmallFile = a.IsAccessTime, a.ReturnToStdWhenVisit, a.AllowSmallFile
+	return nil
+}
+
+// accessXML renders t's elements of a transition by last access.
+func accessXML(t bucketconfig.LifecycleTransition) lifecycleAccessXML {
+	return lifecycleAccessXML{IsAccessTime: t.AccessTime, ReturnToStdWhenVisit: t.ReturnToStd, AllowSmallFile: t.AllowSmallFile}
 }
 
 // lifecycleRow is the configuration table's row for ?lifecycle.
@@ -94,7 +123,19 @@ var lifecycleRow = &configRow{
 	perm:  permOwner,
 	parse: parseLifecycle,
 	render: func(rc *request, c bucketconfig.Config) any {
-		return rc.d.lifecycleDoc(c.(*bucketconfig.Lifecycle))
+		lc := c.(*bucketconfig.Lifecycle)
+		doc := rc.d.lifecycleDoc(lc)
+		if x, ok := doc.(*lifecycleXML); ok && rc.d.behave.accessTracking && len(x.Rules) == len(lc.Rules) {
+			if since, on, err := rc.s.eng.AccessTracking(rc.ctx, rc.op.Bucket); err == nil && on {
+				base := since.Unix()
+				for i := range lc.Rules {
+					if (&bucketconfig.Lifecycle{Rules: lc.Rules[i : i+1]}).UsesAccessTime() {
+						x.Rules[i].AtimeBase = &base
+					}
+				}
+			}
+		}
+		return doc
 	},
 	missing: func(rc *request) (any, error) {
 		return nil, errorf("NoSuchLifecycleConfiguration", "").with("BucketName", rc.op.Bucket)
@@ -128,6 +169,13 @@ func parseLifecycle(rc *request, data []byte) (bucketconfig.Config, error) {
 	}
 	if err != nil {
 		return nil, lifecycleArg(strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+	}
+	if lc.UsesAccessTime() {
+		if _, on, err := rc.s.eng.AccessTracking(rc.ctx, rc.op.Bucket); err != nil {
+			return nil, err
+		} else if !on {
+			return nil, lifecycleArg("A rule by last access time (IsAccessTime) needs the bucket's access tracking (PutBucketAccessMonitor) enabled.")
+		}
 	}
 	return lc, nil
 }
@@ -212,6 +260,9 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 		if !d.storageClasses[t.StorageClass] || t.StorageClass == "STANDARD" || t.StorageClass == "Standard" {
 			return r, errorf("InvalidStorageClass", "The storage class %q cannot be a transition target.", t.StorageClass)
 		}
+		if err := t.set(d, &tr); err != nil {
+			return r, err
+		}
 		r.Transitions = append(r.Transitions, tr)
 	}
 	if n := x.NoncurrentExpiration; n != nil {
@@ -235,6 +286,9 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 			return r, errorf("InvalidStorageClass", "The storage class %q cannot be a transition target.", n.StorageClass)
 		}
 		tr := bucketconfig.LifecycleTransition{Days: days, StorageClass: n.StorageClass}
+		if err := n.set(d, &tr); err != nil {
+			return r, err
+		}
 		if n.NewerNoncurrent != "" {
 			if tr.NewerNoncurrent, err = lifecycleInt(n.NewerNoncurrent, "NewerNoncurrentVersions"); err != nil {
 				return r, err
@@ -423,13 +477,14 @@ func ossLifecycleDoc(lc *bucketconfig.Lifecycle) any {
 		}
 		for _, t := range r.Transitions {
 			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: itoaOrEmpty(t.Days), Date: lifecycleDate(t.Date),
-				CreatedBeforeDate: lifecycleDate(t.CreatedBefore), StorageClass: t.StorageClass})
+				CreatedBeforeDate: lifecycleDate(t.CreatedBefore), StorageClass: t.StorageClass, lifecycleAccessXML: accessXML(t)})
 		}
 		if ne := r.NoncurrentExpiration; ne != nil {
 			x.NoncurrentExpiration = &lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(ne.Days)}
 		}
 		for _, t := range r.NoncurrentTransitions {
-			x.NoncurrentTransitions = append(x.NoncurrentTransitions, lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(t.Days), StorageClass: t.StorageClass})
+			x.NoncurrentTransitions = append(x.NoncurrentTransitions, lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(t.Days), StorageClass: t.StorageClass,
+				lifecycleAccessXML: accessXML(t)})
 		}
 		if e := r.Expiration; e != nil && e.ExpiredObjectDeleteMarker {
 			x.Expiration.ExpiredObjectDeleteMarker = "true"

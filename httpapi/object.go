@@ -493,7 +493,22 @@ func (s *server) readObject(rc *request, body bool) error {
 		}
 		panic(http.ErrAbortHandler)
 	}
+	// A read the bucket's access tracking records (engine/access.go).
+	if err := s.eng.TouchObject(rc.ctx, rc.op.Bucket, rc.op.Key, vid); err != nil {
+		s.logError(rc, err)
+	}
 	return nil
+}
+
+// writeLastAccess sets x-oss-last-access-time while the bucket's access
+// tracking is on.
+func (s *server) writeLastAccess(rc *request, info engine.ObjectInfo) {
+	if !rc.d.behave.accessTracking {
+		return
+	}
+	if since, on, err := s.eng.AccessTracking(rc.ctx, rc.op.Bucket); err == nil && on {
+		rc.w.Header().Set(rc.d.h("last-access-time"), engine.LastAccessTime(info, since).UTC().Format(http.TimeFormat))
+	}
 }
 
 // clientWriter remembers whether writing to the client failed.
@@ -531,6 +546,7 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	rc.setHeader("Etag", rc.d.etag(info.ETag))
 	rc.setHeader("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	rc.setHeader("Accept-Ranges", "bytes")
+	s.writeLastAccess(rc, info)
 	set := func(k, v string) {
 		if v != "" {
 			h.Set(k, v)
@@ -593,6 +609,7 @@ func (s *server) getObjectMeta(rc *request) error {
 	h.Set("ETag", rc.d.etag(info.ETag))
 	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
 	h.Set("Content-Length", strconv.FormatInt(info.Size, 10))
+	s.writeLastAccess(rc, info)
 	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.w.WriteHeader(http.StatusOK)
 	return nil

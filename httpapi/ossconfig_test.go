@@ -6,10 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/httpapi"
 )
 
 // TestOSSBucketOverwriteConfig: OSS's overwrite protection is stored and
@@ -251,4 +254,109 @@ func TestOSSBucketHttpsConfig(t *testing.T) {
 	require.NoError(t, err)
 	_, err = pc.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("plain"), Body: strings.NewReader("v")})
 	require.NoError(t, err)
+}
+
+// TestOSSBucketAccessMonitor: access tracking is off until enabled
+// (GetBucketInfo agrees); a lifecycle rule by last access needs it on,
+// and reads back with its flags and AtimeBase; tracking cannot be turned
+// off while such a rule exists; GetObjectMeta reports the last access
+// time, which a read moves once a day (aliyun-oss-go-sdk's
+// TestBucketAccessMonitor and alibabacloud-oss-go-sdk-v2's, plus the
+// tracking neither checks).
+func TestOSSBucketAccessMonitor(t *testing.T) {
+	// The clock moves a day: signed requests may be that far off.
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{func(c *httpapi.Config) { c.MaxSkew = 48 * time.Hour }}})
+	c := f.ossV2(testAK, testSK)
+	const bk = "access-monitor"
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	status := func() string {
+		t.Helper()
+		r, err := c.GetBucketAccessMonitor(bg, &oss2.GetBucketAccessMonitorRequest{Bucket: oss2.Ptr(bk)})
+		require.NoError(t, err)
+		info, err := c.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr(bk)})
+		require.NoError(t, err)
+		require.Equal(t, string(r.AccessMonitorConfiguration.Status), oss2.ToString(info.BucketInfo.AccessMonitor))
+		return string(r.AccessMonitorConfiguration.Status)
+	}
+	set := func(s oss2.AccessMonitorStatusType) error {
+		_, err := c.PutBucketAccessMonitor(bg, &oss2.PutBucketAccessMonitorRequest{Bucket: oss2.Ptr(bk),
+			AccessMonitorConfiguration: &oss2.AccessMonitorConfiguration{Status: s}})
+		return err
+	}
+	yes, no := true, false
+	putLC := func() error {
+		_, err := c.PutBucketLifecycle(bg, &oss2.PutBucketLifecycleRequest{Bucket: oss2.Ptr(bk), LifecycleConfiguration: &oss2.LifecycleConfiguration{Rules: []oss2.LifecycleRule{
+			{ID: oss2.Ptr("mtime"), Prefix: oss2.Ptr("logs1"), Status: oss2.Ptr("Enabled"),
+				Transitions: []oss2.LifecycleRuleTransition{{Days: oss2.Ptr(int32(30)), StorageClass: oss2.StorageClassIA, IsAccessTime: &no}}},
+			{ID: oss2.Ptr("atime"), Prefix: oss2.Ptr("logs2"), Status: oss2.Ptr("Enabled"),
+				Transitions: []oss2.LifecycleRuleTransition{{Days: oss2.Ptr(int32(30)), StorageClass: oss2.StorageClassIA, IsAccessTime: &yes, ReturnToStdWhenVisit: &yes, AllowSmallFile: &yes}}},
+			{ID: oss2.Ptr("noncurrent"), Prefix: oss2.Ptr("logs3"), Status: oss2.Ptr("Enabled"),
+				NoncurrentVersionTransitions: []oss2.NoncurrentVersionTransition{{NoncurrentDays: oss2.Ptr(int32(10)), StorageClass: oss2.StorageClassIA, IsAccessTime: &yes, ReturnToStdWhenVisit: &no, AllowSmallFile: &no}}},
+		}}})
+		return err
+	}
+	require.Equal(t, "Disabled", status())
+	wantOSS(t, putLC(), 400, "InvalidArgument", "")
+
+	require.NoError(t, set(oss2.AccessMonitorStatusEnabled))
+	enabledAt := f.clock.Now()
+	require.NoError(t, set(oss2.AccessMonitorStatusEnabled), "enabling twice is fine")
+	require.Equal(t, "Enabled", status())
+	require.NoError(t, putLC())
+	lc, err := c.GetBucketLifecycle(bg, &oss2.GetBucketLifecycleRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	rules := lc.LifecycleConfiguration.Rules
+	require.Len(t, rules, 3)
+	require.False(t, *rules[0].Transitions[0].IsAccessTime)
+	require.Nil(t, rules[0].AtimeBase, "a rule by creation has no AtimeBase")
+	require.True(t, *rules[1].Transitions[0].IsAccessTime)
+	require.True(t, *rules[1].Transitions[0].ReturnToStdWhenVisit)
+	require.True(t, *rules[1].Transitions[0].AllowSmallFile)
+	require.Equal(t, enabledAt.Unix(), oss2.ToInt64(rules[1].AtimeBase))
+	require.True(t, *rules[2].NoncurrentVersionTransitions[0].IsAccessTime)
+	require.False(t, *rules[2].NoncurrentVersionTransitions[0].AllowSmallFile)
+	wantOSS(t, set(oss2.AccessMonitorStatusDisabled), 400, "InvalidArgument", "")
+	require.Equal(t, "Enabled", status())
+
+	// GetObjectMeta reports the last access time: the creation until a
+	// read, then the read, moved again only a day later.
+	f.clock.Advance(time.Hour)
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	written := f.clock.Now()
+	lastAccess := func() time.Time {
+		t.Helper()
+		m, err := c.GetObjectMeta(bg, &oss2.GetObjectMetaRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k")})
+		require.NoError(t, err)
+		require.NotNil(t, m.LastAccessTime)
+		return *m.LastAccessTime
+	}
+	require.Equal(t, written.Unix(), lastAccess().Unix())
+	get := func() {
+		t.Helper()
+		r, err := c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k")})
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	f.clock.Advance(2 * time.Hour)
+	get()
+	read := f.clock.Now()
+	require.Equal(t, read.Unix(), lastAccess().Unix())
+	f.clock.Advance(time.Hour)
+	get()
+	require.Equal(t, read.Unix(), lastAccess().Unix(), "one recorded read a day")
+	f.clock.Advance(24 * time.Hour)
+	get()
+	require.Equal(t, f.clock.Now().Unix(), lastAccess().Unix())
+
+	_, err = c.DeleteBucketLifecycle(bg, &oss2.DeleteBucketLifecycleRequest{Bucket: oss2.Ptr(bk)})
+	require.NoError(t, err)
+	require.NoError(t, set(oss2.AccessMonitorStatusDisabled))
+	require.Equal(t, "Disabled", status())
+	m, err := c.GetObjectMeta(bg, &oss2.GetObjectMetaRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k")})
+	require.NoError(t, err)
+	require.Nil(t, m.LastAccessTime, "no last access time without tracking")
+	wantOSS(t, set("Sometimes"), 400, "MalformedXML", "")
 }

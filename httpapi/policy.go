@@ -120,6 +120,8 @@ var policyActions = map[string][2]string{
 	"PutBucketArchiveDirectRead":         {"s3:PutBucketPolicy", "oss:PutBucketArchiveDirectRead"},
 	"GetBucketHttpsConfig":               {"s3:GetBucketPolicy", "oss:GetBucketHttpsConfig"},
 	"PutBucketHttpsConfig":               {"s3:PutBucketPolicy", "oss:PutBucketHttpsConfig"},
+	"GetBucketAccessMonitor":             {"s3:GetBucketPolicy", "oss:GetBucketAccessMonitor"},
+	"PutBucketAccessMonitor":             {"s3:PutBucketPolicy", "oss:PutBucketAccessMonitor"},
 	"GetBucketResourceGroup":             {"s3:GetBucketTagging", "oss:GetBucketResourceGroup"},
 	"PutBucketResourceGroup":             {"s3:PutBucketTagging", "oss:PutBucketResourceGroup"},
 	"PutBucketTransferAcceleration":      {"s3:PutAccelerateConfiguration", "oss:PutBucketTransferAcceleration"},

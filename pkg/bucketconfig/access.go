@@ -1,6 +1,9 @@
 package bucketconfig
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // PublicAccessBlock is a bucket's S3 Public Access Block configuration
 // (PutPublicAccessBlock). Each flag is independent.
@@ -159,6 +162,26 @@ func (h *HTTPS) Validate() error {
 				return fmt.Errorf("%w: cipher suite name %q", ErrInvalid, s)
 			}
 		}
+	}
+	return nil
+}
+
+// AccessMonitor is OSS's access tracking of a bucket: while it is on, a
+// read records the object's last access time (at most once a day per
+// object), which lifecycle transitions by last access count from.
+type AccessMonitor struct {
+	// Since is when tracking was turned on: the last access time of every
+	// object not read since.
+	Since time.Time `json:"since"`
+}
+
+// Kind implements Config.
+func (*AccessMonitor) Kind() Kind { return KindAccessMonitor }
+
+// Validate implements Config.
+func (m *AccessMonitor) Validate() error {
+	if m.Since.IsZero() {
+		return fmt.Errorf("%w: access tracking without its start", ErrInvalid)
 	}
 	return nil
 }

@@ -70,6 +70,9 @@ const (
 	// KindHTTPS is OSS's TLS version and cipher suite settings of a
 	// bucket (?httpsConfig).
 	KindHTTPS Kind = "https"
+	// KindAccessMonitor is OSS's access tracking of a bucket
+	// (?accessmonitor); absent while off.
+	KindAccessMonitor Kind = "access-monitor"
 )
 
 // Kinds lists every kind, sorted.
@@ -116,6 +119,7 @@ var kinds = map[Kind]func() Config{
 	KindOverwrite:         func() Config { return &Overwrite{} },
 	KindArchiveDirectRead: func() Config { return &ArchiveDirectRead{} },
 	KindHTTPS:             func() Config { return &HTTPS{} },
+	KindAccessMonitor:     func() Config { return &AccessMonitor{} },
 }
 
 // Known reports whether k is a configuration kind.

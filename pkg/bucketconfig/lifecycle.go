@@ -83,6 +83,44 @@ type LifecycleTransition struct {
 	// NewerNoncurrent (noncurrent transitions) keeps this many newer
 	// noncurrent versions in their class.
 	NewerNoncurrent int `json:"newerNoncurrent,omitempty"`
+	// AccessTime (OSS's IsAccessTime) counts Days from the object's last
+	// access, which the bucket's access tracking records (AccessMonitor),
+	// instead of from its creation. ReturnToStd (ReturnToStdWhenVisit)
+	// moves an object such a rule transitioned back to Standard when it is
+	// read; AllowSmallFile lets the rule move objects under
+	// SmallFileSize, which it otherwise leaves. Each is kept as sent
+	// (nil: absent) so that the rule reads back as it was put.
+	AccessTime     *bool `json:"accessTime,omitempty"`
+	ReturnToStd    *bool `json:"returnToStd,omitempty"`
+	AllowSmallFile *bool `json:"allowSmallFile,omitempty"`
+}
+
+// SmallFileSize is the size under which a transition by last access
+// leaves an object alone unless AllowSmallFile (OSS: 64 KB).
+const SmallFileSize = 64 << 10
+
+// ByAccess reports whether the transition counts from the last access.
+func (t *LifecycleTransition) ByAccess() bool { return t.AccessTime != nil && *t.AccessTime }
+
+// Moves reports whether a transition by last access applies to an
+// object of size bytes (a transition by creation applies to any).
+func (t *LifecycleTransition) Moves(size int64) bool {
+	return !t.ByAccess() || size >= SmallFileSize || t.AllowSmallFile != nil && *t.AllowSmallFile
+}
+
+// UsesAccessTime reports whether any rule counts from last access, which
+// needs the bucket's access tracking on.
+func (l *Lifecycle) UsesAccessTime() bool {
+	for i := range l.Rules {
+		for _, ts := range [][]LifecycleTransition{l.Rules[i].Transitions, l.Rules[i].NoncurrentTransitions} {
+			for j := range ts {
+				if ts[j].ByAccess() {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // NoncurrentExpiration deletes noncurrent versions Days after they
@@ -173,6 +211,9 @@ func (r *LifecycleRule) validate() error {
 		}
 		if t.StorageClass == "" {
 			return fmt.Errorf("Transition needs a StorageClass")
+		}
+		if t.ByAccess() && t.Days <= 0 {
+			return fmt.Errorf("a Transition by last access time needs Days")
 		}
 		if e := r.Expiration; e != nil && e.Days > 0 && t.Days >= e.Days {
 			return fmt.Errorf("Days in the Expiration action must be greater than Days in the Transition action")

@@ -1,0 +1,117 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Access tracking (OSS's AccessMonitor): while a bucket's tracking is on,
+// TouchObject records when an object was read, at most once a
+// LifecycleDay per object, and lifecycle transitions by last access
+// (LifecycleTransition.AccessTime) count from that time.
+
+// AccessTracking reports whether the bucket's access tracking is on and
+// since when. It costs one cached configuration lookup.
+func (e *Engine) AccessTracking(ctx context.Context, bucket string) (since time.Time, on bool, err error) {
+	c, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindAccessMonitor)
+	if errors.Is(err, ErrNoSuchConfig) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return c.(*bucketconfig.AccessMonitor).Since, true, nil
+}
+
+// LastAccessTime is an object's last access time under access tracking
+// on since since: its recorded last read, or the later of its creation
+// and the start of tracking when it was not read since.
+func LastAccessTime(info ObjectInfo, since time.Time) time.Time {
+	t := info.LastModified
+	if since.After(t) {
+		t = since
+	}
+	if info.LastAccess.After(t) {
+		t = info.LastAccess
+	}
+	return t
+}
+
+// TouchObject records a read of the object (versionID "": the current
+// version) when the bucket's access tracking is on: its last access time
+// becomes now unless a read was recorded within the last LifecycleDay.
+// A lifecycle rule by last access with ReturnToStd moves an object it
+// transitioned (to a class that is not an archive) back to Standard.
+// Without tracking it does nothing and costs one cached configuration
+// lookup. An object that is gone, or was replaced since it was read, is
+// left alone.
+func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string) error {
+	_, on, err := e.AccessTracking(ctx, bucket)
+	if err != nil || !on {
+		return err
+	}
+	now := e.now()
+	var lc *bucketconfig.Lifecycle
+	if c, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindLifecycle); err == nil {
+		lc = c.(*bucketconfig.Lifecycle)
+	}
+	err = e.applyCtx(ctx, func(m *mutation) error {
+		var loc located
+		if versionID == "" {
+			rec, err := e.objectRecord(e.db, bucket, key, true)
+			if err != nil {
+				return err
+			}
+			loc = located{rec: rec, key: objectKey(bucket, key), current: true}
+		} else {
+			l, ok, err := e.findVersion(e.db, bucket, key, versionID, true)
+			if err != nil || !ok {
+				return err
+			}
+			loc = l
+		}
+		i := &loc.rec.info
+		if i.DeleteMarker || !i.LastAccess.IsZero() && now.Sub(i.LastAccess) < e.opts.LifecycleDay {
+			return nil
+		}
+		i.Bucket, i.Key, i.LastAccess = bucket, key, now
+		if lc != nil && returnsToStandard(lc, *i, loc.current) {
+			i.StorageClass = "Standard"
+		}
+		return m.b.Set(loc.key, loc.rec.encode(), nil)
+	})
+	if errors.Is(err, ErrNoSuchKey) {
+		return nil
+	}
+	return err
+}
+
+// returnsToStandard reports whether a matching rule by last access with
+// ReturnToStd moves info back to Standard on a read: it is in the class
+// such a transition moves to, and that class is not an archive.
+func returnsToStandard(lc *bucketconfig.Lifecycle, info ObjectInfo, current bool) bool {
+	if IsArchiveClass(info.StorageClass) || info.StorageClass == "" || strings.EqualFold(info.StorageClass, "Standard") {
+		return false
+	}
+	facts := bucketconfig.ObjectFacts{Key: info.Key, Size: info.Size, Tags: bucketTags(info.Tags)}
+	for i := range lc.Rules {
+		r := &lc.Rules[i]
+		if !r.Enabled || !r.Matches(facts) {
+			continue
+		}
+		ts := r.Transitions
+		if !current {
+			ts = r.NoncurrentTransitions
+		}
+		for _, t := range ts {
+			if t.ByAccess() && t.ReturnToStd != nil && *t.ReturnToStd && strings.EqualFold(t.StorageClass, info.StorageClass) {
+				return true
+			}
+		}
+	}
+	return false
+}
