@@ -298,6 +298,19 @@ func (rc *request) ifNoneMatch() string {
 	return rc.r.Header.Get("If-None-Match")
 }
 
+// checkForbidOverwrite refuses a write whose x-oss-forbid-overwrite is
+// neither true nor false (OSS: 400 InvalidArgument), rather than take it
+// for false.
+func (rc *request) checkForbidOverwrite() error {
+	if !rc.d.behave.forbidOverwriteHeader || rc.r.Method != http.MethodPut && rc.r.Method != http.MethodPost {
+		return nil
+	}
+	if v := rc.header("forbid-overwrite"); v != "" && !strings.EqualFold(v, "true") && !strings.EqualFold(v, "false") {
+		return errorf("InvalidForbidOverwrite", "")
+	}
+	return nil
+}
+
 // refusesOverwrite reports, in dialects that have x-oss-forbid-overwrite,
 // whether the write must not replace an existing object: the header says
 // true, or a rule of the bucket's overwrite protection matches

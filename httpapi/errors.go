@@ -185,6 +185,7 @@ var codes = map[string]codeRow{
 	"TooManyStyles":                           {status: 400, message: "The bucket already holds the most styles allowed (50)."},
 	"ResourceGroupIdPreCheckError":            {status: 400, message: "The resource group id precheck error", oss: dialectCode{ec: "0039-00000003"}},
 	"NoSuchTransferAccelerationConfiguration": {status: 404, message: "The transfer acceleration configuration does not exist.", oss: dialectCode{ec: "0028-00000004"}},
+	"InvalidForbidOverwrite":                  {status: 400, message: "The x-oss-forbid-overwrite header must be true or false.", oss: dialectCode{name: "InvalidArgument", ec: "0017-00000279"}},
 	"NoSuchOverwriteConfiguration":            {status: 404, message: "The bucket has no overwrite configuration."},
 	"NoSuchWORMConfiguration":                 {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},
 	// CORS and website (cors.go, website.go).

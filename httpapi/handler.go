@@ -285,6 +285,9 @@ func (s *server) serve(rc *request) error {
 	} else if err := s.authorize(rc); err != nil {
 		return err
 	}
+	if err := rc.checkForbidOverwrite(); err != nil {
+		return err
+	}
 	if rt.throttled && rt.auth != authForm { // a form's limit is a field: postObject reads it
 		body, err := rc.limitTraffic(rc.body)
 		if err != nil {

@@ -484,6 +484,13 @@ func TestOSSV2ForbidOverwrite(t *testing.T) {
 	wantOSS(t, err, 409, "FileAlreadyExists", "")
 	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("3"), ForbidOverwrite: oss2.Ptr("false")})
 	ok(t, err)
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), Body: strings.NewReader("4"), ForbidOverwrite: oss2.Ptr("abc")})
+	wantOSS(t, err, 400, "InvalidArgument", "0017-00000279") // neither true nor false: not taken for false
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("fresh"), Body: strings.NewReader("4"), ForbidOverwrite: oss2.Ptr("abc")})
+	wantOSS(t, err, 400, "InvalidArgument", "0017-00000279")
+	if ok, err := c.IsObjectExist(bg, bk, "fresh"); err != nil || ok {
+		t.Fatalf("a refused write stored the object: %v %v", ok, err)
+	}
 	im, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k")})
 	ok(t, err)
 	_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("k"), UploadId: im.UploadId, PartNumber: 1, Body: strings.NewReader("x")})

@@ -317,6 +317,9 @@ func (s *server) postObject(rc *request) error {
 	if opts.Checksum, err = rc.checksumInput(); err != nil {
 		return err
 	}
+	if err := rc.checkForbidOverwrite(); err != nil { // the form's field, now in the headers
+		return err
+	}
 	opts.IfNoneMatch = rc.ifNoneMatch()
 	opts.DefaultChecksum = rc.d.defaultChecksum
 	var cb *uploadCallback

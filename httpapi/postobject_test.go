@@ -332,6 +332,11 @@ func TestPostObjectOSS(t *testing.T) {
 	resp = f.post(t, "/", host, multipartForm{fields: fields, filename: "o.txt", content: "again"})
 	require.Equal(t, http.StatusConflict, resp.StatusCode, string(resp.body))
 	require.Equal(t, "FileAlreadyExists", resp.errCode())
+	// A value neither true nor false is refused, not taken for false.
+	odd := append([]field{{"key", "oss/odd"}, {"x-oss-object-acl", "private"}, {"x-oss-forbid-overwrite", "abc"}}, v1...)
+	resp = f.post(t, "/", host, multipartForm{fields: odd, filename: "o.txt", content: "odd"})
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, string(resp.body))
+	require.Equal(t, "InvalidArgument", resp.errCode())
 
 	// "in" violated, with OSS's EC.
 	bad := append([]field{{"key", "oss/p"}, {"x-oss-object-acl", "public-read-write"}}, v1...)
