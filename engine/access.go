@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
+
 	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
@@ -47,8 +49,8 @@ func LastAccessTime(info ObjectInfo, since time.Time) time.Time {
 // A lifecycle rule by last access with ReturnToStd moves an object it
 // transitioned (to a class that is not an archive) back to Standard.
 // Without tracking it does nothing and costs one cached configuration
-// lookup. An object that is gone, or was replaced since it was read, is
-// left alone.
+// lookup; with it, a read already recorded today costs one record
+// lookup more. An object gone since the read is left alone.
 func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string) error {
 	_, on, err := e.AccessTracking(ctx, bucket)
 	if err != nil || !on {
@@ -59,25 +61,38 @@ func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string)
 	if c, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindLifecycle); err == nil {
 		lc = c.(*bucketconfig.Lifecycle)
 	}
-	err = e.applyCtx(ctx, func(m *mutation) error {
+	// Most reads find a read recorded today: they are answered from one
+	// lookup, without the metadata lock or a commit.
+	due := func(r pebble.Reader) (located, bool, error) {
 		var loc located
 		if versionID == "" {
-			rec, err := e.objectRecord(e.db, bucket, key, true)
+			rec, err := e.objectRecord(r, bucket, key, true)
 			if err != nil {
-				return err
+				return loc, false, err
 			}
 			loc = located{rec: rec, key: objectKey(bucket, key), current: true}
 		} else {
-			l, ok, err := e.findVersion(e.db, bucket, key, versionID, true)
+			l, ok, err := e.findVersion(r, bucket, key, versionID, true)
 			if err != nil || !ok {
-				return err
+				return loc, false, err
 			}
 			loc = l
 		}
 		i := &loc.rec.info
-		if i.DeleteMarker || !i.LastAccess.IsZero() && now.Sub(i.LastAccess) < e.opts.LifecycleDay {
+		return loc, !i.DeleteMarker && (i.LastAccess.IsZero() || now.Sub(i.LastAccess) >= e.opts.LifecycleDay), nil
+	}
+	if _, ok, err := due(e.db); err != nil || !ok {
+		if errors.Is(err, ErrNoSuchKey) {
 			return nil
 		}
+		return err
+	}
+	err = e.applyCtx(ctx, func(m *mutation) error {
+		loc, ok, err := due(e.db)
+		if err != nil || !ok {
+			return err
+		}
+		i := &loc.rec.info
 		i.Bucket, i.Key, i.LastAccess = bucket, key, now
 		if lc != nil && returnsToStandard(lc, *i, loc.current) {
 			i.StorageClass = "Standard"
