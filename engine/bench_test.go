@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/checksum"
 	"io"
 	"testing"
@@ -203,5 +204,29 @@ func BenchmarkPutVersioned(b *testing.B) {
 			b.Fatal(err)
 		}
 		i++
+	}
+}
+
+// BenchmarkTouchObject is the access-tracking cost a GET adds: off (one
+// cached configuration lookup) and on with the read already recorded
+// today (one record lookup more, no commit).
+func BenchmarkTouchObject(b *testing.B) {
+	ctx := context.Background()
+	for _, tracking := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[tracking], func(b *testing.B) {
+			e := benchEngine(b, true)
+			_, err := e.PutObject(ctx, "bench", "k", bytes.NewReader([]byte("v")), 1, PutOptions{})
+			require.NoError(b, err)
+			if tracking {
+				require.NoError(b, e.SetBucketConfig(ctx, "bench", &bucketconfig.AccessMonitor{Since: e.now()}))
+				require.NoError(b, e.TouchObject(ctx, "bench", "k", ""))
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := e.TouchObject(ctx, "bench", "k", ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
