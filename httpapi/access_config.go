@@ -267,10 +267,20 @@ var accelerateRow = &configRow{
 	missing: func(*request) (any, error) { return &accelerateDoc{}, nil },
 }
 
-// transferAccelerationDoc is OSS's TransferAccelerationConfiguration.
-type transferAccelerationDoc struct {
+// enabledDoc is an OSS document whose one element is Enabled:
+// TransferAccelerationConfiguration, ArchiveDirectReadConfiguration.
+type enabledDoc struct {
 	XMLName xml.Name
 	Enabled *bool `xml:"Enabled"`
+}
+
+// parseEnabled reads an enabledDoc whose root must be root.
+func parseEnabled(data []byte, root string) (bool, error) {
+	var doc enabledDoc
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != root || doc.Enabled == nil {
+		return false, errorf("MalformedXML", "")
+	}
+	return *doc.Enabled, nil
 }
 
 // transferAccelerationRow is OSS's ?transferAcceleration.
@@ -279,14 +289,14 @@ var transferAccelerationRow = &configRow{
 	get: "GetBucketTransferAcceleration", put: "PutBucketTransferAcceleration", del: "DeleteBucketTransferAcceleration", perm: permOwner,
 	only: "oss",
 	parse: func(_ *request, data []byte) (bucketconfig.Config, error) {
-		var doc transferAccelerationDoc
-		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "TransferAccelerationConfiguration" || doc.Enabled == nil {
-			return nil, errorf("MalformedXML", "")
+		on, err := parseEnabled(data, "TransferAccelerationConfiguration")
+		if err != nil {
+			return nil, err
 		}
-		return &bucketconfig.Accelerate{Enabled: *doc.Enabled}, nil
+		return &bucketconfig.Accelerate{Enabled: on}, nil
 	},
 	render: func(_ *request, c bucketconfig.Config) any {
-		return &transferAccelerationDoc{Enabled: &c.(*bucketconfig.Accelerate).Enabled}
+		return &enabledDoc{Enabled: &c.(*bucketconfig.Accelerate).Enabled}
 	},
 	missing: func(rc *request) (any, error) {
 		return nil, errorf("NoSuchTransferAccelerationConfiguration", "")
@@ -366,12 +376,6 @@ func (s *server) deleteAccountPublicAccessBlock(rc *request) error {
 	return writeEmpty(rc, http.StatusNoContent)
 }
 
-// archiveDirectReadDoc is OSS's ArchiveDirectReadConfiguration.
-type archiveDirectReadDoc struct {
-	XMLName xml.Name
-	Enabled *bool `xml:"Enabled"`
-}
-
 // archiveDirectReadRow is OSS's ?bucketArchiveDirectRead: real-time
 // access of Archive objects, off until enabled (readObject applies it).
 var archiveDirectReadRow = &configRow{
@@ -379,18 +383,18 @@ var archiveDirectReadRow = &configRow{
 	get: "GetBucketArchiveDirectRead", put: "PutBucketArchiveDirectRead", perm: permOwner,
 	only: "oss",
 	parse: func(_ *request, data []byte) (bucketconfig.Config, error) {
-		var doc archiveDirectReadDoc
-		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ArchiveDirectReadConfiguration" || doc.Enabled == nil {
-			return nil, errorf("MalformedXML", "")
+		on, err := parseEnabled(data, "ArchiveDirectReadConfiguration")
+		if err != nil {
+			return nil, err
 		}
-		return &bucketconfig.ArchiveDirectRead{Enabled: *doc.Enabled}, nil
+		return &bucketconfig.ArchiveDirectRead{Enabled: on}, nil
 	},
 	render: func(_ *request, c bucketconfig.Config) any {
-		return &archiveDirectReadDoc{Enabled: &c.(*bucketconfig.ArchiveDirectRead).Enabled}
+		return &enabledDoc{Enabled: &c.(*bucketconfig.ArchiveDirectRead).Enabled}
 	},
 	missing: func(*request) (any, error) {
 		off := false
-		return &archiveDirectReadDoc{Enabled: &off}, nil
+		return &enabledDoc{Enabled: &off}, nil
 	},
 }
 
