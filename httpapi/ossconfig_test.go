@@ -1,8 +1,10 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"crypto/tls"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -180,11 +182,15 @@ func TestOSSBucketHttpsConfig(t *testing.T) {
 	f := newFixture(t, fixtureOptions{tls: true})
 	const bk = "https-rules"
 	c13 := f.ossV2(testAK, testSK)
-	with := func(suites ...uint16) *oss2.Client {
+	client12 := func(suites ...uint16) *http.Client {
 		hc := f.httpClient()
 		tr := hc.Transport.(*http.Transport)
 		tr.TLSClientConfig = tr.TLSClientConfig.Clone()
 		tr.TLSClientConfig.MaxVersion, tr.TLSClientConfig.CipherSuites = tls.VersionTLS12, suites
+		return hc
+	}
+	with := func(suites ...uint16) *oss2.Client {
+		hc := client12(suites...)
 		return oss2.NewClient(oss2.LoadDefaultConfig().
 			WithCredentialsProvider(credentials.NewStaticCredentialsProvider(testAK, testSK)).
 			WithRegion("cn-hangzhou").WithEndpoint(f.srv.URL).WithHttpClient(hc).WithRetryMaxAttempts(1))
@@ -219,6 +225,31 @@ func TestOSSBucketHttpsConfig(t *testing.T) {
 	require.False(t, exists("v12"), "a refused write stores nothing")
 	_, err = gcm128.GetBucketHttpsConfig(bg, &oss2.GetBucketHttpsConfigRequest{Bucket: oss2.Ptr(bk)})
 	require.NoError(t, err, "the settings stay reachable to mend them")
+	// A browser form upload is held to the settings too.
+	_, err = c13.PutBucketAcl(bg, &oss2.PutBucketAclRequest{Bucket: oss2.Ptr(bk), Acl: oss2.BucketACLPublicReadWrite})
+	require.NoError(t, err)
+	postForm := func(hc *http.Client, key string) int {
+		t.Helper()
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		require.NoError(t, mw.WriteField("key", key))
+		fw, err := mw.CreateFormFile("file", "f.txt")
+		require.NoError(t, err)
+		_, _ = fw.Write([]byte("form"))
+		require.NoError(t, mw.Close())
+		req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/"+bk, &body)
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("x-oss-date-hint", "1") // an OSS request
+		resp, err := hc.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	require.Equal(t, http.StatusForbidden, postForm(client12(tls.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256), "form12"))
+	require.False(t, exists("form12"))
+	require.Equal(t, http.StatusNoContent, postForm(f.httpClient(), "form13"))
+	require.True(t, exists("form13"))
 
 	require.NoError(t, put(&oss2.HttpsConfiguration{
 		TLS: &oss2.TLS{Enable: oss2.Ptr(true), TLSVersions: []string{"TLSv1.2", "TLSv1.3"}},
