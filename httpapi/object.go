@@ -494,8 +494,8 @@ func (s *server) readObject(rc *request, body bool) error {
 		panic(http.ErrAbortHandler)
 	}
 	// A read the bucket's access tracking records (engine/access.go).
-	if err := s.eng.TouchObject(rc.ctx, rc.op.Bucket, rc.op.Key, vid); err != nil {
-		s.logError(rc, err)
+	if err := s.eng.TouchObject(rc.ctx, rc.op.Bucket, rc.op.Key, vid); err != nil && rc.ctx.Err() == nil {
+		s.logError(rc, err) // a client gone once it had the body is not an error
 	}
 	return nil
 }
