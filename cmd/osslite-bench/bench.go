@@ -32,7 +32,10 @@ type config struct {
 	accessKey, secretKey string
 	region               string
 	duration             time.Duration
-	concurrency, rounds  int
+	// warmup is untimed load per scenario and server before the measured
+	// run (every server gets the same); 0: none.
+	warmup              time.Duration
+	concurrency, rounds int
 }
 
 // result is one measured run of a scenario against a server.
@@ -60,8 +63,12 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	if cfg.endpoint != "" {
 		targets = []string{cfg.endpoint}
 	}
-	fmt.Fprintf(out, "osslite-bench: %d clients, %v per run, %d rounds, load average %s\n\n",
-		cfg.concurrency, cfg.duration, cfg.rounds, loadAverage())
+	warm := ""
+	if cfg.warmup > 0 {
+		warm = fmt.Sprintf(" after %v of warm-up", cfg.warmup)
+	}
+	fmt.Fprintf(out, "osslite-bench: %d clients, %v per run%s, %d rounds, load average %s\n\n",
+		cfg.concurrency, cfg.duration, warm, cfg.rounds, loadAverage())
 	for _, sc := range cfg.scenarios {
 		byTarget := map[string][]result{}
 		var ratios = map[string][]float64{}
@@ -266,37 +273,48 @@ func runOne(ctx context.Context, cfg config, scenario, target string) (result, e
 	if err := w.prepare(ctx, conc); err != nil {
 		return res, fmt.Errorf("prepare: %w", err)
 	}
+	lat := make([][]time.Duration, conc)
+	var ops, nbytes, nerr atomic.Int64
+	var firstErr atomic.Value
+	// drive runs the workload on every client for d; counted says whether
+	// the operations are measured (the warm-up's are not).
+	drive := func(d time.Duration, counted bool) {
+		deadline := time.Now().Add(d)
+		var wg sync.WaitGroup
+		for g := range conc {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(uint64(g), 42))
+				for time.Now().Before(deadline) && ctx.Err() == nil {
+					t0 := time.Now()
+					n, err := w.op(ctx, g, rng)
+					if !counted {
+						continue
+					}
+					if err != nil {
+						nerr.Add(1)
+						firstErr.CompareAndSwap(nil, err)
+						continue
+					}
+					lat[g] = append(lat[g], time.Since(t0))
+					ops.Add(1)
+					nbytes.Add(n)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	if cfg.warmup > 0 {
+		drive(cfg.warmup, false)
+	}
 	var cpu0 time.Duration
 	haveCPU := false
 	if srv != nil {
 		cpu0, haveCPU = cpuTime(srv.cmd.Process.Pid)
 	}
-	lat := make([][]time.Duration, conc)
-	var ops, nbytes, nerr atomic.Int64
-	var firstErr atomic.Value
-	deadline := time.Now().Add(cfg.duration)
 	start := time.Now()
-	var wg sync.WaitGroup
-	for g := range conc {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(g), 42))
-			for time.Now().Before(deadline) && ctx.Err() == nil {
-				t0 := time.Now()
-				n, err := w.op(ctx, g, rng)
-				if err != nil {
-					nerr.Add(1)
-					firstErr.CompareAndSwap(nil, err)
-					continue
-				}
-				lat[g] = append(lat[g], time.Since(t0))
-				ops.Add(1)
-				nbytes.Add(n)
-			}
-		}()
-	}
-	wg.Wait()
+	drive(cfg.duration, true)
 	res.elapsed = time.Since(start)
 	res.ops, res.bytes, res.errors = ops.Load(), nbytes.Load(), nerr.Load()
 	if e, ok := firstErr.Load().(error); ok {

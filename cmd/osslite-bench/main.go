@@ -13,6 +13,11 @@
 // ratio to the limit, p50/p99 latency, the server's CPU time per
 // operation (from the child's /proc accounting) and its peak RSS.
 //
+// -warmup runs each scenario on each server, untimed, for that long
+// before measuring it (the same for every server): a steady state, as a
+// long run reaches, rather than a fresh process's first touch of memory.
+// Peak RSS still covers the warm-up.
+//
 // With -endpoint it drives that server instead (CPU and RSS are then
 // unknown), so osslite can be compared with whatever you run today.
 //
@@ -47,6 +52,7 @@ func main() {
 		secretKey   = flag.String("secret-key", "bench-secret", "secret `key` for -endpoint")
 		region      = flag.String("region", "us-east-1", "`region` to sign for")
 		duration    = flag.Duration("duration", 10*time.Second, "measured `time` per scenario and server")
+		warmup      = flag.Duration("warmup", 0, "untimed load (`time`) per scenario and server before it is measured, the same for every server")
 		concurrency = flag.Int("concurrency", 16, "concurrent `clients`")
 		rounds      = flag.Int("rounds", 2, "`rounds` per scenario (servers alternate order each round)")
 	)
@@ -73,7 +79,7 @@ func main() {
 	cfg := config{
 		scenarios: split(*scenarios), targets: split(*targets), endpoint: *endpoint,
 		accessKey: *accessKey, secretKey: *secretKey, region: *region,
-		duration: *duration, concurrency: *concurrency, rounds: *rounds,
+		duration: *duration, warmup: *warmup, concurrency: *concurrency, rounds: *rounds,
 	}
 	if err := run(ctx, cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "osslite-bench:", err)
