@@ -493,11 +493,20 @@ func (s *server) readObject(rc *request, body bool) error {
 		}
 		panic(http.ErrAbortHandler)
 	}
-	// A read the bucket's access tracking records (engine/access.go).
-	if err := s.eng.TouchObject(rc.ctx, rc.op.Bucket, rc.op.Key, vid); err != nil && rc.ctx.Err() == nil {
-		s.logError(rc, err) // a client gone once it had the body is not an error
+	// A read the bucket's access tracking records (engine/access.go): the
+	// object's, and through a symlink its target's too.
+	s.touch(rc, rc.op.Key, vid)
+	if info.Type == engine.ObjectSymlink {
+		s.touch(rc, info.SymlinkTarget, "")
 	}
 	return nil
+}
+
+// touch records an access to key for the bucket's access tracking.
+func (s *server) touch(rc *request, key, vid string) {
+	if err := s.eng.TouchObject(rc.ctx, rc.op.Bucket, key, vid); err != nil && rc.ctx.Err() == nil {
+		s.logError(rc, err) // a client gone once it had the body is not an error
+	}
 }
 
 // writeLastAccess sets x-oss-last-access-time while the bucket's access
@@ -1040,6 +1049,7 @@ func (s *server) putObjectACL(rc *request) error {
 	if err := s.updateVersion(rc, engine.ObjectUpdate{ACL: acl}); err != nil {
 		return err
 	}
+	s.touch(rc, rc.op.Key, rc.q.Get("versionId")) // OSS counts an ACL change as an access
 	s.emit(rc, "ObjectAcl:Put", rc.op.Key, -1, "", rc.q.Get("versionId"))
 	return writeEmpty(rc, http.StatusOK)
 }
