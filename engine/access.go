@@ -57,22 +57,18 @@ func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string)
 		return err
 	}
 	now := e.now()
-	var lc *bucketconfig.Lifecycle
-	if c, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindLifecycle); err == nil {
-		lc = c.(*bucketconfig.Lifecycle)
-	}
-	// Most reads find a read recorded today: they are answered from one
-	// lookup, without the metadata lock or a commit.
-	due := func(r pebble.Reader) (located, bool, error) {
+	// due reads the record (with its body locations only to rewrite it)
+	// and says whether a read is to be recorded.
+	due := func(r pebble.Reader, body bool) (located, bool, error) {
 		var loc located
 		if versionID == "" {
-			rec, err := e.objectRecord(r, bucket, key, true)
+			rec, err := e.objectRecord(r, bucket, key, body)
 			if err != nil {
 				return loc, false, err
 			}
 			loc = located{rec: rec, key: objectKey(bucket, key), current: true}
 		} else {
-			l, ok, err := e.findVersion(r, bucket, key, versionID, true)
+			l, ok, err := e.findVersion(r, bucket, key, versionID, body)
 			if err != nil || !ok {
 				return loc, false, err
 			}
@@ -81,14 +77,20 @@ func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string)
 		i := &loc.rec.info
 		return loc, !i.DeleteMarker && (i.LastAccess.IsZero() || now.Sub(i.LastAccess) >= e.opts.LifecycleDay), nil
 	}
-	if _, ok, err := due(e.db); err != nil || !ok {
+	// Most reads find a read recorded today: they are answered from one
+	// lookup, without the metadata lock or a commit.
+	if _, ok, err := due(e.db, false); err != nil || !ok {
 		if errors.Is(err, ErrNoSuchKey) {
 			return nil
 		}
 		return err
 	}
+	var lc *bucketconfig.Lifecycle
+	if c, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindLifecycle); err == nil {
+		lc = c.(*bucketconfig.Lifecycle)
+	}
 	err = e.applyCtx(ctx, func(m *mutation) error {
-		loc, ok, err := due(e.db)
+		loc, ok, err := due(e.db, true)
 		if err != nil || !ok {
 			return err
 		}

@@ -135,7 +135,7 @@ func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketco
 			}
 		}
 	}
-	if err := e.applyVersionRules(ctx, bucket, lc, now, st); err != nil {
+	if err := e.applyVersionRules(ctx, bucket, lc, tracked, tracking, now, st); err != nil {
 		return err
 	}
 	// Incomplete multipart uploads.
@@ -307,7 +307,10 @@ func (e *Engine) updateIfSame(ctx context.Context, info ObjectInfo, fn func(m *m
 // noncurrent, that is from its successor's creation, keeping the
 // NewerNoncurrent newest noncurrent versions) and the removal of expired
 // object delete markers (a key's only remaining version).
-func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucketconfig.Lifecycle, now time.Time, st *LifecycleStats) error {
+//
+// tracking says whether the bucket's access tracking is on, since
+// tracked (transitions by last access need it).
+func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucketconfig.Lifecycle, tracked time.Time, tracking bool, now time.Time, st *LifecycleStats) error {
 	prefixes := lifecyclePrefixes(lc, func(r *bucketconfig.LifecycleRule) bool {
 		return r.NoncurrentExpiration != nil || len(r.NoncurrentTransitions) > 0 ||
 			r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker
@@ -316,10 +319,6 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 		return nil
 	}
 	day := e.opts.LifecycleDay
-	tracked, tracking, err := e.AccessTracking(ctx, bucket)
-	if err != nil {
-		return err
-	}
 	// act decides one key's versions (newest first).
 	act := func(vs []ObjectInfo) error {
 		if len(vs) == 0 {

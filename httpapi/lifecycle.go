@@ -129,7 +129,7 @@ var lifecycleRow = &configRow{
 			if since, on, err := rc.s.eng.AccessTracking(rc.ctx, rc.op.Bucket); err == nil && on {
 				base := since.Unix()
 				for i := range lc.Rules {
-					if (&bucketconfig.Lifecycle{Rules: lc.Rules[i : i+1]}).UsesAccessTime() {
+					if lc.Rules[i].ByAccess() {
 						x.Rules[i].AtimeBase = &base
 					}
 				}

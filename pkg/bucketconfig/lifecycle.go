@@ -112,11 +112,20 @@ func (t *LifecycleTransition) Moves(size int64) bool {
 // needs the bucket's access tracking on.
 func (l *Lifecycle) UsesAccessTime() bool {
 	for i := range l.Rules {
-		for _, ts := range [][]LifecycleTransition{l.Rules[i].Transitions, l.Rules[i].NoncurrentTransitions} {
-			for j := range ts {
-				if ts[j].ByAccess() {
-					return true
-				}
+		if l.Rules[i].ByAccess() {
+			return true
+		}
+	}
+	return false
+}
+
+// ByAccess reports whether a transition of the rule, current or
+// noncurrent, counts from last access.
+func (r *LifecycleRule) ByAccess() bool {
+	for _, ts := range [][]LifecycleTransition{r.Transitions, r.NoncurrentTransitions} {
+		for j := range ts {
+			if ts[j].ByAccess() {
+				return true
 			}
 		}
 	}
