@@ -168,7 +168,7 @@ var codes = map[string]codeRow{
 	"KmsServiceNotEnabled":            {status: 403, message: "The OSS KMS service is not enabled for this account.", oss: dialectCode{ec: "0016-00000303"}},
 	"NotSymlink":                      {status: 400, message: "The specified object is not a symlink.", oss: dialectCode{ec: "0026-00000012"}},
 	"ObjectNotAppendable":             {status: 409, message: "The object is not appendable", oss: dialectCode{ec: "0026-00000015"}},
-	"OperationNotSupported":           {status: 400, message: "The operation is not supported for this resource.", oss: dialectCode{ecByOp: map[string]string{"SealAppendObject": "0016-00000513"}, ec: "0016-00000702"}},
+	"OperationNotSupported":           {status: 400, message: "The operation is not supported for this resource.", oss: dialectCode{ecByOp: map[string]string{"SealAppendObject": "0016-00000513", "DoMetaQueryAction": "0037-00000001"}, ec: "0016-00000702"}},
 	"PositionNotEqualToLength":        {status: 409, message: "Position is not equal to file length", oss: dialectCode{ec: "0026-00000016"}},
 	"RequestTimeout":                  {status: 400, message: "Your socket connection to the server was not read from or written to within the timeout period.", oss: dialectCode{ec: "0016-00000206"}},
 	"RestoreAlreadyInProgress":        {status: 409, message: "The restore operation is in progress.", oss: dialectCode{ec: "0016-00000703"}},
@@ -186,6 +186,8 @@ var codes = map[string]codeRow{
 	"ResourceGroupIdPreCheckError":            {status: 400, message: "The resource group id precheck error", oss: dialectCode{ec: "0039-00000003"}},
 	"NoSuchTransferAccelerationConfiguration": {status: 404, message: "The transfer acceleration configuration does not exist.", oss: dialectCode{ec: "0028-00000004"}},
 	"InvalidForbidOverwrite":                  {status: 400, message: "The x-oss-forbid-overwrite header must be true or false.", oss: dialectCode{name: "InvalidArgument", ec: "0017-00000279"}},
+	"MetaQueryNotExist":                       {status: 404, message: "The bucket has no metadata index: open it with OpenMetaQuery first."},
+	"MetaQueryAlreadyExist":                   {status: 409, message: "The bucket's metadata index is already open."},
 	"NoSuchOverwriteConfiguration":            {status: 404, message: "The bucket has no overwrite configuration."},
 	"NoSuchWORMConfiguration":                 {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},
 	// CORS and website (cors.go, website.go).

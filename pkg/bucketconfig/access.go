@@ -185,3 +185,28 @@ func (m *AccessMonitor) Validate() error {
 	}
 	return nil
 }
+
+// MetaQuery is OSS's data index of a bucket (OpenMetaQuery): while it
+// is open, DoMetaQuery searches the bucket's objects by their metadata.
+// osslite answers from the objects as they are, so the index is never
+// behind.
+type MetaQuery struct {
+	// Mode is "basic" (scalar retrieval), the only mode osslite serves.
+	Mode string `json:"mode"`
+	// Created is when the index was opened.
+	Created time.Time `json:"created"`
+}
+
+// Kind implements Config.
+func (*MetaQuery) Kind() Kind { return KindMetaQuery }
+
+// Validate implements Config.
+func (m *MetaQuery) Validate() error {
+	switch {
+	case m.Mode != "basic":
+		return fmt.Errorf("%w: meta query mode %q", ErrInvalid, m.Mode)
+	case m.Created.IsZero():
+		return fmt.Errorf("%w: meta query without its opening time", ErrInvalid)
+	}
+	return nil
+}

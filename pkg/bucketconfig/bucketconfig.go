@@ -73,6 +73,9 @@ const (
 	// KindAccessMonitor is OSS's access tracking of a bucket
 	// (?accessmonitor); absent while off.
 	KindAccessMonitor Kind = "access-monitor"
+	// KindMetaQuery is OSS's data index of a bucket (?metaQuery); absent
+	// while closed.
+	KindMetaQuery Kind = "meta-query"
 )
 
 // Kinds lists every kind, sorted.
@@ -120,6 +123,7 @@ var kinds = map[Kind]func() Config{
 	KindArchiveDirectRead: func() Config { return &ArchiveDirectRead{} },
 	KindHTTPS:             func() Config { return &HTTPS{} },
 	KindAccessMonitor:     func() Config { return &AccessMonitor{} },
+	KindMetaQuery:         func() Config { return &MetaQuery{} },
 }
 
 // Known reports whether k is a configuration kind.
