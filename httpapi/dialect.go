@@ -195,6 +195,8 @@ type behaviour struct {
 	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
 	completeETagHeader        bool // CompleteMultipartUpload answers the new ETag in the ETag header too
 	uploadCallbacks           bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
+	emptyInventoryListMissing bool // listing the inventories of a bucket without any is the missing-inventory error
+	deleteMissingInventoryOK  bool // deleting an inventory that does not exist succeeds
 }
 
 // confidence is how strongly a request looks like a dialect.

@@ -79,6 +79,12 @@ var oss = &dialect{
 		objectTypeInListing:       true,
 		bucketBeforeAuth:          true,
 		uploadCallbacks:           true,
+		// OSS answers ListBucketInventory of a bucket without inventories
+		// 404 NoSuchInventory and DeleteBucketInventory of a missing one
+		// 204 (the v1 SDK's TestBucketInventoryNegative, written against
+		// the service, expects both; users report the 404 too).
+		emptyInventoryListMissing: true,
+		deleteMissingInventoryOK:  true,
 	},
 
 	listBuckets:   (*server).listBucketsOSS,

@@ -234,6 +234,9 @@ func (s *server) listInventory(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if (inv == nil || len(inv.Configurations) == 0) && rc.d.behave.emptyInventoryListMissing {
+		return noSuchInventory()
+	}
 	token := rc.q.Get("continuation-token")
 	page, next := inventoryPageAfter(inv, token)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListInventoryConfigurationsResult", d.list(token, page, next))
@@ -290,8 +293,11 @@ func (s *server) deleteInventory(rc *request) error {
 		return err
 	}
 	err = s.eng.DeleteInventoryConfiguration(rc.ctx, rc.op.Bucket, id)
-	if errors.Is(err, engine.ErrNoSuchConfig) {
+	if errors.Is(err, engine.ErrNoSuchConfig) && !rc.d.behave.deleteMissingInventoryOK {
 		return noSuchInventory()
+	}
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		err = nil
 	}
 	if err != nil {
 		return err

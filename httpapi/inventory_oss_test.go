@@ -15,6 +15,8 @@ import (
 	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -44,6 +46,15 @@ func TestOSSInventoryConfigurations(t *testing.T) {
 	}
 	_, err := c.GetBucketInventory(ctx, &oss2.GetBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("r1")})
 	wantOSS(t, err, 404, "NoSuchInventory", "")
+	// Listing a bucket without inventories is 404 too (both SDKs); the S3
+	// API lists none.
+	_, err = c.ListBucketInventory(ctx, &oss2.ListBucketInventoryRequest{Bucket: oss2.Ptr("oss-src")})
+	wantOSS(t, err, 404, "NoSuchInventory", "")
+	_, err = f.ossV1(t, testAK, testSK).ListBucketInventory("oss-src", "")
+	wantOSS(t, err, 404, "NoSuchInventory", "")
+	s3list, err := f.client().ListBucketInventoryConfigurations(ctx, &s3.ListBucketInventoryConfigurationsInput{Bucket: aws.String("oss-src")})
+	require.NoError(t, err)
+	require.Empty(t, s3list.InventoryConfigurationList)
 
 	full := ossInventoryConfig("r1")
 	full.IncludedObjectVersions = oss2.Ptr("All")
@@ -180,7 +191,7 @@ func TestOSSInventoryConfigurations(t *testing.T) {
 	_, err = c.DeleteBucketInventory(ctx, &oss2.DeleteBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("r1")})
 	require.NoError(t, err)
 	_, err = c.DeleteBucketInventory(ctx, &oss2.DeleteBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("r1")})
-	wantOSS(t, err, 404, "NoSuchInventory", "")
+	require.NoError(t, err, "deleting a missing inventory succeeds, as on OSS")
 	_, err = c.GetBucketInventory(ctx, &oss2.GetBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("r1")})
 	wantOSS(t, err, 404, "NoSuchInventory", "")
 
