@@ -63,6 +63,9 @@ var (
 	// ErrReplicationDestinationVersioning: a local destination bucket of a
 	// replication rule must have versioning Enabled.
 	ErrReplicationDestinationVersioning = errors.New("engine: replication destination bucket must have versioning enabled")
+	// ErrReplicationVersioningMismatch: an unversioned bucket replicates
+	// only to unversioned local buckets (OSS's rule).
+	ErrReplicationVersioningMismatch = errors.New("engine: the source and destination buckets of a replication must both be versioned or both unversioned")
 	// ErrReplicationEncryptionBlocked: a local destination bucket blocks
 	// the encryption type of the version to replicate (an SSE-C version
 	// into a bucket whose encryption configuration blocks SSE-C); the

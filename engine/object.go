@@ -250,6 +250,9 @@ func (e *Engine) replaceObject(m *mutation, rec *objectRecord) error {
 		return err
 	}
 	rec.info.VersionID, rec.nullStamp = "", stamp{}
+	if err := e.queueReplication(m, rec); err != nil {
+		return err
+	}
 	return e.replaceRecord(m, objectKey(rec.info.Bucket, rec.info.Key), rec)
 }
 
@@ -329,6 +332,13 @@ func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
 	}
 	m.ref(rec.extents, -1)
 	if err := m.dropObjectContent(&rec, nil); err != nil {
+		return err
+	}
+	// A rule replicating deletes removes the key at its destination too
+	// (not for a replica's removal).
+	removal := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Tags: rec.info.Tags, DeleteMarker: true,
+		ReplicationStatus: rec.info.ReplicationStatus}}
+	if err := e.queueReplication(m, &removal); err != nil {
 		return err
 	}
 	return m.b.Delete(objectKey(bucket, key), nil)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -29,8 +30,16 @@ import (
 // ReplicationFailed while retries go on at MaxBackoff (a later success
 // still completes it). Items survive restarts.
 //
+// Unversioned buckets replicate too (OSS's rule: source and local
+// destinations both unversioned): an item names the key with an empty
+// version ID, and delivery copies the key's object as it is then (a later
+// write of the key re-queues the item, so writes in between coalesce) or,
+// for a delete the rule replicates, removes the key at the destination.
+// Each item carries a random sequence number; a delivery settles its item
+// only if it was not queued again meanwhile.
+//
 // Buckets without a replication configuration pay one cached map lookup
-// per versioned write (the configuration cache remembers absence).
+// per write (the configuration cache remembers absence).
 //
 //	R/<bucket>\x00<key>\x00<versionID>   pending replication item
 //	RS/<bucket>\x00<ruleID>               historical scan cursor (replication_history.go)
@@ -125,6 +134,9 @@ type replItem struct {
 	deleteMarker           bool
 	attempts               int
 	next                   time.Time // due time on the clock (zero: now)
+	// seq tells a re-queued item of an unversioned key from the one a
+	// delivery read (random; 0 in items written before it existed).
+	seq uint64
 }
 
 const (
@@ -135,6 +147,7 @@ const (
 	riNext
 	riRule
 	riReplicaKey
+	riSeq
 )
 
 func replKey(bucket, key, vid string) []byte {
@@ -162,6 +175,9 @@ func (it *replItem) encode() []byte {
 		e.str(riRule, it.rule)
 	}
 	e.str(riReplicaKey, it.replicaKey)
+	if it.seq != 0 {
+		e.uint(riSeq, it.seq)
+	}
 	return e.b
 }
 
@@ -194,6 +210,8 @@ func decodeReplItem(k, v []byte) (replItem, error) {
 			it.rule = string(p)
 		case riReplicaKey:
 			it.replicaKey = string(p)
+		case riSeq:
+			it.seq = d.uvar(p)
 		}
 	}
 	return it, d.err
@@ -216,10 +234,11 @@ func replicaKeyOf(rule *bucketconfig.ReplicationRule, info *ObjectInfo) string {
 }
 
 // queueReplication records a pending item for rec, a new version being
-// written in m, when a replication rule of its bucket selects it, and
-// marks rec ReplicationPending. The caller holds e.mu.
+// written in m (in an unversioned bucket: the key's new object, or with
+// DeleteMarker its removal), when a replication rule of its bucket
+// selects it, and marks rec ReplicationPending. The caller holds e.mu.
 func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
-	if rec.info.VersionID == "" || rec.info.ReplicationStatus == ReplicationReplica {
+	if rec.info.ReplicationStatus == ReplicationReplica {
 		return nil
 	}
 	c, err := e.BucketConfigValue(context.Background(), rec.info.Bucket, bucketconfig.KindReplication)
@@ -234,7 +253,7 @@ func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 		return nil
 	}
 	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, deleteMarker: rec.info.DeleteMarker,
-		replicaKey: replicaKeyOf(rule, &rec.info)}
+		replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1}
 	if !rec.info.DeleteMarker {
 		rec.info.ReplicationStatus = ReplicationPending
 	}
@@ -242,8 +261,9 @@ func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 }
 
 // checkReplicationConfig validates a replication document against the
-// store: versioning Enabled on bucket, and every destination a
-// configured target or a local bucket with versioning Enabled.
+// store: versioning Enabled on bucket and every local destination, or
+// (OSS) off on both; every destination a configured target or a local
+// bucket. A suspended bucket cannot replicate.
 func (e *Engine) checkReplicationConfig(bucket string, doc []byte) error {
 	c, err := bucketconfig.Decode(bucketconfig.KindReplication, doc)
 	if err != nil {
@@ -253,7 +273,7 @@ func (e *Engine) checkReplicationConfig(bucket string, doc []byte) error {
 	if err != nil {
 		return err
 	}
-	if rec.versioning != VersioningEnabled {
+	if rec.versioning == VersioningSuspended {
 		return fmt.Errorf("%w: %s", ErrReplicationVersioning, bucket)
 	}
 	for _, r := range c.(*bucketconfig.Replication).Rules {
@@ -268,8 +288,11 @@ func (e *Engine) checkReplicationConfig(bucket string, doc []byte) error {
 		if err != nil {
 			return err
 		}
-		if dst.versioning != VersioningEnabled {
+		switch {
+		case rec.versioning == VersioningEnabled && dst.versioning != VersioningEnabled:
 			return fmt.Errorf("%w: %s", ErrReplicationDestinationVersioning, name)
+		case rec.versioning == VersioningOff && dst.versioning != VersioningOff:
+			return fmt.Errorf("%w: %s", ErrReplicationVersioningMismatch, name)
 		}
 	}
 	return nil
@@ -416,8 +439,8 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 	// version's body and keys never change, so the mutation's copy of the
 	// record takes them as they are.
 	var sealed *EncryptionInfo
-	if it.replicaKey != "" {
-		src, ok, err := e.findVersion(e.db, it.bucket, it.key, it.versionID, true)
+	if it.replicaKey != "" && !it.deleteMarker {
+		src, ok, err := e.findItemSource(e.db, it.bucket, it.key, it.versionID, true)
 		if err != nil {
 			return err
 		}
@@ -430,6 +453,9 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 				return err
 			}
 		}
+	}
+	if it.versionID == "" {
+		return e.replicateUnversioned(ctx, it, dst, sealed)
 	}
 	return e.applyCtx(ctx, func(m *mutation) error {
 		src, ok, err := e.findVersion(e.db, it.bucket, it.key, it.versionID, true)
@@ -452,15 +478,8 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 		if _, done, err := e.findVersion(e.db, dst, it.key, it.versionID, false); err != nil || done {
 			return err
 		}
-		if enc := src.rec.info.Encryption; enc != nil && enc.Mode == EncryptCustomer {
-			// S3: a bucket blocking SSE-C refuses replicas sealed by one.
-			c, err := e.BucketConfigValue(ctx, dst, bucketconfig.KindEncryption)
-			if err != nil && !errors.Is(err, ErrNoSuchConfig) {
-				return err
-			}
-			if err == nil && c.(*bucketconfig.Encryption).BlocksCustomerKeys() {
-				return fmt.Errorf("%w: %s blocks SSE-C", ErrReplicationEncryptionBlocked, dst)
-			}
+		if err := e.checkReplicaEncryption(ctx, &src.rec, dst); err != nil {
+			return err
 		}
 		s, err := parseVersionID(it.versionID)
 		if err != nil {
@@ -480,14 +499,118 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 	})
 }
 
+// checkReplicaEncryption refuses a replica sealed by a customer key in a
+// bucket that blocks them (S3).
+func (e *Engine) checkReplicaEncryption(ctx context.Context, src *objectRecord, dst string) error {
+	if enc := src.info.Encryption; enc == nil || enc.Mode != EncryptCustomer {
+		return nil
+	}
+	c, err := e.BucketConfigValue(ctx, dst, bucketconfig.KindEncryption)
+	if err != nil && !errors.Is(err, ErrNoSuchConfig) {
+		return err
+	}
+	if err == nil && c.(*bucketconfig.Encryption).BlocksCustomerKeys() {
+		return fmt.Errorf("%w: %s blocks SSE-C", ErrReplicationEncryptionBlocked, dst)
+	}
+	return nil
+}
+
+// replicateUnversioned delivers an item of an unversioned bucket to the
+// unversioned bucket dst of this engine: the key's current object as a
+// replica (sharing its blobs), or, for a delete, the key removed there.
+// Neither is replicated again from dst.
+func (e *Engine) replicateUnversioned(ctx context.Context, it replItem, dst string, sealed *EncryptionInfo) error {
+	return e.applyCtx(ctx, func(m *mutation) error {
+		st, err := e.versioningLocked(dst)
+		if err != nil {
+			return err
+		}
+		if st != VersioningOff {
+			return fmt.Errorf("%w: %s", ErrReplicationVersioningMismatch, dst)
+		}
+		if it.deleteMarker {
+			prev, err := e.objectRecord(e.db, dst, it.key, true)
+			if errors.Is(err, ErrNoSuchKey) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := e.checkRetention(dst, it.key, prev.info.LastModified); err != nil {
+				return err
+			}
+			m.ref(prev.extents, -1)
+			if err := m.dropObjectContent(&prev, nil); err != nil {
+				return err
+			}
+			return m.b.Delete(objectKey(dst, it.key), nil)
+		}
+		src, ok, err := e.findItemSource(e.db, it.bucket, it.key, "", true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errSourceGone
+		}
+		if err := e.checkReplicaEncryption(ctx, &src.rec, dst); err != nil {
+			return err
+		}
+		if err := e.checkOverwrite(dst, it.key); err != nil {
+			return err
+		}
+		rec := src.rec
+		rec.info.Bucket, rec.info.IsLatest = dst, false
+		rec.info.ReplicationStatus = ReplicationReplica
+		if sealed != nil {
+			rec.info.Encryption = sealed
+		}
+		if it.storageClass != "" {
+			rec.info.StorageClass = it.storageClass
+		}
+		rec.restoreReady, rec.restoreExpiry, rec.nullStamp = time.Time{}, time.Time{}, stamp{}
+		rec.info.VersionID = ""
+		return e.replaceRecord(m, objectKey(dst, it.key), &rec)
+	})
+}
+
+// findItemSource finds the version an item names: for an item of an
+// unversioned bucket (vid ""), the key's current object.
+func (e *Engine) findItemSource(r pebble.Reader, bucket, key, vid string, body bool) (located, bool, error) {
+	if vid != "" {
+		return e.findVersion(r, bucket, key, vid, body)
+	}
+	k := objectKey(bucket, key)
+	v, ok, err := get(r, k)
+	if err != nil || !ok {
+		return located{}, false, err
+	}
+	rec, err := decodeObject(v, body)
+	if err != nil {
+		return located{}, false, err
+	}
+	rec.info.Bucket, rec.info.Key = bucket, key
+	if rec.info.VersionID != "" {
+		return located{}, false, nil
+	}
+	return located{rec: rec, key: k, current: true}, true, nil
+}
+
 // settle records the outcome of a delivery: success (or a vanished
 // source) drops the item and marks the source version; a failure
 // schedules a retry.
 func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time) error {
 	k := replKey(it.bucket, it.key, it.versionID)
 	return e.applyCtx(ctx, func(m *mutation) error {
-		if _, ok, err := get(e.db, k); err != nil || !ok {
+		v, ok, err := get(e.db, k)
+		if err != nil || !ok {
 			return err
+		}
+		if it.versionID == "" {
+			// Queued again while it was delivered: the newer item stays
+			// for the next pass.
+			if cur, err := decodeReplItem(k, v); err != nil || cur.seq != it.seq {
+				return err
+			}
 		}
 		if derr == nil || errors.Is(derr, errSourceGone) {
 			if err := m.b.Delete(k, nil); err != nil {
@@ -513,7 +636,10 @@ func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.T
 // setReplicationStatus rewrites the source version's status, if the
 // version (an object, not a marker) still exists. The caller holds e.mu.
 func (e *Engine) setReplicationStatus(m *mutation, it replItem, status string) error {
-	loc, ok, err := e.findVersion(e.db, it.bucket, it.key, it.versionID, true)
+	if it.deleteMarker {
+		return nil
+	}
+	loc, ok, err := e.findItemSource(e.db, it.bucket, it.key, it.versionID, true)
 	if err != nil || !ok || loc.rec.info.DeleteMarker {
 		return err
 	}
@@ -533,11 +659,19 @@ func (e *Engine) replicationTick(ctx context.Context) {
 }
 
 // checkVersioningChange refuses to suspend versioning on a bucket with a
-// replication configuration, as S3 does. The caller holds e.mu.
+// replication configuration, as S3 does, and to enable it on an
+// unversioned one that replicates (its destinations are unversioned
+// too). The caller holds e.mu.
 func (e *Engine) checkVersioningChange(bucket string, doc []byte) error {
 	c, err := bucketconfig.Decode(bucketconfig.KindVersioning, doc)
-	if err != nil || c.(*bucketconfig.Versioning).Status == "Enabled" {
+	if err != nil {
 		return nil // putVersioningConfig reports a bad document
+	}
+	if c.(*bucketconfig.Versioning).Status == "Enabled" {
+		st, err := e.versioningLocked(bucket)
+		if err != nil || st != VersioningOff {
+			return nil
+		}
 	}
 	if _, ok, err := get(e.db, configKey(bucket, ConfigReplication)); err != nil || !ok {
 		return err
@@ -589,7 +723,7 @@ func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (
 		if item.rule != "" {
 			byRule[item.rule]++
 		}
-		loc, found, err := e.findVersion(snap, bucket, item.key, item.versionID, false)
+		loc, found, err := e.findItemSource(snap, bucket, item.key, item.versionID, false)
 		if err != nil {
 			return p, err
 		}

@@ -33,7 +33,8 @@ import (
 //
 // Only current object versions with a version ID are replicated: not
 // noncurrent versions, delete markers, or the null version (written
-// before versioning was enabled). A rule without an ID has no cursor.
+// before versioning was enabled); in an unversioned bucket, every object.
+// A rule without an ID has no cursor.
 // The horizon relies on the engine clock not running backwards across a
 // restart (a version written then could be queued twice; a local
 // destination takes that as a no-op).
@@ -321,6 +322,13 @@ func scanPrefixes(rule *bucketconfig.ReplicationRule) []string {
 // reached the end.
 func (e *Engine) scanHistory(r pebble.Reader, bucket string, cur histCursor, cfg *bucketconfig.Replication,
 	rule *bucketconfig.ReplicationRule, limit int, fn func(key string, rec *objectRecord) error, examined *int) (string, bool, error) {
+	// In a versioned bucket only versions with an ID replicate; in an
+	// unversioned one, every object.
+	brec, err := e.bucketRecord(r, bucket)
+	if err != nil {
+		return "", false, err
+	}
+	versioned := brec.versioning != VersioningOff
 	base := objectPrefix(bucket)
 	it, err := r.NewIter(&pebble.IterOptions{LowerBound: base, UpperBound: prefixEnd(base)})
 	if err != nil {
@@ -356,8 +364,16 @@ func (e *Engine) scanHistory(r pebble.Reader, bucket string, cur histCursor, cfg
 			if err != nil {
 				return last, false, err
 			}
-			if rec.info.VersionID == "" || rec.info.ReplicationStatus == ReplicationReplica ||
-				!rec.versionStamp().less(cur.horizon) || cfg.Match(key, bucketTags(rec.info.Tags), false) != rule ||
+			// A version at or after the horizon was queued by its write. An
+			// unversioned object's stamp is its modification time, which
+			// may equal the horizon's (a clock standing still): such an
+			// object is replicated (again), never missed.
+			newer := !rec.versionStamp().less(cur.horizon)
+			if !versioned {
+				newer = cur.horizon.less(rec.versionStamp())
+			}
+			if rec.info.VersionID == "" && versioned || rec.info.ReplicationStatus == ReplicationReplica ||
+				newer || cfg.Match(key, bucketTags(rec.info.Tags), false) != rule ||
 				!replicates(rule, &rec.info) {
 				continue
 			}

@@ -35,9 +35,16 @@ func TestReplicationConfigValidation(t *testing.T) {
 	e := openTest(t, nil)
 	require.NoError(t, e.CreateBucket(ctx, "plain", BucketOptions{}))
 	require.NoError(t, e.CreateBucket(ctx, "plaindst", BucketOptions{}))
-	err := e.SetBucketConfig(ctx, "plain", replicationConfig("plaindst", false))
-	require.ErrorIs(t, err, ErrReplicationVersioning)
+	// Unversioned to unversioned replicates (OSS); such a source cannot
+	// turn versioning on, nor replicate to a versioned bucket.
+	require.NoError(t, e.SetBucketConfig(ctx, "plain", replicationConfig("plaindst", false)))
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "plain", &bucketconfig.Versioning{Status: "Enabled"}), ErrReplicationConfigured)
 	versionedBuckets(t, e, "src")
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "plain", replicationConfig("src", false)), ErrReplicationVersioningMismatch)
+	require.NoError(t, e.CreateBucket(ctx, "susp", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "susp", &bucketconfig.Versioning{Status: "Enabled"}))
+	require.NoError(t, e.SetBucketConfig(ctx, "susp", &bucketconfig.Versioning{Status: "Suspended"}))
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "susp", replicationConfig("plaindst", false)), ErrReplicationVersioning)
 	require.ErrorIs(t, e.SetBucketConfig(ctx, "src", replicationConfig("nowhere", false)), ErrNoSuchReplicationDestination)
 	require.ErrorIs(t, e.SetBucketConfig(ctx, "src", replicationConfig("plaindst", false)), ErrReplicationDestinationVersioning)
 	versionedBuckets(t, e, "dst")
@@ -308,4 +315,115 @@ func TestReplicationSSECBlocked(t *testing.T) {
 	rep, err := e.HeadObjectVersion(ctx, "dst", "docs/secret", v.VersionID)
 	require.NoError(t, err)
 	assert.Equal(t, ReplicationReplica, rep.ReplicationStatus)
+}
+
+// TestReplicationUnversioned: between unversioned buckets (OSS) the key's
+// object as it is at delivery is copied (writes in between coalesce), a
+// rule replicating deletes removes the key at the destination, replicas
+// are not replicated back, an item queued again during a delivery stays
+// for the next pass, and objects from before the rule are replicated by
+// its historical scan.
+func TestReplicationUnversioned(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	for _, b := range []string{"usrc", "udst"} {
+		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
+	}
+	put := func(bucket, key string, body []byte) ObjectInfo {
+		t.Helper()
+		info, err := e.PutObject(ctx, bucket, key, bytes.NewReader(body), int64(len(body)), PutOptions{})
+		require.NoError(t, err)
+		return info
+	}
+	read := func(bucket, key string) []byte {
+		t.Helper()
+		obj, err := e.GetObject(ctx, bucket, key, GetOptions{})
+		require.NoError(t, err)
+		got, err := io.ReadAll(obj)
+		require.NoError(t, obj.Close())
+		require.NoError(t, err)
+		return got
+	}
+	backlog := func() int {
+		t.Helper()
+		n, err := e.ReplicationBacklog(ctx)
+		require.NoError(t, err)
+		return n
+	}
+	old := bytes.Repeat([]byte("o"), 3000)
+	put("usrc", "docs/old", old) // before the rule
+	cfg := replicationConfig("udst", true)
+	cfg.Rules[0].ExistingObjects = true
+	require.NoError(t, e.SetBucketConfig(ctx, "usrc", cfg))
+	back := replicationConfig("usrc", true) // the other way too
+	back.Rules[0].ID = "back"
+	require.NoError(t, e.SetBucketConfig(ctx, "udst", back))
+
+	body1, body2 := bytes.Repeat([]byte("1"), 5000), bytes.Repeat([]byte("2"), 7000)
+	assert.Equal(t, ReplicationPending, put("usrc", "docs/a", body1).ReplicationStatus)
+	assert.Equal(t, ReplicationPending, put("usrc", "docs/a", body2).ReplicationStatus)
+	assert.Empty(t, put("usrc", "other/b", body1).ReplicationStatus)
+	assert.Equal(t, 1, backlog(), "the two writes of docs/a are one item")
+
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, st.Replication.Replicated, "docs/a and, by the scan, docs/old")
+	assert.Equal(t, body2, read("udst", "docs/a"))
+	assert.Equal(t, old, read("udst", "docs/old"))
+	rep, err := e.HeadObject(ctx, "udst", "docs/a")
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationReplica, rep.ReplicationStatus)
+	assert.Empty(t, rep.VersionID)
+	src, err := e.HeadObject(ctx, "usrc", "docs/a")
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationCompleted, src.ReplicationStatus)
+	_, err = e.HeadObject(ctx, "udst", "other/b")
+	require.ErrorIs(t, err, ErrNoSuchKey)
+	assert.Zero(t, backlog(), "replicas are not replicated back")
+
+	// An item queued again while its delivery runs is kept.
+	put("usrc", "docs/c", body1)
+	due, err := e.dueReplications(e.now())
+	require.NoError(t, err)
+	require.Len(t, due, 1)
+	require.NoError(t, e.deliver(ctx, due[0]))
+	put("usrc", "docs/c", body2)
+	require.NoError(t, e.settle(ctx, due[0], nil, e.now()))
+	assert.Equal(t, 1, backlog())
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, body2, read("udst", "docs/c"))
+	assert.Zero(t, backlog())
+
+	// Deletes replicate; the replica's own removal does not go back.
+	require.NoError(t, e.DeleteObject(ctx, "usrc", "docs/a", DeleteOptions{}))
+	assert.Equal(t, 1, backlog())
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	_, err = e.HeadObject(ctx, "udst", "docs/a")
+	require.ErrorIs(t, err, ErrNoSuchKey)
+	require.NoError(t, e.DeleteObject(ctx, "udst", "docs/c", DeleteOptions{}))
+	assert.Zero(t, backlog())
+	assert.Equal(t, body2, read("usrc", "docs/c"))
+
+	// A write deleted before delivery delivers the delete.
+	put("usrc", "docs/d", body1)
+	require.NoError(t, e.DeleteObject(ctx, "usrc", "docs/d", DeleteOptions{}))
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	_, err = e.HeadObject(ctx, "udst", "docs/d")
+	require.ErrorIs(t, err, ErrNoSuchKey)
+
+	// The shared blobs survive the source's removal.
+	put("usrc", "docs/e", body1)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	require.NoError(t, e.DeleteBucketConfig(ctx, "usrc", ConfigReplication))
+	require.NoError(t, e.DeleteObject(ctx, "usrc", "docs/e", DeleteOptions{}))
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, body1, read("udst", "docs/e"))
+	require.NoError(t, e.SetBucketConfig(ctx, "usrc", &bucketconfig.Versioning{Status: "Enabled"}), "without the rule, versioning may start")
 }

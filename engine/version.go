@@ -477,8 +477,10 @@ func (e *Engine) writeVersionAt(m *mutation, rec *objectRecord, st VersioningSta
 			return err
 		}
 	}
-	if err := e.queueReplication(m, rec); err != nil {
-		return err
+	if rec.info.VersionID != "" { // not a suspended bucket's null version
+		if err := e.queueReplication(m, rec); err != nil {
+			return err
+		}
 	}
 	if hasCur {
 		// The current object becomes noncurrent: same record, new home.

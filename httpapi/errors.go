@@ -374,6 +374,7 @@ var sentinels = []struct {
 	{engine.ErrVersionIsDeleteMarker, "MethodNotAllowed", ""},
 	{engine.ErrReplicationVersioning, "InvalidRequest", "Versioning must be 'Enabled' on the bucket to apply a replication configuration"},
 	{engine.ErrReplicationDestinationVersioning, "InvalidRequest", "Destination bucket must have versioning enabled."},
+	{engine.ErrReplicationVersioningMismatch, "InvalidRequest", "The source and destination buckets must both have versioning enabled, or both not."},
 	{engine.ErrNoSuchReplicationDestination, "InvalidRequest", "Destination bucket must exist."},
 	{engine.ErrReplicationConfigured, "InvalidBucketState", "A replication configuration is present on this bucket, so the versioning state cannot be changed."},
 

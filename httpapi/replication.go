@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/xml"
 
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
@@ -87,7 +88,7 @@ func enabledStatus(s string) (bool, error) {
 	return false, errorf("MalformedXML", "")
 }
 
-func parseReplication(_ *request, data []byte) (bucketconfig.Config, error) {
+func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 	var doc replicationXML
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationConfiguration" {
 		return nil, errorf("MalformedXML", "")
@@ -168,6 +169,13 @@ func parseReplication(_ *request, data []byte) (bucketconfig.Config, error) {
 	}
 	if err := c.Validate(); err != nil {
 		return nil, errorf("InvalidArgument", "%s", err.Error())
+	}
+	// S3 replicates only from a versioned bucket (the engine also serves
+	// OSS's unversioned pairs).
+	if b, err := rc.s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
+		return nil, err
+	} else if b.Versioning != engine.VersioningEnabled {
+		return nil, engine.ErrReplicationVersioning
 	}
 	return c, nil
 }

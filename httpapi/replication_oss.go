@@ -20,9 +20,11 @@ import (
 // DeleteBucketReplication (POST ?replication&comp=delete, by rule ID),
 // GetBucketReplicationLocation and GetBucketReplicationProgress. The rules
 // are the same typed value S3's document becomes (bucketconfig.Replication)
-// and the engine executes them alike, so the engine's rules apply:
-// versioning Enabled on the source and on the destination. Action ALL
-// replicates deletes (delete markers), PUT only writes.
+// and the engine executes them alike. As on OSS, the source and a local
+// destination are both versioned or both unversioned: between
+// unversioned buckets the key's object is copied as it is when the item
+// is delivered. Action ALL replicates deletes (delete markers; in
+// unversioned buckets the removal), PUT only writes.
 // HistoricalObjectReplication "enabled" (OSS's default) is the rule's
 // ExistingObjects: the engine's scan replicates the objects that existed
 // when the rule was put, and GetBucketReplicationProgress reports its

@@ -236,3 +236,82 @@ func TestReplicationOSSSSEKMS(t *testing.T) {
 	assert.Equal(t, oss2.StatusEnabled, r.SourceSelectionCriteria.SseKmsEncryptedObjects.Status)
 	assert.Equal(t, "alias/aws/s3", oss2.ToString(r.EncryptionConfiguration.ReplicaKmsKeyID))
 }
+
+// TestReplicationOSSUnversioned: OSS replicates between unversioned
+// buckets. Objects from before the rule, new writes and (Action ALL)
+// deletes reach the destination; the source cannot start versioning
+// while it replicates, and an unversioned bucket cannot replicate to a
+// versioned one. (The S3 API still requires versioning:
+// TestReplicationLocalSDK.)
+func TestReplicationOSSUnversioned(t *testing.T) {
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
+	c := oss2.NewClient(oss2.LoadDefaultConfig().
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
+		WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).WithRetryMaxAttempts(1))
+	ctx := context.Background()
+	for _, b := range []string{"u-src", "u-dst", "v-dst"} {
+		v2Bucket(t, c, b)
+	}
+	_, err := c.PutBucketVersioning(ctx, &oss2.PutBucketVersioningRequest{Bucket: oss2.Ptr("v-dst"),
+		VersioningConfiguration: &oss2.VersioningConfiguration{Status: oss2.VersionEnabled}})
+	ok(t, err)
+	putObj := func(b, k, body string) {
+		t.Helper()
+		_, err := c.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr(b), Key: oss2.Ptr(k), Body: strings.NewReader(body)})
+		ok(t, err)
+	}
+	getObj := func(b, k string) (string, error) {
+		r, err := c.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr(b), Key: oss2.Ptr(k)})
+		if err != nil {
+			return "", err
+		}
+		defer r.Body.Close()
+		data, err := io.ReadAll(r.Body)
+		return string(data), err
+	}
+	putObj("u-src", "a/old", "before the rule")
+	rule := func(dst string) *oss2.PutBucketReplicationRequest {
+		return &oss2.PutBucketReplicationRequest{Bucket: oss2.Ptr("u-src"),
+			ReplicationConfiguration: &oss2.ReplicationConfiguration{Rules: []oss2.ReplicationRule{{
+				PrefixSet:   &oss2.ReplicationPrefixSet{Prefixs: []string{"a/"}},
+				Action:      oss2.Ptr("ALL"),
+				Destination: &oss2.ReplicationDestination{Bucket: oss2.Ptr(dst), Location: oss2.Ptr("oss-cn-hangzhou")},
+			}}}}
+	}
+	_, err = c.PutBucketReplication(ctx, rule("v-dst"))
+	wantOSS(t, err, 400, "InvalidRequest", "")
+	_, err = c.PutBucketReplication(ctx, rule("u-dst"))
+	ok(t, err)
+
+	putObj("u-src", "a/new", "first")
+	putObj("u-src", "a/new", "second")
+	putObj("u-src", "b/skip", "not selected")
+	head, err := c.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("u-src"), Key: oss2.Ptr("a/new")})
+	ok(t, err)
+	assert.Equal(t, "PENDING", head.Headers.Get("X-Oss-Replication-Status"))
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	got, err := getObj("u-dst", "a/new")
+	ok(t, err)
+	assert.Equal(t, "second", got)
+	got, err = getObj("u-dst", "a/old")
+	ok(t, err)
+	assert.Equal(t, "before the rule", got)
+	_, err = getObj("u-dst", "b/skip")
+	wantOSS(t, err, 404, "NoSuchKey", "")
+	head, err = c.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("u-src"), Key: oss2.Ptr("a/new")})
+	ok(t, err)
+	assert.Equal(t, "COMPLETED", head.Headers.Get("X-Oss-Replication-Status"))
+
+	_, err = c.DeleteObject(ctx, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr("u-src"), Key: oss2.Ptr("a/new")})
+	ok(t, err)
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	_, err = getObj("u-dst", "a/new")
+	wantOSS(t, err, 404, "NoSuchKey", "")
+
+	_, err = c.PutBucketVersioning(ctx, &oss2.PutBucketVersioningRequest{Bucket: oss2.Ptr("u-src"),
+		VersioningConfiguration: &oss2.VersioningConfiguration{Status: oss2.VersionEnabled}})
+	wantOSS(t, err, 409, "InvalidBucketState", "")
+
+}
