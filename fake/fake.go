@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -229,6 +230,11 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 		httpapi.WithDomains(cfg.domains...),
 		httpapi.WithObserver(s.observe),
 		httpapi.WithInterceptor(s.interceptChaos),
+		// No DNS from a test: PutCname finds no ownership record unless
+		// the test gives a resolver (WithHTTPOptions(httpapi.WithLookupTXT)).
+		httpapi.WithLookupTXT(func(_ context.Context, name string) ([]string, error) {
+			return nil, &net.DNSError{Err: "no DNS in the fake", Name: name, IsNotFound: true}
+		}),
 	}
 	if cfg.permissive {
 		apiOpts = append(apiOpts, httpapi.WithPermissive())

@@ -40,6 +40,7 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength, dir: dir}
 	s.names.Store(ownerID(cfg.Owner), cfg.Owner)
 	s.corsDefault = defaultCORS(cfg.CORSAllowOrigins)
+	s.loadCnames(context.Background())
 	return s
 }
 
@@ -53,6 +54,8 @@ type server struct {
 	keys   sigv4.KeyCache
 	// dir holds the users and temporary credentials (users.go).
 	dir Directory
+	// cnameIdx maps the buckets' bound custom domains to them (cname_oss.go).
+	cnameIdx cnameIndex
 	// names maps canonical owner IDs of principals the directory does not
 	// know (permissive mode) to display names (access keys).
 	names sync.Map
@@ -502,6 +505,9 @@ func (s *server) address(r *http.Request) (bucket, key string, vhost bool, err e
 	}
 	if !vhost {
 		bucket, vhost = aliyunBucket(host)
+	}
+	if !vhost {
+		bucket, vhost = s.cnameBucket(r.Context(), host) // a custom domain (cname_oss.go)
 	}
 	p := r.URL.Path
 	if !utf8.ValidString(p) {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rsa"
 	"log/slog"
 	"net/http"
@@ -183,6 +184,12 @@ type Config struct {
 	// transport that dials loopback addresses only, unless MirrorOrigins
 	// names others.
 	MirrorTransport http.RoundTripper
+
+	// LookupTXT answers the TXT records of a DNS name: PutCname binds a
+	// custom domain only when the records of _dnsauth.<domain> hold the
+	// bucket's ownership token (CreateCnameToken), as OSS checks.
+	// Default: the system resolver, each lookup bounded by 5 seconds.
+	LookupTXT func(ctx context.Context, name string) ([]string, error)
 }
 
 // TLSRequirement is Config.RequireTLSForSSEC.
@@ -298,6 +305,11 @@ func WithCallbacks(rt http.RoundTripper, hosts ...string) Option {
 	return func(c *Config) { c.CallbackTransport, c.CallbackHosts = rt, append(c.CallbackHosts, hosts...) }
 }
 
+// WithLookupTXT sets Config.LookupTXT, the resolver PutCname asks.
+func WithLookupTXT(lookup func(ctx context.Context, name string) ([]string, error)) Option {
+	return func(c *Config) { c.LookupTXT = lookup }
+}
+
 // WithMirrorOrigins adds origins OSS mirror-back rules may fetch from
 // (see Config.MirrorOrigins).
 func WithMirrorOrigins(origins ...string) Option {
@@ -333,6 +345,9 @@ const (
 func (c *Config) EnsureDefaults() *Config {
 	if c.Region == "" {
 		c.Region = DefaultRegion
+	}
+	if c.LookupTXT == nil {
+		c.LookupTXT = systemLookupTXT
 	}
 	if c.MaxSkew <= 0 {
 		c.MaxSkew = DefaultMaxSkew

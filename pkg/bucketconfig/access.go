@@ -2,6 +2,8 @@ package bucketconfig
 
 import (
 	"fmt"
+	"net"
+	"strings"
 	"time"
 )
 
@@ -209,4 +211,82 @@ func (m *MetaQuery) Validate() error {
 		return fmt.Errorf("%w: meta query without its opening time", ErrInvalid)
 	}
 	return nil
+}
+
+// MaxCnames bounds the custom domains (and pending ownership tokens) of
+// one bucket.
+const MaxCnames = 100
+
+// Cname is one custom domain of a bucket (OSS CNAME): the ownership
+// token issued for it and, once ownership was proved, its binding.
+type Cname struct {
+	// Domain is the host name, lower case, without a trailing dot.
+	Domain string `json:"domain"`
+	// Token is the ownership token (CreateCnameToken), valid until
+	// TokenExpires; the domain's _dnsauth TXT record must hold it.
+	Token        string    `json:"token,omitempty"`
+	TokenExpires time.Time `json:"tokenExpires,omitempty"`
+	// Bound says requests for Domain are served from the bucket.
+	Bound bool `json:"bound,omitempty"`
+	// Modified is when the entry last changed.
+	Modified time.Time `json:"modified"`
+}
+
+// Cnames is a bucket's custom domains.
+type Cnames struct {
+	Entries []Cname `json:"entries"`
+}
+
+// Kind implements Config.
+func (*Cnames) Kind() Kind { return KindCname }
+
+// Validate implements Config: at most MaxCnames entries, each domain a
+// lower-case host name given once.
+func (c *Cnames) Validate() error {
+	if len(c.Entries) > MaxCnames {
+		return fmt.Errorf("%w: %d custom domains, at most %d", ErrInvalid, len(c.Entries), MaxCnames)
+	}
+	seen := map[string]bool{}
+	for _, e := range c.Entries {
+		if !ValidDomain(e.Domain) {
+			return fmt.Errorf("%w: custom domain %q", ErrInvalid, e.Domain)
+		}
+		if seen[e.Domain] {
+			return fmt.Errorf("%w: custom domain %q given twice", ErrInvalid, e.Domain)
+		}
+		seen[e.Domain] = true
+	}
+	return nil
+}
+
+// Find returns the entry of domain, or nil.
+func (c *Cnames) Find(domain string) *Cname {
+	for i := range c.Entries {
+		if c.Entries[i].Domain == domain {
+			return &c.Entries[i]
+		}
+	}
+	return nil
+}
+
+// ValidDomain reports whether d is a host name a bucket may take as its
+// custom domain: lower-case labels of letters, digits and '-' (not at a
+// label's ends, at most 63 bytes each), at least two labels, at most 253
+// bytes, not an IP address.
+func ValidDomain(d string) bool {
+	if len(d) == 0 || len(d) > 253 || !strings.Contains(d, ".") || net.ParseIP(d) != nil {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -76,6 +76,8 @@ const (
 	// KindMetaQuery is OSS's data index of a bucket (?metaQuery); absent
 	// while closed.
 	KindMetaQuery Kind = "meta-query"
+	// KindCname is OSS's custom domains of a bucket (?cname).
+	KindCname Kind = "cname"
 )
 
 // Kinds lists every kind, sorted.
@@ -124,6 +126,7 @@ var kinds = map[Kind]func() Config{
 	KindHTTPS:             func() Config { return &HTTPS{} },
 	KindAccessMonitor:     func() Config { return &AccessMonitor{} },
 	KindMetaQuery:         func() Config { return &MetaQuery{} },
+	KindCname:             func() Config { return &Cnames{} },
 }
 
 // Known reports whether k is a configuration kind.
