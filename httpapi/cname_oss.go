@@ -285,9 +285,6 @@ func (s *server) putCname(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if c := doc.Cname.Certificate; c != nil && (c.CertID != "" || c.Certificate != "" || c.PrivateKey != "" || c.PreviousCertID != "") {
-		return errorf("NotImplemented", "Certificates for custom domains are not served: bind the domain without one.")
-	}
 	if other, ok := s.cnameBucket(rc.ctx, domain); ok && other != rc.op.Bucket {
 		return errorf("CnameAlreadyExists", "")
 	}
@@ -295,7 +292,13 @@ func (s *server) putCname(rc *request) error {
 	if err != nil {
 		return err
 	}
+	c := doc.Cname.Certificate
+	withCert := c != nil && (c.CertID != "" || c.Certificate != "" || c.PrivateKey != "" || c.PreviousCertID != "")
+	notServed := errorf("NotImplemented", "Certificates for custom domains are not served: bind the domain without one.")
 	if e := cur.Find(domain); e != nil && e.Bound {
+		if withCert {
+			return notServed
+		}
 		return writeEmpty(rc, http.StatusOK)
 	}
 	e := cur.Find(domain)
@@ -307,6 +310,10 @@ func (s *server) putCname(rc *request) error {
 	records, _ := s.cfg.LookupTXT(rc.ctx, "_dnsauth."+domain)
 	if !slices.Contains(records, token) {
 		return errorf("NeedVerifyDomainOwnership", "")
+	}
+	// Ownership comes first, as on OSS; then what is not served.
+	if withCert {
+		return notServed
 	}
 	cnameMu.Lock()
 	defer cnameMu.Unlock()

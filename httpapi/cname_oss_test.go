@@ -126,7 +126,14 @@ func TestOSSCname(t *testing.T) {
 	rd.Close()
 	require.Equal(t, "hello", string(body))
 
-	// Certificates are not served; bad domains are refused.
+	// Certificates are not served (ownership is checked first); bad
+	// domains are refused.
+	certCfg := func(b string) *oss2.PutCnameRequest {
+		return &oss2.PutCnameRequest{Bucket: oss2.Ptr(b), BucketCnameConfiguration: &oss2.BucketCnameConfiguration{
+			Domain: oss2.Ptr("other.example.com"), CertificateConfiguration: &oss2.CertificateConfiguration{CertId: oss2.Ptr("493****-cn-hangzhou")}}}
+	}
+	_, err = c.PutCname(bg, certCfg("cname-a"))
+	wantOSS(t, err, 403, "NeedVerifyDomainOwnership", "0018-00000115")
 	_, err = c.PutCname(bg, &oss2.PutCnameRequest{Bucket: oss2.Ptr("cname-a"), BucketCnameConfiguration: &oss2.BucketCnameConfiguration{
 		Domain: oss2.Ptr(domain), CertificateConfiguration: &oss2.CertificateConfiguration{CertId: oss2.Ptr("493****-cn-hangzhou")}}})
 	wantOSS(t, err, 501, "NotImplemented", "")
