@@ -220,3 +220,20 @@ func (e *Engine) SetBucketACL(ctx context.Context, name string, acl ACL) error {
 		return m.setBucket(name, &rec)
 	})
 }
+
+// SetBucketRedundancy changes how the bucket's data is said to be
+// replicated (BucketOptions.Redundancy). osslite keeps one copy either
+// way, so the change takes effect at once.
+func (e *Engine) SetBucketRedundancy(ctx context.Context, name, redundancy string) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	return e.applyCtx(ctx, func(m *mutation) error {
+		rec, err := e.bucketRecord(e.db, name)
+		if err != nil {
+			return err
+		}
+		rec.redundancy = redundancy
+		return m.setBucket(name, &rec)
+	})
+}

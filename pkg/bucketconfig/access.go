@@ -290,3 +290,51 @@ func ValidDomain(d string) bool {
 	}
 	return true
 }
+
+// MaxRedundancyTasks bounds the redundancy type change tasks a bucket
+// keeps (the oldest finished ones go first).
+const MaxRedundancyTasks = 100
+
+// RedundancyTask is one change of a bucket's data redundancy type (OSS
+// CreateBucketDataRedundancyTransition). It is queueing until Started,
+// processing until Ended, then finished.
+type RedundancyTask struct {
+	ID      string    `json:"id"`
+	Target  string    `json:"target"` // ZRS
+	Created time.Time `json:"created"`
+	Started time.Time `json:"started,omitempty"`
+	Ended   time.Time `json:"ended,omitempty"`
+}
+
+// Status is Queueing, Processing or Finished.
+func (t *RedundancyTask) Status() string {
+	switch {
+	case t.Started.IsZero():
+		return "Queueing"
+	case t.Ended.IsZero():
+		return "Processing"
+	}
+	return "Finished"
+}
+
+// RedundancyTransitions is a bucket's redundancy type change tasks,
+// oldest first.
+type RedundancyTransitions struct {
+	Tasks []RedundancyTask `json:"tasks"`
+}
+
+// Kind implements Config.
+func (*RedundancyTransitions) Kind() Kind { return KindRedundancyTransition }
+
+// Validate implements Config.
+func (r *RedundancyTransitions) Validate() error {
+	if len(r.Tasks) > MaxRedundancyTasks {
+		return fmt.Errorf("%w: %d redundancy tasks, at most %d", ErrInvalid, len(r.Tasks), MaxRedundancyTasks)
+	}
+	for _, t := range r.Tasks {
+		if t.ID == "" || t.Target != "ZRS" || t.Created.IsZero() {
+			return fmt.Errorf("%w: redundancy task %q", ErrInvalid, t.ID)
+		}
+	}
+	return nil
+}

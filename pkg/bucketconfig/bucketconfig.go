@@ -78,6 +78,9 @@ const (
 	KindMetaQuery Kind = "meta-query"
 	// KindCname is OSS's custom domains of a bucket (?cname).
 	KindCname Kind = "cname"
+	// KindRedundancyTransition is OSS's data redundancy type changes of a
+	// bucket (?redundancyTransition).
+	KindRedundancyTransition Kind = "redundancy-transition"
 )
 
 // Kinds lists every kind, sorted.
@@ -102,31 +105,32 @@ type Config interface {
 // whose typed value is not defined yet (their documents are stored as
 // given, see Raw).
 var kinds = map[Kind]func() Config{
-	KindVersioning:        func() Config { return &Versioning{} },
-	KindTagging:           func() Config { return &Tagging{} },
-	KindEncryption:        func() Config { return &Encryption{} },
-	KindPolicy:            nil,
-	KindLifecycle:         func() Config { return &Lifecycle{} },
-	KindCORS:              func() Config { return &CORS{} },
-	KindWebsite:           func() Config { return &Website{} },
-	KindLogging:           func() Config { return &Logging{} },
-	KindReferer:           nil,
-	KindReplication:       func() Config { return &Replication{} },
-	KindNotification:      func() Config { return &Notification{} },
-	KindObjectLock:        func() Config { return &ObjectLock{} },
-	KindPublicAccessBlock: func() Config { return &PublicAccessBlock{} },
-	KindOwnership:         func() Config { return &Ownership{} },
-	KindRequestPayment:    nil,
-	KindInventory:         func() Config { return &Inventory{} },
-	KindAccelerate:        func() Config { return &Accelerate{} },
-	KindResourceGroup:     func() Config { return &ResourceGroup{} },
-	KindStyles:            func() Config { return &Styles{} },
-	KindOverwrite:         func() Config { return &Overwrite{} },
-	KindArchiveDirectRead: func() Config { return &ArchiveDirectRead{} },
-	KindHTTPS:             func() Config { return &HTTPS{} },
-	KindAccessMonitor:     func() Config { return &AccessMonitor{} },
-	KindMetaQuery:         func() Config { return &MetaQuery{} },
-	KindCname:             func() Config { return &Cnames{} },
+	KindVersioning:           func() Config { return &Versioning{} },
+	KindTagging:              func() Config { return &Tagging{} },
+	KindEncryption:           func() Config { return &Encryption{} },
+	KindPolicy:               nil,
+	KindLifecycle:            func() Config { return &Lifecycle{} },
+	KindCORS:                 func() Config { return &CORS{} },
+	KindWebsite:              func() Config { return &Website{} },
+	KindLogging:              func() Config { return &Logging{} },
+	KindReferer:              nil,
+	KindReplication:          func() Config { return &Replication{} },
+	KindNotification:         func() Config { return &Notification{} },
+	KindObjectLock:           func() Config { return &ObjectLock{} },
+	KindPublicAccessBlock:    func() Config { return &PublicAccessBlock{} },
+	KindOwnership:            func() Config { return &Ownership{} },
+	KindRequestPayment:       nil,
+	KindInventory:            func() Config { return &Inventory{} },
+	KindAccelerate:           func() Config { return &Accelerate{} },
+	KindResourceGroup:        func() Config { return &ResourceGroup{} },
+	KindStyles:               func() Config { return &Styles{} },
+	KindOverwrite:            func() Config { return &Overwrite{} },
+	KindArchiveDirectRead:    func() Config { return &ArchiveDirectRead{} },
+	KindHTTPS:                func() Config { return &HTTPS{} },
+	KindAccessMonitor:        func() Config { return &AccessMonitor{} },
+	KindMetaQuery:            func() Config { return &MetaQuery{} },
+	KindCname:                func() Config { return &Cnames{} },
+	KindRedundancyTransition: func() Config { return &RedundancyTransitions{} },
 }
 
 // Known reports whether k is a configuration kind.
