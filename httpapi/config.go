@@ -132,6 +132,7 @@ var configRows = []*configRow{
 	archiveDirectReadRow,    // access_config.go
 	httpsRow,                // https_oss.go
 	accessMonitorRow,        // access_config.go
+	responseHeaderRow,       // responseheader_oss.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

@@ -197,6 +197,7 @@ type behaviour struct {
 	uploadCallbacks           bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
 	emptyInventoryListMissing bool // listing the inventories of a bucket without any is the missing-inventory error
 	deleteMissingInventoryOK  bool // deleting an inventory that does not exist succeeds
+	responseHeaderRules       bool // the bucket's response header rules hide headers (responseheader_oss.go)
 }
 
 // confidence is how strongly a request looks like a dialect.

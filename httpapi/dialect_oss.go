@@ -85,6 +85,7 @@ var oss = &dialect{
 		// the service, expects both; users report the 404 too).
 		emptyInventoryListMissing: true,
 		deleteMissingInventoryOK:  true,
+		responseHeaderRules:       true,
 	},
 
 	listBuckets:   (*server).listBucketsOSS,

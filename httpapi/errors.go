@@ -191,6 +191,7 @@ var codes = map[string]codeRow{
 	"NoSuchCnameToken":                                 {status: 404, message: "The bucket has no valid ownership token for the domain."},
 	"BucketDataRedundancyTransitionTaskNotExist":       {status: 404, message: "The specified redundancy type change task does not exist."},
 	"BucketDataRedundancyTransitionTaskStatusConflict": {status: 409, message: "The redundancy type change task is processing and cannot be deleted."},
+	"NoSuchResponseHeaderConfiguration":                {status: 404, message: "The bucket has no response header rules."},
 	"MetaQueryNotExist":                                {status: 404, message: "The bucket has no metadata index: open it with OpenMetaQuery first."},
 	"MetaQueryAlreadyExist":                            {status: 409, message: "The bucket's metadata index is already open."},
 	"NoSuchOverwriteConfiguration":                     {status: 404, message: "The bucket has no overwrite configuration."},

@@ -259,6 +259,9 @@ func (s *server) serve(rc *request) error {
 	}
 	rc.route = rt
 	rc.op.Operation = rt.op
+	if rc.d.behave.responseHeaderRules && bucket != "" {
+		s.hideResponseHeaders(rc) // responseheader_oss.go
+	}
 	if fn := s.cfg.Interceptor; fn != nil && fn(rc.w, r, rc.op) {
 		return nil
 	}
@@ -532,10 +535,14 @@ type responseWriter struct {
 	// pace, when set, reports how long the request was held back
 	// (traffic.go), whatever the answer.
 	pace *pacer
+	// hide are headers the bucket's rules keep out of the answer
+	// (responseheader_oss.go).
+	hide []string
 }
 
 func (w *responseWriter) WriteHeader(code int) {
 	if !w.wroteHeader {
+		w.dropHidden()
 		w.status, w.wroteHeader = code, true
 		if w.pace != nil {
 			w.pace.report(w.Header())
@@ -544,7 +551,17 @@ func (w *responseWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// dropHidden removes the hidden headers before the answer starts.
+func (w *responseWriter) dropHidden() {
+	for _, h := range w.hide {
+		w.Header().Del(h)
+	}
+}
+
 func (w *responseWriter) Write(p []byte) (int, error) {
+	if !w.wroteHeader {
+		w.dropHidden()
+	}
 	w.wroteHeader = true
 	n, err := w.ResponseWriter.Write(p)
 	w.bytes += int64(n)

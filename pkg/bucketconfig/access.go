@@ -338,3 +338,88 @@ func (r *RedundancyTransitions) Validate() error {
 	}
 	return nil
 }
+
+// MaxResponseHeaderRules bounds a bucket's response header rules.
+const MaxResponseHeaderRules = 100
+
+// protectedHeaders are the response headers a rule may not hide: HTTP
+// needs them to frame and route the answer.
+var protectedHeaders = map[string]bool{
+	"content-length": true, "transfer-encoding": true, "connection": true,
+	"content-range": true, "content-encoding": true, "date": true,
+}
+
+// ResponseHeaderRule hides response headers of the operations it names
+// (OSS PutBucketResponseHeader).
+type ResponseHeaderRule struct {
+	Name string `json:"name"`
+	// Operations are operation names (GetObject, PutObject, ...) or "*"
+	// for every operation.
+	Operations []string `json:"operations"`
+	// Hide are the header names removed from those operations' responses.
+	Hide []string `json:"hide"`
+}
+
+// Matches reports whether the rule applies to operation op.
+func (r *ResponseHeaderRule) Matches(op string) bool {
+	for _, o := range r.Operations {
+		if o == "*" || o == op {
+			return true
+		}
+	}
+	return false
+}
+
+// ResponseHeaders is a bucket's response header rules.
+type ResponseHeaders struct {
+	Rules []ResponseHeaderRule `json:"rules"`
+}
+
+// Kind implements Config.
+func (*ResponseHeaders) Kind() Kind { return KindResponseHeader }
+
+// Validate implements Config: 1 to MaxResponseHeaderRules rules with
+// unique names, each naming operations and headers (HTTP tokens; not the
+// headers that frame the answer).
+func (c *ResponseHeaders) Validate() error {
+	if len(c.Rules) == 0 || len(c.Rules) > MaxResponseHeaderRules {
+		return fmt.Errorf("%w: %d response header rules, 1 to %d", ErrInvalid, len(c.Rules), MaxResponseHeaderRules)
+	}
+	names := map[string]bool{}
+	for _, r := range c.Rules {
+		switch {
+		case r.Name == "" || len(r.Name) > 255:
+			return fmt.Errorf("%w: a response header rule needs a name of at most 255 bytes", ErrInvalid)
+		case names[r.Name]:
+			return fmt.Errorf("%w: response header rule %q given twice", ErrInvalid, r.Name)
+		case len(r.Operations) == 0 || len(r.Hide) == 0:
+			return fmt.Errorf("%w: response header rule %q needs operations and headers", ErrInvalid, r.Name)
+		}
+		names[r.Name] = true
+		for _, h := range r.Hide {
+			if !validToken(h) || protectedHeaders[strings.ToLower(h)] {
+				return fmt.Errorf("%w: response header rule %q cannot hide %q", ErrInvalid, r.Name, h)
+			}
+		}
+		for _, o := range r.Operations {
+			if o == "" || len(o) > 64 {
+				return fmt.Errorf("%w: response header rule %q names operation %q", ErrInvalid, r.Name, o)
+			}
+		}
+	}
+	return nil
+}
+
+// validToken reports whether s is an HTTP token (a header name).
+func validToken(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?={}`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -81,6 +81,9 @@ const (
 	// KindRedundancyTransition is OSS's data redundancy type changes of a
 	// bucket (?redundancyTransition).
 	KindRedundancyTransition Kind = "redundancy-transition"
+	// KindResponseHeader is OSS's response header rules of a bucket
+	// (?responseHeader).
+	KindResponseHeader Kind = "response-header"
 )
 
 // Kinds lists every kind, sorted.
@@ -131,6 +134,7 @@ var kinds = map[Kind]func() Config{
 	KindMetaQuery:            func() Config { return &MetaQuery{} },
 	KindCname:                func() Config { return &Cnames{} },
 	KindRedundancyTransition: func() Config { return &RedundancyTransitions{} },
+	KindResponseHeader:       func() Config { return &ResponseHeaders{} },
 }
 
 // Known reports whether k is a configuration kind.
