@@ -208,6 +208,11 @@ func (e *Engine) ListBuckets(ctx context.Context) ([]BucketInfo, error) {
 
 // SetBucketACL replaces a bucket's ACL.
 func (e *Engine) SetBucketACL(ctx context.Context, name string, acl ACL) error {
+	return e.updateBucket(ctx, name, func(rec *bucketRecord) { rec.acl = acl })
+}
+
+// updateBucket changes the bucket's record in one mutation.
+func (e *Engine) updateBucket(ctx context.Context, name string, change func(*bucketRecord)) error {
 	if err := e.check(ctx); err != nil {
 		return err
 	}
@@ -216,7 +221,7 @@ func (e *Engine) SetBucketACL(ctx context.Context, name string, acl ACL) error {
 		if err != nil {
 			return err
 		}
-		rec.acl = acl
+		change(&rec)
 		return m.setBucket(name, &rec)
 	})
 }
@@ -225,15 +230,5 @@ func (e *Engine) SetBucketACL(ctx context.Context, name string, acl ACL) error {
 // replicated (BucketOptions.Redundancy). osslite keeps one copy either
 // way, so the change takes effect at once.
 func (e *Engine) SetBucketRedundancy(ctx context.Context, name, redundancy string) error {
-	if err := e.check(ctx); err != nil {
-		return err
-	}
-	return e.applyCtx(ctx, func(m *mutation) error {
-		rec, err := e.bucketRecord(e.db, name)
-		if err != nil {
-			return err
-		}
-		rec.redundancy = redundancy
-		return m.setBucket(name, &rec)
-	})
+	return e.updateBucket(ctx, name, func(rec *bucketRecord) { rec.redundancy = redundancy })
 }

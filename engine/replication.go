@@ -485,18 +485,26 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 		if err != nil {
 			return err
 		}
-		rec := src.rec
-		rec.info.Bucket, rec.info.IsLatest = dst, false
-		rec.info.ReplicationStatus = ReplicationReplica
-		if sealed != nil {
-			rec.info.Encryption = sealed
-		}
-		if it.storageClass != "" && !rec.info.DeleteMarker {
-			rec.info.StorageClass = it.storageClass
-		}
-		rec.restoreReady, rec.restoreExpiry, rec.nullStamp = time.Time{}, time.Time{}, stamp{}
+		rec := replicaOf(src.rec, dst, it, sealed)
 		return e.writeVersionAt(m, &rec, VersioningEnabled, &s)
 	})
+}
+
+// replicaOf is the record of src's replica in bucket dst: status
+// REPLICA, sealed anew when sealed is set, in the rule's storage class,
+// without the source's restore state.
+func replicaOf(src objectRecord, dst string, it replItem, sealed *EncryptionInfo) objectRecord {
+	rec := src
+	rec.info.Bucket, rec.info.IsLatest = dst, false
+	rec.info.ReplicationStatus = ReplicationReplica
+	if sealed != nil {
+		rec.info.Encryption = sealed
+	}
+	if it.storageClass != "" && !rec.info.DeleteMarker {
+		rec.info.StorageClass = it.storageClass
+	}
+	rec.restoreReady, rec.restoreExpiry, rec.nullStamp = time.Time{}, time.Time{}, stamp{}
+	return rec
 }
 
 // checkReplicaEncryption refuses a replica sealed by a customer key in a
@@ -558,17 +566,7 @@ func (e *Engine) replicateUnversioned(ctx context.Context, it replItem, dst stri
 		if err := e.checkOverwrite(dst, it.key); err != nil {
 			return err
 		}
-		rec := src.rec
-		rec.info.Bucket, rec.info.IsLatest = dst, false
-		rec.info.ReplicationStatus = ReplicationReplica
-		if sealed != nil {
-			rec.info.Encryption = sealed
-		}
-		if it.storageClass != "" {
-			rec.info.StorageClass = it.storageClass
-		}
-		rec.restoreReady, rec.restoreExpiry, rec.nullStamp = time.Time{}, time.Time{}, stamp{}
-		rec.info.VersionID = ""
+		rec := replicaOf(src.rec, dst, it, sealed)
 		return e.replaceRecord(m, objectKey(dst, it.key), &rec)
 	})
 }
