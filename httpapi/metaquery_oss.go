@@ -228,8 +228,14 @@ func (s *server) doMetaQuery(rc *request) error {
 		return metaQueryError(err)
 	}
 	opts := engine.ListOptions{Prefix: req.Query.FilenamePrefix(), MaxKeys: engine.DefaultMaxKeys}
+	// Sorted by name ascending, the listing's own order: start after the
+	// token and stop once the page is full.
+	inOrder := search.ListingOrder()
+	if inOrder {
+		opts.Marker = search.StartAfter()
+	}
 	var f metaquery.File
-	for {
+	for done := false; !done; {
 		page, err := s.eng.ListObjects(rc.ctx, rc.op.Bucket, opts)
 		if err != nil {
 			return err
@@ -237,10 +243,12 @@ func (s *server) doMetaQuery(rc *request) error {
 		for i := range page.Objects {
 			metaQueryFile(rc, &page.Objects[i], &f)
 			search.Add(&f)
+			if inOrder && search.Full() {
+				done = true
+				break
+			}
 		}
-		if !page.IsTruncated {
-			break
-		}
+		done = done || !page.IsTruncated
 		opts.Marker, opts.Buffer = page.NextMarker, page.Objects
 	}
 	files, next, aggs := search.Result()

@@ -96,6 +96,26 @@ func TestOSSMetaQuery(t *testing.T) {
 	}
 	require.Equal(t, append(keys(26, 27, 28, 29), "other/big.bin"), got)
 
+	// By name ascending (the listing's order, which stops early), 7 a
+	// page: every data/ key once, in order.
+	got = nil
+	q = &oss2.MetaQuery{Query: oss2.Ptr(`{"Field":"Size","Value":"99","Operation":"gt"}`), Sort: oss2.Ptr("Filename"), Order: oss2.Ptr(oss2.MetaQueryOrderAsc), MaxResults: oss2.Ptr(int64(7))}
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 6)
+		r, err := query(q)
+		require.NoError(t, err)
+		got = append(got, names(r)...)
+		if oss2.ToString(r.NextToken) == "" {
+			break
+		}
+		q.NextToken = r.NextToken
+	}
+	var all []int
+	for i := range 30 {
+		all = append(all, i)
+	}
+	require.Equal(t, append(keys(all...), "other/big.bin"), got)
+
 	r, err := query(&oss2.MetaQuery{Query: oss2.Ptr(`{"Field":"Filename","Value":"data/2","Operation":"prefix"}`), Sort: oss2.Ptr("Filename"), Order: oss2.Ptr(oss2.MetaQueryOrderDesc)})
 	require.NoError(t, err)
 	require.Equal(t, keys(29, 28, 27, 26, 25, 24, 23, 22, 21, 20), names(r))

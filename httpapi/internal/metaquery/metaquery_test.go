@@ -866,3 +866,36 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestListingOrder: only Filename ascending without aggregations is the
+// listing's order; Full says a page and one more are held; StartAfter
+// is the token's file name.
+func TestListingOrder(t *testing.T) {
+	for _, tc := range []struct {
+		req  Request
+		want bool
+	}{
+		{Request{Order: "asc"}, true},
+		{Request{Sort: "Filename", Order: "asc"}, true},
+		{Request{}, false}, // OSS's default order is desc
+		{Request{Sort: "Size", Order: "asc"}, false},
+		{Request{Order: "asc", Aggregations: []Aggregation{{Field: "Size", Operation: "sum"}}}, false},
+	} {
+		s, err := New(tc.req)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, s.ListingOrder(), "%+v", tc.req)
+	}
+	s, err := New(Request{Order: "asc", MaxResults: 2})
+	require.NoError(t, err)
+	require.Empty(t, s.StartAfter())
+	for _, name := range []string{"a", "b", "c"} {
+		require.False(t, s.Full())
+		s.Add(&File{Filename: name})
+	}
+	require.True(t, s.Full())
+	files, next, _ := s.Result()
+	require.Len(t, files, 2)
+	s2, err := New(Request{Order: "asc", MaxResults: 2, NextToken: next})
+	require.NoError(t, err)
+	require.Equal(t, "b", s2.StartAfter())
+}

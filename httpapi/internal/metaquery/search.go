@@ -180,6 +180,27 @@ func (s *Search) Add(f *File) {
 	}
 }
 
+// ListingOrder reports whether the page is in the order a listing
+// delivers files (Filename ascending) with no aggregations: then Add may
+// stop being called once Full, and the listing may start after
+// StartAfter.
+func (s *Search) ListingOrder() bool {
+	return s.sort.name == "Filename" && !s.desc && len(s.aggs) == 0
+}
+
+// Full reports whether the search holds a page and one more file (so in
+// listing order, no later file can enter the page).
+func (s *Search) Full() bool { return len(s.best) > s.max }
+
+// StartAfter is the name of the last file the NextToken covered ("" for
+// the first page).
+func (s *Search) StartAfter() string {
+	if s.after == nil {
+		return ""
+	}
+	return s.after.name
+}
+
 // Result returns the page, the token of the next one ("" when this is
 // the last) and the aggregations.
 func (s *Search) Result() (files []*File, next string, aggs []AggregationResult) {
