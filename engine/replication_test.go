@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -426,4 +429,154 @@ func TestReplicationUnversioned(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, body1, read("udst", "docs/e"))
 	require.NoError(t, e.SetBucketConfig(ctx, "usrc", &bucketconfig.Versioning{Status: "Enabled"}), "without the rule, versioning may start")
+}
+
+// modelTarget is a remote unversioned destination: puts store, deletes
+// remove; it fails while down.
+type modelTarget struct {
+	mu     sync.Mutex
+	down   bool
+	bodies map[string][]byte
+}
+
+func (m *modelTarget) PutObject(_ context.Context, _ string, info ObjectInfo, body io.Reader) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.down {
+		return errors.New("target down")
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	m.bodies[info.Key] = b
+	return nil
+}
+
+func (m *modelTarget) PutDeleteMarker(_ context.Context, _, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.down {
+		return errors.New("target down")
+	}
+	delete(m.bodies, key)
+	return nil
+}
+
+// TestReplicationUnversionedModel drives random writes, appends, copies
+// and deletes into an unversioned bucket that replicates docs/ to a local
+// unversioned bucket and remote/ to a remote target (down now and then),
+// with deliveries and restarts in between; once the backlog is drained,
+// both destinations hold exactly the source's selected keys and bytes.
+func TestReplicationUnversionedModel(t *testing.T) {
+	for seed := uint64(1); seed <= 6; seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { replicationModel(t, seed) })
+	}
+}
+
+func replicationModel(t *testing.T, seed uint64) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(seed, 7))
+	dir := t.TempDir()
+	clk := newFakeClock()
+	target := &modelTarget{bodies: map[string][]byte{}}
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target}}
+	e, err := Open(dir, opts)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, e.Close()) }()
+	for _, b := range []string{"src", "dst"} {
+		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
+	}
+	cfg := &bucketconfig.Replication{Rules: []bucketconfig.ReplicationRule{
+		{ID: "local", Enabled: true, FilterForm: "filter", Filter: bucketconfig.ReplicationFilter{Prefix: "docs/"}, DeleteMarkers: true,
+			Destination: bucketconfig.ReplicationDestination{Bucket: "arn:aws:s3:::dst"}},
+		{ID: "remote", Enabled: true, Priority: 1, FilterForm: "filter", Filter: bucketconfig.ReplicationFilter{Prefix: "remote/"}, DeleteMarkers: true,
+			Destination: bucketconfig.ReplicationDestination{Bucket: "arn:aws:s3:::remote"}},
+	}}
+	require.NoError(t, e.SetBucketConfig(ctx, "src", cfg))
+	keys := []string{"docs/a", "docs/b", "docs/c", "remote/a", "remote/b", "other/a"}
+	model := map[string][]byte{}
+	body := func() []byte {
+		n := rng.IntN(3) * 4000 // empty, inline or in the blob log
+		b := make([]byte, n+rng.IntN(100))
+		for i := range b {
+			b[i] = byte('a' + rng.IntN(26))
+		}
+		return b
+	}
+	for step := range 300 {
+		k := keys[rng.IntN(len(keys))]
+		switch op := rng.IntN(10); {
+		case op < 4:
+			b := body()
+			_, err := e.PutObject(ctx, "src", k, bytes.NewReader(b), int64(len(b)), PutOptions{})
+			require.NoError(t, err)
+			model[k] = b
+		case op < 5:
+			from := keys[rng.IntN(len(keys))]
+			if _, ok := model[from]; !ok || from == k {
+				continue
+			}
+			_, err := e.CopyObject(ctx, "src", from, "src", k, CopyOptions{})
+			require.NoError(t, err, "step %d", step)
+			model[k] = bytes.Clone(model[from])
+		case op < 7:
+			require.NoError(t, e.DeleteObject(ctx, "src", k, DeleteOptions{}))
+			delete(model, k)
+		case op < 8:
+			target.mu.Lock()
+			target.down = !target.down
+			target.mu.Unlock()
+		case op < 9:
+			_, err := e.RunPending(ctx)
+			require.NoError(t, err)
+		default:
+			require.NoError(t, e.Close())
+			e, err = Open(dir, opts)
+			require.NoError(t, err)
+		}
+		clk.Advance(time.Second)
+	}
+	target.mu.Lock()
+	target.down = false
+	target.mu.Unlock()
+	for range 20 {
+		clk.Advance(2 * time.Hour) // past every backoff
+		_, err := e.RunPending(ctx)
+		require.NoError(t, err)
+		if n, err := e.ReplicationBacklog(ctx); err == nil && n == 0 {
+			break
+		}
+	}
+	n, err := e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	for _, k := range keys {
+		want, ok := model[k]
+		switch {
+		case strings.HasPrefix(k, "docs/"):
+			obj, err := e.GetObject(ctx, "dst", k, GetOptions{})
+			if !ok {
+				require.ErrorIs(t, err, ErrNoSuchKey, k)
+				continue
+			}
+			require.NoError(t, err, k)
+			got, err := io.ReadAll(obj)
+			require.NoError(t, obj.Close())
+			require.NoError(t, err)
+			require.Equal(t, want, got, k)
+		case strings.HasPrefix(k, "remote/"):
+			target.mu.Lock()
+			got, has := target.bodies[k]
+			target.mu.Unlock()
+			require.Equal(t, ok, has, k)
+			require.Equal(t, string(want), string(got), k)
+		default:
+			_, err := e.HeadObject(ctx, "dst", k)
+			require.ErrorIs(t, err, ErrNoSuchKey, "%s is not replicated", k)
+		}
+	}
 }
