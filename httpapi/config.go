@@ -54,6 +54,12 @@ type configRow struct {
 	// unsignedOK: the SDKs leave the sub-resource out of OSS signatures
 	// v1 and v2, as OSS does (route.unsignedOK; ?accessmonitor).
 	unsignedOK bool
+	// putNoBucketMalformed: a PUT to a bucket that does not exist is 400
+	// MalformedXML (EC 0015-00000231), not NoSuchBucket, as OSS answers
+	// PutBucketOverwriteConfig and PutBucketObjectWormConfiguration (the
+	// v2 SDK's suite, run against the service, checks it). Like
+	// NoSuchBucket, it comes before the body is read.
+	putNoBucketMalformed bool
 }
 
 // configRows is the configuration table.
@@ -152,7 +158,8 @@ func init() {
 		} {
 			if r.op != "" {
 				routes = append(routes, route{method: r.method, target: targetBucket, params: []string{c.sub},
-					op: r.op, perm: c.perm, handle: r.handle, config: c, only: c.only, unsignedOK: c.unsignedOK})
+					op: r.op, perm: c.perm, handle: r.handle, config: c, only: c.only, unsignedOK: c.unsignedOK,
+					noBucketMalformed: c.putNoBucketMalformed && r.method == http.MethodPut})
 			}
 		}
 	}

@@ -271,6 +271,9 @@ func (s *server) serve(rc *request) error {
 	if rc.d.behave.bucketBeforeAuth && rt.perm != permAuthenticated {
 		// The dialect reports a missing bucket before a bad signature.
 		if _, err := s.bucketOf(rc); err != nil {
+			if rt.noBucketMalformed && errors.Is(err, engine.ErrNoSuchBucket) {
+				return errorf("MalformedXML", "")
+			}
 			return err
 		}
 	}

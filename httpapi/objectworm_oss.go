@@ -19,6 +19,7 @@ import (
 var objectWormRow = &configRow{
 	sub: "objectWorm", kind: bucketconfig.KindObjectLock, root: "ObjectWormConfiguration",
 	get: "GetBucketObjectWormConfiguration", put: "PutBucketObjectWormConfiguration", perm: permOwner, only: "oss",
+	putNoBucketMalformed: true, // OSS answers a PUT to a missing bucket MalformedXML
 	parse: func(rc *request, data []byte) (bucketconfig.Config, error) {
 		var d objectWormDoc
 		if err := xml.Unmarshal(data, &d); err != nil || d.XMLName.Local != "ObjectWormConfiguration" {

@@ -14,6 +14,7 @@ import (
 	"github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/httpapi"
 )
 
@@ -404,4 +405,32 @@ func TestOSSBucketAccessMonitor(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, m.LastAccessTime, "no last access time without tracking")
 	wantOSS(t, set("Sometimes"), 400, "MalformedXML", "")
+}
+
+// TestOSSMissingBucketMalformed: PutBucketOverwriteConfig and
+// PutBucketObjectWormConfiguration to a bucket that does not exist are
+// 400 MalformedXML (EC 0015-00000231), as the service answers them (the
+// v2 SDK's suite checks it); their GET and DELETE, and other PUTs, are
+// NoSuchBucket. Nothing is created.
+func TestOSSMissingBucketMalformed(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	missing := oss2.Ptr("no-such-bucket-here")
+	_, err := c.PutBucketOverwriteConfig(bg, &oss2.PutBucketOverwriteConfigRequest{Bucket: missing,
+		OverwriteConfiguration: &oss2.OverwriteConfiguration{Rules: []oss2.OverwriteRule{{ID: oss2.Ptr("1"), Action: oss2.Ptr("forbid")}}}})
+	e := wantOSS(t, err, 400, "MalformedXML", "0015-00000231")
+	require.Equal(t, "The XML you provided was not well-formed or did not validate against our published schema.", e.message)
+	_, err = c.PutBucketObjectWormConfiguration(bg, &oss2.PutBucketObjectWormConfigurationRequest{Bucket: missing,
+		ObjectWormConfiguration: &oss2.ObjectWormConfiguration{ObjectWormEnabled: oss2.Ptr("Enabled"),
+			Rule: &oss2.ObjectWormRule{DefaultRetention: &oss2.ObjectWormDefaultRetention{Mode: oss2.Ptr("GOVERNANCE"), Years: oss2.Ptr(int32(1))}}}})
+	wantOSS(t, err, 400, "MalformedXML", "0015-00000231")
+	_, err = c.GetBucketOverwriteConfig(bg, &oss2.GetBucketOverwriteConfigRequest{Bucket: missing})
+	wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
+	_, err = c.DeleteBucketOverwriteConfig(bg, &oss2.DeleteBucketOverwriteConfigRequest{Bucket: missing})
+	wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
+	_, err = c.PutBucketAccessMonitor(bg, &oss2.PutBucketAccessMonitorRequest{Bucket: missing,
+		AccessMonitorConfiguration: &oss2.AccessMonitorConfiguration{Status: oss2.AccessMonitorStatusEnabled}})
+	wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
+	_, err = f.eng.Bucket(bg, "no-such-bucket-here")
+	require.ErrorIs(t, err, engine.ErrNoSuchBucket)
 }

@@ -39,8 +39,10 @@ type principalsX struct {
 var overwriteRow = &configRow{
 	sub: "overwriteConfig", kind: bucketconfig.KindOverwrite, root: "OverwriteConfiguration",
 	get: "GetBucketOverwriteConfig", put: "PutBucketOverwriteConfig", del: "DeleteBucketOverwriteConfig", perm: permOwner,
-	only:  "oss",
-	parse: parseOverwrite,
+	only: "oss",
+	// OSS answers a PUT to a missing bucket MalformedXML.
+	putNoBucketMalformed: true,
+	parse:                parseOverwrite,
 	render: func(_ *request, c bucketconfig.Config) any {
 		doc := &overwriteDoc{}
 		for _, r := range c.(*bucketconfig.Overwrite).Rules {

@@ -104,6 +104,9 @@ type route struct {
 	// throttled marks the operations that honour the dialect's traffic
 	// limit (traffic.go).
 	throttled bool
+	// noBucketMalformed answers a missing bucket with MalformedXML
+	// (configRow.putNoBucketMalformed).
+	noBucketMalformed bool
 }
 
 // authMode is where a route's credentials are.
