@@ -6,7 +6,8 @@ import (
 )
 
 // FuzzOSSConfigDocuments feeds arbitrary documents to the parsers of
-// OSS's overwrite protection and HTTPS settings: no panic, and what
+// OSS's overwrite protection, HTTPS settings and response header rules:
+// no panic, and what
 // parses survives render -> parse unchanged (rule IDs generated for
 // rules without one included).
 func FuzzOSSConfigDocuments(f *testing.F) {
@@ -15,12 +16,14 @@ func FuzzOSSConfigDocuments(f *testing.F) {
 		`<OverwriteConfiguration></OverwriteConfiguration>`,
 		`<HttpsConfiguration><TLS><Enable>true</Enable><TLSVersion>TLSv1.2</TLSVersion><TLSVersion>TLSv1.3</TLSVersion></TLS><CipherSuite><Enable>true</Enable><StrongCipherSuite>false</StrongCipherSuite><CustomCipherSuite>ECDHE-RSA-AES128-GCM-SHA256</CustomCipherSuite><TLS13CustomCipherSuite>TLS_AES_128_GCM_SHA256</TLS13CustomCipherSuite></CipherSuite></HttpsConfiguration>`,
 		`<HttpsConfiguration><TLS><Enable>false</Enable></TLS></HttpsConfiguration>`,
+		`<ResponseHeaderConfiguration><Rule><Name>r</Name><Filters><Operation>GetObject</Operation><Operation>*</Operation></Filters><HideHeaders><Header>Last-Modified</Header></HideHeaders></Rule></ResponseHeaderConfiguration>`,
+		`<ResponseHeaderConfiguration><Rule><Name>x</Name><Filters><Operation>*</Operation></Filters><HideHeaders><Header>Content-Length</Header></HideHeaders></Rule></ResponseHeaderConfiguration>`,
 		`<`, ``,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, row := range []*configRow{overwriteRow, httpsRow} {
+		for _, row := range []*configRow{overwriteRow, httpsRow, responseHeaderRow} {
 			c, err := row.parse(nil, data)
 			if err != nil || c == nil {
 				continue
