@@ -315,8 +315,15 @@ func (e *Engine) DeleteObject(ctx context.Context, bucket, key string, opts Dele
 }
 
 // deleteObject deletes bucket/key in m, after checking ifMatch when it is
-// set. The caller holds e.mu.
+// set, and queues the removal for the replication rules that replicate
+// deletes. The caller holds e.mu.
 func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
+	return e.removeObject(m, bucket, key, ifMatch, true)
+}
+
+// removeObject is deleteObject; replicate false removes a replica, whose
+// removal goes nowhere else.
+func (e *Engine) removeObject(m *mutation, bucket, key, ifMatch string, replicate bool) error {
 	rec, err := e.objectRecord(e.db, bucket, key, true)
 	if errors.Is(err, ErrNoSuchKey) && ifMatch == "" {
 		return nil
@@ -334,12 +341,14 @@ func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
 	if err := m.dropObjectContent(&rec, nil); err != nil {
 		return err
 	}
-	// A rule replicating deletes removes the key at its destination too
-	// (not for a replica's removal).
-	removal := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Tags: rec.info.Tags, DeleteMarker: true,
-		ReplicationStatus: rec.info.ReplicationStatus}}
-	if err := e.queueReplication(m, &removal); err != nil {
-		return err
+	if replicate {
+		// A rule replicating deletes removes the key at its destination
+		// too (not for a replica's removal: queueReplication skips those).
+		removal := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Tags: rec.info.Tags, DeleteMarker: true,
+			ReplicationStatus: rec.info.ReplicationStatus}}
+		if err := e.queueReplication(m, &removal); err != nil {
+			return err
+		}
 	}
 	return m.b.Delete(objectKey(bucket, key), nil)
 }

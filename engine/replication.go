@@ -537,21 +537,7 @@ func (e *Engine) replicateUnversioned(ctx context.Context, it replItem, dst stri
 			return fmt.Errorf("%w: %s", ErrReplicationVersioningMismatch, dst)
 		}
 		if it.deleteMarker {
-			prev, err := e.objectRecord(e.db, dst, it.key, true)
-			if errors.Is(err, ErrNoSuchKey) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if err := e.checkRetention(dst, it.key, prev.info.LastModified); err != nil {
-				return err
-			}
-			m.ref(prev.extents, -1)
-			if err := m.dropObjectContent(&prev, nil); err != nil {
-				return err
-			}
-			return m.b.Delete(objectKey(dst, it.key), nil)
+			return e.removeObject(m, dst, it.key, "", false)
 		}
 		src, ok, err := e.findItemSource(e.db, it.bucket, it.key, "", true)
 		if err != nil {
@@ -578,18 +564,11 @@ func (e *Engine) findItemSource(r pebble.Reader, bucket, key, vid string, body b
 		return e.findVersion(r, bucket, key, vid, body)
 	}
 	k := objectKey(bucket, key)
-	v, ok, err := get(r, k)
-	if err != nil || !ok {
-		return located{}, false, err
-	}
-	rec, err := decodeObject(v, body)
-	if err != nil {
+	rec, ok, err := getObject(r, k, body)
+	if err != nil || !ok || rec.info.VersionID != "" {
 		return located{}, false, err
 	}
 	rec.info.Bucket, rec.info.Key = bucket, key
-	if rec.info.VersionID != "" {
-		return located{}, false, nil
-	}
 	return located{rec: rec, key: k, current: true}, true, nil
 }
 
