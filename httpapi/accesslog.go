@@ -97,7 +97,7 @@ func parseLogging(rc *request, data []byte) (bucketconfig.Config, error) {
 		return nil, errorf("InvalidTargetBucketForLogging", "The owner for the bucket to be logged and the target bucket must be the same.").with("TargetBucket", l.TargetBucket)
 	}
 	if err := l.Validate(); err != nil {
-		return nil, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+		return nil, invalidArgument(err, bucketconfig.ErrInvalid)
 	}
 	return l, nil
 }

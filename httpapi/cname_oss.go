@@ -295,13 +295,13 @@ func (s *server) putCname(rc *request) error {
 	c := doc.Cname.Certificate
 	withCert := c != nil && (c.CertID != "" || c.Certificate != "" || c.PrivateKey != "" || c.PreviousCertID != "")
 	notServed := errorf("NotImplemented", "Certificates for custom domains are not served: bind the domain without one.")
-	if e := cur.Find(domain); e != nil && e.Bound {
+	e := cur.Find(domain)
+	if e != nil && e.Bound {
 		if withCert {
 			return notServed
 		}
 		return writeEmpty(rc, http.StatusOK)
 	}
-	e := cur.Find(domain)
 	if e == nil || e.Token == "" || !s.clock.Now().Before(e.TokenExpires) {
 		return errorf("NeedVerifyDomainOwnership", "")
 	}

@@ -237,6 +237,13 @@ var codes = map[string]codeRow{
 		oss: dialectCode{name: "NoSuchReplicationConfiguration", message: "The replication configuration does not exist."}},
 }
 
+// invalidArgument is 400 InvalidArgument for err, an error wrapping a
+// package's "invalid" sentinel (bucketconfig.ErrInvalid,
+// metaquery.ErrInvalid), with the reason but not the sentinel's prefix.
+func invalidArgument(err, sentinel error) *Error {
+	return errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), sentinel.Error()+": "))
+}
+
 // errorf returns the Error of code with a message (the table's default
 // when msg is empty).
 func errorf(code, msg string, args ...any) *Error {

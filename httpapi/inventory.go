@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -165,7 +164,7 @@ func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
 		}
 	}
 	if err := c.Validate(); err != nil {
-		return c, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+		return c, invalidArgument(err, bucketconfig.ErrInvalid)
 	}
 	return c, nil
 }
@@ -293,10 +292,10 @@ func (s *server) deleteInventory(rc *request) error {
 		return err
 	}
 	err = s.eng.DeleteInventoryConfiguration(rc.ctx, rc.op.Bucket, id)
-	if errors.Is(err, engine.ErrNoSuchConfig) && !rc.d.behave.deleteMissingInventoryOK {
-		return noSuchInventory()
-	}
 	if errors.Is(err, engine.ErrNoSuchConfig) {
+		if !rc.d.behave.deleteMissingInventoryOK {
+			return noSuchInventory()
+		}
 		err = nil
 	}
 	if err != nil {

@@ -141,7 +141,7 @@ func parseOSSInventory(data []byte) (bucketconfig.InventoryConfiguration, error)
 		}
 	}
 	if err := c.Validate(); err != nil {
-		return c, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+		return c, invalidArgument(err, bucketconfig.ErrInvalid)
 	}
 	return c, nil
 }

@@ -151,9 +151,10 @@ func (s *server) openMetaQuery(rc *request) error {
 	}
 	metaQueryMu.Lock()
 	defer metaQueryMu.Unlock()
-	if _, err := s.metaQueryOf(rc); err == nil {
+	switch _, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindMetaQuery); {
+	case err == nil:
 		return errorf("MetaQueryAlreadyExist", "")
-	} else if e := (*Error)(nil); !errors.As(err, &e) || e.Code != "MetaQueryNotExist" {
+	case !errors.Is(err, engine.ErrNoSuchConfig):
 		return err
 	}
 	if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, &bucketconfig.MetaQuery{Mode: "basic", Created: s.clock.Now()}); err != nil {
@@ -281,7 +282,7 @@ func (s *server) doMetaQuery(rc *request) error {
 // InvalidArgument with its reason.
 func metaQueryError(err error) error {
 	if errors.Is(err, metaquery.ErrInvalid) {
-		return errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), metaquery.ErrInvalid.Error()+": "))
+		return invalidArgument(err, metaquery.ErrInvalid)
 	}
 	return err
 }

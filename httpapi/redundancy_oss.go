@@ -65,16 +65,15 @@ type redundancyListXML struct {
 func renderRedundancyTask(bucket string, t *bucketconfig.RedundancyTask) redundancyTaskXML {
 	const iso = "2006-01-02T15:04:05.000Z"
 	x := redundancyTaskXML{Bucket: bucket, TaskID: t.ID, Status: t.Status(), CreateTime: t.Created.UTC().Format(iso)}
-	pct, remaining := 0, int64(0)
-	if !t.Started.IsZero() {
-		x.StartTime = t.Started.UTC().Format(iso)
+	if t.Started.IsZero() {
+		return x // queueing: no progress yet
 	}
+	pct, remaining := 0, int64(0)
+	x.StartTime = t.Started.UTC().Format(iso)
 	if !t.Ended.IsZero() {
 		x.EndTime, pct = t.Ended.UTC().Format(iso), 100
 	}
-	if !t.Started.IsZero() {
-		x.ProcessPercentage, x.EstimatedRemainingTime = &pct, &remaining
-	}
+	x.ProcessPercentage, x.EstimatedRemainingTime = &pct, &remaining
 	return x
 }
 

@@ -58,7 +58,7 @@ var refererRow = &configRow{
 			}
 		}
 		if err := c.Validate(); err != nil {
-			return nil, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+			return nil, invalidArgument(err, bucketconfig.ErrInvalid)
 		}
 		return c, nil
 	},

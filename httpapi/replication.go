@@ -172,7 +172,7 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 	}
 	// S3 replicates only from a versioned bucket (the engine also serves
 	// OSS's unversioned pairs).
-	if b, err := rc.s.eng.Bucket(rc.ctx, rc.op.Bucket); err != nil {
+	if b, err := rc.s.bucketOf(rc); err != nil {
 		return nil, err
 	} else if b.Versioning != engine.VersioningEnabled {
 		return nil, engine.ErrReplicationVersioning

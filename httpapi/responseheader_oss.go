@@ -65,7 +65,7 @@ func parseResponseHeaders(_ *request, data []byte) (bucketconfig.Config, error) 
 			Operations: x.Filters.Operation, Hide: x.HideHeaders.Header})
 	}
 	if err := c.Validate(); err != nil {
-		return nil, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+		return nil, invalidArgument(err, bucketconfig.ErrInvalid)
 	}
 	return c, nil
 }

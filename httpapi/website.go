@@ -214,7 +214,7 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 		}
 	}
 	if err := w.Validate(); err != nil {
-		return nil, errorf("InvalidArgument", "%s", strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))
+		return nil, invalidArgument(err, bucketconfig.ErrInvalid)
 	}
 	return w, nil
 }

@@ -48,7 +48,7 @@ type Search struct {
 	desc  bool
 	after *position // the token's position: files up to it were returned
 	max   int
-	best  []*File // the first max+1 files after the token, in order
+	best  []ranked // the first max+1 files after the token, in order
 	aggs  []*aggregator
 }
 
@@ -56,6 +56,12 @@ type Search struct {
 type position struct {
 	v    value
 	name string
+}
+
+// ranked is a kept file and its position, computed once.
+type ranked struct {
+	f   *File
+	pos position
 }
 
 // token is the NextToken's JSON inside base64.
@@ -169,12 +175,12 @@ func (s *Search) Add(f *File) {
 	if s.after != nil && s.cmpPos(p, *s.after) <= 0 {
 		return
 	}
-	if len(s.best) > s.max && s.cmpPos(p, s.positionOf(s.best[len(s.best)-1])) >= 0 {
+	if len(s.best) > s.max && s.cmpPos(p, s.best[len(s.best)-1].pos) >= 0 {
 		return
 	}
-	i, _ := slices.BinarySearchFunc(s.best, p, func(e *File, p position) int { return s.cmpPos(s.positionOf(e), p) })
+	i, _ := slices.BinarySearchFunc(s.best, p, func(e ranked, p position) int { return s.cmpPos(e.pos, p) })
 	c := *f
-	s.best = slices.Insert(s.best, i, &c)
+	s.best = slices.Insert(s.best, i, ranked{&c, p})
 	if len(s.best) > s.max+1 {
 		s.best = s.best[:s.max+1]
 	}
@@ -207,12 +213,15 @@ func (s *Search) Result() (files []*File, next string, aggs []AggregationResult)
 	for _, ag := range s.aggs {
 		aggs = append(aggs, ag.result())
 	}
-	files = s.best
-	if len(files) > s.max {
-		files = files[:s.max]
-		last := s.positionOf(files[len(files)-1])
+	page := s.best
+	if len(page) > s.max {
+		page = page[:s.max]
+		last := page[len(page)-1].pos
 		raw, _ := json.Marshal(token{Sort: s.sort.name, Order: s.orderName(), Value: s.sort.format(last.v), Name: last.name})
 		next = base64.RawURLEncoding.EncodeToString(raw)
+	}
+	for _, r := range page {
+		files = append(files, r.f)
 	}
 	return files, next, aggs
 }
