@@ -167,7 +167,15 @@ func (f *flakyTarget) PutObject(_ context.Context, bucket string, info ObjectInf
 	return nil
 }
 
-func (f *flakyTarget) PutDeleteMarker(context.Context, string, string) error { return nil }
+func (f *flakyTarget) PutDeleteMarker(_ context.Context, bucket, key string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.down {
+		return errors.New("target down")
+	}
+	delete(f.bodies, bucket+"/"+key)
+	return nil
+}
 
 // A remote target that fails is retried with backoff on the clock; after
 // Attempts failures the version is FAILED, and a later success completes it.
@@ -431,38 +439,6 @@ func TestReplicationUnversioned(t *testing.T) {
 	require.NoError(t, e.SetBucketConfig(ctx, "usrc", &bucketconfig.Versioning{Status: "Enabled"}), "without the rule, versioning may start")
 }
 
-// modelTarget is a remote unversioned destination: puts store, deletes
-// remove; it fails while down.
-type modelTarget struct {
-	mu     sync.Mutex
-	down   bool
-	bodies map[string][]byte
-}
-
-func (m *modelTarget) PutObject(_ context.Context, _ string, info ObjectInfo, body io.Reader) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.down {
-		return errors.New("target down")
-	}
-	b, err := io.ReadAll(body)
-	if err != nil {
-		return err
-	}
-	m.bodies[info.Key] = b
-	return nil
-}
-
-func (m *modelTarget) PutDeleteMarker(_ context.Context, _, key string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.down {
-		return errors.New("target down")
-	}
-	delete(m.bodies, key)
-	return nil
-}
-
 // TestReplicationUnversionedModel drives random writes, appends, copies
 // and deletes into an unversioned bucket that replicates docs/ to a local
 // unversioned bucket and remote/ to a remote target (down now and then),
@@ -479,7 +455,7 @@ func replicationModel(t *testing.T, seed uint64) {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	dir := t.TempDir()
 	clk := newFakeClock()
-	target := &modelTarget{bodies: map[string][]byte{}}
+	target := &flakyTarget{bodies: map[string][]byte{}}
 	opts := testOptions()
 	opts.Clock = clk
 	opts.CompactInterval = -1
@@ -570,7 +546,7 @@ func replicationModel(t *testing.T, seed uint64) {
 			require.Equal(t, want, got, k)
 		case strings.HasPrefix(k, "remote/"):
 			target.mu.Lock()
-			got, has := target.bodies[k]
+			got, has := target.bodies["remote/"+k]
 			target.mu.Unlock()
 			require.Equal(t, ok, has, k)
 			require.Equal(t, string(want), string(got), k)

@@ -21,9 +21,7 @@ import (
 func TestReplicationOSS(t *testing.T) {
 	// No background loop: the statuses stay PENDING until RunPending.
 	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
-	c := oss2.NewClient(oss2.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
-		WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).WithRetryMaxAttempts(1))
+	c := fakeOSSClient(srv)
 	ctx := context.Background()
 	for _, b := range []string{"oss-src", "oss-dst"} {
 		v2Bucket(t, c, b)
@@ -87,9 +85,7 @@ func TestReplicationOSS(t *testing.T) {
 // echoed.
 func TestReplicationOSSHistorical(t *testing.T) {
 	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
-	c := oss2.NewClient(oss2.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
-		WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).WithRetryMaxAttempts(1))
+	c := fakeOSSClient(srv)
 	ctx := context.Background()
 	for _, b := range []string{"hist-src", "hist-dst"} {
 		v2Bucket(t, c, b)
@@ -173,9 +169,7 @@ func TestReplicationOSSHistorical(t *testing.T) {
 func TestReplicationOSSHistoricalProgress(t *testing.T) {
 	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1,
 		Replication: engine.ReplicationOptions{ScanPage: 2}}))
-	c := oss2.NewClient(oss2.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
-		WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).WithRetryMaxAttempts(1))
+	c := fakeOSSClient(srv)
 	ctx := context.Background()
 	for _, b := range []string{"page-src", "page-dst"} {
 		v2Bucket(t, c, b)
@@ -245,9 +239,7 @@ func TestReplicationOSSSSEKMS(t *testing.T) {
 // TestReplicationLocalSDK.)
 func TestReplicationOSSUnversioned(t *testing.T) {
 	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
-	c := oss2.NewClient(oss2.LoadDefaultConfig().
-		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
-		WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).WithRetryMaxAttempts(1))
+	c := fakeOSSClient(srv)
 	ctx := context.Background()
 	for _, b := range []string{"u-src", "u-dst", "v-dst"} {
 		v2Bucket(t, c, b)
@@ -314,4 +306,11 @@ func TestReplicationOSSUnversioned(t *testing.T) {
 		VersioningConfiguration: &oss2.VersioningConfiguration{Status: oss2.VersionEnabled}})
 	wantOSS(t, err, 409, "InvalidBucketState", "")
 
+}
+
+// fakeOSSClient is an alibabacloud-oss-go-sdk-v2 client of a fake server.
+func fakeOSSClient(srv *fake.Server) *oss2.Client {
+	return oss2.NewClient(oss2.LoadDefaultConfig().
+		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
+		WithRegion("cn-hangzhou").WithEndpoint(srv.URL).WithHttpClient(srv.HTTPClient()).WithRetryMaxAttempts(1))
 }
