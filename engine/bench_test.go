@@ -3,11 +3,15 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+
 	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/checksum"
-	"io"
-	"testing"
 
 	"github.com/stretchr/testify/require"
 )
@@ -224,6 +228,86 @@ func BenchmarkTouchObject(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if err := e.TouchObject(ctx, "bench", "k", ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkMixed64KiB is cmd/osslite-bench's mixed scenario on the engine:
+// GET, HEAD, PUT and DELETE of 1,000 keys of 64 KiB in the proportions
+// 45/30/15/10, from concurrent goroutines (a read of a key that another
+// deleted is a valid answer).
+func BenchmarkMixed64KiB(b *testing.B) {
+	ctx := context.Background()
+	const keys = 1000
+	for _, where := range []string{"memory", "disk"} {
+		b.Run(where, func(b *testing.B) {
+			e := benchEngine(b, where == "disk")
+			data := bytes.Repeat([]byte("osslite!"), 64<<10/8)
+			for i := range keys {
+				_, err := e.PutObject(ctx, "bench", fmt.Sprint("k", i), bytes.NewReader(data), int64(len(data)), PutOptions{})
+				require.NoError(b, err)
+			}
+			b.SetBytes(int64(len(data))) // per operation: a rate to compare runs by
+			b.ReportAllocs()
+			b.ResetTimer()
+			var seed atomic.Uint64
+			b.RunParallel(func(pb *testing.PB) {
+				r := rand.New(rand.NewPCG(seed.Add(1), 1))
+				for pb.Next() {
+					k := fmt.Sprint("k", r.IntN(keys))
+					var err error
+					switch p := r.IntN(100); {
+					case p < 45:
+						var o *Object
+						if o, err = e.GetObject(ctx, "bench", k, GetOptions{}); err == nil {
+							_, err = io.Copy(io.Discard, o)
+							o.Close()
+						}
+					case p < 75:
+						_, err = e.HeadObject(ctx, "bench", k)
+					case p < 90:
+						_, err = e.PutObject(ctx, "bench", k, bytes.NewReader(data), int64(len(data)), PutOptions{})
+					default:
+						err = e.DeleteObject(ctx, "bench", k, DeleteOptions{})
+					}
+					if err != nil && !errors.Is(err, ErrNoSuchKey) {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkMultipart256MiB is cmd/osslite-bench's multipart scenario on
+// the engine: one operation creates an upload, writes 16 parts of 16 MiB
+// and completes it, over the same key (each object replaces the last).
+func BenchmarkMultipart256MiB(b *testing.B) {
+	ctx := context.Background()
+	const parts = 16
+	for _, where := range []string{"memory", "disk"} {
+		b.Run(where, func(b *testing.B) {
+			e := benchEngine(b, where == "disk")
+			p := bytes.Repeat([]byte("osslite!"), 2<<20)
+			b.SetBytes(int64(len(p)) * parts)
+			for b.Loop() {
+				id, err := e.CreateMultipartUpload(ctx, "bench", "mp", PutOptions{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				done := make([]CompletePart, 0, parts)
+				for n := 1; n <= parts; n++ {
+					info, err := e.UploadPart(ctx, "bench", "mp", id, n, bytes.NewReader(p), int64(len(p)), PartOptions{})
+					if err != nil {
+						b.Fatal(err)
+					}
+					done = append(done, CompletePart{PartNumber: n, ETag: info.ETag})
+				}
+				if _, err := e.CompleteMultipartUpload(ctx, "bench", "mp", id, done, CompleteOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}

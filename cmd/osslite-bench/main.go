@@ -45,6 +45,7 @@ func main() {
 		serve       = flag.String("serve", "", "internal: serve `kind` (limit, memory, disk) and print the address")
 		dataDir     = flag.String("data", "", "internal: data directory of -serve disk")
 		cpuProfile  = flag.String("cpuprofile", "", "with -serve: write the server's CPU profile to `file` (drive it with -endpoint from another process)")
+		memProfile  = flag.String("memprofile", "", "with -serve: write the server's heap profile to `file` when it is stopped (before its store closes)")
 		scenarios   = flag.String("scenarios", strings.Join(allScenarios, ","), "comma-separated `scenarios`")
 		targets     = flag.String("targets", "limit,memory,disk", "comma-separated `servers` to start: limit, memory, disk")
 		endpoint    = flag.String("endpoint", "", "drive this `URL` instead of starting servers")
@@ -70,7 +71,15 @@ func main() {
 			defer f.Close()
 			defer pprof.StopCPUProfile()
 		}
-		if err := serveKind(ctx, *serve, *dataDir, os.Stdout); err != nil {
+		atStop := func() {}
+		if *memProfile != "" {
+			atStop = func() {
+				if err := writeHeapProfile(*memProfile); err != nil {
+					fmt.Fprintln(os.Stderr, "osslite-bench:", err)
+				}
+			}
+		}
+		if err := serveKind(ctx, *serve, *dataDir, os.Stdout, atStop); err != nil {
 			fmt.Fprintln(os.Stderr, "osslite-bench:", err)
 			os.Exit(1)
 		}
@@ -85,6 +94,19 @@ func main() {
 		fmt.Fprintln(os.Stderr, "osslite-bench:", err)
 		os.Exit(1)
 	}
+}
+
+// writeHeapProfile writes the heap profile of the objects live now.
+func writeHeapProfile(name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func split(s string) []string {

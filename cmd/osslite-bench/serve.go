@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -25,7 +26,8 @@ const (
 	benchSecretKey = "bench-secret"
 )
 
-func serveKind(ctx context.Context, kind, dir string, stdout io.Writer) error {
+// serveKind serves until ctx ends, then calls atStop before shutting down.
+func serveKind(ctx context.Context, kind, dir string, stdout io.Writer, atStop func()) error {
 	var h http.Handler
 	switch kind {
 	case "limit":
@@ -55,6 +57,7 @@ func serveKind(ctx context.Context, kind, dir string, stdout io.Writer) error {
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case <-ctx.Done():
+		atStop()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		return srv.Shutdown(sctx)
@@ -90,7 +93,7 @@ func (limitHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	case http.MethodHead, http.MethodGet:
 		if q.Has("list-type") {
-			page, ok := limitListPages[q.Get("continuation-token")]
+			page, ok := limitListPages()[q.Get("continuation-token")]
 			if !ok {
 				w.WriteHeader(http.StatusBadRequest)
 				return
@@ -144,8 +147,10 @@ func listToken(n int) string { return base64.RawURLEncoding.EncodeToString([]byt
 // limitListPages are the ListObjectsV2 pages of the list scenario, by
 // continuation token ("" for the first), byte for byte as osslite renders
 // them except for LastModified (TestLimitListPages checks it): the limit
-// server's clients parse the same documents as osslite's.
-var limitListPages = func() map[string][]byte {
+// server's clients parse the same documents as osslite's. They are built
+// on first use, so that they (about 5 MiB) count only in the limit
+// server's RSS, not in every process of the tool.
+var limitListPages = sync.OnceValue(func() map[string][]byte {
 	pages := map[string][]byte{}
 	for first := 0; first < listKeys; first += listPageKeys {
 		var b bytes.Buffer
@@ -170,4 +175,4 @@ var limitListPages = func() map[string][]byte {
 		pages[token] = b.Bytes()
 	}
 	return pages
-}()
+})
