@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/osslite/osslite/wal"
 	"github.com/stretchr/testify/require"
 )
@@ -286,7 +287,42 @@ func (e *Engine) auditErr() error {
 			return fmt.Errorf("segment %d: live counter %d, blobs occupy %d", s, n, want[s])
 		}
 	}
-	return nil
+	return e.auditUsage(buckets)
+}
+
+// auditUsage checks every bucket's usage record against a count of its
+// records, and that no usage record outlives its bucket.
+func (e *Engine) auditUsage(buckets map[string]bool) error {
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	if _, ok, err := get(snap, usageReadyKey); err != nil || !ok {
+		return fmt.Errorf("the store is not marked as counted (%v)", err)
+	}
+	for b := range buckets {
+		want, err := countBucket(snap, b)
+		if err != nil {
+			return err
+		}
+		got, err := readUsage(snap, b)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(want.encode(), got.encode()) {
+			return fmt.Errorf("bucket %s: usage record %+v, its records count %+v", b, got, want)
+		}
+	}
+	p := []byte(prefixUsage)
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		if b := string(it.Key()[len(p):]); b != "" && !buckets[b] {
+			return fmt.Errorf("usage record of bucket %s, which does not exist", b)
+		}
+	}
+	return it.Error()
 }
 
 // storeState is everything a client can observe of a store, as seen through

@@ -173,6 +173,10 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		_ = e.Close()
 		return nil, err
 	}
+	if err := e.countUsage(); err != nil {
+		_ = e.Close()
+		return nil, fmt.Errorf("engine: count bucket usage: %w", err)
+	}
 	if err := e.startNotifier(); err != nil {
 		_ = e.Close()
 		return nil, err
@@ -487,6 +491,10 @@ type mutation struct {
 	buckets []string
 	// syncWait is set when commit left the log's fsync to be waited for.
 	syncWait bool
+	// prior holds O/ records as they were before the batch, noted by
+	// the operations that read them (see foldUsage).
+	prior    []priorEntry
+	priorBuf [1]priorEntry
 }
 
 func (e *Engine) newMutation() *mutation {
@@ -513,6 +521,9 @@ func (m *mutation) ref(xs []extent, delta int64) {
 // concurrent writers share one fsync instead of taking turns; then closes
 // the batch.
 func (m *mutation) commit() error {
+	if err := m.foldUsage(); err != nil {
+		return err
+	}
 	seg := map[uint64]int64{}
 	var freed int64 // bytes of blobs whose last reference goes
 	for id, delta := range m.refs {

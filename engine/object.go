@@ -263,7 +263,7 @@ func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
 	// else of it is needed.
 	if prev, ok, err := getObjectFields(e.db, k, true, false, &briefDecode{skips: &replacedSkips}); err != nil {
 		return err
-	} else if ok {
+	} else if m.notePrior(k, &prev, ok); ok {
 		m.ref(prev.extents, -1)
 		prev.info.Bucket, prev.info.Key = rec.info.Bucket, rec.info.Key
 		if err := m.dropObjectContent(&prev, rec); err != nil {
@@ -337,6 +337,7 @@ func (e *Engine) removeObject(m *mutation, bucket, key, ifMatch string, replicat
 	if err := e.checkRetention(bucket, key, rec.info.LastModified); err != nil {
 		return err
 	}
+	m.notePrior(objectKey(bucket, key), &rec, true)
 	m.ref(rec.extents, -1)
 	if err := m.dropObjectContent(&rec, nil); err != nil {
 		return err

@@ -419,12 +419,12 @@ var briefSkips = func() (s [fReplication + 1]bool) {
 
 // replacedSkips leave of a record only what replacing it needs
 // (replaceRecord): its body's blobs, or that it is inline, its size and
-// its SHA-1 (the content index).
+// its SHA-1 (the content index), and its storage class (bucket usage).
 var replacedSkips = func() (s [fReplication + 1]bool) {
 	for f := range s {
 		s[f] = true
 	}
-	for _, f := range []int{fSize, fInline, fExtent, fSHA1} {
+	for _, f := range []int{fSize, fStorageClass, fInline, fExtent, fSHA1} {
 		s[f] = false
 	}
 	return s

@@ -444,10 +444,11 @@ func (e *Engine) writeVersion(m *mutation, rec *objectRecord, st VersioningState
 // older than the key's newest version is stored as a noncurrent version.
 func (e *Engine) writeVersionAt(m *mutation, rec *objectRecord, st VersioningState, at *stamp) error {
 	bucket, key := rec.info.Bucket, rec.info.Key
-	cur, hasCur, latest, err := e.latestStamp(bucket, key)
+	ck, cur, hasCur, latest, err := e.latestStamp(bucket, key)
 	if err != nil {
 		return err
 	}
+	m.notePrior(ck, &cur, hasCur)
 	var s stamp
 	switch {
 	case at == nil:
@@ -517,29 +518,30 @@ func (e *Engine) writeOlderVersion(m *mutation, rec *objectRecord, s stamp) erro
 	return m.b.Set(versionKey(rec.info.Bucket, rec.info.Key, s), rec.encode(), nil)
 }
 
-// latestStamp reads key's current object (with its body) and the stamp of
-// its newest version (zero when it has none).
-func (e *Engine) latestStamp(bucket, key string) (cur objectRecord, hasCur bool, latest stamp, err error) {
-	v, ok, err := get(e.db, objectKey(bucket, key))
+// latestStamp reads key's current object (with its body; k is its O/
+// key) and the stamp of its newest version (zero when it has none).
+func (e *Engine) latestStamp(bucket, key string) (k []byte, cur objectRecord, hasCur bool, latest stamp, err error) {
+	k = objectKey(bucket, key)
+	v, ok, err := get(e.db, k)
 	if err != nil {
-		return cur, false, latest, err
+		return k, cur, false, latest, err
 	}
 	if ok {
 		if cur, err = decodeObject(v, true); err != nil {
-			return cur, false, latest, err
+			return k, cur, false, latest, err
 		}
 		cur.info.Bucket, cur.info.Key = bucket, key
-		return cur, true, cur.versionStamp(), nil
+		return k, cur, true, cur.versionStamp(), nil
 	}
 	p := versionKeyPrefix(bucket, key)
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
 	if err != nil {
-		return cur, false, latest, err
+		return k, cur, false, latest, err
 	}
 	if it.First() {
 		_, latest, _ = splitVersionKey(versionPrefix(bucket), it.Key())
 	}
-	return cur, false, latest, it.Close()
+	return k, cur, false, latest, it.Close()
 }
 
 // dropVersion releases what a version being removed references. next is

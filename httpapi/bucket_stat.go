@@ -11,14 +11,14 @@ import (
 // OSS GetBucketStat (GET /?stat): the bucket's storage and object counts
 // (current versions), in total and per storage class, with its uploads in
 // progress and live channels. OSS computes them in the background and
-// answers figures up to an hour old; osslite counts them when asked, by
-// listing the bucket (a thousand keys per engine call), so the answer is
-// exact and costs time in proportion to the number of objects.
+// answers figures up to an hour old; osslite answers the engine's counts
+// (Engine.BucketUsage), which every write keeps in the same atomic step as
+// itself: exact, and one record to read whatever the bucket's size.
 
 // ossMinBilledSize is the smallest size OSS bills an object of the
 // infrequent-access and archive classes for: their *Storage figures
 // count each such object as at least this, *RealStorage as it is.
-const ossMinBilledSize = 64 << 10
+const ossMinBilledSize = engine.SmallObjectSize
 
 // ossBucketStat is the BucketStat document.
 type ossBucketStat struct {
@@ -47,75 +47,44 @@ type ossBucketStat struct {
 	// list every version and every upload's parts.
 }
 
-// add counts one object of stored class c and size n.
-func (st *ossBucketStat) add(c string, n int64) {
-	billed := max(n, ossMinBilledSize)
-	st.ObjectCount++
+// add counts the objects of stored class c.
+func (st *ossBucketStat) add(c string, u engine.ClassUsage) {
+	// IA and archive objects smaller than the minimum are billed as it.
+	billed := u.Bytes + u.SmallObjects*ossMinBilledSize - u.SmallBytes
+	st.ObjectCount += u.Objects
 	switch c {
 	case "IA", "STANDARD_IA", "ONEZONE_IA":
-		st.InfrequentAccessObjectCount++
-		st.InfrequentAccessRealStorage += n
+		st.InfrequentAccessObjectCount += u.Objects
+		st.InfrequentAccessRealStorage += u.Bytes
 		st.InfrequentAccessStorage += billed
 	case "Archive", "GLACIER", "GLACIER_IR":
-		st.ArchiveObjectCount++
-		st.ArchiveRealStorage += n
+		st.ArchiveObjectCount += u.Objects
+		st.ArchiveRealStorage += u.Bytes
 		st.ArchiveStorage += billed
 	case "ColdArchive", "DEEP_ARCHIVE":
-		st.ColdArchiveObjectCount++
-		st.ColdArchiveRealStorage += n
+		st.ColdArchiveObjectCount += u.Objects
+		st.ColdArchiveRealStorage += u.Bytes
 		st.ColdArchiveStorage += billed
 	case "DeepColdArchive":
-		st.DeepColdArchiveObjectCount++
-		st.DeepColdArchiveRealStorage += n
+		st.DeepColdArchiveObjectCount += u.Objects
+		st.DeepColdArchiveRealStorage += u.Bytes
 		st.DeepColdArchiveStorage += billed
 	default:
-		st.StandardObjectCount++
-		st.StandardStorage += n
-		billed = n
+		st.StandardObjectCount += u.Objects
+		st.StandardStorage += u.Bytes
+		billed = u.Bytes
 	}
 	st.Storage += billed
 }
 
 func (s *server) getBucketStat(rc *request) error {
-	st := &ossBucketStat{LastModifiedTime: s.clock.Now().Unix()}
-	opts := engine.ListOptions{MaxKeys: engine.DefaultMaxKeys, Brief: true}
-	for {
-		page, err := s.eng.ListObjects(rc.ctx, rc.op.Bucket, opts)
-		if err != nil {
-			return err
-		}
-		for i := range page.Objects {
-			o := &page.Objects[i]
-			st.add(o.StorageClass, o.Size)
-		}
-		if !page.IsTruncated {
-			break
-		}
-		opts.Marker, opts.Buffer = page.NextMarker, page.Objects
+	u, err := s.eng.BucketUsage(rc.ctx, rc.op.Bucket)
+	if err != nil {
+		return err
 	}
-	uploads := engine.ListUploadsOptions{}
-	for {
-		page, err := s.eng.ListMultipartUploads(rc.ctx, rc.op.Bucket, uploads)
-		if err != nil {
-			return err
-		}
-		st.MultipartUploadCount += int64(len(page.Uploads))
-		if !page.IsTruncated {
-			break
-		}
-		uploads.KeyMarker, uploads.UploadIDMarker = page.NextKeyMarker, page.NextUploadIDMarker
-	}
-	channels := engine.ListLiveChannelsOptions{Max: 1000}
-	for {
-		chans, truncated, err := s.eng.ListLiveChannels(rc.ctx, rc.op.Bucket, channels)
-		if err != nil {
-			return err
-		}
-		st.LiveChannelCount += int64(len(chans))
-		if !truncated || len(chans) == 0 {
-			break
-		}
-		channels.Marker = chans[len(chans)-1].Name
+	st := &ossBucketStat{LastModifiedTime: s.clock.Now().Unix(), MultipartUploadCount: u.Uploads, LiveChannelCount: u.LiveChannels}
+	for c, cu := range u.Classes {
+		st.add(c, cu)
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "BucketStat", st)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -62,6 +63,7 @@ func newMetrics(eng *engine.Engine, build buildInfo) *metrics {
 	info.Set(1)
 	reg.MustRegister(m.requests, m.latency, m.bytesOut, m.bytesIn, m.conns, info,
 		engineCollector{eng},
+		bucketCollector{eng},
 		replicationCollector{eng},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -196,4 +198,56 @@ func (c engineCollector) Collect(ch chan<- prometheus.Metric) {
 		ratio = float64(st.Meta.BlockCacheHitsTotal) / float64(n)
 	}
 	gauge(descCacheRatio, ratio)
+}
+
+// bucketCollector reads every bucket's usage at each scrape: one record a
+// bucket (engine.BucketUsage keeps the counts with every write).
+type bucketCollector struct{ eng *engine.Engine }
+
+var (
+	descBucketObjects = prometheus.NewDesc("osslite_bucket_objects", "Current objects (what a listing shows) in a bucket, by storage class as stored (STANDARD: the default).", []string{"bucket", "storage_class"}, nil)
+	descBucketBytes   = prometheus.NewDesc("osslite_bucket_bytes", "Bytes of a bucket's current objects, by storage class.", []string{"bucket", "storage_class"}, nil)
+	descBucketUploads = prometheus.NewDesc("osslite_bucket_multipart_uploads", "Multipart uploads in progress in a bucket.", []string{"bucket"}, nil)
+)
+
+func (bucketCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descBucketObjects
+	ch <- descBucketBytes
+	ch <- descBucketUploads
+}
+
+func (c bucketCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx := context.Background()
+	buckets, err := c.eng.ListBuckets(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descBucketObjects, err)
+		return
+	}
+	for _, b := range buckets {
+		u, err := c.eng.BucketUsage(ctx, b.Name)
+		if errors.Is(err, engine.ErrNoSuchBucket) {
+			continue // deleted since the listing
+		}
+		if err != nil {
+			ch <- prometheus.NewInvalidMetric(descBucketObjects, err)
+			return
+		}
+		// Objects stored without a class are STANDARD's, with those
+		// stored naming it.
+		byLabel := map[string]engine.ClassUsage{}
+		for class, cu := range u.Classes {
+			if class == "" {
+				class = "STANDARD"
+			}
+			t := byLabel[class]
+			t.Objects += cu.Objects
+			t.Bytes += cu.Bytes
+			byLabel[class] = t
+		}
+		for class, cu := range byLabel {
+			ch <- prometheus.MustNewConstMetric(descBucketObjects, prometheus.GaugeValue, float64(cu.Objects), b.Name, class)
+			ch <- prometheus.MustNewConstMetric(descBucketBytes, prometheus.GaugeValue, float64(cu.Bytes), b.Name, class)
+		}
+		ch <- prometheus.MustNewConstMetric(descBucketUploads, prometheus.GaugeValue, float64(u.Uploads), b.Name)
+	}
 }

@@ -235,6 +235,9 @@ func TestMetrics(t *testing.T) {
 	body := bytes.Repeat([]byte("x"), 100<<10) // past the inline threshold: into the blob log
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(body)})
 	require.NoError(t, err)
+	// Named STANDARD: counted with the object stored without a class.
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k2"), Body: strings.NewReader("std"), StorageClass: types.StorageClassStandard})
+	require.NoError(t, err)
 	obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k")})
 	require.NoError(t, err)
 	_, err = io.Copy(io.Discard, obj.Body)
@@ -250,7 +253,7 @@ func TestMetrics(t *testing.T) {
 	code, text := get(t, http.MethodGet, url+"/_osslite/metrics", "Authorization", "Bearer s3cret")
 	require.Equal(t, http.StatusOK, code)
 
-	require.EqualValues(t, 1, metricValue(t, text, `osslite_http_requests_total{code="200",dialect="s3",operation="PutObject"}`))
+	require.EqualValues(t, 2, metricValue(t, text, `osslite_http_requests_total{code="200",dialect="s3",operation="PutObject"}`))
 	require.EqualValues(t, 1, metricValue(t, text, `osslite_http_requests_total{code="404",dialect="s3",operation="HeadObject"}`))
 	require.EqualValues(t, 1, metricValue(t, text, `osslite_http_request_duration_seconds_count{dialect="s3",operation="GetObject"}`))
 	require.EqualValues(t, len(body), metricValue(t, text, `osslite_http_response_bytes_total{dialect="s3",operation="GetObject"}`))
@@ -264,6 +267,9 @@ func TestMetrics(t *testing.T) {
 	require.GreaterOrEqual(t, metricValue(t, text, `osslite_meta_compactions_total`), 0.0)
 	require.GreaterOrEqual(t, metricValue(t, text, `osslite_meta_block_cache_hit_ratio`), 0.0)
 	require.Contains(t, text, "go_goroutines ")
+	require.EqualValues(t, 2, metricValue(t, text, `osslite_bucket_objects{bucket="bkt",storage_class="STANDARD"}`), text)
+	require.EqualValues(t, len(body)+3, metricValue(t, text, `osslite_bucket_bytes{bucket="bkt",storage_class="STANDARD"}`))
+	require.EqualValues(t, 0, metricValue(t, text, `osslite_bucket_multipart_uploads{bucket="bkt"}`))
 
 	code, _ = get(t, http.MethodGet, url+"/osslite/metrics", "Authorization", "Bearer s3cret")
 	require.Equal(t, http.StatusOK, code, "the bucket-shaped path works while no bucket osslite exists")
