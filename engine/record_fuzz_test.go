@@ -44,3 +44,28 @@ func FuzzDecodeBlob(f *testing.F) {
 		require.Equal(t, r, again)
 	})
 }
+
+// FuzzDecodeUsage checks the usage record decoder: no panic, no negative
+// count accepted, and a record that decodes survives encode -> decode.
+func FuzzDecodeUsage(f *testing.F) {
+	u := usageRecord{uploads: 2, channels: 1}
+	u.class("").add(10, 1)
+	u.class("IA").add(SmallObjectSize+1, 1)
+	f.Add(u.encode())
+	f.Add([]byte{usageVersion, 0, 0})
+	f.Add([]byte{usageVersion, 1, 1, 200, 1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := decodeUsage(b)
+		if err != nil {
+			return
+		}
+		require.GreaterOrEqual(t, r.uploads, int64(0))
+		require.GreaterOrEqual(t, r.channels, int64(0))
+		for _, cu := range r.classes {
+			require.GreaterOrEqual(t, min(cu.Objects, cu.Bytes, cu.SmallObjects, cu.SmallBytes), int64(0))
+		}
+		again, err := decodeUsage(r.encode())
+		require.NoError(t, err)
+		require.Equal(t, r.encode(), again.encode())
+	})
+}
