@@ -40,9 +40,15 @@ type Engine struct {
 	// applies the batch (odd while one is applying): a reader that saw
 	// the same even count before a read and after taking a snapshot knows
 	// no mutation's batch became visible in between (openCurrent).
-	commits  atomic.Uint64
-	nextBlob atomic.Uint64
-	closed   atomic.Bool
+	commits atomic.Uint64
+	// usage caches the buckets' usage records (usage.go); usageBuf and
+	// usageKeyBuf are scratch for writing them. All three are guarded by
+	// mu.
+	usage       map[string]*usageRecord
+	usageBuf    []byte
+	usageKeyBuf []byte
+	nextBlob    atomic.Uint64
+	closed      atomic.Bool
 	// listSteps counts iterator positionings done by listings (tests
 	// assert that delimiter listings seek past common prefixes).
 	listSteps  atomic.Int64
@@ -494,7 +500,14 @@ type mutation struct {
 	// prior holds O/ records as they were before the batch, noted by
 	// the operations that read them (see foldUsage).
 	prior    []priorEntry
-	priorBuf [1]priorEntry
+	priorBuf [2]priorEntry
+	// uploads are the upload IDs (and their buckets) whose parts m
+	// writes or drops (see noteUpload).
+	uploads [][2]string
+	// usageTouched names the buckets whose cached usage records m
+	// changed (see usageOf).
+	usageTouched []string
+	touchedBuf   [1]string
 }
 
 func (e *Engine) newMutation() *mutation {
@@ -520,7 +533,12 @@ func (m *mutation) ref(xs []extent, delta int64) {
 // for (m.syncWait): the caller waits after releasing e.mu, so that
 // concurrent writers share one fsync instead of taking turns; then closes
 // the batch.
-func (m *mutation) commit() error {
+func (m *mutation) commit() (err error) {
+	defer func() {
+		if err != nil {
+			m.forgetUsage()
+		}
+	}()
 	if err := m.foldUsage(); err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ import "encoding/binary"
 //	F/<bucket>\x00<key>        the key's scheduled deletion time
 //	G/<time><bucket>\x00<key>\x00<event> an event to publish at a time (expiry.go)
 //	L/<bucket>\x00<channel>    live channel (configuration and push history)
-//	M/<bucket>                 usage counts: current objects by class, uploads, channels (usage.go)
+//	M/<bucket>                 usage counts: objects by class, versions, markers, uploads, parts, channels (usage.go)
 //	M/                         marks a store whose usage counts are complete
 //	Q/<seq, 8 B BE><config, 2 B BE> pending event delivery (notify.go)
 //	R/<bucket>\x00<key>\x00<versionID> pending replication (replication.go)

@@ -271,7 +271,7 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 		}
 		m.addBlob(b.blob)
 		part.info.LastModified = e.now()
-		return e.putPart(m, uploadID, partNumber, &part)
+		return e.putPart(m, bucket, uploadID, partNumber, &part)
 	})
 	if err != nil {
 		return PartInfo{}, err
@@ -279,8 +279,10 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	return partInfo(partNumber, part), nil
 }
 
-// putPart writes a part record, dropping the part it replaces.
-func (e *Engine) putPart(m *mutation, uploadID string, n int, part *objectRecord) error {
+// putPart writes a part record of bucket's upload, dropping the part it
+// replaces.
+func (e *Engine) putPart(m *mutation, bucket, uploadID string, n int, part *objectRecord) error {
+	m.noteUpload(uploadID, bucket)
 	return e.replaceRecord(m, partKey(uploadID, n), part)
 }
 
@@ -413,7 +415,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		}
 		m.addBlob(nb)
 		part.info.LastModified = e.now()
-		return e.putPart(m, uploadID, partNumber, &part)
+		return e.putPart(m, bucket, uploadID, partNumber, &part)
 	})
 	if err != nil {
 		return PartInfo{}, err
@@ -679,6 +681,7 @@ func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
 	if err != nil {
 		return err
 	}
+	m.noteUpload(uploadID, bucket)
 	for ok := it.First(); ok; ok = it.Next() {
 		v, err := it.ValueAndErr()
 		if err != nil {
@@ -690,6 +693,7 @@ func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
 			it.Close()
 			return err
 		}
+		m.notePrior(bytes.Clone(it.Key()), &part, true)
 		m.ref(part.extents, -1)
 		// Point deletes: a range tombstone per upload would slow every
 		// read while it sits in pebble's memtable (see deleteChunks).

@@ -6,8 +6,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
+	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -15,12 +15,15 @@ import (
 // Per-bucket usage.
 //
 // M/<bucket> counts what a bucket holds: its current objects (the O/
-// records, what ListObjects lists) by storage class, its multipart uploads
-// in progress (U/) and its live channels (L/). Every mutation keeps the
-// counts in its own batch: commit reads the batch back, and for each O/,
-// U/ or L/ key it writes or deletes compares the key's state before the
-// batch (a record the operation already read, noted with notePrior, or
-// else one pebble read) with the batch's last operation on it. The counts
+// records, what ListObjects lists) by storage class, its noncurrent
+// versions and delete markers (V/), its multipart uploads in progress (U/)
+// and their parts (P/), and its live channels (L/). Every mutation keeps
+// the counts in its own batch: commit reads the batch back, and for each
+// such key it writes or deletes compares the key's state before the batch
+// (a record the operation already read, noted with notePrior, or else one
+// pebble read) with the batch's last operation on it. A part's key names
+// its upload, not its bucket: the operations that write or drop parts
+// note the upload's bucket (noteUpload). The counts
 // therefore change atomically with what they count, survive crashes with
 // it, and cost no scan to read (BucketUsage, OSS GetBucketStat).
 //
@@ -71,8 +74,17 @@ type BucketUsage struct {
 	// Classes splits Objects and Bytes by storage class, as stored ("":
 	// the default class).
 	Classes map[string]ClassUsage
-	// Uploads counts the multipart uploads in progress.
-	Uploads int64
+	// NoncurrentVersions and NoncurrentBytes count the versions that are
+	// not current (delete markers not included).
+	NoncurrentVersions int64
+	NoncurrentBytes    int64
+	// DeleteMarkers counts the delete markers, current or not.
+	DeleteMarkers int64
+	// Uploads counts the multipart uploads in progress; Parts and
+	// PartBytes their uploaded parts.
+	Uploads   int64
+	Parts     int64
+	PartBytes int64
 	// LiveChannels counts the bucket's live channels.
 	LiveChannels int64
 }
@@ -92,62 +104,103 @@ func (e *Engine) BucketUsage(ctx context.Context, bucket string) (BucketUsage, e
 	if err != nil {
 		return BucketUsage{}, err
 	}
-	out := BucketUsage{Uploads: u.uploads, LiveChannels: u.channels, Classes: map[string]ClassUsage{}}
-	for c, cu := range u.classes {
-		out.Classes[c] = *cu
-		out.Objects += cu.Objects
-		out.Bytes += cu.Bytes
+	out := BucketUsage{Uploads: u.uploads, LiveChannels: u.channels, Classes: map[string]ClassUsage{},
+		NoncurrentVersions: u.versions, NoncurrentBytes: u.versionBytes, DeleteMarkers: u.markers,
+		Parts: u.parts, PartBytes: u.partBytes}
+	for _, c := range u.classes {
+		if c.zero() {
+			continue
+		}
+		out.Classes[c.name] = c.ClassUsage
+		out.Objects += c.Objects
+		out.Bytes += c.Bytes
 	}
 	return out, nil
 }
 
 // usageRecord is the decoded M/<bucket> value.
 type usageRecord struct {
-	uploads, channels int64
-	classes           map[string]*ClassUsage
+	uploads, channels      int64
+	markers                int64
+	versions, versionBytes int64
+	parts, partBytes       int64
+	classes                []classCount // sorted by name; few
+	bucket                 string       // the engine's cached copy: whose
 }
 
+// classCount is one storage class's counts.
+type classCount struct {
+	name string
+	ClassUsage
+}
+
+// counts are the record's counts other than the classes', in their
+// encoded order.
+func (u *usageRecord) counts() [7]*int64 {
+	return [7]*int64{&u.uploads, &u.channels, &u.markers, &u.versions, &u.versionBytes, &u.parts, &u.partBytes}
+}
+
+// class returns class c's counts, adding them (zero) if missing.
 func (u *usageRecord) class(c string) *ClassUsage {
-	if u.classes == nil {
-		u.classes = map[string]*ClassUsage{}
+	i, found := slices.BinarySearchFunc(u.classes, c, func(x classCount, c string) int { return strings.Compare(x.name, c) })
+	if !found {
+		u.classes = slices.Insert(u.classes, i, classCount{name: c})
 	}
-	cu := u.classes[c]
-	if cu == nil {
-		cu = &ClassUsage{}
-		u.classes[c] = cu
-	}
-	return cu
+	return &u.classes[i].ClassUsage
 }
 
 // fold adds d to u.
 func (u *usageRecord) fold(d *usageRecord) {
-	u.uploads += d.uploads
-	u.channels += d.channels
-	for c, cu := range d.classes {
-		t := u.class(c)
-		t.Objects += cu.Objects
-		t.Bytes += cu.Bytes
-		t.SmallObjects += cu.SmallObjects
-		t.SmallBytes += cu.SmallBytes
+	dc := d.counts()
+	for i, n := range u.counts() {
+		*n += *dc[i]
+	}
+	for _, c := range d.classes {
+		t := u.class(c.name)
+		t.Objects += c.Objects
+		t.Bytes += c.Bytes
+		t.SmallObjects += c.SmallObjects
+		t.SmallBytes += c.SmallBytes
 	}
 }
 
-const usageVersion = 1
+// negative reports a count below zero.
+func (u *usageRecord) negative() bool {
+	for _, n := range u.counts() {
+		if *n < 0 {
+			return true
+		}
+	}
+	for _, c := range u.classes {
+		if c.Objects < 0 || c.Bytes < 0 || c.SmallObjects < 0 || c.SmallBytes < 0 {
+			return true
+		}
+	}
+	return false
+}
 
-// encode writes version, uploads, channels, then each class (sorted, empty
-// ones left out) as name and four counts.
-func (u *usageRecord) encode() []byte {
-	b := []byte{usageVersion}
-	b = binary.AppendVarint(b, u.uploads)
-	b = binary.AppendVarint(b, u.channels)
-	for _, c := range slices.Sorted(maps.Keys(u.classes)) {
-		cu := u.classes[c]
-		if cu.zero() {
+// usageVersion is the version of the M/ records' encoding, and the value
+// of the usageReadyKey: a store marked with another version is counted
+// again when it is opened.
+const usageVersion = 2
+
+// encode writes version, the counts (see counts), then each class (by
+// name, empty ones left out) as name and four counts. It is
+// appendEncoded to nothing.
+func (u *usageRecord) encode() []byte { return u.appendEncoded(nil) }
+
+func (u *usageRecord) appendEncoded(b []byte) []byte {
+	b = append(b, usageVersion)
+	for _, n := range u.counts() {
+		b = binary.AppendVarint(b, *n)
+	}
+	for _, c := range u.classes {
+		if c.zero() {
 			continue
 		}
-		b = binary.AppendUvarint(b, uint64(len(c)))
-		b = append(b, c...)
-		for _, n := range []int64{cu.Objects, cu.Bytes, cu.SmallObjects, cu.SmallBytes} {
+		b = binary.AppendUvarint(b, uint64(len(c.name)))
+		b = append(b, c.name...)
+		for _, n := range []int64{c.Objects, c.Bytes, c.SmallObjects, c.SmallBytes} {
 			b = binary.AppendVarint(b, n)
 		}
 	}
@@ -171,15 +224,17 @@ func decodeUsage(b []byte) (usageRecord, error) {
 		b = b[n:]
 		return v
 	}
-	if u.uploads, u.channels = varint(), varint(); u.uploads < 0 || u.channels < 0 {
-		return u, errUsageRecord
+	for _, n := range u.counts() {
+		if *n = varint(); *n < 0 {
+			return u, errUsageRecord
+		}
 	}
 	for len(b) > 0 {
 		l, n := binary.Uvarint(b)
 		if n <= 0 || uint64(len(b)-n) < l {
 			return u, errUsageRecord
 		}
-		c := string(b[n : n+int(l)])
+		c := internClass(b[n : n+int(l)])
 		b = b[n+int(l):]
 		cu := u.class(c)
 		cu.Objects, cu.Bytes, cu.SmallObjects, cu.SmallBytes = varint(), varint(), varint(), varint()
@@ -198,11 +253,13 @@ func readUsage(r pebble.Reader, bucket string) (usageRecord, error) {
 	return decodeUsage(v)
 }
 
-// priorState is a tracked key's state before a mutation's batch.
+// priorState is a counted key's state (before a mutation's batch, or
+// after it).
 type priorState struct {
 	present bool
 	size    int64
 	class   string
+	marker  bool // a delete marker (V/)
 }
 
 // priorEntry is the state of O/ key k before a mutation's batch.
@@ -211,25 +268,44 @@ type priorEntry struct {
 	st priorState
 }
 
-// notePrior records the record at O/ key k as it was before m's batch (ok
-// false: there was none), read by the operation anyway, so that commit
-// does not read it again. k must not change afterwards. A mutation
-// notes few keys (one for most), so they are a slice.
+// notePrior records the record at O/, V/ or P/ key k as it was before
+// m's batch (ok false: there was none), read by the operation anyway, so
+// that commit does not read it again. k must not change afterwards. A
+// mutation notes few keys (one for most), so they are a slice.
 func (m *mutation) notePrior(k []byte, rec *objectRecord, ok bool) {
-	if !bytes.HasPrefix(k, []byte(prefixObject)) {
-		return // a part, or another record replaceRecord writes
+	if len(k) < 2 || k[1] != '/' || k[0] != 'O' && k[0] != 'V' && k[0] != 'P' {
+		return
 	}
 	if _, seen := m.priorOf(k); seen {
 		return // the first read is the state before the batch
 	}
 	p := priorState{present: ok}
 	if ok {
-		p.size, p.class = rec.info.Size, rec.info.StorageClass
+		p.size, p.class, p.marker = rec.info.Size, rec.info.StorageClass, rec.info.DeleteMarker
 	}
 	if m.prior == nil {
 		m.prior = m.priorBuf[:0]
 	}
 	m.prior = append(m.prior, priorEntry{k: k, st: p})
+}
+
+// noteUpload records that upload uploadID belongs to bucket, for the part
+// records m writes or deletes (their keys do not name the bucket).
+func (m *mutation) noteUpload(uploadID, bucket string) {
+	for _, u := range m.uploads {
+		if u[0] == uploadID {
+			return
+		}
+	}
+	m.uploads = append(m.uploads, [2]string{uploadID, bucket})
+}
+
+// partUpload returns the upload ID of a P/<uploadID>/<part, 4 bytes> key.
+func partUpload(k []byte) ([]byte, bool) {
+	if len(k) < len(prefixPart)+1+4 || k[len(k)-5] != '/' {
+		return nil, false
+	}
+	return k[len(prefixPart) : len(k)-5], true
 }
 
 func (m *mutation) priorOf(k []byte) (priorState, bool) {
@@ -241,31 +317,51 @@ func (m *mutation) priorOf(k []byte) (priorState, bool) {
 	return priorState{}, false
 }
 
-// usageSkips decodes only what usage counts.
-var usageSkips = func() (s [fReplication + 1]bool) {
-	for f := range s {
-		s[f] = f != fSize && f != fStorageClass
-	}
-	return s
-}()
-
-// usageState decodes the size and class of an encoded O/ record.
+// usageState decodes what usage counts of an encoded O/, V/ or P/
+// record: its size, storage class and whether it is a delete marker.
 func usageState(v []byte) (priorState, error) {
-	rec, err := decodeObjectFields(v, false, false, &briefDecode{skips: &usageSkips})
-	if err != nil {
-		return priorState{}, err
+	st := priorState{present: true}
+	d := decoder{b: v}
+	d.version()
+	for {
+		tag, p, ok := d.next()
+		if !ok {
+			break
+		}
+		switch tag {
+		case fSize:
+			st.size = d.varint(p)
+		case fStorageClass:
+			st.class = internClass(p)
+		case fDeleteMarker:
+			st.marker = d.uvar(p) == 1
+		}
 	}
-	return priorState{present: true, size: rec.info.Size, class: rec.info.StorageClass}, nil
+	return st, d.err
 }
 
-// trackedBucket returns the bucket of an O/, U/ or L/ key (a part of k),
-// and which of the three it is.
+// storageClasses are the class names stored most, whose records decode
+// without an allocation.
+var storageClasses = []string{"STANDARD", "IA", "Archive", "ColdArchive", "DeepColdArchive", "STANDARD_IA",
+	"ONEZONE_IA", "GLACIER", "GLACIER_IR", "DEEP_ARCHIVE", "INTELLIGENT_TIERING", "REDUCED_REDUNDANCY"}
+
+func internClass(p []byte) string {
+	for _, c := range storageClasses {
+		if string(p) == c {
+			return c
+		}
+	}
+	return string(p)
+}
+
+// trackedBucket returns the bucket of an O/, V/, U/ or L/ key (a part
+// of k), and which of them it is.
 func trackedBucket(k []byte) (bucket []byte, prefix byte, ok bool) {
 	if len(k) < 2 || k[1] != '/' {
 		return nil, 0, false
 	}
 	switch k[0] {
-	case 'O', 'U', 'L':
+	case 'O', 'V', 'U', 'L':
 	default:
 		return nil, 0, false
 	}
@@ -306,7 +402,7 @@ func (m *mutation) foldUsage() error {
 		case pebble.InternalKeyKindRangeDelete:
 			// No range delete may cover counted records: their removal
 			// would go uncounted.
-			for _, p := range []string{prefixObject, prefixUpload, prefixLive} {
+			for _, p := range []string{prefixObject, prefixVersion, prefixUpload, prefixPart, prefixLive} {
 				if bytes.Compare(k, prefixEnd([]byte(p))) < 0 && bytes.Compare(v, []byte(p)) > 0 {
 					return fmt.Errorf("engine: a range delete [%q, %q) covers counted %s records", k, v, p)
 				}
@@ -321,6 +417,18 @@ func (m *mutation) foldUsage() error {
 			continue
 		}
 		bucket, prefix, ok := trackedBucket(k)
+		if !ok && len(k) > 2 && k[0] == 'P' && k[1] == '/' {
+			id, okID := partUpload(k)
+			for _, u := range m.uploads {
+				if okID && u[0] == string(id) {
+					bucket, prefix, ok = []byte(u[1]), 'P', true
+					break
+				}
+			}
+			if !ok {
+				return fmt.Errorf("engine: part record %q written without its upload's bucket", k)
+			}
+		}
 		if !ok {
 			continue
 		}
@@ -352,20 +460,22 @@ func (m *mutation) foldUsage() error {
 			index[string(k)] = len(finals) - 1
 		}
 	}
-	var deltas map[string]*usageRecord
 	for _, l := range finals {
 		if slices.Contains(dropped, string(l.bucket)) {
 			continue
 		}
+		// U/ and L/ records count by their presence; the others by
+		// what they hold.
+		records := l.prefix != 'U' && l.prefix != 'L'
 		var before, after priorState
-		if p, ok := m.priorOf(l.k); ok && l.prefix == 'O' {
+		if p, ok := m.priorOf(l.k); ok && records {
 			before = p
 		} else {
 			v, ok, err := get(m.e.db, l.k)
 			if err != nil {
 				return err
 			}
-			if ok && l.prefix == 'O' {
+			if ok && records {
 				if before, err = usageState(v); err != nil {
 					return err
 				}
@@ -374,7 +484,7 @@ func (m *mutation) foldUsage() error {
 		}
 		if !l.del {
 			after.present = true
-			if l.prefix == 'O' {
+			if records {
 				var err error
 				if after, err = usageState(l.val); err != nil {
 					return err
@@ -384,15 +494,11 @@ func (m *mutation) foldUsage() error {
 		if before == after {
 			continue
 		}
-		if deltas == nil {
-			deltas = map[string]*usageRecord{}
+		u, err := m.usageOf(l.bucket)
+		if err != nil {
+			return err
 		}
-		d := deltas[string(l.bucket)]
-		if d == nil {
-			d = &usageRecord{}
-			deltas[string(l.bucket)] = d
-		}
-		for _, s := range []struct {
+		for _, s := range [2]struct {
 			st   priorState
 			sign int64
 		}{{before, -1}, {after, +1}} {
@@ -401,38 +507,79 @@ func (m *mutation) foldUsage() error {
 			}
 			switch l.prefix {
 			case 'O':
-				d.class(s.st.class).add(s.st.size, s.sign)
+				u.class(s.st.class).add(s.st.size, s.sign)
+			case 'V':
+				if s.st.marker {
+					u.markers += s.sign
+				} else {
+					u.versions += s.sign
+					u.versionBytes += s.sign * s.st.size
+				}
+			case 'P':
+				u.parts += s.sign
+				u.partBytes += s.sign * s.st.size
 			case 'U':
-				d.uploads += s.sign
+				u.uploads += s.sign
 			case 'L':
-				d.channels += s.sign
+				u.channels += s.sign
 			}
 		}
 	}
+	e := m.e
 	for _, b := range dropped {
+		delete(e.usage, b)
 		if err := m.b.Delete(usageKey(b), nil); err != nil {
 			return err
 		}
 	}
-	for b, d := range deltas {
-		u, err := readUsage(m.e.db, b)
-		if err != nil {
-			return err
-		}
-		u.fold(d)
-		if u.uploads < 0 || u.channels < 0 {
+	for _, b := range m.usageTouched {
+		u := e.usage[b]
+		if u.negative() {
 			return fmt.Errorf("%w: usage of bucket %s below zero", ErrCorrupt, b)
 		}
-		for c, cu := range u.classes {
-			if cu.Objects < 0 || cu.Bytes < 0 || cu.SmallObjects < 0 || cu.SmallBytes < 0 {
-				return fmt.Errorf("%w: usage of bucket %s, class %q, below zero", ErrCorrupt, b, c)
-			}
-		}
-		if err := m.b.Set(usageKey(b), u.encode(), nil); err != nil {
+		e.usageKeyBuf = append(append(e.usageKeyBuf[:0], prefixUsage...), b...)
+		e.usageBuf = u.appendEncoded(e.usageBuf[:0])
+		if err := m.b.Set(e.usageKeyBuf, e.usageBuf, nil); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// usageOf returns bucket's usage record as the batch leaves it so far:
+// the engine's cached copy, read on first use, which m changes in place
+// (forgetUsage drops it again if m does not commit). The caller holds
+// e.mu.
+func (m *mutation) usageOf(bucket []byte) (*usageRecord, error) {
+	e := m.e
+	u, ok := e.usage[string(bucket)]
+	if !ok {
+		rec, err := readUsage(e.db, string(bucket))
+		if err != nil {
+			return nil, err
+		}
+		if e.usage == nil {
+			e.usage = map[string]*usageRecord{}
+		}
+		rec.bucket = string(bucket)
+		u = &rec
+		e.usage[rec.bucket] = u
+	}
+	if !slices.Contains(m.usageTouched, u.bucket) {
+		if m.usageTouched == nil {
+			m.usageTouched = m.touchedBuf[:0]
+		}
+		m.usageTouched = append(m.usageTouched, u.bucket)
+	}
+	return u, nil
+}
+
+// forgetUsage drops the cached records m changed, for a mutation that
+// does not commit: the next one reads them from the store again.
+func (m *mutation) forgetUsage() {
+	for _, b := range m.usageTouched {
+		delete(m.e.usage, b)
+	}
 }
 
 // countUsage counts every bucket's usage from its records, once, for a
@@ -440,7 +587,7 @@ func (m *mutation) foldUsage() error {
 // count), and marks the store as counted. It runs in Open, before anything
 // else writes; its cost is a scan of the store's object records.
 func (e *Engine) countUsage() error {
-	if _, ok, err := get(e.db, usageReadyKey); err != nil || ok {
+	if v, ok, err := get(e.db, usageReadyKey); err != nil || ok && bytes.Equal(v, []byte{usageVersion}) {
 		return err
 	}
 	b := e.db.NewBatch()
@@ -477,32 +624,54 @@ func (e *Engine) countUsage() error {
 // countBucket counts bucket's usage from its O/, U/ and L/ records in r.
 func countBucket(r pebble.Reader, bucket string) (usageRecord, error) {
 	var u usageRecord
-	for _, p := range [][]byte{objectPrefix(bucket), uploadPrefix(bucket), livePrefix(bucket)} {
+	var uploads [][]byte // upload IDs, whose parts are counted after
+	count := func(p []byte) error {
 		it, err := r.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
 		if err != nil {
-			return u, err
+			return err
 		}
 		for ok := it.First(); ok; ok = it.Next() {
+			var st priorState
+			if p[0] != 'U' && p[0] != 'L' {
+				v, err := it.ValueAndErr()
+				if err == nil {
+					st, err = usageState(v)
+				}
+				if err != nil {
+					it.Close()
+					return err
+				}
+			}
 			switch p[0] {
 			case 'O':
-				v, err := it.ValueAndErr()
-				if err != nil {
-					it.Close()
-					return u, err
-				}
-				st, err := usageState(v)
-				if err != nil {
-					it.Close()
-					return u, err
-				}
 				u.class(st.class).add(st.size, 1)
+			case 'V':
+				if st.marker {
+					u.markers++
+				} else {
+					u.versions++
+					u.versionBytes += st.size
+				}
+			case 'P':
+				u.parts++
+				u.partBytes += st.size
 			case 'U':
 				u.uploads++
+				k := it.Key()
+				uploads = append(uploads, bytes.Clone(k[bytes.LastIndexByte(k, 0)+1:]))
 			case 'L':
 				u.channels++
 			}
 		}
-		if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return errors.Join(it.Error(), it.Close())
+	}
+	for _, p := range [][]byte{objectPrefix(bucket), versionPrefix(bucket), uploadPrefix(bucket), livePrefix(bucket)} {
+		if err := count(p); err != nil {
+			return u, err
+		}
+	}
+	for _, id := range uploads {
+		if err := count(partPrefix(string(id))); err != nil {
 			return u, err
 		}
 	}

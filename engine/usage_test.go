@@ -34,11 +34,44 @@ func listedUsage(t testing.TB, e *Engine, bucket string) BucketUsage {
 		}
 		opts.Marker = page.NextMarker
 	}
+	versions := VersionListOptions{MaxKeys: 5}
+	for {
+		page, err := e.ListObjectVersions(ctx, bucket, versions)
+		require.NoError(t, err)
+		for _, v := range page.Versions {
+			switch {
+			case v.DeleteMarker:
+				u.DeleteMarkers++
+			case !v.IsLatest:
+				u.NoncurrentVersions++
+				u.NoncurrentBytes += v.Size
+			}
+		}
+		if !page.IsTruncated {
+			break
+		}
+		versions.KeyMarker, versions.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
+	}
 	uploads := ListUploadsOptions{MaxUploads: 3}
 	for {
 		page, err := e.ListMultipartUploads(ctx, bucket, uploads)
 		require.NoError(t, err)
 		u.Uploads += int64(len(page.Uploads))
+		for _, up := range page.Uploads {
+			parts := ListPartsOptions{MaxParts: 2}
+			for {
+				pp, err := e.ListParts(ctx, bucket, up.Key, up.UploadID, parts)
+				require.NoError(t, err)
+				for _, p := range pp.Parts {
+					u.Parts++
+					u.PartBytes += p.Size
+				}
+				if !pp.IsTruncated {
+					break
+				}
+				parts.PartNumberMarker = pp.NextPartNumberMarker
+			}
+		}
 		if !page.IsTruncated {
 			break
 		}
@@ -119,6 +152,13 @@ func TestBucketUsage(t *testing.T) {
 
 	p, err := e.UploadPart(ctx, "bkt", "mp", id, 1, bytes.NewReader(big), int64(len(big)), PartOptions{})
 	require.NoError(t, err)
+	_, err = e.UploadPart(ctx, "bkt", "mp2", id2, 3, strings.NewReader("part"), 4, PartOptions{})
+	require.NoError(t, err)
+	u, err = e.BucketUsage(ctx, "bkt")
+	require.NoError(t, err)
+	require.Equal(t, int64(2), u.Parts)
+	require.Equal(t, int64(len(big)+4), u.PartBytes)
+	checkUsage(t, e)
 	_, err = e.CompleteMultipartUpload(ctx, "bkt", "mp", id, []CompletePart{{PartNumber: 1, ETag: p.ETag}}, CompleteOptions{})
 	require.NoError(t, err)
 	require.NoError(t, e.AbortMultipartUpload(ctx, "bkt", "mp2", id2))
@@ -136,6 +176,11 @@ func TestBucketUsage(t *testing.T) {
 	checkUsage(t, e)
 	require.NoError(t, e.DeleteObject(ctx, "bkt", "v", DeleteOptions{}))
 	checkUsage(t, e)
+	u, err = e.BucketUsage(ctx, "bkt")
+	require.NoError(t, err)
+	require.Equal(t, int64(1), u.DeleteMarkers)
+	require.Equal(t, int64(2), u.NoncurrentVersions)
+	require.Equal(t, int64(len("one")+len("three")), u.NoncurrentBytes)
 	res, err := e.DeleteObjectVersion(ctx, "bkt", "v", DeleteOptions{VersionID: v1.VersionID})
 	require.NoError(t, err)
 	require.False(t, res.DeleteMarker)
@@ -205,17 +250,17 @@ func TestBucketUsageCountedOnOpen(t *testing.T) {
 }
 
 func TestUsageRecordRoundTrip(t *testing.T) {
-	u := usageRecord{uploads: 3, channels: 1}
-	u.class("").add(10, 1)
+	u := usageRecord{uploads: 3, channels: 1, markers: 4, versions: 5, versionBytes: 6, parts: 7, partBytes: 8}
 	u.class("IA").add(SmallObjectSize, 1)
+	u.class("").add(10, 1)
 	u.class("Archive") // empty: left out
 	got, err := decodeUsage(u.encode())
 	require.NoError(t, err)
-	require.Equal(t, int64(3), got.uploads)
-	require.Equal(t, int64(1), got.channels)
-	require.Equal(t, ClassUsage{Objects: 1, Bytes: 10, SmallObjects: 1, SmallBytes: 10}, *got.classes[""])
-	require.Equal(t, ClassUsage{Objects: 1, Bytes: SmallObjectSize}, *got.classes["IA"])
-	require.NotContains(t, got.classes, "Archive")
+	require.Equal(t, u.counts(), got.counts())
+	require.Equal(t, []classCount{
+		{"", ClassUsage{Objects: 1, Bytes: 10, SmallObjects: 1, SmallBytes: 10}},
+		{"IA", ClassUsage{Objects: 1, Bytes: SmallObjectSize}},
+	}, got.classes)
 	for _, bad := range [][]byte{nil, {9}, {usageVersion}, append(u.encode(), 5)} {
 		_, err := decodeUsage(bad)
 		require.ErrorIs(t, err, ErrCorrupt, "%x", bad)

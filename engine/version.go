@@ -484,10 +484,13 @@ func (e *Engine) writeVersionAt(m *mutation, rec *objectRecord, st VersioningSta
 		}
 	}
 	if hasCur {
-		// The current object becomes noncurrent: same record, new home.
+		// The current object becomes noncurrent: same record, new home
+		// (where nothing is: a version is current or noncurrent).
 		cs := cur.versionStamp()
 		cur.nullStamp = stamp{}
-		if err := m.b.Set(versionKey(bucket, key, cs), cur.encode(), nil); err != nil {
+		vk := versionKey(bucket, key, cs)
+		m.notePrior(vk, nil, false)
+		if err := m.b.Set(vk, cur.encode(), nil); err != nil {
 			return err
 		}
 	}
@@ -499,7 +502,9 @@ func (e *Engine) writeVersionAt(m *mutation, rec *objectRecord, st VersioningSta
 		}
 		ns := rec.nullStamp
 		rec.nullStamp = stamp{}
-		err := m.b.Set(versionKey(bucket, key, s), rec.encode(), nil)
+		vk := versionKey(bucket, key, s) // a new stamp: nothing is there
+		m.notePrior(vk, nil, false)
+		err := m.b.Set(vk, rec.encode(), nil)
 		rec.nullStamp = ns
 		return err
 	}

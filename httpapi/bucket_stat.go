@@ -27,6 +27,9 @@ type ossBucketStat struct {
 	ObjectCount                 int64
 	MultipartUploadCount        int64
 	LiveChannelCount            int64
+	MultipartPartCount          int64
+	MultipartPartStorage        int64
+	DeleteMarkerCount           int64
 	LastModifiedTime            int64
 	StandardStorage             int64
 	StandardObjectCount         int64
@@ -42,9 +45,10 @@ type ossBucketStat struct {
 	DeepColdArchiveStorage      int64
 	DeepColdArchiveRealStorage  int64
 	DeepColdArchiveObjectCount  int64
-	// DeleteMarkerCount and MultipartPartCount, which newer OSS answers
-	// carry, are left out rather than answered 0: counting them would
-	// list every version and every upload's parts.
+	// Storage and the per-class figures count current versions, as the
+	// object counts do. The per-class part figures of newer OSS answers
+	// (StandardMultipartPartCount, ...) are left out rather than answered
+	// 0: the counts keep parts by bucket, not by class.
 }
 
 // add counts the objects of stored class c.
@@ -82,7 +86,8 @@ func (s *server) getBucketStat(rc *request) error {
 	if err != nil {
 		return err
 	}
-	st := &ossBucketStat{LastModifiedTime: s.clock.Now().Unix(), MultipartUploadCount: u.Uploads, LiveChannelCount: u.LiveChannels}
+	st := &ossBucketStat{LastModifiedTime: s.clock.Now().Unix(), MultipartUploadCount: u.Uploads, LiveChannelCount: u.LiveChannels,
+		MultipartPartCount: u.Parts, MultipartPartStorage: u.PartBytes, DeleteMarkerCount: u.DeleteMarkers}
 	for c, cu := range u.Classes {
 		st.add(c, cu)
 	}

@@ -315,10 +315,15 @@ func TestOSSBucketStat(t *testing.T) {
 	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("stats"), Key: oss2.Ptr("cold"), Body: strings.NewReader("01234"),
 		StorageClass: oss2.StorageClassIA})
 	require.NoError(t, err)
-	_, err = c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("stats"), Key: oss2.Ptr("mp")})
+	up, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("stats"), Key: oss2.Ptr("mp")})
+	require.NoError(t, err)
+	_, err = c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr("stats"), Key: oss2.Ptr("mp"), UploadId: up.UploadId,
+		PartNumber: 1, Body: strings.NewReader("part-1")})
 	require.NoError(t, err)
 	st, err = c.GetBucketStat(bg, &oss2.GetBucketStatRequest{Bucket: oss2.Ptr("stats")})
 	require.NoError(t, err)
+	require.Equal(t, int64(1), st.MultipartPartCount)
+	require.Zero(t, st.DeleteMarkerCount)
 	require.Equal(t, int64(3), st.ObjectCount)
 	require.Equal(t, int64(2), st.StandardObjectCount)
 	require.Equal(t, int64(20), st.StandardStorage)
@@ -335,6 +340,19 @@ func TestOSSBucketStat(t *testing.T) {
 	v1, err := f.ossV1(t, testAK, testSK).GetBucketStat("stats")
 	require.NoError(t, err)
 	require.Equal(t, int64(3), v1.ObjectCount)
+
+	// Versioned: a delete marker is counted, the noncurrent version is
+	// not an object.
+	_, err = c.PutBucketVersioning(bg, &oss2.PutBucketVersioningRequest{Bucket: oss2.Ptr("stats"),
+		VersioningConfiguration: &oss2.VersioningConfiguration{Status: oss2.VersionEnabled}})
+	require.NoError(t, err)
+	_, err = c.DeleteObject(bg, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr("stats"), Key: oss2.Ptr("a")})
+	require.NoError(t, err)
+	st, err = c.GetBucketStat(bg, &oss2.GetBucketStatRequest{Bucket: oss2.Ptr("stats")})
+	require.NoError(t, err)
+	require.Equal(t, int64(1), st.DeleteMarkerCount)
+	require.Equal(t, int64(2), st.ObjectCount)
+	require.Equal(t, int64(1), st.StandardObjectCount)
 }
 
 // TestOSSBucketPublicAccessBlock: OSS's one-switch Block Public Access
