@@ -121,6 +121,9 @@ func (s *server) authorize(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkStorageQuota(rc, b.Name); err != nil {
+		return err
+	}
 	if rc.r.TLS != nil && rc.route.config != httpsRow { // the owner can always mend the settings
 		if err := s.tlsAllowed(rc, b.Name); err != nil {
 			return err

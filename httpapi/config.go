@@ -139,6 +139,7 @@ var configRows = []*configRow{
 	httpsRow,                // https_oss.go
 	accessMonitorRow,        // access_config.go
 	responseHeaderRow,       // responseheader_oss.go
+	quotaRow,                // quota_oss.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

@@ -192,6 +192,8 @@ var codes = map[string]codeRow{
 	"BucketDataRedundancyTransitionTaskNotExist":       {status: 404, message: "The specified redundancy type change task does not exist."},
 	"BucketDataRedundancyTransitionTaskStatusConflict": {status: 409, message: "The redundancy type change task is processing and cannot be deleted."},
 	"NoSuchResponseHeaderConfiguration":                {status: 404, message: "The bucket has no response header rules."},
+	"NoSuchQuotaConfiguration":                         {status: 404, message: "The bucket has no storage quota."},
+	"StorageQuotaExceeded":                             {status: 403, message: "The bucket's storage quota is exceeded."},
 	"MetaQueryNotExist":                                {status: 404, message: "The bucket has no metadata index: open it with OpenMetaQuery first."},
 	"MetaQueryAlreadyExist":                            {status: 409, message: "The bucket's metadata index is already open."},
 	"NoSuchOverwriteConfiguration":                     {status: 404, message: "The bucket has no overwrite configuration."},

@@ -6,7 +6,8 @@ import (
 )
 
 // FuzzOSSConfigDocuments feeds arbitrary documents to the parsers of
-// OSS's overwrite protection, HTTPS settings and response header rules:
+// OSS's overwrite protection, HTTPS settings, response header rules and
+// storage quota:
 // no panic, and what
 // parses survives render -> parse unchanged (rule IDs generated for
 // rules without one included).
@@ -18,12 +19,14 @@ func FuzzOSSConfigDocuments(f *testing.F) {
 		`<HttpsConfiguration><TLS><Enable>false</Enable></TLS></HttpsConfiguration>`,
 		`<ResponseHeaderConfiguration><Rule><Name>r</Name><Filters><Operation>GetObject</Operation><Operation>*</Operation></Filters><HideHeaders><Header>Last-Modified</Header></HideHeaders></Rule></ResponseHeaderConfiguration>`,
 		`<ResponseHeaderConfiguration><Rule><Name>x</Name><Filters><Operation>*</Operation></Filters><HideHeaders><Header>Content-Length</Header></HideHeaders></Rule></ResponseHeaderConfiguration>`,
+		`<QuotaConfiguration><StorageQuota>10737418240</StorageQuota><Mode>Strict</Mode></QuotaConfiguration>`,
+		`<QuotaConfiguration><StorageQuota> 7 </StorageQuota><Mode>Warning</Mode><CurrentUsage>3</CurrentUsage></QuotaConfiguration>`,
 		`<`, ``,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, row := range []*configRow{overwriteRow, httpsRow, responseHeaderRow} {
+		for _, row := range []*configRow{overwriteRow, httpsRow, responseHeaderRow, quotaRow} {
 			c, err := row.parse(nil, data)
 			if err != nil || c == nil {
 				continue

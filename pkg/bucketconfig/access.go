@@ -423,3 +423,38 @@ func validToken(s string) bool {
 	}
 	return true
 }
+
+// Storage quota modes.
+const (
+	// QuotaStrict refuses writes once the bucket holds the quota.
+	QuotaStrict = "Strict"
+	// QuotaWarning lets writes go on past the quota.
+	QuotaWarning = "Warning"
+)
+
+// StorageQuota is a bucket's storage quota: how many bytes it may hold.
+type StorageQuota struct {
+	Bytes int64  `json:"bytes"`
+	Mode  string `json:"mode"`
+}
+
+// Kind implements Config.
+func (*StorageQuota) Kind() Kind { return KindStorageQuota }
+
+// Validate implements Config: a positive number of bytes, in mode Strict
+// or Warning.
+func (c *StorageQuota) Validate() error {
+	switch {
+	case c.Bytes <= 0:
+		return fmt.Errorf("%w: a storage quota must be a positive number of bytes, not %d", ErrInvalid, c.Bytes)
+	case c.Mode != QuotaStrict && c.Mode != QuotaWarning:
+		return fmt.Errorf("%w: storage quota mode %q, not Strict or Warning", ErrInvalid, c.Mode)
+	}
+	return nil
+}
+
+// Refuses reports whether the quota refuses a write to a bucket that holds
+// used bytes: in Strict mode, once they reach it.
+func (c *StorageQuota) Refuses(used int64) bool {
+	return c.Mode == QuotaStrict && used >= c.Bytes
+}

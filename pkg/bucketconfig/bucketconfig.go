@@ -84,6 +84,8 @@ const (
 	// KindResponseHeader is OSS's response header rules of a bucket
 	// (?responseHeader).
 	KindResponseHeader Kind = "response-header"
+	// KindStorageQuota is OSS's storage quota of a bucket (?quota).
+	KindStorageQuota Kind = "storage-quota"
 )
 
 // Kinds lists every kind, sorted.
@@ -135,6 +137,7 @@ var kinds = map[Kind]func() Config{
 	KindCname:                func() Config { return &Cnames{} },
 	KindRedundancyTransition: func() Config { return &RedundancyTransitions{} },
 	KindResponseHeader:       func() Config { return &ResponseHeaders{} },
+	KindStorageQuota:         func() Config { return &StorageQuota{} },
 }
 
 // Known reports whether k is a configuration kind.
