@@ -28,11 +28,7 @@ func BenchmarkS3(b *testing.B) {
 	b.Run("MULTIPART/256MiB", benchMultipart)
 	const concurrency = 16
 	for _, size := range []int{4 << 10, 16 << 20} {
-		f := newFixture(b, fixtureOptions{})
-		c := f.client()
-		ctx := context.Background()
-		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bench")})
-		must(b, err)
+		c, ctx := benchBucket(b)
 		body := pattern(size)
 		name := fmt.Sprintf("%dKiB", size>>10)
 		for _, op := range []string{"PUT", "GET"} {
@@ -107,11 +103,7 @@ func benchMixed(b *testing.B) {
 		keys        = 1000
 		size        = 64 << 10
 	)
-	f := newFixture(b, fixtureOptions{})
-	c := f.client()
-	ctx := context.Background()
-	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bench")})
-	must(b, err)
+	c, ctx := benchBucket(b)
 	body := pattern(size)
 	key := func(n int) *string { return aws.String(fmt.Sprint("mixed-", n)) }
 	runClients(b, concurrency, keys, func(_, i int) error {
@@ -168,11 +160,7 @@ func benchMultipart(b *testing.B) {
 		partSize    = 16 << 20
 		parts       = 16
 	)
-	f := newFixture(b, fixtureOptions{})
-	c := f.client()
-	ctx := context.Background()
-	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bench")})
-	must(b, err)
+	c, ctx := benchBucket(b)
 	part := pattern(partSize)
 	b.SetBytes(partSize * parts)
 	b.ResetTimer()
@@ -197,4 +185,15 @@ func benchMultipart(b *testing.B) {
 		return err
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "ops/s")
+}
+
+// benchBucket starts a server with a bucket "bench" and returns an
+// aws-sdk-go-v2 client of it.
+func benchBucket(b *testing.B) (*s3.Client, context.Context) {
+	f := newFixture(b, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bench")})
+	must(b, err)
+	return c, ctx
 }
