@@ -204,8 +204,21 @@ func TestBucketUsage(t *testing.T) {
 	vs, err = e.ListObjectVersions(ctx, "bkt", VersionListOptions{})
 	require.NoError(t, err)
 	require.Empty(t, vs.Versions)
-	_, err = e.CreateMultipartUpload(ctx, "bkt", "left", PutOptions{})
+	// An upload left with parts (one copied from another bucket) goes
+	// with the bucket.
+	require.NoError(t, e.CreateBucket(ctx, "src", BucketOptions{}))
+	put(t, e, "src", "obj", big)
+	left, err := e.CreateMultipartUpload(ctx, "bkt", "left", PutOptions{})
 	require.NoError(t, err)
+	_, err = e.UploadPart(ctx, "bkt", "left", left, 1, strings.NewReader("abc"), 3, PartOptions{})
+	require.NoError(t, err)
+	_, err = e.UploadPartCopy(ctx, "bkt", "left", left, 2, "src", "obj", PartCopyOptions{})
+	require.NoError(t, err)
+	u, err = e.BucketUsage(ctx, "bkt")
+	require.NoError(t, err)
+	require.Equal(t, int64(2), u.Parts)
+	require.Equal(t, int64(3+len(big)), u.PartBytes)
+	checkUsage(t, e)
 	require.NoError(t, e.DeleteBucket(ctx, "bkt", DeleteBucketOptions{AbortUploads: true}))
 	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
 	u, err = e.BucketUsage(ctx, "bkt")
@@ -265,4 +278,29 @@ func TestUsageRecordRoundTrip(t *testing.T) {
 		_, err := decodeUsage(bad)
 		require.ErrorIs(t, err, ErrCorrupt, "%x", bad)
 	}
+}
+
+// TestUsageCacheForgetsUncommitted: a mutation whose commit fails after
+// its counts were folded leaves the cache as if it never ran.
+func TestUsageCacheForgetsUncommitted(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	put(t, e, "bkt", "a", []byte("one"))
+
+	e.mu.Lock()
+	m := e.newMutation()
+	rec := objectRecord{info: ObjectInfo{Bucket: "bkt", Key: "b", Size: 5}, inline: []byte("hello")}
+	require.NoError(t, m.b.Set(objectKey("bkt", "b"), rec.encode(), nil))
+	require.NoError(t, m.foldUsage())
+	require.Equal(t, int64(2), e.usage["bkt"].classes[0].Objects, "folded into the cache")
+	m.forgetUsage() // what commit does when it fails
+	require.NoError(t, m.b.Close())
+	e.mu.Unlock()
+
+	put(t, e, "bkt", "c", []byte("three"))
+	u, err := e.BucketUsage(ctx, "bkt")
+	require.NoError(t, err)
+	require.Equal(t, int64(2), u.Objects, "a and c; b never committed")
+	checkUsage(t, e)
 }
