@@ -208,12 +208,17 @@ var (
 	descBucketObjects = prometheus.NewDesc("osslite_bucket_objects", "Current objects (what a listing shows) in a bucket, by storage class as stored (STANDARD: the default).", []string{"bucket", "storage_class"}, nil)
 	descBucketBytes   = prometheus.NewDesc("osslite_bucket_bytes", "Bytes of a bucket's current objects, by storage class.", []string{"bucket", "storage_class"}, nil)
 	descBucketUploads = prometheus.NewDesc("osslite_bucket_multipart_uploads", "Multipart uploads in progress in a bucket.", []string{"bucket"}, nil)
+	descBucketParts   = prometheus.NewDesc("osslite_bucket_multipart_part_bytes", "Bytes of the parts uploaded to a bucket's uploads in progress.", []string{"bucket"}, nil)
+	descNoncurrent    = prometheus.NewDesc("osslite_bucket_noncurrent_versions", "Noncurrent versions in a bucket (delete markers not included).", []string{"bucket"}, nil)
+	descNoncurrentB   = prometheus.NewDesc("osslite_bucket_noncurrent_bytes", "Bytes of a bucket's noncurrent versions.", []string{"bucket"}, nil)
+	descDeleteMarkers = prometheus.NewDesc("osslite_bucket_delete_markers", "Delete markers in a bucket.", []string{"bucket"}, nil)
 )
 
 func (bucketCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- descBucketObjects
-	ch <- descBucketBytes
-	ch <- descBucketUploads
+	for _, d := range []*prometheus.Desc{descBucketObjects, descBucketBytes, descBucketUploads, descBucketParts,
+		descNoncurrent, descNoncurrentB, descDeleteMarkers} {
+		ch <- d
+	}
 }
 
 func (c bucketCollector) Collect(ch chan<- prometheus.Metric) {
@@ -248,6 +253,12 @@ func (c bucketCollector) Collect(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(descBucketObjects, prometheus.GaugeValue, float64(cu.Objects), b.Name, class)
 			ch <- prometheus.MustNewConstMetric(descBucketBytes, prometheus.GaugeValue, float64(cu.Bytes), b.Name, class)
 		}
-		ch <- prometheus.MustNewConstMetric(descBucketUploads, prometheus.GaugeValue, float64(u.Uploads), b.Name)
+		for _, g := range []struct {
+			d *prometheus.Desc
+			v int64
+		}{{descBucketUploads, u.Uploads}, {descBucketParts, u.PartBytes}, {descNoncurrent, u.NoncurrentVersions},
+			{descNoncurrentB, u.NoncurrentBytes}, {descDeleteMarkers, u.DeleteMarkers}} {
+			ch <- prometheus.MustNewConstMetric(g.d, prometheus.GaugeValue, float64(g.v), b.Name)
+		}
 	}
 }

@@ -270,6 +270,8 @@ func TestMetrics(t *testing.T) {
 	require.EqualValues(t, 2, metricValue(t, text, `osslite_bucket_objects{bucket="bkt",storage_class="STANDARD"}`), text)
 	require.EqualValues(t, len(body)+3, metricValue(t, text, `osslite_bucket_bytes{bucket="bkt",storage_class="STANDARD"}`))
 	require.EqualValues(t, 0, metricValue(t, text, `osslite_bucket_multipart_uploads{bucket="bkt"}`))
+	require.EqualValues(t, 0, metricValue(t, text, `osslite_bucket_noncurrent_versions{bucket="bkt"}`))
+	require.EqualValues(t, 0, metricValue(t, text, `osslite_bucket_delete_markers{bucket="bkt"}`))
 
 	code, _ = get(t, http.MethodGet, url+"/osslite/metrics", "Authorization", "Bearer s3cret")
 	require.Equal(t, http.StatusOK, code, "the bucket-shaped path works while no bucket osslite exists")
