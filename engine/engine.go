@@ -499,11 +499,12 @@ type mutation struct {
 	syncWait bool
 	// prior holds O/ records as they were before the batch, noted by
 	// the operations that read them (see foldUsage).
-	prior    []priorEntry
-	priorBuf [2]priorEntry
-	// uploads are the upload IDs (and their buckets) whose parts m
-	// writes or drops (see noteUpload).
-	uploads [][2]string
+	prior      []priorEntry
+	priorBuf   [2]priorEntry
+	priorIndex map[string]int // into prior, once it is long
+	// uploads holds the uploads whose parts m writes or drops, by ID
+	// (see noteUpload and dropParts).
+	uploads map[string]*uploadNote
 	// usageTouched names the buckets whose cached usage records m
 	// changed (see usageOf).
 	usageTouched []string

@@ -681,7 +681,7 @@ func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
 	if err != nil {
 		return err
 	}
-	m.noteUpload(uploadID, bucket)
+	var dropped droppedParts
 	for ok := it.First(); ok; ok = it.Next() {
 		v, err := it.ValueAndErr()
 		if err != nil {
@@ -693,7 +693,8 @@ func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
 			it.Close()
 			return err
 		}
-		m.notePrior(bytes.Clone(it.Key()), &part, true)
+		dropped.parts++
+		dropped.bytes += part.info.Size
 		m.ref(part.extents, -1)
 		// Point deletes: a range tombstone per upload would slow every
 		// read while it sits in pebble's memtable (see deleteChunks).
@@ -705,6 +706,7 @@ func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
 	if err := it.Close(); err != nil {
 		return err
 	}
+	m.dropParts(uploadID, bucket, dropped)
 	return m.b.Delete(uploadKey(bucket, key, uploadID), nil)
 }
 

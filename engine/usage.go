@@ -23,13 +23,17 @@ import (
 // (a record the operation already read, noted with notePrior, or else one
 // pebble read) with the batch's last operation on it. A part's key names
 // its upload, not its bucket: the operations that write or drop parts
-// note the upload's bucket (noteUpload). The counts
-// therefore change atomically with what they count, survive crashes with
-// it, and cost no scan to read (BucketUsage, OSS GetBucketStat).
+// note the upload's bucket (noteUpload). The counts therefore change
+// atomically with what they count, survive crashes with it, and cost no
+// scan to read (BucketUsage, OSS GetBucketStat, the storage quota). The
+// engine caches the records it writes (Engine.usage, under e.mu), so a
+// change reads none; a mutation that fails to commit drops its changes
+// from the cache (forgetUsage).
 //
 // The key "M/" (no bucket name: bucket names are never empty) marks a
-// store whose counts are complete; a store written before they existed
-// is counted once, when it is opened (countUsage).
+// store whose counts are complete, and holds their encoding's version; a
+// store written before they existed, or under another version, is
+// counted once, when it is opened (countUsage).
 
 const prefixUsage = "M/"
 
@@ -287,17 +291,47 @@ func (m *mutation) notePrior(k []byte, rec *objectRecord, ok bool) {
 		m.prior = m.priorBuf[:0]
 	}
 	m.prior = append(m.prior, priorEntry{k: k, st: p})
+	// Past a few keys (a multipart completion drops up to 10,000 parts),
+	// an index keeps the lookups O(1).
+	switch n := len(m.prior); {
+	case m.priorIndex != nil:
+		m.priorIndex[string(k)] = n - 1
+	case n > 16:
+		m.priorIndex = make(map[string]int, 2*n)
+		for i, e := range m.prior {
+			m.priorIndex[string(e.k)] = i
+		}
+	}
 }
 
 // noteUpload records that upload uploadID belongs to bucket, for the part
-// records m writes or deletes (their keys do not name the bucket).
+// records m writes (their keys do not name the bucket).
 func (m *mutation) noteUpload(uploadID, bucket string) {
-	for _, u := range m.uploads {
-		if u[0] == uploadID {
-			return
-		}
+	if m.uploads == nil {
+		m.uploads = map[string]*uploadNote{}
 	}
-	m.uploads = append(m.uploads, [2]string{uploadID, bucket})
+	if m.uploads[uploadID] == nil {
+		m.uploads[uploadID] = &uploadNote{bucket: []byte(bucket)}
+	}
+}
+
+// uploadNote is what a mutation knows of an upload whose parts it
+// writes or drops.
+type uploadNote struct {
+	bucket  []byte
+	dropped *droppedParts // every part deleted (dropParts)
+}
+
+// droppedParts counts the parts of an upload dropped whole.
+type droppedParts struct{ parts, bytes int64 }
+
+// dropParts records that m deletes every part of bucket's upload uploadID,
+// d of them as they were before the batch: they are counted as one
+// change, not part by part (a completion drops up to 10,000). The batch
+// must write no part of that upload.
+func (m *mutation) dropParts(uploadID, bucket string, d droppedParts) {
+	m.noteUpload(uploadID, bucket)
+	m.uploads[uploadID].dropped = &d
 }
 
 // partUpload returns the upload ID of a P/<uploadID>/<part, 4 bytes> key.
@@ -309,6 +343,12 @@ func partUpload(k []byte) ([]byte, bool) {
 }
 
 func (m *mutation) priorOf(k []byte) (priorState, bool) {
+	if m.priorIndex != nil {
+		if i, ok := m.priorIndex[string(k)]; ok {
+			return m.prior[i].st, true
+		}
+		return priorState{}, false
+	}
 	for i := range m.prior {
 		if bytes.Equal(m.prior[i].k, k) {
 			return m.prior[i].st, true
@@ -418,16 +458,19 @@ func (m *mutation) foldUsage() error {
 		}
 		bucket, prefix, ok := trackedBucket(k)
 		if !ok && len(k) > 2 && k[0] == 'P' && k[1] == '/' {
-			id, okID := partUpload(k)
-			for _, u := range m.uploads {
-				if okID && u[0] == string(id) {
-					bucket, prefix, ok = []byte(u[1]), 'P', true
-					break
-				}
+			var u *uploadNote
+			if id, okID := partUpload(k); okID {
+				u = m.uploads[string(id)]
 			}
-			if !ok {
+			switch {
+			case u == nil:
 				return fmt.Errorf("engine: part record %q written without its upload's bucket", k)
+			case u.dropped != nil && !del:
+				return fmt.Errorf("engine: part record %q written in the batch that drops its upload", k)
+			case u.dropped != nil:
+				continue // counted with the upload (dropParts)
 			}
+			bucket, prefix, ok = u.bucket, 'P', true
 		}
 		if !ok {
 			continue
@@ -524,6 +567,17 @@ func (m *mutation) foldUsage() error {
 				u.channels += s.sign
 			}
 		}
+	}
+	for _, u := range m.uploads {
+		if u.dropped == nil || u.dropped.parts == 0 || slices.Contains(dropped, string(u.bucket)) {
+			continue
+		}
+		r, err := m.usageOf(u.bucket)
+		if err != nil {
+			return err
+		}
+		r.parts -= u.dropped.parts
+		r.partBytes -= u.dropped.bytes
 	}
 	e := m.e
 	for _, b := range dropped {
