@@ -107,6 +107,16 @@ func errAccessDenied() error { return errorf("AccessDenied", "") }
 // Requests on missing keys pass when the caller may list the bucket, so
 // the handler reports them.
 func (s *server) authorize(rc *request) error {
+	if err := s.authorizeAccess(rc); err != nil {
+		return err
+	}
+	// A write the principal may make may still find the bucket full
+	// (only then: others learn nothing of its quota).
+	return s.checkStorageQuota(rc, rc.op.Bucket)
+}
+
+// authorizeAccess is authorize's access decision.
+func (s *server) authorizeAccess(rc *request) error {
 	p := rc.route.perm
 	if p == permAnyone {
 		return nil // CORS preflights: no credentials, nothing acted on
@@ -119,9 +129,6 @@ func (s *server) authorize(rc *request) error {
 	}
 	b, err := s.bucketOf(rc)
 	if err != nil {
-		return err
-	}
-	if err := s.checkStorageQuota(rc, b.Name); err != nil {
 		return err
 	}
 	if rc.r.TLS != nil && rc.route.config != httpsRow { // the owner can always mend the settings

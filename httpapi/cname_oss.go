@@ -232,6 +232,14 @@ func (s *server) writeCnameToken(rc *request, e *bucketconfig.Cname) error {
 // createCnameToken issues the bucket's ownership token for a domain (the
 // one still valid, if any).
 func (s *server) createCnameToken(rc *request) error {
+	return s.editCnames(rc, func(cur *bucketconfig.Cnames, domain string) error {
+		return s.issueCnameToken(rc, cur, domain)
+	})
+}
+
+// editCnames reads the domain rc names and calls edit with it and the
+// bucket's domains, under cnameMu.
+func (s *server) editCnames(rc *request, edit func(cur *bucketconfig.Cnames, domain string) error) error {
 	_, domain, err := s.readCnameDoc(rc)
 	if err != nil {
 		return err
@@ -242,6 +250,11 @@ func (s *server) createCnameToken(rc *request) error {
 	if err != nil {
 		return err
 	}
+	return edit(cur, domain)
+}
+
+// issueCnameToken is createCnameToken's work, under cnameMu.
+func (s *server) issueCnameToken(rc *request, cur *bucketconfig.Cnames, domain string) error {
 	now := s.clock.Now()
 	next := cloneCnames(cur)
 	e := next.Find(domain)
@@ -338,16 +351,13 @@ func (s *server) putCname(rc *request) error {
 // deleteCname unbinds a domain (and forgets its token); a domain the
 // bucket does not have is fine.
 func (s *server) deleteCname(rc *request) error {
-	_, domain, err := s.readCnameDoc(rc)
-	if err != nil {
-		return err
-	}
-	cnameMu.Lock()
-	defer cnameMu.Unlock()
-	cur, err := s.cnames(rc)
-	if err != nil {
-		return err
-	}
+	return s.editCnames(rc, func(cur *bucketconfig.Cnames, domain string) error {
+		return s.unbindCname(rc, cur, domain)
+	})
+}
+
+// unbindCname is deleteCname's work, under cnameMu.
+func (s *server) unbindCname(rc *request, cur *bucketconfig.Cnames, domain string) error {
 	if cur.Find(domain) != nil {
 		next := &bucketconfig.Cnames{}
 		for _, e := range cur.Entries {

@@ -66,6 +66,8 @@ func TestOSSStorageQuota(t *testing.T) {
 	require.NoError(t, err, "an upload adds no data until its parts")
 	_, err = c.UploadPart(ctx, &oss2.UploadPartRequest{Bucket: b, Key: oss2.Ptr("mp"), UploadId: up.UploadId, PartNumber: 1, Body: strings.NewReader("p")})
 	wantOSS(t, err, 403, "StorageQuotaExceeded", "")
+	_, err = f.ossV2(otherAK, otherSK).PutObject(ctx, &oss2.PutObjectRequest{Bucket: b, Key: oss2.Ptr("other"), Body: strings.NewReader("x")})
+	wantOSS(t, err, 403, "AccessDenied", "") // not told about the quota
 	s3c := f.client()
 	_, err = s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("quota"), Key: aws.String("s3"), Body: bytes.NewReader([]byte("x"))})
 	requireAPIError(t, err, "StorageQuotaExceeded")
