@@ -497,8 +497,8 @@ type mutation struct {
 	buckets []string
 	// syncWait is set when commit left the log's fsync to be waited for.
 	syncWait bool
-	// prior holds O/ records as they were before the batch, noted by
-	// the operations that read them (see foldUsage).
+	// prior holds O/, V/ and P/ records as they were before the batch,
+	// noted by the operations that read them (see notePrior).
 	prior      []priorEntry
 	priorBuf   [2]priorEntry
 	priorIndex map[string]int // into prior, once it is long

@@ -337,7 +337,8 @@ func (e *Engine) removeObject(m *mutation, bucket, key, ifMatch string, replicat
 	if err := e.checkRetention(bucket, key, rec.info.LastModified); err != nil {
 		return err
 	}
-	m.notePrior(objectKey(bucket, key), &rec, true)
+	k := objectKey(bucket, key)
+	m.notePrior(k, &rec, true)
 	m.ref(rec.extents, -1)
 	if err := m.dropObjectContent(&rec, nil); err != nil {
 		return err
@@ -351,7 +352,7 @@ func (e *Engine) removeObject(m *mutation, bucket, key, ifMatch string, replicat
 			return err
 		}
 	}
-	return m.b.Delete(objectKey(bucket, key), nil)
+	return m.b.Delete(k, nil)
 }
 
 // DeleteResult is the outcome for one key of DeleteObjects.

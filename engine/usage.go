@@ -99,12 +99,12 @@ func (e *Engine) BucketUsage(ctx context.Context, bucket string) (BucketUsage, e
 	if err := e.check(ctx); err != nil {
 		return BucketUsage{}, err
 	}
-	snap := e.db.NewSnapshot()
-	defer snap.Close()
-	if _, err := e.bucketRecord(snap, bucket); err != nil {
+	// One read: a snapshot would cost more than the record (the storage
+	// quota reads it on every write into a bucket that has one).
+	if _, err := e.cachedBucket(bucket); err != nil {
 		return BucketUsage{}, err
 	}
-	u, err := readUsage(snap, bucket)
+	u, err := readUsage(e.db, bucket)
 	if err != nil {
 		return BucketUsage{}, err
 	}
