@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws/protocol/eventstream"
 
@@ -211,6 +212,7 @@ func (s *server) selectObjectContent(rc *request) error {
 	opts.Progress = func(st sqlselect.Stats) {
 		es.scanned = st.BytesScanned
 		// A failed write surfaces on the next Records event.
+		_ = es.flush.tick(es.w)
 		switch {
 		case job.progress:
 			_ = es.event("Progress", "text/xml", statsXML("Progress", st))
@@ -254,10 +256,11 @@ func statsXML(root string, st sqlselect.Stats) []byte {
 }
 
 // eventStream writes AWS event-stream messages to a response, starting it
-// (status 200) with the first one and flushing after each.
+// (status 200) with the first one; flush sends them on.
 type eventStream struct {
 	w       *responseWriter
 	enc     *eventstream.Encoder
+	flush   streamFlush
 	started bool
 	// scanned is the query's scan position; lastEvent is where it was
 	// when the last event was written.
@@ -286,7 +289,50 @@ func (es *eventStream) encode(m eventstream.Message) error {
 	if err := es.enc.Encode(es.w, m); err != nil {
 		return err
 	}
-	return http.NewResponseController(es.w).Flush()
+	return es.flush.wrote(es.w)
+}
+
+// flushEvery is how long the events or frames of a select response may
+// wait in the response's buffers before they are flushed.
+const flushEvery = 50 * time.Millisecond
+
+// streamFlush flushes a streamed select response at most every
+// flushEvery, when a message is written or the scan reports progress, so
+// a select that ends sooner goes out in one write when the handler
+// returns (net/http flushes it then, and flushes any full buffer on its
+// own). Flushing each message instead sends a small result in several
+// segments, and a client that closes its connection as soon as the
+// response starts (aws-sdk-go-v2's transport does, when the answer comes
+// before it has finished sending the request: smithy-go closes the
+// request body, and net/http's check that the body is spent then fails)
+// loses the segments still on the way: "use of closed network
+// connection" on about 1 in 25 selects on loopback.
+type streamFlush struct {
+	last    time.Time // the last flush, or when the stream started
+	pending bool      // written since then
+}
+
+// wrote notes a message written to w and flushes if one is due.
+func (f *streamFlush) wrote(w http.ResponseWriter) error {
+	f.pending = true
+	return f.tick(w)
+}
+
+// tick flushes w if a written message has waited flushEvery.
+func (f *streamFlush) tick(w http.ResponseWriter) error {
+	if !f.pending {
+		return nil
+	}
+	now := time.Now()
+	if f.last.IsZero() {
+		f.last = now
+		return nil
+	}
+	if now.Sub(f.last) < flushEvery {
+		return nil
+	}
+	f.last, f.pending = now, false
+	return http.NewResponseController(w).Flush()
 }
 
 // recordsWriter wraps each Write (whole records) in a Records event.

@@ -256,6 +256,7 @@ func (s *server) selectObjectOSS(rc *request) error {
 	job.opts.Clock = s.clock.Now
 	job.opts.Progress = func(st sqlselect.Stats) {
 		fw.offset = st.BytesScanned
+		_ = fw.flush.tick(fw.rc.w) // a failed write surfaces on the next frame
 		// A long scan without results sends Continuous frames so the
 		// client sees progress (not with payload CRCs: aliyun-oss-go-sdk
 		// folds their payload into the next data frame's CRC).
@@ -299,6 +300,7 @@ type ossFrameWriter struct {
 	raw     bool
 	crc     bool
 	started bool
+	flush   streamFlush
 	offset  int64 // scan position, from the Progress callback
 	status  int   // response status; 0 is SelectObject's 206
 	// lastFrame is the scan position of the last frame written.
@@ -329,7 +331,7 @@ func (fw *ossFrameWriter) Write(p []byte) (int, error) {
 		fw.start()
 		n, err := fw.rc.w.Write(p)
 		if err == nil {
-			err = http.NewResponseController(fw.rc.w).Flush()
+			err = fw.flush.wrote(fw.rc.w)
 		}
 		return n, err
 	}
@@ -359,5 +361,5 @@ func (fw *ossFrameWriter) frame(typ uint32, payload []byte) error {
 			return err
 		}
 	}
-	return http.NewResponseController(fw.rc.w).Flush()
+	return fw.flush.wrote(fw.rc.w)
 }
