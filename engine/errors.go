@@ -184,3 +184,18 @@ func (e *PositionError) Error() string {
 
 // Unwrap lets errors.Is see ErrPositionNotEqualToLength.
 func (e *PositionError) Unwrap() error { return ErrPositionNotEqualToLength }
+
+// ArchivedError is returned by reads (Get, copy sources) of an archived
+// object without a readable restored copy. It wraps ErrInvalidObjectState
+// and names the object's storage class, which S3's answer carries.
+type ArchivedError struct {
+	StorageClass string
+	Bucket, Key  string
+}
+
+func (e *ArchivedError) Error() string {
+	return fmt.Sprintf("%v: %s/%s (%s)", ErrInvalidObjectState, e.Bucket, e.Key, e.StorageClass)
+}
+
+// Unwrap lets errors.Is see ErrInvalidObjectState.
+func (e *ArchivedError) Unwrap() error { return ErrInvalidObjectState }

@@ -144,6 +144,9 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 			return ListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
 		}
 		rec.info.Bucket, rec.info.Key = bucket, key
+		if !rec.restoreReady.IsZero() {
+			e.restoreStatus(&rec)
+		}
 		if len(res.Objects) == cap(res.Objects) {
 			// Room for 16, then 128, then the whole page: few copies of
 			// large pages without a large buffer for small ones (an

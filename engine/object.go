@@ -531,7 +531,8 @@ func copyChecksum(src ObjectInfo, alg, def checksum.Algorithm) checksum.Algorith
 // source's blobs. A copy onto itself must change something (metadata with
 // MetadataReplace, storage class, tags or ACL), else ErrInvalidCopyRequest.
 // With opts.DefaultChecksum the source is read once to compute it when it
-// has no checksum.
+// has no checksum. An archived source without a readable restored copy is
+// an *ArchivedError (ErrInvalidObjectState).
 func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, opts CopyOptions) (ObjectInfo, error) {
 	for attempt := 0; ; attempt++ {
 		info, err := e.copyObject(ctx, srcBucket, srcKey, dstBucket, dstKey, opts)
@@ -581,6 +582,12 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 		if computed != nil && (src.info.ETag != computed.etag || !src.info.LastModified.Equal(computed.lastModified)) {
 			return errSourceChanged
+		}
+		// An archived source is copied only from its restored copy (S3
+		// and OSS alike: InvalidObjectState), even onto itself.
+		e.restoreStatus(&src)
+		if !readable(src) {
+			return &ArchivedError{StorageClass: src.info.StorageClass, Bucket: srcBucket, Key: srcKey}
 		}
 		if cp.changed(&src) {
 			return errSourceChanged

@@ -294,11 +294,37 @@ func (e *Engine) RestoreObject(ctx context.Context, bucket, key string, days int
 
 // RestoreObjectVersion is RestoreObject of one version ("": the latest).
 func (e *Engine) RestoreObjectVersion(ctx context.Context, bucket, key, versionID string, days int) (started bool, err error) {
+	return e.RestoreObjectWith(ctx, bucket, key, RestoreOptions{VersionID: versionID, Days: days})
+}
+
+// RestoreOptions are the inputs of RestoreObjectWith.
+type RestoreOptions struct {
+	// VersionID names the version to restore ("": the latest).
+	VersionID string
+	// Days is how long the restored copy stays readable (default 1).
+	Days int
+	// ExpireAtMidnight rounds the copy's expiry up to the next midnight
+	// UTC, as S3 does (OSS keeps the exact time).
+	ExpireAtMidnight bool
+}
+
+// RestoreObjectWith is RestoreObjectVersion with options.
+func (e *Engine) RestoreObjectWith(ctx context.Context, bucket, key string, opts RestoreOptions) (started bool, err error) {
 	if err := e.check(ctx); err != nil {
 		return false, err
 	}
+	days, versionID := opts.Days, opts.VersionID
 	if days <= 0 {
 		days = 1
+	}
+	expiry := func(from time.Time) time.Time {
+		t := from.Add(time.Duration(days) * 24 * time.Hour)
+		if opts.ExpireAtMidnight {
+			if day := t.UTC().Truncate(24 * time.Hour); !day.Equal(t) {
+				t = day.Add(24 * time.Hour)
+			}
+		}
+		return t
 	}
 	err = e.applyCtx(ctx, func(m *mutation) error {
 		rec, at, err := e.archivedRecord(bucket, key, versionID)
@@ -306,16 +332,15 @@ func (e *Engine) RestoreObjectVersion(ctx context.Context, bucket, key, versionI
 			return err
 		}
 		now := e.now()
-		window := time.Duration(days) * 24 * time.Hour
 		switch {
 		case rec.info.Restore != nil && rec.info.Restore.Ongoing:
 			return fmt.Errorf("%w: %s/%s", ErrRestoreAlreadyInProgress, bucket, key)
 		case rec.info.Restore != nil:
-			rec.restoreExpiry = now.Add(window)
+			rec.restoreExpiry = expiry(now)
 		default:
 			started = true
 			rec.restoreReady = now.Add(e.opts.RestoreDelay)
-			rec.restoreExpiry = rec.restoreReady.Add(window)
+			rec.restoreExpiry = expiry(rec.restoreReady)
 			if e.WantsEvents(ctx, bucket) {
 				// ObjectRestore:Completed is published when the copy is
 				// readable (expiry.go).

@@ -118,8 +118,16 @@ func TestRestore(t *testing.T) {
 
 	_, err = e.GetObject(ctx, "bkt", "cold", GetOptions{})
 	require.ErrorIs(t, err, ErrInvalidObjectState)
+	var ae *ArchivedError
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "Archive", ae.StorageClass)
+	for _, dst := range []string{"copy", "cold"} {
+		_, err = e.CopyObject(ctx, "bkt", "cold", "bkt", dst, CopyOptions{StorageClass: "STANDARD"})
+		require.ErrorAs(t, err, &ae, "an unrestored archived source is not copied, not even onto itself")
+	}
 	head, err := e.HeadObject(ctx, "bkt", "cold")
 	require.NoError(t, err, "head works on archived objects")
+	require.Equal(t, "Archive", head.StorageClass)
 	require.Nil(t, head.Restore)
 
 	_, err = e.RestoreObject(ctx, "bkt", "warm", 1)
@@ -142,11 +150,27 @@ func TestRestore(t *testing.T) {
 	started, err = e.RestoreObject(ctx, "bkt", "cold", 5)
 	require.NoError(t, err)
 	require.False(t, started, "restoring a restored object extends it")
+	_, err = e.CopyObject(ctx, "bkt", "cold", "bkt", "copy", CopyOptions{})
+	require.NoError(t, err, "a restored copy can be copied")
 	clock.Advance(5*24*time.Hour + time.Second)
 	_, err = e.GetObject(ctx, "bkt", "cold", GetOptions{})
 	require.ErrorIs(t, err, ErrInvalidObjectState, "the restored copy expired")
 	head, _ = e.HeadObject(ctx, "bkt", "cold")
 	require.Nil(t, head.Restore)
+
+	// S3's copies expire at midnight UTC after Days.
+	started, err = e.RestoreObjectWith(ctx, "bkt", "cold", RestoreOptions{Days: 1, ExpireAtMidnight: true})
+	require.NoError(t, err)
+	require.True(t, started)
+	clock.Advance(10 * time.Minute)
+	head, _ = e.HeadObject(ctx, "bkt", "cold")
+	want := clock.Now().Add(24 * time.Hour).UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+	require.Equal(t, &RestoreStatus{Expiry: want}, head.Restore)
+	list, err := e.ListObjects(ctx, "bkt", ListOptions{Brief: true})
+	require.NoError(t, err)
+	require.Equal(t, "cold", list.Objects[0].Key)
+	require.Equal(t, &RestoreStatus{Expiry: want}, list.Objects[0].Restore, "listings carry the restore state")
+	require.Nil(t, list.Objects[1].Restore)
 }
 
 func TestBucketConfig(t *testing.T) {

@@ -866,6 +866,9 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 			prevV = key
 			vOK = vit.Next()
 		}
+		if !rec.restoreReady.IsZero() {
+			e.restoreStatus(&rec)
+		}
 		res.Versions = append(res.Versions, rec.info)
 		res.NextKeyMarker, res.NextVersionIDMarker = key, versionOrNull(rec.info.VersionID)
 	}

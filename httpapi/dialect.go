@@ -164,6 +164,7 @@ type behaviour struct {
 	wholeObjectOnBadRange     bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
 	lenientCopySourceRange    bool // an invalid copy-source-range copies the whole source
 	archiveRefusesPartCopy    bool // UploadPartCopy into an archive-class bucket is OperationNotSupported
+	archivedNamesClass        bool // a read of an archived object is InvalidObjectState naming its StorageClass (restore_s3.go)
 	copyOntoSelfReplaces      bool // a copy onto itself replaces the metadata
 	copyNotModified304        bool // failed "not modified" copy conditions answer 304
 	directivesAnyCase         bool // COPY/REPLACE directives in any case

@@ -540,11 +540,7 @@ func ossObjectHeaders(rc *request, info engine.ObjectInfo) {
 		h.Set(rc.d.h("next-append-position"), strconv.FormatInt(info.Size, 10))
 	}
 	if r := info.Restore; r != nil {
-		v := `ongoing-request="true"`
-		if !r.Ongoing {
-			v = `ongoing-request="false", expiry-date="` + r.Expiry.UTC().Format(http.TimeFormat) + `"`
-		}
-		h.Set(rc.d.h("restore"), v)
+		h.Set(rc.d.h("restore"), restoreHeader(r))
 	}
 }
 

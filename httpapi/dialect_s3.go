@@ -69,6 +69,7 @@ var s3 = &dialect{
 		answerCompleteRetry:      true,
 		sseHeadersRefusedOnRead:  true,
 		recreateOwnBucketUSEast1: true,
+		archivedNamesClass:       true,
 	},
 
 	listBuckets:   (*server).listBucketsS3,
@@ -215,8 +216,8 @@ func s3CreateBucket(_ *server, _ *request, c *createBucketConfiguration, opts *e
 	return nil, nil
 }
 
-// s3ObjectHeaders adds the website redirect and a non-default storage
-// class.
+// s3ObjectHeaders adds the website redirect, a non-default storage class
+// and the restore state (x-amz-restore).
 func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
 	h := rc.w.Header()
 	if info.WebsiteRedirect != "" {
@@ -224,6 +225,9 @@ func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
 	}
 	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
 		h.Set(rc.d.h("storage-class"), info.StorageClass)
+	}
+	if r := info.Restore; r != nil {
+		h.Set(rc.d.h("restore"), restoreHeader(r))
 	}
 }
 

@@ -338,6 +338,10 @@ func (s *server) fail(rc *request, err error) {
 	if (e.Code == "PreconditionFailed" || e.Code == "ConditionalRequestConflict") && rc.overwriteForbidden && rc.r.Header.Get("If-None-Match") == "" {
 		e = errorf("FileAlreadyExists", "")
 	}
+	var ae *engine.ArchivedError
+	if rc.d.behave.archivedNamesClass && errors.As(err, &ae) {
+		e = errArchivedS3(rc.op.Operation, ae.StorageClass)
+	}
 	rc.errCode = rc.d.localize(e).Code
 	if rc.d.errors.ecHeader != "" {
 		rc.ec = ecOfError(e, rc.op.Operation)

@@ -81,6 +81,9 @@ func (e *listEntries) xmlObject(o *engine.ObjectInfo) xmlObject {
 	if e.owner != nil {
 		x.Owner = new(e.owner(o.Owner))
 	}
+	if e.p.restoreStatus && o.Restore != nil {
+		x.RestoreStatus = restoreStatusDoc(o.Restore)
+	}
 	return x
 }
 
@@ -94,6 +97,8 @@ type xmlObject struct {
 	Size              int64  `xml:"Size"`
 	StorageClass      string `xml:"StorageClass"`
 	Owner             *owner `xml:"Owner"`
+	// RestoreStatus, with x-amz-optional-object-attributes: RestoreStatus.
+	RestoreStatus *xmlRestoreStatus `xml:"RestoreStatus,omitempty"`
 	// info is the listed object, for dialects whose listings say more.
 	info *engine.ObjectInfo
 }
@@ -107,6 +112,9 @@ type listParams struct {
 	prefix, delimiter string
 	maxKeys           int
 	encode            bool
+	// restoreStatus: S3's x-amz-optional-object-attributes asked for
+	// each archived object's RestoreStatus.
+	restoreStatus bool
 }
 
 func parseListParams(rc *request, maxName string) (listParams, error) {
@@ -123,7 +131,28 @@ func parseListParams(rc *request, maxName string) (listParams, error) {
 	default:
 		return p, errorf("InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
 	}
+	if v := rc.r.Header.Get("X-Amz-Optional-Object-Attributes"); v != "" {
+		for a := range strings.SplitSeq(v, ",") {
+			if strings.TrimSpace(a) != "RestoreStatus" {
+				return p, errorf("InvalidArgument", "Invalid attribute name specified.").with("ArgumentName", "x-amz-optional-object-attributes").with("ArgumentValue", v)
+			}
+		}
+		p.restoreStatus = true
+	}
 	return p, nil
+}
+
+// xmlRestoreStatus is a listing entry's RestoreStatus.
+type xmlRestoreStatus struct {
+	IsRestoreInProgress bool   `xml:"IsRestoreInProgress"`
+	RestoreExpiryDate   string `xml:"RestoreExpiryDate,omitempty"`
+}
+
+func restoreStatusDoc(r *engine.RestoreStatus) *xmlRestoreStatus {
+	if r.Ongoing {
+		return &xmlRestoreStatus{IsRestoreInProgress: true}
+	}
+	return &xmlRestoreStatus{RestoreExpiryDate: xmlTime(r.Expiry)}
 }
 
 // enc URL-encodes a string for encoding-type=url (operations.md A.11).

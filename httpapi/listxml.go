@@ -57,6 +57,12 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 			b = appendElemOmit(b, "DisplayName", o.Owner.DisplayName)
 			b = append(b, "</Owner>"...)
 		}
+		if r := o.RestoreStatus; r != nil {
+			b = append(b, "<RestoreStatus>"...)
+			b = appendRaw(b, "IsRestoreInProgress", strconv.AppendBool(num[:0], r.IsRestoreInProgress))
+			b = appendElemOmit(b, "RestoreExpiryDate", r.RestoreExpiryDate)
+			b = append(b, "</RestoreStatus>"...)
+		}
 		b = append(b, "</Contents>"...)
 	}
 	if e := r.entries; e != nil {
@@ -99,6 +105,15 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 		b = appendElem(b, "ID", ow.ID)
 		b = appendElemOmit(b, "DisplayName", ow.DisplayName)
 		b = append(b, "</Owner>"...)
+	}
+	if r := o.Restore; r != nil && e.p.restoreStatus {
+		if r.Ongoing {
+			b = append(b, "<RestoreStatus><IsRestoreInProgress>true</IsRestoreInProgress></RestoreStatus>"...)
+		} else {
+			b = append(b, "<RestoreStatus><IsRestoreInProgress>false</IsRestoreInProgress><RestoreExpiryDate>"...)
+			b = appendXMLTime(b, r.Expiry)
+			b = append(b, "</RestoreExpiryDate></RestoreStatus>"...)
+		}
 	}
 	return append(b, "</Contents>"...)
 }

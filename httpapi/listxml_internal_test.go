@@ -56,6 +56,9 @@ func TestListXMLMatchesEncodingXML(t *testing.T) {
 			if rng.IntN(2) == 0 {
 				o.Owner = &owner{ID: str(), DisplayName: opt()}
 			}
+			if rng.IntN(3) == 0 {
+				o.RestoreStatus = &xmlRestoreStatus{IsRestoreInProgress: rng.IntN(2) == 0, RestoreExpiryDate: opt()}
+			}
 			r.Contents = append(r.Contents, o)
 		}
 		for range rng.IntN(3) {
@@ -113,7 +116,7 @@ func TestListEntriesMatchContents(t *testing.T) {
 	algs := []checksum.Algorithm{checksum.CRC32, checksum.CRC64NVME, checksum.SHA256}
 	for i := range 300 {
 		d := []*dialect{s3, oss}[rng.IntN(2)]
-		e := &listEntries{d: d, p: listParams{encode: rng.IntN(2) == 0}}
+		e := &listEntries{d: d, p: listParams{encode: rng.IntN(2) == 0, restoreStatus: rng.IntN(2) == 0}}
 		if rng.IntN(2) == 0 {
 			e.owner = func(id string) owner { return owner{ID: "id-" + id, DisplayName: id} }
 		}
@@ -122,6 +125,12 @@ func TestListEntriesMatchContents(t *testing.T) {
 				LastModified: time.Unix(rng.Int64N(1<<34), rng.Int64N(1e9)), Size: rng.Int64N(1 << 40),
 				StorageClass: []string{"", "STANDARD", "IA", "GLACIER"}[rng.IntN(4)], Owner: str(),
 				Type: engine.ObjectType(rng.IntN(3))}
+			switch rng.IntN(3) {
+			case 1:
+				o.Restore = &engine.RestoreStatus{Ongoing: true}
+			case 2:
+				o.Restore = &engine.RestoreStatus{Expiry: time.Unix(rng.Int64N(1<<34), 0)}
+			}
 			for range rng.IntN(3) {
 				if o.Checksums == nil {
 					o.Checksums = map[checksum.Algorithm][]byte{}

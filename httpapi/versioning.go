@@ -184,6 +184,8 @@ type xmlVersion struct {
 	Size         *int64 `xml:"Size,omitempty"`
 	StorageClass string `xml:"StorageClass,omitempty"`
 	Owner        owner  `xml:"Owner"`
+	// RestoreStatus, with x-amz-optional-object-attributes: RestoreStatus.
+	RestoreStatus *xmlRestoreStatus `xml:"RestoreStatus,omitempty"`
 }
 
 // MarshalXML writes v as a Version or DeleteMarker element in the
@@ -237,6 +239,9 @@ func (s *server) listObjectVersions(rc *request) error {
 			x.ETag, x.Size, x.StorageClass = rc.d.etag(v.ETag), &size, rc.d.storageClassName(v.StorageClass)
 			if rc.d.behave.objectTypeInListing {
 				x.Type = v.Type.String()
+			}
+			if p.restoreStatus && v.Restore != nil {
+				x.RestoreStatus = restoreStatusDoc(v.Restore)
 			}
 		}
 		out.Entries = append(out.Entries, x)
