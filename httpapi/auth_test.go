@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
@@ -226,8 +227,20 @@ func TestSigV2AndErrors(t *testing.T) {
 	_, err := sigv4.SignRequest(req2, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", time.Now(), sigv4.EmptySHA256)
 	must(t, err)
 	skewed.header, skewed.sign = req2.Header, "keep"
-	if r := f.do(t, skewed); r.StatusCode != 403 || r.errCode() != "RequestTimeTooSkewed" {
+	r := f.do(t, skewed)
+	if r.StatusCode != 403 || r.errCode() != "RequestTimeTooSkewed" {
 		t.Fatalf("skewed: %d %s", r.StatusCode, r.body)
+	}
+	// S3 names both times and the skew allowed (clients read ServerTime
+	// to correct their clocks).
+	for _, want := range []string{
+		"<RequestTime>" + req2.Header.Get("X-Amz-Date") + "</RequestTime>",
+		"<ServerTime>" + f.clock.Now().UTC().Format(time.RFC3339)[:14],
+		"<MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds>",
+	} {
+		if !bytes.Contains(r.body, []byte(want)) {
+			t.Fatalf("skewed: no %s in %s", want, r.body)
+		}
 	}
 }
 
@@ -348,4 +361,42 @@ func (r rawResponse) errOrNil() error {
 		return fmt.Errorf("%d %s", r.StatusCode, r.body)
 	}
 	return nil
+}
+
+// TestUnknownLengthBody: S3 takes no body of unknown length: a chunked
+// PutObject or UploadPart (Transfer-Encoding, no Content-Length, not
+// aws-chunked) is 501 NotImplemented naming the header, as S3 answers,
+// and stores nothing. OSS takes it.
+func TestUnknownLengthBody(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	if r := f.do(t, raw{method: "PUT", path: "/tebucket"}); r.StatusCode != 200 {
+		t.Fatalf("create: %d %s", r.StatusCode, r.body)
+	}
+	send := func(path string) (*http.Response, string) {
+		req, _ := http.NewRequest("PUT", f.srv.URL+path, io.NopCloser(strings.NewReader("body of unknown length")))
+		req.ContentLength = -1
+		_, err := sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), sigv4.UnsignedPayload)
+		must(t, err)
+		resp, err := f.httpClient().Do(req)
+		must(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	resp, body := send("/tebucket/k")
+	if resp.StatusCode != 501 || !strings.Contains(body, "<Code>NotImplemented</Code>") || !strings.Contains(body, "<Header>Transfer-Encoding</Header>") {
+		t.Fatalf("chunked put: %d %s", resp.StatusCode, body)
+	}
+	if r := f.do(t, raw{method: "HEAD", path: "/tebucket/k"}); r.StatusCode != 404 {
+		t.Fatalf("refused put stored something: %d", r.StatusCode)
+	}
+	r := f.do(t, raw{method: "POST", path: "/tebucket/k?uploads"})
+	var up struct {
+		UploadID string `xml:"UploadId"`
+	}
+	must(t, xml.Unmarshal(r.body, &up))
+	resp, body = send("/tebucket/k?partNumber=1&uploadId=" + up.UploadID)
+	if resp.StatusCode != 501 || !strings.Contains(body, "<Header>Transfer-Encoding</Header>") {
+		t.Fatalf("chunked part: %d %s", resp.StatusCode, body)
+	}
 }

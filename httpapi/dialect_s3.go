@@ -207,6 +207,11 @@ func s3Location(region string) string {
 // s3CreateBucket takes the region from LocationConstraint ("EU" is
 // eu-west-1).
 func s3CreateBucket(_ *server, _ *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error) {
+	if c.LocationConstraint == "us-east-1" {
+		// us-east-1 is the region of a bucket created without a
+		// constraint; S3 refuses it named.
+		return nil, errorf("InvalidLocationConstraint", "").with("LocationConstraint", c.LocationConstraint)
+	}
 	if c.LocationConstraint != "" {
 		opts.Region = c.LocationConstraint
 		if opts.Region == "EU" {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/awschunked"
@@ -113,6 +114,7 @@ var codes = map[string]codeRow{
 	"InvalidAccessKeyId":                {status: 403, message: "The AWS Access Key Id you provided does not exist in our records.", oss: dialectCode{ec: "0002-00000902", message: "The OSS Access Key Id you provided does not exist in our records."}},
 	"InvalidArgument":                   {status: 400, message: "Invalid Argument", oss: dialectCode{ec: "0042-00000216"}},
 	"InvalidBucketName":                 {status: 400, message: "The specified bucket is not valid.", oss: dialectCode{ec: "0015-00000201", message: "The specified bucket is not valid."}},
+	"InvalidLocationConstraint":         {status: 400, message: "The specified location-constraint is not valid"},
 	"InvalidChunkSizeError":             {status: 400, message: "Only the last chunk is allowed to have a size less than 8192 bytes"},
 	"InvalidDigest":                     {status: 400, message: "The Content-MD5 you specified is not valid.", oss: dialectCode{ec: "0016-00000204", message: "The Content-MD5 you specified was invalid."}},
 	"InvalidPart":                       {status: 400, message: "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.", oss: dialectCode{ec: "0042-00000207"}},
@@ -501,7 +503,12 @@ func toError(err error) (e *Error, internal bool) {
 		var pos *engine.PositionError
 		var hns *sigv4.HeadersNotSignedError
 		var sse *ssig.SignatureError
+		var skew *sigv4.SkewError
 		switch {
+		case errors.As(err, &skew):
+			e.with("RequestTime", skew.RequestTime).
+				with("ServerTime", skew.ServerTime.UTC().Format(time.RFC3339)).
+				with("MaxAllowedSkewMilliseconds", strconv.FormatInt(skew.MaxSkew.Milliseconds(), 10))
 		case errors.As(err, &sse):
 			e.with("AccessKeyId", sse.AccessKey).with("SignatureProvided", sse.Provided).with("StringToSign", sse.StringToSign)
 		case errors.As(err, &hns):

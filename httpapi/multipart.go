@@ -99,7 +99,7 @@ func (s *server) uploadPart(rc *request) error {
 		return errorf("InvalidArgument", "Part number must be an integer between 1 and %d, inclusive", rc.d.maxPartNumber).with("ArgumentName", "partNumber").with("ArgumentValue", rc.q.Get("partNumber"))
 	}
 	if rc.size < 0 && rc.d.behave.requireContentLength {
-		return errorf("MissingContentLength", "")
+		return errLengthRequired(rc)
 	}
 	enc, err := s.requestEncryption(rc, ssePart)
 	if err != nil {

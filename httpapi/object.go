@@ -212,9 +212,19 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 	return opts, nil
 }
 
+// errLengthRequired is S3's answer to a body of unknown length: 501
+// NotImplemented naming Transfer-Encoding for a chunked body (S3 takes
+// none), 411 MissingContentLength otherwise.
+func errLengthRequired(rc *request) error {
+	if len(rc.r.TransferEncoding) > 0 {
+		return errorf("NotImplemented", "A header you provided implies functionality that is not implemented").with("Header", "Transfer-Encoding")
+	}
+	return errorf("MissingContentLength", "")
+}
+
 func (s *server) putObject(rc *request) error {
 	if rc.size < 0 && rc.d.behave.requireContentLength {
-		return errorf("MissingContentLength", "")
+		return errLengthRequired(rc)
 	}
 	opts, err := s.creationOptions(rc, sseCreate)
 	if err != nil {

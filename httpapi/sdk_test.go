@@ -92,6 +92,12 @@ func exerciseSDK(t *testing.T, f *fixture, c *s3.Client) {
 	if loc.LocationConstraint != types.BucketLocationConstraintEuWest1 {
 		t.Fatalf("location %q", loc.LocationConstraint)
 	}
+	// us-east-1 is never named as a constraint (S3: 400).
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sdk-use1"),
+		CreateBucketConfiguration: &types.CreateBucketConfiguration{LocationConstraint: "us-east-1"}})
+	wantCode(t, err, "InvalidLocationConstraint")
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("sdk-use1")})
+	wantCode(t, err, "NotFound")
 	loc, err = c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(bucket)})
 	must(t, err)
 	if loc.LocationConstraint != "" {

@@ -2,7 +2,9 @@ package sigv4
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 )
 
 // Sentinel errors. Every error returned by this package wraps exactly one of
@@ -89,3 +91,19 @@ func (e *HeadersNotSignedError) Error() string {
 
 // Unwrap returns ErrHeadersNotSigned.
 func (e *HeadersNotSignedError) Unwrap() error { return ErrHeadersNotSigned }
+
+// SkewError is a request refused because its time is more than MaxSkew
+// from the server's (ErrRequestTimeTooSkewed). S3's error document names
+// the request time as sent, the server time and the skew allowed.
+type SkewError struct {
+	RequestTime string // the request's x-amz-date or Date, as sent
+	ServerTime  time.Time
+	MaxSkew     time.Duration
+}
+
+func (e *SkewError) Error() string {
+	return fmt.Sprintf("%v: request time %s, server time %s", ErrRequestTimeTooSkewed, e.RequestTime, e.ServerTime.UTC().Format(TimeFormat))
+}
+
+// Unwrap lets errors.Is see ErrRequestTimeTooSkewed.
+func (e *SkewError) Unwrap() error { return ErrRequestTimeTooSkewed }

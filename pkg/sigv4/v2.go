@@ -207,7 +207,7 @@ func verifyV2Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 		return nil, err
 	}
 	if d := now.Sub(t); d > opts.MaxSkew || d < -opts.MaxSkew {
-		return nil, fmt.Errorf("%w: request time %s, server time %s", ErrRequestTimeTooSkewed, t.UTC().Format(time.RFC1123), now.UTC().Format(time.RFC1123))
+		return nil, &SkewError{RequestTime: tv, ServerTime: now, MaxSkew: opts.MaxSkew}
 	}
 	sec, ok := secret(akid)
 	if !ok {

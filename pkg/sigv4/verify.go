@@ -250,7 +250,11 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 		return nil, fmt.Errorf("%w: AWS authentication requires a valid Date or x-amz-date header", ErrMissingDate)
 	}
 	if d := now.Sub(t); d > opts.MaxSkew || d < -opts.MaxSkew {
-		return nil, fmt.Errorf("%w: request time %s, server time %s", ErrRequestTimeTooSkewed, t.UTC().Format(TimeFormat), now.UTC().Format(TimeFormat))
+		raw := r.Header.Get("X-Amz-Date")
+		if raw == "" {
+			raw = r.Header.Get("Date")
+		}
+		return nil, &SkewError{RequestTime: raw, ServerTime: now, MaxSkew: opts.MaxSkew}
 	}
 	if ts[:8] != a.Credential.Date {
 		return nil, fmt.Errorf("%w: invalid credential date %q; it is not the same as X-Amz-Date %q", ErrMalformedAuthorization, a.Credential.Date, ts[:8])
