@@ -260,7 +260,8 @@ func TestUsersObjectOwnership(t *testing.T) {
 }
 
 // With httpapi.WithS3Defaults2023, new buckets get S3's defaults since
-// 2023 unless CreateBucket names an ownership.
+// 2023: SSE-S3 default encryption, and BucketOwnerEnforced with Block
+// Public Access unless CreateBucket names an ownership.
 func TestS3Defaults2023(t *testing.T) {
 	ctx := context.Background()
 	srv := fake.New(t, fake.WithHTTPOptions(httpapi.WithS3Defaults2023()))
@@ -277,6 +278,23 @@ func TestS3Defaults2023(t *testing.T) {
 	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("public"), ACL: types.BucketCannedACLPublicRead})
 	requireAPIError(t, err, "InvalidBucketAclWithObjectOwnership")
 
+	// Default encryption SSE-S3 (since January 2023): the configuration,
+	// every new object, and DeleteBucketEncryption resets to it.
+	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("new")})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAes256, enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm)
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("new"), Key: aws.String("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAes256, put.ServerSideEncryption)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("new"), Key: aws.String("k")})
+	require.NoError(t, err)
+	require.Equal(t, types.ServerSideEncryptionAes256, head.ServerSideEncryption)
+	_, err = c.DeleteBucketEncryption(ctx, &s3.DeleteBucketEncryptionInput{Bucket: aws.String("new")})
+	require.NoError(t, err)
+	enc, err = c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("new")})
+	require.NoError(t, err, "S3 buckets are never left unencrypted")
+	require.Equal(t, types.ServerSideEncryptionAes256, enc.ServerSideEncryptionConfiguration.Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm)
+
 	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("old"), ObjectOwnership: types.ObjectOwnershipObjectWriter,
 		ACL: types.BucketCannedACLPublicRead})
 	require.NoError(t, err)
@@ -290,6 +308,8 @@ func TestS3Defaults2023(t *testing.T) {
 	require.NoError(t, err)
 	_, err = pc.GetBucketOwnershipControls(ctx, &s3.GetBucketOwnershipControlsInput{Bucket: aws.String("new")})
 	requireAPIError(t, err, "OwnershipControlsNotFoundError")
+	_, err = pc.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("new")})
+	requireAPIError(t, err, "ServerSideEncryptionConfigurationNotFoundError")
 }
 
 // S3 session tokens: verified, never ignored, expiring on the fake's clock.

@@ -168,10 +168,16 @@ func (s *server) objectOwner(rc *request, writer string) string {
 // or, with Config.S3Defaults2023 and nothing asked, S3's defaults since
 // 2023 (BucketOwnerEnforced, every Public Access Block flag on). A
 // canned ACL or grants other than private cannot go with
-// BucketOwnerEnforced (InvalidBucketAclWithObjectOwnership).
+// BucketOwnerEnforced (InvalidBucketAclWithObjectOwnership). With
+// Config.S3Defaults2023 every new bucket also gets S3's default
+// encryption, SSE-S3 (s3DefaultEncryption).
 func (s *server) createBucketAccess(rc *request, acl *engine.ACL) ([]bucketconfig.Config, error) {
 	if !rc.d.acl.accessControls {
 		return nil, nil
+	}
+	var out []bucketconfig.Config
+	if enc := s.s3DefaultEncryption(); enc != nil {
+		out = append(out, enc)
 	}
 	rule := rc.header("object-ownership")
 	defaults2023 := rule == "" && s.cfg.S3Defaults2023
@@ -181,16 +187,28 @@ func (s *server) createBucketAccess(rc *request, acl *engine.ACL) ([]bucketconfi
 	case defaults2023:
 		rule = bucketconfig.OwnershipBucketOwnerEnforced
 	case rule == "":
-		return nil, nil
+		return out, nil
 	}
 	if rule == bucketconfig.OwnershipBucketOwnerEnforced && acl != nil && !ownerOnlyACL(*acl, rc.who.id) {
 		return nil, errorf("InvalidBucketAclWithObjectOwnership", "")
 	}
-	out := []bucketconfig.Config{&bucketconfig.Ownership{Rule: rule}}
+	out = append(out, &bucketconfig.Ownership{Rule: rule})
 	if defaults2023 {
 		out = append(out, bucketconfig.BlockAllPublicAccess(true))
 	}
 	return out, nil
+}
+
+// s3DefaultEncryption is the default encryption S3 gives every bucket
+// since January 2023, SSE-S3, when Config.S3Defaults2023 asks for S3's
+// 2023 defaults and a key service can seal the data keys; nil otherwise
+// (a store on disk without a KMS root key cannot encrypt, so its buckets
+// keep no default rather than refuse every write).
+func (s *server) s3DefaultEncryption() *bucketconfig.Encryption {
+	if !s.cfg.S3Defaults2023 || s.eng.Options().Keys == nil {
+		return nil
+	}
+	return &bucketconfig.Encryption{Algorithm: "AES256"}
 }
 
 // aclShown is the owner and ACL Get*Acl shows for a resource of rc's

@@ -87,6 +87,19 @@ var configRows = []*configRow{
 		},
 		parse:  func(rc *request, data []byte) (bucketconfig.Config, error) { return rc.d.sse.parseConfig(rc, data) },
 		render: func(rc *request, c bucketconfig.Config) any { return rc.d.sse.renderConfig(rc, c) },
+		// With S3's 2023 defaults, S3's DeleteBucketEncryption resets the
+		// bucket to SSE-S3 (S3 buckets are never unencrypted).
+		remove: func(s *server, rc *request) error {
+			enc := s.s3DefaultEncryption()
+			if enc == nil || !rc.d.acl.accessControls {
+				if err := s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, string(bucketconfig.KindEncryption)); err != nil {
+					return err
+				}
+			} else if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, enc); err != nil {
+				return err
+			}
+			return writeEmpty(rc, http.StatusNoContent)
+		},
 	},
 	{
 		sub: "tagging", kind: bucketconfig.KindTagging, root: "Tagging",

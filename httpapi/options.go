@@ -134,9 +134,14 @@ type Config struct {
 	// S3Defaults2023 gives S3 buckets created without
 	// x-amz-object-ownership the defaults S3 applies since April 2023:
 	// Object Ownership BucketOwnerEnforced (ACLs disabled) and all four
-	// Public Access Block settings on. Default false: new buckets have no
-	// ownership controls (ObjectWriter) and no public access block, so
-	// clients that set public ACLs keep working.
+	// Public Access Block settings on; and every new S3 bucket S3's
+	// default encryption since January 2023, SSE-S3 (objects written
+	// without encryption headers are encrypted and answered
+	// x-amz-server-side-encryption: AES256; DeleteBucketEncryption resets
+	// it to SSE-S3), when the engine has a key service. Default false: new
+	// buckets have no ownership controls (ObjectWriter), no public access
+	// block and no default encryption, so clients that set public ACLs
+	// keep working and plain writes cost no encryption.
 	S3Defaults2023 bool
 	// RequireTLSForSSEC says when SSE-C requests (whose keys travel in
 	// headers) must come over TLS. Default TLSUnlessLoopback: plain HTTP

@@ -18,8 +18,9 @@
 //	-secret-key       its secret key (default "osslite-secret")
 //	-users            JSON or YAML file of more users (access key, secret,
 //	                  canonical ID, display name, e-mail, OSS UID)
-//	-s3-defaults-2023 new S3 buckets get ACLs disabled and Public Access
-//	                  Block on, as S3 does since 2023
+//	-s3-defaults-2023 new S3 buckets get SSE-S3 default encryption, ACLs
+//	                  disabled and Public Access Block on, as S3 does since
+//	                  2023
 //	-domain           virtual-host base domain, repeatable ("localhost" and
 //	                  "127.0.0.1" are always served)
 //	-region           region reported to clients (default us-east-1)

@@ -140,7 +140,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.Var((*listFlag)(&o.websiteDomains), "website-domain", "serve static websites on <bucket>.`domain` (repeatable; e.g. s3-website.localhost); /_website/<bucket>/ works on any host")
 	fs.StringVar(&o.rtmpAddr, "rtmp-addr", "", "accept RTMP pushes to OSS LiveChannels on `address` (e.g. :1935), stored as HLS objects; empty is off")
 	fs.StringVar(&o.usersFile, "users", "", "JSON or YAML `file` of more users: {\"users\": [{\"accessKey\", \"secretKey\", \"canonicalId\", \"displayName\", \"email\", \"ossUid\"}]}")
-	fs.BoolVar(&o.s3Defaults2023, "s3-defaults-2023", false, "give S3 buckets created without x-amz-object-ownership S3's 2023 defaults: ACLs disabled (BucketOwnerEnforced) and Public Access Block on")
+	fs.BoolVar(&o.s3Defaults2023, "s3-defaults-2023", false, "give new S3 buckets S3's 2023 defaults: SSE-S3 default encryption (with a key service), and, without x-amz-object-ownership, ACLs disabled (BucketOwnerEnforced) and Public Access Block on")
 	o.limits.register(fs)
 	o.kms.register(fs)
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
