@@ -192,6 +192,7 @@ type behaviour struct {
 	answerCompleteRetry       bool // a retried Complete (same parts) gets the first one's result
 	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
 	inclusiveMarker           bool // ListObjects' marker is listed too; NextMarker starts the next page
+	nextMarkerNeedsDelimiter  bool // ListObjects (v1) answers NextMarker only with a delimiter
 	listsStoredHeaders        bool // listings show stored headers (Sina's x-sina-expire): no brief listing
 	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
 	completeETagHeader        bool // CompleteMultipartUpload answers the new ETag in the ETag header too

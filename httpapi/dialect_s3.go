@@ -70,6 +70,7 @@ var s3 = &dialect{
 		sseHeadersRefusedOnRead:  true,
 		recreateOwnBucketUSEast1: true,
 		archivedNamesClass:       true,
+		nextMarkerNeedsDelimiter: true,
 	},
 
 	listBuckets:   (*server).listBucketsS3,

@@ -233,7 +233,10 @@ func (s *server) listObjectsV1(rc *request) error {
 	if p.encode {
 		out.EncodingType = "url"
 	}
-	if res.IsTruncated {
+	// S3 answers NextMarker only to a listing with a delimiter; without
+	// one a client continues from the page's last Key. (minio-js takes
+	// NextMarker as is, so an encoded one skipped or repeated keys.)
+	if res.IsTruncated && (p.delimiter != "" || !rc.d.behave.nextMarkerNeedsDelimiter) {
 		out.NextMarker = p.enc(res.NextMarker)
 		if rc.d.behave.inclusiveMarker {
 			out.NextMarker = p.enc(res.NextStart)
