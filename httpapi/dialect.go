@@ -155,51 +155,52 @@ type dialect struct {
 // behaviour holds the yes/no differences of the shared handlers. Each
 // field is named for what it does, not for the dialect that does it.
 type behaviour struct {
-	requireContentLength      bool // PUT without Content-Length is MissingContentLength
-	reportCRC64               bool // x-?-hash-crc64ecma on writes and reads, HashCrc64ecma in ListParts
-	putReturnsContentMD5      bool // PutObject answers Content-MD5
-	partReturnsContentMD5     bool // UploadPart answers Content-MD5 (the part's MD5)
-	checksCSEPartSizes        bool // client-side encrypted uploads keep their declared part sizes (cse_oss.go)
-	sequentialUploads         bool // CreateMultipartUpload's ?sequential has Complete compute the whole object's MD5
-	wholeObjectOnBadRange     bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
-	lenientCopySourceRange    bool // an invalid copy-source-range copies the whole source
-	archiveRefusesPartCopy    bool // UploadPartCopy into an archive-class bucket is OperationNotSupported
-	archivedNamesClass        bool // a read of an archived object is InvalidObjectState naming its StorageClass (restore_s3.go)
-	copyOntoSelfReplaces      bool // a copy onto itself replaces the metadata
-	copyNotModified304        bool // failed "not modified" copy conditions answer 304
-	directivesAnyCase         bool // COPY/REPLACE directives in any case
-	websiteRedirect           bool // x-?-website-redirect-location is stored and served
-	deleteObjectsNeedsDigest  bool // DeleteObjects requires Content-MD5 or a checksum
-	encodingTypeOnWrites      bool // DeleteObjects and multipart calls take encoding-type
-	quietDeleteEmptyBody      bool // a quiet DeleteObjects without errors has no body
-	completeAllHeader         bool // x-?-complete-all: yes completes every uploaded part
-	completeEmptyCreatesEmpty bool // Complete with no parts writes an empty object
-	completeLocationAbsolute  bool // Complete's Location is an absolute URL
-	aclOnComplete             bool // Complete applies an object ACL header
-	strictMaxParts            bool // ListParts refuses max-parts above the page limit
-	recreateOwnBucketOK       bool // CreateBucket on one's own bucket succeeds
-	recreateOwnBucketUSEast1  bool // CreateBucket on one's own us-east-1 bucket succeeds, resetting its ACL
-	nullVersionOnWrite        bool // a write of the null version (suspended bucket) answers version-id: null
-	sseHeadersRefusedOnRead   bool // GET and HEAD refuse x-?-server-side-encryption(-aws-kms-key-id)
-	missingBucketTagsEmpty    bool // GetBucketTagging without tags is an empty TagSet
-	putBucketTaggingStatus    int  // status of PutBucketTagging
-	deleteTagsByKey           bool // DeleteBucketTagging ?tagging=k1,k2 deletes only the named keys
-	forbidOverwriteHeader     bool // x-?-forbid-overwrite: true means If-None-Match: *
-	accessTracking            bool // access tracking: x-?-last-access-time, lifecycle by last access (IsAccessTime)
-	deleteBucketDropsUploads  bool // DeleteBucket removes unfinished uploads instead of refusing
-	objectTypeInListing       bool // listings carry each object's Type
-	bucketBeforeAuth          bool // a missing bucket is reported before authentication errors
-	answerCompleteRetry       bool // a retried Complete (same parts) gets the first one's result
-	deleteMissingKeyFails     bool // DeleteObject of a missing key is NoSuchKey
-	inclusiveMarker           bool // ListObjects' marker is listed too; NextMarker starts the next page
-	nextMarkerNeedsDelimiter  bool // ListObjects (v1) answers NextMarker only with a delimiter
-	listsStoredHeaders        bool // listings show stored headers (Sina's x-sina-expire): no brief listing
-	copyETagHeader            bool // CopyObject answers the new ETag in the ETag header too
-	completeETagHeader        bool // CompleteMultipartUpload answers the new ETag in the ETag header too
-	uploadCallbacks           bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
-	emptyInventoryListMissing bool // listing the inventories of a bucket without any is the missing-inventory error
-	deleteMissingInventoryOK  bool // deleting an inventory that does not exist succeeds
-	responseHeaderRules       bool // the bucket's response header rules hide headers (responseheader_oss.go)
+	requireContentLength        bool // PUT without Content-Length is MissingContentLength
+	reportCRC64                 bool // x-?-hash-crc64ecma on writes and reads, HashCrc64ecma in ListParts
+	putReturnsContentMD5        bool // PutObject answers Content-MD5
+	partReturnsContentMD5       bool // UploadPart answers Content-MD5 (the part's MD5)
+	checksCSEPartSizes          bool // client-side encrypted uploads keep their declared part sizes (cse_oss.go)
+	sequentialUploads           bool // CreateMultipartUpload's ?sequential has Complete compute the whole object's MD5
+	wholeObjectOnBadRange       bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
+	lenientCopySourceRange      bool // an invalid copy-source-range copies the whole source
+	archiveRefusesPartCopy      bool // UploadPartCopy into an archive-class bucket is OperationNotSupported
+	archivedNamesClass          bool // a read of an archived object is InvalidObjectState naming its StorageClass (restore_s3.go)
+	copyOntoSelfReplaces        bool // a copy onto itself replaces the metadata
+	copyNotModified304          bool // failed "not modified" copy conditions answer 304
+	directivesAnyCase           bool // COPY/REPLACE directives in any case
+	websiteRedirect             bool // x-?-website-redirect-location is stored and served
+	deleteObjectsNeedsDigest    bool // DeleteObjects requires Content-MD5 or a checksum
+	encodingTypeOnWrites        bool // DeleteObjects and multipart calls take encoding-type
+	quietDeleteEmptyBody        bool // a quiet DeleteObjects without errors has no body
+	completeAllHeader           bool // x-?-complete-all: yes completes every uploaded part
+	completeEmptyCreatesEmpty   bool // Complete with no parts writes an empty object
+	completeLocationAbsolute    bool // Complete's Location is an absolute URL
+	aclOnComplete               bool // Complete applies an object ACL header
+	strictMaxParts              bool // ListParts refuses max-parts above the page limit
+	recreateOwnBucketOK         bool // CreateBucket on one's own bucket succeeds
+	recreateOwnBucketUSEast1    bool // CreateBucket on one's own us-east-1 bucket succeeds, resetting its ACL
+	nullVersionOnWrite          bool // a write of the null version (suspended bucket) answers version-id: null
+	sseHeadersRefusedOnRead     bool // GET and HEAD refuse x-?-server-side-encryption(-aws-kms-key-id)
+	missingBucketTagsEmpty      bool // GetBucketTagging without tags is an empty TagSet
+	putBucketTaggingStatus      int  // status of PutBucketTagging
+	deleteTagsByKey             bool // DeleteBucketTagging ?tagging=k1,k2 deletes only the named keys
+	forbidOverwriteHeader       bool // x-?-forbid-overwrite: true means If-None-Match: *
+	accessTracking              bool // access tracking: x-?-last-access-time, lifecycle by last access (IsAccessTime)
+	deleteBucketDropsUploads    bool // DeleteBucket removes unfinished uploads instead of refusing
+	objectTypeInListing         bool // listings carry each object's Type
+	bucketBeforeAuth            bool // a missing bucket is reported before authentication errors
+	answerCompleteRetry         bool // a retried Complete (same parts) gets the first one's result
+	deleteMissingKeyFails       bool // DeleteObject of a missing key is NoSuchKey
+	inclusiveMarker             bool // ListObjects' marker is listed too; NextMarker starts the next page
+	nextMarkerNeedsDelimiter    bool // ListObjects (v1) answers NextMarker only with a delimiter
+	defaultRetentionNeedsDigest bool // PutObject into a bucket with a default retention needs Content-MD5 or a checksum
+	listsStoredHeaders          bool // listings show stored headers (Sina's x-sina-expire): no brief listing
+	copyETagHeader              bool // CopyObject answers the new ETag in the ETag header too
+	completeETagHeader          bool // CompleteMultipartUpload answers the new ETag in the ETag header too
+	uploadCallbacks             bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
+	emptyInventoryListMissing   bool // listing the inventories of a bucket without any is the missing-inventory error
+	deleteMissingInventoryOK    bool // deleting an inventory that does not exist succeeds
+	responseHeaderRules         bool // the bucket's response header rules hide headers (responseheader_oss.go)
 }
 
 // confidence is how strongly a request looks like a dialect.

@@ -255,7 +255,13 @@ func (s *server) putObject(rc *request) error {
 			opts.DefaultChecksum = a
 		}
 	}
-	if opts.Retention.Mode != "" || opts.LegalHold || rc.header("object-lock-legal-hold") != "" {
+	locked := opts.Retention.Mode != "" || opts.LegalHold || rc.header("object-lock-legal-hold") != ""
+	if !locked && rc.d.behave.defaultRetentionNeedsDigest {
+		if locked, err = s.bucketDefaultRetention(rc); err != nil {
+			return err
+		}
+	}
+	if locked {
 		if err := rc.requireLockDigest(); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -176,6 +177,24 @@ func (rc *request) writeLockHeaders(info engine.ObjectInfo) {
 
 // requireLockDigest refuses a PutObject with Object Lock headers that
 // carries neither Content-MD5 nor a flexible checksum, as S3 does.
+// bucketDefaultRetention reports whether rc's bucket retains new objects
+// by default (an Object Lock configuration with a default retention):
+// one cached configuration lookup, only in buckets with Object Lock.
+func (s *server) bucketDefaultRetention(rc *request) (bool, error) {
+	b, err := s.bucketOf(rc)
+	if err != nil || !b.ObjectLock {
+		return false, err
+	}
+	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindObjectLock)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return c.(*bucketconfig.ObjectLock).Mode != "", nil
+}
+
 func (rc *request) requireLockDigest() error {
 	if rc.r.Header.Get("Content-MD5") != "" || rc.header("sdk-checksum-algorithm") != "" {
 		return nil

@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strings"
@@ -409,6 +411,25 @@ func TestObjectLockWire(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "ON", resp.Header.Get("X-Amz-Object-Lock-Legal-Hold"))
 	assert.Empty(t, resp.Header.Get("X-Amz-Object-Lock-Mode"))
+
+	// A default retention makes every PutObject one with Object Lock
+	// parameters: a digest is required (S3 answers the same
+	// InvalidRequest; kopia#711).
+	resp = f.do(t, raw{method: "PUT", path: "/wire-lock/plain", body: []byte("no lock asked")})
+	require.Equal(t, 200, resp.StatusCode, "no default retention yet: %s", resp.body)
+	doc := []byte("<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days></DefaultRetention></Rule></ObjectLockConfiguration>")
+	sum := md5.Sum(doc)
+	resp = f.do(t, raw{method: "PUT", path: "/wire-lock?object-lock", header: http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}}, body: doc})
+	require.Equal(t, 200, resp.StatusCode, string(resp.body))
+	resp = f.do(t, raw{method: "PUT", path: "/wire-lock/default", body: []byte("lock")})
+	require.Equal(t, 400, resp.StatusCode, string(resp.body))
+	assert.Contains(t, string(resp.body), "Content-MD5 OR x-amz-checksum- HTTP header is required")
+	resp = f.do(t, raw{method: "HEAD", path: "/wire-lock/default"})
+	require.Equal(t, 404, resp.StatusCode, "nothing stored")
+	resp = f.do(t, raw{method: "PUT", path: "/wire-lock/default", header: http.Header{"Content-Md5": {"3OfEF0zpMjkEqTSkhsQSiA=="}}, body: []byte("lock")})
+	require.Equal(t, 200, resp.StatusCode, string(resp.body))
+	resp = f.do(t, raw{method: "HEAD", path: "/wire-lock/default"})
+	assert.Equal(t, "GOVERNANCE", resp.Header.Get("X-Amz-Object-Lock-Mode"))
 }
 
 // TestObjectLockDeleteObjects checks the per-key refusal and the bypass
