@@ -239,8 +239,11 @@ func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
 }
 
 // parseS3CopySource splits x-amz-copy-source (operations.md C.5): an
-// optional leading slash, bucket/key path-escaped, ?versionId=.
-var parseS3CopySource = copySourceParser(url.PathUnescape, "sourcebucket/sourcekey")
+// optional leading slash, bucket/key URL-encoded, ?versionId=. S3 decodes
+// it as a form value: '+' is a space (a key with a plus is sent %2B, as
+// botocore, minio-go and rclone do; a raw '+' finds no key at S3, aws-cli
+// #614).
+var parseS3CopySource = copySourceParser(url.QueryUnescape, "sourcebucket/sourcekey")
 
 // listBucketsS3 is ListBuckets: prefix, bucket-region, continuation-token
 // and max-buckets paging.

@@ -294,3 +294,26 @@ func TestS3MultipartDefaultCRC64NVME(t *testing.T) {
 	require.Equal(t, base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(whole))), aws.ToString(head.ChecksumCRC64NVME))
 	require.Equal(t, types.ChecksumTypeFullObject, head.ChecksumType)
 }
+
+// TestCopySourcePlus: S3 decodes x-amz-copy-source as a form value, so a
+// raw '+' is a space and a plus is sent %2B (botocore, minio-go, rclone).
+func TestCopySourcePlus(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("plus")})
+	require.NoError(t, err)
+	for _, k := range []string{"a b", "a+b"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("plus"), Key: aws.String(k), Body: strings.NewReader(k)})
+		require.NoError(t, err)
+	}
+	for src, want := range map[string]string{"plus/a+b": "a b", "plus/a%2Bb": "a+b", "plus/a%20b": "a b"} {
+		_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("plus"), Key: aws.String("dst"), CopySource: aws.String(src)})
+		require.NoError(t, err, src)
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("plus"), Key: aws.String("dst")})
+		require.NoError(t, err)
+		b, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		require.Equal(t, want, string(b), "copy source %q", src)
+	}
+}

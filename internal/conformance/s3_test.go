@@ -118,9 +118,10 @@ func tagQuery(tags []conformance.Tag) *string {
 	return aws.String(v.Encode())
 }
 
-// copySource is the URL-encoded bucket/key of a copy source.
+// copySource is the URL-encoded bucket/key of a copy source. A '+' is
+// encoded too: S3 reads a raw one as a space.
 func copySource(bucket, key string) *string {
-	return aws.String(bucket + "/" + url.PathEscape(key))
+	return aws.String(bucket + "/" + strings.ReplaceAll(url.PathEscape(key), "+", "%2B"))
 }
 
 // totalSize is the object size of a Content-Range header, or n.
