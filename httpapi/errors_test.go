@@ -40,7 +40,7 @@ func TestErrorResponses(t *testing.T) {
 		{"range and partNumber", raw{method: "GET", path: "/errs/obj?partNumber=1", header: hdr("Range", "bytes=0-1")}, 400, "InvalidRequest", [2]string{}},
 		{"part number too large", raw{method: "GET", path: "/errs/obj?partNumber=2"}, 416, "InvalidPartNumber", [2]string{}},
 		{"part number not a number", raw{method: "GET", path: "/errs/obj?partNumber=x"}, 400, "InvalidArgument", [2]string{}},
-		{"unknown sub-resource on bucket", raw{method: "GET", path: "/errs?analytics"}, 501, "NotImplemented", [2]string{}},
+		{"unknown sub-resource on bucket", raw{method: "GET", path: "/errs?metadataTable"}, 501, "NotImplemented", [2]string{}},
 		{"unknown sub-resource on object", raw{method: "PUT", path: "/errs/obj?torrent"}, 501, "NotImplemented", [2]string{}},
 		{"POST object not a form", raw{method: "POST", path: "/errs"}, 412, "PreconditionFailed", [2]string{}},
 		{"method not allowed", raw{method: "PATCH", path: "/errs/obj"}, 405, "MethodNotAllowed", [2]string{}},

@@ -25,7 +25,7 @@ func ExampleNew() {
 		{"PUT", "/photos", ""},
 		{"PUT", "/photos/a.txt", "hello world"},
 		{"GET", "/photos/a.txt?tagging", ""},
-		{"GET", "/photos?analytics", ""},
+		{"GET", "/photos?metadataTable", ""},
 	} {
 		req, _ := http.NewRequest(step.method, srv.URL+step.path, strings.NewReader(step.body))
 		resp, err := http.DefaultClient.Do(req)
@@ -39,5 +39,5 @@ func ExampleNew() {
 	// PUT /photos 200
 	// PUT /photos/a.txt 200 "5eb63bbbe01eeed093cb22bb8f5acdc3"
 	// GET /photos/a.txt?tagging 200
-	// GET /photos?analytics 501
+	// GET /photos?metadataTable 501
 }

@@ -1,0 +1,62 @@
+package httpapi_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestS3UnstoredConfigurations: analytics, metrics and Intelligent-Tiering
+// configurations cannot be stored (501, nothing kept), so every bucket has
+// none: List answers an empty page, Get and Delete NoSuchConfiguration,
+// through aws-sdk-go-v2.
+func TestS3UnstoredConfigurations(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	b := aws.String("unstored")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b})
+	require.NoError(t, err)
+	id := aws.String("cfg")
+
+	_, err = c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: b, Id: id,
+		MetricsConfiguration: &types.MetricsConfiguration{Id: id}})
+	requireCode(t, err, "NotImplemented")
+	_, err = c.PutBucketAnalyticsConfiguration(ctx, &s3.PutBucketAnalyticsConfigurationInput{Bucket: b, Id: id,
+		AnalyticsConfiguration: &types.AnalyticsConfiguration{Id: id, StorageClassAnalysis: &types.StorageClassAnalysis{}}})
+	requireCode(t, err, "NotImplemented")
+	_, err = c.PutBucketIntelligentTieringConfiguration(ctx, &s3.PutBucketIntelligentTieringConfigurationInput{Bucket: b, Id: id,
+		IntelligentTieringConfiguration: &types.IntelligentTieringConfiguration{Id: id, Status: types.IntelligentTieringStatusEnabled,
+			Tierings: []types.Tiering{{AccessTier: types.IntelligentTieringAccessTierArchiveAccess, Days: aws.Int32(90)}}}})
+	requireCode(t, err, "NotImplemented")
+
+	m, err := c.ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Empty(t, m.MetricsConfigurationList)
+	assert.False(t, aws.ToBool(m.IsTruncated))
+	a, err := c.ListBucketAnalyticsConfigurations(ctx, &s3.ListBucketAnalyticsConfigurationsInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Empty(t, a.AnalyticsConfigurationList)
+	it, err := c.ListBucketIntelligentTieringConfigurations(ctx, &s3.ListBucketIntelligentTieringConfigurationsInput{Bucket: b})
+	require.NoError(t, err)
+	assert.Empty(t, it.IntelligentTieringConfigurationList)
+
+	_, err = c.GetBucketMetricsConfiguration(ctx, &s3.GetBucketMetricsConfigurationInput{Bucket: b, Id: id})
+	requireCode(t, err, "NoSuchConfiguration")
+	_, err = c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: b, Id: id})
+	requireCode(t, err, "NoSuchConfiguration")
+	_, err = c.GetBucketIntelligentTieringConfiguration(ctx, &s3.GetBucketIntelligentTieringConfigurationInput{Bucket: b, Id: id})
+	requireCode(t, err, "NoSuchConfiguration")
+	_, err = c.DeleteBucketMetricsConfiguration(ctx, &s3.DeleteBucketMetricsConfigurationInput{Bucket: b, Id: id})
+	requireCode(t, err, "NoSuchConfiguration")
+
+	_, err = c.ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: aws.String("missing-bucket")})
+	requireCode(t, err, "NoSuchBucket")
+	_, err = f.s3Client(true, otherAK, otherSK).ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: b})
+	requireCode(t, err, "AccessDenied")
+}
