@@ -37,6 +37,8 @@ import { Readable } from "node:stream";
 import crypto from "node:crypto";
 import http from "node:http";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import dns from "node:dns";
 import { createRequire } from "node:module";
 
@@ -254,7 +256,7 @@ t("2.6b PutObject Readable, unknown length, requestChecksumCalculation WHEN_REQU
   return { diff: "server accepted PUT with Transfer-Encoding: chunked and no Content-Length (stored correctly); real S3 answers 501 NotImplemented <Header>Transfer-Encoding</Header>" };
 });
 t("2.7 PutObject fs.createReadStream (length inferred from file)", async () => {
-  const b = crypto.randomBytes(777777); const f = `/tmp/jssdk/file-${RID}.bin`; fs.writeFileSync(f, b);
+  const b = crypto.randomBytes(777777); const f = path.join(os.tmpdir(), `osslite-jssdk-file-${RID}.bin`); fs.writeFileSync(f, b);
   await putGet("p/file.bin", fs.createReadStream(f), b);
   fs.unlinkSync(f);
 });
