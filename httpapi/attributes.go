@@ -81,6 +81,14 @@ func (s *server) getObjectAttributes(rc *request) error {
 	if err != nil {
 		return err
 	}
+	// An SSE-C object's attributes need its key, as its reads do.
+	ckey, err := rc.readKey(false)
+	if err != nil {
+		return err
+	}
+	if err := info.Encryption.CheckCustomerKey(ckey); err != nil {
+		return err
+	}
 	rc.writeVersionID(info.VersionID)
 	out := &objectAttributes{}
 	if want["ETag"] {

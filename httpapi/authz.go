@@ -131,6 +131,9 @@ func (s *server) authorizeAccess(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := checkExpectedOwner(rc, b.Owner); err != nil {
+		return err
+	}
 	if rc.r.TLS != nil && rc.route.config != httpsRow { // the owner can always mend the settings
 		if err := s.tlsAllowed(rc, b.Name); err != nil {
 			return err
@@ -364,4 +367,20 @@ func init() {
 	expired := codes["ExpiredToken"]
 	expired.oss = dialectCode{name: "SecurityTokenExpired", status: 403, message: "The security token you provided has expired.", ec: "0002-00000007"}
 	codes["ExpiredToken"] = expired
+}
+
+// checkExpectedOwner refuses a request whose x-amz-expected-bucket-owner
+// names another account than the bucket owner's (S3: 403 AccessDenied,
+// whoever asks, so a client never acts on a bucket it did not mean). The
+// owner is named by its account ID (the 12 digits policies use) or its
+// canonical ID.
+func checkExpectedOwner(rc *request, owner string) error {
+	if !rc.d.behave.expectedBucketOwner || owner == "" {
+		return nil
+	}
+	v := rc.r.Header.Get("X-Amz-Expected-Bucket-Owner")
+	if v == "" || v == owner || v == policyAccount(owner) {
+		return nil
+	}
+	return errAccessDenied()
 }

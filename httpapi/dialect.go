@@ -193,6 +193,7 @@ type behaviour struct {
 	deleteMissingKeyFails       bool // DeleteObject of a missing key is NoSuchKey
 	inclusiveMarker             bool // ListObjects' marker is listed too; NextMarker starts the next page
 	nextMarkerNeedsDelimiter    bool // ListObjects (v1) answers NextMarker only with a delimiter
+	expectedBucketOwner         bool // x-amz-expected-bucket-owner naming another account is AccessDenied
 	defaultRetentionNeedsDigest bool // PutObject into a bucket with a default retention needs Content-MD5 or a checksum
 	listsStoredHeaders          bool // listings show stored headers (Sina's x-sina-expire): no brief listing
 	copyETagHeader              bool // CopyObject answers the new ETag in the ETag header too

@@ -71,6 +71,7 @@ var s3 = &dialect{
 		recreateOwnBucketUSEast1:    true,
 		archivedNamesClass:          true,
 		nextMarkerNeedsDelimiter:    true,
+		expectedBucketOwner:         true,
 		defaultRetentionNeedsDigest: true,
 	},
 

@@ -34,15 +34,19 @@ func (rc *request) metadata() (engine.Metadata, error) {
 		Expires:            h.Get("Expires"),
 		WebsiteRedirect:    rc.header("website-redirect-location"),
 	}
-	// aws-chunked is a transfer detail, not stored (operations.md A.9).
+	// aws-chunked is a transfer detail, not stored (operations.md A.9);
+	// any other value is kept as sent ("deflate, gzip" reads back so).
 	if ce := h.Get("Content-Encoding"); ce != "" {
-		var enc []string
-		for e := range strings.SplitSeq(ce, ",") {
-			if e = strings.TrimSpace(e); e != "" && !strings.EqualFold(e, "aws-chunked") {
-				enc = append(enc, e)
+		m.ContentEncoding = ce
+		if strings.Contains(strings.ToLower(ce), "aws-chunked") {
+			var enc []string
+			for e := range strings.SplitSeq(ce, ",") {
+				if e = strings.TrimSpace(e); e != "" && !strings.EqualFold(e, "aws-chunked") {
+					enc = append(enc, e)
+				}
 			}
+			m.ContentEncoding = strings.Join(enc, ", ")
 		}
-		m.ContentEncoding = strings.Join(enc, ",")
 	}
 	prefix := rc.d.h("meta-")
 	size := 0
