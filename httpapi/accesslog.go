@@ -31,10 +31,25 @@ type loggingXML struct {
 }
 
 type loggingEnabledXML struct {
-	TargetBucket string            `xml:"TargetBucket"`
-	TargetPrefix string            `xml:"TargetPrefix"`
-	Grants       []loggingGrantXML `xml:"TargetGrants>Grant,omitempty"`
-	LoggingRole  string            `xml:"LoggingRole,omitempty"` // OSS
+	TargetBucket string               `xml:"TargetBucket"`
+	TargetPrefix string               `xml:"TargetPrefix"`
+	Grants       *loggingGrantsXML    `xml:"TargetGrants,omitempty"`
+	LoggingRole  string               `xml:"LoggingRole,omitempty"` // OSS
+	KeyFormat    *loggingKeyFormatXML `xml:"TargetObjectKeyFormat,omitempty"`
+}
+
+// loggingKeyFormatXML is S3's TargetObjectKeyFormat: one of the two.
+type loggingKeyFormatXML struct {
+	SimplePrefix      *struct{}             `xml:"SimplePrefix"`
+	PartitionedPrefix *partitionedPrefixXML `xml:"PartitionedPrefix"`
+}
+
+type partitionedPrefixXML struct {
+	PartitionDateSource string `xml:"PartitionDateSource,omitempty"`
+}
+
+type loggingGrantsXML struct {
+	Grant []loggingGrantXML `xml:"Grant"`
 }
 
 type loggingGrantXML struct {
@@ -75,9 +90,24 @@ func parseLogging(rc *request, data []byte) (bucketconfig.Config, error) {
 	}
 	l := &bucketconfig.Logging{TargetBucket: doc.Enabled.TargetBucket, TargetPrefix: doc.Enabled.TargetPrefix, Format: rc.d.name,
 		Role: doc.Enabled.LoggingRole}
-	for _, g := range doc.Enabled.Grants {
-		l.Grants = append(l.Grants, bucketconfig.LoggingGrant{Type: g.Grantee.Type, ID: g.Grantee.ID,
-			Email: g.Grantee.EmailAddress, URI: g.Grantee.URI, Permission: g.Permission})
+	if gs := doc.Enabled.Grants; gs != nil {
+		for _, g := range gs.Grant {
+			l.Grants = append(l.Grants, bucketconfig.LoggingGrant{Type: g.Grantee.Type, ID: g.Grantee.ID,
+				Email: g.Grantee.EmailAddress, URI: g.Grantee.URI, Permission: g.Permission})
+		}
+	}
+	if f := doc.Enabled.KeyFormat; f != nil {
+		switch {
+		case (f.SimplePrefix != nil) == (f.PartitionedPrefix != nil):
+			return nil, errorf("MalformedXML", "") // exactly one of the two
+		case f.SimplePrefix != nil:
+			l.KeyFormat = bucketconfig.LoggingSimplePrefix
+		default:
+			l.KeyFormat, l.PartitionDateSource = bucketconfig.LoggingPartitionedPrefix, f.PartitionedPrefix.PartitionDateSource
+			if l.PartitionDateSource == "" {
+				l.PartitionDateSource = "EventTime"
+			}
+		}
 	}
 	if l.TargetBucket == "" {
 		return nil, errorf("InvalidTargetBucketForLogging", "The target bucket for logging does not exist").with("TargetBucket", "")
@@ -110,7 +140,16 @@ func renderLogging(_ *request, c bucketconfig.Config) any {
 		x.Grantee.XMLNSXSI = "http://www.w3.org/2001/XMLSchema-instance"
 		x.Grantee.Type, x.Grantee.ID, x.Grantee.EmailAddress, x.Grantee.URI = g.Type, g.ID, g.Email, g.URI
 		x.Permission = g.Permission
-		en.Grants = append(en.Grants, x)
+		if en.Grants == nil {
+			en.Grants = &loggingGrantsXML{}
+		}
+		en.Grants.Grant = append(en.Grants.Grant, x)
+	}
+	switch l.KeyFormat {
+	case bucketconfig.LoggingSimplePrefix:
+		en.KeyFormat = &loggingKeyFormatXML{SimplePrefix: &struct{}{}}
+	case bucketconfig.LoggingPartitionedPrefix:
+		en.KeyFormat = &loggingKeyFormatXML{PartitionedPrefix: &partitionedPrefixXML{l.PartitionDateSource}}
 	}
 	return &loggingXML{Enabled: en}
 }
@@ -134,6 +173,16 @@ func (s *server) accessLog(rc *request, rec *Record) {
 		prefix += rec.Bucket + "-"
 	} else {
 		line = s3LogLine(rc, rec, now)
+		if l.KeyFormat == bucketconfig.LoggingPartitionedPrefix {
+			// [prefix]<account>/<region>/<bucket>/YYYY/MM/DD/, dated by the
+			// request (EventTime); a line is delivered within seconds, so
+			// DeliveryTime names the same day but across midnight.
+			b, err := s.eng.Bucket(rc.ctx, rec.Bucket)
+			if err != nil {
+				return
+			}
+			prefix += policyAccount(b.Owner) + "/" + s.regionOf(b) + "/" + rec.Bucket + "/" + now.Format("2006/01/02/")
+		}
 	}
 	// The request is over (its client may be gone); its line is not.
 	if err := s.eng.AppendAccessLog(context.WithoutCancel(rc.ctx), l.TargetBucket, prefix, line); err != nil && !errors.Is(err, engine.ErrClosed) {

@@ -440,6 +440,56 @@ func TestAccessLogS3(t *testing.T) {
 	assert.Nil(t, gl.LoggingEnabled)
 }
 
+// TestAccessLogPartitioned: S3's TargetObjectKeyFormat is stored, read
+// back and applied: PartitionedPrefix puts log objects under
+// <prefix><account>/<region>/<bucket>/YYYY/MM/DD/; no grants read back
+// as no TargetGrants element.
+func TestAccessLogPartitioned(t *testing.T) {
+	f := newEngineFixture(t, "", engine.Options{AccessLogInterval: time.Minute})
+	c := f.client()
+	ctx := context.Background()
+	for _, b := range []string{"psrc", "plogs"} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("psrc"), BucketLoggingStatus: &types.BucketLoggingStatus{
+		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("plogs"), TargetPrefix: aws.String("p/"),
+			TargetObjectKeyFormat: &types.TargetObjectKeyFormat{PartitionedPrefix: &types.PartitionedPrefix{PartitionDateSource: types.PartitionDateSourceEventTime}}}}})
+	require.NoError(t, err)
+	gl, err := c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String("psrc")})
+	require.NoError(t, err)
+	require.NotNil(t, gl.LoggingEnabled.TargetObjectKeyFormat)
+	require.NotNil(t, gl.LoggingEnabled.TargetObjectKeyFormat.PartitionedPrefix)
+	assert.Equal(t, types.PartitionDateSourceEventTime, gl.LoggingEnabled.TargetObjectKeyFormat.PartitionedPrefix.PartitionDateSource)
+	assert.Nil(t, gl.LoggingEnabled.TargetGrants, "no grants, no TargetGrants element")
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("psrc"), Key: aws.String("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	f.clock.Advance(2 * time.Minute)
+	_, err = f.eng.RunPending(ctx)
+	require.NoError(t, err)
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("plogs")})
+	require.NoError(t, err)
+	require.NotEmpty(t, list.Contents)
+	day := f.clock.Now().UTC().Format("2006/01/02")
+	for _, o := range list.Contents {
+		assert.Regexp(t, `^p/\d{12}/us-east-1/psrc/`+day+`/\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-[0-9A-F]{16}$`, aws.ToString(o.Key))
+	}
+
+	// SimplePrefix reads back; both formats at once are MalformedXML.
+	_, err = c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("psrc"), BucketLoggingStatus: &types.BucketLoggingStatus{
+		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("plogs"), TargetPrefix: aws.String("s/"),
+			TargetObjectKeyFormat: &types.TargetObjectKeyFormat{SimplePrefix: &types.SimplePrefix{}}}}})
+	require.NoError(t, err)
+	gl, err = c.GetBucketLogging(ctx, &s3.GetBucketLoggingInput{Bucket: aws.String("psrc")})
+	require.NoError(t, err)
+	require.NotNil(t, gl.LoggingEnabled.TargetObjectKeyFormat)
+	assert.NotNil(t, gl.LoggingEnabled.TargetObjectKeyFormat.SimplePrefix)
+	_, err = c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("psrc"), BucketLoggingStatus: &types.BucketLoggingStatus{
+		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("plogs"), TargetPrefix: aws.String("s/"),
+			TargetObjectKeyFormat: &types.TargetObjectKeyFormat{SimplePrefix: &types.SimplePrefix{}, PartitionedPrefix: &types.PartitionedPrefix{}}}}})
+	requireCode(t, err, "MalformedXML")
+}
+
 func TestAccessLogOSS(t *testing.T) {
 	f := newEngineFixture(t, "", engine.Options{})
 	c := f.ossV2(testAK, testSK)

@@ -171,7 +171,21 @@ type Logging struct {
 	// Role is OSS's LoggingRole (the RAM role OSS writes logs as), kept
 	// and echoed; osslite writes the logs itself.
 	Role string `json:"role,omitempty"`
+	// KeyFormat is S3's TargetObjectKeyFormat: "" (none given) or
+	// LoggingSimplePrefix, log objects named TargetPrefix + time and a
+	// unique string; LoggingPartitionedPrefix adds the source account,
+	// region, bucket and date as folders after TargetPrefix.
+	KeyFormat string `json:"keyFormat,omitempty"`
+	// PartitionDateSource is "EventTime" or "DeliveryTime" with
+	// LoggingPartitionedPrefix.
+	PartitionDateSource string `json:"partitionDateSource,omitempty"`
 }
+
+// The key formats of Logging.KeyFormat.
+const (
+	LoggingSimplePrefix      = "SimplePrefix"
+	LoggingPartitionedPrefix = "PartitionedPrefix"
+)
 
 // LoggingGrant is one S3 TargetGrants/Grant.
 type LoggingGrant struct {
@@ -196,6 +210,18 @@ func (l *Logging) Validate() error {
 	}
 	if len(l.TargetPrefix) > MaxLoggingPrefix {
 		return fmt.Errorf("%w: target prefix exceeds %d bytes", ErrInvalid, MaxLoggingPrefix)
+	}
+	switch {
+	case l.KeyFormat == "" || l.KeyFormat == LoggingSimplePrefix:
+		if l.PartitionDateSource != "" {
+			return fmt.Errorf("%w: a partition date source without PartitionedPrefix", ErrInvalid)
+		}
+	case l.KeyFormat == LoggingPartitionedPrefix:
+		if l.PartitionDateSource != "EventTime" && l.PartitionDateSource != "DeliveryTime" {
+			return fmt.Errorf("%w: partition date source %q", ErrInvalid, l.PartitionDateSource)
+		}
+	default:
+		return fmt.Errorf("%w: target object key format %q", ErrInvalid, l.KeyFormat)
 	}
 	for _, g := range l.Grants {
 		switch g.Permission {
