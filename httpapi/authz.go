@@ -165,6 +165,9 @@ func (s *server) canRead(rc *request, bucket, key string) error {
 		}
 		return err
 	}
+	if err := checkOwnerHeader(rc, "X-Amz-Source-Expected-Bucket-Owner", b.Owner); err != nil {
+		return err
+	}
 	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
 		return nil
 	}
@@ -375,10 +378,16 @@ func init() {
 // owner is named by its account ID (the 12 digits policies use) or its
 // canonical ID.
 func checkExpectedOwner(rc *request, owner string) error {
+	return checkOwnerHeader(rc, "X-Amz-Expected-Bucket-Owner", owner)
+}
+
+// checkOwnerHeader is checkExpectedOwner for the named header (a copy's
+// x-amz-source-expected-bucket-owner names the source bucket's owner).
+func checkOwnerHeader(rc *request, header, owner string) error {
 	if !rc.d.behave.expectedBucketOwner || owner == "" {
 		return nil
 	}
-	v := rc.r.Header.Get("X-Amz-Expected-Bucket-Owner")
+	v := rc.r.Header.Get(header)
 	if v == "" || v == owner || v == policyAccount(owner) {
 		return nil
 	}

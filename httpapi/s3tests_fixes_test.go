@@ -39,6 +39,17 @@ func TestExpectedBucketOwner(t *testing.T) {
 	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String("k")})
 	requireCode(t, err, "NotFound") // nothing was stored
 
+	// A copy's source bucket is checked against
+	// x-amz-source-expected-bucket-owner.
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("src"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("dst"), CopySource: aws.String("ebo/src"),
+		ExpectedSourceBucketOwner: aws.String("123456789012")})
+	requireCode(t, err, "AccessDenied")
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("dst"), CopySource: aws.String("ebo/src"),
+		ExpectedSourceBucketOwner: aws.String(canonical)})
+	require.NoError(t, err)
+
 	// Anonymous callers the ACL admits are refused the same way.
 	for _, q := range []raw{
 		{method: "GET", path: "/ebo?encoding-type=url", sign: "anon"},
