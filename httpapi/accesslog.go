@@ -177,8 +177,11 @@ func (s *server) accessLog(rc *request, rec *Record) {
 			// [prefix]<account>/<region>/<bucket>/YYYY/MM/DD/, dated by the
 			// request (EventTime); a line is delivered within seconds, so
 			// DeliveryTime names the same day but across midnight.
-			b, err := s.eng.Bucket(rc.ctx, rec.Bucket)
-			if err != nil {
+			// The request has mostly read its bucket already.
+			var b engine.BucketInfo
+			if rc.bucket != nil && rc.bucket.Name == rec.Bucket {
+				b = *rc.bucket
+			} else if b, err = s.eng.Bucket(rc.ctx, rec.Bucket); err != nil {
 				return
 			}
 			prefix += policyAccount(b.Owner) + "/" + s.regionOf(b) + "/" + rec.Bucket + "/" + now.Format("2006/01/02/")

@@ -131,7 +131,7 @@ func (s *server) authorizeAccess(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if err := checkExpectedOwner(rc, b.Owner); err != nil {
+	if err := checkOwnerHeader(rc, "X-Amz-Expected-Bucket-Owner", b.Owner); err != nil {
 		return err
 	}
 	if rc.r.TLS != nil && rc.route.config != httpsRow { // the owner can always mend the settings
@@ -372,17 +372,11 @@ func init() {
 	codes["ExpiredToken"] = expired
 }
 
-// checkExpectedOwner refuses a request whose x-amz-expected-bucket-owner
-// names another account than the bucket owner's (S3: 403 AccessDenied,
-// whoever asks, so a client never acts on a bucket it did not mean). The
-// owner is named by its account ID (the 12 digits policies use) or its
-// canonical ID.
-func checkExpectedOwner(rc *request, owner string) error {
-	return checkOwnerHeader(rc, "X-Amz-Expected-Bucket-Owner", owner)
-}
-
-// checkOwnerHeader is checkExpectedOwner for the named header (a copy's
-// x-amz-source-expected-bucket-owner names the source bucket's owner).
+// checkOwnerHeader refuses a request whose header (x-amz-expected-bucket-
+// owner, or a copy's x-amz-source-expected-bucket-owner) names another
+// account than owner's (S3: 403 AccessDenied, whoever asks, so a client
+// never acts on a bucket it did not mean). The owner is named by its
+// account ID (the 12 digits policies use) or its canonical ID.
 func checkOwnerHeader(rc *request, header, owner string) error {
 	if !rc.d.behave.expectedBucketOwner || owner == "" {
 		return nil
