@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -398,5 +399,83 @@ func TestUnknownLengthBody(t *testing.T) {
 	resp, body = send("/tebucket/k?partNumber=1&uploadId=" + up.UploadID)
 	if resp.StatusCode != 501 || !strings.Contains(body, "<Header>Transfer-Encoding</Header>") {
 		t.Fatalf("chunked part: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestAuthErrorMessages: a refused signature answers S3's own code,
+// message and extra elements, the words clients and tools show and
+// compare, never this package's internal error text.
+func TestAuthErrorMessages(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "authmsg")
+	date := f.clock.Now().UTC().Format("20060102")
+	cred := "Credential=" + testAK + "/" + date + "/us-east-1/s3/aws4_request"
+	const sig = "Signature=5fb279ae552098ea7c5c807df54cdb159e74939e19449b29831552639ec34b29"
+	header := func(auth string) raw {
+		return raw{method: "GET", path: "/authmsg", sign: "keep", header: hdr("Authorization", auth,
+			"X-Amz-Date", f.clock.Now().UTC().Format(sigv4.TimeFormat), "X-Amz-Content-Sha256", sigv4.EmptySHA256)}
+	}
+	presigned := func(edit func(q url.Values)) raw {
+		r, _ := http.NewRequest("GET", f.srv.URL+"/authmsg", nil)
+		_, err := sigv4.Presign(r, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), time.Hour)
+		must(t, err)
+		q := r.URL.Query()
+		edit(q)
+		return raw{method: "GET", path: "/authmsg?" + q.Encode(), sign: "anon"}
+	}
+	for _, tc := range []struct {
+		name    string
+		q       raw
+		status  int
+		code    string
+		message string
+		extra   []string
+	}{
+		{"no space", header("invalid_header"), 400, "InvalidArgument",
+			"Authorization header is invalid -- one and only one ' ' (space) required.",
+			[]string{"<ArgumentName>Authorization</ArgumentName>", "<ArgumentValue>invalid_header</ArgumentValue>"}},
+		{"unknown scheme", header("AWS2-HMAC-SHA1 " + cred), 400, "InvalidArgument", "Unsupported Authorization Type",
+			[]string{"<ArgumentValue>AWS2-HMAC-SHA1</ArgumentValue>"}},
+		{"two components", header("AWS4-HMAC-SHA256 " + cred + "," + sig), 400, "AuthorizationHeaderMalformed",
+			"The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.", nil},
+		{"malformed component", header("AWS4-HMAC-SHA256 " + cred + ",SignedHeaders-Content-Length," + sig), 400, "AuthorizationHeaderMalformed",
+			`The authorization header is malformed; the authorization component "SignedHeaders-Content-Length" is malformed.`, nil},
+		{"wrong service", header("AWS4-HMAC-SHA256 Credential=" + testAK + "/" + date + "/us-east-1/ec2/aws4_request,SignedHeaders=host," + sig), 400, "AuthorizationHeaderMalformed",
+			`The authorization header is malformed; incorrect service "ec2". This endpoint belongs to "s3".`, nil},
+		{"bad credential date", header("AWS4-HMAC-SHA256 Credential=" + testAK + "/3223423234/us-east-1/s3/aws4_request,SignedHeaders=host," + sig), 400, "AuthorizationHeaderMalformed",
+			`The authorization header is malformed; incorrect date format "3223423234". This date in the credential must be in the format "yyyyMMdd".`, nil},
+		{"unknown key", raw{method: "GET", path: "/authmsg", ak: "AKIANOBODY", sk: "x"}, 403, "InvalidAccessKeyId",
+			"The AWS Access Key Id you provided does not exist in our records.", []string{"<AWSAccessKeyId>AKIANOBODY</AWSAccessKeyId>"}},
+		{"presigned without signature", presigned(func(q url.Values) { q.Del("X-Amz-Signature") }), 400, "AuthorizationQueryParametersError",
+			"Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.", nil},
+		{"presigned terminal", presigned(func(q url.Values) {
+			q.Set("X-Amz-Credential", strings.Replace(q.Get("X-Amz-Credential"), "aws4_request", "aws5_request", 1))
+		}), 400, "AuthorizationQueryParametersError",
+			`Error parsing the X-Amz-Credential parameter; incorrect terminal "aws5_request". This endpoint uses "aws4_request".`, nil},
+		{"presigned date mismatch", presigned(func(q url.Values) {
+			q.Set("X-Amz-Credential", strings.Replace(q.Get("X-Amz-Credential"), date, "20060102", 1))
+		}), 400, "AuthorizationQueryParametersError",
+			`Invalid credential date "20060102". This date is not the same as X-Amz-Date: "` + date + `".`, nil},
+		{"presigned negative expiry", presigned(func(q url.Values) { q.Set("X-Amz-Expires", "-1") }), 400, "AuthorizationQueryParametersError",
+			"X-Amz-Expires must be non-negative", nil},
+		{"presigned expiry over a week", presigned(func(q url.Values) { q.Set("X-Amz-Expires", "604801") }), 400, "AuthorizationQueryParametersError",
+			"X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds", nil},
+		{"presigned unknown key", presigned(func(q url.Values) {
+			q.Set("X-Amz-Credential", strings.Replace(q.Get("X-Amz-Credential"), testAK, "AKIANOBODY", 1))
+		}), 403, "InvalidAccessKeyId", "", []string{"<AWSAccessKeyId>AKIANOBODY</AWSAccessKeyId>"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := f.do(t, tc.q)
+			var doc struct{ Code, Message string }
+			_ = xml.Unmarshal(r.body, &doc)
+			if r.StatusCode != tc.status || doc.Code != tc.code || (tc.message != "" && doc.Message != tc.message) {
+				t.Fatalf("%d %s", r.StatusCode, r.body)
+			}
+			for _, want := range tc.extra {
+				if !bytes.Contains(r.body, []byte(want)) {
+					t.Fatalf("no %s in %s", want, r.body)
+				}
+			}
+		})
 	}
 }

@@ -421,6 +421,7 @@ var sentinels = []struct {
 	{sigv4.ErrMalformedAuthorization, "AuthorizationHeaderMalformed", ""},
 	{sigv4.ErrMalformedPresigned, "AuthorizationQueryParametersError", "-"},
 	{sigv4.ErrUnsupportedAlgorithm, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
+	{sigv4.ErrUnsupportedAuthorizationType, "InvalidArgument", "-"},
 	{sigv4.ErrMultipleAuth, "InvalidArgument", "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"},
 	{sigv4.ErrNoAuth, "AccessDenied", ""},
 	{sigv4.ErrInvalidAccessKeyID, "InvalidAccessKeyId", ""},
@@ -430,7 +431,7 @@ var sentinels = []struct {
 	{sigv4.ErrNotYetValid, "AccessDenied", "Request is not valid yet"},
 	{sigv4.ErrWrongRegion, "AuthorizationHeaderMalformed", ""},
 	{sigv4.ErrMissingContentSHA256, "InvalidRequest", "Missing required header for this request: x-amz-content-sha256"},
-	{sigv4.ErrInvalidContentSHA256, "InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value."},
+	{sigv4.ErrInvalidContentSHA256, "InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD, STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER or a valid sha256 value."},
 
 	{awschunked.ErrSignatureMismatch, "SignatureDoesNotMatch", ""},
 	{awschunked.ErrMalformedTrailer, "MalformedTrailerError", ""},
@@ -489,7 +490,11 @@ func toError(err error) (e *Error, internal bool) {
 			continue
 		}
 		msg := s.message
-		if msg == "-" {
+		var we *sigv4.Error
+		switch {
+		case errors.As(err, &we) && we.Message != "":
+			msg = we.Message // S3's own words for what the signature lacks
+		case msg == "-":
 			msg = err.Error()
 		}
 		e = errorf(s.code, msg)
@@ -505,6 +510,10 @@ func toError(err error) (e *Error, internal bool) {
 		var sse *ssig.SignatureError
 		var skew *sigv4.SkewError
 		switch {
+		case we != nil && we.AccessKeyID != "":
+			e.with("AWSAccessKeyId", we.AccessKeyID)
+		case we != nil && errors.Is(err, sigv4.ErrUnsupportedAuthorizationType):
+			e.with("ArgumentName", "Authorization").with("ArgumentValue", we.ArgumentValue)
 		case errors.As(err, &skew):
 			e.with("RequestTime", skew.RequestTime).
 				with("ServerTime", skew.ServerTime.UTC().Format(time.RFC3339)).

@@ -21,6 +21,11 @@ var (
 	// ErrUnsupportedAlgorithm: a recognised but unsupported scheme such as
 	// SigV4a (AWS4-ECDSA-P256-SHA256) (InvalidRequest).
 	ErrUnsupportedAlgorithm = errors.New("sigv4: unsupported signing algorithm")
+	// ErrUnsupportedAuthorizationType: an Authorization header of a scheme
+	// S3 does not know, or without the space after its scheme
+	// (InvalidArgument, ArgumentName Authorization). Errors wrapping it are
+	// *Error with ArgumentValue set.
+	ErrUnsupportedAuthorizationType = errors.New("sigv4: unsupported authorization type")
 	// ErrMultipleAuth: both an Authorization header and query-string
 	// credentials are present (InvalidArgument).
 	ErrMultipleAuth = errors.New("sigv4: only one auth mechanism allowed")
@@ -57,6 +62,47 @@ var (
 	// ErrSignatureMismatch: the signature does not verify
 	// (SignatureDoesNotMatch). Errors wrapping it are *MismatchError.
 	ErrSignatureMismatch = errors.New("sigv4: signature does not match")
+)
+
+// Error is an error of this package that carries S3's own wire message
+// for it: the text S3 answers, which clients and conformance suites
+// compare. It wraps its sentinel (Kind).
+type Error struct {
+	Kind error
+	// Message is S3's message; empty leaves the sentinel's usual one.
+	Message string
+	// AccessKeyID is the key an ErrInvalidAccessKeyID names (S3's
+	// <AWSAccessKeyId>).
+	AccessKeyID string
+	// ArgumentValue is the value an ErrUnsupportedAuthorizationType
+	// refuses (S3's <ArgumentValue>).
+	ArgumentValue string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Message != "":
+		return e.Kind.Error() + ": " + e.Message
+	case e.AccessKeyID != "":
+		return e.Kind.Error() + ": " + e.AccessKeyID
+	}
+	return e.Kind.Error()
+}
+
+// Unwrap returns Kind.
+func (e *Error) Unwrap() error { return e.Kind }
+
+// wireError is an *Error of kind with S3's message, formatted.
+func wireError(kind error, format string, args ...any) *Error {
+	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
+}
+
+// Prefixes of S3's AuthorizationHeaderMalformed and
+// AuthorizationQueryParametersError messages about the credential.
+const (
+	headerMalformed   = "The authorization header is malformed; "
+	queryCredential   = "Error parsing the X-Amz-Credential parameter; "
+	queryParamsNeeded = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
 )
 
 // MismatchError carries the details S3 puts into a SignatureDoesNotMatch

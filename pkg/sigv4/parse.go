@@ -19,8 +19,22 @@ func (c Credential) String() string { return c.AccessKeyID + "/" + c.Scope.Strin
 
 // ParseCredential parses "<akid>/<yyyymmdd>/<region>/<service>/aws4_request".
 // It checks the shape and the date, not the region or service values. Errors
-// wrap ErrMalformedAuthorization.
+// wrap ErrMalformedAuthorization and carry S3's message (*Error).
 func ParseCredential(s string) (Credential, error) {
+	c, detail := parseCredential(s)
+	if detail != "" {
+		return Credential{}, wireError(ErrMalformedAuthorization, "%s%s", headerMalformed, detail)
+	}
+	return c, nil
+}
+
+// malformedCredential is S3's detail for a credential of the wrong shape.
+const malformedCredential = `the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`
+
+// parseCredential is ParseCredential with S3's detail of what is wrong
+// (the part of its message after the header's or the query's prefix)
+// instead of an error; the detail is empty when s is well-formed.
+func parseCredential(s string) (Credential, string) {
 	// Exactly five parts, cut without allocating (every signed request
 	// parses one).
 	var parts [5]string
@@ -31,23 +45,19 @@ func ParseCredential(s string) (Credential, error) {
 		}
 	}
 	if !ok || strings.Contains(rest, "/") {
-		return Credential{}, fmt.Errorf("%w: the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\"", ErrMalformedAuthorization)
+		return Credential{}, malformedCredential
 	}
 	parts[4] = rest
 	c := Credential{AccessKeyID: parts[0], Scope: Scope{Date: parts[1], Region: parts[2], Service: parts[3]}}
 	switch {
-	case c.AccessKeyID == "":
-		return Credential{}, fmt.Errorf("%w: empty access key id in Credential", ErrMalformedAuthorization)
+	case c.AccessKeyID == "", c.Region == "", c.Service == "":
+		return Credential{}, malformedCredential
 	case !validDate(c.Date):
-		return Credential{}, fmt.Errorf("%w: invalid credential date %q", ErrMalformedAuthorization, c.Date)
-	case c.Region == "":
-		return Credential{}, fmt.Errorf("%w: empty region in Credential", ErrMalformedAuthorization)
-	case c.Service == "":
-		return Credential{}, fmt.Errorf("%w: empty service in Credential", ErrMalformedAuthorization)
+		return Credential{}, fmt.Sprintf(`incorrect date format %q. This date in the credential must be in the format "yyyyMMdd".`, c.Date)
 	case parts[4] != Terminator:
-		return Credential{}, fmt.Errorf("%w: incorrect terminal %q; expecting %q", ErrMalformedAuthorization, parts[4], Terminator)
+		return Credential{}, fmt.Sprintf(`incorrect terminal %q. This endpoint uses %q.`, parts[4], Terminator)
 	}
-	return c, nil
+	return c, ""
 }
 
 func validDate(s string) bool {
@@ -83,8 +93,13 @@ func ParseAuthorization(header string) (Authorization, error) {
 	switch {
 	case alg == AlgorithmECDSA:
 		return Authorization{}, fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, alg)
-	case alg != Algorithm || !ok:
-		return Authorization{}, fmt.Errorf("%w: unsupported authorization type", ErrMalformedAuthorization)
+	case !ok:
+		return Authorization{}, &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Authorization header is invalid -- one and only one ' ' (space) required.", ArgumentValue: header}
+	case alg != Algorithm:
+		return Authorization{}, &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Unsupported Authorization Type", ArgumentValue: alg}
+	}
+	if strings.Count(rest, ",") < 2 {
+		return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization header requires three components: Credential, SignedHeaders, and Signature.", headerMalformed)
 	}
 	var a Authorization
 	var haveCred, haveSH, haveSig bool
@@ -92,7 +107,7 @@ func ParseAuthorization(header string) (Authorization, error) {
 		comp = strings.TrimSpace(comp)
 		k, v, ok := strings.Cut(comp, "=")
 		if !ok {
-			return Authorization{}, fmt.Errorf("%w: the authorization header requires key=value components, got %q", ErrMalformedAuthorization, comp)
+			return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization component %q is malformed.", headerMalformed, comp)
 		}
 		var dup bool
 		switch k {
@@ -107,29 +122,29 @@ func ParseAuthorization(header string) (Authorization, error) {
 			dup, haveSH = haveSH, true
 			hs, err := parseSignedHeaders(v)
 			if err != nil {
-				return Authorization{}, fmt.Errorf("%w: %v", ErrMalformedAuthorization, err)
+				return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization component %q is malformed.", headerMalformed, comp)
 			}
 			a.SignedHeaders = hs
 		case "Signature":
 			dup, haveSig = haveSig, true
 			if !validSignature(v) {
-				return Authorization{}, fmt.Errorf("%w: the Signature must be 64 hex characters", ErrMalformedAuthorization)
+				return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization component %q is malformed.", headerMalformed, comp)
 			}
 			a.Signature = strings.ToLower(v)
 		default:
-			return Authorization{}, fmt.Errorf("%w: unknown component %q", ErrMalformedAuthorization, k)
+			return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization component %q is malformed.", headerMalformed, comp)
 		}
 		if dup {
-			return Authorization{}, fmt.Errorf("%w: duplicate component %q", ErrMalformedAuthorization, k)
+			return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization component %q is malformed.", headerMalformed, comp)
 		}
 	}
 	switch {
 	case !haveCred:
-		return Authorization{}, fmt.Errorf("%w: missing Credential", ErrMalformedAuthorization)
+		return Authorization{}, wireError(ErrMalformedAuthorization, "%smissing Credential.", headerMalformed)
 	case !haveSH:
-		return Authorization{}, fmt.Errorf("%w: missing SignedHeaders", ErrMalformedAuthorization)
+		return Authorization{}, wireError(ErrMalformedAuthorization, "%smissing SignedHeaders.", headerMalformed)
 	case !haveSig:
-		return Authorization{}, fmt.Errorf("%w: missing Signature", ErrMalformedAuthorization)
+		return Authorization{}, wireError(ErrMalformedAuthorization, "%smissing Signature.", headerMalformed)
 	}
 	return a, nil
 }
@@ -189,7 +204,7 @@ type Presigned struct {
 func ParsePresigned(q url.Values) (Presigned, error) {
 	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature"} {
 		if len(q[k]) != 1 {
-			return Presigned{}, fmt.Errorf("%w: query-string authentication requires exactly one %s parameter", ErrMalformedPresigned, k)
+			return Presigned{}, wireError(ErrMalformedPresigned, queryParamsNeeded)
 		}
 	}
 	switch alg := q.Get("X-Amz-Algorithm"); alg {
@@ -197,42 +212,42 @@ func ParsePresigned(q url.Values) (Presigned, error) {
 	case AlgorithmECDSA:
 		return Presigned{}, fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, alg)
 	default:
-		return Presigned{}, fmt.Errorf("%w: X-Amz-Algorithm only supports %q", ErrMalformedPresigned, Algorithm)
+		return Presigned{}, wireError(ErrMalformedPresigned, "X-Amz-Algorithm only supports %q", Algorithm)
 	}
 	var p Presigned
-	c, err := ParseCredential(q.Get("X-Amz-Credential"))
-	if err != nil {
-		return Presigned{}, fmt.Errorf("%w: error parsing the X-Amz-Credential parameter: %v", ErrMalformedPresigned, err)
+	c, detail := parseCredential(q.Get("X-Amz-Credential"))
+	if detail != "" {
+		return Presigned{}, wireError(ErrMalformedPresigned, "%s%s", queryCredential, detail)
 	}
 	p.Credential = c
 	p.Timestamp = q.Get("X-Amz-Date")
 	t, err := time.Parse(TimeFormat, p.Timestamp)
 	if err != nil || len(p.Timestamp) != len(TimeFormat) {
-		return Presigned{}, fmt.Errorf("%w: X-Amz-Date must be in the ISO8601 long format", ErrMalformedPresigned)
+		return Presigned{}, wireError(ErrMalformedPresigned, `X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`)
 	}
 	p.Time = t.UTC()
 	if p.Timestamp[:8] != c.Date {
-		return Presigned{}, fmt.Errorf("%w: credential date %s does not match X-Amz-Date %s", ErrMalformedPresigned, c.Date, p.Timestamp)
+		return Presigned{}, wireError(ErrMalformedPresigned, "Invalid credential date %q. This date is not the same as X-Amz-Date: %q.", c.Date, p.Timestamp[:8])
 	}
 	exp := q.Get("X-Amz-Expires")
 	n, err := strconv.ParseInt(exp, 10, 64)
 	switch {
-	case err != nil || exp == "" || exp[0] == '+' || exp[0] == '-':
-		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires should be a number", ErrMalformedPresigned)
-	case n < 0:
-		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires must be non-negative", ErrMalformedPresigned)
+	case err == nil && exp[0] == '-' && n < 0:
+		return Presigned{}, wireError(ErrMalformedPresigned, "X-Amz-Expires must be non-negative")
+	case err != nil || exp[0] == '+' || exp[0] == '-':
+		return Presigned{}, wireError(ErrMalformedPresigned, "X-Amz-Expires should be a number")
 	case n > int64(MaxPresignExpires/time.Second):
-		return Presigned{}, fmt.Errorf("%w: X-Amz-Expires must be less than a week (in seconds) that is 604800", ErrMalformedPresigned)
+		return Presigned{}, wireError(ErrMalformedPresigned, "X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds")
 	}
 	p.Expires = time.Duration(n) * time.Second
 	hs, err := parseSignedHeaders(q.Get("X-Amz-SignedHeaders"))
 	if err != nil {
-		return Presigned{}, fmt.Errorf("%w: %v", ErrMalformedPresigned, err)
+		return Presigned{}, wireError(ErrMalformedPresigned, "X-Amz-SignedHeaders is malformed: %v", err)
 	}
 	p.SignedHeaders = hs
 	p.Signature = q.Get("X-Amz-Signature")
 	if !validSignature(p.Signature) {
-		return Presigned{}, fmt.Errorf("%w: X-Amz-Signature must be 64 hex characters", ErrMalformedPresigned)
+		return Presigned{}, wireError(ErrMalformedPresigned, "X-Amz-Signature must be 64 hex characters")
 	}
 	p.Signature = strings.ToLower(p.Signature)
 	p.SecurityToken = q.Get("X-Amz-Security-Token")

@@ -34,36 +34,43 @@ func TestParseAuthorizationMalformed(t *testing.T) {
 	tests := []struct {
 		name, header string
 		want         error
+		msg          string // S3's message, when the case checks it
 	}{
-		{"empty", "", ErrMalformedAuthorization},
-		{"v2", "AWS AKID:abc", ErrMalformedAuthorization},
-		{"sigv4a", "AWS4-ECDSA-P256-SHA256 " + cred + "," + sh + "," + sig, ErrUnsupportedAlgorithm},
-		{"no space", "AWS4-HMAC-SHA256" + cred, ErrMalformedAuthorization},
-		{"missing credential", "AWS4-HMAC-SHA256 " + sh + "," + sig, ErrMalformedAuthorization},
-		{"missing signed headers", "AWS4-HMAC-SHA256 " + cred + "," + sig, ErrMalformedAuthorization},
-		{"missing signature", "AWS4-HMAC-SHA256 " + cred + "," + sh, ErrMalformedAuthorization},
-		{"duplicate", "AWS4-HMAC-SHA256 " + cred + "," + cred + "," + sh + "," + sig, ErrMalformedAuthorization},
-		{"unknown component", "AWS4-HMAC-SHA256 " + cred + "," + sh + "," + sig + ",Foo=bar", ErrMalformedAuthorization},
-		{"no equals", "AWS4-HMAC-SHA256 " + cred + "," + sh + ",Signature", ErrMalformedAuthorization},
-		{"trailing comma", "AWS4-HMAC-SHA256 " + cred + "," + sh + "," + sig + ",", ErrMalformedAuthorization},
-		{"credential 4 parts", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3," + sh + "," + sig, ErrMalformedAuthorization},
-		{"credential 6 parts", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request/x," + sh + "," + sig, ErrMalformedAuthorization},
-		{"bad terminator", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws5_request," + sh + "," + sig, ErrMalformedAuthorization},
-		{"bad date", "AWS4-HMAC-SHA256 Credential=AKID/20131324/us-east-1/s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization},
-		{"short date", "AWS4-HMAC-SHA256 Credential=AKID/2013052/us-east-1/s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization},
-		{"empty akid", "AWS4-HMAC-SHA256 Credential=/20130524/us-east-1/s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization},
-		{"empty region", "AWS4-HMAC-SHA256 Credential=AKID/20130524//s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization},
-		{"empty service", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1//aws4_request," + sh + "," + sig, ErrMalformedAuthorization},
-		{"empty signed headers", "AWS4-HMAC-SHA256 " + cred + ",SignedHeaders=," + sig, ErrMalformedAuthorization},
-		{"empty header name", "AWS4-HMAC-SHA256 " + cred + ",SignedHeaders=host;;x-amz-date," + sig, ErrMalformedAuthorization},
-		{"bad header name", "AWS4-HMAC-SHA256 " + cred + ",SignedHeaders=ho st," + sig, ErrMalformedAuthorization},
-		{"short signature", "AWS4-HMAC-SHA256 " + cred + "," + sh + ",Signature=abc", ErrMalformedAuthorization},
-		{"non-hex signature", "AWS4-HMAC-SHA256 " + cred + "," + sh + ",Signature=" + strings.Repeat("g", 64), ErrMalformedAuthorization},
+		{"empty", "", ErrUnsupportedAuthorizationType, "Authorization header is invalid -- one and only one ' ' (space) required."},
+		{"v2", "AWS AKID:abc", ErrUnsupportedAuthorizationType, "Unsupported Authorization Type"},
+		{"sigv4a", "AWS4-ECDSA-P256-SHA256 " + cred + "," + sh + "," + sig, ErrUnsupportedAlgorithm, ""},
+		{"no space", "AWS4-HMAC-SHA256" + cred, ErrUnsupportedAuthorizationType, "Authorization header is invalid -- one and only one ' ' (space) required."},
+		{"missing credential", "AWS4-HMAC-SHA256 " + sh + "," + sig, ErrMalformedAuthorization, "The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature."},
+		{"missing signed headers", "AWS4-HMAC-SHA256 " + cred + "," + sig, ErrMalformedAuthorization, ""},
+		{"missing signature", "AWS4-HMAC-SHA256 " + cred + "," + sh, ErrMalformedAuthorization, ""},
+		{"signature twice", "AWS4-HMAC-SHA256 " + cred + "," + sig + "," + sig, ErrMalformedAuthorization, "The authorization header is malformed; the authorization component \"" + sig + "\" is malformed."},
+		{"duplicate", "AWS4-HMAC-SHA256 " + cred + "," + cred + "," + sh + "," + sig, ErrMalformedAuthorization, ""},
+		{"unknown component", "AWS4-HMAC-SHA256 " + cred + "," + sh + "," + sig + ",Foo=bar", ErrMalformedAuthorization, ""},
+		{"no equals", "AWS4-HMAC-SHA256 " + cred + "," + sh + ",Signature", ErrMalformedAuthorization, `The authorization header is malformed; the authorization component "Signature" is malformed.`},
+		{"trailing comma", "AWS4-HMAC-SHA256 " + cred + "," + sh + "," + sig + ",", ErrMalformedAuthorization, ""},
+		{"credential 4 parts", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3," + sh + "," + sig, ErrMalformedAuthorization, `The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`},
+		{"credential 6 parts", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws4_request/x," + sh + "," + sig, ErrMalformedAuthorization, ""},
+		{"bad terminator", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3/aws5_request," + sh + "," + sig, ErrMalformedAuthorization, `The authorization header is malformed; incorrect terminal "aws5_request". This endpoint uses "aws4_request".`},
+		{"bad date", "AWS4-HMAC-SHA256 Credential=AKID/20131324/us-east-1/s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization, `The authorization header is malformed; incorrect date format "20131324". This date in the credential must be in the format "yyyyMMdd".`},
+		{"short date", "AWS4-HMAC-SHA256 Credential=AKID/2013052/us-east-1/s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization, ""},
+		{"empty akid", "AWS4-HMAC-SHA256 Credential=/20130524/us-east-1/s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization, ""},
+		{"empty region", "AWS4-HMAC-SHA256 Credential=AKID/20130524//s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization, ""},
+		{"empty service", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1//aws4_request," + sh + "," + sig, ErrMalformedAuthorization, ""},
+		{"empty signed headers", "AWS4-HMAC-SHA256 " + cred + ",SignedHeaders=," + sig, ErrMalformedAuthorization, ""},
+		{"empty header name", "AWS4-HMAC-SHA256 " + cred + ",SignedHeaders=host;;x-amz-date," + sig, ErrMalformedAuthorization, ""},
+		{"bad header name", "AWS4-HMAC-SHA256 " + cred + ",SignedHeaders=ho st," + sig, ErrMalformedAuthorization, ""},
+		{"short signature", "AWS4-HMAC-SHA256 " + cred + "," + sh + ",Signature=abc", ErrMalformedAuthorization, ""},
+		{"non-hex signature", "AWS4-HMAC-SHA256 " + cred + "," + sh + ",Signature=" + strings.Repeat("g", 64), ErrMalformedAuthorization, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseAuthorization(tt.header)
 			require.ErrorIs(t, err, tt.want)
+			if tt.msg != "" {
+				var we *Error
+				require.ErrorAs(t, err, &we)
+				require.Equal(t, tt.msg, we.Message)
+			}
 		})
 	}
 }
@@ -178,7 +185,7 @@ func TestVerifyErrors(t *testing.T) {
 		{"tampered path", signed(func(r *http.Request) { r.URL.Path = "/other"; r.RequestURI = "/other" }), now, VerifyOptions{}, ErrSignatureMismatch},
 		{"multiple auth", signed(func(r *http.Request) { r.URL.RawQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256" }), now, VerifyOptions{}, ErrMultipleAuth},
 		{"sigv4a header", signed(func(r *http.Request) { r.Header.Set("Authorization", "AWS4-ECDSA-P256-SHA256 Credential=x") }), now, VerifyOptions{}, ErrUnsupportedAlgorithm},
-		{"unknown scheme", signed(func(r *http.Request) { r.Header.Set("Authorization", "Bearer x") }), now, VerifyOptions{}, ErrMalformedAuthorization},
+		{"unknown scheme", signed(func(r *http.Request) { r.Header.Set("Authorization", "Bearer x") }), now, VerifyOptions{}, ErrUnsupportedAuthorizationType},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -211,7 +211,7 @@ func verifyV2Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	}
 	sec, ok := secret(akid)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, akid)
+		return nil, &Error{Kind: ErrInvalidAccessKeyID, AccessKeyID: akid}
 	}
 	var stss []string
 	for _, p := range resourcePathsV2(r, opts.VirtualHostBucket) {
@@ -243,7 +243,7 @@ func verifyV2Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	}
 	sec, ok := secret(akid)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, akid)
+		return nil, &Error{Kind: ErrInvalidAccessKeyID, AccessKeyID: akid}
 	}
 	var stss []string
 	for _, p := range resourcePathsV2(r, opts.VirtualHostBucket) {

@@ -60,7 +60,10 @@ func Detect(r *http.Request) (Method, error) {
 	case strings.HasPrefix(auth, "AWS "):
 		return MethodV2Header, nil
 	}
-	return MethodNone, fmt.Errorf("%w: unsupported authorization type", ErrMalformedAuthorization)
+	if scheme, _, ok := strings.Cut(auth, " "); ok {
+		return MethodNone, &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Unsupported Authorization Type", ArgumentValue: scheme}
+	}
+	return MethodNone, &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Authorization header is invalid -- one and only one ' ' (space) required.", ArgumentValue: auth}
 }
 
 // SecretFunc returns the secret key of an access key id, or ok=false if the
@@ -139,7 +142,11 @@ func Verify(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOption
 
 func checkScope(c Credential, opts VerifyOptions, malformed error) error {
 	if c.Service != opts.Service {
-		return fmt.Errorf("%w: wrong service %q in credential scope; expecting %q", malformed, c.Service, opts.Service)
+		prefix := headerMalformed
+		if malformed == ErrMalformedPresigned {
+			prefix = queryCredential
+		}
+		return wireError(malformed, "%sincorrect service %q. This endpoint belongs to %q.", prefix, c.Service, opts.Service)
 	}
 	if opts.Region != "" && c.Region != opts.Region {
 		return fmt.Errorf("%w: the region %q is wrong; expecting %q", ErrWrongRegion, c.Region, opts.Region)
@@ -228,7 +235,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 		return nil, err
 	}
 	if !containsHost(a.SignedHeaders) {
-		return nil, fmt.Errorf("%w: the host header must be signed", ErrMalformedAuthorization)
+		return nil, wireError(ErrMalformedAuthorization, "%sthe SignedHeaders must include host.", headerMalformed)
 	}
 	var ts string
 	var t time.Time
@@ -257,7 +264,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 		return nil, &SkewError{RequestTime: raw, ServerTime: now, MaxSkew: opts.MaxSkew}
 	}
 	if ts[:8] != a.Credential.Date {
-		return nil, fmt.Errorf("%w: invalid credential date %q; it is not the same as X-Amz-Date %q", ErrMalformedAuthorization, a.Credential.Date, ts[:8])
+		return nil, wireError(ErrMalformedAuthorization, "%sInvalid credential date. Date is not the same as X-Amz-Date.", headerMalformed)
 	}
 	if err := checkSigned(r, normalizeSignedHeaders(a.SignedHeaders), false); err != nil {
 		return nil, err
@@ -271,7 +278,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	}
 	sec, ok := secret(a.Credential.AccessKeyID)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, a.Credential.AccessKeyID)
+		return nil, &Error{Kind: ErrInvalidAccessKeyID, AccessKeyID: a.Credential.AccessKeyID}
 	}
 	key := opts.Keys.get(sec, a.Credential.Scope)
 	if err := matchV4(r, key, ts, a.Credential, a.SignedHeaders, payload, a.Signature, false); err != nil {
@@ -293,7 +300,7 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 		return nil, err
 	}
 	if !containsHost(p.SignedHeaders) {
-		return nil, fmt.Errorf("%w: the host header must be signed", ErrMalformedPresigned)
+		return nil, wireError(ErrMalformedPresigned, "X-Amz-SignedHeaders must include host")
 	}
 	if err := p.CheckTime(now, opts.MaxSkew); err != nil {
 		return nil, err
@@ -306,7 +313,7 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	}
 	sec, ok := secret(p.Credential.AccessKeyID)
 	if !ok {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidAccessKeyID, p.Credential.AccessKeyID)
+		return nil, &Error{Kind: ErrInvalidAccessKeyID, AccessKeyID: p.Credential.AccessKeyID}
 	}
 	key := opts.Keys.get(sec, p.Credential.Scope)
 	if err := matchV4(r, key, p.Timestamp, p.Credential, p.SignedHeaders, p.PayloadHash, p.Signature, true); err != nil {
