@@ -29,6 +29,7 @@ var (
 	ErrInvalidArgument          = errors.New("engine: invalid argument")
 	ErrInvalidCopyRequest       = errors.New("engine: copy to itself without changing anything")
 	ErrEntityTooLarge           = errors.New("engine: entity too large")
+	ErrObjectSizeMismatch       = errors.New("engine: the parts do not add up to the object size given")
 	ErrInvalidPartNumber        = errors.New("engine: invalid part number")
 	ErrClosed                   = errors.New("engine: closed")
 	ErrNoSuchUpload             = errors.New("engine: no such multipart upload")

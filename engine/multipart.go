@@ -469,7 +469,24 @@ type CompleteOptions struct {
 	// parts all carry this CRC (PartOptions.DefaultChecksum), gives the
 	// object their combination as a FULL_OBJECT checksum. Default "".
 	DefaultChecksum checksum.Algorithm
+	// ObjectSize, when set, is the size the client says the object will
+	// have (S3's x-amz-mp-object-size); another total of the listed
+	// parts is a *SizeMismatchError and completes nothing.
+	ObjectSize *int64
 }
+
+// SizeMismatchError is a Complete refused because the listed parts do
+// not add up to CompleteOptions.ObjectSize. It wraps ErrObjectSizeMismatch.
+type SizeMismatchError struct {
+	Expected, Actual int64
+}
+
+func (e *SizeMismatchError) Error() string {
+	return fmt.Sprintf("%v: expected %d bytes, the parts hold %d", ErrObjectSizeMismatch, e.Expected, e.Actual)
+}
+
+// Unwrap returns ErrObjectSizeMismatch.
+func (e *SizeMismatchError) Unwrap() error { return ErrObjectSizeMismatch }
 
 // PartError says which part made Complete fail. It wraps ErrInvalidPart or
 // ErrEntityTooSmall.
@@ -631,6 +648,9 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			if rec.info.Encryption != nil && part.info.Encryption != nil {
 				maps.Copy(rec.info.Encryption.keys, part.info.Encryption.keys)
 			}
+		}
+		if opts.ObjectSize != nil && *opts.ObjectSize != rec.info.Size {
+			return &SizeMismatchError{Expected: *opts.ObjectSize, Actual: rec.info.Size}
 		}
 		if rec.info.Size > 5<<40 {
 			return fmt.Errorf("%w: %d bytes", ErrEntityTooLarge, rec.info.Size)

@@ -174,7 +174,6 @@ type behaviour struct {
 	quietDeleteEmptyBody        bool // a quiet DeleteObjects without errors has no body
 	completeAllHeader           bool // x-?-complete-all: yes completes every uploaded part
 	completeEmptyCreatesEmpty   bool // Complete with no parts writes an empty object
-	completeLocationAbsolute    bool // Complete's Location is an absolute URL
 	aclOnComplete               bool // Complete applies an object ACL header
 	strictMaxParts              bool // ListParts refuses max-parts above the page limit
 	recreateOwnBucketOK         bool // CreateBucket on one's own bucket succeeds

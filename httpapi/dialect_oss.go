@@ -67,7 +67,6 @@ var oss = &dialect{
 		quietDeleteEmptyBody:      true,
 		completeAllHeader:         true,
 		completeEmptyCreatesEmpty: true,
-		completeLocationAbsolute:  true,
 		aclOnComplete:             true,
 		strictMaxParts:            true,
 		recreateOwnBucketOK:       true,

@@ -380,6 +380,7 @@ var sentinels = []struct {
 	{engine.ErrRestoreNotFinished, "ArchiveRestoreNotFinished", ""},
 	{engine.ErrNotRestored, "ArchiveRestoreFileStale", ""},
 	{engine.ErrNoSuchContent, "NoSuchKey", "No stored content has the SHA-1 and length given (s-sina-sha1, s-sina-length)."},
+	{engine.ErrObjectSizeMismatch, "InvalidRequest", ""},
 	{engine.ErrConditionalRequestConflict, "ConditionalRequestConflict", ""},
 	{engine.ErrObjectImmutable, "FileImmutable", ""},
 	{engine.ErrWormLocked, "WORMConfigurationLocked", ""},
@@ -509,11 +510,14 @@ func toError(err error) (e *Error, internal bool) {
 		var hns *sigv4.HeadersNotSignedError
 		var sse *ssig.SignatureError
 		var skew *sigv4.SkewError
+		var sme *engine.SizeMismatchError
 		switch {
 		case we != nil && we.AccessKeyID != "":
 			e.with("AWSAccessKeyId", we.AccessKeyID)
 		case we != nil && errors.Is(err, sigv4.ErrUnsupportedAuthorizationType):
 			e.with("ArgumentName", "Authorization").with("ArgumentValue", we.ArgumentValue)
+		case errors.As(err, &sme):
+			e.Message = fmt.Sprintf("The provided 'x-amz-mp-object-size' header value %d does not match what was computed: %d", sme.Expected, sme.Actual)
 		case errors.As(err, &skew):
 			e.with("RequestTime", skew.RequestTime).
 				with("ServerTime", skew.ServerTime.UTC().Format(time.RFC3339)).

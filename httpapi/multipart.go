@@ -345,6 +345,16 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			opts.Checksum = sum
 		}
 	}
+	if v := rc.header("mp-object-size"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case err != nil:
+			return errorf("InvalidRequest", "Value for %s header is invalid: '%s'", rc.d.h("mp-object-size"), v)
+		case n < 0:
+			return errorf("InvalidRequest", "Value for %s header is less than zero: '%s'", rc.d.h("mp-object-size"), v)
+		}
+		opts.ObjectSize = &n
+	}
 	cb, err := s.requestCallback(rc)
 	if err != nil {
 		return err
@@ -365,15 +375,9 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			s.logError(rc, err)
 		}
 	}
-	if v := rc.header("mp-object-size"); v != "" && v != strconv.FormatInt(info.Size, 10) {
-		s.logError(rc, errorf("InvalidRequest", "x-amz-mp-object-size %s does not match %d", v, info.Size))
-	}
 	res := &completeMultipartUploadResult{
-		Location: "/" + rc.op.Bucket + "/" + rc.op.Key, Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), ETag: rc.d.etag(info.ETag),
+		Location: objectURL(rc, rc.op.Key), Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), ETag: rc.d.etag(info.ETag),
 		EncodingType: encType,
-	}
-	if rc.d.behave.completeLocationAbsolute {
-		res.Location = "http://" + rc.r.Host + "/" + rc.op.Bucket + "/" + encKey(rc.op.Key)
 	}
 	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.writeSSEHeaders(info.Encryption)
