@@ -425,6 +425,10 @@ type CopyOptions struct {
 	MetadataDirective MetadataDirective
 	// Metadata replaces the source's when MetadataDirective is MetadataReplace.
 	Metadata Metadata
+	// WebsiteRedirect is the copy's website redirect under MetadataCopy:
+	// the source's is never copied, as S3 keeps it unique to each object
+	// (under MetadataReplace it is Metadata's).
+	WebsiteRedirect string
 	// StorageClass of the copy; "" keeps the source's.
 	StorageClass string
 	// ACL of the copy; nil gives the default (private).
@@ -602,7 +606,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return err
 		}
 		if self && opts.MetadataDirective != MetadataReplace && (opts.StorageClass == "" || opts.StorageClass == src.info.StorageClass) &&
-			opts.Tags == nil && opts.ACL == nil && !cp.changesEncryption() && !opts.EncryptionAsked {
+			opts.Tags == nil && opts.ACL == nil && opts.WebsiteRedirect == "" && !cp.changesEncryption() && !opts.EncryptionAsked {
 			return fmt.Errorf("%w: %s/%s", ErrInvalidCopyRequest, srcBucket, srcKey)
 		}
 		dst := src
@@ -615,6 +619,8 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			if dst.info.ContentType == "" {
 				dst.info.ContentType = DefaultContentType
 			}
+		} else {
+			dst.info.WebsiteRedirect = opts.WebsiteRedirect
 		}
 		if opts.StorageClass != "" {
 			dst.info.StorageClass = opts.StorageClass

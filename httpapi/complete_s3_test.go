@@ -45,3 +45,43 @@ func TestCompleteObjectSizeAndLocation(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, f.srv.URL+"/mpsize/dir/a%20b+c", aws.ToString(out.Location))
 }
+
+// TestWebsiteRedirectHeader: x-amz-website-redirect-location must be a
+// path or an http(s) URL on every write that takes it, is kept by the
+// object it was sent with, and is not copied with its metadata: S3 keeps
+// it unique to each object (a copy gets only the one its request names).
+func TestWebsiteRedirectHeader(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "redir")
+	c, ctx, b := f.client(), context.Background(), aws.String("redir")
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("bad"), Body: strings.NewReader("x"), WebsiteRedirectLocation: aws.String("ftp://example.com")})
+	wantCode(t, err, "InvalidRedirectLocation")
+	_, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("bad"), WebsiteRedirectLocation: aws.String("example.com")})
+	wantCode(t, err, "InvalidRedirectLocation")
+
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("src"), Body: strings.NewReader("x"), WebsiteRedirectLocation: aws.String("/elsewhere")})
+	require.NoError(t, err)
+	head := func(key string) string {
+		out, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String(key)})
+		require.NoError(t, err)
+		return aws.ToString(out.WebsiteRedirectLocation)
+	}
+	require.Equal(t, "/elsewhere", head("src"))
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy"), CopySource: aws.String("redir/src")})
+	require.NoError(t, err)
+	require.Empty(t, head("copy"))
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy2"), CopySource: aws.String("redir/src"), WebsiteRedirectLocation: aws.String("https://example.com/")})
+	require.NoError(t, err)
+	require.Equal(t, "https://example.com/", head("copy2"))
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy3"), CopySource: aws.String("redir/src"), WebsiteRedirectLocation: aws.String("nope")})
+	wantCode(t, err, "InvalidRedirectLocation")
+	// A new redirect is a change: copying an object onto itself with one
+	// is allowed.
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("src"), CopySource: aws.String("redir/src"), WebsiteRedirectLocation: aws.String("/new")})
+	require.NoError(t, err)
+	require.Equal(t, "/new", head("src"))
+	// Metadata headers are held to S3's limit under COPY too.
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy4"), CopySource: aws.String("redir/src"),
+		Metadata: map[string]string{strings.Repeat("s", 2048): "value"}})
+	wantCode(t, err, "MetadataTooLarge")
+}

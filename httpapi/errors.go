@@ -130,6 +130,7 @@ var codes = map[string]codeRow{
 	"MalformedTrailerError":             {status: 400, message: "The request contained trailing data that was not well-formed or did not conform to our published schema."},
 	"MalformedXML":                      {status: 400, message: "The XML you provided was not well-formed or did not validate against our published schema", oss: dialectCode{ecByOp: map[string]string{"DeleteObjects": "0016-00000608", "CompleteMultipartUpload": "0042-00000205"}, ec: "0015-00000231", message: "The XML you provided was not well-formed or did not validate against our published schema."}},
 	"MaxMessageLengthExceeded":          {status: 400, message: "Your request was too big."},
+	"InvalidRedirectLocation":           {status: 400, message: "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."},
 	"MetadataTooLarge":                  {status: 400, message: "Your metadata headers exceed the maximum allowed metadata size.", oss: dialectCode{name: "InvalidArgument"}},
 	"MethodNotAllowed":                  {status: 405, message: "The specified method is not allowed against this resource.", oss: dialectCode{ec: "0001-00000405"}},
 	"MissingContentLength":              {status: 411, message: "You must provide the Content-Length HTTP header.", oss: dialectCode{ec: "0016-00000101"}},

@@ -77,7 +77,26 @@ func (rc *request) metadata() (engine.Metadata, error) {
 	if limit := rc.d.maxUserMetadata; size > limit {
 		return m, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(limit))
 	}
+	if err := rc.checkWebsiteRedirect(m.WebsiteRedirect); err != nil {
+		return m, err
+	}
 	return m, nil
+}
+
+// checkWebsiteRedirect refuses an x-amz-website-redirect-location that is
+// neither a path in the bucket nor an http(s) URL, or longer than S3's
+// 2 KB, as S3 does (InvalidRedirectLocation).
+func (rc *request) checkWebsiteRedirect(v string) error {
+	if v == "" || !rc.d.behave.websiteRedirect {
+		return nil
+	}
+	if !strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://") {
+		return errorf("InvalidRedirectLocation", "")
+	}
+	if len(v) > 2048 {
+		return errorf("InvalidRedirectLocation", "The length of website redirect location cannot exceed 2,048 characters.")
+	}
+	return nil
 }
 
 // storageClassHeader reads and validates x-?-storage-class against the
@@ -961,14 +980,13 @@ func (s *server) copyObject(rc *request) error {
 	default:
 		return errorf("InvalidArgument", "Unknown metadata directive.").with("ArgumentName", rc.d.h("metadata-directive")).with("ArgumentValue", d)
 	}
-	if redirect := rc.header("website-redirect-location"); redirect != "" && opts.MetadataDirective == engine.MetadataCopy && rc.d.behave.websiteRedirect {
-		src, err := s.eng.HeadObjectVersion(rc.ctx, srcBucket, srcKey, opts.SourceVersionID)
-		if err != nil {
+	if opts.MetadataDirective == engine.MetadataCopy && rc.d.behave.websiteRedirect {
+		// The metadata headers are not stored under COPY, but S3 still
+		// holds them to its limits.
+		if _, err := rc.metadata(); err != nil {
 			return err
 		}
-		opts.MetadataDirective = engine.MetadataReplace
-		opts.Metadata = src.Metadata
-		opts.Metadata.WebsiteRedirect = redirect
+		opts.WebsiteRedirect = rc.header("website-redirect-location")
 	}
 	if opts.StorageClass, err = rc.storageClassHeader(); err != nil {
 		return err
