@@ -328,11 +328,20 @@ func TestRanges(t *testing.T) {
 			require.Equal(t, size, re.Size)
 		}
 	}
-	// Any range of an empty object is unsatisfiable.
+	// A range from a first byte is unsatisfiable on an empty object; its
+	// last N bytes (N > 0) are the whole, empty object, read unranged
+	// (RFC 9110 14.1.1; S3 answers 200), and so is its part 1.
 	_, err := e.GetObject(ctx, "bkt", "empty", GetOptions{Range: &ByteRange{Start: 0, End: 0}})
 	require.ErrorIs(t, err, ErrInvalidRange)
-	_, err = e.GetObject(ctx, "bkt", "empty", GetOptions{Range: &ByteRange{Start: -1, Suffix: 5}})
+	_, err = e.GetObject(ctx, "bkt", "empty", GetOptions{Range: &ByteRange{Start: -1, Suffix: 0}})
 	require.ErrorIs(t, err, ErrInvalidRange)
+	for _, opts := range []GetOptions{{Range: &ByteRange{Start: -1, Suffix: 5}}, {PartNumber: 1}} {
+		got, o := readAll(t, e, "bkt", "empty", opts)
+		require.Empty(t, got)
+		require.False(t, o.Ranged)
+	}
+	_, err = e.GetObject(ctx, "bkt", "empty", GetOptions{PartNumber: 2})
+	require.ErrorIs(t, err, ErrInvalidPartNumber)
 
 	// PartNumber on a plain object: part 1 is the whole object.
 	got, o := readAll(t, e, "bkt", "small", GetOptions{PartNumber: 1})

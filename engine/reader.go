@@ -244,6 +244,11 @@ func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOpt
 	}
 	o := &Object{Info: rec.info, e: e, snap: snap, inline: rec.inline, extents: rec.extents, Length: rec.info.Size, noBody: opts.MetadataOnly}
 	switch {
+	case rec.info.Size == 0 && len(rec.info.PartSizes) == 0 &&
+		(opts.PartNumber == 1 || opts.PartNumber == 0 && opts.Range != nil && opts.Range.Start < 0 && opts.Range.Suffix > 0):
+		// An empty object read as its part 1, or by its last N bytes (the
+		// one satisfiable range of an empty body, RFC 9110 14.1.1): the
+		// whole object, unranged, as S3 answers it (200, no Content-Range).
 	case opts.PartNumber > 0:
 		off, n, err := partBounds(rec.info, opts.PartNumber)
 		if err != nil {

@@ -16,7 +16,7 @@ func parseRange(h string) (r engine.ByteRange, ok bool) {
 	if !found || strings.Contains(spec, ",") {
 		return engine.ByteRange{}, false
 	}
-	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	first, last, found := strings.Cut(spec, "-") // "bytes= -1" is no range to S3
 	if !found {
 		return engine.ByteRange{}, false
 	}

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -84,4 +85,42 @@ func TestWebsiteRedirectHeader(t *testing.T) {
 	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy4"), CopySource: aws.String("redir/src"),
 		Metadata: map[string]string{strings.Repeat("s", 2048): "value"}})
 	wantCode(t, err, "MetadataTooLarge")
+}
+
+// TestRangeEdges: a Range with a space after "bytes=" is no range (the
+// whole object, 200), and an empty object read by its last N bytes or as
+// part 1 is answered whole (200, no Content-Range), as S3 does; a range
+// from a first byte of an empty object stays 416.
+func TestRangeEdges(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "ranges")
+	must(t, f.do(t, raw{method: "PUT", path: "/ranges/full", body: []byte("0123456789")}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/ranges/empty", body: []byte{}}).errOrNil())
+	for _, tc := range []struct {
+		method, path, rng string
+		status            int
+		contentRange      string
+		body              string
+	}{
+		{"GET", "/ranges/full", "bytes= -1", 200, "", "0123456789"},
+		{"GET", "/ranges/full", "bytes=0 -1", 200, "", "0123456789"},
+		{"GET", "/ranges/full", "bytes=-1", 206, "bytes 9-9/10", "9"},
+		{"GET", "/ranges/empty", "bytes=-1", 200, "", ""},
+		{"GET", "/ranges/empty", "bytes=0-0", 416, "bytes */0", ""},
+		{"GET", "/ranges/empty", "bytes=-0", 416, "bytes */0", ""},
+		{"GET", "/ranges/empty?partNumber=1", "", 200, "", ""},
+		{"HEAD", "/ranges/empty?partNumber=1", "", 200, "", ""},
+		{"HEAD", "/ranges/empty", "bytes=-5", 200, "", ""},
+	} {
+		var h http.Header
+		if tc.rng != "" {
+			h = hdr("Range", tc.rng)
+		}
+		r := f.do(t, raw{method: tc.method, path: tc.path, header: h})
+		require.Equal(t, tc.status, r.StatusCode, "%s %s %q: %s", tc.method, tc.path, tc.rng, r.body)
+		require.Equal(t, tc.contentRange, r.Header.Get("Content-Range"), "%s %s %q", tc.method, tc.path, tc.rng)
+		if tc.status != 416 {
+			require.Equal(t, tc.body, string(r.body))
+		}
+	}
 }
