@@ -297,6 +297,19 @@ func ossLocation(region string) string {
 
 // ifNoneMatch is the write condition of a request: If-None-Match, or "*"
 // when an OSS write must not replace an existing object (refusesOverwrite).
+// checkWriteConditions refuses, in dialects that take If-None-Match on
+// writes only as "*" (S3), any other value and its pairing with If-Match:
+// S3 answers both 501 NotImplemented rather than evaluate them.
+func (rc *request) checkWriteConditions() error {
+	if !rc.d.behave.writeConditionsStarOnly {
+		return nil
+	}
+	if v := rc.r.Header.Get("If-None-Match"); v != "" && (v != "*" || rc.r.Header.Get("If-Match") != "") {
+		return errorf("NotImplemented", "")
+	}
+	return nil
+}
+
 func (rc *request) ifNoneMatch() string {
 	if rc.refusesOverwrite() {
 		return "*"

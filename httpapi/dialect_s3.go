@@ -63,6 +63,7 @@ var s3 = &dialect{
 	behave: behaviour{
 		requireContentLength:        true,
 		websiteRedirect:             true,
+		writeConditionsStarOnly:     true,
 		deleteObjectsNeedsDigest:    true,
 		putBucketTaggingStatus:      http.StatusNoContent,
 		deleteBucketDropsUploads:    true,

@@ -124,3 +124,36 @@ func TestRangeEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteConditionsStarOnly: S3 evaluates If-None-Match on writes only
+// as "*"; another value, or If-None-Match with If-Match, is 501
+// NotImplemented and writes nothing (PutObject, CopyObject, Complete).
+func TestWriteConditionsStarOnly(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "conds")
+	c, ctx, b := f.client(), context.Background(), aws.String("conds")
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("one")})
+	require.NoError(t, err)
+	for _, tc := range []struct{ ifMatch, ifNoneMatch *string }{
+		{nil, put.ETag}, {nil, aws.String(`"abc"`)}, {put.ETag, aws.String("*")}, {put.ETag, put.ETag},
+	} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("two"), IfMatch: tc.ifMatch, IfNoneMatch: tc.ifNoneMatch})
+		wantCode(t, err, "NotImplemented")
+		_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy"), CopySource: aws.String("conds/k"), IfMatch: tc.ifMatch, IfNoneMatch: tc.ifNoneMatch})
+		wantCode(t, err, "NotImplemented")
+	}
+	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("k")})
+	require.NoError(t, err)
+	up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("mp")})
+	require.NoError(t, err)
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, IfNoneMatch: put.ETag,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: up.ETag}}}})
+	wantCode(t, err, "NotImplemented")
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: aws.String("k")})
+	require.NoError(t, err)
+	defer got.Body.Close()
+	require.Equal(t, put.ETag, got.ETag)
+	// "*" alone is evaluated: the key exists.
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("two"), IfNoneMatch: aws.String("*")})
+	wantCode(t, err, "PreconditionFailed")
+}

@@ -323,6 +323,9 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			}
 		}
 	}
+	if err := rc.checkWriteConditions(); err != nil {
+		return err
+	}
 	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"),
 		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag, AllowNoParts: rc.d.behave.completeEmptyCreatesEmpty,
 		DefaultChecksum: rc.d.defaultChecksum}

@@ -266,6 +266,9 @@ func (s *server) putObject(rc *request) error {
 		}
 		opts.ContentSHA1 = sum
 	}
+	if err := rc.checkWriteConditions(); err != nil {
+		return err
+	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
 	opts.DefaultChecksum = rc.d.defaultChecksum
 	if opts.DefaultChecksum != "" {
@@ -946,6 +949,9 @@ func (s *server) copyObject(rc *request) error {
 	}
 	srcKeyBytes, err := rc.readKey(true)
 	if err != nil {
+		return err
+	}
+	if err := rc.checkWriteConditions(); err != nil {
 		return err
 	}
 	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
