@@ -160,6 +160,10 @@ func (s *server) regionOf(b engine.BucketInfo) string {
 
 type createBucketConfiguration struct {
 	LocationConstraint string `xml:"LocationConstraint"`
+	// Tags the new bucket starts with (S3, since 2025).
+	Tags *struct {
+		Tag []xmlTag `xml:"Tag"`
+	} `xml:"Tags"`
 	// OSS (service-bucket.md 6.2).
 	StorageClass       string `xml:"StorageClass"`
 	DataRedundancyType string `xml:"DataRedundancyType"`

@@ -309,6 +309,12 @@ func parseBucketTagging(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err != nil {
 		return nil, err
 	}
+	return bucketTagging(tags)
+}
+
+// bucketTagging is the bucket configuration of tags already held to the
+// dialect's limits.
+func bucketTagging(tags []engine.Tag) (bucketconfig.Config, error) {
 	c := &bucketconfig.Tagging{Tags: make([]bucketconfig.Tag, 0, len(tags))}
 	for _, t := range tags {
 		c.Tags = append(c.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})

@@ -209,8 +209,24 @@ func s3Location(region string) string {
 }
 
 // s3CreateBucket takes the region from LocationConstraint ("EU" is
-// eu-west-1).
-func s3CreateBucket(_ *server, _ *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error) {
+// eu-west-1) and starts the bucket with the Tags given, held to the
+// bucket tagging limits.
+func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error) {
+	var initial []bucketconfig.Config
+	if c.Tags != nil {
+		tags := make([]engine.Tag, 0, len(c.Tags.Tag))
+		for _, x := range c.Tags.Tag {
+			tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})
+		}
+		if err := rc.d.bucketTags.check(tags); err != nil {
+			return nil, err
+		}
+		t, err := bucketTagging(tags)
+		if err != nil {
+			return nil, err
+		}
+		initial = append(initial, t)
+	}
 	if c.LocationConstraint == "us-east-1" {
 		// us-east-1 is the region of a bucket created without a
 		// constraint; S3 refuses it named.
@@ -222,7 +238,7 @@ func s3CreateBucket(_ *server, _ *request, c *createBucketConfiguration, opts *e
 			opts.Region = "eu-west-1"
 		}
 	}
-	return nil, nil
+	return initial, nil
 }
 
 // s3ObjectHeaders adds the website redirect, a non-default storage class

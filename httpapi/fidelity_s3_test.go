@@ -157,3 +157,30 @@ func TestWriteConditionsStarOnly(t *testing.T) {
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("two"), IfNoneMatch: aws.String("*")})
 	wantCode(t, err, "PreconditionFailed")
 }
+
+// TestCreateBucketTags: CreateBucketConfiguration's Tags start the bucket
+// with them (read back by GetBucketTagging), held to the bucket tagging
+// limits; refused tags create no bucket.
+func TestCreateBucketTags(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c, ctx := f.client(), context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("tagged"), CreateBucketConfiguration: &types.CreateBucketConfiguration{
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("storage")}, {Key: aws.String("env"), Value: aws.String("test")}}}})
+	require.NoError(t, err)
+	got, err := c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("tagged")})
+	require.NoError(t, err)
+	require.Len(t, got.TagSet, 2)
+	require.Equal(t, "team", aws.ToString(got.TagSet[0].Key))
+	require.Equal(t, "storage", aws.ToString(got.TagSet[0].Value))
+
+	for _, tags := range [][]types.Tag{
+		{{Key: aws.String(strings.Repeat("k", 200)), Value: aws.String("v")}},
+		{{Key: aws.String("k"), Value: aws.String(strings.Repeat("v", 300))}},
+		{{Key: aws.String("k"), Value: aws.String("1")}, {Key: aws.String("k"), Value: aws.String("2")}},
+	} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("refused"), CreateBucketConfiguration: &types.CreateBucketConfiguration{Tags: tags}})
+		wantCode(t, err, "InvalidTag")
+	}
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("refused")})
+	wantCode(t, err, "NotFound")
+}
