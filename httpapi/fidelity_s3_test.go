@@ -184,3 +184,15 @@ func TestCreateBucketTags(t *testing.T) {
 	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("refused")})
 	wantCode(t, err, "NotFound")
 }
+
+// TestRetainUntilDateArgument: a retain-until date that is no ISO 8601
+// time is InvalidArgument naming the header and the value sent.
+func TestRetainUntilDateArgument(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/locked", header: hdr("X-Amz-Bucket-Object-Lock-Enabled", "true")}).errOrNil())
+	r := f.do(t, raw{method: "PUT", path: "/locked/k", body: []byte("x"), header: hdr("Content-Md5", "nU0ijHzj+Z4f4t3mVjm/7Q==",
+		"X-Amz-Object-Lock-Mode", "GOVERNANCE", "X-Amz-Object-Lock-Retain-Until-Date", "invalid_date")})
+	require.Equal(t, 400, r.StatusCode, "%s", r.body)
+	require.Equal(t, "InvalidArgument", r.errCode())
+	require.Contains(t, string(r.body), "<ArgumentName>x-amz-object-lock-retain-until-date</ArgumentName><ArgumentValue>invalid_date</ArgumentValue>")
+}

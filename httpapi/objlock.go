@@ -129,9 +129,6 @@ func (rc *request) lockHeaders() (r engine.Retention, hold, present bool, err er
 	if mode == "" && until == "" && lh == "" {
 		return r, false, false, nil
 	}
-	if rc.bucket != nil && !rc.bucket.ObjectLock {
-		return r, false, true, errNoObjectLock()
-	}
 	if (mode == "") != (until == "") {
 		return r, false, true, errLockArgument("x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied")
 	}
@@ -140,7 +137,8 @@ func (rc *request) lockHeaders() (r engine.Retention, hold, present bool, err er
 			return r, false, true, err
 		}
 		if r.Until, err = time.Parse(time.RFC3339, until); err != nil {
-			return r, false, true, errLockArgument("The retain until date must be provided in ISO 8601 format")
+			h := rc.d.h("object-lock-retain-until-date")
+			return r, false, true, errorf("InvalidArgument", "The retain until date must be provided in ISO 8601 format").with("ArgumentName", h).with("ArgumentValue", until)
 		}
 	}
 	switch lh {
@@ -149,6 +147,11 @@ func (rc *request) lockHeaders() (r engine.Retention, hold, present bool, err er
 		hold = true
 	default:
 		return r, false, true, errLockArgument("Legal Hold must be either of 'ON' or 'OFF'")
+	}
+	// The headers are checked first, then whether the bucket takes them
+	// (S3 words this refusal of a write's headers without spaces).
+	if rc.bucket != nil && !rc.bucket.ObjectLock {
+		return r, false, true, errorf("InvalidRequest", "Bucket is missing ObjectLockConfiguration")
 	}
 	return r, hold, true, nil
 }
@@ -230,10 +233,9 @@ func headerTrue(v string) bool {
 
 // lockedVersion reads the version a ?retention or ?legal-hold request
 // names, in a bucket with Object Lock.
+// A missing object is NoSuchKey whether or not the bucket has Object
+// Lock, as S3 answers.
 func (s *server) lockedVersion(rc *request) (engine.ObjectInfo, string, error) {
-	if rc.bucket != nil && !rc.bucket.ObjectLock {
-		return engine.ObjectInfo{}, "", errNoObjectLock()
-	}
 	vid, err := rc.versionID()
 	if err != nil {
 		return engine.ObjectInfo{}, "", err
@@ -241,6 +243,9 @@ func (s *server) lockedVersion(rc *request) (engine.ObjectInfo, string, error) {
 	info, err := s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
 	if err != nil {
 		return info, vid, rc.versionError(err, vid)
+	}
+	if rc.bucket != nil && !rc.bucket.ObjectLock {
+		return engine.ObjectInfo{}, "", errNoObjectLock()
 	}
 	return info, vid, nil
 }
@@ -270,9 +275,6 @@ func (s *server) getObjectRetention(rc *request) error {
 }
 
 func (s *server) putObjectRetention(rc *request) error {
-	if rc.bucket != nil && !rc.bucket.ObjectLock {
-		return errNoObjectLock()
-	}
 	vid, err := rc.versionID()
 	if err != nil {
 		return err
@@ -296,6 +298,10 @@ func (s *server) putObjectRetention(rc *request) error {
 		if r.Until, err = time.Parse(time.RFC3339, d.RetainUntilDate); err != nil {
 			return errorf("MalformedXML", "")
 		}
+	}
+	// The document is checked first, then whether the bucket takes it.
+	if rc.bucket != nil && !rc.bucket.ObjectLock {
+		return errNoObjectLock()
 	}
 	if err := s.futureRetention(r); err != nil {
 		return err
@@ -332,9 +338,6 @@ func legalHoldStatus(info engine.ObjectInfo) string {
 }
 
 func (s *server) putObjectLegalHold(rc *request) error {
-	if rc.bucket != nil && !rc.bucket.ObjectLock {
-		return errNoObjectLock()
-	}
 	vid, err := rc.versionID()
 	if err != nil {
 		return err
@@ -346,6 +349,9 @@ func (s *server) putObjectLegalHold(rc *request) error {
 	var d legalHoldDoc
 	if err := xml.Unmarshal(data, &d); err != nil || (d.Status != "ON" && d.Status != "OFF") {
 		return errorf("MalformedXML", "")
+	}
+	if rc.bucket != nil && !rc.bucket.ObjectLock {
+		return errNoObjectLock()
 	}
 	info, err := s.eng.SetObjectLegalHold(rc.ctx, rc.op.Bucket, rc.op.Key, vid, d.Status == "ON")
 	if err != nil {

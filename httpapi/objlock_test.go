@@ -158,7 +158,26 @@ func TestObjectLockSDK(t *testing.T) {
 			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(plain), Key: aws.String("k"), Body: strings.NewReader("x"),
 				ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn})
 			return err
-		}, "InvalidRequest", 400, "Bucket is missing Object Lock Configuration"},
+		}, "InvalidRequest", 400, "Bucket is missing ObjectLockConfiguration"},
+		// The request's own shape is checked before the bucket's lock.
+		{"mode without a date on a bucket without lock", func() error {
+			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(plain), Key: aws.String("k"), Body: strings.NewReader("x"),
+				ObjectLockMode: types.ObjectLockModeGovernance})
+			return err
+		}, "InvalidArgument", 400, ""},
+		{"retention of a missing key on a bucket without lock", func() error {
+			_, err := c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String(plain), Key: aws.String("missing")})
+			return err
+		}, "NoSuchKey", 404, ""},
+		{"legal hold of a missing key on a bucket without lock", func() error {
+			_, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String(plain), Key: aws.String("missing")})
+			return err
+		}, "NoSuchKey", 404, ""},
+		{"bad legal hold status on a bucket without lock", func() error {
+			_, err := c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String(plain), Key: aws.String("k"),
+				LegalHold: &types.ObjectLockLegalHold{Status: "maybe"}})
+			return err
+		}, "MalformedXML", 400, ""},
 		{"retention on a bucket without lock", func() error {
 			_, err := c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String(plain), Key: aws.String("k"),
 				Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(until)}})
