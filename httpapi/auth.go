@@ -122,19 +122,30 @@ func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
 	tooMany := func() error {
 		return errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 	}
+	// A header sent empty is present, and invalid, to S3; more than one
+	// is refused before any is decoded.
+	var alg checksum.Algorithm
+	var vals []string
 	for _, a := range checksum.Algorithms {
-		v := rc.header(checksumHeader(a))
-		if v == "" {
+		vs, ok := rc.r.Header[rc.d.headerKey(checksumHeader(a))]
+		if !ok {
 			continue
 		}
-		if found != nil {
+		if vals != nil {
 			return nil, tooMany()
 		}
-		sum, err := checksum.Decode(a, v)
-		if err != nil {
-			return nil, errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h(checksumHeader(a)))
+		alg, vals = a, vs
+	}
+	if vals != nil {
+		v := ""
+		if len(vals) > 0 {
+			v = vals[0]
 		}
-		found = &engine.ChecksumInput{Algorithm: a, Value: sum}
+		sum, err := checksum.Decode(alg, v)
+		if err != nil {
+			return nil, errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h(checksumHeader(alg)))
+		}
+		found = &engine.ChecksumInput{Algorithm: alg, Value: sum}
 	}
 	for t := range strings.SplitSeq(rc.header("trailer"), ",") {
 		t = strings.ToLower(strings.TrimSpace(t))

@@ -196,3 +196,22 @@ func TestRetainUntilDateArgument(t *testing.T) {
 	require.Equal(t, "InvalidArgument", r.errCode())
 	require.Contains(t, string(r.body), "<ArgumentName>x-amz-object-lock-retain-until-date</ArgumentName><ArgumentValue>invalid_date</ArgumentValue>")
 }
+
+// TestEmptyChecksumHeader: an x-amz-checksum-* header sent empty is
+// present and invalid (two of them are two), as S3 answers, not absent.
+func TestEmptyChecksumHeader(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "emptysum")
+	c, ctx, b := f.client(), context.Background(), aws.String("emptysum")
+	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("k")})
+	require.NoError(t, err)
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, PartNumber: aws.Int32(1),
+		ChecksumCRC32: aws.String("")})
+	wantCode(t, err, "InvalidRequest")
+	require.ErrorContains(t, err, "Value for x-amz-checksum-crc32 header is invalid.")
+	_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, PartNumber: aws.Int32(1),
+		ChecksumSHA1: aws.String(""), ChecksumCRC32C: aws.String("")})
+	require.ErrorContains(t, err, "Multiple checksum Types are not allowed.")
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("x"), ChecksumSHA256: aws.String("")})
+	wantCode(t, err, "InvalidRequest")
+}
