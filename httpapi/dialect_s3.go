@@ -64,6 +64,7 @@ var s3 = &dialect{
 		requireContentLength:        true,
 		websiteRedirect:             true,
 		writeConditionsStarOnly:     true,
+		compositePartsNeedChecksum:  true,
 		deleteObjectsNeedsDigest:    true,
 		putBucketTaggingStatus:      http.StatusNoContent,
 		deleteBucketDropsUploads:    true,

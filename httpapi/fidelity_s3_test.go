@@ -215,3 +215,30 @@ func TestEmptyChecksumHeader(t *testing.T) {
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("x"), ChecksumSHA256: aws.String("")})
 	wantCode(t, err, "InvalidRequest")
 }
+
+// TestCompositePartNeedsChecksum: a part of an upload with a COMPOSITE
+// checksum must bring its checksum (S3 combines the parts' at Complete);
+// a FULL_OBJECT upload's part may come without one.
+func TestCompositePartNeedsChecksum(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "composite")
+	c := s3.New(f.client().Options(), func(o *s3.Options) {
+		o.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
+	})
+	ctx, b := context.Background(), aws.String("composite")
+	for _, tc := range []struct {
+		typ  types.ChecksumType
+		code string
+	}{{types.ChecksumTypeComposite, "InvalidRequest"}, {types.ChecksumTypeFullObject, ""}} {
+		cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("k"),
+			ChecksumAlgorithm: types.ChecksumAlgorithmCrc32, ChecksumType: tc.typ})
+		require.NoError(t, err)
+		_, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
+		if tc.code == "" {
+			require.NoError(t, err)
+			continue
+		}
+		wantCode(t, err, tc.code)
+		require.ErrorContains(t, err, "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: null")
+	}
+}

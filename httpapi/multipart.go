@@ -113,13 +113,22 @@ func (s *server) uploadPart(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if ck != nil || rc.d.behave.checksCSEPartSizes {
+	if ck != nil || rc.d.behave.checksCSEPartSizes || rc.d.behave.compositePartsNeedChecksum {
 		// A part's checksum must use the upload's algorithm (when it has
-		// one); a client-side encrypted upload's parts keep its sizes.
+		// one), and a part of a COMPOSITE upload must bring one (S3: its
+		// checksum is what Complete combines); a client-side encrypted
+		// upload's parts keep its sizes.
 		up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"))
-		if err == nil && ck != nil && up.ChecksumAlgorithm != "" && up.ChecksumAlgorithm != ck.Algorithm {
+		mismatch := func(actual string) error {
 			return errorf("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
-				strings.ToLower(string(up.ChecksumAlgorithm)), strings.ToLower(string(ck.Algorithm)))
+				strings.ToLower(string(up.ChecksumAlgorithm)), actual)
+		}
+		switch {
+		case err != nil || up.ChecksumAlgorithm == "":
+		case ck != nil && up.ChecksumAlgorithm != ck.Algorithm:
+			return mismatch(strings.ToLower(string(ck.Algorithm)))
+		case ck == nil && up.ChecksumType == "COMPOSITE" && rc.d.behave.compositePartsNeedChecksum:
+			return mismatch("null")
 		}
 		if err == nil && rc.d.behave.checksCSEPartSizes {
 			if err := checkCSEPart(rc, up, n, rc.size); err != nil {
