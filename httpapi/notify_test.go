@@ -464,13 +464,13 @@ func TestAccessLogPartitioned(t *testing.T) {
 	assert.Nil(t, gl.LoggingEnabled.TargetGrants, "no grants, no TargetGrants element")
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("psrc"), Key: aws.String("k"), Body: strings.NewReader("v")})
 	require.NoError(t, err)
+	day := f.clock.Now().UTC().Format("2006/01/02") // the event's day names the partition
 	f.clock.Advance(2 * time.Minute)
 	_, err = f.eng.RunPending(ctx)
 	require.NoError(t, err)
 	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("plogs")})
 	require.NoError(t, err)
 	require.NotEmpty(t, list.Contents)
-	day := f.clock.Now().UTC().Format("2006/01/02")
 	for _, o := range list.Contents {
 		assert.Regexp(t, `^p/\d{12}/us-east-1/psrc/`+day+`/\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d-[0-9A-F]{16}$`, aws.ToString(o.Key))
 	}
