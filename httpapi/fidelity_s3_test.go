@@ -242,3 +242,24 @@ func TestCompositePartNeedsChecksum(t *testing.T) {
 		require.ErrorContains(t, err, "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: null")
 	}
 }
+
+// TestTaggingHeaderShape: x-amz-tagging with a repeated key, an empty
+// key or a broken escape is InvalidArgument naming the header; keys
+// without values and empty pairs are fine.
+func TestTaggingHeaderShape(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "tagshape")
+	c, ctx, b := f.client(), context.Background(), aws.String("tagshape")
+	for _, bad := range []string{"key=val&key=val", "=", "=v", "key%"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("x"), Tagging: aws.String(bad)})
+		wantCode(t, err, "InvalidArgument")
+		require.ErrorContains(t, err, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", bad)
+	}
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("x"), Tagging: aws.String("&b&a=1&&")})
+	require.NoError(t, err)
+	got, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("k")})
+	require.NoError(t, err)
+	require.Len(t, got.TagSet, 2)
+	require.Equal(t, "a", aws.ToString(got.TagSet[0].Key))
+	require.Equal(t, "", aws.ToString(got.TagSet[1].Value))
+}

@@ -116,6 +116,10 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 	if !present {
 		return nil, false, nil
 	}
+	malformed := func() error {
+		h := rc.d.h("tagging")
+		return errorf("InvalidArgument", "The header '%s' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", h).with("ArgumentName", h)
+	}
 	tags = []engine.Tag{}
 	for _, part := range strings.Split(strings.Join(v, "&"), "&") {
 		if part == "" {
@@ -124,16 +128,22 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 		k, val, _ := strings.Cut(part, "=")
 		ku, err1 := url.QueryUnescape(k)
 		vu, err2 := url.QueryUnescape(val)
-		if err1 != nil || err2 != nil {
-			return nil, true, errorf("InvalidArgument", "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.")
+		if err1 != nil || err2 != nil || ku == "" {
+			return nil, true, malformed()
 		}
 		tags = append(tags, engine.Tag{Key: ku, Value: vu})
+	}
+	// Sorted by key, a repeated key sits next to itself.
+	slices.SortFunc(tags, func(a, b engine.Tag) int { return strings.Compare(a.Key, b.Key) })
+	for i := 1; i < len(tags); i++ {
+		if tags[i].Key == tags[i-1].Key {
+			return nil, true, malformed()
+		}
 	}
 	if err := rc.d.objectTags.check(tags); err != nil {
 		return nil, true, err
 	}
 	// The service keeps a tag set by key, whatever the header's order.
-	slices.SortFunc(tags, func(a, b engine.Tag) int { return strings.Compare(a.Key, b.Key) })
 	return tags, true, nil
 }
 
