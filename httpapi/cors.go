@@ -112,6 +112,9 @@ func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
 			if strings.Count(h, "*") > 1 {
 				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" can not have more than one wildcard.", h)
 			}
+			if !headerToken(h) {
+				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" contains invalid character.", h)
+			}
 		}
 		if lim.exposeNoWildcard {
 			for _, h := range r.ExposeHeaders {
@@ -119,9 +122,6 @@ func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
 					return nil, errorf("InvalidArgument", "ExposeHeader \"%s\" can not contain a wildcard.", h)
 				}
 			}
-		}
-		if r.MaxAgeSeconds != nil && *r.MaxAgeSeconds < 0 {
-			return nil, errorf("InvalidArgument", "MaxAgeSeconds must not be negative.")
 		}
 		c.Rules = append(c.Rules, r)
 	}
@@ -303,4 +303,20 @@ func init() {
 		routes = append(routes, route{method: http.MethodOptions, target: t, op: "OptionsObject", perm: permAnyone,
 			handle: (*server).preflight, auth: authPreflight})
 	}
+}
+
+// headerToken reports whether h is a header name (an RFC 9110 token,
+// which includes the wildcard '*').
+func headerToken(h string) bool {
+	if h == "" {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
 }

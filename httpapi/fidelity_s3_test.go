@@ -263,3 +263,24 @@ func TestTaggingHeaderShape(t *testing.T) {
 	require.Equal(t, "a", aws.ToString(got.TagSet[0].Key))
 	require.Equal(t, "", aws.ToString(got.TagSet[1].Value))
 }
+
+// TestCORSRuleShapes: an AllowedHeader that is no header name is
+// InvalidRequest; a negative MaxAgeSeconds is stored and read back as S3
+// does.
+func TestCORSRuleShapes(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "corsshape")
+	c, ctx, b := f.client(), context.Background(), aws.String("corsshape")
+	for _, h := range []string{"X-Custom:Header", "Bad/Header", "Bad=Name", "a b"} {
+		_, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: b, CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{{
+			AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}, AllowedHeaders: []string{"Authorization", h}}}}})
+		wantCode(t, err, "InvalidRequest")
+		require.ErrorContains(t, err, `AllowedHeader "`+h+`" contains invalid character.`)
+	}
+	_, err := c.PutBucketCors(ctx, &s3.PutBucketCorsInput{Bucket: b, CORSConfiguration: &types.CORSConfiguration{CORSRules: []types.CORSRule{{
+		AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}, AllowedHeaders: []string{"x-amz-*"}, MaxAgeSeconds: aws.Int32(-10)}}}})
+	require.NoError(t, err)
+	got, err := c.GetBucketCors(ctx, &s3.GetBucketCorsInput{Bucket: b})
+	require.NoError(t, err)
+	require.Equal(t, int32(-10), aws.ToInt32(got.CORSRules[0].MaxAgeSeconds))
+}

@@ -83,9 +83,6 @@ func (r *CORSRule) validate() error {
 			return fmt.Errorf("%w: AllowedHeader %q has more than one wildcard", ErrInvalid, h)
 		}
 	}
-	if r.MaxAgeSeconds != nil && *r.MaxAgeSeconds < 0 {
-		return fmt.Errorf("%w: negative MaxAgeSeconds", ErrInvalid)
-	}
 	return nil
 }
 
