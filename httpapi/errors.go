@@ -517,6 +517,8 @@ func toError(err error) (e *Error, internal bool) {
 			e.with("AWSAccessKeyId", we.AccessKeyID)
 		case we != nil && errors.Is(err, sigv4.ErrUnsupportedAuthorizationType):
 			e.with("ArgumentName", "Authorization").with("ArgumentValue", we.ArgumentValue)
+		case we != nil && errors.Is(err, sigv4.ErrInvalidContentSHA256):
+			e.with("ArgumentName", "x-amz-content-sha256").with("ArgumentValue", we.ArgumentValue)
 		case errors.As(err, &sme):
 			e.Message = fmt.Sprintf("The provided 'x-amz-mp-object-size' header value %d does not match what was computed: %d", sme.Expected, sme.Actual)
 		case errors.As(err, &skew):

@@ -74,8 +74,8 @@ type Error struct {
 	// AccessKeyID is the key an ErrInvalidAccessKeyID names (S3's
 	// <AWSAccessKeyId>).
 	AccessKeyID string
-	// ArgumentValue is the value an ErrUnsupportedAuthorizationType
-	// refuses (S3's <ArgumentValue>).
+	// ArgumentValue is the value an ErrUnsupportedAuthorizationType or
+	// ErrInvalidContentSHA256 refuses (S3's <ArgumentValue>).
 	ArgumentValue string
 }
 
@@ -85,6 +85,8 @@ func (e *Error) Error() string {
 		return e.Kind.Error() + ": " + e.Message
 	case e.AccessKeyID != "":
 		return e.Kind.Error() + ": " + e.AccessKeyID
+	case e.ArgumentValue != "":
+		return e.Kind.Error() + ": " + e.ArgumentValue
 	}
 	return e.Kind.Error()
 }

@@ -21,7 +21,7 @@ func (c Credential) String() string { return c.AccessKeyID + "/" + c.Scope.Strin
 // It checks the shape and the date, not the region or service values. Errors
 // wrap ErrMalformedAuthorization and carry S3's message (*Error).
 func ParseCredential(s string) (Credential, error) {
-	c, detail := parseCredential(s)
+	c, detail := parseCredential(s, "")
 	if detail != "" {
 		return Credential{}, wireError(ErrMalformedAuthorization, "%s%s", headerMalformed, detail)
 	}
@@ -33,8 +33,10 @@ const malformedCredential = `the Credential is mal-formed; expecting "<YOUR-AKID
 
 // parseCredential is ParseCredential with S3's detail of what is wrong
 // (the part of its message after the header's or the query's prefix)
-// instead of an error; the detail is empty when s is well-formed.
-func parseCredential(s string) (Credential, string) {
+// instead of an error; the detail is empty when s is well-formed. A
+// service other than "" is checked too. S3 names the first fault in the
+// order checked here: shape, terminal, service, date.
+func parseCredential(s, service string) (Credential, string) {
 	// Exactly five parts, cut without allocating (every signed request
 	// parses one).
 	var parts [5]string
@@ -52,10 +54,12 @@ func parseCredential(s string) (Credential, string) {
 	switch {
 	case c.AccessKeyID == "", c.Region == "", c.Service == "":
 		return Credential{}, malformedCredential
-	case !validDate(c.Date):
-		return Credential{}, fmt.Sprintf(`incorrect date format %q. This date in the credential must be in the format "yyyyMMdd".`, c.Date)
 	case parts[4] != Terminator:
 		return Credential{}, fmt.Sprintf(`incorrect terminal %q. This endpoint uses %q.`, parts[4], Terminator)
+	case service != "" && c.Service != service:
+		return Credential{}, fmt.Sprintf(`incorrect service %q. This endpoint belongs to %q.`, c.Service, service)
+	case !validDate(c.Date):
+		return Credential{}, fmt.Sprintf(`incorrect date format %q. This date in the credential must be in the format "yyyyMMdd".`, c.Date)
 	}
 	return c, ""
 }
@@ -89,6 +93,13 @@ func (a Authorization) String() string {
 // optional whitespace; each must appear exactly once. Errors wrap
 // ErrMalformedAuthorization, or ErrUnsupportedAlgorithm for SigV4a.
 func ParseAuthorization(header string) (Authorization, error) {
+	return parseAuthorization(header, "")
+}
+
+// parseAuthorization is ParseAuthorization checking the credential's
+// service too (unless service is ""), in S3's order of faults.
+// Components of other names are ignored, as S3 ignores them.
+func parseAuthorization(header, service string) (Authorization, error) {
 	alg, rest, ok := strings.Cut(strings.TrimSpace(header), " ")
 	switch {
 	case alg == AlgorithmECDSA:
@@ -113,9 +124,9 @@ func ParseAuthorization(header string) (Authorization, error) {
 		switch k {
 		case "Credential":
 			dup, haveCred = haveCred, true
-			c, err := ParseCredential(v)
-			if err != nil {
-				return Authorization{}, err
+			c, detail := parseCredential(v, service)
+			if detail != "" {
+				return Authorization{}, wireError(ErrMalformedAuthorization, "%s%s", headerMalformed, detail)
 			}
 			a.Credential = c
 		case "SignedHeaders":
@@ -131,8 +142,6 @@ func ParseAuthorization(header string) (Authorization, error) {
 				return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization component %q is malformed.", headerMalformed, comp)
 			}
 			a.Signature = strings.ToLower(v)
-		default:
-			return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization component %q is malformed.", headerMalformed, comp)
 		}
 		if dup {
 			return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization component %q is malformed.", headerMalformed, comp)
@@ -202,6 +211,12 @@ type Presigned struct {
 // the date of X-Amz-Date. It does not check expiry; see CheckTime. Errors
 // wrap ErrMalformedPresigned, or ErrUnsupportedAlgorithm for SigV4a.
 func ParsePresigned(q url.Values) (Presigned, error) {
+	return parsePresigned(q, "")
+}
+
+// parsePresigned is ParsePresigned checking the credential's service too
+// (unless service is ""), in S3's order of faults.
+func parsePresigned(q url.Values, service string) (Presigned, error) {
 	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature"} {
 		if len(q[k]) != 1 {
 			return Presigned{}, wireError(ErrMalformedPresigned, queryParamsNeeded)
@@ -215,7 +230,7 @@ func ParsePresigned(q url.Values) (Presigned, error) {
 		return Presigned{}, wireError(ErrMalformedPresigned, "X-Amz-Algorithm only supports %q", Algorithm)
 	}
 	var p Presigned
-	c, detail := parseCredential(q.Get("X-Amz-Credential"))
+	c, detail := parseCredential(q.Get("X-Amz-Credential"), service)
 	if detail != "" {
 		return Presigned{}, wireError(ErrMalformedPresigned, "%s%s", queryCredential, detail)
 	}

@@ -45,7 +45,7 @@ func TestParseAuthorizationMalformed(t *testing.T) {
 		{"missing signature", "AWS4-HMAC-SHA256 " + cred + "," + sh, ErrMalformedAuthorization, ""},
 		{"signature twice", "AWS4-HMAC-SHA256 " + cred + "," + sig + "," + sig, ErrMalformedAuthorization, "The authorization header is malformed; the authorization component \"" + sig + "\" is malformed."},
 		{"duplicate", "AWS4-HMAC-SHA256 " + cred + "," + cred + "," + sh + "," + sig, ErrMalformedAuthorization, ""},
-		{"unknown component", "AWS4-HMAC-SHA256 " + cred + "," + sh + "," + sig + ",Foo=bar", ErrMalformedAuthorization, ""},
+		{"unknown component instead of one", "AWS4-HMAC-SHA256 missing_creds=AKID/20130524/us-east-1/s3/aws4_request," + sh + "," + sig, ErrMalformedAuthorization, "The authorization header is malformed; missing Credential."},
 		{"no equals", "AWS4-HMAC-SHA256 " + cred + "," + sh + ",Signature", ErrMalformedAuthorization, `The authorization header is malformed; the authorization component "Signature" is malformed.`},
 		{"trailing comma", "AWS4-HMAC-SHA256 " + cred + "," + sh + "," + sig + ",", ErrMalformedAuthorization, ""},
 		{"credential 4 parts", "AWS4-HMAC-SHA256 Credential=AKID/20130524/us-east-1/s3," + sh + "," + sig, ErrMalformedAuthorization, `The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".`},

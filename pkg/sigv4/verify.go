@@ -223,11 +223,11 @@ func ValidPayloadHash(v string) error {
 	if validSignature(v) {
 		return nil
 	}
-	return fmt.Errorf("%w: x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value", ErrInvalidContentSHA256)
+	return &Error{Kind: ErrInvalidContentSHA256, ArgumentValue: v}
 }
 
 func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
-	a, err := ParseAuthorization(r.Header.Get("Authorization"))
+	a, err := parseAuthorization(r.Header.Get("Authorization"), opts.Service)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +292,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 }
 
 func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
-	p, err := ParsePresigned(r.URL.Query())
+	p, err := parsePresigned(r.URL.Query(), opts.Service)
 	if err != nil {
 		return nil, err
 	}
