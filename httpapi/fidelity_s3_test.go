@@ -284,3 +284,38 @@ func TestCORSRuleShapes(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int32(-10), aws.ToInt32(got.CORSRules[0].MaxAgeSeconds))
 }
+
+// TestCompleteChecksumHeaders: Complete's whole-object checksum headers
+// are checked before the parts: two algorithms, an unknown checksum type,
+// another mode than the upload's, or a composite value whose part count
+// is no number are each 400 InvalidRequest, and the upload stays open.
+func TestCompleteChecksumHeaders(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "cksums")
+	c, ctx, b := f.client(), context.Background(), aws.String("cksums")
+	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("k"),
+		ChecksumAlgorithm: types.ChecksumAlgorithmCrc32, ChecksumType: types.ChecksumTypeComposite})
+	require.NoError(t, err)
+	up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, PartNumber: aws.Int32(1),
+		Body: strings.NewReader("part"), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32})
+	require.NoError(t, err)
+	parts := &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: up.ETag, ChecksumCRC32: up.ChecksumCRC32}}}
+	for _, tc := range []struct {
+		in   s3.CompleteMultipartUploadInput
+		want string
+	}{
+		{s3.CompleteMultipartUploadInput{ChecksumCRC32: aws.String("sGc9Hg=="), ChecksumCRC32C: aws.String("/2NsFg==")}, "Multiple checksum Types are not allowed."},
+		{s3.CompleteMultipartUploadInput{ChecksumType: "invalid_type"}, "Value for x-amz-checksum-type header is invalid."},
+		{s3.CompleteMultipartUploadInput{ChecksumType: types.ChecksumTypeFullObject}, "The upload was created using the COMPOSITE checksum mode. The complete request must use the same checksum mode."},
+		{s3.CompleteMultipartUploadInput{ChecksumCRC32: aws.String("ImIEBA==-smth")}, "Value for x-amz-checksum-crc32 header is invalid."},
+	} {
+		in := tc.in
+		in.Bucket, in.Key, in.UploadId, in.MultipartUpload = b, aws.String("k"), cr.UploadId, parts
+		_, err := c.CompleteMultipartUpload(ctx, &in)
+		wantCode(t, err, "InvalidRequest")
+		require.ErrorContains(t, err, tc.want)
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, MultipartUpload: parts,
+		ChecksumType: types.ChecksumTypeComposite})
+	require.NoError(t, err)
+}

@@ -277,6 +277,9 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := rc.checkCompleteChecksumHeaders(up); err != nil {
+		return err
+	}
 	encKey, encType, err := rc.writeKeyEncoding()
 	if err != nil {
 		return err
@@ -349,8 +352,13 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	}
 	if up.ChecksumAlgorithm != "" {
 		if v := rc.header(checksumHeader(up.ChecksumAlgorithm)); v != "" {
-			v, _, _ = strings.Cut(v, "-")
+			v, n, composite := strings.Cut(v, "-")
 			sum, err := checksum.Decode(up.ChecksumAlgorithm, v)
+			if composite {
+				if k, e := strconv.Atoi(n); e != nil || k < 1 || n[0] == '+' {
+					err = errors.New("the part count of a composite checksum is not a number")
+				}
+			}
 			if err != nil {
 				return errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h(checksumHeader(up.ChecksumAlgorithm)))
 			}
@@ -599,4 +607,31 @@ func (s *server) listMultipartUploads(rc *request) error {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListMultipartUploadsResult", out)
+}
+
+// checkCompleteChecksumHeaders checks, before anything is read, the whole
+// object's checksum headers of a CompleteMultipartUpload as S3 does: one
+// x-?-checksum-<alg> header at most, and an x-?-checksum-type that names
+// a mode, the upload's own when it has one.
+func (rc *request) checkCompleteChecksumHeaders(up engine.UploadInfo) error {
+	n := 0
+	for _, a := range checksum.Algorithms {
+		if _, ok := rc.r.Header[rc.d.headerKey(checksumHeader(a))]; ok {
+			n++
+		}
+	}
+	if n > 1 {
+		return errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	}
+	t, ok := rc.r.Header[rc.d.headerKey("checksum-type")]
+	if !ok {
+		return nil
+	}
+	switch v := strings.Join(t, ","); {
+	case v != "COMPOSITE" && v != "FULL_OBJECT":
+		return errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-type"))
+	case up.ChecksumType != "" && v != up.ChecksumType:
+		return errorf("InvalidRequest", "The upload was created using the %s checksum mode. The complete request must use the same checksum mode.", up.ChecksumType)
+	}
+	return nil
 }
