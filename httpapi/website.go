@@ -109,6 +109,14 @@ type routingRulesXML struct {
 	Rules []routingRuleXML `xml:"RoutingRule"`
 }
 
+// rules is the number of rules listed (none without the element).
+func (x *routingRulesXML) rules() []routingRuleXML {
+	if x == nil {
+		return nil
+	}
+	return x.Rules
+}
+
 type routingRuleXML struct {
 	RuleNumber *int          `xml:"RuleNumber,omitempty"`
 	Condition  *conditionXML `xml:"Condition,omitempty"`
@@ -199,7 +207,7 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 			with("ArgumentName", "IndexDocument").with("ArgumentValue", "null")
 	}
 	if doc.RoutingRules != nil {
-		if len(doc.RoutingRules.Rules) > lim.maxRules {
+		if len(doc.RoutingRules.Rules) > lim.maxRules && lim.ossFields {
 			return nil, errorf("InvalidArgument", "The number of routing rules must not exceed the allowed limit of %d.", lim.maxRules)
 		}
 		for _, x := range doc.RoutingRules.Rules {
@@ -213,10 +221,51 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 			slices.SortStableFunc(w.Rules, func(a, b bucketconfig.RoutingRule) int { return a.Number - b.Number })
 		}
 	}
+	if !lim.ossFields {
+		if err := checkS3Website(w, len(doc.RoutingRules.rules())); err != nil {
+			return nil, err
+		}
+	}
 	if err := w.Validate(); err != nil {
 		return nil, invalidArgument(err, bucketconfig.ErrInvalid)
 	}
 	return w, nil
+}
+
+// checkS3Website refuses what S3 refuses in a website configuration with
+// S3's own codes and words (bucketconfig's Validate backs them for both
+// dialects); rules is how many routing rules the document listed.
+func checkS3Website(w *bucketconfig.Website, rules int) error {
+	const badProtocol = "Invalid protocol, protocol can be http or https. If not defined the protocol will be selected automatically."
+	protocolOK := func(p string) bool { return p == "" || p == "http" || p == "https" }
+	if ra := w.RedirectAll; ra != nil {
+		if w.IndexSuffix != "" || w.ErrorKey != "" || rules > 0 {
+			return errorf("MalformedXML", "")
+		}
+		if !protocolOK(ra.Protocol) {
+			return errorf("InvalidRequest", badProtocol)
+		}
+	}
+	if strings.Contains(w.IndexSuffix, "/") {
+		return errorf("InvalidArgument", "The IndexDocument Suffix is not well formed").with("ArgumentName", "IndexDocument").with("ArgumentValue", w.IndexSuffix)
+	}
+	if rules > bucketconfig.MaxRoutingRules {
+		return errorf("InvalidRequest", "%d routing rules provided, the number of routing rules in a website configuration is limited to %d.", rules, bucketconfig.MaxRoutingRules)
+	}
+	for _, r := range w.Rules {
+		rd := r.Redirect
+		switch {
+		case !protocolOK(rd.Protocol):
+			return errorf("InvalidRequest", badProtocol)
+		case rd.ReplaceKeyWith != nil && rd.ReplaceKeyPrefixWith != nil:
+			return errorf("InvalidRequest", "You can only define ReplaceKeyPrefix or ReplaceKey but not both.")
+		case rd.HTTPRedirectCode != 0 && (rd.HTTPRedirectCode <= 300 || rd.HTTPRedirectCode > 399):
+			return errorf("InvalidRequest", "The provided HTTP redirect code (%d) is not valid. Valid codes are 3XX except 300.", rd.HTTPRedirectCode)
+		case r.Condition.HTTPErrorCode != 0 && (r.Condition.HTTPErrorCode < 400 || r.Condition.HTTPErrorCode > 599):
+			return errorf("InvalidRequest", "The provided HTTP error code (%d) is not valid. Valid codes are 4XX or 5XX.", r.Condition.HTTPErrorCode)
+		}
+	}
+	return nil
 }
 
 func parseRoutingRule(x routingRuleXML, lim websiteLimits) (bucketconfig.RoutingRule, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -50,15 +51,30 @@ func TestS3BucketWebsite(t *testing.T) {
 	assert.Equal(t, "404", aws.ToString(got.RoutingRules[1].Condition.HttpErrorCodeReturnedEquals))
 	assert.Equal(t, types.ProtocolHttps, got.RoutingRules[1].Redirect.Protocol)
 
-	for name, bad := range map[string]*types.WebsiteConfiguration{
-		"no index":           {ErrorDocument: &types.ErrorDocument{Key: aws.String("e.html")}},
-		"slash in suffix":    {IndexDocument: &types.IndexDocument{Suffix: aws.String("a/index.html")}},
-		"redirect all+index": {IndexDocument: &types.IndexDocument{Suffix: aws.String("i.html")}, RedirectAllRequestsTo: &types.RedirectAllRequestsTo{HostName: aws.String("x.test")}},
-		"both replacements": {IndexDocument: &types.IndexDocument{Suffix: aws.String("i.html")}, RoutingRules: []types.RoutingRule{{
-			Redirect: &types.Redirect{ReplaceKeyWith: aws.String("a"), ReplaceKeyPrefixWith: aws.String("b")}}}},
+	index := &types.IndexDocument{Suffix: aws.String("i.html")}
+	rule := func(r types.RoutingRule) *types.WebsiteConfiguration {
+		return &types.WebsiteConfiguration{IndexDocument: index, RoutingRules: []types.RoutingRule{r}}
+	}
+	for _, tc := range []struct {
+		name, code, message string
+		bad                 *types.WebsiteConfiguration
+	}{
+		{"no index", "InvalidArgument", "", &types.WebsiteConfiguration{ErrorDocument: &types.ErrorDocument{Key: aws.String("e.html")}}},
+		{"slash in suffix", "InvalidArgument", "The IndexDocument Suffix is not well formed", &types.WebsiteConfiguration{IndexDocument: &types.IndexDocument{Suffix: aws.String("a/index.html")}}},
+		{"redirect all+index", "MalformedXML", "", &types.WebsiteConfiguration{IndexDocument: index, RedirectAllRequestsTo: &types.RedirectAllRequestsTo{HostName: aws.String("x.test")}}},
+		{"redirect all protocol", "InvalidRequest", "Invalid protocol, protocol can be http or https.", &types.WebsiteConfiguration{RedirectAllRequestsTo: &types.RedirectAllRequestsTo{HostName: aws.String("x.test"), Protocol: "ftp"}}},
+		{"both replacements", "InvalidRequest", "You can only define ReplaceKeyPrefix or ReplaceKey but not both.", rule(types.RoutingRule{
+			Redirect: &types.Redirect{ReplaceKeyWith: aws.String("a"), ReplaceKeyPrefixWith: aws.String("b")}})},
+		{"redirect code 300", "InvalidRequest", "The provided HTTP redirect code (300) is not valid. Valid codes are 3XX except 300.", rule(types.RoutingRule{
+			Redirect: &types.Redirect{HttpRedirectCode: aws.String("300")}})},
+		{"error code 399", "InvalidRequest", "The provided HTTP error code (399) is not valid. Valid codes are 4XX or 5XX.", rule(types.RoutingRule{
+			Condition: &types.Condition{HttpErrorCodeReturnedEquals: aws.String("399")}, Redirect: &types.Redirect{HostName: aws.String("x.test")}})},
+		{"51 rules", "InvalidRequest", "51 routing rules provided, the number of routing rules in a website configuration is limited to 50.", &types.WebsiteConfiguration{
+			IndexDocument: index, RoutingRules: slices.Repeat([]types.RoutingRule{{Redirect: &types.Redirect{HostName: aws.String("x.test")}}}, 51)}},
 	} {
-		_, err = c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: aws.String("site"), WebsiteConfiguration: bad})
-		requireCode(t, err, "InvalidArgument", name)
+		_, err = c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: aws.String("site"), WebsiteConfiguration: tc.bad})
+		requireCode(t, err, tc.code, tc.name)
+		require.ErrorContains(t, err, tc.message, tc.name)
 	}
 
 	_, err = c.PutBucketWebsite(ctx, &s3.PutBucketWebsiteInput{Bucket: aws.String("site"), WebsiteConfiguration: &types.WebsiteConfiguration{
