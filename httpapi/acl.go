@@ -91,6 +91,14 @@ func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {
 // returns nil when the request carries neither.
 func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 	canned := rc.header("acl")
+	if canned != "" {
+		// Both kinds at once are refused before either is read.
+		for _, gh := range grantHeaders {
+			if rc.header(gh.header) != "" {
+				return nil, errorf("InvalidRequest", "Specifying both Canned ACLs and Header Grants is not allowed")
+			}
+		}
+	}
 	var grants []engine.Grant
 	for _, gh := range grantHeaders {
 		v := rc.header(gh.header)
@@ -107,8 +115,6 @@ func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 		grants = append(grants, gs...)
 	}
 	switch {
-	case canned != "" && len(grants) > 0:
-		return nil, errorf("InvalidRequest", "Specifying both Canned ACLs and Header Grants is not allowed")
 	case canned != "":
 		valid := objectCanned
 		if forBucket {
@@ -279,25 +285,37 @@ func parsePolicy(data []byte) (engine.ACL, error) {
 // aclFromRequest reads an ACL from headers or an AccessControlPolicy body
 // (Put*Acl): exactly one of the two.
 func (rc *request) aclFromRequest(forBucket bool, limit int64) (engine.ACL, error) {
-	hdr, err := rc.s3ACLHeaders(forBucket)
-	if err != nil {
-		return engine.ACL{}, err
-	}
 	data, err := rc.readBody(limit, digestsOptional)
 	if err != nil {
 		return engine.ACL{}, err
 	}
-	switch {
-	case hdr != nil && data != nil:
-		return engine.ACL{}, errorf("UnexpectedContent", "This request does not support content")
-	case hdr != nil:
-		return *hdr, nil
-	case data != nil:
+	if data != nil {
+		// A body with ACL headers is refused before either is read.
+		for _, gh := range grantHeaders {
+			if rc.header(gh.header) != "" {
+				return engine.ACL{}, errorf("UnexpectedContent", "This request does not support content")
+			}
+		}
+		if rc.header("acl") != "" {
+			return engine.ACL{}, errorf("UnexpectedContent", "This request does not support content")
+		}
+		// S3 wants the policy's Owner, with an ID.
+		var p accessControlPolicy
+		if err := xml.Unmarshal(data, &p); err != nil || strings.TrimSpace(p.Owner.ID) == "" {
+			return engine.ACL{}, errorf("MalformedACLError", "")
+		}
 		acl, err := parsePolicy(data)
 		if err == nil {
 			err = rc.s.resolveGrants(acl.Grants)
 		}
 		return acl, err
+	}
+	hdr, err := rc.s3ACLHeaders(forBucket)
+	if err != nil {
+		return engine.ACL{}, err
+	}
+	if hdr != nil {
+		return *hdr, nil
 	}
 	return engine.ACL{}, errorf("MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", rc.d.h("acl"))
 }

@@ -319,3 +319,24 @@ func TestCompleteChecksumHeaders(t *testing.T) {
 		ChecksumType: types.ChecksumTypeComposite})
 	require.NoError(t, err)
 }
+
+// TestPutBucketACLShapes: S3 refuses an ACL request's shape before it
+// reads its grants: a canned ACL with grant headers is InvalidRequest, a
+// body with ACL headers UnexpectedContent, a policy without its Owner ID
+// MalformedACLError.
+func TestPutBucketACLShapes(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "aclshape")
+	c, ctx, b := f.client(), context.Background(), aws.String("aclshape")
+	_, err := c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPrivate, GrantRead: aws.String("testuser1")})
+	wantCode(t, err, "InvalidRequest")
+	require.ErrorContains(t, err, "Specifying both Canned ACLs and Header Grants is not allowed")
+	grants := []types.Grant{{Grantee: &types.Grantee{Type: types.TypeCanonicalUser, ID: aws.String("abc")}, Permission: types.PermissionRead}}
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, GrantFullControl: aws.String("userAccess"),
+		AccessControlPolicy: &types.AccessControlPolicy{Grants: grants, Owner: &types.Owner{ID: aws.String("abc")}}})
+	wantCode(t, err, "UnexpectedContent")
+	for _, o := range []*types.Owner{nil, {ID: aws.String("")}} {
+		_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, AccessControlPolicy: &types.AccessControlPolicy{Grants: grants, Owner: o}})
+		wantCode(t, err, "MalformedACLError")
+	}
+}
