@@ -171,7 +171,7 @@ func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
 			}
 			sum, err := checksum.Decode(a, v)
 			if err != nil {
-				return nil, fmt.Errorf("%w: %v", awschunked.ErrMalformedTrailer, err)
+				return nil, errorf("InvalidRequest", "Value for %s trailing header is invalid.", trailer)
 			}
 			return sum, nil
 		}}

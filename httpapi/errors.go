@@ -439,7 +439,7 @@ var sentinels = []struct {
 	{awschunked.ErrMalformedTrailer, "MalformedTrailerError", ""},
 	{awschunked.ErrChunkTooSmall, "InvalidChunkSizeError", ""},
 	{awschunked.ErrLengthMismatch, "IncompleteBody", ""},
-	{awschunked.ErrMalformed, "IncompleteBody", ""},
+	{awschunked.ErrMalformed, "IncompleteBody", "The request body terminated unexpectedly"},
 	{io.ErrUnexpectedEOF, "IncompleteBody", ""},
 
 	{checksum.ErrUnknownAlgorithm, "InvalidRequest", "-"},

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/xml"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/osslite/osslite/pkg/sigv4"
 	"github.com/stretchr/testify/require"
 )
 
@@ -339,4 +341,45 @@ func TestPutBucketACLShapes(t *testing.T) {
 		_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, AccessControlPolicy: &types.AccessControlPolicy{Grants: grants, Owner: o}})
 		wantCode(t, err, "MalformedACLError")
 	}
+}
+
+// TestUnsignedTrailerRefusals: aws-chunked bodies are refused as S3
+// refuses them: on a bucket configuration PUT (InvalidRequest), without
+// x-amz-decoded-content-length (411 MissingContentLength), with a
+// trailing checksum that does not decode (InvalidRequest naming the
+// trailer), and framed wrongly (IncompleteBody).
+func TestUnsignedTrailerRefusals(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "trailers")
+	send := func(path string, body string, h http.Header) rawResponse {
+		req, err := http.NewRequest("PUT", f.srv.URL+path, strings.NewReader(body))
+		must(t, err)
+		for k, v := range h {
+			req.Header[k] = v
+		}
+		req.Header.Set("X-Amz-Content-Sha256", sigv4.StreamingUnsignedPayloadTrailer)
+		_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), sigv4.StreamingUnsignedPayloadTrailer)
+		must(t, err)
+		return f.do(t, raw{method: "PUT", path: path, body: []byte(body), header: req.Header, sign: "keep"})
+	}
+	for _, tc := range []struct {
+		name, path, body string
+		h                http.Header
+		status           int
+		code, message    string
+	}{
+		{"bucket tagging", "/trailers?tagging", "5\r\nabcde\r\n0\r\n\r\n", hdr("X-Amz-Decoded-Content-Length", "5"), 400, "InvalidRequest", "The value of x-amz-content-sha256 header is invalid."},
+		{"no decoded length", "/trailers/k", "5\r\nhello\r\n0\r\nx-amz-checksum-crc64nvme:M3eFcAZSQlc=\r\n\r\n", hdr("X-Amz-Trailer", "x-amz-checksum-crc64nvme"), 411, "MissingContentLength", "You must provide the Content-Length HTTP header."},
+		{"undecodable trailer", "/trailers/k", "5\r\nhello\r\n0\r\nx-amz-checksum-crc64nvme:invalid_checksum\r\n\r\n", hdr("X-Amz-Trailer", "x-amz-checksum-crc64nvme", "X-Amz-Decoded-Content-Length", "5"), 400, "InvalidRequest", "Value for x-amz-checksum-crc64nvme trailing header is invalid."},
+		{"bad chunk size", "/trailers/k", "invalid_chunk_size\r\ndummy data\r\n0\r\nx-amz-checksum-crc64nvme:dPVWc2vU1+Q=\r\n\r\n", hdr("X-Amz-Trailer", "x-amz-checksum-crc64nvme", "X-Amz-Decoded-Content-Length", "10"), 400, "IncompleteBody", "The request body terminated unexpectedly"},
+	} {
+		r := send(tc.path, tc.body, tc.h)
+		var doc struct{ Code, Message string }
+		_ = xml.Unmarshal(r.body, &doc)
+		require.Equal(t, tc.status, r.StatusCode, "%s: %s", tc.name, r.body)
+		require.Equal(t, tc.code, doc.Code, tc.name)
+		require.Equal(t, tc.message, doc.Message, tc.name)
+	}
+	r := f.do(t, raw{method: "GET", path: "/trailers/k"})
+	require.Equal(t, 404, r.StatusCode, "nothing was stored")
 }

@@ -93,9 +93,13 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 		payload = r.Header.Get("X-Amz-Content-Sha256")
 	}
 	if mode, ok := awschunked.ParseMode(payload); ok {
+		if op := rc.route.op; op != "PutObject" && op != "UploadPart" {
+			// Only object bodies travel aws-chunked.
+			return errorf("InvalidRequest", "The value of x-amz-content-sha256 header is invalid.")
+		}
 		n, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
 		if err != nil || n < 0 {
-			return errorf("MissingContentLength", "x-amz-decoded-content-length is required with %s", payload)
+			return errorf("MissingContentLength", "")
 		}
 		opts := awschunked.Options{Mode: mode, DecodedLength: n}
 		for _, t := range strings.Split(r.Header.Get("X-Amz-Trailer"), ",") {
