@@ -43,6 +43,19 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 	case errors.Is(err, sigv4.ErrNoAuth):
 		return credentials{who: principal{anonymous: true}}, nil
 	}
+	var mm *sigv4.MismatchError
+	if errors.As(err, &mm) {
+		// S3 judges a security token before the signature: a token that
+		// does not belong to the key is InvalidToken (an appended one
+		// also breaks the signature, which is then not the first fault).
+		tok := r.Header.Get("X-Amz-Security-Token")
+		if tok == "" {
+			tok = r.URL.Query().Get("X-Amz-Security-Token")
+		}
+		if _, ierr := s.identify(mm.AccessKeyID, tok); tok != "" && ierr != nil {
+			return credentials{}, ierr
+		}
+	}
 	return credentials{}, err
 }
 

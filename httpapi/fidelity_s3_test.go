@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -382,4 +383,41 @@ func TestUnsignedTrailerRefusals(t *testing.T) {
 	}
 	r := f.do(t, raw{method: "GET", path: "/trailers/k"})
 	require.Equal(t, 404, r.StatusCode, "nothing was stored")
+}
+
+// TestTokenAndAnonymousStreaming: a security token added to a permanent
+// key's presigned URL is 400 InvalidToken (judged before the signature it
+// breaks); an anonymous request cannot send a signed streaming payload.
+func TestTokenAndAnonymousStreaming(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "tokens")
+	must(t, f.do(t, raw{method: "PUT", path: "/tokens/k", body: []byte("x")}).errOrNil())
+	req, _ := http.NewRequest("GET", f.srv.URL+"/tokens/k", nil)
+	_, err := sigv4.Presign(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), time.Hour)
+	must(t, err)
+	r := f.do(t, raw{method: "GET", path: req.URL.RequestURI() + "&X-Amz-Security-Token=my_token", sign: "anon"})
+	require.Equal(t, 400, r.StatusCode, "%s", r.body)
+	require.Equal(t, "InvalidToken", r.errCode())
+
+	r = f.do(t, raw{method: "PUT", path: "/tokens/anon", sign: "anon", header: hdr("X-Amz-Content-Sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")})
+	require.Equal(t, 400, r.StatusCode, "%s", r.body)
+	require.Contains(t, string(r.body), "Anonymous requests don't support this x-amz-content-sha256 value.")
+}
+
+// TestCopySourceEncoding: a copy source whose escapes do not decode is
+// InvalidArgument "Invalid copy source encoding", for CopyObject and
+// UploadPartCopy.
+func TestCopySourceEncoding(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "cpenc")
+	c, ctx, b := f.client(), context.Background(), aws.String("cpenc")
+	for _, src := range []string{"bucket/%ZZ", "bucket/%A/bar", "100%/foo"} {
+		_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("dst"), CopySource: aws.String(src)})
+		wantCode(t, err, "InvalidArgument")
+		require.ErrorContains(t, err, "Invalid copy source encoding")
+	}
+	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("dst")})
+	require.NoError(t, err)
+	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: b, Key: aws.String("dst"), UploadId: cr.UploadId, PartNumber: aws.Int32(1), CopySource: aws.String("bucket/%G1/")})
+	require.ErrorContains(t, err, "Invalid copy source encoding")
 }

@@ -97,6 +97,9 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 			// Only object bodies travel aws-chunked.
 			return errorf("InvalidRequest", "The value of x-amz-content-sha256 header is invalid.")
 		}
+		if mode.Signed() && c.sigv4 == nil && !s.cfg.Permissive {
+			return errorf("InvalidRequest", "Anonymous requests don't support this x-amz-content-sha256 value. Please use UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER.")
+		}
 		n, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
 		if err != nil || n < 0 {
 			return errorf("MissingContentLength", "")

@@ -845,7 +845,7 @@ func copySourceParser(unescape func(string) (string, error), form string) func(d
 		}
 		dec, uerr := unescape(strings.TrimPrefix(src, "/"))
 		if uerr != nil {
-			return "", "", "", bad
+			return "", "", "", errorf("InvalidArgument", "Invalid copy source encoding").with("ArgumentName", d.h("copy-source")).with("ArgumentValue", v)
 		}
 		bucket, key, err = splitCopySource(dec, bad)
 		return bucket, key, version, err
