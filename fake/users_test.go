@@ -358,8 +358,8 @@ func TestSessionTokenS3(t *testing.T) {
 	q.Set("X-Amz-Security-Token", "other")
 	tampered.RawQuery = q.Encode()
 	status, body = get(tampered.String())
-	require.Equal(t, http.StatusForbidden, status)
-	require.Contains(t, body, "SignatureDoesNotMatch", "the token is signed")
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, body, "InvalidToken", "a token not the key's is refused before the signature")
 
 	// Expiry on the engine clock.
 	srv.Clock().Advance(time.Hour + time.Second)
