@@ -421,3 +421,25 @@ func TestCopySourceEncoding(t *testing.T) {
 	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: b, Key: aws.String("dst"), UploadId: cr.UploadId, PartNumber: aws.Int32(1), CopySource: aws.String("bucket/%G1/")})
 	require.ErrorContains(t, err, "Invalid copy source encoding")
 }
+
+// TestCreateMultipartChecksumType: x-amz-checksum-type must name a mode
+// (checked first), suit the algorithm, and come with one.
+func TestCreateMultipartChecksumType(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "cktype")
+	c, ctx, b := f.client(), context.Background(), aws.String("cktype")
+	for _, tc := range []struct {
+		alg     types.ChecksumAlgorithm
+		typ     types.ChecksumType
+		message string
+	}{
+		{"", "invalid_checksum_type", "Value for x-amz-checksum-type header is invalid."},
+		{"", types.ChecksumTypeComposite, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header."},
+		{types.ChecksumAlgorithmSha256, types.ChecksumTypeFullObject, "The FULL_OBJECT checksum type cannot be used with the sha256 checksum algorithm."},
+		{types.ChecksumAlgorithmCrc64nvme, types.ChecksumTypeComposite, "The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm."},
+	} {
+		_, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("k"), ChecksumAlgorithm: tc.alg, ChecksumType: tc.typ})
+		wantCode(t, err, "InvalidRequest")
+		require.ErrorContains(t, err, tc.message)
+	}
+}

@@ -49,12 +49,20 @@ func (s *server) createMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
+	ct, hasType := rc.r.Header[rc.d.headerKey("checksum-type")]
+	typ := strings.ToUpper(strings.Join(ct, ","))
+	if hasType && typ != "COMPOSITE" && typ != "FULL_OBJECT" {
+		return errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-type"))
+	}
 	if a, err := rc.checksumAlgorithm(); err != nil {
 		return err
 	} else if a != "" {
+		if typ == "FULL_OBJECT" && !a.IsCRC() || typ == "COMPOSITE" && a == checksum.CRC64NVME {
+			return errorf("InvalidRequest", "The %s checksum type cannot be used with the %s checksum algorithm.", typ, strings.ToLower(string(a)))
+		}
 		opts.Checksum = &engine.ChecksumInput{Algorithm: a}
-		opts.ChecksumType = strings.ToUpper(rc.header("checksum-type"))
-	} else if rc.header("checksum-type") != "" {
+		opts.ChecksumType = typ
+	} else if hasType {
 		return errorf("InvalidRequest", "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
 	}
 	if rc.refusesOverwrite() {
