@@ -443,3 +443,35 @@ func TestCreateMultipartChecksumType(t *testing.T) {
 		require.ErrorContains(t, err, tc.message)
 	}
 }
+
+// TestCompletePartChecksums: Complete of a COMPOSITE upload must list
+// each part's checksum (InvalidRequest naming the first part without);
+// a part listing an undecodable value or two checksums is InvalidArgument.
+func TestCompletePartChecksums(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "partsums")
+	c, ctx, b := f.client(), context.Background(), aws.String("partsums")
+	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("k"), ChecksumAlgorithm: types.ChecksumAlgorithmSha1})
+	require.NoError(t, err)
+	up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, PartNumber: aws.Int32(1),
+		Body: strings.NewReader("part"), ChecksumAlgorithm: types.ChecksumAlgorithmSha1})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		part          types.CompletedPart
+		code, message string
+	}{
+		{types.CompletedPart{}, "InvalidRequest", "The upload was created using a sha1 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request."},
+		{types.CompletedPart{ChecksumSHA1: aws.String("invalid_checksum")}, "InvalidArgument", "Invalid Base64 or multiple checksums present in request"},
+		{types.CompletedPart{ChecksumSHA1: up.ChecksumSHA1, ChecksumCRC32: aws.String("AAAAAA==")}, "InvalidArgument", "Invalid Base64 or multiple checksums present in request"},
+	} {
+		p := tc.part
+		p.PartNumber, p.ETag = aws.Int32(1), up.ETag
+		_, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{p}}})
+		wantCode(t, err, tc.code)
+		require.ErrorContains(t, err, tc.message)
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: up.ETag, ChecksumSHA1: up.ChecksumSHA1}}}})
+	require.NoError(t, err)
+}

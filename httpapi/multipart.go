@@ -333,14 +333,28 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		// Only checksums of the upload's algorithm are checked: clients
 		// list the checksums their parts were sent with even when the
 		// upload declared none.
-		if up.ChecksumAlgorithm != "" {
-			if v := p.get(up.ChecksumAlgorithm); v != "" {
-				sum, err := checksum.Decode(up.ChecksumAlgorithm, v)
-				if err != nil {
-					return errorf("InvalidPart", "").with("PartNumber", strconv.Itoa(p.PartNumber))
-				}
-				parts[i].Checksum = sum
+		if up.ChecksumAlgorithm == "" {
+			continue
+		}
+		n := 0
+		for _, a := range checksum.Algorithms {
+			if p.get(a) != "" {
+				n++
 			}
+		}
+		v := p.get(up.ChecksumAlgorithm)
+		switch {
+		case v == "" && n == 0 && up.ChecksumType == "COMPOSITE":
+			return errorf("InvalidRequest", "The upload was created using a %s checksum. The complete request must include the checksum for each part. It was missing for part %d in the request.",
+				strings.ToLower(string(up.ChecksumAlgorithm)), p.PartNumber)
+		case n > 1:
+			return errorf("InvalidArgument", "Invalid Base64 or multiple checksums present in request").with("ArgumentName", "Checksum")
+		case v != "":
+			sum, err := checksum.Decode(up.ChecksumAlgorithm, v)
+			if err != nil {
+				return errorf("InvalidArgument", "Invalid Base64 or multiple checksums present in request").with("ArgumentName", "Checksum")
+			}
+			parts[i].Checksum = sum
 		}
 	}
 	if err := rc.checkWriteConditions(); err != nil {

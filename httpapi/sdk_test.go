@@ -275,7 +275,7 @@ func exerciseMultipart(t *testing.T, c *s3.Client, bucket string) {
 	must(t, err)
 	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String(bucket), Key: aws.String(key), UploadId: id,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
-			{PartNumber: aws.Int32(1), ETag: u1.ETag, ChecksumCRC32C: u1.ChecksumCRC32C}, {PartNumber: aws.Int32(2), ETag: u2.CopyPartResult.ETag}}}})
+			{PartNumber: aws.Int32(1), ETag: u1.ETag, ChecksumCRC32C: u1.ChecksumCRC32C}, {PartNumber: aws.Int32(2), ETag: u2.CopyPartResult.ETag, ChecksumCRC32C: u2.CopyPartResult.ChecksumCRC32C}}}})
 	must(t, err)
 	if !strings.HasSuffix(aws.ToString(done.ChecksumCRC32C), "-2") {
 		t.Fatalf("complete: composite CRC32C %q", aws.ToString(done.ChecksumCRC32C))
