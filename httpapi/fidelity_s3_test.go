@@ -475,3 +475,24 @@ func TestCompletePartChecksums(t *testing.T) {
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: up.ETag, ChecksumSHA1: up.ChecksumSHA1}}}})
 	require.NoError(t, err)
 }
+
+// TestVersionChecksums: ListObjectVersions names each version's checksum
+// algorithm and type, as ListObjects does.
+func TestVersionChecksums(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "vsums")
+	c, ctx, b := f.client(), context.Background(), aws.String("vsums")
+	_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: b, VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	for _, body := range []string{"one", "two"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader(body), ChecksumAlgorithm: types.ChecksumAlgorithmSha256})
+		require.NoError(t, err)
+	}
+	out, err := c.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: b})
+	require.NoError(t, err)
+	require.Len(t, out.Versions, 2)
+	for _, v := range out.Versions {
+		require.Equal(t, []types.ChecksumAlgorithm{types.ChecksumAlgorithmSha256}, v.ChecksumAlgorithm)
+		require.Equal(t, types.ChecksumTypeFullObject, v.ChecksumType)
+	}
+}

@@ -184,6 +184,10 @@ type xmlVersion struct {
 	Size         *int64 `xml:"Size,omitempty"`
 	StorageClass string `xml:"StorageClass,omitempty"`
 	Owner        owner  `xml:"Owner"`
+	// ChecksumAlgorithm and ChecksumType name a version's flexible
+	// checksum, as in ListObjects.
+	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string `xml:"ChecksumType,omitempty"`
 	// RestoreStatus, with x-amz-optional-object-attributes: RestoreStatus.
 	RestoreStatus *xmlRestoreStatus `xml:"RestoreStatus,omitempty"`
 }
@@ -239,6 +243,9 @@ func (s *server) listObjectVersions(rc *request) error {
 			x.ETag, x.Size, x.StorageClass = rc.d.etag(v.ETag), &size, rc.d.storageClassName(v.StorageClass)
 			if rc.d.behave.objectTypeInListing {
 				x.Type = v.Type.String()
+			}
+			if x.ChecksumAlgorithm = checksumAlgorithm(&v); x.ChecksumAlgorithm != "" {
+				x.ChecksumType = v.ChecksumType
 			}
 			if p.restoreStatus && v.Restore != nil {
 				x.RestoreStatus = restoreStatusDoc(v.Restore)
