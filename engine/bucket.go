@@ -80,7 +80,8 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 	}
 	defer e.configs.forget(name, "") // after the commit
 	return e.applyCtx(ctx, func(m *mutation) error {
-		if _, err := e.bucketRecord(e.db, name); err != nil {
+		b, err := e.bucketRecord(e.db, name)
+		if err != nil {
 			return err
 		}
 		e.forgetVersioning(name)
@@ -99,6 +100,9 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		}
 		if err != nil {
 			return err
+		}
+		if !empty && b.versioning != VersioningOff {
+			return fmt.Errorf("%w: %s", ErrBucketHasVersions, name)
 		}
 		if !empty {
 			return fmt.Errorf("%w: %s", ErrBucketNotEmpty, name)

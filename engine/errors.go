@@ -12,6 +12,9 @@ var (
 	ErrNoSuchBucket   = errors.New("engine: no such bucket")
 	ErrNoSuchKey      = errors.New("engine: no such key")
 	ErrBucketNotEmpty = errors.New("engine: bucket not empty")
+	// ErrBucketHasVersions is ErrBucketNotEmpty for a versioned bucket
+	// (what is left may be noncurrent versions and delete markers).
+	ErrBucketHasVersions = fmt.Errorf("%w: it holds versions", ErrBucketNotEmpty)
 	// ErrBucketChanged: a write guarded by WithBucketGuard found another
 	// bucket of that name (deleted and re-created since the guard's read).
 	ErrBucketChanged            = errors.New("engine: bucket was re-created during the request")
@@ -121,6 +124,12 @@ var (
 	// (suspending versioning of a bucket with Object Lock, enabling Object
 	// Lock on a bucket whose versioning is not enabled).
 	ErrInvalidBucketState = errors.New("engine: invalid bucket state")
+	// ErrLockNeedsVersioning and ErrVersioningLocked are the two
+	// ErrInvalidBucketState refusals of Object Lock: a configuration on a
+	// bucket whose versioning is not enabled, and suspending versioning
+	// under Object Lock.
+	ErrLockNeedsVersioning = fmt.Errorf("%w: versioning must be enabled to apply an Object Lock configuration", ErrInvalidBucketState)
+	ErrVersioningLocked    = fmt.Errorf("%w: versioning cannot be suspended under Object Lock", ErrInvalidBucketState)
 
 	// ErrNotImplemented is a request the engine understands but does not
 	// carry out (an inventory report format it does not write).

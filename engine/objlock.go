@@ -170,7 +170,7 @@ func (e *Engine) putObjectLockConfig(m *mutation, bucket string, doc []byte) err
 		return err
 	}
 	if rec.lock == nil && rec.versioning != VersioningEnabled {
-		return fmt.Errorf("%w: versioning must be enabled on %s to apply an Object Lock configuration", ErrInvalidBucketState, bucket)
+		return fmt.Errorf("%w: %s", ErrLockNeedsVersioning, bucket)
 	}
 	ol := c.(*bucketconfig.ObjectLock)
 	rec.lock = &lockRule{mode: RetentionMode(ol.Mode), days: ol.Days, years: ol.Years}

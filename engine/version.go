@@ -258,7 +258,7 @@ func (e *Engine) putVersioningConfig(m *mutation, bucket string, doc []byte) err
 		return err
 	}
 	if rec.lock != nil && c.(*bucketconfig.Versioning).Status != "Enabled" {
-		return fmt.Errorf("%w: versioning of %s cannot be suspended: Object Lock is enabled", ErrInvalidBucketState, bucket)
+		return fmt.Errorf("%w: %s", ErrVersioningLocked, bucket)
 	}
 	switch c.(*bucketconfig.Versioning).Status {
 	case "Enabled":

@@ -348,6 +348,7 @@ var sentinels = []struct {
 	{engine.ErrNoSuchBucket, "NoSuchBucket", ""},
 	{engine.ErrNoSuchKey, "NoSuchKey", ""},
 	{engine.ErrBucketHasLiveChannels, "BucketNotEmptyOfLiveChannels", ""},
+	{engine.ErrBucketHasVersions, "BucketNotEmpty", "The bucket you tried to delete is not empty. You must delete all versions in the bucket."},
 	{engine.ErrBucketNotEmpty, "BucketNotEmpty", ""},
 	{engine.ErrBucketChanged, "OperationAborted", "The bucket was deleted and created again while the request was in progress."},
 	{engine.ErrBucketAlreadyExists, "BucketAlreadyExists", ""},
@@ -457,6 +458,8 @@ var sentinels = []struct {
 	{kms.ErrNotFound, "KMS.NotFoundException", "-"},
 	{engine.ErrObjectLocked, "AccessDenied", "Access Denied because object protected by object lock."},
 	{engine.ErrObjectLockNotEnabled, "InvalidRequest", "Bucket is missing Object Lock Configuration"},
+	{engine.ErrLockNeedsVersioning, "InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"},
+	{engine.ErrVersioningLocked, "InvalidBucketState", "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed."},
 	{engine.ErrInvalidBucketState, "InvalidBucketState", ""},
 }
 

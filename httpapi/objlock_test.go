@@ -153,7 +153,12 @@ func TestObjectLockSDK(t *testing.T) {
 			_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bk),
 				VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusSuspended}})
 			return err
-		}, "InvalidBucketState", 409, ""},
+		}, "InvalidBucketState", 409, "An Object Lock configuration is present on this bucket, so the versioning state cannot be changed."},
+		{"a lock configuration without versioning", func() error {
+			_, err := c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String(plain), ObjectLockConfiguration: &types.ObjectLockConfiguration{
+				ObjectLockEnabled: types.ObjectLockEnabledEnabled}})
+			return err
+		}, "InvalidBucketState", 409, "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"},
 		{"lock headers on a bucket without lock", func() error {
 			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(plain), Key: aws.String("k"), Body: strings.NewReader("x"),
 				ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn})
