@@ -496,3 +496,19 @@ func TestVersionChecksums(t *testing.T) {
 		require.Equal(t, types.ChecksumTypeFullObject, v.ChecksumType)
 	}
 }
+
+// TestListingsOfAKey: ?uploads and ?versions asked of a key are S3's
+// InvalidRequest, not MethodNotAllowed.
+func TestListingsOfAKey(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "keylists")
+	for path, want := range map[string]string{
+		"/keylists/k?uploads":  "Key is not expected for the GET method ?uploads subresource",
+		"/keylists/k?versions": "There is no such thing as the ?versions sub-resource for a key",
+	} {
+		r := f.do(t, raw{method: "GET", path: path})
+		require.Equal(t, 400, r.StatusCode, "%s: %s", path, r.body)
+		require.Equal(t, "InvalidRequest", r.errCode())
+		require.Contains(t, string(r.body), want)
+	}
+}

@@ -259,6 +259,15 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 			return rt, nil
 		}
 	}
+	if t == targetObject && r.Method == http.MethodGet && d == s3 {
+		// Bucket listings asked of a key: S3 says what is wrong.
+		switch {
+		case q.Has("uploads"):
+			return nil, errorf("InvalidRequest", "Key is not expected for the GET method ?uploads subresource")
+		case q.Has("versions"):
+			return nil, errorf("InvalidRequest", "There is no such thing as the ?versions sub-resource for a key")
+		}
+	}
 	switch {
 	case len(named) > 0 && !methodSeen && otherMethod:
 		return nil, errorf("MethodNotAllowed", "").with("Method", r.Method).with("ResourceType", [...]string{"SERVICE", "BUCKET", "OBJECT"}[t])
