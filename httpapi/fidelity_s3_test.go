@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -511,4 +512,33 @@ func TestListingsOfAKey(t *testing.T) {
 		require.Equal(t, "InvalidRequest", r.errCode())
 		require.Contains(t, string(r.body), want)
 	}
+}
+
+// TestTagCharacters: S3 takes tag keys and values of letters, digits,
+// spaces and + - = . _ : / @ only; others are InvalidTag naming the key
+// or the value, for bucket and object tags alike.
+func TestTagCharacters(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "tagchars")
+	c, ctx, b := f.client(), context.Background(), aws.String("tagchars")
+	for _, tc := range []struct {
+		key, value, message string
+	}{
+		{"user!name", "value", "The TagKey you have provided is invalid"},
+		{"a*b", "value", "The TagKey you have provided is invalid"},
+		{"key", "name?test", "The TagValue you have provided is invalid"},
+		{"valid", "comma,separated", "The TagValue you have provided is invalid"},
+		{"valid", "(parentheses)", "The TagValue you have provided is invalid"},
+	} {
+		tags := []types.Tag{{Key: aws.String(tc.key), Value: aws.String(tc.value)}}
+		_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: &types.Tagging{TagSet: tags}})
+		wantCode(t, err, "InvalidTag")
+		require.ErrorContains(t, err, tc.message)
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("x"),
+			Tagging: aws.String(url.QueryEscape(tc.key) + "=" + url.QueryEscape(tc.value))})
+		wantCode(t, err, "InvalidTag")
+	}
+	_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: &types.Tagging{TagSet: []types.Tag{
+		{Key: aws.String("Team Name"), Value: aws.String("a+b-c=d.e_f:g/h@i")}, {Key: aws.String("café"), Value: aws.String("déjà vu 2")}}}})
+	require.NoError(t, err)
 }

@@ -54,8 +54,10 @@ type tagLimits struct {
 	// than maxTags tags.
 	tooManyCode, tooManyMessage string
 	// chars, when set, is the dialect's character rule for keys and
-	// values.
-	chars func(string) bool
+	// values; charsByPart reports a key or a value that breaks it with
+	// S3's words for each (else one message names the tag).
+	chars       func(string) bool
+	charsByPart bool
 }
 
 // check validates a tag set: the count first, then each tag (key of 1 to
@@ -77,6 +79,10 @@ func (l tagLimits) check(tags []engine.Tag) error {
 			return errorf("InvalidTag", "The TagValue you have provided is invalid")
 		case seen[t.Key]:
 			return errorf("InvalidTag", "Cannot provide multiple Tags with the same key")
+		case l.chars != nil && l.charsByPart && !l.chars(t.Key):
+			return errorf("InvalidTag", "The TagKey you have provided is invalid")
+		case l.chars != nil && l.charsByPart && !l.chars(t.Value):
+			return errorf("InvalidTag", "The TagValue you have provided is invalid")
 		case l.chars != nil && (!l.chars(t.Key) || !l.chars(t.Value)):
 			return errorf("InvalidTag", "The tag %q=%q contains characters that are not allowed: use letters, digits, spaces and + - = . _ : /.", t.Key, t.Value)
 		}
@@ -88,9 +94,9 @@ func (l tagLimits) check(tags []engine.Tag) error {
 // s3ObjectTags and s3BucketTags are S3's tag limits: 10 tags on an
 // object, 50 on a bucket, keys of 128 and values of 256 characters.
 var (
-	s3ObjectTags = tagLimits{maxTags: 10, maxKey: 128, maxValue: 256,
+	s3ObjectTags = tagLimits{maxTags: 10, maxKey: 128, maxValue: 256, chars: s3TagChars, charsByPart: true,
 		tooManyCode: "BadRequest", tooManyMessage: "Object tags cannot be greater than 10"}
-	s3BucketTags = tagLimits{maxTags: 50, maxKey: 128, maxValue: 256,
+	s3BucketTags = tagLimits{maxTags: 50, maxKey: 128, maxValue: 256, chars: s3TagChars, charsByPart: true,
 		tooManyCode: "BadRequest", tooManyMessage: "Bucket tag count cannot be greater than 50"}
 )
 

@@ -15,3 +15,15 @@ func ossTagChars(s string) bool {
 	}
 	return true
 }
+
+// s3TagChars is S3's tag character rule: letters, digits and spaces in
+// UTF-8 and + - = . _ : / @ (S3 refuses parentheses, commas and the
+// like with InvalidTag).
+func s3TagChars(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' && !strings.ContainsRune("+-=._:/@", r) {
+			return false
+		}
+	}
+	return true
+}
