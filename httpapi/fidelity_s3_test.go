@@ -542,3 +542,19 @@ func TestTagCharacters(t *testing.T) {
 		{Key: aws.String("Team Name"), Value: aws.String("a+b-c=d.e_f:g/h@i")}, {Key: aws.String("café"), Value: aws.String("déjà vu 2")}}}})
 	require.NoError(t, err)
 }
+
+// TestEmptyBodyHashMismatch: a request without a body whose signed
+// x-amz-content-sha256 is not the empty string's hash is refused with
+// XAmzContentSHA256Mismatch before anything else, even for a bucket that
+// does not exist.
+func TestEmptyBodyHashMismatch(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	const wrong = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b854"
+	req, _ := http.NewRequest("PUT", f.srv.URL+"/nobucket/object?tagging", nil)
+	_, err := sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), wrong)
+	must(t, err)
+	r := f.do(t, raw{method: "PUT", path: "/nobucket/object?tagging", header: req.Header, sign: "keep"})
+	require.Equal(t, 400, r.StatusCode, "%s", r.body)
+	require.Equal(t, "XAmzContentSHA256Mismatch", r.errCode())
+	require.Contains(t, string(r.body), "<ClientComputedContentSHA256>"+wrong+"</ClientComputedContentSHA256>")
+}

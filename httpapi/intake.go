@@ -137,6 +137,10 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 		if err != nil {
 			return errorf("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value.")
 		}
+		if r.ContentLength == 0 && !strings.EqualFold(p, sigv4.EmptySHA256) {
+			// No body: the mismatch is known before anything else.
+			return &sha256MismatchError{client: p, server: sigv4.EmptySHA256}
+		}
 		rc.body = &sha256Reader{r: rc.body, h: sha256.New(), want: want}
 		if p == r.Header.Get("X-Amz-Content-Sha256") {
 			break // one check when both say the same
