@@ -558,3 +558,22 @@ func TestEmptyBodyHashMismatch(t *testing.T) {
 	require.Equal(t, "XAmzContentSHA256Mismatch", r.errCode())
 	require.Contains(t, string(r.body), "<ClientComputedContentSHA256>"+wrong+"</ClientComputedContentSHA256>")
 }
+
+// TestCopySourceOnlyOnCopies: x-amz-copy-source on a request that does
+// not copy is InvalidArgument, not ignored.
+func TestCopySourceOnlyOnCopies(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "cponly")
+	must(t, f.do(t, raw{method: "PUT", path: "/cponly/k", body: []byte("x")}).errOrNil())
+	for _, m := range []string{"GET", "DELETE", "POST"} {
+		path := "/cponly/k"
+		if m == "POST" {
+			path += "?uploads"
+		}
+		r := f.do(t, raw{method: m, path: path, header: hdr("X-Amz-Copy-Source", "cponly/k")})
+		require.Equal(t, 400, r.StatusCode, "%s: %s", m, r.body)
+		require.Contains(t, string(r.body), "You can only specify a copy source header for copy requests.")
+	}
+	r := f.do(t, raw{method: "GET", path: "/cponly/k"})
+	require.Equal(t, 200, r.StatusCode, "the object is still there")
+}
