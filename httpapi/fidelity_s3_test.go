@@ -417,6 +417,11 @@ func TestCopySourceEncoding(t *testing.T) {
 		wantCode(t, err, "InvalidArgument")
 		require.ErrorContains(t, err, "Invalid copy source encoding")
 	}
+	for _, src := range []string{"192.168.1.1/foo", "2001:0db8:85a3:0000:0000:8a2e:0370:7334/something", "my-buc@k&()t/obj"} {
+		_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("dst"), CopySource: aws.String(src)})
+		wantCode(t, err, "InvalidArgument")
+		require.ErrorContains(t, err, "Invalid copy source bucket name")
+	}
 	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("dst")})
 	require.NoError(t, err)
 	_, err = c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: b, Key: aws.String("dst"), UploadId: cr.UploadId, PartNumber: aws.Int32(1), CopySource: aws.String("bucket/%G1/")})

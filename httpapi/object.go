@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"slices"
 	"strconv"
@@ -934,6 +935,10 @@ func (s *server) copySource(rc *request) (bucket, key string, cond engine.Condit
 	if err != nil {
 		return "", "", cond, err
 	}
+	if !possibleBucketName(bucket) {
+		return "", "", cond, errorf("InvalidArgument", "Invalid copy source bucket name").
+			with("ArgumentName", rc.d.h("copy-source")).with("ArgumentValue", rc.header("copy-source"))
+	}
 	if ver != "" && !engine.ValidVersionID(ver) {
 		return "", "", cond, errInvalidVersionID(ver)
 	}
@@ -1154,4 +1159,21 @@ func deleteEventName(r engine.DeleteResult) string {
 		return "ObjectRemoved:DeleteMarkerCreated"
 	}
 	return "ObjectRemoved:Delete"
+}
+
+// possibleBucketName reports whether name could name a bucket in any
+// dialect (an IP address or a character outside letters, digits, '.',
+// '-' and '_' never does): a copy source that cannot is refused for its
+// name, not looked up.
+func possibleBucketName(name string) bool {
+	if _, err := netip.ParseAddr(name); err == nil {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return name != ""
 }
