@@ -71,13 +71,14 @@ type dialect struct {
 	authenticate func(s *server, rc *request) (credentials, error)
 
 	// Limits and naming.
-	maxKeyLength    int                // longest object key, bytes (capped by the engine's)
-	maxUserMetadata int                // total of user metadata names and values, bytes
-	minPartSize     int64              // smallest part but the last
-	maxListKeys     int                // largest page of any listing
-	objectTags      tagLimits          // tag sets of objects (limits.go)
-	bucketTags      tagLimits          // tag sets of buckets
-	bucketName      func(string) error // naming rules of CreateBucket
+	maxKeyLength     int                // longest object key, bytes (capped by the engine's)
+	maxUserMetadata  int                // total of user metadata names and values, bytes
+	maxHeaderSection int                // request header section, bytes (Cookie not counted); 0: no limit
+	minPartSize      int64              // smallest part but the last
+	maxListKeys      int                // largest page of any listing
+	objectTags       tagLimits          // tag sets of objects (limits.go)
+	bucketTags       tagLimits          // tag sets of buckets
+	bucketName       func(string) error // naming rules of CreateBucket
 	// defaultContentType is stored for writes that name none.
 	defaultContentType string
 	// defaultChecksum is the full-object checksum stored for a PutObject

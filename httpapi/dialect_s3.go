@@ -31,6 +31,7 @@ var s3 = &dialect{
 
 	maxKeyLength:       1024,
 	maxUserMetadata:    2 << 10,
+	maxHeaderSection:   8 << 10,
 	minPartSize:        5 << 20,
 	maxListKeys:        1000,
 	objectTags:         s3ObjectTags,

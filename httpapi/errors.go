@@ -144,6 +144,7 @@ var codes = map[string]codeRow{
 	"NoSuchVersion":                   {status: 404, message: "The version ID specified in the request does not match an existing version."},
 	"NotImplemented":                  {status: 501, message: "A header you provided implies functionality that is not implemented.", oss: dialectCode{ec: "0001-00000501"}},
 	"PreconditionFailed":              {status: 412, message: "At least one of the pre-conditions you specified did not hold", oss: dialectCode{ec: "0026-00000002"}},
+	"RequestHeaderSectionTooLarge":    {status: 400, message: "Your request header section exceeds the maximum allowed size."},
 	"RequestTimeTooSkewed":            {status: 403, message: "The difference between the request time and the current time is too large.", oss: dialectCode{ec: "0002-00000504"}},
 	"ServiceUnavailable":              {status: 503, message: "Service is unable to handle request.", oss: dialectCode{ec: "0001-00000503"}},
 	"SignatureDoesNotMatch":           {status: 403, message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.", oss: dialectCode{ec: "0002-00000040"}},

@@ -582,3 +582,16 @@ func TestCopySourceOnlyOnCopies(t *testing.T) {
 	r := f.do(t, raw{method: "GET", path: "/cponly/k"})
 	require.Equal(t, 200, r.StatusCode, "the object is still there")
 }
+
+// TestHeaderSectionLimit: S3 refuses a request whose header section is
+// over 8 KB (Cookie, which browsers send to every local port, aside).
+func TestHeaderSectionLimit(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "hdrs")
+	r := f.do(t, raw{method: "PUT", path: "/hdrs/k", body: []byte("x"), header: hdr("X-Amz-Custom-Header", strings.Repeat("d", 8<<10))})
+	require.Equal(t, 400, r.StatusCode, "%s", r.body)
+	require.Equal(t, "RequestHeaderSectionTooLarge", r.errCode())
+	require.Contains(t, string(r.body), "<MaxSizeAllowed>8192</MaxSizeAllowed>")
+	r = f.do(t, raw{method: "PUT", path: "/hdrs/k", body: []byte("x"), header: hdr("Cookie", "session="+strings.Repeat("c", 10<<10))})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+}

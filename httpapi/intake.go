@@ -40,6 +40,9 @@ func (s *server) intake(rc *request) error {
 		rc.body, rc.size = http.NoBody, 0
 	}
 	s.guardBody(rc)
+	if limit := rc.d.maxHeaderSection; limit > 0 && headerSection(r) > limit {
+		return errorf("RequestHeaderSectionTooLarge", "").with("MaxSizeAllowed", strconv.Itoa(limit))
+	}
 	switch rc.route.auth {
 	case authPreflight:
 		rc.who = principal{anonymous: true}
@@ -172,4 +175,21 @@ func (v *sha256Reader) Read(p []byte) (int, error) {
 		v.done = err
 	}
 	return n, err
+}
+
+// headerSection is the size of r's header section as sent ("Name: value"
+// lines and the Host line), without Cookie: S3 limits the section to 8 KB,
+// and cookies a browser sends to a development host (every local port
+// shares them) are not the request's own.
+func headerSection(r *http.Request) int {
+	n := len("Host: \r\n") + len(r.Host)
+	for k, vs := range r.Header {
+		if k == "Cookie" {
+			continue
+		}
+		for _, v := range vs {
+			n += len(k) + len(": \r\n") + len(v)
+		}
+	}
+	return n
 }
