@@ -271,6 +271,11 @@ func (m *model) apply(s Step) Outcome {
 		if s.Range == "" {
 			return Outcome{Status: 200, ETag: o.etag, Body: digest(o.data, "")}
 		}
+		if n, suffix := strings.CutPrefix(s.Range, "bytes=-"); suffix && len(o.data) == 0 && atoiOr0(n) > 0 {
+			// The last N bytes of an empty object are the whole of it,
+			// answered unranged (RFC 9110 14.1.1, as S3 does).
+			return Outcome{Status: 200, ETag: o.etag, Body: digest(o.data, "")}
+		}
 		first, last, ok := resolveRange(s.Range, len(o.data))
 		if !ok {
 			return errOut(416, "InvalidRange")
@@ -436,6 +441,12 @@ func (m *model) learn(s Step, want, got Outcome) {
 }
 
 // resolveRange applies a single-range header to an object of size bytes.
+// atoiOr0 is the integer s spells, or 0.
+func atoiOr0(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
 func resolveRange(h string, size int) (first, last int, ok bool) {
 	spec := strings.TrimPrefix(h, "bytes=")
 	a, b, _ := strings.Cut(spec, "-")
