@@ -66,6 +66,7 @@ var s3 = &dialect{
 		websiteRedirect:             true,
 		writeConditionsStarOnly:     true,
 		compositePartsNeedChecksum:  true,
+		postIgnoresFileType:         true,
 		deleteObjectsNeedsDigest:    true,
 		putBucketTaggingStatus:      http.StatusNoContent,
 		deleteBucketDropsUploads:    true,

@@ -416,7 +416,8 @@ func switchDialect(rc *request, d *dialect) {
 // formHeader turns the form's fields into the request headers a
 // PutObject would carry: the stored HTTP headers, the vendor headers
 // (metadata, ACL, storage class, encryption, checksums) and the aliases.
-// Without a Content-Type field the file part's type is stored.
+// Without a Content-Type field the file part's type is stored (OSS,
+// Sina); S3 stores its default instead, as S3 ignores the part's type.
 func (rc *request) formHeader(f *postForm, rules *postRules) http.Header {
 	h := http.Header{}
 	for _, n := range f.names {
@@ -434,7 +435,7 @@ func (rc *request) formHeader(f *postForm, rules *postRules) http.Header {
 		}
 		h.Set(l, v)
 	}
-	if h.Get("Content-Type") == "" && f.fileType != "" {
+	if h.Get("Content-Type") == "" && f.fileType != "" && !rc.d.behave.postIgnoresFileType {
 		h.Set("Content-Type", f.fileType)
 	}
 	return h

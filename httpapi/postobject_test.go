@@ -435,3 +435,17 @@ func TestPostObjectOSSV4Date(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, resp.StatusCode, string(resp.body))
 	require.Equal(t, "RequestTimeTooSkewed", resp.errCode())
 }
+
+// TestPostObjectDefaultContentType: an S3 form without a Content-Type
+// field stores S3's default, not the file part's type (which S3 ignores;
+// browsers send one for every file).
+func TestPostObjectDefaultContentType(t *testing.T) {
+	f, c := newPostFixture(t)
+	now := f.clock.Now()
+	policy := policyDoc(t, now.Add(time.Hour), append(v4Conds(now), map[string]string{"bucket": "forms"}, []any{"starts-with", "$key", ""})...)
+	fields := append([]field{{"key", "typeless"}}, v4Form(now, policy)...)
+	resp := f.post(t, "/forms", "", multipartForm{fields: fields, filename: "a.bin", content: "x"})
+	require.Equal(t, http.StatusNoContent, resp.StatusCode, string(resp.body))
+	_, out := getBody(t, c, "forms", "typeless")
+	require.Equal(t, "binary/octet-stream", aws.ToString(out.ContentType))
+}
