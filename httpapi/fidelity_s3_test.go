@@ -534,6 +534,7 @@ func TestTagCharacters(t *testing.T) {
 		{"key", "name?test", "The TagValue you have provided is invalid"},
 		{"valid", "comma,separated", "The TagValue you have provided is invalid"},
 		{"valid", "(parentheses)", "The TagValue you have provided is invalid"},
+		{"a b", "c&d", "The TagValue you have provided is invalid"},
 	} {
 		tags := []types.Tag{{Key: aws.String(tc.key), Value: aws.String(tc.value)}}
 		_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: &types.Tagging{TagSet: tags}})
@@ -544,7 +545,7 @@ func TestTagCharacters(t *testing.T) {
 		wantCode(t, err, "InvalidTag")
 	}
 	_, err := c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: b, Tagging: &types.Tagging{TagSet: []types.Tag{
-		{Key: aws.String("Team Name"), Value: aws.String("a+b-c=d.e_f:g/h@i")}, {Key: aws.String("café"), Value: aws.String("déjà vu 2")}}}})
+		{Key: aws.String("Team Name"), Value: aws.String("a+b-c=d.e_f:g/h@i")}, {Key: aws.String("empty"), Value: aws.String("")}, {Key: aws.String("café"), Value: aws.String("déjà vu 2")}}}})
 	require.NoError(t, err)
 }
 

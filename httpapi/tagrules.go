@@ -17,11 +17,11 @@ func ossTagChars(s string) bool {
 }
 
 // s3TagChars is S3's tag character rule: letters, digits and spaces in
-// UTF-8 and + - = . _ : / @ (S3 refuses parentheses, commas and the
-// like with InvalidTag).
+// UTF-8 and + - = . _ : / @ (S3 refuses parentheses, commas, '&' and
+// the like with InvalidTag; minio-go checks the same punctuation).
 func s3TagChars(s string) bool {
 	for _, r := range s {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != ' ' && !strings.ContainsRune("+-=._:/@", r) {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" +-=._:/@", r) {
 			return false
 		}
 	}

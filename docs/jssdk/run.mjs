@@ -683,9 +683,9 @@ t("8.4 presigned URL tampered (different key) -> 403 SignatureDoesNotMatch", asy
 // ================================================================ 9. sub-resources
 t("9.1 object tagging put/get/delete", async () => {
   await c.send(new PutObjectCommand({ Bucket: B, Key: "tg/obj", Body: "x" }));
-  await c.send(new PutObjectTaggingCommand({ Bucket: B, Key: "tg/obj", Tagging: { TagSet: [{ Key: "env", Value: "prod" }, { Key: "a b", Value: "c&d" }] } }));
+  await c.send(new PutObjectTaggingCommand({ Bucket: B, Key: "tg/obj", Tagging: { TagSet: [{ Key: "env", Value: "prod" }, { Key: "a b", Value: "c+d=e/f" }] } }));
   const g = await c.send(new GetObjectTaggingCommand({ Bucket: B, Key: "tg/obj" }));
-  deq(g.TagSet.sort((a, b) => a.Key < b.Key ? -1 : 1), [{ Key: "a b", Value: "c&d" }, { Key: "env", Value: "prod" }], "TagSet");
+  deq(g.TagSet.sort((a, b) => a.Key < b.Key ? -1 : 1), [{ Key: "a b", Value: "c+d=e/f" }, { Key: "env", Value: "prod" }], "TagSet");
   const d = await c.send(new DeleteObjectTaggingCommand({ Bucket: B, Key: "tg/obj" })); eq(d.$metadata.httpStatusCode, 204, "delete status");
   const g2 = await c.send(new GetObjectTaggingCommand({ Bucket: B, Key: "tg/obj" })); eq(g2.TagSet.length, 0, "empty");
 });

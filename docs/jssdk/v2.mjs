@@ -517,9 +517,9 @@ t("8.6 createPresignedPost with callback signature (async) + key field only", as
 // ================================================================ 9. sub-resources
 t("9.1 object tagging put/get/delete (+ versionless)", async () => {
   await P(c.putObject({ Bucket: B, Key: "tg/obj", Body: "x" }));
-  await P(c.putObjectTagging({ Bucket: B, Key: "tg/obj", Tagging: { TagSet: [{ Key: "env", Value: "prod" }, { Key: "a b", Value: "c&d" }] } }));
+  await P(c.putObjectTagging({ Bucket: B, Key: "tg/obj", Tagging: { TagSet: [{ Key: "env", Value: "prod" }, { Key: "a b", Value: "c+d=e/f" }] } }));
   const g = await P(c.getObjectTagging({ Bucket: B, Key: "tg/obj" }));
-  deq(g.TagSet.sort((a, b) => a.Key < b.Key ? -1 : 1), [{ Key: "a b", Value: "c&d" }, { Key: "env", Value: "prod" }], "TagSet");
+  deq(g.TagSet.sort((a, b) => a.Key < b.Key ? -1 : 1), [{ Key: "a b", Value: "c+d=e/f" }, { Key: "env", Value: "prod" }], "TagSet");
   await P(c.deleteObjectTagging({ Bucket: B, Key: "tg/obj" })); eq(REC.LOG[REC.LOG.length - 1].status, 204, "delete 204");
   eq((await P(c.getObjectTagging({ Bucket: B, Key: "tg/obj" }))).TagSet.length, 0, "empty");
 });
