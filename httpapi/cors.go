@@ -276,6 +276,20 @@ func (s *server) preflight(rc *request) error {
 	if method == "" {
 		return errorf("BadRequest", "Invalid Access-Control-Request-Method: null")
 	}
+	if rc.d == s3 {
+		// S3 checks the request's own shape first: a method it serves,
+		// spelled as HTTP spells it, and header names.
+		if !isCORSMethod(method) {
+			return errorf("BadRequest", "Invalid Access-Control-Request-Method: %s", method)
+		}
+		for _, h := range r.Header.Values("Access-Control-Request-Headers") {
+			for part := range strings.SplitSeq(h, ",") {
+				if name := strings.TrimSpace(part); name != "" && !headerToken(name) {
+					return errorf("BadRequest", "Access-Control-Request-Headers \"%s\" contains invalid character.", part)
+				}
+			}
+		}
+	}
 	resource := "OBJECT"
 	if rc.op.Key == "" {
 		resource = "BUCKET"

@@ -596,3 +596,23 @@ func TestHeaderSectionLimit(t *testing.T) {
 	r = f.do(t, raw{method: "PUT", path: "/hdrs/k", body: []byte("x"), header: hdr("Cookie", "session="+strings.Repeat("c", 10<<10))})
 	require.Equal(t, 200, r.StatusCode, "%s", r.body)
 }
+
+// TestPreflightShape: an S3 preflight naming a method S3 does not serve
+// (methods are case-sensitive) or a header name with characters no header
+// has is 400 BadRequest, before the bucket's CORS rules are consulted.
+func TestPreflightShape(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "preshape")
+	for _, m := range []string{"get", "Put", "PATCH", "OPTIONS", "something"} {
+		r := f.do(t, raw{method: "OPTIONS", path: "/preshape/k", sign: "anon", header: hdr("Origin", "https://app.test", "Access-Control-Request-Method", m)})
+		require.Equal(t, 400, r.StatusCode, "%s: %s", m, r.body)
+		require.Contains(t, string(r.body), "Invalid Access-Control-Request-Method: "+m)
+	}
+	r := f.do(t, raw{method: "OPTIONS", path: "/preshape/k", sign: "anon", header: hdr("Origin", "https://app.test",
+		"Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "Content-Encoding, Bad/Header")})
+	require.Equal(t, 400, r.StatusCode, "%s", r.body)
+	require.Contains(t, string(r.body), `Access-Control-Request-Headers " Bad/Header" contains invalid character.`)
+	// A well-formed preflight without CORS rules stays 403.
+	r = f.do(t, raw{method: "OPTIONS", path: "/preshape/k", sign: "anon", header: hdr("Origin", "https://app.test", "Access-Control-Request-Method", "GET")})
+	require.Equal(t, 403, r.StatusCode, "%s", r.body)
+}
