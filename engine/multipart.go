@@ -208,8 +208,13 @@ type PartOptions struct {
 	ContentMD5 []byte
 	// Checksum is the part's flexible checksum. When the upload has an
 	// algorithm the part's checksum is computed anyway; a different
-	// algorithm here is ErrInvalidArgument.
+	// algorithm here is a *PartChecksumError.
 	Checksum *ChecksumInput
+	// CompositeNeedsChecksum makes a part of a COMPOSITE-checksum upload
+	// without Checksum a *PartChecksumError (S3: the parts' checksums are
+	// what Complete combines, so each must be sent). Default false: the
+	// part's checksum is computed.
+	CompositeNeedsChecksum bool
 	// DefaultChecksum, when the upload has no algorithm and Checksum is
 	// nil, is computed and stored with the part, so that Complete (with
 	// CompleteOptions.DefaultChecksum) can give the object a full-object
@@ -239,7 +244,9 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	ck := opts.Checksum
 	switch {
 	case ck != nil && up.checksumAlg != "" && ck.Algorithm != up.checksumAlg:
-		return PartInfo{}, fmt.Errorf("%w: part checksum %s, upload uses %s", ErrInvalidArgument, ck.Algorithm, up.checksumAlg)
+		return PartInfo{}, &PartChecksumError{Upload: up.checksumAlg, Part: ck.Algorithm}
+	case ck == nil && up.checksumAlg != "" && opts.CompositeNeedsChecksum && up.info.ChecksumType == "COMPOSITE":
+		return PartInfo{}, &PartChecksumError{Upload: up.checksumAlg}
 	case ck == nil && up.checksumAlg != "":
 		ck = &ChecksumInput{Algorithm: up.checksumAlg}
 	case ck == nil && opts.DefaultChecksum != "":
@@ -487,6 +494,20 @@ func (e *SizeMismatchError) Error() string {
 
 // Unwrap returns ErrObjectSizeMismatch.
 func (e *SizeMismatchError) Unwrap() error { return ErrObjectSizeMismatch }
+
+// PartChecksumError is a part refused for its checksum: of another
+// algorithm than its upload's, or missing (Part "") where the upload needs
+// one (PartOptions.CompositeNeedsChecksum). It wraps ErrPartChecksum.
+type PartChecksumError struct {
+	Upload, Part checksum.Algorithm
+}
+
+func (e *PartChecksumError) Error() string {
+	return fmt.Sprintf("%v: upload uses %s, part has %q", ErrPartChecksum, e.Upload, e.Part)
+}
+
+// Unwrap returns ErrPartChecksum.
+func (e *PartChecksumError) Unwrap() error { return ErrPartChecksum }
 
 // PartError says which part made Complete fail. It wraps ErrInvalidPart or
 // ErrEntityTooSmall.

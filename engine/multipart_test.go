@@ -222,6 +222,16 @@ func TestMultipartChecksums(t *testing.T) {
 			}
 			_, err = e.UploadPart(ctx, "bkt", "k", id, 9, bytes.NewReader(parts[0]), -1, PartOptions{Checksum: &ChecksumInput{Algorithm: checksum.SHA1}})
 			require.ErrorIs(t, err, ErrInvalidArgument)
+			var pce *PartChecksumError
+			require.ErrorAs(t, err, &pce)
+			require.Equal(t, PartChecksumError{Upload: tc.alg, Part: checksum.SHA1}, *pce)
+			_, err = e.UploadPart(ctx, "bkt", "k", id, 9, bytes.NewReader(parts[0]), -1, PartOptions{CompositeNeedsChecksum: true})
+			if up.ChecksumType == "COMPOSITE" {
+				require.ErrorAs(t, err, &pce, "a COMPOSITE upload's part must bring its checksum")
+				require.Equal(t, PartChecksumError{Upload: tc.alg}, *pce)
+			} else {
+				require.NoError(t, err)
+			}
 			info, err := e.CompleteMultipartUpload(ctx, "bkt", "k", id, cps, CompleteOptions{MinPartSize: 1})
 			require.NoError(t, err)
 			var want []byte

@@ -369,6 +369,7 @@ var sentinels = []struct {
 	{engine.ErrInvalidPartOrder, "InvalidPartOrder", ""},
 	{engine.ErrInvalidPart, "InvalidPart", ""},
 	{engine.ErrEntityTooSmall, "EntityTooSmall", ""},
+	{engine.ErrPartChecksum, "InvalidRequest", ""},
 	{engine.ErrInvalidArgument, "InvalidArgument", "-"},
 	{engine.ErrNotImplemented, "NotImplemented", "-"},
 	{engine.ErrTooManyConfigurations, "TooManyConfigurations", ""},
@@ -516,6 +517,7 @@ func toError(err error) (e *Error, internal bool) {
 		var sse *ssig.SignatureError
 		var skew *sigv4.SkewError
 		var sme *engine.SizeMismatchError
+		var pce *engine.PartChecksumError
 		switch {
 		case we != nil && we.AccessKeyID != "":
 			e.with("AWSAccessKeyId", we.AccessKeyID)
@@ -523,6 +525,12 @@ func toError(err error) (e *Error, internal bool) {
 			e.with("ArgumentName", "Authorization").with("ArgumentValue", we.ArgumentValue)
 		case we != nil && errors.Is(err, sigv4.ErrInvalidContentSHA256):
 			e.with("ArgumentName", "x-amz-content-sha256").with("ArgumentValue", we.ArgumentValue)
+		case errors.As(err, &pce):
+			part := strings.ToLower(string(pce.Part))
+			if part == "" {
+				part = "null"
+			}
+			e.Message = fmt.Sprintf("Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", strings.ToLower(string(pce.Upload)), part)
 		case errors.As(err, &sme):
 			e.Message = fmt.Sprintf("The provided 'x-amz-mp-object-size' header value %d does not match what was computed: %d", sme.Expected, sme.Actual)
 		case errors.As(err, &skew):

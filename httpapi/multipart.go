@@ -121,24 +121,9 @@ func (s *server) uploadPart(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if ck != nil || rc.d.behave.checksCSEPartSizes || rc.d.behave.compositePartsNeedChecksum {
-		// A part's checksum must use the upload's algorithm (when it has
-		// one), and a part of a COMPOSITE upload must bring one (S3: its
-		// checksum is what Complete combines); a client-side encrypted
-		// upload's parts keep its sizes.
-		up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"))
-		mismatch := func(actual string) error {
-			return errorf("InvalidRequest", "Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s",
-				strings.ToLower(string(up.ChecksumAlgorithm)), actual)
-		}
-		switch {
-		case err != nil || up.ChecksumAlgorithm == "":
-		case ck != nil && up.ChecksumAlgorithm != ck.Algorithm:
-			return mismatch(strings.ToLower(string(ck.Algorithm)))
-		case ck == nil && up.ChecksumType == "COMPOSITE" && rc.d.behave.compositePartsNeedChecksum:
-			return mismatch("null")
-		}
-		if err == nil && rc.d.behave.checksCSEPartSizes {
+	if rc.d.behave.checksCSEPartSizes {
+		// A client-side encrypted upload's parts keep its sizes.
+		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId")); err == nil {
 			if err := checkCSEPart(rc, up, n, rc.size); err != nil {
 				return err
 			}
@@ -146,7 +131,7 @@ func (s *server) uploadPart(rc *request) error {
 	}
 	part, err := s.eng.UploadPart(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId"), n, rc.body, rc.size,
 		engine.PartOptions{ContentMD5: md5sum, Checksum: ck, DefaultChecksum: rc.d.defaultChecksum, CustomerKey: enc.CustomerKey,
-			NoCRC64: !rc.d.behave.reportCRC64})
+			NoCRC64: !rc.d.behave.reportCRC64, CompositeNeedsChecksum: rc.d.behave.compositePartsNeedChecksum})
 	if err != nil {
 		return err
 	}
@@ -636,14 +621,8 @@ func (s *server) listMultipartUploads(rc *request) error {
 // x-?-checksum-<alg> header at most, and an x-?-checksum-type that names
 // a mode, the upload's own when it has one.
 func (rc *request) checkCompleteChecksumHeaders(up engine.UploadInfo) error {
-	n := 0
-	for _, a := range checksum.Algorithms {
-		if _, ok := rc.r.Header[rc.d.headerKey(checksumHeader(a))]; ok {
-			n++
-		}
-	}
-	if n > 1 {
-		return errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	if _, _, n := rc.checksumHeadersSent(); n > 1 {
+		return errMultipleChecksums()
 	}
 	t, ok := rc.r.Header[rc.d.headerKey("checksum-type")]
 	if !ok {
