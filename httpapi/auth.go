@@ -132,29 +132,12 @@ var validChecksumTypes = func() string {
 // request names no checksum.
 func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
 	var found *engine.ChecksumInput
-	tooMany := func() error {
-		return errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
+	alg, vals, n := rc.checksumHeadersSent()
+	if n > 1 {
+		return nil, errMultipleChecksums()
 	}
-	// A header sent empty is present, and invalid, to S3; more than one
-	// is refused before any is decoded.
-	var alg checksum.Algorithm
-	var vals []string
-	for _, a := range checksum.Algorithms {
-		vs, ok := rc.r.Header[rc.d.headerKey(checksumHeader(a))]
-		if !ok {
-			continue
-		}
-		if vals != nil {
-			return nil, tooMany()
-		}
-		alg, vals = a, vs
-	}
-	if vals != nil {
-		v := ""
-		if len(vals) > 0 {
-			v = vals[0]
-		}
-		sum, err := checksum.Decode(alg, v)
+	if n == 1 {
+		sum, err := checksum.Decode(alg, vals[0])
 		if err != nil {
 			return nil, errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h(checksumHeader(alg)))
 		}
@@ -171,7 +154,7 @@ func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
 			return nil, errorf("InvalidRequest", "The value specified in the x-amz-trailer header is not supported")
 		}
 		if found != nil {
-			return nil, tooMany()
+			return nil, errMultipleChecksums()
 		}
 		if rc.chunked == nil {
 			return nil, errorf("InvalidRequest", "x-amz-trailer requires an aws-chunked body")
@@ -202,6 +185,23 @@ func (rc *request) checksumInput() (*engine.ChecksumInput, error) {
 		}
 	}
 	return found, nil
+}
+
+// checksumHeadersSent finds the x-?-checksum-<alg> headers of rc: how
+// many were sent, and the algorithm and values of the last one found. A
+// header sent empty counts: S3 takes it as present, and invalid.
+func (rc *request) checksumHeadersSent() (alg checksum.Algorithm, vals []string, n int) {
+	for _, a := range checksum.Algorithms {
+		if vs, ok := rc.r.Header[rc.d.headerKey(checksumHeader(a))]; ok {
+			alg, vals, n = a, vs, n+1
+		}
+	}
+	return alg, vals, n
+}
+
+// errMultipleChecksums is S3's refusal of more than one checksum header.
+func errMultipleChecksums() error {
+	return errorf("InvalidRequest", "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.")
 }
 
 // contentMD5 decodes the Content-MD5 header of h: nil when absent,

@@ -140,14 +140,10 @@ func Verify(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOption
 	return nil, ErrNoAuth
 }
 
-func checkScope(c Credential, opts VerifyOptions, malformed error) error {
-	if c.Service != opts.Service {
-		prefix := headerMalformed
-		if malformed == ErrMalformedPresigned {
-			prefix = queryCredential
-		}
-		return wireError(malformed, "%sincorrect service %q. This endpoint belongs to %q.", prefix, c.Service, opts.Service)
-	}
+// checkRegion refuses a credential scope of another region than
+// opts.Region (when set); the service was checked as the credential was
+// parsed (parseCredential).
+func checkRegion(c Credential, opts VerifyOptions) error {
 	if opts.Region != "" && c.Region != opts.Region {
 		return fmt.Errorf("%w: the region %q is wrong; expecting %q", ErrWrongRegion, c.Region, opts.Region)
 	}
@@ -231,7 +227,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScope(a.Credential, opts, ErrMalformedAuthorization); err != nil {
+	if err := checkRegion(a.Credential, opts); err != nil {
 		return nil, err
 	}
 	if !containsHost(a.SignedHeaders) {
@@ -296,7 +292,7 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	if err != nil {
 		return nil, err
 	}
-	if err := checkScope(p.Credential, opts, ErrMalformedPresigned); err != nil {
+	if err := checkRegion(p.Credential, opts); err != nil {
 		return nil, err
 	}
 	if !containsHost(p.SignedHeaders) {
