@@ -172,10 +172,15 @@ func (e *RangeError) Error() string {
 func (e *RangeError) Unwrap() error { return ErrInvalidRange }
 
 // DigestError is returned when a declared digest does not match the body. It
-// wraps ErrBadDigest and names the algorithm ("MD5", "CRC32", ...).
+// wraps ErrBadDigest and names the algorithm: ContentMD5 for the
+// Content-MD5 header, else the checksum algorithm ("CRC32", "MD5" for
+// x-amz-checksum-md5, ...).
 type DigestError struct {
 	Algorithm string
 }
+
+// ContentMD5 is DigestError.Algorithm for a Content-MD5 mismatch.
+const ContentMD5 = "Content-MD5"
 
 func (e *DigestError) Error() string {
 	return fmt.Sprintf("%v: %s", ErrBadDigest, e.Algorithm)

@@ -107,8 +107,8 @@ var codes = map[string]codeRow{
 	"BucketAlreadyExists":               {status: 409, message: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again.", facts: []fact{factBucket}, oss: dialectCode{ec: "0015-00000104", message: "The requested bucket name is not available. The bucket namespace is shared by all users of the system. Please select a different name and try again."}},
 	"BucketAlreadyOwnedByYou":           {status: 409, message: "Your previous request to create the named bucket succeeded and you already own it.", facts: []fact{factBucket}},
 	"BucketNotEmpty":                    {status: 409, message: "The bucket you tried to delete is not empty", facts: []fact{factBucket}, oss: dialectCode{ec: "0015-00000301", message: "The bucket you tried to delete is not empty."}},
-	"EntityTooLarge":                    {status: 400, message: "Your proposed upload exceeds the maximum allowed object size.", oss: dialectCode{name: "InvalidArgument", ec: "0016-00000202"}},
-	"EntityTooSmall":                    {status: 400, message: "Your proposed upload is smaller than the minimum allowed object size.", oss: dialectCode{ec: "0042-00000210", message: "Your proposed upload smaller than the minimum allowed size."}},
+	"EntityTooLarge":                    {status: 400, message: "Your proposed upload exceeds the maximum allowed size", oss: dialectCode{name: "InvalidArgument", ec: "0016-00000202"}},
+	"EntityTooSmall":                    {status: 400, message: "Your proposed upload is smaller than the minimum allowed size", oss: dialectCode{ec: "0042-00000210", message: "Your proposed upload smaller than the minimum allowed size."}},
 	"IncompleteBody":                    {status: 400, message: "You did not provide the number of bytes specified by the Content-Length HTTP header.", oss: dialectCode{name: "RequestTimeout", ec: "0016-00000203"}},
 	"InternalError":                     {status: 500, message: "We encountered an internal error. Please try again.", oss: dialectCode{ec: "0001-00000001"}},
 	"InvalidAccessKeyId":                {status: 403, message: "The AWS Access Key Id you provided does not exist in our records.", oss: dialectCode{ec: "0002-00000902", message: "The OSS Access Key Id you provided does not exist in our records."}},
@@ -117,9 +117,9 @@ var codes = map[string]codeRow{
 	"InvalidLocationConstraint":         {status: 400, message: "The specified location-constraint is not valid"},
 	"InvalidChunkSizeError":             {status: 400, message: "Only the last chunk is allowed to have a size less than 8192 bytes"},
 	"InvalidDigest":                     {status: 400, message: "The Content-MD5 you specified is not valid.", oss: dialectCode{ec: "0016-00000204", message: "The Content-MD5 you specified was invalid."}},
-	"InvalidPart":                       {status: 400, message: "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.", oss: dialectCode{ec: "0042-00000207"}},
+	"InvalidPart":                       {status: 400, message: "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", oss: dialectCode{ec: "0042-00000207"}},
 	"InvalidPartNumber":                 {status: 416, message: "The requested partnumber is not satisfiable"},
-	"InvalidPartOrder":                  {status: 400, message: "The list of parts was not in ascending order. The parts list must be specified in order by part number.", oss: dialectCode{ec: "0042-00000209"}},
+	"InvalidPartOrder":                  {status: 400, message: "The list of parts was not in ascending order. Parts must be ordered by part number.", oss: dialectCode{ec: "0042-00000209"}},
 	"InvalidRange":                      {status: 416, message: "The requested range is not satisfiable", facts: []fact{factRangeRequested}, oss: dialectCode{ec: "0016-00000205"}},
 	"InvalidRequest":                    {status: 400, message: "Invalid Request", oss: dialectCode{ec: "0001-00000400"}},
 	"InvalidStorageClass":               {status: 400, message: "The storage class you specified is not valid", oss: dialectCode{name: "InvalidArgument"}},
@@ -140,7 +140,7 @@ var codes = map[string]codeRow{
 	"NoSuchTagSet":                      {status: 404, message: "The TagSet does not exist"},
 	"NoSuchLifecycleConfiguration": {status: 404, message: "The lifecycle configuration does not exist", facts: []fact{factBucket},
 		oss: dialectCode{name: "NoSuchLifecycle", message: "No Row found in Lifecycle Table."}},
-	"NoSuchUpload":                    {status: 404, message: "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed.", facts: []fact{factUploadID}, oss: dialectCode{ecByOp: map[string]string{"UploadPart": "0042-00000104", "UploadPartCopy": "0042-00000311"}, ec: "0042-00000002", message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}},
+	"NoSuchUpload":                    {status: 404, message: "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", facts: []fact{factUploadID}, oss: dialectCode{ecByOp: map[string]string{"UploadPart": "0042-00000104", "UploadPartCopy": "0042-00000311"}, ec: "0042-00000002", message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}},
 	"NoSuchVersion":                   {status: 404, message: "The version ID specified in the request does not match an existing version."},
 	"NotImplemented":                  {status: 501, message: "A header you provided implies functionality that is not implemented.", oss: dialectCode{ec: "0001-00000501"}},
 	"PreconditionFailed":              {status: 412, message: "At least one of the pre-conditions you specified did not hold", oss: dialectCode{ec: "0026-00000002"}},
@@ -569,7 +569,7 @@ func toError(err error) (e *Error, internal bool) {
 		case errors.As(err, &re):
 			e.with("ActualObjectSize", strconv.FormatInt(re.Size, 10))
 			e.Header = http.Header{"Content-Range": {"bytes */" + strconv.FormatInt(re.Size, 10)}}
-		case errors.As(err, &de) && de.Algorithm != "MD5":
+		case errors.As(err, &de) && de.Algorithm != engine.ContentMD5:
 			e.Message = fmt.Sprintf("The %s you specified did not match the calculated checksum.", de.Algorithm)
 		case errors.As(err, &se):
 			e.with("ClientComputedContentSHA256", se.client).with("S3ComputedContentSHA256", se.server)

@@ -595,6 +595,9 @@ func TestHeaderSectionLimit(t *testing.T) {
 	require.Contains(t, string(r.body), "<MaxSizeAllowed>8192</MaxSizeAllowed>")
 	r = f.do(t, raw{method: "PUT", path: "/hdrs/k", body: []byte("x"), header: hdr("Cookie", "session="+strings.Repeat("c", 10<<10))})
 	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	// The limit is the front end's: judged before the bucket is looked up.
+	r = f.do(t, raw{method: "PUT", path: "/no-such-hdrs/k", body: []byte("x"), header: hdr("X-Amz-Custom-Header", strings.Repeat("d", 8<<10))})
+	require.Equal(t, "RequestHeaderSectionTooLarge", r.errCode(), "%s", r.body)
 }
 
 // TestPreflightShape: an S3 preflight naming a method S3 does not serve

@@ -225,6 +225,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // authenticate, authorize, execute.
 func (s *server) serve(rc *request) error {
 	r := rc.r
+	if limit := rc.d.maxHeaderSection; limit > 0 && headerSection(r) > limit {
+		// A front-end limit: judged before the address, the bucket and
+		// the signature.
+		return errorf("RequestHeaderSectionTooLarge", "").with("MaxSizeAllowed", strconv.Itoa(limit))
+	}
 	if len(s.cfg.WebsiteDomains) > 0 || strings.HasPrefix(r.URL.Path, websitePathPrefix) {
 		if b, k, base, ok := s.websiteAddress(r); ok {
 			return s.serveWebsite(rc, b, k, base) // website.go

@@ -40,9 +40,6 @@ func (s *server) intake(rc *request) error {
 		rc.body, rc.size = http.NoBody, 0
 	}
 	s.guardBody(rc)
-	if limit := rc.d.maxHeaderSection; limit > 0 && headerSection(r) > limit {
-		return errorf("RequestHeaderSectionTooLarge", "").with("MaxSizeAllowed", strconv.Itoa(limit))
-	}
 	switch rc.route.auth {
 	case authPreflight:
 		rc.who = principal{anonymous: true}

@@ -135,6 +135,8 @@ func TestS3ChecksumMismatchBadDigest(t *testing.T) {
 		"CRC32":     "bbQkXQ==",
 		"CRC32C":    "w9aBuw==",
 		"CRC64NVME": "AAAAAAAAAAA=",
+		"MD5":       "AAAAAAAAAAAAAAAAAAAAAA==", // x-amz-checksum-md5 is a checksum, not Content-MD5
+		"XXHASH128": "AAAAAAAAAAAAAAAAAAAAAA==",
 	}
 	// A part checksum of another algorithm than the upload's is a type
 	// mismatch (InvalidRequest), not a digest mismatch.
@@ -154,6 +156,9 @@ func TestS3ChecksumMismatchBadDigest(t *testing.T) {
 			require.Contains(t, string(r.body), "<Message>The "+alg+" you specified did not match the calculated checksum.</Message>", path)
 		}
 	}
+	r = f.do(t, raw{method: "PUT", path: "/cksum/k", header: hdr("Content-MD5", "AAAAAAAAAAAAAAAAAAAAAA=="), body: []byte("the body")})
+	require.Equal(t, "BadDigest", r.errCode(), "%s", r.body)
+	require.Contains(t, string(r.body), "<Message>The Content-MD5 you specified did not match what we received.</Message>")
 }
 
 // TestS3DefaultCRC64NVME: an object uploaded without a checksum gets a
