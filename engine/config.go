@@ -147,6 +147,62 @@ func (e *Engine) SetBucketConfig(ctx context.Context, bucket string, c bucketcon
 	return e.PutBucketConfig(ctx, bucket, string(c.Kind()), doc)
 }
 
+// UpdateBucketConfig changes the bucket's configuration of one kind
+// atomically: update gets the stored value (nil when there is none; it must
+// not modify it) and returns the new one, or nil to remove the
+// configuration. Its error is returned as is and nothing changes. The new
+// value is validated and may encode to at most limit bytes (0:
+// MaxConfigSize), else ErrEntityTooLarge. For the kinds a bucket holds
+// several of (request metrics), changed one at a time.
+func (e *Engine) UpdateBucketConfig(ctx context.Context, bucket string, kind bucketconfig.Kind, limit int, update func(cur bucketconfig.Config) (bucketconfig.Config, error)) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	switch string(kind) {
+	case ConfigVersioning, ConfigObjectLock, ConfigReplication, ConfigInventory:
+		// Their writes do more than store a document.
+		return fmt.Errorf("%w: %s is not updated through UpdateBucketConfig", ErrInvalidArgument, kind)
+	}
+	if err := checkKind(string(kind)); err != nil {
+		return err
+	}
+	if limit <= 0 {
+		limit = MaxConfigSize
+	}
+	defer e.configs.forget(bucket, string(kind))
+	return e.applyCtx(ctx, func(m *mutation) error {
+		if _, err := e.bucketRecord(e.db, bucket); err != nil {
+			return err
+		}
+		key := configKey(bucket, string(kind))
+		v, ok, err := get(e.db, key)
+		if err != nil {
+			return err
+		}
+		var cur bucketconfig.Config
+		if ok {
+			if cur, err = bucketconfig.Decode(kind, v); err != nil {
+				return fmt.Errorf("%w: stored %s of %s: %w", ErrCorrupt, kind, bucket, err)
+			}
+		}
+		next, err := update(cur)
+		if err != nil {
+			return err
+		}
+		if next == nil {
+			return m.b.Delete(key, nil)
+		}
+		doc, err := bucketconfig.Encode(next)
+		if err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
+		}
+		if len(doc) > limit {
+			return fmt.Errorf("%w: %s configuration of %d bytes", ErrEntityTooLarge, kind, len(doc))
+		}
+		return m.b.Set(key, doc, nil)
+	})
+}
+
 // BucketConfigValue returns the parsed configuration of one kind, or
 // ErrNoSuchConfig. Values, and their absence, are cached until the
 // configuration (or the bucket) changes, so features that look up a

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -38,4 +39,48 @@ func TestBucketConfigAbsentCached(t *testing.T) {
 	require.NoError(t, e.SetBucketConfig(ctx, "nobucket", &bucketconfig.Policy{Language: "oss", Document: `{}`}))
 	_, err = e.BucketConfigValue(ctx, "nobucket", bucketconfig.KindPolicy)
 	require.NoError(t, err)
+}
+
+// TestUpdateBucketConfig: a read-modify-write of one configuration kind
+// sees the stored value, stores or removes what it returns (validated,
+// the cache following), leaves everything as it was when it fails, and
+// refuses the kinds whose writes do more than store a document.
+func TestUpdateBucketConfig(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "upd", BucketOptions{}))
+	add := func(id string) func(cur bucketconfig.Config) (bucketconfig.Config, error) {
+		return func(cur bucketconfig.Config) (bucketconfig.Config, error) {
+			set, _ := cur.(*bucketconfig.Metrics)
+			return set.With(bucketconfig.MetricsConfiguration{ID: id}), nil
+		}
+	}
+	require.NoError(t, e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindMetrics, 0, add("b")))
+	require.NoError(t, e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindMetrics, 0, add("a")))
+	c, err := e.BucketConfigValue(ctx, "upd", bucketconfig.KindMetrics)
+	require.NoError(t, err)
+	require.Len(t, c.(*bucketconfig.Metrics).Configurations, 2)
+	require.Equal(t, "a", c.(*bucketconfig.Metrics).Configurations[0].ID)
+
+	boom := errors.New("boom")
+	err = e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindMetrics, 0, func(bucketconfig.Config) (bucketconfig.Config, error) { return nil, boom })
+	require.ErrorIs(t, err, boom)
+	err = e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindMetrics, 0, add("not valid"))
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	err = e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindMetrics, 10, add("c"))
+	require.ErrorIs(t, err, ErrEntityTooLarge)
+	c, err = e.BucketConfigValue(ctx, "upd", bucketconfig.KindMetrics)
+	require.NoError(t, err)
+	require.Len(t, c.(*bucketconfig.Metrics).Configurations, 2, "failed updates change nothing")
+
+	require.NoError(t, e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindMetrics, 0, func(bucketconfig.Config) (bucketconfig.Config, error) { return nil, nil }))
+	_, err = e.BucketConfigValue(ctx, "upd", bucketconfig.KindMetrics)
+	require.ErrorIs(t, err, ErrNoSuchConfig)
+
+	err = e.UpdateBucketConfig(ctx, "nobucket", bucketconfig.KindMetrics, 0, add("a"))
+	require.ErrorIs(t, err, ErrNoSuchBucket)
+	for _, k := range []bucketconfig.Kind{bucketconfig.KindVersioning, bucketconfig.KindObjectLock, bucketconfig.KindReplication, bucketconfig.KindInventory} {
+		err = e.UpdateBucketConfig(ctx, "upd", k, 0, add("a"))
+		require.ErrorIs(t, err, ErrInvalidArgument, k)
+	}
 }

@@ -286,6 +286,14 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 // HTTP. Objects and buckets made through it should name Owner() as owner.
 func (s *Server) Engine() *engine.Engine { return s.eng }
 
+// RequestMetrics returns what the buckets' S3 request metrics
+// configurations (PutBucketMetricsConfiguration) have counted, sorted by
+// bucket and configuration ID: the numbers S3 publishes to CloudWatch.
+// Requests are counted once their response is complete.
+func (s *Server) RequestMetrics() ([]httpapi.RequestMetrics, error) {
+	return httpapi.ReadRequestMetrics(context.Background(), s.api)
+}
+
 // Owner returns the canonical user ID the handler gives AccessKey: the
 // owner of buckets created with WithBuckets or through HTTP.
 func (s *Server) Owner() string {

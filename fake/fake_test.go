@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	"github.com/minio/minio-go/v7"
 	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
@@ -549,4 +550,25 @@ func TestStreaming(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, size-len(first), n)
 	require.Len(t, srv.Requests(), 1)
+}
+
+// TestRequestMetrics: a bucket's request metrics configuration counts the
+// requests its filter selects, and the fake reports them.
+func TestRequestMetrics(t *testing.T) {
+	ctx := context.Background()
+	srv := fake.New(t, fake.WithBuckets("bkt"))
+	c := awsClient(srv, srv.URL, true, true)
+	_, err := c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: aws.String("bkt"), Id: aws.String("logs"),
+		MetricsConfiguration: &types.MetricsConfiguration{Id: aws.String("logs"), Filter: &types.MetricsFilterMemberPrefix{Value: "logs/"}}})
+	require.NoError(t, err)
+	for _, k := range []string{"logs/1", "logs/2", "img/1"} {
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String(k), Body: strings.NewReader("x")})
+		require.NoError(t, err)
+	}
+	ms, err := srv.RequestMetrics()
+	require.NoError(t, err)
+	require.Len(t, ms, 1)
+	require.Equal(t, "logs", ms[0].ID)
+	require.EqualValues(t, 2, ms[0].PutRequests)
+	require.EqualValues(t, 2, ms[0].AllRequests)
 }

@@ -69,6 +69,9 @@ type server struct {
 	callbacks callbackState
 	// mirror fetches OSS mirror-back origins (mirror.go).
 	mirror mirrorState
+	// reqMetrics holds the request metrics configurations' counts
+	// (metrics_s3.go): metricsKey -> *metricsCounters.
+	reqMetrics sync.Map
 }
 
 // principal is who sent a request.
@@ -457,6 +460,7 @@ func (s *server) finish(rc *request, reqID string, dur time.Duration) {
 		l.LogAttrs(rc.ctx, slog.LevelInfo, "request", attrs...)
 	}
 	s.accessLog(rc, &rec)
+	s.countRequestMetrics(rc, &rec) // metrics_s3.go
 	if fn := s.cfg.Observer; fn != nil {
 		fn(rec)
 	}

@@ -5,10 +5,10 @@ import (
 	"net/http"
 )
 
-// S3's analytics (storage class analysis), request metrics and
-// Intelligent-Tiering archive configurations (?analytics, ?metrics,
-// ?intelligent-tiering, each addressed by &id=). osslite stores none of
-// them: their effects (analysis exports, CloudWatch metrics, archive
+// S3's analytics (storage class analysis) and Intelligent-Tiering
+// archive configurations (?analytics, ?intelligent-tiering, each addressed
+// by &id=; request metrics, ?metrics, are served by metrics_s3.go).
+// osslite stores neither: their effects (analysis exports, archive
 // access tiers) are not implemented, so PUT is refused with 501 and
 // nothing is stored. What can be answered truthfully is: a bucket has
 // none, so GET and DELETE of one are 404 NoSuchConfiguration and the
@@ -27,9 +27,6 @@ var unstoredKinds = []unstoredKind{
 	{sub: "analytics", get: "GetBucketAnalyticsConfiguration", list: "ListBucketAnalyticsConfigurations",
 		put: "PutBucketAnalyticsConfiguration", del: "DeleteBucketAnalyticsConfiguration",
 		listRoot: "ListBucketAnalyticsConfigurationResult", configName: "Analytics"},
-	{sub: "metrics", get: "GetBucketMetricsConfiguration", list: "ListBucketMetricsConfigurations",
-		put: "PutBucketMetricsConfiguration", del: "DeleteBucketMetricsConfiguration",
-		listRoot: "ListMetricsConfigurationsResult", configName: "Metrics"},
 	{sub: "intelligent-tiering", get: "GetBucketIntelligentTieringConfiguration", list: "ListBucketIntelligentTieringConfigurations",
 		put: "PutBucketIntelligentTieringConfiguration", del: "DeleteBucketIntelligentTieringConfiguration",
 		listRoot: "ListBucketIntelligentTieringConfigurationsOutput", configName: "Intelligent-Tiering"},

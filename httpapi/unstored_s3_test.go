@@ -11,10 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestS3UnstoredConfigurations: analytics, metrics and Intelligent-Tiering
+// TestS3UnstoredConfigurations: analytics and Intelligent-Tiering
 // configurations cannot be stored (501, nothing kept), so every bucket has
 // none: List answers an empty page, Get and Delete NoSuchConfiguration,
-// through aws-sdk-go-v2.
+// through aws-sdk-go-v2. (Request metrics are stored and executed:
+// TestS3MetricsConfigurations.)
 func TestS3UnstoredConfigurations(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	c := f.client()
@@ -24,9 +25,6 @@ func TestS3UnstoredConfigurations(t *testing.T) {
 	require.NoError(t, err)
 	id := aws.String("cfg")
 
-	_, err = c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: b, Id: id,
-		MetricsConfiguration: &types.MetricsConfiguration{Id: id}})
-	requireCode(t, err, "NotImplemented")
 	_, err = c.PutBucketAnalyticsConfiguration(ctx, &s3.PutBucketAnalyticsConfigurationInput{Bucket: b, Id: id,
 		AnalyticsConfiguration: &types.AnalyticsConfiguration{Id: id, StorageClassAnalysis: &types.StorageClassAnalysis{}}})
 	requireCode(t, err, "NotImplemented")
@@ -35,10 +33,6 @@ func TestS3UnstoredConfigurations(t *testing.T) {
 			Tierings: []types.Tiering{{AccessTier: types.IntelligentTieringAccessTierArchiveAccess, Days: aws.Int32(90)}}}})
 	requireCode(t, err, "NotImplemented")
 
-	m, err := c.ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: b})
-	require.NoError(t, err)
-	assert.Empty(t, m.MetricsConfigurationList)
-	assert.False(t, aws.ToBool(m.IsTruncated))
 	a, err := c.ListBucketAnalyticsConfigurations(ctx, &s3.ListBucketAnalyticsConfigurationsInput{Bucket: b})
 	require.NoError(t, err)
 	assert.Empty(t, a.AnalyticsConfigurationList)
@@ -46,17 +40,15 @@ func TestS3UnstoredConfigurations(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, it.IntelligentTieringConfigurationList)
 
-	_, err = c.GetBucketMetricsConfiguration(ctx, &s3.GetBucketMetricsConfigurationInput{Bucket: b, Id: id})
-	requireCode(t, err, "NoSuchConfiguration")
 	_, err = c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: b, Id: id})
 	requireCode(t, err, "NoSuchConfiguration")
 	_, err = c.GetBucketIntelligentTieringConfiguration(ctx, &s3.GetBucketIntelligentTieringConfigurationInput{Bucket: b, Id: id})
 	requireCode(t, err, "NoSuchConfiguration")
-	_, err = c.DeleteBucketMetricsConfiguration(ctx, &s3.DeleteBucketMetricsConfigurationInput{Bucket: b, Id: id})
+	_, err = c.DeleteBucketAnalyticsConfiguration(ctx, &s3.DeleteBucketAnalyticsConfigurationInput{Bucket: b, Id: id})
 	requireCode(t, err, "NoSuchConfiguration")
 
-	_, err = c.ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: aws.String("missing-bucket")})
+	_, err = c.ListBucketAnalyticsConfigurations(ctx, &s3.ListBucketAnalyticsConfigurationsInput{Bucket: aws.String("missing-bucket")})
 	requireCode(t, err, "NoSuchBucket")
-	_, err = f.s3Client(true, otherAK, otherSK).ListBucketMetricsConfigurations(ctx, &s3.ListBucketMetricsConfigurationsInput{Bucket: b})
+	_, err = f.s3Client(true, otherAK, otherSK).ListBucketAnalyticsConfigurations(ctx, &s3.ListBucketAnalyticsConfigurationsInput{Bucket: b})
 	requireCode(t, err, "AccessDenied")
 }

@@ -262,3 +262,62 @@ func (c bucketCollector) Collect(ch chan<- prometheus.Metric) {
 		}
 	}
 }
+
+// requestMetricsCollector reports the S3 request metrics configurations'
+// counts (PutBucketMetricsConfiguration; httpapi.ReadRequestMetrics) at
+// every scrape: S3 sends them to CloudWatch under the dimensions
+// BucketName and FilterId, osslite labels them bucket and filter_id.
+type requestMetricsCollector struct{ api http.Handler }
+
+var (
+	descS3Requests = prometheus.NewDesc("osslite_s3_request_metrics_requests_total",
+		"Requests counted by a bucket's request metrics configuration (S3 CloudWatch request metrics), by type: all, get, put, delete, head, post, select, list.",
+		[]string{"bucket", "filter_id", "type"}, nil)
+	descS3Bytes = prometheus.NewDesc("osslite_s3_request_metrics_bytes_total",
+		"Body bytes of the requests a request metrics configuration counts: downloaded (successful responses) and uploaded (declared request bodies).",
+		[]string{"bucket", "filter_id", "direction"}, nil)
+	descS3Errors = prometheus.NewDesc("osslite_s3_request_metrics_errors_total",
+		"Error responses among the requests a request metrics configuration counts, by class: 4xx, 5xx.",
+		[]string{"bucket", "filter_id", "class"}, nil)
+	descS3Latency = prometheus.NewDesc("osslite_s3_request_metrics_total_request_latency_seconds_total",
+		"Sum of the counted requests' times from arrival to complete response (S3's TotalRequestLatency; divide by the all requests count for the mean).",
+		[]string{"bucket", "filter_id"}, nil)
+)
+
+func (requestMetricsCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descS3Requests, descS3Bytes, descS3Errors, descS3Latency} {
+		ch <- d
+	}
+}
+
+func (c requestMetricsCollector) Collect(ch chan<- prometheus.Metric) {
+	ms, err := httpapi.ReadRequestMetrics(context.Background(), c.api)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descS3Requests, err)
+		return
+	}
+	for _, m := range ms {
+		count := func(d *prometheus.Desc, v float64, label string) {
+			ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, m.Bucket, m.ID, label)
+		}
+		for _, r := range []struct {
+			typ string
+			n   int64
+		}{{"all", m.AllRequests}, {"get", m.GetRequests}, {"put", m.PutRequests}, {"delete", m.DeleteRequests},
+			{"head", m.HeadRequests}, {"post", m.PostRequests}, {"select", m.SelectRequests}, {"list", m.ListRequests}} {
+			count(descS3Requests, float64(r.n), r.typ)
+		}
+		count(descS3Bytes, float64(m.BytesDownloaded), "downloaded")
+		count(descS3Bytes, float64(m.BytesUploaded), "uploaded")
+		count(descS3Errors, float64(m.Errors4xx), "4xx")
+		count(descS3Errors, float64(m.Errors5xx), "5xx")
+		ch <- prometheus.MustNewConstMetric(descS3Latency, prometheus.CounterValue, m.TotalRequestLatency.Seconds(), m.Bucket, m.ID)
+	}
+}
+
+// exportRequestMetrics adds api's request metrics configurations to the
+// registry (the handler exists only after the registry, which its
+// observer feeds).
+func (m *metrics) exportRequestMetrics(api http.Handler) {
+	m.reg.MustRegister(requestMetricsCollector{api})
+}

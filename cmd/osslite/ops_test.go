@@ -232,6 +232,10 @@ func TestMetrics(t *testing.T) {
 	c := client(url, defaultAccessKey, defaultSecretKey)
 	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("bkt")})
 	require.NoError(t, err)
+	// A request metrics configuration counts the requests for keys from k.
+	_, err = c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: aws.String("bkt"), Id: aws.String("ks"),
+		MetricsConfiguration: &types.MetricsConfiguration{Id: aws.String("ks"), Filter: &types.MetricsFilterMemberPrefix{Value: "k"}}})
+	require.NoError(t, err)
 	body := bytes.Repeat([]byte("x"), 100<<10) // past the inline threshold: into the blob log
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(body)})
 	require.NoError(t, err)
@@ -272,6 +276,12 @@ func TestMetrics(t *testing.T) {
 	require.EqualValues(t, 0, metricValue(t, text, `osslite_bucket_multipart_uploads{bucket="bkt"}`))
 	require.EqualValues(t, 0, metricValue(t, text, `osslite_bucket_noncurrent_versions{bucket="bkt"}`))
 	require.EqualValues(t, 0, metricValue(t, text, `osslite_bucket_delete_markers{bucket="bkt"}`))
+	require.EqualValues(t, 3, metricValue(t, text, `osslite_s3_request_metrics_requests_total{bucket="bkt",filter_id="ks",type="all"}`), text)
+	require.EqualValues(t, 2, metricValue(t, text, `osslite_s3_request_metrics_requests_total{bucket="bkt",filter_id="ks",type="put"}`))
+	require.EqualValues(t, 1, metricValue(t, text, `osslite_s3_request_metrics_requests_total{bucket="bkt",filter_id="ks",type="get"}`))
+	require.EqualValues(t, 0, metricValue(t, text, `osslite_s3_request_metrics_errors_total{bucket="bkt",class="4xx",filter_id="ks"}`), "HEAD missing is not a k key")
+	require.EqualValues(t, len(body), metricValue(t, text, `osslite_s3_request_metrics_bytes_total{bucket="bkt",direction="downloaded",filter_id="ks"}`))
+	require.Positive(t, metricValue(t, text, `osslite_s3_request_metrics_total_request_latency_seconds_total{bucket="bkt",filter_id="ks"}`))
 
 	code, _ = get(t, http.MethodGet, url+"/osslite/metrics", "Authorization", "Bearer s3cret")
 	require.Equal(t, http.StatusOK, code, "the bucket-shaped path works while no bucket osslite exists")

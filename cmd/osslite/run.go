@@ -320,6 +320,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	}
 	var ready atomic.Bool
 	api := httpapi.New(eng, apiOpts...)
+	if m != nil {
+		m.exportRequestMetrics(api)
+	}
 	if o.rtmpAddr != "" {
 		rl, err := httpapi.ListenRTMP(api, o.rtmpAddr)
 		if err != nil {

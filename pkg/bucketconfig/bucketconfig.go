@@ -54,6 +54,9 @@ const (
 	KindOwnership         Kind = "ownership"
 	KindRequestPayment    Kind = "request-payment"
 	KindInventory         Kind = "inventory"
+	// KindMetrics is S3's request metrics configurations of a bucket
+	// (?metrics).
+	KindMetrics Kind = "metrics"
 	// KindAccelerate is transfer acceleration (S3 ?accelerate, OSS
 	// ?transferAcceleration).
 	KindAccelerate Kind = "accelerate"
@@ -126,6 +129,7 @@ var kinds = map[Kind]func() Config{
 	KindOwnership:            func() Config { return &Ownership{} },
 	KindRequestPayment:       nil,
 	KindInventory:            func() Config { return &Inventory{} },
+	KindMetrics:              func() Config { return &Metrics{} },
 	KindAccelerate:           func() Config { return &Accelerate{} },
 	KindResourceGroup:        func() Config { return &ResourceGroup{} },
 	KindStyles:               func() Config { return &Styles{} },

@@ -3,9 +3,7 @@ package bucketconfig
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Inventory is a bucket's set of inventory configurations (S3
@@ -91,16 +89,12 @@ func (*Inventory) Kind() Kind { return KindInventory }
 // Validate implements Config: at most MaxInventoryConfigurations
 // configurations with unique IDs, sorted by ID, each valid.
 func (inv *Inventory) Validate() error {
-	if len(inv.Configurations) > MaxInventoryConfigurations {
-		return fmt.Errorf("%w: %d inventory configurations, at most %d", ErrInvalid, len(inv.Configurations), MaxInventoryConfigurations)
+	if err := checkIDSet("inventory", inv.Configurations, MaxInventoryConfigurations); err != nil {
+		return err
 	}
 	for i := range inv.Configurations {
-		c := &inv.Configurations[i]
-		if err := c.Validate(); err != nil {
+		if err := inv.Configurations[i].Validate(); err != nil {
 			return err
-		}
-		if i > 0 && inv.Configurations[i-1].ID >= c.ID {
-			return fmt.Errorf("%w: inventory configurations not sorted by unique ID at %q", ErrInvalid, c.ID)
 		}
 	}
 	return nil
@@ -111,9 +105,7 @@ func (inv *Inventory) Find(id string) *InventoryConfiguration {
 	if inv == nil {
 		return nil
 	}
-	i, ok := slices.BinarySearchFunc(inv.Configurations, id, func(c InventoryConfiguration, id string) int {
-		return strings.Compare(c.ID, id)
-	})
+	i, ok := findID(inv.Configurations, id)
 	if !ok {
 		return nil
 	}
@@ -123,45 +115,27 @@ func (inv *Inventory) Find(id string) *InventoryConfiguration {
 // With returns a copy of inv (which may be nil) with c added or replacing
 // the configuration of the same ID.
 func (inv *Inventory) With(c InventoryConfiguration) *Inventory {
-	out := &Inventory{}
+	var list []InventoryConfiguration
 	if inv != nil {
-		out.Configurations = slices.Clone(inv.Configurations)
+		list = inv.Configurations
 	}
-	i, ok := slices.BinarySearchFunc(out.Configurations, c.ID, func(x InventoryConfiguration, id string) int {
-		return strings.Compare(x.ID, id)
-	})
-	if ok {
-		out.Configurations[i] = c
-	} else {
-		out.Configurations = slices.Insert(out.Configurations, i, c)
-	}
-	return out
+	return &Inventory{Configurations: withID(list, c)}
 }
 
 // Without returns a copy of inv without the configuration id, and whether
 // it was there.
 func (inv *Inventory) Without(id string) (*Inventory, bool) {
-	if inv.Find(id) == nil {
+	list, ok := withoutID(inv.Configurations, id)
+	if !ok {
 		return inv, false
 	}
-	out := &Inventory{}
-	for _, c := range inv.Configurations {
-		if c.ID != id {
-			out.Configurations = append(out.Configurations, c)
-		}
-	}
-	return out, true
+	return &Inventory{Configurations: list}, true
 }
 
 // Validate reports what is wrong with one configuration.
 func (c *InventoryConfiguration) Validate() error {
-	if c.ID == "" || utf8.RuneCountInString(c.ID) > MaxInventoryID || !utf8.ValidString(c.ID) {
-		return fmt.Errorf("%w: inventory ID %q must be 1 to %d characters", ErrInvalid, c.ID, MaxInventoryID)
-	}
-	for _, r := range c.ID {
-		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return fmt.Errorf("%w: inventory ID %q may hold letters, digits, '-', '_' and '.' only", ErrInvalid, c.ID)
-		}
+	if err := checkConfigID("inventory", c.ID, MaxInventoryID); err != nil {
+		return err
 	}
 	switch c.IncludedVersions {
 	case "All", "Current":
