@@ -248,17 +248,7 @@ func inventoryPageAfter(inv *bucketconfig.Inventory, token string) (page []*buck
 	if inv == nil {
 		return nil, ""
 	}
-	for i := range inv.Configurations {
-		c := &inv.Configurations[i]
-		if token != "" && c.ID <= token {
-			continue
-		}
-		if len(page) == inventoryPage {
-			return page, page[len(page)-1].ID
-		}
-		page = append(page, c)
-	}
-	return page, ""
+	return idPageAfter(inv.Configurations, func(c *bucketconfig.InventoryConfiguration) string { return c.ID }, token, inventoryPage)
 }
 
 func (s *server) putInventory(rc *request) error {
