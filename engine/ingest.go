@@ -74,6 +74,12 @@ const (
 	ingestSHA1
 	// ingestNoCRC64 skips the CRC-64/ECMA.
 	ingestNoCRC64
+	// ingestLendInline keeps an unencrypted inline body in the pooled
+	// chunk buffer it was read into, instead of copying it out: the
+	// buffer goes back to its pool at body.done, so the caller must not
+	// use body.inline (or a record holding it) after that. For callers
+	// whose record is encoded, and so copied, before done.
+	ingestLendInline
 )
 
 // extents returns the extents referencing the whole body.
@@ -145,7 +151,12 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	}
 	inline := flags&ingestInline != 0
 	bufp := e.chunkBuf()
-	defer e.putChunkBuf(bufp)
+	lent := false // the buffer holds b.inline: b.done returns it
+	defer func() {
+		if !lent {
+			e.putChunkBuf(bufp)
+		}
+	}()
 	buf := *bufp
 	appendFlags := wal.AppendFlags(0)
 	var sealed *[]byte
@@ -268,9 +279,17 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			if mdDone != nil {
 				<-mdDone
 			}
-			if bk != nil {
+			switch {
+			case bk != nil:
 				b.inline = bk.aead.Seal(make([]byte, 0, n+gcmOverhead), chunkNonce(0, 0), chunk, nil)
-			} else {
+			case flags&ingestLendInline != 0 && n > 0:
+				b.inline, lent = chunk, true
+				done := b.done
+				b.done = func() {
+					done()
+					e.putChunkBuf(bufp)
+				}
+			default:
 				b.inline = append(make([]byte, 0, n), chunk...)
 			}
 			break

@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -135,7 +136,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	if err != nil {
 		return ObjectInfo{}, err
 	}
-	flags := ingestInline
+	flags := ingestInline | ingestLendInline // rec is encoded (copied) before b.done
 	if !opts.NoContentIndex || opts.ContentSHA1 != nil {
 		flags |= ingestSHA1 // the content index keeps the CRC64 too
 	} else if opts.NoCRC64 {
@@ -271,7 +272,23 @@ func (e *Engine) replaceRecord(m *mutation, k []byte, rec *objectRecord) error {
 		}
 	}
 	m.ref(rec.extents, +1)
-	return m.b.Set(k, rec.encode(), nil)
+	return m.setRecord(k, rec)
+}
+
+// recordBufs holds buffers for setRecord's encodings.
+var recordBufs = sync.Pool{New: func() any { return new([]byte) }}
+
+// setRecord sets k to rec's encoding, encoded into a pooled buffer: the
+// batch keeps a copy, so an object write allocates no record buffer of
+// its own (a small body's bytes are in the record).
+func (m *mutation) setRecord(k []byte, rec *objectRecord) error {
+	bp := recordBufs.Get().(*[]byte)
+	*bp = rec.appendEncoded((*bp)[:0])
+	err := m.b.Set(k, *bp, nil)
+	if cap(*bp) <= 1<<20 { // a record with a large inline body or many parts is not kept
+		recordBufs.Put(bp)
+	}
+	return err
 }
 
 // HeadObject returns an object's info, or ErrNoSuchBucket / ErrNoSuchKey.

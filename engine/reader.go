@@ -104,18 +104,21 @@ type Object struct {
 	// Ranged is true when a Range or PartNumber selected part of the object.
 	Ranged bool
 
-	e       *Engine
-	snap    *pebble.Snapshot
-	inline  []byte
-	extents []extent
-	noBody  bool                   // opened with MetadataOnly
-	pos     int64                  // position of the next Read, relative to Offset
-	cur     []byte                 // remaining bytes of the current chunk
-	ext     int                    // index of the current extent
-	extPos  int64                  // bytes of the current extent consumed
-	buf     *[]byte                // chunk buffer of Read and WriteTo
-	epoch   uint64                 // garbage-collection pin, released by Close
-	aeads   map[uint64]cipher.AEAD // data keys by blob of an encrypted object
+	e      *Engine
+	snap   *pebble.Snapshot
+	inline []byte
+	// valueCloser, when set, keeps inline (which aliases a pebble value)
+	// valid until Close.
+	valueCloser io.Closer
+	extents     []extent
+	noBody      bool                   // opened with MetadataOnly
+	pos         int64                  // position of the next Read, relative to Offset
+	cur         []byte                 // remaining bytes of the current chunk
+	ext         int                    // index of the current extent
+	extPos      int64                  // bytes of the current extent consumed
+	buf         *[]byte                // chunk buffer of Read and WriteTo
+	epoch       uint64                 // garbage-collection pin, released by Close
+	aeads       map[uint64]cipher.AEAD // data keys by blob of an encrypted object
 
 	blobs      sync.Map // blob ID -> *blobRecord, read once per Object
 	startsOnce sync.Once
@@ -187,7 +190,11 @@ func (e *Engine) openCurrent(bucket, key string, opts GetOptions, copySource boo
 	if err != nil {
 		return nil, false, err
 	}
-	defer closer.Close()
+	defer func() {
+		if closer != nil {
+			closer.Close()
+		}
+	}()
 	var snap *pebble.Snapshot
 	var epoch uint64
 	release := func() {
@@ -207,10 +214,18 @@ func (e *Engine) openCurrent(bucket, key string, opts GetOptions, copySource boo
 			return nil, false, nil
 		}
 	}
-	rec, err := decodeObjectParts(v, true, true)
+	// An inline body is read from v itself, not copied: the Object keeps
+	// v's closer until it is closed.
+	rec, err := decodeObjectParts(v, true, false)
 	if err != nil || rec.info.Type == ObjectSymlink {
 		release()
 		return nil, false, err
+	}
+	if rec.inline != nil {
+		if rec.inline = inlineField(v); rec.inline == nil {
+			release()
+			return nil, false, fmt.Errorf("%w: inline body of %s/%s", ErrCorrupt, bucket, key)
+		}
 	}
 	rec.info.Bucket, rec.info.Key = bucket, key // as objectRecord
 	e.restoreStatus(&rec)                       // as resolveVersion
@@ -220,6 +235,9 @@ func (e *Engine) openCurrent(bucket, key string, opts GetOptions, copySource boo
 		return nil, true, err
 	}
 	o.epoch = epoch
+	if rec.inline != nil {
+		o.valueCloser, closer = closer, nil
+	}
 	return o, true, nil
 }
 
@@ -707,6 +725,11 @@ func (o *Object) Close() error {
 		o.buf = nil
 	}
 	o.cur = nil
+	if o.valueCloser != nil {
+		o.inline = nil
+		o.valueCloser.Close()
+		o.valueCloser = nil
+	}
 	if o.snap == nil {
 		return nil // neither a snapshot nor a pin (openPinned)
 	}

@@ -548,3 +548,32 @@ func TestReplacedDecode(t *testing.T) {
 		require.Empty(t, lean.info.ETag, "%s: the rest is left out", k)
 	}
 }
+
+// TestInlineReadOutlivesFlush: an open small object reads its body from
+// the record's own bytes (no copy), which stay valid while the object is
+// open, through overwrites, memtable flushes and compactions; ReadAt on
+// a closed object is an error, not a read of released memory.
+func TestInlineReadOutlivesFlush(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "inl", BucketOptions{}))
+	old := bytes.Repeat([]byte("o"), 900) // under testOptions' InlineThreshold
+	_, err := e.PutObject(ctx, "inl", "k", bytes.NewReader(old), int64(len(old)), PutOptions{})
+	require.NoError(t, err)
+	o, err := e.GetObject(ctx, "inl", "k", GetOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, o.valueCloser, "read in place")
+	for i := range 50 {
+		b := bytes.Repeat([]byte{byte('a' + i%26)}, 900)
+		_, err := e.PutObject(ctx, "inl", "k", bytes.NewReader(b), int64(len(b)), PutOptions{})
+		require.NoError(t, err)
+	}
+	require.NoError(t, e.db.Flush())
+	require.NoError(t, e.db.Compact(ctx, []byte{0}, []byte{0xff}, true))
+	got, err := io.ReadAll(o)
+	require.NoError(t, err)
+	require.Equal(t, old, got)
+	require.NoError(t, o.Close())
+	_, err = o.ReadAt(make([]byte, 10), 0)
+	require.Error(t, err)
+}

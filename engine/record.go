@@ -255,7 +255,12 @@ type objectRecord struct {
 }
 
 func (r *objectRecord) encode() []byte {
-	e := encoder{b: make([]byte, 0, r.sizeHint())}
+	return r.appendEncoded(make([]byte, 0, r.sizeHint()))
+}
+
+// appendEncoded appends the record's encoding (encode) to b.
+func (r *objectRecord) appendEncoded(b []byte) []byte {
+	e := encoder{b: b}
 	e.b = append(e.b, recordVersion)
 	i := &r.info
 	e.int(fSize, i.Size)
@@ -440,6 +445,25 @@ var noInlineCopy = []byte{}
 // was inline, not its bytes).
 func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 	return decodeObjectFields(b, extents, inline, nil)
+}
+
+// inlineField returns the inline body of an object record, aliasing b,
+// or nil when it has none.
+func inlineField(b []byte) []byte {
+	d := decoder{b: b}
+	d.version()
+	for {
+		tag, p, ok := d.next()
+		if !ok {
+			return nil
+		}
+		if tag == fInline {
+			if p == nil {
+				p = b[:0]
+			}
+			return p
+		}
+	}
 }
 
 // hasExtents reports whether an object record locates its body in the blob

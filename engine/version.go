@@ -504,12 +504,12 @@ func (e *Engine) writeVersionAt(m *mutation, rec *objectRecord, st VersioningSta
 		rec.nullStamp = stamp{}
 		vk := versionKey(bucket, key, s) // a new stamp: nothing is there
 		m.notePrior(vk, nil, false)
-		err := m.b.Set(vk, rec.encode(), nil)
+		err := m.setRecord(vk, rec)
 		rec.nullStamp = ns
 		return err
 	}
 	m.ref(rec.extents, +1)
-	return m.b.Set(objectKey(bucket, key), rec.encode(), nil)
+	return m.setRecord(objectKey(bucket, key), rec)
 }
 
 // writeOlderVersion stores rec, with stamp s older than the key's newest
