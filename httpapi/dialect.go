@@ -28,6 +28,8 @@ import (
 // plus one entry in the dialects list.
 type dialect struct {
 	name string // "s3", "oss", "sina"
+	// headerKeys caches headerKey's answers: name -> canonical key.
+	headerKeys sync.Map
 	// prefix starts every vendor header: "x-amz-".
 	prefix string
 	// xmlns is the namespace of success documents ("" for none).
@@ -248,19 +250,16 @@ func (s *server) dialectOf(r *http.Request) *dialect {
 // h returns the full name of a vendor header, e.g. h("meta-") = "x-amz-meta-".
 func (d *dialect) h(name string) string { return d.prefix + name }
 
-// headerKeys caches headerKey's answers by dialect and name.
-var headerKeys sync.Map // [2]string{dialect name, name} -> string
-
 // headerKey is the canonical form of d.h(name), the key of an
 // http.Header: the request path looks up a dozen of these per request, and
-// building and canonicalizing each every time showed in profiles.
+// building and canonicalizing each every time showed in profiles. The
+// answers are cached per dialect (d.headerKeys), by name.
 func (d *dialect) headerKey(name string) string {
-	k := [2]string{d.name, name}
-	if v, ok := headerKeys.Load(k); ok {
+	if v, ok := d.headerKeys.Load(name); ok {
 		return v.(string)
 	}
 	v := textproto.CanonicalMIMEHeaderKey(d.h(name))
-	headerKeys.Store(k, v)
+	d.headerKeys.Store(name, v)
 	return v
 }
 

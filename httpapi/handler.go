@@ -176,7 +176,13 @@ func (s *server) bucketOf(rc *request) (engine.BucketInfo, error) {
 
 // header returns a vendor header of the request ("meta-x" -> x-amz-meta-x).
 func (rc *request) header(name string) string {
-	if v := rc.r.Header[rc.d.headerKey(name)]; len(v) > 0 {
+	return headerValue(rc.r.Header, rc.d.headerKey(name))
+}
+
+// headerValue is h.Get(key) for a key in canonical form, without
+// canonicalizing it again (which scans every byte of it).
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
 		return v[0]
 	}
 	return ""

@@ -252,7 +252,7 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 			continue
 		}
 		methodSeen = true
-		if rt.header != "" && r.Header.Get(d.h(rt.header)) == "" {
+		if rt.header != "" && headerValue(r.Header, d.headerKey(rt.header)) == "" {
 			continue
 		}
 		if rt.accepts(q) {

@@ -37,7 +37,7 @@ func (m Method) String() string {
 // header of an unknown or unsupported scheme yields ErrUnsupportedAlgorithm
 // (SigV4a) or ErrMalformedAuthorization.
 func Detect(r *http.Request) (Method, error) {
-	auth := r.Header.Get("Authorization")
+	auth := header(r.Header, "Authorization")
 	q := r.URL.Query()
 	query := MethodNone
 	switch {
@@ -223,7 +223,7 @@ func ValidPayloadHash(v string) error {
 }
 
 func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
-	a, err := parseAuthorization(r.Header.Get("Authorization"), opts.Service)
+	a, err := parseAuthorization(header(r.Header, "Authorization"), opts.Service)
 	if err != nil {
 		return nil, err
 	}
@@ -235,13 +235,13 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	}
 	var ts string
 	var t time.Time
-	if v := r.Header.Get("X-Amz-Date"); v != "" {
+	if v := header(r.Header, "X-Amz-Date"); v != "" {
 		t, err = time.Parse(TimeFormat, v)
 		if err != nil {
 			return nil, fmt.Errorf("%w: invalid x-amz-date %q", ErrMissingDate, v)
 		}
 		ts = v
-	} else if v := r.Header.Get("Date"); v != "" {
+	} else if v := header(r.Header, "Date"); v != "" {
 		// The forms SigV2 takes: botocore signs with a Date header of
 		// email.utils.formatdate, RFC 1123 with a numeric zone ("-0000").
 		t, err = parseV2Time(v)
@@ -253,9 +253,9 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 		return nil, fmt.Errorf("%w: AWS authentication requires a valid Date or x-amz-date header", ErrMissingDate)
 	}
 	if d := now.Sub(t); d > opts.MaxSkew || d < -opts.MaxSkew {
-		raw := r.Header.Get("X-Amz-Date")
+		raw := header(r.Header, "X-Amz-Date")
 		if raw == "" {
-			raw = r.Header.Get("Date")
+			raw = header(r.Header, "Date")
 		}
 		return nil, &SkewError{RequestTime: raw, ServerTime: now, MaxSkew: opts.MaxSkew}
 	}
@@ -265,7 +265,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	if err := checkSigned(r, normalizeSignedHeaders(a.SignedHeaders), false); err != nil {
 		return nil, err
 	}
-	payload := r.Header.Get("X-Amz-Content-Sha256")
+	payload := header(r.Header, "X-Amz-Content-Sha256")
 	if payload == "" {
 		return nil, fmt.Errorf("%w: missing required header for this request: x-amz-content-sha256", ErrMissingContentSHA256)
 	}
@@ -283,7 +283,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	return &Result{
 		Method: MethodV4Header, AccessKeyID: a.Credential.AccessKeyID, Time: t.UTC(),
 		Scope: a.Credential.Scope, Timestamp: ts, Signature: a.Signature, SigningKey: key.key,
-		PayloadHash: payload, SecurityToken: r.Header.Get("X-Amz-Security-Token"),
+		PayloadHash: payload, SecurityToken: header(r.Header, "X-Amz-Security-Token"),
 	}, nil
 }
 
@@ -403,4 +403,13 @@ func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed [
 		}
 	}
 	return first
+}
+
+// header is h.Get(key) for a key in canonical form: a map lookup, without
+// canonicalizing key again.
+func header(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
