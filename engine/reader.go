@@ -190,11 +190,7 @@ func (e *Engine) openCurrent(bucket, key string, opts GetOptions, copySource boo
 	if err != nil {
 		return nil, false, err
 	}
-	defer func() {
-		if closer != nil {
-			closer.Close()
-		}
-	}()
+	defer closer.Close()
 	var snap *pebble.Snapshot
 	var epoch uint64
 	release := func() {
@@ -214,18 +210,14 @@ func (e *Engine) openCurrent(bucket, key string, opts GetOptions, copySource boo
 			return nil, false, nil
 		}
 	}
-	// An inline body is read from v itself, not copied: the Object keeps
-	// v's closer until it is closed.
-	rec, err := decodeObjectParts(v, true, false)
+	// An inline body is copied out of v, not read from it in place:
+	// holding v's closer while a client reads would pin the memtable
+	// that holds v, which a client that stalls its reads (HTTP/2 streams
+	// without window) could do for many memtables at once.
+	rec, err := decodeObjectParts(v, true, true)
 	if err != nil || rec.info.Type == ObjectSymlink {
 		release()
 		return nil, false, err
-	}
-	if rec.inline != nil {
-		if rec.inline = inlineField(v); rec.inline == nil {
-			release()
-			return nil, false, fmt.Errorf("%w: inline body of %s/%s", ErrCorrupt, bucket, key)
-		}
 	}
 	rec.info.Bucket, rec.info.Key = bucket, key // as objectRecord
 	e.restoreStatus(&rec)                       // as resolveVersion
@@ -235,9 +227,6 @@ func (e *Engine) openCurrent(bucket, key string, opts GetOptions, copySource boo
 		return nil, true, err
 	}
 	o.epoch = epoch
-	if rec.inline != nil {
-		o.valueCloser, closer = closer, nil
-	}
 	return o, true, nil
 }
 
@@ -725,11 +714,6 @@ func (o *Object) Close() error {
 		o.buf = nil
 	}
 	o.cur = nil
-	if o.valueCloser != nil {
-		o.inline = nil
-		o.valueCloser.Close()
-		o.valueCloser = nil
-	}
 	if o.snap == nil {
 		return nil // neither a snapshot nor a pin (openPinned)
 	}

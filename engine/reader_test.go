@@ -549,10 +549,11 @@ func TestReplacedDecode(t *testing.T) {
 	}
 }
 
-// TestInlineReadOutlivesFlush: an open small object reads its body from
-// the record's own bytes (no copy), which stay valid while the object is
-// open, through overwrites, memtable flushes and compactions; ReadAt on
-// a closed object is an error, not a read of released memory.
+// TestInlineReadOutlivesFlush: an open small object keeps reading the
+// body it was opened with through overwrites, memtable flushes and
+// compactions (it holds its own copy: pinning pebble's value would pin
+// its memtable for as long as a client stalls); ReadAt on a closed object
+// is an error.
 func TestInlineReadOutlivesFlush(t *testing.T) {
 	ctx := context.Background()
 	e := openTest(t, nil)
@@ -562,7 +563,6 @@ func TestInlineReadOutlivesFlush(t *testing.T) {
 	require.NoError(t, err)
 	o, err := e.GetObject(ctx, "inl", "k", GetOptions{})
 	require.NoError(t, err)
-	require.NotNil(t, o.valueCloser, "read in place")
 	for i := range 50 {
 		b := bytes.Repeat([]byte{byte('a' + i%26)}, 900)
 		_, err := e.PutObject(ctx, "inl", "k", bytes.NewReader(b), int64(len(b)), PutOptions{})

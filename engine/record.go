@@ -447,25 +447,6 @@ func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 	return decodeObjectFields(b, extents, inline, nil)
 }
 
-// inlineField returns the inline body of an object record, aliasing b,
-// or nil when it has none.
-func inlineField(b []byte) []byte {
-	d := decoder{b: b}
-	d.version()
-	for {
-		tag, p, ok := d.next()
-		if !ok {
-			return nil
-		}
-		if tag == fInline {
-			if p == nil {
-				p = b[:0]
-			}
-			return p
-		}
-	}
-}
-
 // hasExtents reports whether an object record locates its body in the blob
 // log, without decoding it (an undecodable record says yes: the caller
 // then decodes it properly and reports the error).
