@@ -195,14 +195,7 @@ func renderInventory(c *bucketconfig.InventoryConfiguration) inventoryXML {
 // inventorySet returns the bucket's inventory configurations (nil when
 // none).
 func (s *server) inventorySet(rc *request) (*bucketconfig.Inventory, error) {
-	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindInventory)
-	if errors.Is(err, engine.ErrNoSuchConfig) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return c.(*bucketconfig.Inventory), nil
+	return configOf[*bucketconfig.Inventory](rc.ctx, s, rc.op.Bucket, bucketconfig.KindInventory)
 }
 
 func noSuchInventory() error {

@@ -152,14 +152,21 @@ func metricsRequest(rc *request) (string, error) {
 
 // metricsSet returns the bucket's metrics configurations (nil when none).
 func (s *server) metricsSet(rc *request) (*bucketconfig.Metrics, error) {
-	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindMetrics)
+	return configOf[*bucketconfig.Metrics](rc.ctx, s, rc.op.Bucket, bucketconfig.KindMetrics)
+}
+
+// configOf returns the bucket's configuration of kind, whose type is T
+// (the zero T, nil, when the bucket has none).
+func configOf[T bucketconfig.Config](ctx context.Context, s *server, bucket string, kind bucketconfig.Kind) (T, error) {
+	var zero T
+	c, err := s.eng.BucketConfigValue(ctx, bucket, kind)
 	if errors.Is(err, engine.ErrNoSuchConfig) {
-		return nil, nil
+		return zero, nil
 	}
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
-	return c.(*bucketconfig.Metrics), nil
+	return c.(T), nil
 }
 
 func (s *server) getMetricsConfig(rc *request) error {
