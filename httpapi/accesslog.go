@@ -283,7 +283,7 @@ func s3LogLine(rc *request, rec *Record, now time.Time) []byte {
 
 // signatureOf names a request's signature version and where it was.
 func signatureOf(r *http.Request) (version, where string) {
-	a := r.Header.Get("Authorization")
+	a := headerValue(r.Header, "Authorization")
 	q := r.URL.Query()
 	switch {
 	case strings.HasPrefix(a, "AWS4-") || strings.HasPrefix(a, "OSS4-"):

@@ -48,7 +48,7 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 		// S3 judges a security token before the signature: a token that
 		// does not belong to the key is InvalidToken (an appended one
 		// also breaks the signature, which is then not the first fault).
-		tok := r.Header.Get("X-Amz-Security-Token")
+		tok := headerValue(r.Header, "X-Amz-Security-Token")
 		if tok == "" {
 			tok = r.URL.Query().Get("X-Amz-Security-Token")
 		}
@@ -61,7 +61,7 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 
 // accessKeyOf extracts the access key of a request without verifying it.
 func accessKeyOf(r *http.Request) string {
-	if h := r.Header.Get("Authorization"); h != "" {
+	if h := headerValue(r.Header, "Authorization"); h != "" {
 		if a, err := sigv4.ParseAuthorization(h); err == nil {
 			return a.Credential.AccessKeyID
 		}

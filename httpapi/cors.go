@@ -213,7 +213,7 @@ func (s *server) corsActual(rc *request, origin string) {
 	// preflight would be, by the method and headers they name, and
 	// answered with its headers: S3 does (minio-go's suite checks it).
 	method, requested := rc.r.Method, []string(nil)
-	if v := rc.r.Header.Get("Access-Control-Request-Method"); v != "" {
+	if v := headerValue(rc.r.Header, "Access-Control-Request-Method"); v != "" {
 		method, requested = v, requestedHeaders(rc.r)
 	}
 	m, ok := c.Match(origin, method, requested)
@@ -268,8 +268,8 @@ func writeCORSHeaders(h http.Header, m bucketconfig.CORSMatch, origin, allowHead
 // rule allows the request, 400 without Origin or request method.
 func (s *server) preflight(rc *request) error {
 	r := rc.r
-	origin := r.Header.Get("Origin")
-	method := r.Header.Get("Access-Control-Request-Method")
+	origin := headerValue(r.Header, "Origin")
+	method := headerValue(r.Header, "Access-Control-Request-Method")
 	if origin == "" {
 		return errorf("BadRequest", "Insufficient information. Origin request header needed.")
 	}

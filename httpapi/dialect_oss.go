@@ -131,7 +131,7 @@ var oss = &dialect{
 // schemes; OSSAccessKeyId, x-oss-signature-version and x-oss-credential
 // URLs), x-oss-* headers and OSS hosts (*.aliyuncs.com, OSSDomains).
 func detectOSS(s *server, r *http.Request) confidence {
-	if a := r.Header.Get("Authorization"); a != "" {
+	if a := headerValue(r.Header, "Authorization"); a != "" {
 		if strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, ossauth.AlgorithmV2+" ") || strings.HasPrefix(a, ossauth.AlgorithmV4+" ") {
 			return byAuthHeader
 		}
@@ -304,7 +304,7 @@ func (rc *request) checkWriteConditions() error {
 	if !rc.d.behave.writeConditionsStarOnly {
 		return nil
 	}
-	if v := rc.r.Header.Get("If-None-Match"); v != "" && (v != "*" || rc.r.Header.Get("If-Match") != "") {
+	if v := headerValue(rc.r.Header, "If-None-Match"); v != "" && (v != "*" || headerValue(rc.r.Header, "If-Match") != "") {
 		return errorf("NotImplemented", "")
 	}
 	return nil
@@ -314,7 +314,7 @@ func (rc *request) ifNoneMatch() string {
 	if rc.refusesOverwrite() {
 		return "*"
 	}
-	return rc.r.Header.Get("If-None-Match")
+	return headerValue(rc.r.Header, "If-None-Match")
 }
 
 // checkForbidOverwrite refuses a write whose x-oss-forbid-overwrite is

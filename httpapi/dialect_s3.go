@@ -109,7 +109,7 @@ var s3 = &dialect{
 // other dialect claims, X-Amz-* or AWSAccessKeyId query signing) and
 // x-amz-* headers.
 func detectS3(_ *server, r *http.Request) confidence {
-	if a := r.Header.Get("Authorization"); a != "" {
+	if a := headerValue(r.Header, "Authorization"); a != "" {
 		if strings.HasPrefix(a, "AWS4-") || strings.HasPrefix(a, "AWS ") {
 			return byAuthHeader
 		}

@@ -108,7 +108,7 @@ var sina = &dialect{
 // (ssig, KID), formatter=json, s-sina-* and x-sina-* headers and the
 // configured Sina domains.
 func detectSina(s *server, r *http.Request) confidence {
-	if a := r.Header.Get("Authorization"); a != "" {
+	if a := headerValue(r.Header, "Authorization"); a != "" {
 		if strings.HasPrefix(a, "SINA ") {
 			return byAuthHeader
 		}

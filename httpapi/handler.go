@@ -249,7 +249,7 @@ func (s *server) serve(rc *request) error {
 		return err
 	}
 	rc.op.Bucket, rc.op.Key, rc.vhost = bucket, key, vhost
-	if origin := r.Header.Get("Origin"); origin != "" && r.Method != http.MethodOptions {
+	if origin := headerValue(r.Header, "Origin"); origin != "" && r.Method != http.MethodOptions {
 		s.corsActual(rc, origin) // cors.go
 	}
 	if done, err := s.servePublicKey(rc, bucket, key, vhost); done {
@@ -349,7 +349,7 @@ func (s *server) fail(rc *request, err error) {
 	if rc.w.wroteHeader {
 		return
 	}
-	if (e.Code == "PreconditionFailed" || e.Code == "ConditionalRequestConflict") && rc.overwriteForbidden && rc.r.Header.Get("If-None-Match") == "" {
+	if (e.Code == "PreconditionFailed" || e.Code == "ConditionalRequestConflict") && rc.overwriteForbidden && headerValue(rc.r.Header, "If-None-Match") == "" {
 		e = errorf("FileAlreadyExists", "")
 	}
 	var ae *engine.ArchivedError
@@ -379,7 +379,7 @@ func (rc *request) fact(f fact) (name, value string) {
 	case factUploadID:
 		return "UploadId", rc.q.Get("uploadId")
 	case factRangeRequested:
-		return "RangeRequested", rc.r.Header.Get("Range")
+		return "RangeRequested", headerValue(rc.r.Header, "Range")
 	}
 	return "", ""
 }

@@ -90,7 +90,7 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 	r := rc.r
 	payload := c.payloadHash
 	if payload == "" || payload == sigv4.UnsignedPayload {
-		payload = r.Header.Get("X-Amz-Content-Sha256")
+		payload = headerValue(r.Header, "X-Amz-Content-Sha256")
 	}
 	if mode, ok := awschunked.ParseMode(payload); ok {
 		if op := rc.route.op; op != "PutObject" && op != "UploadPart" {
@@ -100,12 +100,12 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 		if mode.Signed() && c.sigv4 == nil && !s.cfg.Permissive {
 			return errorf("InvalidRequest", "Anonymous requests don't support this x-amz-content-sha256 value. Please use UNSIGNED-PAYLOAD or STREAMING-UNSIGNED-PAYLOAD-TRAILER.")
 		}
-		n, err := strconv.ParseInt(r.Header.Get("X-Amz-Decoded-Content-Length"), 10, 64)
+		n, err := strconv.ParseInt(headerValue(r.Header, "X-Amz-Decoded-Content-Length"), 10, 64)
 		if err != nil || n < 0 {
 			return errorf("MissingContentLength", "")
 		}
 		opts := awschunked.Options{Mode: mode, DecodedLength: n}
-		for _, t := range strings.Split(r.Header.Get("X-Amz-Trailer"), ",") {
+		for _, t := range strings.Split(headerValue(r.Header, "X-Amz-Trailer"), ",") {
 			if t = strings.TrimSpace(t); t != "" {
 				opts.Trailers = append(opts.Trailers, strings.ToLower(t))
 			}
@@ -129,7 +129,7 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 		rc.body, rc.size = rc.chunked.z, n
 		return nil
 	}
-	for _, p := range []string{c.payloadHash, r.Header.Get("X-Amz-Content-Sha256")} {
+	for _, p := range []string{c.payloadHash, headerValue(r.Header, "X-Amz-Content-Sha256")} {
 		if len(p) != 64 {
 			continue
 		}
@@ -142,7 +142,7 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 			return &sha256MismatchError{client: p, server: sigv4.EmptySHA256}
 		}
 		rc.body = &sha256Reader{r: rc.body, h: sha256.New(), want: want}
-		if p == r.Header.Get("X-Amz-Content-Sha256") {
+		if p == headerValue(r.Header, "X-Amz-Content-Sha256") {
 			break // one check when both say the same
 		}
 	}

@@ -131,7 +131,7 @@ func parseListParams(rc *request, maxName string) (listParams, error) {
 	default:
 		return p, errorf("InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
 	}
-	if v := rc.r.Header.Get("X-Amz-Optional-Object-Attributes"); v != "" {
+	if v := headerValue(rc.r.Header, "X-Amz-Optional-Object-Attributes"); v != "" {
 		for a := range strings.SplitSeq(v, ",") {
 			if strings.TrimSpace(a) != "RestoreStatus" {
 				return p, errorf("InvalidArgument", "Invalid attribute name specified.").with("ArgumentName", "x-amz-optional-object-attributes").with("ArgumentValue", v)

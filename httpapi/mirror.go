@@ -263,7 +263,7 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 	if err != nil {
 		return err
 	}
-	direct := rc.r.Header.Get("Range") == "" && rc.q.Get("partNumber") == ""
+	direct := headerValue(rc.r.Header, "Range") == "" && rc.q.Get("partNumber") == ""
 	h := rc.w.Header()
 	var client *holdbackWriter
 	body := io.Reader(&idleReader{r: resp.Body, t: idle, d: s.cfg.MirrorTimeout})

@@ -345,7 +345,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err := rc.checkWriteConditions(); err != nil {
 		return err
 	}
-	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"),
+	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: headerValue(rc.r.Header, "If-Match"),
 		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag, AllowNoParts: rc.d.behave.completeEmptyCreatesEmpty,
 		DefaultChecksum: rc.d.defaultChecksum}
 	if s.cfg.MinPartSize != 0 {

@@ -280,7 +280,7 @@ func (s *server) putObject(rc *request) error {
 	if err := rc.checkWriteConditions(); err != nil {
 		return err
 	}
-	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
+	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), headerValue(rc.r.Header, "If-Match")
 	opts.DefaultChecksum = rc.d.defaultChecksum
 	if opts.DefaultChecksum != "" {
 		// x-amz-checksum-algorithm without a value to check (minio-go
@@ -406,7 +406,7 @@ func (s *server) headObject(rc *request) error { return s.readObject(rc, false) 
 func (s *server) readObject(rc *request, body bool) error {
 	r := rc.r
 	opts := engine.GetOptions{Conditions: conditions(r.Header, "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")}
-	rng := r.Header.Get("Range")
+	rng := headerValue(r.Header, "Range")
 	pn := rc.q.Get("partNumber")
 	if rng != "" && pn != "" {
 		return errorf("InvalidRequest", "Cannot specify both Range header and partNumber query parameter")
@@ -692,7 +692,7 @@ func (s *server) deleteObject(rc *request) error {
 		return err
 	}
 	// If-Match is checked in the same atomic step as the delete.
-	res, err := s.eng.DeleteObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, engine.DeleteOptions{IfMatch: rc.r.Header.Get("If-Match"),
+	res, err := s.eng.DeleteObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, engine.DeleteOptions{IfMatch: headerValue(rc.r.Header, "If-Match"),
 		VersionID: vid, Owner: rc.writerID(), BypassGovernance: bypass})
 	if errors.Is(err, engine.ErrPreconditionFailed) {
 		return errorf("PreconditionFailed", "").with("Condition", "If-Match")
@@ -970,7 +970,7 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
-		IfNoneMatch: rc.ifNoneMatch(), IfMatch: rc.r.Header.Get("If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes,
+		IfNoneMatch: rc.ifNoneMatch(), IfMatch: headerValue(rc.r.Header, "If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes,
 		EncryptionAsked: encAsked && enc.Mode != engine.EncryptNone}
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
 		return err

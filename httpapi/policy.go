@@ -478,12 +478,12 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 	case "securetransport":
 		return one(strconv.FormatBool(rc.r.TLS != nil))
 	case "referer":
-		if v := rc.r.Header.Get("Referer"); v != "" {
+		if v := headerValue(rc.r.Header, "Referer"); v != "" {
 			return one(v)
 		}
 		return nil, false
 	case "useragent":
-		if v := rc.r.Header.Get("User-Agent"); v != "" {
+		if v := headerValue(rc.r.Header, "User-Agent"); v != "" {
 			return one(v)
 		}
 		return nil, false
@@ -538,7 +538,7 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 		switch {
 		case rc.who.anonymous:
 			return nil, false
-		case rc.r.Header.Get("Authorization") != "":
+		case headerValue(rc.r.Header, "Authorization") != "":
 			return one("REST-HEADER")
 		case rc.r.Method == http.MethodPost && rc.route.auth == authForm:
 			return one("POST")

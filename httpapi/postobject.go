@@ -242,7 +242,7 @@ func (s *server) postObject(rc *request) error {
 	if rules == nil {
 		return errorf("NotImplemented", "POST Object is not implemented for this protocol.")
 	}
-	f, err := readPostForm(rc.body, rc.r.Header.Get("Content-Type"), s.cfg.MaxPostFormFields)
+	f, err := readPostForm(rc.body, headerValue(rc.r.Header, "Content-Type"), s.cfg.MaxPostFormFields)
 	if err != nil {
 		return err
 	}

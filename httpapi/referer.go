@@ -182,11 +182,11 @@ var requestPaymentRow = &configRow{
 // requests for objects (requests signed in the Authorization header are
 // not subject to it); request payment to every caller but the owner.
 func (s *server) bucketGates(rc *request, b engine.BucketInfo) error {
-	if rc.route.target == targetObject && (rc.who.anonymous || rc.r.Header.Get("Authorization") == "") {
+	if rc.route.target == targetObject && (rc.who.anonymous || headerValue(rc.r.Header, "Authorization") == "") {
 		c, err := s.eng.BucketConfigValue(rc.ctx, b.Name, bucketconfig.KindReferer)
 		switch {
 		case err == nil:
-			if !refererAllowed(c.(*bucketconfig.Referer), rc.r.Header.Get("Referer")) {
+			if !refererAllowed(c.(*bucketconfig.Referer), headerValue(rc.r.Header, "Referer")) {
 				return errorf("AccessDenied", "You are denied by bucket referer policy.")
 			}
 		case !errors.Is(err, engine.ErrNoSuchConfig):

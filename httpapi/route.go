@@ -256,10 +256,10 @@ func match(d *dialect, r *http.Request, t target, q url.Values) (*route, *Error)
 			continue
 		}
 		if rt.accepts(q) {
-			if d == s3 && rt.header != "copy-source" && r.Header.Get("X-Amz-Copy-Source") != "" {
+			if d == s3 && rt.header != "copy-source" && headerValue(r.Header, "X-Amz-Copy-Source") != "" {
 				// S3 takes a copy source only where it copies.
 				return nil, errorf("InvalidArgument", "You can only specify a copy source header for copy requests.").
-					with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", r.Header.Get("X-Amz-Copy-Source"))
+					with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", headerValue(r.Header, "X-Amz-Copy-Source"))
 			}
 			return rt, nil
 		}

@@ -44,7 +44,7 @@ func (s *server) putObjectRelax(rc *request) error {
 	if err != nil {
 		return err
 	}
-	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), rc.r.Header.Get("If-Match")
+	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), headerValue(rc.r.Header, "If-Match")
 	info, err := s.eng.PutObjectByContent(rc.ctx, rc.op.Bucket, rc.op.Key, sum, size, opts)
 	if err != nil {
 		return err

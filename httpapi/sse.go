@@ -179,7 +179,7 @@ func (rc *request) sseNames() *sseNames {
 // key-MD5). It returns nil when none of the three headers is present.
 func (s *server) s3CustomerKey(rc *request, names [3]string) ([]byte, error) {
 	algName, keyName, md5Name := names[0], names[1], names[2]
-	alg, key, sum := rc.r.Header.Get(algName), rc.r.Header.Get(keyName), rc.r.Header.Get(md5Name)
+	alg, key, sum := headerValue(rc.r.Header, algName), headerValue(rc.r.Header, keyName), headerValue(rc.r.Header, md5Name)
 	if alg == "" && key == "" && sum == "" {
 		return nil, nil
 	}
@@ -216,13 +216,13 @@ func s3ParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, err
 	if err != nil {
 		return enc, false, err
 	}
-	alg := rc.r.Header.Get(n.sse)
+	alg := headerValue(rc.r.Header, n.sse)
 	if w == ssePart || w == sseLaterAppend {
 		// A part (or a later append) is encrypted as its upload is; only
 		// a customer key comes with it.
 		return engine.Encryption{Mode: engine.EncryptCustomer, CustomerKey: ckey}, true, nil
 	}
-	keyID := rc.r.Header.Get(n.keyID)
+	keyID := headerValue(rc.r.Header, n.keyID)
 	if ckey != nil {
 		if alg != "" {
 			return enc, false, errorf("InvalidArgument", "Server Side Encryption with Customer provided key is incompatible with the encryption method specified").with("ArgumentName", rc.d.h("server-side-encryption")).with("ArgumentValue", alg)
@@ -231,7 +231,7 @@ func s3ParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, err
 	}
 	switch alg {
 	case "":
-		if keyID != "" || rc.r.Header.Get(n.context) != "" {
+		if keyID != "" || headerValue(rc.r.Header, n.context) != "" {
 			return enc, false, errorf("InvalidArgument", "Server Side Encryption with AWS KMS managed key requires HTTP header x-amz-server-side-encryption : aws:kms").with("ArgumentName", rc.d.h("server-side-encryption"))
 		}
 		return enc, false, nil
@@ -413,7 +413,7 @@ func (s *server) checkKMSKey(rc *request, keyID string) error {
 // ossParseSSE reads the OSS encryption headers of a write.
 func ossParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, err error) {
 	n := rc.sseNames()
-	v, data := rc.r.Header.Get(n.sse), rc.r.Header.Get(n.dataEncryption)
+	v, data := headerValue(rc.r.Header, n.sse), headerValue(rc.r.Header, n.dataEncryption)
 	switch {
 	case w == sseLaterAppend:
 		return enc, true, nil // the object's encryption applies

@@ -321,7 +321,7 @@ func s3SessionToken(r *http.Request, res *sigv4.Result) string {
 	if res.SecurityToken != "" {
 		return res.SecurityToken
 	}
-	if t := r.Header.Get("X-Amz-Security-Token"); t != "" {
+	if t := headerValue(r.Header, "X-Amz-Security-Token"); t != "" {
 		return t
 	}
 	if res.Method == sigv4.MethodV2Query {

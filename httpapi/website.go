@@ -451,7 +451,7 @@ func (s *server) serveWebsite(rc *request, bucket, key, base string) error {
 		rc.op.Operation = "WebsiteHeadObject"
 	}
 	rc.who = principal{anonymous: true}
-	if origin := r.Header.Get("Origin"); origin != "" && r.Method != http.MethodOptions {
+	if origin := headerValue(r.Header, "Origin"); origin != "" && r.Method != http.MethodOptions {
 		s.corsActual(rc, origin)
 	}
 	if fn := s.cfg.Interceptor; fn != nil && fn(rc.w, r, rc.op) {
