@@ -105,8 +105,12 @@ func (c *MetricsConfiguration) Validate() error {
 		if n != 0 {
 			return fmt.Errorf("%w: metrics configuration %q has conditions but no filter", ErrInvalid, c.ID)
 		}
-	case "Prefix", "Tag", "AccessPointArn":
-		if n != 1 || c.Form == "Prefix" && c.Prefix == "" || c.Form == "Tag" && len(c.Tags) != 1 || c.Form == "AccessPointArn" && c.AccessPointARN == "" {
+	case "Prefix": // an empty prefix selects every object request
+		if len(c.Tags) != 0 || c.AccessPointARN != "" {
+			return fmt.Errorf("%w: a metrics Prefix filter holds only the prefix", ErrInvalid)
+		}
+	case "Tag", "AccessPointArn":
+		if n != 1 || c.Form == "Tag" && len(c.Tags) != 1 || c.Form == "AccessPointArn" && c.AccessPointARN == "" {
 			return fmt.Errorf("%w: a metrics filter of one %s holds exactly that condition", ErrInvalid, c.Form)
 		}
 	case "And":

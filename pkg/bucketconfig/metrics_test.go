@@ -12,6 +12,7 @@ func TestMetricsValidate(t *testing.T) {
 	for _, c := range []MetricsConfiguration{
 		{ID: "all"},
 		{ID: "p", Form: "Prefix", Prefix: "docs/"},
+		{ID: "empty", Form: "Prefix"}, // every object request
 		{ID: "t", Form: "Tag", Tags: []Tag{{"k", "v"}}},
 		{ID: "ap", Form: "AccessPointArn", AccessPointARN: "arn:aws:s3:us-east-1:1:accesspoint/x"},
 		{ID: "and.1_x-y", Form: "And", Prefix: "a", Tags: []Tag{{"k", "v"}, {"k2", ""}}},
@@ -22,8 +23,8 @@ func TestMetricsValidate(t *testing.T) {
 		{ID: ""},
 		{ID: "has space"},
 		{ID: string(make([]byte, 65))},
-		{ID: "x", Prefix: "p"},                         // conditions without a filter
-		{ID: "x", Form: "Prefix"},                      // an empty prefix filter
+		{ID: "x", Prefix: "p"}, // conditions without a filter
+		{ID: "x", Form: "Prefix", Prefix: "a", Tags: []Tag{{"k", "v"}}},
 		{ID: "x", Form: "Tag", Tags: []Tag{{"", "v"}}}, // empty key
 		{ID: "x", Form: "And", Prefix: "a"},            // And of one condition
 		{ID: "x", Form: "And", Tags: []Tag{{"k", "1"}, {"k", "2"}}},
