@@ -23,6 +23,8 @@ func FuzzXMLParsers(f *testing.F) {
 		`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"x"</ETag><ChecksumCRC32>DUoRhQ==</ChecksumCRC32></Part></CompleteMultipartUpload>`,
 		`<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>`,
 		`<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>`,
+		`<MetricsConfiguration><Id>m</Id><Filter><And><Prefix>p/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter></MetricsConfiguration>`,
+		`<MetricsConfiguration><Id>m</Id><Filter><Prefix></Prefix></Filter></MetricsConfiguration>`,
 		`<`, ``, `<a xmlns="x"><b/></a>`,
 	} {
 		f.Add([]byte(seed))
@@ -58,6 +60,17 @@ func FuzzXMLParsers(f *testing.F) {
 				if again.objects[i].key != d.objects[i].key && utf8.ValidString(d.objects[i].key) {
 					t.Fatalf("key %q came back as %q", d.objects[i].key, again.objects[i].key)
 				}
+			}
+		}
+		if mc, err := parseMetrics(data); err == nil {
+			// A request metrics configuration reads back as put.
+			out, err := s3.marshal("MetricsConfiguration", new(renderMetrics(&mc)))
+			if err != nil {
+				t.Fatalf("render metrics: %v", err)
+			}
+			again, err := parseMetrics(out[len(xmlHeader):])
+			if err != nil || !reflect.DeepEqual(mc, again) {
+				t.Fatalf("metrics round trip: %v\n%+v\n%+v\n%s", err, mc, again, out)
 			}
 		}
 		_, _ = decodeComplete(newDocTokens(bytes.NewReader(data)), MaxParts)
