@@ -359,7 +359,10 @@ func (z *Reader) finish() error {
 // before x-amz-trailer-signature (name:value\n\r\nx-amz-trailer-signature:
 // sig\r\n\r\n, or name:value\n\r\n\r\n unsigned). Empty lines are
 // therefore skipped wherever they appear; what is not empty must be a
-// name:value line, and nothing may follow x-amz-trailer-signature.
+// name:value line, and nothing may follow x-amz-trailer-signature. A
+// section that ends without its empty line, or a last line without its
+// line ending, is accepted: some clients send it so and S3 takes it
+// (minio/minio#17774).
 func (z *Reader) readTrailer() error {
 	z.trailers = make(http.Header)
 	var text strings.Builder // canonical trailer text for the signature
