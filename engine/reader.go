@@ -107,18 +107,17 @@ type Object struct {
 	e      *Engine
 	snap   *pebble.Snapshot
 	inline []byte
-	// valueCloser, when set, keeps inline (which aliases a pebble value)
-	// valid until Close.
-	valueCloser io.Closer
-	extents     []extent
-	noBody      bool                   // opened with MetadataOnly
-	pos         int64                  // position of the next Read, relative to Offset
-	cur         []byte                 // remaining bytes of the current chunk
-	ext         int                    // index of the current extent
-	extPos      int64                  // bytes of the current extent consumed
-	buf         *[]byte                // chunk buffer of Read and WriteTo
-	epoch       uint64                 // garbage-collection pin, released by Close
-	aeads       map[uint64]cipher.AEAD // data keys by blob of an encrypted object
+	// inlineBuf, when set, holds inline; Close returns it to its pool.
+	inlineBuf *[]byte
+	extents   []extent
+	noBody    bool                   // opened with MetadataOnly
+	pos       int64                  // position of the next Read, relative to Offset
+	cur       []byte                 // remaining bytes of the current chunk
+	ext       int                    // index of the current extent
+	extPos    int64                  // bytes of the current extent consumed
+	buf       *[]byte                // chunk buffer of Read and WriteTo
+	epoch     uint64                 // garbage-collection pin, released by Close
+	aeads     map[uint64]cipher.AEAD // data keys by blob of an encrypted object
 
 	blobs      sync.Map // blob ID -> *blobRecord, read once per Object
 	startsOnce sync.Once
@@ -213,21 +212,55 @@ func (e *Engine) openCurrent(bucket, key string, opts GetOptions, copySource boo
 	// An inline body is copied out of v, not read from it in place:
 	// holding v's closer while a client reads would pin the memtable
 	// that holds v, which a client that stalls its reads (HTTP/2 streams
-	// without window) could do for many memtables at once.
-	rec, err := decodeObjectParts(v, true, true)
+	// without window) could do for many memtables at once. The copy goes
+	// into a pooled buffer the Object returns at Close.
+	rec, err := decodeObjectParts(v, true, false)
 	if err != nil || rec.info.Type == ObjectSymlink {
 		release()
 		return nil, false, err
+	}
+	var inlineBuf *[]byte
+	if rec.inline != nil {
+		p, ok := inlineField(v)
+		if !ok {
+			release()
+			return nil, false, fmt.Errorf("%w: inline body of %s/%s", ErrCorrupt, bucket, key)
+		}
+		inlineBuf = getInlineBuf(len(p))
+		*inlineBuf = append((*inlineBuf)[:0], p...)
+		rec.inline = *inlineBuf
 	}
 	rec.info.Bucket, rec.info.Key = bucket, key // as objectRecord
 	e.restoreStatus(&rec)                       // as resolveVersion
 	o, err := e.openRecord(snap, rec, opts, copySource)
 	if err != nil {
+		putInlineBuf(inlineBuf)
 		release()
 		return nil, true, err
 	}
-	o.epoch = epoch
+	o.epoch, o.inlineBuf = epoch, inlineBuf
 	return o, true, nil
+}
+
+// inlineBufs holds the buffers of inline bodies being read
+// (Object.inlineBuf): a GET of a small object allocates no copy of it.
+var inlineBufs = sync.Pool{New: func() any { b := make([]byte, 0, defaultInlineThreshold); return &b }}
+
+// getInlineBuf returns an empty buffer with room for n bytes.
+func getInlineBuf(n int) *[]byte {
+	bp := inlineBufs.Get().(*[]byte)
+	if cap(*bp) < n {
+		*bp = make([]byte, 0, n)
+	}
+	return bp
+}
+
+// putInlineBuf returns bp (nil: nothing) to the pool; buffers grown for a
+// store with a large InlineThreshold are not kept.
+func putInlineBuf(bp *[]byte) {
+	if bp != nil && cap(*bp) <= 4*defaultInlineThreshold {
+		inlineBufs.Put(bp)
+	}
 }
 
 // openObjectAs opens an object on snap; copySource selects copy-source
@@ -714,6 +747,11 @@ func (o *Object) Close() error {
 		o.buf = nil
 	}
 	o.cur = nil
+	if o.inlineBuf != nil {
+		o.inline = nil
+		putInlineBuf(o.inlineBuf)
+		o.inlineBuf = nil
+	}
 	if o.snap == nil {
 		return nil // neither a snapshot nor a pin (openPinned)
 	}

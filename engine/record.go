@@ -447,6 +447,22 @@ func decodeObjectParts(b []byte, extents, inline bool) (objectRecord, error) {
 	return decodeObjectFields(b, extents, inline, nil)
 }
 
+// inlineField returns the inline body of an object record, aliasing b,
+// and whether the record has one.
+func inlineField(b []byte) ([]byte, bool) {
+	d := decoder{b: b}
+	d.version()
+	for {
+		tag, p, ok := d.next()
+		if !ok {
+			return nil, false
+		}
+		if tag == fInline {
+			return p, true
+		}
+	}
+}
+
 // hasExtents reports whether an object record locates its body in the blob
 // log, without decoding it (an undecodable record says yes: the caller
 // then decodes it properly and reports the error).
