@@ -333,7 +333,8 @@ func (s *server) countRequestMetrics(rc *request, rec *Record) {
 	if rec.Bucket == "" {
 		return
 	}
-	c, err := s.eng.BucketConfigValue(rc.ctx, rec.Bucket, bucketconfig.KindMetrics)
+	ctx := context.WithoutCancel(rc.ctx) // a request whose client went away counts too
+	c, err := s.eng.BucketConfigValue(ctx, rec.Bucket, bucketconfig.KindMetrics)
 	if err != nil {
 		return
 	}
@@ -344,7 +345,7 @@ func (s *server) countRequestMetrics(rc *request, rec *Record) {
 		mc := &set.Configurations[i]
 		if mc.NeedsTags() && !tagsRead && rec.Key != "" {
 			tagsRead = true
-			if info, err := s.eng.HeadObject(rc.ctx, rec.Bucket, rec.Key); err == nil && len(info.Tags) > 0 {
+			if info, err := s.eng.HeadObject(ctx, rec.Bucket, rec.Key); err == nil && len(info.Tags) > 0 {
 				tags = make(map[string]string, len(info.Tags))
 				for _, t := range info.Tags {
 					tags[t.Key] = t.Value
