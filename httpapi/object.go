@@ -23,21 +23,21 @@ import (
 // write naming no Content-Type stores the dialect's default.
 func (rc *request) metadata() (engine.Metadata, error) {
 	h := rc.r.Header
-	ct := h.Get("Content-Type")
+	ct := headerValue(h, "Content-Type")
 	if ct == "" {
 		ct = rc.d.defaultContentType
 	}
 	m := engine.Metadata{
 		ContentType:        ct,
-		CacheControl:       h.Get("Cache-Control"),
-		ContentDisposition: h.Get("Content-Disposition"),
-		ContentLanguage:    h.Get("Content-Language"),
-		Expires:            h.Get("Expires"),
+		CacheControl:       headerValue(h, "Cache-Control"),
+		ContentDisposition: headerValue(h, "Content-Disposition"),
+		ContentLanguage:    headerValue(h, "Content-Language"),
+		Expires:            headerValue(h, "Expires"),
 		WebsiteRedirect:    rc.header("website-redirect-location"),
 	}
 	// aws-chunked is a transfer detail, not stored (operations.md A.9);
 	// any other value is kept as sent ("deflate, gzip" reads back so).
-	if ce := h.Get("Content-Encoding"); ce != "" {
+	if ce := headerValue(h, "Content-Encoding"); ce != "" {
 		m.ContentEncoding = ce
 		if strings.Contains(strings.ToLower(ce), "aws-chunked") {
 			var enc []string
