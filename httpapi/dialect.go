@@ -7,12 +7,14 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"io"
+	"maps"
 	"net/http"
 	"net/textproto"
 	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -29,7 +31,7 @@ import (
 type dialect struct {
 	name string // "s3", "oss", "sina"
 	// headerKeys caches headerKey's answers: name -> canonical key.
-	headerKeys sync.Map
+	headerKeys atomic.Pointer[map[string]string]
 	// prefix starts every vendor header: "x-amz-".
 	prefix string
 	// xmlns is the namespace of success documents ("" for none).
@@ -253,14 +255,28 @@ func (d *dialect) h(name string) string { return d.prefix + name }
 // headerKey is the canonical form of d.h(name), the key of an
 // http.Header: the request path looks up a dozen of these per request, and
 // building and canonicalizing each every time showed in profiles. The
-// answers are cached per dialect (d.headerKeys), by name.
+// answers are cached per dialect (d.headerKeys), by name, in a map that is
+// replaced, never changed, when a name is added: the names are the
+// program's constants, so after the first requests every lookup is a
+// plain map read.
 func (d *dialect) headerKey(name string) string {
-	if v, ok := d.headerKeys.Load(name); ok {
-		return v.(string)
+	if m := d.headerKeys.Load(); m != nil {
+		if v, ok := (*m)[name]; ok {
+			return v
+		}
 	}
 	v := textproto.CanonicalMIMEHeaderKey(d.h(name))
-	d.headerKeys.Store(name, v)
-	return v
+	for {
+		old := d.headerKeys.Load()
+		next := make(map[string]string, 1)
+		if old != nil {
+			next = maps.Clone(*old)
+		}
+		next[name] = v
+		if d.headerKeys.CompareAndSwap(old, &next) {
+			return v
+		}
+	}
 }
 
 // etag renders a stored (lower-case hex) ETag for the wire, quoted.

@@ -333,10 +333,19 @@ func (s *server) countRequestMetrics(rc *request, rec *Record) {
 	if rec.Bucket == "" {
 		return
 	}
-	ctx := context.WithoutCancel(rc.ctx) // a request whose client went away counts too
+	ctx := rc.ctx
 	c, err := s.eng.BucketConfigValue(ctx, rec.Bucket, bucketconfig.KindMetrics)
+	if err != nil && ctx.Err() != nil {
+		// A request whose client went away counts too (the cached
+		// lookup above needs no context; only a miss reads the store).
+		ctx = context.WithoutCancel(ctx)
+		c, err = s.eng.BucketConfigValue(ctx, rec.Bucket, bucketconfig.KindMetrics)
+	}
 	if err != nil {
 		return
+	}
+	if ctx.Err() != nil {
+		ctx = context.WithoutCancel(ctx)
 	}
 	set := c.(*bucketconfig.Metrics)
 	var tags map[string]string
