@@ -120,12 +120,12 @@ var (
 	// ErrObjectLockNotEnabled: an Object Lock request on a bucket without
 	// Object Lock.
 	ErrObjectLockNotEnabled = errors.New("engine: bucket is missing object lock configuration")
+	// ErrPartChecksum is the ErrInvalidArgument of a part whose checksum
+	// is not its upload's (errors wrapping it are *PartChecksumError).
+	ErrPartChecksum = fmt.Errorf("%w: the part's checksum is not its upload's", ErrInvalidArgument)
 	// ErrInvalidBucketState: the request conflicts with the bucket's state
 	// (suspending versioning of a bucket with Object Lock, enabling Object
 	// Lock on a bucket whose versioning is not enabled).
-	// ErrPartChecksum is the ErrInvalidArgument of a part whose checksum
-	// is not its upload's (errors wrapping it are *PartChecksumError).
-	ErrPartChecksum       = fmt.Errorf("%w: the part's checksum is not its upload's", ErrInvalidArgument)
 	ErrInvalidBucketState = errors.New("engine: invalid bucket state")
 	// ErrLockNeedsVersioning and ErrVersioningLocked are the two
 	// ErrInvalidBucketState refusals of Object Lock: a configuration on a

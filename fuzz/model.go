@@ -440,13 +440,13 @@ func (m *model) learn(s Step, want, got Outcome) {
 	}
 }
 
-// resolveRange applies a single-range header to an object of size bytes.
 // atoiOr0 is the integer s spells, or 0.
 func atoiOr0(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
 
+// resolveRange applies a single-range header to an object of size bytes.
 func resolveRange(h string, size int) (first, last int, ok bool) {
 	spec := strings.TrimPrefix(h, "bytes=")
 	a, b, _ := strings.Cut(spec, "-")

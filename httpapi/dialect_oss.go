@@ -295,8 +295,6 @@ func ossLocation(region string) string {
 	return "oss-" + region
 }
 
-// ifNoneMatch is the write condition of a request: If-None-Match, or "*"
-// when an OSS write must not replace an existing object (refusesOverwrite).
 // checkWriteConditions refuses, in dialects that take If-None-Match on
 // writes only as "*" (S3), any other value and its pairing with If-Match:
 // S3 answers both 501 NotImplemented rather than evaluate them.
@@ -310,6 +308,8 @@ func (rc *request) checkWriteConditions() error {
 	return nil
 }
 
+// ifNoneMatch is the write condition of a request: If-None-Match, or "*"
+// when an OSS write must not replace an existing object (refusesOverwrite).
 func (rc *request) ifNoneMatch() string {
 	if rc.refusesOverwrite() {
 		return "*"

@@ -109,7 +109,7 @@ type routingRulesXML struct {
 	Rules []routingRuleXML `xml:"RoutingRule"`
 }
 
-// rules is the number of rules listed (none without the element).
+// rules returns the rules listed (none without the element).
 func (x *routingRulesXML) rules() []routingRuleXML {
 	if x == nil {
 		return nil
