@@ -87,17 +87,24 @@ func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {
 	return acl, rc.s.admitACL(rc, acl)
 }
 
+// grantHeadersSent reports whether the request carries an x-?-grant-*
+// header.
+func (rc *request) grantHeadersSent() bool {
+	for _, gh := range grantHeaders {
+		if rc.header(gh.header) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 // s3ACLHeaders reads a canned ACL (x-amz-acl) or grant headers. It
 // returns nil when the request carries neither.
 func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 	canned := rc.header("acl")
-	if canned != "" {
+	if canned != "" && rc.grantHeadersSent() {
 		// Both kinds at once are refused before either is read.
-		for _, gh := range grantHeaders {
-			if rc.header(gh.header) != "" {
-				return nil, errorf("InvalidRequest", "Specifying both Canned ACLs and Header Grants is not allowed")
-			}
-		}
+		return nil, errorf("InvalidRequest", "Specifying both Canned ACLs and Header Grants is not allowed")
 	}
 	var grants []engine.Grant
 	for _, gh := range grantHeaders {
@@ -291,12 +298,7 @@ func (rc *request) aclFromRequest(forBucket bool, limit int64) (engine.ACL, erro
 	}
 	if data != nil {
 		// A body with ACL headers is refused before either is read.
-		for _, gh := range grantHeaders {
-			if rc.header(gh.header) != "" {
-				return engine.ACL{}, errorf("UnexpectedContent", "This request does not support content")
-			}
-		}
-		if rc.header("acl") != "" {
+		if rc.grantHeadersSent() || rc.header("acl") != "" {
 			return engine.ACL{}, errorf("UnexpectedContent", "This request does not support content")
 		}
 		// S3 wants the policy's Owner, with an ID.
