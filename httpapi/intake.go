@@ -135,7 +135,8 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 		}
 		want, err := hex.DecodeString(p)
 		if err != nil {
-			return errorf("InvalidArgument", "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER, or a valid sha256 value.")
+			// The error table words it, as for a header SigV4 refuses.
+			return &sigv4.Error{Kind: sigv4.ErrInvalidContentSHA256, ArgumentValue: p}
 		}
 		if r.ContentLength == 0 && !strings.EqualFold(p, sigv4.EmptySHA256) {
 			// No body: the mismatch is known before anything else.
