@@ -118,10 +118,8 @@ func parseAuthorization(header, service string) (Authorization, error) {
 	switch {
 	case alg == AlgorithmECDSA:
 		return Authorization{}, fmt.Errorf("%w: %s", ErrUnsupportedAlgorithm, alg)
-	case !ok:
-		return Authorization{}, &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Authorization header is invalid -- one and only one ' ' (space) required.", ArgumentValue: header}
-	case alg != Algorithm:
-		return Authorization{}, &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Unsupported Authorization Type", ArgumentValue: alg}
+	case !ok || alg != Algorithm:
+		return Authorization{}, unsupportedAuthorization(header)
 	}
 	if strings.Count(rest, ",") < 2 {
 		return Authorization{}, wireError(ErrMalformedAuthorization, "%sthe authorization header requires three components: Credential, SignedHeaders, and Signature.", headerMalformed)

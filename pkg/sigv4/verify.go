@@ -60,10 +60,18 @@ func Detect(r *http.Request) (Method, error) {
 	case strings.HasPrefix(auth, "AWS "):
 		return MethodV2Header, nil
 	}
-	if scheme, _, ok := strings.Cut(auth, " "); ok {
-		return MethodNone, &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Unsupported Authorization Type", ArgumentValue: scheme}
+	return MethodNone, unsupportedAuthorization(auth)
+}
+
+// unsupportedAuthorization is S3's refusal of an Authorization header of a
+// scheme it does not take: without a space after the scheme, or another
+// scheme.
+func unsupportedAuthorization(header string) *Error {
+	scheme, _, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok {
+		return &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Authorization header is invalid -- one and only one ' ' (space) required.", ArgumentValue: header}
 	}
-	return MethodNone, &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Authorization header is invalid -- one and only one ' ' (space) required.", ArgumentValue: auth}
+	return &Error{Kind: ErrUnsupportedAuthorizationType, Message: "Unsupported Authorization Type", ArgumentValue: scheme}
 }
 
 // SecretFunc returns the secret key of an access key id, or ok=false if the
