@@ -49,10 +49,9 @@ func (s *server) createMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
-	ct, hasType := rc.r.Header[rc.d.headerKey("checksum-type")]
-	typ := strings.ToUpper(strings.Join(ct, ","))
-	if hasType && typ != "COMPOSITE" && typ != "FULL_OBJECT" {
-		return errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-type"))
+	typ, hasType, err := rc.checksumTypeHeader()
+	if err != nil {
+		return err
 	}
 	if a, err := rc.checksumAlgorithm(); err != nil {
 		return err
@@ -624,15 +623,24 @@ func (rc *request) checkCompleteChecksumHeaders(up engine.UploadInfo) error {
 	if _, _, n := rc.checksumHeadersSent(); n > 1 {
 		return errMultipleChecksums()
 	}
-	t, ok := rc.r.Header[rc.d.headerKey("checksum-type")]
-	if !ok {
-		return nil
+	typ, sent, err := rc.checksumTypeHeader()
+	if err == nil && sent && up.ChecksumType != "" && typ != up.ChecksumType {
+		err = errorf("InvalidRequest", "The upload was created using the %s checksum mode. The complete request must use the same checksum mode.", up.ChecksumType)
 	}
-	switch v := strings.Join(t, ","); {
-	case v != "COMPOSITE" && v != "FULL_OBJECT":
-		return errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-type"))
-	case up.ChecksumType != "" && v != up.ChecksumType:
-		return errorf("InvalidRequest", "The upload was created using the %s checksum mode. The complete request must use the same checksum mode.", up.ChecksumType)
+	return err
+}
+
+// checksumTypeHeader reads x-?-checksum-type (CreateMultipartUpload,
+// CompleteMultipartUpload): the mode in upper case, whether the header was
+// sent, and InvalidRequest when it names no mode.
+func (rc *request) checksumTypeHeader() (typ string, sent bool, err error) {
+	v, sent := rc.r.Header[rc.d.headerKey("checksum-type")]
+	if !sent {
+		return "", false, nil
 	}
-	return nil
+	typ = strings.ToUpper(strings.Join(v, ","))
+	if typ != "COMPOSITE" && typ != "FULL_OBJECT" {
+		return "", true, errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-type"))
+	}
+	return typ, true, nil
 }
