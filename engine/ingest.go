@@ -26,6 +26,9 @@ type ChecksumInput struct {
 	// Trailer, when set, is called after the body has been read to the end
 	// and returns the expected value (aws-chunked trailers arrive last).
 	Trailer func() ([]byte, error)
+	// also, when set, is a second algorithm computed alongside (the
+	// default checksum of a part sent with another one): body.alsoSum.
+	also checksum.Algorithm
 }
 
 // body is the result of streaming one request body into the store.
@@ -39,6 +42,7 @@ type body struct {
 	// noCRC64: ingestNoCRC64 was asked for; crc64 is 0.
 	noCRC64 bool
 	sum     []byte // flexible checksum, when requested
+	alsoSum []byte // ChecksumInput.also's checksum, when requested
 	inline  []byte
 	blob    *newBlob // nil when inline
 	// done must be called once the body's metadata is committed or
@@ -127,12 +131,15 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	if err := e.waitForReclaim(ctx); err != nil {
 		return nil, err
 	}
-	var ckHash hash.Hash
+	var ckHash, alsoHash hash.Hash
 	if ck != nil {
 		if _, err := checksum.ParseAlgorithm(string(ck.Algorithm)); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrInvalidArgument, err)
 		}
 		ckHash = ck.Algorithm.New()
+		if ck.also != "" {
+			alsoHash = ck.also.New()
+		}
 	}
 	src := r
 	if size >= 0 {
@@ -274,6 +281,9 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		if ckHash != nil {
 			writeViews(ckHash, views)
 		}
+		if alsoHash != nil {
+			writeViews(alsoHash, views)
+		}
 		last := rerr != nil
 		if last && b.blob == nil && (n == 0 || inline && n <= e.opts.InlineThreshold) {
 			if mdDone != nil {
@@ -360,6 +370,9 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	}
 	if ckHash != nil {
 		b.sum = ckHash.Sum(nil)
+		if alsoHash != nil {
+			b.alsoSum = alsoHash.Sum(nil)
+		}
 		want := ck.Value
 		if ck.Trailer != nil {
 			v, err := ck.Trailer()

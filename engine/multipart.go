@@ -74,8 +74,9 @@ type PartInfo struct {
 	LastModified time.Time
 	CRC64        uint64
 	NoCRC64      bool // see ObjectInfo.NoCRC64
-	// Checksum is the part's flexible checksum (raw bytes) when the upload
-	// has an algorithm.
+	// Checksum is the part's flexible checksum (raw bytes) of the
+	// upload's algorithm; from UploadPart, in an upload without one, that
+	// of the algorithm the part was sent with (PartOptions.Checksum).
 	Checksum []byte
 	// Encryption is the part's (the upload's) encryption; nil: in clear.
 	Encryption *EncryptionInfo
@@ -215,10 +216,12 @@ type PartOptions struct {
 	// what Complete combines, so each must be sent). Default false: the
 	// part's checksum is computed.
 	CompositeNeedsChecksum bool
-	// DefaultChecksum, when the upload has no algorithm and Checksum is
-	// nil, is computed and stored with the part, so that Complete (with
+	// DefaultChecksum, when the upload has no algorithm, is computed and
+	// stored with the part (besides Checksum's, when the part is sent with
+	// another algorithm), so that Complete (with
 	// CompleteOptions.DefaultChecksum) can give the object a full-object
-	// checksum. Default "": none.
+	// checksum, as S3 gives every upload created without an algorithm a
+	// CRC64NVME whatever its parts were sent with. Default "": none.
 	DefaultChecksum checksum.Algorithm
 	// CustomerKey is the key of an upload created with EncryptCustomer
 	// (required; ErrCustomerKeyMismatch when it is not the upload's).
@@ -251,6 +254,10 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 		ck = &ChecksumInput{Algorithm: up.checksumAlg}
 	case ck == nil && opts.DefaultChecksum != "":
 		ck = &ChecksumInput{Algorithm: opts.DefaultChecksum}
+	case up.checksumAlg == "" && opts.DefaultChecksum != "" && ck.Algorithm != opts.DefaultChecksum:
+		c := *ck
+		c.also = opts.DefaultChecksum
+		ck = &c
 	}
 	bk, err := e.partKey(ctx, up.info.Encryption, opts.CustomerKey)
 	if err != nil {
@@ -271,6 +278,9 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	}
 	if b.sum != nil {
 		part.info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
+		if b.alsoSum != nil {
+			part.info.Checksums[ck.also] = b.alsoSum
+		}
 	}
 	err = e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
@@ -283,7 +293,11 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	if err != nil {
 		return PartInfo{}, err
 	}
-	return partInfo(partNumber, part), nil
+	info := partInfo(partNumber, part, up.checksumAlg)
+	if opts.Checksum != nil {
+		info.Checksum = b.sum
+	}
+	return info, nil
 }
 
 // putPart writes a part record of bucket's upload, dropping the part it
@@ -293,10 +307,11 @@ func (e *Engine) putPart(m *mutation, bucket, uploadID string, n int, part *obje
 	return e.replaceRecord(m, partKey(uploadID, n), part)
 }
 
-func partInfo(n int, r objectRecord) PartInfo {
+// partInfo describes part n of an upload whose checksum algorithm is alg.
+func partInfo(n int, r objectRecord, alg checksum.Algorithm) PartInfo {
 	p := PartInfo{PartNumber: n, ETag: r.info.ETag, Size: r.info.Size, LastModified: r.info.LastModified, CRC64: r.info.CRC64, NoCRC64: r.info.NoCRC64, Encryption: r.info.Encryption}
-	for _, v := range r.info.Checksums {
-		p.Checksum = v
+	if alg != "" {
+		p.Checksum = r.info.Checksums[alg]
 	}
 	return p
 }
@@ -314,6 +329,9 @@ type PartCopyOptions struct {
 	// SourceVersionID copies from that version of the source ("": the
 	// latest).
 	SourceVersionID string
+	// DefaultChecksum is PartOptions.DefaultChecksum: computed and stored
+	// with the part when the upload has no algorithm.
+	DefaultChecksum checksum.Algorithm
 }
 
 // errSourceChanged makes UploadPartCopy retry when its source was replaced
@@ -356,6 +374,11 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	defer src.Close()
 	srcETag := src.Info.ETag
 	part := objectRecord{info: ObjectInfo{Size: src.Length}}
+	// partAlg is the checksum the part keeps: the upload's, or the default.
+	partAlg := up.checksumAlg
+	if partAlg == "" {
+		partAlg = opts.DefaultChecksum
+	}
 	var nb *newBlob
 	if src.inline != nil || !resealable(src.Info.Encryption, opts.SourceCustomerKey, upEnc, opts.CustomerKey) {
 		// A small source, or one the upload's keys may not share: the part
@@ -367,8 +390,8 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 			}
 		}
 		var ck *ChecksumInput
-		if up.checksumAlg != "" {
-			ck = &ChecksumInput{Algorithm: up.checksumAlg}
+		if partAlg != "" {
+			ck = &ChecksumInput{Algorithm: partAlg}
 		}
 		b, err := e.ingest(ctx, src, src.Length, nil, ck, "", 0, bk)
 		if err != nil {
@@ -380,7 +403,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		part.info.ETag = hex.EncodeToString(b.md5[:])
 		part.info.CRC64 = b.crc64
 		if b.sum != nil {
-			part.info.Checksums = map[checksum.Algorithm][]byte{up.checksumAlg: b.sum}
+			part.info.Checksums = map[checksum.Algorithm][]byte{partAlg: b.sum}
 		}
 		if bk != nil && b.blob != nil {
 			part.info.Encryption = upEnc.clone().withKey(b.blob.id, bk.sealed)
@@ -398,8 +421,8 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		crc := crc64.New(crc64Table)
 		var ckHash hash.Hash
 		ws := []io.Writer{md, crc}
-		if up.checksumAlg != "" {
-			ckHash = up.checksumAlg.New()
+		if partAlg != "" {
+			ckHash = partAlg.New()
 			ws = append(ws, ckHash)
 		}
 		if _, err := src.WriteTo(io.MultiWriter(ws...)); err != nil {
@@ -408,7 +431,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		part.info.ETag = hex.EncodeToString(md.Sum(nil))
 		part.info.CRC64 = crc.Sum64()
 		if ckHash != nil {
-			part.info.Checksums = map[checksum.Algorithm][]byte{up.checksumAlg: ckHash.Sum(nil)}
+			part.info.Checksums = map[checksum.Algorithm][]byte{partAlg: ckHash.Sum(nil)}
 		}
 	}
 	err = e.applyCtx(ctx, func(m *mutation) error {
@@ -427,7 +450,7 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	if err != nil {
 		return PartInfo{}, err
 	}
-	return partInfo(partNumber, part), nil
+	return partInfo(partNumber, part, up.checksumAlg), nil
 }
 
 // sliceExtents returns the extents covering bytes [off, off+n) of xs.
@@ -824,7 +847,7 @@ func (e *Engine) ListParts(ctx context.Context, bucket, key, uploadID string, op
 			return ListPartsResult{}, err
 		}
 		n := int(binary.BigEndian.Uint32(it.Key()[len(prefix):]))
-		res.Parts = append(res.Parts, partInfo(n, part))
+		res.Parts = append(res.Parts, partInfo(n, part, up.checksumAlg))
 		res.NextPartNumberMarker = n
 	}
 	return res, it.Error()

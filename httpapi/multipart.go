@@ -173,7 +173,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 	if err != nil {
 		return err
 	}
-	opts := engine.PartCopyOptions{Source: cond}
+	opts := engine.PartCopyOptions{Source: cond, DefaultChecksum: rc.d.defaultChecksum}
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
 		return err
 	}

@@ -8,8 +8,10 @@ import (
 	"encoding/binary"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -297,6 +299,59 @@ func TestS3MultipartDefaultCRC64NVME(t *testing.T) {
 	require.NoError(t, err)
 	whole := append(bytes.Clone(p1), p2...)
 	require.Equal(t, base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(whole))), aws.ToString(head.ChecksumCRC64NVME))
+	require.Equal(t, types.ChecksumTypeFullObject, head.ChecksumType)
+}
+
+// TestS3MultipartDefaultCRC64NVMEMixedParts: an upload created without
+// an algorithm gets S3's full-object CRC64NVME whatever its parts were sent
+// with (aws-sdk-go-v2 sends CRC32 by default, or another algorithm named)
+// or copied from; the whole-object checksum a client sends with Complete
+// of such an upload is not checked (versity/versitygw#1547, #1899).
+func TestS3MultipartDefaultCRC64NVMEMixedParts(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithMinPartSize(1)}})
+	c := f.client()
+	ctx := context.Background()
+	bucket, key := aws.String("mpmixed"), aws.String("k")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: bucket})
+	require.NoError(t, err)
+	src := pattern(3000)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: bucket, Key: aws.String("src"), Body: bytes.NewReader(src)})
+	require.NoError(t, err)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: key})
+	require.NoError(t, err)
+	require.Empty(t, up.ChecksumAlgorithm)
+	p1, p3 := pattern(70<<10), bytes.Repeat([]byte("q"), 1000)
+	r1, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: key, UploadId: up.UploadId, PartNumber: aws.Int32(1), Body: bytes.NewReader(p1)})
+	require.NoError(t, err)
+	require.Equal(t, base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(p1))), aws.ToString(r1.ChecksumCRC32), "the part's own checksum is answered")
+	r2, err := c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: bucket, Key: key, UploadId: up.UploadId, PartNumber: aws.Int32(2), CopySource: aws.String("mpmixed/src"), CopySourceRange: aws.String("bytes=100-1099")})
+	require.NoError(t, err)
+	r3, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: key, UploadId: up.UploadId, PartNumber: aws.Int32(3), Body: bytes.NewReader(p3), ChecksumAlgorithm: types.ChecksumAlgorithmSha256})
+	require.NoError(t, err)
+	sha := sha256.Sum256(p3)
+	require.Equal(t, base64.StdEncoding.EncodeToString(sha[:]), aws.ToString(r3.ChecksumSHA256))
+	lp, err := c.ListParts(ctx, &s3.ListPartsInput{Bucket: bucket, Key: key, UploadId: up.UploadId})
+	require.NoError(t, err)
+	require.Len(t, lp.Parts, 3)
+	for _, p := range lp.Parts {
+		require.Nil(t, p.ChecksumCRC64NVME, "the default is not listed")
+	}
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: key, UploadId: up.UploadId,
+		ChecksumCRC32: aws.String("AAAAAA=="), // not the upload's algorithm: ignored
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
+			{PartNumber: aws.Int32(1), ETag: r1.ETag, ChecksumCRC32: r1.ChecksumCRC32},
+			{PartNumber: aws.Int32(2), ETag: r2.CopyPartResult.ETag},
+			{PartNumber: aws.Int32(3), ETag: r3.ETag, ChecksumSHA256: r3.ChecksumSHA256},
+		}}})
+	require.NoError(t, err)
+	whole := slices.Concat(p1, src[100:1100], p3)
+	want := base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint64(nil, crc64nvme.Checksum(whole)))
+	require.Equal(t, want, aws.ToString(done.ChecksumCRC64NVME))
+	require.Equal(t, types.ChecksumTypeFullObject, done.ChecksumType)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: key, ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	require.Equal(t, want, aws.ToString(head.ChecksumCRC64NVME))
+	require.Nil(t, head.ChecksumCRC32)
 	require.Equal(t, types.ChecksumTypeFullObject, head.ChecksumType)
 }
 
