@@ -35,7 +35,7 @@ func FuzzCompleteRoundTrip(f *testing.F) {
 			Parts   []part
 		}{}
 		for _, p := range parts {
-			if !xmlText(p.ETag) || !xmlText(p.ChecksumCRC32+p.ChecksumCRC32C+p.ChecksumCRC64NVME+p.ChecksumSHA1+p.ChecksumSHA256) {
+			if !survivesEscaping(p.ETag) || !survivesEscaping(p.ChecksumCRC32+p.ChecksumCRC32C+p.ChecksumCRC64NVME+p.ChecksumSHA1+p.ChecksumSHA256) {
 				return // characters XML 1.0 cannot carry: no renderer sends them
 			}
 			doc.Parts = append(doc.Parts, part{completePartXML: p})
@@ -59,8 +59,8 @@ func FuzzCompleteRoundTrip(f *testing.F) {
 	})
 }
 
-// xmlText reports whether s survives encoding/xml's escaping unchanged.
-func xmlText(s string) bool {
+// survivesEscaping reports whether s survives encoding/xml's escaping unchanged.
+func survivesEscaping(s string) bool {
 	var b strings.Builder
 	_ = xml.EscapeText(&b, []byte(s))
 	var back struct {

@@ -326,14 +326,14 @@ func sinaJSON(v any) (any, bool) {
 	case *listBucketResult:
 		return sinaListJSON(x), true
 	case *initiateMultipartUploadResult:
-		return map[string]string{"Bucket": x.Bucket, "Key": x.Key, "UploadId": x.UploadID}, true
+		return map[string]string{"Bucket": x.Bucket, "Key": string(x.Key), "UploadId": x.UploadID}, true
 	case *completeMultipartUploadResult:
 		return struct {
 			Bucket   string `json:"Bucket"`
 			Key      string `json:"Key"`
 			ETag     string `json:"ETag"`
 			Location string `json:"Location"`
-		}{x.Bucket, x.Key, unquote(x.ETag), x.Location}, true
+		}{x.Bucket, string(x.Key), unquote(x.ETag), x.Location}, true
 	case *listPartsResult:
 		type part struct {
 			PartNumber   int    `json:"PartNumber"`
@@ -349,7 +349,7 @@ func sinaJSON(v any) (any, bool) {
 				DisplayName string `json:"DisplayName"`
 			} `json:"Owner"`
 			Parts []part `json:"Parts"`
-		}{Bucket: x.Bucket, Key: x.Key, Parts: []part{}}
+		}{Bucket: x.Bucket, Key: string(x.Key), Parts: []part{}}
 		out.Owner.ID, out.Owner.DisplayName = sinaUserID(x.Owner.ID), x.Owner.DisplayName
 		for _, p := range x.Parts {
 			out.Parts = append(out.Parts, part{p.PartNumber, sinaTimeOfXML(p.LastModified), unquote(p.ETag), p.Size})
@@ -360,7 +360,7 @@ func sinaJSON(v any) (any, bool) {
 	case *sinaACLDoc, *sinaBucketList, *sinaObjectMeta, *sinaBucketMeta:
 		return v, true
 	case *postResponse:
-		return map[string]string{"Bucket": x.Bucket, "Key": x.Key, "ETag": unquote(x.ETag), "Location": x.Location}, true
+		return map[string]string{"Bucket": x.Bucket, "Key": string(x.Key), "ETag": unquote(x.ETag), "Location": x.Location}, true
 	}
 	return nil, false
 }
@@ -403,16 +403,16 @@ func orNull(s string) *string {
 }
 
 func sinaListJSON(x *listBucketResult) *sinaList {
-	out := &sinaList{Delimiter: orNull(x.Delimiter), Prefix: orNull(x.Prefix), NextMarker: orNull(x.NextMarker),
+	out := &sinaList{Delimiter: orNull(string(x.Delimiter)), Prefix: orNull(string(x.Prefix)), NextMarker: orNull(string(x.NextMarker)),
 		IsTruncated: x.IsTruncated, CommonPrefixes: []commonPrefixJS{}, Contents: []sinaListEntry{}}
 	if x.Marker != nil {
-		out.Marker = orNull(*x.Marker)
+		out.Marker = orNull(string(*x.Marker))
 	}
 	for _, cp := range x.CommonPrefixes {
-		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefixJS{cp.Prefix})
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefixJS{string(cp.Prefix)})
 	}
 	for _, c := range x.contents() {
-		e := sinaListEntry{Name: c.Key, LastModified: sinaTimeOfXML(c.LastModified), MD5: unquote(c.ETag), Size: c.Size}
+		e := sinaListEntry{Name: string(c.Key), LastModified: sinaTimeOfXML(c.LastModified), MD5: unquote(c.ETag), Size: c.Size}
 		if o := c.info; o != nil {
 			e.SHA1, e.Owner, e.ContentType = orNull(o.SHA1), sinaUserID(o.Owner), o.ContentType
 			e.LastModified = sinaTime(o.LastModified)

@@ -14,15 +14,15 @@ import (
 type listBucketResult struct {
 	XMLName               xml.Name
 	Name                  string         `xml:"Name"`
-	Prefix                string         `xml:"Prefix"`
-	Marker                *string        `xml:"Marker"`
-	NextMarker            string         `xml:"NextMarker,omitempty"`
-	ContinuationToken     *string        `xml:"ContinuationToken"` // set when the request named one, even empty
-	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
-	StartAfter            string         `xml:"StartAfter,omitempty"`
+	Prefix                xmlText        `xml:"Prefix"`
+	Marker                *xmlText       `xml:"Marker"`
+	NextMarker            xmlText        `xml:"NextMarker,omitempty"`
+	ContinuationToken     *xmlText       `xml:"ContinuationToken"` // set when the request named one, even empty
+	NextContinuationToken xmlText        `xml:"NextContinuationToken,omitempty"`
+	StartAfter            xmlText        `xml:"StartAfter,omitempty"`
 	KeyCount              *int           `xml:"KeyCount"`
 	MaxKeys               int            `xml:"MaxKeys"`
-	Delimiter             string         `xml:"Delimiter,omitempty"`
+	Delimiter             xmlText        `xml:"Delimiter,omitempty"`
 	EncodingType          string         `xml:"EncodingType,omitempty"`
 	IsTruncated           bool           `xml:"IsTruncated"`
 	Contents              []xmlObject    `xml:"Contents"`
@@ -70,7 +70,7 @@ func checksumAlgorithm(o *engine.ObjectInfo) string {
 
 // xmlObject converts o as appendEntry renders it.
 func (e *listEntries) xmlObject(o *engine.ObjectInfo) xmlObject {
-	x := xmlObject{Key: e.p.enc(o.Key), LastModified: xmlTime(o.LastModified), ETag: e.d.etag(o.ETag),
+	x := xmlObject{Key: xmlText(e.p.enc(o.Key)), LastModified: xmlTime(o.LastModified), ETag: e.d.etag(o.ETag),
 		Size: o.Size, StorageClass: e.d.storageClassName(o.StorageClass), info: o}
 	if e.d.behave.objectTypeInListing {
 		x.Type = o.Type.String()
@@ -88,15 +88,15 @@ func (e *listEntries) xmlObject(o *engine.ObjectInfo) xmlObject {
 }
 
 type xmlObject struct {
-	Key               string `xml:"Key"`
-	LastModified      string `xml:"LastModified"`
-	ETag              string `xml:"ETag"`
-	Type              string `xml:"Type,omitempty"` // OSS
-	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
-	ChecksumType      string `xml:"ChecksumType,omitempty"`
-	Size              int64  `xml:"Size"`
-	StorageClass      string `xml:"StorageClass"`
-	Owner             *owner `xml:"Owner"`
+	Key               xmlText `xml:"Key"`
+	LastModified      string  `xml:"LastModified"`
+	ETag              string  `xml:"ETag"`
+	Type              string  `xml:"Type,omitempty"` // OSS
+	ChecksumAlgorithm string  `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string  `xml:"ChecksumType,omitempty"`
+	Size              int64   `xml:"Size"`
+	StorageClass      string  `xml:"StorageClass"`
+	Owner             *owner  `xml:"Owner"`
 	// RestoreStatus, with x-amz-optional-object-attributes: RestoreStatus.
 	RestoreStatus *xmlRestoreStatus `xml:"RestoreStatus,omitempty"`
 	// info is the listed object, for dialects whose listings say more.
@@ -104,7 +104,7 @@ type xmlObject struct {
 }
 
 type commonPrefix struct {
-	Prefix string `xml:"Prefix"`
+	Prefix xmlText `xml:"Prefix"`
 }
 
 // listParams are the parameters shared by the listing operations.
@@ -212,7 +212,7 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 	}
 	out.entries = e
 	for _, cp := range res.CommonPrefixes {
-		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{xmlText(p.enc(cp))})
 	}
 }
 
@@ -227,9 +227,9 @@ func (s *server) listObjectsV1(rc *request) error {
 	if err != nil {
 		return err
 	}
-	m := p.enc(marker)
-	out := &listBucketResult{Name: rc.op.Bucket, Prefix: p.enc(p.prefix), Marker: &m, MaxKeys: p.maxKeys,
-		Delimiter: p.enc(p.delimiter), IsTruncated: res.IsTruncated}
+	m := xmlText(p.enc(marker))
+	out := &listBucketResult{Name: rc.op.Bucket, Prefix: xmlText(p.enc(p.prefix)), Marker: &m, MaxKeys: p.maxKeys,
+		Delimiter: xmlText(p.enc(p.delimiter)), IsTruncated: res.IsTruncated}
 	if p.encode {
 		out.EncodingType = "url"
 	}
@@ -237,9 +237,9 @@ func (s *server) listObjectsV1(rc *request) error {
 	// one a client continues from the page's last Key. (minio-js takes
 	// NextMarker as is, so an encoded one skipped or repeated keys.)
 	if res.IsTruncated && (p.delimiter != "" || !rc.d.behave.nextMarkerNeedsDelimiter) {
-		out.NextMarker = p.enc(res.NextMarker)
+		out.NextMarker = xmlText(p.enc(res.NextMarker))
 		if rc.d.behave.inclusiveMarker {
-			out.NextMarker = p.enc(res.NextStart)
+			out.NextMarker = xmlText(p.enc(res.NextStart))
 		}
 	}
 	s.fillContents(rc, out, p, res, true)
@@ -269,16 +269,17 @@ func (s *server) listObjectsV2(rc *request) error {
 		return err
 	}
 	n := len(res.Objects) + len(res.CommonPrefixes)
-	out := &listBucketResult{Name: rc.op.Bucket, Prefix: p.enc(p.prefix), MaxKeys: p.maxKeys, KeyCount: &n,
-		Delimiter: p.enc(p.delimiter), IsTruncated: res.IsTruncated, StartAfter: p.enc(startAfter)}
+	out := &listBucketResult{Name: rc.op.Bucket, Prefix: xmlText(p.enc(p.prefix)), MaxKeys: p.maxKeys, KeyCount: &n,
+		Delimiter: xmlText(p.enc(p.delimiter)), IsTruncated: res.IsTruncated, StartAfter: xmlText(p.enc(startAfter))}
 	if rc.q.Has("continuation-token") {
-		out.ContinuationToken = &token
+		t := xmlText(token)
+		out.ContinuationToken = &t
 	}
 	if p.encode {
 		out.EncodingType = "url"
 	}
 	if res.IsTruncated {
-		out.NextContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(res.NextMarker))
+		out.NextContinuationToken = xmlText(base64.RawURLEncoding.EncodeToString([]byte(res.NextMarker)))
 	}
 	s.fillContents(rc, out, p, res, rc.q.Get("fetch-owner") == "true")
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketResult", out)

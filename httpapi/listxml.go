@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/xml"
 	"slices"
 	"strconv"
 	"strings"
@@ -22,28 +23,28 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 	b = slices.Grow(b, 512+320*n)
 	b = appendStart(b, root, xmlns)
 	b = appendElem(b, "Name", r.Name)
-	b = appendElem(b, "Prefix", r.Prefix)
+	b = appendElem(b, "Prefix", string(r.Prefix))
 	if r.Marker != nil {
-		b = appendElem(b, "Marker", *r.Marker)
+		b = appendElem(b, "Marker", string(*r.Marker))
 	}
-	b = appendElemOmit(b, "NextMarker", r.NextMarker)
+	b = appendElemOmit(b, "NextMarker", string(r.NextMarker))
 	if r.ContinuationToken != nil {
-		b = appendElem(b, "ContinuationToken", *r.ContinuationToken)
+		b = appendElem(b, "ContinuationToken", string(*r.ContinuationToken))
 	}
-	b = appendElemOmit(b, "NextContinuationToken", r.NextContinuationToken)
-	b = appendElemOmit(b, "StartAfter", r.StartAfter)
+	b = appendElemOmit(b, "NextContinuationToken", string(r.NextContinuationToken))
+	b = appendElemOmit(b, "StartAfter", string(r.StartAfter))
 	if r.KeyCount != nil {
 		b = appendRaw(b, "KeyCount", strconv.AppendInt(nil, int64(*r.KeyCount), 10))
 	}
 	b = appendRaw(b, "MaxKeys", strconv.AppendInt(nil, int64(r.MaxKeys), 10))
-	b = appendElemOmit(b, "Delimiter", r.Delimiter)
+	b = appendElemOmit(b, "Delimiter", string(r.Delimiter))
 	b = appendElemOmit(b, "EncodingType", r.EncodingType)
 	b = appendRaw(b, "IsTruncated", strconv.AppendBool(nil, r.IsTruncated))
 	var num [20]byte
 	for i := range r.Contents {
 		o := &r.Contents[i]
 		b = append(b, "<Contents>"...)
-		b = appendElem(b, "Key", o.Key)
+		b = appendElem(b, "Key", string(o.Key))
 		b = appendElem(b, "LastModified", o.LastModified)
 		b = appendElem(b, "ETag", o.ETag)
 		b = appendElemOmit(b, "Type", o.Type)
@@ -72,7 +73,7 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 	}
 	for _, p := range r.CommonPrefixes {
 		b = append(b, "<CommonPrefixes>"...)
-		b = appendElem(b, "Prefix", p.Prefix)
+		b = appendElem(b, "Prefix", string(p.Prefix))
 		b = append(b, "</CommonPrefixes>"...)
 	}
 	return appendEnd(b, root)
@@ -161,9 +162,14 @@ func appendRaw(b []byte, name string, value []byte) []byte {
 	return appendEnd(b, name)
 }
 
-// appendEscaped escapes s as encoding/xml's EscapeText does: the five
-// markup characters, tab, newline and carriage return as references, and
-// anything that is not a valid XML character as U+FFFD.
+// appendEscaped escapes s as encoding/xml's EscapeText does (the five
+// markup characters, tab, newline and carriage return as references), but
+// writes a character XML 1.0 cannot carry (a C0 control, U+FFFE, U+FFFF)
+// as a numeric character reference, as S3 writes keys holding one, where
+// EscapeText writes U+FFFD and so hands the client another key. Such a
+// document is not well-formed XML 1.0: a client that cannot read it asks
+// for encoding-type=url (rclone retries that way on a syntax error, as it
+// must against S3). Bytes that are not UTF-8 become U+FFFD.
 func appendEscaped(b []byte, s string) []byte {
 	last := 0
 	for i := 0; i < len(s); {
@@ -191,8 +197,14 @@ func appendEscaped(b []byte, s string) []byte {
 		case '\r':
 			esc = "&#xD;"
 		default:
-			if !xmlChar(r) || r == utf8.RuneError && width == 1 {
+			if r == utf8.RuneError && width == 1 {
 				esc = "\uFFFD"
+			} else if !xmlChar(r) {
+				b = append(b, s[last:i]...)
+				b = append(b, "&#x"...)
+				b = strconv.AppendUint(b, uint64(r), 16)
+				b = append(b, ';')
+				last = i + width
 			}
 		}
 		if esc != "" {
@@ -219,6 +231,22 @@ func appendText(b []byte, s string) []byte {
 		b = append(b, s[i])
 		s = s[i+1:]
 	}
+}
+
+// xmlText is response text that may hold any character a key can (keys,
+// prefixes, markers, delimiters, tokens): encoding/xml writes it through
+// appendEscaped, so that a control character reaches the client as the
+// reference S3 writes instead of as U+FFFD.
+type xmlText string
+
+// MarshalXML implements xml.Marshaler.
+func (t xmlText) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	return e.EncodeElement(innerXML{appendEscaped(nil, string(t))}, start)
+}
+
+// innerXML is an element's content, already escaped.
+type innerXML struct {
+	Inner []byte `xml:",innerxml"`
 }
 
 // plainASCII marks the ASCII bytes appendEscaped copies as they are.

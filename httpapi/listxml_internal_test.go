@@ -14,12 +14,12 @@ import (
 
 // TestListXMLMatchesEncodingXML: the hand-written listing renderer writes
 // exactly what encoding/xml writes for the same value, for random values
-// with every optional field on or off and keys full of characters that
-// need escaping.
+// with every optional field on or off, keys full of characters that need
+// escaping and, in the fields of key text (xmlText), characters XML 1.0
+// cannot carry.
 func TestListXMLMatchesEncodingXML(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	str := func() string {
-		const alphabet = "ab/&<>\"'\t\n\r\x01é日 "
+	gen := func(alphabet string) string {
 		r := []rune(alphabet)
 		n := rng.IntN(8)
 		out := make([]rune, n)
@@ -28,22 +28,30 @@ func TestListXMLMatchesEncodingXML(t *testing.T) {
 		}
 		return string(out)
 	}
+	str := func() string { return gen("ab/&<>\"'\t\n\r\uFFFDé日 ") }
+	key := func() xmlText { return xmlText(gen("ab/&<>\"'\t\n\r\x01\x1f\uFFFE\uFFFDé日 ")) }
 	opt := func() string {
 		if rng.IntN(2) == 0 {
 			return ""
 		}
 		return str()
 	}
+	optKey := func() xmlText {
+		if rng.IntN(2) == 0 {
+			return ""
+		}
+		return key()
+	}
 	for i := range 500 {
-		r := &listBucketResult{Name: str(), Prefix: opt(), NextMarker: opt(),
-			NextContinuationToken: opt(), StartAfter: opt(), MaxKeys: rng.IntN(1001), Delimiter: opt(),
+		r := &listBucketResult{Name: str(), Prefix: optKey(), NextMarker: optKey(),
+			NextContinuationToken: optKey(), StartAfter: optKey(), MaxKeys: rng.IntN(1001), Delimiter: optKey(),
 			EncodingType: opt(), IsTruncated: rng.IntN(2) == 0}
 		if rng.IntN(2) == 0 {
-			m := opt()
+			m := optKey()
 			r.Marker = &m
 		}
 		if rng.IntN(2) == 0 {
-			tok := opt()
+			tok := optKey()
 			r.ContinuationToken = &tok
 		}
 		if rng.IntN(2) == 0 {
@@ -51,7 +59,7 @@ func TestListXMLMatchesEncodingXML(t *testing.T) {
 			r.KeyCount = &n
 		}
 		for range rng.IntN(4) {
-			o := xmlObject{Key: str(), LastModified: str(), ETag: str(), Type: opt(), ChecksumAlgorithm: opt(),
+			o := xmlObject{Key: key(), LastModified: str(), ETag: str(), Type: opt(), ChecksumAlgorithm: opt(),
 				ChecksumType: opt(), Size: rng.Int64(), StorageClass: str()}
 			if rng.IntN(2) == 0 {
 				o.Owner = &owner{ID: str(), DisplayName: opt()}
@@ -62,7 +70,7 @@ func TestListXMLMatchesEncodingXML(t *testing.T) {
 			r.Contents = append(r.Contents, o)
 		}
 		for range rng.IntN(3) {
-			r.CommonPrefixes = append(r.CommonPrefixes, commonPrefix{str()})
+			r.CommonPrefixes = append(r.CommonPrefixes, commonPrefix{key()})
 		}
 		for _, ns := range []string{"", "http://s3.amazonaws.com/doc/2006-03-01/"} {
 			fast := r.appendXML(nil, "ListBucketResult", ns)
@@ -79,7 +87,7 @@ func TestListXMLMatchesEncodingXML(t *testing.T) {
 func BenchmarkListXML(b *testing.B) {
 	r := &listBucketResult{Name: "bench", MaxKeys: 1000}
 	for i := range 1000 {
-		r.Contents = append(r.Contents, xmlObject{Key: "prefix/object-" + string(rune('a'+i%26)) + "-key.txt",
+		r.Contents = append(r.Contents, xmlObject{Key: xmlText("prefix/object-" + string(rune('a'+i%26)) + "-key.txt"),
 			LastModified: "2026-01-01T00:00:00.000Z", ETag: `"d41d8cd98f00b204e9800998ecf8427e"`, Size: int64(i), StorageClass: "STANDARD"})
 	}
 	b.Run("hand", func(b *testing.B) {

@@ -67,7 +67,7 @@ type metaQueryFilesX struct {
 }
 
 type metaQueryFileX struct {
-	Filename                              string          `xml:"Filename"`
+	Filename                              xmlText         `xml:"Filename"`
 	Size                                  int64           `xml:"Size"`
 	FileModifiedTime                      string          `xml:"FileModifiedTime"`
 	OSSObjectType                         string          `xml:"OSSObjectType"`
@@ -329,7 +329,7 @@ func metaQueryFile(rc *request, o *engine.ObjectInfo, f *metaquery.File) {
 
 func renderMetaQueryFile(f *metaquery.File) metaQueryFileX {
 	x := metaQueryFileX{
-		Filename: f.Filename, Size: f.Size, FileModifiedTime: f.Modified.UTC().Format(time.RFC3339Nano),
+		Filename: xmlText(f.Filename), Size: f.Size, FileModifiedTime: f.Modified.UTC().Format(time.RFC3339Nano),
 		OSSObjectType: f.ObjectType, OSSStorageClass: f.StorageClass, ObjectACL: f.ACL, ETag: f.ETag, OSSCRC64: f.CRC64,
 		OSSTaggingCount: len(f.Tags), ServerSideEncryption: f.SSE, ServerSideEncryptionCustomerAlgorithm: f.SSECustomerAlgorithm,
 		ContentType: f.ContentType, ContentEncoding: f.ContentEncoding, ContentLanguage: f.ContentLanguage,

@@ -16,10 +16,10 @@ import (
 
 type initiateMultipartUploadResult struct {
 	XMLName      xml.Name
-	Bucket       string `xml:"Bucket"`
-	Key          string `xml:"Key"`
-	UploadID     string `xml:"UploadId"`
-	EncodingType string `xml:"EncodingType,omitempty"` // OSS
+	Bucket       string  `xml:"Bucket"`
+	Key          xmlText `xml:"Key"`
+	UploadID     string  `xml:"UploadId"`
+	EncodingType string  `xml:"EncodingType,omitempty"` // OSS
 }
 
 // writeKeyEncoding reads the encoding-type of a write (multipart calls,
@@ -94,7 +94,7 @@ func (s *server) createMultipartUpload(rc *request) error {
 		rc.w.Header().Set(rc.d.h("server-side-encryption"), v)
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "InitiateMultipartUploadResult",
-		&initiateMultipartUploadResult{Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), UploadID: id, EncodingType: encType})
+		&initiateMultipartUploadResult{Bucket: rc.op.Bucket, Key: xmlText(encKey(rc.op.Key)), UploadID: id, EncodingType: encType})
 }
 
 func (s *server) uploadPart(rc *request) error {
@@ -246,11 +246,11 @@ type completePartXML struct {
 
 type completeMultipartUploadResult struct {
 	XMLName      xml.Name
-	EncodingType string `xml:"EncodingType,omitempty"` // OSS
-	Location     string `xml:"Location"`
-	Bucket       string `xml:"Bucket"`
-	Key          string `xml:"Key"`
-	ETag         string `xml:"ETag"`
+	EncodingType string  `xml:"EncodingType,omitempty"` // OSS
+	Location     string  `xml:"Location"`
+	Bucket       string  `xml:"Bucket"`
+	Key          xmlText `xml:"Key"`
+	ETag         string  `xml:"ETag"`
 	checksumFields
 	ChecksumType string `xml:"ChecksumType,omitempty"`
 }
@@ -402,7 +402,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		}
 	}
 	res := &completeMultipartUploadResult{
-		Location: objectURL(rc, rc.op.Key), Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), ETag: rc.d.etag(info.ETag),
+		Location: objectURL(rc, rc.op.Key), Bucket: rc.op.Bucket, Key: xmlText(encKey(rc.op.Key)), ETag: rc.d.etag(info.ETag),
 		EncodingType: encType,
 	}
 	rc.setCRC64(info.CRC64, info.NoCRC64)
@@ -467,7 +467,7 @@ type listPartsResult struct {
 	XMLName              xml.Name
 	EncodingType         string    `xml:"EncodingType,omitempty"` // OSS
 	Bucket               string    `xml:"Bucket"`
-	Key                  string    `xml:"Key"`
+	Key                  xmlText   `xml:"Key"`
 	UploadID             string    `xml:"UploadId"`
 	PartNumberMarker     int       `xml:"PartNumberMarker"`
 	NextPartNumberMarker int       `xml:"NextPartNumberMarker"`
@@ -534,7 +534,7 @@ func (s *server) listParts(rc *request) error {
 	}
 	up := res.Upload
 	o := owner{ID: up.Owner, DisplayName: s.displayName(up.Owner)}
-	out := &listPartsResult{Bucket: rc.op.Bucket, Key: encKey(rc.op.Key), EncodingType: encType, UploadID: uploadID, PartNumberMarker: marker,
+	out := &listPartsResult{Bucket: rc.op.Bucket, Key: xmlText(encKey(rc.op.Key)), EncodingType: encType, UploadID: uploadID, PartNumberMarker: marker,
 		NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: max, IsTruncated: res.IsTruncated,
 		Initiator: o, Owner: o, StorageClass: rc.d.storageClassName(up.StorageClass),
 		ChecksumAlgorithm: string(up.ChecksumAlgorithm), ChecksumType: up.ChecksumType}
@@ -554,12 +554,12 @@ func (s *server) listParts(rc *request) error {
 type listMultipartUploadsResult struct {
 	XMLName            xml.Name
 	Bucket             string         `xml:"Bucket"`
-	KeyMarker          string         `xml:"KeyMarker"`
+	KeyMarker          xmlText        `xml:"KeyMarker"`
 	UploadIDMarker     string         `xml:"UploadIdMarker"`
-	NextKeyMarker      string         `xml:"NextKeyMarker,omitempty"`
+	NextKeyMarker      xmlText        `xml:"NextKeyMarker,omitempty"`
 	NextUploadIDMarker string         `xml:"NextUploadIdMarker,omitempty"`
-	Prefix             string         `xml:"Prefix"`
-	Delimiter          string         `xml:"Delimiter,omitempty"`
+	Prefix             xmlText        `xml:"Prefix"`
+	Delimiter          xmlText        `xml:"Delimiter,omitempty"`
 	MaxUploads         int            `xml:"MaxUploads"`
 	EncodingType       string         `xml:"EncodingType,omitempty"`
 	IsTruncated        bool           `xml:"IsTruncated"`
@@ -568,14 +568,14 @@ type listMultipartUploadsResult struct {
 }
 
 type xmlUpload struct {
-	UploadID          string `xml:"UploadId"`
-	Key               string `xml:"Key"`
-	Initiated         string `xml:"Initiated"`
-	StorageClass      string `xml:"StorageClass"`
-	Owner             owner  `xml:"Owner"`
-	Initiator         owner  `xml:"Initiator"`
-	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
-	ChecksumType      string `xml:"ChecksumType,omitempty"`
+	UploadID          string  `xml:"UploadId"`
+	Key               xmlText `xml:"Key"`
+	Initiated         string  `xml:"Initiated"`
+	StorageClass      string  `xml:"StorageClass"`
+	Owner             owner   `xml:"Owner"`
+	Initiator         owner   `xml:"Initiator"`
+	ChecksumAlgorithm string  `xml:"ChecksumAlgorithm,omitempty"`
+	ChecksumType      string  `xml:"ChecksumType,omitempty"`
 }
 
 func (s *server) listMultipartUploads(rc *request) error {
@@ -595,22 +595,22 @@ func (s *server) listMultipartUploads(rc *request) error {
 	if err != nil {
 		return err
 	}
-	out := &listMultipartUploadsResult{Bucket: rc.op.Bucket, KeyMarker: p.enc(keyMarker), UploadIDMarker: idMarker,
-		Prefix: p.enc(p.prefix), Delimiter: p.enc(p.delimiter), MaxUploads: p.maxKeys, IsTruncated: res.IsTruncated}
+	out := &listMultipartUploadsResult{Bucket: rc.op.Bucket, KeyMarker: xmlText(p.enc(keyMarker)), UploadIDMarker: idMarker,
+		Prefix: xmlText(p.enc(p.prefix)), Delimiter: xmlText(p.enc(p.delimiter)), MaxUploads: p.maxKeys, IsTruncated: res.IsTruncated}
 	if p.encode {
 		out.EncodingType = "url"
 	}
 	if res.IsTruncated {
-		out.NextKeyMarker, out.NextUploadIDMarker = p.enc(res.NextKeyMarker), res.NextUploadIDMarker
+		out.NextKeyMarker, out.NextUploadIDMarker = xmlText(p.enc(res.NextKeyMarker)), res.NextUploadIDMarker
 	}
 	for _, u := range res.Uploads {
 		o := owner{ID: u.Owner, DisplayName: s.displayName(u.Owner)}
-		out.Uploads = append(out.Uploads, xmlUpload{UploadID: u.UploadID, Key: p.enc(u.Key), Initiated: xmlTime(u.Initiated),
+		out.Uploads = append(out.Uploads, xmlUpload{UploadID: u.UploadID, Key: xmlText(p.enc(u.Key)), Initiated: xmlTime(u.Initiated),
 			StorageClass: rc.d.storageClassName(u.StorageClass), Owner: o, Initiator: o,
 			ChecksumAlgorithm: string(u.ChecksumAlgorithm), ChecksumType: u.ChecksumType})
 	}
 	for _, cp := range res.CommonPrefixes {
-		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{xmlText(p.enc(cp))})
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListMultipartUploadsResult", out)
 }

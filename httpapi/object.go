@@ -724,17 +724,17 @@ type deleteResult struct {
 }
 
 type deletedEntry struct {
-	Key                   string `xml:"Key"`
-	VersionID             string `xml:"VersionId,omitempty"`
-	DeleteMarker          bool   `xml:"DeleteMarker,omitempty"`
-	DeleteMarkerVersionID string `xml:"DeleteMarkerVersionId,omitempty"`
+	Key                   xmlText `xml:"Key"`
+	VersionID             string  `xml:"VersionId,omitempty"`
+	DeleteMarker          bool    `xml:"DeleteMarker,omitempty"`
+	DeleteMarkerVersionID string  `xml:"DeleteMarkerVersionId,omitempty"`
 }
 
 type deleteError struct {
-	Key       string `xml:"Key"`
-	VersionID string `xml:"VersionId,omitempty"`
-	Code      string `xml:"Code"`
-	Message   string `xml:"Message"`
+	Key       xmlText `xml:"Key"`
+	VersionID string  `xml:"VersionId,omitempty"`
+	Code      string  `xml:"Code"`
+	Message   string  `xml:"Message"`
 }
 
 // MaxDeleteObjects is the most keys one DeleteObjects request may name.
@@ -772,17 +772,17 @@ func (s *server) deleteObjects(rc *request) error {
 	for _, o := range req.objects {
 		if o.versionID != "" && !engine.ValidVersionID(o.versionID) {
 			e := errorf("NoSuchVersion", "")
-			out.Errors = append(out.Errors, deleteError{Key: o.key, VersionID: o.versionID, Code: e.Code, Message: e.Message})
+			out.Errors = append(out.Errors, deleteError{Key: xmlText(o.key), VersionID: o.versionID, Code: e.Code, Message: e.Message})
 			continue
 		}
 		if len(o.key) > rc.maxKey(s) {
 			e := errorf("KeyTooLongError", "")
-			out.Errors = append(out.Errors, deleteError{Key: o.key, Code: e.Code, Message: e.Message})
+			out.Errors = append(out.Errors, deleteError{Key: xmlText(o.key), Code: e.Code, Message: e.Message})
 			continue
 		}
 		if err := s.deleteAllowed(rc, o.key); err != nil { // the bucket policy, per key (policy.go)
 			e, _ := toError(err)
-			out.Errors = append(out.Errors, deleteError{Key: o.key, Code: e.Code, Message: e.Message})
+			out.Errors = append(out.Errors, deleteError{Key: xmlText(o.key), Code: e.Code, Message: e.Message})
 			continue
 		}
 		keys = append(keys, engine.DeleteEntry{Key: o.key, IfMatch: o.etag, Owner: rc.writerID()})
@@ -809,12 +809,12 @@ func (s *server) deleteObjects(rc *request) error {
 		for _, r := range res {
 			if r.Err != nil {
 				e, _ := toError(r.Err)
-				out.Errors = append(out.Errors, deleteError{Key: r.Key, VersionID: r.VersionID, Code: e.Code, Message: e.Message})
+				out.Errors = append(out.Errors, deleteError{Key: xmlText(r.Key), VersionID: r.VersionID, Code: e.Code, Message: e.Message})
 				continue
 			}
 			s.emit(rc, deleteEventName(r), r.Key, -1, "", deleteEventVersion(r))
 			if !req.quiet {
-				out.Deleted = append(out.Deleted, deletedEntry{Key: r.Key, VersionID: r.VersionID, DeleteMarker: r.DeleteMarker,
+				out.Deleted = append(out.Deleted, deletedEntry{Key: xmlText(r.Key), VersionID: r.VersionID, DeleteMarker: r.DeleteMarker,
 					DeleteMarkerVersionID: r.DeleteMarkerVersionID})
 			}
 		}
@@ -826,10 +826,10 @@ func (s *server) deleteObjects(rc *request) error {
 	}
 	out.EncodingType = encType
 	for i := range out.Deleted {
-		out.Deleted[i].Key = encKey(out.Deleted[i].Key)
+		out.Deleted[i].Key = xmlText(encKey(string(out.Deleted[i].Key)))
 	}
 	for i := range out.Errors {
-		out.Errors[i].Key = encKey(out.Errors[i].Key)
+		out.Errors[i].Key = xmlText(encKey(string(out.Errors[i].Key)))
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "DeleteResult", out)
 }

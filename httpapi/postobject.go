@@ -359,7 +359,7 @@ func (s *server) postObject(rc *request) error {
 	case "200":
 		return writeEmpty(rc, http.StatusOK)
 	case "201":
-		return rc.d.writeDoc(rc.w, http.StatusCreated, "PostResponse", &postResponse{Location: loc, Bucket: rc.op.Bucket, Key: key, ETag: etag})
+		return rc.d.writeDoc(rc.w, http.StatusCreated, "PostResponse", &postResponse{Location: loc, Bucket: rc.op.Bucket, Key: xmlText(key), ETag: etag})
 	}
 	return writeEmpty(rc, http.StatusNoContent)
 }
@@ -367,10 +367,10 @@ func (s *server) postObject(rc *request) error {
 // postResponse is the document of success_action_status 201.
 type postResponse struct {
 	XMLName  xml.Name
-	Location string `xml:"Location" json:"Location"`
-	Bucket   string `xml:"Bucket" json:"Bucket"`
-	Key      string `xml:"Key" json:"Key"`
-	ETag     string `xml:"ETag" json:"ETag"`
+	Location string  `xml:"Location" json:"Location"`
+	Bucket   string  `xml:"Bucket" json:"Bucket"`
+	Key      xmlText `xml:"Key" json:"Key"`
+	ETag     string  `xml:"ETag" json:"ETag"`
 }
 
 // AWS writes PostResponse without the namespace of its other documents

@@ -158,13 +158,13 @@ func (s *server) writeSourceVersionID(rc *request, bucket, key, vid string) {
 type listVersionsResult struct {
 	XMLName             xml.Name
 	Name                string         `xml:"Name"`
-	Prefix              string         `xml:"Prefix"`
-	KeyMarker           string         `xml:"KeyMarker"`
+	Prefix              xmlText        `xml:"Prefix"`
+	KeyMarker           xmlText        `xml:"KeyMarker"`
 	VersionIDMarker     string         `xml:"VersionIdMarker"`
-	NextKeyMarker       string         `xml:"NextKeyMarker,omitempty"`
+	NextKeyMarker       xmlText        `xml:"NextKeyMarker,omitempty"`
 	NextVersionIDMarker string         `xml:"NextVersionIdMarker,omitempty"`
 	MaxKeys             int            `xml:"MaxKeys"`
-	Delimiter           string         `xml:"Delimiter,omitempty"`
+	Delimiter           xmlText        `xml:"Delimiter,omitempty"`
 	EncodingType        string         `xml:"EncodingType,omitempty"`
 	IsTruncated         bool           `xml:"IsTruncated"`
 	Entries             []xmlVersion   // each named by its name
@@ -175,15 +175,15 @@ type listVersionsResult struct {
 // StorageClass), as name says.
 type xmlVersion struct {
 	name         string
-	Key          string `xml:"Key"`
-	VersionID    string `xml:"VersionId"`
-	IsLatest     bool   `xml:"IsLatest"`
-	LastModified string `xml:"LastModified"`
-	ETag         string `xml:"ETag,omitempty"`
-	Type         string `xml:"Type,omitempty"` // OSS
-	Size         *int64 `xml:"Size,omitempty"`
-	StorageClass string `xml:"StorageClass,omitempty"`
-	Owner        owner  `xml:"Owner"`
+	Key          xmlText `xml:"Key"`
+	VersionID    string  `xml:"VersionId"`
+	IsLatest     bool    `xml:"IsLatest"`
+	LastModified string  `xml:"LastModified"`
+	ETag         string  `xml:"ETag,omitempty"`
+	Type         string  `xml:"Type,omitempty"` // OSS
+	Size         *int64  `xml:"Size,omitempty"`
+	StorageClass string  `xml:"StorageClass,omitempty"`
+	Owner        owner   `xml:"Owner"`
 	// ChecksumAlgorithm and ChecksumType name a version's flexible
 	// checksum, as in ListObjects.
 	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
@@ -223,18 +223,18 @@ func (s *server) listObjectVersions(rc *request) error {
 	if err != nil {
 		return err
 	}
-	out := &listVersionsResult{Name: rc.op.Bucket, Prefix: p.enc(p.prefix), KeyMarker: p.enc(keyMarker),
-		VersionIDMarker: vidMarker, MaxKeys: p.maxKeys, Delimiter: p.enc(p.delimiter), IsTruncated: res.IsTruncated}
+	out := &listVersionsResult{Name: rc.op.Bucket, Prefix: xmlText(p.enc(p.prefix)), KeyMarker: xmlText(p.enc(keyMarker)),
+		VersionIDMarker: vidMarker, MaxKeys: p.maxKeys, Delimiter: xmlText(p.enc(p.delimiter)), IsTruncated: res.IsTruncated}
 	if p.encode {
 		out.EncodingType = "url"
 	}
 	if res.IsTruncated {
-		out.NextKeyMarker = p.enc(res.NextKeyMarker)
+		out.NextKeyMarker = xmlText(p.enc(res.NextKeyMarker))
 		out.NextVersionIDMarker = res.NextVersionIDMarker
 	}
 	out.Entries = make([]xmlVersion, 0, len(res.Versions))
 	for _, v := range res.Versions {
-		x := xmlVersion{name: "Version", Key: p.enc(v.Key), VersionID: versionOrNull(v.VersionID), IsLatest: v.IsLatest,
+		x := xmlVersion{name: "Version", Key: xmlText(p.enc(v.Key)), VersionID: versionOrNull(v.VersionID), IsLatest: v.IsLatest,
 			LastModified: xmlTime(v.LastModified), Owner: owner{ID: v.Owner, DisplayName: s.displayName(v.Owner)}}
 		if v.DeleteMarker {
 			x.name = "DeleteMarker"
@@ -254,7 +254,7 @@ func (s *server) listObjectVersions(rc *request) error {
 		out.Entries = append(out.Entries, x)
 	}
 	for _, cp := range res.CommonPrefixes {
-		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{p.enc(cp)})
+		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{xmlText(p.enc(cp))})
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListVersionsResult", out)
 }
