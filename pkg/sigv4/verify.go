@@ -244,7 +244,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	var ts string
 	var t time.Time
 	if v := header(r.Header, "X-Amz-Date"); v != "" {
-		t, err = time.Parse(TimeFormat, v)
+		t, err = parseTimestamp(v)
 		if err != nil {
 			return nil, fmt.Errorf("%w: invalid x-amz-date %q", ErrMissingDate, v)
 		}
