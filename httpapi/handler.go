@@ -343,7 +343,10 @@ func (s *server) refuseUnimplemented(rc *request, t target, e *Error) error {
 // fail writes err as an error response, unless the response has started.
 func (s *server) fail(rc *request, err error) {
 	e, internal := toError(err)
-	if internal {
+	switch {
+	case internal && errors.Is(err, context.Canceled) && rc.ctx.Err() != nil:
+		s.logClientGone(rc, err) // nobody reads the answer: not a server error
+	case internal:
 		s.logError(rc, err)
 	}
 	if rc.w.wroteHeader {
@@ -403,11 +406,11 @@ func (s *server) logError(rc *request, err error) {
 	}
 }
 
-// logClientGone notes, at debug level, a client that went away while its
-// response was being written: not an error of the server.
+// logClientGone notes, at debug level, a client that went away before
+// its response was complete: not an error of the server.
 func (s *server) logClientGone(rc *request, err error) {
 	if l := s.cfg.Logger; l != nil {
-		l.Debug("httpapi: client went away mid-response", "operation", rc.op.Operation, "bucket", rc.op.Bucket,
+		l.Debug("httpapi: client went away", "operation", rc.op.Operation, "bucket", rc.op.Bucket,
 			"key", shortKey(rc.op.Key), "request_id", rc.w.Header().Get(rc.d.requestIDHeader), "err", err)
 	}
 }

@@ -65,7 +65,9 @@ type fixture struct {
 }
 
 type fixtureOptions struct {
-	tls   bool
+	tls bool
+	// h2 serves HTTP/2 over TLS (and HTTP/1.1 to clients that ask).
+	h2    bool
 	clock *testClock
 	opts  []httpapi.Option
 }
@@ -86,7 +88,11 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 		httpapi.WithObserver(func(r httpapi.Record) { f.mu.Lock(); f.records = append(f.records, r); f.mu.Unlock() }),
 	}, fo.opts...)
 	h := httpapi.New(eng, opts...)
-	if fo.tls {
+	if fo.h2 {
+		f.srv = httptest.NewUnstartedServer(h)
+		f.srv.EnableHTTP2 = true
+		f.srv.StartTLS()
+	} else if fo.tls {
 		f.srv = httptest.NewTLSServer(h)
 	} else {
 		f.srv = httptest.NewServer(h)

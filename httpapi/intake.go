@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 
@@ -38,6 +41,8 @@ func (s *server) intake(rc *request) error {
 	rc.body, rc.size = r.Body, r.ContentLength
 	if r.Body == nil || r.Body == http.NoBody {
 		rc.body, rc.size = http.NoBody, 0
+	} else if r.ProtoMajor == 2 {
+		rc.body = h2Body{r.Body}
 	}
 	s.guardBody(rc)
 	switch rc.route.auth {
@@ -190,4 +195,19 @@ func headerSection(r *http.Request) int {
 		}
 	}
 	return n
+}
+
+// h2Body is an HTTP/2 request body read as HTTP/1.1's is. Go's HTTP/2
+// server ends a stream that stops short of its declared Content-Length,
+// or that its client resets, with errors of its own, where HTTP/1.1's
+// reader answers io.ErrUnexpectedEOF for both: IncompleteBody (400), as
+// S3 answers a short body. Read deadlines (throttle.go) pass unchanged.
+type h2Body struct{ r io.Reader }
+
+func (b h2Body) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF && !errors.Is(err, os.ErrDeadlineExceeded) {
+		err = fmt.Errorf("%w (%v)", io.ErrUnexpectedEOF, err)
+	}
+	return n, err
 }

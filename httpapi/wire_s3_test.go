@@ -429,3 +429,35 @@ func TestCopySourcePlus(t *testing.T) {
 		require.Equal(t, want, string(b), "copy source %q", src)
 	}
 }
+
+// TestHTTP2ShortBody: an HTTP/2 upload whose stream ends before its
+// declared Content-Length is 400 IncompleteBody and stores nothing, as a
+// short body is over HTTP/1.1 (Go's HTTP/2 server reports it with an
+// error of its own, which was answered 500 InternalError).
+func TestHTTP2ShortBody(t *testing.T) {
+	f := newFixture(t, fixtureOptions{h2: true})
+	must(t, f.do(t, raw{method: "PUT", path: "/h2short"}).errOrNil())
+	// A body that says it is 120 bytes and ends after 60.
+	req, err := http.NewRequest("PUT", f.srv.URL+"/h2short/k", io.NopCloser(strings.NewReader(strings.Repeat("-", 60))))
+	require.NoError(t, err)
+	req.ContentLength = 120
+	_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), sigv4.UnsignedPayload)
+	require.NoError(t, err)
+	if resp, err := f.srv.Client().Do(req); err == nil {
+		require.Equal(t, 2, resp.ProtoMajor)
+		resp.Body.Close()
+	}
+	require.Eventually(t, func() bool {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, r := range f.records {
+			if r.Operation == "PutObject" {
+				require.Equal(t, 400, r.Status)
+				require.Equal(t, "IncompleteBody", r.ErrorCode)
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, 10*time.Millisecond)
+	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/h2short/k"}).StatusCode)
+}
