@@ -324,7 +324,13 @@ func (e *Engine) firstVersion(r pebble.Reader, bucket, key string, skip []byte) 
 
 // decodeVersion decodes a V/ record at k.
 func (e *Engine) decodeVersion(bucket, key string, k, v []byte, body bool) (objectRecord, error) {
-	rec, err := decodeObject(v, body)
+	return e.decodeVersionFields(bucket, key, k, v, body, nil)
+}
+
+// decodeVersionFields is decodeVersion, briefly with brief set
+// (ListOptions.Brief).
+func (e *Engine) decodeVersionFields(bucket, key string, k, v []byte, body bool, brief *briefDecode) (objectRecord, error) {
+	rec, err := decodeObjectFields(v, body, body, brief)
 	if err != nil {
 		return rec, err
 	}
@@ -687,6 +693,9 @@ type VersionListOptions struct {
 	KeyMarker, VersionIDMarker string
 	// MaxKeys bounds versions plus common prefixes (0: DefaultMaxKeys).
 	MaxKeys int
+	// Brief is ListOptions.Brief: each ObjectInfo without what a
+	// listing does not show.
+	Brief bool
 }
 
 // VersionListResult is one page of ListObjectVersions. Versions hold
@@ -733,6 +742,10 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 	}
 	defer vit.Close()
 
+	var brief *briefDecode
+	if opts.Brief {
+		brief = &briefDecode{}
+	}
 	// Position both iterators.
 	oOK, vOK := oit.First(), vit.First()
 	// skipVersionsUntil, when set, skips V/ entries of that key up to and
@@ -836,7 +849,7 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 			if err != nil {
 				return VersionListResult{}, err
 			}
-			if rec, err = decodeObject(v, false); err != nil {
+			if rec, err = decodeObjectFields(v, false, false, brief); err != nil {
 				return VersionListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
 			}
 			rec.info.Bucket, rec.info.Key, rec.info.IsLatest = bucket, key, true
@@ -847,7 +860,7 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 			if err != nil {
 				return VersionListResult{}, err
 			}
-			if rec, err = e.decodeVersion(bucket, key, vit.Key(), v, false); err != nil {
+			if rec, err = e.decodeVersionFields(bucket, key, vit.Key(), v, false, brief); err != nil {
 				return VersionListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
 			}
 			// A key's newest V/ entry is its latest version when it has

@@ -79,6 +79,59 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 	return appendEnd(b, root)
 }
 
+// appendXML implements xmlAppender for ListObjectVersions pages, as
+// listBucketResult's does for ListObjects.
+func (r *listVersionsResult) appendXML(b []byte, root, xmlns string) []byte {
+	b = slices.Grow(b, 512+400*len(r.Entries)+64*len(r.CommonPrefixes))
+	b = appendStart(b, root, xmlns)
+	b = appendElem(b, "Name", r.Name)
+	b = appendElem(b, "Prefix", string(r.Prefix))
+	b = appendElem(b, "KeyMarker", string(r.KeyMarker))
+	b = appendElem(b, "VersionIdMarker", r.VersionIDMarker)
+	b = appendElemOmit(b, "NextKeyMarker", string(r.NextKeyMarker))
+	b = appendElemOmit(b, "NextVersionIdMarker", r.NextVersionIDMarker)
+	var num [20]byte
+	b = appendRaw(b, "MaxKeys", strconv.AppendInt(num[:0], int64(r.MaxKeys), 10))
+	b = appendElemOmit(b, "Delimiter", string(r.Delimiter))
+	b = appendElemOmit(b, "EncodingType", r.EncodingType)
+	b = appendRaw(b, "IsTruncated", strconv.AppendBool(num[:0], r.IsTruncated))
+	for i := range r.Entries {
+		v := &r.Entries[i]
+		b = append(b, '<')
+		b = append(b, v.name...)
+		b = append(b, '>')
+		b = appendElem(b, "Key", string(v.Key))
+		b = appendElem(b, "VersionId", v.VersionID)
+		b = appendRaw(b, "IsLatest", strconv.AppendBool(num[:0], v.IsLatest))
+		b = appendElem(b, "LastModified", v.LastModified)
+		b = appendElemOmit(b, "ETag", v.ETag)
+		b = appendElemOmit(b, "Type", v.Type)
+		if v.Size != nil {
+			b = appendRaw(b, "Size", strconv.AppendInt(num[:0], *v.Size, 10))
+		}
+		b = appendElemOmit(b, "StorageClass", v.StorageClass)
+		b = append(b, "<Owner>"...)
+		b = appendElem(b, "ID", v.Owner.ID)
+		b = appendElemOmit(b, "DisplayName", v.Owner.DisplayName)
+		b = append(b, "</Owner>"...)
+		b = appendElemOmit(b, "ChecksumAlgorithm", v.ChecksumAlgorithm)
+		b = appendElemOmit(b, "ChecksumType", v.ChecksumType)
+		if rs := v.RestoreStatus; rs != nil {
+			b = append(b, "<RestoreStatus>"...)
+			b = appendRaw(b, "IsRestoreInProgress", strconv.AppendBool(num[:0], rs.IsRestoreInProgress))
+			b = appendElemOmit(b, "RestoreExpiryDate", rs.RestoreExpiryDate)
+			b = append(b, "</RestoreStatus>"...)
+		}
+		b = appendEnd(b, v.name)
+	}
+	for _, p := range r.CommonPrefixes {
+		b = append(b, "<CommonPrefixes>"...)
+		b = appendElem(b, "Prefix", string(p.Prefix))
+		b = append(b, "</CommonPrefixes>"...)
+	}
+	return appendEnd(b, root)
+}
+
 // appendEntry writes o's Contents element: what appendXML writes for
 // e.xmlObject(o), without building it.
 func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {

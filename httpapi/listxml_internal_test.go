@@ -83,6 +83,62 @@ func TestListXMLMatchesEncodingXML(t *testing.T) {
 	}
 }
 
+// TestVersionsXMLMatchesEncodingXML: the same for ListObjectVersions
+// pages.
+func TestVersionsXMLMatchesEncodingXML(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	gen := func(alphabet string) string {
+		r := []rune(alphabet)
+		out := make([]rune, rng.IntN(8))
+		for i := range out {
+			out[i] = r[rng.IntN(len(r))]
+		}
+		return string(out)
+	}
+	str := func() string { return gen("ab/&<>\"'\t\n\r\uFFFDé日 ") }
+	key := func() xmlText { return xmlText(gen("ab/&<>\"'\t\n\r\x01\x1f\uFFFE\uFFFDé日 ")) }
+	opt := func() string {
+		if rng.IntN(2) == 0 {
+			return ""
+		}
+		return str()
+	}
+	optKey := func() xmlText {
+		if rng.IntN(2) == 0 {
+			return ""
+		}
+		return key()
+	}
+	for i := range 500 {
+		r := &listVersionsResult{Name: str(), Prefix: optKey(), KeyMarker: optKey(), VersionIDMarker: opt(), NextKeyMarker: optKey(),
+			NextVersionIDMarker: opt(), MaxKeys: rng.IntN(1001), Delimiter: optKey(), EncodingType: opt(), IsTruncated: rng.IntN(2) == 0}
+		for range rng.IntN(4) {
+			v := xmlVersion{name: []string{"Version", "DeleteMarker"}[rng.IntN(2)], Key: key(), VersionID: str(), IsLatest: rng.IntN(2) == 0,
+				LastModified: str(), ETag: opt(), Type: opt(), StorageClass: opt(), Owner: owner{ID: str(), DisplayName: opt()},
+				ChecksumAlgorithm: opt(), ChecksumType: opt()}
+			if rng.IntN(2) == 0 {
+				n := rng.Int64()
+				v.Size = &n
+			}
+			if rng.IntN(3) == 0 {
+				v.RestoreStatus = &xmlRestoreStatus{IsRestoreInProgress: rng.IntN(2) == 0, RestoreExpiryDate: opt()}
+			}
+			r.Entries = append(r.Entries, v)
+		}
+		for range rng.IntN(3) {
+			r.CommonPrefixes = append(r.CommonPrefixes, commonPrefix{key()})
+		}
+		for _, ns := range []string{"", "http://s3.amazonaws.com/doc/2006-03-01/"} {
+			fast := r.appendXML(nil, "ListVersionsResult", ns)
+			r.XMLName = xml.Name{Space: ns, Local: "ListVersionsResult"}
+			var slow bytes.Buffer
+			require.NoError(t, xml.NewEncoder(&slow).Encode(r))
+			r.XMLName = xml.Name{}
+			require.Equal(t, slow.String(), string(fast), "case %d", i)
+		}
+	}
+}
+
 // BenchmarkListXML renders a 1000-key page by hand and by reflection.
 func BenchmarkListXML(b *testing.B) {
 	r := &listBucketResult{Name: "bench", MaxKeys: 1000}

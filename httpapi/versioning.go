@@ -218,7 +218,7 @@ func (s *server) listObjectVersions(rc *request) error {
 		_, err = s.bucketOf(rc)
 	} else {
 		res, err = s.eng.ListObjectVersions(rc.ctx, rc.op.Bucket, engine.VersionListOptions{Prefix: p.prefix, Delimiter: p.delimiter,
-			KeyMarker: keyMarker, VersionIDMarker: vidMarker, MaxKeys: p.maxKeys})
+			KeyMarker: keyMarker, VersionIDMarker: vidMarker, MaxKeys: p.maxKeys, Brief: true})
 	}
 	if err != nil {
 		return err
