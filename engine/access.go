@@ -48,13 +48,23 @@ func LastAccessTime(info ObjectInfo, since time.Time) time.Time {
 // becomes now unless a read was recorded within the last LifecycleDay.
 // A lifecycle rule by last access with ReturnToStd moves an object it
 // transitioned (to a class that is not an archive) back to Standard.
-// Without tracking it does nothing and costs one cached configuration
-// lookup; with it, a read already recorded today costs one record
+// Reads of INTELLIGENT_TIERING objects are recorded as well while the
+// bucket has an enabled Intelligent-Tiering configuration (tiering.go).
+// Without either it does nothing and costs two cached configuration
+// lookups; with one, a read already recorded today costs one record
 // lookup more. An object gone since the read is left alone.
 func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string) error {
 	_, on, err := e.AccessTracking(ctx, bucket)
-	if err != nil || !on {
+	if err != nil {
 		return err
+	}
+	tieringOnly := false // only Intelligent-Tiering objects are tracked
+	if !on {
+		it, err := e.tieringConfig(ctx, bucket)
+		if err != nil || it == nil {
+			return err
+		}
+		tieringOnly = true
 	}
 	now := e.now()
 	// due reads the record (with its body locations only to rewrite it)
@@ -75,6 +85,9 @@ func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string)
 			loc = l
 		}
 		i := &loc.rec.info
+		if tieringOnly && i.StorageClass != IntelligentTieringClass {
+			return loc, false, nil
+		}
 		return loc, !i.DeleteMarker && (i.LastAccess.IsZero() || now.Sub(i.LastAccess) >= e.opts.LifecycleDay), nil
 	}
 	// Most reads find a read recorded today: they are answered from one

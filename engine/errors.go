@@ -205,9 +205,11 @@ func (e *PositionError) Unwrap() error { return ErrPositionNotEqualToLength }
 
 // ArchivedError is returned by reads (Get, copy sources) of an archived
 // object without a readable restored copy. It wraps ErrInvalidObjectState
-// and names the object's storage class, which S3's answer carries.
+// and names the object's storage class and, for an INTELLIGENT_TIERING
+// object, its archive access tier, which S3's answer carries.
 type ArchivedError struct {
 	StorageClass string
+	AccessTier   string
 	Bucket, Key  string
 }
 

@@ -38,6 +38,9 @@ type LifecycleStats struct {
 	Replication ReplicationStats
 	// Inventory counts the inventory reports written (engine/inventory.go).
 	Inventory InventoryStats
+	// Archived counts INTELLIGENT_TIERING versions moved to an archive
+	// access tier (engine/tiering.go).
+	Archived int
 }
 
 // RunPending runs, at the clock's current time, the background work that
@@ -87,6 +90,15 @@ func (e *Engine) lifecyclePass(ctx context.Context, now time.Time) (LifecycleSta
 		}
 		if err := e.applyLifecycle(ctx, b.Name, c.(*bucketconfig.Lifecycle), now, &st); err != nil && !errors.Is(err, ErrNoSuchBucket) {
 			return st, fmt.Errorf("engine: lifecycle of %s: %w", b.Name, err)
+		}
+	}
+	for _, b := range buckets {
+		it, err := e.tieringConfig(ctx, b.Name)
+		if err == nil && it != nil {
+			err = e.applyTiering(ctx, b.Name, it, now, &st)
+		}
+		if err != nil && !errors.Is(err, ErrNoSuchBucket) {
+			return st, fmt.Errorf("engine: Intelligent-Tiering of %s: %w", b.Name, err)
 		}
 	}
 	st.Inventory, err = e.inventoryPass(ctx, buckets, now)
@@ -276,7 +288,7 @@ func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
 // can be read again.
 func (e *Engine) transitionObject(ctx context.Context, info ObjectInfo, class string) error {
 	return e.updateIfSame(ctx, info, func(m *mutation, rec *objectRecord) error {
-		rec.info.StorageClass = class
+		rec.info.StorageClass, rec.info.AccessTier = class, ""
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
 		return m.b.Set(objectKey(info.Bucket, info.Key), rec.encode(), nil)
 	})
@@ -447,7 +459,7 @@ func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectI
 		if !ok {
 			return fmt.Errorf("%w: %s/%s %s", ErrNoSuchVersion, bucket, v.Key, v.VersionID)
 		}
-		loc.rec.info.StorageClass = class
+		loc.rec.info.StorageClass, loc.rec.info.AccessTier = class, ""
 		loc.rec.restoreReady, loc.rec.restoreExpiry = time.Time{}, time.Time{}
 		return m.b.Set(loc.key, loc.rec.encode(), nil)
 	})

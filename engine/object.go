@@ -608,7 +608,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		// and OSS alike: InvalidObjectState), even onto itself.
 		e.restoreStatus(&src)
 		if !readable(src) {
-			return &ArchivedError{StorageClass: src.info.StorageClass, Bucket: srcBucket, Key: srcKey}
+			return &ArchivedError{StorageClass: src.info.StorageClass, AccessTier: src.info.AccessTier, Bucket: srcBucket, Key: srcKey}
 		}
 		if cp.changed(&src) {
 			return errSourceChanged

@@ -277,7 +277,7 @@ func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts Ge
 // snapshot, see openPinned).
 func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOptions, copySource bool) (*Object, error) {
 	if !readable(rec) && !(opts.ArchiveDirectRead && rec.info.StorageClass == DirectReadArchiveClass) {
-		return nil, &ArchivedError{StorageClass: rec.info.StorageClass, Bucket: rec.info.Bucket, Key: rec.info.Key}
+		return nil, &ArchivedError{StorageClass: rec.info.StorageClass, AccessTier: rec.info.AccessTier, Bucket: rec.info.Bucket, Key: rec.info.Key}
 	}
 	if err := opts.Conditions.evaluate(rec.info, copySource); err != nil {
 		return nil, &ConditionError{Err: err, Info: rec.info}

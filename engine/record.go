@@ -64,6 +64,7 @@ const (
 	fContentMD5    // hex MD5 of the whole body when the ETag is not it (ObjectInfo.ContentMD5)
 	fWholeMD5      // multipart uploads: Complete computes ContentMD5 (PutOptions.WholeMD5)
 	fLastAccess    // last read recorded by access tracking, Unix nanoseconds (access.go)
+	fAccessTier    // Intelligent-Tiering archive tier (tiering.go)
 )
 
 // Bucket record field tags.
@@ -336,6 +337,7 @@ func (r *objectRecord) appendEncoded(b []byte) []byte {
 	if !i.LastAccess.IsZero() {
 		e.int(fLastAccess, i.LastAccess.UnixNano())
 	}
+	e.str(fAccessTier, i.AccessTier)
 	if !r.restoreReady.IsZero() {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
 		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
@@ -655,6 +657,8 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 			}
 		case fLastAccess:
 			i.LastAccess = time.Unix(0, d.varint(p)).UTC()
+		case fAccessTier:
+			i.AccessTier = string(p)
 		case fRestoreReady:
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreExpiry:

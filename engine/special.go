@@ -269,6 +269,20 @@ func (e *Engine) restoreStatus(rec *objectRecord) {
 		return
 	}
 	now := e.now()
+	if rec.info.AccessTier != "" {
+		// An Intelligent-Tiering restore moves the object back to the
+		// Frequent Access tier when it completes: no copy, no expiry, and
+		// the restore counts as an access.
+		if now.Before(rec.restoreReady) {
+			rec.info.Restore = &RestoreStatus{Ongoing: true}
+		} else {
+			rec.info.AccessTier = ""
+			if rec.restoreReady.After(rec.info.LastAccess) {
+				rec.info.LastAccess = rec.restoreReady
+			}
+		}
+		return
+	}
 	switch {
 	case now.Before(rec.restoreReady):
 		rec.info.Restore = &RestoreStatus{Ongoing: true}
@@ -279,7 +293,7 @@ func (e *Engine) restoreStatus(rec *objectRecord) {
 
 // readable reports whether an archived object may be read now.
 func readable(rec objectRecord) bool {
-	return !IsArchiveClass(rec.info.StorageClass) || rec.info.Restore != nil && !rec.info.Restore.Ongoing
+	return !archived(rec.info) || rec.info.Restore != nil && !rec.info.Restore.Ongoing
 }
 
 // RestoreObject asks for a readable copy of an archived object for days
@@ -341,6 +355,9 @@ func (e *Engine) RestoreObjectWith(ctx context.Context, bucket, key string, opts
 			started = true
 			rec.restoreReady = now.Add(e.opts.RestoreDelay)
 			rec.restoreExpiry = expiry(rec.restoreReady)
+			if rec.info.AccessTier != "" {
+				rec.restoreExpiry = rec.restoreReady // no copy to expire (restoreStatus)
+			}
 			if e.WantsEvents(ctx, bucket) {
 				// ObjectRestore:Completed is published when the copy is
 				// readable (expiry.go).
@@ -378,10 +395,10 @@ func (e *Engine) archivedRecord(bucket, key, versionID string) (objectRecord, []
 			rec.nullStamp = stamp{}
 		}
 	}
-	if !IsArchiveClass(rec.info.StorageClass) {
+	e.restoreStatus(&rec) // an Intelligent-Tiering object restored is not archived
+	if !archived(rec.info) {
 		return objectRecord{}, nil, fmt.Errorf("%w: %s/%s is %s, not archived", ErrInvalidObjectState, bucket, key, rec.info.StorageClass)
 	}
-	e.restoreStatus(&rec)
 	return rec, at, nil
 }
 

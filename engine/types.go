@@ -84,6 +84,11 @@ type ObjectInfo struct {
 	// LastAccess is the last read that the bucket's access tracking
 	// recorded (zero: none); see LastAccessTime for the time to report.
 	LastAccess time.Time
+	// AccessTier is the Intelligent-Tiering archive tier an
+	// INTELLIGENT_TIERING object is in ("", bucketconfig.ArchiveAccess or
+	// bucketconfig.DeepArchiveAccess): such an object must be restored
+	// before it is read, as an archived one (tiering.go).
+	AccessTier string
 	Metadata
 	StorageClass string // "" means the bucket's default (STANDARD)
 	ACL          ACL

@@ -244,8 +244,9 @@ func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *
 	return initial, nil
 }
 
-// s3ObjectHeaders adds the website redirect, a non-default storage class
-// and the restore state (x-amz-restore).
+// s3ObjectHeaders adds the website redirect, a non-default storage class,
+// the Intelligent-Tiering archive tier (x-amz-archive-status) and the
+// restore state (x-amz-restore).
 func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
 	h := rc.w.Header()
 	if info.WebsiteRedirect != "" {
@@ -253,6 +254,9 @@ func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
 	}
 	if info.StorageClass != "" && info.StorageClass != "STANDARD" {
 		h.Set(rc.d.h("storage-class"), info.StorageClass)
+	}
+	if info.AccessTier != "" {
+		h.Set(rc.d.h("archive-status"), info.AccessTier)
 	}
 	if r := info.Restore; r != nil {
 		h.Set(rc.d.h("restore"), restoreHeader(r))

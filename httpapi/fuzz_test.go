@@ -25,6 +25,8 @@ func FuzzXMLParsers(f *testing.F) {
 		`<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>`,
 		`<MetricsConfiguration><Id>m</Id><Filter><And><Prefix>p/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter></MetricsConfiguration>`,
 		`<MetricsConfiguration><Id>m</Id><Filter><Prefix></Prefix></Filter></MetricsConfiguration>`,
+		`<IntelligentTieringConfiguration><Id>i</Id><Filter><And><Prefix>p/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter><Status>Enabled</Status><Tiering><AccessTier>ARCHIVE_ACCESS</AccessTier><Days>90</Days></Tiering></IntelligentTieringConfiguration>`,
+		`<IntelligentTieringConfiguration><Id>i</Id><Filter/><Status>Disabled</Status><Tiering><AccessTier>DEEP_ARCHIVE_ACCESS</AccessTier><Days>180</Days></Tiering></IntelligentTieringConfiguration>`,
 		`<`, ``, `<a xmlns="x"><b/></a>`,
 	} {
 		f.Add([]byte(seed))
@@ -71,6 +73,17 @@ func FuzzXMLParsers(f *testing.F) {
 			again, err := parseMetrics(out[len(xmlHeader):])
 			if err != nil || !reflect.DeepEqual(mc, again) {
 				t.Fatalf("metrics round trip: %v\n%+v\n%+v\n%s", err, mc, again, out)
+			}
+		}
+		if tc, err := parseTiering(data); err == nil {
+			// An Intelligent-Tiering configuration reads back as put.
+			out, err := s3.marshal("IntelligentTieringConfiguration", new(renderTiering(&tc)))
+			if err != nil {
+				t.Fatalf("render tiering: %v", err)
+			}
+			again, err := parseTiering(out[len(xmlHeader):])
+			if err != nil || !reflect.DeepEqual(tc, again) {
+				t.Fatalf("tiering round trip: %v\n%+v\n%+v\n%s", err, tc, again, out)
 			}
 		}
 		_, _ = decodeComplete(newDocTokens(bytes.NewReader(data)), MaxParts)

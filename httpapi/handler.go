@@ -357,7 +357,7 @@ func (s *server) fail(rc *request, err error) {
 	}
 	var ae *engine.ArchivedError
 	if rc.d.behave.archivedNamesClass && errors.As(err, &ae) {
-		e = errArchivedS3(rc.op.Operation, ae.StorageClass)
+		e = errArchivedS3(rc.op.Operation, ae.StorageClass, ae.AccessTier)
 	}
 	rc.errCode = rc.d.localize(e).Code
 	if rc.d.errors.ecHeader != "" {

@@ -79,19 +79,31 @@ func (s *server) restoreObjectS3(rc *request) error {
 	if err != nil {
 		return rc.versionError(err, vid)
 	}
-	if !engine.IsArchiveClass(info.StorageClass) {
-		return errRestoreNotArchived()
-	}
+	days := 0
 	switch {
+	case info.StorageClass == engine.IntelligentTieringClass:
+		// A restore moves it back to the Frequent Access tier: there is no
+		// copy whose days could be given.
+		if req.Days != nil {
+			return errorf("InvalidArgument", "INTELLIGENT_TIERING objects are not subject to restore expiry. Do not specify Days when restoring this object").
+				with("ArgumentName", "Days").with("ArgumentValue", strconv.Itoa(*req.Days))
+		}
+		if info.AccessTier == "" {
+			return errRestoreNotArchived()
+		}
+	case !engine.IsArchiveClass(info.StorageClass):
+		return errRestoreNotArchived()
 	case req.Days == nil:
 		// An archived object's restore must say for how long (S3 answers
 		// an empty RestoreRequest with MalformedXML).
 		return errorf("MalformedXML", "")
 	case *req.Days < 1 || *req.Days > maxS3RestoreDays:
 		return errorf("InvalidArgument", "Days must be between 1 and %d.", maxS3RestoreDays).with("ArgumentName", "Days").with("ArgumentValue", strconv.Itoa(*req.Days))
+	default:
+		days = *req.Days
 	}
 	// S3's restored copies expire at midnight UTC after Days.
-	started, err := s.eng.RestoreObjectWith(rc.ctx, rc.op.Bucket, rc.op.Key, engine.RestoreOptions{VersionID: vid, Days: *req.Days, ExpireAtMidnight: true})
+	started, err := s.eng.RestoreObjectWith(rc.ctx, rc.op.Bucket, rc.op.Key, engine.RestoreOptions{VersionID: vid, Days: days, ExpireAtMidnight: true})
 	switch {
 	case errors.Is(err, engine.ErrInvalidObjectState):
 		return errRestoreNotArchived() // its class changed since the look
@@ -115,13 +127,18 @@ func errRestoreNotArchived() *Error {
 
 // errArchivedS3 is S3's answer to a read (op's, or its copy source's) of
 // an archived object that has no restored copy: InvalidObjectState naming
-// the object's class.
-func errArchivedS3(op, class string) *Error {
+// the object's class and, in an Intelligent-Tiering archive tier, the
+// tier (the AccessTier element of S3's InvalidObjectState).
+func errArchivedS3(op, class, tier string) *Error {
 	msg := "The operation is not valid for the object's storage class"
 	if op == "CopyObject" || op == "UploadPartCopy" {
 		msg = "The operation is not valid for the source object's storage class"
 	}
-	return errorf("InvalidObjectState", "%s", msg).with("StorageClass", class)
+	e := errorf("InvalidObjectState", "%s", msg).with("StorageClass", class)
+	if tier != "" {
+		e.with("AccessTier", tier)
+	}
+	return e
 }
 
 // restoreHeader is x-?-restore of HEAD and GET on an object with a

@@ -5,12 +5,12 @@ import (
 	"net/http"
 )
 
-// S3's analytics (storage class analysis) and Intelligent-Tiering
-// archive configurations (?analytics, ?intelligent-tiering, each addressed
-// by &id=; request metrics, ?metrics, are served by metrics_s3.go).
-// osslite stores neither: their effects (analysis exports, archive
-// access tiers) are not implemented, so PUT is refused with 501 and
-// nothing is stored. What can be answered truthfully is: a bucket has
+// S3's analytics (storage class analysis) configurations (?analytics,
+// addressed by &id=; request metrics, ?metrics, are served by
+// metrics_s3.go, Intelligent-Tiering, ?intelligent-tiering, by
+// tiering_s3.go). osslite does not store them: their effect (analysis
+// exports) is not implemented, so PUT is refused with 501 and nothing is
+// stored. What can be answered truthfully is: a bucket has
 // none, so GET and DELETE of one are 404 NoSuchConfiguration and the
 // List operations answer an empty page, as S3 does for a bucket without
 // them (tools that read a bucket's settings, Terraform's refresh among
@@ -27,9 +27,6 @@ var unstoredKinds = []unstoredKind{
 	{sub: "analytics", get: "GetBucketAnalyticsConfiguration", list: "ListBucketAnalyticsConfigurations",
 		put: "PutBucketAnalyticsConfiguration", del: "DeleteBucketAnalyticsConfiguration",
 		listRoot: "ListBucketAnalyticsConfigurationResult", configName: "Analytics"},
-	{sub: "intelligent-tiering", get: "GetBucketIntelligentTieringConfiguration", list: "ListBucketIntelligentTieringConfigurations",
-		put: "PutBucketIntelligentTieringConfiguration", del: "DeleteBucketIntelligentTieringConfiguration",
-		listRoot: "ListBucketIntelligentTieringConfigurationsOutput", configName: "Intelligent-Tiering"},
 }
 
 func init() {

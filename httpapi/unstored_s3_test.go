@@ -11,11 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestS3UnstoredConfigurations: analytics and Intelligent-Tiering
-// configurations cannot be stored (501, nothing kept), so every bucket has
-// none: List answers an empty page, Get and Delete NoSuchConfiguration,
-// through aws-sdk-go-v2. (Request metrics are stored and executed:
-// TestS3MetricsConfigurations.)
+// TestS3UnstoredConfigurations: analytics configurations cannot be stored
+// (501, nothing kept), so every bucket has none: List answers an empty
+// page, Get and Delete NoSuchConfiguration, through aws-sdk-go-v2.
+// (Request metrics and Intelligent-Tiering are stored and executed:
+// TestS3MetricsConfigurations, TestS3IntelligentTiering.)
 func TestS3UnstoredConfigurations(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	c := f.client()
@@ -28,21 +28,12 @@ func TestS3UnstoredConfigurations(t *testing.T) {
 	_, err = c.PutBucketAnalyticsConfiguration(ctx, &s3.PutBucketAnalyticsConfigurationInput{Bucket: b, Id: id,
 		AnalyticsConfiguration: &types.AnalyticsConfiguration{Id: id, StorageClassAnalysis: &types.StorageClassAnalysis{}}})
 	requireCode(t, err, "NotImplemented")
-	_, err = c.PutBucketIntelligentTieringConfiguration(ctx, &s3.PutBucketIntelligentTieringConfigurationInput{Bucket: b, Id: id,
-		IntelligentTieringConfiguration: &types.IntelligentTieringConfiguration{Id: id, Status: types.IntelligentTieringStatusEnabled,
-			Tierings: []types.Tiering{{AccessTier: types.IntelligentTieringAccessTierArchiveAccess, Days: aws.Int32(90)}}}})
-	requireCode(t, err, "NotImplemented")
 
 	a, err := c.ListBucketAnalyticsConfigurations(ctx, &s3.ListBucketAnalyticsConfigurationsInput{Bucket: b})
 	require.NoError(t, err)
 	assert.Empty(t, a.AnalyticsConfigurationList)
-	it, err := c.ListBucketIntelligentTieringConfigurations(ctx, &s3.ListBucketIntelligentTieringConfigurationsInput{Bucket: b})
-	require.NoError(t, err)
-	assert.Empty(t, it.IntelligentTieringConfigurationList)
 
 	_, err = c.GetBucketAnalyticsConfiguration(ctx, &s3.GetBucketAnalyticsConfigurationInput{Bucket: b, Id: id})
-	requireCode(t, err, "NoSuchConfiguration")
-	_, err = c.GetBucketIntelligentTieringConfiguration(ctx, &s3.GetBucketIntelligentTieringConfigurationInput{Bucket: b, Id: id})
 	requireCode(t, err, "NoSuchConfiguration")
 	_, err = c.DeleteBucketAnalyticsConfiguration(ctx, &s3.DeleteBucketAnalyticsConfigurationInput{Bucket: b, Id: id})
 	requireCode(t, err, "NoSuchConfiguration")

@@ -89,6 +89,9 @@ const (
 	KindResponseHeader Kind = "response-header"
 	// KindStorageQuota is OSS's storage quota of a bucket (?quota).
 	KindStorageQuota Kind = "storage-quota"
+	// KindIntelligentTiering is S3's Intelligent-Tiering archive
+	// configurations of a bucket (?intelligent-tiering).
+	KindIntelligentTiering Kind = "intelligent-tiering"
 )
 
 // Kinds lists every kind, sorted.
@@ -142,6 +145,7 @@ var kinds = map[Kind]func() Config{
 	KindRedundancyTransition: func() Config { return &RedundancyTransitions{} },
 	KindResponseHeader:       func() Config { return &ResponseHeaders{} },
 	KindStorageQuota:         func() Config { return &StorageQuota{} },
+	KindIntelligentTiering:   func() Config { return &IntelligentTiering{} },
 }
 
 // Known reports whether k is a configuration kind.

@@ -8,7 +8,7 @@ import (
 )
 
 // Configurations a bucket holds several of (inventory reports, request
-// metrics), each addressed by an ID, are stored together and kept sorted
+// metrics, Intelligent-Tiering archive settings), each addressed by an ID, are stored together and kept sorted
 // by ID. These helpers are shared by their sets.
 
 // idConfig is one configuration of such a set.
@@ -16,6 +16,7 @@ type idConfig interface{ configID() string }
 
 func (c InventoryConfiguration) configID() string { return c.ID }
 func (c MetricsConfiguration) configID() string   { return c.ID }
+func (c TieringConfiguration) configID() string   { return c.ID }
 
 // findID returns the index of the configuration with id in list, or where
 // it would go, and whether it is there.

@@ -1,0 +1,120 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// S3 Intelligent-Tiering archive tiers. A bucket's Intelligent-Tiering
+// configurations (bucketconfig.IntelligentTiering) opt the
+// INTELLIGENT_TIERING objects they select into the Archive Access and Deep
+// Archive Access tiers: each lifecycle pass moves an object of at least
+// bucketconfig.MinTieringSize that has not been read for a tier's days
+// (LifecycleDay long) into that tier (ObjectInfo.AccessTier). An object in
+// an archive tier is read as an archived one is: GetObject and copies
+// answer ErrInvalidObjectState (*ArchivedError naming the tier) until
+// RestoreObject, which moves it back to the Frequent Access tier once
+// Options.RestoreDelay has passed, with no restored copy to expire. Reads
+// are recorded (TouchObject) while the bucket has an enabled
+// configuration, and a completed restore counts as one.
+
+// IntelligentTieringClass is the storage class whose objects move between
+// access tiers.
+const IntelligentTieringClass = "INTELLIGENT_TIERING"
+
+// archived reports whether an object must be restored before it is read:
+// its class is an archive class, or it is in an Intelligent-Tiering
+// archive tier.
+func archived(info ObjectInfo) bool {
+	return IsArchiveClass(info.StorageClass) || info.AccessTier != ""
+}
+
+// tieringConfig returns the bucket's Intelligent-Tiering configurations
+// when one is enabled (nil otherwise). One cached configuration lookup.
+func (e *Engine) tieringConfig(ctx context.Context, bucket string) (*bucketconfig.IntelligentTiering, error) {
+	c, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindIntelligentTiering)
+	if errors.Is(err, ErrNoSuchConfig) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if it := c.(*bucketconfig.IntelligentTiering); it.Enabled() {
+		return it, nil
+	}
+	return nil, nil
+}
+
+// applyTiering moves the bucket's INTELLIGENT_TIERING versions (current
+// and noncurrent) whose idle time has reached a tier of it into that
+// tier. A version only ever moves to a colder tier here; a restore brings
+// it back.
+func (e *Engine) applyTiering(ctx context.Context, bucket string, it *bucketconfig.IntelligentTiering, now time.Time, st *LifecycleStats) error {
+	day := e.opts.LifecycleDay
+	opts := VersionListOptions{}
+	for {
+		page, err := e.ListObjectVersions(ctx, bucket, opts)
+		if err != nil {
+			return err
+		}
+		for _, v := range page.Versions {
+			if v.DeleteMarker || v.StorageClass != IntelligentTieringClass || v.Restore != nil {
+				continue
+			}
+			tier := it.Tier(v.Key, bucketTags(v.Tags), v.Size, now.Sub(lastRead(v)), day)
+			if tier == "" || tier == v.AccessTier || tier == bucketconfig.ArchiveAccess && v.AccessTier == bucketconfig.DeepArchiveAccess {
+				continue
+			}
+			switch err := e.setAccessTier(ctx, bucket, v, tier); {
+			case err == nil:
+				st.Archived++
+			case !errors.Is(err, ErrPreconditionFailed) && !errors.Is(err, ErrNoSuchVersion) && !errors.Is(err, ErrNoSuchKey):
+				return err
+			}
+		}
+		if !page.IsTruncated {
+			return nil
+		}
+		opts.KeyMarker, opts.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
+	}
+}
+
+// lastRead is when an Intelligent-Tiering object was last accessed: its
+// last recorded read (or completed restore), else its creation.
+func lastRead(info ObjectInfo) time.Time {
+	if info.LastAccess.After(info.LastModified) {
+		return info.LastAccess
+	}
+	return info.LastModified
+}
+
+// setAccessTier moves version v of bucket to tier, if it is still the
+// version v describes (else ErrPreconditionFailed).
+func (e *Engine) setAccessTier(ctx context.Context, bucket string, v ObjectInfo, tier string) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	return e.applyCtx(ctx, func(m *mutation) error {
+		loc, ok, err := e.findVersion(e.db, bucket, v.Key, versionOrNull(v.VersionID), true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("%w: %s/%s %s", ErrNoSuchVersion, bucket, v.Key, v.VersionID)
+		}
+		rec := &loc.rec
+		if rec.info.ETag != v.ETag || !rec.info.LastModified.Equal(v.LastModified) || rec.info.StorageClass != IntelligentTieringClass {
+			return fmt.Errorf("%w: %s/%s changed", ErrPreconditionFailed, bucket, v.Key)
+		}
+		// A completed restore is an access (restoreStatus); it is kept as
+		// one when the record drops the restore.
+		rec.info.LastAccess = v.LastAccess
+		rec.info.AccessTier = tier
+		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
+		return m.b.Set(loc.key, rec.encode(), nil)
+	})
+}

@@ -1,0 +1,253 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"net/http"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// S3 Intelligent-Tiering archive configurations (?intelligent-tiering&id=
+// ID: Put, Get, Delete; ListBucketIntelligentTieringConfigurations, GET
+// ?intelligent-tiering, paged with a continuation token). The engine keeps
+// a bucket's set (bucketconfig.IntelligentTiering) and executes it: its
+// lifecycle passes move the INTELLIGENT_TIERING objects an enabled
+// configuration selects into the Archive Access and Deep Archive Access
+// tiers after their days without a read (engine/tiering.go). Such an
+// object answers x-amz-archive-status on HEAD, InvalidObjectState naming
+// its AccessTier to reads, and comes back with RestoreObject (without
+// Days, restore_s3.go).
+
+func init() {
+	routes = append(routes,
+		route{method: http.MethodGet, target: targetBucket, params: []string{"intelligent-tiering", "id"}, op: "GetBucketIntelligentTieringConfiguration",
+			perm: permOwner, handle: (*server).getTieringConfig, only: "s3"},
+		route{method: http.MethodGet, target: targetBucket, params: []string{"intelligent-tiering"}, op: "ListBucketIntelligentTieringConfigurations",
+			perm: permOwner, handle: (*server).listTieringConfigs, only: "s3"},
+		route{method: http.MethodPut, target: targetBucket, params: []string{"intelligent-tiering"}, op: "PutBucketIntelligentTieringConfiguration",
+			perm: permOwner, handle: (*server).putTieringConfig, only: "s3"},
+		route{method: http.MethodDelete, target: targetBucket, params: []string{"intelligent-tiering"}, op: "DeleteBucketIntelligentTieringConfiguration",
+			perm: permOwner, handle: (*server).deleteTieringConfig, only: "s3"},
+	)
+}
+
+// tieringPage is how many configurations one List answer holds.
+const tieringPage = 100
+
+type tieringXML struct {
+	XMLName  xml.Name          `xml:"IntelligentTieringConfiguration"`
+	ID       string            `xml:"Id"`
+	Filter   *tieringFilterXML `xml:"Filter,omitempty"`
+	Status   string            `xml:"Status"`
+	Tierings []tieringTierXML  `xml:"Tiering"`
+}
+
+// tieringFilterXML is S3's IntelligentTieringFilter: one of its elements.
+type tieringFilterXML struct {
+	Prefix *string        `xml:"Prefix"`
+	Tag    *xmlTag        `xml:"Tag"`
+	And    *tieringAndXML `xml:"And"`
+}
+
+type tieringAndXML struct {
+	Prefix *string  `xml:"Prefix"`
+	Tags   []xmlTag `xml:"Tag"`
+}
+
+type tieringTierXML struct {
+	AccessTier string `xml:"AccessTier"`
+	Days       int    `xml:"Days"`
+}
+
+type listTieringXML struct {
+	XMLName               xml.Name     `xml:"ListBucketIntelligentTieringConfigurationsOutput"`
+	IsTruncated           bool         `xml:"IsTruncated"`
+	ContinuationToken     string       `xml:"ContinuationToken,omitempty"`
+	NextContinuationToken string       `xml:"NextContinuationToken,omitempty"`
+	Configurations        []tieringXML `xml:"IntelligentTieringConfiguration"`
+}
+
+// parseTiering reads an IntelligentTieringConfiguration document: one
+// that does not parse, lacks the Id, Status or a Tiering, names an
+// unknown status or tier, or has a Filter of other than exactly one
+// element is MalformedXML; values S3 refuses (days out of a tier's
+// bounds, a tier twice) are InvalidArgument.
+func parseTiering(data []byte) (bucketconfig.TieringConfiguration, error) {
+	var x tieringXML
+	if err := xml.Unmarshal(data, &x); err != nil || x.ID == "" || len(x.Tierings) == 0 || x.Status != "Enabled" && x.Status != "Disabled" {
+		return bucketconfig.TieringConfiguration{}, errorf("MalformedXML", "")
+	}
+	c := bucketconfig.TieringConfiguration{ID: x.ID, Enabled: x.Status == "Enabled"}
+	for _, t := range x.Tierings {
+		if !bucketconfig.ValidAccessTier(t.AccessTier) {
+			return c, errorf("MalformedXML", "")
+		}
+		c.Tierings = append(c.Tierings, bucketconfig.Tiering{AccessTier: t.AccessTier, Days: t.Days})
+	}
+	if f := x.Filter; f != nil {
+		n := 0
+		if f.Prefix != nil {
+			n++
+			c.Form, c.Prefix = "Prefix", *f.Prefix
+		}
+		if f.Tag != nil {
+			n++
+			c.Form, c.Tags = "Tag", []bucketconfig.Tag{{Key: f.Tag.Key, Value: f.Tag.Value}}
+		}
+		if a := f.And; a != nil {
+			n++
+			c.Form = "And"
+			if a.Prefix != nil {
+				c.Prefix = *a.Prefix
+			}
+			for _, t := range a.Tags {
+				c.Tags = append(c.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
+			}
+		}
+		if n > 1 {
+			return c, errorf("MalformedXML", "")
+		}
+	}
+	if err := c.Validate(); err != nil {
+		return c, invalidArgument(err, bucketconfig.ErrInvalid)
+	}
+	return c, nil
+}
+
+// renderTiering is a configuration's document, its filter as put.
+func renderTiering(c *bucketconfig.TieringConfiguration) tieringXML {
+	x := tieringXML{ID: c.ID, Status: "Disabled"}
+	if c.Enabled {
+		x.Status = "Enabled"
+	}
+	for _, t := range c.Tierings {
+		x.Tierings = append(x.Tierings, tieringTierXML{AccessTier: t.AccessTier, Days: t.Days})
+	}
+	tags := make([]xmlTag, 0, len(c.Tags))
+	for _, t := range c.Tags {
+		tags = append(tags, xmlTag{t.Key, t.Value})
+	}
+	switch c.Form {
+	case "Prefix":
+		x.Filter = &tieringFilterXML{Prefix: &c.Prefix}
+	case "Tag":
+		x.Filter = &tieringFilterXML{Tag: &tags[0]}
+	case "And":
+		a := &tieringAndXML{Tags: tags}
+		if c.Prefix != "" {
+			a.Prefix = &c.Prefix
+		}
+		x.Filter = &tieringFilterXML{And: a}
+	}
+	return x
+}
+
+// tieringRequest returns the configuration ID the request names
+// (InvalidArgument when empty).
+func tieringRequest(rc *request) (string, error) {
+	id := rc.q.Get("id")
+	if id == "" {
+		return "", errorf("InvalidArgument", "The Intelligent-Tiering configuration ID must be specified (?intelligent-tiering&id=ID).").with("ArgumentName", "id")
+	}
+	return id, nil
+}
+
+// tieringSet returns the bucket's configurations (nil when none).
+func (s *server) tieringSet(rc *request) (*bucketconfig.IntelligentTiering, error) {
+	return configOf[*bucketconfig.IntelligentTiering](rc.ctx, s, rc.op.Bucket, bucketconfig.KindIntelligentTiering)
+}
+
+func (s *server) getTieringConfig(rc *request) error {
+	id, err := tieringRequest(rc)
+	if err != nil {
+		return err
+	}
+	set, err := s.tieringSet(rc)
+	if err != nil {
+		return err
+	}
+	c := set.Find(id)
+	if c == nil {
+		return errorf("NoSuchConfiguration", "")
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "IntelligentTieringConfiguration", new(renderTiering(c)))
+}
+
+// listTieringConfigs answers up to tieringPage configurations in ID
+// order; the continuation token is the last ID answered.
+func (s *server) listTieringConfigs(rc *request) error {
+	set, err := s.tieringSet(rc)
+	if err != nil {
+		return err
+	}
+	var list []bucketconfig.TieringConfiguration
+	if set != nil {
+		list = set.Configurations
+	}
+	token := rc.q.Get("continuation-token")
+	page, next := idPageAfter(list, func(c *bucketconfig.TieringConfiguration) string { return c.ID }, token, tieringPage)
+	out := &listTieringXML{ContinuationToken: token, IsTruncated: next != "", NextContinuationToken: next}
+	for _, c := range page {
+		out.Configurations = append(out.Configurations, renderTiering(c))
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketIntelligentTieringConfigurationsOutput", out)
+}
+
+func (s *server) putTieringConfig(rc *request) error {
+	id, err := tieringRequest(rc)
+	if err != nil {
+		return err
+	}
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		return errorf("MissingRequestBodyError", "")
+	}
+	c, err := parseTiering(data)
+	if err != nil {
+		return err
+	}
+	if c.ID != id {
+		// S3 answers an Id that is not the id parameter as a document
+		// that does not validate (aws/aws-sdk#336).
+		return errorf("MalformedXML", "")
+	}
+	err = s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, bucketconfig.KindIntelligentTiering, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
+		set, _ := cur.(*bucketconfig.IntelligentTiering)
+		if set.Find(c.ID) == nil && set != nil && len(set.Configurations) >= bucketconfig.MaxTieringConfigurations {
+			return nil, errorf("TooManyConfigurations", "")
+		}
+		return set.With(c), nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
+
+func (s *server) deleteTieringConfig(rc *request) error {
+	id, err := tieringRequest(rc)
+	if err != nil {
+		return err
+	}
+	err = s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, bucketconfig.KindIntelligentTiering, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
+		set, _ := cur.(*bucketconfig.IntelligentTiering)
+		if set == nil {
+			return nil, errorf("NoSuchConfiguration", "")
+		}
+		rest, ok := set.Without(id)
+		if !ok {
+			return nil, errorf("NoSuchConfiguration", "")
+		}
+		if len(rest.Configurations) == 0 {
+			return nil, nil
+		}
+		return rest, nil
+	})
+	if err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
