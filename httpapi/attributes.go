@@ -148,9 +148,14 @@ func headerInt(rc *request, name string, def int) (int, error) {
 }
 
 // writePartChecksum adds the checksum header of part n (1-based) of a
-// multipart object stored with per-part checksums.
+// multipart object stored with per-part checksums, as S3 answers a read
+// by part number: a COMPOSITE object's part has its own checksum, a
+// FULL_OBJECT one of several parts none (its checksum covers the whole
+// object; localstack/localstack#12842 checked this against S3), and a
+// one-part object's part checksum is the object's.
 func writePartChecksum(rc *request, info engine.ObjectInfo, n int) {
-	if n > len(info.PartChecksums) || len(info.PartChecksums[n-1]) == 0 {
+	if n > len(info.PartChecksums) || len(info.PartChecksums[n-1]) == 0 ||
+		info.ChecksumType != "COMPOSITE" && len(info.PartChecksums) > 1 {
 		return
 	}
 	for a := range info.Checksums {

@@ -498,8 +498,9 @@ func (s *server) readObject(rc *request, body bool) error {
 	info := obj.Info
 	s.writeObjectHeaders(rc, info)
 	h := rc.w.Header()
-	// Full-object checksums only on whole-object answers (a part answers
-	// with nothing, since the engine keeps no per-part checksum).
+	// Full-object checksums only on whole-object answers; a part answers
+	// with its own when the object keeps one that S3 would send
+	// (writePartChecksum).
 	if strings.EqualFold(rc.header("checksum-mode"), "ENABLED") && !obj.Ranged {
 		s.writeChecksumHeaders(rc, info, false)
 	}

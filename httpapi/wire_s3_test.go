@@ -461,3 +461,36 @@ func TestHTTP2ShortBody(t *testing.T) {
 	}, 5*time.Second, 10*time.Millisecond)
 	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/h2short/k"}).StatusCode)
 }
+
+// TestPartNumberChecksumFullObject: a read by part number of a
+// FULL_OBJECT multipart object of several parts (here the default
+// CRC64NVME of an upload created without an algorithm, its parts sent
+// with the SDK's CRC32) answers no checksum, as S3 does; COMPOSITE parts
+// answer theirs (TestGetObjectAttributesAndConditions).
+func TestPartNumberChecksumFullObject(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithMinPartSize(1)}})
+	c := f.client()
+	ctx := context.Background()
+	b, k := aws.String("pnfull"), aws.String("mp")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b})
+	require.NoError(t, err)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	var parts []types.CompletedPart
+	for i := range 2 {
+		r, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: k, UploadId: up.UploadId, PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(pattern(2000 + i))})
+		require.NoError(t, err)
+		parts = append(parts, types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: r.ETag, ChecksumCRC32: r.ChecksumCRC32})
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: k, UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k, PartNumber: aws.Int32(1), ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	require.Nil(t, head.ChecksumCRC64NVME)
+	require.Nil(t, head.ChecksumCRC32)
+	require.Equal(t, int32(2), aws.ToInt32(head.PartsCount))
+	whole, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k, ChecksumMode: types.ChecksumModeEnabled})
+	require.NoError(t, err)
+	require.NotNil(t, whole.ChecksumCRC64NVME, "the whole object has its full-object checksum")
+}
