@@ -58,6 +58,14 @@ type Event struct {
 	RequestParameters EventRequest  `json:"requestParameters"`
 	ResponseElements  EventResponse `json:"responseElements"`
 	S3                EventS3       `json:"s3"`
+	// IntelligentTiering is set on IntelligentTiering events: the archive
+	// access tier the object moved to.
+	IntelligentTiering *EventTiering `json:"intelligentTieringEventData,omitempty"`
+}
+
+// EventTiering is the intelligentTieringEventData of an event.
+type EventTiering struct {
+	DestinationAccessTier string `json:"destinationAccessTier"`
 }
 
 // EventIdentity names who caused an event.
@@ -472,6 +480,27 @@ func (e *Engine) deliverPending(ctx context.Context, backoff map[string]*retrySt
 // publishExpiration publishes the LifecycleExpiration:Delete event of an
 // object a lifecycle pass deleted. Failures are logged: the object is
 // gone either way.
+// publishTiering publishes IntelligentTiering for an object version moved
+// to an archive access tier (s3:IntelligentTiering), as S3 does.
+func (e *Engine) publishTiering(ctx context.Context, info ObjectInfo, tier string, now time.Time) {
+	if !e.WantsEvents(ctx, info.Bucket) {
+		return
+	}
+	b, err := e.Bucket(ctx, info.Bucket)
+	if err != nil {
+		return
+	}
+	ev := NewEvent("IntelligentTiering", b, info.Key, now)
+	ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
+	ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
+	size := info.Size
+	ev.S3.Object.Size, ev.S3.Object.ETag, ev.S3.Object.VersionID = &size, info.ETag, info.VersionID
+	ev.IntelligentTiering = &EventTiering{DestinationAccessTier: tier}
+	if err := e.Publish(ctx, ev); err != nil {
+		e.opts.Logger.Error("Intelligent-Tiering event lost", "bucket", info.Bucket, "key", info.Key, "err", err)
+	}
+}
+
 func (e *Engine) publishExpiration(ctx context.Context, info ObjectInfo, now time.Time) {
 	if !e.WantsEvents(ctx, info.Bucket) {
 		return

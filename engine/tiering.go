@@ -72,6 +72,7 @@ func (e *Engine) applyTiering(ctx context.Context, bucket string, it *bucketconf
 			switch err := e.setAccessTier(ctx, bucket, v, tier); {
 			case err == nil:
 				st.Archived++
+				e.publishTiering(ctx, v, tier, now)
 			case !errors.Is(err, ErrPreconditionFailed) && !errors.Is(err, ErrNoSuchVersion) && !errors.Is(err, ErrNoSuchKey):
 				return err
 			}

@@ -48,6 +48,13 @@ func TestIntelligentTiering(t *testing.T) {
 		return info.AccessTier
 	}
 
+	var events []string
+	cancel := e.Subscribe("itb", func(ev Event) {
+		if ev.IntelligentTiering != nil {
+			events = append(events, ev.EventName+" "+ev.ObjectKey()+" "+ev.IntelligentTiering.DestinationAccessTier)
+		}
+	})
+	defer cancel()
 	clock.Advance(60 * day)
 	readAll(t, e, "itb", "logs/read", GetOptions{})
 	require.NoError(t, e.TouchObject(ctx, "itb", "logs/read", ""))
@@ -56,6 +63,7 @@ func TestIntelligentTiering(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, st.Archived)
 	require.Equal(t, bucketconfig.ArchiveAccess, tier("logs/cold"))
+	require.Equal(t, []string{"IntelligentTiering logs/cold ARCHIVE_ACCESS"}, events, "s3:IntelligentTiering is published")
 	for _, k := range []string{"logs/read", "logs/std", "other/cold", "logs/small"} {
 		require.Empty(t, tier(k), k)
 	}
