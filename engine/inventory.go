@@ -696,10 +696,17 @@ func inventoryValue(bucket, col string, o *ObjectInfo) any {
 		}
 		return "OFF"
 	case "IntelligentTieringAccessTier":
-		if o.StorageClass == "INTELLIGENT_TIERING" {
-			return "FREQUENT"
+		// S3's inventory values; the automatic Infrequent and Archive
+		// Instant tiers are not modelled (tiering.go).
+		switch {
+		case o.StorageClass != IntelligentTieringClass:
+			return ""
+		case o.AccessTier == bucketconfig.ArchiveAccess:
+			return "ARCHIVE"
+		case o.AccessTier == bucketconfig.DeepArchiveAccess:
+			return "DEEP_ARCHIVE"
 		}
-		return ""
+		return "FREQUENT"
 	case "BucketKeyStatus":
 		if o.Encryption != nil && o.Encryption.Mode == EncryptKMS {
 			if o.Encryption.BucketKey {

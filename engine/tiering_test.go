@@ -136,3 +136,13 @@ func TestTieringValidate(t *testing.T) {
 		require.ErrorIs(t, c.Validate(), bucketconfig.ErrInvalid, name)
 	}
 }
+
+// TestTieringInventoryValue: inventory reports name the archive tiers as
+// S3's inventory does.
+func TestTieringInventoryValue(t *testing.T) {
+	for tier, want := range map[string]string{"": "FREQUENT", bucketconfig.ArchiveAccess: "ARCHIVE", bucketconfig.DeepArchiveAccess: "DEEP_ARCHIVE"} {
+		o := &ObjectInfo{StorageClass: IntelligentTieringClass, AccessTier: tier}
+		require.Equal(t, want, inventoryValue("b", "IntelligentTieringAccessTier", o))
+	}
+	require.Equal(t, "", inventoryValue("b", "IntelligentTieringAccessTier", &ObjectInfo{StorageClass: "STANDARD"}))
+}
