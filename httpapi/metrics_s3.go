@@ -142,12 +142,49 @@ func renderMetrics(c *bucketconfig.MetricsConfiguration) metricsXML {
 
 // metricsRequest returns the configuration ID the request names
 // (InvalidArgument when empty).
-func metricsRequest(rc *request) (string, error) {
+func metricsRequest(rc *request) (string, error) { return configIDParam(rc, "metrics", "metrics") }
+
+// configIDParam returns the id parameter naming one configuration of a
+// set addressed as ?sub&id= (InvalidArgument when empty).
+func configIDParam(rc *request, what, sub string) (string, error) {
 	id := rc.q.Get("id")
 	if id == "" {
-		return "", errorf("InvalidArgument", "The metrics configuration ID must be specified (?metrics&id=ID).").with("ArgumentName", "id")
+		return "", errorf("InvalidArgument", "The %s configuration ID must be specified (?%s&id=ID).", what, sub).with("ArgumentName", "id")
 	}
 	return id, nil
+}
+
+// idSet is a bucket configuration holding configurations by ID
+// (bucketconfig.Metrics, bucketconfig.IntelligentTiering), as a pointer
+// to T.
+type idSet[T any] interface {
+	*T
+	bucketconfig.Config
+	// Without returns the set without configuration id, and whether it
+	// was there.
+	Without(id string) (*T, bool)
+	// Len is the number of configurations.
+	Len() int
+}
+
+// deleteFromIDSet removes configuration id from the bucket's set of kind:
+// NoSuchConfiguration when it has none of that ID, and the set goes with
+// its last configuration.
+func deleteFromIDSet[T any, S idSet[T]](rc *request, s *server, kind bucketconfig.Kind, id string) error {
+	return s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, kind, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
+		set, _ := cur.(S)
+		if set == nil {
+			return nil, errorf("NoSuchConfiguration", "")
+		}
+		rest, ok := set.Without(id)
+		if !ok {
+			return nil, errorf("NoSuchConfiguration", "")
+		}
+		if S(rest).Len() == 0 {
+			return nil, nil
+		}
+		return S(rest), nil
+	})
 }
 
 // metricsSet returns the bucket's metrics configurations (nil when none).
@@ -268,21 +305,7 @@ func (s *server) deleteMetricsConfig(rc *request) error {
 	if err != nil {
 		return err
 	}
-	err = s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, bucketconfig.KindMetrics, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
-		set, _ := cur.(*bucketconfig.Metrics)
-		if set == nil {
-			return nil, errorf("NoSuchConfiguration", "")
-		}
-		rest, ok := set.Without(id)
-		if !ok {
-			return nil, errorf("NoSuchConfiguration", "")
-		}
-		if len(rest.Configurations) == 0 {
-			return nil, nil
-		}
-		return rest, nil
-	})
-	if err != nil {
+	if err := deleteFromIDSet[bucketconfig.Metrics](rc, s, bucketconfig.KindMetrics, id); err != nil {
 		return err
 	}
 	s.reqMetrics.Delete(metricsKey{rc.op.Bucket, id})

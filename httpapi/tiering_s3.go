@@ -145,11 +145,7 @@ func renderTiering(c *bucketconfig.TieringConfiguration) tieringXML {
 // tieringRequest returns the configuration ID the request names
 // (InvalidArgument when empty).
 func tieringRequest(rc *request) (string, error) {
-	id := rc.q.Get("id")
-	if id == "" {
-		return "", errorf("InvalidArgument", "The Intelligent-Tiering configuration ID must be specified (?intelligent-tiering&id=ID).").with("ArgumentName", "id")
-	}
-	return id, nil
+	return configIDParam(rc, "Intelligent-Tiering", "intelligent-tiering")
 }
 
 // tieringSet returns the bucket's configurations (nil when none).
@@ -232,21 +228,7 @@ func (s *server) deleteTieringConfig(rc *request) error {
 	if err != nil {
 		return err
 	}
-	err = s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, bucketconfig.KindIntelligentTiering, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
-		set, _ := cur.(*bucketconfig.IntelligentTiering)
-		if set == nil {
-			return nil, errorf("NoSuchConfiguration", "")
-		}
-		rest, ok := set.Without(id)
-		if !ok {
-			return nil, errorf("NoSuchConfiguration", "")
-		}
-		if len(rest.Configurations) == 0 {
-			return nil, nil
-		}
-		return rest, nil
-	})
-	if err != nil {
+	if err := deleteFromIDSet[bucketconfig.IntelligentTiering](rc, s, bucketconfig.KindIntelligentTiering, id); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusNoContent)

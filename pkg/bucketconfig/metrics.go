@@ -77,6 +77,9 @@ func (m *Metrics) With(c MetricsConfiguration) *Metrics {
 	return &Metrics{Configurations: withID(list, c)}
 }
 
+// Len is the number of configurations.
+func (m *Metrics) Len() int { return len(m.Configurations) }
+
 // Without returns a copy of m without the configuration id, and whether
 // it was there.
 func (m *Metrics) Without(id string) (*Metrics, bool) {

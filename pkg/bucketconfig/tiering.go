@@ -105,6 +105,9 @@ func (t *IntelligentTiering) With(c TieringConfiguration) *IntelligentTiering {
 	return &IntelligentTiering{Configurations: withID(list, c)}
 }
 
+// Len is the number of configurations.
+func (t *IntelligentTiering) Len() int { return len(t.Configurations) }
+
 // Without returns a copy of t without the configuration id, and whether
 // it was there.
 func (t *IntelligentTiering) Without(id string) (*IntelligentTiering, bool) {
