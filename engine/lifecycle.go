@@ -179,13 +179,21 @@ func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketco
 // lifecyclePrefixes returns the shortest set of prefixes covering the
 // filters of the enabled rules that want selects.
 func lifecyclePrefixes(lc *bucketconfig.Lifecycle, want func(*bucketconfig.LifecycleRule) bool) []string {
-	var out []string
+	var prefixes []string
 	for i := range lc.Rules {
-		r := &lc.Rules[i]
-		if !r.Enabled || !want(r) {
-			continue
+		if r := &lc.Rules[i]; r.Enabled && want(r) {
+			prefixes = append(prefixes, r.Filter.Prefix)
 		}
-		p := r.Filter.Prefix
+	}
+	return coveringPrefixes(prefixes)
+}
+
+// coveringPrefixes returns the shortest set of prefixes under which every
+// key starting with one of prefixes lies (a listing of each finds them
+// all, none twice).
+func coveringPrefixes(prefixes []string) []string {
+	var out []string
+	for _, p := range prefixes {
 		covered := false
 		for j, q := range out {
 			if strings.HasPrefix(p, q) {

@@ -51,11 +51,28 @@ func (e *Engine) tieringConfig(ctx context.Context, bucket string) (*bucketconfi
 
 // applyTiering moves the bucket's INTELLIGENT_TIERING versions (current
 // and noncurrent) whose idle time has reached a tier of it into that
-// tier. A version only ever moves to a colder tier here; a restore brings
-// it back.
+// tier, listing only under the prefixes its enabled configurations'
+// filters name. A version only ever moves to a colder tier here; a
+// restore brings it back.
 func (e *Engine) applyTiering(ctx context.Context, bucket string, it *bucketconfig.IntelligentTiering, now time.Time, st *LifecycleStats) error {
+	var prefixes []string
+	for i := range it.Configurations {
+		if c := &it.Configurations[i]; c.Enabled {
+			prefixes = append(prefixes, c.Prefix)
+		}
+	}
+	for _, prefix := range coveringPrefixes(prefixes) {
+		if err := e.applyTieringUnder(ctx, bucket, prefix, it, now, st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyTieringUnder is applyTiering for the versions under prefix.
+func (e *Engine) applyTieringUnder(ctx context.Context, bucket, prefix string, it *bucketconfig.IntelligentTiering, now time.Time, st *LifecycleStats) error {
 	day := e.opts.LifecycleDay
-	opts := VersionListOptions{}
+	opts := VersionListOptions{Prefix: prefix}
 	for {
 		page, err := e.ListObjectVersions(ctx, bucket, opts)
 		if err != nil {
