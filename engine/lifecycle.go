@@ -456,6 +456,17 @@ func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v 
 // class in place, keeping its body and modification time (which dates
 // the version before it).
 func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectInfo, class string) error {
+	return e.rewriteVersion(ctx, bucket, v, func(rec *objectRecord) error {
+		rec.info.StorageClass, rec.info.AccessTier = class, ""
+		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
+		return nil
+	})
+}
+
+// rewriteVersion applies fn to the record of version v of bucket (any
+// version, current included) and writes it back, in one atomic step; a
+// version gone is ErrNoSuchVersion, and fn's error leaves it unchanged.
+func (e *Engine) rewriteVersion(ctx context.Context, bucket string, v ObjectInfo, fn func(rec *objectRecord) error) error {
 	if err := e.check(ctx); err != nil {
 		return err
 	}
@@ -467,8 +478,9 @@ func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectI
 		if !ok {
 			return fmt.Errorf("%w: %s/%s %s", ErrNoSuchVersion, bucket, v.Key, v.VersionID)
 		}
-		loc.rec.info.StorageClass, loc.rec.info.AccessTier = class, ""
-		loc.rec.restoreReady, loc.rec.restoreExpiry = time.Time{}, time.Time{}
+		if err := fn(&loc.rec); err != nil {
+			return err
+		}
 		return m.b.Set(loc.key, loc.rec.encode(), nil)
 	})
 }

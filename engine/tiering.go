@@ -113,18 +113,7 @@ func lastRead(info ObjectInfo) time.Time {
 // setAccessTier moves version v of bucket to tier, if it is still the
 // version v describes (else ErrPreconditionFailed).
 func (e *Engine) setAccessTier(ctx context.Context, bucket string, v ObjectInfo, tier string) error {
-	if err := e.check(ctx); err != nil {
-		return err
-	}
-	return e.applyCtx(ctx, func(m *mutation) error {
-		loc, ok, err := e.findVersion(e.db, bucket, v.Key, versionOrNull(v.VersionID), true)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fmt.Errorf("%w: %s/%s %s", ErrNoSuchVersion, bucket, v.Key, v.VersionID)
-		}
-		rec := &loc.rec
+	return e.rewriteVersion(ctx, bucket, v, func(rec *objectRecord) error {
 		if rec.info.ETag != v.ETag || !rec.info.LastModified.Equal(v.LastModified) || rec.info.StorageClass != IntelligentTieringClass {
 			return fmt.Errorf("%w: %s/%s changed", ErrPreconditionFailed, bucket, v.Key)
 		}
@@ -133,6 +122,6 @@ func (e *Engine) setAccessTier(ctx context.Context, bucket string, v ObjectInfo,
 		rec.info.LastAccess = v.LastAccess
 		rec.info.AccessTier = tier
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
-		return m.b.Set(loc.key, rec.encode(), nil)
+		return nil
 	})
 }
