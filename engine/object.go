@@ -446,8 +446,13 @@ type CopyOptions struct {
 	// the source's is never copied, as S3 keeps it unique to each object
 	// (under MetadataReplace it is Metadata's).
 	WebsiteRedirect string
-	// StorageClass of the copy; "" keeps the source's.
+	// StorageClass of the copy; "" keeps the source's, or is
+	// DefaultStorageClass when that is set.
 	StorageClass string
+	// DefaultStorageClass is the copy's class when StorageClass is ""
+	// (S3: STANDARD, whatever the source's). A copy onto the source
+	// itself still needs StorageClass, or another change, to be legal.
+	DefaultStorageClass string
 	// ACL of the copy; nil gives the default (private).
 	ACL *ACL
 	// Tags of the copy; nil copies the source's tags.
@@ -639,8 +644,11 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		} else {
 			dst.info.WebsiteRedirect = opts.WebsiteRedirect
 		}
-		if opts.StorageClass != "" {
+		switch {
+		case opts.StorageClass != "":
 			dst.info.StorageClass = opts.StorageClass
+		case opts.DefaultStorageClass != "":
+			dst.info.StorageClass = opts.DefaultStorageClass
 		}
 		dst.info.ACL = ACL{}
 		if opts.ACL != nil {
@@ -655,6 +663,10 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 		dst.extents = slices.Clone(src.extents)
 		dst.info.VersionID, dst.nullStamp = "", stamp{}
+		// A new object: no restored copy, archive tier or recorded read
+		// of the source's comes with it.
+		dst.restoreReady, dst.restoreExpiry = time.Time{}, time.Time{}
+		dst.info.Restore, dst.info.AccessTier, dst.info.LastAccess = nil, "", time.Time{}
 		dst.info.Retention, dst.info.LegalHold, dst.info.LegalHoldSet = opts.Retention, opts.LegalHold, false
 		if computed != nil {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}

@@ -152,6 +152,8 @@ func TestRestore(t *testing.T) {
 	require.False(t, started, "restoring a restored object extends it")
 	_, err = e.CopyObject(ctx, "bkt", "cold", "bkt", "copy", CopyOptions{})
 	require.NoError(t, err, "a restored copy can be copied")
+	_, err = e.GetObject(ctx, "bkt", "copy", GetOptions{})
+	require.ErrorIs(t, err, ErrInvalidObjectState, "the copy is a new archived object, not a restored one")
 	clock.Advance(5*24*time.Hour + time.Second)
 	_, err = e.GetObject(ctx, "bkt", "cold", GetOptions{})
 	require.ErrorIs(t, err, ErrInvalidObjectState, "the restored copy expired")

@@ -74,6 +74,7 @@ var s3 = &dialect{
 		sseHeadersRefusedOnRead:     true,
 		recreateOwnBucketUSEast1:    true,
 		archivedNamesClass:          true,
+		copyDefaultsStandard:        true,
 		nextMarkerNeedsDelimiter:    true,
 		expectedBucketOwner:         true,
 		defaultRetentionNeedsDigest: true,

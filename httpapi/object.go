@@ -1013,6 +1013,9 @@ func (s *server) copyObject(rc *request) error {
 	if opts.StorageClass, err = rc.storageClassHeader(); err != nil {
 		return err
 	}
+	if rc.d.behave.copyDefaultsStandard {
+		opts.DefaultStorageClass = "STANDARD"
+	}
 	if opts.ACL, err = rc.aclFromHeaders(false); err != nil {
 		return err
 	}

@@ -494,3 +494,34 @@ func TestPartNumberChecksumFullObject(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, whole.ChecksumCRC64NVME, "the whole object has its full-object checksum")
 }
+
+// TestCopyStorageClassDefault: S3 stores a copy made without
+// x-amz-storage-class in STANDARD, whatever the source's class; a copy
+// onto the source without any change is still illegal.
+func TestCopyStorageClassDefault(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	b := aws.String("copyclass")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("ia"), Body: strings.NewReader("x"), StorageClass: types.StorageClassStandardIa})
+	require.NoError(t, err)
+	class := func(k string) types.StorageClass {
+		h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String(k)})
+		require.NoError(t, err)
+		return types.StorageClass(h.StorageClass)
+	}
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("plain"), CopySource: aws.String("copyclass/ia")})
+	require.NoError(t, err)
+	require.Empty(t, class("plain"), "STANDARD (the header is left out for STANDARD)")
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("one"), CopySource: aws.String("copyclass/ia"), StorageClass: types.StorageClassOnezoneIa})
+	require.NoError(t, err)
+	require.Equal(t, types.StorageClassOnezoneIa, class("one"))
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("ia"), CopySource: aws.String("copyclass/ia")})
+	requireCode(t, err, "InvalidRequest", "a copy onto itself without a change")
+	require.Equal(t, types.StorageClassStandardIa, class("ia"))
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("ia"), CopySource: aws.String("copyclass/ia"), MetadataDirective: types.MetadataDirectiveReplace})
+	require.NoError(t, err)
+	require.Empty(t, class("ia"), "replaced in place: STANDARD")
+}
