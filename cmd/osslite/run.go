@@ -61,6 +61,7 @@ type options struct {
 	compactDeadRatio  float64
 	abortUploadsAfter time.Duration
 	lifecycleDay      time.Duration
+	restoreDelay      time.Duration
 	corsAllowOrigins  []string
 	websiteDomains    []string
 
@@ -85,7 +86,11 @@ type options struct {
 // default and negative means off.
 func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 	eo := &engine.Options{Logger: logger, VectorMD5: true, CompactInterval: o.compactInterval,
-		CompactDeadRatio: o.compactDeadRatio, AbortUploadsAfter: o.abortUploadsAfter, LifecycleDay: o.lifecycleDay}
+		CompactDeadRatio: o.compactDeadRatio, AbortUploadsAfter: o.abortUploadsAfter, LifecycleDay: o.lifecycleDay,
+		RestoreDelay: o.restoreDelay}
+	if eo.RestoreDelay == 0 {
+		eo.RestoreDelay = -1 // instant
+	}
 	if eo.CompactInterval == 0 {
 		eo.CompactInterval = -1
 	}
@@ -127,6 +132,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 		"abort multipart uploads older than this `age`, freeing their parts (checked every -compact-interval); 0 never aborts")
 	fs.DurationVar(&o.lifecycleDay, "lifecycle-day", 24*time.Hour,
 		"length of a lifecycle `day`: rules acting N days after creation act N of these after it (a shorter day, e.g. 10s, lets development setups watch objects expire; checked every -compact-interval or day/10)")
+	fs.DurationVar(&o.restoreDelay, "restore-delay", time.Minute,
+		"how long a restore of an archived object (GLACIER, DEEP_ARCHIVE, an Intelligent-Tiering archive tier, OSS's archive classes) takes; 0 makes it instant")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.Var((*listFlag)(&o.buckets), "bucket", "create bucket `name` at start-up unless it exists (repeatable)")
 	fs.Var(&seeds, "seed", "at start-up, upload each file of a `BUCKET=DIR` pair's DIR tree into BUCKET (created if needed), keyed by its path relative to DIR (repeatable)")
@@ -208,8 +215,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	if !(o.compactDeadRatio > 0 && o.compactDeadRatio <= 1) {
 		return o, fmt.Errorf("-compact-dead-ratio %v: want a fraction in (0, 1]", o.compactDeadRatio)
 	}
-	if o.compactInterval < 0 || o.abortUploadsAfter < 0 {
-		return o, errors.New("-compact-interval and -abort-uploads-after must not be negative")
+	if o.compactInterval < 0 || o.abortUploadsAfter < 0 || o.restoreDelay < 0 {
+		return o, errors.New("-compact-interval, -abort-uploads-after and -restore-delay must not be negative")
 	}
 	if o.accessKey == "" || o.secretKey == "" {
 		return o, errors.New("-access-key and -secret-key must not be empty")

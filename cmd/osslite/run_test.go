@@ -201,13 +201,14 @@ func TestParseFlags(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", args: nil, want: options{addr: defaultAddr, accessKey: defaultAccessKey, secretKey: defaultSecretKey, region: "us-east-1",
-			compactInterval: 30 * time.Second, compactDeadRatio: 0.5, abortUploadsAfter: 168 * time.Hour, lifecycleDay: 24 * time.Hour}},
+			compactInterval: 30 * time.Second, compactDeadRatio: 0.5, abortUploadsAfter: 168 * time.Hour, lifecycleDay: 24 * time.Hour, restoreDelay: time.Minute}},
 		{name: "all", args: []string{"-addr", ":1", "-data", "/d", "-access-key", "a", "-secret-key", "s", "-domain", "x.test", "-domain", "y.test", "-region", "r", "-log-level", "DEBUG", "-log-format", "json",
-			"-compact-interval", "1m", "-compact-dead-ratio", "0.25", "-abort-uploads-after", "24h", "-lifecycle-day", "10s"},
+			"-compact-interval", "1m", "-compact-dead-ratio", "0.25", "-abort-uploads-after", "24h", "-lifecycle-day", "10s", "-restore-delay", "0s"},
 			want: options{addr: ":1", data: "/d", accessKey: "a", secretKey: "s", domains: []string{"x.test", "y.test"}, region: "r", level: -4, json: true,
 				compactInterval: time.Minute, compactDeadRatio: 0.25, abortUploadsAfter: 24 * time.Hour, lifecycleDay: 10 * time.Second}},
 		{name: "bad dead ratio", args: []string{"-compact-dead-ratio", "0"}, wantErr: "-compact-dead-ratio"},
 		{name: "negative interval", args: []string{"-compact-interval", "-1s"}, wantErr: "must not be negative"},
+		{name: "negative restore delay", args: []string{"-restore-delay", "-1s"}, wantErr: "must not be negative"},
 		{name: "bad level", args: []string{"-log-level", "loud"}, wantErr: "-log-level"},
 		{name: "bad format", args: []string{"-log-format", "xml"}, wantErr: "-log-format"},
 		{name: "empty key", args: []string{"-secret-key", ""}, wantErr: "must not be empty"},
