@@ -75,6 +75,7 @@ var s3 = &dialect{
 		recreateOwnBucketUSEast1:    true,
 		archivedNamesClass:          true,
 		copyDefaultsStandard:        true,
+		headBucketRegionAlways:      true,
 		nextMarkerNeedsDelimiter:    true,
 		expectedBucketOwner:         true,
 		defaultRetentionNeedsDigest: true,

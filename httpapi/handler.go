@@ -359,6 +359,14 @@ func (s *server) fail(rc *request, err error) {
 	if rc.d.behave.archivedNamesClass && errors.As(err, &ae) {
 		e = errArchivedS3(rc.op.Operation, ae.StorageClass, ae.AccessTier)
 	}
+	if rc.d.behave.headBucketRegionAlways && rc.op.Operation == "HeadBucket" && e.Status != http.StatusNotFound {
+		// S3 names an existing bucket's region on every HeadBucket
+		// answer, "regardless of the permissions on the bucket", so that
+		// clients (the SDKs' GetBucketRegion) find where it lives.
+		if b, err := s.bucketOf(rc); err == nil {
+			rc.w.Header().Set(rc.d.h("bucket-region"), s.regionOf(b))
+		}
+	}
 	rc.errCode = rc.d.localize(e).Code
 	if rc.d.errors.ecHeader != "" {
 		rc.ec = ecOfError(e, rc.op.Operation)

@@ -525,3 +525,26 @@ func TestCopyStorageClassDefault(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, class("ia"), "replaced in place: STANDARD")
 }
+
+// TestHeadBucketRegionWhenRefused: S3 names a bucket's region on a
+// refused HeadBucket too ("regardless of the permissions on the
+// bucket"), which the SDKs' GetBucketRegion relies on (aws-sdk-go's
+// s3manager sends it unsigned); a missing bucket has none.
+func TestHeadBucketRegionWhenRefused(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/private-region"}).errOrNil())
+	for _, q := range []raw{
+		{method: "HEAD", path: "/private-region", sign: "anon"},
+		{method: "HEAD", path: "/private-region", ak: otherAK, sk: otherSK},
+	} {
+		r := f.do(t, q)
+		require.Equal(t, http.StatusForbidden, r.StatusCode)
+		require.Equal(t, "us-east-1", r.Header.Get("X-Amz-Bucket-Region"))
+	}
+	r := f.do(t, raw{method: "HEAD", path: "/no-such-bucket-here", sign: "anon"})
+	require.Equal(t, http.StatusNotFound, r.StatusCode)
+	require.Empty(t, r.Header.Get("X-Amz-Bucket-Region"))
+	r = f.do(t, raw{method: "GET", path: "/private-region", sign: "anon"})
+	require.Equal(t, http.StatusForbidden, r.StatusCode)
+	require.Empty(t, r.Header.Get("X-Amz-Bucket-Region"), "only HeadBucket")
+}
