@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -627,7 +628,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		if err := e.checkWrite(dstBucket, dstKey, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
-		if self && opts.MetadataDirective != MetadataReplace && (opts.StorageClass == "" || opts.StorageClass == src.info.StorageClass) &&
+		if self && opts.MetadataDirective != MetadataReplace && (opts.StorageClass == "" || sameStorageClass(opts.StorageClass, src.info.StorageClass)) &&
 			opts.Tags == nil && opts.ACL == nil && opts.WebsiteRedirect == "" && !cp.changesEncryption() && !opts.EncryptionAsked {
 			return fmt.Errorf("%w: %s/%s", ErrInvalidCopyRequest, srcBucket, srcKey)
 		}
@@ -759,4 +760,17 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 		return m.b.Set(at, rec.encode(), nil)
 	})
 	return out, err
+}
+
+// sameStorageClass reports whether two storage class names name one
+// class: "" (none set) is the standard class, and S3's STANDARD is OSS's
+// Standard.
+func sameStorageClass(a, b string) bool {
+	norm := func(c string) string {
+		if c == "" {
+			return "STANDARD"
+		}
+		return strings.ToUpper(c)
+	}
+	return norm(a) == norm(b)
 }

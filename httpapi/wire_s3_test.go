@@ -524,6 +524,8 @@ func TestCopyStorageClassDefault(t *testing.T) {
 	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("ia"), CopySource: aws.String("copyclass/ia"), MetadataDirective: types.MetadataDirectiveReplace})
 	require.NoError(t, err)
 	require.Empty(t, class("ia"), "replaced in place: STANDARD")
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("ia"), CopySource: aws.String("copyclass/ia"), StorageClass: types.StorageClassStandard})
+	requireCode(t, err, "InvalidRequest", "naming the class it has is no change")
 }
 
 // TestHeadBucketRegionWhenRefused: S3 names a bucket's region on a
