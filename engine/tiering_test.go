@@ -146,3 +146,46 @@ func TestTieringInventoryValue(t *testing.T) {
 	}
 	require.Equal(t, "", inventoryValue("b", "IntelligentTieringAccessTier", &ObjectInfo{StorageClass: "STANDARD"}))
 }
+
+// TestIntelligentTieringVersions: noncurrent INTELLIGENT_TIERING versions
+// move to the archive tiers too, and one is restored by its version ID.
+func TestIntelligentTieringVersions(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.RestoreDelay = time.Hour
+	e := openTest(t, opts)
+	clock := e.opts.Clock.(*fakeClock)
+	require.NoError(t, e.CreateBucket(ctx, "itv", BucketOptions{}))
+	setVersioning(t, e, "itv", "Enabled")
+	body := bytes.Repeat([]byte("v"), bucketconfig.MinTieringSize)
+	var ids []string
+	for range 2 {
+		info, err := e.PutObject(ctx, "itv", "k", bytes.NewReader(body), int64(len(body)), PutOptions{StorageClass: IntelligentTieringClass})
+		require.NoError(t, err)
+		ids = append(ids, info.VersionID)
+	}
+	require.NoError(t, e.SetBucketConfig(ctx, "itv", &bucketconfig.IntelligentTiering{Configurations: []bucketconfig.TieringConfiguration{
+		{ID: "all", Enabled: true, Tierings: []bucketconfig.Tiering{{AccessTier: bucketconfig.ArchiveAccess, Days: 90}}}}}))
+	clock.Advance(91 * e.opts.LifecycleDay)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2, st.Archived)
+	for _, id := range ids {
+		info, err := e.HeadObjectVersion(ctx, "itv", "k", id)
+		require.NoError(t, err)
+		require.Equal(t, bucketconfig.ArchiveAccess, info.AccessTier, id)
+	}
+	started, err := e.RestoreObjectVersion(ctx, "itv", "k", ids[0], 0)
+	require.NoError(t, err)
+	require.True(t, started)
+	clock.Advance(time.Hour)
+	old, err := e.HeadObjectVersion(ctx, "itv", "k", ids[0])
+	require.NoError(t, err)
+	require.Empty(t, old.AccessTier, "the noncurrent version restored")
+	cur, err := e.HeadObjectVersion(ctx, "itv", "k", ids[1])
+	require.NoError(t, err)
+	require.Equal(t, bucketconfig.ArchiveAccess, cur.AccessTier, "the current one still archived")
+	obj, err := e.GetObject(ctx, "itv", "k", GetOptions{VersionID: ids[0]})
+	require.NoError(t, err)
+	require.NoError(t, obj.Close())
+}
