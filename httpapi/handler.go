@@ -111,6 +111,9 @@ type request struct {
 	subresource string
 	// aborted is set when the response was cut short.
 	aborted bool
+	// selected are a SelectObjectContent's bytes scanned and returned
+	// (request metrics count them).
+	selected struct{ scanned, returned int64 }
 	// hvals backs the values setHeader sets.
 	hvals []string
 	// overwriteForbidden is set when the write may not replace an

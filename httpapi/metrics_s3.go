@@ -338,6 +338,9 @@ type RequestMetrics struct {
 	// TotalRequestLatency is the sum over the counted requests of the time
 	// from the request's arrival until its response was complete.
 	TotalRequestLatency time.Duration
+	// SelectBytesScanned and SelectBytesReturned are the bytes the
+	// counted SelectObjectContent requests scanned and returned.
+	SelectBytesScanned, SelectBytesReturned int64
 }
 
 // metricsKey names one configuration's counters.
@@ -347,6 +350,7 @@ type metricsKey struct{ bucket, id string }
 type metricsCounters struct {
 	all, get, put, del, head, post, sel, list atomic.Int64
 	down, up, err4, err5, latency             atomic.Int64
+	selScanned, selReturned                   atomic.Int64
 }
 
 // countRequestMetrics counts a finished request under every metrics
@@ -416,6 +420,8 @@ func (s *server) countRequestMetrics(rc *request, rec *Record) {
 			m.del.Add(1)
 		case "SelectObjectContent":
 			m.sel.Add(1)
+			m.selScanned.Add(rc.selected.scanned)
+			m.selReturned.Add(rc.selected.returned)
 		}
 		switch {
 		case rec.Status >= 500:
@@ -466,6 +472,7 @@ func ReadRequestMetrics(ctx context.Context, h http.Handler) ([]RequestMetrics, 
 				r.BytesDownloaded, r.BytesUploaded = m.down.Load(), m.up.Load()
 				r.Errors4xx, r.Errors5xx = m.err4.Load(), m.err5.Load()
 				r.TotalRequestLatency = time.Duration(m.latency.Load())
+				r.SelectBytesScanned, r.SelectBytesReturned = m.selScanned.Load(), m.selReturned.Load()
 			}
 			out = append(out, r)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -219,4 +220,45 @@ func TestS3MetricsCounting(t *testing.T) {
 		MetricsConfiguration: &types.MetricsConfiguration{Id: aws.String("docs"), Filter: &types.MetricsFilterMemberPrefix{Value: "docs/"}}})
 	require.NoError(t, err)
 	require.Zero(t, read()["docs"].AllRequests)
+}
+
+// TestS3MetricsSelectBytes: a SelectObjectContent request counts the bytes
+// it scanned and returned, as its Stats event reports them (S3's
+// SelectBytesScanned and SelectBytesReturned).
+func TestS3MetricsSelectBytes(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	b := aws.String("selcount")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.PutBucketMetricsConfiguration(ctx, &s3.PutBucketMetricsConfigurationInput{Bucket: b, Id: aws.String("all"),
+		MetricsConfiguration: &types.MetricsConfiguration{Id: aws.String("all")}})
+	require.NoError(t, err)
+	csv := "a,b\n1,2\n3,4\n5,6\n"
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("t.csv"), Body: strings.NewReader(csv)})
+	require.NoError(t, err)
+	out, err := c.SelectObjectContent(ctx, &s3.SelectObjectContentInput{Bucket: b, Key: aws.String("t.csv"),
+		Expression: aws.String("SELECT b FROM S3Object"), ExpressionType: types.ExpressionTypeSql,
+		InputSerialization:  &types.InputSerialization{CSV: &types.CSVInput{FileHeaderInfo: types.FileHeaderInfoUse}},
+		OutputSerialization: &types.OutputSerialization{CSV: &types.CSVOutput{}}})
+	require.NoError(t, err)
+	var stats *types.Stats
+	for ev := range out.GetStream().Events() {
+		if s, ok := ev.(*types.SelectObjectContentEventStreamMemberStats); ok {
+			stats = s.Value.Details
+		}
+	}
+	require.NoError(t, out.GetStream().Close())
+	require.NotNil(t, stats)
+	require.EqualValues(t, len(csv), aws.ToInt64(stats.BytesScanned))
+	require.Eventually(t, func() bool {
+		ms, err := httpapi.ReadRequestMetrics(ctx, f.srv.Config.Handler)
+		return err == nil && len(ms) == 1 && ms[0].SelectRequests == 1
+	}, 5*time.Second, time.Millisecond)
+	ms, err := httpapi.ReadRequestMetrics(ctx, f.srv.Config.Handler)
+	require.NoError(t, err)
+	require.Equal(t, aws.ToInt64(stats.BytesScanned), ms[0].SelectBytesScanned)
+	require.Equal(t, aws.ToInt64(stats.BytesReturned), ms[0].SelectBytesReturned)
+	require.Positive(t, ms[0].SelectBytesReturned)
 }

@@ -222,6 +222,7 @@ func (s *server) selectObjectContent(rc *request) error {
 		}
 	}
 	st, err := job.query.Run(rc.ctx, src, job.in, job.out, recordsWriter{es}, opts)
+	rc.selected.scanned, rc.selected.returned = st.BytesScanned, st.BytesReturned
 	if err != nil {
 		if !es.started {
 			return err

@@ -279,13 +279,16 @@ var (
 	descS3Errors = prometheus.NewDesc("osslite_s3_request_metrics_errors_total",
 		"Error responses among the requests a request metrics configuration counts, by class: 4xx, 5xx.",
 		[]string{"bucket", "filter_id", "class"}, nil)
+	descS3Select = prometheus.NewDesc("osslite_s3_request_metrics_select_bytes_total",
+		"Bytes the SelectObjectContent requests a request metrics configuration counts scanned and returned (S3's SelectBytesScanned, SelectBytesReturned).",
+		[]string{"bucket", "filter_id", "kind"}, nil)
 	descS3Latency = prometheus.NewDesc("osslite_s3_request_metrics_total_request_latency_seconds_total",
 		"Sum of the counted requests' times from arrival to complete response (S3's TotalRequestLatency; divide by the all requests count for the mean).",
 		[]string{"bucket", "filter_id"}, nil)
 )
 
 func (requestMetricsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descS3Requests, descS3Bytes, descS3Errors, descS3Latency} {
+	for _, d := range []*prometheus.Desc{descS3Requests, descS3Bytes, descS3Errors, descS3Select, descS3Latency} {
 		ch <- d
 	}
 }
@@ -311,6 +314,8 @@ func (c requestMetricsCollector) Collect(ch chan<- prometheus.Metric) {
 		count(descS3Bytes, float64(m.BytesUploaded), "uploaded")
 		count(descS3Errors, float64(m.Errors4xx), "4xx")
 		count(descS3Errors, float64(m.Errors5xx), "5xx")
+		count(descS3Select, float64(m.SelectBytesScanned), "scanned")
+		count(descS3Select, float64(m.SelectBytesReturned), "returned")
 		ch <- prometheus.MustNewConstMetric(descS3Latency, prometheus.CounterValue, m.TotalRequestLatency.Seconds(), m.Bucket, m.ID)
 	}
 }

@@ -282,6 +282,7 @@ func TestMetrics(t *testing.T) {
 	require.EqualValues(t, 0, metricValue(t, text, `osslite_s3_request_metrics_errors_total{bucket="bkt",class="4xx",filter_id="ks"}`), "HEAD missing is not a k key")
 	require.EqualValues(t, len(body), metricValue(t, text, `osslite_s3_request_metrics_bytes_total{bucket="bkt",direction="downloaded",filter_id="ks"}`))
 	require.Positive(t, metricValue(t, text, `osslite_s3_request_metrics_total_request_latency_seconds_total{bucket="bkt",filter_id="ks"}`))
+	require.EqualValues(t, 0, metricValue(t, text, `osslite_s3_request_metrics_select_bytes_total{bucket="bkt",filter_id="ks",kind="scanned"}`), "no select made")
 
 	code, _ = get(t, http.MethodGet, url+"/osslite/metrics", "Authorization", "Bearer s3cret")
 	require.Equal(t, http.StatusOK, code, "the bucket-shaped path works while no bucket osslite exists")
