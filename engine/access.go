@@ -124,7 +124,7 @@ func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string)
 // ReturnToStd moves info back to Standard on a read: it is in the class
 // such a transition moves to, and that class is not an archive.
 func returnsToStandard(lc *bucketconfig.Lifecycle, info ObjectInfo, current bool) bool {
-	if IsArchiveClass(info.StorageClass) || info.StorageClass == "" || strings.EqualFold(info.StorageClass, "Standard") {
+	if IsArchiveClass(info.StorageClass) || sameStorageClass(info.StorageClass, "STANDARD") {
 		return false
 	}
 	facts := bucketconfig.ObjectFacts{Key: info.Key, Size: info.Size, Tags: bucketTags(info.Tags)}

@@ -82,7 +82,9 @@ func (e *Engine) applyTieringUnder(ctx context.Context, bucket, prefix string, i
 			if v.DeleteMarker || v.StorageClass != IntelligentTieringClass || v.Restore != nil {
 				continue
 			}
-			tier := it.Tier(v.Key, bucketTags(v.Tags), v.Size, now.Sub(lastRead(v)), day)
+			// Accessed last: its last recorded read (or completed restore),
+			// else its creation (tracked, as S3 tracks these, from the start).
+			tier := it.Tier(v.Key, bucketTags(v.Tags), v.Size, now.Sub(LastAccessTime(v, time.Time{})), day)
 			if tier == "" || tier == v.AccessTier || tier == bucketconfig.ArchiveAccess && v.AccessTier == bucketconfig.DeepArchiveAccess {
 				continue
 			}
@@ -99,15 +101,6 @@ func (e *Engine) applyTieringUnder(ctx context.Context, bucket, prefix string, i
 		}
 		opts.KeyMarker, opts.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
 	}
-}
-
-// lastRead is when an Intelligent-Tiering object was last accessed: its
-// last recorded read (or completed restore), else its creation.
-func lastRead(info ObjectInfo) time.Time {
-	if info.LastAccess.After(info.LastModified) {
-		return info.LastAccess
-	}
-	return info.LastModified
 }
 
 // setAccessTier moves version v of bucket to tier, if it is still the
