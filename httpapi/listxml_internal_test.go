@@ -12,36 +12,48 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// docGen makes random document values for the renderer equivalence
+// tests: text full of characters that need escaping, and key text
+// (xmlText) with characters XML 1.0 cannot carry too.
+type docGen struct{ rng *rand.Rand }
+
+func newDocGen(seed1, seed2 uint64) docGen { return docGen{rand.New(rand.NewPCG(seed1, seed2))} }
+
+func (g docGen) gen(alphabet string) string {
+	r := []rune(alphabet)
+	out := make([]rune, g.rng.IntN(8))
+	for i := range out {
+		out[i] = r[g.rng.IntN(len(r))]
+	}
+	return string(out)
+}
+
+func (g docGen) str() string  { return g.gen("ab/&<>\"'\t\n\r\uFFFDé日 ") }
+func (g docGen) key() xmlText { return xmlText(g.gen("ab/&<>\"'\t\n\r\x01\x1f\uFFFE\uFFFDé日 ")) }
+
+// opt and optKey are str and key, or empty half the time.
+func (g docGen) opt() string {
+	if g.rng.IntN(2) == 0 {
+		return ""
+	}
+	return g.str()
+}
+
+func (g docGen) optKey() xmlText {
+	if g.rng.IntN(2) == 0 {
+		return ""
+	}
+	return g.key()
+}
+
 // TestListXMLMatchesEncodingXML: the hand-written listing renderer writes
 // exactly what encoding/xml writes for the same value, for random values
 // with every optional field on or off, keys full of characters that need
 // escaping and, in the fields of key text (xmlText), characters XML 1.0
 // cannot carry.
 func TestListXMLMatchesEncodingXML(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	gen := func(alphabet string) string {
-		r := []rune(alphabet)
-		n := rng.IntN(8)
-		out := make([]rune, n)
-		for i := range out {
-			out[i] = r[rng.IntN(len(r))]
-		}
-		return string(out)
-	}
-	str := func() string { return gen("ab/&<>\"'\t\n\r\uFFFDé日 ") }
-	key := func() xmlText { return xmlText(gen("ab/&<>\"'\t\n\r\x01\x1f\uFFFE\uFFFDé日 ")) }
-	opt := func() string {
-		if rng.IntN(2) == 0 {
-			return ""
-		}
-		return str()
-	}
-	optKey := func() xmlText {
-		if rng.IntN(2) == 0 {
-			return ""
-		}
-		return key()
-	}
+	g := newDocGen(1, 2)
+	rng, str, key, opt, optKey := g.rng, g.str, g.key, g.opt, g.optKey
 	for i := range 500 {
 		r := &listBucketResult{Name: str(), Prefix: optKey(), NextMarker: optKey(),
 			NextContinuationToken: optKey(), StartAfter: optKey(), MaxKeys: rng.IntN(1001), Delimiter: optKey(),
@@ -86,29 +98,8 @@ func TestListXMLMatchesEncodingXML(t *testing.T) {
 // TestVersionsXMLMatchesEncodingXML: the same for ListObjectVersions
 // pages.
 func TestVersionsXMLMatchesEncodingXML(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	gen := func(alphabet string) string {
-		r := []rune(alphabet)
-		out := make([]rune, rng.IntN(8))
-		for i := range out {
-			out[i] = r[rng.IntN(len(r))]
-		}
-		return string(out)
-	}
-	str := func() string { return gen("ab/&<>\"'\t\n\r\uFFFDé日 ") }
-	key := func() xmlText { return xmlText(gen("ab/&<>\"'\t\n\r\x01\x1f\uFFFE\uFFFDé日 ")) }
-	opt := func() string {
-		if rng.IntN(2) == 0 {
-			return ""
-		}
-		return str()
-	}
-	optKey := func() xmlText {
-		if rng.IntN(2) == 0 {
-			return ""
-		}
-		return key()
-	}
+	g := newDocGen(5, 6)
+	rng, str, key, opt, optKey := g.rng, g.str, g.key, g.opt, g.optKey
 	for i := range 500 {
 		r := &listVersionsResult{Name: str(), Prefix: optKey(), KeyMarker: optKey(), VersionIDMarker: opt(), NextKeyMarker: optKey(),
 			NextVersionIDMarker: opt(), MaxKeys: rng.IntN(1001), Delimiter: optKey(), EncodingType: opt(), IsTruncated: rng.IntN(2) == 0}
