@@ -159,7 +159,7 @@ func (e *Engine) UpdateBucketConfig(ctx context.Context, bucket string, kind buc
 		return err
 	}
 	switch string(kind) {
-	case ConfigVersioning, ConfigObjectLock, ConfigReplication, ConfigInventory:
+	case ConfigVersioning, ConfigObjectLock, ConfigReplication, ConfigInventory, string(bucketconfig.KindAnalytics):
 		// Their writes do more than store a document.
 		return fmt.Errorf("%w: %s is not updated through UpdateBucketConfig", ErrInvalidArgument, kind)
 	}

@@ -68,7 +68,10 @@ type Engine struct {
 	lcLast time.Time
 	// notify is the event-notification queue and the access-log batches.
 	notify notifyState
-	repl   replState // replication passes (replication.go)
+	// analytics holds storage class analysis counts not stored yet
+	// (analytics.go).
+	analytics analyticsState
+	repl      replState // replication passes (replication.go)
 	// inPlace: blob-log files are memory (memfs), which GETs write to
 	// clients in place (Object.WriteTo); views guards that memory.
 	inPlace bool
@@ -287,6 +290,9 @@ func (e *Engine) loadNextBlob() error {
 // Close flushes and closes the store. Readers must be closed first.
 func (e *Engine) Close() error {
 	if !e.closed.Load() {
+		if err := e.flushAnalytics(context.Background()); err != nil {
+			e.opts.Logger.Error("storage class analysis counts lost at close", "err", err)
+		}
 		e.closeNotify() // writes pending access logs while the store is open
 	}
 	if e.closed.Swap(true) {

@@ -41,6 +41,9 @@ type LifecycleStats struct {
 	// Archived counts INTELLIGENT_TIERING versions moved to an archive
 	// access tier (engine/tiering.go).
 	Archived int
+	// AnalyticsDays counts the days of storage class analysis added to
+	// exports (engine/analytics.go).
+	AnalyticsDays int
 }
 
 // RunPending runs, at the clock's current time, the background work that
@@ -102,6 +105,10 @@ func (e *Engine) lifecyclePass(ctx context.Context, now time.Time) (LifecycleSta
 		}
 	}
 	st.Inventory, err = e.inventoryPass(ctx, buckets, now)
+	if err != nil {
+		return st, err
+	}
+	st.AnalyticsDays, err = e.analyticsPass(ctx, buckets, now)
 	return st, err
 }
 

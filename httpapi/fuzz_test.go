@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
 // FuzzXMLParsers feeds arbitrary documents to every XML request parser:
@@ -27,6 +28,8 @@ func FuzzXMLParsers(f *testing.F) {
 		`<MetricsConfiguration><Id>m</Id><Filter><Prefix></Prefix></Filter></MetricsConfiguration>`,
 		`<IntelligentTieringConfiguration><Id>i</Id><Filter><And><Prefix>p/</Prefix><Tag><Key>k</Key><Value>v</Value></Tag></And></Filter><Status>Enabled</Status><Tiering><AccessTier>ARCHIVE_ACCESS</AccessTier><Days>90</Days></Tiering></IntelligentTieringConfiguration>`,
 		`<IntelligentTieringConfiguration><Id>i</Id><Filter/><Status>Disabled</Status><Tiering><AccessTier>DEEP_ARCHIVE_ACCESS</AccessTier><Days>180</Days></Tiering></IntelligentTieringConfiguration>`,
+		`<AnalyticsConfiguration><Id>a</Id><Filter><Tag><Key>k</Key><Value>v</Value></Tag></Filter><StorageClassAnalysis><DataExport><OutputSchemaVersion>V_1</OutputSchemaVersion><Destination><S3BucketDestination><Format>CSV</Format><BucketAccountId>1</BucketAccountId><Bucket>arn:aws:s3:::d</Bucket><Prefix>p</Prefix></S3BucketDestination></Destination></DataExport></StorageClassAnalysis></AnalyticsConfiguration>`,
+		`<AnalyticsConfiguration><Id>a</Id><StorageClassAnalysis/></AnalyticsConfiguration>`,
 		`<`, ``, `<a xmlns="x"><b/></a>`,
 	} {
 		f.Add([]byte(seed))
@@ -64,27 +67,15 @@ func FuzzXMLParsers(f *testing.F) {
 				}
 			}
 		}
+		// Configurations read back as put.
 		if mc, err := parseMetrics(data); err == nil {
-			// A request metrics configuration reads back as put.
-			out, err := s3.marshal("MetricsConfiguration", new(renderMetrics(&mc)))
-			if err != nil {
-				t.Fatalf("render metrics: %v", err)
-			}
-			again, err := parseMetrics(out[len(xmlHeader):])
-			if err != nil || !reflect.DeepEqual(mc, again) {
-				t.Fatalf("metrics round trip: %v\n%+v\n%+v\n%s", err, mc, again, out)
-			}
+			requireRoundTrip(t, "MetricsConfiguration", mc, func(c *bucketconfig.MetricsConfiguration) any { return new(renderMetrics(c)) }, parseMetrics)
 		}
 		if tc, err := parseTiering(data); err == nil {
-			// An Intelligent-Tiering configuration reads back as put.
-			out, err := s3.marshal("IntelligentTieringConfiguration", new(renderTiering(&tc)))
-			if err != nil {
-				t.Fatalf("render tiering: %v", err)
-			}
-			again, err := parseTiering(out[len(xmlHeader):])
-			if err != nil || !reflect.DeepEqual(tc, again) {
-				t.Fatalf("tiering round trip: %v\n%+v\n%+v\n%s", err, tc, again, out)
-			}
+			requireRoundTrip(t, "IntelligentTieringConfiguration", tc, func(c *bucketconfig.TieringConfiguration) any { return new(renderTiering(c)) }, parseTiering)
+		}
+		if ac, err := parseAnalytics(data); err == nil {
+			requireRoundTrip(t, "AnalyticsConfiguration", ac, func(c *bucketconfig.AnalyticsConfiguration) any { return new(renderAnalytics(c)) }, parseAnalytics)
 		}
 		_, _ = decodeComplete(newDocTokens(bytes.NewReader(data)), MaxParts)
 		var tg tagging
@@ -128,4 +119,18 @@ func xmlEscapeControls(s string) string {
 		_ = xml.EscapeText(&b, []byte(string(r)))
 	}
 	return b.String()
+}
+
+// requireRoundTrip checks that configuration c, rendered as a root
+// document and parsed again, is c.
+func requireRoundTrip[C any](t *testing.T, root string, c C, render func(*C) any, parse func([]byte) (C, error)) {
+	t.Helper()
+	out, err := s3.marshal(root, render(&c))
+	if err != nil {
+		t.Fatalf("render %s: %v", root, err)
+	}
+	again, err := parse(out[len(xmlHeader):])
+	if err != nil || !reflect.DeepEqual(c, again) {
+		t.Fatalf("%s round trip: %v\n%+v\n%+v\n%s", root, err, c, again, out)
+	}
 }

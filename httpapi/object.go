@@ -325,6 +325,7 @@ func (s *server) putObject(rc *request) error {
 	}
 	rc.writeNewVersionID(info.VersionID)
 	s.emit(rc, "ObjectCreated:Put", rc.op.Key, info.Size, info.ETag, info.VersionID)
+	s.countAnalytics(rc, &info, engine.AnalyticsUpload, info.Size)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)
 	}
@@ -553,7 +554,16 @@ func (s *server) readObject(rc *request, body bool) error {
 	if info.Type == engine.ObjectSymlink {
 		s.touch(rc, info.SymlinkTarget, "")
 	}
+	s.countAnalytics(rc, &info, engine.AnalyticsGet, obj.Length)
 	return nil
+}
+
+// countAnalytics reports a read or an upload of an object to the
+// bucket's storage class analyses (engine/analytics.go).
+func (s *server) countAnalytics(rc *request, info *engine.ObjectInfo, what engine.AnalyticsCount, n int64) {
+	if err := s.eng.CountAnalytics(rc.ctx, rc.op.Bucket, info, what, n); err != nil && rc.ctx.Err() == nil {
+		s.logError(rc, err)
+	}
 }
 
 // touch records an access to key for the bucket's access tracking.
@@ -1061,6 +1071,7 @@ func (s *server) copyObject(rc *request) error {
 		res.checksumFields = checksumsOf(info.Checksums, "")
 	}
 	s.emit(rc, "ObjectCreated:Copy", rc.op.Key, info.Size, info.ETag, info.VersionID)
+	s.countAnalytics(rc, &info, engine.AnalyticsUpload, info.Size)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyObjectResult", res)
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/osslite/osslite/pkg/sigv4"
 	"github.com/osslite/osslite/pkg/ssig"
@@ -338,6 +339,7 @@ func (s *server) postObject(rc *request) error {
 	rc.writeNewVersionID(info.VersionID)
 	rc.setCRC64(info.CRC64, info.NoCRC64)
 	s.emit(rc, "ObjectCreated:Post", key, info.Size, info.ETag, info.VersionID)
+	s.countAnalytics(rc, &info, engine.AnalyticsUpload, info.Size)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)
 	}

@@ -35,23 +35,75 @@ func init() {
 const tieringPage = 100
 
 type tieringXML struct {
-	XMLName  xml.Name          `xml:"IntelligentTieringConfiguration"`
-	ID       string            `xml:"Id"`
-	Filter   *tieringFilterXML `xml:"Filter,omitempty"`
-	Status   string            `xml:"Status"`
-	Tierings []tieringTierXML  `xml:"Tiering"`
+	XMLName  xml.Name         `xml:"IntelligentTieringConfiguration"`
+	ID       string           `xml:"Id"`
+	Filter   *tagFilterXML    `xml:"Filter,omitempty"`
+	Status   string           `xml:"Status"`
+	Tierings []tieringTierXML `xml:"Tiering"`
 }
 
-// tieringFilterXML is S3's IntelligentTieringFilter: one of its elements.
-type tieringFilterXML struct {
-	Prefix *string        `xml:"Prefix"`
-	Tag    *xmlTag        `xml:"Tag"`
-	And    *tieringAndXML `xml:"And"`
+// tagFilterXML is S3's IntelligentTieringFilter and AnalyticsFilter:
+// one of its elements.
+type tagFilterXML struct {
+	Prefix *string    `xml:"Prefix"`
+	Tag    *xmlTag    `xml:"Tag"`
+	And    *tagAndXML `xml:"And"`
 }
 
-type tieringAndXML struct {
+type tagAndXML struct {
 	Prefix *string  `xml:"Prefix"`
 	Tags   []xmlTag `xml:"Tag"`
+}
+
+// parseTagFilter reads a tagFilterXML (nil: none) into how it was written
+// ("" for none, "Prefix", "Tag" or "And") and its conditions; ok is false
+// when it holds more than one element.
+func parseTagFilter(f *tagFilterXML) (form, prefix string, tags []bucketconfig.Tag, ok bool) {
+	if f == nil {
+		return "", "", nil, true
+	}
+	n := 0
+	if f.Prefix != nil {
+		n++
+		form, prefix = "Prefix", *f.Prefix
+	}
+	if f.Tag != nil {
+		n++
+		form, tags = "Tag", []bucketconfig.Tag{{Key: f.Tag.Key, Value: f.Tag.Value}}
+	}
+	if a := f.And; a != nil {
+		n++
+		form = "And"
+		if a.Prefix != nil {
+			prefix = *a.Prefix
+		}
+		for _, t := range a.Tags {
+			tags = append(tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
+		}
+	}
+	return form, prefix, tags, n <= 1
+}
+
+// renderTagFilter is the filter of form, prefix and tags as put (nil for
+// none).
+func renderTagFilter(form string, prefix *string, tags []bucketconfig.Tag) *tagFilterXML {
+	xtags := make([]xmlTag, 0, len(tags))
+	for _, t := range tags {
+		xtags = append(xtags, xmlTag{t.Key, t.Value})
+	}
+	switch form {
+	case "Prefix":
+		return &tagFilterXML{Prefix: prefix}
+	case "Tag":
+		return &tagFilterXML{Tag: &xtags[0]}
+	case "And":
+		a := &tagAndXML{Tags: xtags}
+		if *prefix != "" {
+			a.Prefix = prefix
+		}
+		return &tagFilterXML{And: a}
+	}
+	return nil
 }
 
 type tieringTierXML struct {
@@ -84,29 +136,9 @@ func parseTiering(data []byte) (bucketconfig.TieringConfiguration, error) {
 		}
 		c.Tierings = append(c.Tierings, bucketconfig.Tiering{AccessTier: t.AccessTier, Days: t.Days})
 	}
-	if f := x.Filter; f != nil {
-		n := 0
-		if f.Prefix != nil {
-			n++
-			c.Form, c.Prefix = "Prefix", *f.Prefix
-		}
-		if f.Tag != nil {
-			n++
-			c.Form, c.Tags = "Tag", []bucketconfig.Tag{{Key: f.Tag.Key, Value: f.Tag.Value}}
-		}
-		if a := f.And; a != nil {
-			n++
-			c.Form = "And"
-			if a.Prefix != nil {
-				c.Prefix = *a.Prefix
-			}
-			for _, t := range a.Tags {
-				c.Tags = append(c.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
-			}
-		}
-		if n > 1 {
-			return c, errorf("MalformedXML", "")
-		}
+	var ok bool
+	if c.Form, c.Prefix, c.Tags, ok = parseTagFilter(x.Filter); !ok {
+		return c, errorf("MalformedXML", "")
 	}
 	if err := c.Validate(); err != nil {
 		return c, invalidArgument(err, bucketconfig.ErrInvalid)
@@ -123,22 +155,7 @@ func renderTiering(c *bucketconfig.TieringConfiguration) tieringXML {
 	for _, t := range c.Tierings {
 		x.Tierings = append(x.Tierings, tieringTierXML{AccessTier: t.AccessTier, Days: t.Days})
 	}
-	tags := make([]xmlTag, 0, len(c.Tags))
-	for _, t := range c.Tags {
-		tags = append(tags, xmlTag{t.Key, t.Value})
-	}
-	switch c.Form {
-	case "Prefix":
-		x.Filter = &tieringFilterXML{Prefix: &c.Prefix}
-	case "Tag":
-		x.Filter = &tieringFilterXML{Tag: &tags[0]}
-	case "And":
-		a := &tieringAndXML{Tags: tags}
-		if c.Prefix != "" {
-			a.Prefix = &c.Prefix
-		}
-		x.Filter = &tieringFilterXML{And: a}
-	}
+	x.Filter = renderTagFilter(c.Form, &c.Prefix, c.Tags)
 	return x
 }
 

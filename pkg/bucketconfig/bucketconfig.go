@@ -92,6 +92,9 @@ const (
 	// KindIntelligentTiering is S3's Intelligent-Tiering archive
 	// configurations of a bucket (?intelligent-tiering).
 	KindIntelligentTiering Kind = "intelligent-tiering"
+	// KindAnalytics is S3's storage class analysis configurations of a
+	// bucket (?analytics).
+	KindAnalytics Kind = "analytics"
 )
 
 // Kinds lists every kind, sorted.
@@ -146,6 +149,7 @@ var kinds = map[Kind]func() Config{
 	KindResponseHeader:       func() Config { return &ResponseHeaders{} },
 	KindStorageQuota:         func() Config { return &StorageQuota{} },
 	KindIntelligentTiering:   func() Config { return &IntelligentTiering{} },
+	KindAnalytics:            func() Config { return &Analytics{} },
 }
 
 // Known reports whether k is a configuration kind.

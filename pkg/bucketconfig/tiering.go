@@ -2,9 +2,7 @@ package bucketconfig
 
 import (
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // IntelligentTiering is a bucket's set of S3 Intelligent-Tiering archive
@@ -124,42 +122,8 @@ func (c *TieringConfiguration) Validate() error {
 	if err := checkConfigID("Intelligent-Tiering", c.ID, MaxTieringID); err != nil {
 		return err
 	}
-	n := len(c.Tags)
-	if c.Prefix != "" {
-		n++
-	}
-	switch c.Form {
-	case "":
-		if n != 0 {
-			return fmt.Errorf("%w: Intelligent-Tiering configuration %q has conditions but no filter", ErrInvalid, c.ID)
-		}
-	case "Prefix":
-		if len(c.Tags) != 0 {
-			return fmt.Errorf("%w: an Intelligent-Tiering Prefix filter holds only the prefix", ErrInvalid)
-		}
-	case "Tag":
-		if len(c.Tags) != 1 || c.Prefix != "" {
-			return fmt.Errorf("%w: an Intelligent-Tiering Tag filter holds exactly one tag", ErrInvalid)
-		}
-	case "And":
-		if n < 2 {
-			return fmt.Errorf("%w: an Intelligent-Tiering And filter needs at least two conditions", ErrInvalid)
-		}
-	default:
-		return fmt.Errorf("%w: Intelligent-Tiering filter form %q", ErrInvalid, c.Form)
-	}
-	if len(c.Prefix) > 1024 || !utf8.ValidString(c.Prefix) {
-		return fmt.Errorf("%w: Intelligent-Tiering filter prefix of %d bytes", ErrInvalid, len(c.Prefix))
-	}
-	seen := make(map[string]bool, len(c.Tags))
-	for _, t := range c.Tags {
-		switch {
-		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128 || utf8.RuneCountInString(t.Value) > 256:
-			return fmt.Errorf("%w: Intelligent-Tiering filter tag %q: keys are 1 to 128 characters, values at most 256", ErrInvalid, t.Key)
-		case seen[t.Key]:
-			return fmt.Errorf("%w: Intelligent-Tiering filter tag key %q named twice", ErrInvalid, t.Key)
-		}
-		seen[t.Key] = true
+	if err := checkTagFilter("Intelligent-Tiering", c.ID, c.Form, c.Prefix, c.Tags); err != nil {
+		return err
 	}
 	if len(c.Tierings) == 0 {
 		return fmt.Errorf("%w: an Intelligent-Tiering configuration needs at least one Tiering", ErrInvalid)
@@ -187,22 +151,7 @@ func (c *TieringConfiguration) Validate() error {
 
 // Selects reports whether c's filter selects an object of key with tags.
 func (c *TieringConfiguration) Selects(key string, tags []Tag) bool {
-	if !strings.HasPrefix(key, c.Prefix) {
-		return false
-	}
-	for _, want := range c.Tags {
-		found := false
-		for _, t := range tags {
-			if t == want {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return tagFilterSelects(c.Prefix, c.Tags, key, tags)
 }
 
 // Tier returns the archive tier ("" for none) of an object of key, tags

@@ -1,0 +1,195 @@
+package httpapi
+
+import (
+	"encoding/xml"
+	"errors"
+	"net/http"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// S3 storage class analysis configurations (?analytics&id=ID: Put, Get,
+// Delete; ListBucketAnalyticsConfigurations, GET ?analytics, paged with a
+// continuation token). The engine keeps a bucket's set
+// (bucketconfig.Analytics) and executes the configurations that export:
+// the GETs and uploads of the objects they select are counted
+// (countAnalytics) and each day's analysis is added to the CSV file in the
+// destination bucket (engine/analytics.go).
+
+func init() {
+	routes = append(routes,
+		route{method: http.MethodGet, target: targetBucket, params: []string{"analytics", "id"}, op: "GetBucketAnalyticsConfiguration",
+			perm: permOwner, handle: (*server).getAnalyticsConfig, only: "s3"},
+		route{method: http.MethodGet, target: targetBucket, params: []string{"analytics"}, op: "ListBucketAnalyticsConfigurations",
+			perm: permOwner, handle: (*server).listAnalyticsConfigs, only: "s3"},
+		route{method: http.MethodPut, target: targetBucket, params: []string{"analytics"}, op: "PutBucketAnalyticsConfiguration",
+			perm: permOwner, handle: (*server).putAnalyticsConfig, only: "s3"},
+		route{method: http.MethodDelete, target: targetBucket, params: []string{"analytics"}, op: "DeleteBucketAnalyticsConfiguration",
+			perm: permOwner, handle: (*server).deleteAnalyticsConfig, only: "s3"},
+	)
+}
+
+// analyticsPage is how many configurations one List answer holds (S3: 100).
+const analyticsPage = 100
+
+type analyticsXML struct {
+	XMLName  xml.Name      `xml:"AnalyticsConfiguration"`
+	ID       string        `xml:"Id"`
+	Filter   *tagFilterXML `xml:"Filter,omitempty"`
+	Analysis *struct {
+		Export *analyticsExportXML `xml:"DataExport,omitempty"`
+	} `xml:"StorageClassAnalysis"`
+}
+
+type analyticsExportXML struct {
+	Destination *struct {
+		S3 *analyticsDestXML `xml:"S3BucketDestination"`
+	} `xml:"Destination"`
+	OutputSchemaVersion string `xml:"OutputSchemaVersion"`
+}
+
+type analyticsDestXML struct {
+	Format    string `xml:"Format"`
+	AccountID string `xml:"BucketAccountId,omitempty"`
+	Bucket    string `xml:"Bucket"`
+	Prefix    string `xml:"Prefix,omitempty"`
+}
+
+type listAnalyticsXML struct {
+	XMLName               xml.Name       `xml:"ListBucketAnalyticsConfigurationResult"`
+	IsTruncated           bool           `xml:"IsTruncated"`
+	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
+	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
+	Configurations        []analyticsXML `xml:"AnalyticsConfiguration"`
+}
+
+// parseAnalytics reads an AnalyticsConfiguration document: one that does
+// not parse, lacks the Id or StorageClassAnalysis, has a DataExport
+// without a destination bucket, Format CSV and OutputSchemaVersion V_1 (the
+// only values S3's schema has), or a Filter of more than one element is
+// MalformedXML; values S3 refuses are InvalidArgument.
+func parseAnalytics(data []byte) (bucketconfig.AnalyticsConfiguration, error) {
+	var x analyticsXML
+	if err := xml.Unmarshal(data, &x); err != nil || x.ID == "" || x.Analysis == nil {
+		return bucketconfig.AnalyticsConfiguration{}, errorf("MalformedXML", "")
+	}
+	c := bucketconfig.AnalyticsConfiguration{ID: x.ID}
+	var ok bool
+	if c.Form, c.Prefix, c.Tags, ok = parseTagFilter(x.Filter); !ok {
+		return c, errorf("MalformedXML", "")
+	}
+	if ex := x.Analysis.Export; ex != nil {
+		if ex.OutputSchemaVersion != "V_1" || ex.Destination == nil || ex.Destination.S3 == nil ||
+			ex.Destination.S3.Bucket == "" || ex.Destination.S3.Format != "CSV" {
+			return c, errorf("MalformedXML", "")
+		}
+		d := ex.Destination.S3
+		c.Export = &bucketconfig.AnalyticsExport{Bucket: d.Bucket, AccountID: d.AccountID, Prefix: d.Prefix}
+	}
+	if err := c.Validate(); err != nil {
+		return c, invalidArgument(err, bucketconfig.ErrInvalid)
+	}
+	return c, nil
+}
+
+// renderAnalytics is a configuration's document, its filter as put.
+func renderAnalytics(c *bucketconfig.AnalyticsConfiguration) analyticsXML {
+	x := analyticsXML{ID: c.ID, Filter: renderTagFilter(c.Form, &c.Prefix, c.Tags)}
+	x.Analysis = &struct {
+		Export *analyticsExportXML `xml:"DataExport,omitempty"`
+	}{}
+	if ex := c.Export; ex != nil {
+		x.Analysis.Export = &analyticsExportXML{OutputSchemaVersion: "V_1", Destination: &struct {
+			S3 *analyticsDestXML `xml:"S3BucketDestination"`
+		}{S3: &analyticsDestXML{Format: "CSV", AccountID: ex.AccountID, Bucket: ex.Bucket, Prefix: ex.Prefix}}}
+	}
+	return x
+}
+
+// analyticsRequest returns the configuration ID the request names
+// (InvalidArgument when empty).
+func analyticsRequest(rc *request) (string, error) {
+	return configIDParam(rc, "analytics", "analytics")
+}
+
+// analyticsSet returns the bucket's configurations (nil when none).
+func (s *server) analyticsSet(rc *request) (*bucketconfig.Analytics, error) {
+	return configOf[*bucketconfig.Analytics](rc.ctx, s, rc.op.Bucket, bucketconfig.KindAnalytics)
+}
+
+func (s *server) getAnalyticsConfig(rc *request) error {
+	id, err := analyticsRequest(rc)
+	if err != nil {
+		return err
+	}
+	set, err := s.analyticsSet(rc)
+	if err != nil {
+		return err
+	}
+	c := set.Find(id)
+	if c == nil {
+		return errorf("NoSuchConfiguration", "")
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "AnalyticsConfiguration", new(renderAnalytics(c)))
+}
+
+// listAnalyticsConfigs answers up to analyticsPage configurations in ID
+// order; the continuation token is the last ID answered.
+func (s *server) listAnalyticsConfigs(rc *request) error {
+	set, err := s.analyticsSet(rc)
+	if err != nil {
+		return err
+	}
+	var list []bucketconfig.AnalyticsConfiguration
+	if set != nil {
+		list = set.Configurations
+	}
+	token := rc.q.Get("continuation-token")
+	page, next := idPageAfter(list, func(c *bucketconfig.AnalyticsConfiguration) string { return c.ID }, token, analyticsPage)
+	out := &listAnalyticsXML{ContinuationToken: token, IsTruncated: next != "", NextContinuationToken: next}
+	for _, c := range page {
+		out.Configurations = append(out.Configurations, renderAnalytics(c))
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketAnalyticsConfigurationResult", out)
+}
+
+func (s *server) putAnalyticsConfig(rc *request) error {
+	id, err := analyticsRequest(rc)
+	if err != nil {
+		return err
+	}
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		return errorf("MissingRequestBodyError", "")
+	}
+	c, err := parseAnalytics(data)
+	if err != nil {
+		return err
+	}
+	if c.ID != id {
+		return errorf("InvalidArgument", "The Id in the document (%s) does not match the id parameter (%s).", c.ID, id).with("ArgumentName", "id")
+	}
+	if err := s.eng.PutAnalyticsConfiguration(rc.ctx, rc.op.Bucket, c); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func (s *server) deleteAnalyticsConfig(rc *request) error {
+	id, err := analyticsRequest(rc)
+	if err != nil {
+		return err
+	}
+	err = s.eng.DeleteAnalyticsConfiguration(rc.ctx, rc.op.Bucket, id)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return errorf("NoSuchConfiguration", "")
+	}
+	if err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
+}
