@@ -314,3 +314,27 @@ func BenchmarkMultipart256MiB(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCountAnalytics is what every GetObject and upload pays for
+// storage class analysis: off, a bucket without a configuration that
+// exports (one cached lookup); on, one that counts the request.
+func BenchmarkCountAnalytics(b *testing.B) {
+	ctx := context.Background()
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[on], func(b *testing.B) {
+			e := benchEngine(b, true)
+			info, err := e.PutObject(ctx, "bench", "k", bytes.NewReader([]byte("v")), 1, PutOptions{})
+			require.NoError(b, err)
+			if on {
+				require.NoError(b, e.PutAnalyticsConfiguration(ctx, "bench", bucketconfig.AnalyticsConfiguration{ID: "a",
+					Export: &bucketconfig.AnalyticsExport{Bucket: "arn:aws:s3:::bench"}}))
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := e.CountAnalytics(ctx, "bench", &info, AnalyticsGet, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
