@@ -762,6 +762,8 @@ func (e *Engine) maintain(ctx context.Context, periodic bool) (finished bool) {
 	if periodic {
 		_, err := e.sweepAnnotations(ctx)
 		report("sweep of stale annotations", err)
+		_, err = e.sweepObjAnnotations(ctx)
+		report("sweep of stale object annotations", err)
 		if m, ok := e.blobFS.(*memfs.FS); ok {
 			m.TrimSpare() // the excess kept through a burst of frees
 		}

@@ -57,7 +57,7 @@ type analyticsDestXML struct {
 }
 
 type listAnalyticsXML struct {
-	XMLName               xml.Name       `xml:"ListBucketAnalyticsConfigurationResult"`
+	XMLName               xml.Name       // the root and namespace marshal gives
 	IsTruncated           bool           `xml:"IsTruncated"`
 	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
 	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`

@@ -97,7 +97,7 @@ var s3 = &dialect{
 	encode:         xmlEncode,
 
 	subresources: setOf(
-		"abac", "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption",
+		"abac", "accelerate", "acl", "analytics", "annotation", "attributes", "cors", "delete", "encryption",
 		"intelligent-tiering", "inventory", "legal-hold", "lifecycle", "location", "logging",
 		"metadataConfiguration", "metadataTable", "metrics", "notification", "object-lock",
 		"ownershipControls", "policy", "policyStatus", "publicAccessBlock", "renameObject",

@@ -238,6 +238,14 @@ var codes = map[string]codeRow{
 	"NoSuchInventory":       {status: 404, message: "The specified inventory does not exist."},
 	"TooManyConfigurations": {status: 400, message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
 
+	// S3 object annotations (annotation_s3.go).
+	"NoSuchAnnotation":                  {status: 404, message: "The specified annotation does not exist."},
+	"AnnotationLimitExceeded":           {status: 400, message: "The object already has the most annotations allowed (1,000)."},
+	"AnnotationNameTooLong":             {status: 400, message: "The annotation name is longer than 512 bytes."},
+	"InvalidAnnotationName":             {status: 400, message: "The annotation name is not valid: it holds letters, digits, '_', '.' and '-' only and does not start with aws or s3."},
+	"UserAnnotationNameMustBeSpecified": {status: 400, message: "You must specify a user annotation name."},
+	"UnsupportedMediaType":              {status: 415, message: "The annotation payload is not valid UTF-8 encoded text."},
+
 	// Bucket replication (replication.go).
 	"ReplicationConfigurationNotFoundError": {status: 404, message: "The replication configuration was not found", facts: []fact{factBucket},
 		oss: dialectCode{name: "NoSuchReplicationConfiguration", message: "The replication configuration does not exist."}},
@@ -373,6 +381,9 @@ var sentinels = []struct {
 	{engine.ErrInvalidArgument, "InvalidArgument", "-"},
 	{engine.ErrNotImplemented, "NotImplemented", "-"},
 	{engine.ErrTooManyConfigurations, "TooManyConfigurations", ""},
+	{engine.ErrNoSuchAnnotation, "NoSuchAnnotation", ""},
+	{engine.ErrTooManyAnnotations, "AnnotationLimitExceeded", ""},
+	{engine.ErrCustomerKeyAnnotation, "InvalidRequest", "Objects encrypted with customer-provided keys (SSE-C) cannot have annotations."},
 	{engine.ErrClosed, "ServiceUnavailable", ""},
 	{engine.ErrObjectNotAppendable, "ObjectNotAppendable", ""},
 	{engine.ErrPositionNotEqualToLength, "PositionNotEqualToLength", ""},

@@ -60,7 +60,7 @@ type metricsAndXML struct {
 }
 
 type listMetricsXML struct {
-	XMLName               xml.Name     `xml:"ListMetricsConfigurationsResult"`
+	XMLName               xml.Name     // the root and namespace marshal gives
 	IsTruncated           bool         `xml:"IsTruncated"`
 	ContinuationToken     string       `xml:"ContinuationToken,omitempty"`
 	NextContinuationToken string       `xml:"NextContinuationToken,omitempty"`

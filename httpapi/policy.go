@@ -201,6 +201,10 @@ var policyActions = map[string][2]string{
 	"GetObjectAcl":            {"s3:GetObjectAcl", "oss:GetObjectAcl"},
 	"PutObjectAcl":            {"s3:PutObjectAcl", "oss:PutObjectAcl"},
 	"GetObjectTagging":        {"s3:GetObjectTagging", "oss:GetObjectTagging"},
+	"PutObjectAnnotation":     {"s3:PutObjectAnnotation", "oss:PutObject"},
+	"GetObjectAnnotation":     {"s3:GetObjectAnnotation", "oss:GetObject"},
+	"ListObjectAnnotations":   {"s3:ListObjectAnnotations", "oss:GetObject"},
+	"DeleteObjectAnnotation":  {"s3:DeleteObjectAnnotation", "oss:DeleteObject"},
 	"PutObjectTagging":        {"s3:PutObjectTagging", "oss:PutObjectTagging"},
 	"DeleteObjectTagging":     {"s3:DeleteObjectTagging", "oss:DeleteObjectTagging"},
 }

@@ -112,7 +112,7 @@ type tieringTierXML struct {
 }
 
 type listTieringXML struct {
-	XMLName               xml.Name     `xml:"ListBucketIntelligentTieringConfigurationsOutput"`
+	XMLName               xml.Name     // the root and namespace marshal gives
 	IsTruncated           bool         `xml:"IsTruncated"`
 	ContinuationToken     string       `xml:"ContinuationToken,omitempty"`
 	NextContinuationToken string       `xml:"NextContinuationToken,omitempty"`

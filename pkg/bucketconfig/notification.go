@@ -46,6 +46,7 @@ var NotificationEvents = []string{
 	"s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectAcl:Put",
 	"s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated",
 	"s3:ObjectTagging:*", "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete",
+	"s3:ObjectAnnotation:*", "s3:ObjectAnnotation:Put", "s3:ObjectAnnotation:Delete",
 }
 
 // MaxNotificationConfigs bounds the configurations of one bucket.
