@@ -546,3 +546,77 @@ func (e *Engine) sweepObjAnnotations(ctx context.Context) (int, error) {
 	})
 	return len(stale), err
 }
+
+// copyAnnotations copies the annotations of version src to version dst
+// (a copy just written), one at a time: each is opened and sealed again
+// as dst's body is, so at most one payload is in memory. It stops,
+// without an error, when dst is replaced meanwhile. Unlike S3's the copy
+// is not atomic with the object's: a crash between leaves the copy
+// without some of them (the source keeps all).
+func (e *Engine) copyAnnotations(ctx context.Context, src, dst ObjectInfo) error {
+	sp := objAnnotationPrefix(src.Bucket, src.Key, src.VersionID)
+	sid := annotationIdentity(src)
+	dp := objAnnotationPrefix(dst.Bucket, dst.Key, dst.VersionID)
+	did := annotationIdentity(dst)
+	after := sp
+	for {
+		// The next annotation of src after the last copied.
+		v, name, ok, err := e.nextAnnotation(after, sp)
+		if err != nil || !ok {
+			return err
+		}
+		after = append(append(bytes.Clone(sp), name...), 0)
+		id, meta, stored, err := decodeObjAnnotation(v)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(id, sid) {
+			continue // of an earlier version of the source's
+		}
+		payload, err := e.openAnnotation(ctx, &meta, sp, name, stored)
+		if err != nil {
+			return err
+		}
+		out := payload
+		meta.Seal = nil
+		if seal, sealed, err := e.sealAnnotation(ctx, dst.Encryption, dp, name, payload); err != nil {
+			return err
+		} else if seal != nil {
+			meta.Seal, out = seal, sealed
+		}
+		rec, err := encodeObjAnnotation(did, &meta, out)
+		if err != nil {
+			return err
+		}
+		gone := false
+		err = e.applyCtx(ctx, func(m *mutation) error {
+			cur, err := e.objectVersion(e.db, dst.Bucket, dst.Key, dst.VersionID, false)
+			if err != nil || !bytes.Equal(annotationIdentity(cur.info), did) || cur.info.VersionID != dst.VersionID {
+				gone = true // replaced or removed since: nothing to copy to
+				return nil
+			}
+			return m.b.Set(append(bytes.Clone(dp), name...), rec, nil)
+		})
+		if err != nil || gone {
+			return err
+		}
+	}
+}
+
+// nextAnnotation returns the first annotation record at or after from
+// within prefix p, and its name.
+func (e *Engine) nextAnnotation(from, p []byte) (v []byte, name string, ok bool, err error) {
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: from, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return nil, "", false, err
+	}
+	defer it.Close()
+	if !it.First() {
+		return nil, "", false, it.Error()
+	}
+	val, err := it.ValueAndErr()
+	if err != nil {
+		return nil, "", false, err
+	}
+	return bytes.Clone(val), string(it.Key()[len(p):]), true, nil
+}

@@ -55,6 +55,29 @@ func TestObjectAnnotations(t *testing.T) {
 	require.Len(t, page.Annotations, 10)
 	require.Equal(t, "n0010", page.Next)
 
+	// A copy under a KMS key takes them, sealed under that key; one
+	// without CopyAnnotations takes none.
+	cp, err := e.CopyObject(ctx, "ann", "k", "ann", "kms-copy", CopyOptions{CopyAnnotations: true,
+		Encryption: Encryption{Mode: EncryptKMS, KeyID: "alias/app", Context: map[string]string{"c": "d"}}})
+	require.NoError(t, err)
+	require.Equal(t, EncryptKMS, cp.Encryption.Mode)
+	ca, got, err := e.GetObjectAnnotation(ctx, "ann", "kms-copy", "secret", AnnotationOptions{})
+	require.NoError(t, err)
+	require.Equal(t, secret, got)
+	require.Equal(t, EncryptKMS, ca.Encryption.Mode)
+	require.Equal(t, map[string]string{"c": "d"}, ca.Encryption.Context)
+	page, err = e.ListObjectAnnotations(ctx, "ann", "kms-copy", AnnotationListOptions{})
+	require.NoError(t, err)
+	require.Len(t, page.Annotations, MaxObjectAnnotations)
+	_, err = e.CopyObject(ctx, "ann", "k", "ann", "bare-copy", CopyOptions{})
+	require.NoError(t, err)
+	page, err = e.ListObjectAnnotations(ctx, "ann", "bare-copy", AnnotationListOptions{})
+	require.NoError(t, err)
+	require.Empty(t, page.Annotations)
+	for _, k := range []string{"kms-copy", "bare-copy"} {
+		require.NoError(t, e.DeleteObject(ctx, "ann", k, DeleteOptions{}))
+	}
+
 	// A new body: the old annotations are unreachable now, swept later.
 	put(t, e, "ann", "k", []byte("another body"))
 	_, _, err = e.GetObjectAnnotation(ctx, "ann", "k", "secret", AnnotationOptions{})
@@ -63,7 +86,7 @@ func TestObjectAnnotations(t *testing.T) {
 	require.NoError(t, err, "the stale ones do not count against the limit")
 	n, err := e.sweepObjAnnotations(ctx)
 	require.NoError(t, err)
-	require.Zero(t, n, "the put removed the stale ones of its version")
+	require.Equal(t, MaxObjectAnnotations, n, "the deleted kms-copy's; the put removed k's stale ones")
 	page, err = e.ListObjectAnnotations(ctx, "ann", "k", AnnotationListOptions{})
 	require.NoError(t, err)
 	require.Len(t, page.Annotations, 1)

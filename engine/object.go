@@ -441,6 +441,9 @@ const (
 // CopyOptions are the inputs of CopyObject.
 type CopyOptions struct {
 	MetadataDirective MetadataDirective
+	// CopyAnnotations copies the source version's S3 object annotations
+	// to the copy once it is written (objannotation.go).
+	CopyAnnotations bool
 	// Metadata replaces the source's when MetadataDirective is MetadataReplace.
 	Metadata Metadata
 	// WebsiteRedirect is the copy's website redirect under MetadataCopy:
@@ -601,12 +604,14 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 	if cp.body != nil {
 		defer cp.body.done()
 	}
-	var out ObjectInfo
+	var out, copied ObjectInfo
 	err = e.applyCtx(ctx, func(m *mutation) error {
 		src, err := e.objectVersion(e.db, srcBucket, srcKey, opts.SourceVersionID, true)
 		if err != nil {
 			return err
 		}
+		copied = src.info
+		copied.Bucket, copied.Key = srcBucket, srcKey
 		if computed != nil && (src.info.ETag != computed.etag || !src.info.LastModified.Equal(computed.lastModified)) {
 			return errSourceChanged
 		}
@@ -681,6 +686,9 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		out = dst.info
 		return nil
 	})
+	if err == nil && opts.CopyAnnotations {
+		err = e.copyAnnotations(ctx, copied, out)
+	}
 	return out, err
 }
 

@@ -8,12 +8,15 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/engine"
 )
 
 // TestS3ObjectAnnotations: PutObjectAnnotation, GetObjectAnnotation,
@@ -35,6 +38,15 @@ func TestS3ObjectAnnotations(t *testing.T) {
 		return out
 	}
 	obj := put("doc", "the object")
+	var mu sync.Mutex
+	var events []string
+	defer f.eng.Subscribe("annotated", func(ev engine.Event) {
+		if strings.HasPrefix(ev.EventName, "ObjectAnnotation:") {
+			mu.Lock()
+			events = append(events, ev.EventName+" "+ev.ObjectKey())
+			mu.Unlock()
+		}
+	})()
 	annotate := func(key, name, payload string, mod ...func(*s3.PutObjectAnnotationInput)) (*s3.PutObjectAnnotationOutput, error) {
 		in := &s3.PutObjectAnnotationInput{Bucket: b, Key: aws.String(key), AnnotationName: aws.String(name), AnnotationPayload: strings.NewReader(payload)}
 		for _, m := range mod {
@@ -147,13 +159,35 @@ func TestS3ObjectAnnotations(t *testing.T) {
 	_, err = f.s3Client(true, otherAK, otherSK).GetObjectAnnotation(ctx, &s3.GetObjectAnnotationInput{Bucket: b, Key: aws.String("doc"), AnnotationName: aws.String("ml.labels")})
 	requireCode(t, err, "AccessDenied")
 
-	// Deleting one: 204, and again (idempotent).
+	// A copy takes them (COPY is the default), unless EXCLUDE.
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy"), CopySource: aws.String("annotated/doc")})
+	require.NoError(t, err)
+	payload, _, err = read("copy", "ml.labels", nil)
+	require.NoError(t, err)
+	require.Equal(t, "cat,dog,bird", payload)
+	list, err = c.ListObjectAnnotations(ctx, &s3.ListObjectAnnotationsInput{Bucket: b, Key: aws.String("copy")})
+	require.NoError(t, err)
+	require.Len(t, list.Annotations, 4)
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("bare"), CopySource: aws.String("annotated/doc"),
+		AnnotationDirective: types.AnnotationDirectiveExclude})
+	require.NoError(t, err)
+	list, err = c.ListObjectAnnotations(ctx, &s3.ListObjectAnnotationsInput{Bucket: b, Key: aws.String("bare")})
+	require.NoError(t, err)
+	require.Empty(t, list.Annotations)
+	r = f.do(t, raw{method: http.MethodPut, path: "/annotated/x", header: http.Header{"X-Amz-Copy-Source": {"annotated/doc"}, "X-Amz-Object-Annotation-Directive": {"SOME"}}})
+	require.Equal(t, "InvalidArgument", r.errCode())
+
+		// Deleting one: 204, and again (idempotent).
 	for range 2 {
 		_, err = c.DeleteObjectAnnotation(ctx, &s3.DeleteObjectAnnotationInput{Bucket: b, Key: aws.String("doc"), AnnotationName: aws.String("ml.score")})
 		require.NoError(t, err)
 	}
 	_, _, err = read("doc", "ml.score", nil)
 	requireCode(t, err, "NoSuchAnnotation")
+	mu.Lock()
+	require.Contains(t, events, "ObjectAnnotation:Put doc")
+	require.Contains(t, events, "ObjectAnnotation:Delete doc")
+	mu.Unlock()
 
 	// An overwrite is a new object: it has none.
 	put("doc", "another body")

@@ -1047,6 +1047,18 @@ func (s *server) copyObject(rc *request) error {
 	default:
 		return errorf("InvalidArgument", "Unknown tagging directive.").with("ArgumentName", rc.d.h("tagging-directive")).with("ArgumentValue", d)
 	}
+	if rc.d.name == "s3" {
+		// S3 object annotations come with the copy unless EXCLUDE
+		// (annotation_s3.go).
+		switch d := rc.header("object-annotation-directive"); d {
+		case "", "COPY":
+			opts.CopyAnnotations = true
+		case "EXCLUDE":
+		default:
+			return errorf("InvalidArgument", "The annotation directive is not valid. Valid values are COPY and EXCLUDE.").
+				with("ArgumentName", rc.d.h("object-annotation-directive")).with("ArgumentValue", d)
+		}
+	}
 	info, err := s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
 		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
