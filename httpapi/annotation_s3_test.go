@@ -177,7 +177,7 @@ func TestS3ObjectAnnotations(t *testing.T) {
 	r = f.do(t, raw{method: http.MethodPut, path: "/annotated/x", header: http.Header{"X-Amz-Copy-Source": {"annotated/doc"}, "X-Amz-Object-Annotation-Directive": {"SOME"}}})
 	require.Equal(t, "InvalidArgument", r.errCode())
 
-		// Deleting one: 204, and again (idempotent).
+	// Deleting one: 204, and again (idempotent).
 	for range 2 {
 		_, err = c.DeleteObjectAnnotation(ctx, &s3.DeleteObjectAnnotationInput{Bucket: b, Key: aws.String("doc"), AnnotationName: aws.String("ml.score")})
 		require.NoError(t, err)

@@ -202,6 +202,7 @@ var policyActions = map[string][2]string{
 	"PutObjectAcl":            {"s3:PutObjectAcl", "oss:PutObjectAcl"},
 	"GetObjectTagging":        {"s3:GetObjectTagging", "oss:GetObjectTagging"},
 	"PutObjectAnnotation":     {"s3:PutObjectAnnotation", "oss:PutObject"},
+	"UpdateObjectEncryption":  {"s3:UpdateObjectEncryption", "oss:PutObject"},
 	"GetObjectAnnotation":     {"s3:GetObjectAnnotation", "oss:GetObject"},
 	"ListObjectAnnotations":   {"s3:ListObjectAnnotations", "oss:GetObject"},
 	"DeleteObjectAnnotation":  {"s3:DeleteObjectAnnotation", "oss:DeleteObject"},
