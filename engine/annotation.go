@@ -132,10 +132,16 @@ func (e *Engine) sweepAnnotations(ctx context.Context) (int, error) {
 	if err := it.Close(); err != nil {
 		return 0, err
 	}
+	return e.deleteStale(ctx, stale)
+}
+
+// deleteStale deletes the keys a sweep found stale, in one batch, and
+// returns how many.
+func (e *Engine) deleteStale(ctx context.Context, stale [][]byte) (int, error) {
 	if len(stale) == 0 {
 		return 0, ctx.Err()
 	}
-	err = e.applyCtx(ctx, func(m *mutation) error {
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		for _, k := range stale {
 			if err := m.b.Delete(k, nil); err != nil {
 				return err

@@ -533,18 +533,7 @@ func (e *Engine) sweepObjAnnotations(ctx context.Context) (int, error) {
 	if err := it.Close(); err != nil {
 		return 0, err
 	}
-	if len(stale) == 0 {
-		return 0, ctx.Err()
-	}
-	err = e.applyCtx(ctx, func(m *mutation) error {
-		for _, k := range stale {
-			if err := m.b.Delete(k, nil); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return len(stale), err
+	return e.deleteStale(ctx, stale)
 }
 
 // copyAnnotations copies the annotations of version src to version dst

@@ -20,9 +20,9 @@ import (
 func init() {
 	routes = append(routes,
 		route{method: http.MethodGet, target: targetBucket, params: []string{"analytics", "id"}, op: "GetBucketAnalyticsConfiguration",
-			perm: permOwner, handle: (*server).getAnalyticsConfig, only: "s3"},
+			perm: permOwner, handle: analyticsKind.get, only: "s3"},
 		route{method: http.MethodGet, target: targetBucket, params: []string{"analytics"}, op: "ListBucketAnalyticsConfigurations",
-			perm: permOwner, handle: (*server).listAnalyticsConfigs, only: "s3"},
+			perm: permOwner, handle: analyticsKind.listAll, only: "s3"},
 		route{method: http.MethodPut, target: targetBucket, params: []string{"analytics"}, op: "PutBucketAnalyticsConfiguration",
 			perm: permOwner, handle: (*server).putAnalyticsConfig, only: "s3"},
 		route{method: http.MethodDelete, target: targetBucket, params: []string{"analytics"}, op: "DeleteBucketAnalyticsConfiguration",
@@ -30,8 +30,14 @@ func init() {
 	)
 }
 
-// analyticsPage is how many configurations one List answer holds (S3: 100).
-const analyticsPage = 100
+// analyticsKind is the set of a bucket's storage class analysis
+// configurations.
+var analyticsKind = &configSetKind[bucketconfig.Analytics, *bucketconfig.Analytics, bucketconfig.AnalyticsConfiguration, analyticsXML]{
+	what: "analytics", sub: "analytics", kind: bucketconfig.KindAnalytics,
+	root: "AnalyticsConfiguration", listRoot: "ListBucketAnalyticsConfigurationResult", page: 100,
+	configs: func(a *bucketconfig.Analytics) []bucketconfig.AnalyticsConfiguration { return a.Configurations },
+	render:  renderAnalytics, parse: parseAnalytics,
+}
 
 type analyticsXML struct {
 	XMLName  xml.Name      `xml:"AnalyticsConfiguration"`
@@ -54,14 +60,6 @@ type analyticsDestXML struct {
 	AccountID string `xml:"BucketAccountId,omitempty"`
 	Bucket    string `xml:"Bucket"`
 	Prefix    string `xml:"Prefix,omitempty"`
-}
-
-type listAnalyticsXML struct {
-	XMLName               xml.Name       // the root and namespace marshal gives
-	IsTruncated           bool           `xml:"IsTruncated"`
-	ContinuationToken     string         `xml:"ContinuationToken,omitempty"`
-	NextContinuationToken string         `xml:"NextContinuationToken,omitempty"`
-	Configurations        []analyticsXML `xml:"AnalyticsConfiguration"`
 }
 
 // parseAnalytics reads an AnalyticsConfiguration document: one that does
@@ -107,66 +105,8 @@ func renderAnalytics(c *bucketconfig.AnalyticsConfiguration) analyticsXML {
 	return x
 }
 
-// analyticsRequest returns the configuration ID the request names
-// (InvalidArgument when empty).
-func analyticsRequest(rc *request) (string, error) {
-	return configIDParam(rc, "analytics", "analytics")
-}
-
-// analyticsSet returns the bucket's configurations (nil when none).
-func (s *server) analyticsSet(rc *request) (*bucketconfig.Analytics, error) {
-	return configOf[*bucketconfig.Analytics](rc.ctx, s, rc.op.Bucket, bucketconfig.KindAnalytics)
-}
-
-func (s *server) getAnalyticsConfig(rc *request) error {
-	id, err := analyticsRequest(rc)
-	if err != nil {
-		return err
-	}
-	set, err := s.analyticsSet(rc)
-	if err != nil {
-		return err
-	}
-	c := set.Find(id)
-	if c == nil {
-		return errorf("NoSuchConfiguration", "")
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "AnalyticsConfiguration", new(renderAnalytics(c)))
-}
-
-// listAnalyticsConfigs answers up to analyticsPage configurations in ID
-// order; the continuation token is the last ID answered.
-func (s *server) listAnalyticsConfigs(rc *request) error {
-	set, err := s.analyticsSet(rc)
-	if err != nil {
-		return err
-	}
-	var list []bucketconfig.AnalyticsConfiguration
-	if set != nil {
-		list = set.Configurations
-	}
-	token := rc.q.Get("continuation-token")
-	page, next := idPageAfter(list, func(c *bucketconfig.AnalyticsConfiguration) string { return c.ID }, token, analyticsPage)
-	out := &listAnalyticsXML{ContinuationToken: token, IsTruncated: next != "", NextContinuationToken: next}
-	for _, c := range page {
-		out.Configurations = append(out.Configurations, renderAnalytics(c))
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketAnalyticsConfigurationResult", out)
-}
-
 func (s *server) putAnalyticsConfig(rc *request) error {
-	id, err := analyticsRequest(rc)
-	if err != nil {
-		return err
-	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
-	if err != nil {
-		return err
-	}
-	if data == nil {
-		return errorf("MissingRequestBodyError", "")
-	}
-	c, err := parseAnalytics(data)
+	id, c, err := analyticsKind.readPut(s, rc)
 	if err != nil {
 		return err
 	}
@@ -180,7 +120,7 @@ func (s *server) putAnalyticsConfig(rc *request) error {
 }
 
 func (s *server) deleteAnalyticsConfig(rc *request) error {
-	id, err := analyticsRequest(rc)
+	id, err := analyticsKind.id(rc)
 	if err != nil {
 		return err
 	}

@@ -60,14 +60,18 @@ func annotationName(rc *request) (string, error) {
 	return name, nil
 }
 
-// annotationOptions reads the version and the object condition a request
-// names.
-func annotationOptions(rc *request) (engine.AnnotationOptions, error) {
+// annotationRequest reads the annotation name, the version and the
+// object condition a request names.
+func annotationRequest(rc *request) (string, engine.AnnotationOptions, error) {
+	name, err := annotationName(rc)
+	if err != nil {
+		return "", engine.AnnotationOptions{}, err
+	}
 	vid, err := rc.versionID()
 	if err != nil {
-		return engine.AnnotationOptions{}, err
+		return "", engine.AnnotationOptions{}, err
 	}
-	return engine.AnnotationOptions{VersionID: vid, ObjectIfMatch: rc.r.Header.Get("X-Amz-Object-If-Match")}, nil
+	return name, engine.AnnotationOptions{VersionID: vid, ObjectIfMatch: rc.r.Header.Get("X-Amz-Object-If-Match")}, nil
 }
 
 // annotationError adds what the wire says with errors about the object
@@ -108,11 +112,7 @@ type putAnnotationResult struct {
 }
 
 func (s *server) putObjectAnnotation(rc *request) error {
-	name, err := annotationName(rc)
-	if err != nil {
-		return err
-	}
-	opts, err := annotationOptions(rc)
+	name, opts, err := annotationRequest(rc)
 	if err != nil {
 		return err
 	}
@@ -147,11 +147,7 @@ func (s *server) putObjectAnnotation(rc *request) error {
 }
 
 func (s *server) getObjectAnnotation(rc *request) error {
-	name, err := annotationName(rc)
-	if err != nil {
-		return err
-	}
-	opts, err := annotationOptions(rc)
+	name, opts, err := annotationRequest(rc)
 	if err != nil {
 		return err
 	}
@@ -242,11 +238,7 @@ func (s *server) listObjectAnnotations(rc *request) error {
 }
 
 func (s *server) deleteObjectAnnotation(rc *request) error {
-	name, err := annotationName(rc)
-	if err != nil {
-		return err
-	}
-	opts, err := annotationOptions(rc)
+	name, opts, err := annotationRequest(rc)
 	if err != nil {
 		return err
 	}

@@ -26,9 +26,9 @@ import (
 func init() {
 	routes = append(routes,
 		route{method: http.MethodGet, target: targetBucket, params: []string{"metrics", "id"}, op: "GetBucketMetricsConfiguration",
-			perm: permOwner, handle: (*server).getMetricsConfig, only: "s3"},
+			perm: permOwner, handle: metricsKind.get, only: "s3"},
 		route{method: http.MethodGet, target: targetBucket, params: []string{"metrics"}, op: "ListBucketMetricsConfigurations",
-			perm: permOwner, handle: (*server).listMetricsConfigs, only: "s3"},
+			perm: permOwner, handle: metricsKind.listAll, only: "s3"},
 		route{method: http.MethodPut, target: targetBucket, params: []string{"metrics"}, op: "PutBucketMetricsConfiguration",
 			perm: permOwner, handle: (*server).putMetricsConfig, only: "s3"},
 		route{method: http.MethodDelete, target: targetBucket, params: []string{"metrics"}, op: "DeleteBucketMetricsConfiguration",
@@ -36,8 +36,13 @@ func init() {
 	)
 }
 
-// metricsPage is how many configurations one List answer holds (S3: 100).
-const metricsPage = 100
+// metricsKind is the set of a bucket's request metrics configurations.
+var metricsKind = &configSetKind[bucketconfig.Metrics, *bucketconfig.Metrics, bucketconfig.MetricsConfiguration, metricsXML]{
+	what: "metrics", sub: "metrics", kind: bucketconfig.KindMetrics,
+	root: "MetricsConfiguration", listRoot: "ListMetricsConfigurationsResult", page: 100,
+	configs: func(m *bucketconfig.Metrics) []bucketconfig.MetricsConfiguration { return m.Configurations },
+	render:  renderMetrics, parse: parseMetrics,
+}
 
 type metricsXML struct {
 	XMLName xml.Name          `xml:"MetricsConfiguration"`
@@ -57,14 +62,6 @@ type metricsAndXML struct {
 	Prefix         *string  `xml:"Prefix"`
 	Tags           []xmlTag `xml:"Tag"`
 	AccessPointArn *string  `xml:"AccessPointArn"`
-}
-
-type listMetricsXML struct {
-	XMLName               xml.Name     // the root and namespace marshal gives
-	IsTruncated           bool         `xml:"IsTruncated"`
-	ContinuationToken     string       `xml:"ContinuationToken,omitempty"`
-	NextContinuationToken string       `xml:"NextContinuationToken,omitempty"`
-	Configurations        []metricsXML `xml:"MetricsConfiguration"`
 }
 
 // parseMetrics reads a MetricsConfiguration document: one that does not
@@ -140,138 +137,8 @@ func renderMetrics(c *bucketconfig.MetricsConfiguration) metricsXML {
 	return x
 }
 
-// metricsRequest returns the configuration ID the request names
-// (InvalidArgument when empty).
-func metricsRequest(rc *request) (string, error) { return configIDParam(rc, "metrics", "metrics") }
-
-// configIDParam returns the id parameter naming one configuration of a
-// set addressed as ?sub&id= (InvalidArgument when empty).
-func configIDParam(rc *request, what, sub string) (string, error) {
-	id := rc.q.Get("id")
-	if id == "" {
-		return "", errorf("InvalidArgument", "The %s configuration ID must be specified (?%s&id=ID).", what, sub).with("ArgumentName", "id")
-	}
-	return id, nil
-}
-
-// idSet is a bucket configuration holding configurations by ID
-// (bucketconfig.Metrics, bucketconfig.IntelligentTiering), as a pointer
-// to T.
-type idSet[T any] interface {
-	*T
-	bucketconfig.Config
-	// Without returns the set without configuration id, and whether it
-	// was there.
-	Without(id string) (*T, bool)
-	// Len is the number of configurations.
-	Len() int
-}
-
-// deleteFromIDSet removes configuration id from the bucket's set of kind:
-// NoSuchConfiguration when it has none of that ID, and the set goes with
-// its last configuration.
-func deleteFromIDSet[T any, S idSet[T]](rc *request, s *server, kind bucketconfig.Kind, id string) error {
-	return s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, kind, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
-		set, _ := cur.(S)
-		if set == nil {
-			return nil, errorf("NoSuchConfiguration", "")
-		}
-		rest, ok := set.Without(id)
-		if !ok {
-			return nil, errorf("NoSuchConfiguration", "")
-		}
-		if S(rest).Len() == 0 {
-			return nil, nil
-		}
-		return S(rest), nil
-	})
-}
-
-// metricsSet returns the bucket's metrics configurations (nil when none).
-func (s *server) metricsSet(rc *request) (*bucketconfig.Metrics, error) {
-	return configOf[*bucketconfig.Metrics](rc.ctx, s, rc.op.Bucket, bucketconfig.KindMetrics)
-}
-
-// configOf returns the bucket's configuration of kind, whose type is T
-// (the zero T, nil, when the bucket has none).
-func configOf[T bucketconfig.Config](ctx context.Context, s *server, bucket string, kind bucketconfig.Kind) (T, error) {
-	var zero T
-	c, err := s.eng.BucketConfigValue(ctx, bucket, kind)
-	if errors.Is(err, engine.ErrNoSuchConfig) {
-		return zero, nil
-	}
-	if err != nil {
-		return zero, err
-	}
-	return c.(T), nil
-}
-
-func (s *server) getMetricsConfig(rc *request) error {
-	id, err := metricsRequest(rc)
-	if err != nil {
-		return err
-	}
-	set, err := s.metricsSet(rc)
-	if err != nil {
-		return err
-	}
-	c := set.Find(id)
-	if c == nil {
-		return errorf("NoSuchConfiguration", "")
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "MetricsConfiguration", new(renderMetrics(c)))
-}
-
-// listMetricsConfigs answers up to metricsPage configurations in ID
-// order; the continuation token is the last ID answered.
-func (s *server) listMetricsConfigs(rc *request) error {
-	set, err := s.metricsSet(rc)
-	if err != nil {
-		return err
-	}
-	var list []bucketconfig.MetricsConfiguration
-	if set != nil {
-		list = set.Configurations
-	}
-	token := rc.q.Get("continuation-token")
-	page, next := idPageAfter(list, func(c *bucketconfig.MetricsConfiguration) string { return c.ID }, token, metricsPage)
-	out := &listMetricsXML{ContinuationToken: token, IsTruncated: next != "", NextContinuationToken: next}
-	for _, c := range page {
-		out.Configurations = append(out.Configurations, renderMetrics(c))
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "ListMetricsConfigurationsResult", out)
-}
-
-// idPageAfter returns up to n elements of list (sorted by id) with IDs
-// after token, and the token of the next page ("" when this is the last).
-func idPageAfter[T any](list []T, id func(*T) string, token string, n int) (page []*T, next string) {
-	i, _ := slices.BinarySearchFunc(list, token, func(c T, t string) int { return cmp.Compare(id(&c), t) })
-	for ; i < len(list); i++ {
-		c := &list[i]
-		if token != "" && id(c) <= token {
-			continue
-		}
-		if len(page) == n {
-			return page, id(page[len(page)-1])
-		}
-		page = append(page, c)
-	}
-	return page, ""
-}
-
 func (s *server) putMetricsConfig(rc *request) error {
-	id, err := metricsRequest(rc)
-	if err != nil {
-		return err
-	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
-	if err != nil {
-		return err
-	}
-	if data == nil {
-		return errorf("MissingRequestBodyError", "")
-	}
-	c, err := parseMetrics(data)
+	id, c, err := metricsKind.readPut(s, rc)
 	if err != nil {
 		return err
 	}
@@ -301,7 +168,7 @@ func (s *server) putMetricsConfig(rc *request) error {
 }
 
 func (s *server) deleteMetricsConfig(rc *request) error {
-	id, err := metricsRequest(rc)
+	id, err := metricsKind.id(rc)
 	if err != nil {
 		return err
 	}

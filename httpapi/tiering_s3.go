@@ -21,9 +21,9 @@ import (
 func init() {
 	routes = append(routes,
 		route{method: http.MethodGet, target: targetBucket, params: []string{"intelligent-tiering", "id"}, op: "GetBucketIntelligentTieringConfiguration",
-			perm: permOwner, handle: (*server).getTieringConfig, only: "s3"},
+			perm: permOwner, handle: tieringKind.get, only: "s3"},
 		route{method: http.MethodGet, target: targetBucket, params: []string{"intelligent-tiering"}, op: "ListBucketIntelligentTieringConfigurations",
-			perm: permOwner, handle: (*server).listTieringConfigs, only: "s3"},
+			perm: permOwner, handle: tieringKind.listAll, only: "s3"},
 		route{method: http.MethodPut, target: targetBucket, params: []string{"intelligent-tiering"}, op: "PutBucketIntelligentTieringConfiguration",
 			perm: permOwner, handle: (*server).putTieringConfig, only: "s3"},
 		route{method: http.MethodDelete, target: targetBucket, params: []string{"intelligent-tiering"}, op: "DeleteBucketIntelligentTieringConfiguration",
@@ -31,8 +31,13 @@ func init() {
 	)
 }
 
-// tieringPage is how many configurations one List answer holds.
-const tieringPage = 100
+// tieringKind is the set of a bucket's Intelligent-Tiering configurations.
+var tieringKind = &configSetKind[bucketconfig.IntelligentTiering, *bucketconfig.IntelligentTiering, bucketconfig.TieringConfiguration, tieringXML]{
+	what: "Intelligent-Tiering", sub: "intelligent-tiering", kind: bucketconfig.KindIntelligentTiering,
+	root: "IntelligentTieringConfiguration", listRoot: "ListBucketIntelligentTieringConfigurationsOutput", page: 100,
+	configs: func(t *bucketconfig.IntelligentTiering) []bucketconfig.TieringConfiguration { return t.Configurations },
+	render:  renderTiering, parse: parseTiering,
+}
 
 type tieringXML struct {
 	XMLName  xml.Name         `xml:"IntelligentTieringConfiguration"`
@@ -111,14 +116,6 @@ type tieringTierXML struct {
 	Days       int    `xml:"Days"`
 }
 
-type listTieringXML struct {
-	XMLName               xml.Name     // the root and namespace marshal gives
-	IsTruncated           bool         `xml:"IsTruncated"`
-	ContinuationToken     string       `xml:"ContinuationToken,omitempty"`
-	NextContinuationToken string       `xml:"NextContinuationToken,omitempty"`
-	Configurations        []tieringXML `xml:"IntelligentTieringConfiguration"`
-}
-
 // parseTiering reads an IntelligentTieringConfiguration document: one
 // that does not parse, lacks the Id, Status or a Tiering, names an
 // unknown status or tier, or has a Filter of other than exactly one
@@ -159,66 +156,8 @@ func renderTiering(c *bucketconfig.TieringConfiguration) tieringXML {
 	return x
 }
 
-// tieringRequest returns the configuration ID the request names
-// (InvalidArgument when empty).
-func tieringRequest(rc *request) (string, error) {
-	return configIDParam(rc, "Intelligent-Tiering", "intelligent-tiering")
-}
-
-// tieringSet returns the bucket's configurations (nil when none).
-func (s *server) tieringSet(rc *request) (*bucketconfig.IntelligentTiering, error) {
-	return configOf[*bucketconfig.IntelligentTiering](rc.ctx, s, rc.op.Bucket, bucketconfig.KindIntelligentTiering)
-}
-
-func (s *server) getTieringConfig(rc *request) error {
-	id, err := tieringRequest(rc)
-	if err != nil {
-		return err
-	}
-	set, err := s.tieringSet(rc)
-	if err != nil {
-		return err
-	}
-	c := set.Find(id)
-	if c == nil {
-		return errorf("NoSuchConfiguration", "")
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "IntelligentTieringConfiguration", new(renderTiering(c)))
-}
-
-// listTieringConfigs answers up to tieringPage configurations in ID
-// order; the continuation token is the last ID answered.
-func (s *server) listTieringConfigs(rc *request) error {
-	set, err := s.tieringSet(rc)
-	if err != nil {
-		return err
-	}
-	var list []bucketconfig.TieringConfiguration
-	if set != nil {
-		list = set.Configurations
-	}
-	token := rc.q.Get("continuation-token")
-	page, next := idPageAfter(list, func(c *bucketconfig.TieringConfiguration) string { return c.ID }, token, tieringPage)
-	out := &listTieringXML{ContinuationToken: token, IsTruncated: next != "", NextContinuationToken: next}
-	for _, c := range page {
-		out.Configurations = append(out.Configurations, renderTiering(c))
-	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketIntelligentTieringConfigurationsOutput", out)
-}
-
 func (s *server) putTieringConfig(rc *request) error {
-	id, err := tieringRequest(rc)
-	if err != nil {
-		return err
-	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
-	if err != nil {
-		return err
-	}
-	if data == nil {
-		return errorf("MissingRequestBodyError", "")
-	}
-	c, err := parseTiering(data)
+	id, c, err := tieringKind.readPut(s, rc)
 	if err != nil {
 		return err
 	}
@@ -241,7 +180,7 @@ func (s *server) putTieringConfig(rc *request) error {
 }
 
 func (s *server) deleteTieringConfig(rc *request) error {
-	id, err := tieringRequest(rc)
+	id, err := tieringKind.id(rc)
 	if err != nil {
 		return err
 	}
