@@ -104,35 +104,44 @@ func splitAnnotation(v []byte) (id, data []byte, ok bool) {
 // changed. Annotations are rare (one per object an application asked to
 // analyse), so one pass over them is cheap.
 func (e *Engine) sweepAnnotations(ctx context.Context) (int, error) {
-	lo := []byte(prefixAnnotation)
-	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+	return e.sweepPrefix(ctx, []byte(prefixAnnotation), func(k, v []byte) (bool, error) {
+		b := bytes.IndexByte(k, 0)
+		n := bytes.LastIndexByte(k, 0)
+		id, _, good := splitAnnotation(v)
+		if b < 0 || n <= b || !good {
+			return true, nil
+		}
+		rec, err := e.objectRecord(e.db, string(k[:b]), string(k[b+1:n]), false)
+		if errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchBucket) {
+			return true, nil
+		}
+		return err == nil && !bytes.Equal(annotationIdentity(rec.info), id), err
+	})
+}
+
+// sweepPrefix deletes, in one batch, the records under prefix that stale
+// (given each key without the prefix, and its value) reports, and
+// returns how many.
+func (e *Engine) sweepPrefix(ctx context.Context, prefix []byte, stale func(k, v []byte) (bool, error)) (int, error) {
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
 		return 0, err
 	}
-	var stale [][]byte
+	var gone [][]byte
 	for ok := it.First(); ok && ctx.Err() == nil; ok = it.Next() {
-		k := it.Key()[len(lo):]
-		b := bytes.IndexByte(k, 0)
-		n := bytes.LastIndexByte(k, 0)
-		id, _, good := splitAnnotation(it.Value())
-		if b < 0 || n <= b || !good {
-			stale = append(stale, bytes.Clone(it.Key()))
-			continue
-		}
-		rec, err := e.objectRecord(e.db, string(k[:b]), string(k[b+1:n]), false)
-		switch {
-		case errors.Is(err, ErrNoSuchKey), errors.Is(err, ErrNoSuchBucket),
-			err == nil && !bytes.Equal(annotationIdentity(rec.info), id):
-			stale = append(stale, bytes.Clone(it.Key()))
-		case err != nil:
+		drop, err := stale(it.Key()[len(prefix):], it.Value())
+		if err != nil {
 			it.Close()
 			return 0, err
+		}
+		if drop {
+			gone = append(gone, bytes.Clone(it.Key()))
 		}
 	}
 	if err := it.Close(); err != nil {
 		return 0, err
 	}
-	return e.deleteStale(ctx, stale)
+	return e.deleteStale(ctx, gone)
 }
 
 // deleteStale deletes the keys a sweep found stale, in one batch, and

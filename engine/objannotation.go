@@ -508,32 +508,18 @@ func (e *Engine) ListObjectAnnotations(ctx context.Context, bucket, key string, 
 // sweepObjAnnotations deletes the annotations whose version is gone or was
 // replaced.
 func (e *Engine) sweepObjAnnotations(ctx context.Context) (int, error) {
-	lo := []byte(prefixObjAnnotation)
-	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
-	if err != nil {
-		return 0, err
-	}
-	var stale [][]byte
-	for ok := it.First(); ok && ctx.Err() == nil; ok = it.Next() {
-		bucket, key, vid, _, good := parseObjAnnotationKey(it.Key()[len(lo):])
-		id, _, ok2 := splitAnnotation(it.Value())
-		if !good || !ok2 {
-			stale = append(stale, bytes.Clone(it.Key()))
-			continue
+	return e.sweepPrefix(ctx, []byte(prefixObjAnnotation), func(k, v []byte) (bool, error) {
+		bucket, key, vid, _, good := parseObjAnnotationKey(k)
+		id, _, ok := splitAnnotation(v)
+		if !good || !ok {
+			return true, nil
 		}
 		loc, found, err := e.findVersion(e.db, bucket, key, vid, false)
-		switch {
-		case errors.Is(err, ErrInvalidVersionID), err == nil && (!found || !bytes.Equal(annotationIdentity(loc.rec.info), id)):
-			stale = append(stale, bytes.Clone(it.Key()))
-		case err != nil:
-			it.Close()
-			return 0, err
+		if errors.Is(err, ErrInvalidVersionID) {
+			return true, nil
 		}
-	}
-	if err := it.Close(); err != nil {
-		return 0, err
-	}
-	return e.deleteStale(ctx, stale)
+		return err == nil && (!found || !bytes.Equal(annotationIdentity(loc.rec.info), id)), err
+	})
 }
 
 // copyAnnotations copies the annotations of version src to version dst
