@@ -158,20 +158,37 @@ func (s *server) authorizeAccess(rc *request) error {
 // source), as authorize would decide a GetObject. A missing bucket or
 // object passes, so the handler reports it.
 func (s *server) canRead(rc *request, bucket, key string) error {
+	err := s.canAct(rc, bucket, key, "GetObject", permObjectRead, "X-Amz-Source-Expected-Bucket-Owner")
+	if isNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// canWrite decides whether rc's principal may write bucket/key (where
+// ProcessObject saves), as authorize would decide a PutObject. A missing
+// bucket is NoSuchBucket.
+func (s *server) canWrite(rc *request, bucket, key string) error {
+	return s.canAct(rc, bucket, key, "PutObject", permBucketWrite, "")
+}
+
+// canAct decides whether rc's principal may run op (needing perm) on
+// bucket/key, another object than the request's own; ownerHeader, when
+// set, names the header that may state the bucket's expected owner.
+func (s *server) canAct(rc *request, bucket, key, op string, p perm, ownerHeader string) error {
 	b, err := s.eng.Bucket(rc.ctx, bucket)
 	if err != nil {
-		if isNotFound(err) {
-			return nil
-		}
 		return err
 	}
-	if err := checkOwnerHeader(rc, "X-Amz-Source-Expected-Bucket-Owner", b.Owner); err != nil {
-		return err
+	if ownerHeader != "" {
+		if err := checkOwnerHeader(rc, ownerHeader, b.Owner); err != nil {
+			return err
+		}
 	}
 	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
 		return nil
 	}
-	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: "GetObject", perm: permObjectRead,
+	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: op, perm: p,
 		bucket: b, key: key, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
 	return s.check(in)
 }

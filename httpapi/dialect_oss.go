@@ -140,6 +140,10 @@ func detectOSS(s *server, r *http.Request) confidence {
 	if q := r.URL.RawQuery; q != "" && (strings.Contains(q, "OSSAccessKeyId=") || strings.Contains(q, "x-oss-signature-version=") || strings.Contains(q, "x-oss-credential=")) {
 		return byQuery
 	}
+	if q := r.URL.RawQuery; strings.HasPrefix(q, "x-oss-process") || strings.Contains(q, "&x-oss-process") {
+		// An anonymous image URL (<img src=".../cat.jpg?x-oss-process=...">).
+		return byQuery
+	}
 	for k := range r.Header {
 		if len(k) > 6 && strings.EqualFold(k[:6], "x-oss-") {
 			return byHeader

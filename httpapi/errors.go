@@ -238,6 +238,10 @@ var codes = map[string]codeRow{
 	"NoSuchInventory":       {status: 404, message: "The specified inventory does not exist."},
 	"TooManyConfigurations": {status: 400, message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
 
+	// OSS image processing (imgproc_oss.go).
+	"MissingArgument": {status: 400, message: "A required argument is missing."},
+	"ImageTooLarge":   {status: 400, message: "The image is too large to process."},
+
 	// S3 object annotations (annotation_s3.go).
 	"NoSuchAnnotation":                  {status: 404, message: "The specified annotation does not exist."},
 	"AnnotationLimitExceeded":           {status: 400, message: "The object already has the most annotations allowed (1,000)."},

@@ -197,6 +197,7 @@ var policyActions = map[string][2]string{
 	"RestoreObject":           {"s3:RestoreObject", "oss:RestoreObject"},
 	"CleanRestoredObject":     {"s3:RestoreObject", "oss:RestoreObject"},
 	"GetObjectWithProcess":    {"s3:GetObject", "oss:GetObject"},
+	"ProcessObject":           {"s3:GetObject", "oss:PostProcessTask"},
 	"DeleteObject":            {"s3:DeleteObject", "oss:DeleteObject"},
 	"GetObjectAcl":            {"s3:GetObjectAcl", "oss:GetObjectAcl"},
 	"PutObjectAcl":            {"s3:PutObjectAcl", "oss:PutObjectAcl"},

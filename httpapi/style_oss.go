@@ -14,9 +14,8 @@ import (
 
 // OSS image styles (PutStyle, GetStyle, ListStyle, DeleteStyle on
 // ?style[&styleName=]): named processing parameters stored with the
-// bucket (bucketconfig.Styles). They are kept and listed; applying them
-// (x-oss-process=style/<name>) is image processing, which osslite does
-// not do.
+// bucket (bucketconfig.Styles). GetObject and ProcessObject apply them
+// (x-oss-process=style/<name>, imgproc_oss.go).
 
 // styleDoc is one style in OSS's documents.
 type styleDoc struct {

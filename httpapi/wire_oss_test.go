@@ -581,24 +581,24 @@ func TestOSSAccountPublicAccessBlock(t *testing.T) {
 	wantOSS(t, err, 403, "SignatureDoesNotMatch", "")
 }
 
-// TestOSSProcessRefused: image and document processing is not done: a
-// GetObject or ProcessObject naming x-oss-process answers 404 for a
-// missing object and 501 for an existing one (it was 405 for GET).
+// TestOSSProcessRefused: video and document processing is not done: a
+// GetObject or ProcessObject naming it answers 404 for a missing object
+// and 501 for an existing one (image processing: TestOSSImageProcessing).
 func TestOSSProcessRefused(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	c := f.ossV2(testAK, testSK)
 	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("proc")})
 	require.NoError(t, err)
-	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.jpg"), Body: strings.NewReader("jpeg")})
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.mp4"), Body: strings.NewReader("video")})
 	require.NoError(t, err)
-	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.jpg"), Process: oss2.Ptr("image/resize,w_100")})
+	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.mp4"), Process: oss2.Ptr("video/snapshot,t_1000")})
 	wantOSS(t, err, 501, "NotImplemented", "")
-	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("none.jpg"), Process: oss2.Ptr("image/resize,w_100")})
+	_, err = c.GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("none.mp4"), Process: oss2.Ptr("video/snapshot,t_1000")})
 	wantOSS(t, err, 404, "NoSuchKey", "")
-	_, err = c.ProcessObject(bg, &oss2.ProcessObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.jpg"), Process: oss2.Ptr("image/resize,w_100|sys/saveas,o_eC5qcGc,b_cHJvYw")})
+	_, err = c.ProcessObject(bg, &oss2.ProcessObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.mp4"), Process: oss2.Ptr("doc/convert,target_pdf|sys/saveas,o_eC5wZGY,b_cHJvYw")})
 	wantOSS(t, err, 501, "NotImplemented", "")
-	_, err = c.ProcessObject(bg, &oss2.ProcessObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("none.jpg"), Process: oss2.Ptr("image/resize,w_100")})
+	_, err = c.ProcessObject(bg, &oss2.ProcessObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("none.mp4"), Process: oss2.Ptr("video/snapshot,t_1000")})
 	wantOSS(t, err, 404, "NoSuchKey", "")
-	_, err = f.ossV2(otherAK, otherSK).GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.jpg"), Process: oss2.Ptr("image/resize,w_100")})
+	_, err = f.ossV2(otherAK, otherSK).GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.mp4"), Process: oss2.Ptr("video/snapshot,t_1000")})
 	wantOSS(t, err, 403, "AccessDenied", "")
 }

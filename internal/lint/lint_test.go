@@ -59,6 +59,11 @@ var (
 		// XXH3): the reference Go implementation, already a pebble and
 		// Prometheus dependency.
 		"github.com/cespare/xxhash/v2",
+		// OSS image processing (httpapi/internal/imgproc): the Go team's
+		// BMP, TIFF and WebP codecs and its resampling and affine
+		// transforms (draw, math/f64), where the standard library has
+		// only JPEG, PNG and GIF and no scaling.
+		"golang.org/x/image",
 	}
 	// testSupport may be imported by test files, and by the non-test files
 	// of the harness packages.
@@ -119,6 +124,12 @@ var readAllAllowed = map[string]string{
 	"internal/conformance/suite.go:read":             "test harness",
 	"internal/conformance/suite.go:testReadSnapshot": "test harness",
 	"cmd/osslite/users.go:loadUsers":                 "the -users file, at most 1 MiB",
+	// An S3 object annotation's payload, at most 1 MiB, checked as UTF-8
+	// and stored whole in its record.
+	"httpapi/annotation_s3.go:server.putObjectAnnotation": "bounded annotation payloads",
+	// An image to process, at most imgproc.MaxSourceSize (OSS's 20 MB):
+	// decoding needs it whole.
+	"httpapi/imgproc_oss.go:server.processImage": "bounded images to process",
 }
 
 // timeNowAllowed lists the non-test functions that may call time.Now.

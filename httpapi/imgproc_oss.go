@@ -1,0 +1,247 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi/internal/imgproc"
+)
+
+// OSS image processing: GetObject with x-oss-process=image/... (or
+// style/<name>, a stored style's chain) answers the processed image, and
+// ProcessObject (POST ?x-oss-process, body
+// "x-oss-process=<chain>|sys/saveas,o_<key>,b_<bucket>") stores it as an
+// object (httpapi/internal/imgproc does the pixels). Video and document
+// processing stay 501. The whole source is read into memory (at most
+// imgproc.MaxSourceSize, as OSS's 20 MB), and at most imageWorkers
+// images are processed at once.
+
+// imageWorkers bounds the images processed at once: each may hold a
+// decoded image of up to 200 MB.
+const imageWorkers = 2
+
+var imageSlots = make(chan struct{}, imageWorkers)
+
+// imageChain resolves a process string (image/... or style/<name>) of the
+// request's bucket into a chain; other processing is NotImplemented.
+func (s *server) imageChain(rc *request, process string) (*imgproc.Pipeline, error) {
+	if name, ok := strings.CutPrefix(process, "style/"); ok {
+		styles, err := s.styles(rc)
+		if err != nil {
+			return nil, err
+		}
+		i := styleIndex(styles, name)
+		if i < 0 {
+			return nil, errorf("NoSuchStyle", "")
+		}
+		process = styles.List[i].Content
+	}
+	p, err := imgproc.Parse(process)
+	if err != nil {
+		return nil, imageError(err)
+	}
+	return p, nil
+}
+
+// imageError is an imgproc refusal as an OSS error.
+func imageError(err error) error {
+	var ie *imgproc.Error
+	if !errors.As(err, &ie) {
+		return err
+	}
+	status := http.StatusBadRequest
+	if ie.NotImplemented {
+		status = http.StatusNotImplemented
+	}
+	return &Error{Code: ie.Code, Status: status, Message: ie.Message, ec: ie.EC, verbatim: true}
+}
+
+// processImage reads the object the request names (its version, with its
+// customer key) and applies p to it.
+func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result, engine.ObjectInfo, error) {
+	vid, err := rc.versionID()
+	if err != nil {
+		return imgproc.Result{}, engine.ObjectInfo{}, err
+	}
+	opts := engine.GetOptions{VersionID: vid}
+	if opts.CustomerKey, err = rc.readKey(false); err != nil {
+		return imgproc.Result{}, engine.ObjectInfo{}, err
+	}
+	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
+	if err != nil {
+		return imgproc.Result{}, engine.ObjectInfo{}, rc.versionError(err, vid)
+	}
+	defer obj.Close()
+	if obj.Info.Size > imgproc.MaxSourceSize {
+		return imgproc.Result{}, obj.Info, errorf("ImageTooLarge", "The image is %d bytes: at most %d are processed.", obj.Info.Size, imgproc.MaxSourceSize)
+	}
+	select {
+	case imageSlots <- struct{}{}:
+		defer func() { <-imageSlots }()
+	case <-rc.ctx.Done():
+		return imgproc.Result{}, obj.Info, context.Cause(rc.ctx)
+	}
+	src, err := io.ReadAll(io.LimitReader(obj, imgproc.MaxSourceSize+1))
+	if err != nil {
+		return imgproc.Result{}, obj.Info, err
+	}
+	res, err := p.Apply(src)
+	return res, obj.Info, imageError(err)
+}
+
+// getObjectWithProcess serves GetObject with x-oss-process.
+func (s *server) getObjectWithProcess(rc *request) error {
+	process := rc.q.Get("x-oss-process")
+	if !strings.HasPrefix(process, "image/") && !strings.HasPrefix(process, "style/") {
+		return s.refuseProcess(rc)
+	}
+	p, err := s.imageChain(rc, process)
+	if err != nil {
+		return err
+	}
+	res, info, err := s.processImage(rc, p)
+	if err != nil {
+		return err
+	}
+	h := rc.w.Header()
+	h.Set("Content-Type", res.ContentType)
+	h.Set("Content-Length", strconv.Itoa(len(res.Body)))
+	h.Set("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	rc.w.WriteHeader(http.StatusOK)
+	s.writeImage(rc, res.Body)
+	return nil
+}
+
+// writeImage writes a processed image after its headers; a client that
+// went away meanwhile is not the server's error.
+func (s *server) writeImage(rc *request, body []byte) {
+	if _, err := rc.w.Write(body); err != nil {
+		s.logClientGone(rc, err)
+	}
+}
+
+// processObjectResult is ProcessObject's JSON answer.
+type processObjectResult struct {
+	Bucket   string `json:"bucket"`
+	FileSize int    `json:"fileSize"`
+	Object   string `json:"object"`
+	Status   string `json:"status"`
+}
+
+// processObject serves ProcessObject: the chain's result stored as
+// sys/saveas names it (o_ the key, b_ the bucket, both URL-safe Base64,
+// padded or not; the bucket defaults to the source's and must be the
+// same owner's). Without sys/saveas the result is answered, as a GET.
+func (s *server) processObject(rc *request) error {
+	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	body, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "x-oss-process=")
+	if !ok {
+		return errorf("InvalidArgument", "The body must be x-oss-process=<process>.")
+	}
+	chain, save, hasSave := strings.Cut(body, "|")
+	if !strings.HasPrefix(chain, "image/") && !strings.HasPrefix(chain, "style/") {
+		return s.refuseProcess(rc)
+	}
+	var dstBucket, dstKey string
+	if hasSave {
+		args, ok := strings.CutPrefix(save, "sys/saveas,")
+		if !ok {
+			return errorf("InvalidArgument", "The operation after | must be sys/saveas.")
+		}
+		for _, f := range strings.Split(args, ",") {
+			k, v, _ := strings.Cut(f, "_")
+			dec, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(v, "="))
+			if err != nil {
+				return errorf("BadRequest", "Input is not base64 decoding.")
+			}
+			switch k {
+			case "o":
+				dstKey = string(dec)
+			case "b":
+				dstBucket = string(dec)
+			default:
+				return errorf("InvalidArgument", "sys/saveas takes o and b, not %s.", k)
+			}
+		}
+		if dstKey == "" {
+			return errorf("MissingArgument", "sys/saveas needs the target object (o).")
+		}
+	}
+	p, err := s.imageChain(rc, chain)
+	if err != nil {
+		return err
+	}
+	if hasSave {
+		if err := s.checkSaveAs(rc, dstBucket, dstKey); err != nil {
+			return err
+		}
+	}
+	res, _, err := s.processImage(rc, p)
+	if err != nil {
+		return err
+	}
+	if !hasSave {
+		rc.w.Header().Set("Content-Type", res.ContentType)
+		rc.w.Header().Set("Content-Length", strconv.Itoa(len(res.Body)))
+		rc.w.WriteHeader(http.StatusOK)
+		s.writeImage(rc, res.Body)
+		return nil
+	}
+	target := dstBucket
+	if target == "" {
+		target = rc.op.Bucket
+	}
+	info, err := s.eng.PutObject(rc.ctx, target, dstKey, bytes.NewReader(res.Body), int64(len(res.Body)),
+		engine.PutOptions{Metadata: engine.Metadata{ContentType: res.ContentType}})
+	if err != nil {
+		return err
+	}
+	s.emit(rc, "ObjectCreated:Put", dstKey, info.Size, info.ETag, info.VersionID)
+	out, err := json.Marshal(processObjectResult{Bucket: dstBucket, FileSize: len(res.Body), Object: dstKey, Status: "OK"})
+	if err != nil {
+		return err
+	}
+	rc.w.Header().Set("Content-Type", "application/json")
+	rc.w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	rc.w.WriteHeader(http.StatusOK)
+	_, err = rc.w.Write(out)
+	return err
+}
+
+// checkSaveAs refuses a saveas target the principal may not write, or
+// whose bucket ("": the source's) does not exist or is another owner's
+// (OSS: the same account and region).
+func (s *server) checkSaveAs(rc *request, bucket, key string) error {
+	if bucket == "" {
+		bucket = rc.op.Bucket
+	}
+	if err := s.canWrite(rc, bucket, key); err != nil {
+		return err
+	}
+	if err := s.checkStorageQuota(rc, bucket); err != nil {
+		return err
+	}
+	src, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
+	if err != nil {
+		return err
+	}
+	dst, err := s.eng.Bucket(rc.ctx, bucket)
+	if err != nil {
+		return err
+	}
+	if dst.Owner != src.Owner {
+		return errorf("AccessDenied", "The target bucket of sys/saveas is another owner's.")
+	}
+	return nil
+}
