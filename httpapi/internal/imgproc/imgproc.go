@@ -87,6 +87,7 @@ type state struct {
 	relQuality int // relative quality asked for (q)
 	size       int64
 	raw        []byte
+	frames     int // of a GIF
 	// body, when set, is the answer instead of an image (info,
 	// average-hue).
 	body        []byte
@@ -152,18 +153,13 @@ func (p *Pipeline) Apply(src []byte) (Result, error) {
 	st := &state{srcFormat: formatName(format), size: int64(len(src)), raw: src}
 	st.outFormat = st.srcFormat
 	if format == "gif" {
-		g, err := gif.DecodeAll(bytes.NewReader(src))
-		if err != nil {
-			return Result{}, &Error{Code: "BadRequest", Message: "The image cannot be decoded: " + err.Error()}
+		// Frames are counted, not decoded: only the first one is.
+		if st.frames = gifFrames(src); st.frames > 1 && !p.describesOnly() {
+			return Result{}, notImplemented("Processing animated images (%d frames) is not implemented.", st.frames)
 		}
-		if len(g.Image) > 1 && !p.describesOnly() {
-			return Result{}, notImplemented("Processing animated images (%d frames) is not implemented.", len(g.Image))
-		}
-		st.img = g.Image[0]
-	} else {
-		if st.img, _, err = image.Decode(bytes.NewReader(src)); err != nil {
-			return Result{}, &Error{Code: "BadRequest", Message: "The image cannot be decoded: " + err.Error()}
-		}
+	}
+	if st.img, _, err = image.Decode(bytes.NewReader(src)); err != nil {
+		return Result{}, &Error{Code: "BadRequest", Message: "The image cannot be decoded: " + err.Error()}
 	}
 	if format == "jpeg" {
 		st.srcQuality = jpegQuality(src)
@@ -647,12 +643,7 @@ func parseQuality(list []string) (func(*state) error, error) {
 // the resolution and orientation a JPEG records.
 func info(st *state) error {
 	b := st.img.Bounds()
-	frames := 1
-	if st.srcFormat == "gif" {
-		if g, err := gif.DecodeAll(bytes.NewReader(st.raw)); err == nil {
-			frames = len(g.Image)
-		}
-	}
+	frames := max(1, st.frames)
 	out := map[string]map[string]string{
 		"FileSize":    {"value": strconv.FormatInt(st.size, 10)},
 		"Format":      {"value": st.srcFormat},

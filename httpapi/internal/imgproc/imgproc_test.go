@@ -291,3 +291,28 @@ func FuzzParse(f *testing.F) {
 		_, _ = p.Apply(src)
 	})
 }
+
+// FuzzGIFFrames: counting a GIF's frames never panics, and counts what
+// the decoder decodes.
+func FuzzGIFFrames(f *testing.F) {
+	pal := []color.Color{color.Black, color.White}
+	for n := 1; n <= 3; n++ {
+		g := &gif.GIF{Config: image.Config{Width: 5, Height: 2}}
+		for i := range n {
+			p := image.NewPaletted(image.Rect(0, 0, 3+i, 2), pal)
+			if i == 1 {
+				p.Palette = []color.Color{color.White, color.Black, color.Gray{128}} // a local table
+			}
+			g.Image, g.Delay = append(g.Image, p), append(g.Delay, 1)
+		}
+		var b bytes.Buffer
+		require.NoError(f, gif.EncodeAll(&b, g))
+		f.Add(b.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := gifFrames(b)
+		if g, err := gif.DecodeAll(bytes.NewReader(b)); err == nil && len(g.Image) != n {
+			t.Fatalf("counted %d frames, decoded %d", n, len(g.Image))
+		}
+	})
+}

@@ -9,6 +9,8 @@ import (
 // quality its quantisation tables were made with, the JFIF density and
 // the EXIF orientation. Each reads the marker segments before the image
 // data and gives up (zero values) on anything it does not understand.
+// And a GIF's frame count, read from its block structure without
+// decoding any frame.
 
 // segments calls fn with each marker segment before the scan (marker,
 // payload) until fn returns false.
@@ -133,4 +135,46 @@ func exifOrientation(b []byte) int {
 		return false
 	})
 	return o
+}
+
+// gifFrames counts a GIF's images by walking its blocks (header, screen
+// descriptor and colour table, then extensions and image descriptors,
+// each followed by data sub-blocks), decoding nothing; a malformed GIF
+// counts the frames seen before the damage.
+func gifFrames(b []byte) int {
+	if len(b) < 13 {
+		return 0
+	}
+	i := 13
+	if b[10]&0x80 != 0 { // global colour table
+		i += 3 << (b[10]&7 + 1)
+	}
+	// skip passes the data sub-blocks at i.
+	skip := func(i int) int {
+		for i < len(b) && b[i] != 0 {
+			i += int(b[i]) + 1
+		}
+		return i + 1
+	}
+	n := 0
+	for i < len(b) {
+		switch b[i] {
+		case 0x21: // extension: label, sub-blocks
+			i = skip(i + 2)
+		case 0x2C: // image: descriptor, local table, LZW size, sub-blocks
+			if i+10 > len(b) {
+				return n
+			}
+			flags := b[i+9]
+			i += 10
+			if flags&0x80 != 0 {
+				i += 3 << (flags&7 + 1)
+			}
+			i = skip(i + 1)
+			n++
+		default: // 0x3B trailer, or damage
+			return n
+		}
+	}
+	return n
 }
