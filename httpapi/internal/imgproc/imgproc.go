@@ -5,9 +5,10 @@
 // Served: resize, crop, rotate, format, quality, info, auto-orient,
 // interlace, circle, rounded-corners, indexcrop, blur, bright, contrast,
 // sharpen and average-hue, on JPEG, PNG, GIF (one frame), BMP, TIFF and
-// WebP sources, writing JPEG, PNG, GIF, BMP or TIFF. Not served, with
-// *Error codes that say so: watermarks, WebP/HEIC/AVIF output, animated
-// sources, HEIC/AVIF sources. Where OSS documents no formula (bright,
+// WebP sources, writing JPEG, PNG, GIF, BMP or TIFF; animated GIFs are
+// resized, cropped and rotated frame by frame. Not served, with *Error
+// codes that say so: watermarks, WebP/HEIC/AVIF output, other actions on
+// animations, HEIC/AVIF sources. Where OSS documents no formula (bright,
 // contrast, sharpen, the rotation background) the choice is this
 // package's and said in its action.
 package imgproc
@@ -19,6 +20,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/color/palette"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -153,9 +155,9 @@ func (p *Pipeline) Apply(src []byte) (Result, error) {
 	st := &state{srcFormat: formatName(format), size: int64(len(src)), raw: src}
 	st.outFormat = st.srcFormat
 	if format == "gif" {
-		// Frames are counted, not decoded: only the first one is.
+		// Frames are counted before any is decoded.
 		if st.frames = gifFrames(src); st.frames > 1 && !p.describesOnly() {
-			return Result{}, notImplemented("Processing animated images (%d frames) is not implemented.", st.frames)
+			return p.applyAnimated(src, cfg, st.frames)
 		}
 	}
 	if st.img, _, err = image.Decode(bytes.NewReader(src)); err != nil {
@@ -173,6 +175,73 @@ func (p *Pipeline) Apply(src []byte) (Result, error) {
 		}
 	}
 	return st.encode()
+}
+
+// animatedActions are the actions an animated GIF takes (OSS: resize,
+// crop, rotate and image watermarks), each applied to every frame; format
+// and quality change nothing of a GIF written as a GIF.
+var animatedActions = map[string]bool{"resize": true, "crop": true, "rotate": true, "format": true, "quality": true, "interlace": true}
+
+// applyAnimated runs the chain on every frame of an animated GIF: each is
+// drawn onto the canvas as the frames before it left it (their disposal
+// methods), processed whole, then mapped back to its palette; the output
+// keeps the delays and the loop count.
+func (p *Pipeline) applyAnimated(src []byte, cfg image.Config, frames int) (Result, error) {
+	for _, a := range p.actions {
+		if !animatedActions[a.name] {
+			return Result{}, notImplemented("Processing animated images with %s is not implemented (resize, crop and rotate are).", a.name)
+		}
+	}
+	if int64(cfg.Width)*int64(cfg.Height)*int64(frames) > maxPixels {
+		return Result{}, &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The animation is %d frames of %dx%d: at most %d pixels in all.", frames, cfg.Width, cfg.Height, maxPixels), EC: "0040-00000009"}
+	}
+	g, err := gif.DecodeAll(bytes.NewReader(src))
+	if err != nil {
+		return Result{}, &Error{Code: "BadRequest", Message: "The image cannot be decoded: " + err.Error()}
+	}
+	canvas := image.NewRGBA(image.Rect(0, 0, g.Config.Width, g.Config.Height))
+	out := &gif.GIF{LoopCount: g.LoopCount}
+	for i, fr := range g.Image {
+		var saved *image.RGBA
+		disposal := byte(0)
+		if i < len(g.Disposal) {
+			disposal = g.Disposal[i]
+		}
+		if disposal == gif.DisposalPrevious {
+			saved = image.NewRGBA(canvas.Bounds())
+			copy(saved.Pix, canvas.Pix)
+		}
+		draw.Draw(canvas, fr.Bounds(), fr, fr.Bounds().Min, draw.Over)
+		st := &state{img: canvas, srcFormat: "gif", outFormat: "gif", size: int64(len(src)), raw: src, frames: frames}
+		for _, a := range p.actions {
+			if err := a.run(st); err != nil {
+				return Result{}, err
+			}
+		}
+		if st.outFormat != "gif" {
+			return Result{}, notImplemented("Converting an animated GIF to %s is not implemented.", st.outFormat)
+		}
+		pal := fr.Palette
+		if len(pal) == 0 {
+			pal = palette.Plan9
+		}
+		pf := image.NewPaletted(image.Rect(0, 0, st.img.Bounds().Dx(), st.img.Bounds().Dy()), pal)
+		draw.Draw(pf, pf.Bounds(), st.img, st.img.Bounds().Min, draw.Src)
+		out.Image = append(out.Image, pf)
+		out.Delay = append(out.Delay, g.Delay[i])
+		out.Disposal = append(out.Disposal, gif.DisposalNone) // whole frames
+		switch disposal {
+		case gif.DisposalBackground:
+			draw.Draw(canvas, fr.Bounds(), image.Transparent, image.Point{}, draw.Src)
+		case gif.DisposalPrevious:
+			canvas = saved
+		}
+	}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, out); err != nil {
+		return Result{}, fmt.Errorf("imgproc: encoding gif: %w", err)
+	}
+	return Result{Body: b.Bytes(), ContentType: "image/gif"}, nil
 }
 
 // describesOnly reports whether the chain only describes the image.

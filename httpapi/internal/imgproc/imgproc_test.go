@@ -270,9 +270,21 @@ func TestRefusals(t *testing.T) {
 	r, err := run(t, gb.Bytes(), "image/info")
 	require.NoError(t, err)
 	require.Contains(t, string(r.Body), `"FrameCount":{"value":"2"}`)
-	_, err = run(t, gb.Bytes(), "image/resize,w_2")
-	require.True(t, errors.As(err, &e))
-	require.True(t, e.NotImplemented)
+	// Resized, cropped and rotated frame by frame; other actions are not
+	// done on animations.
+	r, err = run(t, gb.Bytes(), "image/resize,w_2,limit_0/rotate,90")
+	require.NoError(t, err)
+	require.Equal(t, "image/gif", r.ContentType)
+	out, err := gif.DecodeAll(bytes.NewReader(r.Body))
+	require.NoError(t, err)
+	require.Len(t, out.Image, 2)
+	require.Equal(t, []int{1, 1}, out.Delay)
+	require.Equal(t, image.Rect(0, 0, 2, 2), out.Image[1].Bounds())
+	for _, process := range []string{"image/blur,r_1,s_1", "image/resize,w_2/format,png"} {
+		_, err = run(t, gb.Bytes(), process)
+		require.True(t, errors.As(err, &e), process)
+		require.True(t, e.NotImplemented, process)
+	}
 }
 
 // FuzzParse: no chain panics, in parsing or applied to a small image.
@@ -283,12 +295,27 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	src := testJPEG(f, 16, 8, 80)
+	// An animation of three frames, the second smaller and disposed to
+	// the background, the third with its own palette.
+	pal := []color.Color{color.Black, color.White, color.RGBA{255, 0, 0, 255}}
+	anim := &gif.GIF{Config: image.Config{Width: 6, Height: 4}, Delay: []int{2, 3, 4},
+		Disposal: []byte{gif.DisposalNone, gif.DisposalBackground, gif.DisposalPrevious}}
+	for i, r := range []image.Rectangle{image.Rect(0, 0, 6, 4), image.Rect(1, 1, 4, 3), image.Rect(0, 0, 6, 4)} {
+		fr := image.NewPaletted(r, pal)
+		if i == 2 {
+			fr.Palette = []color.Color{color.White, color.Gray{100}}
+		}
+		anim.Image = append(anim.Image, fr)
+	}
+	var gb bytes.Buffer
+	require.NoError(f, gif.EncodeAll(&gb, anim))
 	f.Fuzz(func(t *testing.T, process string) {
 		p, err := Parse(process)
 		if err != nil {
 			return
 		}
 		_, _ = p.Apply(src)
+		_, _ = p.Apply(gb.Bytes())
 	})
 }
 
