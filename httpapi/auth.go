@@ -269,6 +269,16 @@ func (rc *request) verifyDigests(data []byte, mode digests) error {
 	return nil
 }
 
+// readDocument is readBody for a document the request must carry:
+// MissingRequestBodyError when it has none.
+func (rc *request) readDocument(limit int64, mode digests) ([]byte, error) {
+	data, err := rc.readBody(limit, mode)
+	if err == nil && data == nil {
+		err = errorf("MissingRequestBodyError", "")
+	}
+	return data, err
+}
+
 // readBody reads a whole XML request document of at most limit bytes and
 // verifies its digests. An empty document gives nil data.
 func (rc *request) readBody(limit int64, mode digests) ([]byte, error) {

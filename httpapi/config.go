@@ -216,12 +216,9 @@ func (s *server) putConfig(rc *request) error {
 	if row.maxDoc > 0 {
 		limit = s.docLimit(row.maxDoc)
 	}
-	data, err := rc.readBody(limit, row.digests)
+	data, err := rc.readDocument(limit, row.digests)
 	if err != nil {
 		return err
-	}
-	if data == nil {
-		return errorf("MissingRequestBodyError", "")
 	}
 	c, err := row.parse(rc, data)
 	if err != nil {
@@ -293,12 +290,9 @@ func parseTagging(data []byte, lim tagLimits) ([]engine.Tag, error) {
 // readTagging reads a Tagging document of at most limit bytes whose tags
 // keep to lim.
 func (rc *request) readTagging(limit int64, lim tagLimits) ([]engine.Tag, error) {
-	data, err := rc.readBody(limit, digestsOptional)
+	data, err := rc.readDocument(limit, digestsOptional)
 	if err != nil {
 		return nil, err
-	}
-	if data == nil {
-		return nil, errorf("MissingRequestBodyError", "")
 	}
 	return parseTagging(data, lim)
 }

@@ -123,12 +123,9 @@ func (k *configSetKind[S, P, C, X]) readPut(s *server, rc *request) (string, C, 
 	if err != nil {
 		return "", zero, err
 	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	data, err := rc.readDocument(s.cfg.MaxXMLBody, digestsOptional)
 	if err != nil {
 		return "", zero, err
-	}
-	if data == nil {
-		return "", zero, errorf("MissingRequestBodyError", "")
 	}
 	c, err := k.parse(data)
 	return id, c, err

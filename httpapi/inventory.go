@@ -249,12 +249,9 @@ func (s *server) putInventory(rc *request) error {
 	if err != nil {
 		return err
 	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	data, err := rc.readDocument(s.cfg.MaxXMLBody, digestsOptional)
 	if err != nil {
 		return err
-	}
-	if data == nil {
-		return errorf("MissingRequestBodyError", "")
 	}
 	c, err := d.parse(data)
 	if err != nil {

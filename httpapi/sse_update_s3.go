@@ -45,12 +45,9 @@ func (s *server) updateObjectEncryption(rc *request) error {
 	if err != nil {
 		return err
 	}
-	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
+	data, err := rc.readDocument(s.cfg.MaxXMLBody, digestsOptional)
 	if err != nil {
 		return err
-	}
-	if data == nil {
-		return errorf("MissingRequestBodyError", "")
 	}
 	var x objectEncryptionXML
 	if err := xml.Unmarshal(data, &x); err != nil {
