@@ -52,9 +52,12 @@ func LastAccessTime(info ObjectInfo, since time.Time) time.Time {
 // bucket has an enabled Intelligent-Tiering configuration (tiering.go).
 // Without either it does nothing and costs two cached configuration
 // lookups; with one, a read already recorded today costs one record
-// lookup more. An object gone since the read is left alone.
+// lookup more. An object or bucket gone since the read is left alone.
 func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string) error {
 	_, on, err := e.AccessTracking(ctx, bucket)
+	if errors.Is(err, ErrNoSuchBucket) {
+		return nil // the bucket went since the read: nothing to record
+	}
 	if err != nil {
 		return err
 	}

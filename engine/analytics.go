@@ -223,8 +223,8 @@ func (e *Engine) DeleteAnalyticsConfiguration(ctx context.Context, bucket, id st
 // a configuration it costs one cached configuration lookup.
 func (e *Engine) CountAnalytics(ctx context.Context, bucket string, info *ObjectInfo, what AnalyticsCount, n int64) error {
 	c, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindAnalytics)
-	if errors.Is(err, ErrNoSuchConfig) {
-		return nil
+	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
+		return nil // nothing counts, or the bucket went since the request
 	}
 	if err != nil {
 		return err

@@ -132,3 +132,14 @@ func TestStorageClassAnalysisCountsSurviveRestart(t *testing.T) {
 	data, _ := readAll(t, e, "dst", "src/all.csv", GetOptions{})
 	require.Contains(t, string(data), ",all,,STANDARD,ALL,1,0,0.195313,0.195313,1,1,,\n")
 }
+
+// TestReadRecordsOfAGoneBucket: what a GetObject records after its body
+// (its access time, its analytics count) is nothing to do, not an
+// error, once the bucket is gone.
+func TestReadRecordsOfAGoneBucket(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	info := ObjectInfo{Bucket: "gone", Key: "k"}
+	require.NoError(t, e.TouchObject(ctx, "gone", "k", ""))
+	require.NoError(t, e.CountAnalytics(ctx, "gone", &info, AnalyticsGet, 1))
+}
