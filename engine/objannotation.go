@@ -312,6 +312,12 @@ func (e *Engine) putObjectAnnotation(ctx context.Context, bucket, key, name stri
 	if err != nil {
 		return ObjectAnnotation{}, err
 	}
+	of := rec.info
+	of.Bucket, of.Key = bucket, key
+	if err := e.replicateAnnotation(ctx, of, name); err != nil {
+		// The annotation is stored; its replica copy is best effort.
+		e.opts.Logger.Warn("annotation not replicated", "bucket", bucket, "key", key, "version", of.VersionID, "name", name, "err", err)
+	}
 	return meta.describe(name, rec.info.VersionID), nil
 }
 
@@ -522,23 +528,30 @@ func (e *Engine) sweepObjAnnotations(ctx context.Context) (int, error) {
 	})
 }
 
-// copyAnnotations copies the annotations of version src to version dst
-// (a copy just written), one at a time: each is opened and sealed again
-// as dst's body is, so at most one payload is in memory. It stops,
-// without an error, when dst is replaced meanwhile. Unlike S3's the copy
-// is not atomic with the object's: a crash between leaves the copy
-// without some of them (the source keeps all).
-func (e *Engine) copyAnnotations(ctx context.Context, src, dst ObjectInfo) error {
+// copyAnnotations copies the annotations of version src (only the one
+// named only, when set) to version dst (a copy or a replica just
+// written), one at a time: each is opened and sealed again as dst's body
+// is, so at most one payload is in memory. It stops, without an error,
+// when dst is replaced meanwhile. Unlike S3's the copy is not atomic
+// with the object's: a crash between leaves the copy without some of
+// them (the source keeps all).
+func (e *Engine) copyAnnotations(ctx context.Context, src, dst ObjectInfo, only string) error {
 	sp := objAnnotationPrefix(src.Bucket, src.Key, src.VersionID)
 	sid := annotationIdentity(src)
 	dp := objAnnotationPrefix(dst.Bucket, dst.Key, dst.VersionID)
 	did := annotationIdentity(dst)
 	after := sp
+	if only != "" {
+		after = append(bytes.Clone(sp), only...)
+	}
 	for {
 		// The next annotation of src after the last copied.
 		v, name, ok, err := e.nextAnnotation(after, sp)
 		if err != nil || !ok {
 			return err
+		}
+		if only != "" && name != only {
+			return nil
 		}
 		after = append(append(bytes.Clone(sp), name...), 0)
 		id, meta, stored, err := decodeObjAnnotation(v)

@@ -122,3 +122,40 @@ func TestObjectAnnotations(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, empty)
 }
+
+// TestAnnotationsReplicate: a version's annotations go with its replica
+// to a local destination, sealed again there; one put after the
+// replication follows it; a removal does not (S3 replicates additions
+// and updates of annotations, not their removal).
+func TestAnnotationsReplicate(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.Keys = testKMS(t)
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "dst")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("dst", false)))
+	v, err := e.PutObject(ctx, "src", "docs/a", bytes.NewReader([]byte("body")), 4, PutOptions{})
+	require.NoError(t, err)
+	_, err = e.PutObjectAnnotation(ctx, "src", "docs/a", "before", []byte("one"), AnnotationOptions{})
+	require.NoError(t, err)
+	_, err = e.PutObjectAnnotation(ctx, "src", "docs/a", "gone", []byte("x"), AnnotationOptions{})
+	require.NoError(t, err)
+	_, err = e.DeleteObjectAnnotation(ctx, "src", "docs/a", "gone", AnnotationOptions{})
+	require.NoError(t, err)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	_, got, err := e.GetObjectAnnotation(ctx, "dst", "docs/a", "before", AnnotationOptions{VersionID: v.VersionID})
+	require.NoError(t, err)
+	require.Equal(t, "one", string(got))
+
+	_, err = e.PutObjectAnnotation(ctx, "src", "docs/a", "after", []byte("two"), AnnotationOptions{})
+	require.NoError(t, err)
+	_, got, err = e.GetObjectAnnotation(ctx, "dst", "docs/a", "after", AnnotationOptions{})
+	require.NoError(t, err, "put after the replication")
+	require.Equal(t, "two", string(got))
+	_, err = e.DeleteObjectAnnotation(ctx, "src", "docs/a", "after", AnnotationOptions{})
+	require.NoError(t, err)
+	page, err := e.ListObjectAnnotations(ctx, "dst", "docs/a", AnnotationListOptions{})
+	require.NoError(t, err)
+	require.Len(t, page.Annotations, 2, "removals are not replicated")
+}

@@ -687,7 +687,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		return nil
 	})
 	if err == nil && opts.CopyAnnotations {
-		err = e.copyAnnotations(ctx, copied, out)
+		err = e.copyAnnotations(ctx, copied, out, "")
 	}
 	return out, err
 }

@@ -457,7 +457,8 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 	if it.versionID == "" {
 		return e.replicateUnversioned(ctx, it, dst, sealed)
 	}
-	return e.applyCtx(ctx, func(m *mutation) error {
+	var srcInfo, replica ObjectInfo // set when a replica is written
+	err := e.applyCtx(ctx, func(m *mutation) error {
 		src, ok, err := e.findVersion(e.db, it.bucket, it.key, it.versionID, true)
 		if err != nil {
 			return err
@@ -486,8 +487,48 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 			return err
 		}
 		rec := replicaOf(src.rec, dst, it, sealed)
-		return e.writeVersionAt(m, &rec, VersioningEnabled, &s)
+		if err := e.writeVersionAt(m, &rec, VersioningEnabled, &s); err != nil {
+			return err
+		}
+		srcInfo, replica = src.rec.info, rec.info
+		return nil
 	})
+	if err != nil || replica.VersionID == "" || it.deleteMarker {
+		return err
+	}
+	// The version's S3 object annotations go with it (objannotation.go).
+	return e.copyAnnotations(ctx, srcInfo, replica, "")
+}
+
+// replicateAnnotation copies annotation name, just put on version v, to
+// the version's replica in a local destination bucket, when a
+// replication rule selects v and the replica is there (S3 replicates
+// annotations as they are added or changed; their removal is not
+// replicated). Replicas on other servers do not get it.
+func (e *Engine) replicateAnnotation(ctx context.Context, v ObjectInfo, name string) error {
+	c, err := e.BucketConfigValue(ctx, v.Bucket, bucketconfig.KindReplication)
+	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rule := c.(*bucketconfig.Replication).Match(v.Key, bucketTags(v.Tags), false)
+	if rule == nil || !replicates(rule, &v) || v.VersionID == "" || v.ReplicationStatus == ReplicationReplica {
+		return nil
+	}
+	dst, ok := bucketconfig.BucketFromARN(rule.Destination.Bucket)
+	if _, remote := e.opts.Replication.Targets[rule.Destination.Bucket]; !ok || remote {
+		return nil
+	}
+	loc, found, err := e.findVersion(e.db, dst, v.Key, v.VersionID, false)
+	if errors.Is(err, ErrNoSuchBucket) || err == nil && !found {
+		return nil // not replicated yet: the replication takes it then
+	}
+	if err != nil {
+		return err
+	}
+	return e.copyAnnotations(ctx, v, loc.rec.info, name)
 }
 
 // replicaOf is the record of src's replica in bucket dst: status
