@@ -241,6 +241,7 @@ var codes = map[string]codeRow{
 	// OSS image processing (imgproc_oss.go).
 	"MissingArgument": {status: 400, message: "A required argument is missing."},
 	"ImageTooLarge":   {status: 400, message: "The image is too large to process."},
+	"WatermarkError":  {status: 400, message: "The watermark could not be applied."},
 
 	// S3 object annotations (annotation_s3.go).
 	"NoSuchAnnotation":                  {status: 404, message: "The specified annotation does not exist."},

@@ -93,8 +93,30 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 	if err != nil {
 		return imgproc.Result{}, obj.Info, err
 	}
+	p.Load = func(key string) ([]byte, error) { return s.readWatermark(rc, key) }
 	res, err := p.Apply(src)
 	return res, obj.Info, imageError(err)
+}
+
+// readWatermark reads a watermark's image: an object of the request's
+// bucket (OSS: the same bucket), at most imgproc.MaxSourceSize.
+func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
+	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, key, engine.GetOptions{})
+	if errors.Is(err, engine.ErrNoSuchKey) || errors.Is(err, engine.ErrInvalidKey) {
+		return nil, imgproc.ErrNoWatermark
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer obj.Close()
+	if obj.Info.Size > imgproc.MaxSourceSize {
+		return nil, errorf("WatermarkError", "The watermark image is larger than %d bytes.", imgproc.MaxSourceSize)
+	}
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(obj); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // getObjectWithProcess serves GetObject with x-oss-process.

@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"image/png"
 	"io"
 	"net/http"
 	"testing"
@@ -85,6 +86,24 @@ func TestOSSImageProcessing(t *testing.T) {
 	require.Equal(t, "200", info["ImageWidth"]["value"])
 	require.Equal(t, "jpg", info["Format"]["value"])
 
+	// An image watermark from the bucket.
+	logo := image.NewRGBA(image.Rect(0, 0, 20, 10))
+	for i := range logo.Pix {
+		logo.Pix[i] = []uint8{0, 0, 255, 255}[i%4]
+	}
+	var lb bytes.Buffer
+	require.NoError(t, png.Encode(&lb, logo))
+	_, err = c.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("logo.png"), Body: bytes.NewReader(lb.Bytes())})
+	require.NoError(t, err)
+	data, _, err = get("image/watermark,image_" + base64.RawURLEncoding.EncodeToString([]byte("logo.png")) + ",g_nw,x_0,y_0/format,png")
+	require.NoError(t, err)
+	marked, err := png.Decode(bytes.NewReader(data))
+	require.NoError(t, err)
+	red, green, blue, _ := marked.At(3, 3).RGBA()
+	require.True(t, blue > 0xE000 && red < 0x2000 && green < 0x2000, "the logo's pixel")
+	_, _, err = get("image/watermark,image_" + base64.RawURLEncoding.EncodeToString([]byte("nope.png")))
+	wantOSS(t, err, 400, "WatermarkError", "")
+
 	// A stored style is applied by name.
 	_, err = c.PutStyle(ctx, &oss2.PutStyleRequest{Bucket: oss2.Ptr(bk), StyleName: oss2.Ptr("thumb"),
 		Style: &oss2.StyleContent{Content: oss2.Ptr("image/resize,w_40/quality,Q_80")}})
@@ -100,7 +119,7 @@ func TestOSSImageProcessing(t *testing.T) {
 	_, _, err = get("image/resize,m_abc,w_10")
 	wantOSS(t, err, 400, "InvalidArgument", "0040-00000311")
 	_, _, err = get("image/watermark,text_SGk")
-	wantOSS(t, err, 501, "NotImplemented", "")
+	wantOSS(t, err, 501, "NotImplemented", "") // text watermarks
 	_, _, err = get("video/snapshot,t_1000")
 	wantOSS(t, err, 501, "NotImplemented", "")
 	_, err = c.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("notes.txt"), Process: oss2.Ptr("image/resize,w_10")})

@@ -4,13 +4,13 @@
 //
 // Served: resize, crop, rotate, format, quality, info, auto-orient,
 // interlace, circle, rounded-corners, indexcrop, blur, bright, contrast,
-// sharpen and average-hue, on JPEG, PNG, GIF (one frame), BMP, TIFF and
-// WebP sources, writing JPEG, PNG, GIF, BMP or TIFF; animated GIFs are
-// resized, cropped and rotated frame by frame. Not served, with *Error
-// codes that say so: watermarks, WebP/HEIC/AVIF output, other actions on
-// animations, HEIC/AVIF sources. Where OSS documents no formula (bright,
-// contrast, sharpen, the rotation background) the choice is this
-// package's and said in its action.
+// sharpen, average-hue and image watermarks, on JPEG, PNG, GIF, BMP,
+// TIFF and WebP sources, writing JPEG, PNG, GIF, BMP or TIFF; animated
+// GIFs are resized, cropped, rotated and watermarked frame by frame. Not
+// served, with *Error codes that say so: text watermarks, WebP/HEIC/AVIF
+// output, other actions on animations, HEIC/AVIF sources. Where OSS
+// documents no formula (bright, contrast, sharpen, the rotation
+// background) the choice is this package's and said in its action.
 package imgproc
 
 import (
@@ -71,6 +71,9 @@ func notImplemented(format string, args ...any) *Error {
 // Pipeline is a parsed chain.
 type Pipeline struct {
 	actions []action
+	// Load, when set, reads an object of the source's bucket (the image
+	// of a watermark); without it a watermark fails.
+	Load func(key string) ([]byte, error)
 }
 
 // action is one parsed action.
@@ -90,6 +93,12 @@ type state struct {
 	size       int64
 	raw        []byte
 	frames     int // of a GIF
+	// load reads a watermark's image; marks caches them, decoded.
+	load  func(key string) ([]byte, error)
+	marks map[string]image.Image
+	// base is the size of the image a watermark goes on, while the
+	// watermark's own chain runs (its resize's P is a percentage of it).
+	base image.Point
 	// body, when set, is the answer instead of an image (info,
 	// average-hue).
 	body        []byte
@@ -117,9 +126,6 @@ func Parse(process string) (*Pipeline, error) {
 		name, args := fields[0], fields[1:]
 		build, ok := actions[name]
 		if !ok {
-			if name == "watermark" {
-				return nil, notImplemented("Image watermarks are not implemented.")
-			}
 			return nil, &Error{Code: "InvalidArgument", Message: fmt.Sprintf("The image processing action %q is not supported.", name), EC: "0040-00000213"}
 		}
 		run, err := build(args)
@@ -152,7 +158,7 @@ func (p *Pipeline) Apply(src []byte) (Result, error) {
 	if cfg.Width > maxSide || cfg.Height > maxSide || cfg.Width*cfg.Height > maxPixels {
 		return Result{}, &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The image is %dx%d: at most %d pixels a side and %d in all.", cfg.Width, cfg.Height, maxSide, maxPixels), EC: "0040-00000009"}
 	}
-	st := &state{srcFormat: formatName(format), size: int64(len(src)), raw: src}
+	st := &state{srcFormat: formatName(format), size: int64(len(src)), raw: src, load: p.Load}
 	st.outFormat = st.srcFormat
 	if format == "gif" {
 		// Frames are counted before any is decoded.
@@ -180,7 +186,7 @@ func (p *Pipeline) Apply(src []byte) (Result, error) {
 // animatedActions are the actions an animated GIF takes (OSS: resize,
 // crop, rotate and image watermarks), each applied to every frame; format
 // and quality change nothing of a GIF written as a GIF.
-var animatedActions = map[string]bool{"resize": true, "crop": true, "rotate": true, "format": true, "quality": true, "interlace": true}
+var animatedActions = map[string]bool{"resize": true, "crop": true, "rotate": true, "watermark": true, "format": true, "quality": true, "interlace": true}
 
 // applyAnimated runs the chain on every frame of an animated GIF: each is
 // drawn onto the canvas as the frames before it left it (their disposal
@@ -201,6 +207,7 @@ func (p *Pipeline) applyAnimated(src []byte, cfg image.Config, frames int) (Resu
 	}
 	canvas := image.NewRGBA(image.Rect(0, 0, g.Config.Width, g.Config.Height))
 	out := &gif.GIF{LoopCount: g.LoopCount}
+	marks := map[string]image.Image{} // watermarks, read once for every frame
 	for i, fr := range g.Image {
 		var saved *image.RGBA
 		disposal := byte(0)
@@ -212,7 +219,7 @@ func (p *Pipeline) applyAnimated(src []byte, cfg image.Config, frames int) (Resu
 			copy(saved.Pix, canvas.Pix)
 		}
 		draw.Draw(canvas, fr.Bounds(), fr, fr.Bounds().Min, draw.Over)
-		st := &state{img: canvas, srcFormat: "gif", outFormat: "gif", size: int64(len(src)), raw: src, frames: frames}
+		st := &state{img: canvas, srcFormat: "gif", outFormat: "gif", size: int64(len(src)), raw: src, frames: frames, load: p.Load, marks: marks}
 		for _, a := range p.actions {
 			if err := a.run(st); err != nil {
 				return Result{}, err
@@ -358,24 +365,30 @@ func bare(name string, list []string, lo, hi int, missingEC, badEC string) (int,
 	return n, nil
 }
 
-// actions builds each action from its arguments.
-var actions = map[string]func([]string) (func(*state) error, error){
-	"resize":          parseResize,
-	"crop":            parseCrop,
-	"rotate":          parseRotate,
-	"format":          parseFormat,
-	"quality":         parseQuality,
-	"info":            func([]string) (func(*state) error, error) { return info, nil },
-	"auto-orient":     parseAutoOrient,
-	"interlace":       parseInterlace,
-	"circle":          parseCircle,
-	"rounded-corners": parseRoundedCorners,
-	"indexcrop":       parseIndexCrop,
-	"blur":            parseBlur,
-	"bright":          parseBright,
-	"contrast":        parseContrast,
-	"sharpen":         parseSharpen,
-	"average-hue":     func([]string) (func(*state) error, error) { return averageHue, nil },
+// actions builds each action from its arguments (set in init: a
+// watermark's chain is parsed with it).
+var actions map[string]func([]string) (func(*state) error, error)
+
+func init() {
+	actions = map[string]func([]string) (func(*state) error, error){
+		"resize":          parseResize,
+		"crop":            parseCrop,
+		"rotate":          parseRotate,
+		"format":          parseFormat,
+		"quality":         parseQuality,
+		"info":            func([]string) (func(*state) error, error) { return info, nil },
+		"auto-orient":     parseAutoOrient,
+		"interlace":       parseInterlace,
+		"circle":          parseCircle,
+		"rounded-corners": parseRoundedCorners,
+		"indexcrop":       parseIndexCrop,
+		"blur":            parseBlur,
+		"bright":          parseBright,
+		"contrast":        parseContrast,
+		"sharpen":         parseSharpen,
+		"average-hue":     func([]string) (func(*state) error, error) { return averageHue, nil },
+		"watermark":       parseWatermark,
+	}
 }
 
 // scaleTo resizes img to w x h.
@@ -422,6 +435,11 @@ func parseResize(list []string) (func(*state) error, error) {
 	if err != nil {
 		return nil, err
 	}
+	// P: a watermark's size, in percent of the image it goes on.
+	markPct, hasMarkP, err := a.intArg("P", 1, 100, "")
+	if err != nil {
+		return nil, err
+	}
 	limit, _, err := a.intArg("limit", 0, 1, "0040-00000319")
 	if err != nil {
 		return nil, err
@@ -437,13 +455,19 @@ func parseResize(list []string) (func(*state) error, error) {
 		}
 		fill = color.RGBA{uint8(v >> 16), uint8(v >> 8), uint8(v), 255}
 	}
-	if !hasW && !hasH && !hasL && !hasS && !hasP {
+	if !hasW && !hasH && !hasL && !hasS && !hasP && !hasMarkP {
 		return nil, &Error{Code: "MissingArgument", Message: "The resize action needs w, h, l, s or p."}
 	}
 	return func(st *state) error {
 		b := st.img.Bounds()
 		sw, sh := float64(b.Dx()), float64(b.Dy())
 		bw, bh, hasBW, hasBH := w, h, hasW, hasH
+		if hasMarkP && !hasW && !hasH {
+			if st.base == (image.Point{}) {
+				return invalid("", "P", strconv.Itoa(markPct))
+			}
+			bw, bh, hasBW, hasBH = max(1, st.base.X*markPct/100), max(1, st.base.Y*markPct/100), true, true
+		}
 		if !hasW && !hasH && (hasL || hasS) {
 			// The long side is the source's longer one.
 			long, short := &bw, &bh
@@ -481,7 +505,7 @@ func parseResize(list []string) (func(*state) error, error) {
 			}
 			tw, th = roundDim(sw*r), roundDim(sh*r)
 		}
-		if limit == 1 && (tw > b.Dx() || th > b.Dy()) {
+		if limit == 1 && !hasMarkP && (tw > b.Dx() || th > b.Dy()) {
 			return nil // not enlarged: the source as it is
 		}
 		cw, ch := tw, th // the canvas, padded

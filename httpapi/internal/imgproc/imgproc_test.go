@@ -2,6 +2,7 @@ package imgproc
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -342,4 +343,74 @@ func FuzzGIFFrames(f *testing.F) {
 			t.Fatalf("counted %d frames, decoded %d", n, len(g.Image))
 		}
 	})
+}
+
+// TestWatermark: an image watermark from the bucket (read through Load)
+// at its gravity and margins, its opacity, its own chain with P (percent
+// of the image it goes on); the refusals.
+func TestWatermark(t *testing.T) {
+	src := testJPEG(t, 200, 100, 95)
+	logo := image.NewRGBA(image.Rect(0, 0, 20, 10))
+	for i := range logo.Pix {
+		logo.Pix[i] = []uint8{0, 0, 255, 255}[i%4]
+	}
+	var lb bytes.Buffer
+	require.NoError(t, png.Encode(&lb, logo))
+	loads := 0
+	load := func(key string) ([]byte, error) {
+		loads++
+		if key != "logo.png" {
+			return nil, ErrNoWatermark
+		}
+		return lb.Bytes(), nil
+	}
+	b64 := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	apply := func(process string) (image.Image, error) {
+		p, err := Parse(process)
+		if err != nil {
+			return nil, err
+		}
+		p.Load = load
+		r, err := p.Apply(src)
+		if err != nil {
+			return nil, err
+		}
+		img, _, err := image.Decode(bytes.NewReader(r.Body))
+		return img, err
+	}
+	blue := func(c color.Color) bool { r, g, b, _ := c.RGBA(); return b > 0xE000 && r < 0x2000 && g < 0x2000 }
+	img, err := apply("image/watermark,image_" + b64("logo.png") + ",g_nw,x_5,y_5/format,png")
+	require.NoError(t, err)
+	require.True(t, blue(img.At(5, 5)) && blue(img.At(24, 14)), "the logo at (5,5)")
+	require.False(t, blue(img.At(25, 15)) || blue(img.At(4, 4)))
+	img, err = apply("image/watermark,image_" + b64("logo.png") + "/format,png") // se, 10 px margins
+	require.NoError(t, err)
+	require.True(t, blue(img.At(189, 89)) && blue(img.At(170, 80)))
+	require.False(t, blue(img.At(190, 90)))
+	img, err = apply("image/watermark,image_" + b64("logo.png") + ",g_center,t_50/format,png")
+	require.NoError(t, err)
+	r, _, bl, _ := img.At(100, 50).RGBA()
+	require.True(t, bl > 0x7000 && bl < 0xF000 && r > 0x1000, "half transparent: %x %x", r, bl)
+	img, err = apply("image/watermark,image_" + b64("logo.png?x-oss-process=image/resize,P_50") + ",g_nw,x_0,y_0/format,png")
+	require.NoError(t, err)
+	require.True(t, blue(img.At(99, 49)) && !blue(img.At(101, 51)), "resized to fit half of 200x100")
+	loads = 0
+	_, err = apply("image/watermark,image_" + b64("logo.png") + "/watermark,image_" + b64("logo.png") + ",g_nw")
+	require.NoError(t, err)
+	require.Equal(t, 1, loads, "read once a chain")
+
+	var e *Error
+	for process, want := range map[string]Error{
+		"image/watermark,image_" + b64("none.png"): {Code: "WatermarkError"},
+		"image/watermark,text_SGVsbG8":             {Code: "NotImplemented", NotImplemented: true},
+		"image/watermark,t_50":                     {Code: "MissingArgument"},
+		"image/watermark,image_" + b64("logo.png?x-oss-process=image/watermark,image_YQ"): {Code: "InvalidArgument", EC: "0040-00000373"},
+		"image/watermark,image_" + b64("logo.png") + ",t_101":                             {Code: "InvalidArgument"},
+		"image/resize,P_50": {Code: "InvalidArgument"},
+	} {
+		_, err := apply(process)
+		require.True(t, errors.As(err, &e), "%s: %v", process, err)
+		require.Equal(t, want.Code, e.Code, process)
+		require.Equal(t, want.EC, e.EC, process)
+	}
 }
