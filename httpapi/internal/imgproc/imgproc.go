@@ -4,11 +4,12 @@
 //
 // Served: resize, crop, rotate, format, quality, info, auto-orient,
 // interlace, circle, rounded-corners, indexcrop, blur, bright, contrast,
-// sharpen, average-hue and image watermarks, on JPEG, PNG, GIF, BMP,
-// TIFF and WebP sources, writing JPEG, PNG, GIF, BMP or TIFF; animated
-// GIFs are resized, cropped, rotated and watermarked frame by frame. Not
-// served, with *Error codes that say so: text watermarks, WebP/HEIC/AVIF
-// output, other actions on animations, HEIC/AVIF sources. Where OSS
+// sharpen, average-hue and watermarks (image or text), on JPEG, PNG,
+// GIF, BMP, TIFF and WebP sources, writing JPEG, PNG, GIF, BMP or TIFF;
+// animated GIFs are resized, cropped, rotated and watermarked frame by
+// frame. Not served, with *Error codes that say so: watermarks of text
+// and image together, text the Go Regular font cannot draw, WebP/HEIC/
+// AVIF output, other actions on animations, HEIC/AVIF sources. Where OSS
 // documents no formula (bright, contrast, sharpen, the rotation
 // background) the choice is this package's and said in its action.
 package imgproc
@@ -620,7 +621,10 @@ func checkRotatable(img image.Image) error {
 
 // rotate turns img deg degrees clockwise: exactly for multiples of 90,
 // else onto the bounding box of the turned image, the corners white.
-func rotate(img image.Image, deg int) image.Image {
+func rotate(img image.Image, deg int) image.Image { return rotateOn(img, deg, image.White) }
+
+// rotateOn is rotate with the corners bg.
+func rotateOn(img image.Image, deg int, bg image.Image) image.Image {
 	deg %= 360
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -654,7 +658,7 @@ func rotate(img image.Image, deg int) image.Image {
 	ow := int(math.Ceil(math.Abs(float64(w)*cos) + math.Abs(float64(h)*sin)))
 	oh := int(math.Ceil(math.Abs(float64(w)*sin) + math.Abs(float64(h)*cos)))
 	out := image.NewRGBA(image.Rect(0, 0, ow, oh))
-	draw.Draw(out, out.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(out, out.Bounds(), bg, image.Point{}, draw.Src)
 	// Source to destination: move the source's centre to the origin,
 	// turn clockwise (y grows downwards), move to the output's centre.
 	cx, cy := float64(w)/2+float64(b.Min.X), float64(h)/2+float64(b.Min.Y)

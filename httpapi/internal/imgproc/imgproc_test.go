@@ -247,7 +247,7 @@ func TestRefusals(t *testing.T) {
 		"image/bright,200":                           {Code: "InvalidArgument", EC: "0040-00000246"},
 		"image/sharpen,10":                           {Code: "InvalidArgument", EC: "0040-00000280"},
 		"image/resize,m_fixed,w_5000,h_5000,limit_0": {Code: "ImageTooLarge", EC: "0040-00000007"},
-		"image/watermark,text_SGk":                   {Code: "NotImplemented", NotImplemented: true},
+		"image/watermark,text_5Lit5paH":              {Code: "NotImplemented", NotImplemented: true},
 		"image/format,webp":                          {Code: "NotImplemented", NotImplemented: true},
 		"video/snapshot,t_1":                         {Code: "NotImplemented", NotImplemented: true},
 	} {
@@ -394,6 +394,27 @@ func TestWatermark(t *testing.T) {
 	img, err = apply("image/watermark,image_" + b64("logo.png?x-oss-process=image/resize,P_50") + ",g_nw,x_0,y_0/format,png")
 	require.NoError(t, err)
 	require.True(t, blue(img.At(99, 49)) && !blue(img.At(101, 51)), "resized to fit half of 200x100")
+	// Text, in the Go Regular font: red ink in the corner asked for, or
+	// tiled over the whole image.
+	red := func(c color.Color) bool { r, g, b, _ := c.RGBA(); return r > 0xC000 && g < 0x4000 && b < 0x4000 }
+	count := func(img image.Image, r image.Rectangle) int {
+		n := 0
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				if red(img.At(x, y)) {
+					n++
+				}
+			}
+		}
+		return n
+	}
+	img, err = apply("image/watermark,text_" + b64("Hi") + ",color_FF0000,size_30,g_nw,x_0,y_0,shadow_50/format,png")
+	require.NoError(t, err)
+	require.Positive(t, count(img, image.Rect(0, 0, 40, 35)), "the text")
+	require.Zero(t, count(img, image.Rect(60, 40, 200, 100)))
+	img, err = apply("image/watermark,text_" + b64("Hi") + ",color_FF0000,size_20,fill_1,rotate_30/format,png")
+	require.NoError(t, err)
+	require.Positive(t, count(img, image.Rect(120, 60, 200, 100)), "tiled")
 	loads = 0
 	_, err = apply("image/watermark,image_" + b64("logo.png") + "/watermark,image_" + b64("logo.png") + ",g_nw")
 	require.NoError(t, err)
@@ -401,12 +422,12 @@ func TestWatermark(t *testing.T) {
 
 	var e *Error
 	for process, want := range map[string]Error{
-		"image/watermark,image_" + b64("none.png"): {Code: "WatermarkError"},
-		"image/watermark,text_SGVsbG8":             {Code: "NotImplemented", NotImplemented: true},
-		"image/watermark,t_50":                     {Code: "MissingArgument"},
+		"image/watermark,image_" + b64("none.png"):                                        {Code: "WatermarkError"},
+		"image/watermark,text_SGVsbG8,image_" + b64("logo.png"):                           {Code: "NotImplemented", NotImplemented: true},
+		"image/watermark,t_50":                                                            {Code: "MissingArgument"},
 		"image/watermark,image_" + b64("logo.png?x-oss-process=image/watermark,image_YQ"): {Code: "InvalidArgument", EC: "0040-00000373"},
 		"image/watermark,image_" + b64("logo.png") + ",t_101":                             {Code: "InvalidArgument"},
-		"image/resize,P_50": {Code: "InvalidArgument"},
+		"image/resize,P_50":                                                               {Code: "InvalidArgument"},
 	} {
 		_, err := apply(process)
 		require.True(t, errors.As(err, &e), "%s: %v", process, err)

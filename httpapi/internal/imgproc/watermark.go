@@ -11,12 +11,16 @@ import (
 	"golang.org/x/image/draw"
 )
 
-// Image watermarks: watermark,image_<URL-safe Base64 of a key in the
-// same bucket, with an optional ?x-oss-process=image/... of resize
-// (P_: percent of the image it goes on), crop, indexcrop,
-// rounded-corners or rotate>, t (opacity), g (position), x, y (margins)
-// and voffset (offset from the middle line). Text watermarks need OSS's
-// fonts and are not implemented.
+// Watermarks: watermark,image_<URL-safe Base64 of a key in the same
+// bucket, with an optional ?x-oss-process=image/... of resize (P_:
+// percent of the image it goes on), crop, indexcrop, rounded-corners or
+// rotate>, or text_<URL-safe Base64 text> with color, size, shadow,
+// rotate and fill; both with t (opacity), g (position), x, y (margins)
+// and voffset (offset from the middle line). Text is drawn in the Go
+// Regular font whatever type_ names (OSS's fonts, wqy-zenhei and the
+// FangZheng families, are not shipped): text holding a character that
+// font has not (CJK, for one) is refused rather than drawn as boxes.
+// Text and image together (order, align, interval) are not implemented.
 
 // ErrNoWatermark is what Pipeline.Load returns for a watermark image
 // that does not exist.
@@ -27,16 +31,19 @@ var watermarkPre = map[string]bool{"resize": true, "crop": true, "indexcrop": tr
 
 func parseWatermark(list []string) (func(*state) error, error) {
 	a := keyed(list)
-	if _, ok := a["text"]; ok {
-		return nil, notImplemented("Text watermarks are not implemented (image watermarks are).")
+	_, hasText := a["text"]
+	enc, hasImage := a["image"]
+	switch {
+	case hasText && hasImage:
+		return nil, notImplemented("Watermarks of text and image together are not implemented (each alone is).")
+	case hasText:
+		return parseTextWatermark(a)
+	case !hasImage:
+		return nil, &Error{Code: "MissingArgument", Message: "The watermark action needs image or text."}
 	}
-	enc, ok := a["image"]
-	if !ok {
-		return nil, &Error{Code: "MissingArgument", Message: "The watermark action needs image (text watermarks are not implemented)."}
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(enc, "="))
-	if err != nil || len(raw) == 0 {
-		return nil, &Error{Code: "BadRequest", Message: "Input is not base64 decoding."}
+	raw, err := decodeB64(enc)
+	if err != nil {
+		return nil, err
 	}
 	key, pre, _ := strings.Cut(string(raw), "?x-oss-process=")
 	var chain *Pipeline
@@ -53,38 +60,9 @@ func parseWatermark(list []string) (func(*state) error, error) {
 			}
 		}
 	}
-	t, _, err := a.intArg("t", 0, 100, "")
+	pl, err := parsePlacement(a)
 	if err != nil {
 		return nil, err
-	}
-	if _, ok := a["t"]; !ok {
-		t = 100
-	}
-	x, hasX, err := a.intArg("x", 0, 4096, "")
-	if err != nil {
-		return nil, err
-	}
-	y, hasY, err := a.intArg("y", 0, 4096, "")
-	if err != nil {
-		return nil, err
-	}
-	if !hasX {
-		x = 10
-	}
-	if !hasY {
-		y = 10
-	}
-	voffset, _, err := a.intArg("voffset", -1000, 1000, "")
-	if err != nil {
-		return nil, err
-	}
-	g := a["g"]
-	switch g {
-	case "":
-		g = "se"
-	case "nw", "north", "ne", "west", "center", "east", "sw", "south", "se":
-	default:
-		return nil, invalid("", "g", g)
 	}
 	return func(st *state) error {
 		mark, err := st.watermark(key)
@@ -101,33 +79,92 @@ func parseWatermark(list []string) (func(*state) error, error) {
 			}
 			mark = ws.img
 		}
-		mb := mark.Bounds()
-		w, h := mb.Dx(), mb.Dy()
-		W, H := b.Dx(), b.Dy()
-		var px, py int
-		switch g {
-		case "nw", "west", "sw":
-			px = x
-		case "north", "center", "south":
-			px = (W - w) / 2
-		default:
-			px = W - w - x
-		}
-		switch g {
-		case "nw", "north", "ne":
-			py = y
-		case "west", "center", "east":
-			py = (H-h)/2 + voffset
-		default:
-			py = H - h - y
-		}
-		out := image.NewRGBA(image.Rect(0, 0, W, H))
-		draw.Draw(out, out.Bounds(), st.img, b.Min, draw.Src)
-		at := image.Rect(px, py, px+w, py+h)
-		draw.DrawMask(out, at, mark, mb.Min, image.NewUniform(color.Alpha{uint8(t * 255 / 100)}), image.Point{}, draw.Over)
-		st.img = out
+		st.img = pl.draw(st.img, mark, false)
 		return nil
 	}, nil
+}
+
+// decodeB64 reads a watermark parameter: URL-safe Base64, padded or not.
+func decodeB64(v string) ([]byte, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(v, "="))
+	if err != nil || len(raw) == 0 {
+		return nil, &Error{Code: "BadRequest", Message: "Input is not base64 decoding."}
+	}
+	return raw, nil
+}
+
+// placement is where a watermark goes and how opaque it is.
+type placement struct {
+	t, x, y, voffset int
+	g                string
+}
+
+func parsePlacement(a args) (placement, error) {
+	p := placement{t: 100, x: 10, y: 10, g: "se"}
+	var err error
+	for _, f := range []struct {
+		key    string
+		lo, hi int
+		dst    *int
+	}{{"t", 0, 100, &p.t}, {"x", 0, 4096, &p.x}, {"y", 0, 4096, &p.y}, {"voffset", -1000, 1000, &p.voffset}} {
+		n, ok, e := a.intArg(f.key, f.lo, f.hi, "")
+		if e != nil {
+			err = e
+			break
+		}
+		if ok {
+			*f.dst = n
+		}
+	}
+	if err != nil {
+		return p, err
+	}
+	switch g := a["g"]; g {
+	case "":
+	case "nw", "north", "ne", "west", "center", "east", "sw", "south", "se":
+		p.g = g
+	default:
+		return p, invalid("", "g", g)
+	}
+	return p, nil
+}
+
+// draw returns img with mark over it where p says (tiled over all of it
+// with fill).
+func (p placement) draw(img, mark image.Image, fill bool) image.Image {
+	b, mb := img.Bounds(), mark.Bounds()
+	w, h := mb.Dx(), mb.Dy()
+	W, H := b.Dx(), b.Dy()
+	out := image.NewRGBA(image.Rect(0, 0, W, H))
+	draw.Draw(out, out.Bounds(), img, b.Min, draw.Src)
+	alpha := image.NewUniform(color.Alpha{uint8(p.t * 255 / 100)})
+	if fill {
+		for y := 0; y < H; y += h + p.y {
+			for x := 0; x < W; x += w + p.x {
+				draw.DrawMask(out, image.Rect(x, y, x+w, y+h), mark, mb.Min, alpha, image.Point{}, draw.Over)
+			}
+		}
+		return out
+	}
+	var px, py int
+	switch p.g {
+	case "nw", "west", "sw":
+		px = p.x
+	case "north", "center", "south":
+		px = (W - w) / 2
+	default:
+		px = W - w - p.x
+	}
+	switch p.g {
+	case "nw", "north", "ne":
+		py = p.y
+	case "west", "center", "east":
+		py = (H-h)/2 + p.voffset
+	default:
+		py = H - h - p.y
+	}
+	draw.DrawMask(out, image.Rect(px, py, px+w, py+h), mark, mb.Min, alpha, image.Point{}, draw.Over)
+	return out
 }
 
 // watermark is the decoded image of key, read once per chain.
