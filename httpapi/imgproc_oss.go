@@ -99,8 +99,13 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 }
 
 // readWatermark reads a watermark's image: an object of the request's
-// bucket (OSS: the same bucket), at most imgproc.MaxSourceSize.
+// bucket (OSS: the same bucket) the principal may read (else a private
+// object could be read through a public one's watermark), at most
+// imgproc.MaxSourceSize.
 func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
+	if err := s.canRead(rc, rc.op.Bucket, key); err != nil {
+		return nil, err
+	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, key, engine.GetOptions{})
 	if errors.Is(err, engine.ErrNoSuchKey) || errors.Is(err, engine.ErrInvalidKey) {
 		return nil, imgproc.ErrNoWatermark

@@ -178,4 +178,9 @@ func TestOSSImageProcessing(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, r.StatusCode, "%s", r.body)
 	r = f.do(t, raw{method: http.MethodGet, path: "/images/cat.jpg?x-oss-process=image/resize,w_10", sign: "anon"})
 	require.Equal(t, http.StatusOK, r.StatusCode, "a public-read object may be read processed")
+	// ... but not with a private object of the bucket as its watermark.
+	_, err = c.PutObjectAcl(ctx, &oss2.PutObjectAclRequest{Bucket: oss2.Ptr(bk), Key: oss2.Ptr("logo.png"), Acl: oss2.ObjectACLPrivate})
+	require.NoError(t, err)
+	r = f.do(t, raw{method: http.MethodGet, path: "/images/cat.jpg?x-oss-process=image/watermark,image_" + base64.RawURLEncoding.EncodeToString([]byte("logo.png")), sign: "anon"})
+	require.Equal(t, http.StatusForbidden, r.StatusCode, "%s", r.body)
 }
