@@ -224,3 +224,31 @@ func TestS3ObjectAnnotations(t *testing.T) {
 	requireCode(t, err, "NoSuchVersion")
 	_ = v2
 }
+
+// TestCopyAnnotationsNeedsTheirActions: a CopyObject that copies
+// annotations (the default) takes s3:GetObjectAnnotation on the source
+// and s3:PutObjectAnnotation on the copy; a principal granted only
+// s3:GetObject and s3:PutObject copies with EXCLUDE.
+func TestCopyAnnotationsNeedsTheirActions(t *testing.T) {
+	f, c := policyFixture(t)
+	ctx := context.Background()
+	_, err := c.PutObjectAnnotation(ctx, &s3.PutObjectAnnotationInput{Bucket: aws.String("pol"), Key: aws.String("photos/cat.jpg"),
+		AnnotationName: aws.String("label"), AnnotationPayload: strings.NewReader("cat")})
+	require.NoError(t, err)
+	putPolicy(t, c, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+
+		`"},"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::pol/*"}]}`)
+	other := f.s3Client(true, otherAK, otherSK)
+	copyTo := func(key string, d types.AnnotationDirective) error {
+		_, err := other.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("pol"), Key: aws.String(key),
+			CopySource: aws.String("pol/photos/cat.jpg"), AnnotationDirective: d})
+		return err
+	}
+	requireCode(t, copyTo("copies/a", ""), "AccessDenied")
+	require.NoError(t, copyTo("copies/b", types.AnnotationDirectiveExclude))
+	putPolicy(t, c, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+
+		`"},"Action":["s3:GetObject","s3:PutObject","s3:GetObjectAnnotation","s3:PutObjectAnnotation"],"Resource":"arn:aws:s3:::pol/*"}]}`)
+	require.NoError(t, copyTo("copies/c", ""))
+	got, err := c.GetObjectAnnotation(ctx, &s3.GetObjectAnnotationInput{Bucket: aws.String("pol"), Key: aws.String("copies/c"), AnnotationName: aws.String("label")})
+	require.NoError(t, err)
+	got.AnnotationPayload.Close()
+}

@@ -1059,6 +1059,16 @@ func (s *server) copyObject(rc *request) error {
 				with("ArgumentName", rc.d.h("object-annotation-directive")).with("ArgumentValue", d)
 		}
 	}
+	if opts.CopyAnnotations {
+		// Copying them takes what reading and writing them takes
+		// (s3:GetObjectAnnotation, s3:PutObjectAnnotation).
+		if err := s.canAct(rc, srcBucket, srcKey, "GetObjectAnnotation", permObjectRead, ""); err != nil && !isNotFound(err) {
+			return err
+		}
+		if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "PutObjectAnnotation", permBucketWrite, ""); err != nil {
+			return err
+		}
+	}
 	info, err := s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
 		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {

@@ -46,7 +46,9 @@ var s3Actions = func() []actionInfo {
 		GetObjectVersionTagging GetObjectVersionTorrent InitiateReplication ListMultipartUploadParts
 		ObjectOwnerOverrideToBucketOwner PutObject PutObjectAcl PutObjectLegalHold PutObjectRetention
 		PutObjectTagging PutObjectVersionAcl PutObjectVersionTagging ReplicateDelete ReplicateObject
-		ReplicateTags RestoreObject`)
+		ReplicateTags RestoreObject
+		PutObjectAnnotation GetObjectAnnotation ListObjectAnnotations DeleteObjectAnnotation
+		GetObjectVersionAnnotationForReplication ReplicateObjectAnnotation UpdateObjectEncryption`)
 	return out
 }()
 
