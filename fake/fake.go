@@ -85,6 +85,10 @@ type Request struct {
 	Status int
 	// Chaos is the fault WithChaos injected into this request, nil if none.
 	Chaos *ChaosEvent
+	// UserDefinedLogFields is OSS's user_defined_log_fields of the request
+	// (httpapi.Record.UserDefinedLogFields): the headers and query
+	// parameters its bucket's PutUserDefinedLogFieldsConfig names.
+	UserDefinedLogFields string
 }
 
 type config struct {
@@ -389,7 +393,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) observe(rec httpapi.Record) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	req := Request{Method: rec.Method, Operation: rec.Operation, Bucket: rec.Bucket, Key: rec.Key, Status: rec.Status}
+	req := Request{Method: rec.Method, Operation: rec.Operation, Bucket: rec.Bucket, Key: rec.Key, Status: rec.Status,
+		UserDefinedLogFields: rec.UserDefinedLogFields}
 	req.Chaos = s.chaosEvent(rec.RequestID)
 	if s.dropped[rec.RequestID] {
 		delete(s.dropped, rec.RequestID)

@@ -42,7 +42,6 @@ type configRow struct {
 	// maxDoc caps the request document (Config.MaxXMLBody when smaller);
 	// 0 is Config.MaxXMLBody.
 	maxDoc int64
-	// only restricts the row's routes to one dialect ("" serves all).
 	// write, when set, writes a stored value's response itself (documents
 	// that are not XML: bucket policies) instead of render.
 	write func(rc *request, c bucketconfig.Config) error
@@ -153,6 +152,7 @@ var configRows = []*configRow{
 	accessMonitorRow,        // access_config.go
 	responseHeaderRow,       // responseheader_oss.go
 	quotaRow,                // quota_oss.go
+	logFieldsRow,            // logfields_oss.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

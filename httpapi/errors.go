@@ -197,6 +197,7 @@ var codes = map[string]codeRow{
 	"BucketDataRedundancyTransitionTaskStatusConflict": {status: 409, message: "The redundancy type change task is processing and cannot be deleted."},
 	"NoSuchResponseHeaderConfiguration":                {status: 404, message: "The bucket has no response header rules."},
 	"NoSuchQuotaConfiguration":                         {status: 404, message: "The bucket has no storage quota."},
+	"NoSuchUserDefinedLogFieldsConfig":                 {status: 404, message: "The bucket has no user-defined log fields."},
 	"StorageQuotaExceeded":                             {status: 403, message: "The bucket's storage quota is exceeded."},
 	"MetaQueryNotExist":                                {status: 404, message: "The bucket has no metadata index: open it with OpenMetaQuery first."},
 	"MetaQueryAlreadyExist":                            {status: 409, message: "The bucket's metadata index is already open."},

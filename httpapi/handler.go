@@ -451,6 +451,9 @@ func (s *server) finish(rc *request, reqID string, dur time.Duration) {
 		Dialect: rc.d.name, RequestID: reqID, Status: rc.w.status, Bytes: rc.w.bytes, Duration: dur,
 		ErrorCode: rc.errCode, EC: rc.ec, AccessKey: rc.who.accessKey, Subresource: rc.subresource, Aborted: rc.aborted,
 	}
+	if rec.Bucket != "" && rc.d.name == "oss" && (s.cfg.Logger != nil || s.cfg.Observer != nil) {
+		rec.UserDefinedLogFields = s.userDefinedLogFields(rc, rec.Bucket) // logfields_oss.go
+	}
 	if l := s.cfg.Logger; l != nil {
 		attrs := []slog.Attr{
 			slog.String("method", rec.Method), slog.String("bucket", rec.Bucket), slog.String("key", shortKey(rec.Key)),
@@ -472,6 +475,9 @@ func (s *server) finish(rc *request, reqID string, dur time.Duration) {
 		if rec.Aborted {
 			attrs = append(attrs, slog.Bool("aborted", true))
 		}
+		if rec.UserDefinedLogFields != "" {
+			attrs = append(attrs, slog.String("user_defined_log_fields", rec.UserDefinedLogFields))
+		}
 		if l.Enabled(rc.ctx, slog.LevelDebug) {
 			attrs = append(attrs, slog.Any("request_headers", redactHeaders(rc.r.Header)),
 				slog.String("query", redactQuery(rc.r.URL.RawQuery)),
@@ -489,17 +495,26 @@ func (s *server) finish(rc *request, reqID string, dur time.Duration) {
 // redactHeaders copies h with signatures and credentials removed.
 func redactHeaders(h http.Header) http.Header {
 	out := h.Clone()
-	for k := range out {
-		switch strings.ToLower(k) {
-		case "authorization":
-			out[k] = []string{redactAuthorization(out.Get(k))}
-		case "x-amz-security-token", "x-oss-security-token", "x-amz-server-side-encryption-customer-key",
-			"x-amz-copy-source-server-side-encryption-customer-key",
-			"x-oss-server-side-encryption-customer-key", "cookie":
-			out[k] = []string{"REDACTED"}
+	for k, vs := range out {
+		for i, v := range vs {
+			vs[i] = redactHeader(k, v)
 		}
 	}
 	return out
+}
+
+// redactHeader returns the value of header name as logs may show it:
+// signatures, session tokens, customer keys and cookies removed.
+func redactHeader(name, value string) string {
+	switch strings.ToLower(name) {
+	case "authorization":
+		return redactAuthorization(value)
+	case "x-amz-security-token", "x-oss-security-token", "x-amz-server-side-encryption-customer-key",
+		"x-amz-copy-source-server-side-encryption-customer-key",
+		"x-oss-server-side-encryption-customer-key", "cookie":
+		return "REDACTED"
+	}
+	return value
 }
 
 // redactAuthorization keeps the scheme and credential of an Authorization

@@ -461,4 +461,11 @@ type Record struct {
 	// Aborted is set when the response was cut short (the client went
 	// away, or the body failed after the status line).
 	Aborted bool
+	// UserDefinedLogFields is OSS's user_defined_log_fields of a request
+	// to a bucket with user-defined log fields
+	// (PutUserDefinedLogFieldsConfig): base64 of a JSON object
+	// {"truncated":false,"headers":{...},"querys":{...}} with the named
+	// headers and query parameters the request carried; "" when it
+	// carried none or the bucket names none. OSS requests only.
+	UserDefinedLogFields string
 }

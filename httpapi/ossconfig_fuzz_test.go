@@ -6,8 +6,8 @@ import (
 )
 
 // FuzzOSSConfigDocuments feeds arbitrary documents to the parsers of
-// OSS's overwrite protection, HTTPS settings, response header rules and
-// storage quota:
+// OSS's overwrite protection, HTTPS settings, response header rules,
+// storage quota and user-defined log fields:
 // no panic, and what
 // parses survives render -> parse unchanged (rule IDs generated for
 // rules without one included).
@@ -21,12 +21,14 @@ func FuzzOSSConfigDocuments(f *testing.F) {
 		`<ResponseHeaderConfiguration><Rule><Name>x</Name><Filters><Operation>*</Operation></Filters><HideHeaders><Header>Content-Length</Header></HideHeaders></Rule></ResponseHeaderConfiguration>`,
 		`<QuotaConfiguration><StorageQuota>10737418240</StorageQuota><Mode>Strict</Mode></QuotaConfiguration>`,
 		`<QuotaConfiguration><StorageQuota> 7 </StorageQuota><Mode>Warning</Mode><CurrentUsage>3</CurrentUsage></QuotaConfiguration>`,
+		`<UserDefinedLogFieldsConfiguration><HeaderSet><header>h1</header><header>X-Trace</header></HeaderSet><ParamSet><parameter>p_1</parameter></ParamSet></UserDefinedLogFieldsConfiguration>`,
+		`<UserDefinedLogFieldsConfiguration><ParamSet><parameter>p</parameter></ParamSet></UserDefinedLogFieldsConfiguration>`,
 		`<`, ``,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, row := range []*configRow{overwriteRow, httpsRow, responseHeaderRow, quotaRow} {
+		for _, row := range []*configRow{overwriteRow, httpsRow, responseHeaderRow, quotaRow, logFieldsRow} {
 			c, err := row.parse(nil, data)
 			if err != nil || c == nil {
 				continue

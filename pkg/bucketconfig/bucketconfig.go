@@ -95,6 +95,9 @@ const (
 	// KindAnalytics is S3's storage class analysis configurations of a
 	// bucket (?analytics).
 	KindAnalytics Kind = "analytics"
+	// KindLogFields is OSS's user-defined log fields of a bucket
+	// (?userDefinedLogFieldsConfig).
+	KindLogFields Kind = "log-fields"
 )
 
 // Kinds lists every kind, sorted.
@@ -150,6 +153,7 @@ var kinds = map[Kind]func() Config{
 	KindStorageQuota:         func() Config { return &StorageQuota{} },
 	KindIntelligentTiering:   func() Config { return &IntelligentTiering{} },
 	KindAnalytics:            func() Config { return &Analytics{} },
+	KindLogFields:            func() Config { return &LogFields{} },
 }
 
 // Known reports whether k is a configuration kind.
