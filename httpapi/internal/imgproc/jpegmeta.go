@@ -139,8 +139,9 @@ func exifOrientation(b []byte) int {
 
 // gifFrames counts a GIF's images by walking its blocks (header, screen
 // descriptor and colour table, then extensions and image descriptors,
-// each followed by data sub-blocks), decoding nothing; a malformed GIF
-// counts the frames seen before the damage.
+// each followed by data sub-blocks, extensions framed as image/gif frames
+// them), decoding nothing; a malformed GIF counts the frames seen before
+// the damage.
 func gifFrames(b []byte) int {
 	if len(b) < 13 {
 		return 0
@@ -159,8 +160,22 @@ func gifFrames(b []byte) int {
 	n := 0
 	for i < len(b) {
 		switch b[i] {
-		case 0x21: // extension: label, sub-blocks
-			i = skip(i + 2)
+		case 0x21: // extension, read as image/gif reads it
+			if i+2 >= len(b) {
+				return n
+			}
+			switch b[i+1] {
+			case 0xF9: // graphic control: a fixed block of 4 and its terminator
+				i += 8
+			case 0x01: // plain text: 13 bytes, then sub-blocks
+				i = skip(i + 15)
+			case 0xFE: // comment: sub-blocks
+				i = skip(i + 2)
+			case 0xFF: // application: a block of any size, even 0, then sub-blocks
+				i = skip(i + 3 + int(b[i+2]))
+			default: // the decoder refuses it
+				return n
+			}
 		case 0x2C: // image: descriptor, local table, LZW size, sub-blocks
 			if i+10 > len(b) {
 				return n
