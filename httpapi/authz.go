@@ -146,6 +146,11 @@ func (s *server) authorizeAccess(rc *request) error {
 			return err
 		}
 	}
+	if rc.ap != nil {
+		if err := s.authorizeAccessPoint(rc, b); err != nil { // accesspoint_oss.go
+			return err
+		}
+	}
 	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
 		return nil // the common case, without reading any setting
 	}

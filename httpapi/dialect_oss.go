@@ -207,7 +207,7 @@ func aliyunBucket(host string) (string, bool) {
 // a captured URL could change the operation.
 func (s *server) authenticateOSS(rc *request) (credentials, error) {
 	r := rc.r
-	res := ossauth.Resource{Bucket: rc.op.Bucket, Key: rc.op.Key}
+	res := ossauth.Resource{Bucket: rc.addressedBucket(), Key: rc.op.Key}
 	a, err := ossauth.AuthenticateSkew(r, res, s.clock.Now(), s.secret, s.cfg.MaxSkew)
 	switch {
 	case err == nil && a.Scheme != ossauth.SchemeAnonymous:

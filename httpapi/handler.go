@@ -46,12 +46,14 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 
 // server is the http.Handler New returns.
 type server struct {
-	eng    *engine.Engine
-	cfg    Config
-	clock  engine.Clock
-	dates  dateCache // the Date header of the current second
-	maxKey int
-	keys   sigv4.KeyCache
+	eng   *engine.Engine
+	cfg   Config
+	clock engine.Clock
+	dates dateCache // the Date header of the current second
+	// apPolicies holds the parsed access point policies (accesspoint_oss.go).
+	apPolicies apPolicyCache
+	maxKey     int
+	keys       sigv4.KeyCache
 	// dir holds the users and temporary credentials (users.go).
 	dir Directory
 	// cnameIdx maps the buckets' bound custom domains to them (cname_oss.go).
@@ -119,6 +121,20 @@ type request struct {
 	// overwriteForbidden is set when the write may not replace an
 	// existing object (refusesOverwrite).
 	overwriteForbidden bool
+	// ap is the access point an OSS request came through (its alias in
+	// place of the bucket name, alias; op.Bucket is the access point's
+	// bucket), nil for none (accesspoint_oss.go).
+	ap    *bucketconfig.AccessPoint
+	alias string
+}
+
+// addressedBucket is the bucket name the request was sent to: the alias
+// of an access point, or the bucket (what a signature covers).
+func (rc *request) addressedBucket() string {
+	if rc.alias != "" {
+		return rc.alias
+	}
+	return rc.op.Bucket
 }
 
 // setHeader sets response header key, which must be canonical (as
@@ -250,6 +266,15 @@ func (s *server) serve(rc *request) error {
 	bucket, key, vhost, err := s.address(r)
 	if err != nil {
 		return err
+	}
+	if rc.d.name == "oss" && strings.HasSuffix(bucket, bucketconfig.AliasSuffix) {
+		// An access point's alias stands for its bucket; the request is
+		// then decided by the access point too (authorizeAccessPoint).
+		if _, ap, err := s.eng.AccessPointByAlias(rc.ctx, bucket); err == nil {
+			rc.ap, rc.alias, bucket = &ap, bucket, ap.Bucket
+		} else if !errors.Is(err, engine.ErrNoSuchAccessPoint) {
+			return err
+		}
 	}
 	rc.op.Bucket, rc.op.Key, rc.vhost = bucket, key, vhost
 	if origin := headerValue(r.Header, "Origin"); origin != "" && r.Method != http.MethodOptions {

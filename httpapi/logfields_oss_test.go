@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/require"
@@ -62,16 +63,26 @@ func TestOSSUserDefinedLogFields(t *testing.T) {
 
 	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: b, Key: oss2.Ptr("k"), Body: strings.NewReader("body")})
 	ok(t, err)
+	// record waits for the request's record: the observer hears of a
+	// request once its answer is out.
+	record := func(requestID string) (enc string) {
+		t.Helper()
+		require.Eventually(t, func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			var seen bool
+			enc, seen = fields[requestID]
+			return seen
+		}, 5*time.Second, time.Millisecond, "no record of request %s", requestID)
+		return enc
+	}
 	decode := func(requestID string) (v struct {
 		Truncated bool              `json:"truncated"`
 		Headers   map[string]string `json:"headers"`
 		Querys    map[string]string `json:"querys"`
 	}) {
 		t.Helper()
-		mu.Lock()
-		enc, seen := fields[requestID]
-		mu.Unlock()
-		require.True(t, seen, "no record of request %s", requestID)
+		enc := record(requestID)
 		require.NotEmpty(t, enc)
 		raw, err := base64.StdEncoding.DecodeString(enc)
 		require.NoError(t, err)
@@ -117,9 +128,7 @@ func TestOSSUserDefinedLogFields(t *testing.T) {
 		Headers: map[string]string{"x-trace": "gone"},
 	}})
 	ok(t, err)
-	mu.Lock()
-	require.Empty(t, fields[res4.Headers.Get("X-Oss-Request-Id")])
-	mu.Unlock()
+	require.Empty(t, record(res4.Headers.Get("X-Oss-Request-Id")))
 	_, err = c.DeleteUserDefinedLogFieldsConfig(bg, &oss2.DeleteUserDefinedLogFieldsConfigRequest{Bucket: oss2.Ptr("no-such-bucket")})
 	wantOSS(t, err, 404, "NoSuchBucket", "")
 }

@@ -128,6 +128,13 @@ var policyActions = map[string][2]string{
 	"PutBucketStorageQuota":                       {"s3:PutBucketPolicy", "oss:PutBucketStorageQuota"},
 	"DeleteBucketStorageQuota":                    {"s3:PutBucketPolicy", "oss:DeleteBucketStorageQuota"},
 	"GetUserDefinedLogFieldsConfig":               {"s3:GetBucketLogging", "oss:GetUserDefinedLogFieldsConfig"},
+	"CreateAccessPoint":                           {"s3:CreateAccessPoint", "oss:CreateAccessPoint"},
+	"GetAccessPoint":                              {"s3:GetAccessPoint", "oss:GetAccessPoint"},
+	"ListAccessPoints":                            {"s3:ListAccessPoints", "oss:ListAccessPoints"},
+	"DeleteAccessPoint":                           {"s3:DeleteAccessPoint", "oss:DeleteAccessPoint"},
+	"PutAccessPointPolicy":                        {"s3:PutAccessPointPolicy", "oss:PutAccessPointPolicy"},
+	"GetAccessPointPolicy":                        {"s3:GetAccessPointPolicy", "oss:GetAccessPointPolicy"},
+	"DeleteAccessPointPolicy":                     {"s3:DeleteAccessPointPolicy", "oss:DeleteAccessPointPolicy"},
 	"PutUserDefinedLogFieldsConfig":               {"s3:PutBucketLogging", "oss:PutUserDefinedLogFieldsConfig"},
 	"DeleteUserDefinedLogFieldsConfig":            {"s3:PutBucketLogging", "oss:DeleteUserDefinedLogFieldsConfig"},
 	"CreateCnameToken":                            {"s3:PutBucketWebsite", "oss:CreateCnameToken"},
@@ -522,6 +529,19 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 		return nil, false
 	}
 	switch name {
+	case "dataaccesspointarn", "dataaccesspointaccount", "accesspointnetworkorigin":
+		// OSS's keys of a request through an access point
+		// (accesspoint_oss.go): what a bucket policy delegates on.
+		if rc.ap == nil || rc.bucket == nil {
+			return nil, false
+		}
+		switch name {
+		case "dataaccesspointarn":
+			return one(c.s.apARN(rc, *rc.bucket, rc.ap.Name))
+		case "dataaccesspointaccount":
+			return one(c.s.ossUID(rc.bucket.Owner))
+		}
+		return one(rc.ap.NetworkOrigin)
 	case "prefix", "delimiter", "max-keys":
 		if !listOps[rc.op.Operation] {
 			return nil, false

@@ -98,6 +98,9 @@ const (
 	// KindLogFields is OSS's user-defined log fields of a bucket
 	// (?userDefinedLogFieldsConfig).
 	KindLogFields Kind = "log-fields"
+	// KindAccessPoints is OSS's access points of an account (an account
+	// configuration, engine.UpdateAccessPoints).
+	KindAccessPoints Kind = "access-points"
 )
 
 // Kinds lists every kind, sorted.
@@ -154,6 +157,7 @@ var kinds = map[Kind]func() Config{
 	KindIntelligentTiering:   func() Config { return &IntelligentTiering{} },
 	KindAnalytics:            func() Config { return &Analytics{} },
 	KindLogFields:            func() Config { return &LogFields{} },
+	KindAccessPoints:         func() Config { return &AccessPoints{} },
 }
 
 // Known reports whether k is a configuration kind.

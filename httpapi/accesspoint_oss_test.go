@@ -1,0 +1,184 @@
+package httpapi_test
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/httpapi"
+)
+
+// TestOSSAccessPoints: access points through alibabacloud-oss-go-sdk-v2:
+// made, read, listed and deleted with OSS's checks; their alias used as a
+// bucket name reaches the bucket, decided by the bucket (owner, bucket
+// policy delegating with oss:DataAccessPointArn) and by the access
+// point's policy together; a VPC access point refuses everything; the
+// alias dies with its access point and with its bucket.
+func TestOSSAccessPoints(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(
+		httpapi.User{AccessKey: "apbob", SecretKey: "apbob-secret", OSSUID: "1122334455667788"})}})
+	ctx := context.Background()
+	owner, bob := f.ossV2(testAK, testSK), f.ossV2("apbob", "apbob-secret")
+	const bk = "apdata"
+	b := oss2.Ptr(bk)
+	v2Bucket(t, owner, bk)
+	_, err := owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: b, Key: oss2.Ptr("docs/a.txt"), Body: strings.NewReader("alpha")})
+	require.NoError(t, err)
+
+	create := func(c *oss2.Client, bucket, name, origin, vpc string) (*oss2.CreateAccessPointResult, error) {
+		cfg := &oss2.CreateAccessPointConfiguration{AccessPointName: oss2.Ptr(name), NetworkOrigin: oss2.Ptr(origin)}
+		if vpc != "" {
+			cfg.VpcConfiguration = &oss2.AccessPointVpcConfiguration{VpcId: oss2.Ptr(vpc)}
+		}
+		return c.CreateAccessPoint(ctx, &oss2.CreateAccessPointRequest{Bucket: oss2.Ptr(bucket), CreateAccessPointConfiguration: cfg})
+	}
+	for _, bad := range []string{"ab", "-ap", "ap-", "Ap-01", "ap_01", "a-very-long-name-of-20"} {
+		_, err = create(owner, bk, bad, "internet", "")
+		wantOSS(t, err, 400, "InvalidArgument", "")
+	}
+	_, err = create(owner, bk, "ap-x", "cloud", "")
+	wantOSS(t, err, 400, "InvalidArgument", "")
+	_, err = create(owner, bk, "ap-x", "vpc", "")
+	wantOSS(t, err, 400, "InvalidArgument", "")
+	_, err = create(owner, "no-such-bucket", "ap-x", "internet", "")
+	wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
+	_, err = create(bob, bk, "ap-x", "internet", "")
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	made, err := create(owner, bk, "ap-01", "internet", "")
+	require.NoError(t, err)
+	alias := *made.Alias
+	require.True(t, strings.HasPrefix(alias, "ap-01-") && strings.HasSuffix(alias, "-ossalias"), alias)
+	require.Regexp(t, `^acs:oss:[^:]+:[^:]+:accesspoint/ap-01$`, *made.AccessPointArn)
+	_, err = create(owner, bk, "ap-01", "internet", "")
+	wantOSS(t, err, 409, "AccessPointAlreadyExists", "")
+
+	got, err := owner.GetAccessPoint(ctx, &oss2.GetAccessPointRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-01")})
+	require.NoError(t, err)
+	require.Equal(t, alias, *got.Alias)
+	require.Equal(t, bk, *got.Bucket)
+	require.Equal(t, "internet", *got.NetworkOrigin)
+	require.Equal(t, "enable", *got.AccessPointStatus)
+	require.Equal(t, *made.AccessPointArn, *got.AccessPointArn)
+	_, err = owner.GetAccessPoint(ctx, &oss2.GetAccessPointRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-none")})
+	wantOSS(t, err, 404, "NoSuchAccessPoint", "")
+
+	vpc, err := create(owner, bk, "ap-vpc", "vpc", "vpc-t4nlw426y44rd3iq4xxxx")
+	require.NoError(t, err)
+	list, err := owner.ListAccessPoints(ctx, &oss2.ListAccessPointsRequest{})
+	require.NoError(t, err)
+	require.Len(t, list.AccessPoints, 2)
+	require.Equal(t, "ap-01", *list.AccessPoints[0].AccessPointName)
+	require.Equal(t, "vpc-t4nlw426y44rd3iq4xxxx", *list.AccessPoints[1].VpcConfiguration.VpcId)
+	page, err := owner.ListAccessPoints(ctx, &oss2.ListAccessPointsRequest{Bucket: b, MaxKeys: 1})
+	require.NoError(t, err)
+	require.True(t, *page.IsTruncated)
+	require.Len(t, page.AccessPoints, 1)
+	page, err = owner.ListAccessPoints(ctx, &oss2.ListAccessPointsRequest{Bucket: b, MaxKeys: 1, ContinuationToken: page.NextContinuationToken})
+	require.NoError(t, err)
+	require.False(t, *page.IsTruncated)
+	require.Equal(t, "ap-vpc", *page.AccessPoints[0].AccessPointName)
+	other, err := bob.ListAccessPoints(ctx, &oss2.ListAccessPointsRequest{})
+	require.NoError(t, err)
+	require.Empty(t, other.AccessPoints, "access points are their account's")
+
+	read := func(c *oss2.Client, bucket, key string) (string, error) {
+		res, err := c.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr(bucket), Key: oss2.Ptr(key)})
+		if err != nil {
+			return "", err
+		}
+		defer res.Body.Close()
+		data, err := io.ReadAll(res.Body)
+		return string(data), err
+	}
+	// The owner reaches the bucket through the alias; writes land in it.
+	body, err := read(owner, alias, "docs/a.txt")
+	require.NoError(t, err)
+	require.Equal(t, "alpha", body)
+	_, err = owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr(alias), Key: oss2.Ptr("docs/b.txt"), Body: strings.NewReader("beta")})
+	require.NoError(t, err)
+	body, err = read(owner, bk, "docs/b.txt")
+	require.NoError(t, err)
+	require.Equal(t, "beta", body)
+	listed, err := owner.ListObjectsV2(ctx, &oss2.ListObjectsV2Request{Bucket: oss2.Ptr(alias)})
+	require.NoError(t, err)
+	require.Len(t, listed.Contents, 2)
+	_, err = owner.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: oss2.Ptr(alias), Acl: oss2.BucketACLPublicRead})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = read(owner, *vpc.Alias, "docs/a.txt")
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	// Bob: nothing until the bucket delegates to the access point and the
+	// access point's policy lets him read.
+	_, err = read(bob, alias, "docs/a.txt")
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = owner.PutBucketPolicy(ctx, &oss2.PutBucketPolicyRequest{Bucket: b, Body: strings.NewReader(`{"Version":"1","Statement":[{"Effect":"Allow",` +
+		`"Principal":["*"],"Action":["oss:*"],"Resource":["acs:oss:*:*:apdata","acs:oss:*:*:apdata/*"],` +
+		`"Condition":{"StringEquals":{"oss:DataAccessPointArn":["` + *made.AccessPointArn + `"]}}}]}`)})
+	require.NoError(t, err)
+	_, err = read(bob, alias, "docs/a.txt")
+	wantOSS(t, err, 403, "AccessDenied", "") // the access point has no policy for him
+	apPolicy := `{"Version":"1","Statement":[{"Effect":"Allow","Principal":["1122334455667788"],"Action":["oss:GetObject"],` +
+		`"Resource":["acs:oss:*:*:accesspoint/ap-01/object/docs/*"]},` +
+		`{"Effect":"Deny","Principal":["*"],"Action":["oss:DeleteObject"],"Resource":["acs:oss:*:*:accesspoint/ap-01/object/*"]}]}`
+	_, err = owner.PutAccessPointPolicy(ctx, &oss2.PutAccessPointPolicyRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-01"), Body: strings.NewReader(apPolicy)})
+	require.NoError(t, err)
+	pol, err := owner.GetAccessPointPolicy(ctx, &oss2.GetAccessPointPolicyRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-01")})
+	require.NoError(t, err)
+	require.Equal(t, apPolicy, pol.Body)
+	body, err = read(bob, alias, "docs/a.txt")
+	require.NoError(t, err, "the bucket delegates, the access point allows")
+	require.Equal(t, "alpha", body)
+	_, err = read(bob, bk, "docs/a.txt")
+	wantOSS(t, err, 403, "AccessDenied", "") // the delegation holds through the access point only
+	_, err = bob.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr(alias), Key: oss2.Ptr("docs/c.txt"), Body: strings.NewReader("x")})
+	wantOSS(t, err, 403, "AccessDenied", "") // the access point allows reads only
+	_, err = owner.DeleteObject(ctx, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr(alias), Key: oss2.Ptr("docs/a.txt")})
+	wantOSS(t, err, 403, "AccessDenied", "") // the access point's Deny binds the owner too
+	_, err = owner.DeleteObject(ctx, &oss2.DeleteObjectRequest{Bucket: b, Key: oss2.Ptr("docs/b.txt")})
+	require.NoError(t, err, "not through the access point")
+
+	for _, bad := range []string{
+		`{"Version":"1","Statement":[{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:apdata/*"]}]}`,
+		`{"Version":"1","Statement":[{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:accesspoint/ap-other/object/*"]}]}`,
+		`{"Statement":[]}`,
+	} {
+		_, err = owner.PutAccessPointPolicy(ctx, &oss2.PutAccessPointPolicyRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-01"), Body: strings.NewReader(bad)})
+		wantOSS(t, err, 400, "InvalidPolicyDocument", "")
+	}
+	_, err = owner.DeleteAccessPointPolicy(ctx, &oss2.DeleteAccessPointPolicyRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-01")})
+	require.NoError(t, err)
+	_, err = owner.GetAccessPointPolicy(ctx, &oss2.GetAccessPointPolicyRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-01")})
+	wantOSS(t, err, 404, "NoSuchAccessPointPolicy", "")
+	_, err = read(bob, alias, "docs/a.txt")
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	// Deleting the access point kills its alias.
+	del, err := owner.DeleteAccessPoint(ctx, &oss2.DeleteAccessPointRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-01")})
+	require.NoError(t, err)
+	require.Equal(t, 204, del.StatusCode)
+	_, err = read(owner, alias, "docs/a.txt")
+	wantOSS(t, err, 404, "NoSuchBucket", "")
+	_, err = owner.DeleteAccessPoint(ctx, &oss2.DeleteAccessPointRequest{Bucket: b, AccessPointName: oss2.Ptr("ap-01")})
+	wantOSS(t, err, 404, "NoSuchAccessPoint", "")
+
+	// A bucket deleted and made again is not reached through the old alias.
+	again, err := create(owner, bk, "ap-02", "internet", "")
+	require.NoError(t, err)
+	_, err = owner.DeleteBucketPolicy(ctx, &oss2.DeleteBucketPolicyRequest{Bucket: b})
+	require.NoError(t, err)
+	_, err = owner.DeleteObject(ctx, &oss2.DeleteObjectRequest{Bucket: b, Key: oss2.Ptr("docs/a.txt")})
+	require.NoError(t, err)
+	_, err = owner.DeleteBucket(ctx, &oss2.DeleteBucketRequest{Bucket: b})
+	require.NoError(t, err)
+	v2Bucket(t, owner, bk)
+	_, err = read(owner, *again.Alias, "docs/a.txt")
+	wantOSS(t, err, 404, "NoSuchBucket", "")
+	list, err = owner.ListAccessPoints(ctx, &oss2.ListAccessPointsRequest{})
+	require.NoError(t, err)
+	require.Empty(t, list.AccessPoints)
+}
