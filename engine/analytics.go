@@ -544,6 +544,10 @@ func analyticsExportKey(bucket string, c *bucketconfig.AnalyticsConfiguration) s
 // file is streamed once per group; nothing of it is held.
 func (e *Engine) rewriteAnalyticsExport(ctx context.Context, c *bucketconfig.AnalyticsConfiguration, bucket string, rows *[analyticsGroups + 1]strings.Builder) error {
 	dst, key := c.DestinationBucket(), analyticsExportKey(bucket, c)
+	owner, err := e.exportDestination(ctx, bucket, dst)
+	if err != nil {
+		return err
+	}
 	old, err := e.HeadObject(ctx, dst, key)
 	switch {
 	case errors.Is(err, ErrNoSuchKey):
@@ -555,7 +559,7 @@ func (e *Engine) rewriteAnalyticsExport(ctx context.Context, c *bucketconfig.Ana
 	go func() {
 		pw.CloseWithError(e.writeAnalyticsRows(ctx, pw, dst, key, old, rows))
 	}()
-	_, err = e.PutObject(ctx, dst, key, pr, -1, PutOptions{Metadata: Metadata{ContentType: "text/csv"}})
+	_, err = e.PutObject(ctx, dst, key, pr, -1, PutOptions{Metadata: Metadata{ContentType: "text/csv"}, Owner: owner})
 	pr.CloseWithError(err) // the writer stops if the put failed
 	return err
 }

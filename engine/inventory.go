@@ -267,14 +267,37 @@ func InventoryColumns(c *bucketconfig.InventoryConfiguration) []string {
 	return append(cols, c.OptionalFields...)
 }
 
+// exportDestination returns the owner of dst, where a report about
+// bucket goes, checked again at each report: a destination deleted and
+// made again by another account gets nothing (an error wrapping
+// ErrNoSuchBucket: the configuration's bucket is gone).
+func (e *Engine) exportDestination(ctx context.Context, bucket, dst string) (string, error) {
+	src, err := e.Bucket(ctx, bucket)
+	if err != nil {
+		return "", err
+	}
+	d, err := e.Bucket(ctx, dst)
+	if err != nil {
+		return "", err
+	}
+	if d.Owner != src.Owner {
+		return "", fmt.Errorf("%w: the report destination %s is now another owner's than %s", ErrNoSuchBucket, dst, bucket)
+	}
+	return d.Owner, nil
+}
+
 // writeInventoryReport writes one report of c and returns its rows.
 func (e *Engine) writeInventoryReport(ctx context.Context, bucket string, c *bucketconfig.InventoryConfiguration, now time.Time) (int, error) {
 	dst := c.DestinationBucket()
+	owner, err := e.exportDestination(ctx, bucket, dst)
+	if err != nil {
+		return 0, err
+	}
 	base := bucket + "/" + c.ID + "/"
 	if p := strings.TrimSuffix(c.Destination.Prefix, "/"); p != "" {
 		base = p + "/" + base
 	}
-	opts := PutOptions{Metadata: Metadata{ContentType: "application/octet-stream"}}
+	opts := PutOptions{Metadata: Metadata{ContentType: "application/octet-stream"}, Owner: owner}
 	switch c.Destination.Encryption {
 	case "SSE-S3":
 		opts.Encryption = Encryption{Mode: EncryptManaged}

@@ -340,3 +340,45 @@ func TestInventoryParquet(t *testing.T) {
 	require.Equal(t, a.ETag, get(obj, "e_tag").String())
 	require.False(t, get(obj, "is_multipart_uploaded").Boolean())
 }
+
+// TestReportsFollowTheOwner: an inventory report goes to its destination
+// only while the destination is the source owner's: one deleted and made
+// again by another account gets nothing; reports are the owner's objects.
+func TestReportsFollowTheOwner(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	clk.t = time.Date(2026, 3, 4, 10, 30, 0, 0, time.UTC)
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "src", BucketOptions{Owner: "alice"}))
+	require.NoError(t, e.CreateBucket(ctx, "dst", BucketOptions{Owner: "alice"}))
+	_, err := e.PutObject(ctx, "src", "k", strings.NewReader("x"), 1, PutOptions{})
+	require.NoError(t, err)
+	require.NoError(t, e.PutInventoryConfiguration(ctx, "src", bucketconfig.InventoryConfiguration{ID: "daily", Enabled: true,
+		IncludedVersions: "Current", Frequency: "Daily", Destination: bucketconfig.InventoryDestination{Bucket: "arn:aws:s3:::dst", Format: "CSV"}}))
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Inventory.Reports)
+	page, err := e.ListObjects(ctx, "dst", ListOptions{})
+	require.NoError(t, err)
+	require.NotEmpty(t, page.Objects)
+	for _, o := range page.Objects {
+		require.Equal(t, "alice", o.Owner, o.Key)
+	}
+
+	for _, o := range page.Objects {
+		err := e.DeleteObject(ctx, "dst", o.Key, DeleteOptions{})
+		require.NoError(t, err)
+	}
+	require.NoError(t, e.DeleteBucket(ctx, "dst", DeleteBucketOptions{}))
+	require.NoError(t, e.CreateBucket(ctx, "dst", BucketOptions{Owner: "mallory"}))
+	clk.Advance(25 * time.Hour)
+	st, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Zero(t, st.Inventory.Reports)
+	page, err = e.ListObjects(ctx, "dst", ListOptions{})
+	require.NoError(t, err)
+	require.Empty(t, page.Objects, "nothing for another owner's bucket")
+}

@@ -165,6 +165,15 @@ func (s *server) accessLog(rc *request, rec *Record) {
 		return
 	}
 	l := c.(*bucketconfig.Logging)
+	// The target was the source's owner's when logging was put; a target
+	// deleted and made again by another account gets no line.
+	src, err := s.eng.Bucket(rc.ctx, rec.Bucket)
+	if err != nil {
+		return
+	}
+	if t, err := s.eng.Bucket(rc.ctx, l.TargetBucket); err != nil || t.Owner != src.Owner {
+		return
+	}
 	now := s.clock.Now().UTC()
 	var line []byte
 	prefix := l.TargetPrefix

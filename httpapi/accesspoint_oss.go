@@ -367,12 +367,18 @@ var apBucketOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "L
 // and what its policy says: Deny refuses, Allow grants, and without a
 // matching statement only the access point's owner (the bucket's) may.
 func (s *server) authorizeAccessPoint(rc *request, b engine.BucketInfo) error {
+	return s.accessPointAllows(rc, b, rc.route.op, rc.op.Key)
+}
+
+// accessPointAllows is authorizeAccessPoint for op on key of rc's bucket
+// (another object a request reads or writes: a watermark, a saved image).
+func (s *server) accessPointAllows(rc *request, b engine.BucketInfo, op, key string) error {
 	ap := rc.ap
 	switch {
 	case ap.BucketID != b.ID:
 		return errorf("NoSuchAccessPoint", "").with("AccessPointName", ap.Name) // its bucket was made again
-	case rc.op.Key == "" && !apBucketOps[rc.route.op]:
-		return errorf("AccessDenied", "%s is not available through an access point.", rc.route.op)
+	case key == "" && !apBucketOps[op]:
+		return errorf("AccessDenied", "%s is not available through an access point.", op)
 	case ap.NetworkOrigin == bucketconfig.NetworkVPC:
 		return errorf("AccessDenied", "Access point %s accepts requests from VPC %s only.", ap.Name, ap.VpcID)
 	}
@@ -383,12 +389,12 @@ func (s *server) authorizeAccessPoint(rc *request, b engine.BucketInfo) error {
 			return err
 		}
 		res := s.apARN(rc, b, ap.Name)
-		if rc.op.Key != "" {
-			res += "/object/" + rc.op.Key
+		if key != "" {
+			res += "/object/" + key
 		}
 		req := &policy.Request{Principal: s.policyPrincipal(rc, policy.OSS), Resource: res,
-			Context: &policyContext{s: s, rc: rc, key: rc.op.Key}}
-		if names, ok := policyActions[rc.route.op]; ok {
+			Context: &policyContext{s: s, rc: rc, key: key}}
+		if names, ok := policyActions[op]; ok {
 			req.Action = names[1]
 			dec = p.Evaluate(req)
 		}

@@ -190,6 +190,12 @@ func (s *server) canAct(rc *request, bucket, key, op string, p perm, ownerHeader
 			return err
 		}
 	}
+	if rc.ap != nil && bucket == rc.op.Bucket {
+		// Through an access point, its policy decides this object too.
+		if err := s.accessPointAllows(rc, b, op, key); err != nil {
+			return err
+		}
+	}
 	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
 		return nil
 	}
@@ -269,7 +275,16 @@ func (s *server) decide(in *access) (decision, error) {
 // its writer does, unless ACLs are disabled (then the bucket owner owns
 // every object).
 func (in *access) objectOwner() bool {
-	return in.object != nil && in.ownership != bucketconfig.OwnershipBucketOwnerEnforced && owns(in.who, in.object.Owner)
+	if in.object == nil || in.ownership == bucketconfig.OwnershipBucketOwnerEnforced {
+		return false
+	}
+	owner := in.object.Owner
+	if owner == "" {
+		// Written by the server itself (exports, logs, saved images) or
+		// by no one in particular: the bucket owner's, never everyone's.
+		owner = in.bucket.Owner
+	}
+	return owns(in.who, owner)
 }
 
 // aclAllows reports whether an ACL grants in.

@@ -565,12 +565,21 @@ func redactQuery(q string) string {
 	parts := strings.Split(q, "&")
 	for i, p := range parts {
 		name, _, _ := strings.Cut(p, "=")
-		switch strings.ToLower(name) {
-		case "x-amz-signature", "signature", "x-oss-signature", "x-amz-security-token", "security-token", "x-oss-security-token":
+		if n, err := url.QueryUnescape(name); err == nil && secretParam(n) || secretParam(name) {
 			parts[i] = name + "=REDACTED"
 		}
 	}
 	return strings.Join(parts, "&")
+}
+
+// secretParam reports whether a query parameter carries a signature or a
+// session token, which logs never show.
+func secretParam(name string) bool {
+	switch strings.ToLower(name) {
+	case "x-amz-signature", "signature", "x-oss-signature", "x-amz-security-token", "security-token", "x-oss-security-token", "ssig":
+		return true
+	}
+	return false
 }
 
 // address splits a request into bucket and key (operations.md A.1).

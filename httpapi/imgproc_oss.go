@@ -168,6 +168,11 @@ type processObjectResult struct {
 // padded or not; the bucket defaults to the source's and must be the
 // same owner's). Without sys/saveas the result is answered, as a GET.
 func (s *server) processObject(rc *request) error {
+	// Processing reads the object: what denies its GetObject denies this
+	// (a policy's Deny of oss:GetObject names no oss:PostProcessTask).
+	if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "GetObject", permObjectRead, ""); err != nil && !isNotFound(err) {
+		return err
+	}
 	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
 	if err != nil {
 		return err
@@ -229,12 +234,18 @@ func (s *server) processObject(rc *request) error {
 	if target == "" {
 		target = rc.op.Bucket
 	}
-	info, err := s.eng.PutObject(rc.ctx, target, dstKey, bytes.NewReader(res.Body), int64(len(res.Body)),
-		engine.PutOptions{Metadata: engine.Metadata{ContentType: res.ContentType}})
+	// The saved object is the writer's, under its bucket's default
+	// encryption, as a PutObject of it would be.
+	enc, err := s.defaultEncryptionOf(rc, target)
 	if err != nil {
 		return err
 	}
-	s.emit(rc, "ObjectCreated:Put", dstKey, info.Size, info.ETag, info.VersionID)
+	info, err := s.eng.PutObject(rc.ctx, target, dstKey, bytes.NewReader(res.Body), int64(len(res.Body)),
+		engine.PutOptions{Metadata: engine.Metadata{ContentType: res.ContentType}, Owner: rc.writerID(), Encryption: enc})
+	if err != nil {
+		return err
+	}
+	s.emitIn(rc, target, "ObjectCreated:Put", dstKey, info.Size, info.ETag, info.VersionID)
 	out, err := json.Marshal(processObjectResult{Bucket: dstBucket, FileSize: len(res.Body), Object: dstKey, Status: "OK"})
 	if err != nil {
 		return err
@@ -256,7 +267,7 @@ func (s *server) checkSaveAs(rc *request, bucket, key string) error {
 	if err := s.canWrite(rc, bucket, key); err != nil {
 		return err
 	}
-	if err := s.checkStorageQuota(rc, bucket); err != nil {
+	if err := s.refuseOverQuota(rc, bucket); err != nil {
 		return err
 	}
 	src, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)

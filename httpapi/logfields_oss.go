@@ -116,7 +116,7 @@ func (s *server) userDefinedLogFields(rc *request, bucket string) string {
 // request, headers first, each in the order named, until their names and
 // values reach MaxLogFieldBytes (the value that crosses it is cut, the
 // rest left out, and truncated set). Credentials are never logged: the
-// headers a debug log redacts are redacted here too.
+// headers and parameters a debug log redacts are redacted here too.
 func encodeLogFields(c *bucketconfig.LogFields, h http.Header, q url.Values) string {
 	v := logFieldsValue{Headers: map[string]string{}, Querys: map[string]string{}}
 	budget := bucketconfig.MaxLogFieldBytes
@@ -141,7 +141,11 @@ func encodeLogFields(c *bucketconfig.LogFields, h http.Header, q url.Values) str
 	}
 	for _, name := range c.Params {
 		if vals, ok := q[name]; ok && len(vals) > 0 {
-			add(v.Querys, name, vals[0])
+			value := vals[0]
+			if secretParam(name) {
+				value = "REDACTED"
+			}
+			add(v.Querys, name, value)
 		}
 	}
 	if len(v.Headers)+len(v.Querys) == 0 && !v.Truncated {

@@ -180,10 +180,22 @@ func renderNotification(_ *request, c bucketconfig.Config) any {
 // bucket nobody listens to costs one cached configuration lookup. A
 // failure to publish is logged, not answered: the change is done.
 func (s *server) emit(rc *request, name, key string, size int64, etag, versionID string) {
-	if !s.eng.WantsEvents(rc.ctx, rc.op.Bucket) {
+	s.emitIn(rc, rc.op.Bucket, name, key, size, etag, versionID)
+}
+
+// emitIn is emit about key of bucket, which may be another than the
+// request's (where ProcessObject saves).
+func (s *server) emitIn(rc *request, bucket, name, key string, size int64, etag, versionID string) {
+	if !s.eng.WantsEvents(rc.ctx, bucket) {
 		return
 	}
-	b, err := s.bucketOf(rc)
+	var b engine.BucketInfo
+	var err error
+	if bucket == rc.op.Bucket {
+		b, err = s.bucketOf(rc)
+	} else {
+		b, err = s.eng.Bucket(rc.ctx, bucket)
+	}
 	if err != nil {
 		return
 	}

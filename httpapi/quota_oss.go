@@ -92,6 +92,12 @@ func (s *server) checkStorageQuota(rc *request, bucket string) error {
 	if !quotaWrites[rc.route.op] {
 		return nil
 	}
+	return s.refuseOverQuota(rc, bucket)
+}
+
+// refuseOverQuota refuses a write into bucket when its quota is Strict
+// and reached, whatever rc's operation (ProcessObject's saveas).
+func (s *server) refuseOverQuota(rc *request, bucket string) error {
 	c, err := s.eng.BucketConfigValue(rc.ctx, bucket, bucketconfig.KindStorageQuota)
 	if errors.Is(err, engine.ErrNoSuchConfig) || errors.Is(err, engine.ErrNoSuchBucket) {
 		return nil

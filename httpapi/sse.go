@@ -70,7 +70,13 @@ func (s *server) requestEncryptionAsked(rc *request, w sseWrite) (engine.Encrypt
 // bucketDefaultEncryption is the encryption PutBucketEncryption set for
 // rc's bucket (none when there is no such configuration).
 func (s *server) bucketDefaultEncryption(rc *request) (engine.Encryption, error) {
-	c, err := s.bucketEncryption(rc)
+	return s.defaultEncryptionOf(rc, rc.op.Bucket)
+}
+
+// defaultEncryptionOf is the default encryption of bucket (none when it
+// has no such configuration), as rc's dialect reads it.
+func (s *server) defaultEncryptionOf(rc *request, bucket string) (engine.Encryption, error) {
+	c, err := s.encryptionConfigOf(rc, bucket)
 	if c == nil || err != nil {
 		return engine.Encryption{}, err
 	}
@@ -80,7 +86,13 @@ func (s *server) bucketDefaultEncryption(rc *request) (engine.Encryption, error)
 // bucketEncryption is rc's bucket's encryption configuration, nil when it
 // has none.
 func (s *server) bucketEncryption(rc *request) (*bucketconfig.Encryption, error) {
-	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindEncryption)
+	return s.encryptionConfigOf(rc, rc.op.Bucket)
+}
+
+// encryptionConfigOf is bucket's encryption configuration, nil when it
+// has none.
+func (s *server) encryptionConfigOf(rc *request, bucket string) (*bucketconfig.Encryption, error) {
+	c, err := s.eng.BucketConfigValue(rc.ctx, bucket, bucketconfig.KindEncryption)
 	if errors.Is(err, engine.ErrNoSuchConfig) {
 		return nil, nil
 	}
