@@ -49,7 +49,65 @@ const (
 	maxOutPixels  = 16_777_216 // of a resized image
 	maxRotateSide = 4096       // of an image rotated
 	maxActions    = 32         // in one chain (no limit documented; a guard)
+	// maxFramePixels bounds the frames of an animation written, in all.
+	maxFramePixels = maxPixels
 )
+
+// Budgets of one request (variables so that tests can make them small).
+var (
+	// maxWork bounds what one request spends, in pixel operations: every
+	// action costs the pixels it reads and writes, a filter its kernel
+	// taps (about 7 s of one core of the development machine at the
+	// limit).
+	maxWork int64 = 1_000_000_000
+	// maxMarkPixels bounds the watermark images one request decodes, in
+	// all.
+	maxMarkPixels int64 = maxPixels
+)
+
+// budget is what one request has spent: shared by every frame of an
+// animation and by every watermark's own chain.
+type budget struct {
+	work, marks, frames int64
+}
+
+// spend counts n pixel operations against the request's budget.
+func (st *state) spend(n int64) error {
+	if st.budget == nil {
+		st.budget = &budget{}
+	}
+	st.budget.work += n
+	if st.budget.work > maxWork {
+		return &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The processing asked for is more than %d pixel operations.", maxWork), EC: "0040-00000009"}
+	}
+	return nil
+}
+
+// pixels is the pixel count of img.
+func pixels(img image.Image) int64 {
+	b := img.Bounds()
+	return int64(b.Dx()) * int64(b.Dy())
+}
+
+// runActions runs actions on st, each paying for the pixels it reads and
+// writes.
+func runActions(st *state, actions []action) error {
+	for _, a := range actions {
+		if err := st.spend(pixels(st.img)); err != nil {
+			return err
+		}
+		if err := a.run(st); err != nil {
+			return err
+		}
+		if st.body != nil {
+			return nil
+		}
+		if err := st.spend(pixels(st.img)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Error is a request the chain cannot serve: Code and Message are OSS's
 // error document, EC its error number where OSS documents one, and
@@ -100,6 +158,8 @@ type state struct {
 	// base is the size of the image a watermark goes on, while the
 	// watermark's own chain runs (its resize's P is a percentage of it).
 	base image.Point
+	// budget is what the request has spent (spend).
+	budget *budget
 	// body, when set, is the answer instead of an image (info,
 	// average-hue).
 	body        []byte
@@ -173,13 +233,11 @@ func (p *Pipeline) Apply(src []byte) (Result, error) {
 	if format == "jpeg" {
 		st.srcQuality = jpegQuality(src)
 	}
-	for _, a := range p.actions {
-		if err := a.run(st); err != nil {
-			return Result{}, err
-		}
-		if st.body != nil {
-			return Result{Body: st.body, ContentType: st.contentType}, nil
-		}
+	if err := runActions(st, p.actions); err != nil {
+		return Result{}, err
+	}
+	if st.body != nil {
+		return Result{Body: st.body, ContentType: st.contentType}, nil
 	}
 	return st.encode()
 }
@@ -209,6 +267,7 @@ func (p *Pipeline) applyAnimated(src []byte, cfg image.Config, frames int) (Resu
 	canvas := image.NewRGBA(image.Rect(0, 0, g.Config.Width, g.Config.Height))
 	out := &gif.GIF{LoopCount: g.LoopCount}
 	marks := map[string]image.Image{} // watermarks, read once for every frame
+	spent := &budget{}                // by every frame
 	for i, fr := range g.Image {
 		var saved *image.RGBA
 		disposal := byte(0)
@@ -220,11 +279,12 @@ func (p *Pipeline) applyAnimated(src []byte, cfg image.Config, frames int) (Resu
 			copy(saved.Pix, canvas.Pix)
 		}
 		draw.Draw(canvas, fr.Bounds(), fr, fr.Bounds().Min, draw.Over)
-		st := &state{img: canvas, srcFormat: "gif", outFormat: "gif", size: int64(len(src)), raw: src, frames: frames, load: p.Load, marks: marks}
-		for _, a := range p.actions {
-			if err := a.run(st); err != nil {
-				return Result{}, err
-			}
+		st := &state{img: canvas, srcFormat: "gif", outFormat: "gif", size: int64(len(src)), raw: src, frames: frames, load: p.Load, marks: marks, budget: spent}
+		if err := runActions(st, p.actions); err != nil {
+			return Result{}, err
+		}
+		if spent.frames += pixels(st.img); spent.frames > maxFramePixels {
+			return Result{}, &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The processed animation would be more than %d pixels in all.", maxFramePixels), EC: "0040-00000009"}
 		}
 		if st.outFormat != "gif" {
 			return Result{}, notImplemented("Converting an animated GIF to %s is not implemented.", st.outFormat)
@@ -953,24 +1013,12 @@ func parseBlur(list []string) (func(*state) error, error) {
 		return nil, &Error{Code: "MissingArgument", Message: "The blur action needs r and s."}
 	}
 	return func(st *state) error {
-		if err := checkFilterCost(st.img, r); err != nil {
+		if err := st.spend(2 * pixels(st.img) * int64(2*r+1)); err != nil { // two passes
 			return err
 		}
 		st.img = gaussian(toNRGBA(st.img), r, float64(s))
 		return nil
 	}, nil
-}
-
-// maxFilterCost bounds the kernel taps of one filter pass over an image
-// (pixels times kernel width), so that a request cannot take minutes.
-const maxFilterCost = 2_000_000_000
-
-func checkFilterCost(img image.Image, r int) error {
-	b := img.Bounds()
-	if int64(b.Dx())*int64(b.Dy())*int64(2*r+1) > maxFilterCost {
-		return &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The image (%dx%d) is too large to blur with radius %d.", b.Dx(), b.Dy(), r)}
-	}
-	return nil
 }
 
 // toNRGBA copies img into an NRGBA image at the origin.
@@ -1070,6 +1118,9 @@ func parseSharpen(list []string) (func(*state) error, error) {
 		return nil, err
 	}
 	return func(st *state) error {
+		if err := st.spend(6 * pixels(st.img)); err != nil { // a 3-tap blur, two passes
+			return err
+		}
 		src := toNRGBA(st.img)
 		blurred := gaussian(src, 1, 1)
 		amount := float64(v) / 100

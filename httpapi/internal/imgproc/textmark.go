@@ -1,6 +1,7 @@
 package imgproc
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"strconv"
@@ -80,6 +81,14 @@ func parseTextWatermark(a args) (func(*state) error, error) {
 			return err
 		}
 		if deg%360 != 0 {
+			// The turned text's box is at most (w+h) on a side.
+			b := mark.Bounds()
+			if side := int64(b.Dx() + b.Dy()); side*side > maxOutPixels {
+				return &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The text watermark (%dx%d) is too large to rotate.", b.Dx(), b.Dy()), EC: "0040-00000009"}
+			}
+			if err := st.spend(pixels(mark) * 4); err != nil {
+				return err
+			}
 			mark = rotateOn(mark, deg, image.Transparent)
 		}
 		st.img = pl.draw(st.img, mark, fill == 1)
@@ -98,6 +107,9 @@ func renderText(f *opentype.Font, text string, size float64, ink color.RGBA, sha
 	m := face.Metrics()
 	w := font.MeasureString(face, text).Ceil() + 2
 	h := (m.Ascent + m.Descent).Ceil() + 2
+	if int64(w)*int64(h) > maxOutPixels {
+		return nil, &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The text watermark would be %dx%d pixels.", w, h), EC: "0040-00000009"}
+	}
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	dot := fixed.Point26_6{X: fixed.I(0), Y: m.Ascent}
 	if shadow > 0 {
