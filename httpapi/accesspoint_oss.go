@@ -47,18 +47,21 @@ type apVpcXML struct {
 }
 
 type getAccessPointResult struct {
-	XMLName          xml.Name  `xml:"GetAccessPointResult"`
-	AccessPointName  string    `xml:"AccessPointName"`
-	Bucket           string    `xml:"Bucket"`
-	AccountID        string    `xml:"AccountId"`
-	NetworkOrigin    string    `xml:"NetworkOrigin"`
-	VpcConfiguration *apVpcXML `xml:"VpcConfiguration"`
-	AccessPointArn   string    `xml:"AccessPointArn"`
-	CreationDate     string    `xml:"CreationDate"`
-	Alias            string    `xml:"Alias"`
-	Status           string    `xml:"Status"`
-	PublicEndpoint   string    `xml:"Endpoints>PublicEndpoint"`
-	InternalEndpoint string    `xml:"Endpoints>InternalEndpoint"`
+	XMLName           xml.Name  `xml:"GetAccessPointResult"`
+	AccessPointName   string    `xml:"AccessPointName"`
+	Bucket            string    `xml:"Bucket"`
+	AccountID         string    `xml:"AccountId"`
+	NetworkOrigin     string    `xml:"NetworkOrigin"`
+	VpcConfiguration  *apVpcXML `xml:"VpcConfiguration"`
+	AccessPointArn    string    `xml:"AccessPointArn"`
+	CreationDate      string    `xml:"CreationDate"`
+	Alias             string    `xml:"Alias"`
+	Status            string    `xml:"Status"`
+	PublicEndpoint    string    `xml:"Endpoints>PublicEndpoint"`
+	InternalEndpoint  string    `xml:"Endpoints>InternalEndpoint"`
+	PublicAccessBlock struct {
+		BlockPublicAccess bool `xml:"BlockPublicAccess"`
+	} `xml:"PublicAccessBlockConfiguration"`
 }
 
 type listAccessPointsResult struct {
@@ -95,6 +98,15 @@ func init() {
 		route{method: http.MethodGet, target: targetBucket, params: []string{"accessPointPolicy"}, op: "GetAccessPointPolicy", perm: permOwner, handle: (*server).getAccessPointPolicy, only: "oss"},
 		route{method: http.MethodDelete, target: targetBucket, params: []string{"accessPointPolicy"}, op: "DeleteAccessPointPolicy", perm: permOwner, handle: (*server).deleteAccessPointPolicy, only: "oss"},
 	)
+	// The access point's Block Public Access names it in the query (as
+	// the v2 SDK sends it), in front of the bucket's own
+	// ?publicAccessBlock rows (config.go) whichever init runs first: the
+	// first matching row wins.
+	routes = append([]route{
+		{method: http.MethodPut, target: targetBucket, params: []string{"publicAccessBlock", "x-oss-access-point-name"}, op: "PutAccessPointPublicAccessBlock", perm: permOwner, handle: (*server).putAccessPointPublicAccessBlock, only: "oss"},
+		{method: http.MethodGet, target: targetBucket, params: []string{"publicAccessBlock", "x-oss-access-point-name"}, op: "GetAccessPointPublicAccessBlock", perm: permOwner, handle: (*server).getAccessPointPublicAccessBlock, only: "oss"},
+		{method: http.MethodDelete, target: targetBucket, params: []string{"publicAccessBlock", "x-oss-access-point-name"}, op: "DeleteAccessPointPublicAccessBlock", perm: permOwner, handle: (*server).deleteAccessPointPublicAccessBlock, only: "oss"},
+	}, routes...)
 }
 
 // apARN is an access point's ARN.
@@ -163,6 +175,9 @@ func (s *server) namedAccessPoint(rc *request) (engine.BucketInfo, bucketconfig.
 	}
 	name := headerValue(rc.r.Header, rc.d.headerKey("access-point-name"))
 	if name == "" {
+		name = rc.q.Get("x-oss-access-point-name") // Block Public Access's form
+	}
+	if name == "" {
 		return b, bucketconfig.AccessPoint{}, errorf("InvalidArgument", "The x-oss-access-point-name header is required.").with("ArgumentName", "x-oss-access-point-name")
 	}
 	points, err := s.eng.AccessPoints(rc.ctx, b.Owner)
@@ -190,12 +205,70 @@ func (s *server) getAccessPoint(rc *request) error {
 		return err
 	}
 	// Requests go to this server's address with the alias as the bucket.
-	return rc.d.writeDoc(rc.w, http.StatusOK, "GetAccessPointResult", &getAccessPointResult{
+	doc := &getAccessPointResult{
 		AccessPointName: ap.Name, Bucket: ap.Bucket, AccountID: s.ossUID(b.Owner), NetworkOrigin: ap.NetworkOrigin,
 		VpcConfiguration: apVpc(ap), AccessPointArn: s.apARN(rc, b, ap.Name),
 		CreationDate: strconv.FormatInt(ap.Created.Unix(), 10), Alias: ap.Alias, Status: apEnabled,
 		PublicEndpoint: rc.r.Host, InternalEndpoint: rc.r.Host,
+	}
+	doc.PublicAccessBlock.BlockPublicAccess = ap.BlockPublicAccess
+	return rc.d.writeDoc(rc.w, http.StatusOK, "GetAccessPointResult", doc)
+}
+
+// updateNamedAccessPoint changes the access point the request names.
+func (s *server) updateNamedAccessPoint(rc *request, change func(ap *bucketconfig.AccessPoint) error) error {
+	b, ap, err := s.namedAccessPoint(rc)
+	if err != nil {
+		return err
+	}
+	return s.eng.UpdateAccessPoints(rc.ctx, b.Owner, func(cur []bucketconfig.AccessPoint) ([]bucketconfig.AccessPoint, error) {
+		next := slices.Clone(cur)
+		for i := range next {
+			if next[i].Alias == ap.Alias {
+				return next, change(&next[i])
+			}
+		}
+		return nil, errorf("NoSuchAccessPoint", "").with("AccessPointName", ap.Name)
 	})
+}
+
+func (s *server) putAccessPointPublicAccessBlock(rc *request) error {
+	if _, _, err := s.namedAccessPoint(rc); err != nil {
+		return err
+	}
+	data, err := rc.readDocument(s.cfg.MaxXMLBody, digestsOptional)
+	if err != nil {
+		return err
+	}
+	var doc ossPublicAccessBlockDoc
+	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
+		return errorf("MalformedXML", "")
+	}
+	if err := s.updateNamedAccessPoint(rc, func(ap *bucketconfig.AccessPoint) error {
+		ap.BlockPublicAccess = doc.BlockPublicAccess
+		return nil
+	}); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func (s *server) getAccessPointPublicAccessBlock(rc *request) error {
+	_, ap, err := s.namedAccessPoint(rc)
+	if err != nil {
+		return err
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "PublicAccessBlockConfiguration", &ossPublicAccessBlockDoc{BlockPublicAccess: ap.BlockPublicAccess})
+}
+
+func (s *server) deleteAccessPointPublicAccessBlock(rc *request) error {
+	if err := s.updateNamedAccessPoint(rc, func(ap *bucketconfig.AccessPoint) error {
+		ap.BlockPublicAccess = false
+		return nil
+	}); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusNoContent)
 }
 
 // listAccessPoints lists the caller's access points (on the service) or
@@ -258,20 +331,13 @@ func (s *server) deleteAccessPoint(rc *request) error {
 
 // setAccessPointPolicy stores doc as the policy of the access point the
 // request names ("" removes it).
-func (s *server) setAccessPointPolicy(rc *request, doc string) error {
-	b, ap, err := s.namedAccessPoint(rc)
-	if err != nil {
-		return err
-	}
-	return s.eng.UpdateAccessPoints(rc.ctx, b.Owner, func(cur []bucketconfig.AccessPoint) ([]bucketconfig.AccessPoint, error) {
-		next := slices.Clone(cur)
-		for i := range next {
-			if next[i].Alias == ap.Alias {
-				next[i].Policy = doc
-				return next, nil
-			}
+func (s *server) setAccessPointPolicy(rc *request, doc string, public bool) error {
+	return s.updateNamedAccessPoint(rc, func(ap *bucketconfig.AccessPoint) error {
+		if public && ap.BlockPublicAccess {
+			return errorf("AccessDenied", "The access point's Block Public Access refuses a public policy.")
 		}
-		return nil, errorf("NoSuchAccessPoint", "").with("AccessPointName", ap.Name)
+		ap.Policy = doc
+		return nil
 	})
 }
 
@@ -284,10 +350,11 @@ func (s *server) putAccessPointPolicy(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := parseAccessPointPolicy(data, ap.Name); err != nil {
+	p, err := parseAccessPointPolicy(data, ap.Name)
+	if err != nil {
 		return err
 	}
-	if err := s.setAccessPointPolicy(rc, string(data)); err != nil {
+	if err := s.setAccessPointPolicy(rc, string(data), p.IsPublic()); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusOK)
@@ -350,7 +417,7 @@ func (s *server) getAccessPointPolicy(rc *request) error {
 }
 
 func (s *server) deleteAccessPointPolicy(rc *request) error {
-	if err := s.setAccessPointPolicy(rc, ""); err != nil {
+	if err := s.setAccessPointPolicy(rc, "", false); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusNoContent)
@@ -397,6 +464,9 @@ func (s *server) accessPointAllows(rc *request, b engine.BucketInfo, op, key str
 		if names, ok := policyActions[op]; ok {
 			req.Action = names[1]
 			dec = p.Evaluate(req)
+		}
+		if dec == policy.Allow && ap.BlockPublicAccess && p.IsPublic() && !owns(rc.who, b.Owner) {
+			dec = policy.NotApplicable // the block: a public policy grants no one
 		}
 	}
 	switch {

@@ -182,3 +182,70 @@ func TestOSSAccessPoints(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, list.AccessPoints)
 }
+
+// TestOSSAccessPointPublicAccessBlock: an access point's own Block Public
+// Access (?publicAccessBlock with x-oss-access-point-name) is stored
+// apart from the bucket's, refuses a public access point policy, and
+// makes one already there grant no one outside the owner.
+func TestOSSAccessPointPublicAccessBlock(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	c := f.ossV2(testAK, testSK)
+	const bk = "apblock"
+	b := oss2.Ptr(bk)
+	v2Bucket(t, c, bk)
+	_, err := c.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: b, Acl: oss2.BucketACLPublicRead})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &oss2.PutObjectRequest{Bucket: b, Key: oss2.Ptr("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	made, err := c.CreateAccessPoint(ctx, &oss2.CreateAccessPointRequest{Bucket: b, CreateAccessPointConfiguration: &oss2.CreateAccessPointConfiguration{
+		AccessPointName: oss2.Ptr("ap-pub"), NetworkOrigin: oss2.Ptr("internet")}})
+	require.NoError(t, err)
+	name := oss2.Ptr("ap-pub")
+	block := func(v bool) {
+		t.Helper()
+		_, err := c.PutAccessPointPublicAccessBlock(ctx, &oss2.PutAccessPointPublicAccessBlockRequest{Bucket: b, AccessPointName: name,
+			PublicAccessBlockConfiguration: &oss2.PublicAccessBlockConfiguration{BlockPublicAccess: oss2.Ptr(v)}})
+		require.NoError(t, err)
+	}
+	blocked := func() bool {
+		t.Helper()
+		got, err := c.GetAccessPointPublicAccessBlock(ctx, &oss2.GetAccessPointPublicAccessBlockRequest{Bucket: b, AccessPointName: name})
+		require.NoError(t, err)
+		return *got.PublicAccessBlockConfiguration.BlockPublicAccess
+	}
+	require.False(t, blocked())
+	block(true)
+	require.True(t, blocked())
+	ap, err := c.GetAccessPoint(ctx, &oss2.GetAccessPointRequest{Bucket: b, AccessPointName: name})
+	require.NoError(t, err)
+	require.True(t, *ap.PublicAccessBlockConfiguration.BlockPublicAccess)
+	bucketBlock, err := c.GetBucketPublicAccessBlock(ctx, &oss2.GetBucketPublicAccessBlockRequest{Bucket: b})
+	require.NoError(t, err)
+	require.False(t, *bucketBlock.PublicAccessBlockConfiguration.BlockPublicAccess, "the bucket's own is apart")
+
+	public := `{"Version":"1","Statement":[{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:accesspoint/ap-pub/object/*"]}]}`
+	putPolicy := func() error {
+		_, err := c.PutAccessPointPolicy(ctx, &oss2.PutAccessPointPolicyRequest{Bucket: b, AccessPointName: name, Body: strings.NewReader(public)})
+		return err
+	}
+	wantOSS(t, putPolicy(), 403, "AccessDenied", "")
+	del, err := c.DeleteAccessPointPublicAccessBlock(ctx, &oss2.DeleteAccessPointPublicAccessBlockRequest{Bucket: b, AccessPointName: name})
+	require.NoError(t, err)
+	require.Equal(t, 204, del.StatusCode)
+	require.False(t, blocked())
+	require.NoError(t, putPolicy())
+
+	anon := func() int {
+		return f.do(t, raw{method: "GET", path: "/k", sign: "anon", host: *made.Alias + ".oss-cn-hangzhou.aliyuncs.com"}).StatusCode
+	}
+	require.Equal(t, 200, anon(), "the public bucket and the public access point policy")
+	block(true)
+	require.Equal(t, 403, anon(), "the block: the public policy grants no one")
+	res, err := c.GetObject(ctx, &oss2.GetObjectRequest{Bucket: made.Alias, Key: oss2.Ptr("k")})
+	require.NoError(t, err, "the owner still")
+	res.Body.Close()
+	_, err = c.PutAccessPointPublicAccessBlock(ctx, &oss2.PutAccessPointPublicAccessBlockRequest{Bucket: oss2.Ptr("no-such-bucket"), AccessPointName: name,
+		PublicAccessBlockConfiguration: &oss2.PublicAccessBlockConfiguration{BlockPublicAccess: oss2.Ptr(true)}})
+	wantOSS(t, err, 404, "NoSuchBucket", "0015-00000101")
+}

@@ -39,6 +39,9 @@ type AccessPoint struct {
 	// Policy is the access point policy as put (OSS policy JSON), "" for
 	// none.
 	Policy string `json:"policy,omitempty"`
+	// BlockPublicAccess is the access point's own Block Public Access:
+	// its policy may not grant access to anyone outside the owner.
+	BlockPublicAccess bool `json:"blockPublicAccess,omitempty"`
 }
 
 // AccessPoints is an account's access points, in the order made.
