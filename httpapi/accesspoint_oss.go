@@ -423,6 +423,30 @@ func (s *server) deleteAccessPointPolicy(rc *request) error {
 	return writeEmpty(rc, http.StatusNoContent)
 }
 
+// copySourceAlias returns the bucket a copy source names: an OSS access
+// point's alias stands for its bucket, once its policy lets the caller
+// read the key through it.
+func (s *server) copySourceAlias(rc *request, bucket, key string) (string, error) {
+	if rc.d.name != "oss" || !strings.HasSuffix(bucket, bucketconfig.AliasSuffix) {
+		return bucket, nil
+	}
+	_, ap, err := s.eng.AccessPointByAlias(rc.ctx, bucket)
+	if errors.Is(err, engine.ErrNoSuchAccessPoint) {
+		return bucket, nil // no such bucket either: the copy says so
+	}
+	if err != nil {
+		return "", err
+	}
+	b, err := s.eng.Bucket(rc.ctx, ap.Bucket)
+	if err != nil {
+		return "", err
+	}
+	if err := s.accessPointAllows(rc, &ap, b, "GetObject", key); err != nil {
+		return "", err
+	}
+	return ap.Bucket, nil
+}
+
 // apBucketOps are the bucket operations an access point serves besides
 // those on objects.
 var apBucketOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "ListObjectVersions": true,
@@ -434,13 +458,13 @@ var apBucketOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "L
 // and what its policy says: Deny refuses, Allow grants, and without a
 // matching statement only the access point's owner (the bucket's) may.
 func (s *server) authorizeAccessPoint(rc *request, b engine.BucketInfo) error {
-	return s.accessPointAllows(rc, b, rc.route.op, rc.op.Key)
+	return s.accessPointAllows(rc, rc.ap, b, rc.route.op, rc.op.Key)
 }
 
-// accessPointAllows is authorizeAccessPoint for op on key of rc's bucket
-// (another object a request reads or writes: a watermark, a saved image).
-func (s *server) accessPointAllows(rc *request, b engine.BucketInfo, op, key string) error {
-	ap := rc.ap
+// accessPointAllows is authorizeAccessPoint for op on key of b through ap
+// (another object a request reads or writes: a watermark, a saved image,
+// a copy source named by alias).
+func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b engine.BucketInfo, op, key string) error {
 	switch {
 	case ap.BucketID != b.ID:
 		return errorf("NoSuchAccessPoint", "").with("AccessPointName", ap.Name) // its bucket was made again

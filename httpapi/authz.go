@@ -192,7 +192,7 @@ func (s *server) canAct(rc *request, bucket, key, op string, p perm, ownerHeader
 	}
 	if rc.ap != nil && bucket == rc.op.Bucket {
 		// Through an access point, its policy decides this object too.
-		if err := s.accessPointAllows(rc, b, op, key); err != nil {
+		if err := s.accessPointAllows(rc, rc.ap, b, op, key); err != nil {
 			return err
 		}
 	}

@@ -956,6 +956,9 @@ func (s *server) copySource(rc *request) (bucket, key string, cond engine.Condit
 	if len(key) > rc.maxKey(s) {
 		return "", "", cond, errorf("KeyTooLongError", "")
 	}
+	if bucket, err = s.copySourceAlias(rc, bucket, key); err != nil {
+		return "", "", cond, err
+	}
 	if err := s.canRead(rc, bucket, key); err != nil {
 		return "", "", cond, err
 	}
