@@ -118,8 +118,13 @@ func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
 		return nil, errorf("WatermarkError", "The watermark image is larger than %d bytes.", imgproc.MaxSourceSize)
 	}
 	var b bytes.Buffer
-	if _, err := b.ReadFrom(obj); err != nil {
+	b.Grow(int(obj.Info.Size))
+	// The size checked above is the record's; the read is held to it.
+	if _, err := b.ReadFrom(io.LimitReader(obj, imgproc.MaxSourceSize+1)); err != nil {
 		return nil, err
+	}
+	if b.Len() > imgproc.MaxSourceSize {
+		return nil, errorf("WatermarkError", "The watermark image is larger than %d bytes.", imgproc.MaxSourceSize)
 	}
 	return b.Bytes(), nil
 }
