@@ -75,12 +75,7 @@ func inventoryReport(t *testing.T, e *Engine, dst, prefix, source, id string) (m
 
 func TestInventoryReportsOnTheClock(t *testing.T) {
 	ctx := context.Background()
-	clk := newFakeClock()
-	clk.t = time.Date(2026, 3, 4, 10, 30, 0, 0, time.UTC) // a Wednesday
-	opts := testOptions()
-	opts.Clock = clk
-	opts.CompactInterval = -1
-	e := openTest(t, opts)
+	e, clk := openInventoryTest(t) // a Wednesday
 	require.NoError(t, e.CreateBucket(ctx, "src", BucketOptions{}))
 	require.NoError(t, e.CreateBucket(ctx, "dst", BucketOptions{}))
 	put := func(key, body string) ObjectInfo {
@@ -155,12 +150,7 @@ func TestInventoryReportsOnTheClock(t *testing.T) {
 // across data files and listing pages.
 func TestInventoryAllVersionsAndWeekly(t *testing.T) {
 	ctx := context.Background()
-	clk := newFakeClock()
-	clk.t = time.Date(2026, 3, 4, 10, 30, 0, 0, time.UTC) // a Wednesday
-	opts := testOptions()
-	opts.Clock = clk
-	opts.CompactInterval = -1
-	e := openTest(t, opts)
+	e, clk := openInventoryTest(t) // a Wednesday
 	require.NoError(t, e.CreateBucket(ctx, "src", BucketOptions{}))
 	require.NoError(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Versioning{Status: "Enabled"}))
 	put := func(key, body string) ObjectInfo {
@@ -261,12 +251,7 @@ func TestInventoryConfigurationChecks(t *testing.T) {
 // fields, keys as they are.
 func TestInventoryParquet(t *testing.T) {
 	ctx := context.Background()
-	clk := newFakeClock()
-	clk.t = time.Date(2026, 3, 4, 10, 30, 0, 0, time.UTC)
-	opts := testOptions()
-	opts.Clock = clk
-	opts.CompactInterval = -1
-	e := openTest(t, opts)
+	e, _ := openInventoryTest(t)
 	require.NoError(t, e.CreateBucket(ctx, "src", BucketOptions{}))
 	require.NoError(t, e.CreateBucket(ctx, "dst", BucketOptions{}))
 	require.NoError(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Versioning{Status: "Enabled"}))
@@ -341,17 +326,23 @@ func TestInventoryParquet(t *testing.T) {
 	require.False(t, get(obj, "is_multipart_uploaded").Boolean())
 }
 
-// TestReportsFollowTheOwner: an inventory report goes to its destination
-// only while the destination is the source owner's: one deleted and made
-// again by another account gets nothing; reports are the owner's objects.
-func TestReportsFollowTheOwner(t *testing.T) {
-	ctx := context.Background()
+// openInventoryTest opens an engine on a fake clock at Wednesday
+// 2026-03-04 10:30 UTC, without background compaction.
+func openInventoryTest(t *testing.T) (*Engine, *fakeClock) {
 	clk := newFakeClock()
 	clk.t = time.Date(2026, 3, 4, 10, 30, 0, 0, time.UTC)
 	opts := testOptions()
 	opts.Clock = clk
 	opts.CompactInterval = -1
-	e := openTest(t, opts)
+	return openTest(t, opts), clk
+}
+
+// TestReportsFollowTheOwner: an inventory report goes to its destination
+// only while the destination is the source owner's: one deleted and made
+// again by another account gets nothing; reports are the owner's objects.
+func TestReportsFollowTheOwner(t *testing.T) {
+	ctx := context.Background()
+	e, clk := openInventoryTest(t)
 	require.NoError(t, e.CreateBucket(ctx, "src", BucketOptions{Owner: "alice"}))
 	require.NoError(t, e.CreateBucket(ctx, "dst", BucketOptions{Owner: "alice"}))
 	_, err := e.PutObject(ctx, "src", "k", strings.NewReader("x"), 1, PutOptions{})

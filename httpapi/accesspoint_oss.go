@@ -364,14 +364,8 @@ func (s *server) putAccessPointPolicy(rc *request) error {
 // whose resources are "*" or the access point's own
 // (acs:oss:<region>:<uid>:accesspoint/<name>, or .../object/<key pattern>).
 func parseAccessPointPolicy(data []byte, name string) (*policy.Policy, error) {
-	p, err := policy.Parse(data, policy.OSS, "accesspoint")
-	var me *policy.MalformedError
-	switch {
-	case errors.Is(err, policy.ErrTooLarge):
-		return nil, errorf("PolicyTooLarge", "")
-	case errors.As(err, &me):
-		return nil, errorf("MalformedPolicy", "%s", me.Reason)
-	case err != nil:
+	p, err := parsePolicyDoc(data, policy.OSS, "accesspoint")
+	if err != nil {
 		return nil, err
 	}
 	for _, st := range p.Statements {

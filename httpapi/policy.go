@@ -279,14 +279,8 @@ func parseBucketPolicy(rc *request, data []byte) (bucketconfig.Config, error) {
 	if !ok {
 		return nil, errorf("NotImplemented", "Bucket policies are not implemented in this protocol.")
 	}
-	p, err := policy.Parse(data, w.lang, rc.op.Bucket)
-	var me *policy.MalformedError
-	switch {
-	case errors.Is(err, policy.ErrTooLarge):
-		return nil, errorf("PolicyTooLarge", "")
-	case errors.As(err, &me):
-		return nil, errorf("MalformedPolicy", "%s", me.Reason)
-	case err != nil:
+	p, err := parsePolicyDoc(data, w.lang, rc.op.Bucket)
+	if err != nil {
 		return nil, err
 	}
 	if blocked, err := rc.s.policyBlocked(rc, p); err != nil {
@@ -297,6 +291,21 @@ func parseBucketPolicy(rc *request, data []byte) (bucketconfig.Config, error) {
 	c := &bucketconfig.Policy{Language: w.lang.String(), Document: string(data)}
 	c.Parsed(func(*bucketconfig.Policy) (any, error) { return p, nil })
 	return c, nil
+}
+
+// parsePolicyDoc parses a policy document of lang attached to bucket,
+// answering its faults as the service does (PolicyTooLarge,
+// MalformedPolicy with the reason).
+func parsePolicyDoc(data []byte, lang policy.Language, bucket string) (*policy.Policy, error) {
+	p, err := policy.Parse(data, lang, bucket)
+	var me *policy.MalformedError
+	switch {
+	case errors.Is(err, policy.ErrTooLarge):
+		return nil, errorf("PolicyTooLarge", "")
+	case errors.As(err, &me):
+		return nil, errorf("MalformedPolicy", "%s", me.Reason)
+	}
+	return p, err
 }
 
 // compiledPolicy returns the parsed form of a stored policy.
