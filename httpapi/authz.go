@@ -174,7 +174,24 @@ func (s *server) canRead(rc *request, bucket, key string) error {
 // ProcessObject saves), as authorize would decide a PutObject. A missing
 // bucket is NoSuchBucket.
 func (s *server) canWrite(rc *request, bucket, key string) error {
-	return s.canAct(rc, bucket, key, "PutObject", permBucketWrite, "")
+	if err := s.canAct(rc, bucket, key, "PutObject", permBucketWrite, ""); err != nil {
+		return err
+	}
+	if bucket == rc.op.Bucket || s.cfg.Permissive {
+		return nil // authorize passed the request's own bucket's gates
+	}
+	// Another bucket's gates (referer whitelist, request payment, TLS
+	// settings) hold for a write into it as for a request to it.
+	b, err := s.eng.Bucket(rc.ctx, bucket)
+	if err != nil {
+		return err
+	}
+	if rc.r.TLS != nil {
+		if err := s.tlsAllowed(rc, bucket); err != nil {
+			return err
+		}
+	}
+	return s.bucketGates(rc, b)
 }
 
 // canAct decides whether rc's principal may run op (needing perm) on
