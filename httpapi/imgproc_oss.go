@@ -75,6 +75,13 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 	if opts.CustomerKey, err = rc.readKey(false); err != nil {
 		return imgproc.Result{}, engine.ObjectInfo{}, err
 	}
+	// A request waiting for a worker holds nothing of the store.
+	select {
+	case imageSlots <- struct{}{}:
+		defer func() { <-imageSlots }()
+	case <-rc.ctx.Done():
+		return imgproc.Result{}, engine.ObjectInfo{}, context.Cause(rc.ctx)
+	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
 		return imgproc.Result{}, engine.ObjectInfo{}, rc.versionError(err, vid)
@@ -82,12 +89,6 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 	defer obj.Close()
 	if obj.Info.Size > imgproc.MaxSourceSize {
 		return imgproc.Result{}, obj.Info, errorf("ImageTooLarge", "The image is %d bytes: at most %d are processed.", obj.Info.Size, imgproc.MaxSourceSize)
-	}
-	select {
-	case imageSlots <- struct{}{}:
-		defer func() { <-imageSlots }()
-	case <-rc.ctx.Done():
-		return imgproc.Result{}, obj.Info, context.Cause(rc.ctx)
 	}
 	src, err := io.ReadAll(io.LimitReader(obj, imgproc.MaxSourceSize+1))
 	if err != nil {
