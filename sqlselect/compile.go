@@ -194,14 +194,16 @@ func (c *compiler) csvColumn(e Expr) (int, bool) {
 }
 
 // columnIndex resolves a CSV column name: a header name (FileHeaderInfo
-// USE) or _N. An unquoted name matches a header exactly, else the one
-// header equal to it ignoring case (both dialects: OSS matches Year with
-// year too). It returns -1 for an unquoted name that matches nothing.
+// USE) or _N. A quoted name matches a header exactly. An unquoted one
+// matches the headers equal to it ignoring case: in S3 more than one is
+// AmbiguousFieldName (S3's documented example: NAME and name), in OSS an
+// exact match wins over the others (OSS matches Year with year too). It
+// returns -1 for an unquoted name that matches nothing.
 func (c *compiler) columnIndex(s Step) (int, error) {
 	if c.header != nil {
 		found := -1
 		for i, h := range c.header {
-			if h == s.Name {
+			if h == s.Name && (s.Quoted || c.dialect == DialectOSS) {
 				found = i
 				break
 			}
@@ -309,14 +311,19 @@ func walkPath(v value, steps []Step, oss bool, absent value) (value, error) {
 			if v.k != kStruct {
 				return absent, nil
 			}
+			// Quoted (and OSS) names match exactly; an unquoted S3 name
+			// matches ignoring case, and more than one match is
+			// AmbiguousFieldName even when one is exact (S3's documented
+			// example).
 			idx := -1
-			for i, n := range v.st.names {
-				if n == s.Name {
-					idx = i
-					break
+			if s.Quoted || oss {
+				for i, n := range v.st.names {
+					if n == s.Name {
+						idx = i
+						break
+					}
 				}
-			}
-			if idx < 0 && !s.Quoted && !oss {
+			} else {
 				for i, n := range v.st.names {
 					if strings.EqualFold(n, s.Name) {
 						if idx >= 0 {

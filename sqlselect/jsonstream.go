@@ -93,7 +93,7 @@ func (s *jsonStreamer) expand(tok json.Token, steps []Step) (int, error) {
 			case StepWildcard, StepObjWildcard:
 				take = true
 			}
-			n, err := s.member(take, steps)
+			n, err := s.wildMember(take, st.Kind != StepName, steps)
 			count += n
 			if err != nil {
 				return count, err
@@ -102,7 +102,7 @@ func (s *jsonStreamer) expand(tok json.Token, steps []Step) (int, error) {
 	case '[':
 		for i := 0; s.dec.More(); i++ {
 			take := st.Kind == StepWildcard || st.Kind == StepIndex && st.Index == i
-			n, err := s.member(take, steps)
+			n, err := s.wildMember(take, st.Kind == StepWildcard, steps)
 			count += n
 			if err != nil {
 				return count, err
@@ -220,6 +220,17 @@ func (s *jsonStreamer) build(tok json.Token, depth int) (value, error) {
 // being expanded: taken by the last step, it is a record; taken by an
 // earlier one, it is expanded by the rest of the path; otherwise it is
 // skipped. It returns the number of records it produced.
+// wildMember is member for an element a wildcard takes: "wildcards
+// always emit at least one record", so an element the rest of the path
+// selects nothing of is a MISSING record.
+func (s *jsonStreamer) wildMember(take, wildcard bool, steps []Step) (int, error) {
+	n, err := s.member(take, steps)
+	if err == nil && take && wildcard && n == 0 {
+		return 1, s.emit(missingV)
+	}
+	return n, err
+}
+
 func (s *jsonStreamer) member(take bool, steps []Step) (int, error) {
 	if take && len(steps) == 1 {
 		if err := s.leaf(); err != nil {

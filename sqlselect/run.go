@@ -358,6 +358,9 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 		return rs.keepAll(r)
 	}
 	if len(p.aggs) > 0 {
+		if !csvFields && r.val.k == kMissing {
+			return nil // "aggregate functions skip MISSING values", COUNT(*) too
+		}
 		for _, a := range p.aggs {
 			if err := a.add(r); err != nil {
 				return rs.skip(err)
@@ -701,14 +704,14 @@ func expandFrom(dst []value, v value, steps []Step, oss bool) []value {
 		}
 		return expandFrom(dst, v.st.vals[s.Index], steps[1:], oss)
 	default:
-		switch v.k {
-		case kList:
+		// "Wildcards always emit at least one record": an element the
+		// rest of the path selects nothing of is a MISSING record.
+		if v.k == kList || v.k == kStruct {
 			for _, e := range v.st.vals {
-				dst = expandFrom(dst, e, steps[1:], oss)
-			}
-		case kStruct:
-			for _, e := range v.st.vals {
-				dst = expandFrom(dst, e, steps[1:], oss)
+				n := len(dst)
+				if dst = expandFrom(dst, e, steps[1:], oss); len(dst) == n {
+					dst = append(dst, missingV)
+				}
 			}
 		}
 		return dst
