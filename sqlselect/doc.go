@@ -110,8 +110,8 @@
 //   - A CRLF file works with the default "\n" record delimiter: the CR is
 //     removed.
 //   - S3: reserved words (the SQL-92 list plus PartiQL's) must be quoted
-//     to be used as names or aliases, which includes common words such as
-//     FIRST, SIZE, VALUE and DATE. OSS reserves only the words its
+//     to be used as names, aliases or path members (s."date"), which
+//     includes common words such as FIRST, SIZE, VALUE and DATE. OSS reserves only the words its
 //     grammar reads where a name could stand (SELECT, FROM, WHERE, AS,
 //     AND, OR, NOT, LIKE, IN, IS, NULL, CASE, CAST, LIMIT, ...); a
 //     function name is one only before "(", so Year, Date or Count are

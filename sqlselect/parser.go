@@ -269,6 +269,10 @@ func (p *parser) steps(inFrom bool) ([]Step, error) {
 			p.i++
 			t := p.next()
 			switch {
+			case t.kind == tIdent && p.reserved[t.up]:
+				// S3: "SELECT s.CAST FROM S3Object s results in a 400
+				// parse error"; a reserved word is a name only quoted.
+				return nil, errorAt(ErrParseInvalidPathComponent, t.pos, "%s is a reserved word: quote it (\"%s\")", t.text, t.text)
 			case t.kind == tIdent:
 				steps = append(steps, Step{Kind: StepName, Name: t.text})
 			case t.kind == tQIdent || t.kind == tString:
@@ -642,6 +646,20 @@ func (p *parser) cast() (Expr, error) {
 	typ, ok := castTypes[t.up]
 	if t.kind != tIdent || !ok {
 		return nil, errorAt(ErrParseExpectedTypeName, t.pos, "found %s", t.describe())
+	}
+	if typ == "DECIMAL" && p.acceptOp("(") {
+		// DECIMAL(precision[, scale]): taken and ignored, as S3 documents.
+		for i := 0; ; i++ {
+			if n := p.next(); n.kind != tInt || i > 1 {
+				return nil, errorAt(ErrParseExpectedTypeName, n.pos, "DECIMAL takes a precision and a scale, found %s", n.describe())
+			}
+			if !p.acceptOp(",") {
+				break
+			}
+		}
+		if err := p.expectOp(")", ErrParseExpectedRightParenBuiltinFunctionCall); err != nil {
+			return nil, err
+		}
 	}
 	if err := p.expectOp(")", ErrParseExpectedRightParenBuiltinFunctionCall); err != nil {
 		return nil, err

@@ -88,8 +88,13 @@ func parseTimestamp(s string) (value, error) {
 				j++
 			}
 			digits := rest[1:j]
-			if len(digits) == 0 || len(digits) > 9 {
+			if len(digits) == 0 {
 				return bad()
+			}
+			if len(digits) > 9 {
+				// S3 takes any number of fraction digits; a value holds
+				// nanoseconds, so the rest are dropped.
+				digits = digits[:9]
 			}
 			n, _ := strconv.Atoi(digits + strings.Repeat("0", 9-len(digits)))
 			nsec = n
