@@ -40,7 +40,7 @@ func parseTimestamp(s string) (value, error) {
 	month, day := 1, 1
 	prec := precYear
 	if rest == "T" {
-		return tsV(time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC), precYear, 0), nil
+		return tsV(time.Date(year, 1, 1, 0, 0, 0, 0, unknownOffset), precYear, 0), nil
 	}
 	if rest[0] != '-' || len(rest) < 3 {
 		return bad()
@@ -51,7 +51,7 @@ func parseTimestamp(s string) (value, error) {
 	rest = rest[3:]
 	prec = precMonth
 	if rest == "T" {
-		return tsV(time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC), precMonth, 0), nil
+		return tsV(time.Date(year, time.Month(month), 1, 0, 0, 0, 0, unknownOffset), precMonth, 0), nil
 	}
 	if len(rest) < 3 || rest[0] != '-' {
 		return bad()
@@ -62,7 +62,7 @@ func parseTimestamp(s string) (value, error) {
 	rest = rest[3:]
 	prec = precDay
 	if rest == "" || rest == "T" {
-		return tsV(time.Date(year, time.Month(month), day, 0, 0, 0, 0, time.UTC), prec, 0), nil
+		return tsV(time.Date(year, time.Month(month), day, 0, 0, 0, 0, unknownOffset), prec, 0), nil
 	}
 	if rest[0] != 'T' || len(rest) < 6 || rest[3] != ':' {
 		return bad()
@@ -107,6 +107,8 @@ func parseTimestamp(s string) (value, error) {
 	switch {
 	case rest == "Z":
 		loc = time.UTC
+	case rest == "-00:00":
+		loc = unknownOffset
 	case len(rest) == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':':
 		oh, ok1 := num(rest[1:3], 2)
 		om, ok2 := num(rest[4:6], 2)
@@ -175,7 +177,16 @@ func appendTimestamp(dst []byte, v value) []byte {
 	return appendOffset(dst, t, true)
 }
 
+// unknownOffset is the offset of a timestamp that has none: a date
+// without a time (2017T), or one written -00:00. It is UTC for every
+// computation and written -00:00 once a time part shows, as S3 writes
+// DATE_ADD(hour, 1, `2017T`): 2017-01-01T01:00-00:00.
+var unknownOffset = time.FixedZone("-00:00", 0)
+
 func appendOffset(dst []byte, t time.Time, zulu bool) []byte {
+	if t.Location() == unknownOffset {
+		return append(dst, "-00:00"...)
+	}
 	_, off := t.Zone()
 	if off == 0 && zulu {
 		return append(dst, 'Z')
