@@ -172,6 +172,14 @@ func (s *server) objectOwner(rc *request, writer string) string {
 // Config.S3Defaults2023 every new bucket also gets S3's default
 // encryption, SSE-S3 (s3DefaultEncryption).
 func (s *server) createBucketAccess(rc *request, acl *engine.ACL) ([]bucketconfig.Config, error) {
+	if rc.d.name == "oss" && s.cfg.OSSDefaults2025 {
+		// OSS since October 2025: new buckets block public access, so a
+		// public ACL cannot be set on them.
+		if acl != nil && publicACL(*acl) {
+			return nil, errorf("AccessDenied", "New buckets block public access (OSS's default since October 2025): create the bucket private, then turn Block Public Access off to make it public.")
+		}
+		return []bucketconfig.Config{bucketconfig.BlockAllPublicAccess(true)}, nil
+	}
 	if !rc.d.acl.accessControls {
 		return nil, nil
 	}

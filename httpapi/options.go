@@ -143,6 +143,12 @@ type Config struct {
 	// block and no default encryption, so clients that set public ACLs
 	// keep working and plain writes cost no encryption.
 	S3Defaults2023 bool
+	// OSSDefaults2025 gives OSS buckets the default OSS applies to new
+	// buckets since October 2025: Block Public Access on (a public ACL
+	// asked for at creation is then refused, AccessDenied). Default false,
+	// as for S3Defaults2023: clients and tests that make public-read
+	// buckets keep working.
+	OSSDefaults2025 bool
 	// RequireTLSForSSEC says when SSE-C requests (whose keys travel in
 	// headers) must come over TLS. Default TLSUnlessLoopback: plain HTTP
 	// is refused unless the client is on a loopback address (the fake's
@@ -236,6 +242,10 @@ func WithDirectory(d Directory) Option { return func(c *Config) { c.Directory = 
 // WithS3Defaults2023 gives new S3 buckets S3's 2023 defaults (see
 // Config.S3Defaults2023).
 func WithS3Defaults2023() Option { return func(c *Config) { c.S3Defaults2023 = true } }
+
+// WithOSSDefaults2025 gives new OSS buckets OSS's default since October
+// 2025, Block Public Access on (see Config.OSSDefaults2025).
+func WithOSSDefaults2025() Option { return func(c *Config) { c.OSSDefaults2025 = true } }
 
 // WithPermissive turns on permissive mode (see Config.Permissive).
 func WithPermissive() Option { return func(c *Config) { c.Permissive = true } }

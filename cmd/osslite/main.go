@@ -21,6 +21,8 @@
 //	-s3-defaults-2023 new S3 buckets get SSE-S3 default encryption, ACLs
 //	                  disabled and Public Access Block on, as S3 does since
 //	                  2023
+//	-oss-defaults-2025 new OSS buckets get Block Public Access on, as OSS
+//	                  does since October 2025
 //	-domain           virtual-host base domain, repeatable ("localhost" and
 //	                  "127.0.0.1" are always served)
 //	-region           region reported to clients (default us-east-1)

@@ -65,11 +65,12 @@ type options struct {
 	corsAllowOrigins  []string
 	websiteDomains    []string
 
-	rtmpAddr       string         // RTMP ingest for OSS LiveChannels; "" is off
-	usersFile      string         // -users
-	users          []httpapi.User // read from usersFile
-	s3Defaults2023 bool
-	kms            kmsOptions
+	rtmpAddr        string         // RTMP ingest for OSS LiveChannels; "" is off
+	usersFile       string         // -users
+	users           []httpapi.User // read from usersFile
+	s3Defaults2023  bool
+	ossDefaults2025 bool
+	kms             kmsOptions
 	// callbackHosts are the hosts OSS upload callbacks may go to besides
 	// loopback ones (-callback-host).
 	callbackHosts []string
@@ -147,6 +148,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.Var((*listFlag)(&o.websiteDomains), "website-domain", "serve static websites on <bucket>.`domain` (repeatable; e.g. s3-website.localhost); /_website/<bucket>/ works on any host")
 	fs.StringVar(&o.rtmpAddr, "rtmp-addr", "", "accept RTMP pushes to OSS LiveChannels on `address` (e.g. :1935), stored as HLS objects; empty is off")
 	fs.StringVar(&o.usersFile, "users", "", "JSON or YAML `file` of more users: {\"users\": [{\"accessKey\", \"secretKey\", \"canonicalId\", \"displayName\", \"email\", \"ossUid\"}]}")
+	fs.BoolVar(&o.ossDefaults2025, "oss-defaults-2025", false, "give new OSS buckets OSS's default since October 2025: Block Public Access on")
 	fs.BoolVar(&o.s3Defaults2023, "s3-defaults-2023", false, "give new S3 buckets S3's 2023 defaults: SSE-S3 default encryption (with a key service), and, without x-amz-object-ownership, ACLs disabled (BucketOwnerEnforced) and Public Access Block on")
 	o.limits.register(fs)
 	o.kms.register(fs)
@@ -312,6 +314,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		httpapi.WithWebsiteDomains(o.websiteDomains...),
 	}
 	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
+	if o.ossDefaults2025 {
+		apiOpts = append(apiOpts, httpapi.WithOSSDefaults2025())
+	}
 	if o.s3Defaults2023 {
 		apiOpts = append(apiOpts, httpapi.WithS3Defaults2023())
 	}
