@@ -144,7 +144,7 @@ func (s *server) createAccessPoint(rc *request) error {
 	var rnd [16]byte
 	_, _ = rand.Read(rnd[:])
 	ap.Alias = ap.Name + "-" + hex.EncodeToString(rnd[:]) + bucketconfig.AliasSuffix
-	err = s.eng.UpdateAccessPoints(rc.ctx, rc.who.id, func(cur []bucketconfig.AccessPoint) ([]bucketconfig.AccessPoint, error) {
+	err = s.eng.UpdateAccessPoints(rc.ctx, b.Owner, func(cur []bucketconfig.AccessPoint) ([]bucketconfig.AccessPoint, error) {
 		n := 0
 		for _, p := range cur {
 			if p.Name == ap.Name {
