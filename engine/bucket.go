@@ -114,7 +114,7 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		}
 		// Configuration documents, replication scan cursors,
 		// completed-upload records and annotations go with the bucket.
-		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), completedPrefix(name), annotationPrefix(name), objAnnotationBucketPrefix(name)} {
+		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), completedPrefix(name), annotationPrefix(name), objAnnotationBucketPrefix(name), objPayloadBucketPrefix(name)} {
 			if err := m.b.DeleteRange(p, prefixEnd(p), nil); err != nil {
 				return err
 			}

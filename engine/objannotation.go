@@ -41,9 +41,23 @@ import (
 // (ErrCustomerKeyAnnotation).
 //
 //	T/<bucket>\x00<uvarint len(key)><key><version ID or "null">\x00<name>
-//	    identity, annotationMeta (JSON), payload (sealed or clear)
+//	    identity, annotationMeta (JSON)
+//	W/<the same>
+//	    payload (sealed or clear), written and deleted with its T/ record
+//
+// Payloads live apart from the records so that listing and counting a
+// version's annotations (up to 1,000 of up to 1 MiB) reads names and
+// metadata only.
 
-const prefixObjAnnotation = "T/"
+const (
+	prefixObjAnnotation = "T/"
+	prefixObjPayload    = "W/"
+)
+
+// payloadKey is the key of the payload of the annotation record at k.
+func payloadKey(k []byte) []byte {
+	return append([]byte(prefixObjPayload), k[len(prefixObjAnnotation):]...)
+}
 
 // Limits of S3 object annotations.
 const (
@@ -149,6 +163,11 @@ func objAnnotationBucketPrefix(bucket string) []byte {
 	return append(append([]byte(prefixObjAnnotation), bucket...), 0)
 }
 
+// objPayloadBucketPrefix is where a bucket's annotation payloads start.
+func objPayloadBucketPrefix(bucket string) []byte {
+	return append(append([]byte(prefixObjPayload), bucket...), 0)
+}
+
 // objAnnotationPrefix is where the annotations of one version start.
 func objAnnotationPrefix(bucket, key, versionID string) []byte {
 	b := binary.AppendUvarint(objAnnotationBucketPrefix(bucket), uint64(len(key)))
@@ -179,31 +198,47 @@ func parseObjAnnotationKey(k []byte) (bucket, key, versionID, name string, ok bo
 }
 
 // encodeObjAnnotation is a record's value.
-func encodeObjAnnotation(id []byte, meta *annotationMeta, payload []byte) ([]byte, error) {
+func encodeObjAnnotation(id []byte, meta *annotationMeta) ([]byte, error) {
 	m, err := json.Marshal(meta)
 	if err != nil {
 		return nil, err
 	}
-	v := binary.AppendUvarint(make([]byte, 0, 20+len(id)+len(m)+len(payload)), uint64(len(id)))
+	v := binary.AppendUvarint(make([]byte, 0, 20+len(id)+len(m)), uint64(len(id)))
 	v = append(v, id...)
 	v = binary.AppendUvarint(v, uint64(len(m)))
-	return append(append(v, m...), payload...), nil
+	return append(v, m...), nil
 }
 
 // decodeObjAnnotation splits a record's value.
-func decodeObjAnnotation(v []byte) (id []byte, meta annotationMeta, payload []byte, err error) {
+func decodeObjAnnotation(v []byte) (id []byte, meta annotationMeta, err error) {
 	id, rest, ok := splitAnnotation(v)
 	if !ok {
-		return nil, meta, nil, fmt.Errorf("%w: annotation record", ErrCorrupt)
+		return nil, meta, fmt.Errorf("%w: annotation record", ErrCorrupt)
 	}
 	n, w := binary.Uvarint(rest)
-	if w <= 0 || n > uint64(len(rest)-w) {
-		return nil, meta, nil, fmt.Errorf("%w: annotation record", ErrCorrupt)
+	if w <= 0 || n != uint64(len(rest)-w) {
+		return nil, meta, fmt.Errorf("%w: annotation record", ErrCorrupt)
 	}
-	if err := json.Unmarshal(rest[w:w+int(n)], &meta); err != nil {
-		return nil, meta, nil, fmt.Errorf("%w: annotation record: %w", ErrCorrupt, err)
+	if err := json.Unmarshal(rest[w:], &meta); err != nil {
+		return nil, meta, fmt.Errorf("%w: annotation record: %w", ErrCorrupt, err)
 	}
-	return id, meta, rest[w+int(n):], nil
+	return id, meta, nil
+}
+
+// setAnnotation writes an annotation's record and payload in m.
+func setAnnotation(m *mutation, k, rec, stored []byte) error {
+	if err := m.b.Set(k, rec, nil); err != nil {
+		return err
+	}
+	return m.b.Set(payloadKey(k), stored, nil)
+}
+
+// deleteAnnotation deletes an annotation's record and payload in m.
+func deleteAnnotation(m *mutation, k []byte) error {
+	if err := m.b.Delete(k, nil); err != nil {
+		return err
+	}
+	return m.b.Delete(payloadKey(k), nil)
 }
 
 func (m *annotationMeta) describe(name, versionID string) ObjectAnnotation {
@@ -287,7 +322,7 @@ func (e *Engine) putObjectAnnotation(ctx context.Context, bucket, key, name stri
 	} else if seal != nil {
 		meta.Seal, stored = seal, out
 	}
-	v, err := encodeObjAnnotation(id, &meta, stored)
+	v, err := encodeObjAnnotation(id, &meta)
 	if err != nil {
 		return ObjectAnnotation{}, err
 	}
@@ -307,7 +342,7 @@ func (e *Engine) putObjectAnnotation(ctx context.Context, bucket, key, name stri
 		if !exists && n >= MaxObjectAnnotations {
 			return fmt.Errorf("%w: %s/%s has %d annotations", ErrTooManyAnnotations, bucket, key, n)
 		}
-		return m.b.Set(append(p, name...), v, nil)
+		return setAnnotation(m, append(p, name...), v, stored)
 	})
 	if err != nil {
 		return ObjectAnnotation{}, err
@@ -336,7 +371,7 @@ func (e *Engine) countAnnotations(m *mutation, p, id []byte, name string) (n int
 			return 0, false, err
 		}
 		if vid, _, good := splitAnnotation(v); !good || !bytes.Equal(vid, id) {
-			if err := m.b.Delete(bytes.Clone(it.Key()), nil); err != nil {
+			if err := deleteAnnotation(m, bytes.Clone(it.Key())); err != nil {
 				return 0, false, err
 			}
 			continue
@@ -397,22 +432,30 @@ func (e *Engine) openAnnotation(ctx context.Context, meta *annotationMeta, prefi
 // readAnnotation reads annotation name of the version opts names:
 // ErrNoSuchAnnotation when it has none.
 func (e *Engine) readAnnotation(bucket, key, name string, opts *AnnotationOptions) (objectRecord, annotationMeta, []byte, []byte, error) {
-	rec, err := e.annotationTarget(e.db, bucket, key, opts)
+	// One snapshot: the record and its payload of the same put.
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	rec, err := e.annotationTarget(snap, bucket, key, opts)
 	if err != nil {
 		return rec, annotationMeta{}, nil, nil, err
 	}
 	p := objAnnotationPrefix(bucket, key, rec.info.VersionID)
-	v, ok, err := get(e.db, append(p, name...))
+	k := append(p, name...)
+	v, ok, err := get(snap, k)
 	if err != nil {
 		return rec, annotationMeta{}, nil, nil, err
 	}
 	if ok {
-		id, meta, stored, err := decodeObjAnnotation(v)
+		id, meta, err := decodeObjAnnotation(v)
 		if err != nil {
 			return rec, meta, nil, nil, err
 		}
 		if bytes.Equal(id, annotationIdentity(rec.info)) {
-			return rec, meta, p, stored, nil
+			stored, found, err := get(snap, payloadKey(k))
+			if err == nil && !found {
+				err = fmt.Errorf("%w: annotation %s without its payload", ErrCorrupt, name)
+			}
+			return rec, meta, p, stored, err
 		}
 	}
 	return rec, annotationMeta{}, nil, nil, fmt.Errorf("%w: %s on %s/%s", ErrNoSuchAnnotation, name, bucket, key)
@@ -455,7 +498,7 @@ func (e *Engine) DeleteObjectAnnotation(ctx context.Context, bucket, key, name s
 			return err
 		}
 		vid = rec.info.VersionID
-		return m.b.Delete(append(objAnnotationPrefix(bucket, key, vid), name...), nil)
+		return deleteAnnotation(m, append(objAnnotationPrefix(bucket, key, vid), name...))
 	})
 	return vid, err
 }
@@ -495,7 +538,7 @@ func (e *Engine) ListObjectAnnotations(ctx context.Context, bucket, key string, 
 		if err != nil {
 			return AnnotationPage{}, err
 		}
-		vid, meta, _, err := decodeObjAnnotation(v)
+		vid, meta, err := decodeObjAnnotation(v)
 		if err != nil {
 			return AnnotationPage{}, err
 		}
@@ -514,7 +557,7 @@ func (e *Engine) ListObjectAnnotations(ctx context.Context, bucket, key string, 
 // sweepObjAnnotations deletes the annotations whose version is gone or was
 // replaced.
 func (e *Engine) sweepObjAnnotations(ctx context.Context) (int, error) {
-	return e.sweepPrefix(ctx, []byte(prefixObjAnnotation), func(k, v []byte) (bool, error) {
+	n, err := e.sweepPrefix(ctx, []byte(prefixObjAnnotation), func(k, v []byte) (bool, error) {
 		bucket, key, vid, _, good := parseObjAnnotationKey(k)
 		id, _, ok := splitAnnotation(v)
 		if !good || !ok {
@@ -525,6 +568,36 @@ func (e *Engine) sweepObjAnnotations(ctx context.Context) (int, error) {
 			return true, nil
 		}
 		return err == nil && (!found || !bytes.Equal(annotationIdentity(loc.rec.info), id)), err
+	})
+	if err != nil {
+		return n, err
+	}
+	// The payloads of the records just deleted (or of none), each checked
+	// again under the write lock: a put may have written the name anew
+	// since. The count is of annotations.
+	var orphans [][]byte
+	if _, err := e.sweepPrefix(ctx, []byte(prefixObjPayload), func(k, _ []byte) (bool, error) {
+		_, found, err := get(e.db, append([]byte(prefixObjAnnotation), k...))
+		if err == nil && !found {
+			orphans = append(orphans, append([]byte(prefixObjPayload), k...))
+		}
+		return false, err
+	}); err != nil || len(orphans) == 0 {
+		return n, err
+	}
+	return n, e.applyCtx(ctx, func(m *mutation) error {
+		for _, w := range orphans {
+			_, found, err := get(e.db, append([]byte(prefixObjAnnotation), w[len(prefixObjPayload):]...))
+			if err != nil {
+				return err
+			}
+			if !found {
+				if err := m.b.Delete(w, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 }
 
@@ -546,7 +619,7 @@ func (e *Engine) copyAnnotations(ctx context.Context, src, dst ObjectInfo, only 
 	}
 	for {
 		// The next annotation of src after the last copied.
-		v, name, ok, err := e.nextAnnotation(after, sp)
+		v, stored, name, ok, err := e.nextAnnotation(after, sp)
 		if err != nil || !ok {
 			return err
 		}
@@ -554,7 +627,7 @@ func (e *Engine) copyAnnotations(ctx context.Context, src, dst ObjectInfo, only 
 			return nil
 		}
 		after = append(append(bytes.Clone(sp), name...), 0)
-		id, meta, stored, err := decodeObjAnnotation(v)
+		id, meta, err := decodeObjAnnotation(v)
 		if err != nil {
 			return err
 		}
@@ -572,7 +645,7 @@ func (e *Engine) copyAnnotations(ctx context.Context, src, dst ObjectInfo, only 
 		} else if seal != nil {
 			meta.Seal, out = seal, sealed
 		}
-		rec, err := encodeObjAnnotation(did, &meta, out)
+		rec, err := encodeObjAnnotation(did, &meta)
 		if err != nil {
 			return err
 		}
@@ -583,7 +656,7 @@ func (e *Engine) copyAnnotations(ctx context.Context, src, dst ObjectInfo, only 
 				gone = true // replaced or removed since: nothing to copy to
 				return nil
 			}
-			return m.b.Set(append(bytes.Clone(dp), name...), rec, nil)
+			return setAnnotation(m, append(bytes.Clone(dp), name...), rec, out)
 		})
 		if err != nil || gone {
 			return err
@@ -592,19 +665,25 @@ func (e *Engine) copyAnnotations(ctx context.Context, src, dst ObjectInfo, only 
 }
 
 // nextAnnotation returns the first annotation record at or after from
-// within prefix p, and its name.
-func (e *Engine) nextAnnotation(from, p []byte) (v []byte, name string, ok bool, err error) {
-	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: from, UpperBound: prefixEnd(p)})
+// within prefix p, its stored payload and its name.
+func (e *Engine) nextAnnotation(from, p []byte) (v, stored []byte, name string, ok bool, err error) {
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: from, UpperBound: prefixEnd(p)})
 	if err != nil {
-		return nil, "", false, err
+		return nil, nil, "", false, err
 	}
 	defer it.Close()
 	if !it.First() {
-		return nil, "", false, it.Error()
+		return nil, nil, "", false, it.Error()
 	}
 	val, err := it.ValueAndErr()
 	if err != nil {
-		return nil, "", false, err
+		return nil, nil, "", false, err
 	}
-	return bytes.Clone(val), string(it.Key()[len(p):]), true, nil
+	stored, found, err := get(snap, payloadKey(it.Key()))
+	if err == nil && !found {
+		err = fmt.Errorf("%w: annotation %q without its payload", ErrCorrupt, it.Key()[len(p):])
+	}
+	return bytes.Clone(val), stored, string(it.Key()[len(p):]), err == nil, err
 }

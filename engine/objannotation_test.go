@@ -118,9 +118,11 @@ func TestObjectAnnotations(t *testing.T) {
 		require.NoError(t, e.DeleteObject(ctx, "ann", k, DeleteOptions{}))
 	}
 	require.NoError(t, e.DeleteBucket(ctx, "ann", DeleteBucketOptions{}))
-	empty, err := e.emptyRange([]byte(prefixObjAnnotation))
-	require.NoError(t, err)
-	require.True(t, empty)
+	for _, p := range []string{prefixObjAnnotation, prefixObjPayload} {
+		empty, err := e.emptyRange([]byte(p))
+		require.NoError(t, err)
+		require.True(t, empty, "nothing left under %s", p)
+	}
 }
 
 // TestAnnotationsReplicate: a version's annotations go with its replica
