@@ -438,6 +438,7 @@ func (s *server) copySourceAlias(rc *request, bucket, key string) (string, error
 	if err := s.accessPointAllows(rc, &ap, b, "GetObject", key); err != nil {
 		return "", err
 	}
+	rc.srcAP = &ap // the source bucket's policy sees this access point's keys
 	return ap.Bucket, nil
 }
 
@@ -478,7 +479,7 @@ func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b 
 			res += "/object/" + key
 		}
 		req := &policy.Request{Principal: s.policyPrincipal(rc, policy.OSS), Resource: res,
-			Context: &policyContext{s: s, rc: rc, key: key}}
+			Context: &policyContext{s: s, rc: rc, key: key, ap: ap, apBucket: b}}
 		if names, ok := policyActions[op]; ok {
 			req.Action = names[1]
 			dec = p.Evaluate(req)

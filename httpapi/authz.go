@@ -207,9 +207,10 @@ func (s *server) canAct(rc *request, bucket, key, op string, p perm, ownerHeader
 			return err
 		}
 	}
-	if rc.ap != nil && bucket == rc.op.Bucket {
-		// Through an access point, its policy decides this object too.
-		if err := s.accessPointAllows(rc, rc.ap, b, op, key); err != nil {
+	if ap := rc.accessPointOf(b); ap != nil && ap == rc.ap {
+		// Through an access point, its policy decides this object too
+		// (a copy source's was decided when its alias was resolved).
+		if err := s.accessPointAllows(rc, ap, b, op, key); err != nil {
 			return err
 		}
 	}

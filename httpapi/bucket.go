@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -187,6 +188,11 @@ func (s *server) createBucket(rc *request) error {
 	opts := engine.BucketOptions{Region: s.cfg.Region, Owner: rc.who.id}
 	if v := rc.header("bucket-object-lock-enabled"); v != "" {
 		opts.ObjectLock = headerTrue(v) // objlock.go
+	}
+	if strings.HasSuffix(rc.addressedBucket(), bucketconfig.AliasSuffix) {
+		// OSS access point aliases end so: no bucket may take one, in
+		// any dialect (a retired alias must not be squatted).
+		return errorf("InvalidBucketName", "Bucket names cannot end with %s: it ends access point aliases.", bucketconfig.AliasSuffix).with("BucketName", rc.addressedBucket())
 	}
 	if err := rc.d.bucketName(rc.op.Bucket); err != nil {
 		return err

@@ -126,6 +126,21 @@ type request struct {
 	// bucket), nil for none (accesspoint_oss.go).
 	ap    *bucketconfig.AccessPoint
 	alias string
+	// srcAP is the access point a copy source was named through
+	// (copySourceAlias), nil for none.
+	srcAP *bucketconfig.AccessPoint
+}
+
+// accessPointOf is the access point rc reaches bucket b through: its own
+// (rc.ap) or its copy source's (rc.srcAP), nil when b is reached
+// directly. Its policy keys and decision are that bucket's only.
+func (rc *request) accessPointOf(b engine.BucketInfo) *bucketconfig.AccessPoint {
+	for _, ap := range []*bucketconfig.AccessPoint{rc.ap, rc.srcAP} {
+		if ap != nil && ap.Bucket == b.Name && ap.BucketID == b.ID {
+			return ap
+		}
+	}
+	return nil
 }
 
 // addressedBucket is the bucket name the request was sent to: the alias

@@ -497,6 +497,14 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	defer obj.Close()
 	info := obj.Info
+	if info.Type == engine.ObjectSymlink && !s.cfg.Permissive {
+		// The body is the target's: whoever reads it through the link
+		// may read the target (a policy or an access point scoped to a
+		// prefix must not be escaped by a link pointing out of it).
+		if err := s.canRead(rc, rc.op.Bucket, info.SymlinkTarget); err != nil {
+			return err
+		}
+	}
 	s.writeObjectHeaders(rc, info)
 	h := rc.w.Header()
 	// Full-object checksums only on whole-object answers; a part answers

@@ -374,7 +374,11 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key string
 	if err != nil || p == nil {
 		return policy.NotApplicable, err
 	}
-	req := &policy.Request{Principal: s.policyPrincipal(rc, p.Language), Context: &policyContext{s: s, rc: rc, key: key}}
+	pc := &policyContext{s: s, rc: rc, key: key}
+	if pc.ap = rc.accessPointOf(b); pc.ap != nil {
+		pc.apBucket = b
+	}
+	req := &policy.Request{Principal: s.policyPrincipal(rc, p.Language), Context: pc}
 	if p.Language == policy.OSS {
 		req.Action = names[1]
 		req.Resource = "acs:oss:" + s.regionOf(b) + ":" + rc.d.userID(b.Owner) + ":" + b.Name
@@ -486,6 +490,10 @@ type policyContext struct {
 	s   *server
 	rc  *request
 	key string
+	// ap is the access point the request reaches the decided bucket,
+	// apBucket, through (nil: none): its keys are that bucket's only.
+	ap       *bucketconfig.AccessPoint
+	apBucket engine.BucketInfo
 	// tags caches the object's tags for s3:ExistingObjectTag.
 	tags    []engine.Tag
 	tagsSet bool
@@ -543,17 +551,18 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 	switch name {
 	case "dataaccesspointarn", "dataaccesspointaccount", "accesspointnetworkorigin":
 		// OSS's keys of a request through an access point
-		// (accesspoint_oss.go): what a bucket policy delegates on.
-		if rc.ap == nil || rc.bucket == nil {
+		// (accesspoint_oss.go): what a bucket policy delegates on, for
+		// the access point's own bucket only.
+		if c.ap == nil {
 			return nil, false
 		}
 		switch name {
 		case "dataaccesspointarn":
-			return one(c.s.apARN(rc, *rc.bucket, rc.ap.Name))
+			return one(c.s.apARN(rc, c.apBucket, c.ap.Name))
 		case "dataaccesspointaccount":
-			return one(c.s.ossUID(rc.bucket.Owner))
+			return one(c.s.ossUID(c.apBucket.Owner))
 		}
-		return one(rc.ap.NetworkOrigin)
+		return one(c.ap.NetworkOrigin)
 	case "prefix", "delimiter", "max-keys":
 		if !listOps[rc.op.Operation] {
 			return nil, false
