@@ -145,14 +145,25 @@ func (e *Engine) AccessPointByAlias(ctx context.Context, alias string) (account 
 		return "", ap, err
 	}
 	account = string(v)
-	points, err := e.AccessPoints(ctx, account)
+	c, err := e.AccountConfigValue(ctx, account, bucketconfig.KindAccessPoints)
+	if errors.Is(err, ErrNoSuchConfig) {
+		return "", ap, ErrNoSuchAccessPoint
+	}
 	if err != nil {
 		return "", ap, err
 	}
-	for _, p := range points {
-		if p.Alias == alias {
-			return account, p, nil
+	for _, p := range c.(*bucketconfig.AccessPoints).Points {
+		if p.Alias != alias {
+			continue
 		}
+		// Only this one's bucket is looked up: a request through an
+		// alias pays one bucket read, whatever the account holds.
+		if b, err := e.Bucket(ctx, p.Bucket); err == nil && b.ID == p.BucketID {
+			return account, p, nil
+		} else if err != nil && !errors.Is(err, ErrNoSuchBucket) {
+			return "", ap, err
+		}
+		break
 	}
 	return "", ap, ErrNoSuchAccessPoint
 }
