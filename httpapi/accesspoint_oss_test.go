@@ -12,6 +12,14 @@ import (
 	"github.com/osslite/osslite/httpapi"
 )
 
+// apUsers is a fixture with a second account, bob (OSS UID
+// 1122334455667788), and a v2 client for the owner and for bob.
+func apUsers(t *testing.T) (*fixture, *oss2.Client, *oss2.Client) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(
+		httpapi.User{AccessKey: "apbob", SecretKey: "apbob-secret", OSSUID: "1122334455667788"})}})
+	return f, f.ossV2(testAK, testSK), f.ossV2("apbob", "apbob-secret")
+}
+
 // TestOSSAccessPoints: access points through alibabacloud-oss-go-sdk-v2:
 // made, read, listed and deleted with OSS's checks; their alias used as a
 // bucket name reaches the bucket, decided by the bucket (owner, bucket
@@ -19,10 +27,8 @@ import (
 // point's policy together; a VPC access point refuses everything; the
 // alias dies with its access point and with its bucket.
 func TestOSSAccessPoints(t *testing.T) {
-	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(
-		httpapi.User{AccessKey: "apbob", SecretKey: "apbob-secret", OSSUID: "1122334455667788"})}})
+	_, owner, bob := apUsers(t)
 	ctx := context.Background()
-	owner, bob := f.ossV2(testAK, testSK), f.ossV2("apbob", "apbob-secret")
 	const bk = "apdata"
 	b := oss2.Ptr(bk)
 	v2Bucket(t, owner, bk)

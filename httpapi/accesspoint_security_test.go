@@ -8,8 +8,6 @@ import (
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/require"
-
-	"github.com/osslite/osslite/httpapi"
 )
 
 // TestAccessPointDelegationStaysInItsBucket: the oss:DataAccessPoint*
@@ -19,10 +17,8 @@ import (
 // access points, by naming it as a copy source (found by a security
 // review).
 func TestAccessPointDelegationStaysInItsBucket(t *testing.T) {
-	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(
-		httpapi.User{AccessKey: "apbob", SecretKey: "apbob-secret", OSSUID: "1122334455667788"})}})
+	_, owner, bob := apUsers(t)
 	ctx := context.Background()
-	owner, bob := f.ossV2(testAK, testSK), f.ossV2("apbob", "apbob-secret")
 	v2Bucket(t, owner, "drop")
 	v2Bucket(t, owner, "secret")
 	_, err := owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("secret"), Key: oss2.Ptr("payroll.txt"), Body: strings.NewReader("TOP SECRET")})
@@ -61,10 +57,8 @@ func TestAccessPointDelegationStaysInItsBucket(t *testing.T) {
 // apInboxFixture: bucket shared delegates to its access point ap-inbox,
 // which lets bob read and write under inbox/ only.
 func apInboxFixture(t *testing.T) (*fixture, *oss2.Client, *oss2.Client, string) {
-	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(
-		httpapi.User{AccessKey: "apbob", SecretKey: "apbob-secret", OSSUID: "1122334455667788"})}})
+	f, owner, bob := apUsers(t)
 	ctx := context.Background()
-	owner, bob := f.ossV2(testAK, testSK), f.ossV2("apbob", "apbob-secret")
 	v2Bucket(t, owner, "shared")
 	_, err := owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("shared"), Key: oss2.Ptr("secret/payroll.txt"), Body: strings.NewReader("TOP SECRET")})
 	require.NoError(t, err)
