@@ -387,8 +387,10 @@ func (s *server) refuseUnimplemented(rc *request, t target, e *Error) error {
 func (s *server) fail(rc *request, err error) {
 	e, internal := toError(err)
 	switch {
-	case internal && errors.Is(err, context.Canceled) && rc.ctx.Err() != nil:
-		s.logClientGone(rc, err) // nobody reads the answer: not a server error
+	case internal && (errors.Is(err, context.Canceled) && rc.ctx.Err() != nil || rc.w.werr != nil):
+		// Nobody reads the answer (a write to the client failed, or it
+		// went away): not a server error.
+		s.logClientGone(rc, err)
 	case internal:
 		s.logError(rc, err)
 	}
@@ -638,6 +640,8 @@ type responseWriter struct {
 	// hide are headers the bucket's rules keep out of the answer
 	// (responseheader_oss.go).
 	hide []string
+	// werr is the first error writing the answer: the client went away.
+	werr error
 }
 
 func (w *responseWriter) WriteHeader(code int) {
@@ -665,6 +669,9 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	w.wroteHeader = true
 	n, err := w.ResponseWriter.Write(p)
 	w.bytes += int64(n)
+	if err != nil && w.werr == nil {
+		w.werr = err
+	}
 	return n, err
 }
 

@@ -1,0 +1,34 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// failingWriter is a ResponseWriter whose client is gone.
+type failingWriter struct{ *httptest.ResponseRecorder }
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("write: broken pipe") }
+
+// TestClientGoneIsNotAnError: an answer that fails because its client
+// went away (a write failed) is logged at debug level, not as an
+// internal error of the server.
+func TestClientGoneIsNotAnError(t *testing.T) {
+	var logs bytes.Buffer
+	s := &server{cfg: Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
+	r := httptest.NewRequest("GET", "/b/k", nil)
+	rc := &request{s: s, r: r, ctx: context.Background(), d: s3, w: &responseWriter{ResponseWriter: failingWriter{httptest.NewRecorder()}, req: r}}
+	rc.w.WriteHeader(200)
+	_, werr := rc.w.Write([]byte("body"))
+	require.Error(t, werr)
+	s.fail(rc, errors.New("select: writing records: write: broken pipe"))
+	require.Contains(t, logs.String(), "client went away")
+	require.False(t, strings.Contains(logs.String(), "level=ERROR"), logs.String())
+}
