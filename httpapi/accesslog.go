@@ -165,12 +165,15 @@ func (s *server) accessLog(rc *request, rec *Record) {
 		return
 	}
 	l := c.(*bucketconfig.Logging)
-	// The target was the source's owner's when logging was put; a target
-	// deleted and made again by another account gets no line.
-	src, err := s.eng.Bucket(rc.ctx, rec.Bucket)
-	if err != nil {
+	// The request has mostly read its bucket already.
+	var src engine.BucketInfo
+	if rc.bucket != nil && rc.bucket.Name == rec.Bucket {
+		src = *rc.bucket
+	} else if src, err = s.eng.Bucket(rc.ctx, rec.Bucket); err != nil {
 		return
 	}
+	// The target was the source's owner's when logging was put; a target
+	// deleted and made again by another account gets no line.
 	if t, err := s.eng.Bucket(rc.ctx, l.TargetBucket); err != nil || t.Owner != src.Owner {
 		return
 	}
@@ -186,14 +189,7 @@ func (s *server) accessLog(rc *request, rec *Record) {
 			// [prefix]<account>/<region>/<bucket>/YYYY/MM/DD/, dated by the
 			// request (EventTime); a line is delivered within seconds, so
 			// DeliveryTime names the same day but across midnight.
-			// The request has mostly read its bucket already.
-			var b engine.BucketInfo
-			if rc.bucket != nil && rc.bucket.Name == rec.Bucket {
-				b = *rc.bucket
-			} else if b, err = s.eng.Bucket(rc.ctx, rec.Bucket); err != nil {
-				return
-			}
-			prefix += policyAccount(b.Owner) + "/" + s.regionOf(b) + "/" + rec.Bucket + "/" + now.Format("2006/01/02/")
+			prefix += policyAccount(src.Owner) + "/" + s.regionOf(src) + "/" + rec.Bucket + "/" + now.Format("2006/01/02/")
 		}
 	}
 	// The request is over (its client may be gone); its line is not.

@@ -365,7 +365,7 @@ func (s *server) mirrorOptions(rc *request, origin http.Header, checkMD5 bool) (
 	if err != nil {
 		return engine.PutOptions{}, err
 	}
-	enc, err := s.bucketDefaultEncryption(rc)
+	enc, err := s.defaultEncryptionOf(rc, rc.op.Bucket)
 	if err != nil {
 		return engine.PutOptions{}, err
 	}

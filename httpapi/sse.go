@@ -63,30 +63,19 @@ func (s *server) requestEncryptionAsked(rc *request, w sseWrite) (engine.Encrypt
 	if err != nil || asked || w != sseCreate {
 		return enc, asked, err
 	}
-	enc, err = s.bucketDefaultEncryption(rc)
+	enc, err = s.defaultEncryptionOf(rc, rc.op.Bucket)
 	return enc, false, err
 }
 
-// bucketDefaultEncryption is the encryption PutBucketEncryption set for
-// rc's bucket (none when there is no such configuration).
-func (s *server) bucketDefaultEncryption(rc *request) (engine.Encryption, error) {
-	return s.defaultEncryptionOf(rc, rc.op.Bucket)
-}
-
-// defaultEncryptionOf is the default encryption of bucket (none when it
-// has no such configuration), as rc's dialect reads it.
+// defaultEncryptionOf is the encryption PutBucketEncryption set for
+// bucket (none when there is no such configuration), as rc's dialect
+// reads it.
 func (s *server) defaultEncryptionOf(rc *request, bucket string) (engine.Encryption, error) {
 	c, err := s.encryptionConfigOf(rc, bucket)
 	if c == nil || err != nil {
 		return engine.Encryption{}, err
 	}
 	return rc.d.sse.fromConfig(c), nil
-}
-
-// bucketEncryption is rc's bucket's encryption configuration, nil when it
-// has none.
-func (s *server) bucketEncryption(rc *request) (*bucketconfig.Encryption, error) {
-	return s.encryptionConfigOf(rc, rc.op.Bucket)
 }
 
 // encryptionConfigOf is bucket's encryption configuration, nil when it
@@ -106,7 +95,7 @@ func (s *server) encryptionConfigOf(rc *request, bucket string) (*bucketconfig.E
 // bucket whose encryption configuration blocks SSE-C
 // (BlockedEncryptionTypes): 403 AccessDenied, as S3 answers.
 func (s *server) customerKeysAllowed(rc *request) error {
-	c, err := s.bucketEncryption(rc)
+	c, err := s.encryptionConfigOf(rc, rc.op.Bucket)
 	if c == nil || err != nil {
 		return err
 	}
