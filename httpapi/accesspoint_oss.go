@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -215,12 +214,9 @@ func (s *server) getAccessPoint(rc *request) error {
 	return rc.d.writeDoc(rc.w, http.StatusOK, "GetAccessPointResult", doc)
 }
 
-// updateNamedAccessPoint changes the access point the request names.
-func (s *server) updateNamedAccessPoint(rc *request, change func(ap *bucketconfig.AccessPoint) error) error {
-	b, ap, err := s.namedAccessPoint(rc)
-	if err != nil {
-		return err
-	}
+// updateAccessPoint changes access point ap of bucket b (as
+// namedAccessPoint found it) in one step with its account's others.
+func (s *server) updateAccessPoint(rc *request, b engine.BucketInfo, ap bucketconfig.AccessPoint, change func(ap *bucketconfig.AccessPoint) error) error {
 	return s.eng.UpdateAccessPoints(rc.ctx, b.Owner, func(cur []bucketconfig.AccessPoint) ([]bucketconfig.AccessPoint, error) {
 		next := slices.Clone(cur)
 		for i := range next {
@@ -233,7 +229,8 @@ func (s *server) updateNamedAccessPoint(rc *request, change func(ap *bucketconfi
 }
 
 func (s *server) putAccessPointPublicAccessBlock(rc *request) error {
-	if _, _, err := s.namedAccessPoint(rc); err != nil {
+	b, ap, err := s.namedAccessPoint(rc)
+	if err != nil {
 		return err
 	}
 	data, err := rc.readDocument(s.cfg.MaxXMLBody, digestsOptional)
@@ -244,7 +241,7 @@ func (s *server) putAccessPointPublicAccessBlock(rc *request) error {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
 		return errorf("MalformedXML", "")
 	}
-	if err := s.updateNamedAccessPoint(rc, func(ap *bucketconfig.AccessPoint) error {
+	if err := s.updateAccessPoint(rc, b, ap, func(ap *bucketconfig.AccessPoint) error {
 		ap.BlockPublicAccess = doc.BlockPublicAccess
 		return nil
 	}); err != nil {
@@ -262,7 +259,11 @@ func (s *server) getAccessPointPublicAccessBlock(rc *request) error {
 }
 
 func (s *server) deleteAccessPointPublicAccessBlock(rc *request) error {
-	if err := s.updateNamedAccessPoint(rc, func(ap *bucketconfig.AccessPoint) error {
+	b, ap, err := s.namedAccessPoint(rc)
+	if err != nil {
+		return err
+	}
+	if err := s.updateAccessPoint(rc, b, ap, func(ap *bucketconfig.AccessPoint) error {
 		ap.BlockPublicAccess = false
 		return nil
 	}); err != nil {
@@ -329,10 +330,10 @@ func (s *server) deleteAccessPoint(rc *request) error {
 	return writeEmpty(rc, http.StatusNoContent)
 }
 
-// setAccessPointPolicy stores doc as the policy of the access point the
-// request names ("" removes it).
-func (s *server) setAccessPointPolicy(rc *request, doc string, public bool) error {
-	return s.updateNamedAccessPoint(rc, func(ap *bucketconfig.AccessPoint) error {
+// setAccessPointPolicy stores doc as the policy of access point ap of
+// bucket b ("" removes it).
+func (s *server) setAccessPointPolicy(rc *request, b engine.BucketInfo, ap bucketconfig.AccessPoint, doc string, public bool) error {
+	return s.updateAccessPoint(rc, b, ap, func(ap *bucketconfig.AccessPoint) error {
 		if public && ap.BlockPublicAccess {
 			return errorf("AccessDenied", "The access point's Block Public Access refuses a public policy.")
 		}
@@ -342,7 +343,7 @@ func (s *server) setAccessPointPolicy(rc *request, doc string, public bool) erro
 }
 
 func (s *server) putAccessPointPolicy(rc *request) error {
-	_, ap, err := s.namedAccessPoint(rc)
+	b, ap, err := s.namedAccessPoint(rc)
 	if err != nil {
 		return err
 	}
@@ -354,7 +355,7 @@ func (s *server) putAccessPointPolicy(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.setAccessPointPolicy(rc, string(data), p.IsPublic()); err != nil {
+	if err := s.setAccessPointPolicy(rc, b, ap, string(data), p.IsPublic()); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusOK)
@@ -402,16 +403,15 @@ func (s *server) getAccessPointPolicy(rc *request) error {
 	if ap.Policy == "" {
 		return errorf("NoSuchAccessPointPolicy", "").with("AccessPointName", ap.Name)
 	}
-	h := rc.w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(ap.Policy)))
-	rc.w.WriteHeader(http.StatusOK)
-	_, err = io.WriteString(rc.w, ap.Policy)
-	return err
+	return writePolicyDoc(rc, ap.Policy)
 }
 
 func (s *server) deleteAccessPointPolicy(rc *request) error {
-	if err := s.setAccessPointPolicy(rc, "", false); err != nil {
+	b, ap, err := s.namedAccessPoint(rc)
+	if err != nil {
+		return err
+	}
+	if err := s.setAccessPointPolicy(rc, b, ap, "", false); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusNoContent)

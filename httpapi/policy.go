@@ -255,13 +255,7 @@ var policyRow = &configRow{
 	parse: parseBucketPolicy,
 	// The document is JSON, answered as stored.
 	write: func(rc *request, c bucketconfig.Config) error {
-		doc := c.(*bucketconfig.Policy).Document
-		h := rc.w.Header()
-		h.Set("Content-Type", "application/json")
-		h.Set("Content-Length", strconv.Itoa(len(doc)))
-		rc.w.WriteHeader(http.StatusOK)
-		_, err := io.WriteString(rc.w, doc)
-		return err
+		return writePolicyDoc(rc, c.(*bucketconfig.Policy).Document)
 	},
 	missing: func(rc *request) (any, error) {
 		return nil, errorf("NoSuchBucketPolicy", "").with("BucketName", rc.op.Bucket)
@@ -291,6 +285,16 @@ func parseBucketPolicy(rc *request, data []byte) (bucketconfig.Config, error) {
 	c := &bucketconfig.Policy{Language: w.lang.String(), Document: string(data)}
 	c.Parsed(func(*bucketconfig.Policy) (any, error) { return p, nil })
 	return c, nil
+}
+
+// writePolicyDoc answers a stored policy document, JSON, as it was put.
+func writePolicyDoc(rc *request, doc string) error {
+	h := rc.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(doc)))
+	rc.w.WriteHeader(http.StatusOK)
+	_, err := io.WriteString(rc.w, doc)
+	return err
 }
 
 // parsePolicyDoc parses a policy document of lang attached to bucket,
