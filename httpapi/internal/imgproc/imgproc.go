@@ -73,9 +73,6 @@ type budget struct {
 
 // spend counts n pixel operations against the request's budget.
 func (st *state) spend(n int64) error {
-	if st.budget == nil {
-		st.budget = &budget{}
-	}
 	st.budget.work += n
 	if st.budget.work > maxWork {
 		return &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The processing asked for is more than %d pixel operations.", maxWork), EC: "0040-00000009"}
@@ -219,12 +216,12 @@ func (p *Pipeline) Apply(src []byte) (Result, error) {
 	if cfg.Width > maxSide || cfg.Height > maxSide || cfg.Width*cfg.Height > maxPixels {
 		return Result{}, &Error{Code: "ImageTooLarge", Message: fmt.Sprintf("The image is %dx%d: at most %d pixels a side and %d in all.", cfg.Width, cfg.Height, maxSide, maxPixels), EC: "0040-00000009"}
 	}
-	st := &state{srcFormat: formatName(format), size: int64(len(src)), raw: src, load: p.Load}
+	st := &state{srcFormat: formatName(format), size: int64(len(src)), raw: src, load: p.Load, budget: &budget{}}
 	st.outFormat = st.srcFormat
 	if format == "gif" {
 		// Frames are counted before any is decoded.
 		if st.frames = gifFrames(src); st.frames > 1 && !p.describesOnly() {
-			return p.applyAnimated(src, cfg, st.frames)
+			return p.applyAnimated(src, cfg, st.frames, st.budget)
 		}
 	}
 	if st.img, _, err = image.Decode(bytes.NewReader(src)); err != nil {
@@ -251,7 +248,7 @@ var animatedActions = map[string]bool{"resize": true, "crop": true, "rotate": tr
 // drawn onto the canvas as the frames before it left it (their disposal
 // methods), processed whole, then mapped back to its palette; the output
 // keeps the delays and the loop count.
-func (p *Pipeline) applyAnimated(src []byte, cfg image.Config, frames int) (Result, error) {
+func (p *Pipeline) applyAnimated(src []byte, cfg image.Config, frames int, spent *budget) (Result, error) {
 	for _, a := range p.actions {
 		if !animatedActions[a.name] {
 			return Result{}, notImplemented("Processing animated images with %s is not implemented (resize, crop and rotate are).", a.name)
@@ -267,7 +264,6 @@ func (p *Pipeline) applyAnimated(src []byte, cfg image.Config, frames int) (Resu
 	canvas := image.NewRGBA(image.Rect(0, 0, g.Config.Width, g.Config.Height))
 	out := &gif.GIF{LoopCount: g.LoopCount}
 	marks := map[string]image.Image{} // watermarks, read once for every frame
-	spent := &budget{}                // by every frame
 	for i, fr := range g.Image {
 		var saved *image.RGBA
 		disposal := byte(0)

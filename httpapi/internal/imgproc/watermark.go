@@ -76,7 +76,6 @@ func parseWatermark(list []string) (func(*state) error, error) {
 			if err := runActions(ws, chain.actions); err != nil {
 				return err
 			}
-			st.budget = ws.budget
 			mark = ws.img
 		}
 		st.img = pl.draw(st.img, mark, false)
@@ -188,9 +187,6 @@ func (st *state) watermark(key string) (image.Image, error) {
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width*cfg.Height > maxPixels {
 		return nil, &Error{Code: "WatermarkError", Message: "The watermark image is not an image this server processes.", EC: "0040-00000027"}
-	}
-	if st.budget == nil {
-		st.budget = &budget{}
 	}
 	if st.budget.marks += int64(cfg.Width) * int64(cfg.Height); st.budget.marks > maxMarkPixels {
 		return nil, &Error{Code: "WatermarkError", Message: fmt.Sprintf("The watermark images of one request are more than %d pixels in all.", maxMarkPixels), EC: "0040-00000027"}
