@@ -121,13 +121,23 @@ func (e *Engine) AccessPoints(ctx context.Context, account string) ([]bucketconf
 	points := c.(*bucketconfig.AccessPoints).Points
 	out := points[:0:0]
 	for _, p := range points {
-		if b, err := e.Bucket(ctx, p.Bucket); err == nil && b.ID == p.BucketID {
-			out = append(out, p)
-		} else if err != nil && !errors.Is(err, ErrNoSuchBucket) {
+		if live, err := e.accessPointLive(ctx, p); err != nil {
 			return nil, err
+		} else if live {
+			out = append(out, p)
 		}
 	}
 	return out, nil
+}
+
+// accessPointLive reports whether p's bucket is the one it was made for
+// (not deleted, nor deleted and made again).
+func (e *Engine) accessPointLive(ctx context.Context, p bucketconfig.AccessPoint) (bool, error) {
+	b, err := e.Bucket(ctx, p.Bucket)
+	if errors.Is(err, ErrNoSuchBucket) {
+		return false, nil
+	}
+	return err == nil && b.ID == p.BucketID, err
 }
 
 // AccessPointByAlias returns the access point an alias names and the
@@ -158,10 +168,8 @@ func (e *Engine) AccessPointByAlias(ctx context.Context, alias string) (account 
 		}
 		// Only this one's bucket is looked up: a request through an
 		// alias pays one bucket read, whatever the account holds.
-		if b, err := e.Bucket(ctx, p.Bucket); err == nil && b.ID == p.BucketID {
-			return account, p, nil
-		} else if err != nil && !errors.Is(err, ErrNoSuchBucket) {
-			return "", ap, err
+		if live, err := e.accessPointLive(ctx, p); err != nil || live {
+			return account, p, err
 		}
 		break
 	}

@@ -116,13 +116,16 @@ func (e *Engine) sweepAnnotations(ctx context.Context) (int, error) {
 			return true, nil
 		}
 		return err == nil && !bytes.Equal(annotationIdentity(rec.info), id), err
-	})
+	}, nil)
 }
 
 // sweepPrefix deletes, in one batch, the records under prefix that stale
 // (given each key without the prefix, and its value) reports, and
-// returns how many.
-func (e *Engine) sweepPrefix(ctx context.Context, prefix []byte, stale func(k, v []byte) (bool, error)) (int, error) {
+// returns how many. Each key the scan found stale is decided again under
+// the write lock, on its value then, so a record written anew meanwhile
+// stays. del, when set, deletes a record and what goes with it (else the
+// record alone).
+func (e *Engine) sweepPrefix(ctx context.Context, prefix []byte, stale func(k, v []byte) (bool, error), del func(m *mutation, k []byte) error) (int, error) {
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
 		return 0, err
@@ -141,22 +144,37 @@ func (e *Engine) sweepPrefix(ctx context.Context, prefix []byte, stale func(k, v
 	if err := it.Close(); err != nil {
 		return 0, err
 	}
-	return e.deleteStale(ctx, gone)
-}
-
-// deleteStale deletes the keys a sweep found stale, in one batch, and
-// returns how many.
-func (e *Engine) deleteStale(ctx context.Context, stale [][]byte) (int, error) {
-	if len(stale) == 0 {
+	if len(gone) == 0 {
 		return 0, ctx.Err()
 	}
-	err := e.applyCtx(ctx, func(m *mutation) error {
-		for _, k := range stale {
-			if err := m.b.Delete(k, nil); err != nil {
+	if del == nil {
+		del = func(m *mutation, k []byte) error { return m.b.Delete(k, nil) }
+	}
+	n := 0
+	err = e.applyCtx(ctx, func(m *mutation) error {
+		for _, k := range gone {
+			v, found, err := get(e.db, k)
+			if err != nil {
 				return err
 			}
+			if !found {
+				continue
+			}
+			if drop, err := stale(k[len(prefix):], v); err != nil || !drop {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if err := del(m, k); err != nil {
+				return err
+			}
+			n++
 		}
 		return nil
 	})
-	return len(stale), err
+	if err != nil {
+		return 0, err // nothing was deleted
+	}
+	return n, nil
 }

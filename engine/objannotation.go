@@ -557,85 +557,18 @@ func (e *Engine) ListObjectAnnotations(ctx context.Context, bucket, key string, 
 // sweepObjAnnotations deletes the annotations whose version is gone or was
 // replaced.
 func (e *Engine) sweepObjAnnotations(ctx context.Context) (int, error) {
-	// stale says whether the record k (without "T/") of value v belongs to
-	// no version that exists now.
-	stale := func(r pebble.Reader, k, v []byte) (bool, error) {
+	return e.sweepPrefix(ctx, []byte(prefixObjAnnotation), func(k, v []byte) (bool, error) {
 		bucket, key, vid, _, good := parseObjAnnotationKey(k)
 		id, _, ok := splitAnnotation(v)
 		if !good || !ok {
 			return true, nil
 		}
-		loc, found, err := e.findVersion(r, bucket, key, vid, false)
+		loc, found, err := e.findVersion(e.db, bucket, key, vid, false)
 		if errors.Is(err, ErrInvalidVersionID) {
 			return true, nil
 		}
 		return err == nil && (!found || !bytes.Equal(annotationIdentity(loc.rec.info), id)), err
-	}
-	var gone [][]byte
-	if _, err := e.sweepPrefix(ctx, []byte(prefixObjAnnotation), func(k, v []byte) (bool, error) {
-		drop, err := stale(e.db, k, v)
-		if drop {
-			gone = append(gone, append([]byte(prefixObjAnnotation), k...))
-		}
-		return false, err
-	}); err != nil {
-		return 0, err
-	}
-	// Each decided again under the write lock: a put may have written the
-	// name anew for the version that replaced the old one.
-	n := 0
-	if len(gone) > 0 {
-		err := e.applyCtx(ctx, func(m *mutation) error {
-			for _, k := range gone {
-				v, found, err := get(e.db, k)
-				if err != nil {
-					return err
-				}
-				if !found {
-					continue
-				}
-				if drop, err := stale(e.db, k[len(prefixObjAnnotation):], v); err != nil {
-					return err
-				} else if drop {
-					if err := deleteAnnotation(m, k); err != nil {
-						return err
-					}
-					n++
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return 0, err // nothing was deleted
-		}
-	}
-	// The payloads of the records just deleted (or of none), each checked
-	// again under the write lock: a put may have written the name anew
-	// since. The count is of annotations.
-	var orphans [][]byte
-	if _, err := e.sweepPrefix(ctx, []byte(prefixObjPayload), func(k, _ []byte) (bool, error) {
-		_, found, err := get(e.db, append([]byte(prefixObjAnnotation), k...))
-		if err == nil && !found {
-			orphans = append(orphans, append([]byte(prefixObjPayload), k...))
-		}
-		return false, err
-	}); err != nil || len(orphans) == 0 {
-		return n, err
-	}
-	return n, e.applyCtx(ctx, func(m *mutation) error {
-		for _, w := range orphans {
-			_, found, err := get(e.db, append([]byte(prefixObjAnnotation), w[len(prefixObjPayload):]...))
-			if err != nil {
-				return err
-			}
-			if !found {
-				if err := m.b.Delete(w, nil); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	}, deleteAnnotation)
 }
 
 // copyAnnotations copies the annotations of version src (only the one
