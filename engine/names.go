@@ -4,14 +4,18 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
 // ValidateBucketName reports whether name can name a bucket: 3 to 63
 // characters of a-z, 0-9, '.', '-' and '_', beginning and ending with a
-// letter or digit. These are the rules every wire protocol shares (Sina's
-// SCS allows '_'; all are safe as key prefixes); a protocol's stricter
-// rules are its own business. The error wraps ErrInvalidBucketName and says what is
-// wrong.
+// letter or digit, not ending with "-ossalias" (OSS access point aliases
+// end so and are resolved before bucket names: a bucket may not take one,
+// in any protocol). These are the rules every wire protocol shares
+// (Sina's SCS allows '_'; all are safe as key prefixes); a protocol's
+// stricter rules are its own business. The error wraps
+// ErrInvalidBucketName and says what is wrong.
 func ValidateBucketName(name string) error {
 	bad := func(why string) error {
 		return fmt.Errorf("%w: %q %s", ErrInvalidBucketName, name, why)
@@ -27,6 +31,9 @@ func ValidateBucketName(name string) error {
 	}
 	if !isAlnum(name[0]) || !isAlnum(name[len(name)-1]) {
 		return bad("must begin and end with a letter or digit")
+	}
+	if strings.HasSuffix(name, bucketconfig.AliasSuffix) {
+		return bad("ends as access point aliases do (" + bucketconfig.AliasSuffix + ")")
 	}
 	return nil
 }

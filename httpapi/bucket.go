@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -189,10 +188,11 @@ func (s *server) createBucket(rc *request) error {
 	if v := rc.header("bucket-object-lock-enabled"); v != "" {
 		opts.ObjectLock = headerTrue(v) // objlock.go
 	}
-	if strings.HasSuffix(rc.addressedBucket(), bucketconfig.AliasSuffix) {
-		// OSS access point aliases end so: no bucket may take one, in
-		// any dialect (a retired alias must not be squatted).
-		return errorf("InvalidBucketName", "Bucket names cannot end with %s: it ends access point aliases.", bucketconfig.AliasSuffix).with("BucketName", rc.addressedBucket())
+	if rc.alias != "" {
+		// The name is an access point's alias (the engine refuses every
+		// name ending as aliases do; this one already stands for its
+		// access point's bucket).
+		return errorf("InvalidBucketName", "Bucket names cannot end with %s: it ends access point aliases.", bucketconfig.AliasSuffix).with("BucketName", rc.alias)
 	}
 	if err := rc.d.bucketName(rc.op.Bucket); err != nil {
 		return err

@@ -198,6 +198,8 @@ func testBuckets(t *testing.T, s Subject) {
 	require.Equal(t, []string{"alpha-2", "mid-3", "zeta-1"}, names)
 	require.NoError(t, s.HeadBucket(ctx, "mid-3"))
 	requireCode(t, s, s.HeadBucket(ctx, "no-such-bucket"), "NoSuchBucket")
+	// Names ending as OSS access point aliases do are no bucket's.
+	requireCode(t, s, s.CreateBucket(ctx, "squat-ossalias"), "InvalidBucketName")
 
 	require.NoError(t, s.DeleteBucket(ctx, "mid-3"))
 	requireCode(t, s, s.DeleteBucket(ctx, "mid-3"), "NoSuchBucket")

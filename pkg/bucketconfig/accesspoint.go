@@ -98,13 +98,3 @@ func (c *AccessPoints) Validate() error {
 	}
 	return nil
 }
-
-// Find returns the access point named name.
-func (c *AccessPoints) Find(name string) (AccessPoint, bool) {
-	for _, p := range c.Points {
-		if p.Name == name {
-			return p, true
-		}
-	}
-	return AccessPoint{}, false
-}
