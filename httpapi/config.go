@@ -153,6 +153,7 @@ var configRows = []*configRow{
 	responseHeaderRow,       // responseheader_oss.go
 	quotaRow,                // quota_oss.go
 	logFieldsRow,            // logfields_oss.go
+	qosRow,                  // qos_oss.go
 	policyRow,               // policy.go
 	refererRow,              // referer.go
 	requestPaymentRow,       // referer.go

@@ -203,10 +203,16 @@ var codes = map[string]codeRow{
 	"AccessPointAlreadyExists":                         {status: 409, message: "The account already has an access point of this name."},
 	"TooManyAccessPoints":                              {status: 400, message: "An account may have at most 1,000 access points, and a bucket at most 100."},
 	"StorageQuotaExceeded":                             {status: 403, message: "The bucket's storage quota is exceeded."},
-	"MetaQueryNotExist":                                {status: 404, message: "The bucket has no metadata index: open it with OpenMetaQuery first."},
-	"MetaQueryAlreadyExist":                            {status: 409, message: "The bucket's metadata index is already open."},
-	"NoSuchOverwriteConfiguration":                     {status: 404, message: "The bucket has no overwrite configuration."},
-	"NoSuchWORMConfiguration":                          {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},
+	// QoS (qos_oss.go): OSS's codes and messages (its 503 page); S3 and
+	// Sina answer SlowDown.
+	"NoSuchQoSConfiguration":           {status: 404, message: "The bucket has no QoS configuration."},
+	"TotalQpsLimitExceeded":            {status: 503, message: "Max total qps limit is exceeded", oss: dialectCode{ec: "0004-00000302"}},
+	"UploadTrafficRateLimitExceeded":   {status: 503, message: "Please reduce your upload request traffic"},
+	"DownloadTrafficRateLimitExceeded": {status: 503, message: "Please reduce your download request traffic"},
+	"MetaQueryNotExist":                {status: 404, message: "The bucket has no metadata index: open it with OpenMetaQuery first."},
+	"MetaQueryAlreadyExist":            {status: 409, message: "The bucket's metadata index is already open."},
+	"NoSuchOverwriteConfiguration":     {status: 404, message: "The bucket has no overwrite configuration."},
+	"NoSuchWORMConfiguration":          {status: 404, message: "The WORM Configuration does not exist.", oss: dialectCode{ec: "0027-00000001"}},
 	// CORS and website (cors.go, website.go).
 	"AccessForbidden":            {status: 403, message: "CORSResponse: This CORS request is not allowed."},
 	"NoSuchCORSConfiguration":    {status: 404, message: "The CORS configuration does not exist", oss: dialectCode{message: "The CORS Configuration does not exist."}},

@@ -37,6 +37,11 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 	if err != nil {
 		panic(fmt.Sprintf("httpapi: New: %v", err))
 	}
+	if q := cfg.AccountQoS; q != nil {
+		if err := q.Validate(); err != nil {
+			panic(fmt.Sprintf("httpapi: New: AccountQoS: %v", err))
+		}
+	}
 	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength, dir: dir}
 	s.names.Store(ownerID(cfg.Owner), cfg.Owner)
 	s.corsDefault = defaultCORS(cfg.CORSAllowOrigins)
@@ -52,8 +57,10 @@ type server struct {
 	dates dateCache // the Date header of the current second
 	// apPolicies holds the parsed access point policies (accesspoint_oss.go).
 	apPolicies apPolicyCache
-	maxKey     int
-	keys       sigv4.KeyCache
+	// qos holds the meters of the buckets with QoS settings (qos_oss.go).
+	qos    qosMeters
+	maxKey int
+	keys   sigv4.KeyCache
 	// dir holds the users and temporary credentials (users.go).
 	dir Directory
 	// cnameIdx maps the buckets' bound custom domains to them (cname_oss.go).
@@ -105,6 +112,9 @@ type request struct {
 	// pace holds the transfer to the traffic limit the request asked for
 	// (traffic.go); nil: none.
 	pace *pacer
+	// qos meters the request's body for its bucket's QoS settings
+	// (qos_oss.go); nil: none.
+	qos *qosUse
 	// bucket is the bucket record, once authorize (or bucketOf) has read it.
 	bucket *engine.BucketInfo
 	// errCode and ec are the error the response carries (for the log).
@@ -349,6 +359,9 @@ func (s *server) serve(rc *request) error {
 			return err
 		}
 	} else if err := s.authorize(rc); err != nil {
+		return err
+	}
+	if err := s.admitQoS(rc); err != nil {
 		return err
 	}
 	if err := rc.checkForbidOverwrite(); err != nil {
@@ -634,9 +647,10 @@ type responseWriter struct {
 	status      int
 	bytes       int64
 	wroteHeader bool
-	// pace, when set, reports how long the request was held back
-	// (traffic.go), whatever the answer.
+	// pace and qos, when set, report how long the request was held back
+	// (traffic.go, qos_oss.go), whatever the answer.
 	pace *pacer
+	qos  *qosUse
 	// hide are headers the bucket's rules keep out of the answer
 	// (responseheader_oss.go).
 	hide []string
@@ -648,9 +662,7 @@ func (w *responseWriter) WriteHeader(code int) {
 	if !w.wroteHeader {
 		w.dropHidden()
 		w.status, w.wroteHeader = code, true
-		if w.pace != nil {
-			w.pace.report(w.Header())
-		}
+		reportDelay(w.Header(), w.pace, w.qos)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }

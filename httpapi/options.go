@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
 // Config is the configuration New builds from its Options. The zero value
@@ -201,6 +203,18 @@ type Config struct {
 	// bucket's ownership token (CreateCnameToken), as OSS checks.
 	// Default: the system resolver, each lookup bounded by 5 seconds.
 	LookupTXT func(ctx context.Context, name string) ([]string, error)
+
+	// AccountQoS is every account's limits, as OSS's GetUserQoSInfo
+	// answers them (Gbit/s and requests a second; -1 no limit, 0
+	// nothing allowed): no bucket's QoS settings may exceed them, and,
+	// when set, they are executed over all the requests to each
+	// account's buckets, as a bucket's settings are over its own.
+	// Default (nil): OSS's documented limits of an account in China
+	// (Hangzhou), 20 Gbit/s of uploads and 100 Gbit/s of downloads, 20
+	// of each over the internet, and no limit of requests: answered and
+	// bounding bucket settings, but not metered (one osslite process
+	// moves far less).
+	AccountQoS *bucketconfig.QoS
 }
 
 // TLSRequirement is Config.RequireTLSForSSEC.
@@ -319,6 +333,9 @@ func WithRequireTLSForSSEC(r TLSRequirement) Option {
 func WithCallbacks(rt http.RoundTripper, hosts ...string) Option {
 	return func(c *Config) { c.CallbackTransport, c.CallbackHosts = rt, append(c.CallbackHosts, hosts...) }
 }
+
+// WithAccountQoS sets Config.AccountQoS.
+func WithAccountQoS(q bucketconfig.QoS) Option { return func(c *Config) { c.AccountQoS = &q } }
 
 // WithLookupTXT sets Config.LookupTXT, the resolver PutCname asks.
 func WithLookupTXT(lookup func(ctx context.Context, name string) ([]string, error)) Option {

@@ -7,7 +7,7 @@ import (
 
 // FuzzOSSConfigDocuments feeds arbitrary documents to the parsers of
 // OSS's overwrite protection, HTTPS settings, response header rules,
-// storage quota and user-defined log fields:
+// storage quota, user-defined log fields and QoS:
 // no panic, and what
 // parses survives render -> parse unchanged (rule IDs generated for
 // rules without one included).
@@ -23,12 +23,14 @@ func FuzzOSSConfigDocuments(f *testing.F) {
 		`<QuotaConfiguration><StorageQuota> 7 </StorageQuota><Mode>Warning</Mode><CurrentUsage>3</CurrentUsage></QuotaConfiguration>`,
 		`<UserDefinedLogFieldsConfiguration><HeaderSet><header>h1</header><header>X-Trace</header></HeaderSet><ParamSet><parameter>p_1</parameter></ParamSet></UserDefinedLogFieldsConfiguration>`,
 		`<UserDefinedLogFieldsConfiguration><ParamSet><parameter>p</parameter></ParamSet></UserDefinedLogFieldsConfiguration>`,
+		`<QoSConfiguration><TotalUploadBandwidth>5</TotalUploadBandwidth><IntranetUploadBandwidth>-1</IntranetUploadBandwidth><TotalQps>0</TotalQps></QoSConfiguration>`,
+		`<QoSConfiguration><Region>r</Region><ExtranetQps>7</ExtranetQps></QoSConfiguration>`,
 		`<`, ``,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, row := range []*configRow{overwriteRow, httpsRow, responseHeaderRow, quotaRow, logFieldsRow} {
+		for _, row := range []*configRow{overwriteRow, httpsRow, responseHeaderRow, quotaRow, logFieldsRow, qosRow} {
 			c, err := row.parse(nil, data)
 			if err != nil || c == nil {
 				continue

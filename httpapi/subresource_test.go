@@ -106,12 +106,12 @@ func TestUnimplementedAfterAuth(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	must(t, f.eng.CreateBucket(context.Background(), "unimpl", engine.BucketOptions{}))
 	for _, sign := range []string{"v4", "oss-v4", "oss-v1"} {
-		r := f.do(t, raw{method: "GET", path: "/unimpl?qosInfo", sign: sign})
+		r := f.do(t, raw{method: "GET", path: "/unimpl?requesterQosInfo", sign: sign})
 		require.Equal(t, http.StatusNotImplemented, r.StatusCode, "%s: %s", sign, r.body)
-		r = f.do(t, raw{method: "GET", path: "/nope-bucket?qosInfo", sign: sign})
+		r = f.do(t, raw{method: "GET", path: "/nope-bucket?requesterQosInfo", sign: sign})
 		require.Equal(t, http.StatusNotFound, r.StatusCode, "%s: %s", sign, r.body)
 		require.Equal(t, "NoSuchBucket", r.errCode())
-		r = f.do(t, raw{method: "GET", path: "/unimpl?qosInfo", sign: sign, ak: testAK, sk: "wrong-secret"})
+		r = f.do(t, raw{method: "GET", path: "/unimpl?requesterQosInfo", sign: sign, ak: testAK, sk: "wrong-secret"})
 		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: %s", sign, r.body)
 	}
 	// Signature v1 does not cover ?accessmonitor (nor do the SDKs sign

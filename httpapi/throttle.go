@@ -194,11 +194,14 @@ type deadlineWriter struct {
 	armed   bool // a write deadline has been set
 	// pace, when set, holds the body to a traffic limit (traffic.go).
 	pace *pacer
-	ctx  context.Context
+	// qos, when set, meters the body for the bucket's QoS settings
+	// (qos_oss.go).
+	qos *qosUse
+	ctx context.Context
 }
 
 func (s *server) bodyWriter(rc *request) *deadlineWriter {
-	d := &deadlineWriter{w: rc.w, timeout: s.cfg.WriteTimeout, pace: rc.pace, ctx: rc.ctx}
+	d := &deadlineWriter{w: rc.w, timeout: s.cfg.WriteTimeout, pace: rc.pace, qos: rc.qos, ctx: rc.ctx}
 	if d.timeout > 0 {
 		d.ctl = http.NewResponseController(rc.w)
 	}
@@ -241,6 +244,15 @@ func (d *deadlineWriter) Write(p []byte) (int, error) {
 		p = p[n:]
 		if err != nil {
 			return written, err
+		}
+		if d.qos != nil && n > 0 {
+			held := d.qos.held
+			if err := d.qos.take(d.ctx, n); err != nil {
+				return written, err
+			}
+			if d.qos.held > held {
+				d.left = 0 // as for a traffic limit's wait
+			}
 		}
 	}
 	return written, nil

@@ -52,6 +52,11 @@ type trafficRule struct {
 	// moved before its answer (uploads, copies) with the milliseconds
 	// it was held back.
 	delayHeader string
+	// qpsCode, uploadCode and downloadCode answer a request a bucket's
+	// QoS settings refuse (qos_oss.go): over the requests a second, or an
+	// upload or download a zero bandwidth forbids. "" is SlowDown, S3's
+	// answer to a request over a rate, which S3 clients retry.
+	qpsCode, uploadCode, downloadCode string
 }
 
 // ossTraffic is OSS's single-connection bandwidth throttling. The bounds
@@ -64,6 +69,8 @@ var ossTraffic = trafficRule{
 	min: 819200, max: 838860800,
 	badValueEC: "0004-00000502", twiceEC: "0004-00000501",
 	delayHeader: "X-Oss-Qos-Delay-Time",
+	qpsCode:     "TotalQpsLimitExceeded", uploadCode: "UploadTrafficRateLimitExceeded",
+	downloadCode: "DownloadTrafficRateLimitExceeded",
 }
 
 // maxPaceChunk is the most a paced transfer moves at once: the burst a
@@ -76,6 +83,7 @@ const maxPaceChunk = 32 << 10
 // returns body paced; without one it returns body as it is. It allocates
 // nothing when the request names no limit.
 func (rc *request) limitTraffic(body io.Reader) (io.Reader, error) {
+	body = rc.meterUpload(body) // the bucket's QoS settings
 	tr := &rc.d.traffic
 	if tr.header == "" {
 		return body, nil
@@ -167,11 +175,22 @@ func (p *pacer) take(ctx context.Context, n int64) (bool, error) {
 // giveBack uncounts bytes taken that did not move.
 func (p *pacer) giveBack(n int64) { p.moved -= n }
 
-// report adds the delay header to h when bytes moved before the answer
-// (never on a GetObject, whose answer comes first).
-func (p *pacer) report(h http.Header) {
-	if p.delayHeader != "" && p.moved > 0 {
-		h[p.delayHeader] = []string{strconv.FormatInt(p.held.Milliseconds(), 10)}
+// reportDelay adds the dialect's delay header to h when bytes moved
+// before the answer (never on a GetObject, whose answer comes first):
+// the time the request's traffic limit (p) and its bucket's QoS
+// settings (q) held it back; either may be nil. A request its traffic
+// limit paced says so even when it waited for nothing.
+func reportDelay(h http.Header, p *pacer, q *qosUse) {
+	var held time.Duration
+	name := ""
+	if p != nil && p.delayHeader != "" && p.moved > 0 {
+		held, name = p.held, p.delayHeader
+	}
+	if q != nil && q.held > 0 && q.delayHeader != "" {
+		held, name = held+q.held, q.delayHeader
+	}
+	if name != "" {
+		h[name] = []string{strconv.FormatInt(held.Milliseconds(), 10)}
 	}
 }
 

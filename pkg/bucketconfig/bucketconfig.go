@@ -101,6 +101,8 @@ const (
 	// KindAccessPoints is OSS's access points of an account (an account
 	// configuration, engine.UpdateAccessPoints).
 	KindAccessPoints Kind = "access-points"
+	// KindQoS is OSS's throttling of a bucket (?qosInfo).
+	KindQoS Kind = "qos"
 )
 
 // Kinds lists every kind, sorted.
@@ -158,6 +160,7 @@ var kinds = map[Kind]func() Config{
 	KindAnalytics:            func() Config { return &Analytics{} },
 	KindLogFields:            func() Config { return &LogFields{} },
 	KindAccessPoints:         func() Config { return &AccessPoints{} },
+	KindQoS:                  func() Config { return &QoS{} },
 }
 
 // Known reports whether k is a configuration kind.
