@@ -336,3 +336,46 @@ func TestCallbackPresignedURL(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, resp2.StatusCode)
 	require.Contains(t, readAll(t, resp2.Body), "<Code>InvalidArgument</Code>")
 }
+
+// TestCallbackFormLimits: a form's callback is held to the limits of
+// the header and query forms (5 KiB for the callback, 5 KiB for its
+// variables together), and a template whose variables repeat is not
+// rendered past 256 KiB: the object is stored, the client gets 203
+// CallbackFailed, and nothing is sent. (A 20 KB template repeating one
+// 100 KB variable had rendered 250 MB.)
+func TestCallbackFormLimits(t *testing.T) {
+	app := &callbackApp{}
+	srv := newCallbackFake(t, app)
+	form, err := srv.PresignPost("cbbucket", "form/${filename}", fake.PostOptions{Dialect: "oss", KeyPrefix: "form/"})
+	require.NoError(t, err)
+	post := func(fields map[string]string) *http.Response {
+		all := map[string]string{}
+		for k, v := range form.Fields {
+			all[k] = v
+		}
+		for k, v := range fields {
+			all[k] = v
+		}
+		return postForm(t, srv.HTTPClient(), form.URL, all, "f.txt", "data")
+	}
+
+	long := b64JSON(t, map[string]string{"callbackUrl": "http://localhost:8080/cb", "callbackBody": strings.Repeat("a", 5<<10)})
+	resp := post(map[string]string{"callback": long})
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	require.Contains(t, readAll(t, resp.Body), "<Code>InvalidArgument</Code>")
+
+	cb := b64JSON(t, map[string]string{"callbackUrl": "http://localhost:8080/cb", "callbackBody": "v=${x:a}"})
+	resp = post(map[string]string{"callback": cb, "x:a": strings.Repeat("v", 3<<10), "x:b": strings.Repeat("v", 3<<10)})
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	require.Contains(t, readAll(t, resp.Body), "<Code>InvalidArgument</Code>")
+
+	repeat := b64JSON(t, map[string]string{"callbackUrl": "http://localhost:8080/cb", "callbackBody": strings.Repeat("${x:a}", 600)})
+	resp = post(map[string]string{"callback": repeat, "x:a": strings.Repeat("v", 4<<10)})
+	require.Equal(t, 203, resp.StatusCode)
+	body := readAll(t, resp.Body)
+	require.Contains(t, body, "<Code>CallbackFailed</Code>")
+	require.Contains(t, body, "longer than 262144 bytes")
+	app.mu.Lock()
+	require.Empty(t, app.bodies, "no callback sent")
+	app.mu.Unlock()
+}

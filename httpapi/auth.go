@@ -292,8 +292,14 @@ func (rc *request) readBody(limit int64, mode digests) ([]byte, error) {
 	if err := rc.verifyDigests(data, mode); err != nil {
 		return nil, err
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
 		return nil, nil
+	}
+	if trimmed[0] == '<' {
+		if err := checkDocDepth(trimmed); err != nil {
+			return nil, err
+		}
 	}
 	return data, nil
 }

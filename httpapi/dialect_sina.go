@@ -232,16 +232,10 @@ func (s *server) canonicalOfSina(sid string) string {
 	if len(sid) != 20 || !strings.HasPrefix(sid, "SINA") {
 		return sid
 	}
-	found := sid
-	s.names.Range(func(k, _ any) bool {
-		id := k.(string)
-		if len(id) == 64 && strings.EqualFold(id[:16], sid[4:]) {
-			found = id
-			return false
-		}
-		return true
-	})
-	return found
+	if id, ok := s.names.bySinaID(sid[4:]); ok {
+		return id
+	}
+	return sid
 }
 
 // sinaBucketName: S3's rules, but underscores are allowed (the seed's
@@ -534,19 +528,32 @@ func sinaComplete(r io.Reader, max int) ([]completePartXML, error) {
 	if len(trimmed) > 0 && trimmed[0] == '<' {
 		return xmlComplete(bytes.NewReader(data), max)
 	}
-	var parts []struct {
-		PartNumber int    `json:"PartNumber"`
-		ETag       string `json:"ETag"`
-	}
-	if err := decodeLenient(trimmed, &parts); err != nil || len(trimmed) == 0 {
+	// The array is decoded an element at a time, so that a list longer
+	// than max is refused when its element max+1 is reached, not held
+	// whole first (an 8 MiB list of {} is four million elements).
+	dec := json.NewDecoder(bytes.NewReader(lenientJSON(trimmed)))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 		return nil, errMalformedDoc
 	}
-	if len(parts) > max {
-		return nil, errorf("InvalidArgument", "At most %d parts may be completed.", max)
+	var out []completePartXML
+	for dec.More() {
+		if len(out) == max {
+			return nil, errorf("InvalidArgument", "At most %d parts may be completed.", max)
+		}
+		var p struct {
+			PartNumber int    `json:"PartNumber"`
+			ETag       string `json:"ETag"`
+		}
+		if err := dec.Decode(&p); err != nil {
+			return nil, errMalformedDoc
+		}
+		out = append(out, completePartXML{PartNumber: p.PartNumber, ETag: p.ETag})
 	}
-	out := make([]completePartXML, len(parts))
-	for i, p := range parts {
-		out[i] = completePartXML{PartNumber: p.PartNumber, ETag: p.ETag}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
+		return nil, errMalformedDoc
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errMalformedDoc // something after the array
 	}
 	return out, nil
 }

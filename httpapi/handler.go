@@ -43,7 +43,7 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 		}
 	}
 	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength, dir: dir}
-	s.names.Store(ownerID(cfg.Owner), cfg.Owner)
+	s.names.add(ownerID(cfg.Owner), cfg.Owner)
 	s.corsDefault = defaultCORS(cfg.CORSAllowOrigins)
 	s.loadCnames(context.Background())
 	return s
@@ -67,7 +67,7 @@ type server struct {
 	cnameIdx cnameIndex
 	// names maps canonical owner IDs of principals the directory does not
 	// know (permissive mode) to display names (access keys).
-	names sync.Map
+	names seenNames
 	// inflight counts the requests being served (Config.MaxConcurrentRequests).
 	inflight admission
 	// corsDefault is the CORS rule of Config.CORSAllowOrigins (nil: none).
@@ -115,6 +115,9 @@ type request struct {
 	// qos meters the request's body for its bucket's QoS settings
 	// (qos_oss.go); nil: none.
 	qos *qosUse
+	// anonSlot: the request holds one of the anonymous requests'
+	// admissions (Config.MaxAnonymousRequests).
+	anonSlot bool
 	// bucket is the bucket record, once authorize (or bucketOf) has read it.
 	bucket *engine.BucketInfo
 	// errCode and ec are the error the response carries (for the log).
@@ -263,12 +266,12 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		s.finish(rc, reqID, time.Since(start))
 	}()
-	anon := anonymousRequest(r)
-	if !s.inflight.enter(anon, s.cfg.MaxConcurrentRequests, s.cfg.MaxAnonymousRequests) {
+	rc.anonSlot = anonymousRequest(r)
+	if !s.inflight.enter(rc.anonSlot, s.cfg.MaxConcurrentRequests, s.cfg.MaxAnonymousRequests) {
 		s.fail(rc, errorf("SlowDown", ""))
 		return
 	}
-	defer s.inflight.leave(anon)
+	defer func() { s.inflight.leave(rc.anonSlot) }()
 	if err := s.serve(rc); err != nil {
 		s.fail(rc, err)
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/osslite/osslite/pkg/awschunked"
 	"github.com/osslite/osslite/pkg/sigv4"
@@ -60,6 +61,9 @@ func (s *server) intake(rc *request) error {
 		return err
 	}
 	rc.who, rc.auth = c.who, c.sigv4
+	if err := s.admitAnonymous(rc); err != nil {
+		return err
+	}
 	if rc.d.requesterHeader != "" && !rc.who.anonymous {
 		rc.w.Header().Set(rc.d.requesterHeader, s.shownID(rc.d, rc.who.id))
 	}
@@ -76,8 +80,60 @@ func (s *server) permissive(ak string) credentials {
 		return credentials{who: principal{accessKey: ak, id: u.User.CanonicalID}}
 	}
 	c := credentials{who: principal{accessKey: ak, id: ownerID(ak)}}
-	s.names.LoadOrStore(c.who.id, ak)
+	s.names.add(c.who.id, ak)
 	return c
+}
+
+// seenNames remembers the access keys permissive mode has seen, by the
+// canonical ID each acts as (ownerID), for display names and Sina's
+// short user IDs, up to maxSeenNames: the keys a client may make up are
+// endless, so past that an ID is shown as itself.
+type seenNames struct {
+	mu     sync.RWMutex
+	byID   map[string]string // canonical ID -> access key
+	bySina map[string]string // upper-case first 16 hex digits -> canonical ID
+}
+
+const maxSeenNames = 10000
+
+// add remembers that id acts for access key ak, unless it is known or
+// the set is full.
+func (n *seenNames) add(id, ak string) {
+	n.mu.RLock()
+	_, known := n.byID[id]
+	n.mu.RUnlock()
+	if known {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.byID == nil {
+		n.byID, n.bySina = map[string]string{}, map[string]string{}
+	}
+	if _, known := n.byID[id]; known || len(n.byID) >= maxSeenNames {
+		return
+	}
+	n.byID[id] = ak
+	if len(id) == 64 {
+		n.bySina[strings.ToUpper(id[:16])] = id
+	}
+}
+
+// name returns the access key id was seen with.
+func (n *seenNames) name(id string) (string, bool) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	ak, ok := n.byID[id]
+	return ak, ok
+}
+
+// bySinaID returns the canonical ID whose first 16 hex digits are
+// prefix (any case).
+func (n *seenNames) bySinaID(prefix string) (string, bool) {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	id, ok := n.bySina[strings.ToUpper(prefix)]
+	return id, ok
 }
 
 // chunkedBody is an aws-chunked request body being decoded.

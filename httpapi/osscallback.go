@@ -42,8 +42,13 @@ const CallbackKeyPath = "/_osslite/callback-pubkey.pem"
 
 // Callback limits.
 const (
-	// maxCallbackParam is the largest callback or callback-var value.
+	// maxCallbackParam is the largest callback or callback-var value
+	// (a form's callback field, and its x: fields together).
 	maxCallbackParam = 5 << 10
+	// maxCallbackBody is the largest callback body a template renders
+	// to: its variables may repeat, so the body is bounded as it is
+	// rendered, not by its parts.
+	maxCallbackBody = 256 << 10
 	// maxCallbackURLs is the most URLs a callbackUrl may list.
 	maxCallbackURLs = 5
 	// maxCallbackAnswer is the largest answer relayed from the application.
@@ -191,17 +196,28 @@ func (s *server) requestCallback(rc *request) (*uploadCallback, error) {
 // formCallback reads the callback field of a PostObject form; its
 // variables are the form's fields named x:<name>.
 func (s *server) formCallback(rc *request, f *postForm) (*uploadCallback, error) {
-	if !rc.d.behave.uploadCallbacks || f.get("callback") == "" {
+	cb := f.get("callback")
+	if !rc.d.behave.uploadCallbacks || cb == "" {
 		return nil, nil
 	}
-	c, err := s.parseCallback(f.get("callback"))
+	if len(cb) > maxCallbackParam {
+		return nil, errCallback("The callback field must not be longer than %d bytes.", maxCallbackParam)
+	}
+	c, err := s.parseCallback(cb)
 	if err != nil || c == nil {
 		return c, err
 	}
+	size := 0
 	for _, n := range f.names {
 		if l := strings.ToLower(n); strings.HasPrefix(l, "x:") {
-			c.vars[l] = f.values[l]
+			if _, seen := c.vars[l]; !seen {
+				c.vars[l] = f.values[l]
+				size += len(l) + len(f.values[l])
+			}
 		}
+	}
+	if size > maxCallbackParam {
+		return nil, errCallback("The x: fields of the form must not be longer than %d bytes together.", maxCallbackParam)
 	}
 	return c, nil
 }
@@ -312,14 +328,19 @@ func checkTemplate(body string) error {
 // render fills the callback body template: form bodies get URL-encoded
 // values; JSON bodies get JSON-escaped text inside quotes, and a JSON
 // value (string or number) where the variable stands alone.
-func (c *uploadCallback) render(vals map[string]string, numeric map[string]bool) string {
+func (c *uploadCallback) render(vals map[string]string, numeric map[string]bool) (string, error) {
 	var b strings.Builder
 	rest := c.body
 	for {
 		i := strings.Index(rest, "${")
 		if i < 0 {
 			b.WriteString(rest)
-			return b.String()
+		}
+		if b.Len() > maxCallbackBody {
+			return "", fmt.Errorf("the callback body is longer than %d bytes", maxCallbackBody)
+		}
+		if i < 0 {
+			return b.String(), nil
 		}
 		j := strings.IndexByte(rest[i:], '}')
 		b.WriteString(rest[:i])
@@ -359,9 +380,12 @@ func (s *server) answerCallback(rc *request, c *uploadCallback, info engine.Obje
 		"crc64": strconv.FormatUint(info.CRC64, 10), "contentMd5": contentMD5Of(info), "operation": rc.op.Operation,
 		"reqId": rc.w.Header().Get(rc.d.requestIDHeader), "clientIp": clientIP(rc.r),
 	}
-	body := c.render(vals, map[string]bool{"size": true})
-	keyURL := base64.StdEncoding.EncodeToString([]byte(s.publicKeyURL(rc)))
-	answer, cerr := s.sendCallback(rc.ctx, c, key, keyURL, body)
+	body, cerr := c.render(vals, map[string]bool{"size": true})
+	var answer []byte
+	if cerr == nil {
+		keyURL := base64.StdEncoding.EncodeToString([]byte(s.publicKeyURL(rc)))
+		answer, cerr = s.sendCallback(rc.ctx, c, key, keyURL, body)
+	}
 	if cerr != nil {
 		return errorf("CallbackFailed", "%s", cerr.Error())
 	}

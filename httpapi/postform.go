@@ -93,6 +93,7 @@ func readPostForm(body io.Reader, contentType string, maxFields int64) (*postFor
 	br := &budgetReader{r: body, n: maxFields, on: true}
 	mr := multipart.NewReader(br, boundary)
 	f := &postForm{values: map[string]string{}}
+	sent := map[string][]string{} // the values of each field, as sent
 	fail := func(err error) error {
 		if errors.Is(err, errPostPreData) {
 			return errorf("MaxPostPreDataLengthExceededError", "")
@@ -124,6 +125,9 @@ func readPostForm(body io.Reader, contentType string, maxFields int64) (*postFor
 			}
 			f.fileName, f.fileType, f.file = fn, p.Header.Get("Content-Type"), p
 			br.on = false
+			for name, vs := range sent { // joined once: joining at each repeat would be quadratic
+				f.values[name] = strings.Join(vs, ",")
+			}
 			return f, nil
 		}
 		v, err := io.ReadAll(io.LimitReader(p, maxPostField+1))
@@ -133,12 +137,10 @@ func readPostForm(body io.Reader, contentType string, maxFields int64) (*postFor
 		if len(v) > maxPostField {
 			return nil, errorf("MaxPostPreDataLengthExceededError", "Your POST request field %s is larger than %d bytes.", name, maxPostField)
 		}
-		if old, ok := f.values[lower]; ok {
-			f.values[lower] = old + "," + string(v)
-		} else {
-			f.values[lower] = string(v)
+		if _, ok := sent[lower]; !ok {
 			f.names = append(f.names, name)
 		}
+		sent[lower] = append(sent[lower], string(v))
 	}
 }
 

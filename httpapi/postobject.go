@@ -256,6 +256,9 @@ func (s *server) postObject(rc *request) error {
 		return err
 	}
 	rc.who = who
+	if err := s.admitAnonymous(rc); err != nil {
+		return err
+	}
 	if rc.d.requesterHeader != "" && !who.anonymous {
 		rc.w.Header().Set(rc.d.requesterHeader, rc.d.userID(who.id))
 	}
@@ -263,14 +266,19 @@ func (s *server) postObject(rc *request) error {
 		return missingField("key")
 	}
 	sent := f.get("key")
-	key := strings.ReplaceAll(sent, "${filename}", f.fileName)
+	// The key's length is known before ${filename} is expanded: a key
+	// too long is refused without being made (a 20 KiB field of
+	// ${filename}s times a 1 MiB file name would be gigabytes).
+	const filenameVar = "${filename}"
+	size := len(sent) + strings.Count(sent, filenameVar)*(len(f.fileName)-len(filenameVar))
+	if max := rc.maxKey(s); size > max {
+		return errorf("KeyTooLongError", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(max))
+	}
+	key := strings.ReplaceAll(sent, filenameVar, f.fileName)
 	if key == "" {
 		return errorf("InvalidArgument", "User key must have a length greater than 0.").with("ArgumentName", "key").with("ArgumentValue", "")
 	}
 	rc.op.Key = key
-	if max := rc.maxKey(s); len(key) > max {
-		return errorf("KeyTooLongError", "").with("Size", strconv.Itoa(len(key))).with("MaxSizeAllowed", strconv.Itoa(max))
-	}
 	lo, hi := int64(0), int64(-1)
 	switch {
 	case f.has("policy"):

@@ -173,57 +173,74 @@ func TestQoSZeroBandwidth(t *testing.T) {
 // together: two concurrent 48 MiB uploads at 1 Gbit/s (125 MB/s) take
 // at least their sum's time, where each alone at the rate would take
 // half, and say how long they were held (x-oss-qos-delay-time); a
-// download is held the same way.
+// download is held the same way. The same transfers to a bucket without
+// settings are timed first: where this machine (or the race detector)
+// moves them slower than the rate anyway, there is nothing to hold back
+// and the test says so instead of asserting.
 func TestQoSBandwidth(t *testing.T) {
 	if testing.Short() {
-		t.Skip("moves 144 MiB at 1 Gbit/s")
+		t.Skip("moves 240 MiB, 144 MiB of it at 1 Gbit/s")
 	}
 	f := newFixture(t, fixtureOptions{})
 	ctx := context.Background()
 	must(t, f.eng.CreateBucket(ctx, "paced", engine.BucketOptions{}))
+	must(t, f.eng.CreateBucket(ctx, "free", engine.BucketOptions{}))
 	putQoS(t, f, "paced", "<TotalUploadBandwidth>1</TotalUploadBandwidth><ExtranetDownloadBandwidth>1</ExtranetDownloadBandwidth>")
 	c := f.ossV1(t, testAK, testSK)
-	b, err := c.Bucket("paced")
-	require.NoError(t, err)
 
 	const size = 48 << 20
 	const rate = 125e6 // bytes a second
 	body := bytes.Repeat([]byte("q"), size)
-	start := time.Now()
-	var wg sync.WaitGroup
-	delays := make([]string, 2)
-	errs := make([]error, 2)
-	for i := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var h http.Header
-			errs[i] = b.PutObject("big"+strconv.Itoa(i), bytes.NewReader(body), oss1.GetResponseHeader(&h))
-			delays[i] = h.Get("X-Oss-Qos-Delay-Time")
-		}()
+	uploads := func(bucket string) (time.Duration, []string) {
+		b, err := c.Bucket(bucket)
+		require.NoError(t, err)
+		start := time.Now()
+		var wg sync.WaitGroup
+		delays := make([]string, 2)
+		errs := make([]error, 2)
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var h http.Header
+				errs[i] = b.PutObject("big"+strconv.Itoa(i), bytes.NewReader(body), oss1.GetResponseHeader(&h))
+				delays[i] = h.Get("X-Oss-Qos-Delay-Time")
+			}()
+		}
+		wg.Wait()
+		require.NoError(t, errs[0])
+		require.NoError(t, errs[1])
+		return time.Since(start), delays
 	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	require.NoError(t, errs[0])
-	require.NoError(t, errs[1])
-	minimum := time.Duration(2*size/rate*float64(time.Second)) - 100*time.Millisecond
-	require.GreaterOrEqual(t, elapsed, minimum, "two uploads sharing 1 Gbit/s")
+	atRate := time.Duration(2 * size / rate * float64(time.Second))
+	free, delays := uploads("free")
+	require.Equal(t, []string{"", ""}, delays, "no settings, no delay")
+	elapsed, delays := uploads("paced")
+	if free > atRate*3/4 {
+		t.Skipf("two uploads without settings took %v, the rate %v: nothing to hold back here", free, atRate)
+	}
+	require.GreaterOrEqual(t, elapsed, atRate-100*time.Millisecond, "two uploads sharing 1 Gbit/s")
 	held := 0
 	for _, d := range delays {
+		if d == "" {
+			continue // this one never ran ahead of the rate
+		}
 		n, err := strconv.Atoi(d)
 		require.NoError(t, err, "x-oss-qos-delay-time %q", d)
 		held += n
 	}
-	require.Greater(t, held, 100, "milliseconds held, together")
+	require.Greater(t, held, 100, "milliseconds held, together: %q", delays)
 
-	start = time.Now()
+	b, err := c.Bucket("paced")
+	require.NoError(t, err)
+	start := time.Now()
 	rd, err := b.GetObject("big0")
 	require.NoError(t, err)
 	n, err := io.Copy(io.Discard, rd)
 	require.NoError(t, err)
 	require.NoError(t, rd.Close())
 	require.Equal(t, int64(size), n)
-	require.GreaterOrEqual(t, time.Since(start), time.Duration(size/rate*float64(time.Second))-100*time.Millisecond)
+	require.GreaterOrEqual(t, time.Since(start), atRate/2-100*time.Millisecond)
 }
 
 // TestAccountQoS: Config.AccountQoS is what GetUserQoSInfo answers,

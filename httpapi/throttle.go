@@ -52,6 +52,32 @@ func (a *admission) enter(anon bool, maxAll, maxAnon int) bool {
 	return true
 }
 
+// becomeAnonymous counts a request admitted as signed among the
+// anonymous ones after all, unless their cap is reached.
+func (a *admission) becomeAnonymous(maxAnon int) bool {
+	if n := a.anon.Add(1); maxAnon > 0 && n > int64(maxAnon) {
+		a.anon.Add(-1)
+		return false
+	}
+	return true
+}
+
+// admitAnonymous holds rc, found to be anonymous once its credentials
+// were read, to the anonymous requests' cap: anonymousRequest judged it
+// from the raw request only, which a request without credentials can
+// make look signed (an Authorization header or a query parameter whose
+// name ends in signature). One more than the cap is 503 SlowDown.
+func (s *server) admitAnonymous(rc *request) error {
+	if rc.anonSlot || !rc.who.anonymous {
+		return nil
+	}
+	if !s.inflight.becomeAnonymous(s.cfg.MaxAnonymousRequests) {
+		return errorf("SlowDown", "")
+	}
+	rc.anonSlot = true
+	return nil
+}
+
 func (a *admission) leave(anon bool) {
 	if anon {
 		a.anon.Add(-1)

@@ -305,8 +305,8 @@ func (s *server) displayName(id string) string {
 			return u.DisplayName
 		}
 	}
-	if v, ok := s.names.Load(id); ok {
-		return v.(string)
+	if ak, ok := s.names.name(id); ok {
+		return ak
 	}
 	return id
 }

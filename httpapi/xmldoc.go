@@ -273,8 +273,55 @@ func (t *docTokens) text() (string, error) {
 	}
 }
 
-// skip skips the rest of the element just started.
-func (t *docTokens) skip() error { return t.fail(t.dec.Skip()) }
+// skip skips the rest of the element just started, refusing elements
+// nested deeper than maxDocDepth below it (xml.Decoder.Skip would keep
+// a stack entry for each, however many).
+func (t *docTokens) skip() error {
+	for depth := 1; depth > 0; {
+		tok, err := t.dec.Token()
+		if err != nil {
+			return t.fail(err)
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > maxDocDepth {
+				return errMalformedDoc
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
+// maxDocDepth is the deepest element nesting a request document may
+// have; osslite's deepest documents nest fewer than ten.
+const maxDocDepth = 64
+
+// checkDocDepth refuses an XML document nested deeper than maxDocDepth.
+// encoding/xml keeps a stack entry for every open element and bounds
+// none where it skips elements a type does not name, so a document of
+// nothing but start tags would cost many times its size to decode; its
+// tokenizer (RawToken) keeps no stack. A document that does not parse
+// is left to the parser to refuse.
+func checkDocDepth(data []byte) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	depth := 0
+	for {
+		tok, err := dec.RawToken()
+		if err != nil {
+			return nil
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			if depth++; depth > maxDocDepth {
+				return errorf("MalformedXML", "The XML document nests elements deeper than %d.", maxDocDepth)
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
 
 // fail keeps wire errors (a too large body, a broken connection) and turns
 // syntax errors into errMalformedDoc.
