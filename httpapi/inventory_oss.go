@@ -125,7 +125,9 @@ func parseOSSInventory(data []byte) (bucketconfig.InventoryConfiguration, error)
 	if x.OptionalFields != nil {
 		for _, f := range x.OptionalFields.Fields {
 			if !slices.Contains(ossInventoryFields, f) {
-				return c, errorf("InvalidArgument", "The inventory optional field %q is not supported (%s are).", f, strings.Join(ossInventoryFields, ", "))
+				e := errorf("InvalidArgument", "The inventory optional field %q is not supported (%s are).", f, strings.Join(ossInventoryFields, ", "))
+				e.ec = "0020-00000036" // OSS's EC for an optional field it does not know
+				return c, e
 			}
 		}
 		c.OptionalFields = x.OptionalFields.Fields

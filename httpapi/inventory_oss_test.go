@@ -150,6 +150,9 @@ func TestOSSInventoryConfigurations(t *testing.T) {
 		e := wantOSS(t, err, 400, "InvalidArgument", "")
 		require.NotEmpty(t, e.message, name)
 	}
+	unknown := ossInventoryConfig("r2")
+	unknown.OptionalFields = &oss2.OptionalFields{Fields: []oss2.InventoryOptionalFieldType{"StartTime"}}
+	wantOSS(t, put("r2", unknown), 400, "InvalidArgument", "0020-00000036") // OSS's documented example
 	inc := ossInventoryConfig("r2")
 	inc.IncrementalInventory = &oss2.IncrementalInventory{IsEnabled: oss2.Ptr(true), Schedule: &oss2.IncrementInventorySchedule{Frequency: oss2.Ptr(int64(600))}}
 	wantOSS(t, put("r2", inc), 501, "NotImplemented", "")
