@@ -122,12 +122,25 @@ func (l *RTMPListener) accept() {
 			c.Close()
 			return
 		}
+		if len(l.conns) >= maxRTMPConns {
+			// Past the cap a connection is closed at once: an RTMP
+			// client learns who it is only at its publish command, so
+			// idle connections could otherwise hold a goroutine and a
+			// descriptor each, without end.
+			l.mu.Unlock()
+			c.Close()
+			l.s.rtmpLog().Debug("httpapi: rtmp: connection refused: too many open", "max", maxRTMPConns)
+			continue
+		}
 		l.conns[c] = struct{}{}
 		l.wg.Add(1)
 		l.mu.Unlock()
 		go l.serveConn(c)
 	}
 }
+
+// maxRTMPConns is the most RTMP connections served at once.
+const maxRTMPConns = 256
 
 func (l *RTMPListener) isClosed() bool {
 	l.mu.Lock()
