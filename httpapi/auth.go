@@ -25,10 +25,17 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 		vb = rc.op.Bucket
 	}
 	res, err := sigv4.Verify(r, s.secret, s.clock.Now(), sigv4.VerifyOptions{
-		MaxSkew: s.cfg.MaxSkew, VirtualHostBucket: vb, Keys: &s.keys,
+		MaxSkew: s.cfg.MaxSkew, VirtualHostBucket: vb, Keys: &s.keys, AltService: "s3express",
 	})
 	switch {
 	case err == nil:
+		if sess, ok := s.express.get(res.AccessKeyID); ok {
+			who, err := s.sessionPrincipal(rc, res, sess)
+			if err != nil {
+				return credentials{}, err
+			}
+			return credentials{who: who, sigv4: res, payloadHash: res.PayloadHash}, nil
+		}
 		who, err := s.identify(res.AccessKeyID, s3SessionToken(r, res))
 		if err != nil {
 			return credentials{}, err

@@ -164,6 +164,9 @@ type createBucketConfiguration struct {
 	Tags *struct {
 		Tag []xmlTag `xml:"Tag"`
 	} `xml:"Tags"`
+	// S3 directory buckets (express_s3.go).
+	Location *directoryLocation   `xml:"Location"`
+	Bucket   *directoryBucketInfo `xml:"Bucket"`
 	// OSS (service-bucket.md 6.2).
 	StorageClass       string `xml:"StorageClass"`
 	DataRedundancyType string `xml:"DataRedundancyType"`
@@ -193,6 +196,9 @@ func (s *server) createBucket(rc *request) error {
 		// name ending as aliases do; this one already stands for its
 		// access point's bucket).
 		return errorf("InvalidBucketName", "Bucket names cannot end with %s: it ends access point aliases.", bucketconfig.AliasSuffix).with("BucketName", rc.alias)
+	}
+	if rc.d.behave.directoryBuckets && isDirectoryBucket(rc.op.Bucket) {
+		return s.createDirectoryBucket(rc, acl, &c)
 	}
 	if err := rc.d.bucketName(rc.op.Bucket); err != nil {
 		return err
@@ -238,6 +244,7 @@ func (s *server) headBucket(rc *request) error {
 	}
 	rc.w.Header().Set(rc.d.h("bucket-region"), s.regionOf(b))
 	rc.w.Header().Set(rc.d.h("access-point-alias"), "false")
+	directoryHeaders(rc, b.Name)
 	rc.w.Header().Set("Content-Length", "0")
 	rc.w.WriteHeader(http.StatusOK)
 	return nil

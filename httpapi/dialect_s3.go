@@ -62,6 +62,7 @@ var s3 = &dialect{
 	errors: errorDialect{document: xmlErrorDocument(false)},
 
 	behave: behaviour{
+		directoryBuckets:            true,
 		requireContentLength:        true,
 		websiteRedirect:             true,
 		writeConditionsStarOnly:     true,
@@ -295,7 +296,7 @@ func (s *server) listBucketsS3(rc *request, all []engine.BucketInfo) error {
 	}
 	res := &listAllMyBucketsResult{Owner: s.ownerDoc(rc.d, rc.who.id), Prefix: prefix}
 	for _, b := range all {
-		if !s.cfg.Permissive && !owns(rc.who, b.Owner) || !strings.HasPrefix(b.Name, prefix) || b.Name <= after {
+		if !s.cfg.Permissive && !owns(rc.who, b.Owner) || !strings.HasPrefix(b.Name, prefix) || b.Name <= after || isDirectoryBucket(b.Name) {
 			continue
 		}
 		reg := s.regionOf(b)

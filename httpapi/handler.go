@@ -58,9 +58,11 @@ type server struct {
 	// apPolicies holds the parsed access point policies (accesspoint_oss.go).
 	apPolicies apPolicyCache
 	// qos holds the meters of the buckets with QoS settings (qos_oss.go).
-	qos    qosMeters
-	maxKey int
-	keys   sigv4.KeyCache
+	qos qosMeters
+	// express holds the S3 Express sessions (express_s3.go).
+	express expressSessions
+	maxKey  int
+	keys    sigv4.KeyCache
 	// dir holds the users and temporary credentials (users.go).
 	dir Directory
 	// cnameIdx maps the buckets' bound custom domains to them (cname_oss.go).
@@ -88,6 +90,9 @@ type principal struct {
 	anonymous bool
 	accessKey string
 	id        string // canonical user ID
+	// session is the S3 Express session the request was signed with
+	// (express_s3.go); it decided what the request may do.
+	session *expressSession
 }
 
 // request is the state of one request as it flows through the handler.
@@ -326,6 +331,10 @@ func (s *server) serve(rc *request) error {
 			return s.refuseUnimplemented(rc, t, rerr)
 		}
 		return rerr
+	}
+	if refusesOnDirectory(rc.d, bucket, rt.op) {
+		rc.subresource = namedSubresources(rc.q)
+		return s.refuseUnimplemented(rc, t, errorf("NotImplemented", "%s is not supported for directory buckets.", rt.op))
 	}
 	rc.route = rt
 	rc.op.Operation = rt.op

@@ -107,7 +107,7 @@ func (rc *request) storageClassHeader() (string, error) {
 	if sc != "" && !rc.d.storageClasses[sc] {
 		return "", rc.d.badStorageClass(rc.d, sc)
 	}
-	return sc, nil
+	return directoryStorageClass(rc.d, rc.op.Bucket, sc)
 }
 
 // tagsHeader parses x-amz-tagging ("k1=v1&k2=v2"), sorted by key. ok is

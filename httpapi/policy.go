@@ -128,6 +128,9 @@ var policyActions = map[string][2]string{
 	"PutBucketStorageQuota":                       {"s3:PutBucketPolicy", "oss:PutBucketStorageQuota"},
 	"DeleteBucketStorageQuota":                    {"s3:PutBucketPolicy", "oss:DeleteBucketStorageQuota"},
 	"GetUserDefinedLogFieldsConfig":               {"s3:GetBucketLogging", "oss:GetUserDefinedLogFieldsConfig"},
+	"CreateSession":                               {"s3express:CreateSession", ""},
+	"RenameObject":                                {"s3:PutObject", "oss:PutObject"},
+	"ListDirectoryBuckets":                        {"s3express:ListAllMyDirectoryBuckets", ""},
 	"GetBucketQoSInfo":                            {"s3:GetBucketPolicy", "oss:GetBucketQoSInfo"},
 	"PutBucketQoSInfo":                            {"s3:PutBucketPolicy", "oss:PutBucketQoSInfo"},
 	"DeleteBucketQoSInfo":                         {"s3:PutBucketPolicy", "oss:DeleteBucketQoSInfo"},
@@ -396,6 +399,12 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key string
 	}
 	if key != "" {
 		req.Resource += "/" + key
+	}
+	if p.Language == policy.AWS && isDirectoryBucket(b.Name) {
+		// A directory bucket's policy names s3express actions on its
+		// bucket ARN (express_s3.go).
+		req.Action = strings.Replace(req.Action, "s3:", "s3express:", 1)
+		req.Resource = "arn:aws:s3express:" + s.regionOf(b) + ":" + policyAccount(b.Owner) + ":bucket/" + b.Name
 	}
 	dec := p.Evaluate(req)
 	if policyOps[op] && owns(rc.who, b.Owner) {

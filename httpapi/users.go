@@ -267,6 +267,9 @@ func ownerID(accessKey string) string {
 func (s *server) secret(ak string) (string, bool) {
 	c, ok := s.dir.Lookup(ak)
 	if !ok || c.Secret == "" {
+		if sess, ok := s.express.get(ak); ok { // an S3 Express session (express_s3.go)
+			return sess.secret, true
+		}
 		return "", false
 	}
 	return c.Secret, true

@@ -52,6 +52,31 @@ var s3Actions = func() []actionInfo {
 	return out
 }()
 
+// s3ExpressActions are the actions a directory bucket's policy may name
+// (service prefix s3express), all of the bucket (Service Authorization
+// Reference, Amazon S3 Express).
+var s3ExpressActions = strings.Fields(`CreateSession ListAllMyDirectoryBuckets CreateBucket DeleteBucket GetBucketPolicy PutBucketPolicy
+	DeleteBucketPolicy GetEncryptionConfiguration PutEncryptionConfiguration GetLifecycleConfiguration
+	PutLifecycleConfiguration`)
+
+// expressARNPrefix starts the ARNs of directory buckets:
+// arn:aws:s3express:<region>:<account>:bucket/<name>.
+const expressARNPrefix = "arn:aws:s3express:"
+
+// expressBucketOf returns the bucket part of a directory bucket ARN.
+func expressBucketOf(r string) (string, bool) {
+	rest, ok := strings.CutPrefix(r, expressARNPrefix)
+	if !ok {
+		return "", false
+	}
+	parts := strings.SplitN(rest, ":", 3) // region, account, bucket/<name>
+	if len(parts) != 3 {
+		return "", false
+	}
+	name, ok := strings.CutPrefix(parts[2], "bucket/")
+	return name, ok && name != "" && !strings.Contains(name, "/")
+}
+
 // awsGlobalKeys are the global condition keys (lower case) a bucket
 // policy may test; awsKeyPrefixes take a tag key after the slash.
 var (

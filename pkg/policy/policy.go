@@ -442,13 +442,22 @@ func validAction(a string, lang Language) bool {
 		return ok && strings.EqualFold(svc, "oss") && name != "" && !strings.ContainsAny(name, " :")
 	}
 	svc, name, ok := strings.Cut(a, ":")
-	if !ok || !strings.EqualFold(svc, "s3") || name == "" {
+	if !ok || name == "" {
 		return false
 	}
 	pat := compileLower(name)
-	for _, k := range s3Actions {
-		if pat.match(strings.ToLower(k.name)) {
-			return true
+	switch {
+	case strings.EqualFold(svc, "s3"):
+		for _, k := range s3Actions {
+			if pat.match(strings.ToLower(k.name)) {
+				return true
+			}
+		}
+	case strings.EqualFold(svc, "s3express"):
+		for _, n := range s3ExpressActions {
+			if pat.match(strings.ToLower(n)) {
+				return true
+			}
 		}
 	}
 	return false
@@ -467,6 +476,8 @@ func validResource(r string, lang Language, bucket string) bool {
 			return false
 		}
 		rest = parts[4]
+	} else if name, ok := expressBucketOf(r); ok {
+		rest = name
 	} else {
 		var ok bool
 		if rest, ok = strings.CutPrefix(r, "arn:aws:s3:::"); !ok {
@@ -488,6 +499,10 @@ func validResource(r string, lang Language, bucket string) bool {
 func applies(actions, resources []string) bool {
 	var bucketRes, objectRes bool
 	for _, r := range resources {
+		if _, ok := expressBucketOf(r); ok {
+			bucketRes = true // a directory bucket: its actions are all of the bucket
+			continue
+		}
 		rest, _ := strings.CutPrefix(r, "arn:aws:s3:::")
 		if r == "*" || strings.Contains(rest, "*") && !strings.Contains(rest, "/") {
 			bucketRes, objectRes = true, true
@@ -503,8 +518,14 @@ func applies(actions, resources []string) bool {
 		if a == "*" {
 			return true
 		}
-		_, name, _ := strings.Cut(a, ":")
+		svc, name, _ := strings.Cut(a, ":")
 		pat := compileLower(name)
+		if strings.EqualFold(svc, "s3express") {
+			if bucketRes && slices.ContainsFunc(s3ExpressActions, func(n string) bool { return pat.match(strings.ToLower(n)) }) {
+				return true
+			}
+			continue
+		}
 		for _, k := range s3Actions {
 			if !pat.match(strings.ToLower(k.name)) {
 				continue

@@ -59,3 +59,32 @@ func TestVerifyAllocations(t *testing.T) {
 	require.Contains(t, mm.StringToSign, "AWS4-HMAC-SHA256\n20240601T120001Z\n20240601/us-east-1/s3/aws4_request\n")
 	require.Contains(t, mm.CanonicalRequest, "x-amz-date:20240601T120001Z\n")
 }
+
+// TestVerifyAltService: a scope of the alternative service (S3 Express
+// One Zone signs as "s3express") verifies only when the caller accepts
+// it; any other service is refused, naming the expected one.
+func TestVerifyAltService(t *testing.T) {
+	now := time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	creds := Credentials{AccessKeyID: exampleAKID, SecretAccessKey: exampleSecret}
+	for _, tc := range []struct {
+		service, alt string
+		ok           bool
+	}{
+		{"s3express", "s3express", true},
+		{"s3", "s3express", true},
+		{"s3express", "", false},
+		{"ec2", "s3express", false},
+	} {
+		r := httptest.NewRequest("GET", "http://127.0.0.1:9000/bucket--usw2-az1--x-s3/key", nil)
+		_, err := SignRequest(r, creds, "us-east-1", tc.service, now, UnsignedPayload)
+		require.NoError(t, err)
+		res, err := Verify(r, exampleSecrets, now, VerifyOptions{AltService: tc.alt})
+		if !tc.ok {
+			require.Error(t, err, "%+v", tc)
+			require.Contains(t, err.Error(), `This endpoint belongs to "s3"`)
+			continue
+		}
+		require.NoError(t, err, "%+v", tc)
+		require.Equal(t, tc.service, res.Scope.Service)
+	}
+}

@@ -3,6 +3,7 @@ package sigv4
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ func (c Credential) String() string { return c.AccessKeyID + "/" + c.Scope.Strin
 // It checks the shape and the date, not the region or service values. Errors
 // wrap ErrMalformedAuthorization and carry S3's message (*Error).
 func ParseCredential(s string) (Credential, error) {
-	c, detail := parseCredential(s, "")
+	c, detail := parseCredential(s, nil)
 	if detail != "" {
 		return Credential{}, wireError(ErrMalformedAuthorization, "%s%s", headerMalformed, detail)
 	}
@@ -33,10 +34,11 @@ const malformedCredential = `the Credential is mal-formed; expecting "<YOUR-AKID
 
 // parseCredential is ParseCredential with S3's detail of what is wrong
 // (the part of its message after the header's or the query's prefix)
-// instead of an error; the detail is empty when s is well-formed. A
-// service other than "" is checked too. S3 names the first fault in the
-// order checked here: shape, terminal, service, date.
-func parseCredential(s, service string) (Credential, string) {
+// instead of an error; the detail is empty when s is well-formed. The
+// service must be one of services, unless services is empty. S3 names
+// the first fault in the order checked here: shape, terminal, service,
+// date.
+func parseCredential(s string, services []string) (Credential, string) {
 	// Exactly five parts, cut without allocating (every signed request
 	// parses one).
 	var parts [5]string
@@ -56,8 +58,8 @@ func parseCredential(s, service string) (Credential, string) {
 		return Credential{}, malformedCredential
 	case parts[4] != Terminator:
 		return Credential{}, fmt.Sprintf(`incorrect terminal %q. This endpoint uses %q.`, parts[4], Terminator)
-	case service != "" && c.Service != service:
-		return Credential{}, fmt.Sprintf(`incorrect service %q. This endpoint belongs to %q.`, c.Service, service)
+	case len(services) > 0 && !slices.Contains(services, c.Service):
+		return Credential{}, fmt.Sprintf(`incorrect service %q. This endpoint belongs to %q.`, c.Service, services[0])
 	case !validDate(c.Date):
 		return Credential{}, fmt.Sprintf(`incorrect date format %q. This date in the credential must be in the format "yyyyMMdd".`, c.Date)
 	}
@@ -140,13 +142,13 @@ func (a Authorization) String() string {
 // optional whitespace; each must appear exactly once. Errors wrap
 // ErrMalformedAuthorization, or ErrUnsupportedAlgorithm for SigV4a.
 func ParseAuthorization(header string) (Authorization, error) {
-	return parseAuthorization(header, "")
+	return parseAuthorization(header, nil)
 }
 
 // parseAuthorization is ParseAuthorization checking the credential's
 // service too (unless service is ""), in S3's order of faults.
 // Components of other names are ignored, as S3 ignores them.
-func parseAuthorization(header, service string) (Authorization, error) {
+func parseAuthorization(header string, services []string) (Authorization, error) {
 	alg, rest, ok := strings.Cut(strings.TrimSpace(header), " ")
 	switch {
 	case alg == AlgorithmECDSA:
@@ -169,7 +171,7 @@ func parseAuthorization(header, service string) (Authorization, error) {
 		switch k {
 		case "Credential":
 			dup, haveCred = haveCred, true
-			c, detail := parseCredential(v, service)
+			c, detail := parseCredential(v, services)
 			if detail != "" {
 				return Authorization{}, wireError(ErrMalformedAuthorization, "%s%s", headerMalformed, detail)
 			}
@@ -256,12 +258,12 @@ type Presigned struct {
 // the date of X-Amz-Date. It does not check expiry; see CheckTime. Errors
 // wrap ErrMalformedPresigned, or ErrUnsupportedAlgorithm for SigV4a.
 func ParsePresigned(q url.Values) (Presigned, error) {
-	return parsePresigned(q, "")
+	return parsePresigned(q, nil)
 }
 
 // parsePresigned is ParsePresigned checking the credential's service too
 // (unless service is ""), in S3's order of faults.
-func parsePresigned(q url.Values, service string) (Presigned, error) {
+func parsePresigned(q url.Values, services []string) (Presigned, error) {
 	for _, k := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature"} {
 		if len(q[k]) != 1 {
 			return Presigned{}, wireError(ErrMalformedPresigned, queryParamsNeeded)
@@ -275,7 +277,7 @@ func parsePresigned(q url.Values, service string) (Presigned, error) {
 		return Presigned{}, wireError(ErrMalformedPresigned, "X-Amz-Algorithm only supports %q", Algorithm)
 	}
 	var p Presigned
-	c, detail := parseCredential(q.Get("X-Amz-Credential"), service)
+	c, detail := parseCredential(q.Get("X-Amz-Credential"), services)
 	if detail != "" {
 		return Presigned{}, wireError(ErrMalformedPresigned, "%s%s", queryCredential, detail)
 	}

@@ -86,6 +86,9 @@ type VerifyOptions struct {
 	Region string
 	// Service is the expected scope service. Default "s3".
 	Service string
+	// AltService, when set, is a second scope service accepted (S3
+	// Express One Zone signs as "s3express").
+	AltService string
 	// MaxSkew bounds |request time - now| for header-signed requests and
 	// how far in the future a presigned X-Amz-Date may be. Default 15m.
 	MaxSkew time.Duration
@@ -94,6 +97,14 @@ type VerifyOptions struct {
 	VirtualHostBucket string
 	// Keys caches signing keys; nil derives them on every call.
 	Keys *KeyCache
+}
+
+// services lists the scope services accepted.
+func (o *VerifyOptions) services() []string {
+	if o.AltService != "" {
+		return []string{o.Service, o.AltService}
+	}
+	return []string{o.Service}
 }
 
 // Result describes a verified request.
@@ -231,7 +242,7 @@ func ValidPayloadHash(v string) error {
 }
 
 func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
-	a, err := parseAuthorization(header(r.Header, "Authorization"), opts.Service)
+	a, err := parseAuthorization(header(r.Header, "Authorization"), opts.services())
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +307,7 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 }
 
 func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts VerifyOptions) (*Result, error) {
-	p, err := parsePresigned(r.URL.Query(), opts.Service)
+	p, err := parsePresigned(r.URL.Query(), opts.services())
 	if err != nil {
 		return nil, err
 	}

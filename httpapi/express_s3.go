@@ -1,0 +1,488 @@
+package httpapi
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+	"github.com/osslite/osslite/pkg/sigv4"
+)
+
+// S3 Express One Zone directory buckets (S3 dialect). A bucket whose name
+// is <base>--<zone-id>--x-s3 is a directory bucket (the suffix is
+// reserved: no general purpose bucket may take it), in the Availability
+// Zone or Local Zone its name carries. Such a bucket:
+//
+//   - is made by CreateBucket with or without its CreateBucketConfiguration
+//     (Location: the zone of the name, AvailabilityZone or LocalZone;
+//     Bucket: Directory, SingleAvailabilityZone or SingleLocalZone), with
+//     ACLs disabled (BucketOwnerEnforced), Block Public Access on and,
+//     when a key service can seal data keys, SSE-S3 by default; ACL headers
+//     and Object Lock are refused;
+//   - serves the operations S3 serves on directory buckets (directoryOps);
+//     any other is 501 NotImplemented after the request proved itself;
+//   - stores its objects in the EXPRESS_ONEZONE class (any other named is
+//     InvalidStorageClass, as EXPRESS_ONEZONE is for a general bucket);
+//   - renames objects atomically (RenameObject, no data moves);
+//   - is listed by ListDirectoryBuckets, not ListBuckets.
+//
+// CreateSession (GET /bucket?session) gives the caller a session for the
+// bucket: an access key, secret and token valid for five minutes of the
+// engine clock, ReadWrite or ReadOnly (x-amz-create-session-mode), as S3
+// Express authorizes. Requests signed with them (SigV4, service
+// "s3express" or "s3", the token in the signed x-amz-s3session-token
+// header or presigned parameter) act as the user who made the session, in
+// that bucket only; a ReadOnly session may only GET and HEAD. The SDKs
+// make and renew sessions themselves (aws-sdk-go-v2 does for any bucket
+// named as a directory bucket, the default). Pointed at an endpoint of
+// its own (BaseEndpoint), aws-sdk-go-v2 asks for a session even before
+// CreateBucket; so a signed CreateSession for a directory bucket name that
+// does not exist yet is answered too: such a session grants nothing, its
+// requests are decided as its user's (and one on a missing bucket is
+// NoSuchBucket). A session granted on a bucket decides for that bucket
+// only, not for one deleted and made again under its name.
+
+const (
+	directorySuffix = "--x-s3"
+	expressClass    = "EXPRESS_ONEZONE"
+	// expressSessionTTL is how long a session's credentials are valid.
+	expressSessionTTL = 5 * time.Minute
+	// maxExpressSessions bounds the sessions held at once; past it the
+	// expired ones are dropped, and a CreateSession finding none to drop
+	// is 503 SlowDown.
+	maxExpressSessions = 10000
+)
+
+// zoneID matches Availability Zone IDs (usw2-az1) and Local Zone IDs
+// (usw2-lax1-az1).
+var zoneID = regexp.MustCompile(`^[a-z]+[0-9]+(-[a-z]+[0-9]+)?-az[0-9]+$`)
+
+// isDirectoryBucket reports whether name is a directory bucket's.
+func isDirectoryBucket(name string) bool { return strings.HasSuffix(name, directorySuffix) }
+
+// directoryZone returns the zone ID a directory bucket's name carries.
+func directoryZone(name string) string {
+	rest := strings.TrimSuffix(name, directorySuffix)
+	if i := strings.LastIndex(rest, "--"); i >= 0 {
+		return rest[i+2:]
+	}
+	return ""
+}
+
+// zoneType is the location type of a zone ID.
+func zoneType(zone string) string {
+	if strings.Count(zone, "-") >= 2 {
+		return "LocalZone"
+	}
+	return "AvailabilityZone"
+}
+
+// directoryBucketName applies S3's directory bucket naming rules:
+// <base>--<zone-id>--x-s3, 3 to 63 characters of a-z, 0-9 and '-', the
+// base name starting and ending with a letter or digit.
+func directoryBucketName(name string) error {
+	bad := func(why string) error {
+		return errorf("InvalidBucketName", "The specified bucket is not valid: a directory bucket's name is <base>--<zone-id>--x-s3; %s.", why).
+			with("BucketName", name)
+	}
+	if err := dnsLabelName(name, false); err != nil {
+		return bad("3 to 63 characters of a-z, 0-9 and '-'")
+	}
+	zone := directoryZone(name)
+	base := strings.TrimSuffix(strings.TrimSuffix(name, directorySuffix), "--"+zone)
+	switch {
+	case !zoneID.MatchString(zone):
+		return bad("the zone ID " + strconv.Quote(zone) + " is not one")
+	case base == "" || strings.Contains(base, "--") || !isAlnumByte(base[0]) || !isAlnumByte(base[len(base)-1]):
+		return bad("the base name must begin and end with a letter or digit")
+	}
+	return nil
+}
+
+func isAlnumByte(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' }
+
+// directoryLocation and directoryBucket are CreateBucketConfiguration's
+// elements for directory buckets.
+type directoryLocation struct {
+	Name string `xml:"Name"`
+	Type string `xml:"Type"`
+}
+
+type directoryBucketInfo struct {
+	DataRedundancy string `xml:"DataRedundancy"`
+	Type           string `xml:"Type"`
+}
+
+// createDirectoryBucket is CreateBucket of a directory bucket.
+func (s *server) createDirectoryBucket(rc *request, acl *engine.ACL, c *createBucketConfiguration) error {
+	name := rc.op.Bucket
+	if err := directoryBucketName(name); err != nil {
+		return err
+	}
+	zone := directoryZone(name)
+	typ := zoneType(zone)
+	redundancy := "SingleAvailabilityZone"
+	if typ == "LocalZone" {
+		redundancy = "SingleLocalZone"
+	}
+	switch {
+	case c.LocationConstraint != "":
+		return errorf("InvalidRequest", "A directory bucket takes a Location (its zone), not a LocationConstraint.")
+	case c.Location != nil && (c.Location.Name != zone || c.Location.Type != typ):
+		return errorf("InvalidRequest", "The bucket's Location must be the %s %s its name carries.", typ, zone)
+	case c.Bucket != nil && c.Bucket.Type != "Directory":
+		return errorf("InvalidRequest", "A bucket named as a directory bucket (--x-s3) must be of Type Directory.")
+	case c.Bucket != nil && c.Bucket.DataRedundancy != "" && c.Bucket.DataRedundancy != redundancy:
+		return errorf("InvalidRequest", "A directory bucket in a %s stores data as %s.", typ, redundancy)
+	case acl != nil:
+		return errorf("InvalidRequest", "ACLs are not supported for directory buckets.")
+	case rc.header("bucket-object-lock-enabled") != "":
+		return errorf("InvalidRequest", "Object Lock is not supported for directory buckets.")
+	}
+	initial := []bucketconfig.Config{&bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced}, bucketconfig.BlockAllPublicAccess(true)}
+	if s.eng.Options().Keys != nil {
+		initial = append(initial, &bucketconfig.Encryption{Algorithm: "AES256"})
+	}
+	if err := s.eng.CreateBucket(rc.ctx, name, engine.BucketOptions{Region: s.cfg.Region, Owner: rc.who.id}); err != nil {
+		return err
+	}
+	for _, cfg := range initial {
+		if err := s.eng.SetBucketConfig(rc.ctx, name, cfg); err != nil {
+			return err
+		}
+	}
+	rc.w.Header().Set("Location", "/"+name)
+	rc.w.Header().Set("Content-Length", "0")
+	rc.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// directoryOps are the operations S3 serves on directory buckets.
+var directoryOps = setOf(
+	"CreateBucket", "DeleteBucket", "HeadBucket", "CreateSession",
+	"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy",
+	"GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption",
+	"GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle",
+	"ListObjectsV2", "ListMultipartUploads", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
+	"CompleteMultipartUpload", "AbortMultipartUpload", "ListParts",
+	"PutObject", "GetObject", "HeadObject", "GetObjectAttributes", "CopyObject", "DeleteObject",
+	"DeleteObjects", "RenameObject",
+)
+
+// refusesOnDirectory reports whether rc, routed to op, is an operation
+// a directory bucket does not serve.
+func refusesOnDirectory(d *dialect, bucket, op string) bool {
+	return d.behave.directoryBuckets && bucket != "" && isDirectoryBucket(bucket) && !directoryOps[op]
+}
+
+// directoryStorageClass checks the storage class a write into bucket
+// names (sc, "" for none) and returns the one to store.
+func directoryStorageClass(d *dialect, bucket, sc string) (string, error) {
+	if !d.behave.directoryBuckets {
+		return sc, nil
+	}
+	switch dir := isDirectoryBucket(bucket); {
+	case dir && sc == "":
+		return expressClass, nil
+	case dir != (sc == expressClass) && sc != "":
+		return "", d.badStorageClass(d, sc)
+	}
+	return sc, nil
+}
+
+// directoryHeaders are HeadBucket's headers of a directory bucket.
+func directoryHeaders(rc *request, name string) {
+	if !rc.d.behave.directoryBuckets || !isDirectoryBucket(name) {
+		return
+	}
+	zone := directoryZone(name)
+	rc.w.Header().Set(rc.d.h("bucket-location-name"), zone)
+	rc.w.Header().Set(rc.d.h("bucket-location-type"), zoneType(zone))
+}
+
+// Sessions.
+
+// expressSession is one CreateSession's credentials.
+type expressSession struct {
+	secret, token string
+	// user and id are the access key and canonical ID it acts for.
+	user, id string
+	bucket   string
+	// bucketID is the engine ID of the bucket the session was granted
+	// on; 0 when it did not exist then, and the session's requests are
+	// decided as its user's.
+	bucketID uint64
+	readOnly bool
+	expires  time.Time // on the engine clock
+}
+
+// decides reports whether the session decides what its requests may do
+// in b: it was granted on this very bucket (not one deleted and made
+// again since, nor one made after it).
+func (x *expressSession) decides(b engine.BucketInfo) bool {
+	return x != nil && x.bucketID != 0 && x.bucketID == b.ID
+}
+
+// expressSessions holds the sessions by access key.
+type expressSessions struct {
+	mu sync.Mutex
+	m  map[string]*expressSession
+}
+
+func (x *expressSessions) get(ak string) (*expressSession, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	s, ok := x.m[ak]
+	return s, ok
+}
+
+// add holds s under a new access key, which it returns; false when the
+// sessions are at their bound and none has expired.
+func (x *expressSessions) add(now time.Time, s *expressSession) (string, bool) {
+	ak := "ASIA" + randomToken(12, base32Upper)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.m == nil {
+		x.m = map[string]*expressSession{}
+	}
+	if len(x.m) >= maxExpressSessions {
+		for k, v := range x.m {
+			if !now.Before(v.expires) {
+				delete(x.m, k)
+			}
+		}
+		if len(x.m) >= maxExpressSessions {
+			return "", false
+		}
+	}
+	x.m[ak] = s
+	return ak, true
+}
+
+var (
+	base32Upper    = []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+	base64Alphabet = []byte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+)
+
+// randomToken returns n random characters of alphabet (len a power of
+// two up to 256).
+func randomToken(n int, alphabet []byte) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand does not fail
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+type createSessionResult struct {
+	XMLName     xml.Name
+	Credentials struct {
+		SessionToken    string `xml:"SessionToken"`
+		SecretAccessKey string `xml:"SecretAccessKey"`
+		AccessKeyID     string `xml:"AccessKeyId"`
+		Expiration      string `xml:"Expiration"`
+	} `xml:"Credentials"`
+}
+
+// createSession is CreateSession.
+func (s *server) createSession(rc *request) error {
+	name := rc.op.Bucket
+	if !isDirectoryBucket(name) {
+		return errorf("InvalidRequest", "CreateSession is for directory buckets (<base>--<zone-id>--x-s3).")
+	}
+	if rc.who.anonymous || rc.who.session != nil {
+		return errAccessDenied() // a session is made with long-term (or temporary) credentials
+	}
+	mode := rc.header("create-session-mode")
+	switch mode {
+	case "", "ReadWrite", "ReadOnly":
+	default:
+		return errorf("InvalidArgument", "x-amz-create-session-mode must be ReadWrite or ReadOnly.").
+			with("ArgumentName", rc.d.h("create-session-mode")).with("ArgumentValue", mode)
+	}
+	b, err := s.bucketOf(rc)
+	switch {
+	case err == nil:
+		// Decided as the writes (or reads) the session will make.
+		route := *rc.route
+		route.perm = permBucketWrite
+		if mode == "ReadOnly" {
+			route.perm = permBucketRead
+		}
+		rc.route = &route
+		if err := s.authorizeAccess(rc); err != nil {
+			return err
+		}
+	case !errors.Is(err, engine.ErrNoSuchBucket):
+		return err
+	}
+	now := s.clock.Now()
+	sess := &expressSession{secret: randomToken(40, base64Alphabet), token: randomToken(128, base64Alphabet),
+		user: rc.who.accessKey, id: rc.who.id, bucket: name, readOnly: mode == "ReadOnly", expires: now.Add(expressSessionTTL)}
+	if err == nil {
+		sess.bucketID = b.ID
+	}
+	ak, ok := s.express.add(now, sess)
+	if !ok {
+		return errorf("SlowDown", "Too many sessions are open; retry in a few minutes.")
+	}
+	var res createSessionResult
+	res.Credentials.SessionToken, res.Credentials.SecretAccessKey = sess.token, sess.secret
+	res.Credentials.AccessKeyID, res.Credentials.Expiration = ak, xmlTime(sess.expires)
+	if err == nil {
+		if enc, err := s.encryptionConfigOf(rc, b.Name); err == nil && enc != nil {
+			rc.w.Header().Set(rc.d.h("server-side-encryption"), enc.Algorithm)
+		}
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "CreateSessionResult", &res)
+}
+
+// sessionToken is the S3 Express session token a request carries: the
+// x-amz-s3session-token header, or a presigned URL's parameter.
+func sessionToken(r *http.Request) string {
+	if t := headerValue(r.Header, "X-Amz-S3session-Token"); t != "" {
+		return t
+	}
+	for k, v := range r.URL.Query() {
+		if strings.EqualFold(k, "x-amz-s3session-token") && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}
+
+// sessionPrincipal is who a request signed with a session's key acts as:
+// its user, once the token is the session's (constant time), unexpired on
+// the engine clock, and the request within the session's bucket and
+// mode.
+func (s *server) sessionPrincipal(rc *request, res *sigv4.Result, sess *expressSession) (principal, error) {
+	token := sessionToken(rc.r)
+	switch {
+	case res.Method != sigv4.MethodV4Header && res.Method != sigv4.MethodV4Query:
+		return principal{}, errorf("InvalidAccessKeyId", "")
+	case token == "" || res.SecurityToken != "" || headerValue(rc.r.Header, "X-Amz-Security-Token") != "":
+		return principal{}, errorf("InvalidToken", "A session's requests carry its token in x-amz-s3session-token, and no other.")
+	case subtle.ConstantTimeCompare([]byte(token), []byte(sess.token)) != 1:
+		return principal{}, errorf("InvalidToken", "")
+	case !s.clock.Now().Before(sess.expires):
+		return principal{}, errorf("ExpiredToken", "")
+	case rc.op.Bucket != sess.bucket:
+		return principal{}, errorf("AccessDenied", "The session is for bucket %s.", sess.bucket)
+	case sess.readOnly && rc.r.Method != http.MethodGet && rc.r.Method != http.MethodHead:
+		return principal{}, errorf("AccessDenied", "The session is read-only.")
+	}
+	return principal{accessKey: sess.user, id: sess.id, session: sess}, nil
+}
+
+// Listing directory buckets.
+
+type listDirectoryBucketsResult struct {
+	XMLName           xml.Name
+	Buckets           []xmlBucket `xml:"Buckets>Bucket"`
+	ContinuationToken string      `xml:"ContinuationToken,omitempty"`
+}
+
+// listDirectoryBuckets is ListDirectoryBuckets: the caller's directory
+// buckets by name, max-directory-buckets (1 to 1,000, default 1,000) at a
+// time, the next page named by an opaque continuation token.
+func (s *server) listDirectoryBuckets(rc *request) error {
+	after := ""
+	if tok := rc.q.Get("continuation-token"); tok != "" {
+		b, err := base64.RawURLEncoding.DecodeString(tok)
+		if err != nil {
+			return errorf("InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
+		}
+		after = string(b)
+	}
+	max := 1000
+	if v := rc.q.Get("max-directory-buckets"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1000 {
+			return errorf("InvalidArgument", "max-directory-buckets must be an integer from 0 to 1000").
+				with("ArgumentName", "max-directory-buckets").with("ArgumentValue", v)
+		}
+		if n > 0 {
+			max = n
+		}
+	}
+	all, err := s.eng.ListBuckets(rc.ctx)
+	if err != nil {
+		return err
+	}
+	res := &listDirectoryBucketsResult{Buckets: []xmlBucket{}}
+	for _, b := range all {
+		if !isDirectoryBucket(b.Name) || !s.cfg.Permissive && !owns(rc.who, b.Owner) || b.Name <= after {
+			continue
+		}
+		if len(res.Buckets) == max {
+			res.ContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(res.Buckets[max-1].Name))
+			break
+		}
+		res.Buckets = append(res.Buckets, xmlBucket{Name: b.Name, CreationDate: xmlTime(b.Created), BucketRegion: s.regionOf(b)})
+	}
+	return rc.d.writeDoc(rc.w, http.StatusOK, "ListAllMyDirectoryBucketsResult", res)
+}
+
+// Renaming.
+
+// renameObject is RenameObject: x-amz-rename-source names the object
+// ([/]bucket/key, URL-encoded; the bucket must be this one), the
+// x-amz-rename-source-if-* headers condition it, If-Match,
+// If-None-Match, If-Modified-Since and If-Unmodified-Since the object
+// the new name holds. x-amz-client-token (idempotency) is checked for
+// shape; a rename is idempotent by itself only in the sense that its
+// retry finds the source gone (404).
+func (s *server) renameObject(rc *request) error {
+	if !isDirectoryBucket(rc.op.Bucket) {
+		return errorf("NotImplemented", "RenameObject is for directory buckets.")
+	}
+	if tok := rc.header("client-token"); len(tok) > 64 || strings.IndexFunc(tok, func(r rune) bool { return r < 33 || r > 126 }) >= 0 {
+		return errorf("InvalidArgument", "x-amz-client-token is at most 64 ASCII characters from 33 to 126.").
+			with("ArgumentName", rc.d.h("client-token"))
+	}
+	raw := rc.header("rename-source")
+	if raw == "" {
+		return errorf("InvalidArgument", "RenameObject needs x-amz-rename-source.").with("ArgumentName", rc.d.h("rename-source"))
+	}
+	src, err := url.PathUnescape(strings.TrimPrefix(raw, "/"))
+	if err != nil {
+		return errorf("InvalidArgument", "x-amz-rename-source is not URL-encoded.").with("ArgumentName", rc.d.h("rename-source"))
+	}
+	key, ok := strings.CutPrefix(src, rc.op.Bucket+"/")
+	if !ok || key == "" {
+		return errorf("InvalidArgument", "x-amz-rename-source must name an object of this bucket: %s/<key>.", rc.op.Bucket).
+			with("ArgumentName", rc.d.h("rename-source"))
+	}
+	srcConds := conditions(rc.r.Header, rc.d.h("rename-source-if-match"), rc.d.h("rename-source-if-none-match"),
+		rc.d.h("rename-source-if-modified-since"), rc.d.h("rename-source-if-unmodified-since"))
+	dstConds := conditions(rc.r.Header, "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")
+	if _, err := s.eng.RenameObject(rc.ctx, rc.op.Bucket, key, rc.op.Key, engine.RenameOptions{Source: srcConds, Destination: dstConds}); err != nil {
+		return err
+	}
+	return writeEmpty(rc, http.StatusOK)
+}
+
+func init() {
+	routes = append([]route{
+		{method: http.MethodGet, target: targetService, params: []string{"x-id=ListDirectoryBuckets"}, op: "ListDirectoryBuckets",
+			perm: permAuthenticated, handle: (*server).listDirectoryBuckets, only: "s3"},
+		{method: http.MethodGet, target: targetBucket, params: []string{"session"}, op: "CreateSession",
+			perm: permAuthenticated, handle: (*server).createSession, only: "s3"},
+		{method: http.MethodPut, target: targetObject, params: []string{"renameObject"}, op: "RenameObject",
+			perm: permBucketWrite, handle: (*server).renameObject, only: "s3"},
+	}, routes...)
+}
