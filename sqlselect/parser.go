@@ -491,6 +491,15 @@ func (p *parser) multiplicative() (Expr, error) {
 }
 
 func (p *parser) unary() (Expr, error) {
+	if p.peek().op("-") && p.peekAt(1).kind == tInt {
+		// The least INT, -9223372036854775808, is a literal of its own:
+		// its magnitude alone would overflow before being negated.
+		if t := p.peekAt(1); !fitsInt(t.text) && fitsInt("-"+t.text) {
+			p.next()
+			p.next()
+			return &Literal{Kind: LitInt, Text: "-" + t.text}, nil
+		}
+	}
 	if p.peek().op("-") || p.peek().op("+") {
 		op := p.next().text
 		p.depth++
@@ -505,6 +514,12 @@ func (p *parser) unary() (Expr, error) {
 		return &Unary{Op: op, X: x}, nil
 	}
 	return p.primary()
+}
+
+// fitsInt reports whether s is a decimal INT (64-bit).
+func fitsInt(s string) bool {
+	_, err := strconv.ParseInt(s, 10, 64)
+	return err == nil
 }
 
 func (p *parser) primary() (Expr, error) {
