@@ -79,7 +79,11 @@ func TestExpressDirectoryBucket(t *testing.T) {
 	up, err := manager.NewUploader(c).Upload(ctx, &s3.PutObjectInput{Bucket: aws.String(expressBucket), Key: aws.String("a/big"),
 		Body: bytes.NewReader(make([]byte, 12<<20))})
 	require.NoError(t, err)
-	require.True(t, up.ChecksumCRC32 != nil || up.ChecksumCRC64NVME != nil, "a full-object checksum")
+	require.NotNil(t, up.ChecksumCRC32, "the uploader defaults to CRC32 (as the SDK's own TestExpressUploaderDefaultChecksum expects)")
+	up, err = manager.NewUploader(c).Upload(ctx, &s3.PutObjectInput{Bucket: aws.String(expressBucket), Key: aws.String("a/big"),
+		Body: bytes.NewReader(make([]byte, 12<<20)), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c})
+	require.NoError(t, err)
+	require.NotNil(t, up.ChecksumCRC32C, "an explicit CRC32C (TestExpressUploaderManualChecksum)")
 
 	// Presigned URLs carry the session token.
 	ps := s3.NewPresignClient(c)
