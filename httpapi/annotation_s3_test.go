@@ -245,6 +245,13 @@ func TestCopyAnnotationsNeedsTheirActions(t *testing.T) {
 	}
 	requireCode(t, copyTo("copies/a", ""), "AccessDenied")
 	require.NoError(t, copyTo("copies/b", types.AnnotationDirectiveExclude))
+	// A source without annotations is a plain copy: s3:GetObject and
+	// s3:PutObject suffice (ceph's test_bucket_policy_put_obj_copy_source).
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("pol"), Key: aws.String("photos/dog.jpg"), Body: strings.NewReader("dog")})
+	require.NoError(t, err)
+	_, err = other.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("pol"), Key: aws.String("copies/dog"),
+		CopySource: aws.String("pol/photos/dog.jpg")})
+	require.NoError(t, err)
 	putPolicy(t, c, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+
 		`"},"Action":["s3:GetObject","s3:PutObject","s3:GetObjectAnnotation","s3:PutObjectAnnotation"],"Resource":"arn:aws:s3:::pol/*"}]}`)
 	require.NoError(t, copyTo("copies/c", ""))
