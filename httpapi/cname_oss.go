@@ -24,8 +24,9 @@ import (
 // (Config.LookupTXT, the system resolver by default), ListCname lists
 // the bound domains and DeleteCname unbinds one. A request whose Host is
 // a bound domain is served from its bucket, virtual-host style. A domain
-// binds to one bucket at a time (409 CnameAlreadyExists). Certificates
-// for HTTPS on a custom domain are not served (501).
+// binds to one bucket at a time (409 CnameAlreadyExists). A certificate
+// uploaded with PutCname is served for the domain over HTTPS
+// (cnamecert_oss.go).
 //
 // Bindings live in each bucket's configuration (bucketconfig.Cnames);
 // the server keeps an index of them, built when it starts and kept by
@@ -133,14 +134,8 @@ var cnameMu sync.Mutex
 type cnameConfigDoc struct {
 	XMLName xml.Name `xml:"BucketCnameConfiguration"`
 	Cname   struct {
-		Domain      string `xml:"Domain"`
-		Certificate *struct {
-			CertID            string `xml:"CertId"`
-			Certificate       string `xml:"Certificate"`
-			PrivateKey        string `xml:"PrivateKey"`
-			PreviousCertID    string `xml:"PreviousCertId"`
-			DeleteCertificate bool   `xml:"DeleteCertificate"`
-		} `xml:"CertificateConfiguration"`
+		Domain      string               `xml:"Domain"`
+		Certificate *cnameCertificateDoc `xml:"CertificateConfiguration"`
 	} `xml:"Cname"`
 }
 
@@ -160,9 +155,10 @@ type cnameListDoc struct {
 }
 
 type cnameInfoXML struct {
-	Domain       string `xml:"Domain"`
-	LastModified string `xml:"LastModified"`
-	Status       string `xml:"Status"`
+	Domain       string               `xml:"Domain"`
+	LastModified string               `xml:"LastModified"`
+	Status       string               `xml:"Status"`
+	Certificate  *cnameCertificateXML `xml:"Certificate,omitempty"`
 }
 
 // cnameDomain checks a domain a request names: a host name that is not
@@ -306,28 +302,21 @@ func (s *server) putCname(rc *request) error {
 		return err
 	}
 	c := doc.Cname.Certificate
-	withCert := c != nil && (c.CertID != "" || c.Certificate != "" || c.PrivateKey != "" || c.PreviousCertID != "")
-	notServed := errorf("NotImplemented", "Certificates for custom domains are not served: bind the domain without one.")
 	e := cur.Find(domain)
-	if e != nil && e.Bound {
-		if withCert {
-			return notServed
+	bound := e != nil && e.Bound
+	token := ""
+	if !bound {
+		if e == nil || e.Token == "" || !s.clock.Now().Before(e.TokenExpires) {
+			return errorf("NeedVerifyDomainOwnership", "")
 		}
-		return writeEmpty(rc, http.StatusOK)
+		token = e.Token
+		// The lookup may take seconds: outside the lock.
+		records, _ := s.cfg.LookupTXT(rc.ctx, "_dnsauth."+domain)
+		if !slices.Contains(records, token) {
+			return errorf("NeedVerifyDomainOwnership", "")
+		}
 	}
-	if e == nil || e.Token == "" || !s.clock.Now().Before(e.TokenExpires) {
-		return errorf("NeedVerifyDomainOwnership", "")
-	}
-	token := e.Token
-	// The lookup may take seconds: outside the lock.
-	records, _ := s.cfg.LookupTXT(rc.ctx, "_dnsauth."+domain)
-	if !slices.Contains(records, token) {
-		return errorf("NeedVerifyDomainOwnership", "")
-	}
-	// Ownership comes first, as on OSS; then what is not served.
-	if withCert {
-		return notServed
-	}
+	// Ownership comes first, as on OSS; then the certificate.
 	cnameMu.Lock()
 	defer cnameMu.Unlock()
 	if other, ok := s.cnameBucket(rc.ctx, domain); ok && other != rc.op.Bucket {
@@ -337,14 +326,27 @@ func (s *server) putCname(rc *request) error {
 		return err
 	}
 	next := cloneCnames(cur)
-	if e = next.Find(domain); e == nil || e.Token != token {
+	e = next.Find(domain)
+	switch {
+	case e == nil || !bound && e.Token != token || bound && !e.Bound:
 		return errorf("NeedVerifyDomainOwnership", "") // changed meanwhile
 	}
+	cert, changed, err := s.cnameCertificate(rc, domain, e.Certificate, c)
+	if err != nil {
+		return err
+	}
+	if bound && !changed {
+		return writeEmpty(rc, http.StatusOK) // nothing to do
+	}
 	e.Bound, e.Modified = true, s.clock.Now()
+	if changed {
+		e.Certificate = cert
+	}
 	if err := s.saveCnames(rc, next); err != nil {
 		return err
 	}
 	s.cnameIdx.set(domain, rc.op.Bucket)
+	s.cnameCerts.forget(domain)
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -370,6 +372,7 @@ func (s *server) unbindCname(rc *request, cur *bucketconfig.Cnames, domain strin
 		}
 	}
 	s.cnameIdx.drop(domain, rc.op.Bucket)
+	s.cnameCerts.forget(domain)
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -385,7 +388,8 @@ func (s *server) listCname(rc *request) error {
 	doc := &cnameListDoc{Bucket: rc.op.Bucket, Owner: s.ossUID(b.Owner)}
 	for _, e := range cur.Entries {
 		if e.Bound {
-			doc.Cnames = append(doc.Cnames, cnameInfoXML{Domain: e.Domain, LastModified: e.Modified.UTC().Format("2006-01-02T15:04:05.000Z"), Status: "Enabled"})
+			doc.Cnames = append(doc.Cnames, cnameInfoXML{Domain: e.Domain, LastModified: e.Modified.UTC().Format("2006-01-02T15:04:05.000Z"),
+				Status: "Enabled", Certificate: renderCnameCertificate(e.Certificate)})
 		}
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListCnameResult", doc)

@@ -67,6 +67,9 @@ type server struct {
 	dir Directory
 	// cnameIdx maps the buckets' bound custom domains to them (cname_oss.go).
 	cnameIdx cnameIndex
+	// cnameCerts holds the custom domains' certificates being served
+	// (cnamecert_oss.go).
+	cnameCerts cnameCertCache
 	// names maps canonical owner IDs of principals the directory does not
 	// know (permissive mode) to display names (access keys).
 	names seenNames

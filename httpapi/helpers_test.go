@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/xml"
 	"io"
@@ -70,6 +71,9 @@ type fixtureOptions struct {
 	h2    bool
 	clock *testClock
 	opts  []httpapi.Option
+	// cnameTLS serves TLS with custom domains' certificates
+	// (httpapi.CnameCertificates) before the test server's own.
+	cnameTLS bool
 }
 
 func newFixture(t testing.TB, fo fixtureOptions) *fixture {
@@ -91,6 +95,10 @@ func newFixture(t testing.TB, fo fixtureOptions) *fixture {
 	if fo.h2 {
 		f.srv = httptest.NewUnstartedServer(h)
 		f.srv.EnableHTTP2 = true
+		f.srv.StartTLS()
+	} else if fo.cnameTLS {
+		f.srv = httptest.NewUnstartedServer(h)
+		f.srv.TLS = &tls.Config{GetCertificate: httpapi.CnameCertificates(h)}
 		f.srv.StartTLS()
 	} else if fo.tls {
 		f.srv = httptest.NewTLSServer(h)

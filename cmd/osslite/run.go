@@ -332,6 +332,11 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	}
 	var ready atomic.Bool
 	api := httpapi.New(eng, apiOpts...)
+	if tlsCfg != nil {
+		// Custom domains bound with a certificate (OSS PutCname) are
+		// answered with it; other names get the server's own.
+		tlsCfg.GetCertificate = httpapi.CnameCertificates(api)
+	}
 	if m != nil {
 		m.exportRequestMetrics(api)
 	}

@@ -230,6 +230,46 @@ type Cname struct {
 	Bound bool `json:"bound,omitempty"`
 	// Modified is when the entry last changed.
 	Modified time.Time `json:"modified"`
+	// Certificate is the TLS certificate served for Domain; nil for
+	// none.
+	Certificate *CnameCertificate `json:"certificate,omitempty"`
+}
+
+// CnameCertificate is a certificate uploaded for a custom domain.
+type CnameCertificate struct {
+	// ID is its certificate ID (OSS's CertId).
+	ID string `json:"id"`
+	// Chain is the certificate chain, PEM, leaf first.
+	Chain []byte `json:"chain"`
+	// SealedKey is the private key (PKCS #8 DER) sealed by the key
+	// service, never stored in the clear.
+	SealedKey []byte `json:"sealedKey"`
+	// Fingerprint is the leaf's SHA-1, as OSS shows it (AA:BB:...).
+	Fingerprint string `json:"fingerprint"`
+	// NotBefore and NotAfter bound the leaf's validity; Created is when
+	// it was bound.
+	NotBefore time.Time `json:"notBefore"`
+	NotAfter  time.Time `json:"notAfter"`
+	Created   time.Time `json:"created"`
+}
+
+// Bounds of an uploaded certificate.
+const (
+	MaxCertificateChain = 64 << 10
+	MaxCertificateKey   = 16 << 10
+	maxCertificateID    = 128
+)
+
+func (c *CnameCertificate) validate() error {
+	switch {
+	case c.ID == "" || len(c.ID) > maxCertificateID:
+		return fmt.Errorf("%w: certificate ID of %d bytes", ErrInvalid, len(c.ID))
+	case len(c.Chain) == 0 || len(c.Chain) > MaxCertificateChain:
+		return fmt.Errorf("%w: certificate chain of %d bytes", ErrInvalid, len(c.Chain))
+	case len(c.SealedKey) == 0 || len(c.SealedKey) > MaxCertificateKey+1024:
+		return fmt.Errorf("%w: sealed private key of %d bytes", ErrInvalid, len(c.SealedKey))
+	}
+	return nil
 }
 
 // Cnames is a bucket's custom domains.
@@ -255,6 +295,11 @@ func (c *Cnames) Validate() error {
 			return fmt.Errorf("%w: custom domain %q given twice", ErrInvalid, e.Domain)
 		}
 		seen[e.Domain] = true
+		if e.Certificate != nil {
+			if err := e.Certificate.validate(); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
