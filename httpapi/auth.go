@@ -303,10 +303,10 @@ func (rc *request) readBody(limit int64, mode digests) ([]byte, error) {
 	if len(trimmed) == 0 {
 		return nil, nil
 	}
-	if trimmed[0] == '<' {
-		if err := checkDocDepth(trimmed); err != nil {
-			return nil, err
-		}
+	// Whatever its first byte: encoding/xml skips what precedes the root
+	// (a byte order mark, any text), so every body is checked.
+	if err := checkDocDepth(trimmed); err != nil {
+		return nil, err
 	}
 	return data, nil
 }

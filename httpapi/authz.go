@@ -134,7 +134,7 @@ func (s *server) authorizeAccess(rc *request) error {
 	if err := checkOwnerHeader(rc, "X-Amz-Expected-Bucket-Owner", b.Owner); err != nil {
 		return err
 	}
-	if rc.who.session.decides(b) {
+	if rc.who.session.decides(b, rc.route.op) {
 		return nil // an S3 Express session granted on this bucket: CreateSession decided (express_s3.go)
 	}
 	if rc.r.TLS != nil && rc.route.config != httpsRow { // the owner can always mend the settings

@@ -197,7 +197,13 @@ func (s *server) createBucket(rc *request) error {
 		// access point's bucket).
 		return errorf("InvalidBucketName", "Bucket names cannot end with %s: it ends access point aliases.", bucketconfig.AliasSuffix).with("BucketName", rc.alias)
 	}
-	if rc.d.behave.directoryBuckets && isDirectoryBucket(rc.op.Bucket) {
+	if isDirectoryBucket(rc.op.Bucket) {
+		if !rc.d.behave.directoryBuckets {
+			// The suffix is S3's directory buckets': another dialect's
+			// bucket may not take it (S3 would treat it as one).
+			return errorf("InvalidBucketName", "Bucket names cannot end with %s: it ends S3 directory buckets' names.", directorySuffix).
+				with("BucketName", rc.op.Bucket)
+		}
 		return s.createDirectoryBucket(rc, acl, &c)
 	}
 	if err := rc.d.bucketName(rc.op.Bucket); err != nil {

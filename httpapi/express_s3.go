@@ -227,18 +227,37 @@ type expressSession struct {
 	expires  time.Time // on the engine clock
 }
 
-// decides reports whether the session decides what its requests may do
-// in b: it was granted on this very bucket (not one deleted and made
+// decides reports whether the session decides whether its request, op,
+// may run in b: op is one of the data operations a session authorizes
+// (sessionOps; managing the bucket takes the user's own rights), and the
+// session was granted on this very bucket (not one deleted and made
 // again since, nor one made after it).
-func (x *expressSession) decides(b engine.BucketInfo) bool {
-	return x != nil && x.bucketID != 0 && x.bucketID == b.ID
+func (x *expressSession) decides(b engine.BucketInfo, op string) bool {
+	return x != nil && x.bucketID != 0 && x.bucketID == b.ID && sessionOps[op]
 }
 
-// expressSessions holds the sessions by access key.
+// sessionOps are the operations a session authorizes (S3 Express's
+// zonal endpoint operations); readOnlyOps those of a ReadOnly session.
+var (
+	sessionOps = setOf("HeadBucket", "ListObjectsV2", "ListMultipartUploads", "CreateMultipartUpload", "UploadPart",
+		"UploadPartCopy", "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "PutObject", "GetObject",
+		"HeadObject", "GetObjectAttributes", "CopyObject", "DeleteObject", "DeleteObjects", "RenameObject")
+	readOnlyOps = setOf("HeadBucket", "ListObjectsV2", "ListMultipartUploads", "ListParts", "GetObject", "HeadObject",
+		"GetObjectAttributes")
+)
+
+// expressSessions holds the sessions by access key, and how many each
+// user holds.
 type expressSessions struct {
-	mu sync.Mutex
-	m  map[string]*expressSession
+	mu     sync.Mutex
+	m      map[string]*expressSession
+	byUser map[string]int
 }
+
+// maxUserSessions bounds the sessions one user holds at once, so that no
+// user can take the others' (the SDKs hold one per bucket, renewed a
+// minute before it expires).
+const maxUserSessions = 100
 
 func (x *expressSessions) get(ak string) (*expressSession, bool) {
 	x.mu.Lock()
@@ -254,19 +273,23 @@ func (x *expressSessions) add(now time.Time, s *expressSession) (string, bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.m == nil {
-		x.m = map[string]*expressSession{}
+		x.m, x.byUser = map[string]*expressSession{}, map[string]int{}
 	}
-	if len(x.m) >= maxExpressSessions {
+	if len(x.m) >= maxExpressSessions || x.byUser[s.id] >= maxUserSessions {
 		for k, v := range x.m {
 			if !now.Before(v.expires) {
 				delete(x.m, k)
+				if x.byUser[v.id]--; x.byUser[v.id] == 0 {
+					delete(x.byUser, v.id)
+				}
 			}
 		}
-		if len(x.m) >= maxExpressSessions {
+		if len(x.m) >= maxExpressSessions || x.byUser[s.id] >= maxUserSessions {
 			return "", false
 		}
 	}
 	x.m[ak] = s
+	x.byUser[s.id]++
 	return ak, true
 }
 
@@ -338,7 +361,7 @@ func (s *server) createSession(rc *request) error {
 	}
 	ak, ok := s.express.add(now, sess)
 	if !ok {
-		return errorf("SlowDown", "Too many sessions are open; retry in a few minutes.")
+		return errorf("SlowDown", "Too many sessions are open (at most %d a user); retry in a few minutes.", maxUserSessions)
 	}
 	var res createSessionResult
 	res.Credentials.SessionToken, res.Credentials.SecretAccessKey = sess.token, sess.secret
@@ -382,7 +405,7 @@ func (s *server) sessionPrincipal(rc *request, res *sigv4.Result, sess *expressS
 		return principal{}, errorf("ExpiredToken", "")
 	case rc.op.Bucket != sess.bucket:
 		return principal{}, errorf("AccessDenied", "The session is for bucket %s.", sess.bucket)
-	case sess.readOnly && rc.r.Method != http.MethodGet && rc.r.Method != http.MethodHead:
+	case sess.readOnly && !readOnlyOps[rc.route.op]:
 		return principal{}, errorf("AccessDenied", "The session is read-only.")
 	}
 	return principal{accessKey: sess.user, id: sess.id, session: sess}, nil

@@ -126,6 +126,8 @@ type request struct {
 	// anonSlot: the request holds one of the anonymous requests'
 	// admissions (Config.MaxAnonymousRequests).
 	anonSlot bool
+	// qosAdmitted: admitQoS has run.
+	qosAdmitted bool
 	// bucket is the bucket record, once authorize (or bucketOf) has read it.
 	bucket *engine.BucketInfo
 	// errCode and ec are the error the response carries (for the log).
@@ -376,8 +378,10 @@ func (s *server) serve(rc *request) error {
 	} else if err := s.authorize(rc); err != nil {
 		return err
 	}
-	if err := s.admitQoS(rc); err != nil {
-		return err
+	if rt.auth != authForm { // a form is admitted once its credentials are read (postObject)
+		if err := s.admitQoS(rc); err != nil {
+			return err
+		}
 	}
 	if err := rc.checkForbidOverwrite(); err != nil {
 		return err

@@ -304,6 +304,9 @@ func (s *server) postObject(rc *request) error {
 	if err := s.authorize(rc); err != nil {
 		return err
 	}
+	if err := s.admitQoS(rc); err != nil {
+		return err
+	}
 	r := *rc.r
 	r.Header = rc.formHeader(f, rules)
 	rc.r = &r

@@ -152,7 +152,7 @@ func (s *server) getUserQoS(rc *request) error {
 // bucket's bandwidth settings meter.
 var (
 	qosUploads   = map[string]bool{"PutObject": true, "AppendObject": true, "UploadPart": true, "PostObject": true}
-	qosDownloads = map[string]bool{"GetObject": true}
+	qosDownloads = map[string]bool{"GetObject": true, websiteRoute.op: true}
 )
 
 // qosUse is what QoS settings do to one request: the meters its body
@@ -170,9 +170,10 @@ type qosUse struct {
 // bandwidth forbids, and sets rc.qos to meter its body. A bucket without
 // settings costs one cached configuration lookup.
 func (s *server) admitQoS(rc *request) error {
-	if rc.op.Bucket == "" || rc.route.config == qosRow {
-		return nil // the settings themselves can always be mended
+	if rc.op.Bucket == "" || rc.route.config == qosRow || rc.qosAdmitted {
+		return nil // the settings themselves can always be mended; a request is admitted once
 	}
+	rc.qosAdmitted = true
 	var scopes [2]*qosMeter
 	c, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindQoS)
 	if err == nil {
@@ -262,15 +263,15 @@ func (u *qosUse) take(ctx context.Context, n int) error {
 
 // qosMeters holds the meters of the buckets (and accounts) with QoS
 // settings, by bucket name. A meter is made anew when its settings
-// change; the set is emptied when it reaches maxQoSMeters, so buckets
-// that lost their settings do not keep theirs forever (a meter made
-// anew starts a fresh second and rate).
+// change; at maxQoSMeters one meter, any, is dropped for a new one, so
+// buckets that lost their settings do not keep theirs forever (a meter
+// made anew starts a fresh second and rate).
 type qosMeters struct {
 	mu sync.Mutex
 	m  map[string]*qosMeter
 }
 
-const maxQoSMeters = 4096
+const maxQoSMeters = 65536
 
 // meter returns the meter of scope under settings c.
 func (q *qosMeters) meter(scope string, c *bucketconfig.QoS) *qosMeter {
@@ -279,8 +280,14 @@ func (q *qosMeters) meter(scope string, c *bucketconfig.QoS) *qosMeter {
 	if m := q.m[scope]; m != nil && m.of == *c {
 		return m
 	}
-	if q.m == nil || len(q.m) >= maxQoSMeters {
+	if q.m == nil {
 		q.m = make(map[string]*qosMeter)
+	}
+	if len(q.m) >= maxQoSMeters {
+		for k := range q.m { // map order: one at random
+			delete(q.m, k)
+			break
+		}
 	}
 	m := newQoSMeter(c)
 	q.m[scope] = m

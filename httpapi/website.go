@@ -451,6 +451,9 @@ func (s *server) serveWebsite(rc *request, bucket, key, base string) error {
 		rc.op.Operation = "WebsiteHeadObject"
 	}
 	rc.who = principal{anonymous: true}
+	if err := s.admitAnonymous(rc); err != nil { // counted as signed if it claimed credentials
+		return err
+	}
 	if origin := headerValue(r.Header, "Origin"); origin != "" && r.Method != http.MethodOptions {
 		s.corsActual(rc, origin)
 	}
@@ -532,6 +535,9 @@ func (s *server) websiteObject(wr *websiteReq, target string) error {
 	rc, w := wr.rc, wr.cfg
 	rc.op.Key = target
 	if err := s.authorize(rc); err != nil {
+		return s.websiteError(wr, err)
+	}
+	if err := s.admitQoS(rc); err != nil { // the bucket's QoS settings hold for its website too
 		return s.websiteError(wr, err)
 	}
 	info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, target)

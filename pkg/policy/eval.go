@@ -189,7 +189,8 @@ func (s *Statement) principalMatches(lang Language, who Principal) bool {
 
 // publicBadActions are the actions through which the public could read or
 // write a bucket's data (The meaning of "public").
-var publicBadActions = []string{"s3:get*", "s3:list*", "s3:abortmultipartupload", "s3:delete*", "s3:put*", "s3:restoreobject"}
+var publicBadActions = []string{"s3:get*", "s3:list*", "s3:abortmultipartupload", "s3:delete*", "s3:put*", "s3:restoreobject",
+	"s3express:createsession"}
 
 // fixingKeys are the condition keys that, tested with a fixed value,
 // limit an Allow to non-public callers.
