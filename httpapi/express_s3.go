@@ -43,7 +43,9 @@ import (
 // Express authorizes. Requests signed with them (SigV4, service
 // "s3express" or "s3", the token in the signed x-amz-s3session-token
 // header or presigned parameter) act as the user who made the session, in
-// that bucket only; a ReadOnly session may only GET and HEAD. The SDKs
+// that bucket only: the session decides its data operations (sessionOps;
+// a ReadOnly one only readOnlyOps), the user's own rights everything
+// else; a user holds at most maxUserSessions at once. The SDKs
 // make and renew sessions themselves (aws-sdk-go-v2 does for any bucket
 // named as a directory bucket, the default). Pointed at an endpoint of
 // its own (BaseEndpoint), aws-sdk-go-v2 asks for a session even before
