@@ -278,13 +278,9 @@ var parseS3CopySource = copySourceParser(url.QueryUnescape, "sourcebucket/source
 func (s *server) listBucketsS3(rc *request, all []engine.BucketInfo) error {
 	prefix := rc.q.Get("prefix")
 	region := rc.q.Get("bucket-region")
-	after := ""
-	if tok := rc.q.Get("continuation-token"); tok != "" {
-		b, err := base64.RawURLEncoding.DecodeString(tok)
-		if err != nil {
-			return errorf("InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
-		}
-		after = string(b)
+	after, err := bucketsAfter(rc)
+	if err != nil {
+		return err
 	}
 	max := 10000
 	if v := rc.q.Get("max-buckets"); v != "" {

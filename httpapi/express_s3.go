@@ -425,13 +425,9 @@ type listDirectoryBucketsResult struct {
 // buckets by name, max-directory-buckets (1 to 1,000, default 1,000) at a
 // time, the next page named by an opaque continuation token.
 func (s *server) listDirectoryBuckets(rc *request) error {
-	after := ""
-	if tok := rc.q.Get("continuation-token"); tok != "" {
-		b, err := base64.RawURLEncoding.DecodeString(tok)
-		if err != nil {
-			return errorf("InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
-		}
-		after = string(b)
+	after, err := bucketsAfter(rc)
+	if err != nil {
+		return err
 	}
 	max := 1000
 	if v := rc.q.Get("max-directory-buckets"); v != "" {
@@ -460,6 +456,20 @@ func (s *server) listDirectoryBuckets(rc *request) error {
 		res.Buckets = append(res.Buckets, xmlBucket{Name: b.Name, CreationDate: xmlTime(b.Created), BucketRegion: s.regionOf(b)})
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListAllMyDirectoryBucketsResult", res)
+}
+
+// bucketsAfter reads a bucket listing's continuation token: the name the
+// page goes on after ("" for the first page).
+func bucketsAfter(rc *request) (string, error) {
+	tok := rc.q.Get("continuation-token")
+	if tok == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return "", errorf("InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
+	}
+	return string(b), nil
 }
 
 // Renaming.

@@ -185,23 +185,31 @@ func TestExpressDirectoryBucketNames(t *testing.T) {
 // sessionRequest sends method path signed with session credentials, as
 // S3 Express signs: SigV4 for service s3express, the token in
 // x-amz-s3session-token.
-func sessionRequest(t *testing.T, f *fixture, method, path, ak, sk, token string, body []byte) rawResponse {
+// sessionRequestH is sessionRequest with headers h.
+func sessionRequestH(t *testing.T, f *fixture, method, path, ak, sk, token string, body []byte, h http.Header) rawResponse {
 	t.Helper()
 	req, err := http.NewRequest(method, f.srv.URL+path, bytes.NewReader(body))
 	require.NoError(t, err)
+	for k, v := range h {
+		req.Header[k] = v
+	}
 	sum := sha256.Sum256(body)
 	hash := hex.EncodeToString(sum[:])
 	req.Header.Set("X-Amz-Content-Sha256", hash)
 	if token != "" {
 		req.Header.Set("X-Amz-S3session-Token", token)
 	}
-	err = v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: ak, SecretAccessKey: sk}, req, hash, "s3express", "us-east-1", f.clock.Now())
-	require.NoError(t, err)
+	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: ak, SecretAccessKey: sk}, req, hash, "s3express", "us-east-1", f.clock.Now()))
 	resp, err := f.httpClient().Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return rawResponse{Response: resp, body: b}
+}
+
+func sessionRequest(t *testing.T, f *fixture, method, path, ak, sk, token string, body []byte) rawResponse {
+	t.Helper()
+	return sessionRequestH(t, f, method, path, ak, sk, token, body, nil)
 }
 
 // TestExpressSessions: a session acts for its user in its bucket only,

@@ -4,14 +4,10 @@ package httpapi_test
 // (S3 Express sessions, QoS, request intake): each failed before its fix.
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"net/http"
 	"runtime"
 	"strings"
@@ -21,7 +17,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
@@ -94,27 +89,6 @@ func TestReview21PublicCreateSessionPolicy(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3express:CreateSession","Resource":"arn:aws:s3express:us-east-1:*:bucket/` + expressBucket + `"}]}`)})
 	require.Equal(t, "AccessDenied", apiCode(err), "BlockPublicPolicy let a policy granting sessions to everyone in")
 	_, _ = f, otherPlain
-}
-
-func sessionRequestH(t *testing.T, f *fixture, method, path, ak, sk, token string, body []byte, h http.Header) rawResponse {
-	t.Helper()
-	req, err := http.NewRequest(method, f.srv.URL+path, bytes.NewReader(body))
-	require.NoError(t, err)
-	for k, v := range h {
-		req.Header[k] = v
-	}
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
-	req.Header.Set("X-Amz-Content-Sha256", hash)
-	if token != "" {
-		req.Header.Set("X-Amz-S3session-Token", token)
-	}
-	require.NoError(t, v4.NewSigner().SignHTTP(context.Background(), aws.Credentials{AccessKeyID: ak, SecretAccessKey: sk}, req, hash, "s3express", "us-east-1", f.clock.Now()))
-	resp, err := f.httpClient().Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return rawResponse{Response: resp, body: b}
 }
 
 // SEC2-3: any authenticated principal, with no grant at all (a session
