@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
@@ -547,13 +548,8 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	if err != nil {
 		// The status line is gone; all that is left is to cut the body
-		// short. A client that went away (or stopped reading) is not the
-		// server's error.
-		if cw.err != nil {
-			s.logClientGone(rc, err)
-		} else {
-			s.logError(rc, err)
-		}
+		// short.
+		s.logCutShort(rc, err, cw.err != nil)
 		panic(http.ErrAbortHandler)
 	}
 	// A read the bucket's access tracking records (engine/access.go): the
@@ -564,6 +560,17 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	s.countAnalytics(rc, &info, engine.AnalyticsGet, obj.Length)
 	return nil
+}
+
+// logCutShort logs why a body was cut short: a client that went away
+// (the write failed, or the read was cancelled by its leaving) is not
+// the server's error.
+func (s *server) logCutShort(rc *request, err error, writeFailed bool) {
+	if writeFailed || errors.Is(err, context.Canceled) && rc.ctx.Err() != nil {
+		s.logClientGone(rc, err)
+		return
+	}
+	s.logError(rc, err)
 }
 
 // countAnalytics reports a read or an upload of an object to the
