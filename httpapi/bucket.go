@@ -67,6 +67,12 @@ type xmlBucket struct {
 }
 
 func (s *server) listBuckets(rc *request) error {
+	if rc.d.behave.directoryBuckets && rc.auth != nil && rc.auth.Scope.Service == "s3express" {
+		// GET / signed for s3express is ListDirectoryBuckets as botocore
+		// sends it (the S3 Express control endpoint's, with no x-id).
+		rc.op.Operation = "ListDirectoryBuckets"
+		return s.listDirectoryBuckets(rc)
+	}
 	all, err := s.eng.ListBuckets(rc.ctx)
 	if err != nil {
 		return err

@@ -19,6 +19,8 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/sigv4"
 )
 
 const expressBucket = "logs--usw2-az1--x-s3"
@@ -148,6 +150,20 @@ func TestExpressDirectoryBucket(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ld.Buckets, 1)
 	require.Equal(t, expressBucket, aws.ToString(ld.Buckets[0].Name))
+
+	// botocore sends ListDirectoryBuckets as GET / (the control
+	// endpoint's), signed for s3express.
+	req, err = http.NewRequest("GET", f.srv.URL+"/", nil)
+	require.NoError(t, err)
+	_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3express", f.clock.Now(), sigv4.EmptySHA256)
+	require.NoError(t, err)
+	resp, err = f.httpClient().Do(req)
+	require.NoError(t, err)
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Contains(t, string(body), "<ListAllMyDirectoryBucketsResult")
+	require.Contains(t, string(body), "<Name>"+expressBucket+"</Name>")
+	require.NotContains(t, string(body), "<Name>general</Name>")
 
 	// Deleting: objects, then the bucket.
 	for _, k := range keys {
