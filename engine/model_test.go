@@ -10,6 +10,7 @@ import (
 	"maps"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -313,9 +314,30 @@ func runModel(t *testing.T, e *Engine, rng *rand.Rand, ops int, reopen func(e *E
 			}
 			require.NoError(t, err)
 			model[b][k] = m
-		case op < 40: // Delete
+		case op < 38: // Delete
 			require.NoError(t, e.DeleteObject(ctx, b, k, DeleteOptions{}))
 			delete(model[b], k)
+		case op < 40: // Rename within the bucket, sometimes conditional
+			src := randKey()
+			m, ok := model[b][src]
+			_, exists := model[b][k]
+			ro := RenameOptions{}
+			if rng.IntN(3) == 0 {
+				ro.Destination.IfNoneMatch = "*"
+			}
+			_, err := e.RenameObject(ctx, b, src, k, ro)
+			switch {
+			case strings.HasSuffix(src, "/") || strings.HasSuffix(k, "/"):
+				require.ErrorIs(t, err, ErrInvalidArgument, "rename %s/%s to %s", b, src, k)
+			case !ok:
+				require.ErrorIs(t, err, ErrNoSuchKey, "rename %s/%s to %s", b, src, k)
+			case exists && ro.Destination.IfNoneMatch == "*":
+				require.ErrorIs(t, err, ErrPreconditionFailed, "rename %s/%s onto %s", b, src, k)
+			default:
+				require.NoError(t, err, "rename %s/%s to %s", b, src, k)
+				delete(model[b], src)
+				model[b][k] = m // the whole object: body, metadata, tags, ACL
+			}
 		case op < 43: // DeleteMany
 			var ks []string
 			for j := rng.IntN(5); j >= 0; j-- {
