@@ -573,7 +573,7 @@ var inventoryParquetNames = map[string]string{
 	"ObjectLockLegalHoldStatus":    "object_lock_legal_hold_status",
 	"IntelligentTieringAccessTier": "intelligent_tiering_access_tier", "BucketKeyStatus": "bucket_key_status",
 	"ChecksumAlgorithm": "checksum_algorithm", "ObjectAccessControlList": "object_access_control_list",
-	"ObjectOwner": "object_owner",
+	"ObjectOwner": "object_owner", "TransitionTime": "transition_time",
 }
 
 // inventoryParquetSchema is the schema of a report with cols: bucket and
@@ -588,7 +588,7 @@ func inventoryParquetSchema(cols []string) *parquet.Schema {
 			n = parquet.Leaf(parquet.BooleanType)
 		case "Size":
 			n = parquet.Int(64)
-		case "LastModifiedDate", "ObjectLockRetainUntilDate":
+		case "LastModifiedDate", "ObjectLockRetainUntilDate", "TransitionTime":
 			n = parquet.Timestamp(parquet.Millisecond)
 		default:
 			n = parquet.String()
@@ -747,6 +747,11 @@ func inventoryValue(bucket, col string, o *ObjectInfo) any {
 		return inventoryACL(o)
 	case "ObjectOwner":
 		return o.Owner
+	case "TransitionTime": // OSS's
+		if o.TransitionTime.IsZero() {
+			return nil
+		}
+		return o.TransitionTime
 	}
 	return nil
 }

@@ -303,7 +303,7 @@ func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
 // can be read again.
 func (e *Engine) transitionObject(ctx context.Context, info ObjectInfo, class string) error {
 	return e.updateIfSame(ctx, info, func(m *mutation, rec *objectRecord) error {
-		rec.info.StorageClass, rec.info.AccessTier = class, ""
+		rec.info.StorageClass, rec.info.AccessTier, rec.info.TransitionTime = class, "", e.now()
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
 		return m.b.Set(objectKey(info.Bucket, info.Key), rec.encode(), nil)
 	})
@@ -464,7 +464,7 @@ func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v 
 // the version before it).
 func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectInfo, class string) error {
 	return e.rewriteVersion(ctx, bucket, v, func(rec *objectRecord) error {
-		rec.info.StorageClass, rec.info.AccessTier = class, ""
+		rec.info.StorageClass, rec.info.AccessTier, rec.info.TransitionTime = class, "", e.now()
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
 		return nil
 	})

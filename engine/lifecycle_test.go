@@ -283,3 +283,37 @@ func TestLifecycleNoncurrentTransitions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, st.NoncurrentTransitioned, "nothing twice")
 }
+
+// TestTransitionTime: a lifecycle transition records when it moved the
+// object (ObjectInfo.TransitionTime, in its record); a copy is a new
+// object without one.
+func TestTransitionTime(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	clk.t = time.Date(2026, 3, 1, 10, 30, 0, 0, time.UTC)
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "tt-bucket", BucketOptions{}))
+	_, err := e.PutObject(ctx, "tt-bucket", "k", bytes.NewReader([]byte("v")), 1, PutOptions{})
+	require.NoError(t, err)
+	require.NoError(t, e.SetBucketConfig(ctx, "tt-bucket", &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+		{ID: "ia", Enabled: true, Transitions: []bucketconfig.LifecycleTransition{{Days: 1, StorageClass: "IA"}}}}}))
+	info, err := e.HeadObject(ctx, "tt-bucket", "k")
+	require.NoError(t, err)
+	require.True(t, info.TransitionTime.IsZero())
+	clk.t = clk.t.Add(49 * time.Hour)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Transitioned)
+	info, err = e.HeadObject(ctx, "tt-bucket", "k")
+	require.NoError(t, err)
+	require.Equal(t, "IA", info.StorageClass)
+	require.True(t, info.TransitionTime.Equal(clk.t), "%v, want %v", info.TransitionTime, clk.t)
+	_, err = e.CopyObject(ctx, "tt-bucket", "k", "tt-bucket", "copy", CopyOptions{})
+	require.NoError(t, err)
+	cp, err := e.HeadObject(ctx, "tt-bucket", "copy")
+	require.NoError(t, err)
+	require.True(t, cp.TransitionTime.IsZero(), "a copy is a new object")
+}

@@ -672,7 +672,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		// A new object: no restored copy, archive tier or recorded read
 		// of the source's comes with it.
 		dst.restoreReady, dst.restoreExpiry = time.Time{}, time.Time{}
-		dst.info.Restore, dst.info.AccessTier, dst.info.LastAccess = nil, "", time.Time{}
+		dst.info.Restore, dst.info.AccessTier, dst.info.LastAccess, dst.info.TransitionTime = nil, "", time.Time{}, time.Time{}
 		dst.info.Retention, dst.info.LegalHold, dst.info.LegalHoldSet = opts.Retention, opts.LegalHold, false
 		if computed != nil {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}

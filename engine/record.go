@@ -49,22 +49,23 @@ const (
 	fRestoreExpiry
 	fSHA1
 	fHeader
-	fPartChecksums // multipart objects: each part's flexible checksum
-	fUploadBase    // multipart uploads: the key's object when the upload began
-	fEncryption    // mode, KMS key ID, bucket key, then encryption-context pairs
-	fDataKey       // a sealed data key: blob ID (uvarint), then the sealed bytes
-	fDataCipher    // the chunk cipher of an encrypted object (absent: AES-256)
-	fVersionID     // the version ID; absent for the null version
-	fDeleteMarker  // the version is a delete marker
-	fNullStamp     // ordering stamp of a current null version (see version.go)
-	fLockMode      // Object Lock retention mode (objlock.go)
-	fLockUntil     // Object Lock retain-until date, Unix nanoseconds
-	fLegalHold     // Object Lock legal hold is on
-	fReplication   // replication status (see replication.go)
-	fContentMD5    // hex MD5 of the whole body when the ETag is not it (ObjectInfo.ContentMD5)
-	fWholeMD5      // multipart uploads: Complete computes ContentMD5 (PutOptions.WholeMD5)
-	fLastAccess    // last read recorded by access tracking, Unix nanoseconds (access.go)
-	fAccessTier    // Intelligent-Tiering archive tier (tiering.go)
+	fPartChecksums  // multipart objects: each part's flexible checksum
+	fUploadBase     // multipart uploads: the key's object when the upload began
+	fEncryption     // mode, KMS key ID, bucket key, then encryption-context pairs
+	fDataKey        // a sealed data key: blob ID (uvarint), then the sealed bytes
+	fDataCipher     // the chunk cipher of an encrypted object (absent: AES-256)
+	fVersionID      // the version ID; absent for the null version
+	fDeleteMarker   // the version is a delete marker
+	fNullStamp      // ordering stamp of a current null version (see version.go)
+	fLockMode       // Object Lock retention mode (objlock.go)
+	fLockUntil      // Object Lock retain-until date, Unix nanoseconds
+	fLegalHold      // Object Lock legal hold is on
+	fReplication    // replication status (see replication.go)
+	fContentMD5     // hex MD5 of the whole body when the ETag is not it (ObjectInfo.ContentMD5)
+	fWholeMD5       // multipart uploads: Complete computes ContentMD5 (PutOptions.WholeMD5)
+	fLastAccess     // last read recorded by access tracking, Unix nanoseconds (access.go)
+	fAccessTier     // Intelligent-Tiering archive tier (tiering.go)
+	fTransitionTime // last lifecycle transition, Unix nanoseconds (lifecycle.go)
 )
 
 // Bucket record field tags.
@@ -338,6 +339,9 @@ func (r *objectRecord) appendEncoded(b []byte) []byte {
 		e.int(fLastAccess, i.LastAccess.UnixNano())
 	}
 	e.str(fAccessTier, i.AccessTier)
+	if !i.TransitionTime.IsZero() {
+		e.int(fTransitionTime, i.TransitionTime.UnixNano())
+	}
 	if !r.restoreReady.IsZero() {
 		e.int(fRestoreReady, r.restoreReady.UnixNano())
 		e.int(fRestoreExpiry, r.restoreExpiry.UnixNano())
@@ -659,6 +663,8 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 			i.LastAccess = time.Unix(0, d.varint(p)).UTC()
 		case fAccessTier:
 			i.AccessTier = string(p)
+		case fTransitionTime:
+			i.TransitionTime = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreReady:
 			r.restoreReady = time.Unix(0, d.varint(p)).UTC()
 		case fRestoreExpiry:

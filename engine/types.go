@@ -89,6 +89,10 @@ type ObjectInfo struct {
 	// bucketconfig.DeepArchiveAccess): such an object must be restored
 	// before it is read, as an archived one (tiering.go).
 	AccessTier string
+	// TransitionTime is when a lifecycle rule last moved the object to
+	// another storage class (zero: never); OSS shows it for the cold
+	// archive classes.
+	TransitionTime time.Time
 	Metadata
 	StorageClass string // "" means the bucket's default (STANDARD)
 	ACL          ACL

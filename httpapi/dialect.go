@@ -198,6 +198,7 @@ type behaviour struct {
 	accessTracking              bool // access tracking: x-?-last-access-time, lifecycle by last access (IsAccessTime)
 	deleteBucketDropsUploads    bool // DeleteBucket removes unfinished uploads instead of refusing
 	objectTypeInListing         bool // listings carry each object's Type
+	transitionTime              bool // listings and HEAD/GET show when lifecycle moved an object to a cold archive class
 	bucketBeforeAuth            bool // a missing bucket is reported before authentication errors
 	answerCompleteRetry         bool // a retried Complete (same parts) gets the first one's result
 	deleteMissingKeyFails       bool // DeleteObject of a missing key is NoSuchKey

@@ -76,6 +76,7 @@ var oss = &dialect{
 		forbidOverwriteHeader:     true,
 		accessTracking:            true,
 		objectTypeInListing:       true,
+		transitionTime:            true,
 		bucketBeforeAuth:          true,
 		uploadCallbacks:           true,
 		// OSS answers ListBucketInventory of a bucket without inventories
@@ -560,6 +561,24 @@ func ossObjectHeaders(rc *request, info engine.ObjectInfo) {
 	if r := info.Restore; r != nil {
 		h.Set(rc.d.h("restore"), restoreHeader(r))
 	}
+	if coldArchived(info) {
+		h.Set(rc.d.h("transition-time"), info.TransitionTime.UTC().Format(http.TimeFormat))
+	}
+}
+
+// coldArchived reports whether a lifecycle rule moved o to a cold archive
+// class (ColdArchive, DeepColdArchive): OSS shows when (TransitionTime).
+func coldArchived(o engine.ObjectInfo) bool {
+	return !o.TransitionTime.IsZero() && (o.StorageClass == "ColdArchive" || o.StorageClass == "DeepColdArchive")
+}
+
+// transitionTimeOf is the TransitionTime a listing shows for o, "" for
+// none.
+func transitionTimeOf(d *dialect, o *engine.ObjectInfo) string {
+	if !d.behave.transitionTime || !coldArchived(*o) {
+		return ""
+	}
+	return xmlTime(o.TransitionTime)
 }
 
 // ossACL is the OSS ACL model: one canned grant per resource, set by

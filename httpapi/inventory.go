@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -149,6 +150,11 @@ func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
 		c.Prefix = x.Filter.Prefix
 	}
 	if x.OptionalFields != nil {
+		for _, f := range x.OptionalFields.Fields {
+			if !slices.Contains(bucketconfig.InventoryFields, f) {
+				return c, errorf("InvalidArgument", "The inventory optional field %q is not one S3 knows.", f)
+			}
+		}
 		c.OptionalFields = x.OptionalFields.Fields
 	}
 	if e := d.Encryption; e != nil {

@@ -32,7 +32,7 @@ import (
 
 // ossInventoryFields are the optional fields OSS knows that the engine
 // reports.
-var ossInventoryFields = []string{"Size", "LastModifiedDate", "ETag", "StorageClass", "IsMultipartUploaded", "EncryptionStatus"}
+var ossInventoryFields = []string{"Size", "LastModifiedDate", "ETag", "StorageClass", "IsMultipartUploaded", "EncryptionStatus", "TransitionTime"}
 
 // ossBucketARNPrefix starts OSS's destination bucket names.
 const ossBucketARNPrefix = "acs:oss:::"

@@ -315,3 +315,61 @@ func TestS3LifecycleLegacyPrefix(t *testing.T) {
 	require.NotNil(t, got[1].Filter)
 	assert.Equal(t, aws.String(""), got[1].Filter.Prefix)
 }
+
+// TestOSSTransitionTime: an object a lifecycle rule moves to ColdArchive
+// shows when (TransitionTime) in ListObjectsV2, ListObjectVersions, and
+// HeadObject's x-oss-transition-time, as OSS does for the cold archive
+// classes (the S3 dialect shows none); the OSS inventory takes
+// TransitionTime as an optional field, S3's does not.
+func TestOSSTransitionTime(t *testing.T) {
+	clock := &testClock{fixed: time.Now()}
+	f := newFixture(t, fixtureOptions{clock: clock})
+	c := f.ossV2(testAK, testSK)
+	ctx := context.Background()
+	v2Bucket(t, c, "cold")
+	_, err := c.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("cold"), Key: oss2.Ptr("logs/a"), Body: strings.NewReader("a")})
+	require.NoError(t, err)
+	_, err = c.PutBucketLifecycle(ctx, &oss2.PutBucketLifecycleRequest{Bucket: oss2.Ptr("cold"),
+		LifecycleConfiguration: &oss2.LifecycleConfiguration{Rules: []oss2.LifecycleRule{{ID: oss2.Ptr("freeze"), Prefix: oss2.Ptr("logs/"),
+			Status: oss2.Ptr("Enabled"), Transitions: []oss2.LifecycleRuleTransition{{Days: oss2.Ptr(int32(1)), StorageClass: oss2.StorageClassColdArchive}}}}}})
+	require.NoError(t, err)
+	list, err := c.ListObjectsV2(ctx, &oss2.ListObjectsV2Request{Bucket: oss2.Ptr("cold")})
+	require.NoError(t, err)
+	require.Nil(t, list.Contents[0].TransitionTime, "not moved yet")
+
+	clock.Advance(49 * time.Hour)
+	st, err := f.eng.RunPending(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Transitioned)
+	moved := clock.Now()
+	clock.Advance(-49 * time.Hour) // back to the SDK's time, for its signatures
+	list, err = c.ListObjectsV2(ctx, &oss2.ListObjectsV2Request{Bucket: oss2.Ptr("cold")})
+	require.NoError(t, err)
+	require.Equal(t, "ColdArchive", oss2.ToString(list.Contents[0].StorageClass))
+	require.NotNil(t, list.Contents[0].TransitionTime)
+	require.WithinDuration(t, moved, *list.Contents[0].TransitionTime, 2*time.Second)
+	vers, err := c.ListObjectVersions(ctx, &oss2.ListObjectVersionsRequest{Bucket: oss2.Ptr("cold")})
+	require.NoError(t, err)
+	require.NotNil(t, vers.ObjectVersions[0].TransitionTime)
+	r := f.do(t, raw{method: "HEAD", path: "/cold/logs/a", sign: "oss-v4"})
+	require.Equal(t, 200, r.StatusCode)
+	got, err := http.ParseTime(r.Header.Get("X-Oss-Transition-Time"))
+	require.NoError(t, err)
+	require.WithinDuration(t, moved, got, 2*time.Second)
+	// The S3 dialect shows none.
+	r = f.do(t, raw{method: "HEAD", path: "/cold/logs/a"})
+	require.Empty(t, r.Header.Get("X-Amz-Transition-Time"))
+	require.Empty(t, r.Header.Get("X-Oss-Transition-Time"))
+
+	v2Bucket(t, c, "oss-reports")
+	inv := ossInventoryConfig("tt")
+	inv.OptionalFields = &oss2.OptionalFields{Fields: []oss2.InventoryOptionalFieldType{oss2.InventoryOptionalFieldTransitionTime}}
+	_, err = c.PutBucketInventory(ctx, &oss2.PutBucketInventoryRequest{Bucket: oss2.Ptr("cold"), InventoryId: oss2.Ptr("tt"), InventoryConfiguration: inv})
+	require.NoError(t, err)
+	s3doc := []byte(`<InventoryConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Id>s3</Id><IsEnabled>true</IsEnabled>` +
+		`<Destination><S3BucketDestination><Format>CSV</Format><Bucket>arn:aws:s3:::oss-reports</Bucket></S3BucketDestination></Destination>` +
+		`<Schedule><Frequency>Daily</Frequency></Schedule><IncludedObjectVersions>Current</IncludedObjectVersions>` +
+		`<OptionalFields><Field>TransitionTime</Field></OptionalFields></InventoryConfiguration>`)
+	r = f.do(t, raw{method: "PUT", path: "/cold?inventory&id=s3", body: s3doc})
+	require.Equal(t, 400, r.StatusCode, string(r.body))
+}

@@ -75,6 +75,7 @@ func (e *listEntries) xmlObject(o *engine.ObjectInfo) xmlObject {
 	if e.d.behave.objectTypeInListing {
 		x.Type = o.Type.String()
 	}
+	x.TransitionTime = transitionTimeOf(e.d, o)
 	if x.ChecksumAlgorithm = checksumAlgorithm(o); x.ChecksumAlgorithm != "" {
 		x.ChecksumType = o.ChecksumType
 	}
@@ -91,7 +92,8 @@ type xmlObject struct {
 	Key               xmlText `xml:"Key"`
 	LastModified      string  `xml:"LastModified"`
 	ETag              string  `xml:"ETag"`
-	Type              string  `xml:"Type,omitempty"` // OSS
+	Type              string  `xml:"Type,omitempty"`           // OSS
+	TransitionTime    string  `xml:"TransitionTime,omitempty"` // OSS
 	ChecksumAlgorithm string  `xml:"ChecksumAlgorithm,omitempty"`
 	ChecksumType      string  `xml:"ChecksumType,omitempty"`
 	Size              int64   `xml:"Size"`

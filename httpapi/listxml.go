@@ -48,6 +48,7 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 		b = appendElem(b, "LastModified", o.LastModified)
 		b = appendElem(b, "ETag", o.ETag)
 		b = appendElemOmit(b, "Type", o.Type)
+		b = appendElemOmit(b, "TransitionTime", o.TransitionTime)
 		b = appendElemOmit(b, "ChecksumAlgorithm", o.ChecksumAlgorithm)
 		b = appendElemOmit(b, "ChecksumType", o.ChecksumType)
 		b = appendRaw(b, "Size", strconv.AppendInt(num[:0], o.Size, 10))
@@ -106,6 +107,7 @@ func (r *listVersionsResult) appendXML(b []byte, root, xmlns string) []byte {
 		b = appendElem(b, "LastModified", v.LastModified)
 		b = appendElemOmit(b, "ETag", v.ETag)
 		b = appendElemOmit(b, "Type", v.Type)
+		b = appendElemOmit(b, "TransitionTime", v.TransitionTime)
 		if v.Size != nil {
 			b = appendRaw(b, "Size", strconv.AppendInt(num[:0], *v.Size, 10))
 		}
@@ -144,6 +146,9 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 	b = append(b, "&#34;</ETag>"...)
 	if e.d.behave.objectTypeInListing {
 		b = appendElemOmit(b, "Type", o.Type.String())
+	}
+	if t := transitionTimeOf(e.d, o); t != "" {
+		b = appendElem(b, "TransitionTime", t)
 	}
 	if alg := checksumAlgorithm(o); alg != "" {
 		b = appendElem(b, "ChecksumAlgorithm", alg)

@@ -174,16 +174,17 @@ type listVersionsResult struct {
 // xmlVersion is a Version or a DeleteMarker (which has no ETag, Size or
 // StorageClass), as name says.
 type xmlVersion struct {
-	name         string
-	Key          xmlText `xml:"Key"`
-	VersionID    string  `xml:"VersionId"`
-	IsLatest     bool    `xml:"IsLatest"`
-	LastModified string  `xml:"LastModified"`
-	ETag         string  `xml:"ETag,omitempty"`
-	Type         string  `xml:"Type,omitempty"` // OSS
-	Size         *int64  `xml:"Size,omitempty"`
-	StorageClass string  `xml:"StorageClass,omitempty"`
-	Owner        owner   `xml:"Owner"`
+	name           string
+	Key            xmlText `xml:"Key"`
+	VersionID      string  `xml:"VersionId"`
+	IsLatest       bool    `xml:"IsLatest"`
+	LastModified   string  `xml:"LastModified"`
+	ETag           string  `xml:"ETag,omitempty"`
+	Type           string  `xml:"Type,omitempty"`           // OSS
+	TransitionTime string  `xml:"TransitionTime,omitempty"` // OSS
+	Size           *int64  `xml:"Size,omitempty"`
+	StorageClass   string  `xml:"StorageClass,omitempty"`
+	Owner          owner   `xml:"Owner"`
 	// ChecksumAlgorithm and ChecksumType name a version's flexible
 	// checksum, as in ListObjects.
 	ChecksumAlgorithm string `xml:"ChecksumAlgorithm,omitempty"`
@@ -244,6 +245,7 @@ func (s *server) listObjectVersions(rc *request) error {
 			if rc.d.behave.objectTypeInListing {
 				x.Type = v.Type.String()
 			}
+			x.TransitionTime = transitionTimeOf(rc.d, &v)
 			if x.ChecksumAlgorithm = checksumAlgorithm(&v); x.ChecksumAlgorithm != "" {
 				x.ChecksumType = v.ChecksumType
 			}

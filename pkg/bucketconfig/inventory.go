@@ -76,6 +76,10 @@ var InventoryFields = []string{
 	"BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner",
 }
 
+// OSSInventoryFields are the optional fields only OSS's inventory knows
+// (its documents are checked against its own list).
+var OSSInventoryFields = []string{"TransitionTime"}
+
 // MaxInventoryConfigurations is the most inventory configurations a
 // bucket may have (S3: 1,000).
 const MaxInventoryConfigurations = 1000
@@ -149,7 +153,7 @@ func (c *InventoryConfiguration) Validate() error {
 	}
 	seen := map[string]bool{}
 	for _, f := range c.OptionalFields {
-		if !slices.Contains(InventoryFields, f) {
+		if !slices.Contains(InventoryFields, f) && !slices.Contains(OSSInventoryFields, f) {
 			return fmt.Errorf("%w: inventory optional field %q", ErrInvalid, f)
 		}
 		if seen[f] {
