@@ -25,10 +25,13 @@ import (
 //     the limit of the bucket's requests (so a test that holds its clock
 //     sees the limit exactly); one more is refused at once, 503
 //     TotalQpsLimitExceeded in OSS (SlowDown in S3 and Sina, which their
-//     clients retry), before anything is read or changed;
+//     clients retry), before anything is read or changed; a request is
+//     admitted once it is authorized (a POST form once its credentials
+//     are read), so refused requests spend nothing of the owner's;
 //   - bandwidth: the bytes of the bucket's uploads (PutObject,
 //     AppendObject, UploadPart, PostObject bodies) and of its downloads
-//     (GetObject bodies) are held to the rate together, on the wall
+//     (GetObject bodies, its website's reads) are held to the rate
+//     together, on the wall
 //     clock (this is shaping of network traffic, as x-oss-traffic-limit
 //     is: traffic.go); an upload held back answers the milliseconds it
 //     waited in x-oss-qos-delay-time, as OSS does. A limit of 0 refuses
