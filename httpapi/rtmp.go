@@ -327,15 +327,16 @@ func (s *server) serveRTMP(c net.Conn) error {
 	}
 	var seg *segmenter
 	defer func() {
-		// The playlist is finalised and the push recorded before the
-		// channel takes another publisher.
+		// The push is recorded and the playlist finalised before the
+		// channel takes another publisher; the playlist last, so that a
+		// reader who sees #EXT-X-ENDLIST finds the push in the history.
+		if err := s.eng.AddLivePush(ctx, t.bucket, t.channel, engine.LivePush{Start: p.connected, End: s.clock.Now().UTC(), RemoteAddr: p.remote}); err != nil && !errors.Is(err, engine.ErrNoSuchLiveChannel) {
+			s.rtmpLog().Error("httpapi: rtmp: recording the push", "bucket", t.bucket, "channel", t.channel, "err", err)
+		}
 		if seg != nil {
 			if err := seg.finish(); err != nil {
 				s.rtmpLog().Error("httpapi: rtmp: finalising the playlist", "bucket", t.bucket, "channel", t.channel, "err", err)
 			}
-		}
-		if err := s.eng.AddLivePush(ctx, t.bucket, t.channel, engine.LivePush{Start: p.connected, End: s.clock.Now().UTC(), RemoteAddr: p.remote}); err != nil && !errors.Is(err, engine.ErrNoSuchLiveChannel) {
-			s.rtmpLog().Error("httpapi: rtmp: recording the push", "bucket", t.bucket, "channel", t.channel, "err", err)
 		}
 		s.live.unregister(t.bucket, t.channel, p)
 	}()
