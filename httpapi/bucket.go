@@ -203,34 +203,38 @@ func (s *server) createBucket(rc *request) error {
 		// access point's bucket).
 		return errorf("InvalidBucketName", "Bucket names cannot end with %s: it ends access point aliases.", bucketconfig.AliasSuffix).with("BucketName", rc.alias)
 	}
-	if isDirectoryBucket(rc.op.Bucket) {
+	var initial []bucketconfig.Config
+	dir := isDirectoryBucket(rc.op.Bucket)
+	if dir {
 		if !rc.d.behave.directoryBuckets {
 			// The suffix is S3's directory buckets': another dialect's
 			// bucket may not take it (S3 would treat it as one).
 			return errorf("InvalidBucketName", "Bucket names cannot end with %s: it ends S3 directory buckets' names.", directorySuffix).
 				with("BucketName", rc.op.Bucket)
 		}
-		return s.createDirectoryBucket(rc, acl, &c)
+		if initial, err = s.directoryBucket(rc, acl, &c); err != nil { // express_s3.go
+			return err
+		}
+	} else {
+		if err := rc.d.bucketName(rc.op.Bucket); err != nil {
+			return err
+		}
+		if initial, err = rc.d.createBucket(s, rc, &c, &opts); err != nil {
+			return err
+		}
+		if acl != nil {
+			opts.ACL = *acl
+		}
+		access, err := s.createBucketAccess(rc, acl)
+		if err != nil {
+			return err
+		}
+		initial = append(initial, access...)
 	}
-	if err := rc.d.bucketName(rc.op.Bucket); err != nil {
-		return err
-	}
-	initial, err := rc.d.createBucket(s, rc, &c, &opts)
-	if err != nil {
-		return err
-	}
-	if acl != nil {
-		opts.ACL = *acl
-	}
-	access, err := s.createBucketAccess(rc, acl)
-	if err != nil {
-		return err
-	}
-	initial = append(initial, access...)
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
 		err = nil // creating one's own bucket again succeeds
-	} else if errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) && rc.d.behave.recreateOwnBucketUSEast1 && opts.Region == usEast1 {
+	} else if errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) && rc.d.behave.recreateOwnBucketUSEast1 && opts.Region == usEast1 && !dir {
 		err = s.recreateOwnBucket(rc, opts.ACL)
 	} else if err == nil {
 		// The configurations the new bucket starts with.

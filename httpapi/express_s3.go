@@ -126,11 +126,13 @@ type directoryBucketInfo struct {
 	Type           string `xml:"Type"`
 }
 
-// createDirectoryBucket is CreateBucket of a directory bucket.
-func (s *server) createDirectoryBucket(rc *request, acl *engine.ACL, c *createBucketConfiguration) error {
+// directoryBucket checks CreateBucket of a directory bucket (its name,
+// configuration and headers) and returns the configurations it starts
+// with; createBucket makes it.
+func (s *server) directoryBucket(rc *request, acl *engine.ACL, c *createBucketConfiguration) ([]bucketconfig.Config, error) {
 	name := rc.op.Bucket
 	if err := directoryBucketName(name); err != nil {
-		return err
+		return nil, err
 	}
 	zone := directoryZone(name)
 	typ := zoneType(zone)
@@ -140,34 +142,23 @@ func (s *server) createDirectoryBucket(rc *request, acl *engine.ACL, c *createBu
 	}
 	switch {
 	case c.LocationConstraint != "":
-		return errorf("InvalidRequest", "A directory bucket takes a Location (its zone), not a LocationConstraint.")
+		return nil, errorf("InvalidRequest", "A directory bucket takes a Location (its zone), not a LocationConstraint.")
 	case c.Location != nil && (c.Location.Name != zone || c.Location.Type != typ):
-		return errorf("InvalidRequest", "The bucket's Location must be the %s %s its name carries.", typ, zone)
+		return nil, errorf("InvalidRequest", "The bucket's Location must be the %s %s its name carries.", typ, zone)
 	case c.Bucket != nil && c.Bucket.Type != "Directory":
-		return errorf("InvalidRequest", "A bucket named as a directory bucket (--x-s3) must be of Type Directory.")
+		return nil, errorf("InvalidRequest", "A bucket named as a directory bucket (--x-s3) must be of Type Directory.")
 	case c.Bucket != nil && c.Bucket.DataRedundancy != "" && c.Bucket.DataRedundancy != redundancy:
-		return errorf("InvalidRequest", "A directory bucket in a %s stores data as %s.", typ, redundancy)
+		return nil, errorf("InvalidRequest", "A directory bucket in a %s stores data as %s.", typ, redundancy)
 	case acl != nil:
-		return errorf("InvalidRequest", "ACLs are not supported for directory buckets.")
+		return nil, errorf("InvalidRequest", "ACLs are not supported for directory buckets.")
 	case rc.header("bucket-object-lock-enabled") != "":
-		return errorf("InvalidRequest", "Object Lock is not supported for directory buckets.")
+		return nil, errorf("InvalidRequest", "Object Lock is not supported for directory buckets.")
 	}
 	initial := []bucketconfig.Config{&bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced}, bucketconfig.BlockAllPublicAccess(true)}
 	if s.eng.Options().Keys != nil {
 		initial = append(initial, &bucketconfig.Encryption{Algorithm: "AES256"})
 	}
-	if err := s.eng.CreateBucket(rc.ctx, name, engine.BucketOptions{Region: s.cfg.Region, Owner: rc.who.id}); err != nil {
-		return err
-	}
-	for _, cfg := range initial {
-		if err := s.eng.SetBucketConfig(rc.ctx, name, cfg); err != nil {
-			return err
-		}
-	}
-	rc.w.Header().Set("Location", "/"+name)
-	rc.w.Header().Set("Content-Length", "0")
-	rc.w.WriteHeader(http.StatusOK)
-	return nil
+	return initial, nil
 }
 
 // directoryOps are the operations S3 serves on directory buckets.
