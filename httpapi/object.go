@@ -247,6 +247,10 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 	return opts, nil
 }
 
+// writeOffsetHeader asks PutObject to append to an object of a directory
+// bucket at that offset (S3 Express One Zone).
+const writeOffsetHeader = "X-Amz-Write-Offset-Bytes"
+
 // errLengthRequired is S3's answer to a body of unknown length: 501
 // NotImplemented naming Transfer-Encoding for a chunked body (S3 takes
 // none), 411 MissingContentLength otherwise.
@@ -260,6 +264,11 @@ func errLengthRequired(rc *request) error {
 func (s *server) putObject(rc *request) error {
 	if rc.size < 0 && rc.d.behave.requireContentLength {
 		return errLengthRequired(rc)
+	}
+	if rc.r.Header.Get(writeOffsetHeader) != "" {
+		// S3 Express appends are not built: the write is refused, never
+		// taken for a PutObject that would replace the object.
+		return errorf("NotImplemented", "Appending to an object (%s) is not implemented.", writeOffsetHeader).with("Header", writeOffsetHeader)
 	}
 	opts, err := s.creationOptions(rc, sseCreate)
 	if err != nil {
