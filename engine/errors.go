@@ -41,7 +41,18 @@ var (
 	ErrEntityTooSmall           = errors.New("engine: part smaller than the minimum size")
 	ErrObjectNotAppendable      = errors.New("engine: object is not appendable")
 	ErrPositionNotEqualToLength = errors.New("engine: append position is not the object length")
-	ErrNotSymlink               = errors.New("engine: object is not a symlink")
+	// ErrEmptyAppend: ExtendObject was given an empty body.
+	ErrEmptyAppend = errors.New("engine: an append must add at least one byte")
+	// ErrAppendMetadata: ExtendObject was given user metadata for an
+	// object that exists (its metadata is the first write's).
+	ErrAppendMetadata = errors.New("engine: an append to an existing object cannot set its user metadata")
+	// ErrEncryptionTypeMismatch: ExtendObject asked for another
+	// encryption mode than the object's.
+	ErrEncryptionTypeMismatch = errors.New("engine: the object is encrypted otherwise than the append asks")
+	// ErrTooManyParts: an append would give the object more than
+	// MaxObjectParts parts.
+	ErrTooManyParts = errors.New("engine: the object has the most parts it may have")
+	ErrNotSymlink   = errors.New("engine: object is not a symlink")
 	// ErrNoSuchAnnotation: no annotation of that name for the object's
 	// current body (see PutAnnotation).
 	ErrNoSuchAnnotation         = errors.New("engine: no such annotation")

@@ -151,6 +151,35 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	if opts.ContentSHA1 != nil && !bytes.Equal(opts.ContentSHA1, b.sha1[:]) {
 		return ObjectInfo{}, &DigestError{Algorithm: "SHA1"}
 	}
+	info := b.newInfo(bucket, key, &opts, ck, encInfo, bk)
+	rec := objectRecord{info: info, inline: b.inline, extents: b.extents()}
+	err = e.applyCtx(ctx, func(m *mutation) error {
+		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
+			return err
+		}
+		m.addBlob(b.blob)
+		rec.info.LastModified = e.now()
+		if err := e.replaceObject(m, &rec); err != nil {
+			return err
+		}
+		if encInfo != nil || !b.hasSHA1 {
+			return nil
+		}
+		ref := contentObjectRef(bucket, key)
+		if b.blob != nil {
+			alg, sum := fullObjectChecksum(rec.info)
+			ref = contentBlobRef(b.blob.id, alg, sum)
+		}
+		m.setContent(b.sha1[:], b.size, b.md5, b.crc64, ref)
+		return nil
+	})
+	return rec.info, err
+}
+
+// newInfo is the ObjectInfo of a new object whose body is b, written with
+// opts: ck is the checksum computed (nil: none), encInfo and bk its
+// sealing (nil: in clear). LastModified is left to the commit.
+func (b *body) newInfo(bucket, key string, opts *PutOptions, ck *ChecksumInput, encInfo *EncryptionInfo, bk *bodyKey) ObjectInfo {
 	info := ObjectInfo{
 		Bucket:       bucket,
 		Key:          key,
@@ -183,28 +212,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 			info.ETag = randomETag()
 		}
 	}
-	rec := objectRecord{info: info, inline: b.inline, extents: b.extents()}
-	err = e.applyCtx(ctx, func(m *mutation) error {
-		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
-			return err
-		}
-		m.addBlob(b.blob)
-		rec.info.LastModified = e.now()
-		if err := e.replaceObject(m, &rec); err != nil {
-			return err
-		}
-		if encInfo != nil || !b.hasSHA1 {
-			return nil
-		}
-		ref := contentObjectRef(bucket, key)
-		if b.blob != nil {
-			alg, sum := fullObjectChecksum(rec.info)
-			ref = contentBlobRef(b.blob.id, alg, sum)
-		}
-		m.setContent(b.sha1[:], b.size, b.md5, b.crc64, ref)
-		return nil
-	})
-	return rec.info, err
+	return info
 }
 
 // checkWrite verifies that the bucket exists and that the write conditions

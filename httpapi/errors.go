@@ -254,6 +254,11 @@ var codes = map[string]codeRow{
 	"ImageTooLarge":   {status: 400, message: "The image is too large to process."},
 	"WatermarkError":  {status: 400, message: "The watermark could not be applied."},
 
+	// S3 Express One Zone appends (PutObject with x-amz-write-offset-bytes).
+	"InvalidWriteOffset":     {status: 400, message: "The write offset value that you specified does not match the current object size."},
+	"TooManyParts":           {status: 400, message: "You have attempted to add more parts than the maximum of 10000 that are allowed for this object. You can use the CopyObject operation to copy this object to another and then add more data to the newly copied object."},
+	"EncryptionTypeMismatch": {status: 400, message: "The existing object was created with a different encryption type. Subsequent write requests must include the appropriate encryption parameters in the request or while creating the session."},
+
 	// S3 object annotations (annotation_s3.go).
 	"NoSuchAnnotation":                  {status: 404, message: "The specified annotation does not exist."},
 	"AnnotationLimitExceeded":           {status: 400, message: "The object already has the most annotations allowed (1,000)."},
@@ -404,6 +409,10 @@ var sentinels = []struct {
 	{engine.ErrClosed, "ServiceUnavailable", ""},
 	{engine.ErrObjectNotAppendable, "ObjectNotAppendable", ""},
 	{engine.ErrPositionNotEqualToLength, "PositionNotEqualToLength", ""},
+	{engine.ErrEmptyAppend, "InvalidArgument", "Request body cannot be empty when 'write offset' is specified."},
+	{engine.ErrAppendMetadata, "InvalidRequest", "Cannot specify both a write offset value and user-defined object metadata for existing objects."},
+	{engine.ErrEncryptionTypeMismatch, "EncryptionTypeMismatch", ""},
+	{engine.ErrTooManyParts, "TooManyParts", ""},
 	{engine.ErrNotSymlink, "NotSymlink", ""},
 	{engine.ErrSymlinkTargetNotExist, "SymlinkTargetNotExist", ""},
 	{engine.ErrInvalidTargetType, "InvalidTargetType", ""},

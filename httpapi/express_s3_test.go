@@ -198,26 +198,6 @@ func TestExpressDirectoryBucketNames(t *testing.T) {
 	require.Equal(t, types.LocationTypeLocalZone, hb.BucketLocationType)
 }
 
-// TestExpressAppendRefused: an append (x-amz-write-offset-bytes) is not
-// built, so it is refused and the object stays as it was, never replaced
-// as a plain PutObject would.
-func TestExpressAppendRefused(t *testing.T) {
-	f := newFixture(t, fixtureOptions{})
-	c := f.client()
-	ctx := context.Background()
-	createExpressBucket(t, c)
-	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(expressBucket), Key: aws.String("log"), Body: strings.NewReader("first")})
-	require.NoError(t, err)
-	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(expressBucket), Key: aws.String("log"),
-		Body: strings.NewReader("second"), WriteOffsetBytes: aws.Int64(5)})
-	require.Equal(t, "NotImplemented", apiCode(err))
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(expressBucket), Key: aws.String("log")})
-	require.NoError(t, err)
-	body, err := io.ReadAll(out.Body)
-	require.NoError(t, err)
-	require.Equal(t, "first", string(body))
-}
-
 // sessionRequest sends method path signed with session credentials, as
 // S3 Express signs: SigV4 for service s3express, the token in
 // x-amz-s3session-token.

@@ -248,8 +248,27 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 }
 
 // writeOffsetHeader asks PutObject to append to an object of a directory
-// bucket at that offset (S3 Express One Zone).
+// bucket at that offset (S3 Express One Zone): writeOffset.
 const writeOffsetHeader = "X-Amz-Write-Offset-Bytes"
+
+// writeOffset reads x-amz-write-offset-bytes: an append (S3 Express One
+// Zone) at that offset of an object of a directory bucket, which PutObject
+// serves in directory buckets only (elsewhere 501, never a plain write).
+func writeOffset(rc *request) (int64, bool, error) {
+	v := rc.r.Header.Get(writeOffsetHeader)
+	if v == "" {
+		return 0, false, nil
+	}
+	if !rc.d.behave.directoryBuckets || !isDirectoryBucket(rc.op.Bucket) {
+		return 0, false, errorf("NotImplemented", "A header you provided implies functionality that is not implemented").with("Header", writeOffsetHeader)
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, false, errorf("InvalidArgument", "The write offset must be a non-negative integer.").
+			with("ArgumentName", strings.ToLower(writeOffsetHeader)).with("ArgumentValue", v)
+	}
+	return n, true, nil
+}
 
 // errLengthRequired is S3's answer to a body of unknown length: 501
 // NotImplemented naming Transfer-Encoding for a chunked body (S3 takes
@@ -265,10 +284,9 @@ func (s *server) putObject(rc *request) error {
 	if rc.size < 0 && rc.d.behave.requireContentLength {
 		return errLengthRequired(rc)
 	}
-	if rc.r.Header.Get(writeOffsetHeader) != "" {
-		// S3 Express appends are not built: the write is refused, never
-		// taken for a PutObject that would replace the object.
-		return errorf("NotImplemented", "Appending to an object (%s) is not implemented.", writeOffsetHeader).with("Header", writeOffsetHeader)
+	offset, appending, err := writeOffset(rc)
+	if err != nil {
+		return err
 	}
 	opts, err := s.creationOptions(rc, sseCreate)
 	if err != nil {
@@ -317,7 +335,17 @@ func (s *server) putObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
+	var info engine.ObjectInfo
+	if appending {
+		info, err = s.eng.ExtendObject(rc.ctx, rc.op.Bucket, rc.op.Key, offset, rc.body, rc.size, opts)
+		if pe := (*engine.PositionError)(nil); errors.As(err, &pe) {
+			e := errorf("InvalidWriteOffset", "")
+			e.Err = err
+			return e
+		}
+	} else {
+		info, err = s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
+	}
 	if err != nil {
 		return err
 	}
@@ -326,6 +354,9 @@ func (s *server) putObject(rc *request) error {
 	}
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(info.ETag))
+	if appending {
+		h.Set("X-Amz-Object-Size", strconv.FormatInt(info.Size, 10))
+	}
 	s.writeChecksumHeaders(rc, info, true)
 	s.setExpiration(rc, info)
 	rc.writeSSEHeaders(info.Encryption)

@@ -1,0 +1,166 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/checksum"
+)
+
+// TestExpressAppend: aws-sdk-go-v2 with default settings appends to
+// objects of a directory bucket (PutObject with WriteOffsetBytes, as S3
+// Express One Zone serves it): every append is a part, the full-object
+// CRC32 the SDK sends by default is combined, the answer names the new
+// size; the refusals are S3's (the cases of mountpoint-s3's integration
+// tests against S3 Express) and change nothing.
+func TestExpressAppend(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	createExpressBucket(t, c)
+	bkt := aws.String(expressBucket)
+	put := func(key string, body []byte, mod func(*s3.PutObjectInput)) (*s3.PutObjectOutput, error) {
+		in := &s3.PutObjectInput{Bucket: bkt, Key: aws.String(key), Body: bytes.NewReader(body)}
+		if mod != nil {
+			mod(in)
+		}
+		return c.PutObject(ctx, in)
+	}
+	at := func(off int64) func(*s3.PutObjectInput) {
+		return func(in *s3.PutObjectInput) { in.WriteOffsetBytes = aws.Int64(off) }
+	}
+	read := func(key string, part int32) string {
+		t.Helper()
+		in := &s3.GetObjectInput{Bucket: bkt, Key: aws.String(key)}
+		if part > 0 {
+			in.PartNumber = aws.Int32(part)
+		}
+		out, err := c.GetObject(ctx, in)
+		require.NoError(t, err)
+		b, err := io.ReadAll(out.Body)
+		require.NoError(t, err)
+		return string(b)
+	}
+
+	_, err := put("log", []byte("first"), nil)
+	require.NoError(t, err)
+	big := bytes.Repeat([]byte("0123456789abcdef"), 64<<10) // 1 MiB: more than one chunk, past the record
+	whole := []byte("first")
+	for _, p := range [][]byte{[]byte("second"), big, []byte("!")} {
+		out, err := put("log", p, at(int64(len(whole))))
+		require.NoError(t, err)
+		whole = append(whole, p...)
+		require.Equal(t, int64(len(whole)), aws.ToInt64(out.Size), "x-amz-object-size")
+		head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bkt, Key: aws.String("log"), ChecksumMode: types.ChecksumModeEnabled})
+		require.NoError(t, err)
+		require.Equal(t, aws.ToString(out.ETag), aws.ToString(head.ETag), "the answer's ETag is the object's")
+		require.Equal(t, checksum.Encode(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(whole))), aws.ToString(head.ChecksumCRC32), "the SDK's default CRC32, combined")
+		require.Equal(t, types.ChecksumTypeFullObject, head.ChecksumType)
+	}
+	require.Equal(t, string(whole), read("log", 0))
+	require.Equal(t, "second", read("log", 2), "each append is a part")
+	attrs, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: bkt, Key: aws.String("log"),
+		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesObjectParts, types.ObjectAttributesObjectSize}})
+	require.NoError(t, err)
+	require.Equal(t, int32(4), aws.ToInt32(attrs.ObjectParts.TotalPartsCount))
+	require.Equal(t, int64(len(whole)), aws.ToInt64(attrs.ObjectSize))
+
+	// If-Match with the current ETag appends; a stale one does not.
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bkt, Key: aws.String("log")})
+	require.NoError(t, err)
+	_, err = put("log", []byte("?"), func(in *s3.PutObjectInput) {
+		at(int64(len(whole)))(in)
+		in.IfMatch = head.ETag
+	})
+	require.NoError(t, err)
+	whole = append(whole, '?')
+	_, err = put("log", []byte("?"), func(in *s3.PutObjectInput) {
+		at(int64(len(whole)))(in)
+		in.IfMatch = head.ETag
+	})
+	wantCode(t, err, "PreconditionFailed")
+
+	// Offset 0 on a free key creates the object.
+	_, err = put("new", []byte("made by an append"), at(0))
+	require.NoError(t, err)
+	require.Equal(t, "made by an append", read("new", 0))
+
+	status := func(err error) int {
+		var re interface{ HTTPStatusCode() int }
+		require.ErrorAs(t, err, &re)
+		return re.HTTPStatusCode()
+	}
+	message := func(err error) string {
+		var ae smithy.APIError
+		require.ErrorAs(t, err, &ae)
+		return ae.ErrorMessage()
+	}
+	_, err = put("log", []byte("x"), at(int64(len(whole))+1))
+	wantCode(t, err, "InvalidWriteOffset")
+	require.Equal(t, http.StatusBadRequest, status(err))
+	_, err = put("log", []byte("x"), at(3))
+	wantCode(t, err, "InvalidWriteOffset")
+	_, err = put("absent", []byte("x"), at(1024))
+	wantCode(t, err, "NoSuchKey")
+	require.Equal(t, http.StatusNotFound, status(err))
+	_, err = put("log", nil, at(int64(len(whole))))
+	wantCode(t, err, "InvalidArgument")
+	require.Equal(t, "Request body cannot be empty when 'write offset' is specified.", message(err))
+	_, err = put("log", []byte("x"), func(in *s3.PutObjectInput) {
+		at(int64(len(whole)))(in)
+		in.Metadata = map[string]string{"k": "v"}
+	})
+	wantCode(t, err, "InvalidRequest")
+	require.Equal(t, "Cannot specify both a write offset value and user-defined object metadata for existing objects.", message(err))
+	_, err = put("log", []byte("x"), func(in *s3.PutObjectInput) {
+		at(int64(len(whole)))(in)
+		in.ChecksumAlgorithm = types.ChecksumAlgorithmSha256
+	})
+	wantCode(t, err, "InvalidRequest")
+	require.Equal(t, "Checksum Type mismatch occurred, expected checksum Type: crc32, actual checksum Type: sha256", message(err))
+	_, err = put("log", []byte("x"), func(in *s3.PutObjectInput) {
+		at(int64(len(whole)))(in)
+		in.ChecksumCRC32 = aws.String(checksum.Encode(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE([]byte("y")))))
+	})
+	wantCode(t, err, "BadDigest")
+	require.Equal(t, string(whole), read("log", 0), "no refusal changed the object")
+
+	// A malformed offset is refused before anything is read.
+	r := f.do(t, raw{method: "PUT", path: "/" + expressBucket + "/log", body: []byte("x"),
+		header: http.Header{"X-Amz-Write-Offset-Bytes": {"-1"}}})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+	require.Equal(t, "InvalidArgument", r.errCode())
+}
+
+// TestAppendGeneralPurposeBucket: S3 appends to objects of directory
+// buckets only; a general purpose bucket refuses the header (501), never
+// taking the request for a PutObject that replaces the object.
+func TestAppendGeneralPurposeBucket(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("general")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("general"), Key: aws.String("log"), Body: strings.NewReader("first")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("general"), Key: aws.String("log"),
+		Body: strings.NewReader("second"), WriteOffsetBytes: aws.Int64(5)})
+	wantCode(t, err, "NotImplemented")
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("general"), Key: aws.String("log")})
+	require.NoError(t, err)
+	body, err := io.ReadAll(out.Body)
+	require.NoError(t, err)
+	require.Equal(t, "first", string(body))
+}
