@@ -67,6 +67,17 @@ func TestExtendObject(t *testing.T) {
 				r := ByteRange{Start: 20, End: 40}
 				got, _ = readAll(t, e, "bkt", "k", GetOptions{Range: &r})
 				require.Equal(t, whole[20:41], got, "a range across the moved body and the first append")
+
+				// A copy of one part: read and written again, whole checksum.
+				cp, err := e.CopyObject(ctx, "bkt", "k", "bkt", "one", CopyOptions{OnePart: true, Encryption: enc})
+				require.NoError(t, err)
+				require.Nil(t, cp.PartSizes)
+				require.Nil(t, cp.PartChecksums)
+				require.Equal(t, map[checksum.Algorithm][]byte{alg: sumOf(alg, whole)}, cp.Checksums)
+				require.Equal(t, "FULL_OBJECT", cp.ChecksumType)
+				require.Equal(t, hexMD5(whole), cp.ETag)
+				got, _ = readAll(t, e, "bkt", "one", GetOptions{})
+				require.Equal(t, whole, got)
 				e.audit(t)
 			})
 		}
@@ -208,6 +219,24 @@ func TestExtendObjectTooManyParts(t *testing.T) {
 	info, err = e.HeadObject(ctx, "bkt", "k")
 	require.NoError(t, err)
 	require.Equal(t, int64(MaxObjectParts), info.Size, "the refused append changed nothing")
+
+	// A copy of one part takes appends again; a plain copy keeps the parts.
+	_, err = e.CopyObject(ctx, "bkt", "k", "bkt", "same", CopyOptions{})
+	require.NoError(t, err)
+	_, err = e.ExtendObject(ctx, "bkt", "same", MaxObjectParts, strings.NewReader("b"), 1, PutOptions{})
+	require.ErrorIs(t, err, ErrTooManyParts)
+	cp, err := e.CopyObject(ctx, "bkt", "k", "bkt", "copy", CopyOptions{OnePart: true, DefaultChecksum: checksum.CRC64NVME})
+	require.NoError(t, err)
+	body, _ := readAll(t, e, "bkt", "k", GetOptions{})
+	require.Nil(t, cp.PartSizes)
+	require.Equal(t, ObjectNormal, cp.Type)
+	require.Equal(t, hexMD5(body), cp.ETag)
+	require.Equal(t, map[checksum.Algorithm][]byte{checksum.CRC64NVME: sumOf(checksum.CRC64NVME, body)}, cp.Checksums)
+	_, err = e.ExtendObject(ctx, "bkt", "copy", MaxObjectParts, strings.NewReader("b"), 1, PutOptions{})
+	require.NoError(t, err)
+	got, _ := readAll(t, e, "bkt", "copy", GetOptions{})
+	require.Equal(t, append(body, 'b'), got)
+	e.audit(t)
 }
 
 func TestExtendObjectConcurrent(t *testing.T) {

@@ -501,6 +501,13 @@ type CopyOptions struct {
 	// SourceVersionID copies that version of the source ("": the latest;
 	// NullVersionID: the null version).
 	SourceVersionID string
+	// OnePart makes the copy of a source of several parts (multipart,
+	// or grown by ExtendObject) an object of one part: its body is read
+	// and written again, with an MD5 ETag and a full-object checksum of
+	// the source's algorithm (S3 Express One Zone: a copy resets the
+	// count of parts an append adds to). Other sources share their blobs
+	// as ever.
+	OnePart bool
 	// Retention and LegalHold are the Object Lock settings of the copy,
 	// as in PutOptions; the source's are never copied.
 	Retention Retention

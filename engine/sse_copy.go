@@ -1,14 +1,19 @@
 package engine
 
 import (
+	"cmp"
 	"context"
+	"encoding/hex"
 	"slices"
 	"time"
+
+	"github.com/osslite/osslite/pkg/checksum"
 )
 
 // copyPlan is what a copy does with the source's body when either end is
-// encrypted: share the blobs with re-sealed data keys, or re-encrypt the
-// body by streaming it into new blobs. It is made before the copy's
+// encrypted, or when a source of several parts must become an object of
+// one (CopyOptions.OnePart): share the blobs with re-sealed data keys, or
+// stream the body into new blobs (re-encrypting it). It is made before the copy's
 // mutation (key service calls and streaming happen outside the lock) and
 // checked against the source at commit.
 type copyPlan struct {
@@ -18,10 +23,12 @@ type copyPlan struct {
 	srcMod     time.Time
 	srcExtents []extent
 
-	enc       *EncryptionInfo // the copy's encryption, keys included
-	body      *body           // the re-encrypted body, when streamed
-	opaque    bool            // Encryption.OpaqueETag
-	different bool            // the encryption changes (a copy onto itself is allowed)
+	enc       *EncryptionInfo    // the copy's encryption, keys included
+	body      *body              // the re-encrypted body, when streamed
+	opaque    bool               // Encryption.OpaqueETag
+	different bool               // the encryption changes (a copy onto itself is allowed)
+	onePart   bool               // body is the source's of several parts, as one part
+	sumAlg    checksum.Algorithm // body.sum's, when onePart
 }
 
 // prepareCopy plans a copy of srcBucket/srcKey under opts.
@@ -45,12 +52,13 @@ func (e *Engine) prepareCopy(ctx context.Context, srcBucket, srcKey string, opts
 			dstEnc.KeyID, dstEnc.Context = opts.Encryption.KeyID, opts.Encryption.Context
 		}
 	}
-	if srcEnc == nil && dstEnc == nil {
+	onePart := opts.OnePart && len(src.info.PartSizes) > 0
+	if srcEnc == nil && dstEnc == nil && !onePart {
 		return &copyPlan{}, nil
 	}
 	cp := &copyPlan{planned: true, srcETag: src.info.ETag, srcMod: src.info.LastModified,
-		srcExtents: src.extents, opaque: opts.Encryption.OpaqueETag}
-	if resealable(srcEnc, srcKeyBytes, dstEnc, dstKey) {
+		srcExtents: src.extents, opaque: opts.Encryption.OpaqueETag, onePart: onePart}
+	if !onePart && resealable(srcEnc, srcKeyBytes, dstEnc, dstKey) {
 		cp.different = !sameSealing(srcEnc, srcKeyBytes, dstEnc, dstKey) || srcEnc.BucketKey != dstEnc.BucketKey
 		if cp.enc, err = e.reseal(ctx, srcEnc, srcKeyBytes, dstEnc, dstKey); err != nil {
 			return nil, err
@@ -60,7 +68,7 @@ func (e *Engine) prepareCopy(ctx context.Context, srcBucket, srcKey string, opts
 		}
 		return cp, nil
 	}
-	cp.different = true
+	cp.different = !onePart || !sameSealing(srcEnc, srcKeyBytes, dstEnc, dstKey)
 	o, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{VersionID: opts.SourceVersionID}, true, srcKeyBytes)
 	if err != nil {
 		return nil, err
@@ -75,7 +83,13 @@ func (e *Engine) prepareCopy(ctx context.Context, srcBucket, srcKey string, opts
 			return nil, err
 		}
 	}
-	b, err := e.ingest(ctx, o, o.Length, nil, nil, src.info.ContentType, ingestInline|ingestSHA1, bk)
+	var ck *ChecksumInput
+	if onePart { // one part: a full-object checksum of the source's algorithm
+		if cp.sumAlg = cmp.Or(opts.ChecksumAlgorithm, objectAlgorithm(&o.Info), opts.DefaultChecksum); cp.sumAlg != "" {
+			ck = &ChecksumInput{Algorithm: cp.sumAlg}
+		}
+	}
+	b, err := e.ingest(ctx, o, o.Length, nil, ck, src.info.ContentType, ingestInline|ingestSHA1, bk)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +119,17 @@ func (cp *copyPlan) apply(m *mutation, dst *objectRecord) {
 	if b := cp.body; b != nil {
 		m.addBlob(b.blob)
 		dst.inline, dst.extents = b.inline, b.extents()
+		if cp.onePart {
+			dst.info.ETag, dst.info.ContentMD5 = hex.EncodeToString(b.md5[:]), ""
+			dst.info.PartSizes, dst.info.PartChecksums = nil, nil
+			dst.info.Checksums, dst.info.ChecksumType = nil, ""
+			if b.sum != nil {
+				dst.info.Checksums, dst.info.ChecksumType = map[checksum.Algorithm][]byte{cp.sumAlg: b.sum}, "FULL_OBJECT"
+			}
+			if dst.info.Type == ObjectMultipart {
+				dst.info.Type = ObjectNormal
+			}
+		}
 		if cp.enc == nil && dst.info.Type == ObjectNormal {
 			dst.info.SHA1 = b.sha1Hex()
 		}

@@ -77,6 +77,16 @@ func TestExpressAppend(t *testing.T) {
 	require.Equal(t, int32(4), aws.ToInt32(attrs.ObjectParts.TotalPartsCount))
 	require.Equal(t, int64(len(whole)), aws.ToInt64(attrs.ObjectSize))
 
+	// A copy is an object of one part, with the whole object's checksum.
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: bkt, Key: aws.String("copy"), CopySource: aws.String(expressBucket + "/log")})
+	require.NoError(t, err)
+	attrs, err = c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: bkt, Key: aws.String("copy"),
+		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesObjectParts, types.ObjectAttributesChecksum}})
+	require.NoError(t, err)
+	require.Nil(t, attrs.ObjectParts, "one part")
+	require.Equal(t, checksum.Encode(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(whole))), aws.ToString(attrs.Checksum.ChecksumCRC32))
+	require.Equal(t, string(whole), read("copy", 0))
+
 	// If-Match with the current ETag appends; a stale one does not.
 	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bkt, Key: aws.String("log")})
 	require.NoError(t, err)

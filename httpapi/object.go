@@ -1040,7 +1040,10 @@ func (s *server) copyObject(rc *request) error {
 	}
 	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
 		IfNoneMatch: rc.ifNoneMatch(), IfMatch: headerValue(rc.r.Header, "If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes,
-		EncryptionAsked: encAsked && enc.Mode != engine.EncryptNone}
+		EncryptionAsked: encAsked && enc.Mode != engine.EncryptNone,
+		// A copy into a directory bucket has one part, so that appends
+		// can grow it again (S3 Express: a copy resets the part count).
+		OnePart: rc.d.behave.directoryBuckets && isDirectoryBucket(rc.op.Bucket)}
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
 		return err
 	}
