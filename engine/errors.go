@@ -89,6 +89,10 @@ var (
 	// ErrNoSuchReplicationDestination: a rule names a bucket that is
 	// neither local nor a configured ReplicationTarget.
 	ErrNoSuchReplicationDestination = errors.New("engine: replication destination bucket must exist")
+	// ErrReplicationDestinationOwner: a local destination bucket belongs
+	// to another owner than the source bucket; nothing is written to it
+	// (checked when the rule is put and again at each delivery).
+	ErrReplicationDestinationOwner = errors.New("engine: replication destination bucket belongs to another owner than the source bucket")
 	// ErrReplicationConfigured: versioning cannot be suspended on a bucket
 	// with a replication configuration.
 	ErrReplicationConfigured = errors.New("engine: a replication configuration is present on this bucket, so the versioning state cannot be changed")

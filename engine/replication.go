@@ -288,6 +288,9 @@ func (e *Engine) checkReplicationConfig(bucket string, doc []byte) error {
 		if err != nil {
 			return err
 		}
+		if dst.owner != rec.owner {
+			return fmt.Errorf("%w: %s", ErrReplicationDestinationOwner, name)
+		}
 		switch {
 		case rec.versioning == VersioningEnabled && dst.versioning != VersioningEnabled:
 			return fmt.Errorf("%w: %s", ErrReplicationDestinationVersioning, name)
@@ -470,6 +473,9 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 		if err != nil {
 			return err
 		}
+		if err := e.checkReplicationOwner(it.bucket, dst); err != nil {
+			return err
+		}
 		if st != VersioningEnabled {
 			if _, err := e.bucketRecord(e.db, dst); err != nil {
 				return err
@@ -498,6 +504,29 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 	}
 	// The version's S3 object annotations go with it (objannotation.go).
 	return e.copyAnnotations(ctx, srcInfo, replica, "")
+}
+
+// checkReplicationOwner refuses a delivery from bucket src to the local
+// bucket dst when dst is another owner's (a rule put before the check
+// existed, or a destination deleted and made again by another account):
+// replicas, deletes and delete markers go only to the source owner's
+// buckets. A source bucket that is gone drops the item.
+func (e *Engine) checkReplicationOwner(src, dst string) error {
+	s, err := e.bucketRecord(e.db, src)
+	if errors.Is(err, ErrNoSuchBucket) {
+		return errSourceGone // its owner is unknown now: nothing is delivered
+	}
+	if err != nil {
+		return err
+	}
+	d, err := e.bucketRecord(e.db, dst)
+	if err != nil {
+		return err
+	}
+	if d.owner != s.owner {
+		return fmt.Errorf("%w: %s", ErrReplicationDestinationOwner, dst)
+	}
+	return nil
 }
 
 // replicateAnnotation copies annotation name, just put on version v, to
@@ -572,6 +601,9 @@ func (e *Engine) replicateUnversioned(ctx context.Context, it replItem, dst stri
 	return e.applyCtx(ctx, func(m *mutation) error {
 		st, err := e.versioningLocked(dst)
 		if err != nil {
+			return err
+		}
+		if err := e.checkReplicationOwner(it.bucket, dst); err != nil {
 			return err
 		}
 		if st != VersioningOff {

@@ -435,6 +435,7 @@ var sentinels = []struct {
 	{engine.ErrReplicationDestinationVersioning, "InvalidRequest", "Destination bucket must have versioning enabled."},
 	{engine.ErrReplicationVersioningMismatch, "InvalidRequest", "The source and destination buckets must both have versioning enabled, or both not."},
 	{engine.ErrNoSuchReplicationDestination, "InvalidRequest", "Destination bucket must exist."},
+	{engine.ErrReplicationDestinationOwner, "AccessDenied", "Destination bucket must be owned by the owner of the source bucket."},
 	{engine.ErrReplicationConfigured, "InvalidBucketState", "A replication configuration is present on this bucket, so the versioning state cannot be changed."},
 
 	// pkg/ssig (its errors.go gives the mapping; spec/sina api.md 2.3, 2.4).
