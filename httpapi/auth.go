@@ -18,6 +18,10 @@ import (
 
 // authenticateS3 verifies the AWS signature of rc (SigV4 header or query,
 // SigV2 header or query) against the engine clock and says who sent it.
+// SigV2 signs only its list of sub-resources (sigv4.SubResourcesV2), so
+// a SigV2 request naming another sub-resource is refused, as OSS v1 and
+// v2 ones are (authenticateOSS): otherwise a parameter appended to a
+// captured request or presigned URL could change the operation.
 func (s *server) authenticateS3(rc *request) (credentials, error) {
 	r := rc.r
 	vb := ""
@@ -35,6 +39,13 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 				return credentials{}, err
 			}
 			return credentials{who: who, sigv4: res, payloadHash: res.PayloadHash}, nil
+		}
+		if res.Method == sigv4.MethodV2Header || res.Method == sigv4.MethodV2Query {
+			for name := range rc.q {
+				if subresourceNames[strings.ToLower(name)] && !sigv4.IsSubResourceV2(name) && !rc.route.unsignedOK {
+					return credentials{}, errorf("AccessDenied", "The sub-resource %s is not covered by the signature.", name)
+				}
+			}
 		}
 		who, err := s.identify(res.AccessKeyID, s3SessionToken(r, res))
 		if err != nil {

@@ -32,6 +32,10 @@ var subResourceV2 = func() map[string]bool {
 	return m
 }()
 
+// IsSubResourceV2 reports whether SigV2 signs the query parameter name
+// (it is in SubResourcesV2, in that case).
+func IsSubResourceV2(name string) bool { return subResourceV2[name] }
+
 // SignatureV2 returns Base64(HMAC-SHA1(secret, stringToSign)). It also signs
 // SigV2 POST policies (stringToSign = the base64 policy).
 func SignatureV2(secret, stringToSign string) string {
