@@ -17,9 +17,17 @@ func (rs *runState) runParquet(src Source) error {
 	if src.ReaderAt == nil || src.Size <= 0 {
 		return errorf(ErrInvalidRequestParameter, "Parquet input needs Source.ReaderAt and Source.Size")
 	}
+	// The declared sizes are checked before parquet-go allocates by them
+	// (parquetcheck.go); the page index and bloom filters are not read.
+	if err := checkParquetFooter(src.ReaderAt, src.Size); err != nil {
+		return wrapErr(ErrParquetParsingError, err)
+	}
 	ra := countingReaderAt{r: src.ReaderAt, n: &rs.stats.BytesScanned}
-	f, err := parquet.OpenFile(ra, src.Size)
+	f, err := parquet.OpenFile(ra, src.Size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
+		return wrapErr(ErrParquetParsingError, err)
+	}
+	if err := checkParquetPages(src.ReaderAt, src.Size, f); err != nil {
 		return wrapErr(ErrParquetParsingError, err)
 	}
 	prog, err := compile(rs.q, fmtJSON, nil, rs.opts.Clock)
