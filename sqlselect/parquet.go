@@ -23,7 +23,7 @@ func (rs *runState) runParquet(src Source) error {
 		return wrapErr(ErrParquetParsingError, err)
 	}
 	ra := countingReaderAt{r: src.ReaderAt, n: &rs.stats.BytesScanned}
-	f, err := parquet.OpenFile(ra, src.Size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
+	f, err := openParquet(ra, src.Size)
 	if err != nil {
 		return wrapErr(ErrParquetParsingError, err)
 	}
@@ -71,6 +71,18 @@ func (rs *runState) runParquet(src Source) error {
 	}
 	rs.stats.BytesProcessed = rs.stats.BytesScanned
 	return rs.finish()
+}
+
+// openParquet opens the file without its page index and bloom filters,
+// turning a panic of the decoder (a corrupt footer) into
+// ParquetParsingError.
+func openParquet(ra io.ReaderAt, size int64) (f *parquet.File, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			f, err = nil, errorf(ErrParquetParsingError, "%v", p)
+		}
+	}()
+	return parquet.OpenFile(ra, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 }
 
 // readParquetRow reads one row, turning a panic of the decoder (corrupt

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"io"
 	"runtime"
 	"strconv"
 	"strings"
@@ -23,7 +24,7 @@ type pqText struct {
 }
 
 // writeParquet writes n rows of pqText under opts.
-func writeParquet(t *testing.T, n int, opts ...parquet.WriterOption) []byte {
+func writeParquet(t testing.TB, n int, opts ...parquet.WriterOption) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	w := parquet.NewGenericWriter[pqText](&b, opts...)
@@ -153,4 +154,19 @@ func TestParquetDeclaredSizesAreBounded(t *testing.T) {
 	gz := writeParquet(t, 3000, parquet.Compression(&parquet.Gzip))
 	_, _, err = runParquet(t, editPageHeader(t, gz, func(h *pqformat.PageHeader) { h.UncompressedPageSize = 100 }))
 	require.ErrorIs(t, err, sqlselect.ErrParquetParsingError)
+}
+
+// FuzzParquet runs a query over arbitrary Parquet input: it must fail
+// with an error, never panic or allocate what the input declares
+// (testdata/fuzz/FuzzParquet holds a footer that made OpenFile panic).
+func FuzzParquet(f *testing.F) {
+	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Snappy)))
+	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Gzip), parquet.DataPageVersion(1)))
+	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Zstd)))
+	q, err := sqlselect.Parse("SELECT * FROM S3Object")
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = q.Run(context.Background(), sqlselect.Source{ReaderAt: bytes.NewReader(data), Size: int64(len(data))},
+			sqlselect.Input{Format: sqlselect.FormatParquet}, sqlselect.Output{}, io.Discard, nil)
+	})
 }
