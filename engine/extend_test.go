@@ -279,3 +279,25 @@ func TestExtendObjectConcurrent(t *testing.T) {
 	}
 	e.audit(t)
 }
+
+// BenchmarkExtend appends 4 KiB to an object, starting a new object every
+// 100 appends (an append rewrites the record, which grows with the parts).
+func BenchmarkExtend(b *testing.B) {
+	ctx := context.Background()
+	e := openTest(b, nil)
+	require.NoError(b, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	piece := bytes.Repeat([]byte("x"), 4<<10)
+	b.SetBytes(int64(len(piece)))
+	b.ReportAllocs()
+	var off int64
+	for i := 0; b.Loop(); i++ {
+		if i%100 == 0 {
+			off = 0
+			require.NoError(b, e.DeleteObject(ctx, "bkt", "k", DeleteOptions{}))
+		}
+		if _, err := e.ExtendObject(ctx, "bkt", "k", off, bytes.NewReader(piece), int64(len(piece)), PutOptions{DefaultChecksum: checksum.CRC64NVME}); err != nil {
+			b.Fatal(err)
+		}
+		off += int64(len(piece))
+	}
+}
