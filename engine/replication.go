@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -72,6 +73,13 @@ type ReplicationOptions struct {
 	// destination is not here replicates to the local bucket of that
 	// name. Default none.
 	Targets map[string]ReplicationTarget
+	// TargetOwners names, for a target of Targets, the bucket owners
+	// (canonical IDs) whose rules may replicate to it: a rule of another
+	// owner's bucket naming it is refused (ErrReplicationDestinationOwner)
+	// and its deliveries are dropped, so a user cannot write into (or
+	// delete from) a remote bucket with the operator's credentials. A
+	// target without an entry serves every owner. Default none.
+	TargetOwners map[string][]string
 	// Interval is how often, in wall-clock time, the background loop
 	// delivers due items. Default 1s.
 	Interval time.Duration
@@ -278,6 +286,9 @@ func (e *Engine) checkReplicationConfig(bucket string, doc []byte) error {
 	}
 	for _, r := range c.(*bucketconfig.Replication).Rules {
 		if _, ok := e.opts.Replication.Targets[r.Destination.Bucket]; ok {
+			if !e.targetServes(r.Destination.Bucket, rec.owner) {
+				return fmt.Errorf("%w: %s", ErrReplicationDestinationOwner, r.Destination.Bucket)
+			}
 			continue
 		}
 		name, _ := bucketconfig.BucketFromARN(r.Destination.Bucket)
@@ -395,6 +406,13 @@ func (e *Engine) dueReplications(now time.Time) ([]replItem, error) {
 	return out, it.Error()
 }
 
+// targetServes reports whether the remote target arn takes the rules of
+// owner's buckets (ReplicationOptions.TargetOwners).
+func (e *Engine) targetServes(arn, owner string) bool {
+	owners, limited := e.opts.Replication.TargetOwners[arn]
+	return !limited || slices.Contains(owners, owner)
+}
+
 // errSourceGone: the version to replicate was removed before delivery;
 // the item is dropped.
 var errSourceGone = errors.New("engine: replication source version is gone")
@@ -408,6 +426,16 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 	target, remote := e.opts.Replication.Targets[it.dest]
 	if !remote {
 		return e.replicateLocal(ctx, it, name)
+	}
+	if _, limited := e.opts.Replication.TargetOwners[it.dest]; limited {
+		// A rule stored before the target was limited delivers nothing.
+		src, err := e.bucketRecord(e.db, it.bucket)
+		if errors.Is(err, ErrNoSuchBucket) || err == nil && !e.targetServes(it.dest, src.owner) {
+			return errSourceGone
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if it.deleteMarker {
 		return target.PutDeleteMarker(ctx, name, it.key)

@@ -556,3 +556,36 @@ func replicationModel(t *testing.T, seed uint64) {
 		}
 	}
 }
+
+// TestReplicationTargetOwners: a remote target limited to some owners
+// takes only their buckets' rules; a rule stored before the limit
+// delivers nothing.
+func TestReplicationTargetOwners(t *testing.T) {
+	ctx := context.Background()
+	target := &flakyTarget{bodies: map[string][]byte{}}
+	opts := testOptions()
+	opts.CompactInterval = -1
+	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target},
+		TargetOwners: map[string][]string{"arn:aws:s3:::remote": {"alice"}}}
+	e := openTest(t, opts)
+	for _, b := range []struct{ name, owner string }{{"mine", "alice"}, {"theirs", "mallory"}} {
+		require.NoError(t, e.CreateBucket(ctx, b.name, BucketOptions{Owner: b.owner}))
+		require.NoError(t, e.SetBucketConfig(ctx, b.name, &bucketconfig.Versioning{Status: "Enabled"}))
+	}
+	require.NoError(t, e.SetBucketConfig(ctx, "mine", replicationConfig("remote", false)))
+	require.ErrorIs(t, e.SetBucketConfig(ctx, "theirs", replicationConfig("remote", false)), ErrReplicationDestinationOwner)
+
+	// A rule stored while the target served everyone.
+	delete(e.opts.Replication.TargetOwners, "arn:aws:s3:::remote")
+	require.NoError(t, e.SetBucketConfig(ctx, "theirs", replicationConfig("remote", false)))
+	e.opts.Replication.TargetOwners["arn:aws:s3:::remote"] = []string{"alice"}
+	for _, b := range []string{"mine", "theirs"} {
+		_, err := e.PutObject(ctx, b, "docs/f", bytes.NewReader([]byte(b)), int64(len(b)), PutOptions{})
+		require.NoError(t, err)
+	}
+	_, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	target.mu.Lock()
+	defer target.mu.Unlock()
+	assert.Equal(t, map[string][]byte{"remote/docs/f": []byte("mine")}, target.bodies)
+}

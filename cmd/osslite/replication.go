@@ -56,6 +56,28 @@ func (r replicationTargets) engineTargets() map[string]engine.ReplicationTarget 
 	return out
 }
 
+// owners returns the engine's TargetOwners: each target serves primary's
+// buckets and those of the owners extra names for it (ARN=ID pairs; ID *
+// lifts the limit).
+func (r replicationTargets) owners(primary string, extra []string) map[string][]string {
+	if len(r) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(r))
+	for arn := range r {
+		out[arn] = []string{primary}
+	}
+	for _, p := range extra {
+		arn, id, _ := strings.Cut(p, "=")
+		if id == "*" {
+			delete(out, arn)
+		} else if ids, ok := out[arn]; ok {
+			out[arn] = append(ids, id)
+		}
+	}
+	return out
+}
+
 // replicationCollector reports the replication backlog at every scrape.
 type replicationCollector struct{ eng *engine.Engine }
 

@@ -33,6 +33,18 @@ func TestReplicationTargetFlag(t *testing.T) {
 	}
 	_, err = parseFlags([]string{"-replication-target", "arn:aws:s3:::b=https://x,a,b", "-replication-target", "arn:aws:s3:::b=https://y,a,b"}, noEnv, io.Discard)
 	assert.Error(t, err)
+
+	// A target serves the -access-key account's buckets, and those of the
+	// owners -replication-target-owner names (* for all).
+	assert.Equal(t, map[string][]string{"arn:aws:s3:::backup": {ownerID(defaultAccessKey)}}, eo.Replication.TargetOwners)
+	o, err = parseFlags([]string{"-replication-target", "arn:aws:s3:::a=https://x,a,b", "-replication-target", "arn:aws:s3:::b=https://x,a,b",
+		"-replication-target-owner", "arn:aws:s3:::a=other", "-replication-target-owner", "arn:aws:s3:::b=*"}, noEnv, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, map[string][]string{"arn:aws:s3:::a": {ownerID(defaultAccessKey), "other"}}, o.engineOptions(nil).Replication.TargetOwners)
+	for _, bad := range []string{"arn:aws:s3:::none=x", "arn:aws:s3:::a", "arn:aws:s3:::a="} {
+		_, err = parseFlags([]string{"-replication-target", "arn:aws:s3:::a=https://x,a,b", "-replication-target-owner", bad}, noEnv, io.Discard)
+		assert.Error(t, err, bad)
+	}
 }
 
 // Two servers: the first replicates a bucket to the second through

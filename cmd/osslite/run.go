@@ -81,6 +81,9 @@ type options struct {
 	// replicationTargets are the remote replication destinations
 	// (-replication-target).
 	replicationTargets replicationTargets
+	// replicationOwners are the -replication-target-owner pairs: the
+	// owners besides the primary account whose buckets may use a target.
+	replicationOwners []string
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -100,6 +103,7 @@ func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 	}
 	eo.NotificationTargets, eo.AccessLogInterval = o.notify.targets, o.notify.accessLogInterval
 	eo.Replication.Targets = o.replicationTargets.engineTargets()
+	eo.Replication.TargetOwners = o.replicationTargets.owners(ownerID(o.accessKey), o.replicationOwners)
 	return eo
 }
 
@@ -155,7 +159,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
 	fs.Var((*listFlag)(&o.mirrorOrigins), "mirror-origin", "`URL` prefix OSS mirror-back (back-to-origin) rules may fetch from besides loopback addresses, e.g. https://img.example.com/; * allows any (repeatable)")
 	o.notify.register(fs)
-	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable)")
+	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable); only the -access-key account's buckets may, unless -replication-target-owner says more")
+	fs.Var((*listFlag)(&o.replicationOwners), "replication-target-owner", "let the buckets of the user with canonical ID `ARN=ID` (* for every user) replicate to that -replication-target (repeatable)")
 	documentEnv(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage: osslite [flags]\n\n"+
@@ -225,6 +230,11 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	}
 	if err := o.limits.validate(); err != nil {
 		return o, err
+	}
+	for _, p := range o.replicationOwners {
+		if arn, id, _ := strings.Cut(p, "="); o.replicationTargets[arn] == nil || id == "" {
+			return o, fmt.Errorf("-replication-target-owner %q: want ARN=ID (or ARN=*) of a -replication-target", p)
+		}
 	}
 	if o.usersFile != "" {
 		var err error
