@@ -349,7 +349,9 @@ func TestPutBucketACLShapes(t *testing.T) {
 // refuses them: on a bucket configuration PUT (InvalidRequest), without
 // x-amz-decoded-content-length (411 MissingContentLength), with a
 // trailing checksum that does not decode (InvalidRequest naming the
-// trailer), and framed wrongly (IncompleteBody).
+// trailer), framed wrongly (IncompleteBody), with a trailer x-amz-trailer
+// does not announce (MalformedTrailerError) and with a chunk below 8 KiB
+// that is not the last (InvalidChunkSizeError).
 func TestUnsignedTrailerRefusals(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	seedBucket(t, f, "trailers")
@@ -374,6 +376,11 @@ func TestUnsignedTrailerRefusals(t *testing.T) {
 		{"no decoded length", "/trailers/k", "5\r\nhello\r\n0\r\nx-amz-checksum-crc64nvme:M3eFcAZSQlc=\r\n\r\n", hdr("X-Amz-Trailer", "x-amz-checksum-crc64nvme"), 411, "MissingContentLength", "You must provide the Content-Length HTTP header."},
 		{"undecodable trailer", "/trailers/k", "5\r\nhello\r\n0\r\nx-amz-checksum-crc64nvme:invalid_checksum\r\n\r\n", hdr("X-Amz-Trailer", "x-amz-checksum-crc64nvme", "X-Amz-Decoded-Content-Length", "5"), 400, "InvalidRequest", "Value for x-amz-checksum-crc64nvme trailing header is invalid."},
 		{"bad chunk size", "/trailers/k", "invalid_chunk_size\r\ndummy data\r\n0\r\nx-amz-checksum-crc64nvme:dPVWc2vU1+Q=\r\n\r\n", hdr("X-Amz-Trailer", "x-amz-checksum-crc64nvme", "X-Amz-Decoded-Content-Length", "10"), 400, "IncompleteBody", "The request body terminated unexpectedly"},
+		// A trailer x-amz-trailer does not announce (scality/Arsenal#2596
+		// quotes S3's answer), and chunks below 8 KiB but the last, which S3
+		// refuses in unsigned bodies too (aws/aws-sdk-js-v3#7598).
+		{"unannounced trailer", "/trailers/k", "5\r\nhello\r\n0\r\nx-amz-checksum-crc64nvme:M3eFcAZSQlc=\r\n\r\n", hdr("X-Amz-Decoded-Content-Length", "5"), 400, "MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema."},
+		{"small chunk", "/trailers/k", "2\r\nhe\r\n3\r\nllo\r\n0\r\nx-amz-checksum-crc64nvme:M3eFcAZSQlc=\r\n\r\n", hdr("X-Amz-Trailer", "x-amz-checksum-crc64nvme", "X-Amz-Decoded-Content-Length", "5"), 400, "InvalidChunkSizeError", "Only the last chunk is allowed to have a size less than 8192 bytes"},
 	} {
 		r := send(tc.path, tc.body, tc.h)
 		var doc struct{ Code, Message string }

@@ -12,14 +12,15 @@ var (
 	// ErrMalformed: broken framing or a truncated body (IncompleteBody;
 	// InvalidRequest for garbage). Truncation also wraps io.ErrUnexpectedEOF.
 	ErrMalformed = errors.New("awschunked: malformed chunked body")
-	// ErrMalformedTrailer: trailing headers are malformed, or one named in
-	// Options.Trailers is missing (MalformedTrailerError).
+	// ErrMalformedTrailer: trailing headers are malformed, one named in
+	// Options.Trailers is missing or one is not named there
+	// (MalformedTrailerError).
 	ErrMalformedTrailer = errors.New("awschunked: malformed trailer")
 	// ErrLengthMismatch: the decoded length differs from
 	// Options.DecodedLength (IncompleteBody when short).
 	ErrLengthMismatch = errors.New("awschunked: decoded length mismatch")
-	// ErrChunkTooSmall: in a signed mode, a chunk other than the last
-	// non-empty one is smaller than MinChunkSize (InvalidChunkSizeError).
+	// ErrChunkTooSmall: a chunk other than the last non-empty one is
+	// smaller than MinChunkSize (InvalidChunkSizeError).
 	ErrChunkTooSmall = errors.New("awschunked: chunk smaller than 8192 bytes")
 	// ErrInvalidOptions: Options are unusable (a programming error).
 	ErrInvalidOptions = errors.New("awschunked: invalid options")

@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -53,8 +54,9 @@ const (
 	MaxLineLength = 4096
 	// MaxTrailerBytes bounds the total size of the trailer section.
 	MaxTrailerBytes = 16 << 10
-	// MinChunkSize is the smallest size allowed, in signed modes, for every
-	// chunk except the last non-empty one.
+	// MinChunkSize is the smallest size allowed, in every mode, for every
+	// chunk except the last non-empty one (S3 refuses smaller ones in
+	// unsigned trailer bodies too: aws/aws-sdk-js-v3#7598).
 	MinChunkSize = 8192
 )
 
@@ -78,9 +80,10 @@ type Options struct {
 	// that 0 means an empty payload, not "unknown".
 	DecodedLength int64
 	// Trailers lists the trailing header names announced in x-amz-trailer;
-	// each must arrive (case-insensitive). Trailers not listed are accepted.
+	// each must arrive (case-insensitive), and a trailer not listed is
+	// ErrMalformedTrailer, as S3 answers one.
 	Trailers []string
-	// AllowSmallChunks disables the MinChunkSize check of signed modes.
+	// AllowSmallChunks disables the MinChunkSize check.
 	AllowSmallChunks bool
 	// SkipVerify parses chunk and trailer signatures of signed modes but
 	// does not check them (SigningKey, Timestamp, Scope and SeedSignature
@@ -213,7 +216,7 @@ func (z *Reader) readChunkHeader() error {
 		return fmt.Errorf("%w: chunk %d exceeds the decoded length %d", ErrLengthMismatch, z.chunk, z.opts.DecodedLength)
 	}
 	if size > 0 {
-		if z.opts.Mode.Signed() && !z.opts.AllowSmallChunks && z.prevSize >= 0 && z.prevSize < MinChunkSize {
+		if !z.opts.AllowSmallChunks && z.prevSize >= 0 && z.prevSize < MinChunkSize {
 			return fmt.Errorf("%w: chunk %d has %d bytes and is not the last", ErrChunkTooSmall, z.chunk-1, z.prevSize)
 		}
 		z.prevSize = size
@@ -384,6 +387,9 @@ func (z *Reader) readTrailer() error {
 			return fmt.Errorf("%w: trailer longer than %d bytes", ErrMalformedTrailer, MaxTrailerBytes)
 		}
 		l := strings.TrimSuffix(strings.TrimSuffix(string(line), "\n"), "\r")
+		if strings.IndexByte(l, '\r') >= 0 {
+			return fmt.Errorf("%w: a CR inside trailer line %q", ErrMalformed, l)
+		}
 		if l == "" {
 			continue
 		}
@@ -403,11 +409,19 @@ func (z *Reader) readTrailer() error {
 			sig = value
 			continue
 		}
+		if !slices.ContainsFunc(z.opts.Trailers, func(t string) bool { return strings.EqualFold(strings.TrimSpace(t), name) }) {
+			return fmt.Errorf("%w: trailer %q is not announced in x-amz-trailer", ErrMalformedTrailer, name)
+		}
 		z.trailers.Add(name, value)
 		text.WriteString(name)
 		text.WriteByte(':')
 		text.WriteString(value)
 		text.WriteByte('\n')
+	}
+	for _, name := range z.opts.Trailers {
+		if len(z.trailers.Values(strings.ToLower(strings.TrimSpace(name)))) == 0 {
+			return fmt.Errorf("%w: announced trailer %q is missing", ErrMalformedTrailer, name)
+		}
 	}
 	if z.opts.Mode.Signed() {
 		if sig == "" {
@@ -418,11 +432,6 @@ func (z *Reader) readTrailer() error {
 			z.prevSig + "\n" + hex.EncodeToString(th[:])
 		if !z.opts.SkipVerify && !hmac.Equal([]byte(z.hmacHex(sts)), []byte(strings.ToLower(sig))) {
 			return fmt.Errorf("%w: trailer", ErrSignatureMismatch)
-		}
-	}
-	for _, name := range z.opts.Trailers {
-		if len(z.trailers.Values(strings.ToLower(strings.TrimSpace(name)))) == 0 {
-			return fmt.Errorf("%w: announced trailer %q is missing", ErrMalformedTrailer, name)
 		}
 	}
 	return nil

@@ -209,8 +209,8 @@ func TestTruncated(t *testing.T) {
 	payload := []byte(strings.Repeat("0123456789", 30))
 	cases := map[string]Options{
 		"signed":           {Mode: SignedPayload, SigningKey: exampleKey, Timestamp: exampleTS, Scope: exampleScope, SeedSignature: strings.Repeat("a", 64), DecodedLength: -1, AllowSmallChunks: true},
-		"signed trailer":   {Mode: SignedPayloadTrailer, SigningKey: exampleKey, Timestamp: exampleTS, Scope: exampleScope, SeedSignature: strings.Repeat("a", 64), DecodedLength: -1, AllowSmallChunks: true},
-		"unsigned trailer": {Mode: UnsignedPayloadTrailer, DecodedLength: -1, Trailers: []string{"x-amz-checksum-crc32"}},
+		"signed trailer":   {Mode: SignedPayloadTrailer, SigningKey: exampleKey, Timestamp: exampleTS, Scope: exampleScope, SeedSignature: strings.Repeat("a", 64), DecodedLength: -1, AllowSmallChunks: true, Trailers: []string{"x-amz-checksum-crc32"}},
+		"unsigned trailer": {Mode: UnsignedPayloadTrailer, DecodedLength: -1, Trailers: []string{"x-amz-checksum-crc32"}, AllowSmallChunks: true},
 	}
 	for name, o := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -240,13 +240,13 @@ func TestUnsignedTrailer(t *testing.T) {
 		{"no trailer", "b\r\nhello world\r\n0\r\n\r\n", "hello world", nil, nil, 11},
 		{"foo", "b\r\nhello world\r\n0\r\nfoo:abc123\r\n\r\n", "hello world", map[string]string{"foo": "abc123"}, []string{"Foo"}, -1},
 		{"crc32", "b\r\nhello world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n", "hello world", map[string]string{"x-amz-checksum-crc32": "DUoRhQ=="}, []string{"x-amz-checksum-crc32"}, 11},
-		{"empty payload", "0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n", "", map[string]string{"x-amz-checksum-crc32": "AAAAAA=="}, nil, 0},
-		{"no final crlf", "b\r\nhello world\r\n0\r\nfoo:abc123\r\n", "hello world", map[string]string{"foo": "abc123"}, nil, 11},
-		{"spaces", "5\r\nhello\r\n6\r\n world\r\n0\r\nFoo: bar \r\n\r\n", "hello world", map[string]string{"foo": "bar"}, nil, -1},
+		{"empty payload", "0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n", "", map[string]string{"x-amz-checksum-crc32": "AAAAAA=="}, []string{"x-amz-checksum-crc32"}, 0},
+		{"no final crlf", "b\r\nhello world\r\n0\r\nfoo:abc123\r\n", "hello world", map[string]string{"foo": "abc123"}, []string{"foo"}, 11},
+		{"spaces", "5\r\nhello\r\n6\r\n world\r\n0\r\nFoo: bar \r\n\r\n", "hello world", map[string]string{"foo": "bar"}, []string{"foo"}, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, z, err := decodeAll(iotest.OneByteReader(strings.NewReader(tt.body)), Options{Mode: UnsignedPayloadTrailer, DecodedLength: tt.decoded, Trailers: tt.announce})
+			out, z, err := decodeAll(iotest.OneByteReader(strings.NewReader(tt.body)), Options{Mode: UnsignedPayloadTrailer, DecodedLength: tt.decoded, Trailers: tt.announce, AllowSmallChunks: true})
 			require.NoError(t, err)
 			require.Equal(t, tt.payload, string(out))
 			require.Equal(t, len(tt.trailers), len(z.Trailers()))
@@ -258,7 +258,7 @@ func TestUnsignedTrailer(t *testing.T) {
 	// The 52-byte body of auth.md §3.3; the caller checks the checksum.
 	body := "b\r\nhello world\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n"
 	require.Equal(t, 52, len(body))
-	out, z, err := decodeAll(strings.NewReader(body), Options{Mode: UnsignedPayloadTrailer, DecodedLength: 11})
+	out, z, err := decodeAll(strings.NewReader(body), Options{Mode: UnsignedPayloadTrailer, DecodedLength: 11, Trailers: []string{"x-amz-checksum-crc32"}})
 	require.NoError(t, err)
 	sum := binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(out))
 	require.Equal(t, z.Trailers().Get("x-amz-checksum-crc32"), base64.StdEncoding.EncodeToString(sum))

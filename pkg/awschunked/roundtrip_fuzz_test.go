@@ -26,6 +26,7 @@ func FuzzRoundTrip(f *testing.F) {
 		var trailer [][2]string
 		if m.HasTrailer() {
 			trailer = [][2]string{{"x-amz-checksum-crc32", "DUoRhQ=="}}
+			o.Trailers = []string{"x-amz-checksum-crc32"}
 		}
 		body, _ := encode(payload, max(int(chunk), 1), o, trailer)
 		out, z, err := decodeAll(bytes.NewReader(body), o)
