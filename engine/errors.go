@@ -192,12 +192,18 @@ func (e *RangeError) Unwrap() error { return ErrInvalidRange }
 // x-amz-checksum-md5, ...).
 type DigestError struct {
 	Algorithm string
+	// PartNumber is the part of a CompleteMultipartUpload whose listed
+	// checksum is not the part's (CompletePart); 0 for a body.
+	PartNumber int
 }
 
 // ContentMD5 is DigestError.Algorithm for a Content-MD5 mismatch.
 const ContentMD5 = "Content-MD5"
 
 func (e *DigestError) Error() string {
+	if e.PartNumber > 0 {
+		return fmt.Sprintf("%v: %s of part %d", ErrBadDigest, e.Algorithm, e.PartNumber)
+	}
 	return fmt.Sprintf("%v: %s", ErrBadDigest, e.Algorithm)
 }
 

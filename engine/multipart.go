@@ -476,8 +476,13 @@ func sliceExtents(xs []extent, off, n int64) []extent {
 type CompletePart struct {
 	PartNumber int
 	ETag       string // quoted or not, any case
-	// Checksum, when set, must equal the part's stored checksum.
+	// Checksum, when set, must equal the part's stored checksum of
+	// ChecksumAlgorithm: of the upload's algorithm a mismatch is
+	// ErrInvalidPart; of another algorithm (a checksum the part may not
+	// have) a *DigestError naming the part.
 	Checksum []byte
+	// ChecksumAlgorithm is Checksum's algorithm; "" means the upload's.
+	ChecksumAlgorithm checksum.Algorithm
 }
 
 // CompleteOptions are the inputs of CompleteMultipartUpload.
@@ -642,7 +647,12 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 				return &PartError{Err: ErrInvalidPart, PartNumber: p.PartNumber, ETag: p.ETag}
 			}
 			sum := part.info.Checksums[alg]
-			if p.Checksum != nil && !bytes.Equal(p.Checksum, sum) {
+			switch other := p.ChecksumAlgorithm; {
+			case other != "" && other != alg:
+				if !bytes.Equal(p.Checksum, part.info.Checksums[other]) {
+					return &DigestError{Algorithm: string(other), PartNumber: p.PartNumber}
+				}
+			case p.Checksum != nil && !bytes.Equal(p.Checksum, sum):
 				return &PartError{Err: ErrInvalidPart, PartNumber: p.PartNumber, ETag: p.ETag}
 			}
 			if i < len(parts)-1 && part.info.Size < opts.MinPartSize {

@@ -63,7 +63,7 @@ func TestMultipartBasic(t *testing.T) {
 	// (Paging through the parts is the conformance suite's ListParts.)
 
 	clock.Advance(time.Minute)
-	parts := []CompletePart{{1, `"` + hexMD5(p1) + `"`, nil}, {2, strings.ToUpper(hexMD5(p2)), nil}, {3, hexMD5(p3), nil}}
+	parts := []CompletePart{{1, `"` + hexMD5(p1) + `"`, nil, ""}, {2, strings.ToUpper(hexMD5(p2)), nil, ""}, {3, hexMD5(p3), nil, ""}}
 	info, err := e.CompleteMultipartUpload(ctx, "bkt", "obj", id, parts, CompleteOptions{MinPartSize: 1})
 	require.NoError(t, err)
 	whole := append(append(append([]byte(nil), p1...), p2...), p3...)
@@ -150,12 +150,12 @@ func TestMultipartErrors(t *testing.T) {
 	}{
 		{"empty", nil, 1, ErrInvalidPart},
 		// Part keys hold 32-bit numbers: 1+2^32 must not alias part 1.
-		{"wrapped", []CompletePart{{1, et, nil}, {1 + 1<<32, et, nil}, {1 + 2<<32, et, nil}}, 1, ErrInvalidPartNumber},
-		{"zero", []CompletePart{{0, et, nil}, {1, et, nil}}, 1, ErrInvalidPartNumber},
-		{"negative", []CompletePart{{1 - 1<<32, et, nil}}, 1, ErrInvalidPartNumber},
-		{"above maximum", []CompletePart{{1, et, nil}, {MaxPartNumber + 1, et, nil}}, 1, ErrInvalidPartNumber},
-		{"checksum", []CompletePart{{1, et, []byte{1}}}, 1, ErrInvalidPart},
-		{"too small", []CompletePart{{1, et, nil}, {2, et, nil}}, 0, ErrEntityTooSmall},
+		{"wrapped", []CompletePart{{1, et, nil, ""}, {1 + 1<<32, et, nil, ""}, {1 + 2<<32, et, nil, ""}}, 1, ErrInvalidPartNumber},
+		{"zero", []CompletePart{{0, et, nil, ""}, {1, et, nil, ""}}, 1, ErrInvalidPartNumber},
+		{"negative", []CompletePart{{1 - 1<<32, et, nil, ""}}, 1, ErrInvalidPartNumber},
+		{"above maximum", []CompletePart{{1, et, nil, ""}, {MaxPartNumber + 1, et, nil, ""}}, 1, ErrInvalidPartNumber},
+		{"checksum", []CompletePart{{1, et, []byte{1}, ""}}, 1, ErrInvalidPart},
+		{"too small", []CompletePart{{1, et, nil, ""}, {2, et, nil, ""}}, 0, ErrEntityTooSmall},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := e.CompleteMultipartUpload(ctx, "bkt", "k", id, tc.parts, CompleteOptions{MinPartSize: tc.min})
@@ -172,7 +172,7 @@ func TestMultipartErrors(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, lp.Parts)
 	var pe *PartError
-	_, err = e.CompleteMultipartUpload(ctx, "bkt", "k", id, []CompletePart{{1, et, nil}, {2, et, nil}}, CompleteOptions{})
+	_, err = e.CompleteMultipartUpload(ctx, "bkt", "k", id, []CompletePart{{1, et, nil, ""}, {2, et, nil, ""}}, CompleteOptions{})
 	require.ErrorAs(t, err, &pe)
 	require.Equal(t, 1, pe.PartNumber)
 	require.Equal(t, int64(DefaultMinPartSize), pe.MinSize)

@@ -607,6 +607,8 @@ func toError(err error) (e *Error, internal bool) {
 		case errors.As(err, &re):
 			e.with("ActualObjectSize", strconv.FormatInt(re.Size, 10))
 			e.Header = http.Header{"Content-Range": {"bytes */" + strconv.FormatInt(re.Size, 10)}}
+		case errors.As(err, &de) && de.PartNumber > 0:
+			e.Message = fmt.Sprintf("The %s you specified for part %d did not match what we received.", strings.ToLower(de.Algorithm), de.PartNumber)
 		case errors.As(err, &de) && de.Algorithm != engine.ContentMD5:
 			e.Message = fmt.Sprintf("The %s you specified did not match the calculated checksum.", de.Algorithm)
 		case errors.As(err, &se):

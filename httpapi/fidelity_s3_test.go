@@ -459,7 +459,11 @@ func TestCreateMultipartChecksumType(t *testing.T) {
 
 // TestCompletePartChecksums: Complete of a COMPOSITE upload must list
 // each part's checksum (InvalidRequest naming the first part without);
-// a part listing an undecodable value or two checksums is InvalidArgument.
+// a part listing an undecodable value or two checksums is InvalidArgument;
+// one listed with another algorithm than the upload's, which the part was
+// not sent with, is BadDigest naming the part (COMPOSITE and FULL_OBJECT
+// uploads alike), in the words versitygw's
+// CompleteMultipartUpload_different_checksum_part checks.
 func TestCompletePartChecksums(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	seedBucket(t, f, "partsums")
@@ -476,6 +480,7 @@ func TestCompletePartChecksums(t *testing.T) {
 		{types.CompletedPart{}, "InvalidRequest", "The upload was created using a sha1 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request."},
 		{types.CompletedPart{ChecksumSHA1: aws.String("invalid_checksum")}, "InvalidArgument", "Invalid Base64 or multiple checksums present in request"},
 		{types.CompletedPart{ChecksumSHA1: up.ChecksumSHA1, ChecksumCRC32: aws.String("AAAAAA==")}, "InvalidArgument", "Invalid Base64 or multiple checksums present in request"},
+		{types.CompletedPart{ChecksumSHA256: aws.String("n2alat9FhKiZXkZO18V2LLcZFM3IT8R7DjSMvK//7WU=")}, "BadDigest", "The sha256 you specified for part 1 did not match what we received."},
 	} {
 		p := tc.part
 		p.PartNumber, p.ETag = aws.Int32(1), up.ETag
@@ -487,6 +492,22 @@ func TestCompletePartChecksums(t *testing.T) {
 	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: up.ETag, ChecksumSHA1: up.ChecksumSHA1}}}})
 	require.NoError(t, err)
+
+	cr, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("full"),
+		ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c, ChecksumType: types.ChecksumTypeFullObject})
+	require.NoError(t, err)
+	up, err = c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("full"), UploadId: cr.UploadId, PartNumber: aws.Int32(1),
+		Body: strings.NewReader("part"), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c})
+	require.NoError(t, err)
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("full"), UploadId: cr.UploadId,
+		ChecksumType: types.ChecksumTypeFullObject, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
+			{PartNumber: aws.Int32(1), ETag: up.ETag, ChecksumCRC32: aws.String("AAAAAA==")}}}})
+	wantCode(t, err, "BadDigest")
+	require.ErrorContains(t, err, "The crc32 you specified for part 1 did not match what we received.")
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("full"), UploadId: cr.UploadId,
+		ChecksumType: types.ChecksumTypeFullObject, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{
+			{PartNumber: aws.Int32(1), ETag: up.ETag, ChecksumCRC32C: up.ChecksumCRC32C}}}})
+	require.NoError(t, err, "the upload is still open and completes")
 }
 
 // TestVersionChecksums: ListObjectVersions names each version's checksum

@@ -314,16 +314,18 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			return errPartNumber(strconv.Itoa(p.PartNumber))
 		}
 		parts[i] = engine.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
-		// Only checksums of the upload's algorithm are checked: clients
-		// list the checksums their parts were sent with even when the
-		// upload declared none.
+		// Checksums are checked only when the upload declared an
+		// algorithm: clients list the checksums their parts were sent
+		// with even when the upload declared none. A checksum of another
+		// algorithm than the upload's is compared with the part's own of
+		// that algorithm (BadDigest when it has none), as S3 does.
 		if up.ChecksumAlgorithm == "" {
 			continue
 		}
-		n := 0
+		n, other := 0, checksum.Algorithm("")
 		for _, a := range checksum.Algorithms {
 			if p.get(a) != "" {
-				n++
+				n, other = n+1, a
 			}
 		}
 		v := p.get(up.ChecksumAlgorithm)
@@ -339,6 +341,12 @@ func (s *server) completeMultipartUpload(rc *request) error {
 				return errorf("InvalidArgument", "Invalid Base64 or multiple checksums present in request").with("ArgumentName", "Checksum")
 			}
 			parts[i].Checksum = sum
+		case n == 1:
+			sum, err := checksum.Decode(other, p.get(other))
+			if err != nil {
+				return errorf("InvalidArgument", "Invalid Base64 or multiple checksums present in request").with("ArgumentName", "Checksum")
+			}
+			parts[i].Checksum, parts[i].ChecksumAlgorithm = sum, other
 		}
 	}
 	if err := rc.checkWriteConditions(); err != nil {
