@@ -116,11 +116,13 @@ func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
 				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" contains invalid character.", h)
 			}
 		}
-		if lim.exposeNoWildcard {
-			for _, h := range r.ExposeHeaders {
-				if strings.Contains(h, "*") {
-					return nil, errorf("InvalidArgument", "ExposeHeader \"%s\" can not contain a wildcard.", h)
-				}
+		for _, h := range r.ExposeHeaders {
+			if lim.exposeNoWildcard && strings.Contains(h, "*") {
+				return nil, errorf("InvalidArgument", "ExposeHeader \"%s\" can not contain a wildcard.", h)
+			}
+			if h != "" && !headerToken(h) {
+				// S3 names an ExposeHeader an AllowedHeader here too.
+				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" contains invalid character.", h)
 			}
 		}
 		c.Rules = append(c.Rules, r)
