@@ -24,7 +24,7 @@ func TestParseErrors(t *testing.T) {
 		{"oss version", `{"Version":"2012-10-17","Statement":[]}`, "The policy version must be 1.", OSS},
 		{"oss version number", `{"Version":1,"Statement":[]}`, "The policy version must be 1.", OSS},
 		{"no statement", `{"Version":"2012-10-17"}`, "Missing required field Statement", AWS},
-		{"empty statement", `{"Version":"2012-10-17","Statement":[]}`, "Missing required field Statement", AWS},
+		{"empty statement", `{"Version":"2012-10-17","Statement":[]}`, "Could not parse the policy: Statement is empty!", AWS},
 		{"unknown top", `{"Version":"2012-10-17","Statements":[]}`, "Unknown field Statements", AWS},
 		{"unknown field", ok(`,"Actions":"x"`), "Unknown field Actions", AWS},
 		{"no effect", `{"Statement":{"Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}}`, "Missing required field Effect", AWS},

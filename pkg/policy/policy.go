@@ -180,6 +180,10 @@ func Parse(doc []byte, lang Language, bucket string) (*Policy, error) {
 	} else {
 		stmts = []json.RawMessage{raw}
 	}
+	if len(stmts) == 0 && lang == AWS {
+		// S3's words for "Statement": [] (versity/versitygw#646 quotes them).
+		return nil, malformed("Could not parse the policy: Statement is empty!")
+	}
 	if len(stmts) == 0 {
 		return nil, malformed("Missing required field Statement")
 	}
