@@ -142,6 +142,11 @@ func TestCORSPreflight(t *testing.T) {
 		"no cors":            {"/plain/k", []string{"Origin", "http://elsewhere.test", "Access-Control-Request-Method", "GET"}, 403, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket."},
 		"no origin":          {"/web/k", []string{"Access-Control-Request-Method", "GET"}, 400, "BadRequest", "Insufficient information. Origin request header needed."},
 		"no method":          {"/web/k", []string{"Origin", "http://elsewhere.test"}, 400, "BadRequest", ""},
+		// localstack's AWS-validated snapshots (test_s3_cors): a missing
+		// bucket, and a bucket without CORS even when no method is named.
+		"no bucket":            {"/nobucket/k", []string{"Origin", "http://elsewhere.test", "Access-Control-Request-Method", "GET"}, 403, "AccessForbidden", "CORSResponse: Bucket not found"},
+		"no bucket, no method": {"/nobucket/k", []string{"Origin", "whatever"}, 403, "AccessForbidden", "CORSResponse: Bucket not found"},
+		"no cors, no method":   {"/plain/k", []string{"Origin", "whatever"}, 403, "AccessForbidden", "CORSResponse: CORS is not enabled for this bucket."},
 	} {
 		resp := pre(tc.path, tc.kv...)
 		require.Equal(t, tc.status, resp.StatusCode, name)
