@@ -556,6 +556,7 @@ func toError(err error) (e *Error, internal bool) {
 		var skew *sigv4.SkewError
 		var sme *engine.SizeMismatchError
 		var pce *engine.PartChecksumError
+		var cse *awschunked.ChunkSizeError
 		switch {
 		case we != nil && we.AccessKeyID != "":
 			e.with("AWSAccessKeyId", we.AccessKeyID)
@@ -569,6 +570,8 @@ func toError(err error) (e *Error, internal bool) {
 				part = "null"
 			}
 			e.Message = fmt.Sprintf("Checksum Type mismatch occurred, expected checksum Type: %s, actual checksum Type: %s", strings.ToLower(string(pce.Upload)), part)
+		case errors.As(err, &cse):
+			e.with("Chunk", strconv.Itoa(cse.Chunk)).with("BadChunkSize", strconv.FormatInt(cse.BadChunkSize, 10))
 		case errors.As(err, &sme):
 			e.Message = fmt.Sprintf("The provided 'x-amz-mp-object-size' header value %d does not match what was computed: %d", sme.Expected, sme.Actual)
 		case errors.As(err, &skew):

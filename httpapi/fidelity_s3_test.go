@@ -395,7 +395,13 @@ func TestUnsignedTrailerRefusals(t *testing.T) {
 		require.Equal(t, tc.code, doc.Code, tc.name)
 		require.Equal(t, tc.message, doc.Message, tc.name)
 	}
-	r := f.do(t, raw{method: "GET", path: "/trailers/k"})
+	// S3 names the chunk whose header showed the small one was not the
+	// last, and the small one's size (versity/versitygw#1683, #2085).
+	r := send("/trailers/k", "3\r\nhel\r\n2\r\nlo\r\n0\r\nx-amz-checksum-crc64nvme:M3eFcAZSQlc=\r\n\r\n", hdr("X-Amz-Trailer", "x-amz-checksum-crc64nvme", "X-Amz-Decoded-Content-Length", "5"))
+	var doc struct{ Code, Chunk, BadChunkSize string }
+	require.NoError(t, xml.Unmarshal(r.body, &doc))
+	require.Equal(t, struct{ Code, Chunk, BadChunkSize string }{"InvalidChunkSizeError", "2", "3"}, doc)
+	r = f.do(t, raw{method: "GET", path: "/trailers/k"})
 	require.Equal(t, 404, r.StatusCode, "nothing was stored")
 }
 

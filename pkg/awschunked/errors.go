@@ -1,6 +1,9 @@
 package awschunked
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors; each comment names the S3 error code the HTTP layer
 // should answer with. Errors from Reader.Read wrap one of them with the
@@ -25,3 +28,19 @@ var (
 	// ErrInvalidOptions: Options are unusable (a programming error).
 	ErrInvalidOptions = errors.New("awschunked: invalid options")
 )
+
+// ChunkSizeError is the ErrChunkTooSmall of one body: Chunk is the number
+// (from 1) of the chunk whose header showed that the one before it, of
+// BadChunkSize bytes, was not the last; S3's InvalidChunkSizeError names
+// both.
+type ChunkSizeError struct {
+	Chunk        int
+	BadChunkSize int64
+}
+
+func (e *ChunkSizeError) Error() string {
+	return fmt.Sprintf("%v: chunk %d has %d bytes and is not the last", ErrChunkTooSmall, e.Chunk-1, e.BadChunkSize)
+}
+
+// Unwrap returns ErrChunkTooSmall.
+func (e *ChunkSizeError) Unwrap() error { return ErrChunkTooSmall }

@@ -217,7 +217,7 @@ func (z *Reader) readChunkHeader() error {
 	}
 	if size > 0 {
 		if !z.opts.AllowSmallChunks && z.prevSize >= 0 && z.prevSize < MinChunkSize {
-			return fmt.Errorf("%w: chunk %d has %d bytes and is not the last", ErrChunkTooSmall, z.chunk-1, z.prevSize)
+			return &ChunkSizeError{Chunk: z.chunk, BadChunkSize: z.prevSize}
 		}
 		z.prevSize = size
 		z.remaining = size
