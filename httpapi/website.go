@@ -713,7 +713,14 @@ func (s *server) websiteFail(wr *websiteReq, e *Error) error {
 	return s.websitePage(wr, e, nil)
 }
 
+// websiteRedirectTo answers a redirect to loc. A path on the request's
+// host never starts with "//" or "/\", which browsers take for another
+// host (the path comes from the visitor's key): its second character is
+// percent-escaped, which names the same key.
 func websiteRedirectTo(rc *request, loc string, status int) error {
+	if len(loc) > 1 && loc[0] == '/' && (loc[1] == '/' || loc[1] == '\\') {
+		loc = "/" + url.PathEscape(loc[1:2]) + loc[2:]
+	}
 	rc.w.Header().Set("Location", loc)
 	rc.w.Header().Set("Content-Length", "0")
 	rc.w.WriteHeader(status)

@@ -1,0 +1,43 @@
+package httpapi_test
+
+// Regression tests of the twenty-third session's security review
+// (resource bounds, websites and CORS, POST forms, LiveChannels, the
+// server's defaults): each failed before its fix.
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// SEC4-1: a website redirect on the request's own host is a relative
+// Location built from the visitor's key, so a key starting with "/"
+// (a request for //evil.example/x, or images//evil.example/x under a
+// rule that strips "images/") made the Location //evil.example/x, which
+// browsers follow to another host. A Location path never starts with
+// "//": the key's leading slash is escaped (%2F), which names the same
+// key.
+func TestReview23WebsiteRedirectStaysOnHost(t *testing.T) {
+	const doc = `<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument>
+<RoutingRules><RoutingRule><Condition><KeyPrefixEquals>images/</KeyPrefixEquals></Condition><Redirect><ReplaceKeyPrefixWith></ReplaceKeyPrefixWith></Redirect></RoutingRule></RoutingRules>
+</WebsiteConfiguration>`
+	f, get := websiteFixture(t, doc)
+	host := "http://site.s3-website.test" + f.srv.URL[strings.LastIndex(f.srv.URL, ":"):]
+	resp := get("GET", host+"/images/logo.png")
+	require.Equal(t, 301, resp.StatusCode)
+	require.Equal(t, "/logo.png", resp.Header.Get("Location"))
+
+	resp = get("GET", host+"/images//evil.example/x")
+	require.Equal(t, 301, resp.StatusCode, string(resp.body))
+	loc := resp.Header.Get("Location")
+	require.False(t, strings.HasPrefix(loc, "//"), "Location %q leaves the host", loc)
+	require.Equal(t, "/%2Fevil.example/x", loc)
+
+	// The escaped Location names the key the rule meant.
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/site//evil.example/x", body: []byte("mine"),
+		header: hdr("x-amz-acl", "public-read")}).StatusCode)
+	resp = get("GET", host+loc)
+	require.Equal(t, 200, resp.StatusCode, string(resp.body))
+	require.Equal(t, "mine", string(resp.body))
+}
