@@ -234,7 +234,15 @@ func (s *server) parseRTMPURL(ctx context.Context, u *url.URL) (rtmpTarget, erro
 			return t, err
 		}
 	}
-	if s.cfg.Permissive || owns(who, b.Owner) || granted(effectiveGrants(b.ACL, b.Owner, b.Owner), who, permWrite, false) {
+	// The decision point decides as for a write into the bucket, so
+	// Block Public Access (IgnorePublicAcls) and disabled ACLs hold for
+	// pushes too. It has no HTTP request to evaluate a bucket policy's
+	// conditions against: policies neither grant nor deny pushes.
+	d, err := s.decide(&access{ctx: ctx, dialect: oss.name, who: who, op: "PutObject", perm: permBucketWrite, bucket: b})
+	if err != nil {
+		return t, err
+	}
+	if d == allow {
 		return t, nil
 	}
 	return t, errors.New("access denied: sign the push URL or make the bucket public-read-write")
