@@ -748,10 +748,6 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 	}
 	// Position both iterators.
 	oOK, vOK := oit.First(), vit.First()
-	// skipVersionsUntil, when set, skips V/ entries of that key up to and
-	// including the marker's stamp.
-	var resumeKey string
-	var resumeAfter *stamp
 	if opts.KeyMarker != "" && opts.KeyMarker >= opts.Prefix {
 		km := opts.KeyMarker
 		if opts.VersionIDMarker == "" {
@@ -768,11 +764,14 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 			case found && loc.current:
 				// V/ entries of km all follow the current version.
 			case found:
-				_, s, _ := splitVersionKey(vb, loc.key)
-				resumeKey, resumeAfter = km, &s
+				// Resume right after the marker's entry: one seek, however
+				// many newer versions the key has (V/ keys of km sort
+				// newest first).
+				vOK = vit.SeekGE(append(bytes.Clone(loc.key), 0))
 			case opts.VersionIDMarker != NullVersionID:
+				// After the versions at least as new as the marker's stamp.
 				s, _ := parseVersionID(opts.VersionIDMarker)
-				resumeKey, resumeAfter = km, &s
+				vOK = vit.SeekGE(append(versionKey(bucket, km, s), 0))
 			default:
 				vOK = vit.SeekGE(append(append(bytes.Clone(vb), km...), 1))
 			}
@@ -794,19 +793,13 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 			}
 		}
 		var okey, vkey string
-		var vs stamp
 		if oOK {
 			okey = string(oit.Key()[len(ob):])
 		}
 		if vOK {
 			var valid bool
-			if vkey, vs, valid = splitVersionKey(vb, vit.Key()); !valid {
+			if vkey, _, valid = splitVersionKey(vb, vit.Key()); !valid {
 				return VersionListResult{}, fmt.Errorf("%w: version key %q", ErrCorrupt, vit.Key())
-			}
-			if resumeAfter != nil && vkey == resumeKey && !vs.less(*resumeAfter) {
-				prevV = vkey
-				vOK = vit.Next()
-				continue
 			}
 		}
 		key := okey
