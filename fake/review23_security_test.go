@@ -4,12 +4,16 @@ import (
 	"context"
 	"net"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/fake"
+	"github.com/osslite/osslite/internal/sinaclient"
 	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
@@ -38,4 +42,39 @@ func TestReview23RTMPHonoursBlockPublicAccess(t *testing.T) {
 		_, err := publish(t, srv, unsigned)
 		return err == nil
 	}, 10*time.Second, 50*time.Millisecond, "public-read-write without Block Public Access")
+}
+
+// TestReview23SinaUsageIsCounted (SEC4-4): Sina's GET Service (JSON)
+// and GET Bucket ?meta counted a bucket's objects and bytes by listing
+// all of them, so every such request cost a walk of every object the
+// caller's buckets held. They read the engine's usage counts: the cost
+// of a request does not grow with the objects stored.
+func TestReview23SinaUsageIsCounted(t *testing.T) {
+	srv := fake.New(t, fake.WithoutListener())
+	ctx := context.Background()
+	c := &sinaclient.Client{Endpoint: srv.URL, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, HTTP: srv.HTTPClient(), Now: srv.Clock().Now}
+	require.NoError(t, c.PutBucket(ctx, "usage", ""))
+	put := func(from, to int) {
+		for i := from; i < to; i++ {
+			_, err := srv.Engine().PutObject(ctx, "usage", "k"+strconv.Itoa(i), strings.NewReader("abc"), 3, engine.PutOptions{})
+			require.NoError(t, err)
+		}
+	}
+	cost := func(objects int64) float64 {
+		return testing.AllocsPerRun(3, func() {
+			l, err := c.ListBuckets(ctx)
+			require.NoError(t, err)
+			require.Len(t, l.Buckets, 1)
+			require.Equal(t, 3*objects, l.Buckets[0].ConsumedBytes)
+			m, err := c.GetBucketMeta(ctx, "usage")
+			require.NoError(t, err)
+			require.Equal(t, objects, m.Quantity)
+			require.Equal(t, 3*objects, m.Capacity)
+		})
+	}
+	put(0, 10)
+	few := cost(10)
+	put(10, 3010)
+	many := cost(3010)
+	require.Less(t, many-few, 500.0, "allocations of the two requests: %v with 10 objects, %v with 3010", few, many)
 }

@@ -217,22 +217,14 @@ func (s *server) getBucketMetaSina(rc *request) error {
 // usage is what a bucket holds.
 type usage struct{ objects, bytes int64 }
 
-// bucketUsage counts a bucket's objects and bytes by listing it.
+// bucketUsage is what a bucket holds: its current objects (what a
+// listing shows) and their bytes, as the engine counts them with every
+// write, so the answer costs one record however many objects the bucket
+// has.
 func (s *server) bucketUsage(rc *request, bucket string) (usage, error) {
-	var u usage
-	marker := ""
-	for {
-		res, err := s.eng.ListObjects(rc.ctx, bucket, engine.ListOptions{Marker: marker, MaxKeys: 1000})
-		if err != nil {
-			return u, err
-		}
-		for _, o := range res.Objects {
-			u.objects++
-			u.bytes += o.Size
-		}
-		if !res.IsTruncated {
-			return u, nil
-		}
-		marker = res.NextMarker
+	u, err := s.eng.BucketUsage(rc.ctx, bucket)
+	if err != nil {
+		return usage{}, err
 	}
+	return usage{objects: u.Objects, bytes: u.Bytes}, nil
 }
