@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -521,12 +522,12 @@ type hlsEntry struct {
 	seconds float64
 }
 
+// sortEntries puts es in time order, keeping the order of equal times.
+// A stable sort, not an insertion sort: segments of many playlist bases
+// (keys sort by base first), or a writer's objects named to look like
+// segments, can come in any order, and insertion costs n^2 then.
 func sortEntries(es []hlsEntry) {
-	for i := 1; i < len(es); i++ { // insertion sort: already nearly sorted
-		for j := i; j > 0 && es[j].at.Before(es[j-1].at); j-- {
-			es[j], es[j-1] = es[j-1], es[j]
-		}
-	}
+	slices.SortStableFunc(es, func(a, b hlsEntry) int { return a.at.Compare(b.at) })
 }
 
 // renderPlaylist writes an HLS playlist of entries, the first with media
