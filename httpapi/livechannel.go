@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/osslite/osslite/engine"
 )
@@ -76,7 +77,10 @@ func liveFrag(name, v string) (int, error) {
 // validPlaylistName reports whether n may name a playlist: it ends with
 // .m3u8, is 6 to 128 bytes long and has no slash.
 func validPlaylistName(n string) bool {
-	return strings.HasSuffix(n, ".m3u8") && len(n) >= 6 && len(n) <= 128 && !strings.Contains(n, "/")
+	// A control character would break the lines of the m3u8 text it
+	// is written into.
+	return strings.HasSuffix(n, ".m3u8") && len(n) >= 6 && len(n) <= 128 && !strings.Contains(n, "/") &&
+		!strings.ContainsFunc(n, unicode.IsControl)
 }
 
 // parseLiveConfig validates a LiveChannelConfiguration document.
@@ -122,7 +126,7 @@ func parseLiveConfig(name string, data []byte) (engine.LiveChannel, error) {
 	if c.PlaylistName == "" {
 		c.PlaylistName = liveDefaultList
 	} else if !validPlaylistName(c.PlaylistName) {
-		return c, liveArg("PlaylistName", c.PlaylistName, "The playlist name must end with .m3u8 and be 6 to 128 bytes long.")
+		return c, liveArg("PlaylistName", c.PlaylistName, "The playlist name must end with .m3u8, be 6 to 128 bytes long and hold no / or control character.")
 	}
 	if sn := doc.Snapshot; sn != nil {
 		c.Snapshot = &engine.LiveSnapshot{RoleName: sn.RoleName, DestBucket: sn.DestBucket, NotifyTopic: sn.NotifyTopic}
@@ -496,7 +500,7 @@ func (s *server) getVodPlaylist(rc *request) error {
 func (s *server) postVodPlaylist(rc *request) error {
 	channel, playlist, _ := strings.Cut(rc.op.Key, "/")
 	if !validPlaylistName(playlist) {
-		return liveArg("PlaylistName", playlist, "The playlist name must end with .m3u8 and be 6 to 128 bytes long.")
+		return liveArg("PlaylistName", playlist, "The playlist name must end with .m3u8, be 6 to 128 bytes long and hold no / or control character.")
 	}
 	start, end, err := vodRange(rc)
 	if err != nil {

@@ -263,6 +263,9 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 	if err != nil {
 		return err
 	}
+	if storedHeaderSize(&opts.Metadata) > maxStoredHeaders {
+		return noSuchKey("the mirror origin's content headers exceed %d bytes.", maxStoredHeaders)
+	}
 	direct := headerValue(rc.r.Header, "Range") == "" && rc.q.Get("partNumber") == ""
 	h := rc.w.Header()
 	var client *holdbackWriter

@@ -79,10 +79,31 @@ func (rc *request) metadata() (engine.Metadata, error) {
 	if limit := rc.d.maxUserMetadata; size > limit {
 		return m, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(limit))
 	}
+	if n := storedHeaderSize(&m); n > maxStoredHeaders {
+		return m, errorf("MetadataTooLarge", "The headers stored with the object (Content-Type, Cache-Control, Content-Disposition and the like) exceed %d bytes together.", maxStoredHeaders).
+			with("Size", strconv.Itoa(n)).with("MaxSizeAllowed", strconv.Itoa(maxStoredHeaders))
+	}
 	if err := rc.checkWebsiteRedirect(m.WebsiteRedirect); err != nil {
 		return m, err
 	}
 	return m, nil
+}
+
+// maxStoredHeaders bounds the standard headers an object keeps (every
+// one but user metadata, which maxUserMetadata bounds) in every dialect:
+// S3's 8 KiB header section holds them anyway, but OSS and Sina document
+// no section limit, so without it each could be stored at the server's
+// header limit (1 MiB) and a listing page would decode a thousand of them.
+const maxStoredHeaders = 8 << 10
+
+// storedHeaderSize is the size of the standard headers m stores.
+func storedHeaderSize(m *engine.Metadata) int {
+	n := len(m.ContentType) + len(m.ContentEncoding) + len(m.ContentDisposition) + len(m.ContentLanguage) +
+		len(m.CacheControl) + len(m.Expires) + len(m.WebsiteRedirect)
+	for k, v := range m.Headers {
+		n += len(k) + len(v)
+	}
+	return n
 }
 
 // checkWebsiteRedirect refuses an x-amz-website-redirect-location that is

@@ -32,3 +32,13 @@ func TestReview23VodSortIsNotQuadratic(t *testing.T) {
 	}
 	require.Equal(t, []string{"b199998", "b199999"}, []string{es[0].name, es[1].name}, "equal times keep their order")
 }
+
+// A playlist name is written into the m3u8 text: a control character
+// (a newline) in it would add lines of its own.
+func TestReview23PlaylistNameHasNoControlCharacters(t *testing.T) {
+	for name, want := range map[string]bool{"playlist.m3u8": true, "a\n#EXT-X-ENDLIST\nb.m3u8": false, "tab\t.m3u8": false, "x/y.m3u8": false, "直播.m3u8": true} {
+		if got := validPlaylistName(name); got != want {
+			t.Errorf("validPlaylistName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 )
 
@@ -40,4 +41,26 @@ func TestReview23WebsiteRedirectStaysOnHost(t *testing.T) {
 	resp = get("GET", host+loc)
 	require.Equal(t, 200, resp.StatusCode, string(resp.body))
 	require.Equal(t, "mine", string(resp.body))
+}
+
+// The standard headers an object keeps were bounded only by the server's
+// header limit (1 MiB) in OSS and Sina, which document no header section
+// limit: 100 objects with a 900 KiB Content-Type made one listing page
+// decode 90 MiB. They are bounded together at 8 KiB (MetadataTooLarge,
+// OSS's InvalidArgument), and nothing is stored.
+func TestReview23StoredHeadersAreBounded(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("oss-headers"))
+	b, err := c.Bucket("oss-headers")
+	require.NoError(t, err)
+	err = b.PutObject("big", strings.NewReader("x"), oss1.ContentDisposition("attachment; filename="+strings.Repeat("a", 9<<10)))
+	var se oss1.ServiceError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, 400, se.StatusCode)
+	require.Equal(t, "InvalidArgument", se.Code)
+	ok, err := b.IsObjectExist("big")
+	require.NoError(t, err)
+	require.False(t, ok, "nothing was stored")
+	require.NoError(t, b.PutObject("fine", strings.NewReader("x"), oss1.ContentDisposition("attachment; filename="+strings.Repeat("a", 4<<10))))
 }

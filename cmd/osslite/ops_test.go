@@ -100,6 +100,7 @@ func TestEnvironmentConfiguration(t *testing.T) {
 func TestRunReadsEnvironment(t *testing.T) {
 	url, out, _ := startEnv(t, env{"OSSLITE_ACCESS_KEY": "env-ak", "OSSLITE_SECRET_KEY": "env-sk", "OSSLITE_BUCKET": "one,two"}.lookup)
 	require.Contains(t, out.String(), "access key: env-ak")
+	require.NotContains(t, out.String(), "env-sk", "a secret the operator chose is never printed")
 	got, err := client(url, "env-ak", "env-sk").ListBuckets(context.Background(), &s3.ListBucketsInput{})
 	require.NoError(t, err)
 	require.Len(t, got.Buckets, 2)

@@ -447,13 +447,19 @@ func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, u
 		data = "in memory (lost on exit)"
 	}
 	health := url + opsPrefix + pathReady
+	// The default secret is printed so that a newcomer can connect; one
+	// the operator chose is never written to the terminal or the logs.
+	secret := o.secretKey
+	if secret != defaultSecretKey {
+		secret = "(as given by -secret-key)"
+	}
 	metricsURL := ""
 	if o.metrics {
 		metricsURL = url + opsPrefix + pathMetrics
 	}
 	if o.json {
 		attrs := []any{"version", build.short(), "dialects", []string{"S3", "OSS"}, "url", url, "data", data,
-			"region", o.region, "access_key", o.accessKey, "secret_key", o.secretKey, "health", health}
+			"region", o.region, "access_key", o.accessKey, "secret_key", secret, "health", health}
 		if metricsURL != "" {
 			attrs = append(attrs, "metrics", metricsURL)
 		}
@@ -473,7 +479,7 @@ func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, u
 		"  access key: %s\n"+
 		"  secret key: %s\n"+
 		"  health:     %s\n",
-		build.short(), url, data, o.region, o.accessKey, o.secretKey, health)
+		build.short(), url, data, o.region, o.accessKey, secret, health)
 	if metricsURL != "" {
 		fmt.Fprintf(&b, "  metrics:    %s\n", metricsURL)
 	}
@@ -485,8 +491,12 @@ func printBanner(w io.Writer, logger *slog.Logger, o options, build buildInfo, u
 		fmt.Fprintf(&b, "  tls ca:     %s (trust it: AWS_CA_BUNDLE=%s)\n", caPath, caPath)
 		caOpt = " --ca-bundle " + caPath
 	}
+	trySecret := secret
+	if secret != o.secretKey {
+		trySecret = "<secret key>"
+	}
 	fmt.Fprintf(&b, "  try:        AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=%s aws --endpoint-url %s%s s3 ls\n",
-		o.accessKey, o.secretKey, o.region, url, caOpt)
+		o.accessKey, trySecret, o.region, url, caOpt)
 	// One write, so the banner is not interleaved with log lines.
 	io.WriteString(w, b.String())
 }
