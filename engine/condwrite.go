@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Conditional writes. Every check of a write condition (If-None-Match,
@@ -19,10 +20,59 @@ type DeleteEntry struct {
 	// DeleteObjects' per-object ETag); a mismatch is reported for the key
 	// as ErrPreconditionFailed and a missing key as ErrNoSuchKey.
 	IfMatch string
+	// IfLastModified and IfSize delete the key only while its
+	// modification time and size match, as in DeleteOptions (S3 Express
+	// DeleteObjects' LastModifiedTime and Size); a missing key passes
+	// them.
+	IfLastModified time.Time
+	IfSize         *int64
 	// Owner is the principal deleting: the owner of a delete marker the
 	// delete makes in a versioned bucket.
 	Owner string
 }
+
+// deleteCond is the condition of one delete: an ETag list (a missing
+// object fails it) and the modification time and size to match (a
+// missing object passes those).
+type deleteCond struct {
+	ifMatch      string
+	lastModified time.Time
+	size         *int64
+}
+
+// conditional reports whether c holds a condition.
+func (c deleteCond) conditional() bool {
+	return c.ifMatch != "" || !c.lastModified.IsZero() || c.size != nil
+}
+
+// check judges the object (or version) i against c: a *DeleteConditionError
+// when a condition does not hold. A delete marker has no ETag or size.
+func (c deleteCond) check(i *ObjectInfo) error {
+	switch {
+	case c.ifMatch != "" && (i.DeleteMarker || !etagListMatches(c.ifMatch, i.ETag)):
+		return &DeleteConditionError{Condition: "IfMatch", Bucket: i.Bucket, Key: i.Key}
+	case !c.lastModified.IsZero() && !i.LastModified.Truncate(time.Second).Equal(c.lastModified.Truncate(time.Second)):
+		return &DeleteConditionError{Condition: "IfLastModified", Bucket: i.Bucket, Key: i.Key}
+	case c.size != nil && (i.DeleteMarker || i.Size != *c.size):
+		return &DeleteConditionError{Condition: "IfSize", Bucket: i.Bucket, Key: i.Key}
+	}
+	return nil
+}
+
+// DeleteConditionError is the ErrPreconditionFailed of a delete: Condition
+// names the DeleteOptions field that did not hold (IfMatch,
+// IfLastModified or IfSize).
+type DeleteConditionError struct {
+	Condition   string
+	Bucket, Key string
+}
+
+func (e *DeleteConditionError) Error() string {
+	return fmt.Sprintf("%v: %s of %s/%s does not hold", ErrPreconditionFailed, e.Condition, e.Bucket, e.Key)
+}
+
+// Unwrap returns ErrPreconditionFailed.
+func (e *DeleteConditionError) Unwrap() error { return ErrPreconditionFailed }
 
 // DeleteEntries is DeleteObjects with a condition per key: one atomic
 // batch, one result per entry (in order). Keys whose condition fails, or
@@ -53,7 +103,7 @@ func (e *Engine) DeleteEntries(ctx context.Context, bucket string, entries []Del
 				}
 				continue
 			}
-			res, err := e.deleteOne(m, bucket, en.Key, DeleteOptions{IfMatch: en.IfMatch, Owner: en.Owner})
+			res, err := e.deleteOne(m, bucket, en.Key, DeleteOptions{IfMatch: en.IfMatch, IfLastModified: en.IfLastModified, IfSize: en.IfSize, Owner: en.Owner})
 			if err != nil && !isKeyError(err) {
 				return err
 			}

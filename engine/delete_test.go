@@ -3,7 +3,9 @@ package engine
 import (
 	"context"
 	"testing"
+	"time"
 
+	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/stretchr/testify/require"
 )
 
@@ -97,4 +99,44 @@ func TestDeleteVersionIfMatch(t *testing.T) {
 	require.Equal(t, v2.VersionID, out[2].VersionID)
 	require.ErrorIs(t, out[3].Err, ErrNoSuchVersion, "the repeat runs after the version is gone")
 	require.Equal(t, []string{dm.DeleteMarkerVersionID}, versions())
+}
+
+// TestDeleteIfLastModifiedAndSize: S3 Express's delete conditions hold
+// the delete back unless the object's modification time (to the second)
+// and size match; a missing object passes them (no error, and in a
+// versioned bucket the usual delete marker), unlike IfMatch.
+func TestDeleteIfLastModifiedAndSize(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	info := put(t, e, "bkt", "k", []byte("four"))
+	size, wrong := int64(4), int64(5)
+	at := info.LastModified.Add(400 * time.Millisecond).Truncate(time.Second) // the second, as an HTTP date names it
+	for _, o := range []DeleteOptions{{IfSize: &wrong}, {IfLastModified: at.Add(-time.Second)}, {IfSize: &size, IfLastModified: at.Add(time.Second)},
+		{IfSize: &size, IfMatch: `"0123"`}} {
+		require.ErrorIs(t, e.DeleteObject(ctx, "bkt", "k", o), ErrPreconditionFailed, "%+v", o)
+	}
+	_, err := e.HeadObject(ctx, "bkt", "k")
+	require.NoError(t, err, "no failed condition deleted it")
+	res, err := e.DeleteEntries(ctx, "bkt", []DeleteEntry{{Key: "k", IfSize: &wrong}, {Key: "gone", IfSize: &wrong}})
+	require.NoError(t, err)
+	require.ErrorIs(t, res[0].Err, ErrPreconditionFailed)
+	require.NoError(t, res[1].Err, "a missing key passes the size condition")
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "k", DeleteOptions{IfSize: &size, IfLastModified: at, IfMatch: info.ETag}))
+	_, err = e.HeadObject(ctx, "bkt", "k")
+	require.ErrorIs(t, err, ErrNoSuchKey)
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "k", DeleteOptions{IfSize: &size}), "a missing object passes")
+
+	// Versioned: the current object is judged; a missing one gets a marker.
+	require.NoError(t, e.CreateBucket(ctx, "ver", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "ver", &bucketconfig.Versioning{Status: "Enabled"}))
+	put(t, e, "ver", "k", []byte("four"))
+	_, err = e.DeleteObjectVersion(ctx, "ver", "k", DeleteOptions{IfSize: &wrong})
+	require.ErrorIs(t, err, ErrPreconditionFailed)
+	r, err := e.DeleteObjectVersion(ctx, "ver", "k", DeleteOptions{IfSize: &size})
+	require.NoError(t, err)
+	require.True(t, r.DeleteMarker)
+	r, err = e.DeleteObjectVersion(ctx, "ver", "absent", DeleteOptions{IfSize: &size})
+	require.NoError(t, err)
+	require.True(t, r.DeleteMarker)
 }

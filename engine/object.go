@@ -319,6 +319,14 @@ type DeleteOptions struct {
 	// version with ErrNoSuchVersion. The check and the delete are one
 	// atomic step.
 	IfMatch string
+	// IfLastModified (zero: none) and IfSize (nil: none), S3 Express One
+	// Zone's x-amz-if-match-last-modified-time and x-amz-if-match-size,
+	// delete only while the object's (or the version's, with VersionID)
+	// modification time, to the second, and size match:
+	// ErrPreconditionFailed otherwise. Unlike IfMatch, a missing object
+	// passes them. Checked in the same atomic step as the delete.
+	IfLastModified time.Time
+	IfSize         *int64
 	// VersionID, when set, removes exactly that version (NullVersionID:
 	// the null version); removing the latest makes the next one current,
 	// and removing a missing version succeeds. Without it, a versioned
@@ -343,22 +351,22 @@ func (e *Engine) DeleteObject(ctx context.Context, bucket, key string, opts Dele
 // deleteObject deletes bucket/key in m, after checking ifMatch when it is
 // set, and queues the removal for the replication rules that replicate
 // deletes. The caller holds e.mu.
-func (e *Engine) deleteObject(m *mutation, bucket, key, ifMatch string) error {
-	return e.removeObject(m, bucket, key, ifMatch, true)
+func (e *Engine) deleteObject(m *mutation, bucket, key string, c deleteCond) error {
+	return e.removeObject(m, bucket, key, c, true)
 }
 
 // removeObject is deleteObject; replicate false removes a replica, whose
 // removal goes nowhere else.
-func (e *Engine) removeObject(m *mutation, bucket, key, ifMatch string, replicate bool) error {
+func (e *Engine) removeObject(m *mutation, bucket, key string, c deleteCond, replicate bool) error {
 	rec, err := e.objectRecord(e.db, bucket, key, true)
-	if errors.Is(err, ErrNoSuchKey) && ifMatch == "" {
+	if errors.Is(err, ErrNoSuchKey) && c.ifMatch == "" {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if ifMatch != "" && !etagListMatches(ifMatch, rec.info.ETag) {
-		return fmt.Errorf("%w: ETag of %s/%s does not match", ErrPreconditionFailed, bucket, key)
+	if err := c.check(&rec.info); err != nil {
+		return err
 	}
 	if err := e.checkRetention(bucket, key, rec.info.LastModified); err != nil {
 		return err

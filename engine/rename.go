@@ -79,7 +79,7 @@ func (e *Engine) RenameObject(ctx context.Context, bucket, src, dst string, opts
 		if err := e.replaceObject(m, &moved); err != nil {
 			return err
 		}
-		if err := e.deleteObject(m, bucket, src, ""); err != nil {
+		if err := e.deleteObject(m, bucket, src, deleteCond{}); err != nil {
 			return err
 		}
 		out = moved.info

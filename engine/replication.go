@@ -638,7 +638,7 @@ func (e *Engine) replicateUnversioned(ctx context.Context, it replItem, dst stri
 			return fmt.Errorf("%w: %s", ErrReplicationVersioningMismatch, dst)
 		}
 		if it.deleteMarker {
-			return e.removeObject(m, dst, it.key, "", false)
+			return e.removeObject(m, dst, it.key, deleteCond{}, false)
 		}
 		src, ok, err := e.findItemSource(e.db, it.bucket, it.key, "", true)
 		if err != nil {

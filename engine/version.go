@@ -579,20 +579,20 @@ func (e *Engine) dropNullVersion(m *mutation, bucket, key string) error {
 // has no ETag, so it never matches) is ErrPreconditionFailed and a
 // missing version ErrNoSuchVersion, both changing nothing. The caller
 // holds e.mu.
-func (e *Engine) removeVersion(m *mutation, bucket, key, vid, ifMatch string, bypass bool) (DeleteResult, error) {
+func (e *Engine) removeVersion(m *mutation, bucket, key, vid string, c deleteCond, bypass bool) (DeleteResult, error) {
 	res := DeleteResult{Key: key, VersionID: vid}
 	loc, ok, err := e.findVersion(e.db, bucket, key, vid, true)
 	if err != nil || !ok {
 		if err == nil {
 			_, err = e.bucketRecord(e.db, bucket)
 		}
-		if err == nil && ifMatch != "" {
+		if err == nil && c.ifMatch != "" {
 			err = fmt.Errorf("%w: %s/%s version %s", ErrNoSuchVersion, bucket, key, vid)
 		}
 		return res, err
 	}
-	if ifMatch != "" && (loc.rec.info.DeleteMarker || !etagListMatches(ifMatch, loc.rec.info.ETag)) {
-		return res, fmt.Errorf("%w: ETag of %s/%s version %s does not match", ErrPreconditionFailed, bucket, key, vid)
+	if err := c.check(&loc.rec.info); err != nil {
+		return res, fmt.Errorf("%w (version %s)", err, vid)
 	}
 	res.DeleteMarker = loc.rec.info.DeleteMarker
 	if !res.DeleteMarker {
@@ -645,18 +645,24 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid, ifMatch string, by
 
 // deleteVersioned is DeleteObject in a versioned bucket.
 func (e *Engine) deleteVersioned(m *mutation, bucket, key string, opts DeleteOptions, st VersioningState) (DeleteResult, error) {
+	c := opts.cond()
 	if opts.VersionID != "" {
-		return e.removeVersion(m, bucket, key, opts.VersionID, opts.IfMatch, opts.BypassGovernance)
+		return e.removeVersion(m, bucket, key, opts.VersionID, c, opts.BypassGovernance)
 	}
-	if opts.IfMatch != "" {
+	if c.conditional() {
 		cur, err := e.objectRecord(e.db, bucket, key, false)
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrNoSuchKey) && c.ifMatch == "":
+			// Only IfMatch needs an object; a delete marker is made.
+		case err != nil:
 			return DeleteResult{Key: key}, err
+		default:
+			if err := c.check(&cur.info); err != nil {
+				return DeleteResult{Key: key}, err
+			}
 		}
-		if !etagListMatches(opts.IfMatch, cur.info.ETag) {
-			return DeleteResult{Key: key}, fmt.Errorf("%w: ETag of %s/%s does not match", ErrPreconditionFailed, bucket, key)
-		}
-	} else if _, err := e.bucketRecord(e.db, bucket); err != nil {
+	}
+	if _, err := e.bucketRecord(e.db, bucket); err != nil {
 		return DeleteResult{Key: key}, err
 	}
 	marker := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, DeleteMarker: true, LastModified: e.now(), Owner: opts.Owner}}
@@ -907,6 +913,11 @@ func (e *Engine) DeleteObjectVersion(ctx context.Context, bucket, key string, op
 	return res, err
 }
 
+// cond is the delete's condition.
+func (o DeleteOptions) cond() deleteCond {
+	return deleteCond{ifMatch: o.IfMatch, lastModified: o.IfLastModified, size: o.IfSize}
+}
+
 // deleteOne is one delete of DeleteObjectVersion in m.
 func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) (DeleteResult, error) {
 	st, err := e.versioningLocked(bucket)
@@ -914,7 +925,7 @@ func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) 
 		return DeleteResult{Key: key}, err
 	}
 	if st == VersioningOff && opts.VersionID == "" {
-		return DeleteResult{Key: key}, e.deleteObject(m, bucket, key, opts.IfMatch)
+		return DeleteResult{Key: key}, e.deleteObject(m, bucket, key, opts.cond())
 	}
 	return e.deleteVersioned(m, bucket, key, opts, st)
 }
@@ -927,6 +938,10 @@ type ObjectVersion struct {
 	// latest when VersionID is "") has a matching ETag, as in
 	// DeleteOptions; a failed condition is reported for the entry.
 	IfMatch string
+	// IfLastModified and IfSize are DeleteOptions' (a missing object
+	// passes them).
+	IfLastModified time.Time
+	IfSize         *int64
 	// BypassGovernance overrides a GOVERNANCE Object Lock retention, as
 	// in DeleteOptions.
 	BypassGovernance bool
@@ -943,12 +958,12 @@ func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs [
 	versioned, conditional := false, false
 	for _, o := range objs {
 		versioned = versioned || o.VersionID != ""
-		conditional = conditional || o.IfMatch != ""
+		conditional = conditional || o.IfMatch != "" || !o.IfLastModified.IsZero() || o.IfSize != nil
 	}
 	if !versioned && conditional {
 		entries := make([]DeleteEntry, len(objs))
 		for i, o := range objs {
-			entries[i] = DeleteEntry{Key: o.Key, IfMatch: o.IfMatch, Owner: owner}
+			entries[i] = DeleteEntry{Key: o.Key, IfMatch: o.IfMatch, IfLastModified: o.IfLastModified, IfSize: o.IfSize, Owner: owner}
 		}
 		return e.DeleteEntries(ctx, bucket, entries)
 	}
@@ -974,11 +989,13 @@ func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs [
 		}
 		// A repeat of an unconditional version delete is answered as
 		// done; a conditional one runs again and sees the version gone.
-		if o.VersionID != "" && o.IfMatch == "" && done[o] {
+		cond := DeleteOptions{IfMatch: o.IfMatch, IfLastModified: o.IfLastModified, IfSize: o.IfSize}.cond()
+		if o.VersionID != "" && !cond.conditional() && done[o] {
 			continue
 		}
 		done[o] = true
-		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{IfMatch: o.IfMatch, VersionID: o.VersionID, Owner: owner, BypassGovernance: o.BypassGovernance})
+		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{IfMatch: o.IfMatch, IfLastModified: o.IfLastModified, IfSize: o.IfSize,
+			VersionID: o.VersionID, Owner: owner, BypassGovernance: o.BypassGovernance})
 		switch {
 		case errors.Is(err, ErrInvalidVersionID), isKeyError(err), o.IfMatch != "" && errors.Is(err, ErrNoSuchVersion):
 			out[i].Err = err

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -173,4 +174,69 @@ func TestAppendGeneralPurposeBucket(t *testing.T) {
 	body, err := io.ReadAll(out.Body)
 	require.NoError(t, err)
 	require.Equal(t, "first", string(body))
+}
+
+// TestExpressConditionalDeletes: S3 Express's conditional deletes through
+// aws-sdk-go-v2: DeleteObject's IfMatchLastModifiedTime and IfMatchSize
+// (412 unless they match; a missing object is 204), DeleteObjects'
+// per-object LastModifiedTime and Size, and AbortMultipartUpload's
+// IfMatchInitiatedTime. Before, they were ignored and the delete or abort
+// happened whatever they said.
+func TestExpressConditionalDeletes(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	createExpressBucket(t, c)
+	bkt := aws.String(expressBucket)
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String("k"), Body: strings.NewReader("four")})
+	require.NoError(t, err)
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bkt, Key: aws.String("k")})
+	require.NoError(t, err)
+	mod := aws.ToTime(head.LastModified)
+
+	for _, in := range []*s3.DeleteObjectInput{
+		{Bucket: bkt, Key: aws.String("k"), IfMatchSize: aws.Int64(5)},
+		{Bucket: bkt, Key: aws.String("k"), IfMatchLastModifiedTime: aws.Time(mod.Add(-time.Hour))},
+		{Bucket: bkt, Key: aws.String("k"), IfMatchSize: aws.Int64(4), IfMatchLastModifiedTime: aws.Time(mod.Add(time.Hour))},
+	} {
+		_, err := c.DeleteObject(ctx, in)
+		wantCode(t, err, "PreconditionFailed")
+	}
+	res, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bkt, Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+		{Key: aws.String("k"), Size: aws.Int64(3)}, {Key: aws.String("k"), LastModifiedTime: aws.Time(mod.Add(time.Hour))}}}})
+	require.NoError(t, err)
+	require.Len(t, res.Errors, 2)
+	require.Equal(t, "PreconditionFailed", aws.ToString(res.Errors[0].Code))
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bkt, Key: aws.String("k")})
+	require.NoError(t, err, "no failed condition deleted it")
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bkt, Key: aws.String("k"), IfMatchSize: aws.Int64(4), IfMatchLastModifiedTime: aws.Time(mod)})
+	require.NoError(t, err)
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bkt, Key: aws.String("k")})
+	wantCode(t, err, "NotFound")
+	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: bkt, Key: aws.String("k"), IfMatchSize: aws.Int64(4)})
+	require.NoError(t, err, "a missing object passes the conditions")
+
+	// DeleteObjects with matching conditions deletes.
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: bkt, Key: aws.String("k2"), Body: strings.NewReader("xy")})
+	require.NoError(t, err)
+	res, err = c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: bkt, Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String("k2"), Size: aws.Int64(2)}}}})
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
+	require.Len(t, res.Deleted, 1)
+
+	// AbortMultipartUpload with IfMatchInitiatedTime.
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bkt, Key: aws.String("mp")})
+	require.NoError(t, err)
+	list, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: bkt})
+	require.NoError(t, err)
+	require.Len(t, list.Uploads, 1)
+	initiated := aws.ToTime(list.Uploads[0].Initiated)
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"), UploadId: up.UploadId, IfMatchInitiatedTime: aws.Time(initiated.Add(-time.Hour))})
+	wantCode(t, err, "PreconditionFailed")
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"), UploadId: up.UploadId, IfMatchInitiatedTime: aws.Time(initiated)})
+	require.NoError(t, err)
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"), UploadId: up.UploadId, IfMatchInitiatedTime: aws.Time(initiated)})
+	require.NoError(t, err, "an upload that no longer exists is 204 with the condition")
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"), UploadId: up.UploadId})
+	wantCode(t, err, "NoSuchUpload")
 }

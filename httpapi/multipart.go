@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/checksum"
@@ -465,7 +466,32 @@ func (s *server) allParts(rc *request, uploadID string) (completeMultipartUpload
 }
 
 func (s *server) abortMultipartUpload(rc *request) error {
-	if err := s.eng.AbortMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, rc.q.Get("uploadId")); err != nil {
+	id := rc.q.Get("uploadId")
+	// x-amz-if-match-initiated-time (S3 Express One Zone; honoured in
+	// every S3 bucket): abort only the upload initiated then; one that
+	// does not exist is 204, as S3 documents.
+	if v := rc.r.Header.Get(ifMatchInitiatedHeader); v != "" && rc.d.behave.directoryBuckets {
+		t, err := headerTime(v)
+		if err != nil {
+			return errorf("InvalidArgument", "%s is not a timestamp.", strings.ToLower(ifMatchInitiatedHeader)).
+				with("ArgumentName", strings.ToLower(ifMatchInitiatedHeader)).with("ArgumentValue", v)
+		}
+		up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id)
+		if errors.Is(err, engine.ErrNoSuchUpload) {
+			return writeEmpty(rc, http.StatusNoContent)
+		}
+		if err != nil {
+			return err
+		}
+		if !up.Initiated.Truncate(time.Second).Equal(t.Truncate(time.Second)) {
+			return errorf("PreconditionFailed", "").with("Condition", strings.ToLower(ifMatchInitiatedHeader))
+		}
+		if err := s.eng.AbortMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, id); err != nil && !errors.Is(err, engine.ErrNoSuchUpload) {
+			return err
+		}
+		return writeEmpty(rc, http.StatusNoContent)
+	}
+	if err := s.eng.AbortMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, id); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusNoContent)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/engine"
@@ -346,10 +347,17 @@ type deleteDoc struct {
 }
 
 // etag is the object's optional <ETag>: delete only while it matches.
-type deleteDocObject struct{ key, versionID, etag string }
+type deleteDocObject struct {
+	key, versionID, etag string
+	// lastModified and size are S3 Express's LastModifiedTime and Size
+	// conditions (zero, nil: none).
+	lastModified time.Time
+	size         *int64
+}
 
 // decodeDelete decodes <Delete>: an optional <Quiet>, then at most max
-// <Object> elements with <Key> and an optional <VersionId>.
+// <Object> elements with <Key> and optional <VersionId>, <ETag>,
+// <LastModifiedTime> and <Size>.
 func decodeDelete(t *docTokens, max int) (deleteDoc, error) {
 	var doc deleteDoc
 	if err := t.root("Delete"); err != nil {
@@ -394,6 +402,16 @@ func decodeDelete(t *docTokens, max int) (deleteDoc, error) {
 					o.versionID = v
 				case "ETag":
 					o.etag = v
+				case "LastModifiedTime":
+					if o.lastModified, err = headerTime(strings.TrimSpace(v)); err != nil { // an HTTP date, as the SDKs send it, or ISO 8601
+						return doc, errMalformedDoc
+					}
+				case "Size":
+					n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+					if err != nil || n < 0 {
+						return doc, errMalformedDoc
+					}
+					o.size = &n
 				}
 			}
 			if !hasKey {
