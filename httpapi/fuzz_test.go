@@ -3,10 +3,12 @@ package httpapi
 import (
 	"bytes"
 	"encoding/xml"
+	"net/http"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/engine"
@@ -21,6 +23,7 @@ func FuzzXMLParsers(f *testing.F) {
 		`<AccessControlPolicy><AccessControlList><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="CanonicalUser"><ID>abc</ID></Grantee><Permission>FULL_CONTROL</Permission></Grant></AccessControlList></AccessControlPolicy>`,
 		`<Delete><Object><Key>a</Key><VersionId>null</VersionId></Object><Quiet>true</Quiet></Delete>`,
 		`<Delete><Object><Key>a&#x0C;b&#11;c&#x10FFFE;</Key></Object></Delete>`,
+		`<Delete><Object><Key>k</Key><LastModifiedTime>Sun, 06 Dec 2026 03:00:00 GMT</LastModifiedTime><Size>4</Size></Object><Object><Key>j</Key><LastModifiedTime>2026-12-06T03:00:00.5Z</LastModifiedTime></Object></Delete>`,
 		`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"x"</ETag><ChecksumCRC32>DUoRhQ==</ChecksumCRC32></Part></CompleteMultipartUpload>`,
 		`<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>`,
 		`<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>`,
@@ -54,16 +57,29 @@ func FuzzXMLParsers(f *testing.F) {
 			var doc strings.Builder
 			doc.WriteString("<Delete>")
 			for _, o := range d.objects {
-				doc.WriteString("<Object><Key>" + xmlEscapeControls(o.key) + "</Key></Object>")
+				doc.WriteString("<Object><Key>" + xmlEscapeControls(o.key) + "</Key>")
+				if o.size != nil {
+					doc.WriteString("<Size>" + strconv.FormatInt(*o.size, 10) + "</Size>")
+				}
+				if y := o.lastModified.UTC().Year(); !o.lastModified.IsZero() && y >= 1 && y <= 9999 {
+					doc.WriteString("<LastModifiedTime>" + o.lastModified.UTC().Format(http.TimeFormat) + "</LastModifiedTime>")
+				}
+				doc.WriteString("</Object>")
 			}
 			doc.WriteString("</Delete>")
 			again, err := decodeDelete(newDocTokens(strings.NewReader(doc.String())), MaxDeleteObjects)
 			if err != nil || len(again.objects) != len(d.objects) {
 				t.Fatalf("delete round trip: %v %q", err, doc.String())
 			}
-			for i := range d.objects {
-				if again.objects[i].key != d.objects[i].key && utf8.ValidString(d.objects[i].key) {
-					t.Fatalf("key %q came back as %q", d.objects[i].key, again.objects[i].key)
+			for i, o := range d.objects {
+				if again.objects[i].key != o.key && utf8.ValidString(o.key) {
+					t.Fatalf("key %q came back as %q", o.key, again.objects[i].key)
+				}
+				if (o.size == nil) != (again.objects[i].size == nil) || o.size != nil && *o.size != *again.objects[i].size {
+					t.Fatalf("size of %q did not come back", o.key)
+				}
+				if y := o.lastModified.UTC().Year(); y >= 1 && y <= 9999 && !o.lastModified.Truncate(time.Second).Equal(again.objects[i].lastModified) {
+					t.Fatalf("LastModifiedTime of %q: %v came back as %v", o.key, o.lastModified, again.objects[i].lastModified)
 				}
 			}
 		}
