@@ -271,13 +271,7 @@ func (e *Engine) FindByContent(ctx context.Context, sum []byte, size int64) (Con
 // (there is no body to verify). Without such content it fails with
 // ErrNoSuchContent and changes nothing.
 func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum []byte, size int64, opts PutOptions) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
-		return ObjectInfo{}, err
-	}
-	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
-		return ObjectInfo{}, err
-	}
-	if err := ValidateTags(opts.Tags); err != nil {
+	if err := e.checkPut(ctx, key, opts.Tags); err != nil {
 		return ObjectInfo{}, err
 	}
 	if opts.ContentMD5 != nil || opts.Checksum != nil {

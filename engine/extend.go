@@ -45,13 +45,7 @@ const MaxObjectParts = 10000
 // MaxObjectParts ErrTooManyParts; a symlink ErrObjectNotAppendable.
 // opts.IfMatch and opts.IfNoneMatch are checked as PutObject checks them.
 func (e *Engine) ExtendObject(ctx context.Context, bucket, key string, offset int64, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
-		return ObjectInfo{}, err
-	}
-	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
-		return ObjectInfo{}, err
-	}
-	if err := ValidateTags(opts.Tags); err != nil {
+	if err := e.checkPut(ctx, key, opts.Tags); err != nil {
 		return ObjectInfo{}, err
 	}
 	switch {

@@ -112,13 +112,7 @@ func ValidateTags(tags []Tag) error {
 // streamed: at most one chunk is in memory. Nothing is visible until the
 // whole body is stored and verified; on any error nothing changes.
 func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
-		return ObjectInfo{}, err
-	}
-	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
-		return ObjectInfo{}, err
-	}
-	if err := ValidateTags(opts.Tags); err != nil {
+	if err := e.checkPut(ctx, key, opts.Tags); err != nil {
 		return ObjectInfo{}, err
 	}
 	if opts.ContentMD5 != nil && len(opts.ContentMD5) != 16 {
@@ -213,6 +207,18 @@ func (b *body) newInfo(bucket, key string, opts *PutOptions, ck *ChecksumInput, 
 		}
 	}
 	return info
+}
+
+// checkPut checks what every write of a new body checks first: the
+// engine is open and ctx live, the key and the tags are valid.
+func (e *Engine) checkPut(ctx context.Context, key string, tags []Tag) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
+		return err
+	}
+	return ValidateTags(tags)
 }
 
 // checkWrite verifies that the bucket exists and that the write conditions

@@ -32,13 +32,7 @@ type AppendResult struct {
 // applies. A wrong position is a *PositionError carrying the length.
 // The CRC64 of the whole object is kept by combining, without re-reading.
 func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position int64, r io.Reader, size int64, opts PutOptions) (AppendResult, error) {
-	if err := e.check(ctx); err != nil {
-		return AppendResult{}, err
-	}
-	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
-		return AppendResult{}, err
-	}
-	if err := ValidateTags(opts.Tags); err != nil {
+	if err := e.checkPut(ctx, key, opts.Tags); err != nil {
 		return AppendResult{}, err
 	}
 	check := func() (objectRecord, bool, error) {
