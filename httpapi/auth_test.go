@@ -436,6 +436,13 @@ func TestAuthErrorMessages(t *testing.T) {
 			[]string{"<ArgumentName>Authorization</ArgumentName>", "<ArgumentValue>invalid_header</ArgumentValue>"}},
 		{"unknown scheme", header("AWS2-HMAC-SHA1 " + cred), 400, "InvalidArgument", "Unsupported Authorization Type",
 			[]string{"<ArgumentValue>AWS2-HMAC-SHA1</ArgumentValue>"}},
+		// S3 answers a SigV2 header without "<key>:<signature>" 400
+		// InvalidArgument (ceph/s3-tests test_object_create_bad_authorization_invalid_aws2).
+		{"sigv2 without colon", header("AWS seed_signature"), 400, "InvalidArgument",
+			"AWS authorization header is invalid.  Expected AwsAccessKeyId:signature",
+			[]string{"<ArgumentName>Authorization</ArgumentName>", "<ArgumentValue>AWS seed_signature</ArgumentValue>"}},
+		{"sigv2 without signature", header("AWS " + testAK + ":"), 400, "InvalidArgument",
+			"AWS authorization header is invalid.  Expected AwsAccessKeyId:signature", nil},
 		{"two components", header("AWS4-HMAC-SHA256 " + cred + "," + sig), 400, "AuthorizationHeaderMalformed",
 			"The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.", nil},
 		{"malformed component", header("AWS4-HMAC-SHA256 " + cred + ",SignedHeaders-Content-Length," + sig), 400, "AuthorizationHeaderMalformed",

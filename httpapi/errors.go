@@ -465,6 +465,7 @@ var sentinels = []struct {
 	{sigv4.ErrMalformedPresigned, "AuthorizationQueryParametersError", "-"},
 	{sigv4.ErrUnsupportedAlgorithm, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
 	{sigv4.ErrUnsupportedAuthorizationType, "InvalidArgument", "-"},
+	{sigv4.ErrMalformedAuthorizationV2, "InvalidArgument", "-"},
 	{sigv4.ErrMultipleAuth, "InvalidArgument", "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"},
 	{sigv4.ErrNoAuth, "AccessDenied", ""},
 	{sigv4.ErrInvalidAccessKeyID, "InvalidAccessKeyId", ""},
@@ -560,7 +561,7 @@ func toError(err error) (e *Error, internal bool) {
 		switch {
 		case we != nil && we.AccessKeyID != "":
 			e.with("AWSAccessKeyId", we.AccessKeyID)
-		case we != nil && errors.Is(err, sigv4.ErrUnsupportedAuthorizationType):
+		case we != nil && (errors.Is(err, sigv4.ErrUnsupportedAuthorizationType) || errors.Is(err, sigv4.ErrMalformedAuthorizationV2)):
 			e.with("ArgumentName", "Authorization").with("ArgumentValue", we.ArgumentValue)
 		case we != nil && errors.Is(err, sigv4.ErrInvalidContentSHA256):
 			e.with("ArgumentName", "x-amz-content-sha256").with("ArgumentValue", we.ArgumentValue)

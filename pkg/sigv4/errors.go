@@ -26,6 +26,12 @@ var (
 	// (InvalidArgument, ArgumentName Authorization). Errors wrapping it are
 	// *Error with ArgumentValue set.
 	ErrUnsupportedAuthorizationType = errors.New("sigv4: unsupported authorization type")
+	// ErrMalformedAuthorizationV2: a SigV2 Authorization header ("AWS
+	// ...") that is not "AWS <AccessKeyId>:<Signature>" (InvalidArgument
+	// "AWS authorization header is invalid.  Expected
+	// AwsAccessKeyId:signature", ArgumentName Authorization). Errors
+	// wrapping it are *Error with ArgumentValue set.
+	ErrMalformedAuthorizationV2 = errors.New("sigv4: malformed SigV2 authorization header")
 	// ErrMultipleAuth: both an Authorization header and query-string
 	// credentials are present (InvalidArgument).
 	ErrMultipleAuth = errors.New("sigv4: only one auth mechanism allowed")
@@ -74,8 +80,9 @@ type Error struct {
 	// AccessKeyID is the key an ErrInvalidAccessKeyID names (S3's
 	// <AWSAccessKeyId>).
 	AccessKeyID string
-	// ArgumentValue is the value an ErrUnsupportedAuthorizationType or
-	// ErrInvalidContentSHA256 refuses (S3's <ArgumentValue>).
+	// ArgumentValue is the value an ErrUnsupportedAuthorizationType,
+	// ErrMalformedAuthorizationV2 or ErrInvalidContentSHA256 refuses (S3's
+	// <ArgumentValue>).
 	ArgumentValue string
 }
 

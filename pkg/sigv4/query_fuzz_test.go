@@ -66,7 +66,7 @@ func FuzzParsePresigned(f *testing.F) {
 }
 
 // FuzzParseAuthorizationV2 checks the SigV2 header parser: no panic, errors
-// wrap ErrMalformedAuthorization, and parse -> render -> parse is stable.
+// wrap ErrMalformedAuthorizationV2, and parse -> render -> parse is stable.
 func FuzzParseAuthorizationV2(f *testing.F) {
 	for _, s := range []string{"AWS AKIAIOSFODNN7EXAMPLE:frJIUN8DYpKDtOLCwo//yllqDzg=", "AWS :", "AWS a:", "AWS a:b:c", "AWS4 x", ""} {
 		f.Add(s)
@@ -74,8 +74,8 @@ func FuzzParseAuthorizationV2(f *testing.F) {
 	f.Fuzz(func(t *testing.T, h string) {
 		ak, sig, err := ParseAuthorizationV2(h)
 		if err != nil {
-			if !errors.Is(err, ErrMalformedAuthorization) {
-				t.Fatalf("error %v does not wrap ErrMalformedAuthorization", err)
+			if !errors.Is(err, ErrMalformedAuthorizationV2) {
+				t.Fatalf("error %v does not wrap ErrMalformedAuthorizationV2", err)
 			}
 			return
 		}

@@ -44,18 +44,26 @@ func SignatureV2(secret, stringToSign string) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-// ParseAuthorizationV2 parses "AWS <AccessKeyId>:<Signature>". Errors wrap
-// ErrMalformedAuthorization.
+// ParseAuthorizationV2 parses "AWS <AccessKeyId>:<Signature>". Errors are
+// *Error wrapping ErrMalformedAuthorizationV2, in S3's words (S3 answers
+// "AWS HAHAHA" 400 InvalidArgument: ceph/s3-tests
+// test_object_create_bad_authorization_invalid_aws2).
 func ParseAuthorizationV2(header string) (accessKeyID, signature string, err error) {
 	rest, ok := strings.CutPrefix(header, "AWS ")
 	if !ok {
-		return "", "", fmt.Errorf("%w: expecting \"AWS <AccessKeyId>:<Signature>\"", ErrMalformedAuthorization)
+		return "", "", malformedV2(header)
 	}
 	i := strings.LastIndexByte(rest, ':')
 	if i <= 0 || i == len(rest)-1 {
-		return "", "", fmt.Errorf("%w: expecting \"AWS <AccessKeyId>:<Signature>\"", ErrMalformedAuthorization)
+		return "", "", malformedV2(header)
 	}
 	return strings.TrimSpace(rest[:i]), strings.TrimSpace(rest[i+1:]), nil
+}
+
+// malformedV2 is S3's refusal of a SigV2 Authorization header without
+// its "<AccessKeyId>:<Signature>" (two spaces after the period are S3's).
+func malformedV2(header string) *Error {
+	return &Error{Kind: ErrMalformedAuthorizationV2, Message: "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature", ArgumentValue: header}
 }
 
 // StringToSignV2 returns the SigV2 string to sign of r (auth.md §6.1).
