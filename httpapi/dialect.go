@@ -354,9 +354,16 @@ var docBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // maxPooledDoc bounds the documents whose memory is kept for reuse.
 const maxPooledDoc = 4 << 20
 
-// xmlComplete reads a CompleteMultipartUpload XML document.
+// xmlComplete reads a CompleteMultipartUpload XML document (OSS).
 func xmlComplete(r io.Reader, max int) ([]completePartXML, error) {
-	return decodeComplete(newDocTokens(r), max)
+	return decodeComplete(newDocTokens(r), max, false)
+}
+
+// xmlCompleteS3 reads a CompleteMultipartUpload XML document whose every
+// <Part> must name its <ETag>, as S3's schema has it: S3 answers a part
+// without one MalformedXML (aws/aws-sdk-js#2304, versity/versitygw#2111).
+func xmlCompleteS3(r io.Reader, max int) ([]completePartXML, error) {
+	return decodeComplete(newDocTokens(r), max, true)
 }
 
 // writeDoc writes a success document, encoded as the dialect says for

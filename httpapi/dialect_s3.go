@@ -94,7 +94,7 @@ var s3 = &dialect{
 	// Request and document encodings, limits and IDs.
 	maxPartNumber:  MaxParts,
 	userID:         func(id string) string { return id },
-	decodeComplete: xmlComplete,
+	decodeComplete: xmlCompleteS3,
 	encode:         xmlEncode,
 
 	subresources: setOf(

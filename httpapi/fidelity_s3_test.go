@@ -469,6 +469,36 @@ func TestCreateMultipartChecksumType(t *testing.T) {
 	}
 }
 
+// TestCompletePartNeedsETag: S3's schema requires each <Part> of a
+// CompleteMultipartUpload to name its ETag, and answers a part without one
+// MalformedXML, as it does a part without PartNumber (aws/aws-sdk-js#2304
+// quotes S3's answer to <Part><PartNumber>1388</PartNumber></Part>;
+// versity/versitygw#2111). An empty ETag names none that matches:
+// InvalidPart.
+func TestCompletePartNeedsETag(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "partetag")
+	c, ctx, b := f.client(), context.Background(), aws.String("partetag")
+	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("k")})
+	require.NoError(t, err)
+	up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("k"), UploadId: cr.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
+	require.NoError(t, err)
+	path := "/partetag/k?uploadId=" + url.QueryEscape(*cr.UploadId)
+	for _, tc := range []struct{ part, code string }{
+		{"<PartNumber>1</PartNumber>", "MalformedXML"},
+		{"<ETag>" + *up.ETag + "</ETag>", "MalformedXML"},
+		{"<PartNumber>1</PartNumber><ETag></ETag>", "InvalidPart"},
+	} {
+		body := []byte(`<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Part>` + tc.part + `</Part></CompleteMultipartUpload>`)
+		r := f.do(t, raw{method: "POST", path: path, body: body})
+		require.Equal(t, 400, r.StatusCode, "%s: %s", tc.part, r.body)
+		require.Equal(t, tc.code, r.errCode(), "%s: %s", tc.part, r.body)
+	}
+	body := []byte(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + *up.ETag + `</ETag></Part></CompleteMultipartUpload>`)
+	r := f.do(t, raw{method: "POST", path: path, body: body})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+}
+
 // TestCompletePartChecksums: Complete of a COMPOSITE upload must list
 // each part's checksum (InvalidRequest naming the first part without);
 // a part listing an undecodable value or two checksums is InvalidArgument;

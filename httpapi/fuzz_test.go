@@ -93,7 +93,7 @@ func FuzzXMLParsers(f *testing.F) {
 		if ac, err := parseAnalytics(data); err == nil {
 			requireRoundTrip(t, "AnalyticsConfiguration", ac, func(c *bucketconfig.AnalyticsConfiguration) any { return new(renderAnalytics(c)) }, parseAnalytics)
 		}
-		_, _ = decodeComplete(newDocTokens(bytes.NewReader(data)), MaxParts)
+		_, _ = decodeComplete(newDocTokens(bytes.NewReader(data)), MaxParts, false)
 		var tg tagging
 		if xml.Unmarshal(data, &tg) == nil {
 			out, err := s3.marshal("Tagging", &tg)

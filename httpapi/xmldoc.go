@@ -427,8 +427,9 @@ func decodeDelete(t *docTokens, max int) (deleteDoc, error) {
 }
 
 // decodeComplete decodes <CompleteMultipartUpload>: at most max <Part>
-// elements with <PartNumber>, <ETag> and optional Checksum* elements.
-func decodeComplete(t *docTokens, max int) ([]completePartXML, error) {
+// elements with <PartNumber>, <ETag> (required when needETag is set) and
+// optional Checksum* elements.
+func decodeComplete(t *docTokens, max int, needETag bool) ([]completePartXML, error) {
 	if err := t.root("CompleteMultipartUpload"); err != nil {
 		return nil, err
 	}
@@ -448,7 +449,7 @@ func decodeComplete(t *docTokens, max int) ([]completePartXML, error) {
 			return nil, errMalformedDoc
 		}
 		var p completePartXML
-		hasNumber := false
+		hasNumber, hasETag := false, false
 		for {
 			f, ok, err := t.next()
 			if err != nil {
@@ -468,7 +469,7 @@ func decodeComplete(t *docTokens, max int) ([]completePartXML, error) {
 				}
 				hasNumber = true
 			case "ETag":
-				p.ETag = v
+				p.ETag, hasETag = v, true
 			default:
 				if name, ok := strings.CutPrefix(f.Name.Local, "Checksum"); ok {
 					if dst := p.field(checksum.Algorithm(name)); dst != nil {
@@ -477,7 +478,7 @@ func decodeComplete(t *docTokens, max int) ([]completePartXML, error) {
 				}
 			}
 		}
-		if !hasNumber {
+		if !hasNumber || (needETag && !hasETag) {
 			return nil, errMalformedDoc
 		}
 		parts = append(parts, p)
