@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -422,6 +424,34 @@ func TestTokenAndAnonymousStreaming(t *testing.T) {
 	r = f.do(t, raw{method: "PUT", path: "/tokens/anon", sign: "anon", header: hdr("X-Amz-Content-Sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")})
 	require.Equal(t, 400, r.StatusCode, "%s", r.body)
 	require.Contains(t, string(r.body), "Anonymous requests don't support this x-amz-content-sha256 value.")
+}
+
+// TestAnonymousContentSHA256Claim: an anonymous request's
+// x-amz-content-sha256 is no signing parameter, so a value that is no
+// digest is not refused for its form: S3 compares it with the body's
+// SHA-256 and answers XAmzContentSHA256Mismatch (versity/versitygw#1423);
+// a bucket the caller may not write answers AccessDenied first.
+func TestAnonymousContentSHA256Claim(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c, ctx := f.client(), context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("anonpub"), ACL: types.BucketCannedACLPublicReadWrite})
+	require.NoError(t, err)
+	seedBucket(t, f, "anonpriv")
+	for _, body := range []string{"", "hello"} {
+		r := f.do(t, raw{method: "PUT", path: "/anonpub/k", sign: "anon", body: []byte(body), header: hdr("X-Amz-Content-Sha256", "incorrect_hash")})
+		require.Equal(t, 400, r.StatusCode, "%s", r.body)
+		var doc struct{ Code, ClientComputedContentSHA256, S3ComputedContentSHA256 string }
+		require.NoError(t, xml.Unmarshal(r.body, &doc))
+		sum := sha256.Sum256([]byte(body))
+		require.Equal(t, struct{ Code, ClientComputedContentSHA256, S3ComputedContentSHA256 string }{
+			"XAmzContentSHA256Mismatch", "incorrect_hash", hex.EncodeToString(sum[:])}, doc)
+	}
+	require.Equal(t, 404, f.do(t, raw{method: "GET", path: "/anonpub/k"}).StatusCode, "nothing was stored")
+	r := f.do(t, raw{method: "PUT", path: "/anonpub/k", sign: "anon", body: []byte("hello"), header: hdr("X-Amz-Content-Sha256", sigv4.UnsignedPayload)})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/anonpriv/k", sign: "anon", body: []byte("hello"), header: hdr("X-Amz-Content-Sha256", "incorrect_hash")})
+	require.Equal(t, 403, r.StatusCode, "%s", r.body)
+	require.Equal(t, "AccessDenied", r.errCode())
 }
 
 // TestCopySourceEncoding: a copy source whose escapes do not decode is
