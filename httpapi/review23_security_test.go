@@ -1,6 +1,6 @@
 package httpapi_test
 
-// Regression tests of the twenty-third session's security review
+// Regression tests of the twenty-second session's second security review
 // (resource bounds, websites and CORS, POST forms, LiveChannels, the
 // server's defaults): each failed before its fix.
 
