@@ -58,6 +58,11 @@ func (rc *request) metadata() (engine.Metadata, error) {
 			continue
 		}
 		k := strings.ToLower(name[len(prefix):])
+		if !headerToken(k) {
+			// Only a POST form can send one (net/http refuses such header
+			// lines); no response could carry it back.
+			return m, errorf("InvalidArgument", "User metadata names must be HTTP header names.").with("ArgumentName", name)
+		}
 		if m.User == nil {
 			m.User = map[string]string{}
 		}
@@ -83,10 +88,32 @@ func (rc *request) metadata() (engine.Metadata, error) {
 		return m, errorf("MetadataTooLarge", "The headers stored with the object (Content-Type, Cache-Control, Content-Disposition and the like) exceed %d bytes together.", maxStoredHeaders).
 			with("Size", strconv.Itoa(n)).with("MaxSizeAllowed", strconv.Itoa(maxStoredHeaders))
 	}
+	for name, v := range map[string]string{"Content-Type": m.ContentType, "Cache-Control": m.CacheControl,
+		"Content-Disposition": m.ContentDisposition, "Content-Encoding": m.ContentEncoding, "Content-Language": m.ContentLanguage,
+		"Expires": m.Expires, rc.d.h("website-redirect-location"): m.WebsiteRedirect} {
+		if !headerText(v) {
+			// Echoed as stored on every GET and HEAD: a control byte would
+			// make HTTP clients refuse the answer (Go's net/textproto
+			// does), leaving the object unreadable through the SDKs.
+			return m, errorf("InvalidArgument", "%s must not contain control characters.", name).with("ArgumentName", name)
+		}
+	}
 	if err := rc.checkWebsiteRedirect(m.WebsiteRedirect); err != nil {
 		return m, err
 	}
 	return m, nil
+}
+
+// headerText reports whether v can be sent as a header value as it is:
+// no control characters but the tab (bytes above ASCII are obs-text,
+// which clients accept).
+func headerText(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // maxStoredHeaders bounds the standard headers an object keeps (every
