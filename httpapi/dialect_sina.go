@@ -182,6 +182,13 @@ func (s *server) authenticateSina(rc *request) (credentials, error) {
 	}
 	a, err := ssig.Authenticate(rc.r, res, s.clock.Now(), s.secret)
 	switch {
+	case err == nil && a.Scheme == ssig.SchemeQuery && !s.cfg.Permissive && hasResponseOverride(rc):
+		// No ssig signs the response-* parameters: whoever holds a
+		// presigned URL could add response-content-type=text/html and
+		// have the object served as a page of this origin. S3 (SigV2
+		// sub-resources, SigV4) and OSS sign them; here they are refused
+		// as on anonymous reads (fn, an attachment name, stays open).
+		return credentials{}, errorf("InvalidRequest", "Request specific response headers cannot be used with a presigned URL: its signature does not cover them.")
 	case err == nil && a.Scheme != ssig.SchemeAnonymous:
 		who, err := s.identify(a.AccessKey, "")
 		return credentials{who: who}, err

@@ -461,6 +461,16 @@ var responseOverrides = []struct{ param, header string }{
 	{"response-expires", "Expires"},
 }
 
+// hasResponseOverride reports whether rc names any response-* parameter.
+func hasResponseOverride(rc *request) bool {
+	for _, o := range responseOverrides {
+		if rc.q.Has(o.param) {
+			return true
+		}
+	}
+	return false
+}
+
 // downloadDisposition is the Content-Disposition a read answers for the
 // dialect's download-name parameter (Sina's fn), or "" when the request
 // names none. mime.FormatMediaType quotes the name where it must and
@@ -513,10 +523,8 @@ func (s *server) readObject(rc *request, body bool) error {
 			opts.Range = &br
 		}
 	}
-	for _, o := range responseOverrides {
-		if rc.q.Has(o.param) && rc.who.anonymous {
-			return errorf("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.")
-		}
+	if rc.who.anonymous && hasResponseOverride(rc) {
+		return errorf("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.")
 	}
 	vid, err := rc.versionID()
 	if err != nil {

@@ -478,6 +478,33 @@ func TestDownloadName(t *testing.T) {
 	assert.Equal(t, stored, resp.Header.Get("Content-Disposition"))
 }
 
+// TestPresignedResponseOverrides: no ssig signs the response-* parameters,
+// so a presigned URL refuses them (400 InvalidRequest) rather than let its
+// holder serve the object as, say, text/html; a header-signed GET still
+// honours them, and fn stays open on presigned URLs.
+func TestPresignedResponseOverrides(t *testing.T) {
+	ctx := context.Background()
+	c, srv := newClient(t)
+	require.NoError(t, c.PutBucket(ctx, "ovr", ""))
+	_, err := c.PutObject(ctx, "ovr", "page.txt", strings.NewReader("<script>x</script>"), 18, http.Header{"Content-Type": {"text/plain"}})
+	require.NoError(t, err)
+	u := c.PresignURL("ovr", "page.txt", srv.Clock().Now().Add(time.Minute))
+	for _, extra := range []string{"&response-content-type=text%2Fhtml", "&response-content-disposition=inline", "&response-cache-control=public"} {
+		resp, err := srv.HTTPClient().Get(u + extra)
+		b := readBody(t, resp, err)
+		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, extra)
+		assert.Equal(t, "InvalidRequest", resp.Header.Get("X-Error-Code"), extra)
+		assert.NotContains(t, string(b), "<script>", extra)
+	}
+	resp, err := srv.HTTPClient().Get(u)
+	assert.Equal(t, "<script>x</script>", string(readBody(t, resp, err)))
+	assert.Equal(t, "text/plain", resp.Header.Get("Content-Type"))
+
+	resp, err = c.Do(ctx, sinaclient.Request{Method: http.MethodGet, Bucket: "ovr", Key: "page.txt", Query: url.Values{"response-content-type": {"application/x-override"}}})
+	readBody(t, resp, err)
+	assert.Equal(t, "application/x-override", resp.Header.Get("Content-Type"), "header-signed: honoured")
+}
+
 // Without formatter=json the documents are S3's XML.
 func TestXMLWithoutFormatter(t *testing.T) {
 	ctx := context.Background()
