@@ -511,5 +511,7 @@ func (s *server) setExpiration(rc *request, info engine.ObjectInfo) {
 	if !ok {
 		return
 	}
-	rc.w.Header().Set(rc.d.h("expiration"), `expiry-date="`+at.UTC().Format(http.TimeFormat)+`", rule-id="`+rule+`"`)
+	// The rule ID is URL-encoded, as S3 documents: it is XML text, which
+	// may hold a double quote or DEL (a byte HTTP clients refuse).
+	rc.w.Header().Set(rc.d.h("expiration"), `expiry-date="`+at.UTC().Format(http.TimeFormat)+`", rule-id="`+escapeKey("/" + rule)[1:]+`"`)
 }
