@@ -54,6 +54,10 @@ type dialect struct {
 	// "Content-Disposition: attachment" with that filename, in place of
 	// the stored Content-Disposition. "" for none.
 	downloadNameParam string
+	// missingMetaHeader names the header that counts the user metadata a
+	// read cannot return (S3's x-amz-missing-meta: names no header can
+	// carry, stored before writes checked them); "" for none.
+	missingMetaHeader string
 	// storedHeaders are request headers (lower-case names) stored with an
 	// object as sent and returned on reads, each with its validation.
 	storedHeaders map[string]func(v string) error

@@ -38,6 +38,7 @@ var s3 = &dialect{
 	bucketTags:         s3BucketTags,
 	bucketName:         s3BucketName,
 	defaultContentType: "binary/octet-stream",
+	missingMetaHeader:  "x-amz-missing-meta",
 	// S3 stores a CRC64NVME of every new object uploaded without a
 	// checksum (AWS "Checking object integrity", default data integrity).
 	defaultChecksum: checksum.CRC64NVME,

@@ -747,8 +747,17 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	if len(info.Tags) > 0 {
 		h.Set(rc.d.h("tagging-count"), strconv.Itoa(len(info.Tags)))
 	}
+	missing := 0
 	for k, v := range info.User {
+		if !headerToken(k) {
+			// net/http would drop it without a word; S3 counts it instead.
+			missing++
+			continue
+		}
 		h[rc.d.h("meta-"+k)] = []string{metaValue(v)}
+	}
+	if missing > 0 && rc.d.missingMetaHeader != "" {
+		h.Set(rc.d.missingMetaHeader, strconv.Itoa(missing))
 	}
 	for k, v := range info.Headers {
 		h[k] = []string{metaValue(v)}
