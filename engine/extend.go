@@ -66,15 +66,19 @@ func (e *Engine) ExtendObject(ctx context.Context, bucket, key string, offset in
 	// a free key) and refuses what cannot grow; before the body is read,
 	// and again under the lock.
 	check := func() (objectRecord, bool, error) {
-		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
-			return objectRecord{}, false, err
-		}
-		cur, err := e.objectRecord(e.db, bucket, key, true)
-		if errors.Is(err, ErrNoSuchKey) && offset == 0 {
-			return cur, false, nil
-		}
-		if err != nil {
+		cur, err := e.objectRecord(e.db, bucket, key, true) // a missing bucket is ErrNoSuchBucket
+		exists := err == nil
+		if err != nil && !errors.Is(err, ErrNoSuchKey) {
 			return cur, false, err
+		}
+		if err := writeConditions(&cur.info, exists, bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
+			return cur, false, err
+		}
+		if !exists && offset != 0 {
+			return cur, false, err
+		}
+		if !exists {
+			return cur, false, nil
 		}
 		return cur, true, extendable(&cur.info, offset, asked, &opts)
 	}

@@ -233,14 +233,20 @@ func (e *Engine) checkWrite(bucket, key, ifNoneMatch, ifMatch string) error {
 	if err != nil && !errors.Is(err, ErrNoSuchKey) {
 		return err
 	}
-	if ifNoneMatch != "" && exists && etagListMatches(ifNoneMatch, cur.info.ETag) {
+	return writeConditions(&cur.info, exists, bucket, key, ifNoneMatch, ifMatch)
+}
+
+// writeConditions judges a write's If-None-Match and If-Match against
+// the current object cur (exists false: there is none).
+func writeConditions(cur *ObjectInfo, exists bool, bucket, key, ifNoneMatch, ifMatch string) error {
+	if ifNoneMatch != "" && exists && etagListMatches(ifNoneMatch, cur.ETag) {
 		return fmt.Errorf("%w: %s/%s exists", ErrPreconditionFailed, bucket, key)
 	}
 	if ifMatch != "" {
 		if !exists {
 			return fmt.Errorf("%w: %s/%s", ErrNoSuchKey, bucket, key)
 		}
-		if !etagListMatches(ifMatch, cur.info.ETag) {
+		if !etagListMatches(ifMatch, cur.ETag) {
 			return fmt.Errorf("%w: ETag of %s/%s does not match", ErrPreconditionFailed, bucket, key)
 		}
 	}

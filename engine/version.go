@@ -649,21 +649,24 @@ func (e *Engine) deleteVersioned(m *mutation, bucket, key string, opts DeleteOpt
 	if opts.VersionID != "" {
 		return e.removeVersion(m, bucket, key, opts.VersionID, c, opts.BypassGovernance)
 	}
-	if c.conditional() {
+	if !c.conditional() {
+		if _, err := e.bucketRecord(e.db, bucket); err != nil {
+			return DeleteResult{Key: key}, err
+		}
+	} else {
+		// The object read for the conditions proves the bucket too (a
+		// missing key is told only of an existing bucket).
 		cur, err := e.objectRecord(e.db, bucket, key, false)
 		switch {
-		case errors.Is(err, ErrNoSuchKey) && c.ifMatch == "":
-			// Only IfMatch needs an object; a delete marker is made.
-		case err != nil:
-			return DeleteResult{Key: key}, err
-		default:
+		case err == nil:
 			if err := c.check(&cur.info); err != nil {
 				return DeleteResult{Key: key}, err
 			}
+		case errors.Is(err, ErrNoSuchKey) && c.ifMatch == "":
+			// Only IfMatch needs an object; a delete marker is made.
+		default:
+			return DeleteResult{Key: key}, err
 		}
-	}
-	if _, err := e.bucketRecord(e.db, bucket); err != nil {
-		return DeleteResult{Key: key}, err
 	}
 	marker := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, DeleteMarker: true, LastModified: e.now(), Owner: opts.Owner}}
 	if err := e.writeVersion(m, &marker, st); err != nil {
