@@ -310,6 +310,12 @@ func (e *Engine) auditUsage(buckets map[string]bool) error {
 		if !bytes.Equal(want.encode(), got.encode()) {
 			return fmt.Errorf("bucket %s: usage record %+v, its records count %+v", b, got, want)
 		}
+		if err := auditNullIndex(snap, b); err != nil {
+			return err
+		}
+	}
+	if err := auditNullIndexBuckets(snap, buckets); err != nil {
+		return err
 	}
 	p := []byte(prefixUsage)
 	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
@@ -320,6 +326,59 @@ func (e *Engine) auditUsage(buckets map[string]bool) error {
 	for ok := it.First(); ok; ok = it.Next() {
 		if b := string(it.Key()[len(p):]); b != "" && !buckets[b] {
 			return fmt.Errorf("usage record of bucket %s, which does not exist", b)
+		}
+	}
+	return it.Error()
+}
+
+// auditNullIndex checks bucket's null version index (Z/) against its V/
+// records: one entry for each null version there, naming its stamp.
+func auditNullIndex(r pebble.Reader, bucket string) error {
+	want := map[string]stamp{}
+	err := eachNullVersion(r, bucket, func(key string, s stamp) error {
+		if _, dup := want[key]; dup {
+			return fmt.Errorf("bucket %s: key %q has two null versions", bucket, key)
+		}
+		want[key] = s
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	p := nullVersionPrefix(bucket)
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	n := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		key := string(it.Key()[len(p):])
+		s, ok := want[key]
+		if !ok || !bytes.Equal(it.Value(), s[:]) {
+			return fmt.Errorf("bucket %s: null version index of %q is %x; its versions say %x (found %v)", bucket, key, it.Value(), s, ok)
+		}
+		n++
+	}
+	if n != len(want) {
+		return fmt.Errorf("bucket %s: %d null versions in V/, %d indexed", bucket, len(want), n)
+	}
+	return it.Error()
+}
+
+// auditNullIndexBuckets checks that no null version index entry outlives
+// its bucket.
+func auditNullIndexBuckets(r pebble.Reader, buckets map[string]bool) error {
+	p := []byte(prefixNullVersion)
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		rest := it.Key()[len(p):]
+		if i := bytes.IndexByte(rest, 0); i < 0 || !buckets[string(rest[:i])] {
+			return fmt.Errorf("null version index entry %q of no bucket", it.Key())
 		}
 	}
 	return it.Error()

@@ -113,8 +113,9 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 			return fmt.Errorf("%w: %s", ErrBucketHasLiveChannels, name)
 		}
 		// Configuration documents, replication scan cursors,
-		// completed-upload records and annotations go with the bucket.
-		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), completedPrefix(name), annotationPrefix(name), objAnnotationBucketPrefix(name), objPayloadBucketPrefix(name)} {
+		// completed-upload records and annotations go with the bucket
+		// (and the null version index, empty with V/).
+		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), completedPrefix(name), annotationPrefix(name), objAnnotationBucketPrefix(name), objPayloadBucketPrefix(name), nullVersionPrefix(name)} {
 			if err := m.b.DeleteRange(p, prefixEnd(p), nil); err != nil {
 				return err
 			}

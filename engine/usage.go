@@ -185,8 +185,9 @@ func (u *usageRecord) negative() bool {
 
 // usageVersion is the version of the M/ records' encoding, and the value
 // of the usageReadyKey: a store marked with another version is counted
-// again when it is opened.
-const usageVersion = 2
+// again when it is opened. Version 3 added the null version index (Z/),
+// which the same pass builds.
+const usageVersion = 3
 
 // encode writes version, the counts (see counts), then each class (by
 // name, empty ones left out) as name and four counts. It is
@@ -264,6 +265,7 @@ type priorState struct {
 	size    int64
 	class   string
 	marker  bool // a delete marker (V/)
+	null    bool // the null version (V/ only: no version ID)
 }
 
 // priorEntry is the state of O/ key k before a mutation's batch.
@@ -286,6 +288,7 @@ func (m *mutation) notePrior(k []byte, rec *objectRecord, ok bool) {
 	p := priorState{present: ok}
 	if ok {
 		p.size, p.class, p.marker = rec.info.Size, rec.info.StorageClass, rec.info.DeleteMarker
+		p.null = k[0] == 'V' && rec.info.VersionID == ""
 	}
 	if m.prior == nil {
 		m.prior = m.priorBuf[:0]
@@ -358,9 +361,10 @@ func (m *mutation) priorOf(k []byte) (priorState, bool) {
 }
 
 // usageState decodes what usage counts of an encoded O/, V/ or P/
-// record: its size, storage class and whether it is a delete marker.
+// record: its size, storage class and whether it is a delete marker, and
+// (meant for V/ records) whether it is the null version.
 func usageState(v []byte) (priorState, error) {
-	st := priorState{present: true}
+	st := priorState{present: true, null: true}
 	d := decoder{b: v}
 	d.version()
 	for {
@@ -375,6 +379,8 @@ func usageState(v []byte) (priorState, error) {
 			st.class = internClass(p)
 		case fDeleteMarker:
 			st.marker = d.uvar(p) == 1
+		case fVersionID:
+			st.null = false
 		}
 	}
 	return st, d.err
@@ -428,6 +434,7 @@ func (m *mutation) foldUsage() error {
 	var buf [4]last
 	finals := buf[:0]
 	var index map[string]int // into finals, once it is long
+	var nulls []nullChange   // V/ keys that become or stop being a null version
 	var dropped []string     // buckets whose B/ record the batch deletes
 	r := m.b.Reader()
 	for {
@@ -534,6 +541,11 @@ func (m *mutation) foldUsage() error {
 				}
 			}
 		}
+		if l.prefix != 'V' {
+			before.null, after.null = false, false
+		} else if wasNull, isNull := before.present && before.null, after.present && after.null; wasNull != isNull {
+			nulls = append(nulls, nullChange{bucket: l.bucket, k: l.k, set: isNull})
+		}
 		if before == after {
 			continue
 		}
@@ -568,6 +580,9 @@ func (m *mutation) foldUsage() error {
 			}
 		}
 	}
+	if err := m.indexNullVersions(nulls, dropped); err != nil {
+		return err
+	}
 	for _, u := range m.uploads {
 		if u.dropped == nil || u.dropped.parts == 0 || slices.Contains(dropped, string(u.bucket)) {
 			continue
@@ -595,6 +610,43 @@ func (m *mutation) foldUsage() error {
 		e.usageBuf = u.appendEncoded(e.usageBuf[:0])
 		if err := m.b.Set(e.usageKeyBuf, e.usageBuf, nil); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// nullChange is a V/ key a batch makes the null version of its object key
+// (set), or that stops being it.
+type nullChange struct {
+	bucket, k []byte
+	set       bool
+}
+
+// indexNullVersions writes the null version index (Z/) changes of a
+// batch's V/ records into it, but for buckets it drops. A key has one
+// null version at most: a batch that replaces it removes the old one and
+// writes the new, so a set wins over a removal of the same object key.
+func (m *mutation) indexNullVersions(nulls []nullChange, dropped []string) error {
+	for _, set := range [2]bool{false, true} {
+		for _, n := range nulls {
+			if n.set != set || slices.Contains(dropped, string(n.bucket)) {
+				continue
+			}
+			base := versionPrefix(string(n.bucket))
+			key, s, ok := splitVersionKey(base, n.k)
+			if !ok {
+				return fmt.Errorf("%w: malformed version key %q", ErrCorrupt, n.k)
+			}
+			ik := nullVersionKey(string(n.bucket), key)
+			var err error
+			if set {
+				err = m.b.Set(ik, s[:], nil)
+			} else {
+				err = m.b.Delete(ik, nil)
+			}
+			if err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -638,14 +690,22 @@ func (m *mutation) forgetUsage() {
 
 // countUsage counts every bucket's usage from its records, once, for a
 // store written before the counts existed (or a new one: nothing to
-// count), and marks the store as counted. It runs in Open, before anything
-// else writes; its cost is a scan of the store's object records.
+// count), builds the null version index (Z/) anew, and marks the store as
+// counted. It runs in Open, before anything else writes; its cost is a
+// scan of the store's object records.
 func (e *Engine) countUsage() error {
 	if v, ok, err := get(e.db, usageReadyKey); err != nil || ok && bytes.Equal(v, []byte{usageVersion}) {
 		return err
 	}
 	b := e.db.NewBatch()
-	defer b.Close()
+	defer func() { b.Close() }()
+	// The index is written in batches of bounded size (a store may hold
+	// many null versions); until the marker commits, the next Open
+	// builds it again from nothing.
+	nz := []byte(prefixNullVersion)
+	if err := b.DeleteRange(nz, prefixEnd(nz), nil); err != nil {
+		return err
+	}
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixBucket), UpperBound: prefixEnd([]byte(prefixBucket))})
 	if err != nil {
 		return err
@@ -665,6 +725,19 @@ func (e *Engine) countUsage() error {
 		if err := b.Set(usageKey(bucket), u.encode(), nil); err != nil {
 			return err
 		}
+		err = eachNullVersion(e.db, bucket, func(key string, s stamp) error {
+			if b.Len() > 4<<20 {
+				if err := b.Commit(pebble.NoSync); err != nil {
+					return err
+				}
+				b.Close()
+				b = e.db.NewBatch()
+			}
+			return b.Set(nullVersionKey(bucket, key), s[:], nil)
+		})
+		if err != nil {
+			return err
+		}
 	}
 	if err := b.Set(usageReadyKey, []byte{usageVersion}, nil); err != nil {
 		return err
@@ -673,6 +746,36 @@ func (e *Engine) countUsage() error {
 	// itself (pebble's log is one sequence), and if a crash comes first,
 	// the next Open counts again.
 	return b.Commit(pebble.NoSync)
+}
+
+// eachNullVersion calls fn for each null version of bucket stored under
+// V/ in r (noncurrent, or a delete marker), with its object key and stamp.
+func eachNullVersion(r pebble.Reader, bucket string, fn func(key string, s stamp) error) error {
+	base := versionPrefix(bucket)
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: base, UpperBound: prefixEnd(base)})
+	if err != nil {
+		return err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		var st priorState
+		if err == nil {
+			st, err = usageState(v)
+		}
+		if err == nil && st.null {
+			key, s, ok := splitVersionKey(base, it.Key())
+			if !ok {
+				err = fmt.Errorf("%w: malformed version key %q", ErrCorrupt, it.Key())
+			} else {
+				err = fn(key, s)
+			}
+		}
+		if err != nil {
+			it.Close()
+			return err
+		}
+	}
+	return errors.Join(it.Error(), it.Close())
 }
 
 // countBucket counts bucket's usage from its O/, U/ and L/ records in r.

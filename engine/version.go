@@ -66,6 +66,24 @@ const NullVersionID = "null"
 
 const prefixVersion = "V/"
 
+// prefixNullVersion indexes the null version of a key while it is not
+// current: Z/<bucket>\x00<key> holds the stamp of its V/ key, so finding
+// it (every write into a suspended bucket replaces it) costs a read, not
+// a walk over the key's versions. The index is kept by commit, from the
+// V/ records a batch writes (foldUsage), and built once at Open for a
+// store written before it (countUsage).
+const prefixNullVersion = "Z/"
+
+// nullVersionPrefix is Z/<bucket>\x00.
+func nullVersionPrefix(bucket string) []byte {
+	return append(append([]byte(prefixNullVersion), bucket...), 0)
+}
+
+// nullVersionKey is Z/<bucket>\x00<key>.
+func nullVersionKey(bucket, key string) []byte {
+	return append(nullVersionPrefix(bucket), key...)
+}
+
 // stampLen is the length of a version stamp; versionIDLen of its ID.
 const (
 	stampLen     = 12
@@ -387,27 +405,30 @@ func (e *Engine) findVersion(r pebble.Reader, bucket, key, vid string, body bool
 		}
 		return located{rec: rec, key: k}, true, nil
 	}
-	// The null version in V/: look through the key's versions.
-	p := versionKeyPrefix(bucket, key)
-	it, err := r.NewIter(&pebble.IterOptions{LowerBound: p, UpperBound: prefixEnd(p)})
+	// The null version in V/, by its index.
+	sv, ok, err := get(r, nullVersionKey(bucket, key))
+	if err != nil || !ok {
+		return located{}, false, err
+	}
+	if len(sv) != stampLen {
+		return located{}, false, fmt.Errorf("%w: null version index of %s/%s", ErrCorrupt, bucket, key)
+	}
+	k := versionKey(bucket, key, stamp(sv))
+	v, ok, err := get(r, k)
 	if err != nil {
 		return located{}, false, err
 	}
-	defer it.Close()
-	for ok := it.First(); ok; ok = it.Next() {
-		v, err := it.ValueAndErr()
-		if err != nil {
-			return located{}, false, err
-		}
-		rec, err := e.decodeVersion(bucket, key, it.Key(), v, body)
-		if err != nil {
-			return located{}, false, err
-		}
-		if rec.info.VersionID == "" {
-			return located{rec: rec, key: bytes.Clone(it.Key())}, true, nil
-		}
+	if !ok {
+		return located{}, false, fmt.Errorf("%w: null version index of %s/%s names no version", ErrCorrupt, bucket, key)
 	}
-	return located{}, false, it.Error()
+	rec, err := e.decodeVersion(bucket, key, k, v, body)
+	if err != nil {
+		return located{}, false, err
+	}
+	if rec.info.VersionID != "" {
+		return located{}, false, fmt.Errorf("%w: null version index of %s/%s names version %s", ErrCorrupt, bucket, key, rec.info.VersionID)
+	}
+	return located{rec: rec, key: k}, true, nil
 }
 
 // objectVersion reads version vid of key for a read: "" is the latest
