@@ -126,6 +126,7 @@ func (e *Engine) ExtendObject(ctx context.Context, bucket, key string, offset in
 		defer moved.done()
 	}
 	var out ObjectInfo
+	extents := 0 // the record's, after the append
 	err = e.applyCtx(ctx, func(m *mutation) error {
 		cur, ex, err := check()
 		if err != nil {
@@ -159,8 +160,12 @@ func (e *Engine) ExtendObject(ctx context.Context, bucket, key string, offset in
 			return err
 		}
 		out = rec.info
+		extents = len(rec.extents)
 		return nil
 	})
+	if err == nil {
+		e.coalesceAfterAppend(ctx, bucket, key, extents, opts.Encryption.CustomerKey)
+	}
 	return out, err
 }
 

@@ -95,6 +95,9 @@ func TestModel(t *testing.T) {
 	if testing.Short() {
 		ops, seeds = 500, 1
 	}
+	// Appends coalesce from two extents on, so that the model's few
+	// appends to a key exercise it (see coalesce.go).
+	lowCoalesce(t, 2)
 	for name, cfg := range modelConfigs(t) {
 		t.Run(name, func(t *testing.T) {
 			for seed := uint64(1); seed <= seeds; seed++ {

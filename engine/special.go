@@ -70,6 +70,7 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 	}
 	defer b.done()
 	var out AppendResult
+	extents := 0 // the record's, after the append
 	err = e.applyCtx(ctx, func(m *mutation) error {
 		cur, exists, err := check()
 		if err != nil {
@@ -147,11 +148,13 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 			}
 		}
 		out = AppendResult{Info: rec.info, NextPosition: rec.info.Size}
+		extents = len(rec.extents)
 		return nil
 	})
 	if err != nil {
 		return AppendResult{}, err
 	}
+	e.coalesceAfterAppend(ctx, bucket, key, extents, opts.Encryption.CustomerKey)
 	return out, nil
 }
 
