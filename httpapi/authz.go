@@ -163,10 +163,12 @@ func (s *server) authorizeAccess(rc *request) error {
 }
 
 // canRead decides whether rc's principal may read bucket/key (a copy
-// source), as authorize would decide a GetObject. A missing bucket or
+// source), as authorize would decide a GetObject of its version
+// versionID ("": the latest): an object's ACL is its version's, so a
+// grant on the latest version reads no older one. A missing bucket or
 // object passes, so the handler reports it.
-func (s *server) canRead(rc *request, bucket, key string) error {
-	err := s.canAct(rc, bucket, key, "GetObject", permObjectRead, "X-Amz-Source-Expected-Bucket-Owner")
+func (s *server) canRead(rc *request, bucket, key, versionID string) error {
+	err := s.canAct(rc, bucket, key, versionID, "GetObject", permObjectRead, "X-Amz-Source-Expected-Bucket-Owner")
 	if isNotFound(err) {
 		return nil
 	}
@@ -177,7 +179,7 @@ func (s *server) canRead(rc *request, bucket, key string) error {
 // ProcessObject saves), as authorize would decide a PutObject. A missing
 // bucket is NoSuchBucket.
 func (s *server) canWrite(rc *request, bucket, key string) error {
-	if err := s.canAct(rc, bucket, key, "PutObject", permBucketWrite, ""); err != nil {
+	if err := s.canAct(rc, bucket, key, "", "PutObject", permBucketWrite, ""); err != nil {
 		return err
 	}
 	if bucket == rc.op.Bucket || s.cfg.Permissive {
@@ -198,9 +200,10 @@ func (s *server) canWrite(rc *request, bucket, key string) error {
 }
 
 // canAct decides whether rc's principal may run op (needing perm) on
-// bucket/key, another object than the request's own; ownerHeader, when
-// set, names the header that may state the bucket's expected owner.
-func (s *server) canAct(rc *request, bucket, key, op string, p perm, ownerHeader string) error {
+// bucket/key (its version versionID, "" the latest), another object than
+// the request's own; ownerHeader, when set, names the header that may
+// state the bucket's expected owner.
+func (s *server) canAct(rc *request, bucket, key, versionID, op string, p perm, ownerHeader string) error {
 	b, err := s.eng.Bucket(rc.ctx, bucket)
 	if err != nil {
 		return err
@@ -221,7 +224,7 @@ func (s *server) canAct(rc *request, bucket, key, op string, p perm, ownerHeader
 		return nil
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: op, perm: p,
-		bucket: b, key: key, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
+		bucket: b, key: key, versionID: versionID, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
 	return s.check(in)
 }
 

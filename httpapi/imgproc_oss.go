@@ -104,7 +104,7 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 // object could be read through a public one's watermark), at most
 // imgproc.MaxSourceSize.
 func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
-	if err := s.canRead(rc, rc.op.Bucket, key); err != nil {
+	if err := s.canRead(rc, rc.op.Bucket, key, ""); err != nil {
 		return nil, err
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, key, engine.GetOptions{})
@@ -176,7 +176,7 @@ type processObjectResult struct {
 func (s *server) processObject(rc *request) error {
 	// Processing reads the object: what denies its GetObject denies this
 	// (a policy's Deny of oss:GetObject names no oss:PostProcessTask).
-	if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "GetObject", permObjectRead, ""); err != nil && !isNotFound(err) {
+	if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "GetObject", permObjectRead, ""); err != nil && !isNotFound(err) {
 		return err
 	}
 	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)

@@ -598,7 +598,7 @@ func (s *server) readObject(rc *request, body bool) error {
 		// The body is the target's: whoever reads it through the link
 		// may read the target (a policy or an access point scoped to a
 		// prefix must not be escaped by a link pointing out of it).
-		if err := s.canRead(rc, rc.op.Bucket, info.SymlinkTarget); err != nil {
+		if err := s.canRead(rc, rc.op.Bucket, info.SymlinkTarget, ""); err != nil {
 			return err
 		}
 	}
@@ -1136,7 +1136,7 @@ func (s *server) copySource(rc *request) (bucket, key string, cond engine.Condit
 	if bucket, err = s.copySourceAlias(rc, bucket, key); err != nil {
 		return "", "", cond, err
 	}
-	if err := s.canRead(rc, bucket, key); err != nil {
+	if err := s.canRead(rc, bucket, key, ver); err != nil { // the version copied: its ACL decides
 		return "", "", cond, err
 	}
 	cond = conditions(rc.r.Header, rc.d.h("copy-source-if-match"), rc.d.h("copy-source-if-none-match"),
@@ -1256,10 +1256,10 @@ func (s *server) copyObject(rc *request) error {
 	if opts.CopyAnnotations {
 		// Copying them takes what reading and writing them takes
 		// (s3:GetObjectAnnotation, s3:PutObjectAnnotation).
-		if err := s.canAct(rc, srcBucket, srcKey, "GetObjectAnnotation", permObjectRead, ""); err != nil && !isNotFound(err) {
+		if err := s.canAct(rc, srcBucket, srcKey, opts.SourceVersionID, "GetObjectAnnotation", permObjectRead, ""); err != nil && !isNotFound(err) {
 			return err
 		}
-		if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "PutObjectAnnotation", permBucketWrite, ""); err != nil {
+		if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAnnotation", permBucketWrite, ""); err != nil {
 			return err
 		}
 	}
