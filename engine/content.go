@@ -7,6 +7,7 @@ import (
 	"crypto/sha1"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/crc64"
 	"io"
@@ -21,8 +22,12 @@ import (
 // The content index maps (SHA-1, size) of a body stored by PutObject to
 // where that body lives, so an object can be created from content the
 // store already holds without sending it again (Sina's "Relax" upload).
+// Entries are kept per owner (the owner of the bucket holding the body):
+// a lookup finds only its owner's content, so knowing a body's SHA-1 and
+// size gets no one a copy of another owner's object, nor tells them that
+// it is stored.
 //
-//	H/<SHA-1, 20 bytes><size, 8 bytes BE> -> MD5 (16) | CRC64 (8, BE) | ref
+//	H/<SHA-1, 20 bytes><size, 8 bytes BE><owner> -> MD5 (16) | CRC64 (8, BE) | ref
 //
 // ref is 'b' + blob ID (8 bytes BE) for bodies in the blob log, 'k' + blob
 // ID (8 bytes BE) + algorithm name length (1) + name + checksum for bodies
@@ -41,8 +46,13 @@ const prefixContent = "H/"
 
 const sha1Size = sha1.Size
 
-func contentKey(sum []byte, size int64) []byte {
-	k := make([]byte, 0, len(prefixContent)+len(sum)+8)
+func contentKey(sum []byte, size int64, owner string) []byte {
+	return append(contentPrefix(sum, size), owner...)
+}
+
+// contentPrefix is the start of every owner's entry of (sum, size).
+func contentPrefix(sum []byte, size int64) []byte {
+	k := make([]byte, 0, len(prefixContent)+len(sum)+8+64)
 	k = append(append(k, prefixContent...), sum...)
 	return binary.BigEndian.AppendUint64(k, uint64(size))
 }
@@ -95,31 +105,51 @@ func (m *mutation) putContent(k, v []byte) {
 // contentValueHead is the MD5 and CRC64 before the ref.
 const contentValueHead = 16 + 8
 
-// setContent points the entry of (sum, size) at ref.
-func (m *mutation) setContent(sum []byte, size int64, md5 [16]byte, crc uint64, ref []byte) {
+// setContent points owner's entry of (sum, size) at ref.
+func (m *mutation) setContent(sum []byte, size int64, owner string, md5 [16]byte, crc uint64, ref []byte) {
 	v := make([]byte, 0, contentValueHead+len(ref))
 	v = append(v, md5[:]...)
 	v = binary.BigEndian.AppendUint64(v, crc)
-	m.putContent(contentKey(sum, size), append(v, ref...))
+	m.putContent(contentKey(sum, size, owner), append(v, ref...))
 }
 
-// dropContent deletes the entry of (sum, size) if it points at ref.
+// dropContent deletes the entries of (sum, size), whoever's, that point
+// at ref (a few: one an owner).
 func (m *mutation) dropContent(sum []byte, size int64, ref []byte) error {
 	if len(sum) != sha1Size {
 		return nil
 	}
-	k := contentKey(sum, size)
-	var v []byte
-	if i := m.pendingContent(k); i >= 0 {
-		v = m.content[i].val
-	} else {
-		var ok bool
-		var err error
-		if v, ok, err = get(m.e.db, k); err != nil || !ok {
-			return err
+	prefix := contentPrefix(sum, size)
+	matches := func(v []byte) bool {
+		return len(v) > contentValueHead && (bytes.Equal(v[contentValueHead:], ref) || sameBlobRef(v[contentValueHead:], ref))
+	}
+	var drop [][]byte
+	for _, c := range m.content {
+		if bytes.HasPrefix(c.key, prefix) && matches(c.val) {
+			drop = append(drop, c.key)
 		}
 	}
-	if len(v) > contentValueHead && (bytes.Equal(v[contentValueHead:], ref) || sameBlobRef(v[contentValueHead:], ref)) {
+	it, err := m.e.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		if m.pendingContent(it.Key()) >= 0 {
+			continue // the pending value decides (above)
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			it.Close()
+			return err
+		}
+		if matches(v) {
+			drop = append(drop, slices.Clone(it.Key()))
+		}
+	}
+	if err := errors.Join(it.Error(), it.Close()); err != nil {
+		return err
+	}
+	for _, k := range drop {
 		m.putContent(k, nil)
 	}
 	return nil
@@ -177,13 +207,13 @@ type storedContent struct {
 	byObject bool
 }
 
-// lookupContent finds and validates the entry of (sum, size).
-func (e *Engine) lookupContent(r pebble.Reader, sum []byte, size int64) (storedContent, error) {
+// lookupContent finds and validates owner's entry of (sum, size).
+func (e *Engine) lookupContent(r pebble.Reader, owner string, sum []byte, size int64) (storedContent, error) {
 	notFound := fmt.Errorf("%w: sha1 %x, %d bytes", ErrNoSuchContent, sum, size)
 	if len(sum) != sha1Size || size < 0 {
 		return storedContent{}, notFound
 	}
-	v, ok, err := get(r, contentKey(sum, size))
+	v, ok, err := get(r, contentKey(sum, size, owner))
 	if err != nil {
 		return storedContent{}, err
 	}
@@ -255,17 +285,19 @@ func fullObjectChecksum(info ObjectInfo) (checksum.Algorithm, []byte) {
 }
 
 // FindByContent returns the stored body whose SHA-1 is sum (20 raw bytes)
-// and whose size is size, anywhere in the store, or ErrNoSuchContent.
-func (e *Engine) FindByContent(ctx context.Context, sum []byte, size int64) (Content, error) {
+// and whose size is size, held in a bucket of owner (BucketInfo.Owner),
+// or ErrNoSuchContent: another owner's content is never found.
+func (e *Engine) FindByContent(ctx context.Context, owner string, sum []byte, size int64) (Content, error) {
 	if err := e.check(ctx); err != nil {
 		return Content{}, err
 	}
-	c, err := e.lookupContent(e.db, sum, size)
+	c, err := e.lookupContent(e.db, owner, sum, size)
 	return c.Content, err
 }
 
 // PutObjectByContent stores bucket/key with the body already stored under
-// SHA-1 sum and size (see FindByContent), reading and writing no bytes:
+// SHA-1 sum and size in a bucket of opts.ContentOwner (see FindByContent:
+// the requester's own, never another owner's), reading and writing no bytes:
 // the object references the existing body, as a copy does. opts applies
 // as in PutObject, except ContentMD5 and Checksum, which must be unset
 // (there is no body to verify). Without such content it fails with
@@ -282,7 +314,11 @@ func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
-		c, err := e.lookupContent(e.db, sum, size)
+		c, err := e.lookupContent(e.db, opts.ContentOwner, sum, size)
+		if err != nil {
+			return err
+		}
+		dst, err := e.cachedBucket(bucket)
 		if err != nil {
 			return err
 		}
@@ -310,7 +346,7 @@ func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum
 			var md [16]byte
 			if b, err := hex.DecodeString(c.ETag); err == nil && len(b) == 16 {
 				copy(md[:], b)
-				m.setContent(sum, size, md, c.CRC64, contentObjectRef(bucket, key))
+				m.setContent(sum, size, dst.owner, md, c.CRC64, contentObjectRef(bucket, key))
 			}
 		}
 		out = rec.info
@@ -350,11 +386,15 @@ func (e *Engine) IndexContent(ctx context.Context, bucket, key string) (ObjectIn
 		if rec.info.ETag != o.Info.ETag || !rec.info.LastModified.Equal(o.Info.LastModified) || rec.info.VersionID != o.Info.VersionID {
 			return fmt.Errorf("%w: %s/%s changed while it was indexed", ErrPreconditionFailed, bucket, key)
 		}
+		b, err := e.cachedBucket(bucket)
+		if err != nil {
+			return err
+		}
 		rec.info.SHA1 = hex.EncodeToString(sum)
 		if rec.info.NoCRC64 { // the index entry carries one
 			rec.info.CRC64, rec.info.NoCRC64 = crc.Sum64(), false
 		}
-		m.setContent(sum, rec.info.Size, md5sum, rec.info.CRC64, contentObjectRef(bucket, key))
+		m.setContent(sum, rec.info.Size, b.owner, md5sum, rec.info.CRC64, contentObjectRef(bucket, key))
 		rec.info.Bucket, rec.info.Key = bucket, key
 		out = rec.info
 		return m.b.Set(objectKey(bucket, key), rec.encode(), nil)

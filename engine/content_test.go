@@ -46,10 +46,10 @@ func TestPutByContent(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, hex.EncodeToString(sum[:]), put.SHA1)
 
-			c, err := e.FindByContent(ctx, sum[:], int64(len(data)))
+			c, err := e.FindByContent(ctx, "", sum[:], int64(len(data)))
 			require.NoError(t, err)
 			require.Equal(t, Content{SHA1: hex.EncodeToString(sum[:]), Size: int64(len(data)), ETag: hex.EncodeToString(md[:]), CRC64: put.CRC64}, c)
-			_, err = e.FindByContent(ctx, sum[:], int64(len(data))+1)
+			_, err = e.FindByContent(ctx, "", sum[:], int64(len(data))+1)
 			require.ErrorIs(t, err, ErrNoSuchContent, "the size is part of the key")
 
 			before, err := e.Stats()
@@ -69,12 +69,12 @@ func TestPutByContent(t *testing.T) {
 			require.NoError(t, e.DeleteObject(ctx, "bk-a", "src", DeleteOptions{}))
 			require.Equal(t, data, readBody(t, e, "bk-b", "dst"))
 			if tc.name == "blob" {
-				_, err = e.FindByContent(ctx, sum[:], int64(len(data)))
+				_, err = e.FindByContent(ctx, "", sum[:], int64(len(data)))
 				require.NoError(t, err)
 			}
 			// Once the last reference goes, so does the entry.
 			require.NoError(t, e.DeleteObject(ctx, "bk-b", "dst", DeleteOptions{}))
-			_, err = e.FindByContent(ctx, sum[:], int64(len(data)))
+			_, err = e.FindByContent(ctx, "", sum[:], int64(len(data)))
 			require.ErrorIs(t, err, ErrNoSuchContent)
 			require.Zero(t, contentEntries(t, e))
 			_, err = e.PutObjectByContent(ctx, "bk-b", "again", sum[:], int64(len(data)), PutOptions{})
@@ -113,7 +113,7 @@ func TestContentIndexMaintenance(t *testing.T) {
 		for range 2 {
 			_, err := e.PutObject(ctx, "bk-b", "k", bytes.NewReader(data), int64(size), PutOptions{})
 			require.NoError(t, err)
-			_, err = e.FindByContent(ctx, sum[:], int64(size))
+			_, err = e.FindByContent(ctx, "", sum[:], int64(size))
 			require.NoError(t, err, "size %d", size)
 		}
 		require.Equal(t, 1, contentEntries(t, e))
@@ -168,7 +168,7 @@ func TestPutByContentChecksum(t *testing.T) {
 		put, err := e.PutObject(ctx, "bk-c", "src", bytes.NewReader(data), int64(len(data)), PutOptions{DefaultChecksum: checksum.CRC32})
 		require.NoError(t, err)
 		require.Equal(t, binary.BigEndian.AppendUint32(nil, want), put.Checksums[checksum.CRC32])
-		c, err := e.FindByContent(ctx, sum[:], int64(len(data)))
+		c, err := e.FindByContent(ctx, "", sum[:], int64(len(data)))
 		require.NoError(t, err)
 		require.Equal(t, checksum.CRC32, c.ChecksumAlgorithm, "size %d", size)
 		require.Equal(t, put.Checksums[checksum.CRC32], c.Checksum)

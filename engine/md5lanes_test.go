@@ -96,13 +96,13 @@ func TestNoContentIndex(t *testing.T) {
 		info, err := e.PutObject(ctx, "bkt", key, bytes.NewReader(data), int64(n), PutOptions{NoContentIndex: true})
 		require.NoError(t, err)
 		require.Empty(t, info.SHA1)
-		_, err = e.FindByContent(ctx, sum[:], int64(n))
+		_, err = e.FindByContent(ctx, "", sum[:], int64(n))
 		require.ErrorIs(t, err, ErrNoSuchContent, "not indexed")
 
 		ix, err := e.IndexContent(ctx, "bkt", key)
 		require.NoError(t, err)
 		require.Equal(t, hex.EncodeToString(sum[:]), ix.SHA1)
-		c, err := e.FindByContent(ctx, sum[:], int64(n))
+		c, err := e.FindByContent(ctx, "", sum[:], int64(n))
 		require.NoError(t, err)
 		require.Equal(t, info.ETag, c.ETag)
 

@@ -54,6 +54,10 @@ type PutOptions struct {
 	// it saves hashing every byte once more. Ignored when ContentSHA1 is
 	// set.
 	NoContentIndex bool
+	// ContentOwner is whose content PutObjectByContent may use: only
+	// bodies held in buckets of this owner (the requester, who may read
+	// them) are found. "" finds only content of buckets without an owner.
+	ContentOwner string
 	// NoCRC64 skips the body's CRC-64/ECMA (ObjectInfo.NoCRC64), for
 	// protocols that do not report it: it saves hashing every byte once
 	// more. Ignored when the content is indexed (see NoContentIndex).
@@ -159,12 +163,16 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		if encInfo != nil || !b.hasSHA1 {
 			return nil
 		}
+		holder, err := e.cachedBucket(bucket)
+		if err != nil {
+			return err
+		}
 		ref := contentObjectRef(bucket, key)
 		if b.blob != nil {
 			alg, sum := fullObjectChecksum(rec.info)
 			ref = contentBlobRef(b.blob.id, alg, sum)
 		}
-		m.setContent(b.sha1[:], b.size, b.md5, b.crc64, ref)
+		m.setContent(b.sha1[:], b.size, holder.owner, b.md5, b.crc64, ref) // the bucket owner's content
 		return nil
 	})
 	return rec.info, err

@@ -6,13 +6,19 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/engine"
 )
 
 // SEC5-1: a copy source naming a version (x-amz-copy-source
@@ -68,4 +74,39 @@ func TestReview24CopySourceVersionIsAuthorized(t *testing.T) {
 	_, err = attacker.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("adst"), Key: aws.String("stolen2"),
 		CopySource: aws.String("vsrc/k?versionId=" + aws.ToString(old.VersionId))})
 	require.Equal(t, "AccessDenied", apiCode(err), "CopyObject of a version under a delete marker, by a bucket reader")
+}
+
+// SEC5-2: Sina's Relax (PUT ?relax) made an object from content found
+// by SHA-1 and length anywhere in the store: any user who knew (or
+// guessed: the answer says whether it exists) a private object's SHA-1
+// and size of another user got a copy in their own bucket. The content
+// index is kept per owner and Relax finds only the requester's.
+func TestReview24RelaxFindsOnlyOwnContent(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.eng.CreateBucket(ctx, "vsina", engine.BucketOptions{Owner: canonicalID(testAK)}))
+	must(t, f.eng.CreateBucket(ctx, "vsina2", engine.BucketOptions{Owner: canonicalID(testAK)}))
+	must(t, f.eng.CreateBucket(ctx, "asina", engine.BucketOptions{Owner: canonicalID(otherAK), ACL: engine.ACL{Canned: "public-read-write"}}))
+	for _, size := range []int{100, 64 << 10} { // held in the record, and in the blob log
+		secret := []byte(strings.Repeat("payroll ", size/8))
+		r := f.do(t, raw{method: "PUT", path: "/vsina/secret" + strconv.Itoa(size), sign: "sina", body: secret})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+		sum := sha1.Sum(secret)
+		relax := func(path, ak, sk, sign string) rawResponse {
+			return f.do(t, raw{method: "PUT", path: path + "?relax", sign: sign, ak: ak, sk: sk, header: http.Header{
+				"S-Sina-Sha1": {hex.EncodeToString(sum[:])}, "S-Sina-Length": {strconv.Itoa(len(secret))}, "X-Sina-Tmp": {"1"}}})
+		}
+		r = relax("/asina/stolen", otherAK, otherSK, "sina")
+		require.Equal(t, http.StatusNotFound, r.StatusCode, "size %d: another user's content by its SHA-1: %s", size, r.body)
+		r = relax("/asina/anon", "", "", "anon")
+		require.Equal(t, http.StatusNotFound, r.StatusCode, "size %d: anonymous: %s", size, r.body)
+		got := f.do(t, raw{method: "GET", path: "/asina/stolen", sign: "sina", ak: otherAK, sk: otherSK})
+		require.NotEqual(t, string(secret), string(got.body))
+
+		// The owner still relaxes their own content into another bucket.
+		r = relax("/vsina2/copy", testAK, testSK, "sina")
+		require.Equal(t, http.StatusOK, r.StatusCode, "size %d: %s", size, r.body)
+		got = f.do(t, raw{method: "GET", path: "/vsina2/copy", sign: "sina"})
+		require.Equal(t, string(secret), string(got.body))
+	}
 }

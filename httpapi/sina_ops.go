@@ -25,7 +25,9 @@ func noBody(rc *request) error {
 
 // putObjectRelax is PUT Object - Relax: the object is created from
 // content the store already holds, named by s-sina-sha1 and
-// s-sina-length, anywhere in the store; no bytes are sent or copied.
+// s-sina-length, in any bucket of the requester's own (never another
+// user's: see the content index, engine/content.go); no bytes are sent
+// or copied.
 // Without such content: 404 NoSuchKey ([Unsure] of the real code).
 // Content-MD5 is not checked (the Go SDK sends the SHA-1 in it).
 func (s *server) putObjectRelax(rc *request) error {
@@ -45,6 +47,13 @@ func (s *server) putObjectRelax(rc *request) error {
 		return err
 	}
 	opts.IfNoneMatch, opts.IfMatch = rc.ifNoneMatch(), headerValue(rc.r.Header, "If-Match")
+	// Only content the requester holds (in buckets of their own) is
+	// found: a SHA-1 and a length are no grant to another user's object.
+	// An anonymous writer holds none.
+	if rc.who.anonymous {
+		return engine.ErrNoSuchContent
+	}
+	opts.ContentOwner = rc.who.id
 	info, err := s.eng.PutObjectByContent(rc.ctx, rc.op.Bucket, rc.op.Key, sum, size, opts)
 	if err != nil {
 		return err
