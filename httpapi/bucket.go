@@ -231,6 +231,9 @@ func (s *server) createBucket(rc *request) error {
 		}
 		initial = append(initial, access...)
 	}
+	if err := s.checkBucketCount(rc); err != nil {
+		return err
+	}
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
 		err = nil // creating one's own bucket again succeeds
@@ -250,6 +253,35 @@ func (s *server) createBucket(rc *request) error {
 	rc.w.Header().Set("Location", "/"+rc.op.Bucket)
 	rc.w.Header().Set("Content-Length", "0")
 	rc.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// checkBucketCount refuses a new bucket to an owner who holds
+// Config.MaxBucketsPerOwner already (400 TooManyBuckets, as S3 and OSS
+// answer past their quotas). A bucket the caller owns under the name
+// passes, so that the engine answers as ever. Concurrent creations by
+// one owner may pass the cap by as many.
+func (s *server) checkBucketCount(rc *request) error {
+	limit := s.cfg.MaxBucketsPerOwner
+	if limit < 0 || s.cfg.Permissive {
+		return nil
+	}
+	all, err := s.eng.ListBuckets(rc.ctx)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, b := range all {
+		if b.Name == rc.op.Bucket {
+			return nil
+		}
+		if b.Owner == rc.who.id {
+			n++
+		}
+	}
+	if n >= limit {
+		return errorf("TooManyBuckets", "")
+	}
 	return nil
 }
 

@@ -107,6 +107,12 @@ type Config struct {
 	// body (GetObject) may take: a client that stops reading is cut off
 	// and frees its handler. Default 2 minutes (about 8.5 KiB/s).
 	WriteTimeout time.Duration
+	// MaxBucketsPerOwner caps the buckets one owner may hold (all
+	// dialects, directory buckets included); CreateBucket past it is 400
+	// TooManyBuckets. Every bucket is a record every ListBuckets reads,
+	// so without a cap one user slows everyone's listings. Default
+	// 10,000 (S3's default quota; OSS documents 100 per region).
+	MaxBucketsPerOwner int
 
 	// CORSAllowOrigins, when set, is a CORS rule for every bucket without
 	// a CORS configuration of its own (and for requests naming no
@@ -318,6 +324,9 @@ func WithBodyTimeouts(minRate int64, window, idle time.Duration) Option {
 // object body (see Config.WriteTimeout).
 func WithWriteTimeout(d time.Duration) Option { return func(c *Config) { c.WriteTimeout = d } }
 
+// WithMaxBucketsPerOwner sets Config.MaxBucketsPerOwner (negative: no cap).
+func WithMaxBucketsPerOwner(n int) Option { return func(c *Config) { c.MaxBucketsPerOwner = n } }
+
 // WithRTMPReadTimeout sets Config.RTMPReadTimeout.
 func WithRTMPReadTimeout(d time.Duration) Option { return func(c *Config) { c.RTMPReadTimeout = d } }
 
@@ -371,6 +380,8 @@ const (
 	DefaultBodyIdleTimeout = 20 * time.Second
 	// DefaultWriteTimeout is the default of Config.WriteTimeout.
 	DefaultWriteTimeout = 2 * time.Minute
+	// DefaultMaxBucketsPerOwner is the default of Config.MaxBucketsPerOwner.
+	DefaultMaxBucketsPerOwner = 10000
 )
 
 // EnsureDefaults fills zero fields with their defaults and returns c.
@@ -407,6 +418,9 @@ func (c *Config) EnsureDefaults() *Config {
 	}
 	if c.WriteTimeout == 0 {
 		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.MaxBucketsPerOwner == 0 {
+		c.MaxBucketsPerOwner = DefaultMaxBucketsPerOwner
 	}
 	if c.RTMPReadTimeout <= 0 {
 		c.RTMPReadTimeout = DefaultRTMPReadTimeout

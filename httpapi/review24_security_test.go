@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
 )
 
 // SEC5-1: a copy source naming a version (x-amz-copy-source
@@ -109,4 +110,33 @@ func TestReview24RelaxFindsOnlyOwnContent(t *testing.T) {
 		got = f.do(t, raw{method: "GET", path: "/vsina2/copy", sign: "sina"})
 		require.Equal(t, string(secret), string(got.body))
 	}
+}
+
+// SEC5-3: nothing bounded the buckets a user could create (TooManyBuckets
+// was in the error table but never answered): any authenticated user
+// could create buckets without end, each a record every user's
+// ListBuckets (and ListDirectoryBuckets, OSS ListUserDataRedundancyTransition)
+// reads. Config.MaxBucketsPerOwner (default 10,000, S3's quota) caps them
+// per owner, in every dialect.
+func TestReview24BucketsPerOwnerAreCapped(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithMaxBucketsPerOwner(3)}})
+	for i, sign := range []string{"v4", "oss-v4", "sina"} {
+		r := f.do(t, raw{method: "PUT", path: "/other-b" + strconv.Itoa(i), sign: sign, ak: otherAK, sk: otherSK})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s: %s", sign, r.body)
+	}
+	for _, sign := range []string{"v4", "oss-v4", "sina"} {
+		r := f.do(t, raw{method: "PUT", path: "/other-more", sign: sign, ak: otherAK, sk: otherSK})
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, "%s: %s", sign, r.body)
+		require.Contains(t, string(r.body), "TooManyBuckets", sign)
+	}
+	// Creating one's own bucket again answers as before; others' counts are their own.
+	r := f.do(t, raw{method: "PUT", path: "/other-b0", ak: otherAK, sk: otherSK})
+	require.NotContains(t, string(r.body), "TooManyBuckets")
+	r = f.do(t, raw{method: "PUT", path: "/mine"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	// Deleting one frees its place.
+	r = f.do(t, raw{method: "DELETE", path: "/other-b1", ak: otherAK, sk: otherSK})
+	require.Equal(t, http.StatusNoContent, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/other-more", ak: otherAK, sk: otherSK})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
 }

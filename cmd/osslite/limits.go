@@ -31,6 +31,7 @@ type limitOptions struct {
 	bodyRateWindow    time.Duration
 	bodyIdleTimeout   time.Duration
 	writeTimeout      time.Duration
+	maxBuckets        int
 }
 
 // register adds the limit flags to fs.
@@ -44,6 +45,7 @@ func (l *limitOptions) register(fs *flag.FlagSet) {
 	fs.DurationVar(&l.bodyRateWindow, "body-rate-window", httpapi.DefaultBodyRateWindow, "`window` -body-min-rate is averaged over (the first is a grace period)")
 	fs.DurationVar(&l.bodyIdleTimeout, "body-idle-timeout", httpapi.DefaultBodyIdleTimeout, "longest `time` a request body may bring no byte; longer is 400 RequestTimeout (negative: no limit)")
 	fs.DurationVar(&l.writeTimeout, "write-timeout", httpapi.DefaultWriteTimeout, "longest `time` writing each MiB of an object to a client may take (negative: no limit)")
+	fs.IntVar(&l.maxBuckets, "max-buckets", httpapi.DefaultMaxBucketsPerOwner, "most `buckets` one owner may hold; more are 400 TooManyBuckets (negative: no cap)")
 }
 
 // validate rejects values that make no sense.
@@ -65,6 +67,7 @@ func (l *limitOptions) handlerOptions() []httpapi.Option {
 		httpapi.WithRequestLimits(l.maxRequests, l.maxAnonRequests),
 		httpapi.WithBodyTimeouts(l.bodyMinRate, l.bodyRateWindow, l.bodyIdleTimeout),
 		httpapi.WithWriteTimeout(l.writeTimeout),
+		httpapi.WithMaxBucketsPerOwner(l.maxBuckets),
 	}
 }
 
