@@ -479,7 +479,7 @@ func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b 
 			res += "/object/" + key
 		}
 		req := &policy.Request{Principal: s.policyPrincipal(rc, policy.OSS), Resource: res,
-			Context: &policyContext{s: s, rc: rc, key: key, ap: ap, apBucket: b}}
+			Context: &policyContext{s: s, rc: rc, bucket: b.Name, key: key, ap: ap, apBucket: b}}
 		if names, ok := policyActions[op]; ok {
 			req.Action = names[1]
 			dec = p.Evaluate(req)

@@ -967,7 +967,7 @@ func (s *server) deleteObjects(rc *request) error {
 			out.Errors = append(out.Errors, deleteError{Key: xmlText(o.key), Code: e.Code, Message: e.Message})
 			continue
 		}
-		if err := s.deleteAllowed(rc, o.key); err != nil { // the bucket policy, per key (policy.go)
+		if err := s.deleteAllowed(rc, o.key, o.versionID); err != nil { // the bucket policy, per key (policy.go)
 			e, _ := toError(err)
 			out.Errors = append(out.Errors, deleteError{Key: xmlText(o.key), Code: e.Code, Message: e.Message})
 			continue

@@ -219,7 +219,7 @@ func (s *server) mayBypassGovernance(rc *request, key string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	dec, err := s.policyDecision(rc, b, "BypassGovernanceRetention", key)
+	dec, err := s.policyDecision(rc, b, "BypassGovernanceRetention", key, "")
 	if err != nil || dec == policy.Deny {
 		return false, err
 	}

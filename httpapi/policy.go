@@ -371,12 +371,13 @@ type policyStatus struct {
 }
 
 // policyDecision evaluates the bucket policy of rc's bucket for rc's
-// operation on key ("" for the bucket itself): Deny (explicit deny),
+// operation on key ("" for the bucket itself) of b, its version versionID
+// ("": the latest; whose tags s3:ExistingObjectTag reads): Deny (explicit deny),
 // Allow, or NotApplicable (no policy, or no statement matched: ACLs
 // decide). Every dialect's request goes through it (the policy's language
 // picks the action and resource names). The bucket owner's calls of the
 // policy operations themselves are never denied.
-func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key string) (policy.Decision, error) {
+func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versionID string) (policy.Decision, error) {
 	names, ok := policyActions[op]
 	if !ok {
 		return policy.NotApplicable, nil
@@ -385,7 +386,7 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key string
 	if err != nil || p == nil {
 		return policy.NotApplicable, err
 	}
-	pc := &policyContext{s: s, rc: rc, key: key}
+	pc := &policyContext{s: s, rc: rc, bucket: b.Name, key: key, versionID: versionID}
 	if pc.ap = rc.accessPointOf(b); pc.ap != nil {
 		pc.apBucket = b
 	}
@@ -434,7 +435,7 @@ func (s *server) authorizePolicy(rc *request, b engine.BucketInfo) (policy.Decis
 		}
 		return policy.NotApplicable, nil
 	}
-	dec, err := s.policyDecision(rc, b, rc.op.Operation, rc.op.Key)
+	dec, err := s.policyDecision(rc, b, rc.op.Operation, rc.op.Key, rc.q.Get("versionId"))
 	if err == nil && dec == policy.Allow && policyOps[rc.op.Operation] && !owns(rc.who, b.Owner) {
 		// S3: a caller outside the owner's account that the policy lets
 		// manage the policy gets 405.
@@ -444,9 +445,9 @@ func (s *server) authorizePolicy(rc *request, b engine.BucketInfo) (policy.Decis
 }
 
 // deleteAllowed applies the policy to one key of a DeleteObjects
-// request (nil: delete it); without a matching statement the owner and
-// bucket writers may.
-func (s *server) deleteAllowed(rc *request, key string) error {
+// request (its version versionID, "" the latest; nil: delete it);
+// without a matching statement the owner and bucket writers may.
+func (s *server) deleteAllowed(rc *request, key, versionID string) error {
 	if s.cfg.Permissive {
 		return nil
 	}
@@ -454,7 +455,7 @@ func (s *server) deleteAllowed(rc *request, key string) error {
 	if err != nil {
 		return err
 	}
-	dec, err := s.policyDecision(rc, b, "DeleteObject", key)
+	dec, err := s.policyDecision(rc, b, "DeleteObject", key, versionID)
 	switch {
 	case err != nil:
 		return err
@@ -504,9 +505,12 @@ func policyAccount(canonicalID string) string {
 // a policy asks for them. S3's (aws:, s3:) and OSS's (acs:, oss:) names
 // are both served.
 type policyContext struct {
-	s   *server
-	rc  *request
-	key string
+	s  *server
+	rc *request
+	// bucket, key and versionID name the object decided ("" versionID:
+	// the latest): the request's own, or another it reads (a copy
+	// source).
+	bucket, key, versionID string
 	// ap is the access point the request reaches the decided bucket,
 	// apBucket, through (nil: none): its keys are that bucket's only.
 	ap       *bucketconfig.AccessPoint
@@ -665,12 +669,19 @@ func (c *policyContext) requestTags() (url.Values, bool) {
 	return q, true
 }
 
-// objectTags reads the tags of the object the request acts on (none
-// when it does not exist).
+// objectTags reads the tags of the object decided (none when it does
+// not exist): that version's, in that bucket.
 func (c *policyContext) objectTags() []engine.Tag {
 	if !c.tagsSet && c.key != "" {
 		c.tagsSet = true
-		if info, err := c.s.eng.HeadObject(c.rc.ctx, c.rc.op.Bucket, c.key); err == nil {
+		var info engine.ObjectInfo
+		var err error
+		if c.versionID == "" {
+			info, err = c.s.eng.HeadObject(c.rc.ctx, c.bucket, c.key)
+		} else {
+			info, err = c.s.eng.HeadObjectVersion(c.rc.ctx, c.bucket, c.key, c.versionID)
+		}
+		if err == nil {
 			c.tags = info.Tags
 		}
 	}

@@ -22,7 +22,7 @@ func evaluatePolicy(s *server, in *access) (decision, error) {
 	if in.op == rc.op.Operation && in.key == rc.op.Key && in.bucket.Name == rc.op.Bucket {
 		dec, err = s.authorizePolicy(rc, in.bucket)
 	} else { // a copy source: GetObject on another object
-		dec, err = s.policyDecision(rc, in.bucket, in.op, in.key)
+		dec, err = s.policyDecision(rc, in.bucket, in.op, in.key, in.versionID)
 	}
 	switch {
 	case err != nil:

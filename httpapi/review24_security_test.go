@@ -140,3 +140,53 @@ func TestReview24BucketsPerOwnerAreCapped(t *testing.T) {
 	r = f.do(t, raw{method: "PUT", path: "/other-more", ak: otherAK, sk: otherSK})
 	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
 }
+
+// SEC5-4: s3:ExistingObjectTag conditions were judged on the tags of the
+// latest version of the request's bucket and the key, whatever object
+// was decided: a read of an older version (?versionId=) took the latest
+// version's tags, and a copy source took the tags of the object of the
+// same key in the destination bucket (the copier's own). A policy
+// granting reads of objects tagged public=yes let anyone copy every
+// object of the bucket by tagging an object of their own, and read old
+// versions of a key whose latest version is tagged.
+func TestReview24ExistingObjectTagIsTheDecidedObjects(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	victim, attacker := f.client(), f.s3Client(true, otherAK, otherSK)
+	enableVersioning(t, victim, "tagpol")
+	_, err := victim.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("tagpol"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` + canonicalID(otherAK) +
+			`"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::tagpol/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/public":"yes"}}}]}`)})
+	require.NoError(t, err)
+	_, err = victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("tagpol"), Key: aws.String("secret"), Body: strings.NewReader("private")})
+	require.NoError(t, err)
+	old, err := victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("tagpol"), Key: aws.String("doc"), Body: strings.NewReader("draft")})
+	require.NoError(t, err)
+	_, err = victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("tagpol"), Key: aws.String("doc"), Body: strings.NewReader("published"),
+		Tagging: aws.String("public=yes")})
+	require.NoError(t, err)
+
+	// The grant works as meant.
+	_, err = attacker.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("tagpol"), Key: aws.String("doc")})
+	require.NoError(t, err)
+	_, err = attacker.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("tagpol"), Key: aws.String("secret")})
+	require.Equal(t, "AccessDenied", apiCode(err))
+
+	// An older version is judged by its own tags.
+	_, err = attacker.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("tagpol"), Key: aws.String("doc"), VersionId: old.VersionId})
+	require.Equal(t, "AccessDenied", apiCode(err), "an untagged old version read through the latest version's tag")
+
+	// A copy source is judged by its own tags, not by the copier's object of the same key.
+	_, err = attacker.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("atk")})
+	require.NoError(t, err)
+	_, err = attacker.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("atk"), Key: aws.String("secret"), Body: strings.NewReader("bait"),
+		Tagging: aws.String("public=yes")})
+	require.NoError(t, err)
+	_, err = attacker.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("atk"), Key: aws.String("secret"), CopySource: aws.String("tagpol/secret")})
+	require.Equal(t, "AccessDenied", apiCode(err), "a copy source judged by the destination's tags")
+	_, err = attacker.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("atk"), Key: aws.String("doc2"),
+		CopySource: aws.String("tagpol/doc?versionId=" + aws.ToString(old.VersionId))})
+	require.Equal(t, "AccessDenied", apiCode(err), "an old version copied through the latest version's tag")
+	_, err = attacker.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("atk"), Key: aws.String("doc3"), CopySource: aws.String("tagpol/doc")})
+	require.NoError(t, err, "the tagged version copies")
+}
