@@ -190,3 +190,63 @@ func TestReview24ExistingObjectTagIsTheDecidedObjects(t *testing.T) {
 	_, err = attacker.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("atk"), Key: aws.String("doc3"), CopySource: aws.String("tagpol/doc")})
 	require.NoError(t, err, "the tagged version copies")
 }
+
+// SEC5-5: Sina's PUT Object - Meta (?meta) replaced the object's ACL
+// from x-amz-acl / x-amz-grant-* with only the bucket's WRITE permission
+// (its route's): a writer of a public-read-write bucket, anonymous or a
+// grantee, made another user's private object public-read and read it.
+// Changing an object's ACL takes WRITE_ACP on it, as PutObjectAcl does.
+func TestReview24SinaMetaNeedsWriteACPForTheACL(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.eng.CreateBucket(ctx, "sinameta", engine.BucketOptions{Owner: canonicalID(testAK), ACL: engine.ACL{Canned: "public-read-write"}}))
+	r := f.do(t, raw{method: "PUT", path: "/sinameta/private", sign: "sina", body: []byte("owner's secret"), header: http.Header{"X-Amz-Acl": {"private"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	for _, who := range []raw{{sign: "sina", ak: otherAK, sk: otherSK}, {sign: "anon"}} {
+		r = f.do(t, raw{method: "GET", path: "/sinameta/private?formatter=json", sign: who.sign, ak: who.ak, sk: who.sk})
+		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: the object is private: %s", who.sign, r.body)
+		r = f.do(t, raw{method: "PUT", path: "/sinameta/private?meta&formatter=json", sign: who.sign, ak: who.ak, sk: who.sk,
+			header: http.Header{"X-Amz-Acl": {"public-read"}}})
+		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: PUT ?meta set another user's object's ACL: %s", who.sign, r.body)
+		r = f.do(t, raw{method: "GET", path: "/sinameta/private?formatter=json", sign: who.sign, ak: who.ak, sk: who.sk})
+		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: read after the ACL change: %s", who.sign, r.body)
+	}
+	// Metadata alone stays a write; the owner sets the ACL.
+	r = f.do(t, raw{method: "PUT", path: "/sinameta/private?meta", sign: "sina", ak: otherAK, sk: otherSK, header: http.Header{"Content-Type": {"text/plain"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/sinameta/private?meta", sign: "sina", header: http.Header{"X-Amz-Acl": {"public-read"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "GET", path: "/sinameta/private?formatter=json", sign: "anon"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+}
+
+// SEC5-6: OSS AppendObject applies x-oss-object-acl on every append, so
+// a writer of the bucket (public-read-write, or a grant) appended one
+// byte to another user's private appendable object with
+// x-oss-object-acl: public-read and read it all. An append that changes
+// an existing object's ACL takes WRITE_ACP on it, as PutObjectACL does.
+func TestReview24AppendNeedsWriteACPForTheACL(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.eng.CreateBucket(ctx, "ossappend", engine.BucketOptions{Owner: canonicalID(testAK), ACL: engine.ACL{Canned: "public-read-write"}}))
+	secret := []byte("owner's appended log")
+	r := f.do(t, raw{method: "POST", path: "/ossappend/log?append&position=0", sign: "oss-v4", body: secret, header: http.Header{"X-Oss-Object-Acl": {"private"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	pos := strconv.Itoa(len(secret))
+	for _, who := range []raw{{sign: "oss-v4", ak: otherAK, sk: otherSK}, {sign: "anon"}} {
+		get := raw{method: "GET", path: "/ossappend/log", sign: who.sign, ak: who.ak, sk: who.sk, header: http.Header{"X-Oss-Date-Tmp": {"1"}}}
+		r = f.do(t, get)
+		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: the object is private: %s", who.sign, r.body)
+		r = f.do(t, raw{method: "POST", path: "/ossappend/log?append&position=" + pos, sign: who.sign, ak: who.ak, sk: who.sk, body: []byte("x"),
+			header: http.Header{"X-Oss-Object-Acl": {"public-read"}}})
+		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: an append set another user's object's ACL: %s", who.sign, r.body)
+		r = f.do(t, get)
+		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: read after the append: %s", who.sign, r.body)
+	}
+	// Appending without an ACL stays a write; the owner's append sets it.
+	r = f.do(t, raw{method: "POST", path: "/ossappend/log?append&position=" + pos, sign: "oss-v4", ak: otherAK, sk: otherSK, body: []byte("+")})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "POST", path: "/ossappend/log?append&position=" + strconv.Itoa(len(secret)+1), sign: "oss-v4", body: []byte("!"),
+		header: http.Header{"X-Oss-Object-Acl": {"public-read"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+}

@@ -68,7 +68,8 @@ func (s *server) putObjectRelax(rc *request) error {
 // putObjectMetaSina is PUT Object - Meta: the metadata headers present
 // replace the stored values, x-amz-meta-* entries are merged (those not
 // named are kept; x-amz-remove-meta-<name> deletes one), x-amz-acl
-// replaces the ACL. Size and content stay. [Unsure] merge semantics.
+// replaces the ACL (which takes WRITE_ACP on the object, as PutObjectAcl
+// does). Size and content stay. [Unsure] merge semantics.
 func (s *server) putObjectMetaSina(rc *request) error {
 	if err := noBody(rc); err != nil {
 		return err
@@ -120,6 +121,13 @@ func (s *server) putObjectMetaSina(rc *request) error {
 	acl, err := rc.aclFromHeaders(false)
 	if err != nil {
 		return err
+	}
+	if acl != nil {
+		// The route takes a bucket write (the metadata); the ACL takes
+		// what PutObjectAcl takes, WRITE_ACP on the object.
+		if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAcl", permObjectWriteACP, ""); err != nil {
+			return err
+		}
 	}
 	info, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Metadata: &m, ACL: acl})
 	if err != nil {

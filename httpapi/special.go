@@ -32,6 +32,18 @@ func (s *server) appendObject(rc *request) error {
 	if opts.ContentMD5, err = contentMD5(rc.r.Header); err != nil {
 		return err
 	}
+	if opts.ACL.Canned != "" || len(opts.ACL.Grants) > 0 {
+		// Every append applies x-oss-object-acl: changing an existing
+		// object's ACL takes what PutObjectACL takes, WRITE_ACP on it,
+		// not only the bucket write the route needs.
+		if _, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err == nil {
+			if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAcl", permObjectWriteACP, ""); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, engine.ErrNoSuchKey) {
+			return err
+		}
+	}
 	res, err := s.eng.AppendObject(rc.ctx, rc.op.Bucket, rc.op.Key, pos, rc.body, rc.size, opts)
 	if err != nil {
 		return err
