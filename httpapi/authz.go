@@ -324,6 +324,12 @@ func (in *access) aclAllows() bool {
 	case permBucketRead:
 		need = permRead
 	case permBucketWrite:
+		if in.op == "DeleteObject" && in.versionID != "" {
+			// Deleting a version for good is s3:DeleteObjectVersion, which
+			// a WRITE grant gives only to the bucket owner (S3's mapping of
+			// ACL permissions): a grantee's delete is a delete marker.
+			return false
+		}
 		need = permWrite
 	case permBucketReadACP:
 		need = permReadACP

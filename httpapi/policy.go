@@ -466,7 +466,7 @@ func (s *server) deleteAllowed(rc *request, key, versionID string) error {
 	}
 	// The bucket's ACL, as the decision point applies it (ownership,
 	// IgnorePublicAcls).
-	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: "DeleteObject", perm: permBucketWrite, bucket: b}
+	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: "DeleteObject", perm: permBucketWrite, bucket: b, versionID: versionID}
 	if err := in.load(s); err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/engine"
@@ -249,4 +250,43 @@ func TestReview24AppendNeedsWriteACPForTheACL(t *testing.T) {
 	r = f.do(t, raw{method: "POST", path: "/ossappend/log?append&position=" + strconv.Itoa(len(secret)+1), sign: "oss-v4", body: []byte("!"),
 		header: http.Header{"X-Oss-Object-Acl": {"public-read"}}})
 	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+}
+
+// SEC5-7: a bucket WRITE grant let its grantee delete object versions for
+// good (DeleteObject and DeleteObjects naming a VersionId), so the
+// versioning an owner keeps against writers' mistakes and malice did not
+// hold against them. S3: WRITE grants s3:PutObject and s3:DeleteObject;
+// only the bucket owner's WRITE grants s3:DeleteObjectVersion. A grantee
+// deletes the current object (a delete marker), not a version.
+func TestReview24WriteGrantDeletesNoVersion(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	victim, writer := f.client(), f.s3Client(true, otherAK, otherSK)
+	enableVersioning(t, victim, "vgrant")
+	_, err := victim.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("vgrant"), GrantWrite: aws.String("id=" + canonicalID(otherAK)),
+		GrantFullControl: aws.String("id=" + canonicalID(testAK))})
+	require.NoError(t, err)
+	v1, err := victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vgrant"), Key: aws.String("ledger"), Body: strings.NewReader("v1")})
+	require.NoError(t, err)
+	v2, err := victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vgrant"), Key: aws.String("ledger"), Body: strings.NewReader("v2")})
+	require.NoError(t, err)
+
+	_, err = writer.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vgrant"), Key: aws.String("ledger"), VersionId: v1.VersionId})
+	require.Equal(t, "AccessDenied", apiCode(err), "a WRITE grantee deleted a version for good")
+	out, err := writer.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("vgrant"), Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+		{Key: aws.String("ledger"), VersionId: v2.VersionId}}}})
+	require.NoError(t, err)
+	require.Empty(t, out.Deleted, "DeleteObjects by a WRITE grantee deleted a version")
+	require.Len(t, out.Errors, 1)
+	require.Equal(t, "AccessDenied", aws.ToString(out.Errors[0].Code))
+	vs, err := victim.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String("vgrant")})
+	require.NoError(t, err)
+	require.Len(t, vs.Versions, 2, "both versions stay")
+
+	// The grantee's delete makes a delete marker; the owner deletes versions.
+	del, err := writer.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vgrant"), Key: aws.String("ledger")})
+	require.NoError(t, err)
+	require.True(t, aws.ToBool(del.DeleteMarker))
+	_, err = victim.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vgrant"), Key: aws.String("ledger"), VersionId: v1.VersionId})
+	require.NoError(t, err)
 }
