@@ -231,6 +231,23 @@ var policyActions = map[string][2]string{
 	"DeleteObjectTagging":     {"s3:DeleteObjectTagging", "oss:DeleteObjectTagging"},
 }
 
+// versionActions are the actions (S3's, OSS's) that decide an operation
+// when its request names an object version (?versionId=, a copy source's
+// ?versionId=, a DeleteObjects entry's VersionId): S3 asks for
+// s3:GetObjectVersion, not s3:GetObject, to read an old version, and
+// s3:DeleteObjectVersion to delete one for good.
+var versionActions = map[string][2]string{
+	"GetObject":           {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"HeadObject":          {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"GetObjectAttributes": {"s3:GetObjectVersionAttributes", "oss:GetObjectVersion"},
+	"DeleteObject":        {"s3:DeleteObjectVersion", "oss:DeleteObjectVersion"},
+	"GetObjectAcl":        {"s3:GetObjectVersionAcl", "oss:GetObjectVersionAcl"},
+	"PutObjectAcl":        {"s3:PutObjectVersionAcl", "oss:PutObjectVersionAcl"},
+	"GetObjectTagging":    {"s3:GetObjectVersionTagging", "oss:GetObjectVersionTagging"},
+	"PutObjectTagging":    {"s3:PutObjectVersionTagging", "oss:PutObjectVersionTagging"},
+	"DeleteObjectTagging": {"s3:DeleteObjectVersionTagging", "oss:DeleteObjectVersionTagging"},
+}
+
 // policyOps are the operations on the policy itself: the bucket owner
 // may always call them, whatever the policy says (S3's protection
 // against locking the owner out), and nobody else may.
@@ -408,6 +425,17 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versi
 		req.Resource = "arn:aws:s3express:" + s.regionOf(b) + ":" + policyAccount(b.Owner) + ":bucket/" + b.Name
 	}
 	dec := p.Evaluate(req)
+	if vnames, ok := versionActions[op]; ok && versionID != "" && !isDirectoryBucket(b.Name) {
+		// A version: its action decides; a Deny of the plain action
+		// still refuses (never looser than without the version).
+		req.Action = vnames[0]
+		if p.Language == policy.OSS {
+			req.Action = vnames[1]
+		}
+		if vdec := p.Evaluate(req); dec != policy.Deny {
+			dec = vdec
+		}
+	}
 	if policyOps[op] && owns(rc.who, b.Owner) {
 		return policy.Allow, nil
 	}

@@ -290,3 +290,47 @@ func TestReview24WriteGrantDeletesNoVersion(t *testing.T) {
 	_, err = victim.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vgrant"), Key: aws.String("ledger"), VersionId: v1.VersionId})
 	require.NoError(t, err)
 }
+
+// SEC5-8: bucket policies were evaluated with the same action whether a
+// request named a version or not: a policy granting s3:GetObject and
+// s3:DeleteObject (read and delete the current objects) also let its
+// grantee read every old version by ID and delete versions for good,
+// which S3 grants only by s3:GetObjectVersion and s3:DeleteObjectVersion
+// (likewise the Acl, Tagging and Attributes actions; OSS's oss:*Version*).
+// A request naming a version is decided by the version action; a Deny of
+// the plain action still refuses it.
+func TestReview24PolicyVersionActions(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	victim, partner := f.client(), f.s3Client(true, otherAK, otherSK)
+	enableVersioning(t, victim, "vpol")
+	grant := func(actions string) {
+		_, err := victim.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("vpol"), Policy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` + canonicalID(otherAK) +
+				`"},"Action":[` + actions + `],"Resource":"arn:aws:s3:::vpol/*"}]}`)})
+		require.NoError(t, err)
+	}
+	grant(`"s3:GetObject","s3:DeleteObject"`)
+	old, err := victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vpol"), Key: aws.String("k"), Body: strings.NewReader("withdrawn")})
+	require.NoError(t, err)
+	_, err = victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vpol"), Key: aws.String("k"), Body: strings.NewReader("current")})
+	require.NoError(t, err)
+
+	_, err = partner.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("vpol"), Key: aws.String("k")})
+	require.NoError(t, err)
+	_, err = partner.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("vpol"), Key: aws.String("k"), VersionId: old.VersionId})
+	require.Equal(t, "AccessDenied", apiCode(err), "s3:GetObject read an old version")
+	_, err = partner.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vpol"), Key: aws.String("k"), VersionId: old.VersionId})
+	require.Equal(t, "AccessDenied", apiCode(err), "s3:DeleteObject deleted a version for good")
+	out, err := partner.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: aws.String("vpol"), Delete: &types.Delete{Objects: []types.ObjectIdentifier{
+		{Key: aws.String("k"), VersionId: old.VersionId}}}})
+	require.NoError(t, err)
+	require.Empty(t, out.Deleted, "DeleteObjects under s3:DeleteObject deleted a version for good")
+
+	// The version actions grant them.
+	grant(`"s3:GetObject","s3:GetObjectVersion","s3:DeleteObjectVersion"`)
+	_, err = partner.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("vpol"), Key: aws.String("k"), VersionId: old.VersionId})
+	require.NoError(t, err)
+	_, err = partner.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vpol"), Key: aws.String("k"), VersionId: old.VersionId})
+	require.NoError(t, err)
+}
