@@ -47,12 +47,15 @@ type objectWormDoc struct {
 	Rule              *objectLockRuleDoc `xml:"Rule,omitempty"`
 }
 
+// Retention and legal holds are the bucket owner's to set, or a policy's
+// grantee's (s3:PutObjectRetention, s3:PutObjectLegalHold): no ACL grants
+// them, so a bucket writer cannot lock the owner's versions for good.
 func init() {
 	routes = append(routes,
-		route{method: http.MethodPut, target: targetObject, params: []string{"retention"}, op: "PutObjectRetention", perm: permBucketWrite, handle: (*server).putObjectRetention, only: "oss"},
+		route{method: http.MethodPut, target: targetObject, params: []string{"retention"}, op: "PutObjectRetention", perm: permOwner, handle: (*server).putObjectRetention, only: "oss"},
 		route{method: http.MethodGet, target: targetObject, params: []string{"retention"}, op: "GetObjectRetention", perm: permObjectRead, handle: (*server).getObjectRetention, only: "oss"},
 		// ?legalHold: S3's legal hold in the same LegalHold document.
-		route{method: http.MethodPut, target: targetObject, params: []string{"legalHold"}, op: "PutObjectLegalHold", perm: permBucketWrite, handle: (*server).putObjectLegalHold, only: "oss"},
+		route{method: http.MethodPut, target: targetObject, params: []string{"legalHold"}, op: "PutObjectLegalHold", perm: permOwner, handle: (*server).putObjectLegalHold, only: "oss"},
 		route{method: http.MethodGet, target: targetObject, params: []string{"legalHold"}, op: "GetObjectLegalHold", perm: permObjectRead, handle: (*server).getObjectLegalHold, only: "oss"},
 	)
 }

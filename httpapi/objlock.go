@@ -361,11 +361,14 @@ func (s *server) putObjectLegalHold(rc *request) error {
 	return writeEmpty(rc, http.StatusOK)
 }
 
+// Retention and legal holds are the bucket owner's to set, or a policy's
+// grantee's (s3:PutObjectRetention, s3:PutObjectLegalHold): no ACL grants
+// them, so a bucket writer cannot lock the owner's versions for good.
 func init() {
 	routes = append(routes,
-		route{method: http.MethodPut, target: targetObject, params: []string{"retention"}, op: "PutObjectRetention", perm: permBucketWrite, handle: (*server).putObjectRetention, only: "s3"},
+		route{method: http.MethodPut, target: targetObject, params: []string{"retention"}, op: "PutObjectRetention", perm: permOwner, handle: (*server).putObjectRetention, only: "s3"},
 		route{method: http.MethodGet, target: targetObject, params: []string{"retention"}, op: "GetObjectRetention", perm: permObjectRead, handle: (*server).getObjectRetention, only: "s3"},
-		route{method: http.MethodPut, target: targetObject, params: []string{"legal-hold"}, op: "PutObjectLegalHold", perm: permBucketWrite, handle: (*server).putObjectLegalHold, only: "s3"},
+		route{method: http.MethodPut, target: targetObject, params: []string{"legal-hold"}, op: "PutObjectLegalHold", perm: permOwner, handle: (*server).putObjectLegalHold, only: "s3"},
 		route{method: http.MethodGet, target: targetObject, params: []string{"legal-hold"}, op: "GetObjectLegalHold", perm: permObjectRead, handle: (*server).getObjectLegalHold, only: "s3"},
 	)
 }

@@ -334,3 +334,31 @@ func TestReview24PolicyVersionActions(t *testing.T) {
 	_, err = partner.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vpol"), Key: aws.String("k"), VersionId: old.VersionId})
 	require.NoError(t, err)
 }
+
+// SEC5-9: a bucket WRITE grant let its grantee set retention and legal
+// holds on the owner's object versions: a COMPLIANCE retention of a
+// hundred years on every version made the owner's data undeletable for
+// good (it can only be extended), and a legal hold blocked the owner's
+// deletes. S3 grants s3:PutObjectRetention and s3:PutObjectLegalHold to
+// no ACL: the owner, or a policy.
+func TestReview24WriteGrantSetsNoRetention(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	victim, writer := f.client(), f.s3Client(true, otherAK, otherSK)
+	_, err := victim.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vlock"), ObjectLockEnabledForBucket: aws.Bool(true)})
+	require.NoError(t, err)
+	_, err = victim.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("vlock"), GrantWrite: aws.String("id=" + canonicalID(otherAK)),
+		GrantFullControl: aws.String("id=" + canonicalID(testAK))})
+	require.NoError(t, err)
+	put, err := victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vlock"), Key: aws.String("data"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+
+	_, err = writer.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String("vlock"), Key: aws.String("data"), VersionId: put.VersionId,
+		Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeCompliance, RetainUntilDate: aws.Time(f.clock.Now().AddDate(100, 0, 0))}})
+	require.Equal(t, "AccessDenied", apiCode(err), "a WRITE grantee locked the owner's version for a hundred years")
+	_, err = writer.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String("vlock"), Key: aws.String("data"), VersionId: put.VersionId,
+		LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOn}})
+	require.Equal(t, "AccessDenied", apiCode(err), "a WRITE grantee put a legal hold on the owner's version")
+	_, err = victim.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vlock"), Key: aws.String("data"), VersionId: put.VersionId})
+	require.NoError(t, err, "the owner deletes their version")
+}
