@@ -286,6 +286,9 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
 		return engine.PutOptions{}, err
 	}
+	if err := s.lockAllowed(rc, opts.Retention, opts.LegalHold); err != nil {
+		return engine.PutOptions{}, err
+	}
 	if err := s.futureRetention(opts.Retention); err != nil {
 		return engine.PutOptions{}, err
 	}
@@ -1173,6 +1176,9 @@ func (s *server) copyObject(rc *request) error {
 		return err
 	}
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
+		return err
+	}
+	if err := s.lockAllowed(rc, opts.Retention, opts.LegalHold); err != nil {
 		return err
 	}
 	if err := s.futureRetention(opts.Retention); err != nil {

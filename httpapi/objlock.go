@@ -124,6 +124,22 @@ func parseLockMode(v string) (engine.RetentionMode, error) {
 
 // lockHeaders reads the x-amz-object-lock-* headers of a write. present
 // says whether any was sent; a bucket without Object Lock refuses them.
+// lockAllowed refuses a write's retention or legal hold (lockHeaders) to
+// a caller who may not set them (PutObjectRetention, PutObjectLegalHold:
+// the bucket owner or a policy's grantee): a bucket writer's objects must
+// stay the owner's to delete.
+func (s *server) lockAllowed(rc *request, r engine.Retention, hold bool) error {
+	if r.Mode != "" {
+		if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectRetention", permOwner, ""); err != nil {
+			return err
+		}
+	}
+	if hold {
+		return s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectLegalHold", permOwner, "")
+	}
+	return nil
+}
+
 func (rc *request) lockHeaders() (r engine.Retention, hold, present bool, err error) {
 	mode, until, lh := rc.header("object-lock-mode"), rc.header("object-lock-retain-until-date"), rc.header("object-lock-legal-hold")
 	if mode == "" && until == "" && lh == "" {

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -361,4 +362,35 @@ func TestReview24WriteGrantSetsNoRetention(t *testing.T) {
 	require.Equal(t, "AccessDenied", apiCode(err), "a WRITE grantee put a legal hold on the owner's version")
 	_, err = victim.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vlock"), Key: aws.String("data"), VersionId: put.VersionId})
 	require.NoError(t, err, "the owner deletes their version")
+}
+
+// SEC5-10: the same through a write: a WRITE grantee's PutObject,
+// CopyObject or CreateMultipartUpload carrying x-amz-object-lock-* headers
+// stored objects the bucket owner could not delete for a hundred years.
+// The lock headers take what PutObjectRetention and PutObjectLegalHold
+// take (S3 asks for s3:PutObjectRetention and s3:PutObjectLegalHold).
+func TestReview24WriteGrantWritesNoLockedObject(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	victim, writer := f.client(), f.s3Client(true, otherAK, otherSK)
+	_, err := victim.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vlock2"), ObjectLockEnabledForBucket: aws.Bool(true)})
+	require.NoError(t, err)
+	_, err = victim.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("vlock2"), GrantWrite: aws.String("id=" + canonicalID(otherAK)),
+		GrantFullControl: aws.String("id=" + canonicalID(testAK))})
+	require.NoError(t, err)
+	until := aws.Time(f.clock.Now().AddDate(100, 0, 0))
+	_, err = writer.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vlock2"), Key: aws.String("junk"), Body: strings.NewReader("x"),
+		ObjectLockMode: types.ObjectLockModeCompliance, ObjectLockRetainUntilDate: until})
+	require.Equal(t, "AccessDenied", apiCode(err), "PutObject with a hundred years' COMPLIANCE retention by a WRITE grantee")
+	_, err = writer.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("vlock2"), Key: aws.String("junk"),
+		ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn})
+	require.Equal(t, "AccessDenied", apiCode(err), "CreateMultipartUpload with a legal hold by a WRITE grantee")
+	_, err = writer.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vlock2"), Key: aws.String("plain"), Body: strings.NewReader("x")})
+	require.NoError(t, err, "a plain write stays the grantee's")
+	_, err = writer.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("vlock2"), Key: aws.String("junk"), CopySource: aws.String("vlock2/plain"),
+		ObjectLockMode: types.ObjectLockModeCompliance, ObjectLockRetainUntilDate: until})
+	require.Equal(t, "AccessDenied", apiCode(err), "CopyObject with a retention by a WRITE grantee")
+	_, err = victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vlock2"), Key: aws.String("mine"), Body: strings.NewReader("x"),
+		ObjectLockMode: types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: aws.Time(f.clock.Now().Add(time.Hour))})
+	require.NoError(t, err, "the owner locks their objects")
 }
