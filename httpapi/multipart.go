@@ -364,6 +364,14 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		if completeACL, err = rc.aclFromHeaders(false); err != nil {
 			return err
 		}
+		if completeACL != nil && !s.cfg.Permissive && !owns(rc.who, up.Owner) {
+			// The object is the initiator's: another caller may complete
+			// the upload, but setting its ACL takes WRITE_ACP on it (the
+			// bucket owner, or a policy's PutObjectAcl).
+			if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAcl", permOwner, ""); err != nil {
+				return err
+			}
+		}
 	}
 	if up.ChecksumAlgorithm != "" {
 		if v := rc.header(checksumHeader(up.ChecksumAlgorithm)); v != "" {

@@ -394,3 +394,30 @@ func TestReview24WriteGrantWritesNoLockedObject(t *testing.T) {
 		ObjectLockMode: types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: aws.Time(f.clock.Now().Add(time.Hour))})
 	require.NoError(t, err, "the owner locks their objects")
 }
+
+// SEC5-11: OSS CompleteMultipartUpload applies x-oss-object-acl to the
+// object it completes, which belongs to the upload's initiator: a writer
+// of a public-read-write bucket (or a WRITE grantee), who may list its
+// uploads, completed another user's upload with x-oss-object-acl:
+// public-read and read the object. Only the initiator (or the bucket
+// owner) sets the ACL at Complete.
+func TestReview24CompleteACLIsTheInitiators(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.eng.CreateBucket(ctx, "osscomplete", engine.BucketOptions{Owner: canonicalID(testAK), ACL: engine.ACL{Canned: "public-read-write"}}))
+	up, err := f.eng.CreateMultipartUpload(ctx, "osscomplete", "big", engine.PutOptions{Owner: canonicalID(testAK), ACL: engine.ACL{Canned: "private"}})
+	require.NoError(t, err)
+	_, err = f.eng.UploadPart(ctx, "osscomplete", "big", up, 1, strings.NewReader("initiator's secret"), -1, engine.PartOptions{})
+	require.NoError(t, err)
+	for _, who := range []raw{{sign: "oss-v4", ak: otherAK, sk: otherSK}, {sign: "anon"}} {
+		r := f.do(t, raw{method: "POST", path: "/osscomplete/big?uploadId=" + up, sign: who.sign, ak: who.ak, sk: who.sk,
+			header: http.Header{"X-Oss-Complete-All": {"yes"}, "X-Oss-Object-Acl": {"public-read"}}})
+		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: Complete set the ACL of another user's object: %s", who.sign, r.body)
+	}
+	r := f.do(t, raw{method: "GET", path: "/osscomplete/big", sign: "anon", header: http.Header{"X-Oss-Tmp": {"1"}}})
+	require.NotEqual(t, http.StatusOK, r.StatusCode, "read: %s", r.body)
+	// The initiator's Complete sets it.
+	r = f.do(t, raw{method: "POST", path: "/osscomplete/big?uploadId=" + up, sign: "oss-v4",
+		header: http.Header{"X-Oss-Complete-All": {"yes"}, "X-Oss-Object-Acl": {"public-read"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+}
