@@ -1359,9 +1359,29 @@ func (s *server) getObjectTagging(rc *request) error {
 	return rc.d.writeDoc(rc.w, http.StatusOK, "Tagging", tagsToXML(info.Tags))
 }
 
+// mayRetag refuses a change of an existing object's tags to a bucket
+// writer who may not change its ACL either: tags decide
+// s3:ExistingObjectTag conditions and lifecycle filters, and S3 grants
+// s3:PutObjectTagging to no ACL. The bucket owner and a policy's grantee
+// (the route's decision, made again) tag any object; a writer its own,
+// or those a WRITE_ACP grant opens.
+func (s *server) mayRetag(rc *request) error {
+	if s.cfg.Permissive || rc.bucket != nil && owns(rc.who, rc.bucket.Owner) {
+		return nil
+	}
+	err := s.canAct(rc, rc.op.Bucket, rc.op.Key, rc.q.Get("versionId"), rc.route.op, permObjectWriteACP, "")
+	if isNotFound(err) {
+		return nil // the update reports it
+	}
+	return err
+}
+
 func (s *server) putObjectTagging(rc *request) error {
 	tags, err := rc.readTagging(s.docLimit(maxTaggingDocument), rc.d.objectTags)
 	if err != nil {
+		return err
+	}
+	if err := s.mayRetag(rc); err != nil {
 		return err
 	}
 	if err := s.updateVersion(rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
@@ -1372,6 +1392,9 @@ func (s *server) putObjectTagging(rc *request) error {
 }
 
 func (s *server) deleteObjectTagging(rc *request) error {
+	if err := s.mayRetag(rc); err != nil {
+		return err
+	}
 	tags := []engine.Tag{}
 	if err := s.updateVersion(rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err

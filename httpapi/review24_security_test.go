@@ -421,3 +421,47 @@ func TestReview24CompleteACLIsTheInitiators(t *testing.T) {
 		header: http.Header{"X-Oss-Complete-All": {"yes"}, "X-Oss-Object-Acl": {"public-read"}}})
 	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
 }
+
+// SEC5-12: a bucket WRITE grant let its grantee tag (and untag) every
+// object of the bucket, the owner's included; tags are what
+// s3:ExistingObjectTag conditions and lifecycle filters decide by, so
+// under a policy granting reads of objects tagged shared=yes a writer
+// tagged the owner's private objects and read them. S3 grants
+// s3:PutObjectTagging to no ACL; a writer now tags the objects it may
+// change the ACL of (its own, or by a WRITE_ACP grant), the owner and a
+// policy's grantee any.
+func TestReview24WriteGrantTagsOnlyItsObjects(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	victim, writer := f.client(), f.s3Client(true, otherAK, otherSK)
+	_, err := victim.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vtags")})
+	require.NoError(t, err)
+	_, err = victim.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("vtags"), GrantWrite: aws.String("id=" + canonicalID(otherAK)),
+		GrantFullControl: aws.String("id=" + canonicalID(testAK))})
+	require.NoError(t, err)
+	_, err = victim.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("vtags"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` + canonicalID(otherAK) +
+			`"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::vtags/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/shared":"yes"}}}]}`)})
+	require.NoError(t, err)
+	_, err = victim.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vtags"), Key: aws.String("private"), Body: strings.NewReader("secret")})
+	require.NoError(t, err)
+
+	tag := func(key string) error {
+		_, err := writer.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("vtags"), Key: aws.String(key),
+			Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("shared"), Value: aws.String("yes")}}}})
+		return err
+	}
+	require.Equal(t, "AccessDenied", apiCode(tag("private")), "a WRITE grantee tagged the owner's object")
+	_, err = writer.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("vtags"), Key: aws.String("private")})
+	require.Equal(t, "AccessDenied", apiCode(err))
+	_, err = writer.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: aws.String("vtags"), Key: aws.String("private")})
+	require.Equal(t, "AccessDenied", apiCode(err), "a WRITE grantee untagged the owner's object")
+
+	// Its own objects it tags; the owner tags any.
+	_, err = writer.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vtags"), Key: aws.String("mine"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	require.NoError(t, tag("mine"))
+	_, err = victim.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("vtags"), Key: aws.String("private"),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("shared"), Value: aws.String("no")}}}})
+	require.NoError(t, err)
+}
