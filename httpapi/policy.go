@@ -239,6 +239,7 @@ var policyActions = map[string][2]string{
 var versionActions = map[string][2]string{
 	"GetObject":           {"s3:GetObjectVersion", "oss:GetObjectVersion"},
 	"HeadObject":          {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"WebsiteGetObject":    {"s3:GetObjectVersion", "oss:GetObjectVersion"}, // a website endpoint serves ?versionId= too
 	"GetObjectAttributes": {"s3:GetObjectVersionAttributes", "oss:GetObjectVersion"},
 	"DeleteObject":        {"s3:DeleteObjectVersion", "oss:DeleteObjectVersion"},
 	"GetObjectAcl":        {"s3:GetObjectVersionAcl", "oss:GetObjectVersionAcl"},

@@ -465,3 +465,33 @@ func TestReview24WriteGrantTagsOnlyItsObjects(t *testing.T) {
 		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("shared"), Value: aws.String("no")}}}})
 	require.NoError(t, err)
 }
+
+// SEC5-13: the website endpoint serves ?versionId= too, decided as
+// WebsiteGetObject by s3:GetObject: under the usual public website
+// policy (s3:GetObject for "*") anyone read old versions of the site's
+// objects (overwritten drafts, removed secrets) by version ID, which S3
+// grants only by s3:GetObjectVersion.
+func TestReview24WebsiteVersionNeedsGetObjectVersion(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	c := f.client()
+	enableVersioning(t, c, "vsite")
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("vsite"), Policy: aws.String(
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::vsite/*"}]}`)})
+	require.NoError(t, err)
+	old, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vsite"), Key: aws.String("index.html"), Body: strings.NewReader("draft with the api key")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vsite"), Key: aws.String("index.html"), Body: strings.NewReader("published")})
+	require.NoError(t, err)
+	r := f.do(t, raw{method: "PUT", path: "/vsite?website", body: []byte(`<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument></WebsiteConfiguration>`)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+
+	r = f.do(t, raw{method: "GET", path: "/_website/vsite/index.html", sign: "anon"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	require.Equal(t, "published", string(r.body))
+	for _, path := range []string{"/_website/vsite/index.html?versionId=" + aws.ToString(old.VersionId), "/vsite/index.html?versionId=" + aws.ToString(old.VersionId)} {
+		r = f.do(t, raw{method: "GET", path: path, sign: "anon"})
+		require.NotEqual(t, "draft with the api key", string(r.body), "%s: an old version read under s3:GetObject", path)
+		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: %s", path, r.body)
+	}
+}
