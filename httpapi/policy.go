@@ -237,16 +237,19 @@ var policyActions = map[string][2]string{
 // s3:GetObjectVersion, not s3:GetObject, to read an old version, and
 // s3:DeleteObjectVersion to delete one for good.
 var versionActions = map[string][2]string{
-	"GetObject":           {"s3:GetObjectVersion", "oss:GetObjectVersion"},
-	"HeadObject":          {"s3:GetObjectVersion", "oss:GetObjectVersion"},
-	"WebsiteGetObject":    {"s3:GetObjectVersion", "oss:GetObjectVersion"}, // a website endpoint serves ?versionId= too
-	"GetObjectAttributes": {"s3:GetObjectVersionAttributes", "oss:GetObjectVersion"},
-	"DeleteObject":        {"s3:DeleteObjectVersion", "oss:DeleteObjectVersion"},
-	"GetObjectAcl":        {"s3:GetObjectVersionAcl", "oss:GetObjectVersionAcl"},
-	"PutObjectAcl":        {"s3:PutObjectVersionAcl", "oss:PutObjectVersionAcl"},
-	"GetObjectTagging":    {"s3:GetObjectVersionTagging", "oss:GetObjectVersionTagging"},
-	"PutObjectTagging":    {"s3:PutObjectVersionTagging", "oss:PutObjectVersionTagging"},
-	"DeleteObjectTagging": {"s3:DeleteObjectVersionTagging", "oss:DeleteObjectVersionTagging"},
+	"GetObject":            {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"HeadObject":           {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"WebsiteGetObject":     {"s3:GetObjectVersion", "oss:GetObjectVersion"}, // a website endpoint serves ?versionId= too
+	"GetObjectWithProcess": {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"GetObjectMeta":        {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"GetSymlink":           {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"GetObjectAttributes":  {"s3:GetObjectVersionAttributes", "oss:GetObjectVersion"},
+	"DeleteObject":         {"s3:DeleteObjectVersion", "oss:DeleteObjectVersion"},
+	"GetObjectAcl":         {"s3:GetObjectVersionAcl", "oss:GetObjectVersionAcl"},
+	"PutObjectAcl":         {"s3:PutObjectVersionAcl", "oss:PutObjectVersionAcl"},
+	"GetObjectTagging":     {"s3:GetObjectVersionTagging", "oss:GetObjectVersionTagging"},
+	"PutObjectTagging":     {"s3:PutObjectVersionTagging", "oss:PutObjectVersionTagging"},
+	"DeleteObjectTagging":  {"s3:DeleteObjectVersionTagging", "oss:DeleteObjectVersionTagging"},
 }
 
 // policyOps are the operations on the policy itself: the bucket owner

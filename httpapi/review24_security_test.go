@@ -495,3 +495,33 @@ func TestReview24WebsiteVersionNeedsGetObjectVersion(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: %s", path, r.body)
 	}
 }
+
+// SEC5-14: OSS reads of a version through image processing
+// (GetObjectWithProcess, ?x-oss-process&versionId=) were decided by
+// oss:GetObject, as ordinary reads of versions were before f6b2104: a
+// policy granting the current objects let its grantee render any old
+// version. They take oss:GetObjectVersion (likewise GetObjectMeta and
+// GetSymlink of a version).
+func TestReview24ProcessedVersionNeedsGetObjectVersion(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.eng.CreateBucket(ctx, "vimg", engine.BucketOptions{Owner: canonicalID(testAK)}))
+	r := f.do(t, raw{method: "PUT", path: "/vimg?versioning", sign: "oss-v4", body: []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/vimg?policy", sign: "oss-v4", body: []byte(`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],` +
+		`"Principal":["` + canonicalID(otherAK) + `"],"Resource":["acs:oss:*:*:vimg/*"]}]}`)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/vimg/photo.jpg", sign: "oss-v4", body: testImage(t, 64, 48)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	old := r.Header.Get("X-Oss-Version-Id")
+	require.NotEmpty(t, old)
+	r = f.do(t, raw{method: "PUT", path: "/vimg/photo.jpg", sign: "oss-v4", body: testImage(t, 8, 8)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+
+	r = f.do(t, raw{method: "GET", path: "/vimg/photo.jpg?x-oss-process=image/info", sign: "oss-v4", ak: otherAK, sk: otherSK})
+	require.Equal(t, http.StatusOK, r.StatusCode, "the grant works: %s", r.body)
+	r = f.do(t, raw{method: "GET", path: "/vimg/photo.jpg?x-oss-process=image/info&versionId=" + old, sign: "oss-v4", ak: otherAK, sk: otherSK})
+	require.Equal(t, http.StatusForbidden, r.StatusCode, "an old version rendered under oss:GetObject: %s", r.body)
+	r = f.do(t, raw{method: "HEAD", path: "/vimg/photo.jpg?objectMeta&versionId=" + old, sign: "oss-v4", ak: otherAK, sk: otherSK})
+	require.Equal(t, http.StatusForbidden, r.StatusCode, "an old version's meta under oss:GetObject")
+}
