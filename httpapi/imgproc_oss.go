@@ -176,7 +176,7 @@ type processObjectResult struct {
 func (s *server) processObject(rc *request) error {
 	// Processing reads the object: what denies its GetObject denies this
 	// (a policy's Deny of oss:GetObject names no oss:PostProcessTask).
-	if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "GetObject", permObjectRead, ""); err != nil && !isNotFound(err) {
+	if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, rc.q.Get("versionId"), "GetObject", permObjectRead, ""); err != nil && !isNotFound(err) {
 		return err
 	}
 	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)

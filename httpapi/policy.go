@@ -243,6 +243,7 @@ var versionActions = map[string][2]string{
 	"GetObjectWithProcess": {"s3:GetObjectVersion", "oss:GetObjectVersion"},
 	"GetObjectMeta":        {"s3:GetObjectVersion", "oss:GetObjectVersion"},
 	"GetSymlink":           {"s3:GetObjectVersion", "oss:GetObjectVersion"},
+	"SelectObject":         {"s3:GetObjectVersion", "oss:GetObjectVersion"},
 	"GetObjectAttributes":  {"s3:GetObjectVersionAttributes", "oss:GetObjectVersion"},
 	"DeleteObject":         {"s3:DeleteObjectVersion", "oss:DeleteObjectVersion"},
 	"GetObjectAcl":         {"s3:GetObjectVersionAcl", "oss:GetObjectVersionAcl"},

@@ -525,3 +525,30 @@ func TestReview24ProcessedVersionNeedsGetObjectVersion(t *testing.T) {
 	r = f.do(t, raw{method: "HEAD", path: "/vimg/photo.jpg?objectMeta&versionId=" + old, sign: "oss-v4", ak: otherAK, sk: otherSK})
 	require.Equal(t, http.StatusForbidden, r.StatusCode, "an old version's meta under oss:GetObject")
 }
+
+// SEC5-15: ProcessObject (POST ?x-oss-process, the chain in the body)
+// and OSS SelectObject of a version were decided by oss:GetObject (with
+// oss:PostProcessTask): a policy granting the current objects let its
+// grantee process any old version. The read they make takes
+// oss:GetObjectVersion.
+func TestReview24ProcessObjectVersionNeedsGetObjectVersion(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.eng.CreateBucket(ctx, "vproc", engine.BucketOptions{Owner: canonicalID(testAK)}))
+	r := f.do(t, raw{method: "PUT", path: "/vproc?versioning", sign: "oss-v4", body: []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/vproc?policy", sign: "oss-v4", body: []byte(`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject","oss:PostProcessTask"],` +
+		`"Principal":["` + canonicalID(otherAK) + `"],"Resource":["acs:oss:*:*:vproc/*"]}]}`)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/vproc/photo.jpg", sign: "oss-v4", body: testImage(t, 64, 48)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	old := r.Header.Get("X-Oss-Version-Id")
+	r = f.do(t, raw{method: "PUT", path: "/vproc/photo.jpg", sign: "oss-v4", body: testImage(t, 8, 8)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+
+	process := []byte("x-oss-process=image/info")
+	r = f.do(t, raw{method: "POST", path: "/vproc/photo.jpg?x-oss-process", sign: "oss-v4", ak: otherAK, sk: otherSK, body: process})
+	require.Equal(t, http.StatusOK, r.StatusCode, "the grant works: %s", r.body)
+	r = f.do(t, raw{method: "POST", path: "/vproc/photo.jpg?x-oss-process&versionId=" + old, sign: "oss-v4", ak: otherAK, sk: otherSK, body: process})
+	require.Equal(t, http.StatusForbidden, r.StatusCode, "an old version processed under oss:GetObject: %s", r.body)
+}
