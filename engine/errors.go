@@ -55,9 +55,12 @@ var (
 	ErrNotSymlink   = errors.New("engine: object is not a symlink")
 	// ErrNoSuchAnnotation: no annotation of that name for the object's
 	// current body (see PutAnnotation).
-	ErrNoSuchAnnotation         = errors.New("engine: no such annotation")
-	ErrSymlinkTargetNotExist    = errors.New("engine: symlink target does not exist")
-	ErrInvalidTargetType        = errors.New("engine: symlink target is a symlink")
+	ErrNoSuchAnnotation      = errors.New("engine: no such annotation")
+	ErrSymlinkTargetNotExist = errors.New("engine: symlink target does not exist")
+	ErrInvalidTargetType     = errors.New("engine: symlink target is a symlink")
+	// ErrCopySourceSymlink: UploadPartCopy's source is a symlink, which
+	// OSS refuses (EC 0042-00000308); CopyObject copies the link itself.
+	ErrCopySourceSymlink        = errors.New("engine: the source of a part copy is a symlink")
 	ErrInvalidObjectState       = errors.New("engine: object is archived and not restored")
 	ErrRestoreAlreadyInProgress = errors.New("engine: restore already in progress")
 	ErrRestoreNotFinished       = errors.New("engine: the restore is not finished")

@@ -372,6 +372,9 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		return PartInfo{}, err
 	}
 	defer src.Close()
+	if src.Info.Type == ObjectSymlink {
+		return PartInfo{}, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, srcBucket, srcKey)
+	}
 	srcETag := src.Info.ETag
 	part := objectRecord{info: ObjectInfo{Size: src.Length}}
 	// partAlg is the checksum the part keeps: the upload's, or the default.

@@ -561,8 +561,8 @@ func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID stri
 	// Decide on the record alone (one read, no snapshot): most copies
 	// keep the source's checksums and read no body.
 	info, err := e.HeadObjectVersion(ctx, bucket, key, versionID)
-	if err != nil || copyChecksum(info, alg, def) == "" {
-		return nil, nil
+	if err != nil || info.Type == ObjectSymlink || copyChecksum(info, alg, def) == "" {
+		return nil, nil // a symlink is copied as the link: no body to sum
 	}
 	src, err := e.openEncrypted(ctx, bucket, key, GetOptions{VersionID: versionID}, true, customer)
 	if err != nil {

@@ -37,8 +37,10 @@ func (e *Engine) prepareCopy(ctx context.Context, srcBucket, srcKey string, opts
 		return nil, err
 	}
 	src, err := e.objectVersion(e.db, srcBucket, srcKey, opts.SourceVersionID, true)
-	if err != nil {
-		return &copyPlan{}, nil // the copy reports it
+	if err != nil || src.info.Type == ObjectSymlink {
+		// The copy reports an error; a symlink is copied as the link,
+		// which has no body to seal (as OSS copies one).
+		return &copyPlan{}, nil
 	}
 	srcEnc, srcKeyBytes := src.info.Encryption, opts.SourceCustomerKey
 	if err := srcEnc.CheckCustomerKey(srcKeyBytes); err != nil {

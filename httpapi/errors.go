@@ -416,6 +416,7 @@ var sentinels = []struct {
 	{engine.ErrNotSymlink, "NotSymlink", ""},
 	{engine.ErrSymlinkTargetNotExist, "SymlinkTargetNotExist", ""},
 	{engine.ErrInvalidTargetType, "InvalidTargetType", ""},
+	{engine.ErrCopySourceSymlink, "InvalidArgument", "The source object of UploadPartCopy cannot be a symbolic link."},
 	{engine.ErrInvalidObjectState, "InvalidObjectState", ""},
 	{engine.ErrRestoreAlreadyInProgress, "RestoreAlreadyInProgress", ""},
 	{engine.ErrRestoreNotFinished, "ArchiveRestoreNotFinished", ""},
@@ -559,6 +560,8 @@ func toError(err error) (e *Error, internal bool) {
 		var pce *engine.PartChecksumError
 		var cse *awschunked.ChunkSizeError
 		switch {
+		case errors.Is(err, engine.ErrCopySourceSymlink):
+			e.ec = "0042-00000308" // OSS's EC for it
 		case we != nil && we.AccessKeyID != "":
 			e.with("AWSAccessKeyId", we.AccessKeyID)
 		case we != nil && (errors.Is(err, sigv4.ErrUnsupportedAuthorizationType) || errors.Is(err, sigv4.ErrMalformedAuthorizationV2)):
