@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -249,6 +250,17 @@ func (e *Engine) NotificationTargetKnown(arn string) bool {
 	return ok
 }
 
+// NotificationTargetAllowed reports whether the buckets of owner (a
+// canonical ID) may send events to target arn: it is known, and
+// Options.NotificationTargetOwners does not keep it for other owners.
+func (e *Engine) NotificationTargetAllowed(arn, owner string) bool {
+	if !e.NotificationTargetKnown(arn) {
+		return false
+	}
+	owners, limited := e.opts.NotificationTargetOwners[arn]
+	return !limited || slices.Contains(owners, owner)
+}
+
 // WantsEvents reports whether an event of bucket would go anywhere: the
 // bucket has a notification configuration or someone subscribed. It costs
 // one cached configuration lookup.
@@ -284,9 +296,28 @@ func (e *Engine) Publish(ctx context.Context, ev Event) error {
 		key := ev.ObjectKey()
 		b := e.db.NewBatch()
 		defer b.Close()
+		owner, ownerRead := "", false // the bucket's, read once a target is kept for some owners
+		barred := func(arn string) bool {
+			if _, limited := e.opts.NotificationTargetOwners[arn]; !limited {
+				return false
+			}
+			if !ownerRead {
+				ownerRead = true
+				if b, err := e.cachedBucket(ev.S3.Bucket.Name); err == nil {
+					owner = b.owner
+				}
+			}
+			if e.NotificationTargetAllowed(arn, owner) {
+				return false
+			}
+			// Named with x-amz-skip-destination-validation, or before
+			// the target was kept for others.
+			e.opts.Logger.Warn("not queueing an event for a notification target the bucket's owner may not use", "arn", arn, "bucket", ev.S3.Bucket.Name)
+			return true
+		}
 		for i := range nc.Configs {
 			c := &nc.Configs[i]
-			if !c.Matches(ev.EventName, key) {
+			if !c.Matches(ev.EventName, key) || barred(c.ARN) {
 				continue
 			}
 			one := ev
@@ -295,7 +326,7 @@ func (e *Engine) Publish(ctx context.Context, ev Event) error {
 				return err
 			}
 		}
-		if nc.EventBridge {
+		if nc.EventBridge && !barred(bucketconfig.EventBridgeARN) {
 			if err := queueSet(b, n.seq, len(nc.Configs), bucketconfig.EventBridgeARN, ev); err != nil {
 				return err
 			}

@@ -135,6 +135,13 @@ type Options struct {
 	// event notifications are delivered to; a bucket's notification
 	// configuration may only name these. Default: none.
 	NotificationTargets map[string]NotificationTarget
+	// NotificationTargetOwners names, for a target of NotificationTargets,
+	// the bucket owners (canonical IDs) whose buckets may send it events;
+	// a target without an entry takes every bucket's. A configuration
+	// naming a target its bucket's owner may not use is refused as an
+	// unknown one (NotificationTargetAllowed), and an event of such a
+	// bucket is not queued for it. Default: none (every target open).
+	NotificationTargetOwners map[string][]string
 	// NotificationRetry is the delay before a failed delivery is retried
 	// the first time; it doubles with every failure up to
 	// NotificationMaxRetry. Wall-clock time. Default 100ms.

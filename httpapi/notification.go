@@ -116,13 +116,19 @@ func parseNotification(rc *request, data []byte) (bucketconfig.Config, error) {
 		return nil, errorf("InvalidArgument", "%s", msg)
 	}
 	if !strings.EqualFold(rc.header("skip-destination-validation"), "true") {
+		// A target the server keeps for other owners' buckets is as
+		// unknown to this one's (engine.Options.NotificationTargetOwners).
+		owner := ""
+		if b, err := rc.s.eng.Bucket(rc.ctx, rc.op.Bucket); err == nil {
+			owner = b.Owner
+		}
 		var unknown []string
 		for _, c := range n.Configs {
-			if !rc.s.eng.NotificationTargetKnown(c.ARN) {
+			if !rc.s.eng.NotificationTargetAllowed(c.ARN, owner) {
 				unknown = append(unknown, c.ARN)
 			}
 		}
-		if n.EventBridge && !rc.s.eng.NotificationTargetKnown(bucketconfig.EventBridgeARN) {
+		if n.EventBridge && !rc.s.eng.NotificationTargetAllowed(bucketconfig.EventBridgeARN, owner) {
 			unknown = append(unknown, bucketconfig.EventBridgeARN)
 		}
 		if len(unknown) > 0 {

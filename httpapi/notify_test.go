@@ -597,3 +597,44 @@ func TestNotificationVersions(t *testing.T) {
 	assert.Equal(t, "ObjectRemoved:Delete", got[2].EventName)
 	assert.Equal(t, aws.ToString(put.VersionId), got[2].S3.Object.VersionID)
 }
+
+// TestNotificationTargetOwners: a target the server keeps for some
+// owners (engine.Options.NotificationTargetOwners) is as unknown to other
+// owners' buckets: their configurations naming it are refused, and an
+// event of a bucket that named it anyway (skipping validation) is not
+// delivered to it.
+func TestNotificationTargetOwners(t *testing.T) {
+	wh := newWebhook(t)
+	f := newEngineFixture(t, "", engine.Options{
+		NotificationTargets:      map[string]engine.NotificationTarget{topicARN: wh.target(t)},
+		NotificationTargetOwners: map[string][]string{topicARN: {canonicalID(testAK)}},
+	})
+	ctx := context.Background()
+	conf := &types.NotificationConfiguration{TopicConfigurations: []types.TopicConfiguration{
+		{TopicArn: aws.String(topicARN), Events: []types.Event{"s3:ObjectCreated:*"}}}}
+	other := f.s3Client(true, otherAK, otherSK)
+	_, err := other.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("theirs")})
+	require.NoError(t, err)
+	_, err = other.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("theirs"), NotificationConfiguration: conf})
+	require.Equal(t, "InvalidArgument", apiCode(err))
+	_, err = other.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("theirs"), NotificationConfiguration: conf,
+		SkipDestinationValidation: aws.Bool(true)})
+	require.NoError(t, err)
+	_, err = other.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("theirs"), Key: aws.String("injected"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+
+	c := f.client()
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("mine")})
+	require.NoError(t, err)
+	_, err = c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("mine"), NotificationConfiguration: conf})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("mine"), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	evs := wh.wait(t, 1)
+	assert.Equal(t, "mine", evs[0].S3.Bucket.Name, "only the owner's bucket reaches the target")
+	// Once the queue is empty, every event queued was delivered: one.
+	require.Eventually(t, func() bool { n, _ := f.eng.PendingNotifications(); return n == 0 }, 5*time.Second, 10*time.Millisecond)
+	wh.mu.Lock()
+	defer wh.mu.Unlock()
+	require.Len(t, wh.events, 1, "nothing was queued for the other owner's bucket")
+}

@@ -56,4 +56,15 @@ func TestNotifyFlags(t *testing.T) {
 	require.NoError(t, err)
 	_, err = parseFlags([]string{"-notify-webhook", "no-url"}, noEnv, io.Discard)
 	require.ErrorContains(t, err, "ARN=URL")
+
+	// A webhook takes the -access-key account's buckets' events, and
+	// those of the owners -notify-webhook-owner names (* for all).
+	o, err := parseFlags([]string{"-notify-webhook", "arn:a=http://127.0.0.1/a", "-notify-webhook", "arn:b=http://127.0.0.1/b",
+		"-notify-webhook-owner", "arn:a=other", "-notify-webhook-owner", "arn:b=*"}, noEnv, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, map[string][]string{"arn:a": {ownerID(defaultAccessKey), "other"}}, o.engineOptions(nil).NotificationTargetOwners)
+	for _, bad := range []string{"arn:none=x", "arn:a", "arn:a="} {
+		_, err = parseFlags([]string{"-notify-webhook", "arn:a=http://127.0.0.1/a", "-notify-webhook-owner", bad}, noEnv, io.Discard)
+		require.Error(t, err, bad)
+	}
 }

@@ -60,11 +60,23 @@ func (r replicationTargets) engineTargets() map[string]engine.ReplicationTarget 
 // buckets and those of the owners extra names for it (ARN=ID pairs; ID *
 // lifts the limit).
 func (r replicationTargets) owners(primary string, extra []string) map[string][]string {
-	if len(r) == 0 {
+	arns := make([]string, 0, len(r))
+	for arn := range r {
+		arns = append(arns, arn)
+	}
+	return targetOwners(arns, primary, extra)
+}
+
+// targetOwners keeps each of the server's targets arns (of replication or
+// notifications) for primary's buckets and those of the owners extra
+// names for it (ARN=ID pairs; ID * lifts the limit): the engine's
+// TargetOwners maps.
+func targetOwners(arns []string, primary string, extra []string) map[string][]string {
+	if len(arns) == 0 {
 		return nil
 	}
-	out := make(map[string][]string, len(r))
-	for arn := range r {
+	out := make(map[string][]string, len(arns))
+	for _, arn := range arns {
 		out[arn] = []string{primary}
 	}
 	for _, p := range extra {

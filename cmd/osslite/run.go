@@ -102,6 +102,7 @@ func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 		eo.AbortUploadsAfter = -1
 	}
 	eo.NotificationTargets, eo.AccessLogInterval = o.notify.targets, o.notify.accessLogInterval
+	eo.NotificationTargetOwners = o.notify.owners(ownerID(o.accessKey))
 	eo.Replication.Targets = o.replicationTargets.engineTargets()
 	eo.Replication.TargetOwners = o.replicationTargets.owners(ownerID(o.accessKey), o.replicationOwners)
 	return eo
