@@ -552,3 +552,32 @@ func TestReview24ProcessObjectVersionNeedsGetObjectVersion(t *testing.T) {
 	r = f.do(t, raw{method: "POST", path: "/vproc/photo.jpg?x-oss-process&versionId=" + old, sign: "oss-v4", ak: otherAK, sk: otherSK, body: process})
 	require.Equal(t, http.StatusForbidden, r.StatusCode, "an old version processed under oss:GetObject: %s", r.body)
 }
+
+// TestReview24WriteGrantRestoresNothing: RestoreObject and
+// UpdateObjectEncryption are the bucket owner's (or a policy grantee's):
+// S3 grants s3:RestoreObject and s3:UpdateObjectEncryption to no ACL, yet
+// a WRITE grantee (anyone, under public-read-write) could start restores
+// of the owner's archived objects (billed retrievals on S3) and reseal
+// the owner's objects under keys of its choosing.
+func TestReview24WriteGrantRestoresNothing(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	owner, writer := f.client(), f.s3Client(true, otherAK, otherSK)
+	_, err := owner.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vrestore")})
+	require.NoError(t, err)
+	_, err = owner.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("vrestore"), GrantWrite: aws.String("id=" + canonicalID(otherAK)),
+		GrantFullControl: aws.String("id=" + canonicalID(testAK))})
+	require.NoError(t, err)
+	_, err = owner.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vrestore"), Key: aws.String("cold"), Body: strings.NewReader("x"),
+		StorageClass: types.StorageClassGlacier})
+	require.NoError(t, err)
+
+	restore := &s3.RestoreObjectInput{Bucket: aws.String("vrestore"), Key: aws.String("cold"), RestoreRequest: &types.RestoreRequest{Days: aws.Int32(1)}}
+	_, err = writer.RestoreObject(ctx, restore)
+	require.Equal(t, "AccessDenied", apiCode(err), "a WRITE grantee restored the owner's archived object")
+	head, err := owner.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("vrestore"), Key: aws.String("cold")})
+	require.NoError(t, err)
+	require.Nil(t, head.Restore, "no restore started")
+	_, err = owner.RestoreObject(ctx, restore)
+	require.NoError(t, err, "the owner restores")
+}

@@ -189,7 +189,9 @@ var routes = []route{
 	{method: http.MethodPost, target: targetObject, params: []string{"append"}, op: "AppendObject", perm: permBucketWrite, handle: (*server).appendObject, throttled: true, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"seal"}, op: "SealAppendObject", perm: permBucketWrite, handle: (*server).sealAppendObject, only: "oss"},
 	{method: http.MethodPost, target: targetObject, params: []string{"restore"}, op: "RestoreObject", perm: permBucketWrite, handle: (*server).restoreObject, only: "oss"},
-	{method: http.MethodPost, target: targetObject, params: []string{"restore"}, op: "RestoreObject", perm: permBucketWrite, handle: (*server).restoreObjectS3, only: "s3"},
+	// S3 grants s3:RestoreObject to the bucket owner, who may grant it by
+	// policy; no ACL gives it.
+	{method: http.MethodPost, target: targetObject, params: []string{"restore"}, op: "RestoreObject", perm: permOwner, handle: (*server).restoreObjectS3, only: "s3"},
 	{method: http.MethodPost, target: targetObject, params: []string{"cleanRestoredObject"}, op: "CleanRestoredObject", perm: permBucketWrite, handle: (*server).cleanRestoredObject, only: "oss"},
 	{method: http.MethodGet, target: targetObject, params: []string{"attributes"}, op: "GetObjectAttributes", perm: permObjectRead, handle: (*server).getObjectAttributes, only: "s3"},
 	{method: http.MethodPost, target: targetBucket, params: []string{"worm"}, op: "InitiateBucketWorm", perm: permOwner, handle: (*server).initiateBucketWorm, only: "oss"},

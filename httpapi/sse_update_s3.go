@@ -18,8 +18,10 @@ import (
 
 func init() {
 	routes = append(routes,
+		// s3:UpdateObjectEncryption: the bucket owner's, or a policy's
+		// grantee's; no ACL gives it.
 		route{method: http.MethodPut, target: targetObject, params: []string{"encryption"}, op: "UpdateObjectEncryption",
-			perm: permBucketWrite, handle: (*server).updateObjectEncryption, only: "s3"},
+			perm: permOwner, handle: (*server).updateObjectEncryption, only: "s3"},
 	)
 }
 
