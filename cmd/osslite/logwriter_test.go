@@ -62,19 +62,38 @@ func TestLogBatcherBatchesUnderLoad(t *testing.T) {
 }
 
 func TestLogBatcherFlushes(t *testing.T) {
-	w := &recordingWriter{}
-	b := newLogBatcher(w, 10*time.Millisecond)
+	const delay = 10 * time.Millisecond
+	var w *recordingWriter
+	var b *logBatcher
+	// The batcher's timer runs on the real clock: an attempt in which
+	// this goroutine was held up for the delay between the writes (a
+	// loaded machine under -race) rightly ended the batch early, and is
+	// run again. Within the delay of start, the timer armed by the first
+	// write cannot have fired.
+	for attempt := 0; ; attempt++ {
+		w = &recordingWriter{}
+		b = newLogBatcher(w, delay)
+		start := time.Now()
+		_, _ = b.Write([]byte("a\n"))
+		_, _ = b.Write([]byte("b\n"))
+		_, _ = b.Write([]byte("c\n"))
+		if time.Since(start) < delay || attempt >= 20 {
+			break
+		}
+		require.NoError(t, b.Close())
+	}
 	defer b.Close()
-	_, _ = b.Write([]byte("a\n"))
-	_, _ = b.Write([]byte("b\n"))
-	_, _ = b.Write([]byte("c\n"))
 	require.Eventually(t, func() bool { return len(w.get()) == 2 }, 5*time.Second, time.Millisecond,
 		"the batch is written when the delay ends")
 	require.Equal(t, []string{"a\n", "b\nc\n"}, w.get())
 
 	// Once a delay passed with nothing to write, the output is idle again
 	// and the next line goes out at once.
-	time.Sleep(50 * time.Millisecond)
+	require.Eventually(t, func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return !b.pending
+	}, 5*time.Second, time.Millisecond, "the output is idle a delay after the batch")
 	_, _ = b.Write([]byte("d\n"))
 	require.Equal(t, "d\n", w.get()[2])
 
