@@ -213,6 +213,7 @@ type behaviour struct {
 	listsStoredHeaders          bool // listings show stored headers (Sina's x-sina-expire): no brief listing
 	copyETagHeader              bool // CopyObject answers the new ETag in the ETag header too
 	completeETagHeader          bool // CompleteMultipartUpload answers the new ETag in the ETag header too
+	partCopyETagHeader          bool // UploadPartCopy answers the part's ETag in the ETag header too
 	uploadCallbacks             bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)
 	emptyInventoryListMissing   bool // listing the inventories of a bucket without any is the missing-inventory error
 	deleteMissingInventoryOK    bool // deleting an inventory that does not exist succeeds

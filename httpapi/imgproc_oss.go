@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -186,6 +187,14 @@ func (s *server) processObject(rc *request) error {
 	body, ok := strings.CutPrefix(strings.TrimSpace(string(data)), "x-oss-process=")
 	if !ok {
 		return errorf("InvalidArgument", "The body must be x-oss-process=<process>.")
+	}
+	// The body is a form field: ali-oss (processObjectSave) sends it
+	// percent-encoded (querystring.stringify: "image%2Fresize%2Cw_15%7C
+	// sys%2Fsaveas%2Co_..."), the Go and Python SDKs as is. Decoding %XX
+	// leaves the latter unchanged ('+' stays '+': the process never holds
+	// a space, and its Base64 may hold a '+').
+	if v, err := url.PathUnescape(body); err == nil {
+		body = v
 	}
 	chain, save, hasSave := strings.Cut(body, "|")
 	if !strings.HasPrefix(chain, "image/") && !strings.HasPrefix(chain, "style/") {

@@ -225,6 +225,9 @@ func (s *server) uploadPartCopy(rc *request) error {
 	rc.setCRC64(part.CRC64, part.NoCRC64)
 	rc.writeSSEHeaders(part.Encryption)
 	s.writeSourceVersionID(rc, srcBucket, srcKey, opts.SourceVersionID)
+	if rc.d.behave.partCopyETagHeader {
+		rc.w.Header().Set("ETag", rc.d.etag(part.ETag))
+	}
 	res := &copyPartResult{ETag: rc.d.etag(part.ETag), LastModified: xmlTime(part.LastModified)}
 	if part.Checksum != nil {
 		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID); err == nil && up.ChecksumAlgorithm != "" {
