@@ -99,3 +99,28 @@ func TestOSSProcessObjectFormEncodedBody(t *testing.T) {
 	_, err = c.ProcessObject(ctx, &oss2.ProcessObjectRequest{Bucket: bk, Key: oss2.Ptr("cat.jpg"), Process: oss2.Ptr(url.QueryEscape("video/snapshot,t_1000"))})
 	wantOSS(t, err, 501, "NotImplemented", "")
 }
+
+// TestOSSBucketInfoEndpointOnVirtualHost: GetBucketInfo sent to the
+// bucket's virtual host (ali-oss's default addressing) names the endpoint
+// as ListBuckets does, without the bucket label: OSS answers the region's
+// endpoint (oss-cn-hangzhou.aliyuncs.com), not <bucket>.<endpoint>.
+func TestOSSBucketInfoEndpointOnVirtualHost(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	cfg := oss2.LoadDefaultConfig().
+		WithCredentialsProvider(credentialsFor(testAK, testSK)).
+		WithRegion("cn-hangzhou").
+		WithEndpoint("http://oss-cn-hangzhou.aliyuncs.com").
+		WithHttpClient(f.httpClient()).
+		WithRetryMaxAttempts(1)
+	c := oss2.NewClient(cfg)
+	ctx := context.Background()
+	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("info-vhost")})
+	require.NoError(t, err)
+	bi, err := c.GetBucketInfo(ctx, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr("info-vhost")})
+	require.NoError(t, err)
+	require.Equal(t, "oss-cn-hangzhou.aliyuncs.com", *bi.BucketInfo.ExtranetEndpoint)
+	require.Equal(t, "oss-cn-hangzhou.aliyuncs.com", *bi.BucketInfo.IntranetEndpoint)
+	lb, err := c.ListBuckets(ctx, &oss2.ListBucketsRequest{})
+	require.NoError(t, err)
+	require.Equal(t, *lb.Buckets[0].ExtranetEndpoint, *bi.BucketInfo.ExtranetEndpoint)
+}

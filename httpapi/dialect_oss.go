@@ -443,7 +443,14 @@ func (s *server) listBucketsOSS(rc *request, all []engine.BucketInfo) error {
 // ossBucket describes a bucket in OSS documents.
 func (s *server) ossBucket(rc *request, b engine.BucketInfo) ossBucketXML {
 	loc := ossLocation(s.regionOf(b))
-	return ossBucketXML{CreationDate: xmlTime(b.Created), ExtranetEndpoint: rc.r.Host, IntranetEndpoint: rc.r.Host,
+	// The endpoints are the region's (oss-cn-hangzhou.aliyuncs.com), the
+	// server's own host here: a request to the bucket's virtual host
+	// names the endpoint without the bucket label.
+	host := rc.r.Host
+	if rc.vhost && len(host) > len(b.Name) && strings.EqualFold(host[:len(b.Name)+1], b.Name+".") {
+		host = host[len(b.Name)+1:]
+	}
+	return ossBucketXML{CreationDate: xmlTime(b.Created), ExtranetEndpoint: host, IntranetEndpoint: host,
 		Location: loc, Name: b.Name, Region: strings.TrimPrefix(loc, "oss-"), StorageClass: ossStorageClass(b.StorageClass)}
 }
 
