@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/osslite/osslite/httpapi"
 	"github.com/stretchr/testify/require"
 )
 
@@ -123,4 +125,53 @@ func TestOSSBucketInfoEndpointOnVirtualHost(t *testing.T) {
 	lb, err := c.ListBuckets(ctx, &oss2.ListBucketsRequest{})
 	require.NoError(t, err)
 	require.Equal(t, *lb.Buckets[0].ExtranetEndpoint, *bi.BucketInfo.ExtranetEndpoint)
+}
+
+// TestOSSDomainUnderLocalhost: a -domain under localhost (ali-oss needs a
+// name, not an IP, to address buckets and sign URLs) is the endpoint
+// itself, and <bucket>.<domain> is the bucket, not "<bucket>.<first label>"
+// under the built-in localhost domain (the service at the domain's host
+// was bucket "oss-cn-hangzhou", every signature failed).
+func TestOSSDomainUnderLocalhost(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithDomains("oss-cn-hangzhou.localhost")}})
+	cfg := oss2.LoadDefaultConfig().
+		WithCredentialsProvider(credentialsFor(testAK, testSK)).
+		WithRegion("cn-hangzhou").
+		WithEndpoint("http://oss-cn-hangzhou.localhost").
+		WithHttpClient(f.httpClient()).
+		WithRetryMaxAttempts(1)
+	c := oss2.NewClient(cfg)
+	ctx := context.Background()
+	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("nested")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("nested"), Key: oss2.Ptr("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	bi, err := c.GetBucketInfo(ctx, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr("nested")})
+	require.NoError(t, err)
+	require.Equal(t, "nested", *bi.BucketInfo.Name)
+	require.Equal(t, "oss-cn-hangzhou.localhost", *bi.BucketInfo.ExtranetEndpoint)
+	lb, err := c.ListBuckets(ctx, &oss2.ListBucketsRequest{})
+	require.NoError(t, err)
+	require.Len(t, lb.Buckets, 1)
+	require.Equal(t, "nested", *lb.Buckets[0].Name)
+
+	// The v1 SDK (signature v1) over the same virtual hosts, and
+	// nested.localhost, under the built-in domain, is still the bucket.
+	c1, err := oss1.New("http://oss-cn-hangzhou.localhost", testAK, testSK, oss1.HTTPClient(f.httpClient()))
+	require.NoError(t, err)
+	b1, err := c1.Bucket("nested")
+	require.NoError(t, err)
+	rd, err := b1.GetObject("k")
+	require.NoError(t, err)
+	data, err := io.ReadAll(rd)
+	rd.Close()
+	require.NoError(t, err)
+	require.Equal(t, "v", string(data))
+	c2, err := oss1.New("http://localhost", testAK, testSK, oss1.HTTPClient(f.httpClient()))
+	require.NoError(t, err)
+	b2, err := c2.Bucket("nested")
+	require.NoError(t, err)
+	ok, err := b2.IsObjectExist("k")
+	require.NoError(t, err)
+	require.True(t, ok)
 }

@@ -631,19 +631,33 @@ func secretParam(name string) bool {
 	return false
 }
 
+// domainBucket finds the bucket a virtual host names under the configured
+// domains. The most specific domain names it, and a domain's own host is
+// an endpoint (endpoint true), never a bucket under a shorter domain: with
+// -domain oss-cn-hangzhou.localhost, b.oss-cn-hangzhou.localhost is bucket
+// b and oss-cn-hangzhou.localhost the service, not the buckets
+// "b.oss-cn-hangzhou" and "oss-cn-hangzhou" under localhost.
+func (s *server) domainBucket(host string) (bucket string, vhost, endpoint bool) {
+	longest := 0
+	for _, d := range s.cfg.Domains {
+		if host == d {
+			return "", false, true
+		}
+		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" && len(d) > longest {
+			bucket, vhost, longest = b, true, len(d)
+		}
+	}
+	return bucket, vhost, false
+}
+
 // address splits a request into bucket and key (operations.md A.1).
 func (s *server) address(r *http.Request) (bucket, key string, vhost bool, err error) {
 	host := hostOf(r)
-	for _, d := range s.cfg.Domains {
-		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" {
-			bucket, vhost = b, true
-			break
-		}
-	}
-	if !vhost {
+	bucket, vhost, endpoint := s.domainBucket(host)
+	if !vhost && !endpoint {
 		bucket, vhost = aliyunBucket(host)
 	}
-	if !vhost {
+	if !vhost && !endpoint {
 		bucket, vhost = s.cnameBucket(r.Context(), host) // a custom domain (cname_oss.go)
 	}
 	p := r.URL.Path

@@ -193,14 +193,9 @@ type rtmpTarget struct {
 func (s *server) parseRTMPURL(ctx context.Context, u *url.URL) (rtmpTarget, error) {
 	var t rtmpTarget
 	host := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
-	vhost := false
-	for _, d := range s.cfg.Domains {
-		if b, ok := strings.CutSuffix(host, "."+d); ok && b != "" {
-			t.bucket, vhost = b, true
-			break
-		}
-	}
-	if !vhost {
+	var vhost, endpoint bool
+	t.bucket, vhost, endpoint = s.domainBucket(host)
+	if !vhost && !endpoint {
 		t.bucket, vhost = aliyunBucket(host)
 	}
 	p := u.Path
