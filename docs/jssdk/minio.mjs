@@ -1,6 +1,6 @@
 // MinIO JavaScript client (npm minio) compatibility sweep against osslite
 // (the aws-sdk v2 sweep is v2.mjs; both share common.mjs).
-// Run it from docs/jssdk. `npm install` there installs only the v3 SDK (for run.mjs); this sweep needs
+// Run it from docs/jssdk. `npm install` there installs only the v3 SDK and ali-oss (run.mjs, alioss.mjs); this sweep needs
 //   npm install --no-save aws-sdk@2.1693.0 minio@8.0.7     (tested with these exact versions, Node 20)
 // The server must listen on 127.0.0.1:9700 with access key jskey / secret key jssecret, e.g. from the repository root:
 //   go run ./cmd/osslite -addr 127.0.0.1:9700 -access-key jskey -secret-key jssecret -region us-east-1 -log-level warn
