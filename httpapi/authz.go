@@ -167,12 +167,20 @@ func (s *server) authorizeAccess(rc *request) error {
 // versionID ("": the latest): an object's ACL is its version's, so a
 // grant on the latest version reads no older one. A missing bucket or
 // object passes, so the handler reports it.
+//
+// Another bucket's gates (referer whitelist, request payment, TLS
+// settings) hold for a read of it as for a GetObject: S3 documents that a
+// copy whose source bucket is requester-pays needs x-amz-request-payer,
+// and OSS's hot-link protection and HTTPS settings guard every read.
 func (s *server) canRead(rc *request, bucket, key, versionID string) error {
 	err := s.canAct(rc, bucket, key, versionID, "GetObject", permObjectRead, "X-Amz-Source-Expected-Bucket-Owner")
 	if isNotFound(err) {
 		return nil
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.otherBucketGates(rc, bucket)
 }
 
 // canWrite decides whether rc's principal may write bucket/key (where
@@ -182,13 +190,24 @@ func (s *server) canWrite(rc *request, bucket, key string) error {
 	if err := s.canAct(rc, bucket, key, "", "PutObject", permBucketWrite, ""); err != nil {
 		return err
 	}
+	// Another bucket's gates (referer whitelist, request payment, TLS
+	// settings) hold for a write into it as for a request to it.
+	return s.otherBucketGates(rc, bucket)
+}
+
+// otherBucketGates applies bucket's gates (its TLS settings, referer
+// whitelist and request payment) to rc, which reads or writes it besides
+// its own bucket, as authorize applies them to the request's own bucket.
+// A missing bucket passes (canAct reported it).
+func (s *server) otherBucketGates(rc *request, bucket string) error {
 	if bucket == rc.op.Bucket || s.cfg.Permissive {
 		return nil // authorize passed the request's own bucket's gates
 	}
-	// Another bucket's gates (referer whitelist, request payment, TLS
-	// settings) hold for a write into it as for a request to it.
 	b, err := s.eng.Bucket(rc.ctx, bucket)
 	if err != nil {
+		if isNotFound(err) {
+			return nil
+		}
 		return err
 	}
 	if rc.r.TLS != nil {
