@@ -68,6 +68,9 @@ type access struct {
 	key    string
 	// versionID is the version the request addresses ("": the latest).
 	versionID string
+	// uploadID is the multipart upload the request addresses (ListParts,
+	// AbortMultipartUpload), "" otherwise.
+	uploadID string
 
 	// The rest is read by load, only when a decision needs it (never for
 	// the bucket owner without a policy evaluator).
@@ -85,6 +88,9 @@ type access struct {
 	// objectFollowsBucket: an object without an ACL of its own takes its
 	// bucket's grants (OSS "default").
 	objectFollowsBucket bool
+	// uploadOwner is the initiator of the upload uploadID names (the
+	// bucket owner when none is recorded), "" when there is none.
+	uploadOwner string
 }
 
 // policyEvaluator is the bucket-policy source of decide: nil until bucket
@@ -159,8 +165,18 @@ func (s *server) authorizeAccess(rc *request) error {
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: rc.route.op, perm: p,
 		bucket: b, key: rc.op.Key, versionID: rc.q.Get("versionId"), objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
+	if initiatorOps[in.op] {
+		in.uploadID = rc.q.Get("uploadId")
+	}
 	return s.check(in)
 }
+
+// initiatorOps are the operations on a multipart upload that S3 grants by
+// default to the bucket owner and the upload's initiator only
+// (s3:ListMultipartUploadParts, s3:AbortMultipartUpload): a bucket's WRITE
+// grant does not give them, so a grantee neither reads another's part
+// ETags and sizes nor aborts another's upload. A policy may grant them.
+var initiatorOps = map[string]bool{"ListParts": true, "AbortMultipartUpload": true}
 
 // canRead decides whether rc's principal may read bucket/key (a copy
 // source), as authorize would decide a GetObject of its version
@@ -270,6 +286,18 @@ func (in *access) load(s *server) error {
 			return err
 		}
 	}
+	if in.uploadID != "" {
+		up, err := s.eng.Upload(in.ctx, in.bucket.Name, in.key, in.uploadID)
+		switch {
+		case err == nil:
+			in.uploadOwner = up.Owner
+			if in.uploadOwner == "" {
+				in.uploadOwner = in.bucket.Owner
+			}
+		case !errors.Is(err, engine.ErrNoSuchUpload):
+			return err
+		}
+	}
 	in.loaded = true
 	return nil
 }
@@ -348,6 +376,11 @@ func (in *access) aclAllows() bool {
 			// a WRITE grant gives only to the bucket owner (S3's mapping of
 			// ACL permissions): a grantee's delete is a delete marker.
 			return false
+		}
+		if initiatorOps[in.op] {
+			// The upload's initiator, not every grantee (a missing
+			// upload: no one but the owner learns it is missing).
+			return in.uploadOwner != "" && owns(in.who, in.uploadOwner)
 		}
 		need = permWrite
 	case permBucketReadACP:

@@ -82,3 +82,50 @@ func TestReview25CopySourcePassesItsBucketsGates(t *testing.T) {
 	r = copyAnon("https://good.example.com")
 	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
 }
+
+// SEC6-2: ListParts and AbortMultipartUpload needed only a bucket WRITE
+// grant: a grantee listed the part ETags (MD5s of the content) and sizes
+// of every other user's upload, and aborted them. S3 grants
+// s3:ListMultipartUploadParts and s3:AbortMultipartUpload by default to
+// the bucket owner and the upload's initiator only (a policy may grant
+// others).
+func TestReview25ListPartsIsTheInitiators(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	victim, grantee := f.client(), f.s3Client(true, otherAK, otherSK)
+	_, err := victim.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("shared-mp")})
+	require.NoError(t, err)
+	_, err = victim.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: aws.String("shared-mp"),
+		GrantRead: aws.String("id=" + canonicalID(otherAK)), GrantWrite: aws.String("id=" + canonicalID(otherAK)),
+		GrantFullControl: aws.String("id=" + canonicalID(testAK))})
+	require.NoError(t, err)
+
+	up, err := victim.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("shared-mp"), Key: aws.String("payroll")})
+	require.NoError(t, err)
+	_, err = victim.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("shared-mp"), Key: aws.String("payroll"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("salary 1000")})
+	require.NoError(t, err)
+
+	_, err = grantee.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("shared-mp"), Key: aws.String("payroll"), UploadId: up.UploadId})
+	require.Equal(t, "AccessDenied", apiCode(err), "ListParts of another user's upload")
+	_, err = grantee.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("shared-mp"), Key: aws.String("payroll"), UploadId: up.UploadId})
+	require.Equal(t, "AccessDenied", apiCode(err), "AbortMultipartUpload of another user's upload")
+	_, err = grantee.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("shared-mp"), Key: aws.String("payroll"), UploadId: aws.String("nosuchupload")})
+	require.Equal(t, "AccessDenied", apiCode(err), "a grantee learns nothing of uploads it did not start")
+	parts, err := victim.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("shared-mp"), Key: aws.String("payroll"), UploadId: up.UploadId})
+	require.NoError(t, err)
+	require.Len(t, parts.Parts, 1)
+
+	// The grantee's own upload is its to list and abort; the bucket
+	// owner lists and aborts it too.
+	mine, err := grantee.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("shared-mp"), Key: aws.String("mine")})
+	require.NoError(t, err)
+	_, err = grantee.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("shared-mp"), Key: aws.String("mine"), UploadId: mine.UploadId})
+	require.NoError(t, err)
+	_, err = victim.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("shared-mp"), Key: aws.String("mine"), UploadId: mine.UploadId})
+	require.NoError(t, err)
+	_, err = grantee.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("shared-mp"), Key: aws.String("mine"), UploadId: mine.UploadId})
+	require.NoError(t, err)
+	_, err = victim.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("shared-mp"), Key: aws.String("payroll"), UploadId: up.UploadId})
+	require.NoError(t, err)
+}
