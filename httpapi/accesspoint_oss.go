@@ -420,7 +420,7 @@ func (s *server) deleteAccessPointPolicy(rc *request) error {
 // copySourceAlias returns the bucket a copy source names: an OSS access
 // point's alias stands for its bucket, once its policy lets the caller
 // read the key through it.
-func (s *server) copySourceAlias(rc *request, bucket, key string) (string, error) {
+func (s *server) copySourceAlias(rc *request, bucket, key, versionID string) (string, error) {
 	if rc.d.name != "oss" || !strings.HasSuffix(bucket, bucketconfig.AliasSuffix) {
 		return bucket, nil
 	}
@@ -435,7 +435,7 @@ func (s *server) copySourceAlias(rc *request, bucket, key string) (string, error
 	if err != nil {
 		return "", err
 	}
-	if err := s.accessPointAllows(rc, &ap, b, "GetObject", key); err != nil {
+	if err := s.accessPointAllows(rc, &ap, b, "GetObject", key, versionID); err != nil {
 		return "", err
 	}
 	rc.srcAP = &ap // the source bucket's policy sees this access point's keys
@@ -453,13 +453,16 @@ var apBucketOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "L
 // and what its policy says: Deny refuses, Allow grants, and without a
 // matching statement only the access point's owner (the bucket's) may.
 func (s *server) authorizeAccessPoint(rc *request, b engine.BucketInfo) error {
-	return s.accessPointAllows(rc, rc.ap, b, rc.route.op, rc.op.Key)
+	return s.accessPointAllows(rc, rc.ap, b, rc.route.op, rc.op.Key, rc.q.Get("versionId"))
 }
 
-// accessPointAllows is authorizeAccessPoint for op on key of b through ap
-// (another object a request reads or writes: a watermark, a saved image,
-// a copy source named by alias).
-func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b engine.BucketInfo, op, key string) error {
+// accessPointAllows is authorizeAccessPoint for op on key of b (its
+// version versionID, "" the latest) through ap (another object a request
+// reads or writes: a watermark, a saved image, a copy source named by
+// alias). A request naming a version is decided by the oss:*Version*
+// action, as a bucket policy decides it (versionActions), a Deny of the
+// plain action refusing it too.
+func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b engine.BucketInfo, op, key, versionID string) error {
 	switch {
 	case ap.BucketID != b.ID:
 		return errorf("NoSuchAccessPoint", "").with("AccessPointName", ap.Name) // its bucket was made again
@@ -483,6 +486,12 @@ func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b 
 		if names, ok := policyActions[op]; ok {
 			req.Action = names[1]
 			dec = p.Evaluate(req)
+		}
+		if vnames, ok := versionActions[op]; ok && versionID != "" {
+			req.Action = vnames[1]
+			if vdec := p.Evaluate(req); dec != policy.Deny {
+				dec = vdec
+			}
 		}
 		if dec == policy.Allow && ap.BlockPublicAccess && p.IsPublic() && !owns(rc.who, b.Owner) {
 			dec = policy.NotApplicable // the block: a public policy grants no one

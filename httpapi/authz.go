@@ -251,7 +251,7 @@ func (s *server) canAct(rc *request, bucket, key, versionID, op string, p perm, 
 	if ap := rc.accessPointOf(b); ap != nil && ap == rc.ap {
 		// Through an access point, its policy decides this object too
 		// (a copy source's was decided when its alias was resolved).
-		if err := s.accessPointAllows(rc, ap, b, op, key); err != nil {
+		if err := s.accessPointAllows(rc, ap, b, op, key, versionID); err != nil {
 			return err
 		}
 	}

@@ -1136,7 +1136,7 @@ func (s *server) copySource(rc *request) (bucket, key string, cond engine.Condit
 	if len(key) > rc.maxKey(s) {
 		return "", "", cond, errorf("KeyTooLongError", "")
 	}
-	if bucket, err = s.copySourceAlias(rc, bucket, key); err != nil {
+	if bucket, err = s.copySourceAlias(rc, bucket, key, ver); err != nil {
 		return "", "", cond, err
 	}
 	if err := s.canRead(rc, bucket, key, ver); err != nil { // the version copied: its ACL decides

@@ -129,3 +129,37 @@ func TestReview25ListPartsIsTheInitiators(t *testing.T) {
 	_, err = victim.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("shared-mp"), Key: aws.String("payroll"), UploadId: up.UploadId})
 	require.NoError(t, err)
 }
+
+// SEC6-3: an OSS access point's policy decided a request naming a
+// version by the plain action (oss:GetObject), while bucket policies ask
+// for oss:GetObjectVersion: an access point granting oss:GetObject on
+// inbox/* let its grantee read every older, overwritten version under
+// it, directly or as a copy source named by the alias.
+func TestReview25AccessPointPolicyDecidesVersions(t *testing.T) {
+	_, owner, bob, alias := apInboxFixture(t)
+	ctx := context.Background()
+	_, err := owner.PutBucketVersioning(ctx, &oss2.PutBucketVersioningRequest{Bucket: oss2.Ptr("shared"),
+		VersioningConfiguration: &oss2.VersioningConfiguration{Status: oss2.VersionEnabled}})
+	require.NoError(t, err)
+	old, err := owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("shared"), Key: oss2.Ptr("inbox/doc"), Body: strings.NewReader("draft with secrets")})
+	require.NoError(t, err)
+	cur, err := owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: oss2.Ptr("shared"), Key: oss2.Ptr("inbox/doc"), Body: strings.NewReader("redacted")})
+	require.NoError(t, err)
+
+	_, err = bob.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr(alias), Key: oss2.Ptr("inbox/doc")})
+	require.NoError(t, err, "the latest version, by oss:GetObject")
+	_, err = bob.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr(alias), Key: oss2.Ptr("inbox/doc"), VersionId: old.VersionId})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = bob.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr(alias), Key: oss2.Ptr("inbox/doc"), VersionId: cur.VersionId})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = bob.CopyObject(ctx, &oss2.CopyObjectRequest{Bucket: oss2.Ptr(alias), Key: oss2.Ptr("inbox/copy"),
+		SourceBucket: oss2.Ptr(alias), SourceKey: oss2.Ptr("inbox/doc"), SourceVersionId: old.VersionId})
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	// oss:GetObjectVersion in the access point's policy grants it.
+	_, err = owner.PutAccessPointPolicy(ctx, &oss2.PutAccessPointPolicyRequest{Bucket: oss2.Ptr("shared"), AccessPointName: oss2.Ptr("ap-inbox"), Body: strings.NewReader(
+		`{"Version":"1","Statement":[{"Effect":"Allow","Principal":["1122334455667788"],"Action":["oss:PutObject","oss:GetObject","oss:GetObjectVersion"],"Resource":["acs:oss:*:*:accesspoint/ap-inbox/object/inbox/*"]}]}`)})
+	require.NoError(t, err)
+	_, err = bob.GetObject(ctx, &oss2.GetObjectRequest{Bucket: oss2.Ptr(alias), Key: oss2.Ptr("inbox/doc"), VersionId: old.VersionId})
+	require.NoError(t, err)
+}
