@@ -107,13 +107,15 @@ func (e *Engine) coalesceTail(ctx context.Context, bucket, key string, customer 
 		if err != nil || !found || len(cur.extents) < from+len(run) || !slices.Equal(cur.extents[from:from+len(run)], run) {
 			return err // replaced, or grown by a concurrent append: left for the next append
 		}
+		if !sameSealing(cur.info.Encryption, nil, o.Info.Encryption, nil) {
+			// Sealed anew since it was read (UpdateObjectEncryption keeps
+			// the extents): the merged blob's key is under the old one.
+			return nil
+		}
 		cur.info.Bucket, cur.info.Key = bucket, key
 		rec := cur
 		rec.extents = slices.Concat(cur.extents[:from], b.extents(), cur.extents[from+len(run):])
 		if enc := cur.info.Encryption; enc != nil {
-			if bk == nil {
-				return nil // sealed since it was read: left as it is
-			}
 			// The merged blobs' data keys go, but for a blob another
 			// extent still reads (a multipart record's part copies).
 			info := enc.withKey(b.keyID(), bk.sealed)
@@ -127,8 +129,6 @@ func (e *Engine) coalesceTail(ctx context.Context, bucket, key string, customer 
 				}
 			}
 			rec.info.Encryption = info
-		} else if bk != nil {
-			return nil
 		}
 		m.addBlob(b.blob)
 		m.ref(run, -1)
