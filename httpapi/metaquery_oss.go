@@ -244,6 +244,9 @@ func (s *server) doMetaQuery(rc *request) error {
 		for i := range page.Objects {
 			metaQueryFile(rc, &page.Objects[i], &f)
 			search.Add(&f)
+			if err := search.Err(); err != nil {
+				return metaQueryError(err)
+			}
 			if inOrder && search.Full() {
 				done = true
 				break

@@ -31,6 +31,17 @@ const (
 	MaxGroups = 1000
 )
 
+// MaxDistinctBytes bounds the values the distinct and group aggregations
+// of one query keep, together (each value's bytes plus distinctOverhead):
+// they keep every distinct value of the files scanned, so twenty of them
+// over the file names of a large bucket would hold the names twenty
+// times. A variable so that tests can make it small.
+var MaxDistinctBytes int64 = 64 << 20
+
+// distinctOverhead is what a kept value costs besides its bytes (its map
+// entry and string header), roughly.
+const distinctOverhead = 48
+
 // ErrInvalid is wrapped by every error about a query's content.
 var ErrInvalid = errors.New("metaquery: invalid query")
 

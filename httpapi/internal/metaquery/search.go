@@ -50,6 +50,10 @@ type Search struct {
 	max   int
 	best  []ranked // the first max+1 files after the token, in order
 	aggs  []*aggregator
+	// kept is what the aggregations' distinct values hold, in bytes
+	// (MaxDistinctBytes); err is set once it is exceeded.
+	kept int64
+	err  error
 }
 
 // position is a file's place in the order: its sort value and name.
@@ -162,11 +166,18 @@ func (s *Search) cmpPos(a, b position) int {
 // Add considers one file. The search keeps a copy of the File when it
 // needs one, but shares its Tags and UserMeta: do not modify those.
 func (s *Search) Add(f *File) {
-	if !s.req.Query.Match(f) {
+	if s.err != nil || !s.req.Query.Match(f) {
 		return
 	}
 	for _, ag := range s.aggs {
-		ag.add(f)
+		s.kept += ag.add(f)
+	}
+	if s.kept > MaxDistinctBytes {
+		s.err = fmt.Errorf("%w: the distinct and group aggregations would keep more than %d bytes of distinct values", ErrInvalid, MaxDistinctBytes)
+		for _, ag := range s.aggs {
+			ag.counts = nil // let them go
+		}
+		return
 	}
 	if len(s.aggs) > 0 {
 		return // OSS answers aggregations without files
@@ -185,6 +196,11 @@ func (s *Search) Add(f *File) {
 		s.best = s.best[:s.max+1]
 	}
 }
+
+// Err reports a search that went past a limit as files were added
+// (MaxDistinctBytes): its result is not to be used. Add does nothing more
+// after it.
+func (s *Search) Err() error { return s.err }
 
 // ListingOrder reports whether the page is in the order a listing
 // delivers files (Filename ascending) with no aggregations: then Add may
@@ -260,10 +276,12 @@ func newAggregator(a Aggregation) (*aggregator, error) {
 	return ag, nil
 }
 
-func (ag *aggregator) add(f *File) {
+// add counts f, and returns the bytes a new distinct value it keeps
+// costs (0 when it keeps none).
+func (ag *aggregator) add(f *File) (kept int64) {
 	v, ok := ag.field.get(f)
 	if !ok {
-		return
+		return 0
 	}
 	if ag.n == 0 || v.n < ag.min {
 		ag.min = v.n
@@ -274,8 +292,13 @@ func (ag *aggregator) add(f *File) {
 	ag.n++
 	ag.sum += v.n
 	if ag.counts != nil {
-		ag.counts[ag.field.format(v)]++
+		k := ag.field.format(v)
+		if _, seen := ag.counts[k]; !seen {
+			kept = int64(len(k)) + distinctOverhead
+		}
+		ag.counts[k]++
 	}
+	return kept
 }
 
 func (ag *aggregator) result() AggregationResult {
