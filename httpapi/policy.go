@@ -514,15 +514,20 @@ func (s *server) deleteAllowed(rc *request, key, versionID string) error {
 // the OSS UID), its 12-digit account ID derived from that
 // (policyAccount), its ARN the account root.
 func (s *server) policyPrincipal(rc *request, lang policy.Language) policy.Principal {
-	if rc.who.anonymous {
+	return s.principalOf(rc.who, lang)
+}
+
+// principalOf is who as a policy of language lang names it.
+func (s *server) principalOf(who principal, lang policy.Language) policy.Principal {
+	if who.anonymous {
 		return policy.Principal{Anonymous: true}
 	}
 	if lang == policy.OSS {
 		// OSS policies name users by their UID, as OSS documents show it.
-		return policy.Principal{Account: s.ossUID(rc.who.id), CanonicalID: rc.who.id}
+		return policy.Principal{Account: s.ossUID(who.id), CanonicalID: who.id}
 	}
-	acct := policyAccount(rc.who.id)
-	return policy.Principal{Account: acct, ARN: "arn:aws:iam::" + acct + ":root", CanonicalID: rc.who.id}
+	acct := policyAccount(who.id)
+	return policy.Principal{Account: acct, ARN: "arn:aws:iam::" + acct + ":root", CanonicalID: who.id}
 }
 
 // policyAccount derives a 12-digit account ID from a canonical user ID.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/md5"
@@ -26,6 +27,8 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+	"github.com/osslite/osslite/pkg/policy"
 )
 
 // RTMP ingest for LiveChannels (spec/oss livechannel.md 10.2): a
@@ -232,15 +235,41 @@ func (s *server) parseRTMPURL(ctx context.Context, u *url.URL) (rtmpTarget, erro
 	// The decision point decides as for a write into the bucket, so
 	// Block Public Access (IgnorePublicAcls) and disabled ACLs hold for
 	// pushes too. It has no HTTP request to evaluate a bucket policy's
-	// conditions against: policies neither grant nor deny pushes.
+	// conditions against: a policy grants no push, and a Deny statement
+	// that may apply to the pusher's PutObject, whatever its resources
+	// and conditions, refuses it (an explicit Deny always wins).
 	d, err := s.decide(&access{ctx: ctx, dialect: oss.name, who: who, op: "PutObject", perm: permBucketWrite, bucket: b})
 	if err != nil {
 		return t, err
 	}
-	if d == allow {
-		return t, nil
+	if d != allow {
+		return t, errors.New("access denied: sign the push URL or make the bucket public-read-write")
 	}
-	return t, errors.New("access denied: sign the push URL or make the bucket public-read-write")
+	if denied, err := s.pushDenied(ctx, who, b); err != nil || denied {
+		return t, cmp.Or(err, errors.New("access denied: the bucket policy denies the pusher oss:PutObject"))
+	}
+	return t, nil
+}
+
+// pushDenied reports whether b's bucket policy has a Deny statement that
+// may apply to who's PutObject (policy.MayDeny).
+func (s *server) pushDenied(ctx context.Context, who principal, b engine.BucketInfo) (bool, error) {
+	c, err := s.eng.BucketConfigValue(ctx, b.Name, bucketconfig.KindPolicy)
+	if errors.Is(err, engine.ErrNoSuchConfig) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	p, err := compiledPolicy(c.(*bucketconfig.Policy), b.Name)
+	if err != nil || p == nil {
+		return false, err
+	}
+	action := policyActions["PutObject"][0]
+	if p.Language == policy.OSS {
+		action = policyActions["PutObject"][1]
+	}
+	return p.MayDeny(&policy.Request{Principal: s.principalOf(who, p.Language), Action: action}), nil
 }
 
 // checkRTMPSignature verifies a signed push URL: Signature =

@@ -113,11 +113,21 @@ func (p *Policy) Evaluate(r *Request) Decision {
 // action, whatever its resources and conditions say: a request acting on
 // resources it names only later (DeleteObjects' keys) may be allowed for
 // some of them, each then decided by Evaluate.
-func (p *Policy) MayAllow(r *Request) bool {
+func (p *Policy) MayAllow(r *Request) bool { return p.mayApply(EffectAllow, r) }
+
+// MayDeny reports whether some Deny statement names r's principal and
+// action, whatever its resources and conditions say: a request whose
+// conditions cannot be evaluated (an RTMP push has no HTTP request) is
+// refused wherever a Deny might apply to it.
+func (p *Policy) MayDeny(r *Request) bool { return p.mayApply(EffectDeny, r) }
+
+// mayApply reports whether some statement of effect names r's principal
+// and action.
+func (p *Policy) mayApply(effect Effect, r *Request) bool {
 	action := strings.ToLower(r.Action)
 	for i := range p.Statements {
 		s := &p.Statements[i]
-		if s.Effect != EffectAllow || s.principalMatches(p.Language, r.Principal) == s.NotPrincipal {
+		if s.Effect != effect || s.principalMatches(p.Language, r.Principal) == s.NotPrincipal {
 			continue
 		}
 		if slices.ContainsFunc(s.Action, func(a string) bool { return compileLower(a).match(action) }) != s.NotAction {

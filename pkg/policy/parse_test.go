@@ -152,3 +152,22 @@ func TestMayAllow(t *testing.T) {
 		require.Equal(t, c.want, p.MayAllow(&Request{Principal: c.who, Action: c.action}), "%+v %s", c.who, c.action)
 	}
 }
+
+func TestMayDeny(t *testing.T) {
+	p, err := Parse([]byte(doc(
+		st("Deny", `{"AWS":"`+acctA+`"}`, `"s3:PutObject"`, `"arn:aws:s3:::bkt/private/*"`, `{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}`),
+		st("Allow", `"*"`, `"s3:PutObject"`, `"arn:aws:s3:::bkt/*"`, ""))), AWS, "bkt")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		who    Principal
+		action string
+		want   bool
+	}{
+		{rootA, "s3:PutObject", true}, // whatever the resource and condition
+		{rootB, "s3:PutObject", false},
+		{anon, "s3:PutObject", false},
+		{rootA, "s3:GetObject", false},
+	} {
+		require.Equal(t, c.want, p.MayDeny(&Request{Principal: c.who, Action: c.action}), "%+v %s", c.who, c.action)
+	}
+}
