@@ -23,11 +23,17 @@ type BucketOptions struct {
 	// ObjectLock creates the bucket with S3 Object Lock, and so with
 	// versioning enabled for good. Default false.
 	ObjectLock bool
+	// MaxPerOwner, when positive, refuses the bucket with
+	// ErrTooManyBuckets when Owner holds that many already, decided in
+	// the creation's own atomic step (each owner's count is kept by the
+	// engine once asked for: O(1) a creation). Default 0: no cap.
+	MaxPerOwner int
 }
 
 // CreateBucket creates a bucket. It fails with ErrInvalidBucketName,
-// ErrBucketAlreadyOwnedByYou when opts.Owner already owns it, or
-// ErrBucketAlreadyExists when someone else does.
+// ErrBucketAlreadyOwnedByYou when opts.Owner already owns it,
+// ErrBucketAlreadyExists when someone else does, or ErrTooManyBuckets
+// (see BucketOptions.MaxPerOwner).
 func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptions) error {
 	if err := e.check(ctx); err != nil {
 		return err
@@ -49,6 +55,13 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 				return fmt.Errorf("%w: %s", ErrBucketAlreadyOwnedByYou, name)
 			}
 			return fmt.Errorf("%w: %s", ErrBucketAlreadyExists, name)
+		}
+		if opts.MaxPerOwner > 0 {
+			if n, err := e.ownerBucketsLocked(opts.Owner); err != nil {
+				return err
+			} else if n >= opts.MaxPerOwner {
+				return fmt.Errorf("%w: %s holds %d", ErrTooManyBuckets, opts.Owner, n)
+			}
 		}
 		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner, redundancy: opts.Redundancy,
 			id: rand.Uint64() | 1}

@@ -1,8 +1,11 @@
 package engine
 
 import (
+	"errors"
 	"slices"
 	"sync"
+
+	"github.com/cockroachdb/pebble/v2"
 )
 
 // bucketCache keeps decoded bucket records, so that the checks every
@@ -64,16 +67,77 @@ func (e *Engine) cachedBucket(name string) (bucketRecord, error) {
 
 // setBucket writes bucket name's record in m.
 func (m *mutation) setBucket(name string, rec *bucketRecord) error {
-	if !slices.Contains(m.buckets, name) {
-		m.buckets = append(m.buckets, name)
-	}
+	m.noteBucket(name, rec.owner)
 	return m.b.Set(bucketKey(name), rec.encode(), nil)
 }
 
 // deleteBucket deletes bucket name's record in m.
 func (m *mutation) deleteBucket(name string) error {
+	m.noteBucket(name, "")
+	return m.b.Delete(bucketKey(name), nil)
+}
+
+// noteBucket records that m leaves bucket name's record with owner (""
+// deleted).
+func (m *mutation) noteBucket(name, owner string) {
 	if !slices.Contains(m.buckets, name) {
 		m.buckets = append(m.buckets, name)
 	}
-	return m.b.Delete(bucketKey(name), nil)
+	if m.owners == nil {
+		m.owners = map[string]string{}
+	}
+	m.owners[name] = owner
+}
+
+// ownerDeltas returns how m changes each owner's bucket count, when the
+// engine keeps the counts (Engine.owners): its bucket records' owners
+// before the batch (one read each; bucket records change seldom) against
+// after. The caller (commit) holds e.mu.
+func (m *mutation) ownerDeltas() (map[string]int, error) {
+	if m.e.owners == nil || len(m.owners) == 0 {
+		return nil, nil
+	}
+	d := map[string]int{}
+	for name, after := range m.owners {
+		before, err := m.e.bucketRecord(m.e.db, name)
+		switch {
+		case err == nil:
+			d[before.owner]--
+		case !errors.Is(err, ErrNoSuchBucket):
+			return nil, err
+		}
+		if after != "" {
+			d[after]++
+		}
+	}
+	return d, nil
+}
+
+// ownerBucketsLocked returns how many buckets owner holds, counting every
+// owner's once, at the first call. The caller holds e.mu.
+func (e *Engine) ownerBucketsLocked(owner string) (int, error) {
+	if e.owners == nil {
+		counts := map[string]int{}
+		it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixBucket), UpperBound: prefixEnd([]byte(prefixBucket))})
+		if err != nil {
+			return 0, err
+		}
+		for ok := it.First(); ok; ok = it.Next() {
+			v, err := it.ValueAndErr()
+			var rec bucketRecord
+			if err == nil {
+				rec, err = decodeBucket(v)
+			}
+			if err != nil {
+				it.Close()
+				return 0, err
+			}
+			counts[rec.owner]++
+		}
+		if err := errors.Join(it.Error(), it.Close()); err != nil {
+			return 0, err
+		}
+		e.owners = counts
+	}
+	return e.owners[owner], nil
 }

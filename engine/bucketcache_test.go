@@ -3,10 +3,13 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -97,4 +100,49 @@ func TestBucketCacheConcurrent(t *testing.T) {
 	b, err := e.Bucket(ctx, "cache-r")
 	require.NoError(t, err)
 	require.Equal(t, "acl-199", b.ACL.Canned)
+}
+
+// TestBucketsPerOwnerCapped: BucketOptions.MaxPerOwner is decided in the
+// creation's own step (of concurrent creations by one owner exactly the
+// cap's worth succeed), the counts follow deletions, and a reopened store
+// counts again.
+func TestBucketsPerOwnerCapped(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.FS = vfs.NewMem()
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	require.NoError(t, e.CreateBucket(ctx, "before-the-cap", BucketOptions{Owner: "a"})) // counted when the counts are built
+	var wg sync.WaitGroup
+	var made atomic.Int32
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := e.CreateBucket(ctx, fmt.Sprintf("a-%02d", i), BucketOptions{Owner: "a", MaxPerOwner: 5})
+			if err == nil {
+				made.Add(1)
+			} else if !errors.Is(err, ErrTooManyBuckets) {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	require.EqualValues(t, 4, made.Load(), "five buckets in all for owner a")
+	require.NoError(t, e.CreateBucket(ctx, "b-00", BucketOptions{Owner: "b", MaxPerOwner: 5}), "another owner's count is its own")
+	require.ErrorIs(t, e.CreateBucket(ctx, "before-the-cap", BucketOptions{Owner: "a", MaxPerOwner: 5}), ErrBucketAlreadyOwnedByYou)
+
+	require.NoError(t, e.DeleteBucket(ctx, "before-the-cap", DeleteBucketOptions{}))
+	require.NoError(t, e.CreateBucket(ctx, "a-again", BucketOptions{Owner: "a", MaxPerOwner: 5}), "a deletion frees a place")
+	require.ErrorIs(t, e.CreateBucket(ctx, "a-more", BucketOptions{Owner: "a", MaxPerOwner: 5}), ErrTooManyBuckets)
+	e.mu.Lock()
+	require.Equal(t, map[string]int{"a": 5, "b": 1}, e.owners)
+	e.mu.Unlock()
+	require.NoError(t, e.Close())
+
+	e, err = Open("/db", opts)
+	require.NoError(t, err)
+	defer e.Close()
+	require.ErrorIs(t, e.CreateBucket(ctx, "a-more", BucketOptions{Owner: "a", MaxPerOwner: 5}), ErrTooManyBuckets)
+	require.NoError(t, e.CreateBucket(ctx, "a-more", BucketOptions{Owner: "a", MaxPerOwner: 6}))
 }

@@ -62,6 +62,10 @@ type Engine struct {
 	bucketKeys bucketKeyCache // SSE-KMS bucket keys (sse_bucketkey.go)
 	worm       wormCache      // bucket retention policies; guarded by mu
 	buckets    bucketCache    // decoded bucket records (bucketcache.go)
+	// owners counts each owner's buckets, built at the first use of
+	// BucketOptions.MaxPerOwner and kept by commit since (nil: not
+	// built). Guarded by mu.
+	owners map[string]int
 	// lcMu serialises lifecycle passes; lcLast is the clock time of the
 	// last background pass.
 	lcMu   sync.Mutex
@@ -499,8 +503,10 @@ type mutation struct {
 	// value: deletes), written last at commit.
 	content []contentEntry
 	// buckets names the buckets whose records this mutation writes; their
-	// cached records are dropped at commit.
+	// cached records are dropped at commit. owners holds the owner each
+	// record is left with ("" for a deleted one), for Engine.owners.
 	buckets []string
+	owners  map[string]string
 	// syncWait is set when commit left the log's fsync to be waited for.
 	syncWait bool
 	// prior holds O/, V/ and P/ records as they were before the batch,
@@ -613,6 +619,10 @@ func (m *mutation) commit() (err error) {
 	if err := m.flushContent(); err != nil {
 		return err
 	}
+	ownerDeltas, err := m.ownerDeltas()
+	if err != nil {
+		return err
+	}
 	m.e.commits.Add(1) // odd: records are changing
 	if m.e.opts.sync {
 		err = m.e.db.ApplyNoSyncWait(m.b, pebble.Sync)
@@ -626,6 +636,12 @@ func (m *mutation) commit() (err error) {
 	}
 	if len(m.buckets) > 0 {
 		m.e.buckets.drop(m.buckets)
+	}
+	for owner, d := range ownerDeltas {
+		m.e.owners[owner] += d
+		if m.e.owners[owner] == 0 {
+			delete(m.e.owners, owner)
+		}
 	}
 	var fell []uint64
 	for s, d := range seg {

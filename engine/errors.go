@@ -58,6 +58,8 @@ var (
 	ErrNoSuchAnnotation      = errors.New("engine: no such annotation")
 	ErrSymlinkTargetNotExist = errors.New("engine: symlink target does not exist")
 	ErrInvalidTargetType     = errors.New("engine: symlink target is a symlink")
+	// ErrTooManyBuckets: the owner holds BucketOptions.MaxPerOwner buckets.
+	ErrTooManyBuckets = errors.New("engine: too many buckets")
 	// ErrCopySourceSymlink: UploadPartCopy's source is a symlink, which
 	// OSS refuses (EC 0042-00000308); CopyObject copies the link itself.
 	ErrCopySourceSymlink        = errors.New("engine: the source of a part copy is a symlink")

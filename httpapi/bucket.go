@@ -231,8 +231,11 @@ func (s *server) createBucket(rc *request) error {
 		}
 		initial = append(initial, access...)
 	}
-	if err := s.checkBucketCount(rc); err != nil {
-		return err
+	// An owner holds at most Config.MaxBucketsPerOwner buckets (400
+	// TooManyBuckets, as S3 and OSS answer past their quotas), counted by
+	// the engine in the creation's own step.
+	if limit := s.cfg.MaxBucketsPerOwner; limit > 0 && !s.cfg.Permissive {
+		opts.MaxPerOwner = limit
 	}
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
@@ -253,35 +256,6 @@ func (s *server) createBucket(rc *request) error {
 	rc.w.Header().Set("Location", "/"+rc.op.Bucket)
 	rc.w.Header().Set("Content-Length", "0")
 	rc.w.WriteHeader(http.StatusOK)
-	return nil
-}
-
-// checkBucketCount refuses a new bucket to an owner who holds
-// Config.MaxBucketsPerOwner already (400 TooManyBuckets, as S3 and OSS
-// answer past their quotas). A bucket the caller owns under the name
-// passes, so that the engine answers as ever. Concurrent creations by
-// one owner may pass the cap by as many.
-func (s *server) checkBucketCount(rc *request) error {
-	limit := s.cfg.MaxBucketsPerOwner
-	if limit < 0 || s.cfg.Permissive {
-		return nil
-	}
-	all, err := s.eng.ListBuckets(rc.ctx)
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, b := range all {
-		if b.Name == rc.op.Bucket {
-			return nil
-		}
-		if b.Owner == rc.who.id {
-			n++
-		}
-	}
-	if n >= limit {
-		return errorf("TooManyBuckets", "")
-	}
 	return nil
 }
 

@@ -417,6 +417,7 @@ var sentinels = []struct {
 	{engine.ErrSymlinkTargetNotExist, "SymlinkTargetNotExist", ""},
 	{engine.ErrInvalidTargetType, "InvalidTargetType", ""},
 	{engine.ErrCopySourceSymlink, "InvalidArgument", "The source object of UploadPartCopy cannot be a symbolic link."},
+	{engine.ErrTooManyBuckets, "TooManyBuckets", ""},
 	{engine.ErrInvalidObjectState, "InvalidObjectState", ""},
 	{engine.ErrRestoreAlreadyInProgress, "RestoreAlreadyInProgress", ""},
 	{engine.ErrRestoreNotFinished, "ArchiveRestoreNotFinished", ""},
