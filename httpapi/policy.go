@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/xml"
@@ -29,7 +30,7 @@ import (
 // operation; such operations are evaluated under the other name).
 // Operations missing here are not subject to bucket policies (the
 // service-level ListBuckets and CreateBucket, Sina's own).
-var policyActions = map[string][2]string{
+var policyActions = map[string]actionNames{
 	// Features merged after the table was first written.
 	"GetBucketInventoryConfiguration":             {"s3:GetInventoryConfiguration", "oss:GetBucketInventory"},
 	"ListBucketInventoryConfigurations":           {"s3:GetInventoryConfiguration", "oss:ListBucketInventory"},
@@ -231,12 +232,23 @@ var policyActions = map[string][2]string{
 	"DeleteObjectTagging":     {"s3:DeleteObjectTagging", "oss:DeleteObjectTagging"},
 }
 
+// actionNames are an operation's action names: S3's, then OSS's.
+type actionNames [2]string
+
+// in is the name a policy of language lang uses.
+func (a actionNames) in(lang policy.Language) string {
+	if lang == policy.OSS {
+		return a[1]
+	}
+	return a[0]
+}
+
 // versionActions are the actions (S3's, OSS's) that decide an operation
 // when its request names an object version (?versionId=, a copy source's
 // ?versionId=, a DeleteObjects entry's VersionId): S3 asks for
 // s3:GetObjectVersion, not s3:GetObject, to read an old version, and
 // s3:DeleteObjectVersion to delete one for good.
-var versionActions = map[string][2]string{
+var versionActions = map[string]actionNames{
 	"GetObject":            {"s3:GetObjectVersion", "oss:GetObjectVersion"},
 	"HeadObject":           {"s3:GetObjectVersion", "oss:GetObjectVersion"},
 	"WebsiteGetObject":     {"s3:GetObjectVersion", "oss:GetObjectVersion"}, // a website endpoint serves ?versionId= too
@@ -357,8 +369,8 @@ func compiledPolicy(c *bucketconfig.Policy, bucket string) (*policy.Policy, erro
 }
 
 // bucketPolicy returns the bucket's policy, or nil when it has none.
-func (s *server) bucketPolicy(rc *request, bucket string) (*policy.Policy, error) {
-	c, err := s.eng.BucketConfigValue(rc.ctx, bucket, bucketconfig.KindPolicy)
+func (s *server) bucketPolicy(ctx context.Context, bucket string) (*policy.Policy, error) {
+	c, err := s.eng.BucketConfigValue(ctx, bucket, bucketconfig.KindPolicy)
 	if errors.Is(err, engine.ErrNoSuchConfig) {
 		return nil, nil
 	}
@@ -376,7 +388,7 @@ func init() {
 // getBucketPolicyStatus answers whether the bucket's policy is public
 // (pkg/policy IsPublic).
 func (s *server) getBucketPolicyStatus(rc *request) error {
-	p, err := s.bucketPolicy(rc, rc.op.Bucket)
+	p, err := s.bucketPolicy(rc.ctx, rc.op.Bucket)
 	if err != nil {
 		return err
 	}
@@ -404,7 +416,7 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versi
 	if !ok {
 		return policy.NotApplicable, nil
 	}
-	p, err := s.bucketPolicy(rc, b.Name)
+	p, err := s.bucketPolicy(rc.ctx, b.Name)
 	if err != nil || p == nil {
 		return policy.NotApplicable, err
 	}
@@ -413,11 +425,10 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versi
 		pc.apBucket = b
 	}
 	req := &policy.Request{Principal: s.policyPrincipal(rc, p.Language), Context: pc}
+	req.Action = names.in(p.Language)
 	if p.Language == policy.OSS {
-		req.Action = names[1]
 		req.Resource = "acs:oss:" + s.regionOf(b) + ":" + rc.d.userID(b.Owner) + ":" + b.Name
 	} else {
-		req.Action = names[0]
 		req.Resource = "arn:aws:s3:::" + b.Name
 	}
 	if key != "" {
@@ -433,10 +444,7 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versi
 	if vnames, ok := versionActions[op]; ok && versionID != "" && !isDirectoryBucket(b.Name) {
 		// A version: its action decides; a Deny of the plain action
 		// still refuses (never looser than without the version).
-		req.Action = vnames[0]
-		if p.Language == policy.OSS {
-			req.Action = vnames[1]
-		}
+		req.Action = vnames.in(p.Language)
 		if vdec := p.Evaluate(req); dec != policy.Deny {
 			dec = vdec
 		}
@@ -455,15 +463,11 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versi
 // to the ACLs.
 func (s *server) authorizePolicy(rc *request, b engine.BucketInfo) (policy.Decision, error) {
 	if rc.op.Operation == "DeleteObjects" {
-		p, err := s.bucketPolicy(rc, b.Name)
+		p, err := s.bucketPolicy(rc.ctx, b.Name)
 		if err != nil || p == nil {
 			return policy.NotApplicable, err
 		}
-		action := policyActions["DeleteObject"][0]
-		if p.Language == policy.OSS {
-			action = policyActions["DeleteObject"][1]
-		}
-		if p.MayAllow(&policy.Request{Principal: s.policyPrincipal(rc, p.Language), Action: action}) {
+		if p.MayAllow(&policy.Request{Principal: s.policyPrincipal(rc, p.Language), Action: policyActions["DeleteObject"].in(p.Language)}) {
 			return policy.Allow, nil
 		}
 		return policy.NotApplicable, nil

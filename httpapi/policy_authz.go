@@ -39,7 +39,7 @@ func evaluatePolicy(s *server, in *access) (decision, error) {
 		return deny, err
 	}
 	if in.pab != nil && in.pab.RestrictPublicBuckets {
-		p, err := s.bucketPolicy(rc, in.bucket.Name)
+		p, err := s.bucketPolicy(rc.ctx, in.bucket.Name)
 		if err != nil {
 			return deny, err
 		}

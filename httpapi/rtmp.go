@@ -27,7 +27,6 @@ import (
 	"github.com/bluenviron/mediacommon/v2/pkg/codecs/h264"
 
 	"github.com/osslite/osslite/engine"
-	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/policy"
 )
 
@@ -254,22 +253,11 @@ func (s *server) parseRTMPURL(ctx context.Context, u *url.URL) (rtmpTarget, erro
 // pushDenied reports whether b's bucket policy has a Deny statement that
 // may apply to who's PutObject (policy.MayDeny).
 func (s *server) pushDenied(ctx context.Context, who principal, b engine.BucketInfo) (bool, error) {
-	c, err := s.eng.BucketConfigValue(ctx, b.Name, bucketconfig.KindPolicy)
-	if errors.Is(err, engine.ErrNoSuchConfig) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	p, err := compiledPolicy(c.(*bucketconfig.Policy), b.Name)
+	p, err := s.bucketPolicy(ctx, b.Name)
 	if err != nil || p == nil {
 		return false, err
 	}
-	action := policyActions["PutObject"][0]
-	if p.Language == policy.OSS {
-		action = policyActions["PutObject"][1]
-	}
-	return p.MayDeny(&policy.Request{Principal: s.principalOf(who, p.Language), Action: action}), nil
+	return p.MayDeny(&policy.Request{Principal: s.principalOf(who, p.Language), Action: policyActions["PutObject"].in(p.Language)}), nil
 }
 
 // checkRTMPSignature verifies a signed push URL: Signature =
