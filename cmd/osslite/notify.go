@@ -53,10 +53,8 @@ func (n *notifyOptions) check() error {
 		}
 		n.targets[arn] = t
 	}
-	for _, p := range n.webhookOwners {
-		if arn, id, _ := strings.Cut(p, "="); n.targets[arn] == nil || id == "" {
-			return fmt.Errorf("-notify-webhook-owner %q: want ARN=ID (or ARN=*) of a -notify-webhook", p)
-		}
+	if err := checkTargetOwners("notify-webhook", n.webhookOwners, func(arn string) bool { return n.targets[arn] != nil }); err != nil {
+		return err
 	}
 	if n.accessLogInterval < 0 {
 		return fmt.Errorf("-access-log-interval %v must not be negative", n.accessLogInterval)

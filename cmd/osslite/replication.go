@@ -67,6 +67,17 @@ func (r replicationTargets) owners(primary string, extra []string) map[string][]
 	return targetOwners(arns, primary, extra)
 }
 
+// checkTargetOwners checks the ARN=ID pairs of the -<flag>-owner flag:
+// each names one of the -<flag> targets (known) and an owner (or *).
+func checkTargetOwners(flag string, pairs []string, known func(arn string) bool) error {
+	for _, p := range pairs {
+		if arn, id, _ := strings.Cut(p, "="); !known(arn) || id == "" {
+			return fmt.Errorf("-%s-owner %q: want ARN=ID (or ARN=*) of a -%s", flag, p, flag)
+		}
+	}
+	return nil
+}
+
 // targetOwners keeps each of the server's targets arns (of replication or
 // notifications) for primary's buckets and those of the owners extra
 // names for it (ARN=ID pairs; ID * lifts the limit): the engine's

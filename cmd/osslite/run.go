@@ -232,10 +232,8 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	if err := o.limits.validate(); err != nil {
 		return o, err
 	}
-	for _, p := range o.replicationOwners {
-		if arn, id, _ := strings.Cut(p, "="); o.replicationTargets[arn] == nil || id == "" {
-			return o, fmt.Errorf("-replication-target-owner %q: want ARN=ID (or ARN=*) of a -replication-target", p)
-		}
+	if err := checkTargetOwners("replication-target", o.replicationOwners, func(arn string) bool { return o.replicationTargets[arn] != nil }); err != nil {
+		return o, err
 	}
 	if o.usersFile != "" {
 		var err error
