@@ -57,7 +57,7 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 			return fmt.Errorf("%w: %s", ErrBucketAlreadyExists, name)
 		}
 		if opts.MaxPerOwner > 0 {
-			if n, err := e.ownerBucketsLocked(opts.Owner); err != nil {
+			if n, err := e.ownerBucketsLocked(ctx, opts.Owner); err != nil {
 				return err
 			} else if n >= opts.MaxPerOwner {
 				return fmt.Errorf("%w: %s holds %d", ErrTooManyBuckets, opts.Owner, n)

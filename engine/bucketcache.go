@@ -1,11 +1,10 @@
 package engine
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"sync"
-
-	"github.com/cockroachdb/pebble/v2"
 )
 
 // bucketCache keeps decoded bucket records, so that the checks every
@@ -114,28 +113,16 @@ func (m *mutation) ownerDeltas() (map[string]int, error) {
 }
 
 // ownerBucketsLocked returns how many buckets owner holds, counting every
-// owner's once, at the first call. The caller holds e.mu.
-func (e *Engine) ownerBucketsLocked(owner string) (int, error) {
+// owner's once, at the first call (a listing). The caller holds e.mu.
+func (e *Engine) ownerBucketsLocked(ctx context.Context, owner string) (int, error) {
 	if e.owners == nil {
-		counts := map[string]int{}
-		it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixBucket), UpperBound: prefixEnd([]byte(prefixBucket))})
+		all, err := e.ListBuckets(ctx)
 		if err != nil {
 			return 0, err
 		}
-		for ok := it.First(); ok; ok = it.Next() {
-			v, err := it.ValueAndErr()
-			var rec bucketRecord
-			if err == nil {
-				rec, err = decodeBucket(v)
-			}
-			if err != nil {
-				it.Close()
-				return 0, err
-			}
-			counts[rec.owner]++
-		}
-		if err := errors.Join(it.Error(), it.Close()); err != nil {
-			return 0, err
+		counts := map[string]int{}
+		for _, b := range all {
+			counts[b.Owner]++
 		}
 		e.owners = counts
 	}
