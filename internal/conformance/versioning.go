@@ -177,6 +177,22 @@ func testVersioning(t *testing.T, s Subject) {
 		{Key: "k", VersionID: id2},
 		{Key: "k", VersionID: id1},
 	}, all)
+	// A suspended delete replaces the null version with a null delete
+	// marker; deleting version "null" removes the marker, and the newest
+	// remaining version is the object again.
+	del, err = v.DeleteVersion(ctx, bkt, "k", "")
+	require.NoError(t, err)
+	require.True(t, del.DeleteMarker)
+	_, err = v.GetVersion(ctx, bkt, "k", "null")
+	requireCode(t, s, err, "MethodNotAllowed")
+	del, err = v.DeleteVersion(ctx, bkt, "k", "null")
+	require.NoError(t, err)
+	require.True(t, del.DeleteMarker)
+	got, err = v.GetVersion(ctx, bkt, "k", "")
+	require.NoError(t, err)
+	require.Equal(t, "two", string(got))
+	_, err = v.GetVersion(ctx, bkt, "k", "null")
+	requireCode(t, s, err, "NoSuchVersion")
 
 	// Purge: delete every version; then the bucket can go.
 	all, _ = listVersionsAll(t, v, VersionListOptions{MaxKeys: 3})
