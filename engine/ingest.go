@@ -98,12 +98,42 @@ var crc64Table = crc64.MakeTable(crc64.ECMA)
 
 var chunkPools sync.Map // chunk size -> *sync.Pool of *[]byte
 
-func (e *Engine) chunkBuf() *[]byte {
-	p, _ := chunkPools.LoadOrStore(e.opts.ChunkSize, &sync.Pool{New: func() any {
-		// Room for the tag of a sealed chunk, read in place.
-		b := make([]byte, e.opts.ChunkSize, e.opts.ChunkSize+gcmOverhead)
-		return &b
-	}})
+func (e *Engine) chunkBuf() *[]byte { return e.pooledBuf(e.opts.ChunkSize) }
+
+// smallBufSizes are the sizes of the pooled buffers that a body or an
+// object known to be smaller than a chunk gets instead of a whole chunk's
+// (bufFor): under many concurrent small requests, a chunk buffer each
+// (1 MiB by default) was most of a store's resident memory.
+var smallBufSizes = [...]int{8 << 10, 32 << 10, 128 << 10, 512 << 10}
+
+// bufFor returns a pooled buffer of at least n bytes: the smallest of
+// smallBufSizes that holds n, or a chunk buffer when n is unknown (< 0) or
+// none below the chunk size does. Whatever its length, a buffer read into
+// grows as a chunk buffer does, and putChunkBuf keeps it by its length.
+func (e *Engine) bufFor(n int64) *[]byte {
+	if n >= 0 {
+		for _, c := range smallBufSizes {
+			if c >= e.opts.ChunkSize {
+				break
+			}
+			if n <= int64(c) {
+				return e.pooledBuf(c)
+			}
+		}
+	}
+	return e.chunkBuf()
+}
+
+// pooledBuf returns a buffer of n bytes from n's pool, with room for the
+// tag of a sealed chunk read in place.
+func (e *Engine) pooledBuf(n int) *[]byte {
+	p, ok := chunkPools.Load(n)
+	if !ok {
+		p, _ = chunkPools.LoadOrStore(n, &sync.Pool{New: func() any {
+			b := make([]byte, n, n+gcmOverhead)
+			return &b
+		}})
+	}
 	return p.(*sync.Pool).Get().(*[]byte)
 }
 
@@ -157,7 +187,14 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		sh = sha1.New()
 	}
 	inline := flags&ingestInline != 0
-	bufp := e.chunkBuf()
+	// A body of known size gets a buffer one byte longer than it (a
+	// longer body shows in the read), which is its blob's chunk size if it
+	// is not inlined; an unknown or large one a chunk buffer.
+	want := int64(-1)
+	if size >= 0 {
+		want = size + 1
+	}
+	bufp := e.bufFor(want)
 	lent := false // the buffer holds b.inline: b.done returns it
 	defer func() {
 		if !lent {

@@ -380,10 +380,16 @@ func (o *Object) nextChunk() (chunkAt, error) {
 	return o.chunkLoc(o.extents[o.ext], o.extPos)
 }
 
+// chunkBuf returns a pooled buffer for the object's chunks, sized by the
+// object: a small object's chunks are no longer than it (but for one that
+// holds part of a larger blob, a ranged copy's, whose read grows the
+// buffer as any short buffer grows).
+func (o *Object) chunkBuf() *[]byte { return o.e.bufFor(o.Info.Size) }
+
 // loadChunk reads c, the chunk holding the next byte, into o.cur.
 func (o *Object) loadChunk(c chunkAt) error {
 	if o.buf == nil {
-		o.buf = o.e.chunkBuf()
+		o.buf = o.chunkBuf()
 	}
 	data, err := o.readLoc(c, o.buf)
 	if err != nil {
@@ -593,7 +599,7 @@ func (o *Object) ReadAt(p []byte, off int64) (int, error) {
 	if o.inline != nil {
 		n = copy(p[:want], o.inline[o.Offset+off:])
 	} else {
-		buf := o.e.chunkBuf()
+		buf := o.chunkBuf()
 		defer o.e.putChunkBuf(buf)
 		ext, pos := o.locate(o.Offset + off)
 		for n < want {
@@ -720,7 +726,7 @@ func (o *Object) writeInPlace(w io.Writer, c chunkAt) (n int64, ok bool, err err
 // into the chunk buffer as o.cur, as if load had read them.
 func (o *Object) keepRest(rest [][]byte) {
 	if o.buf == nil {
-		o.buf = o.e.chunkBuf()
+		o.buf = o.chunkBuf()
 	}
 	cur := (*o.buf)[:0]
 	for _, v := range rest {
