@@ -498,7 +498,7 @@ var sentinels = []struct {
 	{engine.ErrCustomerKeyMismatch, "AccessDenied", ""},
 	{engine.ErrEncryptionNotApplicable, "InvalidRequest", "The encryption parameters are not applicable to this object."},
 	{engine.ErrNoKeyService, "KmsServiceNotEnabled", "No key service is configured for server-side encryption (SSE-S3, SSE-KMS, OSS AES256/KMS): start osslite with a KMS root key."},
-	{kms.ErrNotFound, "KMS.NotFoundException", "-"},
+	{kms.ErrNotFound, "KMS.NotFoundException", "Invalid keyId"}, // worded per ID by kmsNotFoundMessage
 	{engine.ErrObjectLocked, "AccessDenied", "Access Denied because object protected by object lock."},
 	{engine.ErrObjectLockNotEnabled, "InvalidRequest", "Bucket is missing Object Lock Configuration"},
 	{engine.ErrLockNeedsVersioning, "InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"},
@@ -560,9 +560,12 @@ func toError(err error) (e *Error, internal bool) {
 		var sme *engine.SizeMismatchError
 		var pce *engine.PartChecksumError
 		var cse *awschunked.ChunkSizeError
+		var knf *kms.NotFoundError
 		switch {
 		case errors.Is(err, engine.ErrCopySourceSymlink):
 			e.ec = "0042-00000308" // OSS's EC for it
+		case errors.As(err, &knf):
+			e.Message = kmsNotFoundMessage(knf)
 		case we != nil && we.AccessKeyID != "":
 			e.with("AWSAccessKeyId", we.AccessKeyID)
 		case we != nil && (errors.Is(err, sigv4.ErrUnsupportedAuthorizationType) || errors.Is(err, sigv4.ErrMalformedAuthorizationV2)):
@@ -627,6 +630,21 @@ func toError(err error) (e *Error, internal bool) {
 	e = errorf("InternalError", "")
 	e.Err = err
 	return e, true
+}
+
+// kmsNotFoundMessage words a missing KMS key as AWS KMS does, and S3
+// passes on with KMS.NotFoundException: "Alias <ARN> is not found." for an
+// alias, "Key '<ARN>' does not exist" for a key ID or ARN, and "Invalid
+// keyId <ID>" for an ID of neither form (aws/aws-cli#4507, minio/minio#6582).
+func kmsNotFoundMessage(e *kms.NotFoundError) string {
+	switch {
+	case e.ARN == "":
+		return "Invalid keyId " + e.KeyID
+	case strings.Contains(e.ARN, ":alias/"):
+		return "Alias " + e.ARN + " is not found."
+	default:
+		return "Key '" + e.ARN + "' does not exist"
+	}
 }
 
 func hexBytes(s string) string {

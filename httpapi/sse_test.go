@@ -357,6 +357,37 @@ func TestSSECTransport(t *testing.T) {
 	}
 }
 
+// TestSSEKMSNotFoundMessage: a missing KMS key is worded as AWS KMS words
+// it (and S3 passes on), by the form of the ID, never as osslite's own
+// error chain ("engine: generating a data key: kms: key not found: ...").
+func TestSSEKMSNotFoundMessage(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("kms")})
+	require.NoError(t, err)
+	const uuid = "11111111-2222-4333-8444-555555555555"
+	for _, tc := range []struct {
+		name, keyID, message string
+	}{
+		{"bare name", "test-key-123", `^Invalid keyId test-key-123$`},
+		{"alias", "alias/no-such-key", `^Alias arn:aws:kms:us-east-1:\d{12}:alias/no-such-key is not found\.$`},
+		{"key ID", uuid, `^Key 'arn:aws:kms:us-east-1:\d{12}:key/` + uuid + `' does not exist$`},
+		{"key ARN", "arn:aws:kms:us-east-1:111122223333:key/" + uuid, `^Key 'arn:aws:kms:us-east-1:111122223333:key/` + uuid + `' does not exist$`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("kms"), Key: aws.String("k"), Body: strings.NewReader("x"),
+				ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(tc.keyID)})
+			status, code := sseErr(t, err)
+			require.Equal(t, http.StatusBadRequest, status)
+			require.Equal(t, "KMS.NotFoundException", code)
+			var ae smithy.APIError
+			require.ErrorAs(t, err, &ae)
+			require.Regexp(t, tc.message, ae.ErrorMessage())
+		})
+	}
+}
+
 func TestSSEKMSErrorsAndBucketDefault(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	c := f.client()

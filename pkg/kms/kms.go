@@ -16,7 +16,8 @@
 //
 // # Errors
 //
-// ErrNotFound: the key ID names no key. ErrInvalidCiphertext: a sealed
+// ErrNotFound: the key ID names no key; the built-in service returns it
+// as a *NotFoundError naming the ID. ErrInvalidCiphertext: a sealed
 // data key does not open (tampered, another key, another encryption
 // context).
 package kms
@@ -44,6 +45,21 @@ var (
 	ErrInvalidKeyName    = errors.New("kms: invalid key name")
 	ErrRootKey           = errors.New("kms: root key must be 32 bytes")
 )
+
+// NotFoundError is the ErrNotFound of one key ID: errors.Is(err,
+// ErrNotFound) holds for it. ARN is the key or alias ARN the ID names
+// when it has one of the forms AWS accepts (a key ID, key ARN, alias or
+// alias ARN), and empty for an ID of no such form, which AWS KMS answers
+// as an invalid key ID rather than a missing key.
+type NotFoundError struct {
+	KeyID string
+	ARN   string
+}
+
+func (e *NotFoundError) Error() string { return fmt.Sprintf("%v: %q", ErrNotFound, e.KeyID) }
+
+// Unwrap returns ErrNotFound.
+func (e *NotFoundError) Unwrap() error { return ErrNotFound }
 
 // DataKey is a data key in clear and sealed under a master key.
 type DataKey struct {
@@ -211,11 +227,11 @@ func (k *KMS) lookup(id string) (*key, error) {
 		// arn:PARTITION:kms:REGION:ACCOUNT:RESOURCE
 		parts := strings.SplitN(rest, ":", 5)
 		if len(parts) != 5 || parts[1] != "kms" || parts[2] != k.region || parts[3] != k.account {
-			return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+			return nil, k.notFound(id)
 		}
 		s = parts[4]
 		if !strings.HasPrefix(s, "key/") && !strings.HasPrefix(s, "alias/") {
-			return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+			return nil, k.notFound(id)
 		}
 		s = strings.TrimPrefix(s, "key/")
 	}
@@ -230,7 +246,53 @@ func (k *KMS) lookup(id string) (*key, error) {
 	} else if s == ManagedKey {
 		return k.byName[ManagedKey], nil
 	}
-	return nil, fmt.Errorf("%w: %q", ErrNotFound, id)
+	return nil, k.notFound(id)
+}
+
+// notFound is the *NotFoundError of id, with the ARN id names when it
+// has one of AWS's key ID forms.
+func (k *KMS) notFound(id string) error {
+	e := &NotFoundError{KeyID: id}
+	switch {
+	case strings.HasPrefix(id, "arn:"):
+		parts := strings.SplitN(id, ":", 6)
+		if len(parts) == 6 && parts[2] == "kms" && parts[3] != "" && parts[4] != "" &&
+			(strings.HasPrefix(parts[5], "key/") || strings.HasPrefix(parts[5], "alias/")) {
+			e.ARN = id
+		}
+	case strings.HasPrefix(id, "alias/"):
+		e.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:%s", k.region, k.account, id)
+	case isKeyID(id):
+		e.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", k.region, k.account, id)
+	}
+	return e
+}
+
+// isKeyID reports whether s has the shape of a KMS key ID: a UUID
+// (8-4-4-4-12 hex digits), or one with the "mrk-" prefix and 32 hex
+// digits of a multi-Region key.
+func isKeyID(s string) bool {
+	hex := func(s string) bool {
+		for _, c := range s {
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+		return s != ""
+	}
+	if rest, ok := strings.CutPrefix(s, "mrk-"); ok {
+		return len(rest) == 32 && hex(rest)
+	}
+	g := strings.Split(s, "-")
+	if len(g) != 5 {
+		return false
+	}
+	for i, n := range []int{8, 4, 4, 4, 12} {
+		if len(g[i]) != n || !hex(g[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // GenerateDataKey implements Service.
