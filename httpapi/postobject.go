@@ -301,15 +301,27 @@ func (s *server) postObject(rc *request) error {
 	case signed:
 		return missingField("policy")
 	}
+	// The form's fields stand for PutObject's headers: the authorization
+	// (a bucket policy's s3:x-amz-acl, s3:RequestObjectTag/...) judges
+	// them, not vendor headers sent beside the form that the write never
+	// reads.
+	fh := rc.formHeader(f, rules)
+	var tags []engine.Tag
+	if v, ok := f.values["tagging"]; ok {
+		if tags, err = parseTagging([]byte(v), rc.d.objectTags); err != nil {
+			return err
+		}
+	}
+	r := *rc.r
+	r.Header = authzHeader(rc.d, rc.r.Header, fh, tags)
+	rc.r = &r
 	if err := s.authorize(rc); err != nil {
 		return err
 	}
 	if err := s.admitQoS(rc); err != nil {
 		return err
 	}
-	r := *rc.r
-	r.Header = rc.formHeader(f, rules)
-	rc.r = &r
+	r.Header = fh
 	file, err := rc.limitTraffic(f.file) // the form's x-oss-traffic-limit, now a header
 	if err != nil {
 		return err
@@ -318,11 +330,7 @@ func (s *server) postObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if v, ok := f.values["tagging"]; ok {
-		if opts.Tags, err = parseTagging([]byte(v), rc.d.objectTags); err != nil {
-			return err
-		}
-	}
+	opts.Tags = tags
 	if opts.ContentMD5, err = contentMD5(r.Header); err != nil {
 		return err
 	}
@@ -450,6 +458,38 @@ func (rc *request) formHeader(f *postForm, rules *postRules) http.Header {
 	}
 	if h.Get("Content-Type") == "" && f.fileType != "" && !rc.d.behave.postIgnoresFileType {
 		h.Set("Content-Type", f.fileType)
+	}
+	return h
+}
+
+// formGates are the vendor headers (without the prefix) a form's request
+// keeps for its authorization: they are gates of the request, not
+// properties of the object written.
+var formGates = []string{"request-payer", "expected-bucket-owner"}
+
+// authzHeader is the header set a form's authorization judges: the
+// request's own headers without the vendor ones (but formGates) and the
+// stored ones (formHeaders), and the form's fields as the write reads
+// them (fh) and its tagging field (tags, as a tagging header) in their
+// place.
+func authzHeader(d *dialect, sent, fh http.Header, tags []engine.Tag) http.Header {
+	h := make(http.Header, len(sent)+len(fh))
+	for k, vs := range sent {
+		l := strings.ToLower(k)
+		if formHeaders[l] || strings.HasPrefix(l, d.prefix) && !slices.Contains(formGates, l[len(d.prefix):]) {
+			continue
+		}
+		h[k] = vs
+	}
+	for k, vs := range fh {
+		h[k] = vs
+	}
+	if tags != nil {
+		q := url.Values{}
+		for _, t := range tags {
+			q.Add(t.Key, t.Value)
+		}
+		h.Set(d.h("tagging"), q.Encode())
 	}
 	return h
 }
