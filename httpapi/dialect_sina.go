@@ -175,8 +175,10 @@ func (s *server) authenticateSina(rc *request) (credentials, error) {
 	// Sub-resources outside the SCS list (S3 operations served through
 	// the shared handlers) are signed too, so none can be appended to a
 	// signed request unnoticed.
+	// So is versionId, with its value: no SCS list has it, and it picks
+	// the version a GET or DELETE acts on.
 	for name := range rc.q {
-		if subresourceNames[strings.ToLower(name)] && !ssig.IsSubresource(name) {
+		if subresourceNames[strings.ToLower(name)] && !ssig.IsSubresource(name) || name == "versionId" {
 			res.Extra = append(res.Extra, name)
 		}
 	}

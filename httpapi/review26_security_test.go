@@ -6,12 +6,17 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/ssig"
 )
 
 // SEC26-1: a POST Object form was authorized against the HTTP request's
@@ -58,4 +63,39 @@ func TestReview26PostFormFieldsMeetPolicyConditions(t *testing.T) {
 	body, ct = form.encode(t)
 	resp = f.do(t, raw{method: http.MethodPost, path: "/forms", sign: "anon", body: body, header: hdr("Content-Type", ct, "x-amz-acl", "public-read")})
 	require.Equal(t, http.StatusNoContent, resp.StatusCode, string(resp.body))
+}
+
+// SEC26-2: the ssig covered the SCS sub-resources and, for the S3
+// operations the Sina dialect serves, their names only: versionId (which
+// no SCS sub-resource list has) was not signed at all, so a signed URL
+// for an object's current version could be replayed with versionId=
+// appended to read, or delete, any other version of it.
+func TestReview26SinaSignsVersionID(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	c := f.client()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("sinaver")})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("sinaver"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	old, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sinaver"), Key: aws.String("doc"), Body: strings.NewReader("old secret")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("sinaver"), Key: aws.String("doc"), Body: strings.NewReader("published")})
+	require.NoError(t, err)
+
+	q := ssig.PresignQuery(http.MethodGet, ssig.Resource{Bucket: "sinaver", EscapedKey: "doc"}, nil, nil, testAK, testSK, f.clock.Now().Add(time.Hour))
+	resp := f.do(t, raw{method: http.MethodGet, path: "/sinaver/doc?" + q.Encode(), sign: "anon"})
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
+	require.Equal(t, "published", string(resp.body))
+	// The URL with another version appended is not the one signed.
+	resp = f.do(t, raw{method: http.MethodGet, path: "/sinaver/doc?" + q.Encode() + "&versionId=" + url.QueryEscape(aws.ToString(old.VersionId)), sign: "anon"})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode, string(resp.body))
+	require.NotContains(t, string(resp.body), "old secret")
+	// A URL signed for that version reads it.
+	vq := url.Values{"versionId": {aws.ToString(old.VersionId)}}
+	q = ssig.PresignQuery(http.MethodGet, ssig.Resource{Bucket: "sinaver", EscapedKey: "doc", Extra: []string{"versionId"}}, vq, nil, testAK, testSK, f.clock.Now().Add(time.Hour))
+	resp = f.do(t, raw{method: http.MethodGet, path: "/sinaver/doc?" + vq.Encode() + "&" + q.Encode(), sign: "anon"})
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
+	require.Equal(t, "old secret", string(resp.body))
 }

@@ -56,8 +56,10 @@ type Resource struct {
 	EscapedKey string
 	// Extra lists sub-resources outside the SCS list that the server
 	// serves and therefore signs (osslite extension: S3 operations such
-	// as ?tagging and ?delete). Present ones are signed like the bare SCS
-	// sub-resources, sorted, after them. The vendor SDKs never send any.
+	// as ?tagging and ?delete, and versionId). Present ones are signed
+	// after the bare SCS sub-resources, sorted by name: bare when their
+	// value is empty, else as name=value (the raw value). The vendor SDKs
+	// never send any.
 	Extra []string
 }
 
@@ -110,6 +112,9 @@ func canonicalVariants(res Resource, q url.Values) []string {
 	slices.Sort(extra)
 	for _, n := range slices.Compact(extra) {
 		if q.Has(n) && !IsSubresource(n) {
+			if v := q.Get(n); v != "" {
+				n += "=" + v // a value changes the operation too (versionId)
+			}
 			bare = append(bare, n)
 		}
 	}

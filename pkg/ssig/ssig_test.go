@@ -191,6 +191,10 @@ func TestExtraSubresources(t *testing.T) {
 	res := Resource{Bucket: "b", EscapedKey: "k", Extra: []string{"tagging", "delete"}}
 	assert.Equal(t, "/b/k?acl&tagging", CanonicalResource(res, q))
 	assert.Equal(t, "/b/k?acl", CanonicalResource(Resource{Bucket: "b", EscapedKey: "k"}, q))
+	// An extra one with a value is signed with it.
+	q, _ = url.ParseQuery("versionId=v1&acl")
+	res = Resource{Bucket: "b", EscapedKey: "k", Extra: []string{"versionId"}}
+	assert.Equal(t, "/b/k?acl&versionId=v1", CanonicalResource(res, q))
 }
 
 func TestParse(t *testing.T) {
