@@ -141,7 +141,7 @@ func CanonicalizedResourceV2(res Resource, query url.Values, exclude ...string) 
 // StringToSignV2 builds the v2 string to sign of r for res: VERB,
 // Content-MD5, Content-Type and date, each followed by "\n"; the x-oss-*
 // headers and the additional headers present in r (lower-cased, sorted,
-// "name:value\n" with the first value); the additional header names joined
+// "name:value\n" with their values joined by ","); the additional header names joined
 // with ";" and "\n"; and CanonicalizedResourceV2, which for a signed URL
 // (presigned) leaves out x-oss-signature. date is the Date header for
 // header signing, the x-oss-expires value for URL signing.
@@ -162,7 +162,10 @@ func StringToSignV2(r *http.Request, res Resource, date string, additionalHeader
 			continue
 		}
 		if strings.HasPrefix(lk, "x-oss-") || containsString(additionalHeaders, lk) {
-			signed[lk] = vs[0]
+			// Every value, joined with "," (the SDK sends one, and signs
+			// it): a value added to a signed header is not signed, and
+			// the server reads them all (user metadata joins them).
+			signed[lk] = strings.Join(vs, ",")
 		}
 	}
 	// A server's request keeps Host out of its header map; the SDK signs
