@@ -33,6 +33,12 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 	})
 	switch {
 	case err == nil:
+		if res.PlusIsPlus {
+			// The signature read a raw '+' as a plus sign: so does
+			// everything after it (a signed "a+b" must not act as "a b").
+			r.URL.RawQuery = sigv4.QueryAsSigned(r, res)
+			rc.q = r.URL.Query()
+		}
 		if sess, ok := s.express.get(res.AccessKeyID); ok {
 			who, err := s.sessionPrincipal(rc, res, sess)
 			if err != nil {

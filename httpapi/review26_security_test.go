@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/pkg/sigv4"
 	"github.com/osslite/osslite/pkg/ssig"
 )
 
@@ -98,4 +99,34 @@ func TestReview26SinaSignsVersionID(t *testing.T) {
 	resp = f.do(t, raw{method: http.MethodGet, path: "/sinaver/doc?" + vq.Encode() + "&" + q.Encode(), sign: "anon"})
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
 	require.Equal(t, "old secret", string(resp.body))
+}
+
+// SEC26-4: SigV4 verification tries a raw '+' of the query both as a
+// space and as a plus sign, while the handler read it as a space: a
+// presigned URL for prefix "a+b/" (sent prefix=a%2Bb%2F) resent with a
+// raw '+' still verified, as a plus, and listed prefix "a b/". The
+// request is now read as the signature read it.
+func TestReview26PresignedPlusIsReadAsSigned(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	c := f.client()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("plus")})
+	require.NoError(t, err)
+	for _, k := range []string{"a+b/shared", "a b/secret"} {
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("plus"), Key: aws.String(k), Body: strings.NewReader(k)})
+		require.NoError(t, err)
+	}
+	hr, err := http.NewRequest(http.MethodGet, f.srv.URL+"/plus?list-type=2&prefix=a%2Bb%2F", nil)
+	require.NoError(t, err)
+	_, err = sigv4.Presign(hr, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), time.Hour)
+	require.NoError(t, err)
+	resp := f.do(t, raw{method: http.MethodGet, path: hr.URL.RequestURI(), sign: "anon"})
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
+	require.Contains(t, string(resp.body), "<Key>a+b/shared</Key>")
+
+	tampered := strings.Replace(hr.URL.RequestURI(), "prefix=a%2Bb", "prefix=a+b", 1)
+	resp = f.do(t, raw{method: http.MethodGet, path: tampered, sign: "anon"})
+	require.NotContains(t, string(resp.body), "secret")
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
+	require.Contains(t, string(resp.body), "<Key>a+b/shared</Key>")
 }

@@ -126,6 +126,21 @@ type Result struct {
 	// is a valid value; it has not read the body.
 	PayloadHash   string
 	SecurityToken string
+	// PlusIsPlus is set when the signature matched only with a raw '+'
+	// of the query taken as a plus sign, not as a space (auth.md §1.4):
+	// the query must then be read so too, or a signed "a+b" (sent
+	// a%2Bb, and resent a+b) would act as "a b". See QueryAsSigned.
+	PlusIsPlus bool
+}
+
+// QueryAsSigned returns the raw query of r as the verified signature
+// read it: with a raw '+' escaped as %2B when res.PlusIsPlus, so that
+// url.ParseQuery decodes it as a plus sign, else unchanged.
+func QueryAsSigned(r *http.Request, res *Result) string {
+	if res == nil || !res.PlusIsPlus {
+		return r.URL.RawQuery
+	}
+	return strings.ReplaceAll(r.URL.RawQuery, "+", "%2B")
 }
 
 // Verify authenticates r at time now (auth.md §2, §4.1, §6). It does not
@@ -296,10 +311,11 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 		return nil, &Error{Kind: ErrInvalidAccessKeyID, AccessKeyID: a.Credential.AccessKeyID}
 	}
 	key := opts.Keys.get(sec, a.Credential.Scope)
-	if err := matchV4(r, key, ts, a.Credential, a.SignedHeaders, payload, a.Signature, false); err != nil {
+	plus, err := matchV4(r, key, ts, a.Credential, a.SignedHeaders, payload, a.Signature, false)
+	if err != nil {
 		return nil, err
 	}
-	return &Result{
+	return &Result{PlusIsPlus: plus,
 		Method: MethodV4Header, AccessKeyID: a.Credential.AccessKeyID, Time: t.UTC(),
 		Scope: a.Credential.Scope, Timestamp: ts, Signature: a.Signature, SigningKey: key.key,
 		PayloadHash: payload, SecurityToken: header(r.Header, "X-Amz-Security-Token"),
@@ -331,10 +347,11 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 		return nil, &Error{Kind: ErrInvalidAccessKeyID, AccessKeyID: p.Credential.AccessKeyID}
 	}
 	key := opts.Keys.get(sec, p.Credential.Scope)
-	if err := matchV4(r, key, p.Timestamp, p.Credential, p.SignedHeaders, p.PayloadHash, p.Signature, true); err != nil {
+	plus, err := matchV4(r, key, p.Timestamp, p.Credential, p.SignedHeaders, p.PayloadHash, p.Signature, true)
+	if err != nil {
 		return nil, err
 	}
-	return &Result{
+	return &Result{PlusIsPlus: plus,
 		Method: MethodV4Query, AccessKeyID: p.Credential.AccessKeyID, Time: p.Time,
 		Scope: p.Credential.Scope, Timestamp: p.Timestamp, Signature: p.Signature, SigningKey: key.key,
 		PayloadHash: p.PayloadHash, SecurityToken: p.SecurityToken,
@@ -384,10 +401,11 @@ func signatureMatches(sig []byte, provided string) bool {
 var matchBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // matchV4 tries the canonical-request candidates and returns nil on the
-// first match or a *MismatchError describing the primary candidate. It
+// first match or a *MismatchError describing the primary candidate; plus
+// reports that the match read a raw '+' of the query as a plus sign. It
 // builds each candidate in a pooled buffer: the strings exist only for the
 // error.
-func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed []string, payload, provided string, presigned bool) error {
+func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed []string, payload, provided string, presigned bool) (plus bool, err error) {
 	uris := []string{CanonicalURI(r.URL)}
 	if raw := rawPath(r); raw != "" {
 		uris = appendUnique(uris, raw)
@@ -405,7 +423,7 @@ func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed [
 	}()
 	var first *MismatchError
 	for _, uri := range uris {
-		for _, q := range queries {
+		for qi, q := range queries {
 			// One buffer: canonical request, string to sign, signature.
 			b := appendCanonicalRequest((*bp)[:0], r, uri, q, signed, payload)
 			nc := len(b)
@@ -414,14 +432,14 @@ func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed [
 			b = key.appendSignature(b, b[nc:ns])
 			*bp = b[:0]
 			if signatureMatches(b[ns:], provided) {
-				return nil
+				return qi > 0, nil
 			}
 			if first == nil {
 				first = &MismatchError{AccessKeyID: c.AccessKeyID, SignatureProvided: provided, StringToSign: string(b[nc:ns]), CanonicalRequest: string(b[:nc])}
 			}
 		}
 	}
-	return first
+	return false, first
 }
 
 // header is h.Get(key) for a key in canonical form: a map lookup, without
