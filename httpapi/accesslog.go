@@ -235,9 +235,15 @@ func logQuoted(v string) string {
 
 const logTime = "[02/Jan/2006:15:04:05 -0700]"
 
-// requestLine is "METHOD URI PROTO".
+// requestLine is "METHOD URI PROTO", the URI's signatures and session
+// tokens redacted (redactQuery): whoever reads the log bucket could
+// otherwise replay a presigned URL as its signer until it expires.
 func requestLine(r *http.Request) string {
-	return r.Method + " " + r.URL.RequestURI() + " " + r.Proto
+	uri := r.URL.RequestURI()
+	if p, q, ok := strings.Cut(uri, "?"); ok {
+		uri = p + "?" + redactQuery(q)
+	}
+	return r.Method + " " + uri + " " + r.Proto
 }
 
 // objectSize is the size of the object a request read or wrote.

@@ -5,6 +5,7 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/sigv4"
 	"github.com/osslite/osslite/pkg/ssig"
 )
@@ -129,4 +131,56 @@ func TestReview26PresignedPlusIsReadAsSigned(t *testing.T) {
 	require.NotContains(t, string(resp.body), "secret")
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
 	require.Contains(t, string(resp.body), "<Key>a+b/shared</Key>")
+}
+
+// SEC26-5: the server access log wrote each request line as received,
+// with a presigned URL's X-Amz-Signature and X-Amz-Security-Token: whoever
+// may read the log bucket (TargetGrants, the bucket's own readers) could
+// replay the URL, as its signer, until it expired. The log now redacts
+// them, as the debug log does.
+func TestReview26AccessLogRedactsSignatures(t *testing.T) {
+	f := newEngineFixture(t, "", engine.Options{AccessLogInterval: time.Minute})
+	c := f.client()
+	ctx := context.Background()
+	for _, b := range []string{"lsrc", "llogs"} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketLogging(ctx, &s3.PutBucketLoggingInput{Bucket: aws.String("lsrc"), BucketLoggingStatus: &types.BucketLoggingStatus{
+		LoggingEnabled: &types.LoggingEnabled{TargetBucket: aws.String("llogs"), TargetPrefix: aws.String("a/")}}})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lsrc"), Key: aws.String("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	hr, err := http.NewRequest(http.MethodGet, f.srv.URL+"/lsrc/k?response-content-type=text%2Fplain", nil)
+	require.NoError(t, err)
+	signed, err := sigv4.Presign(hr, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), time.Hour)
+	require.NoError(t, err)
+	resp := f.do(t, raw{method: http.MethodGet, path: hr.URL.RequestURI(), sign: "anon"})
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
+	v2 := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: "/lsrc/k"}, Header: http.Header{}}
+	sigv4.PresignV2(v2, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "", f.clock.Now().Add(time.Hour))
+	resp = f.do(t, raw{method: http.MethodGet, path: v2.URL.RequestURI(), sign: "anon"})
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
+
+	f.clock.Advance(2 * time.Minute)
+	_, err = f.eng.RunPending(ctx)
+	require.NoError(t, err)
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("llogs")})
+	require.NoError(t, err)
+	require.NotEmpty(t, list.Contents)
+	var all strings.Builder
+	for _, o := range list.Contents {
+		obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("llogs"), Key: o.Key})
+		require.NoError(t, err)
+		b, err := io.ReadAll(obj.Body)
+		obj.Body.Close()
+		require.NoError(t, err)
+		all.Write(b)
+	}
+	logs := all.String()
+	require.Contains(t, logs, "X-Amz-Signature=REDACTED")
+	require.Contains(t, logs, "Signature=REDACTED")
+	require.Contains(t, logs, "response-content-type=text%2Fplain")
+	require.NotContains(t, logs, signed.Authorization.Signature)
+	require.NotContains(t, logs, url.QueryEscape(v2.URL.Query().Get("Signature")))
 }
