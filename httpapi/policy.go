@@ -651,10 +651,13 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 		switch {
 		case rc.who.anonymous:
 			return nil, false
+		case rc.route.auth == authForm:
+			// Whatever else the request carries: a form's credentials
+			// are its fields (an Authorization header beside them is
+			// not verified, and must not make it REST-HEADER).
+			return one("POST")
 		case headerValue(rc.r.Header, "Authorization") != "":
 			return one("REST-HEADER")
-		case rc.r.Method == http.MethodPost && rc.route.auth == authForm:
-			return one("POST")
 		}
 		return one("REST-QUERY-STRING")
 	case "requestobjecttagkeys":

@@ -184,3 +184,30 @@ func TestReview26AccessLogRedactsSignatures(t *testing.T) {
 	require.NotContains(t, logs, signed.Authorization.Signature)
 	require.NotContains(t, logs, url.QueryEscape(v2.URL.Query().Get("Signature")))
 }
+
+// SEC26-6: s3:authType judged a form upload by its Authorization header
+// before its route, so a Deny on "POST" uploads let through a form
+// posted with any Authorization header beside its fields (a header the
+// form route never verifies).
+func TestReview26FormAuthTypeIsPost(t *testing.T) {
+	f, c := newPostFixture(t)
+	ctx := context.Background()
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("forms"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::forms/*",
+		 "Condition":{"StringEquals":{"s3:authType":"POST"}}}]}`)})
+	require.NoError(t, err)
+	now := f.clock.Now()
+	conds := append(v4Conds(now), map[string]string{"bucket": "forms"}, []any{"starts-with", "$key", ""})
+	fields := append([]field{{"key", "form"}}, v4Form(now, policyDoc(t, now.Add(time.Hour), conds...))...)
+	for _, h := range []http.Header{nil, hdr("Authorization", "AWS4-HMAC-SHA256 Credential=x/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00")} {
+		body, ct := multipartForm{fields: fields, filename: "f.txt", content: "x"}.encode(t)
+		hh := hdr("Content-Type", ct)
+		for k, v := range h {
+			hh[k] = v
+		}
+		resp := f.do(t, raw{method: http.MethodPost, path: "/forms", sign: "anon", body: body, header: hh})
+		require.Equal(t, http.StatusForbidden, resp.StatusCode, string(resp.body))
+	}
+	_, err = f.eng.HeadObject(ctx, "forms", "form")
+	require.Error(t, err)
+}
