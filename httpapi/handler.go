@@ -110,6 +110,9 @@ type request struct {
 	q     url.Values
 	who   principal
 	auth  *sigv4.Result // nil for anonymous and unverified permissive requests
+	// formSignature is a signed S3 POST form's signature version
+	// (s3:signatureversion: "AWS4-HMAC-SHA256" or "AWS"), "" otherwise.
+	formSignature string
 	// vhost is true for virtual-host addressing.
 	vhost bool
 	// body is the decoded, verified request body; size is its length or -1.

@@ -640,6 +640,9 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 		}
 		return nil, false
 	case "signatureversion":
+		if rc.formSignature != "" {
+			return one(rc.formSignature)
+		}
 		if rc.auth == nil {
 			return nil, false
 		}

@@ -256,6 +256,12 @@ func (s *server) postObject(rc *request) error {
 		return err
 	}
 	rc.who = who
+	if signed && rc.d == s3 {
+		rc.formSignature = "AWS" // SigV2's name in s3:signatureversion
+		if f.has("x-amz-signature") {
+			rc.formSignature = sigv4.Algorithm
+		}
+	}
 	if err := s.admitAnonymous(rc); err != nil {
 		return err
 	}

@@ -211,3 +211,25 @@ func TestReview26FormAuthTypeIsPost(t *testing.T) {
 	_, err = f.eng.HeadObject(ctx, "forms", "form")
 	require.Error(t, err)
 }
+
+// SEC26-7: s3:signatureversion had no value for a form upload, so the
+// usual policy refusing SigV2 (a Deny when it is "AWS") let SigV2 forms
+// through.
+func TestReview26FormSignatureVersion(t *testing.T) {
+	f, c := newPostFixture(t)
+	ctx := context.Background()
+	_, err := c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("forms"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::forms/*",
+		 "Condition":{"StringEquals":{"s3:signatureversion":"AWS"}}}]}`)})
+	require.NoError(t, err)
+	now := f.clock.Now()
+	policy := policyDoc(t, now.Add(time.Hour), map[string]string{"bucket": "forms"}, []any{"starts-with", "$key", ""})
+	v2 := []field{{"key", "v2"}, {"AWSAccessKeyId", testAK}, {"policy", policy}, {"signature", sigv4.SignatureV2(testSK, policy)}}
+	resp := f.post(t, "/forms", "", multipartForm{fields: v2, filename: "f.txt", content: "x"})
+	require.Equal(t, http.StatusForbidden, resp.StatusCode, string(resp.body))
+
+	conds := append(v4Conds(now), map[string]string{"bucket": "forms"}, []any{"starts-with", "$key", ""})
+	v4 := append([]field{{"key", "v4"}}, v4Form(now, policyDoc(t, now.Add(time.Hour), conds...))...)
+	resp = f.post(t, "/forms", "", multipartForm{fields: v4, filename: "f.txt", content: "x"})
+	require.Equal(t, http.StatusNoContent, resp.StatusCode, string(resp.body))
+}
