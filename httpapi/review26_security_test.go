@@ -161,23 +161,27 @@ func TestReview26AccessLogRedactsSignatures(t *testing.T) {
 	sigv4.PresignV2(v2, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "", f.clock.Now().Add(time.Hour))
 	resp = f.do(t, raw{method: http.MethodGet, path: v2.URL.RequestURI(), sign: "anon"})
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
-
-	f.clock.Advance(2 * time.Minute)
-	_, err = f.eng.RunPending(ctx)
-	require.NoError(t, err)
-	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("llogs")})
-	require.NoError(t, err)
-	require.NotEmpty(t, list.Contents)
-	var all strings.Builder
-	for _, o := range list.Contents {
-		obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("llogs"), Key: o.Key})
+	// A request's log line is recorded after its answer: flush until
+	// both reads are in.
+	var logs string
+	require.Eventually(t, func() bool {
+		f.clock.Advance(2 * time.Minute)
+		_, err := f.eng.RunPending(ctx)
 		require.NoError(t, err)
-		b, err := io.ReadAll(obj.Body)
-		obj.Body.Close()
+		list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("llogs")})
 		require.NoError(t, err)
-		all.Write(b)
-	}
-	logs := all.String()
+		var all strings.Builder
+		for _, o := range list.Contents {
+			obj, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("llogs"), Key: o.Key})
+			require.NoError(t, err)
+			b, err := io.ReadAll(obj.Body)
+			obj.Body.Close()
+			require.NoError(t, err)
+			all.Write(b)
+		}
+		logs = all.String()
+		return strings.Count(logs, "REST.GET.OBJECT") == 2
+	}, 10*time.Second, 10*time.Millisecond)
 	require.Contains(t, logs, "X-Amz-Signature=REDACTED")
 	require.Contains(t, logs, "Signature=REDACTED")
 	require.Contains(t, logs, "response-content-type=text%2Fplain")
