@@ -315,10 +315,10 @@ func verifyV4Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	if err != nil {
 		return nil, err
 	}
-	return &Result{PlusIsPlus: plus,
+	return &Result{
 		Method: MethodV4Header, AccessKeyID: a.Credential.AccessKeyID, Time: t.UTC(),
 		Scope: a.Credential.Scope, Timestamp: ts, Signature: a.Signature, SigningKey: key.key,
-		PayloadHash: payload, SecurityToken: header(r.Header, "X-Amz-Security-Token"),
+		PayloadHash: payload, SecurityToken: header(r.Header, "X-Amz-Security-Token"), PlusIsPlus: plus,
 	}, nil
 }
 
@@ -351,10 +351,10 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	if err != nil {
 		return nil, err
 	}
-	return &Result{PlusIsPlus: plus,
+	return &Result{
 		Method: MethodV4Query, AccessKeyID: p.Credential.AccessKeyID, Time: p.Time,
 		Scope: p.Credential.Scope, Timestamp: p.Timestamp, Signature: p.Signature, SigningKey: key.key,
-		PayloadHash: p.PayloadHash, SecurityToken: p.SecurityToken,
+		PayloadHash: p.PayloadHash, SecurityToken: p.SecurityToken, PlusIsPlus: plus,
 	}, nil
 }
 
