@@ -397,6 +397,12 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	// banner could find the server not ready.)
 	ready.Store(true)
 	printBanner(out, logger, o, build, url, caPath)
+	if o.secretKey == defaultSecretKey && !loopback(ln.Addr()) {
+		// The default secret is printed in the banner and the docs: on
+		// an address others reach, anyone may sign as the owner of
+		// every bucket.
+		logger.Warn("the default secret key is in use on a non-loopback address: anyone who can reach it has full access; set -secret-key (or OSSLITE_SECRET_KEY)", "addr", ln.Addr().String())
+	}
 
 	errc := make(chan error, 1)
 	go func() {
@@ -425,6 +431,13 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// loopback reports whether a listener's address is a loopback one (an
+// unspecified address, 0.0.0.0 or ::, listens on every interface).
+func loopback(a net.Addr) bool {
+	t, ok := a.(*net.TCPAddr)
+	return ok && t.IP.IsLoopback()
 }
 
 // vhostDomains are the base domains httpapi serves virtual hosts on.

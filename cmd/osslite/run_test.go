@@ -272,3 +272,22 @@ func TestLifecycleDayFlag(t *testing.T) {
 		return err != nil
 	}, 10*time.Second, 20*time.Millisecond)
 }
+
+// TestReview26DefaultSecretWarnsOffLoopback: the default secret key is
+// printed in the banner and the docs, so a server listening beyond
+// loopback with it grants anyone full access: it says so in a warning.
+// On loopback, or with a secret of the operator's, it does not.
+func TestReview26DefaultSecretWarnsOffLoopback(t *testing.T) {
+	const warning = "the default secret key is in use on a non-loopback address"
+	_, out, stop := start(t, "-addr", "0.0.0.0:0")
+	require.NoError(t, stop())
+	require.Contains(t, out.String(), warning)
+
+	_, out, stop = start(t, "-addr", "0.0.0.0:0", "-secret-key", "operator-chosen")
+	require.NoError(t, stop())
+	require.NotContains(t, out.String(), warning)
+
+	_, out, stop = start(t)
+	require.NoError(t, stop())
+	require.NotContains(t, out.String(), warning)
+}
