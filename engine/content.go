@@ -329,9 +329,7 @@ func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum
 		}
 		info.User = maps.Clone(opts.User)
 		info.Headers = maps.Clone(opts.Headers)
-		if info.ContentType == "" {
-			info.ContentType = DefaultContentType
-		}
+		info.fillContentType()
 		if c.ChecksumAlgorithm != "" {
 			info.Checksums = map[checksum.Algorithm][]byte{c.ChecksumAlgorithm: c.Checksum}
 			info.ChecksumType = "FULL_OBJECT"

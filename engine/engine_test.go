@@ -640,3 +640,41 @@ func TestBucketConfigValueCache(t *testing.T) {
 	_, err = e.BucketConfigValue(ctx, "cfg", bucketconfig.KindVersioning)
 	require.ErrorIs(t, err, ErrNoSuchConfig, "a new bucket of the same name has no configuration")
 }
+
+// TestKeepEmptyContentType: a write asking to keep an empty content type
+// stores it empty (put, copy with replaced metadata, multipart upload);
+// the flag itself is not stored, and writes without it get the default.
+func TestKeepEmptyContentType(t *testing.T) {
+	e := openTest(t, nil)
+	ctx := context.Background()
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	keep := Metadata{KeepEmptyContentType: true}
+	info, err := e.PutObject(ctx, "bkt", "put", strings.NewReader("x"), 1, PutOptions{Metadata: keep})
+	require.NoError(t, err)
+	require.Equal(t, "", info.ContentType)
+	require.False(t, info.KeepEmptyContentType)
+	info, err = e.HeadObject(ctx, "bkt", "put")
+	require.NoError(t, err)
+	require.Equal(t, "", info.ContentType)
+
+	info, err = e.CopyObject(ctx, "bkt", "put", "bkt", "copy", CopyOptions{MetadataDirective: MetadataReplace, Metadata: keep})
+	require.NoError(t, err)
+	require.Equal(t, "", info.ContentType)
+	info, err = e.CopyObject(ctx, "bkt", "put", "bkt", "copy2", CopyOptions{MetadataDirective: MetadataReplace})
+	require.NoError(t, err)
+	require.Equal(t, DefaultContentType, info.ContentType)
+
+	id, err := e.CreateMultipartUpload(ctx, "bkt", "mpu", PutOptions{Metadata: keep})
+	require.NoError(t, err)
+	part, err := e.UploadPart(ctx, "bkt", "mpu", id, 1, strings.NewReader("x"), 1, PartOptions{})
+	require.NoError(t, err)
+	_, err = e.CompleteMultipartUpload(ctx, "bkt", "mpu", id, []CompletePart{{PartNumber: 1, ETag: part.ETag}}, CompleteOptions{})
+	require.NoError(t, err)
+	info, err = e.HeadObject(ctx, "bkt", "mpu")
+	require.NoError(t, err)
+	require.Equal(t, "", info.ContentType)
+
+	info, err = e.PutObject(ctx, "bkt", "default", strings.NewReader("x"), 1, PutOptions{})
+	require.NoError(t, err)
+	require.Equal(t, DefaultContentType, info.ContentType)
+}

@@ -103,9 +103,7 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 	rec.info.User = maps.Clone(opts.User)
 	rec.info.Headers = maps.Clone(opts.Headers)
 	rec.wholeMD5 = opts.WholeMD5
-	if rec.info.ContentType == "" {
-		rec.info.ContentType = DefaultContentType
-	}
+	rec.info.fillContentType()
 	if opts.Checksum != nil {
 		alg, err := checksum.ParseAlgorithm(string(opts.Checksum.Algorithm))
 		if err != nil {

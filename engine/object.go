@@ -22,6 +22,15 @@ import (
 // fill Metadata.ContentType themselves.
 const DefaultContentType = "application/octet-stream"
 
+// fillContentType gives a write's metadata DefaultContentType when it
+// names none and does not ask to keep it empty.
+func (m *Metadata) fillContentType() {
+	if m.ContentType == "" && !m.KeepEmptyContentType {
+		m.ContentType = DefaultContentType
+	}
+	m.KeepEmptyContentType = false
+}
+
 // PutOptions are the inputs of PutObject. The zero value stores a private
 // STANDARD object with DefaultContentType and no verification beyond MD5.
 type PutOptions struct {
@@ -200,9 +209,7 @@ func (b *body) newInfo(bucket, key string, opts *PutOptions, ck *ChecksumInput, 
 	}
 	info.User = maps.Clone(opts.User)
 	info.Headers = maps.Clone(opts.Headers)
-	if info.ContentType == "" {
-		info.ContentType = DefaultContentType
-	}
+	info.fillContentType()
 	if b.sum != nil {
 		info.Checksums = map[checksum.Algorithm][]byte{ck.Algorithm: b.sum}
 		info.ChecksumType = "FULL_OBJECT"
@@ -687,9 +694,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			dst.info.Metadata = opts.Metadata
 			dst.info.User = maps.Clone(opts.Metadata.User)
 			dst.info.Headers = maps.Clone(opts.Metadata.Headers)
-			if dst.info.ContentType == "" {
-				dst.info.ContentType = DefaultContentType
-			}
+			dst.info.fillContentType()
 		} else {
 			dst.info.WebsiteRedirect = opts.WebsiteRedirect
 		}
@@ -792,9 +797,7 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 			rec.info.Metadata = *u.Metadata
 			rec.info.User = maps.Clone(u.Metadata.User)
 			rec.info.Headers = maps.Clone(u.Metadata.Headers)
-			if rec.info.ContentType == "" {
-				rec.info.ContentType = DefaultContentType
-			}
+			rec.info.fillContentType()
 			rec.info.LastModified = e.now()
 		}
 		if u.StorageClass != nil {

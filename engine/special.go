@@ -91,9 +91,7 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 			rec = objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Metadata: opts.Metadata, StorageClass: opts.StorageClass,
 				ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Type: ObjectAppendable}}
 			rec.info.User = maps.Clone(opts.User)
-			if rec.info.ContentType == "" {
-				rec.info.ContentType = DefaultContentType
-			}
+			rec.info.fillContentType()
 		}
 		rec.info.Bucket, rec.info.Key = bucket, key
 		// The ETag of an appendable object chains the MD5s of its appends
@@ -176,9 +174,7 @@ func (e *Engine) PutSymlink(ctx context.Context, bucket, key, target string, opt
 	rec := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL,
 		Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Type: ObjectSymlink, SymlinkTarget: target, ETag: hex.EncodeToString(sum[:])}, inline: []byte{}}
 	rec.info.User = maps.Clone(opts.User)
-	if rec.info.ContentType == "" {
-		rec.info.ContentType = DefaultContentType
-	}
+	rec.info.fillContentType()
 	err := e.applyCtx(ctx, func(m *mutation) error {
 		if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err

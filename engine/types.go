@@ -8,7 +8,7 @@ import (
 
 // Metadata is the stored system and user metadata of an object.
 type Metadata struct {
-	ContentType        string // DefaultContentType when empty on a write
+	ContentType        string // DefaultContentType when empty on a write, unless KeepEmptyContentType
 	ContentEncoding    string
 	ContentDisposition string
 	ContentLanguage    string
@@ -22,6 +22,11 @@ type Metadata struct {
 	// sent, names lower-cased by the caller (Sina's x-sina-info,
 	// x-sina-info-int, x-sina-expire).
 	Headers map[string]string
+	// KeepEmptyContentType has a write store an empty ContentType as it
+	// is instead of DefaultContentType: S3 keeps a Content-Type header
+	// sent with no value and answers it empty. Only writes read it; it is
+	// not stored, and such an object reads back with ContentType "".
+	KeepEmptyContentType bool
 }
 
 // Tag is one object or bucket tag.

@@ -64,6 +64,7 @@ var s3 = &dialect{
 
 	behave: behaviour{
 		directoryBuckets:            true,
+		keepsEmptyContentType:       true,
 		requireContentLength:        true,
 		websiteRedirect:             true,
 		writeConditionsStarOnly:     true,

@@ -719,3 +719,68 @@ func TestPreflightShape(t *testing.T) {
 	r = f.do(t, raw{method: "OPTIONS", path: "/preshape/k", sign: "anon", header: hdr("Origin", "https://app.test", "Access-Control-Request-Method", "GET")})
 	require.Equal(t, 403, r.StatusCode, "%s", r.body)
 }
+
+// TestEmptyContentType: a Content-Type header sent with no value is kept
+// empty, and GET and HEAD answer it empty (not S3's binary/octet-stream
+// default, nor a type net/http sniffs from the body), as S3 does: the Go
+// CDK's DisableContentTypeDetection writes send it so, and its recording
+// against S3 reads back "". A write without the header still gets the
+// default, and the OSS dialect keeps its default either way.
+func TestEmptyContentType(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "emptytype")
+	c, ctx, b := f.client(), context.Background(), aws.String("emptytype")
+	const html = "<!DOCTYPE html><html><body>sniffable</body></html>"
+	typeOf := func(key string) (head, get string) {
+		t.Helper()
+		h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String(key)})
+		require.NoError(t, err)
+		require.NotNil(t, h.ContentType, "HEAD %s sent no Content-Type", key)
+		g, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: aws.String(key)})
+		require.NoError(t, err)
+		require.NoError(t, g.Body.Close())
+		require.NotNil(t, g.ContentType, "GET %s sent no Content-Type", key)
+		return *h.ContentType, *g.ContentType
+	}
+
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("put"), Body: strings.NewReader(html), ContentType: aws.String("")})
+	require.NoError(t, err)
+	head, get := typeOf("put")
+	require.Equal(t, "", head)
+	require.Equal(t, "", get)
+
+	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("mpu"), ContentType: aws.String("")})
+	require.NoError(t, err)
+	up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: aws.String("mpu"), UploadId: cr.UploadId, PartNumber: aws.Int32(1),
+		Body: strings.NewReader(html)})
+	require.NoError(t, err)
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("mpu"), UploadId: cr.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: up.ETag}}}})
+	require.NoError(t, err)
+	head, get = typeOf("mpu")
+	require.Equal(t, "", head)
+	require.Equal(t, "", get)
+
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("typed"), Body: strings.NewReader(html), ContentType: aws.String("text/html")})
+	require.NoError(t, err)
+	_, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: aws.String("copy"), CopySource: aws.String("emptytype/typed"),
+		MetadataDirective: types.MetadataDirectiveReplace, ContentType: aws.String("")})
+	require.NoError(t, err)
+	head, get = typeOf("copy")
+	require.Equal(t, "", head)
+	require.Equal(t, "", get)
+
+	// (The SDK sends application/octet-stream when given no type.)
+	resp := f.do(t, raw{method: http.MethodPut, path: "/emptytype/untyped", body: []byte(html)})
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
+	head, get = typeOf("untyped")
+	require.Equal(t, "binary/octet-stream", head)
+	require.Equal(t, "binary/octet-stream", get)
+
+	// The OSS dialect stores its own default for an empty header.
+	resp = f.do(t, raw{method: http.MethodPut, path: "/emptytype/oss", sign: "oss-v1", header: http.Header{"Content-Type": {""}}, body: []byte(html)})
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
+	resp = f.do(t, raw{method: http.MethodHead, path: "/emptytype/oss", sign: "oss-v1"})
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, []string{"application/octet-stream"}, resp.Header["Content-Type"])
+}

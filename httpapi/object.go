@@ -21,20 +21,28 @@ import (
 )
 
 // metadata reads the system and user metadata headers of a write. A
-// write naming no Content-Type stores the dialect's default.
+// write naming no Content-Type stores the dialect's default; one sending
+// the header with no value stores it empty where the dialect keeps it
+// so (S3 answers such an object with an empty Content-Type).
 func (rc *request) metadata() (engine.Metadata, error) {
 	h := rc.r.Header
 	ct := headerValue(h, "Content-Type")
+	keepEmpty := false
 	if ct == "" {
-		ct = rc.d.defaultContentType
+		_, sent := h["Content-Type"]
+		keepEmpty = sent && rc.d.behave.keepsEmptyContentType
+		if !keepEmpty {
+			ct = rc.d.defaultContentType
+		}
 	}
 	m := engine.Metadata{
-		ContentType:        ct,
-		CacheControl:       headerValue(h, "Cache-Control"),
-		ContentDisposition: headerValue(h, "Content-Disposition"),
-		ContentLanguage:    headerValue(h, "Content-Language"),
-		Expires:            headerValue(h, "Expires"),
-		WebsiteRedirect:    rc.header("website-redirect-location"),
+		ContentType:          ct,
+		KeepEmptyContentType: keepEmpty,
+		CacheControl:         headerValue(h, "Cache-Control"),
+		ContentDisposition:   headerValue(h, "Content-Disposition"),
+		ContentLanguage:      headerValue(h, "Content-Language"),
+		Expires:              headerValue(h, "Expires"),
+		WebsiteRedirect:      rc.header("website-redirect-location"),
 	}
 	// aws-chunked is a transfer detail, not stored (operations.md A.9);
 	// any other value is kept as sent ("deflate, gzip" reads back so).
