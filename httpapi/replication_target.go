@@ -71,7 +71,8 @@ func (t *S3ReplicationTarget) PutObject(ctx context.Context, bucket string, info
 			h.Set(k, v)
 		}
 	}
-	set("Content-Type", info.ContentType)
+	// An empty type is sent empty, which S3 keeps (else the default).
+	h["Content-Type"] = []string{info.ContentType}
 	set("Cache-Control", info.CacheControl)
 	set("Content-Disposition", info.ContentDisposition)
 	set("Content-Encoding", info.ContentEncoding)

@@ -204,6 +204,38 @@ func TestReplicationRemoteServer(t *testing.T) {
 	require.Error(t, err)
 }
 
+// TestReplicationRemoteEmptyContentType: a version stored with an empty
+// Content-Type reaches the remote with it empty, not given the remote's
+// default: S3 replication copies the object's metadata.
+func TestReplicationRemoteEmptyContentType(t *testing.T) {
+	ctx := context.Background()
+	remote := fake.New(t)
+	rc := replicationClient(remote)
+	enableVersioning(t, rc, "backup")
+	target := &httpapi.S3ReplicationTarget{Endpoint: remote.URL, AccessKeyID: remote.AccessKey,
+		SecretAccessKey: remote.SecretKey, Clock: remote.Clock(), Client: remote.HTTPClient()}
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1,
+		Replication: engine.ReplicationOptions{Targets: map[string]engine.ReplicationTarget{"arn:aws:s3:::backup": target}}}))
+	c := replicationClient(srv)
+	enableVersioning(t, c, "src")
+	_, err := c.PutBucketReplication(ctx, replicationInput("src", "backup"))
+	require.NoError(t, err)
+	for key, ct := range map[string]string{"docs/empty": "", "docs/typed": "text/plain"} {
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("src"), Key: aws.String(key),
+			Body: strings.NewReader("<html>x</html>"), ContentType: aws.String(ct)})
+		require.NoError(t, err)
+	}
+	st, err := srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2, st.Replication.Replicated)
+	for key, want := range map[string]string{"docs/empty": "", "docs/typed": "text/plain"} {
+		out, err := rc.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("backup"), Key: aws.String(key)})
+		require.NoError(t, err)
+		require.NotNil(t, out.ContentType, key)
+		assert.Equal(t, want, *out.ContentType, key)
+	}
+}
+
 // S3 ExistingObjectReplication Enabled replicates the objects already
 // in the bucket that the rule selects, as OSS historical replication does.
 func TestReplicationExistingObjectsSDK(t *testing.T) {
