@@ -453,6 +453,8 @@ func (rc *request) formHeader(f *postForm, rules *postRules) http.Header {
 		switch {
 		case formCredentials[l]:
 			continue
+		case l == "content-type" && v == "":
+			continue // no type: a write's empty header is kept empty, a form's empty field is not (S3)
 		case formHeaders[l]:
 		case rules.aliases[l] != "":
 			l = rules.aliases[l]

@@ -448,4 +448,15 @@ func TestPostObjectDefaultContentType(t *testing.T) {
 	require.Equal(t, http.StatusNoContent, resp.StatusCode, string(resp.body))
 	_, out := getBody(t, c, "forms", "typeless")
 	require.Equal(t, "binary/octet-stream", aws.ToString(out.ContentType))
+
+	// An empty Content-Type field is no type either (versitygw's
+	// PostObject_default_content_type, checked against S3), unlike a PUT's
+	// empty Content-Type header, which S3 keeps empty.
+	policy = policyDoc(t, now.Add(time.Hour), append(v4Conds(now), map[string]string{"bucket": "forms"},
+		[]any{"starts-with", "$key", ""}, []any{"starts-with", "$Content-Type", ""})...)
+	fields = append([]field{{"key", "emptytype"}, {"Content-Type", ""}}, v4Form(now, policy)...)
+	resp = f.post(t, "/forms", "", multipartForm{fields: fields, filename: "a.bin", content: "x"})
+	require.Equal(t, http.StatusNoContent, resp.StatusCode, string(resp.body))
+	_, out = getBody(t, c, "forms", "emptytype")
+	require.Equal(t, "binary/octet-stream", aws.ToString(out.ContentType))
 }
