@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -335,11 +336,13 @@ func (d *dialect) localize(e *Error) *Error {
 	}
 	msg := e.Message
 	if msg == row.message || msg == "" {
-		target := codes[code]
-		tcol := d.errors.column(&target)
-		msg = target.message
-		if tcol.message != "" {
-			msg = tcol.message
+		// The default message is the renamed code's own row's, in this
+		// dialect's words; a name no row has (OSS's NoSuchLifecycle,
+		// NoSuchReplicationConfiguration) keeps the message its column
+		// gives, else the row's.
+		msg = cmp.Or(col.message, row.message)
+		if target, ok := codes[code]; ok && code != e.Code {
+			msg = cmp.Or(d.errors.column(&target).message, target.message)
 		}
 	}
 	if code == e.Code && msg == e.Message && (col.status == 0 || col.status == e.Status) {
