@@ -1,7 +1,11 @@
 package httpapi_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
+
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 )
 
 // Found by running Aliyun's ossutil 1.7.19 against cmd/osslite
@@ -27,4 +31,22 @@ func TestOSSRenamedErrorsKeepTheirMessage(t *testing.T) {
 	if e.message != "The replication configuration does not exist." {
 		t.Errorf("NoSuchReplicationConfiguration message %q", e.message)
 	}
+}
+
+// OSS's restore priority (JobParameters/Tier) is Expedited, Standard or
+// Bulk; any other value is refused (EC 0016-00000703). ossutil's suite
+// restores a Cold Archive object with <Tier>xxx</Tier> and expects the
+// error; osslite ignored the element and restored.
+func TestOSSRestoreRefusesUnknownTier(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	b := v1Bucket(t, c, "restore-tier")
+	ok(t, b.PutObject("cold", strings.NewReader("abc"), oss1.ObjectStorageClass(oss1.StorageColdArchive)))
+
+	body := `<RestoreRequest><Days>2</Days><JobParameters><Tier>%s</Tier></JobParameters></RestoreRequest>`
+	e := wantOSS(t, b.RestoreObjectXML("cold", fmt.Sprintf(body, "xxx")), 400, "InvalidArgument", "0016-00000703")
+	if !strings.Contains(e.message, "xxx") {
+		t.Errorf("message %q does not name the tier", e.message)
+	}
+	ok(t, b.RestoreObjectXML("cold", fmt.Sprintf(body, "Bulk")))
 }

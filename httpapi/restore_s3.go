@@ -36,8 +36,9 @@ type s3RestoreRequest struct {
 // representable time (S3 documents no upper bound).
 const maxS3RestoreDays = 100_000
 
-// restoreTiers are the retrieval tiers of GlacierJobParameters. Every
-// tier takes engine.Options.RestoreDelay here.
+// restoreTiers are the retrieval tiers of GlacierJobParameters and the
+// restore priorities of OSS's JobParameters. Every tier takes
+// engine.Options.RestoreDelay here.
 var restoreTiers = setOf("Standard", "Bulk", "Expedited")
 
 // restoreObjectS3 is S3's RestoreObject: POST /key?restore[&versionId=].

@@ -151,8 +151,11 @@ func (s *server) getSymlink(rc *request) error {
 
 // restoreRequest is the optional RestoreObject body.
 type restoreRequest struct {
-	XMLName xml.Name
-	Days    int `xml:"Days"`
+	XMLName       xml.Name
+	Days          int `xml:"Days"`
+	JobParameters *struct {
+		Tier string `xml:"Tier"`
+	} `xml:"JobParameters"`
 }
 
 // MaxRestoreDays is the longest restore window RestoreObject accepts.
@@ -173,6 +176,13 @@ func (s *server) restoreObject(rc *request) error {
 		}
 		if req.Days != 0 {
 			days = req.Days
+		}
+		// OSS's restore priorities (EC 0016-00000703 names any other
+		// Tier); every one takes the engine's restore delay.
+		if p := req.JobParameters; p != nil && !restoreTiers[p.Tier] {
+			e := errorf("InvalidArgument", "The restore tier %q is not valid: Expedited, Standard or Bulk.", p.Tier).with("ArgumentName", "Tier").with("ArgumentValue", p.Tier)
+			e.ec = "0016-00000703"
+			return e
 		}
 	}
 	if days < 1 || days > MaxRestoreDays {
