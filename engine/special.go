@@ -207,9 +207,10 @@ func (e *Engine) GetSymlinkVersion(ctx context.Context, bucket, key, versionID s
 }
 
 // resolve reads bucket/key for a read: it follows a symlink once (the
-// target supplies size, ETag, checksums and body; the link the rest; the
-// later of the two modification times wins) and fills in the restore
-// status of archived objects.
+// target supplies size, ETag, checksums and body; the link the rest,
+// its version ID too, since that is the version the request named or
+// got; the later of the two modification times wins) and fills in the
+// restore status of archived objects.
 func (e *Engine) resolve(r pebble.Reader, bucket, key string, body bool) (objectRecord, error) {
 	return e.resolveVersion(r, bucket, key, "", body)
 }
@@ -236,6 +237,7 @@ func (e *Engine) resolveVersion(r pebble.Reader, bucket, key, versionID string, 
 		rec.info.Bucket, rec.info.Key = bucket, key
 		rec.info.Metadata, rec.info.ACL, rec.info.Tags, rec.info.Owner = link.Metadata, link.ACL, link.Tags, link.Owner
 		rec.info.Type, rec.info.SymlinkTarget = ObjectSymlink, link.SymlinkTarget
+		rec.info.VersionID = link.VersionID
 		if link.LastModified.After(rec.info.LastModified) {
 			rec.info.LastModified = link.LastModified
 		}

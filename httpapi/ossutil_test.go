@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -49,4 +51,44 @@ func TestOSSRestoreRefusesUnknownTier(t *testing.T) {
 		t.Errorf("message %q does not name the tier", e.message)
 	}
 	ok(t, b.RestoreObjectXML("cold", fmt.Sprintf(body, "Bulk")))
+}
+
+// A read through a symlink answers the link's version ID: that is the
+// version the request named (or got as the latest), and the one a client
+// passes back to GetSymlink or GetObject with versionId. ossutil's suite
+// (TestSymlinkVersioning) stats a link and reads that version back with
+// read-symlink; osslite answered the target's version ID, which names no
+// version of the link (404 NoSuchVersion).
+func TestOSSReadThroughSymlinkAnswersTheLinksVersion(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	b := v1Bucket(t, c, "symlink-versions")
+	ok(t, c.SetBucketVersioning("symlink-versions", oss1.VersioningConfig{Status: "Enabled"}))
+	ok(t, b.PutObject("target", strings.NewReader("target body")))
+	var put http.Header
+	ok(t, b.PutSymlink("link", "target", oss1.GetResponseHeader(&put)))
+	linkVersion := put.Get("X-Oss-Version-Id")
+	if linkVersion == "" {
+		t.Fatal("PutSymlink answered no version ID")
+	}
+
+	head, err := b.GetObjectDetailedMeta("link")
+	ok(t, err)
+	if got := head.Get("X-Oss-Version-Id"); got != linkVersion {
+		t.Fatalf("HEAD through the link answered version %q, the link's is %q", got, linkVersion)
+	}
+	meta, err := b.GetSymlink("link", oss1.VersionId(head.Get("X-Oss-Version-Id")))
+	ok(t, err)
+	if got := meta.Get("X-Oss-Symlink-Target"); got != "target" {
+		t.Errorf("GetSymlink of that version: target %q", got)
+	}
+	var got http.Header
+	body, err := b.GetObject("link", oss1.VersionId(linkVersion), oss1.GetResponseHeader(&got))
+	ok(t, err)
+	data, err := io.ReadAll(body)
+	body.Close()
+	ok(t, err)
+	if string(data) != "target body" || got.Get("X-Oss-Version-Id") != linkVersion {
+		t.Errorf("GET link?versionId: body %q, version %q", data, got.Get("X-Oss-Version-Id"))
+	}
 }
