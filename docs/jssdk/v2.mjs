@@ -806,7 +806,7 @@ t("13.7 SigV2: wrong secret -> SignatureDoesNotMatch; unknown key -> InvalidAcce
   await expectErr(P(mk({ signatureVersion: "v2", secretAccessKey: "wrong" }).listObjects({ Bucket: BS2 })), { code: "SignatureDoesNotMatch", status: 403 });
   await expectErr(P(mk({ signatureVersion: "v2", accessKeyId: "nokey" }).listObjects({ Bucket: BS2 })), { code: "InvalidAccessKeyId", status: 403 });
 });
-t("13.8 SigV2: sub-resources (versioning, acl, cors, lifecycle, policy, object lock config get)", async () => {
+t("13.8 SigV2: sub-resources (versioning, acl, cors, lifecycle, policy, tagging, notification; attributes refused)", async () => {
   await P(c2.putBucketVersioning({ Bucket: BS2, VersioningConfiguration: { Status: "Enabled" } }));
   eq((await P(c2.getBucketVersioning({ Bucket: BS2 }))).Status, "Enabled", "versioning");
   const v = await P(c2.putObject({ Bucket: BS2, Key: "ver", Body: "1" }));
@@ -819,7 +819,13 @@ t("13.8 SigV2: sub-resources (versioning, acl, cors, lifecycle, policy, object l
   await P(c2.putBucketPolicy({ Bucket: BS2, Policy: POLICY.replaceAll(B2, BS2) })); await P(c2.getBucketPolicy({ Bucket: BS2 })); await P(c2.deleteBucketPolicy({ Bucket: BS2 }));
   await P(c2.putBucketTagging({ Bucket: BS2, Tagging: { TagSet: [{ Key: "a", Value: "b" }] } })); await P(c2.getBucketTagging({ Bucket: BS2 }));
   await P(c2.getBucketNotificationConfiguration({ Bucket: BS2 }));
-  await P(c2.getObjectAttributes({ Bucket: BS2, Key: "ver", ObjectAttributes: ["ETag"] }));
+  eq((await P(c.getObjectAttributes({ Bucket: BS2, Key: "ver", ObjectAttributes: ["ETag"] }))).ETag !== undefined, true, "GetObjectAttributes over SigV4");
+  try { await P(c2.getObjectAttributes({ Bucket: BS2, Key: "ver", ObjectAttributes: ["ETag"] })); }
+  catch (e) {
+    // aws-sdk v2's SigV2 signer (like S3's documented list) leaves ?attributes out of the canonical resource
+    if (e.statusCode === 403 && e.code === "AccessDenied" && /sub-resource attributes is not covered/.test(e.message)) return { rec: REC.LOG[REC.LOG.length - 1], diff: "GetObjectAttributes over SigV2 is refused (403 AccessDenied): SigV2 does not sign ?attributes (S3's list, aws-sdk v2, botocore and minio-go leave it out), and osslite refuses a SigV2 request naming a sub-resource its signature does not cover (README, signing rules), so that a signature cannot be moved between operations: served, this request's signature would also be a valid GetObject of the same key. Use SigV4 (the default) for GetObjectAttributes" };
+    throw e;
+  }
 });
 t("13.9 SigV2: sub-resources the v2 S3 signer leaves out of the canonical resource (object-lock, retention, legal-hold, encryption, select)", async () => {
   const lb = `v2sig2l-${RID}`;
