@@ -356,7 +356,7 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 			for i := range lc.Rules {
 				r := &lc.Rules[i]
 				if r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker && r.Matches(facts) {
-					switch err := e.removeVersionByLifecycle(ctx, bucket, vs[0]); {
+					switch err := e.removeVersionByLifecycle(ctx, bucket, vs[0], false); {
 					case err == nil:
 						st.MarkersRemoved++
 					case !isKeyError(err):
@@ -378,7 +378,7 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 				if ne == nil || !r.Matches(facts) || i-1 < ne.NewerNoncurrent || now.Before(bucketconfig.DueAt(since, ne.Days, day)) {
 					continue
 				}
-				switch err := e.removeVersionByLifecycle(ctx, bucket, v); {
+				switch err := e.removeVersionByLifecycle(ctx, bucket, v, true); {
 				case err == nil:
 					st.NoncurrentExpired++
 					expired = true
@@ -453,17 +453,60 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 }
 
 // removeVersionByLifecycle deletes one version (or marker) by its ID;
-// a retention policy or lock refuses it (reported as a key error).
-func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v ObjectInfo) error {
-	_, err := e.DeleteObjectVersion(ctx, bucket, v.Key, DeleteOptions{VersionID: versionOrNull(v.VersionID)})
-	return err
+// a retention policy or lock refuses it (reported as a key error). With
+// noncurrent (noncurrent version expiration) the version must still be
+// the one the pass listed and still noncurrent, checked in the delete's
+// own step: a client that deletes the latest version by its ID meanwhile
+// makes the listed one current again, and S3 applies
+// NoncurrentVersionExpiration to noncurrent versions only, so it stays
+// (ErrPreconditionFailed).
+func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v ObjectInfo, noncurrent bool) error {
+	if err := e.check(ctx); err != nil {
+		return err
+	}
+	return e.applyCtx(ctx, func(m *mutation) error {
+		if noncurrent {
+			if err := e.checkNoncurrent(bucket, v); err != nil {
+				return err
+			}
+		}
+		_, err := e.removeVersion(m, bucket, v.Key, versionOrNull(v.VersionID), deleteCond{}, false)
+		return err
+	})
+}
+
+// checkNoncurrent fails with ErrPreconditionFailed unless version v of
+// bucket (as a listing read it) is still there, unchanged (the null
+// version can be replaced under the same ID), and not the key's latest
+// version. The caller holds e.mu.
+func (e *Engine) checkNoncurrent(bucket string, v ObjectInfo) error {
+	loc, ok, err := e.findVersion(e.db, bucket, v.Key, versionOrNull(v.VersionID), false)
+	if err != nil {
+		return err
+	}
+	if !ok || loc.rec.info.ETag != v.ETag || !loc.rec.info.LastModified.Equal(v.LastModified) || loc.rec.info.DeleteMarker != v.DeleteMarker {
+		return fmt.Errorf("%w: %s/%s version %s changed", ErrPreconditionFailed, bucket, v.Key, versionOrNull(v.VersionID))
+	}
+	latest, err := e.isLatest(bucket, v.Key, &loc)
+	if err != nil {
+		return err
+	}
+	if latest {
+		return fmt.Errorf("%w: %s/%s version %s is the latest again", ErrPreconditionFailed, bucket, v.Key, versionOrNull(v.VersionID))
+	}
+	return nil
 }
 
 // transitionVersion moves one noncurrent version to another storage
 // class in place, keeping its body and modification time (which dates
-// the version before it).
+// the version before it). A version that changed or became the latest
+// since the pass listed it is left alone (ErrPreconditionFailed), as in
+// removeVersionByLifecycle.
 func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectInfo, class string) error {
 	return e.rewriteVersion(ctx, bucket, v, func(rec *objectRecord) error {
+		if err := e.checkNoncurrent(bucket, v); err != nil {
+			return err
+		}
 		rec.info.StorageClass, rec.info.AccessTier, rec.info.TransitionTime = class, "", e.now()
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
 		return nil

@@ -638,17 +638,9 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid string, c deleteCon
 	if err := m.b.Delete(loc.key, nil); err != nil {
 		return res, err
 	}
-	latest := loc.current
-	if !latest {
-		if _, has, err := get(e.db, objectKey(bucket, key)); err != nil {
-			return res, err
-		} else if !has {
-			_, first, found, err := e.firstVersion(e.db, bucket, key, nil)
-			if err != nil {
-				return res, err
-			}
-			latest = found && bytes.Equal(first, loc.key)
-		}
+	latest, err := e.isLatest(bucket, key, &loc)
+	if err != nil {
+		return res, err
 	}
 	if !latest {
 		return res, nil
@@ -662,6 +654,24 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid string, c deleteCon
 		return res, err
 	}
 	return res, m.b.Set(objectKey(bucket, key), next.encode(), nil)
+}
+
+// isLatest reports whether loc, a version of bucket/key found in the
+// store, is the key's latest version: the current object, or the newest
+// version when that is a delete marker (no current object). The caller
+// holds e.mu.
+func (e *Engine) isLatest(bucket, key string, loc *located) (bool, error) {
+	if loc.current {
+		return true, nil
+	}
+	if _, has, err := get(e.db, objectKey(bucket, key)); err != nil || has {
+		return false, err
+	}
+	_, first, found, err := e.firstVersion(e.db, bucket, key, nil)
+	if err != nil {
+		return false, err
+	}
+	return found && bytes.Equal(first, loc.key), nil
 }
 
 // deleteVersioned is DeleteObject in a versioned bucket.
