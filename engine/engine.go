@@ -80,8 +80,9 @@ type Engine struct {
 	// clients in place (Object.WriteTo); views guards that memory.
 	inPlace bool
 	views   viewGuard
-	// dbMu is held (read) by reads of open Objects' snapshots and
-	// (write) by Close around closing pebble.
+	// dbMu is held (read) by reads of open Objects' snapshots and by
+	// mutations (applyCtx) until their batch is durable, and (write) by
+	// Close around closing pebble.
 	dbMu sync.RWMutex
 }
 
@@ -291,7 +292,10 @@ func (e *Engine) loadNextBlob() error {
 	return it.Error()
 }
 
-// Close flushes and closes the store. Readers must be closed first.
+// Close flushes and closes the store. Readers must be closed first. A
+// write committing when Close is called is waited for (it is durable
+// when Close returns); one that had not reached its commit fails with
+// ErrClosed.
 func (e *Engine) Close() error {
 	if !e.closed.Load() {
 		if err := e.flushAnalytics(context.Background()); err != nil {
@@ -705,6 +709,15 @@ func WithBucketGuard(ctx context.Context, bucket string, id uint64) context.Cont
 // applyCtx is apply under ctx's bucket guard, if any.
 func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error {
 	g, guarded := ctx.Value(bucketGuardKey{}).(bucketGuard)
+	// A write that began before Close (a body being ingested) commits
+	// before Close closes pebble, or fails with ErrClosed after: pebble
+	// panics on a closed store. Close waits for dbMu until the batch is
+	// synced.
+	e.dbMu.RLock()
+	defer e.dbMu.RUnlock()
+	if e.closed.Load() {
+		return ErrClosed
+	}
 	e.mu.Lock()
 	m := e.newMutation()
 	defer m.b.Close() // after the sync: pebble writes the batch until then

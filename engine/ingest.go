@@ -6,6 +6,7 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/crc64"
@@ -271,7 +272,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		if inPlace && stream != nil {
 			r, err := stream.Reserve(len(buf))
 			if err != nil {
-				return nil, fmt.Errorf("engine: writing blob: %w", err)
+				return nil, blobLogError("writing blob", err)
 			}
 			if res = r; r == nil {
 				inPlace = false // a file system that lends no memory
@@ -377,7 +378,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 				<-mdDone // the chunk buffer is reused by the next read
 			}
 			if err != nil {
-				return nil, fmt.Errorf("engine: writing blob: %w", err)
+				return nil, blobLogError("writing blob", err)
 			}
 			b.blob.locs = append(b.blob.locs, loc)
 			b.blob.size += int64(n)
@@ -426,11 +427,11 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	}
 	if stream != nil {
 		if err := stream.Sync(); err != nil {
-			return nil, fmt.Errorf("engine: syncing blob log: %w", err)
+			return nil, blobLogError("syncing blob log", err)
 		}
 	} else if b.blob != nil {
 		if err := e.log.Sync(); err != nil {
-			return nil, fmt.Errorf("engine: syncing blob log: %w", err)
+			return nil, blobLogError("syncing blob log", err)
 		}
 	}
 	ok = true
@@ -497,4 +498,14 @@ func incompressible(ct string) bool {
 		}
 	}
 	return false
+}
+
+// blobLogError wraps a failed blob-log write or sync (what it was
+// doing); the log closed by a concurrent Engine.Close is ErrClosed, as
+// every call after Close is.
+func blobLogError(what string, err error) error {
+	if errors.Is(err, wal.ErrClosed) {
+		return fmt.Errorf("%w: %s: %w", ErrClosed, what, err)
+	}
+	return fmt.Errorf("engine: %s: %w", what, err)
 }
