@@ -300,9 +300,14 @@ func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
 // transitionObject moves an object to another storage class in place,
 // keeping its body, ETag and modification time (the lifecycle day count
 // goes on from creation); an archived class must be restored before it
-// can be read again.
+// can be read again. An object read since the pass listed it (a rule by
+// last access decided on the older read) is left for the next pass
+// (ErrPreconditionFailed).
 func (e *Engine) transitionObject(ctx context.Context, info ObjectInfo, class string) error {
 	return e.updateIfSame(ctx, info, func(m *mutation, rec *objectRecord) error {
+		if rec.info.LastAccess.After(info.LastAccess) {
+			return fmt.Errorf("%w: %s/%s read since", ErrPreconditionFailed, info.Bucket, info.Key)
+		}
 		rec.info.StorageClass, rec.info.AccessTier, rec.info.TransitionTime = class, "", e.now()
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
 		return m.b.Set(objectKey(info.Bucket, info.Key), rec.encode(), nil)

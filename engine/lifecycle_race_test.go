@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -152,4 +153,49 @@ func TestNoncurrentExpirationRacingUndo(t *testing.T) {
 			assert.NoError(t, err, "%s: the noncurrent rule expired the current version", latest[i].Key)
 		}
 	}
+}
+
+// Moves decided by last access (Intelligent-Tiering's archive tiers, a
+// lifecycle transition with AccessTime) act on what a pass listed: a read
+// recorded between the listing and the move puts the move off, as it
+// would have before the listing, instead of archiving the object just
+// read and writing the listed (older) access time back over the read.
+func TestAccessMovesSkipObjectsReadSinceListing(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock, opts.CompactInterval = clk, -1
+	e := openTest(t, opts)
+	day := e.opts.LifecycleDay
+	body := bytes.Repeat([]byte("t"), bucketconfig.MinTieringSize)
+
+	// Intelligent-Tiering.
+	require.NoError(t, e.CreateBucket(ctx, "itb", BucketOptions{}))
+	_, err := e.PutObject(ctx, "itb", "k", bytes.NewReader(body), int64(len(body)), PutOptions{StorageClass: IntelligentTieringClass})
+	require.NoError(t, err)
+	require.NoError(t, e.SetBucketConfig(ctx, "itb", &bucketconfig.IntelligentTiering{Configurations: []bucketconfig.TieringConfiguration{
+		{ID: "all", Enabled: true, Tierings: []bucketconfig.Tiering{{AccessTier: bucketconfig.ArchiveAccess, Days: 90}}}}}))
+	clk.Advance(100 * day)
+	l, err := e.ListObjectVersions(ctx, "itb", VersionListOptions{})
+	require.NoError(t, err)
+	require.Len(t, l.Versions, 1)
+	require.NoError(t, e.TouchObject(ctx, "itb", "k", ""))
+	read := clk.Now()
+	require.ErrorIs(t, e.setAccessTier(ctx, "itb", l.Versions[0], bucketconfig.ArchiveAccess), ErrPreconditionFailed)
+	info := mustHead(t, e, "itb", "k")
+	assert.Empty(t, info.AccessTier, "read just now: not archived")
+	assert.Equal(t, read, info.LastAccess, "the recorded read stays")
+
+	// A lifecycle transition by last access.
+	require.NoError(t, e.CreateBucket(ctx, "acc", BucketOptions{}))
+	_, err = e.PutObject(ctx, "acc", "k", bytes.NewReader(body), int64(len(body)), PutOptions{})
+	require.NoError(t, err)
+	require.NoError(t, e.SetBucketConfig(ctx, "acc", &bucketconfig.AccessMonitor{Since: clk.Now()}))
+	clk.Advance(5 * day)
+	listed := mustHead(t, e, "acc", "k")
+	require.NoError(t, e.TouchObject(ctx, "acc", "k", ""))
+	require.ErrorIs(t, e.transitionObject(ctx, listed, "Archive"), ErrPreconditionFailed)
+	info = mustHead(t, e, "acc", "k")
+	assert.Empty(t, info.StorageClass, "read just now: not archived")
+	assert.Equal(t, clk.Now(), info.LastAccess)
 }

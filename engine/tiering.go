@@ -104,11 +104,16 @@ func (e *Engine) applyTieringUnder(ctx context.Context, bucket, prefix string, i
 }
 
 // setAccessTier moves version v of bucket to tier, if it is still the
-// version v describes (else ErrPreconditionFailed).
+// version v describes and was not read since (else
+// ErrPreconditionFailed): a read recorded after the pass listed v
+// (TouchObject) puts the move off, as a read before it would have.
 func (e *Engine) setAccessTier(ctx context.Context, bucket string, v ObjectInfo, tier string) error {
 	return e.rewriteVersion(ctx, bucket, v, func(rec *objectRecord) error {
 		if rec.info.ETag != v.ETag || !rec.info.LastModified.Equal(v.LastModified) || rec.info.StorageClass != IntelligentTieringClass {
 			return fmt.Errorf("%w: %s/%s changed", ErrPreconditionFailed, bucket, v.Key)
+		}
+		if rec.info.LastAccess.After(v.LastAccess) {
+			return fmt.Errorf("%w: %s/%s read since", ErrPreconditionFailed, bucket, v.Key)
 		}
 		// A completed restore is an access (restoreStatus); it is kept as
 		// one when the record drops the restore.
