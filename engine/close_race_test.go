@@ -99,13 +99,14 @@ func TestCloseDuringIngest(t *testing.T) {
 	e, err := Open("", testOptions())
 	require.NoError(t, err)
 	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
-	r := &gateReader{data: bytes.Repeat([]byte("y"), 64<<10), reading: make(chan struct{}), release: make(chan struct{})}
+	reading := make(chan struct{})
+	r := &gateReader{data: bytes.Repeat([]byte("y"), 64<<10), reading: reading, release: make(chan struct{})}
 	putErr := make(chan error, 1)
 	go func() {
 		_, err := e.PutObject(ctx, "bkt", "k", r, int64(len(r.data)), PutOptions{})
 		putErr <- err
 	}()
-	<-r.reading // past the first chunk
+	<-reading // past the first chunk
 	require.NoError(t, e.Close())
 	close(r.release)
 	require.ErrorIs(t, <-putErr, ErrClosed)
