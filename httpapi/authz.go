@@ -168,7 +168,33 @@ func (s *server) authorizeAccess(rc *request) error {
 	if initiatorOps[in.op] {
 		in.uploadID = rc.q.Get("uploadId")
 	}
-	return s.check(in)
+	if err := s.check(in); err != nil {
+		return err
+	}
+	if in.loaded && in.key != "" && in.perm == permObjectRead {
+		rc.objectAuthz = in
+	}
+	return nil
+}
+
+// recheckObject decides rc's read again for info, the object the handler
+// opened, when authorize decided on another: the key was overwritten (or
+// created) between the two reads. S3's ACLs are strongly consistent with
+// the object they belong to, so a read returns only an object whose own
+// ACL (or tags, for a policy) grants it; without this, a GET racing the
+// owner's overwrite of a public-read object with a private one could
+// return the private bytes.
+func (s *server) recheckObject(rc *request, info engine.ObjectInfo) error {
+	in := rc.objectAuthz
+	if in == nil {
+		return nil
+	}
+	if o := in.object; o != nil && o.VersionID == info.VersionID && o.ETag == info.ETag && o.LastModified.Equal(info.LastModified) {
+		return nil
+	}
+	again := *in
+	again.object = &info
+	return s.check(&again)
 }
 
 // initiatorOps are the operations on a multipart upload that S3 grants by

@@ -133,6 +133,10 @@ type request struct {
 	qosAdmitted bool
 	// bucket is the bucket record, once authorize (or bucketOf) has read it.
 	bucket *engine.BucketInfo
+	// objectAuthz is authorize's decision when it read the object (an
+	// object permission decided by its ACL or tags); readObject decides
+	// it again for the object it opens when that is another one.
+	objectAuthz *access
 	// errCode and ec are the error the response carries (for the log).
 	errCode, ec string
 	// subresource names the sub-resources of a request no route serves.

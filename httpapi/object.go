@@ -605,6 +605,9 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	defer obj.Close()
 	info := obj.Info
+	if err := s.recheckObject(rc, info); err != nil {
+		return err
+	}
 	if info.Type == engine.ObjectSymlink && !s.cfg.Permissive {
 		// The body is the target's: whoever reads it through the link
 		// may read the target (a policy or an access point scoped to a
