@@ -577,6 +577,9 @@ func (s *server) readObject(rc *request, body bool) error {
 		if herr != nil {
 			return herr
 		}
+		if herr := s.recheckObject(rc, info); herr != nil {
+			return herr
+		}
 		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
 			return herr
 		}
@@ -587,6 +590,9 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	var ce *engine.ConditionError
 	if errors.As(err, &ce) {
+		if rerr := s.recheckObject(rc, ce.Info); rerr != nil {
+			return rerr // the object judged is not the one authorized
+		}
 		if errors.Is(err, engine.ErrNotModified) {
 			h := rc.w.Header()
 			h.Set("ETag", rc.d.etag(ce.Info.ETag))
