@@ -316,6 +316,8 @@ func partInfo(n int, r objectRecord, alg checksum.Algorithm) PartInfo {
 
 // PartCopyOptions are the inputs of UploadPartCopy.
 type PartCopyOptions struct {
+	// SourcePin is CopyOptions.SourcePin.
+	SourcePin *SourcePin
 	// Range selects bytes of the source; nil copies it all.
 	Range *ByteRange
 	// Source conditions (x-amz-copy-source-if-*): a failure is
@@ -370,6 +372,9 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		return PartInfo{}, err
 	}
 	defer src.Close()
+	if err := opts.SourcePin.check(&src.Info); err != nil {
+		return PartInfo{}, err // before a byte is read; the commit checks src is current
+	}
 	if src.Info.Type == ObjectSymlink {
 		return PartInfo{}, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, srcBucket, srcKey)
 	}

@@ -483,6 +483,10 @@ const (
 
 // CopyOptions are the inputs of CopyObject.
 type CopyOptions struct {
+	// SourcePin, when set, copies the source only while it is still the
+	// object the caller authorized the copy against (checked in the
+	// copy's own step); otherwise ErrCopySourceChanged, nothing changed.
+	SourcePin         *SourcePin
 	MetadataDirective MetadataDirective
 	// CopyAnnotations copies the source version's S3 object annotations
 	// to the copy once it is written (objannotation.go).
@@ -660,6 +664,9 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		if err != nil {
 			return err
 		}
+		if err := opts.SourcePin.check(&src.info); err != nil {
+			return err
+		}
 		copied = src.info
 		copied.Bucket, copied.Key = srcBucket, srcKey
 		if computed != nil && (src.info.ETag != computed.etag || !src.info.LastModified.Equal(computed.lastModified)) {
@@ -827,4 +834,28 @@ func sameStorageClass(a, b string) bool {
 		return strings.ToUpper(c)
 	}
 	return norm(a) == norm(b)
+}
+
+// SourcePin names the copy source a caller authorized a copy against
+// (its permission may hang on the object: its ACL, its tags): the copy
+// goes ahead only while the source is still that object. The zero value
+// means the caller found no source (a source that appeared since is a
+// change).
+type SourcePin struct {
+	Found        bool
+	VersionID    string
+	ETag         string
+	LastModified time.Time
+}
+
+// check fails with ErrCopySourceChanged unless info, the source the copy
+// reads, is the pinned object. A nil pin pins nothing.
+func (p *SourcePin) check(info *ObjectInfo) error {
+	if p == nil {
+		return nil
+	}
+	if !p.Found || p.VersionID != info.VersionID || p.ETag != info.ETag || !p.LastModified.Equal(info.LastModified) {
+		return fmt.Errorf("%w: %s/%s", ErrCopySourceChanged, info.Bucket, info.Key)
+	}
+	return nil
 }

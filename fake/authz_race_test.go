@@ -92,3 +92,75 @@ func md5hex(s string) string {
 	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// TestAnonymousCopyRacingPrivateOverwrite: the same race for a copy
+// source (CopyObject and UploadPartCopy into a bucket anyone may write):
+// a copy made is always of the public object. Before, the engine copied
+// whatever the key held at its commit, whose ACL nobody had checked.
+func TestAnonymousCopyRacingPrivateOverwrite(t *testing.T) {
+	srv := fake.New(t)
+	eng := srv.Engine()
+	ctx := context.Background()
+	require.NoError(t, eng.CreateBucket(ctx, "acl-race", engine.BucketOptions{Owner: srv.Owner()}))
+	require.NoError(t, eng.CreateBucket(ctx, "drop-box", engine.BucketOptions{Owner: srv.Owner(), ACL: engine.ACL{Canned: "public-read-write"}}))
+	put := func(body, canned string) {
+		_, err := eng.PutObject(ctx, "acl-race", "k", bytes.NewReader([]byte(body)), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: srv.Owner()})
+		require.NoError(t, err)
+	}
+	put("PUBLIC", "public-read")
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			put("SECRET", "private")
+			put("PUBLIC", "public-read")
+		}
+	}()
+	n := 600
+	if testing.Short() {
+		n = 200
+	}
+	client := srv.HTTPClient()
+	copied := 0
+	uploadID, err := eng.CreateMultipartUpload(ctx, "drop-box", "mp", engine.PutOptions{})
+	require.NoError(t, err)
+	for i := range n {
+		part := i%2 == 1
+		target := srv.URL + "/drop-box/c"
+		if part {
+			target = srv.URL + "/drop-box/mp?partNumber=1&uploadId=" + uploadID
+		}
+		req, err := http.NewRequest(http.MethodPut, target, nil)
+		require.NoError(t, err)
+		req.Header.Set("X-Amz-Copy-Source", "/acl-race/k")
+		resp, err := client.Do(req) // unsigned
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		switch resp.StatusCode {
+		case http.StatusOK:
+			copied++
+			if part {
+				ps, err := eng.ListParts(ctx, "drop-box", "mp", uploadID, engine.ListPartsOptions{})
+				require.NoError(t, err)
+				require.Equal(t, md5hex("PUBLIC"), ps.Parts[0].ETag, "part copy %d: an anonymous copy took the private object", i)
+				continue
+			}
+			obj, err := eng.GetObject(ctx, "drop-box", "c", engine.GetOptions{})
+			require.NoError(t, err)
+			b, err := io.ReadAll(obj)
+			obj.Close()
+			require.NoError(t, err)
+			require.Equal(t, "PUBLIC", string(b), "copy %d: an anonymous copy took the private object", i)
+		case http.StatusForbidden, http.StatusConflict:
+		default:
+			t.Fatalf("copy: status %d", resp.StatusCode)
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	assert.Positive(t, copied)
+}

@@ -215,14 +215,32 @@ var initiatorOps = map[string]bool{"ListParts": true, "AbortMultipartUpload": tr
 // copy whose source bucket is requester-pays needs x-amz-request-payer,
 // and OSS's hot-link protection and HTTPS settings guard every read.
 func (s *server) canRead(rc *request, bucket, key, versionID string) error {
-	err := s.canAct(rc, bucket, key, versionID, "GetObject", permObjectRead, "X-Amz-Source-Expected-Bucket-Owner")
+	_, err := s.canReadPinned(rc, bucket, key, versionID)
+	return err
+}
+
+// canReadPinned is canRead also returning, when the decision hung on the
+// object (its ACL or tags were read) or found no bucket, the object it
+// was made for: a copy pins its source to it (engine.SourcePin), so that
+// a source overwritten or created after the decision is decided again
+// rather than copied. Nil when the decision did not read the object
+// (the bucket owner without a policy).
+func (s *server) canReadPinned(rc *request, bucket, key, versionID string) (*engine.SourcePin, error) {
+	in, err := s.canActAccess(rc, bucket, key, versionID, "GetObject", permObjectRead, "X-Amz-Source-Expected-Bucket-Owner")
 	if isNotFound(err) {
-		return nil
+		return &engine.SourcePin{}, nil // nothing there: anything that appears is decided again
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.otherBucketGates(rc, bucket)
+	var pin *engine.SourcePin
+	if in != nil && in.loaded {
+		pin = &engine.SourcePin{}
+		if o := in.object; o != nil {
+			pin = &engine.SourcePin{Found: true, VersionID: o.VersionID, ETag: o.ETag, LastModified: o.LastModified}
+		}
+	}
+	return pin, s.otherBucketGates(rc, bucket)
 }
 
 // canWrite decides whether rc's principal may write bucket/key (where
@@ -265,28 +283,35 @@ func (s *server) otherBucketGates(rc *request, bucket string) error {
 // the request's own; ownerHeader, when set, names the header that may
 // state the bucket's expected owner.
 func (s *server) canAct(rc *request, bucket, key, versionID, op string, p perm, ownerHeader string) error {
+	_, err := s.canActAccess(rc, bucket, key, versionID, op, p, ownerHeader)
+	return err
+}
+
+// canActAccess is canAct also returning the access it decided (nil when
+// it decided without one).
+func (s *server) canActAccess(rc *request, bucket, key, versionID, op string, p perm, ownerHeader string) (*access, error) {
 	b, err := s.eng.Bucket(rc.ctx, bucket)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if ownerHeader != "" {
 		if err := checkOwnerHeader(rc, ownerHeader, b.Owner); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if ap := rc.accessPointOf(b); ap != nil && ap == rc.ap {
 		// Through an access point, its policy decides this object too
 		// (a copy source's was decided when its alias was resolved).
 		if err := s.accessPointAllows(rc, ap, b, op, key, versionID); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
-		return nil
+		return nil, nil
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: op, perm: p,
 		bucket: b, key: key, versionID: versionID, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
-	return s.check(in)
+	return in, s.check(in)
 }
 
 // load reads what decisions about in may need besides the bucket record:

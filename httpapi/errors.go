@@ -384,6 +384,7 @@ var sentinels = []struct {
 	{engine.ErrBucketHasVersions, "BucketNotEmpty", "The bucket you tried to delete is not empty. You must delete all versions in the bucket."},
 	{engine.ErrBucketNotEmpty, "BucketNotEmpty", ""},
 	{engine.ErrBucketChanged, "OperationAborted", "The bucket was deleted and created again while the request was in progress."},
+	{engine.ErrCopySourceChanged, "OperationAborted", "The copy source kept changing while the request was in progress."},
 	{engine.ErrBucketAlreadyExists, "BucketAlreadyExists", ""},
 	{engine.ErrBucketAlreadyOwnedByYou, "BucketAlreadyOwnedByYou", ""},
 	{engine.ErrInvalidBucketName, "InvalidBucketName", ""},

@@ -170,11 +170,11 @@ func (s *server) uploadPartCopy(rc *request) error {
 	if err != nil {
 		return err
 	}
-	srcBucket, srcKey, cond, err := s.copySource(rc)
+	srcBucket, srcKey, cond, pin, err := s.copySource(rc)
 	if err != nil {
 		return err
 	}
-	opts := engine.PartCopyOptions{Source: cond, DefaultChecksum: rc.d.defaultChecksum}
+	opts := engine.PartCopyOptions{Source: cond, DefaultChecksum: rc.d.defaultChecksum, SourcePin: pin}
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
 		return err
 	}
@@ -215,6 +215,13 @@ func (s *server) uploadPartCopy(rc *request) error {
 	}
 	uploadID := rc.q.Get("uploadId")
 	part, err := s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
+	for attempt := 0; errors.Is(err, engine.ErrCopySourceChanged) && attempt < 3; attempt++ {
+		// As in copyObject: decide again for the source there now.
+		if opts.SourcePin, err = s.canReadPinned(rc, srcBucket, srcKey, opts.SourceVersionID); err != nil {
+			return err
+		}
+		part, err = s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
+	}
 	if err != nil {
 		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
 			return writeEmpty(rc, http.StatusNotModified)

@@ -1138,34 +1138,34 @@ type copyObjectResult struct {
 }
 
 // copySource reads and checks x-amz-copy-source and its conditions.
-func (s *server) copySource(rc *request) (bucket, key string, cond engine.Conditions, err error) {
+func (s *server) copySource(rc *request) (bucket, key string, cond engine.Conditions, pin *engine.SourcePin, err error) {
 	bucket, key, ver, err := rc.d.copySource(rc.d, rc.header("copy-source"))
 	if err != nil {
-		return "", "", cond, err
+		return "", "", cond, nil, err
 	}
 	if !possibleBucketName(bucket) {
-		return "", "", cond, errorf("InvalidArgument", "Invalid copy source bucket name").
+		return "", "", cond, nil, errorf("InvalidArgument", "Invalid copy source bucket name").
 			with("ArgumentName", rc.d.h("copy-source")).with("ArgumentValue", rc.header("copy-source"))
 	}
 	if ver != "" && !engine.ValidVersionID(ver) {
-		return "", "", cond, errInvalidVersionID(ver)
+		return "", "", cond, nil, errInvalidVersionID(ver)
 	}
 	if len(key) > rc.maxKey(s) {
-		return "", "", cond, errorf("KeyTooLongError", "")
+		return "", "", cond, nil, errorf("KeyTooLongError", "")
 	}
 	if bucket, err = s.copySourceAlias(rc, bucket, key, ver); err != nil {
-		return "", "", cond, err
+		return "", "", cond, nil, err
 	}
-	if err := s.canRead(rc, bucket, key, ver); err != nil { // the version copied: its ACL decides
-		return "", "", cond, err
+	if pin, err = s.canReadPinned(rc, bucket, key, ver); err != nil { // the version copied: its ACL decides
+		return "", "", cond, nil, err
 	}
 	cond = conditions(rc.r.Header, rc.d.h("copy-source-if-match"), rc.d.h("copy-source-if-none-match"),
 		rc.d.h("copy-source-if-modified-since"), rc.d.h("copy-source-if-unmodified-since"))
-	return bucket, key, cond, nil
+	return bucket, key, cond, pin, nil
 }
 
 func (s *server) copyObject(rc *request) error {
-	srcBucket, srcKey, cond, err := s.copySource(rc)
+	srcBucket, srcKey, cond, pin, err := s.copySource(rc)
 	if err != nil {
 		return err
 	}
@@ -1286,7 +1286,16 @@ func (s *server) copyObject(rc *request) error {
 			return err
 		}
 	}
+	opts.SourcePin = pin
 	info, err := s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
+	for attempt := 0; errors.Is(err, engine.ErrCopySourceChanged) && attempt < 3; attempt++ {
+		// The source changed since it was authorized: decide again for
+		// what is there now.
+		if opts.SourcePin, err = s.canReadPinned(rc, srcBucket, srcKey, opts.SourceVersionID); err != nil {
+			return err
+		}
+		info, err = s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
+	}
 	if err != nil {
 		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
 			return writeEmpty(rc, http.StatusNotModified)
