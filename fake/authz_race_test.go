@@ -31,22 +31,7 @@ func TestAnonymousReadRacingPrivateOverwrite(t *testing.T) {
 	eng := srv.Engine()
 	ctx := context.Background()
 	require.NoError(t, eng.CreateBucket(ctx, "acl-race", engine.BucketOptions{Owner: srv.Owner()}))
-	put := func(body, canned string) {
-		_, err := eng.PutObject(ctx, "acl-race", "k", bytes.NewReader([]byte(body)), int64(len(body)),
-			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: srv.Owner()})
-		require.NoError(t, err)
-	}
-	put("PUBLIC", "public-read")
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop.Load() {
-			put("SECRET", "private")
-			put("PUBLIC", "public-read")
-		}
-	}()
+	stop := flipPublicAndSecret(t, srv)
 	n := 2000
 	if testing.Short() {
 		n = 500
@@ -82,8 +67,7 @@ func TestAnonymousReadRacingPrivateOverwrite(t *testing.T) {
 			t.Fatalf("%s: status %d", method, resp.StatusCode)
 		}
 	}
-	stop.Store(true)
-	wg.Wait()
+	stop()
 	assert.Positive(t, served)
 	assert.Positive(t, denied)
 }
@@ -103,22 +87,7 @@ func TestAnonymousCopyRacingPrivateOverwrite(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, eng.CreateBucket(ctx, "acl-race", engine.BucketOptions{Owner: srv.Owner()}))
 	require.NoError(t, eng.CreateBucket(ctx, "drop-box", engine.BucketOptions{Owner: srv.Owner(), ACL: engine.ACL{Canned: "public-read-write"}}))
-	put := func(body, canned string) {
-		_, err := eng.PutObject(ctx, "acl-race", "k", bytes.NewReader([]byte(body)), int64(len(body)),
-			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: srv.Owner()})
-		require.NoError(t, err)
-	}
-	put("PUBLIC", "public-read")
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop.Load() {
-			put("SECRET", "private")
-			put("PUBLIC", "public-read")
-		}
-	}()
+	stop := flipPublicAndSecret(t, srv)
 	n := 600
 	if testing.Short() {
 		n = 200
@@ -160,7 +129,33 @@ func TestAnonymousCopyRacingPrivateOverwrite(t *testing.T) {
 			t.Fatalf("copy: status %d", resp.StatusCode)
 		}
 	}
-	stop.Store(true)
-	wg.Wait()
+	stop()
 	assert.Positive(t, copied)
+}
+
+// flipPublicAndSecret writes acl-race/k as "PUBLIC" (public-read), then
+// keeps overwriting it, as its owner, with "SECRET" (private) and back
+// until the returned function is called (which waits for the writer).
+func flipPublicAndSecret(t *testing.T, srv *fake.Server) (stop func()) {
+	eng, ctx := srv.Engine(), context.Background()
+	put := func(body, canned string) {
+		_, err := eng.PutObject(ctx, "acl-race", "k", bytes.NewReader([]byte(body)), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: srv.Owner()})
+		require.NoError(t, err)
+	}
+	put("PUBLIC", "public-read")
+	var done atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !done.Load() {
+			put("SECRET", "private")
+			put("PUBLIC", "public-read")
+		}
+	}()
+	return func() {
+		done.Store(true)
+		wg.Wait()
+	}
 }
