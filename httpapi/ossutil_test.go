@@ -53,6 +53,28 @@ func TestOSSRestoreRefusesUnknownTier(t *testing.T) {
 	ok(t, b.RestoreObjectXML("cold", fmt.Sprintf(body, "Bulk")))
 }
 
+// OSS keeps a restored Archive object for 1 to 7 days (EC 0016-00000708)
+// and a Cold or Deep Cold Archive one for 1 to 365 (EC 0016-00000704);
+// ossutil's suite restores Archive objects for longer and expects the
+// refusal.
+func TestOSSRestoreDaysByClass(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	b := v1Bucket(t, c, "restore-days")
+	ok(t, b.PutObject("archive", strings.NewReader("abc"), oss1.ObjectStorageClass(oss1.StorageArchive)))
+	ok(t, b.PutObject("cold", strings.NewReader("abc"), oss1.ObjectStorageClass(oss1.StorageColdArchive)))
+	days := func(n int) string { return fmt.Sprintf("<RestoreRequest><Days>%d</Days></RestoreRequest>", n) }
+
+	e := wantOSS(t, b.RestoreObjectXML("archive", days(8)), 400, "InvalidArgument", "0016-00000708")
+	if !strings.Contains(e.message, "7") {
+		t.Errorf("message %q does not give the bound", e.message)
+	}
+	wantOSS(t, b.RestoreObjectXML("cold", days(366)), 400, "InvalidArgument", "0016-00000704")
+	wantOSS(t, b.RestoreObjectXML("cold", days(0)), 400, "InvalidArgument", "0016-00000704")
+	ok(t, b.RestoreObjectXML("archive", days(7)))
+	ok(t, b.RestoreObjectXML("cold", days(30)))
+}
+
 // A read through a symlink answers the link's version ID: that is the
 // version the request named (or got as the latest), and the one a client
 // passes back to GetSymlink or GetObject with versionId. ossutil's suite

@@ -152,14 +152,41 @@ func (s *server) getSymlink(rc *request) error {
 // restoreRequest is the optional RestoreObject body.
 type restoreRequest struct {
 	XMLName       xml.Name
-	Days          int `xml:"Days"`
+	Days          *int `xml:"Days"`
 	JobParameters *struct {
 		Tier string `xml:"Tier"`
 	} `xml:"JobParameters"`
 }
 
-// MaxRestoreDays is the longest restore window RestoreObject accepts.
-const MaxRestoreDays = 365
+// MaxRestoreDays is the longest restore window RestoreObject accepts
+// (Cold Archive and Deep Cold Archive objects); maxArchiveRestoreDays is
+// an Archive object's.
+const (
+	MaxRestoreDays        = 365
+	maxArchiveRestoreDays = 7
+)
+
+// checkRestoreDays refuses a restore window OSS does not take: 1 to 7
+// days for an Archive object (EC 0016-00000708), 1 to 365 for the colder
+// classes (EC 0016-00000704). The object's class is read only for a
+// window an Archive object cannot have; a missing object is left to the
+// restore to report.
+func (s *server) checkRestoreDays(rc *request, vid string, days int) error {
+	bad := func(max int, ec string) error {
+		e := errorf("InvalidArgument", "The restore days must be between 1 and %d.", max).with("ArgumentName", "Days").with("ArgumentValue", strconv.Itoa(days))
+		e.ec = ec
+		return e
+	}
+	if days < 1 || days > MaxRestoreDays {
+		return bad(MaxRestoreDays, "0016-00000704")
+	}
+	if days > maxArchiveRestoreDays {
+		if info, err := s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid); err == nil && info.StorageClass == "Archive" {
+			return bad(maxArchiveRestoreDays, "0016-00000708")
+		}
+	}
+	return nil
+}
 
 // restoreObject is RestoreObject: 202 when a restore starts, 200 when a
 // restored copy has its window extended (object.md 7.15).
@@ -174,8 +201,8 @@ func (s *server) restoreObject(rc *request) error {
 		if xml.Unmarshal(data, &req) != nil || req.XMLName.Local != "RestoreRequest" {
 			return errorf("MalformedXML", "")
 		}
-		if req.Days != 0 {
-			days = req.Days
+		if req.Days != nil {
+			days = *req.Days
 		}
 		// OSS's restore priorities (EC 0016-00000703 names any other
 		// Tier); every one takes the engine's restore delay.
@@ -185,11 +212,11 @@ func (s *server) restoreObject(rc *request) error {
 			return e
 		}
 	}
-	if days < 1 || days > MaxRestoreDays {
-		return errorf("InvalidArgument", "The restore days must be between 1 and %d.", MaxRestoreDays).with("ArgumentName", "Days").with("ArgumentValue", strconv.Itoa(days))
-	}
 	vid, err := rc.versionID()
 	if err != nil {
+		return err
+	}
+	if err := s.checkRestoreDays(rc, vid, days); err != nil {
 		return err
 	}
 	started, err := s.eng.RestoreObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid, days)
