@@ -184,7 +184,10 @@ func (s *server) authorizeAccess(rc *request) error {
 // ACL (or tags, for a policy) grants it; without this, a GET racing the
 // owner's overwrite of a public-read object with a private one could
 // return the private bytes.
-func (s *server) recheckObject(rc *request, info engine.ObjectInfo) error {
+//
+// info is only read: what the decision keeps is a copy made when it runs
+// again, so the common case (nothing to decide again) allocates nothing.
+func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 	in := rc.objectAuthz
 	if in == nil {
 		return nil
@@ -193,7 +196,8 @@ func (s *server) recheckObject(rc *request, info engine.ObjectInfo) error {
 		return nil
 	}
 	again := *in
-	again.object = &info
+	opened := *info
+	again.object = &opened
 	return s.check(&again)
 }
 

@@ -114,7 +114,7 @@ func TestAllocationBudget(t *testing.T) {
 		name, method, path string
 		budget             float64
 	}{
-		{"PUT 4 KiB", "PUT", "/bench/obj", 78},
+		{"PUT 4 KiB", "PUT", "/bench/obj", 75},
 		{"GET 4 KiB", "GET", "/bench/obj", 66},
 		{"HEAD", "HEAD", "/bench/obj", 60},
 		{"LIST", "GET", "/bench?list-type=2", 88},

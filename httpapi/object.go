@@ -577,7 +577,7 @@ func (s *server) readObject(rc *request, body bool) error {
 		if herr != nil {
 			return herr
 		}
-		if herr := s.recheckObject(rc, info); herr != nil {
+		if herr := s.recheckObject(rc, &info); herr != nil {
 			return herr
 		}
 		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
@@ -590,7 +590,7 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	var ce *engine.ConditionError
 	if errors.As(err, &ce) {
-		if rerr := s.recheckObject(rc, ce.Info); rerr != nil {
+		if rerr := s.recheckObject(rc, &ce.Info); rerr != nil {
 			return rerr // the object judged is not the one authorized
 		}
 		if errors.Is(err, engine.ErrNotModified) {
@@ -611,7 +611,7 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	defer obj.Close()
 	info := obj.Info
-	if err := s.recheckObject(rc, info); err != nil {
+	if err := s.recheckObject(rc, &info); err != nil {
 		return err
 	}
 	if info.Type == engine.ObjectSymlink && !s.cfg.Permissive {
