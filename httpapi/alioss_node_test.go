@@ -108,13 +108,7 @@ func TestOSSProcessObjectFormEncodedBody(t *testing.T) {
 // endpoint (oss-cn-hangzhou.aliyuncs.com), not <bucket>.<endpoint>.
 func TestOSSBucketInfoEndpointOnVirtualHost(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
-	cfg := oss2.LoadDefaultConfig().
-		WithCredentialsProvider(credentialsFor(testAK, testSK)).
-		WithRegion("cn-hangzhou").
-		WithEndpoint("http://oss-cn-hangzhou.aliyuncs.com").
-		WithHttpClient(f.httpClient()).
-		WithRetryMaxAttempts(1)
-	c := oss2.NewClient(cfg)
+	c := f.ossV2At("http://oss-cn-hangzhou.aliyuncs.com", testAK, testSK)
 	ctx := context.Background()
 	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("info-vhost")})
 	require.NoError(t, err)
@@ -134,13 +128,7 @@ func TestOSSBucketInfoEndpointOnVirtualHost(t *testing.T) {
 // was bucket "oss-cn-hangzhou", every signature failed).
 func TestOSSDomainUnderLocalhost(t *testing.T) {
 	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithDomains("oss-cn-hangzhou.localhost")}})
-	cfg := oss2.LoadDefaultConfig().
-		WithCredentialsProvider(credentialsFor(testAK, testSK)).
-		WithRegion("cn-hangzhou").
-		WithEndpoint("http://oss-cn-hangzhou.localhost").
-		WithHttpClient(f.httpClient()).
-		WithRetryMaxAttempts(1)
-	c := oss2.NewClient(cfg)
+	c := f.ossV2At("http://oss-cn-hangzhou.localhost", testAK, testSK)
 	ctx := context.Background()
 	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("nested")})
 	require.NoError(t, err)

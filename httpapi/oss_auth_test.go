@@ -232,13 +232,7 @@ func TestOSSDetection(t *testing.T) {
 // (virtual-host addressing), dialled to the fixture.
 func TestOSSVirtualHost(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
-	cfg := oss2.LoadDefaultConfig().
-		WithCredentialsProvider(credentialsFor(testAK, testSK)).
-		WithRegion("cn-hangzhou").
-		WithEndpoint("http://oss-cn-hangzhou.aliyuncs.com").
-		WithHttpClient(f.httpClient()).
-		WithRetryMaxAttempts(1)
-	c := oss2.NewClient(cfg)
+	c := f.ossV2At("http://oss-cn-hangzhou.aliyuncs.com", testAK, testSK)
 	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("vhost")})
 	ok(t, err)
 	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("vhost"), Key: oss2.Ptr("a/b c"), Body: strings.NewReader("hi")})

@@ -26,11 +26,16 @@ func (f *fixture) ossV1(t testing.TB, ak, sk string, opts ...oss1.ClientOption) 
 
 // ossV2 returns an alibabacloud-oss-go-sdk-v2 client with its defaults
 // (OSS signature v4, CRC64 checks on).
-func (f *fixture) ossV2(ak, sk string) *oss2.Client {
+func (f *fixture) ossV2(ak, sk string) *oss2.Client { return f.ossV2At(f.srv.URL, ak, sk) }
+
+// ossV2At is ossV2 pointed at endpoint (the fixture's client dials every
+// host to the fixture): an aliyuncs.com endpoint gives virtual-host
+// addressing.
+func (f *fixture) ossV2At(endpoint, ak, sk string) *oss2.Client {
 	cfg := oss2.LoadDefaultConfig().
 		WithCredentialsProvider(credentials.NewStaticCredentialsProvider(ak, sk)).
 		WithRegion("cn-hangzhou").
-		WithEndpoint(f.srv.URL).
+		WithEndpoint(endpoint).
 		WithHttpClient(f.httpClient()).
 		WithRetryMaxAttempts(1)
 	return oss2.NewClient(cfg)
