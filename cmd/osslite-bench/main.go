@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -42,20 +43,21 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var (
-		serve       = flag.String("serve", "", "internal: serve `kind` (limit, memory, disk) and print the address")
-		dataDir     = flag.String("data", "", "internal: data directory of -serve disk")
-		cpuProfile  = flag.String("cpuprofile", "", "with -serve: write the server's CPU profile to `file` (drive it with -endpoint from another process)")
-		memProfile  = flag.String("memprofile", "", "with -serve: write the server's heap profile to `file` when it is stopped (before its store closes)")
-		scenarios   = flag.String("scenarios", strings.Join(allScenarios, ","), "comma-separated `scenarios`")
-		targets     = flag.String("targets", "limit,memory,disk", "comma-separated `servers` to start: limit, memory, disk")
-		endpoint    = flag.String("endpoint", "", "drive this `URL` instead of starting servers")
-		accessKey   = flag.String("access-key", "bench", "access `key` for -endpoint")
-		secretKey   = flag.String("secret-key", "bench-secret", "secret `key` for -endpoint")
-		region      = flag.String("region", "us-east-1", "`region` to sign for")
-		duration    = flag.Duration("duration", 10*time.Second, "measured `time` per scenario and server")
-		warmup      = flag.Duration("warmup", 0, "untimed load (`time`) per scenario and server before it is measured, the same for every server")
-		concurrency = flag.Int("concurrency", 16, "concurrent `clients`")
-		rounds      = flag.Int("rounds", 2, "`rounds` per scenario (servers alternate order each round)")
+		serve        = flag.String("serve", "", "internal: serve `kind` (limit, memory, disk) and print the address")
+		dataDir      = flag.String("data", "", "internal: data directory of -serve disk")
+		cpuProfile   = flag.String("cpuprofile", "", "with -serve: write the server's CPU profile to `file` (drive it with -endpoint from another process)")
+		memProfile   = flag.String("memprofile", "", "with -serve: write the server's heap profile to `file` when it is stopped (before its store closes)")
+		mutexProfile = flag.String("mutexprofile", "", "with -serve: write the server's mutex contention profile to `file` when it is stopped")
+		scenarios    = flag.String("scenarios", strings.Join(allScenarios, ","), "comma-separated `scenarios`")
+		targets      = flag.String("targets", "limit,memory,disk", "comma-separated `servers` to start: limit, memory, disk")
+		endpoint     = flag.String("endpoint", "", "drive this `URL` instead of starting servers")
+		accessKey    = flag.String("access-key", "bench", "access `key` for -endpoint")
+		secretKey    = flag.String("secret-key", "bench-secret", "secret `key` for -endpoint")
+		region       = flag.String("region", "us-east-1", "`region` to sign for")
+		duration     = flag.Duration("duration", 10*time.Second, "measured `time` per scenario and server")
+		warmup       = flag.Duration("warmup", 0, "untimed load (`time`) per scenario and server before it is measured, the same for every server")
+		concurrency  = flag.Int("concurrency", 16, "concurrent `clients`")
+		rounds       = flag.Int("rounds", 2, "`rounds` per scenario (servers alternate order each round)")
 	)
 	flag.Parse()
 	if *serve != "" {
@@ -71,10 +73,15 @@ func main() {
 			defer f.Close()
 			defer pprof.StopCPUProfile()
 		}
-		atStop := func() {}
-		if *memProfile != "" {
-			atStop = func() {
-				if err := writeHeapProfile(*memProfile); err != nil {
+		if *mutexProfile != "" {
+			runtime.SetMutexProfileFraction(10)
+		}
+		atStop := func() {
+			for _, p := range []struct{ name, file string }{{"heap", *memProfile}, {"mutex", *mutexProfile}} {
+				if p.file == "" {
+					continue
+				}
+				if err := writeProfile(p.name, p.file); err != nil {
 					fmt.Fprintln(os.Stderr, "osslite-bench:", err)
 				}
 			}
@@ -96,13 +103,14 @@ func main() {
 	}
 }
 
-// writeHeapProfile writes the heap profile of the objects live now.
-func writeHeapProfile(name string) error {
+// writeProfile writes the runtime profile called profile (the heap's
+// live objects, or the mutex contention so far) to the file name.
+func writeProfile(profile, name string) error {
 	f, err := os.Create(name)
 	if err != nil {
 		return err
 	}
-	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+	if err := pprof.Lookup(profile).WriteTo(f, 0); err != nil {
 		f.Close()
 		return err
 	}
