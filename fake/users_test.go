@@ -361,6 +361,21 @@ func TestSessionTokenS3(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, status)
 	require.Contains(t, body, "InvalidToken", "a token not the key's is refused before the signature")
 
+	// SigV2 presigned, as botocore makes it with temporary credentials:
+	// x-amz-security-token in the query, signed as an amz header.
+	v2, err := http.NewRequest(http.MethodGet, srv.URL+"/alices/k", nil)
+	require.NoError(t, err)
+	sigv4.PresignV2(v2, sigv4.Credentials{AccessKeyID: sess.AccessKey, SecretAccessKey: sess.SecretKey, SessionToken: sess.Token}, "", srv.Clock().Now().Add(time.Hour))
+	require.Contains(t, v2.URL.RawQuery, "x-amz-security-token=")
+	status, body = get(v2.URL.String())
+	require.Equal(t, http.StatusOK, status, body)
+	require.Equal(t, "v", body)
+	v2q := v2.URL.Query()
+	v2q.Set("x-amz-security-token", "other")
+	status, body = get(srv.URL + "/alices/k?" + v2q.Encode())
+	require.Equal(t, http.StatusBadRequest, status)
+	require.Contains(t, body, "InvalidToken")
+
 	// Expiry on the engine clock.
 	srv.Clock().Advance(time.Hour + time.Second)
 	_, err = c.ListBuckets(ctx, &s3.ListBucketsInput{})

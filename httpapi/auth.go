@@ -39,6 +39,9 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 			r.URL.RawQuery = sigv4.QueryAsSigned(r, res)
 			rc.q = r.URL.Query()
 		}
+		if res.Method == sigv4.MethodV4Query || res.Method == sigv4.MethodV2Query {
+			hoistPresignedHeaders(rc, res.Method == sigv4.MethodV2Query)
+		}
 		if sess, ok := s.express.get(res.AccessKeyID); ok {
 			who, err := s.sessionPrincipal(rc, res, sess)
 			if err != nil {
@@ -74,13 +77,74 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 		// also breaks the signature, which is then not the first fault).
 		tok := headerValue(r.Header, "X-Amz-Security-Token")
 		if tok == "" {
-			tok = r.URL.Query().Get("X-Amz-Security-Token")
+			q := r.URL.Query()
+			if tok = q.Get("X-Amz-Security-Token"); tok == "" {
+				tok = q.Get("x-amz-security-token") // SigV2 presigned
+			}
 		}
 		if _, ierr := s.identify(mm.AccessKeyID, tok); tok != "" && ierr != nil {
 			return credentials{}, ierr
 		}
 	}
 	return credentials{}, err
+}
+
+// hoistPresignedHeaders makes the x-amz-* query parameters of a verified
+// presigned request that S3 reads as request headers into headers: SDKs
+// presign a PutObject's metadata, canned ACL, grants, tags, storage class
+// and redirect by moving those headers into the URL (aws-sdk-js-v3's
+// presigner, aws-sdk-go v1, botocore and boto with SigV2), so that a
+// browser's plain PUT to the URL stores them. The signature covers them:
+// SigV4 signs the query, SigV2 signs them as amz headers
+// (sigv4.StringToSignV2Query). With SigV2 the query's value replaces a
+// header of the same name (the header is not what was signed); with
+// SigV4 a header sent too was signed itself and is kept. Other x-amz-*
+// parameters (server-side encryption, checksums, Object Lock, a copy
+// source) are not read from the query, as S3 does not; with SigV2 a
+// header of such a name is dropped, since the query's value is what the
+// signature covers.
+func hoistPresignedHeaders(rc *request, v2 bool) {
+	var q map[string][]string
+	for name, vs := range rc.q {
+		if len(name) <= len("x-amz-") || !strings.EqualFold(name[:len("x-amz-")], "x-amz-") {
+			continue
+		}
+		l := strings.ToLower(name)
+		if !hoistedHeader(l) {
+			if v2 {
+				// Signed from the query in place of the header: a header
+				// of that name sent beside it is unsigned.
+				rc.r.Header.Del(l)
+			}
+			continue
+		}
+		if q == nil {
+			q = make(map[string][]string)
+		}
+		q[l] = append(q[l], vs...)
+	}
+	h := rc.r.Header
+	for l, vs := range q {
+		name := http.CanonicalHeaderKey(l)
+		if !v2 && len(h.Values(name)) > 0 {
+			continue
+		}
+		h[name] = vs
+	}
+}
+
+// hoistedHeader says whether S3 reads the lower-cased x-amz-* header name
+// from a presigned URL's query.
+func hoistedHeader(l string) bool {
+	if strings.HasPrefix(l, "x-amz-meta-") {
+		return true
+	}
+	switch l {
+	case "x-amz-acl", "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp", "x-amz-grant-write-acp",
+		"x-amz-grant-full-control", "x-amz-tagging", "x-amz-storage-class", "x-amz-website-redirect-location":
+		return true
+	}
+	return false
 }
 
 // accessKeyOf extracts the access key of a request without verifying it.

@@ -74,7 +74,36 @@ func malformedV2(header string) *Error {
 // holds the x-amz-date value). bucket is the virtual-hosted bucket, "" for
 // path style; the path is taken as sent on the wire, still escaped.
 func StringToSignV2(r *http.Request, bucket, date string, omitXAmzDate bool) string {
-	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], date, omitXAmzDate)
+	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], date, omitXAmzDate, false)
+}
+
+// StringToSignV2Query returns the string to sign of r as a query-signed
+// (presigned) SigV2 request expiring at expires (Unix seconds): its
+// x-amz-* query parameters are canonical amz headers, in place of headers
+// of the same name, as S3 reads them. Clients that presign with SigV2
+// (botocore, boto, the JavaScript SDK v2) sign a request's x-amz-*
+// headers and move them into the query, so that whoever uses the URL
+// need not send them; x-amz-security-token travels the same way.
+func StringToSignV2Query(r *http.Request, bucket, expires string) string {
+	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], expires, false, true)
+}
+
+// QueryAmzHeadersV2 returns the x-amz-* parameters of a SigV2 presigned
+// request's query, names lower-cased, values as decoded: the amz headers
+// its signature covers (StringToSignV2Query).
+func QueryAmzHeadersV2(r *http.Request) map[string][]string {
+	var m map[string][]string
+	for _, qp := range parseQuery(r.URL.RawQuery, true) {
+		l := strings.ToLower(qp.name)
+		if !strings.HasPrefix(l, "x-amz-") {
+			continue
+		}
+		if m == nil {
+			m = make(map[string][]string)
+		}
+		m[l] = append(m[l], qp.value)
+	}
+	return m
 }
 
 // resourcePathsV2 returns the path part of the CanonicalizedResource of r:
@@ -102,7 +131,7 @@ func resourcePathsV2(r *http.Request, bucket string) []string {
 }
 
 // stringToSignV2 is StringToSignV2 with the resource path given.
-func stringToSignV2(r *http.Request, resourcePath, date string, omitXAmzDate bool) string {
+func stringToSignV2(r *http.Request, resourcePath, date string, omitXAmzDate, presigned bool) string {
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
@@ -117,18 +146,29 @@ func stringToSignV2(r *http.Request, resourcePath, date string, omitXAmzDate boo
 	b.WriteString(date)
 	b.WriteByte('\n')
 
+	var fromQuery map[string][]string
+	if presigned {
+		fromQuery = QueryAmzHeadersV2(r)
+	}
 	var amz []string
 	for name := range r.Header {
 		l := strings.ToLower(name)
-		if strings.HasPrefix(l, "x-amz-") && !(omitXAmzDate && l == "x-amz-date") {
+		if _, q := fromQuery[l]; !q && strings.HasPrefix(l, "x-amz-") && !(omitXAmzDate && l == "x-amz-date") {
 			amz = append(amz, l)
 		}
+	}
+	for l := range fromQuery {
+		amz = append(amz, l)
 	}
 	sort.Strings(amz)
 	for _, l := range amz {
 		b.WriteString(l)
 		b.WriteByte(':')
-		for i, v := range r.Header.Values(l) {
+		values, q := fromQuery[l]
+		if !q {
+			values = r.Header.Values(l)
+		}
+		for i, v := range values {
 			if i > 0 {
 				b.WriteByte(',')
 			}
@@ -228,9 +268,9 @@ func verifyV2Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	var stss []string
 	for _, p := range resourcePathsV2(r, opts.VirtualHostBucket) {
 		if amzDate != "" {
-			stss = append(stss, stringToSignV2(r, p, "", false), stringToSignV2(r, p, amzDate, true))
+			stss = append(stss, stringToSignV2(r, p, "", false, false), stringToSignV2(r, p, amzDate, true, false))
 		} else {
-			stss = append(stss, stringToSignV2(r, p, dateHdr, false))
+			stss = append(stss, stringToSignV2(r, p, dateHdr, false, false))
 		}
 	}
 	if err := matchV2(sec, akid, sig, stss); err != nil {
@@ -259,7 +299,7 @@ func verifyV2Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	}
 	var stss []string
 	for _, p := range resourcePathsV2(r, opts.VirtualHostBucket) {
-		stss = append(stss, stringToSignV2(r, p, exp, false))
+		stss = append(stss, stringToSignV2(r, p, exp, false, true))
 	}
 	if err := matchV2(sec, akid, sig, stss); err != nil {
 		return nil, err
@@ -294,9 +334,18 @@ func SignRequestV2(r *http.Request, creds Credentials, bucket string, now time.T
 }
 
 // PresignV2 adds SigV2 query authentication to r.URL, expiring at expires.
+// A session token travels as the x-amz-security-token parameter, which the
+// signature covers (as botocore presigns with temporary credentials).
 func PresignV2(r *http.Request, creds Credentials, bucket string, expires time.Time) {
+	if creds.SessionToken != "" {
+		tok := "x-amz-security-token=" + url.QueryEscape(creds.SessionToken)
+		if r.URL.RawQuery != "" {
+			tok = "&" + tok
+		}
+		r.URL.RawQuery += tok
+	}
 	exp := strconv.FormatInt(expires.Unix(), 10)
-	sig := SignatureV2(creds.SecretAccessKey, StringToSignV2(r, bucket, exp, false))
+	sig := SignatureV2(creds.SecretAccessKey, StringToSignV2Query(r, bucket, exp))
 	add := "AWSAccessKeyId=" + url.QueryEscape(creds.AccessKeyID) + "&Expires=" + exp + "&Signature=" + url.QueryEscape(sig)
 	if r.URL.RawQuery != "" {
 		r.URL.RawQuery += "&" + add

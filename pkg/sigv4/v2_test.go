@@ -3,6 +3,7 @@ package sigv4
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,6 +91,30 @@ func TestPublishedV2Query(t *testing.T) {
 
 	// The documentation-defect value for the other bucket.
 	require.Equal(t, "1No4mq5ETf02z8aet9voy6gui6E=", SignatureV2(exampleSecret, "GET\n\n\n1175139620\n/awsexamplebucket1/photos/puppy.jpg"))
+}
+
+// A presigned SigV2 request's x-amz-* query parameters are amz headers of
+// its string to sign, in place of headers of the same name (botocore's
+// HmacV1QueryAuth and boto's generate_url sign a request's x-amz-*
+// headers and move them into the query).
+func TestV2QueryAmzParameters(t *testing.T) {
+	r := httptest.NewRequest("PUT", "http://b.s3.amazonaws.com/k?X-Amz-Meta-Color=blue&x-amz-acl=public-read&x-amz-security-token=t%2B1&AWSAccessKeyId=AKIAIOSFODNN7EXAMPLE&Expires=1175139620&Signature=x", nil)
+	r.Header.Set("X-Amz-Meta-Color", "red")
+	r.Header.Set("X-Amz-Meta-Size", "1")
+	require.Equal(t, "PUT\n\n\n1175139620\nx-amz-acl:public-read\nx-amz-meta-color:blue\nx-amz-meta-size:1\nx-amz-security-token:t+1\n/b/k",
+		StringToSignV2Query(r, "b", "1175139620"))
+	require.Equal(t, "PUT\n\n\n1175139620\nx-amz-meta-color:red\nx-amz-meta-size:1\n/b/k", StringToSignV2(r, "b", "1175139620", false),
+		"a header-signed request does not read its query")
+
+	p := httptest.NewRequest("PUT", "http://b.s3.amazonaws.com/k?x-amz-meta-color=blue", nil)
+	PresignV2(p, Credentials{AccessKeyID: exampleAKID, SecretAccessKey: exampleSecret, SessionToken: "tok"}, "b", time.Unix(1175139620, 0))
+	require.Contains(t, p.URL.RawQuery, "x-amz-security-token=tok")
+	v := httptest.NewRequest("PUT", "http://b.s3.amazonaws.com"+p.URL.RequestURI(), nil)
+	_, err := Verify(v, exampleSecrets, time.Unix(1175139600, 0), VerifyOptions{VirtualHostBucket: "b"})
+	require.NoError(t, err)
+	v = httptest.NewRequest("PUT", "http://b.s3.amazonaws.com"+strings.Replace(p.URL.RequestURI(), "color=blue", "color=red", 1), nil)
+	_, err = Verify(v, exampleSecrets, time.Unix(1175139600, 0), VerifyOptions{VirtualHostBucket: "b"})
+	require.ErrorIs(t, err, ErrSignatureMismatch)
 }
 
 func TestV2SubResources(t *testing.T) {

@@ -1,0 +1,99 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/osslite/osslite/pkg/checksum"
+	"github.com/osslite/osslite/pkg/sigv4"
+)
+
+// TestPresignedQueryHeaders: SDKs presign a PutObject's metadata, canned
+// ACL, tags, storage class and redirect by moving those x-amz-* headers
+// into the URL (aws-sdk-js-v3's presigner, aws-sdk-go v1; botocore, boto
+// and the JavaScript SDK v2 with SigV2), and S3 stores them from there, so
+// a browser's plain PUT to the URL carries them. Server-side encryption
+// and checksum parameters are not read from the query (S3 ignores them).
+// SigV2 signs them as amz headers in place of headers of the same name.
+func TestPresignedQueryHeaders(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "hoist")
+	creds := sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}
+	ctx := context.Background()
+	put := func(t *testing.T, uri string, h http.Header) rawResponse {
+		t.Helper()
+		return f.do(t, raw{method: "PUT", path: uri, body: []byte("hoisted"), sign: "anon", header: h})
+	}
+	query := url.Values{
+		"x-amz-meta-color":                {"blue"},
+		"x-amz-acl":                       {"public-read"},
+		"x-amz-tagging":                   {"team=a&env=b"},
+		"x-amz-storage-class":             {"STANDARD_IA"},
+		"x-amz-website-redirect-location": {"/elsewhere"},
+		"x-amz-server-side-encryption":    {"AES256"},
+		"x-amz-checksum-crc32":            {"AAAAAA=="}, // the empty body's, as aws-sdk-js-v3 presigns it
+	}.Encode()
+
+	t.Run("v4", func(t *testing.T) {
+		req, _ := http.NewRequest("PUT", f.srv.URL+"/hoist/v4?"+query, nil)
+		_, err := sigv4.Presign(req, creds, "us-east-1", "s3", f.clock.Now(), time.Hour)
+		must(t, err)
+		if r := put(t, req.URL.RequestURI(), nil); r.StatusCode != 200 {
+			t.Fatalf("presigned PUT: %d %s", r.StatusCode, r.body)
+		}
+		info, err := f.eng.HeadObject(ctx, "hoist", "v4")
+		must(t, err)
+		if info.User["color"] != "blue" || info.StorageClass != "STANDARD_IA" || info.WebsiteRedirect != "/elsewhere" || len(info.Tags) != 2 {
+			t.Fatalf("query headers not stored: meta %v class %q redirect %q tags %v", info.User, info.StorageClass, info.WebsiteRedirect, info.Tags)
+		}
+		if _, crc32 := info.Checksums[checksum.CRC32]; info.Encryption != nil || crc32 {
+			t.Fatalf("encryption %+v or checksums %v read from the query", info.Encryption, info.Checksums)
+		}
+		if r := f.do(t, raw{method: "GET", path: "/hoist/v4", sign: "anon"}); r.StatusCode != 200 {
+			t.Fatalf("x-amz-acl=public-read from the query not applied: anonymous GET %d", r.StatusCode)
+		}
+		// The query is signed: another value is refused.
+		tampered := strings.Replace(req.URL.RequestURI(), "x-amz-meta-color=blue", "x-amz-meta-color=red", 1)
+		if r := put(t, tampered, nil); r.StatusCode != 403 || r.errCode() != "SignatureDoesNotMatch" {
+			t.Fatalf("tampered presigned PUT: %d %s", r.StatusCode, r.body)
+		}
+	})
+
+	t.Run("v2", func(t *testing.T) {
+		req, _ := http.NewRequest("PUT", f.srv.URL+"/hoist/v2?"+query, nil)
+		sigv4.PresignV2(req, creds, "", f.clock.Now().Add(time.Hour))
+		// A header of a name the query signed is not what was signed:
+		// the query's value counts, the header's is dropped.
+		h := http.Header{"X-Amz-Meta-Color": {"red"}, "X-Amz-Server-Side-Encryption": {"aws:kms"}}
+		if r := put(t, req.URL.RequestURI(), h); r.StatusCode != 200 {
+			t.Fatalf("presigned SigV2 PUT: %d %s", r.StatusCode, r.body)
+		}
+		info, err := f.eng.HeadObject(ctx, "hoist", "v2")
+		must(t, err)
+		if info.User["color"] != "blue" || info.StorageClass != "STANDARD_IA" || len(info.Tags) != 2 || info.Encryption != nil {
+			t.Fatalf("SigV2 query headers: meta %v class %q tags %v encryption %+v", info.User, info.StorageClass, info.Tags, info.Encryption)
+		}
+		if r := f.do(t, raw{method: "GET", path: "/hoist/v2", sign: "anon"}); r.StatusCode != 200 {
+			t.Fatalf("SigV2 x-amz-acl from the query not applied: anonymous GET %d", r.StatusCode)
+		}
+		tampered := strings.Replace(req.URL.RequestURI(), "x-amz-acl=public-read", "x-amz-acl=public-read-write", 1)
+		if r := put(t, tampered, nil); r.StatusCode != 403 || r.errCode() != "SignatureDoesNotMatch" {
+			t.Fatalf("tampered SigV2 presigned PUT: %d %s", r.StatusCode, r.body)
+		}
+	})
+
+	t.Run("header-signed requests do not read the query", func(t *testing.T) {
+		if r := f.do(t, raw{method: "PUT", path: "/hoist/plain?x-amz-meta-color=blue", body: []byte("x")}); r.StatusCode != 200 {
+			t.Fatalf("PUT: %d %s", r.StatusCode, r.body)
+		}
+		info, err := f.eng.HeadObject(ctx, "hoist", "plain")
+		must(t, err)
+		if len(info.User) != 0 {
+			t.Fatalf("a header-signed request's query became metadata: %v", info.User)
+		}
+	})
+}
