@@ -104,32 +104,18 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 // header of such a name is dropped, since the query's value is what the
 // signature covers.
 func hoistPresignedHeaders(rc *request, v2 bool) {
-	var q map[string][]string
-	for name, vs := range rc.q {
-		if len(name) <= len("x-amz-") || !strings.EqualFold(name[:len("x-amz-")], "x-amz-") {
-			continue
-		}
-		l := strings.ToLower(name)
-		if !hoistedHeader(l) {
-			if v2 {
-				// Signed from the query in place of the header: a header
-				// of that name sent beside it is unsigned.
-				rc.r.Header.Del(l)
-			}
-			continue
-		}
-		if q == nil {
-			q = make(map[string][]string)
-		}
-		q[l] = append(q[l], vs...)
-	}
 	h := rc.r.Header
-	for l, vs := range q {
-		name := http.CanonicalHeaderKey(l)
-		if !v2 && len(h.Values(name)) > 0 {
-			continue
+	for l, vs := range sigv4.QueryAmzHeaders(rc.r) {
+		switch {
+		case hoistedHeader(l):
+			if v2 || len(h.Values(l)) == 0 {
+				h[http.CanonicalHeaderKey(l)] = vs
+			}
+		case v2:
+			// Signed from the query in place of the header: a header of
+			// that name sent beside it is unsigned.
+			h.Del(l)
 		}
-		h[name] = vs
 	}
 }
 

@@ -88,10 +88,10 @@ func StringToSignV2Query(r *http.Request, bucket, expires string) string {
 	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], expires, false, true)
 }
 
-// QueryAmzHeadersV2 returns the x-amz-* parameters of a SigV2 presigned
-// request's query, names lower-cased, values as decoded: the amz headers
-// its signature covers (StringToSignV2Query).
-func QueryAmzHeadersV2(r *http.Request) map[string][]string {
+// QueryAmzHeaders returns the x-amz-* parameters of r's query, names
+// lower-cased, values as decoded and in query order: for a SigV2 presigned
+// request, the amz headers its signature covers (StringToSignV2Query).
+func QueryAmzHeaders(r *http.Request) map[string][]string {
 	var m map[string][]string
 	for _, qp := range parseQuery(r.URL.RawQuery, true) {
 		l := strings.ToLower(qp.name)
@@ -148,7 +148,7 @@ func stringToSignV2(r *http.Request, resourcePath, date string, omitXAmzDate, pr
 
 	var fromQuery map[string][]string
 	if presigned {
-		fromQuery = QueryAmzHeadersV2(r)
+		fromQuery = QueryAmzHeaders(r)
 	}
 	var amz []string
 	for name := range r.Header {
