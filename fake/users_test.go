@@ -259,6 +259,47 @@ func TestUsersObjectOwnership(t *testing.T) {
 	requireAPIError(t, err, "InvalidBucketAclWithObjectOwnership")
 }
 
+// Under BucketOwnerEnforced a private canned ACL is the bucket owner's
+// full control only when the bucket owner sends it: from a writer of
+// another account (granted s3:PutObject by the bucket policy) S3 refuses
+// it with 400 AccessControlListNotSupported, on PutObject,
+// CreateMultipartUpload and CopyObject alike, while no ACL and
+// bucket-owner-full-control are taken. The Docker registry's S3 driver
+// sends x-amz-acl: private by default.
+func TestUsersBucketOwnerEnforcedPrivateFromAnotherAccount(t *testing.T) {
+	ctx := context.Background()
+	srv := fake.New(t, fake.WithUsers(alice, bob))
+	a := userClient(srv, alice.AccessKey, alice.SecretKey, "")
+	b := userClient(srv, bob.AccessKey, bob.SecretKey, "")
+	bobID := srv.UserID(bob.AccessKey)
+	_, err := a.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("enf"), ObjectOwnership: types.ObjectOwnershipBucketOwnerEnforced})
+	require.NoError(t, err)
+	_, err = a.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String("enf"), Policy: aws.String(`{"Version":"2012-10-17","Statement":[` +
+		`{"Effect":"Allow","Principal":{"CanonicalUser":"` + bobID + `"},"Action":["s3:PutObject","s3:GetObject"],"Resource":"arn:aws:s3:::enf/*"}]}`)})
+	require.NoError(t, err)
+
+	_, err = a.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("enf"), Key: aws.String("by-owner"), Body: strings.NewReader("x"),
+		ACL: types.ObjectCannedACLPrivate})
+	require.NoError(t, err, "the bucket owner's private is its own full control")
+	_, err = b.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("enf"), Key: aws.String("plain"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	_, err = b.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("enf"), Key: aws.String("handed"), Body: strings.NewReader("x"),
+		ACL: types.ObjectCannedACLBucketOwnerFullControl})
+	require.NoError(t, err)
+
+	_, err = b.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("enf"), Key: aws.String("private"), Body: strings.NewReader("x"),
+		ACL: types.ObjectCannedACLPrivate})
+	requireAPIError(t, err, "AccessControlListNotSupported")
+	_, err = b.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("enf"), Key: aws.String("private"),
+		ACL: types.ObjectCannedACLPrivate})
+	requireAPIError(t, err, "AccessControlListNotSupported")
+	_, err = b.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("enf"), Key: aws.String("private"), CopySource: aws.String("enf/plain"),
+		ACL: types.ObjectCannedACLPrivate})
+	requireAPIError(t, err, "AccessControlListNotSupported")
+	_, err = b.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("enf"), Key: aws.String("private")})
+	requireAPIError(t, err, "NotFound")
+}
+
 // With httpapi.WithS3Defaults2023, new buckets get S3's defaults since
 // 2023: SSE-S3 default encryption, and BucketOwnerEnforced with Block
 // Public Access unless CreateBucket names an ownership.

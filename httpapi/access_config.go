@@ -88,11 +88,16 @@ func publicACL(acl engine.ACL) bool {
 }
 
 // ownerOnlyACL reports whether an ACL is one a bucket with ACLs disabled
-// accepts: private, bucket-owner-full-control, or grants of FULL_CONTROL
-// to the bucket owner alone.
-func ownerOnlyACL(acl engine.ACL, bucketOwner string) bool {
+// accepts: bucket-owner-full-control, grants of FULL_CONTROL to the bucket
+// owner alone, or private when the bucket owner sets it (byOwner). S3
+// takes only "bucket owner full control ACLs ... or an equivalent form";
+// private gives full control to the writer, which is that only when the
+// writer is the bucket owner: a writer of another account sending
+// x-amz-acl: private (the default of the Docker registry's S3 driver and
+// of other uploaders) is 400 AccessControlListNotSupported on S3.
+func ownerOnlyACL(acl engine.ACL, bucketOwner string, byOwner bool) bool {
 	if len(acl.Grants) == 0 {
-		return acl.Canned == "" || acl.Canned == "private" || acl.Canned == "bucket-owner-full-control"
+		return acl.Canned == "" || acl.Canned == "bucket-owner-full-control" || acl.Canned == "private" && byOwner
 	}
 	for _, g := range acl.Grants {
 		if g.GranteeType != "CanonicalUser" || g.ID != bucketOwner || g.Permission != permFullControl {
@@ -104,8 +109,9 @@ func ownerOnlyACL(acl engine.ACL, bucketOwner string) bool {
 
 // admitACL refuses an ACL a request sets (canned, grant headers or an
 // AccessControlPolicy document) that its bucket's settings forbid: under
-// Object Ownership BucketOwnerEnforced anything but a private or
-// bucket-owner-full-control ACL (400 AccessControlListNotSupported);
+// Object Ownership BucketOwnerEnforced anything but a
+// bucket-owner-full-control ACL, or a private one the bucket owner sets
+// (400 AccessControlListNotSupported);
 // under BlockPublicAcls a public ACL (403 AccessDenied), in every
 // dialect (OSS sets it with its own ?publicAccessBlock). Object Ownership
 // binds only the dialects that have it (S3).
@@ -124,13 +130,14 @@ func (s *server) admitACL(rc *request, acl *engine.ACL) error {
 	if !rc.d.acl.accessControls {
 		own = ""
 	}
-	return aclWriteAllowed(*acl, b.Owner, pab, own)
+	return aclWriteAllowed(*acl, b.Owner, s.cfg.Permissive || owns(rc.who, b.Owner), pab, own)
 }
 
 // aclWriteAllowed is admitACL's rule for an ACL about to be set on a
-// bucket owned by bucketOwner with the settings pab and own.
-func aclWriteAllowed(acl engine.ACL, bucketOwner string, pab *bucketconfig.PublicAccessBlock, own string) error {
-	if own == bucketconfig.OwnershipBucketOwnerEnforced && !ownerOnlyACL(acl, bucketOwner) {
+// bucket owned by bucketOwner with the settings pab and own; byOwner says
+// whether the bucket owner sets it.
+func aclWriteAllowed(acl engine.ACL, bucketOwner string, byOwner bool, pab *bucketconfig.PublicAccessBlock, own string) error {
+	if own == bucketconfig.OwnershipBucketOwnerEnforced && !ownerOnlyACL(acl, bucketOwner, byOwner) {
 		return errorf("AccessControlListNotSupported", "")
 	}
 	if pab != nil && pab.BlockPublicAcls && publicACL(acl) {
@@ -197,7 +204,7 @@ func (s *server) createBucketAccess(rc *request, acl *engine.ACL) ([]bucketconfi
 	case rule == "":
 		return out, nil
 	}
-	if rule == bucketconfig.OwnershipBucketOwnerEnforced && acl != nil && !ownerOnlyACL(*acl, rc.who.id) {
+	if rule == bucketconfig.OwnershipBucketOwnerEnforced && acl != nil && !ownerOnlyACL(*acl, rc.who.id, true) {
 		return nil, errorf("InvalidBucketAclWithObjectOwnership", "")
 	}
 	out = append(out, &bucketconfig.Ownership{Rule: rule})

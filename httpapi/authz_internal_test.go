@@ -185,10 +185,11 @@ func TestACLWriteTable(t *testing.T) {
 	ignoreOnly := &bucketconfig.PublicAccessBlock{IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
 	const enforced, preferred = bucketconfig.OwnershipBucketOwnerEnforced, bucketconfig.OwnershipBucketOwnerPreferred
 	rows := []struct {
-		acl  engine.ACL
-		pab  *bucketconfig.PublicAccessBlock
-		own  string
-		want string
+		acl      engine.ACL
+		notOwner bool // set by a writer who is not the bucket owner
+		pab      *bucketconfig.PublicAccessBlock
+		own      string
+		want     string
 	}{
 		{acl: canned("public-read")},
 		{acl: canned("public-read"), pab: ignoreOnly},
@@ -208,13 +209,18 @@ func TestACLWriteTable(t *testing.T) {
 		{acl: canned("bucket-owner-read"), own: enforced, want: "AccessControlListNotSupported"},
 		{acl: grants(ownerFull, other), own: enforced, want: "AccessControlListNotSupported"},
 		{acl: canned("public-read"), own: enforced, pab: block, want: "AccessControlListNotSupported"},
+		{acl: canned("private"), notOwner: true, own: enforced, want: "AccessControlListNotSupported"},
+		{acl: canned("bucket-owner-full-control"), notOwner: true, own: enforced},
+		{acl: grants(ownerFull), notOwner: true, own: enforced},
+		{acl: canned("private"), notOwner: true, own: preferred},
+		{acl: canned("private"), notOwner: true, pab: block},
 		{acl: canned("public-read"), own: preferred},
 		{acl: canned("public-read"), own: preferred, pab: block, want: "AccessDenied"},
 		{acl: grants(ownerFull, other), own: preferred},
 	}
 	for i, r := range rows {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			err := aclWriteAllowed(r.acl, owner, r.pab, r.own)
+			err := aclWriteAllowed(r.acl, owner, !r.notOwner, r.pab, r.own)
 			if r.want == "" {
 				require.NoError(t, err)
 				return
