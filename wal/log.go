@@ -138,8 +138,9 @@ type Log struct {
 	codecs codecs
 	closed atomic.Bool // mirrors isClosed for lock-free checks
 
-	// closeMu is read-held around every record read so that Close can wait
-	// for reads in flight before releasing the decoders.
+	// closeMu is read-held around every record read and a stream's sync
+	// so that Close can wait for them before releasing the decoders and
+	// the directory handle.
 	closeMu sync.RWMutex
 
 	smu  sync.RWMutex // guards segs

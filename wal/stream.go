@@ -303,6 +303,10 @@ func (s *Stream) Sync() error {
 	if s.err != nil {
 		return s.err
 	}
+	// The directory handle is the log's: Log.Close closes it once no
+	// one holds closeMu.
+	l.closeMu.RLock()
+	defer l.closeMu.RUnlock()
 	if l.closed.Load() {
 		return ErrClosed
 	}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"math/rand/v2"
 	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/stretchr/testify/require"
@@ -154,4 +156,69 @@ func TestStreamAfterClose(t *testing.T) {
 	require.ErrorIs(t, err, ErrClosed)
 	require.ErrorIs(t, s.Sync(), ErrClosed)
 	require.NoError(t, s.Close())
+}
+
+// TestStreamSyncDuringClose: a stream's Sync that is under way when the
+// log closes (the engine's Close under a body being written) finishes
+// before Close releases the directory handle, or fails with ErrClosed.
+// Before, Sync read the handle unguarded after its file's fsync and
+// dereferenced the nil that Close had left there.
+func TestStreamSyncDuringClose(t *testing.T) {
+	fs := &heldSyncFS{FS: vfs.NewMem(), entered: make(chan struct{}), release: make(chan struct{})}
+	opts := testOptions(fs)
+	opts.Sync = true
+	l, _ := openLog(t, opts)
+	s := l.NewStream()
+	_, err := s.Append([]byte("x"), 0) // a new segment: the directory is dirty
+	require.NoError(t, err)
+	fs.armed.Store(true)
+	synced := make(chan error, 1)
+	go func() { synced <- s.Sync() }()
+	<-fs.entered // the stream's fsync is under way
+	closed := make(chan error, 1)
+	go func() { closed <- l.Close() }()
+	// Close must wait for the sync; give one that does not time to
+	// release the handles under it.
+	select {
+	case err := <-closed:
+		closed <- err
+	case <-time.After(20 * time.Millisecond):
+	}
+	close(fs.release)
+	if err := <-synced; err != nil {
+		require.ErrorIs(t, err, ErrClosed)
+	}
+	require.NoError(t, <-closed)
+	require.NoError(t, s.Close())
+}
+
+// heldSyncFS holds the first file fsync after armed is set until release
+// is closed.
+type heldSyncFS struct {
+	vfs.FS
+	armed            atomic.Bool
+	entered, release chan struct{}
+}
+
+type heldSyncFile struct {
+	vfs.File
+	fs *heldSyncFS
+}
+
+func (f heldSyncFile) Sync() error {
+	if f.fs.armed.CompareAndSwap(true, false) {
+		close(f.fs.entered)
+		<-f.fs.release
+	}
+	return f.File.Sync()
+}
+
+func (f heldSyncFile) SyncData() error { return f.Sync() }
+
+func (fs *heldSyncFS) Create(name string, c vfs.DiskWriteCategory) (vfs.File, error) {
+	f, err := fs.FS.Create(name, c)
+	if err != nil {
+		return nil, err
+	}
+	return heldSyncFile{File: f, fs: fs}, nil
 }
