@@ -69,6 +69,10 @@ func (e *Engine) TouchObject(ctx context.Context, bucket, key, versionID string)
 		}
 		tieringOnly = true
 	}
+	if err := e.enter(ctx); err != nil {
+		return err
+	}
+	defer e.leave()
 	now := e.now()
 	// due reads the record (with its body locations only to rewrite it)
 	// and says whether a read is to be recorded.

@@ -40,9 +40,10 @@ type accessLogBatch struct {
 // AppendAccessLog adds one log line (a newline is appended) to the batch
 // of log objects named prefix+<time>-<unique> in bucket.
 func (e *Engine) AppendAccessLog(ctx context.Context, bucket, prefix string, line []byte) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	l := &e.notify.logs
 	k := accessLogKey{bucket, prefix}
 	l.mu.Lock()

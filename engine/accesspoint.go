@@ -33,9 +33,10 @@ var ErrNoSuchAccessPoint = errors.New("engine: no such access point")
 // record in the same step (ErrNoSuchBucket, or ErrBucketChanged when the
 // bucket was made again).
 func (e *Engine) UpdateAccessPoints(ctx context.Context, account string, update func(cur []bucketconfig.AccessPoint) ([]bucketconfig.AccessPoint, error)) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if account == "" {
 		return fmt.Errorf("%w: access points need an account", ErrInvalidArgument)
 	}
@@ -144,9 +145,10 @@ func (e *Engine) accessPointLive(ctx context.Context, p bucketconfig.AccessPoint
 // account that owns it, or ErrNoSuchAccessPoint (also when its bucket is
 // gone).
 func (e *Engine) AccessPointByAlias(ctx context.Context, alias string) (account string, ap bucketconfig.AccessPoint, err error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return "", ap, err
 	}
+	defer e.leave()
 	v, ok, err := get(e.db, accessPointAliasKey(alias))
 	if err != nil || !ok {
 		if err == nil {

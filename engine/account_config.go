@@ -36,9 +36,10 @@ var accountKinds = func() map[bucketconfig.Kind]string {
 // SetAccountConfig validates c and stores it as the account's
 // configuration of c's kind.
 func (e *Engine) SetAccountConfig(ctx context.Context, account string, c bucketconfig.Config) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if account == "" {
 		return fmt.Errorf("%w: an account configuration needs an account", ErrInvalidArgument)
 	}
@@ -55,9 +56,10 @@ func (e *Engine) SetAccountConfig(ctx context.Context, account string, c bucketc
 // DeleteAccountConfig removes the account's configuration of kind;
 // removing an absent one succeeds.
 func (e *Engine) DeleteAccountConfig(ctx context.Context, account string, kind bucketconfig.Kind) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if accountKinds[kind] == "" {
 		return checkKind(string(kind))
 	}
@@ -82,9 +84,10 @@ func (e *Engine) AccountConfigValue(ctx context.Context, account string, kind bu
 		}
 		return c, nil
 	}
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	doc, found, err := get(e.db, accountConfigKey(account, string(kind)))
 	if err != nil {
 		return nil, err

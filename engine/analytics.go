@@ -135,9 +135,10 @@ func (e *Engine) storedAnalytics(bucket string) (*bucketconfig.Analytics, error)
 // bucketconfig.MaxAnalyticsConfigurations (ErrTooManyConfigurations). A
 // new configuration's first exported day is the next whole one.
 func (e *Engine) PutAnalyticsConfiguration(ctx context.Context, bucket string, c bucketconfig.AnalyticsConfiguration) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
@@ -188,9 +189,10 @@ func (e *Engine) PutAnalyticsConfiguration(ctx context.Context, bucket string, c
 // DeleteAnalyticsConfiguration removes the bucket's analytics
 // configuration id and its counts, or returns ErrNoSuchConfig.
 func (e *Engine) DeleteAnalyticsConfiguration(ctx context.Context, bucket, id string) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	defer e.configs.forget(bucket, string(bucketconfig.KindAnalytics))
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {

@@ -52,9 +52,10 @@ func annotationIdentity(info ObjectInfo) []byte {
 // changed since of was read, and ErrEntityTooLarge beyond
 // MaxAnnotationSize.
 func (e *Engine) PutAnnotation(ctx context.Context, bucket, key, name string, of ObjectInfo, data []byte) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if len(data) > MaxAnnotationSize {
 		return fmt.Errorf("%w: annotation of %d bytes", ErrEntityTooLarge, len(data))
 	}
@@ -77,9 +78,10 @@ func (e *Engine) PutAnnotation(ctx context.Context, bucket, key, name string, of
 // current state is of, or ErrNoSuchAnnotation when there is none or it
 // was computed from another body.
 func (e *Engine) Annotation(ctx context.Context, bucket, key, name string, of ObjectInfo) ([]byte, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	v, ok, err := get(e.db, annotationKey(bucket, key, name))
 	if err != nil {
 		return nil, err

@@ -35,9 +35,10 @@ type BucketOptions struct {
 // ErrBucketAlreadyExists when someone else does, or ErrTooManyBuckets
 // (see BucketOptions.MaxPerOwner).
 func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptions) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if err := ValidateBucketName(name); err != nil {
 		return err
 	}
@@ -88,9 +89,10 @@ type DeleteBucketOptions struct {
 // objects remain, or multipart uploads unless opts.AbortUploads, and with
 // ErrNoSuchBucket when it is absent.
 func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucketOptions) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	defer e.configs.forget(name, "") // after the commit
 	return e.applyCtx(ctx, func(m *mutation) error {
 		b, err := e.bucketRecord(e.db, name)
@@ -179,9 +181,10 @@ func (e *Engine) emptyRange(prefix []byte) (bool, error) {
 
 // Bucket returns a bucket's info, or ErrNoSuchBucket.
 func (e *Engine) Bucket(ctx context.Context, name string) (BucketInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return BucketInfo{}, err
 	}
+	defer e.leave()
 	rec, err := e.cachedBucket(name)
 	if err != nil {
 		return BucketInfo{}, err
@@ -198,9 +201,10 @@ func (r bucketRecord) info(name string) BucketInfo {
 
 // ListBuckets returns every bucket, ordered by name.
 func (e *Engine) ListBuckets(ctx context.Context) ([]BucketInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixBucket), UpperBound: prefixEnd([]byte(prefixBucket))})
 	if err != nil {
 		return nil, err
@@ -231,9 +235,10 @@ func (e *Engine) SetBucketACL(ctx context.Context, name string, acl ACL) error {
 
 // updateBucket changes the bucket's record in one mutation.
 func (e *Engine) updateBucket(ctx context.Context, name string, change func(*bucketRecord)) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		rec, err := e.bucketRecord(e.db, name)
 		if err != nil {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -57,7 +58,7 @@ func (e *Engine) coalesceAfterAppend(ctx context.Context, bucket, key string, n 
 	if n <= coalesceMinExtents {
 		return
 	}
-	if err := e.coalesceTail(ctx, bucket, key, customer); err != nil && ctx.Err() == nil {
+	if err := e.coalesceTail(ctx, bucket, key, customer); err != nil && ctx.Err() == nil && !errors.Is(err, ErrClosed) {
 		e.opts.Logger.Warn("coalescing appends", "bucket", bucket, "key", key, "err", err)
 	}
 }
@@ -67,6 +68,10 @@ func (e *Engine) coalesceAfterAppend(ctx context.Context, bucket, key string, n 
 // customer is the SSE-C key of the append that calls it. A record that
 // changes meanwhile is left as it is then; nothing a client sees changes.
 func (e *Engine) coalesceTail(ctx context.Context, bucket, key string, customer []byte) error {
+	if err := e.enter(ctx); err != nil {
+		return err
+	}
+	defer e.leave()
 	o, err := e.openEncrypted(ctx, bucket, key, GetOptions{}, true, customer)
 	if err != nil {
 		return err

@@ -152,9 +152,10 @@ func (e *Engine) retryCompletion(m *mutation, bucket, key, uploadID string, part
 // algorithm and type, as Upload gave them before. It fails with
 // ErrNoSuchUpload otherwise.
 func (e *Engine) CompletedUpload(ctx context.Context, bucket, key, uploadID string) (UploadInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return UploadInfo{}, err
 	}
+	defer e.leave()
 	rec, _, ok, err := e.completion(e.db, bucket, key, uploadID)
 	if err != nil {
 		return UploadInfo{}, err

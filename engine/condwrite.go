@@ -79,9 +79,10 @@ func (e *DeleteConditionError) Unwrap() error { return ErrPreconditionFailed }
 // which a retention policy protects, are reported and left alone; the
 // others are deleted. A missing bucket fails the whole call.
 func (e *Engine) DeleteEntries(ctx context.Context, bucket string, entries []DeleteEntry) ([]DeleteResult, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	out := make([]DeleteResult, len(entries))
 	err := e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {

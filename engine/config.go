@@ -49,9 +49,10 @@ func checkKind(kind string) error {
 // PutBucketConfig stores the document of one configuration kind,
 // replacing the previous one.
 func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc []byte) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if err := checkKind(kind); err != nil {
 		return err
 	}
@@ -87,9 +88,10 @@ func (e *Engine) PutBucketConfig(ctx context.Context, bucket, kind string, doc [
 // BucketConfig returns the document of one configuration kind, or
 // ErrNoSuchConfig.
 func (e *Engine) BucketConfig(ctx context.Context, bucket, kind string) ([]byte, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	if err := checkKind(kind); err != nil {
 		return nil, err
 	}
@@ -111,9 +113,10 @@ func (e *Engine) BucketConfig(ctx context.Context, bucket, kind string) ([]byte,
 // DeleteBucketConfig removes one configuration kind. Removing an absent one
 // succeeds.
 func (e *Engine) DeleteBucketConfig(ctx context.Context, bucket, kind string) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if err := checkKind(kind); err != nil {
 		return err
 	}
@@ -155,9 +158,10 @@ func (e *Engine) SetBucketConfig(ctx context.Context, bucket string, c bucketcon
 // MaxConfigSize), else ErrEntityTooLarge. For the kinds a bucket holds
 // several of (request metrics), changed one at a time.
 func (e *Engine) UpdateBucketConfig(ctx context.Context, bucket string, kind bucketconfig.Kind, limit int, update func(cur bucketconfig.Config) (bucketconfig.Config, error)) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	switch string(kind) {
 	case ConfigVersioning, ConfigObjectLock, ConfigReplication, ConfigInventory, string(bucketconfig.KindAnalytics):
 		// Their writes do more than store a document.

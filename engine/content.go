@@ -288,9 +288,10 @@ func fullObjectChecksum(info ObjectInfo) (checksum.Algorithm, []byte) {
 // and whose size is size, held in a bucket of owner (BucketInfo.Owner),
 // or ErrNoSuchContent: another owner's content is never found.
 func (e *Engine) FindByContent(ctx context.Context, owner string, sum []byte, size int64) (Content, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return Content{}, err
 	}
+	defer e.leave()
 	c, err := e.lookupContent(e.db, owner, sum, size)
 	return c.Content, err
 }
@@ -303,7 +304,11 @@ func (e *Engine) FindByContent(ctx context.Context, owner string, sum []byte, si
 // (there is no body to verify). Without such content it fails with
 // ErrNoSuchContent and changes nothing.
 func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum []byte, size int64, opts PutOptions) (ObjectInfo, error) {
-	if err := e.checkPut(ctx, key, opts.Tags); err != nil {
+	if err := e.enter(ctx); err != nil {
+		return ObjectInfo{}, err
+	}
+	defer e.leave()
+	if err := checkPut(key, opts.Tags, e.opts.MaxKeyLength); err != nil {
 		return ObjectInfo{}, err
 	}
 	if opts.ContentMD5 != nil || opts.Checksum != nil {

@@ -80,10 +80,11 @@ type Engine struct {
 	// clients in place (Object.WriteTo); views guards that memory.
 	inPlace bool
 	views   viewGuard
-	// dbMu is held (read) by reads of open Objects' snapshots and by
-	// mutations (applyCtx) until their batch is durable, and (write) by
-	// Close around closing pebble.
-	dbMu sync.RWMutex
+	// gate admits the operations that use pebble and the blob log (every
+	// exported method, reads of open Objects' snapshots, mutations until
+	// their batch is durable); Close shuts it and waits for them before
+	// closing either store.
+	gate closeGate
 }
 
 // Open opens the store in dir, creating it if needed. dir "" with no
@@ -179,6 +180,7 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		return nil, fmt.Errorf("engine: open blob log: %w", err)
 	}
 	e := &Engine{opts: o, db: db, log: log, lock: lock, blobFS: blobFS, recovery: report, stop: make(chan struct{})}
+	e.gate.init()
 	_, e.inPlace = blobFS.(*memfs.FS)
 	if o.VectorMD5 {
 		e.md5 = newMD5Lanes()
@@ -295,7 +297,10 @@ func (e *Engine) loadNextBlob() error {
 // Close flushes and closes the store. Readers must be closed first. A
 // write committing when Close is called is waited for (it is durable
 // when Close returns); one that had not reached its commit fails with
-// ErrClosed.
+// ErrClosed. So does every method called once Close has begun, and
+// every step of one still running that would use the stores after it:
+// Close waits for the steps inside them (a read, a listing, a compaction
+// pass, a commit), never for a request body being read.
 func (e *Engine) Close() error {
 	if !e.closed.Load() {
 		if err := e.flushAnalytics(context.Background()); err != nil {
@@ -312,9 +317,11 @@ func (e *Engine) Close() error {
 	}
 	e.bg.Wait()
 	e.md5.close()
-	e.dbMu.Lock() // readers of open Objects see closed from here on
+	// Operations that entered before Close finish before the stores go
+	// (pebble panics, and may read freed memory, when it is closed under
+	// one); those arriving from here on fail with ErrClosed.
+	e.gate.close()
 	err := e.db.Close()
-	e.dbMu.Unlock()
 	if lerr := e.log.Close(); err == nil {
 		err = lerr
 	}
@@ -415,6 +422,113 @@ func (e *Engine) check(ctx context.Context) error {
 		return ErrClosed
 	}
 	return ctx.Err()
+}
+
+// enter admits an operation that uses pebble or the blob log: ErrClosed
+// once Close has begun, ctx's error when it is done. On nil the caller
+// must call leave when it is done with both stores; Close waits for it.
+// Entering again while inside is allowed (it never blocks).
+func (e *Engine) enter(ctx context.Context) error {
+	if err := e.admit(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		e.gate.leave()
+		return err
+	}
+	return nil
+}
+
+// admit is enter without a context: for the steps that finish what a
+// request began whatever its context says (a commit, a reader's read).
+func (e *Engine) admit() error {
+	if !e.gate.enter() {
+		return ErrClosed
+	}
+	if e.closed.Load() { // Close began: background work stops too
+		e.gate.leave()
+		return ErrClosed
+	}
+	return nil
+}
+
+// leave ends what enter began.
+func (e *Engine) leave() { e.gate.leave() }
+
+// pass is an operation's stay inside the gate (see enter) that it gives
+// up while it reads a request body, which Close must not wait for, and
+// takes again after it. The caller defers leave.
+type pass struct {
+	e  *Engine
+	in bool
+}
+
+// enterPass is enter, returning the pass.
+func (e *Engine) enterPass(ctx context.Context) (pass, error) {
+	if err := e.enter(ctx); err != nil {
+		return pass{}, err
+	}
+	return pass{e: e, in: true}, nil
+}
+
+// leave leaves the gate if inside.
+func (p *pass) leave() {
+	if p.in {
+		p.in = false
+		p.e.leave()
+	}
+}
+
+// readmit enters again after a body was read (see admit).
+func (p *pass) readmit() error {
+	if err := p.e.admit(); err != nil {
+		return err
+	}
+	p.in = true
+	return nil
+}
+
+// closeGate counts the operations inside the engine's stores so that
+// Close can shut it and wait for them. Unlike a sync.RWMutex read lock,
+// entering never blocks, so an operation may enter again while inside
+// (a copy opening its source, a pass calling an exported method) without
+// deadlocking against a Close waiting for it: once Close has begun,
+// every enter fails.
+type closeGate struct {
+	n       atomic.Int64  // operations inside, plus gateShut once Close began
+	drained chan struct{} // closed when the last operation leaves after that
+	done    atomic.Bool   // drained is closed
+}
+
+// gateShut is the count's bit that Close sets; the count of operations
+// inside never comes near it.
+const gateShut = 1 << 62
+
+func (g *closeGate) init() { g.drained = make(chan struct{}) }
+
+func (g *closeGate) enter() bool {
+	if g.n.Add(1) < gateShut {
+		return true
+	}
+	g.leave()
+	return false
+}
+
+func (g *closeGate) leave() {
+	if g.n.Add(-1) == gateShut && g.done.CompareAndSwap(false, true) {
+		close(g.drained)
+	}
+}
+
+// close shuts the gate and waits for the operations inside to leave.
+func (g *closeGate) close() {
+	if g.n.Add(gateShut) == gateShut {
+		if g.done.CompareAndSwap(false, true) {
+			close(g.drained)
+		}
+		return
+	}
+	<-g.drained
 }
 
 // get reads a key from r (the db or a snapshot); found is false when absent.
@@ -710,14 +824,13 @@ func WithBucketGuard(ctx context.Context, bucket string, id uint64) context.Cont
 func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error {
 	g, guarded := ctx.Value(bucketGuardKey{}).(bucketGuard)
 	// A write that began before Close (a body being ingested) commits
-	// before Close closes pebble, or fails with ErrClosed after: pebble
-	// panics on a closed store. Close waits for dbMu until the batch is
+	// before Close closes pebble, or fails with ErrClosed: pebble panics
+	// on a closed store. Close waits for the gate until the batch is
 	// synced.
-	e.dbMu.RLock()
-	defer e.dbMu.RUnlock()
-	if e.closed.Load() {
-		return ErrClosed
+	if err := e.admit(); err != nil {
+		return err
 	}
+	defer e.leave()
 	e.mu.Lock()
 	m := e.newMutation()
 	defer m.b.Close() // after the sync: pebble writes the batch until then

@@ -51,9 +51,10 @@ func (e *Engine) dropSchedule(m *mutation, bucket, key string) error {
 
 // CancelDeletion drops the scheduled deletion of bucket/key, if any.
 func (e *Engine) CancelDeletion(ctx context.Context, bucket, key string) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if _, ok, err := get(e.db, expiryOfKey(bucket, key)); err != nil || !ok {
 		return err // nothing scheduled: no write
 	}
@@ -73,9 +74,10 @@ func expiryKey(at time.Time, bucket, key string) []byte {
 // fails with ErrNoSuchKey when the object is gone and
 // ErrPreconditionFailed when it changed since of was read.
 func (e *Engine) ScheduleDeletion(ctx context.Context, bucket, key string, of ObjectInfo, at time.Time) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		rec, err := e.objectRecord(e.db, bucket, key, false)
 		if err != nil {

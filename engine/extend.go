@@ -45,7 +45,12 @@ const MaxObjectParts = 10000
 // MaxObjectParts ErrTooManyParts; a symlink ErrObjectNotAppendable.
 // opts.IfMatch and opts.IfNoneMatch are checked as PutObject checks them.
 func (e *Engine) ExtendObject(ctx context.Context, bucket, key string, offset int64, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error) {
-	if err := e.checkPut(ctx, key, opts.Tags); err != nil {
+	gp, err := e.enterPass(ctx)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	defer gp.leave()
+	if err := checkPut(key, opts.Tags, e.opts.MaxKeyLength); err != nil {
 		return ObjectInfo{}, err
 	}
 	switch {
@@ -107,11 +112,15 @@ func (e *Engine) ExtendObject(ctx context.Context, bucket, key string, offset in
 	if opts.NoCRC64 || exists && first.info.NoCRC64 {
 		flags |= ingestNoCRC64
 	}
+	gp.leave()
 	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, flags, bk)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
 	defer b.done()
+	if err := gp.readmit(); err != nil {
+		return ObjectInfo{}, err
+	}
 	if b.size == 0 {
 		return ObjectInfo{}, ErrEmptyAppend
 	}

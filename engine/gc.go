@@ -334,9 +334,10 @@ func (e *Engine) markDirty(segs ...uint64) {
 // segment and reads every counter (Compact, and the periodic run, which
 // also catches what no mark covers, such as orphans left by a crash).
 func (e *Engine) compact(ctx context.Context, opts CompactOptions, incremental bool) (CompactStats, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return CompactStats{}, err
 	}
+	defer e.leave()
 	if opts.MinLiveRatio == 0 {
 		opts.MinLiveRatio = 0.5
 	}

@@ -76,9 +76,10 @@ func inventoryStateKey(bucket, id string) []byte {
 // Parquet (ORC: ErrNotImplemented); a bucket has at most
 // bucketconfig.MaxInventoryConfigurations (ErrTooManyConfigurations).
 func (e *Engine) PutInventoryConfiguration(ctx context.Context, bucket string, c bucketconfig.InventoryConfiguration) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
@@ -127,9 +128,10 @@ const MaxInventorySize = 4 << 20
 // DeleteInventoryConfiguration removes the bucket's inventory
 // configuration id, or returns ErrNoSuchConfig.
 func (e *Engine) DeleteInventoryConfiguration(ctx context.Context, bucket, id string) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	defer e.configs.forget(bucket, ConfigInventory)
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {

@@ -51,9 +51,10 @@ type LifecycleStats struct {
 // the inventory reports due, then the replication items due (engine/replication.go). It
 // returns when the work is done. Tests advance a fake clock and call it.
 func (e *Engine) RunPending(ctx context.Context) (LifecycleStats, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return LifecycleStats{}, err
 	}
+	defer e.leave()
 	now := e.now()
 	st, err := e.lifecyclePass(ctx, now)
 	if err != nil {
@@ -318,9 +319,10 @@ func (e *Engine) transitionObject(ctx context.Context, info ObjectInfo, class st
 // object info describes (same ETag and modification time), else fails
 // with ErrPreconditionFailed.
 func (e *Engine) updateIfSame(ctx context.Context, info ObjectInfo, fn func(m *mutation, rec *objectRecord) error) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		rec, err := e.objectRecord(e.db, info.Bucket, info.Key, true)
 		if err != nil {
@@ -466,9 +468,10 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 // NoncurrentVersionExpiration to noncurrent versions only, so it stays
 // (ErrPreconditionFailed).
 func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v ObjectInfo, noncurrent bool) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if noncurrent {
 			if err := e.checkNoncurrent(bucket, v); err != nil {
@@ -522,9 +525,10 @@ func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectI
 // version, current included) and writes it back, in one atomic step; a
 // version gone is ErrNoSuchVersion, and fn's error leaves it unchanged.
 func (e *Engine) rewriteVersion(ctx context.Context, bucket string, v ObjectInfo, fn func(rec *objectRecord) error) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		loc, ok, err := e.findVersion(e.db, bucket, v.Key, versionOrNull(v.VersionID), true)
 		if err != nil {

@@ -62,9 +62,10 @@ type ListResult struct {
 // ListObjects lists a bucket's keys in raw byte order. With a delimiter,
 // every common prefix costs one seek, however many keys sit under it.
 func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOptions) (ListResult, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ListResult{}, err
 	}
+	defer e.leave()
 	max := opts.MaxKeys
 	if max <= 0 || max > DefaultMaxKeys {
 		max = DefaultMaxKeys

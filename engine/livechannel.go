@@ -178,9 +178,10 @@ func (e *Engine) liveChannel(r pebble.Reader, bucket, name string) (LiveChannel,
 // returns the stored channel. The engine checks only the name; the
 // values are the caller's to validate.
 func (e *Engine) PutLiveChannel(ctx context.Context, bucket string, c LiveChannel) (LiveChannel, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return LiveChannel{}, err
 	}
+	defer e.leave()
 	if err := e.checkChannelName(c.Name); err != nil {
 		return LiveChannel{}, err
 	}
@@ -206,9 +207,10 @@ func (e *Engine) PutLiveChannel(ctx context.Context, bucket string, c LiveChanne
 // LiveChannel returns a live channel, or ErrNoSuchLiveChannel (or
 // ErrNoSuchBucket).
 func (e *Engine) LiveChannel(ctx context.Context, bucket, name string) (LiveChannel, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return LiveChannel{}, err
 	}
+	defer e.leave()
 	return e.liveChannel(e.db, bucket, name)
 }
 
@@ -216,9 +218,10 @@ func (e *Engine) LiveChannel(ctx context.Context, bucket, name string) (LiveChan
 // result, atomically. fn may change the configuration and the status;
 // the name is kept, Modified is set when keepModified is false.
 func (e *Engine) UpdateLiveChannel(ctx context.Context, bucket, name string, keepModified bool, fn func(c *LiveChannel) error) (LiveChannel, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return LiveChannel{}, err
 	}
+	defer e.leave()
 	var out LiveChannel
 	err := e.applyCtx(ctx, func(m *mutation) error {
 		c, err := e.liveChannel(e.db, bucket, name)
@@ -254,9 +257,10 @@ func (e *Engine) AddLivePush(ctx context.Context, bucket, name string, p LivePus
 // DeleteLiveChannel removes a live channel (not the objects its pushes
 // wrote). It fails with ErrNoSuchLiveChannel when it is absent.
 func (e *Engine) DeleteLiveChannel(ctx context.Context, bucket, name string) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.liveChannel(e.db, bucket, name); err != nil {
 			return err
@@ -276,9 +280,10 @@ type ListLiveChannelsOptions struct {
 // ListLiveChannels returns, ordered by name, the live channels of bucket
 // that opts selects, and whether more follow.
 func (e *Engine) ListLiveChannels(ctx context.Context, bucket string, opts ListLiveChannelsOptions) (chans []LiveChannel, truncated bool, err error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, false, err
 	}
+	defer e.leave()
 	if opts.Max <= 0 {
 		opts.Max = 100
 	}

@@ -89,9 +89,10 @@ type PartInfo struct {
 // are checked against the current object now, as PutObject checks them
 // (ErrPreconditionFailed); Complete checks its own conditions again.
 func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, opts PutOptions) (string, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return "", err
 	}
+	defer e.leave()
 	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
 		return "", err
 	}
@@ -185,9 +186,10 @@ func uploadInfo(rec objectRecord, id string) UploadInfo {
 
 // Upload returns the description of an upload in progress.
 func (e *Engine) Upload(ctx context.Context, bucket, key, uploadID string) (UploadInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return UploadInfo{}, err
 	}
+	defer e.leave()
 	rec, err := e.upload(e.db, bucket, key, uploadID)
 	if err != nil {
 		return UploadInfo{}, err
@@ -232,9 +234,11 @@ type PartOptions struct {
 // UploadPart stores part partNumber of an upload, replacing an earlier part
 // with that number. The body is streamed like PutObject's.
 func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, partNumber int, r io.Reader, size int64, opts PartOptions) (PartInfo, error) {
-	if err := e.check(ctx); err != nil {
+	gp, err := e.enterPass(ctx)
+	if err != nil {
 		return PartInfo{}, err
 	}
+	defer gp.leave()
 	if err := checkPartNumber(partNumber); err != nil {
 		return PartInfo{}, err
 	}
@@ -265,6 +269,7 @@ func (e *Engine) UploadPart(ctx context.Context, bucket, key, uploadID string, p
 	if opts.NoCRC64 {
 		flags |= ingestNoCRC64
 	}
+	gp.leave() // the commit enters again
 	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, up.info.ContentType, flags, bk)
 	if err != nil {
 		return PartInfo{}, err
@@ -343,9 +348,10 @@ var errSourceChanged = errors.New("engine: copy source changed")
 // body bytes are written; they are read once to compute the part's MD5 and
 // checksums. An inline source is small and is written out as a new blob.
 func (e *Engine) UploadPartCopy(ctx context.Context, bucket, key, uploadID string, partNumber int, srcBucket, srcKey string, opts PartCopyOptions) (PartInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return PartInfo{}, err
 	}
+	defer e.leave()
 	if err := checkPartNumber(partNumber); err != nil {
 		return PartInfo{}, err
 	}
@@ -568,9 +574,10 @@ func (e *PartError) Unwrap() error { return e.Err }
 // parts' CRCs; a flexible checksum is COMPOSITE (the checksum of the part
 // checksums) or FULL_OBJECT (CRCs combined), as chosen at initiation.
 func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploadID string, parts []CompletePart, opts CompleteOptions) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	if opts.MinPartSize == 0 {
 		opts.MinPartSize = DefaultMinPartSize
 	}
@@ -792,9 +799,10 @@ func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
 
 // AbortMultipartUpload discards an upload and frees its parts.
 func (e *Engine) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
 			return err
@@ -822,9 +830,10 @@ type ListPartsResult struct {
 
 // ListParts lists the parts of an upload in part-number order.
 func (e *Engine) ListParts(ctx context.Context, bucket, key, uploadID string, opts ListPartsOptions) (ListPartsResult, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ListPartsResult{}, err
 	}
+	defer e.leave()
 	if opts.PartNumberMarker < 0 || opts.PartNumberMarker > MaxPartNumber {
 		return ListPartsResult{}, fmt.Errorf("%w: part number marker %d is not in 0..%d", ErrInvalidPartNumber, opts.PartNumberMarker, MaxPartNumber)
 	}
@@ -891,9 +900,10 @@ type ListUploadsResult struct {
 
 // ListMultipartUploads lists the uploads in progress in a bucket.
 func (e *Engine) ListMultipartUploads(ctx context.Context, bucket string, opts ListUploadsOptions) (ListUploadsResult, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ListUploadsResult{}, err
 	}
+	defer e.leave()
 	max := opts.MaxUploads
 	if max <= 0 || max > DefaultMaxUploads {
 		max = DefaultMaxUploads

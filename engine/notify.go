@@ -276,9 +276,10 @@ func (e *Engine) WantsEvents(ctx context.Context, bucket string) bool {
 // bucket that asks for it (durably: delivered at least once, also after a
 // restart) and calls the subscribers.
 func (e *Engine) Publish(ctx context.Context, ev Event) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	var nc *bucketconfig.Notification
 	switch c, err := e.BucketConfigValue(ctx, ev.S3.Bucket.Name, bucketconfig.KindNotification); {
 	case err == nil:
@@ -368,9 +369,10 @@ func queueSet(b *pebble.Batch, seq uint64, idx int, arn string, ev Event) error 
 
 // PendingNotifications counts the deliveries not yet acknowledged.
 func (e *Engine) PendingNotifications() (int, error) {
-	if err := e.check(context.Background()); err != nil {
+	if err := e.admit(); err != nil {
 		return 0, err
 	}
+	defer e.leave()
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixQueue), UpperBound: []byte("Q0")})
 	if err != nil {
 		return 0, err

@@ -279,9 +279,10 @@ func checkAnnotationName(name string) error {
 // MaxObjectAnnotationSize bytes of UTF-8 (else ErrInvalidArgument); a
 // version has at most MaxObjectAnnotations (ErrTooManyAnnotations).
 func (e *Engine) PutObjectAnnotation(ctx context.Context, bucket, key, name string, payload []byte, opts AnnotationOptions) (ObjectAnnotation, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectAnnotation{}, err
 	}
+	defer e.leave()
 	if err := checkAnnotationName(name); err != nil {
 		return ObjectAnnotation{}, err
 	}
@@ -464,9 +465,10 @@ func (e *Engine) readAnnotation(bucket, key, name string, opts *AnnotationOption
 // GetObjectAnnotation returns annotation name of the version opts names
 // and its payload, or ErrNoSuchAnnotation.
 func (e *Engine) GetObjectAnnotation(ctx context.Context, bucket, key, name string, opts AnnotationOptions) (ObjectAnnotation, []byte, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectAnnotation{}, nil, err
 	}
+	defer e.leave()
 	if err := checkAnnotationName(name); err != nil {
 		return ObjectAnnotation{}, nil, err
 	}
@@ -485,9 +487,10 @@ func (e *Engine) GetObjectAnnotation(ctx context.Context, bucket, key, name stri
 // names and returns that version's ID. Removing one that is not there
 // succeeds (S3's delete operations are idempotent).
 func (e *Engine) DeleteObjectAnnotation(ctx context.Context, bucket, key, name string, opts AnnotationOptions) (string, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return "", err
 	}
+	defer e.leave()
 	if err := checkAnnotationName(name); err != nil {
 		return "", err
 	}
@@ -506,9 +509,10 @@ func (e *Engine) DeleteObjectAnnotation(ctx context.Context, bucket, key, name s
 // ListObjectAnnotations lists the annotations of the version opts names,
 // in name order (UTF-8 byte order).
 func (e *Engine) ListObjectAnnotations(ctx context.Context, bucket, key string, opts AnnotationListOptions) (AnnotationPage, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return AnnotationPage{}, err
 	}
+	defer e.leave()
 	max := opts.Max
 	if max <= 0 || max > MaxObjectAnnotations {
 		max = MaxObjectAnnotations

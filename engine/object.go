@@ -125,7 +125,12 @@ func ValidateTags(tags []Tag) error {
 // streamed: at most one chunk is in memory. Nothing is visible until the
 // whole body is stored and verified; on any error nothing changes.
 func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader, size int64, opts PutOptions) (ObjectInfo, error) {
-	if err := e.checkPut(ctx, key, opts.Tags); err != nil {
+	gp, err := e.enterPass(ctx)
+	if err != nil {
+		return ObjectInfo{}, err
+	}
+	defer gp.leave()
+	if err := checkPut(key, opts.Tags, e.opts.MaxKeyLength); err != nil {
 		return ObjectInfo{}, err
 	}
 	if opts.ContentMD5 != nil && len(opts.ContentMD5) != 16 {
@@ -150,6 +155,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 	} else if opts.NoCRC64 {
 		flags |= ingestNoCRC64
 	}
+	gp.leave() // the commit enters again
 	b, err := e.ingest(ctx, r, size, opts.ContentMD5, ck, opts.ContentType, flags, bk)
 	if err != nil {
 		return ObjectInfo{}, err
@@ -224,13 +230,10 @@ func (b *body) newInfo(bucket, key string, opts *PutOptions, ck *ChecksumInput, 
 	return info
 }
 
-// checkPut checks what every write of a new body checks first: the
-// engine is open and ctx live, the key and the tags are valid.
-func (e *Engine) checkPut(ctx context.Context, key string, tags []Tag) error {
-	if err := e.check(ctx); err != nil {
-		return err
-	}
-	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
+// checkPut checks what every write of a new body checks first: the key
+// (at most maxKey bytes) and the tags are valid.
+func checkPut(key string, tags []Tag, maxKey int) error {
+	if err := validateKey(key, maxKey); err != nil {
 		return err
 	}
 	return ValidateTags(tags)
@@ -435,9 +438,10 @@ func (e *Engine) DeleteObjects(ctx context.Context, bucket string, keys []string
 }
 
 func (e *Engine) deleteObjects(ctx context.Context, bucket string, keys []string, owner string) ([]DeleteResult, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	out := make([]DeleteResult, len(keys))
 	err := e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
@@ -628,9 +632,10 @@ func (e *Engine) CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 }
 
 func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string, opts CopyOptions) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	for _, k := range []string{srcKey, dstKey} {
 		if err := validateKey(k, e.opts.MaxKeyLength); err != nil {
 			return ObjectInfo{}, err
@@ -762,9 +767,10 @@ type ObjectUpdate struct {
 // Changing Metadata or StorageClass updates LastModified (as a copy onto
 // itself does); ACL and tags do not.
 func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectUpdate) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	if u.Tags != nil {
 		if err := ValidateTags(*u.Tags); err != nil {
 			return ObjectInfo{}, err

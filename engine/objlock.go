@@ -201,9 +201,10 @@ func enableObjectLock(m *mutation, bucket string, rec *bucketRecord) error {
 // updateVersionLock runs fn on version vid ("": the latest) of key under
 // the metadata lock, in a bucket with Object Lock, and stores the record.
 func (e *Engine) updateVersionLock(ctx context.Context, bucket, key, vid string, fn func(i *ObjectInfo) error) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	var out ObjectInfo
 	err := e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {

@@ -133,9 +133,10 @@ type Object struct {
 // was when GetObject returned, even if it is overwritten or deleted while
 // being read.
 func (e *Engine) GetObject(ctx context.Context, bucket, key string, opts GetOptions) (*Object, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	return e.openEncrypted(ctx, bucket, key, opts, false, opts.CustomerKey)
 }
 
@@ -427,11 +428,10 @@ func (o *Object) blobOf(x extent) (*blobRecord, error) {
 // snapGet reads key from the reader's snapshot; ErrClosed once the engine
 // is closed (pebble panics on a snapshot of a closed store).
 func (o *Object) snapGet(key []byte) ([]byte, bool, error) {
-	o.e.dbMu.RLock()
-	defer o.e.dbMu.RUnlock()
-	if o.e.closed.Load() {
-		return nil, false, ErrClosed
+	if err := o.e.admit(); err != nil {
+		return nil, false, err
 	}
+	defer o.e.leave()
 	return get(o.snap, key)
 }
 
@@ -761,6 +761,15 @@ func (o *Object) Close() error {
 	if o.snap == nil {
 		return nil // neither a snapshot nor a pin (openPinned)
 	}
+	// Releasing the snapshot and the pin (which may remove blob-log
+	// segments) uses both stores.
+	if err := o.e.admit(); err != nil {
+		// The engine was closed under the reader, against Close's
+		// contract: pebble has reported the snapshot as leaked, and
+		// segments left retired are dead to the next Open's compaction.
+		return nil
+	}
+	defer o.e.leave()
 	err := o.snap.Close()
 	o.e.unpin(o.epoch)
 	return err

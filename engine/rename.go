@@ -29,9 +29,10 @@ type RenameOptions struct {
 // is a versioned bucket (RenameObject is for buckets that keep no
 // versions). Renaming onto itself changes nothing.
 func (e *Engine) RenameObject(ctx context.Context, bucket, src, dst string, opts RenameOptions) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	for _, k := range []string{src, dst} {
 		if err := validateKey(k, e.opts.MaxKeyLength); err != nil {
 			return ObjectInfo{}, err

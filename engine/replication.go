@@ -321,9 +321,10 @@ type ReplicationStats struct {
 
 // ReplicationBacklog returns how many replication items are pending.
 func (e *Engine) ReplicationBacklog(ctx context.Context) (int, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return 0, err
 	}
+	defer e.leave()
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixReplication), UpperBound: prefixEnd([]byte(prefixReplication))})
 	if err != nil {
 		return 0, err
@@ -773,9 +774,10 @@ type ReplicationProgress struct {
 // BucketReplicationProgress reports bucket's replication backlog.
 func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (ReplicationProgress, error) {
 	var p ReplicationProgress
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return p, err
 	}
+	defer e.leave()
 	snap := e.db.NewSnapshot()
 	defer snap.Close()
 	if _, err := e.bucketRecord(snap, bucket); err != nil {

@@ -32,7 +32,12 @@ type AppendResult struct {
 // applies. A wrong position is a *PositionError carrying the length.
 // The CRC64 of the whole object is kept by combining, without re-reading.
 func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position int64, r io.Reader, size int64, opts PutOptions) (AppendResult, error) {
-	if err := e.checkPut(ctx, key, opts.Tags); err != nil {
+	gp, err := e.enterPass(ctx)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	defer gp.leave()
+	if err := checkPut(key, opts.Tags, e.opts.MaxKeyLength); err != nil {
 		return AppendResult{}, err
 	}
 	check := func() (objectRecord, bool, error) {
@@ -64,11 +69,15 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 	if err != nil {
 		return AppendResult{}, err
 	}
+	gp.leave()
 	b, err := e.ingest(ctx, r, size, opts.ContentMD5, opts.Checksum, opts.ContentType, 0, bk)
 	if err != nil {
 		return AppendResult{}, err
 	}
 	defer b.done()
+	if err := gp.readmit(); err != nil {
+		return AppendResult{}, err
+	}
 	var out AppendResult
 	extents := 0 // the record's, after the append
 	err = e.applyCtx(ctx, func(m *mutation) error {
@@ -159,9 +168,10 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 // PutSymlink makes bucket/key a symlink to target (a key in the same
 // bucket), replacing any object there. The target need not exist yet.
 func (e *Engine) PutSymlink(ctx context.Context, bucket, key, target string, opts PutOptions) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	for _, k := range []string{key, target} {
 		if err := validateKey(k, e.opts.MaxKeyLength); err != nil {
 			return ObjectInfo{}, err
@@ -193,9 +203,10 @@ func (e *Engine) GetSymlink(ctx context.Context, bucket, key string) (ObjectInfo
 
 // GetSymlinkVersion is GetSymlink of one version ("": the latest).
 func (e *Engine) GetSymlinkVersion(ctx context.Context, bucket, key, versionID string) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	rec, err := e.objectVersion(e.db, bucket, key, versionID, false)
 	if err != nil {
 		return ObjectInfo{}, err
@@ -319,9 +330,10 @@ type RestoreOptions struct {
 
 // RestoreObjectWith is RestoreObjectVersion with options.
 func (e *Engine) RestoreObjectWith(ctx context.Context, bucket, key string, opts RestoreOptions) (started bool, err error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return false, err
 	}
+	defer e.leave()
 	days, versionID := opts.Days, opts.VersionID
 	if days <= 0 {
 		days = 1
@@ -403,9 +415,10 @@ func (e *Engine) archivedRecord(bucket, key, versionID string) (objectRecord, []
 // progress is ErrRestoreNotFinished; an object without a readable
 // restored copy is ErrNotRestored; one not archived ErrInvalidObjectState.
 func (e *Engine) CleanRestoredObject(ctx context.Context, bucket, key, versionID string) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		rec, at, err := e.archivedRecord(bucket, key, versionID)
 		if err != nil {

@@ -22,9 +22,10 @@ var ErrEncryptionNotUpdatable = errors.New("engine: the object's encryption cann
 // service (SSE-S3 or SSE-KMS, else ErrEncryptionNotUpdatable) and not
 // under an Object Lock retention or legal hold (ErrObjectLocked).
 func (e *Engine) UpdateObjectEncryption(ctx context.Context, bucket, key, versionID string, enc Encryption) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	if enc.Mode != EncryptKMS || enc.Cipher == CipherAES256Dual || enc.KeyID == "" {
 		return ObjectInfo{}, fmt.Errorf("%w: the new encryption is SSE-KMS under a named key", ErrInvalidArgument)
 	}

@@ -44,9 +44,10 @@ type MetaStats struct {
 // blob-log segment and pebble's in-memory metrics, so it is cheap enough for
 // every monitoring scrape. It fails with ErrClosed after Close.
 func (e *Engine) Stats() (Stats, error) {
-	if e.closed.Load() {
-		return Stats{}, ErrClosed
+	if err := e.admit(); err != nil {
+		return Stats{}, err
 	}
+	defer e.leave()
 	live, err := e.liveBytes()
 	if err != nil {
 		return Stats{}, err

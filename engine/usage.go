@@ -96,9 +96,10 @@ type BucketUsage struct {
 // BucketUsage returns what bucket holds, exact as of the last committed
 // write, from one record: no listing. It fails with ErrNoSuchBucket.
 func (e *Engine) BucketUsage(ctx context.Context, bucket string) (BucketUsage, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return BucketUsage{}, err
 	}
+	defer e.leave()
 	// One read: a snapshot would cost more than the record (the storage
 	// quota reads it on every write into a bucket that has one).
 	if _, err := e.cachedBucket(bucket); err != nil {

@@ -718,9 +718,10 @@ func versionOrNull(id string) string {
 // latest, NullVersionID the null version. See objectVersion for errors:
 // ErrNoSuchVersion, ErrInvalidVersionID, and a *DeleteMarkerError.
 func (e *Engine) HeadObjectVersion(ctx context.Context, bucket, key, versionID string) (ObjectInfo, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return ObjectInfo{}, err
 	}
+	defer e.leave()
 	rec, err := e.resolveVersion(e.db, bucket, key, versionID, false)
 	return rec.info, err
 }
@@ -753,9 +754,10 @@ type VersionListResult struct {
 // unversioned bucket, the objects, each the null version). With a
 // delimiter every common prefix costs one seek per record kind.
 func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts VersionListOptions) (VersionListResult, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return VersionListResult{}, err
 	}
+	defer e.leave()
 	if opts.VersionIDMarker != "" && !ValidVersionID(opts.VersionIDMarker) {
 		return VersionListResult{}, fmt.Errorf("%w: %q", ErrInvalidVersionID, opts.VersionIDMarker)
 	}
@@ -932,9 +934,10 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 // made (DeleteMarker, DeleteMarkerVersionID). A malformed
 // opts.VersionID is ErrInvalidVersionID.
 func (e *Engine) DeleteObjectVersion(ctx context.Context, bucket, key string, opts DeleteOptions) (DeleteResult, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return DeleteResult{}, err
 	}
+	defer e.leave()
 	if opts.VersionID != "" && !ValidVersionID(opts.VersionID) {
 		return DeleteResult{}, fmt.Errorf("%w: %q", ErrInvalidVersionID, opts.VersionID)
 	}
@@ -986,9 +989,10 @@ type ObjectVersion struct {
 // is its own atomic step, in order. Per-entry failures (malformed key or
 // version ID, a failed IfMatch, retention) are reported in the results.
 func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs []ObjectVersion, owner string) ([]DeleteResult, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	versioned, conditional := false, false
 	for _, o := range objs {
 		versioned = versioned || o.VersionID != ""

@@ -151,9 +151,10 @@ func (e *Engine) checkOverwrite(bucket, key string) error {
 // updateWorm runs fn on bucket's current policy (nil when none) under the
 // metadata lock and stores what it returns (nil deletes).
 func (e *Engine) updateWorm(ctx context.Context, bucket string, fn func(w *BucketWorm) (*BucketWorm, error)) error {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return err
 	}
+	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		if _, err := e.bucketRecord(e.db, bucket); err != nil {
 			return err
@@ -260,9 +261,10 @@ func (e *Engine) ExtendBucketWorm(ctx context.Context, bucket, id string, days i
 // GetBucketWorm returns bucket's retention policy, or ErrNoSuchWorm (also
 // for an InProgress policy that lapsed).
 func (e *Engine) GetBucketWorm(ctx context.Context, bucket string) (BucketWorm, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return BucketWorm{}, err
 	}
+	defer e.leave()
 	if _, err := e.bucketRecord(e.db, bucket); err != nil {
 		return BucketWorm{}, err
 	}

@@ -39,9 +39,10 @@ var errAborted = errors.New("engine: writer aborted")
 // Cancelling ctx before Close returns aborts the write: nothing is
 // committed and Write and Close return an error wrapping ctx's error.
 func (e *Engine) NewWriter(ctx context.Context, bucket, key string, opts PutOptions) (*Writer, error) {
-	if err := e.check(ctx); err != nil {
+	if err := e.enter(ctx); err != nil {
 		return nil, err
 	}
+	defer e.leave()
 	if err := validateKey(key, e.opts.MaxKeyLength); err != nil {
 		return nil, err
 	}
