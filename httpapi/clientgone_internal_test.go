@@ -52,3 +52,24 @@ func TestReadCutByClientIsNotAnError(t *testing.T) {
 	s.logCutShort(rc, errors.New("engine: chunk checksum mismatch"), false)
 	require.Contains(t, logs.String(), "level=ERROR")
 }
+
+// TestLookupCancelledByClientIsNotAnError: a lookup done under the
+// request's context (a bucket configuration read for the response's
+// headers, say) that fails because the client left is logged at debug
+// level wherever it is reported; the same error while the client is
+// still there is an internal error.
+func TestLookupCancelledByClientIsNotAnError(t *testing.T) {
+	var logs bytes.Buffer
+	s := &server{cfg: Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequest("GET", "/b/k", nil)
+	rc := &request{s: s, r: r, ctx: ctx, d: s3, w: &responseWriter{ResponseWriter: httptest.NewRecorder(), req: r}}
+	s.logError(rc, fmt.Errorf("engine: read configuration: %w", context.Canceled))
+	require.Contains(t, logs.String(), "client went away")
+	require.NotContains(t, logs.String(), "level=ERROR")
+	logs.Reset()
+	rc.ctx = context.Background()
+	s.logError(rc, fmt.Errorf("engine: read configuration: %w", context.Canceled))
+	require.Contains(t, logs.String(), "level=ERROR")
+}

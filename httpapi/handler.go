@@ -426,7 +426,7 @@ func (s *server) refuseUnimplemented(rc *request, t target, e *Error) error {
 func (s *server) fail(rc *request, err error) {
 	e, internal := toError(err)
 	switch {
-	case internal && (errors.Is(err, context.Canceled) && rc.ctx.Err() != nil || rc.w.werr != nil):
+	case internal && (cancelledByClient(rc, err) || rc.w.werr != nil):
 		// Nobody reads the answer (a write to the client failed, or it
 		// went away): not a server error.
 		s.logClientGone(rc, err)
@@ -492,10 +492,22 @@ func withField(e *Error, name, value string) *Error {
 }
 
 func (s *server) logError(rc *request, err error) {
+	if cancelledByClient(rc, err) {
+		// Whatever failed, it failed because the client left.
+		s.logClientGone(rc, err)
+		return
+	}
 	if l := s.cfg.Logger; l != nil {
 		l.Error("httpapi: internal error", "operation", rc.op.Operation, "bucket", rc.op.Bucket, "key", shortKey(rc.op.Key),
 			"request_id", rc.w.Header().Get(rc.d.requestIDHeader), "err", err)
 	}
+}
+
+// cancelledByClient reports whether err is the request's own
+// cancellation: net/http cancels the request's context when its client
+// goes away, and whatever ran under it fails with context.Canceled.
+func cancelledByClient(rc *request, err error) bool {
+	return errors.Is(err, context.Canceled) && rc.ctx.Err() != nil
 }
 
 // logClientGone notes, at debug level, a client that went away before

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
@@ -102,7 +103,15 @@ type logFieldsValue struct {
 // request to a bucket with user-defined log fields ("" for none, or when
 // the request carries none of the names): one cached lookup.
 func (s *server) userDefinedLogFields(rc *request, bucket string) string {
-	c, err := s.eng.BucketConfigValue(rc.ctx, bucket, bucketconfig.KindLogFields)
+	ctx := rc.ctx
+	if ctx.Err() != nil {
+		// The client went away (a body cut short): the record is still
+		// the server's to complete, and the lookup (a cache miss once
+		// the configuration or the bucket changed meanwhile) must not
+		// fail with the client's cancellation.
+		ctx = context.WithoutCancel(ctx)
+	}
+	c, err := s.eng.BucketConfigValue(ctx, bucket, bucketconfig.KindLogFields)
 	if err != nil {
 		if !errors.Is(err, engine.ErrNoSuchConfig) && !errors.Is(err, engine.ErrNoSuchBucket) {
 			s.logError(rc, err)

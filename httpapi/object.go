@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
@@ -682,7 +681,7 @@ func (s *server) readObject(rc *request, body bool) error {
 // (the write failed, or the read was cancelled by its leaving) is not
 // the server's error.
 func (s *server) logCutShort(rc *request, err error, writeFailed bool) {
-	if writeFailed || errors.Is(err, context.Canceled) && rc.ctx.Err() != nil {
+	if writeFailed || cancelledByClient(rc, err) {
 		s.logClientGone(rc, err)
 		return
 	}
