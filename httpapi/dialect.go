@@ -219,6 +219,7 @@ type behaviour struct {
 	emptyInventoryListMissing   bool // listing the inventories of a bucket without any is the missing-inventory error
 	deleteMissingInventoryOK    bool // deleting an inventory that does not exist succeeds
 	responseHeaderRules         bool // the bucket's response header rules hide headers (responseheader_oss.go)
+	plusInPathIsSpace           bool // a raw '+' in the request path is a space (a plus comes %2B)
 }
 
 // confidence is how strongly a request looks like a dialect.

@@ -82,6 +82,7 @@ var s3 = &dialect{
 		nextMarkerNeedsDelimiter:    true,
 		expectedBucketOwner:         true,
 		defaultRetentionNeedsDigest: true,
+		plusInPathIsSpace:           true,
 	},
 
 	listBuckets:   (*server).listBucketsS3,

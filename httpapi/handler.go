@@ -308,6 +308,11 @@ func (s *server) serve(rc *request) error {
 			return s.serveWebsite(rc, b, k, base) // website.go
 		}
 	}
+	if rc.d.behave.plusInPathIsSpace {
+		if err := plusAsSpace(r); err != nil {
+			return err
+		}
+	}
 	bucket, key, vhost, err := s.address(r)
 	if err != nil {
 		return err
@@ -667,6 +672,24 @@ func (s *server) domainBucket(host string) (bucket string, vhost, endpoint bool)
 		}
 	}
 	return bucket, vhost, false
+}
+
+// plusAsSpace reads each raw '+' of r's path as a space, as S3 reads a
+// request path (a plus sign is sent %2B; libs3 2.0 and browsers send a
+// space as '+'). The path as received stays in r.RequestURI, which SigV2
+// signs and SigV4 also tries; SigV4's first candidate is then the path S3
+// decodes, /b/a%20b.
+func plusAsSpace(r *http.Request) error {
+	raw := r.URL.EscapedPath()
+	if !strings.Contains(raw, "+") {
+		return nil
+	}
+	p, err := url.PathUnescape(strings.ReplaceAll(raw, "+", "%20"))
+	if err != nil {
+		return errorf("InvalidURI", "")
+	}
+	r.URL.Path, r.URL.RawPath = p, ""
+	return nil
 }
 
 // address splits a request into bucket and key (operations.md A.1).

@@ -430,6 +430,54 @@ func TestCopySourcePlus(t *testing.T) {
 	}
 }
 
+// TestPathPlusIsSpace: S3 reads a raw '+' in the request path as a space
+// (a plus is sent %2B, as every AWS SDK sends it), as it reads
+// x-amz-copy-source. libs3 2.0 (Debian's libs3-2) sends a key's spaces as
+// '+': its "with space.txt" was stored as "with+space.txt". SigV2 signs the
+// path as sent; SigV4 is checked against the path S3 decodes ("/b/a%20b")
+// and, as before, the path as sent.
+func TestPathPlusIsSpace(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/pluspath"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/pluspath/with+space.txt", body: []byte("v2 space"), sign: "v2"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/pluspath/a%2Bb", body: []byte("v2 plus"), sign: "v2"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/pluspath/mixed%2B1+2", body: []byte("v2 mixed"), sign: "v2"}).errOrNil())
+
+	// SigV4 signed over the path S3 decodes, sent with a raw '+'.
+	body := []byte("v4 space")
+	req, err := http.NewRequest("PUT", f.srv.URL+"/pluspath/x%20y", bytes.NewReader(body))
+	require.NoError(t, err)
+	h := sha256.Sum256(body)
+	_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), fmt.Sprintf("%x", h))
+	require.NoError(t, err)
+	req.URL.Opaque = "/pluspath/x+y" // the request line carries the raw '+'
+	resp, err := f.httpClient().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	for key, want := range map[string]string{"with space.txt": "v2 space", "a+b": "v2 plus", "mixed+1 2": "v2 mixed", "x y": "v4 space"} {
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("pluspath"), Key: aws.String(key)})
+		require.NoError(t, err, key)
+		b, _ := io.ReadAll(out.Body)
+		out.Body.Close()
+		require.Equal(t, want, string(b), key)
+	}
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("pluspath")})
+	require.NoError(t, err)
+	var keys []string
+	for _, o := range list.Contents {
+		keys = append(keys, aws.ToString(o.Key))
+	}
+	require.Equal(t, []string{"a+b", "mixed+1 2", "with space.txt", "x y"}, keys)
+	// The raw '+' reads as a space on the way out too.
+	r := f.do(t, raw{method: "GET", path: "/pluspath/with+space.txt", sign: "v2"})
+	must(t, r.errOrNil())
+	require.Equal(t, "v2 space", string(r.body))
+}
+
 // TestHTTP2ShortBody: an HTTP/2 upload whose stream ends before its
 // declared Content-Length is 400 IncompleteBody and stores nothing, as a
 // short body is over HTTP/1.1 (Go's HTTP/2 server reports it with an
