@@ -503,24 +503,34 @@ func authzHeader(d *dialect, sent, fh http.Header, tags []engine.Tag) http.Heade
 }
 
 // objectURL is the URL of an object written by rc, in the request's
-// addressing style.
+// addressing style. S3 writes the key form-encoded (a space '+', a plus
+// %2B, a slash %2F: "bucket/with+space/a.jpg" for "with space/a.jpg", as
+// aws/aws-sdk-js#1707 and #3468 show CompleteMultipartUpload's Location),
+// which its paths read back as the same key (plusAsSpace); the other
+// dialects keep the key's slashes.
 func objectURL(rc *request, key string) string {
 	scheme := "http"
 	if rc.r.TLS != nil {
 		scheme = "https"
 	}
-	path := "/" + rc.op.Bucket + "/" + escapeKeyPath(key)
+	escaped := escapeKeyPath(key)
+	if rc.d.behave.plusInPathIsSpace {
+		escaped = url.QueryEscape(key)
+	}
+	path := "/" + rc.op.Bucket + "/" + escaped
 	if rc.vhost {
-		path = "/" + escapeKeyPath(key)
+		path = "/" + escaped
 	}
 	return scheme + "://" + rc.r.Host + path
 }
 
-// escapeKeyPath escapes a key for a URL path, keeping its slashes.
+// escapeKeyPath escapes a key for a URL path, keeping its slashes. A plus
+// sign is escaped too: S3 reads a raw '+' in a path as a space
+// (plusAsSpace), so a Location that kept it would name another key.
 func escapeKeyPath(key string) string {
 	parts := strings.Split(key, "/")
 	for i, p := range parts {
-		parts[i] = url.PathEscape(p)
+		parts[i] = strings.ReplaceAll(url.PathEscape(p), "+", "%2B")
 	}
 	return strings.Join(parts, "/")
 }

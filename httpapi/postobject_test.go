@@ -142,7 +142,7 @@ func TestPostObjectS3Fields(t *testing.T) {
 	require.Equal(t, "forms", doc.Bucket)
 	require.Equal(t, "up/a.txt", doc.Key)
 	require.Equal(t, fmt.Sprintf(`"%x"`, md5.Sum([]byte("form body"))), doc.ETag)
-	require.Equal(t, f.srv.URL+"/forms/up/a.txt", doc.Location)
+	require.Equal(t, f.srv.URL+"/forms/up%2Fa.txt", doc.Location) // the key form-encoded, as S3 writes it
 	require.Equal(t, doc.Location, resp.Header.Get("Location"))
 	require.Equal(t, doc.ETag, resp.Header.Get("ETag"))
 
@@ -174,7 +174,7 @@ func TestPostObjectS3PostResponse(t *testing.T) {
 	resp := f.post(t, "/forms", "", multipartForm{fields: fields, content: "form body"})
 	require.Equal(t, http.StatusCreated, resp.StatusCode, string(resp.body))
 	md5hex := fmt.Sprintf("%x", md5.Sum([]byte("form body")))
-	require.Equal(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse><Location>"+f.srv.URL+"/forms/up/a.txt</Location>"+
+	require.Equal(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse><Location>"+f.srv.URL+"/forms/up%2Fa.txt</Location>"+
 		"<Bucket>forms</Bucket><Key>up/a.txt</Key><ETag>&#34;"+md5hex+"&#34;</ETag></PostResponse>", string(resp.body))
 	require.Equal(t, "application/xml", resp.Header.Get("Content-Type"))
 }
@@ -275,7 +275,7 @@ func TestPostObjectAnonymous(t *testing.T) {
 	// Virtual-host addressing too.
 	resp = f.post(t, "/", "forms.localhost", form)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(resp.body))
-	require.Equal(t, "http://forms.localhost/drop/x.bin", resp.Header.Get("Location"))
+	require.Equal(t, "http://forms.localhost/drop%2Fx.bin", resp.Header.Get("Location"))
 	body, _ := getBody(t, c, "forms", "drop/x.bin")
 	require.Equal(t, "anon", body)
 	info, err := f.eng.HeadObject(context.Background(), "forms", "drop/x.bin")

@@ -478,6 +478,33 @@ func TestPathPlusIsSpace(t *testing.T) {
 	require.Equal(t, "v2 space", string(r.body))
 }
 
+// TestLocationEscapesPlus: the Location of CompleteMultipartUpload (and
+// of a POST upload) names the key form-encoded, as S3 writes it (a space
+// '+', a plus %2B, a slash %2F; aws/aws-sdk-js#1707, #3468): S3 reads a
+// raw '+' in a path as a space, so a Location keeping a plus as it is
+// would name another key. Following it reads the object.
+func TestLocationEscapesPlus(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/plusloc"}).errOrNil())
+	key := aws.String("a+b c/d+e")
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("plusloc"), Key: key})
+	require.NoError(t, err)
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("plusloc"), Key: key, UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("located")})
+	require.NoError(t, err)
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("plusloc"), Key: key, UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+	require.NoError(t, err)
+	loc, err := url.Parse(aws.ToString(done.Location))
+	require.NoError(t, err)
+	require.Equal(t, "/plusloc/a%2Bb+c%2Fd%2Be", loc.EscapedPath())
+	r := f.do(t, raw{method: "GET", path: loc.EscapedPath(), sign: "v2"}) // signs the path as sent
+	must(t, r.errOrNil())
+	require.Equal(t, "located", string(r.body))
+}
+
 // TestHTTP2ShortBody: an HTTP/2 upload whose stream ends before its
 // declared Content-Length is 400 IncompleteBody and stores nothing, as a
 // short body is over HTTP/1.1 (Go's HTTP/2 server reports it with an
