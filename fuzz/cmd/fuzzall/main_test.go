@@ -54,7 +54,7 @@ func TestDiscover(t *testing.T) {
 	} {
 		require.True(t, names[want], "target %s not discovered in %v", want, got)
 	}
-	only, err := Filter(got, "sigv4", "V2")
+	only, err := Filter(got, "sigv4", "AuthorizationV2")
 	require.NoError(t, err)
 	require.Len(t, only, 1)
 }
