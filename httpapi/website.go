@@ -199,7 +199,9 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 		}
 		w.ErrorKey = ed.Key
 		if lim.ossFields {
-			w.ErrorStatus = deref(ed.HTTPStatus)
+			// HttpStatus defaults to 404 (OSS PutBucketWebsite), which
+			// GET then reports: store what GET will say.
+			w.ErrorStatus = cmpOr(deref(ed.HTTPStatus), http.StatusNotFound)
 		}
 	}
 	if lim.requireIndex && w.RedirectAll == nil && w.IndexSuffix == "" {
