@@ -331,10 +331,12 @@ func readFile(t *testing.T, fs vfs.FS, path string) []byte {
 	return b
 }
 
+// writeFile replaces the file at path with data. It writes a copy: with
+// pebble's invariants on (race builds), MemFS scrambles what it is given.
 func writeFile(t *testing.T, fs vfs.FS, path string, data []byte) {
 	w, err := fs.Create(path, vfs.WriteCategoryUnspecified)
 	require.NoError(t, err)
-	_, err = w.Write(data)
+	_, err = w.Write(append([]byte(nil), data...))
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 }
