@@ -89,21 +89,40 @@ func StringToSignV2Query(r *http.Request, bucket, expires string) string {
 }
 
 // QueryAmzHeaders returns the x-amz-* parameters of r's query, names
-// lower-cased, values as decoded and in query order: for a SigV2 presigned
-// request, the amz headers its signature covers (StringToSignV2Query).
+// lower-cased, values decoded, trimmed and unfolded as the string to sign
+// has them, in query order: for a SigV2 presigned request, the amz headers
+// its signature covers (StringToSignV2Query), exactly as it covers them.
+// A parameter whose name is not an HTTP header name is none of them: its
+// name could hold a ':' and a newline, and so stand for two signed
+// "name:value" lines sent as one parameter.
 func QueryAmzHeaders(r *http.Request) map[string][]string {
 	var m map[string][]string
 	for _, qp := range parseQuery(r.URL.RawQuery, true) {
 		l := strings.ToLower(qp.name)
-		if !strings.HasPrefix(l, "x-amz-") {
+		if !strings.HasPrefix(l, "x-amz-") || !headerName(l) {
 			continue
 		}
 		if m == nil {
 			m = make(map[string][]string)
 		}
-		m[l] = append(m[l], qp.value)
+		m[l] = append(m[l], unfold(qp.value))
 	}
 	return m
+}
+
+// headerName reports whether s is an HTTP header field name (RFC 9110
+// token).
+func headerName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return s != ""
 }
 
 // resourcePathsV2 returns the path part of the CanonicalizedResource of r:
