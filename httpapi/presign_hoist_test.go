@@ -142,3 +142,92 @@ func TestPresignedV2QueryHeadersAsSigned(t *testing.T) {
 		}
 	})
 }
+
+// TestPresignedPlusPathNamesSignedKey: a raw '+' in an S3 path is a space
+// (TestPathPlusIsSpace), and a signature names one key: a URL presigned
+// for "a+b" (its path /b/a%2Bb, as SDKs encode it) sent with a raw '+' is
+// a request for "a b" and does not verify, in SigV4 and SigV2. SigV4's
+// URL presigned for "a b" reads "a b" either way (SigV2 signs the path
+// as sent).
+func TestPresignedPlusPathNamesSignedKey(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "plussig")
+	must(t, f.do(t, raw{method: "PUT", path: "/plussig/a%2Bb", body: []byte("plus")}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/plussig/a%20b", body: []byte("space")}).errOrNil())
+	creds := sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}
+	presign := map[string]func(path string) string{
+		"v4": func(path string) string {
+			req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+			_, err := sigv4.Presign(req, creds, "us-east-1", "s3", f.clock.Now(), time.Hour)
+			must(t, err)
+			return req.URL.RequestURI()
+		},
+		"v2": func(path string) string {
+			req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
+			sigv4.PresignV2(req, creds, "", f.clock.Now().Add(time.Hour))
+			return req.URL.RequestURI()
+		},
+	}
+	for name, sign := range presign {
+		t.Run(name, func(t *testing.T) {
+			uri := strings.Replace(sign("/plussig/a%2Bb"), "a%2Bb", "a+b", 1)
+			if r := f.do(t, raw{method: "GET", path: uri, sign: "anon"}); r.StatusCode != 403 {
+				t.Fatalf("presigned for a+b, sent as /plussig/a+b: %d %q", r.StatusCode, r.body)
+			}
+			if name == "v2" {
+				return
+			}
+			uri = strings.Replace(sign("/plussig/a%20b"), "a%20b", "a+b", 1)
+			if r := f.do(t, raw{method: "GET", path: uri, sign: "anon"}); r.StatusCode != 200 || string(r.body) != "space" {
+				t.Fatalf("presigned for a b, sent as /plussig/a+b: %d %q", r.StatusCode, r.body)
+			}
+		})
+	}
+}
+
+// TestPresignedQueryHeadersGuarded: what a presigned URL's query sets is
+// judged as the same headers would be: Block Public Access refuses a
+// public x-amz-acl, BucketOwnerEnforced any ACL but the owner's, and a
+// bucket policy's s3:x-amz-acl and s3:RequestObjectTag conditions see
+// the query's values.
+func TestPresignedQueryHeadersGuarded(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	for _, b := range []string{"gbpa", "gown", "gpol"} {
+		seedBucket(t, f, b)
+	}
+	must(t, f.do(t, raw{method: "PUT", path: "/gbpa?publicAccessBlock", body: []byte(`<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>`)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/gown?ownershipControls", body: []byte(`<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/gpol?policy", body: []byte(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::gpol/*","Condition":{"StringEquals":{"s3:x-amz-acl":"public-read"}}},
+		{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::gpol/*","Condition":{"StringEquals":{"s3:RequestObjectTag/class":"secret"}}}]}`)}).errOrNil())
+	creds := sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}
+	presign := map[string]func(path string) string{
+		"v4": func(path string) string {
+			req, _ := http.NewRequest("PUT", f.srv.URL+path, nil)
+			_, err := sigv4.Presign(req, creds, "us-east-1", "s3", f.clock.Now(), time.Hour)
+			must(t, err)
+			return req.URL.RequestURI()
+		},
+		"v2": func(path string) string {
+			req, _ := http.NewRequest("PUT", f.srv.URL+path, nil)
+			sigv4.PresignV2(req, creds, "", f.clock.Now().Add(time.Hour))
+			return req.URL.RequestURI()
+		},
+	}
+	for name, sign := range presign {
+		t.Run(name, func(t *testing.T) {
+			for _, c := range []struct{ path, status, code string }{
+				{"/gbpa/k?x-amz-acl=public-read", "403", "AccessDenied"},
+				{"/gown/k?x-amz-acl=public-read", "400", "AccessControlListNotSupported"},
+				{"/gpol/k?x-amz-acl=public-read", "403", "AccessDenied"},
+				{"/gpol/k?x-amz-tagging=class%3Dsecret", "403", "AccessDenied"},
+				{"/gpol/k?x-amz-tagging=class%3Dopen", "200", ""},
+			} {
+				r := f.do(t, raw{method: "PUT", path: sign(c.path), body: []byte("x"), sign: "anon"})
+				if got := r.Status[:3]; got != c.status || r.errCode() != c.code {
+					t.Errorf("%s: %s %s, want %s %s", c.path, got, r.errCode(), c.status, c.code)
+				}
+			}
+		})
+	}
+}
