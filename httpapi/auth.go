@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/osslite/osslite/engine"
@@ -102,12 +103,17 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 // parameters (server-side encryption, checksums, Object Lock, a copy
 // source) are not read from the query, as S3 does not; with SigV2 a
 // header of such a name is dropped, since the query's value is what the
-// signature covers.
+// signature covers. SigV4's canonical query sorts a repeated parameter's
+// values, so their order in the URL is not signed: the header takes them
+// sorted.
 func hoistPresignedHeaders(rc *request, v2 bool) {
 	h := rc.r.Header
 	for l, vs := range sigv4.QueryAmzHeaders(rc.r) {
 		switch {
 		case hoistedHeader(l):
+			if !v2 {
+				slices.Sort(vs)
+			}
 			if v2 || len(h.Values(l)) == 0 {
 				h[http.CanonicalHeaderKey(l)] = vs
 			}
