@@ -105,13 +105,17 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 // header of such a name is dropped, since the query's value is what the
 // signature covers. SigV4's canonical query sorts a repeated parameter's
 // values, so their order in the URL is not signed: the header takes them
-// sorted.
+// sorted. SigV2 signs them as one comma-joined line, which the pieces
+// ("/x" and "y") and the whole ("/x,y") sign alike: the header is that
+// one value.
 func hoistPresignedHeaders(rc *request, v2 bool) {
 	h := rc.r.Header
 	for l, vs := range sigv4.QueryAmzHeaders(rc.r) {
 		switch {
 		case hoistedHeader(l):
-			if !v2 {
+			if v2 {
+				vs = []string{strings.Join(vs, ",")}
+			} else {
 				slices.Sort(vs)
 			}
 			if v2 || len(h.Values(l)) == 0 {
