@@ -411,6 +411,12 @@ func TestSessionTokenS3(t *testing.T) {
 	status, body = get(v2.URL.String())
 	require.Equal(t, http.StatusOK, status, body)
 	require.Equal(t, "v", body)
+	// The parameter's name in another case is the same signed amz header.
+	v2c, err := http.NewRequest(http.MethodGet, srv.URL+"/alices/k?X-Amz-Security-Token="+url.QueryEscape(sess.Token), nil)
+	require.NoError(t, err)
+	sigv4.PresignV2(v2c, sigv4.Credentials{AccessKeyID: sess.AccessKey, SecretAccessKey: sess.SecretKey}, "", srv.Clock().Now().Add(time.Hour))
+	status, body = get(v2c.URL.String())
+	require.Equal(t, http.StatusOK, status, body)
 	v2q := v2.URL.Query()
 	v2q.Set("x-amz-security-token", "other")
 	status, body = get(srv.URL + "/alices/k?" + v2q.Encode())

@@ -328,7 +328,10 @@ func s3SessionToken(r *http.Request, res *sigv4.Result) string {
 		return t
 	}
 	if res.Method == sigv4.MethodV2Query {
-		return r.URL.Query().Get("x-amz-security-token")
+		// As signed: an amz header from the query, its name in any case.
+		if v := sigv4.QueryAmzHeaders(r)["x-amz-security-token"]; len(v) > 0 {
+			return v[0]
+		}
 	}
 	return ""
 }
