@@ -78,10 +78,7 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 		// also breaks the signature, which is then not the first fault).
 		tok := headerValue(r.Header, "X-Amz-Security-Token")
 		if tok == "" {
-			q := r.URL.Query()
-			if tok = q.Get("X-Amz-Security-Token"); tok == "" {
-				tok = q.Get("x-amz-security-token") // SigV2 presigned
-			}
+			tok = queryToken(r) // presigned, SigV4's or SigV2's
 		}
 		if _, ierr := s.identify(mm.AccessKeyID, tok); tok != "" && ierr != nil {
 			return credentials{}, ierr
@@ -109,6 +106,9 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 // ("/x" and "y") and the whole ("/x,y") sign alike: the header is that
 // one value.
 func hoistPresignedHeaders(rc *request, v2 bool) {
+	if !v2 && !anyHoisted(rc.q) {
+		return // nothing to read (most presigned URLs): no second parse
+	}
 	h := rc.r.Header
 	for l, vs := range sigv4.QueryAmzHeaders(rc.r) {
 		switch {
@@ -129,16 +129,32 @@ func hoistPresignedHeaders(rc *request, v2 bool) {
 	}
 }
 
-// hoistedHeader says whether S3 reads the lower-cased x-amz-* header name
+// anyHoisted reports whether a query names a header S3 reads from it.
+func anyHoisted(q map[string][]string) bool {
+	for name := range q {
+		if hoistedHeader(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// hoistedNames are the x-amz-* headers, besides x-amz-meta-*, S3 reads
 // from a presigned URL's query.
-func hoistedHeader(l string) bool {
-	if strings.HasPrefix(l, "x-amz-meta-") {
+var hoistedNames = []string{"x-amz-acl", "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp", "x-amz-grant-write-acp",
+	"x-amz-grant-full-control", "x-amz-tagging", "x-amz-storage-class", "x-amz-website-redirect-location"}
+
+// hoistedHeader says whether S3 reads the header name (in any case) from
+// a presigned URL's query.
+func hoistedHeader(name string) bool {
+	const meta = "x-amz-meta-"
+	if len(name) >= len(meta) && strings.EqualFold(name[:len(meta)], meta) {
 		return true
 	}
-	switch l {
-	case "x-amz-acl", "x-amz-grant-read", "x-amz-grant-write", "x-amz-grant-read-acp", "x-amz-grant-write-acp",
-		"x-amz-grant-full-control", "x-amz-tagging", "x-amz-storage-class", "x-amz-website-redirect-location":
-		return true
+	for _, h := range hoistedNames {
+		if strings.EqualFold(name, h) {
+			return true
+		}
 	}
 	return false
 }

@@ -328,10 +328,17 @@ func s3SessionToken(r *http.Request, res *sigv4.Result) string {
 		return t
 	}
 	if res.Method == sigv4.MethodV2Query {
-		// As signed: an amz header from the query, its name in any case.
-		if v := sigv4.QueryAmzHeaders(r)["x-amz-security-token"]; len(v) > 0 {
-			return v[0]
-		}
+		return queryToken(r)
+	}
+	return ""
+}
+
+// queryToken is a presigned request's session token: SigV4's
+// X-Amz-Security-Token parameter, or SigV2's as it is signed, an amz
+// header from the query with its name in any case.
+func queryToken(r *http.Request) string {
+	if v := sigv4.QueryAmzHeaders(r)["x-amz-security-token"]; len(v) > 0 {
+		return v[0]
 	}
 	return ""
 }

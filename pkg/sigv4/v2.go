@@ -74,7 +74,7 @@ func malformedV2(header string) *Error {
 // holds the x-amz-date value). bucket is the virtual-hosted bucket, "" for
 // path style; the path is taken as sent on the wire, still escaped.
 func StringToSignV2(r *http.Request, bucket, date string, omitXAmzDate bool) string {
-	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], date, omitXAmzDate, false)
+	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], date, omitXAmzDate, nil)
 }
 
 // StringToSignV2Query returns the string to sign of r as a query-signed
@@ -85,7 +85,7 @@ func StringToSignV2(r *http.Request, bucket, date string, omitXAmzDate bool) str
 // headers and move them into the query, so that whoever uses the URL
 // need not send them; x-amz-security-token travels the same way.
 func StringToSignV2Query(r *http.Request, bucket, expires string) string {
-	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], expires, false, true)
+	return stringToSignV2(r, resourcePathsV2(r, bucket)[0], expires, false, QueryAmzHeaders(r))
 }
 
 // QueryAmzHeaders returns the x-amz-* parameters of r's query, names
@@ -149,8 +149,9 @@ func resourcePathsV2(r *http.Request, bucket string) []string {
 	return []string{p, p + "/"}
 }
 
-// stringToSignV2 is StringToSignV2 with the resource path given.
-func stringToSignV2(r *http.Request, resourcePath, date string, omitXAmzDate, presigned bool) string {
+// stringToSignV2 is StringToSignV2 with the resource path given;
+// fromQuery, for a presigned request, is its QueryAmzHeaders.
+func stringToSignV2(r *http.Request, resourcePath, date string, omitXAmzDate bool, fromQuery map[string][]string) string {
 	method := r.Method
 	if method == "" {
 		method = http.MethodGet
@@ -165,10 +166,6 @@ func stringToSignV2(r *http.Request, resourcePath, date string, omitXAmzDate, pr
 	b.WriteString(date)
 	b.WriteByte('\n')
 
-	var fromQuery map[string][]string
-	if presigned {
-		fromQuery = QueryAmzHeaders(r)
-	}
 	var amz []string
 	for name := range r.Header {
 		l := strings.ToLower(name)
@@ -287,9 +284,9 @@ func verifyV2Header(r *http.Request, secret SecretFunc, now time.Time, opts Veri
 	var stss []string
 	for _, p := range resourcePathsV2(r, opts.VirtualHostBucket) {
 		if amzDate != "" {
-			stss = append(stss, stringToSignV2(r, p, "", false, false), stringToSignV2(r, p, amzDate, true, false))
+			stss = append(stss, stringToSignV2(r, p, "", false, nil), stringToSignV2(r, p, amzDate, true, nil))
 		} else {
-			stss = append(stss, stringToSignV2(r, p, dateHdr, false, false))
+			stss = append(stss, stringToSignV2(r, p, dateHdr, false, nil))
 		}
 	}
 	if err := matchV2(sec, akid, sig, stss); err != nil {
@@ -317,8 +314,9 @@ func verifyV2Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 		return nil, &Error{Kind: ErrInvalidAccessKeyID, AccessKeyID: akid}
 	}
 	var stss []string
+	fromQuery := QueryAmzHeaders(r)
 	for _, p := range resourcePathsV2(r, opts.VirtualHostBucket) {
-		stss = append(stss, stringToSignV2(r, p, exp, false, true))
+		stss = append(stss, stringToSignV2(r, p, exp, false, fromQuery))
 	}
 	if err := matchV2(sec, akid, sig, stss); err != nil {
 		return nil, err
