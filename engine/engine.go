@@ -417,13 +417,6 @@ func (e *Engine) Recovery() wal.RecoveryReport {
 
 func (e *Engine) now() time.Time { return e.opts.Clock.Now().UTC() }
 
-func (e *Engine) check(ctx context.Context) error {
-	if e.closed.Load() {
-		return ErrClosed
-	}
-	return ctx.Err()
-}
-
 // enter admits an operation that uses pebble or the blob log: ErrClosed
 // once Close has begun, ctx's error when it is done. On nil the caller
 // must call leave when it is done with both stores; Close waits for it.
