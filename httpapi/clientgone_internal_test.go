@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -18,14 +19,20 @@ type failingWriter struct{ *httptest.ResponseRecorder }
 
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("write: broken pipe") }
 
+// debugLogged is a server logging at debug level into logs, and a GET
+// request to it under ctx whose answer goes to w.
+func debugLogged(ctx context.Context, w http.ResponseWriter) (s *server, rc *request, logs *bytes.Buffer) {
+	logs = new(bytes.Buffer)
+	s = &server{cfg: Config{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
+	r := httptest.NewRequest("GET", "/b/k", nil)
+	return s, &request{s: s, r: r, ctx: ctx, d: s3, w: &responseWriter{ResponseWriter: w, req: r}}, logs
+}
+
 // TestClientGoneIsNotAnError: an answer that fails because its client
 // went away (a write failed) is logged at debug level, not as an
 // internal error of the server.
 func TestClientGoneIsNotAnError(t *testing.T) {
-	var logs bytes.Buffer
-	s := &server{cfg: Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
-	r := httptest.NewRequest("GET", "/b/k", nil)
-	rc := &request{s: s, r: r, ctx: context.Background(), d: s3, w: &responseWriter{ResponseWriter: failingWriter{httptest.NewRecorder()}, req: r}}
+	s, rc, logs := debugLogged(context.Background(), failingWriter{httptest.NewRecorder()})
 	rc.w.WriteHeader(200)
 	_, werr := rc.w.Write([]byte("body"))
 	require.Error(t, werr)
@@ -38,12 +45,9 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 // its client's leaving (the OSS SDK's suite left a GetObject half read)
 // is logged at debug level; a read failing on its own is an error.
 func TestReadCutByClientIsNotAnError(t *testing.T) {
-	var logs bytes.Buffer
-	s := &server{cfg: Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r := httptest.NewRequest("GET", "/b/k", nil)
-	rc := &request{s: s, r: r, ctx: ctx, d: s3, w: &responseWriter{ResponseWriter: httptest.NewRecorder(), req: r}}
+	s, rc, logs := debugLogged(ctx, httptest.NewRecorder())
 	s.logCutShort(rc, fmt.Errorf("engine: read chunk: %w", context.Canceled), false)
 	require.Contains(t, logs.String(), "client went away")
 	require.NotContains(t, logs.String(), "level=ERROR")
@@ -59,12 +63,9 @@ func TestReadCutByClientIsNotAnError(t *testing.T) {
 // level wherever it is reported; the same error while the client is
 // still there is an internal error.
 func TestLookupCancelledByClientIsNotAnError(t *testing.T) {
-	var logs bytes.Buffer
-	s := &server{cfg: Config{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r := httptest.NewRequest("GET", "/b/k", nil)
-	rc := &request{s: s, r: r, ctx: ctx, d: s3, w: &responseWriter{ResponseWriter: httptest.NewRecorder(), req: r}}
+	s, rc, logs := debugLogged(ctx, httptest.NewRecorder())
 	s.logError(rc, fmt.Errorf("engine: read configuration: %w", context.Canceled))
 	require.Contains(t, logs.String(), "client went away")
 	require.NotContains(t, logs.String(), "level=ERROR")

@@ -143,6 +143,25 @@ func TestPresignedV2QueryHeadersAsSigned(t *testing.T) {
 	})
 }
 
+// presigners presign a method on a path (query included) for the
+// fixture's key, by name: "v4" and "v2". Each returns the request URI.
+func presigners(t *testing.T, f *fixture, method string) map[string]func(path string) string {
+	creds := sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}
+	return map[string]func(path string) string{
+		"v4": func(path string) string {
+			req, _ := http.NewRequest(method, f.srv.URL+path, nil)
+			_, err := sigv4.Presign(req, creds, "us-east-1", "s3", f.clock.Now(), time.Hour)
+			must(t, err)
+			return req.URL.RequestURI()
+		},
+		"v2": func(path string) string {
+			req, _ := http.NewRequest(method, f.srv.URL+path, nil)
+			sigv4.PresignV2(req, creds, "", f.clock.Now().Add(time.Hour))
+			return req.URL.RequestURI()
+		},
+	}
+}
+
 // TestPresignedPlusPathNamesSignedKey: a raw '+' in an S3 path is a space
 // (TestPathPlusIsSpace), and a signature names one key: a URL presigned
 // for "a+b" (its path /b/a%2Bb, as SDKs encode it) sent with a raw '+' is
@@ -154,20 +173,7 @@ func TestPresignedPlusPathNamesSignedKey(t *testing.T) {
 	seedBucket(t, f, "plussig")
 	must(t, f.do(t, raw{method: "PUT", path: "/plussig/a%2Bb", body: []byte("plus")}).errOrNil())
 	must(t, f.do(t, raw{method: "PUT", path: "/plussig/a%20b", body: []byte("space")}).errOrNil())
-	creds := sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}
-	presign := map[string]func(path string) string{
-		"v4": func(path string) string {
-			req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
-			_, err := sigv4.Presign(req, creds, "us-east-1", "s3", f.clock.Now(), time.Hour)
-			must(t, err)
-			return req.URL.RequestURI()
-		},
-		"v2": func(path string) string {
-			req, _ := http.NewRequest("GET", f.srv.URL+path, nil)
-			sigv4.PresignV2(req, creds, "", f.clock.Now().Add(time.Hour))
-			return req.URL.RequestURI()
-		},
-	}
+	presign := presigners(t, f, "GET")
 	for name, sign := range presign {
 		t.Run(name, func(t *testing.T) {
 			uri := strings.Replace(sign("/plussig/a%2Bb"), "a%2Bb", "a+b", 1)
@@ -200,20 +206,7 @@ func TestPresignedQueryHeadersGuarded(t *testing.T) {
 	must(t, f.do(t, raw{method: "PUT", path: "/gpol?policy", body: []byte(`{"Version":"2012-10-17","Statement":[
 		{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::gpol/*","Condition":{"StringEquals":{"s3:x-amz-acl":"public-read"}}},
 		{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::gpol/*","Condition":{"StringEquals":{"s3:RequestObjectTag/class":"secret"}}}]}`)}).errOrNil())
-	creds := sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}
-	presign := map[string]func(path string) string{
-		"v4": func(path string) string {
-			req, _ := http.NewRequest("PUT", f.srv.URL+path, nil)
-			_, err := sigv4.Presign(req, creds, "us-east-1", "s3", f.clock.Now(), time.Hour)
-			must(t, err)
-			return req.URL.RequestURI()
-		},
-		"v2": func(path string) string {
-			req, _ := http.NewRequest("PUT", f.srv.URL+path, nil)
-			sigv4.PresignV2(req, creds, "", f.clock.Now().Add(time.Hour))
-			return req.URL.RequestURI()
-		},
-	}
+	presign := presigners(t, f, "PUT")
 	for name, sign := range presign {
 		t.Run(name, func(t *testing.T) {
 			for _, c := range []struct{ path, status, code string }{
