@@ -253,7 +253,7 @@ func (s *engineSubject) List(ctx context.Context, bucket string, opts conformanc
 	}
 	page := conformance.ListPage{CommonPrefixes: res.CommonPrefixes, IsTruncated: res.IsTruncated}
 	for _, o := range res.Objects {
-		page.Objects = append(page.Objects, conformance.ObjectSummary{Key: o.Key, Size: o.Size, ETag: o.ETag})
+		page.Objects = append(page.Objects, conformance.ObjectSummary{Key: o.Key, Size: o.Size, ETag: o.ETag, LastModified: o.LastModified})
 	}
 	if res.IsTruncated {
 		if opts.V2 {

@@ -24,6 +24,7 @@ import (
 func TestOSS(t *testing.T) {
 	conformance.RunSuite(t, func(t *testing.T) conformance.Subject {
 		srv := fake.New(t)
+		srv.Clock().Advance(678 * time.Millisecond) // times with a fraction of a second
 		cfg := oss2.LoadDefaultConfig().
 			WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
 			WithRegion("cn-hangzhou").
@@ -259,7 +260,7 @@ func (s *ossSubject) List(ctx context.Context, bucket string, o conformance.List
 		page.IsTruncated, page.NextMarker = out.IsTruncated, oss2.ToString(out.NextMarker)
 	}
 	for _, c := range contents {
-		page.Objects = append(page.Objects, conformance.ObjectSummary{Key: oss2.ToString(c.Key), Size: c.Size, ETag: ossETag(c.ETag)})
+		page.Objects = append(page.Objects, conformance.ObjectSummary{Key: oss2.ToString(c.Key), Size: c.Size, ETag: ossETag(c.ETag), LastModified: oss2.ToTime(c.LastModified)})
 	}
 	for _, p := range prefixes {
 		page.CommonPrefixes = append(page.CommonPrefixes, oss2.ToString(p.Prefix))

@@ -29,6 +29,7 @@ import (
 func TestS3(t *testing.T) {
 	conformance.RunSuite(t, func(t *testing.T) conformance.Subject {
 		srv := fake.New(t)
+		srv.Clock().Advance(678 * time.Millisecond) // times with a fraction of a second
 		c := s3.NewFromConfig(aws.Config{
 			Region:      srv.Region,
 			Credentials: credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
@@ -305,7 +306,7 @@ func (s *s3Subject) List(ctx context.Context, bucket string, o conformance.ListO
 	// Keys come URL-encoded (encoding-type=url, as botocore and minio-go
 	// ask): a key holding characters XML 1.0 cannot carry lists exactly.
 	for _, c := range contents {
-		page.Objects = append(page.Objects, conformance.ObjectSummary{Key: urlDecoded(c.Key), Size: aws.ToInt64(c.Size), ETag: unquote(c.ETag)})
+		page.Objects = append(page.Objects, conformance.ObjectSummary{Key: urlDecoded(c.Key), Size: aws.ToInt64(c.Size), ETag: unquote(c.ETag), LastModified: aws.ToTime(c.LastModified)})
 	}
 	for _, p := range prefixes {
 		page.CommonPrefixes = append(page.CommonPrefixes, urlDecoded(p.Prefix))

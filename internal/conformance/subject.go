@@ -279,6 +279,10 @@ type ObjectSummary struct {
 	Key  string
 	Size int64
 	ETag string
+	// LastModified is the listing's time of the object; zero when the
+	// subject's listing does not carry one. Where it does, it is the time
+	// Head reports (S3 and OSS list and answer whole seconds).
+	LastModified time.Time
 }
 
 // CompletedPart names one part in CompleteMultipart.
