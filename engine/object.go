@@ -823,6 +823,9 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 		if u.Tags != nil {
 			rec.info.Tags = slices.Clone(*u.Tags)
 		}
+		if err := e.queueMetaReplication(m, &rec); err != nil {
+			return err
+		}
 		out = rec.info
 		return m.b.Set(at, rec.encode(), nil)
 	})

@@ -234,6 +234,9 @@ func (e *Engine) updateVersionLock(ctx context.Context, bucket, key, vid string,
 		if err := fn(&rec.info); err != nil {
 			return err
 		}
+		if err := e.queueMetaReplication(m, &rec); err != nil {
+			return err
+		}
 		out = rec.info
 		return m.b.Set(loc.key, rec.encode(), nil)
 	})

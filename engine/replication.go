@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -64,6 +65,15 @@ type ReplicationTarget interface {
 	// PutDeleteMarker deletes key in bucket (a delete marker in a
 	// versioned bucket).
 	PutDeleteMarker(ctx context.Context, bucket, key string) error
+}
+
+// ReplicationTagsTarget is a ReplicationTarget that also takes the tag
+// changes of versions it holds replicas of: PutObjectTags sets the tags
+// of key's newest version in bucket (none: removes them). Without it a
+// remote replica keeps the tags it was written with.
+type ReplicationTagsTarget interface {
+	ReplicationTarget
+	PutObjectTags(ctx context.Context, bucket, key string, tags []Tag) error
 }
 
 // ReplicationOptions configure the execution of replication rules.
@@ -145,7 +155,18 @@ type replItem struct {
 	// seq tells a re-queued item of an unversioned key from the one a
 	// delivery read (random; 0 in items written before it existed).
 	seq uint64
+	// meta marks the change of a version's metadata (tags, ACL, Object
+	// Lock settings) after it was replicated: metaSource refreshes the
+	// replica from its source (or replicates the version if the replica
+	// is not there), metaReplica brings a replica's change back to its
+	// source (ReplicaModifications) and never writes a version.
+	meta uint8
 }
+
+const (
+	metaSource = 1 + iota
+	metaReplica
+)
 
 const (
 	riDest = iota + 1
@@ -156,6 +177,7 @@ const (
 	riRule
 	riReplicaKey
 	riSeq
+	riMeta
 )
 
 func replKey(bucket, key, vid string) []byte {
@@ -185,6 +207,9 @@ func (it *replItem) encode() []byte {
 	e.str(riReplicaKey, it.replicaKey)
 	if it.seq != 0 {
 		e.uint(riSeq, it.seq)
+	}
+	if it.meta != 0 {
+		e.uint(riMeta, uint64(it.meta))
 	}
 	return e.b
 }
@@ -220,6 +245,8 @@ func decodeReplItem(k, v []byte) (replItem, error) {
 			it.replicaKey = string(p)
 		case riSeq:
 			it.seq = d.uvar(p)
+		case riMeta:
+			it.meta = uint8(d.uvar(p))
 		}
 	}
 	return it, d.err
@@ -266,6 +293,76 @@ func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 		rec.info.ReplicationStatus = ReplicationPending
 	}
 	return m.b.Set(replKey(rec.info.Bucket, rec.info.Key, rec.info.VersionID), it.encode(), nil)
+}
+
+// queueMetaReplication queues the metadata change of rec (its tags, ACL,
+// Object Lock settings or in-place metadata, being rewritten in m) for
+// the version's replica, as S3 replicates such changes: a version a rule
+// replicated (or is replicating) goes PENDING until its replica has the
+// change; a replica's change goes back to its source when the replica's
+// bucket has a rule for the key with ReplicaModifications (S3's replica
+// modification sync). A version never replicated, or that FAILED, is
+// not queued, nor is a delete marker. The caller holds e.mu.
+func (e *Engine) queueMetaReplication(m *mutation, rec *objectRecord) error {
+	status := rec.info.ReplicationStatus
+	if rec.info.DeleteMarker || (status != ReplicationPending && status != ReplicationCompleted && status != ReplicationReplica) {
+		return nil
+	}
+	c, err := e.BucketConfigValue(context.Background(), rec.info.Bucket, bucketconfig.KindReplication)
+	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rule := c.(*bucketconfig.Replication).Match(rec.info.Key, bucketTags(rec.info.Tags), false)
+	if rule == nil || !replicates(rule, &rec.info) {
+		return nil
+	}
+	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass,
+		replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1, meta: metaSource}
+	if status == ReplicationReplica {
+		if !rule.ReplicaModifications || rec.info.VersionID == "" {
+			return nil
+		}
+		it.meta = metaReplica
+	}
+	k := replKey(rec.info.Bucket, rec.info.Key, rec.info.VersionID)
+	if v, ok, err := get(e.db, k); err != nil {
+		return err
+	} else if ok {
+		// An item already queued (its delivery may be running: the new
+		// sequence number keeps settling from dropping this change)
+		// keeps its retry schedule; a whole version not delivered yet
+		// to a remote target stays one, as tags alone could not land.
+		cur, err := decodeReplItem(k, v)
+		if err != nil {
+			return err
+		}
+		it.attempts, it.next, it.rule = cur.attempts, cur.next, cur.rule
+		if _, remote := e.opts.Replication.Targets[it.dest]; remote && cur.meta == 0 {
+			it.meta = 0
+		}
+	}
+	if it.meta != metaReplica {
+		rec.info.ReplicationStatus = ReplicationPending
+	}
+	return m.b.Set(k, it.encode(), nil)
+}
+
+// syncReplicaMetadata gives dst, a version's replica (or, for a replica's
+// change, its source), the metadata a change of src may have touched:
+// tags, ACL, Object Lock retention and legal hold, and the metadata an
+// in-place update rewrites. Body, storage class, encryption and
+// replication status stay dst's.
+func syncReplicaMetadata(dst *ObjectInfo, src *ObjectInfo) {
+	dst.Tags = slices.Clone(src.Tags)
+	dst.ACL = src.ACL
+	dst.Retention = src.Retention
+	dst.LegalHold, dst.LegalHoldSet = src.LegalHold, src.LegalHoldSet
+	dst.Metadata = src.Metadata
+	dst.User, dst.Headers = maps.Clone(src.User), maps.Clone(src.Headers)
+	dst.LastModified = src.LastModified
 }
 
 // checkReplicationConfig validates a replication document against the
@@ -441,6 +538,9 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 	if it.deleteMarker {
 		return target.PutDeleteMarker(ctx, name, it.key)
 	}
+	if it.meta != 0 {
+		return e.deliverRemoteTags(ctx, it, target, name)
+	}
 	obj, err := e.GetObject(ctx, it.bucket, it.key, GetOptions{VersionID: it.versionID})
 	if errors.Is(err, ErrNoSuchVersion) || errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchBucket) {
 		return errSourceGone
@@ -460,6 +560,29 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 		info.Encryption = &enc
 	}
 	return target.PutObject(ctx, name, info, obj)
+}
+
+// deliverRemoteTags brings a replicated version's tags to its remote
+// replica: the newest version of the key there, which is the replica
+// while the source version is the key's current one (an older source
+// version's replica is not the remote's newest, and is left alone). A
+// target that takes no tag changes keeps the replica as written.
+func (e *Engine) deliverRemoteTags(ctx context.Context, it replItem, target ReplicationTarget, name string) error {
+	tt, ok := target.(ReplicationTagsTarget)
+	if !ok {
+		return nil
+	}
+	src, found, err := e.findItemSource(e.db, it.bucket, it.key, it.versionID, false)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return errSourceGone
+	}
+	if !src.current {
+		return nil
+	}
+	return tt.PutObjectTags(ctx, name, it.key, src.rec.info.Tags)
 }
 
 // replicateLocal writes the version as a replica into bucket dst of this
@@ -511,8 +634,24 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 			}
 			return fmt.Errorf("%w: %s", ErrReplicationDestinationVersioning, dst)
 		}
-		if _, done, err := e.findVersion(e.db, dst, it.key, it.versionID, false); err != nil || done {
+		there, done, err := e.findVersion(e.db, dst, it.key, it.versionID, it.meta != 0)
+		if err != nil {
 			return err
+		}
+		switch {
+		case done && it.meta != 0:
+			// A metadata change: the version there takes it.
+			rec := there.rec
+			if !there.current {
+				rec.nullStamp = stamp{} // the V/ key holds it
+			}
+			syncReplicaMetadata(&rec.info, &src.rec.info)
+			rec.info.Bucket, rec.info.Key = dst, it.key
+			return m.b.Set(there.key, rec.encode(), nil)
+		case done:
+			return nil
+		case it.meta == metaReplica:
+			return errSourceGone // the replica's source is gone
 		}
 		if err := e.checkReplicaEncryption(ctx, &src.rec, dst); err != nil {
 			return err
@@ -684,12 +823,11 @@ func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.T
 		if err != nil || !ok {
 			return err
 		}
-		if it.versionID == "" {
-			// Queued again while it was delivered: the newer item stays
-			// for the next pass.
-			if cur, err := decodeReplItem(k, v); err != nil || cur.seq != it.seq {
-				return err
-			}
+		// Queued again while it was delivered (a write of an unversioned
+		// key, a metadata change): the newer item stays for the next
+		// pass.
+		if cur, err := decodeReplItem(k, v); err != nil || cur.seq != it.seq {
+			return err
 		}
 		if derr == nil || errors.Is(derr, errSourceGone) {
 			if err := m.b.Delete(k, nil); err != nil {
@@ -715,8 +853,8 @@ func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.T
 // setReplicationStatus rewrites the source version's status, if the
 // version (an object, not a marker) still exists. The caller holds e.mu.
 func (e *Engine) setReplicationStatus(m *mutation, it replItem, status string) error {
-	if it.deleteMarker {
-		return nil
+	if it.deleteMarker || it.meta == metaReplica {
+		return nil // a replica stays REPLICA
 	}
 	loc, ok, err := e.findItemSource(e.db, it.bucket, it.key, it.versionID, true)
 	if err != nil || !ok || loc.rec.info.DeleteMarker {

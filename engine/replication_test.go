@@ -589,3 +589,100 @@ func TestReplicationTargetOwners(t *testing.T) {
 	defer target.mu.Unlock()
 	assert.Equal(t, map[string][]byte{"remote/docs/f": []byte("mine")}, target.bodies)
 }
+
+// tagsTarget is a remote target that takes tag changes; PutObjectTags
+// blocks on hold (when set) after recording, so a test can change the
+// version again while a delivery is running.
+type tagsTarget struct {
+	flakyTarget
+	tags    map[string][]Tag
+	puts    int
+	entered chan struct{}
+	hold    chan struct{}
+}
+
+func (f *tagsTarget) PutObject(ctx context.Context, bucket string, info ObjectInfo, body io.Reader) error {
+	if err := f.flakyTarget.PutObject(ctx, bucket, info, body); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.puts++
+	f.tags[bucket+"/"+info.Key] = info.Tags
+	return nil
+}
+
+func (f *tagsTarget) PutObjectTags(_ context.Context, bucket, key string, tags []Tag) error {
+	f.mu.Lock()
+	f.tags[bucket+"/"+key] = tags
+	hold, entered := f.hold, f.entered
+	f.mu.Unlock()
+	if hold != nil {
+		entered <- struct{}{}
+		<-hold
+	}
+	return nil
+}
+
+// A tag change made while the previous one is being delivered is not
+// lost when that delivery settles (the item's sequence number changed),
+// and a version a remote target has not received yet is sent whole, with
+// its new tags, however often its tags change before.
+func TestReplicationMetadataChangeDuringDelivery(t *testing.T) {
+	ctx := context.Background()
+	target := &tagsTarget{flakyTarget: flakyTarget{down: true, bodies: map[string][]byte{}}, tags: map[string][]Tag{}}
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target}}
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("remote", false)))
+	v, err := e.PutObject(ctx, "src", "docs/t", bytes.NewReader([]byte("tagged")), 6, PutOptions{})
+	require.NoError(t, err)
+	setTags := func(val string) {
+		t.Helper()
+		_, err := e.UpdateObject(ctx, "src", "docs/t", ObjectUpdate{VersionID: v.VersionID, Tags: &[]Tag{{Key: "k", Value: val}}})
+		require.NoError(t, err)
+	}
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, st.Replication.Failed)
+	setTags("1") // not delivered yet: the item stays a whole version
+	target.mu.Lock()
+	target.down = false
+	target.mu.Unlock()
+	clk.Advance(time.Second) // the first backoff, which the change kept
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []byte("tagged"), target.bodies["remote/docs/t"])
+	assert.Equal(t, []Tag{{Key: "k", Value: "1"}}, target.tags["remote/docs/t"])
+
+	target.mu.Lock()
+	target.hold, target.entered = make(chan struct{}), make(chan struct{})
+	target.mu.Unlock()
+	setTags("2")
+	done := make(chan error)
+	go func() { _, err := e.RunPending(ctx); done <- err }()
+	<-target.entered
+	setTags("3") // while "2" is being delivered
+	target.mu.Lock()
+	close(target.hold)
+	target.hold = nil
+	target.mu.Unlock()
+	require.NoError(t, <-done)
+	n, err := e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "the change made during the delivery is still queued")
+	info, err := e.HeadObjectVersion(ctx, "src", "docs/t", v.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationPending, info.ReplicationStatus)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []Tag{{Key: "k", Value: "3"}}, target.tags["remote/docs/t"])
+	assert.Equal(t, 1, target.puts, "the body was sent once")
+	info, err = e.HeadObjectVersion(ctx, "src", "docs/t", v.VersionID)
+	require.NoError(t, err)
+	assert.Equal(t, ReplicationCompleted, info.ReplicationStatus)
+}

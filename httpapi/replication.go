@@ -12,9 +12,8 @@ import (
 // against the store (versioning Enabled on the source and on a local
 // destination, the destination exists or is a configured remote target)
 // and executes it (engine/replication.go); HEAD and GET report
-// x-amz-replication-status. OSS's replication operations (comp=add,
-// GetBucketReplicationProgress, ...) are not served: the sub-resource
-// has no OSS route, so OSS answers 501 NotImplemented.
+// x-amz-replication-status. OSS's rule-at-a-time API over the same
+// configuration is in replication_oss.go.
 
 // replicationXML is the ReplicationConfiguration document.
 type replicationXML struct {
@@ -144,8 +143,10 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 		r.Destination = bucketconfig.ReplicationDestination{Bucket: x.Destination.Bucket,
 			Account: x.Destination.Account, StorageClass: x.Destination.StorageClass}
 		if cr := x.Criteria; cr != nil {
-			if cr.ReplicaModifications != nil && cr.ReplicaModifications.Status != "Disabled" {
-				return nil, errorf("NotImplemented", "Replica modification sync is not implemented.")
+			if cr.ReplicaModifications != nil {
+				if r.ReplicaModifications, err = enabledStatus(cr.ReplicaModifications.Status); err != nil {
+					return nil, err
+				}
 			}
 			if cr.SSEKMS != nil {
 				if r.SSEKMSObjects, err = enabledStatus(cr.SSEKMS.Status); err != nil {
@@ -224,9 +225,15 @@ func renderReplication(c *bucketconfig.Replication) *replicationXML {
 		if r.ExistingObjects {
 			x.ExistingObjects = &statusX{"Enabled"}
 		}
+		if r.SSEKMSObjects || r.ReplicaModifications {
+			x.Criteria = &replicationCriteriaX{}
+		}
 		if r.SSEKMSObjects {
-			x.Criteria = &replicationCriteriaX{SSEKMS: &statusX{"Enabled"}}
+			x.Criteria.SSEKMS = &statusX{"Enabled"}
 			x.Destination.Encryption = &replicaEncryptionX{r.Destination.ReplicaKMSKeyID}
+		}
+		if r.ReplicaModifications {
+			x.Criteria.ReplicaModifications = &statusX{"Enabled"}
 		}
 		doc.Rules = append(doc.Rules, x)
 	}

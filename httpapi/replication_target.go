@@ -3,6 +3,9 @@ package httpapi
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -109,6 +112,34 @@ func (t *S3ReplicationTarget) PutDeleteMarker(ctx context.Context, bucket, key s
 	if err != nil {
 		return err
 	}
+	return t.do(req)
+}
+
+// PutObjectTags implements engine.ReplicationTagsTarget: PUT ?tagging
+// on the key's newest version (DELETE ?tagging for none), with the
+// Content-MD5 S3 requires of it.
+func (t *S3ReplicationTarget) PutObjectTags(ctx context.Context, bucket, key string, tags []engine.Tag) error {
+	if len(tags) == 0 {
+		req, err := t.request(ctx, http.MethodDelete, bucket, key, nil)
+		if err != nil {
+			return err
+		}
+		req.URL.RawQuery = "tagging="
+		return t.do(req)
+	}
+	doc := tagsToXML(tags)
+	doc.XMLName.Local = "Tagging"
+	body, err := xml.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	req, err := t.request(ctx, http.MethodPut, bucket, key, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.URL.RawQuery = "tagging="
+	sum := md5.Sum(body)
+	req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))
 	return t.do(req)
 }
 

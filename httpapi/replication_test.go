@@ -194,6 +194,31 @@ func TestReplicationRemoteServer(t *testing.T) {
 	assert.Equal(t, "text/plain", aws.ToString(out.ContentType))
 	assert.Equal(t, types.StorageClassStandardIa, out.StorageClass)
 
+	// Tag changes of the replicated version reach the remote's newest
+	// version of the key, which is the replica.
+	remoteTags := func() []types.Tag {
+		t.Helper()
+		out, err := rc.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String("backup"), Key: aws.String("docs/r.txt")})
+		require.NoError(t, err)
+		return out.TagSet
+	}
+	_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("src"), Key: aws.String("docs/r.txt"),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("k"), Value: aws.String("v w+x")}}}})
+	require.NoError(t, err)
+	assert.Equal(t, types.ReplicationStatusPending, status())
+	st, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Replication.Replicated)
+	assert.Equal(t, types.ReplicationStatusCompleted, status())
+	require.Len(t, remoteTags(), 1)
+	assert.Equal(t, "v w+x", aws.ToString(remoteTags()[0].Value))
+	_, err = c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: aws.String("src"), Key: aws.String("docs/r.txt")})
+	require.NoError(t, err)
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, remoteTags())
+	assert.Equal(t, types.ReplicationStatusCompleted, status())
+
 	// A delete marker travels as a DELETE.
 	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("src"), Key: aws.String("docs/r.txt")})
 	require.NoError(t, err)
@@ -267,7 +292,7 @@ func TestReplicationExistingObjectsSDK(t *testing.T) {
 // SseKmsEncryptedObjects and the destination's ReplicaKmsKeyID are taken
 // together (one without the other is InvalidRequest) and read back; an
 // SSE-KMS object is replicated only under such a rule (S3 leaves them out
-// otherwise); ReplicaModifications is not implemented (501).
+// otherwise); ReplicaModifications is read back.
 func TestReplicationSSEKMSSelection(t *testing.T) {
 	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
 	c := replicationClient(srv)
@@ -319,5 +344,135 @@ func TestReplicationSSEKMSSelection(t *testing.T) {
 
 	rule.SourceSelectionCriteria.ReplicaModifications = &types.ReplicaModifications{Status: types.ReplicaModificationsStatusEnabled}
 	_, err = c.PutBucketReplication(ctx, in)
-	assert.Equal(t, "NotImplemented", apiCode(err))
+	require.NoError(t, err)
+	got, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("ksrc")})
+	require.NoError(t, err)
+	crit := got.ReplicationConfiguration.Rules[0].SourceSelectionCriteria
+	require.NotNil(t, crit)
+	require.NotNil(t, crit.ReplicaModifications)
+	assert.Equal(t, types.ReplicaModificationsStatusEnabled, crit.ReplicaModifications.Status)
+	assert.Equal(t, types.SseKmsEncryptedObjectsStatusEnabled, crit.SseKmsEncryptedObjects.Status)
+	rule.SourceSelectionCriteria.ReplicaModifications.Status = "On"
+	_, err = c.PutBucketReplication(ctx, in)
+	assert.Equal(t, "MalformedXML", apiCode(err))
+}
+
+// TestReplicationMetadataChanges: a replicated version's later tag, ACL
+// and legal-hold changes reach its replica (S3 replicates them), the
+// source going PENDING until they do; a replica's own changes go back to
+// its source only under a rule of the replica's bucket with
+// ReplicaModifications (S3's replica modification sync), and never
+// bounce back again.
+func TestReplicationMetadataChanges(t *testing.T) {
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
+	c := replicationClient(srv)
+	ctx := context.Background()
+	for _, b := range []string{"msrc", "mdst"} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b), ObjectLockEnabledForBucket: aws.Bool(true)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketReplication(ctx, replicationInput("msrc", "mdst"))
+	require.NoError(t, err)
+	run := func() {
+		t.Helper()
+		_, err := srv.Engine().RunPending(ctx)
+		require.NoError(t, err)
+		n, err := srv.Engine().ReplicationBacklog(ctx)
+		require.NoError(t, err)
+		require.Zero(t, n, "nothing left queued (no change bounces back and forth)")
+	}
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("msrc"), Key: aws.String("docs/a"), Body: strings.NewReader("a"),
+		Tagging: aws.String("stage=draft")})
+	require.NoError(t, err)
+	vid := put.VersionId
+	run()
+	status := func(bucket string) types.ReplicationStatus {
+		t.Helper()
+		h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("docs/a"), VersionId: vid})
+		require.NoError(t, err)
+		return h.ReplicationStatus
+	}
+	tags := func(bucket string) map[string]string {
+		t.Helper()
+		out, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(bucket), Key: aws.String("docs/a"), VersionId: vid})
+		require.NoError(t, err)
+		m := map[string]string{}
+		for _, tg := range out.TagSet {
+			m[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+		}
+		return m
+	}
+	require.Equal(t, types.ReplicationStatusCompleted, status("msrc"))
+	require.Equal(t, map[string]string{"stage": "draft"}, tags("mdst"))
+
+	// Tags, ACL and legal hold of the source version reach the replica.
+	_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("msrc"), Key: aws.String("docs/a"), VersionId: vid,
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("stage"), Value: aws.String("final")}}}})
+	require.NoError(t, err)
+	_, err = c.PutObjectAcl(ctx, &s3.PutObjectAclInput{Bucket: aws.String("msrc"), Key: aws.String("docs/a"), VersionId: vid, ACL: types.ObjectCannedACLPublicRead})
+	require.NoError(t, err)
+	_, err = c.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String("msrc"), Key: aws.String("docs/a"), VersionId: vid,
+		LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOn}})
+	require.NoError(t, err)
+	assert.Equal(t, types.ReplicationStatusPending, status("msrc"))
+	assert.Equal(t, map[string]string{"stage": "draft"}, tags("mdst"), "not before the replication pass")
+	run()
+	assert.Equal(t, types.ReplicationStatusCompleted, status("msrc"))
+	assert.Equal(t, types.ReplicationStatusReplica, status("mdst"))
+	assert.Equal(t, map[string]string{"stage": "final"}, tags("mdst"))
+	acl, err := c.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String("mdst"), Key: aws.String("docs/a"), VersionId: vid})
+	require.NoError(t, err)
+	assert.Len(t, acl.Grants, 2, "owner FULL_CONTROL and AllUsers READ")
+	hold, err := c.GetObjectLegalHold(ctx, &s3.GetObjectLegalHoldInput{Bucket: aws.String("mdst"), Key: aws.String("docs/a"), VersionId: vid})
+	require.NoError(t, err)
+	assert.Equal(t, types.ObjectLockLegalHoldStatusOn, hold.LegalHold.Status)
+	_, err = c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: aws.String("msrc"), Key: aws.String("docs/a"), VersionId: vid})
+	require.NoError(t, err)
+	run()
+	assert.Empty(t, tags("mdst"))
+
+	// A replica's change stays there without ReplicaModifications...
+	back := replicationInput("mdst", "msrc")
+	back.ReplicationConfiguration.Rules[0].Destination.StorageClass = ""
+	_, err = c.PutBucketReplication(ctx, back)
+	require.NoError(t, err)
+	tagReplica := func(v string) {
+		t.Helper()
+		_, err := c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("mdst"), Key: aws.String("docs/a"), VersionId: vid,
+			Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("by"), Value: aws.String(v)}}}})
+		require.NoError(t, err)
+	}
+	tagReplica("replica")
+	run()
+	assert.Empty(t, tags("msrc"))
+	assert.Equal(t, types.ReplicationStatusReplica, status("mdst"))
+
+	// ... and goes back to the source with it, which keeps COMPLETED.
+	back.ReplicationConfiguration.Rules[0].SourceSelectionCriteria = &types.SourceSelectionCriteria{
+		ReplicaModifications: &types.ReplicaModifications{Status: types.ReplicaModificationsStatusEnabled}}
+	_, err = c.PutBucketReplication(ctx, back)
+	require.NoError(t, err)
+	tagReplica("replica2")
+	assert.Equal(t, types.ReplicationStatusReplica, status("mdst"))
+	run()
+	assert.Equal(t, map[string]string{"by": "replica2"}, tags("msrc"))
+	assert.Equal(t, types.ReplicationStatusCompleted, status("msrc"))
+	assert.Equal(t, types.ReplicationStatusReplica, status("mdst"))
+	body, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("msrc"), Key: aws.String("docs/a"), VersionId: vid})
+	require.NoError(t, err)
+	b, err := io.ReadAll(body.Body)
+	body.Body.Close()
+	require.NoError(t, err)
+	assert.Equal(t, "a", string(b), "the source keeps its body")
+
+	// A version never replicated takes no change anywhere.
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("msrc"), Key: aws.String("other/b"), Body: strings.NewReader("b")})
+	require.NoError(t, err)
+	_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("msrc"), Key: aws.String("other/b"),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("k"), Value: aws.String("v")}}}})
+	require.NoError(t, err)
+	h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("msrc"), Key: aws.String("other/b")})
+	require.NoError(t, err)
+	assert.Empty(t, h.ReplicationStatus)
+	run()
 }

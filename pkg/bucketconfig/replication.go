@@ -39,6 +39,11 @@ type ReplicationRule struct {
 	// replicated, their replicas sealed under Destination.ReplicaKMSKeyID.
 	// Without it such versions are not replicated (S3 and OSS).
 	SSEKMSObjects bool `json:"sseKmsObjects,omitempty"`
+	// ReplicaModifications is SourceSelectionCriteria ReplicaModifications
+	// Status "Enabled": the metadata changes (tags, ACL, Object Lock
+	// settings) made to replicas in this bucket go back to their sources
+	// (S3's replica modification sync, for two-way replication).
+	ReplicaModifications bool `json:"replicaModifications,omitempty"`
 	// RTC is OSS's Replication Time Control status, "enabled" or
 	// "disabled" ("" when never set); echoed: every replication pass
 	// delivers what is due, well within RTC's promise.
