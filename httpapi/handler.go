@@ -43,6 +43,10 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 		}
 	}
 	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength, dir: dir}
+	s.qos.clock = cfg.shaping
+	if s.qos.clock == nil {
+		s.qos.clock = wallClock{}
+	}
 	s.names.add(ownerID(cfg.Owner), cfg.Owner)
 	s.corsDefault = defaultCORS(cfg.CORSAllowOrigins)
 	s.loadCnames(context.Background())

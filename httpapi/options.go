@@ -221,6 +221,11 @@ type Config struct {
 	// bounding bucket settings, but not metered (one osslite process
 	// moves far less).
 	AccountQoS *bucketconfig.QoS
+
+	// shaping, when set, is the clock the QoS bandwidth meters read and
+	// wait on instead of the wall clock: tests step one of their own
+	// (export_test.go).
+	shaping shapingClock
 }
 
 // TLSRequirement is Config.RequireTLSForSSEC.

@@ -31,9 +31,9 @@ import (
 //   - bandwidth: the bytes of the bucket's uploads (PutObject,
 //     AppendObject, UploadPart, PostObject bodies) and of its downloads
 //     (GetObject bodies, its website's reads) are held to the rate
-//     together, on the wall
-//     clock (this is shaping of network traffic, as x-oss-traffic-limit
-//     is: traffic.go); an upload held back answers the milliseconds it
+//     together, on the wall clock (this is shaping of network traffic,
+//     as x-oss-traffic-limit is: traffic.go; tests step a clock of their
+//     own, shapingClock); an upload held back answers the milliseconds it
 //     waited in x-oss-qos-delay-time, as OSS does. A limit of 0 refuses
 //     those operations (503 UploadTrafficRateLimitExceeded,
 //     DownloadTrafficRateLimitExceeded).
@@ -270,8 +270,10 @@ func (u *qosUse) take(ctx context.Context, n int) error {
 // buckets that lost their settings do not keep theirs forever (a meter
 // made anew starts a fresh second and rate).
 type qosMeters struct {
-	mu sync.Mutex
-	m  map[string]*qosMeter
+	// clock is what the bandwidth meters read and wait on; New sets it.
+	clock shapingClock
+	mu    sync.Mutex
+	m     map[string]*qosMeter
 }
 
 const maxQoSMeters = 65536
@@ -292,7 +294,7 @@ func (q *qosMeters) meter(scope string, c *bucketconfig.QoS) *qosMeter {
 			break
 		}
 	}
-	m := newQoSMeter(c)
+	m := newQoSMeter(c, q.clock)
 	q.m[scope] = m
 	return m
 }
@@ -308,11 +310,11 @@ type qosMeter struct {
 	qps *qpsWindow
 }
 
-func newQoSMeter(c *bucketconfig.QoS) *qosMeter {
+func newQoSMeter(c *bucketconfig.QoS, clock shapingClock) *qosMeter {
 	m := &qosMeter{of: *c}
 	up, down, qps := c.Extranet()
-	m.upload, m.uploadOff = newRateMeter(up), up == 0
-	m.download, m.downloadOff = newRateMeter(down), down == 0
+	m.upload, m.uploadOff = newRateMeter(up, clock), up == 0
+	m.download, m.downloadOff = newRateMeter(down, clock), down == 0
 	if qps != bucketconfig.NoLimit {
 		m.qps = &qpsWindow{limit: qps}
 	}
@@ -346,45 +348,77 @@ func (w *qpsWindow) admit(now time.Time) bool {
 // be before they wait.
 const rateMeterBurst = 50 * time.Millisecond
 
-// rateMeter holds the transfers sharing it to a rate together: every
-// byte moved puts the time the rate allows it (due) on by 1/rate, and a
-// mover more than rateMeterBurst ahead of the wall clock waits until it
-// is not. Time nobody moved anything in is not saved up.
-type rateMeter struct {
-	mu   sync.Mutex
-	rate float64 // bytes a second
-	due  time.Time
+// shapingClock is the time the QoS bandwidth meters read and wait on. It
+// is the wall clock (wallClock): they shape network traffic, which the
+// engine clock, a test's to hold or move, must neither make instant nor
+// stop. Tests give the handler one they step themselves
+// (export_test.go's StepClock), so that what a meter lets through and
+// how long it holds a mover are exact, whatever the machine's speed.
+type shapingClock interface {
+	Now() time.Time
+	// Wait returns once d has passed on the clock, or ctx's error when
+	// ctx ends first.
+	Wait(ctx context.Context, d time.Duration) error
 }
 
-// newRateMeter returns a meter of rate bytes a second, nil for
+// wallClock is the real time.
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
+
+func (wallClock) Wait(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// rateMeter holds the transfers sharing it to a rate together: every
+// byte moved puts the time the rate allows it (due) on by 1/rate, and a
+// mover more than rateMeterBurst ahead of the clock waits until it is
+// not. Time nobody moved anything in is not saved up.
+type rateMeter struct {
+	clock shapingClock
+	rate  int64 // bytes a second
+	mu    sync.Mutex
+	due   time.Time
+	// frac is what due lags the bytes counted by, in 1/rate ns: the
+	// time of n bytes is carried exactly, however they are split.
+	frac int64
+}
+
+// newRateMeter returns a meter of rate bytes a second on clock, nil for
 // NoLimit or 0.
-func newRateMeter(rate int64) *rateMeter {
+func newRateMeter(rate int64, clock shapingClock) *rateMeter {
 	if rate <= 0 {
 		return nil
 	}
-	return &rateMeter{rate: float64(rate)}
+	return &rateMeter{clock: clock, rate: rate}
 }
 
 // take counts n bytes moved and waits while the meter is ahead of the
 // rate; it returns the time waited (the error is ctx's).
 func (m *rateMeter) take(ctx context.Context, n int) (time.Duration, error) {
-	now := time.Now()
+	now := m.clock.Now()
 	m.mu.Lock()
 	if m.due.Before(now) {
-		m.due = now
+		m.due, m.frac = now, 0
 	}
-	m.due = m.due.Add(time.Duration(float64(n) / m.rate * float64(time.Second)))
+	// n is one read or write's worth (buffers of MiBs): n*1e9 fits.
+	ns := int64(n)*int64(time.Second) + m.frac
+	m.due = m.due.Add(time.Duration(ns / m.rate))
+	m.frac = ns % m.rate
 	wait := m.due.Sub(now) - rateMeterBurst
 	m.mu.Unlock()
 	if wait <= 0 {
 		return 0, nil
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return wait, nil
-	case <-ctx.Done():
-		return 0, ctx.Err()
+	if err := m.clock.Wait(ctx, wait); err != nil {
+		return 0, err
 	}
+	return wait, nil
 }

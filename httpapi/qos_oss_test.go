@@ -169,93 +169,155 @@ func TestQoSZeroBandwidth(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.StatusCode)
 }
 
-// TestQoSBandwidth: a bucket's bandwidth holds its transfers to the rate
-// together: two concurrent 48 MiB uploads at 1 Gbit/s (125 MB/s) take
-// at least their sum's time, where each alone at the rate would take
-// half, and say how long they were held (x-oss-qos-delay-time); a
-// download is held the same way. The same transfers to a bucket without
-// settings are timed first: where this machine (or the race detector)
-// moves them slower than the rate anyway, there is nothing to hold back
-// and the test says so instead of asserting.
-func TestQoSBandwidth(t *testing.T) {
-	if testing.Short() {
-		t.Skip("moves 240 MiB, 144 MiB of it at 1 Gbit/s")
+// atGbit is the time n bytes take at 1 Gbit/s (125 MB/s): 8 ns a byte.
+func atGbit(n int) time.Duration { return time.Duration(n) * 8 * time.Nanosecond }
+
+// qosUploads puts body as the objects keys (to buckets[i], or all to
+// buckets[0]) at once through the v1 SDK, and returns the answers'
+// x-oss-qos-delay-time values.
+func qosUploads(t *testing.T, c *oss1.Client, body []byte, buckets []string, keys ...string) []string {
+	t.Helper()
+	var wg sync.WaitGroup
+	delays := make([]string, len(keys))
+	errs := make([]error, len(keys))
+	for i, key := range keys {
+		b, err := c.Bucket(buckets[min(i, len(buckets)-1)])
+		require.NoError(t, err)
+		wg.Go(func() {
+			var h http.Header
+			errs[i] = b.PutObject(key, bytes.NewReader(body), oss1.GetResponseHeader(&h))
+			delays[i] = h.Get("X-Oss-Qos-Delay-Time")
+		})
 	}
-	f := newFixture(t, fixtureOptions{})
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	return delays
+}
+
+// heldMs is the milliseconds in an x-oss-qos-delay-time value ("": 0).
+func heldMs(t *testing.T, delay string) int64 {
+	t.Helper()
+	if delay == "" {
+		return 0
+	}
+	n, err := strconv.ParseInt(delay, 10, 64)
+	require.NoError(t, err, "x-oss-qos-delay-time %q", delay)
+	return n
+}
+
+// TestQoSBandwidth: a bucket's bandwidth holds its transfers to the rate
+// together, on a clock the test steps (so the times are exact whatever
+// the machine's speed): a burst of 50 ms at the rate goes at once; an
+// upload of more is held until its last burst is within the rate, and
+// says how long (x-oss-qos-delay-time); two concurrent uploads take
+// their sum's time, where each alone takes half; a download is held the
+// same way. A bucket without settings holds nothing.
+func TestQoSBandwidth(t *testing.T) {
+	clock := httpapi.NewStepClock(time.Now())
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithShapingClock(clock)}})
+	t.Cleanup(clock.Drive())
 	ctx := context.Background()
 	must(t, f.eng.CreateBucket(ctx, "paced", engine.BucketOptions{}))
 	must(t, f.eng.CreateBucket(ctx, "free", engine.BucketOptions{}))
 	putQoS(t, f, "paced", "<TotalUploadBandwidth>1</TotalUploadBandwidth><ExtranetDownloadBandwidth>1</ExtranetDownloadBandwidth>")
 	c := f.ossV1(t, testAK, testSK)
+	// timed runs fn on a fresh clock second (idle time is not saved up,
+	// so each case starts alike) and returns the time it moved.
+	timed := func(fn func()) time.Duration {
+		clock.Advance(time.Second)
+		start := clock.Now()
+		fn()
+		return clock.Now().Sub(start)
+	}
 
-	const size = 48 << 20
-	const rate = 125e6 // bytes a second
+	const size = 16 << 20
 	body := bytes.Repeat([]byte("q"), size)
-	uploads := func(bucket string) (time.Duration, []string) {
-		b, err := c.Bucket(bucket)
-		require.NoError(t, err)
-		start := time.Now()
-		var wg sync.WaitGroup
-		delays := make([]string, 2)
-		errs := make([]error, 2)
-		for i := range 2 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var h http.Header
-				errs[i] = b.PutObject("big"+strconv.Itoa(i), bytes.NewReader(body), oss1.GetResponseHeader(&h))
-				delays[i] = h.Get("X-Oss-Qos-Delay-Time")
-			}()
-		}
-		wg.Wait()
-		require.NoError(t, errs[0])
-		require.NoError(t, errs[1])
-		return time.Since(start), delays
-	}
-	atRate := time.Duration(2 * size / rate * float64(time.Second))
-	free, delays := uploads("free")
+	var delays []string
+	elapsed := timed(func() { delays = qosUploads(t, c, body, []string{"free"}, "big0", "big1") })
 	require.Equal(t, []string{"", ""}, delays, "no settings, no delay")
-	elapsed, delays := uploads("paced")
-	// Holding back needs uploads that outrun the rate: on a machine too
-	// loaded to move them at twice the rate, whether any is held depends
-	// on the moment (CI, running packages side by side, held none once).
-	if free > atRate/2 {
-		t.Skipf("two uploads without settings took %v, the rate %v: too slow to be held back for sure", free, atRate)
+	require.Zero(t, elapsed)
+
+	// A burst's worth (50 ms at 125 MB/s) is not held; a byte more is,
+	// for its 8 ns.
+	burst := int(125e6 * httpapi.QoSBurst.Seconds())
+	elapsed = timed(func() { delays = qosUploads(t, c, body[:burst], []string{"paced"}, "burst") })
+	require.Equal(t, []string{""}, delays)
+	require.Zero(t, elapsed)
+	elapsed = timed(func() { delays = qosUploads(t, c, body[:burst+1], []string{"paced"}, "burst") })
+	require.Equal(t, []string{"0"}, delays, "held, for less than a millisecond")
+	require.Equal(t, atGbit(1), elapsed)
+
+	// One upload alone is held for all but its first burst.
+	elapsed = timed(func() { delays = qosUploads(t, c, body, []string{"paced"}, "big0") })
+	require.Equal(t, atGbit(size)-httpapi.QoSBurst, elapsed)
+	require.Equal(t, []string{strconv.FormatInt(elapsed.Milliseconds(), 10)}, delays)
+
+	// Two share the rate: together they take the time of both.
+	elapsed = timed(func() { delays = qosUploads(t, c, body, []string{"paced"}, "big0", "big1") })
+	require.Equal(t, atGbit(2*size)-httpapi.QoSBurst, elapsed, "two uploads sharing 1 Gbit/s")
+	for _, d := range delays {
+		require.LessOrEqual(t, heldMs(t, d), elapsed.Milliseconds(), "each held at most the time both took: %q", delays)
 	}
-	require.GreaterOrEqual(t, elapsed, atRate-100*time.Millisecond, "two uploads sharing 1 Gbit/s")
-	held := func(delays []string) (ms int) {
-		for _, d := range delays {
-			if d == "" {
-				continue // this one never ran ahead of the rate
-			}
-			n, err := strconv.Atoi(d)
-			require.NoError(t, err, "x-oss-qos-delay-time %q", d)
-			ms += n
-		}
-		return ms
-	}
+	// Whenever the clock moved, one of them was held (each delay is
+	// rounded down to the millisecond).
+	require.GreaterOrEqual(t, heldMs(t, delays[0])+heldMs(t, delays[1]), elapsed.Milliseconds()-1, "together: %q", delays)
+
+	// A download is held the same way, and the answer came first: no
+	// delay header.
 	b, err := c.Bucket("paced")
 	require.NoError(t, err)
+	elapsed = timed(func() {
+		var h http.Header
+		rd, err := b.GetObject("big0", oss1.GetResponseHeader(&h))
+		require.NoError(t, err)
+		n, err := io.Copy(io.Discard, rd)
+		require.NoError(t, err)
+		require.NoError(t, rd.Close())
+		require.Equal(t, int64(size), n)
+		require.Empty(t, h.Get("X-Oss-Qos-Delay-Time"))
+	})
+	require.Equal(t, atGbit(size)-httpapi.QoSBurst, elapsed)
+	// The free bucket's download is not held.
+	fb, err := c.Bucket("free")
+	require.NoError(t, err)
+	elapsed = timed(func() {
+		rd, err := fb.GetObject("big0")
+		require.NoError(t, err)
+		_, err = io.Copy(io.Discard, rd)
+		require.NoError(t, err)
+		require.NoError(t, rd.Close())
+	})
+	require.Zero(t, elapsed)
+}
+
+// TestQoSBandwidthWallClock: on the real clock, what the meters let
+// through is never faster than the rate (the one bound a loaded machine
+// cannot break: a slow one only takes longer): an upload and a download
+// of 16 MiB at 1 Gbit/s take at least all but their first burst's time.
+func TestQoSBandwidthWallClock(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.eng.CreateBucket(ctx, "paced", engine.BucketOptions{}))
+	putQoS(t, f, "paced", "<TotalUploadBandwidth>1</TotalUploadBandwidth><ExtranetDownloadBandwidth>1</ExtranetDownloadBandwidth>")
+	c := f.ossV1(t, testAK, testSK)
+
+	const size = 16 << 20
 	start := time.Now()
-	rd, err := b.GetObject("big0")
+	delays := qosUploads(t, c, bytes.Repeat([]byte("q"), size), []string{"paced"}, "big")
+	require.GreaterOrEqual(t, time.Since(start), atGbit(size)-httpapi.QoSBurst, "held for %q", delays)
+
+	b, err := c.Bucket("paced")
+	require.NoError(t, err)
+	start = time.Now()
+	rd, err := b.GetObject("big")
 	require.NoError(t, err)
 	n, err := io.Copy(io.Discard, rd)
 	require.NoError(t, err)
 	require.NoError(t, rd.Close())
 	require.Equal(t, int64(size), n)
-	require.GreaterOrEqual(t, time.Since(start), atRate/2-100*time.Millisecond)
-
-	// How long each is held depends on how fast this machine moves the
-	// bytes at the moment (a loaded one needs less holding back, and one
-	// busy with other packages' tests may need none): some is, in one of
-	// four tries, or the machine never outran the rate meanwhile.
-	for try := 1; held(delays) == 0 && try < 4; try++ {
-		_, delays = uploads("paced")
-	}
-	if held(delays) == 0 {
-		t.Skipf("four pairs of uploads never outran %v together: nothing was held back to report", atRate)
-	}
-	require.Positive(t, held(delays), "milliseconds held, together: %q", delays)
+	require.GreaterOrEqual(t, time.Since(start), atGbit(size)-httpapi.QoSBurst)
 }
 
 // TestAccountQoS: Config.AccountQoS is what GetUserQoSInfo answers,
@@ -293,4 +355,34 @@ func TestAccountQoS(t *testing.T) {
 	r = f.do(t, raw{method: "GET", path: "/two/a", sign: "oss-v4"})
 	require.Equal(t, http.StatusServiceUnavailable, r.StatusCode, string(r.body))
 	require.Equal(t, "TotalQpsLimitExceeded", r.errCode())
+}
+
+// TestAccountQoSBandwidth: Config.AccountQoS's bandwidth holds all of an
+// account's buckets to the rate together (on a stepped clock, exactly):
+// two uploads to two buckets without settings of their own take the
+// time of both at 1 Gbit/s.
+func TestAccountQoSBandwidth(t *testing.T) {
+	clock := httpapi.NewStepClock(time.Now())
+	limits := *bucketconfig.UnlimitedQoS()
+	limits.TotalUpload = 1
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithAccountQoS(limits), httpapi.WithShapingClock(clock)}})
+	t.Cleanup(clock.Drive())
+	ctx := context.Background()
+	must(t, f.eng.CreateBucket(ctx, "one", engine.BucketOptions{}))
+	must(t, f.eng.CreateBucket(ctx, "two", engine.BucketOptions{}))
+	c := f.ossV1(t, testAK, testSK)
+
+	const size = 16 << 20
+	body := bytes.Repeat([]byte("a"), size)
+	start := clock.Now()
+	delays := qosUploads(t, c, body, []string{"one"}, "alone")
+	require.Equal(t, atGbit(size)-httpapi.QoSBurst, clock.Now().Sub(start))
+	require.Equal(t, []string{strconv.FormatInt((atGbit(size) - httpapi.QoSBurst).Milliseconds(), 10)}, delays)
+
+	clock.Advance(time.Second)
+	start = clock.Now()
+	delays = qosUploads(t, c, body, []string{"one", "two"}, "a", "b")
+	elapsed := clock.Now().Sub(start)
+	require.Equal(t, atGbit(2*size)-httpapi.QoSBurst, elapsed, "two buckets sharing the account's 1 Gbit/s")
+	require.GreaterOrEqual(t, heldMs(t, delays[0])+heldMs(t, delays[1]), elapsed.Milliseconds()-1, "together: %q", delays)
 }
