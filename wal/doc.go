@@ -20,7 +20,15 @@
 // framing or location mismatch wraps ErrCorrupt and names the segment and
 // offset; Read and Iterate never return bytes that failed verification, and
 // no input (a garbage Loc, a garbage segment file) makes them panic or
-// allocate more than the segment holds. After a failed write or fsync the
+// allocate more than the segment holds. A compressed record's raw length
+// is checked against what its payload says of itself before a buffer of
+// that length is made (an S2 block's declared length; a zstd frame's
+// content size, and the most its block headers can decode to), so a
+// record whose checksum is right but whose raw length lies is corrupt
+// (to Open's scan as well as to reads) and costs about its real size.
+// Only a payload forged whole, whose own headers lie alike, still costs
+// its claimed length (at most MaxPayloadSize) before decoding fails.
+// After a failed write or fsync the
 // log is unusable: Append, Sync and Rotate return that error until the log
 // is closed and reopened, because the file may end in a torn record and the
 // outcome of a failed fsync is unknown. After Close everything returns

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/require"
 )
 
@@ -63,6 +64,17 @@ func FuzzRecover(f *testing.F) {
 	res := append([]byte(nil), valid...)
 	res[6] = 1
 	f.Add(res, Loc{Segment: 1, Size: 79, RawSize: 47}.AppendTo(nil))
+	// A zstd record whose checksum is right but whose raw length lies,
+	// in its header alone and in its frame too: recovery cuts it, Read
+	// refuses it without making a buffer of the claimed 200 MiB.
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderCRC(false))
+	require.NoError(f, err)
+	frame := enc.EncodeAll(bytes.Repeat([]byte("forged "), 40000), nil)
+	require.NoError(f, enc.Close())
+	for _, forged := range [][]byte{forgeRecord(1, frame, 200<<20), forgeRecord(1, withContentSize(f, frame, 200<<20), 200<<20)} {
+		loc := Loc{Segment: 1, Offset: int64(len(valid)), Size: uint32(len(forged)), RawSize: 200 << 20}
+		f.Add(append(append([]byte(nil), valid...), forged...), loc.AppendTo(nil))
+	}
 	f.Fuzz(func(t *testing.T, data, locBytes []byte) {
 		fs := vfs.NewMem()
 		opts := testOptions(fs)

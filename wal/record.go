@@ -252,9 +252,15 @@ func seal(rec []byte, seg uint64, payloadHash uint64) {
 
 // decode verifies stored against hd and appends the raw payload to dst[:0].
 // When the record is not compressed and stored aliases dst, no copy is made.
+// The raw length is checked against what stored can decode to before any
+// buffer of that length is made (checkLengths), so a record that lies
+// about it costs about what its payload can decode to, not its claim.
 func (c *codecs) decode(hd header, hdrBytes []byte, stored []byte, dst []byte, seg uint64, off int64) ([]byte, error) {
 	if got := payloadChecksum(hdrBytes, xxh3.Hash(stored)); got != hd.sum {
 		return nil, corruptf(seg, off, "checksum mismatch: %016x != %016x", got, hd.sum)
+	}
+	if err := checkLengths(hd, stored, seg, off); err != nil {
+		return nil, err
 	}
 	switch hd.kind {
 	case NoCompression:
@@ -263,9 +269,6 @@ func (c *codecs) decode(hd header, hdrBytes []byte, stored []byte, dst []byte, s
 		}
 		return append(dst[:0], stored...), nil
 	case S2:
-		if n, err := s2.DecodedLen(stored); err != nil || n != int(hd.raw) {
-			return nil, corruptf(seg, off, "s2 length %d (%v), header says %d", n, err, hd.raw)
-		}
 		dst = grow(dst, int(hd.raw))
 		out, err := s2.Decode(dst, stored)
 		if err != nil {
@@ -277,6 +280,8 @@ func (c *codecs) decode(hd header, hdrBytes []byte, stored []byte, dst []byte, s
 		if err != nil {
 			return nil, err
 		}
+		// The decoder stops at cap(dst) (WithDecodeAllCapLimit): it
+		// never grows the buffer past the raw length.
 		out, err := dec.DecodeAll(stored, grow(dst, int(hd.raw))[:0])
 		if err != nil {
 			return nil, corruptf(seg, off, "zstd: %v", err)
@@ -287,6 +292,112 @@ func (c *codecs) decode(hd header, hdrBytes []byte, stored []byte, dst []byte, s
 		return out, nil
 	}
 	return nil, corruptf(seg, off, "unknown compression %d", hd.kind)
+}
+
+// checkLengths checks the raw length of a compressed record against what
+// its stored payload says of itself, without decoding it: the length an
+// S2 block declares, or what a zstd payload's frames declare (their
+// content sizes) or can hold at most (zstdDecodedBound). A record
+// whose checksum is right but whose raw length lies fails here, before
+// anything of that length is allocated; recovery applies it too, so such
+// a record is no valid record there either.
+func checkLengths(hd header, stored []byte, seg uint64, off int64) error {
+	switch hd.kind {
+	case S2:
+		if n, err := s2.DecodedLen(stored); err != nil || n != int(hd.raw) {
+			return corruptf(seg, off, "s2 length %d (%v), header says %d", n, err, hd.raw)
+		}
+	case Zstd:
+		bound, exact, err := zstdDecodedBound(stored)
+		switch {
+		case err != nil:
+			return corruptf(seg, off, "zstd: %v", err)
+		case exact && bound != uint64(hd.raw):
+			return corruptf(seg, off, "zstd frames declare %d bytes, header says %d", bound, hd.raw)
+		case bound < uint64(hd.raw):
+			return corruptf(seg, off, "zstd blocks hold at most %d bytes, header says %d", bound, hd.raw)
+		}
+	}
+	return nil
+}
+
+// zstdMaxBlock is the most one zstd block decodes to (the format's
+// Block_Maximum_Size, less where the window is smaller).
+const zstdMaxBlock = 128 << 10
+
+// zstdDecodedBound reads the frame and block headers of a zstd payload
+// (RFC 8878), skipping the blocks' contents, and returns the most it can
+// decode to: the content size a frame declares, or else the sizes its raw
+// and RLE blocks declare plus zstdMaxBlock (or the window, if smaller) for
+// each compressed block. exact reports that every frame declared its
+// size. The frames and blocks must fill the payload exactly. What the
+// log's encoder writes (one frame, its size declared) is bounded by its
+// true size; a frame made to claim more than its blocks can hold fails.
+func zstdDecodedBound(in []byte) (bound uint64, exact bool, err error) {
+	exact = true
+	for len(in) > 0 {
+		var h zstd.Header
+		if in, err = h.DecodeAndStrip(in); err != nil {
+			return 0, false, err
+		}
+		if h.Skippable {
+			if uint64(h.SkippableSize) > uint64(len(in)) {
+				return 0, false, errors.New("skippable frame runs past the payload")
+			}
+			in = in[h.SkippableSize:]
+			continue
+		}
+		window := h.WindowSize
+		if h.SingleSegment {
+			window = h.FrameContentSize
+		}
+		blockMax := uint64(min(max(window, 1<<10), zstdMaxBlock))
+		var frame uint64
+		for last := false; !last; {
+			if len(in) < 3 {
+				return 0, false, errors.New("block header runs past the payload")
+			}
+			bh := uint32(in[0]) | uint32(in[1])<<8 | uint32(in[2])<<16
+			in = in[3:]
+			last = bh&1 != 0
+			size := int(bh >> 3)
+			switch (bh >> 1) & 3 {
+			case 0: // raw
+				if size > len(in) {
+					return 0, false, errors.New("raw block runs past the payload")
+				}
+				frame, in = frame+uint64(size), in[size:]
+			case 1: // RLE: one byte, repeated size times
+				if len(in) < 1 {
+					return 0, false, errors.New("RLE block runs past the payload")
+				}
+				frame, in = frame+uint64(size), in[1:]
+			case 2: // compressed
+				if size > len(in) {
+					return 0, false, errors.New("compressed block runs past the payload")
+				}
+				frame, in = frame+blockMax, in[size:]
+			default:
+				return 0, false, errors.New("reserved block type")
+			}
+		}
+		if h.HasCheckSum {
+			if len(in) < 4 {
+				return 0, false, errors.New("frame checksum runs past the payload")
+			}
+			in = in[4:]
+		}
+		if h.HasFCS {
+			if h.FrameContentSize > frame {
+				return 0, false, fmt.Errorf("frame declares %d bytes, its blocks hold at most %d", h.FrameContentSize, frame)
+			}
+			frame = h.FrameContentSize
+		} else {
+			exact = false
+		}
+		bound += frame
+	}
+	return bound, exact, nil
 }
 
 // grow returns dst[:n], reallocating when dst is too small.
@@ -353,6 +464,9 @@ func (r *recordReader) read(off int64, expect *Loc, decode bool, dst []byte) (Lo
 	if !decode {
 		if got := payloadChecksum(r.hdr[:], xxh3.Hash(stored)); got != hd.sum {
 			return Loc{}, nil, corruptf(r.seg, off, "checksum mismatch: %016x != %016x", got, hd.sum)
+		}
+		if err := checkLengths(hd, stored, r.seg, off); err != nil {
+			return Loc{}, nil, err
 		}
 		return loc, nil, nil
 	}
