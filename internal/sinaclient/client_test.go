@@ -387,11 +387,22 @@ func TestAuthErrors(t *testing.T) {
 	assert.Equal(t, "ExpiredToken", se.Code)
 	assert.Equal(t, http.StatusForbidden, se.Status)
 
+	// The SCS Go SDK (github.com/Arvintian/scs-go-sdk, JuiceFS's scs
+	// storage) signs the current time formatted by Go's time.RFC1123 in
+	// UTC: "Sun, 06 Dec 2026 12:58:16 UTC".
+	sdk, _ := http.NewRequest(http.MethodGet, srv.URL+"/?formatter=json", nil)
+	sdk.Header.Set("Date", srv.Clock().Now().In(time.UTC).Format(time.RFC1123))
+	ssig.SignRequest(sdk, ssig.Resource{}, c.AccessKey, c.SecretKey, time.Time{})
+	resp, err := srv.HTTPClient().Do(sdk)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode, "Date %q", sdk.Header.Get("Date"))
+
 	// The error body is JSON.
 	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/auth/missing?formatter=json", nil)
 	req.Header.Set("Authorization", "SINA "+c.AccessKey+":0123456789")
 	req.Header.Set("Date", srv.Clock().Now().Format(http.TimeFormat))
-	resp, err := srv.HTTPClient().Do(req)
+	resp, err = srv.HTTPClient().Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))

@@ -23,6 +23,22 @@ import (
 // (the Go SDK does) over a slow link.
 const MaxSkew = 15 * time.Minute
 
+// utcDate is the HTTP date with its zone written "UTC": the form of every
+// date in SCS's own JSON documents ("Fri, 21 Mar 2014 01:13:42 UTC") and
+// the Date the SCS Go SDK (github.com/Arvintian/scs-go-sdk, JuiceFS's scs
+// storage) signs, Go's time.RFC1123 of a UTC time.
+const utcDate = "Mon, 02 Jan 2006 15:04:05 UTC"
+
+// parseDate reads a Date header: an HTTP date (http.ParseTime: the GMT
+// form, RFC 850 or asctime) or the same instant in the UTC form of
+// utcDate. Other zones are refused, not converted.
+func parseDate(v string) (time.Time, error) {
+	if t, err := http.ParseTime(v); err == nil {
+		return t, nil
+	}
+	return time.Parse(utcDate, v)
+}
+
 // Scheme is how a request is authenticated.
 type Scheme int
 
@@ -292,13 +308,13 @@ func Parse(r *http.Request) (*Auth, error) {
 }
 
 // Verify checks a's signature of r for res with secret at time now: the
-// date (header form: Date at most MaxSkew in the past; URL form: Expires
-// not passed), the ssig (constant-time, against every accepted string to
+// date (header form: Date, in GMT or UTC (parseDate), at most MaxSkew in
+// the past; URL form: Expires not passed), the ssig (constant-time, against every accepted string to
 // sign) and the signed ip parameter.
 func (a *Auth) Verify(r *http.Request, res Resource, secret string, now time.Time) error {
 	switch a.Scheme {
 	case SchemeHeader:
-		t, err := http.ParseTime(a.Date)
+		t, err := parseDate(a.Date)
 		if err != nil {
 			return fmt.Errorf("%w: Date %q", ErrMalformedDate, a.Date)
 		}

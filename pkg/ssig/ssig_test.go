@@ -119,6 +119,22 @@ func TestHeaderDates(t *testing.T) {
 	assert.ErrorIs(t, err, ErrExpired)
 	_, err = Authenticate(sign("yesterday"), res, now, secrets)
 	assert.ErrorIs(t, err, ErrMalformedDate)
+
+	// The SCS Go SDK (JuiceFS's scs storage) sends the current time as
+	// Go's time.RFC1123 of a UTC time: the zone reads "UTC", as in SCS's
+	// own JSON dates. It is the same instant as the GMT form.
+	_, err = Authenticate(sign(now.Format(time.RFC1123)), res, now, secrets)
+	assert.NoError(t, err, "an RFC 1123 date in UTC")
+	_, err = Authenticate(sign(now.Add(-MaxSkew-time.Second).Format(time.RFC1123)), res, now, secrets)
+	assert.ErrorIs(t, err, ErrExpired, "a UTC date is checked like a GMT one")
+	for _, d := range []string{
+		"Wed, 02 Dec 2026 12:00:00 PST",   // another zone is not converted
+		"Wed, 02 Dec 2026 12:00:00 +0000", // nor a numeric offset
+		"Wed, 02 Dec 2026 12:00:00 utc",
+	} {
+		_, err = Authenticate(sign(d), res, now, secrets)
+		assert.ErrorIs(t, err, ErrMalformedDate, d)
+	}
 }
 
 func TestQueryForm(t *testing.T) {
