@@ -151,3 +151,48 @@ func TestForgedRawLength(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckLengthsAcceptsEncoded: every zstd record the log's own encoder
+// writes passes checkLengths, whatever its size (across the 128 KiB block
+// size and past a chunk) and compressibility: the check must never take a
+// true record for a forged one, which recovery would cut.
+func TestCheckLengthsAcceptsEncoded(t *testing.T) {
+	var c codecs
+	defer c.close()
+	rng := rand.New(rand.NewPCG(7, 28))
+	text := bytes.Repeat([]byte("osslite keeps every byte it is given. "), 1<<16)
+	sizes := []int{1, 2, 100, 1 << 10, 128<<10 - 1, 128 << 10, 128<<10 + 1, 256 << 10, 1<<20 - 3, 1 << 20, 1<<20 + 7, 3 << 20}
+	for range 20 {
+		sizes = append(sizes, 1+rng.IntN(2<<20))
+	}
+	kept := 0
+	for _, n := range sizes {
+		for shape := range 4 {
+			p := make([]byte, n)
+			switch shape {
+			case 0: // incompressible
+				for i := range p {
+					p[i] = byte(rng.Uint32())
+				}
+			case 1: // zeros
+			case 2: // text
+				copy(p, text)
+			case 3: // half text, half noise
+				copy(p, text[:n/2])
+				for i := n / 2; i < n; i++ {
+					p[i] = byte(rng.Uint32())
+				}
+			}
+			bufp, _, _, err := c.encode(p, Zstd, 0, false)
+			require.NoError(t, err)
+			b := *bufp
+			if Compression(b[4]) == Zstd {
+				kept++
+				hd := header{kind: Zstd, raw: uint32(n)}
+				require.NoError(t, checkLengths(hd, b[headerLen:], 1, 0), "size %d shape %d", n, shape)
+			}
+			putBuf(bufp)
+		}
+	}
+	require.Greater(t, kept, len(sizes), "most shapes compress")
+}
