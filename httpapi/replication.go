@@ -59,10 +59,115 @@ type statusX struct {
 }
 
 type replicationDestX struct {
-	Bucket       string              `xml:"Bucket"`
-	Account      string              `xml:"Account,omitempty"`
-	StorageClass string              `xml:"StorageClass,omitempty"`
-	Encryption   *replicaEncryptionX `xml:"EncryptionConfiguration,omitempty"`
+	Bucket                   string              `xml:"Bucket"`
+	Account                  string              `xml:"Account,omitempty"`
+	StorageClass             string              `xml:"StorageClass,omitempty"`
+	AccessControlTranslation *ownerX             `xml:"AccessControlTranslation,omitempty"`
+	Encryption               *replicaEncryptionX `xml:"EncryptionConfiguration,omitempty"`
+	ReplicationTime          *replicationTimeX   `xml:"ReplicationTime,omitempty"`
+	Metrics                  *replicationMetrics `xml:"Metrics,omitempty"`
+}
+
+// ownerX is the destination's AccessControlTranslation.
+type ownerX struct {
+	Owner string `xml:"Owner"`
+}
+
+// minutesX is a ReplicationTimeValue.
+type minutesX struct {
+	Minutes *int `xml:"Minutes"`
+}
+
+// replicationTimeX is S3 Replication Time Control.
+type replicationTimeX struct {
+	Status string    `xml:"Status"`
+	Time   *minutesX `xml:"Time"`
+}
+
+// replicationMetrics is the destination's Metrics.
+type replicationMetrics struct {
+	Status         string    `xml:"Status"`
+	EventThreshold *minutesX `xml:"EventThreshold,omitempty"`
+}
+
+// rtcMinutes is the one S3 Replication Time Control threshold S3 takes.
+const rtcMinutes = 15
+
+// parseReplicationDestination reads a rule's Destination beyond its
+// bucket, class and key: AccessControlTranslation (Owner Destination,
+// with Account), ReplicationTime (Status with Time of 15 minutes) and
+// Metrics (an EventThreshold of 15 minutes only under an enabled
+// ReplicationTime, which needs Metrics Enabled), as S3 checks them.
+func parseReplicationDestination(x *replicationDestX, d *bucketconfig.ReplicationDestination) error {
+	if a := x.AccessControlTranslation; a != nil {
+		if a.Owner != "Destination" {
+			return errorf("MalformedXML", "")
+		}
+		if x.Account == "" {
+			return errorf("InvalidArgument", "Destination Account must be specified when AccessControlTranslation is specified.")
+		}
+		d.OwnerOverride = true
+	}
+	minutes := func(m *minutesX, what string) (int, error) {
+		if m == nil || m.Minutes == nil {
+			return 0, errorf("MalformedXML", "")
+		}
+		if *m.Minutes != rtcMinutes {
+			return 0, errorf("InvalidArgument", "%s Minutes must be %d.", what, rtcMinutes)
+		}
+		return *m.Minutes, nil
+	}
+	rtcOn := false
+	if rt := x.ReplicationTime; rt != nil {
+		on, err := enabledStatus(rt.Status)
+		if err != nil {
+			return err
+		}
+		if d.ReplicationMinutes, err = minutes(rt.Time, "ReplicationTime Time"); err != nil {
+			return err
+		}
+		d.ReplicationTime, rtcOn = rt.Status, on
+	}
+	if m := x.Metrics; m != nil {
+		on, err := enabledStatus(m.Status)
+		if err != nil {
+			return err
+		}
+		d.Metrics = m.Status
+		if m.EventThreshold != nil {
+			if !rtcOn {
+				return errorf("InvalidArgument", "Metrics cannot contain an event threshold when ReplicationTime is not specified or Disabled")
+			}
+			if d.MetricsThresholdMinutes, err = minutes(m.EventThreshold, "Metrics EventThreshold"); err != nil {
+				return err
+			}
+		}
+		if rtcOn && (!on || m.EventThreshold == nil) {
+			return errorf("InvalidArgument", "Metrics must be Enabled with an EventThreshold when ReplicationTime is Enabled")
+		}
+	} else if rtcOn {
+		return errorf("InvalidArgument", "ReplicationTime must be specified together with Metrics")
+	}
+	return nil
+}
+
+// renderReplicationDestination writes what parseReplicationDestination
+// read.
+func renderReplicationDestination(d *bucketconfig.ReplicationDestination, x *replicationDestX) {
+	if d.OwnerOverride {
+		x.AccessControlTranslation = &ownerX{"Destination"}
+	}
+	if d.ReplicationTime != "" {
+		m := d.ReplicationMinutes
+		x.ReplicationTime = &replicationTimeX{Status: d.ReplicationTime, Time: &minutesX{&m}}
+	}
+	if d.Metrics != "" {
+		x.Metrics = &replicationMetrics{Status: d.Metrics}
+		if d.MetricsThresholdMinutes != 0 {
+			m := d.MetricsThresholdMinutes
+			x.Metrics.EventThreshold = &minutesX{&m}
+		}
+	}
 }
 
 var replicationRow = &configRow{
@@ -157,6 +262,9 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 		if e := x.Destination.Encryption; e != nil {
 			r.Destination.ReplicaKMSKeyID = e.ReplicaKmsKeyID
 		}
+		if err := parseReplicationDestination(&x.Destination, &r.Destination); err != nil {
+			return nil, err
+		}
 		if r.SSEKMSObjects != (r.Destination.ReplicaKMSKeyID != "") {
 			return nil, errorf("InvalidRequest", "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present.")
 		}
@@ -225,6 +333,7 @@ func renderReplication(c *bucketconfig.Replication) *replicationXML {
 		if r.ExistingObjects {
 			x.ExistingObjects = &statusX{"Enabled"}
 		}
+		renderReplicationDestination(&r.Destination, &x.Destination)
 		if r.SSEKMSObjects || r.ReplicaModifications {
 			x.Criteria = &replicationCriteriaX{}
 		}

@@ -476,3 +476,70 @@ func TestReplicationMetadataChanges(t *testing.T) {
 	assert.Empty(t, h.ReplicationStatus)
 	run()
 }
+
+// TestReplicationTimeMetricsOwner: a rule's ReplicationTime (S3 RTC),
+// Metrics and AccessControlTranslation are stored and read back as put
+// (they were dropped, so GetBucketReplication answered another
+// configuration than the one put), with S3's checks: an event threshold
+// only under an enabled ReplicationTime, which needs Metrics; 15 minutes;
+// an owner override names the destination account.
+func TestReplicationTimeMetricsOwner(t *testing.T) {
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
+	c := replicationClient(srv)
+	ctx := context.Background()
+	enableVersioning(t, c, "tsrc", "tdst")
+	in := replicationInput("tsrc", "tdst")
+	d := in.ReplicationConfiguration.Rules[0].Destination
+	d.Account = aws.String("123456789012")
+	d.AccessControlTranslation = &types.AccessControlTranslation{Owner: types.OwnerOverrideDestination}
+	d.ReplicationTime = &types.ReplicationTime{Status: types.ReplicationTimeStatusEnabled, Time: &types.ReplicationTimeValue{Minutes: aws.Int32(15)}}
+	d.Metrics = &types.Metrics{Status: types.MetricsStatusEnabled, EventThreshold: &types.ReplicationTimeValue{Minutes: aws.Int32(15)}}
+	_, err := c.PutBucketReplication(ctx, in)
+	require.NoError(t, err)
+	got, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("tsrc")})
+	require.NoError(t, err)
+	gd := got.ReplicationConfiguration.Rules[0].Destination
+	require.NotNil(t, gd.AccessControlTranslation)
+	assert.Equal(t, types.OwnerOverrideDestination, gd.AccessControlTranslation.Owner)
+	assert.Equal(t, "123456789012", aws.ToString(gd.Account))
+	require.NotNil(t, gd.ReplicationTime)
+	assert.Equal(t, types.ReplicationTimeStatusEnabled, gd.ReplicationTime.Status)
+	assert.Equal(t, int32(15), aws.ToInt32(gd.ReplicationTime.Time.Minutes))
+	require.NotNil(t, gd.Metrics)
+	assert.Equal(t, types.MetricsStatusEnabled, gd.Metrics.Status)
+	require.NotNil(t, gd.Metrics.EventThreshold)
+	assert.Equal(t, int32(15), aws.ToInt32(gd.Metrics.EventThreshold.Minutes))
+
+	// Metrics alone, as the console sets them, are taken and read back.
+	d.ReplicationTime = nil
+	d.Metrics = &types.Metrics{Status: types.MetricsStatusEnabled}
+	_, err = c.PutBucketReplication(ctx, in)
+	require.NoError(t, err)
+	got, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("tsrc")})
+	require.NoError(t, err)
+	gd = got.ReplicationConfiguration.Rules[0].Destination
+	assert.Nil(t, gd.ReplicationTime)
+	require.NotNil(t, gd.Metrics)
+	assert.Nil(t, gd.Metrics.EventThreshold)
+
+	refused := func(what string) {
+		t.Helper()
+		_, err := c.PutBucketReplication(ctx, in)
+		assert.Equal(t, "InvalidArgument", apiCode(err), what)
+	}
+	d.Metrics.EventThreshold = &types.ReplicationTimeValue{Minutes: aws.Int32(15)}
+	refused("an event threshold without ReplicationTime")
+	d.ReplicationTime = &types.ReplicationTime{Status: types.ReplicationTimeStatusEnabled, Time: &types.ReplicationTimeValue{Minutes: aws.Int32(15)}}
+	d.Metrics = nil
+	refused("ReplicationTime without Metrics")
+	d.Metrics = &types.Metrics{Status: types.MetricsStatusEnabled, EventThreshold: &types.ReplicationTimeValue{Minutes: aws.Int32(15)}}
+	d.ReplicationTime.Time.Minutes = aws.Int32(10)
+	refused("10 minutes")
+	d.ReplicationTime.Time.Minutes = aws.Int32(15)
+	d.Account = nil
+	refused("an owner override without the account")
+	// Nothing refused changed the configuration.
+	got, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("tsrc")})
+	require.NoError(t, err)
+	assert.Nil(t, got.ReplicationConfiguration.Rules[0].Destination.ReplicationTime)
+}

@@ -74,6 +74,21 @@ type ReplicationDestination struct {
 	// ReplicaKMSKeyID (EncryptionConfiguration) is the KMS key the
 	// replicas of SSE-KMS versions are sealed under.
 	ReplicaKMSKeyID string `json:"replicaKmsKeyId,omitempty"`
+	// OwnerOverride is S3's AccessControlTranslation Owner "Destination"
+	// (with Account): replicas belong to the destination bucket's owner.
+	// A local destination is always the source owner's, so it is echoed.
+	OwnerOverride bool `json:"ownerOverride,omitempty"`
+	// ReplicationTime is S3 Replication Time Control's Status,
+	// "Enabled" or "Disabled" ("" when not given), and
+	// ReplicationMinutes its Time (15, the one value S3 takes). Echoed:
+	// every replication pass delivers what is due, well within it.
+	ReplicationTime    string `json:"replicationTime,omitempty"`
+	ReplicationMinutes int    `json:"replicationMinutes,omitempty"`
+	// Metrics is S3's replication Metrics Status ("Enabled",
+	// "Disabled", "" when not given) and MetricsThresholdMinutes its
+	// EventThreshold (0: none); echoed.
+	Metrics                 string `json:"metrics,omitempty"`
+	MetricsThresholdMinutes int    `json:"metricsThresholdMinutes,omitempty"`
 }
 
 // MaxReplicationRules is the most rules a configuration may hold (S3:
