@@ -112,7 +112,7 @@ func (rc *request) limitTraffic(body io.Reader) (io.Reader, error) {
 		e.ec = tr.badValueEC
 		return nil, e
 	}
-	p := newPacer(bits, tr.delayHeader)
+	p := newPacer(bits, tr.delayHeader, rc.s.qos.clock)
 	rc.pace, rc.w.pace = p, p
 	if body == nil || body == http.NoBody {
 		return body, nil
@@ -123,6 +123,7 @@ func (rc *request) limitTraffic(body io.Reader) (io.Reader, error) {
 // pacer holds one transfer to a rate. It is not safe for concurrent use:
 // a request moves its bytes in one goroutine.
 type pacer struct {
+	clock shapingClock  // the wall clock, or a test's
 	rate  float64       // bytes per second
 	chunk int           // the most moved at once
 	burst time.Duration // a chunk's time at the rate: the most credit kept
@@ -133,8 +134,8 @@ type pacer struct {
 	delayHeader string
 }
 
-func newPacer(bitsPerSecond int64, delayHeader string) *pacer {
-	p := &pacer{rate: float64(bitsPerSecond) / 8, start: time.Now(), delayHeader: delayHeader}
+func newPacer(bitsPerSecond int64, delayHeader string, clock shapingClock) *pacer {
+	p := &pacer{clock: clock, rate: float64(bitsPerSecond) / 8, start: clock.Now(), delayHeader: delayHeader}
 	p.chunk = min(max(int(p.rate/20), 1<<10), maxPaceChunk)
 	p.burst = p.duration(int64(p.chunk))
 	return p
@@ -150,7 +151,7 @@ func (p *pacer) duration(n int64) time.Duration {
 // is ctx's, when ctx ends first.
 func (p *pacer) take(ctx context.Context, n int64) (bool, error) {
 	p.moved += n
-	now := time.Now()
+	now := p.clock.Now()
 	due := p.start.Add(p.duration(p.moved))
 	if lag := now.Sub(due) - p.burst; lag > 0 {
 		// The other side was slower than the rate: keep one chunk of
@@ -161,15 +162,11 @@ func (p *pacer) take(ctx context.Context, n int64) (bool, error) {
 	if wait <= 0 {
 		return false, nil
 	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		p.held += wait
-		return true, nil
-	case <-ctx.Done():
-		return false, ctx.Err()
+	if err := p.clock.Wait(ctx, wait); err != nil {
+		return false, err
 	}
+	p.held += wait
+	return true, nil
 }
 
 // giveBack uncounts bytes taken that did not move.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -23,7 +24,7 @@ func TestPacerChunks(t *testing.T) {
 		{"below OSS's bounds", 8 << 10, 1 << 10},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := newPacer(tc.bits, "")
+			p := newPacer(tc.bits, "", wallClock{})
 			require.Equal(t, tc.chunk, p.chunk)
 			require.Equal(t, p.duration(int64(p.chunk)), p.burst)
 		})
@@ -31,39 +32,38 @@ func TestPacerChunks(t *testing.T) {
 }
 
 // TestPacerStall: after the other side stalls, a transfer resumes at its
-// rate with one chunk of credit, not in a rush that makes up the time.
+// rate with one chunk of credit, not in a rush that makes up the time;
+// on a stepped clock, so the hold is exact.
 func TestPacerStall(t *testing.T) {
 	ctx := context.Background()
-	// The pacer reads the real clock: the third chunk waits only if the
-	// three takes fall within one burst of each other. An attempt in which
-	// this goroutine was held up for a burst (a loaded machine under -race)
-	// saw a second stall, rightly not made up for, and is run again.
-	for attempt := 0; ; attempt++ {
-		p := newPacer(819200, "")
-		p.start = p.start.Add(-5 * time.Second) // five seconds without a byte
-		start := time.Now()
-		for i := range 2 { // this chunk, and one of credit
-			waited, err := p.take(ctx, int64(p.chunk))
-			require.NoError(t, err)
-			require.False(t, waited, "chunk %d", i)
-		}
-		third := time.Now()
+	clk := NewStepClock(time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC))
+	stop := clk.Drive()
+	defer stop()
+	p := newPacer(819200, "", clk)
+	start := clk.Now()
+	clk.Advance(5 * time.Second) // five seconds without a byte
+	for i := range 2 {           // this chunk, and one of credit
 		waited, err := p.take(ctx, int64(p.chunk))
 		require.NoError(t, err)
-		if !waited && time.Since(start) >= p.burst && attempt < 20 {
-			continue
-		}
-		require.True(t, waited)
-		// Due one burst after the first take, which came after start.
-		require.GreaterOrEqual(t, time.Since(start), p.burst*9/10)
-		require.Less(t, time.Since(third), time.Second)
-		return
+		require.False(t, waited, "chunk %d", i)
 	}
+	require.Equal(t, 5*time.Second, clk.Now().Sub(start), "nothing held")
+	waited, err := p.take(ctx, int64(p.chunk))
+	require.NoError(t, err)
+	require.True(t, waited, "the third chunk is a burst ahead of the rate")
+	assert.Equal(t, 5*time.Second+p.burst, clk.Now().Sub(start), "held exactly one burst")
+	assert.Equal(t, p.burst, p.held)
+	// Further chunks go at the rate: each held one burst.
+	for range 3 {
+		_, err := p.take(ctx, int64(p.chunk))
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 5*time.Second+4*p.burst, clk.Now().Sub(start))
 }
 
 // TestPacerCancel: a wait ends with its context.
 func TestPacerCancel(t *testing.T) {
-	p := newPacer(819200, "")
+	p := newPacer(819200, "", wallClock{})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := p.take(ctx, 10<<20) // 100 seconds' worth

@@ -149,8 +149,6 @@ var timeNowAllowed = map[string]string{
 	"cmd/osslite/run.go:runEnv":                       "the self-signed certificate's validity starts at the real time",
 	"httpapi/rtmp.go:rtmpDeadline":                    "RTMP connection read deadlines are wall-clock time",
 	"engine/notify.go:Engine.deliverPending":          "retry backoff of event deliveries is wall-clock time, never shown to clients",
-	"httpapi/traffic.go:newPacer":                     "x-oss-traffic-limit paces the network transfer in wall-clock time",
-	"httpapi/traffic.go:pacer.take":                   "x-oss-traffic-limit paces the network transfer in wall-clock time",
 	"httpapi/qos_oss.go:wallClock.Now":                "a bucket's QoS bandwidth paces network transfers in wall-clock time (tests step a clock of their own)",
 	"httpapi/selectobject.go:streamFlush.tick":        "how long a select response waits in buffers is wall-clock time",
 }
