@@ -206,6 +206,7 @@ type behaviour struct {
 	transitionTime              bool // listings and HEAD/GET show when lifecycle moved an object to a cold archive class
 	bucketBeforeAuth            bool // a missing bucket is reported before authentication errors
 	answerCompleteRetry         bool // a retried Complete (same parts) gets the first one's result
+	abortCompletedNoContent     bool // AbortMultipartUpload of an upload completed within the retry window is 204
 	deleteMissingKeyFails       bool // DeleteObject of a missing key is NoSuchKey
 	inclusiveMarker             bool // ListObjects' marker is listed too; NextMarker starts the next page
 	nextMarkerNeedsDelimiter    bool // ListObjects (v1) answers NextMarker only with a delimiter

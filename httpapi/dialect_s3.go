@@ -74,6 +74,7 @@ var s3 = &dialect{
 		putBucketTaggingStatus:      http.StatusNoContent,
 		deleteBucketDropsUploads:    true,
 		answerCompleteRetry:         true,
+		abortCompletedNoContent:     true,
 		sseHeadersRefusedOnRead:     true,
 		recreateOwnBucketUSEast1:    true,
 		archivedNamesClass:          true,

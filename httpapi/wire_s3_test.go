@@ -251,6 +251,48 @@ func TestS3CompleteRetry(t *testing.T) {
 	require.Equal(t, "NoSuchUpload", r.errCode())
 }
 
+// TestS3AbortCompletedUpload: AbortMultipartUpload of an upload completed
+// a short while ago is 204 in S3 (boto3's own integration test aborts its
+// completed upload in a cleanup, against AWS) and leaves the object; an
+// upload ID that never existed, or one completed longer ago than the
+// completed-upload record lives (1 hour), is NoSuchUpload.
+func TestS3AbortCompletedUpload(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("abortdone")})
+	require.NoError(t, err)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("abortdone"), Key: aws.String("k")})
+	require.NoError(t, err)
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("abortdone"), Key: aws.String("k"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("only part")})
+	require.NoError(t, err)
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("abortdone"), Key: aws.String("k"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: part.ETag}}}})
+	require.NoError(t, err)
+
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("abortdone"), Key: aws.String("k"), UploadId: up.UploadId})
+	require.NoError(t, err, "abort of a just completed upload")
+	got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("abortdone"), Key: aws.String("k")})
+	require.NoError(t, err)
+	body, err := io.ReadAll(got.Body)
+	got.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, "only part", string(body))
+
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String("abortdone"), Key: aws.String("k"), UploadId: aws.String("never-was")})
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae, "an upload ID that never existed")
+	require.Equal(t, "NoSuchUpload", ae.ErrorCode())
+
+	// After an hour (engine clock; signed by hand at that time) the
+	// completed upload is forgotten.
+	f.clock.Advance(61 * time.Minute)
+	r := f.do(t, raw{method: "DELETE", path: "/abortdone/k?uploadId=" + aws.ToString(up.UploadId)})
+	require.Equal(t, 404, r.StatusCode, string(r.body))
+	require.Equal(t, "NoSuchUpload", r.errCode())
+}
+
 // TestS3CopyDefaultCRC64NVME: a copy of an object without a checksum
 // (written through the engine) gets a CRC64NVME computed from the source.
 func TestS3CopyDefaultCRC64NVME(t *testing.T) {
