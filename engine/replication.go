@@ -262,6 +262,11 @@ func replicates(rule *bucketconfig.ReplicationRule, info *ObjectInfo) bool {
 // replicaKeyOf is the KMS key a version's replica is sealed under ("":
 // as the source).
 func replicaKeyOf(rule *bucketconfig.ReplicationRule, info *ObjectInfo) string {
+	if rule.Destination.UseSourceMultiRegionKey == "Enabled" {
+		// The related multi-Region key in a local destination's region
+		// is the source version's own.
+		return ""
+	}
 	if info.Encryption != nil && info.Encryption.Mode == EncryptKMS {
 		return rule.Destination.ReplicaKMSKeyID
 	}

@@ -42,16 +42,81 @@ type replicationCriteriaX struct {
 
 // replicaEncryptionX is the destination's EncryptionConfiguration.
 type replicaEncryptionX struct {
-	ReplicaKmsKeyID string `xml:"ReplicaKmsKeyID"`
+	ReplicaKmsKeyID         string   `xml:"ReplicaKmsKeyID,omitempty"`
+	UseSourceMultiRegionKey *statusX `xml:"UseSourceMultiRegionKey,omitempty"`
 }
 
 type replicationFilterX struct {
+	Prefix *string          `xml:"Prefix,omitempty"`
+	Tag    *xmlTag          `xml:"Tag,omitempty"`
+	And    *replicationAndX `xml:"And,omitempty"`
+	Not    *replicationNotX `xml:"Not,omitempty"`
+}
+
+type replicationAndX struct {
+	Prefix *string          `xml:"Prefix,omitempty"`
+	Tags   []xmlTag         `xml:"Tag,omitempty"`
+	Not    *replicationNotX `xml:"Not,omitempty"`
+}
+
+// replicationNotX is a filter's Not (S3's replication exclusions): one
+// Prefix, one Tag, or an Or of prefixes and tags.
+type replicationNotX struct {
 	Prefix *string `xml:"Prefix,omitempty"`
 	Tag    *xmlTag `xml:"Tag,omitempty"`
-	And    *struct {
-		Prefix *string  `xml:"Prefix,omitempty"`
-		Tags   []xmlTag `xml:"Tag,omitempty"`
-	} `xml:"And,omitempty"`
+	Or     *struct {
+		Prefixes []string `xml:"Prefix"`
+		Tags     []xmlTag `xml:"Tag"`
+	} `xml:"Or,omitempty"`
+}
+
+// parseReplicationNot reads a Not: exactly one Prefix, Tag or Or, an Or
+// of at least one prefix or tag (MalformedXML otherwise, as S3's schema).
+func parseReplicationNot(x *replicationNotX) (*bucketconfig.ReplicationExclusion, error) {
+	n := 0
+	ex := &bucketconfig.ReplicationExclusion{}
+	if x.Prefix != nil {
+		n++
+		ex.Prefixes = []string{*x.Prefix}
+	}
+	if x.Tag != nil {
+		n++
+		ex.Tags = []bucketconfig.Tag{{Key: x.Tag.Key, Value: x.Tag.Value}}
+	}
+	if o := x.Or; o != nil {
+		n++
+		ex.Or, ex.Prefixes = true, o.Prefixes
+		for _, t := range o.Tags {
+			ex.Tags = append(ex.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
+		}
+		if len(ex.Prefixes)+len(ex.Tags) == 0 {
+			return nil, errorf("MalformedXML", "")
+		}
+	}
+	if n != 1 {
+		return nil, errorf("MalformedXML", "")
+	}
+	return ex, nil
+}
+
+// renderReplicationNot writes what parseReplicationNot read.
+func renderReplicationNot(ex *bucketconfig.ReplicationExclusion) *replicationNotX {
+	x := &replicationNotX{}
+	switch {
+	case ex.Or:
+		x.Or = &struct {
+			Prefixes []string `xml:"Prefix"`
+			Tags     []xmlTag `xml:"Tag"`
+		}{Prefixes: ex.Prefixes}
+		for _, t := range ex.Tags {
+			x.Or.Tags = append(x.Or.Tags, xmlTag{t.Key, t.Value})
+		}
+	case len(ex.Prefixes) == 1:
+		x.Prefix = &ex.Prefixes[0]
+	case len(ex.Tags) == 1:
+		x.Tag = &xmlTag{ex.Tags[0].Key, ex.Tags[0].Value}
+	}
+	return x
 }
 
 type statusX struct {
@@ -220,12 +285,29 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 			if f.Tag != nil {
 				r.Filter.Tags = append(r.Filter.Tags, bucketconfig.Tag{Key: f.Tag.Key, Value: f.Tag.Value})
 			}
+			not := f.Not
 			if f.And != nil {
 				if f.And.Prefix != nil {
 					r.Filter.Prefix = *f.And.Prefix
 				}
 				for _, t := range f.And.Tags {
 					r.Filter.Tags = append(r.Filter.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
+				}
+				if f.And.Not != nil {
+					if not != nil {
+						return nil, errorf("MalformedXML", "")
+					}
+					not = f.And.Not
+				}
+			}
+			if f.Not != nil && (f.Prefix != nil || f.Tag != nil || f.And != nil) {
+				// A Filter holds exactly one element; a Not beside
+				// others goes in the And.
+				return nil, errorf("MalformedXML", "")
+			}
+			if not != nil {
+				if r.Filter.Exclude, err = parseReplicationNot(not); err != nil {
+					return nil, err
 				}
 			}
 			// The Filter form requires DeleteMarkerReplication.
@@ -261,6 +343,12 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 		}
 		if e := x.Destination.Encryption; e != nil {
 			r.Destination.ReplicaKMSKeyID = e.ReplicaKmsKeyID
+			if u := e.UseSourceMultiRegionKey; u != nil {
+				if _, err := enabledStatus(u.Status); err != nil {
+					return nil, err
+				}
+				r.Destination.UseSourceMultiRegionKey = u.Status
+			}
 		}
 		if err := parseReplicationDestination(&x.Destination, &r.Destination); err != nil {
 			return nil, err
@@ -305,23 +393,26 @@ func renderReplication(c *bucketconfig.Replication) *replicationXML {
 			p := r.Priority
 			x.Priority = &p
 			f := &replicationFilterX{}
+			ex := r.Filter.Exclude
 			switch {
-			case len(r.Filter.Tags) == 0:
+			case ex != nil && len(r.Filter.Tags) == 0 && r.Filter.Prefix == "":
+				f.Not = renderReplicationNot(ex)
+			case ex == nil && len(r.Filter.Tags) == 0:
 				prefix := r.Filter.Prefix
 				f.Prefix = &prefix
-			case len(r.Filter.Tags) == 1 && r.Filter.Prefix == "":
+			case ex == nil && len(r.Filter.Tags) == 1 && r.Filter.Prefix == "":
 				f.Tag = &xmlTag{r.Filter.Tags[0].Key, r.Filter.Tags[0].Value}
 			default:
-				f.And = &struct {
-					Prefix *string  `xml:"Prefix,omitempty"`
-					Tags   []xmlTag `xml:"Tag,omitempty"`
-				}{}
+				f.And = &replicationAndX{}
 				if r.Filter.Prefix != "" {
 					prefix := r.Filter.Prefix
 					f.And.Prefix = &prefix
 				}
 				for _, t := range r.Filter.Tags {
 					f.And.Tags = append(f.And.Tags, xmlTag{t.Key, t.Value})
+				}
+				if ex != nil {
+					f.And.Not = renderReplicationNot(ex)
 				}
 			}
 			x.Filter = f
@@ -339,7 +430,12 @@ func renderReplication(c *bucketconfig.Replication) *replicationXML {
 		}
 		if r.SSEKMSObjects {
 			x.Criteria.SSEKMS = &statusX{"Enabled"}
-			x.Destination.Encryption = &replicaEncryptionX{r.Destination.ReplicaKMSKeyID}
+		}
+		if r.SSEKMSObjects || r.Destination.UseSourceMultiRegionKey != "" {
+			x.Destination.Encryption = &replicaEncryptionX{ReplicaKmsKeyID: r.Destination.ReplicaKMSKeyID}
+			if u := r.Destination.UseSourceMultiRegionKey; u != "" {
+				x.Destination.Encryption.UseSourceMultiRegionKey = &statusX{u}
+			}
 		}
 		if r.ReplicaModifications {
 			x.Criteria.ReplicaModifications = &statusX{"Enabled"}

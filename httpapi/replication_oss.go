@@ -274,7 +274,7 @@ func ossRuleDoc(r bucketconfig.ReplicationRule, p engine.ReplicationProgress) os
 		x.Criteria = &struct {
 			SSEKMS *statusX `xml:"SseKmsEncryptedObjects,omitempty"`
 		}{&statusX{"Enabled"}}
-		x.Encryption = &replicaEncryptionX{r.Destination.ReplicaKMSKeyID}
+		x.Encryption = &replicaEncryptionX{ReplicaKmsKeyID: r.Destination.ReplicaKMSKeyID}
 	}
 	if !r.Enabled {
 		x.Status = "closing"

@@ -543,3 +543,111 @@ func TestReplicationTimeMetricsOwner(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, got.ReplicationConfiguration.Rules[0].Destination.ReplicationTime)
 }
+
+// TestReplicationExclusions: a rule's Filter Not (S3's replication
+// exclusions: one Prefix, one Tag, or an Or of prefixes and tags, beside
+// the rule's own prefix and tags in an And) is stored, read back as put
+// and honoured: an excluded object is not replicated. It was dropped
+// silently, so excluded objects were replicated and GetBucketReplication
+// answered another filter. A Not of two elements outside an Or, or
+// beside a Filter's Prefix, is MalformedXML.
+func TestReplicationExclusions(t *testing.T) {
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
+	c := replicationClient(srv)
+	ctx := context.Background()
+	enableVersioning(t, c, "xsrc", "xdst")
+	in := replicationInput("xsrc", "xdst")
+	rule := &in.ReplicationConfiguration.Rules[0]
+	rule.Filter = &types.ReplicationRuleFilter{And: &types.ReplicationRuleAndOperator{Prefix: aws.String("docs/"),
+		Not: &types.ReplicationRuleNotOperator{Or: &types.ReplicationRuleOrOperator{Prefixes: []string{"docs/tmp/", "docs/cache/"},
+			Tags: []types.Tag{{Key: aws.String("replicate"), Value: aws.String("no")}}}}}}
+	_, err := c.PutBucketReplication(ctx, in)
+	require.NoError(t, err)
+	got, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("xsrc")})
+	require.NoError(t, err)
+	f := got.ReplicationConfiguration.Rules[0].Filter
+	require.NotNil(t, f.And)
+	assert.Equal(t, "docs/", aws.ToString(f.And.Prefix))
+	require.NotNil(t, f.And.Not)
+	require.NotNil(t, f.And.Not.Or)
+	assert.Equal(t, []string{"docs/tmp/", "docs/cache/"}, f.And.Not.Or.Prefixes)
+	require.Len(t, f.And.Not.Or.Tags, 1)
+	assert.Equal(t, "no", aws.ToString(f.And.Not.Or.Tags[0].Value))
+
+	put := func(key, tagging string) {
+		t.Helper()
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("xsrc"), Key: aws.String(key), Body: strings.NewReader("x"),
+			Tagging: aws.String(tagging)})
+		require.NoError(t, err)
+	}
+	put("docs/a", "")
+	put("docs/tmp/b", "")
+	put("docs/c", "replicate=no")
+	put("docs/d", "replicate=yes")
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	for key, want := range map[string]bool{"docs/a": true, "docs/tmp/b": false, "docs/c": false, "docs/d": true} {
+		_, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("xdst"), Key: aws.String(key)})
+		assert.Equal(t, want, err == nil, key)
+	}
+
+	// A Not alone stands in the Filter; a Not of one tag reads back so.
+	rule.Filter = &types.ReplicationRuleFilter{Not: &types.ReplicationRuleNotOperator{Tag: &types.Tag{Key: aws.String("k"), Value: aws.String("v")}}}
+	_, err = c.PutBucketReplication(ctx, in)
+	require.NoError(t, err)
+	got, err = c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("xsrc")})
+	require.NoError(t, err)
+	f = got.ReplicationConfiguration.Rules[0].Filter
+	require.NotNil(t, f.Not)
+	require.NotNil(t, f.Not.Tag)
+	assert.Equal(t, "k", aws.ToString(f.Not.Tag.Key))
+	assert.Nil(t, f.Not.Or)
+	assert.Nil(t, f.And)
+
+	rule.Filter.Not.Prefix = aws.String("p/")
+	_, err = c.PutBucketReplication(ctx, in)
+	assert.Equal(t, "MalformedXML", apiCode(err), "a Not of a tag and a prefix outside an Or")
+	rule.Filter = &types.ReplicationRuleFilter{Prefix: aws.String("docs/"), Not: &types.ReplicationRuleNotOperator{Prefix: aws.String("docs/tmp/")}}
+	_, err = c.PutBucketReplication(ctx, in)
+	assert.Equal(t, "MalformedXML", apiCode(err), "a Not beside the Filter's Prefix")
+}
+
+// TestReplicationSourceMultiRegionKey: the destination's
+// EncryptionConfiguration UseSourceMultiRegionKey is read back as put
+// (it was dropped) and honoured: a replica of an SSE-KMS version is
+// sealed under the related multi-Region key of the destination's region,
+// for a local destination the source version's own key, not the
+// ReplicaKmsKeyID.
+func TestReplicationSourceMultiRegionKey(t *testing.T) {
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}))
+	c := replicationClient(srv)
+	ctx := context.Background()
+	enableVersioning(t, c, "msrc", "mdst")
+	in := replicationInput("msrc", "mdst")
+	rule := &in.ReplicationConfiguration.Rules[0]
+	rule.SourceSelectionCriteria = &types.SourceSelectionCriteria{SseKmsEncryptedObjects: &types.SseKmsEncryptedObjects{Status: types.SseKmsEncryptedObjectsStatusEnabled}}
+	rule.Destination.EncryptionConfiguration = &types.EncryptionConfiguration{ReplicaKmsKeyID: aws.String("alias/aws/s3"),
+		UseSourceMultiRegionKey: &types.UseSourceMultiRegionKey{Status: types.UseSourceMultiRegionKeyStatusEnabled}}
+	_, err := c.PutBucketReplication(ctx, in)
+	require.NoError(t, err)
+	got, err := c.GetBucketReplication(ctx, &s3.GetBucketReplicationInput{Bucket: aws.String("msrc")})
+	require.NoError(t, err)
+	enc := got.ReplicationConfiguration.Rules[0].Destination.EncryptionConfiguration
+	require.NotNil(t, enc)
+	require.NotNil(t, enc.UseSourceMultiRegionKey)
+	assert.Equal(t, types.UseSourceMultiRegionKeyStatusEnabled, enc.UseSourceMultiRegionKey.Status)
+	assert.Equal(t, "alias/aws/s3", aws.ToString(enc.ReplicaKmsKeyID))
+
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("msrc"), Key: aws.String("docs/k"), Body: strings.NewReader("secret"),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("alias/test-key")})
+	require.NoError(t, err)
+	_, err = srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	rep, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("mdst"), Key: aws.String("docs/k")})
+	require.NoError(t, err)
+	assert.Equal(t, aws.ToString(put.SSEKMSKeyId), aws.ToString(rep.SSEKMSKeyId))
+
+	rule.Destination.EncryptionConfiguration.UseSourceMultiRegionKey.Status = "On"
+	_, err = c.PutBucketReplication(ctx, in)
+	assert.Equal(t, "MalformedXML", apiCode(err))
+}

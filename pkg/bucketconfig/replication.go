@@ -2,6 +2,7 @@ package bucketconfig
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -57,6 +58,40 @@ type ReplicationFilter struct {
 	// Prefixes, when set, is OSS's PrefixSet: the key must also start
 	// with one of them.
 	Prefixes []string `json:"prefixes,omitempty"`
+	// Exclude, when set, is S3's Not: an object it matches is left out
+	// of the rule.
+	Exclude *ReplicationExclusion `json:"exclude,omitempty"`
+}
+
+// ReplicationExclusion is S3's replication filter Not: an object whose
+// key starts with one of Prefixes, or that carries one of Tags, is
+// excluded from the rule.
+type ReplicationExclusion struct {
+	Prefixes []string `json:"prefixes,omitempty"`
+	Tags     []Tag    `json:"tags,omitempty"`
+	// Or remembers that the exclusion was written as an Or (of any
+	// number of prefixes and tags), for rendering; otherwise it is one
+	// Prefix or one Tag.
+	Or bool `json:"or,omitempty"`
+}
+
+// Excludes reports whether the exclusion leaves out an object with key
+// and tags (false for a nil exclusion).
+func (x *ReplicationExclusion) Excludes(key string, tags []Tag) bool {
+	if x == nil {
+		return false
+	}
+	for _, p := range x.Prefixes {
+		if strings.HasPrefix(key, p) {
+			return true
+		}
+	}
+	for _, w := range x.Tags {
+		if slices.Contains(tags, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // ReplicationDestination is the destination of a rule.
@@ -89,6 +124,12 @@ type ReplicationDestination struct {
 	// EventThreshold (0: none); echoed.
 	Metrics                 string `json:"metrics,omitempty"`
 	MetricsThresholdMinutes int    `json:"metricsThresholdMinutes,omitempty"`
+	// UseSourceMultiRegionKey is S3's EncryptionConfiguration
+	// UseSourceMultiRegionKey Status ("Enabled", "Disabled", "" when not
+	// given). Enabled, a replica of an SSE-KMS version is sealed under
+	// the related multi-Region key in the destination's region, which
+	// for a local destination is the source version's own key.
+	UseSourceMultiRegionKey string `json:"useSourceMultiRegionKey,omitempty"`
 }
 
 // MaxReplicationRules is the most rules a configuration may hold (S3:
@@ -164,7 +205,7 @@ func (r *Replication) Match(key string, tags []Tag, deleteMarker bool) *Replicat
 		if deleteMarker && (!rule.DeleteMarkers || len(rule.Filter.Tags) > 0) {
 			continue
 		}
-		if !hasTags(tags, rule.Filter.Tags) {
+		if !hasTags(tags, rule.Filter.Tags) || rule.Filter.Exclude.Excludes(key, tags) {
 			continue
 		}
 		if best == nil || rule.Priority > best.Priority {
