@@ -247,6 +247,9 @@ func transitionDue(lc *bucketconfig.Lifecycle, o bucketconfig.ObjectFacts, creat
 			continue
 		}
 		for _, t := range r.Transitions {
+			if !lc.TransitionAllowed(r, t.StorageClass, o.Size) {
+				continue
+			}
 			base := created
 			if t.ByAccess() {
 				if accessed == nil || !t.Moves(o.Size) {
@@ -406,6 +409,9 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 					continue
 				}
 				for _, t := range r.NoncurrentTransitions {
+					if !lc.TransitionAllowed(r, t.StorageClass, v.Size) {
+						continue
+					}
 					base := since
 					if t.ByAccess() {
 						if !tracking || !t.Moves(v.Size) {

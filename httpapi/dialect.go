@@ -204,6 +204,7 @@ type behaviour struct {
 	deleteBucketDropsUploads    bool // DeleteBucket removes unfinished uploads instead of refusing
 	objectTypeInListing         bool // listings carry each object's Type
 	transitionTime              bool // listings and HEAD/GET show when lifecycle moved an object to a cold archive class
+	transitionMinimum           bool // lifecycle takes and answers x-amz-transition-default-minimum-object-size
 	bucketBeforeAuth            bool // a missing bucket is reported before authentication errors
 	answerCompleteRetry         bool // a retried Complete (same parts) gets the first one's result
 	abortCompletedNoContent     bool // AbortMultipartUpload of an upload completed within the retry window is 204

@@ -64,6 +64,7 @@ var s3 = &dialect{
 
 	behave: behaviour{
 		directoryBuckets:            true,
+		transitionMinimum:           true,
 		keepsEmptyContentType:       true,
 		requireContentLength:        true,
 		websiteRedirect:             true,

@@ -124,6 +124,13 @@ var lifecycleRow = &configRow{
 	parse: parseLifecycle,
 	render: func(rc *request, c bucketconfig.Config) any {
 		lc := c.(*bucketconfig.Lifecycle)
+		if rc.d.behave.transitionMinimum {
+			m := lc.TransitionMinimum
+			if m == "" {
+				m = bucketconfig.TransitionMinimumAll128K
+			}
+			rc.w.Header().Set(transitionMinimumHeader, m)
+		}
 		doc := rc.d.lifecycleDoc(lc)
 		if x, ok := doc.(*lifecycleXML); ok && rc.d.behave.accessTracking && len(x.Rules) == len(lc.Rules) {
 			if since, on, err := rc.s.eng.AccessTracking(rc.ctx, rc.op.Bucket); err == nil && on {
@@ -146,6 +153,11 @@ func lifecycleArg(msg string) error {
 	return errorf("InvalidArgument", "%s", msg)
 }
 
+// transitionMinimumHeader is S3's default minimum object size for
+// lifecycle transitions, taken by PutBucketLifecycleConfiguration and
+// answered by it and by GetBucketLifecycleConfiguration.
+const transitionMinimumHeader = "x-amz-transition-default-minimum-object-size"
+
 // parseLifecycle reads a LifecycleConfiguration in either shape.
 func parseLifecycle(rc *request, data []byte) (bucketconfig.Config, error) {
 	var doc lifecycleXML
@@ -153,6 +165,17 @@ func parseLifecycle(rc *request, data []byte) (bucketconfig.Config, error) {
 		return nil, errorf("MalformedXML", "")
 	}
 	lc := &bucketconfig.Lifecycle{}
+	if rc.d.behave.transitionMinimum {
+		switch m := rc.r.Header.Get(transitionMinimumHeader); m {
+		case "":
+			lc.TransitionMinimum = bucketconfig.TransitionMinimumAll128K
+		case bucketconfig.TransitionMinimumAll128K, bucketconfig.TransitionMinimumByClass:
+			lc.TransitionMinimum = m
+		default:
+			return nil, errorf("InvalidRequest", "Invalid TransitionDefaultMinimumObjectSize found: %s", m)
+		}
+		rc.w.Header().Set(transitionMinimumHeader, lc.TransitionMinimum)
+	}
 	for i, x := range doc.Rules {
 		r, err := x.rule(rc.d)
 		if err != nil {

@@ -12,6 +12,44 @@ import (
 // PutBucketLifecycleConfiguration, OSS PutBucketLifecycle).
 type Lifecycle struct {
 	Rules []LifecycleRule `json:"rules"`
+	// TransitionMinimum is S3's default minimum object size for
+	// transitions (x-amz-transition-default-minimum-object-size):
+	// TransitionMinimumAll128K, TransitionMinimumByClass, or "" for none
+	// (OSS, and S3 configurations stored before it was kept).
+	TransitionMinimum string `json:"transitionMinimum,omitempty"`
+}
+
+// S3's default minimum object sizes for transitions.
+const (
+	// TransitionMinimumAll128K: an object smaller than
+	// TransitionSmallObject moves to no class (S3's default since
+	// September 2024).
+	TransitionMinimumAll128K = "all_storage_classes_128K"
+	// TransitionMinimumByClass: an object smaller than
+	// TransitionSmallObject moves only to GLACIER or DEEP_ARCHIVE (S3's
+	// earlier default).
+	TransitionMinimumByClass = "varies_by_storage_class"
+	// TransitionSmallObject is the size, in bytes, below which the
+	// default minimum holds back a transition (S3's 128 KB).
+	TransitionSmallObject = 128 << 10
+)
+
+// TransitionAllowed reports whether rule r may move an object of size
+// bytes to class under the configuration's default minimum object size.
+// A rule with its own size bound (ObjectSizeGreaterThan or
+// ObjectSizeLessThan) is not held back: S3's custom filters take
+// precedence over the default.
+func (lc *Lifecycle) TransitionAllowed(r *LifecycleRule, class string, size int64) bool {
+	if size >= TransitionSmallObject || r.Filter.SizeGreaterThan > 0 || r.Filter.SizeLessThan > 0 {
+		return true
+	}
+	switch lc.TransitionMinimum {
+	case TransitionMinimumAll128K:
+		return false
+	case TransitionMinimumByClass:
+		return class == "GLACIER" || class == "DEEP_ARCHIVE"
+	}
+	return true
 }
 
 // LifecycleRule is one rule. A rule applies to the objects its filter
