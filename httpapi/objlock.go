@@ -49,6 +49,16 @@ type defaultRetentionDoc struct {
 	Mode  string `xml:"Mode,omitempty"`
 	Days  *int   `xml:"Days,omitempty"`
 	Years *int   `xml:"Years,omitempty"`
+	// DefaultEventHold is read only to be refused (errEventHold).
+	DefaultEventHold *struct{} `xml:"DefaultEventHold,omitempty"`
+}
+
+// errEventHold refuses S3 Object Lock event holds (a bucket's
+// DefaultEventHold, an object's EventHold and EventHoldDuration), which
+// are not implemented: taking them without holding the objects would
+// leave them deletable.
+func errEventHold(what string) error {
+	return errorf("NotImplemented", "S3 Object Lock event holds (%s) are not implemented.", what)
 }
 
 // parseObjectLockConfig parses an ObjectLockConfiguration: S3 answers
@@ -65,6 +75,9 @@ func parseObjectLockConfig(_ *request, data []byte) (bucketconfig.Config, error)
 		return c, nil
 	}
 	r := d.Rule.DefaultRetention
+	if r != nil && r.DefaultEventHold != nil {
+		return nil, errEventHold("DefaultEventHold")
+	}
 	if r == nil || (r.Days == nil) == (r.Years == nil) {
 		return nil, errorf("MalformedXML", "")
 	}
@@ -270,6 +283,10 @@ type retentionDoc struct {
 	XMLName         xml.Name `xml:"Retention"`
 	Mode            string   `xml:"Mode,omitempty"`
 	RetainUntilDate string   `xml:"RetainUntilDate,omitempty"`
+	// EventHold and EventHoldDuration are read only to be refused
+	// (errEventHold).
+	EventHold         string    `xml:"EventHold,omitempty"`
+	EventHoldDuration *struct{} `xml:"EventHoldDuration,omitempty"`
 }
 
 type legalHoldDoc struct {
@@ -302,6 +319,9 @@ func (s *server) putObjectRetention(rc *request) error {
 	var d retentionDoc
 	if err := xml.Unmarshal(data, &d); err != nil {
 		return errorf("MalformedXML", "")
+	}
+	if d.EventHold != "" || d.EventHoldDuration != nil {
+		return errEventHold("EventHold")
 	}
 	var r engine.Retention
 	if d.Mode != "" || d.RetainUntilDate != "" {

@@ -478,3 +478,33 @@ func TestObjectLockDeleteObjects(t *testing.T) {
 	assert.Empty(t, out.Errors)
 	require.Len(t, out.Deleted, 1)
 }
+
+// TestObjectLockEventHoldRefused: S3 Object Lock event holds (a bucket's
+// DefaultEventHold, an object's EventHold and EventHoldDuration) are not
+// implemented, so they are refused with 501 NotImplemented, changing
+// nothing. They were dropped silently: the PUT succeeded and the objects
+// stayed deletable.
+func TestObjectLockEventHoldRefused(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("held"), ObjectLockEnabledForBucket: aws.Bool(true)})
+	require.NoError(t, err)
+	_, err = c.PutObjectLockConfiguration(ctx, &s3.PutObjectLockConfigurationInput{Bucket: aws.String("held"), ObjectLockConfiguration: &types.ObjectLockConfiguration{
+		ObjectLockEnabled: types.ObjectLockEnabledEnabled,
+		Rule: &types.ObjectLockRule{DefaultRetention: &types.DefaultRetention{Mode: types.ObjectLockRetentionModeGovernance, Days: aws.Int32(1),
+			DefaultEventHold: &types.EventHoldDuration{Days: aws.Int32(30)}}},
+	}})
+	requireAPIError(t, err, "NotImplemented")
+	cfg, err := c.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String("held")})
+	require.NoError(t, err)
+	assert.Nil(t, cfg.ObjectLockConfiguration.Rule)
+
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("held"), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	_, err = c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String("held"), Key: aws.String("k"),
+		Retention: &types.ObjectLockRetention{EventHold: types.ObjectLockEventHoldOn, EventHoldDuration: &types.EventHoldDuration{Days: aws.Int32(30)}}})
+	requireAPIError(t, err, "NotImplemented")
+	_, err = c.GetObjectRetention(ctx, &s3.GetObjectRetentionInput{Bucket: aws.String("held"), Key: aws.String("k")})
+	requireAPIError(t, err, "NoSuchObjectLockConfiguration")
+}
