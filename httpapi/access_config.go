@@ -29,6 +29,9 @@ func parsePublicAccessBlock(_ *request, data []byte) (bucketconfig.Config, error
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	return &bucketconfig.PublicAccessBlock{BlockPublicAcls: doc.BlockPublicAcls, IgnorePublicAcls: doc.IgnorePublicAcls,
 		BlockPublicPolicy: doc.BlockPublicPolicy, RestrictPublicBuckets: doc.RestrictPublicBuckets}, nil
 }
@@ -54,6 +57,9 @@ func parseOwnershipControls(_ *request, data []byte) (bucketconfig.Config, error
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "OwnershipControls" ||
 		len(doc.Rules) != 1 || !bucketconfig.ValidOwnership(doc.Rules[0].ObjectOwnership) {
 		return nil, errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
 	}
 	return &bucketconfig.Ownership{Rule: doc.Rules[0].ObjectOwnership}, nil
 }
@@ -258,6 +264,9 @@ var ossPublicAccessBlockRow = &configRow{
 		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
 			return nil, errorf("MalformedXML", "")
 		}
+		if err := checkElements(data, &doc); err != nil {
+			return nil, err
+		}
 		return bucketconfig.BlockAllPublicAccess(doc.BlockPublicAccess), nil
 	},
 	render: func(_ *request, c bucketconfig.Config) any {
@@ -284,6 +293,9 @@ var accelerateRow = &configRow{
 		var doc accelerateDoc
 		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "AccelerateConfiguration" || doc.Status != "Enabled" && doc.Status != "Suspended" {
 			return nil, errorf("MalformedXML", "")
+		}
+		if err := checkElements(data, &doc); err != nil {
+			return nil, err
 		}
 		if strings.Contains(rc.op.Bucket, ".") {
 			return nil, errorf("InvalidRequest", "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names")
@@ -312,6 +324,9 @@ func parseEnabled(data []byte, root string) (bool, error) {
 	var doc enabledDoc
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != root || doc.Enabled == nil {
 		return false, errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &doc); err != nil {
+		return false, err
 	}
 	return *doc.Enabled, nil
 }
@@ -354,6 +369,9 @@ var resourceGroupRow = &configRow{
 		if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "BucketResourceGroupConfiguration" {
 			return nil, errorf("MalformedXML", "")
 		}
+		if err := checkElements(data, &doc); err != nil {
+			return nil, err
+		}
 		if doc.ResourceGroupID == "" {
 			return nil, nil // back to the default group
 		}
@@ -383,6 +401,9 @@ func (s *server) putAccountPublicAccessBlock(rc *request) error {
 	var doc ossPublicAccessBlockDoc
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "PublicAccessBlockConfiguration" {
 		return errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &doc); err != nil {
+		return err
 	}
 	if err := s.eng.SetAccountConfig(rc.ctx, rc.who.id, bucketconfig.BlockAllPublicAccess(doc.BlockPublicAccess)); err != nil {
 		return err
@@ -470,6 +491,9 @@ func parseAccessMonitor(rc *request, data []byte) (bucketconfig.Config, error) {
 	var doc accessMonitorDoc
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "AccessMonitorConfiguration" {
 		return nil, errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
 	}
 	since, on, err := rc.s.eng.AccessTracking(rc.ctx, rc.op.Bucket)
 	if err != nil {

@@ -59,6 +59,9 @@ type loggingGrantXML struct {
 		ID           string `xml:"ID,omitempty"`
 		EmailAddress string `xml:"EmailAddress,omitempty"`
 		URI          string `xml:"URI,omitempty"`
+		// DisplayName is in S3's Grantee schema; S3 ignores it in a
+		// request (it names the grantee itself), and so does osslite.
+		DisplayName string `xml:"DisplayName,omitempty"`
 	} `xml:"Grantee"`
 	Permission string `xml:"Permission"`
 }
@@ -84,6 +87,9 @@ func parseLogging(rc *request, data []byte) (bucketconfig.Config, error) {
 	var doc loggingXML
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "BucketLoggingStatus" {
 		return nil, errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
 	}
 	if doc.Enabled == nil {
 		return nil, nil

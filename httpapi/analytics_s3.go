@@ -72,6 +72,9 @@ func parseAnalytics(data []byte) (bucketconfig.AnalyticsConfiguration, error) {
 	if err := xml.Unmarshal(data, &x); err != nil || x.ID == "" || x.Analysis == nil {
 		return bucketconfig.AnalyticsConfiguration{}, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &x); err != nil {
+		return bucketconfig.AnalyticsConfiguration{}, err
+	}
 	c := bucketconfig.AnalyticsConfiguration{ID: x.ID}
 	var ok bool
 	if c.Form, c.Prefix, c.Tags, ok = parseTagFilter(x.Filter); !ok {

@@ -196,6 +196,9 @@ func (s *server) createBucket(rc *request) error {
 		if err := xml.Unmarshal(data, &c); err != nil {
 			return errorf("MalformedXML", "")
 		}
+		if err := checkElements(data, &c); err != nil {
+			return err
+		}
 	}
 	opts := engine.BucketOptions{Region: s.cfg.Region, Owner: rc.who.id}
 	if v := rc.header("bucket-object-lock-enabled"); v != "" {

@@ -189,6 +189,9 @@ func (s *server) readCnameDoc(rc *request) (cnameConfigDoc, string, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		return doc, "", errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return doc, "", err
+	}
 	d, err := s.cnameDomain(doc.Cname.Domain)
 	return doc, d, err
 }

@@ -278,6 +278,9 @@ func parseTagging(data []byte, lim tagLimits) ([]engine.Tag, error) {
 	if err := xml.Unmarshal(data, &t); err != nil || t.XMLName.Local != "Tagging" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &t); err != nil {
+		return nil, err
+	}
 	tags := make([]engine.Tag, 0, len(t.TagSet))
 	for _, x := range t.TagSet {
 		tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})

@@ -83,6 +83,9 @@ func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "CORSConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	if len(doc.Rules) == 0 {
 		return nil, errorf("MalformedXML", "")
 	}

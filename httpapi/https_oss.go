@@ -54,6 +54,9 @@ func parseHTTPS(_ *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.TLS == nil || doc.TLS.Enable == nil {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	h := &bucketconfig.HTTPS{TLS: *doc.TLS.Enable, TLSVersions: doc.TLS.TLSVersion}
 	if cs := doc.CipherSuite; cs != nil {
 		h.Ciphers = cs.Enable != nil && *cs.Enable

@@ -51,7 +51,10 @@ func TestDocumentDepthBounded(t *testing.T) {
 		rt := f.do(t, raw{method: "PUT", path: "/deep?tagging", body: []byte(tags), header: hdr("Content-MD5", md5b64([]byte(tags)))})
 		if depth == 10 {
 			require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
-			require.Equal(t, http.StatusNoContent, rt.StatusCode, string(rt.body))
+			// Past the depth bound, the tagging document is refused for
+			// its element x, which is not S3's (checkElements).
+			require.Equal(t, http.StatusBadRequest, rt.StatusCode, string(rt.body))
+			require.Contains(t, string(rt.body), "x is not an element of Tagging")
 			_, err := f.eng.PutObject(ctx, "deep", "k", strings.NewReader("v"), 1, engine.PutOptions{})
 			must(t, err)
 			continue
@@ -60,6 +63,7 @@ func TestDocumentDepthBounded(t *testing.T) {
 		require.Equal(t, "MalformedXML", r.errCode())
 		require.Equal(t, http.StatusBadRequest, rt.StatusCode, string(rt.body))
 		require.Equal(t, "MalformedXML", rt.errCode())
+		require.Contains(t, string(rt.body), "deeper than")
 	}
 	_, err := f.eng.HeadObject(ctx, "deep", "k")
 	require.NoError(t, err, "the refused DeleteObjects deleted nothing")

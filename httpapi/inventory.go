@@ -141,6 +141,9 @@ func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
 		x.Destination.S3.Bucket == "" || x.Destination.S3.Format == "" {
 		return bucketconfig.InventoryConfiguration{}, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &x); err != nil {
+		return bucketconfig.InventoryConfiguration{}, err
+	}
 	d := x.Destination.S3
 	c := bucketconfig.InventoryConfiguration{
 		ID: x.ID, Enabled: *x.IsEnabled, IncludedVersions: x.IncludedObjectVersions, Frequency: x.Schedule.Frequency,

@@ -52,6 +52,9 @@ type ossInventoryXML struct {
 	OptionalFields         *inventoryFieldsXML `xml:"OptionalFields,omitempty"`
 	Incremental            *struct {
 		IsEnabled bool `xml:"IsEnabled"`
+		// The rest (Schedule, OptionalFields) matters only enabled,
+		// which is refused.
+		Rest string `xml:",innerxml"`
 	} `xml:"IncrementalInventory,omitempty"`
 }
 
@@ -95,6 +98,9 @@ func parseOSSInventory(data []byte) (bucketconfig.InventoryConfiguration, error)
 		x.ID == "" || x.IncludedObjectVersions == "" || x.Schedule.Frequency == "" ||
 		x.Dest.OSS.Bucket == "" || x.Dest.OSS.Format == "" {
 		return bucketconfig.InventoryConfiguration{}, errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &x); err != nil {
+		return bucketconfig.InventoryConfiguration{}, err
 	}
 	d := x.Dest.OSS
 	name, ok := strings.CutPrefix(d.Bucket, ossBucketARNPrefix)

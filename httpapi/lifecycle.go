@@ -164,6 +164,9 @@ func parseLifecycle(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "LifecycleConfiguration" || len(doc.Rules) == 0 {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	lc := &bucketconfig.Lifecycle{}
 	if rc.d.behave.transitionMinimum {
 		switch m := rc.r.Header.Get(transitionMinimumHeader); m {

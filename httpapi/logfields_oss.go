@@ -69,6 +69,9 @@ func parseLogFields(_ *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	c := &bucketconfig.LogFields{}
 	if doc.HeaderSet != nil {
 		c.Headers = doc.HeaderSet.Header

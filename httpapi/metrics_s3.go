@@ -72,6 +72,9 @@ func parseMetrics(data []byte) (bucketconfig.MetricsConfiguration, error) {
 	if err := xml.Unmarshal(data, &x); err != nil || x.ID == "" {
 		return bucketconfig.MetricsConfiguration{}, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &x); err != nil {
+		return bucketconfig.MetricsConfiguration{}, err
+	}
 	c := bucketconfig.MetricsConfiguration{ID: x.ID}
 	if f := x.Filter; f != nil {
 		n := 0

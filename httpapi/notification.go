@@ -65,6 +65,9 @@ func parseNotification(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "NotificationConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	n := &bucketconfig.Notification{EventBridge: doc.EventBridge != nil}
 	for _, g := range []struct {
 		typ  string

@@ -25,6 +25,9 @@ var objectWormRow = &configRow{
 		if err := xml.Unmarshal(data, &d); err != nil || d.XMLName.Local != "ObjectWormConfiguration" {
 			return nil, errorf("MalformedXML", "")
 		}
+		if err := checkElements(data, &d); err != nil {
+			return nil, err
+		}
 		lock := objectLockDoc{XMLName: xml.Name{Local: "ObjectLockConfiguration"}, ObjectLockEnabled: d.ObjectWormEnabled, Rule: d.Rule}
 		b, err := xml.Marshal(&lock)
 		if err != nil {

@@ -50,7 +50,7 @@ type defaultRetentionDoc struct {
 	Days  *int   `xml:"Days,omitempty"`
 	Years *int   `xml:"Years,omitempty"`
 	// DefaultEventHold is read only to be refused (errEventHold).
-	DefaultEventHold *struct{} `xml:"DefaultEventHold,omitempty"`
+	DefaultEventHold *refusedXML `xml:"DefaultEventHold,omitempty"`
 }
 
 // errEventHold refuses S3 Object Lock event holds (a bucket's
@@ -69,6 +69,9 @@ func parseObjectLockConfig(_ *request, data []byte) (bucketconfig.Config, error)
 	var d objectLockDoc
 	if err := xml.Unmarshal(data, &d); err != nil || d.XMLName.Local != "ObjectLockConfiguration" || d.ObjectLockEnabled != "Enabled" {
 		return nil, errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &d); err != nil {
+		return nil, err
 	}
 	c := &bucketconfig.ObjectLock{}
 	if d.Rule == nil {
@@ -285,8 +288,8 @@ type retentionDoc struct {
 	RetainUntilDate string   `xml:"RetainUntilDate,omitempty"`
 	// EventHold and EventHoldDuration are read only to be refused
 	// (errEventHold).
-	EventHold         string    `xml:"EventHold,omitempty"`
-	EventHoldDuration *struct{} `xml:"EventHoldDuration,omitempty"`
+	EventHold         string      `xml:"EventHold,omitempty"`
+	EventHoldDuration *refusedXML `xml:"EventHoldDuration,omitempty"`
 }
 
 type legalHoldDoc struct {
@@ -319,6 +322,9 @@ func (s *server) putObjectRetention(rc *request) error {
 	var d retentionDoc
 	if err := xml.Unmarshal(data, &d); err != nil {
 		return errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &d); err != nil {
+		return err
 	}
 	if d.EventHold != "" || d.EventHoldDuration != nil {
 		return errEventHold("EventHold")
@@ -385,6 +391,9 @@ func (s *server) putObjectLegalHold(rc *request) error {
 	var d legalHoldDoc
 	if err := xml.Unmarshal(data, &d); err != nil || (d.Status != "ON" && d.Status != "OFF") {
 		return errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &d); err != nil {
+		return err
 	}
 	if rc.bucket != nil && !rc.bucket.ObjectLock {
 		return errNoObjectLock()

@@ -67,6 +67,9 @@ func parseOverwrite(_ *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	if len(doc.Rules) == 0 {
 		return nil, nil
 	}

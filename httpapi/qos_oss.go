@@ -102,6 +102,9 @@ func parseQoS(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "QoSConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	c := bucketconfig.UnlimitedQoS()
 	vs := qosValues(c)
 	for i, f := range doc.fields() {

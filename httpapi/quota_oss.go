@@ -59,6 +59,9 @@ func parseStorageQuota(_ *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	n, err := strconv.ParseInt(strings.TrimSpace(doc.StorageQuota), 10, 64)
 	if err != nil {
 		return nil, errorf("InvalidArgument", "StorageQuota must be a number of bytes.").with("ArgumentName", "StorageQuota").

@@ -36,6 +36,9 @@ var refererRow = &configRow{
 		if err := xml.Unmarshal(data, &x); err != nil || x.XMLName.Local != "RefererConfiguration" || x.AllowEmptyReferer == nil {
 			return nil, errorf("MalformedXML", "")
 		}
+		if err := checkElements(data, &x); err != nil {
+			return nil, err
+		}
 		c := &bucketconfig.Referer{AllowEmpty: *x.AllowEmptyReferer, AllowTruncateQueryString: true}
 		if x.AllowTruncateQueryString != nil {
 			c.AllowTruncateQueryString = *x.AllowTruncateQueryString
@@ -164,6 +167,9 @@ var requestPaymentRow = &configRow{
 		var x requestPaymentXML
 		if err := xml.Unmarshal(data, &x); err != nil || x.XMLName.Local != "RequestPaymentConfiguration" {
 			return nil, errorf("MalformedXML", "")
+		}
+		if err := checkElements(data, &x); err != nil {
+			return nil, err
 		}
 		c := &bucketconfig.RequestPayment{Payer: x.Payer}
 		if c.Validate() != nil {

@@ -262,6 +262,9 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	c := &bucketconfig.Replication{Role: doc.Role}
 	for _, x := range doc.Rules {
 		var r bucketconfig.ReplicationRule

@@ -114,6 +114,9 @@ func (s *server) ossPutReplication(rc *request) error {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationConfiguration" || len(doc.Rules) != 1 {
 		return errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return err
+	}
 	x := doc.Rules[0]
 	var sseKMS bool
 	if x.Criteria != nil && x.Criteria.SSEKMS != nil {
@@ -191,6 +194,9 @@ func (s *server) ossDeleteReplication(rc *request) error {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationRules" || len(doc.IDs) == 0 {
 		return errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return err
+	}
 	old, err := s.ossReplication(rc)
 	if err != nil {
 		return err
@@ -229,6 +235,9 @@ func (s *server) ossPutRTC(rc *request) error {
 	}
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ReplicationRule" || doc.ID == "" || doc.RTC == nil {
 		return errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &doc); err != nil {
+		return err
 	}
 	status, err := ossRTCStatus(doc.RTC)
 	if err != nil {

@@ -56,6 +56,9 @@ func parseResponseHeaders(_ *request, data []byte) (bucketconfig.Config, error) 
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	if len(doc.Rules) == 0 {
 		return nil, nil // no rules: none hide anything
 	}

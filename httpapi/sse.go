@@ -341,6 +341,9 @@ func s3ParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ServerSideEncryptionConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	if len(doc.Rules) != 1 {
 		return nil, errorf("MalformedXML", "")
 	}
@@ -487,6 +490,9 @@ func ossParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
 	var doc ossSSEConfig
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "ServerSideEncryptionRule" || doc.Default == nil {
 		return nil, errorf("MalformedXML", "")
+	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
 	}
 	d := doc.Default
 	switch {

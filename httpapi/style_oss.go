@@ -78,6 +78,9 @@ func (s *server) putStyle(rc *request) error {
 	if err := xml.Unmarshal(data, &doc); err != nil {
 		return errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return err
+	}
 	category := rc.q.Get("category")
 	switch category {
 	case "", "image", "document", "video":

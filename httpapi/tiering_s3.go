@@ -126,6 +126,9 @@ func parseTiering(data []byte) (bucketconfig.TieringConfiguration, error) {
 	if err := xml.Unmarshal(data, &x); err != nil || x.ID == "" || len(x.Tierings) == 0 || x.Status != "Enabled" && x.Status != "Disabled" {
 		return bucketconfig.TieringConfiguration{}, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &x); err != nil {
+		return bucketconfig.TieringConfiguration{}, err
+	}
 	c := bucketconfig.TieringConfiguration{ID: x.ID, Enabled: x.Status == "Enabled"}
 	for _, t := range x.Tierings {
 		if !bucketconfig.ValidAccessTier(t.AccessTier) {

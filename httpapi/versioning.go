@@ -23,6 +23,9 @@ func parseVersioning(_ *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &v); err != nil || v.XMLName.Local != "VersioningConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &v); err != nil {
+		return nil, err
+	}
 	switch v.Status {
 	case "Enabled", "Suspended":
 	case "":

@@ -178,6 +178,9 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := xml.Unmarshal(data, &doc); err != nil || doc.XMLName.Local != "WebsiteConfiguration" {
 		return nil, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return nil, err
+	}
 	w := &bucketconfig.Website{}
 	if ra := doc.RedirectAll; ra != nil {
 		w.RedirectAll = &bucketconfig.WebsiteRedirectAll{HostName: strings.TrimSpace(ra.HostName), Protocol: strings.TrimSpace(ra.Protocol)}

@@ -34,6 +34,9 @@ func (s *server) readWormDays(rc *request, root string) (int, error) {
 	if data == nil || xml.Unmarshal(data, &doc) != nil || doc.XMLName.Local != root {
 		return 0, errorf("MalformedXML", "")
 	}
+	if err := checkElements(data, &doc); err != nil {
+		return 0, err
+	}
 	days, err := strconv.Atoi(strings.TrimSpace(doc.RetentionPeriodInDays))
 	if err != nil {
 		return 0, errorf("InvalidWORMConfiguration", "RetentionPeriodInDays must be an integer from 1 to %d.", engine.MaxWormRetentionDays)
