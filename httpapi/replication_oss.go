@@ -127,6 +127,10 @@ func (s *server) ossPutReplication(rc *request) error {
 	var replicaKey string
 	if x.Encryption != nil {
 		replicaKey = x.Encryption.ReplicaKmsKeyID
+		if x.Encryption.UseSourceMultiRegionKey != nil {
+			// S3's element (replication.go), not OSS's.
+			return errorf("MalformedXML", "")
+		}
 	}
 	if sseKMS != (replicaKey != "") {
 		return errorf("InvalidArgument", "ReplicaKmsKeyID must be specified if and only if SseKmsEncryptedObjects is Enabled.")

@@ -72,4 +72,15 @@ func TestConfigUnknownElementsRefused(t *testing.T) {
 		Cname: &oss2.Cname{Domain: oss2.Ptr("*.example.com"), IsWildCard: oss2.Ptr(true)}}})
 	e = wantOSS(t, err, http.StatusNotImplemented, "NotImplemented", "")
 	assert.Contains(t, e.message, "IsWildCard")
+
+	// S3's UseSourceMultiRegionKey, which OSS's replication document
+	// shares a type with, is not OSS's.
+	v2Bucket(t, o, "strict-dst")
+	doc = `<ReplicationConfiguration><Rule><Destination><Bucket>strict-dst</Bucket><Location>oss-cn-hangzhou</Location></Destination>` +
+		`<SourceSelectionCriteria><SseKmsEncryptedObjects><Status>Enabled</Status></SseKmsEncryptedObjects></SourceSelectionCriteria>` +
+		`<EncryptionConfiguration><ReplicaKmsKeyID>k</ReplicaKmsKeyID><UseSourceMultiRegionKey><Status>Enabled</Status></UseSourceMultiRegionKey></EncryptionConfiguration>` +
+		`</Rule></ReplicationConfiguration>`
+	r = f.do(t, raw{method: "POST", path: "/strict-oss?replication&comp=add", sign: "oss-v4", body: []byte(doc), header: hdr("Content-MD5", md5b64([]byte(doc)))})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+	assert.Equal(t, "MalformedXML", r.errCode())
 }
