@@ -154,6 +154,9 @@ func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
 	}
 	if x.OptionalFields != nil {
 		for _, f := range x.OptionalFields.Fields {
+			if slices.Contains(bucketconfig.InventoryFieldsNotImplemented, f) {
+				return c, errorf("NotImplemented", "The inventory optional field %q is not implemented.", f)
+			}
 			if !slices.Contains(bucketconfig.InventoryFields, f) {
 				return c, errorf("InvalidArgument", "The inventory optional field %q is not one S3 knows.", f)
 			}

@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -325,4 +328,71 @@ func TestS3InventoryPolicy(t *testing.T) {
 	require.NoError(t, put())
 	require.NoError(t, del())
 	requireAPIError(t, get(), "AccessDenied")
+}
+
+// TestS3InventoryNewFields: the optional fields S3 added that osslite can
+// report are taken and reported (they were refused as fields "S3 does
+// not know"): LifecycleExpirationDate is when a lifecycle rule expires
+// the current version (x-amz-expiration's date), ObjectLockEventHoldStatus
+// OFF and ObjectLockEventHoldDuration empty (event holds are refused, so
+// no object is under one). IntelligentTieringReferenceDate, which
+// osslite does not report, is 501 NotImplemented.
+func TestS3InventoryNewFields(t *testing.T) {
+	f := newFixture(t, fixtureOptions{clock: &testClock{fixed: time.Now()}})
+	c := f.client()
+	ctx := context.Background()
+	for _, b := range []string{"src", "reports"} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("src"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{ID: aws.String("exp"),
+			Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("data/")},
+			Expiration: &types.LifecycleExpiration{Days: aws.Int32(10)}}}}})
+	require.NoError(t, err)
+	for _, k := range []string{"data/a", "keep/b"} {
+		_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("src"), Key: aws.String(k), Body: strings.NewReader("x")})
+		require.NoError(t, err)
+	}
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("src"), Key: aws.String("data/a")})
+	require.NoError(t, err)
+	m := regexp.MustCompile(`expiry-date="([^"]+)"`).FindStringSubmatch(aws.ToString(head.Expiration))
+	require.Len(t, m, 2)
+	expiry, err := time.Parse(http.TimeFormat, m[1])
+	require.NoError(t, err)
+
+	cfg := inventoryConfig("new")
+	cfg.OptionalFields = []types.InventoryOptionalField{types.InventoryOptionalFieldIntelligentTieringReferenceDate}
+	_, err = c.PutBucketInventoryConfiguration(ctx, &s3.PutBucketInventoryConfigurationInput{
+		Bucket: aws.String("src"), Id: aws.String("new"), InventoryConfiguration: cfg})
+	requireAPIError(t, err, "NotImplemented")
+	cfg.OptionalFields = []types.InventoryOptionalField{types.InventoryOptionalFieldLifecycleExpirationDate,
+		types.InventoryOptionalFieldObjectLockEventHoldStatus, types.InventoryOptionalFieldObjectLockEventHoldDuration}
+	_, err = c.PutBucketInventoryConfiguration(ctx, &s3.PutBucketInventoryConfigurationInput{
+		Bucket: aws.String("src"), Id: aws.String("new"), InventoryConfiguration: cfg})
+	require.NoError(t, err)
+	got, err := c.GetBucketInventoryConfiguration(ctx, &s3.GetBucketInventoryConfigurationInput{Bucket: aws.String("src"), Id: aws.String("new")})
+	require.NoError(t, err)
+	assert.Equal(t, cfg.OptionalFields, got.InventoryConfiguration.OptionalFields)
+
+	runLifecycleAt(t, f, time.Minute)
+	list, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("reports")})
+	require.NoError(t, err)
+	var rows [][]string
+	for _, o := range list.Contents {
+		if !strings.HasSuffix(aws.ToString(o.Key), ".csv.gz") {
+			continue
+		}
+		out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("reports"), Key: o.Key})
+		require.NoError(t, err)
+		zr, err := gzip.NewReader(out.Body)
+		require.NoError(t, err)
+		rs, err := csv.NewReader(zr).ReadAll()
+		require.NoError(t, err)
+		out.Body.Close()
+		rows = append(rows, rs...)
+	}
+	require.Len(t, rows, 2)
+	assert.Equal(t, []string{"src", "data%2Fa", expiry.UTC().Format("2006-01-02T15:04:05.000Z"), "OFF", ""}, rows[0])
+	assert.Equal(t, []string{"src", "keep%2Fb", "", "OFF", ""}, rows[1])
 }

@@ -74,7 +74,13 @@ var InventoryFields = []string{
 	"ReplicationStatus", "EncryptionStatus", "ObjectLockRetainUntilDate",
 	"ObjectLockMode", "ObjectLockLegalHoldStatus", "IntelligentTieringAccessTier",
 	"BucketKeyStatus", "ChecksumAlgorithm", "ObjectAccessControlList", "ObjectOwner",
+	"LifecycleExpirationDate", "ObjectLockEventHoldStatus", "ObjectLockEventHoldDuration",
 }
+
+// InventoryFieldsNotImplemented are the optional fields S3's inventory
+// knows that osslite does not report: a configuration naming one is
+// refused (NotImplemented) rather than given an empty column.
+var InventoryFieldsNotImplemented = []string{"IntelligentTieringReferenceDate"}
 
 // OSSInventoryFields are the optional fields only OSS's inventory knows
 // (its documents are checked against its own list).
