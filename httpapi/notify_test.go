@@ -642,3 +642,36 @@ func TestNotificationTargetOwners(t *testing.T) {
 	defer wh.mu.Unlock()
 	require.Len(t, wh.events, 1, "nothing was queued for the other owner's bucket")
 }
+
+// TestNotificationObjectRetentionPut: S3's s3:ObjectRetention:Put event
+// (in aws-sdk-go-v2's Event values) may be configured (it was refused as
+// an unknown event) and is published by PutObjectRetention, with the
+// version's ID.
+func TestNotificationObjectRetentionPut(t *testing.T) {
+	f := newEngineFixture(t, "", engine.Options{})
+	var mu sync.Mutex
+	var got []engine.Event
+	cancel := f.eng.Subscribe("rbk", func(ev engine.Event) { mu.Lock(); got = append(got, ev); mu.Unlock() })
+	defer cancel()
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("rbk"), ObjectLockEnabledForBucket: aws.Bool(true)})
+	require.NoError(t, err)
+	_, err = c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("rbk"),
+		SkipDestinationValidation: aws.Bool(true), NotificationConfiguration: &types.NotificationConfiguration{
+			QueueConfigurations: []types.QueueConfiguration{{Id: aws.String("ret"), QueueArn: aws.String("arn:aws:sqs:us-east-1:123456789012:q"),
+				Events: []types.Event{types.EventS3ObjectRetentionPut}}}}})
+	require.NoError(t, err)
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("rbk"), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	_, err = c.PutObjectRetention(ctx, &s3.PutObjectRetentionInput{Bucket: aws.String("rbk"), Key: aws.String("k"),
+		Retention: &types.ObjectLockRetention{Mode: types.ObjectLockRetentionModeGovernance, RetainUntilDate: aws.Time(time.Now().Add(time.Hour))}})
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, got)
+	ev := got[len(got)-1]
+	assert.Equal(t, "ObjectRetention:Put", ev.EventName)
+	assert.Equal(t, "k", ev.S3.Object.Key)
+	assert.Equal(t, aws.ToString(put.VersionId), ev.S3.Object.VersionID)
+}

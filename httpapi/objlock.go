@@ -356,6 +356,7 @@ func (s *server) putObjectRetention(rc *request) error {
 	if err != nil {
 		return rc.versionError(err, vid)
 	}
+	s.emit(rc, "ObjectRetention:Put", rc.op.Key, -1, "", info.VersionID)
 	rc.writeVersionID(info.VersionID)
 	return writeEmpty(rc, http.StatusOK)
 }

@@ -43,7 +43,7 @@ var NotificationEvents = []string{
 	"s3:ObjectRestore:*", "s3:ObjectRestore:Post", "s3:ObjectRestore:Completed", "s3:ObjectRestore:Delete",
 	"s3:Replication:*", "s3:Replication:OperationFailedReplication", "s3:Replication:OperationNotTracked",
 	"s3:Replication:OperationMissedThreshold", "s3:Replication:OperationReplicatedAfterThreshold",
-	"s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectAcl:Put",
+	"s3:LifecycleTransition", "s3:IntelligentTiering", "s3:ObjectAcl:Put", "s3:ObjectRetention:Put",
 	"s3:LifecycleExpiration:*", "s3:LifecycleExpiration:Delete", "s3:LifecycleExpiration:DeleteMarkerCreated",
 	"s3:ObjectTagging:*", "s3:ObjectTagging:Put", "s3:ObjectTagging:Delete",
 	"s3:ObjectAnnotation:*", "s3:ObjectAnnotation:Put", "s3:ObjectAnnotation:Delete",
