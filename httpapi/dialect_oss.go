@@ -531,11 +531,26 @@ func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts 
 		return nil, errorf("InvalidArgument", "Invalid data redundancy type %s.", t).with("ArgumentName", "DataRedundancyType").with("ArgumentValue", t)
 	}
 	opts.Redundancy = c.DataRedundancyType
+	if rc.header("agentic-bucket") != "" {
+		return nil, errorf("NotImplemented", "Agentic buckets (x-oss-agentic-bucket) are not implemented.")
+	}
+	var initial []bucketconfig.Config
+	if id := rc.header("resource-group-id"); id != "" {
+		// The bucket's resource group, as PutBucketResourceGroup sets it.
+		g := &bucketconfig.ResourceGroup{ID: id}
+		if g.Validate() != nil {
+			return nil, errorf("ResourceGroupIdPreCheckError", "")
+		}
+		initial = append(initial, g)
+	}
 	enc, err := ossCreateEncryption(rc)
-	if err != nil || enc == nil {
+	if err != nil {
 		return nil, err
 	}
-	return []bucketconfig.Config{enc}, nil
+	if enc != nil {
+		initial = append(initial, enc)
+	}
+	return initial, nil
 }
 
 // ossCreateEncryption reads the default encryption an OSS PutBucket

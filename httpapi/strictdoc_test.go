@@ -84,3 +84,27 @@ func TestConfigUnknownElementsRefused(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
 	assert.Equal(t, "MalformedXML", r.errCode())
 }
+
+// TestOSSPutBucketHeaders: PutBucket's x-oss-resource-group-id, which
+// alibabacloud-oss-go-sdk-v2 sends from PutBucketRequest.ResourceGroupId,
+// puts the new bucket in that resource group (GetBucketResourceGroup
+// reads it back; one not of Resource Manager's shape fails the
+// pre-check, creating nothing); x-oss-agentic-bucket is 501
+// NotImplemented. Both were ignored.
+func TestOSSPutBucketHeaders(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	o := f.ossV2(testAK, testSK)
+	_, err := o.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("rg-bucket"), ResourceGroupId: oss2.Ptr("rg-aekz2nyfnqmzhki")})
+	ok(t, err)
+	got, err := o.GetBucketResourceGroup(bg, &oss2.GetBucketResourceGroupRequest{Bucket: oss2.Ptr("rg-bucket")})
+	ok(t, err)
+	assert.Equal(t, "rg-aekz2nyfnqmzhki", oss2.ToString(got.BucketResourceGroupConfiguration.ResourceGroupId))
+
+	_, err = o.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("rg-bad"), ResourceGroupId: oss2.Ptr("not a group")})
+	wantOSS(t, err, http.StatusBadRequest, "ResourceGroupIdPreCheckError", "")
+	_, err = o.GetBucketInfo(bg, &oss2.GetBucketInfoRequest{Bucket: oss2.Ptr("rg-bad")})
+	wantOSS(t, err, http.StatusNotFound, "NoSuchBucket", "")
+
+	_, err = o.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("agentic"), AgenticBucket: oss2.Ptr("agent")})
+	wantOSS(t, err, http.StatusNotImplemented, "NotImplemented", "")
+}
