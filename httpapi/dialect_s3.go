@@ -223,6 +223,16 @@ func s3Location(region string) string {
 // eu-west-1) and starts the bucket with the Tags given, held to the
 // bucket tagging limits.
 func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error) {
+	// x-amz-bucket-namespace: every bucket here is in the global
+	// namespace; S3's account regional namespace (its naming rules and
+	// ownership) is not implemented.
+	switch ns := rc.header("bucket-namespace"); ns {
+	case "", "global":
+	case "account-regional":
+		return nil, errorf("NotImplemented", "Account regional bucket namespaces (%s: account-regional) are not implemented.", rc.d.h("bucket-namespace"))
+	default:
+		return nil, errorf("InvalidArgument", "Invalid bucket namespace: %s.", ns).with("ArgumentName", rc.d.h("bucket-namespace")).with("ArgumentValue", ns)
+	}
 	var initial []bucketconfig.Config
 	if c.Tags != nil {
 		tags := make([]engine.Tag, 0, len(c.Tags.Tag))

@@ -108,3 +108,23 @@ func TestOSSPutBucketHeaders(t *testing.T) {
 	_, err = o.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("agentic"), AgenticBucket: oss2.Ptr("agent")})
 	wantOSS(t, err, http.StatusNotImplemented, "NotImplemented", "")
 }
+
+// TestS3CreateBucketNamespace: CreateBucket's x-amz-bucket-namespace
+// (aws-sdk-go-v2's BucketNamespace) was ignored. Every bucket here is in
+// the global namespace, so "global" is taken; S3's account regional
+// namespace is not implemented and is 501 NotImplemented, creating
+// nothing; another value is InvalidArgument.
+func TestS3CreateBucketNamespace(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("global-ns"), BucketNamespace: types.BucketNamespaceGlobal})
+	require.NoError(t, err)
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("regional-123456789012-us-east-1-an"),
+		BucketNamespace: types.BucketNamespaceAccountRegional})
+	requireAPIError(t, err, "NotImplemented")
+	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("regional-123456789012-us-east-1-an")})
+	require.Error(t, err)
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("odd-ns"), BucketNamespace: "galactic"})
+	requireAPIError(t, err, "InvalidArgument")
+}
