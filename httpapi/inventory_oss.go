@@ -50,12 +50,17 @@ type ossInventoryXML struct {
 	} `xml:"Schedule"`
 	IncludedObjectVersions string              `xml:"IncludedObjectVersions"`
 	OptionalFields         *inventoryFieldsXML `xml:"OptionalFields,omitempty"`
-	Incremental            *struct {
-		IsEnabled bool `xml:"IsEnabled"`
-		// The rest (Schedule, OptionalFields) matters only enabled,
-		// which is refused.
-		Rest string `xml:",innerxml"`
-	} `xml:"IncrementalInventory,omitempty"`
+	Incremental            *ossIncrementalXML  `xml:"IncrementalInventory,omitempty"`
+}
+
+// ossIncrementalXML is OSS's IncrementalInventory: enabled it is refused
+// (501), disabled it is stored and read back as put.
+type ossIncrementalXML struct {
+	IsEnabled bool `xml:"IsEnabled"`
+	Schedule  *struct {
+		Frequency *int64 `xml:"Frequency"`
+	} `xml:"Schedule,omitempty"`
+	OptionalFields *inventoryFieldsXML `xml:"OptionalFields,omitempty"`
 }
 
 type ossInventoryFilterXML struct {
@@ -118,6 +123,15 @@ func parseOSSInventory(data []byte) (bucketconfig.InventoryConfiguration, error)
 		Destination: bucketconfig.InventoryDestination{AccountID: d.AccountID, RoleARN: d.RoleArn,
 			Bucket: "arn:aws:s3:::" + name, Format: "CSV", Prefix: d.Prefix},
 	}
+	if in := x.Incremental; in != nil {
+		c.OSSIncremental = &bucketconfig.InventoryIncremental{}
+		if in.Schedule != nil {
+			c.OSSIncremental.Frequency = in.Schedule.Frequency
+		}
+		if in.OptionalFields != nil {
+			c.OSSIncremental.Fields = append([]string{}, in.OptionalFields.Fields...)
+		}
+	}
 	if f := x.Filter; f != nil {
 		c.Prefix = f.Prefix
 		c.MinSize, c.MaxSize = f.LowerSizeBound, f.UpperSizeBound
@@ -176,6 +190,17 @@ func renderOSSInventory(c *bucketconfig.InventoryConfiguration) ossInventoryXML 
 	}
 	if len(c.OptionalFields) > 0 {
 		x.OptionalFields = &inventoryFieldsXML{c.OptionalFields}
+	}
+	if in := c.OSSIncremental; in != nil {
+		x.Incremental = &ossIncrementalXML{}
+		if in.Frequency != nil {
+			x.Incremental.Schedule = &struct {
+				Frequency *int64 `xml:"Frequency"`
+			}{in.Frequency}
+		}
+		if in.Fields != nil {
+			x.Incremental.OptionalFields = &inventoryFieldsXML{in.Fields}
+		}
 	}
 	return x
 }

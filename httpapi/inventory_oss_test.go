@@ -294,3 +294,35 @@ func TestOSSInventoryReport(t *testing.T) {
 	runLifecycleAt(t, f, 25*time.Hour)
 	require.Len(t, manifests(), want+1)
 }
+
+// TestOSSInventoryIncrementalDisabled: a disabled IncrementalInventory
+// (its Schedule and OptionalFields) is stored and read back as put; it
+// was dropped, so GetBucketInventory answered without it. Enabled it is
+// 501 NotImplemented, as before.
+func TestOSSInventoryIncrementalDisabled(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	ctx := context.Background()
+	for _, b := range []string{"oss-src", "oss-reports"} {
+		v2Bucket(t, c, b)
+	}
+	cfg := ossInventoryConfig("inc")
+	cfg.IncrementalInventory = &oss2.IncrementalInventory{IsEnabled: oss2.Ptr(false),
+		Schedule:       &oss2.IncrementInventorySchedule{Frequency: oss2.Ptr(int64(600))},
+		OptionalFields: &oss2.IncrementalInventoryOptionalFields{Fields: []oss2.IncrementalInventoryOptionalFieldType{"SequenceNumber", "Size"}}}
+	_, err := c.PutBucketInventory(ctx, &oss2.PutBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("inc"), InventoryConfiguration: cfg})
+	require.NoError(t, err)
+	got, err := c.GetBucketInventory(ctx, &oss2.GetBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("inc")})
+	require.NoError(t, err)
+	in := got.InventoryConfiguration.IncrementalInventory
+	require.NotNil(t, in)
+	require.False(t, oss2.ToBool(in.IsEnabled))
+	require.NotNil(t, in.Schedule)
+	require.EqualValues(t, 600, oss2.ToInt64(in.Schedule.Frequency))
+	require.NotNil(t, in.OptionalFields)
+	require.Equal(t, []oss2.IncrementalInventoryOptionalFieldType{"SequenceNumber", "Size"}, in.OptionalFields.Fields)
+
+	cfg.IncrementalInventory.IsEnabled = oss2.Ptr(true)
+	_, err = c.PutBucketInventory(ctx, &oss2.PutBucketInventoryRequest{Bucket: oss2.Ptr("oss-src"), InventoryId: oss2.Ptr("inc"), InventoryConfiguration: cfg})
+	wantOSS(t, err, 501, "NotImplemented", "")
+}

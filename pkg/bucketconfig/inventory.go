@@ -46,6 +46,16 @@ type InventoryConfiguration struct {
 	OptionalFields []string `json:"optionalFields,omitempty"`
 	// Frequency is "Daily" or "Weekly".
 	Frequency string `json:"frequency"`
+	// OSSIncremental is OSS's IncrementalInventory when put disabled
+	// (enabled it is refused): stored and read back as put, nothing run.
+	OSSIncremental *InventoryIncremental `json:"ossIncremental,omitempty"`
+}
+
+// InventoryIncremental is a disabled OSS IncrementalInventory: its
+// Schedule Frequency (seconds; nil: not given) and OptionalFields.
+type InventoryIncremental struct {
+	Frequency *int64   `json:"frequency,omitempty"`
+	Fields    []string `json:"fields,omitempty"`
 }
 
 // InventoryDestination is where reports go.
