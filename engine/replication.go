@@ -273,6 +273,23 @@ func replicaKeyOf(rule *bucketconfig.ReplicationRule, info *ObjectInfo) string {
 	return ""
 }
 
+// replicationRuleFor returns the rule of info's bucket that replicates
+// info (a delete marker: marker), or nil when none does.
+func (e *Engine) replicationRuleFor(info *ObjectInfo, marker bool) (*bucketconfig.ReplicationRule, error) {
+	c, err := e.BucketConfigValue(context.Background(), info.Bucket, bucketconfig.KindReplication)
+	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rule := c.(*bucketconfig.Replication).Match(info.Key, bucketTags(info.Tags), marker)
+	if rule == nil || !replicates(rule, info) {
+		return nil, nil
+	}
+	return rule, nil
+}
+
 // queueReplication records a pending item for rec, a new version being
 // written in m (in an unversioned bucket: the key's new object, or with
 // DeleteMarker its removal), when a replication rule of its bucket
@@ -281,16 +298,9 @@ func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 	if rec.info.ReplicationStatus == ReplicationReplica {
 		return nil
 	}
-	c, err := e.BucketConfigValue(context.Background(), rec.info.Bucket, bucketconfig.KindReplication)
-	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
-		return nil
-	}
-	if err != nil {
+	rule, err := e.replicationRuleFor(&rec.info, rec.info.DeleteMarker)
+	if rule == nil || err != nil {
 		return err
-	}
-	rule := c.(*bucketconfig.Replication).Match(rec.info.Key, bucketTags(rec.info.Tags), rec.info.DeleteMarker)
-	if rule == nil || !replicates(rule, &rec.info) {
-		return nil
 	}
 	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, deleteMarker: rec.info.DeleteMarker,
 		replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1}
@@ -313,16 +323,9 @@ func (e *Engine) queueMetaReplication(m *mutation, rec *objectRecord) error {
 	if rec.info.DeleteMarker || (status != ReplicationPending && status != ReplicationCompleted && status != ReplicationReplica) {
 		return nil
 	}
-	c, err := e.BucketConfigValue(context.Background(), rec.info.Bucket, bucketconfig.KindReplication)
-	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
-		return nil
-	}
-	if err != nil {
+	rule, err := e.replicationRuleFor(&rec.info, false)
+	if rule == nil || err != nil {
 		return err
-	}
-	rule := c.(*bucketconfig.Replication).Match(rec.info.Key, bucketTags(rec.info.Tags), false)
-	if rule == nil || !replicates(rule, &rec.info) {
-		return nil
 	}
 	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass,
 		replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1, meta: metaSource}
