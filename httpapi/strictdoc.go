@@ -25,7 +25,7 @@ var unimplementedElements = map[string]bool{
 	// OSS website mirroring (back-to-origin) beyond MirrorURL,
 	// MirrorPassQueryString, MirrorFollowRedirect, MirrorCheckMd5 and
 	// MirrorHeaders, and OSS's Lua rules.
-	"EnableReplacePrefix": true, "LuaConfig": true,
+	"LuaConfig":               true,
 	"MirrorAllowGetImageInfo": true, "MirrorAllowHeadObject": true, "MirrorAllowVideoSnapshot": true,
 	"MirrorAsyncStatus": true, "MirrorAuth": true, "MirrorDstRegion": true, "MirrorDstSlaveVpcId": true,
 	"MirrorDstVpcId": true, "MirrorIsExpressTunnel": true, "MirrorMultiAlternates": true,

@@ -147,6 +147,7 @@ type redirectXML struct {
 	HostName              *string           `xml:"HostName,omitempty"`
 	ReplaceKeyPrefixWith  *string           `xml:"ReplaceKeyPrefixWith,omitempty"`
 	ReplaceKeyWith        *string           `xml:"ReplaceKeyWith,omitempty"`
+	EnableReplacePrefix   *bool             `xml:"EnableReplacePrefix,omitempty"`
 	HTTPRedirectCode      *int              `xml:"HttpRedirectCode,omitempty"`
 }
 
@@ -303,6 +304,11 @@ func parseRoutingRule(x routingRuleXML, lim websiteLimits) (bucketconfig.Routing
 		return r, nil // S3 redirects are external; the other elements are OSS's
 	}
 	r.Redirect.Type, r.Redirect.PassQueryString = deref(d.RedirectType), deref(d.PassQueryString)
+	if r.Redirect.EnableReplacePrefix = d.EnableReplacePrefix; deref(d.EnableReplacePrefix) && d.ReplaceKeyWith != nil {
+		// OSS: "When the ReplaceKeyWith parameter is not empty, the
+		// EnableReplacePrefix parameter cannot be set to true."
+		return r, errorf("InvalidArgument", "EnableReplacePrefix cannot be true when ReplaceKeyWith is set.")
+	}
 	if d.MirrorURL != nil {
 		m := &bucketconfig.Mirror{URL: *d.MirrorURL, PassQueryString: deref(d.MirrorPassQueryString), FollowRedirect: d.MirrorFollowRedirect,
 			CheckMD5: deref(d.MirrorCheckMd5)}
@@ -370,7 +376,7 @@ func renderWebsite(rc *request, c bucketconfig.Config) any {
 			x.Redirect.HTTPRedirectCode = ptr(d.HTTPRedirectCode)
 		}
 		if lim.ossFields {
-			x.Redirect.PassQueryString = ptr(d.PassQueryString)
+			x.Redirect.PassQueryString, x.Redirect.EnableReplacePrefix = ptr(d.PassQueryString), d.EnableReplacePrefix
 		}
 		if m := d.Mirror; m != nil {
 			x.Redirect.MirrorURL, x.Redirect.MirrorPassQueryString = &m.URL, ptr(m.PassQueryString)

@@ -287,6 +287,7 @@ func TestOSSBucketWebsite(t *testing.T) {
 	assert.Equal(t, int64(1), oss2.ToInt64(w.RoutingRules.RoutingRules[0].RuleNumber), "rules come back in RuleNumber order")
 	assert.Equal(t, "pics/${key}", oss2.ToString(w.RoutingRules.RoutingRules[0].Redirect.ReplaceKeyWith))
 	assert.Equal(t, "http://origin.test/", oss2.ToString(w.RoutingRules.RoutingRules[1].Redirect.MirrorURL))
+	assert.Nil(t, w.RoutingRules.RoutingRules[0].Redirect.EnableReplacePrefix, "not put, not answered")
 
 	// Anonymous requests on the REST endpoint (OSS dialect by its host).
 	anon := f.getter(t)
@@ -320,6 +321,34 @@ func TestOSSBucketWebsite(t *testing.T) {
 	lst, err := c.ListObjects(ctx, &oss2.ListObjectsRequest{Bucket: oss2.Ptr("osssite")})
 	require.NoError(t, err)
 	assert.Len(t, lst.Contents, 3)
+
+	// EnableReplacePrefix true: the matched prefix is replaced, and the
+	// element is read back; beside ReplaceKeyWith it is refused (OSS:
+	// "cannot be set to true" then) and nothing changes.
+	prefixRule := func(replaceKey bool) *oss2.PutBucketWebsiteRequest {
+		rd := &oss2.RoutingRuleRedirect{RedirectType: oss2.Ptr("External"), HostName: oss2.Ptr("new.test"),
+			EnableReplacePrefix: oss2.Ptr(true), ReplaceKeyPrefixWith: oss2.Ptr("new/"), HttpRedirectCode: oss2.Ptr(int64(301))}
+		if replaceKey {
+			rd.ReplaceKeyPrefixWith, rd.ReplaceKeyWith = nil, oss2.Ptr("fixed.html")
+		}
+		return &oss2.PutBucketWebsiteRequest{Bucket: oss2.Ptr("osssite"), WebsiteConfiguration: &oss2.WebsiteConfiguration{
+			IndexDocument: &oss2.IndexDocument{Suffix: oss2.Ptr("index.html")},
+			RoutingRules: &oss2.RoutingRules{RoutingRules: []oss2.RoutingRule{{RuleNumber: oss2.Ptr(int64(1)),
+				Condition: &oss2.RoutingRuleCondition{KeyPrefixEquals: oss2.Ptr("old/")}, Redirect: rd}}}}}
+	}
+	_, err = c.PutBucketWebsite(ctx, prefixRule(false))
+	require.NoError(t, err)
+	got, err = c.GetBucketWebsite(ctx, &oss2.GetBucketWebsiteRequest{Bucket: oss2.Ptr("osssite")})
+	require.NoError(t, err)
+	assert.True(t, oss2.ToBool(got.WebsiteConfiguration.RoutingRules.RoutingRules[0].Redirect.EnableReplacePrefix))
+	resp = get("/old/a/b.html")
+	require.Equal(t, 301, resp.StatusCode, string(resp.body))
+	assert.Equal(t, "http://new.test/new/a/b.html", resp.Header.Get("Location"))
+	_, err = c.PutBucketWebsite(ctx, prefixRule(true))
+	wantOSS(t, err, 400, "InvalidArgument", "")
+	got, err = c.GetBucketWebsite(ctx, &oss2.GetBucketWebsiteRequest{Bucket: oss2.Ptr("osssite")})
+	require.NoError(t, err)
+	assert.Equal(t, "new/", oss2.ToString(got.WebsiteConfiguration.RoutingRules.RoutingRules[0].Redirect.ReplaceKeyPrefixWith), "the refused PUT changed nothing")
 
 	_, err = c.DeleteBucketWebsite(ctx, &oss2.DeleteBucketWebsiteRequest{Bucket: oss2.Ptr("osssite")})
 	require.NoError(t, err)

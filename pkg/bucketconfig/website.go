@@ -89,6 +89,10 @@ type RoutingRedirect struct {
 	HTTPRedirectCode int `json:"code,omitempty"`
 	// PassQueryString (OSS) keeps the request's query in the Location.
 	PassQueryString bool `json:"passQuery,omitempty"`
+	// EnableReplacePrefix is OSS's element of that name as put (nil: not
+	// given): true replaces the matched prefix with ReplaceKeyPrefixWith,
+	// which is what a redirect here does with ReplaceKeyPrefixWith.
+	EnableReplacePrefix *bool `json:"enableReplacePrefix,omitempty"`
 	// Mirror (OSS RedirectType Mirror): where a missing object is fetched
 	// from (httpapi mirror.go).
 	Mirror *Mirror `json:"mirror,omitempty"`
