@@ -711,16 +711,12 @@ func (e *Engine) checkReplicationOwner(src, dst string) error {
 // annotations as they are added or changed; their removal is not
 // replicated). Replicas on other servers do not get it.
 func (e *Engine) replicateAnnotation(ctx context.Context, v ObjectInfo, name string) error {
-	c, err := e.BucketConfigValue(ctx, v.Bucket, bucketconfig.KindReplication)
-	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
+	if v.VersionID == "" || v.ReplicationStatus == ReplicationReplica {
 		return nil
 	}
-	if err != nil {
+	rule, err := e.replicationRuleFor(&v, false)
+	if rule == nil || err != nil {
 		return err
-	}
-	rule := c.(*bucketconfig.Replication).Match(v.Key, bucketTags(v.Tags), false)
-	if rule == nil || !replicates(rule, &v) || v.VersionID == "" || v.ReplicationStatus == ReplicationReplica {
-		return nil
 	}
 	dst, ok := bucketconfig.BucketFromARN(rule.Destination.Bucket)
 	if _, remote := e.opts.Replication.Targets[rule.Destination.Bucket]; !ok || remote {

@@ -62,12 +62,15 @@ type replicationAndX struct {
 // replicationNotX is a filter's Not (S3's replication exclusions): one
 // Prefix, one Tag, or an Or of prefixes and tags.
 type replicationNotX struct {
-	Prefix *string `xml:"Prefix,omitempty"`
-	Tag    *xmlTag `xml:"Tag,omitempty"`
-	Or     *struct {
-		Prefixes []string `xml:"Prefix"`
-		Tags     []xmlTag `xml:"Tag"`
-	} `xml:"Or,omitempty"`
+	Prefix *string         `xml:"Prefix,omitempty"`
+	Tag    *xmlTag         `xml:"Tag,omitempty"`
+	Or     *replicationOrX `xml:"Or,omitempty"`
+}
+
+// replicationOrX is a Not's Or: any number of prefixes and tags.
+type replicationOrX struct {
+	Prefixes []string `xml:"Prefix"`
+	Tags     []xmlTag `xml:"Tag"`
 }
 
 // parseReplicationNot reads a Not: exactly one Prefix, Tag or Or, an Or
@@ -104,10 +107,7 @@ func renderReplicationNot(ex *bucketconfig.ReplicationExclusion) *replicationNot
 	x := &replicationNotX{}
 	switch {
 	case ex.Or:
-		x.Or = &struct {
-			Prefixes []string `xml:"Prefix"`
-			Tags     []xmlTag `xml:"Tag"`
-		}{Prefixes: ex.Prefixes}
+		x.Or = &replicationOrX{Prefixes: ex.Prefixes}
 		for _, t := range ex.Tags {
 			x.Or.Tags = append(x.Or.Tags, xmlTag{t.Key, t.Value})
 		}
