@@ -124,12 +124,12 @@ var lifecycleRow = &configRow{
 	parse: parseLifecycle,
 	render: func(rc *request, c bucketconfig.Config) any {
 		lc := c.(*bucketconfig.Lifecycle)
-		if rc.d.behave.transitionMinimum {
-			m := lc.TransitionMinimum
-			if m == "" {
-				m = bucketconfig.TransitionMinimumAll128K
-			}
-			rc.w.Header().Set(transitionMinimumHeader, m)
+		// A configuration put through OSS (or stored before osslite kept
+		// the minimum) holds no object back; neither of S3's two values
+		// says so, and reading one back would claim a minimum that is not
+		// applied, so the header is left out.
+		if rc.d.behave.transitionMinimum && lc.TransitionMinimum != "" {
+			rc.w.Header().Set(transitionMinimumHeader, lc.TransitionMinimum)
 		}
 		doc := rc.d.lifecycleDoc(lc)
 		if x, ok := doc.(*lifecycleXML); ok && rc.d.behave.accessTracking && len(x.Rules) == len(lc.Rules) {

@@ -385,7 +385,8 @@ func TestOSSTransitionTime(t *testing.T) {
 // TestS3LifecycleTransitionMinimum: S3's
 // x-amz-transition-default-minimum-object-size is taken, answered by the
 // PUT and the GET (all_storage_classes_128K when not given, as S3 does:
-// Terraform's provider waits for the GET to show what it put), and
+// Terraform's provider waits for the GET to show what it put; none for a
+// configuration put through OSS, which holds nothing back), and
 // honoured: an object under 128 KiB moves to no class, or with
 // varies_by_storage_class only to GLACIER and DEEP_ARCHIVE, unless its
 // rule bounds sizes itself. The header was ignored and never answered.
@@ -444,6 +445,20 @@ func TestS3LifecycleTransitionMinimum(t *testing.T) {
 	runLifecycleAt(t, f, 49*time.Hour)
 	assert.Equal(t, types.StorageClass(""), class("ia/small2"), "varies_by_storage_class: STANDARD_IA held back")
 	assert.Equal(t, types.StorageClassGlacier, class("gl/small2"), "varies_by_storage_class: GLACIER moves")
+
+	// OSS has no default minimum: its configuration, read through S3,
+	// names none (it claimed all_storage_classes_128K) and moves small
+	// objects.
+	_, err = f.ossV2(testAK, testSK).PutBucketLifecycle(ctx, &oss2.PutBucketLifecycleRequest{Bucket: oss2.Ptr("tmin"),
+		LifecycleConfiguration: &oss2.LifecycleConfiguration{Rules: []oss2.LifecycleRule{
+			{ID: oss2.Ptr("ia"), Prefix: oss2.Ptr("ia/"), Status: oss2.Ptr("Enabled"),
+				Transitions: []oss2.LifecycleRuleTransition{{Days: oss2.Ptr(int32(1)), StorageClass: oss2.StorageClassIA}}}}}})
+	require.NoError(t, err)
+	got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("tmin")})
+	require.NoError(t, err)
+	assert.Equal(t, types.TransitionDefaultMinimumObjectSize(""), got.TransitionDefaultMinimumObjectSize)
+	runLifecycleAt(t, f, 49*time.Hour)
+	assert.Equal(t, types.StorageClass("IA"), class("ia/small2"), "no default minimum under OSS's configuration (the class keeps OSS's name)")
 
 	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("tmin"),
 		TransitionDefaultMinimumObjectSize: "bogus", LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules}})
