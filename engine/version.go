@@ -19,7 +19,8 @@ import (
 // (bucketconfig.Versioning through SetBucketConfig); from then on it is
 // enabled or suspended, never unversioned again. The state lives in the
 // bucket record (read once per request with it) and in the configuration
-// document (which also keeps MFADelete, echoed and never required).
+// document (which also keeps MFADelete: the engine stores it, and httpapi
+// enforces it on the S3 wire, httpapi/mfa.go).
 //
 // Storage: O/<bucket>\x00<key> holds the current version while it is an
 // object, exactly as in an unversioned bucket, so plain reads and listings

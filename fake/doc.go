@@ -36,7 +36,9 @@
 //   - have several users (WithUsers, Server.UserID) that share buckets
 //     and objects by ACL grants, and temporary credentials with session /
 //     STS tokens (Server.NewSession, Server.AddTemporaryCredential) that
-//     expire on the fake clock.
+//     expire on the fake clock;
+//   - use S3's MFA delete with a virtual MFA device (WithMFADevice), its
+//     codes on the fake clock (Server.MFACode).
 //
 // The in-memory transport streams: request and response bodies flow through
 // pipes, so a 64 MiB download reaches the client while the handler is still

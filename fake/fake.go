@@ -17,6 +17,7 @@ import (
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/fake/internal/memhttp"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/internal/totp"
 	"github.com/osslite/osslite/pkg/kms"
 )
 
@@ -58,6 +59,7 @@ type Server struct {
 	clock   *Clock
 	api     http.Handler
 	users   *httpapi.UserStore // see users.go
+	mfa     map[string][]byte  // WithMFADevice: serial -> TOTP key
 	ts      *httptest.Server
 	tr      *memhttp.Transport
 	client  *http.Client
@@ -102,10 +104,11 @@ type config struct {
 	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
 	api                  []httpapi.Option
-	rtmp                 bool           // see WithRTMP
-	chaos                *Chaos         // see chaos.go
-	users                []httpapi.User // see WithUsers
-	callback             http.Handler   // see WithCallbackHandler
+	rtmp                 bool                // see WithRTMP
+	chaos                *Chaos              // see chaos.go
+	users                []httpapi.User      // see WithUsers
+	callback             http.Handler        // see WithCallbackHandler
+	mfa                  []httpapi.MFADevice // see WithMFADevice
 }
 
 // Option configures New.
@@ -154,6 +157,19 @@ func WithEngineOptions(opts engine.Options) Option {
 // the fake's own: limits and timeouts, for instance.
 func WithHTTPOptions(opts ...httpapi.Option) Option {
 	return func(c *config) { c.api = append(c.api, opts...) }
+}
+
+// WithMFADevice gives the server's account (AccessKey) a virtual MFA
+// device for S3's MFA delete: serial (e.g.
+// arn:aws:iam::123456789012:mfa/root-account-mfa-device) and a base32
+// TOTP secret. MFACode shows its code at the server's Clock, which the
+// server checks codes against; each code is accepted once, so a test
+// makes several MFA deletes by advancing Clock 30 seconds between them.
+// See httpapi.Config.MFADevices.
+func WithMFADevice(serial, base32Secret string) Option {
+	return func(c *config) {
+		c.mfa = append(c.mfa, httpapi.MFADevice{Serial: serial, Secret: base32Secret})
+	}
 }
 
 // WithoutListener skips the loopback listener: the server is reachable only
@@ -227,6 +243,15 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 		return nil, err
 	}
 	s.users = users
+	s.mfa = make(map[string][]byte, len(cfg.mfa))
+	for i, d := range cfg.mfa {
+		if err := d.Validate(); err != nil {
+			eng.Close()
+			return nil, fmt.Errorf("fake: WithMFADevice: %w", err)
+		}
+		s.mfa[d.Serial], _ = totp.DecodeSecret(d.Secret)
+		cfg.mfa[i].User = cfg.accessKey
+	}
 	apiOpts := []httpapi.Option{
 		httpapi.WithCredentials(map[string]string{cfg.accessKey: cfg.secretKey}),
 		httpapi.WithDirectory(users),
@@ -242,6 +267,9 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	}
 	if cfg.permissive {
 		apiOpts = append(apiOpts, httpapi.WithPermissive())
+	}
+	if len(cfg.mfa) > 0 {
+		apiOpts = append(apiOpts, httpapi.WithMFADevices(cfg.mfa...))
 	}
 	if cfg.callback != nil {
 		s.cbtr = memhttp.New(cfg.callback, func(v any, stack []byte) {
@@ -304,6 +332,18 @@ func (s *Server) Owner() string {
 	// Mirrors httpapi's ownerID: hex SHA-256 of the access key.
 	h := sha256.Sum256([]byte(s.AccessKey))
 	return hex.EncodeToString(h[:])
+}
+
+// MFACode returns the x-amz-mfa value of a WithMFADevice device at the
+// server's Clock: its serial, a space and its current six-digit code
+// (what an authenticator app would show). It panics for a serial no
+// WithMFADevice gave.
+func (s *Server) MFACode(serial string) string {
+	key, ok := s.mfa[serial]
+	if !ok {
+		panic(fmt.Sprintf("fake: MFACode: no MFA device %q", serial))
+	}
+	return serial + " " + totp.Code(key, totp.Counter(s.clock.Now()), totp.Digits)
 }
 
 // Clock returns the clock the engine and handler read. Advance it to age

@@ -165,6 +165,7 @@ type dialect struct {
 // field is named for what it does, not for the dialect that does it.
 type behaviour struct {
 	directoryBuckets            bool // names ending --x-s3 are S3 Express directory buckets (express_s3.go)
+	mfaDelete                   bool // x-amz-mfa authenticates MFA delete (mfa.go)
 	requireContentLength        bool // PUT without Content-Length is MissingContentLength
 	reportCRC64                 bool // x-?-hash-crc64ecma on writes and reads, HashCrc64ecma in ListParts
 	putReturnsContentMD5        bool // PutObject answers Content-MD5

@@ -64,6 +64,7 @@ var s3 = &dialect{
 
 	behave: behaviour{
 		directoryBuckets:            true,
+		mfaDelete:                   true,
 		transitionMinimum:           true,
 		keepsEmptyContentType:       true,
 		requireContentLength:        true,

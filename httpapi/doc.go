@@ -68,7 +68,10 @@
 // AuthenticatedUsers) grants. S3 Object Ownership (BucketOwnerEnforced
 // disables ACLs) and Public Access Block (BlockPublicAcls refuses public
 // ACLs where they are written, IgnorePublicAcls discounts public grants)
-// are bucket configurations of the S3 dialect.
+// are bucket configurations of the S3 dialect. S3's MFA delete (mfa.go)
+// takes x-amz-mfa codes of the virtual devices of Config.MFADevices
+// (TOTP, checked on the engine clock, each code once) for versioning
+// changes and version deletes of a bucket with MfaDelete Enabled.
 //
 // # Errors
 //
@@ -93,7 +96,7 @@
 // # Time
 //
 // The engine clock (engine.Options.Clock) decides presigned-URL expiry,
-// clock skew and the Date header.
+// clock skew, the Date header and which MFA codes are current.
 //
 // # Limits
 //

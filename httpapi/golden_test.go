@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/cockroachdb/datadriven"
+
+	"github.com/osslite/osslite/httpapi"
 )
 
 // TestGolden replays raw exchanges from testdata/*.txt (datadriven files:
@@ -26,7 +28,8 @@ func TestGolden(t *testing.T) {
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
 			clock := &testClock{fixed: time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)}
-			f := newFixture(t, fixtureOptions{clock: clock})
+			f := newFixture(t, fixtureOptions{clock: clock, opts: []httpapi.Option{httpapi.WithMFADevices(httpapi.MFADevice{
+				Serial: "arn:aws:iam::000000000000:mfa/golden", Secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", User: testAK})}})
 			datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
 				switch d.Cmd {
 				case "request":

@@ -25,7 +25,9 @@ import (
 // by opts (see Config for the defaults). The handler is safe for
 // concurrent use and starts no goroutines. New panics when Config.Users
 // cannot form a directory (a user without an access key, two users with
-// one canonical ID or e-mail address): check them with NewUserStore first.
+// one canonical ID or e-mail address): check them with NewUserStore first;
+// and when an MFA device is invalid (MFADevice.Validate) or two share a
+// serial.
 func New(eng *engine.Engine, opts ...Option) http.Handler {
 	var cfg Config
 	for _, o := range opts {
@@ -42,7 +44,11 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 			panic(fmt.Sprintf("httpapi: New: AccountQoS: %v", err))
 		}
 	}
-	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength, dir: dir}
+	mfa, err := newMFADevices(&cfg, dir)
+	if err != nil {
+		panic(fmt.Sprintf("httpapi: New: MFADevices: %v", err))
+	}
+	s := &server{eng: eng, cfg: cfg, clock: eo.Clock, maxKey: eo.MaxKeyLength, dir: dir, mfa: mfa}
 	s.qos.clock = cfg.shaping
 	if s.qos.clock == nil {
 		s.qos.clock = wallClock{}
@@ -69,6 +75,8 @@ type server struct {
 	keys    sigv4.KeyCache
 	// dir holds the users and temporary credentials (users.go).
 	dir Directory
+	// mfa holds the MFA devices and the codes they have accepted (mfa.go).
+	mfa *mfaDevices
 	// cnameIdx maps the buckets' bound custom domains to them (cname_oss.go).
 	cnameIdx cnameIndex
 	// cnameCerts holds the custom domains' certificates being served

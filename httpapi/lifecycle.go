@@ -167,6 +167,9 @@ func parseLifecycle(rc *request, data []byte) (bucketconfig.Config, error) {
 	if err := checkElements(data, &doc); err != nil {
 		return nil, err
 	}
+	if err := rc.s.lifecycleMFA(rc); err != nil {
+		return nil, err
+	}
 	lc := &bucketconfig.Lifecycle{}
 	if rc.d.behave.transitionMinimum {
 		switch m := rc.r.Header.Get(transitionMinimumHeader); m {

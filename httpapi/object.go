@@ -832,6 +832,12 @@ func (s *server) deleteObject(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if vid != "" {
+		// Deleting a version for good: x-amz-mfa, with MFA delete on.
+		if err := s.mfaForDelete(rc, true); err != nil {
+			return err
+		}
+	}
 	if rc.d.behave.deleteMissingKeyFails && vid == "" && (rc.bucket == nil || rc.bucket.Versioning == engine.VersioningOff) {
 		if _, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
 			return err
@@ -970,6 +976,13 @@ func (s *server) deleteObjects(rc *request) error {
 		return err
 	}
 	if err := doc.finish(); err != nil {
+		return err
+	}
+	// With MFA delete on, S3 fails the whole request when an entry names
+	// a version and x-amz-mfa is missing, and whenever the header is not
+	// valid, versions named or not (DeleteObjects).
+	named := slices.ContainsFunc(req.objects, func(o deleteDocObject) bool { return o.versionID != "" })
+	if err := s.mfaForDelete(rc, named); err != nil {
 		return err
 	}
 	out := &deleteResult{}

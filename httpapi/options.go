@@ -162,6 +162,17 @@ type Config struct {
 	// is refused unless the client is on a loopback address (the fake's
 	// in-memory transport counts as loopback).
 	RequireTLSForSSEC TLSRequirement
+	// MFADevices are the virtual MFA devices S3's MFA delete accepts
+	// codes of (x-amz-mfa: serial, space, code; mfa.go): enabling MFA
+	// delete on a bucket, and then changing its versioning or deleting
+	// an object version, takes a current code of a device of the bucket
+	// owner's account. With none, MFA delete cannot be enabled (and a
+	// bucket that has it enabled refuses those requests). Default: none.
+	MFADevices []MFADevice
+	// RequireTLSForMFA says when requests carrying x-amz-mfa must come
+	// over TLS (S3: always). Default TLSUnlessLoopback, as for
+	// RequireTLSForSSEC.
+	RequireTLSForMFA TLSRequirement
 	// POST Object and OSS upload callbacks (postobject.go, osscallback.go).
 
 	// MaxPostFormFields caps the bytes of a POST Object form before its
@@ -228,16 +239,18 @@ type Config struct {
 	shaping shapingClock
 }
 
-// TLSRequirement is Config.RequireTLSForSSEC.
+// TLSRequirement is Config.RequireTLSForSSEC and Config.RequireTLSForMFA.
 type TLSRequirement uint8
 
 const (
-	// TLSUnlessLoopback refuses SSE-C over plain HTTP from other hosts.
+	// TLSUnlessLoopback refuses SSE-C (x-amz-mfa) over plain HTTP from
+	// other hosts.
 	TLSUnlessLoopback TLSRequirement = iota
-	// TLSAlways refuses SSE-C over plain HTTP from every client.
+	// TLSAlways refuses SSE-C (x-amz-mfa) over plain HTTP from every
+	// client.
 	TLSAlways
-	// TLSNever accepts SSE-C over plain HTTP (behind a proxy that
-	// terminates TLS).
+	// TLSNever accepts SSE-C (x-amz-mfa) over plain HTTP (behind a proxy
+	// that terminates TLS).
 	TLSNever
 )
 
@@ -338,6 +351,16 @@ func WithRTMPReadTimeout(d time.Duration) Option { return func(c *Config) { c.RT
 // WithRequireTLSForSSEC sets Config.RequireTLSForSSEC.
 func WithRequireTLSForSSEC(r TLSRequirement) Option {
 	return func(c *Config) { c.RequireTLSForSSEC = r }
+}
+
+// WithMFADevices adds virtual MFA devices (see Config.MFADevices).
+func WithMFADevices(devices ...MFADevice) Option {
+	return func(c *Config) { c.MFADevices = append(c.MFADevices, devices...) }
+}
+
+// WithRequireTLSForMFA sets Config.RequireTLSForMFA.
+func WithRequireTLSForMFA(r TLSRequirement) Option {
+	return func(c *Config) { c.RequireTLSForMFA = r }
 }
 
 // WithCallbacks sets how OSS upload callbacks are sent: the transport

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"unicode/utf8"
@@ -129,17 +128,8 @@ func sseFromConfig(c *bucketconfig.Encryption, opaque bool) engine.Encryption {
 // sseCustomerAllowed refuses SSE-C over plain HTTP as
 // Config.RequireTLSForSSEC says.
 func (s *server) sseCustomerAllowed(rc *request) error {
-	if rc.r.TLS != nil || s.cfg.RequireTLSForSSEC == TLSNever {
+	if s.tlsOK(rc, s.cfg.RequireTLSForSSEC) {
 		return nil
-	}
-	if s.cfg.RequireTLSForSSEC == TLSUnlessLoopback {
-		host, _, err := net.SplitHostPort(rc.r.RemoteAddr)
-		if err != nil {
-			host = rc.r.RemoteAddr
-		}
-		if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-			return nil
-		}
 	}
 	return errorf("InvalidRequest", "Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.")
 }

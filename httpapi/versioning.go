@@ -16,9 +16,10 @@ import (
 
 // parseVersioning parses a VersioningConfiguration document. S3 answers
 // a missing Status with IllegalVersioningConfigurationException and an
-// unknown one with MalformedXML; MfaDelete is stored and echoed, never
-// required.
-func parseVersioning(_ *request, data []byte) (bucketconfig.Config, error) {
+// unknown one with MalformedXML. MfaDelete is enforced (mfa.go): a
+// document enabling it, or any on a bucket with MFA delete enabled,
+// needs x-amz-mfa; a document without it keeps the stored setting.
+func parseVersioning(rc *request, data []byte) (bucketconfig.Config, error) {
 	var v versioningDoc
 	if err := xml.Unmarshal(data, &v); err != nil || v.XMLName.Local != "VersioningConfiguration" {
 		return nil, errorf("MalformedXML", "")
@@ -38,7 +39,11 @@ func parseVersioning(_ *request, data []byte) (bucketconfig.Config, error) {
 	default:
 		return nil, errorf("MalformedXML", "")
 	}
-	return &bucketconfig.Versioning{Status: v.Status, MFADelete: v.MFADelete}, nil
+	next := &bucketconfig.Versioning{Status: v.Status, MFADelete: v.MFADelete}
+	if err := rc.s.versioningMFA(rc, next, v.MFADelete != ""); err != nil {
+		return nil, err
+	}
+	return next, nil
 }
 
 // versionOrNull names a version on the wire: its ID, or "null".

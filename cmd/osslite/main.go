@@ -40,6 +40,9 @@
 //	                  them is served at /_osslite/callback-pubkey.pem
 //	-mirror-origin    URL prefix OSS mirror-back rules may fetch from besides
 //	                  loopback addresses ("*": any), repeatable
+//	-mfa-device SERIAL=BASE32SECRET  a virtual MFA device (TOTP seed) of the
+//	                  -access-key account for S3's MFA delete (append
+//	                  @ACCESS_KEY for another account's), repeatable
 //	-tls-cert, -tls-key  serve HTTPS with this PEM certificate and key
 //	-website-domain   serve static websites on <bucket>.<domain>, repeatable
 //	                  (e.g. s3-website.localhost); /_website/<bucket>/ on any host

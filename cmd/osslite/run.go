@@ -77,7 +77,10 @@ type options struct {
 	// mirrorOrigins are the origins OSS mirror-back rules may fetch from
 	// besides loopback ones (-mirror-origin).
 	mirrorOrigins []string
-	notify        notifyOptions
+	// mfaDevices are the virtual MFA devices of S3's MFA delete
+	// (-mfa-device).
+	mfaDevices mfaDevices
+	notify     notifyOptions
 	// replicationTargets are the remote replication destinations
 	// (-replication-target).
 	replicationTargets replicationTargets
@@ -159,6 +162,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	o.kms.register(fs)
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
 	fs.Var((*listFlag)(&o.mirrorOrigins), "mirror-origin", "`URL` prefix OSS mirror-back (back-to-origin) rules may fetch from besides loopback addresses, e.g. https://img.example.com/; * allows any (repeatable)")
+	fs.Var(&o.mfaDevices, "mfa-device", "virtual MFA device for S3's MFA delete: `SERIAL=BASE32SECRET` (a TOTP seed, as authenticator apps take it; the -access-key account's device), or SERIAL=BASE32SECRET@ACCESS_KEY for another account's (repeatable); x-amz-mfa is \"SERIAL CODE\"")
 	o.notify.register(fs)
 	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable); only the -access-key account's buckets may, unless -replication-target-owner says more")
 	fs.Var((*listFlag)(&o.replicationOwners), "replication-target-owner", "let the buckets of the user with canonical ID `ARN=ID` (* for every user) replicate to that -replication-target (repeatable)")
@@ -334,6 +338,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	}
 	if len(o.mirrorOrigins) > 0 {
 		apiOpts = append(apiOpts, httpapi.WithMirrorOrigins(o.mirrorOrigins...))
+	}
+	if len(o.mfaDevices) > 0 {
+		apiOpts = append(apiOpts, httpapi.WithMFADevices(o.mfaDevices.owned(o.accessKey)...))
 	}
 	if o.metrics {
 		m = newMetrics(eng, build)

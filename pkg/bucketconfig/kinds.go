@@ -13,7 +13,9 @@ import (
 type Versioning struct {
 	// Status is "Enabled" or "Suspended".
 	Status string `json:"status"`
-	// MFADelete is "Enabled", "Disabled" or "": echoed, never required.
+	// MFADelete is "Enabled", "Disabled" or "" (never configured). With
+	// "Enabled", httpapi requires x-amz-mfa for versioning changes and
+	// version deletes (httpapi/mfa.go); the engine only stores it.
 	MFADelete string `json:"mfaDelete,omitempty"`
 }
 
