@@ -282,3 +282,38 @@ func TestMFADeleteRefusals(t *testing.T) {
 		require.NoError(t, err)
 	})
 }
+
+// TestMFACodeOnceConcurrently: requests racing with one code, each
+// deleting its own version: exactly one is let through.
+func TestMFACodeOnceConcurrently(t *testing.T) {
+	const bk, n = "mfa-race", 8
+	f, c := mfaFixture(t, bk)
+	ctx := context.Background()
+	_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bk), MFA: mfaCode(t, f, mfaSerial, mfaSecret),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled, MFADelete: types.MFADeleteEnabled}})
+	require.NoError(t, err)
+	vids := make([]string, n)
+	for i := range vids {
+		out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("k"), Body: strings.NewReader("v")})
+		require.NoError(t, err)
+		vids[i] = aws.ToString(out.VersionId)
+	}
+	f.clock.Advance(totp.Step)
+	code := mfaCode(t, f, mfaSerial, mfaSecret)
+	errs := make(chan error, n)
+	for _, vid := range vids {
+		go func() {
+			_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bk), Key: aws.String("k"), VersionId: aws.String(vid), MFA: code})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range n {
+		if err := <-errs; err == nil {
+			ok++
+		} else {
+			requireMFAError(t, err, "AccessDenied", http.StatusForbidden, "used already")
+		}
+	}
+	assert.Equal(t, 1, ok)
+}
