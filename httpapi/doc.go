@@ -122,8 +122,11 @@
 // routing rules, HTML error pages; OSS websites answer anonymous GETs on
 // the bucket's own endpoint. OSS mirror-back rules (mirror.go) fetch a
 // missing object from its origin on GET (signed or anonymous), stream it
-// to the client and store it; they fetch only from loopback addresses
-// and Config.MirrorOrigins, and answer 501 NotImplemented for any other
+// to the client and store it (or only pass it through: MirrorProxyPass,
+// MirrorAllowHeadObject, TransparentMirrorResponseCodes), failing over
+// to secondary and alternate origins and signing fetches with S3V4 when
+// the rule says so; they fetch only from loopback addresses and
+// Config.MirrorOrigins, and answer 501 NotImplemented for any other
 // origin.
 // # LiveChannel
 //

@@ -16,6 +16,7 @@ import (
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
+	"github.com/osslite/osslite/pkg/sigv4"
 )
 
 // OSS mirror-back (back-to-origin; spec oss service-bucket.md 6.4): a GET
@@ -30,7 +31,14 @@ import (
 // connection is checked to be to a loopback address) and from the
 // origins Config.MirrorOrigins lists; a rule naming any other origin is
 // answered 501 NotImplemented, as before mirroring was implemented.
-// Every redirect hop is checked the same way.
+// Every origin a rule names (MirrorURLSlave, MirrorMultiAlternates,
+// MirrorURLProbe) and every redirect hop is checked the same way.
+//
+// A failing origin (mirrorFailed) hands the fetch to the next one;
+// MirrorAuth signs every request with S3V4; MirrorProxyPass,
+// MirrorAllowHeadObject (HEAD) and TransparentMirrorResponseCodes answer
+// from the origin without storing; MirrorSaveOssMeta and MirrorTaggings
+// add the origin's user metadata and the rule's tags to what is stored.
 
 // DefaultMirrorTimeout is the default of Config.MirrorTimeout (OSS's).
 const DefaultMirrorTimeout = 10 * time.Second
@@ -143,6 +151,14 @@ func mirrorURL(m *bucketconfig.Mirror, key string, passQuery bool, query url.Val
 	if !strings.HasSuffix(u.Path, "/") {
 		u.Path += "/"
 	}
+	if m.PassOriginalSlashes == nil || !*m.PassOriginalSlashes {
+		// OSS merges the key's runs of slashes unless
+		// MirrorPassOriginalSlashes keeps them.
+		key = strings.TrimLeft(key, "/")
+		for strings.Contains(key, "//") {
+			key = strings.ReplaceAll(key, "//", "/")
+		}
+	}
 	u.Path, u.RawPath = u.Path+key, ""
 	if passQuery && len(query) > 0 {
 		q := url.Values{}
@@ -210,40 +226,50 @@ func mirrorHeaders(m *bucketconfig.Mirror, in http.Header) http.Header {
 	return out
 }
 
-// mirrorRule serves a GET whose key (stored as key, fetched as
-// originKey after the rule's key replacement) is missing and that the
-// Mirror rule matches. fail answers an error the way the caller answers
-// errors (website pages or the dialect's documents).
+// mirrorRule serves a GET (or, with MirrorAllowHeadObject, a HEAD)
+// whose key (stored as key, fetched as originKey after the rule's key
+// replacement) is missing and that the Mirror rule matches. fail answers
+// an error the way the caller answers errors (website pages or the
+// dialect's documents).
 func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, originKey string, fail func(*Error) error) error {
 	m := rule.Redirect.Mirror
 	noSuchKey := func(why string, args ...any) error {
 		return fail(errorf("NoSuchKey", "The specified key does not exist; "+why, args...).with("Key", key))
 	}
-	if rc.r.Method != http.MethodGet || rc.r.Header.Get(mirrorHopHeader) != "" {
-		// OSS mirrors on GetObject only; a fetch of a mirror is not mirrored.
-		return noSuchKey("mirror back-to-origin answers GET requests only, and not the fetches of a mirror.")
+	head := rc.r.Method == http.MethodHead
+	if !(rc.r.Method == http.MethodGet || head && deref(m.AllowHeadObject)) || rc.r.Header.Get(mirrorHopHeader) != "" {
+		// OSS mirrors on GetObject (and HeadObject when the rule allows
+		// it); a fetch of a mirror is not mirrored.
+		return noSuchKey("mirror back-to-origin answers GET requests only (HEAD with MirrorAllowHeadObject), and not the fetches of a mirror.")
+	}
+	proxy := deref(m.ProxyPass)
+	if proxy && rc.q.Get("partNumber") != "" {
+		return fail(errorf("NotImplemented", "A partNumber read of a MirrorProxyPass rule is not implemented: the origin's object has no parts."))
 	}
 	pass := m.PassQueryString || rule.Redirect.PassQueryString
-	target, err := mirrorURL(m, originKey, pass, rc.r.URL.Query())
-	if err != nil || !s.mirrorAllowed(target) {
-		origin := m.URL
-		if err == nil {
-			origin = target.Scheme + "://" + target.Host
-		}
-		return fail(errorf("NotImplemented", "Mirror back-to-origin from %s is not allowed by this server: it fetches only from loopback addresses and the origins given with -mirror-origin (httpapi Config.MirrorOrigins, WithMirrorOrigins).", origin))
+	origins, probe, err := s.mirrorTargets(m, originKey, pass, rc.r.URL.Query())
+	if err != nil {
+		return fail(errorf("NotImplemented", "Mirror back-to-origin from %s is not allowed by this server: it fetches only from loopback addresses and the origins given with -mirror-origin (httpapi Config.MirrorOrigins, WithMirrorOrigins).", err.Error()))
+	}
+	headers := mirrorHeaders(m, rc.r.Header)
+	if rng := headerValue(rc.r.Header, "Range"); proxy && rng != "" {
+		headers.Set("Range", rng) // nothing is stored: the origin answers the range
+	}
+	method := http.MethodGet
+	if head {
+		method = http.MethodHead
 	}
 	// The fetch and store outlive a client that goes away (the next GET
 	// finds the object), bounded by the idle timer and the object size.
 	ctx, cancel := context.WithCancel(context.WithoutCancel(rc.ctx))
 	defer cancel()
-	idle := time.AfterFunc(s.cfg.MirrorTimeout, cancel)
-	defer idle.Stop()
-	resp, err := s.mirrorFetch(ctx, target, mirrorHeaders(m, rc.r.Header), m.FollowRedirect == nil || *m.FollowRedirect, idle)
+	ans, err := s.mirrorFetchAny(ctx, m, origins, probe, method, headers)
 	if err != nil {
-		s.logMirror(rc, target, err)
+		s.logMirror(rc, origins[len(origins)-1], err)
 		return noSuchKey("the mirror origin could not be fetched.")
 	}
-	defer resp.Body.Close()
+	defer ans.close()
+	resp, target := ans.resp, ans.url
 	if resp.StatusCode >= 300 && resp.StatusCode < 400 && resp.Header.Get("Location") != "" {
 		// MirrorFollowRedirect false: the origin's redirect is the answer.
 		loc, err := target.Parse(resp.Header.Get("Location"))
@@ -252,24 +278,40 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 		}
 		return websiteRedirectTo(rc, loc.String(), resp.StatusCode)
 	}
-	if resp.StatusCode != http.StatusOK {
+	if m.TransparentCodes != "" {
+		if codes, _ := transparentCodes(m.TransparentCodes); codes[resp.StatusCode] {
+			// TransparentMirrorResponseCodes: the origin's answer is the
+			// client's, nothing is stored.
+			return s.mirrorPassThrough(rc, m, resp, ans.body(s.cfg.MirrorTimeout), !head)
+		}
+	}
+	ok := resp.StatusCode == http.StatusOK || proxy && resp.StatusCode == http.StatusPartialContent && headers.Get("Range") != ""
+	if !ok {
 		s.logMirror(rc, target, fmt.Errorf("httpapi: mirror origin answered %d", resp.StatusCode))
 		return noSuchKey("the mirror origin answered %d.", resp.StatusCode)
+	}
+	if head || proxy {
+		// MirrorAllowHeadObject, MirrorProxyPass: answered, not stored.
+		return s.mirrorPassThrough(rc, m, resp, ans.body(s.cfg.MirrorTimeout), !head)
 	}
 	if resp.ContentLength > engine.MaxObjectSize {
 		return noSuchKey("the mirror origin's object is larger than %d bytes.", int64(engine.MaxObjectSize))
 	}
-	opts, err := s.mirrorOptions(rc, resp.Header, m.CheckMD5)
+	opts, err := s.mirrorOptions(rc, m, resp.Header)
 	if err != nil {
 		return err
 	}
 	if storedHeaderSize(&opts.Metadata) > maxStoredHeaders {
 		return noSuchKey("the mirror origin's content headers exceed %d bytes.", maxStoredHeaders)
 	}
+	if n := userMetaSize(opts.User); n > rc.d.maxUserMetadata {
+		return noSuchKey("the mirror origin's user metadata (%d bytes) exceeds %d bytes.", n, rc.d.maxUserMetadata)
+	}
 	direct := headerValue(rc.r.Header, "Range") == "" && rc.q.Get("partNumber") == ""
 	h := rc.w.Header()
+	mirrorReturnHeaders(h, m, resp.Header)
 	var client *holdbackWriter
-	body := io.Reader(&idleReader{r: resp.Body, t: idle, d: s.cfg.MirrorTimeout})
+	body := ans.body(s.cfg.MirrorTimeout)
 	if direct {
 		h.Set("Content-Type", cmpOrString(opts.ContentType, engine.DefaultContentType))
 		for k, v := range map[string]string{"Cache-Control": opts.CacheControl, "Content-Disposition": opts.ContentDisposition,
@@ -277,6 +319,9 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 			if v != "" {
 				h.Set(k, v)
 			}
+		}
+		for k, v := range opts.User {
+			h.Set(rc.d.h("meta-")+k, v)
 		}
 		if resp.ContentLength >= 0 {
 			h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
@@ -316,50 +361,231 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 	return nil
 }
 
-// mirrorFetch GETs u with headers, following up to maxMirrorRedirects
-// redirects when follow (each hop must be allowed too); the caller must
-// close the answer's body. idle is reset for each hop.
-func (s *server) mirrorFetch(ctx context.Context, u *url.URL, headers http.Header, follow bool, idle *time.Timer) (*http.Response, error) {
+// userMetaSize is the size of user metadata as a dialect bounds it.
+func userMetaSize(user map[string]string) int {
+	n := 0
+	for k, v := range user {
+		n += len(k) + len(v)
+	}
+	return n
+}
+
+// mirrorTargets are the origin URLs of originKey under m, in the order
+// they are tried (MirrorURL, MirrorURLSlave, the MirrorMultiAlternates
+// by number), and the probe URL (nil without one). An origin the server
+// may not fetch from fails the whole rule, naming it.
+func (s *server) mirrorTargets(m *bucketconfig.Mirror, originKey string, pass bool, query url.Values) (origins []*url.URL, probe *url.URL, err error) {
+	bases := []string{m.URL}
+	if m.URLSlave != "" {
+		bases = append(bases, m.URLSlave)
+	}
+	for _, a := range m.Alternates {
+		bases = append(bases, a.URL)
+	}
+	refused := func(base string, u *url.URL, err error) error {
+		if err == nil {
+			return errors.New(u.Scheme + "://" + u.Host)
+		}
+		return errors.New(base)
+	}
+	for _, base := range bases {
+		alt := *m
+		alt.URL = base
+		u, err := mirrorURL(&alt, originKey, pass, query)
+		if err != nil || !s.mirrorAllowed(u) {
+			return nil, nil, refused(base, u, err)
+		}
+		origins = append(origins, u)
+	}
+	if m.URLProbe != "" && len(origins) > 1 {
+		raw := m.URLProbe
+		if !strings.Contains(raw, "://") {
+			raw = "http://" + raw
+		}
+		probe, err = url.Parse(raw)
+		if err != nil || probe.Host == "" || !s.mirrorAllowed(probe) {
+			return nil, nil, refused(m.URLProbe, probe, err)
+		}
+	}
+	return origins, probe, nil
+}
+
+// mirrorFailed reports whether an origin's status is a failure that
+// moves on to the next origin (MirrorSwitchAllErrors).
+func mirrorFailed(m *bucketconfig.Mirror, status int) bool {
+	if deref(m.SwitchAllErrors) {
+		switch status {
+		case 200, 206, 301, 302, 303, 307, 404:
+			return false
+		}
+		return true
+	}
+	return status >= 500
+}
+
+// mirrorAnswer is an origin's answer being read; close releases it.
+type mirrorAnswer struct {
+	resp   *http.Response
+	url    *url.URL // the origin it came from (before redirects)
+	idle   *time.Timer
+	cancel context.CancelFunc
+}
+
+// body is the answer's body, cut off when the origin stalls longer
+// than d.
+func (a *mirrorAnswer) body(d time.Duration) io.Reader {
+	return &idleReader{r: a.resp.Body, t: a.idle, d: d}
+}
+
+func (a *mirrorAnswer) close() {
+	a.resp.Body.Close()
+	a.idle.Stop()
+	a.cancel()
+}
+
+// mirrorFetchAny asks origins in turn (skipping the first when probe
+// fails) until one answers with other than a failure (mirrorFailed), or
+// the last one answers; the caller must close the answer.
+func (s *server) mirrorFetchAny(ctx context.Context, m *bucketconfig.Mirror, origins []*url.URL, probe *url.URL, method string, headers http.Header) (*mirrorAnswer, error) {
+	first := 0
+	if probe != nil {
+		a, err := s.mirrorFetch(ctx, m, probe, http.MethodGet, headers)
+		if err != nil || mirrorFailed(m, a.resp.StatusCode) {
+			first = 1 // the primary is down: straight to the secondary
+		}
+		if err == nil {
+			a.close()
+		}
+	}
+	var lastErr error
+	for i := first; i < len(origins); i++ {
+		a, err := s.mirrorFetch(ctx, m, origins[i], method, headers)
+		if err == nil && (i == len(origins)-1 || !mirrorFailed(m, a.resp.StatusCode)) {
+			return a, nil
+		}
+		if err == nil {
+			err = fmt.Errorf("httpapi: mirror origin %s answered %d", origins[i].Redacted(), a.resp.StatusCode)
+			a.close()
+		}
+		lastErr = err
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, lastErr
+}
+
+// mirrorFetch asks u (method GET or HEAD) with headers, following up to
+// maxMirrorRedirects redirects unless m says not to (each hop must be
+// allowed too), signing each request when m has MirrorAuth. The answer
+// is cut off when the origin stalls longer than Config.MirrorTimeout;
+// the caller must close it.
+func (s *server) mirrorFetch(ctx context.Context, m *bucketconfig.Mirror, u *url.URL, method string, headers http.Header) (*mirrorAnswer, error) {
 	client := s.mirrors().client
+	follow := m.FollowRedirect == nil || *m.FollowRedirect
+	ctx, cancel := context.WithCancel(ctx)
+	idle := time.AfterFunc(s.cfg.MirrorTimeout, cancel)
+	fail := func(err error) (*mirrorAnswer, error) {
+		idle.Stop()
+		cancel()
+		return nil, err
+	}
+	origin := u
 	for hop := 0; ; hop++ {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+		req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		req.Header = headers.Clone()
 		if req.Header.Get("User-Agent") == "" {
 			req.Header.Set("User-Agent", "osslite-mirror")
 		}
 		req.Header.Set(mirrorHopHeader, "1")
+		if a := m.Auth; a != nil {
+			if a.AccessKeySecret == "" {
+				return fail(errors.New("httpapi: MirrorAuth has no AccessKeySecret (GetBucketWebsite does not read it back: put it again)"))
+			}
+			creds := sigv4.Credentials{AccessKeyID: a.AccessKeyID, SecretAccessKey: a.AccessKeySecret}
+			if _, err := sigv4.SignRequest(req, creds, a.Region, "s3", s.clock.Now(), sigv4.UnsignedPayload); err != nil {
+				return fail(err)
+			}
+		}
 		idle.Reset(s.cfg.MirrorTimeout)
 		resp, err := client.Do(req)
 		if err != nil {
-			return nil, err
+			return fail(err)
 		}
 		loc := resp.Header.Get("Location")
 		if !follow || resp.StatusCode < 300 || resp.StatusCode > 399 || resp.StatusCode == http.StatusNotModified || loc == "" {
-			return resp, nil
+			idle.Stop()
+			return &mirrorAnswer{resp: resp, url: origin, idle: idle, cancel: cancel}, nil
 		}
 		resp.Body.Close()
 		if hop == maxMirrorRedirects {
-			return nil, fmt.Errorf("httpapi: mirror origin redirected more than %d times", maxMirrorRedirects)
+			return fail(fmt.Errorf("httpapi: mirror origin redirected more than %d times", maxMirrorRedirects))
 		}
 		next, err := u.Parse(loc)
 		if err != nil {
-			return nil, fmt.Errorf("httpapi: mirror origin redirected to %q: %w", loc, err)
+			return fail(fmt.Errorf("httpapi: mirror origin redirected to %q: %w", loc, err))
 		}
 		if !s.mirrorAllowed(next) {
-			return nil, fmt.Errorf("%w: redirect to %s", errMirrorRefused, next.Redacted())
+			return fail(fmt.Errorf("%w: redirect to %s", errMirrorRefused, next.Redacted()))
 		}
 		u = next
 	}
 }
 
-// mirrorOptions are the write options of a mirrored object: the
-// origin's content headers (the ones OSS keeps), the bucket's owner,
-// storage class and default encryption, and with checkMD5 the origin's
-// Content-MD5 to verify.
-func (s *server) mirrorOptions(rc *request, origin http.Header, checkMD5 bool) (engine.PutOptions, error) {
+// mirrorPassThrough answers the origin's answer as it is (status,
+// content headers, MirrorReturnHeaders, and with body its body), storing
+// nothing.
+func (s *server) mirrorPassThrough(rc *request, m *bucketconfig.Mirror, resp *http.Response, body io.Reader, withBody bool) error {
+	h := rc.w.Header()
+	for _, k := range []string{"Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language",
+		"Expires", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified"} {
+		if v := resp.Header.Get(k); v != "" && headerText(v) {
+			h.Set(k, v)
+		}
+	}
+	mirrorReturnHeaders(h, m, resp.Header)
+	if resp.ContentLength >= 0 {
+		h.Set("Content-Length", strconv.FormatInt(resp.ContentLength, 10))
+	}
+	rc.w.WriteHeader(resp.StatusCode)
+	if !withBody {
+		return nil
+	}
+	if _, err := io.Copy(s.bodyWriter(rc), body); err != nil {
+		s.logClientGone(rc, err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+// mirrorReturnHeaders sets m's MirrorReturnHeaders on a mirrored
+// answer's headers h: a rule with a value sets it, one without passes
+// the origin's header of that name.
+func mirrorReturnHeaders(h http.Header, m *bucketconfig.Mirror, origin http.Header) {
+	for _, rh := range m.ReturnHeaders {
+		k := http.CanonicalHeaderKey(rh.Key)
+		if mirrorReservedReturn[k] {
+			continue
+		}
+		switch v := origin.Get(k); {
+		case rh.Equals != "":
+			h.Set(k, rh.Equals)
+		case v != "" && headerText(v):
+			h.Set(k, v)
+		}
+	}
+}
+
+// mirrorOptions are the write options of a mirrored object under m:
+// the origin's content headers (the ones OSS keeps), with
+// MirrorSaveOssMeta its user metadata (x-oss-meta-*, x-amz-meta-*),
+// MirrorTaggings' tags, the bucket's owner, storage class and default
+// encryption, and with MirrorCheckMd5 the origin's Content-MD5 to verify.
+func (s *server) mirrorOptions(rc *request, m *bucketconfig.Mirror, origin http.Header) (engine.PutOptions, error) {
+	checkMD5 := m.CheckMD5
 	b, err := s.bucketOf(rc)
 	if err != nil {
 		return engine.PutOptions{}, err
@@ -380,6 +606,22 @@ func (s *server) mirrorOptions(rc *request, origin http.Header, checkMD5 bool) (
 		// A key stored while the origin was fetched is not overwritten.
 		IfNoneMatch: "*",
 	}
+	if deref(m.SaveOSSMeta) {
+		for name, vs := range origin {
+			ln := strings.ToLower(name)
+			for _, p := range []string{"x-oss-meta-", "x-amz-meta-"} {
+				if k, ok := strings.CutPrefix(ln, p); ok && k != "" && headerToken(k) && headerText(strings.Join(vs, ",")) {
+					if opts.User == nil {
+						opts.User = map[string]string{}
+					}
+					opts.User[k] = strings.Join(vs, ",")
+				}
+			}
+		}
+	}
+	for _, t := range m.Taggings {
+		opts.Tags = append(opts.Tags, engine.Tag{Key: t.Key, Value: t.Equals})
+	}
 	if v := origin.Get("Content-MD5"); checkMD5 && v != "" {
 		sum, err := base64.StdEncoding.DecodeString(v)
 		if err != nil || len(sum) != 16 {
@@ -396,9 +638,10 @@ func (s *server) logMirror(rc *request, u *url.URL, err error) {
 	}
 }
 
-// mirrorOnMiss serves a signed OSS GetObject of a missing key that a
-// Mirror rule of the bucket's website configuration matches; handled is
-// false when none does.
+// mirrorOnMiss serves a signed OSS GetObject (or HeadObject, when the
+// rule has MirrorAllowHeadObject) of a missing key that a Mirror rule of
+// the bucket's website configuration matches; handled is false when none
+// does.
 func (s *server) mirrorOnMiss(rc *request) (handled bool, err error) {
 	if !websiteByDialect[rc.d.name].ossFields || rc.q.Has("versionId") {
 		return false, nil
@@ -409,7 +652,8 @@ func (s *server) mirrorOnMiss(rc *request) (handled bool, err error) {
 	}
 	wr := &websiteReq{rc: rc, cfg: c.(*bucketconfig.Website), key: rc.op.Key}
 	rule := wr.match(http.StatusNotFound)
-	if rule == nil || rule.Redirect.Type != bucketconfig.RedirectMirror {
+	if rule == nil || rule.Redirect.Type != bucketconfig.RedirectMirror ||
+		rc.r.Method == http.MethodHead && !deref(rule.Redirect.Mirror.AllowHeadObject) {
 		return false, nil
 	}
 	key := rc.op.Key

@@ -59,9 +59,15 @@ func TestMirrorURL(t *testing.T) {
 		{"escaped key", "http://o.test/", "a b?#.txt", false, nil, "http://o.test/a%20b%3F%23.txt"},
 		{"query kept off", "http://o.test/", "k", false, url.Values{"a": {"1"}}, "http://o.test/k"},
 		{"query passed", "http://o.test/?p=1", "k", true, url.Values{"a": {"1"}, "OSSAccessKeyId": {"ak"}, "Signature": {"s"}, "x-oss-credential": {"c"}}, "http://o.test/k?p=1&a=1"},
+		{"slashes merged", "http://o.test/d/", "/a//b///c", false, nil, "http://o.test/d/a/b/c"},
+		{"slashes kept", "http://o.test/d/", "/a//b", false, nil, "http://o.test/d//a//b"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			u, err := mirrorURL(&bucketconfig.Mirror{URL: tc.base}, tc.key, tc.pass, tc.query)
+			m := &bucketconfig.Mirror{URL: tc.base}
+			if tc.name == "slashes kept" {
+				m.PassOriginalSlashes = ptr(true) // MirrorPassOriginalSlashes
+			}
+			u, err := mirrorURL(m, tc.key, tc.pass, tc.query)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, u.String())
 		})

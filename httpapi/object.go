@@ -510,7 +510,16 @@ func (s *server) getObject(rc *request) error {
 	return err
 }
 
-func (s *server) headObject(rc *request) error { return s.readObject(rc, false) }
+func (s *server) headObject(rc *request) error {
+	err := s.readObject(rc, false)
+	if errors.Is(err, engine.ErrNoSuchKey) && !rc.w.wroteHeader {
+		// OSS mirror-back with MirrorAllowHeadObject (mirror.go).
+		if handled, merr := s.mirrorOnMiss(rc); handled {
+			return merr
+		}
+	}
+	return err
+}
 
 // readObject serves GetObject and HeadObject.
 func (s *server) readObject(rc *request, body bool) error {

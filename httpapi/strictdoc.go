@@ -22,17 +22,12 @@ import (
 // documents that the services take and osslite does not implement
 // (docs/sdk-suites.md, "Bucket configuration documents").
 var unimplementedElements = map[string]bool{
-	// OSS website mirroring (back-to-origin) beyond MirrorURL,
-	// MirrorPassQueryString, MirrorFollowRedirect, MirrorCheckMd5 and
-	// MirrorHeaders, and OSS's Lua rules.
-	"LuaConfig":               true,
-	"MirrorAllowGetImageInfo": true, "MirrorAllowHeadObject": true, "MirrorAllowVideoSnapshot": true,
-	"MirrorAsyncStatus": true, "MirrorAuth": true, "MirrorDstRegion": true, "MirrorDstSlaveVpcId": true,
-	"MirrorDstVpcId": true, "MirrorIsExpressTunnel": true, "MirrorMultiAlternates": true,
-	"MirrorPassOriginalSlashes": true, "MirrorProxyPass": true, "MirrorReturnHeaders": true,
-	"MirrorRole": true, "MirrorSNI": true, "MirrorSaveOssMeta": true, "MirrorSwitchAllErrors": true,
-	"MirrorTaggings": true, "MirrorTunnelId": true, "MirrorURLProbe": true, "MirrorURLSlave": true,
-	"MirrorUserLastModified": true, "MirrorUsingRole": true, "TransparentMirrorResponseCodes": true,
+	// OSS website mirroring (back-to-origin) that needs Alibaba Cloud:
+	// express tunnels and VPCs, RAM roles, the asynchronous pull, Lua
+	// scripts (website.go takes the rest; mirrorCloudOptions as false).
+	"LuaConfig": true, "MirrorAsyncStatus": true, "MirrorDstRegion": true, "MirrorDstSlaveVpcId": true,
+	"MirrorDstVpcId": true, "MirrorRole": true, "MirrorTunnelId": true,
+	"MirrorMultiAlternateDstRegion": true, "MirrorMultiAlternateVpcId": true,
 	// OSS inventory's monthly schedules (Monthly is refused).
 	"DayOfMonth": true,
 	// OSS wildcard custom domains.

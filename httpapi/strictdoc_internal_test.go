@@ -219,7 +219,7 @@ func TestConfigDocumentsOSSSDK(t *testing.T) {
 		{op: "PutBucketTags", in: &osssdk.PutBucketTagsRequest{}, doc: tagging{}},
 		{op: "PutBucketTransferAcceleration", in: &osssdk.PutBucketTransferAccelerationRequest{}, doc: enabledDoc{}},
 		{op: "PutBucketWebsite", in: &osssdk.PutBucketWebsiteRequest{}, doc: websiteDoc{},
-			want: "NotImplemented: RoutingRules/RoutingRule/Redirect/MirrorSNI is not implemented."},
+			want: "NotImplemented: RoutingRules/RoutingRule/Redirect/MirrorAsyncStatus is not implemented."},
 		{op: "InitiateBucketWorm", in: &osssdk.InitiateBucketWormRequest{}, doc: wormDays{}},
 	}
 	for i := range cases {

@@ -17,7 +17,7 @@ import (
 // TestConfigUnknownElementsRefused: a configuration document with an
 // element its decoder does not name is refused, not taken with the
 // element dropped: one the service documents and osslite does not
-// implement (OSS website mirroring's MirrorSNI, MirrorAuth, ...; a
+// implement (OSS website mirroring's MirrorRole, MirrorDstVpcId, ...; a
 // wildcard custom domain) is 501 NotImplemented naming it, any other
 // MalformedXML, as S3 answers a document its schema does not have. Each
 // was a 200 that GET then contradicted. The refusal stores nothing. S3's
@@ -54,9 +54,9 @@ func TestConfigUnknownElementsRefused(t *testing.T) {
 		RoutingRules: &oss2.RoutingRules{RoutingRules: []oss2.RoutingRule{{RuleNumber: oss2.Ptr(int64(1)),
 			Condition: &oss2.RoutingRuleCondition{HttpErrorCodeReturnedEquals: oss2.Ptr(int64(404))},
 			Redirect: &oss2.RoutingRuleRedirect{RedirectType: oss2.Ptr("Mirror"), MirrorURL: oss2.Ptr("https://origin.example/"),
-				MirrorSNI: oss2.Ptr(true)}}}}}})
+				MirrorRole: oss2.Ptr("role")}}}}}})
 	e := wantOSS(t, err, http.StatusNotImplemented, "NotImplemented", "")
-	assert.True(t, strings.Contains(e.message, "MirrorSNI"), e.message)
+	assert.True(t, strings.Contains(e.message, "MirrorRole"), e.message)
 	_, err = o.GetBucketWebsite(bg, &oss2.GetBucketWebsiteRequest{Bucket: oss2.Ptr("strict-oss")})
 	wantOSS(t, err, http.StatusNotFound, "NoSuchWebsiteConfiguration", "")
 

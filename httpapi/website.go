@@ -143,12 +143,84 @@ type redirectXML struct {
 	MirrorFollowRedirect  *bool             `xml:"MirrorFollowRedirect,omitempty"`
 	MirrorCheckMd5        *bool             `xml:"MirrorCheckMd5,omitempty"`
 	MirrorHeaders         *mirrorHeadersXML `xml:"MirrorHeaders,omitempty"`
-	Protocol              *string           `xml:"Protocol,omitempty"`
-	HostName              *string           `xml:"HostName,omitempty"`
-	ReplaceKeyPrefixWith  *string           `xml:"ReplaceKeyPrefixWith,omitempty"`
-	ReplaceKeyWith        *string           `xml:"ReplaceKeyWith,omitempty"`
-	EnableReplacePrefix   *bool             `xml:"EnableReplacePrefix,omitempty"`
-	HTTPRedirectCode      *int              `xml:"HttpRedirectCode,omitempty"`
+	mirrorMoreXML
+	Protocol             *string `xml:"Protocol,omitempty"`
+	HostName             *string `xml:"HostName,omitempty"`
+	ReplaceKeyPrefixWith *string `xml:"ReplaceKeyPrefixWith,omitempty"`
+	ReplaceKeyWith       *string `xml:"ReplaceKeyWith,omitempty"`
+	EnableReplacePrefix  *bool   `xml:"EnableReplacePrefix,omitempty"`
+	HTTPRedirectCode     *int    `xml:"HttpRedirectCode,omitempty"`
+}
+
+// mirrorMoreXML are the mirroring elements beyond MirrorURL,
+// MirrorPassQueryString, MirrorFollowRedirect, MirrorCheckMd5 and
+// MirrorHeaders (mirror.go carries them out; the booleans of
+// mirrorCloudOptions are taken only as false).
+type mirrorMoreXML struct {
+	MirrorURLSlave                 *string                 `xml:"MirrorURLSlave,omitempty"`
+	MirrorURLProbe                 *string                 `xml:"MirrorURLProbe,omitempty"`
+	MirrorSwitchAllErrors          *bool                   `xml:"MirrorSwitchAllErrors,omitempty"`
+	MirrorMultiAlternates          *mirrorAlternatesXML    `xml:"MirrorMultiAlternates,omitempty"`
+	MirrorPassOriginalSlashes      *bool                   `xml:"MirrorPassOriginalSlashes,omitempty"`
+	MirrorSNI                      *bool                   `xml:"MirrorSNI,omitempty"`
+	MirrorAuth                     *mirrorAuthXML          `xml:"MirrorAuth,omitempty"`
+	MirrorSaveOssMeta              *bool                   `xml:"MirrorSaveOssMeta,omitempty"`
+	MirrorProxyPass                *bool                   `xml:"MirrorProxyPass,omitempty"`
+	MirrorAllowHeadObject          *bool                   `xml:"MirrorAllowHeadObject,omitempty"`
+	MirrorReturnHeaders            *mirrorReturnHeadersXML `xml:"MirrorReturnHeaders,omitempty"`
+	MirrorTaggings                 *mirrorTaggingsXML      `xml:"MirrorTaggings,omitempty"`
+	TransparentMirrorResponseCodes *string                 `xml:"TransparentMirrorResponseCodes,omitempty"`
+	MirrorIsExpressTunnel          *bool                   `xml:"MirrorIsExpressTunnel,omitempty"`
+	MirrorUsingRole                *bool                   `xml:"MirrorUsingRole,omitempty"`
+	MirrorAllowGetImageInfo        *bool                   `xml:"MirrorAllowGetImageInfo,omitempty"`
+	MirrorAllowVideoSnapshot       *bool                   `xml:"MirrorAllowVideoSnapshot,omitempty"`
+	MirrorUserLastModified         *bool                   `xml:"MirrorUserLastModified,omitempty"`
+}
+
+type mirrorAlternatesXML struct {
+	Alternates []mirrorAlternateXML `xml:"MirrorMultiAlternate"`
+}
+
+type mirrorAlternateXML struct {
+	Number *int    `xml:"MirrorMultiAlternateNumber,omitempty"`
+	URL    *string `xml:"MirrorMultiAlternateURL,omitempty"`
+}
+
+type mirrorAuthXML struct {
+	AuthType        string  `xml:"AuthType"`
+	Region          *string `xml:"Region,omitempty"`
+	AccessKeyID     *string `xml:"AccessKeyId,omitempty"`
+	AccessKeySecret *string `xml:"AccessKeySecret,omitempty"`
+}
+
+type mirrorReturnHeadersXML struct {
+	ReturnHeaders []mirrorHeaderSet `xml:"ReturnHeader"`
+}
+
+type mirrorTaggingsXML struct {
+	Taggings []mirrorHeaderSet `xml:"Taggings"`
+}
+
+// mirrorCloudOptions are the mirroring options that need Alibaba
+// Cloud's own services: taken when false (they ask for nothing),
+// refused with 501 when true.
+var mirrorCloudOptions = []struct {
+	name  string
+	field func(*mirrorMoreXML) **bool
+	why   string
+}{
+	{"MirrorIsExpressTunnel", func(x *mirrorMoreXML) **bool { return &x.MirrorIsExpressTunnel }, "express tunnels are Alibaba Cloud leased lines into a VPC"},
+	{"MirrorUsingRole", func(x *mirrorMoreXML) **bool { return &x.MirrorUsingRole }, "RAM roles are Alibaba Cloud's"},
+	{"MirrorAllowGetImageInfo", func(x *mirrorMoreXML) **bool { return &x.MirrorAllowGetImageInfo }, "image processing is Alibaba Cloud's IMG service"},
+	{"MirrorAllowVideoSnapshot", func(x *mirrorMoreXML) **bool { return &x.MirrorAllowVideoSnapshot }, "video snapshots are Alibaba Cloud's IMM service"},
+	{"MirrorUserLastModified", func(x *mirrorMoreXML) **bool { return &x.MirrorUserLastModified }, "a stored object's Last-Modified is the time it was stored"},
+}
+
+// mirrorReservedReturn are headers MirrorReturnHeaders may not set: the
+// framing of the answer and the server's own.
+var mirrorReservedReturn = map[string]bool{
+	"Content-Length": true, "Transfer-Encoding": true, "Connection": true, "Keep-Alive": true, "Trailer": true,
+	"Upgrade": true, "Content-Range": true, "Date": true, "Server": true,
 }
 
 type mirrorHeadersXML struct {
@@ -321,9 +393,139 @@ func parseRoutingRule(x routingRuleXML, lim websiteLimits) (bucketconfig.Routing
 				m.Set = append(m.Set, bucketconfig.HeaderEquals{Key: s.Key, Equals: s.Value})
 			}
 		}
+		if err := parseMirrorMore(m, &d.mirrorMoreXML); err != nil {
+			return r, err
+		}
 		r.Redirect.Mirror = m
 	}
 	return r, nil
+}
+
+// parseMirrorMore takes x's elements into m.
+func parseMirrorMore(m *bucketconfig.Mirror, x *mirrorMoreXML) error {
+	for _, o := range mirrorCloudOptions {
+		switch v := *o.field(x); {
+		case v == nil:
+		case *v:
+			return errorf("NotImplemented", "%s true is not implemented: %s, which osslite has no part of.", o.name, o.why)
+		default:
+			m.Off = append(m.Off, o.name)
+		}
+	}
+	m.URLSlave, m.URLProbe, m.SwitchAllErrors = deref(x.MirrorURLSlave), deref(x.MirrorURLProbe), x.MirrorSwitchAllErrors
+	m.PassOriginalSlashes, m.SNI, m.SaveOSSMeta = x.MirrorPassOriginalSlashes, x.MirrorSNI, x.MirrorSaveOssMeta
+	m.ProxyPass, m.AllowHeadObject = x.MirrorProxyPass, x.MirrorAllowHeadObject
+	if m.SNI != nil && !*m.SNI {
+		// Go's TLS client always names the origin's host (SNI), which
+		// is what MirrorSNI true asks for.
+		return errorf("NotImplemented", "MirrorSNI false is not implemented: mirror fetches over TLS always send the origin's host name (SNI).")
+	}
+	if x.MirrorURLProbe != nil && m.URLSlave == "" {
+		return errorf("InvalidArgument", "MirrorURLProbe decides between the primary and the secondary origin: it needs MirrorURLSlave.")
+	}
+	if ma := x.MirrorMultiAlternates; ma != nil {
+		seen := map[int]bool{}
+		for _, a := range ma.Alternates {
+			if a.Number == nil || deref(a.URL) == "" || seen[*a.Number] {
+				return errorf("InvalidArgument", "Each MirrorMultiAlternate needs a MirrorMultiAlternateURL and a MirrorMultiAlternateNumber of its own.")
+			}
+			seen[*a.Number] = true
+			m.Alternates = append(m.Alternates, bucketconfig.MirrorAlternate{Number: *a.Number, URL: *a.URL})
+		}
+		slices.SortStableFunc(m.Alternates, func(a, b bucketconfig.MirrorAlternate) int { return a.Number - b.Number })
+	}
+	if a := x.MirrorAuth; a != nil {
+		if a.AuthType != "S3V4" {
+			return errorf("NotImplemented", "MirrorAuth AuthType %q is not implemented: osslite signs mirror fetches with S3V4 (AWS Signature Version 4).", a.AuthType)
+		}
+		if deref(a.Region) == "" || deref(a.AccessKeyID) == "" {
+			return errorf("InvalidArgument", "MirrorAuth AuthType S3V4 needs Region and AccessKeyId.")
+		}
+		// AccessKeySecret is write-only: GET does not read it back, so
+		// the document GET answers puts back without it (and fetches
+		// fail until it is given again).
+		m.Auth = &bucketconfig.MirrorAuth{Type: a.AuthType, Region: *a.Region, AccessKeyID: *a.AccessKeyID, AccessKeySecret: deref(a.AccessKeySecret)}
+	}
+	if rh := x.MirrorReturnHeaders; rh != nil {
+		for _, h := range rh.ReturnHeaders {
+			k := http.CanonicalHeaderKey(h.Key)
+			if !headerToken(strings.ToLower(k)) || !headerText(h.Value) || mirrorReservedReturn[k] {
+				return errorf("InvalidArgument", "ReturnHeader Key %q is not a header a mirrored answer may carry.", h.Key)
+			}
+			m.ReturnHeaders = append(m.ReturnHeaders, bucketconfig.HeaderEquals{Key: h.Key, Equals: h.Value})
+		}
+	}
+	if tg := x.MirrorTaggings; tg != nil {
+		tags := make([]engine.Tag, 0, len(tg.Taggings))
+		for _, t := range tg.Taggings {
+			tags = append(tags, engine.Tag{Key: t.Key, Value: t.Value})
+			m.Taggings = append(m.Taggings, bucketconfig.HeaderEquals{Key: t.Key, Equals: t.Value})
+		}
+		if err := engine.ValidateTags(tags); err != nil {
+			return errorf("InvalidTag", "MirrorTaggings: %v", err)
+		}
+	}
+	if c := x.TransparentMirrorResponseCodes; c != nil {
+		if _, err := transparentCodes(*c); err != nil {
+			return err
+		}
+		m.TransparentCodes = *c
+	}
+	return nil
+}
+
+// transparentCodes parses TransparentMirrorResponseCodes ("400,404").
+func transparentCodes(v string) (map[int]bool, error) {
+	codes := map[int]bool{}
+	for f := range strings.SplitSeq(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 100 || n > 599 {
+			return nil, errorf("InvalidArgument", "TransparentMirrorResponseCodes %q: want HTTP statuses separated by commas, such as 400,404.", v)
+		}
+		codes[n] = true
+	}
+	return codes, nil
+}
+
+// renderMirrorMore renders m's elements beyond the first five.
+func renderMirrorMore(m *bucketconfig.Mirror) mirrorMoreXML {
+	nonEmpty := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	x := mirrorMoreXML{MirrorURLSlave: nonEmpty(m.URLSlave), MirrorURLProbe: nonEmpty(m.URLProbe), MirrorSwitchAllErrors: m.SwitchAllErrors,
+		MirrorPassOriginalSlashes: m.PassOriginalSlashes, MirrorSNI: m.SNI, MirrorSaveOssMeta: m.SaveOSSMeta, MirrorProxyPass: m.ProxyPass,
+		MirrorAllowHeadObject: m.AllowHeadObject, TransparentMirrorResponseCodes: nonEmpty(m.TransparentCodes)}
+	for _, o := range mirrorCloudOptions {
+		if slices.Contains(m.Off, o.name) {
+			*o.field(&x) = ptr(false)
+		}
+	}
+	if len(m.Alternates) > 0 {
+		x.MirrorMultiAlternates = &mirrorAlternatesXML{}
+		for _, a := range m.Alternates {
+			x.MirrorMultiAlternates.Alternates = append(x.MirrorMultiAlternates.Alternates, mirrorAlternateXML{Number: ptr(a.Number), URL: ptr(a.URL)})
+		}
+	}
+	if a := m.Auth; a != nil {
+		// The secret is not read back (OSS masks it too).
+		x.MirrorAuth = &mirrorAuthXML{AuthType: a.Type, Region: nonEmpty(a.Region), AccessKeyID: nonEmpty(a.AccessKeyID)}
+	}
+	if len(m.ReturnHeaders) > 0 {
+		x.MirrorReturnHeaders = &mirrorReturnHeadersXML{}
+		for _, h := range m.ReturnHeaders {
+			x.MirrorReturnHeaders.ReturnHeaders = append(x.MirrorReturnHeaders.ReturnHeaders, mirrorHeaderSet{Key: h.Key, Value: h.Equals})
+		}
+	}
+	if len(m.Taggings) > 0 {
+		x.MirrorTaggings = &mirrorTaggingsXML{}
+		for _, t := range m.Taggings {
+			x.MirrorTaggings.Taggings = append(x.MirrorTaggings.Taggings, mirrorHeaderSet{Key: t.Key, Value: t.Equals})
+		}
+	}
+	return x
 }
 
 func renderWebsite(rc *request, c bucketconfig.Config) any {
@@ -389,6 +591,7 @@ func renderWebsite(rc *request, c bucketconfig.Config) any {
 				mh.Set = append(mh.Set, mirrorHeaderSet{Key: s.Key, Value: s.Equals})
 			}
 			x.Redirect.MirrorHeaders = mh
+			x.Redirect.mirrorMoreXML = renderMirrorMore(m)
 		}
 		doc.RoutingRules.Rules = append(doc.RoutingRules.Rules, x)
 	}

@@ -108,6 +108,63 @@ type Mirror struct {
 	Pass            []string       `json:"pass,omitempty"`
 	Remove          []string       `json:"remove,omitempty"`
 	Set             []HeaderEquals `json:"set,omitempty"`
+	// URLSlave (MirrorURLSlave) is the secondary origin, fetched when the
+	// primary fails; SwitchAllErrors says what a failure is (false: an
+	// error reaching it or a 5xx; true: any status but 200, 206, 301,
+	// 302, 303, 307 and 404).
+	URLSlave        string `json:"slave,omitempty"`
+	SwitchAllErrors *bool  `json:"switchAll,omitempty"`
+	// URLProbe (MirrorURLProbe) is a URL standing for the primary's
+	// health: when a GET of it fails, the primary is skipped.
+	URLProbe string `json:"probe,omitempty"`
+	// Alternates (MirrorMultiAlternates) are further origins, tried in
+	// Number order after the primary and the secondary.
+	Alternates []MirrorAlternate `json:"alternates,omitempty"`
+	// PassOriginalSlashes keeps the key's slashes as they are in the
+	// origin URL; without it runs of slashes are merged into one.
+	PassOriginalSlashes *bool `json:"slashes,omitempty"`
+	// SNI (MirrorSNI) as put; nil: not given.
+	SNI *bool `json:"sni,omitempty"`
+	// Auth signs the fetches (MirrorAuth); nil: anonymous.
+	Auth *MirrorAuth `json:"auth,omitempty"`
+	// SaveOSSMeta stores the origin's user metadata with the object.
+	SaveOSSMeta *bool `json:"saveMeta,omitempty"`
+	// ProxyPass answers from the origin without storing the object.
+	ProxyPass *bool `json:"proxyPass,omitempty"`
+	// AllowHeadObject lets a HEAD of a missing key ask the origin (HEAD)
+	// and answer its headers; nothing is stored.
+	AllowHeadObject *bool `json:"head,omitempty"`
+	// ReturnHeaders (MirrorReturnHeaders) are the headers of a mirrored
+	// answer: Key with an empty Equals passes the origin's header; a
+	// non-empty Equals sets it.
+	ReturnHeaders []HeaderEquals `json:"returnHeaders,omitempty"`
+	// Taggings (MirrorTaggings) are the tags of the stored object.
+	Taggings []HeaderEquals `json:"tags,omitempty"`
+	// TransparentCodes (TransparentMirrorResponseCodes) are origin
+	// statuses passed to the client with their body, as put ("400,404").
+	TransparentCodes string `json:"transparent,omitempty"`
+	// The booleans above are nil when not given (false), and read back
+	// as put.
+	//
+	// Off names the options that need Alibaba Cloud (express tunnels,
+	// RAM roles, image and video processing, the origin's
+	// Last-Modified) put explicitly as false, to read back as put.
+	Off []string `json:"off,omitempty"`
+}
+
+// MirrorAlternate is one of a Mirror's further origins.
+type MirrorAlternate struct {
+	Number int    `json:"n"`
+	URL    string `json:"url"`
+}
+
+// MirrorAuth is how fetches from a Mirror's origins are signed.
+type MirrorAuth struct {
+	// Type is "S3V4" (AWS Signature Version 4, service s3).
+	Type            string `json:"type"`
+	Region          string `json:"region,omitempty"`
+	AccessKeyID     string `json:"ak,omitempty"`
+	AccessKeySecret string `json:"sk,omitempty"`
 }
 
 // MaxRoutingRules is the most routing rules a configuration holds (S3: 50).
