@@ -88,6 +88,11 @@ type PutOptions struct {
 	// refuses them with ErrObjectLockNotEnabled.
 	Retention Retention
 	LegalHold bool
+	// LastModified is the object's Last-Modified when it is before the
+	// commit time (OSS mirror-back's MirrorUserLastModified keeps the
+	// origin's). Default (zero), or a time not before the commit: the
+	// commit time. Put only; the other writes ignore it.
+	LastModified time.Time
 }
 
 // Tag limits (S3 and OSS agree).
@@ -172,6 +177,9 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		}
 		m.addBlob(b.blob)
 		rec.info.LastModified = e.now()
+		if t := opts.LastModified; !t.IsZero() && t.Before(rec.info.LastModified) {
+			rec.info.LastModified = t.UTC()
+		}
 		if err := e.replaceObject(m, &rec); err != nil {
 			return err
 		}

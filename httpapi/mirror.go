@@ -37,8 +37,9 @@ import (
 // A failing origin (mirrorFailed) hands the fetch to the next one;
 // MirrorAuth signs every request with S3V4; MirrorProxyPass,
 // MirrorAllowHeadObject (HEAD) and TransparentMirrorResponseCodes answer
-// from the origin without storing; MirrorSaveOssMeta and MirrorTaggings
-// add the origin's user metadata and the rule's tags to what is stored.
+// from the origin without storing; MirrorSaveOssMeta, MirrorTaggings and
+// MirrorUserLastModified add the origin's user metadata, the rule's tags
+// and the origin's Last-Modified to what is stored.
 
 // DefaultMirrorTimeout is the default of Config.MirrorTimeout (OSS's).
 const DefaultMirrorTimeout = 10 * time.Second
@@ -582,7 +583,8 @@ func mirrorReturnHeaders(h http.Header, m *bucketconfig.Mirror, origin http.Head
 // mirrorOptions are the write options of a mirrored object under m:
 // the origin's content headers (the ones OSS keeps), with
 // MirrorSaveOssMeta its user metadata (x-oss-meta-*, x-amz-meta-*),
-// MirrorTaggings' tags, the bucket's owner, storage class and default
+// MirrorTaggings' tags, with MirrorUserLastModified the origin's
+// Last-Modified, the bucket's owner, storage class and default
 // encryption, and with MirrorCheckMd5 the origin's Content-MD5 to verify.
 func (s *server) mirrorOptions(rc *request, m *bucketconfig.Mirror, origin http.Header) (engine.PutOptions, error) {
 	checkMD5 := m.CheckMD5
@@ -621,6 +623,11 @@ func (s *server) mirrorOptions(rc *request, m *bucketconfig.Mirror, origin http.
 	}
 	for _, t := range m.Taggings {
 		opts.Tags = append(opts.Tags, engine.Tag{Key: t.Key, Value: t.Equals})
+	}
+	if deref(m.UserLastModified) {
+		if t, err := http.ParseTime(origin.Get("Last-Modified")); err == nil {
+			opts.LastModified = t // the engine keeps it when it is in the past
+		}
 	}
 	if v := origin.Get("Content-MD5"); checkMD5 && v != "" {
 		sum, err := base64.StdEncoding.DecodeString(v)

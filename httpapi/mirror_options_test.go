@@ -72,7 +72,7 @@ func TestMirrorOptionsRoundTrip(t *testing.T) {
 			{Key: oss2.Ptr("X-Origin-Trace"), Value: oss2.Ptr("")}, {Key: oss2.Ptr("X-Served-By"), Value: oss2.Ptr("osslite")}}},
 		MirrorTaggings:        &oss2.MirrorTaggings{Taggings: []oss2.MirrorTagging{{Key: oss2.Ptr("src"), Value: oss2.Ptr("mirror")}}},
 		MirrorIsExpressTunnel: oss2.Ptr(false), MirrorUsingRole: oss2.Ptr(false), MirrorAllowGetImageInfo: oss2.Ptr(false),
-		MirrorAllowVideoSnapshot: oss2.Ptr(false), MirrorUserLastModified: oss2.Ptr(false),
+		MirrorAllowVideoSnapshot: oss2.Ptr(false), MirrorUserLastModified: oss2.Ptr(true),
 		MirrorHeaders: &oss2.MirrorHeaders{PassAll: oss2.Ptr(false)}, PassQueryString: oss2.Ptr(false),
 	}
 	rule := oss2.RoutingRule{RuleNumber: oss2.Ptr(int64(1)), Redirect: full,
@@ -93,7 +93,6 @@ func TestMirrorOptionsRoundTrip(t *testing.T) {
 		"MirrorUsingRole":          func(r *oss2.RoutingRuleRedirect) { r.MirrorUsingRole = oss2.Ptr(true) },
 		"MirrorAllowGetImageInfo":  func(r *oss2.RoutingRuleRedirect) { r.MirrorAllowGetImageInfo = oss2.Ptr(true) },
 		"MirrorAllowVideoSnapshot": func(r *oss2.RoutingRuleRedirect) { r.MirrorAllowVideoSnapshot = oss2.Ptr(true) },
-		"MirrorUserLastModified":   func(r *oss2.RoutingRuleRedirect) { r.MirrorUserLastModified = oss2.Ptr(true) },
 		"MirrorAsyncStatus":        func(r *oss2.RoutingRuleRedirect) { r.MirrorAsyncStatus = oss2.Ptr(int64(302)) },
 		"MirrorDstVpcId":           func(r *oss2.RoutingRuleRedirect) { r.MirrorDstVpcId = oss2.Ptr("vpc-1") },
 		"MirrorSNI":                func(r *oss2.RoutingRuleRedirect) { r.MirrorSNI = oss2.Ptr(false) },
@@ -261,7 +260,7 @@ func TestMirrorAuthSigned(t *testing.T) {
 	assert.Len(t, verified, 3, "a wrong secret does not verify")
 }
 
-// TestMirrorAnswerOptions: MirrorSaveOssMeta, MirrorTaggings,
+// TestMirrorAnswerOptions: MirrorSaveOssMeta, MirrorUserLastModified, MirrorTaggings,
 // MirrorReturnHeaders, MirrorProxyPass, MirrorAllowHeadObject,
 // TransparentMirrorResponseCodes and MirrorPassOriginalSlashes.
 func TestMirrorAnswerOptions(t *testing.T) {
@@ -276,6 +275,7 @@ func TestMirrorAnswerOptions(t *testing.T) {
 		w.Header().Set("X-Oss-Meta-Author", "alice")
 		w.Header().Set("X-Amz-Meta-Team", "blue")
 		w.Header().Set("X-Origin-Trace", "t-1")
+		w.Header().Set("Last-Modified", "Tue, 02 Jan 2024 03:04:05 GMT")
 		if r.Header.Get("Range") == "bytes=0-3" {
 			w.Header().Set("Content-Range", "bytes 0-3/13")
 			w.WriteHeader(http.StatusPartialContent)
@@ -293,6 +293,7 @@ func TestMirrorAnswerOptions(t *testing.T) {
 	require.NoError(t, putMirrorRules(t, c,
 		mirrorRule(1, "meta/", origin.URL+"/", func(rd *oss2.RoutingRuleRedirect) {
 			rd.MirrorSaveOssMeta = oss2.Ptr(true)
+			rd.MirrorUserLastModified = oss2.Ptr(true)
 			rd.MirrorTaggings = &oss2.MirrorTaggings{Taggings: []oss2.MirrorTagging{{Key: oss2.Ptr("src"), Value: oss2.Ptr("mirror")}}}
 			rd.MirrorReturnHeaders = &oss2.MirrorReturnHeaders{ReturnHeaders: []oss2.ReturnHeader{
 				{Key: oss2.Ptr("X-Origin-Trace")}, {Key: oss2.Ptr("X-Served-By"), Value: oss2.Ptr("osslite")}}}
@@ -316,6 +317,7 @@ func TestMirrorAnswerOptions(t *testing.T) {
 	head, err := c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("mirror"), Key: oss2.Ptr("meta/a")})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"author": "alice", "team": "blue"}, head.Metadata)
+	assert.Equal(t, "2024-01-02T03:04:05Z", oss2.ToTime(head.LastModified).UTC().Format(time.RFC3339), "MirrorUserLastModified")
 	tags, err := c.GetObjectTagging(bg, &oss2.GetObjectTaggingRequest{Bucket: oss2.Ptr("mirror"), Key: oss2.Ptr("meta/a")})
 	require.NoError(t, err)
 	require.Len(t, tags.Tags, 1)
@@ -326,6 +328,7 @@ func TestMirrorAnswerOptions(t *testing.T) {
 	head, err = c.HeadObject(bg, &oss2.HeadObjectRequest{Bucket: oss2.Ptr("mirror"), Key: oss2.Ptr("plain/a")})
 	require.NoError(t, err)
 	assert.Empty(t, head.Metadata)
+	assert.NotEqual(t, 2024, oss2.ToTime(head.LastModified).Year(), "the time it was stored")
 
 	// MirrorProxyPass: answered from the origin every time, never stored;
 	// a range goes to the origin.

@@ -213,7 +213,6 @@ var mirrorCloudOptions = []struct {
 	{"MirrorUsingRole", func(x *mirrorMoreXML) **bool { return &x.MirrorUsingRole }, "RAM roles are Alibaba Cloud's"},
 	{"MirrorAllowGetImageInfo", func(x *mirrorMoreXML) **bool { return &x.MirrorAllowGetImageInfo }, "image processing is Alibaba Cloud's IMG service"},
 	{"MirrorAllowVideoSnapshot", func(x *mirrorMoreXML) **bool { return &x.MirrorAllowVideoSnapshot }, "video snapshots are Alibaba Cloud's IMM service"},
-	{"MirrorUserLastModified", func(x *mirrorMoreXML) **bool { return &x.MirrorUserLastModified }, "a stored object's Last-Modified is the time it was stored"},
 }
 
 // mirrorReservedReturn are headers MirrorReturnHeaders may not set: the
@@ -414,7 +413,7 @@ func parseMirrorMore(m *bucketconfig.Mirror, x *mirrorMoreXML) error {
 	}
 	m.URLSlave, m.URLProbe, m.SwitchAllErrors = deref(x.MirrorURLSlave), deref(x.MirrorURLProbe), x.MirrorSwitchAllErrors
 	m.PassOriginalSlashes, m.SNI, m.SaveOSSMeta = x.MirrorPassOriginalSlashes, x.MirrorSNI, x.MirrorSaveOssMeta
-	m.ProxyPass, m.AllowHeadObject = x.MirrorProxyPass, x.MirrorAllowHeadObject
+	m.ProxyPass, m.AllowHeadObject, m.UserLastModified = x.MirrorProxyPass, x.MirrorAllowHeadObject, x.MirrorUserLastModified
 	if m.SNI != nil && !*m.SNI {
 		// Go's TLS client always names the origin's host (SNI), which
 		// is what MirrorSNI true asks for.
@@ -497,7 +496,7 @@ func renderMirrorMore(m *bucketconfig.Mirror) mirrorMoreXML {
 	}
 	x := mirrorMoreXML{MirrorURLSlave: nonEmpty(m.URLSlave), MirrorURLProbe: nonEmpty(m.URLProbe), MirrorSwitchAllErrors: m.SwitchAllErrors,
 		MirrorPassOriginalSlashes: m.PassOriginalSlashes, MirrorSNI: m.SNI, MirrorSaveOssMeta: m.SaveOSSMeta, MirrorProxyPass: m.ProxyPass,
-		MirrorAllowHeadObject: m.AllowHeadObject, TransparentMirrorResponseCodes: nonEmpty(m.TransparentCodes)}
+		MirrorAllowHeadObject: m.AllowHeadObject, MirrorUserLastModified: m.UserLastModified, TransparentMirrorResponseCodes: nonEmpty(m.TransparentCodes)}
 	for _, o := range mirrorCloudOptions {
 		if slices.Contains(m.Off, o.name) {
 			*o.field(&x) = ptr(false)

@@ -140,6 +140,9 @@ type Mirror struct {
 	ReturnHeaders []HeaderEquals `json:"returnHeaders,omitempty"`
 	// Taggings (MirrorTaggings) are the tags of the stored object.
 	Taggings []HeaderEquals `json:"tags,omitempty"`
+	// UserLastModified (MirrorUserLastModified) stores the object with
+	// the origin's Last-Modified (when it is in the past).
+	UserLastModified *bool `json:"userLastModified,omitempty"`
 	// TransparentCodes (TransparentMirrorResponseCodes) are origin
 	// statuses passed to the client with their body, as put ("400,404").
 	TransparentCodes string `json:"transparent,omitempty"`
@@ -147,8 +150,8 @@ type Mirror struct {
 	// as put.
 	//
 	// Off names the options that need Alibaba Cloud (express tunnels,
-	// RAM roles, image and video processing, the origin's
-	// Last-Modified) put explicitly as false, to read back as put.
+	// RAM roles, image and video processing) put explicitly as false,
+	// to read back as put.
 	Off []string `json:"off,omitempty"`
 }
 
