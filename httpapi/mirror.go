@@ -279,6 +279,9 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 		}
 		return websiteRedirectTo(rc, loc.String(), resp.StatusCode)
 	}
+	if !head && resp.ContentLength > engine.MaxObjectSize {
+		return noSuchKey("the mirror origin's object is larger than %d bytes.", int64(engine.MaxObjectSize))
+	}
 	if m.TransparentCodes != "" {
 		if codes, _ := transparentCodes(m.TransparentCodes); codes[resp.StatusCode] {
 			// TransparentMirrorResponseCodes: the origin's answer is the
@@ -294,9 +297,6 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 	if head || proxy {
 		// MirrorAllowHeadObject, MirrorProxyPass: answered, not stored.
 		return s.mirrorPassThrough(rc, m, resp, ans.body(s.cfg.MirrorTimeout), !head)
-	}
-	if resp.ContentLength > engine.MaxObjectSize {
-		return noSuchKey("the mirror origin's object is larger than %d bytes.", int64(engine.MaxObjectSize))
 	}
 	opts, err := s.mirrorOptions(rc, m, resp.Header)
 	if err != nil {
@@ -555,6 +555,9 @@ func (s *server) mirrorPassThrough(rc *request, m *bucketconfig.Mirror, resp *ht
 	if !withBody {
 		return nil
 	}
+	// Not stored, but bounded as a stored object is (a body of unknown
+	// length that goes past the bound is cut short).
+	body = &boundedReader{r: body, n: engine.MaxObjectSize}
 	if _, err := io.Copy(s.bodyWriter(rc), body); err != nil {
 		s.logClientGone(rc, err)
 		panic(http.ErrAbortHandler)
@@ -677,6 +680,20 @@ func ruleKey(rule *bucketconfig.RoutingRule, key string) string {
 		return *rd.ReplaceKeyPrefixWith + strings.TrimPrefix(key, rule.Condition.KeyPrefixEquals)
 	}
 	return key
+}
+
+// boundedReader reads r, failing once more than n bytes came.
+type boundedReader struct {
+	r io.Reader
+	n int64
+}
+
+func (b *boundedReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if b.n -= int64(n); b.n < 0 {
+		return n, fmt.Errorf("httpapi: mirror origin's body is larger than %d bytes", int64(engine.MaxObjectSize))
+	}
+	return n, err
 }
 
 // idleReader reads r, cancelling (through t) a read that waits longer

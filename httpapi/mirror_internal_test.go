@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"io"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -72,4 +74,14 @@ func TestMirrorURL(t *testing.T) {
 			assert.Equal(t, tc.want, u.String())
 		})
 	}
+}
+
+// TestBoundedReader: a proxied mirror body (not stored) is bounded as a
+// stored one is: reading past the bound fails.
+func TestBoundedReader(t *testing.T) {
+	_, err := io.ReadAll(&boundedReader{r: strings.NewReader("0123456789"), n: 9})
+	assert.Error(t, err)
+	b, err := io.ReadAll(&boundedReader{r: strings.NewReader("0123456789"), n: 10})
+	assert.NoError(t, err)
+	assert.Equal(t, "0123456789", string(b))
 }
