@@ -81,6 +81,9 @@ func (s *server) getObjectAttributes(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.canReadTarget(rc, rc.op.Bucket, &info); err != nil {
+		return err // a link's attributes are its target's
+	}
 	// An SSE-C object's attributes need its key, as its reads do.
 	ckey, err := rc.readKey(false)
 	if err != nil {

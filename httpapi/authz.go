@@ -247,6 +247,20 @@ func (s *server) canReadPinned(rc *request, bucket, key, versionID string) (*eng
 	return pin, s.otherBucketGates(rc, bucket)
 }
 
+// canReadTarget decides, when info (an object of bucket opened for its
+// body) is a symlink, a read of the link's target: every body read
+// through a link is the target's, so whoever reads it must be able to
+// read the target (a policy or an access point scoped to a prefix must
+// not be escaped by a link pointing out of it). GetObject, SelectObject,
+// CreateSelectObjectMeta, image processing and its watermarks and the
+// website's error document all go through it.
+func (s *server) canReadTarget(rc *request, bucket string, info *engine.ObjectInfo) error {
+	if info.Type != engine.ObjectSymlink || s.cfg.Permissive {
+		return nil
+	}
+	return s.canRead(rc, bucket, info.SymlinkTarget, "")
+}
+
 // canWrite decides whether rc's principal may write bucket/key (where
 // ProcessObject saves), as authorize would decide a PutObject. A missing
 // bucket is NoSuchBucket.

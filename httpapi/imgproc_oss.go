@@ -88,6 +88,9 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 		return imgproc.Result{}, engine.ObjectInfo{}, rc.versionError(err, vid)
 	}
 	defer obj.Close()
+	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+		return imgproc.Result{}, obj.Info, err
+	}
 	if obj.Info.Size > imgproc.MaxSourceSize {
 		return imgproc.Result{}, obj.Info, errorf("ImageTooLarge", "The image is %d bytes: at most %d are processed.", obj.Info.Size, imgproc.MaxSourceSize)
 	}
@@ -116,6 +119,9 @@ func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
 		return nil, err
 	}
 	defer obj.Close()
+	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+		return nil, err
+	}
 	if obj.Info.Size > imgproc.MaxSourceSize {
 		return nil, errorf("WatermarkError", "The watermark image is larger than %d bytes.", imgproc.MaxSourceSize)
 	}

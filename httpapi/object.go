@@ -622,13 +622,8 @@ func (s *server) readObject(rc *request, body bool) error {
 	if err := s.recheckObject(rc, &info); err != nil {
 		return err
 	}
-	if info.Type == engine.ObjectSymlink && !s.cfg.Permissive {
-		// The body is the target's: whoever reads it through the link
-		// may read the target (a policy or an access point scoped to a
-		// prefix must not be escaped by a link pointing out of it).
-		if err := s.canRead(rc, rc.op.Bucket, info.SymlinkTarget, ""); err != nil {
-			return err
-		}
+	if err := s.canReadTarget(rc, rc.op.Bucket, &info); err != nil {
+		return err
 	}
 	s.writeObjectHeaders(rc, info)
 	h := rc.w.Header()
@@ -815,7 +810,11 @@ func (s *server) getObjectMeta(rc *request) error {
 	var info engine.ObjectInfo
 	var err error
 	if rc.q.Get("versionId") != "" {
-		info, err = s.headVersion(rc) // that version's record, symlink or not
+		// That version's record; a link's is its target's (size, ETag,
+		// CRC-64), read as the target is.
+		if info, err = s.headVersion(rc); err == nil {
+			err = s.canReadTarget(rc, rc.op.Bucket, &info)
+		}
 	} else {
 		info, err = s.eng.GetSymlink(rc.ctx, rc.op.Bucket, rc.op.Key)
 		if errors.Is(err, engine.ErrNotSymlink) {

@@ -113,6 +113,9 @@ func (s *server) createSelectMetaOSS(rc *request) error {
 		return err
 	}
 	defer obj.Close()
+	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+		return err
+	}
 	fw := &ossFrameWriter{rc: rc, status: http.StatusOK}
 	var m sqlselect.Meta
 	have := false

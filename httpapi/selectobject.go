@@ -203,6 +203,9 @@ func (s *server) selectObjectContent(rc *request) error {
 		return err
 	}
 	defer obj.Close()
+	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+		return err
+	}
 	src := sqlselect.Source{Reader: obj}
 	if job.in.Format == sqlselect.FormatParquet || job.in.ScanRange != nil {
 		src = sqlselect.Source{ReaderAt: obj, Size: obj.Info.Size}

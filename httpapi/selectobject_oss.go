@@ -245,6 +245,9 @@ func (s *server) selectObjectOSS(rc *request) error {
 		return err
 	}
 	defer obj.Close()
+	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+		return err
+	}
 	src := sqlselect.Source{Reader: obj}
 	if job.rng != "" {
 		if err := s.applyOSSRange(rc, &job.in, job.rng, obj.Info); err != nil {

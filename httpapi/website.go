@@ -829,6 +829,13 @@ func (s *server) websiteErrorDocument(wr *websiteReq, status int) (served bool, 
 		return false, e.with("Key", w.ErrorKey), nil
 	}
 	defer obj.Close()
+	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+		e, internal := toError(err)
+		if internal {
+			return false, nil, err
+		}
+		return false, e, nil
+	}
 	h := rc.w.Header()
 	h.Set("Content-Type", obj.Info.ContentType)
 	h.Set("Content-Length", strconv.FormatInt(obj.Length, 10))

@@ -1,0 +1,111 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"io"
+	"strings"
+	"testing"
+
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/stretchr/testify/require"
+)
+
+// symlinkInboxFixture: bucket lnk of the test user holds secret/ (a CSV
+// and an image) and a policy that lets everyone read and write under
+// inbox/ only; the other user has made inbox/csv and inbox/img, links to
+// the secrets, and GetObject refuses to read them through the links.
+func symlinkInboxFixture(t *testing.T) (owner, other *oss2.Client) {
+	t.Helper()
+	f := newFixture(t, fixtureOptions{})
+	owner, other = f.ossV2(testAK, testSK), f.ossV2(otherAK, otherSK)
+	ctx := context.Background()
+	b := oss2.Ptr("lnk")
+	v2Bucket(t, owner, "lnk")
+	_, err := owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: b, Key: oss2.Ptr("secret/payroll.csv"), Body: strings.NewReader("name,salary\nalice,TOP SECRET\n")})
+	require.NoError(t, err)
+	_, err = owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: b, Key: oss2.Ptr("secret/face.jpg"), Body: bytes.NewReader(testImage(t, 40, 20))})
+	require.NoError(t, err)
+	_, err = owner.PutBucketPolicy(ctx, &oss2.PutBucketPolicyRequest{Bucket: b, Body: strings.NewReader(
+		`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:*"],"Principal":["*"],"Resource":["acs:oss:*:*:lnk/inbox/*"]}]}`)})
+	require.NoError(t, err)
+	for link, target := range map[string]string{"inbox/csv": "secret/payroll.csv", "inbox/img": "secret/face.jpg"} {
+		_, err = other.PutSymlink(ctx, &oss2.PutSymlinkRequest{Bucket: b, Key: oss2.Ptr(link), Target: oss2.Ptr(target)})
+		require.NoError(t, err)
+		_, err = other.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: oss2.Ptr(link)})
+		wantOSS(t, err, 403, "AccessDenied", "")
+	}
+	return owner, other
+}
+
+// TestReview29SymlinkTargetIsReadByEveryReader: every operation that reads
+// an object's body through a symlink reads the target, so it needs a read
+// of the target as GetObject does: SelectObject, CreateSelectObjectMeta,
+// GetObject with x-oss-process and ProcessObject (found by the
+// twenty-ninth session's review: they decided on the link alone, so
+// whoever could write a link under a prefix a policy opened read any
+// object of the bucket).
+func TestReview29SymlinkTargetIsReadByEveryReader(t *testing.T) {
+	_, other := symlinkInboxFixture(t)
+	ctx := context.Background()
+	b := oss2.Ptr("lnk")
+
+	sel, err := other.SelectObject(ctx, &oss2.SelectObjectRequest{Bucket: b, Key: oss2.Ptr("inbox/csv"),
+		SelectRequest: &oss2.SelectRequest{Expression: oss2.Ptr("select * from ossobject"),
+			InputSerializationSelect: oss2.InputSerializationSelect{CsvBodyInput: &oss2.CSVSelectInput{FileHeaderInfo: oss2.Ptr("None")}}}})
+	if err == nil {
+		out, _ := io.ReadAll(sel.Body)
+		sel.Body.Close()
+		t.Fatalf("SelectObject read secret/payroll.csv through inbox/csv: %q", out)
+	}
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	_, err = other.CreateSelectObjectMeta(ctx, &oss2.CreateSelectObjectMetaRequest{Bucket: b, Key: oss2.Ptr("inbox/csv"),
+		MetaRequest: &oss2.CsvMetaRequest{}})
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	res, err := other.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: oss2.Ptr("inbox/img"), Process: oss2.Ptr("image/resize,w_20")})
+	if err == nil {
+		out, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		t.Fatalf("GetObject x-oss-process read secret/face.jpg through inbox/img: %d bytes", len(out))
+	}
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	enc := base64.URLEncoding.EncodeToString([]byte("inbox/stolen.jpg"))
+	_, err = other.ProcessObject(ctx, &oss2.ProcessObjectRequest{Bucket: b, Key: oss2.Ptr("inbox/img"),
+		Process: oss2.Ptr("image/resize,w_20|sys/saveas,o_" + enc)})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = other.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: oss2.Ptr("inbox/stolen.jpg")})
+	wantOSS(t, err, 404, "NoSuchKey", "")
+}
+
+// TestReview29SymlinkVersionMetaIsTheTargets: GetObjectMeta of a symlink's
+// version answers the target's size, ETag and CRC-64 (the record a
+// version read resolves), so it needs a read of the target; so does an
+// image watermark named by a link (found by the twenty-ninth session's
+// review).
+func TestReview29SymlinkVersionMetaIsTheTargets(t *testing.T) {
+	owner, other := symlinkInboxFixture(t)
+	ctx := context.Background()
+	b := oss2.Ptr("lnk")
+	_, err := owner.PutBucketVersioning(ctx, &oss2.PutBucketVersioningRequest{Bucket: b,
+		VersioningConfiguration: &oss2.VersioningConfiguration{Status: oss2.VersionEnabled}})
+	require.NoError(t, err)
+	made, err := other.PutSymlink(ctx, &oss2.PutSymlinkRequest{Bucket: b, Key: oss2.Ptr("inbox/v"), Target: oss2.Ptr("secret/payroll.csv")})
+	require.NoError(t, err)
+	require.NotEmpty(t, oss2.ToString(made.VersionId))
+	meta, err := other.GetObjectMeta(ctx, &oss2.GetObjectMetaRequest{Bucket: b, Key: oss2.Ptr("inbox/v"), VersionId: made.VersionId})
+	if err == nil {
+		t.Fatalf("GetObjectMeta of the link's version answered the target's: size %d, ETag %s", meta.ContentLength, oss2.ToString(meta.ETag))
+	}
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	// A watermark named by a link in inbox/ is the secret image.
+	_, err = other.PutObject(ctx, &oss2.PutObjectRequest{Bucket: b, Key: oss2.Ptr("inbox/base.jpg"), Body: bytes.NewReader(testImage(t, 80, 40))})
+	require.NoError(t, err)
+	_, err = other.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: oss2.Ptr("inbox/base.jpg"),
+		Process: oss2.Ptr("image/watermark,image_" + base64.RawURLEncoding.EncodeToString([]byte("inbox/img")) + ",g_nw,x_0,y_0")})
+	wantOSS(t, err, 403, "AccessDenied", "")
+}
