@@ -807,22 +807,19 @@ func metaValue(v string) string {
 // basic metadata of the object itself (a symlink's own, not its
 // target's), never a body.
 func (s *server) getObjectMeta(rc *request) error {
-	var info engine.ObjectInfo
-	var err error
-	if rc.q.Get("versionId") != "" {
-		// That version's record; a link's is its target's (size, ETag,
-		// CRC-64), read as the target is.
-		if info, err = s.headVersion(rc); err == nil {
-			err = s.canReadTarget(rc, rc.op.Bucket, &info)
-		}
-	} else {
-		info, err = s.eng.GetSymlink(rc.ctx, rc.op.Bucket, rc.op.Key)
-		if errors.Is(err, engine.ErrNotSymlink) {
-			info, err = s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
-		}
-	}
+	vid, err := rc.versionID()
 	if err != nil {
 		return err
+	}
+	// A link's version answers its own record, as its latest does: a
+	// version read would follow it to the target's size, ETag and CRC-64,
+	// which the link's reader may not read.
+	info, err := s.eng.GetSymlinkVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
+	if errors.Is(err, engine.ErrNotSymlink) {
+		info, err = s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
+	}
+	if err != nil {
+		return rc.versionError(err, vid)
 	}
 	rc.writeVersionID(info.VersionID)
 	h := rc.w.Header()
