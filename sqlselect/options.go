@@ -219,6 +219,12 @@ type RunOptions struct {
 	// 5000 (JsonNodeExceedsMaxDepth, ExceedsMaxJsonArraySize). Default 0:
 	// no bound beyond the parser's.
 	MaxNodeDepth, MaxNodeArray int
+	// MaxZSTDWindow bounds the window of ZSTD input frames, in bytes: the
+	// decoded history the decoder keeps, which a frame of a few KiB may
+	// declare up to 512 MiB of. A frame declaring more fails with
+	// TruncatedInput. Default 8 MiB, the window of zstd levels 1 to 19
+	// (--ultra levels and --long need more).
+	MaxZSTDWindow int
 	// Progress, if set, is called with the running totals before every
 	// Write to the output writer and at least every ProgressInterval
 	// input bytes, on the goroutine running the query.
@@ -262,15 +268,24 @@ func (o *RunOptions) EnsureDefaults() {
 	if o.ProgressInterval <= 0 {
 		o.ProgressInterval = 1 << 20
 	}
+	if o.MaxZSTDWindow <= 0 {
+		o.MaxZSTDWindow = DefaultMaxZSTDWindow
+	}
 }
+
+// DefaultMaxZSTDWindow is RunOptions.MaxZSTDWindow's default.
+const DefaultMaxZSTDWindow = 8 << 20
 
 // Validate rejects settings that cannot work. Run calls it.
 func (o *RunOptions) Validate() error {
 	if o.MaxSkippedRecordsAllowed < 0 {
 		return errorf(ErrInvalidRequestParameter, "MaxSkippedRecordsAllowed %d is negative", o.MaxSkippedRecordsAllowed)
 	}
-	if o.ChunkSize < 0 || o.MaxRecordSize < 0 || o.MaxDocumentSize < 0 || o.ProgressInterval < 0 {
+	if o.ChunkSize < 0 || o.MaxRecordSize < 0 || o.MaxDocumentSize < 0 || o.ProgressInterval < 0 || o.MaxZSTDWindow < 0 {
 		return errorf(ErrInvalidRequestParameter, "negative size in RunOptions")
+	}
+	if o.MaxZSTDWindow > 0 && o.MaxZSTDWindow < 1<<10 {
+		return errorf(ErrInvalidRequestParameter, "MaxZSTDWindow %d is below ZSTD's smallest window, 1 KiB", o.MaxZSTDWindow)
 	}
 	return nil
 }

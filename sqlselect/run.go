@@ -214,7 +214,11 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 	case CompressionBZIP2:
 		dec = decompressReader{bzip2.NewReader(bufio.NewReaderSize(raw, 64<<10))}
 	case CompressionZSTD:
-		zr, err := zstd.NewReader(raw, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		// The window bounds the history the decoder holds: without it a
+		// frame of a few KiB declaring a 512 MiB window and filling it
+		// with RLE blocks held 512 MiB per query.
+		zr, err := zstd.NewReader(raw, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(uint64(rs.opts.MaxZSTDWindow)))
 		if err != nil {
 			return wrapErr(ErrTruncatedInput, err)
 		}
