@@ -588,6 +588,9 @@ func (s *server) readObject(rc *request, body bool) error {
 		if herr := s.recheckObject(rc, &info); herr != nil {
 			return herr
 		}
+		if herr := s.canReadTarget(rc, rc.op.Bucket, &info); herr != nil {
+			return herr // a link's headers are its target's
+		}
 		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
 			return herr
 		}
@@ -600,6 +603,9 @@ func (s *server) readObject(rc *request, body bool) error {
 	if errors.As(err, &ce) {
 		if rerr := s.recheckObject(rc, &ce.Info); rerr != nil {
 			return rerr // the object judged is not the one authorized
+		}
+		if rerr := s.canReadTarget(rc, rc.op.Bucket, &ce.Info); rerr != nil {
+			return rerr // a link's conditions judged its target's ETag and date
 		}
 		if errors.Is(err, engine.ErrNotModified) {
 			h := rc.w.Header()

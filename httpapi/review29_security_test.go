@@ -111,3 +111,43 @@ func TestReview29SymlinkVersionMetaIsTheLinks(t *testing.T) {
 		Process: oss2.Ptr("image/watermark,image_" + base64.RawURLEncoding.EncodeToString([]byte("inbox/img")) + ",g_nw,x_0,y_0")})
 	wantOSS(t, err, 403, "AccessDenied", "")
 }
+
+// TestReview29SymlinkConditionsAreReadsOfTheTarget: a conditional GET or
+// HEAD of a link is judged against the target (its ETag and date), so
+// its 304 (which carries the target's ETag) and 412 answer only callers
+// who may read the target: If-None-Match "*" answered 304 with
+// secret/payroll.csv's ETag, and If-Match told a guess of it right from
+// wrong (found by the twenty-ninth session's review).
+func TestReview29SymlinkConditionsAreReadsOfTheTarget(t *testing.T) {
+	owner, other := symlinkInboxFixture(t)
+	ctx := context.Background()
+	b, link := oss2.Ptr("lnk"), oss2.Ptr("inbox/csv")
+	secret, err := owner.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: b, Key: oss2.Ptr("secret/payroll.csv")})
+	require.NoError(t, err)
+
+	res, err := other.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: link, IfNoneMatch: oss2.Ptr("*")})
+	if err == nil {
+		res.Body.Close()
+		t.Fatalf("If-None-Match * answered %d with the target's ETag %s", res.StatusCode, oss2.ToString(res.ETag))
+	}
+	require.NotContains(t, err.Error(), strings.Trim(oss2.ToString(secret.ETag), `"`))
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = other.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: link, IfNoneMatch: secret.ETag})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = other.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: b, Key: link, IfMatch: oss2.Ptr(`"0123456789abcdef0123456789abcdef"`)})
+	wantOSS(t, err, 403, "AccessDenied", "")
+	_, err = other.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: b, Key: link, IfModifiedSince: oss2.Ptr("Sun, 06 Dec 2099 00:00:00 GMT")})
+	wantOSS(t, err, 403, "AccessDenied", "")
+
+	// A HEAD of a link to an archived target answers the target's headers.
+	_, err = owner.PutObject(ctx, &oss2.PutObjectRequest{Bucket: b, Key: oss2.Ptr("secret/cold.csv"), Body: strings.NewReader("cold,secret\n"),
+		StorageClass: oss2.StorageClassColdArchive})
+	require.NoError(t, err)
+	_, err = other.PutSymlink(ctx, &oss2.PutSymlinkRequest{Bucket: b, Key: oss2.Ptr("inbox/cold"), Target: oss2.Ptr("secret/cold.csv")})
+	require.NoError(t, err)
+	head, err := other.HeadObject(ctx, &oss2.HeadObjectRequest{Bucket: b, Key: oss2.Ptr("inbox/cold")})
+	if err == nil {
+		t.Fatalf("HEAD of a link to an archived object answered its headers: %d bytes, ETag %s", head.ContentLength, oss2.ToString(head.ETag))
+	}
+	wantOSS(t, err, 403, "AccessDenied", "")
+}
