@@ -9,6 +9,9 @@ import (
 	"testing"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 )
 
@@ -17,8 +20,14 @@ import (
 // inbox/ only; the other user has made inbox/csv and inbox/img, links to
 // the secrets, and GetObject refuses to read them through the links.
 func symlinkInboxFixture(t *testing.T) (owner, other *oss2.Client) {
+	_, owner, other = symlinkInboxFixtureAt(t)
+	return owner, other
+}
+
+// symlinkInboxFixtureAt is symlinkInboxFixture also returning the fixture.
+func symlinkInboxFixtureAt(t *testing.T) (f *fixture, owner, other *oss2.Client) {
 	t.Helper()
-	f := newFixture(t, fixtureOptions{})
+	f = newFixture(t, fixtureOptions{})
 	owner, other = f.ossV2(testAK, testSK), f.ossV2(otherAK, otherSK)
 	ctx := context.Background()
 	b := oss2.Ptr("lnk")
@@ -36,7 +45,7 @@ func symlinkInboxFixture(t *testing.T) (owner, other *oss2.Client) {
 		_, err = other.GetObject(ctx, &oss2.GetObjectRequest{Bucket: b, Key: oss2.Ptr(link)})
 		wantOSS(t, err, 403, "AccessDenied", "")
 	}
-	return owner, other
+	return f, owner, other
 }
 
 // TestReview29SymlinkTargetIsReadByEveryReader: every operation that reads
@@ -150,4 +159,56 @@ func TestReview29SymlinkConditionsAreReadsOfTheTarget(t *testing.T) {
 		t.Fatalf("HEAD of a link to an archived object answered its headers: %d bytes, ETag %s", head.ContentLength, oss2.ToString(head.ETag))
 	}
 	wantOSS(t, err, 403, "AccessDenied", "")
+}
+
+// TestReview29SymlinkThroughS3: the S3 operations reach an OSS link's
+// target too (the buckets are the same store): SelectObjectContent and
+// GetObjectAttributes need a read of the target (found by the
+// twenty-ninth session's review).
+func TestReview29SymlinkThroughS3(t *testing.T) {
+	f, _, _ := symlinkInboxFixtureAt(t)
+	ctx := context.Background()
+	c := f.s3Client(true, otherAK, otherSK)
+	b, link := aws.String("lnk"), aws.String("inbox/csv")
+	out, err := c.SelectObjectContent(ctx, &s3.SelectObjectContentInput{Bucket: b, Key: link,
+		Expression: aws.String("SELECT * FROM S3Object"), ExpressionType: types.ExpressionTypeSql,
+		InputSerialization:  &types.InputSerialization{CSV: &types.CSVInput{FileHeaderInfo: types.FileHeaderInfoNone}},
+		OutputSerialization: &types.OutputSerialization{CSV: &types.CSVOutput{}}})
+	if err == nil {
+		var got bytes.Buffer
+		for ev := range out.GetStream().Events() {
+			if r, ok := ev.(*types.SelectObjectContentEventStreamMemberRecords); ok {
+				got.Write(r.Value.Payload)
+			}
+		}
+		out.GetStream().Close()
+		t.Fatalf("SelectObjectContent read secret/payroll.csv through inbox/csv: %q", got.String())
+	}
+	wantCode(t, err, "AccessDenied")
+	attrs, err := c.GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: b, Key: link,
+		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesEtag, types.ObjectAttributesObjectSize}})
+	if err == nil {
+		t.Fatalf("GetObjectAttributes answered the target's: size %d, ETag %s", aws.ToInt64(attrs.ObjectSize), aws.ToString(attrs.ETag))
+	}
+	wantCode(t, err, "AccessDenied")
+}
+
+// TestReview29SymlinkErrorDocument: a website's error document that is a
+// link serves its target only to callers who may read the target: a
+// writer under inbox/, which the policy lets everyone read, made the
+// error document a link to secret/payroll.csv (found by the twenty-ninth
+// session's review).
+func TestReview29SymlinkErrorDocument(t *testing.T) {
+	f, owner, other := symlinkInboxFixtureAt(t)
+	ctx := context.Background()
+	b := oss2.Ptr("lnk")
+	_, err := owner.PutBucketWebsite(ctx, &oss2.PutBucketWebsiteRequest{Bucket: b, WebsiteConfiguration: &oss2.WebsiteConfiguration{
+		IndexDocument: &oss2.IndexDocument{Suffix: oss2.Ptr("index.html")},
+		ErrorDocument: &oss2.ErrorDocument{Key: oss2.Ptr("inbox/error.html"), HttpStatus: oss2.Ptr(int64(404))}}})
+	require.NoError(t, err)
+	_, err = other.PutSymlink(ctx, &oss2.PutSymlinkRequest{Bucket: b, Key: oss2.Ptr("inbox/error.html"), Target: oss2.Ptr("secret/payroll.csv")})
+	require.NoError(t, err)
+	resp := f.getter(t)("GET", strings.Replace(f.srv.URL, "127.0.0.1", "lnk.oss-cn-hangzhou.aliyuncs.com", 1)+"/inbox/none.html")
+	require.NotContains(t, string(resp.body), "TOP SECRET")
+	require.Equal(t, 404, resp.StatusCode, string(resp.body))
 }
