@@ -30,7 +30,9 @@ import (
 // policy of upload callbacks: with no Config.MirrorOrigins every
 // connection is checked to be to a loopback address) and from the
 // origins Config.MirrorOrigins lists; a rule naming any other origin is
-// answered 501 NotImplemented, as before mirroring was implemented.
+// answered 501 NotImplemented, as before mirroring was implemented. With
+// Config.DenyLoopbackOutbound, loopback addresses are refused instead,
+// by name and at each connection.
 // Every origin a rule names (MirrorURLSlave, MirrorMultiAlternates,
 // MirrorURLProbe) and every redirect hop is checked the same way.
 //
@@ -83,8 +85,8 @@ func (s *server) mirrors() *mirrorState {
 		}
 		rt := s.cfg.MirrorTransport
 		if rt == nil {
-			d := outboundDialer(s.cfg.MirrorTimeout, len(s.cfg.MirrorOrigins) == 0, func(address string) error {
-				return fmt.Errorf("%w: %s is not a loopback address", errMirrorRefused, address)
+			d := outboundDialer(s.cfg.MirrorTimeout, len(s.cfg.MirrorOrigins) == 0, s.cfg.DenyLoopbackOutbound, func(address string) error {
+				return fmt.Errorf("%w: a connection to %s", errMirrorRefused, address)
 			})
 			// No idle connections: a fetch is a first miss, and nothing
 			// of the transport outlives it (the handler has no Close).
@@ -98,7 +100,8 @@ func (s *server) mirrors() *mirrorState {
 }
 
 // mirrorAllowed reports whether a mirror fetch may go to u: a loopback
-// address or "localhost", or under one of Config.MirrorOrigins (same
+// address or "localhost" (unless Config.DenyLoopbackOutbound), or under
+// one of Config.MirrorOrigins (same
 // scheme, host and port; the path starts with the origin's path).
 func (s *server) mirrorAllowed(u *url.URL) bool {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
@@ -109,8 +112,8 @@ func (s *server) mirrorAllowed(u *url.URL) bool {
 			return false // would climb out of an allowed path
 		}
 	}
-	if loopbackHost(u.Hostname()) {
-		return true
+	if ok, decided := s.outboundHost(u.Hostname()); decided {
+		return ok
 	}
 	m := s.mirrors()
 	if m.any {
@@ -250,7 +253,8 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 	pass := m.PassQueryString || rule.Redirect.PassQueryString
 	origins, probe, err := s.mirrorTargets(m, originKey, pass, rc.r.URL.Query())
 	if err != nil {
-		return fail(errorf("NotImplemented", "Mirror back-to-origin from %s is not allowed by this server: it fetches only from loopback addresses and the origins given with -mirror-origin (httpapi Config.MirrorOrigins, WithMirrorOrigins).", err.Error()))
+		return fail(errorf("NotImplemented", "Mirror back-to-origin from %s is not allowed by this server: it fetches %s.", err.Error(),
+			s.outboundRule("the origins given with -mirror-origin (httpapi Config.MirrorOrigins, WithMirrorOrigins)")))
 	}
 	headers := mirrorHeaders(m, rc.r.Header)
 	if rng := headerValue(rc.r.Header, "Range"); proxy && rng != "" {

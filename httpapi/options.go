@@ -194,6 +194,15 @@ type Config struct {
 	// loopback addresses and "localhost"; "*" allows any host. A callback
 	// to any other host is refused with InvalidArgument. Default: none.
 	CallbackHosts []string
+	// DenyLoopbackOutbound refuses loopback addresses (and "localhost")
+	// to the requests the server makes on a client's behalf: OSS upload
+	// callbacks and mirror-back fetches, whatever CallbackHosts and
+	// MirrorOrigins allow ("*" included) and whatever a name resolves to.
+	// Set it on a server others reach: there a client could otherwise
+	// make the server call services that listen on its own host's
+	// loopback and read their answers. Default false: loopback is allowed
+	// (tests and development run callback servers and origins there).
+	DenyLoopbackOutbound bool
 	// OSS mirror-back (mirror.go).
 
 	// MirrorOrigins are the origins OSS mirror-back rules (RoutingRule
@@ -383,6 +392,11 @@ func WithLookupTXT(lookup func(ctx context.Context, name string) ([]string, erro
 // (see Config.MirrorOrigins).
 func WithMirrorOrigins(origins ...string) Option {
 	return func(c *Config) { c.MirrorOrigins = append(c.MirrorOrigins, origins...) }
+}
+
+// WithDenyLoopbackOutbound sets Config.DenyLoopbackOutbound.
+func WithDenyLoopbackOutbound() Option {
+	return func(c *Config) { c.DenyLoopbackOutbound = true }
 }
 
 // Defaults.

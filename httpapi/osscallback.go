@@ -107,8 +107,8 @@ func (s *server) callbackKey() (*rsa.PrivateKey, []byte, error) {
 // callbackDialer is the default callback transport: it dials loopback
 // addresses only unless Config.CallbackHosts names others.
 func (s *server) callbackDialer() http.RoundTripper {
-	d := outboundDialer(s.cfg.CallbackTimeout, len(s.cfg.CallbackHosts) == 0, func(address string) error {
-		return fmt.Errorf("httpapi: callback to %s refused: only loopback addresses are allowed", address)
+	d := outboundDialer(s.cfg.CallbackTimeout, len(s.cfg.CallbackHosts) == 0, s.cfg.DenyLoopbackOutbound, func(address string) error {
+		return fmt.Errorf("httpapi: callback to %s refused by the server's outbound rules (Config.CallbackHosts, DenyLoopbackOutbound)", address)
 	})
 	return &http.Transport{DialContext: d.DialContext, ForceAttemptHTTP2: false, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}
 }
@@ -302,10 +302,11 @@ func (s *server) parseCallback(b64 string) (*uploadCallback, error) {
 }
 
 // callbackHostAllowed reports whether callbacks may go to host: a
-// loopback address or name, or one Config.CallbackHosts lists ("*": any).
+// loopback address or name (unless Config.DenyLoopbackOutbound), or one
+// Config.CallbackHosts lists ("*": any).
 func (s *server) callbackHostAllowed(host string) bool {
-	if loopbackHost(host) {
-		return true
+	if ok, decided := s.outboundHost(host); decided {
+		return ok
 	}
 	return slices.ContainsFunc(s.cfg.CallbackHosts, func(h string) bool { return h == "*" || strings.EqualFold(h, host) })
 }
@@ -438,7 +439,7 @@ func (s *server) sendCallback(ctx context.Context, c *uploadCallback, key *rsa.P
 	var last error
 	for i, u := range c.urls {
 		if c.refused[i] {
-			last = fmt.Errorf("the callbackUrl host %q is not allowed: this server calls back to loopback addresses and Config.CallbackHosts (-callback-host) only", u.Hostname())
+			last = fmt.Errorf("the callbackUrl host %q is not allowed: this server calls back %s", u.Hostname(), s.outboundRule("Config.CallbackHosts (-callback-host)"))
 			continue
 		}
 		sum := md5.Sum([]byte(callbackStringToSign(u, body)))

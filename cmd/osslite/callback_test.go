@@ -39,3 +39,32 @@ func TestMirrorOriginFlag(t *testing.T) {
 		require.ErrorContains(t, err, "-mirror-origin", bad)
 	}
 }
+
+// TestLoopbackOutbound: listening beyond loopback, the server refuses
+// callbacks and mirror fetches to loopback addresses (a client could
+// otherwise reach the host's local services through them) unless
+// -allow-loopback-outbound; on loopback they stay allowed.
+func TestLoopbackOutbound(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		deny bool
+	}{
+		{nil, false}, // the default address, 127.0.0.1:9000
+		{[]string{"-addr", "localhost:9000"}, false},
+		{[]string{"-addr", "[::1]:9000"}, false},
+		{[]string{"-addr", ":9000"}, true},
+		{[]string{"-addr", "0.0.0.0:9000"}, true},
+		{[]string{"-addr", "192.0.2.7:9000"}, true},
+		{[]string{"-addr", "osslite.internal:9000"}, true},
+		{[]string{"-addr", ":9000", "-allow-loopback-outbound"}, false},
+		{[]string{"-addr", "0.0.0.0:9000", "-mirror-origin", "*", "-callback-host", "*"}, true},
+	} {
+		o, err := parseFlags(tc.args, noEnv, io.Discard)
+		require.NoError(t, err, "%q", tc.args)
+		var c httpapi.Config
+		for _, opt := range o.outboundOptions() {
+			opt(&c)
+		}
+		require.Equal(t, tc.deny, c.DenyLoopbackOutbound, "%q", tc.args)
+	}
+}

@@ -40,6 +40,9 @@
 //	                  them is served at /_osslite/callback-pubkey.pem
 //	-mirror-origin    URL prefix OSS mirror-back rules may fetch from besides
 //	                  loopback addresses ("*": any), repeatable
+//	-allow-loopback-outbound  let callbacks and mirror fetches go to loopback
+//	                  addresses while listening beyond loopback (refused
+//	                  there by default)
 //	-mfa-device SERIAL=BASE32SECRET  a virtual MFA device (TOTP seed) of the
 //	                  -access-key account for S3's MFA delete (append
 //	                  @ACCESS_KEY for another account's), repeatable

@@ -77,6 +77,10 @@ type options struct {
 	// mirrorOrigins are the origins OSS mirror-back rules may fetch from
 	// besides loopback ones (-mirror-origin).
 	mirrorOrigins []string
+	// allowLoopbackOutbound lets callbacks and mirror fetches go to
+	// loopback addresses although the server listens beyond loopback
+	// (-allow-loopback-outbound).
+	allowLoopbackOutbound bool
 	// mfaDevices are the virtual MFA devices of S3's MFA delete
 	// (-mfa-device).
 	mfaDevices mfaDevices
@@ -162,6 +166,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	o.kms.register(fs)
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
 	fs.Var((*listFlag)(&o.mirrorOrigins), "mirror-origin", "`URL` prefix OSS mirror-back (back-to-origin) rules may fetch from besides loopback addresses, e.g. https://img.example.com/; * allows any (repeatable)")
+	fs.BoolVar(&o.allowLoopbackOutbound, "allow-loopback-outbound", false, "let OSS upload callbacks and mirror-back fetches go to loopback addresses while the server listens beyond loopback (refused there by default: clients could reach the host's local services through them)")
 	fs.Var(&o.mfaDevices, "mfa-device", "virtual MFA device for S3's MFA delete: `SERIAL=BASE32SECRET` (a TOTP seed, as authenticator apps take it; the -access-key account's device), or SERIAL=BASE32SECRET@ACCESS_KEY for another account's (repeatable); x-amz-mfa is \"SERIAL CODE\"")
 	o.notify.register(fs)
 	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable); only the -access-key account's buckets may, unless -replication-target-owner says more")
@@ -333,12 +338,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	if o.s3Defaults2023 {
 		apiOpts = append(apiOpts, httpapi.WithS3Defaults2023())
 	}
-	if len(o.callbackHosts) > 0 {
-		apiOpts = append(apiOpts, httpapi.WithCallbacks(nil, o.callbackHosts...))
-	}
-	if len(o.mirrorOrigins) > 0 {
-		apiOpts = append(apiOpts, httpapi.WithMirrorOrigins(o.mirrorOrigins...))
-	}
+	apiOpts = append(apiOpts, o.outboundOptions()...)
 	if len(o.mfaDevices) > 0 {
 		apiOpts = append(apiOpts, httpapi.WithMFADevices(o.mfaDevices.owned(o.accessKey)...))
 	}
@@ -442,6 +442,38 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 
 // loopback reports whether a listener's address is a loopback one (an
 // unspecified address, 0.0.0.0 or ::, listens on every interface).
+// outboundOptions are the handler options for the requests the server
+// makes on clients' behalf (callbacks, mirror fetches): listening beyond
+// loopback, loopback targets are refused unless -allow-loopback-outbound.
+func (o *options) outboundOptions() []httpapi.Option {
+	var opts []httpapi.Option
+	if len(o.callbackHosts) > 0 {
+		opts = append(opts, httpapi.WithCallbacks(nil, o.callbackHosts...))
+	}
+	if len(o.mirrorOrigins) > 0 {
+		opts = append(opts, httpapi.WithMirrorOrigins(o.mirrorOrigins...))
+	}
+	if !o.allowLoopbackOutbound && !loopbackListen(o.addr) {
+		opts = append(opts, httpapi.WithDenyLoopbackOutbound())
+	}
+	return opts
+}
+
+// loopbackListen reports whether a listen address (host:port) takes
+// connections on loopback only: a loopback IP or "localhost". An empty
+// host, an unspecified IP or another name listens beyond loopback.
+func loopbackListen(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
 func loopback(a net.Addr) bool {
 	t, ok := a.(*net.TCPAddr)
 	return ok && t.IP.IsLoopback()
