@@ -276,6 +276,16 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rc.setHeader("Date", s.dates.format(s.clock.Now()))
 	rc.setHeader("Server", d.serverName)
+	if r.ContentLength == 0 && r.ProtoMajor == 1 && r.Header.Get("Expect") != "" {
+		// An empty body sent with Expect: 100-continue (botocore's empty
+		// PutObject) gets no interim 100 (net/http sends one on the
+		// first body read; S3 skips it too), and botocore before 1.43.77
+		// then misreads the next answer on the connection: a read
+		// timeout (60 s) and a silent retry (boto/botocore#3755). The
+		// connection is closed after the answer instead, as net/http
+		// does when an expected body goes unread.
+		rc.setHeader("Connection", "close")
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			if v == http.ErrAbortHandler {
