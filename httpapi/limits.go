@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"strings"
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/engine"
@@ -58,6 +59,9 @@ type tagLimits struct {
 	// S3's words for each (else one message names the tag).
 	chars       func(string) bool
 	charsByPart bool
+	// reservedPrefix, when set, starts the keys only the service may
+	// write (S3: "aws:"); a key with it is InvalidTag with reservedMessage.
+	reservedPrefix, reservedMessage string
 }
 
 // check validates a tag set: the count first, then each tag (key of 1 to
@@ -85,6 +89,8 @@ func (l tagLimits) check(tags []engine.Tag) error {
 			return errorf("InvalidTag", "The TagValue you have provided is invalid")
 		case l.chars != nil && (!l.chars(t.Key) || !l.chars(t.Value)):
 			return errorf("InvalidTag", "The tag %q=%q contains characters that are not allowed: use letters, digits, spaces and + - = . _ : /.", t.Key, t.Value)
+		case l.reservedPrefix != "" && strings.HasPrefix(t.Key, l.reservedPrefix):
+			return errorf("InvalidTag", "%s", l.reservedMessage)
 		}
 		seen[t.Key] = true
 	}
@@ -92,12 +98,16 @@ func (l tagLimits) check(tags []engine.Tag) error {
 }
 
 // s3ObjectTags and s3BucketTags are S3's tag limits: 10 tags on an
-// object, 50 on a bucket, keys of 128 and values of 256 characters.
+// object, 50 on a bucket, keys of 128 and values of 256 characters, and
+// no key starting with aws:, the prefix of the tags AWS writes itself
+// (moto's AWS-verified test_s3_tagging has S3's two messages).
 var (
 	s3ObjectTags = tagLimits{maxTags: 10, maxKey: 128, maxValue: 256, chars: s3TagChars, charsByPart: true,
-		tooManyCode: "BadRequest", tooManyMessage: "Object tags cannot be greater than 10"}
+		tooManyCode: "BadRequest", tooManyMessage: "Object tags cannot be greater than 10",
+		reservedPrefix: "aws:", reservedMessage: "Your TagKey cannot be prefixed with aws:"}
 	s3BucketTags = tagLimits{maxTags: 50, maxKey: 128, maxValue: 256, chars: s3TagChars, charsByPart: true,
-		tooManyCode: "BadRequest", tooManyMessage: "Bucket tag count cannot be greater than 50"}
+		tooManyCode: "BadRequest", tooManyMessage: "Bucket tag count cannot be greater than 50",
+		reservedPrefix: "aws:", reservedMessage: "System tags cannot be added/updated by requester"}
 )
 
 // ossObjectTags and ossBucketTags are OSS's tag limits: 10 tags on an

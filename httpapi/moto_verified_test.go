@@ -1,0 +1,77 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The tests in this file hold osslite to answers moto's tests assert and
+// moto's authors ran against AWS (@s3_aws_verified; docs/sdk-suites.md,
+// twenty-ninth session).
+
+// TestS3ReservedTagKeys: S3 refuses tag keys starting with aws:, the
+// prefix of the tags AWS writes itself, on objects (PutObject's
+// x-amz-tagging, PutObjectTagging) and buckets, each with its own
+// message; aws: inside a key is fine (test_s3_tagging).
+func TestS3ReservedTagKeys(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	const bk = "tags"
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bk)})
+	require.NoError(t, err)
+
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("k"), Body: strings.NewReader("x"), Tagging: aws.String("aws:foo=bar")})
+	code, status, msg := apiError(t, err)
+	assert.Equal(t, "InvalidTag", code)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, "Your TagKey cannot be prefixed with aws:", msg)
+
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("k"), Body: strings.NewReader("x"), Tagging: aws.String("foo=bar")})
+	require.NoError(t, err)
+	_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String(bk), Key: aws.String("k"),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("aws:item1"), Value: aws.String("foo")}}}})
+	code, _, _ = apiError(t, err)
+	assert.Equal(t, "InvalidTag", code)
+
+	_, err = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bk),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("aws:sometag"), Value: aws.String("nope")}}}})
+	code, _, msg = apiError(t, err)
+	assert.Equal(t, "InvalidTag", code)
+	assert.Equal(t, "System tags cannot be added/updated by requester", msg)
+
+	_, err = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bk),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("something:aws:stuff"), Value: aws.String("this is fine")}}}})
+	require.NoError(t, err)
+}
+
+// TestS3BucketTaggingEmptySet: PutBucketTagging with an empty TagSet
+// removes the tags (204), so GetBucketTagging is NoSuchTagSet again
+// (test_get_bucket_tagging).
+func TestS3BucketTaggingEmptySet(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	const bk = "tagset"
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bk)})
+	require.NoError(t, err)
+	_, err = c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bk),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("TagOne"), Value: aws.String("ValueOne")}}}})
+	require.NoError(t, err)
+
+	r := f.do(t, raw{method: "PUT", path: "/" + bk + "?tagging", body: []byte(`<Tagging><TagSet></TagSet></Tagging>`)})
+	assert.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
+	_, err = c.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(bk)})
+	code, status, msg := apiError(t, err)
+	assert.Equal(t, "NoSuchTagSet", code)
+	assert.Equal(t, http.StatusNotFound, status)
+	assert.Equal(t, "The TagSet does not exist", msg)
+}
