@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/xml"
 	"net/http"
 	"strings"
 	"testing"
@@ -74,4 +75,41 @@ func TestS3BucketTaggingEmptySet(t *testing.T) {
 	assert.Equal(t, "NoSuchTagSet", code)
 	assert.Equal(t, http.StatusNotFound, status)
 	assert.Equal(t, "The TagSet does not exist", msg)
+}
+
+// TestS3WriteConditionNamed: a conditional PutObject or
+// CompleteMultipartUpload that fails is 412 PreconditionFailed naming the
+// header that did not hold in <Condition> (test_s3_conditionals).
+func TestS3WriteConditionNamed(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	const bk = "conds"
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bk)})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+
+	condition := func(r rawResponse) string {
+		t.Helper()
+		var e struct{ Code, Message, Condition string }
+		require.NoError(t, xml.Unmarshal(r.body, &e), string(r.body))
+		assert.Equal(t, http.StatusPreconditionFailed, r.StatusCode)
+		assert.Equal(t, "PreconditionFailed", e.Code)
+		assert.Equal(t, "At least one of the pre-conditions you specified did not hold", e.Message)
+		return e.Condition
+	}
+	r := f.do(t, raw{method: "PUT", path: "/" + bk + "/k", body: []byte("y"), header: hdr("If-None-Match", "*")})
+	assert.Equal(t, "If-None-Match", condition(r))
+	r = f.do(t, raw{method: "PUT", path: "/" + bk + "/k", body: []byte("y"), header: hdr("If-Match", `"0123456789abcdef0123456789abcdef"`)})
+	assert.Equal(t, "If-Match", condition(r))
+
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bk), Key: aws.String("k")})
+	require.NoError(t, err)
+	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bk), Key: aws.String("k"), UploadId: up.UploadId,
+		PartNumber: aws.Int32(1), Body: strings.NewReader("part")})
+	require.NoError(t, err)
+	doc := `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + aws.ToString(part.ETag) + `</ETag></Part></CompleteMultipartUpload>`
+	r = f.do(t, raw{method: "POST", path: "/" + bk + "/k?uploadId=" + aws.ToString(up.UploadId), body: []byte(doc), header: hdr("If-None-Match", "*")})
+	assert.Equal(t, "If-None-Match", condition(r))
 }

@@ -414,7 +414,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	}
 	info, err := s.eng.CompleteMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, parts, opts)
 	if err != nil {
-		return err
+		return rc.writeConditionError(err)
 	}
 	if err := s.scheduleExpiry(rc, info); err != nil {
 		return err

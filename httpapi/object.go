@@ -405,7 +405,7 @@ func (s *server) putObject(rc *request) error {
 		info, err = s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
 	}
 	if err != nil {
-		return err
+		return rc.writeConditionError(err)
 	}
 	if err := s.scheduleExpiry(rc, info); err != nil {
 		return err
@@ -429,6 +429,24 @@ func (s *server) putObject(rc *request) error {
 		return s.answerCallback(rc, cb, info)
 	}
 	return writeEmpty(rc, http.StatusOK)
+}
+
+// writeConditionError names the header of a conditional write
+// (PutObject, CompleteMultipartUpload) that did not hold: S3 answers 412
+// PreconditionFailed with <Condition>If-None-Match</Condition> or
+// If-Match (moto's AWS-verified test_s3_conditionals). Other errors pass
+// through.
+func (rc *request) writeConditionError(err error) error {
+	if !errors.Is(err, engine.ErrPreconditionFailed) {
+		return err
+	}
+	cond := "If-None-Match"
+	if rc.ifNoneMatch() == "" {
+		cond = "If-Match"
+	}
+	e := errorf("PreconditionFailed", "").with("Condition", cond)
+	e.Err = err
+	return e
 }
 
 // writeChecksumHeaders adds x-amz-checksum-<alg> and x-amz-checksum-type.
