@@ -113,3 +113,28 @@ func TestS3WriteConditionNamed(t *testing.T) {
 	r = f.do(t, raw{method: "POST", path: "/" + bk + "/k?uploadId=" + aws.ToString(up.UploadId), body: []byte(doc), header: hdr("If-None-Match", "*")})
 	assert.Equal(t, "If-None-Match", condition(r))
 }
+
+// TestS3HeadDeleteMarkerVersion: a HEAD of a delete marker by its
+// version ID is 405 with x-amz-delete-marker: true and Allow: DELETE, the
+// one method a delete marker takes
+// (test_delete_versioned_bucket_returns_metadata).
+func TestS3HeadDeleteMarkerVersion(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	const bk = "markers"
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bk)})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bk),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	del, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bk), Key: aws.String("k")})
+	require.NoError(t, err)
+
+	r := f.do(t, raw{method: "HEAD", path: "/" + bk + "/k?versionId=" + aws.ToString(del.VersionId)})
+	assert.Equal(t, http.StatusMethodNotAllowed, r.StatusCode)
+	assert.Equal(t, "true", r.Header.Get("x-amz-delete-marker"))
+	assert.Equal(t, "DELETE", r.Header.Get("Allow"))
+}

@@ -107,6 +107,9 @@ func (rc *request) versionError(err error, vid string) error {
 		c.Header.Set(rc.d.h("version-id"), versionOrNull(dm.VersionID))
 		if errors.Is(err, engine.ErrVersionIsDeleteMarker) {
 			c.Header.Set("Last-Modified", dm.LastModified.UTC().Format(http.TimeFormat))
+			// A 405 names the methods the resource takes (RFC 9110
+			// 15.5.6): a delete marker can only be deleted.
+			c.Header.Set("Allow", http.MethodDelete)
 			c.Extra = append(append([]Field(nil), c.Extra...), Field{"Method", rc.r.Method}, Field{"ResourceType", "DeleteMarker"})
 		}
 		return &c
