@@ -274,6 +274,9 @@ func (s *server) headBucket(rc *request) error {
 	rc.w.Header().Set(rc.d.h("bucket-region"), s.regionOf(b))
 	rc.w.Header().Set(rc.d.h("access-point-alias"), "false")
 	directoryHeaders(rc, b.Name)
+	if rc.d.behave.headBucketXML {
+		rc.w.Header().Set("Content-Type", "application/xml")
+	}
 	rc.w.Header().Set("Content-Length", "0")
 	rc.w.WriteHeader(http.StatusOK)
 	return nil

@@ -180,6 +180,7 @@ type behaviour struct {
 	copyNotModified304          bool // failed "not modified" copy conditions answer 304
 	copyDefaultsStandard        bool // a copy without a storage class header is STANDARD, whatever the source's
 	headBucketRegionAlways      bool // a refused HeadBucket still names the bucket's region (x-?-bucket-region)
+	headBucketXML               bool // HeadBucket answers Content-Type: application/xml, as the bucket's GETs do
 	directivesAnyCase           bool // COPY/REPLACE directives in any case
 	websiteRedirect             bool // x-?-website-redirect-location is stored and served
 	writeConditionsStarOnly     bool // writes take If-None-Match only as "*" and not with If-Match (else 501)

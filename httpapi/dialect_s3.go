@@ -82,6 +82,7 @@ var s3 = &dialect{
 		archivedNamesClass:          true,
 		copyDefaultsStandard:        true,
 		headBucketRegionAlways:      true,
+		headBucketXML:               true,
 		nextMarkerNeedsDelimiter:    true,
 		expectedBucketOwner:         true,
 		defaultRetentionNeedsDigest: true,

@@ -138,3 +138,16 @@ func TestS3HeadDeleteMarkerVersion(t *testing.T) {
 	assert.Equal(t, "true", r.Header.Get("x-amz-delete-marker"))
 	assert.Equal(t, "DELETE", r.Header.Get("Allow"))
 }
+
+// TestS3HeadBucketContentType: HeadBucket answers Content-Type:
+// application/xml, as S3 does (test_header_content_type).
+func TestS3HeadBucketContentType(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("head")})
+	require.NoError(t, err)
+	r := f.do(t, raw{method: "HEAD", path: "/head"})
+	assert.Equal(t, http.StatusOK, r.StatusCode)
+	assert.Equal(t, "application/xml", r.Header.Get("Content-Type"))
+}
