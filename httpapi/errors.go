@@ -135,7 +135,7 @@ var codes = map[string]codeRow{
 	"MetadataTooLarge":                  {status: 400, message: "Your metadata headers exceed the maximum allowed metadata size.", oss: dialectCode{name: "InvalidArgument"}},
 	"MethodNotAllowed":                  {status: 405, message: "The specified method is not allowed against this resource.", oss: dialectCode{ec: "0001-00000405"}},
 	"MissingContentLength":              {status: 411, message: "You must provide the Content-Length HTTP header.", oss: dialectCode{ec: "0016-00000101"}},
-	"MissingRequestBodyError":           {status: 400, message: "Request Body is empty."},
+	"MissingRequestBodyError":           {status: 400, message: "Request Body is empty"},
 	"NoSuchBucket":                      {status: 404, message: "The specified bucket does not exist", facts: []fact{factBucket}, oss: dialectCode{ec: "0015-00000101", message: "The specified bucket does not exist."}},
 	"NoSuchKey":                         {status: 404, message: "The specified key does not exist.", facts: []fact{factKey}, oss: dialectCode{ec: "0026-00000001"}},
 	"NoSuchTagSet":                      {status: 404, message: "The TagSet does not exist"},

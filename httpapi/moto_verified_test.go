@@ -151,3 +151,24 @@ func TestS3HeadBucketContentType(t *testing.T) {
 	assert.Equal(t, http.StatusOK, r.StatusCode)
 	assert.Equal(t, "application/xml", r.Header.Get("Content-Type"))
 }
+
+// TestS3MissingRequestBodyMessage: a configuration PUT without a body is
+// MissingRequestBodyError "Request Body is empty", S3's words without a
+// final stop (test_put_object_lock_misconfiguration).
+func TestS3MissingRequestBodyMessage(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	const bk = "lockcfg"
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bk)})
+	require.NoError(t, err)
+	_, err = c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bk),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	r := f.do(t, raw{method: "PUT", path: "/" + bk + "?object-lock", header: hdr("Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")})
+	var e struct{ Code, Message string }
+	require.NoError(t, xml.Unmarshal(r.body, &e), string(r.body))
+	assert.Equal(t, http.StatusBadRequest, r.StatusCode)
+	assert.Equal(t, "MissingRequestBodyError", e.Code)
+	assert.Equal(t, "Request Body is empty", e.Message)
+}
