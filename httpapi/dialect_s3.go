@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -250,6 +251,9 @@ func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *
 		}
 		initial = append(initial, t)
 	}
+	if err := regionalEndpointConstraint(rc, c.LocationConstraint); err != nil {
+		return nil, err
+	}
 	if c.LocationConstraint == "us-east-1" {
 		// us-east-1 is the region of a bucket created without a
 		// constraint; S3 refuses it named.
@@ -262,6 +266,36 @@ func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *
 		}
 	}
 	return initial, nil
+}
+
+// awsRegionName is the form of an AWS region's name (us-west-2,
+// eu-central-1, us-gov-east-1, ap-southeast-5).
+var awsRegionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// regionalEndpointConstraint refuses a CreateBucket signed for a regional
+// endpoint whose constraint names another region, or none: S3's regional
+// endpoints create buckets in their own region only
+// (IllegalLocationConstraintException, in the words moto's AWS-verified
+// tests check), while the us-east-1 endpoint creates them anywhere. The
+// credential scope's region says which endpoint a client meant; one that
+// is no AWS region's name (a S3-compatible setup's "auto" or "local"), or
+// this server's own region, is read as the us-east-1 endpoint.
+func regionalEndpointConstraint(rc *request, constraint string) error {
+	if rc.auth == nil {
+		return nil
+	}
+	scope := rc.auth.Scope.Region
+	if scope == "" || scope == "us-east-1" || scope == rc.s.cfg.Region || !awsRegionName.MatchString(scope) {
+		return nil
+	}
+	if constraint == scope || constraint == "EU" && scope == "eu-west-1" {
+		return nil
+	}
+	named := constraint
+	if named == "" {
+		named = "unspecified"
+	}
+	return errorf("IllegalLocationConstraintException", "The %s location constraint is incompatible for the region specific endpoint this request was sent to.", named)
 }
 
 // s3ObjectHeaders adds the website redirect, a non-default storage class,
