@@ -1,10 +1,13 @@
 package main
 
 import (
+	"crypto/tls"
 	"errors"
 	"flag"
 	"net"
+	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/osslite/osslite/httpapi"
@@ -71,36 +74,138 @@ func (l *limitOptions) handlerOptions() []httpapi.Option {
 	}
 }
 
-// listener caps ln at -max-conns open connections.
+// listener caps ln at -max-conns open connections. The server must pass
+// its ConnState changes to the listener's connState and serve its
+// handler through the listener's handler (serve does both).
 func (l *limitOptions) listener(ln net.Listener) net.Listener {
 	if l.maxConns <= 0 {
 		return ln
 	}
-	return &limitListener{Listener: ln, slots: make(chan struct{}, l.maxConns), done: make(chan struct{})}
+	return &limitListener{Listener: ln, slots: make(chan struct{}, l.maxConns), done: make(chan struct{}),
+		idle: make(map[*limitConn]time.Time)}
 }
 
-// limitListener accepts at most cap(slots) connections at once: past
-// that, Accept waits until one of them closes, and new clients wait in
-// the kernel's listen backlog without costing the process a file.
+// limitListener accepts at most cap(slots) connections at once. At the
+// cap, it takes the next connection off the backlog and makes room for it:
+// it closes the keep-alive connection idle longest, if one has been idle
+// for idleToClose, or else has the next response sent close its
+// connection (Connection: close, through handler), so that no request in
+// flight is cut. The clients after that one wait in the kernel's listen
+// backlog without costing the process a file. Without making room, a
+// client whose connections sat behind other clients' busy keep-alive
+// pools (a load generator with more workers than -max-conns) waited with
+// no error until those clients closed them.
 type limitListener struct {
 	net.Listener
 	slots     chan struct{}
 	done      chan struct{}
 	closeOnce sync.Once
+	closeNext atomic.Bool // the next response closes its connection
+
+	mu   sync.Mutex
+	idle map[*limitConn]time.Time // keep-alive connections between requests, since when
 }
+
+// idleToClose is how long a keep-alive connection must have been idle
+// before it is closed for a waiting one: a client may be sending its next
+// request on a connection that has only just become idle.
+const idleToClose = time.Second
 
 func (l *limitListener) Accept() (net.Conn, error) {
 	select {
 	case l.slots <- struct{}{}:
 	case <-l.done:
 		return nil, net.ErrClosed
+	default:
+		return l.acceptAtCap()
 	}
 	c, err := l.Listener.Accept()
 	if err != nil {
 		<-l.slots
 		return nil, err
 	}
-	return &limitConn{Conn: c, release: func() { <-l.slots }}, nil
+	return l.wrap(c), nil
+}
+
+// acceptAtCap accepts the next connection while every slot is taken and
+// serves it once a connection has made room.
+func (l *limitListener) acceptAtCap() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	tick := time.NewTicker(idleToClose / 4)
+	defer tick.Stop()
+	for {
+		if !l.closeIdlest(time.Now().Add(-idleToClose)) {
+			l.closeNext.Store(true)
+		}
+		select {
+		case l.slots <- struct{}{}:
+			l.closeNext.Store(false)
+			return l.wrap(c), nil
+		case <-tick.C:
+		case <-l.done:
+			c.Close()
+			return nil, net.ErrClosed
+		}
+	}
+}
+
+// closeIdlest closes the connection idle longest if it has been idle
+// since before and no byte of a next request has arrived on it, and
+// reports whether it did.
+func (l *limitListener) closeIdlest(before time.Time) bool {
+	l.mu.Lock()
+	var oldest *limitConn
+	since := before
+	for c, t := range l.idle {
+		if t.Before(since) && !c.read.Load() {
+			oldest, since = c, t
+		}
+	}
+	delete(l.idle, oldest)
+	l.mu.Unlock()
+	if oldest == nil {
+		return false
+	}
+	oldest.Close()
+	return true
+}
+
+// handler wraps next so that, while a connection waits for room, the next
+// response closes its connection.
+func (l *limitListener) handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if l.closeNext.Load() && l.closeNext.CompareAndSwap(true, false) {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (l *limitListener) wrap(c net.Conn) *limitConn {
+	return &limitConn{Conn: c, release: func() { <-l.slots }}
+}
+
+// connState is the http.Server ConnState hook that tells the listener
+// which of its connections are idle.
+func (l *limitListener) connState(c net.Conn, s http.ConnState) {
+	if tc, ok := c.(*tls.Conn); ok {
+		c = tc.NetConn()
+	}
+	lc, ok := c.(*limitConn)
+	if !ok {
+		return
+	}
+	l.mu.Lock()
+	if s == http.StateIdle {
+		lc.read.Store(false)
+		l.idle[lc] = time.Now()
+	} else {
+		delete(l.idle, lc)
+	}
+	l.mu.Unlock()
 }
 
 // Close closes the listener and ends a waiting Accept.
@@ -114,6 +219,18 @@ type limitConn struct {
 	net.Conn
 	once    sync.Once
 	release func()
+	// read is set when bytes arrive: on an idle connection, the next
+	// request's, which the server reads before it calls the connection
+	// active, so that closing it would cut that request.
+	read atomic.Bool
+}
+
+func (c *limitConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.read.Store(true)
+	}
+	return n, err
 }
 
 func (c *limitConn) Close() error {

@@ -44,6 +44,62 @@ func TestMaxConnsWaitsForAFreeConnection(t *testing.T) {
 	require.NoError(t, getWithin(url, 3*time.Second), "served once a connection closes")
 }
 
+// At -max-conns a new connection is served in place of one kept alive by
+// another client: one idle for a second is closed, and a busy one is
+// closed by its next response (Connection: close), which cuts no request.
+// A load generator with more workers than the cap (warp --concurrent 48
+// against -max-conns 32) had its extra workers' first requests wait until
+// the other workers' pool closed its connections.
+func TestMaxConnsMakesRoomForANewConnection(t *testing.T) {
+	url, _, _ := start(t, "-max-conns", "1")
+	pooled := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{}}
+	t.Cleanup(pooled.CloseIdleConnections)
+	get := func() error {
+		resp, err := pooled.Get(url + "/")
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return resp.Body.Close()
+	}
+
+	t.Run("idle", func(t *testing.T) {
+		require.NoError(t, get()) // its connection stays idle in the pool
+		time.Sleep(idleToClose + 100*time.Millisecond)
+		require.NoError(t, getWithin(url, time.Second), "the idle connection is closed, the new one served")
+	})
+
+	t.Run("busy", func(t *testing.T) {
+		stop := make(chan struct{})
+		errs := make(chan error, 1)
+		go func() {
+			defer close(errs)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := get(); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+		time.Sleep(100 * time.Millisecond)
+		err := getWithin(url, idleToClose/2)
+		close(stop)
+		require.NoError(t, err, "the busy connection's next response closes it, the new one is served")
+		require.NoError(t, <-errs, "the busy client loses no request")
+	})
+
+	t.Run("not yet sent", func(t *testing.T) {
+		hold(t, url) // a connection that has not sent its request is neither
+		time.Sleep(100 * time.Millisecond)
+		require.Error(t, getWithin(url, 300*time.Millisecond))
+	})
+}
+
 func TestReadHeaderTimeoutFreesConnections(t *testing.T) {
 	url, _, _ := start(t, "-max-conns", "1", "-read-header-timeout", "200ms")
 	hold(t, url)

@@ -389,8 +389,17 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
-	if m != nil {
+	ll, _ := ln.(*limitListener)
+	if ll != nil {
+		srv.Handler = ll.handler(handler)
+	}
+	switch {
+	case m != nil && ll != nil:
+		srv.ConnState = func(c net.Conn, s http.ConnState) { m.connState(c, s); ll.connState(c, s) }
+	case m != nil:
 		srv.ConnState = m.connState
+	case ll != nil:
+		srv.ConnState = ll.connState
 	}
 
 	scheme := "http"
