@@ -39,7 +39,7 @@ type limitOptions struct {
 
 // register adds the limit flags to fs.
 func (l *limitOptions) register(fs *flag.FlagSet) {
-	fs.IntVar(&l.maxConns, "max-conns", defaultMaxConns, "most open client `connections`; more wait in the listen backlog until one closes (0: no cap)")
+	fs.IntVar(&l.maxConns, "max-conns", defaultMaxConns, "most open client `connections`; at the cap a new one takes the place of a keep-alive connection (idle a second, or else closed after its next response), and more wait in the listen backlog (0: no cap)")
 	fs.IntVar(&l.maxRequests, "max-requests", httpapi.DefaultMaxConcurrentRequests, "most `requests` served at once; more are answered 503 SlowDown (negative: no cap)")
 	fs.IntVar(&l.maxAnonRequests, "max-anon-requests", httpapi.DefaultMaxAnonymousRequests, "most `requests` without credentials served at once; more are answered 503 SlowDown (negative: no cap)")
 	fs.DurationVar(&l.readHeaderTimeout, "read-header-timeout", defaultReadHeaderTimeout, "longest `time` a client may take to send a request's headers")
