@@ -152,11 +152,19 @@ func (l *limitListener) acceptAtCap() (net.Conn, error) {
 	}
 }
 
-// closeIdlest closes the connection idle longest if it has been idle
-// since before and no byte of a next request has arrived on it, and
-// reports whether it did.
+// closeIdlest ends the connection idle longest if it has been idle since
+// before and no byte of a next request has arrived on it, and reports
+// whether it tried. It does not close the connection under the server but
+// expires its read deadline: the server, waiting for the next request,
+// then closes it as it closes one past -idle-timeout, whereas one that has
+// started reading a request sets its own deadline and serves it. (Closed
+// outright, a connection whose request was in the kernel's buffer had that
+// request cut: 500 for the body the server could no longer read.) The
+// lock is held until the deadline is set, so a connection the server has
+// called active is not touched.
 func (l *limitListener) closeIdlest(before time.Time) bool {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	var oldest *limitConn
 	since := before
 	for c, t := range l.idle {
@@ -164,12 +172,11 @@ func (l *limitListener) closeIdlest(before time.Time) bool {
 			oldest, since = c, t
 		}
 	}
-	delete(l.idle, oldest)
-	l.mu.Unlock()
 	if oldest == nil {
 		return false
 	}
-	oldest.Close()
+	delete(l.idle, oldest)
+	_ = oldest.SetReadDeadline(time.Now())
 	return true
 }
 
