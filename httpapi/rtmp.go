@@ -227,7 +227,7 @@ func (s *server) parseRTMPURL(ctx context.Context, u *url.URL) (rtmpTarget, erro
 		if err := s.checkRTMPSignature(t, q); err != nil {
 			return t, err
 		}
-		if who, err = s.identify(ak, q.Get("security-token")); err != nil {
+		if who, err = s.identify(ak, rtmpToken(q)); err != nil {
 			return t, err
 		}
 	}
@@ -260,10 +260,18 @@ func (s *server) pushDenied(ctx context.Context, who principal, b engine.BucketI
 	return p.MayDeny(&policy.Request{Principal: s.principalOf(who, p.Language), Action: policyActions["PutObject"].in(p.Language)}), nil
 }
 
+// rtmpToken is a push URL's STS token: security-token, as the SDKs send
+// it, or SecurityToken, as OSS's page on push URLs names it. Neither is
+// signed; identify holds it to the access key.
+func rtmpToken(q url.Values) string {
+	return cmp.Or(q.Get("security-token"), q.Get("SecurityToken"))
+}
+
 // checkRTMPSignature verifies a signed push URL: Signature =
 // base64(hmac-sha1(secret, Expires "\n" CanonicalizedParams
 // "/bucket/channel")), CanonicalizedParams = "key:value\n" for every other
-// parameter but SecurityToken, sorted by key.
+// parameter but the STS token (SecurityToken in OSS's words,
+// security-token as the SDKs send and leave it unsigned), sorted by key.
 func (s *server) checkRTMPSignature(t rtmpTarget, q url.Values) error {
 	ak, sig, exp := q.Get("OSSAccessKeyId"), q.Get("Signature"), q.Get("Expires")
 	expires, err := strconv.ParseInt(exp, 10, 64)
@@ -283,7 +291,7 @@ func (s *server) checkRTMPSignature(t rtmpTarget, q url.Values) error {
 	var keys []string
 	for k, vs := range q {
 		switch k {
-		case "OSSAccessKeyId", "Expires", "Signature", "SecurityToken":
+		case "OSSAccessKeyId", "Expires", "Signature", "SecurityToken", "security-token":
 			continue
 		}
 		if len(vs) != 1 {
