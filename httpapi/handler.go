@@ -338,11 +338,21 @@ func literalSemicolons(r *http.Request) bool {
 	if strings.IndexByte(r.URL.RawQuery, ';') >= 0 {
 		r.URL.RawQuery = strings.ReplaceAll(r.URL.RawQuery, ";", "%3B")
 	}
-	if strings.IndexByte(r.URL.RawQuery, '%') < 0 {
-		return true
+	// What url.ParseQuery refuses once ';' is gone: a '%' not followed
+	// by two hex digits (checked without building the map).
+	q := r.URL.RawQuery
+	for i := strings.IndexByte(q, '%'); i >= 0; i = strings.IndexByte(q, '%') {
+		if len(q) < i+3 || !isHex(q[i+1]) || !isHex(q[i+2]) {
+			return false
+		}
+		q = q[i+3:]
 	}
-	_, err := url.ParseQuery(r.URL.RawQuery)
-	return err == nil
+	return true
+}
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // serve runs the request pipeline: address, route, intercept,
