@@ -151,6 +151,9 @@ var timeNowAllowed = map[string]string{
 	"engine/notify.go:Engine.deliverPending":          "retry backoff of event deliveries is wall-clock time, never shown to clients",
 	"httpapi/qos_oss.go:wallClock.Now":                "a bucket's QoS bandwidth paces network transfers in wall-clock time (tests step a clock of their own)",
 	"httpapi/selectobject.go:streamFlush.tick":        "how long a select response waits in buffers is wall-clock time",
+	"cmd/osslite/limits.go:limitListener.acceptAtCap": "how long a keep-alive connection has been idle is wall-clock time (network deadlines)",
+	"cmd/osslite/limits.go:limitListener.closeIdlest": "how long a keep-alive connection has been idle is wall-clock time (network deadlines)",
+	"cmd/osslite/limits.go:limitListener.connState":   "how long a keep-alive connection has been idle is wall-clock time (network deadlines)",
 }
 
 // violation is one lint finding.
