@@ -17,19 +17,20 @@ type Conditions struct {
 // evaluate applies S3's precedence rules (those of RFC 9110 section 13.2.2):
 // If-Match decides when present, otherwise If-Unmodified-Since; then
 // If-None-Match decides when present, otherwise If-Modified-Since.
-// It returns nil, ErrPreconditionFailed or ErrNotModified. A failed
-// If-None-Match gives ErrNotModified for reads and ErrPreconditionFailed
-// for copy sources (pass copySource true).
+// It returns nil or a *ConditionError naming the condition that did not
+// hold (without Info), which wraps ErrPreconditionFailed or
+// ErrNotModified. A failed If-None-Match gives ErrNotModified for reads
+// and ErrPreconditionFailed for copy sources (pass copySource true).
 func (c Conditions) evaluate(info ObjectInfo, copySource bool) error {
 	mtime := info.LastModified.Truncate(time.Second)
 	switch {
 	case c.IfMatch != "":
 		if !etagListMatches(c.IfMatch, info.ETag) {
-			return ErrPreconditionFailed
+			return &ConditionError{Condition: "IfMatch", Err: ErrPreconditionFailed}
 		}
 	case c.IfUnmodifiedSince != nil:
 		if mtime.After(*c.IfUnmodifiedSince) {
-			return ErrPreconditionFailed
+			return &ConditionError{Condition: "IfUnmodifiedSince", Err: ErrPreconditionFailed}
 		}
 	}
 	notModified := ErrNotModified
@@ -39,11 +40,11 @@ func (c Conditions) evaluate(info ObjectInfo, copySource bool) error {
 	switch {
 	case c.IfNoneMatch != "":
 		if etagListMatches(c.IfNoneMatch, info.ETag) {
-			return notModified
+			return &ConditionError{Condition: "IfNoneMatch", Err: notModified}
 		}
 	case c.IfModifiedSince != nil:
 		if !mtime.After(*c.IfModifiedSince) {
-			return notModified
+			return &ConditionError{Condition: "IfModifiedSince", Err: notModified}
 		}
 	}
 	return nil

@@ -166,12 +166,16 @@ var (
 	ErrTooManyConfigurations = errors.New("engine: too many configurations")
 )
 
-// ConditionError is returned by reads whose conditional headers stop them.
-// It wraps ErrNotModified or ErrPreconditionFailed and carries the object's
-// info, which a 304 response must echo (ETag, Last-Modified).
+// ConditionError is returned by reads and copies whose conditional
+// headers stop them. It wraps ErrNotModified or ErrPreconditionFailed,
+// names the condition that did not hold and, for reads, carries the
+// object's info, which a 304 response must echo (ETag, Last-Modified).
 type ConditionError struct {
 	Err  error // ErrNotModified or ErrPreconditionFailed
 	Info ObjectInfo
+	// Condition is the Conditions field that did not hold: IfMatch,
+	// IfUnmodifiedSince, IfNoneMatch or IfModifiedSince.
+	Condition string
 }
 
 func (e *ConditionError) Error() string {

@@ -281,7 +281,13 @@ func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOpt
 		return nil, &ArchivedError{StorageClass: rec.info.StorageClass, AccessTier: rec.info.AccessTier, Bucket: rec.info.Bucket, Key: rec.info.Key}
 	}
 	if err := opts.Conditions.evaluate(rec.info, copySource); err != nil {
-		return nil, &ConditionError{Err: err, Info: rec.info}
+		var ce *ConditionError
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		withInfo := *ce
+		withInfo.Info = rec.info
+		return nil, &withInfo
 	}
 	o := &Object{Info: rec.info, e: e, snap: snap, inline: rec.inline, extents: rec.extents, Length: rec.info.Size, noBody: opts.MetadataOnly}
 	switch {

@@ -815,6 +815,23 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 				// After the versions at least as new as the marker's stamp.
 				s, _ := parseVersionID(opts.VersionIDMarker)
 				vOK = vit.SeekGE(append(versionKey(bucket, km, s), 0))
+				// The marker's version is gone (deleted since the page
+				// was listed): the current version follows it when it
+				// is older, as when the newer ones were deleted and an
+				// older one became current. S3 resumes there too.
+				v, has, err := get(snap, objectKey(bucket, km))
+				if err != nil {
+					return VersionListResult{}, err
+				}
+				if has {
+					cur, err := decodeObject(v, false)
+					if err != nil {
+						return VersionListResult{}, fmt.Errorf("%s/%s: %w", bucket, km, err)
+					}
+					if cur.versionStamp().less(s) {
+						oOK = oit.SeekGE(objectKey(bucket, km))
+					}
+				}
 			default:
 				vOK = vit.SeekGE(append(append(bytes.Clone(vb), km...), 1))
 			}

@@ -237,3 +237,37 @@ func TestListVersionsResumesBySeek(t *testing.T) {
 	require.Equal(t, all.Versions, paged[:len(all.Versions)])
 	require.Equal(t, "next", paged[len(paged)-1].Key)
 }
+
+// TestListVersionsAfterDeletedMarker: a VersionIDMarker whose version is
+// gone resumes after its place among the key's versions; when the newer
+// versions went too, the version now current follows it (S3, LocalStack's
+// AWS-recorded test_list_objects_versions_with_prefix_only_and_pagination).
+func TestListVersionsAfterDeletedMarker(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	setVersioning(t, e, "bkt", "Enabled")
+	var ids []string // newest first
+	for i := range 5 {
+		ids = append([]string{putString(t, e, "bkt", "k", strconv.Itoa(i)).VersionID}, ids...)
+	}
+	for _, id := range ids[:3] {
+		_, err := e.DeleteObjectVersion(ctx, "bkt", "k", DeleteOptions{VersionID: id})
+		require.NoError(t, err)
+	}
+	res, err := e.ListObjectVersions(ctx, "bkt", VersionListOptions{KeyMarker: "k", VersionIDMarker: ids[2]})
+	require.NoError(t, err)
+	require.Len(t, res.Versions, 2)
+	assert.Equal(t, ids[3], res.Versions[0].VersionID)
+	assert.True(t, res.Versions[0].IsLatest)
+	assert.Equal(t, ids[4], res.Versions[1].VersionID)
+	// A marker newer than every version left: the same two.
+	res, err = e.ListObjectVersions(ctx, "bkt", VersionListOptions{KeyMarker: "k", VersionIDMarker: ids[0]})
+	require.NoError(t, err)
+	require.Len(t, res.Versions, 2)
+	// Older than the current one: only what follows it.
+	res, err = e.ListObjectVersions(ctx, "bkt", VersionListOptions{KeyMarker: "k", VersionIDMarker: ids[3]})
+	require.NoError(t, err)
+	require.Len(t, res.Versions, 1)
+	assert.Equal(t, ids[4], res.Versions[0].VersionID)
+}

@@ -178,6 +178,9 @@ type behaviour struct {
 	archivedNamesClass          bool // a read of an archived object is InvalidObjectState naming its StorageClass (restore_s3.go)
 	copyOntoSelfReplaces        bool // a copy onto itself replaces the metadata
 	copyNotModified304          bool // failed "not modified" copy conditions answer 304
+	copyConditionsS3            bool // a failed copy-source condition is named in <Condition>; one of If-Modified-Since after the clock is ignored
+	uploadMarkersS3             bool // ListMultipartUploads: Next*Marker always (last upload listed), Prefix only when sent, an unknown upload-id-marker refused
+	listEmptyParamsRefused      bool // listings refuse an empty encoding-type or continuation-token
 	copyDefaultsStandard        bool // a copy without a storage class header is STANDARD, whatever the source's
 	headBucketRegionAlways      bool // a refused HeadBucket still names the bucket's region (x-?-bucket-region)
 	headBucketXML               bool // HeadBucket answers Content-Type: application/xml, as the bucket's GETs do

@@ -126,11 +126,13 @@ func parseListParams(rc *request, maxName string) (listParams, error) {
 		return p, err
 	}
 	p.maxKeys = n
-	switch et := rc.q.Get("encoding-type"); et {
-	case "":
-	case "url":
+	switch et := rc.q.Get("encoding-type"); {
+	case et == "url":
 		p.encode = true
+	case et == "" && !(rc.d.behave.listEmptyParamsRefused && rc.q.Has("encoding-type")):
 	default:
+		// S3 refuses an empty encoding-type too (LocalStack's
+		// AWS-recorded test_list_ops_encoding_type_validation).
 		return p, errorf("InvalidArgument", "Invalid Encoding Method specified in Request").with("ArgumentName", "encoding-type").with("ArgumentValue", et)
 	}
 	if v := headerValue(rc.r.Header, "X-Amz-Optional-Object-Attributes"); v != "" {
@@ -256,11 +258,13 @@ func (s *server) listObjectsV2(rc *request) error {
 	token := rc.q.Get("continuation-token")
 	startAfter := rc.q.Get("start-after")
 	marker := startAfter
-	if token != "" {
-		// An empty token is the first page, as no token is (S3 answers it
-		// and echoes the empty ContinuationToken).
+	if token != "" || rc.d.behave.listEmptyParamsRefused && rc.q.Has("continuation-token") {
+		// S3 refuses an empty token (LocalStack's AWS-recorded
+		// test_list_objects_v2_continuation_start_after; ceph's
+		// s3-tests expect the first page); other dialects list from
+		// the start.
 		b, err := base64.RawURLEncoding.DecodeString(token)
-		if err != nil {
+		if err != nil || token == "" {
 			return errorf("InvalidArgument", "The continuation token provided is incorrect").with("ArgumentName", "continuation-token")
 		}
 		marker = string(b)

@@ -226,7 +226,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
 			return writeEmpty(rc, http.StatusNotModified)
 		}
-		return rc.versionError(err, opts.SourceVersionID)
+		return rc.versionError(rc.copyConditionError(err), opts.SourceVersionID)
 	}
 	s.holdCopy(rc, part.Size)
 	rc.setCRC64(part.CRC64, part.NoCRC64)
@@ -619,9 +619,9 @@ type listMultipartUploadsResult struct {
 	Bucket             string         `xml:"Bucket"`
 	KeyMarker          xmlText        `xml:"KeyMarker"`
 	UploadIDMarker     string         `xml:"UploadIdMarker"`
-	NextKeyMarker      xmlText        `xml:"NextKeyMarker,omitempty"`
-	NextUploadIDMarker string         `xml:"NextUploadIdMarker,omitempty"`
-	Prefix             xmlText        `xml:"Prefix"`
+	NextKeyMarker      *xmlText       `xml:"NextKeyMarker"`
+	NextUploadIDMarker *string        `xml:"NextUploadIdMarker"`
+	Prefix             *xmlText       `xml:"Prefix"`
 	Delimiter          xmlText        `xml:"Delimiter,omitempty"`
 	MaxUploads         int            `xml:"MaxUploads"`
 	EncodingType       string         `xml:"EncodingType,omitempty"`
@@ -653,18 +653,48 @@ func (s *server) listMultipartUploads(rc *request) error {
 	if keyMarker == "" {
 		idMarker = ""
 	}
+	s3Markers := rc.d.behave.uploadMarkersS3
+	if s3Markers && idMarker != "" {
+		// S3 refuses an upload-id-marker that names no upload of the
+		// key-marker (LocalStack's AWS-recorded
+		// test_list_multiparts_next_marker).
+		if _, err := s.eng.Upload(rc.ctx, rc.op.Bucket, keyMarker, idMarker); errors.Is(err, engine.ErrNoSuchUpload) {
+			if _, berr := s.bucketOf(rc); berr != nil {
+				return berr
+			}
+			return errorf("InvalidArgument", "Invalid uploadId marker").with("ArgumentName", "upload-id-marker").with("ArgumentValue", idMarker)
+		} else if err != nil && !errors.Is(err, engine.ErrNoSuchBucket) {
+			return err
+		}
+	}
 	res, err := s.eng.ListMultipartUploads(rc.ctx, rc.op.Bucket, engine.ListUploadsOptions{
 		Prefix: p.prefix, Delimiter: p.delimiter, KeyMarker: keyMarker, UploadIDMarker: idMarker, MaxUploads: p.maxKeys})
 	if err != nil {
 		return err
 	}
 	out := &listMultipartUploadsResult{Bucket: rc.op.Bucket, KeyMarker: xmlText(p.enc(keyMarker)), UploadIDMarker: idMarker,
-		Prefix: xmlText(p.enc(p.prefix)), Delimiter: xmlText(p.enc(p.delimiter)), MaxUploads: p.maxKeys, IsTruncated: res.IsTruncated}
+		Delimiter: xmlText(p.enc(p.delimiter)), MaxUploads: p.maxKeys, IsTruncated: res.IsTruncated}
+	if prefix := xmlText(p.enc(p.prefix)); !s3Markers || rc.q.Has("prefix") {
+		out.Prefix = &prefix // S3 writes Prefix only when one was sent
+	}
 	if p.encode {
 		out.EncodingType = "url"
 	}
-	if res.IsTruncated {
-		out.NextKeyMarker, out.NextUploadIDMarker = xmlText(p.enc(res.NextKeyMarker)), res.NextUploadIDMarker
+	switch {
+	case res.IsTruncated:
+		// (S3 answers empty markers when a page ends in a common
+		// prefix, which would restart the listing; osslite names the
+		// prefix, as ListObjectVersions does.)
+		nk, nu := xmlText(p.enc(res.NextKeyMarker)), res.NextUploadIDMarker
+		out.NextKeyMarker, out.NextUploadIDMarker = &nk, &nu
+	case s3Markers:
+		// S3 names the last upload listed on a last page too, and
+		// writes both markers empty when there is none.
+		nk, nu := xmlText(""), ""
+		if n := len(res.Uploads); n > 0 {
+			nk, nu = xmlText(p.enc(res.Uploads[n-1].Key)), res.Uploads[n-1].UploadID
+		}
+		out.NextKeyMarker, out.NextUploadIDMarker = &nk, &nu
 	}
 	for _, u := range res.Uploads {
 		o := owner{ID: u.Owner, DisplayName: s.displayName(u.Owner)}

@@ -109,6 +109,10 @@ type Caps struct {
 	// or If-Modified-Since answers NotModified (OSS, 304) rather than
 	// PreconditionFailed (S3, 412).
 	CopySourceNotModified bool
+	// CopySourceFutureDateIgnored says a copy-source If-Modified-Since
+	// after the server's clock is ignored (S3, as LocalStack's
+	// AWS-recorded test_s3_copy_object_preconditions shows).
+	CopySourceFutureDateIgnored bool
 	// SelfCopyAllowed says copying an object onto itself without changing
 	// anything succeeds (OSS) instead of failing with InvalidRequest (S3).
 	SelfCopyAllowed bool
