@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -138,19 +137,21 @@ func (e *Engine) keyState(bucket, key string) (string, error) {
 }
 
 // checkCompleteWrite checks a CompleteMultipartUpload's destination
-// conditions. A condition that fails because the key was written (or
-// deleted) after the upload began is ErrConditionalRequestConflict (S3's
-// 409: the write raced the upload; the client starts over); one that
-// already failed when it began is ErrPreconditionFailed. The caller
-// holds e.mu.
-func (e *Engine) checkCompleteWrite(bucket, key string, up objectRecord, ifNoneMatch, ifMatch string) error {
-	err := e.checkWrite(bucket, key, ifNoneMatch, ifMatch)
-	if !errors.Is(err, ErrPreconditionFailed) && !(ifMatch != "" && errors.Is(err, ErrNoSuchKey)) {
+// conditions as S3 does: a condition that does not hold against the
+// object as it is now is ErrPreconditionFailed (ErrNoSuchKey for
+// If-Match on a missing key), whenever the object was written; a
+// condition that holds while the key was written (or deleted) after the
+// upload began is ErrConditionalRequestConflict (S3's 409: the write
+// raced the upload; the client starts the upload over). An
+// unconditional Complete, or one with opts.NoConflict, is never a
+// conflict. The caller holds e.mu.
+func (e *Engine) checkCompleteWrite(bucket, key string, up objectRecord, opts CompleteOptions) error {
+	if err := e.checkWrite(bucket, key, opts.IfNoneMatch, opts.IfMatch); err != nil || opts.NoConflict || (opts.IfNoneMatch == "" && opts.IfMatch == "") {
 		return err
 	}
-	now, serr := e.keyState(bucket, key)
-	if serr != nil {
-		return serr
+	now, err := e.keyState(bucket, key)
+	if err != nil {
+		return err
 	}
 	changed := now != up.uploadBase
 	if up.uploadBase == "" { // an upload from before keyState was kept
@@ -158,7 +159,7 @@ func (e *Engine) checkCompleteWrite(bucket, key string, up objectRecord, ifNoneM
 		changed = cerr == nil && cur.info.LastModified.After(up.info.LastModified)
 	}
 	if changed {
-		return fmt.Errorf("%w: %s/%s was written after the upload began (%v)", ErrConditionalRequestConflict, bucket, key, err)
+		return fmt.Errorf("%w: %s/%s was written after the upload began", ErrConditionalRequestConflict, bucket, key)
 	}
-	return err
+	return nil
 }

@@ -96,8 +96,9 @@
 // CompleteOptions, DeleteOptions.IfMatch on the latest or a named version,
 // DeleteEntries) are checked in the same atomic step as the write: of
 // writers racing on a key with conditions, exactly one wins. A
-// conditional Complete that fails because the key changed after the
-// upload began is ErrConditionalRequestConflict.
+// conditional Complete whose condition holds while the key was written
+// or deleted after the upload began is ErrConditionalRequestConflict; a
+// condition that does not hold is ErrPreconditionFailed, as at S3.
 // A bucket retention policy (InitiateBucketWorm and friends, OSS WORM)
 // makes every delete and overwrite of an object younger than its retention
 // period fail with ErrObjectImmutable, checked in the write's own step.

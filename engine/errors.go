@@ -112,8 +112,8 @@ var (
 	ErrLocked = errors.New("engine: directory locked by another process")
 
 	// ErrConditionalRequestConflict: a conditional CompleteMultipartUpload
-	// found the key written after the upload began (S3 answers 409; the
-	// client re-initiates the upload).
+	// whose condition holds found the key written or deleted after the
+	// upload began (S3 answers 409; the client re-initiates the upload).
 	ErrConditionalRequestConflict = errors.New("engine: the object changed while the conditional upload was in progress")
 	// ErrObjectImmutable: a bucket retention policy protects the object
 	// from deletion and overwrite.

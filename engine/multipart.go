@@ -510,8 +510,15 @@ type CompleteOptions struct {
 	// Checksum, when set, is the expected checksum of the whole object (a
 	// FULL_OBJECT type) or of the composite; a mismatch is ErrBadDigest.
 	Checksum []byte
-	// Destination write conditions, as in PutOptions.
+	// Destination write conditions, as in PutOptions. One that holds
+	// while the key was written or deleted after the upload began is
+	// ErrConditionalRequestConflict (S3), unless NoConflict.
 	IfNoneMatch, IfMatch string
+	// NoConflict judges the conditions against the object as it is
+	// now only: a write during the upload is no conflict (OSS's
+	// x-oss-forbid-overwrite, which refuses an existing object and
+	// nothing else). Default false.
+	NoConflict bool
 	// DefaultChecksum, for an upload without an algorithm whose listed
 	// parts all carry this CRC (PartOptions.DefaultChecksum), gives the
 	// object their combination as a FULL_OBJECT checksum. Default "".
@@ -617,7 +624,7 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 				return fmt.Errorf("%w: part %d after part %d", ErrInvalidPartOrder, parts[i].PartNumber, parts[i-1].PartNumber)
 			}
 		}
-		if err := e.checkCompleteWrite(bucket, key, up, opts.IfNoneMatch, opts.IfMatch); err != nil {
+		if err := e.checkCompleteWrite(bucket, key, up, opts); err != nil {
 			return err
 		}
 		rec := objectRecord{info: up.info}

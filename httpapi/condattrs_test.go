@@ -41,9 +41,9 @@ func exactlyOneWins(t *testing.T, errs []error, code string, status int) int {
 
 // TestConditionalWritesSDK: concurrent conditional writers through
 // aws-sdk-go-v2, on PutObject (If-None-Match, If-Match), CopyObject and
-// CompleteMultipartUpload: exactly one wins, the others get 412 (409
-// ConditionalRequestConflict on Complete, whose key was written while the
-// upload was in progress).
+// CompleteMultipartUpload: exactly one wins, the others get 412 (on
+// Complete too: the winner's object makes the losers' If-None-Match fail,
+// as a PutObject during an upload does at S3).
 func TestConditionalWritesSDK(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, fixtureOptions{})
@@ -102,7 +102,7 @@ func TestConditionalWritesSDK(t *testing.T) {
 			MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: etags[i]}}}})
 		return err
 	})
-	w = exactlyOneWins(t, errs, "ConditionalRequestConflict", 409)
+	w = exactlyOneWins(t, errs, "PreconditionFailed", 412)
 	require.Equal(t, body(w), get("mp"))
 
 	// A Complete whose condition failed before the upload began: 412.

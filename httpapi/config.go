@@ -42,6 +42,9 @@ type configRow struct {
 	// maxDoc caps the request document (Config.MaxXMLBody when smaller);
 	// 0 is Config.MaxXMLBody.
 	maxDoc int64
+	// emptyDoc, when set and true for the request, hands an empty PUT
+	// body to parse rather than answer MissingRequestBodyError.
+	emptyDoc func(rc *request) bool
 	// write, when set, writes a stored value's response itself (documents
 	// that are not XML: bucket policies) instead of render.
 	write func(rc *request, c bucketconfig.Config) error
@@ -217,7 +220,11 @@ func (s *server) putConfig(rc *request) error {
 	if row.maxDoc > 0 {
 		limit = s.docLimit(row.maxDoc)
 	}
-	data, err := rc.readDocument(limit, row.digests)
+	read := rc.readDocument
+	if row.emptyDoc != nil && row.emptyDoc(rc) {
+		read = rc.readBody
+	}
+	data, err := read(limit, row.digests)
 	if err != nil {
 		return err
 	}

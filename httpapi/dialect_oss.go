@@ -310,14 +310,27 @@ func ossLocation(region string) string {
 }
 
 // checkWriteConditions refuses, in dialects that take If-None-Match on
-// writes only as "*" (S3), any other value and its pairing with If-Match:
-// S3 answers both 501 NotImplemented rather than evaluate them.
+// writes only as "*" (S3), any other value, an If-Match of "*", and the
+// pairing of the two: S3 answers them 501 NotImplemented rather than
+// evaluate them, naming the Header and why (LocalStack's AWS-recorded
+// test_put_object_if_none_match_validation, _if_match_validation and
+// _if_match_and_if_none_match_validation).
 func (rc *request) checkWriteConditions() error {
 	if !rc.d.behave.writeConditionsStarOnly {
 		return nil
 	}
-	if v := headerValue(rc.r.Header, "If-None-Match"); v != "" && (v != "*" || headerValue(rc.r.Header, "If-Match") != "") {
-		return errorf("NotImplemented", "")
+	inm, im := headerValue(rc.r.Header, "If-None-Match"), headerValue(rc.r.Header, "If-Match")
+	refuse := func(header, why string) error {
+		return errorf("NotImplemented", "A header you provided implies functionality that is not implemented").
+			with("Header", header).with("additionalMessage", why)
+	}
+	switch {
+	case inm != "" && im != "":
+		return refuse("If-Match,If-None-Match", "Multiple conditional request headers present in the request")
+	case inm != "" && inm != "*":
+		return refuse("If-None-Match", "We don't accept the provided value of If-None-Match header for this API")
+	case im == "*":
+		return refuse("If-Match", "We don't accept the provided value of If-Match header for this API")
 	}
 	return nil
 }

@@ -65,6 +65,10 @@ var s3 = &dialect{
 
 	behave: behaviour{
 		directoryBuckets:            true,
+		bypassNeedsObjectLock:       true,
+		deletedMarkerNamesItself:    true,
+		taggingMarkerIs405:          true,
+		copyRangePastEndRequest:     true,
 		mfaDelete:                   true,
 		transitionMinimum:           true,
 		keepsEmptyContentType:       true,
@@ -240,7 +244,11 @@ func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *
 		return nil, errorf("InvalidArgument", "Invalid bucket namespace: %s.", ns).with("ArgumentName", rc.d.h("bucket-namespace")).with("ArgumentValue", ns)
 	}
 	var initial []bucketconfig.Config
-	if c.Tags != nil {
+	// An empty <Tags/> starts the bucket without tags, as an empty
+	// PutBucketTagging TagSet removes them: GetBucketTagging is
+	// NoSuchTagSet (LocalStack's AWS-validated
+	// test_create_bucket_with_empty_tags).
+	if c.Tags != nil && len(c.Tags.Tag) > 0 {
 		tags := make([]engine.Tag, 0, len(c.Tags.Tag))
 		for _, x := range c.Tags.Tag {
 			tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})

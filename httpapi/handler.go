@@ -160,6 +160,10 @@ type request struct {
 	selected struct{ scanned, returned int64 }
 	// hvals backs the values setHeader sets.
 	hvals []string
+	// markerIsResource is set by operations on a version's annotations
+	// (S3's object tagging) that answer a delete marker as the latest
+	// version with 405 MethodNotAllowed, as when the marker is named.
+	markerIsResource bool
 	// overwriteForbidden is set when the write may not replace an
 	// existing object (refusesOverwrite).
 	overwriteForbidden bool

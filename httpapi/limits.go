@@ -62,6 +62,10 @@ type tagLimits struct {
 	// reservedPrefix, when set, starts the keys only the service may
 	// write (S3: "aws:"); a key with it is InvalidTag with reservedMessage.
 	reservedPrefix, reservedMessage string
+	// namesTag adds the refused tag's TagKey (and TagValue, when the
+	// value is at fault) to InvalidTag, as S3 does (LocalStack's
+	// AWS-recorded test_tagging_validation).
+	namesTag bool
 }
 
 // check validates a tag set: the count first, then each tag (key of 1 to
@@ -76,23 +80,44 @@ func (l tagLimits) check(tags []engine.Tag) error {
 	}
 	seen := make(map[string]bool, len(tags))
 	for _, t := range tags {
-		switch {
-		case t.Key == "" || !utf8.ValidString(t.Key) || length(t.Key) > l.maxKey:
-			return errorf("InvalidTag", "The TagKey you have provided is invalid")
-		case !utf8.ValidString(t.Value) || length(t.Value) > l.maxValue:
-			return errorf("InvalidTag", "The TagValue you have provided is invalid")
-		case seen[t.Key]:
-			return errorf("InvalidTag", "Cannot provide multiple Tags with the same key")
-		case l.chars != nil && l.charsByPart && !l.chars(t.Key):
-			return errorf("InvalidTag", "The TagKey you have provided is invalid")
-		case l.chars != nil && l.charsByPart && !l.chars(t.Value):
-			return errorf("InvalidTag", "The TagValue you have provided is invalid")
-		case l.chars != nil && (!l.chars(t.Key) || !l.chars(t.Value)):
-			return errorf("InvalidTag", "The tag %q=%q contains characters that are not allowed: use letters, digits, spaces and + - = . _ : /.", t.Key, t.Value)
-		case l.reservedPrefix != "" && strings.HasPrefix(t.Key, l.reservedPrefix):
-			return errorf("InvalidTag", "%s", l.reservedMessage)
+		if err := l.checkTag(t, length, seen); err != nil {
+			if l.namesTag && t.Key != "" {
+				// S3 names the tag it refuses: its key, and the value
+				// when the value is at fault.
+				err = err.with("TagKey", t.Key)
+				if err.Message == msgBadTagValue {
+					err = err.with("TagValue", t.Value)
+				}
+			}
+			return err
 		}
 		seen[t.Key] = true
+	}
+	return nil
+}
+
+const (
+	msgBadTagKey   = "The TagKey you have provided is invalid"
+	msgBadTagValue = "The TagValue you have provided is invalid"
+)
+
+// checkTag judges one tag of a set; seen holds the keys before it.
+func (l tagLimits) checkTag(t engine.Tag, length func(string) int, seen map[string]bool) *Error {
+	switch {
+	case t.Key == "" || !utf8.ValidString(t.Key) || length(t.Key) > l.maxKey:
+		return errorf("InvalidTag", msgBadTagKey)
+	case !utf8.ValidString(t.Value) || length(t.Value) > l.maxValue:
+		return errorf("InvalidTag", msgBadTagValue)
+	case seen[t.Key]:
+		return errorf("InvalidTag", "Cannot provide multiple Tags with the same key")
+	case l.chars != nil && l.charsByPart && !l.chars(t.Key):
+		return errorf("InvalidTag", msgBadTagKey)
+	case l.chars != nil && l.charsByPart && !l.chars(t.Value):
+		return errorf("InvalidTag", msgBadTagValue)
+	case l.chars != nil && (!l.chars(t.Key) || !l.chars(t.Value)):
+		return errorf("InvalidTag", "The tag %q=%q contains characters that are not allowed: use letters, digits, spaces and + - = . _ : /.", t.Key, t.Value)
+	case l.reservedPrefix != "" && strings.HasPrefix(t.Key, l.reservedPrefix):
+		return errorf("InvalidTag", "%s", l.reservedMessage)
 	}
 	return nil
 }
@@ -102,10 +127,10 @@ func (l tagLimits) check(tags []engine.Tag) error {
 // no key starting with aws:, the prefix of the tags AWS writes itself
 // (moto's AWS-verified test_s3_tagging has S3's two messages).
 var (
-	s3ObjectTags = tagLimits{maxTags: 10, maxKey: 128, maxValue: 256, chars: s3TagChars, charsByPart: true,
+	s3ObjectTags = tagLimits{maxTags: 10, maxKey: 128, maxValue: 256, chars: s3TagChars, charsByPart: true, namesTag: true,
 		tooManyCode: "BadRequest", tooManyMessage: "Object tags cannot be greater than 10",
 		reservedPrefix: "aws:", reservedMessage: "Your TagKey cannot be prefixed with aws:"}
-	s3BucketTags = tagLimits{maxTags: 50, maxKey: 128, maxValue: 256, chars: s3TagChars, charsByPart: true,
+	s3BucketTags = tagLimits{maxTags: 50, maxKey: 128, maxValue: 256, chars: s3TagChars, charsByPart: true, namesTag: true,
 		tooManyCode: "BadRequest", tooManyMessage: "Bucket tag count cannot be greater than 50",
 		reservedPrefix: "aws:", reservedMessage: "System tags cannot be added/updated by requester"}
 )

@@ -200,6 +200,13 @@ func (s *server) uploadPartCopy(rc *request) error {
 		if err != nil {
 			return rc.versionError(err, opts.SourceVersionID)
 		}
+		if br.Start >= src.Size && rc.d.behave.copyRangePastEndRequest {
+			// A range starting past the end is another error to S3
+			// than one ending past it (LocalStack's AWS-recorded
+			// test_upload_part_copy_range: bytes=100-200 and 0-100 of
+			// 10 bytes).
+			return errorf("InvalidRequest", "The specified copy range is invalid for the source object size")
+		}
 		if br.End >= src.Size {
 			return errorf("InvalidArgument", "Range specified is not valid for source object of size: %d", src.Size).with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
 		}
@@ -363,7 +370,7 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err := rc.checkWriteConditions(); err != nil {
 		return err
 	}
-	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: headerValue(rc.r.Header, "If-Match"),
+	opts := engine.CompleteOptions{IfNoneMatch: rc.ifNoneMatch(), IfMatch: headerValue(rc.r.Header, "If-Match"), NoConflict: rc.refusesOverwrite(),
 		MinPartSize: rc.d.minPartSize, ETag: rc.d.multipartETag, AllowNoParts: rc.d.behave.completeEmptyCreatesEmpty,
 		DefaultChecksum: rc.d.defaultChecksum}
 	if s.cfg.MinPartSize != 0 {

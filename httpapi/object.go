@@ -175,12 +175,21 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 	}
 	malformed := func() error {
 		h := rc.d.h("tagging")
-		return errorf("InvalidArgument", "The header '%s' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", h).with("ArgumentName", h)
+		return errorf("InvalidArgument", "The header '%s' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.", h).
+			with("ArgumentName", h).with("ArgumentValue", strings.Join(v, ","))
 	}
 	tags = []engine.Tag{}
+	l := rc.d.objectTags
 	for _, part := range strings.Split(strings.Join(v, "&"), "&") {
 		if part == "" {
 			continue
+		}
+		if l.chars != nil && l.charsByPart && strings.ContainsFunc(part, func(r rune) bool { return r != '%' && r != '=' && !l.chars(string(r)) }) {
+			// A character the tag rules refuse, sent unescaped, makes
+			// the header malformed to S3, as "k1=v1,k2=v2" is
+			// (LocalStack's AWS-recorded test_object_tagging_exc);
+			// escaped, it is the InvalidTag of a tag.
+			return nil, true, malformed()
 		}
 		k, val, _ := strings.Cut(part, "=")
 		ku, err1 := url.QueryUnescape(k)
@@ -434,10 +443,13 @@ func (s *server) putObject(rc *request) error {
 // writeConditionError names the header of a conditional write
 // (PutObject, CompleteMultipartUpload) that did not hold: S3 answers 412
 // PreconditionFailed with <Condition>If-None-Match</Condition> or
-// If-Match (moto's AWS-verified test_s3_conditionals). Other errors pass
-// through.
+// If-Match (moto's AWS-verified test_s3_conditionals), and its 409
+// ConditionalRequestConflict (a Complete whose key was written during
+// the upload) with the Condition and the Key (LocalStack's AWS-recorded
+// test_s3_api snapshots). Other errors pass through.
 func (rc *request) writeConditionError(err error) error {
-	if !errors.Is(err, engine.ErrPreconditionFailed) {
+	conflict := errors.Is(err, engine.ErrConditionalRequestConflict)
+	if !conflict && !errors.Is(err, engine.ErrPreconditionFailed) {
 		return err
 	}
 	cond := "If-None-Match"
@@ -445,6 +457,9 @@ func (rc *request) writeConditionError(err error) error {
 		cond = "If-Match"
 	}
 	e := errorf("PreconditionFailed", "").with("Condition", cond)
+	if conflict {
+		e = errorf("ConditionalRequestConflict", "").with("Condition", cond).with("Key", rc.op.Key)
+	}
 	e.Err = err
 	return e
 }
@@ -651,10 +666,13 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	s.writeObjectHeaders(rc, info)
 	h := rc.w.Header()
-	// Full-object checksums only on whole-object answers; a part answers
-	// with its own when the object keeps one that S3 would send
-	// (writePartChecksum).
-	if strings.EqualFold(rc.header("checksum-mode"), "ENABLED") && !obj.Ranged {
+	// Full-object checksums only on whole-object answers, a range that
+	// covers the whole object included (S3 answers one for bytes=0-100
+	// or bytes=-15 of 10 bytes: LocalStack's AWS-recorded
+	// test_get_object_range); a part answers with its own when the
+	// object keeps one that S3 would send (writePartChecksum).
+	whole := !obj.Ranged || opts.PartNumber == 0 && obj.Offset == 0 && obj.Length == info.Size
+	if strings.EqualFold(rc.header("checksum-mode"), "ENABLED") && whole {
 		s.writeChecksumHeaders(rc, info, false)
 	}
 	if opts.PartNumber > 0 && len(info.PartSizes) > 0 {
@@ -872,6 +890,9 @@ func (s *server) deleteObject(rc *request) error {
 			return err
 		}
 	}
+	if err := s.checkBypassApplicable(rc); err != nil { // objlock.go
+		return err
+	}
 	bypass, err := s.mayBypassGovernance(rc, rc.op.Key)
 	if err != nil {
 		return err
@@ -1016,6 +1037,9 @@ func (s *server) deleteObjects(rc *request) error {
 	}
 	out := &deleteResult{}
 	var keys []engine.DeleteEntry
+	if err := s.checkBypassApplicable(rc); err != nil { // objlock.go
+		return err
+	}
 	var versions []engine.ObjectVersion
 	for _, o := range req.objects {
 		if o.versionID != "" && !engine.ValidVersionID(o.versionID) {
@@ -1063,8 +1087,15 @@ func (s *server) deleteObjects(rc *request) error {
 			}
 			s.emit(rc, deleteEventName(r), r.Key, -1, "", deleteEventVersion(r))
 			if !req.quiet {
+				dm := r.DeleteMarkerVersionID
+				if dm == "" && r.DeleteMarker && rc.d.behave.deletedMarkerNamesItself {
+					// S3 names a delete marker removed by its ID in
+					// both (LocalStack's AWS-recorded
+					// test_delete_objects_versioned).
+					dm = r.VersionID
+				}
 				out.Deleted = append(out.Deleted, deletedEntry{Key: xmlText(r.Key), VersionID: r.VersionID, DeleteMarker: r.DeleteMarker,
-					DeleteMarkerVersionID: r.DeleteMarkerVersionID})
+					DeleteMarkerVersionID: dm})
 			}
 		}
 	} else if _, err := s.bucketOf(rc); err != nil {
@@ -1446,6 +1477,7 @@ func (s *server) putObjectACL(rc *request) error {
 }
 
 func (s *server) getObjectTagging(rc *request) error {
+	rc.markerIsResource = rc.d.behave.taggingMarkerIs405
 	info, err := s.headVersion(rc)
 	if err != nil {
 		return err
@@ -1472,6 +1504,7 @@ func (s *server) mayRetag(rc *request) error {
 }
 
 func (s *server) putObjectTagging(rc *request) error {
+	rc.markerIsResource = rc.d.behave.taggingMarkerIs405
 	tags, err := rc.readTagging(s.docLimit(maxTaggingDocument), rc.d.objectTags)
 	if err != nil {
 		return err
@@ -1487,6 +1520,7 @@ func (s *server) putObjectTagging(rc *request) error {
 }
 
 func (s *server) deleteObjectTagging(rc *request) error {
+	rc.markerIsResource = rc.d.behave.taggingMarkerIs405
 	if err := s.mayRetag(rc); err != nil {
 		return err
 	}

@@ -279,11 +279,15 @@ type policyWire struct {
 	// statusWithoutPolicy answers GetBucketPolicyStatus on a bucket
 	// without a policy: IsPublic false (true) or NoSuchBucketPolicy.
 	statusWithoutPolicy bool
+	// emptyMalformed answers an empty PutBucketPolicy body as a document
+	// that is not JSON (S3's MalformedPolicy, LocalStack's AWS-recorded
+	// test_bucket_policy_exc) rather than MissingRequestBodyError.
+	emptyMalformed bool
 }
 
 // policyWires holds the dialects that have bucket policies.
 var policyWires = map[string]policyWire{
-	"s3":  {lang: policy.AWS, putStatus: http.StatusNoContent},
+	"s3":  {lang: policy.AWS, putStatus: http.StatusNoContent, emptyMalformed: true},
 	"oss": {lang: policy.OSS, putStatus: http.StatusOK, statusWithoutPolicy: true},
 	// Sina's S3-style API takes S3's documents.
 	"sina": {lang: policy.AWS, putStatus: http.StatusNoContent},
@@ -304,7 +308,8 @@ var policyRow = &configRow{
 	putStatus: func(d *dialect) int { return policyWires[d.name].putStatus },
 	// Read past the policy limit, so that a policy a little too large is
 	// PolicyTooLarge rather than a generic oversized body.
-	maxDoc: 2 * policy.MaxDocument,
+	maxDoc:   2 * policy.MaxDocument,
+	emptyDoc: func(rc *request) bool { return policyWires[rc.d.name].emptyMalformed },
 }
 
 // parseBucketPolicy validates a policy document in the dialect's

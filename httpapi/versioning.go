@@ -95,6 +95,9 @@ func errInvalidVersionID(v string) *Error {
 // naming the key and version, InvalidArgument naming the version.
 func (rc *request) versionError(err error, vid string) error {
 	var dm *engine.DeleteMarkerError
+	if rc.markerIsResource && errors.As(err, &dm) && !errors.Is(err, engine.ErrVersionIsDeleteMarker) {
+		err = &engine.DeleteMarkerError{Err: engine.ErrVersionIsDeleteMarker, VersionID: dm.VersionID, LastModified: dm.LastModified}
+	}
 	switch {
 	case errors.As(err, &dm):
 		e, _ := toError(err)

@@ -604,3 +604,31 @@ func TestOSSProcessRefused(t *testing.T) {
 	_, err = f.ossV2(otherAK, otherSK).GetObject(bg, &oss2.GetObjectRequest{Bucket: oss2.Ptr("proc"), Key: oss2.Ptr("a.mp4"), Process: oss2.Ptr("video/snapshot,t_1000")})
 	wantOSS(t, err, 403, "AccessDenied", "")
 }
+
+// TestOSSCompleteForbidOverwriteAfterDelete: x-oss-forbid-overwrite on
+// CompleteMultipartUpload refuses an existing object and nothing else: a
+// key deleted while the upload was in progress completes (the
+// S3 rule that a conditional Complete conflicts with a write during the
+// upload is S3's If-None-Match, not OSS's header).
+func TestOSSCompleteForbidOverwriteAfterDelete(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	_, err := c.PutBucket(bg, &oss2.PutBucketRequest{Bucket: oss2.Ptr("forbid")})
+	require.NoError(t, err)
+	_, err = c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k"), Body: strings.NewReader("x")})
+	require.NoError(t, err)
+	up, err := c.InitiateMultipartUpload(bg, &oss2.InitiateMultipartUploadRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k")})
+	require.NoError(t, err)
+	part, err := c.UploadPart(bg, &oss2.UploadPartRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k"), UploadId: up.UploadId, PartNumber: 1, Body: strings.NewReader("part")})
+	require.NoError(t, err)
+	f.clock.Advance(time.Second)
+	complete := func() error {
+		_, err := c.CompleteMultipartUpload(bg, &oss2.CompleteMultipartUploadRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k"), UploadId: up.UploadId, ForbidOverwrite: oss2.Ptr("true"),
+			CompleteMultipartUpload: &oss2.CompleteMultipartUpload{Parts: []oss2.UploadPart{{PartNumber: 1, ETag: part.ETag}}}})
+		return err
+	}
+	wantOSS(t, complete(), 409, "FileAlreadyExists", "0016-00000108")
+	_, err = c.DeleteObject(bg, &oss2.DeleteObjectRequest{Bucket: oss2.Ptr("forbid"), Key: oss2.Ptr("k")})
+	require.NoError(t, err)
+	require.NoError(t, complete())
+}

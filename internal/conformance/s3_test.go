@@ -48,7 +48,7 @@ type s3Subject struct {
 
 func (s *s3Subject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, CopySourceFutureDateIgnored: true, TooManyTagsCode: "BadRequest", DeleteBucketDropsUploads: true, BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
-		PartCopyBadRange: "InvalidArgument", RecreateBucketSucceeds: true, NullVersionWriteUnnamed: true}
+		PartCopyBadRange: "InvalidRequest", RecreateBucketSucceeds: true, NullVersionWriteUnnamed: true}
 }
 
 func (s *s3Subject) ErrorCode(err error) string {

@@ -137,10 +137,10 @@ type Caps struct {
 	// refusing with BucketNotEmpty (OSS, the engine by default).
 	DeleteBucketDropsUploads bool
 	// CompleteConflictCode is the code of a conditional CompleteMultipart
-	// whose key was written while the upload was in progress: "" is
-	// ConditionalRequestConflict (S3's 409); OSS, whose If-None-Match is
-	// x-oss-forbid-overwrite, answers FileAlreadyExists
-	// ("PreconditionFailed").
+	// whose condition holds while its key was written during the upload:
+	// "" is ConditionalRequestConflict (S3's 409); OSS, whose
+	// If-None-Match is x-oss-forbid-overwrite, judges the object as it
+	// is now only ("PreconditionFailed": no conflict case is run).
 	CompleteConflictCode string
 	// InclusiveMarker says ListObjects v1 lists its marker too (an entry
 	// equal to it, key or common prefix), and NextMarker is the first
