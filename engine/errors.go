@@ -198,6 +198,20 @@ func (e *RangeError) Error() string {
 // Unwrap lets errors.Is see ErrInvalidRange.
 func (e *RangeError) Unwrap() error { return ErrInvalidRange }
 
+// PartNumberError is returned when a read names a part the object does
+// not have. It wraps ErrInvalidPartNumber and carries the part asked for
+// and how many the object has, which S3's 416 reports.
+type PartNumberError struct {
+	Requested, Count int
+}
+
+func (e *PartNumberError) Error() string {
+	return fmt.Sprintf("%v: part %d of %d", ErrInvalidPartNumber, e.Requested, e.Count)
+}
+
+// Unwrap lets errors.Is see ErrInvalidPartNumber.
+func (e *PartNumberError) Unwrap() error { return ErrInvalidPartNumber }
+
 // DigestError is returned when a declared digest does not match the body. It
 // wraps ErrBadDigest and names the algorithm: ContentMD5 for the
 // Content-MD5 header, else the checksum algorithm ("CRC32", "MD5" for

@@ -3,9 +3,11 @@ package engine
 import (
 	"bytes"
 	"context"
+	cmd5 "crypto/md5"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"maps"
 	"slices"
@@ -559,6 +561,12 @@ type CopyOptions struct {
 	// count of parts an append adds to). Other sources share their blobs
 	// as ever.
 	OnePart bool
+	// MD5ETag gives the copy of a multipart source (one of several
+	// parts) the MD5 of its body as its ETag and makes it an object of one
+	// part (no PartSizes), the blobs still shared: the source is read once
+	// to compute the MD5 unless its upload recorded it (ContentMD5). S3:
+	// an object made by CopyObject has an MD5 ETag, whatever its source.
+	MD5ETag bool
 	// Retention and LegalHold are the Object Lock settings of the copy,
 	// as in PutOptions; the source's are never copied.
 	Retention Retention
@@ -570,8 +578,15 @@ type CopyOptions struct {
 type sourceSum struct {
 	alg          checksum.Algorithm
 	sum          []byte
+	md5          []byte // the whole body's MD5 (sourceSum's md5 argument), else nil
 	etag         string
 	lastModified time.Time
+}
+
+// multipartSource reports whether info is a multipart object whose whole
+// MD5 is unknown (its ETag is not an MD5).
+func multipartSource(info ObjectInfo) bool {
+	return len(info.PartSizes) > 0 && info.ContentMD5 == ""
 }
 
 // checksumSource computes the checksum a copy of bucket/key gets when it
@@ -580,11 +595,13 @@ type sourceSum struct {
 // source has no checksum. It returns nil when the copy keeps the source's
 // checksums, and when the source cannot be read (the copy itself reports
 // why).
-func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID string, alg, def checksum.Algorithm, customer []byte) (*sourceSum, error) {
+// With md5 (CopyOptions.MD5ETag) it also reads a multipart source whose
+// whole MD5 is unknown, for the copy's ETag.
+func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID string, alg, def checksum.Algorithm, customer []byte, md5 bool) (*sourceSum, error) {
 	// Decide on the record alone (one read, no snapshot): most copies
 	// keep the source's checksums and read no body.
 	info, err := e.HeadObjectVersion(ctx, bucket, key, versionID)
-	if err != nil || info.Type == ObjectSymlink || copyChecksum(info, alg, def) == "" {
+	if err != nil || info.Type == ObjectSymlink || copyChecksum(info, alg, def) == "" && !(md5 && multipartSource(info)) {
 		return nil, nil // a symlink is copied as the link: no body to sum
 	}
 	src, err := e.openEncrypted(ctx, bucket, key, GetOptions{VersionID: versionID}, true, customer)
@@ -593,14 +610,31 @@ func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID stri
 	}
 	defer src.Close()
 	a := copyChecksum(src.Info, alg, def) // the object opened may be newer
-	if a == "" {
+	md5 = md5 && multipartSource(src.Info)
+	if a == "" && !md5 {
 		return nil, nil
 	}
-	h := a.New()
-	if _, err := src.WriteTo(h); err != nil {
+	var ws []io.Writer
+	var h, m hash.Hash
+	if a != "" {
+		h = a.New()
+		ws = append(ws, h)
+	}
+	if md5 {
+		m = cmd5.New()
+		ws = append(ws, m)
+	}
+	if _, err := src.WriteTo(io.MultiWriter(ws...)); err != nil {
 		return nil, err
 	}
-	return &sourceSum{alg: a, sum: h.Sum(nil), etag: src.Info.ETag, lastModified: src.Info.LastModified}, nil
+	sum := &sourceSum{alg: a, etag: src.Info.ETag, lastModified: src.Info.LastModified}
+	if h != nil {
+		sum.sum = h.Sum(nil)
+	}
+	if m != nil {
+		sum.md5 = m.Sum(nil)
+	}
+	return sum, nil
 }
 
 // copyChecksum is the algorithm a copy of src must compute ("" when it
@@ -625,7 +659,9 @@ func copyChecksum(src ObjectInfo, alg, def checksum.Algorithm) checksum.Algorith
 
 // CopyObject copies src to dst without moving data: the copy references the
 // source's blobs. A copy onto itself must change something (metadata with
-// MetadataReplace, storage class, tags or ACL), else ErrInvalidCopyRequest.
+// MetadataReplace, tags, website redirect or encryption) or name a storage
+// class (any, the one it has included), else ErrInvalidCopyRequest; an ACL
+// alone is no change.
 // With opts.DefaultChecksum the source is read once to compute it when it
 // has no checksum. An archived source without a readable restored copy is
 // an *ArchivedError (ErrInvalidObjectState).
@@ -660,7 +696,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return ObjectInfo{}, fmt.Errorf("%w: %w: %q", ErrInvalidArgument, checksum.ErrUnknownAlgorithm, string(a))
 		}
 	}
-	computed, err := e.checksumSource(ctx, srcBucket, srcKey, opts.SourceVersionID, opts.ChecksumAlgorithm, opts.DefaultChecksum, opts.SourceCustomerKey)
+	computed, err := e.checksumSource(ctx, srcBucket, srcKey, opts.SourceVersionID, opts.ChecksumAlgorithm, opts.DefaultChecksum, opts.SourceCustomerKey, opts.MD5ETag && !opts.OnePart)
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -703,8 +739,11 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		if err := e.checkWrite(dstBucket, dstKey, opts.IfNoneMatch, opts.IfMatch); err != nil {
 			return err
 		}
-		if self && opts.MetadataDirective != MetadataReplace && (opts.StorageClass == "" || sameStorageClass(opts.StorageClass, src.info.StorageClass)) &&
-			opts.Tags == nil && opts.ACL == nil && opts.WebsiteRedirect == "" && !cp.changesEncryption() && !opts.EncryptionAsked {
+		// Naming a storage class makes the copy legal even when it is the
+		// class the object has: S3 does not compare it. An ACL does not:
+		// S3 refuses a copy onto itself that only sets one.
+		if self && opts.MetadataDirective != MetadataReplace && opts.StorageClass == "" &&
+			opts.Tags == nil && opts.WebsiteRedirect == "" && !cp.changesEncryption() && !opts.EncryptionAsked {
 			return fmt.Errorf("%w: %s/%s", ErrInvalidCopyRequest, srcBucket, srcKey)
 		}
 		dst := src
@@ -742,10 +781,26 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		dst.restoreReady, dst.restoreExpiry = time.Time{}, time.Time{}
 		dst.info.Restore, dst.info.AccessTier, dst.info.LastAccess, dst.info.TransitionTime = nil, "", time.Time{}, time.Time{}
 		dst.info.Retention, dst.info.LegalHold, dst.info.LegalHoldSet = opts.Retention, opts.LegalHold, false
-		if computed != nil {
+		if computed != nil && computed.alg != "" {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
 			dst.info.ChecksumType = "FULL_OBJECT"
 			dst.info.PartChecksums = nil // the source's parts' checksums of another algorithm, or of the composite
+		}
+		if opts.MD5ETag && !opts.OnePart && len(dst.info.PartSizes) > 0 {
+			// One part now: the ETag is the body's MD5 (read above, or
+			// recorded by the upload).
+			switch {
+			case computed != nil && computed.md5 != nil:
+				dst.info.ETag = hex.EncodeToString(computed.md5)
+			case src.info.ContentMD5 != "":
+				dst.info.ETag = src.info.ContentMD5
+			default:
+				return errSourceChanged // became multipart since it was read
+			}
+			dst.info.ContentMD5, dst.info.PartSizes, dst.info.PartChecksums = "", nil, nil
+			if dst.info.ChecksumType == "COMPOSITE" {
+				return errSourceChanged // copyChecksum recomputes a composite one
+			}
 		}
 		cp.apply(m, &dst)
 		if err := e.replaceObject(m, &dst); err != nil {

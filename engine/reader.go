@@ -330,7 +330,7 @@ func partBounds(info ObjectInfo, n int) (off, size int64, err error) {
 		sizes = []int64{info.Size}
 	}
 	if n > len(sizes) {
-		return 0, 0, fmt.Errorf("%w: part %d of %d", ErrInvalidPartNumber, n, len(sizes))
+		return 0, 0, &PartNumberError{Requested: n, Count: len(sizes)}
 	}
 	for _, s := range sizes[:n-1] {
 		off += s

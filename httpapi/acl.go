@@ -115,7 +115,7 @@ func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 		if gh.perm == permWrite && !forBucket {
 			return nil, errorf("InvalidArgument", "x-amz-grant-write is not supported for objects").with("ArgumentName", rc.d.h(gh.header))
 		}
-		gs, err := parseGrantHeader(v, gh.perm)
+		gs, err := parseGrantHeader(v, gh.perm, rc.d.h(gh.header))
 		if err != nil {
 			return nil, err
 		}
@@ -135,7 +135,7 @@ func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 		if err := checkGrants(len(grants)); err != nil {
 			return nil, err
 		}
-		if err := rc.s.resolveGrants(grants); err != nil {
+		if err := rc.s.resolveGrants(grants, true); err != nil {
 			return nil, err
 		}
 		return &engine.ACL{Grants: grants}, nil
@@ -143,8 +143,11 @@ func (rc *request) s3ACLHeaders(forBucket bool) (*engine.ACL, error) {
 	return nil, nil
 }
 
-// parseGrantHeader parses `id="..", uri="..", emailAddress=".."`.
-func parseGrantHeader(v, perm string) ([]engine.Grant, error) {
+// parseGrantHeader parses `id="..", uri="..", emailAddress=".."`, the
+// value of the grant header named header. As S3: an item it cannot read
+// is InvalidArgument "Argument format not recognized" naming the header
+// and its whole value, a group other than S3's three "Invalid group uri".
+func parseGrantHeader(v, perm, header string) ([]engine.Grant, error) {
 	var out []engine.Grant
 	for _, item := range strings.Split(v, ",") {
 		item = strings.TrimSpace(item)
@@ -153,23 +156,36 @@ func parseGrantHeader(v, perm string) ([]engine.Grant, error) {
 		}
 		k, val, ok := strings.Cut(item, "=")
 		val = strings.Trim(strings.TrimSpace(val), `"`)
+		unrecognized := errorf("InvalidArgument", "Argument format not recognized").with("ArgumentName", header).with("ArgumentValue", v)
 		if !ok || val == "" {
-			return nil, errorf("InvalidArgument", "Invalid grant %q", item)
+			return nil, unrecognized
 		}
 		g := engine.Grant{Permission: perm}
 		switch strings.ToLower(strings.TrimSpace(k)) {
 		case "id":
 			g.GranteeType, g.ID = "CanonicalUser", val
 		case "uri":
+			if !knownGroup(val) {
+				return nil, errorf("InvalidArgument", "Invalid group uri").with("ArgumentName", "uri").with("ArgumentValue", val)
+			}
 			g.GranteeType, g.URI = "Group", val
 		case "emailaddress":
 			g.GranteeType, g.Email = "AmazonCustomerByEmail", val
 		default:
-			return nil, errorf("InvalidArgument", "Invalid grantee type %q", k)
+			return nil, unrecognized
 		}
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// knownGroup reports whether uri names one of S3's grantee groups.
+func knownGroup(uri string) bool {
+	switch uri {
+	case groupAllUsers, groupAuthenticated, groupLogDelivery:
+		return true
+	}
+	return false
 }
 
 // effectiveGrants expands an ACL into grants: explicit grants as stored,
@@ -275,6 +291,9 @@ func parsePolicy(data []byte) (engine.ACL, error) {
 		switch {
 		case t == "CanonicalUser" && eg.ID != "":
 		case t == "Group" && eg.URI != "":
+			if !knownGroup(eg.URI) {
+				return engine.ACL{}, errorf("InvalidArgument", "Invalid group uri").with("ArgumentName", "Group/URI").with("ArgumentValue", eg.URI)
+			}
 		case t == "AmazonCustomerByEmail" && eg.Email != "": // resolved by the caller (resolveGrants)
 		default:
 			return engine.ACL{}, errorf("MalformedACLError", "")
@@ -308,7 +327,10 @@ func (rc *request) aclFromRequest(forBucket bool, limit int64) (engine.ACL, erro
 		}
 		acl, err := parsePolicy(data)
 		if err == nil {
-			err = rc.s.resolveGrants(acl.Grants)
+			err = rc.s.knownUser(strings.TrimSpace(p.Owner.ID), false)
+		}
+		if err == nil {
+			err = rc.s.resolveGrants(acl.Grants, false)
 		}
 		return acl, err
 	}

@@ -178,9 +178,10 @@ type behaviour struct {
 	archivedNamesClass          bool // a read of an archived object is InvalidObjectState naming its StorageClass (restore_s3.go)
 	copyOntoSelfReplaces        bool // a copy onto itself replaces the metadata
 	copyNotModified304          bool // failed "not modified" copy conditions answer 304
-	copyConditionsS3            bool // a failed copy-source condition is named in <Condition>; one of If-Modified-Since after the clock is ignored
+	copyConditionsS3            bool // a failed copy-source condition is named in <Condition>
 	uploadMarkersS3             bool // ListMultipartUploads: Next*Marker always (last upload listed), Prefix only when sent, an unknown upload-id-marker refused
 	listEmptyParamsRefused      bool // listings refuse an empty encoding-type or continuation-token
+	futureModifiedSinceIgnored  bool // an If-Modified-Since date later than the server's clock is ignored
 	copyDefaultsStandard        bool // a copy without a storage class header is STANDARD, whatever the source's
 	headBucketRegionAlways      bool // a refused HeadBucket still names the bucket's region (x-?-bucket-region)
 	headBucketXML               bool // HeadBucket answers Content-Type: application/xml, as the bucket's GETs do
@@ -195,6 +196,9 @@ type behaviour struct {
 	quietDeleteEmptyBody        bool // a quiet DeleteObjects without errors has no body
 	completeAllHeader           bool // x-?-complete-all: yes completes every uploaded part
 	completeEmptyCreatesEmpty   bool // Complete with no parts writes an empty object
+	copyMD5ETag                 bool // CopyObject of a multipart source makes a one-part object with an MD5 ETag
+	deleteMarkerACL405          bool // PutObjectAcl on a key whose latest version is a delete marker is 405 MethodNotAllowed (ResourceType DeleteMarker)
+	completeNoBodyNeedsPart     bool // Complete without a body is InvalidRequest "You must specify at least one part" (a document without parts stays MalformedXML)
 	aclOnComplete               bool // Complete applies an object ACL header
 	strictMaxParts              bool // ListParts refuses max-parts above the page limit
 	recreateOwnBucketOK         bool // CreateBucket on one's own bucket succeeds

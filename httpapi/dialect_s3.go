@@ -44,9 +44,11 @@ var s3 = &dialect{
 	// checksum (AWS "Checking object integrity", default data integrity).
 	defaultChecksum: checksum.CRC64NVME,
 
+	// OUTPOSTS is the class of S3 on Outposts buckets only: a bucket here
+	// refuses it as S3's do (InvalidStorageClass).
 	storageClasses: map[string]bool{
 		"STANDARD": true, "REDUCED_REDUNDANCY": true, "STANDARD_IA": true, "ONEZONE_IA": true,
-		"INTELLIGENT_TIERING": true, "GLACIER": true, "DEEP_ARCHIVE": true, "OUTPOSTS": true,
+		"INTELLIGENT_TIERING": true, "GLACIER": true, "DEEP_ARCHIVE": true,
 		"GLACIER_IR": true, "SNOW": true, "EXPRESS_ONEZONE": true,
 	},
 	badStorageClass: func(_ *dialect, sc string) *Error {
@@ -89,6 +91,10 @@ var s3 = &dialect{
 		recreateOwnBucketUSEast1:    true,
 		archivedNamesClass:          true,
 		copyDefaultsStandard:        true,
+		futureModifiedSinceIgnored:  true,
+		completeNoBodyNeedsPart:     true,
+		deleteMarkerACL405:          true,
+		copyMD5ETag:                 true,
 		headBucketRegionAlways:      true,
 		headBucketXML:               true,
 		nextMarkerNeedsDelimiter:    true,

@@ -118,7 +118,7 @@ var codes = map[string]codeRow{
 	"IllegalLocationConstraintException": {status: 400, message: "The location constraint is incompatible for the region specific endpoint this request was sent to."},
 	"InvalidLocationConstraint":          {status: 400, message: "The specified location-constraint is not valid"},
 	"InvalidChunkSizeError":              {status: 400, message: "Only the last chunk is allowed to have a size less than 8192 bytes"},
-	"InvalidDigest":                      {status: 400, message: "The Content-MD5 you specified is not valid.", oss: dialectCode{ec: "0016-00000204", message: "The Content-MD5 you specified was invalid."}},
+	"InvalidDigest":                      {status: 400, message: "The Content-MD5 you specified was invalid.", oss: dialectCode{ec: "0016-00000204"}},
 	"InvalidPart":                        {status: 400, message: "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", oss: dialectCode{ec: "0042-00000207"}},
 	"InvalidPartNumber":                  {status: 416, message: "The requested partnumber is not satisfiable"},
 	"InvalidPartOrder":                   {status: 400, message: "The list of parts was not in ascending order. Parts must be ordered by part number.", oss: dialectCode{ec: "0042-00000209"}},
@@ -142,7 +142,7 @@ var codes = map[string]codeRow{
 	"NoSuchTagSet":                       {status: 404, message: "The TagSet does not exist"},
 	"NoSuchLifecycleConfiguration": {status: 404, message: "The lifecycle configuration does not exist", facts: []fact{factBucket},
 		oss: dialectCode{name: "NoSuchLifecycle", message: "No Row found in Lifecycle Table."}},
-	"NoSuchUpload":                    {status: 404, message: "The specified multipart upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", facts: []fact{factUploadID}, oss: dialectCode{ecByOp: map[string]string{"UploadPart": "0042-00000104", "UploadPartCopy": "0042-00000311"}, ec: "0042-00000002", message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}},
+	"NoSuchUpload":                    {status: 404, message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.", facts: []fact{factUploadID}, oss: dialectCode{ecByOp: map[string]string{"UploadPart": "0042-00000104", "UploadPartCopy": "0042-00000311"}, ec: "0042-00000002", message: "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed."}},
 	"NoSuchVersion":                   {status: 404, message: "The specified version does not exist."}, // the words S3 sends (LocalStack's AWS-recorded test_s3_api snapshots); its error table describes the code as "The version ID specified in the request does not match an existing version."
 	"NotImplemented":                  {status: 501, message: "A header you provided implies functionality that is not implemented.", oss: dialectCode{ec: "0001-00000501"}},
 	"PreconditionFailed":              {status: 412, message: "At least one of the pre-conditions you specified did not hold", oss: dialectCode{ec: "0026-00000002"}},
@@ -554,6 +554,7 @@ func toError(err error) (e *Error, internal bool) {
 		e.Err = err
 		var mm *sigv4.MismatchError
 		var re *engine.RangeError
+		var pne *engine.PartNumberError
 		var de *engine.DigestError
 		var se *sha256MismatchError
 		var pe *engine.PartError
@@ -620,6 +621,8 @@ func toError(err error) (e *Error, internal bool) {
 				e.with("CanonicalRequest", mm.CanonicalRequest).
 					with("CanonicalRequestBytes", hexBytes(mm.CanonicalRequest))
 			}
+		case errors.As(err, &pne):
+			e.with("ActualPartCount", strconv.Itoa(pne.Count)).with("PartNumberRequested", strconv.Itoa(pne.Requested))
 		case errors.As(err, &re):
 			e.with("ActualObjectSize", strconv.FormatInt(re.Size, 10))
 			e.Header = http.Header{"Content-Range": {"bytes */" + strconv.FormatInt(re.Size, 10)}}

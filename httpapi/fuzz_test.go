@@ -107,7 +107,7 @@ func FuzzXMLParsers(f *testing.F) {
 		}
 		var cb createBucketConfiguration
 		_ = xml.Unmarshal(data, &cb)
-		_, _ = parseGrantHeader(string(data), permRead)
+		_, _ = parseGrantHeader(string(data), permRead, "x-amz-grant-read")
 		_, _, _, _ = parseS3CopySource(s3, string(data))
 		_, _, _, _ = parseOSSCopySource(oss, string(data))
 	})

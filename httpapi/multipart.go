@@ -314,6 +314,8 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		switch {
 		case errors.Is(err, errMalformedDoc) && doc.n == 0 && rc.d.behave.completeEmptyCreatesEmpty:
 			err = nil // no body: no parts (an empty object)
+		case errors.Is(err, errMalformedDoc) && doc.n == 0 && rc.d.behave.completeNoBodyNeedsPart:
+			return errorf("InvalidRequest", "You must specify at least one part")
 		case errors.Is(err, errMalformedDoc):
 			return errorf("MalformedXML", "")
 		case err != nil:

@@ -494,6 +494,18 @@ func conditions(h http.Header, ifMatch, ifNoneMatch, ifModified, ifUnmodified st
 	return c
 }
 
+// readConditions is conditions with the dialect's reading of dates: S3
+// ignores an If-Modified-Since (or copy-source-if-modified-since) date
+// later than its clock, as RFC 2616 14.25 calls such a date invalid, so
+// the read or copy goes ahead; OSS answers 304 (or 412) to it.
+func (s *server) readConditions(rc *request, ifMatch, ifNoneMatch, ifModified, ifUnmodified string) engine.Conditions {
+	c := conditions(rc.r.Header, ifMatch, ifNoneMatch, ifModified, ifUnmodified)
+	if c.IfModifiedSince != nil && rc.d.behave.futureModifiedSinceIgnored && c.IfModifiedSince.After(s.clock.Now()) {
+		c.IfModifiedSince = nil
+	}
+	return c
+}
+
 // responseOverrides maps response-* query parameters to headers.
 var responseOverrides = []struct{ param, header string }{
 	{"response-cache-control", "Cache-Control"},
@@ -557,7 +569,7 @@ func (s *server) headObject(rc *request) error {
 // readObject serves GetObject and HeadObject.
 func (s *server) readObject(rc *request, body bool) error {
 	r := rc.r
-	opts := engine.GetOptions{Conditions: conditions(r.Header, "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")}
+	opts := engine.GetOptions{Conditions: s.readConditions(rc, "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")}
 	rng := headerValue(r.Header, "Range")
 	pn := rc.q.Get("partNumber")
 	if rng != "" && pn != "" {
@@ -1231,14 +1243,8 @@ func (s *server) copySource(rc *request) (bucket, key string, cond engine.Condit
 	if pin, err = s.canReadPinned(rc, bucket, key, ver); err != nil { // the version copied: its ACL decides
 		return "", "", cond, nil, err
 	}
-	cond = conditions(rc.r.Header, rc.d.h("copy-source-if-match"), rc.d.h("copy-source-if-none-match"),
+	cond = s.readConditions(rc, rc.d.h("copy-source-if-match"), rc.d.h("copy-source-if-none-match"),
 		rc.d.h("copy-source-if-modified-since"), rc.d.h("copy-source-if-unmodified-since"))
-	if rc.d.behave.copyConditionsS3 && cond.IfModifiedSince != nil && cond.IfModifiedSince.After(s.clock.Now()) {
-		// S3 ignores a copy-source-if-modified-since after its clock
-		// (RFC 9110 13.1.3: such a date is invalid); LocalStack's
-		// AWS-recorded test_s3_copy_object_preconditions copies.
-		cond.IfModifiedSince = nil
-	}
 	return bucket, key, cond, pin, nil
 }
 
@@ -1285,7 +1291,7 @@ func (s *server) copyObject(rc *request) error {
 		EncryptionAsked: encAsked && enc.Mode != engine.EncryptNone,
 		// A copy into a directory bucket has one part, so that appends
 		// can grow it again (S3 Express: a copy resets the part count).
-		OnePart: rc.d.behave.directoryBuckets && isDirectoryBucket(rc.op.Bucket)}
+		OnePart: rc.d.behave.directoryBuckets && isDirectoryBucket(rc.op.Bucket), MD5ETag: rc.d.behave.copyMD5ETag}
 	if opts.SourceVersionID, err = rc.sourceVersion(); err != nil {
 		return err
 	}
@@ -1469,6 +1475,16 @@ func (s *server) putObjectACL(rc *request) error {
 		return err
 	}
 	if err := s.updateVersion(rc, engine.ObjectUpdate{ACL: acl}); err != nil {
+		var dm *engine.DeleteMarkerError
+		if rc.d.behave.deleteMarkerACL405 && errors.As(err, &dm) && errors.Is(err, engine.ErrNoSuchKey) {
+			// S3: an ACL put on a key whose latest version is a delete
+			// marker is refused as a method the marker does not take.
+			e := errorf("MethodNotAllowed", "").with("Method", rc.r.Method).with("ResourceType", "DeleteMarker")
+			e.Header = http.Header{"Allow": {http.MethodDelete}}
+			e.Header.Set(rc.d.h("delete-marker"), "true")
+			e.Header.Set(rc.d.h("version-id"), versionOrNull(dm.VersionID))
+			return e
+		}
 		return err
 	}
 	s.touch(rc, rc.op.Key, rc.q.Get("versionId")) // OSS counts an ACL change as an access

@@ -343,21 +343,35 @@ func queryToken(r *http.Request) string {
 	return ""
 }
 
+// knownUser refuses a canonical ID no account has, as S3 does in ACLs:
+// 400 InvalidArgument "Invalid id", the argument named "id" in a grant
+// header (fromHeader) and "CanonicalUser/ID" in an AccessControlPolicy.
+// (Permissive mode makes users as it meets them, so any ID may be one
+// later; without a user directory there is nothing to check against.)
+func (s *server) knownUser(id string, fromHeader bool) error {
+	if s.cfg.Permissive || s.dir == nil {
+		return nil
+	}
+	if _, ok := s.dir.UserByID(id); ok {
+		return nil
+	}
+	name := "CanonicalUser/ID"
+	if fromHeader {
+		name = "id"
+	}
+	return errorf("InvalidArgument", "Invalid id").with("ArgumentName", name).with("ArgumentValue", id)
+}
+
 // resolveGrants turns grants to e-mail addresses into grants to the
 // users with those addresses (as S3 stores them), in place. An address
 // no user has is UnresolvableGrantByEmailAddress, an unknown canonical ID
-// InvalidArgument.
-func (s *server) resolveGrants(grants []engine.Grant) error {
+// InvalidArgument (knownUser; fromHeader says the grants came from
+// x-amz-grant-* headers).
+func (s *server) resolveGrants(grants []engine.Grant, fromHeader bool) error {
 	for i, g := range grants {
-		if g.GranteeType == "CanonicalUser" && !s.cfg.Permissive {
-			// S3 refuses a grant to an ID no account has: 400
-			// InvalidArgument "Invalid id". (Permissive mode makes users
-			// as it meets them, so any ID may be one later.)
-			if s.dir == nil {
-				continue
-			}
-			if _, ok := s.dir.UserByID(g.ID); !ok {
-				return errorf("InvalidArgument", "Invalid id").with("ArgumentName", "CanonicalUser/ID").with("ArgumentValue", g.ID)
+		if g.GranteeType == "CanonicalUser" {
+			if err := s.knownUser(g.ID, fromHeader); err != nil {
+				return err
 			}
 			continue
 		}

@@ -47,7 +47,7 @@ type s3Subject struct {
 }
 
 func (s *s3Subject) Caps() conformance.Caps {
-	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, CopySourceFutureDateIgnored: true, TooManyTagsCode: "BadRequest", DeleteBucketDropsUploads: true, BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
+	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, FutureModifiedSinceIgnored: true, CopyMakesOnePart: true, TooManyTagsCode: "BadRequest", DeleteBucketDropsUploads: true, BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
 		PartCopyBadRange: "InvalidRequest", RecreateBucketSucceeds: true, NullVersionWriteUnnamed: true}
 }
 

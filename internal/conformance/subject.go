@@ -109,10 +109,15 @@ type Caps struct {
 	// or If-Modified-Since answers NotModified (OSS, 304) rather than
 	// PreconditionFailed (S3, 412).
 	CopySourceNotModified bool
-	// CopySourceFutureDateIgnored says a copy-source If-Modified-Since
-	// after the server's clock is ignored (S3, as LocalStack's
-	// AWS-recorded test_s3_copy_object_preconditions shows).
-	CopySourceFutureDateIgnored bool
+	// CopyMakesOnePart says a copy of a multipart object is one part with
+	// the MD5 of its body as its ETag (S3) instead of keeping the source's
+	// ETag and parts (OSS, Sina, the engine).
+	CopyMakesOnePart bool
+	// FutureModifiedSinceIgnored says an If-Modified-Since (and copy
+	// source If-Modified-Since) date later than the subject's clock is
+	// ignored (S3, as RFC 2616 14.25 calls it invalid) instead of
+	// answering NotModified or PreconditionFailed (OSS, Sina, the engine).
+	FutureModifiedSinceIgnored bool
 	// SelfCopyAllowed says copying an object onto itself without changing
 	// anything succeeds (OSS) instead of failing with InvalidRequest (S3).
 	SelfCopyAllowed bool
