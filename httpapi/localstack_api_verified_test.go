@@ -120,9 +120,12 @@ func TestLocalStackCompleteConflict(t *testing.T) {
 }
 
 // TestLocalStackBypassWithoutObjectLock: x-amz-bypass-governance-retention
-// on DeleteObject or DeleteObjects in a bucket without Object Lock is 400
-// InvalidArgument naming the header, whether true or false
+// on DeleteObject in a bucket without Object Lock is 400 InvalidArgument
+// naming the header, whether true or false
 // (test_delete_object_with_no_locking); with Object Lock it is taken.
+// DeleteObjects takes it there (S3 refuses it too), because ceph's
+// s3-tests clean every bucket with it (ceph/s3-tests#493): the objects
+// are deleted.
 func TestLocalStackBypassWithoutObjectLock(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, fixtureOptions{})
@@ -144,12 +147,12 @@ func TestLocalStackBypassWithoutObjectLock(t *testing.T) {
 		assert.Equal(t, msg, m)
 	}
 	doc := []byte("<Delete><Object><Key>k</Key></Object></Delete>")
-	r := f.do(t, raw{method: "POST", path: "/plain?delete", header: hdr("X-Amz-Bypass-Governance-Retention", "true", "Content-MD5", md5b64(doc)), body: doc})
-	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
-	assert.Equal(t, map[string]string{"Code": "InvalidArgument", "Message": msg, "ArgumentName": "x-amz-bypass-governance-retention"},
-		subset(errFields(t, r.body), "Code", "Message", "ArgumentName"))
 	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("plain"), Key: aws.String("k")})
 	require.NoError(t, err, "nothing was deleted")
+	r := f.do(t, raw{method: "POST", path: "/plain?delete", header: hdr("X-Amz-Bypass-Governance-Retention", "true", "Content-MD5", md5b64(doc)), body: doc})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("plain"), Key: aws.String("k")})
+	wantCode(t, err, "NotFound")
 	_, err = c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("locked"), Key: aws.String("k"), BypassGovernanceRetention: aws.Bool(true)})
 	require.NoError(t, err)
 }

@@ -259,9 +259,10 @@ func (s *server) mayBypassGovernance(rc *request, key string) (bool, error) {
 }
 
 // checkBypassApplicable refuses x-amz-bypass-governance-retention, true
-// or false, on a delete in a bucket without Object Lock, as S3 answers
-// (LocalStack's AWS-recorded test_delete_object_with_no_locking:
-// DeleteObject and DeleteObjects alike).
+// or false, on a DeleteObject in a bucket without Object Lock, as S3
+// answers (LocalStack's AWS-recorded test_delete_object_with_no_locking;
+// S3 refuses it on DeleteObjects too, which osslite takes: see
+// deleteObjects).
 func (s *server) checkBypassApplicable(rc *request) error {
 	if !rc.d.behave.bypassNeedsObjectLock || rc.r.Header.Get(rc.d.h("bypass-governance-retention")) == "" {
 		return nil
