@@ -618,7 +618,10 @@ async function emptyBucket(bucket) {
   const cur = (await collect(c.listObjectsV2(bucket, "", true))).map((o) => o.name);
   if (cur.length) await c.removeObjects(bucket, cur);
   const vs = await collect(c.listObjects(bucket, "", true, { IncludeVersion: true }));
-  for (const v of vs) await c.removeObject(bucket, v.name, { versionId: v.versionId || undefined, governanceBypass: true });
+  // The bypass header only where Object Lock is on: S3 refuses it elsewhere (InvalidArgument).
+  let locked = false;
+  try { locked = (await c.getObjectLockConfig(bucket)).objectLockEnabled === "Enabled"; } catch { locked = false; }
+  for (const v of vs) await c.removeObject(bucket, v.name, { versionId: v.versionId || undefined, ...(locked ? { governanceBypass: true } : {}) });
   const ups = await collect(c.listIncompleteUploads(bucket, "", true));
   for (const u of ups) await c.abortMultipartUpload(bucket, u.key, u.uploadId);
 }

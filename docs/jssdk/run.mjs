@@ -361,7 +361,10 @@ t("3.3 GetObject IfNoneMatch=ETag -> 304", async () => {
   const e = await expectErr(c.send(new GetObjectCommand({ Bucket: B, Key: "p/string.txt", IfNoneMatch: h.ETag })), { status: 304 });
   note(`304 error name=${e.name}`);
   const e2 = await expectErr(c.send(new HeadObjectCommand({ Bucket: B, Key: "p/string.txt", IfNoneMatch: h.ETag })), { status: 304 });
-  const e3 = await expectErr(c.send(new GetObjectCommand({ Bucket: B, Key: "p/string.txt", IfModifiedSince: new Date(Date.now() + 3600e3) })), { status: 304 });
+  // A date after the server's clock is invalid and ignored (RFC 2616 14.25; S3 answers 200,
+  // LocalStack's AWS-recorded test_s3.py snapshots).
+  const future = await c.send(new GetObjectCommand({ Bucket: B, Key: "p/string.txt", IfModifiedSince: new Date(Date.now() + 3600e3) }));
+  eq(await future.Body.transformToString(), SMALL, "IfModifiedSince in the future is ignored");
 });
 t("3.4 GetObject IfMatch mismatch -> 412 PreconditionFailed; IfUnmodifiedSince past -> 412", async () => {
   await expectErr(c.send(new GetObjectCommand({ Bucket: B, Key: "p/string.txt", IfMatch: '"0000"' })), { name: "PreconditionFailed", status: 412 });
