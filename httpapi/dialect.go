@@ -204,7 +204,6 @@ type behaviour struct {
 	recreateOwnBucketOK         bool // CreateBucket on one's own bucket succeeds
 	recreateOwnBucketUSEast1    bool // CreateBucket on one's own us-east-1 bucket succeeds, resetting its ACL
 	nullVersionOnWrite          bool // a write of the null version (suspended bucket) answers version-id: null
-	bypassNeedsObjectLock       bool // x-?-bypass-governance-retention on a delete outside an Object Lock bucket is InvalidArgument
 	deletedMarkerNamesItself    bool // DeleteObjects removing a delete marker by ID names it in DeleteMarkerVersionId too
 	taggingMarkerIs405          bool // object tagging on a key whose latest version is a delete marker is 405, as on the marker
 	copyRangePastEndRequest     bool // UploadPartCopy's range starting past the source's end is InvalidRequest (else InvalidArgument)

@@ -67,7 +67,6 @@ var s3 = &dialect{
 
 	behave: behaviour{
 		directoryBuckets:            true,
-		bypassNeedsObjectLock:       true,
 		deletedMarkerNamesItself:    true,
 		taggingMarkerIs405:          true,
 		copyRangePastEndRequest:     true,

@@ -902,9 +902,14 @@ func (s *server) deleteObject(rc *request) error {
 			return err
 		}
 	}
-	if err := s.checkBypassApplicable(rc); err != nil { // objlock.go
-		return err
-	}
+	// x-amz-bypass-governance-retention is taken in a bucket without
+	// Object Lock (nothing to bypass), though S3 answers 400
+	// InvalidArgument there (LocalStack's AWS-recorded
+	// test_delete_object_with_no_locking): the conformance suites clean
+	// their buckets with it, ceph's s3-tests with DeleteObjects and
+	// versitygw's with DeleteObject (ceph/s3-tests#493,
+	// versity/versitygw#1218), and with S3's answer hundreds of their
+	// tests fail in clean-up; RGW and MinIO take it too.
 	bypass, err := s.mayBypassGovernance(rc, rc.op.Key)
 	if err != nil {
 		return err
@@ -1049,12 +1054,7 @@ func (s *server) deleteObjects(rc *request) error {
 	}
 	out := &deleteResult{}
 	var keys []engine.DeleteEntry
-	// DeleteObjects takes x-amz-bypass-governance-retention in a bucket
-	// without Object Lock, where S3 answers 400 InvalidArgument (as it
-	// does for DeleteObject, which osslite refuses): ceph's s3-tests clean every
-	// bucket with DeleteObjects and the header (ceph/s3-tests#493 shows
-	// that cleanup failing against AWS), and RGW and MinIO take it. With
-	// no lock in the bucket there is nothing for it to bypass.
+	// x-amz-bypass-governance-retention outside Object Lock: see deleteObject.
 	var versions []engine.ObjectVersion
 	for _, o := range req.objects {
 		if o.versionID != "" && !engine.ValidVersionID(o.versionID) {

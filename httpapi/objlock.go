@@ -258,23 +258,6 @@ func (s *server) mayBypassGovernance(rc *request, key string) (bool, error) {
 	return dec == policy.Allow || s.cfg.Permissive || owns(rc.who, b.Owner), nil
 }
 
-// checkBypassApplicable refuses x-amz-bypass-governance-retention, true
-// or false, on a DeleteObject in a bucket without Object Lock, as S3
-// answers (LocalStack's AWS-recorded test_delete_object_with_no_locking;
-// S3 refuses it on DeleteObjects too, which osslite takes: see
-// deleteObjects).
-func (s *server) checkBypassApplicable(rc *request) error {
-	if !rc.d.behave.bypassNeedsObjectLock || rc.r.Header.Get(rc.d.h("bypass-governance-retention")) == "" {
-		return nil
-	}
-	b, err := s.bucketOf(rc)
-	if err != nil || b.ObjectLock {
-		return err
-	}
-	name := rc.d.h("bypass-governance-retention")
-	return errorf("InvalidArgument", "%s is only applicable to Object Lock enabled buckets.", name).with("ArgumentName", name)
-}
-
 func headerTrue(v string) bool {
 	ok, err := strconv.ParseBool(v)
 	return err == nil && ok
