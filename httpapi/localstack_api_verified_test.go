@@ -275,6 +275,13 @@ func TestLocalStackTaggingErrors(t *testing.T) {
 		assert.Equal(t, map[string]string{"Code": "InvalidArgument", "ArgumentName": "x-amz-tagging", "ArgumentValue": v},
 			subset(errFields(t, r.body), "Code", "ArgumentName", "ArgumentValue"), v)
 	}
+	// Other refused characters, sent unescaped, are the tag's InvalidTag
+	// (versitygw's PutObject_tagging, checked against S3 by its authors).
+	for _, v := range []string{"key(=val", "key=val!"} {
+		r := f.do(t, raw{method: "PUT", path: "/tags/fake-key", header: hdr("X-Amz-Tagging", v)})
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+		assert.Equal(t, "InvalidTag", r.errCode(), v)
+	}
 }
 
 // TestLocalStackWriteConditionValues: PutObject refuses 501

@@ -184,11 +184,12 @@ func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
 		if part == "" {
 			continue
 		}
-		if l.chars != nil && l.charsByPart && strings.ContainsFunc(part, func(r rune) bool { return r != '%' && r != '=' && !l.chars(string(r)) }) {
-			// A character the tag rules refuse, sent unescaped, makes
-			// the header malformed to S3, as "k1=v1,k2=v2" is
-			// (LocalStack's AWS-recorded test_object_tagging_exc);
-			// escaped, it is the InvalidTag of a tag.
+		if l.chars != nil && l.charsByPart && strings.IndexByte(part, ',') >= 0 {
+			// An unescaped comma (tags written "k1=v1,k2=v2") makes the
+			// header malformed to S3 (LocalStack's AWS-recorded
+			// test_object_tagging_exc); other characters the tag rules
+			// refuse, escaped or not, are the InvalidTag of a tag
+			// (versitygw's PutObject_tagging: "key(=val").
 			return nil, true, malformed()
 		}
 		k, val, _ := strings.Cut(part, "=")
