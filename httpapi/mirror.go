@@ -366,15 +366,6 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 	return nil
 }
 
-// userMetaSize is the size of user metadata as a dialect bounds it.
-func userMetaSize(user map[string]string) int {
-	n := 0
-	for k, v := range user {
-		n += len(k) + len(v)
-	}
-	return n
-}
-
 // mirrorTargets are the origin URLs of originKey under m, in the order
 // they are tried (MirrorURL, MirrorURLSlave, the MirrorMultiAlternates
 // by number), and the probe URL (nil without one). An origin the server

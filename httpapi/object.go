@@ -130,6 +130,16 @@ func headerText(v string) bool {
 // header limit (1 MiB) and a listing page would decode a thousand of them.
 const maxStoredHeaders = 8 << 10
 
+// userMetaSize is the size of user metadata as a dialect's
+// maxUserMetadata bounds it: names and values.
+func userMetaSize(user map[string]string) int {
+	n := 0
+	for k, v := range user {
+		n += len(k) + len(v)
+	}
+	return n
+}
+
 // storedHeaderSize is the size of the standard headers m stores.
 func storedHeaderSize(m *engine.Metadata) int {
 	n := len(m.ContentType) + len(m.ContentEncoding) + len(m.ContentDisposition) + len(m.ContentLanguage) +

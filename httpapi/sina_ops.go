@@ -111,11 +111,7 @@ func (s *server) putObjectMetaSina(rc *request) error {
 			delete(m.User, k)
 		}
 	}
-	size := 0
-	for k, v := range m.User {
-		size += len(k) + len(v)
-	}
-	if size > rc.d.maxUserMetadata {
+	if size := userMetaSize(m.User); size > rc.d.maxUserMetadata {
 		return errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(rc.d.maxUserMetadata))
 	}
 	acl, err := rc.aclFromHeaders(false)
