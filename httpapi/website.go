@@ -486,6 +486,16 @@ func transparentCodes(v string) (map[int]bool, error) {
 	return codes, nil
 }
 
+// headerSets renders key/value pairs (MirrorHeaders Set, ReturnHeader,
+// Taggings) in their document shape.
+func headerSets(hs []bucketconfig.HeaderEquals) []mirrorHeaderSet {
+	var out []mirrorHeaderSet
+	for _, h := range hs {
+		out = append(out, mirrorHeaderSet{Key: h.Key, Value: h.Equals})
+	}
+	return out
+}
+
 // renderMirrorMore renders m's elements beyond the first five.
 func renderMirrorMore(m *bucketconfig.Mirror) mirrorMoreXML {
 	nonEmpty := func(s string) *string {
@@ -513,16 +523,10 @@ func renderMirrorMore(m *bucketconfig.Mirror) mirrorMoreXML {
 		x.MirrorAuth = &mirrorAuthXML{AuthType: a.Type, Region: nonEmpty(a.Region), AccessKeyID: nonEmpty(a.AccessKeyID)}
 	}
 	if len(m.ReturnHeaders) > 0 {
-		x.MirrorReturnHeaders = &mirrorReturnHeadersXML{}
-		for _, h := range m.ReturnHeaders {
-			x.MirrorReturnHeaders.ReturnHeaders = append(x.MirrorReturnHeaders.ReturnHeaders, mirrorHeaderSet{Key: h.Key, Value: h.Equals})
-		}
+		x.MirrorReturnHeaders = &mirrorReturnHeadersXML{ReturnHeaders: headerSets(m.ReturnHeaders)}
 	}
 	if len(m.Taggings) > 0 {
-		x.MirrorTaggings = &mirrorTaggingsXML{}
-		for _, t := range m.Taggings {
-			x.MirrorTaggings.Taggings = append(x.MirrorTaggings.Taggings, mirrorHeaderSet{Key: t.Key, Value: t.Equals})
-		}
+		x.MirrorTaggings = &mirrorTaggingsXML{Taggings: headerSets(m.Taggings)}
 	}
 	return x
 }
@@ -585,11 +589,8 @@ func renderWebsite(rc *request, c bucketconfig.Config) any {
 			// does (the v1 SDK's suite reads it; configurations stored before
 			// parsing stated it may not have it).
 			x.Redirect.MirrorFollowRedirect, x.Redirect.MirrorCheckMd5 = ptr(m.FollowRedirect == nil || *m.FollowRedirect), ptr(m.CheckMD5)
-			mh := &mirrorHeadersXML{PassAll: ptr(m.PassAll), Pass: m.Pass, Remove: m.Remove} // PassAll always stated
-			for _, s := range m.Set {
-				mh.Set = append(mh.Set, mirrorHeaderSet{Key: s.Key, Value: s.Equals})
-			}
-			x.Redirect.MirrorHeaders = mh
+			// PassAll always stated.
+			x.Redirect.MirrorHeaders = &mirrorHeadersXML{PassAll: ptr(m.PassAll), Pass: m.Pass, Remove: m.Remove, Set: headerSets(m.Set)}
 			x.Redirect.mirrorMoreXML = renderMirrorMore(m)
 		}
 		doc.RoutingRules.Rules = append(doc.RoutingRules.Rules, x)
