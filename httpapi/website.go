@@ -57,10 +57,17 @@ type websiteLimits struct {
 	// onREST: anonymous GETs on the bucket's REST endpoint are served as
 	// the website (OSS).
 	onREST bool
+	// rulesRequired: a RoutingRules element lists at least one rule, or
+	// the document is MalformedXML (S3's schema).
+	rulesRequired bool
+	// hostInLocation: a routing rule naming neither host nor protocol
+	// redirects to an absolute URL on the request's host (S3); else to
+	// a path.
+	hostInLocation bool
 }
 
 var websiteByDialect = map[string]websiteLimits{
-	"s3":   {maxRules: bucketconfig.MaxRoutingRules, requireIndex: true},
+	"s3":   {maxRules: bucketconfig.MaxRoutingRules, requireIndex: true, rulesRequired: true, hostInLocation: true},
 	"oss":  {maxRules: 20, ossFields: true, onREST: true},
 	"sina": {maxRules: bucketconfig.MaxRoutingRules, requireIndex: true},
 }
@@ -284,6 +291,10 @@ func parseWebsite(rc *request, data []byte) (bucketconfig.Config, error) {
 			with("ArgumentName", "IndexDocument").with("ArgumentValue", "null")
 	}
 	if doc.RoutingRules != nil {
+		if len(doc.RoutingRules.Rules) == 0 && lim.rulesRequired {
+			// localstack's AWS-validated test_validate_website_configuration.
+			return nil, errorf("MalformedXML", "")
+		}
 		if len(doc.RoutingRules.Rules) > lim.maxRules && lim.ossFields {
 			return nil, errorf("InvalidArgument", "The number of routing rules must not exceed the allowed limit of %d.", lim.maxRules)
 		}
@@ -317,7 +328,8 @@ func checkS3Website(w *bucketconfig.Website, rules int) error {
 	protocolOK := func(p string) bool { return p == "" || p == "http" || p == "https" }
 	if ra := w.RedirectAll; ra != nil {
 		if w.IndexSuffix != "" || w.ErrorKey != "" || rules > 0 {
-			return errorf("MalformedXML", "")
+			return errorf("InvalidArgument", "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.").
+				with("ArgumentName", "RedirectAllRequestsTo").with("ArgumentValue", "not null")
 		}
 		if !protocolOK(ra.Protocol) {
 			return errorf("InvalidRequest", badProtocol)
@@ -358,7 +370,7 @@ func parseRoutingRule(x routingRuleXML, lim websiteLimits) (bucketconfig.Routing
 	}
 	if c := x.Condition; c != nil {
 		if lim.requireIndex && c.KeyPrefixEquals == nil && c.HTTPErrorCodeReturnedEquals == nil {
-			return r, errorf("InvalidArgument", "Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.")
+			return r, errorf("InvalidRequest", "Condition cannot be empty. To redirect all requests without a condition, the condition element shouldn't be present.")
 		}
 		r.Condition = bucketconfig.RoutingCondition{KeyPrefixEquals: deref(c.KeyPrefixEquals), HTTPErrorCode: deref(c.HTTPErrorCodeReturnedEquals)}
 		if lim.ossFields {
@@ -743,6 +755,15 @@ func (s *server) websiteServe(wr *websiteReq) error {
 
 func (wr *websiteReq) oss() bool { return websiteByDialect[wr.rc.d.name].ossFields }
 
+// location is where an object's x-amz-website-redirect-location loc
+// sends the visitor: a path is under the website's base.
+func (wr *websiteReq) location(loc string) string {
+	if strings.HasPrefix(loc, "/") {
+		return wr.base + loc[1:]
+	}
+	return loc
+}
+
 // websiteObject serves the object target (anonymously readable), or the
 // error its absence or protection calls for.
 func (s *server) websiteObject(wr *websiteReq, target string) error {
@@ -773,10 +794,7 @@ func (s *server) websiteObject(wr *websiteReq, target string) error {
 		return s.websiteError(wr, err)
 	}
 	if loc := info.WebsiteRedirect; loc != "" && wr.page {
-		if strings.HasPrefix(loc, "/") {
-			loc = wr.base + loc[1:]
-		}
-		return websiteRedirectTo(rc, loc, http.StatusMovedPermanently)
+		return websiteRedirectTo(rc, wr.location(loc), http.StatusMovedPermanently)
 	}
 	err = s.readObject(rc, rc.r.Method == http.MethodGet)
 	if err != nil && !rc.w.wroteHeader {
@@ -837,6 +855,12 @@ func (s *server) websiteErrorDocument(wr *websiteReq, status int) (served bool, 
 		}
 		return false, e, nil
 	}
+	if loc := obj.Info.WebsiteRedirect; loc != "" && wr.page {
+		// S3 redirects to the error document's own redirect location,
+		// the error's status lost (localstack's AWS-validated
+		// test_object_website_redirect_location).
+		return true, nil, websiteRedirectTo(rc, wr.location(loc), http.StatusMovedPermanently)
+	}
 	h := rc.w.Header()
 	h.Set("Content-Type", obj.Info.ContentType)
 	h.Set("Content-Length", strconv.FormatInt(obj.Length, 10))
@@ -892,9 +916,12 @@ func (s *server) websiteRule(wr *websiteReq, rule *bucketconfig.RoutingRule) err
 		return s.websiteObject(&sub, key)
 	}
 	var loc string
-	if rd.HostName == "" && rd.Protocol == "" {
+	if rd.HostName == "" && rd.Protocol == "" && !websiteByDialect[rc.d.name].hostInLocation {
 		loc = wr.base + escapeKey("/" + key)[1:]
 	} else {
+		// S3 names the website endpoint's host when the rule names
+		// neither host nor protocol (localstack's AWS-validated
+		// test_routing_rules_conditions and _redirects).
 		host, base := rd.HostName, "/"
 		if host == "" {
 			host, base = rc.r.Host, wr.base
@@ -974,6 +1001,14 @@ func (s *server) websitePage(wr *websiteReq, err error, docFailed *Error) error 
 		s.logError(rc, err)
 	}
 	rc.errCode = e.Code
+	for _, f := range codes[e.Code].facts {
+		// As in error documents: S3's NoSuchBucket page names the
+		// BucketName (localstack's AWS-validated
+		// test_website_hosting_no_such_website).
+		if name, value := rc.fact(f); value != "" {
+			e = withField(e, name, value)
+		}
+	}
 	h := rc.w.Header()
 	reqID := h.Get(rc.d.requestIDHeader)
 	var b strings.Builder
