@@ -491,6 +491,11 @@ type errorDialect struct {
 	contentType string
 	// codeHeader, when set, carries the error code (all methods).
 	codeHeader string
+	// shape, when set, rewrites the extra elements of e, raised for err
+	// by the request rc, where the dialect names other facts than the
+	// ones toError and the error table give every dialect; nil keeps
+	// them.
+	shape func(rc *request, e *Error, err error) *Error
 }
 
 // xmlErrorDocument renders an <Error> document: Code, Message, then

@@ -530,6 +530,9 @@ func (s *server) fail(rc *request, err error) {
 			e = withField(e, name, value)
 		}
 	}
+	if rc.d.errors.shape != nil {
+		e = rc.d.errors.shape(rc, e, err)
+	}
 	rc.d.writeError(rc.w, rc.r, e, rc.op)
 }
 
