@@ -311,9 +311,12 @@ func contentMD5(h http.Header) ([]byte, error) {
 	if !ok {
 		return nil, nil
 	}
-	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(strings.Join(vs, ",")))
+	sent := strings.Join(vs, ",")
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(sent))
 	if err != nil || len(b) != md5.Size {
-		return nil, errorf("InvalidDigest", "")
+		e := errorf("InvalidDigest", "")
+		e.Err = badContentMD5(sent)
+		return nil, e
 	}
 	return b, nil
 }

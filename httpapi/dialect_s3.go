@@ -392,12 +392,16 @@ func setOf(names ...string) map[string]bool {
 // versity/versitygw#1008 and #2040 give the order): EntityTooSmall names
 // ProposedSize, MinSizeAllowed, PartNumber and the part's ETag without
 // quotes; InvalidPart the UploadId, PartNumber and ETag without quotes;
-// InvalidPartOrder the UploadId. The other dialects keep the elements
-// toError gives every dialect.
+// InvalidPartOrder the UploadId. InvalidDigest names the Content-MD5
+// header as sent (test_s3_invalid_content_md5). The other dialects keep
+// the elements toError gives every dialect.
 func s3ErrorShape(rc *request, e *Error, err error) *Error {
 	var pe *engine.PartError
+	var md5 badContentMD5
 	var extra []Field
 	switch {
+	case e.Code == "InvalidDigest" && errors.As(err, &md5):
+		extra = append(append(extra, e.Extra...), Field{"Content-MD5", string(md5)})
 	case e.Code == "EntityTooSmall" && errors.As(err, &pe):
 		extra = []Field{{"ProposedSize", strconv.FormatInt(pe.Size, 10)}, {"MinSizeAllowed", strconv.FormatInt(pe.MinSize, 10)},
 			{"PartNumber", strconv.Itoa(pe.PartNumber)}, {"ETag", strings.Trim(pe.ETag, `"`)}}

@@ -518,6 +518,14 @@ var errContentSHA256Mismatch = errors.New("httpapi: body does not match x-amz-co
 // errBodyTooLarge is returned when an XML document exceeds its cap.
 var errBodyTooLarge = errors.New("httpapi: request document too large")
 
+// badContentMD5 is a Content-MD5 header that is not a base64 MD5, as
+// sent: S3 names it in its InvalidDigest (s3ErrorShape).
+type badContentMD5 string
+
+func (v badContentMD5) Error() string {
+	return "httpapi: Content-MD5 " + strconv.Quote(string(v)) + " is not a base64 MD5"
+}
+
 // sha256MismatchError carries the two hashes of a XAmzContentSHA256Mismatch.
 type sha256MismatchError struct{ client, server string }
 

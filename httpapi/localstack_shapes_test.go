@@ -137,3 +137,21 @@ func TestS3CompletePartErrorElements(t *testing.T) {
 	assert.Equal(t, "InvalidPartOrder", r.errCode())
 	assert.Empty(t, errorExtras(t, r.body))
 }
+
+// TestS3InvalidDigestNamesValue: a Content-MD5 that is not a base64 MD5
+// is InvalidDigest naming the value sent in <Content-MD5>
+// (test_s3_invalid_content_md5, its four values); OSS's InvalidDigest
+// names nothing more.
+func TestS3InvalidDigestNamesValue(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/digestval"}).errOrNil())
+	for _, v := range []string{"__invalid__", "000", "not base64 encoded checksum", "MTIz"} {
+		r := f.do(t, raw{method: "PUT", path: "/digestval/k", body: []byte("something"), header: hdr("Content-MD5", v)})
+		assert.Equal(t, "InvalidDigest", r.errCode(), v)
+		assert.Equal(t, []errorField{{"Content-MD5", v}}, errorExtras(t, r.body), v)
+	}
+	must(t, f.do(t, raw{method: "PUT", path: "/ossdigestval", sign: "oss-v1"}).errOrNil())
+	r := f.do(t, raw{method: "PUT", path: "/ossdigestval/k", sign: "oss-v1", body: []byte("something"), header: hdr("Content-MD5", "MTIz")})
+	assert.Equal(t, "InvalidDigest", r.errCode())
+	assert.Empty(t, errorExtras(t, r.body))
+}
