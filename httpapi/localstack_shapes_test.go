@@ -2,9 +2,11 @@ package httpapi_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -154,4 +156,33 @@ func TestS3InvalidDigestNamesValue(t *testing.T) {
 	r := f.do(t, raw{method: "PUT", path: "/ossdigestval/k", sign: "oss-v1", body: []byte("something"), header: hdr("Content-MD5", "MTIz")})
 	assert.Equal(t, "InvalidDigest", r.errCode())
 	assert.Empty(t, errorExtras(t, r.body))
+}
+
+// TestS3ErrorsNameNoResource: S3's error documents carry no <Resource>
+// (none of the errors LocalStack recorded from AWS has one: NoSuchKey
+// names the Key, NoSuchBucket the BucketName); Sina's JSON error keeps
+// its Resource.
+func TestS3ErrorsNameNoResource(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/nores"}).errOrNil())
+	r := f.do(t, raw{method: "GET", path: "/nores/missing"})
+	assert.Equal(t, "NoSuchKey", r.errCode())
+	assert.Equal(t, []string{"Code", "Message", "Key", "RequestId", "HostId"}, fieldNames(errorFields(t, r.body)))
+	r = f.do(t, raw{method: "GET", path: "/nosuchbucket-here"})
+	assert.Equal(t, "NoSuchBucket", r.errCode())
+	assert.Equal(t, []string{"Code", "Message", "BucketName", "RequestId", "HostId"}, fieldNames(errorFields(t, r.body)))
+
+	r = f.do(t, raw{method: "GET", path: "/nores/missing", sign: "sina"})
+	assert.Equal(t, http.StatusNotFound, r.StatusCode)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal(r.body, &doc), string(r.body))
+	assert.Equal(t, "/nores/missing", doc["Resource"])
+}
+
+func fieldNames(fs []errorField) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Name)
+	}
+	return out
 }
