@@ -4,7 +4,10 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/osslite/osslite/engine"
@@ -260,7 +263,7 @@ func (s *server) createBucket(rc *request) error {
 	if err != nil {
 		return err
 	}
-	rc.w.Header().Set("Location", "/"+rc.op.Bucket)
+	rc.w.Header().Set("Location", s.createdLocation(rc, opts.Region, dir))
 	rc.w.Header().Set("Content-Length", "0")
 	rc.w.WriteHeader(http.StatusOK)
 	return nil
@@ -332,6 +335,42 @@ func (s *server) putBucketACL(rc *request) error {
 		return err
 	}
 	return writeEmpty(rc, http.StatusOK)
+}
+
+// createdLocation is CreateBucket's Location: "/<bucket>", or, in a
+// dialect whose buckets outside us-east-1 are named by URL
+// (behaviour.regionalBucketURL), the bucket's virtual-host URL on the
+// configured domain (Config.Domains) the request came in on. S3 answers
+// http://<bucket>.s3.amazonaws.com/ for such a bucket (LocalStack's
+// AWS-recorded test_create_bucket_head_bucket, 2023); osslite's analogue
+// is its own domain, in the request's scheme and port. A request to an
+// IP address or to a host that is no configured domain has no
+// virtual-host URL, and keeps "/<bucket>", as does a directory bucket.
+func (s *server) createdLocation(rc *request, region string, dir bool) string {
+	path := "/" + rc.op.Bucket
+	if !rc.d.behave.regionalBucketURL || region == usEast1 || dir {
+		return path
+	}
+	host := hostOf(rc.r)
+	bucket, vhost, endpoint := s.domainBucket(host)
+	domain := host
+	switch {
+	case vhost && bucket == rc.op.Bucket:
+		domain = strings.TrimPrefix(host, bucket+".")
+	case !endpoint:
+		return path
+	}
+	if _, err := netip.ParseAddr(domain); err == nil || domain == "" {
+		return path
+	}
+	scheme := "http"
+	if rc.r.TLS != nil {
+		scheme = "https"
+	}
+	if _, port, err := net.SplitHostPort(rc.r.Host); err == nil {
+		domain = net.JoinHostPort(domain, port)
+	}
+	return scheme + "://" + rc.op.Bucket + "." + domain + "/"
 }
 
 // usEast1 is the region whose buckets S3 lets their owner create again.

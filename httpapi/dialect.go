@@ -203,6 +203,7 @@ type behaviour struct {
 	strictMaxParts              bool // ListParts refuses max-parts above the page limit
 	recreateOwnBucketOK         bool // CreateBucket on one's own bucket succeeds
 	recreateOwnBucketUSEast1    bool // CreateBucket on one's own us-east-1 bucket succeeds, resetting its ACL
+	regionalBucketURL           bool // CreateBucket outside us-east-1 answers Location: the bucket's virtual-host URL (createdLocation)
 	nullVersionOnWrite          bool // a write of the null version (suspended bucket) answers version-id: null
 	deletedMarkerNamesItself    bool // DeleteObjects removing a delete marker by ID names it in DeleteMarkerVersionId too
 	taggingMarkerIs405          bool // object tagging on a key whose latest version is a delete marker is 405, as on the marker

@@ -89,6 +89,7 @@ var s3 = &dialect{
 		uploadMarkersS3:             true,
 		listEmptyParamsRefused:      true,
 		recreateOwnBucketUSEast1:    true,
+		regionalBucketURL:           true,
 		archivedNamesClass:          true,
 		copyDefaultsStandard:        true,
 		futureModifiedSinceIgnored:  true,

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/osslite/osslite/httpapi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -185,4 +186,30 @@ func fieldNames(fs []errorField) []string {
 		out = append(out, f.Name)
 	}
 	return out
+}
+
+// TestS3CreateBucketLocationURL: CreateBucket answers Location
+// "/<bucket>" for a us-east-1 bucket and the bucket's virtual-host URL
+// for a bucket created with a LocationConstraint (test_create_bucket_head_bucket:
+// "/<bucket-name:1>", then "http://<bucket-name:2>.<host>/"). osslite's
+// host is the configured domain the request came in on, path-style or
+// virtual-host, with the request's port; a request to an IP address keeps
+// "/<bucket>".
+func TestS3CreateBucketLocationURL(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithDomains("s3.test")}})
+	west := []byte(`<CreateBucketConfiguration><LocationConstraint>us-west-1</LocationConstraint></CreateBucketConfiguration>`)
+	for _, c := range []struct {
+		name, host, path string
+		body             []byte
+		want             string
+	}{
+		{"us-east-1", "s3.test:8080", "/plain", nil, "/plain"},
+		{"path style", "s3.test:8080", "/west", west, "http://west.s3.test:8080/"},
+		{"virtual host", "vhwest.s3.test", "/", west, "http://vhwest.s3.test/"},
+		{"IP address", "", "/ipwest", west, "/ipwest"},
+	} {
+		r := f.do(t, raw{method: "PUT", host: c.host, path: c.path, body: c.body})
+		must(t, r.errOrNil())
+		assert.Equal(t, c.want, r.Header.Get("Location"), c.name)
+	}
 }
