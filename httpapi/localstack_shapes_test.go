@@ -213,3 +213,80 @@ func TestS3CreateBucketLocationURL(t *testing.T) {
 		assert.Equal(t, c.want, r.Header.Get("Location"), c.name)
 	}
 }
+
+// TestS3ListPartsAndUploadsMarkers: ListParts names NextPartNumberMarker
+// on every page, the last part listed or 0 when none is
+// (test_list_parts_pagination: empty 0, all 2, max-parts 1 truncated 1,
+// after 1 untruncated 2, after 10 0); ListMultipartUploads names
+// NextKeyMarker and NextUploadIdMarker on an untruncated page, the last
+// upload or empty when none is (test_multipart_and_list_parts,
+// test_list_multipart_uploads_parameters). A regression guard: both
+// already matched (the latter since the twenty-ninth session's
+// uploadMarkersS3).
+func TestS3ListPartsAndUploadsMarkers(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/markers"}).errOrNil())
+	r := f.do(t, raw{method: "POST", path: "/markers/k?uploads"})
+	must(t, r.errOrNil())
+	var init struct{ UploadId string }
+	require.NoError(t, xml.Unmarshal(r.body, &init))
+	id := init.UploadId
+	type parts struct {
+		IsTruncated          bool
+		PartNumberMarker     string
+		NextPartNumberMarker *string
+		Part                 []struct{ PartNumber int }
+	}
+	list := func(q string) parts {
+		t.Helper()
+		r := f.do(t, raw{method: "GET", path: "/markers/k?uploadId=" + id + q})
+		must(t, r.errOrNil())
+		var p parts
+		require.NoError(t, xml.Unmarshal(r.body, &p))
+		require.NotNil(t, p.NextPartNumberMarker, string(r.body))
+		return p
+	}
+	assert.Equal(t, "0", *list("").NextPartNumberMarker)
+	for n := 1; n <= 2; n++ {
+		must(t, f.do(t, raw{method: "PUT", path: fmt.Sprintf("/markers/k?partNumber=%d&uploadId=%s", n, id), body: []byte("data")}).errOrNil())
+	}
+	for _, c := range []struct {
+		q     string
+		trunc bool
+		next  string
+		parts int
+	}{
+		{"", false, "2", 2},
+		{"&max-parts=1", true, "1", 1},
+		{"&max-parts=1&part-number-marker=1", false, "2", 1},
+		{"&max-parts=1&part-number-marker=10", false, "0", 0},
+	} {
+		p := list(c.q)
+		assert.Equal(t, c.trunc, p.IsTruncated, c.q)
+		assert.Equal(t, c.next, *p.NextPartNumberMarker, c.q)
+		assert.Len(t, p.Part, c.parts, c.q)
+	}
+
+	type uploads struct {
+		IsTruncated                       bool
+		NextKeyMarker, NextUploadIdMarker *string
+	}
+	listUploads := func() uploads {
+		t.Helper()
+		r := f.do(t, raw{method: "GET", path: "/markers?uploads"})
+		must(t, r.errOrNil())
+		var u uploads
+		require.NoError(t, xml.Unmarshal(r.body, &u))
+		require.NotNil(t, u.NextKeyMarker, string(r.body))
+		require.NotNil(t, u.NextUploadIdMarker, string(r.body))
+		return u
+	}
+	u := listUploads()
+	assert.False(t, u.IsTruncated)
+	assert.Equal(t, "k", *u.NextKeyMarker)
+	assert.Equal(t, id, *u.NextUploadIdMarker)
+	must(t, f.do(t, raw{method: "DELETE", path: "/markers/k?uploadId=" + id}).errOrNil())
+	u = listUploads()
+	assert.Equal(t, "", *u.NextKeyMarker)
+	assert.Equal(t, "", *u.NextUploadIdMarker)
+}
