@@ -54,8 +54,12 @@ type loggingGrantsXML struct {
 
 type loggingGrantXML struct {
 	Grantee struct {
-		XMLNSXSI     string `xml:"xmlns:xsi,attr,omitempty"`
-		Type         string `xml:"xsi:type,attr,omitempty"`
+		XMLNSXSI string `xml:"xmlns:xsi,attr,omitempty"`
+		Type     string `xml:"xsi:type,attr,omitempty"` // written
+		// ReadType is xsi:type as a request carries it: the decoder
+		// resolves the xsi prefix to its namespace, which the written
+		// name does not match, so the grantee's type was lost.
+		ReadType     string `xml:"http://www.w3.org/2001/XMLSchema-instance type,attr,omitempty"`
 		ID           string `xml:"ID,omitempty"`
 		EmailAddress string `xml:"EmailAddress,omitempty"`
 		URI          string `xml:"URI,omitempty"`
@@ -98,7 +102,11 @@ func parseLogging(rc *request, data []byte) (bucketconfig.Config, error) {
 		Role: doc.Enabled.LoggingRole}
 	if gs := doc.Enabled.Grants; gs != nil {
 		for _, g := range gs.Grant {
-			l.Grants = append(l.Grants, bucketconfig.LoggingGrant{Type: g.Grantee.Type, ID: g.Grantee.ID,
+			typ := g.Grantee.ReadType
+			if typ == "" {
+				typ = g.Grantee.Type
+			}
+			l.Grants = append(l.Grants, bucketconfig.LoggingGrant{Type: typ, ID: g.Grantee.ID,
 				Email: g.Grantee.EmailAddress, URI: g.Grantee.URI, Permission: g.Permission})
 		}
 	}
@@ -131,6 +139,16 @@ func parseLogging(rc *request, data []byte) (bucketconfig.Config, error) {
 	}
 	if dst.Owner != src.Owner {
 		return nil, errorf("InvalidTargetBucketForLogging", "The owner for the bucket to be logged and the target bucket must be the same.").with("TargetBucket", l.TargetBucket)
+	}
+	// S3 delivers logs only within a region. As AWS answered LocalStack's
+	// test_put_bucket_logging_wrong_target and _cross_locations, the error
+	// names the source's region too unless it is us-east-1.
+	if from, to := rc.s.regionOf(src), rc.s.regionOf(dst); rc.d.behave.loggingSameRegion && from != to {
+		e := errorf("CrossLocationLoggingProhibitted", "")
+		if from != "us-east-1" {
+			e = e.with("SourceBucketLocation", from)
+		}
+		return nil, e.with("TargetBucketLocation", to)
 	}
 	if err := l.Validate(); err != nil {
 		return nil, invalidArgument(err, bucketconfig.ErrInvalid)

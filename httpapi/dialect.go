@@ -218,6 +218,9 @@ type behaviour struct {
 	objectTypeInListing         bool // listings carry each object's Type
 	transitionTime              bool // listings and HEAD/GET show when lifecycle moved an object to a cold archive class
 	transitionMinimum           bool // lifecycle takes and answers x-amz-transition-default-minimum-object-size
+	lifecycleSchemaS3           bool // lifecycle rules follow S3's schema (lifecycleRuleXML.checkS3): else MalformedXML; an empty Filter reads back empty
+	versionReadNoExpiration     bool // GET and HEAD naming a versionId answer no x-?-expiration
+	loggingSameRegion           bool // PutBucketLogging refuses a target bucket in another region (CrossLocationLoggingProhibitted)
 	bucketBeforeAuth            bool // a missing bucket is reported before authentication errors
 	answerCompleteRetry         bool // a retried Complete (same parts) gets the first one's result
 	abortCompletedNoContent     bool // AbortMultipartUpload of an upload completed within the retry window is 204

@@ -239,6 +239,8 @@ var codes = map[string]codeRow{
 	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
 	// Access logs.
 	"InvalidTargetBucketForLogging": {status: 400, message: "The target bucket for logging does not exist", oss: dialectCode{ec: "0015-00000801"}},
+	// S3's spelling, trailing space included (LocalStack's AWS recordings).
+	"CrossLocationLoggingProhibitted": {status: 403, message: "Cross S3 location logging not allowed. "},
 	// Object Lock (objlock.go).
 	"InvalidBucketState":                   {status: 409, message: "The request is not valid with the current state of the bucket.", facts: []fact{factBucket}},
 	"ObjectLockConfigurationNotFoundError": {status: 404, message: "Object Lock configuration does not exist for this bucket", facts: []fact{factBucket}},

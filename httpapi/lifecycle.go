@@ -218,6 +218,12 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 	default:
 		return r, errorf("MalformedXML", "")
 	}
+	if d.behave.lifecycleSchemaS3 {
+		if err := x.checkS3(); err != nil {
+			return r, err
+		}
+		r.EmptyFilter = x.Filter != nil && x.Filter.conditions() == 0
+	}
 	if x.Prefix != nil {
 		r.Filter.Prefix = *x.Prefix
 	}
@@ -269,7 +275,7 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 	if e := x.Expiration; e != nil {
 		r.Expiration = &bucketconfig.LifecycleExpiration{}
 		var err error
-		if r.Expiration.Days, r.Expiration.Date, r.Expiration.CreatedBefore, err = lifecycleWhen(e.Days, e.Date, e.CreatedBeforeDate); err != nil {
+		if r.Expiration.Days, r.Expiration.Date, r.Expiration.CreatedBefore, err = lifecycleWhen(d, e.Days, e.Date, e.CreatedBeforeDate); err != nil {
 			return r, err
 		}
 		switch e.ExpiredObjectDeleteMarker {
@@ -283,7 +289,7 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 	for _, t := range x.Transitions {
 		tr := bucketconfig.LifecycleTransition{StorageClass: t.StorageClass}
 		var err error
-		if tr.Days, tr.Date, tr.CreatedBefore, err = lifecycleWhen(t.Days, t.Date, t.CreatedBeforeDate); err != nil {
+		if tr.Days, tr.Date, tr.CreatedBefore, err = lifecycleWhen(d, t.Days, t.Date, t.CreatedBeforeDate); err != nil {
 			return r, err
 		}
 		if !d.storageClasses[t.StorageClass] || t.StorageClass == "STANDARD" || t.StorageClass == "Standard" {
@@ -335,11 +341,65 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 	if a := x.AbortMultipartUpload; a != nil {
 		r.AbortUploads = &bucketconfig.LifecycleAbort{}
 		var err error
-		if r.AbortUploads.Days, _, r.AbortUploads.CreatedBefore, err = lifecycleWhen(a.Days, "", a.CreatedBeforeDate); err != nil {
+		if r.AbortUploads.Days, _, r.AbortUploads.CreatedBefore, err = lifecycleWhen(d, a.Days, "", a.CreatedBeforeDate); err != nil {
 			return r, err
 		}
 	}
 	return r, nil
+}
+
+// conditions counts the Filter's elements; S3's schema takes at most
+// one (several conditions go in an And).
+func (f *lifecycleFilter) conditions() int {
+	n := len(f.Not)
+	for _, set := range []bool{f.Prefix != nil, f.Tag != nil, f.SizeGreaterThan != "", f.SizeLessThan != "", f.And != nil} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+// checkS3 holds a rule to S3's schema, as AWS answered LocalStack's
+// recorded test_put_bucket_lifecycle_conf_exc: a rule needs a Filter (or
+// the deprecated Prefix), a Filter holds one condition, Expiration's
+// ExpiredObjectDeleteMarker stands alone and NoncurrentVersionExpiration
+// is not empty, else MalformedXML; a tag key twice in the filter is
+// InvalidRequest.
+func (x *lifecycleRuleXML) checkS3() error {
+	f := x.Filter
+	if f == nil && x.Prefix == nil || f != nil && f.conditions() > 1 {
+		return errorf("MalformedXML", "")
+	}
+	if e := x.Expiration; e != nil && e.ExpiredObjectDeleteMarker == "true" && (e.Days != "" || e.Date != "") {
+		return errorf("MalformedXML", "")
+	}
+	if n := x.NoncurrentExpiration; n != nil && strings.TrimSpace(n.NoncurrentDays) == "" && n.NewerNoncurrent == "" {
+		return errorf("MalformedXML", "")
+	}
+	if f != nil {
+		tags := f.Tags()
+		seen := make(map[string]bool, len(tags))
+		for _, t := range tags {
+			if seen[t.Key] {
+				return errorf("InvalidRequest", "Duplicate Tag Keys are not allowed.")
+			}
+			seen[t.Key] = true
+		}
+	}
+	return nil
+}
+
+// Tags lists the Filter's tags, its own and its And's.
+func (f *lifecycleFilter) Tags() []xmlTag {
+	var tags []xmlTag
+	if f.Tag != nil {
+		tags = append(tags, *f.Tag)
+	}
+	if f.And != nil {
+		tags = append(tags, f.And.Tags...)
+	}
+	return tags
 }
 
 func lifecycleInt(v, name string) (int, error) {
@@ -352,7 +412,7 @@ func lifecycleInt(v, name string) (int, error) {
 
 // lifecycleWhen reads Days, Date or CreatedBeforeDate (ISO 8601, midnight
 // UTC); at most one is set.
-func lifecycleWhen(days, date, before string) (int, *time.Time, *time.Time, error) {
+func lifecycleWhen(dl *dialect, days, date, before string) (int, *time.Time, *time.Time, error) {
 	var n int
 	var err error
 	if days != "" {
@@ -368,6 +428,10 @@ func lifecycleWhen(days, date, before string) (int, *time.Time, *time.Time, erro
 			if t, err := time.Parse(layout, strings.TrimSpace(v)); err == nil {
 				t = t.UTC()
 				if t.Hour() != 0 || t.Minute() != 0 || t.Second() != 0 || t.Nanosecond() != 0 {
+					if dl.behave.lifecycleSchemaS3 {
+						// As AWS answered test_put_bucket_lifecycle_conf_exc.
+						return nil, errorf("InvalidArgument", "'%s' must be at midnight GMT", name).with("ArgumentName", name).with("ArgumentValue", v)
+					}
 					return nil, lifecycleArg("'" + name + "' must be at midnight GMT.")
 				}
 				return &t, nil
@@ -405,10 +469,13 @@ func s3LifecycleDoc(lc *bucketconfig.Lifecycle) any {
 	doc := &lifecycleXML{}
 	for _, r := range lc.Rules {
 		x := lifecycleRuleXML{ID: r.ID, Status: map[bool]string{true: "Enabled", false: "Disabled"}[r.Enabled]}
-		if r.LegacyPrefix {
+		switch {
+		case r.LegacyPrefix:
 			prefix := r.Filter.Prefix
 			x.Prefix = &prefix
-		} else {
+		case r.EmptyFilter:
+			x.Filter = &lifecycleFilter{}
+		default:
 			x.Filter = s3LifecycleFilter(r.Filter)
 		}
 		if e := r.Expiration; e != nil {

@@ -831,7 +831,12 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	set("Expires", info.Expires)
 	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.d.objectHeaders(rc, info)
-	s.setExpiration(rc, info)
+	// S3 answers x-amz-expiration only to reads of the current version by
+	// key: a read naming a versionId, even the current one's, gets none
+	// (LocalStack's AWS-recorded test_bucket_lifecycle_configuration_object_expiry_versioned).
+	if !rc.d.behave.versionReadNoExpiration || !rc.q.Has("versionId") {
+		s.setExpiration(rc, info)
+	}
 	if len(info.Tags) > 0 {
 		h.Set(rc.d.h("tagging-count"), strconv.Itoa(len(info.Tags)))
 	}

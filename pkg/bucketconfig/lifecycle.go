@@ -66,6 +66,10 @@ type LifecycleRule struct {
 	// they wrote. Records stored before this field decode as false, the
 	// Filter form they were rendered in.
 	LegacyPrefix bool `json:"legacyPrefix,omitempty"`
+	// EmptyFilter says the rule was put with a Filter holding no
+	// condition (S3's <Filter/>, every object), which S3 reads back as
+	// an empty Filter rather than one with an empty Prefix.
+	EmptyFilter bool `json:"emptyFilter,omitempty"`
 	// Expiration deletes the current version (a delete marker in a
 	// versioned bucket).
 	Expiration *LifecycleExpiration `json:"expiration,omitempty"`

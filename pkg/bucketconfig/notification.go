@@ -226,7 +226,9 @@ func (l *Logging) Validate() error {
 	}
 	for _, g := range l.Grants {
 		switch g.Permission {
-		case "FULL_CONTROL", "READ", "WRITE":
+		// S3 documents FULL_CONTROL, READ and WRITE, and takes READ_ACP too
+		// (LocalStack's AWS-recorded test_put_bucket_logging_accept_wrong_grants).
+		case "FULL_CONTROL", "READ", "WRITE", "READ_ACP":
 		default:
 			return fmt.Errorf("%w: logging grant permission %q", ErrInvalid, g.Permission)
 		}
