@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"encoding/xml"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -159,4 +161,41 @@ func TestLocalStackLoggingGrantsAndRegions(t *testing.T) {
 			assert.Equal(t, v, got[k], tc.src+" "+k)
 		}
 	}
+}
+
+// TestLocalStackReplicationIDAndEmptyFilter: GetBucketReplication names
+// every rule, one put without an ID too (test_replication_config), and
+// reads an empty Filter back empty (test_replication_config_without_filter).
+func TestLocalStackReplicationIDAndEmptyFilter(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	for _, b := range []string{"rsrc", "rdst"} {
+		seedBucket(t, f, b)
+		must(t, f.do(t, raw{method: "PUT", path: "/" + b + "?versioning", body: []byte("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>")}).errOrNil())
+	}
+	rule := func(id, filter string, prio int) string {
+		return "<Rule>" + id + "<Priority>" + strconv.Itoa(prio) + "</Priority>" + filter + "<Status>Enabled</Status>" +
+			"<DeleteMarkerReplication><Status>Disabled</Status></DeleteMarkerReplication><Destination><Bucket>arn:aws:s3:::rdst</Bucket></Destination></Rule>"
+	}
+	doc := "<ReplicationConfiguration><Role>arn:aws:iam::000000000000:role/r</Role>" +
+		rule("", "<Filter><Prefix>Tax</Prefix></Filter>", 1) +
+		rule("<ID>rule-1</ID>", "<Filter></Filter>", 2) +
+		"</ReplicationConfiguration>"
+	must(t, f.do(t, raw{method: "PUT", path: "/rsrc?replication", body: []byte(doc)}).errOrNil())
+	r := f.do(t, raw{method: "GET", path: "/rsrc?replication"})
+	must(t, r.errOrNil())
+	var got struct {
+		Rules []struct {
+			ID     string
+			Filter struct {
+				Inner string `xml:",innerxml"`
+			}
+		} `xml:"Rule"`
+	}
+	require.NoError(t, xml.Unmarshal(r.body, &got), string(r.body))
+	require.Len(t, got.Rules, 2, string(r.body))
+	assert.NotEmpty(t, got.Rules[0].ID, "a rule put without an ID gets one")
+	assert.NotEqual(t, "rule-1", got.Rules[0].ID, "the generated ID is not another rule's")
+	assert.Equal(t, "<Prefix>Tax</Prefix>", got.Rules[0].Filter.Inner)
+	assert.Equal(t, "rule-1", got.Rules[1].ID)
+	assert.Empty(t, got.Rules[1].Filter.Inner, "an empty Filter reads back empty")
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/xml"
+	"strconv"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -282,6 +283,7 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 		case x.Filter != nil:
 			r.FilterForm = "filter"
 			f := x.Filter
+			r.EmptyFilter = f.Prefix == nil && f.Tag == nil && f.And == nil && f.Not == nil
 			if f.Prefix != nil {
 				r.Filter.Prefix = *f.Prefix
 			}
@@ -367,6 +369,7 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 	if len(c.Rules) == 0 {
 		return nil, errorf("MalformedXML", "")
 	}
+	nameReplicationRules(c.Rules)
 	if err := c.Validate(); err != nil {
 		return nil, errorf("InvalidArgument", "%s", err.Error())
 	}
@@ -378,6 +381,29 @@ func parseReplication(rc *request, data []byte) (bucketconfig.Config, error) {
 		return nil, engine.ErrReplicationVersioning
 	}
 	return c, nil
+}
+
+// nameReplicationRules gives each rule put without an ID one, as S3 does
+// (GetBucketReplication answers an ID for every rule: LocalStack's
+// AWS-recorded test_replication_config), unused by the other rules.
+func nameReplicationRules(rules []bucketconfig.ReplicationRule) {
+	used := make(map[string]bool, len(rules))
+	for _, r := range rules {
+		used[r.ID] = true
+	}
+	n := 0
+	for i := range rules {
+		if rules[i].ID != "" {
+			continue
+		}
+		for {
+			n++
+			if id := "rule-" + strconv.Itoa(n); !used[id] {
+				rules[i].ID, used[id] = id, true
+				break
+			}
+		}
+	}
 }
 
 func statusOf(on bool) string {
@@ -400,6 +426,8 @@ func renderReplication(c *bucketconfig.Replication) *replicationXML {
 			switch {
 			case ex != nil && len(r.Filter.Tags) == 0 && r.Filter.Prefix == "":
 				f.Not = renderReplicationNot(ex)
+			case ex == nil && len(r.Filter.Tags) == 0 && r.Filter.Prefix == "" && r.EmptyFilter:
+				// <Filter/> as it was put.
 			case ex == nil && len(r.Filter.Tags) == 0:
 				prefix := r.Filter.Prefix
 				f.Prefix = &prefix

@@ -26,6 +26,10 @@ type ReplicationRule struct {
 	// FilterForm remembers whether the rule was written with a Filter
 	// ("filter") or the legacy top-level Prefix (""), for rendering.
 	FilterForm string `json:"filterForm,omitempty"`
+	// EmptyFilter says the rule was put with a Filter holding no
+	// condition (<Filter/>: every object), which S3 reads back empty
+	// rather than with an empty Prefix.
+	EmptyFilter bool `json:"emptyFilter,omitempty"`
 	// DeleteMarkers is DeleteMarkerReplication Status "Enabled": delete
 	// markers are replicated too.
 	DeleteMarkers bool `json:"deleteMarkers,omitempty"`
