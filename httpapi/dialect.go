@@ -189,6 +189,7 @@ type behaviour struct {
 	websiteRedirect             bool // x-?-website-redirect-location is stored and served
 	writeConditionsStarOnly     bool // writes take If-None-Match only as "*" and not with If-Match (else 501)
 	compositePartsNeedChecksum  bool // a part of a COMPOSITE-checksum upload must carry its checksum
+	completeSumsNeedAlgorithm   bool // Complete refuses a part listed with a checksum when the upload was created without an algorithm (InvalidPart)
 	postIgnoresFileType         bool // a POST form's file part Content-Type is not stored (S3: the Content-Type field or the default)
 	keepsEmptyContentType       bool // a Content-Type header sent with no value is stored empty, not as the default
 	deleteObjectsNeedsDigest    bool // DeleteObjects requires Content-MD5 or a checksum

@@ -78,6 +78,7 @@ var s3 = &dialect{
 		websiteRedirect:             true,
 		writeConditionsStarOnly:     true,
 		compositePartsNeedChecksum:  true,
+		completeSumsNeedAlgorithm:   true,
 		postIgnoresFileType:         true,
 		deleteObjectsNeedsDigest:    true,
 		putBucketTaggingStatus:      http.StatusNoContent,

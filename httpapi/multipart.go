@@ -334,12 +334,17 @@ func (s *server) completeMultipartUpload(rc *request) error {
 			return errPartNumber(strconv.Itoa(p.PartNumber))
 		}
 		parts[i] = engine.CompletePart{PartNumber: p.PartNumber, ETag: p.ETag}
-		// Checksums are checked only when the upload declared an
-		// algorithm: clients list the checksums their parts were sent
-		// with even when the upload declared none. A checksum of another
-		// algorithm than the upload's is compared with the part's own of
-		// that algorithm (BadDigest when it has none), as S3 does.
+		// An upload created without an algorithm takes no part checksums
+		// in S3: a part listed with one is InvalidPart, even when the part
+		// was sent with that checksum (S3 takes it on UploadPart, but the
+		// upload keeps none). Other dialects ignore them. With an
+		// algorithm, a checksum of another algorithm than the upload's is
+		// compared with the part's own of that algorithm (BadDigest when
+		// it has none), as S3 does.
 		if up.ChecksumAlgorithm == "" {
+			if rc.d.behave.completeSumsNeedAlgorithm && p.any() {
+				return &engine.PartError{Err: engine.ErrInvalidPart, PartNumber: p.PartNumber, ETag: p.ETag}
+			}
 			continue
 		}
 		n, other := 0, checksum.Algorithm("")

@@ -1222,6 +1222,16 @@ func (c checksumFields) get(a checksum.Algorithm) string {
 	return ""
 }
 
+// any reports whether a checksum of any algorithm is listed.
+func (c checksumFields) any() bool {
+	for _, a := range checksum.Algorithms {
+		if c.get(a) != "" {
+			return true
+		}
+	}
+	return false
+}
+
 func checksumsOf(sums map[checksum.Algorithm][]byte, suffix string) checksumFields {
 	var c checksumFields
 	for a, v := range sums {
