@@ -60,3 +60,28 @@ func TestS3CompleteUndeclaredPartChecksum(t *testing.T) {
 	assert.NotEmpty(t, aws.ToString(done.ChecksumCRC64NVME), "S3's default checksum")
 	assert.Empty(t, aws.ToString(done.ChecksumSHA256), "the part's checksum is not the object's")
 }
+
+// TestS3PutIgnoresUnknownChecksumAlgorithm: S3 ignores
+// x-amz-checksum-algorithm on PutObject (the SDKs send
+// x-amz-sdk-checksum-algorithm there), so an algorithm it does not know is
+// not refused: the object is stored with the default CRC64NVME
+// (test_s3_checksum_no_automatic_sdk_calculation puts one with
+// "x-amz-checksum-algorithm: TEST" and asserts success; a SHA1 algorithm
+// beside an x-amz-checksum-sha256 value stores that SHA256). On
+// CreateMultipartUpload and CopyObject the header names the checksum to
+// compute, and an unknown one stays 400 InvalidRequest
+// (TestChecksums2026).
+func TestS3PutIgnoresUnknownChecksumAlgorithm(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/algo"}).errOrNil())
+	for _, v := range []string{"TEST", "SHA384"} {
+		r := f.do(t, raw{method: "PUT", path: "/algo/k", body: []byte("test data.."), header: hdr("X-Amz-Checksum-Algorithm", v)})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s: %s", v, r.body)
+		assert.NotEmpty(t, r.Header.Get("X-Amz-Checksum-Crc64nvme"), "%s: the default checksum", v)
+	}
+	r := f.do(t, raw{method: "PUT", path: "/algo/diff", body: []byte("test data.."), header: hdr(
+		"X-Amz-Checksum-Algorithm", "SHA1", "X-Amz-Checksum-Sha256", "2l26x0trnT0r2AvakoFk2MB7eKVKzYESLMxSAKAzoik=")})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	assert.Equal(t, "2l26x0trnT0r2AvakoFk2MB7eKVKzYESLMxSAKAzoik=", r.Header.Get("X-Amz-Checksum-Sha256"))
+	assert.Empty(t, r.Header.Get("X-Amz-Checksum-Sha1"))
+}

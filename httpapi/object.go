@@ -391,10 +391,9 @@ func (s *server) putObject(rc *request) error {
 	if opts.DefaultChecksum != "" {
 		// x-amz-checksum-algorithm without a value to check (minio-go
 		// sends CRC32C so): the server computes that checksum instead of
-		// the default.
-		if a, err := rc.checksumAlgorithm(); err != nil {
-			return err
-		} else if a != "" {
+		// the default. S3 ignores the header on PutObject, so an
+		// algorithm it does not know is not refused: the default stays.
+		if a, err := rc.checksumAlgorithm(); err == nil && a != "" {
 			opts.DefaultChecksum = a
 		}
 	}
