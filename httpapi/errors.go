@@ -472,6 +472,7 @@ var sentinels = []struct {
 	{sigv4.ErrSignatureMismatch, "SignatureDoesNotMatch", ""},
 	{sigv4.ErrMalformedAuthorization, "AuthorizationHeaderMalformed", ""},
 	{sigv4.ErrMalformedPresigned, "AuthorizationQueryParametersError", "-"},
+	{sigv4.ErrIncompleteQueryV2, "AccessDenied", "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters"},
 	{sigv4.ErrUnsupportedAlgorithm, "InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."},
 	{sigv4.ErrUnsupportedAuthorizationType, "InvalidArgument", "-"},
 	{sigv4.ErrMalformedAuthorizationV2, "InvalidArgument", "-"},
@@ -573,6 +574,7 @@ func toError(err error) (e *Error, internal bool) {
 		var hns *sigv4.HeadersNotSignedError
 		var sse *ssig.SignatureError
 		var skew *sigv4.SkewError
+		var exp *sigv4.ExpiredError
 		var sme *engine.SizeMismatchError
 		var pce *engine.PartChecksumError
 		var cse *awschunked.ChunkSizeError
@@ -598,6 +600,12 @@ func toError(err error) (e *Error, internal bool) {
 			e.with("Chunk", strconv.Itoa(cse.Chunk)).with("BadChunkSize", strconv.FormatInt(cse.BadChunkSize, 10))
 		case errors.As(err, &sme):
 			e.Message = fmt.Sprintf("The provided 'x-amz-mp-object-size' header value %d does not match what was computed: %d", sme.Expected, sme.Actual)
+		case errors.As(err, &exp):
+			if exp.XAmzExpires != "" {
+				e.with("X-Amz-Expires", exp.XAmzExpires)
+			}
+			e.with("Expires", exp.Expires.UTC().Format(time.RFC3339)).
+				with("ServerTime", exp.ServerTime.UTC().Format(time.RFC3339))
 		case errors.As(err, &skew):
 			e.with("RequestTime", skew.RequestTime).
 				with("ServerTime", skew.ServerTime.UTC().Format(time.RFC3339)).

@@ -18,6 +18,11 @@ var (
 	// invalid, including X-Amz-Expires outside 0..604800 (0 is expired)
 	// (AuthorizationQueryParametersError).
 	ErrMalformedPresigned = errors.New("sigv4: malformed presigned query parameters")
+	// ErrIncompleteQueryV2: a SigV2 presigned URL carries some of
+	// AWSAccessKeyId, Signature and Expires but not all three
+	// (AccessDenied "Query-string authentication requires the Signature,
+	// Expires and AWSAccessKeyId parameters").
+	ErrIncompleteQueryV2 = errors.New("sigv4: incomplete SigV2 query-string authentication")
 	// ErrUnsupportedAlgorithm: a recognised but unsupported scheme such as
 	// SigV4a (AWS4-ECDSA-P256-SHA256) (InvalidRequest).
 	ErrUnsupportedAlgorithm = errors.New("sigv4: unsupported signing algorithm")
@@ -45,7 +50,7 @@ var (
 	// time (RequestTimeTooSkewed).
 	ErrRequestTimeTooSkewed = errors.New("sigv4: request time too skewed")
 	// ErrExpired: a presigned URL has expired (AccessDenied "Request has
-	// expired").
+	// expired"). Errors wrapping it are *ExpiredError.
 	ErrExpired = errors.New("sigv4: request has expired")
 	// ErrNotYetValid: a presigned URL's X-Amz-Date lies in the future by more
 	// than the allowed skew (AccessDenied "Request is not valid yet").
@@ -146,6 +151,26 @@ func (e *HeadersNotSignedError) Error() string {
 
 // Unwrap returns ErrHeadersNotSigned.
 func (e *HeadersNotSignedError) Unwrap() error { return ErrHeadersNotSigned }
+
+// ExpiredError is a presigned URL used after its expiry. It wraps
+// ErrExpired. S3's error document names when the URL expired and the
+// server's time, and for SigV4 the URL's X-Amz-Expires.
+type ExpiredError struct {
+	// Expires is the last instant the URL was valid.
+	Expires time.Time
+	// ServerTime is the server's time when it refused the URL.
+	ServerTime time.Time
+	// XAmzExpires is the URL's X-Amz-Expires as sent (SigV4); empty for
+	// SigV2, whose Expires is the instant itself.
+	XAmzExpires string
+}
+
+func (e *ExpiredError) Error() string {
+	return fmt.Sprintf("%v: expired at %s, server time %s", ErrExpired, e.Expires.UTC().Format(time.RFC3339), e.ServerTime.UTC().Format(time.RFC3339))
+}
+
+// Unwrap returns ErrExpired.
+func (e *ExpiredError) Unwrap() error { return ErrExpired }
 
 // SkewError is a request refused because its time is more than MaxSkew
 // from the server's (ErrRequestTimeTooSkewed). S3's error document names

@@ -335,7 +335,7 @@ func (p Presigned) CheckTime(now time.Time, maxSkew time.Duration) error {
 	// X-Amz-Expires=0 is a URL that was never valid: S3 answers it as
 	// expired, not as malformed.
 	if p.Expires == 0 || now.After(p.ExpiresAt()) {
-		return fmt.Errorf("%w: expired at %s, server time %s", ErrExpired, p.ExpiresAt().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		return &ExpiredError{Expires: p.ExpiresAt(), ServerTime: now, XAmzExpires: strconv.FormatInt(int64(p.Expires/time.Second), 10)}
 	}
 	if p.Time.Sub(now) > maxSkew {
 		return fmt.Errorf("%w: X-Amz-Date %s is in the future", ErrNotYetValid, p.Timestamp)

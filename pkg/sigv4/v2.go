@@ -299,7 +299,7 @@ func verifyV2Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	q := r.URL.Query()
 	akid, sig, exp := q.Get("AWSAccessKeyId"), q.Get("Signature"), q.Get("Expires")
 	if akid == "" || sig == "" || exp == "" {
-		return nil, fmt.Errorf("%w: query-string authentication requires the AWSAccessKeyId, Signature and Expires parameters", ErrMalformedPresigned)
+		return nil, ErrIncompleteQueryV2
 	}
 	n, err := strconv.ParseInt(exp, 10, 64)
 	if err != nil || n < 0 {
@@ -307,7 +307,7 @@ func verifyV2Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	}
 	t := time.Unix(n, 0).UTC()
 	if now.After(t) {
-		return nil, fmt.Errorf("%w: expired at %s, server time %s", ErrExpired, t.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		return nil, &ExpiredError{Expires: t, ServerTime: now}
 	}
 	sec, ok := secret(akid)
 	if !ok {
