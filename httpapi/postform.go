@@ -37,8 +37,10 @@ type postForm struct {
 	// the order sent.
 	names []string
 	// fileName is the file part's filename parameter after the last '/'
-	// or '\'; fileType its Content-Type.
+	// or '\'; fileType its Content-Type. hasFileName reports whether the
+	// part has a filename parameter at all.
 	fileName, fileType string
+	hasFileName        bool
 	// file is the file part's content, streamed.
 	file io.Reader
 }
@@ -119,11 +121,11 @@ func readPostForm(body io.Reader, contentType string, maxFields int64) (*postFor
 		}
 		lower := strings.ToLower(name)
 		if lower == "file" {
-			fn := dparams["filename"]
+			fn, hasFn := dparams["filename"]
 			if i := strings.LastIndexAny(fn, `/\`); i >= 0 {
 				fn = fn[i+1:]
 			}
-			f.fileName, f.fileType, f.file = fn, p.Header.Get("Content-Type"), p
+			f.fileName, f.hasFileName, f.fileType, f.file = fn, hasFn, p.Header.Get("Content-Type"), p
 			br.on = false
 			for name, vs := range sent { // joined once: joining at each repeat would be quadratic
 				f.values[name] = strings.Join(vs, ",")
@@ -151,6 +153,8 @@ const (
 	condLengthRange = "content-length-range"
 	condIn          = "in"
 	condNotIn       = "not-in"
+	// condNever is a condition that never holds (policyRules.unusableFails).
+	condNever = "never"
 )
 
 // postPolicy is a decoded POST policy document.
@@ -177,6 +181,11 @@ type postCondition struct {
 type policyRules struct {
 	// sets allows ["in", "$f", [..]] and ["not-in", "$f", [..]].
 	sets bool
+	// unusableFails makes a condition that names its field without '$',
+	// or a content-length-range whose bounds are not integers, one that
+	// never holds (AccessDenied "Policy Condition failed", S3) instead of
+	// a malformed policy (InvalidPolicyDocument).
+	unusableFails bool
 }
 
 // errPolicy is an InvalidPolicyDocument error.
@@ -294,6 +303,9 @@ func parseCondition(raw json.RawMessage, rules policyRules) ([]postCondition, er
 	case condLengthRange:
 		lo, ok1 := policyInt(arr[1])
 		hi, ok2 := policyInt(arr[2])
+		if (!ok1 || !ok2) && rules.unusableFails {
+			return []postCondition{failing(op, arr[1], arr[2])}, nil
+		}
 		if !ok1 || !ok2 || lo < 0 || hi < 0 {
 			return nil, errPolicy("Invalid Condition: content-length-range bounds must be non-negative integers.")
 		}
@@ -304,6 +316,9 @@ func parseCondition(raw json.RawMessage, rules policyRules) ([]postCondition, er
 		return nil, errPolicy("Invalid Condition: unknown operator " + jsonText(arr[0]) + ".")
 	}
 	name, ok := arr[1].(string)
+	if ok && !strings.HasPrefix(name, "$") && rules.unusableFails && (op == condEq || op == condStartsWith) {
+		return []postCondition{failing(op, name, arr[2])}, nil
+	}
 	if !ok || !strings.HasPrefix(name, "$") || len(name) < 2 {
 		return nil, errPolicy("Invalid Condition: the field must be a string starting with '$'.")
 	}
@@ -333,6 +348,20 @@ func parseCondition(raw json.RawMessage, rules policyRules) ([]postCondition, er
 	c.value = s
 	c.text = "[" + jsonText(op) + ", " + jsonText(name) + ", " + jsonText(s) + "]"
 	return []postCondition{c}, nil
+}
+
+// failing is a condition that never holds, shown as S3 shows it: each
+// argument as a string.
+func failing(op string, args ...any) postCondition {
+	text := "[" + jsonText(op)
+	for _, a := range args {
+		s, ok := scalarString(a)
+		if !ok {
+			s = jsonText(a)
+		}
+		text += ", " + jsonText(s)
+	}
+	return postCondition{op: condNever, text: text + "]"}
 }
 
 // scalarString returns a JSON string or number as text.

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"crypto/hmac"
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -40,6 +41,20 @@ type postRules struct {
 	// aliases maps form fields to the request headers they stand for
 	// ("acl" -> "x-amz-acl").
 	aliases map[string]string
+	// unsignedPolicyIgnored leaves the policy of a form without
+	// credentials unread: nothing binds it to anyone, and the form is
+	// judged as any anonymous write is (S3: a form with only key and
+	// policy is AccessDenied "Access Denied" on a private bucket).
+	unsignedPolicyIgnored bool
+	// filenameNeedsParam expands ${filename} only when the file part
+	// has a filename parameter; without one (a file sent as a plain
+	// field) the key keeps ${filename} as written (S3).
+	filenameNeedsParam bool
+	// foreignTaggingEmpty reads a well-formed tagging field whose root
+	// is not Tagging as no tags, where PutObjectTagging answers
+	// MalformedXML (S3; a document that does not parse is still
+	// MalformedXML).
+	foreignTaggingEmpty bool
 }
 
 // s3Post is S3's form: SigV4 or SigV2 policy signatures, every field
@@ -54,8 +69,12 @@ var s3Post = &postRules{
 		}
 		return strings.HasPrefix(l, "x-ignore-")
 	},
-	aliases: map[string]string{"acl": "x-amz-acl"},
-	claims:  []string{"x-amz-credential", "x-amz-signature", "awsaccesskeyid"},
+	aliases:               map[string]string{"acl": "x-amz-acl"},
+	claims:                []string{"x-amz-credential", "x-amz-signature", "awsaccesskeyid"},
+	policy:                policyRules{unusableFails: true},
+	unsignedPolicyIgnored: true,
+	filenameNeedsParam:    true,
+	foreignTaggingEmpty:   true,
 }
 
 // ossPost is OSS's form: v1 (OSSAccessKeyId, Signature) or v4
@@ -115,7 +134,8 @@ func (s *server) anonymousForm() principal {
 	return principal{anonymous: true}
 }
 
-// missingField is the error for a required form field that is absent.
+// missingField is the error for a required form field that is absent,
+// named as S3 names it (X-Amz-Signature, AWSAccessKeyId).
 func missingField(name string) *Error {
 	return errorf("InvalidArgument", "Bucket POST must contain a field named '%s'.  If it is specified, please check the order of the fields.", name).
 		with("ArgumentName", name).with("ArgumentValue", "")
@@ -125,8 +145,8 @@ func (s *server) postAuthS3(f *postForm) (principal, bool, error) {
 	policy, token := f.get("policy"), f.get("x-amz-security-token")
 	switch {
 	case f.has("x-amz-algorithm") || f.has("x-amz-credential") || f.has("x-amz-signature") || f.has("x-amz-date"):
-		for _, n := range []string{"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature", "policy"} {
-			if !f.has(n) {
+		for _, n := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Signature", "policy"} {
+			if !f.has(strings.ToLower(n)) {
 				return principal{}, true, missingField(n)
 			}
 		}
@@ -147,22 +167,33 @@ func (s *server) postAuthS3(f *postForm) (principal, bool, error) {
 		who, err := s.formIdentity(cred.AccessKeyID, token, func(secret string) bool {
 			return sigv4.SignatureEqual(sigv4.Signature(s.keys.Get(secret, cred.Scope), policy), sig)
 		})
-		return who, true, err
+		return who, true, formMismatch(err, cred.AccessKeyID, sig, policy)
 	case f.has("awsaccesskeyid") || f.has("signature"):
-		for _, n := range []string{"AWSAccessKeyId", "signature", "policy"} {
+		for _, n := range []string{"AWSAccessKeyId", "Signature", "policy"} {
 			if !f.has(strings.ToLower(n)) {
 				return principal{}, true, missingField(n)
 			}
 		}
-		sig := f.get("signature")
-		who, err := s.formIdentity(f.get("awsaccesskeyid"), token, func(secret string) bool {
+		sig, akid := f.get("signature"), f.get("awsaccesskeyid")
+		who, err := s.formIdentity(akid, token, func(secret string) bool {
 			return hmac.Equal([]byte(sigv4.SignatureV2(secret, policy)), []byte(sig))
 		})
-		return who, true, err
-	case f.has("policy"):
-		return principal{}, true, missingField("AWSAccessKeyId")
+		return who, true, formMismatch(err, akid, sig, policy)
 	}
+	// No credentials (a policy alone included): an anonymous form.
 	return s.anonymousForm(), false, nil
+}
+
+// formMismatch adds to an S3 form's SignatureDoesNotMatch what S3 names:
+// the access key, the signature sent, and the policy as the string to
+// sign (with its bytes), for SigV2 and SigV4 forms alike.
+func formMismatch(err error, akid, sig, policy string) error {
+	var e *Error
+	if errors.As(err, &e) && e.Code == "SignatureDoesNotMatch" {
+		e.with("AWSAccessKeyId", akid).with("SignatureProvided", sig).
+			with("StringToSign", policy).with("StringToSignBytes", hexBytes(policy))
+	}
+	return err
 }
 
 func (s *server) postAuthSina(f *postForm) (principal, bool, error) {
@@ -276,18 +307,21 @@ func (s *server) postObject(rc *request) error {
 	// too long is refused without being made (a 20 KiB field of
 	// ${filename}s times a 1 MiB file name would be gigabytes).
 	const filenameVar = "${filename}"
-	size := len(sent) + strings.Count(sent, filenameVar)*(len(f.fileName)-len(filenameVar))
-	if max := rc.maxKey(s); size > max {
-		return errorf("KeyTooLongError", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(max))
+	key := sent
+	if f.hasFileName || !rules.filenameNeedsParam {
+		size := len(sent) + strings.Count(sent, filenameVar)*(len(f.fileName)-len(filenameVar))
+		if max := rc.maxKey(s); size > max {
+			return errorf("KeyTooLongError", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(max))
+		}
+		key = strings.ReplaceAll(sent, filenameVar, f.fileName)
 	}
-	key := strings.ReplaceAll(sent, filenameVar, f.fileName)
 	if key == "" {
 		return errorf("InvalidArgument", "User key must have a length greater than 0.").with("ArgumentName", "key").with("ArgumentValue", "")
 	}
 	rc.op.Key = key
 	lo, hi := int64(0), int64(-1)
 	switch {
-	case f.has("policy"):
+	case f.has("policy") && (signed || !rules.unsignedPolicyIgnored):
 		p, err := parsePostPolicy(f.get("policy"), rules.policy)
 		if err != nil {
 			return err
@@ -314,7 +348,7 @@ func (s *server) postObject(rc *request) error {
 	fh := rc.formHeader(f, rules)
 	var tags []engine.Tag
 	if v, ok := f.values["tagging"]; ok {
-		if tags, err = parseTagging([]byte(v), rc.d.objectTags); err != nil {
+		if tags, err = parseTagging([]byte(v), rc.d.objectTags); err != nil && !(rules.foreignTaggingEmpty && foreignRoot(v)) {
 			return err
 		}
 	}
@@ -533,4 +567,11 @@ func escapeKeyPath(key string) string {
 		parts[i] = strings.ReplaceAll(url.PathEscape(p), "+", "%2B")
 	}
 	return strings.Join(parts, "/")
+}
+
+// foreignRoot reports whether doc is a well-formed XML document whose
+// root element is not Tagging.
+func foreignRoot(doc string) bool {
+	var root struct{ XMLName xml.Name }
+	return xml.Unmarshal([]byte(doc), &root) == nil && root.XMLName.Local != "Tagging"
 }
