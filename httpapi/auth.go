@@ -43,6 +43,11 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 		if res.Method == sigv4.MethodV4Query || res.Method == sigv4.MethodV2Query {
 			hoistPresignedHeaders(rc, res.Method == sigv4.MethodV2Query)
 		}
+		for k, vs := range res.QueryHeaders {
+			// Signed headers the signature read from the query: the
+			// request's, as S3 takes them.
+			rc.r.Header[k] = vs
+		}
 		if sess, ok := s.express.get(res.AccessKeyID); ok {
 			who, err := s.sessionPrincipal(rc, res, sess)
 			if err != nil {
@@ -98,7 +103,8 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 // header of the same name (the header is not what was signed); with
 // SigV4 a header sent too was signed itself and is kept. Other x-amz-*
 // parameters (server-side encryption, checksums, Object Lock, a copy
-// source) are not read from the query, as S3 does not; with SigV2 a
+// source) are not read from the query, as S3 does not, unless a SigV4
+// URL names them in SignedHeaders (sigv4.Result.QueryHeaders); with SigV2 a
 // header of such a name is dropped, since the query's value is what the
 // signature covers. SigV4's canonical query sorts a repeated parameter's
 // values, so their order in the URL is not signed: the header takes them

@@ -2,11 +2,15 @@ package httpapi_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -135,4 +139,42 @@ func TestS3PresignedDecodedLengthMustBeSigned(t *testing.T) {
 	require.Equal(t, 403, r.StatusCode, string(r.body))
 	assert.Equal(t, "x-amz-date, x-amz-decoded-content-length", errorFieldMap(t, r.body)["HeadersNotSigned"])
 	require.Equal(t, 200, put(nil).StatusCode, "the URL itself is good")
+}
+
+// TestS3PresignedSignedHeaderFromQuery: a presigned URL whose
+// SignedHeaders name an x-amz-* header that it also carries as a query
+// parameter (as the JavaScript SDK v2 presigns
+// x-amz-server-side-encryption) is good without the header: S3 reads the
+// signed header from the query. A signed Content-MD5 must still be sent
+// (test_presigned_url_v4_signed_headers_in_qs).
+func TestS3PresignedSignedHeaderFromQuery(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "sseqs")
+	now := f.clock.Now().UTC()
+	ts, date := now.Format(sigv4.TimeFormat), now.Format("20060102")
+	const md5 = "4QrcOUm6Wau+VuBX8g+IPg==" // of "123456"
+	uri := "/sseqs/k?Content-MD5=4QrcOUm6Wau%2BVuBX8g%2BIPg%3D%3D&X-Amz-Algorithm=AWS4-HMAC-SHA256" +
+		"&X-Amz-Credential=" + testAK + "%2F" + date + "%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=" + ts +
+		"&X-Amz-Expires=3600&X-Amz-SignedHeaders=content-md5%3Bhost%3Bx-amz-server-side-encryption&x-amz-server-side-encryption=AES256"
+	signer, _ := http.NewRequest("PUT", f.srv.URL+uri, nil)
+	signer.Header.Set("Content-MD5", md5)
+	signer.Header.Set("X-Amz-Server-Side-Encryption", "AES256")
+	cr := sigv4.CanonicalRequest(signer, []string{"content-md5", "host", "x-amz-server-side-encryption"}, sigv4.UnsignedPayload, true)
+	sig := sigv4.Signature(sigv4.SigningKey(testSK, date, "us-east-1", "s3"), sigv4.StringToSign(cr, ts, sigv4.Scope{Date: date, Region: "us-east-1", Service: "s3"}))
+	uri += "&X-Amz-Signature=" + sig
+	put := func(h http.Header) rawResponse {
+		return f.do(t, raw{method: "PUT", path: uri, body: []byte("123456"), sign: "anon", header: h})
+	}
+	r := put(hdr("Content-MD5", md5))
+	require.Equal(t, 200, r.StatusCode, "the signed header read from the query: %s", r.body)
+	h, err := f.client().HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("sseqs"), Key: aws.String("k")})
+	require.NoError(t, err)
+	assert.Equal(t, types.ServerSideEncryptionAes256, h.ServerSideEncryption, "the query's x-amz-server-side-encryption applies")
+	r = put(hdr("Content-MD5", md5, "X-Amz-Server-Side-Encryption", "AES256"))
+	require.Equal(t, 200, r.StatusCode, "the header sent as well: %s", r.body)
+	r = put(nil)
+	require.Equal(t, 403, r.StatusCode, "Content-MD5 is not read from the query")
+	assert.Equal(t, "SignatureDoesNotMatch", r.errCode())
+	r = put(hdr("Content-MD5", md5, "X-Amz-Server-Side-Encryption", "aws:kms"))
+	require.Equal(t, 403, r.StatusCode, "a header sent is what is signed")
 }
