@@ -3,6 +3,7 @@ package sigv4
 import (
 	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,4 +85,31 @@ func TestHeadersNotSigned(t *testing.T) {
 		_, err = Verify(r, exampleSecrets, now, VerifyOptions{})
 		require.ErrorIs(t, err, ErrSignatureMismatch)
 	})
+}
+
+// TestQueryHeadersSkipAuthParameters: a signed x-amz-* header a presigned
+// URL does not send is read from the query parameter of its name
+// (Result.QueryHeaders), but never from the URL's own parameters: a URL
+// that signs an x-amz-date header needs the header.
+func TestQueryHeadersSkipAuthParameters(t *testing.T) {
+	now := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	ts, date := now.Format(TimeFormat), now.Format("20060102")
+	build := func(signed string, extra string, hdr map[string]string) (*Result, error) {
+		q := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + exampleAKID + "%2F" + date + "%2Fus-east-1%2Fs3%2Faws4_request" +
+			"&X-Amz-Date=" + ts + "&X-Amz-Expires=60&X-Amz-SignedHeaders=" + signed + extra
+		r := httptest.NewRequest("PUT", "http://s3.local/bucket/key?"+q, nil)
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		names := strings.Split(strings.ReplaceAll(signed, "%3B", ";"), ";")
+		cr := CanonicalRequest(r, names, UnsignedPayload, true)
+		sig := Signature(SigningKey(exampleSecret, date, "us-east-1", "s3"), StringToSign(cr, ts, Scope{Date: date, Region: "us-east-1", Service: "s3"}))
+		r = httptest.NewRequest("PUT", "http://s3.local/bucket/key?"+q+"&X-Amz-Signature="+sig, nil)
+		return Verify(r, exampleSecrets, now, VerifyOptions{})
+	}
+	res, err := build("host%3Bx-amz-storage-class", "&x-amz-storage-class=STANDARD_IA", map[string]string{"X-Amz-Storage-Class": "STANDARD_IA"})
+	require.NoError(t, err, "a signed header read from the query")
+	assert.Equal(t, []string{"STANDARD_IA"}, res.QueryHeaders["X-Amz-Storage-Class"])
+	_, err = build("host%3Bx-amz-date", "", map[string]string{"X-Amz-Date": ts})
+	require.ErrorIs(t, err, ErrSignatureMismatch, "X-Amz-Date is the URL's parameter, not the header's value")
 }

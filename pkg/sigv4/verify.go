@@ -385,12 +385,14 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 // header (LocalStack's AWS-validated
 // test_presigned_url_v4_signed_headers_in_qs). The query is signed as
 // well, so the value is the signer's either way. Other signed headers
-// (Content-MD5) must still be sent.
+// (Content-MD5) must still be sent, and so must the headers whose names
+// are the URL's own parameters (X-Amz-Date, X-Amz-Content-Sha256, ...):
+// those parameters are the authentication, not a header's value.
 func queryHeaders(r *http.Request, signed []string) http.Header {
 	var h http.Header
 	var q url.Values
 	for _, name := range signed {
-		if !strings.HasPrefix(name, "x-amz-") || len(lookupLower(r.Header, name)) > 0 {
+		if !strings.HasPrefix(name, "x-amz-") || presignParams[name] || len(lookupLower(r.Header, name)) > 0 {
 			continue
 		}
 		if q == nil {
@@ -411,6 +413,12 @@ func queryHeaders(r *http.Request, signed []string) http.Header {
 		h[http.CanonicalHeaderKey(name)] = vs
 	}
 	return h
+}
+
+// presignParams are the presigned URL's own parameters, lower case.
+var presignParams = map[string]bool{
+	"x-amz-algorithm": true, "x-amz-credential": true, "x-amz-date": true, "x-amz-expires": true,
+	"x-amz-signedheaders": true, "x-amz-signature": true, "x-amz-security-token": true, "x-amz-content-sha256": true,
 }
 
 // rawPath returns the request path as received on the wire.
