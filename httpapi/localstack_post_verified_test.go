@@ -17,7 +17,7 @@ import (
 // The tests in this file hold osslite's POST Object (S3 browser forms) to
 // the answers LocalStack's TestS3PresignedPost recorded from AWS
 // (tests/aws/services/s3/test_s3.py with test_s3.snapshot.json;
-// docs/sdk-suites.md, thirtieth session). errorFields is in
+// docs/sdk-suites.md, thirtieth session). errorFieldMap is in
 // localstack_presign_verified_test.go.
 
 // TestS3PostCredentialFieldNames: a form missing one of its credential
