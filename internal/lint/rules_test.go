@@ -49,6 +49,8 @@ func TestImportRule(t *testing.T) {
 		{"racetest in the conformance harness", module + "/internal/conformance", false, module + "/internal/racetest", ""},
 		{"pkg imports ours", module + "/pkg/sigv4", false, module + "/pkg/checksum", "may not import"},
 		{"pkg test imports ours", module + "/pkg/sigv4", true, module + "/engine", "may not import"},
+		{"pkg imports pkg/wildcard", module + "/pkg/policy", false, module + "/pkg/wildcard", ""},
+		{"pkg/wildcard imports ours", module + "/pkg/wildcard", false, module + "/pkg/checksum", "may not import"},
 		{"pkg external test imports itself", module + "/pkg/sigv4", true, module + "/pkg/sigv4", ""},
 		{"engine imports httpapi", module + "/engine", false, module + "/httpapi", "may not import"},
 		{"engine test imports fake", module + "/engine", true, module + "/fake", "may not import"},

@@ -68,13 +68,13 @@ func subst(v string, vs vars) (string, bool) {
 	}
 	b := make([]byte, len(p))
 	for i, t := range p {
-		switch t.kind {
+		switch t.Kind {
 		case tokStar:
 			b[i] = '*'
 		case tokOne:
 			b[i] = '?'
 		default:
-			b[i] = t.b
+			b[i] = t.B
 		}
 	}
 	return string(b), true

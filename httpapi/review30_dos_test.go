@@ -1,0 +1,70 @@
+package httpapi_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/stretchr/testify/require"
+)
+
+// The thirtieth session's resource-exhaustion review: requests whose
+// cost on the server grew out of proportion to the request. Each test
+// fails with its fix removed alone.
+
+// within runs f and fails the test when it took longer than d (a bound
+// far above what the request costs, far below what it cost before).
+func within(t *testing.T, d time.Duration, what string, f func()) {
+	t.Helper()
+	start := time.Now()
+	f()
+	require.Less(t, time.Since(start), d, what)
+}
+
+// TestReview30RefererWildcardIsLinear: OSS referer entries (up to 1 KiB,
+// 100 a list) were matched by backtracking to the last star, in
+// len(entry)*len(Referer) steps; an anonymous GET with a 1 MiB Referer
+// header against ten entries "*aaa...ab" cost ten billion steps (several
+// seconds of CPU for one request). Matching is now linear in the header.
+func TestReview30RefererWildcardIsLinear(t *testing.T) {
+	f, c, _ := ossPolicyFixture(t)
+	entries := make([]string, 10)
+	for i := range entries {
+		entries[i] = "*" + strings.Repeat("a", 1020) + "b" + string(rune('0'+i))
+	}
+	_, err := c.PutBucketReferer(context.Background(), &oss2.PutBucketRefererRequest{Bucket: oss2.Ptr("opol"),
+		RefererConfiguration: &oss2.RefererConfiguration{AllowEmptyReferer: oss2.Ptr(false),
+			AllowTruncateQueryString: oss2.Ptr(false), RefererList: &oss2.RefererList{Referers: entries}}})
+	require.NoError(t, err)
+	referer := "http://" + strings.Repeat("a", 1<<20-4096)
+	within(t, 2*time.Second, "a 1 MiB Referer against ten 1 KiB entries", func() {
+		r := ossAnon(t, f, "GET", "img/a.png", hdr("Referer", referer))
+		require.Contains(t, string(r.body), "You are denied by bucket referer policy.")
+	})
+	// A matching referer passes the list (and meets the private ACL).
+	r := ossAnon(t, f, "GET", "img/a.png", hdr("Referer", "http://"+strings.Repeat("a", 2000)+"b3"))
+	require.Equal(t, 403, r.StatusCode, "%s", r.body)
+	require.NotContains(t, string(r.body), "referer")
+}
+
+// TestReview30PolicyWildcardIsLinear: a bucket policy's StringLike
+// pattern (up to the policy's 16/20 KiB) was matched against a request
+// value, here an OSS User-Agent header of up to a MiB, by backtracking:
+// "*aaa...ab" of 15,000 bytes against 256 KiB of "a"s was four billion
+// steps for one anonymous request.
+func TestReview30PolicyWildcardIsLinear(t *testing.T) {
+	f, c, _ := ossPolicyFixture(t)
+	pat := "*" + strings.Repeat("a", 15000) + "b"
+	_, err := c.PutBucketPolicy(context.Background(), &oss2.PutBucketPolicyRequest{Bucket: oss2.Ptr("opol"), Body: strings.NewReader(
+		`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Principal":["*"],"Resource":["acs:oss:*:*:opol/*"],` +
+			`"Condition":{"StringLike":{"acs:UserAgent":["` + pat + `"]}}}]}`)})
+	require.NoError(t, err)
+	within(t, 2*time.Second, "a 256 KiB User-Agent against a 15 KB pattern", func() {
+		r := ossAnon(t, f, "GET", "img/a.png", hdr("User-Agent", strings.Repeat("a", 256<<10)))
+		require.Equal(t, 403, r.StatusCode, "%s", r.body)
+	})
+	r := ossAnon(t, f, "GET", "img/a.png", hdr("User-Agent", strings.Repeat("a", 20000)+"b"))
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+}
