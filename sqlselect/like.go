@@ -3,6 +3,8 @@ package sqlselect
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/osslite/osslite/pkg/wildcard"
 )
 
 // likeOp is one element of a compiled LIKE pattern.
@@ -12,11 +14,14 @@ type likeOp struct {
 }
 
 // likePattern is a compiled LIKE pattern. The common shapes (exact,
-// prefix%, %suffix, %infix%) are matched with bytes functions.
+// prefix%, %suffix, %infix%) are matched with bytes functions, the others
+// by package wildcard, in time linear in the value: a pattern of up to
+// 256 KiB (or a field's) meets fields of up to a MiB.
 type likePattern struct {
 	ops   []likeOp
 	shape byte // 'e' exact, 'p' prefix, 's' suffix, 'i' infix, 'g' general
 	lit   []byte
+	toks  []wildcard.Token // the general shape's
 }
 
 // compileLike compiles pattern with the optional escape character (esc < 0
@@ -62,6 +67,18 @@ func compileLike(pattern []byte, esc rune, oss bool) (*likePattern, error) {
 	flush()
 	ops := lp.ops
 	lp.shape = 'g'
+	for _, op := range ops {
+		switch op.kind {
+		case '%':
+			lp.toks = append(lp.toks, wildcard.Token{Kind: wildcard.Star})
+		case '_':
+			lp.toks = append(lp.toks, wildcard.Token{Kind: wildcard.One})
+		default:
+			for _, b := range op.lit {
+				lp.toks = append(lp.toks, wildcard.Token{B: b})
+			}
+		}
+	}
 	switch {
 	case len(ops) == 0:
 		lp.shape, lp.lit = 'e', nil
@@ -90,44 +107,5 @@ func (lp *likePattern) match(s []byte) bool {
 	case 'i':
 		return bytes.Contains(s, lp.lit)
 	}
-	return matchOps(lp.ops, s)
-}
-
-// matchOps is the classic greedy wildcard match with backtracking to the
-// last %.
-func matchOps(ops []likeOp, s []byte) bool {
-	oi, si := 0, 0
-	starOp, starS := -1, 0
-	for {
-		if oi < len(ops) {
-			op := ops[oi]
-			switch op.kind {
-			case '%':
-				starOp, starS = oi, si
-				oi++
-				continue
-			case '_':
-				if si < len(s) {
-					_, size := utf8.DecodeRune(s[si:])
-					si += size
-					oi++
-					continue
-				}
-			case 'l':
-				if bytes.HasPrefix(s[si:], op.lit) {
-					si += len(op.lit)
-					oi++
-					continue
-				}
-			}
-		} else if si == len(s) {
-			return true
-		}
-		if starOp < 0 || starS >= len(s) {
-			return false
-		}
-		_, size := utf8.DecodeRune(s[starS:])
-		starS += size
-		oi, si = starOp+1, starS
-	}
+	return wildcard.Match(lp.toks, s, wildcard.Character)
 }
