@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -67,4 +68,37 @@ func TestReview30PolicyWildcardIsLinear(t *testing.T) {
 	})
 	r := ossAnon(t, f, "GET", "img/a.png", hdr("User-Agent", strings.Repeat("a", 20000)+"b"))
 	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+}
+
+// TestReview30CORSRequestedHeadersAreBounded: an OSS preflight may carry
+// a MiB of Access-Control-Request-Headers; 170,000 distinct names, each
+// allowed only by the last of a 60 KB rule's 1,700 wildcard patterns,
+// cost three hundred million pattern checks (seconds) for one anonymous
+// OPTIONS. Lists longer than S3's 8 KiB header section are allowed by no
+// rule.
+func TestReview30CORSRequestedHeadersAreBounded(t *testing.T) {
+	f, c, _ := ossPolicyFixture(t)
+	var allowed []string
+	for i := range 1700 {
+		allowed = append(allowed, fmt.Sprintf("h%04d*", i))
+	}
+	allowed = append(allowed, "a*")
+	_, err := c.PutBucketCors(context.Background(), &oss2.PutBucketCorsRequest{Bucket: oss2.Ptr("opol"), CORSConfiguration: &oss2.CORSConfiguration{
+		CORSRules: []oss2.CORSRule{{AllowedOrigins: []string{"*"}, AllowedMethods: []string{"GET"}, AllowedHeaders: allowed}}}})
+	require.NoError(t, err)
+	preflight := func(requested string) rawResponse {
+		return ossAnon(t, f, "OPTIONS", "img/a.png", hdr("Origin", "https://example.com", "Access-Control-Request-Method", "GET",
+			"Access-Control-Request-Headers", requested))
+	}
+	var many strings.Builder
+	for i := 0; many.Len() < 1<<20-8192; i++ {
+		fmt.Fprintf(&many, "a%05d,", i)
+	}
+	within(t, time.Second, "a 1 MiB Access-Control-Request-Headers", func() {
+		r := preflight(many.String())
+		require.Equal(t, 403, r.StatusCode, "%s", r.body)
+	})
+	r := preflight("a1, h0042-x")
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	require.Equal(t, "a1, h0042-x", r.Header.Get("Access-Control-Allow-Headers"))
 }

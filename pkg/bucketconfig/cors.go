@@ -143,15 +143,77 @@ func (r *CORSRule) allowsMethod(m string) bool {
 }
 
 func (r *CORSRule) allowsHeaders(hs []string) bool {
+	if len(hs)*len(r.AllowedHeaders) > smallHeaderCheck {
+		return r.allowsManyHeaders(hs)
+	}
 	for _, h := range hs {
+		if !r.allowsHeader(h) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *CORSRule) allowsHeader(h string) bool {
+	for _, p := range r.AllowedHeaders {
+		if WildcardMatch(p, h, true) {
+			return true
+		}
+	}
+	return false
+}
+
+// smallHeaderCheck is the largest requested-by-allowed product
+// allowsHeaders checks pair by pair; past it a preflight naming thousands
+// of headers against a rule of thousands of names (a 64 KB document)
+// would cost their product, seconds for one request.
+const smallHeaderCheck = 256
+
+// allowsManyHeaders is allowsHeaders by a set of the rule's ASCII names
+// without a wildcard, each requested name checked once: in time linear
+// in the names but for those only the rule's wildcard patterns allow.
+func (r *CORSRule) allowsManyHeaders(hs []string) bool {
+	exact := make(map[string]bool, len(r.AllowedHeaders))
+	var rest []string
+	for _, p := range r.AllowedHeaders {
+		if !strings.Contains(p, "*") && isASCII(p) {
+			exact[strings.ToLower(p)] = true
+		} else {
+			rest = append(rest, p)
+		}
+	}
+	seen := make(map[string]bool)
+	for _, h := range hs {
+		if !isASCII(h) {
+			if !r.allowsHeader(h) {
+				return false
+			}
+			continue
+		}
+		l := strings.ToLower(h)
+		if exact[l] || seen[l] {
+			continue
+		}
 		found := false
-		for _, p := range r.AllowedHeaders {
+		for _, p := range rest {
 			if WildcardMatch(p, h, true) {
 				found = true
 				break
 			}
 		}
 		if !found {
+			return false
+		}
+		seen[l] = true
+	}
+	return true
+}
+
+// isASCII reports whether s is ASCII, which strings.ToLower folds as
+// strings.EqualFold does.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
 			return false
 		}
 	}
