@@ -1,0 +1,5 @@
+//go:build !race
+
+package wildcard
+
+const raceEnabled = false
