@@ -66,65 +66,153 @@ func (e *Engine) cachedBucket(name string) (bucketRecord, error) {
 
 // setBucket writes bucket name's record in m.
 func (m *mutation) setBucket(name string, rec *bucketRecord) error {
-	m.noteBucket(name, rec.owner)
+	m.noteBucket(name, bucketOwner{owner: rec.owner})
 	return m.b.Set(bucketKey(name), rec.encode(), nil)
 }
 
 // deleteBucket deletes bucket name's record in m.
 func (m *mutation) deleteBucket(name string) error {
-	m.noteBucket(name, "")
+	m.noteBucket(name, bucketOwner{gone: true})
 	return m.b.Delete(bucketKey(name), nil)
 }
 
-// noteBucket records that m leaves bucket name's record with owner (""
-// deleted).
-func (m *mutation) noteBucket(name, owner string) {
+// bucketOwner is the owner a mutation leaves a bucket record with.
+type bucketOwner struct {
+	owner string
+	gone  bool // the record is deleted
+}
+
+// noteBucket records that m leaves bucket name's record with o.
+func (m *mutation) noteBucket(name string, o bucketOwner) {
 	if !slices.Contains(m.buckets, name) {
 		m.buckets = append(m.buckets, name)
 	}
 	if m.owners == nil {
-		m.owners = map[string]string{}
+		m.owners = map[string]bucketOwner{}
 	}
-	m.owners[name] = owner
+	m.owners[name] = o
 }
 
-// ownerDeltas returns how m changes each owner's bucket count, when the
-// engine keeps the counts (Engine.owners): its bucket records' owners
-// before the batch (one read each; bucket records change seldom) against
-// after. The caller (commit) holds e.mu.
-func (m *mutation) ownerDeltas() (map[string]int, error) {
+// ownerMove is one bucket record's owner before and after a mutation.
+type ownerMove struct {
+	name          string
+	before, after bucketOwner
+}
+
+// ownerMoves returns how m changes the owners of bucket records, when the
+// engine keeps its owner index (Engine.owners): their owners before the
+// batch (one read each; bucket records change seldom) and after. The
+// caller (commit) holds e.mu.
+func (m *mutation) ownerMoves() ([]ownerMove, error) {
 	if m.e.owners == nil || len(m.owners) == 0 {
 		return nil, nil
 	}
-	d := map[string]int{}
+	moves := make([]ownerMove, 0, len(m.owners))
 	for name, after := range m.owners {
+		mv := ownerMove{name: name, after: after}
 		before, err := m.e.bucketRecord(m.e.db, name)
 		switch {
 		case err == nil:
-			d[before.owner]--
-		case !errors.Is(err, ErrNoSuchBucket):
+			mv.before.owner = before.owner
+		case errors.Is(err, ErrNoSuchBucket):
+			mv.before.gone = true
+		default:
 			return nil, err
 		}
-		if after != "" {
-			d[after]++
-		}
+		moves = append(moves, mv)
 	}
-	return d, nil
+	return moves, nil
 }
 
-// ownerBucketsLocked returns how many buckets owner holds, counting every
-// owner's once, at the first call (a listing). The caller holds e.mu.
-func (e *Engine) ownerBucketsLocked(ctx context.Context, owner string) (int, error) {
-	if e.owners == nil {
-		all, err := e.ListBuckets(ctx)
-		if err != nil {
-			return 0, err
+// moveOwner applies one committed move to the owner index. The caller
+// holds e.mu.
+func (e *Engine) moveOwner(mv ownerMove) {
+	if !mv.before.gone {
+		if names := e.owners[mv.before.owner]; names != nil {
+			delete(names, mv.name)
+			if len(names) == 0 {
+				delete(e.owners, mv.before.owner)
+			}
 		}
-		counts := map[string]int{}
-		for _, b := range all {
-			counts[b.Owner]++
-		}
-		e.owners = counts
 	}
-	return e.owners[owner], nil
+	if !mv.after.gone {
+		names := e.owners[mv.after.owner]
+		if names == nil {
+			names = map[string]struct{}{}
+			e.owners[mv.after.owner] = names
+		}
+		names[mv.name] = struct{}{}
+	}
+}
+
+// ownerIndexLocked builds the owner index from one pass over the buckets
+// if it is not built yet. The caller holds e.mu.
+func (e *Engine) ownerIndexLocked(ctx context.Context) error {
+	if e.owners != nil {
+		return nil
+	}
+	all, err := e.ListBuckets(ctx)
+	if err != nil {
+		return err
+	}
+	idx := map[string]map[string]struct{}{}
+	for _, b := range all {
+		if idx[b.Owner] == nil {
+			idx[b.Owner] = map[string]struct{}{}
+		}
+		idx[b.Owner][b.Name] = struct{}{}
+	}
+	e.owners = idx
+	return nil
+}
+
+// ownerBucketsLocked returns how many buckets owner holds. The caller
+// holds e.mu.
+func (e *Engine) ownerBucketsLocked(ctx context.Context, owner string) (int, error) {
+	if err := e.ownerIndexLocked(ctx); err != nil {
+		return 0, err
+	}
+	return len(e.owners[owner]), nil
+}
+
+// ListBucketsOf returns the buckets owner holds and those without an
+// owner, ordered by name: ListBuckets kept to what an owner's listing
+// shows, in time and memory proportional to them rather than to every
+// bucket of the store. The first call (or BucketOptions.MaxPerOwner)
+// builds the engine's owner index from one pass over the buckets.
+func (e *Engine) ListBucketsOf(ctx context.Context, owner string) ([]BucketInfo, error) {
+	if err := e.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer e.leave()
+	e.mu.Lock()
+	err := e.ownerIndexLocked(ctx)
+	var names []string
+	if err == nil {
+		for n := range e.owners[owner] {
+			names = append(names, n)
+		}
+		if owner != "" {
+			for n := range e.owners[""] {
+				names = append(names, n)
+			}
+		}
+	}
+	e.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(names)
+	out := make([]BucketInfo, 0, len(names))
+	for _, n := range names {
+		rec, err := e.cachedBucket(n)
+		if errors.Is(err, ErrNoSuchBucket) || err == nil && rec.owner != owner && rec.owner != "" {
+			continue // deleted since (and perhaps made again by another owner)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec.info(n))
+	}
+	return out, nil
 }

@@ -62,10 +62,11 @@ type Engine struct {
 	bucketKeys bucketKeyCache // SSE-KMS bucket keys (sse_bucketkey.go)
 	worm       wormCache      // bucket retention policies; guarded by mu
 	buckets    bucketCache    // decoded bucket records (bucketcache.go)
-	// owners counts each owner's buckets, built at the first use of
-	// BucketOptions.MaxPerOwner and kept by commit since (nil: not
-	// built). Guarded by mu.
-	owners map[string]int
+	// owners holds the names of each owner's buckets ("" for buckets
+	// without an owner), built at the first use of
+	// BucketOptions.MaxPerOwner or ListBucketsOf and kept by commit since
+	// (nil: not built). Guarded by mu.
+	owners map[string]map[string]struct{}
 	// lcMu serialises lifecycle passes; lcLast is the clock time of the
 	// last background pass.
 	lcMu   sync.Mutex
@@ -615,9 +616,9 @@ type mutation struct {
 	content []contentEntry
 	// buckets names the buckets whose records this mutation writes; their
 	// cached records are dropped at commit. owners holds the owner each
-	// record is left with ("" for a deleted one), for Engine.owners.
+	// record is left with, for Engine.owners.
 	buckets []string
-	owners  map[string]string
+	owners  map[string]bucketOwner
 	// syncWait is set when commit left the log's fsync to be waited for.
 	syncWait bool
 	// prior holds O/, V/ and P/ records as they were before the batch,
@@ -730,7 +731,7 @@ func (m *mutation) commit() (err error) {
 	if err := m.flushContent(); err != nil {
 		return err
 	}
-	ownerDeltas, err := m.ownerDeltas()
+	ownerMoves, err := m.ownerMoves()
 	if err != nil {
 		return err
 	}
@@ -748,11 +749,8 @@ func (m *mutation) commit() (err error) {
 	if len(m.buckets) > 0 {
 		m.e.buckets.drop(m.buckets)
 	}
-	for owner, d := range ownerDeltas {
-		m.e.owners[owner] += d
-		if m.e.owners[owner] == 0 {
-			delete(m.e.owners, owner)
-		}
+	for _, mv := range ownerMoves {
+		m.e.moveOwner(mv)
 	}
 	var fell []uint64
 	for s, d := range seg {

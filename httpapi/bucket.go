@@ -80,11 +80,25 @@ func (s *server) listBuckets(rc *request) error {
 		rc.op.Operation = "ListDirectoryBuckets"
 		return s.listDirectoryBuckets(rc)
 	}
-	all, err := s.eng.ListBuckets(rc.ctx)
+	all, err := s.callerBuckets(rc)
 	if err != nil {
 		return err
 	}
 	return rc.d.listBuckets(s, rc, all)
+}
+
+// callerBuckets returns the buckets rc's caller may list (owns): from
+// the engine's owner index, so that a listing costs the caller's buckets
+// and not every bucket of the store; every bucket on a permissive
+// server, none for an anonymous caller. Listings filter by owns again.
+func (s *server) callerBuckets(rc *request) ([]engine.BucketInfo, error) {
+	switch {
+	case s.cfg.Permissive:
+		return s.eng.ListBuckets(rc.ctx)
+	case rc.who.anonymous:
+		return nil, nil
+	}
+	return s.eng.ListBucketsOf(rc.ctx, rc.who.id)
 }
 
 // BucketInfo document (service-bucket.md 6.10, clients.md).

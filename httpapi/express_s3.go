@@ -431,7 +431,7 @@ func (s *server) listDirectoryBuckets(rc *request) error {
 			max = n
 		}
 	}
-	all, err := s.eng.ListBuckets(rc.ctx)
+	all, err := s.callerBuckets(rc)
 	if err != nil {
 		return err
 	}

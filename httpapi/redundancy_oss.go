@@ -193,7 +193,7 @@ func (s *server) listUserRedundancyTransitions(rc *request) error {
 		max = n
 	}
 	after := rc.q.Get("continuation-token")
-	buckets, err := s.eng.ListBuckets(rc.ctx)
+	buckets, err := s.callerBuckets(rc)
 	if err != nil {
 		return err
 	}

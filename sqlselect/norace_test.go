@@ -1,0 +1,5 @@
+//go:build !race
+
+package sqlselect_test
+
+const raceEnabled = false
