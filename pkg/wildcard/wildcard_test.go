@@ -134,3 +134,55 @@ func TestMatchStringRaw(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchLongSegments exercises the multi-word Shift-And and its dense
+// masks (segments past 64 tokens, units occurring 64 times or more):
+// patterns cut from the text, some tokens made "?", some cuts made "*",
+// so that about half of them match, compared with backtracking.
+func TestMatchLongSegments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	matched := 0
+	for i := range 400 {
+		var text strings.Builder
+		for range 500 + rng.IntN(1500) {
+			text.WriteString([]string{"a", "b", "é"}[rng.IntN(3)])
+		}
+		s := text.String()
+		units := []rune(s)
+		from := rng.IntN(len(units) / 2)
+		to := from + 70 + rng.IntN(len(units)-from-70)
+		var p []Token
+		if rng.IntN(5) > 0 {
+			p = append(p, Token{Kind: Star})
+		}
+		for j, r := range units[from:to] {
+			switch {
+			case rng.IntN(200) == 0 && j > 0:
+				p = append(p, Token{Kind: Star})
+			case rng.IntN(4) == 0:
+				p = append(p, Token{Kind: One})
+			case rng.IntN(300) == 0:
+				p = append(p, Compile("b")...) // a likely mismatch
+			default:
+				p = append(p, Compile(string(r))...)
+			}
+		}
+		if rng.IntN(5) > 0 {
+			p = append(p, Token{Kind: Star})
+		}
+		for _, u := range []Unit{Byte, Character} {
+			want := backtrack(p, s, u)
+			if u == Character && !validLiterals(p) {
+				continue
+			}
+			got := matchUnits(patternUnits(p, u), textUnits(s, u))
+			if got != want {
+				t.Fatalf("case %d unit %d: linear %v, backtracking %v", i, u, got, want)
+			}
+			if got {
+				matched++
+			}
+		}
+	}
+	require.Greater(t, matched, 100, "enough cases match")
+}
