@@ -66,7 +66,7 @@ func (e *Engine) cachedBucket(name string) (bucketRecord, error) {
 
 // setBucket writes bucket name's record in m.
 func (m *mutation) setBucket(name string, rec *bucketRecord) error {
-	m.noteBucket(name, bucketOwner{owner: rec.owner})
+	m.noteBucket(name, bucketOwner{owner: rec.owner, region: rec.region})
 	return m.b.Set(bucketKey(name), rec.encode(), nil)
 }
 
@@ -76,10 +76,11 @@ func (m *mutation) deleteBucket(name string) error {
 	return m.b.Delete(bucketKey(name), nil)
 }
 
-// bucketOwner is the owner a mutation leaves a bucket record with.
+// bucketOwner is the owner (and region) a mutation leaves a bucket
+// record with.
 type bucketOwner struct {
-	owner string
-	gone  bool // the record is deleted
+	owner, region string
+	gone          bool // the record is deleted
 }
 
 // noteBucket records that m leaves bucket name's record with o.
@@ -113,7 +114,7 @@ func (m *mutation) ownerMoves() ([]ownerMove, error) {
 		before, err := m.e.bucketRecord(m.e.db, name)
 		switch {
 		case err == nil:
-			mv.before.owner = before.owner
+			mv.before.owner, mv.before.region = before.owner, before.region
 		case errors.Is(err, ErrNoSuchBucket):
 			mv.before.gone = true
 		default:
@@ -124,10 +125,13 @@ func (m *mutation) ownerMoves() ([]ownerMove, error) {
 	return moves, nil
 }
 
-// moveOwner applies one committed move to the owner index. The caller
-// holds e.mu.
+// moveOwner applies one committed move to the owner index and the
+// region counts. The caller holds e.mu.
 func (e *Engine) moveOwner(mv ownerMove) {
 	if !mv.before.gone {
+		if e.regions[mv.before.region]--; e.regions[mv.before.region] <= 0 {
+			delete(e.regions, mv.before.region)
+		}
 		if names := e.owners[mv.before.owner]; names != nil {
 			delete(names, mv.name)
 			if len(names) == 0 {
@@ -136,6 +140,7 @@ func (e *Engine) moveOwner(mv ownerMove) {
 		}
 	}
 	if !mv.after.gone {
+		e.regions[mv.after.region]++
 		names := e.owners[mv.after.owner]
 		if names == nil {
 			names = map[string]struct{}{}
@@ -155,15 +160,37 @@ func (e *Engine) ownerIndexLocked(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	idx := map[string]map[string]struct{}{}
+	idx, regions := map[string]map[string]struct{}{}, map[string]int{}
 	for _, b := range all {
 		if idx[b.Owner] == nil {
 			idx[b.Owner] = map[string]struct{}{}
 		}
 		idx[b.Owner][b.Name] = struct{}{}
+		regions[b.Region]++
 	}
-	e.owners = idx
+	e.owners, e.regions = idx, regions
 	return nil
+}
+
+// BucketRegions returns the distinct regions of the store's buckets
+// ("" for buckets made without one), sorted, from the counts the owner
+// index keeps: in time proportional to the regions, not the buckets.
+func (e *Engine) BucketRegions(ctx context.Context) ([]string, error) {
+	if err := e.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer e.leave()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.ownerIndexLocked(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(e.regions))
+	for r := range e.regions {
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // ownerBucketsLocked returns how many buckets owner holds. The caller

@@ -185,3 +185,28 @@ func TestListBucketsOf(t *testing.T) {
 	allocs := testing.AllocsPerRun(10, func() { names() })
 	require.Less(t, allocs, 50.0, "an owner's listing costs its own buckets, not the store's")
 }
+
+// TestBucketRegions: the distinct regions of the store's buckets, sorted,
+// follow creations and deletions.
+func TestBucketRegions(t *testing.T) {
+	ctx := context.Background()
+	e, err := Open("", testOptions())
+	require.NoError(t, err)
+	defer e.Close()
+	regions := func() []string {
+		rs, err := e.BucketRegions(ctx)
+		require.NoError(t, err)
+		return rs
+	}
+	require.Empty(t, regions())
+	require.NoError(t, e.CreateBucket(ctx, "zzz", BucketOptions{Region: "eu-west-1"}))
+	require.NoError(t, e.CreateBucket(ctx, "yyy", BucketOptions{}))
+	require.Equal(t, []string{"", "eu-west-1"}, regions(), "built from one pass")
+	require.NoError(t, e.CreateBucket(ctx, "xxx", BucketOptions{Region: "ap-south-2"}))
+	require.NoError(t, e.CreateBucket(ctx, "www", BucketOptions{Region: "eu-west-1"}))
+	require.NoError(t, e.DeleteBucket(ctx, "zzz", DeleteBucketOptions{}))
+	require.Equal(t, []string{"", "ap-south-2", "eu-west-1"}, regions())
+	require.NoError(t, e.DeleteBucket(ctx, "www", DeleteBucketOptions{}))
+	require.NoError(t, e.SetBucketACL(ctx, "xxx", ACL{Canned: "private"}))
+	require.Equal(t, []string{"", "ap-south-2"}, regions(), "a record rewritten keeps its region once")
+}

@@ -67,6 +67,8 @@ type Engine struct {
 	// BucketOptions.MaxPerOwner or ListBucketsOf and kept by commit since
 	// (nil: not built). Guarded by mu.
 	owners map[string]map[string]struct{}
+	// regions counts the buckets of each region, kept with owners.
+	regions map[string]int
 	// lcMu serialises lifecycle passes; lcLast is the clock time of the
 	// last background pass.
 	lcMu   sync.Mutex

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/xml"
 	"net/http"
-	"slices"
 
 	"github.com/osslite/osslite/engine"
 )
@@ -114,13 +113,17 @@ type regionInfoListXML struct {
 // to it. A region filter that names none of them lists nothing.
 func (s *server) describeRegions(rc *request) error {
 	want := rc.q.Get("regions")
-	all, err := s.eng.ListBuckets(rc.ctx)
+	// The engine's region counts, not a pass over every bucket: any user
+	// may ask, and may make buckets in as many regions as S3 names allow.
+	bucketRegions, err := s.eng.BucketRegions(rc.ctx)
 	if err != nil {
 		return err
 	}
 	regions := []string{ossLocation(s.cfg.Region)}
-	for _, b := range all {
-		if r := ossLocation(s.regionOf(b)); !slices.Contains(regions, r) {
+	seen := map[string]bool{regions[0]: true}
+	for _, br := range bucketRegions {
+		if r := ossLocation(s.regionOf(engine.BucketInfo{Region: br})); !seen[r] {
+			seen[r] = true
 			regions = append(regions, r)
 		}
 	}
