@@ -18,6 +18,7 @@ import (
 	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
 
 	"github.com/osslite/osslite/fake"
+	"github.com/osslite/osslite/httpapi"
 )
 
 // In a test, fake.New(t) does the same as fake.Start and closes the server
@@ -170,4 +171,37 @@ func ExampleServer_Clock() {
 	fmt.Println("presigned PUT after expiry:", resp.StatusCode)
 	// Output:
 	// presigned PUT after expiry: 403
+}
+
+// A fake that refuses SigV2, OSS v1 and Sina's ssig, as an S3 region or
+// bucket without SigV2 does: a client still signing SigV2 gets S3's
+// answer, a SigV4 one works.
+func ExampleWithRefuseSignatures() {
+	srv, err := fake.Start(fake.WithBuckets("modern"), fake.WithRefuseSignatures(httpapi.SchemesHMACSHA1))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	u, _ := url.Parse(srv.URL)
+	ctx := context.Background()
+	for _, creds := range []*miniocreds.Credentials{
+		miniocreds.NewStaticV2(srv.AccessKey, srv.SecretKey, ""),
+		miniocreds.NewStaticV4(srv.AccessKey, srv.SecretKey, ""),
+	} {
+		client, err := minio.New(u.Host, &minio.Options{Creds: creds, Region: srv.Region, Transport: srv.HTTPClient().Transport})
+		if err != nil {
+			log.Fatal(err)
+		}
+		_, err = client.PutObject(ctx, "modern", "k", strings.NewReader("v"), 1, minio.PutObjectOptions{})
+		if err != nil {
+			r := minio.ToErrorResponse(err)
+			fmt.Println(r.StatusCode, r.Code+":", r.Message)
+			continue
+		}
+		fmt.Println("stored")
+	}
+	// Output:
+	// 400 InvalidRequest: The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.
+	// stored
 }

@@ -159,6 +159,14 @@ func WithHTTPOptions(opts ...httpapi.Option) Option {
 	return func(c *config) { c.api = append(c.api, opts...) }
 }
 
+// WithRefuseSignatures makes the server refuse the HMAC-SHA1 signature
+// schemes named (httpapi.Config.RefuseSignatures): a test of a client
+// that must sign SigV4 (or OSS v4) fails where the client falls back to
+// SigV2 (OSS v1, ssig), with the answer the service gives.
+func WithRefuseSignatures(schemes httpapi.SignatureSchemes) Option {
+	return WithHTTPOptions(httpapi.WithRefuseSignatures(schemes))
+}
+
 // WithMFADevice gives the server's account (AccessKey) a virtual MFA
 // device for S3's MFA delete: serial (e.g.
 // arn:aws:iam::123456789012:mfa/root-account-mfa-device) and a base32

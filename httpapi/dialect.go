@@ -77,6 +77,9 @@ type dialect struct {
 	// authenticate verifies the signature of a request (header or query
 	// forms) and says who sent it; it reads no body.
 	authenticate func(s *server, rc *request) (credentials, error)
+	// hmacSHA1 is the dialect's HMAC-SHA1 signature scheme, which
+	// Config.RefuseSignatures may refuse (sigschemes.go).
+	hmacSHA1 hmacScheme
 
 	// Limits and naming.
 	maxKeyLength     int                // longest object key, bytes (capped by the engine's)

@@ -28,6 +28,7 @@ var oss = &dialect{
 
 	detect:       detectOSS,
 	authenticate: (*server).authenticateOSS,
+	hmacSHA1:     hmacScheme{SchemeOSSV1, signedOSSV1, errOSSV1Refused},
 
 	maxKeyLength:       1023,
 	maxUserMetadata:    8 << 10,

@@ -30,6 +30,7 @@ var s3 = &dialect{
 
 	detect:       detectS3,
 	authenticate: (*server).authenticateS3,
+	hmacSHA1:     hmacScheme{SchemeSigV2, signedSigV2, errSigV2Refused},
 
 	maxKeyLength:       1024,
 	maxUserMetadata:    2 << 10,

@@ -34,6 +34,7 @@ var sina = &dialect{
 
 	detect:       detectSina,
 	authenticate: (*server).authenticateSina,
+	hmacSHA1:     hmacScheme{SchemeSinaSSIG, signedSSIG, errSSIGRefused},
 
 	maxKeyLength:       1024,
 	maxUserMetadata:    2 << 10,

@@ -430,7 +430,11 @@ func (s *server) serve(rc *request) error {
 		return errorf("KeyTooLongError", "").with("Size", fmt.Sprint(len(key))).with("MaxSizeAllowed", fmt.Sprint(max))
 	}
 	if rc.d.behave.bucketBeforeAuth && rt.perm != permAuthenticated {
-		// The dialect reports a missing bucket before a bad signature.
+		// The dialect reports a missing bucket before a bad signature,
+		// and a refused signature scheme before anything (intake).
+		if err := s.refuseScheme(rc); err != nil {
+			return err
+		}
 		if _, err := s.bucketOf(rc); err != nil {
 			if rt.noBucketMalformed && errors.Is(err, engine.ErrNoSuchBucket) {
 				return errorf("MalformedXML", "")

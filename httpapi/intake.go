@@ -56,6 +56,9 @@ func (s *server) intake(rc *request) error {
 		rc.who = principal{anonymous: true}
 		return nil
 	}
+	if err := s.refuseScheme(rc); err != nil {
+		return err
+	}
 	c, err := rc.d.authenticate(s, rc)
 	if err != nil {
 		return err

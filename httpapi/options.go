@@ -78,6 +78,19 @@ type Config struct {
 	// that exercise many parts cheaply. Default 0: the dialect's.
 	MinPartSize int64
 
+	// RefuseSignatures are the HMAC-SHA1 signature schemes the server
+	// refuses (SignatureSchemes): SigV2, OSS v1, Sina's ssig, each in
+	// every form (header, URL, POST form), answered as the service
+	// answers where it does not take the scheme, before anything else
+	// of the request is read. The three sign nearly the same lines with
+	// the same keys, so a request or URL signed in one verifies in
+	// another; a server whose clients use one of them refuses the other
+	// two, one whose clients all sign SigV4 / OSS v4 refuses all three
+	// (SchemesHMACSHA1). Default: none refused (s3cmd
+	// --signature-v2, boto 2, aws-sdk-js v2 with signatureVersion v2
+	// and the OSS v1 SDKs still sign with them).
+	RefuseSignatures SignatureSchemes
+
 	// Limits against slow and greedy clients (see limits.go). Each is
 	// filled by EnsureDefaults when zero; a negative value turns the
 	// limit off.
@@ -392,6 +405,11 @@ func WithLookupTXT(lookup func(ctx context.Context, name string) ([]string, erro
 // (see Config.MirrorOrigins).
 func WithMirrorOrigins(origins ...string) Option {
 	return func(c *Config) { c.MirrorOrigins = append(c.MirrorOrigins, origins...) }
+}
+
+// WithRefuseSignatures adds schemes to Config.RefuseSignatures.
+func WithRefuseSignatures(schemes SignatureSchemes) Option {
+	return func(c *Config) { c.RefuseSignatures |= schemes }
 }
 
 // WithDenyLoopbackOutbound sets Config.DenyLoopbackOutbound.

@@ -169,6 +169,9 @@ func (s *server) postAuthS3(f *postForm) (principal, bool, error) {
 		})
 		return who, true, formMismatch(err, cred.AccessKeyID, sig, policy)
 	case f.has("awsaccesskeyid") || f.has("signature"):
+		if s.cfg.RefuseSignatures&SchemeSigV2 != 0 {
+			return principal{}, true, errSigV2Refused()
+		}
 		for _, n := range []string{"AWSAccessKeyId", "Signature", "policy"} {
 			if !f.has(strings.ToLower(n)) {
 				return principal{}, true, missingField(n)
@@ -199,6 +202,9 @@ func formMismatch(err error, akid, sig, policy string) error {
 func (s *server) postAuthSina(f *postForm) (principal, bool, error) {
 	if !f.has("awsaccesskeyid") && !f.has("signature") && !f.has("policy") {
 		return s.anonymousForm(), false, nil
+	}
+	if s.cfg.RefuseSignatures&SchemeSinaSSIG != 0 {
+		return principal{}, true, errSSIGRefused()
 	}
 	for _, n := range []string{"AWSAccessKeyId", "Policy", "Signature"} {
 		if !f.has(strings.ToLower(n)) {
@@ -252,6 +258,9 @@ func (s *server) postAuthOSS(f *postForm) (principal, bool, error) {
 	}
 	if !f.has("ossaccesskeyid") && !f.has("signature") && !f.has("policy") {
 		return s.anonymousForm(), false, nil
+	}
+	if s.cfg.RefuseSignatures&SchemeOSSV1 != 0 {
+		return principal{}, true, errOSSV1Refused()
 	}
 	for _, n := range []string{"OSSAccessKeyId", "policy", "Signature"} {
 		if !f.has(strings.ToLower(n)) {

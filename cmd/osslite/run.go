@@ -91,6 +91,9 @@ type options struct {
 	// replicationOwners are the -replication-target-owner pairs: the
 	// owners besides the primary account whose buckets may use a target.
 	replicationOwners []string
+	// refuseSignatures are the HMAC-SHA1 signature schemes refused
+	// (-refuse-signatures).
+	refuseSignatures httpapi.SignatureSchemes
 }
 
 // engineOptions maps the flags onto the engine's options, where zero means
@@ -113,6 +116,23 @@ func (o options) engineOptions(logger *slog.Logger) *engine.Options {
 	eo.Replication.Targets = o.replicationTargets.engineTargets()
 	eo.Replication.TargetOwners = o.replicationTargets.owners(ownerID(o.accessKey), o.replicationOwners)
 	return eo
+}
+
+// schemesFlag is -refuse-signatures: a comma-separated list of
+// signature schemes (httpapi.ParseSignatureSchemes), repeatable.
+type schemesFlag httpapi.SignatureSchemes
+
+func (f *schemesFlag) String() string {
+	if *f == 0 {
+		return ""
+	}
+	return httpapi.SignatureSchemes(*f).String()
+}
+
+func (f *schemesFlag) Set(v string) error {
+	s, err := httpapi.ParseSignatureSchemes(v)
+	*f |= schemesFlag(s)
+	return err
 }
 
 // listFlag is a repeatable string flag.
@@ -170,6 +190,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.Var(&o.mfaDevices, "mfa-device", "virtual MFA device for S3's MFA delete: `SERIAL=BASE32SECRET` (a TOTP seed, as authenticator apps take it; the -access-key account's device), or SERIAL=BASE32SECRET@ACCESS_KEY for another account's (repeatable); x-amz-mfa is \"SERIAL CODE\"")
 	o.notify.register(fs)
 	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable); only the -access-key account's buckets may, unless -replication-target-owner says more")
+	fs.Var((*schemesFlag)(&o.refuseSignatures), "refuse-signatures", "refuse the HMAC-SHA1 signature `schemes` named, comma-separated: sigv2 (S3 Signature Version 2), oss-v1 (OSS signature V1), sina (SCS ssig); they sign nearly the same lines with the same keys, so a request signed in one can be replayed in another: keep at most the one your clients need (SigV4, OSS v4 and OSS v2 are never refused)")
 	fs.Var((*listFlag)(&o.replicationOwners), "replication-target-owner", "let the buckets of the user with canonical ID `ARN=ID` (* for every user) replicate to that -replication-target (repeatable)")
 	documentEnv(fs)
 	fs.Usage = func() {
@@ -337,6 +358,9 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 	}
 	if o.s3Defaults2023 {
 		apiOpts = append(apiOpts, httpapi.WithS3Defaults2023())
+	}
+	if o.refuseSignatures != 0 {
+		apiOpts = append(apiOpts, httpapi.WithRefuseSignatures(o.refuseSignatures))
 	}
 	apiOpts = append(apiOpts, o.outboundOptions()...)
 	if len(o.mfaDevices) > 0 {
