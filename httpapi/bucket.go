@@ -59,10 +59,14 @@ func appendXMLTime(dst []byte, t time.Time) []byte {
 	return append(dst, b[:]...)
 }
 
+// listAllMyBucketsResult is S3's ListBuckets document. Owner comes
+// before Buckets, as S3 writes it: AWS SDK for Java v1 gives each bucket
+// the Owner it has already read (LocalStack's AWS-validated
+// test_response_structure asserts the order).
 type listAllMyBucketsResult struct {
 	XMLName           xml.Name
-	Buckets           []xmlBucket `xml:"Buckets>Bucket"`
 	Owner             owner       `xml:"Owner"`
+	Buckets           []xmlBucket `xml:"Buckets>Bucket"`
 	ContinuationToken string      `xml:"ContinuationToken,omitempty"`
 	Prefix            string      `xml:"Prefix,omitempty"`
 }

@@ -231,6 +231,8 @@ type behaviour struct {
 	deleteMissingKeyFails       bool // DeleteObject of a missing key is NoSuchKey
 	inclusiveMarker             bool // ListObjects' marker is listed too; NextMarker starts the next page
 	nextMarkerNeedsDelimiter    bool // ListObjects (v1) answers NextMarker only with a delimiter
+	listBucketRegion            bool // ListObjects and ListObjectsV2 name the bucket's region (x-?-bucket-region)
+	anonListNoOwner             bool // ListObjects (v1) answered to an anonymous request lists no Owner
 	expectedBucketOwner         bool // x-amz-expected-bucket-owner naming another account is AccessDenied
 	defaultRetentionNeedsDigest bool // PutObject into a bucket with a default retention needs Content-MD5 or a checksum
 	listsStoredHeaders          bool // listings show stored headers (Sina's x-sina-expire): no brief listing

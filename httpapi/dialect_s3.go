@@ -104,6 +104,8 @@ var s3 = &dialect{
 		headBucketRegionAlways:      true,
 		headBucketXML:               true,
 		nextMarkerNeedsDelimiter:    true,
+		listBucketRegion:            true,
+		anonListNoOwner:             true,
 		expectedBucketOwner:         true,
 		defaultRetentionNeedsDigest: true,
 		plusInPathIsSpace:           true,

@@ -250,8 +250,13 @@ var codes = map[string]codeRow{
 	"NoSuchConfiguration": {status: 404, message: "The specified configuration does not exist.",
 		oss: dialectCode{name: "NoSuchInventory"}},
 	// OSS's code for a missing inventory ID (its EC is not documented).
-	"NoSuchInventory":       {status: 404, message: "The specified inventory does not exist."},
-	"TooManyConfigurations": {status: 400, message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
+	"NoSuchInventory": {status: 404, message: "The specified inventory does not exist."},
+	// A PutBucketInventoryConfiguration document's Id other than the id
+	// parameter, and a destination that is no bucket ARN (LocalStack's
+	// AWS recordings of test_s3_put_inventory_report_exceptions).
+	"IdMismatch":                 {status: 400, message: "Document ID does not match the specified configuration ID."},
+	"InvalidS3DestinationBucket": {status: 400, message: "Invalid bucket ARN."},
+	"TooManyConfigurations":      {status: 400, message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
 
 	// OSS image processing (imgproc_oss.go).
 	"MissingArgument": {status: 400, message: "A required argument is missing."},

@@ -30,6 +30,11 @@ type inventoryDialect struct {
 	// list is the ListBucketInventory document of page, asked for after
 	// token; next is the next page's token ("": the last page).
 	list func(token string, page []*bucketconfig.InventoryConfiguration, next string) any
+	// mismatch is the answer to a put whose document's Id is not the
+	// ID parameter's.
+	mismatch func(docID, id string) error
+	// putStatus is a successful put's status.
+	putStatus int
 }
 
 var inventoryDialects = map[string]*inventoryDialect{
@@ -41,7 +46,12 @@ var inventoryDialects = map[string]*inventoryDialect{
 				out.Configurations = append(out.Configurations, renderInventory(c))
 			}
 			return out
-		}},
+		},
+		// S3's answers in LocalStack's AWS recordings of
+		// test_s3_put_inventory_report_exceptions and
+		// test_s3_inventory_report_crud.
+		mismatch:  func(string, string) error { return errorf("IdMismatch", "") },
+		putStatus: http.StatusNoContent},
 	"oss": {idParam: "inventoryId", parse: parseOSSInventory,
 		render: func(c *bucketconfig.InventoryConfiguration) any { return new(renderOSSInventory(c)) },
 		list: func(_ string, page []*bucketconfig.InventoryConfiguration, next string) any {
@@ -50,7 +60,11 @@ var inventoryDialects = map[string]*inventoryDialect{
 				out.Configurations = append(out.Configurations, renderOSSInventory(c))
 			}
 			return out
-		}},
+		},
+		mismatch: func(docID, id string) error {
+			return errorf("InvalidArgument", "The Id in the document (%s) does not match the inventoryId parameter (%s).", docID, id)
+		},
+		putStatus: http.StatusOK},
 }
 
 func init() {
@@ -132,8 +146,12 @@ type listInventoryXML struct {
 }
 
 // parseInventory reads an InventoryConfiguration document: a document
-// that does not parse or lacks a required element is MalformedXML, values
-// S3 does not know are InvalidArgument.
+// that does not parse, lacks a required element or names a value outside
+// S3's schema (Format, Frequency, IncludedObjectVersions, OptionalFields)
+// is MalformedXML, a destination that is no bucket ARN is
+// InvalidS3DestinationBucket (S3's answers in LocalStack's AWS recording
+// of test_s3_put_inventory_report_exceptions); other values S3 does not
+// take are InvalidArgument.
 func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
 	var x inventoryXML
 	if err := xml.Unmarshal(data, &x); err != nil || x.Destination.S3 == nil || x.IsEnabled == nil ||
@@ -145,6 +163,13 @@ func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
 		return bucketconfig.InventoryConfiguration{}, err
 	}
 	d := x.Destination.S3
+	if !slices.Contains([]string{"All", "Current"}, x.IncludedObjectVersions) || !slices.Contains([]string{"Daily", "Weekly"}, x.Schedule.Frequency) ||
+		!slices.Contains([]string{"CSV", "ORC", "Parquet"}, d.Format) {
+		return bucketconfig.InventoryConfiguration{}, errorf("MalformedXML", "")
+	}
+	if _, ok := bucketconfig.BucketFromARN(d.Bucket); !ok {
+		return bucketconfig.InventoryConfiguration{}, errorf("InvalidS3DestinationBucket", "")
+	}
 	c := bucketconfig.InventoryConfiguration{
 		ID: x.ID, Enabled: *x.IsEnabled, IncludedVersions: x.IncludedObjectVersions, Frequency: x.Schedule.Frequency,
 		Destination: bucketconfig.InventoryDestination{AccountID: d.AccountID, Bucket: d.Bucket, Format: d.Format, Prefix: d.Prefix},
@@ -158,7 +183,7 @@ func parseInventory(data []byte) (bucketconfig.InventoryConfiguration, error) {
 				return c, errorf("NotImplemented", "The inventory optional field %q is not implemented.", f)
 			}
 			if !slices.Contains(bucketconfig.InventoryFields, f) {
-				return c, errorf("InvalidArgument", "The inventory optional field %q is not one S3 knows.", f)
+				return c, errorf("MalformedXML", "")
 			}
 		}
 		c.OptionalFields = x.OptionalFields.Fields
@@ -270,12 +295,12 @@ func (s *server) putInventory(rc *request) error {
 		return err
 	}
 	if c.ID != id {
-		return errorf("InvalidArgument", "The Id in the document (%s) does not match the %s parameter (%s).", c.ID, d.idParam, id)
+		return d.mismatch(c.ID, id)
 	}
 	if err := s.eng.PutInventoryConfiguration(rc.ctx, rc.op.Bucket, c); err != nil {
 		return err
 	}
-	return writeEmpty(rc, http.StatusOK)
+	return writeEmpty(rc, d.putStatus)
 }
 
 func (s *server) deleteInventory(rc *request) error {

@@ -70,15 +70,15 @@ func TestS3InventoryConfigurations(t *testing.T) {
 		edit     func(c *types.InventoryConfiguration)
 		code     string
 	}{
-		{"id mismatch", "other", func(*types.InventoryConfiguration) {}, "InvalidArgument"},
+		{"id mismatch", "other", func(*types.InventoryConfiguration) {}, "IdMismatch"},
 		{"not an ARN", "r2", func(c *types.InventoryConfiguration) {
 			c.Destination.S3BucketDestination.Bucket = aws.String("reports")
-		}, "InvalidArgument"},
+		}, "InvalidS3DestinationBucket"},
 		{"missing destination bucket", "r2", func(c *types.InventoryConfiguration) {
 			c.Destination.S3BucketDestination.Bucket = aws.String("arn:aws:s3:::nope")
 		}, "InvalidArgument"},
-		{"unknown field", "r2", func(c *types.InventoryConfiguration) { c.OptionalFields = []types.InventoryOptionalField{"Colour"} }, "InvalidArgument"},
-		{"unknown frequency", "r2", func(c *types.InventoryConfiguration) { c.Schedule.Frequency = "Hourly" }, "InvalidArgument"},
+		{"unknown field", "r2", func(c *types.InventoryConfiguration) { c.OptionalFields = []types.InventoryOptionalField{"Colour"} }, "MalformedXML"},
+		{"unknown frequency", "r2", func(c *types.InventoryConfiguration) { c.Schedule.Frequency = "Hourly" }, "MalformedXML"},
 		{"orc", "r2", func(c *types.InventoryConfiguration) {
 			c.Destination.S3BucketDestination.Format = types.InventoryFormatOrc
 		}, "NotImplemented"},
@@ -109,7 +109,7 @@ func TestS3InventoryConfigurations(t *testing.T) {
 	}
 	r := f.do(t, raw{method: "PUT", path: "/src?inventory&id=r3", body: []byte(strings.ReplaceAll(
 		fmt.Sprintf(doc, "<Schedule><Frequency>Daily</Frequency></Schedule>"), "r2", "r3"))})
-	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	require.Equal(t, 204, r.StatusCode, "%s", r.body)
 	r = f.do(t, raw{method: "DELETE", path: "/src?inventory&id=r3"})
 	require.Equal(t, 204, r.StatusCode, "%s", r.body)
 	// Another user may not read or change them.

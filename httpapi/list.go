@@ -246,8 +246,22 @@ func (s *server) listObjectsV1(rc *request) error {
 			out.NextMarker = xmlText(p.enc(res.NextStart))
 		}
 	}
-	s.fillContents(rc, out, p, res, true)
+	s.fillContents(rc, out, p, res, !(rc.who.anonymous && rc.d.behave.anonListNoOwner))
+	s.listBucketRegion(rc)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketResult", out)
+}
+
+// listBucketRegion names the bucket's region on a listing, as S3 does
+// (x-amz-bucket-region on ListObjects and ListObjectsV2, in LocalStack's
+// AWS recordings of test_bucket_name_with_dots and the AWS-validated
+// test_region_header_exists).
+func (s *server) listBucketRegion(rc *request) {
+	if !rc.d.behave.listBucketRegion {
+		return
+	}
+	if b, err := s.bucketOf(rc); err == nil {
+		rc.w.Header().Set(rc.d.h("bucket-region"), s.regionOf(b))
+	}
 }
 
 func (s *server) listObjectsV2(rc *request) error {
@@ -288,5 +302,6 @@ func (s *server) listObjectsV2(rc *request) error {
 		out.NextContinuationToken = xmlText(base64.RawURLEncoding.EncodeToString([]byte(res.NextMarker)))
 	}
 	s.fillContents(rc, out, p, res, rc.q.Get("fetch-owner") == "true")
+	s.listBucketRegion(rc)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketResult", out)
 }
