@@ -807,6 +807,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return err
 		}
 		out = dst.info
+		out.CopiedVersionID = copied.VersionID
 		return nil
 	})
 	if err == nil && opts.CopyAnnotations {

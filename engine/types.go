@@ -137,6 +137,10 @@ type ObjectInfo struct {
 	// VersionID is the object's version ID; "" for the null version (an
 	// object written while its bucket was unversioned or suspended).
 	VersionID string
+	// CopiedVersionID is set by CopyObject on the copy's info: the ID of
+	// the source version copied ("" for the null version), read when the
+	// copy was made (a copy onto itself replaces the version it read).
+	CopiedVersionID string
 	// DeleteMarker is set on delete markers (ListObjectVersions only).
 	DeleteMarker bool
 	// IsLatest is set by ListObjectVersions on each key's latest version.

@@ -233,6 +233,8 @@ type behaviour struct {
 	nextMarkerNeedsDelimiter    bool // ListObjects (v1) answers NextMarker only with a delimiter
 	listBucketRegion            bool // ListObjects and ListObjectsV2 name the bucket's region (x-?-bucket-region)
 	anonListNoOwner             bool // ListObjects (v1) answered to an anonymous request lists no Owner
+	copyVersionIDsS3            bool // CopyObject names its version ("null" too) and only a source version with an ID
+	copySourceNamed             bool // a CopyObject's missing source is NoSuchKey naming the source key; a delete marker by version is InvalidRequest
 	expectedBucketOwner         bool // x-amz-expected-bucket-owner naming another account is AccessDenied
 	defaultRetentionNeedsDigest bool // PutObject into a bucket with a default retention needs Content-MD5 or a checksum
 	listsStoredHeaders          bool // listings show stored headers (Sina's x-sina-expire): no brief listing

@@ -106,6 +106,8 @@ var s3 = &dialect{
 		nextMarkerNeedsDelimiter:    true,
 		listBucketRegion:            true,
 		anonListNoOwner:             true,
+		copyVersionIDsS3:            true,
+		copySourceNamed:             true,
 		expectedBucketOwner:         true,
 		defaultRetentionNeedsDigest: true,
 		plusInPathIsSpace:           true,

@@ -171,3 +171,73 @@ func TestLsrBucketKeyFromDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, aws.ToBool(out.BucketKeyEnabled))
 }
+
+// TestLsrCopyVersionIDs: test_s3_copy_object_in_place_versioned and
+// _suspended_only. A copy onto itself names the version it read as
+// x-amz-copy-source-version-id (not the one it made) and its own version,
+// "null" in a suspended bucket; a null source version is not named.
+func TestLsrCopyVersionIDs(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "lsr-cv")
+	versioning := func(status string) {
+		must(t, f.do(t, raw{method: "PUT", path: "/lsr-cv?versioning", body: []byte(`<VersioningConfiguration><Status>` + status + `</Status></VersioningConfiguration>`)}).errOrNil())
+	}
+	copyInPlace := func(key string) rawResponse {
+		r := f.do(t, raw{method: "PUT", path: "/lsr-cv/" + key, header: http.Header{"X-Amz-Copy-Source": {"lsr-cv/" + key}, "X-Amz-Metadata-Directive": {"REPLACE"}}})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		return r
+	}
+
+	// Not versioned, then suspended: the source is the null version.
+	must(t, f.do(t, raw{method: "PUT", path: "/lsr-cv/plain", body: []byte(`{"key": "value"}`)}).errOrNil())
+	r := copyInPlace("plain")
+	assert.Empty(t, r.Header.Get("X-Amz-Version-Id"))
+	assert.Empty(t, r.Header.Get("X-Amz-Copy-Source-Version-Id"))
+	versioning("Suspended")
+	r = copyInPlace("plain")
+	assert.Equal(t, "null", r.Header.Get("X-Amz-Version-Id"))
+	assert.Empty(t, r.Header.Get("X-Amz-Copy-Source-Version-Id"))
+
+	// Versioned, then suspended.
+	versioning("Enabled")
+	put := f.do(t, raw{method: "PUT", path: "/lsr-cv/v", body: []byte(`{"key": "value"}`)})
+	must(t, put.errOrNil())
+	v1 := put.Header.Get("X-Amz-Version-Id")
+	require.NotEmpty(t, v1)
+	r = copyInPlace("v")
+	v2 := r.Header.Get("X-Amz-Version-Id")
+	assert.Equal(t, v1, r.Header.Get("X-Amz-Copy-Source-Version-Id"))
+	assert.NotEqual(t, v1, v2)
+	versioning("Suspended")
+	r = copyInPlace("v")
+	assert.Equal(t, v2, r.Header.Get("X-Amz-Copy-Source-Version-Id"))
+	assert.Equal(t, "null", r.Header.Get("X-Amz-Version-Id"))
+}
+
+// TestLsrCopyMissingSource: test_s3_copy_object_src_not_exists. A missing
+// source (or one whose latest version is a delete marker) is NoSuchKey
+// naming the source's key, not the destination's; a delete marker named
+// by version is 400 InvalidRequest.
+func TestLsrCopyMissingSource(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "lsr-src")
+	copyFrom := func(src string) rawResponse {
+		return f.do(t, raw{method: "PUT", path: "/lsr-src/dest", header: http.Header{"X-Amz-Copy-Source": {src}}})
+	}
+	check := func(r rawResponse, status int, code, key string) {
+		t.Helper()
+		require.Equal(t, status, r.StatusCode, string(r.body))
+		got := errFields(t, r.body)
+		assert.Equal(t, code, got["Code"])
+		assert.Equal(t, key, got["Key"])
+	}
+	check(copyFrom("lsr-src/random-src-key"), http.StatusNotFound, "NoSuchKey", "random-src-key")
+	must(t, f.do(t, raw{method: "PUT", path: "/lsr-src?versioning", body: []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/lsr-src/random-src-key"}).errOrNil())
+	del := f.do(t, raw{method: "DELETE", path: "/lsr-src/random-src-key"})
+	require.Equal(t, http.StatusNoContent, del.StatusCode, string(del.body))
+	check(copyFrom("lsr-src/random-src-key"), http.StatusNotFound, "NoSuchKey", "random-src-key")
+	r := copyFrom("lsr-src/random-src-key?versionId=" + del.Header.Get("X-Amz-Version-Id"))
+	check(r, http.StatusBadRequest, "InvalidRequest", "")
+	assert.Equal(t, "The source of a copy request may not specifically refer to a delete marker by version id.", errFields(t, r.body)["Message"])
+}

@@ -1406,6 +1406,9 @@ func (s *server) copyObject(rc *request) error {
 		// test_bucket_policy_put_obj_copy_source).
 		page, err := s.eng.ListObjectAnnotations(rc.ctx, srcBucket, srcKey, engine.AnnotationListOptions{VersionID: opts.SourceVersionID, Max: 1})
 		if err != nil && !isNotFound(err) {
+			if e := rc.copySourceError(err, srcKey, opts.IfMatch); e != nil {
+				return e
+			}
 			return rc.versionError(err, opts.SourceVersionID)
 		}
 		opts.CopyAnnotations = len(page.Annotations) > 0
@@ -1434,6 +1437,9 @@ func (s *server) copyObject(rc *request) error {
 		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
 			return writeEmpty(rc, http.StatusNotModified)
 		}
+		if e := rc.copySourceError(err, srcKey, opts.IfMatch); e != nil {
+			return e
+		}
 		return rc.versionError(rc.copyConditionError(err), opts.SourceVersionID)
 	}
 	s.holdCopy(rc, info.Size)
@@ -1442,8 +1448,15 @@ func (s *server) copyObject(rc *request) error {
 	}
 	rc.setCRC64(info.CRC64, info.NoCRC64)
 	rc.writeSSEHeaders(info.Encryption)
-	rc.writeNewVersionID(info.VersionID)
-	s.writeSourceVersionID(rc, srcBucket, srcKey, opts.SourceVersionID)
+	if rc.d.behave.copyVersionIDsS3 {
+		// S3 names the copy's version, "null" in a suspended bucket,
+		// unlike PutObject's (LocalStack's AWS recordings of
+		// test_s3_copy_object_in_place_versioned and _suspended_only).
+		rc.writeVersionID(info.VersionID)
+	} else {
+		rc.writeNewVersionID(info.VersionID)
+	}
+	s.writeCopiedVersionID(rc, srcBucket, info.CopiedVersionID)
 	if rc.d.behave.copyETagHeader {
 		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
 	}
@@ -1455,6 +1468,24 @@ func (s *server) copyObject(rc *request) error {
 	s.emit(rc, "ObjectCreated:Copy", rc.op.Key, info.Size, info.ETag, info.VersionID)
 	s.countAnalytics(rc, &info, engine.AnalyticsUpload, info.Size)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyObjectResult", res)
+}
+
+// copySourceError is, for dialects with copySourceNamed, the answer to a
+// CopyObject whose source is missing (nil for other errors): NoSuchKey
+// naming the source's key, and InvalidRequest for a source version that is
+// a delete marker, as S3 answers (LocalStack's AWS recording of
+// test_s3_copy_object_src_not_exists). With If-Match the missing key may
+// be the destination's, which keeps its own answer.
+func (rc *request) copySourceError(err error, srcKey, ifMatch string) error {
+	switch {
+	case !rc.d.behave.copySourceNamed:
+		return nil
+	case errors.Is(err, engine.ErrVersionIsDeleteMarker):
+		return errorf("InvalidRequest", "The source of a copy request may not specifically refer to a delete marker by version id.")
+	case errors.Is(err, engine.ErrNoSuchKey) && ifMatch == "":
+		return errorf("NoSuchKey", "").with("Key", srcKey)
+	}
+	return nil
 }
 
 // copyNotModified reports whether a copy failed a "not modified"

@@ -167,6 +167,24 @@ func (s *server) writeSourceVersionID(rc *request, bucket, key, vid string) {
 	rc.w.Header().Set(rc.d.h("copy-source-version-id"), vid)
 }
 
+// writeCopiedVersionID sets x-?-copy-source-version-id to the version a
+// CopyObject read (engine.ObjectInfo.CopiedVersionID), when the source
+// bucket is versioned. Dialects with copyVersionIDsS3 name only versions
+// with IDs: a null source version gets no header (LocalStack's AWS
+// recording of test_s3_copy_object_in_place_suspended_only).
+func (s *server) writeCopiedVersionID(rc *request, bucket, vid string) {
+	if vid == "" {
+		if rc.d.behave.copyVersionIDsS3 {
+			return
+		}
+		b, err := s.eng.Bucket(rc.ctx, bucket)
+		if err != nil || b.Versioning == engine.VersioningOff {
+			return
+		}
+	}
+	rc.w.Header().Set(rc.d.h("copy-source-version-id"), versionOrNull(vid))
+}
+
 // ListVersionsResult document: Version and DeleteMarker elements
 // interleaved in key order, newest first.
 type listVersionsResult struct {

@@ -192,9 +192,11 @@ func TestVersioningSDK(t *testing.T) {
 	hd, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bk), Key: aws.String("k")})
 	require.NoError(t, err)
 	assert.Equal(t, "null", aws.ToString(hd.VersionId))
+	// CopyObject does name it: "null" (LocalStack's AWS recording of
+	// test_s3_copy_object_in_place_suspended_only).
 	cres, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String(bk), Key: aws.String("k2"), CopySource: aws.String(bk + "/k")})
 	require.NoError(t, err)
-	assert.Nil(t, cres.VersionId)
+	assert.Equal(t, "null", aws.ToString(cres.VersionId))
 	mp, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bk), Key: aws.String("k3")})
 	require.NoError(t, err)
 	part, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String(bk), Key: aws.String("k3"), UploadId: mp.UploadId, PartNumber: aws.Int32(1), Body: strings.NewReader("p")})
