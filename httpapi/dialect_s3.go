@@ -348,8 +348,24 @@ func s3ObjectHeaders(rc *request, info engine.ObjectInfo) {
 // optional leading slash, bucket/key URL-encoded, ?versionId=. S3 decodes
 // it as a form value: '+' is a space (a key with a plus is sent %2B, as
 // botocore, minio-go and rclone do; a raw '+' finds no key at S3, aws-cli
-// #614).
-var parseS3CopySource = copySourceParser(url.QueryUnescape, "sourcebucket/sourcekey")
+// #614). A source naming a bucket and no key ("bucket/") is InvalidArgument
+// "Invalid copy source object key" with the header's name as ArgumentValue
+// too, as S3 answers (LocalStack's AWS recording of
+// test_s3_copy_object_wrong_format; the s3-local emulator answers an
+// empty source key so); one without a slash keeps the form's message.
+func parseS3CopySource(d *dialect, v string) (bucket, key, version string, err error) {
+	bucket, key, version, err = parseS3CopySourceForm(d, v)
+	if err != nil {
+		src, _, _ := strings.Cut(v, "?versionId=")
+		if b, k, ok := strings.Cut(strings.TrimPrefix(src, "/"), "/"); ok && b != "" && k == "" {
+			return "", "", "", errorf("InvalidArgument", "Invalid copy source object key").
+				with("ArgumentName", "x-amz-copy-source").with("ArgumentValue", "x-amz-copy-source")
+		}
+	}
+	return bucket, key, version, err
+}
+
+var parseS3CopySourceForm = copySourceParser(url.QueryUnescape, "sourcebucket/sourcekey")
 
 // listBucketsS3 is ListBuckets: prefix, bucket-region, continuation-token
 // and max-buckets paging.

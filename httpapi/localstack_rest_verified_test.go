@@ -241,3 +241,24 @@ func TestLsrCopyMissingSource(t *testing.T) {
 	check(r, http.StatusBadRequest, "InvalidRequest", "")
 	assert.Equal(t, "The source of a copy request may not specifically refer to a delete marker by version id.", errFields(t, r.body)["Message"])
 }
+
+// TestLsrCopySourceWithoutKey: test_s3_copy_object_wrong_format. A copy
+// source naming a bucket and no key is InvalidArgument "Invalid copy
+// source object key", ArgumentName and ArgumentValue both the header's
+// name; one without a slash keeps the sourcebucket/sourcekey message.
+func TestLsrCopySourceWithoutKey(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "lsr-fmt")
+	for _, src := range []string{"lsr-fmt/", "/lsr-fmt/"} {
+		r := f.do(t, raw{method: "PUT", path: "/lsr-fmt/destination-key", header: http.Header{"X-Amz-Copy-Source": {src}}})
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+		got := errFields(t, r.body)
+		assert.Equal(t, "InvalidArgument", got["Code"], src)
+		assert.Equal(t, "Invalid copy source object key", got["Message"], src)
+		assert.Equal(t, "x-amz-copy-source", got["ArgumentName"], src)
+		assert.Equal(t, "x-amz-copy-source", got["ArgumentValue"], src)
+	}
+	r := f.do(t, raw{method: "PUT", path: "/lsr-fmt/destination-key", header: http.Header{"X-Amz-Copy-Source": {"wrongformat"}}})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+	assert.Equal(t, "Copy Source must mention the source bucket and key: sourcebucket/sourcekey", errFields(t, r.body)["Message"])
+}
