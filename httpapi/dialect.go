@@ -412,8 +412,10 @@ func (d *dialect) writeDoc(w http.ResponseWriter, status int, root string, v any
 		docBuffers.Put(buf)
 		return err
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	// One backing array for both values (Header.Set allocates one each).
+	vals := [...]string{ct, strconv.Itoa(len(b))}
+	h := w.Header()
+	h["Content-Type"], h["Content-Length"] = vals[0:1:1], vals[1:2:2]
 	w.WriteHeader(status)
 	_, err = w.Write(b) // net/http copies or sends it before returning
 	if cap(b) <= maxPooledDoc && cap(b) >= cap(*buf) {

@@ -260,7 +260,7 @@ func (s *server) listBucketRegion(rc *request) {
 		return
 	}
 	if b, err := s.bucketOf(rc); err == nil {
-		rc.w.Header().Set(rc.d.h("bucket-region"), s.regionOf(b))
+		rc.setHeader(rc.d.headerKey("bucket-region"), s.regionOf(b))
 	}
 }
 
