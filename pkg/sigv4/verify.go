@@ -122,9 +122,10 @@ type Result struct {
 	// Signature is the verified signature: the seed of aws-chunked uploads.
 	Signature  string
 	SigningKey []byte
-	// PayloadHash is the x-amz-content-sha256 value (UNSIGNED-PAYLOAD or
-	// X-Amz-Content-Sha256 for presigned URLs). Verify has checked that it
-	// is a valid value; it has not read the body.
+	// PayloadHash is the x-amz-content-sha256 value (for presigned URLs
+	// the X-Amz-Content-Sha256 parameter, else the header, else
+	// UNSIGNED-PAYLOAD). Verify has checked that it is a valid value; it
+	// has not read the body.
 	PayloadHash   string
 	SecurityToken string
 	// PlusIsPlus is set when the signature matched only with a raw '+'
@@ -192,11 +193,9 @@ func checkRegion(c Credential, opts VerifyOptions) error {
 
 // unsignedAllowed lists the x-amz-* headers a SigV4 request may leave out
 // of SignedHeaders, because none of them can change what the request does:
-//   - x-amz-content-sha256: in the header form it is the HashedPayload line
-//     of the canonical request, so the signature covers it anyway; on a
-//     presigned URL the body is the holder's (UNSIGNED-PAYLOAD or the
-//     signed X-Amz-Content-Sha256 parameter) and the header can only make
-//     the server check it.
+//   - x-amz-content-sha256: it is the HashedPayload line of the canonical
+//     request (on a presigned URL without an X-Amz-Content-Sha256
+//     parameter too), so the signature covers it anyway.
 //   - x-amz-decoded-content-length, x-amz-trailer: the framing of an
 //     aws-chunked body, checked while it is decoded. A presigned URL
 //     must still sign x-amz-decoded-content-length: S3 names it in
@@ -350,6 +349,16 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 	}
 	if err := checkSigned(r, normalizeSignedHeaders(p.SignedHeaders), true); err != nil {
 		return nil, err
+	}
+	if _, ok := r.URL.Query()["X-Amz-Content-Sha256"]; !ok {
+		// Without the parameter, an x-amz-content-sha256 header is the
+		// payload line of the canonical request, as in the header form:
+		// aws-sdk-go v1 presigns a caller's body hash so, signing the
+		// header and keeping it out of the query (aws/aws-sdk-go#1976),
+		// and a header the URL was not signed with fails the signature.
+		if v := header(r.Header, "X-Amz-Content-Sha256"); v != "" {
+			p.PayloadHash = v
+		}
 	}
 	if err := ValidPayloadHash(p.PayloadHash); err != nil {
 		return nil, err
