@@ -389,8 +389,8 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 }
 
 // queryHeaders returns, for each signed x-amz-* header r does not send,
-// the values of the query parameter of that name (matched in any case),
-// or nil if there are none: S3 reads such a signed header from the
+// the values of the query parameter of that name (matched in any case;
+// the spellings in sorted order), or nil if there are none: S3 reads such a signed header from the
 // query. The JavaScript SDK v2 presigns x-amz-server-side-encryption as a
 // signed header and as a parameter, and S3 takes the URL without the
 // header (LocalStack's AWS-validated
@@ -409,11 +409,20 @@ func queryHeaders(r *http.Request, signed []string) http.Header {
 		if q == nil {
 			q = r.URL.Query()
 		}
-		var vs []string
-		for k, v := range q {
+		// Spellings of the name in the canonical query's (sorted)
+		// order, each one's values in the URL's: read in map order, a
+		// URL naming the parameter in two spellings verified or not at
+		// random.
+		var keys []string
+		for k := range q {
 			if strings.EqualFold(k, name) {
-				vs = append(vs, v...)
+				keys = append(keys, k)
 			}
+		}
+		slices.Sort(keys)
+		var vs []string
+		for _, k := range keys {
+			vs = append(vs, q[k]...)
 		}
 		if len(vs) == 0 {
 			continue
