@@ -43,10 +43,16 @@ func (s *server) authenticateS3(rc *request) (credentials, error) {
 		if res.Method == sigv4.MethodV4Query || res.Method == sigv4.MethodV2Query {
 			hoistPresignedHeaders(rc, res.Method == sigv4.MethodV2Query)
 		}
-		for k, vs := range res.QueryHeaders {
+		if len(res.QueryHeaders) > 0 {
 			// Signed headers the signature read from the query: the
-			// request's, as S3 takes them.
-			rc.r.Header[k] = vs
+			// request's, as S3 takes them, for choosing the operation
+			// too: the route was matched before they were known, and a
+			// URL signing x-amz-copy-source is a copy, not a PutObject
+			// of its holder's body, so intake matches it again
+			// (rematch).
+			for k, vs := range res.QueryHeaders {
+				rc.r.Header[k] = vs
+			}
 		}
 		if sess, ok := s.express.get(res.AccessKeyID); ok {
 			who, err := s.sessionPrincipal(rc, res, sess)

@@ -445,6 +445,7 @@ func (s *server) serve(rc *request) error {
 	if err := s.intake(rc); err != nil {
 		return err
 	}
+	rt = rc.route // a presigned URL's headers read from its query may choose another (rematch)
 	if rc.who.anonymous && rt.perm != permAnyone {
 		if handled, err := s.ossWebsite(rc); handled { // website.go
 			return err

@@ -63,6 +63,11 @@ func (s *server) intake(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if c.sigv4 != nil && len(c.sigv4.QueryHeaders) > 0 {
+		if err := rc.rematch(); err != nil {
+			return err
+		}
+	}
 	rc.who, rc.auth = c.who, c.sigv4
 	if err := s.admitAnonymous(rc); err != nil {
 		return err
@@ -297,4 +302,24 @@ func (b h2Body) Read(p []byte) (int, error) {
 		err = fmt.Errorf("%w (%v)", io.ErrUnexpectedEOF, err)
 	}
 	return n, err
+}
+
+// rematch matches rc's route again once its headers changed (a presigned
+// URL's signed headers read from its query), as serve first matched it:
+// a header may choose another operation (x-amz-copy-source) or make the
+// request one S3 refuses. A request already answered as unimplemented
+// (refuseUnimplemented) keeps its route.
+func (rc *request) rematch() error {
+	if rc.route == nil || rc.route.op == "Unknown" {
+		return nil
+	}
+	rt, rerr := match(rc.d, rc.r, rc.route.target, rc.q)
+	if rerr != nil {
+		return rerr
+	}
+	if refusesOnDirectory(rc.d, rc.op.Bucket, rt.op) {
+		return errorf("NotImplemented", "%s is not supported for directory buckets.", rt.op)
+	}
+	rc.route, rc.op.Operation = rt, rt.op
+	return nil
 }
