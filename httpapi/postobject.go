@@ -316,12 +316,16 @@ func (s *server) postObject(rc *request) error {
 	// too long is refused without being made (a 20 KiB field of
 	// ${filename}s times a 1 MiB file name would be gigabytes).
 	const filenameVar = "${filename}"
+	expand := f.hasFileName || !rules.filenameNeedsParam
+	size := len(sent)
+	if expand {
+		size += strings.Count(sent, filenameVar) * (len(f.fileName) - len(filenameVar))
+	}
+	if max := rc.maxKey(s); size > max {
+		return errorf("KeyTooLongError", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(max))
+	}
 	key := sent
-	if f.hasFileName || !rules.filenameNeedsParam {
-		size := len(sent) + strings.Count(sent, filenameVar)*(len(f.fileName)-len(filenameVar))
-		if max := rc.maxKey(s); size > max {
-			return errorf("KeyTooLongError", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(max))
-		}
+	if expand {
 		key = strings.ReplaceAll(sent, filenameVar, f.fileName)
 	}
 	if key == "" {
