@@ -70,3 +70,16 @@ func TestReview30PresignedCopySourceFromQuery(t *testing.T) {
 		assert.Equal(t, 404, got.StatusCode, "a refused URL writes nothing: %s", got.body)
 	}
 }
+
+// TestReview30PresignedCopySourceFromQueryOnGet: a copy source read from a
+// presigned GET's query is refused as S3 refuses the header on an
+// operation that does not copy (route.go), not ignored.
+func TestReview30PresignedCopySourceFromQueryOnGet(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "qcopyget")
+	must(t, f.do(t, raw{method: "PUT", path: "/qcopyget/k", body: []byte("x")}).errOrNil())
+	uri := presignWithQueryHeaders(t, f, "GET", "/qcopyget/k", http.Header{"X-Amz-Copy-Source": {"qcopyget/k"}}, "&x-amz-copy-source=qcopyget%2Fk")
+	r := f.do(t, raw{method: "GET", path: uri, sign: "anon"})
+	require.Equal(t, 400, r.StatusCode, string(r.body))
+	assert.Equal(t, "InvalidArgument", r.errCode())
+}
