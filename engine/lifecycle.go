@@ -257,7 +257,7 @@ func transitionDue(lc *bucketconfig.Lifecycle, o bucketconfig.ObjectFacts, creat
 				}
 				base = *accessed
 			}
-			due, applies := bucketconfig.ActionDue(t.Days, t.Date, t.CreatedBefore, base, day)
+			due, applies := t.Due(base, day)
 			if applies && !now.Before(due) && (class == "" || due.After(latest)) {
 				class, latest = t.StorageClass, due
 			}

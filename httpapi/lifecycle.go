@@ -288,8 +288,12 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 	}
 	for _, t := range x.Transitions {
 		tr := bucketconfig.LifecycleTransition{StorageClass: t.StorageClass}
+		days := t.Days
+		if d.behave.lifecycleSchemaS3 && s3ZeroDayClasses[t.StorageClass] && strings.TrimSpace(days) == "0" {
+			tr.ZeroDays, days = true, ""
+		}
 		var err error
-		if tr.Days, tr.Date, tr.CreatedBefore, err = lifecycleWhen(d, t.Days, t.Date, t.CreatedBeforeDate); err != nil {
+		if tr.Days, tr.Date, tr.CreatedBefore, err = lifecycleWhen(d, days, t.Date, t.CreatedBeforeDate); err != nil {
 			return r, err
 		}
 		if !d.storageClasses[t.StorageClass] || t.StorageClass == "STANDARD" || t.StorageClass == "Standard" {
@@ -402,6 +406,20 @@ func (f *lifecycleFilter) Tags() []xmlTag {
 	return tags
 }
 
+// s3ZeroDayClasses are the classes S3 lets a Transition reach with Days
+// 0 (API_Transition: "valid values are 0 or positive integers"); for
+// STANDARD_IA and ONEZONE_IA Days stays a positive integer.
+var s3ZeroDayClasses = map[string]bool{"GLACIER": true, "GLACIER_IR": true, "DEEP_ARCHIVE": true, "INTELLIGENT_TIERING": true}
+
+// transitionDays renders a Transition's Days: "0" for one put with Days
+// 0, empty when it has a date instead.
+func transitionDays(t *bucketconfig.LifecycleTransition) string {
+	if t.ZeroDays {
+		return "0"
+	}
+	return itoaOrEmpty(t.Days)
+}
+
 func lifecycleInt(v, name string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n <= 0 {
@@ -485,7 +503,7 @@ func s3LifecycleDoc(lc *bucketconfig.Lifecycle) any {
 			}
 		}
 		for _, t := range r.Transitions {
-			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: itoaOrEmpty(t.Days), Date: lifecycleDate(t.Date), StorageClass: t.StorageClass})
+			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: transitionDays(&t), Date: lifecycleDate(t.Date), StorageClass: t.StorageClass})
 		}
 		if ne := r.NoncurrentExpiration; ne != nil {
 			x.NoncurrentExpiration = &lifecycleNoncurrentXML{NoncurrentDays: strconv.Itoa(ne.Days), NewerNoncurrent: itoaOrEmpty(ne.NewerNoncurrent)}
@@ -572,7 +590,7 @@ func ossLifecycleDoc(lc *bucketconfig.Lifecycle) any {
 			x.Expiration = &lifecycleExpirationXML{Days: itoaOrEmpty(e.Days), Date: lifecycleDate(e.Date), CreatedBeforeDate: lifecycleDate(e.CreatedBefore)}
 		}
 		for _, t := range r.Transitions {
-			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: itoaOrEmpty(t.Days), Date: lifecycleDate(t.Date),
+			x.Transitions = append(x.Transitions, lifecycleTransitionXML{Days: transitionDays(&t), Date: lifecycleDate(t.Date),
 				CreatedBeforeDate: lifecycleDate(t.CreatedBefore), StorageClass: t.StorageClass, lifecycleAccessXML: accessXML(t)})
 		}
 		if ne := r.NoncurrentExpiration; ne != nil {

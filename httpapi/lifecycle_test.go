@@ -464,3 +464,48 @@ func TestS3LifecycleTransitionMinimum(t *testing.T) {
 		TransitionDefaultMinimumObjectSize: "bogus", LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: rules}})
 	requireAPIError(t, err, "InvalidRequest")
 }
+
+// TestS3LifecycleTransitionZeroDays: S3 takes a Transition with Days 0
+// to GLACIER, GLACIER_IR, DEEP_ARCHIVE and INTELLIGENT_TIERING
+// (API_Transition: "valid values are 0 or positive integers"; aws-sdk-js-v3's
+// s3-bucket-features e2e test puts one and reads Days 0 back), reads it
+// back with Days 0, and moves an object at the first midnight UTC after
+// its creation. It was refused with InvalidArgument ('Days' must be a
+// positive integer). STANDARD_IA and an Expiration keep needing a
+// positive Days.
+func TestS3LifecycleTransitionZeroDays(t *testing.T) {
+	f := newFixture(t, fixtureOptions{clock: &testClock{fixed: time.Now()}})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("zero")})
+	require.NoError(t, err)
+	put := func(class types.TransitionStorageClass) error {
+		_, err := c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("zero"),
+			LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{
+				{Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("cold/")},
+					Transitions: []types.Transition{{Days: aws.Int32(0), StorageClass: class}}}}}})
+		return err
+	}
+	requireAPIError(t, put(types.TransitionStorageClassStandardIa), "InvalidArgument")
+	require.NoError(t, put(types.TransitionStorageClassGlacier))
+	got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: aws.String("zero")})
+	require.NoError(t, err)
+	require.Len(t, got.Rules, 1)
+	require.Len(t, got.Rules[0].Transitions, 1)
+	require.NotNil(t, got.Rules[0].Transitions[0].Days, "Days 0 is read back, not dropped")
+	assert.Equal(t, int32(0), *got.Rules[0].Transitions[0].Days)
+	assert.Equal(t, types.TransitionStorageClassGlacier, got.Rules[0].Transitions[0].StorageClass)
+
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("zero"), Key: aws.String("cold/a"), Body: bytes.NewReader(make([]byte, 128<<10))})
+	require.NoError(t, err)
+	runLifecycleAt(t, f, 25*time.Hour) // past the next midnight UTC from any time of day
+	h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("zero"), Key: aws.String("cold/a")})
+	require.NoError(t, err)
+	assert.Equal(t, types.StorageClassGlacier, h.StorageClass)
+
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: aws.String("zero"),
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{
+			{Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+				Expiration: &types.LifecycleExpiration{Days: aws.Int32(0)}}}}})
+	requireAPIError(t, err, "InvalidArgument")
+}

@@ -122,6 +122,11 @@ type LifecycleTransition struct {
 	Date          *time.Time `json:"date,omitempty"`
 	CreatedBefore *time.Time `json:"createdBefore,omitempty"`
 	StorageClass  string     `json:"storageClass"`
+	// ZeroDays says the transition was put with Days 0, which S3 allows
+	// for its archive and tiering classes: the transition is due at the
+	// first midnight UTC after creation. Days is 0 then, and Date and
+	// CreatedBefore are nil.
+	ZeroDays bool `json:"zeroDays,omitempty"`
 	// NewerNoncurrent (noncurrent transitions) keeps this many newer
 	// noncurrent versions in their class.
 	NewerNoncurrent int `json:"newerNoncurrent,omitempty"`
@@ -257,7 +262,11 @@ func (r *LifecycleRule) validate() error {
 		}
 	}
 	for _, t := range r.Transitions {
-		if err := when(t.Days, t.Date, t.CreatedBefore); err != nil {
+		if t.ZeroDays {
+			if t.Days != 0 || t.Date != nil || t.CreatedBefore != nil {
+				return fmt.Errorf("Transition: give exactly one of Days, Date and CreatedBeforeDate")
+			}
+		} else if err := when(t.Days, t.Date, t.CreatedBefore); err != nil {
 			return fmt.Errorf("Transition: %w", err)
 		}
 		if t.StorageClass == "" {
@@ -322,6 +331,16 @@ func when(days int, date, before *time.Time) error {
 		return fmt.Errorf("Days must be a positive integer")
 	}
 	return nil
+}
+
+// Due is when the transition is due for an object created (or, counting
+// from last access, last read) at base; ok is false when it never
+// applies to the object.
+func (t *LifecycleTransition) Due(base time.Time, day time.Duration) (time.Time, bool) {
+	if t.ZeroDays {
+		return DueAt(base, 0, day), true
+	}
+	return ActionDue(t.Days, t.Date, t.CreatedBefore, base, day)
 }
 
 // ActionDue is when an action given by days, date or created-before date
