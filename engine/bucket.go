@@ -12,7 +12,7 @@ import (
 // BucketOptions are the inputs of CreateBucket. The zero value creates a
 // private bucket of the default storage class.
 type BucketOptions struct {
-	Region       string // location constraint; "" is the caller's default
+	Region       string // region the bucket is in; "" is the caller's default
 	StorageClass string // default storage class of new objects
 	ACL          ACL
 	Owner        string // principal creating the bucket
@@ -20,6 +20,10 @@ type BucketOptions struct {
 	// protocol names it (OSS DataRedundancyType: LRS, ZRS); "" is the
 	// service's default. The engine stores it and does not interpret it.
 	Redundancy string
+	// Constraint is the location constraint as the client named it where
+	// that differs from Region (S3's legacy "EU" for eu-west-1); "" when
+	// Region says it. The engine stores it and does not interpret it.
+	Constraint string
 	// ObjectLock creates the bucket with S3 Object Lock, and so with
 	// versioning enabled for good. Default false.
 	ObjectLock bool
@@ -65,7 +69,7 @@ func (e *Engine) CreateBucket(ctx context.Context, name string, opts BucketOptio
 			}
 		}
 		rec := bucketRecord{created: e.now(), region: opts.Region, storageClass: opts.StorageClass, acl: opts.ACL, owner: opts.Owner, redundancy: opts.Redundancy,
-			id: rand.Uint64() | 1}
+			constraint: opts.Constraint, id: rand.Uint64() | 1}
 		e.forgetVersioning(name)
 		if opts.ObjectLock {
 			if err := enableObjectLock(m, name, &rec); err != nil {
@@ -196,7 +200,7 @@ func (e *Engine) Bucket(ctx context.Context, name string) (BucketInfo, error) {
 
 func (r bucketRecord) info(name string) BucketInfo {
 	return BucketInfo{Name: name, Created: r.created, Region: r.region, StorageClass: r.storageClass, ACL: r.acl, Owner: r.owner, Redundancy: r.redundancy, ID: r.id,
-		Versioning: r.versioning, ObjectLock: r.lock != nil}
+		Constraint: r.constraint, Versioning: r.versioning, ObjectLock: r.lock != nil}
 }
 
 // ListBuckets returns every bucket, ordered by name.

@@ -139,6 +139,24 @@ func TestBuckets(t *testing.T) {
 	require.ErrorIs(t, e.SetBucketACL(ctx, "nope", acl), ErrNoSuchBucket)
 }
 
+// TestBucketConstraint: the location constraint a bucket was created
+// with, where it is not the region's name (S3's legacy EU), is stored
+// beside the region and survives a rewrite of the bucket's record.
+func TestBucketConstraint(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "legacy", BucketOptions{Region: "eu-west-1", Constraint: "EU"}))
+	require.NoError(t, e.CreateBucket(ctx, "plain", BucketOptions{Region: "eu-west-1"}))
+	require.NoError(t, e.SetBucketACL(ctx, "legacy", ACL{Canned: "private"}))
+	info, err := e.Bucket(ctx, "legacy")
+	require.NoError(t, err)
+	require.Equal(t, "eu-west-1", info.Region)
+	require.Equal(t, "EU", info.Constraint)
+	info, err = e.Bucket(ctx, "plain")
+	require.NoError(t, err)
+	require.Empty(t, info.Constraint)
+}
+
 func TestPutGetSizes(t *testing.T) {
 	ctx := context.Background()
 	e := openTest(t, nil)

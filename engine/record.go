@@ -79,6 +79,7 @@ const (
 	bID
 	bVersioning // VersioningState; absent while unversioned
 	bObjectLock // Object Lock enabled: default mode, days, years (objlock.go)
+	bConstraint // location constraint as named, when not Region (BucketOptions.Constraint)
 )
 
 type encoder struct{ b []byte }
@@ -763,6 +764,7 @@ type bucketRecord struct {
 	acl          ACL
 	owner        string
 	redundancy   string
+	constraint   string
 	id           uint64 // random at creation: a re-created bucket differs
 	versioning   VersioningState
 	lock         *lockRule // nil: Object Lock is not enabled
@@ -776,6 +778,7 @@ func (r *bucketRecord) encode() []byte {
 	e.acl(bACL, r.acl)
 	e.str(bOwner, r.owner)
 	e.str(bRedundancy, r.redundancy)
+	e.str(bConstraint, r.constraint)
 	if r.id != 0 {
 		e.int(bID, int64(r.id))
 	}
@@ -810,6 +813,8 @@ func decodeBucket(b []byte) (bucketRecord, error) {
 			r.owner = string(p)
 		case bRedundancy:
 			r.redundancy = string(p)
+		case bConstraint:
+			r.constraint = string(p)
 		case bID:
 			r.id = uint64(d.varint(p))
 		case bVersioning:

@@ -177,6 +177,8 @@ type BucketInfo struct {
 	Owner        string
 	// Redundancy is BucketOptions.Redundancy ("" for the default).
 	Redundancy string
+	// Constraint is BucketOptions.Constraint ("" when Region says it).
+	Constraint string
 	// ID tells this bucket apart from an earlier or later bucket of the
 	// same name (random at creation; 0 for buckets created before IDs).
 	// See WithBucketGuard.

@@ -321,7 +321,7 @@ func (s *server) getBucketLocation(rc *request) error {
 	if err != nil {
 		return err
 	}
-	return rc.d.writeDoc(rc.w, http.StatusOK, "LocationConstraint", &locationConstraint{Value: rc.d.location(s.regionOf(b))})
+	return rc.d.writeDoc(rc.w, http.StatusOK, "LocationConstraint", &locationConstraint{Value: rc.d.location(s.regionOf(b), b.Constraint)})
 }
 
 func (s *server) getBucketACL(rc *request) error {

@@ -121,8 +121,10 @@ type dialect struct {
 	// listLimits parses the page size named maxName (max-keys,
 	// max-uploads) and checks the other listing parameters.
 	listLimits func(rc *request, maxName string) (int, error)
-	// location renders a bucket region for GetBucketLocation.
-	location func(region string) string
+	// location renders a bucket's region for GetBucketLocation;
+	// constraint is the location constraint it was created with where
+	// that differs from the region (engine.BucketInfo.Constraint), else "".
+	location func(region, constraint string) string
 	// createBucket applies the CreateBucketConfiguration document (and the
 	// dialect's creation headers) and returns the configurations the new
 	// bucket starts with.

@@ -98,7 +98,7 @@ var oss = &dialect{
 
 	listBuckets:   (*server).listBucketsOSS,
 	listLimits:    ossListLimits,
-	location:      ossLocation,
+	location:      func(region, _ string) string { return ossLocation(region) },
 	createBucket:  ossCreateBucket,
 	objectHeaders: ossObjectHeaders,
 	lifecycleDoc:  ossLifecycleDoc,

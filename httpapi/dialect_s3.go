@@ -237,8 +237,14 @@ func s3ListLimits(rc *request, maxName string) (int, error) {
 	return min(n, rc.d.maxListKeys), nil
 }
 
-// s3Location: us-east-1 is the empty LocationConstraint.
-func s3Location(region string) string {
+// s3Location: us-east-1 is the empty LocationConstraint, and a bucket
+// created with the legacy constraint EU answers EU, though it is in
+// eu-west-1 ("Buckets with a LocationConstraint of EU reside in
+// eu-west-1", GetBucketLocation's documentation).
+func s3Location(region, constraint string) string {
+	if constraint != "" {
+		return constraint
+	}
 	if region == "us-east-1" {
 		return ""
 	}
@@ -246,8 +252,9 @@ func s3Location(region string) string {
 }
 
 // s3CreateBucket takes the region from LocationConstraint ("EU" is
-// eu-west-1) and starts the bucket with the Tags given, held to the
-// bucket tagging limits.
+// eu-west-1, and kept as the constraint GetBucketLocation answers) and
+// starts the bucket with the Tags given, held to the bucket tagging
+// limits.
 func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error) {
 	// x-amz-bucket-namespace: every bucket here is in the global
 	// namespace; S3's account regional namespace (its naming rules and
@@ -289,7 +296,7 @@ func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *
 	if c.LocationConstraint != "" {
 		opts.Region = c.LocationConstraint
 		if opts.Region == "EU" {
-			opts.Region = "eu-west-1"
+			opts.Region, opts.Constraint = "eu-west-1", "EU"
 		}
 	}
 	return initial, nil
