@@ -109,6 +109,10 @@
 //     abc) instead of being rejected; blank lines are skipped.
 //   - A CRLF file works with the default "\n" record delimiter: the CR is
 //     removed.
+//   - Each CSV setting (delimiters, quote, escape, comment) is one
+//     character, which may be a multi-byte UTF-8 character such as "╦"
+//     (AWS: "a single character"); the record delimiter may also be two
+//     bytes ("\r\n"). The OSS HTTP layer allows one byte, as OSS documents.
 //   - S3: reserved words (the SQL-92 list plus PartiQL's) must be quoted
 //     to be used as names, aliases or path members (s."date"), which
 //     includes common words such as FIRST, SIZE, VALUE and DATE. OSS reserves only the words its

@@ -51,9 +51,17 @@ func TestMetamorphic(t *testing.T) {
 		sql  string
 	}
 	csvIn := sqlselect.Input{CSV: sqlselect.CSVInput{FileHeaderInfo: sqlselect.HeaderUse, AllowQuotedRecordDelimiter: true}}
+	// The same file with multi-byte settings, whose bytes a read can split.
+	mb := strings.NewReplacer(",", "╦", `"`, "ع").Replace(csvData.String())
+	mbIn := sqlselect.Input{CSV: sqlselect.CSVInput{FileHeaderInfo: sqlselect.HeaderUse, AllowQuotedRecordDelimiter: true,
+		FieldDelimiter: "╦", QuoteCharacter: "ع"}}
+	mbRD := mbIn
+	mbRD.CSV.RecordDelimiter = "ф"
 	cases := []tc{
 		{"csv-star", csvIn, csvData.String(), "SELECT * FROM S3Object"},
 		{"csv-filter", csvIn, csvData.String(), "SELECT s.id, s.note FROM S3Object s WHERE s.score > 500 AND s.name LIKE '%a%'"},
+		{"csv-multibyte", mbIn, mb, "SELECT s.id, s.note FROM S3Object s WHERE s.score > 500 AND s.name LIKE '%a%'"},
+		{"csv-multibyte-rd", mbRD, strings.ReplaceAll(mb, "\n", "ф"), "SELECT * FROM S3Object"},
 		{"csv-agg", csvIn, csvData.String(), "SELECT COUNT(*), SUM(s.score), MAX(s.note), MIN(s.name) FROM S3Object s"},
 		{"json-lines", sqlselect.Input{Format: sqlselect.FormatJSON, JSON: sqlselect.JSONInput{Type: sqlselect.JSONLines}},
 			jsonData.String(), "SELECT s.id, s.tags[1] FROM S3Object s WHERE s.score < 300"},

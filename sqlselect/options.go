@@ -42,15 +42,18 @@ const (
 )
 
 // CSVInput describes CSV input. The zero value is RFC 4180 with "\n"
-// records, no header and no comments.
+// records, no header and no comments. Each setting is one character, which
+// may be a multi-byte UTF-8 character (AWS: "a single character"; the OSS
+// dialect's HTTP layer allows one byte, as OSS documents); a longer value
+// is an InvalidRequestParameter error.
 type CSVInput struct {
 	FileHeaderInfo FileHeaderInfo
-	// RecordDelimiter is one or two bytes; default "\n". With "\n", a
+	// RecordDelimiter is one character or two bytes; default "\n". With "\n", a
 	// "\r" before it is also removed, so CRLF files work unchanged.
 	RecordDelimiter string
-	// FieldDelimiter is one byte; default ",".
+	// FieldDelimiter is one character; default ",".
 	FieldDelimiter string
-	// QuoteCharacter is one byte; default `"`. A field that starts with it
+	// QuoteCharacter is one character; default `"`. A field that starts with it
 	// is quoted: delimiters inside are data.
 	QuoteCharacter string
 	// QuoteEscapeCharacter escapes a quote inside a quoted field; default
@@ -165,7 +168,7 @@ const (
 	QuoteAlways
 )
 
-// CSVOutput describes CSV output; defaults as for CSVInput.
+// CSVOutput describes CSV output; defaults and lengths as for CSVInput.
 type CSVOutput struct {
 	QuoteFields          QuoteFields
 	RecordDelimiter      string // default "\n"

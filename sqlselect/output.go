@@ -1,6 +1,7 @@
 package sqlselect
 
 import (
+	"bytes"
 	"io"
 )
 
@@ -14,13 +15,18 @@ type outWriter struct {
 	json     bool
 	plain    *[256]bool // JSON: the bytes copied into strings unescaped
 	recDelim []byte
-	fd       byte
+	fd       byte // first bytes of fdSeq, quoteSeq and escSeq
 	quote    byte
 	esc      byte
 	always   bool
-	special  [256]bool // bytes that force quoting
+	special  [256]bool // single-byte settings and line ends: force quoting
 	stats    *Stats
 	progress func(Stats)
+	// The settings whole: each one character, possibly multi-byte UTF-8.
+	fdSeq, quoteSeq, escSeq []byte
+	escQ                    bool     // the escape is the quote
+	mb                      bool     // the quote or escape is multi-byte
+	multi                   [][]byte // multi-byte settings, which force quoting too
 }
 
 func newOutWriter(dst io.Writer, out Output, d Dialect, chunk int, st *Stats, progress func(Stats)) (*outWriter, error) {
@@ -36,12 +42,12 @@ func newOutWriter(dst io.Writer, out Output, d Dialect, chunk int, st *Stats, pr
 	case OutputCSV:
 		c := out.CSV
 		for _, s := range []string{c.FieldDelimiter, c.QuoteCharacter, c.QuoteEscapeCharacter} {
-			if len(s) > 1 {
-				return nil, errorf(ErrInvalidRequestParameter, "CSV output delimiters and quotes must be one byte")
+			if !oneChar(s) {
+				return nil, errorf(ErrInvalidRequestParameter, "CSV output delimiters and quotes must be one character")
 			}
 		}
-		if len(c.RecordDelimiter) > 2 {
-			return nil, errorf(ErrInvalidRequestParameter, "RecordDelimiter must be one or two bytes")
+		if len(c.RecordDelimiter) > 2 && !oneChar(c.RecordDelimiter) {
+			return nil, errorf(ErrInvalidRequestParameter, "RecordDelimiter must be one character or two bytes")
 		}
 		if c.QuoteFields > QuoteAlways {
 			return nil, errorf(ErrInvalidQuoteFields, "%d", c.QuoteFields)
@@ -50,15 +56,22 @@ func newOutWriter(dst io.Writer, out Output, d Dialect, chunk int, st *Stats, pr
 		if len(o.recDelim) == 0 {
 			o.recDelim = []byte{'\n'}
 		}
-		o.fd = byteOr(c.FieldDelimiter, ',')
-		o.quote = byteOr(c.QuoteCharacter, '"')
-		o.esc = byteOr(c.QuoteEscapeCharacter, o.quote)
+		o.fdSeq = seqOr(c.FieldDelimiter, ",")
+		o.quoteSeq = seqOr(c.QuoteCharacter, `"`)
+		o.escSeq = seqOr(c.QuoteEscapeCharacter, string(o.quoteSeq))
+		o.fd, o.quote, o.esc = o.fdSeq[0], o.quoteSeq[0], o.escSeq[0]
+		o.escQ = string(o.escSeq) == string(o.quoteSeq)
+		o.mb = len(o.quoteSeq) > 1 || len(o.escSeq) > 1
 		o.always = c.QuoteFields == QuoteAlways
-		for _, b := range []byte{o.fd, o.quote, o.esc, '\n', '\r'} {
-			o.special[b] = true
-		}
-		for _, b := range o.recDelim {
-			o.special[b] = true
+		o.special['\n'], o.special['\r'] = true, true
+		for _, seq := range [][]byte{o.fdSeq, o.quoteSeq, o.escSeq, o.recDelim} {
+			if len(seq) == 1 || !oneChar(string(seq)) { // a byte, or a two-byte record delimiter such as "\r\n"
+				for _, b := range seq {
+					o.special[b] = true
+				}
+				continue
+			}
+			o.multi = append(o.multi, seq)
 		}
 	default:
 		return nil, errorf(ErrInvalidRequestParameter, "output format %d", out.Format)
@@ -69,7 +82,11 @@ func newOutWriter(dst io.Writer, out Output, d Dialect, chunk int, st *Stats, pr
 // csvField appends one CSV field, quoting it when needed.
 func (o *outWriter) csvField(i int, v value) {
 	if i > 0 {
-		o.buf = append(o.buf, o.fd)
+		if len(o.fdSeq) == 1 {
+			o.buf = append(o.buf, o.fd)
+		} else {
+			o.buf = append(o.buf, o.fdSeq...)
+		}
 	}
 	mark := len(o.buf)
 	o.buf = appendText(o.buf, v)
@@ -78,20 +95,49 @@ func (o *outWriter) csvField(i int, v value) {
 		return
 	}
 	o.tmp = append(o.tmp[:0], f...)
-	o.buf = append(o.buf[:mark], o.quote)
-	for _, b := range o.tmp {
-		if b == o.quote || b == o.esc && o.esc != o.quote {
-			o.buf = append(o.buf, o.esc)
+	if !o.mb {
+		o.buf = append(o.buf[:mark], o.quote)
+		for _, b := range o.tmp {
+			if b == o.quote || b == o.esc && o.esc != o.quote {
+				o.buf = append(o.buf, o.esc)
+			}
+			o.buf = append(o.buf, b)
 		}
-		o.buf = append(o.buf, b)
+		o.buf = append(o.buf, o.quote)
+		return
 	}
-	o.buf = append(o.buf, o.quote)
+	o.buf = append(o.buf[:mark], o.quoteSeq...)
+	for k := 0; k < len(o.tmp); {
+		n := 0
+		switch {
+		case is(o.tmp, k, o.quoteSeq):
+			n = len(o.quoteSeq)
+		case !o.escQ && is(o.tmp, k, o.escSeq):
+			n = len(o.escSeq)
+		}
+		if n == 0 {
+			o.buf = append(o.buf, o.tmp[k])
+			k++
+			continue
+		}
+		o.buf = append(o.buf, o.escSeq...)
+		o.buf = append(o.buf, o.tmp[k:k+n]...)
+		k += n
+	}
+	o.buf = append(o.buf, o.quoteSeq...)
 }
 
 func (o *outWriter) needsQuote(f []byte) bool {
 	for _, b := range f {
 		if o.special[b] {
 			return true
+		}
+	}
+	if o.multi != nil {
+		for _, seq := range o.multi {
+			if bytes.Contains(f, seq) {
+				return true
+			}
 		}
 	}
 	return false

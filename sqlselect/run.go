@@ -123,8 +123,8 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 		return errorf(ErrInvalidRequestParameter, "no input")
 	}
 	delimLen := int64(1)
-	if in.Format == FormatCSV && len(in.CSV.RecordDelimiter) == 2 {
-		delimLen = 2
+	if in.Format == FormatCSV && len(in.CSV.RecordDelimiter) > 1 {
+		delimLen = int64(len(in.CSV.RecordDelimiter))
 	}
 	var from int64 // first byte to read
 	if sr := in.ScanRange; sr != nil {
