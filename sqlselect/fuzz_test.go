@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
@@ -102,6 +103,30 @@ func FuzzCSVScanner(f *testing.F) {
 		}
 		require.Equal(t, want, got, "input %q", in)
 
+		// The same file with multi-byte settings (each one character)
+		// must give the same records.
+		mbRun := func(quotedRD bool) [][]string {
+			if strings.ContainsAny(in, "╦عф") {
+				return want
+			}
+			mb := strings.NewReplacer(",", "╦", `"`, "ع", "\n", "ф").Replace(in)
+			out.Reset()
+			_, err = q.Run(context.Background(), sqlselect.Source{Reader: iotest.HalfReader(strings.NewReader(mb))},
+				sqlselect.Input{CSV: sqlselect.CSVInput{AllowQuotedRecordDelimiter: quotedRD,
+					FieldDelimiter: "╦", QuoteCharacter: "ع", RecordDelimiter: "ф"}},
+				sqlselect.Output{Format: sqlselect.OutputJSON}, &out, nil)
+			require.NoError(t, err, "input %q", mb)
+			back := strings.NewReplacer("╦", ",", "ع", `"`, "ф", "\n")
+			recs := decodeRecords(t, out.Bytes())
+			for _, rec := range recs {
+				for i := range rec {
+					rec[i] = back.Replace(rec[i])
+				}
+			}
+			return recs
+		}
+		require.Equal(t, want, mbRun(true), "multi-byte settings, input %q", in)
+
 		// Without quoted newlines the fast scanner (every newline ends a
 		// record) must agree too.
 		for _, rec := range want {
@@ -116,6 +141,7 @@ func FuzzCSVScanner(f *testing.F) {
 			sqlselect.Input{}, sqlselect.Output{Format: sqlselect.OutputJSON}, &out, nil)
 		require.NoError(t, err, "input %q", in)
 		require.Equal(t, want, decodeRecords(t, out.Bytes()), "fast scanner, input %q", in)
+		require.Equal(t, want, mbRun(false), "fast scanner, multi-byte settings, input %q", in)
 	})
 }
 
