@@ -299,6 +299,9 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 		if !d.storageClasses[t.StorageClass] || t.StorageClass == "STANDARD" || t.StorageClass == "Standard" {
 			return r, errorf("InvalidStorageClass", "The storage class %q cannot be a transition target.", t.StorageClass)
 		}
+		if d.behave.lifecycleSchemaS3 && s3InfrequentClasses[t.StorageClass] && tr.Days > 0 && tr.Days < 30 {
+			return r, lifecycleArg("'Days' in Transition action must be greater than or equal to 30 for storageClass '" + t.StorageClass + "'")
+		}
 		if err := t.set(d, &tr); err != nil {
 			return r, err
 		}
@@ -410,6 +413,13 @@ func (f *lifecycleFilter) Tags() []xmlTag {
 // 0 (API_Transition: "valid values are 0 or positive integers"); for
 // STANDARD_IA and ONEZONE_IA Days stays a positive integer.
 var s3ZeroDayClasses = map[string]bool{"GLACIER": true, "GLACIER_IR": true, "DEEP_ARCHIVE": true, "INTELLIGENT_TIERING": true}
+
+// s3InfrequentClasses are the classes an S3 Transition reaches no sooner
+// than 30 days after creation (API_Transition: for STANDARD_IA and
+// ONEZONE_IA "valid values are positive integers greater than 30"; S3
+// takes 30 and refuses less: "'Days' in Transition action must be greater
+// than or equal to 30 for storageClass 'STANDARD_IA'").
+var s3InfrequentClasses = map[string]bool{"STANDARD_IA": true, "ONEZONE_IA": true}
 
 // transitionDays renders a Transition's Days: "0" for one put with Days
 // 0, empty when it has a date instead.

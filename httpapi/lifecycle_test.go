@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestS3Lifecycle(t *testing.T) {
 			{ID: aws.String("cold"), Status: types.ExpirationStatusEnabled,
 				Filter: &types.LifecycleRuleFilter{And: &types.LifecycleRuleAndOperator{Prefix: aws.String("data/"),
 					Tags: []types.Tag{{Key: aws.String("tier"), Value: aws.String("cold")}}, ObjectSizeGreaterThan: aws.Int64(1)}},
-				Transitions: []types.Transition{{Days: aws.Int32(1), StorageClass: types.TransitionStorageClassStandardIa}}},
+				Transitions: []types.Transition{{Days: aws.Int32(1), StorageClass: types.TransitionStorageClassGlacierIr}}},
 			{ID: aws.String("mpu"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
 				AbortIncompleteMultipartUpload: &types.AbortIncompleteMultipartUpload{DaysAfterInitiation: aws.Int32(1)}},
 		}}})
@@ -63,7 +64,7 @@ func TestS3Lifecycle(t *testing.T) {
 	assert.Equal(t, int32(2), aws.ToInt32(got.Rules[0].Expiration.Days))
 	require.NotNil(t, got.Rules[1].Filter.And)
 	assert.Equal(t, "data/", aws.ToString(got.Rules[1].Filter.And.Prefix))
-	assert.Equal(t, types.TransitionStorageClassStandardIa, got.Rules[1].Transitions[0].StorageClass)
+	assert.Equal(t, types.TransitionStorageClassGlacierIr, got.Rules[1].Transitions[0].StorageClass)
 	assert.Equal(t, int32(1), aws.ToInt32(got.Rules[2].AbortIncompleteMultipartUpload.DaysAfterInitiation))
 
 	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("life"), Key: aws.String("logs/a"), Body: strings.NewReader("x")})
@@ -91,7 +92,7 @@ func TestS3Lifecycle(t *testing.T) {
 	requireAPIError(t, err, "NotFound")
 	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("life"), Key: aws.String("data/d")})
 	require.NoError(t, err)
-	assert.Equal(t, types.StorageClassStandardIa, head.StorageClass)
+	assert.Equal(t, types.StorageClassGlacierIr, head.StorageClass)
 	_, err = c.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("life"), Key: aws.String("u"), UploadId: up.UploadId})
 	requireAPIError(t, err, "NoSuchUpload")
 
@@ -398,11 +399,11 @@ func TestS3LifecycleTransitionMinimum(t *testing.T) {
 	require.NoError(t, err)
 	rules := []types.LifecycleRule{
 		{ID: aws.String("ia"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("ia/")},
-			Transitions: []types.Transition{{Days: aws.Int32(1), StorageClass: types.TransitionStorageClassStandardIa}}},
+			Transitions: []types.Transition{{Days: aws.Int32(30), StorageClass: types.TransitionStorageClassStandardIa}}},
 		{ID: aws.String("glacier"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("gl/")},
 			Transitions: []types.Transition{{Days: aws.Int32(1), StorageClass: types.TransitionStorageClassGlacier}}},
 		{ID: aws.String("sized"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{ObjectSizeGreaterThan: aws.Int64(1)},
-			Transitions: []types.Transition{{Days: aws.Int32(1), StorageClass: types.TransitionStorageClassOnezoneIa}}},
+			Transitions: []types.Transition{{Days: aws.Int32(30), StorageClass: types.TransitionStorageClassOnezoneIa}}},
 	}
 	putRules := func(minimum types.TransitionDefaultMinimumObjectSize) types.TransitionDefaultMinimumObjectSize {
 		t.Helper()
@@ -430,19 +431,19 @@ func TestS3LifecycleTransitionMinimum(t *testing.T) {
 	put("ia/small", 100)
 	put("ia/big", 128<<10)
 	put("gl/small", 100)
-	runLifecycleAt(t, f, 49*time.Hour)
+	runLifecycleAt(t, f, (30*24+25)*time.Hour) // thirty days, rounded up to midnight UTC
 	assert.Equal(t, types.StorageClassOnezoneIa, class("ia/small"), "a rule that bounds sizes itself moves small objects")
 	rules = rules[:2]
 	assert.Equal(t, types.TransitionDefaultMinimumObjectSizeAllStorageClasses128k, putRules(types.TransitionDefaultMinimumObjectSizeAllStorageClasses128k))
 	put("ia/small2", 100)
 	put("gl/small2", 100)
-	runLifecycleAt(t, f, 49*time.Hour)
+	runLifecycleAt(t, f, (30*24+25)*time.Hour)
 	assert.Equal(t, types.StorageClass(""), class("ia/small2"), "under 128 KiB: held back")
 	assert.Equal(t, types.StorageClass(""), class("gl/small2"), "under 128 KiB: held back, even for GLACIER")
 	assert.Equal(t, types.StorageClassStandardIa, class("ia/big"))
 
 	assert.Equal(t, types.TransitionDefaultMinimumObjectSizeVariesByStorageClass, putRules(types.TransitionDefaultMinimumObjectSizeVariesByStorageClass))
-	runLifecycleAt(t, f, 49*time.Hour)
+	runLifecycleAt(t, f, (30*24+25)*time.Hour)
 	assert.Equal(t, types.StorageClass(""), class("ia/small2"), "varies_by_storage_class: STANDARD_IA held back")
 	assert.Equal(t, types.StorageClassGlacier, class("gl/small2"), "varies_by_storage_class: GLACIER moves")
 
@@ -508,4 +509,29 @@ func TestS3LifecycleTransitionZeroDays(t *testing.T) {
 			{Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
 				Expiration: &types.LifecycleExpiration{Days: aws.Int32(0)}}}}})
 	requireAPIError(t, err, "InvalidArgument")
+}
+
+// TestS3LifecycleInfrequentAccessDays: S3 moves objects to STANDARD_IA
+// and ONEZONE_IA no sooner than 30 days after creation and refuses a
+// Transition that asks for less (InvalidArgument, "'Days' in Transition
+// action must be greater than or equal to 30 for storageClass
+// 'STANDARD_IA'"; API_Transition); osslite took Days 1 to 29. OSS's IA
+// keeps taking any positive Days (TestS3LifecycleTransitionMinimum).
+func TestS3LifecycleInfrequentAccessDays(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "ia30")
+	put := func(class string, days int) rawResponse {
+		return f.do(t, raw{method: "PUT", path: "/ia30?lifecycle", body: []byte(`<LifecycleConfiguration><Rule><Status>Enabled</Status><Filter><Prefix></Prefix></Filter><Transition><Days>` +
+			strconv.Itoa(days) + `</Days><StorageClass>` + class + `</StorageClass></Transition></Rule></LifecycleConfiguration>`)})
+	}
+	for _, class := range []string{"STANDARD_IA", "ONEZONE_IA"} {
+		for _, days := range []int{1, 29} {
+			r := put(class, days)
+			assert.Equal(t, 400, r.StatusCode, "%s Days %d", class, days)
+			assert.Equal(t, "InvalidArgument", r.errCode(), "%s Days %d", class, days)
+			assert.Contains(t, string(r.body), "greater than or equal to 30 for storageClass '"+class+"'")
+		}
+		assert.Equal(t, 200, put(class, 30).StatusCode, class)
+	}
+	assert.Equal(t, 200, put("GLACIER", 1).StatusCode)
 }
