@@ -428,10 +428,7 @@ func (c *csvReader) quoted(line []byte, j int) ([]byte, int, error) {
 		}
 		return f, j, nil
 	}
-	if !c.quotedRD {
-		return nil, 0, errorf(ErrCSVEscapingRecordDelimiter, "unterminated quoted field in the record at offset %d", c.recStart)
-	}
-	return nil, 0, errorf(ErrCSVParsingError, "unterminated quoted field in the record at offset %d", c.recStart)
+	return nil, 0, c.unterminated()
 }
 
 // splitMB is split for multi-byte settings: it cuts a record into fields, stopping after c.need of them.
@@ -529,8 +526,15 @@ func (c *csvReader) quotedMB(line []byte, j int) ([]byte, int, error) {
 		}
 		return f, j, nil
 	}
+	return nil, 0, c.unterminated()
+}
+
+// unterminated is the error of a quoted field the record ends inside:
+// without AllowQuotedRecordDelimiter the record delimiter was taken as
+// the record's end, which S3 names an escaping error.
+func (c *csvReader) unterminated() error {
 	if !c.quotedRD {
-		return nil, 0, errorf(ErrCSVEscapingRecordDelimiter, "unterminated quoted field in the record at offset %d", c.recStart)
+		return errorf(ErrCSVEscapingRecordDelimiter, "unterminated quoted field in the record at offset %d", c.recStart)
 	}
-	return nil, 0, errorf(ErrCSVParsingError, "unterminated quoted field in the record at offset %d", c.recStart)
+	return errorf(ErrCSVParsingError, "unterminated quoted field in the record at offset %d", c.recStart)
 }
