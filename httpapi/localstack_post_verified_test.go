@@ -17,8 +17,8 @@ import (
 // The tests in this file hold osslite's POST Object (S3 browser forms) to
 // the answers LocalStack's TestS3PresignedPost recorded from AWS
 // (tests/aws/services/s3/test_s3.py with test_s3.snapshot.json;
-// docs/sdk-suites.md, thirtieth session). errorFieldMap is in
-// localstack_presign_verified_test.go.
+// docs/sdk-suites.md, thirtieth session). errFields is in
+// localstack_api_verified_test.go.
 
 // TestS3PostCredentialFieldNames: a form missing one of its credential
 // fields is InvalidArgument naming the field as S3 spells it
@@ -52,14 +52,14 @@ func TestS3PostCredentialFieldNames(t *testing.T) {
 	} {
 		r := f.post(t, "/forms", "", multipartForm{fields: c.fields, content: "abc"})
 		require.Equal(t, 400, r.StatusCode, string(r.body))
-		e := errorFieldMap(t, r.body)
+		e := errFields(t, r.body)
 		assert.Equal(t, "InvalidArgument", e["Code"])
 		assert.Equal(t, c.name, e["ArgumentName"])
 		assert.Equal(t, "Bucket POST must contain a field named '"+c.name+"'.  If it is specified, please check the order of the fields.", e["Message"])
 	}
 	r := f.post(t, "/forms", "", multipartForm{fields: []field{{"key", "k"}, {"policy", policy}}, content: "abc"})
 	require.Equal(t, 403, r.StatusCode, string(r.body))
-	e := errorFieldMap(t, r.body)
+	e := errFields(t, r.body)
 	assert.Equal(t, "AccessDenied", e["Code"])
 	assert.Equal(t, "Access Denied", e["Message"])
 }
@@ -90,7 +90,7 @@ func TestS3PostSignatureMismatchDetails(t *testing.T) {
 	} {
 		r := f.post(t, "/forms", "", multipartForm{fields: c.fields, content: "abc"})
 		require.Equal(t, 403, r.StatusCode, "%s: %s", name, r.body)
-		e := errorFieldMap(t, r.body)
+		e := errFields(t, r.body)
 		assert.Equal(t, "SignatureDoesNotMatch", e["Code"], name)
 		assert.Equal(t, testAK, e["AWSAccessKeyId"], name)
 		assert.Equal(t, c.sig, e["SignatureProvided"], name)
@@ -119,7 +119,7 @@ func TestS3PostUnusableConditionsFail(t *testing.T) {
 		fields := append([]field{{"key", "k"}, {"success_action_redirect", "http://localhost.test/random"}}, v4Form(now, policyDoc(t, now.Add(time.Hour), conds...))...)
 		r := f.post(t, "/forms", "", multipartForm{fields: fields, content: "abc"})
 		require.Equal(t, 403, r.StatusCode, "%s: %s", cond, r.body)
-		e := errorFieldMap(t, r.body)
+		e := errFields(t, r.body)
 		assert.Equal(t, "AccessDenied", e["Code"], cond)
 		assert.Equal(t, "Invalid according to Policy: Policy Condition failed: "+cond, e["Message"])
 	}

@@ -1,9 +1,7 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/xml"
 	"net/http"
 	"testing"
 	"time"
@@ -21,31 +19,6 @@ import (
 // LocalStack's TestS3PresignedUrl recorded from AWS (tests/aws/services/
 // s3/test_s3.py with test_s3.snapshot.json; docs/sdk-suites.md,
 // thirtieth session).
-
-// errorFieldMap decodes an error document's elements by name.
-func errorFieldMap(t *testing.T, body []byte) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	d := xml.NewDecoder(bytes.NewReader(body))
-	var name string
-	for {
-		tok, err := d.Token()
-		if err != nil {
-			break
-		}
-		switch x := tok.(type) {
-		case xml.StartElement:
-			name = x.Name.Local
-		case xml.CharData:
-			if name != "" {
-				out[name] = string(x)
-			}
-		case xml.EndElement:
-			name = ""
-		}
-	}
-	return out
-}
 
 // TestS3PresignedExpiredNamesTimes: an expired presigned URL is
 // AccessDenied "Request has expired" naming when it expired and the
@@ -71,7 +44,7 @@ func TestS3PresignedExpiredNamesTimes(t *testing.T) {
 	server := f.clock.Now().UTC().Format(time.RFC3339)
 	r := f.do(t, raw{method: "GET", path: v4.URL.RequestURI(), sign: "anon"})
 	require.Equal(t, 403, r.StatusCode, string(r.body))
-	e := errorFieldMap(t, r.body)
+	e := errFields(t, r.body)
 	assert.Equal(t, "AccessDenied", e["Code"])
 	assert.Equal(t, "Request has expired", e["Message"])
 	assert.Equal(t, "2", e["X-Amz-Expires"])
@@ -81,7 +54,7 @@ func TestS3PresignedExpiredNamesTimes(t *testing.T) {
 
 	r = f.do(t, raw{method: "GET", path: v2.URL.RequestURI(), sign: "anon"})
 	require.Equal(t, 403, r.StatusCode, string(r.body))
-	e = errorFieldMap(t, r.body)
+	e = errFields(t, r.body)
 	assert.Equal(t, "Request has expired", e["Message"])
 	assert.Equal(t, signed.Add(2*time.Second).Format(time.RFC3339), e["Expires"])
 	assert.Equal(t, server, e["ServerTime"])
@@ -105,7 +78,7 @@ func TestS3PresignedV2IncompleteQuery(t *testing.T) {
 		q.Del(drop)
 		r := f.do(t, raw{method: "GET", path: "/v2missing/k?" + q.Encode(), sign: "anon"})
 		require.Equal(t, 403, r.StatusCode, "without %s: %s", drop, r.body)
-		e := errorFieldMap(t, r.body)
+		e := errFields(t, r.body)
 		assert.Equal(t, "AccessDenied", e["Code"], drop)
 		assert.Equal(t, "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters", e["Message"], drop)
 	}
@@ -134,10 +107,10 @@ func TestS3PresignedDecodedLengthMustBeSigned(t *testing.T) {
 	}
 	r := put(hdr("X-Amz-Decoded-Content-Length", "4"))
 	require.Equal(t, 403, r.StatusCode, string(r.body))
-	assert.Equal(t, "x-amz-decoded-content-length", errorFieldMap(t, r.body)["HeadersNotSigned"])
+	assert.Equal(t, "x-amz-decoded-content-length", errFields(t, r.body)["HeadersNotSigned"])
 	r = put(hdr("X-Amz-Date", "20211122T191045Z", "X-Amz-Decoded-Content-Length", "test"))
 	require.Equal(t, 403, r.StatusCode, string(r.body))
-	assert.Equal(t, "x-amz-date, x-amz-decoded-content-length", errorFieldMap(t, r.body)["HeadersNotSigned"])
+	assert.Equal(t, "x-amz-date, x-amz-decoded-content-length", errFields(t, r.body)["HeadersNotSigned"])
 	require.Equal(t, 200, put(nil).StatusCode, "the URL itself is good")
 }
 
