@@ -221,6 +221,10 @@ type DigestError struct {
 	// PartNumber is the part of a CompleteMultipartUpload whose listed
 	// checksum is not the part's (CompletePart); 0 for a body.
 	PartNumber int
+	// Expected and Calculated, for a ContentMD5 mismatch, are the digest
+	// the request declared and the one of the body received (S3 names
+	// both in its BadDigest answer).
+	Expected, Calculated []byte
 }
 
 // ContentMD5 is DigestError.Algorithm for a Content-MD5 mismatch.

@@ -404,7 +404,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		}
 	}
 	if contentMD5 != nil && !bytes.Equal(contentMD5, b.md5[:]) {
-		return nil, &DigestError{Algorithm: ContentMD5}
+		return nil, &DigestError{Algorithm: ContentMD5, Expected: contentMD5, Calculated: bytes.Clone(b.md5[:])}
 	}
 	if ckHash != nil {
 		b.sum = ckHash.Sum(nil)

@@ -355,7 +355,7 @@ func (rc *request) verifyDigests(data []byte, mode digests) error {
 	}
 	if want != nil {
 		if sum := md5.Sum(data); !bytes.Equal(sum[:], want) {
-			return errorf("BadDigest", "")
+			return &engine.DigestError{Algorithm: engine.ContentMD5, Expected: want, Calculated: sum[:]}
 		}
 	}
 	if mode == digestsMD5 {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -430,11 +431,16 @@ func setOf(names ...string) map[string]bool {
 // the elements toError gives every dialect.
 func s3ErrorShape(rc *request, e *Error, err error) *Error {
 	var pe *engine.PartError
+	var de *engine.DigestError
 	var md5 badContentMD5
 	var extra []Field
 	switch {
 	case e.Code == "InvalidDigest" && errors.As(err, &md5):
 		extra = append(append(extra, e.Extra...), Field{"Content-MD5", string(md5)})
+	case e.Code == "BadDigest" && errors.As(err, &de) && de.Algorithm == engine.ContentMD5 && de.Expected != nil:
+		// As S3 answers it (versity/versitygw#2034, dandi/dandi-cli#1257):
+		// the digest received in base64, the one declared in hex.
+		extra = []Field{{"CalculatedDigest", base64.StdEncoding.EncodeToString(de.Calculated)}, {"ExpectedDigest", hex.EncodeToString(de.Expected)}}
 	case e.Code == "EntityTooSmall" && errors.As(err, &pe):
 		extra = []Field{{"ProposedSize", strconv.FormatInt(pe.Size, 10)}, {"MinSizeAllowed", strconv.FormatInt(pe.MinSize, 10)},
 			{"PartNumber", strconv.Itoa(pe.PartNumber)}, {"ETag", strings.Trim(pe.ETag, `"`)}}

@@ -2,6 +2,9 @@ package httpapi_test
 
 import (
 	"bytes"
+	"crypto/md5"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -155,6 +158,52 @@ func TestS3InvalidDigestNamesValue(t *testing.T) {
 	}
 	must(t, f.do(t, raw{method: "PUT", path: "/ossdigestval", sign: "oss-v1"}).errOrNil())
 	r := f.do(t, raw{method: "PUT", path: "/ossdigestval/k", sign: "oss-v1", body: []byte("something"), header: hdr("Content-MD5", "MTIz")})
+	assert.Equal(t, "InvalidDigest", r.errCode())
+	assert.Empty(t, errorExtras(t, r.body))
+}
+
+// TestS3BadDigestNamesDigests: a Content-MD5 that does not match the body
+// is BadDigest naming the digest received, in base64, and the one sent,
+// in hex, as S3 answers it (versity/versitygw#2034 quotes AWS's 2026
+// answer, dandi/dandi-cli#1257 AWS's of 2023): object and part bodies and
+// the XML documents read whole alike. OSS's InvalidDigest names nothing
+// more.
+func TestS3BadDigestNamesDigests(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/baddigest"}).errOrNil())
+	body := []byte("something")
+	sent := md5.Sum([]byte("something else"))
+	got := md5.Sum(body)
+	want := []errorField{{"CalculatedDigest", base64.StdEncoding.EncodeToString(got[:])}, {"ExpectedDigest", hex.EncodeToString(sent[:])}}
+	bad := hdr("Content-MD5", base64.StdEncoding.EncodeToString(sent[:]))
+
+	r := f.do(t, raw{method: "PUT", path: "/baddigest/k", body: body, header: bad})
+	assert.Equal(t, "BadDigest", r.errCode())
+	assert.Equal(t, want, errorExtras(t, r.body))
+
+	r = f.do(t, raw{method: "POST", path: "/baddigest/mp?uploads"})
+	must(t, r.errOrNil())
+	var init struct{ UploadId string }
+	require.NoError(t, xml.Unmarshal(r.body, &init))
+	r = f.do(t, raw{method: "PUT", path: "/baddigest/mp?partNumber=1&uploadId=" + init.UploadId, body: body, header: bad})
+	assert.Equal(t, "BadDigest", r.errCode())
+	assert.Equal(t, want, errorExtras(t, r.body))
+
+	for _, doc := range []struct{ query, body string }{
+		{"tagging", "<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>"},
+		{"delete", "<Delete><Object><Key>k</Key></Object></Delete>"},
+	} {
+		docSum := md5.Sum([]byte(doc.body))
+		r = f.do(t, raw{method: map[string]string{"tagging": "PUT", "delete": "POST"}[doc.query], path: "/baddigest?" + doc.query, body: []byte(doc.body), header: bad})
+		assert.Equal(t, "BadDigest", r.errCode(), doc.query)
+		assert.Equal(t, []errorField{{"CalculatedDigest", base64.StdEncoding.EncodeToString(docSum[:])}, {"ExpectedDigest", hex.EncodeToString(sent[:])}},
+			errorExtras(t, r.body), doc.query)
+	}
+	r = f.do(t, raw{method: "HEAD", path: "/baddigest/k"})
+	assert.Equal(t, http.StatusNotFound, r.StatusCode, "nothing stored")
+
+	must(t, f.do(t, raw{method: "PUT", path: "/ossbaddigest", sign: "oss-v1"}).errOrNil())
+	r = f.do(t, raw{method: "PUT", path: "/ossbaddigest/k", sign: "oss-v1", body: body, header: bad})
 	assert.Equal(t, "InvalidDigest", r.errCode())
 	assert.Empty(t, errorExtras(t, r.body))
 }

@@ -87,8 +87,8 @@ func (d *docReader) finish() error {
 	if err != nil {
 		return err
 	}
-	if want != nil && !bytes.Equal(d.md5.Sum(nil), want) {
-		return errorf("BadDigest", "")
+	if sum := d.md5.Sum(nil); want != nil && !bytes.Equal(sum, want) {
+		return &engine.DigestError{Algorithm: engine.ContentMD5, Expected: want, Calculated: sum}
 	}
 	if d.ck != nil {
 		exp := d.ck.Value
