@@ -39,6 +39,9 @@ type configRow struct {
 	putStatus func(d *dialect) int
 	// remove, when set, replaces deleting the whole configuration.
 	remove func(s *server, rc *request) error
+	// gate, when set, may refuse a PUT (before its document is read) or
+	// a DELETE: a setting of the bucket that forbids changing this one.
+	gate func(s *server, rc *request) error
 	// maxDoc caps the request document (Config.MaxXMLBody when smaller);
 	// 0 is Config.MaxXMLBody.
 	maxDoc int64
@@ -122,6 +125,7 @@ var configRows = []*configRow{
 		},
 		putStatus: func(d *dialect) int { return d.behave.putBucketTaggingStatus },
 		maxDoc:    maxTaggingDocument,
+		gate:      refuseTaggingUnderABAC, // access_config.go
 		// OSS deletes only the keys named in ?tagging=k1,k2.
 		remove: func(s *server, rc *request) error {
 			if keys := rc.q.Get("tagging"); keys != "" && rc.d.behave.deleteTagsByKey {
@@ -147,6 +151,7 @@ var configRows = []*configRow{
 	},
 	ossPublicAccessBlockRow, // access_config.go
 	accelerateRow,           // access_config.go
+	abacRow,                 // access_config.go
 	transferAccelerationRow, // access_config.go
 	resourceGroupRow,        // access_config.go
 	overwriteRow,            // overwrite_oss.go
@@ -216,6 +221,11 @@ func (s *server) putConfig(rc *request) error {
 	if row.parse == nil {
 		return errorf("NotImplemented", "%s is not implemented yet.", rc.op.Operation)
 	}
+	if row.gate != nil {
+		if err := row.gate(s, rc); err != nil {
+			return err
+		}
+	}
 	limit := s.cfg.MaxXMLBody
 	if row.maxDoc > 0 {
 		limit = s.docLimit(row.maxDoc)
@@ -250,6 +260,11 @@ func (s *server) putConfig(rc *request) error {
 
 func (s *server) deleteConfig(rc *request) error {
 	row := rc.route.config
+	if row.gate != nil {
+		if err := row.gate(s, rc); err != nil {
+			return err
+		}
+	}
 	if row.remove != nil {
 		return row.remove(s, rc)
 	}

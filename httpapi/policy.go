@@ -188,6 +188,8 @@ var policyActions = map[string]actionNames{
 	"DeleteBucketEncryption":                      {"s3:PutEncryptionConfiguration", "oss:DeleteBucketEncryption"},
 	"GetBucketTagging":                            {"s3:GetBucketTagging", "oss:GetBucketTagging"},
 	"PutBucketTagging":                            {"s3:PutBucketTagging", "oss:PutBucketTagging"},
+	"GetBucketAbac":                               {"s3:GetBucketAbac", "oss:GetBucketAbac"},
+	"PutBucketAbac":                               {"s3:PutBucketAbac", "oss:PutBucketAbac"},
 	"DeleteBucketTagging":                         {"s3:PutBucketTagging", "oss:DeleteBucketTagging"},
 	"GetBucketPolicy":                             {"s3:GetBucketPolicy", "oss:GetBucketPolicy"},
 	"PutBucketPolicy":                             {"s3:PutBucketPolicy", "oss:PutBucketPolicy"},
@@ -596,6 +598,9 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 	case "epochtime":
 		return one(strconv.FormatInt(c.s.clock.Now().Unix(), 10))
 	}
+	if tag, ok := strings.CutPrefix(key, "aws:resourcetag/"); ok {
+		return c.resourceTag(tag)
+	}
 	if svc == "aws" || svc == "acs" {
 		if rc.who.anonymous {
 			return nil, false
@@ -708,6 +713,31 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 // listOps are the listings whose prefix, delimiter and max-keys are
 // condition keys.
 var listOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "ListObjectVersions": true, "ListMultipartUploads": true}
+
+// resourceTag is aws:ResourceTag/<tag> of an S3 request: the bucket's
+// tag of that key (IAM compares the key without regard to case), which S3
+// evaluates only while the bucket has ABAC on ("S3 evaluates this
+// condition key only after you enable ABAC on your bucket"); otherwise,
+// and in the other dialects, the key is absent.
+func (c *policyContext) resourceTag(tag string) ([]string, bool) {
+	rc := c.rc
+	if rc.d.name != "s3" || rc.op.Bucket == "" {
+		return nil, false
+	}
+	if on, err := c.s.abacEnabled(rc.ctx, rc.op.Bucket); err != nil || !on {
+		return nil, false
+	}
+	cfg, err := c.s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindTagging)
+	if err != nil {
+		return nil, false
+	}
+	for _, t := range cfg.(*bucketconfig.Tagging).Tags {
+		if strings.EqualFold(t.Key, tag) {
+			return []string{t.Value}, true
+		}
+	}
+	return nil, false
+}
 
 // requestTags parses the x-?-tagging header of a write.
 func (c *policyContext) requestTags() (url.Values, bool) {

@@ -103,6 +103,9 @@ const (
 	KindAccessPoints Kind = "access-points"
 	// KindQoS is OSS's throttling of a bucket (?qosInfo).
 	KindQoS Kind = "qos"
+	// KindABAC is S3's attribute-based access control switch of a
+	// general purpose bucket (?abac).
+	KindABAC Kind = "abac"
 )
 
 // Kinds lists every kind, sorted.
@@ -161,6 +164,7 @@ var kinds = map[Kind]func() Config{
 	KindLogFields:            func() Config { return &LogFields{} },
 	KindAccessPoints:         func() Config { return &AccessPoints{} },
 	KindQoS:                  func() Config { return &QoS{} },
+	KindABAC:                 func() Config { return &ABAC{} },
 }
 
 // Known reports whether k is a configuration kind.

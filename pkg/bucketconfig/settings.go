@@ -24,6 +24,21 @@ func (*Accelerate) Kind() Kind { return KindAccelerate }
 // Validate implements Config.
 func (*Accelerate) Validate() error { return nil }
 
+// ABAC is S3's attribute-based access control switch of a bucket
+// (PutBucketAbac's AbacStatus). While it is on, bucket policies read the
+// bucket's tags as aws:ResourceTag/<key>, and S3 no longer lets
+// PutBucketTagging and DeleteBucketTagging change them. A bucket never
+// switched has it off, as S3's general purpose buckets do.
+type ABAC struct {
+	Enabled bool `json:"enabled"`
+}
+
+// Kind implements Config.
+func (*ABAC) Kind() Kind { return KindABAC }
+
+// Validate implements Config.
+func (*ABAC) Validate() error { return nil }
+
 // DefaultResourceGroup is the resource group of a bucket never moved to
 // another (OSS's account default group).
 const DefaultResourceGroup = "rg-default"

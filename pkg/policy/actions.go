@@ -27,7 +27,7 @@ var s3Actions = func() []actionInfo {
 	add(levelService, `ListAllMyBuckets CreateBucket GetAccountPublicAccessBlock PutAccountPublicAccessBlock
 		ListAccessPoints ListJobs CreateJob`)
 	add(levelBucket, `DeleteBucket DeleteBucketPolicy DeleteBucketWebsite DeleteBucketOwnershipControls
-		GetAccelerateConfiguration GetAnalyticsConfiguration GetBucketAcl GetBucketCORS GetBucketLocation
+		GetAccelerateConfiguration GetAnalyticsConfiguration GetBucketAbac GetBucketAcl GetBucketCORS GetBucketLocation
 		GetBucketLogging GetBucketNotification GetBucketObjectLockConfiguration GetBucketOwnershipControls
 		GetBucketPolicy GetBucketPolicyStatus GetBucketPublicAccessBlock GetBucketRequestPayment
 		GetBucketTagging GetBucketVersioning GetBucketWebsite GetEncryptionConfiguration
@@ -38,7 +38,7 @@ var s3Actions = func() []actionInfo {
 		PutBucketPolicy PutBucketPublicAccessBlock PutBucketRequestPayment PutBucketTagging
 		PutBucketVersioning PutBucketWebsite PutEncryptionConfiguration PutIntelligentTieringConfiguration
 		PutInventoryConfiguration PutLifecycleConfiguration PutMetricsConfiguration
-		PutReplicationConfiguration`)
+		PutReplicationConfiguration PutBucketAbac`)
 	add(levelObject, `AbortMultipartUpload BypassGovernanceRetention DeleteObject DeleteObjectTagging
 		DeleteObjectVersion DeleteObjectVersionTagging GetObject GetObjectAcl GetObjectAttributes
 		GetObjectLegalHold GetObjectRetention GetObjectTagging GetObjectTorrent GetObjectVersion
