@@ -267,24 +267,9 @@ func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *
 	default:
 		return nil, errorf("InvalidArgument", "Invalid bucket namespace: %s.", ns).with("ArgumentName", rc.d.h("bucket-namespace")).with("ArgumentValue", ns)
 	}
-	var initial []bucketconfig.Config
-	// An empty <Tags/> starts the bucket without tags, as an empty
-	// PutBucketTagging TagSet removes them: GetBucketTagging is
-	// NoSuchTagSet (LocalStack's AWS-validated
-	// test_create_bucket_with_empty_tags).
-	if c.Tags != nil && len(c.Tags.Tag) > 0 {
-		tags := make([]engine.Tag, 0, len(c.Tags.Tag))
-		for _, x := range c.Tags.Tag {
-			tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})
-		}
-		if err := rc.d.bucketTags.check(tags); err != nil {
-			return nil, err
-		}
-		t, err := bucketTagging(tags)
-		if err != nil {
-			return nil, err
-		}
-		initial = append(initial, t)
+	initial, err := createBucketTags(rc, c)
+	if err != nil {
+		return nil, err
 	}
 	if err := regionalEndpointConstraint(rc, c.LocationConstraint); err != nil {
 		return nil, err
@@ -301,6 +286,29 @@ func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *
 		}
 	}
 	return initial, nil
+}
+
+// createBucketTags is the tagging configuration a CreateBucketConfiguration's
+// Tags start a bucket with (general purpose and directory buckets alike),
+// or none. An empty <Tags/> starts the bucket without tags, as an empty
+// PutBucketTagging TagSet removes them: GetBucketTagging is NoSuchTagSet
+// (LocalStack's AWS-validated test_create_bucket_with_empty_tags).
+func createBucketTags(rc *request, c *createBucketConfiguration) ([]bucketconfig.Config, error) {
+	if c.Tags == nil || len(c.Tags.Tag) == 0 {
+		return nil, nil
+	}
+	tags := make([]engine.Tag, 0, len(c.Tags.Tag))
+	for _, x := range c.Tags.Tag {
+		tags = append(tags, engine.Tag{Key: x.Key, Value: x.Value})
+	}
+	if err := rc.d.bucketTags.check(tags); err != nil {
+		return nil, err
+	}
+	t, err := bucketTagging(tags)
+	if err != nil {
+		return nil, err
+	}
+	return []bucketconfig.Config{t}, nil
 }
 
 // awsRegionName is the form of an AWS region's name (us-west-2,

@@ -154,7 +154,13 @@ func (s *server) directoryBucket(rc *request, acl *engine.ACL, c *createBucketCo
 	case rc.header("bucket-object-lock-enabled") != "":
 		return nil, errorf("InvalidRequest", "Object Lock is not supported for directory buckets.")
 	}
-	initial := []bucketconfig.Config{&bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced}, bucketconfig.BlockAllPublicAccess(true)}
+	// Tags given at creation are the bucket's, as S3 Express takes them
+	// ("You can tag S3 directory buckets when you create them").
+	initial, err := createBucketTags(rc, c)
+	if err != nil {
+		return nil, err
+	}
+	initial = append(initial, &bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced}, bucketconfig.BlockAllPublicAccess(true))
 	if s.eng.Options().Keys != nil {
 		initial = append(initial, &bucketconfig.Encryption{Algorithm: "AES256"})
 	}

@@ -307,3 +307,38 @@ func TestExpressSessions(t *testing.T) {
 	r = sessionRequest(t, f, "GET", "/"+expressBucket+"/k", ak, sk, tok, nil)
 	require.Equal(t, "ExpiredToken", r.errCode(), string(r.body))
 }
+
+// TestS3DirectoryBucketResourceTag: a directory bucket's policy reads its
+// tags as aws:ResourceTag/<key> without PutBucketAbac: "For Amazon S3
+// resources such as access points and directory buckets, ABAC is enabled
+// by default".
+func TestS3DirectoryBucketResourceTag(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	plain := s3.NewFromConfig(aws.Config{}, func(o *s3.Options) { *o = c.Options(); o.DisableS3ExpressSessionAuth = aws.Bool(true) })
+	const b = "tagged--usw2-az1--x-s3"
+	_, err := plain.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b), CreateBucketConfiguration: &types.CreateBucketConfiguration{
+		Location: &types.LocationInfo{Type: types.LocationTypeAvailabilityZone, Name: aws.String("usw2-az1")},
+		Bucket:   &types.BucketInfo{Type: types.BucketTypeDirectory, DataRedundancy: types.DataRedundancySingleAvailabilityZone},
+		Tags:     []types.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}})
+	require.NoError(t, err)
+	other := f.s3Client(true, otherAK, otherSK)
+	otherPlain := s3.NewFromConfig(aws.Config{}, func(o *s3.Options) { *o = other.Options(); o.DisableS3ExpressSessionAuth = aws.Bool(true) })
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{{"red", false}, {"blue", true}} {
+		_, err = plain.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b), Policy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` + canonicalID(otherAK) +
+				`"},"Action":"s3express:CreateSession","Resource":"arn:aws:s3express:us-east-1:*:bucket/` + b +
+				`","Condition":{"StringEquals":{"aws:ResourceTag/Team":"` + tc.value + `"}}}]}`)})
+		require.NoError(t, err)
+		_, err = otherPlain.CreateSession(ctx, &s3.CreateSessionInput{Bucket: aws.String(b)})
+		if tc.ok {
+			require.NoError(t, err)
+		} else {
+			require.Equal(t, "AccessDenied", apiCode(err))
+		}
+	}
+}

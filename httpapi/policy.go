@@ -716,16 +716,20 @@ var listOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "ListO
 
 // resourceTag is aws:ResourceTag/<tag> of an S3 request: the bucket's
 // tag of that key (IAM compares the key without regard to case), which S3
-// evaluates only while the bucket has ABAC on ("S3 evaluates this
-// condition key only after you enable ABAC on your bucket"); otherwise,
-// and in the other dialects, the key is absent.
+// evaluates for a general purpose bucket only while it has ABAC on ("S3
+// evaluates this condition key only after you enable ABAC on your
+// bucket") and for a directory bucket always ("For Amazon S3 resources
+// such as access points and directory buckets, ABAC is enabled by
+// default"); otherwise, and in the other dialects, the key is absent.
 func (c *policyContext) resourceTag(tag string) ([]string, bool) {
 	rc := c.rc
 	if rc.d.name != "s3" || rc.op.Bucket == "" {
 		return nil, false
 	}
-	if on, err := c.s.abacEnabled(rc.ctx, rc.op.Bucket); err != nil || !on {
-		return nil, false
+	if !isDirectoryBucket(rc.op.Bucket) {
+		if on, err := c.s.abacEnabled(rc.ctx, rc.op.Bucket); err != nil || !on {
+			return nil, false
+		}
 	}
 	cfg, err := c.s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindTagging)
 	if err != nil {
