@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/osslite/osslite/engine"
@@ -98,12 +99,18 @@ func parseNotification(rc *request, data []byte) (bucketconfig.Config, error) {
 						}
 						c.Suffix = r.Value
 					default:
-						return nil, errorf("InvalidArgument", "filter rule name must be either prefix or suffix").with("ArgumentName", "FilterRule").with("ArgumentValue", r.Name)
+						return nil, errorf("InvalidArgument", "filter rule name must be either prefix or suffix").with("ArgumentName", "FilterRule.Name").with("ArgumentValue", r.Name)
 					}
 				}
 			}
 			if c.ARN == "" {
 				return nil, errorf("InvalidArgument", "A %s configuration must name its destination.", g.typ).with("ArgumentName", g.typ)
+			}
+			// S3 parses every ARN before it looks for any destination, with
+			// or without x-amz-skip-destination-validation. A name the
+			// server registered as a target is taken whatever its form.
+			if !arnParses(c.ARN) && !rc.s.eng.NotificationTargetKnown(c.ARN) {
+				return nil, errorf("InvalidArgument", "The ARN could not be parsed").with("ArgumentName", g.typ).with("ArgumentValue", c.ARN)
 			}
 			n.Configs = append(n.Configs, c)
 		}
@@ -125,24 +132,54 @@ func parseNotification(rc *request, data []byte) (bucketconfig.Config, error) {
 		if b, err := rc.s.eng.Bucket(rc.ctx, rc.op.Bucket); err == nil {
 			owner = b.Owner
 		}
-		var unknown []string
+		// S3 numbers the destinations it could not validate:
+		// ArgumentName1/ArgumentValue1, ArgumentName2/... .
+		var e *Error
+		count := 0
+		unknown := func(name, value string) {
+			if e == nil {
+				e = errorf("InvalidArgument", "Unable to validate the following destination configurations")
+			}
+			count++
+			e = e.with("ArgumentName"+strconv.Itoa(count), name).with("ArgumentValue"+strconv.Itoa(count), value)
+		}
 		for _, c := range n.Configs {
 			if !rc.s.eng.NotificationTargetAllowed(c.ARN, owner) {
-				unknown = append(unknown, c.ARN)
+				unknown(unknownDestination(c.Type, c.ARN))
 			}
 		}
 		if n.EventBridge && !rc.s.eng.NotificationTargetAllowed(bucketconfig.EventBridgeARN, owner) {
-			unknown = append(unknown, bucketconfig.EventBridgeARN)
+			unknown(bucketconfig.EventBridgeARN, "The destination is not a notification target of this server")
 		}
-		if len(unknown) > 0 {
-			e := errorf("InvalidArgument", "Unable to validate the following destination configurations")
-			for _, arn := range unknown {
-				e = e.with("ArgumentName", arn).with("ArgumentValue", "The destination is not a notification target of this server")
-			}
+		if e != nil {
 			return nil, e
 		}
 	}
 	return n, nil
+}
+
+// arnParses reports whether arn has the form S3 takes for a destination:
+// arn:partition:service:region:account:resource, the partition, service
+// and resource not empty (region and account may be).
+func arnParses(arn string) bool {
+	parts := strings.SplitN(arn, ":", 6)
+	return len(parts) == 6 && parts[0] == "arn" && parts[1] != "" && parts[2] != "" && parts[5] != ""
+}
+
+// unknownDestination is the ArgumentName and ArgumentValue S3 gives a
+// destination of type typ it could not validate: a queue "does not
+// exist", a function is one S3 is "Not authorized to invoke" (named with
+// its qualifier, ", null" when it has none). For topics S3 first checks
+// the topic policy, which a server without SNS cannot, so they keep
+// osslite's own words.
+func unknownDestination(typ, arn string) (name, value string) {
+	switch typ {
+	case "Queue":
+		return arn, "The destination queue does not exist"
+	case "CloudFunction":
+		return arn + ", null", "Not authorized to invoke function [" + arn + "]"
+	}
+	return arn, "The destination is not a notification target of this server"
 }
 
 // newConfigurationID is the ID S3 gives a configuration sent without one.
@@ -163,10 +200,10 @@ func renderNotification(_ *request, c bucketconfig.Config) any {
 		if c.Prefix != "" || c.Suffix != "" {
 			x.Filter = &notificationFilter{}
 			if c.Prefix != "" {
-				x.Filter.Rules = append(x.Filter.Rules, filterRuleXML{"prefix", c.Prefix})
+				x.Filter.Rules = append(x.Filter.Rules, filterRuleXML{"Prefix", c.Prefix})
 			}
 			if c.Suffix != "" {
-				x.Filter.Rules = append(x.Filter.Rules, filterRuleXML{"suffix", c.Suffix})
+				x.Filter.Rules = append(x.Filter.Rules, filterRuleXML{"Suffix", c.Suffix})
 			}
 		}
 		switch c.Type {
