@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -108,7 +109,10 @@ type EventObject struct {
 	ETag string `json:"eTag,omitempty"`
 	// VersionID is the object's version (versioned buckets only).
 	VersionID string `json:"versionId,omitempty"`
-	Sequencer string `json:"sequencer"`
+	// Sequencer orders the events of a key. S3 sends ObjectTagging and
+	// ObjectAcl events (eventVersion 2.3) without one, and so does
+	// osslite: it is "" on those.
+	Sequencer string `json:"sequencer,omitempty"`
 }
 
 // EventMessage is the JSON body of a delivery: {"Records":[...]}.
@@ -129,8 +133,12 @@ func (ev *Event) ObjectKey() string {
 // bucket at time t, with the fixed fields filled; the caller adds the
 // request facts and the object's size and ETag.
 func NewEvent(name string, b BucketInfo, key string, t time.Time) Event {
+	version := "2.1"
+	if !sequenced(name) {
+		version = "2.3"
+	}
 	return Event{
-		EventVersion: "2.1", EventSource: "aws:s3", AWSRegion: b.Region,
+		EventVersion: version, EventSource: "aws:s3", AWSRegion: b.Region,
 		EventTime: t.UTC().Format("2006-01-02T15:04:05.000Z"), EventName: name,
 		S3: EventS3{
 			SchemaVersion: "1.0",
@@ -139,6 +147,14 @@ func NewEvent(name string, b BucketInfo, key string, t time.Time) Event {
 			Object: EventObject{Key: url.QueryEscape(key)},
 		},
 	}
+}
+
+// sequenced reports whether S3 gives events of name a sequencer: all but
+// the ObjectTagging and ObjectAcl events, which it sends as eventVersion
+// 2.3 without one (LocalStack's AWS recordings test_object_tagging_put_event,
+// test_object_tagging_delete_event and test_object_put_acl).
+func sequenced(name string) bool {
+	return !strings.HasPrefix(name, "ObjectTagging:") && !strings.HasPrefix(name, "ObjectAcl:")
 }
 
 // notifyState is the engine's notification and access-log machinery.
@@ -291,7 +307,9 @@ func (e *Engine) Publish(ctx context.Context, ev Event) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.seq = max(n.seq+1, uint64(e.now().UnixNano()))
-	ev.S3.Object.Sequencer = fmt.Sprintf("%016X", n.seq)
+	if sequenced(ev.EventName) {
+		ev.S3.Object.Sequencer = fmt.Sprintf("%016X", n.seq)
+	}
 	queuedAny := false
 	if nc != nil {
 		key := ev.ObjectKey()

@@ -20,7 +20,7 @@ type EventLog struct {
 // Events starts collecting the events of bucket ("" for every bucket):
 // every object created, removed, restored, tagged or re-granted through
 // the server, and lifecycle expirations, in the order they happened (the
-// sequencer increases), whether or not the bucket has a notification
+// sequencer increases; tagging and ACL events have none, as at S3), whether or not the bucket has a notification
 // configuration (ConfigurationID is then ""). Events published before the
 // call are not included.
 func (s *Server) Events(bucket string) *EventLog {

@@ -220,6 +220,26 @@ func effectiveGrants(acl engine.ACL, owner, bucketOwner string) []engine.Grant {
 	return gs
 }
 
+// sameGrants reports whether a and b grant the same permissions to the
+// same grantees, in any order (display names aside).
+func sameGrants(a, b []engine.Grant) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	key := func(g engine.Grant) engine.Grant { g.DisplayName = ""; return g }
+	count := make(map[engine.Grant]int, len(a))
+	for _, g := range a {
+		count[key(g)]++
+	}
+	for _, g := range b {
+		if count[key(g)] == 0 {
+			return false
+		}
+		count[key(g)]--
+	}
+	return true
+}
+
 // AccessControlPolicy document (operations.md A.14).
 type accessControlPolicy struct {
 	XMLName xml.Name

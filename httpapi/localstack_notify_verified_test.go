@@ -315,6 +315,61 @@ func TestLsnPresignedAndPostRecords(t *testing.T) {
 		lsnShape(t, evs[2], owner))
 }
 
+// TestLsnTaggingAndACLRecords: test_object_tagging_put_event,
+// test_object_tagging_delete_event and test_object_put_acl (SQS; the
+// EventBridge test_object_put_acl counts the same three ACL events).
+// S3 sends these as eventVersion 2.3 with the object's ETag and neither
+// size nor sequencer, and sends no ObjectAcl:Put for an ACL put that
+// grants what the object already had (a canned private ACL on a private
+// object).
+func TestLsnTaggingAndACLRecords(t *testing.T) {
+	s := newLsnServer(t)
+	ctx := context.Background()
+	owner := s.srv.Owner()
+	s.bucket(t, "lsn-tags", "s3:ObjectTagging:*", "s3:ObjectAcl:Put")
+	s.put(t, "lsn-tags", "key-dest", "FooBarBlitz")
+	s.put(t, "lsn-tags", "my_key_acl", "something")
+	require.Empty(t, s.drain(t, s.queue), "no event for PutObject")
+
+	_, err := s.c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: aws.String("lsn-tags"), Key: aws.String("key-dest"),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("swallow_type"), Value: aws.String("african")}}}})
+	require.NoError(t, err)
+	_, err = s.c.DeleteObjectTagging(ctx, &s3.DeleteObjectTaggingInput{Bucket: aws.String("lsn-tags"), Key: aws.String("key-dest")})
+	require.NoError(t, err)
+	tagged := `{"eTag":"f3e6da48d914f3f04f6bd9cb092c044d","key":"key-dest"}`
+	evs := s.drain(t, s.queue)
+	require.Len(t, evs, 2)
+	assert.JSONEq(t, lsnRecord("2.3", "ObjectTagging:Put", tagged), lsnShape(t, evs[0], owner))
+	assert.JSONEq(t, lsnRecord("2.3", "ObjectTagging:Delete", tagged), lsnShape(t, evs[1], owner))
+
+	acl := func(in *s3.PutObjectAclInput) {
+		t.Helper()
+		in.Bucket, in.Key = aws.String("lsn-tags"), aws.String("my_key_acl")
+		_, err := s.c.PutObjectAcl(ctx, in)
+		require.NoError(t, err)
+	}
+	acl(&s3.PutObjectAclInput{ACL: types.ObjectCannedACLPrivate}) // what it had: no event
+	acl(&s3.PutObjectAclInput{ACL: types.ObjectCannedACLPublicRead})
+	acl(&s3.PutObjectAclInput{GrantRead: aws.String(`uri="http://acs.amazonaws.com/groups/s3/LogDelivery"`)})
+	acl(&s3.PutObjectAclInput{AccessControlPolicy: &types.AccessControlPolicy{Owner: &types.Owner{ID: aws.String(owner)},
+		Grants: []types.Grant{
+			{Grantee: &types.Grantee{ID: aws.String(owner), Type: types.TypeCanonicalUser}, Permission: types.PermissionFullControl},
+			{Grantee: &types.Grantee{URI: aws.String("http://acs.amazonaws.com/groups/s3/LogDelivery"), Type: types.TypeGroup}, Permission: types.PermissionWrite},
+		}}})
+	evs = s.drain(t, s.queue)
+	require.Len(t, evs, 3)
+	for i, ev := range evs {
+		assert.JSONEq(t, lsnRecord("2.3", "ObjectAcl:Put", `{"eTag":"437b930db84b8079c2dd804a71936b5f","key":"my_key_acl"}`), lsnShape(t, ev, owner), "event %d", i)
+	}
+	// The same grants again, in another order: no change, no event.
+	acl(&s3.PutObjectAclInput{AccessControlPolicy: &types.AccessControlPolicy{Owner: &types.Owner{ID: aws.String(owner)},
+		Grants: []types.Grant{
+			{Grantee: &types.Grantee{URI: aws.String("http://acs.amazonaws.com/groups/s3/LogDelivery"), Type: types.TypeGroup}, Permission: types.PermissionWrite},
+			{Grantee: &types.Grantee{ID: aws.String(owner), Type: types.TypeCanonicalUser}, Permission: types.PermissionFullControl},
+		}}})
+	assert.Empty(t, s.drain(t, s.queue))
+}
+
 // TestLsnFilteredConfiguration: test_notifications_with_filter (SQS) and
 // test_bucket_notifications_with_filter (SNS): two configurations with
 // one filter read back with S3's capitalized rule names and the Ids

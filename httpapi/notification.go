@@ -222,9 +222,10 @@ func renderNotification(_ *request, c bucketconfig.Config) any {
 }
 
 // emit publishes the event name ("ObjectCreated:Put") about key of the
-// request's bucket, with the object's size and ETag when size >= 0. A
-// bucket nobody listens to costs one cached configuration lookup. A
-// failure to publish is logged, not answered: the change is done.
+// request's bucket, with the object's size when size >= 0 and its ETag
+// when etag is not "". A bucket nobody listens to costs one cached
+// configuration lookup. A failure to publish is logged, not answered:
+// the change is done.
 func (s *server) emit(rc *request, name, key string, size int64, etag, versionID string) {
 	s.emitIn(rc, rc.op.Bucket, name, key, size, etag, versionID)
 }
@@ -259,8 +260,8 @@ func (s *server) emitIn(rc *request, bucket, name, key string, size int64, etag,
 	if size >= 0 {
 		n := size // only this copy escapes: a request without events allocates nothing here
 		ev.S3.Object.Size = &n
-		ev.S3.Object.ETag = etag
 	}
+	ev.S3.Object.ETag = etag
 	ev.S3.Object.VersionID = versionID // "" in unversioned buckets: omitted
 	// The change is done: its event is published even if the client
 	// went away meanwhile.

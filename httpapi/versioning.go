@@ -296,17 +296,23 @@ func (s *server) listObjectVersions(rc *request) error {
 // updateVersion applies u to the requested version of the object and
 // answers its version ID.
 func (s *server) updateVersion(rc *request, u engine.ObjectUpdate) error {
+	_, err := s.updatedVersion(rc, u)
+	return err
+}
+
+// updatedVersion is updateVersion returning the version as updated.
+func (s *server) updatedVersion(rc *request, u engine.ObjectUpdate) (engine.ObjectInfo, error) {
 	vid, err := rc.versionID()
 	if err != nil {
-		return err
+		return engine.ObjectInfo{}, err
 	}
 	u.VersionID = vid
 	info, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, u)
 	if err != nil {
-		return rc.versionError(err, vid)
+		return info, rc.versionError(err, vid)
 	}
 	rc.writeVersionID(info.VersionID)
-	return nil
+	return info, nil
 }
 
 // writeDeleteHeaders answers what a delete did in a versioned bucket:
