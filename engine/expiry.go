@@ -181,6 +181,27 @@ func (m *mutation) scheduleEvent(at time.Time, bucket, key, name, versionID stri
 	return m.b.Set(eventAtKey(at, bucket, key, name), []byte(versionID), nil)
 }
 
+// describeRestored adds to an ObjectRestore:Completed event what S3 says
+// of the restored object (LocalStack's AWS recording test_restore_object):
+// its size and ETag, the restored copy's expiry and storage class
+// (glacierEventData), and "AmazonCustomer:" and the bucket owner as the
+// principal. An object gone meanwhile keeps the event bare.
+func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string) {
+	ev.UserIdentity.PrincipalID = "AmazonCustomer:" + b.Owner
+	rec, err := e.resolveVersion(e.db, b.Name, key, versionID, false)
+	if err != nil {
+		return
+	}
+	size := rec.info.Size
+	ev.S3.Object.Size, ev.S3.Object.ETag = &size, rec.info.ETag
+	if r := rec.info.Restore; r != nil && !r.Ongoing && !r.Expiry.IsZero() {
+		ev.GlacierEventData = &EventGlacier{RestoreEventData: EventRestore{
+			LifecycleRestorationExpiryTime: r.Expiry.UTC().Format(eventTimeFormat),
+			LifecycleRestoreStorageClass:   rec.info.StorageClass,
+		}}
+	}
+}
+
 // runScheduledEvents publishes the events due at now, each once.
 func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 	lo := []byte(prefixEventAt)
@@ -212,6 +233,9 @@ func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 			if b, err := e.Bucket(ctx, d.bucket); err == nil {
 				ev := NewEvent(d.name, b, d.key, d.at)
 				ev.S3.Object.VersionID = d.vid
+				if d.name == "ObjectRestore:Completed" {
+					e.describeRestored(&ev, b, d.key, d.vid)
+				}
 				if err := e.Publish(ctx, ev); err != nil {
 					return err
 				}

@@ -63,7 +63,25 @@ type Event struct {
 	// IntelligentTiering is set on IntelligentTiering events: the archive
 	// access tier the object moved to.
 	IntelligentTiering *EventTiering `json:"intelligentTieringEventData,omitempty"`
+	// GlacierEventData is set on ObjectRestore:Completed events: the
+	// restored copy's expiry and storage class.
+	GlacierEventData *EventGlacier `json:"glacierEventData,omitempty"`
 }
+
+// EventGlacier is the glacierEventData of an event.
+type EventGlacier struct {
+	RestoreEventData EventRestore `json:"restoreEventData"`
+}
+
+// EventRestore describes a completed restore: when the restored copy
+// expires (eventTime's format) and the object's storage class.
+type EventRestore struct {
+	LifecycleRestorationExpiryTime string `json:"lifecycleRestorationExpiryTime"`
+	LifecycleRestoreStorageClass   string `json:"lifecycleRestoreStorageClass"`
+}
+
+// eventTimeFormat is ISO 8601 with milliseconds, as S3 writes eventTime.
+const eventTimeFormat = "2006-01-02T15:04:05.000Z"
 
 // EventTiering is the intelligentTieringEventData of an event.
 type EventTiering struct {
@@ -139,7 +157,7 @@ func NewEvent(name string, b BucketInfo, key string, t time.Time) Event {
 	}
 	return Event{
 		EventVersion: version, EventSource: "aws:s3", AWSRegion: b.Region,
-		EventTime: t.UTC().Format("2006-01-02T15:04:05.000Z"), EventName: name,
+		EventTime: t.UTC().Format(eventTimeFormat), EventName: name,
 		S3: EventS3{
 			SchemaVersion: "1.0",
 			Bucket: EventBucket{Name: b.Name, OwnerIdentity: EventIdentity{PrincipalID: b.Owner},

@@ -370,6 +370,44 @@ func TestLsnTaggingAndACLRecords(t *testing.T) {
 	assert.Empty(t, s.drain(t, s.queue))
 }
 
+// TestLsnRestoreRecords: test_restore_object (SQS). ObjectRestore:Post
+// names the object's size and ETag; ObjectRestore:Completed also does,
+// names "AmazonCustomer:" and the bucket owner as the principal, and
+// carries glacierEventData with the restored copy's expiry and class.
+func TestLsnRestoreRecords(t *testing.T) {
+	s := newLsnServer(t, fake.WithEngineOptions(engine.Options{RestoreDelay: time.Minute}))
+	ctx := context.Background()
+	owner := s.srv.Owner()
+	s.bucket(t, "lsn-restore", "s3:ObjectRestore:*")
+	_, err := s.c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lsn-restore"), Key: aws.String("my_key_restore"),
+		Body: strings.NewReader("something"), StorageClass: types.StorageClassGlacier})
+	require.NoError(t, err)
+	_, err = s.c.RestoreObject(ctx, &s3.RestoreObjectInput{Bucket: aws.String("lsn-restore"), Key: aws.String("my_key_restore"),
+		RestoreRequest: &types.RestoreRequest{Days: aws.Int32(1), GlacierJobParameters: &types.GlacierJobParameters{Tier: types.TierExpedited}}})
+	require.NoError(t, err)
+	s.srv.Clock().Advance(2 * time.Minute)
+	_, err = s.srv.Engine().RunPending(ctx)
+	require.NoError(t, err)
+	evs := s.drain(t, s.queue)
+	require.Len(t, evs, 2)
+	object := `{"eTag":"437b930db84b8079c2dd804a71936b5f","key":"my_key_restore","sequencer":"sequencer","size":9}`
+	assert.JSONEq(t, lsnRecord("2.1", "ObjectRestore:Post", object), lsnShape(t, evs[0], owner))
+
+	// The completion has no request: the snapshot's address and request
+	// IDs are S3's own, which osslite leaves empty. The rest matches.
+	var done map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lsnShape(t, evs[1], owner)), &done))
+	var want map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lsnRecord("2.1", "ObjectRestore:Completed", object)), &want))
+	want["userIdentity"] = map[string]any{"principalId": "AmazonCustomer:<owner>"}
+	want["glacierEventData"] = map[string]any{"restoreEventData": map[string]any{"lifecycleRestorationExpiryTime": "date", "lifecycleRestoreStorageClass": "GLACIER"}}
+	for _, k := range []string{"requestParameters", "responseElements"} {
+		delete(want, k)
+		delete(done, k)
+	}
+	assert.Equal(t, want, done)
+}
+
 // TestLsnFilteredConfiguration: test_notifications_with_filter (SQS) and
 // test_bucket_notifications_with_filter (SNS): two configurations with
 // one filter read back with S3's capitalized rule names and the Ids

@@ -114,7 +114,9 @@ func (s *server) restoreObjectS3(rc *request) error {
 		return rc.versionError(err, vid)
 	}
 	if started {
-		s.emit(rc, "ObjectRestore:Post", rc.op.Key, -1, "", rc.q.Get("versionId"))
+		// S3 names the object's size and ETag (LocalStack's AWS recording
+		// test_restore_object).
+		s.emit(rc, "ObjectRestore:Post", rc.op.Key, info.Size, info.ETag, rc.q.Get("versionId"))
 		return writeEmpty(rc, http.StatusAccepted)
 	}
 	return writeEmpty(rc, http.StatusOK)
