@@ -594,3 +594,48 @@ func TestLsnDestinationErrors(t *testing.T) {
 	assert.Equal(t, map[string]string{"Code": "NoSuchBucket", "Message": "The specified bucket does not exist", "BucketName": "lsn-nobucket"},
 		subset(errFields(t, r.body), "Code", "Message", "BucketName"))
 }
+
+// TestLsnEventBridgeEvents: test_object_created_put and test_object_put_acl
+// (EventBridge). The envelope (detail-type, detail) is EventBridge's and
+// osslite does not make it: its EventBridge destination receives S3
+// records. What S3 decides is which events go: a put and a delete give
+// two, a put and four ACL puts of which the first changes nothing give
+// four.
+func TestLsnEventBridgeEvents(t *testing.T) {
+	eb := &lsnTarget{}
+	s := newLsnServer(t, fake.WithNotificationTarget("arn:aws:events:::event-bus/default", eb))
+	ctx := context.Background()
+	owner := s.srv.Owner()
+	_, err := s.c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("lsn-eb")})
+	require.NoError(t, err)
+	_, err = s.c.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{Bucket: aws.String("lsn-eb"),
+		NotificationConfiguration: &types.NotificationConfiguration{EventBridgeConfiguration: &types.EventBridgeConfiguration{}}})
+	require.NoError(t, err)
+	names := func(evs []engine.Event) []string {
+		var out []string
+		for _, ev := range evs {
+			out = append(out, ev.EventName)
+		}
+		return out
+	}
+	s.put(t, "lsn-eb", "test-key", "data")
+	_, err = s.c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("lsn-eb"), Key: aws.String("test-key")})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"ObjectCreated:Put", "ObjectRemoved:Delete"}, names(s.drain(t, eb)))
+
+	s.put(t, "lsn-eb", "my_key_acl", "something")
+	for _, in := range []*s3.PutObjectAclInput{
+		{ACL: types.ObjectCannedACLPrivate},
+		{ACL: types.ObjectCannedACLPublicRead},
+		{GrantRead: aws.String(`uri="http://acs.amazonaws.com/groups/s3/LogDelivery"`)},
+		{AccessControlPolicy: &types.AccessControlPolicy{Owner: &types.Owner{ID: aws.String(owner)}, Grants: []types.Grant{
+			{Grantee: &types.Grantee{ID: aws.String(owner), Type: types.TypeCanonicalUser}, Permission: types.PermissionFullControl},
+			{Grantee: &types.Grantee{URI: aws.String("http://acs.amazonaws.com/groups/s3/LogDelivery"), Type: types.TypeGroup}, Permission: types.PermissionWrite},
+		}}},
+	} {
+		in.Bucket, in.Key = aws.String("lsn-eb"), aws.String("my_key_acl")
+		_, err := s.c.PutObjectAcl(ctx, in)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{"ObjectCreated:Put", "ObjectAcl:Put", "ObjectAcl:Put", "ObjectAcl:Put"}, names(s.drain(t, eb)))
+}
