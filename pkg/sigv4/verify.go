@@ -499,9 +499,20 @@ func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed [
 	if raw := rawPath(r); raw != "" {
 		uris = appendUnique(uris, raw)
 	}
-	queries := []string{canonicalQuery(parseQuery(r.URL.RawQuery, true), presigned)}
+	params := parseQuery(r.URL.RawQuery, true)
+	queries := []string{canonicalQuery(params, presigned)}
+	plusAt := -1
 	if strings.Contains(r.URL.RawQuery, "+") {
-		queries = appendUnique(queries, canonicalQuery(parseQuery(r.URL.RawQuery, false), presigned))
+		if q := canonicalQuery(parseQuery(r.URL.RawQuery, false), presigned); q != queries[0] {
+			plusAt = len(queries)
+			queries = append(queries, q)
+		}
+	}
+	if named := withoutEmptyNames(params); len(named) < len(params) {
+		// The AWS SDK for Java v2 leaves parameters with an empty name
+		// out of what it signs ("?=foo"), and S3 takes its signature
+		// (EmptyQueryStringSignerIntegrationTest).
+		queries = appendUnique(queries, canonicalQuery(named, presigned))
 	}
 	signed = normalizeSignedHeaders(signed)
 	bp := matchBuffers.Get().(*[]byte)
@@ -521,7 +532,7 @@ func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed [
 			b = key.appendSignature(b, b[nc:ns])
 			*bp = b[:0]
 			if signatureMatches(b[ns:], provided) {
-				return qi > 0, nil
+				return qi == plusAt, nil
 			}
 			if first == nil {
 				first = &MismatchError{AccessKeyID: c.AccessKeyID, SignatureProvided: provided, StringToSign: string(b[nc:ns]), CanonicalRequest: string(b[:nc])}
@@ -529,6 +540,18 @@ func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed [
 		}
 	}
 	return false, first
+}
+
+// withoutEmptyNames returns ps without the parameters whose name is
+// empty.
+func withoutEmptyNames(ps []queryParam) []queryParam {
+	out := make([]queryParam, 0, len(ps))
+	for _, p := range ps {
+		if p.name != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // header is h.Get(key) for a key in canonical form: a map lookup, without
