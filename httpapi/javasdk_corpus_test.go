@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -499,4 +500,251 @@ func TestJitBucketLocationFromClientRegion(t *testing.T) {
 	loc, err = c.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String("jit-east")})
 	require.NoError(t, err)
 	assert.Equal(t, types.BucketLocationConstraint(""), loc.LocationConstraint)
+	// Re-creating one's own bucket outside us-east-1 is 409
+	// BucketAlreadyOwnedByYou (ExceptionUnmarshallingIntegrationTest
+	// createBucketAlreadyOwnedByYou, run in us-west-2).
+	r := f.do(t, raw{method: "PUT", path: "/jit-west",
+		body: []byte(`<CreateBucketConfiguration><LocationConstraint>us-west-2</LocationConstraint></CreateBucketConfiguration>`)})
+	require.Equal(t, http.StatusConflict, r.StatusCode, string(r.body))
+	assert.Equal(t, "BucketAlreadyOwnedByYou", r.errCode())
+}
+
+// TestJitCrtRangedDiscovery: the CRT client (S3CrtAsyncClient) finds an
+// object's size with a first GET of bytes=0-(8 MiB-1): a small object
+// answers 206 with Content-Range and an ETag, which the next requests
+// send as If-Match; an empty one answers 416 whose Content-Type is
+// exactly application/xml and whose Error names ActualObjectSize 0,
+// which aws-c-s3 (s_check_empty_file_download_error) reads as "empty"
+// and fetches the object without a Range (S3CrtGetObjectIntegrationTest,
+// AsyncPresignedUrlExtensionTestSuite getObject_emptyObject_*). Every
+// answer, errors too, names x-amz-request-id and x-amz-id-2
+// (S3ResponseMetadataIntegrationTest, ExceptionUnmarshalling-
+// IntegrationTest's assertMetadata).
+func TestJitCrtRangedDiscovery(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "jit-crt")
+	data := pattern(10_000)
+	must(t, f.do(t, raw{method: "PUT", path: "/jit-crt/key", body: data}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/jit-crt/empty", body: []byte{}}).errOrNil())
+	const first = "bytes=0-8388607"
+
+	r := f.do(t, raw{method: "GET", path: "/jit-crt/key", header: hdr("Range", first)})
+	require.Equal(t, http.StatusPartialContent, r.StatusCode, string(r.body))
+	assert.Equal(t, "bytes 0-9999/10000", r.Header.Get("Content-Range"))
+	require.NotEmpty(t, r.Header.Get("ETag"))
+	assert.True(t, bytes.Equal(data, r.body))
+	again := f.do(t, raw{method: "GET", path: "/jit-crt/key", header: hdr("Range", first, "If-Match", r.Header.Get("ETag"))})
+	assert.Equal(t, http.StatusPartialContent, again.StatusCode)
+
+	e := f.do(t, raw{method: "GET", path: "/jit-crt/empty", header: hdr("Range", first)})
+	require.Equal(t, http.StatusRequestedRangeNotSatisfiable, e.StatusCode, string(e.body))
+	assert.Equal(t, "application/xml", e.Header.Get("Content-Type"))
+	fields := errFields(t, e.body)
+	assert.Equal(t, "InvalidRange", fields["Code"])
+	assert.Equal(t, "0", fields["ActualObjectSize"])
+	whole := f.do(t, raw{method: "GET", path: "/jit-crt/empty"})
+	require.Equal(t, http.StatusOK, whole.StatusCode)
+	assert.Equal(t, "0", whole.Header.Get("Content-Length"))
+
+	for _, q := range []raw{
+		{method: "GET", path: "/jit-crt/key?acl"},
+		{method: "GET", path: "/jit-crt/key"},
+		{method: "GET", path: "/jit-crt/missing"},
+		{method: "HEAD", path: "/jit-crt/missing"},
+		{method: "HEAD", path: "/jit-crt-missing"},
+	} {
+		r := f.do(t, q)
+		assert.NotEmpty(t, r.Header.Get("x-amz-request-id"), q.path)
+		assert.NotEmpty(t, r.Header.Get("x-amz-id-2"), q.path)
+		if q.method == "GET" && r.StatusCode == 404 {
+			assert.Equal(t, "NoSuchKey", r.errCode())
+			assert.NotEmpty(t, errFields(t, r.body)["Message"])
+		}
+		if q.method == "HEAD" {
+			assert.Equal(t, http.StatusNotFound, r.StatusCode, q.path)
+		}
+	}
+}
+
+// TestJitContentEncodingAppended: the Java SDK appends aws-chunked to a
+// Content-Encoding the caller set (AwsChunkedV4PayloadSigner:
+// request.appendHeader), so the Apache and Netty clients send two
+// Content-Encoding lines, "gzip" then "aws-chunked", signed as
+// "gzip,aws-chunked"; S3 keeps "gzip" (HeadObjectIntegrationTest
+// syncClientSupportsGzippedObjects, asyncClientSupportsGzippedObjects).
+func TestJitContentEncodingAppended(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "jit-gzip")
+	payload := []byte("\x1f\x8b pretend gzip")
+	for _, mode := range []string{sigv4.StreamingPayloadTrailer, sigv4.StreamingUnsignedPayloadTrailer} {
+		h := http.Header{"Content-Encoding": {"gzip", "aws-chunked"}}
+		h.Set("X-Amz-Decoded-Content-Length", fmt.Sprint(len(payload)))
+		h.Set("X-Amz-Trailer", "x-amz-checksum-crc32")
+		path := "/jit-gzip/" + mode
+		h, s := jitSign(t, f, "PUT", path, h, mode)
+		body := jitSignedTrailerBody(s, payload, 128<<10, "x-amz-checksum-crc32", jitCRC32(payload))
+		if mode == sigv4.StreamingUnsignedPayloadTrailer {
+			body = []byte(fmt.Sprintf("%x\r\n%s\r\n0\r\nx-amz-checksum-crc32:%s\r\n\r\n", len(payload), payload, jitCRC32(payload)))
+		}
+		r := f.do(t, raw{method: "PUT", path: path, header: h, body: body, sign: "keep"})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s: %s", mode, r.body)
+		r = f.do(t, raw{method: "HEAD", path: path})
+		require.Equal(t, http.StatusOK, r.StatusCode)
+		assert.Equal(t, "gzip", r.Header.Get("Content-Encoding"), mode)
+		assert.Equal(t, fmt.Sprint(len(payload)), r.Header.Get("Content-Length"), mode)
+	}
+}
+
+// jitCopySource is the Java SDK's x-amz-copy-source for sourceBucket,
+// sourceKey and sourceVersionId (CopySourceInterceptor: SdkHttpUtils
+// urlEncodeIgnoreSlashes, so a space is %20 and '*' is %2A).
+func jitCopySource(bucket, key, versionID string) string {
+	enc := strings.NewReplacer("+", "%20", "%2F", "/", "%7E", "~").Replace(url.QueryEscape(bucket + "/" + key))
+	if versionID != "" {
+		enc += "?versionId=" + versionID
+	}
+	return enc
+}
+
+// TestJitCopySourceKeys: the keys CopySourceIntegrationTest copies, with
+// and without a source version, as the Java SDK encodes them.
+func TestJitCopySourceKeys(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c, ctx := f.client(), context.Background()
+	for _, b := range []string{"jit-copy-src", "jit-copy-dst"} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	_, err := c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String("jit-copy-src"),
+		VersioningConfiguration: &types.VersioningConfiguration{Status: types.BucketVersioningStatusEnabled}})
+	require.NoError(t, err)
+	for _, key := range []string{"simpleKey", "key/with/slashes", "\U0001FAA3", "specialChars/ +!#$&'()*,:;=?@\"", "%20"} {
+		var versions []string
+		for i := range 2 {
+			out, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("jit-copy-src"), Key: aws.String(key), Body: strings.NewReader(fmt.Sprint(key, i))})
+			require.NoError(t, err)
+			versions = append(versions, aws.ToString(out.VersionId))
+		}
+		for i, v := range append(versions, "") {
+			want := fmt.Sprint(key, min(i, 1))
+			_, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("jit-copy-dst"), Key: aws.String(key),
+				CopySource: aws.String(jitCopySource("jit-copy-src", key, v))})
+			require.NoError(t, err, "%q version %q", key, v)
+			got, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("jit-copy-dst"), Key: aws.String(key)})
+			require.NoError(t, err)
+			body, _ := io.ReadAll(got.Body)
+			got.Body.Close()
+			assert.Equal(t, want, string(body), "%q version %q", key, v)
+		}
+	}
+}
+
+// TestJitDeleteObjectsXMLKeys: keys that look like XML or its escapes
+// come back in DeleteObjects' Deleted exactly as sent
+// (DeleteObjectsIntegrationTest), and x-amz-tagging as the Java SDK
+// encodes it (a space as %20, '/' and '@' escaped) is stored as the tags
+// it names (ObjectTaggingIntegrationTest putObjectTagging_Succeeds_-
+// WithUrlEncodedTags).
+func TestJitDeleteObjectsXMLKeys(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c, ctx, b := f.client(), context.Background(), aws.String("jit-xmlkeys")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b})
+	require.NoError(t, err)
+	for _, key := range []string{"<Key>objectId</Key>", "&lt;Key&gt;objectId&lt;/Key&gt;", "&lt;<"} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(key), Body: strings.NewReader("contents")})
+		require.NoError(t, err)
+		out, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: b, Delete: &types.Delete{Objects: []types.ObjectIdentifier{{Key: aws.String(key)}}}})
+		require.NoError(t, err)
+		require.Len(t, out.Deleted, 1)
+		assert.Equal(t, key, aws.ToString(out.Deleted[0].Key))
+		_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String(key)})
+		require.Error(t, err)
+	}
+
+	r := f.do(t, raw{method: "PUT", path: "/jit-xmlkeys/tagged", body: []byte{},
+		header: hdr("x-amz-tagging", "foo=bar%20%40baz&foo%20bar=baz&foo%2Fbar=baz")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	tags, err := c.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: b, Key: aws.String("tagged")})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, tg := range tags.TagSet {
+		got[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	assert.Equal(t, map[string]string{"foo": "bar @baz", "foo bar": "baz", "foo/bar": "baz"}, got)
+}
+
+// TestJitCrtPartChecksums: the CRT client uploads a 10 MiB file as 8 MiB
+// parts, each with the request's checksum algorithm (CRC32 by default,
+// SHA1 when asked), and reads it back by part number with checksum
+// mode; S3 answers part 1's own checksum (crt/ChecksumIntegrationTest
+// noChecksumCustomization_crc32ShouldBeUsed,
+// putObject_checksumProvidedInRequest_shouldTakePrecendence). A
+// PutObjectTagging with a SHA1 checksum header is taken
+// (nonStreamingOperation_specifyChecksum_shouldWork).
+func TestJitCrtPartChecksums(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c, ctx, b := f.client(), context.Background(), aws.String("jit-crtsum")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b})
+	require.NoError(t, err)
+	data := pattern(10 << 20)
+	for _, alg := range []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc32, types.ChecksumAlgorithmSha1} {
+		key := aws.String("10mib_" + string(alg))
+		up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: key, ChecksumAlgorithm: alg})
+		require.NoError(t, err)
+		var parts []types.CompletedPart
+		var first string
+		for i, p := range [][]byte{data[:8<<20], data[8<<20:]} {
+			n := aws.Int32(int32(i + 1))
+			out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: b, Key: key, UploadId: up.UploadId, PartNumber: n, Body: bytes.NewReader(p), ChecksumAlgorithm: alg})
+			require.NoError(t, err)
+			cp := types.CompletedPart{PartNumber: n, ETag: out.ETag, ChecksumCRC32: out.ChecksumCRC32, ChecksumSHA1: out.ChecksumSHA1}
+			if i == 0 {
+				first = aws.ToString(out.ChecksumCRC32) + aws.ToString(out.ChecksumSHA1)
+			}
+			parts = append(parts, cp)
+		}
+		require.NotEmpty(t, first)
+		_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: key, UploadId: up.UploadId,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+		require.NoError(t, err)
+		g, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: key, PartNumber: aws.Int32(1), ChecksumMode: types.ChecksumModeEnabled})
+		require.NoError(t, err)
+		_, err = io.Copy(io.Discard, g.Body)
+		g.Body.Close()
+		require.NoError(t, err)
+		assert.Equal(t, first, aws.ToString(g.ChecksumCRC32)+aws.ToString(g.ChecksumSHA1), alg)
+		assert.Equal(t, int64(8<<20), aws.ToInt64(g.ContentLength))
+	}
+	_, err = c.PutObjectTagging(ctx, &s3.PutObjectTaggingInput{Bucket: b, Key: aws.String("10mib_CRC32"), ChecksumAlgorithm: types.ChecksumAlgorithmSha1,
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("test"), Value: aws.String("value")}}}})
+	require.NoError(t, err)
+}
+
+// TestJitBucketPolicyAndSingleStrings: the policies the Java SDK's
+// Policy.toJson writes (an auto Sid, Principal {"AWS":["*"]}, arrays of
+// one Action and Resource) are taken and read back as JSON naming the
+// bucket's ARN; GetBucketRequestPayment is BucketOwner
+// (OperationsWithNonStandardResponsesIntegrationTest,
+// SingleStringResponseOperationsIntegrationTest).
+func TestJitBucketPolicyAndSingleStrings(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c, ctx := f.client(), context.Background()
+	for i, doc := range []string{
+		`{"Version":"2012-10-17","Statement":[{"Sid":"1","Effect":"Deny","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::%s/*"]}]}`,
+		`{"Version":"2012-10-17","Statement":[{"Sid":"1","Effect":"Allow","Principal":{"AWS":["*"]},"Action":["*"],"Resource":["arn:aws:s3:::%s"]}]}`,
+	} {
+		b := fmt.Sprintf("jit-policy-%d", i)
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+		_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b), Policy: aws.String(fmt.Sprintf(doc, b))})
+		require.NoError(t, err, doc)
+		got, err := c.GetBucketPolicy(ctx, &s3.GetBucketPolicyInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+		assert.Contains(t, aws.ToString(got.Policy), "arn:aws:s3:::"+b)
+		var v map[string]any
+		require.NoError(t, json.Unmarshal([]byte(aws.ToString(got.Policy)), &v))
+		pay, err := c.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+		assert.Equal(t, types.PayerBucketOwner, pay.Payer)
+	}
 }
