@@ -65,8 +65,9 @@ type analyticsDestXML struct {
 // parseAnalytics reads an AnalyticsConfiguration document: one that does
 // not parse, lacks the Id or StorageClassAnalysis, has a DataExport
 // without a destination bucket, Format CSV and OutputSchemaVersion V_1 (the
-// only values S3's schema has), or a Filter of more than one element is
-// MalformedXML; values S3 refuses are InvalidArgument.
+// only values S3's schema has), or a Filter of more than one element, of
+// none or of an empty Prefix is MalformedXML; values S3 refuses are
+// InvalidArgument.
 func parseAnalytics(data []byte) (bucketconfig.AnalyticsConfiguration, error) {
 	var x analyticsXML
 	if err := xml.Unmarshal(data, &x); err != nil || x.ID == "" || x.Analysis == nil {
@@ -78,6 +79,13 @@ func parseAnalytics(data []byte) (bucketconfig.AnalyticsConfiguration, error) {
 	c := bucketconfig.AnalyticsConfiguration{ID: x.ID}
 	var ok bool
 	if c.Form, c.Prefix, c.Tags, ok = parseTagFilter(x.Filter); !ok {
+		return c, errorf("MalformedXML", "")
+	}
+	if x.Filter != nil && (c.Form == "" || c.Form == "Prefix" && c.Prefix == "") {
+		// S3 refuses a Filter with none of Prefix, Tag and And, and one
+		// whose Prefix is empty (aws-sdk-java-v2's BucketAnalytics-
+		// ConfigurationIntegrationTest, _with_emptyFilter and
+		// _with_emptyPrefix); which error it answers is not recorded.
 		return c, errorf("MalformedXML", "")
 	}
 	if ex := x.Analysis.Export; ex != nil {
