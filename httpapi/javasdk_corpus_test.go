@@ -454,7 +454,8 @@ func TestJitListingsDecodeAsJava(t *testing.T) {
 
 // TestJitListV2Elements: a ListObjectsV2 without parameters has an empty
 // Prefix and no Delimiter, EncodingType, StartAfter or
-// ContinuationToken; with start-after they are echoed
+// ContinuationToken; with start-after it is echoed; every page, an empty
+// one too, has a KeyCount
 // (S3ListObjectsV2IntegrationTest testListNoParameters,
 // testListWithPrefixAndStartAfter).
 func TestJitListV2Elements(t *testing.T) {
@@ -480,6 +481,23 @@ func TestJitListV2Elements(t *testing.T) {
 	assert.Equal(t, "key-01", aws.ToString(out.StartAfter))
 	require.Len(t, out.Contents, 1)
 	assert.Equal(t, "STANDARD", string(out.Contents[0].StorageClass))
+
+	// Every page names KeyCount, 0 for an empty bucket: the paginators
+	// add it up as an int (ListObjectsV2PaginatorsIntegrationTest).
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("jit-v2-empty")})
+	require.NoError(t, err)
+	r := f.do(t, raw{method: "GET", path: "/jit-v2-empty?list-type=2&max-keys=3"})
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	assert.Contains(t, string(r.body), "<KeyCount>0</KeyCount>")
+	p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: aws.String("jit-v2"), MaxKeys: aws.Int32(2)})
+	total := 0
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		require.NoError(t, err)
+		require.NotNil(t, page.KeyCount)
+		total += int(*page.KeyCount)
+	}
+	assert.Equal(t, 3, total)
 }
 
 // TestJitBucketLocationFromClientRegion: a Java client for us-west-2
