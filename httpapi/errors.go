@@ -665,12 +665,17 @@ func toError(err error) (e *Error, internal bool) {
 
 // kmsNotFoundMessage words a missing KMS key as AWS KMS does, and S3
 // passes on with KMS.NotFoundException: "Alias <ARN> is not found." for an
-// alias, "Key '<ARN>' does not exist" for a key ID or ARN, and "Invalid
-// keyId <ID>" for an ID of neither form (aws/aws-cli#4507, minio/minio#6582).
+// alias, "Key '<ARN>' does not exist" for a key ID or ARN, "Invalid arn
+// <region>" for an ARN of another region, and "Invalid keyId '<ID>'" for
+// an ID of neither form (LocalStack's AWS recording of
+// test_s3_sse_validate_kms_key, 2023; aws/aws-cli#4507 quotes the 2019
+// words without the quotes; minio/minio#6582).
 func kmsNotFoundMessage(e *kms.NotFoundError) string {
 	switch {
 	case e.ARN == "":
-		return "Invalid keyId " + e.KeyID
+		return "Invalid keyId '" + e.KeyID + "'"
+	case e.Region != "":
+		return "Invalid arn " + e.Region
 	case strings.Contains(e.ARN, ":alias/"):
 		return "Alias " + e.ARN + " is not found."
 	default:

@@ -370,7 +370,7 @@ func TestSSEKMSNotFoundMessage(t *testing.T) {
 	for _, tc := range []struct {
 		name, keyID, message string
 	}{
-		{"bare name", "test-key-123", `^Invalid keyId test-key-123$`},
+		{"bare name", "test-key-123", `^Invalid keyId 'test-key-123'$`},
 		{"alias", "alias/no-such-key", `^Alias arn:aws:kms:us-east-1:\d{12}:alias/no-such-key is not found\.$`},
 		{"key ID", uuid, `^Key 'arn:aws:kms:us-east-1:\d{12}:key/` + uuid + `' does not exist$`},
 		{"key ARN", "arn:aws:kms:us-east-1:111122223333:key/" + uuid, `^Key 'arn:aws:kms:us-east-1:111122223333:key/` + uuid + `' does not exist$`},

@@ -50,10 +50,13 @@ var (
 // ErrNotFound) holds for it. ARN is the key or alias ARN the ID names
 // when it has one of the forms AWS accepts (a key ID, key ARN, alias or
 // alias ARN), and empty for an ID of no such form, which AWS KMS answers
-// as an invalid key ID rather than a missing key.
+// as an invalid key ID rather than a missing key. Region is the region
+// of such an ARN when it is not the service's, which AWS KMS answers as
+// an invalid ARN; empty otherwise.
 type NotFoundError struct {
-	KeyID string
-	ARN   string
+	KeyID  string
+	ARN    string
+	Region string
 }
 
 func (e *NotFoundError) Error() string { return fmt.Sprintf("%v: %q", ErrNotFound, e.KeyID) }
@@ -259,6 +262,9 @@ func (k *KMS) notFound(id string) error {
 		if len(parts) == 6 && parts[2] == "kms" && parts[3] != "" && parts[4] != "" &&
 			(strings.HasPrefix(parts[5], "key/") || strings.HasPrefix(parts[5], "alias/")) {
 			e.ARN = id
+			if parts[3] != k.region {
+				e.Region = parts[3]
+			}
 		}
 	case strings.HasPrefix(id, "alias/"):
 		e.ARN = fmt.Sprintf("arn:aws:kms:%s:%s:%s", k.region, k.account, id)

@@ -41,17 +41,18 @@ func TestNotFoundError(t *testing.T) {
 	k := testKMS(t, 1)
 	const uuid = "11111111-2222-4333-8444-555555555555"
 	for _, tc := range []struct {
-		name, id, arn string
+		name, id, arn, region string
 	}{
-		{"alias", "alias/nope", "arn:aws:kms:us-east-1:000000000000:alias/nope"},
-		{"alias ARN", "arn:aws:kms:us-east-1:000000000000:alias/nope", "arn:aws:kms:us-east-1:000000000000:alias/nope"},
-		{"key ID", uuid, "arn:aws:kms:us-east-1:000000000000:key/" + uuid},
-		{"multi-Region key ID", "mrk-0123456789abcdef0123456789abcdef", "arn:aws:kms:us-east-1:000000000000:key/mrk-0123456789abcdef0123456789abcdef"},
-		{"key ARN of another Region", "arn:aws:kms:eu-west-1:000000000000:key/" + uuid, "arn:aws:kms:eu-west-1:000000000000:key/" + uuid},
-		{"bare name", "test-key-123", ""},
-		{"short hex", "deadbeef", ""},
-		{"ARN of another service", "arn:aws:s3:::b", ""},
-		{"ARN without resource type", "arn:aws:kms:us-east-1:000000000000:" + uuid, ""},
+		{"alias", "alias/nope", "arn:aws:kms:us-east-1:000000000000:alias/nope", ""},
+		{"alias ARN", "arn:aws:kms:us-east-1:000000000000:alias/nope", "arn:aws:kms:us-east-1:000000000000:alias/nope", ""},
+		{"key ID", uuid, "arn:aws:kms:us-east-1:000000000000:key/" + uuid, ""},
+		{"multi-Region key ID", "mrk-0123456789abcdef0123456789abcdef", "arn:aws:kms:us-east-1:000000000000:key/mrk-0123456789abcdef0123456789abcdef", ""},
+		{"key ARN of another account", "arn:aws:kms:us-east-1:111122223333:key/" + uuid, "arn:aws:kms:us-east-1:111122223333:key/" + uuid, ""},
+		{"key ARN of another Region", "arn:aws:kms:eu-west-1:000000000000:key/" + uuid, "arn:aws:kms:eu-west-1:000000000000:key/" + uuid, "eu-west-1"},
+		{"bare name", "test-key-123", "", ""},
+		{"short hex", "deadbeef", "", ""},
+		{"ARN of another service", "arn:aws:s3:::b", "", ""},
+		{"ARN without resource type", "arn:aws:kms:us-east-1:000000000000:" + uuid, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := k.Resolve(tc.id)
@@ -60,6 +61,7 @@ func TestNotFoundError(t *testing.T) {
 			require.ErrorAs(t, err, &nf)
 			require.Equal(t, tc.id, nf.KeyID)
 			require.Equal(t, tc.arn, nf.ARN)
+			require.Equal(t, tc.region, nf.Region)
 		})
 	}
 }
