@@ -566,6 +566,9 @@ type CopyOptions struct {
 	// part (no PartSizes), the blobs still shared: the source is read once
 	// to compute the MD5 unless its upload recorded it (ContentMD5). S3:
 	// an object made by CopyObject has an MD5 ETag, whatever its source.
+	// So does the copy of an SSE-KMS or SSE-C source (whose ETag may be
+	// random, Encryption.OpaqueETag) that is not itself given an opaque
+	// ETag: the source is read once for the MD5.
 	MD5ETag bool
 	// Retention and LegalHold are the Object Lock settings of the copy,
 	// as in PutOptions; the source's are never copied.
@@ -589,19 +592,36 @@ func multipartSource(info ObjectInfo) bool {
 	return len(info.PartSizes) > 0 && info.ContentMD5 == ""
 }
 
+// opaqueSource reports whether info is an object of one part whose ETag
+// may be random rather than its MD5 (Encryption.OpaqueETag is given to
+// SSE-KMS and SSE-C objects).
+func opaqueSource(info ObjectInfo) bool {
+	e := info.Encryption
+	return e != nil && (e.Mode == EncryptKMS || e.Mode == EncryptCustomer) && len(info.PartSizes) == 0
+}
+
+// copyNeedsMD5 reports whether a copy of src under opts must read the
+// source for the MD5 that becomes its ETag (CopyOptions.MD5ETag).
+func copyNeedsMD5(src ObjectInfo, opts CopyOptions) bool {
+	if !opts.MD5ETag || opts.OnePart {
+		return false
+	}
+	return multipartSource(src) || opaqueSource(src) && !opts.Encryption.OpaqueETag
+}
+
 // checksumSource computes the checksum a copy of bucket/key gets when it
 // cannot carry the source's own, by reading the source: alg when given;
 // else the full-object form of a COMPOSITE checksum; else def when the
 // source has no checksum. It returns nil when the copy keeps the source's
 // checksums, and when the source cannot be read (the copy itself reports
 // why).
-// With md5 (CopyOptions.MD5ETag) it also reads a multipart source whose
-// whole MD5 is unknown, for the copy's ETag.
-func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID string, alg, def checksum.Algorithm, customer []byte, md5 bool) (*sourceSum, error) {
+// With md5 (copyNeedsMD5) it also reads a source whose ETag is not its
+// MD5, for the copy's ETag.
+func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID string, alg, def checksum.Algorithm, customer []byte, md5 func(ObjectInfo) bool) (*sourceSum, error) {
 	// Decide on the record alone (one read, no snapshot): most copies
 	// keep the source's checksums and read no body.
 	info, err := e.HeadObjectVersion(ctx, bucket, key, versionID)
-	if err != nil || info.Type == ObjectSymlink || copyChecksum(info, alg, def) == "" && !(md5 && multipartSource(info)) {
+	if err != nil || info.Type == ObjectSymlink || copyChecksum(info, alg, def) == "" && !md5(info) {
 		return nil, nil // a symlink is copied as the link: no body to sum
 	}
 	src, err := e.openEncrypted(ctx, bucket, key, GetOptions{VersionID: versionID}, true, customer)
@@ -610,8 +630,8 @@ func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID stri
 	}
 	defer src.Close()
 	a := copyChecksum(src.Info, alg, def) // the object opened may be newer
-	md5 = md5 && multipartSource(src.Info)
-	if a == "" && !md5 {
+	wantMD5 := md5(src.Info)
+	if a == "" && !wantMD5 {
 		return nil, nil
 	}
 	var ws []io.Writer
@@ -620,7 +640,7 @@ func (e *Engine) checksumSource(ctx context.Context, bucket, key, versionID stri
 		h = a.New()
 		ws = append(ws, h)
 	}
-	if md5 {
+	if wantMD5 {
 		m = cmd5.New()
 		ws = append(ws, m)
 	}
@@ -696,7 +716,8 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			return ObjectInfo{}, fmt.Errorf("%w: %w: %q", ErrInvalidArgument, checksum.ErrUnknownAlgorithm, string(a))
 		}
 	}
-	computed, err := e.checksumSource(ctx, srcBucket, srcKey, opts.SourceVersionID, opts.ChecksumAlgorithm, opts.DefaultChecksum, opts.SourceCustomerKey, opts.MD5ETag && !opts.OnePart)
+	computed, err := e.checksumSource(ctx, srcBucket, srcKey, opts.SourceVersionID, opts.ChecksumAlgorithm, opts.DefaultChecksum, opts.SourceCustomerKey,
+		func(src ObjectInfo) bool { return copyNeedsMD5(src, opts) })
 	if err != nil {
 		return ObjectInfo{}, err
 	}
@@ -803,6 +824,10 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 			}
 		}
 		cp.apply(m, &dst)
+		if copyNeedsMD5(src.info, opts) && len(dst.info.PartSizes) == 0 && computed != nil && computed.md5 != nil {
+			// The source's ETag may be random; the copy's is its MD5.
+			dst.info.ETag = hex.EncodeToString(computed.md5)
+		}
 		if err := e.replaceObject(m, &dst); err != nil {
 			return err
 		}

@@ -114,6 +114,54 @@ func TestLskCopyObjectKMS(t *testing.T) {
 	assert.NotEqual(t, `"5eb63bbbe01eeed093cb22bb8f5acdc3"`, aws.ToString(got.ETag), "an SSE-KMS object's ETag is not its MD5")
 }
 
+// TestLskCopyInPlaceEncryption: test_s3_copy_object_in_place_with_encryption.
+// Copying an object onto itself is legal when the request names an
+// encryption (even the one the object has) or when the object's
+// encryption would change; aws:kms without a key uses the AWS managed
+// key and no bucket key; the copy without any encryption header of an
+// SSE-KMS object gets the bucket default (SSE-S3) and its MD5 ETag.
+func TestLskCopyInPlaceEncryption(t *testing.T) {
+	_, c, keys := lskServer(t)
+	ctx := context.Background()
+	lskBucket(t, c, "lsk-inplace")
+	key := lskKey(t, keys, "test-key")
+	managed := lskKey(t, keys, kms.DefaultKey)
+	b, k := aws.String("lsk-inplace"), aws.String("source-object")
+	src := aws.String("lsk-inplace/source-object")
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: k, Body: strings.NewReader("test"),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKms, BucketKeyEnabled: aws.Bool(true), SSEKMSKeyId: aws.String(key.ID)})
+	require.NoError(t, err)
+	assert.True(t, aws.ToBool(put.BucketKeyEnabled))
+	assert.Equal(t, key.ARN, aws.ToString(put.SSEKMSKeyId))
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	assert.True(t, aws.ToBool(head.BucketKeyEnabled))
+	assert.Equal(t, key.ARN, aws.ToString(head.SSEKMSKeyId))
+
+	cp, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: k, CopySource: src, ServerSideEncryption: types.ServerSideEncryptionAwsKms})
+	require.NoError(t, err, "copy in place with aws:kms")
+	assert.Equal(t, managed.ARN, aws.ToString(cp.SSEKMSKeyId))
+	assert.False(t, aws.ToBool(cp.BucketKeyEnabled))
+	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	assert.Equal(t, managed.ARN, aws.ToString(head.SSEKMSKeyId))
+	assert.Nil(t, head.BucketKeyEnabled)
+
+	cp, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: k, CopySource: src})
+	require.NoError(t, err, "copy in place of an SSE-KMS object without encryption headers")
+	assert.Equal(t, types.ServerSideEncryptionAes256, cp.ServerSideEncryption)
+	assert.Equal(t, `"098f6bcd4621d373cade4e832627b4f6"`, aws.ToString(cp.CopyObjectResult.ETag))
+	head, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: k})
+	require.NoError(t, err)
+	assert.Equal(t, types.ServerSideEncryptionAes256, head.ServerSideEncryption)
+	assert.Nil(t, head.SSEKMSKeyId)
+
+	cp, err = c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: b, Key: k, CopySource: src, ServerSideEncryption: types.ServerSideEncryptionAes256})
+	require.NoError(t, err, "copy in place of an SSE-S3 object naming AES256")
+	assert.Equal(t, types.ServerSideEncryptionAes256, cp.ServerSideEncryption)
+	assert.Equal(t, `"098f6bcd4621d373cade4e832627b4f6"`, aws.ToString(cp.CopyObjectResult.ETag))
+}
+
 // TestLskMultipartSSEKMS: test_s3_multipart_upload_sse. Every step of a
 // multipart upload under SSE-KMS with a bucket key answers aws:kms, the
 // key's ARN and BucketKeyEnabled: CreateMultipartUpload, UploadPart,
