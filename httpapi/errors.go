@@ -229,6 +229,8 @@ var codes = map[string]codeRow{
 	"MalformedPolicy":                         {status: 400, message: "Policies must be valid JSON and the first byte must be '{'", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
 	"PolicyTooLarge":                          {status: 400, message: "Policy exceeds the maximum allowed document size.", oss: dialectCode{name: "InvalidPolicyDocument", ec: "0030-00000005"}},
 	"KMS.NotFoundException":                   {status: 400, message: "Invalid keyId"},
+	"KMS.DisabledException":                   {status: 400, message: "The key is disabled."},
+	"KMS.KMSInvalidStateException":            {status: 400, message: "The key is pending deletion."},
 	"IllegalVersioningConfigurationException": {status: 400, message: "The Versioning element must be specified", oss: dialectCode{name: "MalformedXML"}},
 	// POST Object and upload callbacks (postobject.go, osscallback.go).
 	"MalformedPOSTRequest":                {status: 400, message: "The body of your POST request is not well-formed multipart/form-data.", oss: dialectCode{ec: "0016-00000801"}},
@@ -512,6 +514,8 @@ var sentinels = []struct {
 	{engine.ErrEncryptionNotApplicable, "InvalidRequest", "The encryption parameters are not applicable to this object."},
 	{engine.ErrNoKeyService, "KmsServiceNotEnabled", "No key service is configured for server-side encryption (SSE-S3, SSE-KMS, OSS AES256/KMS): start osslite with a KMS root key."},
 	{kms.ErrNotFound, "KMS.NotFoundException", "Invalid keyId"}, // worded per ID by kmsNotFoundMessage
+	{kms.ErrDisabled, "KMS.DisabledException", ""},              // worded per key by kmsStateMessage
+	{kms.ErrPendingDeletion, "KMS.KMSInvalidStateException", ""},
 	{engine.ErrObjectLocked, "AccessDenied", "Access Denied because object protected by object lock."},
 	{engine.ErrObjectLockNotEnabled, "InvalidRequest", "Bucket is missing Object Lock Configuration"},
 	{engine.ErrLockNeedsVersioning, "InvalidBucketState", "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"},
@@ -584,11 +588,14 @@ func toError(err error) (e *Error, internal bool) {
 		var pce *engine.PartChecksumError
 		var cse *awschunked.ChunkSizeError
 		var knf *kms.NotFoundError
+		var kse *kms.KeyStateError
 		switch {
 		case errors.Is(err, engine.ErrCopySourceSymlink):
 			e.ec = "0042-00000308" // OSS's EC for it
 		case errors.As(err, &knf):
 			e.Message = kmsNotFoundMessage(knf)
+		case errors.As(err, &kse):
+			e.Message = kmsStateMessage(kse)
 		case we != nil && we.AccessKeyID != "":
 			e.with("AWSAccessKeyId", we.AccessKeyID)
 		case we != nil && (errors.Is(err, sigv4.ErrUnsupportedAuthorizationType) || errors.Is(err, sigv4.ErrMalformedAuthorizationV2)):
@@ -681,6 +688,17 @@ func kmsNotFoundMessage(e *kms.NotFoundError) string {
 	default:
 		return "Key '" + e.ARN + "' does not exist"
 	}
+}
+
+// kmsStateMessage words a key that is not enabled as S3 passes on AWS
+// KMS's answer (LocalStack's AWS recording of
+// test_s3_sse_validate_kms_key_state): "<ARN> is disabled." and "<ARN> is
+// pending deletion.".
+func kmsStateMessage(e *kms.KeyStateError) string {
+	if e.State == kms.KeyPendingDeletion {
+		return e.ARN + " is pending deletion."
+	}
+	return e.ARN + " is disabled."
 }
 
 func hexBytes(s string) string {

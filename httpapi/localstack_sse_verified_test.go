@@ -334,3 +334,49 @@ func TestLskValidateKMSKey(t *testing.T) {
 	assert.Equal(t, "KMS.NotFoundException", code)
 	assert.Equal(t, "Invalid keyId 'fake-key-id'", msg)
 }
+
+// TestLskKMSKeyState: test_s3_sse_validate_kms_key_state. Once the key of
+// an SSE-KMS object is disabled, GetObject of the object and PutObject
+// under the key are 400 KMS.DisabledException "<ARN> is disabled."; once
+// it is pending deletion, GetObject is 400 KMS.KMSInvalidStateException
+// "<ARN> is pending deletion.". osslite has no KMS API: the test sets the
+// state through the key service (kms.KMS.SetKeyState), as LocalStack's
+// test does through KMS DisableKey and ScheduleKeyDeletion.
+func TestLskKMSKeyState(t *testing.T) {
+	_, c, keys := lskServer(t)
+	ctx := context.Background()
+	lskBucket(t, c, "lsk-state")
+	key := lskKey(t, keys, "test-key")
+	b := aws.String("lsk-state")
+	put := func(name string) error {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String(name), Body: strings.NewReader("test-sse"),
+			ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(key.ID)})
+		return err
+	}
+	require.NoError(t, put("put-object-with-sse"))
+	got, body := lskGet(t, c, "lsk-state", "put-object-with-sse")
+	assert.Equal(t, "test-sse", body)
+	assert.Equal(t, key.ARN, aws.ToString(got.SSEKMSKeyId))
+
+	require.NoError(t, keys.SetKeyState(key.ID, kms.KeyDisabled))
+	_, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: aws.String("put-object-with-sse")})
+	status, code, msg := lskAPIError(t, err)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, "KMS.DisabledException", code)
+	assert.Equal(t, key.ARN+" is disabled.", msg)
+	status, code, msg = lskAPIError(t, put("key-is-deactivated"))
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, "KMS.DisabledException", code)
+	assert.Equal(t, key.ARN+" is disabled.", msg)
+
+	require.NoError(t, keys.SetKeyState(key.ID, kms.KeyPendingDeletion))
+	_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: b, Key: aws.String("put-object-with-sse")})
+	status, code, msg = lskAPIError(t, err)
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, "KMS.KMSInvalidStateException", code)
+	assert.Equal(t, key.ARN+" is pending deletion.", msg)
+
+	require.NoError(t, keys.SetKeyState(key.ID, kms.KeyEnabled))
+	_, body = lskGet(t, c, "lsk-state", "put-object-with-sse")
+	assert.Equal(t, "test-sse", body)
+}

@@ -19,7 +19,9 @@
 // ErrNotFound: the key ID names no key; the built-in service returns it
 // as a *NotFoundError naming the ID. ErrInvalidCiphertext: a sealed
 // data key does not open (tampered, another key, another encryption
-// context).
+// context). ErrDisabled and ErrPendingDeletion: the key is not enabled
+// (SetKeyState); the built-in service returns them as a *KeyStateError
+// naming the key's ARN.
 package kms
 
 import (
@@ -44,7 +46,38 @@ var (
 	ErrInvalidCiphertext = errors.New("kms: sealed data key does not open")
 	ErrInvalidKeyName    = errors.New("kms: invalid key name")
 	ErrRootKey           = errors.New("kms: root key must be 32 bytes")
+	ErrDisabled          = errors.New("kms: key is disabled")
+	ErrPendingDeletion   = errors.New("kms: key is pending deletion")
 )
+
+// KeyState is the state of a key of the built-in service (AWS KMS's
+// KeyState): only an enabled key seals and opens data keys.
+type KeyState int
+
+// Key states.
+const (
+	KeyEnabled KeyState = iota
+	KeyDisabled
+	KeyPendingDeletion
+)
+
+// KeyStateError is the error of a key that is not enabled: errors.Is(err,
+// ErrDisabled) or errors.Is(err, ErrPendingDeletion) holds for it, by
+// State. ARN is the key's.
+type KeyStateError struct {
+	ARN   string
+	State KeyState
+}
+
+func (e *KeyStateError) Error() string { return fmt.Sprintf("%v: %s", e.Unwrap(), e.ARN) }
+
+// Unwrap returns ErrDisabled or ErrPendingDeletion.
+func (e *KeyStateError) Unwrap() error {
+	if e.State == KeyPendingDeletion {
+		return ErrPendingDeletion
+	}
+	return ErrDisabled
+}
 
 // NotFoundError is the ErrNotFound of one key ID: errors.Is(err,
 // ErrNotFound) holds for it. ARN is the key or alias ARN the ID names
@@ -128,8 +161,9 @@ type KMS struct {
 }
 
 type key struct {
-	info KeyInfo
-	aead cipher.AEAD
+	info  KeyInfo
+	aead  cipher.AEAD
+	state KeyState // guarded by KMS.mu
 }
 
 // New returns the built-in service with DefaultKey, ManagedKey and
@@ -196,6 +230,36 @@ func (k *KMS) derive(name string) (*key, error) {
 	id := fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
 	return &key{aead: aead, info: KeyInfo{Name: name, ID: id,
 		ARN: fmt.Sprintf("arn:aws:kms:%s:%s:key/%s", k.region, k.account, id)}}, nil
+}
+
+// SetKeyState puts the key id names in state: AWS KMS's DisableKey
+// (KeyDisabled), ScheduleKeyDeletion (KeyPendingDeletion; the key is
+// never deleted) and EnableKey or CancelKeyDeletion (KeyEnabled). A key
+// that is not enabled seals and opens nothing (*KeyStateError). States
+// live in memory only: every key starts enabled.
+func (k *KMS) SetKeyState(id string, state KeyState) error {
+	if state < KeyEnabled || state > KeyPendingDeletion {
+		return fmt.Errorf("kms: key state %d", state)
+	}
+	x, err := k.lookup(id)
+	if err != nil {
+		return err
+	}
+	k.mu.Lock()
+	x.state = state
+	k.mu.Unlock()
+	return nil
+}
+
+// usable returns the *KeyStateError of x when it is not enabled.
+func (k *KMS) usable(x *key) error {
+	k.mu.RLock()
+	st := x.state
+	k.mu.RUnlock()
+	if st != KeyEnabled {
+		return &KeyStateError{ARN: x.info.ARN, State: st}
+	}
+	return nil
 }
 
 // Keys lists the keys, ManagedKey excepted, by name.
@@ -322,6 +386,9 @@ func (k *KMS) Encrypt(ctx context.Context, keyID string, plaintext []byte, encCt
 	if err != nil {
 		return DataKey{}, err
 	}
+	if err := k.usable(x); err != nil {
+		return DataKey{}, err
+	}
 	name := x.info.Name
 	out := []byte{sealedVersion}
 	out = binary.AppendUvarint(out, uint64(len(name)))
@@ -362,6 +429,9 @@ func (k *KMS) Decrypt(ctx context.Context, keyID string, sealed []byte, encCtx m
 		if err == nil && want.info.ID != x.info.ID {
 			return nil, fmt.Errorf("%w: sealed by another key", ErrInvalidCiphertext)
 		}
+	}
+	if err := k.usable(x); err != nil {
+		return nil, err
 	}
 	ns := x.aead.NonceSize()
 	if len(rest) < ns+x.aead.Overhead() {

@@ -117,3 +117,34 @@ func ExampleNew() {
 	fmt.Println(len(dk.Plaintext), bytes.Equal(plain, dk.Plaintext))
 	// Output: 32 true
 }
+
+func TestKeyState(t *testing.T) {
+	ctx := context.Background()
+	k := testKMS(t, 1)
+	app, err := k.Resolve("alias/app")
+	require.NoError(t, err)
+	dk, err := k.GenerateDataKey(ctx, "alias/app", nil)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		state kms.KeyState
+		want  error
+	}{{kms.KeyDisabled, kms.ErrDisabled}, {kms.KeyPendingDeletion, kms.ErrPendingDeletion}} {
+		require.NoError(t, k.SetKeyState(app.ID, tc.state))
+		_, err = k.GenerateDataKey(ctx, app.ARN, nil)
+		require.ErrorIs(t, err, tc.want)
+		var kse *kms.KeyStateError
+		require.ErrorAs(t, err, &kse)
+		require.Equal(t, app.ARN, kse.ARN)
+		require.Equal(t, tc.state, kse.State)
+		_, err = k.Decrypt(ctx, "", dk.Sealed, nil)
+		require.ErrorIs(t, err, tc.want, "opening what the key sealed before")
+		_, err = k.GenerateDataKey(ctx, "", nil)
+		require.NoError(t, err, "other keys are unaffected")
+	}
+	require.NoError(t, k.SetKeyState("alias/app", kms.KeyEnabled))
+	got, err := k.Decrypt(ctx, app.ARN, dk.Sealed, nil)
+	require.NoError(t, err)
+	require.Equal(t, dk.Plaintext, got)
+	require.ErrorIs(t, k.SetKeyState("alias/nope", kms.KeyDisabled), kms.ErrNotFound)
+	require.Error(t, k.SetKeyState(app.ID, kms.KeyState(7)))
+}
