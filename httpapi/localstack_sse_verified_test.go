@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -379,4 +381,28 @@ func TestLskKMSKeyState(t *testing.T) {
 	require.NoError(t, keys.SetKeyState(key.ID, kms.KeyEnabled))
 	_, body = lskGet(t, c, "lsk-state", "put-object-with-sse")
 	assert.Equal(t, "test-sse", body)
+}
+
+// TestLskSSECBadAlgorithm: an SSE-C algorithm other than AES256 is 400
+// InvalidEncryptionAlgorithmError "The Encryption request you specified
+// is not valid. Supported value: AES256." naming x-amz-server-side-encryption
+// and the value sent, as AmazonS3 answered a GET with AES251
+// (minio/minio#4894, a raw capture), on a write and a read alike.
+func TestLskSSECBadAlgorithm(t *testing.T) {
+	f := newFixture(t, fixtureOptions{tls: true})
+	seedBucket(t, f, "lsk-ssec")
+	key := strings.Repeat("k", 32)
+	sum := md5.Sum([]byte(key))
+	h := hdr("X-Amz-Server-Side-Encryption-Customer-Algorithm", "AES251",
+		"X-Amz-Server-Side-Encryption-Customer-Key", base64.StdEncoding.EncodeToString([]byte(key)),
+		"X-Amz-Server-Side-Encryption-Customer-Key-Md5", base64.StdEncoding.EncodeToString(sum[:]))
+	for _, method := range []string{"PUT", "GET"} {
+		r := f.do(t, raw{method: method, path: "/lsk-ssec/obj", header: h, body: []byte("x")})
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+		e := errFields(t, r.body)
+		assert.Equal(t, "InvalidEncryptionAlgorithmError", e["Code"], method)
+		assert.Equal(t, "The Encryption request you specified is not valid. Supported value: AES256.", e["Message"], method)
+		assert.Equal(t, "x-amz-server-side-encryption", e["ArgumentName"], method)
+		assert.Equal(t, "AES251", e["ArgumentValue"], method)
+	}
 }

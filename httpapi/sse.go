@@ -203,7 +203,11 @@ func (s *server) s3CustomerKey(rc *request, names [3]string) ([]byte, error) {
 	case alg == "":
 		return nil, errorf("InvalidArgument", "Requests specifying Server Side Encryption with Customer provided keys must provide a valid encryption algorithm.").with("ArgumentName", algName)
 	case alg != "AES256":
-		return nil, errorf("InvalidEncryptionAlgorithmError", "The encryption request you specified is not valid. The valid value is AES256.").with("ArgumentName", algName).with("ArgumentValue", alg)
+		// S3's words and fields (a raw answer of AmazonS3 to a GET with
+		// algorithm AES251 in minio/minio#4894; aws/aws-cli#1349 and
+		// aws/aws-sdk-js#1789 quote the same message), not its error
+		// table's "The valid value is AES256.".
+		return nil, errorf("InvalidEncryptionAlgorithmError", "The Encryption request you specified is not valid. Supported value: AES256.").with("ArgumentName", rc.d.h("server-side-encryption")).with("ArgumentValue", alg)
 	case key == "":
 		return nil, errorf("InvalidArgument", "Requests specifying Server Side Encryption with Customer provided keys must provide an appropriate secret key.").with("ArgumentName", keyName)
 	}
