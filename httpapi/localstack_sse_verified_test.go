@@ -406,3 +406,29 @@ func TestLskSSECBadAlgorithm(t *testing.T) {
 		assert.Equal(t, "AES251", e["ArgumentValue"], method)
 	}
 }
+
+// TestLskCopySSECSourceToDefault: the copy of an SSE-C object that names
+// no encryption for itself takes the bucket default (SSE-S3) and has its
+// body's MD5 as ETag, not the source's random one (the same rule as
+// test_s3_copy_object_in_place_with_encryption's copy of an SSE-KMS
+// object).
+func TestLskCopySSECSourceToDefault(t *testing.T) {
+	_, c, _ := lskServer(t)
+	ctx := context.Background()
+	lskBucket(t, c, "lsk-ssec-copy")
+	key := strings.Repeat("k", 32)
+	sum := md5.Sum([]byte(key))
+	alg, kb, km := aws.String("AES256"), aws.String(base64.StdEncoding.EncodeToString([]byte(key))), aws.String(base64.StdEncoding.EncodeToString(sum[:]))
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("lsk-ssec-copy"), Key: aws.String("src"), Body: strings.NewReader("test"),
+		SSECustomerAlgorithm: alg, SSECustomerKey: kb, SSECustomerKeyMD5: km})
+	require.NoError(t, err)
+	require.NotEqual(t, `"098f6bcd4621d373cade4e832627b4f6"`, aws.ToString(put.ETag))
+	cp, err := c.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("lsk-ssec-copy"), Key: aws.String("dst"), CopySource: aws.String("lsk-ssec-copy/src"),
+		CopySourceSSECustomerAlgorithm: alg, CopySourceSSECustomerKey: kb, CopySourceSSECustomerKeyMD5: km})
+	require.NoError(t, err)
+	assert.Equal(t, types.ServerSideEncryptionAes256, cp.ServerSideEncryption)
+	assert.Equal(t, `"098f6bcd4621d373cade4e832627b4f6"`, aws.ToString(cp.CopyObjectResult.ETag))
+	got, body := lskGet(t, c, "lsk-ssec-copy", "dst")
+	assert.Equal(t, "test", body)
+	assert.Equal(t, `"098f6bcd4621d373cade4e832627b4f6"`, aws.ToString(got.ETag))
+}
