@@ -535,6 +535,13 @@ func ossListLimits(rc *request, maxName string) (int, error) {
 // ossCreateBucket applies StorageClass and DataRedundancyType; the region
 // is the endpoint's, whatever LocationConstraint says.
 func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *engine.BucketOptions) ([]bucketconfig.Config, error) {
+	if c.Tags != nil || c.Location != nil || c.Bucket != nil {
+		// S3's elements: not in OSS's CreateBucketConfiguration (osslite
+		// reads the services' documents into one type). A
+		// LocationConstraint, which OSS's first PutBucket took, is
+		// let through: the endpoint is what places an OSS bucket.
+		return nil, errorf("MalformedXML", "")
+	}
 	if c.StorageClass != "" && !rc.d.storageClasses[c.StorageClass] {
 		return nil, errorf("InvalidArgument", "Invalid storage class %s.", c.StorageClass).with("ArgumentName", "StorageClass").with("ArgumentValue", c.StorageClass)
 	}

@@ -267,6 +267,17 @@ func s3CreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts *
 	default:
 		return nil, errorf("InvalidArgument", "Invalid bucket namespace: %s.", ns).with("ArgumentName", rc.d.h("bucket-namespace")).with("ArgumentValue", ns)
 	}
+	switch {
+	case c.StorageClass != "" || c.DataRedundancyType != "":
+		// OSS's elements: not in S3's schema (osslite reads the
+		// three services' documents into one type).
+		return nil, errorf("MalformedXML", "")
+	case c.Location != nil || c.Bucket != nil:
+		// A directory bucket's elements, for a name that is not a
+		// directory bucket's: never a general purpose bucket made
+		// as if they had not been sent.
+		return nil, errorf("InvalidRequest", "Location and Bucket make directory buckets, whose names end in --<zone-id>--x-s3; %s is a general purpose bucket's name.", rc.op.Bucket)
+	}
 	initial, err := createBucketTags(rc, c)
 	if err != nil {
 		return nil, err

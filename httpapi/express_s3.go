@@ -141,8 +141,12 @@ func (s *server) directoryBucket(rc *request, acl *engine.ACL, c *createBucketCo
 		redundancy = "SingleLocalZone"
 	}
 	switch {
-	case c.LocationConstraint != "":
-		return nil, errorf("InvalidRequest", "A directory bucket takes a Location (its zone), not a LocationConstraint.")
+	case c.LocationConstraint != "" || c.StorageClass != "" || c.DataRedundancyType != "":
+		// S3 answers a directory bucket's configuration with a
+		// LocationConstraint MalformedXML (aws/aws-cli#8502, the
+		// configuration of S3 Express's launch blog); OSS's elements
+		// are in no S3 schema.
+		return nil, errorf("MalformedXML", "")
 	case c.Location != nil && (c.Location.Name != zone || c.Location.Type != typ):
 		return nil, errorf("InvalidRequest", "The bucket's Location must be the %s %s its name carries.", typ, zone)
 	case c.Bucket != nil && c.Bucket.Type != "Directory":

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/pkg/sigv4"
@@ -341,4 +342,33 @@ func TestS3DirectoryBucketResourceTag(t *testing.T) {
 			require.Equal(t, "AccessDenied", apiCode(err))
 		}
 	}
+}
+
+// TestCreateBucketConfigurationSchemas: osslite reads the S3, directory
+// bucket and OSS forms of CreateBucketConfiguration into one type, so
+// each dialect refuses the elements of the others instead of creating a
+// bucket as if they had not been sent. A directory bucket's
+// configuration with a LocationConstraint is MalformedXML, as S3 answered
+// the configuration of S3 Express's launch blog (aws/aws-cli#8502).
+func TestCreateBucketConfigurationSchemas(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	for _, tc := range []struct {
+		sign, bucket, body, code string
+	}{
+		{"", "gp-oss-class", `<CreateBucketConfiguration><StorageClass>IA</StorageClass></CreateBucketConfiguration>`, "MalformedXML"},
+		{"", "gp-oss-redundancy", `<CreateBucketConfiguration><DataRedundancyType>ZRS</DataRedundancyType></CreateBucketConfiguration>`, "MalformedXML"},
+		{"", "gp-directory", `<CreateBucketConfiguration><Location><Type>AvailabilityZone</Type><Name>usw2-az1</Name></Location><Bucket><Type>Directory</Type></Bucket></CreateBucketConfiguration>`, "InvalidRequest"},
+		{"", "logs--usw2-az1--x-s3", `<CreateBucketConfiguration><LocationConstraint>us-west-2</LocationConstraint><Location><Type>AvailabilityZone</Type><Name>usw2-az1</Name></Location><Bucket><DataRedundancy>SingleAvailabilityZone</DataRedundancy><Type>Directory</Type></Bucket></CreateBucketConfiguration>`, "MalformedXML"},
+		{"", "logs--usw2-az1--x-s3", `<CreateBucketConfiguration><StorageClass>IA</StorageClass></CreateBucketConfiguration>`, "MalformedXML"},
+		{"oss-v1", "oss-s3-tags", `<CreateBucketConfiguration><Tags><Tag><Key>a</Key><Value>b</Value></Tag></Tags></CreateBucketConfiguration>`, "MalformedXML"},
+		{"oss-v1", "oss-directory", `<CreateBucketConfiguration><Bucket><Type>Directory</Type></Bucket></CreateBucketConfiguration>`, "MalformedXML"},
+	} {
+		r := f.do(t, raw{method: "PUT", path: "/" + tc.bucket, sign: tc.sign, body: []byte(tc.body)})
+		assert.Equal(t, tc.code, r.errCode(), "%s %s", tc.bucket, tc.body)
+		r = f.do(t, raw{method: "HEAD", path: "/" + tc.bucket, sign: tc.sign})
+		assert.Equal(t, http.StatusNotFound, r.StatusCode, "%s: nothing made", tc.bucket)
+	}
+	// The forms each takes still make buckets.
+	must(t, f.do(t, raw{method: "PUT", path: "/oss-class", sign: "oss-v1", body: []byte(`<CreateBucketConfiguration><StorageClass>IA</StorageClass></CreateBucketConfiguration>`)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/gp-tags", body: []byte(`<CreateBucketConfiguration><Tags><Tag><Key>a</Key><Value>b</Value></Tag></Tags></CreateBucketConfiguration>`)}).errOrNil())
 }
