@@ -248,6 +248,8 @@ type behaviour struct {
 	deleteMissingInventoryOK    bool // deleting an inventory that does not exist succeeds
 	responseHeaderRules         bool // the bucket's response header rules hide headers (responseheader_oss.go)
 	plusInPathIsSpace           bool // a raw '+' in the request path is a space (a plus comes %2B)
+	emptyVersionIDInvalid       bool // a versionId given empty (query or copy source) is InvalidArgument, not the latest
+	noLeadingSlashNames         bool // a new object's name may not start with '/' or '\' (InvalidObjectName)
 }
 
 // confidence is how strongly a request looks like a dialect.

@@ -94,6 +94,18 @@ var oss = &dialect{
 		// read it from the header only, and their suites run against the service.
 		partCopyETagHeader: true,
 		completeETagHeader: true,
+		// CopyObject's too (oss2's tests/test_mock_object.py test_copy_object
+		// records it; oss2's copy_object and update_object_meta return
+		// PutObjectResult, whose etag is the header's).
+		copyETagHeader: true,
+		// An object's name may not start with '/' or '\': Aliyun's page for
+		// EC 0016-00000005 (its example is PutObject of //test.txt), and
+		// oss2's tests/test_object.py test_invalid_object_name.
+		noLeadingSlashNames: true,
+		// versionId= names no version: oss2's tests/test_object_versioning.py
+		// expects an error from GetObjectMeta, HeadObject, Get/PutObjectAcl
+		// and CopyObject (x-oss-copy-source ...?versionId=) given one.
+		emptyVersionIDInvalid: true,
 	},
 
 	listBuckets:   (*server).listBucketsOSS,

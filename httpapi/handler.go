@@ -429,6 +429,9 @@ func (s *server) serve(rc *request) error {
 	if max := rc.maxKey(s); len(key) > max {
 		return errorf("KeyTooLongError", "").with("Size", fmt.Sprint(len(key))).with("MaxSizeAllowed", fmt.Sprint(max))
 	}
+	if rc.d.behave.noLeadingSlashNames && namesNewObject[rt.op] && (strings.HasPrefix(key, "/") || strings.HasPrefix(key, `\`)) {
+		return errorf("InvalidObjectName", "The object name cannot start with a forward slash (/) or a backslash (\\).")
+	}
 	if rc.d.behave.bucketBeforeAuth && rt.perm != permAuthenticated {
 		// The dialect reports a missing bucket before a bad signature,
 		// and a refused signature scheme before anything (intake).
@@ -763,6 +766,15 @@ func plusAsSpace(r *http.Request) error {
 	}
 	r.URL.Path, r.URL.RawPath = p, ""
 	return nil
+}
+
+// namesNewObject holds the operations whose key names an object they
+// create, the ones a dialect's naming rules for new objects apply to
+// (behaviour.noLeadingSlashNames); reads and deletes of an existing name
+// are left alone.
+var namesNewObject = map[string]bool{
+	"PutObject": true, "AppendObject": true, "CopyObject": true,
+	"CreateMultipartUpload": true, "PutSymlink": true,
 }
 
 // address splits a request into bucket and key (operations.md A.1).

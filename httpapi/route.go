@@ -171,6 +171,10 @@ var routes = []route{
 	{method: http.MethodGet, target: targetObject, params: []string{"tagging"}, op: "GetObjectTagging", perm: permObjectRead, handle: (*server).getObjectTagging},
 	{method: http.MethodGet, target: targetObject, params: []string{"symlink"}, op: "GetSymlink", perm: permObjectRead, handle: (*server).getSymlink, only: "oss"},
 	{method: http.MethodGet, target: targetObject, params: []string{"meta"}, op: "GetObjectMetadata", perm: permObjectRead, handle: (*server).getObjectMetaSina, only: "sina"},
+	// oss2 (the Python SDK) sends GetObjectMeta as GET: its get_object_meta
+	// and object_exists read a 404's document to tell NoSuchKey from
+	// NoSuchBucket, which a HEAD has no body to carry.
+	{method: http.MethodGet, target: targetObject, params: []string{"objectMeta"}, op: "GetObjectMeta", perm: permObjectRead, handle: (*server).getObjectMeta, only: "oss"},
 	{method: http.MethodGet, target: targetObject, op: "GetObject", perm: permObjectRead, handle: (*server).getObject, throttled: true},
 	{method: http.MethodHead, target: targetObject, params: []string{"objectMeta"}, op: "GetObjectMeta", perm: permObjectRead, handle: (*server).getObjectMeta, only: "oss"},
 	{method: http.MethodHead, target: targetObject, op: "HeadObject", perm: permObjectRead, handle: (*server).headObject},

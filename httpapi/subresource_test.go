@@ -40,6 +40,9 @@ func TestSubresourcesNeverFallThrough(t *testing.T) {
 			for _, name := range names {
 				for _, method := range []string{http.MethodPut, http.MethodGet, http.MethodPost, http.MethodDelete} {
 					for _, path := range []string{"/sub/k", "/sub", "/missing-bkt", "/missing-bkt/k"} {
+						if dialect.name == "oss" && name == "objectMeta" && method == http.MethodGet && path == "/sub/k" {
+							continue // GetObjectMeta, which declares the object's size and sends no body (TestOss2GetObjectMetaByGET)
+						}
 						h := hdr("Content-Md5", b64(sum[:]), "Content-Type", "application/xml")
 						r := f.do(t, raw{method: method, path: path + "?" + name + "=", header: h, body: body, sign: dialect.sign})
 						if r.StatusCode/100 == 2 {

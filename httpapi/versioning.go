@@ -79,7 +79,7 @@ func (rc *request) writeNewVersionID(id string) {
 // malformed one is InvalidArgument, as S3 answers.
 func (rc *request) versionID() (string, error) {
 	v := rc.q.Get("versionId")
-	if v != "" && !engine.ValidVersionID(v) {
+	if v != "" && !engine.ValidVersionID(v) || v == "" && rc.d.behave.emptyVersionIDInvalid && rc.q.Has("versionId") {
 		return "", errInvalidVersionID(v)
 	}
 	return v, nil
