@@ -523,7 +523,9 @@ func (s *server) ossPolicy(ownerID, grant string) *ossAccessControlPolicy {
 
 // ossListLimits: max-keys defaults to 100 and max-uploads to 1000, both
 // at most 1000 (service-bucket.md 6.7); "0" is an empty page; prefix,
-// marker and delimiter are shorter than 1024 bytes.
+// marker, key-marker and delimiter are shorter than 1024 bytes (for
+// key-marker, oss2's tests/test_bucket_versioning.py
+// test_list_object_versions_wrong: InvalidArgument from ListObjectVersions).
 func ossListLimits(rc *request, maxName string) (int, error) {
 	def := rc.d.maxListKeys
 	if maxName == "max-keys" {
@@ -536,7 +538,7 @@ func ossListLimits(rc *request, maxName string) (int, error) {
 	if rc.q.Get(maxName) == "0" {
 		n = 0
 	}
-	for _, name := range []string{"prefix", "marker", "delimiter"} {
+	for _, name := range []string{"prefix", "marker", "key-marker", "delimiter"} {
 		if v := rc.q.Get(name); len(v) >= 1024 {
 			return 0, errorf("InvalidArgument", "The %s must be shorter than 1024 bytes.", name).with("ArgumentName", name).with("ArgumentValue", v)
 		}

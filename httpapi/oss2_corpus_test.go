@@ -243,3 +243,21 @@ func TestOss2EmptyVersionID(t *testing.T) {
 	r = f.do(t, raw{method: "GET", path: "/oss2ver/test?versionId="})
 	require.Equal(t, http.StatusOK, r.StatusCode, "S3 dialect: %s", r.body)
 }
+
+// TestOss2ListVersionsLongArguments: ListObjectVersions refuses a prefix,
+// key-marker, version-id-marker or delimiter of 1025 bytes and max-keys
+// 1001 with InvalidArgument (tests/test_bucket_versioning.py
+// test_list_object_versions_wrong); osslite listed a key-marker that long.
+func TestOss2ListVersionsLongArguments(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/oss2versions", sign: "oss-v1"}).StatusCode)
+	long := strings.Repeat("a", 1025)
+	for _, q := range []string{"prefix=" + long, "key-marker=" + long, "version-id-marker=" + long,
+		"key-marker=a&version-id-marker=" + long, "delimiter=" + long, "max-keys=1001"} {
+		r := f.do(t, raw{method: "GET", path: "/oss2versions?versions&" + q, sign: "oss-v1"})
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, "%.40s: %s", q, r.body)
+		require.Equal(t, "InvalidArgument", r.errCode(), "%.40s", q)
+	}
+	r := f.do(t, raw{method: "GET", path: "/oss2versions?versions&key-marker=" + long[:1023], sign: "oss-v1"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+}
