@@ -261,3 +261,36 @@ func TestOss2ListVersionsLongArguments(t *testing.T) {
 	r := f.do(t, raw{method: "GET", path: "/oss2versions?versions&key-marker=" + long[:1023], sign: "oss-v1"})
 	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 }
+
+// TestOss2MirrorRulePassQueryString: a Mirror routing rule reads back
+// with PassQueryString equal to its MirrorPassQueryString
+// (tests/test_website.py test_normal_set_website_with_mirror, which
+// sends no PassQueryString with MirrorPassQueryString true and expects
+// true); osslite read back false.
+func TestOss2MirrorRulePassQueryString(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/oss2web", sign: "oss-v1"}).StatusCode)
+	rule := func(n, pass, mirrorPass string) string {
+		if pass != "" {
+			pass = "<PassQueryString>" + pass + "</PassQueryString>"
+		}
+		return "<RoutingRule><RuleNumber>" + n + "</RuleNumber><Condition><KeyPrefixEquals>" + n + "/</KeyPrefixEquals>" +
+			"<HttpErrorCodeReturnedEquals>404</HttpErrorCodeReturnedEquals></Condition><Redirect><RedirectType>Mirror</RedirectType>" + pass +
+			"<MirrorURL>http://www.test.com/</MirrorURL><MirrorPassQueryString>" + mirrorPass + "</MirrorPassQueryString></Redirect></RoutingRule>"
+	}
+	doc := "<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules>" +
+		rule("1", "", "true") + rule("2", "false", "false") + rule("3", "true", "false") + "</RoutingRules></WebsiteConfiguration>"
+	r := f.do(t, raw{method: "PUT", path: "/oss2web?website", sign: "oss-v1", body: []byte(doc)})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = f.do(t, raw{method: "GET", path: "/oss2web?website", sign: "oss-v1"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	got := string(r.body)
+	for n, want := range map[string]string{"1": "true", "2": "false", "3": "false"} {
+		i := strings.Index(got, "<RuleNumber>"+n+"</RuleNumber>")
+		require.GreaterOrEqual(t, i, 0, got)
+		redirect := got[i:]
+		redirect = redirect[:strings.Index(redirect, "</Redirect>")]
+		require.Contains(t, redirect, "<PassQueryString>"+want+"</PassQueryString>", "rule %s: %s", n, redirect)
+		require.Contains(t, redirect, "<MirrorPassQueryString>"+want+"</MirrorPassQueryString>", "rule %s", n)
+	}
+}

@@ -408,6 +408,11 @@ func parseRoutingRule(x routingRuleXML, lim websiteLimits) (bucketconfig.Routing
 			return r, err
 		}
 		r.Redirect.Mirror = m
+		// A mirror rule's PassQueryString is its MirrorPassQueryString:
+		// OSS reads the rule back so (oss2's tests/test_website.py
+		// test_normal_set_website_with_mirror: "pass_query_string will be
+		// covered by mirror_pass_query_string"), whatever was sent.
+		r.Redirect.PassQueryString = m.PassQueryString
 	}
 	return r, nil
 }
