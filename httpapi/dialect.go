@@ -248,6 +248,7 @@ type behaviour struct {
 	deleteMissingInventoryOK    bool // deleting an inventory that does not exist succeeds
 	responseHeaderRules         bool // the bucket's response header rules hide headers (responseheader_oss.go)
 	plusInPathIsSpace           bool // a raw '+' in the request path is a space (a plus comes %2B)
+	completeRefusesSSE          bool // CompleteMultipartUpload naming a server-side encryption (or data encryption) is InvalidArgument
 	emptyVersionIDInvalid       bool // a versionId given empty (query or copy source) is InvalidArgument, not the latest
 	noLeadingSlashNames         bool // a new object's name may not start with '/' or '\' (InvalidObjectName)
 }

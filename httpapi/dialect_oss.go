@@ -106,6 +106,11 @@ var oss = &dialect{
 		// expects an error from GetObjectMeta, HeadObject, Get/PutObjectAcl
 		// and CopyObject (x-oss-copy-source ...?versionId=) given one.
 		emptyVersionIDInvalid: true,
+		// The upload's encryption was chosen when it began: oss2's
+		// tests/test_server_side_encryotion.py test_multipart_upload
+		// expects InvalidArgument from a Complete that names one, as from
+		// an UploadPart.
+		completeRefusesSSE: true,
 	},
 
 	listBuckets:   (*server).listBucketsOSS,

@@ -290,6 +290,13 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err := rc.checkCompleteChecksumHeaders(up); err != nil {
 		return err
 	}
+	if rc.d.behave.completeRefusesSSE {
+		for _, h := range []string{"server-side-encryption", "server-side-data-encryption"} {
+			if rc.header(h) != "" {
+				return errorf("InvalidArgument", "%s is not supported on CompleteMultipartUpload.", rc.d.h(h)).with("ArgumentName", rc.d.h(h))
+			}
+		}
+	}
 	encKey, encType, err := rc.writeKeyEncoding()
 	if err != nil {
 		return err

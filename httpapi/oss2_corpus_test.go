@@ -294,3 +294,79 @@ func TestOss2MirrorRulePassQueryString(t *testing.T) {
 		require.Contains(t, redirect, "<MirrorPassQueryString>"+want+"</MirrorPassQueryString>", "rule %s", n)
 	}
 }
+
+// TestOss2DataEncryptionOnlyUnderKMS: SM4 data encryption goes with KMS
+// only, and OSS takes it with AES256 or SM4 and drops it
+// (tests/test_server_side_encryotion.py): PutObject with AES256 or SM4
+// and x-oss-server-side-data-encryption SM4 is 200 answering no data
+// encryption (test_put_object_with_encryption), and PutBucketEncryption
+// with KMSDataEncryption SM4 under AES256 or SM4 reads back without it
+// (test_put_bucket_encryption). osslite refused both
+// (InvalidEncryptionAlgorithmError, InvalidArgument).
+func TestOss2DataEncryptionOnlyUnderKMS(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/oss2sse", sign: "oss-v1"}).StatusCode)
+	for _, alg := range []string{"AES256", "SM4"} {
+		r := f.do(t, raw{method: "PUT", path: "/oss2sse/" + alg, sign: "oss-v1", body: []byte("a"),
+			header: hdr("x-oss-server-side-encryption", alg, "x-oss-server-side-data-encryption", "SM4")})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		require.Equal(t, alg, r.Header.Get("x-oss-server-side-encryption"))
+		require.Empty(t, r.Header.Get("x-oss-server-side-data-encryption"))
+		require.Empty(t, r.Header.Get("x-oss-server-side-encryption-key-id"))
+		h := f.do(t, raw{method: "HEAD", path: "/oss2sse/" + alg, sign: "oss-v1"})
+		require.Equal(t, alg, h.Header.Get("x-oss-server-side-encryption"))
+		require.Empty(t, h.Header.Get("x-oss-server-side-data-encryption"))
+
+		doc := "<ServerSideEncryptionRule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>" + alg +
+			"</SSEAlgorithm><KMSDataEncryption>SM4</KMSDataEncryption></ApplyServerSideEncryptionByDefault></ServerSideEncryptionRule>"
+		r = f.do(t, raw{method: "PUT", path: "/oss2sse?encryption", sign: "oss-v1", body: []byte(doc)})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		r = f.do(t, raw{method: "GET", path: "/oss2sse?encryption", sign: "oss-v1"})
+		require.Contains(t, string(r.body), "<SSEAlgorithm>"+alg+"</SSEAlgorithm>")
+		require.NotContains(t, string(r.body), "KMSDataEncryption")
+	}
+	// Under KMS it is kept, and anything but SM4 is still refused.
+	r := f.do(t, raw{method: "PUT", path: "/oss2sse/kms", sign: "oss-v1", body: []byte("a"),
+		header: hdr("x-oss-server-side-encryption", "KMS", "x-oss-server-side-data-encryption", "SM4")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.Equal(t, "SM4", r.Header.Get("x-oss-server-side-data-encryption"))
+	require.NotEmpty(t, r.Header.Get("x-oss-server-side-encryption-key-id"))
+	r = f.do(t, raw{method: "PUT", path: "/oss2sse/kms-bad", sign: "oss-v1", body: []byte("a"),
+		header: hdr("x-oss-server-side-encryption", "KMS", "x-oss-server-side-data-encryption", "AES256")})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+}
+
+// TestOss2CompleteRefusesEncryptionHeaders: an upload's encryption is
+// chosen when it is initiated; CompleteMultipartUpload naming one is
+// InvalidArgument, as UploadPart naming one is
+// (tests/test_server_side_encryotion.py test_multipart_upload); osslite
+// completed it. Without them the answer names the upload's encryption.
+func TestOss2CompleteRefusesEncryptionHeaders(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/oss2mpsse", sign: "oss-v1"}).StatusCode)
+	sse := hdr("x-oss-server-side-encryption", "KMS", "x-oss-server-side-data-encryption", "SM4")
+	r := f.do(t, raw{method: "POST", path: "/oss2mpsse/k?uploads", sign: "oss-v1", header: sse})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	key := r.Header.Get("x-oss-server-side-encryption-key-id")
+	require.NotEmpty(t, key)
+	id := string(r.body)[strings.Index(string(r.body), "<UploadId>")+len("<UploadId>"):]
+	id = id[:strings.Index(id, "<")]
+
+	r = f.do(t, raw{method: "PUT", path: "/oss2mpsse/k?partNumber=1&uploadId=" + id, sign: "oss-v1", header: sse, body: []byte("part")})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+	require.Equal(t, "InvalidArgument", r.errCode())
+	part := f.do(t, raw{method: "PUT", path: "/oss2mpsse/k?partNumber=1&uploadId=" + id, sign: "oss-v1", body: []byte("part")})
+	require.Equal(t, http.StatusOK, part.StatusCode, string(part.body))
+	complete := []byte("<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + part.Header.Get("ETag") + "</ETag></Part></CompleteMultipartUpload>")
+
+	for _, h := range []http.Header{sse, hdr("x-oss-server-side-encryption", "KMS"), hdr("x-oss-server-side-data-encryption", "SM4")} {
+		r = f.do(t, raw{method: "POST", path: "/oss2mpsse/k?uploadId=" + id, sign: "oss-v1", header: h, body: complete})
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+		require.Equal(t, "InvalidArgument", r.errCode())
+	}
+	r = f.do(t, raw{method: "POST", path: "/oss2mpsse/k?uploadId=" + id, sign: "oss-v1", body: complete})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.Equal(t, "KMS", r.Header.Get("x-oss-server-side-encryption"))
+	require.Equal(t, "SM4", r.Header.Get("x-oss-server-side-data-encryption"))
+	require.Equal(t, key, r.Header.Get("x-oss-server-side-encryption-key-id"))
+}
