@@ -120,6 +120,9 @@ var oss = &dialect{
 	objectHeaders: ossObjectHeaders,
 	lifecycleDoc:  ossLifecycleDoc,
 	lifecycleCheck: func(rc *request, lc *bucketconfig.Lifecycle) error {
+		if err := ossLifecycleTimeKinds(lc); err != nil {
+			return err
+		}
 		return lc.CheckOSSOverlaps(strings.EqualFold(rc.r.Header.Get("x-oss-allow-same-action-overlap"), "true"))
 	},
 	copySource:    parseOSSCopySource,
@@ -524,6 +527,28 @@ type ossAccessControlPolicy struct {
 // ossPolicy renders an OSS AccessControlPolicy owned by ownerID.
 func (s *server) ossPolicy(ownerID, grant string) *ossAccessControlPolicy {
 	return &ossAccessControlPolicy{Owner: owner{ID: s.ossUID(ownerID), DisplayName: s.displayName(ownerID)}, Grant: grant}
+}
+
+// ossLifecycleTimeKinds refuses a rule whose Expiration and Transitions
+// count time differently, one in Days and the other by CreatedBeforeDate:
+// 400 InvalidRequest (oss2's tests/test_bucket.py
+// test_lifecycle_storage_transitions_mixed, run against OSS). An
+// AbortMultipartUpload may count either way (its
+// test_lifecycle_abort_multipart_upload_days pairs Days with an
+// Expiration by date).
+func ossLifecycleTimeKinds(lc *bucketconfig.Lifecycle) error {
+	for _, r := range lc.Rules {
+		e := r.Expiration
+		if e == nil || e.Days == 0 && e.CreatedBefore == nil {
+			continue
+		}
+		for _, t := range r.Transitions {
+			if t.Days != 0 && e.CreatedBefore != nil || t.CreatedBefore != nil && e.Days != 0 {
+				return errorf("InvalidRequest", "Rule %q: Expiration and Transition must both use Days or both use CreatedBeforeDate.", r.ID)
+			}
+		}
+	}
+	return nil
 }
 
 // ossListLimits: max-keys defaults to 100 and max-uploads to 1000, both

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -195,6 +196,9 @@ func parseLifecycle(rc *request, data []byte) (bucketconfig.Config, error) {
 	err := lc.Validate()
 	if err == nil && rc.d.lifecycleCheck != nil {
 		err = rc.d.lifecycleCheck(rc, lc)
+	}
+	if e := (*Error)(nil); errors.As(err, &e) {
+		return nil, e // the dialect's check answered with its own code
 	}
 	if err != nil {
 		return nil, lifecycleArg(strings.TrimPrefix(err.Error(), bucketconfig.ErrInvalid.Error()+": "))

@@ -370,3 +370,36 @@ func TestOss2CompleteRefusesEncryptionHeaders(t *testing.T) {
 	require.Equal(t, "SM4", r.Header.Get("x-oss-server-side-data-encryption"))
 	require.Equal(t, key, r.Header.Get("x-oss-server-side-encryption-key-id"))
 }
+
+// TestOss2LifecycleMixedTimeKinds: a rule expiring objects by
+// CreatedBeforeDate while transitioning them after Days (or the other way
+// round) is 400 InvalidRequest (tests/test_bucket.py
+// test_lifecycle_storage_transitions_mixed); osslite stored it. Same
+// kinds in both, and an AbortMultipartUpload by Days beside an Expiration
+// by date (test_lifecycle_abort_multipart_upload_days), are taken.
+func TestOss2LifecycleMixedTimeKinds(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/oss2lc", sign: "oss-v1"}).StatusCode)
+	put := func(actions string) rawResponse {
+		return f.do(t, raw{method: "PUT", path: "/oss2lc?lifecycle", sign: "oss-v1",
+			body: []byte("<LifecycleConfiguration><Rule><ID>r</ID><Prefix>a/</Prefix><Status>Enabled</Status>" + actions + "</Rule></LifecycleConfiguration>")})
+	}
+	byDate := "<Expiration><CreatedBeforeDate>2016-12-25T00:00:00.000Z</CreatedBeforeDate></Expiration>"
+	for _, actions := range []string{
+		byDate + "<Transition><Days>356</Days><StorageClass>IA</StorageClass></Transition>",
+		byDate + "<Transition><CreatedBeforeDate>2016-12-20T00:00:00.000Z</CreatedBeforeDate><StorageClass>IA</StorageClass></Transition>" +
+			"<Transition><Days>400</Days><StorageClass>Archive</StorageClass></Transition>",
+	} {
+		r := put(actions)
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+		require.Equal(t, "InvalidRequest", r.errCode())
+	}
+	for _, actions := range []string{
+		byDate + "<Transition><CreatedBeforeDate>2016-12-20T00:00:00.000Z</CreatedBeforeDate><StorageClass>IA</StorageClass></Transition>",
+		"<Expiration><Days>357</Days></Expiration><Transition><Days>356</Days><StorageClass>IA</StorageClass></Transition>",
+		byDate + "<AbortMultipartUpload><Days>356</Days></AbortMultipartUpload>",
+	} {
+		r := put(actions)
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	}
+}
