@@ -224,7 +224,7 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 		// as long as the process.
 		root := make([]byte, 32)
 		rand.Read(root)
-		keys, err := kms.New(kms.Options{RootKey: root, Keys: []string{"test-key"}})
+		keys, err := kms.New(kms.Options{RootKey: root, Keys: []string{"test-key"}, Region: cfg.region})
 		if err != nil {
 			return nil, fmt.Errorf("fake: key service: %w", err)
 		}

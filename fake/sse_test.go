@@ -53,3 +53,20 @@ func TestSSEOverTLS(t *testing.T) {
 	require.Equal(t, types.ServerSideEncryptionAwsKms, put.ServerSideEncryption)
 	require.Contains(t, aws.ToString(put.SSEKMSKeyId), ":key/")
 }
+
+// TestSSEKMSKeyRegion: the fake's key service is in the fake's region, so
+// the key ARNs SSE-KMS answers name it, as S3 names the bucket region's
+// key.
+func TestSSEKMSKeyRegion(t *testing.T) {
+	srv := fake.New(t, fake.WithTLS(), fake.WithBuckets("bkt"), fake.WithRegion("eu-west-1"))
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	hc := awshttp.NewBuildableClient().WithTransportOptions(func(tr *http.Transport) {
+		tr.TLSClientConfig = &tls.Config{RootCAs: pool}
+	})
+	c := sdkClient(srv, hc, nil)
+	put, err := c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader([]byte("kms secret")),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String("alias/test-key")})
+	require.NoError(t, err)
+	require.Contains(t, aws.ToString(put.SSEKMSKeyId), "arn:aws:kms:eu-west-1:")
+}
