@@ -714,8 +714,9 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 // condition keys.
 var listOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "ListObjectVersions": true, "ListMultipartUploads": true}
 
-// resourceTag is aws:ResourceTag/<tag> of an S3 request: the bucket's
-// tag of that key (IAM compares the key without regard to case), which S3
+// resourceTag is aws:ResourceTag/<tag> of an S3 request: the decided
+// bucket's tag of that key (c.bucket: a copy source's bucket when its
+// policy decides the read, never the request's own bucket then) (IAM compares the key without regard to case), which S3
 // evaluates for a general purpose bucket only while it has ABAC on ("S3
 // evaluates this condition key only after you enable ABAC on your
 // bucket") and for a directory bucket always ("For Amazon S3 resources
@@ -723,15 +724,15 @@ var listOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "ListO
 // default"); otherwise, and in the other dialects, the key is absent.
 func (c *policyContext) resourceTag(tag string) ([]string, bool) {
 	rc := c.rc
-	if rc.d.name != "s3" || rc.op.Bucket == "" {
+	if rc.d.name != "s3" || c.bucket == "" {
 		return nil, false
 	}
-	if !isDirectoryBucket(rc.op.Bucket) {
-		if on, err := c.s.abacEnabled(rc.ctx, rc.op.Bucket); err != nil || !on {
+	if !isDirectoryBucket(c.bucket) {
+		if on, err := c.s.abacEnabled(rc.ctx, c.bucket); err != nil || !on {
 			return nil, false
 		}
 	}
-	cfg, err := c.s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindTagging)
+	cfg, err := c.s.eng.BucketConfigValue(rc.ctx, c.bucket, bucketconfig.KindTagging)
 	if err != nil {
 		return nil, false
 	}
