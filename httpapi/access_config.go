@@ -335,10 +335,15 @@ func (s *server) abacEnabled(ctx context.Context, bucket string) (bool, error) {
 // this server does not serve), "the permissions you previously used
 // (PutBucketTagging or DeleteBucketTagging) will no longer be effective".
 // S3's code for it is not recorded; the refusal is a permission's,
-// AccessDenied. GetBucketTagging still reads them, as on S3.
+// AccessDenied. GetBucketTagging still reads them, as on S3. Every
+// dialect is refused alike: the tags are the ones S3's policies read as
+// aws:ResourceTag, whichever protocol would change them. A directory
+// bucket has ABAC on by default and no PutBucketTagging in S3 (its tags
+// are the ones CreateBucket gave it): another dialect cannot change them
+// either.
 func refuseTaggingUnderABAC(s *server, rc *request) error {
-	if rc.d.name != "s3" {
-		return nil
+	if isDirectoryBucket(rc.op.Bucket) {
+		return errorf("AccessDenied", "The tags of directory bucket %s cannot be changed with %s: its policies read them as aws:ResourceTag.", rc.op.Bucket, rc.op.Operation)
 	}
 	on, err := s.abacEnabled(rc.ctx, rc.op.Bucket)
 	if err != nil || !on {

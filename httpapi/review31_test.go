@@ -74,5 +74,51 @@ func TestReview31ResourceTagOfCopySource(t *testing.T) {
 	require.Equal(t, "AccessDenied", review31Code(err), "%v", err)
 	_, err = owner.CopyObject(ctx, &s3.CopyObjectInput{Bucket: own, Key: aws.String("c"), CopySource: aws.String("r31-src/k")})
 	assert.Equal(t, "AccessDenied", review31Code(err), "the source's Deny holds whatever the destination's tags: %v", err)
-	_ = http.StatusOK
+}
+
+// TestReview31ABACGateOtherDialects: while a bucket has ABAC on, its tags
+// (which S3 policies then read as aws:ResourceTag) are not changed by
+// PutBucketTagging or DeleteBucketTagging in another dialect either: an
+// OSS-signed request by a principal the bucket's policy grants
+// s3:PutBucketTagging is refused as the S3 one is, and changes nothing.
+func TestReview31ABACGateOtherDialects(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, fixtureOptions{})
+	owner := f.client()
+	b := aws.String("r31-gate")
+	_, err := owner.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b, CreateBucketConfiguration: &types.CreateBucketConfiguration{
+		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("blue")}}}})
+	require.NoError(t, err)
+	_, err = owner.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` + canonicalID(otherAK) +
+		`"},"Action":"s3:PutBucketTagging","Resource":"arn:aws:s3:::r31-gate"}]}`)})
+	require.NoError(t, err)
+	_, err = owner.PutBucketAbac(ctx, &s3.PutBucketAbacInput{Bucket: b, AbacStatus: &types.AbacStatus{Status: types.BucketAbacStatusEnabled}})
+	require.NoError(t, err)
+
+	doc := []byte(`<Tagging><TagSet><Tag><Key>team</Key><Value>red</Value></Tag></TagSet></Tagging>`)
+	r := f.do(t, raw{method: "PUT", path: "/r31-gate?tagging", body: doc, ak: otherAK, sk: otherSK})
+	require.Equal(t, "AccessDenied", r.errCode(), "S3: %s", r.body)
+	for _, sign := range []string{"oss-v1", "oss-v4"} {
+		r = f.do(t, raw{method: "PUT", path: "/r31-gate?tagging", sign: sign, body: doc, ak: otherAK, sk: otherSK})
+		assert.Equal(t, http.StatusForbidden, r.StatusCode, "%s PutBucketTagging: %s", sign, r.body)
+		r = f.do(t, raw{method: "DELETE", path: "/r31-gate?tagging", sign: sign})
+		assert.Equal(t, http.StatusForbidden, r.StatusCode, "%s DeleteBucketTagging: %s", sign, r.body)
+	}
+	tags, err := owner.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: b})
+	require.NoError(t, err)
+	require.Len(t, tags.TagSet, 1)
+	assert.Equal(t, "blue", aws.ToString(tags.TagSet[0].Value), "a refused request changes nothing")
+
+	// A directory bucket's tags (ABAC always on, no PutBucketTagging in
+	// S3) are not changed through OSS either.
+	const dir = "r31-tagged--usw2-az1--x-s3"
+	r = f.do(t, raw{method: "PUT", path: "/" + dir, body: []byte(`<CreateBucketConfiguration><Location><Type>AvailabilityZone</Type><Name>usw2-az1</Name></Location>` +
+		`<Bucket><DataRedundancy>SingleAvailabilityZone</DataRedundancy><Type>Directory</Type></Bucket><Tags><Tag><Key>team</Key><Value>blue</Value></Tag></Tags></CreateBucketConfiguration>`)})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/" + dir + "?tagging", sign: "oss-v1", body: doc})
+	assert.Equal(t, http.StatusForbidden, r.StatusCode, "OSS PutBucketTagging of a directory bucket: %s", r.body)
+	r = f.do(t, raw{method: "DELETE", path: "/" + dir + "?tagging", sign: "oss-v1"})
+	assert.Equal(t, http.StatusForbidden, r.StatusCode, "OSS DeleteBucketTagging of a directory bucket: %s", r.body)
+	r = f.do(t, raw{method: "GET", path: "/" + dir + "?tagging", sign: "oss-v1"})
+	assert.Contains(t, string(r.body), "<Value>blue</Value>", "a refused request changes nothing")
 }
