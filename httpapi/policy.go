@@ -714,17 +714,19 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 // condition keys.
 var listOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "ListObjectVersions": true, "ListMultipartUploads": true}
 
-// resourceTag is aws:ResourceTag/<tag> of an S3 request: the decided
-// bucket's tag of that key (c.bucket: a copy source's bucket when its
-// policy decides the read, never the request's own bucket then) (IAM compares the key without regard to case), which S3
-// evaluates for a general purpose bucket only while it has ABAC on ("S3
+// resourceTag is aws:ResourceTag/<tag>: the tag of that key (IAM
+// compares the key without regard to case) of the bucket decided
+// (c.bucket: a copy source's when its policy decides the read, never the
+// request's own bucket then), which S3 evaluates for a general purpose bucket only while it has ABAC on ("S3
 // evaluates this condition key only after you enable ABAC on your
 // bucket") and for a directory bucket always ("For Amazon S3 resources
 // such as access points and directory buckets, ABAC is enabled by
-// default"); otherwise, and in the other dialects, the key is absent.
+// default"); otherwise the key is absent. The bucket policy decides the
+// requests of every dialect, and so does the key: an OSS request meets a
+// Deny on the bucket's tags as an S3 one does.
 func (c *policyContext) resourceTag(tag string) ([]string, bool) {
 	rc := c.rc
-	if rc.d.name != "s3" || c.bucket == "" {
+	if c.bucket == "" {
 		return nil, false
 	}
 	if !isDirectoryBucket(c.bucket) {

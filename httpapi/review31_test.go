@@ -122,3 +122,31 @@ func TestReview31ABACGateOtherDialects(t *testing.T) {
 	r = f.do(t, raw{method: "GET", path: "/" + dir + "?tagging", sign: "oss-v1"})
 	assert.Contains(t, string(r.body), "<Value>blue</Value>", "a refused request changes nothing")
 }
+
+// TestReview31ResourceTagEveryDialect: a bucket policy decides the
+// requests of every dialect, so its aws:ResourceTag condition reads the
+// bucket's tags whichever protocol the request speaks: a Deny on a tag
+// refuses an OSS-signed read as it refuses the S3 one.
+func TestReview31ResourceTagEveryDialect(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, fixtureOptions{})
+	owner := f.client()
+	b := aws.String("r31-deny")
+	_, err := owner.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b, CreateBucketConfiguration: &types.CreateBucketConfiguration{
+		Tags: []types.Tag{{Key: aws.String("classified"), Value: aws.String("true")}}}})
+	require.NoError(t, err)
+	_, err = owner.PutBucketAbac(ctx, &s3.PutBucketAbacInput{Bucket: b, AbacStatus: &types.AbacStatus{Status: types.BucketAbacStatusEnabled}})
+	require.NoError(t, err)
+	_, err = owner.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("k"), Body: strings.NewReader("x"), ACL: types.ObjectCannedACLPublicRead})
+	require.NoError(t, err)
+	_, err = owner.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",` +
+		`"Action":"s3:GetObject","Resource":"arn:aws:s3:::r31-deny/*","Condition":{"StringEquals":{"aws:ResourceTag/classified":"true"}}}]}`)})
+	require.NoError(t, err)
+
+	r := f.do(t, raw{method: "GET", path: "/r31-deny/k", ak: otherAK, sk: otherSK})
+	require.Equal(t, http.StatusForbidden, r.StatusCode, "S3: %s", r.body)
+	for _, sign := range []string{"oss-v1", "oss-v4"} {
+		r = f.do(t, raw{method: "GET", path: "/r31-deny/k", sign: sign, ak: otherAK, sk: otherSK})
+		assert.Equal(t, http.StatusForbidden, r.StatusCode, "%s: %s", sign, r.body)
+	}
+}
