@@ -717,9 +717,9 @@ var listOps = map[string]bool{"ListObjects": true, "ListObjectsV2": true, "ListO
 // resourceTag is aws:ResourceTag/<tag>: the tag of that key (IAM
 // compares the key without regard to case) of the bucket decided
 // (c.bucket: a copy source's when its policy decides the read, never the
-// request's own bucket then), which S3 evaluates for a general purpose bucket only while it has ABAC on ("S3
-// evaluates this condition key only after you enable ABAC on your
-// bucket") and for a directory bucket always ("For Amazon S3 resources
+// request's own bucket then), which S3 evaluates for a general purpose
+// bucket only while it has ABAC on ("S3 evaluates this condition key
+// only after you enable ABAC on your bucket") and for a directory bucket always ("For Amazon S3 resources
 // such as access points and directory buckets, ABAC is enabled by
 // default"); otherwise the key is absent. The bucket policy decides the
 // requests of every dialect, and so does the key: an OSS request meets a
