@@ -543,10 +543,15 @@ func matchV4(r *http.Request, key *signingKey, ts string, c Credential, signed [
 }
 
 // withoutEmptyNames returns ps without the parameters whose name is
-// empty.
+// empty: ps itself when it has none (no allocation on the common path).
 func withoutEmptyNames(ps []queryParam) []queryParam {
-	out := make([]queryParam, 0, len(ps))
-	for _, p := range ps {
+	first := slices.IndexFunc(ps, func(p queryParam) bool { return p.name == "" })
+	if first < 0 {
+		return ps
+	}
+	out := make([]queryParam, first, len(ps)-1)
+	copy(out, ps[:first])
+	for _, p := range ps[first+1:] {
 		if p.name != "" {
 			out = append(out, p)
 		}
