@@ -150,3 +150,28 @@ func TestReview31ResourceTagEveryDialect(t *testing.T) {
 		assert.Equal(t, http.StatusForbidden, r.StatusCode, "%s: %s", sign, r.body)
 	}
 }
+
+// TestReview31DataEncryptionValues: OSS drops an SM4 data encryption
+// named under AES256 or SM4 (oss2's recordings); a data encryption that
+// is no algorithm OSS has is still refused under every algorithm, object
+// writes and bucket defaults alike, and writes nothing.
+func TestReview31DataEncryptionValues(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/r31-sm4", sign: "oss-v1"}).errOrNil())
+	for _, alg := range []string{"AES256", "SM4"} {
+		r := f.do(t, raw{method: "PUT", path: "/r31-sm4/bad-" + alg, sign: "oss-v1", body: []byte("x"),
+			header: hdr("x-oss-server-side-encryption", alg, "x-oss-server-side-data-encryption", "ROT13")})
+		assert.Equal(t, http.StatusBadRequest, r.StatusCode, "%s with ROT13: %s", alg, r.body)
+		r = f.do(t, raw{method: "HEAD", path: "/r31-sm4/bad-" + alg, sign: "oss-v1"})
+		assert.Equal(t, http.StatusNotFound, r.StatusCode, "a refused write writes nothing")
+		r = f.do(t, raw{method: "PUT", path: "/r31-sm4/ok-" + alg, sign: "oss-v1", body: []byte("x"),
+			header: hdr("x-oss-server-side-encryption", alg, "x-oss-server-side-data-encryption", "SM4")})
+		assert.Equal(t, http.StatusOK, r.StatusCode, "%s with SM4 (dropped): %s", alg, r.body)
+
+		r = f.do(t, raw{method: "PUT", path: "/r31-sm4?encryption", sign: "oss-v1", body: []byte(`<ServerSideEncryptionRule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>` +
+			alg + `</SSEAlgorithm><KMSDataEncryption>ROT13</KMSDataEncryption></ApplyServerSideEncryptionByDefault></ServerSideEncryptionRule>`)})
+		assert.Equal(t, http.StatusBadRequest, r.StatusCode, "default %s with ROT13: %s", alg, r.body)
+	}
+	r := f.do(t, raw{method: "GET", path: "/r31-sm4?encryption", sign: "oss-v1"})
+	assert.Equal(t, http.StatusNotFound, r.StatusCode, "no default was set: %s", r.body)
+}

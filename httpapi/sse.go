@@ -443,12 +443,13 @@ func ossParseSSE(rc *request, w sseWrite) (enc engine.Encryption, asked bool, er
 		return enc, true, nil
 	case v == "":
 		return enc, false, nil
-	case v == "KMS" && data != "" && data != "SM4":
+	case data != "" && data != "SM4":
 		// x-oss-server-side-data-encryption only picks SM4 under KMS;
-		// under AES256 and SM4 OSS takes it and drops it (oss2's
+		// under AES256 and SM4 OSS takes SM4 and drops it (oss2's
 		// tests/test_server_side_encryotion.py
 		// test_put_object_with_encryption: AES256 or SM4 with data
-		// encryption SM4 is 200, answering no data encryption).
+		// encryption SM4 is 200, answering no data encryption). Another
+		// value is no algorithm and is refused under any.
 		return enc, false, errorf("InvalidEncryptionAlgorithmError", "").with("ArgumentName", rc.d.h("server-side-data-encryption"))
 	case v == "AES256":
 		return engine.Encryption{Mode: engine.EncryptManaged}, true, nil
@@ -516,10 +517,10 @@ func ossParseSSEConfig(rc *request, data []byte) (bucketconfig.Config, error) {
 	}
 	d := doc.Default
 	switch {
-	case d.SSEAlgorithm == "KMS" && d.KMSDataEncryption != "" && d.KMSDataEncryption != "SM4":
+	case d.KMSDataEncryption != "" && d.KMSDataEncryption != "SM4":
 		return nil, errorf("InvalidArgument", "KMSDataEncryption is SM4, and only with KMS.").with("ArgumentName", "KMSDataEncryption")
 	case d.SSEAlgorithm == "AES256" || d.SSEAlgorithm == "SM4":
-		// KMSDataEncryption is dropped here, as OSS drops it (oss2's
+		// KMSDataEncryption (SM4) is dropped here, as OSS drops it (oss2's
 		// tests/test_server_side_encryotion.py test_put_bucket_encryption
 		// reads AES256 and SM4 back without the SM4 it sent).
 		if d.KMSMasterKeyID != "" {
