@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -174,4 +175,50 @@ func TestReview31DataEncryptionValues(t *testing.T) {
 	}
 	r := f.do(t, raw{method: "GET", path: "/r31-sm4?encryption", sign: "oss-v1"})
 	assert.Equal(t, http.StatusNotFound, r.StatusCode, "no default was set: %s", r.body)
+}
+
+// TestReview31PresignedEmptyNames: a presigned URL's holder who adds
+// parameters with an empty name gets what was signed and nothing more:
+// the URL of a GET still reads the object (S3 leaves such parameters out
+// of the signature), and a value that looks like another signature
+// scheme's does not lend the holder another identity.
+func TestReview31PresignedEmptyNames(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("r31-presign")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("r31-presign"), Key: aws.String("k"), Body: strings.NewReader("secret")})
+	require.NoError(t, err)
+	ps, err := s3.NewPresignClient(c).PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("r31-presign"), Key: aws.String("k")})
+	require.NoError(t, err)
+	hc := f.httpClient()
+	get := func(url string) (int, string) {
+		resp, err := hc.Get(url)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var b strings.Builder
+		_, _ = io.Copy(&b, resp.Body)
+		return resp.StatusCode, b.String()
+	}
+	code, body := get(ps.URL + "&=x&=")
+	assert.Equal(t, http.StatusOK, code, body)
+	assert.Equal(t, "secret", body)
+	for _, extra := range []string{"&=OSSAccessKeyId=" + testAK, "&=x-oss-signature-version=OSS4-HMAC-SHA256", "&=acl", "&=tagging"} {
+		code, body = get(ps.URL + extra)
+		assert.Equal(t, http.StatusOK, code, "%s: %s", extra, body)
+		assert.Equal(t, "secret", body, "%s: the signed GetObject, nothing else", extra)
+	}
+	// A PUT URL's holder cannot turn it into another operation either.
+	pp, err := s3.NewPresignClient(c).PresignPutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("r31-presign"), Key: aws.String("k2")})
+	require.NoError(t, err)
+	req, err := http.NewRequest("PUT", pp.URL+"&=acl", strings.NewReader(`<AccessControlPolicy/>`))
+	require.NoError(t, err)
+	resp, err := hc.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	o, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("r31-presign"), Key: aws.String("k2")})
+	require.NoError(t, err, "stored as the PutObject signed")
+	o.Body.Close()
 }
