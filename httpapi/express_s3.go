@@ -184,9 +184,19 @@ var directoryOps = setOf(
 )
 
 // refusesOnDirectory reports whether rc, routed to op, is an operation
-// a directory bucket does not serve.
+// a directory bucket does not serve: one not in directoryOps, or any
+// operation of a dialect without directory buckets (OSS, Sina), whose
+// ACLs, tags and other settings would reach past S3 Express's rules. A
+// CreateBucket of such a name is left to createBucket, which refuses
+// the name (InvalidBucketName).
 func refusesOnDirectory(d *dialect, bucket, op string) bool {
-	return d.behave.directoryBuckets && bucket != "" && isDirectoryBucket(bucket) && !directoryOps[op]
+	if bucket == "" || !isDirectoryBucket(bucket) {
+		return false
+	}
+	if !d.behave.directoryBuckets {
+		return op != "CreateBucket"
+	}
+	return !directoryOps[op]
 }
 
 // directoryStorageClass checks the storage class a write into bucket

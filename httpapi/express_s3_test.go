@@ -372,3 +372,32 @@ func TestCreateBucketConfigurationSchemas(t *testing.T) {
 	must(t, f.do(t, raw{method: "PUT", path: "/oss-class", sign: "oss-v1", body: []byte(`<CreateBucketConfiguration><StorageClass>IA</StorageClass></CreateBucketConfiguration>`)}).errOrNil())
 	must(t, f.do(t, raw{method: "PUT", path: "/gp-tags", body: []byte(`<CreateBucketConfiguration><Tags><Tag><Key>a</Key><Value>b</Value></Tag></Tags></CreateBucketConfiguration>`)}).errOrNil())
 }
+
+// TestDirectoryBucketOtherDialects: a directory bucket is served through
+// S3 only: an OSS or Sina request to one is refused before it is read
+// (an OSS PutObjectACL would have given its objects an ACL, which S3
+// Express refuses), and OSS cannot make one.
+func TestDirectoryBucketOtherDialects(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	plain := s3.NewFromConfig(aws.Config{}, func(o *s3.Options) { *o = c.Options(); o.DisableS3ExpressSessionAuth = aws.Bool(true) })
+	const b = "dialects--usw2-az1--x-s3"
+	_, err := plain.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)})
+	require.NoError(t, err)
+	_, err = plain.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(b), Key: aws.String("k"), Body: strings.NewReader("v")})
+	require.NoError(t, err)
+	for _, r := range []raw{
+		{method: "GET", path: "/" + b + "/k", sign: "oss-v1"},
+		{method: "PUT", path: "/" + b + "/k?acl", sign: "oss-v1", header: hdr("x-oss-object-acl", "public-read")},
+		{method: "PUT", path: "/" + b + "/k2", sign: "oss-v4", body: []byte("v")},
+		{method: "GET", path: "/" + b + "/k", sign: "sina"},
+	} {
+		resp := f.do(t, r)
+		assert.Equal(t, http.StatusNotImplemented, resp.StatusCode, "%s %s %s: %s", r.sign, r.method, r.path, resp.body)
+	}
+	_, err = plain.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(b), Key: aws.String("k2")})
+	require.Equal(t, "NotFound", apiCode(err), "nothing written through OSS")
+	r := f.do(t, raw{method: "PUT", path: "/oss--usw2-az1--x-s3", sign: "oss-v1"})
+	assert.Equal(t, "InvalidBucketName", r.errCode())
+}
