@@ -100,7 +100,7 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 		return "", err
 	}
 	rec := objectRecord{info: ObjectInfo{Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner,
-		Retention: opts.Retention, LegalHold: opts.LegalHold}}
+		Retention: opts.Retention, LegalHold: opts.LegalHold, LegalHoldSet: opts.LegalHold || opts.LegalHoldSet}}
 	rec.info.User = maps.Clone(opts.User)
 	rec.info.Headers = maps.Clone(opts.Headers)
 	rec.wholeMD5 = opts.WholeMD5

@@ -90,6 +90,12 @@ type PutOptions struct {
 	// refuses them with ErrObjectLockNotEnabled.
 	Retention Retention
 	LegalHold bool
+	// LegalHoldSet says the write gives the new version a legal hold
+	// status even when LegalHold is off (S3's x-amz-object-lock-legal-hold:
+	// OFF): GET and HEAD then report OFF, as for a version whose hold was
+	// lifted (ObjectInfo.LegalHoldSet). Default: a status only when
+	// LegalHold is on. Ignored in a bucket without Object Lock.
+	LegalHoldSet bool
 	// LastModified is the object's Last-Modified when it is before the
 	// commit time (OSS mirror-back's MirrorUserLastModified keeps the
 	// origin's). Default (zero), or a time not before the commit: the
@@ -222,6 +228,7 @@ func (b *body) newInfo(bucket, key string, opts *PutOptions, ck *ChecksumInput, 
 		Owner:        opts.Owner,
 		Retention:    opts.Retention,
 		LegalHold:    opts.LegalHold,
+		LegalHoldSet: opts.LegalHold || opts.LegalHoldSet,
 	}
 	info.User = maps.Clone(opts.User)
 	info.Headers = maps.Clone(opts.Headers)
@@ -572,8 +579,9 @@ type CopyOptions struct {
 	MD5ETag bool
 	// Retention and LegalHold are the Object Lock settings of the copy,
 	// as in PutOptions; the source's are never copied.
-	Retention Retention
-	LegalHold bool
+	Retention    Retention
+	LegalHold    bool
+	LegalHoldSet bool
 }
 
 // sourceSum is a checksum computed over a copy source, valid while the
@@ -801,7 +809,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		// of the source's comes with it.
 		dst.restoreReady, dst.restoreExpiry = time.Time{}, time.Time{}
 		dst.info.Restore, dst.info.AccessTier, dst.info.LastAccess, dst.info.TransitionTime = nil, "", time.Time{}, time.Time{}
-		dst.info.Retention, dst.info.LegalHold, dst.info.LegalHoldSet = opts.Retention, opts.LegalHold, false
+		dst.info.Retention, dst.info.LegalHold, dst.info.LegalHoldSet = opts.Retention, opts.LegalHold, opts.LegalHold || opts.LegalHoldSet
 		if computed != nil && computed.alg != "" {
 			dst.info.Checksums = map[checksum.Algorithm][]byte{computed.alg: computed.sum}
 			dst.info.ChecksumType = "FULL_OBJECT"

@@ -123,11 +123,14 @@ func (e *Engine) applyLock(rec *objectRecord) error {
 		return err
 	}
 	i := &rec.info
-	i.LegalHoldSet = i.LegalHold
+	// A status given at the write (PutOptions.LegalHoldSet, OFF included)
+	// is reported; without Object Lock there is none.
+	i.LegalHoldSet = i.LegalHold || i.LegalHoldSet
 	if l == nil {
 		if i.Retention.Mode != "" || i.LegalHold {
 			return fmt.Errorf("%w: %s", ErrObjectLockNotEnabled, i.Bucket)
 		}
+		i.LegalHoldSet = false
 		return nil
 	}
 	if i.Retention.Mode == "" {

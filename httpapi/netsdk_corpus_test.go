@@ -547,3 +547,142 @@ func nitMD5Hex(b []byte) string {
 	s := md5.Sum(b)
 	return hex.EncodeToString(s[:])
 }
+
+// nitCRC32 adds to q what the .NET SDK adds to a request whose operation
+// requires a checksum (PutObjectLockConfiguration, PutObjectRetention) or
+// supports one: x-amz-checksum-crc32 of the body and
+// x-amz-sdk-checksum-algorithm.
+func nitCRC32(q raw) raw {
+	h := hdr()
+	for k, v := range q.header {
+		h[k] = v
+	}
+	h.Set("x-amz-checksum-crc32", jitCRC32(q.body))
+	h.Set("x-amz-sdk-checksum-algorithm", "CRC32")
+	q.header = h
+	return q
+}
+
+// TestNitObjectLock: ObjectLockConfigurationTests on a bucket created
+// with Object Lock and a default GOVERNANCE retention of one day, the
+// configuration sent with x-amz-request-payer. TestUploadFileWithTransfer
+// Utility: a TransferUtility upload (multipart past
+// MinSizeBeforePartUpload) with ObjectLockLegalHoldStatus Off, mode
+// GOVERNANCE and a retain-until date reads back with the legal hold
+// status Off: S3 answers x-amz-object-lock-legal-hold: OFF for a version
+// given the status OFF when written (the SDK's GetObjectResponse has a
+// status only when the header is there). A version never given a status
+// still has none (the SeaweedFS row above: "This header is not returned
+// if the specified version of this object has never had a legal hold
+// applied"). TestObjectLockRetainUntilDate and
+// TestObjectRetention_SetCompliance: the date sent with milliseconds
+// (ISO8601DateFormat) reads back to the second; TestObjectLegalHold_SetUnset;
+// DeleteObject with bypass is 204.
+func TestNitObjectLock(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/nit-lock", header: hdr("x-amz-bucket-object-lock-enabled", "true")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-lock?object-lock", header: hdr("x-amz-request-payer", "requester"),
+		body: []byte(`<ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Days>1</Days><Mode>GOVERNANCE</Mode></DefaultRetention></Rule></ObjectLockConfiguration>`)}))
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+
+	until := f.clock.Now().UTC().Add(5 * 24 * time.Hour).Truncate(24 * time.Hour)
+	lock := func(legalHold string) http.Header {
+		h := hdr("x-amz-object-lock-mode", "GOVERNANCE", "x-amz-object-lock-retain-until-date", until.Format("2006-01-02T15:04:05.000Z"))
+		if legalHold != "" {
+			h.Set("x-amz-object-lock-legal-hold", legalHold)
+		}
+		return h
+	}
+	status := func(path string) (string, bool) {
+		t.Helper()
+		g := f.do(t, raw{method: "HEAD", path: path})
+		require.Equal(t, http.StatusOK, g.StatusCode, path)
+		assert.Equal(t, "GOVERNANCE", g.Header.Get("x-amz-object-lock-mode"), path)
+		d, err := time.Parse(time.RFC3339, g.Header.Get("x-amz-object-lock-retain-until-date"))
+		require.NoError(t, err, path)
+		assert.True(t, d.Equal(until), "%s: %s", path, d)
+		v, ok := g.Header[http.CanonicalHeaderKey("x-amz-object-lock-legal-hold")]
+		if !ok {
+			return "", false
+		}
+		return v[0], true
+	}
+
+	// The TransferUtility's multipart upload.
+	h := lock("OFF")
+	h.Set("x-amz-checksum-algorithm", "CRC32")
+	c := f.do(t, raw{method: "POST", path: "/nit-lock/tu?uploads", header: h})
+	require.Equal(t, http.StatusOK, c.StatusCode, string(c.body))
+	var up struct{ UploadId string }
+	require.NoError(t, xml.Unmarshal(c.body, &up))
+	content := bytes.Repeat([]byte("a"), 7000000)
+	var complete strings.Builder
+	complete.WriteString("<CompleteMultipartUpload>")
+	for i, off := 1, 0; off < len(content); i, off = i+1, off+5<<20 {
+		p := fmt.Sprintf("/nit-lock/tu?partNumber=%d&uploadId=%s", i, up.UploadId)
+		r := f.do(t, nitCRC32(raw{method: "PUT", path: p, body: content[off:min(off+5<<20, len(content))]}))
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		fmt.Fprintf(&complete, "<Part><PartNumber>%d</PartNumber><ETag>%s</ETag><ChecksumCRC32>%s</ChecksumCRC32></Part>", i, r.Header.Get("ETag"), r.Header.Get("x-amz-checksum-crc32"))
+	}
+	complete.WriteString("</CompleteMultipartUpload>")
+	r = f.do(t, raw{method: "POST", path: "/nit-lock/tu?uploadId=" + up.UploadId, body: []byte(complete.String())})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	g := f.do(t, raw{method: "GET", path: "/nit-lock/tu"})
+	require.Equal(t, http.StatusOK, g.StatusCode)
+	assert.True(t, bytes.Equal(content, g.body))
+	hold, ok := status("/nit-lock/tu")
+	assert.True(t, ok, "a status given at CreateMultipartUpload is reported")
+	assert.Equal(t, "OFF", hold)
+
+	// PutObject and CopyObject with the status, and without.
+	r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-lock/put-off", header: lock("OFF"), body: []byte("This is the content body!")}))
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	hold, ok = status("/nit-lock/put-off")
+	assert.True(t, ok)
+	assert.Equal(t, "OFF", hold)
+	h = lock("OFF")
+	h.Set("x-amz-copy-source", "nit-lock/put-off")
+	r = f.do(t, raw{method: "PUT", path: "/nit-lock/copy-off", header: h})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	hold, ok = status("/nit-lock/copy-off")
+	assert.True(t, ok)
+	assert.Equal(t, "OFF", hold)
+	r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-lock/put-none", header: lock(""), body: []byte("x")}))
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	_, ok = status("/nit-lock/put-none")
+	assert.False(t, ok, "no status for a version never given one")
+	r = f.do(t, raw{method: "GET", path: "/nit-lock/put-none?legal-hold"})
+	assert.Equal(t, http.StatusNotFound, r.StatusCode)
+	r = f.do(t, raw{method: "GET", path: "/nit-lock/put-off?legal-hold"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	assert.Contains(t, string(r.body), "<Status>OFF</Status>")
+
+	// TestObjectLegalHold_SetUnset.
+	for _, s := range []string{"ON", "OFF"} {
+		r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-lock/put-none?legal-hold", header: hdr("x-amz-request-payer", "requester"),
+			body: []byte(`<LegalHold xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>` + s + `</Status></LegalHold>`)}))
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		r = f.do(t, raw{method: "GET", path: "/nit-lock/put-none?legal-hold", header: hdr("x-amz-request-payer", "requester")})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		assert.Contains(t, string(r.body), "<Status>"+s+"</Status>")
+	}
+
+	// TestObjectRetention_SetCompliance: a date with milliseconds.
+	soon := f.clock.Now().UTC().Add(15 * time.Minute).Truncate(time.Millisecond)
+	r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-lock/put-none?retention", header: hdr("x-amz-bypass-governance-retention", "true", "x-amz-request-payer", "requester"),
+		body: []byte(`<Retention xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Mode>GOVERNANCE</Mode><RetainUntilDate>` + soon.Format("2006-01-02T15:04:05.000Z") + `</RetainUntilDate></Retention>`)}))
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = f.do(t, raw{method: "GET", path: "/nit-lock/put-none?retention"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	var ret struct {
+		Mode            string
+		RetainUntilDate time.Time
+	}
+	require.NoError(t, xml.Unmarshal(r.body, &ret))
+	assert.Equal(t, "GOVERNANCE", ret.Mode)
+	assert.True(t, ret.RetainUntilDate.Truncate(time.Second).Equal(soon.Truncate(time.Second)), "%s", r.body)
+
+	r = f.do(t, raw{method: "DELETE", path: "/nit-lock/put-off", header: hdr("x-amz-bypass-governance-retention", "true", "x-amz-request-payer", "requester")})
+	assert.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
+}

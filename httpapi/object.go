@@ -319,6 +319,10 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
 		return engine.PutOptions{}, err
 	}
+	// x-amz-object-lock-legal-hold: OFF gives the version a status S3
+	// reports on GET and HEAD (aws-sdk-net ObjectLockConfigurationTests
+	// TestUploadFileWithTransferUtility).
+	opts.LegalHoldSet = rc.header("object-lock-legal-hold") != ""
 	if err := s.lockAllowed(rc, opts.Retention, opts.LegalHold); err != nil {
 		return engine.PutOptions{}, err
 	}
@@ -1342,6 +1346,7 @@ func (s *server) copyObject(rc *request) error {
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
 		return err
 	}
+	opts.LegalHoldSet = rc.header("object-lock-legal-hold") != ""
 	if err := s.lockAllowed(rc, opts.Retention, opts.LegalHold); err != nil {
 		return err
 	}
