@@ -279,6 +279,18 @@ func (e *Engine) ObjectExpiry(ctx context.Context, info ObjectInfo) (at time.Tim
 	return c.(*bucketconfig.Lifecycle).ExpiryOf(facts, info.LastModified, e.opts.LifecycleDay)
 }
 
+// UploadAbortDate returns when the upload becomes eligible for abort under
+// its bucket's AbortIncompleteMultipartUpload lifecycle rules and the
+// rule's ID (S3's x-amz-abort-date and x-amz-abort-rule-id); ok is false
+// when no rule aborts it. It costs one cached configuration lookup.
+func (e *Engine) UploadAbortDate(ctx context.Context, up UploadInfo) (at time.Time, ruleID string, ok bool) {
+	c, err := e.BucketConfigValue(ctx, up.Bucket, bucketconfig.KindLifecycle)
+	if err != nil {
+		return time.Time{}, "", false
+	}
+	return c.(*bucketconfig.Lifecycle).AbortOf(up.Key, up.Initiated, e.opts.LifecycleDay)
+}
+
 func bucketTags(tags []Tag) []bucketconfig.Tag {
 	if len(tags) == 0 {
 		return nil

@@ -207,6 +207,7 @@ type behaviour struct {
 	completeNoBodyNeedsPart     bool // Complete without a body is InvalidRequest "You must specify at least one part" (a document without parts stays MalformedXML)
 	aclOnComplete               bool // Complete applies an object ACL header
 	strictMaxParts              bool // ListParts refuses max-parts above the page limit
+	uploadAbortDate             bool // CreateMultipartUpload and ListParts answer x-?-abort-date and -abort-rule-id from the lifecycle's AbortIncompleteMultipartUpload
 	recreateOwnBucketOK         bool // CreateBucket on one's own bucket succeeds
 	recreateOwnBucketUSEast1    bool // CreateBucket on one's own us-east-1 bucket succeeds, resetting its ACL
 	regionalBucketURL           bool // CreateBucket outside us-east-1 answers Location: the bucket's virtual-host URL (createdLocation)

@@ -70,6 +70,7 @@ var s3 = &dialect{
 
 	behave: behaviour{
 		directoryBuckets:            true,
+		uploadAbortDate:             true,
 		deletedMarkerNamesItself:    true,
 		taggingMarkerIs405:          true,
 		copyRangePastEndRequest:     true,

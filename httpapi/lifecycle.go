@@ -60,7 +60,8 @@ type lifecycleFilter struct {
 }
 
 type lifecycleFilterOp struct {
-	Prefix          *string  `xml:"Prefix,omitempty"`
+	// Prefix holds every Prefix element, to refuse an And with two.
+	Prefix          []string `xml:"Prefix,omitempty"`
 	Tags            []xmlTag `xml:"Tag,omitempty"`
 	SizeGreaterThan string   `xml:"ObjectSizeGreaterThan,omitempty"`
 	SizeLessThan    string   `xml:"ObjectSizeLessThan,omitempty"`
@@ -242,7 +243,10 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 		if x.Prefix != nil && f.Prefix != nil {
 			return r, errorf("MalformedXML", "")
 		}
-		ops := []*lifecycleFilterOp{{Prefix: f.Prefix, SizeGreaterThan: f.SizeGreaterThan, SizeLessThan: f.SizeLessThan}}
+		ops := []*lifecycleFilterOp{{SizeGreaterThan: f.SizeGreaterThan, SizeLessThan: f.SizeLessThan}}
+		if f.Prefix != nil {
+			ops[0].Prefix = []string{*f.Prefix}
+		}
 		if f.Tag != nil {
 			ops[0].Tags = []xmlTag{*f.Tag}
 		}
@@ -250,8 +254,14 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 			ops = append(ops, f.And)
 		}
 		for _, op := range ops {
-			if op.Prefix != nil {
-				r.Filter.Prefix = *op.Prefix
+			if len(op.Prefix) > 1 {
+				// S3's words (aws-sdk-net LifecycleTests
+				// TestLifecycleFilterAndTwoPrefixes); its code is not
+				// recorded: InvalidRequest, as for two tags of one key.
+				return r, errorf("InvalidRequest", "An And operator may only contain one 'Prefix'.")
+			}
+			if len(op.Prefix) == 1 {
+				r.Filter.Prefix = op.Prefix[0]
 			}
 			for _, t := range op.Tags {
 				r.Filter.Tags = append(r.Filter.Tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
@@ -558,7 +568,7 @@ func s3LifecycleFilter(f bucketconfig.LifecycleFilter) *lifecycleFilter {
 	case conds > 1:
 		and := &lifecycleFilterOp{SizeGreaterThan: size[0], SizeLessThan: size[1]}
 		if prefix != "" {
-			and.Prefix = &prefix
+			and.Prefix = []string{prefix}
 		}
 		for _, t := range f.Tags {
 			and.Tags = append(and.Tags, xmlTag{t.Key, t.Value})

@@ -87,6 +87,11 @@ func (s *server) createMultipartUpload(rc *request) error {
 			rc.w.Header().Set(rc.d.h("checksum-type"), up.ChecksumType)
 		}
 	}
+	if rc.d.behave.uploadAbortDate {
+		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id); err == nil {
+			s.setAbortDate(rc, up)
+		}
+	}
 	if opts.Encryption.Mode != engine.EncryptNone {
 		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id); err == nil {
 			rc.writeSSEHeaders(up.Encryption)
@@ -617,6 +622,9 @@ func (s *server) listParts(rc *request) error {
 		return err
 	}
 	up := res.Upload
+	if rc.d.behave.uploadAbortDate {
+		s.setAbortDate(rc, up)
+	}
 	o := owner{ID: up.Owner, DisplayName: s.displayName(up.Owner)}
 	out := &listPartsResult{Bucket: rc.op.Bucket, Key: xmlText(encKey(rc.op.Key)), EncodingType: encType, UploadID: uploadID, PartNumberMarker: marker,
 		NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: max, IsTruncated: res.IsTruncated,
@@ -757,4 +765,21 @@ func (rc *request) checksumTypeHeader() (typ string, sent bool, err error) {
 		return "", true, errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-type"))
 	}
 	return typ, true, nil
+}
+
+// setAbortDate adds x-amz-abort-date and x-amz-abort-rule-id when a
+// lifecycle rule with AbortIncompleteMultipartUpload covers the upload's
+// key (S3's CreateMultipartUpload and ListParts; aws-sdk-net
+// LifecycleTests LifecycleTest reads both and compares them): one cached
+// configuration lookup, nothing for buckets without lifecycle rules.
+func (s *server) setAbortDate(rc *request, up engine.UploadInfo) {
+	if up.Bucket == "" {
+		up.Bucket, up.Key = rc.op.Bucket, rc.op.Key
+	}
+	at, rule, ok := s.eng.UploadAbortDate(rc.ctx, up)
+	if !ok {
+		return
+	}
+	rc.w.Header().Set(rc.d.h("abort-date"), at.UTC().Format(http.TimeFormat))
+	rc.w.Header().Set(rc.d.h("abort-rule-id"), rule)
 }

@@ -686,3 +686,97 @@ func TestNitObjectLock(t *testing.T) {
 	r = f.do(t, raw{method: "DELETE", path: "/nit-lock/put-off", header: hdr("x-amz-bypass-governance-retention", "true", "x-amz-request-payer", "requester")})
 	assert.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
 }
+
+// TestNitLifecycle: LifecycleTests. LifecycleTest puts three rules
+// without IDs (S3 names each), NoncurrentVersion actions with
+// NewerNoncurrentVersions and, on the enabled rule for "rule1-", an
+// AbortIncompleteMultipartUpload of 7 days; a CreateMultipartUpload of
+// "rule1-123" then answers the rule's ID as AbortRuleId and an AbortDate
+// past today plus 7 days, and ListParts the same two (x-amz-abort-rule-id,
+// x-amz-abort-date). TestLifecycleFilterAndTwoPrefixes: an And with two
+// Prefix elements is refused, "An And operator may only contain one
+// 'Prefix'."; an And of a prefix and a tag, of two tags, and an empty
+// Filter (LifecycleEmptyFilterTest) are taken.
+func TestNitLifecycle(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "nit-lc")
+	put := func(rules string) rawResponse {
+		return f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-lc?lifecycle",
+			body: []byte(`<LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">` + rules + `</LifecycleConfiguration>`)}))
+	}
+	const glacier1 = `<Status>Enabled</Status><Transition><Days>1</Days><StorageClass>GLACIER</StorageClass></Transition></Rule>`
+	r := put(`<Rule><Filter><And><Prefix>thePrefix1</Prefix><Prefix>thePrefix2</Prefix></And></Filter>` + glacier1)
+	assert.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+	assert.Equal(t, "InvalidRequest", r.errCode())
+	assert.Contains(t, string(r.body), "<Message>An And operator may only contain one 'Prefix'.</Message>")
+	for _, filter := range []string{
+		`<And><Prefix>thePrefix1</Prefix><Tag><Key>theKey1</Key><Value>theValue1</Value></Tag></And>`,
+		`<And><Tag><Key>theKey1</Key><Value>theValue1</Value></Tag><Tag><Key>theKey2</Key><Value>theValue2</Value></Tag></And>`,
+		`<Prefix>thePrefix1</Prefix>`,
+		`<Tag><Key>theKey1</Key><Value>theValue1</Value></Tag>`,
+	} {
+		r = put(`<Rule><Filter>` + filter + `</Filter>` + glacier1)
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s: %s", filter, r.body)
+		g := f.do(t, raw{method: "GET", path: "/nit-lc?lifecycle"})
+		require.Equal(t, http.StatusOK, g.StatusCode)
+		assert.Contains(t, string(g.body), "<Filter>"+filter+"</Filter>")
+	}
+	r = put(`<Rule><ID>Empty-filter-test</ID><Filter></Filter><Status>Disabled</Status><Expiration><Days>30</Days></Expiration></Rule>`)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+
+	r = put(`<Rule><Filter><Prefix>rule1-</Prefix></Filter><Status>Enabled</Status><Expiration><Days>2</Days></Expiration>` +
+		`<Transition><Days>1</Days><StorageClass>GLACIER</StorageClass></Transition>` +
+		`<NoncurrentVersionTransition><NoncurrentDays>14</NoncurrentDays><StorageClass>GLACIER</StorageClass><NewerNoncurrentVersions>10</NewerNoncurrentVersions></NoncurrentVersionTransition>` +
+		`<NoncurrentVersionExpiration><NoncurrentDays>15</NoncurrentDays><NewerNoncurrentVersions>10</NewerNoncurrentVersions></NoncurrentVersionExpiration>` +
+		`<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule>` +
+		`<Rule><Filter><Prefix>rule2-</Prefix></Filter><Status>Disabled</Status><Expiration><Days>120</Days></Expiration>` +
+		`<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition><Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition>` +
+		`<NoncurrentVersionTransition><NoncurrentDays>30</NoncurrentDays><StorageClass>STANDARD_IA</StorageClass><NewerNoncurrentVersions>20</NewerNoncurrentVersions></NoncurrentVersionTransition>` +
+		`<NoncurrentVersionTransition><NoncurrentDays>90</NoncurrentDays><StorageClass>GLACIER</StorageClass><NewerNoncurrentVersions>50</NewerNoncurrentVersions></NoncurrentVersionTransition>` +
+		`<NoncurrentVersionExpiration><NoncurrentDays>91</NoncurrentDays><NewerNoncurrentVersions>10</NewerNoncurrentVersions></NoncurrentVersionExpiration></Rule>` +
+		`<Rule><Filter><Prefix>rule3-</Prefix></Filter><Status>Disabled</Status><Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>` +
+		`<Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition><Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition></Rule>`)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	g := f.do(t, raw{method: "GET", path: "/nit-lc?lifecycle"})
+	require.Equal(t, http.StatusOK, g.StatusCode)
+	var lc struct {
+		Rules []struct {
+			ID                   string
+			NoncurrentExpiration struct{ NewerNoncurrentVersions int } `xml:"NoncurrentVersionExpiration"`
+			Abort                *struct{ DaysAfterInitiation int }    `xml:"AbortIncompleteMultipartUpload"`
+		} `xml:"Rule"`
+	}
+	require.NoError(t, xml.Unmarshal(g.body, &lc))
+	require.Len(t, lc.Rules, 3)
+	var abortRule string
+	for _, rule := range lc.Rules {
+		assert.NotEmpty(t, rule.ID)
+		if rule.Abort != nil {
+			abortRule = rule.ID
+			assert.Equal(t, 7, rule.Abort.DaysAfterInitiation)
+		}
+	}
+	require.NotEmpty(t, abortRule)
+	assert.Equal(t, 10, lc.Rules[0].NoncurrentExpiration.NewerNoncurrentVersions)
+
+	c := f.do(t, raw{method: "POST", path: "/nit-lc/rule1-123?uploads", header: hdr("x-amz-acl", "public-read")})
+	require.Equal(t, http.StatusOK, c.StatusCode, string(c.body))
+	assert.Equal(t, abortRule, c.Header.Get("x-amz-abort-rule-id"))
+	date, err := http.ParseTime(c.Header.Get("x-amz-abort-date"))
+	require.NoError(t, err, "x-amz-abort-date %q", c.Header.Get("x-amz-abort-date"))
+	today := f.clock.Now().UTC().Truncate(24 * time.Hour)
+	assert.True(t, date.After(today.AddDate(0, 0, 7)), "%s", date)
+	assert.True(t, date.Equal(date.Truncate(24*time.Hour)), "midnight UTC: %s", date)
+	var up struct{ UploadId string }
+	require.NoError(t, xml.Unmarshal(c.body, &up))
+	l := f.do(t, raw{method: "GET", path: "/nit-lc/rule1-123?uploadId=" + up.UploadId})
+	require.Equal(t, http.StatusOK, l.StatusCode, string(l.body))
+	assert.Equal(t, abortRule, l.Header.Get("x-amz-abort-rule-id"))
+	assert.Equal(t, c.Header.Get("x-amz-abort-date"), l.Header.Get("x-amz-abort-date"))
+
+	// No rule aborts uploads of other keys.
+	c = f.do(t, raw{method: "POST", path: "/nit-lc/rule2-123?uploads"})
+	require.Equal(t, http.StatusOK, c.StatusCode, string(c.body))
+	assert.Empty(t, c.Header.Values("x-amz-abort-date"))
+	assert.Empty(t, c.Header.Values("x-amz-abort-rule-id"))
+}

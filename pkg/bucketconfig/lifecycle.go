@@ -413,6 +413,25 @@ func DueAt(t time.Time, days int, day time.Duration) time.Time {
 	return mid
 }
 
+// AbortOf returns when an upload of key initiated at initiated becomes
+// eligible for abort under the configuration's enabled
+// AbortIncompleteMultipartUpload rules with Days (the earliest), and the
+// rule's ID, for S3's x-amz-abort-date and x-amz-abort-rule-id; ok is
+// false when no rule aborts it.
+func (l *Lifecycle) AbortOf(key string, initiated time.Time, day time.Duration) (at time.Time, ruleID string, ok bool) {
+	for i := range l.Rules {
+		r := &l.Rules[i]
+		a := r.AbortUploads
+		if a == nil || a.Days <= 0 || !r.Matches(ObjectFacts{Key: key}) {
+			continue
+		}
+		if due := DueAt(initiated, a.Days, day); !ok || due.Before(at) {
+			at, ruleID, ok = due, r.ID, true
+		}
+	}
+	return at, ruleID, ok
+}
+
 // ExpiryOf returns when the object expires under the configuration's
 // expiration rules (the earliest), and the rule's ID, for the
 // x-amz-expiration header; ok is false when no rule expires it.
