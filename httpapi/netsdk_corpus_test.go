@@ -780,3 +780,52 @@ func TestNitLifecycle(t *testing.T) {
 	assert.Empty(t, c.Header.Values("x-amz-abort-date"))
 	assert.Empty(t, c.Header.Values("x-amz-abort-rule-id"))
 }
+
+// TestNitSelectPrettyLines: SelectObjectContentTests uploads
+// pretty-printed JSON objects separated by "} {" and queries them with
+// JsonType LINES, "select * from S3Object s where s.LOCATIONID = 'VALE'",
+// JSON output; S3 answers the matching objects, one per line, in one
+// Records event followed by Stats and End (TestCallEnumerable compares
+// the event types; TestCallEvents reads only the first Records event).
+func TestNitSelectPrettyLines(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "nit-select")
+	var doc, want strings.Builder
+	for i, loc := range []string{"VALE", "VALE", "ATLAS", "MINSTRAL", "VACUO", "VALE"} {
+		if i > 0 {
+			doc.WriteString(" ")
+		}
+		fmt.Fprintf(&doc, "{\n    \"ID\": \"%04d\",\n    \"PLATE\": \"P%d\",\n    \"LOCATIONID\": \"%s\",\n    \"TIME\": \"2018-02-08T00:59:%02d.434Z\"\n}", i, i, loc, 35+i)
+		if loc == "VALE" {
+			fmt.Fprintf(&want, "{\"ID\":\"%04d\",\"PLATE\":\"P%d\",\"LOCATIONID\":\"VALE\",\"TIME\":\"2018-02-08T00:59:%02d.434Z\"}\n", i, i, 35+i)
+		}
+	}
+	doc.WriteString("\n")
+	r := f.do(t, raw{method: "PUT", path: "/nit-select/SelectObjectContentTests", header: hdr("Content-Type", "text/plain"), body: []byte(doc.String())})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	out, err := f.client().SelectObjectContent(context.Background(), &s3.SelectObjectContentInput{
+		Bucket: aws.String("nit-select"), Key: aws.String("SelectObjectContentTests"),
+		ExpressionType: types.ExpressionTypeSql, Expression: aws.String("select * from S3Object s where s.LOCATIONID = 'VALE'"),
+		InputSerialization:  &types.InputSerialization{JSON: &types.JSONInput{Type: types.JSONTypeLines}},
+		OutputSerialization: &types.OutputSerialization{JSON: &types.JSONOutput{}},
+	})
+	require.NoError(t, err)
+	var events []string
+	var records string
+	for ev := range out.GetStream().Events() {
+		switch e := ev.(type) {
+		case *types.SelectObjectContentEventStreamMemberRecords:
+			events = append(events, "Records")
+			records += string(e.Value.Payload)
+		case *types.SelectObjectContentEventStreamMemberStats:
+			events = append(events, "Stats")
+		case *types.SelectObjectContentEventStreamMemberEnd:
+			events = append(events, "End")
+		default:
+			events = append(events, fmt.Sprintf("%T", ev))
+		}
+	}
+	require.NoError(t, out.GetStream().Err())
+	assert.Equal(t, []string{"Records", "Stats", "End"}, events)
+	assert.Equal(t, want.String(), records)
+}

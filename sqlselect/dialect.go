@@ -11,16 +11,17 @@ type dialectRules struct {
 	// are; every other byte is escaped.
 	jsonPlain *[256]bool
 	// unrangedLines is how JSON LINES input is read when the query has
-	// no scan or line range: S3 one value per line; OSS a stream of
-	// values separated by whitespace and at most one comma, each may span
-	// lines, as OSS reads the Aliyun SDKs' pretty-printed LINES samples.
-	// With a range both read one value per line: ranges start at a
-	// newline.
+	// no scan or line range: S3 values separated by whitespace, each may
+	// span lines, as S3 answered aws-sdk-net's SelectObjectContentTests
+	// (pretty-printed objects separated by "} {", JsonType LINES); OSS
+	// the same with at most one comma between values, as OSS reads the
+	// Aliyun SDKs' pretty-printed LINES samples. With a range both read
+	// one value per line: ranges start at a newline.
 	unrangedLines jsonLayout
 }
 
 var dialectTable = [...]dialectRules{
-	DialectS3:  {reserved: reserved, jsonPlain: &jsonPlain, unrangedLines: layoutLines},
+	DialectS3:  {reserved: reserved, jsonPlain: &jsonPlain, unrangedLines: layoutDocument},
 	DialectOSS: {reserved: ossReserved, jsonPlain: &ossJSONPlain, unrangedLines: layoutStream},
 }
 

@@ -141,7 +141,10 @@
 //     Ranges are defined over lines: with a scan, split or line range
 //     every non-blank line must be exactly one value (else
 //     JSONParsingError), and ScanMeta places splits only at values that
-//     begin their line. S3 always reads one value per line.
+//     begin their line. S3 reads LINES input without a scan range as
+//     DOCUMENT input, values separated by whitespace only, each may span
+//     lines (as S3 answered aws-sdk-net's SelectObjectContentTests); with
+//     a scan range, one value per line.
 //     OSS's documented restrictions are enforced with their codes
 //     (osslimits.go: column name length, WHERE condition count and
 //     nesting, aggregate count, [*] outside FROM, negative indexes, one

@@ -78,12 +78,13 @@ const (
 	// JSONDocument: one or more JSON values, whitespace separated, each may
 	// span lines (default).
 	JSONDocument JSONType = iota
-	// JSONLines: one JSON value per line. In the OSS dialect, a query
-	// without a scan or line range reads it more loosely, as OSS does: a
-	// stream of values separated by whitespace and, between two values,
-	// at most one comma (a comma after the last is accepted), each may
-	// span lines, so pretty-printed objects separated by ",\n" are LINES
-	// input there. With a range, and always in the S3 dialect, every
+	// JSONLines: one JSON value per line. A query without a scan or line
+	// range reads it more loosely, as the services do: in the S3 dialect
+	// as JSONDocument (values separated by whitespace, each may span
+	// lines: pretty-printed objects separated by "} {" are LINES input on
+	// S3); in the OSS dialect also with at most one comma between two
+	// values (a comma after the last is accepted), so pretty-printed
+	// objects separated by ",\n" are LINES input there. With a range every
 	// non-blank line must hold exactly one value: ranges are defined over
 	// lines.
 	JSONLines
