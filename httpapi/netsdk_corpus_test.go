@@ -829,3 +829,52 @@ func TestNitSelectPrettyLines(t *testing.T) {
 	assert.Equal(t, []string{"Records", "Stats", "End"}, events)
 	assert.Equal(t, want.String(), records)
 }
+
+// TestNitRestore: RestoreObjectTests TestRestoreObject and
+// TestRestoreObjectWithTier restore a GLACIER object for a day, with and
+// without GlacierJobParameters, and S3 answers 202 Accepted.
+// (TestRestoreObjectWithOutputLocation, a SELECT restore, is left:
+// docs/sdk-suites.md.)
+func TestNitRestore(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "nit-restore")
+	for key, params := range map[string]string{"plain": "", "tier": "<GlacierJobParameters><Tier>Standard</Tier></GlacierJobParameters>"} {
+		r := f.do(t, raw{method: "PUT", path: "/nit-restore/" + key, header: hdr("x-amz-storage-class", "GLACIER"), body: []byte("Test content for restore")})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		r = f.do(t, nitCRC32(raw{method: "POST", path: "/nit-restore/" + key + "?restore",
+			body: []byte(`<RestoreRequest xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Days>1</Days>` + params + `</RestoreRequest>`)}))
+		assert.Equal(t, http.StatusAccepted, r.StatusCode, "%s: %s", key, r.body)
+	}
+}
+
+// TestNitPolicyStatusAndEventBridge: BucketPolicyTests (the policy
+// document as the test formats it, indentation and trailing spaces
+// included: Allow to "*" is public, Deny is not; no policy is 404 "The
+// bucket policy does not exist"), NotificationTests
+// PutAndGetEventBridgeConfigurationTest (an empty
+// EventBridgeConfiguration with x-amz-skip-destination-validation reads
+// back) and S3ExtensionsTests EnsureBucketExists (HEAD bucket).
+func TestNitPolicyStatusAndEventBridge(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "nit-policy")
+	r := f.do(t, raw{method: "GET", path: "/nit-policy?policyStatus"})
+	assert.Equal(t, http.StatusNotFound, r.StatusCode)
+	assert.Equal(t, "NoSuchBucketPolicy", r.errCode())
+	assert.Contains(t, string(r.body), "<Message>The bucket policy does not exist</Message>")
+	for effect, public := range map[string]string{"Allow": "true", "Deny": "false"} {
+		pol := "{\n  \"Version\":\"2012-10-17\",                                 \n  \"Statement\":[\n    {\n      \"Sid\":\"AddPerm\",\n      \"Effect\":\"" + effect +
+			"\",\n      \"Principal\": \"*\",\n      \"Action\":[\"s3:GetObject\"],\n      \"Resource\":[\"arn:aws:s3:::nit-policy/*\"]\n    }\n  ]\n}"
+		r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-policy?policy", body: []byte(pol)}))
+		require.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
+		r = f.do(t, raw{method: "GET", path: "/nit-policy?policyStatus"})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		assert.Contains(t, string(r.body), "<IsPublic>"+public+"</IsPublic>", effect)
+	}
+	r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-policy?notification", header: hdr("x-amz-skip-destination-validation", "true"),
+		body: []byte(`<NotificationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><EventBridgeConfiguration></EventBridgeConfiguration></NotificationConfiguration>`)}))
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = f.do(t, raw{method: "GET", path: "/nit-policy?notification"})
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	assert.Contains(t, string(r.body), "<EventBridgeConfiguration>")
+	assert.Equal(t, http.StatusOK, f.do(t, raw{method: "HEAD", path: "/nit-policy"}).StatusCode)
+}
