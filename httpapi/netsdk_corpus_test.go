@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
@@ -877,4 +878,46 @@ func TestNitPolicyStatusAndEventBridge(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.StatusCode)
 	assert.Contains(t, string(r.body), "<EventBridgeConfiguration>")
 	assert.Equal(t, http.StatusOK, f.do(t, raw{method: "HEAD", path: "/nit-policy"}).StatusCode)
+}
+
+// TestNitPresignedSSEC: ServerSideBYOK ServerSideEncryptionBYOKPutAndGet
+// puts an SSE-C object under "Encrypted|Object.png", presigns a GET with
+// ServerSideEncryptionCustomerMethod (the URL signs
+// x-amz-server-side-encryption-customer-algorithm) and sends it from
+// HttpWebRequest with the algorithm, the key and the key's MD5: S3 serves
+// it, the key headers unsigned (as the S3 User Guide's "Using SSE-C with
+// presigned URLs" describes). Without the key, or with another, the
+// request is refused; another unsigned x-amz-* header still is.
+func TestNitPresignedSSEC(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "nit-ssec")
+	key, keyMD5 := jitSSEC()
+	ssec := hdr("x-amz-server-side-encryption-customer-algorithm", "AES256", "x-amz-server-side-encryption-customer-key", key, "x-amz-server-side-encryption-customer-key-MD5", keyMD5)
+	const path = "/nit-ssec/Encrypted%7CObject.png"
+	r := f.do(t, raw{method: "PUT", path: path, header: ssec, body: []byte("The Data To Encrypt in S3")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+
+	u := nitPresign(t, f, "GET", path, nil, hdr("x-amz-server-side-encryption-customer-algorithm", "AES256"), 5*time.Minute)
+	r = f.do(t, raw{method: "GET", path: u, sign: "anon", header: ssec})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	assert.Equal(t, "The Data To Encrypt in S3", string(r.body))
+	assert.Equal(t, "AES256", r.Header.Get("x-amz-server-side-encryption-customer-algorithm"))
+
+	r = f.do(t, raw{method: "GET", path: u, sign: "anon", header: hdr("x-amz-server-side-encryption-customer-algorithm", "AES256")})
+	assert.Equal(t, http.StatusBadRequest, r.StatusCode, "no key: %s", r.body)
+	other := make([]byte, 32)
+	for i := range other {
+		other[i] = byte(i)
+	}
+	otherKey := base64.StdEncoding.EncodeToString(other)
+	sum := md5.Sum(other)
+	r = f.do(t, raw{method: "GET", path: u, sign: "anon", header: hdr("x-amz-server-side-encryption-customer-algorithm", "AES256",
+		"x-amz-server-side-encryption-customer-key", otherKey, "x-amz-server-side-encryption-customer-key-MD5", base64.StdEncoding.EncodeToString(sum[:]))})
+	assert.Equal(t, http.StatusForbidden, r.StatusCode, "another key: %s", r.body)
+
+	h := ssec.Clone()
+	h.Set("x-amz-request-payer", "requester")
+	r = f.do(t, raw{method: "GET", path: u, sign: "anon", header: h})
+	assert.Equal(t, http.StatusForbidden, r.StatusCode)
+	assert.Contains(t, string(r.body), "<HeadersNotSigned>x-amz-request-payer</HeadersNotSigned>")
 }

@@ -38,9 +38,11 @@
 // list are refused with a [*HeadersNotSignedError] (AccessDenied): such a
 // header (x-amz-copy-source, x-amz-acl, ...) would let the holder of a
 // presigned URL perform another operation than the one signed. Only
-// x-amz-content-sha256, x-amz-decoded-content-length, x-amz-trailer and
-// x-amz-cf-id (and x-amz-date in the header form, where it is the signed
-// timestamp) may stay unsigned. SigV2 signs every x-amz-* header by
+// x-amz-content-sha256, x-amz-decoded-content-length, x-amz-trailer,
+// x-amz-cf-id, the SSE-C key headers x-amz-server-side-encryption-
+// customer-key and -key-md5 (supplied at request time to a presigned URL
+// that signs the algorithm) and x-amz-date in the header form, where it
+// is the signed timestamp, may stay unsigned. SigV2 signs every x-amz-* header by
 // construction.
 //
 // Signatures are compared with hmac.Equal. No function reads the clock: the

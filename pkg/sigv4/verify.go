@@ -204,14 +204,23 @@ func checkRegion(c Credential, opts VerifyOptions) error {
 //     test_put_object_with_md5_and_chunk_signature_bad_headers).
 //   - x-amz-cf-id: CloudFront adds it to origin requests after the client
 //     signed.
+//   - x-amz-server-side-encryption-customer-key and -key-md5: the SSE-C
+//     key a presigned URL's user supplies at request time; the URL signs
+//     only the algorithm header (S3 User Guide, "Using SSE-C with
+//     presigned URLs"; aws-sdk-net's ServerSideEncryptionBYOKPutAndGet
+//     GETs such a URL from S3 with the key and its MD5 unsigned). The key
+//     selects no other operation: a wrong one is refused as on any
+//     SSE-C request.
 //
 // x-amz-date is also allowed in the header form, where its value is the
 // timestamp line of the string to sign.
 var unsignedAllowed = map[string]bool{
-	"x-amz-content-sha256":         true,
-	"x-amz-decoded-content-length": true,
-	"x-amz-trailer":                true,
-	"x-amz-cf-id":                  true,
+	"x-amz-content-sha256":                          true,
+	"x-amz-decoded-content-length":                  true,
+	"x-amz-trailer":                                 true,
+	"x-amz-cf-id":                                   true,
+	"x-amz-server-side-encryption-customer-key":     true,
+	"x-amz-server-side-encryption-customer-key-md5": true,
 }
 
 // checkSigned returns a *HeadersNotSignedError if r carries x-amz-* headers
