@@ -921,3 +921,38 @@ func TestNitPresignedSSEC(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, r.StatusCode)
 	assert.Contains(t, string(r.body), "<HeadersNotSigned>x-amz-request-payer</HeadersNotSigned>")
 }
+
+// TestNitLoggingAndOwnership: PutBucketLoggingTests on a bucket with ACLs
+// enabled (S3PublicAclBucketFixture: ObjectWriter ownership, public access
+// block removed) logs to itself with a LogDelivery READ target grant and
+// the empty <TargetPrefix /> the .NET marshaller writes when none is set
+// (PutBucketLoggingRequestMarshaller.TargetPrefixCustomMarshall);
+// BucketOwnershipControlsTests puts ObjectWriter and BucketOwnerPreferred,
+// and GET after DELETE is an error.
+func TestNitLoggingAndOwnership(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/nit-logging", header: hdr("x-amz-object-ownership", "ObjectWriter")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.Equal(t, http.StatusNoContent, f.do(t, raw{method: "DELETE", path: "/nit-logging?publicAccessBlock"}).StatusCode)
+	r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-logging?logging", body: []byte(`<?xml version="1.0" encoding="utf-8"?><BucketLoggingStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><LoggingEnabled>` +
+		`<TargetBucket>nit-logging</TargetBucket><TargetGrants><Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/s3/LogDelivery</URI></Grantee><Permission>READ</Permission></Grant></TargetGrants>` +
+		`<TargetPrefix /></LoggingEnabled></BucketLoggingStatus>`)}))
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = f.do(t, raw{method: "GET", path: "/nit-logging?logging"})
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	assert.Contains(t, string(r.body), "<TargetBucket>nit-logging</TargetBucket><TargetPrefix></TargetPrefix>")
+	assert.Contains(t, string(r.body), "<URI>http://acs.amazonaws.com/groups/s3/LogDelivery</URI></Grantee><Permission>READ</Permission>")
+
+	for _, o := range []string{"ObjectWriter", "BucketOwnerPreferred"} {
+		r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-logging?ownershipControls",
+			body: []byte(`<OwnershipControls xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ObjectOwnership>` + o + `</ObjectOwnership></Rule></OwnershipControls>`)}))
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		r = f.do(t, raw{method: "GET", path: "/nit-logging?ownershipControls"})
+		require.Equal(t, http.StatusOK, r.StatusCode)
+		assert.Contains(t, string(r.body), "<Rule><ObjectOwnership>"+o+"</ObjectOwnership></Rule>")
+	}
+	assert.Equal(t, http.StatusNoContent, f.do(t, raw{method: "DELETE", path: "/nit-logging?ownershipControls"}).StatusCode)
+	r = f.do(t, raw{method: "GET", path: "/nit-logging?ownershipControls"})
+	assert.Equal(t, http.StatusNotFound, r.StatusCode)
+	assert.Equal(t, "OwnershipControlsNotFoundError", r.errCode())
+}
