@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -955,4 +956,52 @@ func TestNitLoggingAndOwnership(t *testing.T) {
 	r = f.do(t, raw{method: "GET", path: "/nit-logging?ownershipControls"})
 	assert.Equal(t, http.StatusNotFound, r.StatusCode)
 	assert.Equal(t, "OwnershipControlsNotFoundError", r.errCode())
+}
+
+// TestNitTransferUtilityParts: TransferUtilityMultipartUploadTests
+// MultipartValidatePartSize8MbTest and MultipartGetNumberTest: the
+// TransferUtility uploads 17 MiB in 8 MiB parts (3), with the
+// Content-Type and Content-Encoding given on the request kept
+// (TestMultipartUploadWithSetContentTypeNotOverwritten); HEAD with
+// partNumber=1 answers 8 MiB and a parts count of 3, and each part's GET
+// the same count.
+func TestNitTransferUtilityParts(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "nit-tu")
+	c := f.client()
+	ctx := context.Background()
+	const mib = 1 << 20
+	data := pattern(17 * mib)
+	cr, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("nit-tu"), Key: aws.String("test-content-type"),
+		ContentType: aws.String("text/plain"), ContentEncoding: aws.String("gzip"), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32})
+	require.NoError(t, err)
+	var parts []types.CompletedPart
+	for i, off := int32(1), 0; off < len(data); i, off = i+1, off+8*mib {
+		up, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("nit-tu"), Key: aws.String("test-content-type"), UploadId: cr.UploadId,
+			PartNumber: aws.Int32(i), Body: bytes.NewReader(data[off:min(off+8*mib, len(data))]), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32})
+		require.NoError(t, err)
+		parts = append(parts, types.CompletedPart{PartNumber: aws.Int32(i), ETag: up.ETag, ChecksumCRC32: up.ChecksumCRC32})
+	}
+	_, err = c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("nit-tu"), Key: aws.String("test-content-type"),
+		UploadId: cr.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+	require.NoError(t, err)
+
+	h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("nit-tu"), Key: aws.String("test-content-type"), PartNumber: aws.Int32(1)})
+	require.NoError(t, err)
+	assert.Equal(t, int32(3), aws.ToInt32(h.PartsCount))
+	assert.Equal(t, int64(8*mib), aws.ToInt64(h.ContentLength))
+	h, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("nit-tu"), Key: aws.String("test-content-type")})
+	require.NoError(t, err)
+	assert.Equal(t, "text/plain", aws.ToString(h.ContentType))
+	assert.Equal(t, "gzip", aws.ToString(h.ContentEncoding))
+	for i := int32(1); i <= 3; i++ {
+		g, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("nit-tu"), Key: aws.String("test-content-type"), PartNumber: aws.Int32(i)})
+		require.NoError(t, err)
+		body, err := io.ReadAll(g.Body)
+		require.NoError(t, err)
+		g.Body.Close()
+		assert.Equal(t, int32(3), aws.ToInt32(g.PartsCount), "part %d", i)
+		off := int(i-1) * 8 * mib
+		assert.True(t, bytes.Equal(data[off:min(off+8*mib, len(data))], body), "part %d", i)
+	}
 }
