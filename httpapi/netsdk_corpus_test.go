@@ -1005,3 +1005,65 @@ func TestNitTransferUtilityParts(t *testing.T) {
 		assert.True(t, bytes.Equal(data[off:min(off+8*mib, len(data))], body), "part %d", i)
 	}
 }
+
+// TestNitBucketAndObjectBits: PublicAccessBlockTests (each flag put alone
+// reads back; DELETE is 204 and GET then an error), GetObjectTests
+// TestObjectAttributesLastModified (GetObjectAttributes' LastModified is
+// HEAD's), ObjectTaggingTests TagWithUnicodeKey/Value ("ï" in x-amz-tagging
+// as AmazonS3Util.TagSetToQueryString encodes it), CopyPartTests and
+// CopyObjectPartTests (UploadPartCopy between "/"-led keys, then
+// Complete).
+func TestNitBucketAndObjectBits(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "nit-bits")
+	for _, flag := range []string{"BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"} {
+		doc := `<PublicAccessBlockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`
+		for _, g := range []string{"BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"} {
+			doc += fmt.Sprintf("<%s>%t</%s>", g, g == flag, g)
+		}
+		doc += `</PublicAccessBlockConfiguration>`
+		r := f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-bits?publicAccessBlock", body: []byte(doc)}))
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		out, err := f.client().GetPublicAccessBlock(context.Background(), &s3.GetPublicAccessBlockInput{Bucket: aws.String("nit-bits")})
+		require.NoError(t, err)
+		got := out.PublicAccessBlockConfiguration
+		assert.Equal(t, []bool{flag == "BlockPublicAcls", flag == "BlockPublicPolicy", flag == "IgnorePublicAcls", flag == "RestrictPublicBuckets"},
+			[]bool{aws.ToBool(got.BlockPublicAcls), aws.ToBool(got.BlockPublicPolicy), aws.ToBool(got.IgnorePublicAcls), aws.ToBool(got.RestrictPublicBuckets)}, flag)
+	}
+	assert.Equal(t, http.StatusNoContent, f.do(t, raw{method: "DELETE", path: "/nit-bits?publicAccessBlock"}).StatusCode)
+	r := f.do(t, raw{method: "GET", path: "/nit-bits?publicAccessBlock"})
+	assert.Equal(t, http.StatusNotFound, r.StatusCode)
+
+	r = f.do(t, raw{method: "PUT", path: "/nit-bits/TestObject", body: []byte("0123456789"),
+		header: hdr("x-amz-tagging", "key"+url.QueryEscape("\u00ef")+"=value&k2=value"+url.QueryEscape("\u00ef"))})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	ctx := context.Background()
+	tags, err := f.client().GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String("nit-bits"), Key: aws.String("TestObject")})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, tg := range tags.TagSet {
+		got[aws.ToString(tg.Key)] = aws.ToString(tg.Value)
+	}
+	assert.Equal(t, map[string]string{"key\u00ef": "value", "k2": "value\u00ef"}, got)
+	attrs, err := f.client().GetObjectAttributes(ctx, &s3.GetObjectAttributesInput{Bucket: aws.String("nit-bits"), Key: aws.String("TestObject"),
+		ObjectAttributes: []types.ObjectAttributes{types.ObjectAttributesObjectSize}})
+	require.NoError(t, err)
+	head, err := f.client().HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("nit-bits"), Key: aws.String("TestObject")})
+	require.NoError(t, err)
+	require.NotNil(t, attrs.LastModified)
+	assert.True(t, attrs.LastModified.Equal(aws.ToTime(head.LastModified)), "%s / %s", attrs.LastModified, head.LastModified)
+
+	const content = "This is the content body!"
+	r = f.do(t, raw{method: "PUT", path: "/nit-bits//testsourcekey", body: []byte(content)})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	cr, err := f.client().CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("nit-bits"), Key: aws.String("/testdestkey")})
+	require.NoError(t, err)
+	cp, err := f.client().UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: aws.String("nit-bits"), Key: aws.String("/testdestkey"), UploadId: cr.UploadId,
+		PartNumber: aws.Int32(1), CopySource: aws.String("nit-bits//testsourcekey")})
+	require.NoError(t, err)
+	_, err = f.client().CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("nit-bits"), Key: aws.String("/testdestkey"), UploadId: cr.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: cp.CopyPartResult.ETag}}}})
+	require.NoError(t, err)
+	body, _ := getBody(t, f.client(), "nit-bits", "/testdestkey")
+	assert.Equal(t, content, body)
+}
