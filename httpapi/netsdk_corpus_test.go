@@ -1067,3 +1067,45 @@ func TestNitBucketAndObjectBits(t *testing.T) {
 	body, _ := getBody(t, f.client(), "nit-bits", "/testdestkey")
 	assert.Equal(t, content, body)
 }
+
+// TestNitConfigSets: IntelligentTieringTests and StorageInsightsMetricsTests
+// put configurations with a tag, a prefix and an And of both (and two
+// Tierings, ARCHIVE_ACCESS after 90 days and DEEP_ARCHIVE_ACCESS after
+// 180), read each back, list them, and delete them (the list then holds
+// none).
+func TestNitConfigSets(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "nit-sets")
+	for _, filter := range []string{`<Tag><Key>tagK</Key><Value>tagV</Value></Tag>`, `<Prefix>string</Prefix>`,
+		`<And><Prefix>string</Prefix><Tag><Key>tagK</Key><Value>tagV</Value></Tag></And>`} {
+		tiers := `<Tiering><Days>90</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering><Tiering><Days>180</Days><AccessTier>DEEP_ARCHIVE_ACCESS</AccessTier></Tiering>`
+		r := f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-sets?intelligent-tiering&id=configId",
+			body: []byte(`<IntelligentTieringConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Id>configId</Id><Filter>` + filter + `</Filter><Status>Enabled</Status>` + tiers + `</IntelligentTieringConfiguration>`)}))
+		require.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
+		r = f.do(t, raw{method: "GET", path: "/nit-sets?intelligent-tiering&id=configId"})
+		require.Equal(t, http.StatusOK, r.StatusCode)
+		assert.Contains(t, string(r.body), "<Id>configId</Id><Filter>"+filter+"</Filter><Status>Enabled</Status>")
+		assert.Contains(t, string(r.body), "<Tiering><AccessTier>ARCHIVE_ACCESS</AccessTier><Days>90</Days></Tiering><Tiering><AccessTier>DEEP_ARCHIVE_ACCESS</AccessTier><Days>180</Days></Tiering>")
+
+		r = f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-sets?metrics&id=configId",
+			body: []byte(`<MetricsConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Id>configId</Id><Filter>` + filter + `</Filter></MetricsConfiguration>`)}))
+		require.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
+		r = f.do(t, raw{method: "GET", path: "/nit-sets?metrics&id=configId"})
+		require.Equal(t, http.StatusOK, r.StatusCode)
+		assert.Contains(t, string(r.body), "<Id>configId</Id><Filter>"+filter+"</Filter>")
+		r = f.do(t, raw{method: "GET", path: "/nit-sets?metrics"})
+		require.Equal(t, http.StatusOK, r.StatusCode)
+		assert.Equal(t, 1, strings.Count(string(r.body), "<MetricsConfiguration>"))
+		assert.Equal(t, http.StatusNoContent, f.do(t, raw{method: "DELETE", path: "/nit-sets?metrics&id=configId"}).StatusCode)
+	}
+	r := f.do(t, nitCRC32(raw{method: "PUT", path: "/nit-sets?intelligent-tiering&id=config-2",
+		body: []byte(`<IntelligentTieringConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Id>config-2</Id><Filter><Prefix>string</Prefix></Filter><Status>Enabled</Status><Tiering><Days>90</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>`)}))
+	require.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
+	r = f.do(t, raw{method: "GET", path: "/nit-sets?intelligent-tiering"})
+	assert.Equal(t, 2, strings.Count(string(r.body), "<IntelligentTieringConfiguration>"))
+	for _, id := range []string{"configId", "config-2"} {
+		assert.Equal(t, http.StatusNoContent, f.do(t, raw{method: "DELETE", path: "/nit-sets?intelligent-tiering&id=" + id}).StatusCode)
+	}
+	r = f.do(t, raw{method: "GET", path: "/nit-sets?intelligent-tiering"})
+	assert.Equal(t, 0, strings.Count(string(r.body), "<IntelligentTieringConfiguration>"))
+}
