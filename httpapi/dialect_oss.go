@@ -145,7 +145,7 @@ var oss = &dialect{
 		"userDefinedLogFieldsConfig", "cleanRestoredObject", "cname", "comp", "cors",
 		"dataredundancytransition", "delete", "encryption", "httpsConfig", "img", "inventory",
 		"legalHold", "lifecycle", "live", "location", "logging", "metaQuery", "objectMeta",
-		"objectWorm", "overwriteConfig", "policy", "policyStatus", "publicAccessBlock", "qos",
+		"objectWorm", "overwriteConfig", "policy", "policyStatus", "processConfiguration", "publicAccessBlock", "qos",
 		"qosInfo", "redundancyTransition", "referer", "regions", "replication",
 		"replicationLocation", "replicationProgress", "requestPayment", "requesterQosInfo",
 		"resourceGroup", "resourcePool", "resourcePoolBucketGroup", "resourcePoolBucketGroupQoSInfo",

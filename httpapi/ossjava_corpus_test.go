@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/require"
 )
 
@@ -96,6 +97,53 @@ func ojvDo(t *testing.T, f *fixture, method, bucket, key, rawQuery string, h htt
 	req.Header = h
 	ojvSignV1(req, bucket, key, testAK, testSK, f.clock.Now())
 	return f.do(t, raw{method: method, path: p, header: req.Header, body: body, sign: "keep"})
+}
+
+// TestOjvV1SignedSubresources: the Java SDK's v1 signer puts
+// processConfiguration (SetBucketProcess/GetBucketProcess, BucketProcesTest),
+// vpcip and vip in the CanonicalizedResource, which the Go SDKs never send;
+// OSS verifies them so (the Java tests pass against it). A request the
+// Java SDK signs that way must not be refused as SignatureDoesNotMatch.
+func TestOjvV1SignedSubresources(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-sub"))
+	b, err := c.Bucket("ojv-sub")
+	require.NoError(t, err)
+	require.NoError(t, b.PutObject("k", strings.NewReader("hello")))
+	require.NoError(t, b.PutObject("l", strings.NewReader("hello")))
+	page, err := b.ListObjectsV2(oss1.MaxKeys(1))
+	require.NoError(t, err)
+	require.NotEmpty(t, page.NextContinuationToken)
+
+	// What every Java test signs and osslite serves.
+	for _, tc := range []struct{ method, key, query string }{
+		{"GET", "", "acl"},
+		{"HEAD", "k", "objectMeta"},
+		{"GET", "", "list-type=2&continuation-token=" + url.QueryEscape(page.NextContinuationToken) + "&max-keys=1"},
+		{"GET", "k", "response-content-type=text%2Fplain&response-expires=Thu%2C%2001%20Dec%201994%2016%3A00%3A00%20GMT"},
+	} {
+		r := ojvDo(t, f, tc.method, "ojv-sub", tc.key, tc.query, nil, nil)
+		require.Equal(t, 200, r.StatusCode, "%s ?%s: %s", tc.method, tc.query, r.body)
+	}
+	// processConfiguration, signed by the Java SDK: never
+	// SignatureDoesNotMatch.
+	for _, q := range []string{"processConfiguration", "vpcip=10.0.0.1&vip=10.0.0.2"} {
+		r := ojvDo(t, f, "GET", "ojv-sub", "", q, nil, nil)
+		require.NotEqual(t, "SignatureDoesNotMatch", r.errCode(), "?%s: %s", q, r.body)
+		require.NotEqual(t, 403, r.StatusCode, "?%s: %s", q, r.body)
+	}
+	// Image processing settings are not served: refused, never read as
+	// ListObjects or CreateBucket.
+	for _, m := range []string{"GET", "PUT"} {
+		var body []byte
+		if m == "PUT" {
+			body = []byte("<BucketProcessConfiguration><CompliedHost>Both</CompliedHost></BucketProcessConfiguration>")
+		}
+		r := ojvDo(t, f, m, "ojv-sub", "", "processConfiguration", nil, body)
+		require.Equal(t, 501, r.StatusCode, "%s ?processConfiguration: %s", m, r.body)
+		require.Equal(t, "NotImplemented", r.errCode())
+	}
 }
 
 // TestOjvIllegalExpiresKeptRaw: GetObjectTest.testGetObjectMetadataWithIllegalExpires:

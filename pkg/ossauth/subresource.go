@@ -17,7 +17,11 @@ import (
 //     which is a subset of the previous list,
 //   - the per-operation names the v2 SDK adds for v1 signing (the
 //     signer.SubResource lists of its api_op_*.go files), among them seal
-//     (SealAppendObject), objectWorm, retention and legalHold.
+//     (SealAppendObject), objectWorm, retention and legalHold,
+//   - the names only aliyun-oss-java-sdk signs (SignParameters.
+//     SIGNED_PARAMTERS): processConfiguration (its Set/GetBucketProcess),
+//     vpcip and vip; no Go SDK sends them, and its integration tests pass
+//     against OSS signing them.
 //
 // In addition every parameter whose name starts with "x-oss-" is signed
 // (isSubResource), as the v2 SDK's v1 signer does; every x-oss-* parameter
@@ -51,6 +55,8 @@ func init() {
 		transferAcceleration regionList cloudboxes x-oss-ac-source-ip
 		x-oss-ac-subnet-mask x-oss-ac-vpc-id x-oss-ac-forward-allow metaQuery
 		resourceGroup rtc x-oss-async-process responseHeader
+
+		processConfiguration vpcip vip
 
 		seal objectWorm retention legalHold accessPoint
 		accessPointConfigForObjectProcess accessPointForObjectProcess
