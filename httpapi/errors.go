@@ -583,6 +583,7 @@ func toError(err error) (e *Error, internal bool) {
 		var hns *sigv4.HeadersNotSignedError
 		var sse *ssig.SignatureError
 		var skew *sigv4.SkewError
+		var oskew *ossauth.SkewError
 		var exp *sigv4.ExpiredError
 		var sme *engine.SizeMismatchError
 		var pce *engine.PartChecksumError
@@ -622,6 +623,13 @@ func toError(err error) (e *Error, internal bool) {
 			e.with("RequestTime", skew.RequestTime).
 				with("ServerTime", skew.ServerTime.UTC().Format(time.RFC3339)).
 				with("MaxAllowedSkewMilliseconds", strconv.FormatInt(skew.MaxSkew.Milliseconds(), 10))
+		case errors.As(err, &oskew):
+			// OSS's order and format (milliseconds, Z), as recorded in
+			// aliyun/aliyun-oss-android-sdk#167.
+			const ossTime = "2006-01-02T15:04:05.000Z"
+			e.with("MaxAllowedSkewMilliseconds", strconv.FormatInt(oskew.MaxSkew.Milliseconds(), 10)).
+				with("RequestTime", oskew.RequestTime.UTC().Format(ossTime)).
+				with("ServerTime", oskew.ServerTime.UTC().Format(ossTime))
 		case errors.As(err, &sse):
 			e.with("AccessKeyId", sse.AccessKey).with("SignatureProvided", sse.Provided).with("StringToSign", sse.StringToSign)
 		case errors.As(err, &hns):

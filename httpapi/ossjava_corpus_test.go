@@ -146,6 +146,33 @@ func TestOjvV1SignedSubresources(t *testing.T) {
 	}
 }
 
+// TestOjvRequestTimeTooSkewed: ErrorTest.testRequestTimeTooSkewedErrWithV1:
+// a request an hour ahead is 403 RequestTimeTooSkewed, EC 0002-00000504 in
+// the body and the x-oss-ec header, the message as OSS words it, and
+// RequestTime and ServerTime in the document.
+func TestOjvRequestTimeTooSkewed(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-skew"))
+
+	p := "/ojv-skew/?acl"
+	req, err := http.NewRequest("GET", f.srv.URL+p, nil)
+	require.NoError(t, err)
+	ojvSignV1(req, "ojv-skew", "", testAK, testSK, f.clock.Now().Add(time.Hour))
+	r := f.do(t, raw{method: "GET", path: p, header: req.Header, sign: "keep"})
+	require.Equal(t, 403, r.StatusCode, string(r.body))
+	fields := errFields(t, r.body)
+	require.Equal(t, "RequestTimeTooSkewed", fields["Code"])
+	require.Equal(t, "The difference between the request time and the current time is too large.", fields["Message"])
+	require.Equal(t, "0002-00000504", fields["EC"])
+	require.Equal(t, "0002-00000504", r.Header.Get("x-oss-ec"))
+	require.NotEmpty(t, fields["RequestTime"], string(r.body))
+	require.NotEmpty(t, fields["ServerTime"])
+	require.NotEmpty(t, r.Header.Get("Date"))
+	require.NotEmpty(t, r.Header.Get("Content-Type"))
+	require.NotEmpty(t, r.Header.Get("x-oss-request-id"))
+}
+
 // TestOjvIllegalExpiresKeptRaw: GetObjectTest.testGetObjectMetadataWithIllegalExpires:
 // an Expires header that is no HTTP date ("2015-10-01 00:00:00") is stored
 // and answered as sent, by GET and HEAD.

@@ -3,7 +3,9 @@ package ossauth
 import (
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 )
 
 // Sentinel errors. Every error returned by this package wraps exactly one of
@@ -58,6 +60,25 @@ var (
 	// body needs. OSS: 403 SignatureDoesNotMatch.
 	ErrSignatureDoesNotMatch = errors.New("ossauth: signature does not match")
 )
+
+// SkewError is a header-signed request refused because its date is more
+// than the allowed skew from the server's clock (ErrRequestTimeTooSkewed).
+// OSS's error body names both times and the skew allowed
+// (<RequestTime>, <ServerTime>, <MaxAllowedSkewMilliseconds>), as the
+// aliyun-oss-java-sdk's ErrorTest reads them.
+type SkewError struct {
+	RequestTime time.Time // the request's date
+	ServerTime  time.Time // the server's clock when it checked
+	MaxSkew     time.Duration
+}
+
+func (e *SkewError) Error() string {
+	return fmt.Sprintf("%v: request time %s, server time %s", ErrRequestTimeTooSkewed,
+		e.RequestTime.UTC().Format(time.RFC3339), e.ServerTime.UTC().Format(time.RFC3339))
+}
+
+// Unwrap lets errors.Is see ErrRequestTimeTooSkewed.
+func (e *SkewError) Unwrap() error { return ErrRequestTimeTooSkewed }
 
 // SignatureError describes a signature mismatch with the fields OSS puts in
 // a SignatureDoesNotMatch error body (auth.md 2.8). It never contains the

@@ -280,7 +280,7 @@ func checkExpires(name, raw string, now time.Time) error {
 func checkSkew(t, now time.Time, max time.Duration) error {
 	d := now.Sub(t)
 	if d > max || d < -max {
-		return wrap(ErrRequestTimeTooSkewed, "request time "+t.UTC().Format(time.RFC3339)+", server time "+now.UTC().Format(time.RFC3339))
+		return &SkewError{RequestTime: t, ServerTime: now, MaxSkew: max}
 	}
 	return nil
 }
