@@ -173,6 +173,38 @@ func TestOjvRequestTimeTooSkewed(t *testing.T) {
 	require.NotEmpty(t, r.Header.Get("x-oss-request-id"))
 }
 
+// TestOjvGetObjectByRange: GetObjectTest.testGetObjectByRange, the ranges
+// the Java SDK's setRange sends: "bytes=-0" is InvalidRange; a start after
+// the end and a range past the object's end give the whole object.
+func TestOjvGetObjectByRange(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK, oss1.EnableCRC(false))
+	require.NoError(t, c.CreateBucket("ojv-range"))
+	const n = 128 << 10
+	body := pattern(n)
+	r := ojvDo(t, f, "PUT", "ojv-range", "k", "", nil, body)
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+
+	for _, tc := range []struct {
+		rng    string
+		status int
+		length int
+	}{
+		{"bytes=0-65535", 206, n / 2},
+		{"bytes=65536-", 206, n / 2},
+		{"bytes=-32768", 206, n / 4},
+		{"bytes=65536-32768", 200, n},
+		{"bytes=0-262143", 206, n},
+	} {
+		r := ojvDo(t, f, "GET", "ojv-range", "k", "", hdr("Range", tc.rng), nil)
+		require.Equal(t, tc.status, r.StatusCode, "%s: %s", tc.rng, r.body)
+		require.Len(t, r.body, tc.length, tc.rng)
+	}
+	r = ojvDo(t, f, "GET", "ojv-range", "k", "", hdr("Range", "bytes=-0"), nil)
+	require.Equal(t, 416, r.StatusCode, string(r.body))
+	require.Equal(t, "InvalidRange", r.errCode())
+}
+
 // TestOjvIllegalExpiresKeptRaw: GetObjectTest.testGetObjectMetadataWithIllegalExpires:
 // an Expires header that is no HTTP date ("2015-10-01 00:00:00") is stored
 // and answered as sent, by GET and HEAD.
