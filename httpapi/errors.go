@@ -261,7 +261,7 @@ var codes = map[string]codeRow{
 	"TooManyConfigurations":      {status: 400, message: "You are attempting to create a new configuration but have already reached the 1,000-configuration limit."},
 
 	// OSS image processing (imgproc_oss.go).
-	"MissingArgument": {status: 400, message: "A required argument is missing."},
+	"MissingArgument": {status: 400, message: "A required argument is missing.", oss: dialectCode{message: "Missing Some Required Arguments."}},
 	"ImageTooLarge":   {status: 400, message: "The image is too large to process."},
 	"WatermarkError":  {status: 400, message: "The watermark could not be applied."},
 

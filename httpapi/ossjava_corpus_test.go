@@ -269,6 +269,39 @@ func TestOjvConditionalGets(t *testing.T) {
 	}
 }
 
+// TestOjvAppendErrors: AppendObjectTest: an append to a normal object is
+// ObjectNotAppendable, one at the wrong position PositionNotEqualToLength,
+// one without position MissingArgument, with the messages the Java tests
+// check the beginning of; the answers carry x-oss-next-append-position.
+func TestOjvAppendErrors(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-append"))
+	const n = 128 << 10
+	r := ojvDo(t, f, "POST", "ojv-append", "a", "append&position=0", nil, pattern(n))
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	require.Equal(t, "131072", r.Header.Get("x-oss-next-append-position"))
+	r = ojvDo(t, f, "HEAD", "ojv-append", "a", "", nil, nil)
+	require.Equal(t, "Appendable", r.Header.Get("x-oss-object-type"))
+
+	r = ojvDo(t, f, "POST", "ojv-append", "a", "append&position=131071", nil, pattern(n))
+	require.Equal(t, 409, r.StatusCode, string(r.body))
+	require.Equal(t, "PositionNotEqualToLength", r.errCode())
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "Position is not equal to file length"), string(r.body))
+
+	r = ojvDo(t, f, "PUT", "ojv-append", "n", "", nil, pattern(n))
+	require.Equal(t, 200, r.StatusCode)
+	r = ojvDo(t, f, "POST", "ojv-append", "n", "append&position=131072", nil, pattern(n))
+	require.Equal(t, 409, r.StatusCode, string(r.body))
+	require.Equal(t, "ObjectNotAppendable", r.errCode())
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "The object is not appendable"), string(r.body))
+
+	r = ojvDo(t, f, "POST", "ojv-append", "m", "append", nil, pattern(n))
+	require.Equal(t, 400, r.StatusCode, string(r.body))
+	require.Equal(t, "MissingArgument", r.errCode())
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "Missing Some Required Arguments."), string(r.body))
+}
+
 // TestOjvSimplifiedMetaErrors: GetSimplifiedObjectMetaTest: HEAD
 // ?objectMeta answers NoSuchBucket, NoSuchKey (messages from x-oss-err)
 // and, with a wrong secret, SignatureDoesNotMatch; on success Content-Length,

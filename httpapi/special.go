@@ -16,9 +16,14 @@ import (
 
 // appendObject is AppendObject: POST /key?append&position=N.
 func (s *server) appendObject(rc *request) error {
+	if !rc.q.Has("position") {
+		// OSS: MissingArgument, "Missing Some Required Arguments."
+		// (aliyun-oss-java-sdk's AppendObjectTest).
+		return errorf("MissingArgument", "").with("ArgumentName", "position")
+	}
 	raw := rc.q.Get("position")
 	pos, err := strconv.ParseInt(raw, 10, 64)
-	if !rc.q.Has("position") || err != nil || pos < 0 {
+	if err != nil || pos < 0 {
 		return errorf("InvalidArgument", "Position must be a non-negative integer.").with("ArgumentName", "position").with("ArgumentValue", raw)
 	}
 	w := sseCreate
