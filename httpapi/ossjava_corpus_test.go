@@ -5,9 +5,12 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"hash/crc64"
+	"io"
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -342,4 +345,187 @@ func TestOjvSimplifiedMetaErrors(t *testing.T) {
 	r = f.do(t, raw{method: "HEAD", path: p, header: req.Header, sign: "keep"})
 	require.Equal(t, 403, r.StatusCode)
 	require.Equal(t, "SignatureDoesNotMatch", xerr(r)["Code"])
+}
+
+// ojvPresignV1 is the Java SDK's generatePresignedUrl with signature v1:
+// the string to sign has the expiry in place of the date, the signed
+// headers (Content-Type, Content-MD5, x-oss-*) and the resource with the
+// parameters of ojvSignedParams; extra holds parameters sent unsigned.
+func ojvPresignV1(method, bucket, key string, signed http.Header, extra url.Values, expires time.Time) string {
+	exp := strconv.FormatInt(expires.Unix(), 10)
+	var b strings.Builder
+	b.WriteString(method + "\n" + signed.Get("Content-MD5") + "\n" + signed.Get("Content-Type") + "\n" + exp + "\n")
+	var hs []string
+	for k := range signed {
+		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-oss-") {
+			hs = append(hs, lk)
+		}
+	}
+	sort.Strings(hs)
+	for _, k := range hs {
+		b.WriteString(k + ":" + strings.TrimSpace(signed.Get(k)) + "\n")
+	}
+	b.WriteString("/" + bucket + "/" + key)
+	m := hmac.New(sha1.New, []byte(testSK))
+	m.Write([]byte(b.String()))
+	q := url.Values{}
+	for k, v := range extra {
+		q[k] = v
+	}
+	q.Set("Expires", exp)
+	q.Set("OSSAccessKeyId", testAK)
+	q.Set("Signature", base64.StdEncoding.EncodeToString(m.Sum(nil)))
+	return "/" + bucket + "/" + key + "?" + q.Encode()
+}
+
+// TestOjvPresignedV1: PutObjectTest.testPutObjectByUrlSignature,
+// ObjectWithPrefixSlashTest.testPutObjectWithSignedUrl and
+// GetObjectTest.testGetObjectByUrlsignature: a v1 URL signing Content-Type
+// and x-oss-* headers, used with a chunked body (the SDK's
+// useChunkEncoding) or a Content-Length, an unsigned header ("abc") and an
+// unsigned query parameter ("param1") beside the signed ones; a GET URL
+// signing Content-Type used with a Range.
+func TestOjvPresignedV1(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-presign"))
+	exp := f.clock.Now().Add(time.Hour)
+	const n = 128 << 10
+	body := pattern(n)
+
+	signed := hdr("Content-Type", "application/octet-stream", "x-oss-meta-author", "aliy")
+	u := ojvPresignV1("PUT", "ojv-presign", "put-object-by-urlsignature", signed, nil, exp)
+	for _, chunked := range []bool{true, false} {
+		req, err := http.NewRequest("PUT", f.srv.URL+u, bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header = signed.Clone()
+		if chunked {
+			req.ContentLength = -1
+			req.Body = io.NopCloser(bytes.NewReader(body)) // no length: chunked
+		}
+		resp, err := f.httpClient().Do(req)
+		require.NoError(t, err)
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode, "chunked %v: %s", chunked, got)
+		r := ojvDo(t, f, "HEAD", "ojv-presign", "put-object-by-urlsignature", "", nil, nil)
+		require.Equal(t, "131072", r.Header.Get("Content-Length"))
+		require.Equal(t, "application/octet-stream", r.Header.Get("Content-Type"))
+		require.Equal(t, "aliy", r.Header.Get("x-oss-meta-author"))
+	}
+
+	signed = hdr("Content-Type", "application/octet-stream", "x-oss-head1", "value")
+	u = ojvPresignV1("PUT", "ojv-presign", "abc/put-object-prefix-slash-by-urlSignature", signed, url.Values{"param1": {"value1"}}, exp)
+	h := signed.Clone()
+	h.Set("abc", "value")
+	r := f.do(t, raw{method: "PUT", path: u, header: h, body: pattern(1024), sign: "keep"})
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+
+	signed = hdr("Content-Type", "application/octet-stream")
+	u = ojvPresignV1("GET", "ojv-presign", "put-object-by-urlsignature", signed, nil, exp)
+	h = signed.Clone()
+	h.Set("Range", "bytes=65536-131071")
+	r = f.do(t, raw{method: "GET", path: u, header: h, sign: "keep"})
+	require.Equal(t, 206, r.StatusCode, string(r.body))
+	require.Equal(t, body[n/2:], r.body)
+}
+
+// TestOjvCRC64Headers: CRCChecksumTest: x-oss-hash-crc64ecma on PutObject
+// (also chunked), on each append (the whole object's, which the SDK
+// checks against its running CRC), on UploadPart and
+// CompleteMultipartUpload, on a ranged GET (the whole object's, equal to
+// the full GET's), and 0 for an empty object.
+func TestOjvCRC64Headers(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-crc"))
+	tab := crc64.MakeTable(crc64.ECMA)
+	crc := func(b []byte) string { return strconv.FormatUint(crc64.Checksum(b, tab), 10) }
+
+	body := pattern(100 << 10)
+	r := ojvDo(t, f, "PUT", "ojv-crc", "get-object-crc", "", nil, body)
+	require.Equal(t, crc(body), r.Header.Get("x-oss-hash-crc64ecma"))
+	full := ojvDo(t, f, "GET", "ojv-crc", "get-object-crc", "", nil, nil)
+	require.Equal(t, crc(body), full.Header.Get("x-oss-hash-crc64ecma"))
+	part := ojvDo(t, f, "GET", "ojv-crc", "get-object-crc", "", hdr("Range", "bytes=100-10000"), nil)
+	require.Equal(t, 206, part.StatusCode)
+	require.Equal(t, crc(body), part.Header.Get("x-oss-hash-crc64ecma"), "a ranged GET answers the whole object's CRC")
+
+	r = ojvDo(t, f, "PUT", "ojv-crc", "empty", "", nil, []byte{})
+	require.Equal(t, "0", r.Header.Get("x-oss-hash-crc64ecma"))
+	r = ojvDo(t, f, "GET", "ojv-crc", "empty", "", nil, nil)
+	require.Equal(t, "0", r.Header.Get("x-oss-hash-crc64ecma"))
+
+	content := []byte("Hello OSS, Hi OSS.")
+	var all []byte
+	for i := 0; i < 3; i++ {
+		r = ojvDo(t, f, "POST", "ojv-crc", "append-object-crc", "append&position="+strconv.Itoa(len(all)), nil, content)
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		all = append(all, content...)
+		require.Equal(t, crc(all), r.Header.Get("x-oss-hash-crc64ecma"), "append %d", i+1)
+	}
+
+	b, err := c.Bucket("ojv-crc")
+	require.NoError(t, err)
+	im, err := b.InitiateMultipartUpload("mutil-upload-object-crc")
+	require.NoError(t, err)
+	var parts []oss1.UploadPart
+	all = nil
+	for i := 0; i < 5; i++ {
+		p := pattern(100 << 10 * (i + 1))
+		r = ojvDo(t, f, "PUT", "ojv-crc", "mutil-upload-object-crc", "partNumber="+strconv.Itoa(i+1)+"&uploadId="+im.UploadID, nil, p)
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		require.Equal(t, crc(p), r.Header.Get("x-oss-hash-crc64ecma"), "part %d", i+1)
+		parts = append(parts, oss1.UploadPart{PartNumber: i + 1, ETag: r.Header.Get("ETag")})
+		all = append(all, p...)
+	}
+	var ch http.Header
+	_, err = b.CompleteMultipartUpload(im, parts, oss1.GetResponseHeader(&ch))
+	require.NoError(t, err)
+	require.Equal(t, crc(all), ch.Get("x-oss-hash-crc64ecma"), "CompleteMultipartUpload")
+	r = ojvDo(t, f, "HEAD", "ojv-crc", "mutil-upload-object-crc", "", nil, nil)
+	require.Equal(t, crc(all), r.Header.Get("x-oss-hash-crc64ecma"))
+}
+
+// TestOjvPutObjectErrors: PutObjectTest.testUnormalPutObject: NoSuchBucket
+// with OSS's message, an unknown x-oss-server-side-encryption is
+// InvalidEncryptionAlgorithmError whose message starts "The Encryption
+// request you specified is not valid. Supported value: AES25", a
+// Content-MD5 that is no digest is InvalidDigest, "The Content-MD5 you
+// specified was invalid."; CopyObjectTest.testCopyExistingObject: a copy
+// answers the source's ETag, also in place with new metadata.
+func TestOjvPutObjectErrors(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-put"))
+
+	r := ojvDo(t, f, "PUT", "nonexistent-bucket", "k", "", nil, pattern(128))
+	require.Equal(t, 404, r.StatusCode)
+	require.Equal(t, "NoSuchBucket", r.errCode())
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "The specified bucket does not exist."), string(r.body))
+
+	r = ojvDo(t, f, "PUT", "ojv-put", "k", "", hdr("x-oss-server-side-encryption", "Invalid-Server-Side-Encryption"), pattern(128))
+	require.Equal(t, 400, r.StatusCode, string(r.body))
+	require.Equal(t, "InvalidEncryptionAlgorithmError", r.errCode())
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "The Encryption request you specified is not valid. Supported value: AES25"), string(r.body))
+
+	r = ojvDo(t, f, "PUT", "ojv-put", "k", "", hdr("Content-MD5", "Invalid-Content-MD5"), pattern(128))
+	require.Equal(t, 400, r.StatusCode, string(r.body))
+	require.Equal(t, "InvalidDigest", r.errCode())
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "The Content-MD5 you specified was invalid."), string(r.body))
+
+	r = ojvDo(t, f, "PUT", "ojv-put", "src", "", hdr("Content-Type", "application/octet-stream", "x-oss-meta-user", "aliy"), []byte("Aliyun"))
+	require.Equal(t, 200, r.StatusCode)
+	etag := r.Header.Get("ETag")
+	r = ojvDo(t, f, "PUT", "ojv-put", "dst", "", hdr("x-oss-copy-source", "/ojv-put/src"), nil)
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	require.Equal(t, etag, errFields(t, r.body)["ETag"], "CopyObjectResult's ETag")
+	r = ojvDo(t, f, "PUT", "ojv-put", "src", "", hdr("x-oss-copy-source", "/ojv-put/src", "x-oss-metadata-directive", "REPLACE",
+		"Content-Type", "application/txt", "x-oss-meta-tag", "copy-object"), nil)
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	require.Equal(t, etag, errFields(t, r.body)["ETag"], "CopyObjectResult's ETag")
+	r = ojvDo(t, f, "HEAD", "ojv-put", "src", "", nil, nil)
+	require.Equal(t, "application/txt", r.Header.Get("Content-Type"))
+	require.Equal(t, "copy-object", r.Header.Get("x-oss-meta-tag"))
+	require.Empty(t, r.Header.Get("x-oss-meta-user"))
 }
