@@ -267,7 +267,14 @@ func (s *server) createBucket(rc *request) error {
 	}
 	err = s.eng.CreateBucket(rc.ctx, rc.op.Bucket, opts)
 	if rc.d.behave.recreateOwnBucketOK && errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) {
-		err = nil // creating one's own bucket again succeeds
+		// Creating one's own bucket again succeeds and changes nothing,
+		// but with x-oss-acl it is PutBucketAcl, which OSS's form differs
+		// from only by that header (Aliyun's page for EC 0015-00000104;
+		// aliyun-oss-java-sdk's CreateBucketTest.testPutWithCannedACL).
+		err = nil
+		if acl != nil {
+			err = s.recreateOwnBucketACL(rc, *acl)
+		}
 	} else if errors.Is(err, engine.ErrBucketAlreadyOwnedByYou) && rc.d.behave.recreateOwnBucketUSEast1 && opts.Region == usEast1 && !dir {
 		err = s.recreateOwnBucket(rc, opts.ACL)
 	} else if err == nil {
@@ -410,6 +417,15 @@ func (s *server) recreateOwnBucket(rc *request, acl engine.ACL) error {
 		return err
 	}
 	return s.eng.SetBucketACL(rc.ctx, b.Name, acl)
+}
+
+// recreateOwnBucketACL sets the ACL of the requester's own bucket named
+// by an OSS PutBucket that found it existing.
+func (s *server) recreateOwnBucketACL(rc *request, acl engine.ACL) error {
+	if err := s.admitACL(rc, &acl); err != nil {
+		return err
+	}
+	return s.eng.SetBucketACL(rc.ctx, rc.op.Bucket, acl)
 }
 
 // writeEmpty writes a response without a body.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
+	"github.com/osslite/osslite/httpapi"
 	"github.com/stretchr/testify/require"
 )
 
@@ -528,4 +529,32 @@ func TestOjvPutObjectErrors(t *testing.T) {
 	require.Equal(t, "application/txt", r.Header.Get("Content-Type"))
 	require.Equal(t, "copy-object", r.Header.Get("x-oss-meta-tag"))
 	require.Empty(t, r.Header.Get("x-oss-meta-user"))
+}
+
+// TestOjvCreateBucketAgain: CreateBucketTest.testPutWithDefaultLocation
+// and testPutWithCannedACL: the owner's PutBucket of its bucket succeeds
+// again; with x-oss-acl it sets the bucket's ACL (it is PutBucketAcl),
+// without one it leaves it.
+func TestOjvCreateBucketAgain(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithRegion("cn-hangzhou")}})
+	aclOf := func() string {
+		r := ojvDo(t, f, "GET", "ojv-again", "", "acl", nil, nil)
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		return string(r.body)
+	}
+	for i, tc := range []struct{ acl, want string }{
+		{"", "private"}, {"", "private"},
+		{"public-read", "public-read"}, {"", "public-read"},
+		{"public-read-write", "public-read-write"}, {"", "public-read-write"},
+	} {
+		h := http.Header{}
+		if tc.acl != "" {
+			h.Set("x-oss-acl", tc.acl)
+		}
+		r := ojvDo(t, f, "PUT", "ojv-again", "", "", h, nil)
+		require.Equal(t, 200, r.StatusCode, "PutBucket %d (%q): %s", i, tc.acl, r.body)
+		require.Contains(t, aclOf(), "<Grant>"+tc.want+"</Grant>", "after PutBucket %d (%q)", i, tc.acl)
+	}
+	r := ojvDo(t, f, "GET", "ojv-again", "", "location", nil, nil)
+	require.Contains(t, string(r.body), "oss-cn-hangzhou")
 }
