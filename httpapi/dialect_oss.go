@@ -596,6 +596,14 @@ func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts 
 		return nil, errorf("InvalidArgument", "Invalid data redundancy type %s.", t).with("ArgumentName", "DataRedundancyType").with("ArgumentValue", t)
 	}
 	opts.Redundancy = c.DataRedundancyType
+	// OSS takes the region from the endpoint; a LocationConstraint
+	// naming another region, or none OSS knows, is refused, also when
+	// the owner's bucket exists already (aliyun-oss-java-sdk's
+	// CreateBucketTest: testPutWithUnsupportedLocation,
+	// testPutWithInconsistentLocation, testModifyExistingBucketLocation).
+	if lc := c.LocationConstraint; lc != "" && lc != ossLocation(opts.Region) && lc != opts.Region {
+		return nil, errorf("InvalidLocationConstraint", "")
+	}
 	if rc.header("agentic-bucket") != "" {
 		return nil, errorf("NotImplemented", "Agentic buckets (x-oss-agentic-bucket) are not implemented.")
 	}

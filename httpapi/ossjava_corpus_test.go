@@ -558,3 +558,28 @@ func TestOjvCreateBucketAgain(t *testing.T) {
 	r := ojvDo(t, f, "GET", "ojv-again", "", "location", nil, nil)
 	require.Contains(t, string(r.body), "oss-cn-hangzhou")
 }
+
+// TestOjvCreateBucketLocation: CreateBucketTest's location tests: a
+// LocationConstraint OSS does not know, or another region's, is
+// InvalidLocationConstraint, also for the owner's existing bucket; the
+// endpoint's own region is taken.
+func TestOjvCreateBucketLocation(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithRegion("cn-hangzhou")}})
+	r := ojvDo(t, f, "PUT", "ojv-again", "", "", nil, nil)
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	conf := func(loc string) []byte {
+		return []byte("<CreateBucketConfiguration><LocationConstraint>" + loc + "</LocationConstraint></CreateBucketConfiguration>")
+	}
+	for _, tc := range []struct{ bucket, loc string }{
+		{"ojv-unsupported", "oss-cn-zhengzhou"},
+		{"ojv-inconsistent", "oss-ap-southeast-1"},
+		{"ojv-again", "oss-ap-southeast-1"},
+	} {
+		r := ojvDo(t, f, "PUT", tc.bucket, "", "", nil, conf(tc.loc))
+		require.Equal(t, 400, r.StatusCode, "%s in %s: %s", tc.bucket, tc.loc, r.body)
+		require.Equal(t, "InvalidLocationConstraint", r.errCode())
+		require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "The specified location-constraint is not valid"), string(r.body))
+	}
+	r = ojvDo(t, f, "PUT", "ojv-located", "", "", nil, conf("oss-cn-hangzhou"))
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+}
