@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"encoding/xml"
 	"hash/crc64"
 	"io"
 	"net/http"
@@ -89,7 +90,7 @@ func ojvSignV1(req *http.Request, bucket, key, ak, sk string, date time.Time) {
 // addresses an IP endpoint).
 func ojvDo(t *testing.T, f *fixture, method, bucket, key, rawQuery string, h http.Header, body []byte) rawResponse {
 	t.Helper()
-	p := "/" + bucket + "/" + key
+	p := "/" + bucket + "/" + (&url.URL{Path: key}).EscapedPath()
 	if rawQuery != "" {
 		p += "?" + rawQuery
 	}
@@ -582,4 +583,122 @@ func TestOjvCreateBucketLocation(t *testing.T) {
 	}
 	r = ojvDo(t, f, "PUT", "ojv-located", "", "", nil, conf("oss-cn-hangzhou"))
 	require.Equal(t, 200, r.StatusCode, string(r.body))
+}
+
+// TestOjvRefererAndBucketErrors: BucketRefererTest: the Java SDK's
+// referer documents (no XML declaration, "<RefererList/>" when empty)
+// are taken and read back, wildcards kept; a bucket without a referer
+// configuration answers AllowEmptyReferer true and no referers;
+// PutBucketReferer and GetBucketReferer of a missing bucket are
+// NoSuchBucket. DeleteBucketTest: NoSuchBucket and BucketNotEmpty.
+// OptionObjectTest: a preflight to a bucket without CORS rules is 403.
+func TestOjvRefererAndBucketErrors(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-referer"))
+
+	r := ojvDo(t, f, "GET", "ojv-referer", "", "referer", nil, nil)
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	require.Contains(t, string(r.body), "<AllowEmptyReferer>true</AllowEmptyReferer>")
+	require.NotContains(t, string(r.body), "<Referer>")
+
+	set := func(bucket, doc string) rawResponse {
+		return ojvDo(t, f, "PUT", bucket, "", "referer", nil, []byte(doc))
+	}
+	r = set("ojv-referer", "<RefererConfiguration><AllowEmptyReferer>true</AllowEmptyReferer><RefererList><Referer>http://www.aliyun.com</Referer><Referer>https://www.aliyun.com</Referer><Referer>http://www.*.com</Referer><Referer>https://www.?.aliyuncs.com</Referer></RefererList></RefererConfiguration>")
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	r = ojvDo(t, f, "GET", "ojv-referer", "", "referer", nil, nil)
+	for _, ref := range []string{"http://www.aliyun.com", "https://www.aliyun.com", "http://www.*.com", "https://www.?.aliyuncs.com"} {
+		require.Contains(t, string(r.body), "<Referer>"+ref+"</Referer>")
+	}
+	r = set("ojv-referer", "<RefererConfiguration><AllowEmptyReferer>true</AllowEmptyReferer><RefererList/></RefererConfiguration>")
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	r = ojvDo(t, f, "GET", "ojv-referer", "", "referer", nil, nil)
+	require.NotContains(t, string(r.body), "<Referer>")
+	r = set("ojv-referer", "<RefererConfiguration><AllowEmptyReferer>false</AllowEmptyReferer><RefererList/></RefererConfiguration>")
+	require.Equal(t, 200, r.StatusCode, "no referers and no empty referer: taken (the test's \"Why not failed ?\"): %s", r.body)
+	r = ojvDo(t, f, "GET", "ojv-referer", "", "referer", nil, nil)
+	require.Contains(t, string(r.body), "<AllowEmptyReferer>false</AllowEmptyReferer>")
+
+	for _, m := range []string{"PUT", "GET"} {
+		var body []byte
+		if m == "PUT" {
+			body = []byte("<RefererConfiguration><AllowEmptyReferer>true</AllowEmptyReferer><RefererList/></RefererConfiguration>")
+		}
+		r = ojvDo(t, f, m, "nonexistent-bucket", "", "referer", nil, body)
+		require.Equal(t, 404, r.StatusCode, "%s: %s", m, r.body)
+		require.Equal(t, "NoSuchBucket", r.errCode())
+	}
+
+	r = ojvDo(t, f, "DELETE", "delete-nonexistent-bucket", "", "", nil, nil)
+	require.Equal(t, 404, r.StatusCode)
+	require.Equal(t, "NoSuchBucket", r.errCode())
+	r = ojvDo(t, f, "PUT", "ojv-referer", "k", "", nil, []byte("x"))
+	require.Equal(t, 200, r.StatusCode)
+	r = ojvDo(t, f, "DELETE", "ojv-referer", "", "", nil, nil)
+	require.Equal(t, 409, r.StatusCode)
+	require.Equal(t, "BucketNotEmpty", r.errCode())
+
+	r = f.do(t, raw{method: "OPTIONS", path: "/ojv-referer/k", sign: "anon",
+		header: hdr("Origin", "http://www.example.com", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-oss-test")})
+	require.Equal(t, 403, r.StatusCode, string(r.body))
+}
+
+// TestOjvListObjectsDefaults: ListObjectsTest: without max-keys OSS lists
+// 100 keys and says MaxKeys 100, with NextMarker and IsTruncated; keys
+// holding control characters ("\x01\x07") are stored and listed with
+// encoding-type=url, EncodingType echoed; a marker naming no key lists
+// from after it.
+func TestOjvListObjectsDefaults(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-list"))
+	b, err := c.Bucket("ojv-list")
+	require.NoError(t, err)
+	for i := 0; i <= 120; i++ {
+		if i == 13 {
+			continue
+		}
+		require.NoError(t, b.PutObject("unormal-list-objects-"+strconv.Itoa(1000+i), strings.NewReader("x")))
+	}
+	type listing struct {
+		MaxKeys      int
+		IsTruncated  bool
+		NextMarker   string
+		Marker       string
+		EncodingType string
+		Contents     []struct{ Key string }
+	}
+	list := func(q string) listing {
+		r := ojvDo(t, f, "GET", "ojv-list", "", q, nil, nil)
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		var l listing
+		require.NoError(t, xml.Unmarshal(r.body, &l), string(r.body))
+		return l
+	}
+	l := list("")
+	require.Equal(t, 100, l.MaxKeys)
+	require.Len(t, l.Contents, 100)
+	require.True(t, l.IsTruncated)
+	require.NotEmpty(t, l.NextMarker)
+	l = list("marker=unormal-list-objects-1013&max-keys=1000")
+	require.Equal(t, "unormal-list-objects-1013", l.Marker)
+	require.Len(t, l.Contents, 107)
+	require.Equal(t, "unormal-list-objects-1014", l.Contents[0].Key)
+	require.False(t, l.IsTruncated)
+	require.Empty(t, l.NextMarker)
+
+	keys := []string{"object-with-special-characters-\x01\x07", "object-with-special-characters-\x02\x07"}
+	for _, k := range keys {
+		r := ojvDo(t, f, "PUT", "ojv-list", k, "", nil, []byte("x"))
+		require.Equal(t, 200, r.StatusCode, "%q: %s", k, r.body)
+	}
+	l = list("prefix=object-with-special-characters-&encoding-type=url")
+	require.Equal(t, "url", l.EncodingType)
+	require.Len(t, l.Contents, 2)
+	for i, o := range l.Contents {
+		k, err := url.QueryUnescape(o.Key)
+		require.NoError(t, err)
+		require.Equal(t, keys[i], k)
+	}
 }
