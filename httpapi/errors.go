@@ -473,6 +473,7 @@ var sentinels = []struct {
 	{ossauth.ErrRequestTimeTooSkewed, "RequestTimeTooSkewed", ""},
 	{ossauth.ErrInvalidAccessKeyID, "InvalidAccessKeyId", ""},
 	{ossauth.ErrMissingAdditionalHeader, "InvalidArgument", "Additional headers specified in the signature are not present in the request."},
+	{ossauth.ErrInvalidSigningProduct, "InvalidArgument", "Invalid signing product in Authorization header."},
 	{ossauth.ErrSignatureDoesNotMatch, "SignatureDoesNotMatch", ""},
 
 	{sigv4.ErrHeadersNotSigned, "AccessDenied", "There were headers present in the request which were not signed"},
@@ -593,6 +594,8 @@ func toError(err error) (e *Error, internal bool) {
 		switch {
 		case errors.Is(err, engine.ErrCopySourceSymlink):
 			e.ec = "0042-00000308" // OSS's EC for it
+		case errors.Is(err, ossauth.ErrInvalidSigningProduct):
+			e.ec = "0002-00000227" // aliyun-oss-java-sdk's ErrorTest.testErr
 		case errors.As(err, &knf):
 			e.Message = kmsNotFoundMessage(knf)
 		case errors.As(err, &kse):

@@ -18,6 +18,7 @@ import (
 
 	oss1 "github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/stretchr/testify/require"
 )
 
@@ -700,5 +701,42 @@ func TestOjvListObjectsDefaults(t *testing.T) {
 		k, err := url.QueryUnescape(o.Key)
 		require.NoError(t, err)
 		require.Equal(t, keys[i], k)
+	}
+}
+
+// TestOjvV4SigningProduct: ErrorTest.testErr: a v4 request signed for
+// the product "oss-cloudbox" (the SDK with a cloudBoxId) at an OSS
+// endpoint is 400 InvalidArgument, "Invalid signing product in
+// Authorization header.", EC 0002-00000227; "oss" is served.
+func TestOjvV4SigningProduct(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-product"))
+	for _, tc := range []struct {
+		region, product string
+		status          int
+	}{
+		{"cn-hangzhou", "oss", 404},
+		{"1", "oss-cloudbox", 400},
+	} {
+		req, err := http.NewRequest("HEAD", f.srv.URL+"/ojv-product/normal-get-simplified-object-meta", nil)
+		require.NoError(t, err)
+		ossauth.SignRequestV4(req, ossauth.Resource{Bucket: "ojv-product", Key: "normal-get-simplified-object-meta"},
+			ossauth.Credentials{AccessKeyID: testAK, AccessKeySecret: testSK}, f.clock.Now(),
+			ossauth.V4Options{Region: tc.region, Product: tc.product})
+		r := f.do(t, raw{method: "HEAD", path: "/ojv-product/normal-get-simplified-object-meta", header: req.Header, sign: "keep"})
+		require.Equal(t, tc.status, r.StatusCode, tc.product)
+		raw, err := base64.StdEncoding.DecodeString(r.Header.Get("x-oss-err"))
+		require.NoError(t, err)
+		e := errFields(t, raw)
+		if tc.status == 400 {
+			require.Equal(t, "InvalidArgument", e["Code"])
+			require.Equal(t, "Invalid signing product in Authorization header.", e["Message"])
+			require.Equal(t, "0002-00000227", e["EC"])
+			require.Equal(t, "0002-00000227", r.Header.Get("x-oss-ec"))
+		} else {
+			require.Equal(t, "NoSuchKey", e["Code"])
+			require.Equal(t, "0026-00000001", e["EC"])
+		}
 	}
 }

@@ -53,7 +53,11 @@
 //	ErrMissingDate              403 AccessDenied
 //	ErrRequestTimeTooSkewed     403 RequestTimeTooSkewed
 //	ErrInvalidAccessKeyID       403 InvalidAccessKeyId
+//	ErrInvalidSigningProduct    400 InvalidArgument (EC 0002-00000227)
 //	ErrSignatureDoesNotMatch    403 SignatureDoesNotMatch
+//
+// A skewed request date is a *SkewError (errors.As) with both times and
+// the skew allowed.
 //
 // A signature mismatch is a *SignatureError (errors.As) with the
 // StringToSign, StringToSignBytes, CanonicalRequest (v4), SignatureProvided

@@ -55,6 +55,11 @@ var (
 	// 0002-00000078 for signed URLs, 0002-00000112 for headers).
 	ErrMissingAdditionalHeader = errors.New("ossauth: additional signed header missing from the request")
 
+	// ErrInvalidSigningProduct: a v4 credential scope names a product
+	// other than "oss" (the SDKs' CloudBox mode signs "oss-cloudbox").
+	// OSS: 400 InvalidArgument, EC 0002-00000227.
+	ErrInvalidSigningProduct = errors.New("ossauth: invalid signing product")
+
 	// ErrSignatureDoesNotMatch: the key is known but the signature is wrong.
 	// The concrete error is a *SignatureError carrying what the OSS error
 	// body needs. OSS: 403 SignatureDoesNotMatch.

@@ -310,6 +310,9 @@ func PresignV4(r *http.Request, res Resource, cred Credentials, t time.Time, exp
 
 // verifyV4 checks a v4 request whose Auth came from Parse.
 func verifyV4(a *Auth, r *http.Request, res Resource, secret string, now time.Time) error {
+	if a.Scope.Product != DefaultProduct {
+		return wrap(ErrInvalidSigningProduct, strconv.Quote(a.Scope.Product))
+	}
 	var ts string
 	var t time.Time
 	var canonicalQuery string
