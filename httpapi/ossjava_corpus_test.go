@@ -858,3 +858,120 @@ func TestOjvVersionIDs(t *testing.T) {
 	r = ojvDo(t, f, "GET", "ojv-versions", "", "versions&prefix="+url.QueryEscape(prefix), nil, nil)
 	require.NotContains(t, string(r.body), "<Version>")
 }
+
+// TestOjvVersionHeaders: ObjectVersionTest.testGetObjectMetadata,
+// testObjectAcl, testRestoreObject and testObjectTagging: the answers to
+// HEAD, HEAD ?objectMeta, GET ?acl and POST ?restore of a version name it
+// in x-oss-version-id (the SDK reads the version from there), the ACL and
+// tags of one version are its own.
+func TestOjvVersionHeaders(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-vhdr"))
+	r := ojvDo(t, f, "PUT", "ojv-vhdr", "", "versioning", nil, []byte("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"))
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	v1 := ojvDo(t, f, "PUT", "ojv-vhdr", "k", "", hdr("x-oss-storage-class", "Archive"), pattern(512)).Header.Get("x-oss-version-id")
+	v2 := ojvDo(t, f, "PUT", "ojv-vhdr", "k", "", nil, pattern(1024)).Header.Get("x-oss-version-id")
+	require.NotEqual(t, v1, v2)
+	q1 := "versionId=" + url.QueryEscape(v1)
+
+	for _, tc := range []struct{ method, query string }{
+		{"HEAD", q1}, {"HEAD", "objectMeta&" + q1}, {"GET", "acl&" + q1},
+	} {
+		r := ojvDo(t, f, tc.method, "ojv-vhdr", "k", tc.query, nil, nil)
+		require.Equal(t, 200, r.StatusCode, "%s ?%s: %s", tc.method, tc.query, r.body)
+		require.Equal(t, v1, r.Header.Get("x-oss-version-id"), "%s ?%s", tc.method, tc.query)
+		if tc.method == "HEAD" {
+			require.Equal(t, "512", r.Header.Get("Content-Length"), "%s ?%s", tc.method, tc.query)
+		}
+	}
+	r = ojvDo(t, f, "PUT", "ojv-vhdr", "k", "acl&"+q1, hdr("x-oss-object-acl", "public-read"), nil)
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	r = ojvDo(t, f, "GET", "ojv-vhdr", "k", "acl&"+q1, nil, nil)
+	require.Contains(t, string(r.body), "<Grant>public-read</Grant>")
+	r = ojvDo(t, f, "GET", "ojv-vhdr", "k", "acl", nil, nil)
+	require.Contains(t, string(r.body), "<Grant>default</Grant>")
+
+	r = ojvDo(t, f, "PUT", "ojv-vhdr", "k", "tagging&"+q1, nil, []byte("<Tagging><TagSet><Tag><Key>tag1</Key><Value>balabala</Value></Tag><Tag><Key>tag2</Key><Value>haha</Value></Tag></TagSet></Tagging>"))
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	r = ojvDo(t, f, "GET", "ojv-vhdr", "k", "tagging&"+q1, nil, nil)
+	require.Equal(t, 2, strings.Count(string(r.body), "<Tag>"))
+	r = ojvDo(t, f, "DELETE", "ojv-vhdr", "k", "tagging&"+q1, nil, nil)
+	require.Equal(t, 204, r.StatusCode, string(r.body))
+	r = ojvDo(t, f, "GET", "ojv-vhdr", "k", "tagging&"+q1, nil, nil)
+	require.Equal(t, 0, strings.Count(string(r.body), "<Tag>"))
+
+	r = ojvDo(t, f, "POST", "ojv-vhdr", "k", "restore&"+q1, nil, nil)
+	require.Equal(t, 202, r.StatusCode, string(r.body))
+	require.Equal(t, v1, r.Header.Get("x-oss-version-id"))
+}
+
+// TestOjvLifecycleAsJavaSends: BucketLifecycleTest: the SDK's lifecycle
+// documents (rule IDs with spaces and parentheses, an expiration Date in
+// the past, CreatedBeforeDate for expiration, parts and transitions, two
+// transitions, no ID and an empty Prefix element) are taken and read back
+// in order; GetBucketLifecycle of a bucket without one is NoSuchLifecycle,
+// "No Row found in Lifecycle Table.", DeleteBucketLifecycle of it is 204;
+// BucketCORSTest: NoSuchCORSConfiguration, "The CORS Configuration does
+// not exist.".
+func TestOjvLifecycleAsJavaSends(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-lifecycle"))
+
+	r := ojvDo(t, f, "GET", "ojv-lifecycle", "", "lifecycle", nil, nil)
+	require.Equal(t, 404, r.StatusCode)
+	require.Equal(t, "NoSuchLifecycle", r.errCode())
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "No Row found in Lifecycle Table."), string(r.body))
+	r = ojvDo(t, f, "DELETE", "ojv-lifecycle", "", "lifecycle", nil, nil)
+	require.Equal(t, 204, r.StatusCode, string(r.body))
+	r = ojvDo(t, f, "GET", "ojv-lifecycle", "", "cors", nil, nil)
+	require.Equal(t, 404, r.StatusCode)
+	require.Equal(t, "NoSuchCORSConfiguration", r.errCode())
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "The CORS Configuration does not exist."), string(r.body))
+
+	const date = "2022-10-12T00:00:00.000Z"
+	doc := "<LifecycleConfiguration>" +
+		"<Rule><ID>delete obsoleted files</ID><Prefix>obsoleted0/</Prefix><Status>Enabled</Status><Expiration><Days>3</Days></Expiration></Rule>" +
+		"<Rule><ID>delete temporary files</ID><Prefix>temporary0/</Prefix><Status>Enabled</Status><Expiration><Date>" + date + "</Date></Expiration></Rule>" +
+		"<Rule><ID>delete obsoleted multipart files</ID><Prefix>obsoleted1/</Prefix><Status>Enabled</Status><Expiration><Days>3</Days></Expiration><AbortMultipartUpload><Days>3</Days></AbortMultipartUpload></Rule>" +
+		"<Rule><ID>delete temporary multipart files</ID><Prefix>temporary1/</Prefix><Status>Enabled</Status><Expiration><Days>30</Days></Expiration><AbortMultipartUpload><CreatedBeforeDate>" + date + "</CreatedBeforeDate></AbortMultipartUpload>" +
+		"<Transition><Days>10</Days><StorageClass>IA</StorageClass></Transition><Transition><Days>20</Days><StorageClass>Archive</StorageClass></Transition></Rule>" +
+		"<Rule><ID>delete temporary files(2)</ID><Prefix>temporary2/</Prefix><Status>Enabled</Status><Expiration><CreatedBeforeDate>" + date + "</CreatedBeforeDate></Expiration></Rule>" +
+		"<Rule><ID>delete temporary files(3)</ID><Prefix>temporary3/</Prefix><Status>Enabled</Status><Transition><CreatedBeforeDate>" + date + "</CreatedBeforeDate><StorageClass>Archive</StorageClass></Transition></Rule>" +
+		"</LifecycleConfiguration>"
+	r = ojvDo(t, f, "PUT", "ojv-lifecycle", "", "lifecycle", nil, []byte(doc))
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	r = ojvDo(t, f, "GET", "ojv-lifecycle", "", "lifecycle", nil, nil)
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	var lc struct {
+		Rule []struct {
+			ID, Prefix, Status string
+			Expiration         struct{ Days, Date, CreatedBeforeDate string }
+			Abort              struct{ Days, CreatedBeforeDate string } `xml:"AbortMultipartUpload"`
+			Transition         []struct{ Days, CreatedBeforeDate, StorageClass string }
+		}
+	}
+	require.NoError(t, xml.Unmarshal(r.body, &lc))
+	require.Len(t, lc.Rule, 6, string(r.body))
+	require.Equal(t, "delete temporary files(2)", lc.Rule[4].ID)
+	require.Equal(t, date, lc.Rule[1].Expiration.Date)
+	require.Equal(t, "3", lc.Rule[2].Abort.Days)
+	require.Equal(t, date, lc.Rule[3].Abort.CreatedBeforeDate)
+	require.Len(t, lc.Rule[3].Transition, 2)
+	require.Equal(t, "Archive", lc.Rule[3].Transition[1].StorageClass)
+	require.Equal(t, date, lc.Rule[4].Expiration.CreatedBeforeDate)
+	require.Equal(t, date, lc.Rule[5].Transition[0].CreatedBeforeDate)
+	require.Empty(t, lc.Rule[5].Expiration.Days+lc.Rule[5].Expiration.Date+lc.Rule[5].Expiration.CreatedBeforeDate)
+
+	for _, doc := range []string{
+		"<LifecycleConfiguration><Rule><Prefix>obsoleted0/</Prefix><Status>Enabled</Status><Expiration><Days>7</Days></Expiration></Rule></LifecycleConfiguration>",
+		"<LifecycleConfiguration><Rule><Prefix></Prefix><Status>Enabled</Status><Expiration><Days>3</Days></Expiration></Rule></LifecycleConfiguration>",
+	} {
+		r = ojvDo(t, f, "PUT", "ojv-lifecycle", "", "lifecycle", nil, []byte(doc))
+		require.Equal(t, 200, r.StatusCode, "%s: %s", doc, r.body)
+		r = ojvDo(t, f, "GET", "ojv-lifecycle", "", "lifecycle", nil, nil)
+		require.Equal(t, 1, strings.Count(string(r.body), "<Rule>"), string(r.body))
+		require.Contains(t, string(r.body), "<ID>", "a rule without ID gets one")
+	}
+}
