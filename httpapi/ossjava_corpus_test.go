@@ -975,3 +975,54 @@ func TestOjvLifecycleAsJavaSends(t *testing.T) {
 		require.Contains(t, string(r.body), "<ID>", "a rule without ID gets one")
 	}
 }
+
+// ojvEscapeKey is RequestMarshallers.escapeKey of the Java SDK: tab, CR
+// and LF as zero-padded character references, the XML specials as
+// entities, everything else as is.
+func ojvEscapeKey(k string) string {
+	return strings.NewReplacer("\t", "&#x0009;", "\n", "&#x000A;", "\r", "&#x000D;", `"`, "&quot;", "&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(k)
+}
+
+// TestOjvDeleteObjectsAsJavaSends: DeleteObjectsTest and
+// ObjectVersionTest.testDeleteVersions: DeleteMultipleObjects with the
+// SDK's key escaping (zero-padded references for tab, CR and LF) and its
+// Content-MD5 deletes every key, keys that do not exist too, and answers
+// no Deleted elements when quiet.
+func TestOjvDeleteObjectsAsJavaSends(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-delete"))
+	keys := []string{"\t 123_.*  中文-!@#$%^&*()_+-=;'\"~`><?/':[]|\\-1", "a\r\nb", "plain"}
+	for _, k := range keys {
+		r := ojvDo(t, f, "PUT", "ojv-delete", k, "", nil, []byte("x"))
+		require.Equal(t, 200, r.StatusCode, "%q: %s", k, r.body)
+	}
+	del := func(quiet bool, keys ...string) rawResponse {
+		var b strings.Builder
+		b.WriteString("<Delete><Quiet>" + strconv.FormatBool(quiet) + "</Quiet>")
+		for _, k := range keys {
+			b.WriteString("<Object><Key>" + ojvEscapeKey(k) + "</Key></Object>")
+		}
+		b.WriteString("</Delete>")
+		body := []byte(b.String())
+		sum := md5.Sum(body)
+		return ojvDo(t, f, "POST", "ojv-delete", "", "delete", hdr("Content-MD5", base64.StdEncoding.EncodeToString(sum[:])), body)
+	}
+	r := del(false, append(keys, "delete-nonexistent-objects0")...)
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	var res struct {
+		Deleted []struct{ Key string }
+	}
+	require.NoError(t, xml.Unmarshal(r.body, &res))
+	require.Len(t, res.Deleted, 4)
+	for i, k := range keys {
+		require.Equal(t, k, res.Deleted[i].Key)
+		r := ojvDo(t, f, "HEAD", "ojv-delete", k, "", nil, nil)
+		require.Equal(t, 404, r.StatusCode, "%q", k)
+	}
+	r = ojvDo(t, f, "PUT", "ojv-delete", "plain", "", nil, []byte("x"))
+	require.Equal(t, 200, r.StatusCode)
+	r = del(true, "plain")
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	require.NotContains(t, string(r.body), "<Deleted>")
+}
