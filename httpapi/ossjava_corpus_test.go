@@ -1026,3 +1026,40 @@ func TestOjvDeleteObjectsAsJavaSends(t *testing.T) {
 	require.Equal(t, 200, r.StatusCode, string(r.body))
 	require.NotContains(t, string(r.body), "<Deleted>")
 }
+
+// TestOjvHeadObjectHeaders: GetObjectMetadataTest.testGetObjectMetaDataNormal:
+// HEAD of an object put with a user metadata answers Content-Length,
+// Content-MD5, ETag, x-oss-storage-class, Last-Modified, a request id and
+// the metadata; DoesObjectExistTest: with a wrong secret it is
+// SignatureDoesNotMatch (in x-oss-err).
+func TestOjvHeadObjectHeaders(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-head"))
+	r := ojvDo(t, f, "PUT", "ojv-head", "test-obj", "", hdr("x-oss-meta-my-key", "my-value"), []byte("123"))
+	require.Equal(t, 200, r.StatusCode)
+	r = ojvDo(t, f, "HEAD", "ojv-head", "test-obj", "", nil, nil)
+	require.Equal(t, 200, r.StatusCode)
+	sum := md5.Sum([]byte("123"))
+	for name, want := range map[string]string{
+		"Content-Length":      "3",
+		"Content-MD5":         base64.StdEncoding.EncodeToString(sum[:]),
+		"x-oss-storage-class": "Standard",
+		"x-oss-meta-my-key":   "my-value",
+	} {
+		require.Equal(t, want, r.Header.Get(name), name)
+	}
+	for _, name := range []string{"ETag", "Last-Modified", "x-oss-request-id"} {
+		require.NotEmpty(t, r.Header.Get(name), name)
+	}
+
+	p := "/ojv-head/existing-bucket-and-nonexistent-key"
+	req, err := http.NewRequest("HEAD", f.srv.URL+p, nil)
+	require.NoError(t, err)
+	ojvSignV1(req, "ojv-head", "existing-bucket-and-nonexistent-key", testAK, testSK+" ", f.clock.Now())
+	r = f.do(t, raw{method: "HEAD", path: p, header: req.Header, sign: "keep"})
+	require.Equal(t, 403, r.StatusCode)
+	doc, err := base64.StdEncoding.DecodeString(r.Header.Get("x-oss-err"))
+	require.NoError(t, err)
+	require.Equal(t, "SignatureDoesNotMatch", errFields(t, doc)["Code"])
+}
