@@ -132,7 +132,11 @@ func parseLogging(rc *request, data []byte) (bucketconfig.Config, error) {
 	}
 	dst, err := rc.s.eng.Bucket(rc.ctx, l.TargetBucket)
 	if errors.Is(err, engine.ErrNoSuchBucket) {
-		return nil, errorf("InvalidTargetBucketForLogging", "The target bucket for logging does not exist").with("TargetBucket", l.TargetBucket)
+		// The table's message: S3's, or OSS's "put bucket log requester
+		// is not target bucket owner." (aliyun-oss-java-sdk's
+		// BucketLoggingTest; Aliyun's error reference gives it for a
+		// target that does not exist).
+		return nil, errorf("InvalidTargetBucketForLogging", "").with("TargetBucket", l.TargetBucket)
 	}
 	if err != nil {
 		return nil, err

@@ -240,7 +240,7 @@ var codes = map[string]codeRow{
 	"InvalidToken":                        {status: 400, message: "The provided token is malformed or otherwise invalid.", oss: dialectCode{name: "InvalidAccessKeyId"}},
 	"CallbackFailed":                      {status: 203, message: "The callback failed.", oss: dialectCode{ec: "0007-00000203"}},
 	// Access logs.
-	"InvalidTargetBucketForLogging": {status: 400, message: "The target bucket for logging does not exist", oss: dialectCode{ec: "0015-00000801"}},
+	"InvalidTargetBucketForLogging": {status: 400, message: "The target bucket for logging does not exist", oss: dialectCode{ec: "0015-00000801", message: "put bucket log requester is not target bucket owner."}},
 	// S3's spelling, trailing space included (LocalStack's AWS recordings).
 	"CrossLocationLoggingProhibitted": {status: 403, message: "Cross S3 location logging not allowed. "},
 	// Object Lock (objlock.go).

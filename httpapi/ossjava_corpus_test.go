@@ -1063,3 +1063,46 @@ func TestOjvHeadObjectHeaders(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "SignatureDoesNotMatch", errFields(t, doc)["Code"])
 }
+
+// TestOjvBucketLogging: BucketLoggingTest: logging into another bucket or
+// the source itself, without a prefix (read back empty), switched off by
+// a BucketLoggingStatus without LoggingEnabled (the SDK's document for a
+// null target), a bucket without logging read back empty, deleting none;
+// a target that does not exist is InvalidTargetBucketForLogging with the
+// message "put bucket log requester is not target bucket owner.".
+func TestOjvBucketLogging(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-log-src"))
+	require.NoError(t, c.CreateBucket("ojv-log-dst"))
+	set := func(doc string) rawResponse {
+		return ojvDo(t, f, "PUT", "ojv-log-src", "", "logging", nil, []byte(doc))
+	}
+	get := func() string {
+		r := ojvDo(t, f, "GET", "ojv-log-src", "", "logging", nil, nil)
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		return string(r.body)
+	}
+	require.NotContains(t, get(), "<TargetBucket>")
+	r := ojvDo(t, f, "DELETE", "ojv-log-src", "", "logging", nil, nil)
+	require.Equal(t, 204, r.StatusCode, string(r.body))
+
+	for _, dst := range []string{"ojv-log-dst", "ojv-log-src"} {
+		r = set("<BucketLoggingStatus><LoggingEnabled><TargetBucket>" + dst + "</TargetBucket><TargetPrefix>normal-set-bucket-logging-prefix</TargetPrefix></LoggingEnabled></BucketLoggingStatus>")
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		require.Contains(t, get(), "<TargetBucket>"+dst+"</TargetBucket>")
+	}
+	r = set("<BucketLoggingStatus><LoggingEnabled><TargetBucket>ojv-log-dst</TargetBucket></LoggingEnabled></BucketLoggingStatus>")
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	require.NotContains(t, get(), "normal-set-bucket-logging-prefix")
+	r = set("<BucketLoggingStatus></BucketLoggingStatus>")
+	require.Equal(t, 200, r.StatusCode, string(r.body))
+	require.NotContains(t, get(), "<TargetBucket>")
+
+	r = set("<BucketLoggingStatus><LoggingEnabled><TargetBucket>nonexistent-target-bucket</TargetBucket><TargetPrefix>p</TargetPrefix></LoggingEnabled></BucketLoggingStatus>")
+	require.Equal(t, "InvalidTargetBucketForLogging", r.errCode(), string(r.body))
+	require.True(t, strings.HasPrefix(errFields(t, r.body)["Message"], "put bucket log requester is not target bucket owner."), string(r.body))
+	r = ojvDo(t, f, "PUT", "nonexistent-source-bucket", "", "logging", nil, []byte("<BucketLoggingStatus><LoggingEnabled><TargetBucket>ojv-log-dst</TargetBucket></LoggingEnabled></BucketLoggingStatus>"))
+	require.Equal(t, 404, r.StatusCode)
+	require.Equal(t, "NoSuchBucket", r.errCode())
+}
