@@ -1106,3 +1106,26 @@ func TestOjvBucketLogging(t *testing.T) {
 	require.Equal(t, 404, r.StatusCode)
 	require.Equal(t, "NoSuchBucket", r.errCode())
 }
+
+// TestOjvTaggingEmptyAfterDelete: BucketTaggingTest and ObjectTaggingTest:
+// after DeleteBucketTagging (DeleteObjectTagging) the tags read back as an
+// empty TagSet, 200, not an error.
+func TestOjvTaggingEmptyAfterDelete(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV1(t, testAK, testSK)
+	require.NoError(t, c.CreateBucket("ojv-tags"))
+	r := ojvDo(t, f, "PUT", "ojv-tags", "test-object-tagging-key", "", nil, pattern(1024))
+	require.Equal(t, 200, r.StatusCode)
+	for _, key := range []string{"", "test-object-tagging-key"} {
+		r = ojvDo(t, f, "PUT", "ojv-tags", key, "tagging", nil, []byte("<Tagging><TagSet><Tag><Key>tk1</Key><Value>tv1</Value></Tag><Tag><Key>tk2</Key><Value>tv2</Value></Tag></TagSet></Tagging>"))
+		require.Equal(t, 200, r.StatusCode, "%q: %s", key, r.body)
+		r = ojvDo(t, f, "GET", "ojv-tags", key, "tagging", nil, nil)
+		require.Equal(t, 2, strings.Count(string(r.body), "<Tag>"), "%q: %s", key, r.body)
+		r = ojvDo(t, f, "DELETE", "ojv-tags", key, "tagging", nil, nil)
+		require.Equal(t, 204, r.StatusCode, "%q: %s", key, r.body)
+		r = ojvDo(t, f, "GET", "ojv-tags", key, "tagging", nil, nil)
+		require.Equal(t, 200, r.StatusCode, "%q: %s", key, r.body)
+		require.Contains(t, string(r.body), "<TagSet", "%q", key)
+		require.NotContains(t, string(r.body), "<Tag>", "%q", key)
+	}
+}
