@@ -582,8 +582,8 @@ func ossCreateBucket(_ *server, rc *request, c *createBucketConfiguration, opts 
 	if c.Tags != nil || c.Location != nil || c.Bucket != nil {
 		// S3's elements: not in OSS's CreateBucketConfiguration (osslite
 		// reads the services' documents into one type). A
-		// LocationConstraint, which OSS's first PutBucket took, is
-		// let through: the endpoint is what places an OSS bucket.
+		// LocationConstraint, which OSS's PutBucket takes, is held to
+		// the server's region below.
 		return nil, errorf("MalformedXML", "")
 	}
 	if c.StorageClass != "" && !rc.d.storageClasses[c.StorageClass] {
