@@ -124,8 +124,10 @@ type Result struct {
 	SigningKey []byte
 	// PayloadHash is the x-amz-content-sha256 value (for presigned URLs
 	// the X-Amz-Content-Sha256 parameter, else the header, else
-	// UNSIGNED-PAYLOAD). Verify has checked that it is a valid value; it
-	// has not read the body.
+	// UNSIGNED-PAYLOAD; a parameter that is a SHA-256 stays the payload
+	// hash when the URL signed UNSIGNED-PAYLOAD, as the AWS SDK for PHP
+	// signs). Verify has checked that it is a valid value; it has not
+	// read the body.
 	PayloadHash   string
 	SecurityToken string
 	// PlusIsPlus is set when the signature matched only with a raw '+'
@@ -387,6 +389,17 @@ func verifyV4Query(r *http.Request, secret SecretFunc, now time.Time, opts Verif
 		}
 	}
 	plus, err := matchV4(signedReq, key, p.Timestamp, p.Credential, p.SignedHeaders, p.PayloadHash, p.Signature, true)
+	if err != nil && len(p.PayloadHash) == 64 && r.URL.Query().Has("X-Amz-Content-Sha256") {
+		// The AWS SDK for PHP copies a caller's ContentSHA256 into the
+		// query but signs UNSIGNED-PAYLOAD as the payload line
+		// (S3SignatureV4::getPresignedPayload), and S3 takes such URLs
+		// (minio/mint#216, run against AWS). The parameter is still
+		// signed, as part of the query, and the body is still checked
+		// against it (Result.PayloadHash).
+		if uplus, uerr := matchV4(signedReq, key, p.Timestamp, p.Credential, p.SignedHeaders, UnsignedPayload, p.Signature, true); uerr == nil {
+			plus, err = uplus, nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
