@@ -579,3 +579,68 @@ func TestPitPresignedContentSHA256(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, r.StatusCode, "the parameter is signed: %s", r.body)
 	assert.Equal(t, "SignatureDoesNotMatch", r.errCode())
 }
+
+// TestPitMultipartCopyAnnotations: MultipartContext's annotations
+// scenarios (annotations_directive COPY). MultipartCopy lists the
+// source's annotations, reads each, copies the object, then puts each on
+// the destination with ObjectIfMatch (x-amz-object-if-match) set to
+// CompleteMultipartUpload's ETag; the destination then lists the same
+// names and payloads. An ObjectIfMatch the destination no longer has is
+// refused.
+func TestPitMultipartCopyAnnotations(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "pit-annot")
+	c, ctx := f.client(), context.Background()
+	b := aws.String("pit-annot")
+	_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: b, Key: aws.String("src"), Body: strings.NewReader("foo")})
+	require.NoError(t, err)
+	want := map[string]string{"ml.labels": "cat,dog", "review": `{"ok":true}`}
+	for n, p := range want {
+		_, err := c.PutObjectAnnotation(ctx, &s3.PutObjectAnnotationInput{Bucket: b, Key: aws.String("src"), AnnotationName: aws.String(n), AnnotationPayload: strings.NewReader(p)})
+		require.NoError(t, err)
+	}
+	head, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: b, Key: aws.String("src")})
+	require.NoError(t, err)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: b, Key: aws.String("src-copy")})
+	require.NoError(t, err)
+	pc, err := c.UploadPartCopy(ctx, &s3.UploadPartCopyInput{Bucket: b, Key: aws.String("src-copy"), UploadId: up.UploadId, PartNumber: aws.Int32(1),
+		CopySource: aws.String("/pit-annot/src"), CopySourceRange: aws.String("bytes=0-2"), CopySourceIfMatch: head.ETag})
+	require.NoError(t, err)
+	done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: b, Key: aws.String("src-copy"), UploadId: up.UploadId,
+		MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: pc.CopyPartResult.ETag}}}})
+	require.NoError(t, err)
+
+	list, err := c.ListObjectAnnotations(ctx, &s3.ListObjectAnnotationsInput{Bucket: b, Key: aws.String("src")})
+	require.NoError(t, err)
+	require.Len(t, list.Annotations, len(want))
+	for _, e := range list.Annotations {
+		got, err := c.GetObjectAnnotation(ctx, &s3.GetObjectAnnotationInput{Bucket: b, Key: aws.String("src"), AnnotationName: e.AnnotationName})
+		require.NoError(t, err)
+		var payload bytes.Buffer
+		_, err = payload.ReadFrom(got.AnnotationPayload)
+		got.AnnotationPayload.Close()
+		require.NoError(t, err)
+		_, err = c.PutObjectAnnotation(ctx, &s3.PutObjectAnnotationInput{Bucket: b, Key: aws.String("src-copy"), AnnotationName: e.AnnotationName,
+			AnnotationPayload: bytes.NewReader(payload.Bytes()), ObjectIfMatch: done.ETag})
+		require.NoError(t, err, aws.ToString(e.AnnotationName))
+	}
+	dst, err := c.ListObjectAnnotations(ctx, &s3.ListObjectAnnotationsInput{Bucket: b, Key: aws.String("src-copy")})
+	require.NoError(t, err)
+	got := map[string]string{}
+	for _, e := range dst.Annotations {
+		o, err := c.GetObjectAnnotation(ctx, &s3.GetObjectAnnotationInput{Bucket: b, Key: aws.String("src-copy"), AnnotationName: e.AnnotationName})
+		require.NoError(t, err)
+		var payload bytes.Buffer
+		_, err = payload.ReadFrom(o.AnnotationPayload)
+		o.AnnotationPayload.Close()
+		require.NoError(t, err)
+		got[aws.ToString(e.AnnotationName)] = payload.String()
+	}
+	assert.Equal(t, want, got)
+
+	_, err = c.PutObjectAnnotation(ctx, &s3.PutObjectAnnotationInput{Bucket: b, Key: aws.String("src-copy"), AnnotationName: aws.String("late"),
+		AnnotationPayload: strings.NewReader("x"), ObjectIfMatch: head.ETag})
+	require.Error(t, err, "an ObjectIfMatch the destination does not have")
+	r := f.do(t, raw{method: "PUT", path: "/pit-annot/src-copy?annotation&annotationName=late", header: hdr("x-amz-object-if-match", aws.ToString(head.ETag)), body: []byte("x")})
+	assert.Equal(t, http.StatusPreconditionFailed, r.StatusCode, string(r.body))
+}
