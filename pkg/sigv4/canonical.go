@@ -131,10 +131,17 @@ func canonicalQuery(ps []queryParam, presigned bool) string {
 }
 
 // headerValues returns the values of header name (lower case) of r,
-// including the ones net/http keeps outside r.Header (Host, and
-// Content-Length on client requests).
+// including the ones net/http keeps outside r.Header (Host, Content-Length
+// on client requests, and Transfer-Encoding, which the server moves to
+// r.TransferEncoding: the AWS SDK for C++ signs "transfer-encoding:
+// chunked" on its aws-chunked uploads, and S3 accepts them).
 func headerValues(r *http.Request, name string) []string {
 	switch name {
+	case "transfer-encoding":
+		if v := r.Header.Values("Transfer-Encoding"); len(v) > 0 {
+			return v
+		}
+		return r.TransferEncoding
 	case "host":
 		if r.Host != "" {
 			return []string{r.Host}
