@@ -8,6 +8,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"sort"
@@ -154,6 +155,24 @@ func TestCitChunkedTrailer(t *testing.T) {
 	head := f.do(t, raw{method: "HEAD", path: "/cit-chunked/euchronia"})
 	require.Equal(t, http.StatusOK, head.StatusCode)
 	assert.Equal(t, "gzip", head.Header.Get("Content-Encoding"))
+
+	// The S3 CRT client (aws-c-s3's s3_chunk_stream.c, older releases)
+	// writes each size with an empty extension, "<hex>;", and ends with
+	// "0;", with a Content-Length.
+	payload := pattern(70000)
+	var crt bytes.Buffer
+	fmt.Fprintf(&crt, "%x;\r\n", len(payload))
+	crt.Write(payload)
+	fmt.Fprintf(&crt, "\r\n0;\r\nx-amz-checksum-crc32:%s\r\n\r\n", jitCRC32(payload))
+	h, _ = jitSign(t, f, "PUT", "/cit-chunked/crt", hdr(
+		"Content-Encoding", "aws-chunked",
+		"x-amz-decoded-content-length", fmt.Sprint(len(payload)),
+		"x-amz-trailer", "x-amz-checksum-crc32"), sigv4.StreamingUnsignedPayloadTrailer)
+	r = f.do(t, raw{method: "PUT", path: "/cit-chunked/crt", header: h, body: crt.Bytes(), sign: "keep"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	assert.Equal(t, jitCRC32(payload), r.Header.Get("x-amz-checksum-crc32"))
+	g := f.do(t, raw{method: "GET", path: "/cit-chunked/crt"})
+	assert.True(t, bytes.Equal(payload, g.body))
 }
 
 // TestCitChecksumHeaders: PutObjectChecksum. A checksum the caller
@@ -265,11 +284,14 @@ func TestCitKeys(t *testing.T) {
 // rest) that S3 lets through for its access logs, and the GET succeeds.
 // TestThatErrorsParse: ListObjects of a bucket that does not exist is
 // NoSuchBucket and GetObject of a missing key NoSuchKey, each with a
-// request id; TestNotModifiedIsSuccess: If-None-Match with the PUT's ETag
+// request id; CreateBucket answers a Location; TestNotModifiedIsSuccess: If-None-Match with the PUT's ETag
 // is 304.
 func TestCitQueryTagsAndErrors(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
-	seedBucket(t, f, "cit-query")
+	// Every CreateBucket of the file asserts a Location in the answer.
+	c := f.do(t, raw{method: "PUT", path: "/cit-query"})
+	require.Equal(t, http.StatusOK, c.StatusCode, string(c.body))
+	assert.NotEmpty(t, c.Header.Get("Location"))
 	r := f.do(t, raw{method: "PUT", path: "/cit-query/MultiPartKey", header: hdr("Content-Type", "text/plain"), body: []byte("Test never modified!")})
 	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 	etag := r.Header.Get("ETag")
@@ -576,4 +598,25 @@ func TestCitTransferManager(t *testing.T) {
 	g := f.do(t, raw{method: "GET", path: "/cit-tm/empty", header: hdr("Range", "bytes=0-18446744073709551615")})
 	assert.Equal(t, http.StatusOK, g.StatusCode, string(g.body))
 	assert.Empty(t, g.body)
+}
+
+// TestCitMetadata: PutObjectRequest's marshaller writes each metadata
+// pair as "x-amz-meta-<key>: <value>" with no escaping, so libcurl sends a
+// non-ASCII value as raw UTF-8; S3 answers such a value RFC 2047-encoded
+// (the S3 User Guide, "Working with object metadata": "decoded as per RFC
+// 2047 before storing and encoded as per RFC 2047 to make them mail-safe
+// before returning"), and an ASCII value as sent.
+func TestCitMetadata(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	seedBucket(t, f, "cit-meta")
+	r := f.do(t, raw{method: "PUT", path: "/cit-meta/k", header: hdr("x-amz-meta-ascii", "plain value", "x-amz-meta-utf8", "中国 ünïcode"), body: []byte("x")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	g := f.do(t, raw{method: "GET", path: "/cit-meta/k"})
+	require.Equal(t, http.StatusOK, g.StatusCode)
+	assert.Equal(t, "plain value", g.Header.Get("x-amz-meta-ascii"))
+	v := g.Header.Get("x-amz-meta-utf8")
+	assert.True(t, strings.HasPrefix(v, "=?UTF-8?"), v)
+	dec, err := new(mime.WordDecoder).DecodeHeader(v)
+	require.NoError(t, err)
+	assert.Equal(t, "中国 ünïcode", dec)
 }
