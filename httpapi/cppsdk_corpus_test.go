@@ -180,7 +180,8 @@ func TestCitChunkedTrailer(t *testing.T) {
 // checksum of the body (a lyric in place of base64) are 400, as a
 // Content-MD5 that is no digest is; right values are 200. TestFlexible
 // Checksums' client with PayloadSigningPolicy::Always signs the body's
-// SHA-256 and sends the checksum header the same way.
+// SHA-256 and sends the checksum header the same way; a body without a
+// request checksum goes out plain with every header signed.
 func TestCitChecksumHeaders(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	seedBucket(t, f, "cit-sums")
@@ -209,6 +210,23 @@ func TestCitChecksumHeaders(t *testing.T) {
 	m := md5.Sum([]byte("So sure of himself, his head in the air"))
 	r := f.do(t, raw{method: "PUT", path: "/cit-sums/RunningScared", header: hdr("Content-MD5", base64.StdEncoding.EncodeToString(m[:])), body: []byte("So sure of himself, his head in the air")})
 	assert.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+
+	// Without a request checksum the body is sent plain, and the signer
+	// signs every header it carries: Content-Length, Content-MD5,
+	// Content-Type and the SDK's amz-sdk-* headers among them
+	// (TestObjectOperations puts "Test Object" with its Content-MD5 and S3
+	// answers the MD5 as the ETag).
+	body := []byte("Test Object")
+	m = md5.Sum(body)
+	h := citSign(t, f, "PUT", "/cit-sums/TestObjectKey", hdr(
+		"Content-Length", fmt.Sprint(len(body)),
+		"Content-MD5", base64.StdEncoding.EncodeToString(m[:]),
+		"Content-Type", "text/plain",
+		"amz-sdk-invocation-id", "6D3C4B1A-0000-4000-8000-000000000000",
+		"amz-sdk-request", "attempt=1; max=4"), hexSHA256(body))
+	r = f.do(t, raw{method: "PUT", path: "/cit-sums/TestObjectKey", header: h, body: body, sign: "keep"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	assert.Equal(t, `"`+nitMD5Hex(body)+`"`, r.Header.Get("ETag"))
 }
 
 // TestCitKeys: TestPutWithSpecialCharactersInKeyName,
