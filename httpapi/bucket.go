@@ -420,8 +420,13 @@ func (s *server) recreateOwnBucket(rc *request, acl engine.ACL) error {
 }
 
 // recreateOwnBucketACL sets the ACL of the requester's own bucket named
-// by an OSS PutBucket that found it existing.
+// by an OSS PutBucket that found it existing. It is PutBucketAcl, and is
+// decided as one: CreateBucket's route authorizes no bucket, so without
+// this a bucket policy denying oss:PutBucketAcl would not hold for it.
 func (s *server) recreateOwnBucketACL(rc *request, acl engine.ACL) error {
+	if _, err := s.canActAccess(rc, rc.op.Bucket, "", "", "PutBucketAcl", permBucketWriteACP, ""); err != nil {
+		return err
+	}
 	if err := s.admitACL(rc, &acl); err != nil {
 		return err
 	}
