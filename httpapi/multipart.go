@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/osslite/osslite/pkg/checksum"
 )
 
@@ -80,23 +81,25 @@ func (s *server) createMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if opts.Checksum != nil {
-		up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id)
-		if err == nil {
-			rc.w.Header().Set(rc.d.h("checksum-algorithm"), string(up.ChecksumAlgorithm))
-			rc.w.Header().Set(rc.d.h("checksum-type"), up.ChecksumType)
+	// The headers taken from the new upload read it once, and only when
+	// one is answered: the abort date only under a lifecycle
+	// configuration (a cached lookup), so most uploads read nothing back.
+	abortDate := rc.d.behave.uploadAbortDate && s.hasLifecycle(rc)
+	if opts.Checksum != nil || abortDate || opts.Encryption.Mode != engine.EncryptNone {
+		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id); err == nil {
+			if opts.Checksum != nil {
+				rc.w.Header().Set(rc.d.h("checksum-algorithm"), string(up.ChecksumAlgorithm))
+				rc.w.Header().Set(rc.d.h("checksum-type"), up.ChecksumType)
+			}
+			if abortDate {
+				s.setAbortDate(rc, up)
+			}
+			if opts.Encryption.Mode != engine.EncryptNone {
+				rc.writeSSEHeaders(up.Encryption)
+			}
 		}
 	}
-	if rc.d.behave.uploadAbortDate {
-		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id); err == nil {
-			s.setAbortDate(rc, up)
-		}
-	}
-	if opts.Encryption.Mode != engine.EncryptNone {
-		if up, err := s.eng.Upload(rc.ctx, rc.op.Bucket, rc.op.Key, id); err == nil {
-			rc.writeSSEHeaders(up.Encryption)
-		}
-	} else if v := rc.header("server-side-encryption"); v != "" && rc.d.sse.echoOnInitiate {
+	if v := rc.header("server-side-encryption"); opts.Encryption.Mode == engine.EncryptNone && v != "" && rc.d.sse.echoOnInitiate {
 		rc.w.Header().Set(rc.d.h("server-side-encryption"), v)
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "InitiateMultipartUploadResult",
@@ -765,6 +768,13 @@ func (rc *request) checksumTypeHeader() (typ string, sent bool, err error) {
 		return "", true, errorf("InvalidRequest", "Value for %s header is invalid.", rc.d.h("checksum-type"))
 	}
 	return typ, true, nil
+}
+
+// hasLifecycle reports whether rc's bucket has a lifecycle configuration
+// (the engine's cache answers without allocating).
+func (s *server) hasLifecycle(rc *request) bool {
+	_, err := s.eng.BucketConfigValue(rc.ctx, rc.op.Bucket, bucketconfig.KindLifecycle)
+	return err == nil
 }
 
 // setAbortDate adds x-amz-abort-date and x-amz-abort-rule-id when a

@@ -1,12 +1,21 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/sigv4"
 )
 
 // TestReview31bPutBucketACLPolicyDeny: an OSS PutBucket with x-oss-acl on
@@ -34,4 +43,54 @@ func TestReview31bPutBucketACLPolicyDeny(t *testing.T) {
 	// Without x-oss-acl it stays a PutBucket of one's own bucket: 200.
 	_, err = c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: b})
 	require.NoError(t, err)
+}
+
+// TestReview31bCreateUploadAllocs: S3's CreateMultipartUpload answers
+// x-amz-abort-date only under a lifecycle rule, so a bucket without
+// lifecycle configuration pays no upload lookup for it (68343f3 read the
+// upload back on every CreateMultipartUpload): there it allocates less
+// than in a bucket whose lifecycle rule covers other keys, where the
+// upload is read and no header comes of it.
+func TestReview31bCreateUploadAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("allocation counts differ under -race")
+	}
+	hb := newHandlerBench(t)
+	lc := []byte(`<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>other/</Prefix></Filter><Status>Enabled</Status>` +
+		`<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>`)
+	review31bServe(t, hb, "PUT", "/bench-lc", nil, nil)
+	sum := md5.Sum(lc)
+	review31bServe(t, hb, "PUT", "/bench-lc?lifecycle", lc, http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}})
+
+	allocs := func(bucket string) float64 {
+		req := hb.signed(t, "POST", "/"+bucket+"/up?uploads", nil)
+		return testing.AllocsPerRun(50, func() {
+			rec := hb.serve(t, req)
+			if rec.Code != 200 {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+			if rec.Header().Get("X-Amz-Abort-Date") != "" {
+				t.Fatalf("abort date for a key no rule covers: %v", rec.Header())
+			}
+		})
+	}
+	plain, ruled := allocs("bench"), allocs("bench-lc")
+	t.Logf("CreateMultipartUpload: %.0f allocations without lifecycle, %.0f with a rule for other keys", plain, ruled)
+	require.Less(t, plain, ruled, "without lifecycle rules the upload is not read back for x-amz-abort-date")
+}
+
+// review31bServe sends one signed request through hb's handler and
+// wants 200.
+func review31bServe(t *testing.T, hb *handlerBench, method, path string, body []byte, h http.Header) {
+	t.Helper()
+	req := httptest.NewRequest(method, "http://127.0.0.1:9000"+path, bytes.NewReader(body))
+	for k, v := range h {
+		req.Header[k] = v
+	}
+	sha := sha256.Sum256(body)
+	_, err := sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", hb.now, hex.EncodeToString(sha[:]))
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	hb.h.ServeHTTP(rec, req)
+	require.Equal(t, 200, rec.Code, "%s %s: %s", method, path, rec.Body)
 }
