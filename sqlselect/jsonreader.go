@@ -427,6 +427,10 @@ func (j *jsonReader) next() (v value, ok bool, err error) {
 		if err != nil {
 			return value{}, false, err
 		}
+		if n > j.max {
+			// A value the buffer held whole is held to max as well.
+			return value{}, false, errorf(ErrOverMaxRecordSize, "JSON document at offset %d is larger than %d bytes", j.offset(j.r), j.max)
+		}
 		j.recStart = j.offset(j.r)
 		j.r += n
 		return v, true, nil

@@ -237,7 +237,7 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 			layout = rs.q.dialect.rules().unrangedLines
 		}
 	}
-	return rs.runJSON(dec, from, layout)
+	return rs.runJSON(dec, from, layout, in.JSON.Type == JSONLines)
 }
 
 // rangeable reports why in cannot be read from the middle (scan and
@@ -590,9 +590,15 @@ func (rs *runState) runCSV(r io.Reader, base int64, in CSVInput, needHeader bool
 	return rs.finish()
 }
 
-func (rs *runState) runJSON(r io.Reader, base int64, layout jsonLayout) error {
+// runJSON reads JSON input laid out as layout. lines says it is LINES
+// input, whose every value is a record held to MaxRecordSize also when
+// it is read as a document (the S3 dialect without a range): only
+// DOCUMENT input's values may reach MaxDocumentSize, or be streamed
+// through a FROM path.
+func (rs *runState) runJSON(r io.Reader, base int64, layout jsonLayout, lines bool) error {
 	max := rs.opts.MaxRecordSize
-	if layout == layoutDocument {
+	document := layout == layoutDocument && !lines
+	if document {
 		max = rs.opts.MaxDocumentSize
 	}
 	prog, err := compile(rs.q, fmtJSON, nil, rs.opts.Clock)
@@ -610,7 +616,7 @@ func (rs *runState) runJSON(r io.Reader, base int64, layout jsonLayout) error {
 	}
 	oss := rs.q.dialect == DialectOSS
 	var rw row
-	if layout == layoutDocument && len(path) > 0 {
+	if document && len(path) > 0 {
 		// A path into the document: stream it, so only the selected
 		// records are ever held.
 		n := 0
