@@ -417,12 +417,14 @@ func DueAt(t time.Time, days int, day time.Duration) time.Time {
 // eligible for abort under the configuration's enabled
 // AbortIncompleteMultipartUpload rules with Days (the earliest), and the
 // rule's ID, for S3's x-amz-abort-date and x-amz-abort-rule-id; ok is
-// false when no rule aborts it.
+// false when no rule aborts it. A rule covers the uploads under its
+// prefix, as the engine's lifecycle pass aborts them: an upload has no
+// size or tags for the rest of a filter to select by.
 func (l *Lifecycle) AbortOf(key string, initiated time.Time, day time.Duration) (at time.Time, ruleID string, ok bool) {
 	for i := range l.Rules {
 		r := &l.Rules[i]
 		a := r.AbortUploads
-		if a == nil || a.Days <= 0 || !r.Matches(ObjectFacts{Key: key}) {
+		if a == nil || a.Days <= 0 || !r.Enabled || !strings.HasPrefix(key, r.Filter.Prefix) {
 			continue
 		}
 		if due := DueAt(initiated, a.Days, day); !ok || due.Before(at) {
