@@ -143,8 +143,9 @@
 //     JSONParsingError), and ScanMeta places splits only at values that
 //     begin their line. S3 reads LINES input without a scan range as
 //     DOCUMENT input, values separated by whitespace only, each may span
-//     lines (as S3 answered aws-sdk-net's SelectObjectContentTests); with
-//     a scan range, one value per line.
+//     lines (as S3 answered aws-sdk-net's SelectObjectContentTests); each
+//     value is still a record, held to RunOptions.MaxRecordSize; with a
+//     scan range, one value per line.
 //     OSS's documented restrictions are enforced with their codes
 //     (osslimits.go: column name length, WHERE condition count and
 //     nesting, aggregate count, [*] outside FROM, negative indexes, one
