@@ -413,18 +413,31 @@ func (s *server) recreateOwnBucket(rc *request, acl engine.ACL) error {
 	if s.regionOf(b) != usEast1 {
 		return fmt.Errorf("%w: %s", engine.ErrBucketAlreadyOwnedByYou, b.Name)
 	}
+	if err := s.mayPutBucketACL(rc); err != nil {
+		return err
+	}
 	if err := s.admitACL(rc, &acl); err != nil {
 		return err
 	}
 	return s.eng.SetBucketACL(rc.ctx, b.Name, acl)
 }
 
+// mayPutBucketACL decides a CreateBucket that sets the ACL of the
+// requester's existing bucket as the PutBucketAcl it amounts to:
+// CreateBucket's route authorizes no bucket, so without this a bucket
+// policy denying s3:PutBucketAcl or oss:PutBucketAcl would not hold for
+// it (S3 asks for s3:PutBucketAcl besides s3:CreateBucket when a
+// CreateBucket specifies an ACL: the S3 User Guide's "Required
+// permissions for Amazon S3 API operations").
+func (s *server) mayPutBucketACL(rc *request) error {
+	_, err := s.canActAccess(rc, rc.op.Bucket, "", "", "PutBucketAcl", permBucketWriteACP, "")
+	return err
+}
+
 // recreateOwnBucketACL sets the ACL of the requester's own bucket named
-// by an OSS PutBucket that found it existing. It is PutBucketAcl, and is
-// decided as one: CreateBucket's route authorizes no bucket, so without
-// this a bucket policy denying oss:PutBucketAcl would not hold for it.
+// by an OSS PutBucket that found it existing.
 func (s *server) recreateOwnBucketACL(rc *request, acl engine.ACL) error {
-	if _, err := s.canActAccess(rc, rc.op.Bucket, "", "", "PutBucketAcl", permBucketWriteACP, ""); err != nil {
+	if err := s.mayPutBucketACL(rc); err != nil {
 		return err
 	}
 	if err := s.admitACL(rc, &acl); err != nil {

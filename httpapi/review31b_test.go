@@ -13,6 +13,9 @@ import (
 	"testing"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/pkg/sigv4"
@@ -93,4 +96,31 @@ func review31bServe(t *testing.T, hb *handlerBench, method, path string, body []
 	rec := httptest.NewRecorder()
 	hb.h.ServeHTTP(rec, req)
 	require.Equal(t, 200, rec.Code, "%s %s: %s", method, path, rec.Body)
+}
+
+// TestReview31bRecreateBucketACLPolicyDeny: S3's CreateBucket of one's
+// own us-east-1 bucket sets its ACL (recreateOwnBucket); S3 requires
+// s3:PutBucketAcl as well as s3:CreateBucket for a CreateBucket that
+// specifies an ACL (S3 User Guide, "Required permissions for Amazon S3
+// API operations"), so a
+// bucket policy denying s3:PutBucketAcl refuses it and the ACL stays.
+func TestReview31bRecreateBucketACLPolicyDeny(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	b := aws.String("r31b-recreate")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: b, Policy: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",` +
+		`"Action":"s3:PutBucketAcl","Resource":"arn:aws:s3:::r31b-recreate","Condition":{"NotIpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}`)})
+	require.NoError(t, err)
+
+	_, err = c.PutBucketAcl(ctx, &s3.PutBucketAclInput{Bucket: b, ACL: types.BucketCannedACLPublicRead})
+	require.Equal(t, "AccessDenied", apiCode(err), "%v", err)
+	_, err = c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b, ACL: types.BucketCannedACLPublicRead})
+	require.Equal(t, "AccessDenied", apiCode(err), "%v", err)
+
+	acl, err := c.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: b})
+	require.NoError(t, err)
+	require.Len(t, acl.Grants, 1, "a refused CreateBucket changes nothing")
 }
