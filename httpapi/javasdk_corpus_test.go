@@ -13,7 +13,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -55,25 +54,7 @@ func jitSign(t *testing.T, f *fixture, method, pathAndQuery string, h http.Heade
 // host, and the caller must send them.
 func jitPresign(t *testing.T, f *fixture, method, path string, signed http.Header) string {
 	t.Helper()
-	now := f.clock.Now().UTC()
-	ts := now.Format(sigv4.TimeFormat)
-	scope := sigv4.Scope{Date: ts[:8], Region: "us-east-1", Service: "s3"}
-	names := []string{"host"}
-	for k := range signed {
-		names = append(names, strings.ToLower(k))
-	}
-	sort.Strings(names)
-	cred := sigv4.Credential{AccessKeyID: testAK, Scope: scope}
-	q := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + url.QueryEscape(cred.String()) +
-		"&X-Amz-Date=" + ts + "&X-Amz-Expires=600&X-Amz-SignedHeaders=" + url.QueryEscape(strings.Join(names, ";"))
-	req, err := http.NewRequest(method, f.srv.URL+path+"?"+q, nil)
-	require.NoError(t, err)
-	for k, vs := range signed {
-		req.Header[k] = vs
-	}
-	cr := sigv4.CanonicalRequest(req, names, sigv4.UnsignedPayload, true)
-	key := sigv4.SigningKey(testSK, scope.Date, "us-east-1", "s3")
-	return path + "?" + q + "&X-Amz-Signature=" + sigv4.Signature(key, sigv4.StringToSign(cr, ts, scope))
+	return nitPresign(t, f, method, path, nil, signed, 600*time.Second)
 }
 
 // TestJitEmptyQueryParameter: the Java SDK's signer leaves query
