@@ -357,6 +357,17 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 		if err != nil {
 			return r, err
 		}
+		// An upload has neither tags nor a size yet: S3 refuses both
+		// filters beside the action, in these words ("InvalidRequest:
+		// AbortIncompleteMultipartUpload cannot be specified with Tags."
+		// in terraform-aws-modules/terraform-aws-s3-bucket#109; the Object
+		// Size message as CloudFormation relays it, cfn-lint#3554).
+		switch {
+		case len(r.Filter.Tags) > 0:
+			return r, errorf("InvalidRequest", "AbortIncompleteMultipartUpload cannot be specified with Tags.")
+		case r.Filter.SizeGreaterThan > 0 || r.Filter.SizeLessThan > 0:
+			return r, errorf("InvalidRequest", "AbortIncompleteMultipartUpload cannot be specified with Object Size.")
+		}
 		r.AbortUploads = &bucketconfig.LifecycleAbort{Days: days}
 	}
 	if a := x.AbortMultipartUpload; a != nil {

@@ -535,3 +535,30 @@ func TestS3LifecycleInfrequentAccessDays(t *testing.T) {
 	}
 	assert.Equal(t, 200, put("GLACIER", 1).StatusCode)
 }
+
+// TestS3LifecycleAbortWithTagsOrSize: S3 refuses an
+// AbortIncompleteMultipartUpload rule whose filter names tags or an
+// object size (an upload has neither), InvalidRequest in S3's words
+// (terraform-aws-modules/terraform-aws-s3-bucket#109 quotes the Tags
+// answer, cfn-lint#3554 the Object Size one), and stores nothing.
+func TestS3LifecycleAbortWithTagsOrSize(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/abortfilter"}).errOrNil())
+	for filter, msg := range map[string]string{
+		`<Filter><Tag><Key>a</Key><Value>b</Value></Tag></Filter>`:                                     "AbortIncompleteMultipartUpload cannot be specified with Tags.",
+		`<Filter><And><Prefix>p/</Prefix><Tag><Key>a</Key><Value>b</Value></Tag></And></Filter>`:       "AbortIncompleteMultipartUpload cannot be specified with Tags.",
+		`<Filter><ObjectSizeGreaterThan>1000</ObjectSizeGreaterThan></Filter>`:                         "AbortIncompleteMultipartUpload cannot be specified with Object Size.",
+		`<Filter><And><Prefix>p/</Prefix><ObjectSizeLessThan>9000</ObjectSizeLessThan></And></Filter>`: "AbortIncompleteMultipartUpload cannot be specified with Object Size.",
+	} {
+		doc := `<LifecycleConfiguration><Rule><ID>r</ID>` + filter + `<Status>Enabled</Status>` +
+			`<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>`
+		r := f.do(t, raw{method: "PUT", path: "/abortfilter?lifecycle", body: []byte(doc)})
+		assert.Equal(t, "InvalidRequest", r.errCode(), filter)
+		assert.Equal(t, msg, errFields(t, r.body)["Message"], filter)
+	}
+	r := f.do(t, raw{method: "GET", path: "/abortfilter?lifecycle"})
+	assert.Equal(t, "NoSuchLifecycleConfiguration", r.errCode(), "nothing stored")
+	doc := `<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>p/</Prefix></Filter><Status>Enabled</Status>` +
+		`<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>`
+	must(t, f.do(t, raw{method: "PUT", path: "/abortfilter?lifecycle", body: []byte(doc)}).errOrNil())
+}
