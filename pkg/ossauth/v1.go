@@ -85,11 +85,20 @@ func renderHeaders(merged map[string][]string) string {
 // "name=value" with the raw, unescaped value. Only the first value of a
 // repeated parameter is used. Other query parameters are ignored.
 func CanonicalizedResource(res Resource, query url.Values) string {
+	return canonicalizedResource(res, query, true)
+}
+
+// canonicalizedResource is CanonicalizedResource; without bucketSlash a
+// bucket-level resource is "/bucket" rather than "/bucket/" (see
+// bucketWithoutSlashV1).
+func canonicalizedResource(res Resource, query url.Values, bucketSlash bool) string {
 	var b strings.Builder
 	b.WriteByte('/')
 	if res.Bucket != "" {
 		b.WriteString(res.Bucket)
-		b.WriteByte('/')
+		if bucketSlash || res.Key != "" {
+			b.WriteByte('/')
+		}
 		b.WriteString(res.Key)
 	}
 	var names []string
@@ -120,6 +129,10 @@ func CanonicalizedResource(res Resource, query url.Values) string {
 // the request date for header signing (see DateV1), the decimal Expires
 // value for URL signing.
 func StringToSignV1(r *http.Request, res Resource, date string) string {
+	return stringToSignV1(r, res, date, true)
+}
+
+func stringToSignV1(r *http.Request, res Resource, date string, bucketSlash bool) string {
 	var b strings.Builder
 	b.WriteString(r.Method)
 	b.WriteByte('\n')
@@ -130,7 +143,7 @@ func StringToSignV1(r *http.Request, res Resource, date string) string {
 	b.WriteString(date)
 	b.WriteByte('\n')
 	b.WriteString(CanonicalizedOSSHeaders(r.Header))
-	b.WriteString(CanonicalizedResource(res, r.URL.Query()))
+	b.WriteString(canonicalizedResource(res, r.URL.Query(), bucketSlash))
 	return b.String()
 }
 
@@ -237,7 +250,7 @@ func verifyV1(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 	}
 	sts := StringToSignV1(r, res, date)
 	want := SignV1(secret, sts)
-	if !hmac.Equal([]byte(want), []byte(a.Signature)) {
+	if !hmac.Equal([]byte(want), []byte(a.Signature)) && !bucketWithoutSlashV1(a, r, res, secret, date) {
 		return &SignatureError{
 			Scheme:            a.Scheme,
 			AccessKeyID:       a.AccessKeyID,
@@ -246,6 +259,22 @@ func verifyV1(a *Auth, r *http.Request, res Resource, secret string, now time.Ti
 		}
 	}
 	return nil
+}
+
+// bucketWithoutSlashV1 reports whether a bucket-level request is signed
+// with the CanonicalizedResource "/bucket" (no slash after the bucket)
+// instead of "/bucket/". aliyun-oss-php-sdk before its SignerV1 (2.0 to
+// 2.6, OssClient::generateSignableResource) signs so when its endpoint is
+// an IP address, path-style, which is how osslite is usually reached: the
+// SDK's comment says OSS under an IP host takes the resource without the
+// slash. The slash-less form names the same bucket, so accepting it
+// widens nothing.
+func bucketWithoutSlashV1(a *Auth, r *http.Request, res Resource, secret, date string) bool {
+	if res.Bucket == "" || res.Key != "" {
+		return false
+	}
+	want := SignV1(secret, stringToSignV1(r, res, date, false))
+	return hmac.Equal([]byte(want), []byte(a.Signature))
 }
 
 // checkHeaderDate checks the date of a header-signed request (v1, v2):
