@@ -100,3 +100,93 @@ func TestOmrPHPBucketResourceWithoutSlash(t *testing.T) {
 	r = do("DELETE", "/omrphp", "/omrphp", nil, nil)
 	assert.Equal(t, 204, r.StatusCode, "%s", r.body)
 }
+
+// TestOmrRefererAsPHPSends: OssClientBucketRefererTest puts the documents
+// RefererConfig::serializeToXml writes and compares what it reads back:
+// AllowTruncateQueryString true when the put named none, a blacklist
+// only when one was put, and a bucket with an empty list reading as a
+// bucket never configured.
+func TestOmrRefererAsPHPSends(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/omrref", sign: "oss-v1"}).errOrNil())
+	get := func() string {
+		r := f.do(t, raw{method: "GET", path: "/omrref?referer", sign: "oss-v1"})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+		return string(r.body)
+	}
+	put := func(doc string) {
+		r := f.do(t, raw{method: "PUT", path: "/omrref?referer", sign: "oss-v1", body: []byte(`<?xml version="1.0" encoding="utf-8"?>` + "\n" + doc)})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	}
+	initial := get()
+	assert.Contains(t, initial, "<AllowEmptyReferer>true</AllowEmptyReferer><AllowTruncateQueryString>true</AllowTruncateQueryString>")
+
+	put(`<RefererConfiguration><AllowEmptyReferer>true</AllowEmptyReferer><RefererList><Referer>http://www.aliyun.com</Referer></RefererList></RefererConfiguration>`)
+	got := get()
+	assert.Contains(t, got, "<AllowTruncateQueryString>true</AllowTruncateQueryString>")
+	assert.Contains(t, got, "<RefererList><Referer>http://www.aliyun.com</Referer></RefererList>")
+	assert.NotContains(t, got, "<RefererBlacklist><Referer>")
+
+	put(`<RefererConfiguration><AllowEmptyReferer>false</AllowEmptyReferer><AllowTruncateQueryString>false</AllowTruncateQueryString><RefererList><Referer>http://www.aliyun.com</Referer></RefererList><RefererBlacklist><Referer>http://www.refuse.com</Referer><Referer>https://www.refuse.com</Referer></RefererBlacklist></RefererConfiguration>`)
+	got = get()
+	assert.Contains(t, got, "<AllowEmptyReferer>false</AllowEmptyReferer><AllowTruncateQueryString>false</AllowTruncateQueryString>")
+	assert.Contains(t, got, "<RefererBlacklist><Referer>http://www.refuse.com</Referer><Referer>https://www.refuse.com</Referer></RefererBlacklist>")
+
+	put(`<RefererConfiguration><AllowEmptyReferer>true</AllowEmptyReferer><RefererList/></RefererConfiguration>`)
+	assert.Equal(t, initial, get())
+}
+
+// TestOmrCppObjectAnswers: assertions of the C++ SDK's ObjectSymlinkTest,
+// ObjectAppendTest and ObjectRestoreTest, with the bodies it sends
+// (CreateBucketRequest's StorageClass document, RestoreObjectRequest's
+// RestoreRequest with a JobParameters Tier).
+func TestOmrCppObjectAnswers(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	createBucket := func(name, class string) {
+		doc := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<CreateBucketConfiguration>\n<StorageClass>" + class + "</StorageClass>\n</CreateBucketConfiguration>"
+		r := f.do(t, raw{method: "PUT", path: "/" + name, sign: "oss-v1", body: []byte(doc)})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	}
+	createBucket("omrcpp", "Standard")
+	createBucket("omrcppca", "ColdArchive")
+	must(t, f.do(t, raw{method: "PUT", path: "/omrcpp/obj", sign: "oss-v1", body: []byte("hellowworld")}).errOrNil())
+
+	// A link to a link is created and read back, but reading its data fails.
+	must(t, f.do(t, raw{method: "PUT", path: "/omrcpp/l1?symlink", sign: "oss-v1", header: hdr("x-oss-symlink-target", "obj")}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/omrcpp/l2?symlink", sign: "oss-v1", header: hdr("x-oss-symlink-target", "l1")}).errOrNil())
+	r := f.do(t, raw{method: "GET", path: "/omrcpp/l2?symlink", sign: "oss-v1"})
+	assert.Equal(t, "l1", r.Header.Get("x-oss-symlink-target"))
+	assert.GreaterOrEqual(t, f.do(t, raw{method: "GET", path: "/omrcpp/l2", sign: "oss-v1"}).StatusCode, 400)
+	// A link's own metadata is what a GET through it answers.
+	must(t, f.do(t, raw{method: "PUT", path: "/omrcpp/l3?symlink", sign: "oss-v1", header: hdr("x-oss-symlink-target", "obj", "x-oss-meta-author", "chanju")}).errOrNil())
+	r = f.do(t, raw{method: "GET", path: "/omrcpp/l3", sign: "oss-v1"})
+	assert.Equal(t, "hellowworld", string(r.body))
+	assert.Equal(t, "chanju", r.Header.Get("x-oss-meta-author"))
+	// CreateSymlink in a missing bucket.
+	assert.Equal(t, "NoSuchBucket", f.do(t, raw{method: "PUT", path: "/omrcppnone/k?symlink", sign: "oss-v1", header: hdr("x-oss-symlink-target", "k2")}).errCode())
+
+	// The first append's headers and metadata stay; a later append's are ignored.
+	r = f.do(t, raw{method: "POST", path: "/omrcpp/ap?append&position=0", sign: "oss-v1", body: []byte("hi"),
+		header: hdr("x-oss-meta-author1", "chanju1-src", "x-oss-object-acl", "public-read-write", "Cache-Control", "max-age=3", "Content-Disposition", "append-object-disposition", "Content-Encoding", "myzip")})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	must(t, f.do(t, raw{method: "POST", path: "/omrcpp/ap?append&position=2", sign: "oss-v1", body: []byte("hi"), header: hdr("x-oss-meta-author1", "chanju1-diffrent", "x-oss-meta-author2", "chanju2")}).errOrNil())
+	r = f.do(t, raw{method: "GET", path: "/omrcpp/ap", sign: "oss-v1"})
+	assert.Equal(t, "hihi", string(r.body))
+	assert.Equal(t, "chanju1-src", r.Header.Get("x-oss-meta-author1"))
+	assert.Empty(t, r.Header.Get("x-oss-meta-author2"))
+	assert.Equal(t, "max-age=3", r.Header.Get("Cache-Control"))
+	assert.Equal(t, "append-object-disposition", r.Header.Get("Content-Disposition"))
+	assert.Equal(t, "myzip", r.Header.Get("Content-Encoding"))
+	assert.Contains(t, string(f.do(t, raw{method: "GET", path: "/omrcpp/ap?acl", sign: "oss-v1"}).body), "<Grant>public-read-write</Grant>")
+	// Appending to a Normal object fails.
+	assert.Equal(t, "ObjectNotAppendable", f.do(t, raw{method: "POST", path: "/omrcpp/obj?append&position=11", sign: "oss-v1", body: []byte("x")}).errCode())
+
+	// Restore: a Standard object is OperationNotSupported; a Cold Archive
+	// one is accepted once, then RestoreAlreadyInProgress.
+	assert.Equal(t, "OperationNotSupported", f.do(t, raw{method: "POST", path: "/omrcpp/obj?restore", sign: "oss-v1"}).errCode())
+	must(t, f.do(t, raw{method: "PUT", path: "/omrcppca/obj", sign: "oss-v1", body: []byte("hellowworld")}).errOrNil())
+	rb := []byte("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<RestoreRequest>\n<Days>2</Days>\n<JobParameters><Tier>Expedited</Tier></JobParameters>\n</RestoreRequest>\n")
+	assert.Equal(t, 202, f.do(t, raw{method: "POST", path: "/omrcppca/obj?restore", sign: "oss-v1", body: rb}).StatusCode)
+	assert.Equal(t, "RestoreAlreadyInProgress", f.do(t, raw{method: "POST", path: "/omrcppca/obj?restore", sign: "oss-v1", body: rb}).errCode())
+	assert.Equal(t, "NoSuchKey", f.do(t, raw{method: "POST", path: "/omrcppca/aaa?restore", sign: "oss-v1", body: rb}).errCode())
+}
