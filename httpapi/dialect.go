@@ -252,6 +252,7 @@ type behaviour struct {
 	completeRefusesSSE          bool // CompleteMultipartUpload naming a server-side encryption (or data encryption) is InvalidArgument
 	emptyVersionIDInvalid       bool // a versionId given empty (query or copy source) is InvalidArgument, not the latest
 	noLeadingSlashNames         bool // a new object's name may not start with '/' or '\' (InvalidObjectName)
+	nonUTF8PathArgument         bool // a request path that is not UTF-8 is InvalidArgument ("The characters encoding must be utf-8."), not InvalidURI
 }
 
 // confidence is how strongly a request looks like a dialect.

@@ -102,6 +102,9 @@ var oss = &dialect{
 		// EC 0016-00000005 (its example is PutObject of //test.txt), and
 		// oss2's tests/test_object.py test_invalid_object_name.
 		noLeadingSlashNames: true,
+		// aliyun-oss-php-sdk's testObjectKeyWithNonUTF8Name (run
+		// against OSS): a GBK-encoded key is 400 InvalidArgument.
+		nonUTF8PathArgument: true,
 		// versionId= names no version: oss2's tests/test_object_versioning.py
 		// expects an error from GetObjectMeta, HeadObject, Get/PutObjectAcl
 		// and CopyObject (x-oss-copy-source ...?versionId=) given one.

@@ -379,6 +379,12 @@ func (s *server) serve(rc *request) error {
 		}
 	}
 	bucket, key, vhost, err := s.address(r)
+	if errors.Is(err, errPathNotUTF8) {
+		if rc.d.behave.nonUTF8PathArgument {
+			return errorf("InvalidArgument", "The characters encoding must be utf-8.")
+		}
+		return errorf("InvalidURI", "")
+	}
 	if err != nil {
 		return err
 	}
@@ -777,6 +783,10 @@ var namesNewObject = map[string]bool{
 	"CreateMultipartUpload": true, "PutSymlink": true,
 }
 
+// errPathNotUTF8 is address's error for a decoded path that is not UTF-8;
+// serve answers it as the dialect does (behaviour.nonUTF8PathArgument).
+var errPathNotUTF8 = errors.New("httpapi: request path is not UTF-8")
+
 // address splits a request into bucket and key (operations.md A.1).
 func (s *server) address(r *http.Request) (bucket, key string, vhost bool, err error) {
 	host := hostOf(r)
@@ -789,7 +799,7 @@ func (s *server) address(r *http.Request) (bucket, key string, vhost bool, err e
 	}
 	p := r.URL.Path
 	if !utf8.ValidString(p) {
-		return "", "", false, errorf("InvalidURI", "")
+		return "", "", false, errPathNotUTF8
 	}
 	p = strings.TrimPrefix(p, "/")
 	if vhost {

@@ -190,3 +190,28 @@ func TestOmrCppObjectAnswers(t *testing.T) {
 	assert.Equal(t, "RestoreAlreadyInProgress", f.do(t, raw{method: "POST", path: "/omrcppca/obj?restore", sign: "oss-v1", body: rb}).errCode())
 	assert.Equal(t, "NoSuchKey", f.do(t, raw{method: "POST", path: "/omrcppca/aaa?restore", sign: "oss-v1", body: rb}).errCode())
 }
+
+// TestOmrNonUTF8Key: aliyun-oss-php-sdk's testObjectKeyWithNonUTF8Name puts
+// "中文测试.txt" encoded in GBK (d6d0cec4b2e2cad42e747874, which is not
+// UTF-8) and OSS answers 400 InvalidArgument, "The characters encoding
+// must be utf-8."; osslite's OSS dialect answered InvalidObjectName with
+// the key-length message. The S3 dialect keeps InvalidURI.
+func TestOmrNonUTF8Key(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/omrgbk", sign: "oss-v1"}).errOrNil())
+	const gbk = "/omrgbk/%D6%D0%CE%C4%B2%E2%CA%D4.txt"
+	for _, method := range []string{"PUT", "GET"} {
+		r := f.do(t, raw{method: method, path: gbk, sign: "oss-v1", body: []byte("hello world")})
+		assert.Equal(t, 400, r.StatusCode, method)
+		assert.Equal(t, "InvalidArgument", r.errCode(), method)
+		assert.Contains(t, string(r.body), "<Message>The characters encoding must be utf-8.</Message>", method)
+	}
+	// The same name in UTF-8 is an ordinary key.
+	const utf = "/omrgbk/%E4%B8%AD%E6%96%87%E6%B5%8B%E8%AF%95.txt"
+	must(t, f.do(t, raw{method: "PUT", path: utf, sign: "oss-v1", body: []byte("hello world")}).errOrNil())
+	assert.Equal(t, "hello world", string(f.do(t, raw{method: "GET", path: utf, sign: "oss-v1"}).body))
+
+	must(t, f.do(t, raw{method: "PUT", path: "/omrgbks3"}).errOrNil())
+	r := f.do(t, raw{method: "PUT", path: "/omrgbks3/%D6%D0.txt", body: []byte("x")})
+	assert.Equal(t, "InvalidURI", r.errCode())
+}
