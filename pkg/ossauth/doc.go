@@ -22,6 +22,8 @@
 //
 //   - v1 CanonicalizedResource uses the raw object key and raw sub-resource
 //     values; the sub-resource set is the union described at IsSubResource.
+//   - v1 bucket-level resource: "/bucket/", or "/bucket" without the slash
+//     as aliyun-oss-php-sdk 2.x signs for an IP endpoint (tried second).
 //   - v1 Date line: x-oss-date when present, else Date; the skew is checked
 //     against the same value.
 //   - v4 canonical URI is "/bucket/key" escaped with RFC 3986 unreserved
