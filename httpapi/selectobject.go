@@ -238,17 +238,25 @@ func (s *server) selectObjectContent(rc *request) error {
 			{Name: ":error-message", Value: eventstream.StringValue(e.Message)},
 		}})
 	}
-	if err := es.event("Stats", "text/xml", statsXML("Stats", st)); err != nil {
+	if err := es.event("Stats", "text/xml", statsXML(`Stats xmlns=""`, st)); err != nil {
 		return err
 	}
 	return es.event("End", "", nil)
 }
 
 // statsXML renders a Stats or Progress event payload.
-func statsXML(root string, st sqlselect.Stats) []byte {
+//
+// The Stats message's payload is <Stats xmlns=""> with no XML
+// declaration, as S3 sends it (aws-sdk-rust's recorded
+// select-object-content.json); Progress keeps the declaration, which no
+// recording contradicts.
+func statsXML(open string, st sqlselect.Stats) []byte {
+	root, _, _ := strings.Cut(open, " ")
 	var b strings.Builder
-	b.WriteString(xml.Header)
-	b.WriteString("<" + root + ">")
+	if root == "Progress" {
+		b.WriteString(xml.Header)
+	}
+	b.WriteString("<" + open + ">")
 	for _, f := range []struct {
 		name string
 		n    int64
