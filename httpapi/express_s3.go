@@ -378,7 +378,10 @@ func (s *server) createSession(rc *request) error {
 	}
 	var res createSessionResult
 	res.Credentials.SessionToken, res.Credentials.SecretAccessKey = sess.token, sess.secret
-	res.Credentials.AccessKeyID, res.Credentials.Expiration = ak, xmlTime(sess.expires)
+	// S3 writes the Expiration in whole seconds (2024-01-29T18:53:01Z in
+	// aws-sdk-rust's recorded express/list-objects-v2.json), not with
+	// the milliseconds of other timestamps.
+	res.Credentials.AccessKeyID, res.Credentials.Expiration = ak, sess.expires.UTC().Format("2006-01-02T15:04:05Z")
 	if err == nil {
 		if enc, err := s.encryptionConfigOf(rc, b.Name); err == nil && enc != nil {
 			rc.w.Header().Set(rc.d.h("server-side-encryption"), enc.Algorithm)

@@ -3,8 +3,10 @@ package httpapi_test
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/xml"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -166,4 +168,114 @@ func TestRitSignedChunks(t *testing.T) {
 		assert.Equal(t, "FULL_OBJECT", r.Header.Get("x-amz-checksum-type"), "%d", chunk)
 		assert.Equal(t, "0", r.Header.Get("Content-Length"))
 	}
+}
+
+// TestRitNoAuth: data/no_auth (smithy-rs no_auth.rs, recorded against a
+// public bucket, 2023-08-07): anonymous HEAD and GET (?x-id=GetObject)
+// of an object with a JSON x-amz-meta-description answer 200 with
+// binary/octet-stream, accept-ranges bytes, the quoted MD5 ETag and the
+// metadata as stored; ListObjects ?max-keys=3 and ListObjectsV2
+// ?list-type=2&max-keys=3 answer application/xml with
+// x-amz-bucket-region, an empty <Prefix>, MaxKeys 3 and IsTruncated
+// true; the v1 Contents carry Owner unasked (osslite: none, below), the
+// v2 ones do not, and v2
+// has KeyCount 3 and a NextContinuationToken; every Contents is STANDARD.
+func TestRitNoAuth(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	const bucket = "gdc-organoid-pancreatic-phs001611-2-open"
+	r := f.do(t, raw{method: "PUT", path: "/" + bucket, header: hdr("x-amz-acl", "public-read")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	const desc = `{"url": "s3://cleversafe.service.consul/stage-submission-5/x.txt.gz", "node_id": "x.txt.gz"}`
+	keys := []string{"0431cddc/a6ddcc84.FPKM-UQ.txt.gz", "04a0a508/30520ecd.FPKM-UQ.txt.gz", "0541851c/c92f3dc4.tsv.gz", "0552/x.gz"}
+	for _, k := range keys {
+		r = f.do(t, raw{method: "PUT", path: "/" + bucket + "/" + k, header: hdr("x-amz-acl", "public-read", "x-amz-meta-description", desc), body: []byte(k)})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	}
+	for _, m := range []string{"HEAD", "GET"} {
+		g := f.do(t, raw{method: m, path: "/" + bucket + "/" + keys[0] + "?x-id=GetObject", sign: "anon"})
+		require.Equal(t, http.StatusOK, g.StatusCode, m)
+		assert.Equal(t, "binary/octet-stream", g.Header.Get("Content-Type"), m)
+		assert.Equal(t, "bytes", g.Header.Get("Accept-Ranges"), m)
+		assert.Equal(t, fmt.Sprint(len(keys[0])), g.Header.Get("Content-Length"), m)
+		assert.Equal(t, desc, g.Header.Get("x-amz-meta-description"), m)
+		assert.Regexp(t, `^"[0-9a-f]{32}"$`, g.Header.Get("ETag"), m)
+		assert.NotEmpty(t, g.Header.Get("Last-Modified"), m)
+	}
+	for _, q := range []string{"?max-keys=3", "?list-type=2&max-keys=3"} {
+		l := f.do(t, raw{method: "GET", path: "/" + bucket + q, sign: "anon"})
+		require.Equal(t, http.StatusOK, l.StatusCode, string(l.body))
+		assert.Equal(t, "application/xml", l.Header.Get("Content-Type"), q)
+		assert.Equal(t, "us-east-1", l.Header.Get("x-amz-bucket-region"), q)
+		body := string(l.body)
+		assert.Contains(t, body, `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>`+bucket+`</Name><Prefix></Prefix>`, q)
+		assert.Contains(t, body, "<MaxKeys>3</MaxKeys><IsTruncated>true</IsTruncated>", q)
+		assert.Equal(t, 3, strings.Count(body, "<StorageClass>STANDARD</StorageClass></Contents>"), q)
+		if q == "?max-keys=3" {
+			assert.Contains(t, body, "<Marker></Marker>", q)
+			// S3 listed each Owner in this anonymous listing; osslite
+			// lists none, as decided from LocalStack's
+			// test_bucket_name_with_dots (TestLsrAnonymousListingNoOwner):
+			// conflicting recordings, listed in docs/sdk-suites.md.
+			assert.NotContains(t, body, "<Owner>", q)
+		} else {
+			assert.Contains(t, body, "<KeyCount>3</KeyCount>", q)
+			assert.Contains(t, body, "<NextContinuationToken>", q)
+			assert.NotContains(t, body, "<Owner>", q)
+		}
+	}
+}
+
+// TestRitExpressListV2: data/express/list-objects-v2.json (smithy-rs
+// express.rs, recorded 2024-01-29): the SDK asks GET /?session with
+// x-amz-create-session-mode: ReadWrite, signed for s3express, and S3
+// answers a CreateSessionResult whose Credentials hold SessionToken,
+// SecretAccessKey, AccessKeyId and an Expiration without fractions; the
+// ListObjectsV2 signed with the session answers x-amz-bucket-region and
+// Contents with the object's ChecksumAlgorithm (CRC32, the SDK's default
+// on the PUT) and StorageClass EXPRESS_ONEZONE, KeyCount 1, MaxKeys 1000.
+func TestRitExpressListV2(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	createExpressBucket(t, f.client())
+	r := sessionRequestH(t, f, "GET", "/"+expressBucket+"?session", testAK, testSK, "", nil, hdr("x-amz-create-session-mode", "ReadWrite"))
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	assert.Equal(t, "application/xml", r.Header.Get("Content-Type"))
+	var sess struct {
+		XMLName     xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ CreateSessionResult"`
+		Credentials struct {
+			SessionToken, SecretAccessKey, AccessKeyID, Expiration string
+		}
+	}
+	require.NoError(t, xml.Unmarshal(r.body, &sess))
+	assert.Contains(t, string(r.body), "<Credentials><SessionToken>")
+	assert.Regexp(t, `<AccessKeyId>[^<]+</AccessKeyId><Expiration>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ</Expiration></Credentials>`, string(r.body))
+	c := sess.Credentials
+	require.NotEmpty(t, c.SessionToken)
+	ak := regexp.MustCompile(`<AccessKeyId>([^<]+)</AccessKeyId>`).FindStringSubmatch(string(r.body))[1]
+
+	body := []byte("hello, world!\n")
+	p := sessionRequestH(t, f, "PUT", "/"+expressBucket+"/hello-world.txt", ak, c.SecretAccessKey, c.SessionToken, body,
+		hdr("x-amz-checksum-crc32", jitCRC32(body), "x-amz-sdk-checksum-algorithm", "CRC32"))
+	require.Equal(t, http.StatusOK, p.StatusCode, string(p.body))
+	l := sessionRequestH(t, f, "GET", "/"+expressBucket+"?list-type=2", ak, c.SecretAccessKey, c.SessionToken, nil, nil)
+	require.Equal(t, http.StatusOK, l.StatusCode, string(l.body))
+	assert.NotEmpty(t, l.Header.Get("x-amz-bucket-region"))
+	var res struct {
+		Name     string
+		Prefix   *string
+		KeyCount int
+		MaxKeys  int
+		Contents []struct {
+			ChecksumAlgorithm, ETag, Key, StorageClass string
+			Size                                       int
+		}
+	}
+	require.NoError(t, xml.Unmarshal(l.body, &res))
+	assert.Equal(t, expressBucket, res.Name)
+	require.NotNil(t, res.Prefix, "an empty Prefix element")
+	assert.Equal(t, 1, res.KeyCount)
+	assert.Equal(t, 1000, res.MaxKeys)
+	require.Len(t, res.Contents, 1)
+	assert.Equal(t, "CRC32", res.Contents[0].ChecksumAlgorithm)
+	assert.Equal(t, "EXPRESS_ONEZONE", res.Contents[0].StorageClass)
+	assert.Equal(t, len(body), res.Contents[0].Size)
 }
