@@ -363,15 +363,49 @@ func (d *dialect) marshalTo(dst []byte, root string, v any) ([]byte, error) {
 		}
 		return r.appendXML(append(dst, xmlHeader...), root, xmlns), nil
 	}
+	tagged := false
 	if f := reflect.ValueOf(v).Elem().FieldByName("XMLName"); f.IsValid() {
 		f.Set(reflect.ValueOf(xml.Name{Space: xmlns, Local: root}))
+		sf, _ := reflect.TypeOf(v).Elem().FieldByName("XMLName")
+		tagged = sf.Tag.Get("xml") != ""
 	}
 	var b bytes.Buffer
 	b.WriteString(xmlHeader)
 	if err := xml.NewEncoder(&b).Encode(v); err != nil {
 		return nil, err
 	}
+	if tagged && xmlns != "" {
+		// A type whose XMLName is tagged (to check the root of the
+		// document a PUT sends) is encoded under its tag, without the
+		// namespace the field holds: S3 writes its documents in its
+		// namespace all the same (aws-sdk-rust's recorded
+		// get_object_retention.json), so the root gets it here.
+		return withRootNamespace(b.Bytes(), root, xmlns), nil
+	}
 	return b.Bytes(), nil
+}
+
+// withRootNamespace adds xmlns to doc's root element <root ...> when it
+// names none.
+func withRootNamespace(doc []byte, root, xmlns string) []byte {
+	start := len(xmlHeader)
+	open := "<" + root
+	if !bytes.HasPrefix(doc[start:], []byte(open)) {
+		return doc
+	}
+	end := bytes.IndexByte(doc[start:], '>')
+	if end < 0 || bytes.Contains(doc[start:start+end], []byte("xmlns=")) {
+		return doc
+	}
+	at := start + len(open)
+	if c := doc[at]; c != '>' && c != ' ' && c != '/' {
+		return doc // a longer name that starts as root does
+	}
+	attr := ` xmlns="` + xmlns + `"`
+	out := make([]byte, 0, len(doc)+len(attr))
+	out = append(out, doc[:at]...)
+	out = append(out, attr...)
+	return append(out, doc[at:]...)
 }
 
 // xmlAppender is implemented by documents on hot paths (listings) that

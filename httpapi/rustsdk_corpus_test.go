@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"bytes"
+	"crypto/md5"
+	"encoding/base64"
 	"encoding/binary"
 	"encoding/xml"
 	"fmt"
@@ -427,4 +429,48 @@ func TestRitCreateBucketEmptyBody(t *testing.T) {
 	assert.Equal(t, "/"+bucket, r.Header.Get("Location"))
 	assert.Equal(t, "0", r.Header.Get("Content-Length"))
 	assert.Empty(t, r.body)
+}
+
+// TestS3DocumentsInNamespace: every S3 document osslite answers is in
+// S3's namespace, as get_object_retention.json records for one of them,
+// including the ones whose Go type names its root in a tag (legal hold,
+// ABAC, request metrics, analytics, inventory, Intelligent-Tiering);
+// OSS's documents have no namespace.
+func TestS3DocumentsInNamespace(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/nsdocs", header: hdr("x-amz-bucket-object-lock-enabled", "true")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	sum := md5.Sum([]byte("v"))
+	must(t, f.do(t, raw{method: "PUT", path: "/nsdocs/k", body: []byte("v"), header: hdr("x-amz-object-lock-legal-hold", "ON",
+		"Content-MD5", base64.StdEncoding.EncodeToString(sum[:]))}).errOrNil())
+	for _, put := range []struct{ path, body string }{
+		{"/nsdocs?metrics&id=m", `<MetricsConfiguration><Id>m</Id></MetricsConfiguration>`},
+		{"/nsdocs?analytics&id=a", `<AnalyticsConfiguration><Id>a</Id><StorageClassAnalysis/></AnalyticsConfiguration>`},
+		{"/nsdocs?intelligent-tiering&id=t", `<IntelligentTieringConfiguration><Id>t</Id><Status>Enabled</Status><Tiering><Days>90</Days><AccessTier>ARCHIVE_ACCESS</AccessTier></Tiering></IntelligentTieringConfiguration>`},
+		{"/nsdocs?inventory&id=i", `<InventoryConfiguration><Id>i</Id><IsEnabled>true</IsEnabled><Destination><S3BucketDestination><Bucket>arn:aws:s3:::nsdocs</Bucket><Format>CSV</Format></S3BucketDestination></Destination><IncludedObjectVersions>All</IncludedObjectVersions><Schedule><Frequency>Daily</Frequency></Schedule></InventoryConfiguration>`},
+		{"/nsdocs?abac", `<AbacStatus><Status>Enabled</Status></AbacStatus>`},
+	} {
+		r := f.do(t, raw{method: "PUT", path: put.path, body: []byte(put.body)})
+		require.Less(t, r.StatusCode, 300, "%s: %s", put.path, r.body)
+	}
+	for _, get := range []struct{ path, root string }{
+		{"/nsdocs/k?legal-hold", "LegalHold"},
+		{"/nsdocs?metrics&id=m", "MetricsConfiguration"},
+		{"/nsdocs?analytics&id=a", "AnalyticsConfiguration"},
+		{"/nsdocs?intelligent-tiering&id=t", "IntelligentTieringConfiguration"},
+		{"/nsdocs?inventory&id=i", "InventoryConfiguration"},
+		{"/nsdocs?abac", "AbacStatus"},
+		{"/nsdocs?metrics", "ListMetricsConfigurationsResult"},
+		{"/nsdocs?inventory", "ListInventoryConfigurationsResult"},
+	} {
+		r := f.do(t, raw{method: "GET", path: get.path})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s: %s", get.path, r.body)
+		body := strings.TrimSpace(strings.TrimPrefix(string(r.body), `<?xml version="1.0" encoding="UTF-8"?>`))
+		assert.True(t, strings.HasPrefix(body, `<`+get.root+` xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`), "%s: %s", get.path, body)
+	}
+	must(t, f.do(t, raw{method: "PUT", path: "/nsoss", sign: "oss-v1"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/nsoss?overwriteConfig", sign: "oss-v1", body: []byte(`<OverwriteConfiguration><Rule><ID>r</ID><Action>forbid</Action></Rule></OverwriteConfiguration>`)}).errOrNil())
+	r = f.do(t, raw{method: "GET", path: "/nsoss?overwriteConfig", sign: "oss-v1"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	assert.NotContains(t, string(r.body), "xmlns", "OSS writes no namespace")
 }
