@@ -167,11 +167,18 @@ func (g *generator) pick(n int) int      { return g.rnd.IntN(n) }
 func (g *generator) chance(pct int) bool { return g.rnd.IntN(100) < pct }
 
 func (g *generator) newKey() string {
-	var b strings.Builder
-	for range 1 + g.pick(5) {
-		b.WriteString(keyAlphabet[g.pick(len(keyAlphabet))])
+	for {
+		var b strings.Builder
+		for range 1 + g.pick(5) {
+			b.WriteString(keyAlphabet[g.pick(len(keyAlphabet))])
+		}
+		// OSS refuses a new object whose name starts with '/' or '\'
+		// (InvalidObjectName, EC 0016-00000005): such keys are S3's
+		// only, which the model does not tell apart by operation.
+		if k := b.String(); !g.oss || !strings.HasPrefix(k, "/") && !strings.HasPrefix(k, `\`) {
+			return k
+		}
 	}
-	return b.String()
 }
 
 // key mostly reuses a key the model knows in bucket b.
