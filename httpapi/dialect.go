@@ -364,10 +364,11 @@ func (d *dialect) marshalTo(dst []byte, root string, v any) ([]byte, error) {
 		return r.appendXML(append(dst, xmlHeader...), root, xmlns), nil
 	}
 	tagged := false
-	if f := reflect.ValueOf(v).Elem().FieldByName("XMLName"); f.IsValid() {
-		f.Set(reflect.ValueOf(xml.Name{Space: xmlns, Local: root}))
-		sf, _ := reflect.TypeOf(v).Elem().FieldByName("XMLName")
-		tagged = sf.Tag.Get("xml") != ""
+	if e := reflect.ValueOf(v).Elem(); e.Kind() == reflect.Struct {
+		if sf, ok := e.Type().FieldByName("XMLName"); ok {
+			e.FieldByIndex(sf.Index).Set(reflect.ValueOf(xml.Name{Space: xmlns, Local: root}))
+			tagged = sf.Tag.Get("xml") != ""
+		}
 	}
 	var b bytes.Buffer
 	b.WriteString(xmlHeader)

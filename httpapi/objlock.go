@@ -292,17 +292,6 @@ type retentionDoc struct {
 	EventHoldDuration *refusedXML `xml:"EventHoldDuration,omitempty"`
 }
 
-// retentionAnswer is GetObjectRetention's document: its XMLName is
-// untagged so the dialect's namespace is written, as S3 writes it
-// (aws-sdk-rust's recorded get_object_retention.json:
-// <Retention xmlns="http://s3.amazonaws.com/doc/2006-03-01/">);
-// retentionDoc's tag, which checks the root a PUT sends, would drop it.
-type retentionAnswer struct {
-	XMLName         xml.Name
-	Mode            string `xml:"Mode"`
-	RetainUntilDate string `xml:"RetainUntilDate"`
-}
-
 type legalHoldDoc struct {
 	XMLName xml.Name `xml:"LegalHold"`
 	Status  string   `xml:"Status"`
@@ -317,7 +306,7 @@ func (s *server) getObjectRetention(rc *request) error {
 		return errorf("NoSuchObjectLockConfiguration", "")
 	}
 	rc.writeVersionID(info.VersionID)
-	return rc.d.writeDoc(rc.w, http.StatusOK, "Retention", &retentionAnswer{Mode: string(info.Retention.Mode),
+	return rc.d.writeDoc(rc.w, http.StatusOK, "Retention", &retentionDoc{Mode: string(info.Retention.Mode),
 		RetainUntilDate: info.Retention.Until.UTC().Format(lockTimeFormat)})
 }
 
