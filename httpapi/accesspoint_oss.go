@@ -481,8 +481,8 @@ func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b 
 		if key != "" {
 			res += "/object/" + key
 		}
-		req := &policy.Request{Principal: s.policyPrincipal(rc, policy.OSS), Resource: res,
-			Context: &policyContext{s: s, rc: rc, bucket: b.Name, key: key, ap: ap, apBucket: b}}
+		pc := &policyContext{s: s, rc: rc, bucket: b.Name, key: key, ap: ap, apBucket: b}
+		req := &policy.Request{Principal: s.policyPrincipal(rc, policy.OSS), Resource: res, Context: pc}
 		if names, ok := policyActions[op]; ok {
 			req.Action = names[1]
 			dec = p.Evaluate(req)
@@ -492,6 +492,9 @@ func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b 
 			if vdec := p.Evaluate(req); dec != policy.Deny {
 				dec = vdec
 			}
+		}
+		if pc.err != nil && dec != policy.Deny {
+			return pc.err // a condition key could not be read: decide nothing
 		}
 		if dec == policy.Allow && ap.BlockPublicAccess && p.IsPublic() && !owns(rc.who, b.Owner) {
 			dec = policy.NotApplicable // the block: a public policy grants no one

@@ -459,6 +459,9 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versi
 	if policyOps[op] && owns(rc.who, b.Owner) {
 		return policy.Allow, nil
 	}
+	if pc.err != nil && dec != policy.Deny {
+		return policy.NotApplicable, pc.err
+	}
 	return dec, nil
 }
 
@@ -567,6 +570,19 @@ type policyContext struct {
 	// tags caches the object's tags for s3:ExistingObjectTag.
 	tags    []engine.Tag
 	tagsSet bool
+	// err is the first store error a condition key's lookup met: the
+	// decision is then refused with it, never made as if the key were
+	// absent (a Deny on a tag must not lapse while the store fails).
+	err error
+}
+
+// fail records err, the store's answer to a lookup, unless it says what
+// is looked up does not exist (a missing object or configuration: the key
+// is absent).
+func (c *policyContext) fail(err error) {
+	if _, internal := toError(err); (internal || errors.Is(err, engine.ErrClosed)) && c.err == nil {
+		c.err = err
+	}
 }
 
 // Lookup implements policy.Context.
@@ -730,12 +746,17 @@ func (c *policyContext) resourceTag(tag string) ([]string, bool) {
 		return nil, false
 	}
 	if !isDirectoryBucket(c.bucket) {
-		if on, err := c.s.abacEnabled(rc.ctx, c.bucket); err != nil || !on {
+		on, err := c.s.abacEnabled(rc.ctx, c.bucket)
+		if err != nil {
+			c.fail(err)
+		}
+		if !on {
 			return nil, false
 		}
 	}
 	cfg, err := c.s.eng.BucketConfigValue(rc.ctx, c.bucket, bucketconfig.KindTagging)
 	if err != nil {
+		c.fail(err)
 		return nil, false
 	}
 	for _, t := range cfg.(*bucketconfig.Tagging).Tags {
@@ -773,6 +794,8 @@ func (c *policyContext) objectTags() []engine.Tag {
 		}
 		if err == nil {
 			c.tags = info.Tags
+		} else {
+			c.fail(err)
 		}
 	}
 	return c.tags
