@@ -858,6 +858,10 @@ type ObjectUpdate struct {
 	Tags         *[]Tag
 	// VersionID updates that version ("": the latest object).
 	VersionID string
+	// Before, when not nil, receives the version as it was before the
+	// update, read inside the same write (what changed, without a race
+	// against another update).
+	Before *ObjectInfo
 }
 
 // UpdateObject applies u to bucket/key without touching its body or ETag.
@@ -903,6 +907,11 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 			}
 		}
 		rec.info.Bucket, rec.info.Key = bucket, key
+		if u.Before != nil {
+			// Each change below replaces a field, never writes into
+			// what the copy shares.
+			*u.Before = rec.info
+		}
 		if u.Metadata != nil {
 			rec.info.Metadata = *u.Metadata
 			rec.info.User = maps.Clone(u.Metadata.User)

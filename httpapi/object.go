@@ -1557,18 +1557,17 @@ func (s *server) putObjectACL(rc *request) error {
 	}
 	// S3 sends ObjectAcl:Put only when the grants change (LocalStack's
 	// AWS recording test_object_put_acl: a canned private ACL put on a
-	// private object sends none): the grants before, when someone listens.
-	var before []engine.Grant
+	// private object sends none): the version before, read by the
+	// update itself, when someone listens.
+	u := engine.ObjectUpdate{ACL: acl}
+	var prev engine.ObjectInfo
 	bucketOwner, compare := "", false
 	if s.eng.WantsEvents(rc.ctx, rc.op.Bucket) {
 		if b, err := s.bucketOf(rc); err == nil {
-			if prev, err := s.headVersion(rc); err == nil {
-				bucketOwner, compare = b.Owner, true
-				before = effectiveGrants(prev.ACL, prev.Owner, b.Owner)
-			}
+			bucketOwner, compare, u.Before = b.Owner, true, &prev
 		}
 	}
-	info, err := s.updatedVersion(rc, engine.ObjectUpdate{ACL: acl})
+	info, err := s.updatedVersion(rc, u)
 	if err != nil {
 		var dm *engine.DeleteMarkerError
 		if rc.d.behave.deleteMarkerACL405 && errors.As(err, &dm) && errors.Is(err, engine.ErrNoSuchKey) {
@@ -1583,7 +1582,7 @@ func (s *server) putObjectACL(rc *request) error {
 		return err
 	}
 	s.touch(rc, rc.op.Key, rc.q.Get("versionId")) // OSS counts an ACL change as an access
-	if !compare || !sameGrants(before, effectiveGrants(info.ACL, info.Owner, bucketOwner)) {
+	if !compare || !sameGrants(effectiveGrants(prev.ACL, prev.Owner, bucketOwner), effectiveGrants(info.ACL, info.Owner, bucketOwner)) {
 		s.emit(rc, "ObjectAcl:Put", rc.op.Key, -1, info.ETag, rc.q.Get("versionId"))
 	}
 	return writeEmpty(rc, http.StatusOK)
