@@ -178,6 +178,7 @@ type behaviour struct {
 	checksCSEPartSizes          bool // client-side encrypted uploads keep their declared part sizes (cse_oss.go)
 	sequentialUploads           bool // CreateMultipartUpload's ?sequential has Complete compute the whole object's MD5
 	wholeObjectOnBadRange       bool // an unsatisfiable Range gets the whole object (unless range-behavior: standard)
+	gzipText                    bool // GetObject of a web text object compresses for a client accepting gzip (gzip_oss.go)
 	lenientCopySourceRange      bool // an invalid copy-source-range copies the whole source
 	archiveRefusesPartCopy      bool // UploadPartCopy into an archive-class bucket is OperationNotSupported
 	archivedNamesClass          bool // a read of an archived object is InvalidObjectState naming its StorageClass (restore_s3.go)

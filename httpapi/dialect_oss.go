@@ -59,6 +59,7 @@ var oss = &dialect{
 		checksCSEPartSizes:        true,
 		sequentialUploads:         true,
 		wholeObjectOnBadRange:     true,
+		gzipText:                  true,
 		lenientCopySourceRange:    true,
 		archiveRefusesPartCopy:    true,
 		copyOntoSelfReplaces:      true,

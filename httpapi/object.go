@@ -725,7 +725,10 @@ func (s *server) readObject(rc *request, body bool) error {
 			h.Set(o.header, v)
 		}
 	}
-	rc.setHeader("Content-Length", strconv.FormatInt(obj.Length, 10))
+	gz := gzipAnswer(rc, h, obj.Length)
+	if !gz {
+		rc.setHeader("Content-Length", strconv.FormatInt(obj.Length, 10))
+	}
 	status := http.StatusOK
 	if obj.Ranged {
 		h.Del("Content-MD5") // describes the whole object, not this part
@@ -738,7 +741,11 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	bw := s.bodyWriter(rc)
 	cw := &clientWriter{w: bw}
-	_, err = io.Copy(cw, obj)
+	if gz {
+		err = copyGzip(cw, obj)
+	} else {
+		_, err = io.Copy(cw, obj)
+	}
 	if err == nil {
 		err = bw.finish()
 		cw.err = err
