@@ -127,7 +127,7 @@ var codes = map[string]codeRow{
 	"InvalidStorageClass":                {status: 400, message: "The storage class you specified is not valid", oss: dialectCode{name: "InvalidArgument"}},
 	"InvalidTag":                         {status: 400, message: "The TagSet you provided is not valid."},
 	"InvalidURI":                         {status: 400, message: "Couldn't parse the specified URI.", oss: dialectCode{name: "InvalidObjectName"}},
-	"KeyTooLongError":                    {status: 400, message: "Your key is too long", oss: dialectCode{name: "InvalidObjectName"}},
+	"KeyTooLongError":                    {status: 400, message: "Your key is too long", oss: dialectCode{name: "InvalidObjectName", ec: "0016-00000003"}}, // OSS EC page 0016-00000003: a PutObject name over 1,023 bytes
 	"MalformedACLError":                  {status: 400, message: "The XML you provided was not well-formed or did not validate against our published schema", oss: dialectCode{name: "MalformedXML"}},
 	"MalformedTrailerError":              {status: 400, message: "The request contained trailing data that was not well-formed or did not conform to our published schema."},
 	"MalformedXML":                       {status: 400, message: "The XML you provided was not well-formed or did not validate against our published schema", oss: dialectCode{ecByOp: map[string]string{"DeleteObjects": "0016-00000608", "CompleteMultipartUpload": "0042-00000205"}, ec: "0015-00000231", message: "The XML you provided was not well-formed or did not validate against our published schema."}},
