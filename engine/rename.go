@@ -18,6 +18,8 @@ type RenameOptions struct {
 	// any: If-Match and If-Unmodified-Since need one that matches,
 	// If-None-Match ("*" or ETags) and If-Modified-Since refuse one that
 	// matches. A failure is ErrPreconditionFailed.
+	//
+	// Every failure of either is a *ConditionError naming the condition.
 	Destination Conditions
 }
 
@@ -67,7 +69,11 @@ func (e *Engine) RenameObject(ctx context.Context, bucket, src, dst string, opts
 		case !errors.Is(err, ErrNoSuchKey):
 			return err
 		case opts.Destination.IfMatch != "" || opts.Destination.IfUnmodifiedSince != nil:
-			return fmt.Errorf("%w: rename destination %s/%s does not exist", ErrPreconditionFailed, bucket, dst)
+			cond := "IfMatch"
+			if opts.Destination.IfMatch == "" {
+				cond = "IfUnmodifiedSince"
+			}
+			return fmt.Errorf("%w: rename destination %s/%s does not exist", &ConditionError{Condition: cond, Err: ErrPreconditionFailed}, bucket, dst)
 		}
 		out = rec.info
 		out.Bucket, out.Key = bucket, src

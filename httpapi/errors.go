@@ -270,6 +270,9 @@ var codes = map[string]codeRow{
 	"TooManyParts":           {status: 400, message: "You have attempted to add more parts than the maximum of 10000 that are allowed for this object. You can use the CopyObject operation to copy this object to another and then add more data to the newly copied object."},
 	"EncryptionTypeMismatch": {status: 400, message: "The existing object was created with a different encryption type. Subsequent write requests must include the appropriate encryption parameters in the request or while creating the session."},
 
+	// RenameObject's x-amz-client-token used before with other parameters.
+	"IdempotencyParameterMismatch": {status: 400, message: "The client token was used before with other parameters."},
+
 	// S3 object annotations (annotation_s3.go).
 	"NoSuchAnnotation":                  {status: 404, message: "The specified annotation does not exist."},
 	"AnnotationLimitExceeded":           {status: 400, message: "The object already has the most annotations allowed (1,000)."},

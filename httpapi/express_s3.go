@@ -488,18 +488,23 @@ func bucketsAfter(rc *request) (string, error) {
 
 // Renaming.
 
-// renameObject is RenameObject: x-amz-rename-source names the object
-// ([/]bucket/key, URL-encoded; the bucket must be this one), the
-// x-amz-rename-source-if-* headers condition it, If-Match,
+// renameObject is RenameObject: x-amz-rename-source names the object,
+// URL-encoded, as its key alone (as Mountpoint for Amazon S3 and AWS's
+// CLI, Java and Rust examples send it) or as [/]bucket/key with this
+// bucket (a value starting with this bucket's name and a slash is read
+// so); the x-amz-rename-source-if-* headers condition it, If-Match,
 // If-None-Match, If-Modified-Since and If-Unmodified-Since the object
-// the new name holds. x-amz-client-token (idempotency) is checked for
-// shape; a rename is idempotent by itself only in the sense that its
-// retry finds the source gone (404).
+// the new name holds. A failed condition of either is 412 with the
+// header's plain name in <Condition> (If-Match for a source ETag too, as
+// S3 answers Mountpoint's rename_source_does_not_match). A retry with
+// the x-amz-client-token of a rename done before is answered as that
+// one was, without renaming again (renameTokens).
 func (s *server) renameObject(rc *request) error {
 	if !isDirectoryBucket(rc.op.Bucket) {
 		return errorf("NotImplemented", "RenameObject is for directory buckets.")
 	}
-	if tok := rc.header("client-token"); len(tok) > 64 || strings.IndexFunc(tok, func(r rune) bool { return r < 33 || r > 126 }) >= 0 {
+	tok := rc.header("client-token")
+	if len(tok) > 64 || strings.IndexFunc(tok, func(r rune) bool { return r < 33 || r > 126 }) >= 0 {
 		return errorf("InvalidArgument", "x-amz-client-token is at most 64 ASCII characters from 33 to 126.").
 			with("ArgumentName", rc.d.h("client-token"))
 	}
@@ -507,22 +512,122 @@ func (s *server) renameObject(rc *request) error {
 	if raw == "" {
 		return errorf("InvalidArgument", "RenameObject needs x-amz-rename-source.").with("ArgumentName", rc.d.h("rename-source"))
 	}
-	src, err := url.PathUnescape(strings.TrimPrefix(raw, "/"))
+	src, err := url.PathUnescape(raw)
 	if err != nil {
 		return errorf("InvalidArgument", "x-amz-rename-source is not URL-encoded.").with("ArgumentName", rc.d.h("rename-source"))
 	}
-	key, ok := strings.CutPrefix(src, rc.op.Bucket+"/")
-	if !ok || key == "" {
-		return errorf("InvalidArgument", "x-amz-rename-source must name an object of this bucket: %s/<key>.", rc.op.Bucket).
+	key, ok := strings.CutPrefix(strings.TrimPrefix(src, "/"), rc.op.Bucket+"/")
+	if !ok {
+		key = src
+	}
+	if key == "" {
+		return errorf("InvalidArgument", "x-amz-rename-source must name an object of this bucket: <key> or %s/<key>.", rc.op.Bucket).
 			with("ArgumentName", rc.d.h("rename-source"))
 	}
-	srcConds := conditions(rc.r.Header, rc.d.h("rename-source-if-match"), rc.d.h("rename-source-if-none-match"),
-		rc.d.h("rename-source-if-modified-since"), rc.d.h("rename-source-if-unmodified-since"))
-	dstConds := conditions(rc.r.Header, "If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since")
+	srcHeaders := []string{rc.d.h("rename-source-if-match"), rc.d.h("rename-source-if-none-match"),
+		rc.d.h("rename-source-if-modified-since"), rc.d.h("rename-source-if-unmodified-since")}
+	dstHeaders := []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"}
+	var done renameDone
+	if tok != "" {
+		params := []string{key, rc.op.Key}
+		for _, h := range append(srcHeaders, dstHeaders...) {
+			params = append(params, rc.r.Header.Get(h))
+		}
+		done = renameDone{bucket: rc.op.Bucket, token: tok, params: strings.Join(params, "\n")}
+		switch same, found := s.renames.lookup(s.clock.Now(), done); {
+		case found && same:
+			return writeEmpty(rc, http.StatusOK)
+		case found:
+			return errorf("IdempotencyParameterMismatch", "")
+		}
+	}
+	srcConds := conditions(rc.r.Header, srcHeaders[0], srcHeaders[1], srcHeaders[2], srcHeaders[3])
+	dstConds := conditions(rc.r.Header, dstHeaders[0], dstHeaders[1], dstHeaders[2], dstHeaders[3])
 	if _, err := s.eng.RenameObject(rc.ctx, rc.op.Bucket, key, rc.op.Key, engine.RenameOptions{Source: srcConds, Destination: dstConds}); err != nil {
+		var ce *engine.ConditionError
+		if errors.As(err, &ce) && errors.Is(err, engine.ErrPreconditionFailed) {
+			e := errorf("PreconditionFailed", "").with("Condition", renameConditionNames[ce.Condition])
+			e.Err = err
+			return e
+		}
 		return err
 	}
+	if tok != "" {
+		s.renames.add(s.clock.Now(), done)
+	}
 	return writeEmpty(rc, http.StatusOK)
+}
+
+// renameConditionNames are the names RenameObject's 412 gives in
+// <Condition> for the engine's Conditions fields, the same for the
+// source's x-amz-rename-source-if-* headers and the destination's.
+var renameConditionNames = map[string]string{
+	"IfMatch": "If-Match", "IfNoneMatch": "If-None-Match",
+	"IfModifiedSince": "If-Modified-Since", "IfUnmodifiedSince": "If-Unmodified-Since",
+}
+
+// renameTokens remembers the renames done with an x-amz-client-token
+// for renameTokenTTL of the engine clock, at most maxRenameTokens at
+// once (past it the expired are dropped, then any: a retry whose token
+// was dropped renames again, and finds its source gone). As S3 documents
+// RenameObject's token: a retry with the same token and the same
+// parameters (source, destination, conditions) succeeds without doing
+// anything more; with other parameters it is IdempotencyParameterMismatch.
+// Tokens live in memory, per bucket name: a restart forgets them.
+type renameTokens struct {
+	mu sync.Mutex
+	m  map[[2]string]renameDone
+}
+
+// renameDone is a rename done with a client token: its bucket, token,
+// parameters and when the token is forgotten.
+type renameDone struct {
+	bucket, token, params string
+	expires               time.Time
+}
+
+const (
+	// renameTokenTTL is how long a RenameObject client token is
+	// remembered; S3 does not say, and SDK retries come within seconds.
+	renameTokenTTL = 10 * time.Minute
+	// maxRenameTokens bounds the client tokens remembered at once.
+	maxRenameTokens = 10000
+)
+
+// lookup reports whether d's bucket and token name a rename done before
+// that has not expired (found) and whether its parameters are d's (same).
+func (x *renameTokens) lookup(now time.Time, d renameDone) (same, found bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	prev, ok := x.m[[2]string{d.bucket, d.token}]
+	if !ok || !now.Before(prev.expires) {
+		return false, false
+	}
+	return prev.params == d.params, true
+}
+
+// add remembers the rename d, done at now.
+func (x *renameTokens) add(now time.Time, d renameDone) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.m == nil {
+		x.m = map[[2]string]renameDone{}
+	}
+	if len(x.m) >= maxRenameTokens {
+		for k, v := range x.m {
+			if !now.Before(v.expires) {
+				delete(x.m, k)
+			}
+		}
+		for k := range x.m {
+			if len(x.m) < maxRenameTokens {
+				break
+			}
+			delete(x.m, k)
+		}
+	}
+	d.expires = now.Add(renameTokenTTL)
+	x.m[[2]string{d.bucket, d.token}] = d
 }
 
 func init() {

@@ -71,6 +71,8 @@ type server struct {
 	qos qosMeters
 	// express holds the S3 Express sessions (express_s3.go).
 	express expressSessions
+	// renames holds RenameObject's client tokens (express_s3.go).
+	renames renameTokens
 	maxKey  int
 	keys    sigv4.KeyCache
 	// dir holds the users and temporary credentials (users.go).

@@ -1,0 +1,153 @@
+package httpapi_test
+
+// Mountpoint for Amazon S3 (awslabs/mountpoint-s3) as a corpus: its
+// client, mountpoint-s3-client, builds each request itself over the AWS
+// CRT (src/s3_crt_client/*.rs), and its integration tests
+// (mountpoint-s3-client/tests/*.rs) run against S3 general purpose and
+// S3 Express One Zone buckets, so each assertion there about S3's answer
+// is evidence. The tests here send what Mountpoint sends, header for
+// header, through the httpapi fixture (docs/sdk-suites.md, "Mountpoint
+// for Amazon S3's client tests as a corpus (thirty-second session)").
+
+import (
+	"context"
+	"crypto/rand"
+	"net/http"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/require"
+)
+
+// mntPut puts body at key of bucket as Mountpoint's put_object_single
+// does (one PUT, Content-Length, an optional header of its own) and
+// returns the answer's ETag.
+func mntPut(t *testing.T, f *fixture, bucket, key, body string, h http.Header) string {
+	t.Helper()
+	r := f.do(t, raw{method: "PUT", path: "/" + bucket + "/" + key, body: []byte(body), header: h})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.NotEmpty(t, r.Header.Get("ETag"))
+	return r.Header.Get("ETag")
+}
+
+// mntHeadETag is HeadObject's ETag, as Mountpoint's head_object reads it.
+func mntHeadETag(t *testing.T, f *fixture, bucket, key string) string {
+	t.Helper()
+	r := f.do(t, raw{method: "HEAD", path: "/" + bucket + "/" + key})
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	return r.Header.Get("ETag")
+}
+
+// mntRename sends RenameObject as mountpoint-s3-client's rename_object
+// builds it: PUT /<dst>?renameObject, x-amz-rename-source the source key
+// alone (neither the bucket nor URL-encoding), x-amz-client-token a new
+// UUID unless the caller gives one, and its conditional headers.
+func mntRename(t *testing.T, f *fixture, bucket, src, dst string, h http.Header) rawResponse {
+	t.Helper()
+	hdr := http.Header{"X-Amz-Rename-Source": {src}}
+	for k, v := range h {
+		hdr[k] = v
+	}
+	if hdr.Get("X-Amz-Client-Token") == "" {
+		hdr.Set("X-Amz-Client-Token", rand.Text())
+	}
+	return f.do(t, raw{method: "PUT", path: "/" + bucket + "/" + dst + "?renameObject", header: hdr})
+}
+
+// TestMntRename: the cases of mountpoint-s3-client's rename_object.rs,
+// run by Mountpoint against S3 Express One Zone: the source named by its
+// key alone is renamed (simple_rename); each failed condition is 412
+// with the <Condition> Mountpoint reads, If-Match for a source ETag
+// that does not match (rename_source_does_not_match) and for a
+// destination If-Match that fails beside If-None-Match
+// (rename_double_error), If-None-Match for an existing destination
+// (rename_overwrite_error); before, the bare key was refused as
+// InvalidArgument and the 412 had no Condition.
+func TestMntRename(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	createExpressBucket(t, f.client())
+	b := expressBucket
+
+	// simple_rename: x-amz-rename-source-if-match with HeadObject's ETag.
+	mntPut(t, f, b, "mnt/a.txt", "data", nil)
+	etag := mntHeadETag(t, f, b, "mnt/a.txt")
+	r := mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", http.Header{"X-Amz-Rename-Source-If-Match": {etag}})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.Equal(t, etag, mntHeadETag(t, f, b, "mnt/b.txt"))
+	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/" + b + "/mnt/a.txt"}).StatusCode)
+
+	// The bucket-qualified form, with or without the leading slash, as
+	// the SDKs' examples send it, still names this bucket's object.
+	r = mntRename(t, f, b, b+"/mnt/b.txt", "mnt/c.txt", nil)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = mntRename(t, f, b, "/"+b+"/mnt/c.txt", "mnt/a.txt", nil)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+
+	mntPut(t, f, b, "mnt/b.txt", "other", nil)
+	src, dst := mntHeadETag(t, f, b, "mnt/a.txt"), mntHeadETag(t, f, b, "mnt/b.txt")
+	require.NotEqual(t, src, dst)
+	refused := func(r rawResponse, cond string) {
+		t.Helper()
+		require.Equal(t, http.StatusPreconditionFailed, r.StatusCode, string(r.body))
+		fields := errFields(t, r.body)
+		require.Equal(t, "PreconditionFailed", fields["Code"])
+		require.Equal(t, cond, fields["Condition"], string(r.body))
+	}
+	// rename_destination_does_not_match
+	refused(mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", http.Header{
+		"X-Amz-Rename-Source-If-Match": {src}, "If-Match": {src}}), "If-Match")
+	// rename_overwrite_error: Mountpoint's rename without --allow-overwrite.
+	refused(mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", http.Header{"If-None-Match": {"*"}}), "If-None-Match")
+	// rename_double_error
+	refused(mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", http.Header{"If-None-Match": {"*"}, "If-Match": {src}}), "If-Match")
+	// rename_source_does_not_match
+	refused(mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", http.Header{"X-Amz-Rename-Source-If-Match": {dst}}), "If-Match")
+	// If-Match on a destination that does not exist.
+	refused(mntRename(t, f, b, "mnt/a.txt", "mnt/none.txt", http.Header{"If-Match": {src}}), "If-Match")
+	require.Equal(t, src, mntHeadETag(t, f, b, "mnt/a.txt"), "no refusal renamed")
+	require.Equal(t, dst, mntHeadETag(t, f, b, "mnt/b.txt"))
+
+	// Mountpoint's rename with --allow-overwrite: no condition; the
+	// destination is replaced. A source that is gone is 404 (KeyNotFound).
+	r = mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", nil)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.Equal(t, src, mntHeadETag(t, f, b, "mnt/b.txt"))
+	r = mntRename(t, f, b, "mnt/a.txt", "mnt/d.txt", nil)
+	require.Equal(t, http.StatusNotFound, r.StatusCode, string(r.body))
+	require.Equal(t, "NoSuchKey", r.errCode())
+}
+
+// TestMntRenameClientToken: rename_idempotency_test, run against S3
+// Express: the same x-amz-client-token sent again is answered 200
+// ("Second rename should be replayed") without renaming anything; a new
+// token fails (the source is gone). As AWS documents the token, the same
+// token with other parameters is IdempotencyParameterMismatch. Before,
+// the retry was 404.
+func TestMntRenameClientToken(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	createExpressBucket(t, f.client())
+	b := expressBucket
+	mntPut(t, f, b, "mnt/a.txt", "data", nil)
+	tok := http.Header{"X-Amz-Client-Token": {"5d3b0c5e-9a4f-4d52-8f43-0e8c7a1b2c3d"}}
+	r := mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", tok)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", tok)
+	require.Equal(t, http.StatusOK, r.StatusCode, "the retry is replayed: %s", r.body)
+	r = mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", http.Header{"X-Amz-Client-Token": {"7f0c1b2a-0d3e-4c5f-8a9b-1c2d3e4f5a6b"}})
+	require.Equal(t, http.StatusNotFound, r.StatusCode, "a new token renames again: %s", r.body)
+
+	r = mntRename(t, f, b, "mnt/a.txt", "mnt/c.txt", tok)
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+	require.Equal(t, "IdempotencyParameterMismatch", r.errCode())
+	r = mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", http.Header{"X-Amz-Client-Token": tok["X-Amz-Client-Token"], "If-None-Match": {"*"}})
+	require.Equal(t, "IdempotencyParameterMismatch", r.errCode(), "the conditions are parameters too")
+	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/" + b + "/mnt/c.txt"}).StatusCode)
+
+	// A token is the bucket's: the same one elsewhere is a new request.
+	c := f.client()
+	_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("other--usw2-az1--x-s3")})
+	require.NoError(t, err)
+	r = mntRename(t, f, "other--usw2-az1--x-s3", "mnt/a.txt", "mnt/b.txt", tok)
+	require.Equal(t, http.StatusNotFound, r.StatusCode, string(r.body))
+}
