@@ -12,15 +12,20 @@ package httpapi_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/xml"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/osslite/osslite/pkg/kms"
 )
 
@@ -240,4 +245,206 @@ func TestMntDirectoryBucketEncryption(t *testing.T) {
 	r := f.do(t, raw{method: "PUT", path: "/" + kmsBucket + "/sse/copy", header: http.Header{
 		"X-Amz-Copy-Source": {"/" + kmsBucket + "/sse/0"}, "X-Amz-Server-Side-Encryption": {"AES256"}}})
 	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+}
+
+// TestMntIncrementalUpload: Mountpoint's incremental upload to a directory
+// bucket (mountpoint-s3-fs upload/incremental.rs): the first buffer is a
+// PutObject with the upload checksum in its header (x-amz-checksum-crc32c,
+// `--upload-checksums` crc32c), each later buffer a PutObject with
+// x-amz-write-offset-bytes, If-Match the ETag the previous PUT answered,
+// and its own CRC32C; S3 Express answers each with the object's new ETag,
+// HeadObject with x-amz-checksum-mode reads the whole object's CRC32C,
+// and a stale ETag is 412 (PutObjectError::PreconditionFailed). Then
+// put_append_rename_append_test (rename_object.rs): an object from a
+// multipart upload without checksums takes an append with CRC64NVME, and
+// RenameObject's x-amz-rename-source-if-match with the append's ETag holds.
+func TestMntIncrementalUpload(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	createExpressBucket(t, f.client())
+	b := expressBucket
+	sum := func(alg checksum.Algorithm, p []byte) string {
+		h := alg.New()
+		h.Write(p)
+		return checksum.Encode(h.Sum(nil))
+	}
+	whole := []byte("first buffer;")
+	etag := mntPut(t, f, b, "log", string(whole), http.Header{"X-Amz-Checksum-Crc32c": {sum(checksum.CRC32C, whole)}})
+	first := etag
+	for _, p := range []string{"second;", strings.Repeat("third;", 20000)} {
+		r := f.do(t, raw{method: "PUT", path: "/" + b + "/log", body: []byte(p), header: http.Header{
+			"X-Amz-Write-Offset-Bytes": {strconv.Itoa(len(whole))}, "If-Match": {etag},
+			"X-Amz-Checksum-Crc32c": {sum(checksum.CRC32C, []byte(p))}}})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		whole = append(whole, p...)
+		etag = r.Header.Get("ETag")
+		require.Equal(t, etag, mntHeadETag(t, f, b, "log"), "the answer's ETag is the object's")
+		require.Equal(t, strconv.Itoa(len(whole)), r.Header.Get("X-Amz-Object-Size"))
+	}
+	head := f.do(t, raw{method: "HEAD", path: "/" + b + "/log", header: http.Header{"X-Amz-Checksum-Mode": {"ENABLED"}}})
+	require.Equal(t, sum(checksum.CRC32C, whole), head.Header.Get("X-Amz-Checksum-Crc32c"))
+	require.Equal(t, "FULL_OBJECT", head.Header.Get("X-Amz-Checksum-Type"))
+	r := f.do(t, raw{method: "PUT", path: "/" + b + "/log", body: []byte("late"), header: http.Header{
+		"X-Amz-Write-Offset-Bytes": {strconv.Itoa(len(whole))}, "If-Match": {first},
+		"X-Amz-Checksum-Crc32c": {sum(checksum.CRC32C, []byte("late"))}}})
+	require.Equal(t, http.StatusPreconditionFailed, r.StatusCode, string(r.body))
+	get := f.do(t, raw{method: "GET", path: "/" + b + "/log", header: http.Header{"If-Match": {etag}}})
+	require.Equal(t, http.StatusOK, get.StatusCode)
+	require.Equal(t, string(whole), string(get.body))
+
+	// put_append_rename_append_test
+	up := f.do(t, raw{method: "POST", path: "/" + b + "/mnt/a.txt?uploads"})
+	require.Equal(t, http.StatusOK, up.StatusCode, string(up.body))
+	id := errFields(t, up.body)["UploadId"] // any document's children by name
+	part := f.do(t, raw{method: "PUT", path: "/" + b + "/mnt/a.txt?partNumber=1&uploadId=" + id, body: []byte("data")})
+	require.Equal(t, http.StatusOK, part.StatusCode, string(part.body))
+	done := f.do(t, raw{method: "POST", path: "/" + b + "/mnt/a.txt?uploadId=" + id, body: []byte(
+		"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + part.Header.Get("ETag") + "</ETag></Part></CompleteMultipartUpload>")})
+	require.Equal(t, http.StatusOK, done.StatusCode, string(done.body))
+	zeros := make([]byte, 32)
+	r = f.do(t, raw{method: "PUT", path: "/" + b + "/mnt/a.txt", body: zeros, header: http.Header{
+		"X-Amz-Write-Offset-Bytes": {"4"}, "X-Amz-Checksum-Crc64nvme": {sum(checksum.CRC64NVME, zeros)}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = mntRename(t, f, b, "mnt/a.txt", "mnt/b.txt", http.Header{"X-Amz-Rename-Source-If-Match": {r.Header.Get("ETag")}})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+}
+
+// TestMntReads: what Mountpoint's reads rely on. The CRT's auto-ranged
+// GET asks for 8 MiB parts, each with Range and the If-Match of the
+// ETag the file system holds (get_object.rs adds accept: */*); a part
+// answers 206 with its Content-Range, and once the object is replaced
+// every part is 412 (object-changed detection, test_get_object_412_if_match).
+// A missing key is 404 NoSuchKey and a missing bucket 404 NoSuchBucket,
+// the codes get_object.rs and list_objects.rs parse (their recorded
+// bodies carry <Key> and <BucketName>); HeadObject and HeadBucket
+// answer 404 (HeadObjectError::NotFound, HeadBucketError::NoSuchBucket).
+// --expected-bucket-owner naming another account is 403 (head_bucket.rs
+// PermissionDenied); --requester-pays' header is taken.
+func TestMntReads(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("mnt-reads")})
+	require.NoError(t, err)
+	const part = 8 << 20
+	body := pattern(2*part + 123)
+	etag := mntPut(t, f, "mnt-reads", "big", string(body), nil)
+	for off := 0; off < len(body); off += part {
+		end := min(off+part, len(body)) - 1
+		r := f.do(t, raw{method: "GET", path: "/mnt-reads/big", header: http.Header{
+			"Accept": {"*/*"}, "Range": {"bytes=" + strconv.Itoa(off) + "-" + strconv.Itoa(end)}, "If-Match": {etag}}})
+		require.Equal(t, http.StatusPartialContent, r.StatusCode)
+		require.Equal(t, "bytes "+strconv.Itoa(off)+"-"+strconv.Itoa(end)+"/"+strconv.Itoa(len(body)), r.Header.Get("Content-Range"))
+		require.Equal(t, body[off:end+1], r.body)
+	}
+	mntPut(t, f, "mnt-reads", "big", "replaced", nil)
+	r := f.do(t, raw{method: "GET", path: "/mnt-reads/big", header: http.Header{"Range": {"bytes=8388608-16777215"}, "If-Match": {etag}}})
+	require.Equal(t, http.StatusPreconditionFailed, r.StatusCode)
+	require.Equal(t, "PreconditionFailed", r.errCode())
+
+	r = f.do(t, raw{method: "GET", path: "/mnt-reads/missing"})
+	require.Equal(t, http.StatusNotFound, r.StatusCode)
+	require.Equal(t, map[string]string{"Code": "NoSuchKey", "Key": "missing"}, mntPick(errFields(t, r.body), "Code", "Key"))
+	r = f.do(t, raw{method: "GET", path: "/mnt-no-bucket/missing"})
+	require.Equal(t, http.StatusNotFound, r.StatusCode)
+	require.Equal(t, map[string]string{"Code": "NoSuchBucket", "BucketName": "mnt-no-bucket"}, mntPick(errFields(t, r.body), "Code", "BucketName"))
+	r = f.do(t, raw{method: "GET", path: "/mnt-no-bucket/?list-type=2&delimiter=%2F&max-keys=1000&prefix="})
+	require.Equal(t, "NoSuchBucket", r.errCode())
+	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/mnt-reads/missing"}).StatusCode)
+	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/mnt-no-bucket"}).StatusCode)
+
+	r = f.do(t, raw{method: "HEAD", path: "/mnt-reads", header: http.Header{"X-Amz-Expected-Bucket-Owner": {"111122223333"}}})
+	require.Equal(t, http.StatusForbidden, r.StatusCode)
+	r = f.do(t, raw{method: "GET", path: "/mnt-reads/big", header: http.Header{"X-Amz-Request-Payer": {"requester"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	require.Equal(t, "replaced", string(r.body))
+}
+
+// mntPick returns the entries of m named by keys.
+func mntPick(m map[string]string, keys ...string) map[string]string {
+	out := map[string]string{}
+	for _, k := range keys {
+		out[k] = m[k]
+	}
+	return out
+}
+
+// TestMntListing: ListObjectsV2 as list_objects.rs sends it, on a general
+// purpose and a directory bucket: list-type=2, delimiter (empty for a
+// recursive listing), max-keys, prefix (empty too), continuation-token,
+// and x-amz-optional-object-attributes: RestoreStatus on every request.
+// Its parser needs Name, IsTruncated true exactly when a
+// NextContinuationToken is there, and each Contents' Key, Size,
+// LastModified (RFC 3339), ETag, StorageClass and ChecksumAlgorithm; a
+// directory marker ("dir/") is an object of the listing and "sub/" a
+// CommonPrefix. A restore in progress is RestoreStatus/IsRestoreInProgress.
+func TestMntListing(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	createExpressBucket(t, c)
+	_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("mnt-list")})
+	require.NoError(t, err)
+	type contents struct {
+		Key, LastModified, ETag, StorageClass, ChecksumAlgorithm string
+		Size                                                     *int64
+		RestoreStatus                                            *struct{ IsRestoreInProgress string }
+	}
+	type result struct {
+		Name, IsTruncated, NextContinuationToken string
+		Contents                                 []contents
+		CommonPrefixes                           []struct{ Prefix string }
+	}
+	list := func(bucket, q string) result {
+		t.Helper()
+		r := f.do(t, raw{method: "GET", path: "/" + bucket + "/?" + q, header: http.Header{"X-Amz-Optional-Object-Attributes": {"RestoreStatus"}}})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		var res result
+		require.NoError(t, xml.Unmarshal(r.body, &res))
+		require.Equal(t, bucket, res.Name)
+		require.Equal(t, res.IsTruncated == "true", res.NextContinuationToken != "", "IsTruncated doesn't match NextContinuationToken")
+		for _, o := range res.Contents {
+			_, err := time.Parse(time.RFC3339, o.LastModified)
+			require.NoError(t, err)
+			require.NotNil(t, o.Size)
+			require.NotEmpty(t, o.ETag)
+			require.NotEmpty(t, o.StorageClass)
+			require.NotEmpty(t, o.ChecksumAlgorithm)
+		}
+		return res
+	}
+	for _, b := range []string{"mnt-list", expressBucket} {
+		for _, k := range []string{"dir/", "dir/a", "dir/b", "dir/sub/c"} {
+			mntPut(t, f, b, k, k, nil)
+		}
+		res := list(b, "list-type=2&delimiter=%2F&max-keys=1000&prefix=dir%2F")
+		var keys []string
+		for _, o := range res.Contents {
+			keys = append(keys, o.Key)
+		}
+		require.Equal(t, []string{"dir/", "dir/a", "dir/b"}, keys, b)
+		require.Len(t, res.CommonPrefixes, 1)
+		require.Equal(t, "dir/sub/", res.CommonPrefixes[0].Prefix)
+
+		keys = nil
+		q := "list-type=2&delimiter=&max-keys=3&prefix="
+		for pages := 0; ; pages++ {
+			require.Less(t, pages, 3)
+			res := list(b, q)
+			for _, o := range res.Contents {
+				keys = append(keys, o.Key)
+			}
+			if res.IsTruncated != "true" {
+				break
+			}
+			q = "list-type=2&delimiter=&max-keys=3&prefix=&continuation-token=" + url.QueryEscape(res.NextContinuationToken)
+		}
+		require.Equal(t, []string{"dir/", "dir/a", "dir/b", "dir/sub/c"}, keys, b)
+	}
+
+	mntPut(t, f, "mnt-list", "cold", "cold", http.Header{"X-Amz-Storage-Class": {"GLACIER"}})
+	r := f.do(t, raw{method: "POST", path: "/mnt-list/cold?restore", body: []byte(`<RestoreRequest><Days>1</Days></RestoreRequest>`)})
+	require.Equal(t, http.StatusAccepted, r.StatusCode, string(r.body))
+	res := list("mnt-list", "list-type=2&delimiter=%2F&max-keys=1000&prefix=cold")
+	require.Len(t, res.Contents, 1)
+	require.Equal(t, "GLACIER", res.Contents[0].StorageClass)
+	require.NotNil(t, res.Contents[0].RestoreStatus)
+	require.Equal(t, "true", res.Contents[0].RestoreStatus.IsRestoreInProgress)
 }
