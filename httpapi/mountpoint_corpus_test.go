@@ -10,6 +10,7 @@ package httpapi_test
 // for Amazon S3's client tests as a corpus (thirty-second session)").
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/xml"
@@ -447,4 +448,88 @@ func TestMntListing(t *testing.T) {
 	require.Equal(t, "GLACIER", res.Contents[0].StorageClass)
 	require.NotNil(t, res.Contents[0].RestoreStatus)
 	require.Equal(t, "true", res.Contents[0].RestoreStatus.IsRestoreInProgress)
+}
+
+// TestMntObjectAttributes: get_object_attributes.rs, run against S3:
+// GET ?attributes with x-amz-object-attributes (and x-amz-max-parts,
+// x-amz-part-number-marker). A single PUT with a checksum answers ETag
+// (the PUT's, unquoted), its Checksum, StorageClass STANDARD, ObjectSize
+// and no ObjectParts; ObjectParts alone of it is an empty answer
+// (test_get_attributes_all_none). A multipart object with CRC32C part
+// checksums answers the composite CRC32C without the -2 the Complete
+// answer has, and its parts with their checksums and sizes
+// (test_get_attributes_mpu_with_checksum); pages of one part carry
+// IsTruncated, MaxParts and the markers (test_get_attributes_mpu_pagination).
+// A missing key or bucket is 404 NoSuchKey / NoSuchBucket.
+func TestMntObjectAttributes(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("mnt-attrs")})
+	require.NoError(t, err)
+	attrs := func(key string, h http.Header) map[string]string {
+		t.Helper()
+		r := f.do(t, raw{method: "GET", path: "/mnt-attrs/" + key + "?attributes", header: h})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		return errFields(t, r.body)
+	}
+	all := http.Header{"X-Amz-Object-Attributes": {"ETag,Checksum,ObjectParts,StorageClass,ObjectSize"}}
+
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("mnt-attrs"), Key: aws.String("hello"),
+		Body: strings.NewReader("hello world!"), ChecksumAlgorithm: types.ChecksumAlgorithmCrc32c})
+	require.NoError(t, err)
+	got := attrs("hello", all)
+	require.Equal(t, strings.Trim(aws.ToString(put.ETag), `"`), got["ETag"])
+	require.Equal(t, "STANDARD", got["StorageClass"])
+	require.Equal(t, "12", got["ObjectSize"])
+	require.NotContains(t, got, "ObjectParts")
+	r := f.do(t, raw{method: "GET", path: "/mnt-attrs/hello?attributes", header: all})
+	require.Contains(t, string(r.body), "<ChecksumCRC32C>"+aws.ToString(put.ChecksumCRC32C)+"</ChecksumCRC32C>")
+	require.Empty(t, attrs("hello", http.Header{"X-Amz-Object-Attributes": {"ObjectParts"}}))
+
+	for _, alg := range []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc32c, types.ChecksumAlgorithmSha256} {
+		key := "mpu-" + string(alg)
+		up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mnt-attrs"), Key: aws.String(key), ChecksumAlgorithm: alg})
+		require.NoError(t, err)
+		var parts []types.CompletedPart
+		var sums []string
+		for i, size := range []int{5 << 20, 1024} {
+			out, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("mnt-attrs"), Key: aws.String(key), UploadId: up.UploadId,
+				PartNumber: aws.Int32(int32(i + 1)), Body: bytes.NewReader(make([]byte, size)), ChecksumAlgorithm: alg})
+			require.NoError(t, err)
+			parts = append(parts, types.CompletedPart{PartNumber: aws.Int32(int32(i + 1)), ETag: out.ETag,
+				ChecksumCRC32C: out.ChecksumCRC32C, ChecksumSHA256: out.ChecksumSHA256})
+			sums = append(sums, aws.ToString(out.ChecksumCRC32C)+aws.ToString(out.ChecksumSHA256))
+		}
+		done, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("mnt-attrs"), Key: aws.String(key),
+			UploadId: up.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+		require.NoError(t, err)
+		r := f.do(t, raw{method: "GET", path: "/mnt-attrs/" + key + "?attributes", header: all})
+		require.Equal(t, http.StatusOK, r.StatusCode)
+		if alg == types.ChecksumAlgorithmCrc32c {
+			whole := aws.ToString(done.ChecksumCRC32C)
+			require.True(t, strings.HasSuffix(whole, "-2"), whole)
+			require.Contains(t, string(r.body), "<Checksum><ChecksumCRC32C>"+strings.TrimSuffix(whole, "-2")+"</ChecksumCRC32C>")
+			require.Contains(t, string(r.body), "<IsTruncated>false</IsTruncated>")
+			require.Contains(t, string(r.body), "<PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker><MaxParts>1000</MaxParts>")
+			require.Contains(t, string(r.body), "<Part><PartNumber>1</PartNumber><Size>5242880</Size><ChecksumCRC32C>"+sums[0]+"</ChecksumCRC32C></Part>")
+			require.Contains(t, string(r.body), "<Part><PartNumber>2</PartNumber><Size>1024</Size><ChecksumCRC32C>"+sums[1]+"</ChecksumCRC32C></Part>")
+			continue
+		}
+		only := http.Header{"X-Amz-Object-Attributes": {"ObjectParts"}, "X-Amz-Max-Parts": {"1"}}
+		r = f.do(t, raw{method: "GET", path: "/mnt-attrs/" + key + "?attributes", header: only})
+		require.Contains(t, string(r.body), "<PartsCount>2</PartsCount><PartNumberMarker>0</PartNumberMarker><NextPartNumberMarker>1</NextPartNumberMarker><MaxParts>1</MaxParts><IsTruncated>true</IsTruncated>")
+		require.Contains(t, string(r.body), "<Part><PartNumber>1</PartNumber><Size>5242880</Size><ChecksumSHA256>"+sums[0]+"</ChecksumSHA256></Part></ObjectParts>")
+		only = http.Header{"X-Amz-Object-Attributes": {"ObjectParts"}, "X-Amz-Part-Number-Marker": {"1"}}
+		r = f.do(t, raw{method: "GET", path: "/mnt-attrs/" + key + "?attributes", header: only})
+		require.Contains(t, string(r.body), "<PartsCount>2</PartsCount><PartNumberMarker>1</PartNumberMarker><NextPartNumberMarker>2</NextPartNumberMarker><MaxParts>1000</MaxParts><IsTruncated>false</IsTruncated>")
+		require.Contains(t, string(r.body), "<Part><PartNumber>2</PartNumber><Size>1024</Size><ChecksumSHA256>"+sums[1]+"</ChecksumSHA256></Part></ObjectParts>")
+	}
+
+	etagOnly := http.Header{"X-Amz-Object-Attributes": {"ETag"}}
+	r = f.do(t, raw{method: "GET", path: "/mnt-attrs/missing?attributes", header: etagOnly})
+	require.Equal(t, http.StatusNotFound, r.StatusCode)
+	require.Equal(t, "NoSuchKey", r.errCode())
+	r = f.do(t, raw{method: "GET", path: "/mnt-no-attrs/missing?attributes", header: etagOnly})
+	require.Equal(t, "NoSuchBucket", r.errCode())
 }
