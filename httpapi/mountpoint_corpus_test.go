@@ -526,6 +526,12 @@ func TestMntObjectAttributes(t *testing.T) {
 		require.Contains(t, string(r.body), "<Part><PartNumber>2</PartNumber><Size>1024</Size><ChecksumSHA256>"+sums[1]+"</ChecksumSHA256></Part></ObjectParts>")
 	}
 
+	// test_put_object_initiate_failure: a CreateMultipartUpload naming a
+	// storage class S3 does not know fails.
+	_, err = c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("mnt-attrs"), Key: aws.String("x"),
+		StorageClass: "INVALID_STORAGE_CLASS"})
+	wantCode(t, err, "InvalidStorageClass")
+
 	etagOnly := http.Header{"X-Amz-Object-Attributes": {"ETag"}}
 	r = f.do(t, raw{method: "GET", path: "/mnt-attrs/missing?attributes", header: etagOnly})
 	require.Equal(t, http.StatusNotFound, r.StatusCode)
