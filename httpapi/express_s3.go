@@ -489,10 +489,11 @@ func bucketsAfter(rc *request) (string, error) {
 // Renaming.
 
 // renameObject is RenameObject: x-amz-rename-source names the object,
-// URL-encoded, as its key alone (as Mountpoint for Amazon S3 and AWS's
-// CLI, Java and Rust examples send it) or as [/]bucket/key with this
-// bucket (a value starting with this bucket's name and a slash is read
-// so); the x-amz-rename-source-if-* headers condition it, If-Match,
+// URL-encoded, as its key alone (as Mountpoint for Amazon S3 sends it,
+// and S3 Express renames so in its integration tests) or as
+// [/]bucket/key with this bucket (a value starting with this bucket's
+// name and a slash is read so: a key of that shape cannot be named
+// alone); the x-amz-rename-source-if-* headers condition it, If-Match,
 // If-None-Match, If-Modified-Since and If-Unmodified-Since the object
 // the new name holds. A failed condition of either is 412 with the
 // header's plain name in <Condition> (If-Match for a source ETag too, as

@@ -12,7 +12,9 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -242,8 +244,18 @@ func TestMntDirectoryBucketEncryption(t *testing.T) {
 		}
 	}
 
+	// SSE-C is not served on directory buckets either.
+	ckey := bytes.Repeat([]byte{7}, 32)
+	sum := md5.Sum(ckey)
+	r := put(expressBucket, "sse/customer", http.Header{
+		"X-Amz-Server-Side-Encryption-Customer-Algorithm": {"AES256"},
+		"X-Amz-Server-Side-Encryption-Customer-Key":       {base64.StdEncoding.EncodeToString(ckey)},
+		"X-Amz-Server-Side-Encryption-Customer-Key-Md5":   {base64.StdEncoding.EncodeToString(sum[:])}})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+	require.Equal(t, "x-amz-server-side-encryption-customer-algorithm", errFields(t, r.body)["ArgumentName"])
+
 	// CopyObject may name another encryption (S3's exception).
-	r := f.do(t, raw{method: "PUT", path: "/" + kmsBucket + "/sse/copy", header: http.Header{
+	r = f.do(t, raw{method: "PUT", path: "/" + kmsBucket + "/sse/copy", header: http.Header{
 		"X-Amz-Copy-Source": {"/" + kmsBucket + "/sse/0"}, "X-Amz-Server-Side-Encryption": {"AES256"}}})
 	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 }

@@ -91,6 +91,9 @@ func (s *server) directoryEncryption(rc *request, enc engine.Encryption) error {
 	}
 	arg := rc.d.h("server-side-encryption")
 	if enc.Mode == engine.EncryptCustomer || enc.Cipher == engine.CipherAES256Dual {
+		if enc.Mode == engine.EncryptCustomer {
+			arg = rc.d.h("server-side-encryption-customer-algorithm")
+		}
 		return errorf("InvalidArgument", "Directory buckets support server-side encryption with AES256 (SSE-S3) or aws:kms (SSE-KMS) only.").
 			with("ArgumentName", arg)
 	}
