@@ -128,6 +128,15 @@ func TestMntRename(t *testing.T) {
 	r = mntRename(t, f, b, "mnt/a.txt", "mnt/d.txt", nil)
 	require.Equal(t, http.StatusNotFound, r.StatusCode, string(r.body))
 	require.Equal(t, "NoSuchKey", r.errCode())
+
+	// A general purpose bucket does not rename: 501, which Mountpoint
+	// reads as RenameObjectError::NotImplementedError.
+	_, err := f.client().CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("mnt-general")})
+	require.NoError(t, err)
+	mntPut(t, f, "mnt-general", "a.txt", "data", nil)
+	r = mntRename(t, f, "mnt-general", "a.txt", "b.txt", nil)
+	require.Equal(t, http.StatusNotImplemented, r.StatusCode, string(r.body))
+	require.Equal(t, "data", string(f.do(t, raw{method: "GET", path: "/mnt-general/a.txt"}).body))
 }
 
 // TestMntRenameClientToken: rename_idempotency_test, run against S3
