@@ -166,8 +166,45 @@ func (e *Engine) CompletedUpload(ctx context.Context, bucket, key, uploadID stri
 	return UploadInfo{Bucket: bucket, Key: key, UploadID: uploadID, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: rec.checksumTyp}, nil
 }
 
-// dropExpiredCompletions deletes the expired completed-upload records
-// (undecodable ones are left alone).
+// recordAbort writes the aborted-upload record of uploadID: a
+// completedRecord with only its expiry, under abortedKey, which shares
+// the bucket's completed-upload prefix (dropped with the bucket, expired
+// by dropExpiredCompletions) but is never read as a completion.
+func (e *Engine) recordAbort(m *mutation, bucket, key, uploadID string) error {
+	if e.opts.CompletedUploadTTL <= 0 {
+		return nil
+	}
+	r := completedRecord{expiry: e.now().Add(e.opts.CompletedUploadTTL)}
+	return m.b.Set(abortedKey(bucket, key, uploadID), r.encode(), nil)
+}
+
+// AbortedUpload reports whether uploadID was aborted by
+// AbortMultipartUpload less than Options.CompletedUploadTTL ago: nil if
+// so, ErrNoSuchUpload otherwise. An upload aborted by a lifecycle rule
+// or with its bucket leaves no record.
+func (e *Engine) AbortedUpload(ctx context.Context, bucket, key, uploadID string) error {
+	if err := e.enter(ctx); err != nil {
+		return err
+	}
+	defer e.leave()
+	v, found, err := get(e.db, abortedKey(bucket, key, uploadID))
+	if err != nil {
+		return err
+	}
+	if found {
+		rec, err := decodeCompleted(v)
+		if err != nil {
+			return err
+		}
+		if !e.now().After(rec.expiry) {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %s", ErrNoSuchUpload, uploadID)
+}
+
+// dropExpiredCompletions deletes the expired completed-upload and
+// aborted-upload records (undecodable ones are left alone).
 func (e *Engine) dropExpiredCompletions() error {
 	prefix := []byte(prefixCompleted)
 	return e.apply(func(m *mutation) error {

@@ -130,3 +130,10 @@ func completedKey(bucket, key, uploadID string) []byte {
 	b = append(b, 0)
 	return append(b, uploadID...)
 }
+
+// abortedKey is D/<bucket>\x00<key>\x00<uploadID>\x00A: the record that
+// uploadID was aborted (recordAbort). Upload IDs hold no NUL, so it is
+// no completed upload's key.
+func abortedKey(bucket, key, uploadID string) []byte {
+	return append(completedKey(bucket, key, uploadID), 0, 'A')
+}

@@ -804,7 +804,10 @@ func (e *Engine) dropUpload(m *mutation, bucket, key, uploadID string) error {
 	return m.b.Delete(uploadKey(bucket, key, uploadID), nil)
 }
 
-// AbortMultipartUpload discards an upload and frees its parts.
+// AbortMultipartUpload discards an upload and frees its parts. It leaves
+// a record that the upload was aborted, kept as long as a completed
+// upload's (Options.CompletedUploadTTL), so that AbortedUpload can tell
+// an abort retried within that time from one of an unknown upload.
 func (e *Engine) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID string) error {
 	if err := e.enter(ctx); err != nil {
 		return err
@@ -814,7 +817,10 @@ func (e *Engine) AbortMultipartUpload(ctx context.Context, bucket, key, uploadID
 		if _, err := e.upload(e.db, bucket, key, uploadID); err != nil {
 			return err
 		}
-		return e.dropUpload(m, bucket, key, uploadID)
+		if err := e.dropUpload(m, bucket, key, uploadID); err != nil {
+			return err
+		}
+		return e.recordAbort(m, bucket, key, uploadID)
 	})
 }
 

@@ -79,6 +79,9 @@ type upload struct {
 	// done is set by a successful Complete: S3 answers a retry with the
 	// same parts with the same result (for an hour, longer than any run).
 	done *completion
+	// aborted is set by a successful Abort: S3 answers another Abort 204
+	// for as long (Hadoop S3A's multipart uploader contract test).
+	aborted bool
 }
 
 type completion struct {
@@ -212,7 +215,9 @@ func (m *model) apply(s Step) Outcome {
 		delete(m.buckets, s.Bucket)
 		for _, u := range m.uploads {
 			if u.bucket == s.Bucket {
-				u.live = false // pending uploads go with the bucket
+				u.live = false    // pending uploads go with the bucket
+				u.aborted = false // and so do the records of finished ones
+				u.done = nil
 			}
 		}
 		return Outcome{Status: 204}
@@ -323,6 +328,10 @@ func (m *model) apply(s Step) Outcome {
 			m.buckets[u.bucket] != nil && slices.Equal(u.done.parts, s.Parts) {
 			return u.done.out
 		}
+		if s.Op == OpAbortMultipartUpload && u != nil && !u.live && (u.done != nil || u.aborted) && !m.oss &&
+			m.buckets[u.bucket] != nil {
+			return Outcome{Status: 204} // a completed or aborted upload's abort, within the hour
+		}
 		if u == nil || !u.live {
 			if u != nil && m.buckets[u.bucket] == nil || u == nil && !m.hasBucket(0) {
 				return errOut(404, "NoSuchUpload|NoSuchBucket")
@@ -365,7 +374,7 @@ func (m *model) multipart(s Step, u *upload) Outcome {
 		u.parts[s.Part] = part{data: data, etag: etag, md5: sum}
 		return Outcome{Status: 200, ETag: etag}
 	case OpAbortMultipartUpload:
-		u.live = false
+		u.live, u.aborted = false, true
 		return Outcome{Status: 204}
 	}
 	if len(s.Parts) == 0 {

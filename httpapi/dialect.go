@@ -231,7 +231,7 @@ type behaviour struct {
 	loggingSameRegion           bool // PutBucketLogging refuses a target bucket in another region (CrossLocationLoggingProhibitted)
 	bucketBeforeAuth            bool // a missing bucket is reported before authentication errors
 	answerCompleteRetry         bool // a retried Complete (same parts) gets the first one's result
-	abortCompletedNoContent     bool // AbortMultipartUpload of an upload completed within the retry window is 204
+	abortCompletedNoContent     bool // AbortMultipartUpload of an upload completed or aborted within the retry window is 204
 	deleteMissingKeyFails       bool // DeleteObject of a missing key is NoSuchKey
 	inclusiveMarker             bool // ListObjects' marker is listed too; NextMarker starts the next page
 	nextMarkerNeedsDelimiter    bool // ListObjects (v1) answers NextMarker only with a delimiter

@@ -237,6 +237,11 @@ func TestExpressConditionalDeletes(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"), UploadId: up.UploadId, IfMatchInitiatedTime: aws.Time(initiated)})
 	require.NoError(t, err, "an upload that no longer exists is 204 with the condition")
+	// Without it, an upload aborted a short while ago is 204 too (S3
+	// repeats an abort: TestHsaMultipartUploaderContract); one that
+	// never existed is NoSuchUpload.
 	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"), UploadId: up.UploadId})
+	require.NoError(t, err)
+	_, err = c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bkt, Key: aws.String("mp"), UploadId: aws.String("never-was")})
 	wantCode(t, err, "NoSuchUpload")
 }

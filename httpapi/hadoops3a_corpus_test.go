@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -647,4 +648,83 @@ func TestHsaKMSKeyRoundTrip(t *testing.T) {
 			require.Equal(t, aws.ToString(h.SSEKMSKeyId), aws.ToString(h2.SSEKMSKeyId), name)
 		}
 	}
+}
+
+// TestHsaMultipartUploaderContract: ITestS3AContractMultipartUploader
+// (AbstractContractMultipartUploaderTest with S3A's overrides) against
+// S3. A single empty part completes to an empty file
+// (testMultipartUploadEmptyPart, testUploadEmptyBlock); parts numbered
+// 2, 4, 6 uploaded in reverse complete in order
+// (testMultipartUploadReverseOrderNonContiguousPartNumbers); two uploads
+// to one path both complete, the last winning, the second with part 2
+// only (testConcurrentUploads). After an abort, UploadPart and Complete
+// fail with NoSuchUpload but a second abort succeeds, as S3A declares
+// finalizeConsumesUploadIdImmediately() false for S3
+// (testMultipartUploadAbort); an unknown upload ID is 404 NoSuchUpload
+// (testAbortUnknownUpload: FileNotFoundException).
+func TestHsaMultipartUploaderContract(t *testing.T) {
+	f, c := hsaFixture(t, "hsa-mpu")
+	ctx := context.Background()
+	bucket := aws.String("hsa-mpu")
+	start := func(key string) *string {
+		mp, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: bucket, Key: aws.String(key)})
+		require.NoError(t, err)
+		return mp.UploadId
+	}
+	put := func(key string, id *string, n int32, body []byte) types.CompletedPart {
+		p, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: aws.String(key), UploadId: id, PartNumber: aws.Int32(n), Body: bytes.NewReader(body)})
+		require.NoError(t, err)
+		return types.CompletedPart{PartNumber: aws.Int32(n), ETag: p.ETag}
+	}
+	complete := func(key string, id *string, parts ...types.CompletedPart) error {
+		_, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: bucket, Key: aws.String(key), UploadId: id,
+			MultipartUpload: &types.CompletedMultipartUpload{Parts: parts}})
+		return err
+	}
+	size := func(key string) int64 {
+		h, err := c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String(key)})
+		require.NoError(t, err)
+		return aws.ToInt64(h.ContentLength)
+	}
+
+	id := start("empty")
+	require.NoError(t, complete("empty", id, put("empty", id, 1, nil)))
+	require.Equal(t, int64(0), size("empty"))
+
+	id = start("sparse")
+	p6, p4, p2 := put("sparse", id, 6, pattern(300)), put("sparse", id, 4, pattern(200)), put("sparse", id, 2, pattern(100))
+	require.NoError(t, complete("sparse", id, p2, p4, p6))
+	require.Equal(t, int64(600), size("sparse"))
+
+	u1, u2 := start("concurrent"), start("concurrent")
+	require.NotEqual(t, aws.ToString(u1), aws.ToString(u2))
+	q1 := put("concurrent", u1, 1, pattern(1000))
+	q2 := put("concurrent", u2, 2, pattern(2000))
+	require.NoError(t, complete("concurrent", u1, q1))
+	require.Equal(t, int64(1000), size("concurrent"))
+	require.NoError(t, complete("concurrent", u2, q2))
+	require.Equal(t, int64(2000), size("concurrent"))
+
+	id = start("aborted")
+	parts := []types.CompletedPart{put("aborted", id, 12, pattern(10)), put("aborted", id, 11, pattern(10))}
+	abort := func(id *string) error {
+		_, err := c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: bucket, Key: aws.String("aborted"), UploadId: id})
+		return err
+	}
+	require.NoError(t, abort(id))
+	_, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: bucket, Key: aws.String("aborted"), UploadId: id, PartNumber: aws.Int32(49),
+		Body: strings.NewReader("ThisIsPart49\n")})
+	hsaRequireStatus(t, err, http.StatusNotFound, "NoSuchUpload")
+	hsaRequireStatus(t, complete("aborted", id, parts[1], parts[0]), http.StatusNotFound, "NoSuchUpload")
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: bucket, Key: aws.String("aborted")})
+	hsaRequireStatus(t, err, http.StatusNotFound, "")
+	require.NoError(t, abort(id), "a second abort")
+	hsaRequireStatus(t, abort(aws.String("invalid-handle")), http.StatusNotFound, "NoSuchUpload")
+
+	// The aborted upload is forgotten with the completed-upload window
+	// (an hour): then its abort is NoSuchUpload too.
+	f.clock.Advance(61 * time.Minute)
+	r := f.do(t, raw{method: "DELETE", path: "/hsa-mpu/aborted?uploadId=" + aws.ToString(id)})
+	require.Equal(t, http.StatusNotFound, r.StatusCode, string(r.body))
+	require.Equal(t, "NoSuchUpload", r.errCode())
 }

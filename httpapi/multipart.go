@@ -545,7 +545,13 @@ func (s *server) abortMultipartUpload(rc *request) error {
 		// aborts whatever it started (boto3's own integration test of
 		// the multipart resource does) must not fail. The object stays;
 		// once the completed-upload record expires it is NoSuchUpload.
+		// So does it an abort of an upload it aborted a short while ago
+		// (Hadoop S3A's ITestS3AContractMultipartUploader: a second
+		// abort succeeds against S3; minio/minio#2250): its parts and
+		// Complete stay NoSuchUpload.
 		if _, cerr := s.eng.CompletedUpload(rc.ctx, rc.op.Bucket, rc.op.Key, id); cerr == nil {
+			err = nil
+		} else if aerr := s.eng.AbortedUpload(rc.ctx, rc.op.Bucket, rc.op.Key, id); aerr == nil {
 			err = nil
 		}
 	}

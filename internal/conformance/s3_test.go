@@ -48,7 +48,8 @@ type s3Subject struct {
 
 func (s *s3Subject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, FutureModifiedSinceIgnored: true, CopyMakesOnePart: true, TooManyTagsCode: "BadRequest", DeleteBucketDropsUploads: true, BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
-		PartCopyBadRange: "InvalidRequest", RecreateBucketSucceeds: true, NullVersionWriteUnnamed: true}
+		PartCopyBadRange: "InvalidRequest", RecreateBucketSucceeds: true, NullVersionWriteUnnamed: true,
+		AbortRepeatable: true}
 }
 
 func (s *s3Subject) ErrorCode(err error) string {

@@ -151,6 +151,11 @@ type Caps struct {
 	// equal to it, key or common prefix), and NextMarker is the first
 	// entry of the next page (Sina SCS); S3's marker is exclusive.
 	InclusiveMarker bool
+	// AbortRepeatable says a second AbortMultipart of an upload aborted a
+	// short while ago succeeds (S3, as Hadoop S3A's multipart uploader
+	// contract test finds it: finalizeConsumesUploadIdImmediately
+	// false); elsewhere it is NoSuchUpload.
+	AbortRepeatable bool
 }
 
 // ConditionalDeleter is implemented by subjects that delete on a

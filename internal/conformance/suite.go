@@ -1019,7 +1019,13 @@ func testMultipart(t *testing.T, s Subject) {
 	_, err = s.UploadPart(ctx, bkt, "aborted", id, 1, strings.NewReader("x"), 1)
 	require.NoError(t, err)
 	require.NoError(t, s.AbortMultipart(ctx, bkt, "aborted", id))
-	requireCode(t, s, s.AbortMultipart(ctx, bkt, "aborted", id), "NoSuchUpload")
+	if s.Caps().AbortRepeatable {
+		require.NoError(t, s.AbortMultipart(ctx, bkt, "aborted", id))
+	} else {
+		requireCode(t, s, s.AbortMultipart(ctx, bkt, "aborted", id), "NoSuchUpload")
+	}
+	_, err = s.UploadPart(ctx, bkt, "aborted", id, 2, strings.NewReader("x"), 1)
+	requireCode(t, s, err, "NoSuchUpload")
 	_, err = s.Head(ctx, bkt, "aborted")
 	requireCode(t, s, err, "NoSuchKey")
 }
