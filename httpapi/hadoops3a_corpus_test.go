@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/sigv4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -727,4 +728,51 @@ func TestHsaMultipartUploaderContract(t *testing.T) {
 	r := f.do(t, raw{method: "DELETE", path: "/hsa-mpu/aborted?uploadId=" + aws.ToString(id)})
 	require.Equal(t, http.StatusNotFound, r.StatusCode, string(r.body))
 	require.Equal(t, "NoSuchUpload", r.errCode())
+}
+
+// TestHsaBucketProbe: ITestS3ABucketExistence and third_party_stores.md.
+// S3A signs for whatever fs.s3a.endpoint.region names (the document
+// recommends "external" for third-party stores); HeadBucket of its
+// bucket answers x-amz-bucket-region, of a missing bucket 404 without a
+// body (UnknownStoreException), and its first listing of a missing
+// bucket is 404 NoSuchBucket. S3A lists with max-keys 5000
+// (fs.s3a.paging.maximum), which S3 serves as pages of at most 1000.
+// An empty object read with a range is 416 (S3A reads nothing then).
+func TestHsaBucketProbe(t *testing.T) {
+	f, c := hsaFixture(t, "hsa-probe")
+	ctx := context.Background()
+	external := func(method, path string) http.Header {
+		req, err := http.NewRequest(method, f.srv.URL+path, nil)
+		require.NoError(t, err)
+		_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "external", "s3", f.clock.Now(), sigv4.EmptySHA256)
+		require.NoError(t, err)
+		return req.Header
+	}
+	r := f.do(t, raw{method: "HEAD", path: "/hsa-probe", header: external("HEAD", "/hsa-probe"), sign: "keep"})
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	require.Equal(t, "us-east-1", r.Header.Get("x-amz-bucket-region"))
+	r = f.do(t, raw{method: "HEAD", path: "/hsa-missing", header: external("HEAD", "/hsa-missing"), sign: "keep"})
+	require.Equal(t, http.StatusNotFound, r.StatusCode)
+	require.Empty(t, r.body)
+	r = f.do(t, raw{method: "GET", path: "/hsa-missing?list-type=2&max-keys=2&prefix=&delimiter=%2F"})
+	require.Equal(t, http.StatusNotFound, r.StatusCode)
+	require.Equal(t, "NoSuchBucket", r.errCode())
+
+	for i := range 1001 {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("hsa-probe"), Key: aws.String(fmt.Sprintf("k/%04d", i))})
+		require.NoError(t, err)
+	}
+	l, err := c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("hsa-probe"), Prefix: aws.String("k/"), MaxKeys: aws.Int32(5000)})
+	require.NoError(t, err)
+	require.Len(t, l.Contents, 1000)
+	require.True(t, aws.ToBool(l.IsTruncated))
+	l, err = c.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("hsa-probe"), Prefix: aws.String("k/"), MaxKeys: aws.Int32(5000),
+		ContinuationToken: l.NextContinuationToken})
+	require.NoError(t, err)
+	require.Len(t, l.Contents, 1)
+	require.False(t, aws.ToBool(l.IsTruncated))
+
+	r = f.do(t, raw{method: "GET", path: "/hsa-probe/k/0000", header: hdr("Range", "bytes=0-8191")})
+	require.Equal(t, http.StatusRequestedRangeNotSatisfiable, r.StatusCode, string(r.body))
+	require.Equal(t, "InvalidRange", r.errCode())
 }
