@@ -108,7 +108,8 @@ type Options struct {
 	AbortUploadsAfter time.Duration
 	// CompletedUploadTTL is how long, on Clock, the result of a completed
 	// multipart upload is kept so that a retried Complete (same upload
-	// ID, same parts) gets it again. Default 1 hour; negative keeps none.
+	// ID, same parts) gets it again, and the record that an upload was
+	// aborted (AbortedUpload). Default 1 hour; negative keeps none.
 	CompletedUploadTTL time.Duration
 	// LifecycleDay is the length of a lifecycle "day": rules that act N
 	// days after creation act N LifecycleDays after it. With the default
