@@ -486,24 +486,33 @@ func TestHsaPendingUploads(t *testing.T) {
 	require.Equal(t, fmt.Sprint(len(part)), h.Metadata["x-hadoop-s3a-magic-data-length"])
 	require.Equal(t, int64(0), aws.ToInt64(h.ContentLength))
 
-	// ListMultipartUploads under out/, two at a time.
-	var listed []string
-	in := &s3.ListMultipartUploadsInput{Bucket: aws.String("hsa-magic"), Prefix: aws.String("out/"), MaxUploads: aws.Int32(2)}
-	for page := 0; ; page++ {
-		require.Less(t, page, 5)
-		out, err := c.ListMultipartUploads(ctx, in)
-		require.NoError(t, err)
-		for _, u := range out.Uploads {
-			require.NotNil(t, u.Initiated)
-			listed = append(listed, aws.ToString(u.Key)+"#"+aws.ToString(u.UploadId))
+	// ListMultipartUploads two at a time, under out/ and with no prefix
+	// (ITestS3AMultipartUtils sets fs.s3a.paging.maximum to 2).
+	listAll := func(prefix *string) []string {
+		var listed []string
+		in := &s3.ListMultipartUploadsInput{Bucket: aws.String("hsa-magic"), Prefix: prefix, MaxUploads: aws.Int32(2)}
+		for page := 0; ; page++ {
+			require.Less(t, page, 5)
+			out, err := c.ListMultipartUploads(ctx, in)
+			require.NoError(t, err)
+			for _, u := range out.Uploads {
+				require.NotNil(t, u.Initiated)
+				listed = append(listed, aws.ToString(u.Key)+"#"+aws.ToString(u.UploadId))
+			}
+			if !aws.ToBool(out.IsTruncated) {
+				return listed
+			}
+			in.KeyMarker, in.UploadIdMarker = out.NextKeyMarker, out.NextUploadIdMarker
 		}
-		if !aws.ToBool(out.IsTruncated) {
-			break
-		}
-		in.KeyMarker, in.UploadIdMarker = out.NextKeyMarker, out.NextUploadIdMarker
 	}
+	listed := listAll(aws.String("out/"))
 	require.Len(t, listed, 4)
 	for _, u := range ups[:4] {
+		require.Contains(t, listed, u.key+"#"+aws.ToString(u.id))
+	}
+	listed = listAll(nil)
+	require.Len(t, listed, 5)
+	for _, u := range ups {
 		require.Contains(t, listed, u.key+"#"+aws.ToString(u.id))
 	}
 
