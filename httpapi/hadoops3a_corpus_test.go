@@ -766,6 +766,23 @@ func TestHsaBucketProbe(t *testing.T) {
 	r = f.do(t, raw{method: "GET", path: "/hsa-missing?list-type=2&max-keys=2&prefix=&delimiter=%2F"})
 	require.Equal(t, http.StatusNotFound, r.StatusCode)
 	require.Equal(t, "NoSuchBucket", r.errCode())
+	// testNoBucketProbing: isFile's HEAD is a plain 404 (false), while a
+	// write, a delete and an upload name the missing bucket
+	// (UnknownStoreException).
+	r = f.do(t, raw{method: "HEAD", path: "/hsa-missing/testfile"})
+	require.Equal(t, http.StatusNotFound, r.StatusCode)
+	require.Empty(t, r.body)
+	for _, q := range []raw{
+		{method: "PUT", path: "/hsa-missing/testfile", body: pattern(1024)},
+		{method: "DELETE", path: "/hsa-missing/testfile"},
+		{method: "POST", path: "/hsa-missing/testfile?uploads"},
+		{method: "POST", path: "/hsa-missing?delete", body: []byte(`<Delete><Object><Key>testfile</Key></Object><Quiet>true</Quiet></Delete>`),
+			header: hdr("Content-MD5", md5hdr([]byte(`<Delete><Object><Key>testfile</Key></Object><Quiet>true</Quiet></Delete>`)))},
+	} {
+		r = f.do(t, q)
+		require.Equal(t, http.StatusNotFound, r.StatusCode, "%s %s: %s", q.method, q.path, r.body)
+		require.Equal(t, "NoSuchBucket", r.errCode(), "%s %s", q.method, q.path)
+	}
 
 	for i := range 1001 {
 		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("hsa-probe"), Key: aws.String(fmt.Sprintf("k/%04d", i))})
