@@ -802,3 +802,44 @@ func TestHsaBucketProbe(t *testing.T) {
 	require.Equal(t, http.StatusRequestedRangeNotSatisfiable, r.StatusCode, string(r.body))
 	require.Equal(t, "InvalidRange", r.errCode())
 }
+
+// TestHsaUploadRecovery: commit/ITestUploadRecovery injects failures
+// into S3's responses, so each request S3A retries has already been
+// carried out: a PutObject sent again, an UploadPart of the same number
+// sent three times, and a CompleteMultipartUpload sent three times
+// (testCommitOperations: "commit will fail twice on the complete
+// call"); S3 answers the retried Complete as the first and the object
+// holds the data once.
+func TestHsaUploadRecovery(t *testing.T) {
+	_, c := hsaFixture(t, "hsa-retry")
+	ctx := context.Background()
+	for range 3 {
+		_, err := hsaPut(c, "hsa-retry", "put", []byte("utfstring"), "", "")
+		require.NoError(t, err)
+	}
+	data := pattern(2048)
+	mp, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("hsa-retry"), Key: aws.String("dest")})
+	require.NoError(t, err)
+	var etag *string
+	for range 3 {
+		p, err := c.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("hsa-retry"), Key: aws.String("dest"), UploadId: mp.UploadId,
+			PartNumber: aws.Int32(1), Body: bytes.NewReader(data)})
+		require.NoError(t, err)
+		etag = p.ETag
+	}
+	var first string
+	for i := range 3 {
+		out, err := c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{Bucket: aws.String("hsa-retry"), Key: aws.String("dest"),
+			UploadId: mp.UploadId, MultipartUpload: &types.CompletedMultipartUpload{Parts: []types.CompletedPart{{PartNumber: aws.Int32(1), ETag: etag}}}})
+		require.NoError(t, err, "attempt %d", i)
+		if i == 0 {
+			first = aws.ToString(out.ETag)
+		}
+		require.Equal(t, first, aws.ToString(out.ETag))
+	}
+	g, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("hsa-retry"), Key: aws.String("dest")})
+	require.NoError(t, err)
+	body, _ := io.ReadAll(g.Body)
+	g.Body.Close()
+	require.Equal(t, data, body)
+}
