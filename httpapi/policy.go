@@ -29,8 +29,19 @@ import (
 // S3's IAM action and OSS's RAM action ("" where the dialect has no such
 // operation; such operations are evaluated under the other name).
 // Operations missing here are not subject to bucket policies (the
-// service-level ListBuckets and CreateBucket, Sina's own).
+// service-level ListBuckets and CreateBucket): every operation on a
+// bucket or object, Sina's own included, has its row, or a policy's Deny
+// could be escaped through it.
 var policyActions = map[string]actionNames{
+	// Sina's own operations, decided as the S3 operation each is: a
+	// bucket's meta is its ACL and owner, an object's its headers; Meta
+	// rewrites an object's metadata (its ACL, when named, is decided as
+	// PutObjectAcl too) and Relax writes an object.
+	"GetBucketMeta":     {"s3:GetBucketAcl", "oss:GetBucketAcl"},
+	"GetObjectMetadata": {"s3:GetObject", "oss:GetObject"},
+	"PutObjectMeta":     {"s3:PutObject", "oss:PutObject"},
+	"PutObjectRelax":    {"s3:PutObject", "oss:PutObject"},
+
 	// Features merged after the table was first written.
 	"GetBucketInventoryConfiguration":             {"s3:GetInventoryConfiguration", "oss:GetBucketInventory"},
 	"ListBucketInventoryConfigurations":           {"s3:GetInventoryConfiguration", "oss:ListBucketInventory"},
