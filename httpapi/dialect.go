@@ -254,6 +254,7 @@ type behaviour struct {
 	emptyVersionIDInvalid       bool // a versionId given empty (query or copy source) is InvalidArgument, not the latest
 	noLeadingSlashNames         bool // a new object's name may not start with '/' or '\' (InvalidObjectName)
 	nonUTF8PathArgument         bool // a request path that is not UTF-8 is InvalidArgument ("The characters encoding must be utf-8."), not InvalidURI
+	overridesLatin1             bool // a response-* value with a character outside ISO-8859-1 is InvalidArgument
 }
 
 // confidence is how strongly a request looks like a dialect.

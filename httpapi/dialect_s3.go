@@ -89,6 +89,7 @@ var s3 = &dialect{
 		answerCompleteRetry:         true,
 		abortCompletedNoContent:     true,
 		sseHeadersRefusedOnRead:     true,
+		overridesLatin1:             true,
 		copyConditionsS3:            true,
 		uploadMarkersS3:             true,
 		listEmptyParamsRefused:      true,

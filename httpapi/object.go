@@ -536,6 +536,36 @@ var responseOverrides = []struct{ param, header string }{
 	{"response-expires", "Expires"},
 }
 
+// checkResponseOverrides refuses a response-* value no response header
+// can carry: a control character (net/http turns only line breaks into
+// spaces, so a NUL or DEL went out as sent and HTTP clients refused the
+// whole answer), or, in S3, a character outside ISO-8859-1, which S3
+// refuses with InvalidArgument "Header value cannot be represented using
+// ISO-8859-1." naming the parameter (guardian/grid#1716, a
+// response-content-disposition with U+2019). [Unsure] of S3's answer to
+// a control character: InvalidArgument naming the parameter too.
+func checkResponseOverrides(rc *request) error {
+	for _, o := range responseOverrides {
+		v := rc.q.Get(o.param)
+		if v == "" {
+			continue
+		}
+		msg := ""
+		for _, c := range v {
+			switch {
+			case c < 0x20 && c != '\t' || c == 0x7f:
+				msg = "Header value cannot contain control characters."
+			case c > 0xff && rc.d.behave.overridesLatin1:
+				msg = "Header value cannot be represented using ISO-8859-1."
+			default:
+				continue
+			}
+			return errorf("InvalidArgument", "%s", msg).with("ArgumentName", o.param).with("ArgumentValue", v)
+		}
+	}
+	return nil
+}
+
 // hasResponseOverride reports whether rc names any response-* parameter.
 func hasResponseOverride(rc *request) bool {
 	for _, o := range responseOverrides {
@@ -609,6 +639,9 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	if rc.who.anonymous && hasResponseOverride(rc) {
 		return errorf("InvalidRequest", "Request specific response headers cannot be used for anonymous GET requests.")
+	}
+	if err := checkResponseOverrides(rc); err != nil {
+		return err
 	}
 	vid, err := rc.versionID()
 	if err != nil {

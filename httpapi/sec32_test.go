@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -76,4 +77,45 @@ func TestSec32SinaOperationsHonourBucketPolicy(t *testing.T) {
 	require.Equal(t, "1", info.User["a"])
 	_, err = f.eng.HeadObject(ctx, "sdeny", "r2")
 	require.ErrorIs(t, err, engine.ErrNoSuchKey)
+}
+
+// TestSec32ResponseOverridesHeaderSafe: a response-* value is written as
+// a response header; net/http turns only line breaks into spaces, so a
+// signed `?response-expires=%00` (or a DEL) went out in the header and
+// Go's client refused the whole answer ("malformed MIME header line").
+// Such a value is refused with InvalidArgument naming the parameter, in
+// every dialect, and S3 also refuses a character outside ISO-8859-1, as
+// it answers (guardian/grid#1716: "Header value cannot be represented
+// using ISO-8859-1."). Latin-1 letters and tabs still go through, and
+// OSS keeps taking any other character.
+func TestSec32ResponseOverridesHeaderSafe(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/rover"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/rover/o", body: []byte("x")})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+
+	for _, c := range []struct {
+		sign, query, msg string
+	}{
+		{"v4", "response-expires=%00", "Header value cannot contain control characters."},
+		{"v4", "response-content-type=text/html%7F", "Header value cannot contain control characters."},
+		{"v4", "response-content-disposition=attachment%3B%20filename%3D%22D%E2%80%99Arcy.jpg%22", "Header value cannot be represented using ISO-8859-1."},
+		{"oss-v1", "response-cache-control=no-cache%01", "Header value cannot contain control characters."},
+		{"sina", "response-content-language=en%1B", "Header value cannot contain control characters."},
+	} {
+		r := f.do(t, raw{method: "GET", path: "/rover/o?" + c.query, sign: c.sign})
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, "%s %s: %s", c.sign, c.query, r.body)
+		require.Contains(t, string(r.body), "InvalidArgument", c.query)
+		require.Contains(t, string(r.body), c.msg, c.query)
+		name, _, _ := strings.Cut(c.query, "=")
+		require.Contains(t, string(r.body), name, "the parameter is named")
+	}
+
+	r = f.do(t, raw{method: "GET", path: "/rover/o?response-content-disposition=attachment%3B%09filename%3D%22caf%C3%A9.txt%22"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	require.Equal(t, "attachment;\tfilename=\"café.txt\"", r.Header.Get("Content-Disposition"))
+	r = f.do(t, raw{method: "GET", path: "/rover/o?response-content-disposition=attachment%3B%20filename%3D%22%E4%B8%AD.txt%22", sign: "oss-v1"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	require.Equal(t, "attachment; filename=\"中.txt\"", r.Header.Get("Content-Disposition"))
 }
