@@ -57,6 +57,19 @@ type aclModel struct {
 	// accessControls: the dialect has S3 Object Ownership and Public
 	// Access Block (access_config.go).
 	accessControls bool
+	// objectHeader is the vendor header (without prefix) that carries
+	// an object's canned ACL on a write; bucket writes use "acl".
+	// Default "acl".
+	objectHeader string
+}
+
+// cannedHeader is the vendor header (without prefix) carrying the
+// canned ACL of rc's write: the object's or the bucket's.
+func (rc *request) cannedHeader() string {
+	if rc.op.Key != "" && rc.d.acl.objectHeader != "" {
+		return rc.d.acl.objectHeader
+	}
+	return "acl"
 }
 
 // s3ACL is the S3 ACL model: canned ACLs or x-amz-grant-* headers, and

@@ -706,4 +706,5 @@ var ossACL = aclModel{
 		return s.ossPolicy(b.Owner, ossACLName(info.ACL, true))
 	},
 	objectDefaultFollowsBucket: true,
+	objectHeader:               "object-acl",
 }

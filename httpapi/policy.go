@@ -727,7 +727,18 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 		}
 		return nil, false
 	}
-	// s3:x-amz-acl, s3:x-amz-server-side-encryption, s3:x-amz-copy-source,
+	switch name {
+	case "x-amz-acl", "x-oss-acl", "x-oss-object-acl":
+		// The canned ACL of the write, as the request's dialect sends
+		// it (S3 and Sina x-amz-acl; OSS x-oss-object-acl for an object,
+		// x-oss-acl for a bucket): a policy written in one language
+		// holds for writes in every dialect.
+		if v, ok := rc.r.Header[http.CanonicalHeaderKey(rc.d.h(rc.cannedHeader()))]; ok {
+			return v, true
+		}
+		return nil, false
+	}
+	// s3:x-amz-server-side-encryption, s3:x-amz-copy-source,
 	// oss:x-oss-... : the request header of that name.
 	if len(name) > 6 && (strings.HasPrefix(name, "x-amz-") || strings.HasPrefix(name, "x-oss-")) {
 		if v, ok := rc.r.Header[http.CanonicalHeaderKey(rc.d.h(name[6:]))]; ok {

@@ -119,3 +119,45 @@ func TestSec32ResponseOverridesHeaderSafe(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
 	require.Equal(t, "attachment; filename=\"中.txt\"", r.Header.Get("Content-Disposition"))
 }
+
+// TestSec32ACLConditionEveryDialect: a policy's condition on the canned
+// ACL of a write names one header, S3's x-amz-acl or OSS's
+// x-oss-object-acl, and the key was looked up as that name's suffix in
+// the request's dialect: x-amz-acl became x-oss-acl in an OSS request,
+// whose object ACL is x-oss-object-acl, and x-oss-object-acl became
+// x-amz-object-acl in an S3 one. A Deny of public-read writes held for
+// the dialect the policy was written in only: the same caller made a
+// public-read object through the other. The key now reads the ACL
+// header of the request's own dialect.
+func TestSec32ACLConditionEveryDialect(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	for _, c := range []struct {
+		bucket, policySign, doc string
+	}{
+		{"s3cond", "v4", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":["s3:PutObject","s3:PutObjectAcl"],` +
+			`"Resource":"arn:aws:s3:::s3cond/*","Condition":{"StringEquals":{"s3:x-amz-acl":["public-read","public-read-write"]}}}]}`},
+		{"osscond", "oss-v1", `{"Version":"1","Statement":[{"Effect":"Deny","Principal":["*"],"Action":["oss:PutObject","oss:PutObjectAcl"],` +
+			`"Resource":["acs:oss:*:*:osscond/*"],"Condition":{"StringEquals":{"oss:x-oss-object-acl":["public-read","public-read-write"]}}}]}`},
+	} {
+		r := f.do(t, raw{method: "PUT", path: "/" + c.bucket, header: hdr("X-Amz-Acl", "public-read-write")})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+		r = f.do(t, raw{method: "PUT", path: "/" + c.bucket + "?policy", sign: c.policySign, body: []byte(c.doc)})
+		require.Less(t, r.StatusCode, 300, "%s: %s", c.bucket, r.body)
+
+		for _, w := range []struct {
+			sign, header string
+		}{{"v4", "X-Amz-Acl"}, {"oss-v1", "X-Oss-Object-Acl"}, {"sina", "X-Amz-Acl"}} {
+			key := "/" + c.bucket + "/" + w.sign
+			// Without an ACL the write is the grant's.
+			r = f.do(t, raw{method: "PUT", path: key, sign: w.sign, ak: otherAK, sk: otherSK, body: []byte("x")})
+			require.Equal(t, http.StatusOK, r.StatusCode, "%s %s: %s", c.bucket, w.sign, r.body)
+			// With a public one the policy refuses it, whichever dialect.
+			r = f.do(t, raw{method: "PUT", path: key + "-pub", sign: w.sign, ak: otherAK, sk: otherSK, body: []byte("x"), header: hdr(w.header, "public-read")})
+			require.Equal(t, http.StatusForbidden, r.StatusCode, "%s policy, %s write: %s", c.bucket, w.sign, r.body)
+			r = f.do(t, raw{method: "PUT", path: key + "?acl", sign: w.sign, ak: otherAK, sk: otherSK, header: hdr(w.header, "public-read")})
+			require.Equal(t, http.StatusForbidden, r.StatusCode, "%s policy, %s acl: %s", c.bucket, w.sign, r.body)
+		}
+		r = f.do(t, raw{method: "GET", path: "/" + c.bucket + "/oss-v1-pub"})
+		require.Equal(t, http.StatusNotFound, r.StatusCode, "nothing was written")
+	}
+}
