@@ -186,6 +186,7 @@ type behaviour struct {
 	copyNotModified304          bool // failed "not modified" copy conditions answer 304
 	copyConditionsS3            bool // a failed copy-source condition is named in <Condition>
 	uploadMarkersS3             bool // ListMultipartUploads: Next*Marker always (last upload listed), Prefix only when sent, an unknown upload-id-marker refused
+	uploadMarkersLastPage       bool // ListMultipartUploads: a last page that lists an upload names it in Next*Marker too
 	listEmptyParamsRefused      bool // listings refuse an empty encoding-type or continuation-token
 	futureModifiedSinceIgnored  bool // an If-Modified-Since date later than the server's clock is ignored
 	copyDefaultsStandard        bool // a copy without a storage class header is STANDARD, whatever the source's

@@ -80,6 +80,7 @@ var oss = &dialect{
 		objectTypeInListing:       true,
 		transitionTime:            true,
 		bucketBeforeAuth:          true,
+		uploadMarkersLastPage:     true,
 		uploadCallbacks:           true,
 		// OSS answers ListBucketInventory of a bucket without inventories
 		// 404 NoSuchInventory and DeleteBucketInventory of a missing one

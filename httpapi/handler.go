@@ -440,7 +440,7 @@ func (s *server) serve(rc *request) error {
 	if rc.d.behave.noLeadingSlashNames && namesNewObject[rt.op] && (strings.HasPrefix(key, "/") || strings.HasPrefix(key, `\`)) {
 		return errorf("InvalidObjectName", "The object name cannot start with a forward slash (/) or a backslash (\\).")
 	}
-	if rc.d.behave.bucketBeforeAuth && rt.perm != permAuthenticated {
+	if rc.d.behave.bucketBeforeAuth && rt.perm != permAuthenticated && !rt.keyFirst {
 		// The dialect reports a missing bucket before a bad signature,
 		// and a refused signature scheme before anything (intake).
 		if err := s.refuseScheme(rc); err != nil {

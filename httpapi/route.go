@@ -107,6 +107,12 @@ type route struct {
 	// noBucketMalformed answers a missing bucket with MalformedXML
 	// (configRow.putNoBucketMalformed).
 	noBucketMalformed bool
+	// keyFirst checks the credentials before the bucket in a dialect
+	// that otherwise reports a missing bucket first (bucketBeforeAuth):
+	// OSS's PutBucketAcl is PutBucket with x-oss-acl and, like PutBucket,
+	// answers an unknown key InvalidAccessKeyId for a missing bucket
+	// (alibabacloud-oss-python-sdk-v2 test_put_bucket_acl_fail).
+	keyFirst bool
 }
 
 // authMode is where a route's credentials are.
@@ -141,7 +147,7 @@ var routes = []route{
 	{method: http.MethodGet, target: targetService, params: []string{"publicAccessBlock"}, op: "GetAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).getAccountPublicAccessBlock, only: "oss"},
 	{method: http.MethodDelete, target: targetService, params: []string{"publicAccessBlock"}, op: "DeleteAccountPublicAccessBlock", perm: permAuthenticated, handle: (*server).deleteAccountPublicAccessBlock, only: "oss"},
 
-	{method: http.MethodPut, target: targetBucket, params: []string{"acl"}, op: "PutBucketAcl", perm: permBucketWriteACP, handle: (*server).putBucketACL},
+	{method: http.MethodPut, target: targetBucket, params: []string{"acl"}, op: "PutBucketAcl", perm: permBucketWriteACP, handle: (*server).putBucketACL, keyFirst: true},
 	{method: http.MethodPut, target: targetBucket, op: "CreateBucket", perm: permAuthenticated, handle: (*server).createBucket},
 	{method: http.MethodHead, target: targetBucket, op: "HeadBucket", perm: permBucketRead, handle: (*server).headBucket},
 	{method: http.MethodGet, target: targetBucket, params: []string{"list-type=2"}, op: "ListObjectsV2", perm: permBucketRead, handle: (*server).listObjectsV2},

@@ -1,0 +1,167 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/url"
+	"testing"
+
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
+	"github.com/stretchr/testify/require"
+)
+
+// What alibabacloud-oss-python-sdk-v2 (aliyun/alibabacloud-oss-python-sdk-v2)
+// records of OSS in its integration tests (tests/integration/*.py, run
+// against the service) beyond the suites before it (docs/sdk-suites.md,
+// "alibabacloud-oss-python-sdk-v2's tests as a corpus"). The Python SDK
+// and alibabacloud-oss-go-sdk-v2 share one API model and both sign V4 by
+// default, so the Go v2 SDK sends what the Python SDK sends here.
+
+// opvErr returns the service error of err, failing the test when there is
+// none.
+func opvErr(t *testing.T, err error) ossErr {
+	t.Helper()
+	require.Error(t, err)
+	e, ok := ossError(err)
+	require.True(t, ok, "%v", err)
+	return e
+}
+
+// TestOpvBadKeyOrder: a client with an access key OSS does not know
+// (tests/integration/test_client.py, every *_fail test, `invalid_client`)
+// is told NoSuchBucket by a bucket's reads and configuration writes of a
+// bucket that does not exist, and InvalidAccessKeyId by PutBucket,
+// DescribeRegions and every operation on an existing bucket. PutBucketAcl
+// of a missing bucket is InvalidAccessKeyId too (test_put_bucket_acl_fail):
+// OSS's PutBucketAcl is PutBucket with x-oss-acl (Aliyun's page for EC
+// 0015-00000104), which checks the key first; osslite answered
+// NoSuchBucket.
+func TestOpvBadKeyOrder(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	good := f.ossV2(testAK, testSK)
+	bad := f.ossV2("opv-unknown-key", "opv-unknown-secret")
+	ctx := context.Background()
+	_, err := good.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("opvkeys")})
+	require.NoError(t, err)
+	missing := oss2.Ptr("opvkeys-missing")
+
+	wantCode := func(name string, status int, code string, err error) {
+		t.Helper()
+		e := opvErr(t, err)
+		require.Equal(t, status, e.status, name)
+		require.Equal(t, code, e.code, name)
+		require.Len(t, e.requestID, 24, name)
+	}
+	// A missing bucket first.
+	_, err = bad.GetBucketAcl(ctx, &oss2.GetBucketAclRequest{Bucket: missing})
+	wantCode("GetBucketAcl", 404, "NoSuchBucket", err)
+	_, err = bad.ListObjectsV2(ctx, &oss2.ListObjectsV2Request{Bucket: missing, Delimiter: oss2.Ptr("/"),
+		StartAfter: oss2.Ptr("b"), MaxKeys: 10, Prefix: oss2.Ptr("aaa"), FetchOwner: true, RequestPayer: oss2.Ptr("requester")})
+	wantCode("ListObjectsV2", 404, "NoSuchBucket", err)
+	_, err = bad.GetBucketStat(ctx, &oss2.GetBucketStatRequest{Bucket: missing})
+	wantCode("GetBucketStat", 404, "NoSuchBucket", err)
+	_, err = bad.GetBucketLocation(ctx, &oss2.GetBucketLocationRequest{Bucket: missing})
+	wantCode("GetBucketLocation", 404, "NoSuchBucket", err)
+	_, err = bad.GetBucketInfo(ctx, &oss2.GetBucketInfoRequest{Bucket: missing})
+	wantCode("GetBucketInfo", 404, "NoSuchBucket", err)
+	_, err = bad.PutBucketVersioning(ctx, &oss2.PutBucketVersioningRequest{Bucket: missing,
+		VersioningConfiguration: &oss2.VersioningConfiguration{Status: oss2.VersionEnabled}})
+	wantCode("PutBucketVersioning", 404, "NoSuchBucket", err)
+	_, err = bad.GetBucketVersioning(ctx, &oss2.GetBucketVersioningRequest{Bucket: missing})
+	wantCode("GetBucketVersioning", 404, "NoSuchBucket", err)
+	_, err = bad.ListObjectVersions(ctx, &oss2.ListObjectVersionsRequest{Bucket: missing})
+	wantCode("ListObjectVersions", 404, "NoSuchBucket", err)
+	_, err = bad.GetObjectMeta(ctx, &oss2.GetObjectMetaRequest{Bucket: missing, Key: oss2.Ptr("object-no-exist")})
+	wantCode("GetObjectMeta (is_object_exist)", 404, "NoSuchBucket", err)
+
+	// The key first.
+	_, err = bad.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: missing, Acl: oss2.BucketACLPrivate,
+		CreateBucketConfiguration: &oss2.CreateBucketConfiguration{StorageClass: oss2.StorageClassIA}})
+	wantCode("PutBucket", 403, "InvalidAccessKeyId", err)
+	_, err = bad.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: missing, Acl: oss2.BucketACLPublicReadWrite})
+	wantCode("PutBucketAcl", 403, "InvalidAccessKeyId", err)
+	_, err = bad.DescribeRegions(ctx, &oss2.DescribeRegionsRequest{Regions: oss2.Ptr("oss-cn-hangzhou")})
+	wantCode("DescribeRegions", 403, "InvalidAccessKeyId", err)
+	b := oss2.Ptr("opvkeys")
+	_, err = bad.GetObjectMeta(ctx, &oss2.GetObjectMetaRequest{Bucket: b, Key: oss2.Ptr("invalid-key")})
+	wantCode("GetObjectMeta", 403, "InvalidAccessKeyId", err)
+	_, err = bad.AppendObject(ctx, &oss2.AppendObjectRequest{Bucket: b, Key: oss2.Ptr("invalid-key"), Position: oss2.Ptr(int64(0))})
+	wantCode("AppendObject", 403, "InvalidAccessKeyId", err)
+	_, err = bad.UploadPart(ctx, &oss2.UploadPartRequest{Bucket: b, Key: oss2.Ptr("invalid-key"), UploadId: oss2.Ptr("upload-id"), PartNumber: 1})
+	wantCode("UploadPart", 403, "InvalidAccessKeyId", err)
+	_, err = bad.CompleteMultipartUpload(ctx, &oss2.CompleteMultipartUploadRequest{Bucket: b, Key: oss2.Ptr("invalid-key"),
+		UploadId: oss2.Ptr("upload-id"), CompleteAll: oss2.Ptr("yes")})
+	wantCode("CompleteMultipartUpload", 403, "InvalidAccessKeyId", err)
+	_, err = bad.ListParts(ctx, &oss2.ListPartsRequest{Bucket: b, Key: oss2.Ptr("invalid-key"), UploadId: oss2.Ptr("upload-id")})
+	wantCode("ListParts", 403, "InvalidAccessKeyId", err)
+	_, err = bad.PutObjectAcl(ctx, &oss2.PutObjectAclRequest{Bucket: b, Key: oss2.Ptr("invalid-key"), Acl: oss2.ObjectACLPrivate})
+	wantCode("PutObjectAcl", 403, "InvalidAccessKeyId", err)
+
+	// With the bucket's owner key, PutBucketAcl of a missing bucket is
+	// still NoSuchBucket, and of an existing one sets the ACL.
+	_, err = good.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: missing, Acl: oss2.BucketACLPublicReadWrite})
+	wantCode("PutBucketAcl (owner)", 404, "NoSuchBucket", err)
+	_, err = good.PutBucketAcl(ctx, &oss2.PutBucketAclRequest{Bucket: b, Acl: oss2.BucketACLPublicReadWrite})
+	require.NoError(t, err)
+	acl, err := good.GetBucketAcl(ctx, &oss2.GetBucketAclRequest{Bucket: b})
+	require.NoError(t, err)
+	require.Equal(t, "public-read-write", oss2.ToString(acl.ACL))
+}
+
+// TestOpvListUploadsLastPage: OSS names the last upload listed in
+// NextKeyMarker on a page that is not truncated too
+// (tests/integration/test_client.py
+// test_multipart_upload_object_encoding_type: one upload, IsTruncated
+// false, next_key_marker equal to its key, a key of control characters
+// sent with encoding-type=url); osslite wrote the markers on truncated
+// pages only. A listing of no upload keeps them out.
+func TestOpvListUploadsLastPage(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	ctx := context.Background()
+	b := oss2.Ptr("opvuploads")
+	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: b})
+	require.NoError(t, err)
+
+	empty, err := c.ListMultipartUploads(ctx, &oss2.ListMultipartUploadsRequest{Bucket: b})
+	require.NoError(t, err)
+	require.Empty(t, empty.Uploads)
+	require.Nil(t, empty.NextKeyMarker)
+
+	key := "opv-key\x01\x02\x03\x04\x05\x06\a\b\t\n\v\f\r\x0e\x0f\x10"
+	up, err := c.InitiateMultipartUpload(ctx, &oss2.InitiateMultipartUploadRequest{Bucket: b, Key: oss2.Ptr(key)})
+	require.NoError(t, err)
+	require.Equal(t, key, oss2.ToString(up.Key))
+
+	res, err := c.ListMultipartUploads(ctx, &oss2.ListMultipartUploadsRequest{Bucket: b})
+	require.NoError(t, err)
+	require.False(t, res.IsTruncated)
+	require.Len(t, res.Uploads, 1)
+	require.Equal(t, key, oss2.ToString(res.Uploads[0].Key))
+	require.Equal(t, key, oss2.ToString(res.NextKeyMarker))
+	require.Equal(t, oss2.ToString(up.UploadId), oss2.ToString(res.NextUploadIdMarker))
+	require.Empty(t, oss2.ToString(res.KeyMarker))
+
+	// The raw answer: the marker encoded as the key is.
+	r := f.do(t, raw{method: "GET", path: "/opvuploads?uploads&encoding-type=url", sign: "oss-v4"})
+	require.Equal(t, 200, r.StatusCode)
+	require.Contains(t, string(r.body), "<NextKeyMarker>"+url.QueryEscape(key)[:len("opv-key%01")])
+
+	// A second upload: pages of one follow the markers to the end.
+	_, err = c.InitiateMultipartUpload(ctx, &oss2.InitiateMultipartUploadRequest{Bucket: b, Key: oss2.Ptr("opv-key-2")})
+	require.NoError(t, err)
+	var keys []string
+	req := &oss2.ListMultipartUploadsRequest{Bucket: b, MaxUploads: 1}
+	for i := 0; i < 4; i++ {
+		page, err := c.ListMultipartUploads(ctx, req)
+		require.NoError(t, err)
+		for _, u := range page.Uploads {
+			keys = append(keys, oss2.ToString(u.Key))
+		}
+		if !page.IsTruncated {
+			require.Equal(t, "opv-key-2", oss2.ToString(page.NextKeyMarker))
+			break
+		}
+		req.KeyMarker, req.UploadIdMarker = page.NextKeyMarker, page.NextUploadIdMarker
+	}
+	require.Equal(t, []string{key, "opv-key-2"}, keys)
+}
