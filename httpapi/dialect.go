@@ -200,6 +200,7 @@ type behaviour struct {
 	postIgnoresFileType         bool // a POST form's file part Content-Type is not stored (S3: the Content-Type field or the default)
 	keepsEmptyContentType       bool // a Content-Type header sent with no value is stored empty, not as the default
 	deleteObjectsNeedsDigest    bool // DeleteObjects requires Content-MD5 or a checksum
+	lockWritesNeedDigest        bool // PutObjectRetention and PutObjectLegalHold require Content-MD5 or a checksum
 	encodingTypeOnWrites        bool // DeleteObjects and multipart calls take encoding-type
 	quietDeleteEmptyBody        bool // a quiet DeleteObjects without errors has no body
 	completeAllHeader           bool // x-?-complete-all: yes completes every uploaded part

@@ -84,6 +84,7 @@ var s3 = &dialect{
 		completeSumsNeedAlgorithm:   true,
 		postIgnoresFileType:         true,
 		deleteObjectsNeedsDigest:    true,
+		lockWritesNeedDigest:        true,
 		putBucketTaggingStatus:      http.StatusNoContent,
 		deleteBucketDropsUploads:    true,
 		answerCompleteRetry:         true,

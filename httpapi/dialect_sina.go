@@ -61,6 +61,7 @@ var sina = &dialect{
 		listsStoredHeaders:       true,
 		requireContentLength:     true,
 		deleteObjectsNeedsDigest: true,
+		lockWritesNeedDigest:     true,
 		putBucketTaggingStatus:   http.StatusNoContent,
 		deleteBucketDropsUploads: true,
 		deleteMissingKeyFails:    true, // the Python SDK reads 404 as "no such key"

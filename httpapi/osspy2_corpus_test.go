@@ -165,3 +165,61 @@ func TestOpvListUploadsLastPage(t *testing.T) {
 	}
 	require.Equal(t, []string{key, "opv-key-2"}, keys)
 }
+
+// TestOpvObjectWormWithoutContentMD5: alibabacloud-oss-python-sdk-v2's
+// put_object_retention and put_object_legal_hold send their documents
+// without Content-MD5 (alibabacloud_oss_v2/operations/object_worm.py adds
+// none, where the Go v2 SDK adds one), and OSS answers 200
+// (tests/integration/test_object_worm.py test_object_retention,
+// test_object_retention_v1, test_object_retention_with_bypass,
+// test_object_legal_hold); osslite asked for Content-MD5 as S3 does
+// (400 InvalidRequest). A Content-MD5 that is sent is still checked.
+func TestOpvObjectWormWithoutContentMD5(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	for _, sign := range []string{"oss-v4", "oss-v1"} {
+		do := func(method, path string, body string, h ...string) rawResponse {
+			var b []byte
+			if body != "" {
+				b = []byte(body)
+			}
+			return f.do(t, raw{method: method, path: path, sign: sign, body: b, header: hdr(h...)})
+		}
+		bk := "/opvworm-" + sign[4:]
+		require.Equal(t, 200, do("PUT", bk, "").StatusCode)
+		require.Equal(t, 200, do("PUT", bk+"?versioning", "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>").StatusCode)
+		r := do("PUT", bk+"?objectWorm", "<ObjectWormConfiguration><ObjectWormEnabled>Enabled</ObjectWormEnabled></ObjectWormConfiguration>")
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		require.Equal(t, 200, do("PUT", bk+"/test-retention-object", "test content").StatusCode)
+
+		until := f.clock.Now().UTC().Add(5e9).Format("2006-01-02T15:04:05.000Z")
+		r = do("PUT", bk+"/test-retention-object?retention",
+			"<Retention><Mode>COMPLIANCE</Mode><RetainUntilDate>"+until+"</RetainUntilDate></Retention>")
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		require.Len(t, r.Header.Get("x-oss-request-id"), 24)
+		r = do("GET", bk+"/test-retention-object?retention", "")
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+		require.Contains(t, string(r.body), "<Mode>COMPLIANCE</Mode><RetainUntilDate>"+until+"</RetainUntilDate>")
+
+		// With x-oss-bypass-governance-retention, on another object.
+		require.Equal(t, 200, do("PUT", bk+"/test-retention-bypass", "test content").StatusCode)
+		r = do("PUT", bk+"/test-retention-bypass?retention",
+			"<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>"+until+"</RetainUntilDate></Retention>",
+			"x-oss-bypass-governance-retention", "true")
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+
+		require.Equal(t, 200, do("PUT", bk+"/test-legalhold-object", "test content").StatusCode)
+		for _, st := range []string{"ON", "OFF"} {
+			r = do("PUT", bk+"/test-legalhold-object?legalHold", "<LegalHold><Status>"+st+"</Status></LegalHold>")
+			require.Equal(t, 200, r.StatusCode, string(r.body))
+			r = do("GET", bk+"/test-legalhold-object?legalHold", "")
+			require.Equal(t, 200, r.StatusCode, string(r.body))
+			require.Contains(t, string(r.body), "<Status>"+st+"</Status>")
+		}
+
+		// A wrong Content-MD5 is refused, as everywhere.
+		r = do("PUT", bk+"/test-legalhold-object?legalHold", "<LegalHold><Status>ON</Status></LegalHold>",
+			"Content-MD5", "1B2M2Y8AsgTpgAmY7PhCfg==")
+		require.Equal(t, 400, r.StatusCode, string(r.body))
+		require.Equal(t, "InvalidDigest", r.errCode())
+	}
+}
