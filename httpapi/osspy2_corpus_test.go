@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
@@ -222,4 +223,58 @@ func TestOpvObjectWormWithoutContentMD5(t *testing.T) {
 		require.Equal(t, 400, r.StatusCode, string(r.body))
 		require.Equal(t, "InvalidDigest", r.errCode())
 	}
+}
+
+// TestOpvPolicyStatusWithoutPrincipal: OSS reports a bucket policy whose
+// Allow statement names no Principal as public
+// (tests/integration/test_bucket_policy_client.py test_bucket_policy and
+// test_bucket_policy_v1: GetBucketPolicyStatus IsPublic true, and false
+// once the policy is deleted; the test turns Block Public Access off
+// before it puts the policy); osslite answered false. Such a statement
+// still grants no one here (pkg/policy Principals.Absent), and one naming
+// a user stays not public (the Go v2 SDK's TestBucketPolicy).
+func TestOpvPolicyStatusWithoutPrincipal(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	ctx := context.Background()
+	b := oss2.Ptr("opvpolicy")
+	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: b})
+	require.NoError(t, err)
+	status := func() bool {
+		t.Helper()
+		res, err := c.GetBucketPolicyStatus(ctx, &oss2.GetBucketPolicyStatusRequest{Bucket: b})
+		require.NoError(t, err)
+		return *res.PolicyStatus.IsPublic
+	}
+	noPrincipal := `{"Version":"1","Statement":[{"Action":["oss:PutObject"],"Effect":"Allow",` +
+		`"Resource": ["acs:oss:*:*:opvpolicy","acs:oss:*:*:opvpolicy/*"]}]}`
+	_, err = c.PutBucketPolicy(ctx, &oss2.PutBucketPolicyRequest{Bucket: b, Body: strings.NewReader(noPrincipal)})
+	require.NoError(t, err)
+	got, err := c.GetBucketPolicy(ctx, &oss2.GetBucketPolicyRequest{Bucket: b})
+	require.NoError(t, err)
+	require.Equal(t, noPrincipal, got.Body)
+	require.True(t, status())
+
+	// It grants no one: an anonymous PutObject is still refused.
+	r := f.do(t, raw{method: "PUT", path: "/opvpolicy/anon", sign: "anon", body: []byte("x")})
+	require.Equal(t, 403, r.StatusCode)
+
+	_, err = c.DeleteBucketPolicy(ctx, &oss2.DeleteBucketPolicyRequest{Bucket: b})
+	require.NoError(t, err)
+	require.False(t, status())
+
+	named := `{"Version":"1","Statement":[{"Action":["oss:PutObject"],"Effect":"Allow","Principal":["1234567890"],` +
+		`"Resource": ["acs:oss:*:*:opvpolicy/*"]}]}`
+	_, err = c.PutBucketPolicy(ctx, &oss2.PutBucketPolicyRequest{Bucket: b, Body: strings.NewReader(named)})
+	require.NoError(t, err)
+	require.False(t, status())
+
+	// With Block Public Access on, the policy without a Principal is
+	// refused as public (the reason the test turns it off first).
+	_, err = c.PutBucketPublicAccessBlock(ctx, &oss2.PutBucketPublicAccessBlockRequest{Bucket: b,
+		PublicAccessBlockConfiguration: &oss2.PublicAccessBlockConfiguration{BlockPublicAccess: oss2.Ptr(true)}})
+	require.NoError(t, err)
+	_, err = c.PutBucketPolicy(ctx, &oss2.PutBucketPolicyRequest{Bucket: b, Body: strings.NewReader(noPrincipal)})
+	e := opvErr(t, err)
+	require.Equal(t, 403, e.status)
 }

@@ -217,11 +217,16 @@ var fixingKeys = setOf(`aws:sourcearn aws:sourcevpc aws:sourcevpce aws:sourceown
 // s3:x-amz-server-side-encryption-aws-kms-key-id, ...), for an action
 // that could expose data (s3:Get*, s3:List*, s3:Put*, s3:Delete*,
 // s3:AbortMultipartUpload, s3:RestoreObject). OSS policies use acs:SourceIp
-// and acs:SourceVpc the same way; every OSS action counts.
+// and acs:SourceVpc the same way; every OSS action counts, and so does an
+// OSS statement without a Principal: OSS reports such an Allow public
+// (alibabacloud-oss-python-sdk-v2 tests/integration/test_bucket_policy_client.py
+// test_bucket_policy, which turns Block Public Access off to put it),
+// although osslite's authorization still grants it to no one
+// (Principals.Absent).
 func (p *Policy) IsPublic() bool {
 	for i := range p.Statements {
 		s := &p.Statements[i]
-		if s.Effect != EffectAllow || !s.wildPrincipal() || s.fixed() {
+		if s.Effect != EffectAllow || !(s.wildPrincipal() || s.Principal.Absent) || s.fixed() {
 			continue
 		}
 		if p.Language == AWS && !s.NotAction && !slices.ContainsFunc(s.Action, badAction) {

@@ -116,7 +116,10 @@ func TestIsPublic(t *testing.T) {
 		{doc(st("Allow", `"*"`, `"s3:*"`, `"arn:aws:s3:::bkt/*"`, "")), AWS, true},
 		{`{"Version":"1","Statement":[{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"]}]}`, OSS, true},
 		{`{"Version":"1","Statement":[{"Effect":"Allow","Principal":["1234"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"]}]}`, OSS, false},
-		{`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"]}]}`, OSS, false},
+		// OSS reports an Allow without a Principal public
+		// (alibabacloud-oss-python-sdk-v2 test_bucket_policy).
+		{`{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"]}]}`, OSS, true},
+		{`{"Version":"1","Statement":[{"Effect":"Deny","Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"]}]}`, OSS, false},
 		{`{"Version":"1","Statement":[{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"],"Condition":{"IpAddress":{"acs:SourceIp":["10.0.0.0/8"]}}}]}`, OSS, false},
 	} {
 		p, err := Parse([]byte(c.doc), c.lang, "bkt")
