@@ -31,13 +31,23 @@ type corsLimits struct {
 	// keepEmptyOrigin: an empty AllowedOrigin is stored and read back
 	// (S3, which matches no Origin with it); OSS's are dropped.
 	keepEmptyOrigin bool
+	// headerText: AllowedHeader and ExposeHeader need not be header
+	// names, and AllowedHeader is kept in lower case (OSS:
+	// alibabacloud-oss-python-sdk-v2's test_bucket_cors puts
+	// "WqFg#jPAj(" and "|K+k~ wJIC" and reads back "wqfg#jpaj(" and
+	// "|K+k~ wJIC"). Preflights match them case-insensitively as before.
+	headerText bool
+	// allowHeadersAsSent: a preflight's Access-Control-Allow-Headers
+	// names the requested headers as the request spelled them (OSS, the
+	// same test: "WqFg#jPAj(" answered "WqFg#jPAj("); S3 lower-cases them.
+	allowHeadersAsSent bool
 }
 
 // corsByDialect holds each dialect's limits (S3 allows 100 rules, OSS
 // 20 in its current documentation).
 var corsByDialect = map[string]corsLimits{
 	"s3":   {maxRules: bucketconfig.MaxCORSRules, keepEmptyOrigin: true},
-	"oss":  {maxRules: 20, responseVary: true, exposeNoWildcard: true},
+	"oss":  {maxRules: 20, responseVary: true, exposeNoWildcard: true, headerText: true, allowHeadersAsSent: true},
 	"sina": {maxRules: bucketconfig.MaxCORSRules},
 }
 
@@ -122,9 +132,13 @@ func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
 				return nil, errorf("InvalidRequest", "AllowedOrigin \"%s\" can not have more than one wildcard.", o)
 			}
 		}
-		for _, h := range r.AllowedHeaders {
+		for i, h := range r.AllowedHeaders {
 			if strings.Count(h, "*") > 1 {
 				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" can not have more than one wildcard.", h)
+			}
+			if lim.headerText {
+				r.AllowedHeaders[i] = strings.ToLower(h)
+				continue
 			}
 			if !headerToken(h) {
 				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" contains invalid character.", h)
@@ -134,7 +148,7 @@ func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
 			if lim.exposeNoWildcard && strings.Contains(h, "*") {
 				return nil, errorf("InvalidArgument", "ExposeHeader \"%s\" can not contain a wildcard.", h)
 			}
-			if h != "" && !headerToken(h) {
+			if h != "" && !lim.headerText && !headerToken(h) {
 				// S3 names an ExposeHeader an AllowedHeader here too.
 				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" contains invalid character.", h)
 			}
@@ -370,8 +384,13 @@ func (s *server) preflight(rc *request) error {
 		return errorf("AccessForbidden", msgCORSNotAllowed).with("Method", method).with("ResourceType", resource)
 	}
 	// The allowed headers are the requested ones in lower case, as S3
-	// answers them (header names are case-insensitive to browsers).
-	writeCORSHeaders(rc.w.Header(), m, origin, strings.ToLower(strings.Join(requested, ", ")))
+	// answers them (header names are case-insensitive to browsers), or as
+	// sent, as OSS answers them.
+	allow := strings.Join(requested, ", ")
+	if !corsByDialect[rc.d.name].allowHeadersAsSent {
+		allow = strings.ToLower(allow)
+	}
+	writeCORSHeaders(rc.w.Header(), m, origin, allow)
 	return writeEmpty(rc, http.StatusOK)
 }
 

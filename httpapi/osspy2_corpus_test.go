@@ -278,3 +278,70 @@ func TestOpvPolicyStatusWithoutPrincipal(t *testing.T) {
 	e := opvErr(t, err)
 	require.Equal(t, 403, e.status)
 }
+
+// TestOpvCORSHeaderText: OSS takes AllowedHeader and ExposeHeader values
+// that are no header names and reads AllowedHeader back in lower case
+// (tests/integration/test_bucket_cors_client.py test_bucket_cors and
+// test_bucket_cors_v1: "WqFg#jPAj(", "l~m^57q>,F", ExposeHeader
+// "|K+k~ wJIC"); osslite refused them with S3's InvalidRequest
+// "contains invalid character". The preflight the test sends then
+// matches the rule whatever the case: Access-Control-Allow-Origin the
+// Origin, -Allow-Methods the rule's methods ("GET, HEAD"), -Allow-Headers
+// the requested header as sent.
+func TestOpvCORSHeaderText(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	ctx := context.Background()
+	for _, sign := range []string{"oss-v4", "oss-v1"} {
+		b := "opvcors-" + sign[4:]
+		_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr(b)})
+		require.NoError(t, err)
+		doc := `<CORSConfiguration><CORSRule><AllowedOrigin>Jsd&gt;&gt;S5swN</AllowedOrigin><AllowedOrigin>~Pb*_W!E@F</AllowedOrigin>` +
+			`<AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod>` +
+			`<AllowedHeader>WqFg#jPAj(</AllowedHeader><AllowedHeader>l~m^57q&gt;,F</AllowedHeader>` +
+			`<ExposeHeader>|K+k~ wJIC</ExposeHeader><ExposeHeader>B~0-iQ5sbj</ExposeHeader><MaxAgeSeconds>33012</MaxAgeSeconds></CORSRule>` +
+			`<CORSRule><AllowedOrigin>v8 GT-+V&lt;I</AllowedOrigin><AllowedOrigin>)q(A8&amp;^FZQ</AllowedOrigin>` +
+			`<AllowedMethod>PUT</AllowedMethod><AllowedMethod>POST</AllowedMethod>` +
+			`<AllowedHeader>QT^EA+kio?</AllowedHeader><AllowedHeader>ew_CTE+WbL</AllowedHeader>` +
+			`<ExposeHeader>p^?ub~R+$F</ExposeHeader><ExposeHeader>&amp;W%XZmBig6</ExposeHeader><MaxAgeSeconds>33012</MaxAgeSeconds></CORSRule>` +
+			`<ResponseVary>true</ResponseVary></CORSConfiguration>`
+		r := f.do(t, raw{method: "PUT", path: "/" + b + "?cors", sign: sign, body: []byte(doc)})
+		require.Equal(t, 200, r.StatusCode, string(r.body))
+
+		got, err := c.GetBucketCors(ctx, &oss2.GetBucketCorsRequest{Bucket: oss2.Ptr(b)})
+		require.NoError(t, err)
+		rules := got.CORSConfiguration.CORSRules
+		require.Len(t, rules, 2)
+		require.Equal(t, []string{"Jsd>>S5swN", "~Pb*_W!E@F"}, rules[0].AllowedOrigins)
+		require.Equal(t, []string{"GET", "HEAD"}, rules[0].AllowedMethods)
+		require.Equal(t, []string{"wqfg#jpaj(", "l~m^57q>,f"}, rules[0].AllowedHeaders)
+		require.Equal(t, []string{"|K+k~ wJIC", "B~0-iQ5sbj"}, rules[0].ExposeHeaders)
+		require.Equal(t, int64(33012), oss2.ToInt64(rules[0].MaxAgeSeconds))
+		require.Equal(t, []string{"qt^ea+kio?", "ew_cte+wbl"}, rules[1].AllowedHeaders)
+		require.Equal(t, []string{"p^?ub~R+$F", "&W%XZmBig6"}, rules[1].ExposeHeaders)
+		require.True(t, oss2.ToBool(got.CORSConfiguration.ResponseVary))
+
+		for _, pf := range []struct{ origin, method, header, methods string }{
+			{"Jsd>>S5swN", "HEAD", "WqFg#jPAj(", "GET, HEAD"},
+			{")q(A8&^FZQ", "POST", "ew_CTE+WbL", "PUT, POST"},
+		} {
+			r = f.do(t, raw{method: "OPTIONS", path: "/" + b + "/example-object-2.jpg", sign: sign,
+				header: hdr("Origin", pf.origin, "Access-Control-Request-Method", pf.method, "Access-Control-Request-Headers", pf.header)})
+			require.Equal(t, 200, r.StatusCode, string(r.body))
+			require.Len(t, r.Header.Get("x-oss-request-id"), 24)
+			require.Equal(t, pf.origin, r.Header.Get("Access-Control-Allow-Origin"))
+			require.Equal(t, pf.methods, r.Header.Get("Access-Control-Allow-Methods"))
+			require.Equal(t, pf.header, r.Header.Get("Access-Control-Allow-Headers"))
+		}
+	}
+
+	// A preflight signed with an unknown key against a bucket without
+	// CORS is 403 AccessForbidden (test_bucket_cors_fail): the signature
+	// of an OPTIONS request is not checked.
+	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("opvcors-none")})
+	require.NoError(t, err)
+	r := f.do(t, raw{method: "OPTIONS", path: "/opvcors-none/example-object-2.jpg", sign: "oss-v4", ak: "opv-unknown", sk: "x",
+		header: hdr("Origin", "D3>GnzF+j ", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "jpOfuv/7BO")})
+	require.Equal(t, 403, r.StatusCode)
+	require.Equal(t, "AccessForbidden", r.errCode())
+}
