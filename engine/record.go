@@ -77,9 +77,10 @@ const (
 	bOwner
 	bRedundancy
 	bID
-	bVersioning // VersioningState; absent while unversioned
-	bObjectLock // Object Lock enabled: default mode, days, years (objlock.go)
-	bConstraint // location constraint as named, when not Region (BucketOptions.Constraint)
+	bVersioning     // VersioningState; absent while unversioned
+	bObjectLock     // Object Lock enabled: default mode, days, years (objlock.go)
+	bConstraint     // location constraint as named, when not Region (BucketOptions.Constraint)
+	bObjectsPrivate // ACL.ObjectsPrivate of the bucket's ACL; absent when false
 )
 
 type encoder struct{ b []byte }
@@ -788,11 +789,15 @@ func (r *bucketRecord) encode() []byte {
 	if r.lock != nil {
 		e.strs(bObjectLock, string(r.lock.mode), strconv.Itoa(r.lock.days), strconv.Itoa(r.lock.years))
 	}
+	if r.acl.ObjectsPrivate {
+		e.uint(bObjectsPrivate, 1)
+	}
 	return e.b
 }
 
 func decodeBucket(b []byte) (bucketRecord, error) {
 	var r bucketRecord
+	objectsPrivate := false
 	d := decoder{b: b}
 	d.version()
 	for {
@@ -821,8 +826,11 @@ func decodeBucket(b []byte) (bucketRecord, error) {
 			r.versioning = VersioningState(d.uvar(p))
 		case bObjectLock:
 			r.lock = d.lockRule(p)
+		case bObjectsPrivate:
+			objectsPrivate = d.uvar(p) != 0
 		}
 	}
+	r.acl.ObjectsPrivate = objectsPrivate
 	return r, d.err
 }
 

@@ -51,6 +51,13 @@ type Grant struct {
 type ACL struct {
 	Canned string
 	Grants []Grant
+	// ObjectsPrivate (a bucket's ACL): objects without an ACL of their
+	// own are private to their owner whatever this ACL grants. Set when
+	// the ACL comes through a dialect whose bucket grants list the bucket
+	// only (S3, Sina), so that a dialect whose objects follow their
+	// bucket's ACL (OSS) does not read it as opening them. Kept in bucket
+	// records only.
+	ObjectsPrivate bool
 }
 
 // ObjectType distinguishes how an object was made (OSS x-oss-object-type).

@@ -90,6 +90,19 @@ var s3ACL = aclModel{
 	accessControls: true,
 }
 
+// bucketACLOf is acl, a bucket's ACL set through rc's dialect, marked
+// with what the dialect means by it: in S3 and Sina a bucket's READ grant
+// lists the bucket and opens no object, so objects without an ACL of
+// their own stay private to their owner in every dialect, OSS included
+// (engine.ACL.ObjectsPrivate); an ACL set through OSS opens them to OSS
+// readers as OSS documents. The thirty-second session's security review
+// found an S3 object refused to anonymous S3 readers of a public-read
+// bucket served to an anonymous OSS-dialect GET.
+func (rc *request) bucketACLOf(acl engine.ACL) engine.ACL {
+	acl.ObjectsPrivate = !rc.d.acl.objectDefaultFollowsBucket
+	return acl
+}
+
 // aclFromHeaders reads the ACL headers of the request's dialect; nil when
 // there are none.
 func (rc *request) aclFromHeaders(forBucket bool) (*engine.ACL, error) {

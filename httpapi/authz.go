@@ -464,7 +464,7 @@ func (in *access) aclAllows() bool {
 		}
 		need = map[perm]string{permObjectRead: permRead, permObjectReadACP: permReadACP, permObjectWriteACP: permWriteACP}[in.perm]
 		acl := in.object.ACL
-		if in.objectFollowsBucket && len(acl.Grants) == 0 && (acl.Canned == "" || acl.Canned == "default") {
+		if in.objectFollowsBucket && !b.ACL.ObjectsPrivate && len(acl.Grants) == 0 && (acl.Canned == "" || acl.Canned == "default") {
 			return granted(bucketGrants(), in.who, need, ignorePublic)
 		}
 		return granted(effectiveGrants(acl, in.object.Owner, b.Owner), in.who, need, ignorePublic)

@@ -253,6 +253,7 @@ func (s *server) createBucket(rc *request) error {
 		if acl != nil {
 			opts.ACL = *acl
 		}
+		opts.ACL = rc.bucketACLOf(opts.ACL)
 		access, err := s.createBucketAccess(rc, acl)
 		if err != nil {
 			return err
@@ -356,7 +357,7 @@ func (s *server) putBucketACL(rc *request) error {
 		}
 		return writeEmpty(rc, http.StatusOK)
 	}
-	if err := s.eng.SetBucketACL(rc.ctx, rc.op.Bucket, *acl); err != nil {
+	if err := s.eng.SetBucketACL(rc.ctx, rc.op.Bucket, rc.bucketACLOf(*acl)); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusOK)
@@ -419,7 +420,7 @@ func (s *server) recreateOwnBucket(rc *request, acl engine.ACL) error {
 	if err := s.admitACL(rc, &acl); err != nil {
 		return err
 	}
-	return s.eng.SetBucketACL(rc.ctx, b.Name, acl)
+	return s.eng.SetBucketACL(rc.ctx, b.Name, rc.bucketACLOf(acl))
 }
 
 // mayPutBucketACL decides a CreateBucket that sets the ACL of the
@@ -443,7 +444,7 @@ func (s *server) recreateOwnBucketACL(rc *request, acl engine.ACL) error {
 	if err := s.admitACL(rc, &acl); err != nil {
 		return err
 	}
-	return s.eng.SetBucketACL(rc.ctx, rc.op.Bucket, acl)
+	return s.eng.SetBucketACL(rc.ctx, rc.op.Bucket, rc.bucketACLOf(acl))
 }
 
 // writeEmpty writes a response without a body.
