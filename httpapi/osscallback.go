@@ -387,6 +387,13 @@ func (s *server) answerCallback(rc *request, c *uploadCallback, info engine.Obje
 		keyURL := base64.StdEncoding.EncodeToString([]byte(s.publicKeyURL(rc)))
 		answer, cerr = s.sendCallback(rc.ctx, c, key, keyURL, body)
 	}
+	var ce *callbackConnectError
+	if errors.As(cerr, &ce) {
+		if l := s.cfg.Logger; l != nil {
+			l.Warn("httpapi: callback not delivered", "operation", rc.op.Operation, "bucket", rc.op.Bucket,
+				"request_id", rc.w.Header().Get(rc.d.requestIDHeader), "url", ce.url, "err", ce.err)
+		}
+	}
 	if cerr != nil {
 		return errorf("CallbackFailed", "%s", cerr.Error())
 	}
@@ -456,6 +463,22 @@ func (s *server) sendCallback(ctx context.Context, c *uploadCallback, key *rsa.P
 	return nil, last
 }
 
+// callbackConnectError is a callback that reached no answer. The uploader
+// is told only that, in OSS's words ("Error status : -1.OSS can not
+// connect to your callbackUrl, please check it."); the transport's own
+// error, which would tell a refused port from a silent one on a callback
+// host, goes to the server's log.
+type callbackConnectError struct {
+	url string
+	err error
+}
+
+func (e *callbackConnectError) Error() string {
+	return "Error status : -1.OSS can not connect to your callbackUrl, please check it."
+}
+
+func (e *callbackConnectError) Unwrap() error { return e.err }
+
 // postCallback sends one callback request.
 func (s *server) postCallback(ctx context.Context, c *uploadCallback, u *url.URL, body, sig, keyURL string) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.CallbackTimeout)
@@ -485,7 +508,7 @@ func (s *server) postCallback(ctx context.Context, c *uploadCallback, u *url.URL
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("Post callback timeout after %v.", s.cfg.CallbackTimeout)
 		}
-		return nil, fmt.Errorf("Error posting callback to %s: %w.", u.Redacted(), unwrapURLError(err))
+		return nil, &callbackConnectError{url: u.Redacted(), err: unwrapURLError(err)}
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxCallbackAnswer+1))
