@@ -197,5 +197,11 @@ func (s *server) bucketGates(rc *request, b engine.BucketInfo) error {
 	if rc.who.anonymous || !strings.EqualFold(rc.header("request-payer"), "requester") {
 		return errorf("AccessDenied", "Access denied for requester pay bucket.")
 	}
+	if rc.d.name == "s3" {
+		// S3 says so in every answer to a requester it charges (the API
+		// reference's x-amz-request-charged; Requester Pays in the User
+		// Guide: "Amazon S3 returns the x-amz-request-charged header").
+		rc.w.Header().Set("X-Amz-Request-Charged", "requester")
+	}
 	return nil
 }
