@@ -69,6 +69,10 @@ type dialect struct {
 	requestIDBytes int
 	// serverName is the Server response header.
 	serverName string
+	// serverTimeHeader, when set, names the header that reports the
+	// whole milliseconds the server spent on a request before its answer
+	// started (OSS's x-oss-server-time, on every answer).
+	serverTimeHeader string
 	// upperETag writes ETags in upper case.
 	upperETag bool
 

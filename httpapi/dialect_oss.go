@@ -24,7 +24,11 @@ var oss = &dialect{
 	requestIDHeader: "X-Oss-Request-Id",
 	requestIDBytes:  12,
 	serverName:      "AliyunOSS",
-	upperETag:       true,
+	// Every OSS answer carries x-oss-server-time (Aliyun's API reference
+	// examples; aliyun-oss-csharp-sdk's ObjectCallbackTest asserts it on
+	// PutObject, GetObject and the multipart answers).
+	serverTimeHeader: "X-Oss-Server-Time",
+	upperETag:        true,
 
 	detect:       detectOSS,
 	authenticate: (*server).authenticateOSS,

@@ -274,7 +274,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now() // duration only; never shown to clients as a time
 	queryOK := literalSemicolons(r)
 	d := s.dialectOf(r)
-	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r}
+	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r,
+		timeHeader: d.serverTimeHeader, clock: s.clock, started: s.clock.Now()}
 	rc := &request{s: s, w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
 	reqID := d.newRequestID()
 	rc.setHeader(d.requestIDHeader, reqID)
@@ -828,15 +829,32 @@ type responseWriter struct {
 	hide []string
 	// werr is the first error writing the answer: the client went away.
 	werr error
+	// timeHeader, when set, is the dialect's serverTimeHeader: the
+	// milliseconds on clock since started are written in it as the
+	// answer starts.
+	timeHeader string
+	clock      engine.Clock
+	started    time.Time
 }
 
 func (w *responseWriter) WriteHeader(code int) {
 	if !w.wroteHeader {
+		w.stampTime()
 		w.dropHidden()
 		w.status, w.wroteHeader = code, true
 		reportDelay(w.Header(), w.pace, w.qos)
 	}
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// stampTime writes the server time header, if the dialect has one, before
+// the answer starts (and before dropHidden, so that a bucket's rules may
+// hide it).
+func (w *responseWriter) stampTime() {
+	if w.timeHeader == "" {
+		return
+	}
+	w.Header()[w.timeHeader] = []string{strconv.FormatInt(max(w.clock.Now().Sub(w.started).Milliseconds(), 0), 10)}
 }
 
 // dropHidden removes the hidden headers before the answer starts.
@@ -848,6 +866,7 @@ func (w *responseWriter) dropHidden() {
 
 func (w *responseWriter) Write(p []byte) (int, error) {
 	if !w.wroteHeader {
+		w.stampTime()
 		w.dropHidden()
 	}
 	w.wroteHeader = true

@@ -468,7 +468,7 @@ func formDialect(d *dialect, f *postForm) *dialect {
 	return d
 }
 
-// switchDialect serves rc in dialect d from now on: the request-id and
+// switchDialect serves rc in dialect d from now on: the request-id, server-time and
 // Server headers already set become d's (the same request id, which the
 // log and the Observer already have).
 func switchDialect(rc *request, d *dialect) {
@@ -485,6 +485,7 @@ func switchDialect(rc *request, d *dialect) {
 		h.Set(d.hostIDHeader, hostIDOf(id))
 	}
 	h.Set("Server", d.serverName)
+	rc.w.timeHeader = d.serverTimeHeader
 }
 
 // formHeader turns the form's fields into the request headers a
