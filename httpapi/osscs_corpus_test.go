@@ -4,8 +4,11 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strconv"
@@ -29,7 +32,7 @@ import (
 // Content-Type, Content-MD5 and x-oss-* headers the URL will be used with
 // are signed, and the canonical resource is /bucket/key followed by the
 // signed sub-resources (sub, sorted, "name" or "name=value"); extra
-// parameters ride unsigned.
+// parameters ride unsigned. The query is written as the SDK writes it.
 func ocsPresignV1(method, bucket, key string, signed http.Header, sub, extra url.Values, expires time.Time) string {
 	exp := strconv.FormatInt(expires.Unix(), 10)
 	var b strings.Builder
@@ -72,7 +75,13 @@ func ocsPresignV1(method, bucket, key string, signed http.Header, sub, extra url
 	q.Set("Expires", exp)
 	q.Set("OSSAccessKeyId", testAK)
 	q.Set("Signature", base64.StdEncoding.EncodeToString(m.Sum(nil)))
-	return "/" + bucket + "/" + key + "?" + strings.ReplaceAll(q.Encode(), "+", "%20")
+	// HttpUtils.ConbineQueryString: an empty value is a bare name, a
+	// space %20.
+	pairs := strings.Split(strings.ReplaceAll(q.Encode(), "+", "%20"), "&")
+	for i, p := range pairs {
+		pairs[i] = strings.TrimSuffix(p, "=")
+	}
+	return "/" + bucket + "/" + key + "?" + strings.Join(pairs, "&")
 }
 
 // ocsWantHeaders checks the headers ObjectCallbackTest asserts on every
@@ -162,4 +171,191 @@ func TestOcsServerTime(t *testing.T) {
 	r = f.do(t, raw{method: "GET", path: "/ocs-time/k"})
 	require.Equal(t, 200, r.StatusCode, "%s", r.body)
 	assert.NotContains(t, r.Header, "X-Oss-Server-Time")
+}
+
+// ocsCallbackApp is the application server of ObjectCallbackTest: it
+// answers {"Status":"OK"}, or 502 under /bad.
+func ocsCallbackApp(t *testing.T) *httptest.Server {
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		if strings.HasPrefix(r.URL.Path, "/bad") {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"Status":"OK"}`)
+	}))
+	t.Cleanup(app.Close)
+	return app
+}
+
+// ocsCallbackHeaders are the x-oss-callback and x-oss-callback-var values
+// the SDK's CallbackHeaderBuilder and CallbackVariableHeaderBuilder build
+// (base64 JSON) for ObjectCallbackTest's callback body.
+func ocsCallbackHeaders(url string) http.Header {
+	cb, _ := json.Marshal(map[string]string{"callbackUrl": url,
+		"callbackBody": "bucket=${bucket}&object=${object}&etag=${etag}&size=${size}&mimeType=${mimeType}&my_var1=${x:var1}"})
+	cv, _ := json.Marshal(map[string]string{"x:var1": "x:value1", "x:var2": "x:value2"})
+	return hdr("x-oss-callback", base64.StdEncoding.EncodeToString(cb), "x-oss-callback-var", base64.StdEncoding.EncodeToString(cv))
+}
+
+// TestOcsCallbackAnswers holds what ObjectCallbackTest asserts of callback
+// answers, which osslite already matched: PutObject relays the
+// application's JSON (Content-Type application/json, Content-Length of
+// the body) with ETag, Content-MD5 and the CRC; CompleteMultipartUpload
+// does without Content-MD5; an application answering 502 gives 203
+// CallbackFailed "Error status : 502." for both; a presigned PUT URL
+// signing the callback headers (GeneratePresignedUriCallbackTest) works.
+func TestOcsCallbackAnswers(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	app := ocsCallbackApp(t)
+	r := f.do(t, raw{method: "PUT", path: "/ocs-cb", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	body := pattern(3000)
+
+	r = f.do(t, raw{method: "PUT", path: "/ocs-cb/k", sign: "oss-v1", body: body, header: ocsCallbackHeaders(app.URL + "/cb")})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	assert.Equal(t, `{"Status":"OK"}`, string(r.body))
+	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	assert.Equal(t, strconv.Itoa(len(`{"Status":"OK"}`)), r.Header.Get("Content-Length"))
+	assert.NotEmpty(t, r.Header.Get("ETag"))
+	assert.Len(t, r.Header.Get("Content-MD5"), 24)
+	assert.NotEmpty(t, r.Header.Get("x-oss-hash-crc64ecma"))
+	ocsWantHeaders(t, "PutObject with callback", r.Header)
+
+	r = f.do(t, raw{method: "PUT", path: "/ocs-cb/bad", sign: "oss-v1", body: body, header: ocsCallbackHeaders(app.URL + "/bad")})
+	require.Equal(t, 203, r.StatusCode, "%s", r.body)
+	assert.Equal(t, "CallbackFailed", r.errCode())
+	assert.Contains(t, string(r.body), "<Message>Error status : 502.</Message>")
+
+	complete := func(key string, h http.Header) rawResponse {
+		t.Helper()
+		r := f.do(t, raw{method: "POST", path: "/ocs-cb/" + key + "?uploads", sign: "oss-v1"})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+		var init struct{ UploadId string }
+		require.NoError(t, xml.Unmarshal(r.body, &init))
+		r = f.do(t, raw{method: "PUT", path: "/ocs-cb/" + key + "?partNumber=1&uploadId=" + init.UploadId, sign: "oss-v1", body: body})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+		doc := "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>" + r.Header.Get("ETag") + "</ETag></Part></CompleteMultipartUpload>"
+		return f.do(t, raw{method: "POST", path: "/ocs-cb/" + key + "?uploadId=" + init.UploadId, sign: "oss-v1", body: []byte(doc), header: h})
+	}
+	r = complete("big.js", ocsCallbackHeaders(app.URL+"/cb"))
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	assert.Equal(t, `{"Status":"OK"}`, string(r.body))
+	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	assert.NotEmpty(t, r.Header.Get("ETag"))
+	assert.Empty(t, r.Header.Get("Content-MD5"))
+	assert.NotEmpty(t, r.Header.Get("x-oss-hash-crc64ecma"))
+	r = complete("bad.js", ocsCallbackHeaders(app.URL+"/bad"))
+	require.Equal(t, 203, r.StatusCode, "%s", r.body)
+	assert.Equal(t, "CallbackFailed", r.errCode())
+	assert.Contains(t, string(r.body), "<Message>Error status : 502.</Message>")
+
+	h := ocsCallbackHeaders(app.URL + "/cb")
+	h.Set("Content-Type", "text/rtf")
+	h.Set("x-oss-meta-Author", "Mingdi")
+	u := ocsPresignV1("PUT", "ocs-cb", "signed", h, nil,
+		url.Values{"x-param-null": {""}, "x-param-space0": {" "}, "x-param-value": {"value"}, "x-param-space1": {" "}}, f.clock.Now().Add(time.Hour))
+	r = f.do(t, raw{method: "PUT", path: u, sign: "anon", body: body, header: h})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	assert.Equal(t, `{"Status":"OK"}`, string(r.body))
+	assert.Len(t, r.Header.Get("Content-MD5"), 24)
+}
+
+// TestOcsModifyObjectMeta: ObjectBasicOperationTest's ModifyObjectMeta*
+// cases rewrite an object's metadata with an in-place CopyObject
+// (CopyBigObject of a small object; x-oss-metadata-directive REPLACE and
+// only the new headers): headers not sent are dropped, a copy without
+// Content-Type answers application/octet-stream afterwards, an empty
+// Cache-Control leaves none. osslite already matched.
+func TestOcsModifyObjectMeta(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/ocs-meta", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/ocs-meta/k", sign: "oss-v1", body: pattern(2000), header: hdr("Content-Type", "text/rtf", "Cache-Control", "public")})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	modify := func(kv ...string) http.Header {
+		t.Helper()
+		h := hdr(append([]string{"x-oss-copy-source", "/ocs-meta/k", "x-oss-metadata-directive", "REPLACE"}, kv...)...)
+		r := f.do(t, raw{method: "PUT", path: "/ocs-meta/k", sign: "oss-v1", header: h})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+		r = f.do(t, raw{method: "HEAD", path: "/ocs-meta/k", sign: "oss-v1"})
+		require.Equal(t, 200, r.StatusCode)
+		return r.Header
+	}
+	h := modify("Content-Type", "application/vnd.wap.wmlc") // ModifyObjectMetaWithAB2C
+	assert.Equal(t, "application/vnd.wap.wmlc", h.Get("Content-Type"))
+	assert.Empty(t, h.Get("Cache-Control"))
+	h = modify("Content-Type", "application/vnd.wap.wmlc", "Cache-Control", "max-stale") // ModifyObjectMetaWithA2CB
+	assert.Equal(t, "max-stale", h.Get("Cache-Control"))
+	h = modify() // ModifyObjectMetaWithToEmpty
+	assert.Equal(t, "application/octet-stream", h.Get("Content-Type"))
+	assert.Empty(t, h.Get("Cache-Control"))
+	h = modify("Cache-Control", "public") // ModifyObjectMetaWithAddMeta
+	assert.Equal(t, "application/octet-stream", h.Get("Content-Type"))
+	assert.Equal(t, "public", h.Get("Cache-Control"))
+	h = modify("Cache-Control", "", "Content-Type", "application/octet-stream") // ModifyObjectMetaWithSetEmptyValue
+	assert.Empty(t, h.Get("Cache-Control"))
+	assert.Equal(t, "2000", h.Get("Content-Length"))
+}
+
+// TestOcsPresignedAsDotNetSends: ObjectSignedUriTest. The SDK's v1 URL
+// signs the sub-resources it names (GetObjectWithPreSignedAndAclParameter:
+// "acl", so the URL reads the object's ACL) and carries other parameters
+// unsigned, an empty one as a bare name and a space as %20
+// (PutObjectWithPreSignedUriWithParameter); a header value other than the
+// signed one is 403 SignatureDoesNotMatch (...NegativeTest), an expired
+// URL 403 (PutPreSignedUriDefaultNegativeTest). osslite already matched.
+func TestOcsPresignedAsDotNetSends(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/ocs-uri", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/ocs-uri/k", sign: "oss-v1", body: []byte("abc"), header: hdr("x-oss-object-acl", "public-read")})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	exp := f.clock.Now().Add(time.Hour)
+
+	u := ocsPresignV1("GET", "ocs-uri", "k", http.Header{}, url.Values{"acl": {""}}, nil, exp)
+	r = f.do(t, raw{method: "GET", path: u, sign: "anon"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	assert.Contains(t, string(r.body), "<Grant>public-read</Grant>")
+
+	signed := hdr("Content-Type", "text/rtf", "x-oss-meta-author", "oss", "x-oss-meta-test", "test")
+	u = ocsPresignV1("PUT", "ocs-uri", "p", signed, nil,
+		url.Values{"x-param-null": {""}, "x-param-space0": {" "}, "x-param-value": {"value"}, "x-param-space1": {" "}}, exp)
+	r = f.do(t, raw{method: "PUT", path: u, sign: "anon", body: []byte("abc"), header: signed})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	sent := hdr("Content-Type", "text/rtf", "x-oss-meta-author", "oss", "x-oss-meta-test", "test1")
+	r = f.do(t, raw{method: "PUT", path: u, sign: "anon", body: []byte("abc"), header: sent})
+	require.Equal(t, 403, r.StatusCode, "%s", r.body)
+	assert.Equal(t, "SignatureDoesNotMatch", r.errCode())
+
+	u = ocsPresignV1("PUT", "ocs-uri", "late", http.Header{}, nil, nil, f.clock.Now().Add(-5*time.Second))
+	r = f.do(t, raw{method: "PUT", path: u, sign: "anon", body: []byte("abc")})
+	require.Equal(t, 403, r.StatusCode, "%s", r.body)
+}
+
+// TestOcsHiddenCharacterKeys: ObjectEncodingTypeTest puts keys holding
+// U+001C and U+001A and deletes them one by one and with
+// DeleteMultipleObjects, whose body .NET's XmlSerializer writes with
+// character references (&#x1C;) that XML 1.0 does not allow; OSS deletes
+// them. Parameters without a value go out as bare names (HttpUtils.
+// ConbineQueryString: "?delete&encoding-type", "?prefix&marker").
+// osslite already matched.
+func TestOcsHiddenCharacterKeys(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/ocs-keys", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	for _, k := range []string{"k%1C%1A.1.cd", "k%1C%1A.2.cd", "k.3.cd", "k%1C%1A.4.cd"} {
+		r = f.do(t, raw{method: "PUT", path: "/ocs-keys/" + k, sign: "oss-v1", body: []byte("x")})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	}
+	r = f.do(t, raw{method: "DELETE", path: "/ocs-keys/k%1C%1A.4.cd", sign: "oss-v1"})
+	require.Equal(t, 204, r.StatusCode, "%s", r.body)
+	doc := `<?xml version="1.0" encoding="utf-8"?><Delete xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><Quiet>true</Quiet>` +
+		`<Object><Key>k&#x1C;&#x1A;.1.cd</Key></Object><Object><Key>k&#x1C;&#x1A;.2.cd</Key></Object><Object><Key>k.3.cd</Key></Object></Delete>`
+	r = f.do(t, raw{method: "POST", path: "/ocs-keys?delete&encoding-type=url", sign: "oss-v1", body: []byte(doc), header: hdr("Content-MD5", md5b64([]byte(doc)))})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "GET", path: "/ocs-keys?prefix&marker&delimiter=%2F", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	assert.NotContains(t, string(r.body), "<Contents>")
 }
