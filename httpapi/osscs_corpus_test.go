@@ -493,3 +493,55 @@ func TestOcsSignatureV2WithHeadersToSign(t *testing.T) {
 	require.Equal(t, 403, r.StatusCode, "%s", r.body)
 	assert.Equal(t, "SignatureDoesNotMatch", r.errCode())
 }
+
+// TestOcsVersionedDeletes: ObjectVersioningTest
+// (ObjectBasicWithVersioningEnableTest) deletes a key of a versioned
+// bucket (a delete marker: x-oss-delete-marker true and its version ID),
+// reads both versions by ID, then deletes the marker by its version ID
+// (answered with x-oss-delete-marker true and the same ID) and each
+// version (x-oss-delete-marker absent, which the SDK reads as false),
+// leaving no version and no marker. osslite already matched.
+func TestOcsVersionedDeletes(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/ocs-ver", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	doc := []byte("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>")
+	r = f.do(t, raw{method: "PUT", path: "/ocs-ver?versioning", sign: "oss-v1", body: doc})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	var ids []string
+	for _, b := range []string{"versioning test 1.", "versioning test 2."} {
+		r = f.do(t, raw{method: "PUT", path: "/ocs-ver/k", sign: "oss-v1", body: []byte(b)})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+		require.NotEmpty(t, r.Header.Get("x-oss-version-id"))
+		ids = append(ids, r.Header.Get("x-oss-version-id"))
+	}
+	r = f.do(t, raw{method: "DELETE", path: "/ocs-ver/k", sign: "oss-v1"})
+	require.Equal(t, 204, r.StatusCode, "%s", r.body)
+	assert.Equal(t, "true", r.Header.Get("x-oss-delete-marker"))
+	marker := r.Header.Get("x-oss-version-id")
+	require.NotEmpty(t, marker)
+	r = f.do(t, raw{method: "GET", path: "/ocs-ver/k", sign: "oss-v1"})
+	assert.Equal(t, "NoSuchKey", r.errCode())
+	for i, id := range ids {
+		r = f.do(t, raw{method: "HEAD", path: "/ocs-ver/k?versionId=" + id, sign: "oss-v1"})
+		require.Equal(t, 200, r.StatusCode, "version %d", i)
+		assert.Equal(t, id, r.Header.Get("x-oss-version-id"))
+	}
+	r = f.do(t, raw{method: "DELETE", path: "/ocs-ver/k?versionId=" + marker, sign: "oss-v1"})
+	require.Equal(t, 204, r.StatusCode, "%s", r.body)
+	assert.Equal(t, "true", r.Header.Get("x-oss-delete-marker"))
+	assert.Equal(t, marker, r.Header.Get("x-oss-version-id"))
+	r = f.do(t, raw{method: "HEAD", path: "/ocs-ver/k", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode)
+	assert.Equal(t, ids[1], r.Header.Get("x-oss-version-id"))
+	for _, id := range ids {
+		r = f.do(t, raw{method: "DELETE", path: "/ocs-ver/k?versionId=" + id, sign: "oss-v1"})
+		require.Equal(t, 204, r.StatusCode, "%s", r.body)
+		assert.Empty(t, r.Header.Get("x-oss-delete-marker"))
+		assert.Equal(t, id, r.Header.Get("x-oss-version-id"))
+	}
+	r = f.do(t, raw{method: "GET", path: "/ocs-ver?versions&prefix=k", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	assert.NotContains(t, string(r.body), "<Version>")
+	assert.NotContains(t, string(r.body), "<DeleteMarker>")
+}
