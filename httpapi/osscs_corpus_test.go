@@ -545,3 +545,41 @@ func TestOcsVersionedDeletes(t *testing.T) {
 	assert.NotContains(t, string(r.body), "<Version>")
 	assert.NotContains(t, string(r.body), "<DeleteMarker>")
 }
+
+// TestOcsBucketDocumentsAsDotNetSends: documents as .NET's XmlSerializer
+// writes them (an XML declaration, xsi and xsd namespace declarations,
+// self-closing empty elements). BucketRefersSettingsTest: a list holding
+// one empty or null referer (<Referer />, <Referer xsi:nil="true" />),
+// an empty list (<RefererList />) and no list are taken and read back
+// without referers; BucketCorsSettingsTest: a rule whose AllowedOrigin is
+// "Original <guid>" is taken and read back. osslite already matched.
+func TestOcsBucketDocumentsAsDotNetSends(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/ocs-docs", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	const head = `<?xml version="1.0" encoding="utf-8"?><RefererConfiguration xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">`
+	for _, c := range []struct{ body, allowEmpty string }{
+		{head + `<AllowEmptyReferer>true</AllowEmptyReferer><RefererList><Referer /></RefererList></RefererConfiguration>`, "true"},
+		{head + `<AllowEmptyReferer>true</AllowEmptyReferer><RefererList><Referer xsi:nil="true" /></RefererList></RefererConfiguration>`, "true"},
+		{head + `<AllowEmptyReferer>false</AllowEmptyReferer><RefererList /></RefererConfiguration>`, "false"},
+		{head + `<AllowEmptyReferer>true</AllowEmptyReferer></RefererConfiguration>`, "true"},
+	} {
+		r = f.do(t, raw{method: "PUT", path: "/ocs-docs?referer", sign: "oss-v1", body: []byte(c.body)})
+		require.Equal(t, 200, r.StatusCode, "%s\n%s", c.body, r.body)
+		r = f.do(t, raw{method: "GET", path: "/ocs-docs?referer", sign: "oss-v1"})
+		require.Equal(t, 200, r.StatusCode, "%s", r.body)
+		assert.NotContains(t, string(r.body), "<Referer>", c.body)
+		assert.Contains(t, string(r.body), "<AllowEmptyReferer>"+c.allowEmpty+"</AllowEmptyReferer>", c.body)
+	}
+	doc := `<?xml version="1.0" encoding="utf-8"?><CORSConfiguration xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">` +
+		`<CORSRule><AllowedOrigin>Original 6f1c9e0e-1111-2222-3333-444455556666</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedHeader>HTTP</AllowedHeader><ExposeHeader>HTTP</ExposeHeader><MaxAgeSeconds>0</MaxAgeSeconds></CORSRule></CORSConfiguration>`
+	r = f.do(t, raw{method: "PUT", path: "/ocs-docs?cors", sign: "oss-v1", body: []byte(doc), header: hdr("Content-MD5", md5b64([]byte(doc)))})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "GET", path: "/ocs-docs?cors", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	assert.Contains(t, string(r.body), "<AllowedOrigin>Original 6f1c9e0e-1111-2222-3333-444455556666</AllowedOrigin>")
+	r = f.do(t, raw{method: "DELETE", path: "/ocs-docs?cors", sign: "oss-v1"})
+	require.Equal(t, 204, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "GET", path: "/ocs-docs?cors", sign: "oss-v1"})
+	assert.Equal(t, "NoSuchCORSConfiguration", r.errCode())
+}
