@@ -174,6 +174,17 @@ func TestOcsServerTime(t *testing.T) {
 	r = f.do(t, raw{method: "GET", path: "/ocs-time/k"})
 	require.Equal(t, 200, r.StatusCode, "%s", r.body)
 	assert.NotContains(t, r.Header, "X-Oss-Server-Time")
+
+	// A bucket's response-header rules may hide it, as any other header.
+	rules := []byte(`<ResponseHeaderConfiguration><Rule><Name>r</Name><Filters><Operation>GetObject</Operation></Filters>` +
+		`<HideHeaders><Header>x-oss-server-time</Header></HideHeaders></Rule></ResponseHeaderConfiguration>`)
+	r = f.do(t, raw{method: "PUT", path: "/ocs-time?responseHeader", sign: "oss-v1", body: rules})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "GET", path: "/ocs-time/k", sign: "oss-v1"})
+	require.Equal(t, 200, r.StatusCode, "%s", r.body)
+	assert.NotContains(t, r.Header, "X-Oss-Server-Time")
+	r = f.do(t, raw{method: "HEAD", path: "/ocs-time/k", sign: "oss-v1"})
+	assert.NotEmpty(t, r.Header.Get("X-Oss-Server-Time"), "HeadObject is not named by the rule")
 }
 
 // ocsCallbackApp is the application server of ObjectCallbackTest: it
