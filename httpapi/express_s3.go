@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"net/http"
@@ -534,7 +536,7 @@ func (s *server) renameObject(rc *request) error {
 		for _, h := range append(srcHeaders, dstHeaders...) {
 			params = append(params, rc.r.Header.Get(h))
 		}
-		done = renameDone{bucket: rc.op.Bucket, token: tok, params: strings.Join(params, "\n")}
+		done = renameDone{bucket: rc.op.Bucket, token: tok, params: renameParamsDigest(params)}
 		switch same, found := s.renames.lookup(s.clock.Now(), done); {
 		case found && same:
 			return writeEmpty(rc, http.StatusOK)
@@ -581,10 +583,29 @@ type renameTokens struct {
 }
 
 // renameDone is a rename done with a client token: its bucket, token,
-// parameters and when the token is forgotten.
+// the digest of its parameters (renameParamsDigest) and when the token
+// is forgotten.
 type renameDone struct {
-	bucket, token, params string
-	expires               time.Time
+	bucket, token string
+	params        [sha256.Size]byte
+	expires       time.Time
+}
+
+// renameParamsDigest is the SHA-256 of a rename's parameters, each
+// length-prefixed: a remembered token holds 32 bytes of them however
+// long the keys and condition headers (up to the 8 KiB header section
+// each, 10,000 tokens at once), and no two lists of parameters run
+// together into one (a key may hold a line break).
+func renameParamsDigest(params []string) [sha256.Size]byte {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, p := range params {
+		h.Write(n[:binary.PutUvarint(n[:], uint64(len(p)))])
+		h.Write([]byte(p))
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 const (
