@@ -36,3 +36,30 @@ func TestReview32RenameTokenParamsDistinct(t *testing.T) {
 	r = mntRename(t, f, b, "a%0Ab", "c", tok)
 	require.Equal(t, http.StatusOK, r.StatusCode, "the same parameters are still replayed: %s", r.body)
 }
+
+// TestReview32OSSCORSHeaderControlCharacters: OSS CORS header text need
+// not be header names (TestOpvCORSHeaderText), but an AllowedHeader or
+// ExposeHeader holding a control character is still refused, as every
+// such value was before: an ExposeHeader is written into
+// Access-Control-Expose-Headers of each answer its rule matches, and a
+// DEL there made HTTP clients refuse the whole answer (the bucket's
+// objects could no longer be read from a browser's origin).
+func TestReview32OSSCORSHeaderControlCharacters(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/rev32-cors", sign: "oss-v1"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/rev32-cors/k", sign: "oss-v1", body: []byte("data")}).errOrNil())
+	for _, rule := range []string{
+		"<AllowedHeader>a\x7fb</AllowedHeader>",
+		"<ExposeHeader>x-a\x7fb</ExposeHeader>",
+		"<ExposeHeader>x-a&#x7f;b</ExposeHeader>",
+	} {
+		doc := "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod>" + rule +
+			"</CORSRule></CORSConfiguration>"
+		r := f.do(t, raw{method: "PUT", path: "/rev32-cors?cors", sign: "oss-v1", body: []byte(doc)})
+		require.Equal(t, http.StatusBadRequest, r.StatusCode, "%q: %s", rule, r.body)
+		require.Equal(t, "InvalidRequest", r.errCode(), rule)
+	}
+	r := f.do(t, raw{method: "GET", path: "/rev32-cors/k", sign: "oss-v1", header: http.Header{"Origin": {"https://example.com"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, "no rule was stored: %s", r.body)
+	require.Equal(t, "data", string(r.body))
+}
