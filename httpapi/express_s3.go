@@ -536,7 +536,11 @@ func (s *server) renameObject(rc *request) error {
 		for _, h := range append(srcHeaders, dstHeaders...) {
 			params = append(params, rc.r.Header.Get(h))
 		}
-		done = renameDone{bucket: rc.op.Bucket, token: tok, params: renameParamsDigest(params)}
+		b, err := s.bucketOf(rc)
+		if err != nil {
+			return err
+		}
+		done = renameDone{bucket: strconv.FormatUint(b.ID, 10), token: tok, params: renameParamsDigest(params)}
 		switch same, found := s.renames.lookup(s.clock.Now(), done); {
 		case found && same:
 			return writeEmpty(rc, http.StatusOK)
@@ -576,13 +580,14 @@ var renameConditionNames = map[string]string{
 // RenameObject's token: a retry with the same token and the same
 // parameters (source, destination, conditions) succeeds without doing
 // anything more; with other parameters it is IdempotencyParameterMismatch.
-// Tokens live in memory, per bucket name: a restart forgets them.
+// Tokens live in memory, per bucket (its ID: a bucket deleted and
+// created again under its name starts with none): a restart forgets them.
 type renameTokens struct {
 	mu sync.Mutex
 	m  map[[2]string]renameDone
 }
 
-// renameDone is a rename done with a client token: its bucket, token,
+// renameDone is a rename done with a client token: its bucket's ID, token,
 // the digest of its parameters (renameParamsDigest) and when the token
 // is forgotten.
 type renameDone struct {

@@ -63,3 +63,28 @@ func TestReview32OSSCORSHeaderControlCharacters(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.StatusCode, "no rule was stored: %s", r.body)
 	require.Equal(t, "data", string(r.body))
 }
+
+// TestReview32RenameTokenNewBucket: RenameObject's client tokens are a
+// bucket's, and a directory bucket deleted and created again under its
+// name is another bucket: a rename there with a token the old one used
+// renames. Before, tokens were kept by bucket name, and the new bucket's
+// rename was answered 200 as a replay without renaming anything (for ten
+// minutes after the old one's).
+func TestReview32RenameTokenNewBucket(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	createExpressBucket(t, f.client())
+	b := expressBucket
+	tok := http.Header{"X-Amz-Client-Token": {"review32-bucket-token"}}
+	mntPut(t, f, b, "a", "old", nil)
+	r := mntRename(t, f, b, "a", "b", tok)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	must(t, f.do(t, raw{method: "DELETE", path: "/" + b + "/b"}).errOrNil())
+	must(t, f.do(t, raw{method: "DELETE", path: "/" + b}).errOrNil())
+
+	createExpressBucket(t, f.client())
+	mntPut(t, f, b, "a", "new", nil)
+	r = mntRename(t, f, b, "a", "b", tok)
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.Equal(t, "new", string(f.do(t, raw{method: "GET", path: "/" + b + "/b"}).body), "renamed in the new bucket")
+	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/" + b + "/a"}).StatusCode)
+}
