@@ -88,3 +88,28 @@ func TestReview32RenameTokenNewBucket(t *testing.T) {
 	require.Equal(t, "new", string(f.do(t, raw{method: "GET", path: "/" + b + "/b"}).body), "renamed in the new bucket")
 	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/" + b + "/a"}).StatusCode)
 }
+
+// TestReview32DirectoryEncryptionWithoutConfiguration: a directory
+// bucket whose encryption configuration was deleted (S3 documents
+// DeleteBucketEncryption as resetting a directory bucket to SSE-S3)
+// still refuses a write asking for SSE-KMS, as one with its SSE-S3
+// configuration does (TestMntDirectoryBucketEncryption); AES256 is
+// taken. Before, the check found no configuration and took any
+// encryption header, aws:kms included.
+func TestReview32DirectoryEncryptionWithoutConfiguration(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	createExpressBucket(t, f.client())
+	b := expressBucket
+	r := f.do(t, raw{method: "DELETE", path: "/" + b + "?encryption"})
+	require.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
+
+	r = f.do(t, raw{method: "PUT", path: "/" + b + "/kms", body: []byte("x"), header: http.Header{"X-Amz-Server-Side-Encryption": {"aws:kms"}}})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+	require.Equal(t, "InvalidArgument", r.errCode())
+	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/" + b + "/kms"}).StatusCode, "nothing written")
+	r = f.do(t, raw{method: "POST", path: "/" + b + "/kms-mpu?uploads", header: http.Header{"X-Amz-Server-Side-Encryption": {"aws:kms"}}})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, string(r.body))
+
+	r = f.do(t, raw{method: "PUT", path: "/" + b + "/s3", body: []byte("x"), header: http.Header{"X-Amz-Server-Side-Encryption": {"AES256"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+}

@@ -98,8 +98,15 @@ func (s *server) directoryEncryption(rc *request, enc engine.Encryption) error {
 			with("ArgumentName", arg)
 	}
 	c, err := s.encryptionConfigOf(rc, rc.op.Bucket)
-	if c == nil || err != nil {
+	if err != nil {
 		return err
+	}
+	if c == nil {
+		// A directory bucket is never unencrypted: without a
+		// configuration (DeleteBucketEncryption, which S3 documents as
+		// "resets the default encryption for the bucket as ... SSE-S3",
+		// S3 API reference) its default is SSE-S3.
+		c = &bucketconfig.Encryption{Algorithm: "AES256"}
 	}
 	def := rc.d.sse.fromConfig(c)
 	if enc.Mode != def.Mode {
