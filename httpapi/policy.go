@@ -733,19 +733,32 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 		// it (S3 and Sina x-amz-acl; OSS x-oss-object-acl for an object,
 		// x-oss-acl for a bucket): a policy written in one language
 		// holds for writes in every dialect.
-		if v, ok := rc.r.Header[http.CanonicalHeaderKey(rc.d.h(rc.cannedHeader()))]; ok {
-			return v, true
-		}
-		return nil, false
+		return headerKeyValue(rc.r.Header, rc.d.h(rc.cannedHeader()))
 	}
 	// s3:x-amz-server-side-encryption, s3:x-amz-copy-source,
 	// oss:x-oss-... : the request header of that name.
 	if len(name) > 6 && (strings.HasPrefix(name, "x-amz-") || strings.HasPrefix(name, "x-oss-")) {
-		if v, ok := rc.r.Header[http.CanonicalHeaderKey(rc.d.h(name[6:]))]; ok {
-			return v, true
-		}
+		return headerKeyValue(rc.r.Header, rc.d.h(name[6:]))
 	}
 	return nil, false
+}
+
+// headerKeyValue is a header-named condition key: the header's value,
+// one value even when the header is sent more than once (its values
+// combined as HTTP combines repeated fields, "a,b"). Handlers read a
+// header's first value or the combined one, never each: a condition
+// judging each (a negated one holds only when none matches) let a
+// second value satisfy the policy while the first was used
+// (AES256 then aws:kms under "deny unless aws:kms").
+func headerKeyValue(h http.Header, name string) ([]string, bool) {
+	v, ok := h[http.CanonicalHeaderKey(name)]
+	switch {
+	case !ok:
+		return nil, false
+	case len(v) > 1:
+		return []string{strings.Join(v, ",")}, true
+	}
+	return v, true
 }
 
 // listOps are the listings whose prefix, delimiter and max-keys are

@@ -113,3 +113,43 @@ func TestReview32DirectoryEncryptionWithoutConfiguration(t *testing.T) {
 	r = f.do(t, raw{method: "PUT", path: "/" + b + "/s3", body: []byte("x"), header: http.Header{"X-Amz-Server-Side-Encryption": {"AES256"}}})
 	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 }
+
+// TestReview32HeaderConditionRepeated: a condition on a request header
+// judges the header as the handler reads it. "Deny s3:PutObject unless
+// x-amz-server-side-encryption is aws:kms" (StringNotEquals, AWS's own
+// example) saw both values of a header sent twice and held only when
+// neither was aws:kms, while the write took the first: AES256 then
+// aws:kms wrote an SSE-S3 object. A header sent more than once is now
+// one value, combined as HTTP combines repeated fields, so the Deny
+// holds; nothing is written.
+func TestReview32HeaderConditionRepeated(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/rev32-kms", header: http.Header{"X-Amz-Acl": {"public-read-write"}}}).errOrNil())
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject",` +
+		`"Resource":"arn:aws:s3:::rev32-kms/*","Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}]}`
+	r := f.do(t, raw{method: "PUT", path: "/rev32-kms?policy", body: []byte(doc)})
+	require.Less(t, r.StatusCode, 300, string(r.body))
+
+	r = f.do(t, raw{method: "PUT", path: "/rev32-kms/ok", ak: otherAK, sk: otherSK, body: []byte("x"),
+		header: http.Header{"X-Amz-Server-Side-Encryption": {"aws:kms"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = f.do(t, raw{method: "PUT", path: "/rev32-kms/k", ak: otherAK, sk: otherSK, body: []byte("x"),
+		header: http.Header{"X-Amz-Server-Side-Encryption": {"AES256", "aws:kms"}}})
+	require.Equal(t, http.StatusForbidden, r.StatusCode, string(r.body))
+	require.Equal(t, "AccessDenied", r.errCode())
+	require.Equal(t, http.StatusNotFound, f.do(t, raw{method: "HEAD", path: "/rev32-kms/k"}).StatusCode, "nothing written")
+
+	// The same for the canned ACL ("deny unless x-amz-acl is
+	// bucket-owner-full-control"): public-read then
+	// bucket-owner-full-control wrote a public-read object.
+	doc = `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject",` +
+		`"Resource":"arn:aws:s3:::rev32-kms/*","Condition":{"StringNotEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}}]}`
+	r = f.do(t, raw{method: "PUT", path: "/rev32-kms?policy", body: []byte(doc)})
+	require.Less(t, r.StatusCode, 300, string(r.body))
+	r = f.do(t, raw{method: "PUT", path: "/rev32-kms/acl", ak: otherAK, sk: otherSK, body: []byte("x"),
+		header: http.Header{"X-Amz-Acl": {"bucket-owner-full-control"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	r = f.do(t, raw{method: "PUT", path: "/rev32-kms/acl2", ak: otherAK, sk: otherSK, body: []byte("x"),
+		header: http.Header{"X-Amz-Acl": {"public-read", "bucket-owner-full-control"}}})
+	require.Equal(t, http.StatusForbidden, r.StatusCode, string(r.body))
+}
