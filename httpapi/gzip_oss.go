@@ -89,10 +89,12 @@ var gzipWriters = sync.Pool{New: func() any {
 // copyGzip compresses r into w.
 func copyGzip(w io.Writer, r io.Reader) error {
 	zw := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(zw)
+	defer func() {
+		zw.Reset(io.Discard) // the pool keeps no reference to the answer
+		gzipWriters.Put(zw)
+	}()
 	zw.Reset(w)
 	if _, err := io.Copy(zw, r); err != nil {
-		zw.Reset(io.Discard)
 		return err
 	}
 	return zw.Close()
