@@ -93,9 +93,16 @@ var configRows = []*configRow{
 		parse:  func(rc *request, data []byte) (bucketconfig.Config, error) { return rc.d.sse.parseConfig(rc, data) },
 		render: func(rc *request, c bucketconfig.Config) any { return rc.d.sse.renderConfig(rc, c) },
 		// With S3's 2023 defaults, S3's DeleteBucketEncryption resets the
-		// bucket to SSE-S3 (S3 buckets are never unencrypted).
+		// bucket to SSE-S3 (S3 buckets are never unencrypted); a
+		// directory bucket's always does ("resets the default encryption
+		// for the bucket as server-side encryption with Amazon S3 managed
+		// keys (SSE-S3)", the S3 API reference's DeleteBucketEncryption),
+		// as it was made with it (directoryBucket).
 		remove: func(s *server, rc *request) error {
 			enc := s.s3DefaultEncryption()
+			if enc == nil && isDirectoryBucket(rc.op.Bucket) && s.eng.Options().Keys != nil {
+				enc = &bucketconfig.Encryption{Algorithm: "AES256"}
+			}
 			if enc == nil || !rc.d.acl.accessControls {
 				if err := s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, string(bucketconfig.KindEncryption)); err != nil {
 					return err

@@ -153,3 +153,18 @@ func TestReview32HeaderConditionRepeated(t *testing.T) {
 		header: http.Header{"X-Amz-Acl": {"public-read", "bucket-owner-full-control"}}})
 	require.Equal(t, http.StatusForbidden, r.StatusCode, string(r.body))
 }
+
+// TestDirectoryBucketDeleteEncryptionResets: DeleteBucketEncryption of a
+// directory bucket resets it to SSE-S3 (the S3 API reference), so
+// GetBucketEncryption answers AES256 afterwards, not
+// ServerSideEncryptionConfigurationNotFoundError (rev32's open row).
+func TestDirectoryBucketDeleteEncryptionResets(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	createExpressBucket(t, f.client())
+	b := expressBucket
+	r := f.do(t, raw{method: "DELETE", path: "/" + b + "?encryption"})
+	require.Equal(t, http.StatusNoContent, r.StatusCode, string(r.body))
+	r = f.do(t, raw{method: "GET", path: "/" + b + "?encryption"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.Contains(t, string(r.body), "<SSEAlgorithm>AES256</SSEAlgorithm>")
+}
