@@ -293,11 +293,22 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 			return r, err
 		}
 		switch e.ExpiredObjectDeleteMarker {
-		case "", "false":
+		case "":
+		case "false":
+			r.Expiration.MarkerFalse = d.behave.lifecycleSchemaS3
 		case "true":
 			r.Expiration.ExpiredObjectDeleteMarker = true
 		default:
 			return r, errorf("MalformedXML", "")
+		}
+		// S3 takes an Expiration that expires nothing: empty, or with
+		// ExpiredObjectDeleteMarker false alone (terraform-provider-aws's
+		// TestAccS3BucketLifecycleConfiguration_RuleExpiration_emptyBlock
+		// and _RuleExpiration_expireMarkerOnly, run against S3, read it
+		// back as one expiration).
+		if d.behave.lifecycleSchemaS3 && !r.Expiration.ExpiredObjectDeleteMarker &&
+			strings.TrimSpace(e.Days) == "" && strings.TrimSpace(e.Date) == "" && strings.TrimSpace(e.CreatedBeforeDate) == "" {
+			r.Expiration.Inert = true
 		}
 	}
 	for _, t := range x.Transitions {
@@ -533,8 +544,11 @@ func s3LifecycleDoc(lc *bucketconfig.Lifecycle) any {
 		}
 		if e := r.Expiration; e != nil {
 			x.Expiration = &lifecycleExpirationXML{Days: itoaOrEmpty(e.Days), Date: lifecycleDate(e.Date)}
-			if e.ExpiredObjectDeleteMarker {
+			switch {
+			case e.ExpiredObjectDeleteMarker:
 				x.Expiration.ExpiredObjectDeleteMarker = "true"
+			case e.MarkerFalse:
+				x.Expiration.ExpiredObjectDeleteMarker = "false"
 			}
 		}
 		for _, t := range r.Transitions {

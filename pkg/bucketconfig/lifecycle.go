@@ -113,6 +113,14 @@ type LifecycleExpiration struct {
 	// modified before it: they are due at once.
 	CreatedBefore             *time.Time `json:"createdBefore,omitempty"`
 	ExpiredObjectDeleteMarker bool       `json:"expiredObjectDeleteMarker,omitempty"`
+	// Inert says the expiration was put with neither Days nor Date and
+	// without ExpiredObjectDeleteMarker true, which S3 takes (an empty
+	// Expiration, or ExpiredObjectDeleteMarker false alone): it expires
+	// nothing. Days is 0 then, and Date and CreatedBefore are nil.
+	Inert bool `json:"inert,omitempty"`
+	// MarkerFalse keeps an ExpiredObjectDeleteMarker put as false, so
+	// that the rule reads back as it was put.
+	MarkerFalse bool `json:"markerFalse,omitempty"`
 }
 
 // LifecycleTransition moves objects to StorageClass Days after creation
@@ -250,7 +258,7 @@ func (r *LifecycleRule) validate() error {
 		seen[t.Key] = true
 	}
 	if e := r.Expiration; e != nil {
-		if e.ExpiredObjectDeleteMarker {
+		if e.ExpiredObjectDeleteMarker || e.Inert {
 			if e.Days != 0 || e.Date != nil || e.CreatedBefore != nil {
 				return fmt.Errorf("ExpiredObjectDeleteMarker cannot be combined with Days or Date")
 			}
