@@ -345,14 +345,24 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 		}
 	}
 	for _, n := range x.NoncurrentTransitions {
-		days, err := lifecycleInt(n.NoncurrentDays, "NoncurrentDays")
-		if err != nil {
-			return r, err
+		// NoncurrentDays 0 to an archive or tiering class is taken and read
+		// back as 0, as a Transition's Days is: terraform-provider-aws's
+		// acceptance tests against S3 (TestAccS3BucketLifecycleConfiguration_
+		// frameworkMigration_TransitionDate and _TransitionZeroDays_
+		// intelligentTiering) read back NoncurrentDays 0 to
+		// INTELLIGENT_TIERING after an apply.
+		zero := d.behave.lifecycleSchemaS3 && s3ZeroDayClasses[n.StorageClass] && strings.TrimSpace(n.NoncurrentDays) == "0"
+		days := 0
+		var err error
+		if !zero {
+			if days, err = lifecycleInt(n.NoncurrentDays, "NoncurrentDays"); err != nil {
+				return r, err
+			}
 		}
 		if !d.storageClasses[n.StorageClass] {
 			return r, errorf("InvalidStorageClass", "The storage class %q cannot be a transition target.", n.StorageClass)
 		}
-		tr := bucketconfig.LifecycleTransition{Days: days, StorageClass: n.StorageClass}
+		tr := bucketconfig.LifecycleTransition{Days: days, ZeroDays: zero, StorageClass: n.StorageClass}
 		if err := n.set(d, &tr); err != nil {
 			return r, err
 		}

@@ -59,7 +59,7 @@ func TestReview30bLifecycleZeroDaysEdges(t *testing.T) {
 	require.Equal(t, 200, put(ok).StatusCode)
 	for _, rule := range []string{
 		`<Transition><Days>0</Days><Date>2030-01-01T00:00:00Z</Date><StorageClass>GLACIER</StorageClass></Transition>`,
-		`<NoncurrentVersionTransition><NoncurrentDays>0</NoncurrentDays><StorageClass>GLACIER</StorageClass></NoncurrentVersionTransition>`,
+		`<NoncurrentVersionTransition><NoncurrentDays>0</NoncurrentDays><StorageClass>STANDARD_IA</StorageClass></NoncurrentVersionTransition>`,
 		`<Transition><Days>-0</Days><StorageClass>GLACIER</StorageClass></Transition>`,
 		`<Transition><Days>0</Days><StorageClass>ONEZONE_IA</StorageClass></Transition>`,
 	} {

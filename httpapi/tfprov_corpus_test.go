@@ -549,3 +549,32 @@ func TestTfpForceDestroy(t *testing.T) {
 	_, err = c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: b})
 	hsaRequireStatus(t, err, 404, "")
 }
+
+// TestLifecycleNoncurrentZeroDaysReadBack: a NoncurrentVersionTransition
+// with NoncurrentDays 0 to an archive or tiering class is taken and read
+// back as 0, as terraform-provider-aws's acceptance tests read it back
+// from S3 (TestAccS3BucketLifecycleConfiguration_frameworkMigration_
+// TransitionDate: NoncurrentDays 0 to INTELLIGENT_TIERING); to
+// STANDARD_IA it stays refused (TestReview30bLifecycleZeroDaysEdges).
+func TestLifecycleNoncurrentZeroDaysReadBack(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	b := aws.String("tfp-nc-zero")
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: b})
+	require.NoError(t, err)
+	_, err = c.PutBucketLifecycleConfiguration(ctx, &s3.PutBucketLifecycleConfigurationInput{Bucket: b,
+		LifecycleConfiguration: &types.BucketLifecycleConfiguration{Rules: []types.LifecycleRule{{
+			ID: aws.String("r"), Status: types.ExpirationStatusEnabled, Filter: &types.LifecycleRuleFilter{Prefix: aws.String("")},
+			NoncurrentVersionTransitions: []types.NoncurrentVersionTransition{{NoncurrentDays: aws.Int32(0), StorageClass: types.TransitionStorageClassIntelligentTiering}},
+		}}}})
+	require.NoError(t, err)
+	got, err := c.GetBucketLifecycleConfiguration(ctx, &s3.GetBucketLifecycleConfigurationInput{Bucket: b})
+	require.NoError(t, err)
+	require.Len(t, got.Rules, 1)
+	require.Len(t, got.Rules[0].NoncurrentVersionTransitions, 1)
+	nt := got.Rules[0].NoncurrentVersionTransitions[0]
+	require.NotNil(t, nt.NoncurrentDays, "NoncurrentDays 0 is written, not left out")
+	require.Equal(t, int32(0), *nt.NoncurrentDays)
+	require.Equal(t, types.TransitionStorageClassIntelligentTiering, nt.StorageClass)
+}

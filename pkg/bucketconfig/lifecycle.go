@@ -300,7 +300,7 @@ func (r *LifecycleRule) validate() error {
 		}
 	}
 	for _, t := range r.NoncurrentTransitions {
-		if t.Days <= 0 || t.Date != nil || t.CreatedBefore != nil || t.StorageClass == "" || t.NewerNoncurrent < 0 || t.NewerNoncurrent > 100 {
+		if t.ZeroDays && t.Days != 0 || !t.ZeroDays && t.Days <= 0 || t.Date != nil || t.CreatedBefore != nil || t.StorageClass == "" || t.NewerNoncurrent < 0 || t.NewerNoncurrent > 100 {
 			return fmt.Errorf("NoncurrentVersionTransition needs positive NoncurrentDays and a StorageClass")
 		}
 	}
