@@ -274,8 +274,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now() // duration only; never shown to clients as a time
 	queryOK := literalSemicolons(r)
 	d := s.dialectOf(r)
-	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r,
-		timeHeader: d.serverTimeHeader, clock: s.clock, started: s.clock.Now()}
+	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r, clock: s.clock}
+	rw.timeFrom(d.serverTimeHeader) // a dialect without the header reads no clock
 	rc := &request{s: s, w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
 	reqID := d.newRequestID()
 	rc.setHeader(d.requestIDHeader, reqID)
@@ -845,6 +845,15 @@ func (w *responseWriter) WriteHeader(code int) {
 		reportDelay(w.Header(), w.pace, w.qos)
 	}
 	w.ResponseWriter.WriteHeader(code)
+}
+
+// timeFrom has the answer report its server time in header (none when
+// ""), counted from the first dialect that asked for it.
+func (w *responseWriter) timeFrom(header string) {
+	w.timeHeader = header
+	if header != "" && w.started.IsZero() {
+		w.started = w.clock.Now()
+	}
 }
 
 // stampTime writes the server time header, if the dialect has one, before

@@ -485,7 +485,7 @@ func switchDialect(rc *request, d *dialect) {
 		h.Set(d.hostIDHeader, hostIDOf(id))
 	}
 	h.Set("Server", d.serverName)
-	rc.w.timeHeader = d.serverTimeHeader
+	rc.w.timeFrom(d.serverTimeHeader)
 }
 
 // formHeader turns the form's fields into the request headers a
