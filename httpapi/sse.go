@@ -123,13 +123,7 @@ func (s *server) directoryEncryption(rc *request, enc engine.Encryption) error {
 // sameKMSKey reports whether a and b name the same KMS key, as a key ID
 // or as its ARN (arn:...:key/<id>).
 func sameKMSKey(a, b string) bool {
-	id := func(k string) string {
-		if i := strings.LastIndex(k, ":key/"); strings.HasPrefix(k, "arn:") && i >= 0 {
-			return k[i+len(":key/"):]
-		}
-		return k
-	}
-	return a == b || id(a) == id(b)
+	return a == b || bareKeyID(a) == bareKeyID(b)
 }
 
 // bucketKeyFromDefault gives an object the request asked SSE-KMS for,
