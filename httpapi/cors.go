@@ -32,7 +32,7 @@ type corsLimits struct {
 	// (S3, which matches no Origin with it); OSS's are dropped.
 	keepEmptyOrigin bool
 	// headerText: AllowedHeader and ExposeHeader need not be header
-	// names, only text without a control character (corsHeaderText), and
+	// names, only text without a control character (headerText), and
 	// AllowedHeader is kept in lower case (OSS:
 	// alibabacloud-oss-python-sdk-v2's test_bucket_cors puts
 	// "WqFg#jPAj(" and "|K+k~ wJIC" and reads back "wqfg#jpaj(" and
@@ -137,7 +137,7 @@ func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
 			if strings.Count(h, "*") > 1 {
 				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" can not have more than one wildcard.", h)
 			}
-			if lim.headerText && corsHeaderText(h) {
+			if lim.headerText && headerText(h) {
 				r.AllowedHeaders[i] = strings.ToLower(h)
 				continue
 			}
@@ -149,7 +149,7 @@ func parseCORS(rc *request, data []byte) (bucketconfig.Config, error) {
 			if lim.exposeNoWildcard && strings.Contains(h, "*") {
 				return nil, errorf("InvalidArgument", "ExposeHeader \"%s\" can not contain a wildcard.", h)
 			}
-			if h != "" && !(lim.headerText && corsHeaderText(h)) && !headerToken(h) {
+			if h != "" && !(lim.headerText && headerText(h)) && !headerToken(h) {
 				// S3 names an ExposeHeader an AllowedHeader here too.
 				return nil, errorf("InvalidRequest", "AllowedHeader \"%s\" contains invalid character.", h)
 			}
@@ -404,12 +404,6 @@ func init() {
 
 // headerToken reports whether h is a header name (an RFC 9110 token,
 // which includes the wildcard '*').
-// corsHeaderText reports whether h may be written into a header value as it
-// is: no control character (net/http writes a DEL as sent, and HTTP
-// clients refuse the whole answer that carries it).
-func corsHeaderText(h string) bool {
-	return !strings.ContainsFunc(h, func(c rune) bool { return c < 0x20 || c == 0x7f })
-}
 
 func headerToken(h string) bool {
 	if h == "" {
