@@ -404,7 +404,6 @@ func init() {
 
 // headerToken reports whether h is a header name (an RFC 9110 token,
 // which includes the wildcard '*').
-
 func headerToken(h string) bool {
 	if h == "" {
 		return false
