@@ -133,7 +133,13 @@ func (m *mutation) dropContent(sum []byte, size int64, ref []byte) error {
 	if err != nil {
 		return err
 	}
-	for ok := it.First(); ok; ok = it.Next() {
+	// Each owner's entry is one key that every PutObject of the content
+	// rewrites, so the memtable may hold thousands of its versions: the
+	// loop seeks past a key (a skiplist search) instead of stepping
+	// through its versions with Next.
+	var past []byte
+	for ok := it.First(); ok; ok = it.SeekGE(past) {
+		past = append(append(past[:0], it.Key()...), 0)
 		if m.pendingContent(it.Key()) >= 0 {
 			continue // the pending value decides (above)
 		}

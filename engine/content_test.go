@@ -184,3 +184,38 @@ func TestPutByContentChecksum(t *testing.T) {
 		require.Zero(t, contentEntries(t, e), "size %d", size)
 	}
 }
+
+// The content index's entries of one body are one key per owner; a body
+// freed drops its owner's entry wherever it sorts among the others', also
+// when an earlier owner's key has many versions in the memtable (which
+// dropContent seeks past rather than steps through).
+func TestContentDropAmongOwners(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	data := bytes.Repeat([]byte("shared body "), 2<<10) // 24 KiB: in the blob log
+	for _, owner := range []string{"alice", "bob", "carol"} {
+		require.NoError(t, e.CreateBucket(ctx, "bk-"+owner, BucketOptions{Owner: owner}))
+		_, err := e.PutObject(ctx, "bk-"+owner, "k", bytes.NewReader(data), int64(len(data)), PutOptions{})
+		require.NoError(t, err)
+	}
+	for range 300 {
+		_, err := e.PutObject(ctx, "bk-alice", "k", bytes.NewReader(data), int64(len(data)), PutOptions{})
+		require.NoError(t, err)
+	}
+	require.Equal(t, 3, contentEntries(t, e))
+	_, err := e.PutObject(ctx, "bk-bob", "k", bytes.NewReader([]byte("other")), 5, PutOptions{})
+	require.NoError(t, err)
+	require.Equal(t, 3, contentEntries(t, e), "bob's entry of the old body went, one of the new came")
+	sum := sha1.Sum(data)
+	for owner, found := range map[string]bool{"alice": true, "bob": false, "carol": true} {
+		_, err := e.FindByContent(ctx, owner, sum[:], int64(len(data)))
+		if found {
+			require.NoError(t, err, owner)
+		} else {
+			require.ErrorIs(t, err, ErrNoSuchContent, owner)
+		}
+	}
+	err = e.DeleteObject(ctx, "bk-carol", "k", DeleteOptions{})
+	require.NoError(t, err)
+	require.Equal(t, 2, contentEntries(t, e), "carol's entry, after bob's and alice's, went with her body")
+}
