@@ -560,7 +560,7 @@ func (s *server) renameObject(rc *request) error {
 		return err
 	}
 	if tok != "" {
-		s.renames.add(s.clock.Now(), done)
+		s.renames.add(s.clock.Now(), rc.who.id, done)
 	}
 	return writeEmpty(rc, http.StatusOK)
 }
@@ -574,9 +574,10 @@ var renameConditionNames = map[string]string{
 }
 
 // renameTokens remembers the renames done with an x-amz-client-token
-// for renameTokenTTL of the engine clock, at most maxRenameTokens at
-// once (past it the expired are dropped, then any: a retry whose token
-// was dropped renames again, and finds its source gone). As S3 documents
+// for renameTokenTTL of the engine clock, at most maxRenameTokensPerUser
+// of each requester's at once (past it their oldest is forgotten: a
+// retry whose token was forgotten renames again, and finds its source
+// gone), so no user's renames can push out another's. As S3 documents
 // RenameObject's token: a retry with the same token and the same
 // parameters (source, destination, conditions) succeeds without doing
 // anything more; with other parameters it is IdempotencyParameterMismatch.
@@ -585,6 +586,17 @@ var renameConditionNames = map[string]string{
 type renameTokens struct {
 	mu sync.Mutex
 	m  map[[2]string]renameDone
+	// byUser holds each requester's remembered tokens, oldest first
+	// (stale ones, whose token was forgotten or added again, are
+	// skipped when they come up).
+	byUser map[string][]renameTokenAt
+}
+
+// renameTokenAt is a token in a requester's queue: its bucket and token,
+// and when it expires.
+type renameTokenAt struct {
+	key     [2]string
+	expires time.Time
 }
 
 // renameDone is a rename done with a client token: its bucket's ID, token,
@@ -599,8 +611,8 @@ type renameDone struct {
 // renameParamsDigest is the SHA-256 of a rename's parameters, each
 // length-prefixed: a remembered token holds 32 bytes of them however
 // long the keys and condition headers (up to the 8 KiB header section
-// each, 10,000 tokens at once), and no two lists of parameters run
-// together into one (a key may hold a line break).
+// each), and no two lists of parameters run together into one (a key
+// may hold a line break).
 func renameParamsDigest(params []string) [sha256.Size]byte {
 	h := sha256.New()
 	var n [binary.MaxVarintLen64]byte
@@ -617,8 +629,9 @@ const (
 	// renameTokenTTL is how long a RenameObject client token is
 	// remembered; S3 does not say, and SDK retries come within seconds.
 	renameTokenTTL = 10 * time.Minute
-	// maxRenameTokens bounds the client tokens remembered at once.
-	maxRenameTokens = 10000
+	// maxRenameTokensPerUser bounds the client tokens remembered for one
+	// requester (about 150 bytes each).
+	maxRenameTokensPerUser = 1000
 )
 
 // lookup reports whether d's bucket and token name a rename done before
@@ -633,28 +646,27 @@ func (x *renameTokens) lookup(now time.Time, d renameDone) (same, found bool) {
 	return prev.params == d.params, true
 }
 
-// add remembers the rename d, done at now.
-func (x *renameTokens) add(now time.Time, d renameDone) {
+// add remembers the rename d, done at now by the requester user (a
+// canonical ID). It forgets user's expired tokens and, past the bound,
+// user's oldest: O(1) for each token added.
+func (x *renameTokens) add(now time.Time, user string, d renameDone) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.m == nil {
 		x.m = map[[2]string]renameDone{}
+		x.byUser = map[string][]renameTokenAt{}
 	}
-	if len(x.m) >= maxRenameTokens {
-		for k, v := range x.m {
-			if !now.Before(v.expires) {
-				delete(x.m, k)
-			}
+	q := x.byUser[user]
+	for len(q) > 0 && (len(q) >= maxRenameTokensPerUser || !now.Before(q[0].expires)) {
+		if v, ok := x.m[q[0].key]; ok && v.expires.Equal(q[0].expires) {
+			delete(x.m, q[0].key)
 		}
-		for k := range x.m {
-			if len(x.m) < maxRenameTokens {
-				break
-			}
-			delete(x.m, k)
-		}
+		q = q[1:]
 	}
 	d.expires = now.Add(renameTokenTTL)
-	x.m[[2]string{d.bucket, d.token}] = d
+	k := [2]string{d.bucket, d.token}
+	x.m[k] = d
+	x.byUser[user] = append(q, renameTokenAt{k, d.expires})
 }
 
 func init() {
