@@ -69,6 +69,8 @@ func TestS3BucketWebsite(t *testing.T) {
 			Redirect: &types.Redirect{HttpRedirectCode: aws.String("300")}})},
 		{"error code 399", "InvalidRequest", "The provided HTTP error code (399) is not valid. Valid codes are 4XX or 5XX.", rule(types.RoutingRule{
 			Condition: &types.Condition{HttpErrorCodeReturnedEquals: aws.String("399")}, Redirect: &types.Redirect{HostName: aws.String("x.test")}})},
+		{"DEL in redirect-all host", "InvalidArgument", "HostName", &types.WebsiteConfiguration{RedirectAllRequestsTo: &types.RedirectAllRequestsTo{HostName: aws.String("x\x7f.test")}}},
+		{"DEL in rule host", "InvalidArgument", "HostName", rule(types.RoutingRule{Redirect: &types.Redirect{HostName: aws.String("x\x7f.test")}})},
 		{"51 rules", "InvalidRequest", "51 routing rules provided, the number of routing rules in a website configuration is limited to 50.", &types.WebsiteConfiguration{
 			IndexDocument: index, RoutingRules: slices.Repeat([]types.RoutingRule{{Redirect: &types.Redirect{HostName: aws.String("x.test")}}}, 51)}},
 	} {

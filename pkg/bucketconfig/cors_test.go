@@ -61,6 +61,9 @@ func TestCORSAndWebsiteValidate(t *testing.T) {
 		"empty redirect":            &Website{IndexSuffix: "i", Rules: []RoutingRule{{}}},
 		"mirror without url":        &Website{IndexSuffix: "i", Rules: []RoutingRule{{Redirect: RoutingRedirect{Type: RedirectMirror}}}},
 		"non-3xx code":              &Website{IndexSuffix: "i", Rules: []RoutingRule{{Redirect: RoutingRedirect{HTTPRedirectCode: 200}}}},
+		"DEL in host":               &Website{RedirectAll: &WebsiteRedirectAll{HostName: "exa\x7fmple.com"}},
+		"space in rule's host":      &Website{IndexSuffix: "i", Rules: []RoutingRule{{Redirect: RoutingRedirect{HostName: "a b.test"}}}},
+		"tab in rule's host":        &Website{IndexSuffix: "i", Rules: []RoutingRule{{Redirect: RoutingRedirect{HostName: "a\tb.test"}}}},
 	} {
 		_, err := Encode(c)
 		require.ErrorIs(t, err, ErrInvalid, name)

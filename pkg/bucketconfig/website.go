@@ -188,6 +188,9 @@ func (w *Website) Validate() error {
 		if w.RedirectAll.HostName == "" {
 			return fmt.Errorf("%w: RedirectAllRequestsTo needs a HostName", ErrInvalid)
 		}
+		if err := checkHostName(w.RedirectAll.HostName); err != nil {
+			return err
+		}
 		return checkProtocol(w.RedirectAll.Protocol)
 	}
 	if w.IndexSuffix == "" && w.ErrorKey == "" && len(w.Rules) == 0 {
@@ -236,7 +239,20 @@ func (r *RoutingRule) validate() error {
 	if c := r.Condition.HTTPErrorCode; c != 0 && (c < 400 || c > 599) {
 		return fmt.Errorf("%w: HttpErrorCodeReturnedEquals %d is not an error status", ErrInvalid, c)
 	}
+	if err := checkHostName(rd.HostName); err != nil {
+		return err
+	}
 	return checkProtocol(rd.Protocol)
+}
+
+// checkHostName refuses a redirect's HostName holding a space or a
+// control character: it is written into the Location of every redirect
+// the rule makes, which no HTTP client could then read.
+func checkHostName(h string) error {
+	if i := strings.IndexFunc(h, func(r rune) bool { return r <= ' ' || r == 0x7f }); i >= 0 {
+		return fmt.Errorf("%w: HostName %q holds a space or a control character", ErrInvalid, h)
+	}
+	return nil
 }
 
 func checkProtocol(p string) error {
