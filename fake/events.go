@@ -67,14 +67,28 @@ func (l *EventLog) Stop() { l.cancel() }
 
 // WithNotificationTarget registers a destination that buckets'
 // notification configurations may name by arn (see
-// engine.Options.NotificationTargets).
+// engine.Options.NotificationTargets). It is kept whatever the order of
+// the options: WithEngineOptions's NotificationTargets are added to it,
+// and for the same arn this one wins.
 func WithNotificationTarget(arn string, t engine.NotificationTarget) Option {
 	return func(c *config) {
-		if c.engine.NotificationTargets == nil {
-			c.engine.NotificationTargets = map[string]engine.NotificationTarget{}
-		} else {
-			c.engine.NotificationTargets = maps.Clone(c.engine.NotificationTargets)
+		if c.targets == nil {
+			c.targets = map[string]engine.NotificationTarget{}
 		}
-		c.engine.NotificationTargets[arn] = t
+		c.targets[arn] = t
 	}
+}
+
+// notificationTargets is the engine's NotificationTargets: those of
+// WithEngineOptions and of WithNotificationTarget, the latter winning.
+func (c *config) notificationTargets() map[string]engine.NotificationTarget {
+	if len(c.targets) == 0 {
+		return c.engine.NotificationTargets
+	}
+	all := maps.Clone(c.engine.NotificationTargets)
+	if all == nil {
+		all = make(map[string]engine.NotificationTarget, len(c.targets))
+	}
+	maps.Copy(all, c.targets)
+	return all
 }

@@ -103,6 +103,7 @@ type config struct {
 	tls                  bool // see WithTLS
 	skewCheck            bool // see WithSkewCheck
 	engine               engine.Options
+	targets              map[string]engine.NotificationTarget // see WithNotificationTarget
 	api                  []httpapi.Option
 	rtmp                 bool                // see WithRTMP
 	chaos                *Chaos              // see chaos.go
@@ -142,7 +143,9 @@ func WithCredentials(accessKey, secretKey string) Option {
 // WithRegion sets the server's region (default DefaultRegion).
 func WithRegion(region string) Option { return func(c *config) { c.region = region } }
 
-// WithEngineOptions sets the options of the in-memory engine. Clock is
+// WithEngineOptions sets the options of the in-memory engine; a later
+// WithEngineOptions replaces an earlier one, but not the destinations of
+// WithNotificationTarget, which are added to NotificationTargets. Clock is
 // ignored: the engine always runs on the server's Clock. FS defaults to a
 // fresh in-memory filesystem. Background compaction runs as in the engine
 // (deletes trigger it, so reclaiming space needs no clock), but
@@ -216,6 +219,7 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	clock := NewClock(time.Now().UTC().Truncate(time.Second))
 	eo := cfg.engine
 	eo.Clock = clock
+	eo.NotificationTargets = cfg.notificationTargets()
 	if eo.AbortUploadsAfter == 0 {
 		eo.AbortUploadsAfter = -1
 	}

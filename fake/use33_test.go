@@ -1,0 +1,63 @@
+package fake_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/fake"
+)
+
+// TestUse33NotificationTargetKeptByEngineOptions: a newcomer who tunes
+// the engine (WithEngineOptions) after registering a destination
+// (WithNotificationTarget) keeps the destination; before, the engine
+// options replaced it and the bucket's configuration naming it was
+// refused as an unknown destination.
+func TestUse33NotificationTargetKeptByEngineOptions(t *testing.T) {
+	const arn = "arn:aws:sqs:us-east-1:123456789012:uploads"
+	for _, tc := range []struct {
+		name string
+		opts func(target engine.NotificationTarget) []fake.Option
+	}{
+		{"target then engine options", func(target engine.NotificationTarget) []fake.Option {
+			return []fake.Option{fake.WithNotificationTarget(arn, target), fake.WithEngineOptions(engine.Options{RestoreDelay: -1})}
+		}},
+		{"engine options then target", func(target engine.NotificationTarget) []fake.Option {
+			return []fake.Option{fake.WithEngineOptions(engine.Options{RestoreDelay: -1}), fake.WithNotificationTarget(arn, target)}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := make(chan string, 1)
+			target := engine.NotificationTargetFunc(func(_ context.Context, ev engine.Event) error {
+				got <- ev.EventName + " " + ev.S3.Object.Key
+				return nil
+			})
+			srv := fake.New(t, append(tc.opts(target), fake.WithBuckets("uploads"))...)
+			require.Equal(t, time.Duration(0), srv.Engine().Options().RestoreDelay, "the engine options apply too")
+			client := use33S3(srv)
+			ctx := context.Background()
+			_, err := client.PutBucketNotificationConfiguration(ctx, &s3.PutBucketNotificationConfigurationInput{
+				Bucket: aws.String("uploads"),
+				NotificationConfiguration: &types.NotificationConfiguration{QueueConfigurations: []types.QueueConfiguration{{
+					QueueArn: aws.String(arn), Events: []types.Event{"s3:ObjectCreated:*"},
+				}}},
+			})
+			require.NoError(t, err)
+			_, err = client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("uploads"), Key: aws.String("a.jpg"), Body: strings.NewReader("x")})
+			require.NoError(t, err)
+			select {
+			case ev := <-got:
+				require.Equal(t, "ObjectCreated:Put a.jpg", ev)
+			case <-time.After(10 * time.Second):
+				t.Fatal("no event delivered to the target")
+			}
+		})
+	}
+}
