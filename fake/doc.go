@@ -66,14 +66,33 @@
 //     bucket creation and upload initiation dates;
 //   - presigned-URL expiry (S3 X-Amz-Expires, OSS Expires and
 //     x-oss-expires): Advance past it and the URL is refused;
-//   - archive restores: when a restore completes and when the restored
-//     copy expires;
+//   - archive restores: when a restore completes (RestoreDelay of
+//     engine.Options, one minute by default; WithEngineOptions with
+//     RestoreDelay -1 makes restores instant) and when the restored copy
+//     expires;
+//   - browser-upload policy expiry (PresignPost, and forms made by SDKs);
+//   - Object Lock retain-until dates and OSS WORM retention;
 //   - with WithSkewCheck, the signing-skew check (15 minutes, S3 and OSS);
-//   - the expiry of temporary credentials (NewSession).
+//   - the expiry of temporary credentials (NewSession) and MFA codes
+//     (MFACode).
 //
 // What does not: SDKs sign with the wall clock; Fault latency and Close's
 // grace period are real durations; the TLS certificate of WithTLS is valid
 // by the wall clock.
+//
+// Work that falls due on the clock is done when the engine runs it, not
+// by Advance itself: lifecycle rules (expiration, transitions,
+// noncurrent versions, incomplete uploads), ObjectRestore:Completed
+// events, replication deliveries and their retries, inventory reports
+// and access-log objects. Engine().RunPending runs everything due at the
+// clock's current time and returns when it is done: advance the clock,
+// then call it (ExampleServer_Clock_lifecycle). The engine's background
+// loop also runs this work on its own, on the wall clock: replication
+// within a second of a write, a lifecycle pass within 30 seconds once
+// the clock has moved an hour. A test that asserts work has not happened
+// yet (a replication status still PENDING) turns that loop off with
+// WithEngineOptions(engine.Options{CompactInterval: -1}); deleted data is
+// then reclaimed only by Engine().Compact (ExampleServer_Engine_replication).
 //
 // Because SDKs sign with the wall clock, the fake does not by default
 // compare a request's signing time (S3 or OSS) with its clock: a test may Advance

@@ -22,7 +22,10 @@ type EventLog struct {
 // the server, and lifecycle expirations, in the order they happened (the
 // sequencer increases; tagging and ACL events have none, as at S3), whether or not the bucket has a notification
 // configuration (ConfigurationID is then ""). Events published before the
-// call are not included.
+// call are not included. Events of work due on the clock (lifecycle
+// expirations, ObjectRestore:Completed, replication results) are
+// published when that work runs: after Clock().Advance, call
+// Engine().RunPending before Wait.
 func (s *Server) Events(bucket string) *EventLog {
 	l := &EventLog{more: make(chan struct{})}
 	l.cancel = s.eng.Subscribe(bucket, func(ev engine.Event) {

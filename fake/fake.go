@@ -359,7 +359,9 @@ func (s *Server) MFACode(serial string) string {
 }
 
 // Clock returns the clock the engine and handler read. Advance it to age
-// objects, trigger lifecycle rules or expire presigned URLs.
+// objects, expire presigned URLs or complete restores; lifecycle rules
+// and other work due on the clock run when Engine().RunPending is called
+// after Advance (see the package section Time).
 func (s *Server) Clock() *Clock { return s.clock }
 
 // HTTPClient returns a client whose transport hands requests straight to
