@@ -65,7 +65,10 @@
 //   - every time the server reports: Last-Modified, the Date header,
 //     bucket creation and upload initiation dates;
 //   - presigned-URL expiry (S3 X-Amz-Expires, OSS Expires and
-//     x-oss-expires): Advance past it and the URL is refused;
+//     x-oss-expires): Advance past it and the URL is refused. The URL's
+//     start is its signing time, which SDKs take from the wall clock: a
+//     URL an SDK presigns after Advance is already expired here unless
+//     it is signed at Clock().Now() (ExampleServer_Clock_presignAfterAdvance);
 //   - archive restores: when a restore completes (RestoreDelay of
 //     engine.Options, one minute by default; WithEngineOptions with
 //     RestoreDelay -1 makes restores instant) and when the restored copy
@@ -96,7 +99,8 @@
 //
 // Because SDKs sign with the wall clock, the fake does not by default
 // compare a request's signing time (S3 or OSS) with its clock: a test may Advance
-// a week and keep using its client. WithSkewCheck restores a real server's
+// a week and keep using its client (for header-signed requests: see
+// presigned-URL expiry above). WithSkewCheck restores a real server's
 // 15-minute window, against the fake clock: then a request signed more
 // than 15 minutes away fails with RequestTimeTooSkewed, which reaches a
 // HEAD as a bare 403. aws-sdk-go-v2 corrects its signing time from the

@@ -8,12 +8,14 @@ import (
 	"io"
 	"log"
 	"mime/multipart"
+	"net/http"
 	"strings"
 	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
@@ -559,4 +561,60 @@ func ExampleServer_Events_restoreCompleted() {
 	// ObjectCreated:Put tape-7
 	// ObjectRestore:Post tape-7
 	// ObjectRestore:Completed tape-7
+}
+
+// use33ClockPresigner presigns at the fake's clock instead of the wall
+// clock the SDK reads, so that a URL made after Clock().Advance is not
+// already past its expiry on the server.
+type use33ClockPresigner struct {
+	clock  *fake.Clock
+	signer *v4.Signer
+}
+
+func (p use33ClockPresigner) PresignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request,
+	payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) (string, http.Header, error) {
+	return p.signer.PresignHTTP(ctx, creds, r, payloadHash, service, region, p.clock.Now(), optFns...)
+}
+
+// SDKs presign with the wall clock. After Clock().Advance the fake's clock
+// is ahead of it, so a URL the SDK makes then is already expired on the
+// server; a presigner that signs at the fake's clock (S3's
+// PresignOptions.Presigner) makes it valid for its whole window again.
+func ExampleServer_Clock_presignAfterAdvance() {
+	srv, err := fake.Start(fake.WithBuckets("reports"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	client := use33S3(srv)
+	ctx := context.Background()
+	if _, err := client.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("q3.pdf"),
+		Body: strings.NewReader("%PDF")}); err != nil {
+		log.Fatal(err)
+	}
+	srv.Clock().Advance(24 * time.Hour) // e.g. to let a lifecycle rule run
+	get := func(p *s3.PresignClient) int {
+		req, err := p.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("reports"), Key: aws.String("q3.pdf")},
+			s3.WithPresignExpires(time.Hour))
+		if err != nil {
+			log.Fatal(err)
+		}
+		resp, err := srv.HTTPClient().Get(req.URL)
+		if err != nil {
+			log.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	fmt.Println("signed at the wall clock:", get(s3.NewPresignClient(client)))
+	onFakeClock := s3.NewPresignClient(client, func(o *s3.PresignOptions) {
+		o.Presigner = use33ClockPresigner{clock: srv.Clock(), signer: v4.NewSigner(func(so *v4.SignerOptions) {
+			so.DisableURIPathEscaping = true // as the S3 client's own presigner
+		})}
+	})
+	fmt.Println("signed at the fake's clock:", get(onFakeClock))
+	// Output:
+	// signed at the wall clock: 403
+	// signed at the fake's clock: 200
 }
