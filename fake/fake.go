@@ -395,7 +395,8 @@ func (s *Server) ResetRequests() {
 
 // Close shuts the server down: it stops accepting requests, waits up to
 // five seconds for in-flight ones (aborting what remains and logging it to
-// the test), then closes the engine. New registers it with t.Cleanup; it
+// the test), logs the faults that never matched a request (see Fail),
+// then closes the engine. New registers it with t.Cleanup; it
 // is idempotent.
 func (s *Server) Close() {
 	s.closing.Do(func() {
@@ -414,6 +415,7 @@ func (s *Server) Close() {
 		if n := s.tr.Close(); n > 0 || !idle {
 			s.logf("fake: aborted requests still in flight after %v at Close (unclosed response bodies?)", closeGrace)
 		}
+		s.reportUnmatched()
 		if s.ts != nil {
 			s.ts.Close()
 		}

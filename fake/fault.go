@@ -2,6 +2,7 @@ package fake
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,12 +49,16 @@ type Fault struct {
 // activeFault is a registered Fault and how many uses it has left.
 type activeFault struct {
 	Fault
-	left int // -1: unlimited
+	left int  // -1: unlimited
+	used bool // it has matched a request
 }
 
 // Fail registers a fault. Faults are tried in the order they were
 // registered; the first one that matches a request, and has uses left,
 // applies to it. Fail is safe to call while requests are in flight.
+// A fault still registered at Close that never matched a request (a
+// misspelt Op, another key) is logged to the test, with the operations
+// the server saw.
 func (s *Server) Fail(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -79,6 +84,7 @@ func (s *Server) take(op httpapi.Op) (Fault, bool) {
 		if !f.matches(op) {
 			continue
 		}
+		f.used = true
 		if f.left > 0 {
 			f.left--
 			if f.left == 0 {
@@ -141,4 +147,29 @@ func requestID(h http.Header) string {
 		}
 	}
 	return ""
+}
+
+// reportUnmatched logs the registered faults that never matched a
+// request: such a fault silently does nothing, and the test passes or
+// fails for another reason than the one its author meant.
+func (s *Server) reportUnmatched() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ops []string
+	for _, f := range s.faults {
+		if f.used {
+			continue
+		}
+		if ops == nil {
+			ops = []string{}
+			for _, r := range s.requests {
+				if !slices.Contains(ops, r.Operation) {
+					ops = append(ops, r.Operation)
+				}
+			}
+			slices.Sort(ops)
+		}
+		s.logf("fake: Fault{Op: %q, Bucket: %q, Key: %q} matched no request; Op is an operation name as Requests reports it (operations seen: %s)",
+			f.Op, f.Bucket, f.Key, strings.Join(ops, ", "))
+	}
 }

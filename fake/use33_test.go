@@ -2,7 +2,9 @@ package fake_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -60,4 +62,41 @@ func TestUse33NotificationTargetKeptByEngineOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// use33LogRecorder is a testing.TB whose Logf is kept, to see what the
+// fake tells the test.
+type use33LogRecorder struct {
+	*testing.T
+	mu   sync.Mutex
+	logs []string
+}
+
+func (r *use33LogRecorder) Logf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+
+// TestUse33UnmatchedFaultIsLogged: a fault whose Op is misspelt
+// ("PutObjects") never fires, and the test that registered it passed or
+// failed without a word about it. Close now logs it with the operations
+// the server saw; a fault that fired is not mentioned.
+func TestUse33UnmatchedFaultIsLogged(t *testing.T) {
+	rec := &use33LogRecorder{T: t}
+	srv := fake.New(rec, fake.WithBuckets("photos"))
+	srv.Fail(fake.Fault{Op: "PutObjects", Code: "SlowDown"})
+	srv.Fail(fake.Fault{Op: "HeadObject", Code: "InternalError", Times: 1})
+	client := use33S3(srv)
+	_, err := client.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("a"), Body: strings.NewReader("x")})
+	require.NoError(t, err, "the misspelt fault does not fire")
+	_, err = client.HeadObject(context.Background(), &s3.HeadObjectInput{Bucket: aws.String("photos"), Key: aws.String("a")},
+		func(o *s3.Options) { o.RetryMaxAttempts = 1 })
+	require.Error(t, err, "the HeadObject fault fires")
+	srv.Close()
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	require.Len(t, rec.logs, 1, "%q", rec.logs)
+	require.Contains(t, rec.logs[0], `Fault{Op: "PutObjects"`)
+	require.Contains(t, rec.logs[0], "operations seen: HeadObject, PutObject")
 }
