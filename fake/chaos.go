@@ -50,7 +50,8 @@ type Chaos struct {
 	// Faults are the faults to choose from, equally likely. Default
 	// AllChaosFaults.
 	Faults []ChaosFault
-	// Ops restricts faults to these operations (PutObject, GetObject, ...).
+	// Ops restricts faults to these operations (PutObject, GetObject, ...:
+	// the names Requests reports; Close logs those no request had).
 	// Default: every operation.
 	Ops []string
 	// Delay is ChaosSlowBody's pause before each piece. Default 2ms.

@@ -58,7 +58,7 @@ type activeFault struct {
 // applies to it. Fail is safe to call while requests are in flight.
 // A fault still registered at Close that never matched a request (a
 // misspelt Op, another key) is logged to the test, with the operations
-// the server saw.
+// the server saw; so is an operation of Chaos.Ops no request had.
 func (s *Server) Fail(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -156,10 +156,7 @@ func (s *Server) reportUnmatched() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var ops []string
-	for _, f := range s.faults {
-		if f.used {
-			continue
-		}
+	seen := func() string {
 		if ops == nil {
 			ops = []string{}
 			for _, r := range s.requests {
@@ -169,7 +166,21 @@ func (s *Server) reportUnmatched() {
 			}
 			slices.Sort(ops)
 		}
-		s.logf("fake: Fault{Op: %q, Bucket: %q, Key: %q} matched no request; Op is an operation name as Requests reports it (operations seen: %s)",
-			f.Op, f.Bucket, f.Key, strings.Join(ops, ", "))
+		return strings.Join(ops, ", ")
+	}
+	for _, f := range s.faults {
+		if !f.used {
+			s.logf("fake: Fault{Op: %q, Bucket: %q, Key: %q} matched no request; Op is an operation name as Requests reports it (operations seen: %s)",
+				f.Op, f.Bucket, f.Key, seen())
+		}
+	}
+	if s.chaos == nil || len(s.chaos.cfg.Ops) == 0 {
+		return
+	}
+	list := seen()
+	for _, op := range s.chaos.cfg.Ops {
+		if !slices.Contains(ops, op) {
+			s.logf("fake: Chaos.Ops names %q, which no request had; Ops are operation names as Requests reports them (operations seen: %s)", op, list)
+		}
 	}
 }

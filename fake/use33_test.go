@@ -100,3 +100,19 @@ func TestUse33UnmatchedFaultIsLogged(t *testing.T) {
 	require.Contains(t, rec.logs[0], `Fault{Op: "PutObjects"`)
 	require.Contains(t, rec.logs[0], "operations seen: HeadObject, PutObject")
 }
+
+// TestUse33UnmatchedChaosOpIsLogged: Chaos.Ops with a name no request has
+// ("GetObjects") restricts chaos to nothing; Close says so.
+func TestUse33UnmatchedChaosOpIsLogged(t *testing.T) {
+	rec := &use33LogRecorder{T: t}
+	srv := fake.New(rec, fake.WithBuckets("photos"), fake.WithChaos(fake.Chaos{Rate: 1, Ops: []string{"GetObjects", "HeadBucket"}}))
+	_, err := use33S3(srv).PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("a"), Body: strings.NewReader("x")})
+	require.NoError(t, err, "no chaos for PutObject")
+	srv.Close()
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	require.Len(t, rec.logs, 2, "%q", rec.logs)
+	require.Contains(t, rec.logs[0], `Chaos.Ops names "GetObjects"`)
+	require.Contains(t, rec.logs[0], "operations seen: PutObject")
+	require.Contains(t, rec.logs[1], `Chaos.Ops names "HeadBucket"`)
+}
