@@ -73,7 +73,9 @@
 //     engine.Options, one minute by default; WithEngineOptions with
 //     RestoreDelay -1 makes restores instant) and when the restored copy
 //     expires;
-//   - browser-upload policy expiry (PresignPost, and forms made by SDKs);
+//   - browser-upload policy expiry: PresignPost dates its policy on the
+//     fake clock; a form an SDK makes carries a wall-clock expiration,
+//     as its presigned URLs do;
 //   - Object Lock retain-until dates and OSS WORM retention;
 //   - with WithSkewCheck, the signing-skew check (15 minutes, S3 and OSS);
 //   - the expiry of temporary credentials (NewSession) and MFA codes

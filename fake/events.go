@@ -18,8 +18,9 @@ type EventLog struct {
 }
 
 // Events starts collecting the events of bucket ("" for every bucket):
-// every object created, removed, restored, tagged or re-granted through
-// the server, and lifecycle expirations, in the order they happened (the
+// every object created, removed, restored, tagged, re-granted or put
+// under retention through the server, lifecycle expirations and
+// replication results, in the order they happened (the
 // sequencer increases; tagging and ACL events have none, as at S3), whether or not the bucket has a notification
 // configuration (ConfigurationID is then ""). Events published before the
 // call are not included. Events of work due on the clock (lifecycle
