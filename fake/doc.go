@@ -82,8 +82,9 @@
 //     (MFACode).
 //
 // What does not: SDKs sign with the wall clock; Fault latency and Close's
-// grace period are real durations; the TLS certificate of WithTLS is valid
-// by the wall clock.
+// grace period are real durations; a notification target that fails is
+// retried after real time (engine.Options.NotificationRetry, 100ms
+// doubling); the TLS certificate of WithTLS is valid by the wall clock.
 //
 // Work that falls due on the clock is done when the engine runs it, not
 // by Advance itself: lifecycle rules (expiration, transitions,
