@@ -113,6 +113,13 @@
 // # Caveats
 //
 //   - Signatures are verified by default. WithPermissive accepts anything.
+//   - An aws-sdk-go-v2 client built by hand (s3.New, or s3.NewFromConfig
+//     of an aws.Config literal) leaves RequestChecksumCalculation unset
+//     and sends no checksum unless an operation requires one, unlike
+//     config.LoadDefaultConfig (a CRC32 on every upload). S3, and so the
+//     fake, refuses an upload with Object Lock settings that has neither
+//     a checksum nor Content-MD5 (400 InvalidRequest): set
+//     aws.RequestChecksumCalculationWhenSupported, as README's example does.
 //   - Only an in-memory engine is used; WithEngineOptions can change its
 //     tuning (inline threshold, chunk size, ...) but not its clock.
 //   - URL is plain http (https with WithTLS) on 127.0.0.1, an IP address,
