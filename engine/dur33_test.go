@@ -1,0 +1,830 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
+	"github.com/osslite/osslite/pkg/bucketconfig"
+	"github.com/osslite/osslite/wal"
+	"github.com/stretchr/testify/require"
+)
+
+// The durability review of the thirty-third session: operations the crash
+// workload of crashsync_test.go does not run (versions and delete markers,
+// conditional writes, RenameObject, symlinks, Object Lock retention and
+// legal holds, restores, live channels, queued events and replications,
+// buckets deleted with their uploads), crashed at every sync.
+
+// dur33Version is what a client sees of one version.
+type dur33Version struct {
+	Bucket, Key, VersionID string
+	Marker, Latest         bool
+	Size                   int64
+	ETag                   string
+	Body                   string // SHA-256 (a prefix), when readable
+	Unreadable             bool   // archived and not restored
+	Class, Target          string
+	Tags                   []Tag
+	Lock                   Retention
+	Hold                   bool
+	Restore                string
+}
+
+// dur33State is everything the dur33 workload can change, read through the
+// public API.
+type dur33State struct {
+	Buckets  []string
+	Versions []dur33Version
+	Uploads  []string // bucket/key: parts
+	Channels []string // bucket/name: pushes
+	Pending  int      // queued event deliveries
+	Backlog  int      // queued replications
+}
+
+func dur33Observe(t testing.TB, e *Engine) dur33State {
+	t.Helper()
+	ctx := context.Background()
+	var st dur33State
+	bs, err := e.ListBuckets(ctx)
+	require.NoError(t, err)
+	for _, b := range bs {
+		st.Buckets = append(st.Buckets, b.Name)
+		opts := VersionListOptions{MaxKeys: 4}
+		for {
+			page, err := e.ListObjectVersions(ctx, b.Name, opts)
+			require.NoError(t, err)
+			for _, v := range page.Versions {
+				dv := dur33Version{Bucket: b.Name, Key: v.Key, VersionID: v.VersionID, Marker: v.DeleteMarker, Latest: v.IsLatest,
+					Size: v.Size, ETag: v.ETag, Class: v.StorageClass, Target: v.SymlinkTarget}
+				if !v.DeleteMarker {
+					vid := cmpOr(v.VersionID, NullVersionID)
+					var head ObjectInfo
+					if v.SymlinkTarget != "" { // HEAD would follow it
+						head, err = e.GetSymlinkVersion(ctx, b.Name, v.Key, vid)
+					} else {
+						head, err = e.HeadObjectVersion(ctx, b.Name, v.Key, vid)
+					}
+					require.NoError(t, err, "HEAD %s/%s@%s", b.Name, v.Key, vid)
+					require.Equal(t, v.ETag, head.ETag, "list and HEAD of %s/%s@%s", b.Name, v.Key, vid)
+					dv.Tags, dv.Lock, dv.Hold = head.Tags, head.Retention, head.LegalHold
+					if head.Restore != nil {
+						dv.Restore = fmt.Sprint(*head.Restore)
+					}
+					if v.SymlinkTarget == "" {
+						obj, err := e.GetObject(ctx, b.Name, v.Key, GetOptions{VersionID: vid})
+						var archivedErr *ArchivedError
+						switch {
+						case errors.As(err, &archivedErr) || errors.Is(err, ErrInvalidObjectState):
+							dv.Unreadable = true
+						default:
+							require.NoError(t, err, "GET %s/%s@%s", b.Name, v.Key, vid)
+							h := sha256.New()
+							n, err := io.Copy(h, obj)
+							require.NoError(t, err, "GET %s/%s@%s", b.Name, v.Key, vid)
+							require.NoError(t, obj.Close())
+							require.Equal(t, v.Size, n, "GET length of %s/%s@%s", b.Name, v.Key, vid)
+							dv.Body = fmt.Sprintf("%x", h.Sum(nil)[:8])
+						}
+					}
+				}
+				st.Versions = append(st.Versions, dv)
+			}
+			if !page.IsTruncated {
+				break
+			}
+			opts.KeyMarker, opts.VersionIDMarker = page.NextKeyMarker, page.NextVersionIDMarker
+		}
+		ups, err := e.ListMultipartUploads(ctx, b.Name, ListUploadsOptions{})
+		require.NoError(t, err)
+		for _, u := range ups.Uploads {
+			lp, err := e.ListParts(ctx, b.Name, u.Key, u.UploadID, ListPartsOptions{})
+			require.NoError(t, err)
+			s := b.Name + "/" + u.Key + ":"
+			for _, p := range lp.Parts {
+				s += fmt.Sprintf(" %d=%s/%d", p.PartNumber, p.ETag, p.Size)
+			}
+			st.Uploads = append(st.Uploads, s)
+		}
+		chans, _, err := e.ListLiveChannels(ctx, b.Name, ListLiveChannelsOptions{})
+		require.NoError(t, err)
+		for _, c := range chans {
+			full, err := e.LiveChannel(ctx, b.Name, c.Name)
+			require.NoError(t, err)
+			st.Channels = append(st.Channels, fmt.Sprintf("%s/%s: %d %v", b.Name, c.Name, len(full.History), full.Disabled))
+		}
+	}
+	slices.Sort(st.Uploads)
+	st.Pending, err = e.PendingNotifications()
+	require.NoError(t, err)
+	st.Backlog, err = e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	return st
+}
+
+func cmpOr(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// dur33Target refuses every delivery, so queued events stay queued and the
+// queue is part of the observed state.
+var dur33Target = NotificationTargetFunc(func(context.Context, Event) error { return errors.New("dur33: target down") })
+
+// dur33Options are testOptions with nothing in the background that changes
+// what a client sees: replication only by RunPending, events never
+// delivered.
+func dur33Options(seed uint64) func() *Options {
+	return func() *Options {
+		o := testOptions()
+		if seed%2 == 1 {
+			o.InlineThreshold = -1
+			o.Compression = wal.Zstd
+			o.SegmentSize = int64(o.ChunkSize) + 512
+		}
+		o.Replication.Interval = time.Hour
+		o.NotificationTargets = map[string]NotificationTarget{"arn:dur33": dur33Target}
+		o.NotificationRetry, o.NotificationMaxRetry = time.Hour, time.Hour
+		return o
+	}
+}
+
+// dur33Workload runs the operations the crash workload does not.
+type dur33Workload struct {
+	e       *Engine
+	rng     *rand.Rand
+	n       int
+	temp    []string // buckets made to be deleted
+	replNow bool     // a replicated key was just written: replicate it next
+}
+
+const (
+	dur33Versioned = "dur-v" // versioned, replicating docs/ to dr
+	dur33Plain     = "dur-u" // unversioned, with notifications
+	dur33Locked    = "dur-l" // Object Lock
+	dur33Replica   = "dur-r"
+)
+
+func dur33Setup(t testing.TB, e *Engine) {
+	ctx := context.Background()
+	for _, b := range []string{dur33Versioned, dur33Replica} {
+		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
+		require.NoError(t, e.SetBucketConfig(ctx, b, &bucketconfig.Versioning{Status: "Enabled"}))
+	}
+	require.NoError(t, e.SetBucketConfig(ctx, dur33Versioned, replicationConfig(dur33Replica, true)))
+	require.NoError(t, e.CreateBucket(ctx, dur33Plain, BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, dur33Plain, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
+		{ID: "all", Type: "Queue", ARN: "arn:dur33", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}}}}))
+	require.NoError(t, e.CreateBucket(ctx, dur33Locked, BucketOptions{ObjectLock: true}))
+}
+
+func (w *dur33Workload) size() int {
+	c := w.e.opts.ChunkSize
+	return []int{0, 10, w.e.opts.InlineThreshold + 1, c + 7, 3*c + 1, 5 * c}[w.rng.IntN(6)]
+}
+
+func (w *dur33Workload) key() string { return fmt.Sprintf("k%d", w.rng.IntN(4)) }
+
+// versions lists the versions of bucket (not markers unless markers).
+func (w *dur33Workload) versions(ctx context.Context, bucket string, markers bool) []ObjectInfo {
+	page, err := w.e.ListObjectVersions(ctx, bucket, VersionListOptions{})
+	if err != nil {
+		return nil
+	}
+	return slices.DeleteFunc(page.Versions, func(v ObjectInfo) bool { return v.DeleteMarker && !markers })
+}
+
+func (w *dur33Workload) pick(vs []ObjectInfo) (ObjectInfo, bool) {
+	if len(vs) == 0 {
+		return ObjectInfo{}, false
+	}
+	return vs[w.rng.IntN(len(vs))], true
+}
+
+// expected says whether err is a refusal the operation may meet.
+func dur33Expected(err error) bool {
+	for _, ok := range []error{ErrPreconditionFailed, ErrObjectLocked, ErrNoSuchKey, ErrNoSuchVersion,
+		ErrRestoreAlreadyInProgress, ErrInvalidObjectState, ErrNoSuchLiveChannel} {
+		if errors.Is(err, ok) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *dur33Workload) put(ctx context.Context, bucket, key string, opts PutOptions) (ObjectInfo, error) {
+	data := randBytes(w.rng, w.size())
+	opts.User = map[string]string{"n": fmt.Sprint(w.n)}
+	return w.e.PutObject(ctx, bucket, key, bytes.NewReader(data), int64(len(data)), opts)
+}
+
+func (w *dur33Workload) step(ctx context.Context) (string, error) {
+	e, rng := w.e, w.rng
+	w.n++
+	now := e.now()
+	if w.replNow {
+		w.replNow = false
+		_, err := e.RunPending(ctx)
+		return "RunPending (replication)", err
+	}
+	switch op := rng.IntN(100); {
+	case op < 10:
+		k := w.key()
+		if rng.IntN(3) == 0 {
+			k = "docs/" + k
+			w.replNow = true
+		}
+		_, err := w.put(ctx, dur33Versioned, k, PutOptions{})
+		return "PutObject versioned", err
+	case op < 16:
+		_, err := e.DeleteObjectVersion(ctx, dur33Versioned, w.key(), DeleteOptions{})
+		return "DeleteObject (marker)", err
+	case op < 22:
+		v, ok := w.pick(w.versions(ctx, dur33Versioned, true))
+		if !ok {
+			return "no version", nil
+		}
+		_, err := e.DeleteObjectVersion(ctx, dur33Versioned, v.Key, DeleteOptions{VersionID: v.VersionID})
+		return "DeleteObjectVersion", err
+	case op < 30:
+		// Conditional writes, in either bucket, holding or not.
+		b := []string{dur33Versioned, dur33Plain}[rng.IntN(2)]
+		k := w.key()
+		var opts PutOptions
+		if rng.IntN(2) == 0 {
+			opts.IfNoneMatch = "*"
+		} else {
+			opts.IfMatch = `"nope"`
+			if info, err := e.HeadObject(ctx, b, k); err == nil && rng.IntN(3) > 0 {
+				opts.IfMatch = info.ETag
+			}
+		}
+		_, err := w.put(ctx, b, k, opts)
+		if dur33Expected(err) {
+			return "PutObject conditional (refused)", nil
+		}
+		return "PutObject conditional", err
+	case op < 38:
+		_, err := w.put(ctx, dur33Plain, w.key(), PutOptions{})
+		return "PutObject plain", err
+	case op < 46:
+		v, ok := w.pick(w.versions(ctx, dur33Plain, false))
+		if !ok || v.SymlinkTarget != "" {
+			return "nothing to rename", nil
+		}
+		var opts RenameOptions
+		if rng.IntN(3) == 0 {
+			opts.Destination.IfNoneMatch = "*"
+		}
+		_, err := e.RenameObject(ctx, dur33Plain, v.Key, w.key(), opts)
+		if dur33Expected(err) {
+			return "RenameObject (refused)", nil
+		}
+		return "RenameObject", err
+	case op < 50:
+		_, err := e.PutSymlink(ctx, dur33Plain, "link"+w.key(), w.key(), PutOptions{})
+		return "PutSymlink", err
+	case op < 54:
+		err := e.DeleteObject(ctx, dur33Plain, []string{w.key(), "link" + w.key()}[rng.IntN(2)], DeleteOptions{})
+		return "DeleteObject plain", err
+	case op < 60:
+		opts := PutOptions{}
+		if rng.IntN(2) == 0 {
+			opts.Retention = Retention{Mode: RetentionGovernance, Until: now.Add(time.Duration(1+rng.IntN(9)) * time.Hour)}
+		}
+		if rng.IntN(3) == 0 {
+			opts.LegalHold, opts.LegalHoldSet = true, true
+		}
+		_, err := w.put(ctx, dur33Locked, w.key(), opts)
+		return "PutObject locked", err
+	case op < 66:
+		v, ok := w.pick(w.versions(ctx, dur33Locked, false))
+		if !ok {
+			return "no locked version", nil
+		}
+		var err error
+		if rng.IntN(2) == 0 {
+			_, err = e.SetObjectLegalHold(ctx, dur33Locked, v.Key, v.VersionID, !v.LegalHold)
+		} else {
+			r := Retention{Mode: RetentionGovernance, Until: now.Add(time.Duration(1+rng.IntN(20)) * time.Hour)}
+			if rng.IntN(4) == 0 {
+				r = Retention{}
+			}
+			_, err = e.SetObjectRetention(ctx, dur33Locked, v.Key, v.VersionID, r, rng.IntN(2) == 0)
+		}
+		if dur33Expected(err) {
+			return "retention or hold (refused)", nil
+		}
+		return "retention or hold", err
+	case op < 70:
+		v, ok := w.pick(w.versions(ctx, dur33Locked, true))
+		if !ok {
+			return "no locked version", nil
+		}
+		_, err := e.DeleteObjectVersion(ctx, dur33Locked, v.Key, DeleteOptions{VersionID: v.VersionID, BypassGovernance: rng.IntN(2) == 0})
+		if dur33Expected(err) {
+			return "DeleteObjectVersion locked (refused)", nil
+		}
+		return "DeleteObjectVersion locked", err
+	case op < 74:
+		_, err := w.put(ctx, dur33Plain, "cold"+w.key(), PutOptions{StorageClass: "GLACIER"})
+		return "PutObject GLACIER", err
+	case op < 78:
+		_, err := e.RestoreObject(ctx, dur33Plain, "cold"+w.key(), 1+rng.IntN(3))
+		if dur33Expected(err) {
+			return "RestoreObject (refused)", nil
+		}
+		return "RestoreObject", err
+	case op < 82:
+		name := fmt.Sprintf("ch%d", rng.IntN(2))
+		var err error
+		switch rng.IntN(3) {
+		case 0:
+			_, err = e.PutLiveChannel(ctx, dur33Plain, LiveChannel{Name: name, Type: "HLS", FragDuration: 5, FragCount: 3,
+				PlaylistName: "playlist.m3u8", Disabled: rng.IntN(2) == 0})
+		case 1:
+			err = e.AddLivePush(ctx, dur33Plain, name, LivePush{Start: now, End: now.Add(time.Second), RemoteAddr: "127.0.0.1:1"})
+		default:
+			err = e.DeleteLiveChannel(ctx, dur33Plain, name)
+		}
+		if dur33Expected(err) {
+			return "live channel (refused)", nil
+		}
+		return "live channel", err
+	case op < 86:
+		b, err := e.Bucket(ctx, dur33Plain)
+		if err != nil {
+			return "Bucket", err
+		}
+		return "Publish", e.Publish(ctx, NewEvent("ObjectCreated:Put", b, w.key(), now))
+	case op < 95:
+		// A bucket filled, given an upload with parts, emptied and deleted
+		// with the upload.
+		if len(w.temp) == 0 || rng.IntN(3) == 0 {
+			b := fmt.Sprintf("dt-%d", w.n)
+			err := e.CreateBucket(ctx, b, BucketOptions{})
+			if err == nil {
+				w.temp = append(w.temp, b)
+			}
+			return "CreateBucket", err
+		}
+		b := w.temp[rng.IntN(len(w.temp))]
+		switch rng.IntN(4) {
+		case 0:
+			_, err := w.put(ctx, b, w.key(), PutOptions{})
+			return "PutObject temp", err
+		case 1:
+			ups, err := e.ListMultipartUploads(ctx, b, ListUploadsOptions{})
+			if err != nil {
+				return "ListMultipartUploads", err
+			}
+			if len(ups.Uploads) == 0 {
+				_, err := e.CreateMultipartUpload(ctx, b, w.key(), PutOptions{})
+				return "CreateMultipartUpload", err
+			}
+			u := ups.Uploads[0]
+			data := randBytes(rng, w.size())
+			_, err = e.UploadPart(ctx, b, u.Key, u.UploadID, 1+rng.IntN(2), bytes.NewReader(data), int64(len(data)), PartOptions{})
+			return "UploadPart", err
+		default:
+			page, err := e.ListObjects(ctx, b, ListOptions{})
+			if err != nil {
+				return "ListObjects", err
+			}
+			if len(page.Objects) > 0 {
+				_, err := e.DeleteObjects(ctx, b, []string{page.Objects[0].Key})
+				return "DeleteObjects temp", err
+			}
+			err = e.DeleteBucket(ctx, b, DeleteBucketOptions{AbortUploads: true})
+			if err == nil {
+				w.temp = slices.DeleteFunc(w.temp, func(s string) bool { return s == b })
+			}
+			return "DeleteBucket with uploads", err
+		}
+	default:
+		if err := e.log.Rotate(); err != nil {
+			return "Rotate", err
+		}
+		_, err := e.Compact(ctx, CompactOptions{MinLiveRatio: 0.9})
+		return "Compact", err
+	}
+}
+
+// dur33Image is a crash image taken just before a sync.
+type dur33Image struct {
+	fs     *vfs.MemFS
+	lo, hi int
+	path   string
+}
+
+// TestDur33CrashEverySync runs the dur33 workload and takes a crash image
+// at every sync, as TestCrashEverySync does for the basic write kinds.
+// Each image must open to the state after some prefix of the acknowledged
+// operations (the last acknowledged or the one in flight), pass the audit,
+// survive Compact unchanged, and hold no more blob-log bytes than its live
+// ones once compacted.
+func TestDur33CrashEverySync(t *testing.T) {
+	seeds, ops := 4, 150
+	if testing.Short() {
+		seeds, ops = 1, 50
+	}
+	total := 0
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { total += dur33RunEverySync(t, seed, ops) })
+	}
+	t.Logf("%d crash points checked", total)
+}
+
+func dur33RunEverySync(t *testing.T, seed uint64, nops int) int {
+	ctx := context.Background()
+	cfg := dur33Options(seed)
+	mem := vfs.NewCrashableMem()
+	var (
+		recording atomic.Bool
+		acked     atomic.Int64
+		mu        sync.Mutex // guards images, cloneRNG
+		images    []dur33Image
+		cloneRNG  = rand.New(rand.NewPCG(seed, 7))
+	)
+	hook := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if !isSyncOp(op.Kind) || !recording.Load() {
+			return nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		lo := int(acked.Load())
+		img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[cloneRNG.IntN(3)],
+			RNG: rand.New(rand.NewPCG(seed, uint64(len(images))))})
+		images = append(images, dur33Image{fs: img, lo: lo, hi: int(acked.Load()) + 1, path: op.Path})
+		return nil
+	})
+	opts := cfg()
+	opts.FS = errorfs.Wrap(mem, hook)
+	opts.Sync = SyncAlways
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	dur33Setup(t, e)
+	history := []dur33State{dur33Observe(t, e)}
+	recording.Store(true)
+	w := &dur33Workload{e: e, rng: rand.New(rand.NewPCG(seed, 3))}
+	kinds := map[string]int{}
+	var names []string
+	for i := 0; i < nops; i++ {
+		name, err := w.step(ctx)
+		require.NoError(t, err, "op %d %s", i, name)
+		kinds[name]++
+		names = append(names, name)
+		history = append(history, dur33Observe(t, e))
+		acked.Add(1)
+	}
+	recording.Store(false)
+	e.audit(t)
+	require.NoError(t, e.Close())
+
+	mu.Lock()
+	defer mu.Unlock()
+	t.Logf("%d ops %v, %d crash images", nops, kinds, len(images))
+	for n, img := range images {
+		allowed := history[img.lo:min(img.hi+1, len(history))]
+		where := fmt.Sprintf("image %d (sync of %s after %d acknowledged ops)", n, img.path, img.lo)
+		// A replication pass commits each replica before it settles the
+		// item: cut short, the next pass finishes it (a replica already
+		// there is success), so the image must converge to the state after
+		// the pass once a pass runs.
+		resume := img.lo < len(names) && strings.HasPrefix(names[img.lo], "RunPending")
+		dur33CheckImage(t, cfg, img.fs, allowed, resume, where)
+	}
+	return len(images)
+}
+
+// dur33CheckImage opens a crash image and checks it against the allowed
+// states, the audit, Compact and the space it holds.
+func dur33CheckImage(t *testing.T, cfg func() *Options, fs vfs.FS, allowed []dur33State, resume bool, where string) dur33State {
+	t.Helper()
+	ctx := context.Background()
+	o := cfg()
+	o.FS = fs
+	o.Sync = SyncAlways
+	re, err := Open("/db", o)
+	require.NoError(t, err, "%s must open", where)
+	defer func() { require.NoError(t, re.Close()) }()
+	got := dur33Observe(t, re)
+	if resume && !slices.ContainsFunc(allowed, func(s dur33State) bool { return reflect.DeepEqual(s, got) }) {
+		require.NoError(t, re.auditErr(), "%s, before resuming", where)
+		_, err := re.RunPending(ctx)
+		require.NoError(t, err, where)
+		got = dur33Observe(t, re)
+		allowed = allowed[len(allowed)-1:]
+		where += ", resumed by RunPending"
+	}
+	if !slices.ContainsFunc(allowed, func(s dur33State) bool { return reflect.DeepEqual(s, got) }) {
+		require.Equal(t, allowed[len(allowed)-1], got, "%s: not a state of the acknowledged history (diff against the newest allowed)", where)
+	}
+	require.NoError(t, re.auditErr(), where)
+	require.NoError(t, re.log.Rotate())
+	_, err = re.Compact(ctx, CompactOptions{MinLiveRatio: 0.99})
+	require.NoError(t, err, where)
+	require.NoError(t, re.auditErr(), "%s, after Compact", where)
+	require.Equal(t, got, dur33Observe(t, re), "%s, after Compact", where)
+	dur33CheckSpace(t, re, where)
+	return got
+}
+
+// dur33CheckSpace checks that a compacted store keeps no dead bytes in
+// sealed segments: every blob-log byte outside the active segment is live.
+func dur33CheckSpace(t *testing.T, e *Engine, where string) {
+	t.Helper()
+	live, err := e.liveBytes()
+	require.NoError(t, err)
+	active := e.log.ActiveSegment()
+	for _, s := range e.log.Segments() {
+		if s.ID == active {
+			continue
+		}
+		require.Positive(t, live[s.ID], "%s: sealed segment %d (%d bytes) holds nothing live after Compact", where, s.ID, s.Size)
+	}
+}
+
+// TestDur33LifecycleCrash crashes a lifecycle pass (expirations, delete
+// markers of a versioned bucket, transitions, noncurrent expirations and
+// transitions, removal of expired delete markers, aborts of uploads) at
+// every sync. A pass keeps no state: each image must open, pass the
+// audit, and after one more pass at the same time on the clock hold
+// exactly what the uninterrupted pass left.
+func TestDur33LifecycleCrash(t *testing.T) {
+	seeds := 2
+	if testing.Short() {
+		seeds = 1
+	}
+	total := 0
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) { total += dur33RunLifecycleCrash(t, seed) })
+	}
+	t.Logf("%d crash points checked", total)
+}
+
+func dur33RunLifecycleCrash(t *testing.T, seed uint64) int {
+	ctx := context.Background()
+	base := dur33Options(seed)
+	cfg := func(days int) func() *Options {
+		return func() *Options {
+			o := base()
+			clk := newFakeClock()
+			clk.Advance(time.Duration(days) * 24 * time.Hour)
+			o.Clock = clk
+			o.CompactInterval = -1 // passes run only when the test says
+			return o
+		}
+	}
+	mem := vfs.NewCrashableMem()
+	var (
+		recording atomic.Bool
+		mu        sync.Mutex
+		images    []*vfs.MemFS
+		cloneRNG  = rand.New(rand.NewPCG(seed, 7))
+	)
+	hook := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if !isSyncOp(op.Kind) || !recording.Load() {
+			return nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		images = append(images, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[cloneRNG.IntN(3)],
+			RNG: rand.New(rand.NewPCG(seed, uint64(len(images))))}))
+		return nil
+	})
+	opts := cfg(0)()
+	clk := opts.Clock.(*fakeClock)
+	opts.FS = errorfs.Wrap(mem, hook)
+	opts.Sync = SyncAlways
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(seed, 3))
+	w := &dur33Workload{e: e, rng: rng}
+	for _, b := range []string{"life-v", "life-u"} {
+		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
+	}
+	require.NoError(t, e.SetBucketConfig(ctx, "life-v", &bucketconfig.Versioning{Status: "Enabled"}))
+	rules := []bucketconfig.LifecycleRule{
+		{ID: "exp", Enabled: true, Filter: bucketconfig.LifecycleFilter{Prefix: "exp/"}, Expiration: &bucketconfig.LifecycleExpiration{Days: 1}},
+		{ID: "tr", Enabled: true, Filter: bucketconfig.LifecycleFilter{Prefix: "tr/"},
+			Transitions: []bucketconfig.LifecycleTransition{{Days: 1, StorageClass: "IA"}}},
+		{ID: "nc", Enabled: true, Filter: bucketconfig.LifecycleFilter{Prefix: "nc/"},
+			NoncurrentExpiration:  &bucketconfig.NoncurrentExpiration{Days: 1, NewerNoncurrent: 1},
+			NoncurrentTransitions: []bucketconfig.LifecycleTransition{{Days: 1, StorageClass: "IA"}}},
+		{ID: "dm", Enabled: true, Filter: bucketconfig.LifecycleFilter{Prefix: "dm/"},
+			Expiration: &bucketconfig.LifecycleExpiration{ExpiredObjectDeleteMarker: true}},
+		{ID: "up", Enabled: true, AbortUploads: &bucketconfig.LifecycleAbort{Days: 1}},
+	}
+	for _, b := range []string{"life-v", "life-u"} {
+		require.NoError(t, e.SetBucketConfig(ctx, b, &bucketconfig.Lifecycle{Rules: rules}))
+		for i := range 4 {
+			for _, p := range []string{"exp/", "tr/", "keep/"} {
+				_, err := w.put(ctx, b, fmt.Sprintf("%s%d", p, i), PutOptions{})
+				require.NoError(t, err)
+			}
+			for range 3 {
+				_, err := w.put(ctx, b, fmt.Sprintf("nc/%d", i), PutOptions{})
+				require.NoError(t, err)
+				clk.Advance(time.Hour)
+			}
+			id, err := e.CreateMultipartUpload(ctx, b, fmt.Sprintf("up/%d", i), PutOptions{})
+			require.NoError(t, err)
+			data := randBytes(rng, w.size())
+			_, err = e.UploadPart(ctx, b, fmt.Sprintf("up/%d", i), id, 1, bytes.NewReader(data), int64(len(data)), PartOptions{})
+			require.NoError(t, err)
+		}
+	}
+	for i := range 4 { // delete markers hiding nothing, and one hiding a version
+		k := fmt.Sprintf("dm/%d", i)
+		v, err := w.put(ctx, "life-v", k, PutOptions{})
+		require.NoError(t, err)
+		_, err = e.DeleteObjectVersion(ctx, "life-v", k, DeleteOptions{})
+		require.NoError(t, err)
+		if i > 0 {
+			_, err = e.DeleteObjectVersion(ctx, "life-v", k, DeleteOptions{VersionID: v.VersionID})
+			require.NoError(t, err)
+		}
+	}
+	clk.Advance(3*24*time.Hour - 12*time.Hour)
+	before := dur33Observe(t, e)
+	recording.Store(true)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	recording.Store(false)
+	after := dur33Observe(t, e)
+	e.audit(t)
+	require.NoError(t, e.Close())
+	require.NotEqual(t, before, after)
+	mu.Lock()
+	defer mu.Unlock()
+	t.Logf("pass %+v, %d crash images", st, len(images))
+	require.Positive(t, st.Expired)
+	require.Positive(t, st.Transitioned)
+	require.Positive(t, st.NoncurrentExpired)
+	require.Positive(t, st.UploadsAborted)
+	require.Positive(t, st.MarkersRemoved)
+	for n, img := range images {
+		where := fmt.Sprintf("image %d of %d", n, len(images))
+		o := cfg(3)()
+		o.Clock = fixedClock(clk.Now())
+		o.FS, o.Sync = img, SyncAlways
+		re, err := Open("/db", o)
+		require.NoError(t, err, "%s must open", where)
+		dur33Observe(t, re) // every version readable
+		require.NoError(t, re.auditErr(), where)
+		_, err = re.RunPending(ctx)
+		require.NoError(t, err, where)
+		require.Equal(t, dur33NoMarkerIDs(after), dur33NoMarkerIDs(dur33Observe(t, re)), "%s: another pass must finish the pass cut short", where)
+		require.NoError(t, re.auditErr(), "%s, after the pass", where)
+		require.NoError(t, re.log.Rotate())
+		_, err = re.Compact(ctx, CompactOptions{MinLiveRatio: 0.99})
+		require.NoError(t, err, where)
+		dur33CheckSpace(t, re, where)
+		require.NoError(t, re.Close())
+	}
+	return len(images)
+}
+
+// dur33NoMarkerIDs drops the version IDs of delete markers: those a pass
+// writes take the sequence of the engine that wrote them, which restarts
+// with the process (the clock standing still in the test).
+func dur33NoMarkerIDs(s dur33State) dur33State {
+	s.Versions = slices.Clone(s.Versions)
+	for i := range s.Versions {
+		if s.Versions[i].Marker {
+			s.Versions[i].VersionID = ""
+		}
+	}
+	return s
+}
+
+// fixedClock is a clock stopped at one instant.
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time { return time.Time(c) }
+
+// TestDur33IOErrors fails one blob-log file operation other than a sync
+// (create, open, write, read, close, remove, rename, directory) at a time
+// with ENOSPC or EIO, at evenly spread points of the crash workload: the
+// operation that meets it fails with an error or succeeds (never a panic,
+// never an acknowledged write that is not there), the store keeps
+// serving the operations after it, and a crash image taken at the end
+// opens to a state the live store showed, passes the audit and keeps no
+// dead segment once compacted.
+func TestDur33IOErrors(t *testing.T) {
+	nops, points := 30, 120
+	if testing.Short() {
+		nops, points = 20, 30
+	}
+	for seed := uint64(1); seed <= 2; seed++ {
+		_, n := dur33RunIOError(t, seed, -1, nops, nil)
+		require.Positive(t, n)
+		history, _ := dur33RunIOError(t, seed, -1, nops, nil)
+		step := max(1, n/points)
+		injected := 0
+		for i := 0; i < n; i += step {
+			dur33RunIOError(t, seed, i, nops, history)
+			injected++
+		}
+		t.Logf("seed %d: %d blob-log operations, %d failed one at a time; %d runs left the store refusing writes", seed, n, injected, unusable.Swap(0))
+		if testing.Short() {
+			break
+		}
+	}
+}
+
+// dur33IOErrorKind says whether an operation is one TestDur33IOErrors may
+// fail: any of the blob log's but a sync (TestSyncFailure's).
+func dur33IOErrorKind(op errorfs.Op) bool {
+	return strings.Contains(op.Path, "/blobs") && !isSyncOp(op.Kind) && op.Kind != errorfs.OpLock
+}
+
+// unusable counts the runs TestDur33IOErrors left refusing writes.
+var unusable atomic.Int64
+
+func dur33RunIOError(t *testing.T, seed uint64, fail, nops int, history []storeState) ([]storeState, int) {
+	ctx := context.Background()
+	mem := vfs.NewCrashableMem()
+	var (
+		on       atomic.Bool
+		count    atomic.Int64
+		failedAt atomic.Value
+	)
+	errs := []error{syscall.ENOSPC, syscall.EIO}
+	inj := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if !on.Load() || !dur33IOErrorKind(op) || count.Add(1)-1 != int64(fail) {
+			return nil
+		}
+		failedAt.Store(fmt.Sprintf("%v %s", op.Kind, op.Path))
+		return fmt.Errorf("dur33 injected: %w", errs[fail%2])
+	})
+	opts := testOptions()
+	opts.FS = errorfs.Wrap(mem, inj)
+	opts.Sync = SyncAlways
+	opts.CompactInterval = -1
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	where := fmt.Sprintf("seed %d: blob-log operation %d failed", seed, fail)
+	states := []storeState{observe(t, e)}
+	seen := states
+	w := newCrashWorkload(e, rand.New(rand.NewPCG(seed, 3)))
+	failures := 0
+	for i := 0; i < nops; i++ {
+		on.Store(true)
+		name, err, fatal := stepRecover(ctx, w)
+		on.Store(false)
+		require.Nil(t, fatal, "%s (%v): op %d %s panicked", where, failedAt.Load(), i, name)
+		if err == nil {
+			states = append(states, observe(t, e))
+			seen = states[len(states)-1:]
+			if history != nil && failures == 0 {
+				require.Equal(t, history[len(states)-1], states[len(states)-1], "%s: op %d %s succeeded with another result", where, i, name)
+			}
+			continue
+		}
+		failures++
+		require.True(t, errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EIO), "%s (%v): op %d %s: %v", where, failedAt.Load(), i, name, err)
+		seen = append(seen, observe(t, e))
+		if history != nil && failures == 1 {
+			// The workload's choices depend on what exists: after a
+			// failure it goes its own way, checked only by the audit.
+			history = nil
+		}
+	}
+	require.NoError(t, e.auditErr(), "%s (%v), live store", where, failedAt.Load())
+	// The store still takes writes, unless the blob log is unusable after a
+	// failed write (wal's documented fail-stop), which then refuses them.
+	if len(w.buckets) > 0 {
+		data := bytes.Repeat([]byte("z"), 3*e.opts.ChunkSize)
+		_, err := e.PutObject(ctx, w.buckets[0], "after-fault", bytes.NewReader(data), int64(len(data)), PutOptions{})
+		if err == nil {
+			states = append(states, observe(t, e))
+			seen = states[len(states)-1:]
+		} else {
+			require.True(t, errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EIO), "%s (%v): %v", where, failedAt.Load(), err)
+			unusable.Add(1)
+			seen = append(seen, observe(t, e))
+		}
+	}
+	img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0})
+	require.NoError(t, e.Close(), where)
+	checkImage(t, testOptions, img, seen, where)
+	return states, int(count.Load())
+}
