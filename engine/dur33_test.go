@@ -828,3 +828,56 @@ func dur33RunIOError(t *testing.T, seed uint64, fail, nops int, history []storeS
 	checkImage(t, testOptions, img, seen, where)
 	return states, int(count.Load())
 }
+
+// TestDur33SegmentCreateFailure: when the blob log cannot create its next
+// segment (ENOSPC on the directory entry, EMFILE), the write that needed
+// it fails, and the next writes go on once the file can be made: the
+// active segment was synced and is intact, so nothing makes the log
+// unusable until a restart (a failed write or fsync does, wal's
+// fail-stop). The store then reopens with every acknowledged body.
+func TestDur33SegmentCreateFailure(t *testing.T) {
+	ctx := context.Background()
+	mem := vfs.NewCrashableMem()
+	var failNext atomic.Bool
+	inj := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if op.Kind == errorfs.OpCreate && strings.HasSuffix(op.Path, ".blob") && failNext.CompareAndSwap(true, false) {
+			return fmt.Errorf("dur33 injected: %w", syscall.ENOSPC)
+		}
+		return nil
+	})
+	opts := testOptions()
+	opts.FS, opts.Sync, opts.CompactInterval = errorfs.Wrap(mem, inj), SyncAlways, -1
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	rng := rand.New(rand.NewPCG(1, 2))
+	bodies := map[string][]byte{}
+	failNext.Store(true)
+	failed := 0
+	for i := 0; i < 40; i++ {
+		k := fmt.Sprintf("k%d", i)
+		data := randBytes(rng, 3*e.opts.ChunkSize)
+		_, err := e.PutObject(ctx, "bkt", k, bytes.NewReader(data), int64(len(data)), PutOptions{})
+		if err != nil {
+			require.ErrorIs(t, err, syscall.ENOSPC)
+			failed++
+			continue
+		}
+		bodies[k] = data
+	}
+	require.False(t, failNext.Load(), "the blob log rotated")
+	require.Equal(t, 1, failed, "only the write that needed the segment fails")
+	e.audit(t)
+	img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0})
+	require.NoError(t, e.Close())
+	opts = testOptions()
+	opts.FS = img
+	re, err := Open("/db", opts)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, re.Close()) }()
+	re.audit(t)
+	for k, want := range bodies {
+		got, _ := readAll(t, re, "bkt", k, GetOptions{})
+		require.Equal(t, want, got, k)
+	}
+}

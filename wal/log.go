@@ -405,11 +405,23 @@ func (l *Log) rewritePrefix(src vfs.File, seg *segment, n int64) error {
 // startSegmentLocked creates segment l.nextID and makes it active. l.mu must
 // be held and the previous active segment's handles closed.
 func (l *Log) startSegmentLocked() error {
+	seg, w, sf, err := l.createSegmentLocked()
+	if err != nil {
+		return err
+	}
+	l.installSegmentLocked(seg, w, sf)
+	return nil
+}
+
+// createSegmentLocked creates the file of segment l.nextID and opens its
+// handles, changing nothing else: on failure the log is as it was. l.mu
+// must be held.
+func (l *Log) createSegmentLocked() (*segment, vfs.File, vfs.File, error) {
 	id := l.nextID
 	seg := &segment{id: id, path: l.segPath(id)}
 	w, err := l.fs.Create(seg.path, vfs.WriteCategoryUnspecified)
 	if err != nil {
-		return fmt.Errorf("wal: create segment %06d: %w", id, err)
+		return nil, nil, nil, fmt.Errorf("wal: create segment %06d: %w", id, err)
 	}
 	var sf vfs.File
 	if l.opts.Sync {
@@ -417,37 +429,51 @@ func (l *Log) startSegmentLocked() error {
 		// handle; a second handle lets fsyncs overlap appends.
 		if sf, err = l.fs.OpenReadWrite(seg.path, vfs.WriteCategoryUnspecified); err != nil {
 			_ = w.Close()
-			return fmt.Errorf("wal: open segment %06d: %w", id, err)
+			return nil, nil, nil, fmt.Errorf("wal: open segment %06d: %w", id, err)
 		}
 	}
+	return seg, w, sf, nil
+}
+
+// installSegmentLocked makes seg, created by createSegmentLocked, the
+// active segment. l.mu must be held and the previous active segment's
+// handles closed.
+func (l *Log) installSegmentLocked(seg *segment, w, sf vfs.File) {
 	l.smu.Lock()
-	l.segs[id] = seg
+	l.segs[seg.id] = seg
 	l.smu.Unlock()
 	l.nextID++
 	l.active, l.w, l.sf = seg, w, sf
 	l.dirDirty = true
-	return nil
 }
 
 // rotateLocked seals the active segment and starts the next one. l.mu must
 // be held and no Sync may be in flight. The sealed segment is fsynced here,
 // before its successor exists, so only the last segment can ever have a torn
-// tail.
+// tail. The successor is created before the active segment's handles are
+// closed: a failure to create it (no space for a directory entry, out of
+// file descriptors) fails this rotation only, and the log goes on
+// appending to the active segment; a failed fsync or close is sticky.
 func (l *Log) rotateLocked() error {
-	var err error
 	if l.opts.Sync {
-		err = l.w.Sync()
+		if err := l.w.Sync(); err != nil {
+			l.err = fmt.Errorf("wal: rotate segment %06d: %w", l.active.id, err)
+			return l.err
+		}
 	}
-	if cerr := l.closeActiveHandles(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = l.startSegmentLocked()
-	}
+	seg, w, sf, err := l.createSegmentLocked()
 	if err != nil {
+		return fmt.Errorf("wal: rotate segment %06d: %w", l.active.id, err)
+	}
+	if err := l.closeActiveHandles(); err != nil {
+		_ = w.Close()
+		if sf != nil {
+			_ = sf.Close()
+		}
 		l.err = fmt.Errorf("wal: rotate segment %06d: %w", l.active.id, err)
 		return l.err
 	}
+	l.installSegmentLocked(seg, w, sf)
 	return nil
 }
 
