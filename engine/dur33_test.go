@@ -729,7 +729,7 @@ func (c fixedClock) Now() time.Time { return time.Time(c) }
 // opens to a state the live store showed, passes the audit and keeps no
 // dead segment once compacted.
 func TestDur33IOErrors(t *testing.T) {
-	nops, points := 30, 120
+	nops, points := 60, 150
 	if testing.Short() {
 		nops, points = 20, 30
 	}
@@ -879,5 +879,57 @@ func TestDur33SegmentCreateFailure(t *testing.T) {
 	for k, want := range bodies {
 		got, _ := readAll(t, re, "bkt", k, GetOptions{})
 		require.Equal(t, want, got, k)
+	}
+}
+
+// TestDur33ReadAcrossCompaction: a GET that has started streaming
+// finishes with the right bytes while its object is deleted or
+// overwritten and Compact removes or rewrites the segments it reads, on
+// a store on a vfs (disk-like, read through chunk buffers) as in memory;
+// once the reader closes, the space is reclaimed.
+func TestDur33ReadAcrossCompaction(t *testing.T) {
+	ctx := context.Background()
+	for _, disk := range []bool{false, true} {
+		for _, size := range []int{3, 9} { // chunks: the shared log, a stream's own segments
+			t.Run(fmt.Sprintf("disk=%v/chunks=%d", disk, size), func(t *testing.T) {
+				opts := testOptions()
+				opts.CompactInterval = -1
+				dir := ""
+				if disk {
+					opts.FS, dir = vfs.NewMem(), "/db"
+				}
+				e, err := Open(dir, opts)
+				require.NoError(t, err)
+				defer func() { require.NoError(t, e.Close()) }()
+				require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+				rng := rand.New(rand.NewPCG(uint64(size), 1))
+				keep := randBytes(rng, 2*e.opts.ChunkSize) // shares segments with the body read
+				put(t, e, "bkt", "keep", keep)
+				data := randBytes(rng, size*e.opts.ChunkSize+5)
+				put(t, e, "bkt", "k", data)
+				put(t, e, "bkt", "keep2", keep)
+				obj, err := e.GetObject(ctx, "bkt", "k", GetOptions{})
+				require.NoError(t, err)
+				first := make([]byte, e.opts.ChunkSize/2)
+				_, err = io.ReadFull(obj, first)
+				require.NoError(t, err)
+				require.NoError(t, e.DeleteObject(ctx, "bkt", "k", DeleteOptions{}))
+				put(t, e, "bkt", "k", randBytes(rng, size*e.opts.ChunkSize))
+				require.NoError(t, e.log.Rotate())
+				_, err = e.Compact(ctx, CompactOptions{MinLiveRatio: 0.99})
+				require.NoError(t, err)
+				rest, err := io.ReadAll(obj)
+				require.NoError(t, err)
+				require.NoError(t, obj.Close())
+				require.Equal(t, data, append(first, rest...), "the open read returns the body it started")
+				e.audit(t)
+				require.NoError(t, e.log.Rotate())
+				_, err = e.Compact(ctx, CompactOptions{MinLiveRatio: 0.99})
+				require.NoError(t, err)
+				dur33CheckSpace(t, e, "after the reader closed")
+				got, _ := readAll(t, e, "bkt", "keep2", GetOptions{})
+				require.Equal(t, keep, got)
+			})
+		}
 	}
 }
