@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"crypto/sha1"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/cockroachdb/pebble/v2/vfs/errorfs"
 	"github.com/osslite/osslite/pkg/bucketconfig"
+	"github.com/osslite/osslite/pkg/kms"
 	"github.com/osslite/osslite/wal"
 	"github.com/stretchr/testify/require"
 )
@@ -43,6 +45,7 @@ type dur33Version struct {
 	Lock                   Retention
 	Hold                   bool
 	Restore                string
+	Encryption             string
 }
 
 // dur33State is everything the dur33 workload can change, read through the
@@ -82,11 +85,18 @@ func dur33Observe(t testing.TB, e *Engine) dur33State {
 					require.NoError(t, err, "HEAD %s/%s@%s", b.Name, v.Key, vid)
 					require.Equal(t, v.ETag, head.ETag, "list and HEAD of %s/%s@%s", b.Name, v.Key, vid)
 					dv.Tags, dv.Lock, dv.Hold = head.Tags, head.Retention, head.LegalHold
+					if head.Encryption != nil {
+						dv.Encryption = fmt.Sprintf("%d %s", head.Encryption.Mode, head.Encryption.KeyID)
+					}
 					if head.Restore != nil {
 						dv.Restore = fmt.Sprint(*head.Restore)
 					}
 					if v.SymlinkTarget == "" {
-						obj, err := e.GetObject(ctx, b.Name, v.Key, GetOptions{VersionID: vid})
+						gopts := GetOptions{VersionID: vid}
+						if head.Encryption != nil && head.Encryption.Mode == EncryptCustomer {
+							gopts.CustomerKey = customerKey
+						}
+						obj, err := e.GetObject(ctx, b.Name, v.Key, gopts)
 						var archivedErr *ArchivedError
 						switch {
 						case errors.As(err, &archivedErr) || errors.Is(err, ErrInvalidObjectState):
@@ -151,8 +161,13 @@ var dur33Target = NotificationTargetFunc(func(context.Context, Event) error { re
 // what a client sees: replication only by RunPending, events never
 // delivered.
 func dur33Options(seed uint64) func() *Options {
+	keys, err := kms.New(kms.Options{RootKey: bytes.Repeat([]byte{byte(seed)}, 32), Keys: []string{"app"}})
+	if err != nil {
+		panic(err)
+	}
 	return func() *Options {
 		o := testOptions()
+		o.Keys = keys
 		if seed%2 == 1 {
 			o.InlineThreshold = -1
 			o.Compression = wal.Zstd
@@ -172,6 +187,9 @@ type dur33Workload struct {
 	n       int
 	temp    []string // buckets made to be deleted
 	replNow bool     // a replicated key was just written: replicate it next
+	// relax is the SHA-1 (and size) of a body stored for PutObjectByContent.
+	relax     []byte
+	relaxSize int64
 }
 
 const (
@@ -179,6 +197,7 @@ const (
 	dur33Plain     = "dur-u" // unversioned, with notifications
 	dur33Locked    = "dur-l" // Object Lock
 	dur33Replica   = "dur-r"
+	dur33Suspended = "dur-s" // versioning suspended: null versions under V/
 )
 
 func dur33Setup(t testing.TB, e *Engine) {
@@ -192,6 +211,9 @@ func dur33Setup(t testing.TB, e *Engine) {
 	require.NoError(t, e.SetBucketConfig(ctx, dur33Plain, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
 		{ID: "all", Type: "Queue", ARN: "arn:dur33", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}}}}))
 	require.NoError(t, e.CreateBucket(ctx, dur33Locked, BucketOptions{ObjectLock: true}))
+	require.NoError(t, e.CreateBucket(ctx, dur33Suspended, BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, dur33Suspended, &bucketconfig.Versioning{Status: "Enabled"}))
+	require.NoError(t, e.SetBucketConfig(ctx, dur33Suspended, &bucketconfig.Versioning{Status: "Suspended"}))
 }
 
 func (w *dur33Workload) size() int {
@@ -241,7 +263,10 @@ func (w *dur33Workload) step(ctx context.Context) (string, error) {
 	if w.replNow {
 		w.replNow = false
 		_, err := e.RunPending(ctx)
-		return "RunPending (replication)", err
+		return "RunPending (replication or scheduled deletion)", err
+	}
+	if rng.IntN(3) == 0 {
+		return w.stepMore(ctx, now)
 	}
 	switch op := rng.IntN(100); {
 	case op < 10:
@@ -423,6 +448,132 @@ func (w *dur33Workload) step(ctx context.Context) (string, error) {
 		}
 		_, err := e.Compact(ctx, CompactOptions{MinLiveRatio: 0.9})
 		return "Compact", err
+	}
+}
+
+// stepMore runs the rarer kinds: suspended versioning, S3 appends,
+// copies into a versioned bucket, scheduled deletions, streamed and
+// encrypted writes, conditional Complete, content-addressed puts.
+func (w *dur33Workload) stepMore(ctx context.Context, now time.Time) (string, error) {
+	e, rng := w.e, w.rng
+	switch op := rng.IntN(100); {
+	case op < 15:
+		_, err := w.put(ctx, dur33Suspended, w.key(), PutOptions{})
+		return "PutObject suspended", err
+	case op < 25:
+		_, err := e.DeleteObjectVersion(ctx, dur33Suspended, w.key(), DeleteOptions{})
+		return "DeleteObject suspended", err
+	case op < 32:
+		v, ok := w.pick(w.versions(ctx, dur33Suspended, true))
+		if !ok {
+			return "no suspended version", nil
+		}
+		_, err := e.DeleteObjectVersion(ctx, dur33Suspended, v.Key, DeleteOptions{VersionID: cmpOr(v.VersionID, NullVersionID)})
+		return "DeleteObjectVersion suspended", err
+	case op < 42:
+		k := fmt.Sprintf("ext%d", rng.IntN(2))
+		info, err := e.HeadObject(ctx, dur33Plain, k)
+		if errors.Is(err, ErrNoSuchKey) {
+			_, err := w.put(ctx, dur33Plain, k, PutOptions{})
+			return "PutObject to extend", err
+		}
+		if err != nil {
+			return "HeadObject", err
+		}
+		data := randBytes(rng, max(1, w.size()))
+		_, err = e.ExtendObject(ctx, dur33Plain, k, info.Size, bytes.NewReader(data), int64(len(data)), PutOptions{})
+		return "ExtendObject", err
+	case op < 50:
+		v, ok := w.pick(w.versions(ctx, dur33Plain, false))
+		if !ok || v.SymlinkTarget != "" || v.StorageClass == "GLACIER" || v.Encryption != nil {
+			return "nothing to copy", nil
+		}
+		_, err := e.CopyObject(ctx, dur33Plain, v.Key, dur33Versioned, w.key(), CopyOptions{})
+		return "CopyObject into versioned", err
+	case op < 57:
+		v, ok := w.pick(w.versions(ctx, dur33Plain, false))
+		if !ok || v.SymlinkTarget != "" {
+			return "nothing to schedule", nil
+		}
+		info, err := e.HeadObject(ctx, dur33Plain, v.Key)
+		if err != nil {
+			return "HeadObject", err
+		}
+		err = e.ScheduleDeletion(ctx, dur33Plain, v.Key, info, now)
+		if err == nil {
+			w.replNow = true
+		}
+		return "ScheduleDeletion", err
+	case op < 67:
+		wr, err := e.NewWriter(ctx, dur33Versioned, w.key(), PutOptions{})
+		if err != nil {
+			return "NewWriter", err
+		}
+		for range 1 + rng.IntN(3) {
+			if _, err := wr.Write(randBytes(rng, w.size())); err != nil {
+				wr.Abort()
+				return "Writer.Write", err
+			}
+		}
+		return "Writer", wr.Close()
+	case op < 80:
+		enc := []Encryption{{Mode: EncryptManaged}, {Mode: EncryptKMS, KeyID: "alias/app", BucketKey: rng.IntN(2) == 0},
+			{Mode: EncryptCustomer, CustomerKey: customerKey}}[rng.IntN(3)]
+		_, err := w.put(ctx, []string{dur33Plain, dur33Versioned}[rng.IntN(2)], "sse"+w.key(), PutOptions{Encryption: enc})
+		return "PutObject encrypted", err
+	case op < 92:
+		// A conditional Complete in the versioned bucket, its upload
+		// made and its part uploaded by earlier steps.
+		ups, err := e.ListMultipartUploads(ctx, dur33Versioned, ListUploadsOptions{})
+		if err != nil {
+			return "ListMultipartUploads", err
+		}
+		if len(ups.Uploads) == 0 {
+			_, err := e.CreateMultipartUpload(ctx, dur33Versioned, "mp"+w.key(), PutOptions{})
+			return "CreateMultipartUpload versioned", err
+		}
+		u := ups.Uploads[0]
+		lp, err := e.ListParts(ctx, dur33Versioned, u.Key, u.UploadID, ListPartsOptions{})
+		if err != nil {
+			return "ListParts", err
+		}
+		if len(lp.Parts) == 0 || rng.IntN(3) == 0 {
+			data := randBytes(rng, w.size())
+			_, err := e.UploadPart(ctx, dur33Versioned, u.Key, u.UploadID, len(lp.Parts)+1, bytes.NewReader(data), int64(len(data)), PartOptions{})
+			return "UploadPart versioned", err
+		}
+		var parts []CompletePart
+		for _, p := range lp.Parts {
+			parts = append(parts, CompletePart{PartNumber: p.PartNumber, ETag: p.ETag})
+		}
+		opts := CompleteOptions{MinPartSize: -1}
+		if rng.IntN(2) == 0 {
+			opts.IfNoneMatch = "*"
+		}
+		_, err = e.CompleteMultipartUpload(ctx, dur33Versioned, u.Key, u.UploadID, parts, opts)
+		if dur33Expected(err) {
+			return "CompleteMultipartUpload conditional (refused)", nil
+		}
+		return "CompleteMultipartUpload versioned", err
+	default:
+		// A content-addressed put (Sina Relax) of a body an earlier step
+		// stored.
+		if w.relax == nil {
+			data := randBytes(rng, w.size())
+			_, err := w.e.PutObject(ctx, dur33Plain, "src"+w.key(), bytes.NewReader(data), int64(len(data)), PutOptions{})
+			if err == nil {
+				sum := sha1.Sum(data)
+				w.relax, w.relaxSize = sum[:], int64(len(data))
+			}
+			return "PutObject indexed", err
+		}
+		sum, size := w.relax, w.relaxSize
+		w.relax = nil
+		_, err := e.PutObjectByContent(ctx, dur33Plain, "dup"+w.key(), sum, size, PutOptions{})
+		if errors.Is(err, ErrNoSuchContent) { // the body was overwritten or deleted since
+			return "PutObjectByContent (refused)", nil
+		}
+		return "PutObjectByContent", err
 	}
 }
 
