@@ -1084,3 +1084,101 @@ func TestDur33ReadAcrossCompaction(t *testing.T) {
 		}
 	}
 }
+
+// TestDur33SyncFailure is TestSyncFailure over the dur33 workload: one
+// fsync of the write path fails at a time (pebble's log fail-stops with a
+// panic, taken as a crash), then the store crashes with every unsynced
+// byte lost. The image must open to a state the live store showed since
+// the last acknowledged operation (or, after a fail-stop, with the one in
+// flight), and a failed blob-log sync must reach the operation waiting.
+func TestDur33SyncFailure(t *testing.T) {
+	nops, step := 40, 1
+	if testing.Short() {
+		nops, step = 20, 4
+	}
+	total := 0
+	for seed := uint64(1); seed <= 2; seed++ {
+		history, n := dur33RunSyncFailure(t, seed, -1, nops, nil)
+		require.Positive(t, n)
+		for i := 0; i < n; i += step {
+			dur33RunSyncFailure(t, seed, i, nops, history)
+			total++
+		}
+	}
+	t.Logf("%d sync failures injected", total)
+}
+
+func dur33RunSyncFailure(t *testing.T, seed uint64, fail, nops int, history []dur33State) ([]dur33State, int) {
+	ctx := context.Background()
+	cfg := dur33Options(seed)
+	mem := vfs.NewCrashableMem()
+	var (
+		on         atomic.Bool
+		syncs      atomic.Int64
+		cur        atomic.Int64
+		failedOp   atomic.Int64
+		failedPath atomic.Value
+	)
+	cur.Store(-1)
+	failedOp.Store(-2)
+	inj := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if !on.Load() || !isSyncOp(op.Kind) || !onWritePath(op.Path) || syncs.Add(1)-1 != int64(fail) {
+			return nil
+		}
+		failedOp.Store(cur.Load())
+		failedPath.Store(op.Path)
+		return errorfs.ErrInjected
+	})
+	opts := cfg()
+	opts.FS = errorfs.Wrap(mem, inj)
+	opts.Sync = SyncAlways
+	opts.CompactInterval = -1
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	dur33Setup(t, e)
+	on.Store(true)
+	where := fmt.Sprintf("seed %d: sync %d failed", seed, fail)
+	states := []dur33State{dur33Observe(t, e)}
+	seen := states
+	reported := false
+	w := &dur33Workload{e: e, rng: rand.New(rand.NewPCG(seed, 3))}
+	var names []string
+	for i := 0; i < nops; i++ {
+		cur.Store(int64(i))
+		name, err, fatal := dur33StepRecover(ctx, w)
+		cur.Store(-1)
+		names = append(names, name)
+		if fatal != nil {
+			require.Equal(t, int64(i), failedOp.Load(), "%s: %v", where, fatal)
+			require.Len(t, seen, 1, "%s: fail-stop after an earlier failure", where)
+			seen = append(seen, history[i+1])
+			reported = true
+			break
+		}
+		if err == nil {
+			states = append(states, dur33Observe(t, e))
+			seen = states[len(states)-1:]
+			continue
+		}
+		require.ErrorIs(t, err, errorfs.ErrInjected, "%s: op %d %s", where, i, name)
+		reported = true
+		seen = append(seen, dur33Observe(t, e))
+	}
+	on.Store(false)
+	if i := failedOp.Load(); i >= 0 {
+		require.True(t, reported, "%s (%s) during op %d %s, and no operation reported an error", where, failedPath.Load(), i, names[i])
+	}
+	_ = closeRecover(e)
+	resume := false
+	if i := failedOp.Load(); i >= 0 && strings.HasPrefix(names[i], "RunPending") {
+		resume = true
+	}
+	dur33CheckImage(t, cfg, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0}), seen, resume, where)
+	return states, int(syncs.Load())
+}
+
+func dur33StepRecover(ctx context.Context, w *dur33Workload) (name string, err error, fatal any) {
+	defer func() { fatal = recover() }()
+	name, err = w.step(ctx)
+	return name, err, nil
+}
