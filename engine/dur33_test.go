@@ -977,6 +977,16 @@ func dur33RunIOError(t *testing.T, seed uint64, fail, nops int, history []storeS
 	img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0})
 	require.NoError(t, e.Close(), where)
 	checkImage(t, testOptions, img, seen, where)
+	// No segment a failed write, rotation or removal left behind stays.
+	o := testOptions()
+	o.FS, o.CompactInterval = img, -1
+	re, err := Open("/db", o)
+	require.NoError(t, err, where)
+	require.NoError(t, re.log.Rotate())
+	_, err = re.Compact(ctx, CompactOptions{MinLiveRatio: 0.99})
+	require.NoError(t, err, where)
+	dur33CheckSpace(t, re, fmt.Sprintf("%s (%v)", where, failedAt.Load()))
+	require.NoError(t, re.Close())
 	return states, int(count.Load())
 }
 
