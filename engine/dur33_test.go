@@ -1192,3 +1192,73 @@ func dur33StepRecover(ctx context.Context, w *dur33Workload) (name string, err e
 	name, err = w.step(ctx)
 	return name, err, nil
 }
+
+// TestDur33FatalMetadataErrorStops: a failed write to pebble's log is
+// fatal to pebble, and the engine panics (fail-stop). In a server that
+// panic is recovered per request (httpapi's handler answers 500) and the
+// process goes on; the engine must then refuse everything, reads too,
+// instead of applying later batches to a memtable whose log has failed:
+// those writes were visible to reads (a deleted object gone, a new one
+// there) and lost at the next Open.
+func TestDur33FatalMetadataErrorStops(t *testing.T) {
+	ctx := context.Background()
+	mem := vfs.NewCrashableMem()
+	var on atomic.Bool
+	var writes atomic.Int64
+	inj := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if on.Load() && op.Kind == errorfs.OpFileWrite && strings.Contains(op.Path, "/meta/") && strings.HasSuffix(op.Path, ".log") &&
+			writes.Add(1) == 3 {
+			return fmt.Errorf("dur33 injected: %w", syscall.ENOSPC)
+		}
+		return nil
+	})
+	opts := testOptions()
+	opts.FS, opts.Sync, opts.CompactInterval = errorfs.Wrap(mem, inj), SyncAlways, -1
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	putString(t, e, "bkt", "old", "kept")
+	on.Store(true)
+	// put runs a write as httpapi's handler does: a panic is recovered.
+	put := func(i int) (err error, panicked bool) {
+		defer func() {
+			if v := recover(); v != nil {
+				panicked = true
+			}
+		}()
+		body := []byte(fmt.Sprint("body ", i))
+		_, err = e.PutObject(ctx, "bkt", fmt.Sprint("k", i), bytes.NewReader(body), int64(len(body)), PutOptions{})
+		return err, false
+	}
+	acked := 0
+	for ; acked < 10; acked++ {
+		if err, panicked := put(acked); err != nil || panicked {
+			require.True(t, panicked, "a failed write of pebble's log is fail-stop: %v", err)
+			break
+		}
+	}
+	require.Less(t, acked, 10, "the injected error was met")
+	_, err = e.HeadObject(ctx, "bkt", fmt.Sprint("k", acked))
+	require.ErrorIs(t, err, ErrClosed, "the write that failed is not served")
+	err, panicked := put(acked + 1)
+	require.False(t, panicked, "later writes are refused, not applied")
+	require.ErrorIs(t, err, ErrClosed)
+	require.ErrorIs(t, e.DeleteObject(ctx, "bkt", "old", DeleteOptions{}), ErrClosed)
+	_, err = e.HeadObject(ctx, "bkt", "old")
+	require.ErrorIs(t, err, ErrClosed, "reads are refused too: the memtable is not what the log holds")
+	img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0})
+	_ = closeRecover(e)
+
+	o := testOptions()
+	o.FS = img
+	re, err := Open("/db", o)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, re.Close()) }()
+	re.audit(t)
+	got, _ := readAll(t, re, "bkt", "old", GetOptions{})
+	require.Equal(t, "kept", string(got))
+	for i := 0; i < acked; i++ {
+		got, _ := readAll(t, re, "bkt", fmt.Sprint("k", i), GetOptions{})
+		require.Equal(t, fmt.Sprint("body ", i), string(got))
+	}
+}

@@ -30,6 +30,11 @@ type Engine struct {
 	md5 *md5Lanes
 	// blobFS holds the blob log: Options.FS, or memfs in memory mode.
 	blobFS vfs.FS
+	// stopped holds the error that stopped the engine: pebble's fatal
+	// errors (a failed write or sync of its log) are fail-stop, and the
+	// memtable may hold batches that never reached the log; once set,
+	// every operation is refused with it (see admit).
+	stopped *atomic.Pointer[error]
 
 	// mu serialises the read-modify-write of metadata (refcounts, segment
 	// counters, conditional writes). Body bytes are written to the blob log
@@ -145,9 +150,10 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		blobFS = o.FS
 	}
 	// Metadata first: blob-log recovery asks it what it references.
+	stopped := new(atomic.Pointer[error])
 	popts := &pebble.Options{
 		FS:     o.FS,
-		Logger: pebbleLogger{o.Logger},
+		Logger: pebbleLogger{o.Logger, stopped},
 		Lock:   lock,
 		// Pebble's log of a new in-memory store could only ever be read
 		// by reopening it, which nothing can: without it a write skips
@@ -182,7 +188,7 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		_ = lock.Close()
 		return nil, fmt.Errorf("engine: open blob log: %w", err)
 	}
-	e := &Engine{opts: o, db: db, log: log, lock: lock, blobFS: blobFS, recovery: report, stop: make(chan struct{})}
+	e := &Engine{opts: o, db: db, log: log, lock: lock, blobFS: blobFS, stopped: stopped, recovery: report, stop: make(chan struct{})}
 	e.gate.init()
 	_, e.inPlace = blobFS.(*memfs.FS)
 	if o.VectorMD5 {
@@ -444,6 +450,10 @@ func (e *Engine) admit() error {
 	if e.closed.Load() { // Close began: background work stops too
 		e.gate.leave()
 		return ErrClosed
+	}
+	if err := e.stopped.Load(); err != nil {
+		e.gate.leave()
+		return *err
 	}
 	return nil
 }
@@ -844,12 +854,20 @@ func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error
 	if err := m.b.SyncWait(); err != nil {
 		// A failed sync of pebble's log is fatal, as it is to pebble when
 		// it waits itself: the log cannot be trusted after it (fail-stop).
-		pebbleLogger{e.opts.Logger}.Fatalf("pebble: fatal commit error: %v", err)
+		pebbleLogger{e.opts.Logger, e.stopped}.Fatalf("pebble: fatal commit error: %v", err)
 	}
 	return nil
 }
 
-type pebbleLogger struct{ l *slog.Logger }
+// pebbleLogger is pebble's logger. Its Fatalf stops the engine before it
+// panics (pebble's code does not expect Fatalf to return): a panic that
+// reaches a recover, as httpapi's per-request one, must not leave the
+// engine applying batches to a memtable whose log has failed, visible to
+// reads and lost at the next Open.
+type pebbleLogger struct {
+	l       *slog.Logger
+	stopped *atomic.Pointer[error]
+}
 
 func (p pebbleLogger) Infof(format string, args ...any) {
 	p.l.Debug(fmt.Sprintf("pebble: "+format, args...))
@@ -859,6 +877,8 @@ func (p pebbleLogger) Errorf(format string, args ...any) {
 }
 func (p pebbleLogger) Fatalf(format string, args ...any) {
 	msg := fmt.Sprintf("pebble: "+format, args...)
+	err := fmt.Errorf("%w: stopped after a fatal metadata error (%s); reopen the store", ErrClosed, msg)
+	p.stopped.CompareAndSwap(nil, &err)
 	p.l.Error(msg)
 	panic(msg)
 }
