@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/xml"
@@ -555,11 +556,17 @@ func (s *server) principalOf(who principal, lang policy.Language) policy.Princip
 	return policy.Principal{Account: acct, ARN: "arn:aws:iam::" + acct + ":root", CanonicalID: who.id}
 }
 
-// policyAccount derives a 12-digit account ID from a canonical user ID.
+// policyAccount derives a 12-digit account ID from a canonical user ID:
+// the first 8 bytes of an ID in lower-case hex (the default IDs, hex
+// SHA-256 of the access key), else of the ID's SHA-256. Padding a
+// shorter or non-hex ID with zeros made every such user (canonicalId
+// "alice", "bob") account 000000000000, one principal to policies,
+// aws:PrincipalAccount and x-amz-expected-bucket-owner.
 func policyAccount(canonicalID string) string {
 	b, err := hex.DecodeString(canonicalID)
-	if err != nil || len(b) < 8 {
-		b = append(b, make([]byte, 8)...)
+	if err != nil || len(b) < 8 || hex.EncodeToString(b) != canonicalID {
+		h := sha256.Sum256([]byte(canonicalID))
+		b = h[:]
 	}
 	return fmt.Sprintf("%012d", binary.BigEndian.Uint64(b[:8])%1_000_000_000_000)
 }
