@@ -61,3 +61,27 @@ func TestSec33AccountIDsAreDistinct(t *testing.T) {
 	assert.Equal(t, http.StatusOK, expect(sec33Account("alice")))
 	assert.Equal(t, http.StatusForbidden, expect(sec33Account("bob")))
 }
+
+// TestSec33OSSUIDsAreDistinct: two users cannot share an OSS UID, nor
+// take another's canonical ID as theirs. The directory took both, and an
+// OSS bucket policy naming one user's UID (Principal ["1001"]) granted
+// the other, whose requests carry the same UID.
+func TestSec33OSSUIDsAreDistinct(t *testing.T) {
+	for name, users := range map[string][]httpapi.User{
+		"same UID":                  {{AccessKey: "alice", OSSUID: "1001"}, {AccessKey: "bob", OSSUID: "1001"}},
+		"UID is another's ID":       {{AccessKey: "alice"}, {AccessKey: "bob", OSSUID: canonicalID("alice")}},
+		"UID is another's set ID":   {{AccessKey: "alice", CanonicalID: "alice-id"}, {AccessKey: "bob", OSSUID: "alice-id"}},
+		"ID is another's UID":       {{AccessKey: "alice", OSSUID: "1001"}, {AccessKey: "bob", CanonicalID: "1001"}},
+		"UID is another's UID, set": {{AccessKey: "alice", CanonicalID: "a", OSSUID: "1001"}, {AccessKey: "bob", CanonicalID: "b", OSSUID: "1001"}},
+	} {
+		_, err := httpapi.NewUserStore(users...)
+		assert.ErrorIs(t, err, httpapi.ErrInvalidUser, name)
+	}
+	// A user replaced under its own access key keeps its UID.
+	st, err := httpapi.NewUserStore(httpapi.User{AccessKey: "alice", OSSUID: "1001"}, httpapi.User{AccessKey: "bob", OSSUID: "1002"})
+	must(t, err)
+	must(t, st.AddUser(httpapi.User{AccessKey: "alice", OSSUID: "1001", DisplayName: "Alice"}))
+	u, ok := st.UserByID("1002")
+	assert.True(t, ok)
+	assert.Equal(t, "bob", u.AccessKey)
+}

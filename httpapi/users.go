@@ -128,7 +128,9 @@ func NewUserStore(users ...User) (*UserStore, error) {
 	return s, nil
 }
 
-// AddUser adds a user, or replaces the user with the same access key.
+// AddUser adds a user, or replaces the user with the same access key. A
+// canonical ID, OSS UID or e-mail address another user has already is
+// ErrInvalidUser.
 func (s *UserStore) AddUser(u User) error {
 	if u.AccessKey == "" {
 		return fmt.Errorf("%w: a user needs an access key", ErrInvalidUser)
@@ -141,6 +143,11 @@ func (s *UserStore) AddUser(u User) error {
 	}
 	if other, ok := s.byID[u.CanonicalID]; ok && other.AccessKey != u.AccessKey {
 		return fmt.Errorf("%w: canonical ID %q is taken by %q", ErrInvalidUser, u.CanonicalID, other.AccessKey)
+	}
+	// An OSS UID names a user in OSS policies and documents as a
+	// canonical ID does in S3's: one shared would make two users one.
+	if other, ok := s.byID[u.OSSUID]; ok && other.AccessKey != u.AccessKey {
+		return fmt.Errorf("%w: OSS UID %q is taken by %q", ErrInvalidUser, u.OSSUID, other.AccessKey)
 	}
 	email := strings.ToLower(u.Email)
 	if other, ok := s.byEmail[email]; ok && email != "" && other.AccessKey != u.AccessKey {
