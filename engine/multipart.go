@@ -56,10 +56,13 @@ type UploadInfo struct {
 	Bucket, Key, UploadID string
 	Initiated             time.Time
 	Metadata
-	StorageClass      string
-	ACL               ACL
-	Tags              []Tag
-	Owner             string
+	StorageClass string
+	ACL          ACL
+	Tags         []Tag
+	Owner        string
+	// Initiator is who started the upload: Owner unless another was
+	// recorded (PutOptions.Initiator).
+	Initiator         string
 	ChecksumAlgorithm checksum.Algorithm
 	ChecksumType      string // "COMPOSITE" or "FULL_OBJECT" when an algorithm is set
 	// Encryption is the upload's encryption; nil: in clear.
@@ -104,6 +107,9 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 	rec.info.User = maps.Clone(opts.User)
 	rec.info.Headers = maps.Clone(opts.Headers)
 	rec.wholeMD5 = opts.WholeMD5
+	if opts.Initiator != opts.Owner {
+		rec.initiator = opts.Initiator
+	}
 	rec.info.fillContentType()
 	if opts.Checksum != nil {
 		alg, err := checksum.ParseAlgorithm(string(opts.Checksum.Algorithm))
@@ -180,8 +186,12 @@ func (e *Engine) upload(r pebble.Reader, bucket, key, uploadID string) (objectRe
 
 func uploadInfo(rec objectRecord, id string) UploadInfo {
 	i := rec.info
+	initiator := rec.initiator
+	if initiator == "" {
+		initiator = i.Owner
+	}
 	return UploadInfo{Bucket: i.Bucket, Key: i.Key, UploadID: id, Initiated: i.LastModified, Metadata: i.Metadata, StorageClass: i.StorageClass,
-		ACL: i.ACL, Tags: i.Tags, Owner: i.Owner, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: i.ChecksumType, Encryption: i.Encryption}
+		ACL: i.ACL, Tags: i.Tags, Owner: i.Owner, Initiator: initiator, ChecksumAlgorithm: rec.checksumAlg, ChecksumType: i.ChecksumType, Encryption: i.Encryption}
 }
 
 // Upload returns the description of an upload in progress.

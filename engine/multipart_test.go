@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/osslite/osslite/pkg/checksum"
 	"github.com/stretchr/testify/require"
 )
@@ -399,4 +400,33 @@ func uploadParts(t testing.TB, e *Engine, bucket, key string, n, size int) (stri
 		whole = append(whole, p...)
 	}
 	return id, parts, whole
+}
+
+// TestUploadInitiator: an upload keeps who started it apart from its
+// object's owner-to-be (PutOptions.Initiator), across a reopen; without
+// one recorded the owner is the initiator.
+func TestUploadInitiator(t *testing.T) {
+	ctx := context.Background()
+	fs := vfs.NewMem()
+	e, err := Open("/db", &Options{FS: fs})
+	require.NoError(t, err)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{Owner: "owner"}))
+	given, err := e.CreateMultipartUpload(ctx, "bkt", "a", PutOptions{Owner: "owner", Initiator: "writer"})
+	require.NoError(t, err)
+	same, err := e.CreateMultipartUpload(ctx, "bkt", "b", PutOptions{Owner: "writer", Initiator: "writer"})
+	require.NoError(t, err)
+	require.NoError(t, e.Close())
+	e, err = Open("/db", &Options{FS: fs})
+	require.NoError(t, err)
+	defer e.Close()
+	up, err := e.Upload(ctx, "bkt", "a", given)
+	require.NoError(t, err)
+	require.Equal(t, [2]string{"owner", "writer"}, [2]string{up.Owner, up.Initiator})
+	up, err = e.Upload(ctx, "bkt", "b", same)
+	require.NoError(t, err)
+	require.Equal(t, [2]string{"writer", "writer"}, [2]string{up.Owner, up.Initiator})
+	list, err := e.ListMultipartUploads(ctx, "bkt", ListUploadsOptions{})
+	require.NoError(t, err)
+	require.Len(t, list.Uploads, 2)
+	require.Equal(t, "writer", list.Uploads[0].Initiator)
 }

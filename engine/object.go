@@ -40,7 +40,12 @@ type PutOptions struct {
 	// WholeMD5 (CreateMultipartUpload) has Complete read the parts once,
 	// in order, for the whole object's MD5 (ObjectInfo.ContentMD5), as
 	// OSS's sequential uploads have it.
-	WholeMD5     bool
+	WholeMD5 bool
+	// Initiator (CreateMultipartUpload) is who starts the upload when it
+	// is not Owner, the object's owner-to-be (S3 Object Ownership gives
+	// the object to the bucket owner while the initiator keeps the
+	// upload's ListParts and Abort); "" is Owner.
+	Initiator    string
 	StorageClass string
 	ACL          ACL
 	Tags         []Tag

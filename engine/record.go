@@ -66,6 +66,7 @@ const (
 	fLastAccess     // last read recorded by access tracking, Unix nanoseconds (access.go)
 	fAccessTier     // Intelligent-Tiering archive tier (tiering.go)
 	fTransitionTime // last lifecycle transition, Unix nanoseconds (lifecycle.go)
+	fInitiator      // multipart uploads: who started it, when not the owner (PutOptions.Initiator)
 )
 
 // Bucket record field tags.
@@ -250,6 +251,9 @@ type objectRecord struct {
 	uploadBase string
 	// wholeMD5 (upload records): Complete computes the object's ContentMD5.
 	wholeMD5 bool
+	// initiator (upload records) is who started the upload when it is
+	// not the owner; "" otherwise.
+	initiator string
 	// restoreReady and restoreExpiry bound the readable window of a
 	// restored archive object (zero: never restored).
 	restoreReady, restoreExpiry time.Time
@@ -326,6 +330,7 @@ func (r *objectRecord) appendEncoded(b []byte) []byte {
 		}
 	}
 	e.str(fUploadBase, r.uploadBase)
+	e.str(fInitiator, r.initiator)
 	e.str(fContentMD5, i.ContentMD5)
 	if r.wholeMD5 {
 		e.uint(fWholeMD5, 1)
@@ -653,6 +658,8 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 			}
 		case fUploadBase:
 			r.uploadBase = string(p)
+		case fInitiator:
+			r.initiator = string(p)
 		case fContentMD5:
 			i.ContentMD5 = string(p)
 		case fWholeMD5:

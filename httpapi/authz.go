@@ -89,7 +89,9 @@ type access struct {
 	// bucket's grants (OSS "default").
 	objectFollowsBucket bool
 	// uploadOwner is the initiator of the upload uploadID names (the
-	// bucket owner when none is recorded), "" when there is none.
+	// bucket owner when none is recorded), "" when there is none: not the
+	// object's owner-to-be, which S3 Object Ownership may make the bucket
+	// owner while the initiator keeps ListParts and Abort.
 	uploadOwner string
 }
 
@@ -359,7 +361,7 @@ func (in *access) load(s *server) error {
 		up, err := s.eng.Upload(in.ctx, in.bucket.Name, in.key, in.uploadID)
 		switch {
 		case err == nil:
-			in.uploadOwner = up.Owner
+			in.uploadOwner = up.Initiator
 			if in.uploadOwner == "" {
 				in.uploadOwner = in.bucket.Owner
 			}

@@ -77,6 +77,11 @@ func (s *server) createMultipartUpload(rc *request) error {
 	// OSS's ?sequential asks for the whole object's MD5 (Content-MD5 once
 	// completed).
 	opts.WholeMD5 = rc.d.behave.sequentialUploads && rc.q.Has("sequential")
+	if !rc.who.anonymous {
+		// Object Ownership may give the object to the bucket owner
+		// (writerID); the upload stays its initiator's to list and abort.
+		opts.Initiator = rc.who.id
+	}
 	id, err := s.eng.CreateMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 	if err != nil {
 		return err
@@ -635,9 +640,10 @@ func (s *server) listParts(rc *request) error {
 		s.setAbortDate(rc, up)
 	}
 	o := owner{ID: up.Owner, DisplayName: s.displayName(up.Owner)}
+	in := owner{ID: up.Initiator, DisplayName: s.displayName(up.Initiator)}
 	out := &listPartsResult{Bucket: rc.op.Bucket, Key: xmlText(encKey(rc.op.Key)), EncodingType: encType, UploadID: uploadID, PartNumberMarker: marker,
 		NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: max, IsTruncated: res.IsTruncated,
-		Initiator: o, Owner: o, StorageClass: rc.d.storageClassName(up.StorageClass),
+		Initiator: in, Owner: o, StorageClass: rc.d.storageClassName(up.StorageClass),
 		ChecksumAlgorithm: string(up.ChecksumAlgorithm), ChecksumType: up.ChecksumType}
 	for _, p := range res.Parts {
 		x := xmlPart{PartNumber: p.PartNumber, LastModified: xmlTime(p.LastModified), ETag: rc.d.etag(p.ETag), Size: p.Size}
@@ -744,8 +750,9 @@ func (s *server) listMultipartUploads(rc *request) error {
 	}
 	for _, u := range res.Uploads {
 		o := owner{ID: u.Owner, DisplayName: s.displayName(u.Owner)}
+		in := owner{ID: u.Initiator, DisplayName: s.displayName(u.Initiator)}
 		out.Uploads = append(out.Uploads, xmlUpload{UploadID: u.UploadID, Key: xmlText(p.enc(u.Key)), Initiated: xmlTime(u.Initiated),
-			StorageClass: rc.d.storageClassName(u.StorageClass), Owner: o, Initiator: o,
+			StorageClass: rc.d.storageClassName(u.StorageClass), Owner: o, Initiator: in,
 			ChecksumAlgorithm: string(u.ChecksumAlgorithm), ChecksumType: u.ChecksumType})
 	}
 	for _, cp := range res.CommonPrefixes {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/osslite/osslite/httpapi"
@@ -22,6 +23,13 @@ func sec33Account(canonical string) string {
 		b = h[:]
 	}
 	return fmt.Sprintf("%012d", binary.BigEndian.Uint64(b[:8])%1_000_000_000_000)
+}
+
+// sec33Between is the text of s after the first a and before the next b.
+func sec33Between(s, a, b string) string {
+	_, s, _ = strings.Cut(s, a)
+	s, _, _ = strings.Cut(s, b)
+	return s
 }
 
 // TestSec33AccountIDsAreDistinct: users whose canonical IDs are not hex
@@ -84,4 +92,47 @@ func TestSec33OSSUIDsAreDistinct(t *testing.T) {
 	u, ok := st.UserByID("1002")
 	assert.True(t, ok)
 	assert.Equal(t, "bob", u.AccessKey)
+}
+
+// TestSec33InitiatorKeepsItsUpload: under BucketOwnerPreferred, an upload
+// another account begins with bucket-owner-full-control is the bucket
+// owner's object to be, and still its initiator's upload: S3 gives the
+// initiator and the bucket owner ListParts and AbortMultipartUpload, and
+// ListParts and ListMultipartUploads name the initiator as Initiator and
+// the bucket owner as Owner. The initiator was refused both (403), and
+// both documents named the bucket owner as Initiator.
+func TestSec33InitiatorKeepsItsUpload(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ownerID, writerID := canonicalID(testAK), canonicalID(otherAK)
+	asOther := func(q raw) raw { q.ak, q.sk = otherAK, otherSK; return q }
+	must(t, f.do(t, raw{method: "PUT", path: "/sec33bop", header: hdr("X-Amz-Grant-Write", "id="+writerID)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec33bop?ownershipControls",
+		body: []byte(`<OwnershipControls><Rule><ObjectOwnership>BucketOwnerPreferred</ObjectOwnership></Rule></OwnershipControls>`)}).errOrNil())
+	r := f.do(t, asOther(raw{method: "POST", path: "/sec33bop/mp?uploads", header: hdr("X-Amz-Acl", "bucket-owner-full-control")}))
+	must(t, r.errOrNil())
+	id := sec33Between(string(r.body), "<UploadId>", "</UploadId>")
+	must(t, f.do(t, asOther(raw{method: "PUT", path: "/sec33bop/mp?partNumber=1&uploadId=" + id, body: []byte("part")})).errOrNil())
+
+	parts := f.do(t, asOther(raw{method: "GET", path: "/sec33bop/mp?uploadId=" + id}))
+	assert.Equal(t, http.StatusOK, parts.StatusCode, "the initiator lists its parts")
+	assert.Equal(t, writerID, sec33Between(sec33Between(string(parts.body), "<Initiator>", "</Initiator>"), "<ID>", "</ID>"))
+	assert.Equal(t, ownerID, sec33Between(sec33Between(string(parts.body), "<Owner>", "</Owner>"), "<ID>", "</ID>"))
+	list := f.do(t, raw{method: "GET", path: "/sec33bop?uploads"})
+	must(t, list.errOrNil())
+	assert.Equal(t, writerID, sec33Between(sec33Between(string(list.body), "<Initiator>", "</Initiator>"), "<ID>", "</ID>"))
+	assert.Equal(t, ownerID, sec33Between(sec33Between(string(list.body), "<Owner>", "</Owner>"), "<ID>", "</ID>"))
+
+	assert.Equal(t, http.StatusNoContent, f.do(t, asOther(raw{method: "DELETE", path: "/sec33bop/mp?uploadId=" + id})).StatusCode, "the initiator aborts its upload")
+
+	// Completed, the object is the bucket owner's: the writer cannot read it.
+	r = f.do(t, asOther(raw{method: "POST", path: "/sec33bop/mp2?uploads", header: hdr("X-Amz-Acl", "bucket-owner-full-control")}))
+	id = sec33Between(string(r.body), "<UploadId>", "</UploadId>")
+	p := f.do(t, asOther(raw{method: "PUT", path: "/sec33bop/mp2?partNumber=1&uploadId=" + id, body: []byte("part")}))
+	must(t, p.errOrNil())
+	done := f.do(t, asOther(raw{method: "POST", path: "/sec33bop/mp2?uploadId=" + id,
+		body: []byte(`<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + p.Header.Get("ETag") + `</ETag></Part></CompleteMultipartUpload>`)}))
+	must(t, done.errOrNil())
+	acl := f.do(t, raw{method: "GET", path: "/sec33bop/mp2?acl"})
+	assert.Equal(t, ownerID, sec33Between(sec33Between(string(acl.body), "<Owner>", "</Owner>"), "<ID>", "</ID>"))
+	assert.Equal(t, http.StatusForbidden, f.do(t, asOther(raw{method: "GET", path: "/sec33bop/mp2"})).StatusCode)
 }
