@@ -85,7 +85,7 @@ func (s *server) permissive(ak string) credentials {
 		ak = s.cfg.Owner
 	}
 	if u, ok := s.dir.Lookup(ak); ok {
-		return credentials{who: principal{accessKey: ak, id: u.User.CanonicalID}}
+		return credentials{who: principal{accessKey: ak, id: u.userID(ak)}}
 	}
 	c := credentials{who: principal{accessKey: ak, id: ownerID(ak)}}
 	s.names.add(c.who.id, ak)

@@ -104,7 +104,7 @@ func newMFADevices(c *Config, dir Directory) (*mfaDevices, error) {
 // servers take keys the directory does not know).
 func accountID(dir Directory, user string) string {
 	if c, ok := dir.Lookup(user); ok {
-		return c.User.CanonicalID
+		return c.userID(user)
 	}
 	if u, ok := dir.UserByID(user); ok {
 		return u.CanonicalID

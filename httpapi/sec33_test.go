@@ -136,3 +136,35 @@ func TestSec33InitiatorKeepsItsUpload(t *testing.T) {
 	assert.Equal(t, ownerID, sec33Between(sec33Between(string(acl.body), "<Owner>", "</Owner>"), "<ID>", "</ID>"))
 	assert.Equal(t, http.StatusForbidden, f.do(t, asOther(raw{method: "GET", path: "/sec33bop/mp2"})).StatusCode)
 }
+
+// sec33Directory is a Directory as an application may write one: users
+// by access key, with no canonical IDs filled in.
+type sec33Directory map[string]string
+
+func (d sec33Directory) Lookup(ak string) (httpapi.Credential, bool) {
+	sk, ok := d[ak]
+	return httpapi.Credential{User: httpapi.User{AccessKey: ak, SecretKey: sk}, Secret: sk}, ok
+}
+func (d sec33Directory) UserByID(string) (httpapi.User, bool)    { return httpapi.User{}, false }
+func (d sec33Directory) UserByEmail(string) (httpapi.User, bool) { return httpapi.User{}, false }
+
+// TestSec33DirectoryWithoutCanonicalIDs: a Directory whose users carry no
+// canonical ID (Config.Directory; UserStore fills the default in) still
+// makes each access key its own owner. Every such user acted as the
+// canonical ID "", and a resource whose owner is "" belongs to every
+// authenticated caller: another user read, overwrote and deleted a
+// user's private bucket and its objects.
+func TestSec33DirectoryWithoutCanonicalIDs(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithDirectory(sec33Directory{testAK: testSK, otherAK: otherSK})}})
+	asOther := func(q raw) raw { q.ak, q.sk = otherAK, otherSK; return q }
+	must(t, f.do(t, raw{method: "PUT", path: "/sec33dir"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec33dir/k", body: []byte("private")}).errOrNil())
+	assert.Equal(t, http.StatusOK, f.do(t, raw{method: "GET", path: "/sec33dir/k"}).StatusCode, "the owner reads")
+	assert.Equal(t, http.StatusForbidden, f.do(t, asOther(raw{method: "GET", path: "/sec33dir/k"})).StatusCode)
+	assert.Equal(t, http.StatusForbidden, f.do(t, asOther(raw{method: "PUT", path: "/sec33dir/k", body: []byte("x")})).StatusCode)
+	assert.Equal(t, http.StatusForbidden, f.do(t, asOther(raw{method: "GET", path: "/sec33dir?acl"})).StatusCode)
+	acl := f.do(t, raw{method: "GET", path: "/sec33dir?acl"})
+	assert.Equal(t, canonicalID(testAK), sec33Between(sec33Between(string(acl.body), "<Owner>", "</Owner>"), "<ID>", "</ID>"))
+	list := f.do(t, asOther(raw{method: "GET", path: "/"}))
+	assert.NotContains(t, string(list.body), "sec33dir")
+}

@@ -88,7 +88,8 @@ type Credential struct {
 // concurrent use; Lookup is on every signed request's path. UserStore is
 // the directory New builds from Config.Credentials and Config.Users.
 type Directory interface {
-	// Lookup returns the credential of an access key.
+	// Lookup returns the credential of an access key. A User without a
+	// CanonicalID acts as the default one, hex SHA-256 of its AccessKey.
 	Lookup(accessKey string) (Credential, bool)
 	// UserByID returns the user with a canonical user ID (or OSS UID).
 	UserByID(id string) (User, bool)
@@ -303,7 +304,23 @@ func (s *server) identify(ak, token string) (principal, error) {
 	case c.Token != "" && !c.Expires.IsZero() && !s.clock.Now().Before(c.Expires):
 		return principal{}, errorf("ExpiredToken", "")
 	}
-	return principal{accessKey: ak, id: c.User.CanonicalID}, nil
+	return principal{accessKey: ak, id: c.userID(ak)}, nil
+}
+
+// userID is the canonical user ID the requests of a credential found by
+// access key ak act as: its user's, or, from a Directory that leaves it
+// empty, the default ID of the user's access key (of ak when that is
+// empty too), as UserStore fills it in. Never "": an owner of "" is every
+// authenticated caller (owns), so such a user's buckets and objects were
+// everyone's.
+func (c Credential) userID(ak string) string {
+	switch {
+	case c.User.CanonicalID != "":
+		return c.User.CanonicalID
+	case c.User.AccessKey != "":
+		return ownerID(c.User.AccessKey)
+	}
+	return ownerID(ak)
 }
 
 // displayName returns the display name of a canonical ID: the user's, or
