@@ -238,7 +238,9 @@ func sinaUserID(id string) string {
 }
 
 // canonicalOfSina resolves an SCS user ID to the canonical ID of a known
-// access key (the ID itself when no key matches).
+// access key: one permissive mode has seen, or a user of the directory
+// (when it can list its users, as UserStore does) whose ID it shortens;
+// the ID itself when none or several match.
 func (s *server) canonicalOfSina(sid string) string {
 	if len(sid) != 20 || !strings.HasPrefix(sid, "SINA") {
 		return sid
@@ -246,7 +248,24 @@ func (s *server) canonicalOfSina(sid string) string {
 	if id, ok := s.names.bySinaID(sid[4:]); ok {
 		return id
 	}
-	return sid
+	lister, ok := s.dir.(interface{ Users() []User })
+	if !ok {
+		return sid
+	}
+	found := ""
+	for _, u := range lister.Users() {
+		if sinaUserID(u.CanonicalID) != sid || u.CanonicalID == found {
+			continue
+		}
+		if found != "" {
+			return sid // two users share the short ID: name one by its canonical ID
+		}
+		found = u.CanonicalID
+	}
+	if found == "" {
+		return sid
+	}
+	return found
 }
 
 // sinaBucketName: S3's rules, but underscores are allowed (the seed's
@@ -705,11 +724,17 @@ var sinaACL = aclModel{
 			return hdr, nil
 		case data != nil:
 			trimmed := bytes.TrimSpace(data)
+			// Grants name users the server knows, by ID or e-mail
+			// address, as S3's PUT ?acl takes them (resolveGrants).
+			var acl engine.ACL
 			if trimmed[0] == '<' {
-				acl, err := parsePolicy(data)
-				return &acl, err
+				acl, err = parsePolicy(data)
+			} else {
+				acl, err = rc.s.parseSinaACL(trimmed)
 			}
-			acl, err := rc.s.parseSinaACL(trimmed)
+			if err == nil {
+				err = rc.s.resolveGrants(acl.Grants, false)
+			}
 			return &acl, err
 		}
 		return nil, errorf("MissingSecurityHeader", "Your request was missing a required header").with("MissingHeaderName", rc.d.h("acl"))

@@ -168,3 +168,42 @@ func TestSec33DirectoryWithoutCanonicalIDs(t *testing.T) {
 	list := f.do(t, asOther(raw{method: "GET", path: "/"}))
 	assert.NotContains(t, string(list.body), "sec33dir")
 }
+
+// TestSec33SinaGrantsNameKnownUsers: Sina's PUT ?acl names users as S3's
+// does. A grant to another user's SCS ID (SINA and 16 digits, as GET ?acl
+// shows it) reached only keys permissive mode had seen, so it was stored
+// and granted no one; an AccessControlPolicy body's e-mail grant was
+// stored unresolved (granting no one), and grants to unknown e-mail
+// addresses or canonical IDs were taken where S3 refuses them.
+func TestSec33SinaGrantsNameKnownUsers(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(
+		httpapi.User{AccessKey: "AKIATHIRD", SecretKey: "third/secret", Email: "third@example.com"},
+	)}})
+	sina := func(q raw) raw { q.sign = "sina"; return q }
+	other := func(q raw) raw { q.ak, q.sk, q.sign = otherAK, otherSK, "sina"; return q }
+	third := func(q raw) raw { q.ak, q.sk, q.sign = "AKIATHIRD", "third/secret", "sina"; return q }
+	must(t, f.do(t, sina(raw{method: "PUT", path: "/sec33sina"})).errOrNil())
+	must(t, f.do(t, sina(raw{method: "PUT", path: "/sec33sina/k", body: []byte("shared")})).errOrNil())
+
+	sid := "SINA" + strings.ToUpper(canonicalID(otherAK)[:16])
+	must(t, f.do(t, sina(raw{method: "PUT", path: "/sec33sina/k?acl", body: []byte(`{"` + sid + `":["read"]}`)})).errOrNil())
+	assert.Equal(t, http.StatusOK, f.do(t, other(raw{method: "GET", path: "/sec33sina/k"})).StatusCode, "the SCS ID's user reads")
+
+	byEmail := func(email string) []byte {
+		return []byte(`<AccessControlPolicy><Owner><ID>` + canonicalID(testAK) + `</ID></Owner><AccessControlList><Grant>` +
+			`<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="AmazonCustomerByEmail"><EmailAddress>` + email +
+			`</EmailAddress></Grantee><Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>`)
+	}
+	must(t, f.do(t, sina(raw{method: "PUT", path: "/sec33sina/k?acl", body: byEmail("THIRD@example.com")})).errOrNil())
+	assert.Equal(t, http.StatusOK, f.do(t, third(raw{method: "GET", path: "/sec33sina/k"})).StatusCode, "the e-mail's user reads")
+
+	r := f.do(t, sina(raw{method: "PUT", path: "/sec33sina/k?acl", body: byEmail("nobody@example.com")}))
+	assert.Equal(t, http.StatusBadRequest, r.StatusCode)
+	assert.Contains(t, string(r.body), "UnresolvableGrantByEmailAddress")
+	for _, id := range []string{canonicalID("AKIANOBODY"), "SINA0123456789ABCDEF"} {
+		r = f.do(t, sina(raw{method: "PUT", path: "/sec33sina/k?acl", body: []byte(`{"` + id + `":["read"]}`)}))
+		assert.Equal(t, http.StatusBadRequest, r.StatusCode, id)
+		assert.Contains(t, string(r.body), `"InvalidArgument"`, id)
+	}
+	assert.Equal(t, http.StatusOK, f.do(t, third(raw{method: "GET", path: "/sec33sina/k"})).StatusCode, "refused ACLs changed nothing")
+}
