@@ -116,7 +116,9 @@ type config struct {
 type Option func(*config)
 
 // WithBuckets creates buckets, owned by the server's access key, before New
-// returns.
+// returns, with the defaults of a new bucket under WithHTTPOptions
+// (httpapi.WithS3Defaults2023, WithOSSDefaults2025; see
+// httpapi.CreateBucket).
 func WithBuckets(names ...string) Option {
 	return func(c *config) { c.buckets = append(c.buckets, names...) }
 }
@@ -299,7 +301,10 @@ func start(errorf, logf func(format string, args ...any), opts []Option) (*Serve
 	s.tr.Now = s.clock.Now
 	s.client = &http.Client{Transport: s.tr}
 	for _, b := range cfg.buckets {
-		err := eng.CreateBucket(context.Background(), b, engine.BucketOptions{Region: cfg.region, Owner: s.Owner()})
+		// With the handler's options, so that a bucket made here starts
+		// with the defaults a CreateBucket would give it
+		// (httpapi.WithS3Defaults2023, WithOSSDefaults2025).
+		err := httpapi.CreateBucket(context.Background(), eng, b, engine.BucketOptions{Region: cfg.region, Owner: s.Owner()}, append(apiOpts, cfg.api...)...)
 		if err != nil {
 			s.Close()
 			return nil, fmt.Errorf("fake: create bucket %q: %w", b, err)

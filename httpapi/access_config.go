@@ -230,10 +230,52 @@ func (s *server) createBucketAccess(rc *request, acl *engine.ACL) ([]bucketconfi
 // (a store on disk without a KMS root key cannot encrypt, so its buckets
 // keep no default rather than refuse every write).
 func (s *server) s3DefaultEncryption() *bucketconfig.Encryption {
-	if !s.cfg.S3Defaults2023 || s.eng.Options().Keys == nil {
+	return s3DefaultEncryptionOf(&s.cfg, s.eng)
+}
+
+// s3DefaultEncryptionOf is s3DefaultEncryption for cfg and eng.
+func s3DefaultEncryptionOf(cfg *Config, eng *engine.Engine) *bucketconfig.Encryption {
+	if !cfg.S3Defaults2023 || eng.Options().Keys == nil {
 		return nil
 	}
 	return &bucketconfig.Encryption{Algorithm: "AES256"}
+}
+
+// CreateBucket creates bucket name in eng as a CreateBucket request
+// without ownership, ACL or encryption headers would under opts, for
+// programs that make buckets before they serve (cmd/osslite's -bucket and
+// -seed, fake.WithBuckets): with WithS3Defaults2023 the bucket starts
+// with S3's 2023 defaults (BucketOwnerEnforced, every Public Access Block
+// setting on and, when eng has a key service, SSE-S3 default
+// encryption), with WithOSSDefaults2025 with OSS's Block Public Access;
+// without them with nothing, as before. The bucket is created first and
+// its configurations set after, as CreateBucket's handler does. Errors
+// are engine.CreateBucket's (ErrBucketAlreadyOwnedByYou leaves the
+// existing bucket as it is) or SetBucketConfig's.
+func CreateBucket(ctx context.Context, eng *engine.Engine, name string, bo engine.BucketOptions, opts ...Option) error {
+	var cfg Config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := eng.CreateBucket(ctx, name, bo); err != nil {
+		return err
+	}
+	var initial []bucketconfig.Config
+	if enc := s3DefaultEncryptionOf(&cfg, eng); enc != nil {
+		initial = append(initial, enc)
+	}
+	if cfg.S3Defaults2023 {
+		initial = append(initial, &bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced})
+	}
+	if cfg.S3Defaults2023 || cfg.OSSDefaults2025 {
+		initial = append(initial, bucketconfig.BlockAllPublicAccess(true))
+	}
+	for _, c := range initial {
+		if err := eng.SetBucketConfig(ctx, name, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // aclShown is the owner and ACL Get*Acl shows for a resource of rc's

@@ -325,7 +325,16 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		}
 	}()
 
-	sd := seeder{eng: eng, owner: ownerID(o.accessKey), region: o.region, logger: logger}
+	// New buckets' defaults: the -bucket and -seed buckets start with
+	// them too, as buckets made by CreateBucket do.
+	var bucketDefaults []httpapi.Option
+	if o.ossDefaults2025 {
+		bucketDefaults = append(bucketDefaults, httpapi.WithOSSDefaults2025())
+	}
+	if o.s3Defaults2023 {
+		bucketDefaults = append(bucketDefaults, httpapi.WithS3Defaults2023())
+	}
+	sd := seeder{eng: eng, owner: ownerID(o.accessKey), region: o.region, defaults: bucketDefaults, logger: logger}
 	for _, b := range o.buckets {
 		if err := sd.ensureBucket(ctx, b); err != nil {
 			return err
@@ -353,12 +362,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		httpapi.WithWebsiteDomains(o.websiteDomains...),
 	}
 	apiOpts = append(apiOpts, o.limits.handlerOptions()...)
-	if o.ossDefaults2025 {
-		apiOpts = append(apiOpts, httpapi.WithOSSDefaults2025())
-	}
-	if o.s3Defaults2023 {
-		apiOpts = append(apiOpts, httpapi.WithS3Defaults2023())
-	}
+	apiOpts = append(apiOpts, bucketDefaults...)
 	if o.refuseSignatures != 0 {
 		apiOpts = append(apiOpts, httpapi.WithRefuseSignatures(o.refuseSignatures))
 	}

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
 )
 
 // seedSpec is one -seed BUCKET=DIR.
@@ -39,12 +40,16 @@ type seeder struct {
 	eng    *engine.Engine
 	owner  string
 	region string
-	logger *slog.Logger
+	// defaults are the handler's options that give new buckets defaults
+	// (-s3-defaults-2023, -oss-defaults-2025): see httpapi.CreateBucket.
+	defaults []httpapi.Option
+	logger   *slog.Logger
 }
 
-// ensureBucket creates bucket unless it exists (whoever owns it).
+// ensureBucket creates bucket, with the defaults of a new bucket, unless
+// it exists (whoever owns it; an existing bucket is left as it is).
 func (s seeder) ensureBucket(ctx context.Context, bucket string) error {
-	err := s.eng.CreateBucket(ctx, bucket, engine.BucketOptions{Region: s.region, Owner: s.owner})
+	err := httpapi.CreateBucket(ctx, s.eng, bucket, engine.BucketOptions{Region: s.region, Owner: s.owner}, s.defaults...)
 	switch {
 	case err == nil:
 		s.logger.Info("created bucket", "bucket", bucket)
