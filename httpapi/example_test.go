@@ -1,7 +1,9 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -40,4 +42,30 @@ func ExampleNew() {
 	// PUT /photos/a.txt 200 "5eb63bbbe01eeed093cb22bb8f5acdc3"
 	// GET /photos/a.txt?tagging 200
 	// GET /photos?metadataTable 501
+}
+
+func ExampleCreateBucket() {
+	eng, err := engine.Open("", nil) // in memory
+	if err != nil {
+		panic(err)
+	}
+	defer eng.Close()
+	opts := []httpapi.Option{httpapi.WithPermissive(), httpapi.WithS3Defaults2023()}
+	// A bucket made before serving starts with the defaults CreateBucket
+	// would give it under the same options.
+	if err := httpapi.CreateBucket(context.Background(), eng, "uploads", engine.BucketOptions{}, opts...); err != nil {
+		panic(err)
+	}
+	srv := httptest.NewServer(httpapi.New(eng, opts...))
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/uploads?ownershipControls")
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	fmt.Println(resp.StatusCode, strings.Contains(string(body), "<ObjectOwnership>BucketOwnerEnforced</ObjectOwnership>"))
+	// Output:
+	// 200 true
 }
