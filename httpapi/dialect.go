@@ -249,6 +249,7 @@ type behaviour struct {
 	defaultRetentionNeedsDigest bool // PutObject into a bucket with a default retention needs Content-MD5 or a checksum
 	listsStoredHeaders          bool // listings show stored headers (Sina's x-sina-expire): no brief listing
 	copyETagHeader              bool // CopyObject answers the new ETag in the ETag header too
+	copyTakesNoBody             bool // CopyObject with a body is InvalidArgument (Content-Length must be 0)
 	completeETagHeader          bool // CompleteMultipartUpload answers the new ETag in the ETag header too
 	partCopyETagHeader          bool // UploadPartCopy answers the part's ETag in the ETag header too
 	uploadCallbacks             bool // x-?-callback on PutObject, CompleteMultipartUpload, PostObject (osscallback.go)

@@ -67,6 +67,7 @@ var sina = &dialect{
 		deleteMissingKeyFails:    true, // the Python SDK reads 404 as "no such key"
 		inclusiveMarker:          true, // spec 5.1's worked example (the seed's), as the SDK's comment says
 		copyETagHeader:           true, // spec 6.5: ETag: "<MD5 hex>"
+		copyTakesNoBody:          true, // scs-api-doc, PUT Object - Copy: Content-Length "必须是0" (must be 0), as Relax
 		completeETagHeader:       true, // spec 7.3 [osslite]: ETag: "<multipart ETag>", as PutObject's
 	},
 

@@ -111,13 +111,22 @@ func (s *server) createMultipartUpload(rc *request) error {
 		&initiateMultipartUploadResult{Bucket: rc.op.Bucket, Key: xmlText(encKey(rc.op.Key)), UploadID: id, EncodingType: encType})
 }
 
+// partNumber parses the request's partNumber in 1..the dialect's
+// maxPartNumber (Sina's 2048, S3's and OSS's 10000), the refusal naming
+// that limit.
+func (rc *request) partNumber() (int, error) {
+	v := rc.q.Get("partNumber")
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > rc.d.maxPartNumber {
+		return 0, errorf("InvalidArgument", "Part number must be an integer between 1 and %d, inclusive", rc.d.maxPartNumber).with("ArgumentName", "partNumber").with("ArgumentValue", v)
+	}
+	return n, nil
+}
+
 func (s *server) uploadPart(rc *request) error {
-	n, err := parsePartNumber(rc.q.Get("partNumber"))
+	n, err := rc.partNumber()
 	if err != nil {
 		return err
-	}
-	if n > rc.d.maxPartNumber {
-		return errorf("InvalidArgument", "Part number must be an integer between 1 and %d, inclusive", rc.d.maxPartNumber).with("ArgumentName", "partNumber").with("ArgumentValue", rc.q.Get("partNumber"))
 	}
 	if rc.size < 0 && rc.d.behave.requireContentLength {
 		return errLengthRequired(rc)
@@ -179,7 +188,7 @@ type copyPartResult struct {
 }
 
 func (s *server) uploadPartCopy(rc *request) error {
-	n, err := parsePartNumber(rc.q.Get("partNumber"))
+	n, err := rc.partNumber()
 	if err != nil {
 		return err
 	}

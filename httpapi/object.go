@@ -1360,6 +1360,11 @@ func (rc *request) copyConditionError(err error) error {
 }
 
 func (s *server) copyObject(rc *request) error {
+	if rc.d.behave.copyTakesNoBody {
+		if err := noBody(rc); err != nil {
+			return err
+		}
+	}
 	srcBucket, srcKey, cond, pin, err := s.copySource(rc)
 	if err != nil {
 		return err
