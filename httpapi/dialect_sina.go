@@ -94,7 +94,7 @@ var sina = &dialect{
 			return nil
 		},
 		"x-sina-expire": func(v string) error {
-			if _, err := http.ParseTime(v); err != nil {
+			if _, err := ssig.ParseDate(v); err != nil {
 				return errorf("InvalidArgument", "x-sina-expire must be an HTTP date.").with("ArgumentName", "x-sina-expire").with("ArgumentValue", v)
 			}
 			return nil
@@ -441,7 +441,7 @@ func sinaListJSON(x *listBucketResult) *sinaList {
 		if o := c.info; o != nil {
 			e.SHA1, e.Owner, e.ContentType = orNull(o.SHA1), sinaUserID(o.Owner), o.ContentType
 			e.LastModified = sinaTime(o.LastModified)
-			if t, err := http.ParseTime(o.Headers["x-sina-expire"]); err == nil {
+			if t, err := ssig.ParseDate(o.Headers["x-sina-expire"]); err == nil {
 				e.ExpirationTime = orNull(sinaTime(t))
 			}
 		}

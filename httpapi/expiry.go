@@ -2,9 +2,9 @@ package httpapi
 
 import (
 	"errors"
-	"net/http"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/ssig"
 )
 
 // scheduleExpiry asks the engine to delete an object written with the
@@ -23,7 +23,7 @@ func (s *server) scheduleExpiry(rc *request, info engine.ObjectInfo) error {
 		// applies.
 		return s.eng.CancelDeletion(rc.ctx, rc.op.Bucket, rc.op.Key)
 	}
-	at, err := http.ParseTime(v)
+	at, err := ssig.ParseDate(v) // Sina's dates: GMT, or "UTC" as its Go SDK writes them
 	if err != nil {
 		return nil // validated on the way in; an old record is left alone
 	}

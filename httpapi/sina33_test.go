@@ -1,10 +1,12 @@
 package httpapi_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -90,4 +92,47 @@ func TestSina33PartNumberNamesLimit(t *testing.T) {
 		r = f.do(t, raw{method: "PUT", path: "/sina33parts/big.bin?partNumber=" + n + "&uploadId=" + up.UploadId + "&formatter=json", sign: "sina", body: []byte("abc")})
 		require.Equal(t, http.StatusOK, r.StatusCode, "part %s: %s", n, r.body)
 	}
+}
+
+// The official SCS Go SDK (SinaCloudStorage-SDK-Go, PutExpire) writes
+// x-sina-expire as Go's time.RFC1123, "Mon, 07 Dec 2026 04:01:50 UTC" for
+// a UTC time, the form of every date in SCS's JSON; osslite read the
+// header with http.ParseTime (GMT only) and refused the upload 400
+// InvalidArgument. The UTC form is read as its Date header already was
+// (ssig.ParseDate): validated, listed as Expiration-Time and scheduled.
+func TestSina33ExpireUTCForm(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	r := f.do(t, raw{method: "PUT", path: "/sina33exp/?formatter=json", sign: "sina"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	at := f.clock.Now().Add(time.Hour).UTC()
+	r = f.do(t, raw{method: "PUT", path: "/sina33exp/tmp.txt?formatter=json", sign: "sina", body: []byte("short-lived"),
+		header: hdr("Content-Type", "text/plain", "X-Sina-Expire", at.Format(time.RFC1123))})
+	require.Equal(t, http.StatusOK, r.StatusCode, "x-sina-expire in the UTC form: %s", r.body)
+
+	r = f.do(t, raw{method: "GET", path: "/sina33exp/?formatter=json", sign: "sina"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	var list struct {
+		Contents []struct {
+			Name           string
+			ExpirationTime *string `json:"Expiration-Time"`
+		}
+	}
+	require.NoError(t, json.Unmarshal(r.body, &list), "%s", r.body)
+	require.Len(t, list.Contents, 1)
+	require.NotNil(t, list.Contents[0].ExpirationTime, "listed with its expiry: %s", r.body)
+	require.Equal(t, at.Format("Mon, 02 Jan 2006 15:04:05 UTC"), *list.Contents[0].ExpirationTime)
+
+	// Another zone is still refused, not converted.
+	r = f.do(t, raw{method: "PUT", path: "/sina33exp/cst.txt?formatter=json", sign: "sina", body: []byte("x"),
+		header: hdr("Content-Type", "text/plain", "X-Sina-Expire", at.Format("Mon, 02 Jan 2006 15:04:05")+" CST")})
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, "%s", r.body)
+	require.Equal(t, "InvalidArgument", sina33JSONErr(t, r)["Code"])
+
+	// Deleted after that time by the lifecycle pass.
+	f.clock.Advance(2 * time.Hour)
+	_, err := f.eng.RunPending(ctx)
+	require.NoError(t, err)
+	r = f.do(t, raw{method: "GET", path: "/sina33exp/tmp.txt?formatter=json", sign: "sina"})
+	require.Equal(t, http.StatusNotFound, r.StatusCode, "expired and deleted: %s", r.body)
 }

@@ -29,10 +29,12 @@ const MaxSkew = 15 * time.Minute
 // storage) signs, Go's time.RFC1123 of a UTC time.
 const utcDate = "Mon, 02 Jan 2006 15:04:05 UTC"
 
-// parseDate reads a Date header: an HTTP date (http.ParseTime: the GMT
-// form, RFC 850 or asctime) or the same instant in the UTC form of
-// utcDate. Other zones are refused, not converted.
-func parseDate(v string) (time.Time, error) {
+// ParseDate reads a date as SCS clients send it (the Date header, and
+// the x-sina-expire header): an HTTP date (http.ParseTime: the GMT form,
+// RFC 850 or asctime) or the same instant in the UTC form of utcDate,
+// which the official SCS Go SDK (SinaCloudStorage-SDK-Go) writes for
+// both. Other zones are refused, not converted.
+func ParseDate(v string) (time.Time, error) {
 	if t, err := http.ParseTime(v); err == nil {
 		return t, nil
 	}
@@ -314,7 +316,7 @@ func Parse(r *http.Request) (*Auth, error) {
 func (a *Auth) Verify(r *http.Request, res Resource, secret string, now time.Time) error {
 	switch a.Scheme {
 	case SchemeHeader:
-		t, err := parseDate(a.Date)
+		t, err := ParseDate(a.Date)
 		if err != nil {
 			return fmt.Errorf("%w: Date %q", ErrMalformedDate, a.Date)
 		}
