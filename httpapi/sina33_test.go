@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/ssig"
 )
 
 // Behaviours checked against Sina's own API documents
@@ -135,4 +137,49 @@ func TestSina33ExpireUTCForm(t *testing.T) {
 	require.NoError(t, err)
 	r = f.do(t, raw{method: "GET", path: "/sina33exp/tmp.txt?formatter=json", sign: "sina"})
 	require.Equal(t, http.StatusNotFound, r.StatusCode, "expired and deleted: %s", r.body)
+}
+
+// sina33JSSigned signs q as Sina's JS SDK (scs-sdk-js, lib/signers/s3.js)
+// does: no Date header, the time in X-Amz-Date (signed among the x-amz-
+// headers), an empty Date line in the string to sign.
+func sina33JSSigned(method, path, resource string, at time.Time, h http.Header, body []byte) raw {
+	if h == nil {
+		h = http.Header{}
+	}
+	h.Set("X-Amz-Date", at.UTC().Format(http.TimeFormat))
+	sts := ssig.StringToSign(method, h, "", resource)
+	h.Set("Authorization", "SINA "+testAK+":"+ssig.Sign(testSK, sts))
+	return raw{method: method, path: path, sign: "keep", header: h, body: body}
+}
+
+// Sina's JS SDK signs with X-Amz-Date and no Date header (browsers may
+// not set Date); osslite answered every such request 400 InvalidArgument
+// "missing or malformed date". X-Amz-Date now stands for Date when Date
+// is absent, with the same expiry rule; the signature still covers it.
+func TestSina33XAmzDateForm(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	now := f.clock.Now()
+	r := f.do(t, sina33JSSigned("PUT", "/sina33js/", "/sina33js/", now, nil, nil))
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, sina33JSSigned("PUT", "/sina33js/k.txt", "/sina33js/k.txt", now, hdr("Content-Type", "text/plain"), []byte("js form")))
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, sina33JSSigned("GET", "/sina33js/k.txt", "/sina33js/k.txt", now, nil, nil))
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	require.Equal(t, "js form", string(r.body))
+
+	// A stale X-Amz-Date is refused as a stale Date is.
+	r = f.do(t, sina33JSSigned("GET", "/sina33js/k.txt", "/sina33js/k.txt", now.Add(-time.Hour), nil, nil))
+	require.Equal(t, http.StatusForbidden, r.StatusCode, "%s", r.body)
+	require.Equal(t, "ExpiredToken", sina33JSONErr(t, r)["Code"])
+	// The date is signed: another X-Amz-Date breaks the signature.
+	q := sina33JSSigned("GET", "/sina33js/k.txt", "/sina33js/k.txt", now, nil, nil)
+	q.header.Set("X-Amz-Date", now.Add(time.Minute).UTC().Format(http.TimeFormat))
+	r = f.do(t, q)
+	require.Equal(t, http.StatusForbidden, r.StatusCode, "%s", r.body)
+	require.Equal(t, "SignatureDoesNotMatch", sina33JSONErr(t, r)["Code"])
+	// Neither Date nor X-Amz-Date: still refused.
+	q = sina33JSSigned("GET", "/sina33js/k.txt", "/sina33js/k.txt", now, nil, nil)
+	q.header.Del("X-Amz-Date")
+	r = f.do(t, q)
+	require.Equal(t, http.StatusBadRequest, r.StatusCode, "%s", r.body)
 }

@@ -310,18 +310,26 @@ func Parse(r *http.Request) (*Auth, error) {
 }
 
 // Verify checks a's signature of r for res with secret at time now: the
-// date (header form: Date, in GMT or UTC (parseDate), at most MaxSkew in
-// the past; URL form: Expires not passed), the ssig (constant-time, against every accepted string to
+// date (header form: Date, or X-Amz-Date when no Date is sent, in GMT or
+// UTC (ParseDate), at most MaxSkew in the past; URL form: Expires not passed), the ssig (constant-time, against every accepted string to
 // sign) and the signed ip parameter.
 func (a *Auth) Verify(r *http.Request, res Resource, secret string, now time.Time) error {
 	switch a.Scheme {
 	case SchemeHeader:
-		t, err := ParseDate(a.Date)
+		name, when := "Date", a.Date
+		if when == "" && r.Header.Get("X-Amz-Date") != "" {
+			// Sina's JS SDK (scs-sdk-js, lib/signers/s3.js) sends no
+			// Date: the time is in X-Amz-Date, signed among the x-amz-
+			// headers, and the Date line of the string to sign is
+			// empty, as in S3's signature version 2.
+			name, when = "X-Amz-Date", r.Header.Get("X-Amz-Date")
+		}
+		t, err := ParseDate(when)
 		if err != nil {
-			return fmt.Errorf("%w: Date %q", ErrMalformedDate, a.Date)
+			return fmt.Errorf("%w: %s %q", ErrMalformedDate, name, when)
 		}
 		if t.Before(now.Add(-MaxSkew)) {
-			return fmt.Errorf("%w: Date %s is in the past", ErrExpired, a.Date)
+			return fmt.Errorf("%w: %s %s is in the past", ErrExpired, name, when)
 		}
 	case SchemeQuery:
 		exp, err := strconv.ParseInt(a.Date, 10, 64)
