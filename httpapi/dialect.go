@@ -73,6 +73,10 @@ type dialect struct {
 	// whole milliseconds the server spent on a request before its answer
 	// started (OSS's x-oss-server-time, on every answer).
 	serverTimeHeader string
+	// respell, when set, rewrites the names of the answer's headers just
+	// before it starts, for clients that compare them case-sensitively
+	// (Sina's ETag and x-amz-meta-*); net/http writes names as given.
+	respell func(http.Header)
 	// upperETag writes ETags in upper case.
 	upperETag bool
 

@@ -104,7 +104,8 @@ var sina = &dialect{
 	// The sub-resources the SDKs sign (pkg/ssig), plus uploadId.
 	subresources: setOf("acl", "location", "torrent", "website", "logging", "relax", "meta", "uploads", "part",
 		"copy", "multipart", "uploadId"),
-	post: sinaPost,
+	post:    sinaPost,
+	respell: sinaRespell,
 }
 
 // detectSina recognises the SINA Authorization scheme, ssig URLs
@@ -781,6 +782,24 @@ func (s *server) listBucketsSina(rc *request, all []engine.BucketInfo) error {
 		out.Buckets = append(out.Buckets, sinaBucketEntry{ConsumedBytes: u.bytes, CreationDate: sinaTime(b.Created), Name: b.Name})
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListAllMyBucketsResult", out)
+}
+
+// sinaRespell writes ETag and x-amz-meta-* as SCS does (scs-api-doc's
+// answers: "ETag:", "x-amz-meta-foo1:") instead of Go's canonical Etag
+// and X-Amz-Meta-*: Sina's PHP SDK (class/SCS.php,
+// __responseHeaderCallback) compares header names case-sensitively and
+// found neither an object's hash nor its metadata.
+func sinaRespell(h http.Header) {
+	if v, ok := h["Etag"]; ok {
+		delete(h, "Etag")
+		h["ETag"] = v
+	}
+	for k, v := range h {
+		if strings.HasPrefix(k, "X-Amz-Meta-") {
+			delete(h, k)
+			h[strings.ToLower(k)] = v
+		}
+	}
 }
 
 // sinaObjectHeaders adds S3's object headers and x-amz-meta-crc32, the

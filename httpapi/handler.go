@@ -274,7 +274,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now() // duration only; never shown to clients as a time
 	queryOK := literalSemicolons(r)
 	d := s.dialectOf(r)
-	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r, clock: s.clock}
+	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r, clock: s.clock, respell: d.respell}
 	rw.timeFrom(d.serverTimeHeader) // a dialect without the header reads no clock
 	rc := &request{s: s, w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
 	reqID := d.newRequestID()
@@ -834,13 +834,16 @@ type responseWriter struct {
 	// answer starts.
 	timeHeader string
 	clock      engine.Clock
-	started    time.Time
+	// respell is the dialect's respell (nil for none).
+	respell func(http.Header)
+	started time.Time
 }
 
 func (w *responseWriter) WriteHeader(code int) {
 	if !w.wroteHeader {
 		w.stampTime()
 		w.dropHidden()
+		w.spell()
 		w.status, w.wroteHeader = code, true
 		reportDelay(w.Header(), w.pace, w.qos)
 	}
@@ -866,6 +869,13 @@ func (w *responseWriter) stampTime() {
 	w.Header()[w.timeHeader] = []string{strconv.FormatInt(max(w.clock.Now().Sub(w.started).Milliseconds(), 0), 10)}
 }
 
+// spell applies the dialect's respell before the answer starts.
+func (w *responseWriter) spell() {
+	if w.respell != nil {
+		w.respell(w.Header())
+	}
+}
+
 // dropHidden removes the hidden headers before the answer starts.
 func (w *responseWriter) dropHidden() {
 	for _, h := range w.hide {
@@ -877,6 +887,7 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	if !w.wroteHeader {
 		w.stampTime()
 		w.dropHidden()
+		w.spell()
 	}
 	w.wroteHeader = true
 	n, err := w.ResponseWriter.Write(p)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -182,4 +183,44 @@ func TestSina33XAmzDateForm(t *testing.T) {
 	q.header.Del("X-Amz-Date")
 	r = f.do(t, q)
 	require.Equal(t, http.StatusBadRequest, r.StatusCode, "%s", r.body)
+}
+
+// sina33Serve answers a Sina-signed request through the handler itself,
+// where the header names are seen as written (a client canonicalizes).
+func sina33Serve(t *testing.T, f *fixture, method, bucket, key string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, "/"+bucket+"/"+key+"?formatter=json", nil)
+	req.Header.Set("Date", f.clock.Now().UTC().Format(http.TimeFormat))
+	ssig.SignRequest(req, ssig.Resource{Bucket: bucket, EscapedKey: key}, testAK, testSK, f.clock.Now())
+	rec := httptest.NewRecorder()
+	f.srv.Config.Handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// scs-api-doc writes "ETag:" and "x-amz-meta-foo1:" in every answer, and
+// Sina's PHP SDK (class/SCS.php, __responseHeaderCallback) matches
+// 'ETag' and /^x-amz-meta-.*$/ case-sensitively; osslite wrote Go's
+// canonical Etag and X-Amz-Meta-*, so the SDK saw no hash and no
+// metadata. The Sina dialect now spells them as SCS does.
+func TestSina33HeaderSpelling(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	r := f.do(t, raw{method: "PUT", path: "/sina33hdr/?formatter=json", sign: "sina"})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/sina33hdr/k.txt?formatter=json", sign: "sina", body: []byte("hello"),
+		header: hdr("Content-Type", "text/plain", "X-Amz-Meta-Color", "red")})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	for _, m := range []string{"HEAD", "GET"} {
+		rec := sina33Serve(t, f, m, "sina33hdr", "k.txt")
+		require.Equal(t, http.StatusOK, rec.Code, "%s: %s", m, rec.Body)
+		h := rec.Header()
+		require.NotEmpty(t, h["ETag"], "%s: ETag spelled as SCS does: %v", m, h)
+		require.Empty(t, h["Etag"], "%s", m)
+		require.Equal(t, []string{"red"}, h["x-amz-meta-color"], "%s: %v", m, h)
+		require.NotEmpty(t, h["x-amz-meta-crc32"], "%s: %v", m, h)
+		require.Empty(t, h["X-Amz-Meta-Color"], "%s", m)
+	}
+	// A client still reads them as usual.
+	r = f.do(t, raw{method: "HEAD", path: "/sina33hdr/k.txt?formatter=json", sign: "sina"})
+	require.Equal(t, `"5d41402abc4b2a76b9719d911017c592"`, r.Header.Get("ETag"))
+	require.Equal(t, "red", r.Header.Get("X-Amz-Meta-Color"))
 }

@@ -521,6 +521,15 @@ func (x *exchange) Flush() {
 func (x *exchange) commit(final bool) error {
 	x.committed = true
 	h := x.snapshot
+	// net/http's client reads header names canonicalized (textproto),
+	// whatever spelling the handler wrote (httpapi's Sina dialect writes
+	// ETag and x-amz-meta-*).
+	for k, v := range h {
+		if ck := http.CanonicalHeaderKey(k); ck != k {
+			delete(h, k)
+			h[ck] = append(h[ck], v...)
+		}
+	}
 	head := x.sreq.Method == http.MethodHead
 	allowed := bodyAllowed(x.status)
 	if final && allowed && x.cl < 0 && h.Get("Transfer-Encoding") == "" && (!head || len(x.buf) > 0) {

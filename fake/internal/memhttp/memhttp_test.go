@@ -339,3 +339,24 @@ func TestSynctest(t *testing.T) {
 		synctest.Wait()
 	})
 }
+
+// A handler may write header names in any spelling (httpapi's Sina
+// dialect writes ETag and x-amz-meta-*, as SCS does); a client over TCP
+// reads them canonicalized, so Header.Get("ETag") finds them. The
+// in-memory transport handed the map through as written.
+func TestSina33ResponseHeaderNamesCanonical(t *testing.T) {
+	c := newClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["ETag"] = []string{`"abc"`}
+		w.Header()["x-amz-meta-color"] = []string{"red"}
+		w.Header().Set("X-Plain", "1")
+		_, _ = io.WriteString(w, "body")
+	})
+	resp, err := c.Get("http://example.test/")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, `"abc"`, resp.Header.Get("ETag"))
+	require.Equal(t, "red", resp.Header.Get("X-Amz-Meta-Color"))
+	require.Equal(t, "1", resp.Header.Get("X-Plain"))
+	_, ok := resp.Header["ETag"]
+	require.False(t, ok, "names are canonical: %v", resp.Header)
+}
