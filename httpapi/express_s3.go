@@ -577,7 +577,10 @@ var renameConditionNames = map[string]string{
 // for renameTokenTTL of the engine clock, at most maxRenameTokensPerUser
 // of each requester's at once (past it their oldest is forgotten: a
 // retry whose token was forgotten renames again, and finds its source
-// gone), so no user's renames can push out another's. As S3 documents
+// gone), so no user's renames can push out another's, and at most
+// maxRenameTokens in all: requesters are not a bounded set (permissive
+// mode takes any access key), and one who never renames again must not
+// keep their tokens past their expiry. As S3 documents
 // RenameObject's token: a retry with the same token and the same
 // parameters (source, destination, conditions) succeeds without doing
 // anything more; with other parameters it is IdempotencyParameterMismatch.
@@ -586,17 +589,30 @@ var renameConditionNames = map[string]string{
 type renameTokens struct {
 	mu sync.Mutex
 	m  map[[2]string]renameDone
-	// byUser holds each requester's remembered tokens, oldest first
-	// (stale ones, whose token was forgotten or added again, are
-	// skipped when they come up).
-	byUser map[string][]renameTokenAt
+	// all holds every token added, oldest first; byUser each requester's
+	// live ones, oldest first. An entry whose token was forgotten or
+	// added again since (its seq is not the live one's) is stale:
+	// skipped when it comes up, and a requester's queue is compacted
+	// when most of it is stale.
+	all    []renameTokenAt
+	byUser map[string]*renameQueue
+	seq    uint64
 }
 
-// renameTokenAt is a token in a requester's queue: its bucket and token,
-// and when it expires.
+// renameQueue is a requester's tokens, oldest first, and how many of
+// them are live.
+type renameQueue struct {
+	q    []renameTokenAt
+	live int
+}
+
+// renameTokenAt is a token in a queue: its bucket and token, the seq of
+// its add, when it expires and who added it.
 type renameTokenAt struct {
 	key     [2]string
+	seq     uint64
 	expires time.Time
+	user    string
 }
 
 // renameDone is a rename done with a client token: its bucket's ID, token,
@@ -606,6 +622,8 @@ type renameDone struct {
 	bucket, token string
 	params        [sha256.Size]byte
 	expires       time.Time
+	seq           uint64 // renameTokens.add's
+	user          string // who renamed
 }
 
 // renameParamsDigest is the SHA-256 of a rename's parameters, each
@@ -632,6 +650,9 @@ const (
 	// maxRenameTokensPerUser bounds the client tokens remembered for one
 	// requester (about 150 bytes each).
 	maxRenameTokensPerUser = 1000
+	// maxRenameTokens bounds the client tokens remembered in all (about
+	// 40 MB at most with their queues).
+	maxRenameTokens = 100_000
 )
 
 // lookup reports whether d's bucket and token name a rename done before
@@ -647,26 +668,66 @@ func (x *renameTokens) lookup(now time.Time, d renameDone) (same, found bool) {
 }
 
 // add remembers the rename d, done at now by the requester user (a
-// canonical ID). It forgets user's expired tokens and, past the bound,
-// user's oldest: O(1) for each token added.
+// canonical ID). It forgets the expired tokens, user's oldest past
+// maxRenameTokensPerUser and anyone's oldest past maxRenameTokens:
+// amortized O(1) for each token added.
 func (x *renameTokens) add(now time.Time, user string, d renameDone) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.m == nil {
 		x.m = map[[2]string]renameDone{}
-		x.byUser = map[string][]renameTokenAt{}
+		x.byUser = map[string]*renameQueue{}
 	}
-	q := x.byUser[user]
-	for len(q) > 0 && (len(q) >= maxRenameTokensPerUser || !now.Before(q[0].expires)) {
-		if v, ok := x.m[q[0].key]; ok && v.expires.Equal(q[0].expires) {
-			delete(x.m, q[0].key)
+	for len(x.all) > 0 && (len(x.all) >= maxRenameTokens || !now.Before(x.all[0].expires)) {
+		x.forget(x.all[0])
+		x.all = x.all[1:]
+	}
+	if uq := x.byUser[user]; uq != nil {
+		for len(uq.q) > 0 && (len(uq.q) >= maxRenameTokensPerUser || !now.Before(uq.q[0].expires)) {
+			x.forget(uq.q[0])
+			uq.q = uq.q[1:]
 		}
-		q = q[1:]
 	}
-	d.expires = now.Add(renameTokenTTL)
 	k := [2]string{d.bucket, d.token}
+	if prev, ok := x.m[k]; ok {
+		x.forget(renameTokenAt{key: k, seq: prev.seq, user: prev.user})
+	}
+	x.seq++
+	d.expires, d.seq, d.user = now.Add(renameTokenTTL), x.seq, user
 	x.m[k] = d
-	x.byUser[user] = append(q, renameTokenAt{k, d.expires})
+	at := renameTokenAt{key: k, seq: d.seq, expires: d.expires, user: user}
+	x.all = append(x.all, at)
+	uq := x.byUser[user]
+	if uq == nil {
+		uq = &renameQueue{}
+		x.byUser[user] = uq
+	}
+	if len(uq.q) > 2*uq.live+8 {
+		live := uq.q[:0:0]
+		for _, e := range uq.q {
+			if v, ok := x.m[e.key]; ok && v.seq == e.seq {
+				live = append(live, e)
+			}
+		}
+		uq.q = live
+	}
+	uq.q = append(uq.q, at)
+	uq.live++
+}
+
+// forget drops the token at names, unless it is stale; a requester left
+// with no live token is dropped too.
+func (x *renameTokens) forget(at renameTokenAt) {
+	v, ok := x.m[at.key]
+	if !ok || v.seq != at.seq {
+		return
+	}
+	delete(x.m, at.key)
+	if uq := x.byUser[v.user]; uq != nil {
+		if uq.live--; uq.live <= 0 {
+			delete(x.byUser, v.user)
+		}
+	}
 }
 
 func init() {

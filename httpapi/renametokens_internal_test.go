@@ -28,7 +28,7 @@ func TestRenameTokensPerRequester(t *testing.T) {
 	_, found = x.lookup(now, done("9", fmt.Sprint("alice-", 3*maxRenameTokensPerUser-1)))
 	require.True(t, found)
 	require.Len(t, x.m, 1+maxRenameTokensPerUser)
-	require.Len(t, x.byUser["alice"], maxRenameTokensPerUser)
+	require.Len(t, x.byUser["alice"].q, maxRenameTokensPerUser)
 
 	// Expired tokens go as the requester adds more, and a token added
 	// again after expiring is kept under its new expiry.
