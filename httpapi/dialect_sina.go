@@ -242,32 +242,41 @@ func sinaUserID(id string) string {
 // canonicalOfSina resolves an SCS user ID to the canonical ID of a known
 // access key: one permissive mode has seen, or a user of the directory
 // (when it can list its users, as UserStore does) whose ID it shortens;
-// the ID itself when none or several match.
-func (s *server) canonicalOfSina(sid string) string {
+// the ID itself when none or several match. dirIDs is the directory's
+// short IDs (sinaDirectoryIDs), called at most once per request.
+func (s *server) canonicalOfSina(sid string, dirIDs func() map[string]string) string {
 	if len(sid) != 20 || !strings.HasPrefix(sid, "SINA") {
 		return sid
 	}
 	if id, ok := s.names.bySinaID(sid[4:]); ok {
 		return id
 	}
+	if id := dirIDs()[sid]; id != "" {
+		return id
+	}
+	return sid
+}
+
+// sinaDirectoryIDs maps the SCS user ID of each user of the directory
+// to its canonical ID ("" when two users share it: name one by its
+// canonical ID); nil when the directory cannot list its users. One pass
+// over them for all of a document's grantees: a pass each made a PUT
+// ?acl cost its grantees times the users.
+func (s *server) sinaDirectoryIDs() map[string]string {
 	lister, ok := s.dir.(interface{ Users() []User })
 	if !ok {
-		return sid
+		return nil
 	}
-	found := ""
+	ids := map[string]string{}
 	for _, u := range lister.Users() {
-		if sinaUserID(u.CanonicalID) != sid || u.CanonicalID == found {
+		sid := sinaUserID(u.CanonicalID)
+		if prev, seen := ids[sid]; seen && prev != u.CanonicalID {
+			ids[sid] = ""
 			continue
 		}
-		if found != "" {
-			return sid // two users share the short ID: name one by its canonical ID
-		}
-		found = u.CanonicalID
+		ids[sid] = u.CanonicalID
 	}
-	if found == "" {
-		return sid
-	}
-	return found
+	return ids
 }
 
 // sinaBucketName: S3's rules, but underscores are allowed (the seed's
@@ -657,6 +666,14 @@ func (s *server) parseSinaACL(data []byte) (engine.ACL, error) {
 		return engine.ACL{}, errorf("MalformedACLError", "The ACL document is not valid JSON: %v", err)
 	}
 	acl := engine.ACL{Grants: []engine.Grant{}}
+	var dirIDs map[string]string
+	loaded := false
+	lazyIDs := func() map[string]string {
+		if !loaded {
+			dirIDs, loaded = s.sinaDirectoryIDs(), true
+		}
+		return dirIDs
+	}
 	for id, perms := range doc {
 		var g engine.Grant
 		switch {
@@ -665,7 +682,7 @@ func (s *server) parseSinaACL(data []byte) (engine.ACL, error) {
 		case id == sinaAuthenticated:
 			g = engine.Grant{GranteeType: "Group", URI: groupAuthenticated}
 		case validSinaUser(id):
-			g = engine.Grant{GranteeType: "CanonicalUser", ID: s.canonicalOfSina(id)}
+			g = engine.Grant{GranteeType: "CanonicalUser", ID: s.canonicalOfSina(id, lazyIDs)}
 		default:
 			return engine.ACL{}, errorf("InvalidArgument", "Invalid grantee %s.", id).with("ArgumentName", "ACL").with("ArgumentValue", id)
 		}
