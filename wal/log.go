@@ -429,6 +429,10 @@ func (l *Log) createSegmentLocked() (*segment, vfs.File, vfs.File, error) {
 		// handle; a second handle lets fsyncs overlap appends.
 		if sf, err = l.fs.OpenReadWrite(seg.path, vfs.WriteCategoryUnspecified); err != nil {
 			_ = w.Close()
+			// An empty file left behind would be the last segment a
+			// restart sees, and the active one, which the log goes on
+			// appending to, a sealed segment whose tail it never scans.
+			_ = l.fs.Remove(seg.path)
 			return nil, nil, nil, fmt.Errorf("wal: open segment %06d: %w", id, err)
 		}
 	}
