@@ -838,7 +838,12 @@ func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error
 	m := e.newMutation()
 	defer m.b.Close() // after the sync: pebble writes the batch until then
 	var err error
-	if guarded {
+	if stop := e.stopped.Load(); stop != nil {
+		// The engine stopped while this write waited for the lock
+		// (admitted before): its batch must not reach a memtable whose
+		// log has failed either.
+		err = *stop
+	} else if guarded {
 		err = e.checkGuard(g)
 	}
 	if err == nil {
