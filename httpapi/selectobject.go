@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/xml"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -164,6 +165,11 @@ func parseSelect(data []byte) (*selectJob, error) {
 		return nil, sqlselect.ErrMissingRequiredParameter
 	}
 	if sr := req.ScanRange; sr != nil {
+		if sr.Start == nil && sr.End == nil {
+			// "This parameter is optional, but when specified, it must
+			// not be empty" (SelectObjectContent, ScanRange).
+			return nil, sqlselect.ErrInvalidScanRange
+		}
 		r := &sqlselect.ScanRange{}
 		if sr.Start != nil {
 			r.Start, r.HasStart = *sr.Start, true
@@ -181,11 +187,24 @@ func parseSelect(data []byte) (*selectJob, error) {
 	return job, nil
 }
 
+// selectRefusedClasses are the storage classes S3 Select does not query,
+// restored or not: "You cannot query objects in the GLACIER, DEEP_ARCHIVE,
+// or REDUCED_REDUNDANCY storage classes" (SelectObjectContent), answered
+// 400 UnsupportedStorageClass (the SELECT Object Content error list).
+// Archived INTELLIGENT_TIERING tiers keep GetObject's InvalidObjectState:
+// the error's text names only storage classes.
+var selectRefusedClasses = map[string]bool{"GLACIER": true, "DEEP_ARCHIVE": true, "REDUCED_REDUNDANCY": true}
+
 // selectObjectContent serves SelectObjectContent: the query's output as an
 // AWS event stream of Records, Progress (when asked for), Stats and End
 // events. Errors before the first event are ordinary error responses;
 // later ones are an error event.
 func (s *server) selectObjectContent(rc *request) error {
+	if _, ok := rc.r.Header["Range"]; ok {
+		// "you cannot specify the range of bytes of an object to return"
+		// (SelectObjectContent, GetObject support): a ScanRange does that.
+		return sqlselect.ErrUnsupportedRangeHeader
+	}
 	data, err := rc.readBody(s.cfg.MaxXMLBody, digestsOptional)
 	if err != nil {
 		return err
@@ -199,12 +218,19 @@ func (s *server) selectObjectContent(rc *request) error {
 		return err
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{CustomerKey: ckey})
+	var archived *engine.ArchivedError
+	if errors.As(err, &archived) && selectRefusedClasses[archived.StorageClass] {
+		return sqlselect.ErrUnsupportedStorageClass
+	}
 	if err != nil {
 		return err
 	}
 	defer obj.Close()
 	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
 		return err
+	}
+	if selectRefusedClasses[obj.Info.StorageClass] {
+		return sqlselect.ErrUnsupportedStorageClass
 	}
 	src := sqlselect.Source{Reader: obj}
 	if job.in.Format == sqlselect.FormatParquet || job.in.ScanRange != nil {
