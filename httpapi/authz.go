@@ -129,7 +129,10 @@ func (s *server) authorizeAccess(rc *request) error {
 	if p == permAnyone {
 		return nil // CORS preflights: no credentials, nothing acted on
 	}
-	if !s.cfg.Permissive && rc.who.anonymous && (p == permAuthenticated || rc.route.op == "CreateMultipartUpload") {
+	// Anonymous requests never reach CreateMultipartUpload or S3 Select
+	// ("Amazon S3 Select does not support anonymous access",
+	// SelectObjectContent), whatever a bucket policy or ACL grants.
+	if !s.cfg.Permissive && rc.who.anonymous && (p == permAuthenticated || rc.route.op == "CreateMultipartUpload" || rc.route.op == "SelectObjectContent") {
 		return errAccessDenied()
 	}
 	if p == permAuthenticated {

@@ -103,3 +103,28 @@ func TestSel33SelectRequestShape(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "5,6\n", res.records)
 }
+
+// TestSel33SelectAnonymous: "Amazon S3 Select does not support anonymous
+// access" (SelectObjectContent, Permissions). A public-read object is
+// readable anonymously by GetObject but not selectable: 403 AccessDenied,
+// as an anonymous CreateMultipartUpload. osslite served the select.
+func TestSel33SelectAnonymous(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	_, err := c.CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: aws.String("sel33-anon"),
+		ObjectOwnership: types.ObjectOwnershipBucketOwnerPreferred})
+	require.NoError(t, err)
+	_, err = c.DeletePublicAccessBlock(context.Background(), &s3.DeletePublicAccessBlockInput{Bucket: aws.String("sel33-anon")})
+	require.NoError(t, err)
+	sel33Put(t, c, "sel33-anon", "pub.csv", "a\n1\n", "", types.ObjectCannedACLPublicRead)
+
+	r := f.do(t, raw{method: "GET", path: "/sel33-anon/pub.csv", sign: "anon"})
+	require.Equal(t, 200, r.StatusCode)
+	r = f.do(t, raw{method: "POST", path: "/sel33-anon/pub.csv?select&select-type=2", sign: "anon", body: sel33Request("")})
+	assert.Equal(t, 403, r.StatusCode)
+	assert.Equal(t, "AccessDenied", r.errCode())
+	// Signed, the same request is served.
+	r = f.do(t, raw{method: "POST", path: "/sel33-anon/pub.csv?select&select-type=2", body: sel33Request("")})
+	assert.Equal(t, 200, r.StatusCode)
+	assert.Contains(t, string(r.body), "a\n1\n")
+}
