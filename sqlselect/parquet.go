@@ -13,7 +13,11 @@ import (
 // (pages are read on demand, so memory is bounded by the row group's page
 // buffers, not the object). Each row becomes a struct with the columns in
 // schema order; nested groups become structs and repeated fields lists.
-func (rs *runState) runParquet(src Source) error {
+// With a scan range (ranged), only the row groups whose first page starts
+// within [rs.start, rs.end] are read, as S3 documents: "For Parquet
+// objects, all of the row groups that start within the scan range
+// requested are processed."
+func (rs *runState) runParquet(src Source, ranged bool) error {
 	if src.ReaderAt == nil || src.Size <= 0 {
 		return errorf(ErrInvalidRequestParameter, "Parquet input needs Source.ReaderAt and Source.Size")
 	}
@@ -40,7 +44,23 @@ func (rs *runState) runParquet(src Source) error {
 		return rs.finish()
 	}
 	schema := f.Schema()
-	rd := parquet.NewReader(f)
+	var rd *parquet.Reader
+	if !ranged {
+		rd = parquet.NewReader(f)
+	} else {
+		groups := f.RowGroups()
+		var picked []parquet.RowGroup
+		for i, rg := range f.Metadata().RowGroups {
+			if off := rowGroupStart(&rg); i < len(groups) && off >= rs.start && (rs.end < 0 || off <= rs.end) {
+				picked = append(picked, groups[i])
+			}
+		}
+		if len(picked) == 0 {
+			rs.stats.BytesProcessed = rs.stats.BytesScanned
+			return rs.finish()
+		}
+		rd = parquet.NewRowGroupReader(parquet.MultiRowGroup(picked...))
+	}
 	defer rd.Close()
 	var r row
 	for n := 0; ; n++ {
@@ -71,6 +91,22 @@ func (rs *runState) runParquet(src Source) error {
 	}
 	rs.stats.BytesProcessed = rs.stats.BytesScanned
 	return rs.finish()
+}
+
+// rowGroupStart is the offset of a row group's first page: the earliest
+// start (dictionary page, else first data page) of its column chunks.
+func rowGroupStart(rg *pqformat.RowGroup) int64 {
+	start := int64(-1)
+	for _, cc := range rg.Columns {
+		off := cc.MetaData.DataPageOffset
+		if d := cc.MetaData.DictionaryPageOffset; d != 0 && d < off {
+			off = d
+		}
+		if start < 0 || off < start {
+			start = off
+		}
+	}
+	return start
 }
 
 // openParquet opens the file without its page index and bloom filters,

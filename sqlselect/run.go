@@ -96,13 +96,15 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 		return errorf(ErrInvalidRequestParameter, "KeepAllColumns needs CSV input")
 	}
 	if in.Format == FormatParquet {
-		if in.ScanRange != nil {
-			return errorf(ErrUnsupportedScanRangeInput, "Parquet input")
-		}
 		if in.Compression != CompressionNone {
 			return errorf(ErrInvalidCompressionFormat, "Parquet objects are compressed by column, not as a whole")
 		}
-		return rs.runParquet(src)
+		if in.ScanRange != nil {
+			if err := rs.scanBounds(in.ScanRange, src); err != nil {
+				return err
+			}
+		}
+		return rs.runParquet(src, in.ScanRange != nil)
 	}
 	if in.Format == FormatCSV {
 		if err := validateCSVInput(in.CSV); err != nil {
@@ -131,21 +133,8 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 		if err := rangeable(in); err != nil {
 			return err
 		}
-		switch {
-		case sr.HasStart && sr.Start < 0, sr.HasEnd && sr.End < 0, sr.HasStart && sr.HasEnd && sr.End < sr.Start:
-			return errorf(ErrInvalidScanRange, "start %d, end %d", sr.Start, sr.End)
-		}
-		switch {
-		case sr.HasStart:
-			rs.start = sr.Start
-			if sr.HasEnd {
-				rs.end = sr.End
-			}
-		case sr.HasEnd:
-			if src.ReaderAt == nil && src.Size <= 0 {
-				return errorf(ErrInvalidScanRange, "a range without Start needs the object size")
-			}
-			rs.start = max(src.Size-sr.End, 0)
+		if err := rs.scanBounds(sr, src); err != nil {
+			return err
 		}
 		from = max(rs.start-delimLen, 0)
 	}
@@ -242,6 +231,29 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 
 // rangeable reports why in cannot be read from the middle (scan and
 // line ranges), or nil.
+// scanBounds checks a scan range and sets rs.start and rs.end from it:
+// Start alone runs to the end of the object, End alone is the last End
+// bytes.
+func (rs *runState) scanBounds(sr *ScanRange, src Source) error {
+	switch {
+	case sr.HasStart && sr.Start < 0, sr.HasEnd && sr.End < 0, sr.HasStart && sr.HasEnd && sr.End < sr.Start:
+		return errorf(ErrInvalidScanRange, "start %d, end %d", sr.Start, sr.End)
+	}
+	switch {
+	case sr.HasStart:
+		rs.start = sr.Start
+		if sr.HasEnd {
+			rs.end = sr.End
+		}
+	case sr.HasEnd:
+		if src.ReaderAt == nil && src.Size <= 0 {
+			return errorf(ErrInvalidScanRange, "a range without Start needs the object size")
+		}
+		rs.start = max(src.Size-sr.End, 0)
+	}
+	return nil
+}
+
 func rangeable(in Input) error {
 	switch {
 	case in.Compression != CompressionNone:

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/sqlselect"
@@ -81,4 +82,69 @@ func TestSel33ReservedKeywords(t *testing.T) {
 		sqlselect.Input{Format: sqlselect.FormatCSV}, "x\n")
 	require.NoError(t, err)
 	require.Equal(t, `{"_1":3}`+"\n", out)
+}
+
+// TestSel33ParquetScanRange: "Amazon S3 Select scan range requests support
+// Parquet, CSV (without quoted delimiters), and JSON objects (in LINES
+// mode only) ... For Parquet objects, all of the row groups that start
+// within the scan range requested are processed" (selecting-content-from-
+// objects, "Requests using scan ranges"). osslite refused every Parquet
+// scan range with UnsupportedScanRangeInput.
+func TestSel33ParquetScanRange(t *testing.T) {
+	type rec struct {
+		N int64 `parquet:"n"`
+	}
+	var b bytes.Buffer
+	w := parquet.NewGenericWriter[rec](&b)
+	for g := int64(0); g < 3; g++ { // three row groups: 1,2 / 3,4 / 5,6
+		_, err := w.Write([]rec{{2*g + 1}, {2*g + 2}})
+		require.NoError(t, err)
+		require.NoError(t, w.Flush())
+	}
+	require.NoError(t, w.Close())
+	data := b.Bytes()
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	var starts []int64
+	for _, rg := range f.Metadata().RowGroups {
+		c := rg.Columns[0].MetaData
+		off := c.DataPageOffset
+		if d := c.DictionaryPageOffset; d != 0 && d < off {
+			off = d
+		}
+		starts = append(starts, off)
+	}
+	require.Len(t, starts, 3)
+	size := int64(len(data))
+
+	run := func(sr *sqlselect.ScanRange, sql string) (string, error) {
+		q, err := sqlselect.Parse(sql)
+		require.NoError(t, err)
+		var out bytes.Buffer
+		_, err = q.Run(context.Background(), sqlselect.Source{ReaderAt: bytes.NewReader(data), Size: size},
+			sqlselect.Input{Format: sqlselect.FormatParquet, ScanRange: sr}, sqlselect.Output{}, &out, nil)
+		return out.String(), err
+	}
+	for _, tc := range []struct {
+		name string
+		sr   sqlselect.ScanRange
+		want string
+	}{
+		{"whole object", sqlselect.ScanRange{Start: 0, End: size - 1, HasStart: true, HasEnd: true}, "1\n2\n3\n4\n5\n6\n"},
+		{"up to the first group's first byte", sqlselect.ScanRange{Start: 0, End: starts[0], HasStart: true, HasEnd: true}, "1\n2\n"},
+		{"the second group's first byte alone", sqlselect.ScanRange{Start: starts[1], End: starts[1], HasStart: true, HasEnd: true}, "3\n4\n"},
+		{"one byte into the first group, to the second", sqlselect.ScanRange{Start: starts[0] + 1, End: starts[1], HasStart: true, HasEnd: true}, "3\n4\n"},
+		{"from the second group on", sqlselect.ScanRange{Start: starts[1], HasStart: true}, "3\n4\n5\n6\n"},
+		{"the last bytes from the third group", sqlselect.ScanRange{End: size - starts[2], HasEnd: true}, "5\n6\n"},
+		{"past every group", sqlselect.ScanRange{Start: starts[2] + 1, HasStart: true}, ""},
+	} {
+		got, err := run(&tc.sr, "SELECT s.n FROM S3Object s")
+		require.NoError(t, err, tc.name)
+		require.Equal(t, tc.want, got, tc.name)
+	}
+	got, err := run(&sqlselect.ScanRange{Start: starts[2] + 1, HasStart: true}, "SELECT COUNT(*) FROM S3Object")
+	require.NoError(t, err)
+	require.Equal(t, "0\n", got)
+	_, err = run(&sqlselect.ScanRange{Start: 5, End: 4, HasStart: true, HasEnd: true}, "SELECT * FROM S3Object")
+	require.ErrorIs(t, err, sqlselect.ErrInvalidScanRange)
 }
