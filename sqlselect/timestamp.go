@@ -453,8 +453,8 @@ func formatTimestamp(v value, pattern string) (string, error) {
 
 // ossTimestampLayouts are the formats OSS recognises when a string is cast
 // to a timestamp without a format (OSS SelectObject, "Timestamp formats"),
-// as Go layouts. The formats whose milliseconds follow without a dot
-// (HHMMSSmss and the like) are not included.
+// as Go layouts. The three whose milliseconds follow without a dot
+// (HH MM SS mss, HHMMSSmss, YYYYMMDDTHHMMSSMSS) are ossUndottedLayouts.
 var ossTimestampLayouts = []struct {
 	layout string
 	prec   uint8
@@ -493,10 +493,25 @@ var ossTimestampLayouts = []struct {
 	{"2/1/06 15:4:5", precSecond},
 }
 
+// ossUndottedLayouts are the documented OSS formats whose three digits of
+// milliseconds follow the seconds without a dot, by the length of their
+// text: Go layouts need the dot, so parseOSSTimestamp puts one in.
+var ossUndottedLayouts = map[int]string{
+	len("10 11 12 345"):       "15 04 05.000",        // HH MM SS mss
+	len("101112345"):          "150405.000",          // HHMMSSmss
+	len("20121201T101112345"): "20060102T150405.000", // YYYYMMDDTHHMMSSMSS
+}
+
 // parseOSSTimestamp parses the S3 text form or one of the OSS formats.
 func parseOSSTimestamp(s string) (value, error) {
 	if v, err := parseTimestamp(s); err == nil {
 		return v, nil
+	}
+	if l, ok := ossUndottedLayouts[len(s)]; ok {
+		secs := strings.TrimSuffix(s[:len(s)-3], " ") // HH MM SS mss: the space is the dot
+		if t, err := time.Parse(l, secs+"."+s[len(s)-3:]); err == nil {
+			return tsV(t, precFraction, 3), nil
+		}
 	}
 	for _, l := range ossTimestampLayouts {
 		if t, err := time.Parse(l.layout, s); err == nil {
