@@ -137,9 +137,12 @@ type Case struct {
 }
 
 // Cast is CAST(x AS type). Type is the canonical upper-case type name.
+// Format is the OSS dialect's named timestamp format (CAST(x AS TIMESTAMP
+// FORMAT 'YYYYDDMM')), as written; "" when none is given.
 type Cast struct {
-	X    Expr
-	Type string
+	X      Expr
+	Type   string
+	Format string
 }
 
 // Call is a function call. Name is upper-case. Part is the date part of
@@ -408,7 +411,11 @@ func (e *Case) write(b *strings.Builder, d Dialect) {
 func (e *Cast) write(b *strings.Builder, d Dialect) {
 	b.WriteString("CAST(")
 	e.X.write(b, d)
-	b.WriteString(" AS " + e.Type + ")")
+	b.WriteString(" AS " + e.Type)
+	if e.Format != "" {
+		b.WriteString(" FORMAT " + quoteString(e.Format))
+	}
+	b.WriteByte(')')
 }
 
 func (e *Call) write(b *strings.Builder, d Dialect) {

@@ -113,9 +113,10 @@
 //     character, which may be a multi-byte UTF-8 character such as "╦"
 //     (AWS: "a single character"); the record delimiter may also be two
 //     bytes ("\r\n"). The OSS HTTP layer allows one byte, as OSS documents.
-//   - S3: reserved words (the SQL-92 list plus PartiQL's) must be quoted
-//     to be used as names, aliases or path members (s."date"), which
-//     includes common words such as FIRST, SIZE, VALUE and DATE. OSS reserves only the words its
+//   - S3: reserved words (AWS's keyword list: SQL-92's plus PartiQL's)
+//     must be quoted to be used as names, aliases or path members
+//     (s."date"), which includes common words such as FIRST, SIZE, VALUE
+//     and DATE. OSS reserves only the words its
 //     grammar reads where a name could stand (SELECT, FROM, WHERE, AS,
 //     AND, OR, NOT, LIKE, IN, IS, NULL, CASE, CAST, LIMIT, ...); a
 //     function name is one only before "(", so Year, Date or Count are
@@ -125,7 +126,10 @@
 //   - OSS: LIMIT applies before aggregation, `*` and `?` are LIKE
 //     wildcards, FROM ossobject.path needs no [*], CAST of an empty or
 //     blank string to a type other than STRING is NULL (so aggregates
-//     skip blank CSV cells), JSON output escapes '/' as \/, records
+//     skip blank CSV cells), CAST to TIMESTAMP reads OSS's documented
+//     formats, or only the one named by FORMAT ('YYYYDDMM', ...; a value
+//     that does not match is SqlNotMatchTimestampFormat), JSON output
+//     escapes '/' as \/, records
 //     failing with a data error are skipped up to
 //     MaxSkippedRecordsAllowed, and
 //     CSVOutput.KeepAllColumns, CSVOutput.OutputHeader and

@@ -26,6 +26,7 @@ var (
 	ErrOSSWildCardNotAllowed            = def("WildCardNotAllowed", "WildCardNotAllowed", "The array wildcard [*] is allowed only in the path after FROM ossobject.", 400)
 	ErrOSSNegativeRowIndex              = def("NegativeRowIndex", "NegativeRowIndex", "An array index is negative.", 400)
 	ErrOSSOneColumnCastToDifferentTypes = def("SqlOneColumnCastToDifferentTypes", "SqlOneColumnCastToDifferentTypes", "A column is cast to different types in one statement.", 400)
+	ErrOSSNotMatchTimestampFormat       = def("SqlNotMatchTimestampFormat", "SqlNotMatchTimestampFormat", "A value does not match the timestamp format of its CAST.", 400)
 	ErrOSSInvalidAndOperand             = def("SqlInvalidAndOperand", "SqlInvalidAndOperand", "An operand of AND is not a boolean.", 400)
 	ErrOSSInvalidOrOperand              = def("SqlInvalidOrOperand", "SqlInvalidOrOperand", "An operand of OR is not a boolean.", 400)
 	ErrOSSInvalidNotOperand             = def("SqlInvalidNotOperand", "SqlInvalidNotOperand", "The operand of NOT is not a boolean.", 400)

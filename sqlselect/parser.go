@@ -676,10 +676,22 @@ func (p *parser) cast() (Expr, error) {
 			return nil, err
 		}
 	}
+	c := &Cast{X: x, Type: typ}
+	if p.d == DialectOSS && typ == "TIMESTAMP" && p.peek().is("FORMAT") {
+		p.i++
+		f := p.next()
+		if f.kind != tString {
+			return nil, errorAt(ErrParseExpectedTokenType, f.pos, "FORMAT takes a string, found %s", f.describe())
+		}
+		if _, ok := ossFormatLayouts[strings.ToUpper(f.text)]; !ok {
+			return nil, errorAt(ErrEvaluatorInvalidTimestampFormatPattern, f.pos, "%q is not a timestamp format OSS documents", f.text)
+		}
+		c.Format = f.text
+	}
 	if err := p.expectOp(")", ErrParseExpectedRightParenBuiltinFunctionCall); err != nil {
 		return nil, err
 	}
-	return &Cast{X: x, Type: typ}, nil
+	return c, nil
 }
 
 // funcArity is the number of arguments of each function; -1 means one or

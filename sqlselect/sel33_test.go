@@ -175,3 +175,60 @@ func TestSel33OSSUndottedMilliseconds(t *testing.T) {
 		sqlselect.Input{Format: sqlselect.FormatCSV}, sqlselect.Output{Format: sqlselect.OutputJSON}, &out, nil)
 	require.ErrorIs(t, err, sqlselect.ErrInvalidCSVLine)
 }
+
+// TestSel33OSSCastFormat: OSS documents CAST(x AS TIMESTAMP FORMAT
+// 'name') for the formats a cast cannot tell apart by itself
+// ("cast('20121201' as timestamp format 'YYYYDDMM')" is 12 January 2012;
+// YYYYDDMM, YYYY/DD/MM, MM/DD/YYYY, YYYY-DD-MM, MM-DD-YYYY, MM.DD.YYYY),
+// with SqlNotSupportedTimestampFormat for a format it does not know and
+// SqlNotMatchTimestampFormat for a value that does not match (seed section
+// 7.16, spec/oss/select.md 6.6 and 9). osslite refused FORMAT as a syntax
+// error. The S3 dialect has no FORMAT.
+func TestSel33OSSCastFormat(t *testing.T) {
+	oss := sqlselect.ParseOptions{Dialect: sqlselect.DialectOSS}
+	run := func(sql, data string) (string, error) {
+		q, err := sqlselect.ParseWith(sql, oss)
+		if err != nil {
+			return "", err
+		}
+		var out bytes.Buffer
+		_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader(data)},
+			sqlselect.Input{Format: sqlselect.FormatCSV}, sqlselect.Output{Format: sqlselect.OutputJSON}, &out, nil)
+		return out.String(), err
+	}
+	for _, tc := range []struct{ format, in, want string }{
+		{"YYYYDDMM", "20121201", "2012-01-12T"},
+		{"YYYY/DD/MM", "2012/01/12", "2012-12-01T"},
+		{"MM/DD/YYYY", "12/01/2012", "2012-12-01T"},
+		{"YYYY-DD-MM", "2012-01-12", "2012-12-01T"},
+		{"MM-DD-YYYY", "12-01-2012", "2012-12-01T"},
+		{"MM.DD.YYYY", "12.01.2012", "2012-12-01T"},
+		{"YYYYMMDD", "20121201", "2012-12-01T"}, // a format of the first table, named
+		{"HHMMSSmss", "101112345", "0000-01-01T10:11:12.345Z"},
+	} {
+		got, err := run("select cast(_1 as timestamp format '"+tc.format+"') from ossobject", tc.in+"\n")
+		require.NoError(t, err, tc.format)
+		require.Equal(t, `{"_1":"`+tc.want+`"}`+"\n", got, tc.format)
+	}
+	// Without FORMAT the same text is YYYYMMDD.
+	got, err := run("select cast(_1 as timestamp) from ossobject", "20121201\n")
+	require.NoError(t, err)
+	require.Equal(t, `{"_1":"2012-12-01T"}`+"\n", got)
+
+	_, err = run("select cast(_1 as timestamp format 'YYYYDDMM') from ossobject", "2012-01-12\n")
+	var se *sqlselect.Error
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "SqlNotMatchTimestampFormat", se.OSSCode)
+
+	_, err = sqlselect.ParseWith("select cast(_1 as timestamp format 'DDMMYYYYY') from ossobject", oss)
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "SqlNotSupportedTimestampFormat", se.OSSCode)
+	require.Equal(t, 400, se.StatusCode)
+
+	q, err := sqlselect.ParseWith("select cast(_1 as timestamp format 'MM/DD/YYYY') from ossobject", oss)
+	require.NoError(t, err)
+	require.Equal(t, "SELECT CAST(_1 AS TIMESTAMP FORMAT 'MM/DD/YYYY') FROM ossobject", q.String())
+
+	_, err = sqlselect.Parse("SELECT CAST(_1 AS TIMESTAMP FORMAT 'YYYYDDMM') FROM S3Object")
+	require.Error(t, err)
+}

@@ -451,55 +451,98 @@ func formatTimestamp(v value, pattern string) (string, error) {
 	return string(b), nil
 }
 
-// ossTimestampLayouts are the formats OSS recognises when a string is cast
-// to a timestamp without a format (OSS SelectObject, "Timestamp formats"),
-// as Go layouts. The three whose milliseconds follow without a dot
-// (HH MM SS mss, HHMMSSmss, YYYYMMDDTHHMMSSMSS) are ossUndottedLayouts.
-var ossTimestampLayouts = []struct {
-	layout string
-	prec   uint8
-}{
-	{"20060102", precDay},
-	{"2006/01/02", precDay},
-	{"02/01/2006/", precDay},
-	{"2006-01-02", precDay},
-	{"02-01-06", precDay},
-	{"02.01.06", precDay},
-	{"15:04:05.000", precFraction},
-	{"15:04:05", precSecond},
-	{"15.04.05.000", precFraction},
-	{"1504", precMinute},
-	{"20060102 15:04:05.000", precFraction},
-	{"2006/01/02 15:04:05.000", precFraction},
-	{"02/01/2006 15:04:05.000", precFraction},
-	{"20060102 15:04:05", precSecond},
-	{"2006/01/02 15:04:05", precSecond},
-	{"02/01/2006 15:04:05", precSecond},
-	{"2006-01-02 15:04:05.000", precFraction},
-	{"02-01-2006 15:04:05.000", precFraction},
-	{"2006-01-02 15:04:05", precSecond},
-	{"20060102T15:04:05", precSecond},
-	{"20060102T15:04:05.000", precFraction},
-	{"02-01-2006T15:04:05.000", precFraction},
-	{"02-01-2006T15:04:05", precSecond},
-	{"20060102T1504", precMinute},
-	{"20060102T150405", precSecond},
-	{"2006-01-02T15:04-07:00", precMinute},
-	{"2006-01-02T15:04:05-07:00", precSecond},
-	{"02/Jan/2006:15:04:05 -0700", precSecond},
-	{"Mon, 02 Jan 2006 15:04:05 MST", precSecond},
-	{"2/1/06", precDay},
-	{"2/1/06 15:4", precMinute},
-	{"2/1/06 15:4:5", precSecond},
+// ossLayout is one of OSS's timestamp formats: its documented name and a
+// Go layout. undotted formats have three digits of milliseconds right
+// after the seconds; Go layouts need a dot there, which parse puts in.
+type ossLayout struct {
+	name     string
+	layout   string
+	prec     uint8
+	undotted bool
 }
 
-// ossUndottedLayouts are the documented OSS formats whose three digits of
-// milliseconds follow the seconds without a dot, by the length of their
-// text: Go layouts need the dot, so parseOSSTimestamp puts one in.
-var ossUndottedLayouts = map[int]string{
-	len("10 11 12 345"):       "15 04 05.000",        // HH MM SS mss
-	len("101112345"):          "150405.000",          // HHMMSSmss
-	len("20121201T101112345"): "20060102T150405.000", // YYYYMMDDTHHMMSSMSS
+// parse reads s in the format l.
+func (l ossLayout) parse(s string) (value, bool) {
+	if l.undotted {
+		if len(s) < 4 {
+			return value{}, false
+		}
+		s = strings.TrimSuffix(s[:len(s)-3], " ") + "." + s[len(s)-3:] // HH MM SS mss: the space is the dot
+	}
+	t, err := time.Parse(l.layout, s)
+	if err != nil {
+		return value{}, false
+	}
+	prec, frac := l.prec, uint8(0)
+	// time.Parse accepts a fraction after the seconds even when the
+	// layout has none.
+	if prec == precFraction || prec == precSecond && t.Nanosecond() != 0 {
+		prec, frac = precFraction, 3
+	}
+	return tsV(t, prec, frac), true
+}
+
+// ossTimestampLayouts are the formats OSS recognises when a string is cast
+// to a timestamp without a format (OSS SelectObject, "Timestamp formats"),
+// in the documented order.
+var ossTimestampLayouts = []ossLayout{
+	{"YYYYMMDD", "20060102", precDay, false},
+	{"YYYY/MM/DD", "2006/01/02", precDay, false},
+	{"DD/MM/YYYY/", "02/01/2006/", precDay, false}, // sic
+	{"YYYY-MM-DD", "2006-01-02", precDay, false},
+	{"DD-MM-YY", "02-01-06", precDay, false},
+	{"DD.MM.YY", "02.01.06", precDay, false},
+	{"HH:MM:SS.mss", "15:04:05.000", precFraction, false},
+	{"HH:MM:SS", "15:04:05", precSecond, false},
+	{"HH MM SS mss", "15 04 05.000", precFraction, true},
+	{"HH.MM.SS.mss", "15.04.05.000", precFraction, false},
+	{"HHMM", "1504", precMinute, false},
+	{"HHMMSSmss", "150405.000", precFraction, true},
+	{"YYYYMMDD HH:MM:SS.mss", "20060102 15:04:05.000", precFraction, false},
+	{"YYYY/MM/DD HH:MM:SS.mss", "2006/01/02 15:04:05.000", precFraction, false},
+	{"DD/MM/YYYY HH:MM:SS.mss", "02/01/2006 15:04:05.000", precFraction, false},
+	{"YYYYMMDD HH:MM:SS", "20060102 15:04:05", precSecond, false},
+	{"YYYY/MM/DD HH:MM:SS", "2006/01/02 15:04:05", precSecond, false},
+	{"DD/MM/YYYY HH:MM:SS", "02/01/2006 15:04:05", precSecond, false},
+	{"YYYY-MM-DD HH:MM:SS.mss", "2006-01-02 15:04:05.000", precFraction, false},
+	{"DD-MM-YYYY HH:MM:SS.mss", "02-01-2006 15:04:05.000", precFraction, false},
+	{"YYYY-MM-DD HH:MM:SS", "2006-01-02 15:04:05", precSecond, false},
+	{"YYYYMMDDTHH:MM:SS", "20060102T15:04:05", precSecond, false},
+	{"YYYYMMDDTHH:MM:SS.mss", "20060102T15:04:05.000", precFraction, false},
+	{"DD-MM-YYYYTHH:MM:SS.mss", "02-01-2006T15:04:05.000", precFraction, false},
+	{"DD-MM-YYYYTHH:MM:SS", "02-01-2006T15:04:05", precSecond, false},
+	{"YYYYMMDDTHHMM", "20060102T1504", precMinute, false},
+	{"YYYYMMDDTHHMMSS", "20060102T150405", precSecond, false},
+	{"YYYYMMDDTHHMMSSMSS", "20060102T150405.000", precFraction, true},
+	{"ISO8601-0", "2006-01-02T15:04-07:00", precMinute, false},
+	{"ISO8601-1", "2006-01-02T15:04:05-07:00", precSecond, false},
+	{"CommonLog", "02/Jan/2006:15:04:05 -0700", precSecond, false},
+	{"RFC822", "Mon, 02 Jan 2006 15:04:05 MST", precSecond, false},
+	{"?D/?M/YY", "2/1/06", precDay, false},
+	{"?D/?M/YY ?H:?M", "2/1/06 15:4", precMinute, false},
+	{"?D/?M/YY ?H:?M:?S", "2/1/06 15:4:5", precSecond, false},
+}
+
+// ossFormatLayouts are the formats CAST(x AS TIMESTAMP FORMAT 'name')
+// takes, by upper-case name: the ones above and the ambiguous ones OSS
+// reads only when named ("cast('20121201' as timestamp format
+// 'YYYYDDMM')" is 12 January 2012).
+var ossFormatLayouts = map[string]ossLayout{}
+
+func init() {
+	for _, l := range ossTimestampLayouts {
+		ossFormatLayouts[strings.ToUpper(l.name)] = l
+	}
+	for _, l := range []ossLayout{
+		{"YYYYDDMM", "20060201", precDay, false},
+		{"YYYY/DD/MM", "2006/02/01", precDay, false},
+		{"MM/DD/YYYY", "01/02/2006", precDay, false},
+		{"YYYY-DD-MM", "2006-02-01", precDay, false},
+		{"MM-DD-YYYY", "01-02-2006", precDay, false},
+		{"MM.DD.YYYY", "01.02.2006", precDay, false},
+	} {
+		ossFormatLayouts[l.name] = l
+	}
 }
 
 // parseOSSTimestamp parses the S3 text form or one of the OSS formats.
@@ -507,21 +550,9 @@ func parseOSSTimestamp(s string) (value, error) {
 	if v, err := parseTimestamp(s); err == nil {
 		return v, nil
 	}
-	if l, ok := ossUndottedLayouts[len(s)]; ok {
-		secs := strings.TrimSuffix(s[:len(s)-3], " ") // HH MM SS mss: the space is the dot
-		if t, err := time.Parse(l, secs+"."+s[len(s)-3:]); err == nil {
-			return tsV(t, precFraction, 3), nil
-		}
-	}
 	for _, l := range ossTimestampLayouts {
-		if t, err := time.Parse(l.layout, s); err == nil {
-			prec, frac := l.prec, uint8(0)
-			// time.Parse accepts a fraction after the seconds even when
-			// the layout has none.
-			if prec == precFraction || prec == precSecond && t.Nanosecond() != 0 {
-				prec, frac = precFraction, 3
-			}
-			return tsV(t, prec, frac), nil
+		if v, ok := l.parse(s); ok {
+			return v, nil
 		}
 	}
 	return value{}, errorf(ErrValueParseFailure, "%q is not a timestamp", s)
