@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -127,4 +128,32 @@ func TestSel33SelectAnonymous(t *testing.T) {
 	r = f.do(t, raw{method: "POST", path: "/sel33-anon/pub.csv?select&select-type=2", body: sel33Request("")})
 	assert.Equal(t, 200, r.StatusCode)
 	assert.Contains(t, string(r.body), "a\n1\n")
+}
+
+// TestSel33OSSDupKeyHeader: "JSON select: if the SELECT list contains a
+// duplicate key (e.g. select s.key, s.key from ossobject s), the response
+// header x-oss-select-output-json-dup-key is true" (OSS SelectObject,
+// response headers; spec/oss/select.md 3.1). osslite computed the names
+// (sqlselect.Query.OutputNames) but never sent the header.
+func TestSel33OSSDupKeyHeader(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/sel33-dup", sign: "oss-v1"}).StatusCode)
+	require.Equal(t, 200, f.do(t, raw{method: "PUT", path: "/sel33-dup/d.json", sign: "oss-v1",
+		body: []byte(`{"key":1,"o":{"key":2},"Key":3}` + "\n")}).StatusCode)
+	for _, tc := range []struct {
+		sql, raw, want string
+	}{
+		{"select s.key, s.key from ossobject s", "true", "true"},
+		{"select s.key, s.o.key from ossobject s", "false", "true"}, // framed too
+		{"select s.key, s.Key from ossobject s", "true", ""},        // keys are case-sensitive
+		{"select s.key, s.o.key as k2 from ossobject s", "true", ""},
+		{"select * from ossobject s", "true", ""},
+	} {
+		body := `<SelectRequest><Expression>` + base64.StdEncoding.EncodeToString([]byte(tc.sql)) + `</Expression>` +
+			`<InputSerialization><JSON><Type>LINES</Type></JSON></InputSerialization>` +
+			`<OutputSerialization><OutputRawData>` + tc.raw + `</OutputRawData></OutputSerialization></SelectRequest>`
+		r := f.do(t, raw{method: "POST", path: "/sel33-dup/d.json?x-oss-process=json/select", sign: "oss-v1", body: []byte(body)})
+		require.Equal(t, 206, r.StatusCode, tc.sql)
+		assert.Equal(t, tc.want, r.Header.Get("x-oss-select-output-json-dup-key"), tc.sql)
+	}
 }

@@ -255,7 +255,8 @@ func (s *server) selectObjectOSS(rc *request) error {
 		}
 		src = sqlselect.Source{ReaderAt: obj, Size: obj.Info.Size}
 	}
-	fw := &ossFrameWriter{rc: rc, raw: job.raw, crc: job.crc}
+	fw := &ossFrameWriter{rc: rc, raw: job.raw, crc: job.crc,
+		dupKey: job.out.Format == sqlselect.OutputJSON && hasDuplicate(job.query.OutputNames())}
 	job.opts.Clock = s.clock.Now
 	job.opts.Progress = func(st sqlselect.Stats) {
 		fw.offset = st.BytesScanned
@@ -306,8 +307,24 @@ type ossFrameWriter struct {
 	flush   streamFlush
 	offset  int64 // scan position, from the Progress callback
 	status  int   // response status; 0 is SelectObject's 206
+	// dupKey: the JSON output repeats a member name (select s.key,
+	// s.key), announced by x-oss-select-output-json-dup-key: true.
+	dupKey bool
 	// lastFrame is the scan position of the last frame written.
 	lastFrame int64
+}
+
+// hasDuplicate reports whether a name occurs twice (OSS matches JSON keys
+// case-sensitively).
+func hasDuplicate(names []string) bool {
+	seen := make(map[string]bool, len(names))
+	for _, n := range names {
+		if seen[n] {
+			return true
+		}
+		seen[n] = true
+	}
+	return false
 }
 
 // continuousEvery is how much input a select scans without a frame
@@ -324,6 +341,9 @@ func (fw *ossFrameWriter) start() {
 	if status == 0 {
 		status = http.StatusPartialContent
 		h.Set("x-oss-select-output-raw", strconv.FormatBool(fw.raw))
+		if fw.dupKey {
+			h.Set("x-oss-select-output-json-dup-key", "true")
+		}
 	}
 	h.Set("Content-Type", "application/octet-stream")
 	fw.rc.w.WriteHeader(status)
