@@ -229,8 +229,6 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 	return rs.runJSON(dec, from, layout, in.JSON.Type == JSONLines)
 }
 
-// rangeable reports why in cannot be read from the middle (scan and
-// line ranges), or nil.
 // scanBounds checks a scan range and sets rs.start and rs.end from it:
 // Start alone runs to the end of the object, End alone is the last End
 // bytes.
@@ -254,6 +252,8 @@ func (rs *runState) scanBounds(sr *ScanRange, src Source) error {
 	return nil
 }
 
+// rangeable reports why in cannot be read from the middle (scan and
+// line ranges), or nil.
 func rangeable(in Input) error {
 	switch {
 	case in.Compression != CompressionNone:
