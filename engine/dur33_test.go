@@ -577,13 +577,6 @@ func (w *dur33Workload) stepMore(ctx context.Context, now time.Time) (string, er
 	}
 }
 
-// dur33Image is a crash image taken just before a sync.
-type dur33Image struct {
-	fs     *vfs.MemFS
-	lo, hi int
-	path   string
-}
-
 // TestDur33CrashEverySync runs the dur33 workload and takes a crash image
 // at every sync, as TestCrashEverySync does for the basic write kinds.
 // Each image must open to the state after some prefix of the acknowledged
@@ -610,7 +603,7 @@ func dur33RunEverySync(t *testing.T, seed uint64, nops int) int {
 		recording atomic.Bool
 		acked     atomic.Int64
 		mu        sync.Mutex // guards images, cloneRNG
-		images    []dur33Image
+		images    []syncImage
 		cloneRNG  = rand.New(rand.NewPCG(seed, 7))
 	)
 	hook := errorfs.InjectorFunc(func(op errorfs.Op) error {
@@ -622,7 +615,7 @@ func dur33RunEverySync(t *testing.T, seed uint64, nops int) int {
 		lo := int(acked.Load())
 		img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[cloneRNG.IntN(3)],
 			RNG: rand.New(rand.NewPCG(seed, uint64(len(images))))})
-		images = append(images, dur33Image{fs: img, lo: lo, hi: int(acked.Load()) + 1, path: op.Path})
+		images = append(images, syncImage{fs: img, lo: lo, hi: int(acked.Load()) + 1, path: op.Path})
 		return nil
 	})
 	opts := cfg()
