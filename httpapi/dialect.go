@@ -651,3 +651,15 @@ const (
 	sseLaterAppend                 // an append at position > 0
 	ssePart                        // UploadPart
 )
+
+// etagRespell writes the ETag header as S3 and OSS do ("ETag:") instead
+// of Go's canonical Etag: clients reading raw header lines compare the
+// name case-sensitively (amazon-s3-php-class's __responseHeaderCallback,
+// from which Sina's PHP SDK comes, matches 'ETag' only). Other names are
+// left as written: S3 stores x-amz-meta-* in lower case already.
+func etagRespell(h http.Header) {
+	if v, ok := h["Etag"]; ok {
+		delete(h, "Etag")
+		h["ETag"] = v
+	}
+}

@@ -807,10 +807,7 @@ func (s *server) listBucketsSina(rc *request, all []engine.BucketInfo) error {
 // __responseHeaderCallback) compares header names case-sensitively and
 // found neither an object's hash nor its metadata.
 func sinaRespell(h http.Header) {
-	if v, ok := h["Etag"]; ok {
-		delete(h, "Etag")
-		h["ETag"] = v
-	}
+	etagRespell(h)
 	for k, v := range h {
 		if strings.HasPrefix(k, "X-Amz-Meta-") {
 			delete(h, k)
