@@ -24,6 +24,46 @@ func isSyncOp(k errorfs.OpKind) bool {
 	return k == errorfs.OpFileSync || k == errorfs.OpFileSyncData || k == errorfs.OpFileSyncTo
 }
 
+// syncRecorder takes a crash image of a vfs.NewCrashableMem at every
+// file sync while recording is set, with the range of acknowledged
+// operations (acked, counted by the caller) the image may hold.
+type syncRecorder struct {
+	mem       *vfs.MemFS
+	seed      uint64
+	recording atomic.Bool
+	acked     atomic.Int64
+	mu        sync.Mutex // guards images, rng
+	images    []syncImage
+	rng       *rand.Rand
+}
+
+func newSyncRecorder(seed uint64) *syncRecorder {
+	return &syncRecorder{mem: vfs.NewCrashableMem(), seed: seed, rng: rand.New(rand.NewPCG(seed, 7))}
+}
+
+// fs is the recorded filesystem, to open the store on.
+func (r *syncRecorder) fs() vfs.FS {
+	return errorfs.Wrap(r.mem, errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if !isSyncOp(op.Kind) || !r.recording.Load() {
+			return nil
+		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		lo := int(r.acked.Load())
+		img := r.mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[r.rng.IntN(3)],
+			RNG: rand.New(rand.NewPCG(r.seed, uint64(len(r.images))))})
+		r.images = append(r.images, syncImage{fs: img, lo: lo, hi: int(r.acked.Load()) + 1, path: op.Path})
+		return nil
+	}))
+}
+
+// taken returns the images taken so far.
+func (r *syncRecorder) taken() []syncImage {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.images)
+}
+
 // syncImage is a crash image taken just before a sync: the store must
 // recover to one of the states history[lo..hi].
 type syncImage struct {
@@ -68,34 +108,14 @@ func TestCrashEverySync(t *testing.T) {
 
 func runCrashEverySync(t *testing.T, seed uint64, nops int, cfg func() *Options) int {
 	ctx := context.Background()
-	mem := vfs.NewCrashableMem()
-	var (
-		recording atomic.Bool
-		acked     atomic.Int64
-		mu        sync.Mutex // guards images, cloneRNG
-		images    []syncImage
-		cloneRNG  = rand.New(rand.NewPCG(seed, 7))
-	)
-	hook := errorfs.InjectorFunc(func(op errorfs.Op) error {
-		if !isSyncOp(op.Kind) || !recording.Load() {
-			return nil
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		lo := int(acked.Load())
-		img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[cloneRNG.IntN(3)],
-			RNG: rand.New(rand.NewPCG(seed, uint64(len(images))))})
-		hi := int(acked.Load()) + 1
-		images = append(images, syncImage{fs: img, lo: lo, hi: hi, path: op.Path})
-		return nil
-	})
+	rec := newSyncRecorder(seed)
 	opts := cfg()
-	opts.FS = errorfs.Wrap(mem, hook)
+	opts.FS = rec.fs()
 	opts.Sync = SyncAlways
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
 	history := []storeState{observe(t, e)}
-	recording.Store(true)
+	rec.recording.Store(true)
 	w := newCrashWorkload(e, rand.New(rand.NewPCG(seed, 3)))
 	kinds := map[string]int{}
 	for i := 0; i < nops; i++ {
@@ -103,14 +123,13 @@ func runCrashEverySync(t *testing.T, seed uint64, nops int, cfg func() *Options)
 		require.NoError(t, err, "op %d %s", i, name)
 		kinds[name]++
 		history = append(history, observe(t, e))
-		acked.Add(1)
+		rec.acked.Add(1)
 	}
-	recording.Store(false)
+	rec.recording.Store(false)
 	e.audit(t)
 	require.NoError(t, e.Close())
 
-	mu.Lock()
-	defer mu.Unlock()
+	images := rec.taken()
 	t.Logf("%d ops %v, %d crash images", nops, kinds, len(images))
 	require.Greater(t, len(images), nops, "every acknowledged write syncs")
 	rng := rand.New(rand.NewPCG(seed, 11))

@@ -12,7 +12,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -598,34 +597,15 @@ func TestDur33CrashEverySync(t *testing.T) {
 func dur33RunEverySync(t *testing.T, seed uint64, nops int) int {
 	ctx := context.Background()
 	cfg := dur33Options(seed)
-	mem := vfs.NewCrashableMem()
-	var (
-		recording atomic.Bool
-		acked     atomic.Int64
-		mu        sync.Mutex // guards images, cloneRNG
-		images    []syncImage
-		cloneRNG  = rand.New(rand.NewPCG(seed, 7))
-	)
-	hook := errorfs.InjectorFunc(func(op errorfs.Op) error {
-		if !isSyncOp(op.Kind) || !recording.Load() {
-			return nil
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		lo := int(acked.Load())
-		img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[cloneRNG.IntN(3)],
-			RNG: rand.New(rand.NewPCG(seed, uint64(len(images))))})
-		images = append(images, syncImage{fs: img, lo: lo, hi: int(acked.Load()) + 1, path: op.Path})
-		return nil
-	})
+	rec := newSyncRecorder(seed)
 	opts := cfg()
-	opts.FS = errorfs.Wrap(mem, hook)
+	opts.FS = rec.fs()
 	opts.Sync = SyncAlways
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
 	dur33Setup(t, e)
 	history := []dur33State{dur33Observe(t, e)}
-	recording.Store(true)
+	rec.recording.Store(true)
 	w := &dur33Workload{e: e, rng: rand.New(rand.NewPCG(seed, 3))}
 	kinds := map[string]int{}
 	var names []string
@@ -635,14 +615,13 @@ func dur33RunEverySync(t *testing.T, seed uint64, nops int) int {
 		kinds[name]++
 		names = append(names, name)
 		history = append(history, dur33Observe(t, e))
-		acked.Add(1)
+		rec.acked.Add(1)
 	}
-	recording.Store(false)
+	rec.recording.Store(false)
 	e.audit(t)
 	require.NoError(t, e.Close())
 
-	mu.Lock()
-	defer mu.Unlock()
+	images := rec.taken()
 	t.Logf("%d ops %v, %d crash images", nops, kinds, len(images))
 	for n, img := range images {
 		allowed := history[img.lo:min(img.hi+1, len(history))]
@@ -736,26 +715,10 @@ func dur33RunLifecycleCrash(t *testing.T, seed uint64) int {
 			return o
 		}
 	}
-	mem := vfs.NewCrashableMem()
-	var (
-		recording atomic.Bool
-		mu        sync.Mutex
-		images    []*vfs.MemFS
-		cloneRNG  = rand.New(rand.NewPCG(seed, 7))
-	)
-	hook := errorfs.InjectorFunc(func(op errorfs.Op) error {
-		if !isSyncOp(op.Kind) || !recording.Load() {
-			return nil
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		images = append(images, mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: []int{0, 50, 100}[cloneRNG.IntN(3)],
-			RNG: rand.New(rand.NewPCG(seed, uint64(len(images))))}))
-		return nil
-	})
+	rec := newSyncRecorder(seed)
 	opts := cfg(0)()
 	clk := opts.Clock.(*fakeClock)
-	opts.FS = errorfs.Wrap(mem, hook)
+	opts.FS = rec.fs()
 	opts.Sync = SyncAlways
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
@@ -808,16 +771,15 @@ func dur33RunLifecycleCrash(t *testing.T, seed uint64) int {
 	}
 	clk.Advance(3*24*time.Hour - 12*time.Hour)
 	before := dur33Observe(t, e)
-	recording.Store(true)
+	rec.recording.Store(true)
 	st, err := e.RunPending(ctx)
 	require.NoError(t, err)
-	recording.Store(false)
+	rec.recording.Store(false)
 	after := dur33Observe(t, e)
 	e.audit(t)
 	require.NoError(t, e.Close())
 	require.NotEqual(t, before, after)
-	mu.Lock()
-	defer mu.Unlock()
+	images := rec.taken()
 	t.Logf("pass %+v, %d crash images", st, len(images))
 	require.Positive(t, st.Expired)
 	require.Positive(t, st.Transitioned)
@@ -828,7 +790,7 @@ func dur33RunLifecycleCrash(t *testing.T, seed uint64) int {
 		where := fmt.Sprintf("image %d of %d", n, len(images))
 		o := cfg(3)()
 		o.Clock = fixedClock(clk.Now())
-		o.FS, o.Sync = img, SyncAlways
+		o.FS, o.Sync = img.fs, SyncAlways
 		re, err := Open("/db", o)
 		require.NoError(t, err, "%s must open", where)
 		dur33Observe(t, re) // every version readable
