@@ -452,6 +452,13 @@ func (e *Engine) compact(ctx context.Context, opts CompactOptions, incremental b
 }
 
 func (e *Engine) removeSegment(seg uint64) error {
+	if stop := e.stopped.Load(); stop != nil {
+		// The engine stopped (pebble's fatal error): the changes that
+		// emptied this segment may never have reached pebble's log, so
+		// after a reopen records may still point into it. Keep it; the
+		// reopened engine finds it dead again if it is.
+		return *stop
+	}
 	err := e.log.RemoveSegment(seg)
 	if errors.Is(err, wal.ErrSegmentNotFound) {
 		err = nil

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,4 +45,29 @@ func TestReview33StopRefusesWaitingWriter(t *testing.T) {
 			require.NoError(t, err, "nothing was committed")
 		})
 	}
+}
+
+// TestStopKeepsSegments: once the engine stopped (pebble's fatal error),
+// no blob-log segment is deleted, whatever the collector or a reader's
+// unpin decided: the metadata changes that emptied the segment may
+// never have reached pebble's log, so the reopened store may still point
+// into it.
+func TestStopKeepsSegments(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	putString(t, e, "bkt", "k", strings.Repeat("x", 1<<20)) // past the inline threshold: a blob-log body
+	require.NoError(t, e.log.Rotate())
+	segs := e.log.Segments()
+	require.GreaterOrEqual(t, len(segs), 2)
+	sealed := segs[0].ID
+	stop := fmt.Errorf("%w: stop for the test", ErrClosed)
+	e.stopped.Store(&stop)
+	require.ErrorIs(t, e.removeSegment(sealed), ErrClosed)
+	_, ok := e.log.Segment(sealed)
+	require.True(t, ok, "the segment is kept after the stop")
+	e.stopped.Store(nil)
+	require.NoError(t, e.removeSegment(sealed))
+	_, ok = e.log.Segment(sealed)
+	require.False(t, ok, "without the stop the same call removes it")
 }
