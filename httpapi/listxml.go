@@ -141,9 +141,9 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 	b = appendEscaped(b, e.p.enc(o.Key))
 	b = append(b, "</Key><LastModified>"...)
 	b = appendXMLTime(b, o.LastModified)
-	b = append(b, "</LastModified><ETag>&#34;"...)
+	b = append(b, "</LastModified><ETag>&quot;"...)
 	b = appendEscaped(b, e.d.etagCase(o.ETag))
-	b = append(b, "&#34;</ETag>"...)
+	b = append(b, "&quot;</ETag>"...)
 	if e.d.behave.objectTypeInListing {
 		b = appendElemOmit(b, "Type", o.Type.String())
 	}
@@ -221,7 +221,8 @@ func appendRaw(b []byte, name string, value []byte) []byte {
 }
 
 // appendEscaped escapes s as encoding/xml's EscapeText does (the five
-// markup characters, tab, newline and carriage return as references), but
+// markup characters, tab, newline and carriage return as references;
+// the double quote as S3 writes it, &quot;, see quoteEntity), but
 // writes a character XML 1.0 cannot carry (a C0 control, U+FFFE, U+FFFF)
 // as a numeric character reference, as S3 writes keys holding one, where
 // EscapeText writes U+FFFD and so hands the client another key. Such a
@@ -239,7 +240,7 @@ func appendEscaped(b []byte, s string) []byte {
 		var esc string
 		switch r {
 		case '"':
-			esc = "&#34;"
+			esc = "&quot;"
 		case '\'':
 			esc = "&#39;"
 		case '&':

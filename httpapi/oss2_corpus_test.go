@@ -92,7 +92,7 @@ func TestOss2CopyObjectETagHeader(t *testing.T) {
 		r := f.do(t, raw{method: "PUT", path: dst, sign: "oss-v1", header: h})
 		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 		require.Equal(t, `"5D41402ABC4B2A76B9719D911017C592"`, r.Header.Get("ETag"))
-		require.Contains(t, string(r.body), "<ETag>&#34;5D41402ABC4B2A76B9719D911017C592&#34;</ETag>")
+		require.Contains(t, string(r.body), "<ETag>&quot;5D41402ABC4B2A76B9719D911017C592&quot;</ETag>")
 	}
 
 	r := f.do(t, raw{method: "PUT", path: "/oss2copy/s3dst", header: hdr("x-amz-copy-source", "/oss2copy/src.js")})

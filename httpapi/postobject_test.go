@@ -175,7 +175,7 @@ func TestPostObjectS3PostResponse(t *testing.T) {
 	require.Equal(t, http.StatusCreated, resp.StatusCode, string(resp.body))
 	md5hex := fmt.Sprintf("%x", md5.Sum([]byte("form body")))
 	require.Equal(t, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PostResponse><Location>"+f.srv.URL+"/forms/up%2Fa.txt</Location>"+
-		"<Bucket>forms</Bucket><Key>up/a.txt</Key><ETag>&#34;"+md5hex+"&#34;</ETag></PostResponse>", string(resp.body))
+		"<Bucket>forms</Bucket><Key>up/a.txt</Key><ETag>&quot;"+md5hex+"&quot;</ETag></PostResponse>", string(resp.body))
 	require.Equal(t, "application/xml", resp.Header.Get("Content-Type"))
 }
 

@@ -168,7 +168,7 @@ var limitListPages = sync.OnceValue(func() map[string][]byte {
 		fmt.Fprintf(&b, `<KeyCount>%d</KeyCount><MaxKeys>%d</MaxKeys><IsTruncated>%t</IsTruncated>`, listPageKeys, listPageKeys, !last)
 		for n := first; n < first+listPageKeys; n++ {
 			fmt.Fprintf(&b, `<Contents><Key>%s</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified>`+
-				`<ETag>&#34;d41d8cd98f00b204e9800998ecf8427e&#34;</ETag><ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm>`+
+				`<ETag>&quot;d41d8cd98f00b204e9800998ecf8427e&quot;</ETag><ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm>`+
 				`<ChecksumType>FULL_OBJECT</ChecksumType><Size>0</Size><StorageClass>STANDARD</StorageClass></Contents>`, listKey(n))
 		}
 		b.WriteString(`</ListBucketResult>`)
