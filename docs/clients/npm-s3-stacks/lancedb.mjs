@@ -64,5 +64,16 @@ await check('concurrent appends', async () => {
   await Promise.all([t1.add(rows(1000, 5)), t2.add(rows(2000, 5))]);
   await t.checkoutLatest(); const n = await t.countRows(); if (n !== before + 10) throw new Error(`${before} -> ${n}`); return n;
 });
+let tv;
+await check('IVF_PQ and FTS indexes', async () => {
+  const vr = Array.from({ length: 2000 }, (_, i) => ({ id: i, text: `doc ${i} about ${i % 7 === 0 ? 'rust' : 'go'}`, vector: Array.from({ length: 16 }, (_, j) => Math.sin(i * (j + 1))) }));
+  tv = await db.createTable('vec', vr);
+  await tv.createIndex('vector', { config: lancedb.Index.ivfPq({ numPartitions: 4, numSubVectors: 4 }) });
+  await tv.createIndex('text', { config: lancedb.Index.fts() });
+  return (await tv.listIndices()).map(i => i.indexType).sort().join(',');
+});
+await check('ANN and full-text search', async () => { const a = await tv.vectorSearch(Array.from({ length: 16 }, (_, j) => Math.sin(5 * (j + 1)))).limit(3).toArray(); const f = await tv.search('rust', 'fts').limit(3).toArray(); if (a[0].id !== 5 || f.length !== 3) throw new Error(`${a[0].id} ${f.length}`); return `${a.map(r => r.id)} ${f.length}`; });
+await check('add + optimize indexes', async () => { await tv.add([{ id: 9000, text: 'late rust', vector: Array(16).fill(0.5) }]); await tv.optimize(); const s = await tv.indexStats('vector_idx'); if (s.numUnindexedRows !== 0) throw new Error(JSON.stringify(s)); return s.numIndexedRows; });
+await check('dropAllTables', async () => { await db.dropAllTables(); return JSON.stringify(await db.tableNames()); });
 console.log(fails ? `${fails} FAILED` : 'all passed');
 process.exit(fails ? 1 : 0);
