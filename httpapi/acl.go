@@ -57,6 +57,13 @@ type aclModel struct {
 	// accessControls: the dialect has S3 Object Ownership and Public
 	// Access Block (access_config.go).
 	accessControls bool
+	// writerKeepsObjects: an object another account wrote is its
+	// writer's, and the bucket owner has no right to it beyond deleting
+	// it (S3 Object Ownership ObjectWriter, and objects written before
+	// ownership controls): reading it, its ACL or its tags and setting
+	// its ACL need a grant of the object's ACL (or a bucket policy's
+	// Allow). False: the bucket owner owns every object (OSS, Sina).
+	writerKeepsObjects bool
 	// objectHeader is the vendor header (without prefix) that carries
 	// an object's canned ACL on a write; bucket writes use "acl".
 	// Default "acl".
@@ -87,7 +94,8 @@ var s3ACL = aclModel{
 	objectDoc: func(s *server, info engine.ObjectInfo, b engine.BucketInfo) any {
 		return s.policyOf(info.ACL, info.Owner, b.Owner)
 	},
-	accessControls: true,
+	accessControls:     true,
+	writerKeepsObjects: true,
 }
 
 // bucketACLOf is acl, a bucket's ACL set through rc's dialect, marked

@@ -255,7 +255,11 @@ func TestCopyAnnotationsNeedsTheirActions(t *testing.T) {
 	putPolicy(t, c, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+
 		`"},"Action":["s3:GetObject","s3:PutObject","s3:GetObjectAnnotation","s3:PutObjectAnnotation"],"Resource":"arn:aws:s3:::pol/*"}]}`)
 	require.NoError(t, copyTo("copies/c", ""))
-	got, err := c.GetObjectAnnotation(ctx, &s3.GetObjectAnnotationInput{Bucket: aws.String("pol"), Key: aws.String("copies/c"), AnnotationName: aws.String("label")})
+	// The copy is its writer's (no Object Ownership setting): the bucket
+	// owner may not read it without a grant, the writer reads it.
+	_, err = c.GetObjectAnnotation(ctx, &s3.GetObjectAnnotationInput{Bucket: aws.String("pol"), Key: aws.String("copies/c"), AnnotationName: aws.String("label")})
+	requireCode(t, err, "AccessDenied")
+	got, err := other.GetObjectAnnotation(ctx, &s3.GetObjectAnnotationInput{Bucket: aws.String("pol"), Key: aws.String("copies/c"), AnnotationName: aws.String("label")})
 	require.NoError(t, err)
 	got.AnnotationPayload.Close()
 }

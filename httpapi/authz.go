@@ -20,7 +20,10 @@ import (
 //	  policy     policyEvaluator (nil until bucket policies exist):
 //	             deny -> AccessDenied, allow -> granted, noOpinion -> go on
 //	  owner      the bucket owner (and an object's owner, unless ACLs are
-//	             disabled) may do everything
+//	             disabled) may do everything; in S3, an object another
+//	             account owns is the bucket owner's to delete, list and
+//	             archive, not to read or re-ACL without a grant
+//	             (bucketOwnerMayBeRefused)
 //	  ACL        grants of the bucket or object ACL (users by canonical
 //	             ID, AllUsers, AuthenticatedUsers); none when Object
 //	             Ownership is BucketOwnerEnforced; public grants count
@@ -88,6 +91,13 @@ type access struct {
 	// objectFollowsBucket: an object without an ACL of its own takes its
 	// bucket's grants (OSS "default").
 	objectFollowsBucket bool
+	// writerKeepsObjects: the dialect's objects are their writers', not
+	// the bucket owner's (aclModel.writerKeepsObjects).
+	writerKeepsObjects bool
+	// deferOwner: the handler decides the object it opens again
+	// (recheckObject), so a bucket owner's read need not read the object
+	// first; ownerDeferred records that decide left it to the handler.
+	deferOwner, ownerDeferred bool
 	// uploadOwner is the initiator of the upload uploadID names (the
 	// bucket owner when none is recorded), "" when there is none: not the
 	// object's owner-to-be, which S3 Object Ownership may make the bucket
@@ -165,18 +175,19 @@ func (s *server) authorizeAccess(rc *request) error {
 			return err
 		}
 	}
-	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
+	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner) && !bucketOwnerMayBeRefused(rc.d.acl.writerKeepsObjects, b, rc.op.Key, rc.route.op, p)) {
 		return nil // the common case, without reading any setting
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: rc.route.op, perm: p,
-		bucket: b, key: rc.op.Key, versionID: rc.q.Get("versionId"), objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
+		bucket: b, key: rc.op.Key, versionID: rc.q.Get("versionId"), objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket,
+		writerKeepsObjects: rc.d.acl.writerKeepsObjects, deferOwner: rechecksObject[rc.route.op]}
 	if initiatorOps[in.op] {
 		in.uploadID = rc.q.Get("uploadId")
 	}
 	if err := s.check(in); err != nil {
 		return err
 	}
-	if in.loaded && in.key != "" && in.perm == permObjectRead {
+	if in.ownerDeferred || in.loaded && in.key != "" && in.perm == permObjectRead {
 		rc.objectAuthz = in
 	}
 	return nil
@@ -197,6 +208,22 @@ func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 	if in == nil {
 		return nil
 	}
+	if in.ownerDeferred {
+		// The bucket owner: only an object another account owns is
+		// decided (the common case reads nothing more).
+		if info.Owner == "" || info.Owner == in.bucket.Owner {
+			return nil
+		}
+		again := *in
+		opened := *info
+		again.object, again.deferOwner, again.ownerDeferred = &opened, false, false
+		var err error
+		if again.pab, again.ownership, err = s.accessSettings(again.ctx, again.bucket); err != nil {
+			return err
+		}
+		again.loaded = true
+		return s.check(&again)
+	}
 	if o := in.object; o != nil && o.VersionID == info.VersionID && o.ETag == info.ETag && o.LastModified.Equal(info.LastModified) {
 		return nil
 	}
@@ -212,6 +239,32 @@ func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 // grant does not give them, so a grantee neither reads another's part
 // ETags and sizes nor aborts another's upload. A policy may grant them.
 var initiatorOps = map[string]bool{"ListParts": true, "AbortMultipartUpload": true}
+
+// rechecksObject are the operations whose handler decides the object it
+// opened again (recheckObject): a bucket owner's read of them is decided
+// on that object rather than on one read before.
+var rechecksObject = map[string]bool{"GetObject": true, "HeadObject": true}
+
+// bucketOwnerMayBeRefused reports whether the bucket owner's request with
+// permission p on key of b depends on who owns the object: in a dialect
+// whose objects are their writers' (S3), the bucket owner may read an
+// object, read its ACL or set it only when it owns the object, ACLs are
+// disabled (BucketOwnerEnforced: it owns every object), or the object's
+// ACL grants it. AWS: "If you create a bucket and grant write access to
+// another user, you will not be able to access that user's objects
+// unless the user explicitly grants you access" (S3 console guide,
+// Setting Permissions); the bucket owner may still delete, list, archive
+// and restore them. A bucket with no recorded owner is everyone's.
+// Retention and legal holds stay the bucket owner's to read (README:
+// Object Lock settings are the bucket owner's or a policy grantee's).
+func bucketOwnerMayBeRefused(writerKeepsObjects bool, b engine.BucketInfo, key, op string, p perm) bool {
+	return writerKeepsObjects && key != "" && b.Owner != "" && !bucketOwnerKeeps[op] &&
+		(p == permObjectRead || p == permObjectReadACP || p == permObjectWriteACP)
+}
+
+// bucketOwnerKeeps are the object reads that stay the bucket owner's
+// whoever owns the object (bucketOwnerMayBeRefused).
+var bucketOwnerKeeps = map[string]bool{"GetObjectRetention": true, "GetObjectLegalHold": true}
 
 // canRead decides whether rc's principal may read bucket/key (a copy
 // source), as authorize would decide a GetObject of its version
@@ -329,11 +382,12 @@ func (s *server) canActAccess(rc *request, bucket, key, versionID, op string, p 
 			return nil, err
 		}
 	}
-	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner)) {
+	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner) && !bucketOwnerMayBeRefused(rc.d.acl.writerKeepsObjects, b, key, op, p)) {
 		return nil, nil
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: op, perm: p,
-		bucket: b, key: key, versionID: versionID, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket}
+		bucket: b, key: key, versionID: versionID, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket,
+		writerKeepsObjects: rc.d.acl.writerKeepsObjects}
 	return in, s.check(in)
 }
 
@@ -401,8 +455,27 @@ func (s *server) decide(in *access) (decision, error) {
 		}
 		pol = d
 	}
-	if s.cfg.Permissive || owns(in.who, in.bucket.Owner) || pol == allow {
-		return allow, nil // the bucket owner owns everything in it
+	if s.cfg.Permissive || pol == allow {
+		return allow, nil
+	}
+	if owns(in.who, in.bucket.Owner) {
+		if !bucketOwnerMayBeRefused(in.writerKeepsObjects, in.bucket, in.key, in.op, in.perm) {
+			return allow, nil // the bucket owner owns everything in it
+		}
+		if in.deferOwner && !in.loaded {
+			in.ownerDeferred = true // decided on the object opened
+			return allow, nil
+		}
+		if err := in.load(s); err != nil {
+			return deny, err
+		}
+		// A missing object is the handler's to report; an object written
+		// by the server or the bucket owner, or any under
+		// BucketOwnerEnforced, is the bucket owner's.
+		if in.object == nil || in.ownership == bucketconfig.OwnershipBucketOwnerEnforced || in.objectOwner() || in.aclAllows() {
+			return allow, nil
+		}
+		return deny, nil
 	}
 	if in.perm == permOwner {
 		return deny, nil

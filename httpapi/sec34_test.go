@@ -1,0 +1,80 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// sec34Other signs q as the second standing user.
+func sec34Other(q raw) raw { q.ak, q.sk = otherAK, otherSK; return q }
+
+// TestSec34BucketOwnerRefusedWritersObjects: in S3 an object another
+// account writes into a bucket (Object Ownership ObjectWriter, or no
+// setting) is the writer's; the bucket owner may list, delete and deny
+// it, and may read it, read its ACL or set it only with a grant of the
+// object's ACL, a bucket policy's Allow, or once ACLs are disabled
+// (BucketOwnerEnforced: the bucket owner owns every object). The bucket
+// owner read and re-ACLed such objects (200). OSS, whose bucket owner
+// owns every object, keeps serving them to it.
+func TestSec34BucketOwnerRefusedWritersObjects(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	writerID := canonicalID(otherAK)
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34ow", header: hdr("X-Amz-Grant-Write", "id="+writerID)}).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/sec34ow/k", header: hdr("X-Amz-Acl", "private"), body: []byte("the writer's")})).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/sec34ow/ro", header: hdr("X-Amz-Acl", "bucket-owner-read"), body: []byte("readable")})).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/sec34ow/fc", header: hdr("X-Amz-Acl", "bucket-owner-full-control"), body: []byte("shared")})).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34ow/mine", body: []byte("the owner's")}).errOrNil())
+
+	status := func(q raw) int { t.Helper(); return f.do(t, q).StatusCode }
+	for _, q := range []raw{
+		{method: "GET", path: "/sec34ow/k"},
+		{method: "HEAD", path: "/sec34ow/k"},
+		{method: "GET", path: "/sec34ow/k", header: hdr("Range", "bytes=0-1")},
+		{method: "GET", path: "/sec34ow/k", header: hdr("If-None-Match", "*")},
+		{method: "GET", path: "/sec34ow/k?acl"},
+		{method: "PUT", path: "/sec34ow/k?acl", header: hdr("X-Amz-Acl", "private")},
+		{method: "GET", path: "/sec34ow/k?tagging"},
+		{method: "GET", path: "/sec34ow/k?attributes", header: hdr("X-Amz-Object-Attributes", "ETag")},
+		{method: "PUT", path: "/sec34ow/copy", header: hdr("X-Amz-Copy-Source", "/sec34ow/k")},
+		{method: "GET", path: "/sec34ow/ro?acl"},
+	} {
+		assert.Equal(t, http.StatusForbidden, status(q), "%s %s %v", q.method, q.path, q.header)
+	}
+	for _, q := range []raw{
+		{method: "GET", path: "/sec34ow/ro"},                                          // bucket-owner-read
+		{method: "GET", path: "/sec34ow/fc"},                                          // bucket-owner-full-control
+		{method: "GET", path: "/sec34ow/fc?acl"},                                      //
+		{method: "PUT", path: "/sec34ow/fc?acl", header: hdr("X-Amz-Acl", "private")}, // now the owner's grant is gone
+		{method: "GET", path: "/sec34ow/mine"},
+		{method: "GET", path: "/sec34ow?list-type=2"},
+		{method: "GET", path: "/sec34ow?versions"},
+		{method: "GET", path: "/sec34ow/missing?acl"},       // 404 below, not refused
+		{method: "GET", path: "/sec34ow/k", sign: "oss-v1"}, // OSS: the bucket owner owns every object
+	} {
+		got := status(q)
+		assert.True(t, got == http.StatusOK || q.path == "/sec34ow/missing?acl" && got == http.StatusNotFound, "%s %s %s: %d", q.method, q.path, q.sign, got)
+	}
+	assert.Equal(t, http.StatusForbidden, status(raw{method: "GET", path: "/sec34ow/fc"}), "the writer's private ACL took the owner's grant away")
+	assert.Equal(t, http.StatusOK, status(sec34Other(raw{method: "GET", path: "/sec34ow/k"})), "the writer reads its object")
+
+	// A bucket policy granting the owner's account reads.
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + sec33Account(canonicalID(testAK)) +
+		`:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::sec34ow/k"}]}`
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34ow?policy", body: []byte(pol)}).errOrNil())
+	assert.Equal(t, http.StatusOK, status(raw{method: "GET", path: "/sec34ow/k"}))
+	assert.Equal(t, http.StatusForbidden, status(raw{method: "GET", path: "/sec34ow/k?acl"}), "the policy grants GetObject only")
+	must(t, f.do(t, raw{method: "DELETE", path: "/sec34ow?policy"}).errOrNil())
+
+	// BucketOwnerEnforced: the bucket owner owns every object.
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34ow?ownershipControls",
+		body: []byte(`<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`)}).errOrNil())
+	assert.Equal(t, http.StatusOK, status(raw{method: "GET", path: "/sec34ow/k"}))
+	assert.Equal(t, http.StatusOK, status(raw{method: "GET", path: "/sec34ow/k?acl"}))
+	must(t, f.do(t, raw{method: "DELETE", path: "/sec34ow?ownershipControls"}).errOrNil())
+	assert.Equal(t, http.StatusForbidden, status(raw{method: "GET", path: "/sec34ow/k"}))
+
+	// Deleting stays the bucket owner's.
+	assert.Equal(t, http.StatusNoContent, status(raw{method: "DELETE", path: "/sec34ow/k"}))
+}
