@@ -292,6 +292,24 @@ func (s *server) aclShown(rc *request, owner string, acl engine.ACL) (string, en
 	return rc.bucket.Owner, engine.ACL{Canned: "private"}, nil
 }
 
+// ownerListed is the owner listings (ListObjects with its Owner,
+// ListObjectsV2 with fetch-owner, ListObjectVersions, ListParts and
+// ListMultipartUploads) show for every object and upload of rc's bucket:
+// under BucketOwnerEnforced the bucket owner, who owns every object
+// whoever wrote it (S3 Object Ownership), as GetObjectAcl shows it
+// (aclShown); "" otherwise (each shows its own). Objects written before
+// the setting, or through OSS or Sina, still record their writer.
+func (s *server) ownerListed(rc *request) (string, error) {
+	if !rc.d.acl.accessControls || rc.bucket == nil || rc.bucket.Owner == "" {
+		return "", nil
+	}
+	own, err := s.ownershipOf(rc.ctx, rc.bucket.Name)
+	if err != nil || own != bucketconfig.OwnershipBucketOwnerEnforced {
+		return "", err
+	}
+	return rc.bucket.Owner, nil
+}
+
 // OSS's bucket-level Block Public Access (?publicAccessBlock, OSS only):
 // one switch, BlockPublicAccess, stored as S3's configuration with all
 // four settings on or all off, so both dialects enforce it alike.

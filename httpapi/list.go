@@ -201,13 +201,20 @@ func (s *server) list(rc *request, p listParams, marker string, inclusive bool) 
 	}, err
 }
 
-func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, res engine.ListResult, withOwner bool) {
+func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, res engine.ListResult, withOwner bool) error {
 	e := &listEntries{objects: res.Objects, p: p, d: rc.d}
 	if withOwner {
+		forced, err := s.ownerListed(rc)
+		if err != nil {
+			return err
+		}
 		// Pages mostly have one owner: look it up once.
 		var last string
 		var doc owner
 		e.owner = func(id string) owner {
+			if forced != "" {
+				id = forced
+			}
 			if id != last || doc == (owner{}) {
 				last, doc = id, s.ownerDoc(rc.d, id)
 			}
@@ -218,6 +225,7 @@ func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, 
 	for _, cp := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{xmlText(p.enc(cp))})
 	}
+	return nil
 }
 
 func (s *server) listObjectsV1(rc *request) error {
@@ -246,7 +254,9 @@ func (s *server) listObjectsV1(rc *request) error {
 			out.NextMarker = xmlText(p.enc(res.NextStart))
 		}
 	}
-	s.fillContents(rc, out, p, res, !(rc.who.anonymous && rc.d.behave.anonListNoOwner))
+	if err := s.fillContents(rc, out, p, res, !(rc.who.anonymous && rc.d.behave.anonListNoOwner)); err != nil {
+		return err
+	}
 	s.listBucketRegion(rc)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketResult", out)
 }
@@ -301,7 +311,9 @@ func (s *server) listObjectsV2(rc *request) error {
 	if res.IsTruncated {
 		out.NextContinuationToken = xmlText(base64.RawURLEncoding.EncodeToString([]byte(res.NextMarker)))
 	}
-	s.fillContents(rc, out, p, res, rc.q.Get("fetch-owner") == "true")
+	if err := s.fillContents(rc, out, p, res, rc.q.Get("fetch-owner") == "true"); err != nil {
+		return err
+	}
 	s.listBucketRegion(rc)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "ListBucketResult", out)
 }

@@ -648,6 +648,13 @@ func (s *server) listParts(rc *request) error {
 	if rc.d.behave.uploadAbortDate {
 		s.setAbortDate(rc, up)
 	}
+	forced, err := s.ownerListed(rc)
+	if err != nil {
+		return err
+	}
+	if forced != "" {
+		up.Owner = forced
+	}
 	o := owner{ID: up.Owner, DisplayName: s.displayName(up.Owner)}
 	in := owner{ID: up.Initiator, DisplayName: s.displayName(up.Initiator)}
 	out := &listPartsResult{Bucket: rc.op.Bucket, Key: xmlText(encKey(rc.op.Key)), EncodingType: encType, UploadID: uploadID, PartNumberMarker: marker,
@@ -757,7 +764,14 @@ func (s *server) listMultipartUploads(rc *request) error {
 		nk, nu := xmlText(p.enc(last.Key)), last.UploadID
 		out.NextKeyMarker, out.NextUploadIDMarker = &nk, &nu
 	}
+	forced, err := s.ownerListed(rc)
+	if err != nil {
+		return err
+	}
 	for _, u := range res.Uploads {
+		if forced != "" {
+			u.Owner = forced
+		}
 		o := owner{ID: u.Owner, DisplayName: s.displayName(u.Owner)}
 		in := owner{ID: u.Initiator, DisplayName: s.displayName(u.Initiator)}
 		out.Uploads = append(out.Uploads, xmlUpload{UploadID: u.UploadID, Key: xmlText(p.enc(u.Key)), Initiated: xmlTime(u.Initiated),

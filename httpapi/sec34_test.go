@@ -78,3 +78,50 @@ func TestSec34BucketOwnerRefusedWritersObjects(t *testing.T) {
 	// Deleting stays the bucket owner's.
 	assert.Equal(t, http.StatusNoContent, status(raw{method: "DELETE", path: "/sec34ow/k"}))
 }
+
+// TestSec34EnforcedListingsShowBucketOwner: under BucketOwnerEnforced the
+// bucket owner owns every object (S3 Object Ownership), so every
+// document naming an object's or upload's owner names it: ListObjects,
+// ListObjectsV2 with fetch-owner, ListObjectVersions, GetObjectAcl,
+// ListParts and ListMultipartUploads. The listings named the account
+// that wrote the object (or began the upload) before the setting.
+func TestSec34EnforcedListingsShowBucketOwner(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ownerID, writerID := canonicalID(testAK), canonicalID(otherAK)
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34enf", header: hdr("X-Amz-Grant-Write", "id="+writerID)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34enf?versioning", body: []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`)}).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/sec34enf/k", body: []byte("by the writer")})).errOrNil())
+	r := f.do(t, sec34Other(raw{method: "POST", path: "/sec34enf/mp?uploads"}))
+	must(t, r.errOrNil())
+	id := sec33Between(string(r.body), "<UploadId>", "</UploadId>")
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34enf?ownershipControls",
+		body: []byte(`<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`)}).errOrNil())
+
+	ownerIn := func(q raw, within string) {
+		t.Helper()
+		r := f.do(t, q)
+		must(t, r.errOrNil())
+		doc := string(r.body)
+		if within != "" {
+			doc = sec33Between(doc, "<"+within+">", "</"+within+">")
+		}
+		assert.Equal(t, ownerID, sec33Between(sec33Between(doc, "<Owner>", "</Owner>"), "<ID>", "</ID>"), "%s %s", q.method, q.path)
+		if within == "" { // an upload's Initiator is the writer's
+			assert.NotContains(t, doc, writerID, "%s %s", q.method, q.path)
+		}
+	}
+	ownerIn(raw{method: "GET", path: "/sec34enf?list-type=2&fetch-owner=true"}, "")
+	ownerIn(raw{method: "GET", path: "/sec34enf"}, "")
+	ownerIn(raw{method: "GET", path: "/sec34enf?versions"}, "")
+	ownerIn(raw{method: "GET", path: "/sec34enf/k?acl"}, "")
+	ownerIn(raw{method: "GET", path: "/sec34enf?uploads"}, "Upload")
+	parts := f.do(t, raw{method: "GET", path: "/sec34enf/mp?uploadId=" + id})
+	must(t, parts.errOrNil())
+	assert.Equal(t, ownerID, sec33Between(sec33Between(string(parts.body), "<Owner>", "</Owner>"), "<ID>", "</ID>"))
+	assert.Equal(t, writerID, sec33Between(sec33Between(string(parts.body), "<Initiator>", "</Initiator>"), "<ID>", "</ID>"), "the initiator stays the initiator")
+
+	// Without the setting each object is its writer's again.
+	must(t, f.do(t, raw{method: "DELETE", path: "/sec34enf?ownershipControls"}).errOrNil())
+	r = f.do(t, raw{method: "GET", path: "/sec34enf?list-type=2&fetch-owner=true"})
+	assert.Equal(t, writerID, sec33Between(sec33Between(string(r.body), "<Owner>", "</Owner>"), "<ID>", "</ID>"))
+}

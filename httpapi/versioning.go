@@ -265,8 +265,15 @@ func (s *server) listObjectVersions(rc *request) error {
 		out.NextKeyMarker = xmlText(p.enc(res.NextKeyMarker))
 		out.NextVersionIDMarker = res.NextVersionIDMarker
 	}
+	forced, err := s.ownerListed(rc)
+	if err != nil {
+		return err
+	}
 	out.Entries = make([]xmlVersion, 0, len(res.Versions))
 	for _, v := range res.Versions {
+		if forced != "" {
+			v.Owner = forced
+		}
 		x := xmlVersion{name: "Version", Key: xmlText(p.enc(v.Key)), VersionID: versionOrNull(v.VersionID), IsLatest: v.IsLatest,
 			LastModified: xmlTime(v.LastModified), Owner: owner{ID: v.Owner, DisplayName: s.displayName(v.Owner)}}
 		if v.DeleteMarker {
