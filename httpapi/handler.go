@@ -53,7 +53,7 @@ func New(eng *engine.Engine, opts ...Option) http.Handler {
 	if s.qos.clock == nil {
 		s.qos.clock = wallClock{}
 	}
-	s.names.add(ownerID(cfg.Owner), cfg.Owner)
+	s.names.add(ownerID(cfg.Owner))
 	s.corsDefault = defaultCORS(cfg.CORSAllowOrigins)
 	s.loadCnames(context.Background())
 	return s
@@ -84,8 +84,8 @@ type server struct {
 	// cnameCerts holds the custom domains' certificates being served
 	// (cnamecert_oss.go).
 	cnameCerts cnameCertCache
-	// names maps canonical owner IDs of principals the directory does not
-	// know (permissive mode) to display names (access keys).
+	// names holds the canonical owner IDs of principals the directory
+	// does not know (permissive mode), for Sina's short user IDs.
 	names seenNames
 	// inflight counts the requests being served (Config.MaxConcurrentRequests).
 	inflight admission

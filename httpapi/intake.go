@@ -88,25 +88,25 @@ func (s *server) permissive(ak string) credentials {
 		return credentials{who: principal{accessKey: ak, id: u.userID(ak)}}
 	}
 	c := credentials{who: principal{accessKey: ak, id: ownerID(ak)}}
-	s.names.add(c.who.id, ak)
+	s.names.add(c.who.id)
 	return c
 }
 
-// seenNames remembers the access keys permissive mode has seen, by the
-// canonical ID each acts as (ownerID), for display names and Sina's
-// short user IDs, up to maxSeenNames: the keys a client may make up are
-// endless, so past that an ID is shown as itself.
+// seenNames remembers the canonical IDs (ownerID) of the access keys
+// permissive mode has seen, for Sina's short user IDs, up to
+// maxSeenNames: the keys a client may make up are endless. Display names
+// are not taken from them: an access key is shown to no one (the
+// thirty-fourth session's security review).
 type seenNames struct {
 	mu     sync.RWMutex
-	byID   map[string]string // canonical ID -> access key
-	bySina map[string]string // upper-case first 16 hex digits -> canonical ID
+	byID   map[string]struct{} // canonical IDs seen
+	bySina map[string]string   // upper-case first 16 hex digits -> canonical ID
 }
 
 const maxSeenNames = 10000
 
-// add remembers that id acts for access key ak, unless it is known or
-// the set is full.
-func (n *seenNames) add(id, ak string) {
+// add remembers id, unless it is known or the set is full.
+func (n *seenNames) add(id string) {
 	n.mu.RLock()
 	_, known := n.byID[id]
 	n.mu.RUnlock()
@@ -116,23 +116,15 @@ func (n *seenNames) add(id, ak string) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.byID == nil {
-		n.byID, n.bySina = map[string]string{}, map[string]string{}
+		n.byID, n.bySina = map[string]struct{}{}, map[string]string{}
 	}
 	if _, known := n.byID[id]; known || len(n.byID) >= maxSeenNames {
 		return
 	}
-	n.byID[id] = ak
+	n.byID[id] = struct{}{}
 	if len(id) == 64 {
 		n.bySina[strings.ToUpper(id[:16])] = id
 	}
-}
-
-// name returns the access key id was seen with.
-func (n *seenNames) name(id string) (string, bool) {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	ak, ok := n.byID[id]
-	return ak, ok
 }
 
 // bySinaID returns the canonical ID whose first 16 hex digits are

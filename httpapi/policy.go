@@ -641,9 +641,7 @@ func (c *policyContext) Lookup(key string) ([]string, bool) {
 		}
 		switch name {
 		case "username":
-			// The user's friendly name: its display name (default: its
-			// access key) in the directory.
-			return one(c.s.displayName(rc.who.id))
+			return one(c.s.userName(rc.who))
 		case "userid":
 			return one(rc.who.id)
 		case "principalaccount":

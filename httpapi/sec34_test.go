@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/osslite/osslite/httpapi"
+
 	"github.com/stretchr/testify/assert"
 )
 
@@ -124,4 +126,44 @@ func TestSec34EnforcedListingsShowBucketOwner(t *testing.T) {
 	must(t, f.do(t, raw{method: "DELETE", path: "/sec34enf?ownershipControls"}).errOrNil())
 	r = f.do(t, raw{method: "GET", path: "/sec34enf?list-type=2&fetch-owner=true"})
 	assert.Equal(t, writerID, sec33Between(sec33Between(string(r.body), "<Owner>", "</Owner>"), "<ID>", "</ID>"))
+}
+
+// TestSec34DisplayNamesHideAccessKeys: a user's display name defaults to
+// its canonical ID, not its access key ID: Owner and Grantee elements
+// are shown to whoever may list or read an ACL, an anonymous reader of a
+// public OSS bucket included, and named the access keys of the bucket's
+// writers. A display name a users file sets is still shown, and
+// ${aws:username} still reads the access key of a user without one.
+func TestSec34DisplayNamesHideAccessKeys(t *testing.T) {
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(
+		httpapi.User{AccessKey: "AKIASEC34NAMED", SecretKey: "named/secret", DisplayName: "Named"})}})
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34names", sign: "oss-v1", header: hdr("X-Oss-Acl", "public-read-write")}).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/sec34names/other", sign: "oss-v1", body: []byte("x")})).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34names/named", sign: "oss-v1", ak: "AKIASEC34NAMED", sk: "named/secret", body: []byte("x")}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34names/owner", header: hdr("X-Amz-Grant-Read-Acp", "id="+canonicalID(otherAK)), body: []byte("x")}).errOrNil())
+
+	for _, q := range []raw{
+		{method: "GET", path: "/sec34names", sign: "anon", header: hdr("X-Oss-Date", "x")}, // OSS listings always carry Owner
+		{method: "GET", path: "/sec34names?list-type=2&fetch-owner=true"},
+		sec34Other(raw{method: "GET", path: "/sec34names?versions"}),
+		sec34Other(raw{method: "GET", path: "/sec34names/owner?acl"}), // a READ_ACP grantee
+	} {
+		r := f.do(t, q)
+		must(t, r.errOrNil())
+		for _, ak := range []string{testAK, otherAK, "AKIASEC34NAMED"} {
+			assert.NotContains(t, string(r.body), ak, "%s %s", q.method, q.path)
+		}
+		if q.path == "/sec34names" {
+			assert.Contains(t, string(r.body), "<DisplayName>Named</DisplayName>", "a display name set is shown")
+			assert.Contains(t, string(r.body), "<DisplayName>"+canonicalID(otherAK)+"</DisplayName>")
+		}
+	}
+
+	// ${aws:username} of a user without a display name is its access key.
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::sec34names/home/${aws:username}/*"}]}`
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34names?policy", body: []byte(pol)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34names/home/" + otherAK + "/x", body: []byte("x")}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec34names/home/Named/x", body: []byte("x")}).errOrNil())
+	assert.Equal(t, http.StatusOK, f.do(t, sec34Other(raw{method: "GET", path: "/sec34names/home/" + otherAK + "/x"})).StatusCode)
+	assert.Equal(t, http.StatusOK, f.do(t, raw{method: "GET", path: "/sec34names/home/Named/x", ak: "AKIASEC34NAMED", sk: "named/secret"}).StatusCode)
 }

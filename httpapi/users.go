@@ -31,8 +31,12 @@ type User struct {
 	// CanonicalID is the S3 canonical user ID that owns buckets and
 	// objects and that grants name. Default: hex SHA-256 of AccessKey.
 	CanonicalID string `json:"canonicalId,omitempty" yaml:"canonicalId,omitempty"`
-	// DisplayName is shown next to the ID in owners and grants. Default:
-	// AccessKey.
+	// DisplayName is shown next to the ID in owners and grants, to
+	// whoever reads the document (a public OSS bucket's listing
+	// included). Default: CanonicalID, which discloses nothing the ID
+	// beside it does not (the access key did: an access key ID shown to
+	// strangers). S3 stopped returning DisplayName in November 2025; OSS
+	// shows its ID as DisplayName.
 	DisplayName string `json:"displayName,omitempty" yaml:"displayName,omitempty"`
 	// Email resolves emailAddress= grants (x-amz-grant-*) and
 	// AmazonCustomerByEmail grantees to this user. Default: none.
@@ -48,7 +52,7 @@ func (u User) withDefaults() User {
 		u.CanonicalID = ownerID(u.AccessKey)
 	}
 	if u.DisplayName == "" {
-		u.DisplayName = u.AccessKey
+		u.DisplayName = u.CanonicalID
 	}
 	if u.OSSUID == "" {
 		u.OSSUID = u.CanonicalID
@@ -323,19 +327,33 @@ func (c Credential) userID(ak string) string {
 	return ownerID(ak)
 }
 
-// displayName returns the display name of a canonical ID: the user's, or
-// the access key an unknown ID was seen with (permissive mode), or the ID
-// itself.
+// displayName returns the display name of a canonical ID: the user's,
+// else the ID itself (never an access key: DisplayName is shown to
+// anyone who may list, read an ACL or read a public OSS bucket).
 func (s *server) displayName(id string) string {
 	if s.dir != nil {
 		if u, ok := s.dir.UserByID(id); ok {
 			return u.DisplayName
 		}
 	}
-	if ak, ok := s.names.name(id); ok {
-		return ak
-	}
 	return id
+}
+
+// userName is the friendly name a policy reads as aws:username: the
+// user's display name when one was set, else its access key. It is
+// evaluated, never shown (displayName no longer defaults to the key).
+func (s *server) userName(who principal) string {
+	if s.dir != nil {
+		if u, ok := s.dir.UserByID(who.id); ok {
+			if u.DisplayName != "" && u.DisplayName != u.CanonicalID {
+				return u.DisplayName
+			}
+			if u.AccessKey != "" {
+				return u.AccessKey
+			}
+		}
+	}
+	return who.accessKey
 }
 
 // s3SessionToken is the session token of a verified S3 request. The

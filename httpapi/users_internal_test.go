@@ -13,7 +13,7 @@ func TestUserStore(t *testing.T) {
 	c, ok := st.Lookup("alice")
 	require.True(t, ok)
 	require.Equal(t, ownerID("alice"), c.User.CanonicalID, "default canonical ID")
-	require.Equal(t, "alice", c.User.DisplayName, "default display name")
+	require.Equal(t, c.User.CanonicalID, c.User.DisplayName, "default display name: the ID, never the access key")
 	require.Equal(t, c.User.CanonicalID, c.User.OSSUID, "default OSS UID")
 	u, ok := st.UserByEmail("alice@example.COM")
 	require.True(t, ok)
