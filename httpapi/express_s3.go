@@ -541,7 +541,7 @@ func (s *server) renameObject(rc *request) error {
 			return err
 		}
 		done = renameDone{bucket: strconv.FormatUint(b.ID, 10), token: tok, params: renameParamsDigest(params)}
-		switch same, found := s.renames.lookup(s.clock.Now(), done); {
+		switch same, found := s.renames.lookup(s.clock.Now(), rc.who.id, done); {
 		case found && same:
 			return writeEmpty(rc, http.StatusOK)
 		case found:
@@ -585,10 +585,13 @@ var renameConditionNames = map[string]string{
 // parameters (source, destination, conditions) succeeds without doing
 // anything more; with other parameters it is IdempotencyParameterMismatch.
 // Tokens live in memory, per bucket (its ID: a bucket deleted and
-// created again under its name starts with none): a restart forgets them.
+// created again under its name starts with none) and per requester (its
+// canonical ID: another user's token, even the same string, is another
+// token, so no one learns of or takes over another's rename): a restart
+// forgets them.
 type renameTokens struct {
 	mu sync.Mutex
-	m  map[[2]string]renameDone
+	m  map[renameKey]renameDone
 	// all holds every token added, oldest first; byUser each requester's
 	// live ones, oldest first. An entry whose token was forgotten or
 	// added again since (its seq is not the live one's) is stale:
@@ -606,10 +609,14 @@ type renameQueue struct {
 	live int
 }
 
-// renameTokenAt is a token in a queue: its bucket and token, the seq of
-// its add, when it expires and who added it.
+// renameKey names a remembered token: its bucket's ID, its requester's
+// canonical ID and the token.
+type renameKey [3]string
+
+// renameTokenAt is a token in a queue: its bucket, requester and token,
+// the seq of its add, when it expires and who added it.
 type renameTokenAt struct {
-	key     [2]string
+	key     renameKey
 	seq     uint64
 	expires time.Time
 	user    string
@@ -655,12 +662,13 @@ const (
 	maxRenameTokens = 100_000
 )
 
-// lookup reports whether d's bucket and token name a rename done before
-// that has not expired (found) and whether its parameters are d's (same).
-func (x *renameTokens) lookup(now time.Time, d renameDone) (same, found bool) {
+// lookup reports whether d's bucket and token name a rename the
+// requester user did before that has not expired (found) and whether its
+// parameters are d's (same).
+func (x *renameTokens) lookup(now time.Time, user string, d renameDone) (same, found bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	prev, ok := x.m[[2]string{d.bucket, d.token}]
+	prev, ok := x.m[renameKey{d.bucket, user, d.token}]
 	if !ok || !now.Before(prev.expires) {
 		return false, false
 	}
@@ -675,7 +683,7 @@ func (x *renameTokens) add(now time.Time, user string, d renameDone) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.m == nil {
-		x.m = map[[2]string]renameDone{}
+		x.m = map[renameKey]renameDone{}
 		x.byUser = map[string]*renameQueue{}
 	}
 	for len(x.all) > 0 && (len(x.all) >= maxRenameTokens || !now.Before(x.all[0].expires)) {
@@ -688,7 +696,7 @@ func (x *renameTokens) add(now time.Time, user string, d renameDone) {
 			uq.q = uq.q[1:]
 		}
 	}
-	k := [2]string{d.bucket, d.token}
+	k := renameKey{d.bucket, user, d.token}
 	if prev, ok := x.m[k]; ok {
 		x.forget(renameTokenAt{key: k, seq: prev.seq, user: prev.user})
 	}

@@ -21,11 +21,11 @@ func TestRenameTokensPerRequester(t *testing.T) {
 	for i := range 3 * maxRenameTokensPerUser {
 		x.add(now, "alice", done("9", fmt.Sprint("alice-", i)))
 	}
-	same, found := x.lookup(now, done("7", "bob-token"))
+	same, found := x.lookup(now, "bob", done("7", "bob-token"))
 	require.True(t, found && same, "bob's token outlives alice's flood")
-	_, found = x.lookup(now, done("9", "alice-first"))
+	_, found = x.lookup(now, "alice", done("9", "alice-first"))
 	require.False(t, found, "alice's oldest token went")
-	_, found = x.lookup(now, done("9", fmt.Sprint("alice-", 3*maxRenameTokensPerUser-1)))
+	_, found = x.lookup(now, "alice", done("9", fmt.Sprint("alice-", 3*maxRenameTokensPerUser-1)))
 	require.True(t, found)
 	require.Len(t, x.m, 1+maxRenameTokensPerUser)
 	require.Len(t, x.byUser["alice"].q, maxRenameTokensPerUser)
@@ -33,11 +33,11 @@ func TestRenameTokensPerRequester(t *testing.T) {
 	// Expired tokens go as the requester adds more, and a token added
 	// again after expiring is kept under its new expiry.
 	later := now.Add(renameTokenTTL)
-	_, found = x.lookup(later, done("7", "bob-token"))
+	_, found = x.lookup(later, "bob", done("7", "bob-token"))
 	require.False(t, found, "expired")
 	x.add(later, "bob", done("7", "bob-token"))
 	x.add(later, "alice", done("9", "alice-late"))
 	require.Len(t, x.m, 2, "the expired were dropped")
-	same, found = x.lookup(later, done("7", "bob-token"))
+	same, found = x.lookup(later, "bob", done("7", "bob-token"))
 	require.True(t, found && same)
 }

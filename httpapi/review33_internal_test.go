@@ -23,9 +23,9 @@ func TestReview33RenameTokensManyRequesters(t *testing.T) {
 	}
 	require.Len(t, x.m, maxRenameTokens)
 	require.Len(t, x.byUser, maxRenameTokens)
-	_, found := x.lookup(now, done("t-0"))
+	_, found := x.lookup(now, "user-0", done("t-0"))
 	require.False(t, found, "the oldest token overall went")
-	same, found := x.lookup(now, done(fmt.Sprint("t-", maxRenameTokens+499)))
+	same, found := x.lookup(now, fmt.Sprint("user-", maxRenameTokens+499), done(fmt.Sprint("t-", maxRenameTokens+499)))
 	require.True(t, found && same)
 
 	// An hour later another requester's rename: every expired token
@@ -36,10 +36,14 @@ func TestReview33RenameTokensManyRequesters(t *testing.T) {
 	require.Len(t, x.byUser, 1)
 	require.LessOrEqual(t, len(x.all), 1)
 
-	// A token added again by another requester is theirs: the first
-	// requester's queue no longer holds it live.
+	// The same token of two requesters is two tokens (the thirty-fourth
+	// session: keyed by requester, another's add takes nothing over); a
+	// token added again by its requester replaces its own.
 	x.add(later, "a", done("shared"))
 	x.add(later, "b", done("shared"))
-	require.NotContains(t, x.byUser, "a")
+	require.Equal(t, 1, x.byUser["a"].live)
 	require.Equal(t, 1, x.byUser["b"].live)
+	x.add(later, "b", done("shared"))
+	require.Equal(t, 1, x.byUser["b"].live)
+	require.Len(t, x.m, 3)
 }

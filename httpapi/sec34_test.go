@@ -1,8 +1,12 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/osslite/osslite/httpapi"
 
@@ -166,4 +170,45 @@ func TestSec34DisplayNamesHideAccessKeys(t *testing.T) {
 	must(t, f.do(t, raw{method: "PUT", path: "/sec34names/home/Named/x", body: []byte("x")}).errOrNil())
 	assert.Equal(t, http.StatusOK, f.do(t, sec34Other(raw{method: "GET", path: "/sec34names/home/" + otherAK + "/x"})).StatusCode)
 	assert.Equal(t, http.StatusOK, f.do(t, raw{method: "GET", path: "/sec34names/home/Named/x", ak: "AKIASEC34NAMED", sk: "named/secret"}).StatusCode)
+}
+
+// TestSec34RenameTokensAreTheRequesters: RenameObject's client tokens
+// are kept per requester. They were kept per bucket and token only, so
+// another user sending the same token (a client-made string) was
+// answered as the first user's rename was: 200 without renaming when its
+// parameters matched (a success for nothing done), or
+// IdempotencyParameterMismatch, which told it the token had been used.
+func TestSec34RenameTokensAreTheRequesters(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	createExpressBucket(t, f.client())
+	b := expressBucket
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"CanonicalUser":"` + canonicalID(otherAK) +
+		`"},"Action":"s3express:CreateSession","Resource":"arn:aws:s3express:us-east-1:*:bucket/` + b + `"}]}`
+	must(t, f.do(t, raw{method: "PUT", path: "/" + b + "?policy", body: []byte(pol)}).errOrNil())
+	o := f.s3Client(true, otherAK, otherSK)
+	otherPlain := s3.NewFromConfig(aws.Config{}, func(opts *s3.Options) { *opts = o.Options(); opts.DisableS3ExpressSessionAuth = aws.Bool(true) })
+	sess, err := otherPlain.CreateSession(ctx, &s3.CreateSessionInput{Bucket: aws.String(b)})
+	must(t, err)
+	sak, ssk, stok := aws.ToString(sess.Credentials.AccessKeyId), aws.ToString(sess.Credentials.SecretAccessKey), aws.ToString(sess.Credentials.SessionToken)
+	other := func(method, path string, body []byte, h http.Header) rawResponse {
+		return sessionRequestH(t, f, method, "/"+b+path, sak, ssk, stok, body, h)
+	}
+
+	mntPut(t, f, b, "a", "owner's", nil)
+	tok := hdr("X-Amz-Client-Token", "sec34-shared-token")
+	must(t, mntRename(t, f, b, "a", "b", tok).errOrNil())
+
+	// The other user, same token and parameters: its own rename, of a
+	// source that is gone (404), not a replay of the owner's (200).
+	r := other("PUT", "/b?renameObject", nil, hdr("X-Amz-Rename-Source", "a", "X-Amz-Client-Token", "sec34-shared-token"))
+	assert.Equal(t, http.StatusNotFound, r.StatusCode, "%s", r.body)
+	// Other parameters: renamed, not IdempotencyParameterMismatch.
+	must(t, other("PUT", "/c", []byte("other's"), nil).errOrNil())
+	r = other("PUT", "/d?renameObject", nil, hdr("X-Amz-Rename-Source", "c", "X-Amz-Client-Token", "sec34-shared-token"))
+	assert.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	assert.Equal(t, "other's", string(f.do(t, raw{method: "GET", path: "/" + b + "/d"}).body))
+	// The owner's retry is still answered as its rename was.
+	r = mntRename(t, f, b, "a", "b", tok)
+	assert.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
 }
