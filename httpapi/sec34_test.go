@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -211,4 +212,29 @@ func TestSec34RenameTokensAreTheRequesters(t *testing.T) {
 	// The owner's retry is still answered as its rename was.
 	r = mntRename(t, f, b, "a", "b", tok)
 	assert.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+}
+
+// TestSec34AccountIDsUnique: two users whose canonical IDs are one
+// account ID (two lower-case hex IDs sharing their first 16 digits) are
+// refused: bucket policies naming an account, aws:PrincipalAccount and
+// x-amz-expected-bucket-owner could not tell them apart, so a policy
+// granting one granted both. Distinct accounts still load.
+func TestSec34AccountIDsUnique(t *testing.T) {
+	a := strings.Repeat("0123456789abcdef", 4)
+	b := a[:16] + strings.Repeat("f", 48)
+	assert.Equal(t, sec33Account(a), sec33Account(b))
+	_, err := httpapi.NewUserStore(httpapi.User{AccessKey: "alice", CanonicalID: a}, httpapi.User{AccessKey: "bob", CanonicalID: b})
+	assert.ErrorIs(t, err, httpapi.ErrInvalidUser)
+
+	c := "1" + a[1:]
+	assert.NotEqual(t, sec33Account(a), sec33Account(c))
+	st, err := httpapi.NewUserStore(httpapi.User{AccessKey: "alice", CanonicalID: a}, httpapi.User{AccessKey: "bob", CanonicalID: c})
+	must(t, err)
+	// A user replaced under its own access key keeps or changes its
+	// account freely.
+	must(t, st.AddUser(httpapi.User{AccessKey: "alice", CanonicalID: a, DisplayName: "Alice"}))
+	must(t, st.AddUser(httpapi.User{AccessKey: "alice", CanonicalID: b}))
+	assert.ErrorIs(t, st.AddUser(httpapi.User{AccessKey: "carol", CanonicalID: a}), httpapi.ErrInvalidUser, "a is free, its account is not")
+	must(t, st.AddUser(httpapi.User{AccessKey: "alice", CanonicalID: "alice"}))
+	must(t, st.AddUser(httpapi.User{AccessKey: "carol", CanonicalID: a}))
 }

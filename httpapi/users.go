@@ -120,11 +120,14 @@ type UserStore struct {
 	keys    map[string]Credential // access key -> credential
 	byID    map[string]User       // canonical ID and OSS UID -> user
 	byEmail map[string]User       // lower-case e-mail -> user
+	// byAccount maps the 12-digit account IDs of users (policyAccount
+	// of the canonical ID) to their access keys.
+	byAccount map[string]string
 }
 
 // NewUserStore returns a store holding users.
 func NewUserStore(users ...User) (*UserStore, error) {
-	s := &UserStore{keys: map[string]Credential{}, byID: map[string]User{}, byEmail: map[string]User{}}
+	s := &UserStore{keys: map[string]Credential{}, byID: map[string]User{}, byEmail: map[string]User{}, byAccount: map[string]string{}}
 	for _, u := range users {
 		if err := s.AddUser(u); err != nil {
 			return nil, err
@@ -135,7 +138,10 @@ func NewUserStore(users ...User) (*UserStore, error) {
 
 // AddUser adds a user, or replaces the user with the same access key. A
 // canonical ID, OSS UID or e-mail address another user has already is
-// ErrInvalidUser.
+// ErrInvalidUser, and so is a canonical ID whose account ID (the 12
+// digits bucket policies, aws:PrincipalAccount and
+// x-amz-expected-bucket-owner name a user by) is another user's: two
+// hex IDs sharing their first 16 digits were one account to policies.
 func (s *UserStore) AddUser(u User) error {
 	if u.AccessKey == "" {
 		return fmt.Errorf("%w: a user needs an access key", ErrInvalidUser)
@@ -154,6 +160,10 @@ func (s *UserStore) AddUser(u User) error {
 	if other, ok := s.byID[u.OSSUID]; ok && other.AccessKey != u.AccessKey {
 		return fmt.Errorf("%w: OSS UID %q is taken by %q", ErrInvalidUser, u.OSSUID, other.AccessKey)
 	}
+	account := policyAccount(u.CanonicalID)
+	if other, ok := s.byAccount[account]; ok && other != u.AccessKey {
+		return fmt.Errorf("%w: canonical ID %q is account %s, taken by %q", ErrInvalidUser, u.CanonicalID, account, other)
+	}
 	email := strings.ToLower(u.Email)
 	if other, ok := s.byEmail[email]; ok && email != "" && other.AccessKey != u.AccessKey {
 		return fmt.Errorf("%w: e-mail %q is taken by %q", ErrInvalidUser, u.Email, other.AccessKey)
@@ -162,10 +172,12 @@ func (s *UserStore) AddUser(u User) error {
 		delete(s.byID, old.User.CanonicalID)
 		delete(s.byID, old.User.OSSUID)
 		delete(s.byEmail, strings.ToLower(old.User.Email))
+		delete(s.byAccount, policyAccount(old.User.CanonicalID))
 	}
 	s.keys[u.AccessKey] = Credential{User: u, Secret: u.SecretKey}
 	s.byID[u.CanonicalID] = u
 	s.byID[u.OSSUID] = u
+	s.byAccount[account] = u.AccessKey
 	if email != "" {
 		s.byEmail[email] = u
 	}
