@@ -238,3 +238,24 @@ func TestSec34AccountIDsUnique(t *testing.T) {
 	must(t, st.AddUser(httpapi.User{AccessKey: "alice", CanonicalID: "alice"}))
 	must(t, st.AddUser(httpapi.User{AccessKey: "carol", CanonicalID: a}))
 }
+
+// TestSec34SinaIDsUnique: Sina shows a hex canonical ID as "SINA" and its
+// first 16 digits upper-cased, so a user whose canonical ID is literally
+// such a string had another user's SCS ID: Sina ACL documents showed both
+// as one grantee, and a Sina grant naming that ID (copied from GET ?acl)
+// went to the literal one (canonicalOfSina found the short ID ambiguous
+// and kept it, which knownUser then found). Such a pair is refused, in
+// either order.
+func TestSec34SinaIDsUnique(t *testing.T) {
+	hexID := "0123456789abcdef" + strings.Repeat("0", 48)
+	literal := "SINA0123456789ABCDEF"
+	for _, users := range [][]httpapi.User{
+		{{AccessKey: "hex", CanonicalID: hexID}, {AccessKey: "literal", CanonicalID: literal}},
+		{{AccessKey: "literal", CanonicalID: literal}, {AccessKey: "hex", CanonicalID: hexID}},
+	} {
+		_, err := httpapi.NewUserStore(users...)
+		assert.ErrorIs(t, err, httpapi.ErrInvalidUser, "%s first", users[0].AccessKey)
+	}
+	_, err := httpapi.NewUserStore(httpapi.User{AccessKey: "hex", CanonicalID: hexID}, httpapi.User{AccessKey: "literal", CanonicalID: "SINAFFFFFFFFFFFFFFFF"})
+	must(t, err)
+}

@@ -123,11 +123,14 @@ type UserStore struct {
 	// byAccount maps the 12-digit account IDs of users (policyAccount
 	// of the canonical ID) to their access keys.
 	byAccount map[string]string
+	// bySina maps the SCS user IDs of users (sinaUserID of the canonical
+	// ID, as Sina documents show them) to their access keys.
+	bySina map[string]string
 }
 
 // NewUserStore returns a store holding users.
 func NewUserStore(users ...User) (*UserStore, error) {
-	s := &UserStore{keys: map[string]Credential{}, byID: map[string]User{}, byEmail: map[string]User{}, byAccount: map[string]string{}}
+	s := &UserStore{keys: map[string]Credential{}, byID: map[string]User{}, byEmail: map[string]User{}, byAccount: map[string]string{}, bySina: map[string]string{}}
 	for _, u := range users {
 		if err := s.AddUser(u); err != nil {
 			return nil, err
@@ -142,6 +145,9 @@ func NewUserStore(users ...User) (*UserStore, error) {
 // digits bucket policies, aws:PrincipalAccount and
 // x-amz-expected-bucket-owner name a user by) is another user's: two
 // hex IDs sharing their first 16 digits were one account to policies.
+// So is a canonical ID whose SCS user ID (Sina's documents and grants) is
+// another user's: a literal "SINA" and 16 hex digits is the SCS ID of
+// every hex ID starting with those digits.
 func (s *UserStore) AddUser(u User) error {
 	if u.AccessKey == "" {
 		return fmt.Errorf("%w: a user needs an access key", ErrInvalidUser)
@@ -164,6 +170,10 @@ func (s *UserStore) AddUser(u User) error {
 	if other, ok := s.byAccount[account]; ok && other != u.AccessKey {
 		return fmt.Errorf("%w: canonical ID %q is account %s, taken by %q", ErrInvalidUser, u.CanonicalID, account, other)
 	}
+	sid := sinaUserID(u.CanonicalID)
+	if other, ok := s.bySina[sid]; ok && other != u.AccessKey {
+		return fmt.Errorf("%w: canonical ID %q is SCS user %s, taken by %q", ErrInvalidUser, u.CanonicalID, sid, other)
+	}
 	email := strings.ToLower(u.Email)
 	if other, ok := s.byEmail[email]; ok && email != "" && other.AccessKey != u.AccessKey {
 		return fmt.Errorf("%w: e-mail %q is taken by %q", ErrInvalidUser, u.Email, other.AccessKey)
@@ -173,11 +183,13 @@ func (s *UserStore) AddUser(u User) error {
 		delete(s.byID, old.User.OSSUID)
 		delete(s.byEmail, strings.ToLower(old.User.Email))
 		delete(s.byAccount, policyAccount(old.User.CanonicalID))
+		delete(s.bySina, sinaUserID(old.User.CanonicalID))
 	}
 	s.keys[u.AccessKey] = Credential{User: u, Secret: u.SecretKey}
 	s.byID[u.CanonicalID] = u
 	s.byID[u.OSSUID] = u
 	s.byAccount[account] = u.AccessKey
+	s.bySina[sid] = u.AccessKey
 	if email != "" {
 		s.byEmail[email] = u
 	}
