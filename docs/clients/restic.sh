@@ -1,18 +1,20 @@
 #!/bin/bash
 # restic (current release, built from the Go module proxy) end to end against
 # osslite (docs/sdk-suites.md, "WAL-G and restic (latest) end to end").
-# Usage: OSSLITE=/path/to/osslite RESTIC=/path/to/restic bash docs/clients/restic.sh mem|disk|dns|tls
+# Usage: OSSLITE=/path/to/osslite RESTIC=/path/to/restic bash docs/clients/restic.sh mem|disk|dns|tls|d2023
 #   go install github.com/restic/restic/cmd/restic@v0.18.1   (the proxy's @latest is v0.10.0)
 # mem: the default server; disk: -data DIR (restarted on it before the restore);
 # dns: -o s3.bucket-lookup=dns against localhost (bucket.localhost:PORT reaches the
-# server through HTTP_PROXY, since nothing resolves *.localhost here);
+# server through HTTP_PROXY, since nothing resolves *.localhost here), and the
+# copy repository on an OSS-style -domain (restic34b.oss-cn-hangzhou.osslite.test);
+# d2023: -s3-defaults-2023 (new buckets get SSE-S3 by default);
 # tls: -tls-self-signed, restic --cacert (minio-go's HTTPS defaults).
 set -u
 MODE=${1:-mem}
 OSSLITE=${OSSLITE:-osslite}
 RESTIC=${RESTIC:-restic}
 R=${WORK:-/tmp/walg34}/run-restic-$MODE
-PORT=19934; [ "$MODE" = disk ] && PORT=19935; [ "$MODE" = dns ] && PORT=19936; [ "$MODE" = tls ] && PORT=19938
+PORT=19934; [ "$MODE" = disk ] && PORT=19935; [ "$MODE" = dns ] && PORT=19936; [ "$MODE" = tls ] && PORT=19938; [ "$MODE" = d2023 ] && PORT=19940
 HOST=127.0.0.1; [ "$MODE" = dns ] && HOST=localhost
 FAIL=0
 step() { echo; echo "=== $*"; }
@@ -22,6 +24,8 @@ bad()  { echo "FAIL: $*"; FAIL=$((FAIL+1)); }
 rm -rf "$R"; mkdir -p "$R"
 DATA=""; [ "$MODE" = disk ] && { mkdir -p "$R/data"; DATA="-data $R/data"; }
 [ "$MODE" = tls ] && DATA="-tls-self-signed -tls-ca-out $R/ca.pem"
+[ "$MODE" = dns ] && DATA="-domain oss-cn-hangzhou.osslite.test"
+[ "$MODE" = d2023 ] && DATA="-s3-defaults-2023"
 start() {
   $OSSLITE -addr 127.0.0.1:$PORT -access-key K34 -secret-key S34secret $DATA \
     -log-level debug >>"$R/osslite.log" 2>&1 &
@@ -43,6 +47,7 @@ fi
 SCHEME=http; [ "$MODE" = tls ] && { SCHEME=https; OPTS=(--cacert "$R/ca.pem"); }
 REPO=s3:$SCHEME://$HOST:$PORT/restic34/repo
 REPO2=s3:$SCHEME://$HOST:$PORT/restic34b/copy
+[ "$MODE" = dns ] && REPO2=s3:http://oss-cn-hangzhou.osslite.test:$PORT/restic34b/copy
 rs() { timeout 300 "$RESTIC" "${OPTS[@]}" "$@" </dev/null; }
 
 step "source tree: random files, duplicates, a 40 MiB file, empty file, symlink, deep dirs"
