@@ -180,11 +180,11 @@ func (s *server) objectOwner(rc *request, writer string) string {
 // createBucketAccess reads x-amz-object-ownership of a CreateBucket and
 // returns the settings the new bucket gets: the ownership rule asked for,
 // or, with Config.S3Defaults2023 and nothing asked, S3's defaults since
-// 2023 (BucketOwnerEnforced, every Public Access Block flag on). A
-// canned ACL or grants other than private cannot go with
-// BucketOwnerEnforced (InvalidBucketAclWithObjectOwnership). With
-// Config.S3Defaults2023 every new bucket also gets S3's default
-// encryption, SSE-S3 (s3DefaultEncryption).
+// 2023 (s3Defaults2023Configs). A canned ACL or grants other than private
+// cannot go with BucketOwnerEnforced (InvalidBucketAclWithObjectOwnership).
+// With Config.S3Defaults2023 every new bucket also gets S3's default
+// encryption, SSE-S3 (s3DefaultEncryption), an ownership rule asked for or
+// not. An OSS bucket gets OSS's defaults (ossDefaults2025Configs).
 func (s *server) createBucketAccess(rc *request, acl *engine.ACL) ([]bucketconfig.Config, error) {
 	if rc.d.name == "oss" && s.cfg.OSSDefaults2025 {
 		// OSS since October 2025: new buckets block public access, so a
@@ -192,36 +192,64 @@ func (s *server) createBucketAccess(rc *request, acl *engine.ACL) ([]bucketconfi
 		if acl != nil && publicACL(*acl) {
 			return nil, errorf("AccessDenied", "New buckets block public access (OSS's default since October 2025): create the bucket private, then turn Block Public Access off to make it public.")
 		}
-		return []bucketconfig.Config{bucketconfig.BlockAllPublicAccess(true)}, nil
+		return ossDefaults2025Configs(&s.cfg), nil
 	}
 	if !rc.d.acl.accessControls {
 		return nil, nil
+	}
+	rule := rc.header("object-ownership")
+	_, sent := rc.r.Header[rc.d.headerKey("object-ownership")]
+	if sent && !bucketconfig.ValidOwnership(rule) {
+		// Sent empty is no value either (LocalStack's AWS-recorded
+		// test_bucket_ownership_controls_exc: S3 names no ArgumentValue).
+		return nil, errorf("InvalidArgument", "Invalid x-amz-object-ownership header: %s", rule).with("ArgumentName", rc.d.h("object-ownership"))
+	}
+	defaults := !sent && s.cfg.S3Defaults2023
+	if defaults {
+		rule = bucketconfig.OwnershipBucketOwnerEnforced // among the defaults
+	}
+	if rule == bucketconfig.OwnershipBucketOwnerEnforced && acl != nil && !ownerOnlyACL(*acl, rc.who.id, true) {
+		return nil, errorf("InvalidBucketAclWithObjectOwnership", "")
+	}
+	if defaults {
+		return s3Defaults2023Configs(&s.cfg, s.eng), nil
 	}
 	var out []bucketconfig.Config
 	if enc := s.s3DefaultEncryption(); enc != nil {
 		out = append(out, enc)
 	}
-	rule := rc.header("object-ownership")
-	_, sent := rc.r.Header[rc.d.headerKey("object-ownership")]
-	defaults2023 := !sent && s.cfg.S3Defaults2023
-	switch {
-	case sent && !bucketconfig.ValidOwnership(rule):
-		// Sent empty is no value either (LocalStack's AWS-recorded
-		// test_bucket_ownership_controls_exc: S3 names no ArgumentValue).
-		return nil, errorf("InvalidArgument", "Invalid x-amz-object-ownership header: %s", rule).with("ArgumentName", rc.d.h("object-ownership"))
-	case defaults2023:
-		rule = bucketconfig.OwnershipBucketOwnerEnforced
-	case rule == "":
-		return out, nil
-	}
-	if rule == bucketconfig.OwnershipBucketOwnerEnforced && acl != nil && !ownerOnlyACL(*acl, rc.who.id, true) {
-		return nil, errorf("InvalidBucketAclWithObjectOwnership", "")
-	}
-	out = append(out, &bucketconfig.Ownership{Rule: rule})
-	if defaults2023 {
-		out = append(out, bucketconfig.BlockAllPublicAccess(true))
+	if rule != "" {
+		out = append(out, &bucketconfig.Ownership{Rule: rule})
 	}
 	return out, nil
+}
+
+// s3Defaults2023Configs are the configurations S3 has given a new bucket
+// since 2023, in the order they are set, when cfg asks for them
+// (Config.S3Defaults2023; nil otherwise): SSE-S3 default encryption when
+// eng can seal data keys (s3DefaultEncryptionOf), BucketOwnerEnforced
+// ownership, and every Public Access Block setting on. The CreateBucket
+// handler (createBucketAccess, when no x-amz-object-ownership is sent)
+// and CreateBucket both start a bucket with them.
+func s3Defaults2023Configs(cfg *Config, eng *engine.Engine) []bucketconfig.Config {
+	if !cfg.S3Defaults2023 {
+		return nil
+	}
+	var out []bucketconfig.Config
+	if enc := s3DefaultEncryptionOf(cfg, eng); enc != nil {
+		out = append(out, enc)
+	}
+	return append(out, &bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced}, bucketconfig.BlockAllPublicAccess(true))
+}
+
+// ossDefaults2025Configs are the configurations OSS has given a new
+// bucket since October 2025, Block Public Access on, when cfg asks for
+// them (Config.OSSDefaults2025; nil otherwise).
+func ossDefaults2025Configs(cfg *Config) []bucketconfig.Config {
+	if !cfg.OSSDefaults2025 {
+		return nil
+	}
+	return []bucketconfig.Config{bucketconfig.BlockAllPublicAccess(true)}
 }
 
 // s3DefaultEncryption is the default encryption S3 gives every bucket
@@ -260,15 +288,11 @@ func CreateBucket(ctx context.Context, eng *engine.Engine, name string, bo engin
 	if err := eng.CreateBucket(ctx, name, bo); err != nil {
 		return err
 	}
-	var initial []bucketconfig.Config
-	if enc := s3DefaultEncryptionOf(&cfg, eng); enc != nil {
-		initial = append(initial, enc)
-	}
-	if cfg.S3Defaults2023 {
-		initial = append(initial, &bucketconfig.Ownership{Rule: bucketconfig.OwnershipBucketOwnerEnforced})
-	}
-	if cfg.S3Defaults2023 || cfg.OSSDefaults2025 {
-		initial = append(initial, bucketconfig.BlockAllPublicAccess(true))
+	// S3's defaults hold OSS's (Block Public Access on): with both
+	// options the bucket gets S3's.
+	initial := s3Defaults2023Configs(&cfg, eng)
+	if initial == nil {
+		initial = ossDefaults2025Configs(&cfg)
 	}
 	for _, c := range initial {
 		if err := eng.SetBucketConfig(ctx, name, c); err != nil {
