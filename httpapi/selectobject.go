@@ -226,6 +226,9 @@ func (s *server) selectObjectContent(rc *request) error {
 		return err
 	}
 	defer obj.Close()
+	if err := s.recheckObject(rc, &obj.Info); err != nil {
+		return err // overwritten since authorization: decided again, as a GET is
+	}
 	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
 		return err
 	}
