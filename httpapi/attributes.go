@@ -81,6 +81,9 @@ func (s *server) getObjectAttributes(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.recheckObject(rc, &info); err != nil {
+		return err // overwritten since authorization: decided again, as a GET is
+	}
 	if err := s.canReadTarget(rc, rc.op.Bucket, &info); err != nil {
 		return err // a link's attributes are its target's
 	}

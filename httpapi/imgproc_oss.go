@@ -88,6 +88,11 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 		return imgproc.Result{}, engine.ObjectInfo{}, rc.versionError(err, vid)
 	}
 	defer obj.Close()
+	if err := s.recheckObject(rc, &obj.Info); err != nil {
+		// Overwritten since authorization (a request may wait for a
+		// worker in between): decided again, as a GET is.
+		return imgproc.Result{}, engine.ObjectInfo{}, err
+	}
 	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
 		return imgproc.Result{}, obj.Info, err
 	}

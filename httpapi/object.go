@@ -948,6 +948,9 @@ func (s *server) getObjectMeta(rc *request) error {
 	if err != nil {
 		return rc.versionError(err, vid)
 	}
+	if err := s.recheckObject(rc, &info); err != nil {
+		return err // overwritten since authorization: decided again, as a GET is
+	}
 	rc.writeVersionID(info.VersionID)
 	h := rc.w.Header()
 	h.Set("ETag", rc.d.etag(info.ETag))

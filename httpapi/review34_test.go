@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"image"
+	"image/png"
 	"io"
 	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -123,5 +128,101 @@ func TestReview34SelectRechecksOverwrittenObject(t *testing.T) {
 			assert.Equal(t, http.StatusForbidden, status, "%s %s", code, body)
 			assert.Equal(t, "AccessDenied", code)
 		})
+	}
+}
+
+// review34PNG is a w×w PNG.
+func review34PNG(t *testing.T, w int) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, png.Encode(&b, image.NewGray(image.Rect(0, 0, w, w))))
+	return b.Bytes()
+}
+
+// TestReview34ReadsRacingPrivateOverwrite: the owner overwrites a
+// public-read image with a private one, and back, while anonymous
+// clients ask for its attributes (S3 GetObjectAttributes), its metadata
+// (OSS GetObjectMeta) and its image info (OSS x-oss-process=image/info).
+// As for GET and HEAD (TestAnonymousReadRacingPrivateOverwrite), an
+// answer describes the public object or is AccessDenied: these handlers
+// opened the key again after authorization without deciding again
+// (recheckObject), and described the private object to anyone.
+func TestReview34ReadsRacingPrivateOverwrite(t *testing.T) {
+	srv := fake.New(t)
+	eng := srv.Engine()
+	ctx := context.Background()
+	require.NoError(t, eng.CreateBucket(ctx, "rev34race", engine.BucketOptions{Owner: srv.Owner()}))
+	pub, secret := review34PNG(t, 1), review34PNG(t, 3)
+	put := func(body []byte, canned string) engine.ObjectInfo {
+		info, err := eng.PutObject(ctx, "rev34race", "img.png", bytes.NewReader(body), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: srv.Owner(), Metadata: engine.Metadata{ContentType: "image/png"}})
+		require.NoError(t, err)
+		return info
+	}
+	secretETag := put(secret, "private").ETag
+	put(pub, "public-read")
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			put(secret, "private")
+			put(pub, "public-read")
+		}
+	}()
+	defer func() { stop.Store(true); wg.Wait() }()
+	type op struct {
+		name  string
+		req   func() *http.Request
+		leaks func(resp *http.Response, body []byte) bool
+	}
+	newReq := func(method, path string, h ...string) func() *http.Request {
+		return func() *http.Request {
+			req, err := http.NewRequest(method, srv.URL+path, nil)
+			require.NoError(t, err)
+			for i := 0; i+1 < len(h); i += 2 {
+				req.Header.Set(h[i], h[i+1])
+			}
+			return req
+		}
+	}
+	etagLeaks := func(resp *http.Response, body []byte) bool {
+		return strings.Contains(strings.ToLower(resp.Header.Get("ETag")+string(body)), secretETag)
+	}
+	ops := []op{
+		{"GetObjectAttributes", newReq(http.MethodGet, "/rev34race/img.png?attributes", "X-Amz-Object-Attributes", "ETag,ObjectSize"), etagLeaks},
+		{"GetObjectMeta", newReq(http.MethodHead, "/rev34race/img.png?objectMeta", "X-Oss-Review34", "1"), etagLeaks},
+		{"image/info", newReq(http.MethodGet, "/rev34race/img.png?x-oss-process=image/info"), func(_ *http.Response, body []byte) bool {
+			return strings.Contains(string(body), `"ImageWidth":{"value":"3"}`)
+		}},
+	}
+	n := 6000
+	if testing.Short() {
+		n = 1500
+	}
+	client := srv.HTTPClient()
+	served, leaked := map[string]int{}, map[string]int{}
+	for i := range n {
+		o := ops[i%len(ops)]
+		resp, err := client.Do(o.req())
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		resp.Body.Close()
+		switch resp.StatusCode {
+		case http.StatusOK:
+			served[o.name]++
+			if o.leaks(resp, b) {
+				leaked[o.name]++
+			}
+		case http.StatusForbidden:
+		default:
+			t.Fatalf("%s: status %d: %s", o.name, resp.StatusCode, b)
+		}
+	}
+	for _, o := range ops {
+		assert.Positive(t, served[o.name], o.name)
+		assert.Zero(t, leaked[o.name], "%s described the private object (%d answers served)", o.name, served[o.name])
 	}
 }
