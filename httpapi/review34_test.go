@@ -226,3 +226,46 @@ func TestReview34ReadsRacingPrivateOverwrite(t *testing.T) {
 		assert.Zero(t, leaked[o.name], "%s described the private object (%d answers served)", o.name, served[o.name])
 	}
 }
+
+// TestReview34WebsiteErrorDocumentRacingPrivateOverwrite: the website
+// endpoint answers a missing page with the error document when it may be
+// read anonymously. It decided that on the document it read, then opened
+// it again: an owner overwriting a public-read error document with a
+// private one in between had the private body served as the error page.
+// The read is now decided again on the document opened, as a GET's is.
+func TestReview34WebsiteErrorDocumentRacingPrivateOverwrite(t *testing.T) {
+	f, get := websiteFixture(t, testWebsiteDoc)
+	ctx := context.Background()
+	put := func(body, canned string) {
+		_, err := f.eng.PutObject(ctx, "site", "404.html", strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Metadata: engine.Metadata{ContentType: "text/html"}})
+		require.NoError(t, err)
+	}
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			put("SECRET", "private")
+			put("custom not found", "public-read")
+		}
+	}()
+	defer func() { stop.Store(true); wg.Wait() }()
+	n := 3000
+	if testing.Short() {
+		n = 800
+	}
+	served, leaked := 0, 0
+	for range n {
+		resp := get("GET", f.srv.URL+"/_website/site/nothing.html")
+		switch {
+		case strings.Contains(string(resp.body), "SECRET"):
+			leaked++
+		case string(resp.body) == "custom not found":
+			served++
+		}
+	}
+	assert.Positive(t, served)
+	assert.Zero(t, leaked, "the private error document was served (%d public answers)", served)
+}

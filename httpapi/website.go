@@ -840,6 +840,7 @@ func (s *server) websiteError(wr *websiteReq, err error) error {
 func (s *server) websiteErrorDocument(wr *websiteReq, status int) (served bool, failed *Error, err error) {
 	rc, w := wr.rc, wr.cfg
 	rc.op.Key = w.ErrorKey
+	rc.objectAuthz = nil // the page's decision; authorize makes the document's
 	if err := s.authorize(rc); err != nil {
 		e, _ := toError(err)
 		return false, e, nil
@@ -853,6 +854,14 @@ func (s *server) websiteErrorDocument(wr *websiteReq, status int) (served bool, 
 		return false, e.with("Key", w.ErrorKey), nil
 	}
 	defer obj.Close()
+	// Overwritten since authorization: decided again, as a GET is.
+	if err := s.recheckObject(rc, &obj.Info); err != nil {
+		e, internal := toError(err)
+		if internal {
+			return false, nil, err
+		}
+		return false, e, nil
+	}
 	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
 		e, internal := toError(err)
 		if internal {
