@@ -1642,6 +1642,9 @@ func (s *server) getObjectTagging(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.recheckObject(rc, &info); err != nil {
+		return err // overwritten since authorization: decided again, as a GET is
+	}
 	rc.writeVersionID(info.VersionID)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "Tagging", tagsToXML(info.Tags))
 }

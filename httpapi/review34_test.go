@@ -218,7 +218,7 @@ func TestReview34ReadsRacingPrivateOverwrite(t *testing.T) {
 			}
 		case http.StatusForbidden:
 		default:
-			t.Fatalf("%s: status %d: %s", o.name, resp.StatusCode, b)
+			t.Fatalf("%s: status %d: %s %s", o.name, resp.StatusCode, resp.Header, b)
 		}
 	}
 	for _, o := range ops {
@@ -268,4 +268,80 @@ func TestReview34WebsiteErrorDocumentRacingPrivateOverwrite(t *testing.T) {
 	}
 	assert.Positive(t, served)
 	assert.Zero(t, leaked, "the private error document was served (%d public answers)", served)
+}
+
+// TestReview34MetadataReadsRacingPrivateOverwrite: as
+// TestReview34ReadsRacingPrivateOverwrite, for the reads that answer an
+// object's metadata only: S3 GetObjectTagging, Sina GET ?meta and OSS
+// GetSymlink. Each read the key again after authorization without
+// deciding again, and told anyone the private object's tags, metadata or
+// link target.
+func TestReview34MetadataReadsRacingPrivateOverwrite(t *testing.T) {
+	srv := fake.New(t)
+	eng := srv.Engine()
+	ctx := context.Background()
+	require.NoError(t, eng.CreateBucket(ctx, "rev34meta", engine.BucketOptions{Owner: srv.Owner()}))
+	put := func(body, canned string) {
+		_, err := eng.PutObject(ctx, "rev34meta", "obj", strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: srv.Owner(),
+				Metadata: engine.Metadata{User: map[string]string{"which": body}}, Tags: []engine.Tag{{Key: "which", Value: body}}})
+		require.NoError(t, err)
+		_, err = eng.PutSymlink(ctx, "rev34meta", "link", body+"-target", engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: srv.Owner()})
+		require.NoError(t, err)
+	}
+	for _, target := range []string{"public-target", "secret-target"} { // a link's target must exist
+		_, err := eng.PutObject(ctx, "rev34meta", target, strings.NewReader(target), int64(len(target)),
+			engine.PutOptions{ACL: engine.ACL{Canned: "public-read"}, Owner: srv.Owner()})
+		require.NoError(t, err)
+	}
+	put("public", "public-read")
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			put("secret", "private")
+			put("public", "public-read")
+		}
+	}()
+	defer func() { stop.Store(true); wg.Wait() }()
+	ops := []struct{ name, method, path, header string }{
+		{"GetObjectTagging", http.MethodGet, "/rev34meta/obj?tagging", ""},
+		{"Sina GET ?meta", http.MethodGet, "/rev34meta/obj?meta&formatter=json", ""},
+		{"GetSymlink", http.MethodGet, "/rev34meta/link?symlink", "X-Oss-Review34"},
+	}
+	n := 6000
+	if testing.Short() {
+		n = 1500
+	}
+	client := srv.HTTPClient()
+	served, leaked := map[string]int{}, map[string]int{}
+	for i := range n {
+		o := ops[i%len(ops)]
+		req, err := http.NewRequest(o.method, srv.URL+o.path, nil)
+		require.NoError(t, err)
+		if o.header != "" {
+			req.Header.Set(o.header, "1")
+		}
+		resp, err := client.Do(req)
+		require.NoError(t, err)
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		resp.Body.Close()
+		switch resp.StatusCode {
+		case http.StatusOK:
+			served[o.name]++
+			if strings.Contains(string(b)+resp.Header.Get("X-Oss-Symlink-Target"), "secret") {
+				leaked[o.name]++
+			}
+		case http.StatusForbidden:
+		default:
+			t.Fatalf("%s: status %d: %s %s", o.name, resp.StatusCode, resp.Header, b)
+		}
+	}
+	for _, o := range ops {
+		assert.Positive(t, served[o.name], o.name)
+		assert.Zero(t, leaked[o.name], "%s described the private object (%d answers served)", o.name, served[o.name])
+	}
 }

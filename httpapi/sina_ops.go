@@ -163,6 +163,9 @@ func (s *server) getObjectMetaSina(rc *request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.recheckObject(rc, &info); err != nil {
+		return err // overwritten since authorization: decided again, as a GET is
+	}
 	doc := &sinaObjectMeta{FileName: path.Base(info.Key), LastModified: sinaTime(info.LastModified),
 		ContentSHA1: orNull(info.SHA1), Owner: sinaUserID(info.Owner), Type: info.ContentType,
 		FileMeta: map[string]string{}, Size: info.Size}

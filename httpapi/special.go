@@ -143,6 +143,9 @@ func (s *server) getSymlink(rc *request) error {
 	if err != nil {
 		return rc.versionError(err, vid)
 	}
+	if err := s.recheckObject(rc, &info); err != nil {
+		return err // overwritten since authorization: decided again, as a GET is
+	}
 	rc.writeVersionID(info.VersionID)
 	h := rc.w.Header()
 	h.Set(rc.d.h("symlink-target"), url.QueryEscape(info.SymlinkTarget))
