@@ -345,3 +345,37 @@ func TestReview34MetadataReadsRacingPrivateOverwrite(t *testing.T) {
 		assert.Zero(t, leaked[o.name], "%s described the private object (%d answers served)", o.name, served[o.name])
 	}
 }
+
+// TestReview34SelectArchivedRechecked: an object overwritten, between a
+// select's authorization and its open, by a private archived one was
+// answered 400 UnsupportedStorageClass (or S3's InvalidObjectState naming
+// the class), telling a requester the private object's storage class:
+// GetObject's archived error carries no object to decide on. The select
+// now decides again on the object as it is before naming its class.
+func TestReview34SelectArchivedRechecked(t *testing.T) {
+	ctx := context.Background()
+	srv := fake.New(t, fake.WithUsers(review34Bob))
+	eng := srv.Engine()
+	require.NoError(t, eng.CreateBucket(ctx, "rev34sel", engine.BucketOptions{Owner: srv.Owner()}))
+	put := func(body, canned, class string) {
+		_, err := eng.PutObject(ctx, "rev34sel", "data.csv", strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: srv.Owner(), StorageClass: class})
+		require.NoError(t, err)
+	}
+	body := []byte(`<SelectObjectContentRequest><Expression>SELECT * FROM S3Object</Expression>` +
+		`<ExpressionType>SQL</ExpressionType><InputSerialization><CSV/></InputSerialization>` +
+		`<OutputSerialization><CSV/></OutputSerialization></SelectObjectContentRequest>`)
+	path := "/rev34sel/data.csv?select&select-type=2"
+	for _, class := range []string{"GLACIER", "DEEP_ARCHIVE"} {
+		// Readable and archived, the class is named.
+		put("PUBLIC\n", "authenticated-read", class)
+		status, code, _ := review34SlowSelect(t, srv, path, body, false, func() {})
+		require.Equal(t, http.StatusBadRequest, status, class)
+		require.Equal(t, "UnsupportedStorageClass", code, class)
+
+		put("PUBLIC\n", "authenticated-read", "")
+		status, code, resp := review34SlowSelect(t, srv, path, body, false, func() { put("SECRET\n", "private", class) })
+		assert.Equal(t, http.StatusForbidden, status, "%s: %s %s", class, code, resp)
+		assert.Equal(t, "AccessDenied", code, class)
+	}
+}

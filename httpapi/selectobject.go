@@ -219,8 +219,20 @@ func (s *server) selectObjectContent(rc *request) error {
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{CustomerKey: ckey})
 	var archived *engine.ArchivedError
-	if errors.As(err, &archived) && selectRefusedClasses[archived.StorageClass] {
-		return sqlselect.ErrUnsupportedStorageClass
+	if errors.As(err, &archived) {
+		// The refusal names the object's class: decided again on the
+		// object as it is now, in case it was overwritten since
+		// authorization (the error carries no object).
+		info, herr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+		if herr != nil {
+			return herr
+		}
+		if herr := s.recheckObject(rc, &info); herr != nil {
+			return herr
+		}
+		if selectRefusedClasses[archived.StorageClass] {
+			return sqlselect.ErrUnsupportedStorageClass
+		}
 	}
 	if err != nil {
 		return err
