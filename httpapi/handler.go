@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"runtime/debug"
 	"strconv"
@@ -274,7 +275,13 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now() // duration only; never shown to clients as a time
 	queryOK := literalSemicolons(r)
 	d := s.dialectOf(r)
-	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r, clock: s.clock, respell: d.respell}
+	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r, clock: s.clock}
+	switch {
+	case !reachesWire(w):
+		rw.respell = canonicalNames
+	case d.respell != nil:
+		rw.respell = d.respell
+	}
 	rw.timeFrom(d.serverTimeHeader) // a dialect without the header reads no clock
 	rc := &request{s: s, w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
 	reqID := d.newRequestID()
@@ -867,6 +874,40 @@ func (w *responseWriter) stampTime() {
 		return
 	}
 	w.Header()[w.timeHeader] = []string{strconv.FormatInt(max(w.clock.Now().Sub(w.started).Milliseconds(), 0), 10)}
+}
+
+// reachesWire reports whether w writes an HTTP/1 connection net/http
+// serves (its writer can be hijacked), looking through writers that
+// unwrap to another. Only there are header names respelled: a reader in
+// the same process (httptest.ResponseRecorder, a middleware calling
+// Header().Get("ETag") after the handler) looks names up in Go's
+// canonical form and would miss "ETag", while a client on the wire reads
+// the bytes. (HTTP/2 writes every name in lower case anyway.)
+func reachesWire(w http.ResponseWriter) bool {
+	for range 16 { // a writer that unwraps to itself ends the walk
+		if _, ok := w.(http.Hijacker); ok {
+			return true
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
+}
+
+// canonicalNames is the respell of an answer read in the same process
+// (see reachesWire): every header name in Go's canonical form, so that
+// Header().Get finds the user metadata, which the dialects write in the
+// services' lower case.
+func canonicalNames(h http.Header) {
+	for k, v := range h {
+		if c := textproto.CanonicalMIMEHeaderKey(k); c != k {
+			delete(h, k)
+			h[c] = append(h[c], v...)
+		}
+	}
 }
 
 // spell applies the dialect's respell before the answer starts.
