@@ -113,6 +113,7 @@ func (e *Engine) DeleteEntries(ctx context.Context, bucket string, entries []Del
 			out[i].Key, out[i].Err = en.Key, err
 			done[en.Key] = err
 		}
+		m.eventsRemoved(bucket, out)
 		return nil
 	})
 	if err != nil {

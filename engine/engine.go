@@ -645,6 +645,9 @@ type mutation struct {
 	// changed (see usageOf).
 	usageTouched []string
 	touchedBuf   [1]string
+	// events are the events m queues in its batch (nil: its operation
+	// runs without WithEvent; see notifybatch.go).
+	events *batchEvents
 }
 
 func (e *Engine) newMutation() *mutation {
@@ -747,6 +750,10 @@ func (m *mutation) commit() (err error) {
 	if err != nil {
 		return err
 	}
+	queued, err := m.queueEvents()
+	if err != nil {
+		return err
+	}
 	m.e.commits.Add(1) // odd: records are changing
 	if m.e.opts.sync {
 		err = m.e.db.ApplyNoSyncWait(m.b, pebble.Sync)
@@ -755,6 +762,7 @@ func (m *mutation) commit() (err error) {
 		err = m.b.Commit(pebble.NoSync)
 	}
 	m.e.commits.Add(1)
+	m.eventsApplied(queued, err)
 	if err != nil {
 		return err
 	}
@@ -834,10 +842,14 @@ func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error
 		return err
 	}
 	defer e.leave()
+	events, err := e.eventsFor(ctx)
+	if err != nil {
+		return err
+	}
 	e.mu.Lock()
 	m := e.newMutation()
+	m.events = events
 	defer m.b.Close() // after the sync: pebble writes the batch until then
-	var err error
 	if stop := e.stopped.Load(); stop != nil {
 		// The engine stopped while this write waited for the lock
 		// (admitted before): its batch must not reach a memtable whose

@@ -168,6 +168,7 @@ func (e *Engine) ExtendObject(ctx context.Context, bucket, key string, offset in
 		if err := e.replaceObject(m, &rec); err != nil {
 			return err
 		}
+		m.eventCreated(&rec.info)
 		out = rec.info
 		extents = len(rec.extents)
 		return nil

@@ -614,6 +614,9 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if errors.Is(err, ErrNoSuchUpload) {
 			// Commit (nil) so that an expired record's deletion sticks.
 			out, retryErr = e.retryCompletion(m, bucket, key, uploadID, parts)
+			if retryErr == nil {
+				m.eventCreated(&out) // a retry answered as done makes its event again
+			}
 			return nil
 		}
 		if err != nil {
@@ -769,6 +772,7 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if err := e.recordCompletion(m, bucket, key, uploadID, parts, up, rec.info); err != nil {
 			return err
 		}
+		m.eventCreated(&rec.info)
 		out = rec.info
 		return nil
 	})

@@ -308,67 +308,31 @@ func (e *Engine) WantsEvents(ctx context.Context, bucket string) bool {
 
 // Publish gives ev its sequencer, queues it for every configuration of its
 // bucket that asks for it (durably: delivered at least once, also after a
-// restart) and calls the subscribers.
+// restart) and calls the subscribers. It commits its own batch, after the
+// change the event describes: a crash in between loses the event. The
+// operations that take WithEvent queue their event in their own batch
+// instead.
 func (e *Engine) Publish(ctx context.Context, ev Event) error {
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
 	defer e.leave()
-	var nc *bucketconfig.Notification
-	switch c, err := e.BucketConfigValue(ctx, ev.S3.Bucket.Name, bucketconfig.KindNotification); {
-	case err == nil:
-		nc = c.(*bucketconfig.Notification)
-	case !errors.Is(err, ErrNoSuchConfig) && !errors.Is(err, ErrNoSuchBucket):
+	nc, err := e.notificationOf(ctx, ev.S3.Bucket.Name)
+	if err != nil {
 		return err
 	}
 	n := &e.notify
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.seq = max(n.seq+1, uint64(e.now().UnixNano()))
-	if sequenced(ev.EventName) {
-		ev.S3.Object.Sequencer = fmt.Sprintf("%016X", n.seq)
-	}
+	e.sequence(&ev)
 	queuedAny := false
 	if nc != nil {
-		key := ev.ObjectKey()
 		b := e.db.NewBatch()
 		defer b.Close()
-		owner, ownerRead := "", false // the bucket's, read once a target is kept for some owners
-		barred := func(arn string) bool {
-			if _, limited := e.opts.NotificationTargetOwners[arn]; !limited {
-				return false
-			}
-			if !ownerRead {
-				ownerRead = true
-				if b, err := e.cachedBucket(ev.S3.Bucket.Name); err == nil {
-					owner = b.owner
-				}
-			}
-			if e.NotificationTargetAllowed(arn, owner) {
-				return false
-			}
-			// Named with x-amz-skip-destination-validation, or before
-			// the target was kept for others.
-			e.opts.Logger.Warn("not queueing an event for a notification target the bucket's owner may not use", "arn", arn, "bucket", ev.S3.Bucket.Name)
-			return true
+		if queuedAny, err = e.queueEvent(b, nc, &ev); err != nil {
+			return err
 		}
-		for i := range nc.Configs {
-			c := &nc.Configs[i]
-			if !c.Matches(ev.EventName, key) || barred(c.ARN) {
-				continue
-			}
-			one := ev
-			one.S3.ConfigurationID = c.ID
-			if err := queueSet(b, n.seq, i, c.ARN, one); err != nil {
-				return err
-			}
-		}
-		if nc.EventBridge && !barred(bucketconfig.EventBridgeARN) {
-			if err := queueSet(b, n.seq, len(nc.Configs), bucketconfig.EventBridgeARN, ev); err != nil {
-				return err
-			}
-		}
-		if queuedAny = !b.Empty(); queuedAny {
+		if queuedAny {
 			if err := b.Set(queueSeqKey, binary.BigEndian.AppendUint64(nil, n.seq), nil); err != nil {
 				return err
 			}
@@ -381,18 +345,95 @@ func (e *Engine) Publish(ctx context.Context, ev Event) error {
 			}
 		}
 	}
+	e.published(&ev, queuedAny)
+	return nil
+}
+
+// notificationOf returns bucket's notification configuration, nil when
+// it has none (or the bucket is gone).
+func (e *Engine) notificationOf(ctx context.Context, bucket string) (*bucketconfig.Notification, error) {
+	switch c, err := e.BucketConfigValue(ctx, bucket, bucketconfig.KindNotification); {
+	case err == nil:
+		return c.(*bucketconfig.Notification), nil
+	case !errors.Is(err, ErrNoSuchConfig) && !errors.Is(err, ErrNoSuchBucket):
+		return nil, err
+	}
+	return nil, nil
+}
+
+// sequence gives ev the next sequencer (when its kind has one). The
+// caller holds e.notify.mu.
+func (e *Engine) sequence(ev *Event) {
+	n := &e.notify
+	n.seq = max(n.seq+1, uint64(e.now().UnixNano()))
+	if sequenced(ev.EventName) {
+		ev.S3.Object.Sequencer = fmt.Sprintf("%016X", n.seq)
+	}
+}
+
+// queueEvent writes in b one pending delivery of ev (sequenced by the
+// caller, under e.notify.mu) for every configuration of nc that asks for
+// it and reports whether it wrote any; the caller then sets queueSeqKey
+// in the same batch.
+func (e *Engine) queueEvent(b *pebble.Batch, nc *bucketconfig.Notification, ev *Event) (bool, error) {
+	seq := e.notify.seq
+	key := ev.ObjectKey()
+	owner, ownerRead := "", false // the bucket's, read once a target is kept for some owners
+	barred := func(arn string) bool {
+		if _, limited := e.opts.NotificationTargetOwners[arn]; !limited {
+			return false
+		}
+		if !ownerRead {
+			ownerRead = true
+			if b, err := e.cachedBucket(ev.S3.Bucket.Name); err == nil {
+				owner = b.owner
+			}
+		}
+		if e.NotificationTargetAllowed(arn, owner) {
+			return false
+		}
+		// Named with x-amz-skip-destination-validation, or before
+		// the target was kept for others.
+		e.opts.Logger.Warn("not queueing an event for a notification target the bucket's owner may not use", "arn", arn, "bucket", ev.S3.Bucket.Name)
+		return true
+	}
+	queuedAny := false
+	for i := range nc.Configs {
+		c := &nc.Configs[i]
+		if !c.Matches(ev.EventName, key) || barred(c.ARN) {
+			continue
+		}
+		one := *ev
+		one.S3.ConfigurationID = c.ID
+		if err := queueSet(b, seq, i, c.ARN, one); err != nil {
+			return false, err
+		}
+		queuedAny = true
+	}
+	if nc.EventBridge && !barred(bucketconfig.EventBridgeARN) {
+		if err := queueSet(b, seq, len(nc.Configs), bucketconfig.EventBridgeARN, *ev); err != nil {
+			return false, err
+		}
+		queuedAny = true
+	}
+	return queuedAny, nil
+}
+
+// published calls the subscribers with ev, committed, and wakes the
+// deliverer when a delivery was queued. The caller holds e.notify.mu.
+func (e *Engine) published(ev *Event, queued bool) {
+	n := &e.notify
 	for _, s := range n.subs {
 		if s.bucket == "" || s.bucket == ev.S3.Bucket.Name {
-			s.fn(ev)
+			s.fn(*ev)
 		}
 	}
-	if queuedAny {
+	if queued {
 		select {
 		case n.kick <- struct{}{}:
 		default:
 		}
 	}
-	return nil
 }
 
 func queueSet(b *pebble.Batch, seq uint64, idx int, arn string, ev Event) error {

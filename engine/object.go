@@ -196,6 +196,7 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		if err := e.replaceObject(m, &rec); err != nil {
 			return err
 		}
+		m.eventCreated(&rec.info)
 		if encInfo != nil || !b.hasSHA1 {
 			return nil
 		}
@@ -489,6 +490,7 @@ func (e *Engine) deleteObjects(ctx context.Context, bucket string, keys []string
 			}
 			out[i] = res
 		}
+		m.eventsRemoved(bucket, out)
 		return nil
 	})
 	if err != nil {
@@ -844,6 +846,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		if err := e.replaceObject(m, &dst); err != nil {
 			return err
 		}
+		m.eventCreated(&dst.info)
 		out = dst.info
 		out.CopiedVersionID = copied.VersionID
 		return nil

@@ -963,6 +963,9 @@ func (e *Engine) DeleteObjectVersion(ctx context.Context, bucket, key string, op
 	err := e.applyCtx(ctx, func(m *mutation) error {
 		var err error
 		res, err = e.deleteOne(m, bucket, key, opts)
+		if err == nil {
+			m.eventRemoved(bucket, &res)
+		}
 		return err
 	})
 	return res, err
@@ -1047,6 +1050,9 @@ func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs [
 		// done; a conditional one runs again and sees the version gone.
 		cond := DeleteOptions{IfMatch: o.IfMatch, IfLastModified: o.IfLastModified, IfSize: o.IfSize}.cond()
 		if o.VersionID != "" && !cond.conditional() && done[o] {
+			if err := e.publishRemoved(ctx, bucket, out[i]); err != nil {
+				e.opts.Logger.Error("event of a repeated delete lost", "bucket", bucket, "key", o.Key, "err", err)
+			}
 			continue
 		}
 		done[o] = true

@@ -1,0 +1,211 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"strings"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
+)
+
+// Events committed with their change. Publish commits an event's pending
+// deliveries in a batch of its own, after the change it describes: a
+// crash in between keeps the change and loses its event. An operation
+// run under WithEvent instead builds its event(s) while it builds its
+// batch, when it knows the record (size, ETag, version ID, delete marker
+// or not), and queues the deliveries in that very batch: after a crash
+// either the change and its deliveries survive, or neither. The
+// sequencer is handed out under e.mu as well as e.notify.mu, so it
+// increases per key in commit order; the subscribers are called once the
+// batch is applied.
+
+// EventFacts are the facts of an event that only the caller knows: who
+// asked, from where, under which request ID. See WithEvent.
+type EventFacts struct {
+	// Name is the event the operation makes: "ObjectCreated:Put",
+	// "ObjectCreated:Copy", "ObjectCreated:CompleteMultipartUpload", ...
+	// For a delete it is "ObjectRemoved:Delete": the engine makes it
+	// "ObjectRemoved:DeleteMarkerCreated" for a delete that wrote a
+	// delete marker. An operation only takes facts of its own kind
+	// (ObjectCreated for writes, ObjectRemoved for deletes).
+	Name string
+	// Bucket is the bucket the event is about; the operation's writes
+	// to other buckets make no event.
+	Bucket string
+	// Region is the event's awsRegion when the bucket has none.
+	Region string
+	// PrincipalID, SourceIP, RequestID and HostID are the event's
+	// userIdentity, requestParameters and responseElements.
+	PrincipalID, SourceIP, RequestID, HostID string
+}
+
+type eventFactsKey struct{}
+
+// WithEvent returns a context under which the operations that make
+// events (PutObject, ExtendObject, CopyObject, CompleteMultipartUpload,
+// DeleteObject and its versioned and batch forms) build their event from
+// f and queue its deliveries in the same atomic batch as their change,
+// then call the subscribers, as Publish would after the change: the
+// caller must not Publish it again. f must not change afterwards. A
+// caller that knows nobody wants the bucket's events (WantsEvents false)
+// need not call it.
+func WithEvent(ctx context.Context, f *EventFacts) context.Context {
+	return context.WithValue(ctx, eventFactsKey{}, f)
+}
+
+// batchEvents are the events a mutation queues in its batch.
+type batchEvents struct {
+	facts  *EventFacts
+	nc     *bucketconfig.Notification // nil: no delivery, subscribers only
+	events []Event
+}
+
+// eventsFor returns the batchEvents of a mutation run under ctx, nil when
+// ctx carries no facts. It reads the bucket's notification configuration
+// (a cached lookup); the caller does not hold e.mu.
+func (e *Engine) eventsFor(ctx context.Context) (*batchEvents, error) {
+	f, ok := ctx.Value(eventFactsKey{}).(*EventFacts)
+	if !ok || f == nil {
+		return nil, nil
+	}
+	nc, err := e.notificationOf(ctx, f.Bucket)
+	if err != nil {
+		return nil, err
+	}
+	return &batchEvents{facts: f, nc: nc}, nil
+}
+
+// eventCreated notes the event of info, just written by m, when m runs
+// under facts of an ObjectCreated event about info's bucket.
+func (m *mutation) eventCreated(info *ObjectInfo) {
+	if be := m.events; be != nil && strings.HasPrefix(be.facts.Name, "ObjectCreated:") {
+		m.noteEvent(be.facts.Name, info.Bucket, info.Key, info.Size, info.ETag, info.VersionID)
+	}
+}
+
+// eventRemoved notes the event of the delete res of bucket's key, done by
+// m, when m runs under facts of an ObjectRemoved event about bucket. A
+// delete of a missing key makes one too, as in S3.
+func (m *mutation) eventRemoved(bucket string, res *DeleteResult) {
+	be := m.events
+	if be == nil || !strings.HasPrefix(be.facts.Name, "ObjectRemoved:") {
+		return
+	}
+	name, vid := removedEvent(res)
+	m.noteEvent(name, bucket, res.Key, -1, "", vid)
+}
+
+// noteEvent adds the event name about key of bucket (size -1: none) to
+// those m queues. The caller holds e.mu.
+func (m *mutation) noteEvent(name, bucket, key string, size int64, etag, versionID string) {
+	be := m.events
+	if bucket != be.facts.Bucket {
+		return
+	}
+	be.events = append(be.events, m.e.factsEvent(be.facts, name, bucket, key, size, etag, versionID))
+}
+
+// factsEvent builds the event name about key of bucket from f.
+func (e *Engine) factsEvent(f *EventFacts, name, bucket, key string, size int64, etag, versionID string) Event {
+	info := BucketInfo{Name: bucket}
+	if rec, err := e.cachedBucket(bucket); err == nil {
+		info.Owner, info.Region = rec.owner, rec.region
+	}
+	if info.Region == "" {
+		info.Region = f.Region
+	}
+	ev := NewEvent(name, info, key, e.now())
+	ev.UserIdentity.PrincipalID = f.PrincipalID
+	ev.RequestParameters.SourceIPAddress = f.SourceIP
+	ev.ResponseElements.RequestID = f.RequestID
+	ev.ResponseElements.HostID = f.HostID
+	if size >= 0 {
+		ev.S3.Object.Size = &size
+	}
+	ev.S3.Object.ETag = etag
+	ev.S3.Object.VersionID = versionID // "" in unversioned buckets: omitted
+	return ev
+}
+
+// publishRemoved publishes, under ctx's facts, the event of a delete
+// answered as done without a write (a repeated entry of
+// DeleteObjectVersions): there is no batch to queue it in.
+func (e *Engine) publishRemoved(ctx context.Context, bucket string, res DeleteResult) error {
+	f, ok := ctx.Value(eventFactsKey{}).(*EventFacts)
+	if !ok || f == nil || f.Bucket != bucket || !strings.HasPrefix(f.Name, "ObjectRemoved:") {
+		return nil
+	}
+	name, vid := removedEvent(&res)
+	return e.Publish(context.WithoutCancel(ctx), e.factsEvent(f, name, bucket, res.Key, -1, "", vid))
+}
+
+// queueEvents sequences m's events and queues their deliveries in m's
+// batch. It returns with e.notify.mu held when there are events: the
+// caller applies the batch, then calls eventsApplied.
+func (m *mutation) queueEvents() (queued bool, err error) {
+	be := m.events
+	if be == nil || len(be.events) == 0 {
+		return false, nil
+	}
+	n := &m.e.notify
+	n.mu.Lock()
+	for i := range be.events {
+		m.e.sequence(&be.events[i])
+		if be.nc == nil {
+			continue
+		}
+		q, err := m.e.queueEvent(m.b, be.nc, &be.events[i])
+		if err != nil {
+			n.mu.Unlock()
+			return false, err
+		}
+		queued = queued || q
+	}
+	if queued {
+		if err := m.b.Set(queueSeqKey, binary.BigEndian.AppendUint64(nil, n.seq), nil); err != nil {
+			n.mu.Unlock()
+			return false, err
+		}
+	}
+	return queued, nil
+}
+
+// eventsApplied ends what queueEvents began: once the batch is applied
+// (err nil) it calls the subscribers and wakes the deliverer; then it
+// releases e.notify.mu.
+func (m *mutation) eventsApplied(queued bool, err error) {
+	be := m.events
+	if be == nil || len(be.events) == 0 {
+		return
+	}
+	defer m.e.notify.mu.Unlock()
+	if err != nil {
+		return
+	}
+	for i := range be.events {
+		m.e.published(&be.events[i], queued && i == len(be.events)-1)
+	}
+}
+
+// eventsRemoved notes the event of every successful entry of a batch
+// delete, in order: a repeated key makes its event again, as the HTTP
+// layer's events after the batch did.
+func (m *mutation) eventsRemoved(bucket string, out []DeleteResult) {
+	if m.events == nil {
+		return
+	}
+	for i := range out {
+		if out[i].Err == nil {
+			m.eventRemoved(bucket, &out[i])
+		}
+	}
+}
+
+// removedEvent is the event name and version ID of delete res: a delete
+// marker written, or a removal.
+func removedEvent(res *DeleteResult) (name, versionID string) {
+	if res.DeleteMarkerVersionID != "" {
+		return "ObjectRemoved:DeleteMarkerCreated", res.DeleteMarkerVersionID
+	}
+	return "ObjectRemoved:Delete", res.VersionID
+}
