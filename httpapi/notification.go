@@ -270,6 +270,31 @@ func (s *server) emitIn(rc *request, bucket, name, key string, size int64, etag,
 	}
 }
 
+// eventCtx returns the context for an operation that queues its event
+// name about the request's bucket in its own batch (engine.WithEvent):
+// rc.ctx carrying the request facts, or rc.ctx itself when nobody wants
+// the bucket's events (one cached lookup, nothing allocated). The caller
+// does not emit the event again.
+func (s *server) eventCtx(rc *request, name string) context.Context {
+	return s.eventCtxIn(rc, rc.op.Bucket, name)
+}
+
+// eventCtxIn is eventCtx about bucket, which may be another than the
+// request's (where ProcessObject saves).
+func (s *server) eventCtxIn(rc *request, bucket, name string) context.Context {
+	if !s.eng.WantsEvents(rc.ctx, bucket) {
+		return rc.ctx
+	}
+	f := &engine.EventFacts{Name: name, Bucket: bucket, Region: s.cfg.Region,
+		PrincipalID: principalOf(rc), SourceIP: remoteIP(rc)}
+	h := rc.w.Header()
+	f.RequestID = h.Get(rc.d.requestIDHeader)
+	if rc.d.hostIDHeader != "" {
+		f.HostID = h.Get(rc.d.hostIDHeader)
+	}
+	return engine.WithEvent(rc.ctx, f)
+}
+
 // principalOf names the requester in events and access logs: its
 // canonical ID, "Anonymous" for anonymous requests.
 func principalOf(rc *request) string {

@@ -423,15 +423,16 @@ func (s *server) putObject(rc *request) error {
 		return err
 	}
 	var info engine.ObjectInfo
+	ctx := s.eventCtx(rc, "ObjectCreated:Put") // the event is queued with the write
 	if appending {
-		info, err = s.eng.ExtendObject(rc.ctx, rc.op.Bucket, rc.op.Key, offset, rc.body, rc.size, opts)
+		info, err = s.eng.ExtendObject(ctx, rc.op.Bucket, rc.op.Key, offset, rc.body, rc.size, opts)
 		if pe := (*engine.PositionError)(nil); errors.As(err, &pe) {
 			e := errorf("InvalidWriteOffset", "")
 			e.Err = err
 			return e
 		}
 	} else {
-		info, err = s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
+		info, err = s.eng.PutObject(ctx, rc.op.Bucket, rc.op.Key, rc.body, rc.size, opts)
 	}
 	if err != nil {
 		return rc.writeConditionError(err)
@@ -452,7 +453,6 @@ func (s *server) putObject(rc *request) error {
 		h.Set("Content-MD5", contentMD5Of(info))
 	}
 	rc.writeNewVersionID(info.VersionID)
-	s.emit(rc, "ObjectCreated:Put", rc.op.Key, info.Size, info.ETag, info.VersionID)
 	s.countAnalytics(rc, &info, engine.AnalyticsUpload, info.Size)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)

@@ -399,7 +399,7 @@ func (s *server) postObject(rc *request) error {
 	if cb, err = s.formCallback(rc, f); err != nil {
 		return err
 	}
-	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, key, &sizeRange{r: file, lo: lo, hi: hi}, -1, opts)
+	info, err := s.eng.PutObject(s.eventCtx(rc, "ObjectCreated:Post"), rc.op.Bucket, key, &sizeRange{r: file, lo: lo, hi: hi}, -1, opts)
 	if err != nil {
 		return err
 	}
@@ -410,7 +410,6 @@ func (s *server) postObject(rc *request) error {
 	rc.writeSSEHeaders(info.Encryption)
 	rc.writeNewVersionID(info.VersionID)
 	rc.setCRC64(info.CRC64, info.NoCRC64)
-	s.emit(rc, "ObjectCreated:Post", key, info.Size, info.ETag, info.VersionID)
 	s.countAnalytics(rc, &info, engine.AnalyticsUpload, info.Size)
 	if cb != nil {
 		return s.answerCallback(rc, cb, info)
