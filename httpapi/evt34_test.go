@@ -168,6 +168,10 @@ func evt34Cases() []evt34Case {
 		{name: "PutObject versioned", events: 1, req: func(*testing.T, *fixture) raw {
 			return raw{method: "PUT", path: "/evt34-v/a", body: []byte("hello")}
 		}},
+		{name: "CopyObject", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-u", "src", "source") },
+			req: func(*testing.T, *fixture) raw {
+				return raw{method: "PUT", path: "/evt34-v/copy", header: http.Header{"X-Amz-Copy-Source": {"/evt34-u/src"}}}
+			}},
 	}
 }
 

@@ -1494,14 +1494,15 @@ func (s *server) copyObject(rc *request) error {
 		}
 	}
 	opts.SourcePin = pin
-	info, err := s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
+	ctx := s.eventCtx(rc, "ObjectCreated:Copy") // the event is queued with the copy
+	info, err := s.eng.CopyObject(ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
 	for attempt := 0; errors.Is(err, engine.ErrCopySourceChanged) && attempt < 3; attempt++ {
 		// The source changed since it was authorized: decide again for
 		// what is there now.
 		if opts.SourcePin, err = s.canReadPinned(rc, srcBucket, srcKey, opts.SourceVersionID); err != nil {
 			return err
 		}
-		info, err = s.eng.CopyObject(rc.ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
+		info, err = s.eng.CopyObject(ctx, srcBucket, srcKey, rc.op.Bucket, rc.op.Key, opts)
 	}
 	if err != nil {
 		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
@@ -1535,7 +1536,6 @@ func (s *server) copyObject(rc *request) error {
 		res.ChecksumType = info.ChecksumType
 		res.checksumFields = checksumsOf(info.Checksums, "")
 	}
-	s.emit(rc, "ObjectCreated:Copy", rc.op.Key, info.Size, info.ETag, info.VersionID)
 	s.countAnalytics(rc, &info, engine.AnalyticsUpload, info.Size)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyObjectResult", res)
 }
