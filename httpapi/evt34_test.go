@@ -172,7 +172,25 @@ func evt34Cases() []evt34Case {
 			req: func(*testing.T, *fixture) raw {
 				return raw{method: "PUT", path: "/evt34-v/copy", header: http.Header{"X-Amz-Copy-Source": {"/evt34-u/src"}}}
 			}},
+		{name: "CompleteMultipartUpload", events: 1, setup: evt34Upload, req: func(t *testing.T, f *fixture) raw {
+			return raw{method: "POST", path: "/evt34-v/mp?uploadId=" + evt34UploadID, body: evt34Complete(evt34PartETag)}
+		}},
 	}
+}
+
+// evt34UploadID and evt34PartETag are those of evt34Upload's upload.
+var evt34UploadID, evt34PartETag string
+
+// evt34Upload starts an upload of evt34-v/mp with one part.
+func evt34Upload(t *testing.T, f *fixture) {
+	r := f.do(t, raw{method: "POST", path: "/evt34-v/mp?uploads"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	var res struct{ UploadId string }
+	require.NoError(t, xml.Unmarshal(r.body, &res))
+	evt34UploadID = res.UploadId
+	r = f.do(t, raw{method: "PUT", path: "/evt34-v/mp?partNumber=1&uploadId=" + evt34UploadID, body: []byte("part one")})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	evt34PartETag = r.Header.Get("ETag")
 }
 
 // evt34Complete is the body of a CompleteMultipartUpload of one part.

@@ -455,7 +455,8 @@ func (s *server) completeMultipartUpload(rc *request) error {
 	if err != nil {
 		return err
 	}
-	info, err := s.eng.CompleteMultipartUpload(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, parts, opts)
+	// The event is queued with the completion.
+	info, err := s.eng.CompleteMultipartUpload(s.eventCtx(rc, "ObjectCreated:CompleteMultipartUpload"), rc.op.Bucket, rc.op.Key, uploadID, parts, opts)
 	if err != nil {
 		return rc.writeConditionError(err)
 	}
@@ -491,7 +492,6 @@ func (s *server) completeMultipartUpload(rc *request) error {
 		res.checksumFields = checksumsOf(info.Checksums, suffix)
 		res.ChecksumType = info.ChecksumType
 	}
-	s.emit(rc, "ObjectCreated:CompleteMultipartUpload", rc.op.Key, info.Size, info.ETag, info.VersionID)
 	if cb != nil {
 		rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
 		return s.answerCallback(rc, cb, info)
