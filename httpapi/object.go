@@ -995,7 +995,9 @@ func (s *server) deleteObject(rc *request) error {
 	if err := deleteMatchHeaders(rc, &opts); err != nil {
 		return err
 	}
-	res, err := s.eng.DeleteObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
+	// The event (ObjectRemoved:DeleteMarkerCreated when a marker is
+	// written) is queued with the delete.
+	res, err := s.eng.DeleteObjectVersion(s.eventCtx(rc, "ObjectRemoved:Delete"), rc.op.Bucket, rc.op.Key, opts)
 	if errors.Is(err, engine.ErrPreconditionFailed) {
 		cond := "If-Match"
 		if ce := (*engine.DeleteConditionError)(nil); errors.As(err, &ce) && deleteConditionHeaders[ce.Condition] != "" {
@@ -1007,7 +1009,6 @@ func (s *server) deleteObject(rc *request) error {
 		return rc.versionError(err, vid)
 	}
 	s.writeDeleteHeaders(rc, res)
-	s.emit(rc, deleteEventName(res), rc.op.Key, -1, "", deleteEventVersion(res))
 	return writeEmpty(rc, http.StatusNoContent)
 }
 
