@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -188,7 +190,33 @@ func evt34Cases() []evt34Case {
 		{name: "DeleteObject version", events: 1, setup: func(t *testing.T, f *fixture) {
 			evt34VersionID = evt34Put(t, f, "evt34-v", "d", "gone soon").Header.Get("X-Amz-Version-Id")
 		}, req: func(*testing.T, *fixture) raw { return raw{method: "DELETE", path: "/evt34-v/d?versionId=" + evt34VersionID} }},
+		{name: "DeleteObjects", events: 3, setup: func(t *testing.T, f *fixture) {
+			evt34Put(t, f, "evt34-u", "x", "one")
+			evt34Put(t, f, "evt34-u", "y", "two")
+		}, req: func(*testing.T, *fixture) raw {
+			return evt34DeleteObjects("evt34-u", `<Object><Key>x</Key></Object><Object><Key>y</Key></Object><Object><Key>never</Key></Object>`)
+		}},
+		{name: "DeleteObjects markers", events: 2, setup: func(t *testing.T, f *fixture) {
+			evt34Put(t, f, "evt34-v", "x", "one")
+			evt34Put(t, f, "evt34-v", "y", "two")
+		}, req: func(*testing.T, *fixture) raw {
+			return evt34DeleteObjects("evt34-v", `<Object><Key>x</Key></Object><Object><Key>y</Key></Object>`)
+		}},
+		// Entries naming versions are each their own step: one entry.
+		{name: "DeleteObjects version", events: 1, setup: func(t *testing.T, f *fixture) {
+			evt34VersionID = evt34Put(t, f, "evt34-v", "x", "one").Header.Get("X-Amz-Version-Id")
+		}, req: func(*testing.T, *fixture) raw {
+			return evt34DeleteObjects("evt34-v", `<Object><Key>x</Key><VersionId>`+evt34VersionID+`</VersionId></Object>`)
+		}},
 	}
+}
+
+// evt34DeleteObjects is a DeleteObjects request of objects (XML).
+func evt34DeleteObjects(bucket, objects string) raw {
+	body := []byte("<Delete>" + objects + "</Delete>")
+	sum := md5.Sum(body)
+	return raw{method: "POST", path: "/" + bucket + "?delete", body: body,
+		header: http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}}}
 }
 
 // evt34VersionID is the version a case's setup wrote.

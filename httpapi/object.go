@@ -1160,13 +1160,16 @@ func (s *server) deleteObjects(rc *request) error {
 	if len(keys) > 0 {
 		var res []engine.DeleteResult
 		var err error
+		// One event per entry deleted (a marker's when it wrote one),
+		// queued with the deletes.
+		ctx := s.eventCtx(rc, "ObjectRemoved:Delete")
 		if named := slices.ContainsFunc(versions, func(v engine.ObjectVersion) bool { return v.VersionID != "" }); named {
 			// Entries naming versions: each is its own step, an ETag
 			// checked against the version it names (the latest without
 			// one).
-			res, err = s.eng.DeleteObjectVersions(rc.ctx, rc.op.Bucket, versions, rc.writerID())
+			res, err = s.eng.DeleteObjectVersions(ctx, rc.op.Bucket, versions, rc.writerID())
 		} else {
-			res, err = s.eng.DeleteEntries(rc.ctx, rc.op.Bucket, keys)
+			res, err = s.eng.DeleteEntries(ctx, rc.op.Bucket, keys)
 		}
 		if err != nil {
 			return err
@@ -1177,7 +1180,6 @@ func (s *server) deleteObjects(rc *request) error {
 				out.Errors = append(out.Errors, deleteError{Key: xmlText(r.Key), VersionID: r.VersionID, Code: e.Code, Message: e.Message})
 				continue
 			}
-			s.emit(rc, deleteEventName(r), r.Key, -1, "", deleteEventVersion(r))
 			if !req.quiet {
 				dm := r.DeleteMarkerVersionID
 				if dm == "" && r.DeleteMarker && rc.d.behave.deletedMarkerNamesItself {
@@ -1696,24 +1698,6 @@ func (s *server) deleteObjectTagging(rc *request) error {
 	}
 	s.emit(rc, "ObjectTagging:Delete", rc.op.Key, -1, info.ETag, rc.q.Get("versionId"))
 	return writeEmpty(rc, http.StatusNoContent)
-}
-
-// deleteEventVersion is the version a delete event names: the marker it
-// wrote, or the version it removed ("" in an unversioned bucket).
-func deleteEventVersion(r engine.DeleteResult) string {
-	if r.DeleteMarkerVersionID != "" {
-		return r.DeleteMarkerVersionID
-	}
-	return r.VersionID
-}
-
-// deleteEventName is the event a delete makes: a delete marker written,
-// or a removal.
-func deleteEventName(r engine.DeleteResult) string {
-	if r.DeleteMarkerVersionID != "" {
-		return "ObjectRemoved:DeleteMarkerCreated"
-	}
-	return "ObjectRemoved:Delete"
 }
 
 // possibleBucketName reports whether name could name a bucket in any
