@@ -31,7 +31,8 @@ const (
 // TestEvt34CrashEverySync runs the operations that queue their event in
 // their own batch (PutObject, ExtendObject, CopyObject,
 // CompleteMultipartUpload, DeleteObjectVersion with and without a version,
-// DeleteObjects, DeleteEntries, DeleteObjectVersions) in buckets with a
+// DeleteObjects, DeleteEntries, DeleteObjectVersions, UpdateObject of the
+// tags) in buckets with a
 // notification configuration whose target never acknowledges, and takes a
 // crash image at every sync. Every image must reopen to a state of the
 // acknowledged history in which the objects and the pending deliveries
@@ -61,7 +62,7 @@ func evt34RunEverySync(t *testing.T, seed uint64, nops int) int {
 	for _, b := range []string{evt34Plain, evt34Versioned} {
 		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
 		require.NoError(t, e.SetBucketConfig(ctx, b, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
-			{ID: "all", Type: "Queue", ARN: "arn:dur33", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}}}}))
+			{ID: "all", Type: "Queue", ARN: "arn:dur33", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*"}}}}))
 	}
 	require.NoError(t, e.SetBucketConfig(ctx, evt34Versioned, &bucketconfig.Versioning{Status: "Enabled"}))
 	history := []evt34State{evt34Observe(t, e)}
@@ -124,7 +125,7 @@ func evt34Observe(t *testing.T, e *Engine) evt34State {
 		require.NoError(t, err)
 		require.False(t, res.IsTruncated)
 		for _, v := range res.Versions {
-			s.objects = append(s.objects, fmt.Sprintf("%s/%s@%s %s %d dm=%v", b, v.Key, v.VersionID, v.ETag, v.Size, v.DeleteMarker))
+			s.objects = append(s.objects, fmt.Sprintf("%s/%s@%s %s %d dm=%v tags=%v", b, v.Key, v.VersionID, v.ETag, v.Size, v.DeleteMarker, v.Tags))
 		}
 	}
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixQueue), UpperBound: []byte("Q0")})
@@ -240,7 +241,7 @@ func (w *evt34Workload) versions(ctx context.Context, bucket, key string) ([]str
 
 func (w *evt34Workload) step(ctx context.Context) (string, error) {
 	e := w.e
-	switch op := w.rng.IntN(8); op {
+	switch op := w.rng.IntN(9); op {
 	case 0:
 		b, k, body := w.bucket(), w.key(), w.body()
 		return "PutObject", w.run(ctx, "ObjectCreated:Put", b, func(ctx context.Context) ([]evt34Change, error) {
@@ -311,6 +312,20 @@ func (w *evt34Workload) step(ctx context.Context) (string, error) {
 		return "DeleteEntries", w.run(ctx, "ObjectRemoved:Delete", b, func(ctx context.Context) ([]evt34Change, error) {
 			res, err := e.DeleteEntries(ctx, b, entries)
 			return removed(res), err
+		})
+	case 8:
+		b, k := w.bucket(), w.key()
+		if _, err := e.HeadObject(ctx, b, k); err != nil {
+			return "UpdateObject tags (none)", nil
+		}
+		tags := []Tag{{Key: "n", Value: fmt.Sprint(w.n)}}
+		name := "ObjectTagging:Put"
+		if w.rng.IntN(3) == 0 {
+			tags, name = []Tag{}, "ObjectTagging:Delete"
+		}
+		return "UpdateObject tags", w.run(ctx, name, b, func(ctx context.Context) ([]evt34Change, error) {
+			info, err := e.UpdateObject(ctx, b, k, ObjectUpdate{Tags: &tags})
+			return []evt34Change{{name: name, key: k, size: -1, etag: info.ETag}}, err
 		})
 	default:
 		k := w.key()

@@ -27,7 +27,8 @@ type EventFacts struct {
 	// For a delete it is "ObjectRemoved:Delete": the engine makes it
 	// "ObjectRemoved:DeleteMarkerCreated" for a delete that wrote a
 	// delete marker. An operation only takes facts of its own kind
-	// (ObjectCreated for writes, ObjectRemoved for deletes).
+	// (ObjectCreated for writes, ObjectRemoved for deletes, ObjectTagging
+	// for UpdateObject with Tags).
 	Name string
 	// Bucket is the bucket the event is about; the operation's writes
 	// to other buckets make no event.
@@ -43,7 +44,8 @@ type eventFactsKey struct{}
 
 // WithEvent returns a context under which the operations that make
 // events (PutObject, ExtendObject, CopyObject, CompleteMultipartUpload,
-// DeleteObject and its versioned and batch forms) build their event from
+// DeleteObject and its versioned and batch forms, UpdateObject of the
+// tags) build their event from
 // f and queue its deliveries in the same atomic batch as their change,
 // then call the subscribers, as Publish would after the change: the
 // caller must not Publish it again. f must not change afterwards. A
@@ -80,6 +82,16 @@ func (e *Engine) eventsFor(ctx context.Context) (*batchEvents, error) {
 func (m *mutation) eventCreated(info *ObjectInfo) {
 	if be := m.events; be != nil && strings.HasPrefix(be.facts.Name, "ObjectCreated:") {
 		m.noteEvent(be.facts.Name, info.Bucket, info.Key, info.Size, info.ETag, info.VersionID)
+	}
+}
+
+// eventTagged notes the event of a change of info's tags, done by m, when
+// m runs under facts of an ObjectTagging event about info's bucket. Its
+// version ID is the one the caller named (versionID, "" for the latest),
+// as the HTTP layer's events named it.
+func (m *mutation) eventTagged(info *ObjectInfo, versionID string) {
+	if be := m.events; be != nil && strings.HasPrefix(be.facts.Name, "ObjectTagging:") {
+		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, info.ETag, versionID)
 	}
 }
 

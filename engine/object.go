@@ -941,6 +941,9 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 			return err
 		}
 		out = rec.info
+		if u.Tags != nil {
+			m.eventTagged(&rec.info, u.VersionID)
+		}
 		return m.b.Set(at, rec.encode(), nil)
 	})
 	return out, err

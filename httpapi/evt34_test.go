@@ -73,7 +73,7 @@ func evt34Observe(t *testing.T, e *engine.Engine) evt34State {
 		res, err := e.ListObjectVersions(context.Background(), b, engine.VersionListOptions{MaxKeys: 1000})
 		require.NoError(t, err)
 		for _, v := range res.Versions {
-			s.objects = append(s.objects, fmt.Sprintf("%s/%s@%s %s dm=%v", b, v.Key, v.VersionID, v.ETag, v.DeleteMarker))
+			s.objects = append(s.objects, fmt.Sprintf("%s/%s@%s %s dm=%v tags=%v", b, v.Key, v.VersionID, v.ETag, v.DeleteMarker, v.Tags))
 		}
 	}
 	n, err := e.PendingNotifications()
@@ -124,7 +124,7 @@ func evt34RunCase(t *testing.T, tc evt34Case) {
 		r := f.do(t, raw{method: "PUT", path: "/" + b})
 		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 		require.NoError(t, eng.SetBucketConfig(ctx, b, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
-			{ID: "all", Type: "Queue", ARN: "arn:evt34", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}}}}))
+			{ID: "all", Type: "Queue", ARN: "arn:evt34", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*"}}}}))
 	}
 	require.NoError(t, eng.SetBucketConfig(ctx, "evt34-v", &bucketconfig.Versioning{Status: "Enabled"}))
 	if tc.setup != nil {
@@ -189,7 +189,9 @@ func evt34Cases() []evt34Case {
 			req: func(*testing.T, *fixture) raw { return raw{method: "DELETE", path: "/evt34-v/d"} }},
 		{name: "DeleteObject version", events: 1, setup: func(t *testing.T, f *fixture) {
 			evt34VersionID = evt34Put(t, f, "evt34-v", "d", "gone soon").Header.Get("X-Amz-Version-Id")
-		}, req: func(*testing.T, *fixture) raw { return raw{method: "DELETE", path: "/evt34-v/d?versionId=" + evt34VersionID} }},
+		}, req: func(*testing.T, *fixture) raw {
+			return raw{method: "DELETE", path: "/evt34-v/d?versionId=" + evt34VersionID}
+		}},
 		{name: "DeleteObjects", events: 3, setup: func(t *testing.T, f *fixture) {
 			evt34Put(t, f, "evt34-u", "x", "one")
 			evt34Put(t, f, "evt34-u", "y", "two")
@@ -208,6 +210,15 @@ func evt34Cases() []evt34Case {
 		}, req: func(*testing.T, *fixture) raw {
 			return evt34DeleteObjects("evt34-v", `<Object><Key>x</Key><VersionId>`+evt34VersionID+`</VersionId></Object>`)
 		}},
+		{name: "PutObjectTagging", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-v", "t", "tag me") },
+			req: func(*testing.T, *fixture) raw {
+				return raw{method: "PUT", path: "/evt34-v/t?tagging", body: []byte(`<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>`)}
+			}},
+		{name: "DeleteObjectTagging", events: 1, setup: func(t *testing.T, f *fixture) {
+			r := f.do(t, raw{method: "PUT", path: "/evt34-u/t", body: []byte("untag me"), header: http.Header{"X-Amz-Tagging": {"a=b"}}})
+			require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		},
+			req: func(*testing.T, *fixture) raw { return raw{method: "DELETE", path: "/evt34-u/t?tagging"} }},
 	}
 }
 

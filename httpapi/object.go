@@ -1678,11 +1678,10 @@ func (s *server) putObjectTagging(rc *request) error {
 	if err := s.mayRetag(rc); err != nil {
 		return err
 	}
-	info, err := s.updatedVersion(rc, engine.ObjectUpdate{Tags: &tags})
-	if err != nil {
+	// The event is queued with the update.
+	if _, err := s.updatedVersionIn(s.eventCtx(rc, "ObjectTagging:Put"), rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
-	s.emit(rc, "ObjectTagging:Put", rc.op.Key, -1, info.ETag, rc.q.Get("versionId"))
 	return writeEmpty(rc, http.StatusOK)
 }
 
@@ -1692,11 +1691,9 @@ func (s *server) deleteObjectTagging(rc *request) error {
 		return err
 	}
 	tags := []engine.Tag{}
-	info, err := s.updatedVersion(rc, engine.ObjectUpdate{Tags: &tags})
-	if err != nil {
+	if _, err := s.updatedVersionIn(s.eventCtx(rc, "ObjectTagging:Delete"), rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
-	s.emit(rc, "ObjectTagging:Delete", rc.op.Key, -1, info.ETag, rc.q.Get("versionId"))
 	return writeEmpty(rc, http.StatusNoContent)
 }
 

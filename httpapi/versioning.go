@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/xml"
 	"errors"
 	"net/http"
@@ -309,12 +310,18 @@ func (s *server) updateVersion(rc *request, u engine.ObjectUpdate) error {
 
 // updatedVersion is updateVersion returning the version as updated.
 func (s *server) updatedVersion(rc *request, u engine.ObjectUpdate) (engine.ObjectInfo, error) {
+	return s.updatedVersionIn(rc.ctx, rc, u)
+}
+
+// updatedVersionIn is updatedVersion under ctx (one carrying an event's
+// facts: see eventCtx).
+func (s *server) updatedVersionIn(ctx context.Context, rc *request, u engine.ObjectUpdate) (engine.ObjectInfo, error) {
 	vid, err := rc.versionID()
 	if err != nil {
 		return engine.ObjectInfo{}, err
 	}
 	u.VersionID = vid
-	info, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, u)
+	info, err := s.eng.UpdateObject(ctx, rc.op.Bucket, rc.op.Key, u)
 	if err != nil {
 		return info, rc.versionError(err, vid)
 	}
