@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -128,6 +130,14 @@ func evt34Observe(t *testing.T, e *Engine) evt34State {
 			s.objects = append(s.objects, fmt.Sprintf("%s/%s@%s %s %d dm=%v tags=%v", b, v.Key, v.VersionID, v.ETag, v.Size, v.DeleteMarker, v.Tags))
 		}
 	}
+	s.events = evt34Queued(t, e)
+	return s
+}
+
+// evt34Queued decodes the pending deliveries, in queue order.
+func evt34Queued(t *testing.T, e *Engine) []string {
+	t.Helper()
+	var out []string
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixQueue), UpperBound: []byte("Q0")})
 	require.NoError(t, err)
 	for it.First(); it.Valid(); it.Next() {
@@ -138,11 +148,11 @@ func evt34Observe(t *testing.T, e *Engine) evt34State {
 		if ev.S3.Object.Size != nil {
 			size = fmt.Sprint(*ev.S3.Object.Size)
 		}
-		s.events = append(s.events, fmt.Sprintf("%s %s %s/%s@%s etag=%s size=%s seq=%s req=%s", q.ARN, ev.EventName, ev.S3.Bucket.Name,
+		out = append(out, fmt.Sprintf("%s %s %s/%s@%s etag=%s size=%s seq=%s req=%s", q.ARN, ev.EventName, ev.S3.Bucket.Name,
 			ev.ObjectKey(), ev.S3.Object.VersionID, ev.S3.Object.ETag, size, ev.S3.Object.Sequencer, ev.ResponseElements.RequestID))
 	}
 	require.NoError(t, it.Close())
-	return s
+	return out
 }
 
 // evt34Workload runs the converted operations at random.
@@ -384,4 +394,76 @@ func TestEvt34Subscribers(t *testing.T) {
 	n, err := e.PendingNotifications()
 	require.NoError(t, err)
 	require.Zero(t, n, "no configuration: nothing queued")
+}
+
+// TestEvt34LifecycleCrash crashes a lifecycle pass that expires objects
+// in buckets with notifications at every sync: in every image an expired
+// object (gone, or hidden by a delete marker) has its
+// LifecycleExpiration:Delete delivery queued, and an object still there
+// has none. Before the thirty-fourth session the event was published
+// after the expiration's commit, in a batch of its own.
+func TestEvt34LifecycleCrash(t *testing.T) {
+	ctx := context.Background()
+	base := dur33Options(1)
+	rec := newSyncRecorder(1)
+	clk := newFakeClock()
+	opts := base()
+	opts.Clock = clk
+	opts.CompactInterval = -1 // passes run only when the test says
+	opts.FS, opts.Sync = rec.fs(), SyncAlways
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	buckets := []string{"life-u", "life-v"}
+	for _, b := range buckets {
+		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
+		require.NoError(t, e.SetBucketConfig(ctx, b, &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+			{ID: "exp", Enabled: true, Filter: bucketconfig.LifecycleFilter{Prefix: "exp/"}, Expiration: &bucketconfig.LifecycleExpiration{Days: 1}}}}))
+		require.NoError(t, e.SetBucketConfig(ctx, b, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
+			{ID: "life", Type: "Queue", ARN: "arn:dur33", Events: []string{"s3:LifecycleExpiration:*"}}}}))
+		for i := range 5 {
+			for _, p := range []string{"exp/", "keep/"} {
+				body := fmt.Sprint(b, p, i)
+				_, err := e.PutObject(ctx, b, fmt.Sprint(p, i), strings.NewReader(body), int64(len(body)), PutOptions{})
+				require.NoError(t, err)
+			}
+		}
+	}
+	require.NoError(t, e.SetBucketConfig(ctx, "life-v", &bucketconfig.Versioning{Status: "Enabled"}))
+	clk.Advance(3 * 24 * time.Hour)
+	rec.recording.Store(true)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	rec.recording.Store(false)
+	require.Equal(t, 10, st.Expired)
+	n, err := e.PendingNotifications()
+	require.NoError(t, err)
+	require.Equal(t, 10, n, "one event per expiration")
+	require.NoError(t, e.Close())
+	images := rec.taken()
+	t.Logf("%d crash images", len(images))
+	for i, img := range images {
+		where := fmt.Sprintf("image %d of %d", i, len(images))
+		o := base()
+		o.Clock = fixedClock(clk.Now())
+		o.CompactInterval = -1
+		o.FS, o.Sync = img.fs, SyncAlways
+		re, err := Open("/db", o)
+		require.NoError(t, err, "%s must open", where)
+		queued := map[string]int{}
+		for _, ev := range evt34Queued(t, re) {
+			f := strings.Fields(ev)
+			require.Equal(t, "LifecycleExpiration:Delete", f[1], where)
+			queued[strings.SplitN(f[2], "@", 2)[0]]++
+		}
+		for _, b := range buckets {
+			for k := range 5 {
+				key := fmt.Sprint("exp/", k)
+				_, err := re.HeadObject(ctx, b, key)
+				gone := errors.Is(err, ErrNoSuchKey)
+				require.True(t, err == nil || gone, "%s: %v", where, err)
+				require.Equal(t, map[bool]int{true: 1}[gone], queued[b+"/"+key], "%s: %s/%s gone=%v", where, b, key, gone)
+			}
+		}
+		require.NoError(t, re.Close())
+	}
 }

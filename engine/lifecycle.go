@@ -131,10 +131,9 @@ func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketco
 			}
 			facts := bucketconfig.ObjectFacts{Key: info.Key, Size: info.Size, Tags: bucketTags(info.Tags)}
 			if at, _, ok := lc.ExpiryOf(facts, info.LastModified, day); ok && !now.Before(at) {
-				switch err := e.expireObject(ctx, info); {
+				switch err := e.expireObjectEvent(ctx, info, now); {
 				case err == nil:
 					st.Expired++
-					e.publishExpiration(ctx, info, now)
 				case !errors.Is(err, ErrPreconditionFailed) && !errors.Is(err, ErrNoSuchKey):
 					return err
 				}
@@ -310,6 +309,22 @@ func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
 		// (so Object Lock, whose buckets are versioned, loses no data).
 		_, err := e.deleteOne(m, info.Bucket, info.Key, DeleteOptions{IfMatch: info.ETag})
 		return err
+	})
+}
+
+// expireObjectEvent is expireObject with its LifecycleExpiration:Delete
+// event (at now), queued in the same batch when the bucket wants events.
+func (e *Engine) expireObjectEvent(ctx context.Context, info ObjectInfo, now time.Time) error {
+	ev, nc, ok, err := e.expirationEvent(ctx, info, now)
+	if err != nil || !ok {
+		return e.expireObject(ctx, info)
+	}
+	return e.updateIfSame(ctx, info, func(m *mutation, _ *objectRecord) error {
+		if _, err := e.deleteOne(m, info.Bucket, info.Key, DeleteOptions{IfMatch: info.ETag}); err != nil {
+			return err
+		}
+		m.ownEvent(nc, ev)
+		return nil
 	})
 }
 

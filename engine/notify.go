@@ -587,9 +587,6 @@ func (e *Engine) deliverPending(ctx context.Context, backoff map[string]*retrySt
 	return wait
 }
 
-// publishExpiration publishes the LifecycleExpiration:Delete event of an
-// object a lifecycle pass deleted. Failures are logged: the object is
-// gone either way.
 // publishTiering publishes IntelligentTiering for an object version moved
 // to an archive access tier (s3:IntelligentTiering), as S3 does.
 func (e *Engine) publishTiering(ctx context.Context, info ObjectInfo, tier string, now time.Time) {
@@ -611,18 +608,25 @@ func (e *Engine) publishTiering(ctx context.Context, info ObjectInfo, tier strin
 	}
 }
 
-func (e *Engine) publishExpiration(ctx context.Context, info ObjectInfo, now time.Time) {
+// expirationEvent returns the LifecycleExpiration:Delete event of an
+// object a lifecycle pass deletes at now and its bucket's notification
+// configuration, ok false when nobody wants the bucket's events. An error
+// (the event's bucket or configuration unreadable) is logged: the object
+// goes, its event is lost, as before the thirty-fourth session.
+func (e *Engine) expirationEvent(ctx context.Context, info ObjectInfo, now time.Time) (ev Event, nc *bucketconfig.Notification, ok bool, err error) {
 	if !e.WantsEvents(ctx, info.Bucket) {
-		return
+		return Event{}, nil, false, nil
 	}
 	b, err := e.Bucket(ctx, info.Bucket)
-	if err != nil {
-		return
+	if err == nil {
+		nc, err = e.notificationOf(ctx, info.Bucket)
 	}
-	ev := NewEvent("LifecycleExpiration:Delete", b, info.Key, now)
+	if err != nil {
+		e.opts.Logger.Error("lifecycle expiration event lost", "bucket", info.Bucket, "key", info.Key, "err", err)
+		return Event{}, nil, false, err
+	}
+	ev = NewEvent("LifecycleExpiration:Delete", b, info.Key, now)
 	ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
 	ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
-	if err := e.Publish(ctx, ev); err != nil {
-		e.opts.Logger.Error("lifecycle expiration event lost", "bucket", info.Bucket, "key", info.Key, "err", err)
-	}
+	return ev, nc, true, nil
 }

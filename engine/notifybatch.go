@@ -57,9 +57,16 @@ func WithEvent(ctx context.Context, f *EventFacts) context.Context {
 
 // batchEvents are the events a mutation queues in its batch.
 type batchEvents struct {
-	facts  *EventFacts
-	nc     *bucketconfig.Notification // nil: no delivery, subscribers only
-	events []Event
+	facts  *EventFacts                // nil: only the engine's own events
+	nc     *bucketconfig.Notification // facts.Bucket's
+	events []batchEvent
+}
+
+// batchEvent is one event of a batch and its bucket's notification
+// configuration (nil: no delivery, subscribers only).
+type batchEvent struct {
+	ev Event
+	nc *bucketconfig.Notification
 }
 
 // eventsFor returns the batchEvents of a mutation run under ctx, nil when
@@ -80,7 +87,7 @@ func (e *Engine) eventsFor(ctx context.Context) (*batchEvents, error) {
 // eventCreated notes the event of info, just written by m, when m runs
 // under facts of an ObjectCreated event about info's bucket.
 func (m *mutation) eventCreated(info *ObjectInfo) {
-	if be := m.events; be != nil && strings.HasPrefix(be.facts.Name, "ObjectCreated:") {
+	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectCreated:") {
 		m.noteEvent(be.facts.Name, info.Bucket, info.Key, info.Size, info.ETag, info.VersionID)
 	}
 }
@@ -90,7 +97,7 @@ func (m *mutation) eventCreated(info *ObjectInfo) {
 // version ID is the one the caller named (versionID, "" for the latest),
 // as the HTTP layer's events named it.
 func (m *mutation) eventTagged(info *ObjectInfo, versionID string) {
-	if be := m.events; be != nil && strings.HasPrefix(be.facts.Name, "ObjectTagging:") {
+	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectTagging:") {
 		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, info.ETag, versionID)
 	}
 }
@@ -100,7 +107,7 @@ func (m *mutation) eventTagged(info *ObjectInfo, versionID string) {
 // delete of a missing key makes one too, as in S3.
 func (m *mutation) eventRemoved(bucket string, res *DeleteResult) {
 	be := m.events
-	if be == nil || !strings.HasPrefix(be.facts.Name, "ObjectRemoved:") {
+	if be == nil || be.facts == nil || !strings.HasPrefix(be.facts.Name, "ObjectRemoved:") {
 		return
 	}
 	name, vid := removedEvent(res)
@@ -114,7 +121,17 @@ func (m *mutation) noteEvent(name, bucket, key string, size int64, etag, version
 	if bucket != be.facts.Bucket {
 		return
 	}
-	be.events = append(be.events, m.e.factsEvent(be.facts, name, bucket, key, size, etag, versionID))
+	be.events = append(be.events, batchEvent{m.e.factsEvent(be.facts, name, bucket, key, size, etag, versionID), be.nc})
+}
+
+// ownEvent adds ev, an event the engine makes itself (a lifecycle
+// expiration), to those m queues; nc is its bucket's notification
+// configuration (nil: subscribers only).
+func (m *mutation) ownEvent(nc *bucketconfig.Notification, ev Event) {
+	if m.events == nil {
+		m.events = &batchEvents{}
+	}
+	m.events.events = append(m.events.events, batchEvent{ev, nc})
 }
 
 // factsEvent builds the event name about key of bucket from f.
@@ -162,11 +179,12 @@ func (m *mutation) queueEvents() (queued bool, err error) {
 	n := &m.e.notify
 	n.mu.Lock()
 	for i := range be.events {
-		m.e.sequence(&be.events[i])
-		if be.nc == nil {
+		one := &be.events[i]
+		m.e.sequence(&one.ev)
+		if one.nc == nil {
 			continue
 		}
-		q, err := m.e.queueEvent(m.b, be.nc, &be.events[i])
+		q, err := m.e.queueEvent(m.b, one.nc, &one.ev)
 		if err != nil {
 			n.mu.Unlock()
 			return false, err
@@ -195,7 +213,7 @@ func (m *mutation) eventsApplied(queued bool, err error) {
 		return
 	}
 	for i := range be.events {
-		m.e.published(&be.events[i], queued && i == len(be.events)-1)
+		m.e.published(&be.events[i].ev, queued && i == len(be.events)-1)
 	}
 }
 
