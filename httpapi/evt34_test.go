@@ -174,6 +174,12 @@ func evt34Cases() []evt34Case {
 		{name: "PutObject versioned", events: 1, req: func(*testing.T, *fixture) raw {
 			return raw{method: "PUT", path: "/evt34-v/a", body: []byte("hello")}
 		}},
+		{name: "PostObject", events: 1, req: func(t *testing.T, f *fixture) raw {
+			now := f.clock.Now()
+			policy := policyDoc(t, now.Add(time.Hour), append(v4Conds(now), map[string]string{"bucket": "evt34-u"}, []any{"starts-with", "$key", ""})...)
+			body, ct := multipartForm{fields: append([]field{{"key", "posted"}}, v4Form(now, policy)...), filename: "f", content: "by post"}.encode(t)
+			return raw{method: "POST", path: "/evt34-u", body: body, sign: "anon", header: http.Header{"Content-Type": {ct}}}
+		}},
 		{name: "CopyObject", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-u", "src", "source") },
 			req: func(*testing.T, *fixture) raw {
 				return raw{method: "PUT", path: "/evt34-v/copy", header: http.Header{"X-Amz-Copy-Source": {"/evt34-u/src"}}}

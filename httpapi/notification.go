@@ -276,12 +276,7 @@ func (s *server) emitIn(rc *request, bucket, name, key string, size int64, etag,
 // the bucket's events (one cached lookup, nothing allocated). The caller
 // does not emit the event again.
 func (s *server) eventCtx(rc *request, name string) context.Context {
-	return s.eventCtxIn(rc, rc.op.Bucket, name)
-}
-
-// eventCtxIn is eventCtx about bucket, which may be another than the
-// request's (where ProcessObject saves).
-func (s *server) eventCtxIn(rc *request, bucket, name string) context.Context {
+	bucket := rc.op.Bucket
 	if !s.eng.WantsEvents(rc.ctx, bucket) {
 		return rc.ctx
 	}
