@@ -28,7 +28,7 @@ type EventFacts struct {
 	// "ObjectRemoved:DeleteMarkerCreated" for a delete that wrote a
 	// delete marker. An operation only takes facts of its own kind
 	// (ObjectCreated for writes, ObjectRemoved for deletes, ObjectTagging
-	// for UpdateObject with Tags).
+	// for UpdateObject with Tags, ObjectRetention for SetObjectRetention).
 	Name string
 	// Bucket is the bucket the event is about; the operation's writes
 	// to other buckets make no event.
@@ -45,7 +45,7 @@ type eventFactsKey struct{}
 // WithEvent returns a context under which the operations that make
 // events (PutObject, ExtendObject, CopyObject, CompleteMultipartUpload,
 // DeleteObject and its versioned and batch forms, UpdateObject of the
-// tags) build their event from
+// tags, SetObjectRetention) build their event from
 // f and queue its deliveries in the same atomic batch as their change,
 // then call the subscribers, as Publish would after the change: the
 // caller must not Publish it again. f must not change afterwards. A
@@ -99,6 +99,15 @@ func (m *mutation) eventCreated(info *ObjectInfo) {
 func (m *mutation) eventTagged(info *ObjectInfo, versionID string) {
 	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectTagging:") {
 		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, info.ETag, versionID)
+	}
+}
+
+// eventRetained notes the event of a change of info's retention, done by
+// m, when m runs under facts of an ObjectRetention event about info's
+// bucket.
+func (m *mutation) eventRetained(info *ObjectInfo) {
+	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectRetention:") {
+		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, "", info.VersionID)
 	}
 }
 

@@ -241,6 +241,7 @@ func (e *Engine) updateVersionLock(ctx context.Context, bucket, key, vid string,
 			return err
 		}
 		out = rec.info
+		m.eventRetained(&rec.info)
 		return m.b.Set(loc.key, rec.encode(), nil)
 	})
 	return out, err

@@ -59,6 +59,10 @@ func evt34Options(fs vfs.FS) *engine.Options {
 		NotificationRetry:   time.Hour, NotificationMaxRetry: time.Hour}
 }
 
+// evt34Buckets are the crash test's buckets: unversioned, versioned, with
+// Object Lock.
+var evt34Buckets = []string{"evt34-u", "evt34-v", "evt34-l"}
+
 // evt34State is what a crash must keep together: the buckets' versions
 // and the number of pending deliveries.
 type evt34State struct {
@@ -69,11 +73,11 @@ type evt34State struct {
 func evt34Observe(t *testing.T, e *engine.Engine) evt34State {
 	t.Helper()
 	var s evt34State
-	for _, b := range []string{"evt34-u", "evt34-v"} {
+	for _, b := range evt34Buckets {
 		res, err := e.ListObjectVersions(context.Background(), b, engine.VersionListOptions{MaxKeys: 1000})
 		require.NoError(t, err)
 		for _, v := range res.Versions {
-			s.objects = append(s.objects, fmt.Sprintf("%s/%s@%s %s dm=%v tags=%v", b, v.Key, v.VersionID, v.ETag, v.DeleteMarker, v.Tags))
+			s.objects = append(s.objects, fmt.Sprintf("%s/%s@%s %s dm=%v tags=%v retention=%v", b, v.Key, v.VersionID, v.ETag, v.DeleteMarker, v.Tags, v.Retention))
 		}
 	}
 	n, err := e.PendingNotifications()
@@ -120,11 +124,16 @@ func evt34RunCase(t *testing.T, tc evt34Case) {
 	require.NoError(t, err)
 	f := &fixture{t: t, clock: &testClock{}, eng: eng}
 	f.srv = httptest.NewServer(httpapi.New(eng, httpapi.WithCredentials(testCreds)))
-	for _, b := range []string{"evt34-u", "evt34-v"} {
-		r := f.do(t, raw{method: "PUT", path: "/" + b})
+	for _, b := range evt34Buckets {
+		var h http.Header
+		if b == "evt34-l" {
+			h = http.Header{"X-Amz-Bucket-Object-Lock-Enabled": {"true"}}
+		}
+		r := f.do(t, raw{method: "PUT", path: "/" + b, header: h})
 		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 		require.NoError(t, eng.SetBucketConfig(ctx, b, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
-			{ID: "all", Type: "Queue", ARN: "arn:evt34", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*"}}}}))
+			{ID: "all", Type: "Queue", ARN: "arn:evt34", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*",
+				"s3:ObjectRetention:Put"}}}}))
 	}
 	require.NoError(t, eng.SetBucketConfig(ctx, "evt34-v", &bucketconfig.Versioning{Status: "Enabled"}))
 	if tc.setup != nil {
@@ -225,6 +234,14 @@ func evt34Cases() []evt34Case {
 			require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 		},
 			req: func(*testing.T, *fixture) raw { return raw{method: "DELETE", path: "/evt34-u/t?tagging"} }},
+		{name: "PutObjectRetention", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-l", "r", "keep me") },
+			req: func(t *testing.T, f *fixture) raw {
+				body := []byte(`<Retention><Mode>GOVERNANCE</Mode><RetainUntilDate>` + f.clock.Now().Add(48*time.Hour).UTC().Format(time.RFC3339) +
+					`</RetainUntilDate></Retention>`)
+				sum := md5.Sum(body)
+				return raw{method: "PUT", path: "/evt34-l/r?retention", body: body,
+					header: http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}}}
+			}},
 	}
 }
 

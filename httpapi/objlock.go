@@ -364,11 +364,11 @@ func (s *server) putObjectRetention(rc *request) error {
 	if err != nil {
 		return err
 	}
-	info, err := s.eng.SetObjectRetention(rc.ctx, rc.op.Bucket, rc.op.Key, vid, r, bypass)
+	// The event is queued with the change.
+	info, err := s.eng.SetObjectRetention(s.eventCtx(rc, "ObjectRetention:Put"), rc.op.Bucket, rc.op.Key, vid, r, bypass)
 	if err != nil {
 		return rc.versionError(err, vid)
 	}
-	s.emit(rc, "ObjectRetention:Put", rc.op.Key, -1, "", info.VersionID)
 	rc.writeVersionID(info.VersionID)
 	return writeEmpty(rc, http.StatusOK)
 }
