@@ -28,7 +28,8 @@ type EventFacts struct {
 	// "ObjectRemoved:DeleteMarkerCreated" for a delete that wrote a
 	// delete marker. An operation only takes facts of its own kind
 	// (ObjectCreated for writes, ObjectRemoved for deletes, ObjectTagging
-	// for UpdateObject with Tags, ObjectRetention for SetObjectRetention).
+	// for UpdateObject with Tags, ObjectRetention for SetObjectRetention,
+	// ObjectAnnotation for Put/DeleteObjectAnnotation).
 	Name string
 	// Bucket is the bucket the event is about; the operation's writes
 	// to other buckets make no event.
@@ -45,7 +46,7 @@ type eventFactsKey struct{}
 // WithEvent returns a context under which the operations that make
 // events (PutObject, ExtendObject, CopyObject, CompleteMultipartUpload,
 // DeleteObject and its versioned and batch forms, UpdateObject of the
-// tags, SetObjectRetention) build their event from
+// tags, SetObjectRetention, Put/DeleteObjectAnnotation) build their event from
 // f and queue its deliveries in the same atomic batch as their change,
 // then call the subscribers, as Publish would after the change: the
 // caller must not Publish it again. f must not change afterwards. A
@@ -108,6 +109,15 @@ func (m *mutation) eventTagged(info *ObjectInfo, versionID string) {
 func (m *mutation) eventRetained(info *ObjectInfo) {
 	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectRetention:") {
 		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, "", info.VersionID)
+	}
+}
+
+// eventAnnotated notes the event of a change of the annotations of key's
+// version versionID in bucket, done by m, when m runs under facts of an
+// ObjectAnnotation event about bucket.
+func (m *mutation) eventAnnotated(bucket, key, versionID string) {
+	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectAnnotation:") {
+		m.noteEvent(be.facts.Name, bucket, key, -1, "", versionID)
 	}
 }
 

@@ -343,6 +343,7 @@ func (e *Engine) putObjectAnnotation(ctx context.Context, bucket, key, name stri
 		if !exists && n >= MaxObjectAnnotations {
 			return fmt.Errorf("%w: %s/%s has %d annotations", ErrTooManyAnnotations, bucket, key, n)
 		}
+		m.eventAnnotated(bucket, key, rec.info.VersionID)
 		return setAnnotation(m, append(p, name...), v, stored)
 	})
 	if err != nil {
@@ -501,6 +502,7 @@ func (e *Engine) DeleteObjectAnnotation(ctx context.Context, bucket, key, name s
 			return err
 		}
 		vid = rec.info.VersionID
+		m.eventAnnotated(bucket, key, vid)
 		return deleteAnnotation(m, append(objAnnotationPrefix(bucket, key, vid), name...))
 	})
 	return vid, err

@@ -137,12 +137,12 @@ func (s *server) putObjectAnnotation(rc *request) error {
 		h.Write(payload)
 		opts.ChecksumAlgorithm, opts.Checksum = ck.Algorithm, h.Sum(nil) // verified above
 	}
-	a, err := s.eng.PutObjectAnnotation(rc.ctx, rc.op.Bucket, rc.op.Key, name, payload, opts)
+	// The event is queued with the annotation.
+	a, err := s.eng.PutObjectAnnotation(s.eventCtx(rc, "ObjectAnnotation:Put"), rc.op.Bucket, rc.op.Key, name, payload, opts)
 	if err != nil {
 		return annotationError(rc, err, name, opts.VersionID)
 	}
 	rc.writeAnnotationHeaders(&a)
-	s.emit(rc, "ObjectAnnotation:Put", rc.op.Key, -1, "", a.VersionID)
 	return rc.d.writeDoc(rc.w, http.StatusOK, "PutObjectAnnotationOutput", &putAnnotationResult{Key: xmlText(rc.op.Key), AnnotationName: name})
 }
 
@@ -242,11 +242,10 @@ func (s *server) deleteObjectAnnotation(rc *request) error {
 	if err != nil {
 		return err
 	}
-	vid, err := s.eng.DeleteObjectAnnotation(rc.ctx, rc.op.Bucket, rc.op.Key, name, opts)
+	vid, err := s.eng.DeleteObjectAnnotation(s.eventCtx(rc, "ObjectAnnotation:Delete"), rc.op.Bucket, rc.op.Key, name, opts)
 	if err != nil {
 		return annotationError(rc, err, name, opts.VersionID)
 	}
 	rc.writeObjectVersionID(vid)
-	s.emit(rc, "ObjectAnnotation:Delete", rc.op.Key, -1, "", vid)
 	return writeEmpty(rc, http.StatusNoContent)
 }

@@ -78,6 +78,14 @@ func evt34Observe(t *testing.T, e *engine.Engine) evt34State {
 		require.NoError(t, err)
 		for _, v := range res.Versions {
 			s.objects = append(s.objects, fmt.Sprintf("%s/%s@%s %s dm=%v tags=%v retention=%v", b, v.Key, v.VersionID, v.ETag, v.DeleteMarker, v.Tags, v.Retention))
+			if v.DeleteMarker {
+				continue
+			}
+			page, err := e.ListObjectAnnotations(context.Background(), b, v.Key, engine.AnnotationListOptions{VersionID: v.VersionID})
+			require.NoError(t, err)
+			for _, a := range page.Annotations {
+				s.objects = append(s.objects, fmt.Sprintf("  annotation %s", a.Name))
+			}
 		}
 	}
 	n, err := e.PendingNotifications()
@@ -133,7 +141,7 @@ func evt34RunCase(t *testing.T, tc evt34Case) {
 		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 		require.NoError(t, eng.SetBucketConfig(ctx, b, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
 			{ID: "all", Type: "Queue", ARN: "arn:evt34", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*",
-				"s3:ObjectRetention:Put"}}}}))
+				"s3:ObjectRetention:Put", "s3:ObjectAnnotation:*"}}}}))
 	}
 	require.NoError(t, eng.SetBucketConfig(ctx, "evt34-v", &bucketconfig.Versioning{Status: "Enabled"}))
 	if tc.setup != nil {
@@ -242,6 +250,17 @@ func evt34Cases() []evt34Case {
 				return raw{method: "PUT", path: "/evt34-l/r?retention", body: body,
 					header: http.Header{"Content-Md5": {base64.StdEncoding.EncodeToString(sum[:])}}}
 			}},
+		{name: "PutObjectAnnotation", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-v", "n", "note me") },
+			req: func(*testing.T, *fixture) raw {
+				return raw{method: "PUT", path: "/evt34-v/n?annotation&annotationName=note", body: []byte("a note")}
+			}},
+		{name: "DeleteObjectAnnotation", events: 1, setup: func(t *testing.T, f *fixture) {
+			evt34Put(t, f, "evt34-u", "n", "note me")
+			r := f.do(t, raw{method: "PUT", path: "/evt34-u/n?annotation&annotationName=note", body: []byte("a note")})
+			require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+		}, req: func(*testing.T, *fixture) raw {
+			return raw{method: "DELETE", path: "/evt34-u/n?annotation&annotationName=note"}
+		}},
 	}
 }
 
