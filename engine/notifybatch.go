@@ -78,7 +78,9 @@ func (e *Engine) eventsFor(ctx context.Context) (*batchEvents, error) {
 	if !ok || f == nil {
 		return nil, nil
 	}
-	nc, err := e.notificationOf(ctx, f.Bucket)
+	// A write commits whatever its context says once it got this far
+	// (applyCtx admits it without ctx): so does the read its event needs.
+	nc, err := e.notificationOf(context.WithoutCancel(ctx), f.Bucket)
 	if err != nil {
 		return nil, err
 	}
