@@ -64,6 +64,11 @@ type aclModel struct {
 	// its ACL need a grant of the object's ACL (or a bucket policy's
 	// Allow). False: the bucket owner owns every object (OSS, Sina).
 	writerKeepsObjects bool
+	// grantsNot are the operations no ACL permission grants, not even
+	// FULL_CONTROL: the owner's (an object's owner, for an object) or a
+	// bucket policy's only. Nil: the dialect's ACLs grant every operation
+	// whose route permission they hold.
+	grantsNot map[string]bool
 	// objectHeader is the vendor header (without prefix) that carries
 	// an object's canned ACL on a write; bucket writes use "acl".
 	// Default "acl".
@@ -96,6 +101,20 @@ var s3ACL = aclModel{
 	},
 	accessControls:     true,
 	writerKeepsObjects: true,
+	grantsNot:          s3GrantsNot,
+}
+
+// s3GrantsNot are the S3 operations that no ACL grants. S3 maps ACL
+// permissions to actions (S3 User Guide, "Access control list (ACL)
+// overview", "Mapping of ACL permissions and access policy
+// permissions"): object READ is s3:GetObject and s3:GetObjectVersion,
+// bucket WRITE s3:PutObject and s3:DeleteObject; s3:GetObjectTagging,
+// s3:PutObjectTagging and s3:DeleteObjectTagging are in no row, so a
+// READ or FULL_CONTROL grantee of an object neither reads nor changes its
+// tags (which s3:ExistingObjectTag conditions and lifecycle filters
+// decide by) unless it owns the object or a policy allows it.
+var s3GrantsNot = map[string]bool{
+	"GetObjectTagging": true, "PutObjectTagging": true, "DeleteObjectTagging": true,
 }
 
 // bucketACLOf is acl, a bucket's ACL set through rc's dialect, marked

@@ -94,6 +94,9 @@ type access struct {
 	// writerKeepsObjects: the dialect's objects are their writers', not
 	// the bucket owner's (aclModel.writerKeepsObjects).
 	writerKeepsObjects bool
+	// grantsNot: no ACL grants op in the dialect (aclModel.grantsNot);
+	// an object's owner still may, so load reads the object.
+	grantsNot bool
 	// deferOwner: the handler decides the object it opens again
 	// (recheckObject), so a bucket owner's read need not read the object
 	// first; ownerDeferred records that decide left it to the handler.
@@ -180,7 +183,7 @@ func (s *server) authorizeAccess(rc *request) error {
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: rc.route.op, perm: p,
 		bucket: b, key: rc.op.Key, versionID: rc.q.Get("versionId"), objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket,
-		writerKeepsObjects: rc.d.acl.writerKeepsObjects, deferOwner: rechecksObject[rc.route.op]}
+		writerKeepsObjects: rc.d.acl.writerKeepsObjects, grantsNot: rc.d.acl.grantsNot[rc.route.op], deferOwner: rechecksObject[rc.route.op]}
 	if initiatorOps[in.op] {
 		in.uploadID = rc.q.Get("uploadId")
 	}
@@ -387,7 +390,7 @@ func (s *server) canActAccess(rc *request, bucket, key, versionID, op string, p 
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: op, perm: p,
 		bucket: b, key: key, versionID: versionID, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket,
-		writerKeepsObjects: rc.d.acl.writerKeepsObjects}
+		writerKeepsObjects: rc.d.acl.writerKeepsObjects, grantsNot: rc.d.acl.grantsNot[op]}
 	return in, s.check(in)
 }
 
@@ -402,7 +405,7 @@ func (in *access) load(s *server) error {
 	if in.pab, in.ownership, err = s.accessSettings(in.ctx, in.bucket); err != nil {
 		return err
 	}
-	if in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP) {
+	if in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP || in.grantsNot) {
 		info, err := s.eng.HeadObjectVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
 		switch {
 		case err == nil:
@@ -513,6 +516,11 @@ func (in *access) aclAllows() bool {
 	ignorePublic := in.pab != nil && in.pab.IgnorePublicAcls
 	b := in.bucket
 	bucketGrants := func() []engine.Grant { return effectiveGrants(b.ACL, b.Owner, b.Owner) }
+	if in.grantsNot {
+		// No grant gives the operation; callers who may list learn that
+		// the key is missing, as for a read.
+		return in.key != "" && in.object == nil && granted(bucketGrants(), in.who, permRead, ignorePublic)
+	}
 	var need string
 	switch in.perm {
 	case permBucketRead:
