@@ -112,9 +112,13 @@ var s3ACL = aclModel{
 // s3:PutObjectTagging and s3:DeleteObjectTagging are in no row, so a
 // READ or FULL_CONTROL grantee of an object neither reads nor changes its
 // tags (which s3:ExistingObjectTag conditions and lifecycle filters
-// decide by) unless it owns the object or a policy allows it.
+// decide by) unless it owns the object or a policy allows it. Nor is
+// s3:GetObjectRetention or s3:GetObjectLegalHold (README: Object Lock
+// settings are the bucket owner's or a policy grantee's; no ACL grants
+// them).
 var s3GrantsNot = map[string]bool{
 	"GetObjectTagging": true, "PutObjectTagging": true, "DeleteObjectTagging": true,
+	"GetObjectRetention": true, "GetObjectLegalHold": true,
 }
 
 // bucketACLOf is acl, a bucket's ACL set through rc's dialect, marked

@@ -101,6 +101,8 @@ var acl34Rows = []acl34Row{
 		return acl34Req{method: "PUT", path: "/acl34/obj?tagging", header: h, body: b}
 	}},
 	{op: "DeleteObjectTagging", req: func(*acl34Setup) acl34Req { return acl34Req{method: "DELETE", path: "/acl34/obj?tagging"} }},
+	{op: "GetObjectRetention", req: func(*acl34Setup) acl34Req { return acl34Req{method: "GET", path: "/acl34/obj?retention"} }},
+	{op: "GetObjectLegalHold", req: func(*acl34Setup) acl34Req { return acl34Req{method: "GET", path: "/acl34/obj?legal-hold"} }},
 	{op: "RestoreObject", req: func(*acl34Setup) acl34Req {
 		return acl34Req{method: "POST", path: "/acl34/obj?restore", body: []byte(`<RestoreRequest><Days>1</Days></RestoreRequest>`)}
 	}},
