@@ -175,3 +175,39 @@ func TestAcl34PermissionsMapToOperations(t *testing.T) {
 		}
 	}
 }
+
+// TestAcl34BucketOwnerTagsOfWritersObject: under ObjectWriter an object
+// another account writes is the writer's; the bucket owner may delete,
+// list, archive and restore it (S3 User Guide: the bucket owner "can
+// deny access to any objects, or delete any objects in the bucket,
+// regardless of who owns them", and archive or restore them), and reads
+// it through the object's ACL (bucket-owner-full-control), but no ACL
+// grants s3:GetObjectTagging or s3:PutObjectTagging: its tags are the
+// writer's.
+func TestAcl34BucketOwnerTagsOfWritersObject(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ok := func(q raw, want int) {
+		t.Helper()
+		if r := f.do(t, q); r.StatusCode != want {
+			t.Fatalf("%s %s as %s: %d %s, want %d", q.method, q.path, q.ak, r.StatusCode, r.body, want)
+		}
+	}
+	ok(raw{method: "PUT", path: "/acl34own"}, 200)
+	ok(raw{method: "PUT", path: "/acl34own?acl", header: hdr("x-amz-grant-write", "id="+canonicalID(otherAK), "x-amz-grant-full-control", "id="+canonicalID(testAK))}, 200)
+	ok(raw{method: "PUT", path: "/acl34own/theirs", header: hdr("x-amz-acl", "bucket-owner-full-control"), body: []byte("x"), ak: otherAK, sk: otherSK}, 200)
+	h, b := acl34WithMD5(`<Tagging><TagSet><Tag><Key>shared</Key><Value>yes</Value></Tag></TagSet></Tagging>`)
+
+	ok(raw{method: "GET", path: "/acl34own/theirs"}, 200)
+	ok(raw{method: "GET", path: "/acl34own/theirs?tagging"}, 403)
+	ok(raw{method: "PUT", path: "/acl34own/theirs?tagging", header: h, body: b}, 403)
+	ok(raw{method: "DELETE", path: "/acl34own/theirs?tagging"}, 403)
+	// The writer tags its object; the bucket owner still deletes it.
+	ok(raw{method: "PUT", path: "/acl34own/theirs?tagging", header: h, body: b, ak: otherAK, sk: otherSK}, 200)
+	ok(raw{method: "GET", path: "/acl34own/theirs?tagging", ak: otherAK, sk: otherSK}, 200)
+	ok(raw{method: "DELETE", path: "/acl34own/theirs?tagging", ak: otherAK, sk: otherSK}, 204)
+	// Its own objects, and missing keys, are the bucket owner's.
+	ok(raw{method: "PUT", path: "/acl34own/mine", body: []byte("x")}, 200)
+	ok(raw{method: "PUT", path: "/acl34own/mine?tagging", header: h, body: b}, 200)
+	ok(raw{method: "PUT", path: "/acl34own/missing?tagging", header: h, body: b}, 404)
+	ok(raw{method: "DELETE", path: "/acl34own/theirs"}, 204)
+}

@@ -262,8 +262,16 @@ var rechecksObject = map[string]bool{"GetObject": true, "HeadObject": true}
 // Object Lock settings are the bucket owner's or a policy grantee's).
 func bucketOwnerMayBeRefused(writerKeepsObjects bool, b engine.BucketInfo, key, op string, p perm) bool {
 	return writerKeepsObjects && key != "" && b.Owner != "" && !bucketOwnerKeeps[op] &&
-		(p == permObjectRead || p == permObjectReadACP || p == permObjectWriteACP)
+		(p == permObjectRead || p == permObjectReadACP || p == permObjectWriteACP || ownersTagging[op])
 }
+
+// ownersTagging are the writes of an object's tags: in S3 they need
+// s3:PutObjectTagging or s3:DeleteObjectTagging on the object, which the
+// bucket owner holds for the objects it owns only (it may delete,
+// archive and restore others' objects, not change them) and no ACL
+// grants, so an object another account wrote keeps the tags its writer
+// gave it unless a bucket policy allows the change.
+var ownersTagging = map[string]bool{"PutObjectTagging": true, "DeleteObjectTagging": true}
 
 // bucketOwnerKeeps are the object reads that stay the bucket owner's
 // whoever owns the object (bucketOwnerMayBeRefused).

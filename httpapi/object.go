@@ -1655,9 +1655,12 @@ func (s *server) getObjectTagging(rc *request) error {
 // mayRetag refuses a change of an existing object's tags to a bucket
 // writer who may not change its ACL either: tags decide
 // s3:ExistingObjectTag conditions and lifecycle filters, and S3 grants
-// s3:PutObjectTagging to no ACL. The bucket owner and a policy's grantee
-// (the route's decision, made again) tag any object; a writer its own,
-// or those a WRITE_ACP grant opens.
+// s3:PutObjectTagging to no ACL. A policy's grantee (the route's
+// decision, made again) tags any object; a writer its own, or, in a
+// dialect whose ACLs grant tagging (OSS, Sina), those a WRITE_ACP grant
+// opens. The bucket owner passes here: in S3 the route's decision
+// already refused it another account's object (ownersTagging); in OSS
+// and Sina it owns every object.
 func (s *server) mayRetag(rc *request) error {
 	if s.cfg.Permissive || rc.bucket != nil && owns(rc.who, rc.bucket.Owner) {
 		return nil
