@@ -115,10 +115,15 @@ var s3ACL = aclModel{
 // decide by) unless it owns the object or a policy allows it. Nor is
 // s3:GetObjectRetention or s3:GetObjectLegalHold (README: Object Lock
 // settings are the bucket owner's or a policy grantee's; no ACL grants
-// them).
+// them). Nor are the annotation actions (s3:GetObjectAnnotation,
+// s3:ListObjectAnnotations, s3:PutObjectAnnotation,
+// s3:DeleteObjectAnnotation: their API pages ask for these permissions,
+// and the mapping has none of them), so a bucket WRITE grantee does not
+// rewrite another's annotations, as it does not rewrite its tags.
 var s3GrantsNot = map[string]bool{
 	"GetObjectTagging": true, "PutObjectTagging": true, "DeleteObjectTagging": true,
 	"GetObjectRetention": true, "GetObjectLegalHold": true,
+	"GetObjectAnnotation": true, "ListObjectAnnotations": true, "PutObjectAnnotation": true, "DeleteObjectAnnotation": true,
 }
 
 // bucketACLOf is acl, a bucket's ACL set through rc's dialect, marked

@@ -103,6 +103,16 @@ var acl34Rows = []acl34Row{
 	{op: "DeleteObjectTagging", req: func(*acl34Setup) acl34Req { return acl34Req{method: "DELETE", path: "/acl34/obj?tagging"} }},
 	{op: "GetObjectRetention", req: func(*acl34Setup) acl34Req { return acl34Req{method: "GET", path: "/acl34/obj?retention"} }},
 	{op: "GetObjectLegalHold", req: func(*acl34Setup) acl34Req { return acl34Req{method: "GET", path: "/acl34/obj?legal-hold"} }},
+	{op: "GetObjectAnnotation", req: func(*acl34Setup) acl34Req {
+		return acl34Req{method: "GET", path: "/acl34/obj?annotation&annotationName=note"}
+	}},
+	{op: "ListObjectAnnotations", req: func(*acl34Setup) acl34Req { return acl34Req{method: "GET", path: "/acl34/obj?annotation"} }},
+	{op: "PutObjectAnnotation", req: func(*acl34Setup) acl34Req {
+		return acl34Req{method: "PUT", path: "/acl34/obj?annotation&annotationName=note", body: []byte("theirs")}
+	}},
+	{op: "DeleteObjectAnnotation", req: func(*acl34Setup) acl34Req {
+		return acl34Req{method: "DELETE", path: "/acl34/obj?annotation&annotationName=note"}
+	}},
 	{op: "RestoreObject", req: func(*acl34Setup) acl34Req {
 		return acl34Req{method: "POST", path: "/acl34/obj?restore", body: []byte(`<RestoreRequest><Days>1</Days></RestoreRequest>`)}
 	}},
@@ -159,6 +169,7 @@ func TestAcl34PermissionsMapToOperations(t *testing.T) {
 				for _, key := range []string{"obj", "gone"} {
 					owner(raw{method: "PUT", path: "/acl34/" + key, header: objectGrant, body: []byte("a,b\n1,2\n")})
 				}
+				owner(raw{method: "PUT", path: "/acl34/obj?annotation&annotationName=note", body: []byte("owner's")})
 				up := owner(raw{method: "POST", path: "/acl34/up?uploads"})
 				_, rest, _ := strings.Cut(string(up.body), "<UploadId>")
 				s.upload, _, _ = strings.Cut(rest, "</UploadId>")
@@ -182,8 +193,8 @@ func TestAcl34PermissionsMapToOperations(t *testing.T) {
 // deny access to any objects, or delete any objects in the bucket,
 // regardless of who owns them", and archive or restore them), and reads
 // it through the object's ACL (bucket-owner-full-control), but no ACL
-// grants s3:GetObjectTagging or s3:PutObjectTagging: its tags are the
-// writer's.
+// grants s3:GetObjectTagging or s3:PutObjectTagging (nor the annotation
+// actions): its tags and annotations are the writer's.
 func TestAcl34BucketOwnerTagsOfWritersObject(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
 	ok := func(q raw, want int) {
@@ -201,6 +212,10 @@ func TestAcl34BucketOwnerTagsOfWritersObject(t *testing.T) {
 	ok(raw{method: "GET", path: "/acl34own/theirs?tagging"}, 403)
 	ok(raw{method: "PUT", path: "/acl34own/theirs?tagging", header: h, body: b}, 403)
 	ok(raw{method: "DELETE", path: "/acl34own/theirs?tagging"}, 403)
+	ok(raw{method: "PUT", path: "/acl34own/theirs?annotation&annotationName=note", body: []byte("owner's")}, 403)
+	ok(raw{method: "PUT", path: "/acl34own/theirs?annotation&annotationName=note", body: []byte("writer's"), ak: otherAK, sk: otherSK}, 200)
+	ok(raw{method: "GET", path: "/acl34own/theirs?annotation&annotationName=note"}, 403)
+	ok(raw{method: "DELETE", path: "/acl34own/theirs?annotation&annotationName=note"}, 403)
 	// The writer tags its object; the bucket owner still deletes it.
 	ok(raw{method: "PUT", path: "/acl34own/theirs?tagging", header: h, body: b, ak: otherAK, sk: otherSK}, 200)
 	ok(raw{method: "GET", path: "/acl34own/theirs?tagging", ak: otherAK, sk: otherSK}, 200)

@@ -265,13 +265,16 @@ func bucketOwnerMayBeRefused(writerKeepsObjects bool, b engine.BucketInfo, key, 
 		(p == permObjectRead || p == permObjectReadACP || p == permObjectWriteACP || ownersTagging[op])
 }
 
-// ownersTagging are the writes of an object's tags: in S3 they need
-// s3:PutObjectTagging or s3:DeleteObjectTagging on the object, which the
-// bucket owner holds for the objects it owns only (it may delete,
-// archive and restore others' objects, not change them) and no ACL
-// grants, so an object another account wrote keeps the tags its writer
-// gave it unless a bucket policy allows the change.
-var ownersTagging = map[string]bool{"PutObjectTagging": true, "DeleteObjectTagging": true}
+// ownersTagging are the writes of an object's tags and annotations: in
+// S3 they need s3:PutObjectTagging, s3:DeleteObjectTagging,
+// s3:PutObjectAnnotation or s3:DeleteObjectAnnotation on the object,
+// which the bucket owner holds for the objects it owns only (it may
+// delete, archive and restore others' objects, not change them) and no
+// ACL grants, so an object another account wrote keeps the tags and
+// annotations its writer gave it unless a bucket policy allows the
+// change.
+var ownersTagging = map[string]bool{"PutObjectTagging": true, "DeleteObjectTagging": true,
+	"PutObjectAnnotation": true, "DeleteObjectAnnotation": true}
 
 // bucketOwnerKeeps are the object reads that stay the bucket owner's
 // whoever owns the object (bucketOwnerMayBeRefused).
