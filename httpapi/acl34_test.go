@@ -120,6 +120,11 @@ var acl34Rows = []acl34Row{
 	{op: "AbortMultipartUpload", req: func(s *acl34Setup) acl34Req {
 		return acl34Req{method: "DELETE", path: "/acl34/up?uploadId=" + s.upload}
 	}},
+	// A copy reads its source (object READ) and writes (bucket WRITE):
+	// only FULL_CONTROL, granted on both, holds the two.
+	{op: "CopyObject", perm: "READ+WRITE", req: func(*acl34Setup) acl34Req {
+		return acl34Req{method: "PUT", path: "/acl34/copy", header: hdr("x-amz-copy-source", "/acl34/gone")}
+	}},
 	{op: "PutObject", perm: "WRITE", req: func(*acl34Setup) acl34Req { return acl34Req{method: "PUT", path: "/acl34/new", body: []byte("new")} }},
 	{op: "CreateMultipartUpload", perm: "WRITE", anonNever: true, req: func(*acl34Setup) acl34Req { return acl34Req{method: "POST", path: "/acl34/new2?uploads"} }},
 	{op: "DeleteObjects", perm: "WRITE", req: func(*acl34Setup) acl34Req {
