@@ -78,6 +78,9 @@ type access struct {
 	// The rest is read by load, only when a decision needs it (never for
 	// the bucket owner without a policy evaluator).
 	loaded bool
+	// policySeen is the object the bucket policy's decision read its
+	// tags from (evaluatePolicy); kept here, not allocated per decision.
+	policySeen policySeen
 	// object is the object's record, for object permissions on an object
 	// that exists; nil otherwise.
 	object *engine.ObjectInfo
@@ -416,7 +419,7 @@ func (in *access) load(s *server) error {
 	if in.pab, in.ownership, err = s.accessSettings(in.ctx, in.bucket); err != nil {
 		return err
 	}
-	if in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP || in.grantsNot) {
+	if in.key != "" && in.object == nil && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP || in.grantsNot) {
 		info, err := s.eng.HeadObjectVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
 		switch {
 		case err == nil:

@@ -431,6 +431,22 @@ type policyStatus struct {
 // picks the action and resource names). The bucket owner's calls of the
 // policy operations themselves are never denied.
 func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versionID string) (policy.Decision, error) {
+	return s.policyDecisionOn(rc, b, op, key, versionID, nil)
+}
+
+// policySeen is the object a policy decision reads s3:ExistingObjectTag
+// from: known, when set, is the object decided (the one a handler opened,
+// see recheckObject), whose tags are used without reading; otherwise read
+// is set to the object the decision read its tags from, so that the
+// caller decides the rest on that same object rather than on a later
+// read a concurrent overwrite may have replaced.
+type policySeen struct {
+	known, read *engine.ObjectInfo
+}
+
+// policyDecisionOn is policyDecision reading the object's tags through
+// seen (nil: read them).
+func (s *server) policyDecisionOn(rc *request, b engine.BucketInfo, op, key, versionID string, seen *policySeen) (policy.Decision, error) {
 	names, ok := policyActions[op]
 	if !ok {
 		return policy.NotApplicable, nil
@@ -439,7 +455,7 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versi
 	if err != nil || p == nil {
 		return policy.NotApplicable, err
 	}
-	pc := &policyContext{s: s, rc: rc, bucket: b.Name, key: key, versionID: versionID}
+	pc := &policyContext{s: s, rc: rc, bucket: b.Name, key: key, versionID: versionID, seen: seen}
 	if pc.ap = rc.accessPointOf(b); pc.ap != nil {
 		pc.apBucket = b
 	}
@@ -483,7 +499,7 @@ func (s *server) policyDecision(rc *request, b engine.BucketInfo, op, key, versi
 // (deleteAllowed), so here it passes when the policy may allow the
 // caller s3:DeleteObject on some key, and otherwise leaves the decision
 // to the ACLs.
-func (s *server) authorizePolicy(rc *request, b engine.BucketInfo) (policy.Decision, error) {
+func (s *server) authorizePolicy(rc *request, b engine.BucketInfo, seen *policySeen) (policy.Decision, error) {
 	if rc.op.Operation == "DeleteObjects" {
 		p, err := s.bucketPolicy(rc.ctx, b.Name)
 		if err != nil || p == nil {
@@ -494,7 +510,7 @@ func (s *server) authorizePolicy(rc *request, b engine.BucketInfo) (policy.Decis
 		}
 		return policy.NotApplicable, nil
 	}
-	dec, err := s.policyDecision(rc, b, rc.op.Operation, rc.op.Key, rc.q.Get("versionId"))
+	dec, err := s.policyDecisionOn(rc, b, rc.op.Operation, rc.op.Key, rc.q.Get("versionId"), seen)
 	if err == nil && dec == policy.Allow && policyOps[rc.op.Operation] && !owns(rc.who, b.Owner) {
 		// S3: a caller outside the owner's account that the policy lets
 		// manage the policy gets 405.
@@ -588,6 +604,8 @@ type policyContext struct {
 	// tags caches the object's tags for s3:ExistingObjectTag.
 	tags    []engine.Tag
 	tagsSet bool
+	// seen, when set, gives the object decided or takes the one read.
+	seen *policySeen
 	// err is the first store error a condition key's lookup met: the
 	// decision is then refused with it, never made as if the key were
 	// absent (a Deny on a tag must not lapse while the store fails).
@@ -825,6 +843,10 @@ func (c *policyContext) requestTags() (url.Values, bool) {
 func (c *policyContext) objectTags() []engine.Tag {
 	if !c.tagsSet && c.key != "" {
 		c.tagsSet = true
+		if c.seen != nil && c.seen.known != nil {
+			c.tags = c.seen.known.Tags
+			return c.tags
+		}
 		var info engine.ObjectInfo
 		var err error
 		if c.versionID == "" {
@@ -834,6 +856,9 @@ func (c *policyContext) objectTags() []engine.Tag {
 		}
 		if err == nil {
 			c.tags = info.Tags
+			if c.seen != nil {
+				c.seen.read = &info
+			}
 		} else {
 			c.fail(err)
 		}

@@ -19,10 +19,20 @@ func evaluatePolicy(s *server, in *access) (decision, error) {
 	rc := in.rc
 	var dec policy.Decision
 	var err error
+	// The object decided: the one the handler opened when this decides
+	// it again (recheckObject); else the one the policy reads its tags
+	// from becomes in's object, so that a concurrent overwrite between
+	// that read and in.load cannot leave the policy deciding one object
+	// and recheckObject comparing the opened one with another.
+	seen := &in.policySeen
+	*seen = policySeen{known: in.object}
 	if in.op == rc.op.Operation && in.key == rc.op.Key && in.bucket.Name == rc.op.Bucket {
-		dec, err = s.authorizePolicy(rc, in.bucket)
+		dec, err = s.authorizePolicy(rc, in.bucket, seen)
 	} else { // a copy source: GetObject on another object
-		dec, err = s.policyDecision(rc, in.bucket, in.op, in.key, in.versionID)
+		dec, err = s.policyDecisionOn(rc, in.bucket, in.op, in.key, in.versionID, seen)
+	}
+	if in.object == nil && seen.read != nil {
+		in.object = seen.read
 	}
 	switch {
 	case err != nil:
