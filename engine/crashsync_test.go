@@ -107,25 +107,15 @@ func TestCrashEverySync(t *testing.T) {
 }
 
 func runCrashEverySync(t *testing.T, seed uint64, nops int, cfg func() *Options) int {
-	ctx := context.Background()
 	rec := newSyncRecorder(seed)
 	opts := cfg()
 	opts.FS = rec.fs()
 	opts.Sync = SyncAlways
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
-	history := []storeState{observe(t, e)}
-	rec.recording.Store(true)
 	w := newCrashWorkload(e, rand.New(rand.NewPCG(seed, 3)))
-	kinds := map[string]int{}
-	for i := 0; i < nops; i++ {
-		name, err := w.step(ctx)
-		require.NoError(t, err, "op %d %s", i, name)
-		kinds[name]++
-		history = append(history, observe(t, e))
-		rec.acked.Add(1)
-	}
-	rec.recording.Store(false)
+	history, names := recordSteps(t, rec, nops, w.step, func() storeState { return observe(t, e) })
+	kinds := countNames(names)
 	e.audit(t)
 	require.NoError(t, e.Close())
 
@@ -613,4 +603,32 @@ func runCrashConcurrentKinds(t *testing.T, seed uint64, nimages int) {
 		require.NoError(t, re.Close())
 	}
 	t.Logf("%d images; operations per worker %d %d %d", len(images), acked[0].Load(), acked[1].Load(), acked[2].Load())
+}
+
+// recordSteps runs nops steps of a workload while rec takes crash images
+// at every sync, observing the store before the first step and after
+// each acknowledged one: history[i] is the state after i steps, names the
+// steps' names in order.
+func recordSteps[S any](t *testing.T, rec *syncRecorder, nops int, step func(context.Context) (string, error), observe func() S) (history []S, names []string) {
+	t.Helper()
+	history = []S{observe()}
+	rec.recording.Store(true)
+	defer rec.recording.Store(false)
+	for i := 0; i < nops; i++ {
+		name, err := step(context.Background())
+		require.NoError(t, err, "op %d %s", i, name)
+		names = append(names, name)
+		history = append(history, observe())
+		rec.acked.Add(1)
+	}
+	return history, names
+}
+
+// countNames counts the steps by name.
+func countNames(names []string) map[string]int {
+	kinds := map[string]int{}
+	for _, n := range names {
+		kinds[n]++
+	}
+	return kinds
 }

@@ -595,7 +595,6 @@ func TestDur33CrashEverySync(t *testing.T) {
 }
 
 func dur33RunEverySync(t *testing.T, seed uint64, nops int) int {
-	ctx := context.Background()
 	cfg := dur33Options(seed)
 	rec := newSyncRecorder(seed)
 	opts := cfg()
@@ -604,20 +603,9 @@ func dur33RunEverySync(t *testing.T, seed uint64, nops int) int {
 	e, err := Open("/db", opts)
 	require.NoError(t, err)
 	dur33Setup(t, e)
-	history := []dur33State{dur33Observe(t, e)}
-	rec.recording.Store(true)
 	w := &dur33Workload{e: e, rng: rand.New(rand.NewPCG(seed, 3))}
-	kinds := map[string]int{}
-	var names []string
-	for i := 0; i < nops; i++ {
-		name, err := w.step(ctx)
-		require.NoError(t, err, "op %d %s", i, name)
-		kinds[name]++
-		names = append(names, name)
-		history = append(history, dur33Observe(t, e))
-		rec.acked.Add(1)
-	}
-	rec.recording.Store(false)
+	history, names := recordSteps(t, rec, nops, w.step, func() dur33State { return dur33Observe(t, e) })
+	kinds := countNames(names)
 	e.audit(t)
 	require.NoError(t, e.Close())
 

@@ -67,18 +67,9 @@ func evt34RunEverySync(t *testing.T, seed uint64, nops int) int {
 			{ID: "all", Type: "Queue", ARN: "arn:dur33", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*"}}}}))
 	}
 	require.NoError(t, e.SetBucketConfig(ctx, evt34Versioned, &bucketconfig.Versioning{Status: "Enabled"}))
-	history := []evt34State{evt34Observe(t, e)}
-	rec.recording.Store(true)
 	w := &evt34Workload{e: e, rng: rand.New(rand.NewPCG(seed, 3))}
-	kinds := map[string]int{}
-	for i := 0; i < nops; i++ {
-		name, err := w.step(ctx)
-		require.NoError(t, err, "op %d %s", i, name)
-		kinds[name]++
-		history = append(history, evt34Observe(t, e))
-		rec.acked.Add(1)
-	}
-	rec.recording.Store(false)
+	history, names := recordSteps(t, rec, nops, w.step, func() evt34State { return evt34Observe(t, e) })
+	kinds := countNames(names)
 	last := history[len(history)-1]
 	require.Equal(t, w.events, len(last.events), "every operation queued its events")
 	e.audit(t)
