@@ -41,17 +41,10 @@ func TestPolicyExistingObjectTagRacingOverwrite(t *testing.T) {
 		require.NoError(t, err)
 	}
 	put("public-bytes", "public")
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop.Load() {
-			put("secret-bytes", "secret")
-			put("public-bytes", "public")
-		}
-	}()
-	defer func() { stop.Store(true); wg.Wait() }()
+	keepFlipping(t, func() {
+		put("secret-bytes", "secret")
+		put("public-bytes", "public")
+	})
 	n := 3000
 	if testing.Short() {
 		n = 800
@@ -83,4 +76,20 @@ func TestPolicyExistingObjectTagRacingOverwrite(t *testing.T) {
 	}
 	assert.Positive(t, served)
 	assert.Zero(t, leaked, "the secret object (or its tags) was served %d times of %d", leaked, served)
+}
+
+// keepFlipping calls flip in a loop on another goroutine until the test
+// ends: the racing writer of the tests that read an object while it is
+// overwritten.
+func keepFlipping(t *testing.T, flip func()) {
+	var stop atomic.Bool
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			flip()
+		}
+	}()
+	t.Cleanup(func() { stop.Store(true); wg.Wait() })
 }

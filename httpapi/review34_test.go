@@ -9,8 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -161,17 +159,10 @@ func TestReview34ReadsRacingPrivateOverwrite(t *testing.T) {
 	}
 	secretETag := put(secret, "private").ETag
 	put(pub, "public-read")
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop.Load() {
-			put(secret, "private")
-			put(pub, "public-read")
-		}
-	}()
-	defer func() { stop.Store(true); wg.Wait() }()
+	keepFlipping(t, func() {
+		put(secret, "private")
+		put(pub, "public-read")
+	})
 	type op struct {
 		name  string
 		req   func() *http.Request
@@ -241,17 +232,10 @@ func TestReview34WebsiteErrorDocumentRacingPrivateOverwrite(t *testing.T) {
 			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Metadata: engine.Metadata{ContentType: "text/html"}})
 		require.NoError(t, err)
 	}
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop.Load() {
-			put("SECRET", "private")
-			put("custom not found", "public-read")
-		}
-	}()
-	defer func() { stop.Store(true); wg.Wait() }()
+	keepFlipping(t, func() {
+		put("SECRET", "private")
+		put("custom not found", "public-read")
+	})
 	n := 3000
 	if testing.Short() {
 		n = 800
@@ -296,17 +280,10 @@ func TestReview34MetadataReadsRacingPrivateOverwrite(t *testing.T) {
 		require.NoError(t, err)
 	}
 	put("public", "public-read")
-	var stop atomic.Bool
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for !stop.Load() {
-			put("secret", "private")
-			put("public", "public-read")
-		}
-	}()
-	defer func() { stop.Store(true); wg.Wait() }()
+	keepFlipping(t, func() {
+		put("secret", "private")
+		put("public", "public-read")
+	})
 	ops := []struct{ name, method, path, header string }{
 		{"GetObjectTagging", http.MethodGet, "/rev34meta/obj?tagging", ""},
 		{"Sina GET ?meta", http.MethodGet, "/rev34meta/obj?meta&formatter=json", ""},
