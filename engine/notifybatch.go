@@ -29,7 +29,8 @@ type EventFacts struct {
 	// delete marker. An operation only takes facts of its own kind
 	// (ObjectCreated for writes, ObjectRemoved for deletes, ObjectTagging
 	// for UpdateObject with Tags, ObjectRetention for SetObjectRetention,
-	// ObjectAnnotation for Put/DeleteObjectAnnotation).
+	// ObjectAnnotation for Put/DeleteObjectAnnotation, ObjectRestore for
+	// RestoreObjectWith).
 	Name string
 	// Bucket is the bucket the event is about; the operation's writes
 	// to other buckets make no event.
@@ -39,6 +40,9 @@ type EventFacts struct {
 	// PrincipalID, SourceIP, RequestID and HostID are the event's
 	// userIdentity, requestParameters and responseElements.
 	PrincipalID, SourceIP, RequestID, HostID string
+	// NoSizeETag leaves the object's size and ETag out of an
+	// ObjectRestore:Post event (OSS's RestoreObject; S3 names them).
+	NoSizeETag bool
 }
 
 type eventFactsKey struct{}
@@ -46,7 +50,8 @@ type eventFactsKey struct{}
 // WithEvent returns a context under which the operations that make
 // events (PutObject, ExtendObject, CopyObject, CompleteMultipartUpload,
 // DeleteObject and its versioned and batch forms, UpdateObject of the
-// tags, SetObjectRetention, Put/DeleteObjectAnnotation) build their event from
+// tags, SetObjectRetention, Put/DeleteObjectAnnotation, RestoreObjectWith
+// when it starts a restore) build their event from
 // f and queue its deliveries in the same atomic batch as their change,
 // then call the subscribers, as Publish would after the change: the
 // caller must not Publish it again. f must not change afterwards. A
@@ -112,6 +117,22 @@ func (m *mutation) eventRetained(info *ObjectInfo) {
 	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectRetention:") {
 		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, "", info.VersionID)
 	}
+}
+
+// eventRestored notes the ObjectRestore:Post event of a restore of info
+// started by m, when m runs under facts of an ObjectRestore event about
+// info's bucket. Its version ID is the one the caller named (versionID,
+// "" for the latest), as the HTTP layer's events named it.
+func (m *mutation) eventRestored(info *ObjectInfo, versionID string) {
+	be := m.events
+	if be == nil || be.facts == nil || !strings.HasPrefix(be.facts.Name, "ObjectRestore:") {
+		return
+	}
+	size, etag := info.Size, info.ETag
+	if be.facts.NoSizeETag {
+		size, etag = -1, ""
+	}
+	m.noteEvent(be.facts.Name, info.Bucket, info.Key, size, etag, versionID)
 }
 
 // eventAnnotated notes the event of a change of the annotations of key's

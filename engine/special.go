@@ -307,7 +307,9 @@ func readable(rec objectRecord) bool {
 // returns true when a new restore started (HTTP 202) and false when an
 // existing restored copy had its expiry extended (200). A restore in
 // progress is ErrRestoreAlreadyInProgress; an object that is not archived
-// is ErrInvalidObjectState.
+// is ErrInvalidObjectState. Under WithEvent a restore that starts queues
+// its ObjectRestore:Post in its batch, beside the record that schedules
+// its ObjectRestore:Completed.
 func (e *Engine) RestoreObject(ctx context.Context, bucket, key string, days int) (started bool, err error) {
 	return e.RestoreObjectVersion(ctx, bucket, key, "", days)
 }
@@ -372,6 +374,7 @@ func (e *Engine) RestoreObjectWith(ctx context.Context, bucket, key string, opts
 					return err
 				}
 			}
+			m.eventRestored(&rec.info, versionID)
 		}
 		return m.b.Set(at, rec.encode(), nil)
 	})

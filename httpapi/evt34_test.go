@@ -81,6 +81,10 @@ func evt34Observe(t *testing.T, e *engine.Engine) evt34State {
 			if v.DeleteMarker {
 				continue
 			}
+			// A restore's and an ACL's change are in the version's record.
+			info, err := e.HeadObjectVersion(context.Background(), b, v.Key, v.VersionID)
+			require.NoError(t, err)
+			s.objects = append(s.objects, fmt.Sprintf("  restore %v acl %v", info.Restore != nil, info.ACL))
 			page, err := e.ListObjectAnnotations(context.Background(), b, v.Key, engine.AnnotationListOptions{VersionID: v.VersionID})
 			require.NoError(t, err)
 			for _, a := range page.Annotations {
@@ -141,7 +145,7 @@ func evt34RunCase(t *testing.T, tc evt34Case) {
 		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
 		require.NoError(t, eng.SetBucketConfig(ctx, b, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
 			{ID: "all", Type: "Queue", ARN: "arn:evt34", Events: []string{"s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectTagging:*",
-				"s3:ObjectRetention:Put", "s3:ObjectAnnotation:*"}}}}))
+				"s3:ObjectRetention:Put", "s3:ObjectAnnotation:*", "s3:ObjectRestore:*", "s3:ObjectAcl:Put"}}}}))
 	}
 	require.NoError(t, eng.SetBucketConfig(ctx, "evt34-v", &bucketconfig.Versioning{Status: "Enabled"}))
 	if tc.setup != nil {

@@ -276,9 +276,20 @@ func (s *server) emitIn(rc *request, bucket, name, key string, size int64, etag,
 // the bucket's events (one cached lookup, nothing allocated). The caller
 // does not emit the event again.
 func (s *server) eventCtx(rc *request, name string) context.Context {
+	f := s.eventFacts(rc, name)
+	if f == nil {
+		return rc.ctx
+	}
+	return engine.WithEvent(rc.ctx, f)
+}
+
+// eventFacts returns the facts eventCtx attaches for the event name about
+// the request's bucket, nil when nobody wants the bucket's events, for a
+// caller that adds to them before engine.WithEvent.
+func (s *server) eventFacts(rc *request, name string) *engine.EventFacts {
 	bucket := rc.op.Bucket
 	if !s.eng.WantsEvents(rc.ctx, bucket) {
-		return rc.ctx
+		return nil
 	}
 	f := &engine.EventFacts{Name: name, Bucket: bucket, Region: s.cfg.Region,
 		PrincipalID: principalOf(rc), SourceIP: remoteIP(rc)}
@@ -287,7 +298,7 @@ func (s *server) eventCtx(rc *request, name string) context.Context {
 	if rc.d.hostIDHeader != "" {
 		f.HostID = h.Get(rc.d.hostIDHeader)
 	}
-	return engine.WithEvent(rc.ctx, f)
+	return f
 }
 
 // principalOf names the requester in events and access logs: its

@@ -104,7 +104,11 @@ func (s *server) restoreObjectS3(rc *request) error {
 		days = *req.Days
 	}
 	// S3's restored copies expire at midnight UTC after Days.
-	started, err := s.eng.RestoreObjectWith(rc.ctx, rc.op.Bucket, rc.op.Key, engine.RestoreOptions{VersionID: vid, Days: days, ExpireAtMidnight: true})
+	// S3 names the object's size and ETag (LocalStack's AWS recording
+	// test_restore_object): the restore queues its ObjectRestore:Post
+	// with them in its batch.
+	ctx := s.eventCtx(rc, "ObjectRestore:Post")
+	started, err := s.eng.RestoreObjectWith(ctx, rc.op.Bucket, rc.op.Key, engine.RestoreOptions{VersionID: vid, Days: days, ExpireAtMidnight: true})
 	switch {
 	case errors.Is(err, engine.ErrInvalidObjectState):
 		return errRestoreNotArchived() // its class changed since the look
@@ -114,9 +118,6 @@ func (s *server) restoreObjectS3(rc *request) error {
 		return rc.versionError(err, vid)
 	}
 	if started {
-		// S3 names the object's size and ETag (LocalStack's AWS recording
-		// test_restore_object).
-		s.emit(rc, "ObjectRestore:Post", rc.op.Key, info.Size, info.ETag, rc.q.Get("versionId"))
 		return writeEmpty(rc, http.StatusAccepted)
 	}
 	return writeEmpty(rc, http.StatusOK)

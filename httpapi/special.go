@@ -227,7 +227,14 @@ func (s *server) restoreObject(rc *request) error {
 	if err := s.checkRestoreDays(rc, vid, days); err != nil {
 		return err
 	}
-	started, err := s.eng.RestoreObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid, days)
+	// The restore queues its ObjectRestore:Post in its batch, without
+	// the object's size and ETag (as osslite's OSS events always were).
+	ctx := rc.ctx
+	if f := s.eventFacts(rc, "ObjectRestore:Post"); f != nil {
+		f.NoSizeETag = true
+		ctx = engine.WithEvent(rc.ctx, f)
+	}
+	started, err := s.eng.RestoreObjectVersion(ctx, rc.op.Bucket, rc.op.Key, vid, days)
 	if errors.Is(err, engine.ErrInvalidObjectState) {
 		return errorf("OperationNotSupported", "The operation is not supported for this resource.")
 	}
@@ -238,7 +245,6 @@ func (s *server) restoreObject(rc *request) error {
 		rc.writeVersionID(vid) // the version restored (OSS says which)
 	}
 	if started {
-		s.emit(rc, "ObjectRestore:Post", rc.op.Key, -1, "", rc.q.Get("versionId"))
 		return writeEmpty(rc, http.StatusAccepted)
 	}
 	return writeEmpty(rc, http.StatusOK)
