@@ -30,7 +30,7 @@ type EventFacts struct {
 	// (ObjectCreated for writes, ObjectRemoved for deletes, ObjectTagging
 	// for UpdateObject with Tags, ObjectRetention for SetObjectRetention,
 	// ObjectAnnotation for Put/DeleteObjectAnnotation, ObjectRestore for
-	// RestoreObjectWith).
+	// RestoreObjectWith, ObjectAcl for UpdateObject with an ACL).
 	Name string
 	// Bucket is the bucket the event is about; the operation's writes
 	// to other buckets make no event.
@@ -43,6 +43,11 @@ type EventFacts struct {
 	// NoSizeETag leaves the object's size and ETag out of an
 	// ObjectRestore:Post event (OSS's RestoreObject; S3 names them).
 	NoSizeETag bool
+	// Changed, when set, decides whether UpdateObject of an ACL makes its
+	// ObjectAcl event, from the version before the update and after it
+	// (S3 sends ObjectAcl:Put only when the grants change). It is called
+	// under the engine's lock: it must not call into the engine.
+	Changed func(before, after *ObjectInfo) bool
 }
 
 type eventFactsKey struct{}
@@ -50,7 +55,7 @@ type eventFactsKey struct{}
 // WithEvent returns a context under which the operations that make
 // events (PutObject, ExtendObject, CopyObject, CompleteMultipartUpload,
 // DeleteObject and its versioned and batch forms, UpdateObject of the
-// tags, SetObjectRetention, Put/DeleteObjectAnnotation, RestoreObjectWith
+// tags or the ACL, SetObjectRetention, Put/DeleteObjectAnnotation, RestoreObjectWith
 // when it starts a restore) build their event from
 // f and queue its deliveries in the same atomic batch as their change,
 // then call the subscribers, as Publish would after the change: the
@@ -108,6 +113,22 @@ func (m *mutation) eventTagged(info *ObjectInfo, versionID string) {
 	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectTagging:") {
 		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, info.ETag, versionID)
 	}
+}
+
+// eventACL notes the event of a change of an object's ACL, done by m,
+// from before to info, when m runs under facts of an ObjectAcl event
+// about info's bucket and the facts' Changed (if any) says the change
+// makes one. Its version ID is the one the caller named (versionID, ""
+// for the latest), as the HTTP layer's events named it.
+func (m *mutation) eventACL(before, info *ObjectInfo, versionID string) {
+	be := m.events
+	if be == nil || be.facts == nil || !strings.HasPrefix(be.facts.Name, "ObjectAcl:") {
+		return
+	}
+	if be.facts.Changed != nil && !be.facts.Changed(before, info) {
+		return
+	}
+	m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, info.ETag, versionID)
 }
 
 // eventRetained notes the event of a change of info's retention, done by

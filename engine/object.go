@@ -920,6 +920,10 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 			// what the copy shares.
 			*u.Before = rec.info
 		}
+		var before ObjectInfo // for the ACL's event
+		if u.ACL != nil && m.events != nil {
+			before = rec.info
+		}
 		if u.Metadata != nil {
 			rec.info.Metadata = *u.Metadata
 			rec.info.User = maps.Clone(u.Metadata.User)
@@ -943,6 +947,9 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 		out = rec.info
 		if u.Tags != nil {
 			m.eventTagged(&rec.info, u.VersionID)
+		}
+		if u.ACL != nil {
+			m.eventACL(&before, &rec.info, u.VersionID)
 		}
 		return m.b.Set(at, rec.encode(), nil)
 	})

@@ -50,6 +50,15 @@ func evt34bCases() []evt34Case {
 			req: func(*testing.T, *fixture) raw {
 				return raw{method: "POST", path: "/evt34-u/cold?restore", sign: "oss-v4"}
 			}},
+		{name: "PutObjectAcl", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-v", "acl", "share me") },
+			req: func(*testing.T, *fixture) raw {
+				return raw{method: "PUT", path: "/evt34-v/acl?acl", header: http.Header{"X-Amz-Acl": {"public-read"}}}
+			}},
+		// The same grants again: S3 sends no event (test_object_put_acl).
+		{name: "PutObjectAcl unchanged", events: 0, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-u", "acl", "private") },
+			req: func(*testing.T, *fixture) raw {
+				return raw{method: "PUT", path: "/evt34-u/acl?acl", header: http.Header{"X-Amz-Acl": {"private"}}}
+			}},
 	}
 }
 

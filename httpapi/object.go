@@ -1608,17 +1608,19 @@ func (s *server) putObjectACL(rc *request) error {
 	}
 	// S3 sends ObjectAcl:Put only when the grants change (LocalStack's
 	// AWS recording test_object_put_acl: a canned private ACL put on a
-	// private object sends none): the version before, read by the
-	// update itself, when someone listens.
-	u := engine.ObjectUpdate{ACL: acl}
-	var prev engine.ObjectInfo
-	bucketOwner, compare := "", false
-	if s.eng.WantsEvents(rc.ctx, rc.op.Bucket) {
+	// private object sends none): the update compares the version before
+	// with its own, and queues the event in its batch when they differ.
+	ctx := rc.ctx
+	if f := s.eventFacts(rc, "ObjectAcl:Put"); f != nil {
 		if b, err := s.bucketOf(rc); err == nil {
-			bucketOwner, compare, u.Before = b.Owner, true, &prev
+			bucketOwner := b.Owner
+			f.Changed = func(before, after *engine.ObjectInfo) bool {
+				return !sameGrants(effectiveGrants(before.ACL, before.Owner, bucketOwner), effectiveGrants(after.ACL, after.Owner, bucketOwner))
+			}
 		}
+		ctx = engine.WithEvent(rc.ctx, f)
 	}
-	info, err := s.updatedVersion(rc, u)
+	_, err = s.updatedVersionIn(ctx, rc, engine.ObjectUpdate{ACL: acl})
 	if err != nil {
 		var dm *engine.DeleteMarkerError
 		if rc.d.behave.deleteMarkerACL405 && errors.As(err, &dm) && errors.Is(err, engine.ErrNoSuchKey) {
@@ -1633,9 +1635,6 @@ func (s *server) putObjectACL(rc *request) error {
 		return err
 	}
 	s.touch(rc, rc.op.Key, rc.q.Get("versionId")) // OSS counts an ACL change as an access
-	if !compare || !sameGrants(effectiveGrants(prev.ACL, prev.Owner, bucketOwner), effectiveGrants(info.ACL, info.Owner, bucketOwner)) {
-		s.emit(rc, "ObjectAcl:Put", rc.op.Key, -1, info.ETag, rc.q.Get("versionId"))
-	}
 	return writeEmpty(rc, http.StatusOK)
 }
 
