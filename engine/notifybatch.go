@@ -54,7 +54,8 @@ type eventFactsKey struct{}
 
 // WithEvent returns a context under which the operations that make
 // events (PutObject, ExtendObject, CopyObject, CompleteMultipartUpload,
-// DeleteObject and its versioned and batch forms, UpdateObject of the
+// AppendObject when it appends, DeleteObject and its versioned and batch
+// forms, UpdateObject of the
 // tags or the ACL, SetObjectRetention, Put/DeleteObjectAnnotation, RestoreObjectWith
 // when it starts a restore) build their event from
 // f and queue its deliveries in the same atomic batch as their change,

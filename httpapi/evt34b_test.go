@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"testing"
@@ -34,6 +35,14 @@ func evt34bArchived(bucket, key, sign string) func(t *testing.T, f *fixture) {
 	}
 }
 
+// evt34bAppend appends body to bucket/key at pos through OSS.
+func evt34bAppend(bucket, key string, pos int, body string) func(t *testing.T, f *fixture) {
+	return func(t *testing.T, f *fixture) {
+		r := f.do(t, raw{method: "POST", path: fmt.Sprintf("/%s/%s?append&position=%d", bucket, key, pos), body: []byte(body), sign: "oss-v4"})
+		require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	}
+}
+
 func evt34bCases() []evt34Case {
 	return []evt34Case{
 		{name: "RestoreObject", events: 1, setup: evt34bArchived("evt34-u", "cold", ""),
@@ -49,6 +58,13 @@ func evt34bCases() []evt34Case {
 		{name: "RestoreObject OSS", events: 1, setup: evt34bArchived("evt34-u", "cold", "oss-v4"),
 			req: func(*testing.T, *fixture) raw {
 				return raw{method: "POST", path: "/evt34-u/cold?restore", sign: "oss-v4"}
+			}},
+		{name: "AppendObject OSS", events: 1, req: func(*testing.T, *fixture) raw {
+			return raw{method: "POST", path: "/evt34-u/log?append&position=0", body: []byte("first"), sign: "oss-v4"}
+		}},
+		{name: "AppendObject OSS again", events: 1, setup: evt34bAppend("evt34-v", "log", 0, "first"),
+			req: func(*testing.T, *fixture) raw {
+				return raw{method: "POST", path: "/evt34-v/log?append&position=5", body: []byte("second"), sign: "oss-v4"}
 			}},
 		{name: "PutObjectAcl", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-v", "acl", "share me") },
 			req: func(*testing.T, *fixture) raw {
@@ -108,4 +124,42 @@ func TestEvt34bRestoreEvents(t *testing.T) {
 	require.Equal(t, "evt34b-oss", ossev.S3.Bucket.Name)
 	require.Nil(t, ossev.S3.Object.Size)
 	require.Empty(t, ossev.S3.Object.ETag)
+}
+
+// TestEvt34bAppendEvents checks the event of OSS's AppendObject, which
+// OSS's event notifications list as ObjectCreated:AppendObject: one per
+// append that writes, with the object's size and ETag after it and the
+// version the first append made; an empty append to an existing object
+// makes none. A configuration's s3:ObjectCreated:* receives it.
+func TestEvt34bAppendEvents(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	var mu sync.Mutex
+	var got []engine.Event
+	defer f.eng.Subscribe("evt34b-app", func(ev engine.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, ev)
+	})()
+	r := f.do(t, raw{method: "PUT", path: "/evt34b-app"})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+	require.NoError(t, f.eng.SetBucketConfig(t.Context(), "evt34b-app", &bucketconfig.Versioning{Status: "Enabled"}))
+	evt34bAppend("evt34b-app", "log", 0, "first")(t, f)
+	evt34bAppend("evt34b-app", "log", 5, "second")(t, f)
+	evt34bAppend("evt34b-app", "log", 11, "")(t, f)
+	head, err := f.eng.HeadObject(t.Context(), "evt34b-app", "log")
+	require.NoError(t, err)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, got, 2)
+	for i, size := range []int64{5, 11} {
+		ev := got[i]
+		require.Equal(t, "ObjectCreated:AppendObject", ev.EventName)
+		require.Equal(t, "log", ev.S3.Object.Key)
+		require.NotNil(t, ev.S3.Object.Size)
+		require.Equal(t, size, *ev.S3.Object.Size)
+		require.Equal(t, head.VersionID, ev.S3.Object.VersionID)
+		require.NotEmpty(t, ev.S3.Object.Sequencer)
+	}
+	require.NotEqual(t, got[0].S3.Object.ETag, got[1].S3.Object.ETag)
+	require.Equal(t, head.ETag, got[1].S3.Object.ETag)
 }

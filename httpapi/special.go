@@ -49,7 +49,13 @@ func (s *server) appendObject(rc *request) error {
 			return err
 		}
 	}
-	res, err := s.eng.AppendObject(rc.ctx, rc.op.Bucket, rc.op.Key, pos, rc.body, rc.size, opts)
+	// OSS's event notifications list ObjectCreated:AppendObject ("an
+	// object is created or appended by using append upload"): an append
+	// that writes queues it in its batch, with the object's new size and
+	// ETag; one of no bytes to an existing object writes nothing and
+	// makes none.
+	ctx := s.eventCtx(rc, "ObjectCreated:AppendObject")
+	res, err := s.eng.AppendObject(ctx, rc.op.Bucket, rc.op.Key, pos, rc.body, rc.size, opts)
 	if err != nil {
 		return err
 	}
