@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"sync"
@@ -43,6 +44,24 @@ func evt34bAppend(bucket, key string, pos int, body string) func(t *testing.T, f
 	}
 }
 
+// evt34bImage puts a PNG at evt34-u/img.png.
+func evt34bImage(t *testing.T, f *fixture) {
+	r := f.do(t, raw{method: "PUT", path: "/evt34-u/img.png", body: review34PNG(t, 20), sign: "oss-v4",
+		header: http.Header{"Content-Type": {"image/png"}}})
+	require.Equal(t, http.StatusOK, r.StatusCode, string(r.body))
+}
+
+// evt34bSaveAs is OSS's ProcessObject of evt34-u/img.png saved as key
+// (in bucket, "" for the same).
+func evt34bSaveAs(key, bucket string) raw {
+	save := "sys/saveas,o_" + base64.RawURLEncoding.EncodeToString([]byte(key))
+	if bucket != "" {
+		save += ",b_" + base64.RawURLEncoding.EncodeToString([]byte(bucket))
+	}
+	return raw{method: "POST", path: "/evt34-u/img.png?x-oss-process", sign: "oss-v4",
+		body: []byte("x-oss-process=image/resize,w_10|" + save)}
+}
+
 func evt34bCases() []evt34Case {
 	return []evt34Case{
 		{name: "RestoreObject", events: 1, setup: evt34bArchived("evt34-u", "cold", ""),
@@ -66,6 +85,13 @@ func evt34bCases() []evt34Case {
 			req: func(*testing.T, *fixture) raw {
 				return raw{method: "POST", path: "/evt34-v/log?append&position=5", body: []byte("second"), sign: "oss-v4"}
 			}},
+		{name: "ProcessObject saveas", events: 1, setup: evt34bImage, req: func(*testing.T, *fixture) raw {
+			return evt34bSaveAs("small.png", "")
+		}},
+		// Saved into another bucket: the event is that bucket's.
+		{name: "ProcessObject saveas other bucket", events: 1, setup: evt34bImage, req: func(*testing.T, *fixture) raw {
+			return evt34bSaveAs("small.png", "evt34-v")
+		}},
 		{name: "PutObjectAcl", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-v", "acl", "share me") },
 			req: func(*testing.T, *fixture) raw {
 				return raw{method: "PUT", path: "/evt34-v/acl?acl", header: http.Header{"X-Amz-Acl": {"public-read"}}}

@@ -266,12 +266,14 @@ func (s *server) processObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	info, err := s.eng.PutObject(rc.ctx, target, dstKey, bytes.NewReader(res.Body), int64(len(res.Body)),
+	// The saved object's ObjectCreated:Put, in its bucket, is queued in
+	// the write's batch.
+	ctx := s.eventCtxIn(rc, target, "ObjectCreated:Put")
+	_, err = s.eng.PutObject(ctx, target, dstKey, bytes.NewReader(res.Body), int64(len(res.Body)),
 		engine.PutOptions{Metadata: engine.Metadata{ContentType: res.ContentType}, Owner: rc.writerID(), Encryption: enc})
 	if err != nil {
 		return err
 	}
-	s.emitIn(rc, target, "ObjectCreated:Put", dstKey, info.Size, info.ETag, info.VersionID)
 	out, err := json.Marshal(processObjectResult{Bucket: dstBucket, FileSize: len(res.Body), Object: dstKey, Status: "OK"})
 	if err != nil {
 		return err

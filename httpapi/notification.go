@@ -276,7 +276,13 @@ func (s *server) emitIn(rc *request, bucket, name, key string, size int64, etag,
 // the bucket's events (one cached lookup, nothing allocated). The caller
 // does not emit the event again.
 func (s *server) eventCtx(rc *request, name string) context.Context {
-	f := s.eventFacts(rc, name)
+	return s.eventCtxIn(rc, rc.op.Bucket, name)
+}
+
+// eventCtxIn is eventCtx about bucket, which may be another than the
+// request's (where ProcessObject saves).
+func (s *server) eventCtxIn(rc *request, bucket, name string) context.Context {
+	f := s.eventFactsIn(rc, bucket, name)
 	if f == nil {
 		return rc.ctx
 	}
@@ -287,7 +293,11 @@ func (s *server) eventCtx(rc *request, name string) context.Context {
 // the request's bucket, nil when nobody wants the bucket's events, for a
 // caller that adds to them before engine.WithEvent.
 func (s *server) eventFacts(rc *request, name string) *engine.EventFacts {
-	bucket := rc.op.Bucket
+	return s.eventFactsIn(rc, rc.op.Bucket, name)
+}
+
+// eventFactsIn is eventFacts about bucket.
+func (s *server) eventFactsIn(rc *request, bucket, name string) *engine.EventFacts {
 	if !s.eng.WantsEvents(rc.ctx, bucket) {
 		return nil
 	}
