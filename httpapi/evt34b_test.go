@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/stretchr/testify/require"
@@ -62,6 +63,16 @@ func evt34bSaveAs(key, bucket string) raw {
 		body: []byte("x-oss-process=image/resize,w_10|" + save)}
 }
 
+// evt34bMirror gives evt34-u a Mirror rule: keys under img/ missing
+// are fetched from a test origin.
+func evt34bMirror(t *testing.T, f *fixture) {
+	origin := newMirrorOrigin(t)
+	_, err := f.ossV2(testAK, testSK).PutBucketWebsite(t.Context(), &oss2.PutBucketWebsiteRequest{Bucket: oss2.Ptr("evt34-u"),
+		WebsiteConfiguration: &oss2.WebsiteConfiguration{RoutingRules: &oss2.RoutingRules{RoutingRules: []oss2.RoutingRule{
+			mirrorRule(1, "img/", origin.URL+"/o/", nil)}}}})
+	require.NoError(t, err)
+}
+
 func evt34bCases() []evt34Case {
 	return []evt34Case{
 		{name: "RestoreObject", events: 1, setup: evt34bArchived("evt34-u", "cold", ""),
@@ -91,6 +102,11 @@ func evt34bCases() []evt34Case {
 		// Saved into another bucket: the event is that bucket's.
 		{name: "ProcessObject saveas other bucket", events: 1, setup: evt34bImage, req: func(*testing.T, *fixture) raw {
 			return evt34bSaveAs("small.png", "evt34-v")
+		}},
+		// OSS's mirror back-to-origin: a GET of a missing key fetches it
+		// from the origin and stores it.
+		{name: "GetObject mirrored", events: 1, setup: evt34bMirror, req: func(*testing.T, *fixture) raw {
+			return raw{method: "GET", path: "/evt34-u/img/a.txt", sign: "oss-v4"}
 		}},
 		{name: "PutObjectAcl", events: 1, setup: func(t *testing.T, f *fixture) { evt34Put(t, f, "evt34-v", "acl", "share me") },
 			req: func(*testing.T, *fixture) raw {

@@ -335,7 +335,14 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 		client = &holdbackWriter{w: s.bodyWriter(rc)}
 		body = io.TeeReader(body, client)
 	}
-	info, err := s.eng.PutObject(ctx, rc.op.Bucket, key, body, resp.ContentLength, opts)
+	// The stored object's ObjectCreated:Put is queued in the write's
+	// batch; a write refused because another request stored the key
+	// meanwhile (ErrPreconditionFailed) commits nothing and makes none.
+	put := ctx
+	if f := s.eventFacts(rc, "ObjectCreated:Put"); f != nil {
+		put = engine.WithEvent(ctx, f)
+	}
+	info, err := s.eng.PutObject(put, rc.op.Bucket, key, body, resp.ContentLength, opts)
 	stored := err == nil
 	if errors.Is(err, engine.ErrPreconditionFailed) {
 		err = nil // another request stored the key meanwhile: the bytes sent are still the origin's
@@ -353,7 +360,6 @@ func (s *server) mirrorRule(rc *request, rule *bucketconfig.RoutingRule, key, or
 		if err := s.scheduleExpiry(rc, info); err != nil {
 			s.logError(rc, err)
 		}
-		s.emit(rc, "ObjectCreated:Put", key, info.Size, info.ETag, info.VersionID)
 	}
 	if !direct {
 		rc.op.Key = key
