@@ -544,7 +544,7 @@ func (e *Engine) checkNoncurrent(bucket string, v ObjectInfo) error {
 // since the pass listed it is left alone (ErrPreconditionFailed), as in
 // removeVersionByLifecycle.
 func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectInfo, class string) error {
-	return e.rewriteVersion(ctx, bucket, v, func(rec *objectRecord) error {
+	return e.rewriteVersion(ctx, bucket, v, func(_ *mutation, rec *objectRecord) error {
 		if err := e.checkNoncurrent(bucket, v); err != nil {
 			return err
 		}
@@ -557,7 +557,8 @@ func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectI
 // rewriteVersion applies fn to the record of version v of bucket (any
 // version, current included) and writes it back, in one atomic step; a
 // version gone is ErrNoSuchVersion, and fn's error leaves it unchanged.
-func (e *Engine) rewriteVersion(ctx context.Context, bucket string, v ObjectInfo, fn func(rec *objectRecord) error) error {
+// fn may add to m's batch (an event of the engine's: mutation.ownEvent).
+func (e *Engine) rewriteVersion(ctx context.Context, bucket string, v ObjectInfo, fn func(m *mutation, rec *objectRecord) error) error {
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
@@ -570,7 +571,7 @@ func (e *Engine) rewriteVersion(ctx context.Context, bucket string, v ObjectInfo
 		if !ok {
 			return fmt.Errorf("%w: %s/%s %s", ErrNoSuchVersion, bucket, v.Key, v.VersionID)
 		}
-		if err := fn(&loc.rec); err != nil {
+		if err := fn(m, &loc.rec); err != nil {
 			return err
 		}
 		return m.b.Set(loc.key, loc.rec.encode(), nil)

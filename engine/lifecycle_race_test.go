@@ -181,7 +181,7 @@ func TestAccessMovesSkipObjectsReadSinceListing(t *testing.T) {
 	require.Len(t, l.Versions, 1)
 	require.NoError(t, e.TouchObject(ctx, "itb", "k", ""))
 	read := clk.Now()
-	require.ErrorIs(t, e.setAccessTier(ctx, "itb", l.Versions[0], bucketconfig.ArchiveAccess), ErrPreconditionFailed)
+	require.ErrorIs(t, e.setAccessTier(ctx, "itb", l.Versions[0], bucketconfig.ArchiveAccess, nil), ErrPreconditionFailed)
 	info := mustHead(t, e, "itb", "k")
 	assert.Empty(t, info.AccessTier, "read just now: not archived")
 	assert.Equal(t, read, info.LastAccess, "the recorded read stays")

@@ -587,15 +587,25 @@ func (e *Engine) deliverPending(ctx context.Context, backoff map[string]*retrySt
 	return wait
 }
 
-// publishTiering publishes IntelligentTiering for an object version moved
-// to an archive access tier (s3:IntelligentTiering), as S3 does.
-func (e *Engine) publishTiering(ctx context.Context, info ObjectInfo, tier string, now time.Time) {
+// tieringEvent returns the IntelligentTiering event of an object version
+// moved to an archive access tier (s3:IntelligentTiering), as S3 sends
+// it, with its bucket's notification configuration; nil when nobody
+// wants the bucket's events. The move queues it in its batch
+// (setAccessTier). An error reading the bucket or its configuration is
+// logged: the version moves, its event is lost, as before the
+// thirty-fourth session.
+func (e *Engine) tieringEvent(ctx context.Context, info ObjectInfo, tier string, now time.Time) *batchEvent {
 	if !e.WantsEvents(ctx, info.Bucket) {
-		return
+		return nil
 	}
 	b, err := e.Bucket(ctx, info.Bucket)
+	var nc *bucketconfig.Notification
+	if err == nil {
+		nc, err = e.notificationOf(ctx, info.Bucket)
+	}
 	if err != nil {
-		return
+		e.opts.Logger.Error("Intelligent-Tiering event lost", "bucket", info.Bucket, "key", info.Key, "err", err)
+		return nil
 	}
 	ev := NewEvent("IntelligentTiering", b, info.Key, now)
 	ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
@@ -603,9 +613,7 @@ func (e *Engine) publishTiering(ctx context.Context, info ObjectInfo, tier strin
 	size := info.Size
 	ev.S3.Object.Size, ev.S3.Object.ETag, ev.S3.Object.VersionID = &size, info.ETag, info.VersionID
 	ev.IntelligentTiering = &EventTiering{DestinationAccessTier: tier}
-	if err := e.Publish(ctx, ev); err != nil {
-		e.opts.Logger.Error("Intelligent-Tiering event lost", "bucket", info.Bucket, "key", info.Key, "err", err)
-	}
+	return &batchEvent{ev, nc}
 }
 
 // expirationEvent returns the LifecycleExpiration:Delete event of an

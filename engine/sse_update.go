@@ -62,7 +62,7 @@ func (e *Engine) updateObjectEncryption(ctx context.Context, bucket, key, versio
 		return ObjectInfo{}, err
 	}
 	var out ObjectInfo
-	err = e.rewriteVersion(ctx, bucket, rec.info, func(cur *objectRecord) error {
+	err = e.rewriteVersion(ctx, bucket, rec.info, func(_ *mutation, cur *objectRecord) error {
 		if !sameEncryption(cur.info.Encryption, src) || cur.info.ETag != rec.info.ETag || !cur.info.LastModified.Equal(rec.info.LastModified) {
 			return errSourceChanged
 		}

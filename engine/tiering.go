@@ -88,10 +88,9 @@ func (e *Engine) applyTieringUnder(ctx context.Context, bucket, prefix string, i
 			if tier == "" || tier == v.AccessTier || tier == bucketconfig.ArchiveAccess && v.AccessTier == bucketconfig.DeepArchiveAccess {
 				continue
 			}
-			switch err := e.setAccessTier(ctx, bucket, v, tier); {
+			switch err := e.setAccessTier(ctx, bucket, v, tier, e.tieringEvent(ctx, v, tier, now)); {
 			case err == nil:
 				st.Archived++
-				e.publishTiering(ctx, v, tier, now)
 			case !errors.Is(err, ErrPreconditionFailed) && !errors.Is(err, ErrNoSuchVersion) && !errors.Is(err, ErrNoSuchKey):
 				return err
 			}
@@ -106,9 +105,11 @@ func (e *Engine) applyTieringUnder(ctx context.Context, bucket, prefix string, i
 // setAccessTier moves version v of bucket to tier, if it is still the
 // version v describes and was not read since (else
 // ErrPreconditionFailed): a read recorded after the pass listed v
-// (TouchObject) puts the move off, as a read before it would have.
-func (e *Engine) setAccessTier(ctx context.Context, bucket string, v ObjectInfo, tier string) error {
-	return e.rewriteVersion(ctx, bucket, v, func(rec *objectRecord) error {
+// (TouchObject) puts the move off, as a read before it would have. ev,
+// when not nil, is the move's IntelligentTiering event, queued in the
+// move's batch.
+func (e *Engine) setAccessTier(ctx context.Context, bucket string, v ObjectInfo, tier string, ev *batchEvent) error {
+	return e.rewriteVersion(ctx, bucket, v, func(m *mutation, rec *objectRecord) error {
 		if rec.info.ETag != v.ETag || !rec.info.LastModified.Equal(v.LastModified) || rec.info.StorageClass != IntelligentTieringClass {
 			return fmt.Errorf("%w: %s/%s changed", ErrPreconditionFailed, bucket, v.Key)
 		}
@@ -120,6 +121,9 @@ func (e *Engine) setAccessTier(ctx context.Context, bucket string, v ObjectInfo,
 		rec.info.LastAccess = v.LastAccess
 		rec.info.AccessTier = tier
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
+		if ev != nil {
+			m.ownEvent(ev.nc, ev.ev)
+		}
 		return nil
 	})
 }
