@@ -86,3 +86,62 @@ func TestEvt34bTieringCrash(t *testing.T) {
 		require.NoError(t, re.Close())
 	}
 }
+
+// TestEvt34bReplicationCrash: a replication pass delivers three versions
+// of a bucket that wants its Replication events while a crash image is
+// taken at every sync. In every image a source version is COMPLETED if
+// and only if its Replication:OperationCompletedReplication event is
+// pending: the batch that settles the item queues it. Before, the event
+// was published after that batch, in one of its own.
+func TestEvt34bReplicationCrash(t *testing.T) {
+	ctx := context.Background()
+	base := dur33Options(1)
+	rec := newSyncRecorder(1)
+	opts := base()
+	opts.CompactInterval = -1
+	opts.FS, opts.Sync = rec.fs(), SyncAlways
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	versionedBuckets(t, e, "rsrc", "rdst")
+	require.NoError(t, e.SetBucketConfig(ctx, "rsrc", replicationConfig("rdst", true)))
+	require.NoError(t, e.SetBucketConfig(ctx, "rsrc", &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
+		{ID: "repl", Type: "Queue", ARN: "arn:dur33", Events: []string{"s3:Replication:*"}}}}))
+	keys := []string{"docs/a", "docs/b", "docs/c"}
+	for _, k := range keys {
+		_, err := e.PutObject(ctx, "rsrc", k, strings.NewReader(k), int64(len(k)), PutOptions{})
+		require.NoError(t, err)
+	}
+	rec.recording.Store(true)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	rec.recording.Store(false)
+	require.Equal(t, 3, st.Replication.Replicated)
+	n, err := e.PendingNotifications()
+	require.NoError(t, err)
+	require.Equal(t, 3, n, "one event per delivery")
+	require.NoError(t, e.Close())
+	images := rec.taken()
+	require.NotEmpty(t, images)
+	t.Logf("%d crash images", len(images))
+	for i, img := range images {
+		where := fmt.Sprintf("image %d of %d", i, len(images))
+		o := base()
+		o.CompactInterval = -1
+		o.FS, o.Sync = img.fs, SyncAlways
+		re, err := Open("/db", o)
+		require.NoError(t, err, "%s must open", where)
+		queued := map[string]int{}
+		for _, ev := range evt34Queued(t, re) {
+			f := strings.Fields(ev)
+			require.Equal(t, "Replication:OperationCompletedReplication", f[1], where)
+			queued[strings.SplitN(f[2], "@", 2)[0]]++
+		}
+		for _, k := range keys {
+			info, err := re.HeadObject(ctx, "rsrc", k)
+			require.NoError(t, err, where)
+			done := info.ReplicationStatus == ReplicationCompleted
+			require.Equal(t, map[bool]int{true: 1}[done], queued["rsrc/"+k], "%s: %s %s", where, k, info.ReplicationStatus)
+		}
+		require.NoError(t, re.Close())
+	}
+}

@@ -472,16 +472,18 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 			e.opts.Logger.Warn("replication failed", "bucket", it.bucket, "key", it.key, "version", it.versionID,
 				"destination", it.dest, "attempt", it.attempts+1, "err", derr)
 		}
-		if err := e.settle(ctx, it, derr, now); err != nil {
-			return st, err
-		}
 		// Replication events: a delivery that completed, or the attempt
-		// that marks the version FAILED.
+		// that marks the version FAILED; queued in the batch that settles
+		// the item.
+		var ev *batchEvent
 		switch {
 		case derr == nil:
-			e.publishReplication(ctx, it, "Replication:OperationCompletedReplication", now)
+			ev = e.replicationEvent(ctx, it, "Replication:OperationCompletedReplication", now)
 		case it.attempts+1 == e.opts.Replication.Attempts:
-			e.publishReplication(ctx, it, "Replication:OperationFailedReplication", now)
+			ev = e.replicationEvent(ctx, it, "Replication:OperationFailedReplication", now)
+		}
+		if err := e.settle(ctx, it, derr, now, ev); err != nil {
+			return st, err
 		}
 	}
 	return st, nil
@@ -819,39 +821,52 @@ func (e *Engine) findItemSource(r pebble.Reader, bucket, key, vid string, body b
 
 // settle records the outcome of a delivery: success (or a vanished
 // source) drops the item and marks the source version; a failure
-// schedules a retry.
-func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time) error {
+// schedules a retry. ev, when not nil, is the delivery's replication
+// event, queued in the same batch.
+func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time, ev *batchEvent) error {
 	k := replKey(it.bucket, it.key, it.versionID)
 	return e.applyCtx(ctx, func(m *mutation) error {
-		v, ok, err := get(e.db, k)
-		if err != nil || !ok {
+		if err := e.settleItem(m, k, it, derr, now); err != nil {
 			return err
 		}
-		// Queued again while it was delivered (a write of an unversioned
-		// key, a metadata change): the newer item stays for the next
-		// pass.
-		if cur, err := decodeReplItem(k, v); err != nil || cur.seq != it.seq {
-			return err
-		}
-		if derr == nil || errors.Is(derr, errSourceGone) {
-			if err := m.b.Delete(k, nil); err != nil {
-				return err
-			}
-			if derr != nil {
-				return nil
-			}
-			return e.setReplicationStatus(m, it, ReplicationCompleted)
-		}
-		it.attempts++
-		it.next = now.Add(e.opts.Replication.backoff(it.attempts))
-		if err := m.b.Set(k, it.encode(), nil); err != nil {
-			return err
-		}
-		if it.attempts == e.opts.Replication.Attempts {
-			return e.setReplicationStatus(m, it, ReplicationFailed)
+		if ev != nil {
+			m.ownEvent(ev.nc, ev.ev)
 		}
 		return nil
 	})
+}
+
+// settleItem is settle's change of item it (at k) in m. The caller holds
+// e.mu.
+func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now time.Time) error {
+	v, ok, err := get(e.db, k)
+	if err != nil || !ok {
+		return err
+	}
+	// Queued again while it was delivered (a write of an unversioned
+	// key, a metadata change): the newer item stays for the next
+	// pass.
+	if cur, err := decodeReplItem(k, v); err != nil || cur.seq != it.seq {
+		return err
+	}
+	if derr == nil || errors.Is(derr, errSourceGone) {
+		if err := m.b.Delete(k, nil); err != nil {
+			return err
+		}
+		if derr != nil {
+			return nil
+		}
+		return e.setReplicationStatus(m, it, ReplicationCompleted)
+	}
+	it.attempts++
+	it.next = now.Add(e.opts.Replication.backoff(it.attempts))
+	if err := m.b.Set(k, it.encode(), nil); err != nil {
+		return err
+	}
+	if it.attempts == e.opts.Replication.Attempts {
+		return e.setReplicationStatus(m, it, ReplicationFailed)
+	}
+	return nil
 }
 
 // setReplicationStatus rewrites the source version's status, if the
@@ -959,19 +974,28 @@ func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (
 	return p, e.historicalProgress(snap, bucket, byRule, &p)
 }
 
-// publishReplication publishes a replication event of the source version
-// when the bucket wants events.
-func (e *Engine) publishReplication(ctx context.Context, it replItem, name string, now time.Time) {
+// replicationEvent returns the replication event name of the source
+// version and its bucket's notification configuration, nil when nobody
+// wants the bucket's events. settle queues it in the batch that settles
+// the item. An error reading the bucket or its configuration is logged:
+// the item is settled, its event is lost, as before the thirty-fourth
+// session.
+func (e *Engine) replicationEvent(ctx context.Context, it replItem, name string, now time.Time) *batchEvent {
 	if !e.WantsEvents(ctx, it.bucket) {
-		return
+		return nil
 	}
 	b, err := e.Bucket(ctx, it.bucket)
+	var nc *bucketconfig.Notification
+	if err == nil {
+		nc, err = e.notificationOf(ctx, it.bucket)
+	}
 	if err != nil {
-		return
+		if !errors.Is(err, ErrClosed) {
+			e.opts.Logger.Error("replication event lost", "bucket", it.bucket, "key", it.key, "err", err)
+		}
+		return nil
 	}
 	ev := NewEvent(name, b, it.key, now)
 	ev.S3.Object.VersionID = it.versionID
-	if err := e.Publish(ctx, ev); err != nil && !errors.Is(err, ErrClosed) {
-		e.opts.Logger.Error("publishing a replication event failed", "bucket", it.bucket, "key", it.key, "err", err)
-	}
+	return &batchEvent{ev, nc}
 }

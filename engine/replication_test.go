@@ -401,7 +401,7 @@ func TestReplicationUnversioned(t *testing.T) {
 	require.Len(t, due, 1)
 	require.NoError(t, e.deliver(ctx, due[0]))
 	put("usrc", "docs/c", body2)
-	require.NoError(t, e.settle(ctx, due[0], nil, e.now()))
+	require.NoError(t, e.settle(ctx, due[0], nil, e.now(), nil))
 	assert.Equal(t, 1, backlog())
 	_, err = e.RunPending(ctx)
 	require.NoError(t, err)
