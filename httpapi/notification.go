@@ -15,13 +15,16 @@ import (
 )
 
 // Event notifications: S3 Put/GetBucketNotificationConfiguration, and the
-// events object operations emit. Events are built here because only a
-// request knows its facts (request ID, host ID, source IP, principal);
-// handlers call emit after a successful change and before the response
-// is written, so events of one key reach subscribers in the order the
-// client saw its requests complete. The engine sequences, queues and
-// delivers them (engine/notify.go) and publishes its own (lifecycle
-// expiration).
+// facts of the events object operations make. Only a request knows them
+// (request ID, host ID, source IP, principal): handlers attach them to
+// the operation's context (eventCtx, engine.WithEvent) and the engine
+// builds the event when it knows the record and queues its deliveries in
+// the change's own batch (engine/notifybatch.go), before the response is
+// written, so events of one key reach subscribers in commit order and a
+// crash keeps a change and its event together or neither. The engine
+// sequences, queues and delivers them (engine/notify.go) and makes its
+// own (lifecycle expiration, restore completion, Intelligent-Tiering,
+// replication).
 
 // notificationXML is the NotificationConfiguration document.
 type notificationXML struct {
@@ -221,60 +224,11 @@ func renderNotification(_ *request, c bucketconfig.Config) any {
 	return doc
 }
 
-// emit publishes the event name ("ObjectCreated:Put") about key of the
-// request's bucket, with the object's size when size >= 0 and its ETag
-// when etag is not "". A bucket nobody listens to costs one cached
-// configuration lookup. A failure to publish is logged, not answered:
-// the change is done.
-func (s *server) emit(rc *request, name, key string, size int64, etag, versionID string) {
-	s.emitIn(rc, rc.op.Bucket, name, key, size, etag, versionID)
-}
-
-// emitIn is emit about key of bucket, which may be another than the
-// request's (where ProcessObject saves).
-func (s *server) emitIn(rc *request, bucket, name, key string, size int64, etag, versionID string) {
-	if !s.eng.WantsEvents(rc.ctx, bucket) {
-		return
-	}
-	var b engine.BucketInfo
-	var err error
-	if bucket == rc.op.Bucket {
-		b, err = s.bucketOf(rc)
-	} else {
-		b, err = s.eng.Bucket(rc.ctx, bucket)
-	}
-	if err != nil {
-		return
-	}
-	if b.Region == "" {
-		b.Region = s.cfg.Region
-	}
-	ev := engine.NewEvent(name, b, key, s.clock.Now())
-	ev.UserIdentity.PrincipalID = principalOf(rc)
-	ev.RequestParameters.SourceIPAddress = remoteIP(rc)
-	h := rc.w.Header()
-	ev.ResponseElements.RequestID = h.Get(rc.d.requestIDHeader)
-	if rc.d.hostIDHeader != "" {
-		ev.ResponseElements.HostID = h.Get(rc.d.hostIDHeader)
-	}
-	if size >= 0 {
-		n := size // only this copy escapes: a request without events allocates nothing here
-		ev.S3.Object.Size = &n
-	}
-	ev.S3.Object.ETag = etag
-	ev.S3.Object.VersionID = versionID // "" in unversioned buckets: omitted
-	// The change is done: its event is published even if the client
-	// went away meanwhile.
-	if err := s.eng.Publish(context.WithoutCancel(rc.ctx), ev); err != nil {
-		s.logError(rc, err)
-	}
-}
-
 // eventCtx returns the context for an operation that queues its event
 // name about the request's bucket in its own batch (engine.WithEvent):
 // rc.ctx carrying the request facts, or rc.ctx itself when nobody wants
 // the bucket's events (one cached lookup, nothing allocated). The caller
-// does not emit the event again.
+// does not publish the event again.
 func (s *server) eventCtx(rc *request, name string) context.Context {
 	return s.eventCtxIn(rc, rc.op.Bucket, name)
 }
