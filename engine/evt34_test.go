@@ -125,6 +125,19 @@ func evt34Observe(t *testing.T, e *Engine) evt34State {
 	return s
 }
 
+// evt34QueuedPerKey counts e's pending deliveries per "bucket/key"
+// (versions together), each of which must be of the event name.
+func evt34QueuedPerKey(t *testing.T, e *Engine, name, where string) map[string]int {
+	t.Helper()
+	queued := map[string]int{}
+	for _, ev := range evt34Queued(t, e) {
+		f := strings.Fields(ev)
+		require.Equal(t, name, f[1], where)
+		queued[strings.SplitN(f[2], "@", 2)[0]]++
+	}
+	return queued
+}
+
 // evt34Queued decodes the pending deliveries, in queue order.
 func evt34Queued(t *testing.T, e *Engine) []string {
 	t.Helper()
@@ -440,12 +453,7 @@ func TestEvt34LifecycleCrash(t *testing.T) {
 		o.FS, o.Sync = img.fs, SyncAlways
 		re, err := Open("/db", o)
 		require.NoError(t, err, "%s must open", where)
-		queued := map[string]int{}
-		for _, ev := range evt34Queued(t, re) {
-			f := strings.Fields(ev)
-			require.Equal(t, "LifecycleExpiration:Delete", f[1], where)
-			queued[strings.SplitN(f[2], "@", 2)[0]]++
-		}
+		queued := evt34QueuedPerKey(t, re, "LifecycleExpiration:Delete", where)
 		for _, b := range buckets {
 			for k := range 5 {
 				key := fmt.Sprint("exp/", k)

@@ -68,12 +68,7 @@ func TestEvt34bTieringCrash(t *testing.T) {
 		o.FS, o.Sync = img.fs, SyncAlways
 		re, err := Open("/db", o)
 		require.NoError(t, err, "%s must open", where)
-		queued := map[string]int{}
-		for _, ev := range evt34Queued(t, re) {
-			f := strings.Fields(ev)
-			require.Equal(t, "IntelligentTiering", f[1], where)
-			queued[strings.SplitN(f[2], "@", 2)[0]]++
-		}
+		queued := evt34QueuedPerKey(t, re, "IntelligentTiering", where)
 		for _, b := range buckets {
 			for _, k := range keys[b] {
 				info, err := re.HeadObject(ctx, b, k)
@@ -130,12 +125,7 @@ func TestEvt34bReplicationCrash(t *testing.T) {
 		o.FS, o.Sync = img.fs, SyncAlways
 		re, err := Open("/db", o)
 		require.NoError(t, err, "%s must open", where)
-		queued := map[string]int{}
-		for _, ev := range evt34Queued(t, re) {
-			f := strings.Fields(ev)
-			require.Equal(t, "Replication:OperationCompletedReplication", f[1], where)
-			queued[strings.SplitN(f[2], "@", 2)[0]]++
-		}
+		queued := evt34QueuedPerKey(t, re, "Replication:OperationCompletedReplication", where)
 		for _, k := range keys {
 			info, err := re.HeadObject(ctx, "rsrc", k)
 			require.NoError(t, err, where)
