@@ -408,15 +408,8 @@ func TestEvt34Subscribers(t *testing.T) {
 // after the expiration's commit, in a batch of its own.
 func TestEvt34LifecycleCrash(t *testing.T) {
 	ctx := context.Background()
-	base := dur33Options(1)
-	rec := newSyncRecorder(1)
 	clk := newFakeClock()
-	opts := base()
-	opts.Clock = clk
-	opts.CompactInterval = -1 // passes run only when the test says
-	opts.FS, opts.Sync = rec.fs(), SyncAlways
-	e, err := Open("/db", opts)
-	require.NoError(t, err)
+	pc, e := newEvt34PassCrash(t, clk)
 	buckets := []string{"life-u", "life-v"}
 	for _, b := range buckets {
 		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
@@ -434,25 +427,9 @@ func TestEvt34LifecycleCrash(t *testing.T) {
 	}
 	require.NoError(t, e.SetBucketConfig(ctx, "life-v", &bucketconfig.Versioning{Status: "Enabled"}))
 	clk.Advance(3 * 24 * time.Hour)
-	rec.recording.Store(true)
-	st, err := e.RunPending(ctx)
-	require.NoError(t, err)
-	rec.recording.Store(false)
+	st := pc.run(e, 10) // one event per expiration
 	require.Equal(t, 10, st.Expired)
-	n, err := e.PendingNotifications()
-	require.NoError(t, err)
-	require.Equal(t, 10, n, "one event per expiration")
-	require.NoError(t, e.Close())
-	images := rec.taken()
-	t.Logf("%d crash images", len(images))
-	for i, img := range images {
-		where := fmt.Sprintf("image %d of %d", i, len(images))
-		o := base()
-		o.Clock = fixedClock(clk.Now())
-		o.CompactInterval = -1
-		o.FS, o.Sync = img.fs, SyncAlways
-		re, err := Open("/db", o)
-		require.NoError(t, err, "%s must open", where)
+	pc.eachImage(func(re *Engine, where string) {
 		queued := evt34QueuedPerKey(t, re, "LifecycleExpiration:Delete", where)
 		for _, b := range buckets {
 			for k := range 5 {
@@ -463,6 +440,72 @@ func TestEvt34LifecycleCrash(t *testing.T) {
 				require.Equal(t, map[bool]int{true: 1}[gone], queued[b+"/"+key], "%s: %s/%s gone=%v", where, b, key, gone)
 			}
 		}
+	})
+}
+
+// evt34PassCrash frames the tests that crash one background pass at
+// every sync: a store whose syncs rec records (on clk when set; no pass
+// runs but the test's), run for the pass, eachImage for the images.
+type evt34PassCrash struct {
+	t    *testing.T
+	base func() *Options
+	rec  *syncRecorder
+	clk  *fakeClock
+}
+
+// newEvt34PassCrash opens the store of a pass crash test.
+func newEvt34PassCrash(t *testing.T, clk *fakeClock) (*evt34PassCrash, *Engine) {
+	pc := &evt34PassCrash{t: t, base: dur33Options(1), rec: newSyncRecorder(1), clk: clk}
+	opts := pc.options()
+	if clk != nil {
+		opts.Clock = clk // the live store's clock moves; the images' stand still
+	}
+	opts.FS = pc.rec.fs()
+	e, err := Open("/db", opts)
+	require.NoError(t, err)
+	return pc, e
+}
+
+// options are the store's options, on the clock stopped at clk's time
+// when it is set.
+func (pc *evt34PassCrash) options() *Options {
+	o := pc.base()
+	if pc.clk != nil {
+		o.Clock = fixedClock(pc.clk.Now())
+	}
+	o.CompactInterval = -1 // passes run only when the test says
+	o.Sync = SyncAlways
+	return o
+}
+
+// run runs one pass of e while crash images are taken, checks that it
+// left pending deliveries pending, and closes e.
+func (pc *evt34PassCrash) run(e *Engine, pending int) LifecycleStats {
+	t := pc.t
+	pc.rec.recording.Store(true)
+	st, err := e.RunPending(context.Background())
+	require.NoError(t, err)
+	pc.rec.recording.Store(false)
+	n, err := e.PendingNotifications()
+	require.NoError(t, err)
+	require.Equal(t, pending, n, "deliveries queued by the pass")
+	require.NoError(t, e.Close())
+	return st
+}
+
+// eachImage opens every crash image the pass left and calls check.
+func (pc *evt34PassCrash) eachImage(check func(re *Engine, where string)) {
+	t := pc.t
+	images := pc.rec.taken()
+	require.NotEmpty(t, images)
+	t.Logf("%d crash images", len(images))
+	for i, img := range images {
+		where := fmt.Sprintf("image %d of %d", i, len(images))
+		o := pc.options()
+		o.FS = img.fs
+		re, err := Open("/db", o)
+		require.NoError(t, err, "%s must open", where)
+		check(re, where)
 		require.NoError(t, re.Close())
 	}
 }

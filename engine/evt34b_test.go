@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -21,15 +20,8 @@ import (
 // version without its event.
 func TestEvt34bTieringCrash(t *testing.T) {
 	ctx := context.Background()
-	base := dur33Options(1)
-	rec := newSyncRecorder(1)
 	clk := newFakeClock()
-	opts := base()
-	opts.Clock = clk
-	opts.CompactInterval = -1 // passes run only when the test says
-	opts.FS, opts.Sync = rec.fs(), SyncAlways
-	e, err := Open("/db", opts)
-	require.NoError(t, err)
+	pc, e := newEvt34PassCrash(t, clk)
 	buckets := []string{"tier-u", "tier-v"}
 	body := bytes.Repeat([]byte("t"), bucketconfig.MinTieringSize)
 	for _, b := range buckets {
@@ -48,26 +40,9 @@ func TestEvt34bTieringCrash(t *testing.T) {
 		}
 	}
 	clk.Advance(91 * e.opts.LifecycleDay)
-	rec.recording.Store(true)
-	st, err := e.RunPending(ctx)
-	require.NoError(t, err)
-	rec.recording.Store(false)
+	st := pc.run(e, 5) // one event per move
 	require.Equal(t, 5, st.Archived)
-	n, err := e.PendingNotifications()
-	require.NoError(t, err)
-	require.Equal(t, 5, n, "one event per move")
-	require.NoError(t, e.Close())
-	images := rec.taken()
-	require.NotEmpty(t, images)
-	t.Logf("%d crash images", len(images))
-	for i, img := range images {
-		where := fmt.Sprintf("image %d of %d", i, len(images))
-		o := base()
-		o.Clock = fixedClock(clk.Now())
-		o.CompactInterval = -1
-		o.FS, o.Sync = img.fs, SyncAlways
-		re, err := Open("/db", o)
-		require.NoError(t, err, "%s must open", where)
+	pc.eachImage(func(re *Engine, where string) {
 		queued := evt34QueuedPerKey(t, re, "IntelligentTiering", where)
 		for _, b := range buckets {
 			for _, k := range keys[b] {
@@ -78,8 +53,7 @@ func TestEvt34bTieringCrash(t *testing.T) {
 				require.Equal(t, map[bool]int{true: 1}[archived], queued[b+"/"+k], "%s: %s/%s archived=%v", where, b, k, archived)
 			}
 		}
-		require.NoError(t, re.Close())
-	}
+	})
 }
 
 // TestEvt34bReplicationCrash: a replication pass delivers three versions
@@ -90,13 +64,7 @@ func TestEvt34bTieringCrash(t *testing.T) {
 // was published after that batch, in one of its own.
 func TestEvt34bReplicationCrash(t *testing.T) {
 	ctx := context.Background()
-	base := dur33Options(1)
-	rec := newSyncRecorder(1)
-	opts := base()
-	opts.CompactInterval = -1
-	opts.FS, opts.Sync = rec.fs(), SyncAlways
-	e, err := Open("/db", opts)
-	require.NoError(t, err)
+	pc, e := newEvt34PassCrash(t, nil)
 	versionedBuckets(t, e, "rsrc", "rdst")
 	require.NoError(t, e.SetBucketConfig(ctx, "rsrc", replicationConfig("rdst", true)))
 	require.NoError(t, e.SetBucketConfig(ctx, "rsrc", &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
@@ -106,25 +74,9 @@ func TestEvt34bReplicationCrash(t *testing.T) {
 		_, err := e.PutObject(ctx, "rsrc", k, strings.NewReader(k), int64(len(k)), PutOptions{})
 		require.NoError(t, err)
 	}
-	rec.recording.Store(true)
-	st, err := e.RunPending(ctx)
-	require.NoError(t, err)
-	rec.recording.Store(false)
+	st := pc.run(e, 3) // one event per delivery
 	require.Equal(t, 3, st.Replication.Replicated)
-	n, err := e.PendingNotifications()
-	require.NoError(t, err)
-	require.Equal(t, 3, n, "one event per delivery")
-	require.NoError(t, e.Close())
-	images := rec.taken()
-	require.NotEmpty(t, images)
-	t.Logf("%d crash images", len(images))
-	for i, img := range images {
-		where := fmt.Sprintf("image %d of %d", i, len(images))
-		o := base()
-		o.CompactInterval = -1
-		o.FS, o.Sync = img.fs, SyncAlways
-		re, err := Open("/db", o)
-		require.NoError(t, err, "%s must open", where)
+	pc.eachImage(func(re *Engine, where string) {
 		queued := evt34QueuedPerKey(t, re, "Replication:OperationCompletedReplication", where)
 		for _, k := range keys {
 			info, err := re.HeadObject(ctx, "rsrc", k)
@@ -132,6 +84,5 @@ func TestEvt34bReplicationCrash(t *testing.T) {
 			done := info.ReplicationStatus == ReplicationCompleted
 			require.Equal(t, map[bool]int{true: 1}[done], queued["rsrc/"+k], "%s: %s %s", where, k, info.ReplicationStatus)
 		}
-		require.NoError(t, re.Close())
-	}
+	})
 }
