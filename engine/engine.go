@@ -633,6 +633,9 @@ type mutation struct {
 	owners  map[string]bucketOwner
 	// syncWait is set when commit left the log's fsync to be waited for.
 	syncWait bool
+	// queuedSeq is the last sequencer of the deliveries the batch queued
+	// (0: none), made deliverable once the batch is durable.
+	queuedSeq uint64
 	// prior holds O/, V/ and P/ records as they were before the batch,
 	// noted by the operations that read them (see notePrior).
 	prior      []priorEntry
@@ -872,6 +875,9 @@ func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error
 		// A failed sync of pebble's log is fatal, as it is to pebble when
 		// it waits itself: the log cannot be trusted after it (fail-stop).
 		pebbleLogger{e.opts.Logger, e.stopped}.Fatalf("pebble: fatal commit error: %v", err)
+	}
+	if m.queuedSeq != 0 {
+		e.queuedDurable(m.queuedSeq)
 	}
 	return nil
 }

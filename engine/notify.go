@@ -177,15 +177,18 @@ func sequenced(name string) bool {
 
 // notifyState is the engine's notification and access-log machinery.
 type notifyState struct {
-	mu     sync.Mutex // orders Publish: sequencer, queue write, subscribers
-	seq    uint64     // last sequencer handed out
-	subs   map[int]subscriber
-	nsub   int
-	nsubs  atomic.Int32 // len(subs), read without mu by WantsEvents
-	kick   chan struct{}
-	cancel func()
-	once   sync.Once
-	logs   accessLogState
+	mu  sync.Mutex // orders Publish: sequencer, queue write, subscribers
+	seq uint64     // last sequencer handed out
+	// durable is the sequencer up to which queued deliveries are durable
+	// (queuedDurable): the notifier delivers none beyond it.
+	durable atomic.Uint64
+	subs    map[int]subscriber
+	nsub    int
+	nsubs   atomic.Int32 // len(subs), read without mu by WantsEvents
+	kick    chan struct{}
+	cancel  func()
+	once    sync.Once
+	logs    accessLogState
 }
 
 type subscriber struct {
@@ -235,6 +238,7 @@ func (e *Engine) startNotifier() error {
 	case ok && len(v) == 8:
 		n.seq = max(n.seq, binary.BigEndian.Uint64(v))
 	}
+	n.durable.Store(n.seq) // what was queued before Open is on disk
 	ctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
 	e.bg.Add(1)
@@ -345,7 +349,10 @@ func (e *Engine) Publish(ctx context.Context, ev Event) error {
 			}
 		}
 	}
-	e.published(&ev, queuedAny)
+	e.published(&ev)
+	if queuedAny {
+		e.queuedDurable(n.seq) // Commit returned: synced when the store syncs
+	}
 	return nil
 }
 
@@ -421,18 +428,35 @@ func (e *Engine) queueEvent(b *pebble.Batch, nc *bucketconfig.Notification, ev *
 
 // published calls the subscribers with ev, committed, and wakes the
 // deliverer when a delivery was queued. The caller holds e.notify.mu.
-func (e *Engine) published(ev *Event, queued bool) {
+func (e *Engine) published(ev *Event) {
 	n := &e.notify
 	for _, s := range n.subs {
 		if s.bucket == "" || s.bucket == ev.S3.Bucket.Name {
 			s.fn(*ev)
 		}
 	}
-	if queued {
-		select {
-		case n.kick <- struct{}{}:
-		default:
+}
+
+// queuedDurable makes the deliveries queued with sequencers up to seq
+// deliverable, and wakes the notifier. A batch is visible before the log
+// sync that makes it durable returns to its writer (pebble's commit
+// pipeline publishes first), so the notifier, which reads what is
+// visible, must not deliver a record before its write is durable: a
+// target would hear of a write a crash could still undo. A sync covers
+// every batch written to the log before it, and sequencers are handed
+// out in log order (under notify.mu, held until the batch is applied), so
+// a durable seq makes every lower one durable too.
+func (e *Engine) queuedDurable(seq uint64) {
+	n := &e.notify
+	for {
+		cur := n.durable.Load()
+		if seq <= cur || n.durable.CompareAndSwap(cur, seq) {
+			break
 		}
+	}
+	select {
+	case n.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -522,7 +546,11 @@ func (e *Engine) deliverPending(ctx context.Context, backoff map[string]*retrySt
 		if err != nil {
 			return 0
 		}
+		durable := e.notify.durable.Load()
 		for it.First(); it.Valid() && len(recs) < maxDeliveryBatch; it.Next() {
+			if len(it.Key()) >= len(prefixQueue)+8 && binary.BigEndian.Uint64(it.Key()[len(prefixQueue):]) > durable {
+				break // its write is not durable yet: queuedDurable kicks again
+			}
 			var q queued
 			k := append([]byte(nil), it.Key()...)
 			if err := json.Unmarshal(it.Value(), &q); err != nil {

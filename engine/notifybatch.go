@@ -260,13 +260,16 @@ func (m *mutation) queueEvents() (queued bool, err error) {
 			n.mu.Unlock()
 			return false, err
 		}
+		m.queuedSeq = n.seq
 	}
 	return queued, nil
 }
 
 // eventsApplied ends what queueEvents began: once the batch is applied
-// (err nil) it calls the subscribers and wakes the deliverer; then it
-// releases e.notify.mu.
+// (err nil) it calls the subscribers; then it releases e.notify.mu. The
+// deliveries queued become deliverable once the batch is durable: at
+// once in a store that does not sync, after the log sync the writer
+// waits for otherwise (applyCtx, queuedDurable).
 func (m *mutation) eventsApplied(queued bool, err error) {
 	be := m.events
 	if be == nil || len(be.events) == 0 {
@@ -274,10 +277,15 @@ func (m *mutation) eventsApplied(queued bool, err error) {
 	}
 	defer m.e.notify.mu.Unlock()
 	if err != nil {
+		m.queuedSeq = 0
 		return
 	}
 	for i := range be.events {
-		m.e.published(&be.events[i].ev, queued && i == len(be.events)-1)
+		m.e.published(&be.events[i].ev)
+	}
+	if queued && !m.syncWait {
+		m.e.queuedDurable(m.queuedSeq)
+		m.queuedSeq = 0
 	}
 }
 

@@ -454,6 +454,16 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 	if err != nil {
 		return st, err
 	}
+	// An item is visible before the log sync that makes its write durable
+	// returns to the writer (a durable store): sync past what was read
+	// before any destination, a remote one above all, sees a version a
+	// crash could still undo here. A failed sync is fail-stop, as for a
+	// writer (syncMeta).
+	if len(due) > 0 {
+		if err := e.syncMeta(); err != nil {
+			return st, err
+		}
+	}
 	for _, it := range due {
 		if err := ctx.Err(); err != nil {
 			return st, err
