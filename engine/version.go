@@ -1039,7 +1039,7 @@ func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs [
 		return nil, err
 	}
 	out := make([]DeleteResult, len(objs))
-	done := map[ObjectVersion]bool{}
+	done := map[ObjectVersion]int{} // entry -> index of its first occurrence
 	for i, o := range objs {
 		out[i] = DeleteResult{Key: o.Key, VersionID: o.VersionID}
 		if err := validateKey(o.Key, e.opts.MaxKeyLength); err != nil {
@@ -1047,15 +1047,23 @@ func (e *Engine) DeleteObjectVersions(ctx context.Context, bucket string, objs [
 			continue
 		}
 		// A repeat of an unconditional version delete is answered as
-		// done; a conditional one runs again and sees the version gone.
+		// the first was: done (its event made again), or refused with
+		// the first's error (a version under retention, a malformed
+		// version ID), making no event. A conditional one runs again
+		// and sees the version gone.
 		cond := DeleteOptions{IfMatch: o.IfMatch, IfLastModified: o.IfLastModified, IfSize: o.IfSize}.cond()
-		if o.VersionID != "" && !cond.conditional() && done[o] {
+		if first, ok := done[o]; ok && o.VersionID != "" && !cond.conditional() {
+			if out[i].Err = out[first].Err; out[i].Err != nil {
+				continue
+			}
 			if err := e.publishRemoved(ctx, bucket, out[i]); err != nil {
 				e.opts.Logger.Error("event of a repeated delete lost", "bucket", bucket, "key", o.Key, "err", err)
 			}
 			continue
 		}
-		done[o] = true
+		if _, ok := done[o]; !ok {
+			done[o] = i
+		}
 		res, err := e.DeleteObjectVersion(ctx, bucket, o.Key, DeleteOptions{IfMatch: o.IfMatch, IfLastModified: o.IfLastModified, IfSize: o.IfSize,
 			VersionID: o.VersionID, Owner: owner, BypassGovernance: o.BypassGovernance})
 		switch {
