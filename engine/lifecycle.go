@@ -312,16 +312,25 @@ func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
 	})
 }
 
-// expireObjectEvent is expireObject with its LifecycleExpiration:Delete
-// event (at now), queued in the same batch when the bucket wants events.
+// expireObjectEvent is expireObject with its event (at now), queued in
+// the same batch when the bucket wants events: LifecycleExpiration:Delete
+// for an object removed, LifecycleExpiration:DeleteMarkerCreated with the
+// marker's version ID when the expiration wrote a delete marker (a
+// versioned bucket), as S3 names them (S3 User Guide, "Configuring S3
+// Lifecycle event notifications").
 func (e *Engine) expireObjectEvent(ctx context.Context, info ObjectInfo, now time.Time) error {
 	ev, nc, ok, err := e.expirationEvent(ctx, info, now)
 	if err != nil || !ok {
 		return e.expireObject(ctx, info)
 	}
 	return e.updateIfSame(ctx, info, func(m *mutation, _ *objectRecord) error {
-		if _, err := e.deleteOne(m, info.Bucket, info.Key, DeleteOptions{IfMatch: info.ETag}); err != nil {
+		res, err := e.deleteOne(m, info.Bucket, info.Key, DeleteOptions{IfMatch: info.ETag})
+		if err != nil {
 			return err
+		}
+		if res.DeleteMarkerVersionID != "" {
+			ev.EventName = "LifecycleExpiration:DeleteMarkerCreated"
+			ev.S3.Object.VersionID = res.DeleteMarkerVersionID
 		}
 		m.ownEvent(nc, ev)
 		return nil

@@ -645,7 +645,8 @@ func (e *Engine) tieringEvent(ctx context.Context, info ObjectInfo, tier string,
 }
 
 // expirationEvent returns the LifecycleExpiration:Delete event of an
-// object a lifecycle pass deletes at now and its bucket's notification
+// object a lifecycle pass deletes at now (expireObjectEvent renames it
+// when the delete writes a marker) and its bucket's notification
 // configuration, ok false when nobody wants the bucket's events. An error
 // (the event's bucket or configuration unreadable) is logged: the object
 // goes, its event is lost, as before the thirty-fourth session.

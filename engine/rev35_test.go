@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/osslite/osslite/pkg/bucketconfig"
 	"github.com/stretchr/testify/require"
@@ -36,4 +38,62 @@ func TestRev35RepeatedRefusedVersionDelete(t *testing.T) {
 	require.Empty(t, seen, "no delete happened: no event")
 	_, err = e.HeadObjectVersion(ctx, "lkb", "k", v1.VersionID)
 	require.NoError(t, err)
+}
+
+// TestRev35LifecycleExpirationMarkerEvent: a lifecycle expiration of an
+// object in a versioned bucket writes a delete marker, and S3 names its
+// event s3:LifecycleExpiration:DeleteMarkerCreated (S3 User Guide,
+// "Configuring S3 Lifecycle event notifications"), with the marker's
+// version; s3:LifecycleExpiration:Delete is the expiration that removes
+// the object (an unversioned bucket). Before, every expiration was
+// LifecycleExpiration:Delete, so a configuration asking for
+// DeleteMarkerCreated (which PutBucketNotificationConfiguration accepts)
+// never received one.
+func TestRev35LifecycleExpirationMarkerEvent(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	e := openTest(t, opts)
+	for _, b := range []string{"life-u", "life-v"} {
+		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
+		require.NoError(t, e.SetBucketConfig(ctx, b, &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+			{ID: "exp", Enabled: true, Expiration: &bucketconfig.LifecycleExpiration{Days: 1}}}}))
+		require.NoError(t, e.SetBucketConfig(ctx, b, &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
+			{ID: "del", Type: "Queue", ARN: "arn:rev35", Events: []string{"s3:LifecycleExpiration:Delete"}},
+			{ID: "marker", Type: "Queue", ARN: "arn:rev35", Events: []string{"s3:LifecycleExpiration:DeleteMarkerCreated"}}}}))
+	}
+	require.NoError(t, e.SetBucketConfig(ctx, "life-v", &bucketconfig.Versioning{Status: "Enabled"}))
+	putString(t, e, "life-u", "k", "u")
+	putString(t, e, "life-v", "k", "v")
+	seen := map[string]Event{}
+	cancel := e.Subscribe("", func(ev Event) { seen[ev.S3.Bucket.Name] = ev })
+	defer cancel()
+	clk.Advance(3 * 24 * time.Hour)
+	st, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2, st.Expired)
+
+	require.Equal(t, "LifecycleExpiration:Delete", seen["life-u"].EventName)
+	require.Empty(t, seen["life-u"].S3.Object.VersionID)
+	vs, err := e.ListObjectVersions(ctx, "life-v", VersionListOptions{})
+	require.NoError(t, err)
+	var marker string
+	for _, v := range vs.Versions {
+		if v.DeleteMarker {
+			marker = v.VersionID
+		}
+	}
+	require.NotEmpty(t, marker, "the expiration wrote a delete marker")
+	ev := seen["life-v"]
+	require.Equal(t, "LifecycleExpiration:DeleteMarkerCreated", ev.EventName)
+	require.Equal(t, marker, ev.S3.Object.VersionID)
+
+	// One delivery each, to the configuration that asked for its name.
+	byConfig := map[string]string{}
+	for _, q := range evt34Queued(t, e) {
+		f := strings.Fields(q)
+		byConfig[strings.SplitN(f[2], "/", 2)[0]] += f[1] + " "
+	}
+	require.Equal(t, map[string]string{"life-u": "LifecycleExpiration:Delete ", "life-v": "LifecycleExpiration:DeleteMarkerCreated "}, byConfig)
 }
