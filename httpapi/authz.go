@@ -419,7 +419,7 @@ func (in *access) load(s *server) error {
 	if in.pab, in.ownership, err = s.accessSettings(in.ctx, in.bucket); err != nil {
 		return err
 	}
-	if in.key != "" && in.object == nil && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP || in.grantsNot) {
+	if in.object == nil && in.readsObject() {
 		info, err := s.eng.HeadObjectVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
 		switch {
 		case err == nil:
@@ -445,6 +445,12 @@ func (in *access) load(s *server) error {
 	}
 	in.loaded = true
 	return nil
+}
+
+// readsObject reports whether decisions about in depend on its object,
+// which load then reads (in.object stays nil when it is missing).
+func (in *access) readsObject() bool {
+	return in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP || in.grantsNot)
 }
 
 // check decides in and answers a refusal with AccessDenied.

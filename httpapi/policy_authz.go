@@ -57,7 +57,36 @@ func evaluatePolicy(s *server, in *access) (decision, error) {
 			return noOpinion, nil
 		}
 	}
+	if in.dialect == "s3" && (in.perm == permObjectRead || in.perm == permObjectReadACP) && in.readsObject() && in.object == nil {
+		// A read of a key (or version) that is missing: S3 says so (404)
+		// only to a caller who may also list the bucket, and answers 403
+		// to others (GetObject, HeadObject: "If you don't have the
+		// s3:ListBucket permission, Amazon S3 returns an HTTP status code
+		// 403"), as aclAllows does for the ACL path. (A write's object
+		// may be missing: it is the one to be written.)
+		if ok, err := s.mayListMissing(in); err != nil || !ok {
+			return deny, err
+		}
+	}
 	return allow, nil
+}
+
+// mayListMissing reports whether in's principal, whom the bucket policy
+// allows an object operation, may list in's bucket, and so learn that
+// the object is missing: the policy allows it s3:ListBucket, or, unless
+// the policy denies that, a bucket READ grant does.
+func (s *server) mayListMissing(in *access) (bool, error) {
+	switch dec, err := s.policyDecision(in.rc, in.bucket, "ListObjects", "", ""); {
+	case err != nil:
+		return false, err
+	case dec == policy.Allow:
+		return true, nil
+	case dec == policy.Deny:
+		return false, nil
+	}
+	list := *in
+	list.perm, list.key, list.versionID, list.object, list.grantsNot = permBucketRead, "", "", nil, false
+	return list.aclAllows(), nil
 }
 
 // policyBlocked reports whether the bucket's Public Access Block refuses
