@@ -104,6 +104,10 @@ type access struct {
 	// (recheckObject), so a bucket owner's read need not read the object
 	// first; ownerDeferred records that decide left it to the handler.
 	deferOwner, ownerDeferred bool
+	// copyTarget: the object at key is the one a copy writes, which the
+	// bucket owner's copy makes its own; the object it replaces does not
+	// decide (canActOnCopy).
+	copyTarget bool
 	// uploadOwner is the initiator of the upload uploadID names (the
 	// bucket owner when none is recorded), "" when there is none: not the
 	// object's owner-to-be, which S3 Object Ownership may make the bucket
@@ -380,9 +384,18 @@ func (s *server) canAct(rc *request, bucket, key, versionID, op string, p perm, 
 	return err
 }
 
+// canActOnCopy is canAct for op (needing perm) on the object a copy
+// writes at bucket/key (its annotations): the copy is the copier's, so
+// the bucket owner is not refused for the object the copy replaces,
+// whoever owns that one (only a policy's Deny refuses it).
+func (s *server) canActOnCopy(rc *request, bucket, key, op string, p perm) error {
+	_, err := s.canActAccess(rc, bucket, key, "", op, p, "", func(in *access) { in.copyTarget = true })
+	return err
+}
+
 // canActAccess is canAct also returning the access it decided (nil when
-// it decided without one).
-func (s *server) canActAccess(rc *request, bucket, key, versionID, op string, p perm, ownerHeader string) (*access, error) {
+// it decided without one), after applying set to it (canActOnCopy).
+func (s *server) canActAccess(rc *request, bucket, key, versionID, op string, p perm, ownerHeader string, set ...func(*access)) (*access, error) {
 	b, err := s.eng.Bucket(rc.ctx, bucket)
 	if err != nil {
 		return nil, err
@@ -405,6 +418,9 @@ func (s *server) canActAccess(rc *request, bucket, key, versionID, op string, p 
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: op, perm: p,
 		bucket: b, key: key, versionID: versionID, objectFollowsBucket: rc.d.acl.objectDefaultFollowsBucket,
 		writerKeepsObjects: rc.d.acl.writerKeepsObjects, grantsNot: rc.d.acl.grantsNot[op]}
+	for _, f := range set {
+		f(in)
+	}
 	return in, s.check(in)
 }
 
@@ -482,7 +498,7 @@ func (s *server) decide(in *access) (decision, error) {
 		return allow, nil
 	}
 	if owns(in.who, in.bucket.Owner) {
-		if !bucketOwnerMayBeRefused(in.writerKeepsObjects, in.bucket, in.key, in.op, in.perm) {
+		if in.copyTarget || !bucketOwnerMayBeRefused(in.writerKeepsObjects, in.bucket, in.key, in.op, in.perm) {
 			return allow, nil // the bucket owner owns everything in it
 		}
 		if in.deferOwner && !in.loaded {

@@ -1492,7 +1492,7 @@ func (s *server) copyObject(rc *request) error {
 		if err := s.canAct(rc, srcBucket, srcKey, opts.SourceVersionID, "GetObjectAnnotation", permObjectRead, ""); err != nil && !isNotFound(err) {
 			return err
 		}
-		if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAnnotation", permBucketWrite, ""); err != nil {
+		if err := s.canActOnCopy(rc, rc.op.Bucket, rc.op.Key, "PutObjectAnnotation", permBucketWrite); err != nil {
 			return err
 		}
 	}

@@ -73,3 +73,30 @@ func TestRev35PolicyReadOfMissingKey(t *testing.T) {
 	code, _ := status(http.MethodGet, "missing")
 	require.Equal(t, http.StatusNotFound, code, "GET of a missing key with a bucket READ grant")
 }
+
+// TestRev35BucketOwnerCopiesOverWritersObject: a copy that copies
+// annotations decides s3:PutObjectAnnotation on the copy it writes,
+// which the copier owns. The bucket owner's copy of its own annotated
+// object onto a key holding an object another account wrote was
+// refused (403) as if it changed the annotations of the object it
+// replaces, while its PutObject over that key, or its copy to a new
+// key, was allowed.
+func TestRev35BucketOwnerCopiesOverWritersObject(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/rev35cp", header: hdr("X-Amz-Grant-Write", "id="+canonicalID(otherAK))}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/rev35cp/src", body: []byte("mine")}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/rev35cp/src?annotation&annotationName=label", body: []byte("cat")}).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/rev35cp/k", header: hdr("X-Amz-Acl", "private"), body: []byte("the writer's")})).errOrNil())
+
+	resp := f.do(t, raw{method: "PUT", path: "/rev35cp/k", header: hdr("X-Amz-Copy-Source", "/rev35cp/src")})
+	require.Equal(t, http.StatusOK, resp.StatusCode, "the bucket owner copies over another account's object")
+	got := f.do(t, raw{method: "GET", path: "/rev35cp/k?annotation&annotationName=label"})
+	require.Equal(t, http.StatusOK, got.StatusCode, "the copy and its annotations are the bucket owner's")
+	require.Equal(t, "cat", string(got.body))
+
+	// The writer, which may write but holds no s3:PutObjectAnnotation,
+	// still copies annotations nowhere.
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/rev35cp/w", body: []byte("w")})).errOrNil())
+	require.Equal(t, http.StatusForbidden, f.do(t, sec34Other(raw{method: "PUT", path: "/rev35cp/w",
+		header: hdr("X-Amz-Copy-Source", "/rev35cp/src")})).StatusCode)
+}
