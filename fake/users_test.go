@@ -296,8 +296,12 @@ func TestUsersBucketOwnerEnforcedPrivateFromAnotherAccount(t *testing.T) {
 	_, err = b.CopyObject(ctx, &s3.CopyObjectInput{Bucket: aws.String("enf"), Key: aws.String("private"), CopySource: aws.String("enf/plain"),
 		ACL: types.ObjectCannedACLPrivate})
 	requireAPIError(t, err, "AccessControlListNotSupported")
-	_, err = b.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("enf"), Key: aws.String("private")})
+	// Nothing was written: the bucket owner finds no object (bob, who may
+	// not list the bucket, is told 403 for a missing key, as S3 tells it).
+	_, err = a.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("enf"), Key: aws.String("private")})
 	requireAPIError(t, err, "NotFound")
+	_, err = b.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("enf"), Key: aws.String("private")})
+	requireAPIError(t, err, "Forbidden")
 }
 
 // With httpapi.WithS3Defaults2023, new buckets get S3's defaults since
