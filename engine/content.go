@@ -336,7 +336,7 @@ func (e *Engine) PutObjectByContent(ctx context.Context, bucket, key string, sum
 		info := ObjectInfo{
 			Bucket: bucket, Key: key, Size: size, ETag: c.ETag, CRC64: c.CRC64, SHA1: c.SHA1,
 			Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL,
-			Tags: slices.Clone(opts.Tags), Owner: opts.Owner, LastModified: e.now(),
+			Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Dialect: opts.Dialect, LastModified: e.now(),
 		}
 		info.User = maps.Clone(opts.User)
 		info.Headers = maps.Clone(opts.Headers)

@@ -102,7 +102,7 @@ func (e *Engine) CreateMultipartUpload(ctx context.Context, bucket, key string, 
 	if err := ValidateTags(opts.Tags); err != nil {
 		return "", err
 	}
-	rec := objectRecord{info: ObjectInfo{Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner,
+	rec := objectRecord{info: ObjectInfo{Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Dialect: opts.Dialect,
 		Retention: opts.Retention, LegalHold: opts.LegalHold, LegalHoldSet: opts.LegalHold || opts.LegalHoldSet}}
 	rec.info.User = maps.Clone(opts.User)
 	rec.info.Headers = maps.Clone(opts.Headers)

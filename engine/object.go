@@ -50,6 +50,9 @@ type PutOptions struct {
 	ACL          ACL
 	Tags         []Tag
 	Owner        string
+	// Dialect is the wire protocol of the write (ObjectInfo.Dialect);
+	// DialectUnknown records none.
+	Dialect Dialect
 	// ContentMD5 is the expected MD5 of the body (16 raw bytes); a mismatch
 	// fails with ErrBadDigest and stores nothing.
 	ContentMD5 []byte
@@ -232,6 +235,7 @@ func (b *body) newInfo(bucket, key string, opts *PutOptions, ck *ChecksumInput, 
 		NoCRC64:      b.noCRC64,
 		SHA1:         b.sha1Hex(),
 		Owner:        opts.Owner,
+		Dialect:      opts.Dialect,
 		Retention:    opts.Retention,
 		LegalHold:    opts.LegalHold,
 		LegalHoldSet: opts.LegalHold || opts.LegalHoldSet,
@@ -537,6 +541,9 @@ type CopyOptions struct {
 	// Tags of the copy; nil copies the source's tags.
 	Tags  *[]Tag
 	Owner string
+	// Dialect is the wire protocol of the copy (ObjectInfo.Dialect): the
+	// copy's, not the source's, as its Owner is the copier.
+	Dialect Dialect
 	// Source conditions (x-amz-copy-source-if-*). A failure is
 	// ErrPreconditionFailed.
 	Source Conditions
@@ -784,7 +791,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		}
 		dst := src
 		dst.info.Bucket, dst.info.Key = dstBucket, dstKey
-		dst.info.Owner = opts.Owner
+		dst.info.Owner, dst.info.Dialect = opts.Owner, opts.Dialect
 		if opts.MetadataDirective == MetadataReplace {
 			dst.info.Metadata = opts.Metadata
 			dst.info.User = maps.Clone(opts.Metadata.User)

@@ -67,6 +67,7 @@ const (
 	fAccessTier     // Intelligent-Tiering archive tier (tiering.go)
 	fTransitionTime // last lifecycle transition, Unix nanoseconds (lifecycle.go)
 	fInitiator      // multipart uploads: who started it, when not the owner (PutOptions.Initiator)
+	fDialect        // ObjectInfo.Dialect; absent when unknown (records of earlier builds)
 )
 
 // Bucket record field tags.
@@ -316,6 +317,9 @@ func (r *objectRecord) appendEncoded(b []byte) []byte {
 		e.field(fPartSizes, p)
 	}
 	e.str(fOwner, i.Owner)
+	if i.Dialect != DialectUnknown {
+		e.uint(fDialect, uint64(i.Dialect))
+	}
 	e.str(fChecksumAlgorithm, string(r.checksumAlg))
 	e.str(fSymlinkTarget, i.SymlinkTarget)
 	e.str(fSHA1, i.SHA1)
@@ -641,6 +645,8 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 			}
 		case fOwner:
 			i.Owner = string(p)
+		case fDialect:
+			i.Dialect = Dialect(d.uvar(p))
 		case fChecksumAlgorithm:
 			r.checksumAlg = checksum.Algorithm(p)
 		case fSymlinkTarget:

@@ -98,7 +98,7 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 		}
 		if !exists {
 			rec = objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Metadata: opts.Metadata, StorageClass: opts.StorageClass,
-				ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Type: ObjectAppendable}}
+				ACL: opts.ACL, Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Dialect: opts.Dialect, Type: ObjectAppendable}}
 			rec.info.User = maps.Clone(opts.User)
 			rec.info.fillContentType()
 		}
@@ -183,7 +183,7 @@ func (e *Engine) PutSymlink(ctx context.Context, bucket, key, target string, opt
 	}
 	sum := md5.Sum([]byte(target))
 	rec := objectRecord{info: ObjectInfo{Bucket: bucket, Key: key, Metadata: opts.Metadata, StorageClass: opts.StorageClass, ACL: opts.ACL,
-		Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Type: ObjectSymlink, SymlinkTarget: target, ETag: hex.EncodeToString(sum[:])}, inline: []byte{}}
+		Tags: slices.Clone(opts.Tags), Owner: opts.Owner, Dialect: opts.Dialect, Type: ObjectSymlink, SymlinkTarget: target, ETag: hex.EncodeToString(sum[:])}, inline: []byte{}}
 	rec.info.User = maps.Clone(opts.User)
 	rec.info.fillContentType()
 	err := e.applyCtx(ctx, func(m *mutation) error {
@@ -248,6 +248,7 @@ func (e *Engine) resolveVersion(r pebble.Reader, bucket, key, versionID string, 
 		rec = target
 		rec.info.Bucket, rec.info.Key = bucket, key
 		rec.info.Metadata, rec.info.ACL, rec.info.Tags, rec.info.Owner = link.Metadata, link.ACL, link.Tags, link.Owner
+		rec.info.Dialect = link.Dialect
 		rec.info.Type, rec.info.SymlinkTarget = ObjectSymlink, link.SymlinkTarget
 		rec.info.VersionID = link.VersionID
 		if link.LastModified.After(rec.info.LastModified) {

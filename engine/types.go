@@ -60,6 +60,21 @@ type ACL struct {
 	ObjectsPrivate bool
 }
 
+// Dialect is the wire protocol whose request wrote an object
+// (ObjectInfo.Dialect). The engine stores it; httpapi interprets it (the
+// rule of the dialect that wrote an object decides whether its writer or
+// the bucket owner owns it).
+type Dialect uint8
+
+const (
+	// DialectUnknown: not recorded (written by a build before the mark,
+	// through the engine's API, or by the server itself).
+	DialectUnknown Dialect = iota
+	DialectS3
+	DialectOSS
+	DialectSina
+)
+
 // ObjectType distinguishes how an object was made (OSS x-oss-object-type).
 type ObjectType uint8
 
@@ -130,6 +145,12 @@ type ObjectInfo struct {
 	PartSizes []int64
 	// Owner is the ID of the principal that wrote the object.
 	Owner string
+	// Dialect is the wire protocol of the request that gave the object
+	// its Owner (PutOptions.Dialect, CopyOptions.Dialect): a multipart
+	// object's is its upload's initiation, an appendable object's its
+	// first append's, a replica's or a restored object's the source's.
+	// DialectUnknown in records written before it was kept.
+	Dialect Dialect
 	// SymlinkTarget is the key a symlink points to ("" for other objects).
 	SymlinkTarget string
 	// Restore is the restore state of an archived object; nil when no
