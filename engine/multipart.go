@@ -388,11 +388,13 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 		return PartInfo{}, err
 	}
 	defer src.Close()
+	if src.Info.Type == ObjectSymlink {
+		// Before the pin: a caller decides a link on its own record
+		// (ETag and time the link's), which src, read through it, is not.
+		return PartInfo{}, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, srcBucket, srcKey)
+	}
 	if err := opts.SourcePin.check(&src.Info); err != nil {
 		return PartInfo{}, err // before a byte is read; the commit checks src is current
-	}
-	if src.Info.Type == ObjectSymlink {
-		return PartInfo{}, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, srcBucket, srcKey)
 	}
 	srcETag := src.Info.ETag
 	part := objectRecord{info: ObjectInfo{Size: src.Length}}

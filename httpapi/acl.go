@@ -63,6 +63,10 @@ type aclModel struct {
 	// ownership controls): reading it, its ACL or its tags and setting
 	// its ACL need a grant of the object's ACL (or a bucket policy's
 	// Allow). False: the bucket owner owns every object (OSS, Sina).
+	// The rule is the writing dialect's: it holds for the objects the
+	// dialect's requests write, whichever dialect later asks, and for
+	// objects that record no writing dialect (earlier builds) when this
+	// one asks (writerKeeps).
 	writerKeepsObjects bool
 	// grantsNot are the operations no ACL permission grants, not even
 	// FULL_CONTROL: the owner's (an object's owner, for an object) or a

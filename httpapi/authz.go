@@ -20,10 +20,10 @@ import (
 //	  policy     policyEvaluator (nil until bucket policies exist):
 //	             deny -> AccessDenied, allow -> granted, noOpinion -> go on
 //	  owner      the bucket owner (and an object's owner, unless ACLs are
-//	             disabled) may do everything; in S3, an object another
-//	             account owns is the bucket owner's to delete, list and
-//	             archive, not to read or re-ACL without a grant
-//	             (bucketOwnerMayBeRefused)
+//	             disabled) may do everything; an object another account
+//	             wrote through S3 is the bucket owner's to delete, list
+//	             and archive, not to read or re-ACL without a grant, in
+//	             every dialect (bucketOwnerMayBeRefused, writerKeeps)
 //	  ACL        grants of the bucket or object ACL (users by canonical
 //	             ID, AllUsers, AuthenticatedUsers); none when Object
 //	             Ownership is BucketOwnerEnforced; public grants count
@@ -94,8 +94,9 @@ type access struct {
 	// objectFollowsBucket: an object without an ACL of its own takes its
 	// bucket's grants (OSS "default").
 	objectFollowsBucket bool
-	// writerKeepsObjects: the dialect's objects are their writers', not
-	// the bucket owner's (aclModel.writerKeepsObjects).
+	// writerKeepsObjects: the request dialect's rule for an object that
+	// records no writing dialect (aclModel.writerKeepsObjects); one that
+	// records it follows its writing dialect's rule (writerKeeps).
 	writerKeepsObjects bool
 	// grantsNot: no ACL grants op in the dialect (aclModel.grantsNot);
 	// an object's owner still may, so load reads the object.
@@ -185,7 +186,7 @@ func (s *server) authorizeAccess(rc *request) error {
 			return err
 		}
 	}
-	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner) && !bucketOwnerMayBeRefused(rc.d.acl.writerKeepsObjects, b, rc.op.Key, rc.route.op, p)) {
+	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner) && !bucketOwnerMayBeRefused(b, rc.op.Key, rc.route.op, p)) {
 		return nil // the common case, without reading any setting
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: rc.route.op, perm: p,
@@ -219,9 +220,10 @@ func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 		return nil
 	}
 	if in.ownerDeferred {
-		// The bucket owner: only an object another account owns is
-		// decided (the common case reads nothing more).
-		if info.Owner == "" || info.Owner == in.bucket.Owner {
+		// The bucket owner: only an object another account owns under
+		// its writing dialect's rule is decided (the common case reads
+		// nothing more).
+		if info.Owner == "" || info.Owner == in.bucket.Owner || !writerKeeps(info, in.writerKeepsObjects) {
 			return nil
 		}
 		again := *in
@@ -256,20 +258,49 @@ var initiatorOps = map[string]bool{"ListParts": true, "AbortMultipartUpload": tr
 var rechecksObject = map[string]bool{"GetObject": true, "HeadObject": true}
 
 // bucketOwnerMayBeRefused reports whether the bucket owner's request with
-// permission p on key of b depends on who owns the object: in a dialect
-// whose objects are their writers' (S3), the bucket owner may read an
-// object, read its ACL or set it only when it owns the object, ACLs are
-// disabled (BucketOwnerEnforced: it owns every object), or the object's
-// ACL grants it. AWS: "If you create a bucket and grant write access to
+// permission p on key of b depends on who owns the object, in every
+// dialect: an object whose writing dialect makes it its writer's (S3,
+// writerKeeps), the bucket owner may read, read the ACL of or set it only
+// when it owns the object, ACLs are disabled (BucketOwnerEnforced: it
+// owns every object), or the object's ACL grants it, whichever dialect
+// asks (an OSS-signed request must not read what S3's rule keeps from
+// it). AWS: "If you create a bucket and grant write access to
 // another user, you will not be able to access that user's objects
 // unless the user explicitly grants you access" (S3 console guide,
 // Setting Permissions); the bucket owner may still delete, list, archive
 // and restore them. A bucket with no recorded owner is everyone's.
 // Retention and legal holds stay the bucket owner's to read (README:
 // Object Lock settings are the bucket owner's or a policy grantee's).
-func bucketOwnerMayBeRefused(writerKeepsObjects bool, b engine.BucketInfo, key, op string, p perm) bool {
-	return writerKeepsObjects && key != "" && b.Owner != "" && !bucketOwnerKeeps[op] &&
+func bucketOwnerMayBeRefused(b engine.BucketInfo, key, op string, p perm) bool {
+	return key != "" && b.Owner != "" && !bucketOwnerKeeps[op] &&
 		(p == permObjectRead || p == permObjectReadACP || p == permObjectWriteACP || ownersTagging[op])
+}
+
+// writerKeeps reports whether info, an object an account other than the
+// bucket owner wrote, is its writer's rather than the bucket owner's: as
+// the dialect that wrote it has it (engine.ObjectInfo.Dialect; S3: the
+// writer's, OSS and Sina: the bucket owner's), whichever dialect asks;
+// for an object that records none (written by an earlier build),
+// dialectRule, the asking dialect's (aclModel.writerKeepsObjects).
+func writerKeeps(info *engine.ObjectInfo, dialectRule bool) bool {
+	if m := writingModel(info.Dialect); m != nil {
+		return m.writerKeepsObjects
+	}
+	return dialectRule
+}
+
+// writingModel is the ACL model of the dialect mark names, nil for
+// engine.DialectUnknown (or a mark this build does not know).
+func writingModel(mark engine.Dialect) *aclModel {
+	if mark == engine.DialectUnknown {
+		return nil
+	}
+	for _, d := range dialects {
+		if d.mark == mark {
+			return &d.acl
+		}
+	}
+	return nil
 }
 
 // ownersTagging are the writes of an object's tags and annotations: in
@@ -412,7 +443,7 @@ func (s *server) canActAccess(rc *request, bucket, key, versionID, op string, p 
 			return nil, err
 		}
 	}
-	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner) && !bucketOwnerMayBeRefused(rc.d.acl.writerKeepsObjects, b, key, op, p)) {
+	if policyEvaluator == nil && (s.cfg.Permissive || owns(rc.who, b.Owner) && !bucketOwnerMayBeRefused(b, key, op, p)) {
 		return nil, nil
 	}
 	in := &access{ctx: rc.ctx, rc: rc, r: rc.r, dialect: rc.d.name, who: rc.who, op: op, perm: p,
@@ -437,6 +468,17 @@ func (in *access) load(s *server) error {
 	}
 	if in.object == nil && in.readsObject() {
 		info, err := s.eng.HeadObjectVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
+		if err == nil && info.Type == engine.ObjectSymlink || errors.Is(err, engine.ErrSymlinkTargetNotExist) || errors.Is(err, engine.ErrInvalidTargetType) {
+			// A symlink is decided on its own record (its owner, ACL and
+			// writing dialect, which a read through it keeps; the target
+			// is decided by canReadTarget): the record a copy of it
+			// copies, and the one there when its target is missing or
+			// another link.
+			link, lerr := s.eng.GetSymlinkVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
+			if !errors.Is(lerr, engine.ErrNotSymlink) { // replaced meanwhile: what HeadObjectVersion read
+				info, err = link, lerr
+			}
+		}
 		switch {
 		case err == nil:
 			in.object = &info
@@ -498,7 +540,7 @@ func (s *server) decide(in *access) (decision, error) {
 		return allow, nil
 	}
 	if owns(in.who, in.bucket.Owner) {
-		if in.copyTarget || !bucketOwnerMayBeRefused(in.writerKeepsObjects, in.bucket, in.key, in.op, in.perm) {
+		if in.copyTarget || !bucketOwnerMayBeRefused(in.bucket, in.key, in.op, in.perm) {
 			return allow, nil // the bucket owner owns everything in it
 		}
 		if in.deferOwner && !in.loaded {
@@ -509,9 +551,11 @@ func (s *server) decide(in *access) (decision, error) {
 			return deny, err
 		}
 		// A missing object is the handler's to report; an object written
-		// by the server or the bucket owner, or any under
+		// by the server or the bucket owner, or through a dialect whose
+		// rule gives every object to the bucket owner, or any under
 		// BucketOwnerEnforced, is the bucket owner's.
-		if in.object == nil || in.ownership == bucketconfig.OwnershipBucketOwnerEnforced || in.objectOwner() || in.aclAllows() {
+		if in.object == nil || in.ownership == bucketconfig.OwnershipBucketOwnerEnforced || in.objectOwner() ||
+			!writerKeeps(in.object, in.writerKeepsObjects) || in.writersACLAllows() {
 			return allow, nil
 		}
 		return deny, nil
@@ -542,6 +586,33 @@ func (in *access) objectOwner() bool {
 		owner = in.bucket.Owner
 	}
 	return owns(in.who, owner)
+}
+
+// writersACLAllows is aclAllows for the bucket owner on an object its
+// writer keeps. The object's ACL is read as the dialect that wrote it
+// reads ACLs (S3: no ACL grants its tags; grants to the owner by
+// bucket-owner-read, bucket-owner-full-control or its ID count). An
+// asking dialect whose objects without an ACL of their own follow their
+// bucket's ACL (OSS, for an ACL set through OSS) opens such an object to
+// the bucket owner only as far as the bucket's ACL opens it to everyone
+// (public-read: an anonymous OSS read is served it too), not through the
+// bucket owner's own grant on its bucket, which would make every such
+// object the bucket owner's again.
+func (in *access) writersACLAllows() bool {
+	m := writingModel(in.object.Dialect)
+	if m == nil {
+		return in.aclAllows()
+	}
+	as := *in
+	as.objectFollowsBucket, as.grantsNot = m.objectDefaultFollowsBucket, m.grantsNot[in.op]
+	if as.aclAllows() {
+		return true
+	}
+	if as.grantsNot || !in.objectFollowsBucket || as.objectFollowsBucket {
+		return false
+	}
+	as.objectFollowsBucket, as.who = true, principal{} // authenticated, no one in particular
+	return as.aclAllows()
 }
 
 // aclAllows reports whether an ACL grants in.

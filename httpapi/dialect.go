@@ -30,6 +30,10 @@ import (
 // plus one entry in the dialects list.
 type dialect struct {
 	name string // "s3", "oss", "sina"
+	// mark is what the objects the dialect's requests write record of it
+	// (engine.ObjectInfo.Dialect): whose rule decides who owns them
+	// (dialectOfObject).
+	mark engine.Dialect
 	// headerKeys caches headerKey's answers: name -> canonical key.
 	headerKeys atomic.Pointer[map[string]string]
 	// prefix starts every vendor header: "x-amz-".

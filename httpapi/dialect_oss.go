@@ -20,6 +20,7 @@ import (
 var oss = &dialect{
 	showsOSSUID:     true,
 	name:            "oss",
+	mark:            engine.DialectOSS,
 	respell:         etagRespell,
 	prefix:          "x-oss-",
 	requestIDHeader: "X-Oss-Request-Id",

@@ -22,6 +22,7 @@ import (
 // signatures (SigV4 header, presigned and aws-chunked; SigV2).
 var s3 = &dialect{
 	name:            "s3",
+	mark:            engine.DialectS3,
 	respell:         etagRespell,
 	prefix:          "x-amz-",
 	xmlns:           "http://s3.amazonaws.com/doc/2006-03-01/",

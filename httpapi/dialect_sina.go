@@ -24,6 +24,7 @@ import (
 // "SINA" + 16 characters, and its own operations (Relax, Meta; sina_ops.go).
 var sina = &dialect{
 	name:            "sina",
+	mark:            engine.DialectSina,
 	prefix:          "x-amz-",
 	xmlns:           "http://s3.amazonaws.com/doc/2006-03-01/",
 	requestIDHeader: "X-Requestid", // X-RequestId on the wire: Go writes header names canonical

@@ -270,7 +270,7 @@ func (s *server) processObject(rc *request) error {
 	// the write's batch.
 	ctx := s.eventCtxIn(rc, target, "ObjectCreated:Put")
 	_, err = s.eng.PutObject(ctx, target, dstKey, bytes.NewReader(res.Body), int64(len(res.Body)),
-		engine.PutOptions{Metadata: engine.Metadata{ContentType: res.ContentType}, Owner: rc.writerID(), Encryption: enc})
+		engine.PutOptions{Metadata: engine.Metadata{ContentType: res.ContentType}, Owner: rc.writerID(), Dialect: rc.d.mark, Encryption: enc})
 	if err != nil {
 		return err
 	}

@@ -511,7 +511,7 @@ func (s *server) postVodPlaylist(rc *request) error {
 		return err
 	}
 	info, err := s.eng.PutObject(rc.ctx, rc.op.Bucket, rc.op.Key, bytes.NewReader(body), int64(len(body)),
-		engine.PutOptions{Metadata: engine.Metadata{ContentType: "application/x-mpegURL"}, Owner: rc.writerID()})
+		engine.PutOptions{Metadata: engine.Metadata{ContentType: "application/x-mpegURL"}, Owner: rc.writerID(), Dialect: rc.d.mark})
 	if err != nil {
 		return err
 	}

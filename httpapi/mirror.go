@@ -608,7 +608,7 @@ func (s *server) mirrorOptions(rc *request, m *bucketconfig.Mirror, origin http.
 		Metadata: engine.Metadata{ContentType: origin.Get("Content-Type"), ContentEncoding: origin.Get("Content-Encoding"),
 			ContentDisposition: origin.Get("Content-Disposition"), ContentLanguage: origin.Get("Content-Language"),
 			CacheControl: origin.Get("Cache-Control"), Expires: origin.Get("Expires")},
-		StorageClass: sc, Owner: b.Owner, Encryption: enc, DefaultChecksum: rc.d.defaultChecksum,
+		StorageClass: sc, Owner: b.Owner, Dialect: rc.d.mark, Encryption: enc, DefaultChecksum: rc.d.defaultChecksum,
 		// A key stored while the origin was fetched is not overwritten.
 		IfNoneMatch: "*",
 	}

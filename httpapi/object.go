@@ -310,7 +310,7 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 			return engine.PutOptions{}, err
 		}
 	}
-	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), Encryption: enc,
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), Dialect: rc.d.mark, Encryption: enc,
 		// Only a dialect that creates objects from stored content (Sina's
 		// Relax, keyed by SHA-1) needs the SHA-1 of every body.
 		NoContentIndex: rc.d.contentSHA1Header == "",
@@ -1386,7 +1386,7 @@ func (s *server) copyObject(rc *request) error {
 	if err := rc.checkWriteConditions(); err != nil {
 		return err
 	}
-	opts := engine.CopyOptions{Owner: rc.writerID(), Source: cond, DefaultChecksum: rc.d.defaultChecksum,
+	opts := engine.CopyOptions{Owner: rc.writerID(), Dialect: rc.d.mark, Source: cond, DefaultChecksum: rc.d.defaultChecksum,
 		IfNoneMatch: rc.ifNoneMatch(), IfMatch: headerValue(rc.r.Header, "If-Match"), Encryption: enc, SourceCustomerKey: srcKeyBytes,
 		EncryptionAsked: encAsked && enc.Mode != engine.EncryptNone,
 		// A copy into a directory bucket has one part, so that appends
@@ -1657,9 +1657,9 @@ func (s *server) getObjectTagging(rc *request) error {
 // s3:PutObjectTagging to no ACL. A policy's grantee (the route's
 // decision, made again) tags any object; a writer its own, or, in a
 // dialect whose ACLs grant tagging (OSS, Sina), those a WRITE_ACP grant
-// opens. The bucket owner passes here: in S3 the route's decision
-// already refused it another account's object (ownersTagging); in OSS
-// and Sina it owns every object.
+// opens. The bucket owner passes here: the route's decision already
+// refused it another account's object written through S3 (ownersTagging,
+// in every dialect); objects written through OSS and Sina are its own.
 func (s *server) mayRetag(rc *request) error {
 	if s.cfg.Permissive || rc.bucket != nil && owns(rc.who, rc.bucket.Owner) {
 		return nil

@@ -125,7 +125,7 @@ func (s *server) putSymlink(rc *request) error {
 	if err != nil {
 		return err
 	}
-	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), IfNoneMatch: rc.ifNoneMatch()}
+	opts := engine.PutOptions{Metadata: meta, StorageClass: sc, Tags: tags, Owner: rc.writerID(), Dialect: rc.d.mark, IfNoneMatch: rc.ifNoneMatch()}
 	if acl != nil {
 		opts.ACL = *acl
 	}
