@@ -322,9 +322,12 @@ func (s *server) aclShown(rc *request, owner string, acl engine.ACL) (string, en
 // under BucketOwnerEnforced the bucket owner, who owns every object
 // whoever wrote it (S3 Object Ownership), as GetObjectAcl shows it
 // (aclShown); "" otherwise (each shows its own). Objects written before
-// the setting, or through OSS or Sina, still record their writer.
+// the setting still record their writer. Every dialect's listing names
+// the bucket owner: OSS and Sina have no Object Ownership of their own,
+// but the setting (made through S3) gives the bucket owner every object
+// whoever asks, as their own rule does.
 func (s *server) ownerListed(rc *request) (string, error) {
-	if !rc.d.acl.accessControls || rc.bucket == nil || rc.bucket.Owner == "" {
+	if rc.bucket == nil || rc.bucket.Owner == "" {
 		return "", nil
 	}
 	own, err := s.ownershipOf(rc.ctx, rc.bucket.Name)

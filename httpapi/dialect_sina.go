@@ -450,7 +450,11 @@ func sinaListJSON(x *listBucketResult) *sinaList {
 	for _, c := range x.contents() {
 		e := sinaListEntry{Name: string(c.Key), LastModified: sinaTimeOfXML(c.LastModified), MD5: unquote(c.ETag), Size: c.Size}
 		if o := c.info; o != nil {
-			e.SHA1, e.Owner, e.ContentType = orNull(o.SHA1), sinaUserID(o.Owner), o.ContentType
+			owner := o.Owner
+			if c.Owner != nil {
+				owner = c.Owner.ID // the bucket owner under BucketOwnerEnforced (ownerListed)
+			}
+			e.SHA1, e.Owner, e.ContentType = orNull(o.SHA1), sinaUserID(owner), o.ContentType
 			e.LastModified = sinaTime(o.LastModified)
 			if t, err := ssig.ParseDate(o.Headers["x-sina-expire"]); err == nil {
 				e.ExpirationTime = orNull(sinaTime(t))
