@@ -98,11 +98,13 @@ func TestOwn35S3WritersObjectRefusedInEveryDialect(t *testing.T) {
 			allowed(raw{method: "GET", path: "/own35s3/fc?acl", sign: sign}, http.StatusOK)
 			allowed(raw{method: "GET", path: "/own35s3", sign: sign}, http.StatusOK)
 		}
-		// OSS only: the ACL set, the tags, a read through a symlink.
+		// OSS only: the ACL set, the tags, a read through a symlink, a
+		// copy from it.
 		for _, q := range []raw{
 			{method: "PUT", path: "/own35s3/k?acl", header: hdr("x-oss-object-acl", "private"), sign: "oss-v1"},
 			{method: "GET", path: "/own35s3/k?tagging", sign: "oss-v1"},
 			{method: "GET", path: "/own35s3/link", sign: "oss-v1"},
+			{method: "PUT", path: "/own35s3/ocopy", header: hdr("x-oss-copy-source", "/own35s3/k"), sign: "oss-v1"},
 		} {
 			if enforced {
 				allowed(q, http.StatusOK)
