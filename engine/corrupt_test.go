@@ -83,6 +83,8 @@ func TestCorruptRecord(t *testing.T) {
 func FuzzDecodeObject(f *testing.F) {
 	rec := objectRecord{info: ObjectInfo{Size: 5, ETag: "x", ACL: ACL{Canned: "private", Grants: []Grant{{ID: "a", Permission: "READ"}}}}, inline: []byte("hello")}
 	f.Add(rec.encode())
+	rec.info.Owner, rec.info.Dialect = "w", DialectS3
+	f.Add(rec.encode())
 	f.Add([]byte{1, 200, 1, 255})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := decodeObject(b, true)
@@ -93,6 +95,8 @@ func FuzzDecodeObject(f *testing.F) {
 		require.NoError(t, err)
 		require.Equal(t, r.info.ETag, again.info.ETag)
 		require.Equal(t, r.info.Size, again.info.Size)
+		require.Equal(t, r.info.Owner, again.info.Owner)
+		require.Equal(t, r.info.Dialect, again.info.Dialect)
 	})
 }
 
