@@ -49,7 +49,8 @@ type NotificationTargetFunc func(ctx context.Context, ev Event) error
 func (f NotificationTargetFunc) Deliver(ctx context.Context, ev Event) error { return f(ctx, ev) }
 
 // Event is one record of AWS's event message structure (eventVersion
-// 2.1). A delivery's JSON body is {"Records":[event]} (see EventMessage).
+// 2.1, 2.2 or 2.3 by the event's type: eventVersion). A delivery's JSON
+// body is {"Records":[event]} (see EventMessage).
 type Event struct {
 	EventVersion      string        `json:"eventVersion"`
 	EventSource       string        `json:"eventSource"`
@@ -151,12 +152,8 @@ func (ev *Event) ObjectKey() string {
 // bucket at time t, with the fixed fields filled; the caller adds the
 // request facts and the object's size and ETag.
 func NewEvent(name string, b BucketInfo, key string, t time.Time) Event {
-	version := "2.1"
-	if !sequenced(name) {
-		version = "2.3"
-	}
 	return Event{
-		EventVersion: version, EventSource: "aws:s3", AWSRegion: b.Region,
+		EventVersion: eventVersion(name), EventSource: "aws:s3", AWSRegion: b.Region,
 		EventTime: t.UTC().Format(eventTimeFormat), EventName: name,
 		S3: EventS3{
 			SchemaVersion: "1.0",
@@ -165,6 +162,22 @@ func NewEvent(name string, b BucketInfo, key string, t time.Time) Event {
 			Object: EventObject{Key: url.QueryEscape(key)},
 		},
 	}
+}
+
+// eventVersion is the eventVersion S3 gives events of name (S3 User
+// Guide, "Event message structure"): 2.2 for replication events, 2.3 for
+// S3 Lifecycle, S3 Intelligent-Tiering, object ACL, object tagging and
+// object restoration delete events, 2.1 for every other type.
+func eventVersion(name string) string {
+	kind, _, _ := strings.Cut(name, ":")
+	switch {
+	case kind == "Replication":
+		return "2.2"
+	case kind == "LifecycleExpiration", kind == "LifecycleTransition", kind == "IntelligentTiering",
+		kind == "ObjectAcl", kind == "ObjectTagging", name == "ObjectRestore:Delete":
+		return "2.3"
+	}
+	return "2.1"
 }
 
 // sequenced reports whether S3 gives events of name a sequencer: all but
