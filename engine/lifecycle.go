@@ -319,8 +319,8 @@ func (e *Engine) expireObject(ctx context.Context, info ObjectInfo) error {
 // versioned bucket), as S3 names them (S3 User Guide, "Configuring S3
 // Lifecycle event notifications").
 func (e *Engine) expireObjectEvent(ctx context.Context, info ObjectInfo, now time.Time) error {
-	ev, nc, ok, err := e.expirationEvent(ctx, info, now)
-	if err != nil || !ok {
+	be := e.expirationEvent(ctx, info.Bucket, info.Key, now)
+	if be == nil {
 		return e.expireObject(ctx, info)
 	}
 	return e.updateIfSame(ctx, info, func(m *mutation, _ *objectRecord) error {
@@ -329,10 +329,10 @@ func (e *Engine) expireObjectEvent(ctx context.Context, info ObjectInfo, now tim
 			return err
 		}
 		if res.DeleteMarkerVersionID != "" {
-			ev.EventName = "LifecycleExpiration:DeleteMarkerCreated"
-			ev.S3.Object.VersionID = res.DeleteMarkerVersionID
+			be.ev.EventName = "LifecycleExpiration:DeleteMarkerCreated"
+			be.ev.S3.Object.VersionID = res.DeleteMarkerVersionID
 		}
-		m.ownEvent(nc, ev)
+		m.ownEvent(be.nc, be.ev)
 		return nil
 	})
 }
@@ -402,7 +402,7 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 			for i := range lc.Rules {
 				r := &lc.Rules[i]
 				if r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker && r.Matches(facts) {
-					switch err := e.removeVersionByLifecycle(ctx, bucket, vs[0], false); {
+					switch err := e.removeVersionByLifecycle(ctx, bucket, vs[0], false, now); {
 					case err == nil:
 						st.MarkersRemoved++
 					case !isKeyError(err):
@@ -424,7 +424,7 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 				if ne == nil || !r.Matches(facts) || i-1 < ne.NewerNoncurrent || now.Before(bucketconfig.DueAt(since, ne.Days, day)) {
 					continue
 				}
-				switch err := e.removeVersionByLifecycle(ctx, bucket, v, true); {
+				switch err := e.removeVersionByLifecycle(ctx, bucket, v, true, now); {
 				case err == nil:
 					st.NoncurrentExpired++
 					expired = true
@@ -501,28 +501,71 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 	return nil
 }
 
-// removeVersionByLifecycle deletes one version (or marker) by its ID;
-// a retention policy or lock refuses it (reported as a key error). With
-// noncurrent (noncurrent version expiration) the version must still be
-// the one the pass listed and still noncurrent, checked in the delete's
-// own step: a client that deletes the latest version by its ID meanwhile
-// makes the listed one current again, and S3 applies
+// removeVersionByLifecycle deletes one version (or marker) by its ID, for
+// good; a retention policy or lock refuses it (reported as a key error).
+// With noncurrent (noncurrent version expiration) the version must still
+// be the one the pass listed and still noncurrent, checked in the
+// delete's own step: a client that deletes the latest version by its ID
+// meanwhile makes the listed one current again, and S3 applies
 // NoncurrentVersionExpiration to noncurrent versions only, so it stays
-// (ErrPreconditionFailed).
-func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v ObjectInfo, noncurrent bool) error {
+// (ErrPreconditionFailed). Without it (ExpiredObjectDeleteMarker) the
+// version must still be the delete marker the pass listed and the key's
+// only version (checkLoneMarker).
+//
+// When the bucket wants events, the removal queues its
+// LifecycleExpiration:Delete event (at now, with the removed version's
+// ID) in its own batch: S3 sends it "when an object version is
+// permanently deleted by an S3 Lifecycle configuration" (S3 User Guide,
+// "Configuring S3 Lifecycle event notifications").
+func (e *Engine) removeVersionByLifecycle(ctx context.Context, bucket string, v ObjectInfo, noncurrent bool, now time.Time) error {
+	be := e.expirationEvent(ctx, bucket, v.Key, now)
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
 	defer e.leave()
 	return e.applyCtx(ctx, func(m *mutation) error {
+		check := e.checkLoneMarker
 		if noncurrent {
-			if err := e.checkNoncurrent(bucket, v); err != nil {
-				return err
-			}
+			check = e.checkNoncurrent
 		}
-		_, err := e.removeVersion(m, bucket, v.Key, versionOrNull(v.VersionID), deleteCond{}, false)
-		return err
+		if err := check(bucket, v); err != nil {
+			return err
+		}
+		res, err := e.removeVersion(m, bucket, v.Key, versionOrNull(v.VersionID), deleteCond{}, false)
+		if err != nil || be == nil {
+			return err
+		}
+		be.ev.S3.Object.VersionID = res.VersionID
+		m.ownEvent(be.nc, be.ev)
+		return nil
 	})
+}
+
+// checkLoneMarker fails with ErrPreconditionFailed unless version v of
+// bucket, a delete marker as a listing read it, is still there and the
+// key's only version: an expired object delete marker. A marker a client
+// removed meanwhile, or one a new version made noncurrent, stays as it
+// is. The caller holds e.mu.
+func (e *Engine) checkLoneMarker(bucket string, v ObjectInfo) error {
+	loc, ok, err := e.findVersion(e.db, bucket, v.Key, versionOrNull(v.VersionID), false)
+	if err != nil {
+		return err
+	}
+	if !ok || loc.current || !loc.rec.info.DeleteMarker || !loc.rec.info.LastModified.Equal(v.LastModified) {
+		return fmt.Errorf("%w: %s/%s delete marker %s changed", ErrPreconditionFailed, bucket, v.Key, versionOrNull(v.VersionID))
+	}
+	_, current, err := get(e.db, objectKey(bucket, v.Key))
+	if err != nil {
+		return err
+	}
+	_, _, other, err := e.firstVersion(e.db, bucket, v.Key, loc.key)
+	if err != nil {
+		return err
+	}
+	if current || other {
+		return fmt.Errorf("%w: %s/%s delete marker %s is not the only version", ErrPreconditionFailed, bucket, v.Key, versionOrNull(v.VersionID))
+	}
+	return nil
 }
 
 // checkNoncurrent fails with ErrPreconditionFailed unless version v of

@@ -657,26 +657,28 @@ func (e *Engine) tieringEvent(ctx context.Context, info ObjectInfo, tier string,
 	return &batchEvent{ev, nc}
 }
 
-// expirationEvent returns the LifecycleExpiration:Delete event of an
-// object a lifecycle pass deletes at now (expireObjectEvent renames it
-// when the delete writes a marker) and its bucket's notification
-// configuration, ok false when nobody wants the bucket's events. An error
-// (the event's bucket or configuration unreadable) is logged: the object
-// goes, its event is lost, as before the thirty-fourth session.
-func (e *Engine) expirationEvent(ctx context.Context, info ObjectInfo, now time.Time) (ev Event, nc *bucketconfig.Notification, ok bool, err error) {
-	if !e.WantsEvents(ctx, info.Bucket) {
-		return Event{}, nil, false, nil
+// expirationEvent returns the LifecycleExpiration:Delete event of key of
+// bucket, which a lifecycle pass deletes at now (expireObjectEvent renames
+// it when the delete writes a marker; removeVersionByLifecycle names the
+// version removed), with its bucket's notification configuration; nil
+// when nobody wants the bucket's events. An error (the event's bucket or
+// configuration unreadable) is logged: the object goes, its event is
+// lost, as before the thirty-fourth session.
+func (e *Engine) expirationEvent(ctx context.Context, bucket, key string, now time.Time) *batchEvent {
+	if !e.WantsEvents(ctx, bucket) {
+		return nil
 	}
-	b, err := e.Bucket(ctx, info.Bucket)
+	b, err := e.Bucket(ctx, bucket)
+	var nc *bucketconfig.Notification
 	if err == nil {
-		nc, err = e.notificationOf(ctx, info.Bucket)
+		nc, err = e.notificationOf(ctx, bucket)
 	}
 	if err != nil {
-		e.opts.Logger.Error("lifecycle expiration event lost", "bucket", info.Bucket, "key", info.Key, "err", err)
-		return Event{}, nil, false, err
+		e.opts.Logger.Error("lifecycle expiration event lost", "bucket", bucket, "key", key, "err", err)
+		return nil
 	}
-	ev = NewEvent("LifecycleExpiration:Delete", b, info.Key, now)
+	ev := NewEvent("LifecycleExpiration:Delete", b, key, now)
 	ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
 	ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
-	return ev, nc, true, nil
+	return &batchEvent{ev, nc}
 }
