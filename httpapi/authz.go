@@ -18,7 +18,10 @@ import (
 //
 //	sources, in order:
 //	  policy     policyEvaluator (nil until bucket policies exist):
-//	             deny -> AccessDenied, allow -> granted, noOpinion -> go on
+//	             deny -> AccessDenied, allow -> granted, noOpinion -> go on;
+//	             an Allow of an object operation grants only on an object
+//	             the bucket owner owns (bucketOwnersObject): on another
+//	             account's, the object's owner and ACL decide
 //	  owner      the bucket owner (and an object's owner, unless ACLs are
 //	             disabled) may do everything; an object another account
 //	             wrote through S3 is the bucket owner's to delete, list
@@ -467,25 +470,7 @@ func (in *access) load(s *server) error {
 		return err
 	}
 	if in.object == nil && in.readsObject() {
-		info, err := s.eng.HeadObjectVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
-		if err == nil && info.Type == engine.ObjectSymlink || errors.Is(err, engine.ErrSymlinkTargetNotExist) || errors.Is(err, engine.ErrInvalidTargetType) {
-			// A symlink is decided on its own record (its owner, ACL and
-			// writing dialect, which a read through it keeps; the target
-			// is decided by canReadTarget): the record a copy of it
-			// copies, and the one there when its target is missing or
-			// another link.
-			link, lerr := s.eng.GetSymlinkVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
-			if !errors.Is(lerr, engine.ErrNotSymlink) { // replaced meanwhile: what HeadObjectVersion read
-				info, err = link, lerr
-			}
-		}
-		switch {
-		case err == nil:
-			in.object = &info
-		case !errors.Is(err, engine.ErrNoSuchKey) && !errors.Is(err, engine.ErrNoSuchVersion) &&
-			!errors.Is(err, engine.ErrVersionIsDeleteMarker) && !errors.Is(err, engine.ErrInvalidVersionID):
-			// A missing object or version: the handler reports it to
-			// whoever may list the bucket.
+		if err := in.readObject(s); err != nil {
 			return err
 		}
 	}
@@ -502,6 +487,44 @@ func (in *access) load(s *server) error {
 		}
 	}
 	in.loaded = true
+	return nil
+}
+
+// loadObject reads, after load, the object of an operation whose
+// decisions by ACL do not depend on it (readsObject false: a tag write
+// through OSS or Sina, which have no grantsNot) when a decision still
+// asks whose it is (the bucket owner's in decide, a policy's Allow in
+// evaluatePolicy).
+func (in *access) loadObject(s *server) error {
+	if in.object != nil || in.key == "" || in.readsObject() { // load read it, or found it missing
+		return nil
+	}
+	return in.readObject(s)
+}
+
+// readObject reads in's object into in.object (nil when it is missing).
+func (in *access) readObject(s *server) error {
+	info, err := s.eng.HeadObjectVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
+	if err == nil && info.Type == engine.ObjectSymlink || errors.Is(err, engine.ErrSymlinkTargetNotExist) || errors.Is(err, engine.ErrInvalidTargetType) {
+		// A symlink is decided on its own record (its owner, ACL and
+		// writing dialect, which a read through it keeps; the target
+		// is decided by canReadTarget): the record a copy of it
+		// copies, and the one there when its target is missing or
+		// another link.
+		link, lerr := s.eng.GetSymlinkVersion(in.ctx, in.bucket.Name, in.key, in.versionID)
+		if !errors.Is(lerr, engine.ErrNotSymlink) { // replaced meanwhile: what HeadObjectVersion read
+			info, err = link, lerr
+		}
+	}
+	switch {
+	case err == nil:
+		in.object = &info
+	case !errors.Is(err, engine.ErrNoSuchKey) && !errors.Is(err, engine.ErrNoSuchVersion) &&
+		!errors.Is(err, engine.ErrVersionIsDeleteMarker) && !errors.Is(err, engine.ErrInvalidVersionID):
+		// A missing object or version: the handler reports it to
+		// whoever may list the bucket.
+		return err
+	}
 	return nil
 }
 
@@ -550,12 +573,14 @@ func (s *server) decide(in *access) (decision, error) {
 		if err := in.load(s); err != nil {
 			return deny, err
 		}
+		if err := in.loadObject(s); err != nil { // a tag write through OSS: no OSS ACL decision read it
+			return deny, err
+		}
 		// A missing object is the handler's to report; an object written
 		// by the server or the bucket owner, or through a dialect whose
 		// rule gives every object to the bucket owner, or any under
 		// BucketOwnerEnforced, is the bucket owner's.
-		if in.object == nil || in.ownership == bucketconfig.OwnershipBucketOwnerEnforced || in.objectOwner() ||
-			!writerKeeps(in.object, in.writerKeepsObjects) || in.writersACLAllows() {
+		if in.bucketOwnersObject() || in.writersACLAllows() {
 			return allow, nil
 		}
 		return deny, nil
@@ -586,6 +611,24 @@ func (in *access) objectOwner() bool {
 		owner = in.bucket.Owner
 	}
 	return owns(in.who, owner)
+}
+
+// bucketOwnersObject reports whether the object in asks for is the
+// bucket owner's, so that the bucket's policy reaches it: it is missing
+// (the one to be written, or a key the handler reports missing), the
+// server or the bucket owner wrote it, ACLs are disabled
+// (BucketOwnerEnforced), or the rule of the dialect that wrote it gives
+// it to the bucket owner (writerKeeps). S3: "The permissions attached to
+// the bucket apply to all of the objects in the bucket that are owned by
+// the bucket owner. These permissions don't apply to objects that are
+// owned by other AWS accounts" (User Guide, "Bucket policies for Amazon
+// S3"); for an object another account owns, the bucket policy is read
+// for an explicit Deny only, and the object owner's ACL decides ("How
+// Amazon S3 authorizes a request for an object operation").
+func (in *access) bucketOwnersObject() bool {
+	o := in.object
+	return o == nil || o.Owner == "" || o.Owner == in.bucket.Owner || in.ownership == bucketconfig.OwnershipBucketOwnerEnforced ||
+		!writerKeeps(o, in.writerKeepsObjects)
 }
 
 // writersACLAllows is aclAllows for the bucket owner on an object its

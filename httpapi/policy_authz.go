@@ -42,11 +42,27 @@ func evaluatePolicy(s *server, in *access) (decision, error) {
 	case dec != policy.Allow:
 		return noOpinion, nil
 	}
+	objectsOwn := bucketOwnerMayBeRefused(in.bucket, in.key, in.op, in.perm) && !in.copyTarget
 	if owns(in.who, in.bucket.Owner) {
+		if objectsOwn {
+			// The bucket owner's policy gives it nothing on an object
+			// operation: it may act on the objects it owns anyway, and the
+			// policy reaches no other (bucketOwnersObject); its rights as
+			// the bucket owner decide.
+			return noOpinion, nil
+		}
 		return allow, nil
 	}
 	if err := in.load(s); err != nil {
 		return deny, err
+	}
+	if objectsOwn {
+		if err := in.loadObject(s); err != nil {
+			return deny, err
+		}
+		if !in.bucketOwnersObject() {
+			return noOpinion, nil // the object owner and the object's ACL decide
+		}
 	}
 	if in.pab != nil && in.pab.RestrictPublicBuckets {
 		p, err := s.bucketPolicy(rc.ctx, in.bucket.Name)

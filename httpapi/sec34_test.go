@@ -67,12 +67,16 @@ func TestSec34BucketOwnerRefusedWritersObjects(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, status(raw{method: "GET", path: "/sec34ow/fc"}), "the writer's private ACL took the owner's grant away")
 	assert.Equal(t, http.StatusOK, status(sec34Other(raw{method: "GET", path: "/sec34ow/k"})), "the writer reads its object")
 
-	// A bucket policy granting the owner's account reads.
+	// A bucket policy granting the owner's account reads gives it nothing
+	// on the writer's object: S3's bucket policy applies only to the
+	// objects the bucket owner owns (the thirty-fifth session's pol35
+	// reversed this test's earlier 200, which recorded the opposite;
+	// TestPol35BucketPolicyReachesOnlyBucketOwnersObjects).
 	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + sec33Account(canonicalID(testAK)) +
 		`:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::sec34ow/k"}]}`
 	must(t, f.do(t, raw{method: "PUT", path: "/sec34ow?policy", body: []byte(pol)}).errOrNil())
-	assert.Equal(t, http.StatusOK, status(raw{method: "GET", path: "/sec34ow/k"}))
-	assert.Equal(t, http.StatusForbidden, status(raw{method: "GET", path: "/sec34ow/k?acl"}), "the policy grants GetObject only")
+	assert.Equal(t, http.StatusForbidden, status(raw{method: "GET", path: "/sec34ow/k"}), "the policy reaches the bucket owner's objects only")
+	assert.Equal(t, http.StatusForbidden, status(raw{method: "GET", path: "/sec34ow/k?acl"}))
 	must(t, f.do(t, raw{method: "DELETE", path: "/sec34ow?policy"}).errOrNil())
 
 	// BucketOwnerEnforced: the bucket owner owns every object.
