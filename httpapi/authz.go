@@ -201,7 +201,7 @@ func (s *server) authorizeAccess(rc *request) error {
 	if err := s.check(in); err != nil {
 		return err
 	}
-	if in.ownerDeferred || in.loaded && in.key != "" && in.perm == permObjectRead {
+	if in.ownerDeferred || in.loaded && in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP) {
 		rc.objectAuthz = in
 	}
 	return nil
@@ -258,7 +258,7 @@ var initiatorOps = map[string]bool{"ListParts": true, "AbortMultipartUpload": tr
 // rechecksObject are the operations whose handler decides the object it
 // opened again (recheckObject): a bucket owner's read of them is decided
 // on that object rather than on one read before.
-var rechecksObject = map[string]bool{"GetObject": true, "HeadObject": true}
+var rechecksObject = map[string]bool{"GetObject": true, "HeadObject": true, "GetObjectAcl": true}
 
 // bucketOwnerMayBeRefused reports whether the bucket owner's request with
 // permission p on key of b depends on who owns the object, in every

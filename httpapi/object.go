@@ -1587,6 +1587,11 @@ func (s *server) getObjectACL(rc *request) error {
 	if err != nil {
 		return err
 	}
+	// The ACL shown is the one of the object decided: an overwrite since
+	// the decision is decided again (the bucket owner's is decided here).
+	if err := s.recheckObject(rc, &info); err != nil {
+		return err
+	}
 	rc.writeVersionID(info.VersionID)
 	b, err := s.bucketOf(rc)
 	if err != nil {
