@@ -116,7 +116,8 @@ var s3ACL = aclModel{
 // s3:PutObjectTagging and s3:DeleteObjectTagging are in no row, so a
 // READ or FULL_CONTROL grantee of an object neither reads nor changes its
 // tags (which s3:ExistingObjectTag conditions and lifecycle filters
-// decide by) unless it owns the object or a policy allows it. Nor is
+// decide by) unless it owns the object or a policy allows it (on an
+// object the bucket owner owns: bucketOwnersObject). Nor is
 // s3:GetObjectRetention or s3:GetObjectLegalHold (README: Object Lock
 // settings are the bucket owner's or a policy grantee's; no ACL grants
 // them). Nor are the annotation actions (s3:GetObjectAnnotation,

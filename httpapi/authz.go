@@ -311,9 +311,9 @@ func writingModel(mark engine.Dialect) *aclModel {
 // s3:PutObjectAnnotation or s3:DeleteObjectAnnotation on the object,
 // which the bucket owner holds for the objects it owns only (it may
 // delete, archive and restore others' objects, not change them) and no
-// ACL grants, so an object another account wrote keeps the tags and
-// annotations its writer gave it unless a bucket policy allows the
-// change.
+// ACL grants, nor a bucket policy (it reaches the bucket owner's objects
+// only: bucketOwnersObject), so an object another account wrote keeps
+// the tags and annotations its writer gave it.
 var ownersTagging = map[string]bool{"PutObjectTagging": true, "DeleteObjectTagging": true,
 	"PutObjectAnnotation": true, "DeleteObjectAnnotation": true}
 

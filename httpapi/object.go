@@ -1660,9 +1660,9 @@ func (s *server) getObjectTagging(rc *request) error {
 // writer who may not change its ACL either: tags decide
 // s3:ExistingObjectTag conditions and lifecycle filters, and S3 grants
 // s3:PutObjectTagging to no ACL. A policy's grantee (the route's
-// decision, made again) tags any object; a writer its own, or, in a
-// dialect whose ACLs grant tagging (OSS, Sina), those a WRITE_ACP grant
-// opens. The bucket owner passes here: the route's decision already
+// decision, made again) tags any object the bucket owner owns; a
+// writer its own, or, in a dialect whose ACLs grant tagging (OSS,
+// Sina), those a WRITE_ACP grant opens. The bucket owner passes here: the route's decision already
 // refused it another account's object written through S3 (ownersTagging,
 // in every dialect); objects written through OSS and Sina are its own.
 func (s *server) mayRetag(rc *request) error {
