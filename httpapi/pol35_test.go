@@ -1,10 +1,14 @@
 package httpapi_test
 
 import (
+	"context"
 	"net/http"
+	"strings"
 	"testing"
 
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/httpapi"
 )
@@ -188,4 +192,56 @@ func TestPol35BucketOwnersOSSTagWritesOfWritersObject(t *testing.T) {
 	r := f.do(t, sec34Other(raw{method: "GET", path: "/pol35t/k?tagging"}))
 	must(t, r.errOrNil())
 	assert.Contains(t, string(r.body), "<Value>1</Value>", "the writer's tags are unchanged")
+}
+
+// TestPol35AccessPointPolicyReachesOnlyBucketOwnersObjects: through an
+// OSS access point a request is decided by the bucket (its policy, which
+// may delegate to the access point) and by the access point's policy,
+// both resource policies of the bucket owner's account: neither reaches
+// an object another account wrote through S3, so an anonymous read
+// through the alias is refused it while the bucket owner's object is
+// served. Before, the two Allows served the writer's private object.
+func TestPol35AccessPointPolicyReachesOnlyBucketOwnersObjects(t *testing.T) {
+	f := pol35Fixture(t, "pol35ap")
+	ctx := context.Background()
+	owner := f.ossV2(testAK, testSK)
+	made, err := owner.CreateAccessPoint(ctx, &oss2.CreateAccessPointRequest{Bucket: oss2.Ptr("pol35ap"),
+		CreateAccessPointConfiguration: &oss2.CreateAccessPointConfiguration{AccessPointName: oss2.Ptr("ap-pol35"), NetworkOrigin: oss2.Ptr("internet")}})
+	require.NoError(t, err)
+	_, err = owner.PutBucketPolicy(ctx, &oss2.PutBucketPolicyRequest{Bucket: oss2.Ptr("pol35ap"), Body: strings.NewReader(`{"Version":"1","Statement":[` +
+		`{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:pol35ap/*"],` +
+		`"Condition":{"StringEquals":{"oss:DataAccessPointArn":["` + *made.AccessPointArn + `"]}}}]}`)})
+	require.NoError(t, err)
+	_, err = owner.PutAccessPointPolicy(ctx, &oss2.PutAccessPointPolicyRequest{Bucket: oss2.Ptr("pol35ap"), AccessPointName: oss2.Ptr("ap-pol35"),
+		Body: strings.NewReader(`{"Version":"1","Statement":[{"Effect":"Allow","Principal":["*"],"Action":["oss:GetObject"],` +
+			`"Resource":["acs:oss:*:*:accesspoint/ap-pol35/object/*"]}]}`)})
+	require.NoError(t, err)
+	anon := func(key string) int {
+		t.Helper()
+		return f.do(t, raw{method: "GET", path: "/" + key, sign: "anon", host: *made.Alias + ".oss-cn-hangzhou.aliyuncs.com"}).StatusCode
+	}
+	assert.Equal(t, http.StatusOK, anon("mine"), "the bucket owner's object, through the access point")
+	assert.Equal(t, http.StatusForbidden, anon("k"), "the writer's private object")
+	assert.Equal(t, http.StatusOK, anon("pub"), "the writer's public-read object")
+}
+
+// TestPol35TagConditionedPolicyReachesOnlyBucketOwnersObjects: an Allow
+// conditioned on s3:ExistingObjectTag is a bucket policy's Allow like
+// any other: it serves the bucket owner's tagged object and not the
+// writer's object carrying the same tag, whichever dialect asks.
+func TestPol35TagConditionedPolicyReachesOnlyBucketOwnersObjects(t *testing.T) {
+	f := pol35Fixture(t, "pol35tag")
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject",` +
+		`"Resource":"arn:aws:s3:::pol35tag/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/t":"1"}}}]}`
+	must(t, f.do(t, raw{method: "PUT", path: "/pol35tag?policy", body: []byte(pol)}).errOrNil())
+	for _, q := range []raw{
+		{method: "GET", path: "/pol35tag/k", sign: "anon"},
+		{method: "GET", path: "/pol35tag/k", sign: "anon", header: hdr("X-Oss-Date", "x")},
+		pol35Third(raw{method: "GET", path: "/pol35tag/k"}),
+		{method: "GET", path: "/pol35tag/k"},
+	} {
+		assert.Equal(t, http.StatusForbidden, f.do(t, q).StatusCode, "%s %s %v", q.sign, q.path, q.header)
+		q.path = "/pol35tag/mine"
+		assert.Equal(t, http.StatusOK, f.do(t, q).StatusCode, "%s %s %v", q.sign, q.path, q.header)
+	}
 }
