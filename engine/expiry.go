@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
 // Scheduled deletions: an application asks for one object to be deleted
@@ -161,31 +162,41 @@ func (e *Engine) runScheduledDeletions(ctx context.Context, now time.Time) (int,
 }
 
 // Scheduled events: an event that becomes true at a known time of the
-// clock (a restore completes at restoreReady) is recorded when its cause
-// is, and published by the lifecycle pass that finds it due.
+// clock (a restore completes at restoreReady, its restored copy expires
+// at restoreExpiry) is recorded when its cause is, and made by the
+// lifecycle pass that finds it due, in the batch that deletes the record:
+// after a crash the record and the event's deliveries are either both
+// there (the event is still to come) or neither (it was made), so it is
+// made once.
 //
-//	G/<time, 8 B BE><bucket>\x00<key>\x00<event name>   version ID
+//	G/<time, 8 B BE><bucket>\x00<key>\x00<event name>\x00<version ID>   version ID
+//
+// The version ID is in the key too, so that two versions of a key whose
+// events fall due at the same time (a restored copy's expiry is rounded
+// to midnight) keep a record each; a record written before it was there
+// ends with the event name.
 
 const prefixEventAt = "G/"
 
-func eventAtKey(at time.Time, bucket, key, name string) []byte {
-	b := make([]byte, 0, len(prefixEventAt)+8+len(bucket)+len(key)+len(name)+2)
+func eventAtKey(at time.Time, bucket, key, name, versionID string) []byte {
+	b := make([]byte, 0, len(prefixEventAt)+8+len(bucket)+len(key)+len(name)+len(versionID)+3)
 	b = append(b, prefixEventAt...)
 	b = binary.BigEndian.AppendUint64(b, uint64(max(at.UnixNano(), 0)))
 	b = append(append(append(append(append(b, bucket...), 0), key...), 0), name...)
-	return b
+	return append(append(b, 0), versionID...)
 }
 
 // scheduleEvent records, in m, an event to publish at at.
 func (m *mutation) scheduleEvent(at time.Time, bucket, key, name, versionID string) error {
-	return m.b.Set(eventAtKey(at, bucket, key, name), []byte(versionID), nil)
+	return m.b.Set(eventAtKey(at, bucket, key, name, versionID), []byte(versionID), nil)
 }
 
 // describeRestored adds to an ObjectRestore:Completed event what S3 says
 // of the restored object (LocalStack's AWS recording test_restore_object):
 // its size and ETag, the restored copy's expiry and storage class
 // (glacierEventData), and "AmazonCustomer:" and the bucket owner as the
-// principal. An object gone meanwhile keeps the event bare.
+// principal. An object gone meanwhile keeps the event bare. The caller
+// holds e.mu.
 func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string) {
 	ev.UserIdentity.PrincipalID = "AmazonCustomer:" + b.Owner
 	rec, err := e.resolveVersion(e.db, b.Name, key, versionID, false)
@@ -202,7 +213,22 @@ func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string
 	}
 }
 
-// runScheduledEvents publishes the events due at now, each once.
+// restoredCopyExpired reports whether version versionID ("": the latest)
+// of key in bucket is still the archived object whose restored copy
+// expires at at: not removed, overwritten, transitioned, cleaned
+// (CleanRestoredObject) or restored again for longer since the expiry
+// was scheduled. The caller holds e.mu.
+func (e *Engine) restoredCopyExpired(bucket, key, versionID string, at time.Time) bool {
+	rec, err := e.objectVersion(e.db, bucket, key, versionID, false)
+	return err == nil && archived(rec.info) && rec.info.AccessTier == "" && rec.restoreExpiry.Equal(at)
+}
+
+// runScheduledEvents makes the events due at now, each once: an
+// ObjectRestore:Completed (described by describeRestored) and an
+// ObjectRestore:Delete when the restored copy it was scheduled for
+// expired as scheduled (restoredCopyExpired; eventVersion 2.3, the
+// s3.amazonaws.com principal and source address of S3's own events, no
+// glacierEventData, which S3 gives ObjectRestore:Completed only).
 func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 	lo := []byte(prefixEventAt)
 	hi := binary.BigEndian.AppendUint64([]byte(prefixEventAt), uint64(max(now.UnixNano(), 0))+1)
@@ -218,9 +244,9 @@ func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 	var all []due
 	for ok := it.First(); ok && ctx.Err() == nil; ok = it.Next() {
 		k := it.Key()
-		parts := bytes.SplitN(k[len(prefixEventAt)+8:], []byte{0}, 3)
+		parts := bytes.SplitN(k[len(prefixEventAt)+8:], []byte{0}, 4)
 		d := due{k: bytes.Clone(k), at: time.Unix(0, int64(binary.BigEndian.Uint64(k[len(prefixEventAt):]))).UTC()}
-		if len(parts) == 3 {
+		if len(parts) >= 3 {
 			d.bucket, d.key, d.name, d.vid = string(parts[0]), string(parts[1]), string(parts[2]), string(it.Value())
 		}
 		all = append(all, d)
@@ -229,19 +255,37 @@ func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 		return err
 	}
 	for _, d := range all {
+		var b BucketInfo
+		var nc *bucketconfig.Notification
 		if d.name != "" {
-			if b, err := e.Bucket(ctx, d.bucket); err == nil {
-				ev := NewEvent(d.name, b, d.key, d.at)
-				ev.S3.Object.VersionID = d.vid
-				if d.name == "ObjectRestore:Completed" {
-					e.describeRestored(&ev, b, d.key, d.vid)
-				}
-				if err := e.Publish(ctx, ev); err != nil {
-					return err
-				}
+			if b, err = e.Bucket(ctx, d.bucket); err == nil {
+				nc, err = e.notificationOf(ctx, d.bucket)
+			}
+			switch {
+			case errors.Is(err, ErrNoSuchBucket):
+				d.name = "" // the bucket is gone: the record goes, no event
+			case err != nil:
+				return err
 			}
 		}
-		if err := e.applyCtx(ctx, func(m *mutation) error { return m.b.Delete(d.k, nil) }); err != nil {
+		if err := e.applyCtx(ctx, func(m *mutation) error {
+			switch d.name {
+			case "ObjectRestore:Completed":
+				ev := NewEvent(d.name, b, d.key, d.at)
+				ev.S3.Object.VersionID = d.vid
+				e.describeRestored(&ev, b, d.key, d.vid)
+				m.ownEvent(nc, ev)
+			case "ObjectRestore:Delete":
+				if e.restoredCopyExpired(d.bucket, d.key, d.vid, d.at) {
+					ev := NewEvent(d.name, b, d.key, d.at)
+					ev.S3.Object.VersionID = d.vid
+					ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
+					ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
+					m.ownEvent(nc, ev)
+				}
+			}
+			return m.b.Delete(d.k, nil)
+		}); err != nil {
 			return err
 		}
 	}

@@ -75,6 +75,7 @@ func TestLcev35EventVersions(t *testing.T) {
 		"ObjectCreated:Put":                         "2.1",
 		"ObjectRemoved:DeleteMarkerCreated":         "2.1",
 		"ObjectRestore:Completed":                   "2.1",
+		"ObjectRestore:Delete":                      "2.3", // the restored copy expired (thirty-fifth session, evt35b)
 		"ObjectTagging:Put":                         "2.3",
 		"LifecycleExpiration:Delete":                "2.3",
 		"IntelligentTiering":                        "2.3",

@@ -145,7 +145,7 @@ func (e *Engine) applyLifecycle(ctx context.Context, bucket string, lc *bucketco
 				accessed = &at
 			}
 			if class := transitionDue(lc, facts, info.LastModified, accessed, now, day); class != "" && !strings.EqualFold(class, info.StorageClass) {
-				switch err := e.transitionObject(ctx, info, class); {
+				switch err := e.transitionObject(ctx, info, class, now); {
 				case err == nil:
 					st.Transitioned++
 				case !errors.Is(err, ErrPreconditionFailed) && !errors.Is(err, ErrNoSuchKey):
@@ -342,14 +342,23 @@ func (e *Engine) expireObjectEvent(ctx context.Context, info ObjectInfo, now tim
 // goes on from creation); an archived class must be restored before it
 // can be read again. An object read since the pass listed it (a rule by
 // last access decided on the older read) is left for the next pass
-// (ErrPreconditionFailed).
-func (e *Engine) transitionObject(ctx context.Context, info ObjectInfo, class string) error {
+// (ErrPreconditionFailed). When the bucket wants events, the move queues
+// its LifecycleTransition event (at now, with the object's version ID) in
+// its own batch, as S3 sends one "when an object is transitioned from one
+// Amazon S3 storage class to another by an S3 Lifecycle configuration"
+// (S3 User Guide, "Configuring S3 Lifecycle event notifications").
+func (e *Engine) transitionObject(ctx context.Context, info ObjectInfo, class string, now time.Time) error {
+	be := e.transitionEvent(ctx, info.Bucket, info.Key, class, now)
 	return e.updateIfSame(ctx, info, func(m *mutation, rec *objectRecord) error {
 		if rec.info.LastAccess.After(info.LastAccess) {
 			return fmt.Errorf("%w: %s/%s read since", ErrPreconditionFailed, info.Bucket, info.Key)
 		}
 		rec.info.StorageClass, rec.info.AccessTier, rec.info.TransitionTime = class, "", e.now()
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
+		if be != nil {
+			be.ev.S3.Object.VersionID = rec.info.VersionID // "" in unversioned buckets: omitted
+			m.ownEvent(be.nc, be.ev)
+		}
 		return m.b.Set(objectKey(info.Bucket, info.Key), rec.encode(), nil)
 	})
 }
@@ -462,7 +471,7 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 				}
 			}
 			if class != "" && !strings.EqualFold(class, v.StorageClass) {
-				switch err := e.transitionVersion(ctx, bucket, v, class); {
+				switch err := e.transitionVersion(ctx, bucket, v, class, now); {
 				case err == nil:
 					st.NoncurrentTransitioned++
 				case !isKeyError(err) && !errors.Is(err, ErrNoSuchVersion):
@@ -594,14 +603,21 @@ func (e *Engine) checkNoncurrent(bucket string, v ObjectInfo) error {
 // class in place, keeping its body and modification time (which dates
 // the version before it). A version that changed or became the latest
 // since the pass listed it is left alone (ErrPreconditionFailed), as in
-// removeVersionByLifecycle.
-func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectInfo, class string) error {
-	return e.rewriteVersion(ctx, bucket, v, func(_ *mutation, rec *objectRecord) error {
+// removeVersionByLifecycle. When the bucket wants events, the move queues
+// its LifecycleTransition event (at now, with the version's ID) in its
+// own batch, as transitionObject does.
+func (e *Engine) transitionVersion(ctx context.Context, bucket string, v ObjectInfo, class string, now time.Time) error {
+	be := e.transitionEvent(ctx, bucket, v.Key, class, now)
+	return e.rewriteVersion(ctx, bucket, v, func(m *mutation, rec *objectRecord) error {
 		if err := e.checkNoncurrent(bucket, v); err != nil {
 			return err
 		}
 		rec.info.StorageClass, rec.info.AccessTier, rec.info.TransitionTime = class, "", e.now()
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
+		if be != nil {
+			be.ev.S3.Object.VersionID = versionOrNull(v.VersionID)
+			m.ownEvent(be.nc, be.ev)
+		}
 		return nil
 	})
 }

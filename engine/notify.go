@@ -67,6 +67,20 @@ type Event struct {
 	// GlacierEventData is set on ObjectRestore:Completed events: the
 	// restored copy's expiry and storage class.
 	GlacierEventData *EventGlacier `json:"glacierEventData,omitempty"`
+	// LifecycleEventData is set on LifecycleTransition events: the
+	// storage class the object moved to.
+	LifecycleEventData *EventLifecycle `json:"lifecycleEventData,omitempty"`
+}
+
+// EventLifecycle is the lifecycleEventData of an event.
+type EventLifecycle struct {
+	TransitionEventData EventTransition `json:"transitionEventData"`
+}
+
+// EventTransition names the storage class a lifecycle transition moved
+// an object to.
+type EventTransition struct {
+	DestinationStorageClass string `json:"destinationStorageClass"`
 }
 
 // EventGlacier is the glacierEventData of an event.
@@ -665,6 +679,31 @@ func (e *Engine) tieringEvent(ctx context.Context, info ObjectInfo, tier string,
 // configuration unreadable) is logged: the object goes, its event is
 // lost, as before the thirty-fourth session.
 func (e *Engine) expirationEvent(ctx context.Context, bucket, key string, now time.Time) *batchEvent {
+	return e.lifecycleEvent(ctx, "LifecycleExpiration:Delete", bucket, key, now)
+}
+
+// transitionEvent returns the LifecycleTransition event of key of bucket,
+// which a lifecycle pass moves to storage class class at now
+// (transitionObject and transitionVersion name the version), with its
+// bucket's notification configuration; nil when nobody wants the
+// bucket's events. It carries lifecycleEventData with the destination
+// class, as S3's does (S3 User Guide, "Configuring S3 Lifecycle event
+// notifications"). An error is logged: the object moves, its event is
+// lost.
+func (e *Engine) transitionEvent(ctx context.Context, bucket, key, class string, now time.Time) *batchEvent {
+	be := e.lifecycleEvent(ctx, "LifecycleTransition", bucket, key, now)
+	if be != nil {
+		be.ev.LifecycleEventData = &EventLifecycle{TransitionEventData: EventTransition{DestinationStorageClass: class}}
+	}
+	return be
+}
+
+// lifecycleEvent returns the event name of key of bucket that a lifecycle
+// pass makes at now, as S3 sends it (principal and source address
+// s3.amazonaws.com, no size or ETag), with its bucket's notification
+// configuration; nil when nobody wants the bucket's events or (logged)
+// the bucket or its configuration cannot be read.
+func (e *Engine) lifecycleEvent(ctx context.Context, name, bucket, key string, now time.Time) *batchEvent {
 	if !e.WantsEvents(ctx, bucket) {
 		return nil
 	}
@@ -674,10 +713,10 @@ func (e *Engine) expirationEvent(ctx context.Context, bucket, key string, now ti
 		nc, err = e.notificationOf(ctx, bucket)
 	}
 	if err != nil {
-		e.opts.Logger.Error("lifecycle expiration event lost", "bucket", bucket, "key", key, "err", err)
+		e.opts.Logger.Error("lifecycle event lost", "event", name, "bucket", bucket, "key", key, "err", err)
 		return nil
 	}
-	ev := NewEvent("LifecycleExpiration:Delete", b, key, now)
+	ev := NewEvent(name, b, key, now)
 	ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
 	ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
 	return &batchEvent{ev, nc}

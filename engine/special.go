@@ -310,8 +310,9 @@ func readable(rec objectRecord) bool {
 // existing restored copy had its expiry extended (200). A restore in
 // progress is ErrRestoreAlreadyInProgress; an object that is not archived
 // is ErrInvalidObjectState. Under WithEvent a restore that starts queues
-// its ObjectRestore:Post in its batch, beside the record that schedules
-// its ObjectRestore:Completed.
+// its ObjectRestore:Post in its batch, beside the records that schedule
+// its ObjectRestore:Completed and (a copy that expires) its
+// ObjectRestore:Delete; extending a copy's expiry moves the latter.
 func (e *Engine) RestoreObject(ctx context.Context, bucket, key string, days int) (started bool, err error) {
 	return e.RestoreObjectVersion(ctx, bucket, key, "", days)
 }
@@ -361,7 +362,17 @@ func (e *Engine) RestoreObjectWith(ctx context.Context, bucket, key string, opts
 		case rec.info.Restore != nil && rec.info.Restore.Ongoing:
 			return fmt.Errorf("%w: %s/%s", ErrRestoreAlreadyInProgress, bucket, key)
 		case rec.info.Restore != nil:
+			// The copy's expiry moves, and its ObjectRestore:Delete with it.
+			old := rec.restoreExpiry
 			rec.restoreExpiry = expiry(now)
+			if e.WantsEvents(ctx, bucket) {
+				if err := m.b.Delete(eventAtKey(old, bucket, key, "ObjectRestore:Delete", rec.info.VersionID), nil); err != nil {
+					return err
+				}
+				if err := m.scheduleEvent(rec.restoreExpiry, bucket, key, "ObjectRestore:Delete", rec.info.VersionID); err != nil {
+					return err
+				}
+			}
 		default:
 			started = true
 			rec.restoreReady = now.Add(e.opts.RestoreDelay)
@@ -370,10 +381,16 @@ func (e *Engine) RestoreObjectWith(ctx context.Context, bucket, key string, opts
 				rec.restoreExpiry = rec.restoreReady // no copy to expire (restoreStatus)
 			}
 			if e.WantsEvents(ctx, bucket) {
-				// ObjectRestore:Completed is published when the copy is
-				// readable (expiry.go).
+				// ObjectRestore:Completed is made when the copy is
+				// readable, ObjectRestore:Delete when it expires
+				// (expiry.go).
 				if err := m.scheduleEvent(rec.restoreReady, bucket, key, "ObjectRestore:Completed", rec.info.VersionID); err != nil {
 					return err
+				}
+				if rec.info.AccessTier == "" {
+					if err := m.scheduleEvent(rec.restoreExpiry, bucket, key, "ObjectRestore:Delete", rec.info.VersionID); err != nil {
+						return err
+					}
 				}
 			}
 			m.eventRestored(&rec.info, versionID)
