@@ -33,7 +33,10 @@ var (
 	ErrInvalidCopyRequest      = errors.New("engine: copy to itself without changing anything")
 	// ErrCopySourceChanged: the copy source is no longer the object
 	// CopyOptions.SourcePin (PartCopyOptions.SourcePin) names.
-	ErrCopySourceChanged        = errors.New("engine: copy source changed since it was authorized")
+	ErrCopySourceChanged = errors.New("engine: copy source changed since it was authorized")
+	// ErrObjectChanged: the object an update would change is no longer
+	// the one ObjectUpdate.Pin names.
+	ErrObjectChanged            = errors.New("engine: object changed since it was authorized")
 	ErrEntityTooLarge           = errors.New("engine: entity too large")
 	ErrObjectSizeMismatch       = errors.New("engine: the parts do not add up to the object size given")
 	ErrInvalidPartNumber        = errors.New("engine: invalid part number")

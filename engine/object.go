@@ -877,6 +877,12 @@ type ObjectUpdate struct {
 	// update, read inside the same write (what changed, without a race
 	// against another update).
 	Before *ObjectInfo
+	// Pin, when not nil, names the object (version) the caller
+	// authorized the update against (its permission hangs on the
+	// object's owner and ACL): the update goes ahead only while the key
+	// (or VersionID) still holds that object, and fails with
+	// ErrObjectChanged otherwise, changing nothing.
+	Pin *SourcePin
 }
 
 // UpdateObject applies u to bucket/key without touching its body or ETag.
@@ -922,6 +928,9 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 			}
 		}
 		rec.info.Bucket, rec.info.Key = bucket, key
+		if u.Pin != nil && !u.Pin.matches(&rec.info) {
+			return fmt.Errorf("%w: %s/%s", ErrObjectChanged, bucket, key)
+		}
 		if u.Before != nil {
 			// Each change below replaces a field, never writes into
 			// what the copy shares.
@@ -980,7 +989,7 @@ func sameStorageClass(a, b string) bool {
 // (its permission may hang on the object: its ACL, its tags): the copy
 // goes ahead only while the source is still that object. The zero value
 // means the caller found no source (a source that appeared since is a
-// change).
+// change). ObjectUpdate.Pin names an updated object alike.
 type SourcePin struct {
 	Found        bool
 	VersionID    string
@@ -994,8 +1003,13 @@ func (p *SourcePin) check(info *ObjectInfo) error {
 	if p == nil {
 		return nil
 	}
-	if !p.Found || p.VersionID != info.VersionID || p.ETag != info.ETag || !p.LastModified.Equal(info.LastModified) {
+	if !p.matches(info) {
 		return fmt.Errorf("%w: %s/%s", ErrCopySourceChanged, info.Bucket, info.Key)
 	}
 	return nil
+}
+
+// matches reports whether info is the object p pins.
+func (p *SourcePin) matches(info *ObjectInfo) bool {
+	return p.Found && p.VersionID == info.VersionID && p.ETag == info.ETag && p.LastModified.Equal(info.LastModified)
 }

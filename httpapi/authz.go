@@ -201,7 +201,7 @@ func (s *server) authorizeAccess(rc *request) error {
 	if err := s.check(in); err != nil {
 		return err
 	}
-	if in.ownerDeferred || in.loaded && in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP) {
+	if in.ownerDeferred || in.loaded && in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP) {
 		rc.objectAuthz = in
 	}
 	return nil
@@ -246,6 +246,49 @@ func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 	opened := *info
 	again.object = &opened
 	return s.check(&again)
+}
+
+// updateDecided applies u to the object rc's decision was made on
+// (PutObjectAcl: permObjectWriteACP): the update is pinned to that
+// object (engine.ObjectUpdate.Pin), so that an overwrite between the
+// decision and the update (another account's object, which the bucket
+// owner or a grantee of the one before may not re-ACL) is not changed
+// under a decision made for another. An object found changed is decided
+// again, as recheckObject decides a read, and the update pinned to it;
+// after three changes the request fails (OperationAborted). Without a
+// decision on the object (the bucket had none to make) u is applied as
+// it is.
+func (s *server) updateDecided(ctx context.Context, rc *request, u engine.ObjectUpdate) (engine.ObjectInfo, error) {
+	in := rc.objectAuthz
+	if in == nil || !in.loaded {
+		return s.updatedVersionIn(ctx, rc, u)
+	}
+	u.Pin = objectPin(in.object)
+	for attempt := 1; ; attempt++ {
+		info, err := s.updatedVersionIn(ctx, rc, u)
+		if !errors.Is(err, engine.ErrObjectChanged) || attempt == 3 {
+			return info, err
+		}
+		now := *in
+		now.object = nil
+		if err := now.readObject(s); err != nil {
+			return info, err
+		}
+		if now.object != nil {
+			if err := s.recheckObject(rc, now.object); err != nil {
+				return info, err
+			}
+		}
+		u.Pin = objectPin(now.object)
+	}
+}
+
+// objectPin pins o, the object a decision read (nil: none was there).
+func objectPin(o *engine.ObjectInfo) *engine.SourcePin {
+	if o == nil {
+		return &engine.SourcePin{}
+	}
+	return &engine.SourcePin{Found: true, VersionID: o.VersionID, ETag: o.ETag, LastModified: o.LastModified}
 }
 
 // initiatorOps are the operations on a multipart upload that S3 grants by

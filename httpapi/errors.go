@@ -398,6 +398,7 @@ var sentinels = []struct {
 	{engine.ErrBucketNotEmpty, "BucketNotEmpty", ""},
 	{engine.ErrBucketChanged, "OperationAborted", "The bucket was deleted and created again while the request was in progress."},
 	{engine.ErrCopySourceChanged, "OperationAborted", "The copy source kept changing while the request was in progress."},
+	{engine.ErrObjectChanged, "OperationAborted", "The object kept changing while the request was in progress."},
 	{engine.ErrBucketAlreadyExists, "BucketAlreadyExists", ""},
 	{engine.ErrBucketAlreadyOwnedByYou, "BucketAlreadyOwnedByYou", ""},
 	{engine.ErrInvalidBucketName, "InvalidBucketName", ""},

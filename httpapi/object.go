@@ -1625,7 +1625,8 @@ func (s *server) putObjectACL(rc *request) error {
 		}
 		ctx = engine.WithEvent(rc.ctx, f)
 	}
-	_, err = s.updatedVersionIn(ctx, rc, engine.ObjectUpdate{ACL: acl})
+	// The object decided, not one written since (updateDecided).
+	_, err = s.updateDecided(ctx, rc, engine.ObjectUpdate{ACL: acl})
 	if err != nil {
 		var dm *engine.DeleteMarkerError
 		if rc.d.behave.deleteMarkerACL405 && errors.As(err, &dm) && errors.Is(err, engine.ErrNoSuchKey) {
