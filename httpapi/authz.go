@@ -201,7 +201,7 @@ func (s *server) authorizeAccess(rc *request) error {
 	if err := s.check(in); err != nil {
 		return err
 	}
-	if in.ownerDeferred || in.loaded && in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP) {
+	if in.ownerDeferred || in.loaded && in.key != "" && (in.perm == permObjectRead || in.perm == permObjectReadACP || in.perm == permObjectWriteACP || ownersTagging[in.op]) {
 		rc.objectAuthz = in
 	}
 	return nil
@@ -249,7 +249,8 @@ func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 }
 
 // updateDecided applies u to the object rc's decision was made on
-// (PutObjectAcl: permObjectWriteACP): the update is pinned to that
+// (PutObjectAcl: permObjectWriteACP; tag writes: ownersTagging, whose
+// decisions read the object to know whose it is): the update is pinned to that
 // object (engine.ObjectUpdate.Pin), so that an overwrite between the
 // decision and the update (another account's object, which the bucket
 // owner or a grantee of the one before may not re-ACL) is not changed
@@ -260,7 +261,9 @@ func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 // it is.
 func (s *server) updateDecided(ctx context.Context, rc *request, u engine.ObjectUpdate) (engine.ObjectInfo, error) {
 	in := rc.objectAuthz
-	if in == nil || !in.loaded {
+	if in == nil || !in.loaded || in.object == nil && !in.readsObject() {
+		// No decision on the object (or one that did not read it: a
+		// grantee's OSS tag write, which mayRetag decides).
 		return s.updatedVersionIn(ctx, rc, u)
 	}
 	u.Pin = objectPin(in.object)

@@ -1687,7 +1687,7 @@ func (s *server) putObjectTagging(rc *request) error {
 		return err
 	}
 	// The event is queued with the update.
-	if _, err := s.updatedVersionIn(s.eventCtx(rc, "ObjectTagging:Put"), rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
+	if _, err := s.updateDecided(s.eventCtx(rc, "ObjectTagging:Put"), rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusOK)
@@ -1699,7 +1699,7 @@ func (s *server) deleteObjectTagging(rc *request) error {
 		return err
 	}
 	tags := []engine.Tag{}
-	if _, err := s.updatedVersionIn(s.eventCtx(rc, "ObjectTagging:Delete"), rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
+	if _, err := s.updateDecided(s.eventCtx(rc, "ObjectTagging:Delete"), rc, engine.ObjectUpdate{Tags: &tags}); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusNoContent)

@@ -29,48 +29,77 @@ func TestRev35bPutObjectAclRacingOverwrite(t *testing.T) {
 	f := pol35Fixture(t, "rev35b")
 	must(t, f.do(t, raw{method: "PUT", path: "/rev35b/race", body: []byte("the owner's")}).errOrNil())
 
-	pr, pw := io.Pipe()
-	req, err := http.NewRequest("PUT", f.srv.URL+"/rev35b/race?acl", pr)
-	require.NoError(t, err)
 	doc := `<AccessControlPolicy><Owner><ID>` + canonicalID(testAK) + `</ID></Owner><AccessControlList><Grant>` +
 		`<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee>` +
 		`<Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>`
-	req.ContentLength = int64(len(doc))
-	req.Header.Set("Expect", "100-continue")
-	_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), sigv4.UnsignedPayload)
-	require.NoError(t, err)
-	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
-	type result struct {
-		status int
-		body   string
-		err    error
-	}
-	done := make(chan result, 1)
-	go func() {
-		resp, err := client.Do(req)
-		if err != nil {
-			done <- result{err: err}
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		done <- result{status: resp.StatusCode, body: string(b)}
-	}()
-	// The transport takes the body once the server asked for it (100
-	// Continue), i.e. once the handler reads it, after the decision.
-	_, err = pw.Write([]byte(doc[:1]))
-	require.NoError(t, err)
-	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/rev35b/race", header: hdr("X-Amz-Acl", "private"),
-		body: []byte("the writer's secret")})).errOrNil())
-	_, err = io.WriteString(pw, doc[1:])
-	require.NoError(t, err)
-	require.NoError(t, pw.Close())
-	res := <-done
-	require.NoError(t, res.err)
+	res := rev35bHeldBody(t, f, "/rev35b/race?acl", doc, func() {
+		must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/rev35b/race", header: hdr("X-Amz-Acl", "private"),
+			body: []byte("the writer's secret")})).errOrNil())
+	})
 	assert.Equal(t, http.StatusForbidden, res.status, "the ACL put decided on the owner's object, found the writer's: %s", res.body)
 	assert.True(t, strings.Contains(res.body, "AccessDenied"), res.body)
 
 	anon := f.do(t, raw{method: "GET", path: "/rev35b/race", sign: "anon"})
 	assert.Equal(t, http.StatusForbidden, anon.StatusCode, "the writer's private object: %s", anon.body)
 	assert.Equal(t, http.StatusOK, f.do(t, sec34Other(raw{method: "GET", path: "/rev35b/race"})).StatusCode, "the writer reads its object")
+}
+
+// rev35bHeldBody sends the bucket owner's PUT of doc to path, and runs
+// during once the server has decided the request and its handler reads
+// the body (Expect: 100-continue: the transport sends the body only
+// then), before the rest of the body arrives.
+func rev35bHeldBody(t *testing.T, f *fixture, path, doc string, during func()) rev35bResult {
+	t.Helper()
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest("PUT", f.srv.URL+path, pr)
+	require.NoError(t, err)
+	req.ContentLength = int64(len(doc))
+	req.Header.Set("Expect", "100-continue")
+	_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), sigv4.UnsignedPayload)
+	require.NoError(t, err)
+	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
+	done := make(chan rev35bResult, 1)
+	go func() {
+		resp, err := client.Do(req)
+		if err != nil {
+			done <- rev35bResult{err: err}
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		done <- rev35bResult{status: resp.StatusCode, body: string(b)}
+	}()
+	_, err = pw.Write([]byte(doc[:1]))
+	require.NoError(t, err)
+	during()
+	_, err = io.WriteString(pw, doc[1:])
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	res := <-done
+	require.NoError(t, res.err)
+	return res
+}
+
+type rev35bResult struct {
+	status int
+	body   string
+	err    error
+}
+
+// TestRev35bPutObjectTaggingRacingOverwrite: as for the ACL, the bucket
+// owner's tag put decided on its own object must not land on another
+// account's object written over the key meanwhile: the bucket owner may
+// not change the tags of an object another account wrote through S3
+// (ownersTagging), whose tags its writer gave it.
+func TestRev35bPutObjectTaggingRacingOverwrite(t *testing.T) {
+	f := pol35Fixture(t, "rev35t")
+	must(t, f.do(t, raw{method: "PUT", path: "/rev35t/race", body: []byte("the owner's")}).errOrNil())
+	res := rev35bHeldBody(t, f, "/rev35t/race?tagging", `<Tagging><TagSet><Tag><Key>t</Key><Value>owner</Value></Tag></TagSet></Tagging>`, func() {
+		must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/rev35t/race", header: hdr("X-Amz-Tagging", "t=writer"),
+			body: []byte("the writer's")})).errOrNil())
+	})
+	assert.Equal(t, http.StatusForbidden, res.status, "the tag put decided on the owner's object, found the writer's: %s", res.body)
+	r := f.do(t, sec34Other(raw{method: "GET", path: "/rev35t/race?tagging"}))
+	assert.Equal(t, http.StatusOK, r.StatusCode)
+	assert.Contains(t, string(r.body), "<Value>writer</Value>", "the writer's tags stay")
 }
