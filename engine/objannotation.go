@@ -106,6 +106,10 @@ type AnnotationOptions struct {
 	// ObjectIfMatch ("*" or ETags) must match the object's ETag, else
 	// ErrPreconditionFailed.
 	ObjectIfMatch string
+	// Pin, when not nil, names the object version the caller authorized
+	// the operation against: on another (the key overwritten since) it
+	// fails with ErrObjectChanged (ObjectUpdate.Pin).
+	Pin *SourcePin
 	// ChecksumAlgorithm and Checksum (Put) are a checksum the caller has
 	// verified against the payload; without them CRC-64/NVME is computed.
 	ChecksumAlgorithm checksum.Algorithm
@@ -115,6 +119,8 @@ type AnnotationOptions struct {
 // AnnotationListOptions page ListObjectAnnotations.
 type AnnotationListOptions struct {
 	VersionID string
+	// Pin is AnnotationOptions.Pin.
+	Pin *SourcePin
 	// Prefix selects the names that start with it.
 	Prefix string
 	// After lists the names after it (a continuation).
@@ -256,6 +262,9 @@ func (e *Engine) annotationTarget(r pebble.Reader, bucket, key string, opts *Ann
 	rec, err := e.objectVersion(r, bucket, key, opts.VersionID, false)
 	if err != nil {
 		return rec, err
+	}
+	if opts.Pin != nil && !opts.Pin.matches(&rec.info) {
+		return rec, fmt.Errorf("%w: %s/%s", ErrObjectChanged, bucket, key)
 	}
 	if opts.ObjectIfMatch != "" {
 		if err := (Conditions{IfMatch: opts.ObjectIfMatch}).evaluate(rec.info, false); err != nil {
@@ -521,7 +530,7 @@ func (e *Engine) ListObjectAnnotations(ctx context.Context, bucket, key string, 
 	}
 	snap := e.db.NewSnapshot()
 	defer snap.Close()
-	rec, err := e.annotationTarget(snap, bucket, key, &AnnotationOptions{VersionID: opts.VersionID})
+	rec, err := e.annotationTarget(snap, bucket, key, &AnnotationOptions{VersionID: opts.VersionID, Pin: opts.Pin})
 	if err != nil {
 		return AnnotationPage{}, err
 	}

@@ -14,6 +14,8 @@ import (
 // version, in an unversioned and a versioned bucket; once the key holds
 // another object the update fails with ErrObjectChanged and changes
 // nothing; a pin of a missing object fails on an object that appeared.
+// AnnotationOptions.Pin (and AnnotationListOptions.Pin) bind annotation
+// operations the same way.
 func TestRev35bUpdatePinned(t *testing.T) {
 	e := openTest(t, nil)
 	ctx := context.Background()
@@ -56,5 +58,30 @@ func TestRev35bUpdatePinned(t *testing.T) {
 		require.NoError(t, err)
 		_, err = e.UpdateObject(ctx, b, "link", ObjectUpdate{ACL: &public, Pin: pin(link)})
 		require.NoError(t, err, "a link, decided on its own record")
+
+		// Annotations alike: put, get, list and delete.
+		cur, err := e.HeadObjectVersion(ctx, b, "k", "")
+		require.NoError(t, err)
+		_, err = e.PutObjectAnnotation(ctx, b, "k", "n", []byte("v"), AnnotationOptions{Pin: pin(cur)})
+		require.NoError(t, err)
+		_, _, err = e.GetObjectAnnotation(ctx, b, "k", "n", AnnotationOptions{Pin: pin(cur)})
+		require.NoError(t, err)
+		_, err = e.ListObjectAnnotations(ctx, b, "k", AnnotationListOptions{Pin: pin(cur)})
+		require.NoError(t, err)
+		for _, p := range []*SourcePin{pin(first), {}} {
+			_, err = e.PutObjectAnnotation(ctx, b, "k", "n", []byte("w"), AnnotationOptions{Pin: p})
+			require.ErrorIs(t, err, ErrObjectChanged)
+			_, _, err = e.GetObjectAnnotation(ctx, b, "k", "n", AnnotationOptions{Pin: p})
+			require.ErrorIs(t, err, ErrObjectChanged)
+			_, err = e.ListObjectAnnotations(ctx, b, "k", AnnotationListOptions{Pin: p})
+			require.ErrorIs(t, err, ErrObjectChanged)
+			_, err = e.DeleteObjectAnnotation(ctx, b, "k", "n", AnnotationOptions{Pin: p})
+			require.ErrorIs(t, err, ErrObjectChanged)
+		}
+		_, payload, err := e.GetObjectAnnotation(ctx, b, "k", "n", AnnotationOptions{})
+		require.NoError(t, err)
+		assert.Equal(t, "v", string(payload), "nothing changed")
+		_, err = e.DeleteObjectAnnotation(ctx, b, "k", "n", AnnotationOptions{Pin: pin(cur)})
+		require.NoError(t, err)
 	}
 }

@@ -137,8 +137,13 @@ func (s *server) putObjectAnnotation(rc *request) error {
 		h.Write(payload)
 		opts.ChecksumAlgorithm, opts.Checksum = ck.Algorithm, h.Sum(nil) // verified above
 	}
-	// The event is queued with the annotation.
-	a, err := s.eng.PutObjectAnnotation(s.eventCtx(rc, "ObjectAnnotation:Put"), rc.op.Bucket, rc.op.Key, name, payload, opts)
+	// The event is queued with the annotation, on the object decided.
+	var a engine.ObjectAnnotation
+	err = s.onDecidedObject(rc, func(pin *engine.SourcePin) (err error) {
+		opts.Pin = pin
+		a, err = s.eng.PutObjectAnnotation(s.eventCtx(rc, "ObjectAnnotation:Put"), rc.op.Bucket, rc.op.Key, name, payload, opts)
+		return err
+	})
 	if err != nil {
 		return annotationError(rc, err, name, opts.VersionID)
 	}
@@ -151,7 +156,13 @@ func (s *server) getObjectAnnotation(rc *request) error {
 	if err != nil {
 		return err
 	}
-	a, payload, err := s.eng.GetObjectAnnotation(rc.ctx, rc.op.Bucket, rc.op.Key, name, opts)
+	var a engine.ObjectAnnotation
+	var payload []byte
+	err = s.onDecidedObject(rc, func(pin *engine.SourcePin) (err error) { // the object decided, not one written since
+		opts.Pin = pin
+		a, payload, err = s.eng.GetObjectAnnotation(rc.ctx, rc.op.Bucket, rc.op.Key, name, opts)
+		return err
+	})
 	if err != nil {
 		return annotationError(rc, err, name, opts.VersionID)
 	}
@@ -221,7 +232,12 @@ func (s *server) listObjectAnnotations(rc *request) error {
 		}
 		lo.After, out.ContinuationToken = string(after), t
 	}
-	page, err := s.eng.ListObjectAnnotations(rc.ctx, rc.op.Bucket, rc.op.Key, lo)
+	var page engine.AnnotationPage
+	err = s.onDecidedObject(rc, func(pin *engine.SourcePin) (err error) { // the object decided, not one written since
+		lo.Pin = pin
+		page, err = s.eng.ListObjectAnnotations(rc.ctx, rc.op.Bucket, rc.op.Key, lo)
+		return err
+	})
 	if err != nil {
 		return rc.versionError(err, vid)
 	}
@@ -242,7 +258,12 @@ func (s *server) deleteObjectAnnotation(rc *request) error {
 	if err != nil {
 		return err
 	}
-	vid, err := s.eng.DeleteObjectAnnotation(s.eventCtx(rc, "ObjectAnnotation:Delete"), rc.op.Bucket, rc.op.Key, name, opts)
+	var vid string
+	err = s.onDecidedObject(rc, func(pin *engine.SourcePin) (err error) { // the object decided, not one written since
+		opts.Pin = pin
+		vid, err = s.eng.DeleteObjectAnnotation(s.eventCtx(rc, "ObjectAnnotation:Delete"), rc.op.Bucket, rc.op.Key, name, opts)
+		return err
+	})
 	if err != nil {
 		return annotationError(rc, err, name, opts.VersionID)
 	}

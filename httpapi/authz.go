@@ -249,40 +249,52 @@ func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 }
 
 // updateDecided applies u to the object rc's decision was made on
-// (PutObjectAcl: permObjectWriteACP; tag writes: ownersTagging, whose
-// decisions read the object to know whose it is): the update is pinned to that
-// object (engine.ObjectUpdate.Pin), so that an overwrite between the
-// decision and the update (another account's object, which the bucket
-// owner or a grantee of the one before may not re-ACL) is not changed
-// under a decision made for another. An object found changed is decided
-// again, as recheckObject decides a read, and the update pinned to it;
-// after three changes the request fails (OperationAborted). Without a
-// decision on the object (the bucket had none to make) u is applied as
-// it is.
-func (s *server) updateDecided(ctx context.Context, rc *request, u engine.ObjectUpdate) (engine.ObjectInfo, error) {
+// (onDecidedObject).
+func (s *server) updateDecided(ctx context.Context, rc *request, u engine.ObjectUpdate) (info engine.ObjectInfo, err error) {
+	err = s.onDecidedObject(rc, func(pin *engine.SourcePin) error {
+		u.Pin = pin
+		info, err = s.updatedVersionIn(ctx, rc, u)
+		return err
+	})
+	return info, err
+}
+
+// onDecidedObject runs op pinned to the object rc's decision was made on
+// (engine.ObjectUpdate.Pin, engine.AnnotationOptions.Pin): PutObjectAcl
+// (permObjectWriteACP), tag and annotation writes (ownersTagging, whose
+// decisions read the object to know whose it is) and annotation reads,
+// whose handlers read or change the key after the decision. An
+// overwrite in between (another account's object, which the bucket
+// owner or a grantee of the one before may neither read nor change) is
+// then not read or changed under a decision made for another: an object
+// found changed (op fails with engine.ErrObjectChanged) is decided
+// again, as recheckObject decides a read, and op pinned to it; after
+// three changes the request fails (OperationAborted). Without a
+// decision on the object (the bucket had none to make, or one that did
+// not read it: a grantee's OSS tag write, which mayRetag decides) op
+// runs unpinned.
+func (s *server) onDecidedObject(rc *request, op func(pin *engine.SourcePin) error) error {
 	in := rc.objectAuthz
 	if in == nil || !in.loaded || in.object == nil && !in.readsObject() {
-		// No decision on the object (or one that did not read it: a
-		// grantee's OSS tag write, which mayRetag decides).
-		return s.updatedVersionIn(ctx, rc, u)
+		return op(nil)
 	}
-	u.Pin = objectPin(in.object)
+	pin := objectPin(in.object)
 	for attempt := 1; ; attempt++ {
-		info, err := s.updatedVersionIn(ctx, rc, u)
+		err := op(pin)
 		if !errors.Is(err, engine.ErrObjectChanged) || attempt == 3 {
-			return info, err
+			return err
 		}
 		now := *in
 		now.object = nil
 		if err := now.readObject(s); err != nil {
-			return info, err
+			return err
 		}
 		if now.object != nil {
 			if err := s.recheckObject(rc, now.object); err != nil {
-				return info, err
+				return err
 			}
 		}
-		u.Pin = objectPin(now.object)
+		pin = objectPin(now.object)
 	}
 }
 

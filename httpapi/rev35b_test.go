@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/sigv4"
 )
 
@@ -102,4 +104,77 @@ func TestRev35bPutObjectTaggingRacingOverwrite(t *testing.T) {
 	r := f.do(t, sec34Other(raw{method: "GET", path: "/rev35t/race?tagging"}))
 	assert.Equal(t, http.StatusOK, r.StatusCode)
 	assert.Contains(t, string(r.body), "<Value>writer</Value>", "the writer's tags stay")
+}
+
+// TestRev35bPutObjectAnnotationRacingOverwrite: the bucket owner's
+// annotation put, decided on its own object, must not annotate another
+// account's object written over the key meanwhile: s3:PutObjectAnnotation
+// on an object another account wrote is not the bucket owner's
+// (ownersTagging).
+func TestRev35bPutObjectAnnotationRacingOverwrite(t *testing.T) {
+	f := pol35Fixture(t, "rev35n")
+	must(t, f.do(t, raw{method: "PUT", path: "/rev35n/race", body: []byte("the owner's")}).errOrNil())
+	res := rev35bHeldBody(t, f, "/rev35n/race?annotation&annotationName=label", "the owner's label", func() {
+		must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/rev35n/race", body: []byte("the writer's")})).errOrNil())
+	})
+	assert.Equal(t, http.StatusForbidden, res.status, "the annotation put decided on the owner's object, found the writer's: %s", res.body)
+	r := f.do(t, sec34Other(raw{method: "GET", path: "/rev35n/race?annotation&annotationName=label"}))
+	assert.Equal(t, http.StatusNotFound, r.StatusCode, "the writer's object has no annotation: %s", r.body)
+}
+
+// TestRev35bAnnotationReadsRacingOverwrite: a bucket policy allows
+// anyone s3:GetObjectAnnotation and s3:ListObjectAnnotations; the key
+// flips between the bucket owner's version (annotation "public"), which
+// the policy reaches, and another account's S3-written version below it
+// (annotation "the writer secret"), which it does not. The annotation reads were
+// decided on the object authorize read and answered from the one the
+// handler read after: the writer's annotation was served under the
+// decision made for the bucket owner's object. They are now pinned to the
+// object decided (onDecidedObject). Timing-dependent, like
+// TestPol35GetObjectAclRacingOverwrite: no hook exists between the
+// decision and a GET handler's read.
+func TestRev35bAnnotationReadsRacingOverwrite(t *testing.T) {
+	f := pol35Fixture(t, "rev35r")
+	pol := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObjectAnnotation","s3:ListObjectAnnotations"],"Resource":"arn:aws:s3:::rev35r/*"}]}`
+	must(t, f.do(t, raw{method: "PUT", path: "/rev35r?policy", body: []byte(pol)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/rev35r?versioning",
+		body: []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`)}).errOrNil())
+	ctx := context.Background()
+	put := func(owner, label string) engine.ObjectInfo {
+		info, err := f.eng.PutObject(ctx, "rev35r", "race", strings.NewReader(label), int64(len(label)),
+			engine.PutOptions{Owner: canonicalID(owner), Dialect: engine.DialectS3})
+		require.NoError(t, err)
+		_, err = f.eng.PutObjectAnnotation(ctx, "rev35r", "race", "label", []byte(label), engine.AnnotationOptions{VersionID: info.VersionID})
+		require.NoError(t, err)
+		return info
+	}
+	// The writer's version stays below; the bucket owner's comes and
+	// goes above it, so the key holds one or the other, annotated.
+	put(otherAK, "the writer secret")
+	keepFlipping(t, func() {
+		v := put(testAK, "public")
+		_, err := f.eng.DeleteObjectVersion(ctx, "rev35r", "race", engine.DeleteOptions{VersionID: v.VersionID})
+		require.NoError(t, err)
+	})
+	n := 3000
+	if testing.Short() {
+		n = 800
+	}
+	served, leaked := 0, 0
+	for i := range n {
+		path := "/rev35r/race?annotation&annotationName=label"
+		if i%2 == 1 {
+			path = "/rev35r/race?annotation"
+		}
+		r := f.do(t, raw{method: "GET", path: path, sign: "anon"})
+		if r.StatusCode == http.StatusOK {
+			served++
+			if strings.Contains(string(r.body), "writer secret") || i%2 == 1 && strings.Contains(string(r.body), "<Size>17</Size>") {
+				leaked++
+			}
+		}
+	}
+	t.Logf("%d reads served, %d of the writer's annotations among them", served, leaked)
+	assert.Positive(t, served, "the bucket owner's object's annotations are the policy's")
+	assert.Zero(t, leaked, "the writer's annotations, under a decision made for the bucket owner's object")
 }
