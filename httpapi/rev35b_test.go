@@ -178,3 +178,43 @@ func TestRev35bAnnotationReadsRacingOverwrite(t *testing.T) {
 	assert.Positive(t, served, "the bucket owner's object's annotations are the policy's")
 	assert.Zero(t, leaked, "the writer's annotations, under a decision made for the bucket owner's object")
 }
+
+// TestRev35bWebsiteRedirectRacingPrivateOverwrite: a website page is
+// decided on the object authorize read; its x-amz-website-redirect-location
+// was then taken from a later read without deciding again, so an
+// anonymous visitor racing an overwrite of a public-read page by a private
+// one was redirected to the private object's redirect location (its
+// metadata). The page's redirect is now taken only from an object decided
+// (recheckObject), as its body is. Timing-dependent, like
+// TestReview34WebsiteErrorDocumentRacingPrivateOverwrite.
+func TestRev35bWebsiteRedirectRacingPrivateOverwrite(t *testing.T) {
+	f, get := websiteFixture(t, testWebsiteDoc)
+	ctx := context.Background()
+	put := func(redirect, canned string) {
+		_, err := f.eng.PutObject(ctx, "site", "page.html", strings.NewReader("page"), 4,
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK),
+				Metadata: engine.Metadata{ContentType: "text/html", WebsiteRedirect: redirect}})
+		require.NoError(t, err)
+	}
+	keepFlipping(t, func() {
+		put("/secret-location.html", "private")
+		put("/public-location.html", "public-read")
+	})
+	n := 3000
+	if testing.Short() {
+		n = 800
+	}
+	served, leaked := 0, 0
+	for range n {
+		resp := get("GET", f.srv.URL+"/_website/site/page.html")
+		switch loc := resp.Header.Get("Location"); {
+		case strings.Contains(loc, "secret"):
+			leaked++
+		case strings.Contains(loc, "public-location"):
+			served++
+		}
+	}
+	t.Logf("%d public redirects, %d private ones", served, leaked)
+	assert.Positive(t, served)
+	assert.Zero(t, leaked, "the private page's redirect location was served")
+}

@@ -798,6 +798,12 @@ func (s *server) websiteObject(wr *websiteReq, target string) error {
 		}
 		return s.websiteError(wr, err)
 	}
+	// The redirect is the object's metadata: told only for an object
+	// decided (overwritten since authorization: decided again, as its
+	// body is by readObject).
+	if err := s.recheckObject(rc, &info); err != nil {
+		return s.websiteError(wr, err)
+	}
 	if loc := info.WebsiteRedirect; loc != "" && wr.page {
 		return websiteRedirectTo(rc, wr.location(loc), http.StatusMovedPermanently)
 	}
