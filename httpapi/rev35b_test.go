@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -217,4 +219,53 @@ func TestRev35bWebsiteRedirectRacingPrivateOverwrite(t *testing.T) {
 	t.Logf("%d public redirects, %d private ones", served, leaked)
 	assert.Positive(t, served)
 	assert.Zero(t, leaked, "the private page's redirect location was served")
+}
+
+// TestRev35bSinaMetaACLRacingOverwrite: Sina's PUT ?meta with an ACL
+// header decides the ACL (WRITE_ACP, as PutObjectAcl) on one read of the
+// key, merges the metadata of another and updated whatever the key held
+// at the write: the bucket owner's meta update with x-amz-acl:
+// public-read on its own key, overwritten meanwhile by another account's
+// private S3 object, made the writer's object public. The update is now
+// pinned to the object read, and the ACL decided on that same object.
+// Timing-dependent (Sina's meta update has no body to hold).
+func TestRev35bSinaMetaACLRacingOverwrite(t *testing.T) {
+	f := pol35Fixture(t, "rev35s")
+	ctx := context.Background()
+	put := func(ak string) {
+		_, err := f.eng.PutObject(ctx, "rev35s", "k", strings.NewReader(ak), int64(len(ak)),
+			engine.PutOptions{Owner: canonicalID(ak), Dialect: engine.DialectS3, ACL: engine.ACL{Canned: "private"}})
+		require.NoError(t, err)
+	}
+	put(testAK)
+	var stop atomic.Bool
+	var leaked atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			put(otherAK)
+			if info, err := f.eng.HeadObject(ctx, "rev35s", "k"); err == nil && info.Owner == canonicalID(otherAK) && info.ACL.Canned == "public-read" {
+				leaked.Add(1)
+			}
+			put(testAK)
+		}
+	}()
+	n := 3000
+	if testing.Short() {
+		n = 800
+	}
+	served := 0
+	for range n {
+		r := f.do(t, raw{method: "PUT", path: "/rev35s/k?meta", sign: "sina", header: hdr("X-Amz-Acl", "public-read", "X-Amz-Meta-Who", "owner")})
+		if r.StatusCode == http.StatusOK {
+			served++
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	t.Logf("%d meta updates served, %d of the writer's objects made public-read", served, leaked.Load())
+	assert.Positive(t, served)
+	assert.Zero(t, leaked.Load(), "the writer's object, made public-read by a decision made for the bucket owner's")
 }

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/hex"
+	"errors"
 	"hash/fnv"
 	"maps"
 	"net/http"
@@ -82,6 +83,63 @@ func (s *server) putObjectMetaSina(rc *request) error {
 	if err != nil {
 		return err
 	}
+	m, err := s.sinaMergedMeta(rc, &cur, &given)
+	if err != nil {
+		return err
+	}
+	acl, err := rc.aclFromHeaders(false)
+	if err != nil {
+		return err
+	}
+	// The update is pinned to the object read (its metadata merged, its
+	// ACL decided): an overwrite in between is read and decided again.
+	var info engine.ObjectInfo
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			if cur, err = s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
+				return err
+			}
+			if m, err = s.sinaMergedMeta(rc, &cur, &given); err != nil {
+				return err
+			}
+		}
+		decided := cur
+		if cur.Type == engine.ObjectSymlink {
+			// A link's own record, which the update changes (and a
+			// decision reads: access.readObject).
+			if decided, err = s.eng.GetSymlinkVersion(rc.ctx, rc.op.Bucket, rc.op.Key, ""); err != nil {
+				return err
+			}
+		}
+		if acl != nil {
+			// The route takes a bucket write (the metadata); the ACL takes
+			// what PutObjectAcl takes, WRITE_ACP on the object, decided on
+			// the object the update is pinned to.
+			if _, err := s.canActAccess(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAcl", permObjectWriteACP, "",
+				func(in *access) { in.object = &decided }); err != nil {
+				return err
+			}
+		}
+		info, err = s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Metadata: &m, ACL: acl, Pin: objectPin(&decided)})
+		if errors.Is(err, engine.ErrObjectChanged) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		break
+	}
+	if err := s.scheduleExpiry(rc, info); err != nil {
+		return err
+	}
+	rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
+	return writeEmpty(rc, http.StatusOK)
+}
+
+// sinaMergedMeta is PUT Object - Meta's metadata for cur: the headers
+// given replace the stored values, x-amz-meta-* entries are merged,
+// x-amz-remove-meta-<name> deletes one.
+func (s *server) sinaMergedMeta(rc *request, cur *engine.ObjectInfo, given *engine.Metadata) (engine.Metadata, error) {
 	m := cur.Metadata
 	h := rc.r.Header
 	replace := func(dst *string, name, v string) {
@@ -112,28 +170,9 @@ func (s *server) putObjectMetaSina(rc *request) error {
 		}
 	}
 	if size := userMetaSize(m.User); size > rc.d.maxUserMetadata {
-		return errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(rc.d.maxUserMetadata))
+		return engine.Metadata{}, errorf("MetadataTooLarge", "").with("Size", strconv.Itoa(size)).with("MaxSizeAllowed", strconv.Itoa(rc.d.maxUserMetadata))
 	}
-	acl, err := rc.aclFromHeaders(false)
-	if err != nil {
-		return err
-	}
-	if acl != nil {
-		// The route takes a bucket write (the metadata); the ACL takes
-		// what PutObjectAcl takes, WRITE_ACP on the object.
-		if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAcl", permObjectWriteACP, ""); err != nil {
-			return err
-		}
-	}
-	info, err := s.eng.UpdateObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.ObjectUpdate{Metadata: &m, ACL: acl})
-	if err != nil {
-		return err
-	}
-	if err := s.scheduleExpiry(rc, info); err != nil {
-		return err
-	}
-	rc.w.Header().Set("ETag", rc.d.etag(info.ETag))
-	return writeEmpty(rc, http.StatusOK)
+	return m, nil
 }
 
 // sinaObjectMeta is the GET Object - Meta document (spec 6.8).
