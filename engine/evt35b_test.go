@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -78,14 +77,7 @@ func TestEvt35bTransitionEvents(t *testing.T) {
 	opts := testOptions()
 	opts.Clock = clk
 	opts.CompactInterval = -1
-	var mu sync.Mutex
-	delivered := map[string][]string{} // configuration -> key@version
-	opts.NotificationTargets = map[string]NotificationTarget{"arn:evt35b": NotificationTargetFunc(func(_ context.Context, ev Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		delivered[ev.S3.ConfigurationID] = append(delivered[ev.S3.ConfigurationID], ev.ObjectKey()+"@"+ev.S3.Object.VersionID)
-		return nil
-	})}
+	delivered := newDeliveryLog(opts, "arn:evt35b", keyAtVersion)
 	e := openTest(t, opts)
 	evt35bTransitionBucket(t, e, "trans", &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
 		{ID: "tr", Type: "Queue", ARN: "arn:evt35b", Events: []string{"s3:LifecycleTransition"}},
@@ -117,19 +109,13 @@ func TestEvt35bTransitionEvents(t *testing.T) {
 	}
 	require.Equal(t, moved, got, "one event per version moved")
 
-	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(delivered["tr"]) == len(moved)
-	}, 10*time.Second, 10*time.Millisecond)
-	mu.Lock()
-	defer mu.Unlock()
+	require.Eventually(t, func() bool { return len(delivered.of("tr")) == len(moved) }, 10*time.Second, 10*time.Millisecond)
 	var want []string
 	for v := range moved {
 		want = append(want, v)
 	}
-	require.ElementsMatch(t, want, delivered["tr"])
-	require.Empty(t, delivered["exp"], "nothing expired")
+	require.ElementsMatch(t, want, delivered.of("tr"))
+	require.Empty(t, delivered.of("exp"), "nothing expired")
 }
 
 // TestEvt35bTransitionCrash crashes, at every sync, a lifecycle pass that
@@ -195,14 +181,7 @@ func TestEvt35bRestoreExpiryEvents(t *testing.T) {
 	opts.Clock = clk
 	opts.CompactInterval = -1
 	opts.RestoreDelay = time.Minute
-	var mu sync.Mutex
-	delivered := map[string][]string{} // configuration -> name key@version
-	opts.NotificationTargets = map[string]NotificationTarget{"arn:evt35b": NotificationTargetFunc(func(_ context.Context, ev Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		delivered[ev.S3.ConfigurationID] = append(delivered[ev.S3.ConfigurationID], ev.EventName+" "+ev.ObjectKey()+"@"+ev.S3.Object.VersionID)
-		return nil
-	})}
+	delivered := newDeliveryLog(opts, "arn:evt35b", func(ev Event) string { return ev.EventName + " " + keyAtVersion(ev) })
 	e := openTest(t, opts)
 	require.NoError(t, e.CreateBucket(ctx, "cold", BucketOptions{}))
 	require.NoError(t, e.SetBucketConfig(ctx, "cold", evt35bRestoreNotification("arn:evt35b")))
@@ -276,17 +255,11 @@ func TestEvt35bRestoreExpiryEvents(t *testing.T) {
 	require.Equal(t, "a/extended", seen[0].ObjectKey(), "the extended copy expires later")
 	require.Equal(t, "2026-01-06T00:00:00.000Z", seen[0].EventTime)
 
-	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(delivered["del"]) == 4 && len(delivered["all"]) == 2
-	}, 10*time.Second, 10*time.Millisecond)
-	mu.Lock()
-	defer mu.Unlock()
+	require.Eventually(t, func() bool { return len(delivered.of("del")) == 4 && len(delivered.of("all")) == 2 }, 10*time.Second, 10*time.Millisecond)
 	require.ElementsMatch(t, []string{"ObjectRestore:Delete a/plain@", "ObjectRestore:Delete a/extended@",
-		"ObjectRestore:Delete a/two@" + v1.VersionID, "ObjectRestore:Delete a/two@" + v2.VersionID}, delivered["del"])
-	require.ElementsMatch(t, []string{"ObjectRestore:Completed b/plain@", "ObjectRestore:Delete b/plain@"}, delivered["all"])
-	require.Empty(t, delivered["post"], "no restore was requested with facts: no Post")
+		"ObjectRestore:Delete a/two@" + v1.VersionID, "ObjectRestore:Delete a/two@" + v2.VersionID}, delivered.of("del"))
+	require.ElementsMatch(t, []string{"ObjectRestore:Completed b/plain@", "ObjectRestore:Delete b/plain@"}, delivered.of("all"))
+	require.Empty(t, delivered.of("post"), "no restore was requested with facts: no Post")
 }
 
 // evt35bScheduled is e's scheduled events as "name key@version", with

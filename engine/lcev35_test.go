@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -85,14 +86,7 @@ func TestLcev35LifecycleRemovalEvents(t *testing.T) {
 	opts := testOptions()
 	opts.Clock = clk
 	opts.CompactInterval = -1
-	var mu sync.Mutex
-	delivered := map[string][]string{} // configuration -> key@version
-	opts.NotificationTargets = map[string]NotificationTarget{"arn:lcev35": NotificationTargetFunc(func(_ context.Context, ev Event) error {
-		mu.Lock()
-		defer mu.Unlock()
-		delivered[ev.S3.ConfigurationID] = append(delivered[ev.S3.ConfigurationID], ev.ObjectKey()+"@"+ev.S3.Object.VersionID)
-		return nil
-	})}
+	delivered := newDeliveryLog(opts, "arn:lcev35", keyAtVersion)
 	e := openTest(t, opts)
 	lcev35Bucket(t, e, "lcev", &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
 		{ID: "del", Type: "Queue", ARN: "arn:lcev35", Events: []string{"s3:LifecycleExpiration:Delete"}},
@@ -121,16 +115,43 @@ func TestLcev35LifecycleRemovalEvents(t *testing.T) {
 	}
 	require.ElementsMatch(t, removed, got, "one event per version removed")
 
-	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(delivered["del"]) == len(removed)
-	}, 10*time.Second, 10*time.Millisecond)
-	mu.Lock()
-	defer mu.Unlock()
-	require.ElementsMatch(t, removed, delivered["del"])
-	require.Empty(t, delivered["marker"], "no delete marker was created")
+	require.Eventually(t, func() bool { return len(delivered.of("del")) == len(removed) }, 10*time.Second, 10*time.Millisecond)
+	require.ElementsMatch(t, removed, delivered.of("del"))
+	require.Empty(t, delivered.of("marker"), "no delete marker was created")
 }
+
+// deliveryLog records what a notification target receives, per
+// configuration ID, each delivery as format makes it.
+type deliveryLog struct {
+	mu     sync.Mutex
+	got    map[string][]string
+	format func(Event) string
+}
+
+// newDeliveryLog makes opts deliver arn's events to a new deliveryLog.
+func newDeliveryLog(opts *Options, arn string, format func(Event) string) *deliveryLog {
+	l := &deliveryLog{got: map[string][]string{}, format: format}
+	if opts.NotificationTargets == nil {
+		opts.NotificationTargets = map[string]NotificationTarget{}
+	}
+	opts.NotificationTargets[arn] = NotificationTargetFunc(func(_ context.Context, ev Event) error {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.got[ev.S3.ConfigurationID] = append(l.got[ev.S3.ConfigurationID], l.format(ev))
+		return nil
+	})
+	return l
+}
+
+// of returns what configuration id received so far.
+func (l *deliveryLog) of(id string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.got[id])
+}
+
+// keyAtVersion is a delivery as "key@version".
+func keyAtVersion(ev Event) string { return ev.ObjectKey() + "@" + ev.S3.Object.VersionID }
 
 // TestLcev35LifecycleRemovalCrash crashes, at every sync, a lifecycle
 // pass that removes versions for good in a bucket with notifications: in
