@@ -263,8 +263,8 @@ func (e *Engine) annotationTarget(r pebble.Reader, bucket, key string, opts *Ann
 	if err != nil {
 		return rec, err
 	}
-	if opts.Pin != nil && !opts.Pin.matches(&rec.info) {
-		return rec, fmt.Errorf("%w: %s/%s", ErrObjectChanged, bucket, key)
+	if err := opts.Pin.holds(&rec.info, bucket, key); err != nil {
+		return rec, err
 	}
 	if opts.ObjectIfMatch != "" {
 		if err := (Conditions{IfMatch: opts.ObjectIfMatch}).evaluate(rec.info, false); err != nil {

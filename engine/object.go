@@ -928,8 +928,8 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 			}
 		}
 		rec.info.Bucket, rec.info.Key = bucket, key
-		if u.Pin != nil && !u.Pin.matches(&rec.info) {
-			return fmt.Errorf("%w: %s/%s", ErrObjectChanged, bucket, key)
+		if err := u.Pin.holds(&rec.info, bucket, key); err != nil {
+			return err
 		}
 		if u.Before != nil {
 			// Each change below replaces a field, never writes into
@@ -1005,6 +1005,16 @@ func (p *SourcePin) check(info *ObjectInfo) error {
 	}
 	if !p.matches(info) {
 		return fmt.Errorf("%w: %s/%s", ErrCopySourceChanged, info.Bucket, info.Key)
+	}
+	return nil
+}
+
+// holds refuses, with ErrObjectChanged, an update of info (bucket/key)
+// that p (ObjectUpdate.Pin, AnnotationOptions.Pin) pins to another
+// object; nil p pins nothing.
+func (p *SourcePin) holds(info *ObjectInfo, bucket, key string) error {
+	if p != nil && !p.matches(info) {
+		return fmt.Errorf("%w: %s/%s", ErrObjectChanged, bucket, key)
 	}
 	return nil
 }

@@ -410,10 +410,7 @@ func (s *server) canReadPinned(rc *request, bucket, key, versionID string) (*eng
 	}
 	var pin *engine.SourcePin
 	if in != nil && in.loaded {
-		pin = &engine.SourcePin{}
-		if o := in.object; o != nil {
-			pin = &engine.SourcePin{Found: true, VersionID: o.VersionID, ETag: o.ETag, LastModified: o.LastModified}
-		}
+		pin = objectPin(in.object)
 	}
 	return pin, s.otherBucketGates(rc, bucket)
 }
