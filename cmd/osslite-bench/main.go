@@ -37,6 +37,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/osslite/osslite/internal/gcpace"
 )
 
 func main() {
@@ -61,6 +63,9 @@ func main() {
 	)
 	flag.Parse()
 	if *serve != "" {
+		if *serve != "limit" {
+			gcpace.Apply() // as cmd/osslite; the limit keeps Go's default
+		}
 		if *cpuProfile != "" {
 			f, err := os.Create(*cpuProfile)
 			if err == nil {

@@ -82,9 +82,12 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/osslite/osslite/internal/gcpace"
 )
 
 func main() {
+	gcpace.Apply()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
