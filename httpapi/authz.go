@@ -415,6 +415,22 @@ func (s *server) canReadPinned(rc *request, bucket, key, versionID string) (*eng
 	return pin, s.otherBucketGates(rc, bucket)
 }
 
+// canReadObject decides whether rc's principal may read info, the
+// object at key of rc's bucket that the handler read, as a GetObject of it
+// is decided (its owner, writing dialect and ACL, the bucket's policy),
+// on that object rather than on one read again. A read through a link
+// also needs its target (canReadTarget, the caller's). It is the read a
+// route taking only a bucket write needs besides when its answer is
+// derived from the object's data (OSS CreateSelectObjectMeta) or its
+// change replaces what the object's readers see (Sina PUT ?meta, as S3's
+// copy onto itself needs s3:GetObject), and the read the website's "dir"
+// to "dir/" redirect tells of its index page.
+func (s *server) canReadObject(rc *request, key string, info *engine.ObjectInfo) error {
+	opened := *info
+	_, err := s.canActAccess(rc, rc.op.Bucket, key, "", "GetObject", permObjectRead, "", func(in *access) { in.object = &opened })
+	return err
+}
+
 // canReadTarget decides, when info (an object of bucket opened for its
 // body) is a symlink, a read of the link's target: every body read
 // through a link is the target's, so whoever reads it must be able to

@@ -213,8 +213,16 @@ func TestReview24SinaMetaNeedsWriteACPForTheACL(t *testing.T) {
 		r = f.do(t, raw{method: "GET", path: "/sinameta/private?formatter=json", sign: who.sign, ak: who.ak, sk: who.sk})
 		require.Equal(t, http.StatusForbidden, r.StatusCode, "%s: read after the ACL change: %s", who.sign, r.body)
 	}
-	// Metadata alone stays a write; the owner sets the ACL.
+	// Metadata alone takes the bucket's write and, since the thirty-sixth
+	// session, the object's read (TestSec36SinaMetaNeedsObjectRead): the
+	// writer of the bucket, who may not read the private object, may not
+	// rewrite its metadata either; its own object's it may. The owner
+	// sets the ACL.
 	r = f.do(t, raw{method: "PUT", path: "/sinameta/private?meta", sign: "sina", ak: otherAK, sk: otherSK, header: http.Header{"Content-Type": {"text/plain"}}})
+	require.Equal(t, http.StatusForbidden, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/sinameta/others", sign: "sina", ak: otherAK, sk: otherSK, body: []byte("other's")})
+	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+	r = f.do(t, raw{method: "PUT", path: "/sinameta/others?meta", sign: "sina", ak: otherAK, sk: otherSK, header: http.Header{"Content-Type": {"text/plain"}}})
 	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
 	r = f.do(t, raw{method: "PUT", path: "/sinameta/private?meta", sign: "sina", header: http.Header{"X-Amz-Acl": {"public-read"}}})
 	require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)

@@ -70,7 +70,12 @@ func (s *server) putObjectRelax(rc *request) error {
 // replace the stored values, x-amz-meta-* entries are merged (those not
 // named are kept; x-amz-remove-meta-<name> deletes one), x-amz-acl
 // replaces the ACL (which takes WRITE_ACP on the object, as PutObjectAcl
-// does). Size and content stay. [Unsure] merge semantics.
+// does). Size and content stay. [Unsure] merge semantics. Besides the
+// bucket write of the route, the caller must be able to read the object
+// (canReadObject): the write replaces what its readers see, as S3's copy
+// of an object onto itself does, which needs s3:GetObject on it, so the
+// bucket owner or a WRITE grantee does not rewrite the metadata of
+// another account's private S3-written object.
 func (s *server) putObjectMetaSina(rc *request) error {
 	if err := noBody(rc); err != nil {
 		return err
@@ -110,6 +115,12 @@ func (s *server) putObjectMetaSina(rc *request) error {
 			if decided, err = s.eng.GetSymlinkVersion(rc.ctx, rc.op.Bucket, rc.op.Key, ""); err != nil {
 				return err
 			}
+		}
+		// The metadata replaces what the object's readers see: the
+		// caller's read of the object too, decided on the one the update
+		// is pinned to.
+		if err := s.canReadObject(rc, rc.op.Key, &decided); err != nil {
+			return err
 		}
 		if acl != nil {
 			// The route takes a bucket write (the metadata); the ACL takes
