@@ -98,3 +98,56 @@ func TestSec36SinaMetaReadDecidedOnPinnedObject(t *testing.T) {
 	assert.Positive(t, served)
 	assert.Zero(t, leaked.Load(), "the bucket owner's metadata on the writer's private object")
 }
+
+// TestSec36SelectMetaNeedsObjectRead: OSS CreateSelectObjectMeta takes
+// oss:PutObject (Alibaba's page; the route's bucket write) and answers the
+// object's size, row, column and split counts, read from its data: the
+// caller must also be able to read the object, decided on the object
+// scanned. The bucket owner was answered another account's private
+// S3-written object's counts, a WRITE grantee the bucket owner's (200);
+// both are now refused with OSS's AccessDenied and no meta is stored. In a
+// bucket made through OSS the writers of a public-read-write bucket read
+// its objects, and are answered as before.
+func TestSec36SelectMetaNeedsObjectRead(t *testing.T) {
+	f := pol35Fixture(t, "sec36s")
+	ctx := context.Background()
+	const csv = "a,b,c\n1,2,3\n4,5,6\n"
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/sec36s/w.csv", header: hdr("X-Amz-Acl", "private"), body: []byte(csv)})).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/sec36s/wr.csv", header: hdr("X-Amz-Acl", "bucket-owner-read"), body: []byte(csv)})).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36s/o.csv", body: []byte(csv)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36s/oo.csv", body: []byte(csv), sign: "oss-v1"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36s/shared.csv", header: hdr("X-Amz-Grant-Read", "id="+canonicalID(otherAK)), body: []byte(csv)}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36oss", header: hdr("X-Oss-Acl", "public-read-write"), sign: "oss-v1"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36oss/o.csv", body: []byte(csv), sign: "oss-v1"}).errOrNil())
+
+	scan := func(q raw, want int) {
+		t.Helper()
+		q.method, q.path, q.sign = "POST", q.path+"?x-oss-process=csv/meta", "oss-v1"
+		q.body = []byte("<CsvMetaRequest><InputSerialization><CSV></CSV></InputSerialization></CsvMetaRequest>")
+		r := f.do(t, q)
+		assert.Equal(t, want, r.StatusCode, "%s %s: %s", q.ak, q.path, r.body)
+		bucket, key, _ := strings.Cut(strings.TrimPrefix(strings.TrimSuffix(q.path, "?x-oss-process=csv/meta"), "/"), "/")
+		info, err := f.eng.HeadObject(ctx, bucket, key)
+		require.NoError(t, err)
+		_, aerr := f.eng.Annotation(ctx, bucket, key, "oss-select-meta", info)
+		if want == http.StatusOK {
+			assert.NoError(t, aerr, "%s %s: the meta stored", q.ak, q.path)
+			return
+		}
+		assert.Contains(t, string(r.body), "<Code>AccessDenied</Code>", "%s %s", q.ak, q.path)
+		assert.Error(t, aerr, "%s %s: a refused scan stores no meta", q.ak, q.path)
+	}
+	// The WRITE grantee (otherAK); refusals first, before a scan allowed
+	// stores the object's meta.
+	scan(sec34Other(raw{path: "/sec36s/o.csv"}), http.StatusForbidden)  // the bucket owner's private S3 object
+	scan(sec34Other(raw{path: "/sec36s/oo.csv"}), http.StatusForbidden) // its OSS object: the S3 bucket ACL opens no object
+	scan(sec34Other(raw{path: "/sec36s/shared.csv"}), http.StatusOK)    // granting it READ
+	// The bucket owner (testAK).
+	scan(raw{path: "/sec36s/w.csv"}, http.StatusForbidden) // the writer's private S3 object
+	scan(raw{path: "/sec36s/wr.csv"}, http.StatusOK)       // bucket-owner-read
+	scan(raw{path: "/sec36s/o.csv"}, http.StatusOK)        // its own
+	scan(raw{path: "/sec36s/oo.csv"}, http.StatusOK)
+	scan(sec34Other(raw{path: "/sec36s/w.csv"}), http.StatusOK) // the grantee's own
+	// A bucket made through OSS, public-read-write: unchanged.
+	scan(sec34Other(raw{path: "/sec36oss/o.csv"}), http.StatusOK)
+}

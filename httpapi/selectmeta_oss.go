@@ -113,6 +113,15 @@ func (s *server) createSelectMetaOSS(rc *request) error {
 		return err
 	}
 	defer obj.Close()
+	// The route takes oss:PutObject (Alibaba's documented permission);
+	// the sizes, rows and columns answered are read from the data, so
+	// the caller must also be able to read the object opened. A caller
+	// who may write an OSS bucket may read its objects (public-read-write,
+	// or its owner's OSS- and Sina-written ones): only S3 grants and
+	// S3-written objects are refused here.
+	if err := s.canReadObject(rc, rc.op.Key, &obj.Info); err != nil {
+		return err
+	}
 	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
 		return err
 	}
