@@ -151,3 +151,52 @@ func TestSec36SelectMetaNeedsObjectRead(t *testing.T) {
 	// A bucket made through OSS, public-read-write: unchanged.
 	scan(sec34Other(raw{path: "/sec36oss/o.csv"}), http.StatusOK)
 }
+
+// TestSec36WebsiteDirRedirectOnlyToReadableIndex: a website request for
+// "dir", missing, whose "dir/index.html" exists, is redirected to "dir/"
+// (302 Found, S3 User Guide, "Configuring an index document") only when
+// the visitor may read that index page; otherwise it is answered as any
+// missing key is (here 404 with the error document: the bucket is
+// public-read), so the redirect no longer tells that a private page
+// exists. OSS's Type 2, which serves the page instead, alike: its 403
+// told the same.
+func TestSec36WebsiteDirRedirectOnlyToReadableIndex(t *testing.T) {
+	f, get := websiteFixture(t, testWebsiteDoc)
+	must(t, f.do(t, raw{method: "PUT", path: "/site/secret/index.html", body: []byte("private index")}).errOrNil())
+	for _, base := range []string{"http://site.s3-website.test" + f.srv.URL[strings.LastIndex(f.srv.URL, ":"):], f.srv.URL + "/_website/site"} {
+		for _, method := range []string{"GET", "HEAD"} {
+			resp := get(method, base+"/docs")
+			assert.Equal(t, http.StatusFound, resp.StatusCode, "%s %s/docs: a readable index page", method, base)
+			missing := get(method, base+"/nothere")
+			require.Equal(t, http.StatusNotFound, missing.StatusCode)
+			resp = get(method, base+"/secret")
+			assert.Equal(t, missing.StatusCode, resp.StatusCode, "%s %s/secret: as a missing key", method, base)
+			assert.Empty(t, resp.Header.Get("Location"))
+			assert.Equal(t, string(missing.body), string(resp.body))
+		}
+	}
+
+	// OSS on its REST endpoint, Type 0 (redirect) and Type 2 (serve).
+	must(t, f.do(t, raw{method: "PUT", path: "/osssite", header: hdr("X-Oss-Acl", "public-read"), sign: "oss-v1"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/osssite/pub/index.html", body: []byte("public index"), sign: "oss-v1"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/osssite/secret/index.html", header: hdr("X-Oss-Object-Acl", "private"), body: []byte("private index"), sign: "oss-v1"}).errOrNil())
+	host := strings.Replace(f.srv.URL, "127.0.0.1", "osssite.oss-cn-hangzhou.aliyuncs.com", 1)
+	for _, typ := range []string{"0", "2"} {
+		doc := `<WebsiteConfiguration><IndexDocument><Suffix>index.html</Suffix><SupportSubDir>true</SupportSubDir><Type>` + typ +
+			`</Type></IndexDocument><ErrorDocument><Key>err.html</Key></ErrorDocument></WebsiteConfiguration>`
+		must(t, f.do(t, raw{method: "PUT", path: "/osssite?website", body: []byte(doc), sign: "oss-v1"}).errOrNil())
+		resp := get("GET", host+"/pub")
+		if typ == "0" {
+			assert.Equal(t, http.StatusFound, resp.StatusCode, "Type %s: a readable index page", typ)
+		} else {
+			assert.Equal(t, "public index", string(resp.body), "Type %s: a readable index page", typ)
+		}
+		missing := get("GET", host+"/nothere")
+		require.Equal(t, http.StatusNotFound, missing.StatusCode)
+		resp = get("GET", host+"/secret")
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, "Type %s: as a missing key: %s", typ, resp.body)
+		assert.Empty(t, resp.Header.Get("Location"))
+		assert.NotContains(t, string(resp.body), "private index")
+		assert.Contains(t, string(resp.body), "NoSuchKey")
+	}
+}

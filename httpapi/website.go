@@ -784,12 +784,23 @@ func (s *server) websiteObject(wr *websiteReq, target string) error {
 	if errors.Is(err, engine.ErrNoSuchKey) && target == wr.key && target != "" && !strings.HasSuffix(target, "/") && w.IndexSuffix != "" &&
 		(!wr.oss() || w.IndexSupportSubDir && w.IndexType != 1) {
 		// "dir" asked, "dir/<index>" exists: S3 (and OSS Type 0)
-		// redirect to "dir/"; OSS Type 2 serves it.
-		if _, derr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, target+"/"+w.IndexSuffix); derr == nil {
-			if wr.oss() && w.IndexType == 2 {
-				return s.websiteObject(wr, target+"/"+w.IndexSuffix)
+		// redirect to "dir/" ("302 Found", S3 User Guide, "Configuring
+		// an index document"); OSS Type 2 serves it. Only when the
+		// visitor may read that page (decided as its GET is): else the
+		// answer is the missing key's, which tells nothing of a page it
+		// may not read.
+		index := target + "/" + w.IndexSuffix
+		if page, derr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, index); derr == nil {
+			readable, rerr := s.websiteMayRead(rc, index, &page)
+			if rerr != nil {
+				return rerr
 			}
-			return websiteRedirectTo(rc, wr.base+escapeKey("/" + target)[1:]+"/", http.StatusFound)
+			if readable && wr.oss() && w.IndexType == 2 {
+				return s.websiteObject(wr, index)
+			}
+			if readable {
+				return websiteRedirectTo(rc, wr.base+escapeKey("/" + target)[1:]+"/", http.StatusFound)
+			}
 		}
 	}
 	if err != nil {
@@ -812,6 +823,24 @@ func (s *server) websiteObject(wr *websiteReq, target string) error {
 		return s.websiteError(wr, err)
 	}
 	return err
+}
+
+// websiteMayRead reports whether rc's visitor may read page, the object
+// at key it did not ask for (the index page of a "dir" asked), as a GET
+// of it would decide: the page (canReadObject) and, for a link, its
+// target. err is a failure to decide, not a refusal.
+func (s *server) websiteMayRead(rc *request, key string, page *engine.ObjectInfo) (readable bool, err error) {
+	err = s.canReadObject(rc, key, page)
+	if err == nil {
+		err = s.canReadTarget(rc, rc.op.Bucket, page)
+	}
+	if err == nil {
+		return true, nil
+	}
+	if _, internal := toError(err); internal {
+		return false, err
+	}
+	return false, nil
 }
 
 // websiteError answers err: a routing rule for its status, else the
