@@ -302,11 +302,25 @@ func CreateBucket(ctx context.Context, eng *engine.Engine, name string, bo engin
 	return nil
 }
 
-// aclShown is the owner and ACL Get*Acl shows for a resource of rc's
-// bucket: under BucketOwnerEnforced (ACLs disabled) the bucket owner with
-// FULL_CONTROL, whatever is stored; else what is stored.
+// aclShown is the owner and ACL GetBucketAcl shows for rc's bucket:
+// enforcedACLShown's in S3's dialect; what is stored in OSS's and Sina's,
+// which have no Object Ownership of their own.
 func (s *server) aclShown(rc *request, owner string, acl engine.ACL) (string, engine.ACL, error) {
-	if !rc.d.acl.accessControls || rc.bucket == nil {
+	if !rc.d.acl.accessControls {
+		return owner, acl, nil
+	}
+	return s.enforcedACLShown(rc, owner, acl)
+}
+
+// enforcedACLShown is the owner and ACL GetObjectAcl shows for an object
+// of rc's bucket, in every dialect, and GetBucketAcl in S3's: under
+// BucketOwnerEnforced (ACLs disabled) the bucket owner with FULL_CONTROL
+// (OSS: private), whatever is stored; else what is stored. OSS and Sina
+// name the bucket owner as the object's owner under the setting (made
+// through S3) as their listings do (ownerListed): it gives the bucket
+// owner every object, and disables every ACL, whichever dialect asks.
+func (s *server) enforcedACLShown(rc *request, owner string, acl engine.ACL) (string, engine.ACL, error) {
+	if rc.bucket == nil {
 		return owner, acl, nil
 	}
 	own, err := s.ownershipOf(rc.ctx, rc.bucket.Name)
@@ -321,8 +335,9 @@ func (s *server) aclShown(rc *request, owner string, acl engine.ACL) (string, en
 // ListMultipartUploads) show for every object and upload of rc's bucket:
 // under BucketOwnerEnforced the bucket owner, who owns every object
 // whoever wrote it (S3 Object Ownership), as GetObjectAcl shows it
-// (aclShown); "" otherwise (each shows its own). Objects written before
-// the setting still record their writer. Every dialect's listing names
+// (enforcedACLShown); "" otherwise (each shows its own). Objects
+// written before the setting still record their writer. Every dialect's
+// listing names
 // the bucket owner: OSS and Sina have no Object Ownership of their own,
 // but the setting (made through S3) gives the bucket owner every object
 // whoever asks, as their own rule does.

@@ -1597,7 +1597,7 @@ func (s *server) getObjectACL(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if info.Owner, info.ACL, err = s.aclShown(rc, info.Owner, info.ACL); err != nil {
+	if info.Owner, info.ACL, err = s.enforcedACLShown(rc, info.Owner, info.ACL); err != nil {
 		return err
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "AccessControlPolicy", rc.d.acl.objectDoc(s, info, b))

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -199,4 +200,61 @@ func TestSec36WebsiteDirRedirectOnlyToReadableIndex(t *testing.T) {
 		assert.NotContains(t, string(resp.body), "private index")
 		assert.Contains(t, string(resp.body), "NoSuchKey")
 	}
+}
+
+// TestSec36EnforcedObjectAclInEveryDialect: under BucketOwnerEnforced
+// (set through S3) the bucket owner owns every object and ACLs are
+// disabled, whichever dialect asks. S3's GetObjectAcl showed it (the
+// bucket owner, FULL_CONTROL) and every dialect's listing names the
+// bucket owner; OSS's GetObjectAcl named the bucket owner (its Owner is
+// the bucket's, as Alibaba documents) but showed the stored grant
+// (public-read, which no longer grants anything), Sina's the writer as
+// Owner with the stored grants. Both now show the bucket owner with a
+// private ACL.
+func TestSec36EnforcedObjectAclInEveryDialect(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	own35Bucket(t, f, "sec36e")
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/sec36e/k", header: hdr("X-Amz-Acl", "public-read"), body: []byte("the writer's")})).errOrNil())
+	sinaOwner := func(q raw) string {
+		t.Helper()
+		q.method, q.path, q.sign = "GET", q.path+"?acl&formatter=json", "sina"
+		r := f.do(t, q)
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+		var doc struct {
+			Owner string              `json:"Owner"`
+			ACL   map[string][]string `json:"ACL"`
+		}
+		require.NoError(t, json.Unmarshal(r.body, &doc), "%s", r.body)
+		return doc.Owner + " " + strings.Join(doc.ACL["GRPS000000ANONYMOUSE"], ",")
+	}
+	ossGrant := func(q raw) string {
+		t.Helper()
+		q.method, q.path, q.sign = "GET", "/sec36e/k?acl", "oss-v1"
+		r := f.do(t, q)
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+		return string(r.body)
+	}
+	// ObjectWriter: the writer's object, public-read; its ACL is the
+	// writer's to read.
+	writers := sinaOwner(sec34Other(raw{path: "/sec36e/k"}))
+	bucketOwner, _, _ := strings.Cut(sinaOwner(raw{path: "/sec36e"}), " ")
+	require.NotEqual(t, bucketOwner+" read", writers)
+	require.True(t, strings.HasSuffix(writers, " read"), writers)
+	require.Contains(t, ossGrant(sec34Other(raw{})), "<Grant>public-read</Grant>")
+
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36e?ownershipControls",
+		body: []byte(`<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`)}).errOrNil())
+	assert.Equal(t, bucketOwner+" ", sinaOwner(raw{path: "/sec36e/k"}), "Sina: the bucket owner, no public grant")
+	oss := ossGrant(raw{})
+	assert.Contains(t, oss, "<ID>"+canonicalID(testAK)+"</ID>", "OSS: the bucket owner")
+	assert.Contains(t, oss, "<Grant>private</Grant>", "OSS: ACLs disabled")
+	s3 := f.do(t, raw{method: "GET", path: "/sec36e/k?acl"})
+	assert.Contains(t, string(s3.body), "<ID>"+canonicalID(testAK)+"</ID>", "S3, as before")
+	assert.NotContains(t, string(s3.body), "AllUsers")
+	assert.Equal(t, http.StatusForbidden, f.do(t, raw{method: "GET", path: "/sec36e/k", sign: "anon"}).StatusCode, "the stored public-read grants nothing")
+
+	// Without the setting the stored owner and grants are shown again.
+	must(t, f.do(t, raw{method: "DELETE", path: "/sec36e?ownershipControls"}).errOrNil())
+	assert.Equal(t, writers, sinaOwner(sec34Other(raw{path: "/sec36e/k"})))
+	assert.Contains(t, ossGrant(sec34Other(raw{})), "<Grant>public-read</Grant>")
 }
