@@ -302,23 +302,15 @@ func CreateBucket(ctx context.Context, eng *engine.Engine, name string, bo engin
 	return nil
 }
 
-// aclShown is the owner and ACL GetBucketAcl shows for rc's bucket:
-// enforcedACLShown's in S3's dialect; what is stored in OSS's and Sina's,
-// which have no Object Ownership of their own.
-func (s *server) aclShown(rc *request, owner string, acl engine.ACL) (string, engine.ACL, error) {
-	if !rc.d.acl.accessControls {
-		return owner, acl, nil
-	}
-	return s.enforcedACLShown(rc, owner, acl)
-}
-
-// enforcedACLShown is the owner and ACL GetObjectAcl shows for an object
-// of rc's bucket, in every dialect, and GetBucketAcl in S3's: under
-// BucketOwnerEnforced (ACLs disabled) the bucket owner with FULL_CONTROL
-// (OSS: private), whatever is stored; else what is stored. OSS and Sina
-// name the bucket owner as the object's owner under the setting (made
-// through S3) as their listings do (ownerListed): it gives the bucket
-// owner every object, and disables every ACL, whichever dialect asks.
+// enforcedACLShown is the owner and ACL GetObjectAcl and GetBucketAcl
+// show for an object of rc's bucket or the bucket, in every dialect:
+// under BucketOwnerEnforced (ACLs disabled) the bucket owner with
+// FULL_CONTROL (OSS: private), whatever is stored; else what is stored.
+// OSS and Sina name the bucket owner as the object's owner under the
+// setting (made through S3) as their listings do (ownerListed): it gives
+// the bucket owner every object, and disables every ACL, the bucket's
+// too (aclAllows), whichever dialect asks, so a stored public grant no
+// one may use is not shown.
 func (s *server) enforcedACLShown(rc *request, owner string, acl engine.ACL) (string, engine.ACL, error) {
 	if rc.bucket == nil {
 		return owner, acl, nil

@@ -337,7 +337,7 @@ func (s *server) getBucketACL(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if b.Owner, b.ACL, err = s.aclShown(rc, b.Owner, b.ACL); err != nil {
+	if b.Owner, b.ACL, err = s.enforcedACLShown(rc, b.Owner, b.ACL); err != nil {
 		return err
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "AccessControlPolicy", rc.d.acl.bucketDoc(s, b))

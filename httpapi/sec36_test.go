@@ -258,3 +258,42 @@ func TestSec36EnforcedObjectAclInEveryDialect(t *testing.T) {
 	assert.Equal(t, writers, sinaOwner(sec34Other(raw{path: "/sec36e/k"})))
 	assert.Contains(t, ossGrant(sec34Other(raw{})), "<Grant>public-read</Grant>")
 }
+
+// TestSec36EnforcedBucketAclInEveryDialect: under BucketOwnerEnforced the
+// bucket's ACL grants nothing in any dialect (aclAllows), so OSS's and
+// Sina's GetBucketAcl show it private, as S3's shows the bucket owner's
+// FULL_CONTROL, not a stored public-read-write grant that no longer
+// lets anyone write; without the setting the stored ACL shows again.
+func TestSec36EnforcedBucketAclInEveryDialect(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36b"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36b?acl", sign: "oss-v1", header: hdr("X-Oss-Acl", "public-read-write")}).errOrNil())
+	ossGrant := func() string {
+		t.Helper()
+		r := f.do(t, raw{method: "GET", path: "/sec36b?acl", sign: "oss-v1"})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+		return string(r.body)
+	}
+	sinaAnon := func() string {
+		t.Helper()
+		r := f.do(t, raw{method: "GET", path: "/sec36b?acl&formatter=json", sign: "sina"})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+		var doc struct {
+			ACL map[string][]string `json:"ACL"`
+		}
+		require.NoError(t, json.Unmarshal(r.body, &doc), "%s", r.body)
+		return strings.Join(doc.ACL["GRPS000000ANONYMOUSE"], ",")
+	}
+	require.Contains(t, ossGrant(), "<Grant>public-read-write</Grant>")
+	require.NotEmpty(t, sinaAnon())
+
+	must(t, f.do(t, raw{method: "PUT", path: "/sec36b?ownershipControls",
+		body: []byte(`<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`)}).errOrNil())
+	assert.Equal(t, http.StatusForbidden, f.do(t, raw{method: "PUT", path: "/sec36b/anon", sign: "anon", body: []byte("x")}).StatusCode,
+		"the stored public-read-write grants nothing")
+	assert.Contains(t, ossGrant(), "<Grant>private</Grant>", "OSS: ACLs disabled")
+	assert.Empty(t, sinaAnon(), "Sina: no public grant")
+
+	must(t, f.do(t, raw{method: "DELETE", path: "/sec36b?ownershipControls"}).errOrNil())
+	assert.Contains(t, ossGrant(), "<Grant>public-read-write</Grant>")
+}
