@@ -13,9 +13,7 @@ import (
 	"time"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
-	osscreds "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss/credentials"
 
-	"github.com/osslite/osslite/fake"
 	"github.com/osslite/osslite/internal/conformance"
 )
 
@@ -23,24 +21,23 @@ import (
 // CRC64 checks on) against the fake's OSS dialect.
 func TestOSS(t *testing.T) {
 	conformance.RunSuite(t, func(t *testing.T) conformance.Subject {
-		srv := fake.New(t)
+		srv := newWireFake(t)
 		srv.Clock().Advance(678 * time.Millisecond) // times with a fraction of a second
-		cfg := oss2.LoadDefaultConfig().
-			WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey)).
-			WithRegion("cn-hangzhou").
-			WithEndpoint(srv.URL). // an IP address: path-style buckets
-			WithHttpClient(srv.HTTPClient())
-		return &ossSubject{c: oss2.NewClient(cfg)}
+		w := &wireStore{srv: srv}
+		return w.oss(w.owner())
 	})
 }
 
 type ossSubject struct {
-	c *oss2.Client
+	c     *oss2.Client
+	store *wireStore
+	acct  account
 }
 
 func (s *ossSubject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: 100 << 10, HexDigestETags: true, BucketTags: true, RecreateBucketSucceeds: true,
-		CopySourceNotModified: true, SelfCopyAllowed: true, ResponseOverrides: true, CompleteConflictCode: "PreconditionFailed"}
+		CopySourceNotModified: true, SelfCopyAllowed: true, ResponseOverrides: true, CompleteConflictCode: "PreconditionFailed",
+		Accounts: true}
 }
 
 // ossCodes maps OSS codes to the S3 codes of the same condition.

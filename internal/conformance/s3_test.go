@@ -13,14 +13,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/osslite/osslite/engine"
-	"github.com/osslite/osslite/fake"
 	"github.com/osslite/osslite/internal/conformance"
 )
 
@@ -28,28 +26,23 @@ import (
 // path style) against the fake's S3 dialect.
 func TestS3(t *testing.T) {
 	conformance.RunSuite(t, func(t *testing.T) conformance.Subject {
-		srv := fake.New(t)
+		srv := newWireFake(t)
 		srv.Clock().Advance(678 * time.Millisecond) // times with a fraction of a second
-		c := s3.NewFromConfig(aws.Config{
-			Region:      srv.Region,
-			Credentials: credentials.NewStaticCredentialsProvider(srv.AccessKey, srv.SecretKey, ""),
-			HTTPClient:  srv.HTTPClient(),
-		}, func(o *s3.Options) {
-			o.BaseEndpoint = aws.String(srv.URL)
-			o.UsePathStyle = true
-		})
-		return &s3Subject{c: c}
+		w := &wireStore{srv: srv}
+		return w.s3(w.owner())
 	})
 }
 
 type s3Subject struct {
-	c *s3.Client
+	c     *s3.Client
+	store *wireStore
+	acct  account
 }
 
 func (s *s3Subject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, FutureModifiedSinceIgnored: true, CopyMakesOnePart: true, TooManyTagsCode: "BadRequest", DeleteBucketDropsUploads: true, BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
 		PartCopyBadRange: "InvalidRequest", RecreateBucketSucceeds: true, NullVersionWriteUnnamed: true,
-		AbortRepeatable: true}
+		AbortRepeatable: true, Accounts: true, WriterKeepsObjects: true}
 }
 
 func (s *s3Subject) ErrorCode(err error) string {
@@ -218,6 +211,11 @@ func (s *s3Subject) Head(ctx context.Context, bucket, key string) (conformance.O
 		var nf *types.NotFound
 		if errors.As(err, &nf) {
 			return conformance.ObjectAttrs{}, &codeError{"NoSuchKey", err}
+		}
+		// And 403 "Forbidden" for a HEAD refused.
+		var re *smithyhttp.ResponseError
+		if errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden {
+			return conformance.ObjectAttrs{}, &codeError{"AccessDenied", err}
 		}
 		return conformance.ObjectAttrs{}, err
 	}

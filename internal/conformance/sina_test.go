@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/osslite/osslite/engine"
-	"github.com/osslite/osslite/fake"
 	"github.com/osslite/osslite/internal/conformance"
 	"github.com/osslite/osslite/internal/sinaclient"
 )
@@ -29,23 +28,21 @@ import (
 // List Parts) go through the S3 handlers the dialect shares, as XML.
 func TestSina(t *testing.T) {
 	conformance.RunSuite(t, func(t *testing.T) conformance.Subject {
-		srv := fake.New(t)
-		c := &sinaclient.Client{Endpoint: srv.URL, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey,
-			HTTP: srv.HTTPClient(), Now: srv.Clock().Now}
-		x := *c
-		x.XML = true
-		return &sinaSubject{c: c, x: &x}
+		w := &wireStore{srv: newWireFake(t)}
+		return w.sina(w.owner())
 	})
 }
 
 type sinaSubject struct {
-	c *sinaclient.Client // JSON (formatter=json)
-	x *sinaclient.Client // XML (no formatter)
+	c     *sinaclient.Client // JSON (formatter=json)
+	x     *sinaclient.Client // XML (no formatter)
+	store *wireStore
+	acct  account
 }
 
 func (s *sinaSubject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: engine.DefaultMinPartSize, TooManyTagsCode: "BadRequest", DeleteBucketDropsUploads: true, BucketTags: true, ResponseOverrides: true, PartNumberReads: true,
-		PartCopyBadRange: "InvalidArgument", InclusiveMarker: true}
+		PartCopyBadRange: "InvalidArgument", InclusiveMarker: true, Accounts: true}
 }
 
 func (s *sinaSubject) ErrorCode(err error) string {

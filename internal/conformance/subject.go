@@ -24,7 +24,8 @@ import (
 //     default class is reported as "STANDARD".
 //   - A HEAD error has no body: a subject whose client cannot tell
 //     NoSuchKey from NoSuchBucket on Head reports NoSuchKey (the suite
-//     only heads keys of existing buckets).
+//     only heads keys of existing buckets), and a HEAD refused (403)
+//     reports AccessDenied.
 //   - ACLs are canned names; a grant list equal to a canned ACL is that
 //     name, and a bucket without an ACL of its own is "private".
 type Subject interface {
@@ -87,6 +88,30 @@ type Subject interface {
 	// BucketACL returns the canned ACL of a bucket.
 	BucketACL(ctx context.Context, bucket string) (string, error)
 	SetBucketACL(ctx context.Context, bucket, canned string) error
+
+	// SecondAccount and friends are called only when Caps().Accounts.
+	// The subject acts as the account that owns the suite's buckets; a
+	// second account of the same store owns none, and acts on them as
+	// the case grants it.
+
+	// SecondAccount returns a subject acting as the second account on
+	// the same store, through the same dialect.
+	SecondAccount() Subject
+	// Dialects returns subjects acting as the same account on the same
+	// store through every wire dialect, one each, the subject's own
+	// among them.
+	Dialects() []Subject
+	// GrantWrite lets the second account write objects into bucket, its
+	// owner keeping its own rights, as the dialect grants another
+	// account: a bucket ACL grant of WRITE to its ID (S3, SCS: canned
+	// ACLs name no account), or, where ACLs name no account at all
+	// (OSS), a bucket policy of WriteGrant alone, which a later
+	// SetBucketPolicy replaces.
+	GrantWrite(ctx context.Context, bucket string) error
+	// SetBucketPolicy replaces bucket's policy with one of statements,
+	// each on the bucket's objects ("bucket/*"), written in the
+	// dialect's policy language (S3's and SCS's AWS documents, OSS's).
+	SetBucketPolicy(ctx context.Context, bucket string, statements []PolicyStatement) error
 }
 
 // Caps are a subject's capabilities and limits, where dialects
@@ -156,6 +181,17 @@ type Caps struct {
 	// contract test finds it: finalizeConsumesUploadIdImmediately
 	// false); elsewhere it is NoSuchUpload.
 	AbortRepeatable bool
+	// Accounts says the subject can act as a second account on its
+	// store and reach the store through every wire dialect
+	// (SecondAccount, Dialects, GrantWrite, SetBucketPolicy); the engine
+	// API has no accounts.
+	Accounts bool
+	// WriterKeepsObjects says an object another account writes into a
+	// bucket through the subject's dialect is its writer's (S3's Object
+	// Ownership ObjectWriter), whichever dialect later asks, rather than
+	// the bucket owner's (OSS, SCS: the bucket owner owns every object
+	// in its bucket). Only with Accounts.
+	WriterKeepsObjects bool
 }
 
 // ConditionalDeleter is implemented by subjects that delete on a
@@ -352,3 +388,30 @@ type UploadsPage struct {
 type UploadSummary struct {
 	Key, UploadID string
 }
+
+// PolicyStatement is one statement of a bucket policy, on the bucket's
+// objects.
+type PolicyStatement struct {
+	// Deny makes the statement a Deny; otherwise it is an Allow.
+	Deny bool
+	// Principal is whom the statement names.
+	Principal Principal
+	// Action is an object operation in S3's name without its prefix
+	// ("GetObject", "PutObject"); a subject names it in its language.
+	Action string
+}
+
+// Principal names whom a policy statement applies to.
+type Principal int
+
+const (
+	// Anyone is every caller, anonymous ones included ("*").
+	Anyone Principal = iota
+	// TheSecondAccount is the account SecondAccount acts as.
+	TheSecondAccount
+)
+
+// WriteGrant is the policy statement that lets the second account write
+// objects: a case that sets a policy on a bucket GrantWrite opened
+// includes it, as GrantWrite's policy (OSS) is replaced.
+var WriteGrant = PolicyStatement{Principal: TheSecondAccount, Action: "PutObject"}
