@@ -47,10 +47,10 @@ func init() {
 
 // twoAccounts are the accounts of a case: the bucket owner (the subject)
 // and the second account, each through the subject's dialect and through
-// every wire dialect.
+// every wire dialect, and anonymous callers through every wire dialect.
 type twoAccounts struct {
-	owner, second   Subject
-	owners, seconds []Subject
+	owner, second              Subject
+	owners, seconds, anonymous []Subject
 }
 
 // withTwoAccounts skips a subject without accounts, else creates bkt as
@@ -63,8 +63,9 @@ func withTwoAccounts(t *testing.T, s Subject) twoAccounts {
 	mustBucket(t, s, bkt)
 	require.NoError(t, s.GrantWrite(context.Background(), bkt))
 	second := s.SecondAccount()
-	a := twoAccounts{owner: s, second: second, owners: s.Dialects(), seconds: second.Dialects()}
+	a := twoAccounts{owner: s, second: second, owners: s.Dialects(), seconds: second.Dialects(), anonymous: s.Anonymous()}
 	require.Len(t, a.seconds, len(a.owners))
+	require.Len(t, a.anonymous, len(a.owners))
 	return a
 }
 
@@ -167,22 +168,28 @@ func testWritersObjectGranted(t *testing.T, s Subject) {
 
 // testPolicyReachesOwnersObjects: a bucket policy allowing anyone
 // GetObject opens the bucket owner's private object to the second
-// account through every dialect, and does not open the second account's
-// private object to the bucket owner where the writer keeps it (S3).
+// account and to anonymous callers through every dialect. It opens the
+// second account's private object to nobody, the bucket owner included,
+// where the writer keeps it (S3); elsewhere that object is the bucket
+// owner's and the policy opens it to anonymous callers too.
 func testPolicyReachesOwnersObjects(t *testing.T, s Subject) {
 	a := withTwoAccounts(t, s)
 	mine, theirs := []byte("the bucket owner's"), []byte("the second account's")
 	mustPut(t, s, bkt, "mine", mine, PutOptions{ACL: "private"})
 	mustPut(t, a.second, bkt, "theirs", theirs, PutOptions{ACL: "private"})
-	for _, v := range a.seconds {
+	for i, v := range a.seconds {
 		checkGet(t, v, "mine", mine, false)
+		checkGet(t, a.anonymous[i], "mine", mine, false)
+		checkGet(t, a.anonymous[i], "theirs", theirs, false)
 	}
 	require.NoError(t, s.SetBucketPolicy(context.Background(), bkt, []PolicyStatement{WriteGrant, {Principal: Anyone, Action: "GetObject"}}))
 	keeps := s.Caps().WriterKeepsObjects
 	for i, v := range a.seconds {
 		checkGet(t, v, "mine", mine, true)
+		checkGet(t, a.anonymous[i], "mine", mine, true)
 		checkGet(t, v, "theirs", theirs, true)
 		checkGet(t, a.owners[i], "theirs", theirs, !keeps)
+		checkGet(t, a.anonymous[i], "theirs", theirs, !keeps)
 	}
 	mustPut(t, a.second, bkt, "later", theirs, PutOptions{ACL: "private"}) // WriteGrant still lets it write
 }

@@ -30,12 +30,24 @@ import (
 var secondUser = httpapi.User{AccessKey: "conformance-second", SecretKey: "conformance-second-secret"}
 
 // newWireFake is the fake of a wire subject: the server's own account
-// owns the suite's buckets, secondUser is the second account.
+// owns the suite's buckets, secondUser is the second account. Anonymous
+// requests carry nothing that names a dialect, so anonymous subjects
+// reach each dialect by its service's host, as clients of the real
+// services do (the in-memory transport takes any host): S3 the fake's
+// URL, OSS ossEndpoint (an aliyuncs.com host, always OSS), SCS
+// sinaEndpoint (a domain of the fake, Sina's as its name says).
 func newWireFake(t *testing.T) *fake.Server {
-	return fake.New(t, fake.WithUsers(secondUser))
+	return fake.New(t, fake.WithUsers(secondUser), fake.WithDomains(sinaDomain))
 }
 
-// account is one account's keys on a fake.
+const (
+	ossEndpoint  = "http://oss-cn-hangzhou.aliyuncs.com"
+	sinaDomain   = "sinacloud.net"
+	sinaEndpoint = "http://" + sinaDomain
+)
+
+// account is one account's keys on a fake; no keys make anonymous
+// (unsigned) requests.
 type account struct{ accessKey, secretKey string }
 
 // wireStore is one fake as the wire subjects reach it.
@@ -47,9 +59,13 @@ func (w *wireStore) owner() account  { return account{w.srv.AccessKey, w.srv.Sec
 func (w *wireStore) second() account { return account{secondUser.AccessKey, secondUser.SecretKey} }
 
 func (w *wireStore) s3(a account) *s3Subject {
+	var creds aws.CredentialsProvider = aws.AnonymousCredentials{}
+	if a.accessKey != "" {
+		creds = credentials.NewStaticCredentialsProvider(a.accessKey, a.secretKey, "")
+	}
 	c := s3.NewFromConfig(aws.Config{
 		Region:      w.srv.Region,
-		Credentials: credentials.NewStaticCredentialsProvider(a.accessKey, a.secretKey, ""),
+		Credentials: creds,
 		HTTPClient:  w.srv.HTTPClient(),
 	}, func(o *s3.Options) {
 		o.BaseEndpoint = aws.String(w.srv.URL)
@@ -59,10 +75,14 @@ func (w *wireStore) s3(a account) *s3Subject {
 }
 
 func (w *wireStore) oss(a account) *ossSubject {
+	creds, endpoint := osscreds.NewAnonymousCredentialsProvider(), ossEndpoint
+	if a.accessKey != "" {
+		creds, endpoint = osscreds.NewStaticCredentialsProvider(a.accessKey, a.secretKey), w.srv.URL // an IP address: path-style buckets
+	}
 	cfg := oss2.LoadDefaultConfig().
-		WithCredentialsProvider(osscreds.NewStaticCredentialsProvider(a.accessKey, a.secretKey)).
+		WithCredentialsProvider(creds).
 		WithRegion("cn-hangzhou").
-		WithEndpoint(w.srv.URL). // an IP address: path-style buckets
+		WithEndpoint(endpoint).
 		WithHttpClient(w.srv.HTTPClient())
 	return &ossSubject{c: oss2.NewClient(cfg), store: w, acct: a}
 }
@@ -70,6 +90,9 @@ func (w *wireStore) oss(a account) *ossSubject {
 func (w *wireStore) sina(a account) *sinaSubject {
 	c := &sinaclient.Client{Endpoint: w.srv.URL, AccessKey: a.accessKey, SecretKey: a.secretKey,
 		HTTP: w.srv.HTTPClient(), Now: w.srv.Clock().Now}
+	if a.accessKey == "" {
+		c.Endpoint, c.Anonymous = sinaEndpoint, true
+	}
 	x := *c
 	x.XML = true
 	return &sinaSubject{c: c, x: &x, store: w, acct: a}
@@ -120,6 +143,7 @@ func awsPolicy(bucket, secondID string, statements []conformance.PolicyStatement
 
 func (s *s3Subject) SecondAccount() conformance.Subject { return s.store.s3(s.store.second()) }
 func (s *s3Subject) Dialects() []conformance.Subject    { return s.store.dialects(s.acct) }
+func (s *s3Subject) Anonymous() []conformance.Subject   { return s.store.dialects(account{}) }
 
 // canonicalID is the ID the account's ListBuckets names its owner by.
 func (s *s3Subject) canonicalID(ctx context.Context) (string, error) {
@@ -165,6 +189,7 @@ func (s *s3Subject) SetBucketPolicy(ctx context.Context, bucket string, statemen
 
 func (s *ossSubject) SecondAccount() conformance.Subject { return s.store.oss(s.store.second()) }
 func (s *ossSubject) Dialects() []conformance.Subject    { return s.store.dialects(s.acct) }
+func (s *ossSubject) Anonymous() []conformance.Subject   { return s.store.dialects(account{}) }
 
 // uid is the ID the account's ListBuckets names its owner by.
 func (s *ossSubject) uid(ctx context.Context) (string, error) {
@@ -213,6 +238,7 @@ func (s *ossSubject) SetBucketPolicy(ctx context.Context, bucket string, stateme
 
 func (s *sinaSubject) SecondAccount() conformance.Subject { return s.store.sina(s.store.second()) }
 func (s *sinaSubject) Dialects() []conformance.Subject    { return s.store.dialects(s.acct) }
+func (s *sinaSubject) Anonymous() []conformance.Subject   { return s.store.dialects(account{}) }
 
 // userID is the SCS ID the account's GET Service names its owner by.
 func (s *sinaSubject) userID(ctx context.Context) (string, error) {
@@ -260,6 +286,7 @@ var errNoAccounts = errors.New("conformance: the engine API has no accounts")
 
 func (s *engineSubject) SecondAccount() conformance.Subject { return nil }
 func (s *engineSubject) Dialects() []conformance.Subject    { return nil }
+func (s *engineSubject) Anonymous() []conformance.Subject   { return nil }
 
 func (s *engineSubject) GrantWrite(context.Context, string) error { return errNoAccounts }
 

@@ -101,6 +101,9 @@ type Subject interface {
 	// store through every wire dialect, one each, the subject's own
 	// among them.
 	Dialects() []Subject
+	// Anonymous returns subjects making anonymous (unsigned) requests to
+	// the same store through every wire dialect, one each.
+	Anonymous() []Subject
 	// GrantWrite lets the second account write objects into bucket, its
 	// owner keeping its own rights, as the dialect grants another
 	// account: a bucket ACL grant of WRITE to its ID (S3, SCS: canned
@@ -182,9 +185,9 @@ type Caps struct {
 	// false); elsewhere it is NoSuchUpload.
 	AbortRepeatable bool
 	// Accounts says the subject can act as a second account on its
-	// store and reach the store through every wire dialect
-	// (SecondAccount, Dialects, GrantWrite, SetBucketPolicy); the engine
-	// API has no accounts.
+	// store and reach the store through every wire dialect, as either
+	// account or anonymously (SecondAccount, Dialects, Anonymous,
+	// GrantWrite, SetBucketPolicy); the engine API has no accounts.
 	Accounts bool
 	// WriterKeepsObjects says an object another account writes into a
 	// bucket through the subject's dialect is its writer's (S3's Object
