@@ -106,10 +106,10 @@ type Subject interface {
 	Anonymous() []Subject
 	// GrantWrite lets the second account write objects into bucket, its
 	// owner keeping its own rights, as the dialect grants another
-	// account: a bucket ACL grant of WRITE to its ID (S3, SCS: canned
-	// ACLs name no account), or, where ACLs name no account at all
-	// (OSS), a bucket policy of WriteGrant alone, which a later
-	// SetBucketPolicy replaces.
+	// account (no canned ACL names one): a bucket ACL grant of WRITE to
+	// its ID (S3's x-amz-grant-write, an SCS ACL document), or, where no
+	// ACL names an account (OSS), a bucket policy of WriteGrant alone,
+	// which a later SetBucketPolicy replaces.
 	GrantWrite(ctx context.Context, bucket string) error
 	// SetBucketPolicy replaces bucket's policy with one of statements,
 	// each on the bucket's objects ("bucket/*"), written in the
