@@ -37,7 +37,7 @@ type ossSubject struct {
 func (s *ossSubject) Caps() conformance.Caps {
 	return conformance.Caps{MinPartSize: 100 << 10, HexDigestETags: true, BucketTags: true, RecreateBucketSucceeds: true,
 		CopySourceNotModified: true, SelfCopyAllowed: true, ResponseOverrides: true, CompleteConflictCode: "PreconditionFailed",
-		Accounts: true}
+		Accounts: true, AnyoneSparesBucketOwner: true}
 }
 
 // ossCodes maps OSS codes to the S3 codes of the same condition.

@@ -195,6 +195,12 @@ type Caps struct {
 	// the bucket owner's (OSS, SCS: the bucket owner owns every object
 	// in its bucket). Only with Accounts.
 	WriterKeepsObjects bool
+	// AnyoneSparesBucketOwner says a statement of the subject's policy
+	// language that names anyone ("*") without a Condition does not
+	// apply to the bucket owner (OSS: "the policy applies to all users
+	// except the bucket owner", Bucket Policy, "How it works"); in S3 an
+	// explicit Deny refuses every caller. Only with Accounts.
+	AnyoneSparesBucketOwner bool
 }
 
 // ConditionalDeleter is implemented by subjects that delete on a
