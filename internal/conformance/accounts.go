@@ -156,10 +156,10 @@ func testWritersObject(t *testing.T, s Subject) {
 // bucket-owner-read the object (READ), bucket-owner-full-control the
 // object and its ACL (FULL_CONTROL); no ACL grants its tags.
 func testWritersObjectGranted(t *testing.T, s Subject) {
+	a := withTwoAccounts(t, s)
 	if !s.Caps().WriterKeepsObjects {
 		t.Skip("the subject's dialect gives the bucket owner every object: there is no grant to make")
 	}
-	a := withTwoAccounts(t, s)
 	mustPut(t, a.second, bkt, "read", []byte("bucket-owner-read"), PutOptions{ACL: "bucket-owner-read"})
 	mustPut(t, a.second, bkt, "full", []byte("bucket-owner-full-control"), PutOptions{ACL: "bucket-owner-full-control"})
 	for _, v := range a.owners {
