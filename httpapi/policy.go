@@ -460,6 +460,7 @@ func (s *server) policyDecisionOn(rc *request, b engine.BucketInfo, op, key, ver
 		pc.apBucket = b
 	}
 	req := &policy.Request{Principal: s.policyPrincipal(rc, p.Language), Context: pc}
+	req.Principal.BucketOwner = owns(rc.who, b.Owner)
 	req.Action = names.in(p.Language)
 	if p.Language == policy.OSS {
 		req.Resource = "acs:oss:" + s.regionOf(b) + ":" + rc.d.userID(b.Owner) + ":" + b.Name
@@ -505,7 +506,9 @@ func (s *server) authorizePolicy(rc *request, b engine.BucketInfo, seen *policyS
 		if err != nil || p == nil {
 			return policy.NotApplicable, err
 		}
-		if p.MayAllow(&policy.Request{Principal: s.policyPrincipal(rc, p.Language), Action: policyActions["DeleteObject"].in(p.Language)}) {
+		who := s.policyPrincipal(rc, p.Language)
+		who.BucketOwner = owns(rc.who, b.Owner)
+		if p.MayAllow(&policy.Request{Principal: who, Action: policyActions["DeleteObject"].in(p.Language)}) {
 			return policy.Allow, nil
 		}
 		return policy.NotApplicable, nil

@@ -257,7 +257,9 @@ func (s *server) pushDenied(ctx context.Context, who principal, b engine.BucketI
 	if err != nil || p == nil {
 		return false, err
 	}
-	return p.MayDeny(&policy.Request{Principal: s.principalOf(who, p.Language), Action: policyActions["PutObject"].in(p.Language)}), nil
+	pusher := s.principalOf(who, p.Language)
+	pusher.BucketOwner = owns(who, b.Owner)
+	return p.MayDeny(&policy.Request{Principal: pusher, Action: policyActions["PutObject"].in(p.Language)}), nil
 }
 
 // rtmpToken is a push URL's STS token: security-token, as the SDKs send

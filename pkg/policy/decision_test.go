@@ -330,6 +330,23 @@ func decisionRows() []decisionRow {
 	add("oss no principal allow account", ossNoPrincipal, rootA, "oss:GetObject", ossRes, nil, NotApplicable)
 	add("oss no principal deny", ossNoPrincipal, rootB, "oss:DeleteObject", ossRes, nil, Deny)
 	add("oss no principal deny anon", ossNoPrincipal, anon, "oss:DeleteObject", ossRes, nil, Deny)
+	// "*" without a Condition applies to every user but the bucket owner;
+	// with one, to the bucket owner too; a statement naming the bucket
+	// owner's UID applies to it. AWS policies do not spare it.
+	owner := rootA
+	owner.BucketOwner = true
+	ossDenyAnyone := `{"Version":"1","Statement":[{"Effect":"Deny","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"]}]}`
+	add("oss anyone spares owner", ossDenyAnyone, owner, "oss:GetObject", ossRes, nil, NotApplicable)
+	add("oss anyone other", ossDenyAnyone, rootB, "oss:GetObject", ossRes, nil, Deny)
+	add("oss anyone anon", ossDenyAnyone, anon, "oss:GetObject", ossRes, nil, Deny)
+	add("oss anyone owner not told", ossDenyAnyone, rootA, "oss:GetObject", ossRes, nil, Deny)
+	ossDenyAnyoneCond := `{"Version":"1","Statement":[{"Effect":"Deny","Principal":["*"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"],` +
+		`"Condition":{"IpAddress":{"acs:SourceIp":["0.0.0.0/0"]}}}]}`
+	add("oss anyone with condition owner", ossDenyAnyoneCond, owner, "oss:GetObject", ossRes, Values{"acs:SourceIp": {"192.0.2.1"}}, Deny)
+	ossDenyOwnerUID := `{"Version":"1","Statement":[{"Effect":"Deny","Principal":["*","` + acctA + `"],"Action":["oss:GetObject"],"Resource":["acs:oss:*:*:bkt/*"]}]}`
+	add("oss owner named", ossDenyOwnerUID, owner, "oss:GetObject", ossRes, nil, Deny)
+	awsDenyAnyone := doc(st("Deny", `"*"`, `"s3:GetObject"`, `"arn:aws:s3:::bkt/*"`, ""))
+	add("aws anyone owner", awsDenyAnyone, owner, "s3:GetObject", objARN, nil, Deny)
 	return rows
 }
 

@@ -61,6 +61,14 @@ type Principal struct {
 	ARN string
 	// CanonicalID is the S3 canonical user ID of the account.
 	CanonicalID string
+	// BucketOwner says the principal owns the bucket whose policy
+	// decides. In the OSS language a statement naming anyone ("*")
+	// without a Condition applies to every user but the bucket owner
+	// (Alibaba Cloud, OSS User Guide, "Bucket Policy": "the policy
+	// applies only to users other than the bucket owner"); with a
+	// Condition it applies to the bucket owner too. AWS policies do not
+	// read it.
+	BucketOwner bool
 }
 
 // Request is what one request asks for.
@@ -171,8 +179,9 @@ func (s *Statement) principalMatches(lang Language, who Principal) bool {
 		return true
 	}
 	if lang == OSS {
+		anyone := !who.BucketOwner || len(s.Conditions) > 0 // "*" spares the bucket owner without a Condition
 		for _, id := range pr.AWS {
-			if id == "*" || !who.Anonymous && (id == who.Account || id == who.CanonicalID) {
+			if id == "*" && anyone || !who.Anonymous && (id == who.Account || id == who.CanonicalID) {
 				return true
 			}
 		}
