@@ -195,12 +195,14 @@ func (m *mutation) scheduleEvent(at time.Time, bucket, key, name, versionID stri
 // of the restored object (LocalStack's AWS recording test_restore_object):
 // its size and ETag, the restored copy's expiry and storage class
 // (glacierEventData), and "AmazonCustomer:" and the bucket owner as the
-// principal. An object gone meanwhile keeps the event bare. The caller
-// holds e.mu.
-func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string) {
+// principal. The version is the one restored ("": the null version,
+// whatever is the latest now), still holding the restore that completes
+// at ready: an object gone meanwhile, or overwritten (another object
+// now), keeps the event bare. The caller holds e.mu.
+func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string, ready time.Time) {
 	ev.UserIdentity.PrincipalID = "AmazonCustomer:" + b.Owner
-	rec, err := e.resolveVersion(e.db, b.Name, key, versionID, false)
-	if err != nil {
+	rec, err := e.resolveVersion(e.db, b.Name, key, versionOrNull(versionID), false)
+	if err != nil || !rec.restoreReady.Equal(ready) {
 		return
 	}
 	size := rec.info.Size
@@ -213,13 +215,14 @@ func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string
 	}
 }
 
-// restoredCopyExpired reports whether version versionID ("": the latest)
-// of key in bucket is still the archived object whose restored copy
-// expires at at: not removed, overwritten, transitioned, cleaned
-// (CleanRestoredObject) or restored again for longer since the expiry
-// was scheduled. The caller holds e.mu.
+// restoredCopyExpired reports whether version versionID ("": the null
+// version, which a restore records so, not the latest) of key in bucket
+// is still the archived object whose restored copy expires at at: not
+// removed, overwritten, transitioned, cleaned (CleanRestoredObject) or
+// restored again for longer since the expiry was scheduled. The caller
+// holds e.mu.
 func (e *Engine) restoredCopyExpired(bucket, key, versionID string, at time.Time) bool {
-	rec, err := e.objectVersion(e.db, bucket, key, versionID, false)
+	rec, err := e.objectVersion(e.db, bucket, key, versionOrNull(versionID), false)
 	return err == nil && archived(rec.info) && rec.info.AccessTier == "" && rec.restoreExpiry.Equal(at)
 }
 
@@ -273,7 +276,7 @@ func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 			case "ObjectRestore:Completed":
 				ev := NewEvent(d.name, b, d.key, d.at)
 				ev.S3.Object.VersionID = d.vid
-				e.describeRestored(&ev, b, d.key, d.vid)
+				e.describeRestored(&ev, b, d.key, d.vid, d.at)
 				m.ownEvent(nc, ev)
 			case "ObjectRestore:Delete":
 				if e.restoredCopyExpired(d.bucket, d.key, d.vid, d.at) {

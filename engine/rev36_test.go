@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestRev36NullVersionRestoreEvents: the restore of a null version in a
+// bucket with versioning (written before versioning was enabled, or while
+// it was suspended) schedules its ObjectRestore:Completed and
+// ObjectRestore:Delete for that version, not for whatever is the latest
+// when they fall due: a version written over it meanwhile neither
+// describes the Completed event (its size and ETag) nor loses the
+// Delete; in a bucket without versioning, an object written over the
+// one being restored is not described either (its event stays bare, as
+// for an object gone). Before, the records' version "" was resolved as
+// the latest: Completed described the newer version (or the object
+// written over) and Delete was never made.
+func TestRev36NullVersionRestoreEvents(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.RestoreDelay = time.Minute
+	delivered := newDeliveryLog(opts, "arn:evt35b", func(ev Event) string {
+		s := ev.EventName + " " + keyAtVersion(ev)
+		if ev.S3.Object.Size != nil {
+			s += " " + ev.S3.Object.ETag
+		}
+		return s
+	})
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "nullv", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "nullv", evt35bRestoreNotification("arn:evt35b")))
+	null, err := e.PutObject(ctx, "nullv", "b/k", strings.NewReader("tape"), 4, PutOptions{StorageClass: "GLACIER"})
+	require.NoError(t, err)
+	setVersioning(t, e, "nullv", "Enabled")
+	_, err = e.RestoreObjectWith(ctx, "nullv", "b/k", RestoreOptions{Days: 1})
+	require.NoError(t, err)
+	newer, err := e.PutObject(ctx, "nullv", "b/k", strings.NewReader("newer"), 5, PutOptions{})
+	require.NoError(t, err)
+	// In a bucket without versioning, an object written over one being
+	// restored is another object: its size and ETag are not the
+	// restored one's.
+	require.NoError(t, e.CreateBucket(ctx, "plain", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "plain", evt35bRestoreNotification("arn:evt35b")))
+	_, err = e.PutObject(ctx, "plain", "b/k", strings.NewReader("tape"), 4, PutOptions{StorageClass: "GLACIER"})
+	require.NoError(t, err)
+	_, err = e.RestoreObjectWith(ctx, "plain", "b/k", RestoreOptions{Days: 1})
+	require.NoError(t, err)
+	_, err = e.PutObject(ctx, "plain", "b/k", strings.NewReader("newer"), 5, PutOptions{})
+	require.NoError(t, err)
+
+	clk.Advance(2 * time.Minute)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	clk.Advance(2 * 24 * time.Hour)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(delivered.of("all")) >= 3 }, 5*time.Second, 10*time.Millisecond,
+		"three deliveries (before: the null version's Delete was never made)")
+	// The null version keeps the version ID "" its restore and
+	// ObjectRestore:Post name.
+	require.ElementsMatch(t, []string{"ObjectRestore:Completed b/k@ " + null.ETag, "ObjectRestore:Delete b/k@",
+		"ObjectRestore:Completed b/k@"}, delivered.of("all"),
+		"the null version's events, not the newer version's (ETag %s); the overwritten object's bare", newer.ETag)
+}
