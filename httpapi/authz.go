@@ -269,13 +269,13 @@ func (s *server) updateDecided(ctx context.Context, rc *request, u engine.Object
 // then not read or changed under a decision made for another: an object
 // found changed (op fails with engine.ErrObjectChanged) is decided
 // again, as recheckObject decides a read, and op pinned to it; after
-// three changes the request fails (OperationAborted). Without a
-// decision on the object (the bucket had none to make, or one that did
-// not read it: a grantee's OSS tag write, which mayRetag decides) op
-// runs unpinned.
+// three changes the request fails (OperationAborted). A grantee's OSS
+// tag write, whose route decision does not read the object, is pinned to
+// the object mayRetag decided. Without a decision on the object (the
+// bucket had none to make) op runs unpinned.
 func (s *server) onDecidedObject(rc *request, op func(pin *engine.SourcePin) error) error {
 	in := rc.objectAuthz
-	if in == nil || !in.loaded || in.object == nil && !in.readsObject() {
+	if !in.decidedOnObject() {
 		return op(nil)
 	}
 	pin := objectPin(in.object)
@@ -296,6 +296,12 @@ func (s *server) onDecidedObject(rc *request, op func(pin *engine.SourcePin) err
 		}
 		pin = objectPin(now.object)
 	}
+}
+
+// decidedOnObject reports whether in (nil: no decision kept) was decided
+// on its object as read, present or missing (onDecidedObject pins it).
+func (in *access) decidedOnObject() bool {
+	return in != nil && in.loaded && (in.object != nil || in.readsObject())
 }
 
 // objectPin pins o, the object a decision read (nil: none was there).

@@ -1666,13 +1666,20 @@ func (s *server) getObjectTagging(rc *request) error {
 // Sina), those a WRITE_ACP grant opens. The bucket owner passes here: the route's decision already
 // refused it another account's object written through S3 (ownersTagging,
 // in every dialect); objects written through OSS and Sina are its own.
+// When the route's decision did not read the object (a grantee's tag
+// write through OSS or Sina, whose ACLs decide it here), the update is
+// pinned to the object decided here (onDecidedObject): one written over
+// the key meanwhile is decided again, not tagged.
 func (s *server) mayRetag(rc *request) error {
 	if s.cfg.Permissive || rc.bucket != nil && owns(rc.who, rc.bucket.Owner) {
 		return nil
 	}
-	err := s.canAct(rc, rc.op.Bucket, rc.op.Key, rc.q.Get("versionId"), rc.route.op, permObjectWriteACP, "")
+	in, err := s.canActAccess(rc, rc.op.Bucket, rc.op.Key, rc.q.Get("versionId"), rc.route.op, permObjectWriteACP, "")
 	if isNotFound(err) {
 		return nil // the update reports it
+	}
+	if err == nil && !rc.objectAuthz.decidedOnObject() && in.decidedOnObject() {
+		rc.objectAuthz = in
 	}
 	return err
 }
