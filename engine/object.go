@@ -989,12 +989,19 @@ func sameStorageClass(a, b string) bool {
 // (its permission may hang on the object: its ACL, its tags): the copy
 // goes ahead only while the source is still that object. The zero value
 // means the caller found no source (a source that appeared since is a
-// change). ObjectUpdate.Pin names an updated object alike.
+// change). ObjectUpdate.Pin names an updated object alike. The version
+// ID alone does not name an object (every object of a bucket without
+// versioning is "null"), nor do its bytes and modification time (another
+// account may write the same bytes at the same instant, on a clock that
+// did not move): its owner and the dialect that wrote it, on which
+// decisions hang, are compared too.
 type SourcePin struct {
 	Found        bool
 	VersionID    string
 	ETag         string
 	LastModified time.Time
+	Owner        string
+	Dialect      Dialect
 }
 
 // check fails with ErrCopySourceChanged unless info, the source the copy
@@ -1021,5 +1028,6 @@ func (p *SourcePin) holds(info *ObjectInfo, bucket, key string) error {
 
 // matches reports whether info is the object p pins.
 func (p *SourcePin) matches(info *ObjectInfo) bool {
-	return p.Found && p.VersionID == info.VersionID && p.ETag == info.ETag && p.LastModified.Equal(info.LastModified)
+	return p.Found && p.VersionID == info.VersionID && p.ETag == info.ETag && p.LastModified.Equal(info.LastModified) &&
+		p.Owner == info.Owner && p.Dialect == info.Dialect
 }

@@ -70,3 +70,43 @@ func TestRev36NullVersionRestoreEvents(t *testing.T) {
 		"ObjectRestore:Completed b/k@"}, delivered.of("all"),
 		"the null version's events, not the newer version's (ETag %s); the overwritten object's bare", newer.ETag)
 }
+
+// TestRev36PinNamesTheWriter: a pin names an object, not only a version
+// ID, ETag and modification time: in a bucket without versioning every
+// object is version "null", so another account's object of the same
+// bytes written at the same instant (a clock that does not move between
+// the two writes, as the fake's does) matched the pin of the one
+// before, and the update made for the first changed the second. The
+// owner and the writing dialect are compared too.
+func TestRev36PinNamesTheWriter(t *testing.T) {
+	ctx := context.Background()
+	opts := testOptions()
+	opts.Clock = newFakeClock() // reads the same instant until moved
+	e := openTest(t, opts)
+	require.NoError(t, e.CreateBucket(ctx, "pinned", BucketOptions{}))
+	put := func(owner string, d Dialect) ObjectInfo {
+		info, err := e.PutObject(ctx, "pinned", "k", strings.NewReader("same"), 4, PutOptions{Owner: owner, Dialect: d})
+		require.NoError(t, err)
+		return info
+	}
+	pin := func(i ObjectInfo) *SourcePin {
+		return &SourcePin{Found: true, VersionID: i.VersionID, ETag: i.ETag, LastModified: i.LastModified, Owner: i.Owner, Dialect: i.Dialect}
+	}
+	first := put("owner", DialectS3)
+	public := ACL{Canned: "public-read"}
+	for _, other := range []struct {
+		owner string
+		d     Dialect
+	}{{"writer", DialectS3}, {"owner", DialectOSS}} {
+		put(other.owner, other.d)
+		_, err := e.UpdateObject(ctx, "pinned", "k", ObjectUpdate{ACL: &public, Pin: pin(first)})
+		require.ErrorIs(t, err, ErrObjectChanged, "%s through %v", other.owner, other.d)
+		_, err = e.PutObjectAnnotation(ctx, "pinned", "k", "n", []byte("v"), AnnotationOptions{Pin: pin(first)})
+		require.ErrorIs(t, err, ErrObjectChanged, "%s through %v", other.owner, other.d)
+		_, err = e.CopyObject(ctx, "pinned", "k", "pinned", "copy", CopyOptions{SourcePin: pin(first)})
+		require.ErrorIs(t, err, ErrCopySourceChanged, "%s through %v", other.owner, other.d)
+	}
+	again := put("owner", DialectS3)
+	_, err := e.UpdateObject(ctx, "pinned", "k", ObjectUpdate{ACL: &public, Pin: pin(again)})
+	require.NoError(t, err, "the object pinned")
+}

@@ -239,7 +239,8 @@ func (s *server) recheckObject(rc *request, info *engine.ObjectInfo) error {
 		again.loaded = true
 		return s.check(&again)
 	}
-	if o := in.object; o != nil && o.VersionID == info.VersionID && o.ETag == info.ETag && o.LastModified.Equal(info.LastModified) {
+	if o := in.object; o != nil && o.VersionID == info.VersionID && o.ETag == info.ETag && o.LastModified.Equal(info.LastModified) &&
+		o.Owner == info.Owner && o.Dialect == info.Dialect { // the same object (engine.SourcePin)
 		return nil
 	}
 	again := *in
@@ -309,7 +310,7 @@ func objectPin(o *engine.ObjectInfo) *engine.SourcePin {
 	if o == nil {
 		return &engine.SourcePin{}
 	}
-	return &engine.SourcePin{Found: true, VersionID: o.VersionID, ETag: o.ETag, LastModified: o.LastModified}
+	return &engine.SourcePin{Found: true, VersionID: o.VersionID, ETag: o.ETag, LastModified: o.LastModified, Owner: o.Owner, Dialect: o.Dialect}
 }
 
 // initiatorOps are the operations on a multipart upload that S3 grants by

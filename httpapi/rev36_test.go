@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -82,4 +83,30 @@ func TestRev36OSSGranteeTaggingRacingOverwrite(t *testing.T) {
 	t.Logf("%d tag writes served, %d refused, %d private objects given the writer's tags", served, refused, leaked.Load())
 	assert.Positive(t, served)
 	assert.Zero(t, leaked.Load(), "the owner's private object, tagged by a decision made for the granting one")
+}
+
+// TestRev36PutObjectAclRacingSameBytesOverwrite is
+// TestRev35bPutObjectAclRacingOverwrite on a clock that does not move
+// (the fake's, a test's) with the writer's object of the same bytes as
+// the bucket owner's: the pin named the object by version ID ("null"),
+// ETag and modification time only, all three the same for the writer's
+// object, so the bucket owner's AllUsers READ grant landed on it (200,
+// and anyone read it). The pin names the owner and writing dialect too.
+func TestRev36PutObjectAclRacingSameBytesOverwrite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{clock: &testClock{fixed: time.Now()}})
+	must(t, f.do(t, raw{method: "PUT", path: "/rev36a", header: hdr("X-Amz-Grant-Write", "id="+canonicalID(otherAK))}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/rev36a/race", body: []byte("same bytes")}).errOrNil())
+	doc := `<AccessControlPolicy><Owner><ID>` + canonicalID(testAK) + `</ID></Owner><AccessControlList><Grant>` +
+		`<Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="Group"><URI>http://acs.amazonaws.com/groups/global/AllUsers</URI></Grantee>` +
+		`<Permission>READ</Permission></Grant></AccessControlList></AccessControlPolicy>`
+	res := rev35bHeldBody(t, f, "/rev36a/race?acl", doc, func() {
+		must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/rev36a/race", header: hdr("X-Amz-Acl", "private"),
+			body: []byte("same bytes")})).errOrNil())
+	})
+	assert.Equal(t, http.StatusForbidden, res.status, "the ACL put decided on the owner's object, found the writer's: %s", res.body)
+	info, err := f.eng.HeadObject(context.Background(), "rev36a", "race")
+	require.NoError(t, err)
+	assert.Equal(t, canonicalID(otherAK), info.Owner)
+	anon := f.do(t, raw{method: "GET", path: "/rev36a/race", sign: "anon"})
+	assert.Equal(t, http.StatusForbidden, anon.StatusCode, "the writer's private object: %s", anon.body)
 }
