@@ -48,8 +48,13 @@ type PutOptions struct {
 	Initiator    string
 	StorageClass string
 	ACL          ACL
-	Tags         []Tag
-	Owner        string
+	// ACLPin (AppendObject), when not nil, names the object the caller
+	// authorized a change of ACL against: an append that would apply ACL
+	// to an existing object fails with ErrObjectChanged, changing
+	// nothing, unless the key still holds that object (ObjectUpdate.Pin).
+	ACLPin *SourcePin
+	Tags   []Tag
+	Owner  string
 	// Dialect is the wire protocol of the write (ObjectInfo.Dialect);
 	// DialectUnknown records none.
 	Dialect Dialect

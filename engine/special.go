@@ -29,7 +29,7 @@ type AppendResult struct {
 // which must equal the object's current length (0 creates the object). The
 // object must be appendable (created by AppendObject); opts apply only when
 // it is created, except a non-empty opts.ACL, which every non-empty append
-// applies. A wrong position is a *PositionError carrying the length.
+// applies (to the object opts.ACLPin names, when set). A wrong position is a *PositionError carrying the length.
 // The CRC64 of the whole object is kept by combining, without re-reading.
 func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position int64, r io.Reader, size int64, opts PutOptions) (AppendResult, error) {
 	gp, err := e.enterPass(ctx)
@@ -94,6 +94,9 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 		}
 		rec := cur
 		if exists && (opts.ACL.Canned != "" || len(opts.ACL.Grants) > 0) {
+			if err := opts.ACLPin.holds(&cur.info, bucket, key); err != nil {
+				return err // the ACL change was authorized for another object
+			}
 			rec.info.ACL = opts.ACL // a later append may change the ACL
 		}
 		if !exists {

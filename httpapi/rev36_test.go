@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/ossauth"
 )
 
 // TestRev36OSSGranteeTaggingRacingOverwrite: an OSS-signed tag write by
@@ -109,4 +111,80 @@ func TestRev36PutObjectAclRacingSameBytesOverwrite(t *testing.T) {
 	assert.Equal(t, canonicalID(otherAK), info.Owner)
 	anon := f.do(t, raw{method: "GET", path: "/rev36a/race", sign: "anon"})
 	assert.Equal(t, http.StatusForbidden, anon.StatusCode, "the writer's private object: %s", anon.body)
+}
+
+// TestRev36OSSAppendACLRacingOverwrite: an OSS append carrying
+// x-oss-object-acl changes an existing object's ACL, which takes WRITE_ACP
+// on it (appendObject decides it, as PutObjectACL). The decision was made
+// on one read of the key and the ACL applied to whatever appendable
+// object held it at the commit: a bucket writer granted WRITE_ACP on the
+// owner's appendable object appends with x-oss-object-acl: public-read;
+// while its body is on its way the owner replaces the object with a
+// private appendable one of the same length. Before, the append made
+// the private object public-read (200, and anyone read it); now the
+// append is pinned to the object decided (engine.PutOptions.ACLPin) and
+// refused (409 OperationAborted, in OSS's error form), changing nothing.
+func TestRev36OSSAppendACLRacingOverwrite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/rev36ap", header: hdr("X-Amz-Grant-Write", "id="+canonicalID(otherAK))}).errOrNil())
+	owner, writer := canonicalID(testAK), canonicalID(otherAK)
+	appendAs := func(acl engine.ACL, body string) {
+		_, err := f.eng.AppendObject(ctx, "rev36ap", "log", 0, strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{Owner: owner, Dialect: engine.DialectS3, ACL: acl})
+		require.NoError(t, err)
+	}
+	appendAs(engine.ACL{Grants: []engine.Grant{{GranteeType: "CanonicalUser", ID: owner, Permission: "FULL_CONTROL"},
+		{GranteeType: "CanonicalUser", ID: writer, Permission: "WRITE_ACP"}}}, "granted ")
+	res := rev36HeldOSSAppend(t, f, "/rev36ap/log?append&position=8", "appended", func() {
+		err := f.eng.DeleteObject(ctx, "rev36ap", "log", engine.DeleteOptions{})
+		require.NoError(t, err)
+		appendAs(engine.ACL{Canned: "private"}, "private ")
+	})
+	assert.Equal(t, http.StatusConflict, res.status, "the ACL decided on the granting object, found the private one: %s", res.body)
+	assert.Contains(t, res.body, "<Code>OperationAborted</Code>")
+	assert.Contains(t, res.body, "<HostId>", "OSS's error form")
+	info, err := f.eng.HeadObject(ctx, "rev36ap", "log")
+	require.NoError(t, err)
+	assert.Equal(t, "private", info.ACL.Canned, "the private object keeps its ACL")
+	assert.Equal(t, int64(8), info.Size, "nothing appended")
+	anon := f.do(t, raw{method: "GET", path: "/rev36ap/log", sign: "anon"})
+	assert.Equal(t, http.StatusForbidden, anon.StatusCode, "%s", anon.body)
+}
+
+// rev36HeldOSSAppend sends otherAK's OSS-signed (v1) append of body to
+// path with x-oss-object-acl: public-read, and runs during once the
+// server has decided it and its handler reads the body (Expect:
+// 100-continue: the transport sends the body only then).
+func rev36HeldOSSAppend(t *testing.T, f *fixture, path, body string, during func()) rev35bResult {
+	t.Helper()
+	pr, pw := io.Pipe()
+	req, err := http.NewRequest("POST", f.srv.URL+path, pr)
+	require.NoError(t, err)
+	req.ContentLength = int64(len(body))
+	req.Header.Set("Expect", "100-continue")
+	req.Header.Set("X-Oss-Object-Acl", "public-read")
+	b, k, _ := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/")
+	ossauth.SignRequestV1(req, ossauth.Resource{Bucket: b, Key: k}, ossauth.Credentials{AccessKeyID: otherAK, AccessKeySecret: otherSK}, f.clock.Now())
+	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
+	done := make(chan rev35bResult, 1)
+	go func() {
+		resp, err := client.Do(req)
+		if err != nil {
+			done <- rev35bResult{err: err}
+			return
+		}
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		done <- rev35bResult{status: resp.StatusCode, body: string(got)}
+	}()
+	_, err = pw.Write([]byte(body[:1]))
+	require.NoError(t, err)
+	during()
+	_, err = io.WriteString(pw, body[1:])
+	require.NoError(t, err)
+	require.NoError(t, pw.Close())
+	res := <-done
+	require.NoError(t, res.err)
+	return res
 }

@@ -40,10 +40,16 @@ func (s *server) appendObject(rc *request) error {
 	if opts.ACL.Canned != "" || len(opts.ACL.Grants) > 0 {
 		// Every append applies x-oss-object-acl: changing an existing
 		// object's ACL takes what PutObjectACL takes, WRITE_ACP on it,
-		// not only the bucket write the route needs.
+		// not only the bucket write the route needs, on the object the
+		// append then changes (opts.ACLPin: another one written over the
+		// key meanwhile is not changed under this decision).
 		if _, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err == nil {
-			if err := s.canAct(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAcl", permObjectWriteACP, ""); err != nil {
+			in, err := s.canActAccess(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAcl", permObjectWriteACP, "")
+			if err != nil {
 				return err
+			}
+			if in.decidedOnObject() {
+				opts.ACLPin = objectPin(in.object)
 			}
 		} else if !errors.Is(err, engine.ErrNoSuchKey) {
 			return err
