@@ -18,7 +18,7 @@ import "encoding/binary"
 //	N/<bucket>\x00<key>\x00<name> annotation: data derived from an object's body
 //	E/<time, 8 B BE><bucket>\x00<key> scheduled deletion (expiry.go)
 //	F/<bucket>\x00<key>        the key's scheduled deletion time
-//	G/<time><bucket>\x00<key>\x00<event> an event to publish at a time (expiry.go)
+//	G/<time><bucket>\x00<key>\x00<event>\x00<version ID> an event to make at a time (expiry.go; earlier builds: no version part)
 //	L/<bucket>\x00<channel>    live channel (configuration and push history)
 //	M/<bucket>                 usage counts: objects by class, versions, markers, uploads, parts, channels (usage.go)
 //	M/                         marks a store whose usage counts are complete
