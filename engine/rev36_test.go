@@ -1,11 +1,14 @@
 package engine
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/stretchr/testify/require"
 )
 
@@ -109,4 +112,74 @@ func TestRev36PinNamesTheWriter(t *testing.T) {
 	again := put("owner", DialectS3)
 	_, err := e.UpdateObject(ctx, "pinned", "k", ObjectUpdate{ACL: &public, Pin: pin(again)})
 	require.NoError(t, err, "the object pinned")
+}
+
+// TestRev36OldFormEventRecords: a G/ record written by a build before
+// the version ID was in its key (time, bucket, key and event name; the
+// version in the value) is made once by this build, for the version its
+// value names, and dropped.
+func TestRev36OldFormEventRecords(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.RestoreDelay = time.Minute
+	delivered := newDeliveryLog(opts, "arn:evt35b", func(ev Event) string {
+		s := ev.EventName + " " + keyAtVersion(ev)
+		if ev.S3.Object.Size != nil {
+			s += " " + ev.S3.Object.ETag
+		}
+		return s
+	})
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "oldform")
+	require.NoError(t, e.SetBucketConfig(ctx, "oldform", evt35bRestoreNotification("arn:evt35b")))
+	v1, err := e.PutObject(ctx, "oldform", "b/k", strings.NewReader("tape"), 4, PutOptions{StorageClass: "GLACIER"})
+	require.NoError(t, err)
+	_, err = e.PutObject(ctx, "oldform", "b/k", strings.NewReader("newer"), 5, PutOptions{})
+	require.NoError(t, err)
+	_, err = e.RestoreObjectWith(ctx, "oldform", "b/k", RestoreOptions{VersionID: v1.VersionID, Days: 1})
+	require.NoError(t, err)
+	// Rewrite the Completed record in the earlier form.
+	ready := clk.Now().Add(time.Minute)
+	newForm := eventAtKey(ready, "oldform", "b/k", "ObjectRestore:Completed", v1.VersionID)
+	_, closer, err := e.db.Get(newForm)
+	require.NoError(t, err, "the restore's Completed record")
+	require.NoError(t, closer.Close())
+	require.NoError(t, e.db.Delete(newForm, pebble.NoSync))
+	oldForm := newForm[:len(newForm)-len(v1.VersionID)-1]
+	require.NoError(t, e.db.Set(oldForm, []byte(v1.VersionID), pebble.NoSync))
+	require.Equal(t, map[string]int{"ObjectRestore:Delete oldform/b/k@" + v1.VersionID: 1}, evt35bScheduledNewForm(t, e))
+
+	clk.Advance(2 * time.Minute)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return len(delivered.of("all")) >= 1 }, 5*time.Second, 10*time.Millisecond)
+	time.Sleep(50 * time.Millisecond)
+	require.Equal(t, []string{"ObjectRestore:Completed b/k@" + v1.VersionID + " " + v1.ETag}, delivered.of("all"), "once, for the version restored")
+	_, closer, err = e.db.Get(oldForm)
+	if err == nil {
+		closer.Close()
+	}
+	require.ErrorIs(t, err, pebble.ErrNotFound, "the record is dropped")
+}
+
+// evt35bScheduledNewForm is evt35bScheduled skipping records in the
+// earlier form (three parts).
+func evt35bScheduledNewForm(t *testing.T, e *Engine) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixEventAt), UpperBound: []byte("G0")})
+	require.NoError(t, err)
+	for it.First(); it.Valid(); it.Next() {
+		parts := bytes.SplitN(it.Key()[len(prefixEventAt)+8:], []byte{0}, 4)
+		if len(parts) == 4 {
+			out[fmt.Sprintf("%s %s/%s@%s", parts[2], parts[0], parts[1], it.Value())]++
+		}
+	}
+	require.NoError(t, it.Close())
+	return out
 }
