@@ -56,33 +56,41 @@ func TestEvt34bTieringCrash(t *testing.T) {
 	})
 }
 
-// TestEvt34bReplicationCrash: a replication pass delivers three versions
-// of a bucket that wants its Replication events while a crash image is
-// taken at every sync. In every image a source version is COMPLETED if
-// and only if its Replication:OperationCompletedReplication event is
-// pending: the batch that settles the item queues it. Before, the event
-// was published after that batch, in one of its own.
+// TestEvt34bReplicationCrash: a replication pass fails to deliver three
+// versions of a bucket that wants its Replication events (the rule has
+// replication Metrics; its destination was deleted) and marks them FAILED
+// at the first attempt, while a crash image is taken at every sync. In
+// every image a source version is FAILED if and only if its
+// Replication:OperationFailedReplication event is pending: the batch that
+// settles the item queues it. The thirty-fourth session's version of this
+// test checked MinIO's OperationCompletedReplication, which S3 does not
+// send (thirty-sixth session: see TestRepl36ThresholdCrash for the events
+// of a delivery).
 func TestEvt34bReplicationCrash(t *testing.T) {
 	ctx := context.Background()
 	pc, e := newEvt34PassCrash(t, nil)
+	base := pc.base
+	pc.base = func() *Options { o := base(); o.Replication.Attempts = 1; return o }
+	e.opts.Replication.Attempts = 1
 	versionedBuckets(t, e, "rsrc", "rdst")
-	require.NoError(t, e.SetBucketConfig(ctx, "rsrc", replicationConfig("rdst", true)))
+	require.NoError(t, e.SetBucketConfig(ctx, "rsrc", repl36Config("rdst", true, false)))
 	require.NoError(t, e.SetBucketConfig(ctx, "rsrc", &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
 		{ID: "repl", Type: "Queue", ARN: "arn:dur33", Events: []string{"s3:Replication:*"}}}}))
+	require.NoError(t, e.DeleteBucket(ctx, "rdst", DeleteBucketOptions{}))
 	keys := []string{"docs/a", "docs/b", "docs/c"}
 	for _, k := range keys {
 		_, err := e.PutObject(ctx, "rsrc", k, strings.NewReader(k), int64(len(k)), PutOptions{})
 		require.NoError(t, err)
 	}
-	st := pc.run(e, 3) // one event per delivery
-	require.Equal(t, 3, st.Replication.Replicated)
+	st := pc.run(e, 3) // one event per failed version
+	require.Equal(t, 3, st.Replication.Failed)
 	pc.eachImage(func(re *Engine, where string) {
-		queued := evt34QueuedPerKey(t, re, "Replication:OperationCompletedReplication", where)
+		queued := evt34QueuedPerKey(t, re, "Replication:OperationFailedReplication", where)
 		for _, k := range keys {
 			info, err := re.HeadObject(ctx, "rsrc", k)
 			require.NoError(t, err, where)
-			done := info.ReplicationStatus == ReplicationCompleted
-			require.Equal(t, map[bool]int{true: 1}[done], queued["rsrc/"+k], "%s: %s %s", where, k, info.ReplicationStatus)
+			failed := info.ReplicationStatus == ReplicationFailed
+			require.Equal(t, map[bool]int{true: 1}[failed], queued["rsrc/"+k], "%s: %s %s", where, k, info.ReplicationStatus)
 		}
 	})
 }

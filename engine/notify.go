@@ -70,6 +70,32 @@ type Event struct {
 	// LifecycleEventData is set on LifecycleTransition events: the
 	// storage class the object moved to.
 	LifecycleEventData *EventLifecycle `json:"lifecycleEventData,omitempty"`
+	// ReplicationEventData is set on Replication events: the rule, the
+	// destination and, for OperationFailedReplication, why.
+	ReplicationEventData *EventReplication `json:"replicationEventData,omitempty"`
+}
+
+// EventReplication is the replicationEventData of a Replication event
+// (S3 User Guide, "Receiving replication failure events with Amazon S3
+// Event Notifications"; the Java SDK's
+// S3EventNotification.ReplicationEventDataEntity).
+type EventReplication struct {
+	// ReplicationRuleID is the ID of the rule that replicates the
+	// version ("" for a rule put without one).
+	ReplicationRuleID string `json:"replicationRuleId"`
+	// DestinationBucket is the destination bucket's ARN.
+	DestinationBucket string `json:"destinationBucket"`
+	// S3Operation is "OBJECT_PUT" for the replication of an object
+	// version, the one value S3 documents; omitted for delete markers
+	// and metadata changes, whose value it does not document.
+	S3Operation string `json:"s3Operation,omitempty"`
+	// RequestTime is when the write being replicated was made
+	// (eventTime's format).
+	RequestTime string `json:"requestTime,omitempty"`
+	// FailureReason is, on OperationFailedReplication, one of S3's
+	// replication failure reasons ("DstBucketNotFound", ...); omitted
+	// when the failure is none of them.
+	FailureReason string `json:"failureReason,omitempty"`
 }
 
 // EventLifecycle is the lifecycleEventData of an event.

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -45,6 +46,19 @@ import (
 //
 //	R/<bucket>\x00<key>\x00<versionID>   pending replication item
 //	RS/<bucket>\x00<ruleID>               historical scan cursor (replication_history.go)
+//	RT/<time, 8 B BE><bucket>\x00<key>\x00<versionID>  S3 RTC threshold of an item
+//
+// Replication events are S3's (S3 User Guide, "Receiving replication
+// failure events with Amazon S3 Event Notifications"), made only for
+// rules with replication Metrics enabled, each in the batch of the state
+// change it reports: OperationFailedReplication with the attempt that
+// marks the version FAILED; under S3 RTC (ReplicationTime enabled), an
+// item still pending at its threshold (Metrics' EventThreshold, else
+// ReplicationTime's Time) makes OperationMissedThreshold once, from its
+// RT/ record, written with the item and dropped by the batch that makes
+// the event or settles the item, and its later delivery
+// OperationReplicatedAfterThreshold. A delivery within the threshold makes
+// none (S3 has no completion event).
 
 // Replication statuses (ObjectInfo.ReplicationStatus).
 const (
@@ -161,6 +175,19 @@ type replItem struct {
 	// is not there), metaReplica brings a replica's change back to its
 	// source (ReplicaModifications) and never writes a version.
 	meta uint8
+	// ruleID names the rule that queued the item (replicationRuleId);
+	// metrics is set when that rule had replication Metrics enabled, so
+	// that the item's events are made; requested is when the write being
+	// replicated was made (zero in items written before they existed:
+	// such items make no events).
+	ruleID    string
+	metrics   bool
+	requested time.Time
+	// deadline, when set, is the item's S3 RTC threshold, scheduled by an
+	// RT/ record; missed is set by the batch that made its
+	// OperationMissedThreshold event.
+	deadline time.Time
+	missed   bool
 }
 
 const (
@@ -178,6 +205,11 @@ const (
 	riReplicaKey
 	riSeq
 	riMeta
+	riRuleID
+	riMetrics
+	riRequested
+	riDeadline
+	riMissed
 )
 
 func replKey(bucket, key, vid string) []byte {
@@ -210,6 +242,21 @@ func (it *replItem) encode() []byte {
 	}
 	if it.meta != 0 {
 		e.uint(riMeta, uint64(it.meta))
+	}
+	if it.ruleID != "" {
+		e.str(riRuleID, it.ruleID)
+	}
+	if it.metrics {
+		e.uint(riMetrics, 1)
+	}
+	if !it.requested.IsZero() {
+		e.int(riRequested, it.requested.UnixNano())
+	}
+	if !it.deadline.IsZero() {
+		e.int(riDeadline, it.deadline.UnixNano())
+	}
+	if it.missed {
+		e.uint(riMissed, 1)
 	}
 	return e.b
 }
@@ -247,9 +294,52 @@ func decodeReplItem(k, v []byte) (replItem, error) {
 			it.seq = d.uvar(p)
 		case riMeta:
 			it.meta = uint8(d.uvar(p))
+		case riRuleID:
+			it.ruleID = string(p)
+		case riMetrics:
+			it.metrics = d.uvar(p) == 1
+		case riRequested:
+			it.requested = time.Unix(0, d.varint(p)).UTC()
+		case riDeadline:
+			it.deadline = time.Unix(0, d.varint(p)).UTC()
+		case riMissed:
+			it.missed = d.uvar(p) == 1
 		}
 	}
 	return it, d.err
+}
+
+// track records in it the rule that queues it and the write it
+// replicates, made at requested: the rule's ID, whether its Metrics are
+// enabled and, when rtc and the rule has S3 RTC (ReplicationTime and
+// Metrics enabled), the threshold deadline: Metrics' EventThreshold,
+// else ReplicationTime's Time, else S3's 15 minutes.
+func (it *replItem) track(rule *bucketconfig.ReplicationRule, requested time.Time, rtc bool) {
+	d := &rule.Destination
+	it.ruleID, it.metrics, it.requested = rule.ID, d.Metrics == "Enabled", requested
+	if !rtc || !it.metrics || d.ReplicationTime != "Enabled" {
+		return
+	}
+	minutes := d.MetricsThresholdMinutes
+	if minutes <= 0 {
+		minutes = d.ReplicationMinutes
+	}
+	if minutes <= 0 {
+		minutes = 15
+	}
+	it.deadline = requested.Add(time.Duration(minutes) * time.Minute)
+}
+
+const prefixReplThreshold = "RT/"
+
+// thresholdKey is the RT/ record of the item of bucket, key and vid whose
+// S3 RTC threshold is at.
+func thresholdKey(at time.Time, bucket, key, vid string) []byte {
+	b := make([]byte, 0, len(prefixReplThreshold)+8+len(bucket)+len(key)+len(vid)+2)
+	b = append(b, prefixReplThreshold...)
+	b = binary.BigEndian.AppendUint64(b, uint64(max(at.UnixNano(), 0)))
+	b = append(append(append(append(b, bucket...), 0), key...), 0)
+	return append(b, vid...)
 }
 
 // replicates reports whether rule replicates a version: one sealed under
@@ -304,8 +394,20 @@ func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 	}
 	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, deleteMarker: rec.info.DeleteMarker,
 		replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1}
+	requested := rec.info.LastModified
+	if requested.IsZero() {
+		requested = e.now()
+	}
+	it.track(rule, requested, true)
 	if !rec.info.DeleteMarker {
 		rec.info.ReplicationStatus = ReplicationPending
+	}
+	if !it.deadline.IsZero() {
+		// A key's earlier item replaced here (unversioned buckets) leaves
+		// its record behind: replicationThresholds drops it.
+		if err := m.b.Set(thresholdKey(it.deadline, rec.info.Bucket, rec.info.Key, rec.info.VersionID), nil, nil); err != nil {
+			return err
+		}
 	}
 	return m.b.Set(replKey(rec.info.Bucket, rec.info.Key, rec.info.VersionID), it.encode(), nil)
 }
@@ -329,6 +431,7 @@ func (e *Engine) queueMetaReplication(m *mutation, rec *objectRecord) error {
 	}
 	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass,
 		replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1, meta: metaSource}
+	it.track(rule, e.now(), false) // S3 RTC's threshold is for new objects
 	if status == ReplicationReplica {
 		if !rule.ReplicaModifications || rec.info.VersionID == "" {
 			return nil
@@ -348,6 +451,11 @@ func (e *Engine) queueMetaReplication(m *mutation, rec *objectRecord) error {
 			return err
 		}
 		it.attempts, it.next, it.rule = cur.attempts, cur.next, cur.rule
+		if !cur.requested.IsZero() {
+			// The write still pending keeps its events' facts and its
+			// threshold (its RT/ record stays valid).
+			it.ruleID, it.metrics, it.requested, it.deadline, it.missed = cur.ruleID, cur.metrics, cur.requested, cur.deadline, cur.missed
+		}
 		if _, remote := e.opts.Replication.Targets[it.dest]; remote && cur.meta == 0 {
 			it.meta = 0
 		}
@@ -450,6 +558,11 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 	if err := e.historyPass(ctx); err != nil {
 		return st, err
 	}
+	// Thresholds first: an item delivered late in this pass has missed
+	// its threshold before, as on S3.
+	if err := e.replicationThresholds(ctx, now); err != nil {
+		return st, err
+	}
 	due, err := e.dueReplications(now)
 	if err != nil {
 		return st, err
@@ -482,15 +595,14 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 			e.opts.Logger.Warn("replication failed", "bucket", it.bucket, "key", it.key, "version", it.versionID,
 				"destination", it.dest, "attempt", it.attempts+1, "err", derr)
 		}
-		// Replication events: a delivery that completed, or the attempt
-		// that marks the version FAILED; queued in the batch that settles
-		// the item.
-		var ev *batchEvent
-		switch {
-		case derr == nil:
-			ev = e.replicationEvent(ctx, it, "Replication:OperationCompletedReplication", now)
-		case it.attempts+1 == e.opts.Replication.Attempts:
-			ev = e.replicationEvent(ctx, it, "Replication:OperationFailedReplication", now)
+		// Replication events (rules with Metrics only): a delivery that
+		// may end an S3 RTC threshold, or the attempt that marks the
+		// version FAILED; settleItem decides which, in the batch that
+		// settles the item.
+		var ev *replEvents
+		if it.metrics && (derr == nil && !it.deadline.IsZero() ||
+			derr != nil && !errors.Is(derr, errSourceGone) && it.attempts+1 == e.opts.Replication.Attempts) {
+			ev = e.replicationEvents(ctx, it)
 		}
 		if err := e.settle(ctx, it, derr, now, ev); err != nil {
 			return st, err
@@ -831,52 +943,160 @@ func (e *Engine) findItemSource(r pebble.Reader, bucket, key, vid string, body b
 
 // settle records the outcome of a delivery: success (or a vanished
 // source) drops the item and marks the source version; a failure
-// schedules a retry. ev, when not nil, is the delivery's replication
-// event, queued in the same batch.
-func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time, ev *batchEvent) error {
+// schedules a retry. ev, when not nil, makes the delivery's replication
+// events, queued in the same batch.
+func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time, ev *replEvents) error {
 	k := replKey(it.bucket, it.key, it.versionID)
 	return e.applyCtx(ctx, func(m *mutation) error {
-		if err := e.settleItem(m, k, it, derr, now); err != nil {
-			return err
-		}
-		if ev != nil {
-			m.ownEvent(ev.nc, ev.ev)
-		}
-		return nil
+		return e.settleItem(m, k, it, derr, now, ev)
 	})
 }
 
-// settleItem is settle's change of item it (at k) in m. The caller holds
-// e.mu.
-func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now time.Time) error {
+// settleItem is settle's change of item it (at k) in m, with its events
+// (ev nil: none). The caller holds e.mu.
+func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now time.Time, ev *replEvents) error {
 	v, ok, err := get(e.db, k)
 	if err != nil || !ok {
 		return err
 	}
-	// Queued again while it was delivered (a write of an unversioned
-	// key, a metadata change): the newer item stays for the next
-	// pass.
-	if cur, err := decodeReplItem(k, v); err != nil || cur.seq != it.seq {
+	cur, err := decodeReplItem(k, v)
+	if err != nil {
 		return err
+	}
+	if cur.seq != it.seq {
+		// Queued again while it was delivered (a write of an unversioned
+		// key, a metadata change): the newer item stays for the next
+		// pass. A delivery of the write whose threshold it carries ends
+		// that threshold here.
+		if derr == nil && !cur.deadline.IsZero() && cur.deadline.Equal(it.deadline) {
+			return e.endThreshold(m, k, cur, ev, now)
+		}
+		return nil
 	}
 	if derr == nil || errors.Is(derr, errSourceGone) {
 		if err := m.b.Delete(k, nil); err != nil {
 			return err
 		}
-		if derr != nil {
-			return nil
+		if err := e.endThreshold(m, nil, cur, ev, now); err != nil || derr != nil {
+			return err
 		}
-		return e.setReplicationStatus(m, it, ReplicationCompleted)
+		return e.setReplicationStatus(m, cur, ReplicationCompleted)
 	}
-	it.attempts++
-	it.next = now.Add(e.opts.Replication.backoff(it.attempts))
-	if err := m.b.Set(k, it.encode(), nil); err != nil {
+	cur.attempts++
+	cur.next = now.Add(e.opts.Replication.backoff(cur.attempts))
+	if err := m.b.Set(k, cur.encode(), nil); err != nil {
 		return err
 	}
-	if it.attempts == e.opts.Replication.Attempts {
-		return e.setReplicationStatus(m, it, ReplicationFailed)
+	if cur.attempts == e.opts.Replication.Attempts {
+		if cur.metrics {
+			ev.add(m, "Replication:OperationFailedReplication", replicationFailureReason(cur, derr), now)
+		}
+		return e.setReplicationStatus(m, cur, ReplicationFailed)
 	}
 	return nil
+}
+
+// endThreshold ends the S3 RTC threshold of cur, an item whose write was
+// delivered at now (or whose source is gone): within the threshold, its
+// RT/ record goes and no event is made; after it (missed),
+// OperationReplicatedAfterThreshold is made. With k set, cur stays queued
+// (for a later change) without the threshold. The caller holds e.mu.
+func (e *Engine) endThreshold(m *mutation, k []byte, cur replItem, ev *replEvents, now time.Time) error {
+	if cur.deadline.IsZero() {
+		return nil
+	}
+	if cur.missed {
+		ev.add(m, "Replication:OperationReplicatedAfterThreshold", "", now)
+	} else if err := m.b.Delete(thresholdKey(cur.deadline, cur.bucket, cur.key, cur.versionID), nil); err != nil {
+		return err
+	}
+	if k == nil {
+		return nil
+	}
+	cur.deadline, cur.missed = time.Time{}, false
+	return m.b.Set(k, cur.encode(), nil)
+}
+
+// replicationThresholds makes the OperationMissedThreshold events due at
+// now: one for each item still pending at its S3 RTC threshold, once (the
+// batch that queues it marks the item missed and drops the RT/ record;
+// a record whose item is gone or was queued again drops without one).
+func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error {
+	lo := []byte(prefixReplThreshold)
+	hi := binary.BigEndian.AppendUint64([]byte(prefixReplThreshold), uint64(max(now.UnixNano(), 0))+1)
+	iter, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	if err != nil {
+		return err
+	}
+	var due [][]byte
+	for ok := iter.First(); ok; ok = iter.Next() {
+		due = append(due, bytes.Clone(iter.Key()))
+	}
+	if err := iter.Close(); err != nil {
+		return err
+	}
+	for _, rk := range due {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		at := time.Unix(0, int64(binary.BigEndian.Uint64(rk[len(prefixReplThreshold):]))).UTC()
+		parts := bytes.SplitN(rk[len(prefixReplThreshold)+8:], []byte{0}, 3)
+		if len(parts) != 3 {
+			return fmt.Errorf("%w: replication threshold key %q", ErrCorrupt, rk)
+		}
+		k := replKey(string(parts[0]), string(parts[1]), string(parts[2]))
+		var ev *replEvents
+		if v, ok, err := get(e.db, k); err != nil {
+			return err
+		} else if ok {
+			it, err := decodeReplItem(k, v)
+			if err != nil {
+				return err
+			}
+			if it.deadline.Equal(at) && !it.missed {
+				ev = e.replicationEvents(ctx, it)
+			}
+		}
+		if err := e.applyCtx(ctx, func(m *mutation) error {
+			if err := m.b.Delete(rk, nil); err != nil {
+				return err
+			}
+			v, ok, err := get(e.db, k)
+			if err != nil || !ok {
+				return err
+			}
+			cur, err := decodeReplItem(k, v)
+			if err != nil || !cur.deadline.Equal(at) || cur.missed {
+				return err
+			}
+			cur.missed = true
+			ev.add(m, "Replication:OperationMissedThreshold", "", at)
+			return m.b.Set(k, cur.encode(), nil)
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// replicationFailureReason is S3's replication failure reason for derr,
+// the failure of it's delivery (S3 User Guide, "Amazon S3 replication
+// failure reasons"), or "" when none of S3's reasons says it: a remote
+// target's refusal, a destination that blocks the version's encryption,
+// a key service error, a destination versioned while the (OSS) source is
+// not.
+func replicationFailureReason(it replItem, derr error) string {
+	switch {
+	case errors.Is(derr, ErrNoSuchBucket):
+		return "DstBucketNotFound"
+	case errors.Is(derr, ErrReplicationDestinationVersioning):
+		return "DstBucketUnversioned"
+	case errors.Is(derr, ErrReplicationDestinationOwner) && it.deleteMarker:
+		return "DstDelObjNotPermitted"
+	case errors.Is(derr, ErrReplicationDestinationOwner) && it.meta == 0:
+		return "DstPutObjectNotPermitted"
+	}
+	return ""
 }
 
 // setReplicationStatus rewrites the source version's status, if the
@@ -984,13 +1204,22 @@ func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (
 	return p, e.historicalProgress(snap, bucket, byRule, &p)
 }
 
-// replicationEvent returns the replication event name of the source
-// version and its bucket's notification configuration, nil when nobody
-// wants the bucket's events. settle queues it in the batch that settles
-// the item. An error reading the bucket or its configuration is logged:
-// the item is settled, its event is lost, as before the thirty-fourth
-// session.
-func (e *Engine) replicationEvent(ctx context.Context, it replItem, name string, now time.Time) *batchEvent {
+// replEvents makes the Replication events of an item: read before the
+// batch that queues them (replicationEvents), added in it (add).
+type replEvents struct {
+	base Event
+	nc   *bucketconfig.Notification
+}
+
+// replicationEvents returns what the Replication events of it need, as
+// S3 sends them (S3 User Guide, "Receiving replication failure events
+// with Amazon S3 Event Notifications"): the source bucket and its
+// notification configuration, the version's size and ETag, the
+// principal and source address s3.amazonaws.com and replicationEventData;
+// nil when nobody wants the bucket's events. An error reading the bucket
+// or its configuration is logged: the item is settled, its events are
+// lost.
+func (e *Engine) replicationEvents(ctx context.Context, it replItem) *replEvents {
 	if !e.WantsEvents(ctx, it.bucket) {
 		return nil
 	}
@@ -1005,7 +1234,37 @@ func (e *Engine) replicationEvent(ctx context.Context, it replItem, name string,
 		}
 		return nil
 	}
-	ev := NewEvent(name, b, it.key, now)
+	ev := NewEvent("", b, it.key, time.Time{})
+	ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
+	ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
 	ev.S3.Object.VersionID = it.versionID
-	return &batchEvent{ev, nc}
+	data := EventReplication{ReplicationRuleID: it.ruleID, DestinationBucket: it.dest}
+	if !it.deleteMarker {
+		if loc, ok, err := e.findItemSource(e.db, it.bucket, it.key, it.versionID, false); err == nil && ok {
+			size := loc.rec.info.Size
+			ev.S3.Object.Size, ev.S3.Object.ETag = &size, loc.rec.info.ETag
+		}
+		if it.meta == 0 {
+			data.S3Operation = "OBJECT_PUT"
+		}
+	}
+	if !it.requested.IsZero() {
+		data.RequestTime = it.requested.UTC().Format(eventTimeFormat)
+	}
+	ev.ReplicationEventData = &data
+	return &replEvents{ev, nc}
+}
+
+// add queues in m the event name at t, with failureReason reason ("":
+// none); a nil r adds nothing.
+func (r *replEvents) add(m *mutation, name, reason string, t time.Time) {
+	if r == nil {
+		return
+	}
+	ev := r.base
+	ev.EventName, ev.EventVersion, ev.EventTime = name, eventVersion(name), t.UTC().Format(eventTimeFormat)
+	data := *ev.ReplicationEventData
+	data.FailureReason = reason
+	ev.ReplicationEventData = &data
+	m.ownEvent(r.nc, ev)
 }

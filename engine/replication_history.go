@@ -247,6 +247,7 @@ func (e *Engine) historyPage(ctx context.Context, bucket, ruleID string, limit i
 			item := replItem{bucket: bucket, key: key, versionID: rec.info.VersionID,
 				dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, rule: ruleID,
 				replicaKey: replicaKeyOf(rule, &rec.info)}
+			item.track(rule, e.now(), false) // S3 RTC's threshold is for new objects
 			if err := m.b.Set(rk, item.encode(), nil); err != nil {
 				return err
 			}
