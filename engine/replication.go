@@ -1082,9 +1082,10 @@ func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error
 // replicationFailureReason is S3's replication failure reason for derr,
 // the failure of it's delivery (S3 User Guide, "Amazon S3 replication
 // failure reasons"), or "" when none of S3's reasons says it: a remote
-// target's refusal, a destination that blocks the version's encryption,
-// a key service error, a destination versioned while the (OSS) source is
-// not.
+// target's refusal other than a missing bucket (a target reports that
+// by wrapping ErrNoSuchBucket, as httpapi.S3ReplicationTarget does), a
+// destination that blocks the version's encryption, a key service error,
+// a destination versioned while the (OSS) source is not.
 func replicationFailureReason(it replItem, derr error) string {
 	switch {
 	case errors.Is(derr, ErrNoSuchBucket):

@@ -175,7 +175,24 @@ func (t *S3ReplicationTarget) do(req *http.Request) error {
 	var msg bytes.Buffer
 	_, _ = io.CopyN(&msg, resp.Body, 1<<10)
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("%w: %s %s: %s: %s", ErrReplicationTarget, req.Method, req.URL.Path, resp.Status, msg.String())
+		err := fmt.Errorf("%w: %s %s: %s: %s", ErrReplicationTarget, req.Method, req.URL.Path, resp.Status, msg.String())
+		if remoteErrorCode(msg.Bytes()) == "NoSuchBucket" {
+			// The engine reports it as S3's DstBucketNotFound.
+			err = fmt.Errorf("%w (%w)", err, engine.ErrNoSuchBucket)
+		}
+		return err
 	}
 	return nil
+}
+
+// remoteErrorCode is the Code of an S3 error document ("" when doc is
+// none).
+func remoteErrorCode(doc []byte) string {
+	var e struct {
+		Code string `xml:"Code"`
+	}
+	if xml.Unmarshal(doc, &e) != nil {
+		return ""
+	}
+	return e.Code
 }
