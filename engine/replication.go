@@ -71,7 +71,9 @@ const (
 const prefixReplication = "R/"
 
 // ReplicationTarget receives replicas for a remote destination bucket.
-// Implementations must be safe for concurrent use.
+// Implementations must be safe for concurrent use. An error that wraps
+// ErrNoSuchBucket says the remote bucket does not exist (S3's
+// DstBucketNotFound in a version's OperationFailedReplication event).
 type ReplicationTarget interface {
 	// PutObject stores body (info.Size bytes) as the newest version of
 	// info.Key in bucket, with info's metadata.
