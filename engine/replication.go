@@ -597,12 +597,12 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 			e.opts.Logger.Warn("replication failed", "bucket", it.bucket, "key", it.key, "version", it.versionID,
 				"destination", it.dest, "attempt", it.attempts+1, "err", derr)
 		}
-		// Replication events (rules with Metrics only): a delivery that
-		// may end an S3 RTC threshold, or the attempt that marks the
-		// version FAILED; settleItem decides which, in the batch that
-		// settles the item.
+		// Replication events (rules with Metrics only): a delivery after
+		// the item missed its S3 RTC threshold (replicationThresholds ran
+		// first), or the attempt that marks the version FAILED;
+		// settleItem makes them in the batch that settles the item.
 		var ev *replEvents
-		if it.metrics && (derr == nil && !it.deadline.IsZero() ||
+		if it.metrics && (derr == nil && it.missed ||
 			derr != nil && !errors.Is(derr, errSourceGone) && it.attempts+1 == e.opts.Replication.Attempts) {
 			ev = e.replicationEvents(ctx, it)
 		}
