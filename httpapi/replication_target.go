@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/sigv4"
@@ -59,7 +60,12 @@ func ParseS3ReplicationTarget(spec string) (string, *S3ReplicationTarget, error)
 // PutObject implements engine.ReplicationTarget: PUT the body with the
 // version's metadata, storage class and tags.
 func (t *S3ReplicationTarget) PutObject(ctx context.Context, bucket string, info engine.ObjectInfo, body io.Reader) error {
-	req, err := t.request(ctx, http.MethodPut, bucket, info.Key, body)
+	// The transport may go on reading the body, and close it, after the
+	// answer (a remote that refuses before reading it): body is the
+	// caller's, so nothing reads it once PutObject returns.
+	g := &guardedBody{r: body}
+	defer g.Close()
+	req, err := t.request(ctx, http.MethodPut, bucket, info.Key, g)
 	if err != nil {
 		return err
 	}
@@ -105,6 +111,34 @@ func (t *S3ReplicationTarget) PutObject(ctx context.Context, bucket string, info
 	}
 	return t.do(req)
 }
+
+// guardedBody is a request body that a transport may read and close from
+// goroutines of its own, even after RoundTrip returned (the
+// http.RoundTripper contract): Read and Close are serialised, nothing is
+// read after Close, and the reader it wraps is left open for its owner.
+type guardedBody struct {
+	mu     sync.Mutex
+	r      io.Reader
+	closed bool
+}
+
+func (g *guardedBody) Read(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return 0, errBodyClosed
+	}
+	return g.r.Read(p)
+}
+
+func (g *guardedBody) Close() error {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+	return nil
+}
+
+var errBodyClosed = errors.New("httpapi: replication request body read after its request ended")
 
 // PutDeleteMarker implements engine.ReplicationTarget: DELETE the key.
 func (t *S3ReplicationTarget) PutDeleteMarker(ctx context.Context, bucket, key string) error {
