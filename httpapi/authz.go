@@ -438,6 +438,23 @@ func (s *server) canReadObject(rc *request, key string, info *engine.ObjectInfo)
 	return err
 }
 
+// readFailure answers err, a failure to read key of rc's bucket (a key
+// missing, a link whose target is missing, an archived object: each
+// tells something of the object), for a route that takes only a bucket
+// write and decides the read of the object it opens (canReadObject): as
+// a GetObject of key would be answered, so a caller who may neither
+// read the object nor list the bucket is refused (AccessDenied), not
+// told whether the key exists. A failure to decide is the error.
+func (s *server) readFailure(rc *request, key string, err error) error {
+	if _, internal := toError(err); internal {
+		return err
+	}
+	if rerr := s.canAct(rc, rc.op.Bucket, key, "", "GetObject", permObjectRead, ""); rerr != nil {
+		return rerr
+	}
+	return err
+}
+
 // canReadTarget decides, when info (an object of bucket opened for its
 // body) is a symlink, a read of the link's target: every body read
 // through a link is the target's, so whoever reads it must be able to

@@ -110,7 +110,7 @@ func (s *server) createSelectMetaOSS(rc *request) error {
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{})
 	if err != nil {
-		return err
+		return s.readFailure(rc, rc.op.Key, err) // missing, archived: told only to who may read it
 	}
 	defer obj.Close()
 	// The route takes oss:PutObject (Alibaba's documented permission);

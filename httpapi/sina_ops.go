@@ -80,15 +80,7 @@ func (s *server) putObjectMetaSina(rc *request) error {
 	if err := noBody(rc); err != nil {
 		return err
 	}
-	cur, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
-	if err != nil {
-		return err
-	}
 	given, err := rc.metadata()
-	if err != nil {
-		return err
-	}
-	m, err := s.sinaMergedMeta(rc, &cur, &given)
 	if err != nil {
 		return err
 	}
@@ -96,17 +88,16 @@ func (s *server) putObjectMetaSina(rc *request) error {
 	if err != nil {
 		return err
 	}
-	// The update is pinned to the object read (its metadata merged, its
-	// ACL decided): an overwrite in between is read and decided again.
+	// The update is pinned to the object read (its read and ACL decided,
+	// its metadata merged): an overwrite in between is read and decided
+	// again. Nothing of the object is answered before the read is
+	// decided: not whether it exists (readFailure), nor the size of its
+	// metadata (MetadataTooLarge names the merged size).
 	var info engine.ObjectInfo
 	for attempt := 1; ; attempt++ {
-		if attempt > 1 {
-			if cur, err = s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err != nil {
-				return err
-			}
-			if m, err = s.sinaMergedMeta(rc, &cur, &given); err != nil {
-				return err
-			}
+		cur, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
+		if err != nil {
+			return s.readFailure(rc, rc.op.Key, err)
 		}
 		decided := cur
 		if cur.Type == engine.ObjectSymlink {
@@ -120,6 +111,10 @@ func (s *server) putObjectMetaSina(rc *request) error {
 		// caller's read of the object too, decided on the one the update
 		// is pinned to.
 		if err := s.canReadObject(rc, rc.op.Key, &decided); err != nil {
+			return err
+		}
+		m, err := s.sinaMergedMeta(rc, &cur, &given)
+		if err != nil {
 			return err
 		}
 		if acl != nil {
