@@ -303,7 +303,8 @@ func CreateBucket(ctx context.Context, eng *engine.Engine, name string, bo engin
 }
 
 // enforcedACLShown is the owner and ACL GetObjectAcl and GetBucketAcl
-// show for an object of rc's bucket or the bucket, in every dialect:
+// (and OSS's GetBucketInfo, Sina's GET bucket ?meta) show for an object
+// of rc's bucket or the bucket, in every dialect:
 // under BucketOwnerEnforced (ACLs disabled) the bucket owner with
 // FULL_CONTROL (OSS: private), whatever is stored; else what is stored.
 // OSS and Sina name the bucket owner as the object's owner under the

@@ -169,8 +169,14 @@ func (s *server) getBucketInfo(rc *request) error {
 	if bk.DataRedundancyType == "" {
 		bk.DataRedundancyType = "LRS"
 	}
-	bk.Owner = s.ownerDoc(rc.d, b.Owner)
-	bk.Grant = ossACLName(b.ACL, false)
+	// The owner and ACL as GetBucketAcl shows them: private under
+	// BucketOwnerEnforced, which disables the stored ACL.
+	owner, acl, err := s.enforcedACLShown(rc, b.Owner, b.ACL)
+	if err != nil {
+		return err
+	}
+	bk.Owner = s.ownerDoc(rc.d, owner)
+	bk.Grant = ossACLName(acl, false)
 	if b.Versioning != engine.VersioningOff {
 		bk.Versioning = b.Versioning.String() // Enabled or Suspended
 	}

@@ -85,3 +85,42 @@ func TestRev36bMissingKeyAnsweredAsRead(t *testing.T) {
 		assert.Contains(t, string(r.body), c.code, "%s %s %s", c.q.ak, c.q.method, c.q.path)
 	}
 }
+
+// TestRev36bEnforcedACLInOtherDocuments: under BucketOwnerEnforced
+// GetBucketAcl and GetObjectAcl show the bucket private and every object
+// the bucket owner's in OSS's and Sina's forms (355c2ee, sec36), but three
+// other documents still showed what is stored: OSS GetBucketInfo's
+// AccessControlList/Grant and Sina GET bucket ?meta's ACL (taken by
+// READ_ACP grantees too) a public-read-write grant that lets no one
+// write, and Sina GET object ?meta the writer as Owner where listings
+// and GET ?acl name the bucket owner. Without the setting each shows the
+// stored ACL and owner again.
+func TestRev36bEnforcedACLInOtherDocuments(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	own35Bucket(t, f, "rev36be")
+	must(t, f.do(t, raw{method: "PUT", path: "/rev36be?acl", sign: "oss-v1", header: hdr("X-Oss-Acl", "public-read-write")}).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/rev36be/k", header: hdr("X-Amz-Acl", "public-read"), body: []byte("the writer's")})).errOrNil())
+	get := func(q raw) string {
+		t.Helper()
+		r := f.do(t, q)
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s %s", q.path, r.body)
+		return string(r.body)
+	}
+	ossInfo := func() string { return get(raw{method: "GET", path: "/rev36be?bucketInfo", sign: "oss-v1"}) }
+	sinaBucket := func() string { return get(raw{method: "GET", path: "/rev36be?meta", sign: "sina"}) }
+	sinaObject := func(q raw) string { q.method, q.path, q.sign = "GET", "/rev36be/k?meta", "sina"; return get(q) }
+	writerSina, ownerSina := "SINA"+strings.ToUpper(canonicalID(otherAK)[:16]), "SINA"+strings.ToUpper(canonicalID(testAK)[:16])
+	require.Contains(t, ossInfo(), "<Grant>public-read-write</Grant>")
+	require.Contains(t, sinaBucket(), `"GRPS000000ANONYMOUSE":["read","write"]`)
+	require.Contains(t, sinaObject(sec34Other(raw{})), `"Owner":"`+writerSina+`"`)
+
+	must(t, f.do(t, raw{method: "PUT", path: "/rev36be?ownershipControls",
+		body: []byte(`<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`)}).errOrNil())
+	assert.Contains(t, ossInfo(), "<Grant>private</Grant>")
+	assert.Contains(t, sinaBucket(), `"GRPS000000ANONYMOUSE":[]`)
+	assert.Contains(t, sinaObject(raw{}), `"Owner":"`+ownerSina+`"`, "the bucket owner's, whose read it is now")
+
+	must(t, f.do(t, raw{method: "DELETE", path: "/rev36be?ownershipControls"}).errOrNil())
+	assert.Contains(t, ossInfo(), "<Grant>public-read-write</Grant>")
+	assert.Contains(t, sinaObject(sec34Other(raw{})), `"Owner":"`+writerSina+`"`)
+}

@@ -211,8 +211,14 @@ func (s *server) getObjectMetaSina(rc *request) error {
 	if err := s.recheckObject(rc, &info); err != nil {
 		return err // overwritten since authorization: decided again, as a GET is
 	}
+	// The owner as listings and GET ?acl show it: the bucket owner under
+	// BucketOwnerEnforced.
+	owner, err := s.ownerListed(rc)
+	if err != nil {
+		return err
+	}
 	doc := &sinaObjectMeta{FileName: path.Base(info.Key), LastModified: sinaTime(info.LastModified),
-		ContentSHA1: orNull(info.SHA1), Owner: sinaUserID(info.Owner), Type: info.ContentType,
+		ContentSHA1: orNull(info.SHA1), Owner: sinaUserID(cmpOrString(owner, info.Owner)), Type: info.ContentType,
 		FileMeta: map[string]string{}, Size: info.Size}
 	if len(info.ETag) == 32 {
 		doc.ContentMD5 = orNull(info.ETag)
@@ -270,8 +276,13 @@ func (s *server) getBucketMetaSina(rc *request) error {
 	}
 	id := fnv.New32a()
 	id.Write([]byte(b.Name))
-	doc := &sinaBucketMeta{Capacity: u.bytes, Quantity: u.objects, ACL: sinaGrants(b.ACL, b.Owner, b.Owner), ProjectID: id.Sum32(),
-		Project: b.Name, LastModified: sinaTime(b.Created), Owner: sinaUserID(b.Owner), RelaxUpload: true}
+	// The ACL as GET ?acl shows it: private under BucketOwnerEnforced.
+	owner, acl, err := s.enforcedACLShown(rc, b.Owner, b.ACL)
+	if err != nil {
+		return err
+	}
+	doc := &sinaBucketMeta{Capacity: u.bytes, Quantity: u.objects, ACL: sinaGrants(acl, owner, owner), ProjectID: id.Sum32(),
+		Project: b.Name, LastModified: sinaTime(b.Created), Owner: sinaUserID(owner), RelaxUpload: true}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "Meta", doc)
 }
 
