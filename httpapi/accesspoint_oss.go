@@ -482,6 +482,11 @@ func (s *server) accessPointAllows(rc *request, ap *bucketconfig.AccessPoint, b 
 			res += "/object/" + key
 		}
 		pc := &policyContext{s: s, rc: rc, bucket: b.Name, key: key, ap: ap, apBucket: b}
+		// Principal.BucketOwner is deliberately left false: an access
+		// point policy's statement naming anyone applies to the bucket
+		// owner too (README: its Deny refuses even the owner). OSS
+		// documents the bucket owner's exemption for bucket policies
+		// only.
 		req := &policy.Request{Principal: s.policyPrincipal(rc, policy.OSS), Resource: res, Context: pc}
 		if names, ok := policyActions[op]; ok {
 			req.Action = names[1]
