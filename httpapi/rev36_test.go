@@ -67,7 +67,7 @@ func TestRev36OSSGranteeTaggingRacingOverwrite(t *testing.T) {
 	if testing.Short() {
 		n = 800
 	}
-	served, refused := 0, 0
+	served, refused, aborted := 0, 0, 0
 	for range n {
 		r := f.do(t, sec34Other(raw{method: "PUT", path: "/rev36t/race?tagging", sign: "oss-v1", body: doc}))
 		switch r.StatusCode {
@@ -76,13 +76,20 @@ func TestRev36OSSGranteeTaggingRacingOverwrite(t *testing.T) {
 		case http.StatusForbidden:
 			refused++
 			assert.Contains(t, string(r.body), "<HostId>", "OSS's error form: %s", r.body)
+		case http.StatusConflict:
+			// The key changed under three decisions in a row
+			// (onDecidedObject): more often when the race detector
+			// slows the handler down.
+			aborted++
+			assert.Contains(t, string(r.body), "<Code>OperationAborted</Code>", "%s", r.body)
+			assert.Contains(t, string(r.body), "<HostId>", "OSS's error form: %s", r.body)
 		default:
 			t.Errorf("%d: %s", r.StatusCode, r.body)
 		}
 	}
 	stop.Store(true)
 	wg.Wait()
-	t.Logf("%d tag writes served, %d refused, %d private objects given the writer's tags", served, refused, leaked.Load())
+	t.Logf("%d tag writes served, %d refused, %d aborted, %d private objects given the writer's tags", served, refused, aborted, leaked.Load())
 	assert.Positive(t, served)
 	assert.Zero(t, leaked.Load(), "the owner's private object, tagged by a decision made for the granting one")
 }
