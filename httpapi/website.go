@@ -774,33 +774,31 @@ func (wr *websiteReq) location(loc string) string {
 func (s *server) websiteObject(wr *websiteReq, target string) error {
 	rc, w := wr.rc, wr.cfg
 	rc.op.Key = target
+	dir := target == wr.key && target != "" && !strings.HasSuffix(target, "/") && w.IndexSuffix != "" &&
+		(!wr.oss() || w.IndexSupportSubDir && w.IndexType != 1)
 	if err := s.authorize(rc); err != nil {
+		// A visitor refused "dir" because it may not learn that a key is
+		// missing (no s3:ListBucket: the usual static site, whose policy
+		// gives s3:GetObject alone) is still sent to "dir/" when "dir"
+		// is missing and its index page is one it may read.
+		if e, internal := toError(err); !dir || internal || e.Code != "AccessDenied" {
+			return s.websiteError(wr, err)
+		}
+		if _, herr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, target); !errors.Is(herr, engine.ErrNoSuchKey) {
+			return s.websiteError(wr, err)
+		}
+		if done, rerr := s.websiteDirIndex(wr, target); done || rerr != nil {
+			return rerr
+		}
 		return s.websiteError(wr, err)
 	}
 	if err := s.admitQoS(rc); err != nil { // the bucket's QoS settings hold for its website too
 		return s.websiteError(wr, err)
 	}
 	info, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, target)
-	if errors.Is(err, engine.ErrNoSuchKey) && target == wr.key && target != "" && !strings.HasSuffix(target, "/") && w.IndexSuffix != "" &&
-		(!wr.oss() || w.IndexSupportSubDir && w.IndexType != 1) {
-		// "dir" asked, "dir/<index>" exists: S3 (and OSS Type 0)
-		// redirect to "dir/" ("302 Found", S3 User Guide, "Configuring
-		// an index document"); OSS Type 2 serves it. Only when the
-		// visitor may read that page (decided as its GET is): else the
-		// answer is the missing key's, which tells nothing of a page it
-		// may not read.
-		index := target + "/" + w.IndexSuffix
-		if page, derr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, index); derr == nil {
-			readable, rerr := s.websiteMayRead(rc, index, &page)
-			if rerr != nil {
-				return rerr
-			}
-			if readable && wr.oss() && w.IndexType == 2 {
-				return s.websiteObject(wr, index)
-			}
-			if readable {
-				return websiteRedirectTo(rc, wr.base+escapeKey("/" + target)[1:]+"/", http.StatusFound)
-			}
+	if errors.Is(err, engine.ErrNoSuchKey) && dir {
+		if done, rerr := s.websiteDirIndex(wr, target); done || rerr != nil {
+			return rerr
 		}
 	}
 	if err != nil {
@@ -823,6 +821,29 @@ func (s *server) websiteObject(wr *websiteReq, target string) error {
 		return s.websiteError(wr, err)
 	}
 	return err
+}
+
+// websiteDirIndex answers a request for "dir" that is no key when
+// "dir/<index>" exists and the visitor may read it (decided as its GET
+// is): S3 (and OSS Type 0) redirect to "dir/" ("302 Found", S3 User
+// Guide, "Configuring an index document"), OSS Type 2 serves the page.
+// done is false when the page is missing or one the visitor may not
+// read: the answer is then the missing key's, which tells nothing of it.
+func (s *server) websiteDirIndex(wr *websiteReq, target string) (done bool, err error) {
+	rc, w := wr.rc, wr.cfg
+	index := target + "/" + w.IndexSuffix
+	page, derr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, index)
+	if derr != nil {
+		return false, nil
+	}
+	readable, err := s.websiteMayRead(rc, index, &page)
+	switch {
+	case err != nil || !readable:
+		return false, err
+	case wr.oss() && w.IndexType == 2:
+		return true, s.websiteObject(wr, index)
+	}
+	return true, websiteRedirectTo(rc, wr.base+escapeKey("/" + target)[1:]+"/", http.StatusFound)
 }
 
 // websiteMayRead reports whether rc's visitor may read page, the object
