@@ -513,11 +513,10 @@ func (s *server) canAct(rc *request, bucket, key, versionID, op string, p perm, 
 	return err
 }
 
-// canActOnCopy is canAct for op (needing perm) on the object a copy (or
-// any write: its tags, tagsAllowed) makes at bucket/key (its
-// annotations): the new object is the writer's, so the bucket owner is
-// not refused for the object the write replaces, whoever owns that one
-// (only a policy's Deny refuses it).
+// canActOnCopy is canAct for op (needing perm) on the object a copy
+// writes at bucket/key (its annotations): the copy is the copier's, so
+// the bucket owner is not refused for the object the copy replaces,
+// whoever owns that one (only a policy's Deny refuses it).
 func (s *server) canActOnCopy(rc *request, bucket, key, op string, p perm) error {
 	_, err := s.canActAccess(rc, bucket, key, "", op, p, "", func(in *access) { in.copyTarget = true })
 	return err

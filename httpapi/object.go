@@ -176,20 +176,6 @@ func (rc *request) storageClassHeader() (string, error) {
 	return directoryStorageClass(rc.d, rc.op.Bucket, sc)
 }
 
-// tagsAllowed refuses the tags a write sets (x-amz-tagging, a POST
-// form's tagging field, CopyObject's REPLACE) to a caller who may not tag
-// the object it writes: that is PutObjectTagging's right, the bucket
-// owner's or a policy grantee's, as S3's PutObject page asks
-// s3:PutObjectTagging for the header and OSS lets only the bucket owner
-// and oss:PutObjectTagging grantees write tags; no ACL grants it. The
-// object is the writer's new one (canActOnCopy), not the one it replaces.
-func (s *server) tagsAllowed(rc *request, tags []engine.Tag) error {
-	if len(tags) == 0 {
-		return nil
-	}
-	return s.canActOnCopy(rc, rc.op.Bucket, rc.op.Key, "PutObjectTagging", permOwner)
-}
-
 // tagsHeader parses x-amz-tagging ("k1=v1&k2=v2"), sorted by key. ok is
 // false when the header is absent.
 func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
@@ -330,9 +316,6 @@ func (s *server) creationOptions(rc *request, w sseWrite) (engine.PutOptions, er
 		NoContentIndex: rc.d.contentSHA1Header == "",
 		// Nor does a dialect that never reports CRC64-ECMA need it.
 		NoCRC64: !rc.d.behave.reportCRC64}
-	if err := s.tagsAllowed(rc, tags); err != nil {
-		return engine.PutOptions{}, err
-	}
 	if opts.Retention, opts.LegalHold, _, err = rc.lockHeaders(); err != nil {
 		return engine.PutOptions{}, err
 	}
@@ -1468,9 +1451,6 @@ func (s *server) copyObject(rc *request) error {
 	case "REPLACE":
 		tags, _, err := rc.tagsHeader()
 		if err != nil {
-			return err
-		}
-		if err := s.tagsAllowed(rc, tags); err != nil {
 			return err
 		}
 		if tags == nil {

@@ -31,12 +31,8 @@ func pol35Fixture(t *testing.T, bucket string) *fixture {
 	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithUsers(httpapi.User{AccessKey: pol35AK, SecretKey: pol35SK})}})
 	must(t, f.do(t, raw{method: "PUT", path: "/" + bucket, header: hdr("X-Amz-Grant-Write", "id="+canonicalID(otherAK))}).errOrNil())
 	for key, canned := range map[string]string{"k": "private", "pub": "public-read", "ro": "bucket-owner-read", "fc": "bucket-owner-full-control"} {
-		// A WRITE grant writes no tags (tagsAllowed): the writer tags its
-		// object as its owner, after the write.
-		must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/" + bucket + "/" + key, header: hdr("X-Amz-Acl", canned),
+		must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/" + bucket + "/" + key, header: hdr("X-Amz-Acl", canned, "X-Amz-Tagging", "t=1"),
 			body: []byte("the writer's " + key)})).errOrNil())
-		must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/" + bucket + "/" + key + "?tagging",
-			body: []byte(`<Tagging><TagSet><Tag><Key>t</Key><Value>1</Value></Tag></TagSet></Tagging>`)})).errOrNil())
 	}
 	must(t, f.do(t, raw{method: "PUT", path: "/" + bucket + "/mine", header: hdr("X-Amz-Tagging", "t=1"), body: []byte("the owner's")}).errOrNil())
 	return f

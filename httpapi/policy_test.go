@@ -301,12 +301,10 @@ func TestBucketPolicyObjectKeys(t *testing.T) {
 	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("pol"), Key: aws.String("red"), Body: strings.NewReader("r"), Tagging: aws.String("Team=red")})
 	require.NoError(t, err)
 	// S3 example: grant read on objects tagged Team=blue; require a
-	// canned ACL and a tag on writes (the tags a PutObject sets are
-	// s3:PutObjectTagging's too, as S3's PutObject page says: the
-	// uploads statement grants both).
+	// canned ACL and a tag on writes.
 	putPolicy(t, c, `{"Version":"2012-10-17","Statement":[
 	  {"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+`"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::pol/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/Team":"blue"}}},
-	  {"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+`"},"Action":["s3:PutObject","s3:PutObjectTagging"],"Resource":"arn:aws:s3:::pol/uploads/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"},"ForAllValues:StringEquals":{"s3:RequestObjectTagKeys":["Team"]}}}]}`)
+	  {"Effect":"Allow","Principal":{"CanonicalUser":"`+canonicalID(otherAK)+`"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::pol/uploads/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"},"ForAllValues:StringEquals":{"s3:RequestObjectTagKeys":["Team"]}}}]}`)
 	_, err = other.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("pol"), Key: aws.String("blue")})
 	require.NoError(t, err)
 	_, err = other.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("pol"), Key: aws.String("red")})

@@ -383,9 +383,6 @@ func (s *server) postObject(rc *request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.tagsAllowed(rc, tags); err != nil {
-		return err
-	}
 	opts.Tags = tags
 	if opts.ContentMD5, err = contentMD5(r.Header); err != nil {
 		return err
