@@ -7,7 +7,7 @@
 // bodies live in the blob log and pebble, outside the Go heap), so at Go's
 // default GOGC=100 the collector runs every 3-4 MiB allocated, some 25
 // times per 10,000 small requests, and costs about a sixth of a small
-// request's CPU. At Percent it runs half as often for 4-5 MiB more peak
+// request's CPU. At Percent it runs half as often for 4-6 MiB more peak
 // RSS (docs/performance.md, thirty-sixth session).
 package gcpace
 
