@@ -61,6 +61,15 @@ func rev35bHeldBody(t *testing.T, f *fixture, path, doc string, during func()) r
 	req.Header.Set("Expect", "100-continue")
 	_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), sigv4.UnsignedPayload)
 	require.NoError(t, err)
+	return sendHeld(t, req, pw, doc, during)
+}
+
+// sendHeld sends req, whose body doc the test writes to pw, and runs
+// during after the first byte, once the server has decided the request
+// and its handler reads the body (req's Expect: 100-continue: the
+// transport sends the body only then), before the rest arrives.
+func sendHeld(t *testing.T, req *http.Request, pw *io.PipeWriter, doc string, during func()) rev35bResult {
+	t.Helper()
 	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
 	done := make(chan rev35bResult, 1)
 	go func() {
@@ -73,7 +82,7 @@ func rev35bHeldBody(t *testing.T, f *fixture, path, doc string, during func()) r
 		resp.Body.Close()
 		done <- rev35bResult{status: resp.StatusCode, body: string(b)}
 	}()
-	_, err = pw.Write([]byte(doc[:1]))
+	_, err := pw.Write([]byte(doc[:1]))
 	require.NoError(t, err)
 	during()
 	_, err = io.WriteString(pw, doc[1:])

@@ -173,25 +173,5 @@ func rev36HeldOSSAppend(t *testing.T, f *fixture, path, body string, during func
 	req.Header.Set("X-Oss-Object-Acl", "public-read")
 	b, k, _ := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/")
 	ossauth.SignRequestV1(req, ossauth.Resource{Bucket: b, Key: k}, ossauth.Credentials{AccessKeyID: otherAK, AccessKeySecret: otherSK}, f.clock.Now())
-	client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: time.Minute}}
-	done := make(chan rev35bResult, 1)
-	go func() {
-		resp, err := client.Do(req)
-		if err != nil {
-			done <- rev35bResult{err: err}
-			return
-		}
-		got, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		done <- rev35bResult{status: resp.StatusCode, body: string(got)}
-	}()
-	_, err = pw.Write([]byte(body[:1]))
-	require.NoError(t, err)
-	during()
-	_, err = io.WriteString(pw, body[1:])
-	require.NoError(t, err)
-	require.NoError(t, pw.Close())
-	res := <-done
-	require.NoError(t, res.err)
-	return res
+	return sendHeld(t, req, pw, body, during)
 }
