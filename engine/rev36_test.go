@@ -25,19 +25,7 @@ import (
 // written over) and Delete was never made.
 func TestRev36NullVersionRestoreEvents(t *testing.T) {
 	ctx := context.Background()
-	clk := newFakeClock()
-	opts := testOptions()
-	opts.Clock = clk
-	opts.CompactInterval = -1
-	opts.RestoreDelay = time.Minute
-	delivered := newDeliveryLog(opts, "arn:evt35b", func(ev Event) string {
-		s := ev.EventName + " " + keyAtVersion(ev)
-		if ev.S3.Object.Size != nil {
-			s += " " + ev.S3.Object.ETag
-		}
-		return s
-	})
-	e := openTest(t, opts)
+	e, clk, delivered := rev36RestoreEngine(t)
 	require.NoError(t, e.CreateBucket(ctx, "nullv", BucketOptions{}))
 	require.NoError(t, e.SetBucketConfig(ctx, "nullv", evt35bRestoreNotification("arn:evt35b")))
 	null, err := e.PutObject(ctx, "nullv", "b/k", strings.NewReader("tape"), 4, PutOptions{StorageClass: "GLACIER"})
@@ -120,19 +108,7 @@ func TestRev36PinNamesTheWriter(t *testing.T) {
 // value names, and dropped.
 func TestRev36OldFormEventRecords(t *testing.T) {
 	ctx := context.Background()
-	clk := newFakeClock()
-	opts := testOptions()
-	opts.Clock = clk
-	opts.CompactInterval = -1
-	opts.RestoreDelay = time.Minute
-	delivered := newDeliveryLog(opts, "arn:evt35b", func(ev Event) string {
-		s := ev.EventName + " " + keyAtVersion(ev)
-		if ev.S3.Object.Size != nil {
-			s += " " + ev.S3.Object.ETag
-		}
-		return s
-	})
-	e := openTest(t, opts)
+	e, clk, delivered := rev36RestoreEngine(t)
 	versionedBuckets(t, e, "oldform")
 	require.NoError(t, e.SetBucketConfig(ctx, "oldform", evt35bRestoreNotification("arn:evt35b")))
 	v1, err := e.PutObject(ctx, "oldform", "b/k", strings.NewReader("tape"), 4, PutOptions{StorageClass: "GLACIER"})
@@ -182,4 +158,24 @@ func evt35bScheduledNewForm(t *testing.T, e *Engine) map[string]int {
 	}
 	require.NoError(t, it.Close())
 	return out
+}
+
+// rev36RestoreEngine opens an engine on a fake clock whose restores take
+// a minute, delivering to "arn:evt35b" events written as name, key at
+// version and, when described, the ETag.
+func rev36RestoreEngine(t *testing.T) (*Engine, *fakeClock, *deliveryLog) {
+	t.Helper()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.RestoreDelay = time.Minute
+	delivered := newDeliveryLog(opts, "arn:evt35b", func(ev Event) string {
+		s := ev.EventName + " " + keyAtVersion(ev)
+		if ev.S3.Object.Size != nil {
+			s += " " + ev.S3.Object.ETag
+		}
+		return s
+	})
+	return openTest(t, opts), clk, delivered
 }
