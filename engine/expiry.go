@@ -197,13 +197,21 @@ func (m *mutation) scheduleEvent(at time.Time, bucket, key, name, versionID stri
 // (glacierEventData), and "AmazonCustomer:" and the bucket owner as the
 // principal. The version is the one restored ("": the null version,
 // whatever is the latest now), still holding the restore that completes
-// at ready: an object gone meanwhile, or overwritten (another object
-// now), keeps the event bare. The caller holds e.mu.
-func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string, ready time.Time) {
+// at ready; ok is false when there is none (the object is gone, or
+// another object is at the key now): no copy became readable, so no
+// event is made, and none reaches the owner of a bucket created again
+// under the old name, naming a key of the old one. The caller holds
+// e.mu.
+func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string, ready time.Time) (ok bool, err error) {
 	ev.UserIdentity.PrincipalID = "AmazonCustomer:" + b.Owner
 	rec, err := e.resolveVersion(e.db, b.Name, key, versionOrNull(versionID), false)
-	if err != nil || !rec.restoreReady.Equal(ready) {
-		return
+	switch {
+	case errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchVersion) || errors.Is(err, ErrSymlinkTargetNotExist) || errors.Is(err, ErrInvalidTargetType):
+		return false, nil
+	case err != nil:
+		return false, err
+	case !rec.restoreReady.Equal(ready):
+		return false, nil
 	}
 	size := rec.info.Size
 	ev.S3.Object.Size, ev.S3.Object.ETag = &size, rec.info.ETag
@@ -213,6 +221,7 @@ func (e *Engine) describeRestored(ev *Event, b BucketInfo, key, versionID string
 			LifecycleRestoreStorageClass:   rec.info.StorageClass,
 		}}
 	}
+	return true, nil
 }
 
 // restoredCopyExpired reports whether version versionID ("": the null
@@ -276,8 +285,11 @@ func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 			case "ObjectRestore:Completed":
 				ev := NewEvent(d.name, b, d.key, d.at)
 				ev.S3.Object.VersionID = d.vid
-				e.describeRestored(&ev, b, d.key, d.vid, d.at)
-				m.ownEvent(nc, ev)
+				if ok, err := e.describeRestored(&ev, b, d.key, d.vid, d.at); err != nil {
+					return err
+				} else if ok {
+					m.ownEvent(nc, ev)
+				}
 			case "ObjectRestore:Delete":
 				if e.restoredCopyExpired(d.bucket, d.key, d.vid, d.at) {
 					ev := NewEvent(d.name, b, d.key, d.at)
