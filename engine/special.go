@@ -224,8 +224,9 @@ func (e *Engine) GetSymlinkVersion(ctx context.Context, bucket, key, versionID s
 // resolve reads bucket/key for a read: it follows a symlink once (the
 // target supplies size, ETag, checksums and body; the link the rest,
 // its version ID too, since that is the version the request named or
-// got; the later of the two modification times wins) and fills in the
-// restore status of archived objects.
+// got; the later of the two modification times wins; LinkTarget keeps
+// the target's own info, read with the body) and fills in the restore
+// status of archived objects.
 func (e *Engine) resolve(r pebble.Reader, bucket, key string, body bool) (objectRecord, error) {
 	return e.resolveVersion(r, bucket, key, "", body)
 }
@@ -248,7 +249,9 @@ func (e *Engine) resolveVersion(r pebble.Reader, bucket, key, versionID string, 
 			return rec, fmt.Errorf("%w: %s/%s -> %s", ErrInvalidTargetType, bucket, key, rec.info.SymlinkTarget)
 		}
 		link := rec.info
+		own := target.info
 		rec = target
+		rec.info.LinkTarget = &own
 		rec.info.Bucket, rec.info.Key = bucket, key
 		rec.info.Metadata, rec.info.ACL, rec.info.Tags, rec.info.Owner = link.Metadata, link.ACL, link.Tags, link.Owner
 		rec.info.Dialect = link.Dialect

@@ -153,6 +153,15 @@ type ObjectInfo struct {
 	Dialect Dialect
 	// SymlinkTarget is the key a symlink points to ("" for other objects).
 	SymlinkTarget string
+	// LinkTarget is set on an object read through a symlink (GetObject,
+	// HeadObject, HeadObjectVersion and a read's ConditionError: Type
+	// ObjectSymlink, the link's version, owner, ACL, tags and metadata
+	// with the target's size, ETag and body): the target's own info, of
+	// the very record whose size, ETag and body the read answers, so that
+	// a read through the link is decided on the target it serves rather
+	// than on one read again (a target overwritten in between). Nil for
+	// every other object, a link's own record (GetSymlink) included.
+	LinkTarget *ObjectInfo
 	// Restore is the restore state of an archived object; nil when no
 	// restore was requested or the last one expired.
 	Restore *RestoreStatus

@@ -84,7 +84,7 @@ func (s *server) getObjectAttributes(rc *request) error {
 	if err := s.recheckObject(rc, &info); err != nil {
 		return err // overwritten since authorization: decided again, as a GET is
 	}
-	if err := s.canReadTarget(rc, rc.op.Bucket, &info); err != nil {
+	if err := s.canReadTarget(rc, &info); err != nil {
 		return err // a link's attributes are its target's
 	}
 	// An SSE-C object's attributes need its key, as its reads do.

@@ -455,18 +455,27 @@ func (s *server) readFailure(rc *request, key string, err error) error {
 	return err
 }
 
-// canReadTarget decides, when info (an object of bucket opened for its
-// body) is a symlink, a read of the link's target: every body read
-// through a link is the target's, so whoever reads it must be able to
-// read the target (a policy or an access point scoped to a prefix must
-// not be escaped by a link pointing out of it). GetObject, SelectObject,
-// CreateSelectObjectMeta, image processing and its watermarks and the
-// website's error document all go through it.
-func (s *server) canReadTarget(rc *request, bucket string, info *engine.ObjectInfo) error {
+// canReadTarget decides, when info (an object of rc's bucket opened for
+// its body or headers) is a symlink, a read of the link's target: every
+// body read through a link is the target's, so whoever reads it must be
+// able to read the target (a policy or an access point scoped to a
+// prefix must not be escaped by a link pointing out of it). GetObject,
+// HeadObject, SelectObject, CreateSelectObjectMeta, image processing and
+// its watermarks, GetObjectAttributes and the website's pages all go
+// through it. The read is decided on the target the engine opened with
+// info (engine.ObjectInfo.LinkTarget), as canReadObject decides, not on
+// one read again: a target overwritten in between (a public-read one
+// replaced by a private one) is never served under a decision made for
+// another. A link's record that was not read through (no LinkTarget)
+// has its target decided as read now.
+func (s *server) canReadTarget(rc *request, info *engine.ObjectInfo) error {
 	if info.Type != engine.ObjectSymlink || s.cfg.Permissive {
 		return nil
 	}
-	return s.canRead(rc, bucket, info.SymlinkTarget, "")
+	if info.LinkTarget == nil {
+		return s.canRead(rc, rc.op.Bucket, info.SymlinkTarget, "")
+	}
+	return s.canReadObject(rc, info.SymlinkTarget, info.LinkTarget)
 }
 
 // canWrite decides whether rc's principal may write bucket/key (where

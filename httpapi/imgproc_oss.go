@@ -93,7 +93,7 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 		// worker in between): decided again, as a GET is.
 		return imgproc.Result{}, engine.ObjectInfo{}, err
 	}
-	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+	if err := s.canReadTarget(rc, &obj.Info); err != nil {
 		return imgproc.Result{}, obj.Info, err
 	}
 	if obj.Info.Size > imgproc.MaxSourceSize {
@@ -124,7 +124,7 @@ func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
 		return nil, err
 	}
 	defer obj.Close()
-	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+	if err := s.canReadTarget(rc, &obj.Info); err != nil {
 		return nil, err
 	}
 	if obj.Info.Size > imgproc.MaxSourceSize {

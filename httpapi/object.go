@@ -690,7 +690,7 @@ func (s *server) readObject(rc *request, body bool) error {
 		if herr := s.recheckObject(rc, &info); herr != nil {
 			return herr
 		}
-		if herr := s.canReadTarget(rc, rc.op.Bucket, &info); herr != nil {
+		if herr := s.canReadTarget(rc, &info); herr != nil {
 			return herr // a link's headers are its target's
 		}
 		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
@@ -706,7 +706,7 @@ func (s *server) readObject(rc *request, body bool) error {
 		if rerr := s.recheckObject(rc, &ce.Info); rerr != nil {
 			return rerr // the object judged is not the one authorized
 		}
-		if rerr := s.canReadTarget(rc, rc.op.Bucket, &ce.Info); rerr != nil {
+		if rerr := s.canReadTarget(rc, &ce.Info); rerr != nil {
 			return rerr // a link's conditions judged its target's ETag and date
 		}
 		if errors.Is(err, engine.ErrNotModified) {
@@ -730,7 +730,7 @@ func (s *server) readObject(rc *request, body bool) error {
 	if err := s.recheckObject(rc, &info); err != nil {
 		return err
 	}
-	if err := s.canReadTarget(rc, rc.op.Bucket, &info); err != nil {
+	if err := s.canReadTarget(rc, &info); err != nil {
 		return err
 	}
 	s.writeObjectHeaders(rc, info)

@@ -122,7 +122,7 @@ func (s *server) createSelectMetaOSS(rc *request) error {
 	if err := s.canReadObject(rc, rc.op.Key, &obj.Info); err != nil {
 		return err
 	}
-	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+	if err := s.canReadTarget(rc, &obj.Info); err != nil {
 		return err
 	}
 	fw := &ossFrameWriter{rc: rc, status: http.StatusOK}

@@ -241,7 +241,7 @@ func (s *server) selectObjectContent(rc *request) error {
 	if err := s.recheckObject(rc, &obj.Info); err != nil {
 		return err // overwritten since authorization: decided again, as a GET is
 	}
-	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+	if err := s.canReadTarget(rc, &obj.Info); err != nil {
 		return err
 	}
 	if selectRefusedClasses[obj.Info.StorageClass] {

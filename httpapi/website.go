@@ -853,7 +853,7 @@ func (s *server) websiteDirIndex(wr *websiteReq, target string) (done bool, err 
 func (s *server) websiteMayRead(rc *request, key string, page *engine.ObjectInfo) (readable bool, err error) {
 	err = s.canReadObject(rc, key, page)
 	if err == nil {
-		err = s.canReadTarget(rc, rc.op.Bucket, page)
+		err = s.canReadTarget(rc, page)
 	}
 	if err == nil {
 		return true, nil
@@ -918,7 +918,7 @@ func (s *server) websiteErrorDocument(wr *websiteReq, status int) (served bool, 
 		}
 		return false, e, nil
 	}
-	if err := s.canReadTarget(rc, rc.op.Bucket, &obj.Info); err != nil {
+	if err := s.canReadTarget(rc, &obj.Info); err != nil {
 		e, internal := toError(err)
 		if internal {
 			return false, nil, err
