@@ -189,9 +189,12 @@ func (e *ConditionError) Error() string {
 func (e *ConditionError) Unwrap() error { return e.Err }
 
 // RangeError is returned when a byte range cannot be satisfied. It wraps
-// ErrInvalidRange and carries the object size, which a 416 response reports.
+// ErrInvalidRange and carries the object size, which a 416 response reports,
+// and, from a read (GetObject), the info of the object read (as
+// ConditionError does), whose read the answer must be decided on.
 type RangeError struct {
 	Size int64
+	Info ObjectInfo
 }
 
 func (e *RangeError) Error() string {
@@ -203,9 +206,11 @@ func (e *RangeError) Unwrap() error { return ErrInvalidRange }
 
 // PartNumberError is returned when a read names a part the object does
 // not have. It wraps ErrInvalidPartNumber and carries the part asked for
-// and how many the object has, which S3's 416 reports.
+// and how many the object has, which S3's 416 reports, and the info of
+// the object read (as RangeError).
 type PartNumberError struct {
 	Requested, Count int
+	Info             ObjectInfo
 }
 
 func (e *PartNumberError) Error() string {

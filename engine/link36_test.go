@@ -14,8 +14,8 @@ import (
 // LinkTarget the target's own info as read with that body (its owner,
 // ACL, writing dialect, ETag), on which httpapi decides the read of the
 // target: GetObject (with a body, on a snapshot, and without), HeadObject,
-// HeadObjectVersion and a ConditionError's Info. A link's own record and
-// a plain object have none.
+// HeadObjectVersion and the Info of a ConditionError, RangeError and
+// PartNumberError. A link's own record and a plain object have none.
 func TestLink36ReadThroughLinkNamesItsTarget(t *testing.T) {
 	ctx := context.Background()
 	e := openTest(t, nil)
@@ -63,6 +63,15 @@ func TestLink36ReadThroughLinkNamesItsTarget(t *testing.T) {
 	var ce *ConditionError
 	require.ErrorAs(t, err, &ce)
 	check("ConditionError", ce.Info)
+	_, err = e.GetObject(ctx, "bkt", "l", GetOptions{Range: &ByteRange{Start: 100, End: -1}})
+	var re *RangeError
+	require.ErrorAs(t, err, &re)
+	require.Equal(t, int64(10), re.Size)
+	check("RangeError", re.Info)
+	_, err = e.GetObject(ctx, "bkt", "l", GetOptions{PartNumber: 2})
+	var pe *PartNumberError
+	require.ErrorAs(t, err, &pe)
+	check("PartNumberError", pe.Info)
 
 	own, err := e.GetSymlink(ctx, "bkt", "l")
 	require.NoError(t, err)

@@ -299,13 +299,13 @@ func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOpt
 	case opts.PartNumber > 0:
 		off, n, err := partBounds(rec.info, opts.PartNumber)
 		if err != nil {
-			return nil, err
+			return nil, unsatisfiable(err, &rec.info)
 		}
 		o.Offset, o.Length, o.Ranged = off, n, true
 	case opts.Range != nil:
 		off, n, err := opts.Range.resolve(rec.info.Size)
 		if err != nil {
-			return nil, err
+			return nil, unsatisfiable(err, &rec.info)
 		}
 		o.Offset, o.Length, o.Ranged = off, n, true
 	}
@@ -321,6 +321,21 @@ func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOpt
 	}
 	o.extPos = skip
 	return o, nil
+}
+
+// unsatisfiable gives err, a *RangeError or *PartNumberError of a read
+// of info (made for this read), that info: the size or part count its
+// answer tells is that object's.
+func unsatisfiable(err error, info *ObjectInfo) error {
+	var re *RangeError
+	var pe *PartNumberError
+	switch {
+	case errors.As(err, &re):
+		re.Info = *info
+	case errors.As(err, &pe):
+		pe.Info = *info
+	}
+	return err
 }
 
 // partBounds locates part n of an object.

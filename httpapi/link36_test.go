@@ -21,7 +21,13 @@ import (
 // whenever the decision read the public one. Now the decision is made on
 // the target the engine opened (engine.ObjectInfo.LinkTarget). Readers:
 // anonymous S3 GET and HEAD, and another account's OSS GET and its
-// conditional GET (the 304's ETag is the target's). Timing-dependent, as
+// conditional GET (served only when the target is the private one). A
+// 416 to a range past the end, or a part the object does not have, tells
+// the size or part count of the object judged; it was answered before
+// any decision on that object: the private target's size, through the
+// link and by the target's own key racing the overwrite (now the
+// object judged is decided first, engine.RangeError.Info,
+// PartNumberError.Info). Timing-dependent, as
 // TestRev35bWebsiteRedirectRacingPrivateOverwrite.
 func TestLink36ReadsThroughLinkRacingPrivateTarget(t *testing.T) {
 	f := newFixture(t, fixtureOptions{})
@@ -52,6 +58,12 @@ func TestLink36ReadsThroughLinkRacingPrivateTarget(t *testing.T) {
 		{"OSS GET (another account)", raw{method: "GET", path: "/lnk36/link", sign: "oss-v1", ak: otherAK, sk: otherSK}},
 		{"OSS conditional GET (another account)", raw{method: "GET", path: "/lnk36/link", sign: "oss-v1", ak: otherAK, sk: otherSK,
 			header: hdr("If-None-Match", `"nothing"`, "If-Match", `"`+secretETag+`"`)}},
+		{"S3 GET of a range past the end (anonymous)", raw{method: "GET", path: "/lnk36/link", sign: "anon", header: hdr("Range", "bytes=100-")}},
+		{"S3 GET of the target, a range past the end (anonymous)", raw{method: "GET", path: "/lnk36/target", sign: "anon", header: hdr("Range", "bytes=100-")}},
+	}
+	// A 416 tells the size of the object judged: 18 is the private one's.
+	secretSize := func(res rawResponse) bool {
+		return strings.Contains(string(res.body), "<ActualObjectSize>18<") || strings.HasSuffix(res.Header.Get("Content-Range"), "/18")
 	}
 	n := 4000
 	if testing.Short() {
@@ -67,6 +79,11 @@ func TestLink36ReadsThroughLinkRacingPrivateTarget(t *testing.T) {
 			if strings.Contains(string(res.body), "SECRET") || strings.Contains(res.Header.Get("ETag"), secretETag) {
 				leaked[r.name]++
 			}
+		case http.StatusRequestedRangeNotSatisfiable:
+			served[r.name]++
+			if secretSize(res) {
+				leaked[r.name]++
+			}
 		case http.StatusForbidden, http.StatusPreconditionFailed:
 		default:
 			t.Fatalf("%s: status %d: %s", r.name, res.StatusCode, res.body)
@@ -76,7 +93,48 @@ func TestLink36ReadsThroughLinkRacingPrivateTarget(t *testing.T) {
 		t.Logf("%s: %d served, %d of them the private target's", r.name, served[r.name], leaked[r.name])
 		assert.Zero(t, leaked[r.name], "%s served the private target through the link", r.name)
 	}
-	for _, r := range reads[:3] {
-		assert.Positive(t, served[r.name], "%s: the public target is served", r.name)
+	for i, r := range reads {
+		if i != 3 { // the conditional GET is served only the private target, never now
+			assert.Positive(t, served[r.name], "%s: the public target is served", r.name)
+		}
 	}
+}
+
+// TestLink36UnsatisfiableReadThroughLinkDecidesTheTarget: a 416 to a read
+// through a link tells its target's size (ActualObjectSize, Content-Range)
+// or part count, and was answered without deciding the target's read:
+// anyone who could read a public-read link learnt the size of the
+// private object it names. It is now AccessDenied, as the link's GET is;
+// a readable target still gets its 416.
+func TestLink36UnsatisfiableReadThroughLinkDecidesTheTarget(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/lnk36"}).errOrNil())
+	for link, target := range map[string]string{"link": "secret", "publink": "public"} {
+		_, err := f.eng.PutSymlink(ctx, "lnk36", link, target, engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
+			Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+	}
+	for key, canned := range map[string]string{"secret": "private", "public": "public-read"} {
+		_, err := f.eng.PutObject(ctx, "lnk36", key, strings.NewReader("24 bytes of the object.."), 24,
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+	}
+	for _, q := range []raw{
+		{method: "GET", path: "/lnk36/link", sign: "anon", header: hdr("Range", "bytes=1000-2000")},
+		{method: "GET", path: "/lnk36/link?partNumber=3", sign: "anon"},
+		{method: "HEAD", path: "/lnk36/link?partNumber=3", sign: "anon"},
+		{method: "GET", path: "/lnk36/link", sign: "sina", ak: otherAK, sk: otherSK, header: hdr("Range", "bytes=1000-2000")},
+	} {
+		res := f.do(t, q)
+		assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s %s %v: %s %s", q.method, q.path, q.header, res.Header, res.body)
+		assert.NotContains(t, string(res.body), "ActualObjectSize", "the private target's size")
+		assert.Empty(t, res.Header.Get("Content-Range"), "the private target's size")
+	}
+	res := f.do(t, raw{method: "GET", path: "/lnk36/publink", sign: "anon", header: hdr("Range", "bytes=1000-2000")})
+	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, res.StatusCode, "%s", res.body)
+	assert.Contains(t, string(res.body), "<ActualObjectSize>24</ActualObjectSize>")
+	res = f.do(t, raw{method: "GET", path: "/lnk36/publink?partNumber=3", sign: "anon"})
+	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, res.StatusCode, "%s", res.body)
+	assert.Equal(t, "InvalidPartNumber", res.errCode())
 }

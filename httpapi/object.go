@@ -616,6 +616,29 @@ func (s *server) headObject(rc *request) error {
 	return err
 }
 
+// readJudged is the object a read's failure judged and its answer
+// tells of (a ConditionError's ETag and date, a RangeError's size, a
+// PartNumberError's part count), nil for other failures. A read that
+// succeeded asks nothing (the variables errors.As is given are on the
+// heap).
+func readJudged(err error) *engine.ObjectInfo {
+	if err == nil {
+		return nil
+	}
+	var ce *engine.ConditionError
+	var re *engine.RangeError
+	var pe *engine.PartNumberError
+	switch {
+	case errors.As(err, &ce):
+		return &ce.Info
+	case errors.As(err, &re):
+		return &re.Info
+	case errors.As(err, &pe):
+		return &pe.Info
+	}
+	return nil
+}
+
 // readObject serves GetObject and HeadObject.
 func (s *server) readObject(rc *request, body bool) error {
 	r := rc.r
@@ -701,14 +724,18 @@ func (s *server) readObject(rc *request, body bool) error {
 		rc.w.WriteHeader(http.StatusOK)
 		return nil
 	}
-	var ce *engine.ConditionError
-	if errors.As(err, &ce) {
-		if rerr := s.recheckObject(rc, &ce.Info); rerr != nil {
+	if judged := readJudged(err); judged != nil {
+		// The answer tells of the object judged (its ETag and date, its
+		// size or part count): decided first, as its body would be.
+		if rerr := s.recheckObject(rc, judged); rerr != nil {
 			return rerr // the object judged is not the one authorized
 		}
-		if rerr := s.canReadTarget(rc, &ce.Info); rerr != nil {
-			return rerr // a link's conditions judged its target's ETag and date
+		if rerr := s.canReadTarget(rc, judged); rerr != nil {
+			return rerr // a link's conditions and bounds are its target's
 		}
+	}
+	var ce *engine.ConditionError
+	if errors.As(err, &ce) {
 		if errors.Is(err, engine.ErrNotModified) {
 			h := rc.w.Header()
 			h.Set("ETag", rc.d.etag(ce.Info.ETag))
