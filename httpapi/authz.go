@@ -472,6 +472,9 @@ func (s *server) canReadTarget(rc *request, info *engine.ObjectInfo) error {
 	if info.Type != engine.ObjectSymlink || s.cfg.Permissive {
 		return nil
 	}
+	if s.cfg.targetOpened != nil {
+		s.cfg.targetOpened(rc.op.Bucket, info.SymlinkTarget)
+	}
 	if info.LinkTarget == nil {
 		return s.canRead(rc, rc.op.Bucket, info.SymlinkTarget, "")
 	}

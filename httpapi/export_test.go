@@ -18,6 +18,12 @@ const QoSBurst = rateMeterBurst
 // instead of the wall clock.
 func WithShapingClock(c *StepClock) Option { return func(cfg *Config) { cfg.shaping = c } }
 
+// WithTargetOpened runs f when a read through a symlink has opened its
+// target (bucket/target), before the target's read is decided.
+func WithTargetOpened(f func(bucket, target string)) Option {
+	return func(cfg *Config) { cfg.targetOpened = f }
+}
+
 // StepClock is a shaping clock that moves only when the test moves it:
 // Now stands still, and a Wait returns once Advance, or the goroutine
 // Drive starts, has moved the clock to its end. A StepClock is safe for

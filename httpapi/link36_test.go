@@ -2,14 +2,18 @@ package httpapi_test
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/httpapi"
 )
 
 // TestLink36ReadsThroughLinkRacingPrivateTarget: a read through an OSS
@@ -137,4 +141,66 @@ func TestLink36UnsatisfiableReadThroughLinkDecidesTheTarget(t *testing.T) {
 	res = f.do(t, raw{method: "GET", path: "/lnk36/publink?partNumber=3", sign: "anon"})
 	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, res.StatusCode, "%s", res.body)
 	assert.Equal(t, "InvalidPartNumber", res.errCode())
+}
+
+// TestLink36TargetOverwrittenBeforeDecision holds the window of
+// TestLink36ReadsThroughLinkRacingPrivateTarget open deterministically:
+// each read through the public-read link opens the private target, and
+// the target is overwritten with a public-read one after the open and
+// before the target's read is decided (httpapi.WithTargetOpened). The
+// decision must be the opened target's: 403, never the private bytes,
+// ETag or size (before: the public one read again decided, and the
+// private one was served).
+func TestLink36TargetOverwrittenBeforeDecision(t *testing.T) {
+	var eng *engine.Engine
+	var armed atomic.Bool
+	ctx := context.Background()
+	put := func(body, canned string) engine.ObjectInfo {
+		info, err := eng.PutObject(ctx, "lnk36", "target", strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+		return info
+	}
+	f := newFixture(t, fixtureOptions{opts: []httpapi.Option{httpapi.WithTargetOpened(func(_, target string) {
+		if target == "target" && armed.CompareAndSwap(true, false) {
+			put("public", "public-read")
+		}
+	})}})
+	eng = f.eng
+	must(t, f.do(t, raw{method: "PUT", path: "/lnk36"}).errOrNil())
+	_, err := f.eng.PutSymlink(ctx, "lnk36", "link", "target", engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
+		Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+	require.NoError(t, err)
+	secretETag := put("THE OWNER'S SECRET", "private").ETag
+	for _, q := range []raw{
+		{method: "GET", path: "/lnk36/link", sign: "anon"},
+		{method: "HEAD", path: "/lnk36/link", sign: "anon"},
+		{method: "GET", path: "/lnk36/link", sign: "oss-v1", ak: otherAK, sk: otherSK},
+		{method: "GET", path: "/lnk36/link", sign: "sina", ak: otherAK, sk: otherSK},
+		{method: "GET", path: "/lnk36/link", sign: "anon", header: hdr("If-Match", `"`+secretETag+`"`)},
+		{method: "GET", path: "/lnk36/link", sign: "anon", header: hdr("Range", "bytes=100-")},
+		{method: "GET", path: "/lnk36/link?attributes", sign: "anon", header: hdr("X-Amz-Object-Attributes", "ETag,ObjectSize")},
+	} {
+		put("THE OWNER'S SECRET", "private")
+		armed.Store(true)
+		res := f.do(t, q)
+		assert.False(t, armed.Load(), "%s %s %v: the target was not decided", q.method, q.path, q.header)
+		assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s %s %v: %s %s", q.method, q.path, q.header, res.Header, res.body)
+		assert.NotContains(t, string(res.body), "SECRET")
+		assert.NotContains(t, strings.ToLower(string(res.body)+res.Header.Get("ETag")), secretETag)
+		assert.NotContains(t, string(res.body), "ActualObjectSize")
+	}
+	// OSS SelectObject reads the target's body too.
+	put("THE OWNER'S SECRET", "private")
+	armed.Store(true)
+	sel, err := f.ossV2(otherAK, otherSK).SelectObject(ctx, &oss2.SelectObjectRequest{Bucket: oss2.Ptr("lnk36"), Key: oss2.Ptr("link"),
+		SelectRequest: &oss2.SelectRequest{Expression: oss2.Ptr("select * from ossobject"),
+			InputSerializationSelect: oss2.InputSerializationSelect{CsvBodyInput: &oss2.CSVSelectInput{FileHeaderInfo: oss2.Ptr("None")}}}})
+	if err == nil {
+		out, _ := io.ReadAll(sel.Body)
+		sel.Body.Close()
+		t.Fatalf("SelectObject read the private target through the link: %q", out)
+	}
+	assert.False(t, armed.Load(), "SelectObject: the target was not decided")
+	wantOSS(t, err, 403, "AccessDenied", "")
 }

@@ -259,6 +259,12 @@ type Config struct {
 	// wait on instead of the wall clock: tests step one of their own
 	// (export_test.go).
 	shaping shapingClock
+
+	// targetOpened, when set, runs when a read through a symlink has
+	// opened its target, before the target's read is decided
+	// (canReadTarget): tests overwrite the target there
+	// (export_test.go).
+	targetOpened func(bucket, target string)
 }
 
 // TLSRequirement is Config.RequireTLSForSSEC and Config.RequireTLSForMFA.
