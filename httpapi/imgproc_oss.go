@@ -111,7 +111,10 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 // readWatermark reads a watermark's image: an object of the request's
 // bucket (OSS: the same bucket) the principal may read (else a private
 // object could be read through a public one's watermark), at most
-// imgproc.MaxSourceSize.
+// imgproc.MaxSourceSize. The read is decided before the open (a missing
+// key is told only to whoever may read it) and again on the object
+// opened (canReadObject, and its target for a link): one written over
+// the key in between is never drawn under a decision made for another.
 func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
 	if err := s.canRead(rc, rc.op.Bucket, key, ""); err != nil {
 		return nil, err
@@ -124,6 +127,9 @@ func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
 		return nil, err
 	}
 	defer obj.Close()
+	if err := s.canReadObject(rc, key, &obj.Info); err != nil {
+		return nil, err
+	}
 	if err := s.canReadTarget(rc, &obj.Info); err != nil {
 		return nil, err
 	}

@@ -1,7 +1,12 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"net/http"
 	"strings"
@@ -203,4 +208,62 @@ func TestLink36TargetOverwrittenBeforeDecision(t *testing.T) {
 	}
 	assert.False(t, armed.Load(), "SelectObject: the target was not decided")
 	wantOSS(t, err, 403, "AccessDenied", "")
+}
+
+// TestLink36WatermarkRacingPrivateOverwrite: a watermark's read was
+// decided (canRead) before the watermark was opened, and the object
+// opened was not decided: the bucket owner overwriting a public-read
+// watermark with a private one, and back, while anonymous visitors asked
+// for a public image with that watermark, had the private image drawn
+// into their answers. The watermark opened is now decided
+// (canReadObject), as the target of a link watermark is. Timing-dependent.
+func TestLink36WatermarkRacingPrivateOverwrite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/wm36"}).errOrNil())
+	solid := func(c color.RGBA) []byte {
+		img := image.NewRGBA(image.Rect(0, 0, 16, 16))
+		for y := range 16 {
+			for x := range 16 {
+				img.Set(x, y, c)
+			}
+		}
+		var b bytes.Buffer
+		require.NoError(t, png.Encode(&b, img))
+		return b.Bytes()
+	}
+	put := func(key string, body []byte, canned string) {
+		_, err := f.eng.PutObject(ctx, "wm36", key, bytes.NewReader(body), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+	}
+	put("base.png", solid(color.RGBA{0, 0, 255, 255}), "public-read")
+	green, red := solid(color.RGBA{0, 255, 0, 255}), solid(color.RGBA{255, 0, 0, 255})
+	put("wm.png", green, "public-read")
+	keepFlipping(t, func() {
+		put("wm.png", red, "private")
+		put("wm.png", green, "public-read")
+	})
+	path := "/wm36/base.png?x-oss-process=image/watermark,image_" + base64.URLEncoding.EncodeToString([]byte("wm.png")) + ",g_nw,x_0,y_0/format,png"
+	n := 1500
+	if testing.Short() {
+		n = 400
+	}
+	served, leaked := 0, 0
+	for range n {
+		res := f.do(t, raw{method: "GET", path: path, sign: "anon"})
+		if res.StatusCode != http.StatusOK {
+			require.Equal(t, http.StatusForbidden, res.StatusCode, "%s", res.body)
+			continue
+		}
+		img, _, err := image.Decode(bytes.NewReader(res.body))
+		require.NoError(t, err)
+		served++
+		if r, g, _, _ := img.At(4, 4).RGBA(); r > g {
+			leaked++
+		}
+	}
+	t.Logf("%d served, %d with the private watermark", served, leaked)
+	assert.Positive(t, served)
+	assert.Zero(t, leaked, "the private watermark was drawn for an anonymous visitor")
 }
