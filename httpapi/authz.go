@@ -461,8 +461,8 @@ func (s *server) readFailure(rc *request, key string, err error) error {
 // able to read the target (a policy or an access point scoped to a
 // prefix must not be escaped by a link pointing out of it). GetObject,
 // HeadObject, SelectObject, CreateSelectObjectMeta, image processing and
-// its watermarks, GetObjectAttributes and the website's pages all go
-// through it. The read is decided on the target the engine opened with
+// its watermarks, GetObjectAttributes, Sina's GET ?meta and the
+// website's pages all go through it. The read is decided on the target the engine opened with
 // info (engine.ObjectInfo.LinkTarget), as canReadObject decides, not on
 // one read again: a target overwritten in between (a public-read one
 // replaced by a private one) is never served under a decision made for

@@ -267,3 +267,35 @@ func TestLink36WatermarkRacingPrivateOverwrite(t *testing.T) {
 	assert.Positive(t, served)
 	assert.Zero(t, leaked, "the private watermark was drawn for an anonymous visitor")
 }
+
+// TestLink36SinaMetaThroughLinkDecidesTheTarget: Sina's GET ?meta of an
+// OSS link describes the object read through it, the target (its Size,
+// Content-SHA1, Content-MD5), and answered whoever could read the link
+// without deciding the target's read: another account read a public-read
+// link's private target's size and hashes. It is decided now, on the
+// target read (canReadTarget), as the link's GET is.
+func TestLink36SinaMetaThroughLinkDecidesTheTarget(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/lnk36"}).errOrNil())
+	for link, target := range map[string]string{"link": "secret", "publink": "public"} {
+		_, err := f.eng.PutSymlink(ctx, "lnk36", link, target, engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
+			Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+	}
+	var secretETag string
+	for key, canned := range map[string]string{"secret": "private", "public": "public-read"} {
+		info, err := f.eng.PutObject(ctx, "lnk36", key, strings.NewReader("24 bytes of the object.."), 24,
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+		if key == "secret" {
+			secretETag = info.ETag
+		}
+	}
+	res := f.do(t, raw{method: "GET", path: "/lnk36/link?meta", sign: "sina", ak: otherAK, sk: otherSK})
+	assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s", res.body)
+	assert.NotContains(t, string(res.body), secretETag)
+	res = f.do(t, raw{method: "GET", path: "/lnk36/publink?meta", sign: "sina", ak: otherAK, sk: otherSK})
+	assert.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+	assert.Contains(t, string(res.body), `"Size":24`)
+}

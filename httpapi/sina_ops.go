@@ -211,6 +211,9 @@ func (s *server) getObjectMetaSina(rc *request) error {
 	if err := s.recheckObject(rc, &info); err != nil {
 		return err // overwritten since authorization: decided again, as a GET is
 	}
+	if err := s.canReadTarget(rc, &info); err != nil {
+		return err // an OSS link's size and hashes are its target's
+	}
 	// The owner as listings and GET ?acl show it: the bucket owner under
 	// BucketOwnerEnforced.
 	owner, err := s.ownerListed(rc)
