@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/xml"
 	"image"
 	"image/color"
 	"image/png"
@@ -298,4 +299,41 @@ func TestLink36SinaMetaThroughLinkDecidesTheTarget(t *testing.T) {
 	res = f.do(t, raw{method: "GET", path: "/lnk36/publink?meta", sign: "sina", ak: otherAK, sk: otherSK})
 	assert.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
 	assert.Contains(t, string(res.body), `"Size":24`)
+}
+
+// TestLink36PartCopyRangeOfLinkTellsNoSize: UploadPartCopy refuses a
+// symlink as its source (InvalidArgument, as OSS does), but a
+// x-amz-copy-source-range past the end was judged first against the
+// size HeadObject read through the link, and the refusal named the
+// target's size ("not valid for source object of size: 24") to a caller
+// who may read the link and not the target. A link source is now
+// refused before its range is judged.
+func TestLink36PartCopyRangeOfLinkTellsNoSize(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/lnk36"}).errOrNil())
+	_, err := f.eng.PutSymlink(ctx, "lnk36", "link", "secret", engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
+		Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+	require.NoError(t, err)
+	_, err = f.eng.PutObject(ctx, "lnk36", "secret", strings.NewReader("24 bytes of the object.."), 24,
+		engine.PutOptions{ACL: engine.ACL{Canned: "private"}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+	require.NoError(t, err)
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/dst36"})).errOrNil())
+	res := f.do(t, sec34Other(raw{method: "POST", path: "/dst36/k?uploads"}))
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+	var up struct {
+		UploadID string `xml:"UploadId"`
+	}
+	require.NoError(t, xml.Unmarshal(res.body, &up))
+	for _, rng := range []string{"bytes=0-1000", "bytes=100-200", ""} {
+		h := hdr("X-Amz-Copy-Source", "/lnk36/link")
+		if rng != "" {
+			h.Set("X-Amz-Copy-Source-Range", rng)
+		}
+		res = f.do(t, sec34Other(raw{method: "PUT", path: "/dst36/k?partNumber=1&uploadId=" + up.UploadID, header: h}))
+		assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%s: %s", rng, res.body)
+		assert.Equal(t, "InvalidArgument", res.errCode(), "%s: %s", rng, res.body)
+		assert.Contains(t, string(res.body), "symbolic link", rng)
+		assert.NotContains(t, string(res.body), "size", rng)
+	}
 }

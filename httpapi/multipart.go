@@ -222,6 +222,12 @@ func (s *server) uploadPartCopy(rc *request) error {
 		if err != nil {
 			return rc.versionError(err, opts.SourceVersionID)
 		}
+		if src.Type == engine.ObjectSymlink {
+			// Refused as the engine refuses it, before the range is
+			// judged against the size read through the link: the
+			// target's, whose read was not decided.
+			return engine.ErrCopySourceSymlink
+		}
 		if br.Start >= src.Size && rc.d.behave.copyRangePastEndRequest {
 			// A range starting past the end is another error to S3
 			// than one ending past it (LocalStack's AWS-recorded
