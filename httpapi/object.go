@@ -724,6 +724,18 @@ func (s *server) readObject(rc *request, body bool) error {
 		rc.w.WriteHeader(http.StatusOK)
 		return nil
 	}
+	if body && errors.Is(err, engine.ErrInvalidObjectState) {
+		// The refusal tells that the object (a link's: its target) is
+		// there and archived: decided first, as the HEAD above is.
+		if info, herr := s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid); herr == nil {
+			if rerr := s.recheckObject(rc, &info); rerr != nil {
+				return rerr
+			}
+			if rerr := s.canReadTarget(rc, &info); rerr != nil {
+				return rerr
+			}
+		}
+	}
 	if judged := readJudged(err); judged != nil {
 		// The answer tells of the object judged (its ETag and date, its
 		// size or part count): decided first, as its body would be.
