@@ -117,19 +117,7 @@ func TestLink36ReadsThroughLinkRacingPrivateTarget(t *testing.T) {
 // private object it names. It is now AccessDenied, as the link's GET is;
 // a readable target still gets its 416.
 func TestLink36UnsatisfiableReadThroughLinkDecidesTheTarget(t *testing.T) {
-	f := newFixture(t, fixtureOptions{})
-	ctx := context.Background()
-	must(t, f.do(t, raw{method: "PUT", path: "/lnk36"}).errOrNil())
-	for link, target := range map[string]string{"link": "secret", "publink": "public"} {
-		_, err := f.eng.PutSymlink(ctx, "lnk36", link, target, engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
-			Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
-		require.NoError(t, err)
-	}
-	for key, canned := range map[string]string{"secret": "private", "public": "public-read"} {
-		_, err := f.eng.PutObject(ctx, "lnk36", key, strings.NewReader("24 bytes of the object.."), 24,
-			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
-		require.NoError(t, err)
-	}
+	f, _ := linkFixture(t, "lnk36", "24 bytes of the object..", "")
 	for _, q := range []raw{
 		{method: "GET", path: "/lnk36/link", sign: "anon", header: hdr("Range", "bytes=1000-2000")},
 		{method: "GET", path: "/lnk36/link?partNumber=3", sign: "anon"},
@@ -276,23 +264,8 @@ func TestLink36WatermarkRacingPrivateOverwrite(t *testing.T) {
 // link's private target's size and hashes. It is decided now, on the
 // target read (canReadTarget), as the link's GET is.
 func TestLink36SinaMetaThroughLinkDecidesTheTarget(t *testing.T) {
-	f := newFixture(t, fixtureOptions{})
-	ctx := context.Background()
-	must(t, f.do(t, raw{method: "PUT", path: "/lnk36"}).errOrNil())
-	for link, target := range map[string]string{"link": "secret", "publink": "public"} {
-		_, err := f.eng.PutSymlink(ctx, "lnk36", link, target, engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
-			Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
-		require.NoError(t, err)
-	}
-	var secretETag string
-	for key, canned := range map[string]string{"secret": "private", "public": "public-read"} {
-		info, err := f.eng.PutObject(ctx, "lnk36", key, strings.NewReader("24 bytes of the object.."), 24,
-			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
-		require.NoError(t, err)
-		if key == "secret" {
-			secretETag = info.ETag
-		}
-	}
+	f, targets := linkFixture(t, "lnk36", "24 bytes of the object..", "")
+	secretETag := targets["secret"].ETag
 	res := f.do(t, raw{method: "GET", path: "/lnk36/link?meta", sign: "sina", ak: otherAK, sk: otherSK})
 	assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s", res.body)
 	assert.NotContains(t, string(res.body), secretETag)
@@ -336,4 +309,28 @@ func TestLink36PartCopyRangeOfLinkTellsNoSize(t *testing.T) {
 		assert.Contains(t, string(res.body), "symbolic link", rng)
 		assert.NotContains(t, string(res.body), "size", rng)
 	}
+}
+
+// linkFixture makes bucket with two public-read OSS symlinks of the
+// bucket owner's, "link" naming the private "secret" and "publink" the
+// public-read "public", both targets of body in storage class class (""
+// the default); it returns the targets by key.
+func linkFixture(t *testing.T, bucket, body, class string) (*fixture, map[string]engine.ObjectInfo) {
+	t.Helper()
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/" + bucket}).errOrNil())
+	for link, target := range map[string]string{"link": "secret", "publink": "public"} {
+		_, err := f.eng.PutSymlink(ctx, bucket, link, target, engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
+			Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+	}
+	targets := map[string]engine.ObjectInfo{}
+	for key, canned := range map[string]string{"secret": "private", "public": "public-read"} {
+		info, err := f.eng.PutObject(ctx, bucket, key, strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS, StorageClass: class})
+		require.NoError(t, err)
+		targets[key] = info
+	}
+	return f, targets
 }
