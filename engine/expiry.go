@@ -62,12 +62,32 @@ func (e *Engine) CancelDeletion(ctx context.Context, bucket, key string) error {
 	return e.applyCtx(ctx, func(m *mutation) error { return e.dropSchedule(m, bucket, key) })
 }
 
+// Time-keyed records (E/ scheduled deletions, G/ scheduled events, RT/
+// replication thresholds) start with their prefix and the time they fall
+// due, 8 bytes big-endian nanoseconds, so a pass reads what is due as one
+// bounded range.
+
+// timedKey starts a time-keyed record of prefix due at at, with room for
+// n more bytes.
+func timedKey(prefix string, at time.Time, n int) []byte {
+	b := make([]byte, 0, len(prefix)+8+n)
+	b = append(b, prefix...)
+	return binary.BigEndian.AppendUint64(b, uint64(max(at.UnixNano(), 0)))
+}
+
+// dueIter iterates the time-keyed records of prefix due at or before now.
+func (e *Engine) dueIter(prefix string, now time.Time) (*pebble.Iterator, error) {
+	return e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefix), UpperBound: timedKey(prefix, now.Add(time.Nanosecond), 0)})
+}
+
+// dueAt is the time a time-keyed record k of prefix falls due.
+func dueAt(prefix string, k []byte) time.Time {
+	return time.Unix(0, int64(binary.BigEndian.Uint64(k[len(prefix):]))).UTC()
+}
+
 func expiryKey(at time.Time, bucket, key string) []byte {
-	b := make([]byte, 0, len(prefixExpiry)+8+len(bucket)+1+len(key))
-	b = append(b, prefixExpiry...)
-	b = binary.BigEndian.AppendUint64(b, uint64(max(at.UnixNano(), 0)))
-	b = append(append(append(b, bucket...), 0), key...)
-	return b
+	b := timedKey(prefixExpiry, at, len(bucket)+1+len(key))
+	return append(append(append(b, bucket...), 0), key...)
 }
 
 // ScheduleDeletion deletes bucket/key at the engine clock's time at, if it
@@ -102,9 +122,7 @@ func (e *Engine) ScheduleDeletion(ctx context.Context, bucket, key string, of Ob
 // of objects that changed. Entries of objects a retention policy still
 // protects stay for a later pass.
 func (e *Engine) runScheduledDeletions(ctx context.Context, now time.Time) (int, error) {
-	lo := []byte(prefixExpiry)
-	hi := binary.BigEndian.AppendUint64([]byte(prefixExpiry), uint64(max(now.UnixNano(), 0))+1)
-	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	it, err := e.dueIter(prefixExpiry, now)
 	if err != nil {
 		return 0, err
 	}
@@ -179,9 +197,7 @@ func (e *Engine) runScheduledDeletions(ctx context.Context, now time.Time) (int,
 const prefixEventAt = "G/"
 
 func eventAtKey(at time.Time, bucket, key, name, versionID string) []byte {
-	b := make([]byte, 0, len(prefixEventAt)+8+len(bucket)+len(key)+len(name)+len(versionID)+3)
-	b = append(b, prefixEventAt...)
-	b = binary.BigEndian.AppendUint64(b, uint64(max(at.UnixNano(), 0)))
+	b := timedKey(prefixEventAt, at, len(bucket)+len(key)+len(name)+len(versionID)+3)
 	b = append(append(append(append(append(b, bucket...), 0), key...), 0), name...)
 	return append(append(b, 0), versionID...)
 }
@@ -242,9 +258,7 @@ func (e *Engine) restoredCopyExpired(bucket, key, versionID string, at time.Time
 // s3.amazonaws.com principal and source address of S3's own events, no
 // glacierEventData, which S3 gives ObjectRestore:Completed only).
 func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
-	lo := []byte(prefixEventAt)
-	hi := binary.BigEndian.AppendUint64([]byte(prefixEventAt), uint64(max(now.UnixNano(), 0))+1)
-	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	it, err := e.dueIter(prefixEventAt, now)
 	if err != nil {
 		return err
 	}
@@ -257,7 +271,7 @@ func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 	for ok := it.First(); ok && ctx.Err() == nil; ok = it.Next() {
 		k := it.Key()
 		parts := bytes.SplitN(k[len(prefixEventAt)+8:], []byte{0}, 4)
-		d := due{k: bytes.Clone(k), at: time.Unix(0, int64(binary.BigEndian.Uint64(k[len(prefixEventAt):]))).UTC()}
+		d := due{k: bytes.Clone(k), at: dueAt(prefixEventAt, k)}
 		if len(parts) >= 3 {
 			d.bucket, d.key, d.name, d.vid = string(parts[0]), string(parts[1]), string(parts[2]), string(it.Value())
 		}

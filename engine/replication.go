@@ -3,7 +3,6 @@ package engine
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -337,9 +336,7 @@ const prefixReplThreshold = "RT/"
 // thresholdKey is the RT/ record of the item of bucket, key and vid whose
 // S3 RTC threshold is at.
 func thresholdKey(at time.Time, bucket, key, vid string) []byte {
-	b := make([]byte, 0, len(prefixReplThreshold)+8+len(bucket)+len(key)+len(vid)+2)
-	b = append(b, prefixReplThreshold...)
-	b = binary.BigEndian.AppendUint64(b, uint64(max(at.UnixNano(), 0)))
+	b := timedKey(prefixReplThreshold, at, len(bucket)+len(key)+len(vid)+2)
 	b = append(append(append(append(b, bucket...), 0), key...), 0)
 	return append(b, vid...)
 }
@@ -1024,9 +1021,7 @@ func (e *Engine) endThreshold(m *mutation, k []byte, cur replItem, ev *replEvent
 // batch that queues it marks the item missed and drops the RT/ record;
 // a record whose item is gone or was queued again drops without one).
 func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error {
-	lo := []byte(prefixReplThreshold)
-	hi := binary.BigEndian.AppendUint64([]byte(prefixReplThreshold), uint64(max(now.UnixNano(), 0))+1)
-	iter, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: hi})
+	iter, err := e.dueIter(prefixReplThreshold, now)
 	if err != nil {
 		return err
 	}
@@ -1041,7 +1036,7 @@ func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		at := time.Unix(0, int64(binary.BigEndian.Uint64(rk[len(prefixReplThreshold):]))).UTC()
+		at := dueAt(prefixReplThreshold, rk)
 		parts := bytes.SplitN(rk[len(prefixReplThreshold)+8:], []byte{0}, 3)
 		if len(parts) != 3 {
 			return fmt.Errorf("%w: replication threshold key %q", ErrCorrupt, rk)
