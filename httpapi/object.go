@@ -703,37 +703,28 @@ func (s *server) readObject(rc *request, body bool) error {
 			obj, err = s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 		}
 	}
-	if !body && errors.Is(err, engine.ErrInvalidObjectState) {
+	if errors.Is(err, engine.ErrInvalidObjectState) {
 		// An archived object that is not restored cannot be read, but its
-		// metadata can (HEAD reports the restore state).
+		// metadata can (HEAD reports the restore state). Either answer
+		// tells that the object (a link's: its target) is there and
+		// archived: decided first.
 		info, herr := s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
-		if herr != nil {
-			return herr
-		}
-		if herr := s.recheckObject(rc, &info); herr != nil {
-			return herr
-		}
-		if herr := s.canReadTarget(rc, &info); herr != nil {
-			return herr // a link's headers are its target's
-		}
-		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
-			return herr
-		}
-		s.writeObjectHeaders(rc, info)
-		rc.w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
-		rc.w.WriteHeader(http.StatusOK)
-		return nil
-	}
-	if body && errors.Is(err, engine.ErrInvalidObjectState) {
-		// The refusal tells that the object (a link's: its target) is
-		// there and archived: decided first, as the HEAD above is.
-		if info, herr := s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid); herr == nil {
-			if rerr := s.recheckObject(rc, &info); rerr != nil {
-				return rerr
+		if herr == nil {
+			if herr = s.recheckObject(rc, &info); herr == nil {
+				herr = s.canReadTarget(rc, &info) // a link's headers are its target's
 			}
-			if rerr := s.canReadTarget(rc, &info); rerr != nil {
-				return rerr
+		}
+		if herr != nil && (!body || !errors.Is(herr, engine.ErrNoSuchKey) && !errors.Is(herr, engine.ErrNoSuchVersion)) {
+			return herr
+		}
+		if !body {
+			if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
+				return herr
 			}
+			s.writeObjectHeaders(rc, info)
+			rc.w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
+			rc.w.WriteHeader(http.StatusOK)
+			return nil
 		}
 	}
 	if judged := readJudged(err); judged != nil {
