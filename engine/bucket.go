@@ -131,10 +131,16 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		} else if !empty {
 			return fmt.Errorf("%w: %s", ErrBucketHasLiveChannels, name)
 		}
-		// Configuration documents, replication scan cursors,
-		// completed-upload records and annotations go with the bucket
-		// (and the null version index, empty with V/).
-		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), completedPrefix(name), annotationPrefix(name), objAnnotationBucketPrefix(name), objPayloadBucketPrefix(name), nullVersionPrefix(name)} {
+		// Configuration documents, replication scan cursors and pending
+		// items, completed-upload records and annotations go with the
+		// bucket (and the null version index, empty with V/). An item
+		// left behind names the bucket, not this incarnation of it: its
+		// delivery would copy the object at its key in a bucket created
+		// again under the name (an unversioned item names no version),
+		// another account's, to this owner's destination, and its
+		// threshold's event reach that account. Their RT/ records drop,
+		// without an event, when due (replicationThresholds).
+		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), replPrefix(name), completedPrefix(name), annotationPrefix(name), objAnnotationBucketPrefix(name), objPayloadBucketPrefix(name), nullVersionPrefix(name)} {
 			if err := m.b.DeleteRange(p, prefixEnd(p), nil); err != nil {
 				return err
 			}

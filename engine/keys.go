@@ -25,6 +25,7 @@ import "encoding/binary"
 //	Q/<seq, 8 B BE><config, 2 B BE> pending event delivery (notify.go)
 //	R/<bucket>\x00<key>\x00<versionID> pending replication (replication.go)
 //	RS/<bucket>\x00<ruleID>    historical replication cursor (replication_history.go)
+//	RT/<time, 8 B BE><bucket>\x00<key>\x00<versionID> S3 RTC threshold of a pending replication (replication.go)
 //
 // Bucket names never contain 0x00, so "O/<bucket>\x00" is a prefix that no
 // other bucket shares and object keys sort as raw bytes after it.

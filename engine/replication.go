@@ -213,6 +213,11 @@ const (
 	riMissed
 )
 
+// replPrefix is the prefix of every replication item of bucket.
+func replPrefix(bucket string) []byte {
+	return append(append([]byte(prefixReplication), bucket...), 0)
+}
+
 func replKey(bucket, key, vid string) []byte {
 	b := make([]byte, 0, len(prefixReplication)+len(bucket)+len(key)+len(vid)+2)
 	b = append(b, prefixReplication...)
