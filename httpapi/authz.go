@@ -406,9 +406,10 @@ func (s *server) canRead(rc *request, bucket, key, versionID string) error {
 // was made for: a copy pins its source to it (engine.SourcePin), so that
 // a source overwritten or created after the decision is decided again
 // rather than copied. Nil when the decision did not read the object
-// (the bucket owner without a policy).
-func (s *server) canReadPinned(rc *request, bucket, key, versionID string) (*engine.SourcePin, error) {
-	in, err := s.canActAccess(rc, bucket, key, versionID, "GetObject", permObjectRead, "X-Amz-Source-Expected-Bucket-Owner")
+// (the bucket owner without a policy). set, as canActAccess's, may give
+// the decision the source the handler read (access.object).
+func (s *server) canReadPinned(rc *request, bucket, key, versionID string, set ...func(*access)) (*engine.SourcePin, error) {
+	in, err := s.canActAccess(rc, bucket, key, versionID, "GetObject", permObjectRead, "X-Amz-Source-Expected-Bucket-Owner", set...)
 	if isNotFound(err) {
 		return &engine.SourcePin{}, nil // nothing there: anything that appears is decided again
 	}

@@ -222,6 +222,14 @@ func (s *server) uploadPartCopy(rc *request) error {
 		if err != nil {
 			return rc.versionError(err, opts.SourceVersionID)
 		}
+		// The answers below tell this source's size (and whether it is a
+		// link): its read is decided on it, not on copySource's read of
+		// the key (which another object may have replaced since), and
+		// the copy is pinned to it.
+		opened := src
+		if opts.SourcePin, err = s.canReadPinned(rc, srcBucket, srcKey, opts.SourceVersionID, func(in *access) { in.object = &opened }); err != nil {
+			return err
+		}
 		if src.Type == engine.ObjectSymlink {
 			// Refused as the engine refuses it, before the range is
 			// judged against the size read through the link: the

@@ -1,0 +1,64 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/engine"
+)
+
+// TestRev37PartCopyRangeSizeRacingPrivateOverwrite: S3 UploadPartCopy
+// judges x-amz-copy-source-range against the source's size, which its
+// refusal names ("Range specified is not valid for source object of
+// size: N"). The source's read was decided (copySource) on one read of
+// the key and the size judged on a second: the bucket owner replacing a
+// public-read source with a private one in between told another account
+// the private object's size. The range is now judged on the source the
+// read is decided on, and the copy pinned to it. Timing-dependent.
+func TestRev37PartCopyRangeSizeRacingPrivateOverwrite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/src37"}).errOrNil())
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/dst37"})).errOrNil())
+	up := f.do(t, sec34Other(raw{method: "POST", path: "/dst37/obj?uploads"}))
+	must(t, up.errOrNil())
+	_, rest, _ := strings.Cut(string(up.body), "<UploadId>")
+	upload, _, _ := strings.Cut(rest, "</UploadId>")
+	put := func(body, canned string) {
+		_, err := f.eng.PutObject(ctx, "src37", "k", strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), Dialect: engine.DialectS3})
+		require.NoError(t, err)
+	}
+	put("public", "public-read")
+	keepFlipping(t, func() {
+		put("THE OWNER'S SECRET", "private")
+		put("public", "public-read")
+	})
+	n := 3000
+	if testing.Short() {
+		n = 800
+	}
+	refused, public, leaked := 0, 0, 0
+	for range n {
+		res := f.do(t, sec34Other(raw{method: "PUT", path: "/dst37/obj?partNumber=1&uploadId=" + upload,
+			header: hdr("X-Amz-Copy-Source", "/src37/k", "X-Amz-Copy-Source-Range", "bytes=0-99")}))
+		switch {
+		case res.StatusCode == http.StatusForbidden:
+			refused++
+		case res.StatusCode == http.StatusBadRequest && strings.Contains(string(res.body), "object of size: 6<"):
+			public++
+		case res.StatusCode == http.StatusBadRequest && strings.Contains(string(res.body), "object of size: 18<"):
+			leaked++
+		default:
+			t.Fatalf("status %d: %s", res.StatusCode, res.body)
+		}
+	}
+	t.Logf("%d refused, %d told the public source's size, %d the private one's", refused, public, leaked)
+	assert.Positive(t, public)
+	assert.Zero(t, leaked, "the private source's size was told")
+}
