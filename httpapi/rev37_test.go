@@ -62,3 +62,26 @@ func TestRev37PartCopyRangeSizeRacingPrivateOverwrite(t *testing.T) {
 	assert.Positive(t, public)
 	assert.Zero(t, leaked, "the private source's size was told")
 }
+
+// TestRev37SelectArchivedTargetDecidedBeforeItsClass: S3
+// SelectObjectContent of an OSS symlink whose target is archived (not
+// restored) refuses with the target's state, UnsupportedStorageClass for
+// GLACIER (or InvalidObjectState), which tells a caller who may read the
+// link but not its target that the target exists and is archived, and
+// in which class. The GET's answer decides the target first since the
+// thirty-sixth session (TestLink36bArchivedTargetDecidedBeforeItsState);
+// select now does too. A readable archived target keeps its answer.
+func TestRev37SelectArchivedTargetDecidedBeforeItsClass(t *testing.T) {
+	f, _ := linkFixture(t, "lnk37", "a,b\n1,2\n", "GLACIER")
+	sel := func(key string) rawResponse {
+		return f.do(t, sec34Other(raw{method: "POST", path: "/lnk37/" + key + "?select&select-type=2",
+			body: []byte(`<SelectObjectContentRequest><Expression>SELECT * FROM S3Object</Expression>` +
+				`<ExpressionType>SQL</ExpressionType><InputSerialization><CSV/></InputSerialization><OutputSerialization><CSV/></OutputSerialization></SelectObjectContentRequest>`)}))
+	}
+	res := sel("link")
+	assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s", res.body)
+	assert.Equal(t, "AccessDenied", res.errCode(), "%s", res.body)
+	res = sel("publink")
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%s", res.body)
+	assert.Equal(t, "UnsupportedStorageClass", res.errCode(), "the readable target's class: %s", res.body)
+}
