@@ -84,6 +84,11 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 		return imgproc.Result{}, engine.ObjectInfo{}, context.Cause(rc.ctx)
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
+	if errors.Is(err, engine.ErrInvalidObjectState) {
+		if _, herr := s.decideArchived(rc, vid); herr != nil && !isGone(herr) {
+			return imgproc.Result{}, engine.ObjectInfo{}, herr // the state told is the object's (a link's target's)
+		}
+	}
 	if err != nil {
 		return imgproc.Result{}, engine.ObjectInfo{}, rc.versionError(err, vid)
 	}

@@ -639,6 +639,23 @@ func readJudged(err error) *engine.ObjectInfo {
 	return nil
 }
 
+// decideArchived decides, before a read's refusal of an archived object
+// that is not restored (engine.ErrInvalidObjectState) is answered, the
+// read of the object that refusal tells of (that it is there and
+// archived; S3's select names its class): the object at rc's key
+// (version vid) as it is now, recheckObject, and through a link its
+// target, canReadTarget. info is that object; an error that isGone
+// says it is gone since (nothing left to tell of).
+func (s *server) decideArchived(rc *request, vid string) (info engine.ObjectInfo, err error) {
+	info, err = s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
+	if err == nil {
+		if err = s.recheckObject(rc, &info); err == nil {
+			err = s.canReadTarget(rc, &info) // a link's state is its target's
+		}
+	}
+	return info, err
+}
+
 // readObject serves GetObject and HeadObject.
 func (s *server) readObject(rc *request, body bool) error {
 	r := rc.r
@@ -708,13 +725,8 @@ func (s *server) readObject(rc *request, body bool) error {
 		// metadata can (HEAD reports the restore state). Either answer
 		// tells that the object (a link's: its target) is there and
 		// archived: decided first.
-		info, herr := s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
-		if herr == nil {
-			if herr = s.recheckObject(rc, &info); herr == nil {
-				herr = s.canReadTarget(rc, &info) // a link's headers are its target's
-			}
-		}
-		if herr != nil && (!body || !errors.Is(herr, engine.ErrNoSuchKey) && !errors.Is(herr, engine.ErrNoSuchVersion)) {
+		info, herr := s.decideArchived(rc, vid)
+		if herr != nil && (!body || !isGone(herr)) {
 			return herr
 		}
 		if !body {

@@ -63,25 +63,44 @@ func TestRev37PartCopyRangeSizeRacingPrivateOverwrite(t *testing.T) {
 	assert.Zero(t, leaked, "the private source's size was told")
 }
 
-// TestRev37SelectArchivedTargetDecidedBeforeItsClass: S3
-// SelectObjectContent of an OSS symlink whose target is archived (not
-// restored) refuses with the target's state, UnsupportedStorageClass for
-// GLACIER (or InvalidObjectState), which tells a caller who may read the
-// link but not its target that the target exists and is archived, and
-// in which class. The GET's answer decides the target first since the
-// thirty-sixth session (TestLink36bArchivedTargetDecidedBeforeItsState);
-// select now does too. A readable archived target keeps its answer.
-func TestRev37SelectArchivedTargetDecidedBeforeItsClass(t *testing.T) {
+// TestRev37ArchivedTargetDecidedBeforeItsState: reads of an OSS
+// symlink whose target is archived (not restored) refused with the
+// target's state after deciding only the link: S3 SelectObjectContent
+// (UnsupportedStorageClass for GLACIER, naming the class), OSS
+// SelectObject and OSS image processing (GET with x-oss-process, POST
+// ProcessObject: InvalidObjectState), which told a caller who may read
+// the link but not its target that the target exists and is archived.
+// The GET decides the target first since the thirty-sixth session
+// (TestLink36bArchivedTargetDecidedBeforeItsState); these now do too
+// (decideArchived). A readable archived target keeps its answer.
+func TestRev37ArchivedTargetDecidedBeforeItsState(t *testing.T) {
 	f, _ := linkFixture(t, "lnk37", "a,b\n1,2\n", "GLACIER")
-	sel := func(key string) rawResponse {
-		return f.do(t, sec34Other(raw{method: "POST", path: "/lnk37/" + key + "?select&select-type=2",
-			body: []byte(`<SelectObjectContentRequest><Expression>SELECT * FROM S3Object</Expression>` +
-				`<ExpressionType>SQL</ExpressionType><InputSerialization><CSV/></InputSerialization><OutputSerialization><CSV/></OutputSerialization></SelectObjectContentRequest>`)}))
+	reads := []struct {
+		name  string
+		q     func(key string) raw
+		state string // the readable target's refusal
+	}{
+		{"S3 SelectObjectContent", func(key string) raw {
+			return raw{method: "POST", path: "/lnk37/" + key + "?select&select-type=2",
+				body: []byte(`<SelectObjectContentRequest><Expression>SELECT * FROM S3Object</Expression>` +
+					`<ExpressionType>SQL</ExpressionType><InputSerialization><CSV/></InputSerialization><OutputSerialization><CSV/></OutputSerialization></SelectObjectContentRequest>`)}
+		}, "UnsupportedStorageClass"},
+		{"OSS SelectObject", func(key string) raw {
+			return raw{method: "POST", path: "/lnk37/" + key + "?x-oss-process=csv/select", sign: "oss-v1",
+				body: []byte(`<SelectRequest><Expression>U0VMRUNUICogRlJPTSBvc3NvYmplY3Q=</Expression><InputSerialization><CSV/></InputSerialization><OutputSerialization><CSV/></OutputSerialization></SelectRequest>`)}
+		}, "InvalidObjectState"},
+		{"OSS GET image/info", func(key string) raw {
+			return raw{method: "GET", path: "/lnk37/" + key + "?x-oss-process=image/info", sign: "oss-v1"}
+		}, "InvalidObjectState"},
+		{"OSS ProcessObject", func(key string) raw {
+			return raw{method: "POST", path: "/lnk37/" + key + "?x-oss-process", sign: "oss-v1", body: []byte("x-oss-process=image/resize,w_10")}
+		}, "InvalidObjectState"},
 	}
-	res := sel("link")
-	assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s", res.body)
-	assert.Equal(t, "AccessDenied", res.errCode(), "%s", res.body)
-	res = sel("publink")
-	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%s", res.body)
-	assert.Equal(t, "UnsupportedStorageClass", res.errCode(), "the readable target's class: %s", res.body)
+	for _, r := range reads {
+		res := f.do(t, sec34Other(r.q("link")))
+		assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s: %s", r.name, res.body)
+		assert.Equal(t, "AccessDenied", res.errCode(), "%s: %s", r.name, res.body)
+		res = f.do(t, sec34Other(r.q("publink")))
+		assert.Equal(t, r.state, res.errCode(), "%s: the readable target's state: %s", r.name, res.body)
+	}
 }

@@ -224,14 +224,7 @@ func (s *server) selectObjectContent(rc *request) error {
 		// object as it is now, in case it was overwritten since
 		// authorization (the error carries no object), and, through a
 		// link, on the target whose class it is (as readObject does).
-		info, herr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key)
-		if herr != nil {
-			return herr
-		}
-		if herr := s.recheckObject(rc, &info); herr != nil {
-			return herr
-		}
-		if herr := s.canReadTarget(rc, &info); herr != nil {
+		if _, herr := s.decideArchived(rc, ""); herr != nil {
 			return herr
 		}
 		if selectRefusedClasses[archived.StorageClass] {

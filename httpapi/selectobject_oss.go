@@ -241,6 +241,11 @@ func (s *server) selectObjectOSS(rc *request) error {
 		return ossSelectWire(err, jsonIn)
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{})
+	if errors.Is(err, engine.ErrInvalidObjectState) {
+		if _, herr := s.decideArchived(rc, ""); herr != nil && !isGone(herr) {
+			return herr // the state told is the object's (a link's target's)
+		}
+	}
 	if err != nil {
 		return err
 	}
