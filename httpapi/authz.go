@@ -440,9 +440,10 @@ func (s *server) canReadObject(rc *request, key string, info *engine.ObjectInfo)
 }
 
 // readFailure answers err, a failure to read key of rc's bucket (a key
-// missing, a link whose target is missing, an archived object: each
-// tells something of the object), for a route that takes only a bucket
-// write and decides the read of the object it opens (canReadObject): as
+// missing, a link whose target is missing, an archived object, through
+// a link an archived target: each tells something of the object), for a
+// route that takes only a bucket write and decides the read of the
+// object it opens (canReadObject): as
 // a GetObject of key would be answered, so a caller who may neither
 // read the object nor list the bucket is refused (AccessDenied), not
 // told whether the key exists. A failure to decide is the error.
@@ -452,6 +453,14 @@ func (s *server) readFailure(rc *request, key string, err error) error {
 	}
 	if rerr := s.canAct(rc, rc.op.Bucket, key, "", "GetObject", permObjectRead, ""); rerr != nil {
 		return rerr
+	}
+	if errors.Is(err, engine.ErrInvalidObjectState) {
+		// Through a link the state told is the target's: decided too.
+		if info, herr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, key); herr == nil {
+			if rerr := s.canReadTarget(rc, &info); rerr != nil {
+				return rerr
+			}
+		}
 	}
 	return err
 }

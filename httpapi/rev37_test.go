@@ -104,3 +104,26 @@ func TestRev37ArchivedTargetDecidedBeforeItsState(t *testing.T) {
 		assert.Equal(t, r.state, res.errCode(), "%s: the readable target's state: %s", r.name, res.body)
 	}
 }
+
+// TestRev37SelectMetaArchivedTargetDecided: OSS CreateSelectObjectMeta
+// takes a bucket write and the caller's read of the object
+// (readFailure answers a failure to open it as the key's GetObject would
+// be decided). Through a symlink whose target is archived, the
+// failure's InvalidObjectState was answered after deciding only the
+// link: a writer of a public-read-write bucket who may read the link but
+// not its private target learnt that the target exists and is archived.
+// The target's read is decided too; a readable archived target keeps
+// InvalidObjectState.
+func TestRev37SelectMetaArchivedTargetDecided(t *testing.T) {
+	f, _ := linkFixture(t, "lnk37m", "a,b\n1,2\n", "GLACIER")
+	must(t, f.do(t, raw{method: "PUT", path: "/lnk37m?acl", header: hdr("X-Amz-Acl", "public-read-write")}).errOrNil())
+	meta := func(key string) rawResponse {
+		return f.do(t, sec34Other(raw{method: "POST", path: "/lnk37m/" + key + "?x-oss-process=csv/meta", sign: "oss-v1",
+			body: []byte("<CsvMetaRequest><InputSerialization><CSV></CSV></InputSerialization></CsvMetaRequest>")}))
+	}
+	res := meta("link")
+	assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s", res.body)
+	assert.Equal(t, "AccessDenied", res.errCode(), "%s", res.body)
+	res = meta("publink")
+	assert.Equal(t, "InvalidObjectState", res.errCode(), "the readable target's state: %s", res.body)
+}
