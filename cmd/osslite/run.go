@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -415,7 +416,7 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 		ReadHeaderTimeout: o.limits.readHeaderTimeout,
 		IdleTimeout:       o.limits.idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ErrorLog:          log.New(serverErrorLog{logger}, "", 0),
 	}
 	ll, _ := ln.(*limitListener)
 	if ll != nil {
