@@ -383,16 +383,16 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	if err := upEnc.CheckCustomerKey(opts.CustomerKey); err != nil {
 		return PartInfo{}, err
 	}
-	src, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source, VersionID: opts.SourceVersionID}, true, opts.SourceCustomerKey)
+	// A link is refused before the pin, and before its target's state,
+	// the conditions or the range are judged: a caller decides a link on
+	// its own record (ETag and time the link's), which the object read
+	// through it is not.
+	src, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source, VersionID: opts.SourceVersionID,
+		refuseLink: true}, true, opts.SourceCustomerKey)
 	if err != nil {
 		return PartInfo{}, err
 	}
 	defer src.Close()
-	if src.Info.Type == ObjectSymlink {
-		// Before the pin: a caller decides a link on its own record
-		// (ETag and time the link's), which src, read through it, is not.
-		return PartInfo{}, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, srcBucket, srcKey)
-	}
 	if err := opts.SourcePin.check(&src.Info); err != nil {
 		return PartInfo{}, err // before a byte is read; the commit checks src is current
 	}

@@ -73,6 +73,12 @@ type GetOptions struct {
 	// no restored copy, as a bucket with OSS's real-time access of
 	// Archive objects allows (the colder classes still need a restore).
 	ArchiveDirectRead bool
+
+	// refuseLink refuses an OSS symlink (ErrCopySourceSymlink) before
+	// anything of the object read through it is judged (its state,
+	// conditions, range): UploadPartCopy's source, which a caller decides
+	// on the link's own record.
+	refuseLink bool
 }
 
 // errNoBody is what reading an Object opened with MetadataOnly gives.
@@ -277,6 +283,9 @@ func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts Ge
 // openRecord opens rec, read from snap (nil: a record that needs no
 // snapshot, see openPinned).
 func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOptions, copySource bool) (*Object, error) {
+	if opts.refuseLink && rec.info.Type == ObjectSymlink {
+		return nil, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, rec.info.Bucket, rec.info.Key)
+	}
 	if !readable(rec) && !(opts.ArchiveDirectRead && rec.info.StorageClass == DirectReadArchiveClass) {
 		return nil, &ArchivedError{StorageClass: rec.info.StorageClass, AccessTier: rec.info.AccessTier, Bucket: rec.info.Bucket, Key: rec.info.Key}
 	}

@@ -266,7 +266,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 		part, err = s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
 	}
 	if err != nil {
-		if rc.d.behave.copyNotModified304 && errors.Is(err, engine.ErrPreconditionFailed) && s.copyNotModified(rc, srcBucket, srcKey, cond) {
+		if rc.d.behave.copyNotModified304 && copyNotModified(err) {
 			return writeEmpty(rc, http.StatusNotModified)
 		}
 		return rc.versionError(rc.copyConditionError(err), opts.SourceVersionID)

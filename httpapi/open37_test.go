@@ -1,0 +1,112 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/xml"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/engine"
+)
+
+// TestOpen37CopyNotModifiedJudgesWhatTheCopyJudged: OSS answers a copy
+// whose x-oss-copy-source-if-none-match or -if-modified-since failed with
+// 304, other failed conditions with 412. A copy of an OSS symlink copies
+// the link and judges the conditions on the link's own record, but the
+// 304/412 answer was decided by reading the source again with
+// HeadObject, through the link: on the target's ETag and date. A copy
+// that failed on the link's ETag was answered 412 (the target's differs),
+// and one whose If-None-Match listed the link's ETag and a guess was
+// answered 304 exactly when the guess was the ETag of a private target
+// the caller may not read. Now the answer is the condition the copy
+// failed (engine.ConditionError). The same re-read judged the latest
+// version when the copy named an older one (?versionId=).
+func TestOpen37CopyNotModifiedJudgesWhatTheCopyJudged(t *testing.T) {
+	clock := &testClock{fixed: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}
+	f := newFixture(t, fixtureOptions{clock: clock})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/cnm37"}).errOrNil())
+	link, err := f.eng.PutSymlink(ctx, "cnm37", "link", "secret", engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
+		Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+	require.NoError(t, err)
+	linkTime := clock.Now()
+	clock.Advance(time.Hour)
+	target, err := f.eng.PutObject(ctx, "cnm37", "secret", strings.NewReader("the private target"), 18,
+		engine.PutOptions{ACL: engine.ACL{Canned: "private"}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+	require.NoError(t, err)
+	require.NotEqual(t, link.ETag, target.ETag)
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/dst37"})).errOrNil())
+	copyOf := func(src string, h ...string) rawResponse {
+		return f.do(t, raw{method: "PUT", path: "/dst37/copy", sign: "oss-v1", ak: otherAK, sk: otherSK,
+			header: hdr(append([]string{"x-oss-copy-source", src}, h...)...)})
+	}
+	between := linkTime.Add(30 * time.Minute).Format(http.TimeFormat)
+	for _, c := range []struct {
+		name   string
+		header []string
+		want   int
+	}{
+		{"if-none-match the link's ETag", []string{"x-oss-copy-source-if-none-match", `"` + link.ETag + `"`}, http.StatusNotModified},
+		{"if-none-match the link's ETag and a right guess of the target's", []string{"x-oss-copy-source-if-none-match", `"` + link.ETag + `", "` + target.ETag + `"`}, http.StatusNotModified},
+		{"if-none-match the link's ETag and a wrong guess", []string{"x-oss-copy-source-if-none-match", `"` + link.ETag + `", "0123"`}, http.StatusNotModified},
+		{"if-modified-since after the link, before the target", []string{"x-oss-copy-source-if-modified-since", between}, http.StatusNotModified},
+		{"if-match the target's ETag", []string{"x-oss-copy-source-if-match", `"` + target.ETag + `"`}, http.StatusPreconditionFailed},
+		{"if-unmodified-since before the link", []string{"x-oss-copy-source-if-unmodified-since", linkTime.Add(-time.Hour).Format(http.TimeFormat)}, http.StatusPreconditionFailed},
+	} {
+		res := copyOf("/cnm37/link", c.header...)
+		assert.Equal(t, c.want, res.StatusCode, "%s: %s", c.name, res.body)
+	}
+	// The copy judged is still the link's: a condition it meets copies it.
+	res := copyOf("/cnm37/link", "x-oss-copy-source-if-none-match", `"`+target.ETag+`"`)
+	assert.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+
+	// An older version named by the copy, not the latest.
+	must(t, f.do(t, raw{method: "PUT", path: "/cnm37?versioning", body: []byte(`<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>`)}).errOrNil())
+	old, err := f.eng.PutObject(ctx, "cnm37", "v", strings.NewReader("old"), 3, engine.PutOptions{ACL: engine.ACL{Canned: "public-read"}})
+	require.NoError(t, err)
+	_, err = f.eng.PutObject(ctx, "cnm37", "v", strings.NewReader("new"), 3, engine.PutOptions{ACL: engine.ACL{Canned: "public-read"}})
+	require.NoError(t, err)
+	res = copyOf("/cnm37/v?versionId="+old.VersionID, "x-oss-copy-source-if-none-match", `"`+old.ETag+`"`)
+	assert.Equal(t, http.StatusNotModified, res.StatusCode, "%s", res.body)
+}
+
+// TestOpen37PartCopyOfLinkJudgesNoCondition: UploadPartCopy refuses a
+// symlink source (InvalidArgument), but the engine judged the copy-source
+// conditions on the object read through the link, its target, first: a
+// caller who may read the link learnt whether a guessed ETag (or date)
+// was the private target's (412 for a wrong guess, the refusal for a
+// right one), through S3 and OSS alike. The link is now refused before
+// any condition is judged.
+func TestOpen37PartCopyOfLinkJudgesNoCondition(t *testing.T) {
+	f, targets := linkFixture(t, "pcl37", "the private target", "")
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/dst37"})).errOrNil())
+	res := f.do(t, sec34Other(raw{method: "POST", path: "/dst37/k?uploads"}))
+	require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+	var up struct {
+		UploadID string `xml:"UploadId"`
+	}
+	require.NoError(t, xml.Unmarshal(res.body, &up))
+	secret := `"` + targets["secret"].ETag + `"`
+	for _, c := range []struct {
+		name string
+		q    raw
+	}{
+		{"S3 if-match a wrong guess", raw{header: hdr("X-Amz-Copy-Source", "/pcl37/link", "X-Amz-Copy-Source-If-Match", `"0123"`)}},
+		{"S3 if-match the target's ETag", raw{header: hdr("X-Amz-Copy-Source", "/pcl37/link", "X-Amz-Copy-Source-If-Match", secret)}},
+		{"S3 if-none-match the target's ETag", raw{header: hdr("X-Amz-Copy-Source", "/pcl37/link", "X-Amz-Copy-Source-If-None-Match", secret)}},
+		{"OSS if-match a wrong guess", raw{sign: "oss-v1", header: hdr("x-oss-copy-source", "/pcl37/link", "x-oss-copy-source-if-match", `"0123"`)}},
+		{"OSS if-none-match the target's ETag", raw{sign: "oss-v1", header: hdr("x-oss-copy-source", "/pcl37/link", "x-oss-copy-source-if-none-match", secret)}},
+	} {
+		q := sec34Other(c.q)
+		q.method, q.path = "PUT", "/dst37/k?partNumber=1&uploadId="+up.UploadID
+		res := f.do(t, q)
+		assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%s: %s", c.name, res.body)
+		assert.Equal(t, "InvalidArgument", res.errCode(), "%s: %s", c.name, res.body)
+		assert.Contains(t, string(res.body), "symbolic link", c.name)
+	}
+}
