@@ -303,7 +303,7 @@ func CreateBucket(ctx context.Context, eng *engine.Engine, name string, bo engin
 }
 
 // enforcedACLShown is the owner and ACL GetObjectAcl and GetBucketAcl
-// (and OSS's GetBucketInfo, Sina's GET bucket ?meta) show for an object
+// (and OSS's GetBucketInfo and DoMetaQuery, Sina's GET bucket ?meta) show for an object
 // of rc's bucket or the bucket, in every dialect:
 // under BucketOwnerEnforced (ACLs disabled) the bucket owner with
 // FULL_CONTROL (OSS: private), whatever is stored; else what is stored.

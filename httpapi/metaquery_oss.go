@@ -242,7 +242,13 @@ func (s *server) doMetaQuery(rc *request) error {
 			return err
 		}
 		for i := range page.Objects {
-			metaQueryFile(rc, &page.Objects[i], &f)
+			o := &page.Objects[i]
+			// Under BucketOwnerEnforced (ACLs disabled) an object's ACL
+			// is shown, and matched, as GetObjectAcl shows it.
+			if o.Owner, o.ACL, err = s.enforcedACLShown(rc, o.Owner, o.ACL); err != nil {
+				return err
+			}
+			metaQueryFile(rc, o, &f)
 			search.Add(&f)
 			if err := search.Err(); err != nil {
 				return metaQueryError(err)

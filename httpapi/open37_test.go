@@ -110,3 +110,39 @@ func TestOpen37PartCopyOfLinkJudgesNoCondition(t *testing.T) {
 		assert.Contains(t, string(res.body), "symbolic link", c.name)
 	}
 }
+
+// TestOpen37MetaQueryUnderBucketOwnerEnforced: under BucketOwnerEnforced
+// (ACLs disabled, set through S3) OSS DoMetaQuery showed each object's
+// stored ACL (ObjectACL public-read, and a query on ObjectACL found it)
+// where GetObjectAcl, GetBucketInfo and the listings show what the setting
+// makes of it: the bucket owner's, private. It now shows, and matches,
+// that; without the setting the stored ACL again.
+func TestOpen37MetaQueryUnderBucketOwnerEnforced(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	own35Bucket(t, f, "mq37")
+	must(t, f.do(t, sec34Other(raw{method: "PUT", path: "/mq37/k", header: hdr("X-Amz-Acl", "public-read"), body: []byte("the writer's")})).errOrNil())
+	must(t, f.do(t, raw{method: "POST", path: "/mq37?metaQuery&comp=add", sign: "oss-v1"}).errOrNil())
+	query := func(q string) string {
+		t.Helper()
+		r := f.do(t, raw{method: "POST", path: "/mq37?metaQuery&comp=query", sign: "oss-v1",
+			body: []byte(`<MetaQuery><MaxResults>10</MaxResults><Query>` + q + `</Query></MetaQuery>`)})
+		require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+		return string(r.body)
+	}
+	all := `{"Field":"Size","Value":"0","Operation":"gt"}`
+	public := `{"Field":"ObjectACL","Value":"public-read","Operation":"eq"}`
+	private := `{"Field":"ObjectACL","Value":"private","Operation":"eq"}`
+	require.Contains(t, query(all), "<ObjectACL>public-read</ObjectACL>")
+
+	must(t, f.do(t, raw{method: "PUT", path: "/mq37?ownershipControls",
+		body: []byte(`<OwnershipControls><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>`)}).errOrNil())
+	acl := f.do(t, raw{method: "GET", path: "/mq37/k?acl", sign: "oss-v1"})
+	require.Contains(t, string(acl.body), "<Grant>private</Grant>", "GetObjectAcl under the setting")
+	assert.Contains(t, query(all), "<ObjectACL>private</ObjectACL>")
+	assert.NotContains(t, query(public), "<Filename>k</Filename>")
+	assert.Contains(t, query(private), "<Filename>k</Filename>")
+
+	must(t, f.do(t, raw{method: "DELETE", path: "/mq37?ownershipControls"}).errOrNil())
+	assert.Contains(t, query(all), "<ObjectACL>public-read</ObjectACL>")
+	assert.Contains(t, query(public), "<Filename>k</Filename>")
+}
