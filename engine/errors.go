@@ -89,6 +89,11 @@ var (
 	// ErrReplicationDestinationVersioning: a local destination bucket of a
 	// replication rule must have versioning Enabled.
 	ErrReplicationDestinationVersioning = errors.New("engine: replication destination bucket must have versioning enabled")
+	// ErrReplicationDestinationObjectLock: a version of a bucket with
+	// Object Lock is replicated only into a local destination bucket
+	// with Object Lock (S3's DstBucketObjectLockConfigMissing); the item
+	// is retried, and completes once the destination has it.
+	ErrReplicationDestinationObjectLock = errors.New("engine: replication destination bucket must have Object Lock enabled, as the source bucket has")
 	// ErrReplicationVersioningMismatch: an unversioned bucket replicates
 	// only to unversioned local buckets (OSS's rule).
 	ErrReplicationVersioningMismatch = errors.New("engine: the source and destination buckets of a replication must both be versioned or both unversioned")

@@ -770,6 +770,9 @@ func (e *Engine) replicateLocal(ctx context.Context, it replItem, dst string) er
 			}
 			return fmt.Errorf("%w: %s", ErrReplicationDestinationVersioning, dst)
 		}
+		if err := e.checkReplicaLock(it, dst); err != nil {
+			return err
+		}
 		there, done, err := e.findVersion(e.db, dst, it.key, it.versionID, it.meta != 0)
 		if err != nil {
 			return err
@@ -831,6 +834,29 @@ func (e *Engine) checkReplicationOwner(src, dst string) error {
 		return fmt.Errorf("%w: %s", ErrReplicationDestinationOwner, dst)
 	}
 	return nil
+}
+
+// checkReplicaLock refuses the delivery of it (a version, or a change of
+// its metadata) from a bucket with Object Lock to the local bucket dst
+// without it: S3 replicates a locked bucket's objects with their
+// retention and legal hold only into a bucket with Object Lock (S3 User
+// Guide, "Object Lock considerations", "Using Object Lock with S3
+// Replication": "if the source bucket has Object Lock enabled, the
+// destination buckets must also have Object Lock enabled"), and fails
+// the replication otherwise (DstBucketObjectLockConfigMissing). A delete
+// marker, which no lock protects, is delivered. The caller holds e.mu.
+func (e *Engine) checkReplicaLock(it replItem, dst string) error {
+	if it.deleteMarker {
+		return nil
+	}
+	src, err := e.bucketLock(it.bucket)
+	if err != nil || src == nil {
+		return err
+	}
+	if d, err := e.bucketLock(dst); err != nil || d != nil {
+		return err
+	}
+	return fmt.Errorf("%w: %s", ErrReplicationDestinationObjectLock, dst)
 }
 
 // replicateAnnotation copies annotation name, just put on version v, to
@@ -1094,6 +1120,8 @@ func replicationFailureReason(it replItem, derr error) string {
 		return "DstBucketNotFound"
 	case errors.Is(derr, ErrReplicationDestinationVersioning):
 		return "DstBucketUnversioned"
+	case errors.Is(derr, ErrReplicationDestinationObjectLock):
+		return "DstBucketObjectLockConfigMissing"
 	case errors.Is(derr, ErrReplicationDestinationOwner) && it.deleteMarker:
 		return "DstDelObjNotPermitted"
 	case errors.Is(derr, ErrReplicationDestinationOwner) && it.meta == 0:
