@@ -295,10 +295,17 @@ func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 			}
 		}
 		if err := e.applyCtx(ctx, func(m *mutation) error {
+			vid := ""
+			if d.name != "" {
+				var err error
+				if vid, err = e.eventVersionID(d.bucket, d.vid); err != nil {
+					return err
+				}
+			}
 			switch d.name {
 			case "ObjectRestore:Completed":
 				ev := NewEvent(d.name, b, d.key, d.at)
-				ev.S3.Object.VersionID = d.vid
+				ev.S3.Object.VersionID = vid
 				if ok, err := e.describeRestored(&ev, b, d.key, d.vid, d.at); err != nil {
 					return err
 				} else if ok {
@@ -307,7 +314,7 @@ func (e *Engine) runScheduledEvents(ctx context.Context, now time.Time) error {
 			case "ObjectRestore:Delete":
 				if e.restoredCopyExpired(d.bucket, d.key, d.vid, d.at) {
 					ev := NewEvent(d.name, b, d.key, d.at)
-					ev.S3.Object.VersionID = d.vid
+					ev.S3.Object.VersionID = vid
 					ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
 					ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
 					m.ownEvent(nc, ev)

@@ -356,7 +356,11 @@ func (e *Engine) transitionObject(ctx context.Context, info ObjectInfo, class st
 		rec.info.StorageClass, rec.info.AccessTier, rec.info.TransitionTime = class, "", e.now()
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
 		if be != nil {
-			be.ev.S3.Object.VersionID = rec.info.VersionID // "" in unversioned buckets: omitted
+			vid, err := e.eventVersionID(info.Bucket, rec.info.VersionID) // none in unversioned buckets
+			if err != nil {
+				return err
+			}
+			be.ev.S3.Object.VersionID = vid
 			m.ownEvent(be.nc, be.ev)
 		}
 		return m.b.Set(objectKey(info.Bucket, info.Key), rec.encode(), nil)

@@ -143,18 +143,42 @@ func (m *mutation) eventRetained(info *ObjectInfo) {
 
 // eventRestored notes the ObjectRestore:Post event of a restore of info
 // started by m, when m runs under facts of an ObjectRestore event about
-// info's bucket. Its version ID is the one the caller named (versionID,
-// "" for the latest), as the HTTP layer's events named it.
-func (m *mutation) eventRestored(info *ObjectInfo, versionID string) {
+// info's bucket. It names the version restored (eventVersionID), as the
+// restore's ObjectRestore:Completed and :Delete do. The caller holds e.mu.
+func (m *mutation) eventRestored(info *ObjectInfo) error {
 	be := m.events
 	if be == nil || be.facts == nil || !strings.HasPrefix(be.facts.Name, "ObjectRestore:") {
-		return
+		return nil
 	}
 	size, etag := info.Size, info.ETag
 	if be.facts.NoSizeETag {
 		size, etag = -1, ""
 	}
-	m.noteEvent(be.facts.Name, info.Bucket, info.Key, size, etag, versionID)
+	vid, err := m.e.eventVersionID(info.Bucket, info.VersionID)
+	if err != nil {
+		return err
+	}
+	m.noteEvent(be.facts.Name, info.Bucket, info.Key, size, etag, vid)
+	return nil
+}
+
+// eventVersionID is the versionId an event of S3's own (restores,
+// lifecycle) names for version vid ("" or NullVersionID: the null
+// version) of an object in bucket. S3 User Guide, "Event message
+// structure": "object version if bucket is versioning-enabled, otherwise
+// null". In a bucket with versioning the null version's version is
+// "null" (as ListObjectVersions and HeadObject name it), also while
+// versioning is suspended; in a bucket that never had versioning there
+// is none, and the field is left out. The caller holds e.mu.
+func (e *Engine) eventVersionID(bucket, vid string) (string, error) {
+	if vid != "" && vid != NullVersionID {
+		return vid, nil
+	}
+	st, err := e.versioningLocked(bucket)
+	if err != nil || st == VersioningOff {
+		return "", err
+	}
+	return NullVersionID, nil
 }
 
 // eventAnnotated notes the event of a change of the annotations of key's

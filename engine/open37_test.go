@@ -123,3 +123,82 @@ func TestOpen37ReplicationNeedsDestinationObjectLock(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, ReplicationCompleted, info.ReplicationStatus)
 }
+
+// TestOpen37NullVersionEventsNameNull: S3's "Event message structure"
+// gives object.versionId as "object version if bucket is
+// versioning-enabled, otherwise null". A null version of a bucket with
+// versioning (written before versioning was enabled, or while it is
+// suspended) is version "null", as lcev35's lifecycle removals named it;
+// the restore events (Post, Completed, Delete) named it "" (no
+// versionId), and so did a lifecycle transition of a current null
+// version. Now every one of them names it "null"; a bucket that never
+// had versioning still names none. ObjectRestore:Post of the latest
+// version, asked for without a version ID, named none either: it names
+// the version restored, as Completed and Delete do.
+func TestOpen37NullVersionEventsNameNull(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.RestoreDelay = time.Minute
+	delivered := newDeliveryLog(opts, "arn:open37", func(ev Event) string {
+		return ev.S3.Bucket.Name + " " + ev.EventName + " " + keyAtVersion(ev)
+	})
+	e := openTest(t, opts)
+	notify := &bucketconfig.Notification{Configs: []bucketconfig.NotificationConfig{
+		{ID: "all", Type: "Queue", ARN: "arn:open37", Events: []string{"s3:ObjectRestore:*", "s3:LifecycleExpiration:*", "s3:LifecycleTransition"}}}}
+	archive := func(bucket, key string) ObjectInfo {
+		info, err := e.PutObject(ctx, bucket, key, strings.NewReader("tape"), 4, PutOptions{StorageClass: "GLACIER"})
+		require.NoError(t, err)
+		return info
+	}
+	for _, b := range []string{"nv-enabled", "nv-suspended", "nv-plain"} {
+		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
+		require.NoError(t, e.SetBucketConfig(ctx, b, notify))
+	}
+	archive("nv-enabled", "k")
+	setVersioning(t, e, "nv-enabled", "Enabled")
+	real := archive("nv-enabled", "real")
+	setVersioning(t, e, "nv-suspended", "Enabled")
+	setVersioning(t, e, "nv-suspended", "Suspended")
+	archive("nv-suspended", "k")
+	archive("nv-plain", "k")
+	for _, r := range []struct{ bucket, key string }{{"nv-enabled", "k"}, {"nv-enabled", "real"}, {"nv-suspended", "k"}, {"nv-plain", "k"}} {
+		_, err := e.RestoreObjectWith(WithEvent(ctx, &EventFacts{Name: "ObjectRestore:Post", Bucket: r.bucket}), r.bucket, r.key, RestoreOptions{Days: 1})
+		require.NoError(t, err)
+	}
+	clk.Advance(2 * time.Minute)
+	_, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	clk.Advance(2 * 24 * time.Hour)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	var want []string
+	for _, name := range []string{"ObjectRestore:Post", "ObjectRestore:Completed", "ObjectRestore:Delete"} {
+		want = append(want, "nv-enabled "+name+" k@null", "nv-enabled "+name+" real@"+real.VersionID,
+			"nv-suspended "+name+" k@null", "nv-plain "+name+" k@")
+	}
+	require.Eventually(t, func() bool { return len(delivered.of("all")) >= len(want) }, 5*time.Second, 10*time.Millisecond)
+	require.ElementsMatch(t, want, delivered.of("all"))
+
+	// Lifecycle: a current null version transitioned, a noncurrent one
+	// expired (lcev35), in a bucket with versioning enabled.
+	require.NoError(t, e.CreateBucket(ctx, "nv-life", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "nv-life", notify))
+	putString(t, e, "nv-life", "cur", "current null")
+	putString(t, e, "nv-life", "old", "noncurrent null")
+	setVersioning(t, e, "nv-life", "Enabled")
+	putString(t, e, "nv-life", "old", "newer")
+	require.NoError(t, e.SetBucketConfig(ctx, "nv-life", &bucketconfig.Lifecycle{Rules: []bucketconfig.LifecycleRule{
+		{ID: "cur", Enabled: true, Filter: bucketconfig.LifecycleFilter{Prefix: "cur"},
+			Transitions: []bucketconfig.LifecycleTransition{{Days: 1, StorageClass: "GLACIER"}}},
+		{ID: "old", Enabled: true, Filter: bucketconfig.LifecycleFilter{Prefix: "old"},
+			NoncurrentExpiration: &bucketconfig.NoncurrentExpiration{Days: 1}}}}))
+	clk.Advance(3 * e.opts.LifecycleDay)
+	_, err = e.RunPending(ctx)
+	require.NoError(t, err)
+	want = append(want, "nv-life LifecycleTransition cur@null", "nv-life LifecycleExpiration:Delete old@null")
+	require.Eventually(t, func() bool { return len(delivered.of("all")) >= len(want) }, 5*time.Second, 10*time.Millisecond)
+	require.ElementsMatch(t, want, delivered.of("all"))
+}

@@ -399,7 +399,9 @@ func (e *Engine) RestoreObjectWith(ctx context.Context, bucket, key string, opts
 					}
 				}
 			}
-			m.eventRestored(&rec.info, versionID)
+			if err := m.eventRestored(&rec.info); err != nil {
+				return err
+			}
 		}
 		return m.b.Set(at, rec.encode(), nil)
 	})
