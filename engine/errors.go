@@ -275,6 +275,10 @@ type ArchivedError struct {
 	StorageClass string
 	AccessTier   string
 	Bucket, Key  string
+	// Info is the object read (through a symlink, the link's record with
+	// its LinkTarget), as ConditionError's: an answer that tells of its
+	// state must be decided on it.
+	Info ObjectInfo
 }
 
 func (e *ArchivedError) Error() string {

@@ -773,7 +773,7 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		// and OSS alike: InvalidObjectState), even onto itself.
 		e.restoreStatus(&src)
 		if !readable(src) {
-			return &ArchivedError{StorageClass: src.info.StorageClass, AccessTier: src.info.AccessTier, Bucket: srcBucket, Key: srcKey}
+			return &ArchivedError{StorageClass: src.info.StorageClass, AccessTier: src.info.AccessTier, Bucket: srcBucket, Key: srcKey, Info: copied}
 		}
 		if cp.changed(&src) {
 			return errSourceChanged

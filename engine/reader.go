@@ -287,7 +287,7 @@ func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOpt
 		return nil, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, rec.info.Bucket, rec.info.Key)
 	}
 	if !readable(rec) && !(opts.ArchiveDirectRead && rec.info.StorageClass == DirectReadArchiveClass) {
-		return nil, &ArchivedError{StorageClass: rec.info.StorageClass, AccessTier: rec.info.AccessTier, Bucket: rec.info.Bucket, Key: rec.info.Key}
+		return nil, &ArchivedError{StorageClass: rec.info.StorageClass, AccessTier: rec.info.AccessTier, Bucket: rec.info.Bucket, Key: rec.info.Key, Info: rec.info}
 	}
 	if err := opts.Conditions.evaluate(rec.info, copySource); err != nil {
 		var ce *ConditionError

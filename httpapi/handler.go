@@ -953,8 +953,3 @@ func (w *responseWriter) Flush() {
 func isNotFound(err error) bool {
 	return errors.Is(err, engine.ErrNoSuchKey) || errors.Is(err, engine.ErrNoSuchBucket)
 }
-
-// isGone reports whether err says the key or version read is missing.
-func isGone(err error) bool {
-	return errors.Is(err, engine.ErrNoSuchKey) || errors.Is(err, engine.ErrNoSuchVersion)
-}

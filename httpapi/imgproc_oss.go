@@ -84,10 +84,8 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 		return imgproc.Result{}, engine.ObjectInfo{}, context.Cause(rc.ctx)
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
-	if errors.Is(err, engine.ErrInvalidObjectState) {
-		if _, herr := s.decideArchived(rc, vid); herr != nil && !isGone(herr) {
-			return imgproc.Result{}, engine.ObjectInfo{}, herr // the state told is the object's (a link's target's)
-		}
+	if derr := s.decideJudged(rc, err); derr != nil {
+		return imgproc.Result{}, engine.ObjectInfo{}, derr // an archived object's refusal tells of it (a link's: its target)
 	}
 	if err != nil {
 		return imgproc.Result{}, engine.ObjectInfo{}, rc.versionError(err, vid)

@@ -618,9 +618,9 @@ func (s *server) headObject(rc *request) error {
 
 // readJudged is the object a read's failure judged and its answer
 // tells of (a ConditionError's ETag and date, a RangeError's size, a
-// PartNumberError's part count), nil for other failures. A read that
-// succeeded asks nothing (the variables errors.As is given are on the
-// heap).
+// PartNumberError's part count, an ArchivedError's state and class),
+// nil for other failures. A read that succeeded asks nothing (the
+// variables errors.As is given are on the heap).
 func readJudged(err error) *engine.ObjectInfo {
 	if err == nil {
 		return nil
@@ -628,6 +628,7 @@ func readJudged(err error) *engine.ObjectInfo {
 	var ce *engine.ConditionError
 	var re *engine.RangeError
 	var pe *engine.PartNumberError
+	var ae *engine.ArchivedError
 	switch {
 	case errors.As(err, &ce):
 		return &ce.Info
@@ -635,17 +636,16 @@ func readJudged(err error) *engine.ObjectInfo {
 		return &re.Info
 	case errors.As(err, &pe):
 		return &pe.Info
+	case errors.As(err, &ae):
+		return &ae.Info
 	}
 	return nil
 }
 
-// decideArchived decides, before a read's refusal of an archived object
-// that is not restored (engine.ErrInvalidObjectState) is answered, the
-// read of the object that refusal tells of (that it is there and
-// archived; S3's select names its class): the object at rc's key
-// (version vid) as it is now, recheckObject, and through a link its
-// target, canReadTarget. info is that object; an error that isGone
-// says it is gone since (nothing left to tell of).
+// decideArchived reads, for a HEAD of an archived object that is not
+// restored (engine.ErrInvalidObjectState), the object at rc's key
+// (version vid) whose metadata the HEAD answers, and decides its read:
+// recheckObject, and through a link its target, canReadTarget.
 func (s *server) decideArchived(rc *request, vid string) (info engine.ObjectInfo, err error) {
 	info, err = s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
 	if err == nil {
@@ -654,6 +654,22 @@ func (s *server) decideArchived(rc *request, vid string) (info engine.ObjectInfo
 		}
 	}
 	return info, err
+}
+
+// decideJudged decides, before a read's failure is answered, the object
+// the failure judged (readJudged), as its body would be: the answer
+// tells of it. Decided again when it is not the object authorized
+// (recheckObject), and its target when it is a link (canReadTarget).
+// nil for a read that succeeded or a failure that judged no object.
+func (s *server) decideJudged(rc *request, err error) error {
+	judged := readJudged(err)
+	if judged == nil {
+		return nil
+	}
+	if rerr := s.recheckObject(rc, judged); rerr != nil {
+		return rerr // the object judged is not the one authorized
+	}
+	return s.canReadTarget(rc, judged) // a link's conditions, bounds and state are its target's
 }
 
 // readObject serves GetObject and HeadObject.
@@ -720,34 +736,25 @@ func (s *server) readObject(rc *request, body bool) error {
 			obj, err = s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, opts)
 		}
 	}
-	if errors.Is(err, engine.ErrInvalidObjectState) {
+	if errors.Is(err, engine.ErrInvalidObjectState) && !body {
 		// An archived object that is not restored cannot be read, but its
-		// metadata can (HEAD reports the restore state). Either answer
-		// tells that the object (a link's: its target) is there and
-		// archived: decided first.
+		// metadata can: HEAD reports the restore state, decided first on
+		// the object (a link's: its target) it describes. A GET's refusal
+		// is decided below on the object it judged (decideJudged).
 		info, herr := s.decideArchived(rc, vid)
-		if herr != nil && (!body || !isGone(herr)) {
+		if herr != nil {
 			return herr
 		}
-		if !body {
-			if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
-				return herr
-			}
-			s.writeObjectHeaders(rc, info)
-			rc.w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
-			rc.w.WriteHeader(http.StatusOK)
-			return nil
+		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
+			return herr
 		}
+		s.writeObjectHeaders(rc, info)
+		rc.w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
+		rc.w.WriteHeader(http.StatusOK)
+		return nil
 	}
-	if judged := readJudged(err); judged != nil {
-		// The answer tells of the object judged (its ETag and date, its
-		// size or part count): decided first, as its body would be.
-		if rerr := s.recheckObject(rc, judged); rerr != nil {
-			return rerr // the object judged is not the one authorized
-		}
-		if rerr := s.canReadTarget(rc, judged); rerr != nil {
-			return rerr // a link's conditions and bounds are its target's
-		}
+	if rerr := s.decideJudged(rc, err); rerr != nil {
+		return rerr
 	}
 	var ce *engine.ConditionError
 	if errors.As(err, &ce) {

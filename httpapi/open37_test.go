@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -145,4 +146,52 @@ func TestOpen37MetaQueryUnderBucketOwnerEnforced(t *testing.T) {
 	must(t, f.do(t, raw{method: "DELETE", path: "/mq37?ownershipControls"}).errOrNil())
 	assert.Contains(t, query(all), "<ObjectACL>public-read</ObjectACL>")
 	assert.Contains(t, query(public), "<Filename>k</Filename>")
+}
+
+// TestOpen37ArchivedTargetDecidedBeforeItsState: a read through an OSS
+// symlink whose target is archived and not restored was refused with the
+// target's state before the caller's read of the target was decided: S3
+// SelectObjectContent answered UnsupportedStorageClass (the target is
+// GLACIER), OSS SelectObject and image processing InvalidObjectState, to
+// a caller who may read the link but not the target. The engine's
+// ArchivedError now carries the object judged (readJudged), which is
+// decided first (decideJudged): 403 AccessDenied. A readable target keeps
+// its answer. (GET was closed by the lead, link36b.)
+func TestOpen37ArchivedTargetDecidedBeforeItsState(t *testing.T) {
+	f, _ := linkFixture(t, "arc37", "a,b\n", "GLACIER")
+	s3Select := func(key string) rawResponse {
+		return f.do(t, sec34Other(raw{method: "POST", path: "/arc37/" + key + "?select&select-type=2",
+			body: []byte(`<SelectObjectContentRequest><Expression>SELECT * FROM S3Object</Expression><ExpressionType>SQL</ExpressionType>` +
+				`<InputSerialization><CSV/></InputSerialization><OutputSerialization><CSV/></OutputSerialization></SelectObjectContentRequest>`)}))
+	}
+	res := s3Select("link")
+	assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s", res.body)
+	assert.Equal(t, "AccessDenied", res.errCode(), "%s", res.body)
+	res = s3Select("publink")
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode, "%s", res.body)
+	assert.Equal(t, "UnsupportedStorageClass", res.errCode(), "a readable target's class")
+
+	c := f.ossV2(otherAK, otherSK)
+	for key, want := range map[string]int{"link": 403, "publink": 403} {
+		_, err := c.SelectObject(context.Background(), &oss2.SelectObjectRequest{Bucket: oss2.Ptr("arc37"), Key: oss2.Ptr(key),
+			SelectRequest: &oss2.SelectRequest{Expression: oss2.Ptr("select * from ossobject"),
+				InputSerializationSelect: oss2.InputSerializationSelect{CsvBodyInput: &oss2.CSVSelectInput{FileHeaderInfo: oss2.Ptr("None")}}}})
+		code := "AccessDenied"
+		if key == "publink" {
+			code = "InvalidObjectState"
+		}
+		wantOSS(t, err, want, code, "")
+	}
+	for key, code := range map[string]string{"link": "AccessDenied", "publink": "InvalidObjectState"} {
+		res := f.do(t, raw{method: "GET", path: "/arc37/" + key + "?x-oss-process=image/info", sign: "oss-v1", ak: otherAK, sk: otherSK})
+		assert.Equal(t, code, res.errCode(), "image processing of %s: %s", key, res.body)
+	}
+	// CreateSelectObjectMeta takes the bucket's write and the object's
+	// read: a writer who may read the link but not its target.
+	must(t, f.do(t, raw{method: "PUT", path: "/arc37?acl", sign: "oss-v1", header: hdr("X-Oss-Acl", "public-read-write")}).errOrNil())
+	for key, code := range map[string]string{"link": "AccessDenied", "publink": "InvalidObjectState"} {
+		res := f.do(t, raw{method: "POST", path: "/arc37/" + key + "?x-oss-process=csv/meta", sign: "oss-v1", ak: otherAK, sk: otherSK,
+			body: []byte(`<CsvMetaRequest><InputSerialization><CSV/></InputSerialization></CsvMetaRequest>`)})
+		assert.Equal(t, code, res.errCode(), "CreateSelectObjectMeta of %s: %s", key, res.body)
+	}
 }

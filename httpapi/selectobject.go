@@ -218,18 +218,14 @@ func (s *server) selectObjectContent(rc *request) error {
 		return err
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{CustomerKey: ckey})
+	// The refusal of an archived object names its class: the object
+	// judged (through a link, its target) is decided first.
+	if derr := s.decideJudged(rc, err); derr != nil {
+		return derr
+	}
 	var archived *engine.ArchivedError
-	if errors.As(err, &archived) {
-		// The refusal names the object's class: decided again on the
-		// object as it is now, in case it was overwritten since
-		// authorization (the error carries no object), and, through a
-		// link, on the target whose class it is (as readObject does).
-		if _, herr := s.decideArchived(rc, ""); herr != nil {
-			return herr
-		}
-		if selectRefusedClasses[archived.StorageClass] {
-			return sqlselect.ErrUnsupportedStorageClass
-		}
+	if errors.As(err, &archived) && selectRefusedClasses[archived.StorageClass] {
+		return sqlselect.ErrUnsupportedStorageClass
 	}
 	if err != nil {
 		return err

@@ -241,10 +241,8 @@ func (s *server) selectObjectOSS(rc *request) error {
 		return ossSelectWire(err, jsonIn)
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{})
-	if errors.Is(err, engine.ErrInvalidObjectState) {
-		if _, herr := s.decideArchived(rc, ""); herr != nil && !isGone(herr) {
-			return herr // the state told is the object's (a link's target's)
-		}
+	if derr := s.decideJudged(rc, err); derr != nil {
+		return derr // an archived object's refusal tells of it (a link's: its target)
 	}
 	if err != nil {
 		return err
