@@ -70,6 +70,9 @@ func TestIntelligentTiering(t *testing.T) {
 	_, err = e.GetObject(ctx, "itb", "logs/cold", GetOptions{})
 	var ae *ArchivedError
 	require.ErrorAs(t, err, &ae)
+	require.Equal(t, "logs/cold", ae.Info.Key, "the object read")
+	require.Equal(t, IntelligentTieringClass, ae.Info.StorageClass, "the object read")
+	ae.Info = ObjectInfo{}
 	require.Equal(t, ArchivedError{StorageClass: IntelligentTieringClass, AccessTier: bucketconfig.ArchiveAccess, Bucket: "itb", Key: "logs/cold"}, *ae)
 	_, err = e.CopyObject(ctx, "itb", "logs/cold", "itb", "copy", CopyOptions{})
 	require.ErrorIs(t, err, ErrInvalidObjectState)
