@@ -160,6 +160,15 @@ func (d *decoder) next() (tag uint64, payload []byte, ok bool) {
 	if len(d.b) == 0 || d.err != nil {
 		return 0, nil, false
 	}
+	if b := d.b; len(b) >= 2 && b[0] < 0x80 && b[1] < 0x80 {
+		// A one-byte tag and length, as most fields have: read here
+		// rather than through binary.Uvarint twice (a listing reads
+		// every field of every key's record).
+		if n := int(b[1]); n <= len(b)-2 {
+			payload, d.b = b[2:2+n], b[2+n:]
+			return uint64(b[0]), payload, true
+		}
+	}
 	tag = d.uvarint()
 	n := d.uvarint()
 	if d.err != nil || n > uint64(len(d.b)) {
