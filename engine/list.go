@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -99,10 +98,13 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 		}
 		return it.First()
 	}()
+	// The page's keys (and, brief, its ETags) share a few allocations.
+	var names stringArena
 	var brief *briefDecode
 	if opts.Brief {
-		brief = &briefDecode{}
+		brief = &briefDecode{names: &names}
 	}
+	delim := []byte(opts.Delimiter)
 	var steps int64
 	defer func() { e.listSteps.Add(steps) }()
 	for ; valid; steps++ {
@@ -111,10 +113,10 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 				return ListResult{}, err
 			}
 		}
-		key := string(it.Key()[len(base):])
-		if opts.Delimiter != "" {
-			if i := strings.Index(key[len(opts.Prefix):], opts.Delimiter); i >= 0 {
-				cp := key[:len(opts.Prefix)+i+len(opts.Delimiter)]
+		kb := it.Key()[len(base):] // valid until the iterator moves
+		if len(delim) > 0 {
+			if i := bytes.Index(kb[len(opts.Prefix):], delim); i >= 0 {
+				cp := string(kb[:len(opts.Prefix)+i+len(delim)])
 				// Skip every key under cp with one seek.
 				next := prefixEnd(append(bytes.Clone(base), cp...))
 				if cp > opts.Marker || opts.Marker == "" || opts.MarkerInclusive && cp == opts.Marker {
@@ -133,9 +135,10 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 			}
 		}
 		if len(res.Objects)+len(res.CommonPrefixes) == max {
-			res.IsTruncated, res.NextStart = true, key
+			res.IsTruncated, res.NextStart = true, string(kb)
 			break
 		}
+		key := names.string(kb)
 		v, err := it.ValueAndErr()
 		if err != nil {
 			return ListResult{}, err

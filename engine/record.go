@@ -517,6 +517,9 @@ type briefDecode struct {
 	checksums map[string]map[checksum.Algorithm][]byte
 	// skips are the fields left out (nil: briefSkips).
 	skips *[fReplication + 1]bool
+	// names, when set, holds the page's ETags (and its keys: the
+	// listing's business).
+	names *stringArena
 }
 
 // checksumsOf returns the shared map that names algorithm alg.
@@ -573,6 +576,9 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 				continue
 			case fChecksumType:
 				i.ChecksumType = intern(&brief.checksumType, p)
+				continue
+			case fETag:
+				i.ETag = brief.names.string(p)
 				continue
 			case fChecksum:
 				alg, _, ok := d.pair(p)
