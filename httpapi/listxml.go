@@ -230,9 +230,18 @@ func appendRaw(b []byte, name string, value []byte) []byte {
 // for encoding-type=url (rclone retries that way on a syntax error, as it
 // must against S3). Bytes that are not UTF-8 become U+FFFD.
 func appendEscaped(b []byte, s string) []byte {
+	// The common case, a value all of plain ASCII, in a loop of its own:
+	// listings escape a key and an ETag per entry.
+	i := 0
+	for i < len(s) && plainASCII[s[i]] {
+		i++
+	}
+	if i == len(s) {
+		return append(b, s...)
+	}
 	last := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf && plainASCII[c] { // the common case
+	for i < len(s) {
+		if plainASCII[s[i]] {
 			i++
 			continue
 		}
@@ -308,8 +317,10 @@ type innerXML struct {
 	Inner []byte `xml:",innerxml"`
 }
 
-// plainASCII marks the ASCII bytes appendEscaped copies as they are.
-var plainASCII = func() (t [utf8.RuneSelf]bool) {
+// plainASCII marks the ASCII bytes appendEscaped copies as they are
+// (every byte from utf8.RuneSelf on is false: it starts or continues a
+// multi-byte character).
+var plainASCII = func() (t [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
 		t[c] = !strings.ContainsRune(`"'&<>`, rune(c))
 	}

@@ -3,7 +3,9 @@ package httpapi
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,6 +153,59 @@ func BenchmarkListXML(b *testing.B) {
 			_ = xml.NewEncoder(&buf).Encode(r)
 		}
 	})
+}
+
+// TestAppendEscaped: appendEscaped writes what its comment says, a
+// character at a time, for every byte, for plain and escaped runs and
+// characters of every width, and for bytes that are not UTF-8.
+func TestAppendEscaped(t *testing.T) {
+	want := func(s string) string {
+		var b strings.Builder
+		for _, r := range s { // U+FFFD for a byte that is not UTF-8
+			switch {
+			case r == '"':
+				b.WriteString("&quot;")
+			case r == '\'':
+				b.WriteString("&#39;")
+			case r == '&':
+				b.WriteString("&amp;")
+			case r == '<':
+				b.WriteString("&lt;")
+			case r == '>':
+				b.WriteString("&gt;")
+			case r == '\t':
+				b.WriteString("&#x9;")
+			case r == '\n':
+				b.WriteString("&#xA;")
+			case r == '\r':
+				b.WriteString("&#xD;")
+			case !xmlChar(r):
+				fmt.Fprintf(&b, "&#x%x;", r)
+			default:
+				b.WriteRune(r)
+			}
+		}
+		return b.String()
+	}
+	var cases []string
+	for c := range 256 {
+		cases = append(cases, string([]byte{byte(c)}), "key-"+string([]byte{byte(c)}), string([]byte{byte(c)})+"-0001.txt")
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"dir/object-0001.txt", "d41d8cd98f00b204e9800998ecf8427e", "a", "&", "\"", "'", "<>", "\t\n\r", "\x01", "\x7f",
+		"é", "日本", "😀", "\uFFFD", "\uFFFE", "\uFFFF", "\xff", "\xe6\x97", "\xed\xa0\x80", " %+~"}
+	for range 2000 {
+		var s strings.Builder
+		for range rng.IntN(6) {
+			s.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		cases = append(cases, s.String())
+	}
+	for _, s := range cases {
+		if got := string(appendEscaped([]byte("prefix|"), s)); got != "prefix|"+want(s) {
+			t.Fatalf("appendEscaped(%q) = %q, want %q", s, got, "prefix|"+want(s))
+		}
+	}
 }
 
 // TestListEntriesMatchContents: a page rendered straight from engine
