@@ -54,6 +54,13 @@ type listEntries struct {
 	// owner makes the Owner element of a canonical user ID; nil leaves
 	// Owner out.
 	owner func(canonical string) owner
+	// timeSec and timeText are the last LastModified appendEntry wrote,
+	// a Unix second, and its text (valid when timeCached): the objects
+	// of a page mostly share seconds with their neighbours, and the text
+	// depends on the second alone.
+	timeSec    int64
+	timeText   [len("2006-01-02T15:04:05.000Z")]byte
+	timeCached bool
 }
 
 // checksumAlgorithm names the object's flexible checksum algorithm for

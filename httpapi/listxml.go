@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/osslite/osslite/engine"
@@ -140,7 +141,7 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 	b = append(b, "<Contents><Key>"...)
 	b = appendEscaped(b, e.p.enc(o.Key))
 	b = append(b, "</Key><LastModified>"...)
-	b = appendXMLTime(b, o.LastModified)
+	b = e.appendLastModified(b, o.LastModified)
 	b = append(b, "</LastModified><ETag>&quot;"...)
 	b = appendEscaped(b, e.d.etagCase(o.ETag))
 	b = append(b, "&quot;</ETag>"...)
@@ -175,6 +176,22 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 		}
 	}
 	return append(b, "</Contents>"...)
+}
+
+// appendLastModified appends t as appendXMLTime does, from the text of
+// the previous entry's time when they share a second.
+func (e *listEntries) appendLastModified(b []byte, t time.Time) []byte {
+	sec := t.Unix()
+	if e.timeCached && sec == e.timeSec {
+		return append(b, e.timeText[:]...)
+	}
+	n := len(b)
+	b = appendXMLTime(b, t)
+	if len(b)-n == len(e.timeText) { // years 0-9999
+		copy(e.timeText[:], b[n:])
+		e.timeSec, e.timeCached = sec, true
+	}
+	return b
 }
 
 func appendStart(b []byte, root, xmlns string) []byte {

@@ -232,8 +232,16 @@ func TestListEntriesMatchContents(t *testing.T) {
 			e.owner = func(id string) owner { return owner{ID: "id-" + id, DisplayName: id} }
 		}
 		for range rng.IntN(5) {
+			lm := time.Unix(rng.Int64N(1<<34), rng.Int64N(1e9))
+			if n := len(e.objects); n > 0 && rng.IntN(4) > 0 {
+				// The previous object's second or a neighbour, as on most
+				// pages (appendEntry reuses the previous entry's text).
+				lm = time.Unix(e.objects[n-1].LastModified.Unix()+rng.Int64N(3)-1, rng.Int64N(1e9))
+			} else if rng.IntN(8) == 0 { // beyond year 9999 (not reused)
+				lm = time.Date(10000, 1, 1, 0, 0, rng.IntN(2), rng.IntN(1e9), time.UTC)
+			}
 			o := engine.ObjectInfo{Key: str(), ETag: []string{"d41d8cd98f00b204e9800998ecf8427e", "abc-3", str()}[rng.IntN(3)],
-				LastModified: time.Unix(rng.Int64N(1<<34), rng.Int64N(1e9)), Size: rng.Int64N(1 << 40),
+				LastModified: lm, Size: rng.Int64N(1 << 40),
 				StorageClass: []string{"", "STANDARD", "IA", "GLACIER"}[rng.IntN(4)], Owner: str(),
 				Type: engine.ObjectType(rng.IntN(3))}
 			switch rng.IntN(3) {
