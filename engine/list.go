@@ -143,14 +143,6 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 		if err != nil {
 			return ListResult{}, err
 		}
-		rec, err := decodeObjectFields(v, false, false, brief)
-		if err != nil {
-			return ListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
-		}
-		rec.info.Bucket, rec.info.Key = bucket, key
-		if !rec.restoreReady.IsZero() {
-			e.restoreStatus(&rec)
-		}
 		if len(res.Objects) == cap(res.Objects) {
 			// Room for 16, then 128, then the whole page: few copies of
 			// large pages without a large buffer for small ones (an
@@ -164,7 +156,22 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 			}
 			res.Objects = slices.Grow(res.Objects, n-len(res.Objects))
 		}
-		res.Objects = append(res.Objects, rec.info)
+		// Decoded in place: copying an ObjectInfo into a page that holds
+		// pointers costs write barriers on each of its fields while the
+		// collector runs.
+		res.Objects = res.Objects[:len(res.Objects)+1]
+		o := &res.Objects[len(res.Objects)-1]
+		*o = ObjectInfo{} // a reused Buffer's entry
+		var rec objectRecord
+		if err := rec.decodeInto(o, v, false, false, brief); err != nil {
+			return ListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
+		}
+		o.Bucket, o.Key = bucket, key
+		if !rec.restoreReady.IsZero() {
+			rec.info = *o
+			e.restoreStatus(&rec)
+			*o = rec.info
+		}
 		res.NextMarker = key
 		valid = it.Next()
 	}

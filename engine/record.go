@@ -547,9 +547,16 @@ func intern(last *string, p []byte) string {
 // fields in brief.skips and shares repeated strings.
 func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (objectRecord, error) {
 	var r objectRecord
+	err := r.decodeInto(&r.info, b, extents, inline, brief)
+	return r, err
+}
+
+// decodeInto is decodeObjectFields into r, but for the ObjectInfo, which
+// goes to i (zero, as r is): a listing decodes each record into its place
+// in the page, which saves copying the large ObjectInfo there.
+func (r *objectRecord) decodeInto(i *ObjectInfo, b []byte, extents, inline bool, brief *briefDecode) error {
 	d := decoder{b: b}
 	d.version()
-	i := &r.info
 	i.NoCRC64 = true // until the field says otherwise
 	skips := &briefSkips
 	if brief != nil && brief.skips != nil {
@@ -766,7 +773,7 @@ func decodeObjectFields(b []byte, extents, inline bool, brief *briefDecode) (obj
 			}
 		}
 	}
-	return r, d.err
+	return d.err
 }
 
 // keysOf returns the sealed keys decoded so far (fields may come in any
