@@ -41,7 +41,9 @@ type ListOptions struct {
 	Brief bool
 	// Buffer, when its capacity allows, holds ListResult.Objects (from
 	// length 0): pass a finished page's Objects back to reuse their memory
-	// (an ObjectInfo is over 500 bytes, a page up to 1000 of them).
+	// (an ObjectInfo is over 500 bytes, a page up to 1000 of them). Each
+	// entry the page reuses is cleared first; the rest are left as they
+	// are.
 	Buffer []ObjectInfo
 }
 
