@@ -191,6 +191,13 @@ func TestAppendEscaped(t *testing.T) {
 	for c := range 256 {
 		cases = append(cases, string([]byte{byte(c)}), "key-"+string([]byte{byte(c)}), string([]byte{byte(c)})+"-0001.txt")
 	}
+	for c := range 256 { // each byte at each place of the eight-byte words
+		for at := range 18 {
+			b := []byte("dir/object-0001.txt")[:18]
+			b[at] = byte(c)
+			cases = append(cases, string(b), string(b[:at+1]))
+		}
+	}
 	rng := rand.New(rand.NewPCG(5, 6))
 	pieces := []string{"dir/object-0001.txt", "d41d8cd98f00b204e9800998ecf8427e", "a", "&", "\"", "'", "<>", "\t\n\r", "\x01", "\x7f",
 		"é", "日本", "😀", "\uFFFD", "\uFFFE", "\uFFFF", "\xff", "\xe6\x97", "\xed\xa0\x80", " %+~"}
