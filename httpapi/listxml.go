@@ -247,9 +247,12 @@ func appendRaw(b []byte, name string, value []byte) []byte {
 // for encoding-type=url (rclone retries that way on a syntax error, as it
 // must against S3). Bytes that are not UTF-8 become U+FFFD.
 func appendEscaped(b []byte, s string) []byte {
-	// The common case, a value all of plain ASCII, apart: listings escape
-	// a key and an ETag per entry.
-	i := plainPrefix(s)
+	// The common case, a value all of plain ASCII, in a loop of its own:
+	// listings escape a key and an ETag per entry.
+	i := 0
+	for i < len(s) && plainASCII[s[i]] {
+		i++
+	}
 	if i == len(s) {
 		return append(b, s...)
 	}
@@ -297,30 +300,6 @@ func appendEscaped(b []byte, s string) []byte {
 		i += width
 	}
 	return append(b, s[last:]...)
-}
-
-// plainPrefix returns the length of the longest prefix of s that
-// appendEscaped copies as it is, testing eight bytes at a time.
-func plainPrefix(s string) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	// hasZero has the high bit of each zero byte of x set (and maybe of
-	// bytes above one), so it is zero exactly when x has no zero byte.
-	hasZero := func(x uint64) uint64 { return (x - ones) &^ x }
-	i := 0
-	for ; len(s)-i >= 8; i += 8 {
-		_ = s[i+7]
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		bad := x | (x-0x20*ones)&^x // a byte from 0x80 on, or below 0x20
-		bad |= hasZero(x^'"'*ones) | hasZero(x^'\''*ones) | hasZero(x^'&'*ones) | hasZero(x^'<'*ones) | hasZero(x^'>'*ones)
-		if bad&highs != 0 {
-			break
-		}
-	}
-	for i < len(s) && plainASCII[s[i]] {
-		i++
-	}
-	return i
 }
 
 // appendText escapes s as element content the way S3 writes its error
