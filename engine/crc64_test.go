@@ -137,6 +137,8 @@ func TestListBriefAndBuffer(t *testing.T) {
 	require.True(t, info.LastModified.Equal(o.LastModified))
 	require.NotEmpty(t, full.Objects[0].SHA1)
 	require.Empty(t, o.SHA1)
+	require.False(t, full.Objects[0].NoCRC64)
+	require.True(t, o.NoCRC64, "brief listings leave the CRC64 out")
 
 	// Checksums: the algorithm only, in a map the page's entries share.
 	for _, k := range []string{"c1", "c2", "s1"} {

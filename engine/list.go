@@ -35,7 +35,8 @@ type ListOptions struct {
 	// Brief leaves out of each ObjectInfo what S3's and OSS's listings do
 	// not show, saving their decoding for every key: user metadata, tags,
 	// stored headers, the Content-* fields other than ContentType,
-	// WebsiteRedirect, SHA1, PartSizes and PartChecksums. Checksums then only
+	// WebsiteRedirect, SHA1, CRC64 (NoCRC64 is then set), PartSizes and
+	// PartChecksums. Checksums then only
 	// names the algorithms (no values) and is shared between the page's
 	// entries: read it, never write it.
 	Brief bool

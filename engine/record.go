@@ -442,7 +442,7 @@ func decodeObject(b []byte, body bool) (objectRecord, error) {
 // briefSkips are the fields a brief decode (ListOptions.Brief) leaves out.
 var briefSkips = func() (s [fReplication + 1]bool) {
 	for _, f := range []int{fContentEncoding, fContentDisposition, fContentLanguage, fCacheControl, fExpires,
-		fWebsiteRedirect, fUserMeta, fTag, fPartSizes, fHeader, fPartChecksums, fDataKey, fSHA1} {
+		fWebsiteRedirect, fUserMeta, fTag, fPartSizes, fHeader, fPartChecksums, fDataKey, fSHA1, fCRC64} {
 		s[f] = true
 	}
 	return s
