@@ -36,9 +36,8 @@ type ListOptions struct {
 	// not show, saving their decoding for every key: user metadata, tags,
 	// stored headers, the Content-* fields other than ContentType,
 	// WebsiteRedirect, SHA1, CRC64 (NoCRC64 is then set), PartSizes and
-	// PartChecksums. Checksums then only
-	// names the algorithms (no values) and is shared between the page's
-	// entries: read it, never write it.
+	// PartChecksums. Checksums then only names the algorithms (no values)
+	// and is shared between the page's entries: read it, never write it.
 	Brief bool
 	// Buffer, when its capacity allows, holds ListResult.Objects (from
 	// length 0): pass a finished page's Objects back to reuse their memory
