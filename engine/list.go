@@ -62,6 +62,10 @@ type ListResult struct {
 
 // ListObjects lists a bucket's keys in raw byte order. With a delimiter,
 // every common prefix costs one seek, however many keys sit under it.
+// A page's keys (and, with Brief, its ETags) are cut from a few shared 16
+// KiB blocks: a caller keeping a few of them long after the rest of the
+// page is gone keeps their blocks too, unless it copies them
+// (strings.Clone).
 func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOptions) (ListResult, error) {
 	if err := e.enter(ctx); err != nil {
 		return ListResult{}, err
