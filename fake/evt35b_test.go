@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,18 +35,8 @@ func TestEvt35bTransitionAndRestoreEventsThroughSDK(t *testing.T) {
 		delARN = "arn:aws:sqs:us-east-1:123456789012:evt35b-restore-delete"
 		expARN = "arn:aws:sqs:us-east-1:123456789012:evt35b-expiration"
 	)
-	var mu sync.Mutex
-	got := map[string][]engine.Event{}
-	opts := []fake.Option{fake.WithBuckets("evt35b")}
-	for _, arn := range []string{trARN, rsARN, delARN, expARN} {
-		opts = append(opts, fake.WithNotificationTarget(arn, engine.NotificationTargetFunc(func(_ context.Context, ev engine.Event) error {
-			mu.Lock()
-			defer mu.Unlock()
-			got[arn] = append(got[arn], ev)
-			return nil
-		})))
-	}
-	srv := fake.New(t, opts...)
+	var events eventSink
+	srv := fake.New(t, fake.WithBuckets("evt35b"), events.target(trARN), events.target(rsARN), events.target(delARN), events.target(expARN))
 	client := use33S3(srv)
 	ctx := context.Background()
 	b := aws.String("evt35b")
@@ -101,14 +90,10 @@ func TestEvt35bTransitionAndRestoreEventsThroughSDK(t *testing.T) {
 	require.Nil(t, head.Restore, "the restored copy expired")
 
 	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(got[trARN]) == 1 && len(got[rsARN]) == 3 && len(got[delARN]) == 1
+		return len(events.of(trARN)) == 1 && len(events.of(rsARN)) == 3 && len(events.of(delARN)) == 1
 	}, 10*time.Second, 10*time.Millisecond)
 	time.Sleep(50 * time.Millisecond) // a delivery to another target would have come by now
-	mu.Lock()
-	defer mu.Unlock()
-	tr := got[trARN][0]
+	tr := events.of(trARN)[0]
 	require.Equal(t, "LifecycleTransition", tr.EventName)
 	require.Equal(t, "2.3", tr.EventVersion)
 	require.Equal(t, "cold/report 1.txt", tr.ObjectKey())
@@ -116,14 +101,14 @@ func TestEvt35bTransitionAndRestoreEventsThroughSDK(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(body), `"lifecycleEventData":{"transitionEventData":{"destinationStorageClass":"GLACIER"}}`)
 	var rs []string
-	for _, ev := range got[rsARN] {
+	for _, ev := range events.of(rsARN) {
 		rs = append(rs, ev.EventName+" "+ev.ObjectKey())
 	}
 	require.Equal(t, []string{"ObjectRestore:Post tape/a1", "ObjectRestore:Completed tape/a1", "ObjectRestore:Delete tape/a1"}, rs)
-	del := got[delARN][0]
+	del := events.of(delARN)[0]
 	require.Equal(t, "ObjectRestore:Delete", del.EventName)
 	require.Equal(t, "tape/b1", del.ObjectKey())
 	require.Equal(t, "2.3", del.EventVersion)
 	require.Nil(t, del.GlacierEventData)
-	require.Empty(t, got[expARN], "nothing expired")
+	require.Empty(t, events.of(expARN), "nothing expired")
 }

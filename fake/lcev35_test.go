@@ -3,7 +3,6 @@ package fake_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -12,7 +11,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/stretchr/testify/require"
 
-	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/fake"
 )
 
@@ -28,18 +26,8 @@ import (
 func TestLcev35LifecycleRemovalEventsThroughSDK(t *testing.T) {
 	const delARN = "arn:aws:sqs:us-east-1:123456789012:lcev35-delete"
 	const markerARN = "arn:aws:sqs:us-east-1:123456789012:lcev35-marker"
-	var mu sync.Mutex
-	got := map[string][]engine.Event{}
-	target := func(arn string) engine.NotificationTarget {
-		return engine.NotificationTargetFunc(func(_ context.Context, ev engine.Event) error {
-			mu.Lock()
-			defer mu.Unlock()
-			got[arn] = append(got[arn], ev)
-			return nil
-		})
-	}
-	srv := fake.New(t, fake.WithBuckets("lcev35"), fake.WithNotificationTarget(delARN, target(delARN)),
-		fake.WithNotificationTarget(markerARN, target(markerARN)))
+	var events eventSink
+	srv := fake.New(t, fake.WithBuckets("lcev35"), events.target(delARN), events.target(markerARN))
 	client := use33S3(srv)
 	ctx := context.Background()
 	b := aws.String("lcev35")
@@ -85,16 +73,10 @@ func TestLcev35LifecycleRemovalEventsThroughSDK(t *testing.T) {
 	require.Len(t, vs.Versions, 1, "the current version of nc/report 1.txt")
 	require.Empty(t, vs.DeleteMarkers, "the expired object delete marker is gone")
 
-	require.Eventually(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(got[delARN]) == 2
-	}, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return len(events.of(delARN)) == 2 }, 10*time.Second, 10*time.Millisecond)
 	time.Sleep(50 * time.Millisecond) // a delivery to the other target would have come by now
-	mu.Lock()
-	defer mu.Unlock()
 	want := map[string]string{"nc/report 1.txt": old, "dm/x": aws.ToString(del.VersionId)}
-	for _, ev := range got[delARN] {
+	for _, ev := range events.of(delARN) {
 		require.Equal(t, "LifecycleExpiration:Delete", ev.EventName)
 		require.Equal(t, "2.3", ev.EventVersion)
 		require.Equal(t, "del", ev.S3.ConfigurationID)
@@ -103,5 +85,5 @@ func TestLcev35LifecycleRemovalEventsThroughSDK(t *testing.T) {
 		delete(want, ev.ObjectKey())
 	}
 	require.Empty(t, want, "one event per version removed")
-	require.Empty(t, got[markerARN], "no delete marker was created")
+	require.Empty(t, events.of(markerARN), "no delete marker was created")
 }

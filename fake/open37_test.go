@@ -3,7 +3,6 @@ package fake_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -29,15 +28,8 @@ import (
 // completes, the replica with the source's retention and legal hold.
 func TestOpen37ReplicationFromObjectLockBucketThroughSDK(t *testing.T) {
 	const arn = "arn:aws:sqs:us-east-1:123456789012:open37"
-	var mu sync.Mutex
-	var got []engine.Event
-	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}),
-		fake.WithNotificationTarget(arn, engine.NotificationTargetFunc(func(_ context.Context, ev engine.Event) error {
-			mu.Lock()
-			defer mu.Unlock()
-			got = append(got, ev)
-			return nil
-		})))
+	var events eventSink
+	srv := fake.New(t, fake.WithEngineOptions(engine.Options{CompactInterval: -1}), events.target(arn))
 	client := use33S3(srv)
 	ctx := context.Background()
 	src, dst := aws.String("open37-locked"), aws.String("open37-dst")
@@ -80,15 +72,13 @@ func TestOpen37ReplicationFromObjectLockBucketThroughSDK(t *testing.T) {
 	for range 5 { // the default five attempts
 		pass(10 * time.Second)
 	}
-	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return len(events.of(arn)) == 1 }, 10*time.Second, 10*time.Millisecond)
 	head, err := client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: src, Key: key})
 	require.NoError(t, err)
 	require.Equal(t, types.ReplicationStatusFailed, head.ReplicationStatus)
 	_, err = client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: dst, Key: key, VersionId: put.VersionId})
 	require.Error(t, err, "no replica in a bucket without Object Lock")
-	mu.Lock()
-	ev := got[0]
-	mu.Unlock()
+	ev := events.of(arn)[0]
 	require.Equal(t, "Replication:OperationFailedReplication", ev.EventName)
 	require.Equal(t, aws.ToString(put.VersionId), ev.S3.Object.VersionID)
 	require.NotNil(t, ev.ReplicationEventData)

@@ -3,7 +3,6 @@ package fake_test
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -30,16 +29,9 @@ import (
 // replicationEventData and MinIO's OperationCompletedReplication.
 func TestRepl36ReplicationEventsThroughSDK(t *testing.T) {
 	const arn = "arn:aws:sqs:us-east-1:123456789012:repl36"
-	var mu sync.Mutex
-	var got []engine.Event
+	var events eventSink
 	srv := fake.New(t, fake.WithBuckets("repl36-src", "repl36-dst"),
-		fake.WithEngineOptions(engine.Options{CompactInterval: -1}),
-		fake.WithNotificationTarget(arn, engine.NotificationTargetFunc(func(_ context.Context, ev engine.Event) error {
-			mu.Lock()
-			defer mu.Unlock()
-			got = append(got, ev)
-			return nil
-		})))
+		fake.WithEngineOptions(engine.Options{CompactInterval: -1}), events.target(arn))
 	client := use33S3(srv)
 	ctx := context.Background()
 	src, dst := aws.String("repl36-src"), aws.String("repl36-dst")
@@ -80,10 +72,8 @@ func TestRepl36ReplicationEventsThroughSDK(t *testing.T) {
 	written := aws.ToTime(head.LastModified)
 
 	names := func() []string {
-		mu.Lock()
-		defer mu.Unlock()
 		var out []string
-		for _, ev := range got {
+		for _, ev := range events.of(arn) {
 			out = append(out, ev.EventName)
 		}
 		return out
@@ -118,9 +108,7 @@ func TestRepl36ReplicationEventsThroughSDK(t *testing.T) {
 
 	require.Equal(t, []string{"Replication:OperationFailedReplication", "Replication:OperationMissedThreshold",
 		"Replication:OperationReplicatedAfterThreshold"}, names())
-	mu.Lock()
-	defer mu.Unlock()
-	for i, ev := range got {
+	for i, ev := range events.of(arn) {
 		require.Equal(t, "2.2", ev.EventVersion)
 		require.Equal(t, "repl", ev.S3.ConfigurationID)
 		require.Equal(t, "repl36-src", ev.S3.Bucket.Name)
