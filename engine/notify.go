@@ -692,7 +692,7 @@ func (e *Engine) tieringEvent(ctx context.Context, info ObjectInfo, tier string,
 	ev.UserIdentity.PrincipalID = "s3.amazonaws.com"
 	ev.RequestParameters.SourceIPAddress = "s3.amazonaws.com"
 	size := info.Size
-	ev.S3.Object.Size, ev.S3.Object.ETag, ev.S3.Object.VersionID = &size, info.ETag, info.VersionID
+	ev.S3.Object.Size, ev.S3.Object.ETag = &size, info.ETag // the version: setAccessTier, in the move's batch
 	ev.IntelligentTiering = &EventTiering{DestinationAccessTier: tier}
 	return &batchEvent{ev, nc}
 }

@@ -122,6 +122,13 @@ func (e *Engine) setAccessTier(ctx context.Context, bucket string, v ObjectInfo,
 		rec.info.AccessTier = tier
 		rec.restoreReady, rec.restoreExpiry = time.Time{}, time.Time{}
 		if ev != nil {
+			// A null version named as S3's other events of its own name
+			// it ("null" with versioning, none without).
+			vid, err := e.eventVersionID(bucket, rec.info.VersionID)
+			if err != nil {
+				return err
+			}
+			ev.ev.S3.Object.VersionID = vid
 			m.ownEvent(ev.nc, ev.ev)
 		}
 		return nil
