@@ -118,11 +118,22 @@ func (s *server) processImage(rc *request, p *imgproc.Pipeline) (imgproc.Result,
 // key is told only to whoever may read it) and again on the object
 // opened (canReadObject, and its target for a link): one written over
 // the key in between is never drawn under a decision made for another.
+// An archived object's refusal is decided alike on the object it judged.
 func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
 	if err := s.canRead(rc, rc.op.Bucket, key, ""); err != nil {
 		return nil, err
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, key, engine.GetOptions{})
+	if judged := readJudged(err); judged != nil {
+		// Archived: told only to who may read the object judged and,
+		// through a link, its target, as a read that opened is decided.
+		if rerr := s.canReadObject(rc, key, judged); rerr != nil {
+			return nil, rerr
+		}
+		if rerr := s.canReadTarget(rc, judged); rerr != nil {
+			return nil, rerr
+		}
+	}
 	if errors.Is(err, engine.ErrNoSuchKey) || errors.Is(err, engine.ErrInvalidKey) {
 		return nil, imgproc.ErrNoWatermark
 	}

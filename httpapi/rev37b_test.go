@@ -1,10 +1,15 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"image"
+	"image/png"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +17,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/engine"
 )
 
 // TestRev37bListingsRacingWrites lists a bucket from several goroutines
@@ -103,4 +111,34 @@ func TestRev37bListingsRacingWrites(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
+}
+
+// TestRev37bWatermarkArchivedTargetDecided: an OSS image watermark
+// (image/watermark,image_KEY) is read from another object of the bucket,
+// decided on the key (canRead) and then on the object opened and,
+// through a symlink, its target (canReadObject, canReadTarget). An open
+// that failed because the target was archived (not restored) was
+// answered InvalidObjectState before either: another account that may
+// read the image and the link learnt that the link's private target
+// exists and is archived, where a private target that is not archived
+// is AccessDenied. The failure's object is decided first (decideJudged,
+// as rev37 did for the image itself); a readable archived target keeps
+// InvalidObjectState.
+func TestRev37bWatermarkArchivedTargetDecided(t *testing.T) {
+	f, _ := linkFixture(t, "wm37b", "not an image", "GLACIER")
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	var buf bytes.Buffer
+	require.NoError(t, png.Encode(&buf, img))
+	_, err := f.eng.PutObject(context.Background(), "wm37b", "cat.png", bytes.NewReader(buf.Bytes()), int64(buf.Len()),
+		engine.PutOptions{ACL: engine.ACL{Canned: "public-read"}, Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+	require.NoError(t, err)
+	mark := func(key string) rawResponse {
+		return f.do(t, sec34Other(raw{method: "GET", sign: "oss-v1",
+			path: "/wm37b/cat.png?x-oss-process=image/watermark,image_" + base64.RawURLEncoding.EncodeToString([]byte(key))}))
+	}
+	res := mark("link")
+	assert.Equal(t, http.StatusForbidden, res.StatusCode, "%s", res.body)
+	assert.Equal(t, "AccessDenied", res.errCode(), "%s", res.body)
+	res = mark("publink")
+	assert.Equal(t, "InvalidObjectState", res.errCode(), "the readable target's state: %s", res.body)
 }
