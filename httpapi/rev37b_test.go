@@ -142,3 +142,35 @@ func TestRev37bWatermarkArchivedTargetDecided(t *testing.T) {
 	res = mark("publink")
 	assert.Equal(t, "InvalidObjectState", res.errCode(), "the readable target's state: %s", res.body)
 }
+
+// TestRev37bWebsiteErrorDocumentArchivedTargetDecided: a website's
+// error document that is an OSS symlink (readable by anyone) to a
+// private target is not served, and the page names why (S3's "An Error
+// Occurred While Attempting to Retrieve a Custom Error Document": the
+// code). A private target not archived is AccessDenied (canReadTarget);
+// one archived was InvalidObjectState, decided on the link alone,
+// telling every visitor that the private target is there and archived.
+// The failure's object (through the link, its target) is decided first;
+// a public archived target keeps InvalidObjectState.
+func TestRev37bWebsiteErrorDocumentArchivedTargetDecided(t *testing.T) {
+	f, get := websiteFixture(t, testWebsiteDoc)
+	ctx := context.Background()
+	base := "http://site.s3-website.test" + f.srv.URL[strings.LastIndex(f.srv.URL, ":"):]
+	page := func(target, canned, class string) string {
+		_, err := f.eng.PutObject(ctx, "site", target, strings.NewReader("page"), 4,
+			engine.PutOptions{ACL: engine.ACL{Canned: canned}, Owner: canonicalID(testAK), StorageClass: class})
+		require.NoError(t, err)
+		_, err = f.eng.PutSymlink(ctx, "site", "404.html", target, engine.PutOptions{ACL: engine.ACL{Canned: "public-read"},
+			Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+		resp := get("GET", base+"/nothere")
+		require.Equal(t, http.StatusNotFound, resp.StatusCode)
+		return string(resp.body)
+	}
+	require.Contains(t, page("plain.html", "private", ""), "AccessDenied")
+	body := page("deep.html", "private", "GLACIER")
+	assert.Contains(t, body, "AccessDenied", "%s", body)
+	assert.NotContains(t, body, "InvalidObjectState", "%s", body)
+	body = page("pubdeep.html", "public-read", "GLACIER")
+	assert.Contains(t, body, "InvalidObjectState", "a readable target's state: %s", body)
+}

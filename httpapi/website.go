@@ -902,6 +902,9 @@ func (s *server) websiteErrorDocument(wr *websiteReq, status int) (served bool, 
 		return false, e, nil
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, w.ErrorKey, engine.GetOptions{})
+	if derr := s.decideJudged(rc, err); derr != nil {
+		err = derr // an archived document's state (a link's: its target's) told only to who may read it
+	}
 	if err != nil {
 		e, internal := toError(err)
 		if internal {
