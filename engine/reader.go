@@ -280,14 +280,24 @@ func (e *Engine) openObjectAs(snap *pebble.Snapshot, bucket, key string, opts Ge
 	return e.openRecord(snap, rec, opts, copySource)
 }
 
+// archivedError is the refusal of a read of rec, archived and not
+// restored.
+func (rec *objectRecord) archivedError() *ArchivedError {
+	return &ArchivedError{StorageClass: rec.info.StorageClass, AccessTier: rec.info.AccessTier, Bucket: rec.info.Bucket, Key: rec.info.Key, Info: rec.info}
+}
+
 // openRecord opens rec, read from snap (nil: a record that needs no
 // snapshot, see openPinned).
 func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOptions, copySource bool) (*Object, error) {
 	if opts.refuseLink && rec.info.Type == ObjectSymlink {
 		return nil, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, rec.info.Bucket, rec.info.Key)
 	}
-	if !readable(rec) && !(opts.ArchiveDirectRead && rec.info.StorageClass == DirectReadArchiveClass) {
-		return nil, &ArchivedError{StorageClass: rec.info.StorageClass, AccessTier: rec.info.AccessTier, Bucket: rec.info.Bucket, Key: rec.info.Key, Info: rec.info}
+	// An archived object's metadata can be read (HEAD: MetadataOnly), and
+	// a HEAD's conditions are judged on it as on any object's; a read of
+	// its body is refused first.
+	archived := !readable(rec) && !(opts.ArchiveDirectRead && rec.info.StorageClass == DirectReadArchiveClass)
+	if archived && !opts.MetadataOnly {
+		return nil, rec.archivedError()
 	}
 	if err := opts.Conditions.evaluate(rec.info, copySource); err != nil {
 		var ce *ConditionError
@@ -297,6 +307,9 @@ func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOpt
 		withInfo := *ce
 		withInfo.Info = rec.info
 		return nil, &withInfo
+	}
+	if archived {
+		return nil, rec.archivedError()
 	}
 	o := &Object{Info: rec.info, e: e, snap: snap, inline: rec.inline, extents: rec.extents, Length: rec.info.Size, noBody: opts.MetadataOnly}
 	switch {

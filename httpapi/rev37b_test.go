@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -173,4 +174,39 @@ func TestRev37bWebsiteErrorDocumentArchivedTargetDecided(t *testing.T) {
 	assert.NotContains(t, body, "InvalidObjectState", "%s", body)
 	body = page("pubdeep.html", "public-read", "GLACIER")
 	assert.Contains(t, body, "InvalidObjectState", "a readable target's state: %s", body)
+}
+
+// TestRev37bHeadArchivedJudgesConditions: a HEAD of an archived object
+// that is not restored answers its metadata (200, with its storage
+// class) as S3 and OSS do, and its If-Match, If-None-Match and dates are
+// judged on that metadata as on any object's (HeadObject: 412, 304).
+// They were ignored: every conditional HEAD of an archived object was
+// 200. A GET stays refused (InvalidObjectState) whatever its conditions.
+func TestRev37bHeadArchivedJudgesConditions(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/arch37b"}).errOrNil())
+	info, err := f.eng.PutObject(context.Background(), "arch37b", "k", strings.NewReader("tape"), 4,
+		engine.PutOptions{StorageClass: "GLACIER", Owner: canonicalID(testAK)})
+	require.NoError(t, err)
+	etag := `"` + info.ETag + `"`
+	for _, tc := range []struct {
+		header []string
+		status int
+	}{
+		{nil, http.StatusOK},
+		{[]string{"If-Match", etag}, http.StatusOK},
+		{[]string{"If-Match", `"other"`}, http.StatusPreconditionFailed},
+		{[]string{"If-None-Match", etag}, http.StatusNotModified},
+		{[]string{"If-None-Match", `"other"`}, http.StatusOK},
+		{[]string{"If-Modified-Since", info.LastModified.UTC().Format(http.TimeFormat)}, http.StatusNotModified},
+		{[]string{"If-Unmodified-Since", info.LastModified.Add(-time.Hour).UTC().Format(http.TimeFormat)}, http.StatusPreconditionFailed},
+	} {
+		res := f.do(t, raw{method: "HEAD", path: "/arch37b/k", header: hdr(tc.header...)})
+		assert.Equal(t, tc.status, res.StatusCode, "HEAD %v", tc.header)
+		if tc.status == http.StatusOK {
+			assert.Equal(t, "GLACIER", res.Header.Get("X-Amz-Storage-Class"), "HEAD %v", tc.header)
+		}
+		res = f.do(t, raw{method: "GET", path: "/arch37b/k", header: hdr(tc.header...)})
+		assert.Equal(t, "InvalidObjectState", res.errCode(), "GET %v: %s", tc.header, res.body)
+	}
 }
