@@ -124,15 +124,8 @@ func (s *server) readWatermark(rc *request, key string) ([]byte, error) {
 		return nil, err
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, key, engine.GetOptions{})
-	if judged := readJudged(err); judged != nil {
-		// Archived: told only to who may read the object judged and,
-		// through a link, its target, as a read that opened is decided.
-		if rerr := s.canReadObject(rc, key, judged); rerr != nil {
-			return nil, rerr
-		}
-		if rerr := s.canReadTarget(rc, judged); rerr != nil {
-			return nil, rerr
-		}
+	if derr := s.decideJudgedAt(rc, key, err); derr != nil {
+		return nil, derr // archived: told only to who may read it (a link: its target)
 	}
 	if errors.Is(err, engine.ErrNoSuchKey) || errors.Is(err, engine.ErrInvalidKey) {
 		return nil, imgproc.ErrNoWatermark

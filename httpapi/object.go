@@ -672,6 +672,21 @@ func (s *server) decideJudged(rc *request, err error) error {
 	return s.canReadTarget(rc, judged) // a link's conditions, bounds and state are its target's
 }
 
+// decideJudgedAt is decideJudged for a route whose authorization read
+// no object of key (a watermark, CreateSelectObjectMeta): the object a
+// failure judged is decided as a read of it would be (canReadObject),
+// and through a link its target.
+func (s *server) decideJudgedAt(rc *request, key string, err error) error {
+	judged := readJudged(err)
+	if judged == nil {
+		return nil
+	}
+	if rerr := s.canReadObject(rc, key, judged); rerr != nil {
+		return rerr
+	}
+	return s.canReadTarget(rc, judged)
+}
+
 // readObject serves GetObject and HeadObject.
 func (s *server) readObject(rc *request, body bool) error {
 	r := rc.r

@@ -109,15 +109,8 @@ func (s *server) createSelectMetaOSS(rc *request) error {
 		return err
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{})
-	if judged := readJudged(err); judged != nil {
-		// Archived: told only to who may read the object judged and,
-		// through a link, its target.
-		if rerr := s.canReadObject(rc, rc.op.Key, judged); rerr != nil {
-			return rerr
-		}
-		if rerr := s.canReadTarget(rc, judged); rerr != nil {
-			return rerr
-		}
+	if derr := s.decideJudgedAt(rc, rc.op.Key, err); derr != nil {
+		return derr // archived: told only to who may read it (a link: its target)
 	}
 	if err != nil {
 		return s.readFailure(rc, rc.op.Key, err) // missing, archived: told only to who may read it
