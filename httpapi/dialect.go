@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/xml"
 	"io"
 	"maps"
@@ -628,10 +627,18 @@ func xmlErrorDocument(withEC bool) func(e *Error, resource, requestID, hostID, e
 // newRequestID returns a fresh request id: upper-case hex of
 // requestIDBytes random bytes.
 func (d *dialect) newRequestID() string {
-	b := make([]byte, d.requestIDBytes)
+	var raw [16]byte // the longest id's (Sina's)
+	b := raw[:d.requestIDBytes]
 	_, _ = rand.Read(b)
-	return strings.ToUpper(hex.EncodeToString(b))
+	var text [2 * len(raw)]byte
+	for i, c := range b {
+		text[2*i], text[2*i+1] = upperHex[c>>4], upperHex[c&0xf]
+	}
+	return string(text[:2*len(b)]) // the only allocation
 }
+
+// upperHex is the digits of newRequestID's upper-case hex.
+const upperHex = "0123456789ABCDEF"
 
 // hostIDOf derives the opaque x-amz-id-2 value from a request id.
 func hostIDOf(requestID string) string {
