@@ -235,14 +235,21 @@ func checkSigned(r *http.Request, signed []string, presigned bool) error {
 		if len(name) < 6 || !strings.EqualFold(name[:6], "x-amz-") {
 			continue // most headers: no lower-case copy
 		}
-		l := strings.ToLower(name)
-		if unsignedAllowed[l] && !(presigned && l == "x-amz-decoded-content-length") || !presigned && l == "x-amz-date" {
+		// The lower-case name on the stack: net/http hands over
+		// canonical names (X-Amz-Date), and a copy of each on the heap
+		// was two allocations per request. Longer names are rare.
+		var buf [64]byte
+		l, ascii := appendLower(buf[:0], name)
+		if !ascii {
+			l = []byte(strings.ToLower(name))
+		}
+		if unsignedAllowed[string(l)] && !(presigned && string(l) == "x-amz-decoded-content-length") || !presigned && string(l) == "x-amz-date" {
 			continue
 		}
 		// A search, not a scan: a presigned URL may list a hundred
 		// thousand names, each header would pass them all.
-		if _, ok := slices.BinarySearch(signed, l); !ok {
-			missing = append(missing, l)
+		if !containsSorted(signed, l) {
+			missing = append(missing, string(l))
 		}
 	}
 	if missing == nil {
@@ -250,6 +257,37 @@ func checkSigned(r *http.Request, signed []string, presigned bool) error {
 	}
 	slices.Sort(missing)
 	return &HeadersNotSignedError{Headers: slices.Compact(missing)}
+}
+
+// appendLower appends s lowered to b, as strings.ToLower lowers it, if s
+// is all ASCII; ascii is false (and the rest of s not appended) if not.
+func appendLower(b []byte, s string) (_ []byte, ascii bool) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return b, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b, true
+}
+
+// containsSorted reports whether sorted holds string(name), by binary
+// search, without making that string.
+func containsSorted(sorted []string, name []byte) bool {
+	lo, hi := 0, len(sorted)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if sorted[m] < string(name) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo < len(sorted) && sorted[lo] == string(name)
 }
 
 func containsHost(hs []string) bool {
