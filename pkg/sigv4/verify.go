@@ -39,9 +39,9 @@ func (m Method) String() string {
 // (SigV4a) or ErrMalformedAuthorization.
 func Detect(r *http.Request) (Method, error) {
 	auth := header(r.Header, "Authorization")
-	q := r.URL.Query()
 	query := MethodNone
-	switch {
+	// Most requests have no query: no map of it to build.
+	switch q := queryOf(r); { // Has of a nil map: false
 	case q.Has("X-Amz-Algorithm") || q.Has("X-Amz-Credential") || q.Has("X-Amz-Signature"):
 		query = MethodV4Query
 	case q.Has("AWSAccessKeyId") || q.Has("Signature") && q.Has("Expires"):
@@ -62,6 +62,14 @@ func Detect(r *http.Request) (Method, error) {
 		return MethodV2Header, nil
 	}
 	return MethodNone, unsupportedAuthorization(auth)
+}
+
+// queryOf returns r's query parameters, or nil if it has none.
+func queryOf(r *http.Request) url.Values {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	return r.URL.Query()
 }
 
 // unsupportedAuthorization is S3's refusal of an Authorization header of a
