@@ -527,8 +527,8 @@ func (s *server) renameObject(rc *request) error {
 		return errorf("InvalidArgument", "x-amz-rename-source must name an object of this bucket: <key> or %s/<key>.", rc.op.Bucket).
 			with("ArgumentName", rc.d.h("rename-source"))
 	}
-	srcHeaders := []string{rc.d.h("rename-source-if-match"), rc.d.h("rename-source-if-none-match"),
-		rc.d.h("rename-source-if-modified-since"), rc.d.h("rename-source-if-unmodified-since")}
+	srcHeaders := []string{rc.d.headerKey("rename-source-if-match"), rc.d.headerKey("rename-source-if-none-match"),
+		rc.d.headerKey("rename-source-if-modified-since"), rc.d.headerKey("rename-source-if-unmodified-since")}
 	dstHeaders := []string{"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since"}
 	var done renameDone
 	if tok != "" {

@@ -498,15 +498,16 @@ func (s *server) writeChecksumHeaders(rc *request, info engine.ObjectInfo, alway
 	}
 }
 
-// conditions reads the conditional headers (names as given).
+// conditions reads the conditional headers, named in canonical form
+// (headerValue: no canonicalizing of each name again per request).
 func conditions(h http.Header, ifMatch, ifNoneMatch, ifModified, ifUnmodified string) engine.Conditions {
-	c := engine.Conditions{IfMatch: h.Get(ifMatch), IfNoneMatch: h.Get(ifNoneMatch)}
-	if v := h.Get(ifModified); v != "" {
+	c := engine.Conditions{IfMatch: headerValue(h, ifMatch), IfNoneMatch: headerValue(h, ifNoneMatch)}
+	if v := headerValue(h, ifModified); v != "" {
 		if t, err := http.ParseTime(v); err == nil {
 			c.IfModifiedSince = &t
 		}
 	}
-	if v := h.Get(ifUnmodified); v != "" {
+	if v := headerValue(h, ifUnmodified); v != "" {
 		if t, err := http.ParseTime(v); err == nil {
 			c.IfUnmodifiedSince = &t
 		}
@@ -1402,8 +1403,8 @@ func (s *server) copySource(rc *request) (bucket, key string, cond engine.Condit
 	if pin, err = s.canReadPinned(rc, bucket, key, ver); err != nil { // the version copied: its ACL decides
 		return "", "", cond, nil, err
 	}
-	cond = s.readConditions(rc, rc.d.h("copy-source-if-match"), rc.d.h("copy-source-if-none-match"),
-		rc.d.h("copy-source-if-modified-since"), rc.d.h("copy-source-if-unmodified-since"))
+	cond = s.readConditions(rc, rc.d.headerKey("copy-source-if-match"), rc.d.headerKey("copy-source-if-none-match"),
+		rc.d.headerKey("copy-source-if-modified-since"), rc.d.headerKey("copy-source-if-unmodified-since"))
 	return bucket, key, cond, pin, nil
 }
 
