@@ -228,9 +228,42 @@ func (c *dateCache) format(t time.Time) string {
 	if e := c.last.Load(); e != nil && e.sec == sec {
 		return e.text
 	}
-	text := t.UTC().Format(http.TimeFormat)
+	text := httpDate(t)
 	c.last.Store(&dateEntry{sec: sec, text: text})
 	return text
+}
+
+// httpDate is t.UTC().Format(http.TimeFormat) without reading the layout
+// (a few thousand instructions per GET and HEAD for Last-Modified).
+func httpDate(t time.Time) string {
+	t = t.UTC()
+	year, month, day := t.Date()
+	if year < 0 || year > 9999 {
+		return t.Format(http.TimeFormat)
+	}
+	hour, min, sec := t.Clock()
+	var b [29]byte // Mon, 02 Jan 2006 15:04:05 GMT
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	copy(b[0:3], "SunMonTueWedThuFriSat"[3*t.Weekday():])
+	b[3], b[4] = ',', ' '
+	put(5, day, 2)
+	b[7] = ' '
+	copy(b[8:11], "JanFebMarAprMayJunJulAugSepOctNovDec"[3*(month-1):])
+	b[11] = ' '
+	put(12, year, 4)
+	b[16] = ' '
+	put(17, hour, 2)
+	b[19] = ':'
+	put(20, min, 2)
+	b[22] = ':'
+	put(23, sec, 2)
+	copy(b[25:], " GMT")
+	return string(b[:])
 }
 
 // maxKey is the longest key the request's dialect allows (and the

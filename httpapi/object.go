@@ -934,7 +934,7 @@ func (s *server) writeObjectHeaders(rc *request, info engine.ObjectInfo) {
 	h := rc.w.Header()
 	rc.setHeader("Content-Type", info.ContentType)
 	rc.setHeader("Etag", rc.d.etag(info.ETag))
-	rc.setHeader("Last-Modified", info.LastModified.UTC().Format(http.TimeFormat))
+	rc.setHeader("Last-Modified", httpDate(info.LastModified))
 	rc.setHeader("Accept-Ranges", "bytes")
 	s.writeLastAccess(rc, info)
 	set := func(k, v string) {
