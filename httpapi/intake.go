@@ -197,15 +197,15 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 		// digest never matches (XAmzContentSHA256Mismatch naming both,
 		// once the body is read, after authorization;
 		// versity/versitygw#1423).
-		rc.body = &sha256Reader{r: rc.body, h: sha256.New(), claim: claim}
+		rc.body = &sha256Reader{r: rc.body, claim: claim}
 		return nil
 	}
 	for _, p := range []string{c.payloadHash, headerValue(r.Header, "X-Amz-Content-Sha256")} {
 		if len(p) != 64 {
 			continue
 		}
-		want, err := hex.DecodeString(p)
-		if err != nil {
+		v := &sha256Reader{r: rc.body}
+		if _, err := hex.Decode(v.want[:], []byte(p)); err != nil {
 			// The error table words it, as for a header SigV4 refuses.
 			return &sigv4.Error{Kind: sigv4.ErrInvalidContentSHA256, ArgumentValue: p}
 		}
@@ -213,7 +213,7 @@ func (s *server) prepareBody(rc *request, c credentials) error {
 			// No body: the mismatch is known before anything else.
 			return &sha256MismatchError{client: p, server: sigv4.EmptySHA256}
 		}
-		rc.body = &sha256Reader{r: rc.body, h: sha256.New(), want: want}
+		rc.body = v
 		if p == headerValue(r.Header, "X-Amz-Content-Sha256") {
 			break // one check when both say the same
 		}
@@ -237,10 +237,13 @@ func anonymousClaim(r *http.Request, c credentials) string {
 // sha256Reader passes a body through and, at EOF, fails with a
 // *sha256MismatchError instead of io.EOF when the body's SHA-256 is not
 // want. A claim (a header value that is no digest) never matches.
+//
+// The hash is made at the first Read: most requests that carry a digest
+// (every GET and HEAD the SDKs sign) have no body, which nothing reads.
 type sha256Reader struct {
 	r     io.Reader
-	h     hash.Hash
-	want  []byte
+	h     hash.Hash // nil until the first Read
+	want  [sha256.Size]byte
 	claim string
 	done  error
 }
@@ -249,13 +252,16 @@ func (v *sha256Reader) Read(p []byte) (int, error) {
 	if v.done != nil {
 		return 0, v.done
 	}
+	if v.h == nil {
+		v.h = sha256.New()
+	}
 	n, err := v.r.Read(p)
 	v.h.Write(p[:n])
 	if err == io.EOF {
-		if got := v.h.Sum(nil); v.claim != "" || !bytes.Equal(got, v.want) {
+		if got := v.h.Sum(nil); v.claim != "" || !bytes.Equal(got, v.want[:]) {
 			client := v.claim
 			if client == "" {
-				client = hex.EncodeToString(v.want)
+				client = hex.EncodeToString(v.want[:])
 			}
 			err = &sha256MismatchError{client: client, server: hex.EncodeToString(got)}
 		}
