@@ -535,6 +535,28 @@ func (b *briefDecode) checksumsOf(alg []byte) map[checksum.Algorithm][]byte {
 	return m
 }
 
+// algorithmOf is checksum.Algorithm(alg), without a copy when alg names
+// one of checksum.Algorithms.
+func algorithmOf(alg []byte) checksum.Algorithm {
+	for _, a := range checksum.Algorithms {
+		if string(alg) == string(a) {
+			return a
+		}
+	}
+	return checksum.Algorithm(alg)
+}
+
+// checksumTypeOf is string(p), without a copy for the two types S3 names.
+func checksumTypeOf(p []byte) string {
+	switch string(p) {
+	case "FULL_OBJECT":
+		return "FULL_OBJECT"
+	case "COMPOSITE":
+		return "COMPOSITE"
+	}
+	return string(p)
+}
+
 // intern returns p as a string, *last when they are equal.
 func intern(last *string, p []byte) string {
 	if string(p) != *last { // compared without a copy
@@ -645,7 +667,14 @@ func (r *objectRecord) decodeInto(i *ObjectInfo, b []byte, extents, inline bool,
 		case fCRC64:
 			i.CRC64, i.NoCRC64 = d.uvar(p), false
 		case fChecksum:
-			if kv := d.strs(p); len(kv) == 2 {
+			if alg, v, ok := d.pair(p); ok {
+				// As the list below would read it, without the list and
+				// its strings (a GET's CRC64NVME: four allocations).
+				if i.Checksums == nil {
+					i.Checksums = map[checksum.Algorithm][]byte{}
+				}
+				i.Checksums[algorithmOf(alg)] = slices.Clone(v)
+			} else if kv := d.strs(p); len(kv) == 2 {
 				if i.Checksums == nil {
 					i.Checksums = map[checksum.Algorithm][]byte{}
 				}
@@ -654,7 +683,7 @@ func (r *objectRecord) decodeInto(i *ObjectInfo, b []byte, extents, inline bool,
 				d.fail("checksum")
 			}
 		case fChecksumType:
-			i.ChecksumType = string(p)
+			i.ChecksumType = checksumTypeOf(p)
 		case fType:
 			i.Type = ObjectType(d.uvar(p))
 		case fPartSizes:
