@@ -456,7 +456,7 @@ func (s *server) recreateOwnBucketACL(rc *request, acl engine.ACL) error {
 // writeEmpty writes a response without a body.
 func writeEmpty(rc *request, status int) error {
 	if status != http.StatusNoContent {
-		rc.w.Header().Set("Content-Length", "0")
+		rc.setHeader("Content-Length", "0")
 	}
 	rc.w.WriteHeader(status)
 	return nil

@@ -57,7 +57,7 @@ func (rc *request) metadata() (engine.Metadata, error) {
 			m.ContentEncoding = strings.Join(enc, ", ")
 		}
 	}
-	prefix := rc.d.h("meta-")
+	prefix := rc.d.headerKey("meta-") // compared in any case
 	size := 0
 	for name, vs := range h {
 		// Most headers are not metadata: compare before lower-casing.
@@ -179,7 +179,7 @@ func (rc *request) storageClassHeader() (string, error) {
 // tagsHeader parses x-amz-tagging ("k1=v1&k2=v2"), sorted by key. ok is
 // false when the header is absent.
 func (rc *request) tagsHeader() (tags []engine.Tag, ok bool, err error) {
-	v, present := rc.r.Header[http.CanonicalHeaderKey(rc.d.h("tagging"))]
+	v, present := rc.r.Header[rc.d.headerKey("tagging")]
 	if !present {
 		return nil, false, nil
 	}
@@ -441,7 +441,7 @@ func (s *server) putObject(rc *request) error {
 		return err
 	}
 	h := rc.w.Header()
-	h.Set("ETag", rc.d.etag(info.ETag))
+	rc.setHeader("Etag", rc.d.etag(info.ETag))
 	if appending {
 		h.Set("X-Amz-Object-Size", strconv.FormatInt(info.Size, 10))
 	}
