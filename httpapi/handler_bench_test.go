@@ -114,9 +114,9 @@ func TestAllocationBudget(t *testing.T) {
 		name, method, path string
 		budget             float64
 	}{
-		{"PUT 4 KiB", "PUT", "/bench/obj", 75},
-		{"GET 4 KiB", "GET", "/bench/obj", 66},
-		{"HEAD", "HEAD", "/bench/obj", 60},
+		{"PUT 4 KiB", "PUT", "/bench/obj", 67},
+		{"GET 4 KiB", "GET", "/bench/obj", 56},
+		{"HEAD", "HEAD", "/bench/obj", 50},
 		{"LIST", "GET", "/bench?list-type=2", 88},
 		// None per key: keys and ETags are carved from a few shared
 		// blocks (the engine's stringArena), owner, content type,
