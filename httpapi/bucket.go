@@ -37,26 +37,29 @@ func appendXMLTime(dst []byte, t time.Time) []byte {
 	}
 	hour, min, sec := t.Clock()
 	var b [24]byte
-	put := func(i, v, n int) {
-		for j := i + n - 1; j >= i; j-- {
-			b[j] = byte('0' + v%10)
-			v /= 10
-		}
-	}
-	put(0, year, 4)
+	putDigits(b[0:4], year)
 	b[4] = '-'
-	put(5, int(month), 2)
+	putDigits(b[5:7], int(month))
 	b[7] = '-'
-	put(8, day, 2)
+	putDigits(b[8:10], day)
 	b[10] = 'T'
-	put(11, hour, 2)
+	putDigits(b[11:13], hour)
 	b[13] = ':'
-	put(14, min, 2)
+	putDigits(b[14:16], min)
 	b[16] = ':'
-	put(17, sec, 2)
+	putDigits(b[17:19], sec)
 	b[19], b[20], b[21], b[22] = '.', '0', '0', '0'
 	b[23] = 'Z'
 	return append(dst, b[:]...)
+}
+
+// putDigits writes the last len(b) decimal digits of v into b, padded
+// with zeros (the fixed-width fields of appendXMLTime and httpDate).
+func putDigits(b []byte, v int) {
+	for j := len(b) - 1; j >= 0; j-- {
+		b[j] = byte('0' + v%10)
+		v /= 10
+	}
 }
 
 // listAllMyBucketsResult is S3's ListBuckets document. Owner comes

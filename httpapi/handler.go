@@ -243,25 +243,19 @@ func httpDate(t time.Time) string {
 	}
 	hour, min, sec := t.Clock()
 	var b [29]byte // Mon, 02 Jan 2006 15:04:05 GMT
-	put := func(i, v, n int) {
-		for j := i + n - 1; j >= i; j-- {
-			b[j] = byte('0' + v%10)
-			v /= 10
-		}
-	}
 	copy(b[0:3], "SunMonTueWedThuFriSat"[3*t.Weekday():])
 	b[3], b[4] = ',', ' '
-	put(5, day, 2)
+	putDigits(b[5:7], day)
 	b[7] = ' '
 	copy(b[8:11], "JanFebMarAprMayJunJulAugSepOctNovDec"[3*(month-1):])
 	b[11] = ' '
-	put(12, year, 4)
+	putDigits(b[12:16], year)
 	b[16] = ' '
-	put(17, hour, 2)
+	putDigits(b[17:19], hour)
 	b[19] = ':'
-	put(20, min, 2)
+	putDigits(b[20:22], min)
 	b[22] = ':'
-	put(23, sec, 2)
+	putDigits(b[23:25], sec)
 	copy(b[25:], " GMT")
 	return string(b[:])
 }
