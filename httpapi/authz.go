@@ -451,16 +451,13 @@ func (s *server) readFailure(rc *request, key string, err error) error {
 	if _, internal := toError(err); internal {
 		return err
 	}
-	if rerr := s.canAct(rc, rc.op.Bucket, key, "", "GetObject", permObjectRead, ""); rerr != nil {
+	// An archived object's refusal is decided on the object it judged
+	// (through a link, its target's state is told).
+	if rerr := s.decideJudgedAt(rc, key, err); rerr != nil {
 		return rerr
 	}
-	if errors.Is(err, engine.ErrInvalidObjectState) {
-		// Through a link the state told is the target's: decided too.
-		if info, herr := s.eng.HeadObject(rc.ctx, rc.op.Bucket, key); herr == nil {
-			if rerr := s.canReadTarget(rc, &info); rerr != nil {
-				return rerr
-			}
-		}
+	if rerr := s.canAct(rc, rc.op.Bucket, key, "", "GetObject", permObjectRead, ""); rerr != nil {
+		return rerr
 	}
 	return err
 }

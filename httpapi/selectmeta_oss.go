@@ -109,11 +109,8 @@ func (s *server) createSelectMetaOSS(rc *request) error {
 		return err
 	}
 	obj, err := s.eng.GetObject(rc.ctx, rc.op.Bucket, rc.op.Key, engine.GetOptions{})
-	if derr := s.decideJudgedAt(rc, rc.op.Key, err); derr != nil {
-		return derr // archived: told only to who may read it (a link: its target)
-	}
 	if err != nil {
-		return s.readFailure(rc, rc.op.Key, err) // missing, archived: told only to who may read it
+		return s.readFailure(rc, rc.op.Key, err) // missing, archived (a link: its target): told only to who may read it
 	}
 	defer obj.Close()
 	// The route takes oss:PutObject (Alibaba's documented permission);
