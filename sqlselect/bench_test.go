@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/osslite/osslite/sqlselect"
 )
 
@@ -169,4 +171,90 @@ func BenchmarkJSONLinesCountOSS(b *testing.B) {
 
 func BenchmarkJSONLinesProjectionOSS(b *testing.B) {
 	benchJSONLinesQuery(b, sqlselect.DialectOSS, "select s.id, s.name from ossobject s where s.n > 900")
+}
+
+var (
+	benchPQOnce sync.Once
+	benchPQ     []byte
+)
+
+// benchParquetRows is the row count of benchParquet's file.
+const benchParquetRows = 100_000
+
+// benchParquetData is a Parquet file of 100,000 rows in 13 row groups
+// (Snappy): id INT64, name STRING, n INT32, price DECIMAL(9,2) on INT32,
+// at TIMESTAMP(MICROS), nick optional STRING (null in every third row).
+func benchParquetData(b *testing.B) []byte {
+	benchPQOnce.Do(func() {
+		g := parquet.Group{
+			"id":    parquet.Int(64),
+			"name":  parquet.String(),
+			"n":     parquet.Int(32),
+			"price": parquet.Decimal(2, 9, parquet.Int32Type),
+			"at":    parquet.Timestamp(parquet.Microsecond),
+			"nick":  parquet.Optional(parquet.String()),
+		}
+		var buf bytes.Buffer
+		w := parquet.NewWriter(&buf, parquet.NewSchema("r", g), parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(8192))
+		x := uint32(2463534242)
+		for i := 0; i < benchParquetRows; i++ {
+			x ^= x << 13
+			x ^= x >> 17
+			x ^= x << 5
+			var nick any
+			if i%3 != 0 {
+				nick = "nick_" + strconv.Itoa(int(x%1000))
+			}
+			if err := w.Write(map[string]any{"id": int64(i), "name": "user_" + strconv.Itoa(int(x%100000)), "n": int32(x % 1000),
+				"price": int32(x % 1000000), "at": int64(1700000000000000) + int64(i)*1000, "nick": nick}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		benchPQ = buf.Bytes()
+	})
+	return benchPQ
+}
+
+// benchParquet reports rows per second and per CPU-second.
+func benchParquet(b *testing.B, sql string, out sqlselect.Output) {
+	data := benchParquetData(b)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	q, err := sqlselect.Parse(sql)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ru0, ru1 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_THREAD, &ru0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_, err := q.Run(context.Background(), sqlselect.Source{ReaderAt: bytes.NewReader(data), Size: int64(len(data))},
+			sqlselect.Input{Format: sqlselect.FormatParquet}, out, io.Discard, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	_ = syscall.Getrusage(syscall.RUSAGE_THREAD, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano() + ru1.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
+	rows := float64(benchParquetRows) * float64(b.N)
+	b.ReportMetric(rows/b.Elapsed().Seconds(), "rows/s")
+	if cpu > 0 {
+		b.ReportMetric(rows/cpu.Seconds(), "rows/cpu-s")
+	}
+}
+
+func BenchmarkParquetCount(b *testing.B) {
+	benchParquet(b, "SELECT COUNT(*) FROM S3Object s WHERE s.n > 500", sqlselect.Output{})
+}
+
+func BenchmarkParquetProjection(b *testing.B) {
+	benchParquet(b, "SELECT s.name, s.price FROM S3Object s WHERE s.price > 5000", sqlselect.Output{})
+}
+
+func BenchmarkParquetStarJSON(b *testing.B) {
+	benchParquet(b, "SELECT * FROM S3Object", sqlselect.Output{Format: sqlselect.OutputJSON})
 }

@@ -38,6 +38,11 @@ type compiler struct {
 	need      int
 	absentCol value // value of a column past the end of the record
 	aggs      []*aggState
+	// JSON and Parquet: whole is set when the query reads the record as a
+	// whole (SELECT *, the alias alone, a wildcard); top holds the
+	// top-level member names its paths start with otherwise.
+	whole bool
+	top   []string
 }
 
 // program is a query compiled for one input.
@@ -49,6 +54,10 @@ type program struct {
 	star  bool
 	aggs  []*aggState
 	need  int
+	// whole and top: the compiler's, for Parquet input (which columns a
+	// row must convert).
+	whole bool
+	top   []string
 }
 
 func compile(q *Query, f format, header []string, clock func() time.Time) (*program, error) {
@@ -96,6 +105,8 @@ func compile(q *Query, f format, header []string, clock func() time.Time) (*prog
 	}
 	p.aggs = c.aggs
 	p.need = c.need
+	p.whole = q.Star || c.whole || len(q.From.Path) > 0
+	p.top = c.top
 	return p, nil
 }
 
@@ -240,6 +251,11 @@ func (c *compiler) path(p *Path) (evalFn, error) {
 	steps := c.relSteps(p)
 	if c.format == fmtCSV {
 		return c.csvPath(steps)
+	}
+	if len(steps) == 0 || steps[0].Kind != StepName {
+		c.whole = true
+	} else {
+		c.top = append(c.top, steps[0].Name)
 	}
 	oss := c.dialect == DialectOSS
 	absent := missingV

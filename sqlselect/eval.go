@@ -376,6 +376,13 @@ func (c *compiler) unary(e *Unary) (evalFn, error) {
 			return intV(-v.i), nil
 		case v.isNumber():
 			v.f = -v.f
+			if v.s != nil { // a DECIMAL's exact text
+				if v.s[0] == '-' {
+					v.s = v.s[1:]
+				} else {
+					v.s = append([]byte{'-'}, v.s...)
+				}
+			}
 			return v, nil
 		}
 		return value{}, errorf(ErrInvalidDataType, "%s%s", op, v.typeName())
@@ -687,6 +694,9 @@ func castValueD(v value, typ string, oss bool) (value, error) {
 		case kInt:
 			return value{k: k, f: float64(v.i)}, nil
 		case kFloat, kDecimal:
+			if v.k == k {
+				return v, nil // a DECIMAL keeps its exact text
+			}
 			return value{k: k, f: v.f}, nil
 		case kBool:
 			return value{k: k, f: float64(v.i)}, nil

@@ -1,11 +1,18 @@
 package sqlselect
 
 import (
+	"encoding/binary"
 	"errors"
 	"io"
+	"math"
+	"math/big"
+	"reflect"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 	pqformat "github.com/parquet-go/parquet-go/format"
 )
 
@@ -43,7 +50,13 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	if rs.limitReached() {
 		return rs.finish()
 	}
-	schema := f.Schema()
+	conv, raw, err := newPQConv(f)
+	if err != nil {
+		return err
+	}
+	if conv, err = conv.project(prog.whole, prog.top); err != nil {
+		return err
+	}
 	var rd *parquet.Reader
 	if !ranged {
 		rd = parquet.NewReader(f)
@@ -63,29 +76,37 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	}
 	defer rd.Close()
 	var r row
-	for n := 0; ; n++ {
-		m := map[string]any{}
-		err := readParquetRow(rd, &m)
-		if err == io.EOF || errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
+	rows := make([]parquet.Row, parquetBatch)
+	for n := 0; ; {
+		got, err := readParquetRows(rd, rows)
+		if err != nil && !errors.Is(err, io.EOF) {
 			return wrapErr(ErrParquetParsingError, err)
 		}
-		if n&1023 == 0 {
-			if err := rs.tick(); err != nil {
+		for _, pr := range rows[:got] {
+			if n&1023 == 0 {
+				if err := rs.tick(); err != nil {
+					return err
+				}
+			}
+			n++
+			m := map[string]any{}
+			if err := reconstructParquetRow(raw, &m, pr); err != nil {
+				return wrapErr(ErrParquetParsingError, err)
+			}
+			v, err := conv.value(m)
+			if err != nil {
 				return err
 			}
+			r.val = v
+			if err := rs.process(&r, false, nil); err != nil {
+				return err
+			}
+			if rs.limitReached() {
+				rs.stats.BytesProcessed = rs.stats.BytesScanned
+				return rs.finish()
+			}
 		}
-		v, err := parquetValue(m, schema)
-		if err != nil {
-			return err
-		}
-		r.val = v
-		if err := rs.process(&r, false, nil); err != nil {
-			return err
-		}
-		if rs.limitReached() {
+		if err != nil || got == 0 {
 			break
 		}
 	}
@@ -121,15 +142,30 @@ func openParquet(ra io.ReaderAt, size int64) (f *parquet.File, err error) {
 	return parquet.OpenFile(ra, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 }
 
-// readParquetRow reads one row, turning a panic of the decoder (corrupt
-// input) into ParquetParsingError.
-func readParquetRow(rd *parquet.Reader, m *map[string]any) (err error) {
+// parquetBatch is how many rows are read from the decoder at a time.
+const parquetBatch = 64
+
+// readParquetRows reads the next rows, turning a panic of the decoder
+// (corrupt input) into ParquetParsingError.
+func readParquetRows(rd *parquet.Reader, rows []parquet.Row) (n int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			n, err = 0, errorf(ErrParquetParsingError, "%v", p)
+		}
+	}()
+	return rd.ReadRows(rows)
+}
+
+// reconstructParquetRow assembles one row's values through the physical
+// schema, turning a panic (levels that do not match the schema) into
+// ParquetParsingError.
+func reconstructParquetRow(raw *parquet.Schema, m *map[string]any, row parquet.Row) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = errorf(ErrParquetParsingError, "%v", p)
 		}
 	}()
-	return rd.Read(m)
+	return raw.Reconstruct(m, row)
 }
 
 type countingReaderAt struct {
@@ -143,124 +179,603 @@ func (c countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-// parquetValue converts a reconstructed Go value into a SQL value, using
-// the schema node for member order.
-func parquetValue(x any, node parquet.Node) (value, error) {
-	switch x := x.(type) {
+// pqKind is how the values of one Parquet schema node become SQL values,
+// decided once per file from the node's schema element (its logical type,
+// else its legacy converted type, else its physical type).
+type pqKind uint8
+
+const (
+	pqStruct      pqKind = iota // a group: a struct of its fields in schema order
+	pqList                      // a LIST group or a repeated field
+	pqMap                       // a MAP group: a struct keyed by the keys' text
+	pqBool                      // BOOLEAN
+	pqInt                       // INT32, INT64, INT(8..64, signed)
+	pqUint                      // INT(8..64, unsigned): the bits read as unsigned
+	pqFloat                     // FLOAT, DOUBLE
+	pqFloat16                   // FLOAT16 on FIXED_LEN_BYTE_ARRAY(2)
+	pqString                    // STRING, ENUM, JSON, unannotated BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY
+	pqUUID                      // UUID: the canonical 8-4-4-4-12 text
+	pqDate                      // DATE: a timestamp of day precision
+	pqTimestamp                 // TIMESTAMP(MILLIS|MICROS|NANOS)
+	pqDecimal                   // DECIMAL on any of its four physical types
+	pqNull                      // the NULL (UNKNOWN) logical type: always NULL
+	pqUnsupported               // a type S3 Select does not read (INT96, TIME, ...)
+)
+
+// pqConv converts the values of one schema node. Rows are reconstructed
+// through a schema of physical types only (rawField), so each leaf arrives
+// as bool, int32, int64, deprecated.Int96, float32, float64, string
+// (BYTE_ARRAY) or []byte (FIXED_LEN_BYTE_ARRAY), and groups, lists and maps
+// as map[string]any and []any that pqConv walks by name in schema order.
+type pqConv struct {
+	kind   pqKind
+	name   string
+	unit   time.Duration // pqTimestamp
+	scale  int32         // pqDecimal
+	digits uint8         // pqTimestamp: fractional digits of the unit
+	what   string        // pqUnsupported: the type's name, for the error
+	// Structs: the fields and their names (shared by every row's object).
+	fields []*pqConv
+	names  []string
+	// Lists: elem converts an element; rep names the repeated child of a
+	// LIST group ("" for a repeated field, whose value is the []any
+	// itself) and inner the element within it ("" for two-level lists).
+	// Maps: rep names the repeated key_value group.
+	elem       *pqConv
+	rep, inner string
+	key        *pqConv // maps
+}
+
+// pqSchema walks a file's schema: the node tree and, in the same
+// depth-first order, the schema elements of its footer.
+type pqSchema struct {
+	elems []pqformat.SchemaElement
+	next  int
+}
+
+// newPQConv builds the converter and the physical-type reconstruction node
+// of a file's schema.
+func newPQConv(f *parquet.File) (conv *pqConv, raw *parquet.Schema, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			conv, raw, err = nil, nil, errorf(ErrParquetParsingError, "schema: %v", p)
+		}
+	}()
+	w := &pqSchema{elems: f.Metadata().Schema}
+	c, node, err := w.node(f.Root())
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.kind != pqStruct {
+		return nil, nil, errorf(ErrParquetParsingError, "the schema's root is not a group")
+	}
+	return c, parquet.NewSchema(f.Root().Name(), node), nil
+}
+
+func (w *pqSchema) node(col *parquet.Column) (*pqConv, parquet.Field, error) {
+	if w.next >= len(w.elems) {
+		return nil, nil, errorf(ErrParquetParsingError, "the schema has fewer elements than columns")
+	}
+	el := &w.elems[w.next]
+	w.next++
+	c := &pqConv{name: col.Name()}
+	raw := &rawField{Field: col}
+	if col.Leaf() {
+		raw.typ = physicalType(el)
+		if raw.typ == nil {
+			return nil, nil, errorf(ErrParquetParsingError, "column %q has no physical type", col.Name())
+		}
+		leafKind(c, el)
+	} else {
+		raw.typ = parquet.Group{}.Type()
+		for _, child := range col.Columns() {
+			cc, cn, err := w.node(child)
+			if err != nil {
+				return nil, nil, err
+			}
+			c.fields = append(c.fields, cc)
+			c.names = append(c.names, cc.name)
+			raw.fields = append(raw.fields, cn)
+		}
+		groupKind(c, el, col)
+	}
+	if col.Repeated() {
+		// A repeated field outside a LIST group is a list of its values.
+		elem := *c
+		return &pqConv{kind: pqList, name: c.name, elem: &elem}, raw, nil
+	}
+	return c, raw, nil
+}
+
+// groupKind decides a group's kind. LIST and MAP groups follow the
+// backward-compatibility rules of the Parquet format's LogicalTypes.md.
+func groupKind(c *pqConv, el *pqformat.SchemaElement, col *parquet.Column) {
+	ct, hasCT := el.ConvertedType.V, el.ConvertedType.Valid
+	switch el.LogicalType.Value.(type) {
+	case *pqformat.ListType:
+		listKind(c, col)
+		return
+	case *pqformat.MapType:
+		mapKind(c, col)
+		return
+	case *pqformat.VariantType:
+		c.kind, c.what = pqUnsupported, "VARIANT"
+		return
+	}
+	switch {
+	case hasCT && ct == deprecated.List:
+		listKind(c, col)
+	case hasCT && (ct == deprecated.Map || ct == deprecated.MapKeyValue):
+		mapKind(c, col)
+	}
+}
+
+func listKind(c *pqConv, col *parquet.Column) {
+	kids := col.Columns()
+	if len(kids) != 1 || !kids[0].Repeated() {
+		return // not a list shape: read as the group it is
+	}
+	rep := kids[0]
+	c.kind, c.rep = pqList, rep.Name()
+	// The repeated child is the element when it is a leaf, a group of
+	// several fields, or named "array" or "<list>_tuple"; otherwise its one
+	// field is.
+	two := rep.Leaf() || len(rep.Columns()) != 1 || rep.Name() == "array" || rep.Name() == col.Name()+"_tuple"
+	lc := c.fields[0].elem // the repeated child's own converter
+	c.fields, c.names = nil, nil
+	if two {
+		c.elem = lc
+		return
+	}
+	c.inner = rep.Columns()[0].Name()
+	c.elem = lc.fields[0]
+}
+
+func mapKind(c *pqConv, col *parquet.Column) {
+	kids := col.Columns()
+	if len(kids) != 1 || !kids[0].Repeated() || kids[0].Leaf() || len(kids[0].Columns()) < 1 {
+		return
+	}
+	kv := c.fields[0].elem
+	c.kind, c.rep = pqMap, kids[0].Name()
+	c.key = kv.fields[0]
+	if len(kv.fields) > 1 {
+		c.elem = kv.fields[1]
+	} else {
+		c.elem = &pqConv{kind: pqNull}
+	}
+	c.fields, c.names = nil, nil
+}
+
+// leafKind decides a leaf's kind.
+func leafKind(c *pqConv, el *pqformat.SchemaElement) {
+	phys := pqformat.Type(-1)
+	if el.Type.Valid {
+		phys = el.Type.V
+	}
+	switch lt := el.LogicalType.Value.(type) {
+	case *pqformat.StringType, *pqformat.EnumType, *pqformat.JsonType:
+		c.kind = pqString
+		return
+	case *pqformat.UUIDType:
+		c.kind = pqUUID
+		return
+	case *pqformat.DateType:
+		c.kind = pqDate
+		return
+	case *pqformat.Float16Type:
+		c.kind = pqFloat16
+		return
+	case *pqformat.DecimalType:
+		c.kind, c.scale = pqDecimal, lt.Scale
+		return
+	case *pqformat.TimestampType:
+		if lt.Unit.Value != nil {
+			timestampKind(c, lt.Unit.Value.Duration())
+			return
+		}
+	case *pqformat.IntType:
+		c.kind = pqInt
+		if !lt.IsSigned {
+			c.kind = pqUint
+		}
+		return
+	case *pqformat.NullType:
+		c.kind = pqNull
+		return
+	case *pqformat.TimeType:
+		c.kind, c.what = pqUnsupported, "TIME"
+		return
+	case *pqformat.BsonType:
+		c.kind, c.what = pqUnsupported, "BSON"
+		return
 	case nil:
+	default:
+		c.kind, c.what = pqUnsupported, lt.String()
+		return
+	}
+	if el.ConvertedType.Valid {
+		switch el.ConvertedType.V {
+		case deprecated.UTF8, deprecated.Enum, deprecated.Json:
+			c.kind = pqString
+			return
+		case deprecated.Decimal:
+			c.kind, c.scale = pqDecimal, el.Scale.V
+			return
+		case deprecated.Date:
+			c.kind = pqDate
+			return
+		case deprecated.TimestampMillis:
+			timestampKind(c, time.Millisecond)
+			return
+		case deprecated.TimestampMicros:
+			timestampKind(c, time.Microsecond)
+			return
+		case deprecated.Int8, deprecated.Int16, deprecated.Int32, deprecated.Int64:
+			c.kind = pqInt
+			return
+		case deprecated.Uint8, deprecated.Uint16, deprecated.Uint32, deprecated.Uint64:
+			c.kind = pqUint
+			return
+		case deprecated.TimeMillis, deprecated.TimeMicros:
+			c.kind, c.what = pqUnsupported, "TIME"
+			return
+		case deprecated.Bson:
+			c.kind, c.what = pqUnsupported, "BSON"
+			return
+		case deprecated.Interval:
+			c.kind, c.what = pqUnsupported, "INTERVAL"
+			return
+		}
+	}
+	switch phys {
+	case pqformat.Boolean:
+		c.kind = pqBool
+	case pqformat.Int32, pqformat.Int64:
+		c.kind = pqInt
+	case pqformat.Int96:
+		c.kind, c.what = pqUnsupported, "INT96"
+	case pqformat.Float, pqformat.Double:
+		c.kind = pqFloat
+	default:
+		c.kind = pqString
+	}
+}
+
+func timestampKind(c *pqConv, unit time.Duration) {
+	c.kind, c.unit, c.digits = pqTimestamp, unit, 9
+	switch unit {
+	case time.Millisecond:
+		c.digits = 3
+	case time.Microsecond:
+		c.digits = 6
+	}
+}
+
+// physicalType is the parquet-go type that reads a leaf's values as they
+// are stored.
+func physicalType(el *pqformat.SchemaElement) parquet.Type {
+	if !el.Type.Valid {
+		return nil
+	}
+	switch el.Type.V {
+	case pqformat.Boolean:
+		return parquet.BooleanType
+	case pqformat.Int32:
+		return parquet.Int32Type
+	case pqformat.Int64:
+		return parquet.Int64Type
+	case pqformat.Int96:
+		return parquet.Int96Type
+	case pqformat.Float:
+		return parquet.FloatType
+	case pqformat.Double:
+		return parquet.DoubleType
+	case pqformat.ByteArray:
+		return parquet.ByteArrayType
+	case pqformat.FixedLenByteArray:
+		if el.TypeLength.Valid && el.TypeLength.V > 0 {
+			return parquet.FixedLenByteArrayType(int(el.TypeLength.V))
+		}
+	}
+	return nil
+}
+
+// rawField is a file's schema node with its logical types taken away:
+// leaves read as their physical type and every group as a plain group, so
+// parquet-go reconstructs stored values and pqConv alone interprets them.
+type rawField struct {
+	parquet.Field
+	typ    parquet.Type
+	fields []parquet.Field
+}
+
+func (f *rawField) Type() parquet.Type      { return f.typ }
+func (f *rawField) Fields() []parquet.Field { return f.fields }
+func (f *rawField) GoType() reflect.Type {
+	if f.Field.Leaf() {
+		return parquet.Leaf(f.typ).GoType()
+	}
+	return reflect.TypeFor[map[string]any]()
+}
+
+// unsupported names the first type under c that S3 Select does not read.
+func (c *pqConv) unsupported() string {
+	if c.kind == pqUnsupported {
+		return c.what
+	}
+	for _, f := range c.fields {
+		if w := f.unsupported(); w != "" {
+			return w
+		}
+	}
+	for _, e := range []*pqConv{c.elem, c.key} {
+		if e != nil {
+			if w := e.unsupported(); w != "" {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+// project keeps the top-level columns a query reads: all of them when it
+// reads the record whole, else those its paths name (matched ignoring
+// case, so an ambiguous name stays ambiguous). A kept column that holds a
+// type S3 Select does not read is UnsupportedParquetType; one the query
+// does not read is not converted at all.
+func (c *pqConv) project(whole bool, top []string) (*pqConv, error) {
+	p := &pqConv{kind: pqStruct, name: c.name}
+	for _, f := range c.fields {
+		keep := whole
+		for _, n := range top {
+			if strings.EqualFold(n, f.name) {
+				keep = true
+				break
+			}
+		}
+		if !keep {
+			continue
+		}
+		if w := f.unsupported(); w != "" {
+			return nil, errorf(ErrUnsupportedParquetType, "column %q is of Parquet type %s", f.name, w)
+		}
+		p.fields = append(p.fields, f)
+		p.names = append(p.names, f.name)
+	}
+	return p, nil
+}
+
+// value converts one reconstructed value.
+func (c *pqConv) value(x any) (value, error) {
+	if x == nil {
 		return nullV, nil
-	case bool:
-		return boolV(x), nil
-	case int32:
-		if isLogical[*pqformat.DateType](node) {
-			return tsV(time.Unix(int64(x)*86400, 0).UTC(), precDay, 0), nil
+	}
+	switch c.kind {
+	case pqStruct:
+		m, ok := x.(map[string]any)
+		if !ok {
+			return c.bad(x)
 		}
-		return intV(int64(x)), nil
-	case int64:
-		if node != nil && node.Leaf() {
-			if lt := node.Type().LogicalType(); lt != nil {
-				if ts, ok := lt.Value.(*pqformat.TimestampType); ok && ts.Unit.Value != nil {
-					d := ts.Unit.Value.Duration()
-					t := time.Unix(0, 0).Add(time.Duration(x) * d).UTC()
-					digits := uint8(9)
-					switch d {
-					case time.Millisecond:
-						digits = 3
-					case time.Microsecond:
-						digits = 6
-					}
-					return tsV(t, precFraction, digits), nil
-				}
-			}
-		}
-		return intV(x), nil
-	case int:
-		return intV(int64(x)), nil
-	case uint32:
-		return intV(int64(x)), nil
-	case uint64:
-		if x > 1<<63-1 {
-			return floatV(float64(x)), nil
-		}
-		return intV(int64(x)), nil
-	case float32:
-		return floatV(float64(x)), nil
-	case float64:
-		return floatV(x), nil
-	case string:
-		return stringV(x), nil
-	case []byte:
-		return bytesV(x), nil
-	case time.Time:
-		return tsV(x, precFraction, 9), nil
-	case []any:
-		var elem parquet.Node
-		if node != nil {
-			elem = listElement(node)
-		}
-		l := make([]value, len(x))
-		for i, e := range x {
-			v, err := parquetValue(e, elem)
+		o := &object{names: c.names, vals: make([]value, len(c.fields))}
+		for i, f := range c.fields {
+			v, err := f.value(m[f.name])
 			if err != nil {
 				return value{}, err
 			}
-			l[i] = v
+			o.vals[i] = v
 		}
-		return value{k: kList, st: &object{vals: l}}, nil
-	case map[string]any:
-		o := &object{}
-		seen := map[string]bool{}
-		if node != nil && !node.Leaf() {
-			for _, f := range node.Fields() {
-				e, ok := x[f.Name()]
-				if !ok {
-					continue
-				}
-				seen[f.Name()] = true
-				v, err := parquetValue(e, f)
-				if err != nil {
-					return value{}, err
-				}
-				o.names = append(o.names, f.Name())
-				o.vals = append(o.vals, v)
+		return value{k: kStruct, st: o}, nil
+	case pqList:
+		l, ok := x.([]any)
+		if c.rep != "" {
+			m, isMap := x.(map[string]any)
+			if !isMap {
+				return c.bad(x)
 			}
+			if m[c.rep] == nil {
+				return value{k: kList, st: &object{}}, nil
+			}
+			l, ok = m[c.rep].([]any)
 		}
-		for k, e := range x {
-			if seen[k] {
-				continue
+		if !ok {
+			return c.bad(x)
+		}
+		vals := make([]value, len(l))
+		for i, e := range l {
+			if c.inner != "" {
+				em, isMap := e.(map[string]any)
+				if !isMap {
+					return c.bad(e)
+				}
+				e = em[c.inner]
 			}
-			v, err := parquetValue(e, nil)
+			v, err := c.elem.value(e)
 			if err != nil {
 				return value{}, err
 			}
-			o.names = append(o.names, k)
+			vals[i] = v
+		}
+		return value{k: kList, st: &object{vals: vals}}, nil
+	case pqMap:
+		m, ok := x.(map[string]any)
+		if !ok {
+			return c.bad(x)
+		}
+		l, _ := m[c.rep].([]any)
+		o := &object{names: make([]string, 0, len(l)), vals: make([]value, 0, len(l))}
+		for _, e := range l {
+			kv, isMap := e.(map[string]any)
+			if !isMap {
+				return c.bad(e)
+			}
+			k, err := c.key.value(kv[c.key.name])
+			if err != nil {
+				return value{}, err
+			}
+			v, err := c.elem.value(kv[c.elem.name])
+			if err != nil {
+				return value{}, err
+			}
+			o.names = append(o.names, string(appendText(nil, k)))
 			o.vals = append(o.vals, v)
 		}
 		return value{k: kStruct, st: o}, nil
+	case pqNull:
+		return nullV, nil
 	}
-	return value{}, errorf(ErrUnsupportedParquetType, "%T", x)
+	switch x := x.(type) {
+	case bool:
+		if c.kind == pqBool {
+			return boolV(x), nil
+		}
+	case int32:
+		switch c.kind {
+		case pqInt:
+			return intV(int64(x)), nil
+		case pqUint:
+			return intV(int64(uint32(x))), nil
+		case pqDate:
+			return tsV(time.Unix(int64(x)*86400, 0).UTC(), precDay, 0), nil
+		case pqDecimal:
+			return decimalText(big.NewInt(int64(x)), c.scale), nil
+		}
+	case int64:
+		switch c.kind {
+		case pqInt:
+			return intV(x), nil
+		case pqUint:
+			if x < 0 { // above math.MaxInt64: S3 maps INT(64) to DECIMAL
+				return decimalText(new(big.Int).SetUint64(uint64(x)), 0), nil
+			}
+			return intV(x), nil
+		case pqTimestamp:
+			var t time.Time
+			switch c.unit {
+			case time.Millisecond:
+				t = time.UnixMilli(x)
+			case time.Microsecond:
+				t = time.UnixMicro(x)
+			default:
+				t = time.Unix(0, x)
+			}
+			return tsV(t.UTC(), precFraction, c.digits), nil
+		case pqDecimal:
+			return decimalText(big.NewInt(x), c.scale), nil
+		}
+	case float32:
+		if c.kind == pqFloat {
+			return floatV(float64(x)), nil
+		}
+	case float64:
+		if c.kind == pqFloat {
+			return floatV(x), nil
+		}
+	case string:
+		switch c.kind {
+		case pqString:
+			return stringV(x), nil
+		case pqDecimal:
+			return decimalText(twosComplement([]byte(x)), c.scale), nil
+		}
+	case []byte:
+		switch c.kind {
+		case pqString:
+			return bytesV(x), nil
+		case pqDecimal:
+			return decimalText(twosComplement(x), c.scale), nil
+		case pqUUID:
+			if len(x) == 16 {
+				return bytesV(appendUUID(make([]byte, 0, 36), x)), nil
+			}
+		case pqFloat16:
+			if len(x) == 2 {
+				return floatV(float64(float16(binary.LittleEndian.Uint16(x)))), nil
+			}
+		}
+	}
+	return c.bad(x)
 }
 
-func isLogical[T any](node parquet.Node) bool {
-	if node == nil || !node.Leaf() {
-		return false
-	}
-	lt := node.Type().LogicalType()
-	if lt == nil {
-		return false
-	}
-	_, ok := lt.Value.(T)
-	return ok
+// bad reports a value whose Go type does not match its schema node (a
+// corrupt file: the reconstruction follows the schema).
+func (c *pqConv) bad(x any) (value, error) {
+	return value{}, errorf(ErrParquetParsingError, "column %q: a %T value where the schema says otherwise", c.name, x)
 }
 
-// listElement finds the element node of a repeated field or a LIST group.
-func listElement(n parquet.Node) parquet.Node {
-	if n.Leaf() {
-		return n
+// decimalText is a DECIMAL value: the exact digits of unscaled × 10^-scale
+// as its text (what CSV and JSON output write, every stored digit kept:
+// DECIMAL(9,2) 1.50 is 1.50) and the nearest float for arithmetic and
+// comparisons.
+func decimalText(unscaled *big.Int, scale int32) value {
+	digits := unscaled.Append(nil, 10)
+	neg := len(digits) > 0 && digits[0] == '-'
+	if neg {
+		digits = digits[1:]
 	}
-	fs := n.Fields()
-	if len(fs) == 1 && !fs[0].Leaf() && len(fs[0].Fields()) == 1 {
-		return fs[0].Fields()[0] // LIST -> list -> element
+	var b []byte
+	if neg {
+		b = append(b, '-')
+	}
+	switch {
+	case scale <= 0:
+		b = append(b, digits...)
+		for i := int32(0); i > scale; i-- {
+			b = append(b, '0')
+		}
+	case int(scale) >= len(digits):
+		b = append(b, '0', '.')
+		for i := len(digits); i < int(scale); i++ {
+			b = append(b, '0')
+		}
+		b = append(b, digits...)
+	default:
+		point := len(digits) - int(scale)
+		b = append(b, digits[:point]...)
+		b = append(b, '.')
+		b = append(b, digits[point:]...)
+	}
+	f, _ := strconv.ParseFloat(string(b), 64) // ErrRange keeps ±Inf
+	return value{k: kDecimal, f: f, s: b}
+}
+
+// twosComplement reads big-endian two's-complement bytes (DECIMAL on
+// BYTE_ARRAY and FIXED_LEN_BYTE_ARRAY).
+func twosComplement(b []byte) *big.Int {
+	n := new(big.Int).SetBytes(b)
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(len(b))*8))
 	}
 	return n
+}
+
+func appendUUID(dst, u []byte) []byte {
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return dst
+}
+
+// float16 widens an IEEE 754 half-precision value.
+func float16(h uint16) float32 {
+	sign := uint32(h>>15) << 31
+	exp := uint32(h>>10) & 0x1f
+	frac := uint32(h) & 0x3ff
+	switch {
+	case exp == 0x1f: // Inf, NaN
+		return math.Float32frombits(sign | 0xff<<23 | frac<<13)
+	case exp == 0:
+		if frac == 0 {
+			return math.Float32frombits(sign)
+		}
+		f := float32(frac) / (1 << 24) // subnormal: frac × 2^-24
+		if sign != 0 {
+			f = -f
+		}
+		return f
+	}
+	return math.Float32frombits(sign | (exp+127-15)<<23 | frac<<13)
 }

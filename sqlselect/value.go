@@ -55,7 +55,7 @@ type value struct {
 	frac    uint8 // timestamps: fractional-second digits when prec == precFraction
 	i       int64 // bool (0/1) and int
 	f       float64
-	s       []byte
+	s       []byte     // strings; a Parquet DECIMAL's exact text (f is its nearest float)
 	t       *time.Time // timestamps
 	st      *object    // structs; lists keep their elements in st.vals
 }
@@ -362,6 +362,9 @@ func appendText(dst []byte, v value) []byte {
 	case kInt:
 		return strconv.AppendInt(dst, v.i, 10)
 	case kFloat, kDecimal:
+		if v.s != nil { // a Parquet DECIMAL's exact digits
+			return append(dst, v.s...)
+		}
 		return formatFloat(dst, v.f)
 	case kString:
 		return append(dst, v.s...)
@@ -388,6 +391,9 @@ func appendJSON(dst []byte, v value, plain *[256]bool) []byte {
 		dst = appendTimestamp(dst, v)
 		return append(dst, '"')
 	case kFloat, kDecimal:
+		if v.s != nil {
+			return append(dst, v.s...)
+		}
 		if math.IsInf(v.f, 0) || math.IsNaN(v.f) {
 			dst = append(dst, '"')
 			dst = formatFloat(dst, v.f)
