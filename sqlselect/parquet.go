@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -54,7 +55,8 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	if err != nil {
 		return err
 	}
-	if conv, err = conv.project(prog.whole, prog.top); err != nil {
+	plan, err := conv.project(raw, prog.whole, prog.top)
+	if err != nil {
 		return err
 	}
 	var rd *parquet.Reader
@@ -77,11 +79,20 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	defer rd.Close()
 	var r row
 	rows := make([]parquet.Row, parquetBatch)
-	for n := 0; ; {
+	for n, idle := 0, 0; ; {
 		got, err := readParquetRows(rd, rows)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return wrapErr(ErrParquetParsingError, err)
 		}
+		// A read may return fewer rows than asked, even none, without an
+		// error; only io.EOF ends the rows.
+		if got == 0 && err == nil {
+			if idle++; idle > 64 {
+				return errorf(ErrParquetParsingError, "the decoder returns no rows and no end")
+			}
+			continue
+		}
+		idle = 0
 		for _, pr := range rows[:got] {
 			if n&1023 == 0 {
 				if err := rs.tick(); err != nil {
@@ -89,11 +100,7 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 				}
 			}
 			n++
-			m := map[string]any{}
-			if err := reconstructParquetRow(raw, &m, pr); err != nil {
-				return wrapErr(ErrParquetParsingError, err)
-			}
-			v, err := conv.value(m)
+			v, err := plan.row(pr)
 			if err != nil {
 				return err
 			}
@@ -106,7 +113,7 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 				return rs.finish()
 			}
 		}
-		if err != nil || got == 0 {
+		if err != nil {
 			break
 		}
 	}
@@ -224,6 +231,8 @@ type pqConv struct {
 	elem       *pqConv
 	rep, inner string
 	key        *pqConv // maps
+	// The leaf columns under the node: ncols of them from firstCol.
+	firstCol, ncols int
 }
 
 // pqSchema walks a file's schema: the node tree and, in the same
@@ -231,11 +240,12 @@ type pqConv struct {
 type pqSchema struct {
 	elems []pqformat.SchemaElement
 	next  int
+	leaf  int // leaf columns seen so far
 }
 
 // newPQConv builds the converter and the physical-type reconstruction node
 // of a file's schema.
-func newPQConv(f *parquet.File) (conv *pqConv, raw *parquet.Schema, err error) {
+func newPQConv(f *parquet.File) (conv *pqConv, raw *rawField, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			conv, raw, err = nil, nil, errorf(ErrParquetParsingError, "schema: %v", p)
@@ -249,7 +259,7 @@ func newPQConv(f *parquet.File) (conv *pqConv, raw *parquet.Schema, err error) {
 	if c.kind != pqStruct {
 		return nil, nil, errorf(ErrParquetParsingError, "the schema's root is not a group")
 	}
-	return c, parquet.NewSchema(f.Root().Name(), node), nil
+	return c, node.(*rawField), nil
 }
 
 func (w *pqSchema) node(col *parquet.Column) (*pqConv, parquet.Field, error) {
@@ -258,9 +268,11 @@ func (w *pqSchema) node(col *parquet.Column) (*pqConv, parquet.Field, error) {
 	}
 	el := &w.elems[w.next]
 	w.next++
-	c := &pqConv{name: col.Name()}
+	c := &pqConv{name: col.Name(), firstCol: w.leaf}
 	raw := &rawField{Field: col}
+	defer func() { c.ncols = w.leaf - c.firstCol }()
 	if col.Leaf() {
+		w.leaf++
 		raw.typ = physicalType(el)
 		if raw.typ == nil {
 			return nil, nil, errorf(ErrParquetParsingError, "column %q has no physical type", col.Name())
@@ -277,12 +289,14 @@ func (w *pqSchema) node(col *parquet.Column) (*pqConv, parquet.Field, error) {
 			c.names = append(c.names, cc.name)
 			raw.fields = append(raw.fields, cn)
 		}
+		c.names = slices.Clip(c.names) // shared by every row's object
 		groupKind(c, el, col)
 	}
 	if col.Repeated() {
 		// A repeated field outside a LIST group is a list of its values.
 		elem := *c
-		return &pqConv{kind: pqList, name: c.name, elem: &elem}, raw, nil
+		elem.ncols = w.leaf - c.firstCol
+		return &pqConv{kind: pqList, name: c.name, elem: &elem, firstCol: c.firstCol, ncols: elem.ncols}, raw, nil
 	}
 	return c, raw, nil
 }
@@ -320,8 +334,9 @@ func listKind(c *pqConv, col *parquet.Column) {
 	// The repeated child is the element when it is a leaf, a group of
 	// several fields, or named "array" or "<list>_tuple"; otherwise its one
 	// field is.
-	two := rep.Leaf() || len(rep.Columns()) != 1 || rep.Name() == "array" || rep.Name() == col.Name()+"_tuple"
 	lc := c.fields[0].elem // the repeated child's own converter
+	two := rep.Leaf() || len(rep.Columns()) != 1 || rep.Name() == "array" || rep.Name() == col.Name()+"_tuple" ||
+		lc.kind != pqStruct
 	c.fields, c.names = nil, nil
 	if two {
 		c.elem = lc
@@ -337,6 +352,9 @@ func mapKind(c *pqConv, col *parquet.Column) {
 		return
 	}
 	kv := c.fields[0].elem
+	if kv.kind != pqStruct {
+		return
+	}
 	c.kind, c.rep = pqMap, kids[0].Name()
 	c.key = kv.fields[0]
 	if len(kv.fields) > 1 {
@@ -519,14 +537,34 @@ func (c *pqConv) unsupported() string {
 	return ""
 }
 
-// project keeps the top-level columns a query reads: all of them when it
-// reads the record whole, else those its paths name (matched ignoring
-// case, so an ambiguous name stays ambiguous). A kept column that holds a
-// type S3 Select does not read is UnsupportedParquetType; one the query
-// does not read is not converted at all.
-func (c *pqConv) project(whole bool, top []string) (*pqConv, error) {
-	p := &pqConv{kind: pqStruct, name: c.name}
-	for _, f := range c.fields {
+// pqPlan converts a file's rows for one query.
+type pqPlan struct {
+	conv *pqConv // the root, with the columns the query reads
+	// flat is, for each of conv's fields, the file column of a top-level
+	// leaf (read from its one value, without reconstruction), else -1.
+	flat []int
+	// nested reconstructs the other fields (nil when there are none) from
+	// the values of their columns, renumbered by remap (-1: not theirs).
+	nested *parquet.Schema
+	remap  []int
+	cols   [][]parquet.Value
+	buf    parquet.Row
+}
+
+// project plans the conversion of the top-level columns a query reads:
+// all of them when it reads the record whole, else those its paths name
+// (matched ignoring case, so an ambiguous name stays ambiguous). A kept
+// column that holds a type S3 Select does not read is
+// UnsupportedParquetType; one the query does not read is neither
+// reconstructed nor converted.
+func (c *pqConv) project(raw *rawField, whole bool, top []string) (*pqPlan, error) {
+	p := &pqPlan{conv: &pqConv{kind: pqStruct, name: c.name}, remap: make([]int, c.ncols)}
+	for i := range p.remap {
+		p.remap[i] = -1
+	}
+	nested := &rawField{Field: raw.Field, typ: raw.typ}
+	next := 0
+	for i, f := range c.fields {
 		keep := whole
 		for _, n := range top {
 			if strings.EqualFold(n, f.name) {
@@ -540,10 +578,72 @@ func (c *pqConv) project(whole bool, top []string) (*pqConv, error) {
 		if w := f.unsupported(); w != "" {
 			return nil, errorf(ErrUnsupportedParquetType, "column %q is of Parquet type %s", f.name, w)
 		}
-		p.fields = append(p.fields, f)
-		p.names = append(p.names, f.name)
+		p.conv.fields = append(p.conv.fields, f)
+		p.conv.names = append(p.conv.names, f.name)
+		if f.leafKind() {
+			p.flat = append(p.flat, f.firstCol)
+			continue
+		}
+		p.flat = append(p.flat, -1)
+		nested.fields = append(nested.fields, raw.fields[i])
+		for col := f.firstCol; col < f.firstCol+f.ncols; col++ {
+			p.remap[col] = next
+			next++
+		}
 	}
+	p.conv.names = slices.Clip(p.conv.names)
+	if len(nested.fields) > 0 {
+		p.nested = parquet.NewSchema(raw.Name(), nested)
+	}
+	p.cols = make([][]parquet.Value, c.ncols)
 	return p, nil
+}
+
+// leafKind reports a node read from one value of one column.
+func (c *pqConv) leafKind() bool {
+	return c.kind != pqStruct && c.kind != pqList && c.kind != pqMap
+}
+
+// row converts one row.
+func (p *pqPlan) row(row parquet.Row) (value, error) {
+	clear(p.cols)
+	row.Range(func(col int, vals []parquet.Value) bool {
+		if col < len(p.cols) {
+			p.cols[col] = vals
+		}
+		return true
+	})
+	var m map[string]any
+	if p.nested != nil {
+		p.buf = p.buf[:0]
+		for _, v := range row {
+			if col := v.Column(); col < len(p.remap) && p.remap[col] >= 0 {
+				p.buf = append(p.buf, v.Level(v.RepetitionLevel(), v.DefinitionLevel(), p.remap[col]))
+			}
+		}
+		m = map[string]any{}
+		if err := reconstructParquetRow(p.nested, &m, p.buf); err != nil {
+			return value{}, wrapErr(ErrParquetParsingError, err)
+		}
+	}
+	o := &object{names: p.conv.names, vals: make([]value, len(p.conv.fields))}
+	for i, f := range p.conv.fields {
+		var v value
+		var err error
+		if col := p.flat[i]; col >= 0 {
+			if len(p.cols[col]) != 1 {
+				return value{}, errorf(ErrParquetParsingError, "column %q has %d values in a row", f.name, len(p.cols[col]))
+			}
+			v, err = f.leaf(p.cols[col][0])
+		} else {
+			v, err = f.value(m[f.name])
+		}
+		if err != nil {
+			return value{}, err
+		}
+		o.vals[i] = v
+	}
+	return value{k: kStruct, st: o}, nil
 }
 
 // value converts one reconstructed value.
@@ -624,12 +724,22 @@ func (c *pqConv) value(x any) (value, error) {
 	case pqNull:
 		return nullV, nil
 	}
-	switch x := x.(type) {
-	case bool:
+	return c.leaf(parquet.ValueOf(x))
+}
+
+// leaf converts one value of a leaf column. Its bytes may alias the
+// decoder's page (valid while the row is evaluated, as a CSV field's are).
+func (c *pqConv) leaf(v parquet.Value) (value, error) {
+	if v.IsNull() || c.kind == pqNull {
+		return nullV, nil
+	}
+	switch v.Kind() {
+	case parquet.Boolean:
 		if c.kind == pqBool {
-			return boolV(x), nil
+			return boolV(v.Boolean()), nil
 		}
-	case int32:
+	case parquet.Int32:
+		x := v.Int32()
 		switch c.kind {
 		case pqInt:
 			return intV(int64(x)), nil
@@ -638,15 +748,16 @@ func (c *pqConv) value(x any) (value, error) {
 		case pqDate:
 			return tsV(time.Unix(int64(x)*86400, 0).UTC(), precDay, 0), nil
 		case pqDecimal:
-			return decimalText(big.NewInt(int64(x)), c.scale), nil
+			return decimalInt(int64(x), c.scale), nil
 		}
-	case int64:
+	case parquet.Int64:
+		x := v.Int64()
 		switch c.kind {
 		case pqInt:
 			return intV(x), nil
 		case pqUint:
 			if x < 0 { // above math.MaxInt64: S3 maps INT(64) to DECIMAL
-				return decimalText(new(big.Int).SetUint64(uint64(x)), 0), nil
+				return decimalBig(new(big.Int).SetUint64(uint64(x)), 0), nil
 			}
 			return intV(x), nil
 		case pqTimestamp:
@@ -661,59 +772,84 @@ func (c *pqConv) value(x any) (value, error) {
 			}
 			return tsV(t.UTC(), precFraction, c.digits), nil
 		case pqDecimal:
-			return decimalText(big.NewInt(x), c.scale), nil
+			return decimalInt(x, c.scale), nil
 		}
-	case float32:
+	case parquet.Float:
 		if c.kind == pqFloat {
-			return floatV(float64(x)), nil
+			return floatV(float64(v.Float())), nil
 		}
-	case float64:
+	case parquet.Double:
 		if c.kind == pqFloat {
-			return floatV(x), nil
+			return floatV(v.Double()), nil
 		}
-	case string:
+	case parquet.ByteArray, parquet.FixedLenByteArray:
+		b := v.ByteArray()
 		switch c.kind {
 		case pqString:
-			return stringV(x), nil
+			return bytesV(b), nil
 		case pqDecimal:
-			return decimalText(twosComplement([]byte(x)), c.scale), nil
-		}
-	case []byte:
-		switch c.kind {
-		case pqString:
-			return bytesV(x), nil
-		case pqDecimal:
-			return decimalText(twosComplement(x), c.scale), nil
+			if len(b) <= 8 {
+				return decimalInt(beInt64(b), c.scale), nil
+			}
+			return decimalBig(twosComplement(b), c.scale), nil
 		case pqUUID:
-			if len(x) == 16 {
-				return bytesV(appendUUID(make([]byte, 0, 36), x)), nil
+			if len(b) == 16 {
+				return bytesV(appendUUID(make([]byte, 0, 36), b)), nil
 			}
 		case pqFloat16:
-			if len(x) == 2 {
-				return floatV(float64(float16(binary.LittleEndian.Uint16(x)))), nil
+			if len(b) == 2 {
+				return floatV(float64(float16(binary.LittleEndian.Uint16(b)))), nil
 			}
 		}
 	}
-	return c.bad(x)
+	return c.bad(v.Kind().String())
 }
 
 // bad reports a value whose Go type does not match its schema node (a
 // corrupt file: the reconstruction follows the schema).
 func (c *pqConv) bad(x any) (value, error) {
-	return value{}, errorf(ErrParquetParsingError, "column %q: a %T value where the schema says otherwise", c.name, x)
+	return value{}, errorf(ErrParquetParsingError, "column %q: a %v value where the schema says otherwise", c.name, x)
 }
 
-// decimalText is a DECIMAL value: the exact digits of unscaled × 10^-scale
-// as its text (what CSV and JSON output write, every stored digit kept:
-// DECIMAL(9,2) 1.50 is 1.50) and the nearest float for arithmetic and
-// comparisons.
-func decimalText(unscaled *big.Int, scale int32) value {
-	digits := unscaled.Append(nil, 10)
-	neg := len(digits) > 0 && digits[0] == '-'
-	if neg {
-		digits = digits[1:]
+// decimalInt is a DECIMAL value: the exact digits of unscaled ×
+// 10^-scale as its text (what CSV and JSON output write, every stored
+// digit kept: DECIMAL(4,2) 1.50 is 1.50) and the nearest float for
+// arithmetic and comparisons.
+func decimalInt(unscaled int64, scale int32) value {
+	var digits [20]byte
+	abs := uint64(unscaled)
+	if unscaled < 0 {
+		abs = -abs
 	}
-	var b []byte
+	d := strconv.AppendUint(digits[:0], abs, 10)
+	b := decimalDigits(make([]byte, 0, len(d)+4), unscaled < 0, d, scale)
+	var f float64
+	if abs < 1<<53 && scale >= 0 && scale <= 22 {
+		// Both exact: the quotient is the correctly rounded value, as
+		// ParseFloat of the text would give.
+		f = float64(unscaled) / pow10[scale]
+	} else {
+		f, _ = strconv.ParseFloat(string(b), 64)
+	}
+	return value{k: kDecimal, f: f, s: b}
+}
+
+// decimalBig is decimalInt for unscaled values past int64.
+func decimalBig(unscaled *big.Int, scale int32) value {
+	d := unscaled.Append(nil, 10)
+	neg := len(d) > 0 && d[0] == '-'
+	if neg {
+		d = d[1:]
+	}
+	b := decimalDigits(make([]byte, 0, len(d)+4), neg, d, scale)
+	f, _ := strconv.ParseFloat(string(b), 64) // ErrRange keeps ±Inf
+	return value{k: kDecimal, f: f, s: b}
+}
+
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// decimalDigits appends the decimal text of digits × 10^-scale.
+func decimalDigits(b []byte, neg bool, digits []byte, scale int32) []byte {
 	if neg {
 		b = append(b, '-')
 	}
@@ -735,8 +871,19 @@ func decimalText(unscaled *big.Int, scale int32) value {
 		b = append(b, '.')
 		b = append(b, digits[point:]...)
 	}
-	f, _ := strconv.ParseFloat(string(b), 64) // ErrRange keeps ±Inf
-	return value{k: kDecimal, f: f, s: b}
+	return b
+}
+
+// beInt64 reads up to 8 big-endian two's-complement bytes.
+func beInt64(b []byte) int64 {
+	var n int64
+	if len(b) > 0 && b[0]&0x80 != 0 {
+		n = -1
+	}
+	for _, c := range b {
+		n = n<<8 | int64(c)
+	}
+	return n
 }
 
 // twosComplement reads big-endian two's-complement bytes (DECIMAL on

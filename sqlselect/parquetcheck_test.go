@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"io"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -163,6 +164,12 @@ func FuzzParquet(f *testing.F) {
 	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Snappy)))
 	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Gzip), parquet.DataPageVersion(1)))
 	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Zstd)))
+	// DuckDB's files: decimals, timestamps, UUID, LIST, struct and MAP.
+	for _, codec := range []string{"uncompressed", "snappy"} {
+		b, err := os.ReadFile("testdata/parquet/duckdb-" + codec + ".parquet")
+		require.NoError(f, err)
+		f.Add(b)
+	}
 	q, err := sqlselect.Parse("SELECT * FROM S3Object")
 	require.NoError(f, err)
 	f.Fuzz(func(t *testing.T, data []byte) {

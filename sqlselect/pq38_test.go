@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"math/big"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -355,4 +356,52 @@ func TestPQ38Deterministic(t *testing.T) {
 	}
 	require.True(t, strings.HasPrefix(first[0], `{"grp":{"a":0,"m":"q","z":0},"js":"{\"z\":1,\"y\":2,\"x\":3,\"w\":4,\"v\":5,\"u\":6,\"t\":7,\"s\":8}"}`), first[0])
 	require.Contains(t, first[1], `"counts":{"b":2,"a":1}`)
+}
+
+// TestPQ38ManyPagesAndGroups: strings read without a copy stay right
+// across pages, row groups and read batches (MIN and MAX keep theirs
+// past the row), dictionary and plain encodings alike, and a file of no
+// rows counts none.
+func TestPQ38ManyPagesAndGroups(t *testing.T) {
+	g := parquet.Group{
+		"id":   parquet.Int(64),
+		"s":    parquet.String(),
+		"dict": parquet.Encoded(parquet.String(), &parquet.RLEDictionary),
+		"opt":  parquet.Optional(parquet.Decimal(3, 12, parquet.Int64Type)),
+	}
+	var rows []map[string]any
+	var want strings.Builder
+	minS, maxS := "", ""
+	for i := 0; i < 5000; i++ {
+		s := strings.Repeat(string(rune('a'+i%26)), 1+i%7) + "-" + strconv.Itoa(i*7919%5000)
+		if i == 0 || s < minS {
+			minS = s
+		}
+		if s > maxS {
+			maxS = s
+		}
+		var opt any
+		if i%4 != 0 {
+			opt = int64(i) * 1001
+		}
+		rows = append(rows, map[string]any{"id": int64(i), "s": s, "dict": "d" + strconv.Itoa(i%5), "opt": opt})
+		if i%997 == 0 {
+			want.WriteString(s + ",d" + strconv.Itoa(i%5) + "\n")
+		}
+	}
+	data := pq38Write(t, g, rows, nil, parquet.PageBufferSize(512), parquet.MaxRowsPerRowGroup(700), parquet.Compression(&parquet.Snappy))
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	require.NoError(t, err)
+	require.Greater(t, len(f.RowGroups()), 5)
+	out, err := pq38Run(t, data, "SELECT s.s, s.dict FROM S3Object s WHERE s.id - (s.id / 997) * 997 = 0", false)
+	require.NoError(t, err)
+	require.Equal(t, want.String(), out)
+	out, err = pq38Run(t, data, "SELECT MIN(s.s), MAX(s.s), MAX(s.dict), COUNT(s.opt), MAX(s.opt) FROM S3Object s", false)
+	require.NoError(t, err)
+	require.Equal(t, minS+","+maxS+",d4,3750,5003.999\n", out)
+
+	empty := pq38Write(t, g, nil, nil)
+	out, err = pq38Run(t, empty, "SELECT COUNT(*) FROM S3Object", false)
+	require.NoError(t, err)
+	require.Equal(t, "0\n", out)
 }

@@ -1,10 +1,14 @@
 // Writes the DuckDB-made Parquet files TestPQ38* read: an independent
 // writer's DECIMAL (INT32, INT64 and FIXED_LEN_BYTE_ARRAY), TIMESTAMP
 // (MILLIS, MICROS, NANOS), DATE, UUID, ENUM, LIST, STRUCT and MAP columns,
-// with nulls, in several row groups under each codec.
+// with nulls, one file per codec (one row group each: DuckDB does not cut
+// groups of three rows). Node resolves the import from the script's own
+// folder, so run a copy of it where the package is installed:
 //
-//   npm install @duckdb/node-api@1.5.6-r.1
-//   node sqlselect/testdata/parquet/gen-duckdb.mjs sqlselect/testdata/parquet
+//   mkdir /tmp/gen && cd /tmp/gen && npm install @duckdb/node-api@1.5.6-r.1
+//   cp $REPO/sqlselect/testdata/parquet/gen-duckdb.mjs . && node gen-duckdb.mjs $REPO/sqlselect/testdata/parquet
+//
+// The output is byte for byte the same on each run.
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const out = process.argv[2] ?? '.';
