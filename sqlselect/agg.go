@@ -1,5 +1,10 @@
 package sqlselect
 
+import (
+	"math/big"
+	"strings"
+)
+
 // aggState accumulates one aggregate over the records that pass WHERE.
 type aggState struct {
 	name  string
@@ -12,6 +17,12 @@ type aggState struct {
 	isFloat bool // a FLOAT was summed (else DECIMAL once non-int)
 	nonInt  bool
 	best    value // MIN/MAX
+	// exact sums a Parquet DECIMAL's digits (with INTs) at scale, while
+	// no other input (a float, a DECIMAL without digits) came: SUM's
+	// answer is then those digits, not a float's.
+	exact      *big.Int
+	exactScale int32
+	inexact    bool
 }
 
 func (c *compiler) aggregate(e *Call) (evalFn, error) {
@@ -60,6 +71,9 @@ func (a *aggState) add(rw *row) error {
 			return errorf(ErrInvalidDataType, "%s of %s", a.name, v.typeName())
 		}
 		a.count++
+		if a.exact != nil || v.s != nil {
+			a.addExact(v)
+		}
 		if v.k == kInt && !a.nonInt {
 			s := a.isum + v.i
 			if (s > a.isum) == (v.i > 0) || v.i == 0 {
@@ -111,15 +125,72 @@ func (a *aggState) result() (value, error) {
 	if a.isFloat {
 		k = kFloat
 	}
+	var exact value
+	if a.exact != nil && !a.inexact {
+		exact = decimalBig(a.exact, a.exactScale)
+	}
 	if a.name == "SUM" {
+		if exact.k == kDecimal {
+			return exact, nil
+		}
 		if !a.nonInt {
 			return intV(a.isum), nil
 		}
 		return value{k: k, f: a.fsum}, nil
 	}
 	sum := a.fsum
-	if !a.nonInt {
+	switch {
+	case exact.k == kDecimal:
+		sum = exact.f // the exact sum's nearest float
+	case !a.nonInt:
 		sum = float64(a.isum)
 	}
 	return value{k: k, f: sum / float64(a.count)}, nil
+}
+
+// addExact adds v to the exact sum: an INT, or a DECIMAL with its digits.
+// The first DECIMAL with digits starts it, from the INTs summed before
+// (isum, which does not hold v yet).
+func (a *aggState) addExact(v value) {
+	if a.inexact {
+		return
+	}
+	var n *big.Int
+	var scale int32
+	switch {
+	case v.k == kInt:
+		n = big.NewInt(v.i)
+	case v.k == kDecimal && v.s != nil:
+		text := string(v.s)
+		if i := strings.IndexByte(text, '.'); i >= 0 {
+			scale = int32(len(text) - i - 1)
+			text = text[:i] + text[i+1:]
+		}
+		var ok bool
+		if n, ok = new(big.Int).SetString(text, 10); !ok {
+			a.inexact = true
+			return
+		}
+	default:
+		a.inexact = true
+		return
+	}
+	if a.exact == nil {
+		// The INTs before the first DECIMAL (isum is their sum while it
+		// did not overflow).
+		if a.nonInt {
+			a.inexact = true
+			return
+		}
+		a.exact = big.NewInt(a.isum)
+	}
+	ten := big.NewInt(10)
+	switch {
+	case scale > a.exactScale:
+		a.exact.Mul(a.exact, new(big.Int).Exp(ten, big.NewInt(int64(scale-a.exactScale)), nil))
+		a.exactScale = scale
+	case scale < a.exactScale:
+		n.Mul(n, new(big.Int).Exp(ten, big.NewInt(int64(a.exactScale-scale)), nil))
+	}
+	a.exact.Add(a.exact, n)
 }
