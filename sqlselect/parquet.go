@@ -19,8 +19,9 @@ import (
 
 // runParquet reads a Parquet object row by row through its io.ReaderAt
 // (pages are read on demand, so memory is bounded by the row group's page
-// buffers, not the object). Each row becomes a struct with the columns in
-// schema order; nested groups become structs and repeated fields lists.
+// buffers, not the object). Each row becomes a struct of the columns the
+// query reads, in schema order; nested groups become structs, LIST groups
+// and repeated fields lists, MAP groups structs (pqConv).
 // With a scan range (ranged), only the row groups whose first page starts
 // within [rs.start, rs.end] are read, as S3 documents: "For Parquet
 // objects, all of the row groups that start within the scan range
@@ -79,6 +80,7 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	defer rd.Close()
 	var r row
 	rows := make([]parquet.Row, parquetBatch)
+read:
 	for n, idle := 0, 0; ; {
 		got, err := readParquetRows(rd, rows)
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -109,8 +111,7 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 				return err
 			}
 			if rs.limitReached() {
-				rs.stats.BytesProcessed = rs.stats.BytesScanned
-				return rs.finish()
+				break read
 			}
 		}
 		if err != nil {
@@ -209,11 +210,12 @@ const (
 	pqUnsupported               // a type S3 Select does not read (INT96, TIME, ...)
 )
 
-// pqConv converts the values of one schema node. Rows are reconstructed
-// through a schema of physical types only (rawField), so each leaf arrives
-// as bool, int32, int64, deprecated.Int96, float32, float64, string
-// (BYTE_ARRAY) or []byte (FIXED_LEN_BYTE_ARRAY), and groups, lists and maps
-// as map[string]any and []any that pqConv walks by name in schema order.
+// pqConv converts the values of one schema node. A top-level leaf is
+// converted from its one parquet.Value (leaf); other columns are
+// reconstructed through a schema of physical types only (rawField), so
+// groups, lists and maps arrive as map[string]any and []any that value
+// walks by name in schema order, and their leaves as the physical types'
+// Go values.
 type pqConv struct {
 	kind   pqKind
 	name   string
