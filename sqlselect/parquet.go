@@ -387,7 +387,7 @@ func leafKind(c *pqConv, el *pqformat.SchemaElement) {
 		c.kind = pqFloat16
 		return
 	case *pqformat.DecimalType:
-		c.kind, c.scale = pqDecimal, lt.Scale
+		decimalKind(c, lt.Precision, lt.Scale)
 		return
 	case *pqformat.TimestampType:
 		if lt.Unit.Value != nil {
@@ -420,7 +420,7 @@ func leafKind(c *pqConv, el *pqformat.SchemaElement) {
 			c.kind = pqString
 			return
 		case deprecated.Decimal:
-			c.kind, c.scale = pqDecimal, el.Scale.V
+			decimalKind(c, el.Precision.V, el.Scale.V)
 			return
 		case deprecated.Date:
 			c.kind = pqDate
@@ -460,6 +460,23 @@ func leafKind(c *pqConv, el *pqformat.SchemaElement) {
 	default:
 		c.kind = pqString
 	}
+}
+
+// maxDecimalPrecision is the widest DECIMAL read: Arrow's decimal256 (S3
+// Select's own decimals hold 38 digits). A scale is what decimalDigits
+// pads with zeros, so one taken from the footer unchecked would let a
+// file of a few bytes ask for gigabytes of text per value.
+const maxDecimalPrecision = 76
+
+// decimalKind decides a DECIMAL leaf: one whose precision and scale the
+// Parquet format allows (0 < precision, 0 <= scale <= precision) and
+// within maxDecimalPrecision; another is a type S3 Select does not read.
+func decimalKind(c *pqConv, precision, scale int32) {
+	if precision <= 0 || precision > maxDecimalPrecision || scale < 0 || scale > precision {
+		c.kind, c.what = pqUnsupported, "DECIMAL("+strconv.Itoa(int(precision))+","+strconv.Itoa(int(scale))+")"
+		return
+	}
+	c.kind, c.scale = pqDecimal, scale
 }
 
 func timestampKind(c *pqConv, unit time.Duration) {
@@ -790,8 +807,12 @@ func (c *pqConv) leaf(v parquet.Value) (value, error) {
 		case pqString:
 			return bytesV(b), nil
 		case pqDecimal:
+			b = trimSignBytes(b)
 			if len(b) <= 8 {
 				return decimalInt(beInt64(b), c.scale), nil
+			}
+			if len(b) > maxDecimalBytes {
+				return c.bad(strconv.Itoa(len(b)) + "-byte DECIMAL")
 			}
 			return decimalBig(twosComplement(b), c.scale), nil
 		case pqUUID:
@@ -848,6 +869,12 @@ func decimalBig(unscaled *big.Int, scale int32) value {
 	return value{k: kDecimal, f: f, s: b}
 }
 
+// maxDecimalBytes bounds a DECIMAL value on BYTE_ARRAY or
+// FIXED_LEN_BYTE_ARRAY once its sign bytes are trimmed:
+// maxDecimalPrecision digits take 32 bytes; a longer value is a corrupt
+// file, not a number to convert at a cost growing with its square.
+const maxDecimalBytes = 32
+
 var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // decimalDigits appends the decimal text of digits × 10^-scale.
@@ -886,6 +913,16 @@ func beInt64(b []byte) int64 {
 		n = n<<8 | int64(c)
 	}
 	return n
+}
+
+// trimSignBytes drops the leading bytes of a big-endian two's-complement
+// number that only repeat its sign (a FIXED_LEN_BYTE_ARRAY wider than its
+// precision needs).
+func trimSignBytes(b []byte) []byte {
+	for len(b) > 1 && (b[0] == 0 && b[1]&0x80 == 0 || b[0] == 0xff && b[1]&0x80 != 0) {
+		b = b[1:]
+	}
+	return b
 }
 
 // twosComplement reads big-endian two's-complement bytes (DECIMAL on

@@ -437,3 +437,58 @@ func TestPQ38DecimalSum(t *testing.T) {
 		require.Equal(t, tc.want, out, tc.sql)
 	}
 }
+
+// TestPQ38DecimalBounds: a DECIMAL's scale and precision come from the
+// footer. A scale the Parquet format does not allow (negative, above the
+// precision) or a precision past decimal256's 76 digits is a type S3
+// Select does not read, refused when the query reads the column; before,
+// a scale of two billion made every value a string of two billion zeros
+// (a file of a few hundred bytes asking for gigabytes per row). A value
+// longer than any such precision needs is a corrupt file.
+func TestPQ38DecimalBounds(t *testing.T) {
+	g := parquet.Group{"n": parquet.Int(32), "d": parquet.Decimal(2, 9, parquet.Int32Type)}
+	rows := []map[string]any{{"n": int32(1), "d": int32(150)}}
+	for _, tc := range []struct {
+		name             string
+		precision, scale int32
+		legacy           bool
+	}{
+		{"huge scale", 2_000_000_000, 2_000_000_000, false},
+		{"negative scale", 9, -2_000_000_000, false},
+		{"scale above precision", 9, 10, false},
+		{"precision past decimal256", 77, 2, false},
+		{"legacy huge scale", 2_000_000_000, 2_000_000_000, true},
+	} {
+		data := pq38Write(t, g, rows, func(md *format.FileMetaData) {
+			for i := range md.Schema {
+				el := &md.Schema[i]
+				if el.Name != "d" {
+					continue
+				}
+				if tc.legacy {
+					el.LogicalType = format.LogicalType{}
+				} else {
+					el.LogicalType = format.LogicalType{Value: &format.DecimalType{Precision: tc.precision, Scale: tc.scale}}
+				}
+				el.Precision.V, el.Scale.V = tc.precision, tc.scale
+			}
+		})
+		_, err := pq38Run(t, data, "SELECT s.d FROM S3Object s", false)
+		require.ErrorIs(t, err, sqlselect.ErrUnsupportedParquetType, tc.name)
+		out, err := pq38Run(t, data, "SELECT s.n FROM S3Object s", false)
+		require.NoError(t, err, tc.name)
+		require.Equal(t, "1\n", out, tc.name)
+	}
+
+	// DECIMAL(20,2) on a 100-byte FIXED_LEN_BYTE_ARRAY: 2^799 is no
+	// 20-digit number.
+	g = parquet.Group{"d": parquet.Decimal(2, 20, parquet.FixedLenByteArrayType(100))}
+	big := make([]byte, 100)
+	big[0] = 0x40
+	data := pq38Write(t, g, []map[string]any{{"d": big}}, nil)
+	_, err := pq38Run(t, data, "SELECT s.d FROM S3Object s", false)
+	require.ErrorIs(t, err, sqlselect.ErrParquetParsingError)
+	out, err := pq38Run(t, pq38Write(t, g, []map[string]any{{"d": pq38Be("-12345", 100)}}, nil), "SELECT s.d FROM S3Object s", false)
+	require.NoError(t, err)
+	require.Equal(t, "-123.45\n", out)
+}
