@@ -643,20 +643,6 @@ func readJudged(err error) *engine.ObjectInfo {
 	return nil
 }
 
-// decideArchived reads, for a HEAD of an archived object that is not
-// restored (engine.ErrInvalidObjectState), the object at rc's key
-// (version vid) whose metadata the HEAD answers, and decides its read:
-// recheckObject, and through a link its target, canReadTarget.
-func (s *server) decideArchived(rc *request, vid string) (info engine.ObjectInfo, err error) {
-	info, err = s.eng.HeadObjectVersion(rc.ctx, rc.op.Bucket, rc.op.Key, vid)
-	if err == nil {
-		if err = s.recheckObject(rc, &info); err == nil {
-			err = s.canReadTarget(rc, &info) // a link's state is its target's
-		}
-	}
-	return info, err
-}
-
 // decideJudged decides, before a read's failure is answered, the object
 // the failure judged (readJudged), as its body would be: the answer
 // tells of it. Decided again when it is not the object authorized
@@ -754,20 +740,23 @@ func (s *server) readObject(rc *request, body bool) error {
 	}
 	if errors.Is(err, engine.ErrInvalidObjectState) && !body {
 		// An archived object that is not restored cannot be read, but its
-		// metadata can: HEAD reports the restore state, decided first on
-		// the object (a link's: its target) it describes. A GET's refusal
-		// is decided below on the object it judged (decideJudged).
-		info, herr := s.decideArchived(rc, vid)
-		if herr != nil {
+		// metadata can: HEAD reports the restore state of the object the
+		// read opened and judged the conditions on (a second read of the
+		// key could answer another), decided first as its body would be
+		// (a link's: its target). A GET's refusal is decided below on the
+		// object it judged too.
+		if herr := s.decideJudged(rc, err); herr != nil {
 			return herr
 		}
-		if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
-			return herr
+		if info := readJudged(err); info != nil { // an *engine.ArchivedError's Info
+			if herr := info.Encryption.CheckCustomerKey(opts.CustomerKey); herr != nil {
+				return herr
+			}
+			s.writeObjectHeaders(rc, *info)
+			rc.w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
+			rc.w.WriteHeader(http.StatusOK)
+			return nil
 		}
-		s.writeObjectHeaders(rc, info)
-		rc.w.Header().Set("Content-Length", strconv.FormatInt(info.Size, 10))
-		rc.w.WriteHeader(http.StatusOK)
-		return nil
 	}
 	if rerr := s.decideJudged(rc, err); rerr != nil {
 		return rerr
