@@ -1,10 +1,14 @@
 package httpapi_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -183,4 +187,67 @@ func withDigestAs(t *testing.T, f *fixture, method, path string, header http.Hea
 func rev38MD5Hex(s string) string {
 	sum := md5.Sum([]byte(s))
 	return hex.EncodeToString(sum[:])
+}
+
+// TestRev38ConditionsInAnyCaseOnTheWire: conditional headers sent in
+// lower and upper case over a raw HTTP/1.1 connection (as a client that
+// is not Go's writes them) are judged as canonical ones are: net/http's
+// server canonicalizes every name before the handler reads them by
+// canonical name (small37's headerValue). GET and HEAD with If-Match,
+// If-None-Match and the dates, and CopyObject with
+// x-amz-copy-source-if-match.
+func TestRev38ConditionsInAnyCaseOnTheWire(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	must(t, f.do(t, raw{method: "PUT", path: "/case38"}).errOrNil())
+	put := f.do(t, raw{method: "PUT", path: "/case38/k", body: []byte("body")})
+	must(t, put.errOrNil())
+	etag := put.Header.Get("ETag")
+	lastModified := f.do(t, raw{method: "HEAD", path: "/case38/k"}).Header.Get("Last-Modified")
+	send := func(method, path string, header http.Header, spell func(string) string) int {
+		t.Helper()
+		req, err := http.NewRequest(method, f.srv.URL+path, nil)
+		require.NoError(t, err)
+		for k, vs := range header {
+			req.Header[k] = vs
+		}
+		_, err = sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", f.clock.Now(), sigv4.EmptySHA256)
+		require.NoError(t, err)
+		conn, err := net.Dial("tcp", req.URL.Host)
+		require.NoError(t, err)
+		defer conn.Close()
+		var b strings.Builder
+		fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n", method, path, req.URL.Host)
+		for k, vs := range req.Header {
+			for _, v := range vs {
+				fmt.Fprintf(&b, "%s: %s\r\n", spell(k), v)
+			}
+		}
+		b.WriteString("\r\n")
+		_, err = io.WriteString(conn, b.String())
+		require.NoError(t, err)
+		res, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: method})
+		require.NoError(t, err)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for _, spell := range []func(string) string{strings.ToLower, strings.ToUpper} {
+		for _, tc := range []struct {
+			method, path string
+			header       http.Header
+			status       int
+		}{
+			{"GET", "/case38/k", hdr("If-Match", `"other"`), http.StatusPreconditionFailed},
+			{"HEAD", "/case38/k", hdr("If-Match", `"other"`), http.StatusPreconditionFailed},
+			{"GET", "/case38/k", hdr("If-None-Match", etag), http.StatusNotModified},
+			{"GET", "/case38/k", hdr("If-Modified-Since", lastModified), http.StatusNotModified},
+			{"GET", "/case38/k", hdr("If-Unmodified-Since", "Mon, 01 Jan 2001 00:00:00 GMT"), http.StatusPreconditionFailed},
+			{"GET", "/case38/k", hdr("If-Match", etag), http.StatusOK},
+			{"PUT", "/case38/copy", hdr("X-Amz-Copy-Source", "/case38/k", "X-Amz-Copy-Source-If-Match", `"other"`), http.StatusPreconditionFailed},
+			{"PUT", "/case38/copy", hdr("X-Amz-Copy-Source", "/case38/k", "X-Amz-Copy-Source-If-None-Match", etag), http.StatusPreconditionFailed},
+		} {
+			require.Equal(t, tc.status, send(tc.method, tc.path, tc.header, spell), "%s %s %v", tc.method, tc.path, tc.header)
+		}
+	}
+	_, err := f.eng.HeadObject(context.Background(), "case38", "copy")
+	require.ErrorIs(t, err, engine.ErrNoSuchKey, "a copy whose condition failed was made")
 }
