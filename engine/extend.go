@@ -168,7 +168,9 @@ func (e *Engine) ExtendObject(ctx context.Context, bucket, key string, offset in
 		if err := e.replaceObject(m, &rec); err != nil {
 			return err
 		}
-		m.eventCreated(&rec.info)
+		if err := m.eventCreated(&rec.info); err != nil {
+			return err
+		}
 		out = rec.info
 		extents = len(rec.extents)
 		return nil

@@ -617,7 +617,7 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 			// Commit (nil) so that an expired record's deletion sticks.
 			out, retryErr = e.retryCompletion(m, bucket, key, uploadID, parts)
 			if retryErr == nil {
-				m.eventCreated(&out) // a retry answered as done makes its event again
+				return m.eventCreated(&out) // a retry answered as done makes its event again
 			}
 			return nil
 		}
@@ -774,7 +774,9 @@ func (e *Engine) CompleteMultipartUpload(ctx context.Context, bucket, key, uploa
 		if err := e.recordCompletion(m, bucket, key, uploadID, parts, up, rec.info); err != nil {
 			return err
 		}
-		m.eventCreated(&rec.info)
+		if err := m.eventCreated(&rec.info); err != nil {
+			return err
+		}
 		out = rec.info
 		return nil
 	})

@@ -99,52 +99,53 @@ func (e *Engine) eventsFor(ctx context.Context) (*batchEvents, error) {
 }
 
 // eventCreated notes the event of info, just written by m, when m runs
-// under facts of an ObjectCreated event about info's bucket.
-func (m *mutation) eventCreated(info *ObjectInfo) {
+// under facts of an ObjectCreated event about info's bucket. The caller
+// holds e.mu.
+func (m *mutation) eventCreated(info *ObjectInfo) error {
 	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectCreated:") {
-		m.noteEvent(be.facts.Name, info.Bucket, info.Key, info.Size, info.ETag, info.VersionID)
+		return m.noteVersionEvent(be.facts.Name, info, info.Size, info.ETag)
 	}
+	return nil
 }
 
 // eventTagged notes the event of a change of info's tags, done by m, when
-// m runs under facts of an ObjectTagging event about info's bucket. Its
-// version ID is the one the caller named (versionID, "" for the latest),
-// as the HTTP layer's events named it.
-func (m *mutation) eventTagged(info *ObjectInfo, versionID string) {
+// m runs under facts of an ObjectTagging event about info's bucket. The
+// caller holds e.mu.
+func (m *mutation) eventTagged(info *ObjectInfo) error {
 	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectTagging:") {
-		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, info.ETag, versionID)
+		return m.noteVersionEvent(be.facts.Name, info, -1, info.ETag)
 	}
+	return nil
 }
 
 // eventACL notes the event of a change of an object's ACL, done by m,
 // from before to info, when m runs under facts of an ObjectAcl event
 // about info's bucket and the facts' Changed (if any) says the change
-// makes one. Its version ID is the one the caller named (versionID, ""
-// for the latest), as the HTTP layer's events named it.
-func (m *mutation) eventACL(before, info *ObjectInfo, versionID string) {
+// makes one. The caller holds e.mu.
+func (m *mutation) eventACL(before, info *ObjectInfo) error {
 	be := m.events
 	if be == nil || be.facts == nil || !strings.HasPrefix(be.facts.Name, "ObjectAcl:") {
-		return
+		return nil
 	}
 	if be.facts.Changed != nil && !be.facts.Changed(before, info) {
-		return
+		return nil
 	}
-	m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, info.ETag, versionID)
+	return m.noteVersionEvent(be.facts.Name, info, -1, info.ETag)
 }
 
 // eventRetained notes the event of a change of info's retention, done by
 // m, when m runs under facts of an ObjectRetention event about info's
-// bucket.
-func (m *mutation) eventRetained(info *ObjectInfo) {
+// bucket. The caller holds e.mu.
+func (m *mutation) eventRetained(info *ObjectInfo) error {
 	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectRetention:") {
-		m.noteEvent(be.facts.Name, info.Bucket, info.Key, -1, "", info.VersionID)
+		return m.noteVersionEvent(be.facts.Name, info, -1, "")
 	}
+	return nil
 }
 
 // eventRestored notes the ObjectRestore:Post event of a restore of info
 // started by m, when m runs under facts of an ObjectRestore event about
-// info's bucket. It names the version restored (eventVersionID), as the
-// restore's ObjectRestore:Completed and :Delete do. The caller holds e.mu.
+// info's bucket. The caller holds e.mu.
 func (m *mutation) eventRestored(info *ObjectInfo) error {
 	be := m.events
 	if be == nil || be.facts == nil || !strings.HasPrefix(be.facts.Name, "ObjectRestore:") {
@@ -154,16 +155,29 @@ func (m *mutation) eventRestored(info *ObjectInfo) error {
 	if be.facts.NoSizeETag {
 		size, etag = -1, ""
 	}
+	return m.noteVersionEvent(be.facts.Name, info, size, etag)
+}
+
+// noteVersionEvent notes the event name about the version info (size -1:
+// none), named as eventVersionID names it: every event about a version,
+// a client's (writes, tags, ACLs, retention, annotations, restores) as
+// S3's own (restore completions, lifecycle, tiering), names the version
+// it is about, not the one the caller gave ("" for the latest). The
+// caller holds e.mu.
+func (m *mutation) noteVersionEvent(name string, info *ObjectInfo, size int64, etag string) error {
+	if info.Bucket != m.events.facts.Bucket {
+		return nil
+	}
 	vid, err := m.e.eventVersionID(info.Bucket, info.VersionID)
 	if err != nil {
 		return err
 	}
-	m.noteEvent(be.facts.Name, info.Bucket, info.Key, size, etag, vid)
+	m.noteEvent(name, info.Bucket, info.Key, size, etag, vid)
 	return nil
 }
 
-// eventVersionID is the versionId an event of S3's own (restores,
-// lifecycle) names for version vid ("" or NullVersionID: the null
+// eventVersionID is the versionId an event (noteVersionEvent; restores,
+// lifecycle and tiering) names for version vid ("" or NullVersionID: the null
 // version) of an object in bucket. S3 User Guide, "Event message
 // structure": "object version if bucket is versioning-enabled, otherwise
 // null". In a bucket with versioning the null version's version is
@@ -183,11 +197,12 @@ func (e *Engine) eventVersionID(bucket, vid string) (string, error) {
 
 // eventAnnotated notes the event of a change of the annotations of key's
 // version versionID in bucket, done by m, when m runs under facts of an
-// ObjectAnnotation event about bucket.
-func (m *mutation) eventAnnotated(bucket, key, versionID string) {
+// ObjectAnnotation event about bucket. The caller holds e.mu.
+func (m *mutation) eventAnnotated(bucket, key, versionID string) error {
 	if be := m.events; be != nil && be.facts != nil && strings.HasPrefix(be.facts.Name, "ObjectAnnotation:") {
-		m.noteEvent(be.facts.Name, bucket, key, -1, "", versionID)
+		return m.noteVersionEvent(be.facts.Name, &ObjectInfo{Bucket: bucket, Key: key, VersionID: versionID}, -1, "")
 	}
+	return nil
 }
 
 // eventRemoved notes the event of the delete res of bucket's key, done by

@@ -352,7 +352,9 @@ func (e *Engine) putObjectAnnotation(ctx context.Context, bucket, key, name stri
 		if !exists && n >= MaxObjectAnnotations {
 			return fmt.Errorf("%w: %s/%s has %d annotations", ErrTooManyAnnotations, bucket, key, n)
 		}
-		m.eventAnnotated(bucket, key, rec.info.VersionID)
+		if err := m.eventAnnotated(bucket, key, rec.info.VersionID); err != nil {
+			return err
+		}
 		return setAnnotation(m, append(p, name...), v, stored)
 	})
 	if err != nil {
@@ -511,7 +513,9 @@ func (e *Engine) DeleteObjectAnnotation(ctx context.Context, bucket, key, name s
 			return err
 		}
 		vid = rec.info.VersionID
-		m.eventAnnotated(bucket, key, vid)
+		if err := m.eventAnnotated(bucket, key, vid); err != nil {
+			return err
+		}
 		return deleteAnnotation(m, append(objAnnotationPrefix(bucket, key, vid), name...))
 	})
 	return vid, err

@@ -204,7 +204,9 @@ func (e *Engine) PutObject(ctx context.Context, bucket, key string, r io.Reader,
 		if err := e.replaceObject(m, &rec); err != nil {
 			return err
 		}
-		m.eventCreated(&rec.info)
+		if err := m.eventCreated(&rec.info); err != nil {
+			return err
+		}
 		if encInfo != nil || !b.hasSHA1 {
 			return nil
 		}
@@ -858,7 +860,9 @@ func (e *Engine) copyObject(ctx context.Context, srcBucket, srcKey, dstBucket, d
 		if err := e.replaceObject(m, &dst); err != nil {
 			return err
 		}
-		m.eventCreated(&dst.info)
+		if err := m.eventCreated(&dst.info); err != nil {
+			return err
+		}
 		out = dst.info
 		out.CopiedVersionID = copied.VersionID
 		return nil
@@ -967,10 +971,14 @@ func (e *Engine) UpdateObject(ctx context.Context, bucket, key string, u ObjectU
 		}
 		out = rec.info
 		if u.Tags != nil {
-			m.eventTagged(&rec.info, u.VersionID)
+			if err := m.eventTagged(&rec.info); err != nil {
+				return err
+			}
 		}
 		if u.ACL != nil {
-			m.eventACL(&before, &rec.info, u.VersionID)
+			if err := m.eventACL(&before, &rec.info); err != nil {
+				return err
+			}
 		}
 		return m.b.Set(at, rec.encode(), nil)
 	})

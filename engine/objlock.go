@@ -241,7 +241,9 @@ func (e *Engine) updateVersionLock(ctx context.Context, bucket, key, vid string,
 			return err
 		}
 		out = rec.info
-		m.eventRetained(&rec.info)
+		if err := m.eventRetained(&rec.info); err != nil {
+			return err
+		}
 		return m.b.Set(loc.key, rec.encode(), nil)
 	})
 	return out, err

@@ -159,8 +159,7 @@ func (e *Engine) AppendObject(ctx context.Context, bucket, key string, position 
 		}
 		out = AppendResult{Info: rec.info, NextPosition: rec.info.Size}
 		extents = len(rec.extents)
-		m.eventCreated(&rec.info)
-		return nil
+		return m.eventCreated(&rec.info)
 	})
 	if err != nil {
 		return AppendResult{}, err
