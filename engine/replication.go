@@ -1050,7 +1050,8 @@ func (e *Engine) endThreshold(m *mutation, k []byte, cur replItem, ev *replEvent
 // replicationThresholds makes the OperationMissedThreshold events due at
 // now: one for each item still pending at its S3 RTC threshold, once (the
 // batch that queues it marks the item missed and drops the RT/ record;
-// a record whose item is gone or was queued again drops without one).
+// a record whose item is gone or was queued again drops without one, and
+// an item whose source version is gone drops with it, without one).
 func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error {
 	iter, err := e.dueIter(prefixReplThreshold, now)
 	if err != nil {
@@ -1096,6 +1097,14 @@ func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error
 			cur, err := decodeReplItem(k, v)
 			if err != nil || !cur.deadline.Equal(at) || cur.missed {
 				return err
+			}
+			// A source version deleted meanwhile is not replicated and
+			// makes no event (S3 documents none): its item goes now, as
+			// its next attempt would drop it (errSourceGone).
+			if _, found, err := e.findItemSource(e.db, cur.bucket, cur.key, cur.versionID, false); err != nil {
+				return err
+			} else if !found {
+				return m.b.Delete(k, nil)
 			}
 			cur.missed = true
 			ev.add(m, "Replication:OperationMissedThreshold", "", at)
