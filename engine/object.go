@@ -51,7 +51,8 @@ type PutOptions struct {
 	// ACLPin (AppendObject), when not nil, names the object the caller
 	// authorized a change of ACL against: an append that would apply ACL
 	// to an existing object fails with ErrObjectChanged, changing
-	// nothing, unless the key still holds that object (ObjectUpdate.Pin).
+	// nothing, unless the key still holds that object (ObjectUpdate.Pin);
+	// a pin without Found (the key was missing) holds for no object.
 	ACLPin *SourcePin
 	Tags   []Tag
 	Owner  string

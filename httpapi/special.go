@@ -42,7 +42,10 @@ func (s *server) appendObject(rc *request) error {
 		// object's ACL takes what PutObjectACL takes, WRITE_ACP on it,
 		// not only the bucket write the route needs, on the object the
 		// append then changes (opts.ACLPin: another one written over the
-		// key meanwhile is not changed under this decision).
+		// key meanwhile is not changed under this decision). A missing
+		// key pins nothing there, as canReadPinned pins a missing copy
+		// source: an object created before the append commits was not
+		// decided, and is not given the ACL.
 		if _, err := s.eng.HeadObject(rc.ctx, rc.op.Bucket, rc.op.Key); err == nil {
 			in, err := s.canActAccess(rc, rc.op.Bucket, rc.op.Key, "", "PutObjectAcl", permObjectWriteACP, "")
 			if err != nil {
@@ -51,7 +54,9 @@ func (s *server) appendObject(rc *request) error {
 			if in.decidedOnObject() {
 				opts.ACLPin = objectPin(in.object)
 			}
-		} else if !errors.Is(err, engine.ErrNoSuchKey) {
+		} else if errors.Is(err, engine.ErrNoSuchKey) {
+			opts.ACLPin = objectPin(nil)
+		} else {
 			return err
 		}
 	}
