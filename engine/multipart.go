@@ -386,16 +386,17 @@ func (e *Engine) uploadPartCopy(ctx context.Context, bucket, key, uploadID strin
 	// A link is refused before the pin, and before its target's state,
 	// the conditions or the range are judged: a caller decides a link on
 	// its own record (ETag and time the link's), which the object read
-	// through it is not.
+	// through it is not. The pin is checked before the source's state,
+	// conditions and range are judged, and before a byte is read: another
+	// object there is decided again by the caller, not judged under a
+	// decision (and a range) made for the one pinned. The commit checks
+	// src is current.
 	src, err := e.openEncrypted(ctx, srcBucket, srcKey, GetOptions{Range: opts.Range, Conditions: opts.Source, VersionID: opts.SourceVersionID,
-		refuseLink: true}, true, opts.SourceCustomerKey)
+		refuseLink: true, pin: opts.SourcePin}, true, opts.SourceCustomerKey)
 	if err != nil {
 		return PartInfo{}, err
 	}
 	defer src.Close()
-	if err := opts.SourcePin.check(&src.Info); err != nil {
-		return PartInfo{}, err // before a byte is read; the commit checks src is current
-	}
 	srcETag := src.Info.ETag
 	part := objectRecord{info: ObjectInfo{Size: src.Length}}
 	// partAlg is the checksum the part keeps: the upload's, or the default.

@@ -2,9 +2,11 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/pkg/bucketconfig"
@@ -65,4 +67,38 @@ func TestOpen38GoneVersionMissesNoThreshold(t *testing.T) {
 	repl36Pass(t, e)
 	require.Equal(t, []string{"Replication:OperationMissedThreshold docs/m", "Replication:OperationMissedThreshold docs/m"},
 		repl36Names(got.take()))
+}
+
+// TestOpen38PartCopyChecksPinFirst: UploadPartCopy's SourcePin names the
+// source its caller decided the read of (and chose an OSS lenient range
+// on). The object the key holds now, another, was judged first: its
+// archived state, the copy-source conditions and the range (a range
+// valid for the pinned object, past the end of the one there: a
+// RangeError naming its size; an If-Match of its ETag passing, a wrong
+// guess 412), before the pin refused it. Now the pin is checked first
+// (ErrCopySourceChanged: the caller decides the object there again).
+func TestOpen38PartCopyChecksPinFirst(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{}))
+	decided := putString(t, e, "bkt", "src", strings.Repeat("L", 100))
+	pin := &SourcePin{Found: true, VersionID: decided.VersionID, ETag: decided.ETag, LastModified: decided.LastModified,
+		Owner: decided.Owner, Dialect: decided.Dialect}
+	id, err := e.CreateMultipartUpload(ctx, "bkt", "dst", PutOptions{})
+	require.NoError(t, err)
+	for name, c := range map[string]struct {
+		class string
+		opts  PartCopyOptions
+	}{
+		"a range past the end": {"", PartCopyOptions{Range: &ByteRange{Start: 60, End: 99}}},
+		"if-match a guess":     {"", PartCopyOptions{Source: Conditions{IfMatch: `"0123"`}}},
+		"if-none-match any":    {"", PartCopyOptions{Source: Conditions{IfNoneMatch: "*"}}},
+		"an archived source":   {"GLACIER", PartCopyOptions{}},
+	} {
+		_, err := e.PutObject(ctx, "bkt", "src", strings.NewReader("short"), 5, PutOptions{StorageClass: c.class})
+		require.NoError(t, err)
+		c.opts.SourcePin = pin
+		_, err = e.UploadPartCopy(ctx, "bkt", "dst", id, 1, "bkt", "src", c.opts)
+		assert.ErrorIs(t, err, ErrCopySourceChanged, name)
+	}
 }

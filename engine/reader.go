@@ -79,6 +79,11 @@ type GetOptions struct {
 	// conditions, range): UploadPartCopy's source, which a caller decides
 	// on the link's own record.
 	refuseLink bool
+	// pin refuses (ErrCopySourceChanged) an object other than the one it
+	// pins, after refuseLink and before anything of the object is judged
+	// (its state, conditions, range): UploadPartCopy's source, whose
+	// caller decided its read, and chose its range, on that object.
+	pin *SourcePin
 }
 
 // errNoBody is what reading an Object opened with MetadataOnly gives.
@@ -291,6 +296,9 @@ func (rec *objectRecord) archivedError() *ArchivedError {
 func (e *Engine) openRecord(snap *pebble.Snapshot, rec objectRecord, opts GetOptions, copySource bool) (*Object, error) {
 	if opts.refuseLink && rec.info.Type == ObjectSymlink {
 		return nil, fmt.Errorf("%w: %s/%s", ErrCopySourceSymlink, rec.info.Bucket, rec.info.Key)
+	}
+	if err := opts.pin.check(&rec.info); err != nil {
+		return nil, err
 	}
 	// An archived object's metadata can be read (HEAD: MetadataOnly), and
 	// a HEAD's conditions are judged on it as on any object's; a read of

@@ -205,15 +205,12 @@ func (s *server) uploadPartCopy(rc *request) error {
 			return errorf("OperationNotSupported", "UploadPartCopy is not supported in an Archive bucket.")
 		}
 	}
-	if rc.d.behave.lenientCopySourceRange {
-		// An invalid range copies the whole source (OSS multipart.md 8.4).
-		if v := rc.header("copy-source-range"); v != "" {
-			br, ok := parseRange(v)
-			if src, err := s.eng.HeadObjectVersion(rc.ctx, srcBucket, srcKey, opts.SourceVersionID); err == nil && ok && br.Start >= 0 && br.End >= br.Start && br.End < src.Size {
-				opts.Range = &br
-			}
+	lenientRange := rc.d.behave.lenientCopySourceRange && rc.header("copy-source-range") != ""
+	if lenientRange {
+		if err := s.lenientPartCopyRange(rc, srcBucket, srcKey, &opts); err != nil {
+			return err
 		}
-	} else if v := rc.header("copy-source-range"); v != "" {
+	} else if v := rc.header("copy-source-range"); v != "" && !rc.d.behave.lenientCopySourceRange {
 		br, ok := parseRange(v)
 		if !ok || br.Start < 0 || br.End < 0 {
 			return errorf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
@@ -259,8 +256,14 @@ func (s *server) uploadPartCopy(rc *request) error {
 	uploadID := rc.q.Get("uploadId")
 	part, err := s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
 	for attempt := 0; errors.Is(err, engine.ErrCopySourceChanged) && attempt < 3; attempt++ {
-		// As in copyObject: decide again for the source there now.
-		if opts.SourcePin, err = s.canReadPinned(rc, srcBucket, srcKey, opts.SourceVersionID); err != nil {
+		// As in copyObject: decide again for the source there now (and
+		// choose a lenient range on it).
+		if lenientRange {
+			err = s.lenientPartCopyRange(rc, srcBucket, srcKey, &opts)
+		} else {
+			opts.SourcePin, err = s.canReadPinned(rc, srcBucket, srcKey, opts.SourceVersionID)
+		}
+		if err != nil {
 			return err
 		}
 		part, err = s.eng.UploadPartCopy(rc.ctx, rc.op.Bucket, rc.op.Key, uploadID, n, srcBucket, srcKey, opts)
@@ -285,6 +288,38 @@ func (s *server) uploadPartCopy(rc *request) error {
 		}
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyPartResult", res)
+}
+
+// lenientPartCopyRange sets opts.Range and opts.SourcePin for an
+// UploadPartCopy whose invalid copy-source-range copies the whole source
+// (OSS multipart.md 8.4). The range is judged on the source read here,
+// whose read is decided again on it (canReadPinned, given it) and to
+// which the copy is pinned, also where the decision read no object (the
+// bucket owner's): a source replaced afterwards fails the pin
+// (engine.ErrCopySourceChanged) and is read, decided and judged again,
+// rather than copied with a range chosen on another object. A link's
+// range is not judged (the engine refuses the link first); a source
+// that cannot be read is decided as copySource decides it, and the copy
+// reports why.
+func (s *server) lenientPartCopyRange(rc *request, bucket, key string, opts *engine.PartCopyOptions) error {
+	opts.Range = nil
+	src, err := s.eng.HeadObjectVersion(rc.ctx, bucket, key, opts.SourceVersionID)
+	if err != nil {
+		opts.SourcePin, err = s.canReadPinned(rc, bucket, key, opts.SourceVersionID)
+		return err
+	}
+	opened := src
+	if opts.SourcePin, err = s.canReadPinned(rc, bucket, key, opts.SourceVersionID, func(in *access) { in.object = &opened }); err != nil {
+		return err
+	}
+	if opts.SourcePin == nil {
+		opts.SourcePin = objectPin(&src)
+	}
+	br, ok := parseRange(rc.header("copy-source-range"))
+	if ok && src.Type != engine.ObjectSymlink && br.Start >= 0 && br.End >= br.Start && br.End < src.Size {
+		opts.Range = &br
+	}
+	return nil
 }
 
 // completeMultipartUpload is a decoded CompleteMultipartUpload document.

@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"net/http"
 	"strings"
 	"testing"
@@ -46,4 +48,65 @@ func TestOpen38OSSAppendACLRacingCreate(t *testing.T) {
 	info, err = f.eng.HeadObject(ctx, "open38ap", "new")
 	require.NoError(t, err)
 	assert.Equal(t, "public-read", info.ACL.Canned)
+}
+
+// TestOpen38OSSPartCopyLenientRangeRacingOverwrite: OSS UploadPartCopy
+// copies the whole source when x-oss-copy-source-range is invalid for it
+// (OSS multipart.md 8.4). The range was chosen on a HeadObjectVersion read
+// of the source that the copy was not pinned to (the bucket owner's copy
+// was pinned to nothing): a source replaced in between was copied with a
+// range chosen on another object, a range past its end refused
+// (InvalidRange) where OSS copies the whole, or a valid range ignored.
+// The range is now chosen on the source the copy is pinned to, chosen
+// again when the copy finds another, and the engine checks the pin before
+// it judges the source's state, conditions and range. The owner's source
+// flips between 100 and 50 bytes while bytes=60-99 is copied: every part
+// is either the 40 bytes of the long source or the whole short one (or
+// 409 OperationAborted, the answer to a source that changed three times
+// under the copy). Timing-dependent.
+func TestOpen38OSSPartCopyLenientRangeRacingOverwrite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	must(t, f.do(t, raw{method: "PUT", path: "/src38", sign: "oss-v1"}).errOrNil())
+	must(t, f.do(t, raw{method: "PUT", path: "/dst38", sign: "oss-v1"}).errOrNil())
+	up := f.do(t, raw{method: "POST", path: "/dst38/obj?uploads", sign: "oss-v1"})
+	must(t, up.errOrNil())
+	_, rest, _ := strings.Cut(string(up.body), "<UploadId>")
+	upload, _, _ := strings.Cut(rest, "</UploadId>")
+	long, short := strings.Repeat("L", 100), strings.Repeat("s", 50)
+	put := func(body string) {
+		_, err := f.eng.PutObject(ctx, "src38", "k", strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{Owner: canonicalID(testAK), Dialect: engine.DialectOSS})
+		require.NoError(t, err)
+	}
+	etag := func(s string) string { sum := md5.Sum([]byte(s)); return strings.ToUpper(hex.EncodeToString(sum[:])) }
+	ranged, whole := etag(long[60:]), etag(short)
+	put(long)
+	keepFlipping(t, func() {
+		put(short)
+		put(long)
+	})
+	n := 2000
+	if testing.Short() {
+		n = 500
+	}
+	counts := map[string]int{}
+	for range n {
+		res := f.do(t, raw{method: "PUT", path: "/dst38/obj?partNumber=1&uploadId=" + upload, sign: "oss-v1",
+			header: hdr("X-Oss-Copy-Source", "/src38/k", "X-Oss-Copy-Source-Range", "bytes=60-99")})
+		body := strings.ToUpper(string(res.body))
+		switch {
+		case res.StatusCode == http.StatusOK && strings.Contains(body, ranged):
+			counts["range of the long source"]++
+		case res.StatusCode == http.StatusOK && strings.Contains(body, whole):
+			counts["whole short source"]++
+		case res.StatusCode == http.StatusOK:
+			counts["another part (the whole long source)"]++
+		default:
+			counts[res.errCode()]++
+		}
+	}
+	t.Logf("%v", counts)
+	assert.Positive(t, counts["range of the long source"])
+	assert.Equal(t, n, counts["range of the long source"]+counts["whole short source"]+counts["OperationAborted"], "%v", counts)
 }
