@@ -139,8 +139,11 @@ func (e *Engine) DeleteBucket(ctx context.Context, name string, opts DeleteBucke
 		// again under the name (an unversioned item names no version),
 		// another account's, to this owner's destination, and its
 		// threshold's event reach that account. Their RT/ records drop,
-		// without an event, when due (replicationThresholds).
-		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), replPrefix(name), completedPrefix(name), annotationPrefix(name), objAnnotationBucketPrefix(name), objPayloadBucketPrefix(name), nullVersionPrefix(name)} {
+		// without an event, when due (replicationThresholds). So do the
+		// keys' scheduled deletions (Sina's x-sina-expire): their F/
+		// pointers go, and their E/ entries drop, deleting nothing, when
+		// due (runScheduledDeletions).
+		for _, p := range [][]byte{configPrefix(name), scanPrefix(name), replPrefix(name), completedPrefix(name), annotationPrefix(name), objAnnotationBucketPrefix(name), objPayloadBucketPrefix(name), nullVersionPrefix(name), expiryOfKey(name, "")} {
 			if err := m.b.DeleteRange(p, prefixEnd(p), nil); err != nil {
 				return err
 			}

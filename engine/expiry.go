@@ -14,17 +14,24 @@ import (
 
 // Scheduled deletions: an application asks for one object to be deleted
 // at a time of the engine clock (Sina's x-sina-expire). The request is
-// bound to the object as it is now (ETag and modification time): an
-// object overwritten or deleted since is left alone. Lifecycle passes
+// bound to the object as it is now, named as a SourcePin names it
+// (version ID, ETag, modification time, owner, writing dialect): an
+// object overwritten or deleted since is left alone, also one of the same
+// bytes written at the same instant by another account. Lifecycle passes
 // (the background loop, RunPending) carry out what is due, as S3 and Sina
 // do: "not immediately; the deletion time is not fixed".
 //
-//	E/<time, 8 B BE><bucket>\x00<key>   mtime (8 B BE) | ETag
+//	E/<time, 8 B BE><bucket>\x00<key>   mtime (8 B BE) | ETag [| 0 | dialect (1 B) | uvarint len | version ID | uvarint len | owner]
 //	F/<bucket>\x00<key>                  time (8 B BE): the key's entry in E/
 //
 // A key has at most one scheduled deletion: scheduling again (or
 // CancelDeletion) replaces it, so a clock that stands still (a test's)
-// cannot let an old schedule delete a rewritten object.
+// cannot let an old schedule delete a rewritten object. DeleteBucket
+// drops the bucket's F/ pointers; an E/ entry whose pointer is gone (or
+// names another time) deletes nothing and is dropped when due, so a
+// bucket created again under the name loses no object to an old
+// schedule. Entries of earlier builds end with the ETag and name the
+// object by ETag and modification time only.
 
 const (
 	prefixExpiry   = "E/"
@@ -104,43 +111,83 @@ func (e *Engine) ScheduleDeletion(ctx context.Context, bucket, key string, of Ob
 		if err != nil {
 			return err
 		}
-		if rec.info.ETag != of.ETag || !rec.info.LastModified.Equal(of.LastModified) {
+		pin := SourcePin{Found: true, VersionID: of.VersionID, ETag: of.ETag, LastModified: of.LastModified, Owner: of.Owner, Dialect: of.Dialect}
+		if !pin.matches(&rec.info) {
 			return fmt.Errorf("%w: %s/%s changed", ErrPreconditionFailed, bucket, key)
 		}
 		if err := e.dropSchedule(m, bucket, key); err != nil {
 			return err
 		}
-		v := binary.BigEndian.AppendUint64(nil, uint64(of.LastModified.UnixNano()))
-		if err := m.b.Set(expiryKey(at, bucket, key), append(v, of.ETag...), nil); err != nil {
+		if err := m.b.Set(expiryKey(at, bucket, key), encodeExpiryPin(&pin), nil); err != nil {
 			return err
 		}
 		return m.b.Set(expiryOfKey(bucket, key), binary.BigEndian.AppendUint64(nil, uint64(max(at.UnixNano(), 0))), nil)
 	})
 }
 
+// encodeExpiryPin is the value of an E/ entry: the object it deletes.
+func encodeExpiryPin(p *SourcePin) []byte {
+	v := binary.BigEndian.AppendUint64(nil, uint64(p.LastModified.UnixNano()))
+	v = append(append(append(v, p.ETag...), 0), byte(p.Dialect))
+	v = append(binary.AppendUvarint(v, uint64(len(p.VersionID))), p.VersionID...)
+	return append(binary.AppendUvarint(v, uint64(len(p.Owner))), p.Owner...)
+}
+
+// decodeExpiryPin reads an E/ entry's value (ok false: malformed). An
+// entry of an earlier build names no version, owner or dialect (legacy).
+func decodeExpiryPin(v []byte) (p SourcePin, legacy, ok bool) {
+	if len(v) < 8 {
+		return p, false, false
+	}
+	p.Found, p.LastModified = true, time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
+	rest := v[8:]
+	i := bytes.IndexByte(rest, 0)
+	if i < 0 {
+		p.ETag = string(rest)
+		return p, true, true
+	}
+	p.ETag, rest = string(rest[:i]), rest[i+1:]
+	if len(rest) < 1 {
+		return p, false, false
+	}
+	p.Dialect, rest = Dialect(rest[0]), rest[1:]
+	for _, f := range []*string{&p.VersionID, &p.Owner} {
+		n, w := binary.Uvarint(rest)
+		if w <= 0 || n > uint64(len(rest)-w) {
+			return p, false, false
+		}
+		*f, rest = string(rest[w:w+int(n)]), rest[w+int(n):]
+	}
+	return p, false, len(rest) == 0
+}
+
 // runScheduledDeletions deletes what is due at now and drops the entries
-// of objects that changed. Entries of objects a retention policy still
-// protects stay for a later pass.
+// of objects that changed, and those whose key's schedule is gone
+// (DeleteBucket) or is another. Entries of objects a retention policy
+// still protects stay for a later pass.
 func (e *Engine) runScheduledDeletions(ctx context.Context, now time.Time) (int, error) {
 	it, err := e.dueIter(prefixExpiry, now)
 	if err != nil {
 		return 0, err
 	}
 	type due struct {
-		k    []byte
-		info ObjectInfo
+		k      []byte
+		info   ObjectInfo
+		pin    SourcePin
+		legacy bool
 	}
 	var all []due
 	for ok := it.First(); ok && ctx.Err() == nil; ok = it.Next() {
 		k, v := it.Key(), it.Value()
 		name := k[len(prefixExpiry)+8:]
 		i := bytes.IndexByte(name, 0)
-		if i < 0 || len(v) < 8 {
+		pin, legacy, valid := decodeExpiryPin(v)
+		if i < 0 || !valid {
 			all = append(all, due{k: bytes.Clone(k)}) // malformed: dropped
 			continue
 		}
 		all = append(all, due{k: bytes.Clone(k), info: ObjectInfo{Bucket: string(name[:i]), Key: string(name[i+1:]),
-			LastModified: time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC(), ETag: string(v[8:])}})
+			LastModified: pin.LastModified, ETag: pin.ETag}, pin: pin, legacy: legacy})
 	}
 	if err := it.Close(); err != nil {
 		return 0, err
@@ -148,7 +195,7 @@ func (e *Engine) runScheduledDeletions(ctx context.Context, now time.Time) (int,
 	n := 0
 	for _, d := range all {
 		if d.info.Key != "" {
-			err := e.expireObject(ctx, d.info)
+			err := e.expireScheduled(ctx, d.info, d.k[len(prefixExpiry):len(prefixExpiry)+8], &d.pin, d.legacy)
 			switch {
 			case err == nil:
 				n++
@@ -177,6 +224,28 @@ func (e *Engine) runScheduledDeletions(ctx context.Context, now time.Time) (int,
 		}
 	}
 	return n, ctx.Err()
+}
+
+// expireScheduled deletes the object info names (bucket, key, ETag and
+// modification time) as a lifecycle expiration does, if the key's
+// schedule (its F/ pointer) is still the one at stamp, the due time of
+// its E/ entry, and the key holds the object pin names (a legacy entry:
+// its ETag and time only); ErrPreconditionFailed otherwise.
+func (e *Engine) expireScheduled(ctx context.Context, info ObjectInfo, stamp []byte, pin *SourcePin, legacy bool) error {
+	return e.updateIfSame(ctx, info, func(m *mutation, rec *objectRecord) error {
+		if v, ok, err := get(e.db, expiryOfKey(info.Bucket, info.Key)); err != nil {
+			return err
+		} else if !ok || !bytes.Equal(v, stamp) {
+			return fmt.Errorf("%w: %s/%s has no such schedule", ErrPreconditionFailed, info.Bucket, info.Key)
+		}
+		if !legacy && !pin.matches(&rec.info) {
+			return fmt.Errorf("%w: %s/%s changed", ErrPreconditionFailed, info.Bucket, info.Key)
+		}
+		// In a versioned bucket this writes a delete marker, as
+		// expireObject does.
+		_, err := e.deleteOne(m, info.Bucket, info.Key, DeleteOptions{IfMatch: info.ETag})
+		return err
+	})
 }
 
 // Scheduled events: an event that becomes true at a known time of the
