@@ -1,0 +1,115 @@
+package sqlselect_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/sqlselect"
+)
+
+// The thirty-eighth session's review of the Parquet select rewrite
+// (docs/sdk-suites.md, "Review of the Parquet select rewrite").
+
+// rev38bRun runs sql over Parquet data (a scan range when rng is not
+// nil) and returns its output and error, converting every column when all
+// is set.
+func rev38bRun(t *testing.T, data []byte, sql string, json, all bool, rng *sqlselect.ScanRange) (string, error) {
+	t.Helper()
+	q, err := sqlselect.Parse(sql)
+	require.NoError(t, err, sql)
+	out := sqlselect.Output{Format: sqlselect.OutputCSV}
+	if json {
+		out.Format = sqlselect.OutputJSON
+	}
+	old := sqlselect.SetParquetReadAll(all)
+	defer sqlselect.SetParquetReadAll(old)
+	var buf bytes.Buffer
+	_, err = q.Run(context.Background(), sqlselect.Source{ReaderAt: bytes.NewReader(data), Size: int64(len(data))},
+		sqlselect.Input{Format: sqlselect.FormatParquet, ScanRange: rng}, out, &buf, nil)
+	return buf.String(), err
+}
+
+// TestRev38bProjectionMetamorphic: every query shape that reads a column
+// (a path from the alias or the table, in any case, quoted, by index, by
+// ['name'], through a wildcard, in WHERE only, inside functions and
+// aggregates, with LIMIT, a FROM path and a scan range) answers over the
+// columns the projection converts what it answers over every column.
+func TestRev38bProjectionMetamorphic(t *testing.T) {
+	duck := pq38DuckDB(t, "zstd")
+	gofile := pq38Write(t, pq38Group, pq38Rows, nil, parquet.MaxRowsPerRowGroup(2))
+	common := []string{
+		"SELECT * FROM S3Object",
+		"SELECT * FROM S3Object s LIMIT 1",
+		"SELECT s FROM S3Object s",
+		"SELECT s.* FROM S3Object s",
+		"SELECT S3Object.* FROM S3Object",
+		"SELECT COUNT(*) FROM S3Object",
+		"SELECT COUNT(*) FROM S3Object s WHERE s.nope IS MISSING",
+		"SELECT s.nope FROM S3Object s",
+		"SELECT s._1, s._2 FROM S3Object s",
+		"SELECT _1 FROM S3Object",
+		"SELECT COALESCE(s, 1), NULLIF(s, 1) FROM S3Object s",
+		"SELECT s IS NULL, s IS MISSING FROM S3Object s",
+		"SELECT s[0] FROM S3Object s",
+		"SELECT COUNT(s) FROM S3Object s",
+		"SELECT x FROM S3Object[*] x",
+		"SELECT * FROM S3Object[*]",
+		"SELECT * FROM S3Object[*].x",
+	}
+	for _, tc := range []struct {
+		name    string
+		data    []byte
+		queries []string
+	}{
+		{"duckdb", duck, append(common,
+			"SELECT s.id FROM S3Object s WHERE s.addr.city = 'Oslo'",
+			"SELECT s.id FROM S3Object s WHERE s.prices[0] > 1",
+			"SELECT COUNT(*) FROM S3Object s WHERE s.addr.zip IS NULL",
+			"SELECT COUNT(*) FROM S3Object s WHERE s.counts.a = 1",
+			"SELECT s.ID, s.Addr.CITY, s.\"addr\".\"city\", s.\"Addr\" FROM S3Object s",
+			"SELECT ID FROM S3Object",
+			"SELECT S3Object.id, s3object.note FROM S3Object",
+			"SELECT s['addr']['city'], s['note'] FROM S3Object s",
+			"SELECT s.addr.* FROM S3Object s",
+			"SELECT s.addr FROM S3Object s WHERE s.id > 1 LIMIT 1",
+			"SELECT id AS addr, addr AS id FROM S3Object",
+			"SELECT s.note FROM S3Object s WHERE s.d38 IS NOT NULL",
+			"SELECT MIN(s.d2), MAX(s.ts_ms), SUM(s.d18), AVG(s.d38) FROM S3Object s WHERE s.addr.city IS NOT NULL",
+			"SELECT UPPER(s.mood), CHAR_LENGTH(s.note), COALESCE(s.uid, s.note) FROM S3Object s",
+			"SELECT CAST(s.d2 AS INT), CAST(s.d38 AS FLOAT), s.d2 * 2 FROM S3Object s",
+			"SELECT * FROM S3Object s WHERE s.counts.b = 2",
+			"SELECT * FROM S3Object[*].addr",
+			"SELECT city FROM S3Object[*].addr",
+			"SELECT s.city FROM S3Object[*].addr s",
+			"SELECT a[0] FROM S3Object[*].prices a",
+		)},
+		{"go", gofile, append(common,
+			"SELECT s.rep[0], s.lst[1], s.grp.a FROM S3Object s WHERE s.b AND s.i8 < 0",
+			"SELECT s.grp.n FROM S3Object s WHERE s.opt = 1.5",
+			"SELECT COUNT(*) FROM S3Object s WHERE s.grp.a = 'y'",
+			"SELECT MAX(s.D64), MIN(s.Dfl), MAX(s.TNS) FROM S3Object s",
+			"SELECT s.grp FROM S3Object s LIMIT 2",
+			"SELECT s.rep FROM S3Object s WHERE s.rep[0] = 3",
+			"SELECT * FROM S3Object[*].grp",
+			"SELECT s.u64, s.js FROM S3Object s WHERE s.u64 > 9223372036854775807",
+		)},
+	} {
+		for _, sql := range tc.queries {
+			for _, json := range []bool{false, true} {
+				want, wantErr := rev38bRun(t, tc.data, sql, json, true, nil)
+				got, err := rev38bRun(t, tc.data, sql, json, false, nil)
+				require.Equal(t, want, got, "%s: %s", tc.name, sql)
+				require.Equal(t, wantErr, err, "%s: %s", tc.name, sql)
+			}
+			rng := &sqlselect.ScanRange{Start: 4, End: int64(len(tc.data)) / 2, HasStart: true, HasEnd: true}
+			want, wantErr := rev38bRun(t, tc.data, sql, true, true, rng)
+			got, err := rev38bRun(t, tc.data, sql, true, false, rng)
+			require.Equal(t, want, got, "%s: %s (range)", tc.name, sql)
+			require.Equal(t, wantErr, err, "%s: %s (range)", tc.name, sql)
+		}
+	}
+}
