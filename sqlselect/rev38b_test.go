@@ -113,3 +113,49 @@ func TestRev38bProjectionMetamorphic(t *testing.T) {
 		}
 	}
 }
+
+// TestRev38bExactDecimalComparisons: a DECIMAL with its digits (a wide
+// Parquet DECIMAL, a UINT(64) past math.MaxInt64) compares by its digits
+// with another and with an INT, not by the nearest floats: two 38-digit
+// values a cent apart are one float. Before, MAX kept the first of them
+// (answering the smaller), = held between different values, and
+// 9223372036854775808 was not > 9223372036854775807. A float or a number
+// literal against a DECIMAL still compares as before (as floats).
+func TestRev38bExactDecimalComparisons(t *testing.T) {
+	g := parquet.Group{
+		"id": parquet.Int(64),
+		"d":  parquet.Decimal(2, 38, parquet.FixedLenByteArrayType(16)),
+		"e":  parquet.Decimal(3, 38, parquet.FixedLenByteArrayType(16)),
+		"u":  parquet.Uint(64),
+	}
+	rows := []map[string]any{
+		{"id": int64(1), "d": pq38Be("12345678901234567890123456789012345678", 16), "e": pq38Be("123456789012345678901234567890123456780", 16), "u": int64(-9223372036854775808)},
+		{"id": int64(2), "d": pq38Be("12345678901234567890123456789012345679", 16), "e": pq38Be("123456789012345678901234567890123456780", 16), "u": int64(9223372036854775807)},
+		{"id": int64(3), "d": pq38Be("12345678901234567890123456789012345677", 16), "e": pq38Be("123456789012345678901234567890123456770", 16), "u": int64(9223372036854775806)},
+	}
+	data := pq38Write(t, g, rows, nil)
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT MAX(s.d), MIN(s.d), MAX(s.u), MIN(s.u) FROM S3Object s",
+			"123456789012345678901234567890123456.79,123456789012345678901234567890123456.77,9223372036854775808,9223372036854775806\n"},
+		// d and e at different scales: equal in rows 1 and 3 only.
+		{"SELECT s.id FROM S3Object s WHERE s.d = s.e", "1\n3\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.d <> s.e", "2\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.d > s.e", "2\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.d IN (s.e)", "1\n3\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.d BETWEEN s.e AND s.e", "1\n3\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.u > 9223372036854775807", "1\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.u = 9223372036854775807", "2\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.u BETWEEN 9223372036854775806 AND 9223372036854775807", "2\n3\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.u IN (9223372036854775807, 1)", "2\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.u > s.id", "1\n2\n3\n"},
+		// Against floats, as before: the float nearest the digits.
+		{"SELECT s.id FROM S3Object s WHERE s.u = 9223372036854775808.0", "1\n2\n3\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.u = CAST(9223372036854775807 AS FLOAT)", "1\n2\n3\n"},
+	} {
+		for _, all := range []bool{false, true} {
+			out, err := rev38bRun(t, data, tc.sql, false, all, nil)
+			require.NoError(t, err, tc.sql)
+			require.Equal(t, tc.want, out, tc.sql)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package sqlselect
 import (
 	"bytes"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -246,7 +247,11 @@ func compare(a, b value) (int, cmpResult) {
 	case a.k == kInt && b.k == kInt:
 		return cmpInt(a.i, b.i), cmpOK
 	case a.isNumber() && b.isNumber():
-		return cmpFloat(a.num(), b.num()), cmpOK
+		c := cmpFloat(a.num(), b.num())
+		if c == 0 && (a.exactDigits() || b.exactDigits()) {
+			c = cmpExact(a, b)
+		}
+		return c, cmpOK
 	case a.k != b.k:
 		return 0, cmpIncomparable
 	}
@@ -259,6 +264,34 @@ func compare(a, b value) (int, cmpResult) {
 		return a.t.Compare(*b.t), cmpOK
 	}
 	return 0, cmpIncomparable
+}
+
+// exactDigits reports a DECIMAL that holds its exact digits (a Parquet
+// DECIMAL's, or a UINT(64) past math.MaxInt64): its float is only the
+// nearest one.
+func (v value) exactDigits() bool { return v.k == kDecimal && v.s != nil }
+
+// cmpExact orders two numbers whose floats are equal by their exact
+// values when both have one (an INT, a DECIMAL with its digits): two
+// 38-digit DECIMALs a cent apart are one float. A float, or a DECIMAL
+// without digits (a literal, a computed value), compares as its float.
+func cmpExact(a, b value) int {
+	x, okA := exactRat(a)
+	y, okB := exactRat(b)
+	if !okA || !okB {
+		return 0
+	}
+	return x.Cmp(y)
+}
+
+func exactRat(v value) (*big.Rat, bool) {
+	switch {
+	case v.k == kInt:
+		return new(big.Rat).SetInt64(v.i), true
+	case v.exactDigits():
+		return new(big.Rat).SetString(string(v.s))
+	}
+	return nil, false
 }
 
 func cmpInt(a, b int64) int {
