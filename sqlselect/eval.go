@@ -376,10 +376,10 @@ func (c *compiler) unary(e *Unary) (evalFn, error) {
 			return intV(-v.i), nil
 		case v.isNumber():
 			v.f = -v.f
-			if v.s != nil { // a DECIMAL's exact text
+			if v.s != nil { // a DECIMAL's exact text; its zero has no sign
 				if v.s[0] == '-' {
 					v.s = v.s[1:]
-				} else {
+				} else if bytes.ContainsAny(v.s, "123456789") {
 					v.s = append([]byte{'-'}, v.s...)
 				}
 			}
@@ -669,6 +669,15 @@ func castValueD(v value, typ string, oss bool) (value, error) {
 		case kInt:
 			return v, nil
 		case kFloat, kDecimal:
+			if v.exactDigits() {
+				// Its integer digits, exactly (the float has 17).
+				whole, _, _ := bytes.Cut(v.s, []byte{'.'})
+				n, err := strconv.ParseInt(string(whole), 10, 64)
+				if err != nil {
+					return fail()
+				}
+				return intV(n), nil
+			}
 			if math.IsNaN(v.f) || v.f >= 9.223372036854775807e18 || v.f < -9.223372036854775808e18 {
 				return fail()
 			}

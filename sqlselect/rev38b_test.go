@@ -159,3 +159,34 @@ func TestRev38bExactDecimalComparisons(t *testing.T) {
 		}
 	}
 }
+
+// TestRev38bNegativeZeroDecimal: minus a DECIMAL zero is that zero
+// (0.00), as a DECIMAL has no sign of its own at zero; it was -0.00.
+func TestRev38bNegativeZeroDecimal(t *testing.T) {
+	g := parquet.Group{"d": parquet.Decimal(2, 4, parquet.Int32Type)}
+	data := pq38Write(t, g, []map[string]any{{"d": int32(0)}, {"d": int32(-5)}, {"d": int32(5)}}, nil)
+	out, err := pq38Run(t, data, "SELECT -s.d, - -s.d, CAST(-s.d AS STRING), -s.d = 0 FROM S3Object s", false)
+	require.NoError(t, err)
+	require.Equal(t, "0.00,0.00,0.00,true\n0.05,-0.05,0.05,false\n-0.05,0.05,-0.05,false\n", out)
+	out, err = pq38Run(t, data, "SELECT SUM(-s.d), MIN(-s.d) FROM S3Object s WHERE s.d = 0", false)
+	require.NoError(t, err)
+	require.Equal(t, "0.00,0.00\n", out)
+}
+
+// TestRev38bDecimalCastToInt: CAST of a DECIMAL with its digits to INT
+// truncates those digits; it truncated the nearest float
+// (9007199254740993.99 was 9007199254740994). Past INT's range it is
+// CastFailed, as before.
+func TestRev38bDecimalCastToInt(t *testing.T) {
+	g := parquet.Group{"d": parquet.Decimal(2, 18, parquet.Int64Type), "u": parquet.Uint(64)}
+	data := pq38Write(t, g, []map[string]any{
+		{"d": int64(900719925474099399), "u": int64(1)},
+		{"d": int64(-5), "u": int64(2)},
+		{"d": int64(-900719925474099399), "u": int64(-1)},
+	}, nil)
+	out, err := pq38Run(t, data, "SELECT CAST(s.d AS INT), CAST(-s.d AS INT), CAST(s.u AS INT) FROM S3Object s WHERE s.u < 3", false)
+	require.NoError(t, err)
+	require.Equal(t, "9007199254740993,-9007199254740993,1\n0,0,2\n", out)
+	_, err = pq38Run(t, data, "SELECT CAST(s.u AS INT) FROM S3Object s", false)
+	require.ErrorIs(t, err, sqlselect.ErrCastFailed)
+}
