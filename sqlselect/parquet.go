@@ -334,11 +334,11 @@ func listKind(c *pqConv, col *parquet.Column) {
 	rep := kids[0]
 	c.kind, c.rep = pqList, rep.Name()
 	// The repeated child is the element when it is a leaf, a group of
-	// several fields, or named "array" or "<list>_tuple"; otherwise its one
-	// field is.
+	// several fields, a group of one repeated field, or named "array" or
+	// "<list>_tuple" (rules 1 to 4); otherwise its one field is (rule 5).
 	lc := c.fields[0].elem // the repeated child's own converter
-	two := rep.Leaf() || len(rep.Columns()) != 1 || rep.Name() == "array" || rep.Name() == col.Name()+"_tuple" ||
-		lc.kind != pqStruct
+	two := rep.Leaf() || len(rep.Columns()) != 1 || rep.Columns()[0].Repeated() || rep.Name() == "array" ||
+		rep.Name() == col.Name()+"_tuple" || lc.kind != pqStruct
 	c.fields, c.names = nil, nil
 	if two {
 		c.elem = lc

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
+	"github.com/parquet-go/parquet-go/format"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/sqlselect"
@@ -189,4 +191,68 @@ func TestRev38bDecimalCastToInt(t *testing.T) {
 	require.Equal(t, "9007199254740993,-9007199254740993,1\n0,0,2\n", out)
 	_, err = pq38Run(t, data, "SELECT CAST(s.u AS INT) FROM S3Object s", false)
 	require.ErrorIs(t, err, sqlselect.ErrCastFailed)
+}
+
+// rev38bAnnotate gives the named groups a legacy converted type (and no
+// LogicalType), as parquet-mr, Hive and parquet-avro wrote them.
+func rev38bAnnotate(names map[string]deprecated.ConvertedType) func(*format.FileMetaData) {
+	return func(md *format.FileMetaData) {
+		for i := range md.Schema {
+			if ct, ok := names[md.Schema[i].Name]; ok {
+				md.Schema[i].ConvertedType.V, md.Schema[i].ConvertedType.Valid = ct, true
+				md.Schema[i].LogicalType = format.LogicalType{}
+			}
+		}
+	}
+}
+
+// TestRev38bLegacyListShapes: LIST groups of each shape the
+// backward-compatibility rules of the Parquet format's LogicalTypes.md
+// name: a repeated leaf (rule 1), a repeated group of several fields
+// (2), of one repeated field (3), named array or <list>_tuple (4), of
+// one field otherwise (5, the element is that field), empty and null.
+// Rule 3 was read as rule 5 (the one field's list was the element: a
+// list of lists instead of a list of structs).
+func TestRev38bLegacyListShapes(t *testing.T) {
+	one := func(name string, field parquet.Node) parquet.Group {
+		return parquet.Group{"id": parquet.Int(32), "l": parquet.Optional(parquet.Group{name: parquet.Repeated(parquet.Group{"x": field})})}
+	}
+	xs := func(name string, vals ...any) map[string]any {
+		var l []any
+		for _, v := range vals {
+			l = append(l, map[string]any{"x": v})
+		}
+		return map[string]any{name: l}
+	}
+	list := rev38bAnnotate(map[string]deprecated.ConvertedType{"l": deprecated.List})
+	for _, tc := range []struct {
+		name string
+		g    parquet.Group
+		rows []map[string]any
+		want string
+	}{
+		{"rule 1", parquet.Group{"id": parquet.Int(32), "l": parquet.Optional(parquet.Group{"e": parquet.Repeated(parquet.Int(32))})},
+			[]map[string]any{{"id": int32(1), "l": map[string]any{"e": []any{int32(1), int32(2)}}}, {"id": int32(2), "l": map[string]any{"e": []any{}}}, {"id": int32(3), "l": nil}},
+			`{"id":1,"l":[1,2]}` + "\n" + `{"id":2,"l":[]}` + "\n" + `{"id":3,"l":null}` + "\n"},
+		{"rule 2", parquet.Group{"id": parquet.Int(32), "l": parquet.Optional(parquet.Group{"e": parquet.Repeated(parquet.Group{"x": parquet.Int(32), "y": parquet.String()})})},
+			[]map[string]any{{"id": int32(1), "l": map[string]any{"e": []any{map[string]any{"x": int32(1), "y": "a"}}}}},
+			`{"id":1,"l":[{"x":1,"y":"a"}]}` + "\n"},
+		{"rule 3", one("bag", parquet.Repeated(parquet.Int(32))),
+			[]map[string]any{{"id": int32(1), "l": xs("bag", []any{int32(1), int32(2)}, []any{})}},
+			`{"id":1,"l":[{"x":[1,2]},{"x":[]}]}` + "\n"},
+		{"rule 4 array", one("array", parquet.Int(32)),
+			[]map[string]any{{"id": int32(1), "l": xs("array", int32(1), int32(2))}},
+			`{"id":1,"l":[{"x":1},{"x":2}]}` + "\n"},
+		{"rule 4 tuple", one("l_tuple", parquet.Int(32)),
+			[]map[string]any{{"id": int32(1), "l": xs("l_tuple", int32(1))}},
+			`{"id":1,"l":[{"x":1}]}` + "\n"},
+		{"rule 5", one("element", parquet.Optional(parquet.String())),
+			[]map[string]any{{"id": int32(1), "l": xs("element", "a", nil)}, {"id": int32(2), "l": nil}},
+			`{"id":1,"l":["a",null]}` + "\n" + `{"id":2,"l":null}` + "\n"},
+	} {
+		data := pq38Write(t, tc.g, tc.rows, list)
+		out, err := pq38Run(t, data, "SELECT * FROM S3Object", true)
+		require.NoError(t, err, tc.name)
+		require.Equal(t, tc.want, out, tc.name)
+	}
 }
