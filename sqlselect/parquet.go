@@ -727,6 +727,13 @@ func (c *pqConv) value(x any) (value, error) {
 		}
 		l, _ := m[c.rep].([]any)
 		o := &object{names: make([]string, 0, len(l)), vals: make([]value, 0, len(l))}
+		// A key given again replaces its value ("the final value for that
+		// key must be the last value", LogicalTypes.md), in place; a large
+		// map finds its keys through an index rather than a scan each.
+		var index map[string]int
+		if len(l) > 16 {
+			index = make(map[string]int, len(l))
+		}
 		for _, e := range l {
 			kv, isMap := e.(map[string]any)
 			if !isMap {
@@ -740,7 +747,20 @@ func (c *pqConv) value(x any) (value, error) {
 			if err != nil {
 				return value{}, err
 			}
-			o.names = append(o.names, string(appendText(nil, k)))
+			name := string(appendText(nil, k))
+			i, ok := index[name]
+			if index == nil {
+				i = indexOf(o.names, name)
+				ok = i >= 0
+			}
+			if ok {
+				o.vals[i] = v
+				continue
+			}
+			if index != nil {
+				index[name] = len(o.names)
+			}
+			o.names = append(o.names, name)
 			o.vals = append(o.vals, v)
 		}
 		return value{k: kStruct, st: o}, nil

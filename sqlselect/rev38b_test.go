@@ -3,6 +3,7 @@ package sqlselect_test
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -252,6 +253,71 @@ func TestRev38bLegacyListShapes(t *testing.T) {
 	} {
 		data := pq38Write(t, tc.g, tc.rows, list)
 		out, err := pq38Run(t, data, "SELECT * FROM S3Object", true)
+		require.NoError(t, err, tc.name)
+		require.Equal(t, tc.want, out, tc.name)
+	}
+}
+
+// TestRev38bLegacyMapShapes: MAP groups as LogicalTypes.md's
+// backward-compatibility rules describe them: MAP_KEY_VALUE on the outer
+// group, key and value known by position (any names), no value field (a
+// map of nulls), keys of other types (their text), and a key given twice,
+// whose "final value ... must be the last value". A repeated key was two
+// members of one name (SELECT * wrote the name twice, s.m.a was
+// AmbiguousFieldName).
+func TestRev38bLegacyMapShapes(t *testing.T) {
+	kv := func(k, v parquet.Node) parquet.Group {
+		g := parquet.Group{"k": k}
+		if v != nil {
+			g["v"] = v
+		}
+		return parquet.Group{"id": parquet.Int(32), "m": parquet.Optional(parquet.Group{"map": parquet.Repeated(g)})}
+	}
+	pairs := func(kvs ...any) map[string]any {
+		var l []any
+		for i := 0; i < len(kvs); i += 2 {
+			e := map[string]any{"k": kvs[i]}
+			if kvs[i+1] != "none" {
+				e["v"] = kvs[i+1]
+			}
+			l = append(l, e)
+		}
+		return map[string]any{"map": l}
+	}
+	var manyPairs []any
+	for i := 0; i < 20; i++ {
+		manyPairs = append(manyPairs, "k"+strconv.Itoa(i), int32(i))
+	}
+	manyPairs = append(manyPairs, "k5", int32(-1))
+	for _, tc := range []struct {
+		name string
+		ct   deprecated.ConvertedType
+		g    parquet.Group
+		rows []map[string]any
+		sql  string
+		want string
+	}{
+		{"MAP_KEY_VALUE", deprecated.MapKeyValue, kv(parquet.String(), parquet.Optional(parquet.Int(32))),
+			[]map[string]any{{"id": int32(1), "m": pairs("b", int32(2), "a", nil)}, {"id": int32(2), "m": pairs()}, {"id": int32(3), "m": nil}},
+			"SELECT * FROM S3Object", `{"id":1,"m":{"b":2,"a":null}}` + "\n" + `{"id":2,"m":{}}` + "\n" + `{"id":3,"m":null}` + "\n"},
+		{"no values", deprecated.Map, kv(parquet.String(), nil),
+			[]map[string]any{{"id": int32(1), "m": pairs("x", "none", "y", "none")}},
+			"SELECT * FROM S3Object", `{"id":1,"m":{"x":null,"y":null}}` + "\n"},
+		{"int keys", deprecated.Map, kv(parquet.Int(64), parquet.String()),
+			[]map[string]any{{"id": int32(1), "m": pairs(int64(-7), "a", int64(3), "b")}},
+			"SELECT s.m, s.m.\"-7\" FROM S3Object s", `{"m":{"-7":"a","3":"b"},"-7":"a"}` + "\n"},
+		{"date and decimal keys", deprecated.Map, kv(parquet.Date(), parquet.Decimal(2, 4, parquet.Int32Type)),
+			[]map[string]any{{"id": int32(1), "m": pairs(int32(-1), int32(150), int32(0), int32(-5))}},
+			"SELECT * FROM S3Object", `{"id":1,"m":{"1969-12-31T":1.50,"1970-01-01T":-0.05}}` + "\n"},
+		{"repeated key", deprecated.Map, kv(parquet.String(), parquet.Int(32)),
+			[]map[string]any{{"id": int32(1), "m": pairs("a", int32(1), "b", int32(2), "a", int32(3))}},
+			"SELECT s.m, s.m.a FROM S3Object s", `{"m":{"a":3,"b":2},"a":3}` + "\n"},
+		{"repeated key in a large map", deprecated.Map, kv(parquet.String(), parquet.Int(32)),
+			[]map[string]any{{"id": int32(1), "m": pairs(manyPairs...)}},
+			"SELECT s.m.k5, s.m.k19 FROM S3Object s", `{"k5":-1,"k19":19}` + "\n"},
+	} {
+		data := pq38Write(t, tc.g, tc.rows, rev38bAnnotate(map[string]deprecated.ConvertedType{"m": tc.ct}))
+		out, err := pq38Run(t, data, tc.sql, true)
 		require.NoError(t, err, tc.name)
 		require.Equal(t, tc.want, out, tc.name)
 	}
