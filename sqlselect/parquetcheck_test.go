@@ -164,8 +164,9 @@ func FuzzParquet(f *testing.F) {
 	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Snappy)))
 	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Gzip), parquet.DataPageVersion(1)))
 	f.Add(writeParquet(f, 20, parquet.Compression(&parquet.Zstd)))
-	// DuckDB's files: decimals, timestamps, UUID, LIST, struct and MAP.
-	for _, codec := range []string{"uncompressed", "snappy"} {
+	// DuckDB's files: decimals, timestamps, UUID, LIST, struct and MAP;
+	// nested lists, structs and maps (shapes).
+	for _, codec := range []string{"uncompressed", "snappy", "shapes"} {
 		b, err := os.ReadFile("testdata/parquet/duckdb-" + codec + ".parquet")
 		require.NoError(f, err)
 		f.Add(b)

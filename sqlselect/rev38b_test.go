@@ -3,6 +3,7 @@ package sqlselect_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"strconv"
 	"testing"
 
@@ -320,5 +321,36 @@ func TestRev38bLegacyMapShapes(t *testing.T) {
 		out, err := pq38Run(t, data, tc.sql, true)
 		require.NoError(t, err, tc.name)
 		require.Equal(t, tc.want, out, tc.name)
+	}
+}
+
+// TestRev38bDuckDBShapes: DuckDB's nested shapes and edge values
+// (testdata/parquet/gen-duckdb-shapes.mjs) read as DuckDB reads them
+// back: null elements, empty lists and maps, null lists and maps, maps
+// keyed by INTEGER, DATE and DECIMAL, structs and lists in each other,
+// times before 1970, UBIGINT's maximum, a column of nulls only. No
+// finding: the answers were right before this review.
+func TestRev38bDuckDBShapes(t *testing.T) {
+	data, err := os.ReadFile("testdata/parquet/duckdb-shapes.parquet")
+	require.NoError(t, err)
+	out, err := pq38Run(t, data, "SELECT * FROM S3Object", true)
+	require.NoError(t, err)
+	require.Equal(t, `{"id":1,"ls":[{"x":1,"y":"a"},null,{"x":2,"y":null}],"ll":[[1,null],null,[]],"lnull":[null],"mi":{"1":"one","2":null},"md":{"1969-12-31T":1},"mdec":{"1.50":"x"},"sls":{"items":[{"k":"a","v":[1,2]}]},"lm":[{"a":1}],"ts":"1900-01-01T00:00:00.000001Z","dt":"1900-03-01T","f":"NaN","u":18446744073709551615,"none":null}
+{"id":2,"ls":[],"ll":[],"lnull":[],"mi":{},"md":null,"mdec":null,"sls":{"items":[]},"lm":[],"ts":"1969-12-31T23:59:59.999999Z","dt":"1969-12-31T","f":"Infinity","u":0,"none":null}
+{"id":3,"ls":null,"ll":null,"lnull":null,"mi":null,"md":null,"mdec":null,"sls":null,"lm":null,"ts":null,"dt":null,"f":"-Infinity","u":null,"none":null}
+`, out)
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT s.ls[0].x, s.ls[1], s.ll[0][1], s.mi.\"1\", s.md.\"1969-12-31T\", s.sls.items[0].v[1], s.lm[0].a FROM S3Object s WHERE s.id = 1", "1,,,one,1,2,1\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.lnull[0] IS NULL AND s.lnull[0] IS NOT MISSING", "1\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.ls[0] IS MISSING", "2\n3\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.ts < `1901-01-01T`", "1\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.ts < `1970-01-01T` AND s.dt < `1970-01-01T`", "1\n2\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.u > 9223372036854775807", "1\n"},
+		{"SELECT COUNT(s.none), COUNT(s.ls), COUNT(*) FROM S3Object s", "0,2,3\n"},
+		{"SELECT s.id FROM S3Object s WHERE s.f > 0", "2\n"},
+	} {
+		out, err := pq38Run(t, data, tc.sql, false)
+		require.NoError(t, err, tc.sql)
+		require.Equal(t, tc.want, out, tc.sql)
 	}
 }
