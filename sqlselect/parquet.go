@@ -390,10 +390,14 @@ func leafKind(c *pqConv, el *pqformat.SchemaElement) {
 		decimalKind(c, lt.Precision, lt.Scale)
 		return
 	case *pqformat.TimestampType:
-		if lt.Unit.Value != nil {
-			timestampKind(c, lt.Unit.Value.Duration())
+		if lt.Unit.Value == nil {
+			// "Upon reading, unknown unit-s must be handled as
+			// unsupported features" (LogicalTypes.md).
+			c.kind, c.what = pqUnsupported, "TIMESTAMP of an unknown unit"
 			return
 		}
+		timestampKind(c, lt.Unit.Value.Duration())
+		return
 	case *pqformat.IntType:
 		c.kind = pqInt
 		if !lt.IsSigned {

@@ -354,3 +354,25 @@ func TestRev38bDuckDBShapes(t *testing.T) {
 		require.Equal(t, tc.want, out, tc.sql)
 	}
 }
+
+// TestRev38bTimestampUnknownUnit: a TIMESTAMP whose unit this reader does
+// not know is a type it does not read ("Upon reading, unknown unit-s must
+// be handled as unsupported features", LogicalTypes.md), refused when a
+// query reads it; it was read as a plain INT64 (5 for 5 units of
+// anything). A query of other columns runs.
+func TestRev38bTimestampUnknownUnit(t *testing.T) {
+	g := parquet.Group{"n": parquet.Int(32), "ts": parquet.Timestamp(parquet.Millisecond)}
+	data := pq38Write(t, g, []map[string]any{{"n": int32(1), "ts": int64(5)}}, func(md *format.FileMetaData) {
+		for i := range md.Schema {
+			if md.Schema[i].Name == "ts" {
+				md.Schema[i].LogicalType.Value.(*format.TimestampType).Unit = format.TimeUnit{}
+				md.Schema[i].ConvertedType.Valid = false
+			}
+		}
+	})
+	_, err := pq38Run(t, data, "SELECT s.ts FROM S3Object s", false)
+	require.ErrorIs(t, err, sqlselect.ErrUnsupportedParquetType)
+	out, err := pq38Run(t, data, "SELECT s.n FROM S3Object s", false)
+	require.NoError(t, err)
+	require.Equal(t, "1\n", out)
+}
