@@ -74,3 +74,29 @@ func TestLookupCancelledByClientIsNotAnError(t *testing.T) {
 	s.logError(rc, fmt.Errorf("engine: read configuration: %w", context.Canceled))
 	require.Contains(t, logs.String(), "level=ERROR")
 }
+
+// TestRace38FailForGoneClientIsAborted: an error answer to a request
+// whose client went away (its context cancelled, or a write to it
+// failed) is one nobody reads: its record is marked Aborted, as a
+// response cut short is, so that the request log and observers tell
+// it from a server error (the race-built server under load logged
+// such requests as 500 InternalError). An internal error while the
+// client is there is not marked.
+func TestRace38FailForGoneClientIsAborted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s, rc, _ := debugLogged(ctx, httptest.NewRecorder())
+	s.fail(rc, fmt.Errorf("engine: list: %w", context.Canceled))
+	require.True(t, rc.aborted)
+
+	s, rc, _ = debugLogged(context.Background(), failingWriter{httptest.NewRecorder()})
+	rc.w.WriteHeader(200)
+	_, werr := rc.w.Write([]byte("body"))
+	require.Error(t, werr)
+	s.fail(rc, errors.New("select: writing records: write: broken pipe"))
+	require.True(t, rc.aborted)
+
+	s, rc, _ = debugLogged(context.Background(), httptest.NewRecorder())
+	s.fail(rc, fmt.Errorf("engine: list: %w", context.Canceled))
+	require.False(t, rc.aborted)
+}

@@ -549,8 +549,9 @@ func (s *server) fail(rc *request, err error) {
 	switch {
 	case internal && (cancelledByClient(rc, err) || rc.w.werr != nil):
 		// Nobody reads the answer (a write to the client failed, or it
-		// went away): not a server error.
+		// went away): not a server error, and the record says so.
 		s.logClientGone(rc, err)
+		rc.aborted = true
 	case internal:
 		s.logError(rc, err)
 	}
