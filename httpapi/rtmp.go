@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -323,7 +324,12 @@ func (s *server) serveRTMP(c net.Conn) error {
 	ctx := context.Background()
 	timeout := s.cfg.RTMPReadTimeout
 	rtmpDeadline(c, timeout)
-	sc := &gortmplib.ServerConn{RW: c}
+	// The guard refuses a chunk size gortmplib would allocate for
+	// before the bytes arrive (rtmpguard.go).
+	sc := &gortmplib.ServerConn{RW: struct {
+		io.Reader
+		io.Writer
+	}{newRTMPGuard(c), c}}
 	if err := sc.Initialize(); err != nil {
 		return fmt.Errorf("handshake: %w", err)
 	}
