@@ -91,6 +91,11 @@ func parseTextWatermark(a args) (func(*state) error, error) {
 			}
 			mark = rotateOn(mark, deg, image.Transparent)
 		}
+		if fill == 1 {
+			if err := st.spend(pl.tiles(st.img, mark) * tileCost); err != nil {
+				return err
+			}
+		}
 		st.img = pl.draw(st.img, mark, fill == 1)
 		return nil
 	}, nil

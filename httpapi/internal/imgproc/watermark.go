@@ -128,6 +128,21 @@ func parsePlacement(a args) (placement, error) {
 	return p, nil
 }
 
+// tileCost is what drawing one tile of a filled watermark costs beyond
+// its pixels, in pixel operations: on the development machine a tile of
+// a few pixels took about 1.8 us, what 250 pixel operations take, so
+// that a one-character text at size 1 tiled over 49 million pixels
+// (5.4 million tiles) took 12 s for one action.
+const tileCost = 256
+
+// tiles is how many times a filled watermark draws mark over img.
+func (p placement) tiles(img, mark image.Image) int64 {
+	b, mb := img.Bounds(), mark.Bounds()
+	across := (b.Dx() + mb.Dx() + p.x - 1) / (mb.Dx() + p.x)
+	down := (b.Dy() + mb.Dy() + p.y - 1) / (mb.Dy() + p.y)
+	return int64(across) * int64(down)
+}
+
 // draw returns img with mark over it where p says (tiled over all of it
 // with fill).
 func (p placement) draw(img, mark image.Image, fill bool) image.Image {
