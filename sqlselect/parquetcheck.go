@@ -9,6 +9,7 @@ import (
 	"github.com/klauspost/compress/snappy"
 	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	pqformat "github.com/parquet-go/parquet-go/format"
 )
 
@@ -271,6 +272,45 @@ func checkParquetFooter(ra io.ReaderAt, size int64) error {
 	s := thriftScan{b: footer, budget: maxParquetDecoded}
 	if err := s.structure(0, nil); err != nil {
 		return errorf(ErrParquetParsingError, "footer: %v", err)
+	}
+	var md pqformat.FileMetaData
+	if err := thrift.Unmarshal(new(thrift.CompactProtocol), footer, &md); err != nil {
+		return errorf(ErrParquetParsingError, "footer: %v", err)
+	}
+	return checkParquetShape(&md)
+}
+
+// checkParquetShape refuses a schema whose shape parquet-go allocates for
+// out of proportion to the footer's bytes, before it checks the shape:
+// a path string for each level of each element (a chain of 100,000
+// nested groups, 800 KB of footer, asked for 80 GB: the square of the
+// depth) and a column chunk pointer for each leaf in each row group
+// (leaves times row groups, though the row groups hold none). Both
+// together are held to maxParquetDecoded, walking the schema as
+// parquet-go's column loader does.
+func checkParquetShape(md *pqformat.FileMetaData) error {
+	var segments, leaves int64
+	var open []int32 // children still to come at each ancestor level
+	for i := range md.Schema {
+		e := &md.Schema[i]
+		segments += int64(len(open)) + 1
+		if e.Type.Valid {
+			leaves++
+		}
+		if e.NumChildren.Valid && e.NumChildren.V > 0 {
+			open = append(open, e.NumChildren.V)
+			continue
+		}
+		for len(open) > 0 {
+			if open[len(open)-1]--; open[len(open)-1] > 0 {
+				break
+			}
+			open = open[:len(open)-1]
+		}
+	}
+	if segments*16+leaves*int64(len(md.RowGroups))*8 > maxParquetDecoded {
+		return errorf(ErrParquetParsingError, "the schema (%d elements, %d path names, %d leaves in %d row groups) is too large",
+			len(md.Schema), segments, leaves, len(md.RowGroups))
 	}
 	return nil
 }
