@@ -396,6 +396,16 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
+// queryOf is r.URL.Query(), but nil for an empty query (most object
+// requests), which saves a map per request: rc.q is only ever read, and
+// a nil url.Values reads as an empty one (it is nil until serve sets it).
+func queryOf(r *http.Request) url.Values {
+	if r.URL.RawQuery == "" {
+		return nil
+	}
+	return r.URL.Query()
+}
+
 // serve runs the request pipeline: address, route, intercept,
 // authenticate, authorize, execute.
 func (s *server) serve(rc *request) error {
@@ -441,7 +451,7 @@ func (s *server) serve(rc *request) error {
 	if done, err := s.servePublicKey(rc, bucket, key, vhost); done {
 		return err
 	}
-	rc.q = r.URL.Query()
+	rc.q = queryOf(r)
 	t := targetService
 	switch {
 	case key != "":

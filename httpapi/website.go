@@ -675,7 +675,7 @@ type websiteReq struct {
 func (s *server) serveWebsite(rc *request, bucket, key, base string) error {
 	r := rc.r
 	rc.op.Bucket, rc.op.Key = bucket, key
-	rc.q = r.URL.Query()
+	rc.q = queryOf(r)
 	rc.route = &websiteRoute
 	rc.op.Operation = websiteRoute.op
 	if r.Method == http.MethodHead {
