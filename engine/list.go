@@ -149,25 +149,11 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 		if err != nil {
 			return ListResult{}, err
 		}
-		if len(res.Objects) == cap(res.Objects) {
-			// Room for 16, then 128, then the whole page: few copies of
-			// large pages without a large buffer for small ones (an
-			// ObjectInfo is over 500 bytes).
-			n := max
-			switch l := len(res.Objects); {
-			case l == 0:
-				n = min(max, 16)
-			case l < 128:
-				n = min(max, 128)
-			}
-			res.Objects = slices.Grow(res.Objects, n-len(res.Objects))
-		}
 		// Decoded in place: copying an ObjectInfo into a page that holds
 		// pointers costs write barriers on each of its fields while the
 		// collector runs.
-		res.Objects = res.Objects[:len(res.Objects)+1]
-		o := &res.Objects[len(res.Objects)-1]
-		*o = ObjectInfo{} // a reused Buffer's entry
+		var o *ObjectInfo
+		res.Objects, o = pageEntry(res.Objects, max)
 		var rec objectRecord
 		if err := rec.decodeInto(o, v, false, false, brief); err != nil {
 			return ListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
@@ -188,4 +174,27 @@ func (e *Engine) ListObjects(ctx context.Context, bucket string, opts ListOption
 		res.NextMarker = ""
 	}
 	return res, nil
+}
+
+// pageEntry appends a zero entry to a page of at most max entries (a
+// reused Buffer's entry is cleared) and returns the page and the entry,
+// which the caller decodes in place.
+func pageEntry(page []ObjectInfo, max int) ([]ObjectInfo, *ObjectInfo) {
+	if len(page) == cap(page) {
+		// Room for 16, then 128, then the whole page: few copies of
+		// large pages without a large buffer for small ones (an
+		// ObjectInfo is over 500 bytes).
+		n := max
+		switch l := len(page); {
+		case l == 0:
+			n = min(max, 16)
+		case l < 128:
+			n = min(max, 128)
+		}
+		page = slices.Grow(page, n-len(page))
+	}
+	page = page[:len(page)+1]
+	o := &page[len(page)-1]
+	*o = ObjectInfo{}
+	return page, o
 }

@@ -517,8 +517,8 @@ type briefDecode struct {
 	checksums map[string]map[checksum.Algorithm][]byte
 	// skips are the fields left out (nil: briefSkips).
 	skips *[fReplication + 1]bool
-	// names, when set, holds the page's ETags (and its keys: the
-	// listing's business).
+	// names, when set, holds the page's ETags and version IDs (and its
+	// keys: the listing's business).
 	names *stringArena
 }
 
@@ -608,6 +608,9 @@ func (r *objectRecord) decodeInto(i *ObjectInfo, b []byte, extents, inline bool,
 				continue
 			case fETag:
 				i.ETag = brief.names.string(p)
+				continue
+			case fVersionID:
+				i.VersionID = brief.names.string(p)
 				continue
 			case fChecksum:
 				alg, _, ok := d.pair(p)

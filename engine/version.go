@@ -193,14 +193,21 @@ func versionKey(bucket, key string, s stamp) []byte {
 // splitVersionKey returns the object key and stamp of a V/ key with the
 // bucket's prefix base.
 func splitVersionKey(base, k []byte) (string, stamp, bool) {
+	key, s, ok := splitVersionKeyBytes(base, k)
+	return string(key), s, ok
+}
+
+// splitVersionKeyBytes is splitVersionKey with the object key a part of
+// k.
+func splitVersionKeyBytes(base, k []byte) ([]byte, stamp, bool) {
 	var s stamp
 	if len(k) < len(base)+1+stampLen || k[len(k)-stampLen-1] != 0 {
-		return "", s, false
+		return nil, s, false
 	}
 	for i, c := range k[len(k)-stampLen:] {
 		s[i] = ^c
 	}
-	return string(k[len(base) : len(k)-stampLen-1]), s, true
+	return k[len(base) : len(k)-stampLen-1], s, true
 }
 
 // versionStamp returns the ordering stamp of a record read from O/.
@@ -738,6 +745,8 @@ type VersionListOptions struct {
 	// Brief is ListOptions.Brief: each ObjectInfo without what a
 	// listing does not show.
 	Brief bool
+	// Buffer is ListOptions.Buffer, for VersionListResult.Versions.
+	Buffer []ObjectInfo
 }
 
 // VersionListResult is one page of ListObjectVersions. Versions hold
@@ -753,7 +762,9 @@ type VersionListResult struct {
 
 // ListObjectVersions lists every version of a bucket's keys (in an
 // unversioned bucket, the objects, each the null version). With a
-// delimiter every common prefix costs one seek per record kind.
+// delimiter every common prefix costs one seek per record kind. A page's
+// keys (and, with Brief, its ETags and version IDs) are cut from a few
+// shared blocks, as ListObjects' are.
 func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts VersionListOptions) (VersionListResult, error) {
 	if err := e.enter(ctx); err != nil {
 		return VersionListResult{}, err
@@ -785,9 +796,12 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 	}
 	defer vit.Close()
 
+	// The page's keys (and, brief, its ETags and version IDs) share a
+	// few allocations.
+	var names stringArena
 	var brief *briefDecode
 	if opts.Brief {
-		brief = &briefDecode{}
+		brief = &briefDecode{names: &names}
 	}
 	// Position both iterators.
 	oOK, vOK := oit.First(), vit.First()
@@ -838,6 +852,7 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 		}
 	}
 	var res VersionListResult
+	res.Versions = opts.Buffer[:0]
 	// prevV is the key of the V/ entry seen last, lastO of the O/ one.
 	var prevV, lastO string
 	if opts.VersionIDMarker != "" {
@@ -852,21 +867,24 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 				return VersionListResult{}, err
 			}
 		}
-		var okey, vkey string
+		// The keys, valid until their iterators move: only the one
+		// listed becomes a string.
+		var okey, vkey []byte
 		if oOK {
-			okey = string(oit.Key()[len(ob):])
+			okey = oit.Key()[len(ob):]
 		}
 		if vOK {
 			var valid bool
-			if vkey, _, valid = splitVersionKey(vb, vit.Key()); !valid {
+			if vkey, _, valid = splitVersionKeyBytes(vb, vit.Key()); !valid {
 				return VersionListResult{}, fmt.Errorf("%w: version key %q", ErrCorrupt, vit.Key())
 			}
 		}
-		key := okey
-		fromO := oOK && (!vOK || okey <= vkey)
+		kb := okey
+		fromO := oOK && (!vOK || bytes.Compare(okey, vkey) <= 0)
 		if !fromO {
-			key = vkey
+			kb = vkey
 		}
+		key := names.string(kb)
 		if opts.Delimiter != "" {
 			if i := strings.Index(key[len(opts.Prefix):], opts.Delimiter); i >= 0 {
 				cp := key[:len(opts.Prefix)+i+len(opts.Delimiter)]
@@ -896,47 +914,49 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 			res.IsTruncated = true
 			break
 		}
-		var rec objectRecord
+		// Decoded in place, as ListObjects does.
+		var o *ObjectInfo
+		res.Versions, o = pageEntry(res.Versions, limit)
+		it := vit
 		if fromO {
-			v, err := oit.ValueAndErr()
-			if err != nil {
-				return VersionListResult{}, err
-			}
-			if rec, err = decodeObjectFields(v, false, false, brief); err != nil {
-				return VersionListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
-			}
-			rec.info.Bucket, rec.info.Key, rec.info.IsLatest = bucket, key, true
+			it = oit
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return VersionListResult{}, err
+		}
+		var rec objectRecord
+		if err := rec.decodeInto(o, v, false, false, brief); err != nil {
+			return VersionListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
+		}
+		o.Bucket, o.Key = bucket, key
+		if fromO {
+			o.IsLatest = true
 			lastO = key
 			oOK = oit.Next()
 		} else {
-			v, err := vit.ValueAndErr()
-			if err != nil {
-				return VersionListResult{}, err
-			}
-			if rec, err = e.decodeVersionFields(bucket, key, vit.Key(), v, false, brief); err != nil {
-				return VersionListResult{}, fmt.Errorf("%s/%s: %w", bucket, key, err)
-			}
 			// A key's newest V/ entry is its latest version when it has
 			// no current object (then it is a delete marker).
-			if rec.info.DeleteMarker && prevV != key {
+			if o.DeleteMarker && prevV != key {
 				if lastO == key {
-					rec.info.IsLatest = false
+					o.IsLatest = false
 				} else {
 					_, has, err := get(snap, objectKey(bucket, key))
 					if err != nil {
 						return VersionListResult{}, err
 					}
-					rec.info.IsLatest = !has
+					o.IsLatest = !has
 				}
 			}
 			prevV = key
 			vOK = vit.Next()
 		}
 		if !rec.restoreReady.IsZero() {
+			rec.info = *o
 			e.restoreStatus(&rec)
+			*o = rec.info
 		}
-		res.Versions = append(res.Versions, rec.info)
-		res.NextKeyMarker, res.NextVersionIDMarker = key, versionOrNull(rec.info.VersionID)
+		res.NextKeyMarker, res.NextVersionIDMarker = key, versionOrNull(o.VersionID)
 	}
 	if err := errors.Join(oit.Error(), vit.Error()); err != nil {
 		return VersionListResult{}, err

@@ -54,10 +54,14 @@ type listEntries struct {
 	// owner makes the Owner element of a canonical user ID; nil leaves
 	// Owner out.
 	owner func(canonical string) owner
-	// timeSec and timeText are the last LastModified appendEntry wrote,
-	// a Unix second, and its text (valid when timeCached): the objects
-	// of a page mostly share seconds with their neighbours, and the text
-	// depends on the second alone.
+	modTimes
+}
+
+// modTimes is the last LastModified a listing wrote, a Unix second, and
+// its text (valid when timeCached): the entries of a page mostly share
+// seconds with their neighbours, and the text depends on the second
+// alone.
+type modTimes struct {
 	timeSec    int64
 	timeText   [len("2006-01-02T15:04:05.000Z")]byte
 	timeCached bool
@@ -199,17 +203,23 @@ func (s *server) list(rc *request, p listParams, marker string, inclusive bool) 
 		if err != nil {
 			return // the engine may have filled part of buf: let it go
 		}
-		if cap(res.Objects) > cap(*buf) {
-			*buf = res.Objects // grown by the engine
-		}
-		// Not cleared: the engine clears each entry it reuses, and
-		// clearing half a megabyte of pointers here costs a write barrier
-		// on each while the collector marks. Until the buffer's next page
-		// its entries keep this page's strings alive (its keys and ETags
-		// are a few 16 KiB blocks).
-		*buf = (*buf)[:0]
-		listBuffers.Put(buf)
+		recyclePage(buf, res.Objects)
 	}, err
+}
+
+// recyclePage returns buf, from listBuffers, to it once page, the
+// listing the engine wrote into it, is written.
+func recyclePage(buf *[]engine.ObjectInfo, page []engine.ObjectInfo) {
+	if cap(page) > cap(*buf) {
+		*buf = page // grown by the engine
+	}
+	// Not cleared: the engine clears each entry it reuses, and clearing
+	// half a megabyte of pointers here costs a write barrier on each
+	// while the collector marks. Until the buffer's next page its entries
+	// keep this page's strings alive (its keys and ETags are a few 16 KiB
+	// blocks).
+	*buf = (*buf)[:0]
+	listBuffers.Put(buf)
 }
 
 func (s *server) fillContents(rc *request, out *listBucketResult, p listParams, res engine.ListResult, withOwner bool) error {

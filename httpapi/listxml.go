@@ -84,7 +84,11 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 // appendXML implements xmlAppender for ListObjectVersions pages, as
 // listBucketResult's does for ListObjects.
 func (r *listVersionsResult) appendXML(b []byte, root, xmlns string) []byte {
-	b = slices.Grow(b, 512+400*len(r.Entries)+64*len(r.CommonPrefixes))
+	n := len(r.Entries)
+	if r.entries != nil {
+		n += len(r.entries.versions)
+	}
+	b = slices.Grow(b, 512+400*n+64*len(r.CommonPrefixes))
 	b = appendStart(b, root, xmlns)
 	b = appendElem(b, "Name", r.Name)
 	b = appendElem(b, "Prefix", string(r.Prefix))
@@ -126,6 +130,11 @@ func (r *listVersionsResult) appendXML(b []byte, root, xmlns string) []byte {
 			b = append(b, "</RestoreStatus>"...)
 		}
 		b = appendEnd(b, v.name)
+	}
+	if e := r.entries; e != nil {
+		for i := range e.versions {
+			b = e.appendVersion(b, &e.versions[i])
+		}
 	}
 	for _, p := range r.CommonPrefixes {
 		b = append(b, "<CommonPrefixes>"...)
@@ -178,18 +187,72 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 	return append(b, "</Contents>"...)
 }
 
+// appendVersion writes v's Version or DeleteMarker element: what
+// appendXML writes for e.xmlVersion(v), without building it.
+func (e *versionEntries) appendVersion(b []byte, v *engine.ObjectInfo) []byte {
+	name := "Version"
+	if v.DeleteMarker {
+		name = "DeleteMarker"
+	}
+	b = append(b, '<')
+	b = append(b, name...)
+	b = append(b, "><Key>"...)
+	b = appendEscaped(b, e.p.enc(v.Key))
+	b = append(b, "</Key><VersionId>"...)
+	b = appendEscaped(b, versionOrNull(v.VersionID))
+	b = append(b, "</VersionId><IsLatest>"...)
+	b = strconv.AppendBool(b, v.IsLatest)
+	b = append(b, "</IsLatest><LastModified>"...)
+	b = e.appendLastModified(b, v.LastModified)
+	b = append(b, "</LastModified>"...)
+	var alg string
+	if !v.DeleteMarker {
+		b = append(b, "<ETag>&quot;"...)
+		b = appendEscaped(b, e.d.etagCase(v.ETag))
+		b = append(b, "&quot;</ETag>"...)
+		if e.d.behave.objectTypeInListing {
+			b = appendElemOmit(b, "Type", v.Type.String())
+		}
+		b = appendElemOmit(b, "TransitionTime", transitionTimeOf(e.d, v))
+		b = append(b, "<Size>"...)
+		b = strconv.AppendInt(b, v.Size, 10)
+		b = append(b, "</Size>"...)
+		b = appendElemOmit(b, "StorageClass", e.d.storageClassName(v.StorageClass))
+		alg = checksumAlgorithm(v)
+	}
+	ow := e.owner(v.Owner)
+	b = append(b, "<Owner>"...)
+	b = appendElem(b, "ID", ow.ID)
+	b = appendElemOmit(b, "DisplayName", ow.DisplayName)
+	b = append(b, "</Owner>"...)
+	if alg != "" {
+		b = appendElem(b, "ChecksumAlgorithm", alg)
+		b = appendElemOmit(b, "ChecksumType", v.ChecksumType)
+	}
+	if r := v.Restore; r != nil && e.p.restoreStatus && !v.DeleteMarker {
+		if r.Ongoing {
+			b = append(b, "<RestoreStatus><IsRestoreInProgress>true</IsRestoreInProgress></RestoreStatus>"...)
+		} else {
+			b = append(b, "<RestoreStatus><IsRestoreInProgress>false</IsRestoreInProgress><RestoreExpiryDate>"...)
+			b = appendXMLTime(b, r.Expiry)
+			b = append(b, "</RestoreExpiryDate></RestoreStatus>"...)
+		}
+	}
+	return appendEnd(b, name)
+}
+
 // appendLastModified appends t as appendXMLTime does, from the text of
 // the previous entry's time when they share a second.
-func (e *listEntries) appendLastModified(b []byte, t time.Time) []byte {
+func (m *modTimes) appendLastModified(b []byte, t time.Time) []byte {
 	sec := t.Unix()
-	if e.timeCached && sec == e.timeSec {
-		return append(b, e.timeText[:]...)
+	if m.timeCached && sec == m.timeSec {
+		return append(b, m.timeText[:]...)
 	}
 	n := len(b)
 	b = appendXMLTime(b, t)
-	if len(b)-n == len(e.timeText) { // years 0-9999
-		copy(e.timeText[:], b[n:])
-		e.timeSec, e.timeCached = sec, true
+	if len(b)-n == len(m.timeText) { // years 0-9999
+		copy(m.timeText[:], b[n:])
+		m.timeSec, m.timeCached = sec, true
 	}
 	return b
 }

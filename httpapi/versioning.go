@@ -202,6 +202,21 @@ type listVersionsResult struct {
 	IsTruncated         bool           `xml:"IsTruncated"`
 	Entries             []xmlVersion   // each named by its name
 	CommonPrefixes      []commonPrefix `xml:"CommonPrefixes"`
+	// entries, when set, are versions that follow Entries, rendered
+	// straight from the engine's records (listObjectVersions' way: no
+	// xmlVersion per version).
+	entries *versionEntries
+}
+
+// versionEntries are a page's versions with what rendering them needs,
+// as listEntries are a ListObjects page's.
+type versionEntries struct {
+	versions []engine.ObjectInfo
+	p        listParams
+	d        *dialect
+	// owner makes the Owner element of a version's owner.
+	owner func(canonical string) owner
+	modTimes
 }
 
 // xmlVersion is a Version or a DeleteMarker (which has no ETag, Size or
@@ -251,8 +266,12 @@ func (s *server) listObjectVersions(rc *request) error {
 	if p.maxKeys == 0 {
 		_, err = s.bucketOf(rc)
 	} else {
+		buf := listBuffers.Get().(*[]engine.ObjectInfo)
 		res, err = s.eng.ListObjectVersions(rc.ctx, rc.op.Bucket, engine.VersionListOptions{Prefix: p.prefix, Delimiter: p.delimiter,
-			KeyMarker: keyMarker, VersionIDMarker: vidMarker, MaxKeys: p.maxKeys, Brief: true})
+			KeyMarker: keyMarker, VersionIDMarker: vidMarker, MaxKeys: p.maxKeys, Brief: true, Buffer: *buf})
+		if err == nil {
+			defer recyclePage(buf, res.Versions)
+		}
 	}
 	if err != nil {
 		return err
@@ -270,31 +289,19 @@ func (s *server) listObjectVersions(rc *request) error {
 	if err != nil {
 		return err
 	}
-	out.Entries = make([]xmlVersion, 0, len(res.Versions))
-	for _, v := range res.Versions {
+	// Pages mostly have one owner: look it up once.
+	var last string
+	var doc owner
+	ownerOf := func(id string) owner {
 		if forced != "" {
-			v.Owner = forced
+			id = forced
 		}
-		x := xmlVersion{name: "Version", Key: xmlText(p.enc(v.Key)), VersionID: versionOrNull(v.VersionID), IsLatest: v.IsLatest,
-			LastModified: xmlTime(v.LastModified), Owner: owner{ID: v.Owner, DisplayName: s.displayName(v.Owner)}}
-		if v.DeleteMarker {
-			x.name = "DeleteMarker"
-		} else {
-			size := v.Size
-			x.ETag, x.Size, x.StorageClass = rc.d.etag(v.ETag), &size, rc.d.storageClassName(v.StorageClass)
-			if rc.d.behave.objectTypeInListing {
-				x.Type = v.Type.String()
-			}
-			x.TransitionTime = transitionTimeOf(rc.d, &v)
-			if x.ChecksumAlgorithm = checksumAlgorithm(&v); x.ChecksumAlgorithm != "" {
-				x.ChecksumType = v.ChecksumType
-			}
-			if p.restoreStatus && v.Restore != nil {
-				x.RestoreStatus = restoreStatusDoc(v.Restore)
-			}
+		if id != last || doc == (owner{}) {
+			last, doc = id, owner{ID: id, DisplayName: s.displayName(id)}
 		}
-		out.Entries = append(out.Entries, x)
+		return doc
 	}
+	out.entries = &versionEntries{versions: res.Versions, p: p, d: rc.d, owner: ownerOf}
 	for _, cp := range res.CommonPrefixes {
 		out.CommonPrefixes = append(out.CommonPrefixes, commonPrefix{xmlText(p.enc(cp))})
 	}
