@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/httpapi"
 	"github.com/osslite/osslite/pkg/checksum"
+	"github.com/osslite/osslite/pkg/ossauth"
 	"github.com/osslite/osslite/pkg/sigv4"
 )
 
@@ -24,6 +26,9 @@ type handlerBench struct {
 	h    http.Handler
 	now  time.Time
 	body []byte
+	// uploadID is the upload of bench-mpu/dir/upload-0000 with 1000
+	// parts.
+	uploadID string
 }
 
 func newHandlerBench(tb testing.TB) *handlerBench {
@@ -47,6 +52,20 @@ func newHandlerBench(tb testing.TB) *handlerBench {
 			engine.PutOptions{Checksum: &engine.ChecksumInput{Algorithm: checksum.CRC64NVME}})
 		must(tb, err)
 	}
+	// A third bucket of 1000 multipart uploads, the first of 1000 parts, for
+	// ListMultipartUploads and ListParts pages.
+	must(tb, eng.CreateBucket(context.Background(), "bench-mpu", engine.BucketOptions{}))
+	for i := range 1000 {
+		id, err := eng.CreateMultipartUpload(context.Background(), "bench-mpu", fmt.Sprintf("dir/upload-%04d", i), engine.PutOptions{})
+		must(tb, err)
+		if i == 0 {
+			hb.uploadID = id
+		}
+	}
+	for n := 1; n <= 1000; n++ {
+		_, err := eng.UploadPart(context.Background(), "bench-mpu", "dir/upload-0000", hb.uploadID, n, bytes.NewReader([]byte("x")), 1, engine.PartOptions{})
+		must(tb, err)
+	}
 	return hb
 }
 
@@ -57,6 +76,14 @@ func (hb *handlerBench) signed(tb testing.TB, method, path string, body []byte) 
 	if _, err := sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", hb.now, hex.EncodeToString(sum[:])); err != nil {
 		tb.Fatal(err)
 	}
+	return req
+}
+
+// signedOSS is signed with OSS's v1 signature, path-style.
+func (hb *handlerBench) signedOSS(tb testing.TB, method, path string) *http.Request {
+	req := httptest.NewRequest(method, "http://127.0.0.1:9000"+path, nil)
+	b, k, _ := strings.Cut(strings.TrimPrefix(req.URL.Path, "/"), "/")
+	ossauth.SignRequestV1(req, ossauth.Resource{Bucket: b, Key: k}, ossauth.Credentials{AccessKeyID: testAK, AccessKeySecret: testSK}, hb.now)
 	return req
 }
 
@@ -77,13 +104,21 @@ func (hb *handlerBench) serve(tb testing.TB, req *http.Request) *httptest.Respon
 // for small objects (4 KiB), excluding client and network.
 func BenchmarkHandler(b *testing.B) {
 	hb := newHandlerBench(b)
-	for _, tc := range []struct{ name, method, path string }{
-		{"PUT4KiB", "PUT", "/bench/obj"},
-		{"GET4KiB", "GET", "/bench/obj"},
-		{"HEAD", "HEAD", "/bench/obj"},
-		{"LIST", "GET", "/bench?list-type=2"},
-		{"LIST1000", "GET", "/bench-list?list-type=2"},
-		{"VERSIONS1000", "GET", "/bench-list?versions"},
+	for _, tc := range []struct {
+		name, method, path string
+		oss                bool // signed as OSS (v1), else SigV4
+	}{
+		{"PUT4KiB", "PUT", "/bench/obj", false},
+		{"GET4KiB", "GET", "/bench/obj", false},
+		{"HEAD", "HEAD", "/bench/obj", false},
+		{"LIST", "GET", "/bench?list-type=2", false},
+		{"LIST1000", "GET", "/bench-list?list-type=2", false},
+		{"LIST1000V1", "GET", "/bench-list", false},
+		{"VERSIONS1000", "GET", "/bench-list?versions", false},
+		{"OSSLIST1000", "GET", "/bench-list?max-keys=1000", true},
+		{"OSSLIST1000V2", "GET", "/bench-list?list-type=2&max-keys=1000", true},
+		{"UPLOADS1000", "GET", "/bench-mpu?uploads", false},
+		{"PARTS1000", "GET", "/bench-mpu/dir/upload-0000?uploadId=" + hb.uploadID, false},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var body []byte
@@ -91,6 +126,9 @@ func BenchmarkHandler(b *testing.B) {
 				body = hb.body
 			}
 			req := hb.signed(b, tc.method, tc.path, body)
+			if tc.oss {
+				req = hb.signedOSS(b, tc.method, tc.path)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
 				if rec := hb.serve(b, req); rec.Code != 200 {
