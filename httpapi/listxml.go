@@ -152,7 +152,7 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 	b = append(b, "</Key><LastModified>"...)
 	b = e.appendLastModified(b, o.LastModified)
 	b = append(b, "</LastModified><ETag>&quot;"...)
-	b = appendEscaped(b, e.d.etagCase(o.ETag))
+	b = appendETag(b, e.d, o.ETag)
 	b = append(b, "&quot;</ETag>"...)
 	if e.d.behave.objectTypeInListing {
 		b = appendElemOmit(b, "Type", o.Type.String())
@@ -208,7 +208,7 @@ func (e *versionEntries) appendVersion(b []byte, v *engine.ObjectInfo) []byte {
 	var alg string
 	if !v.DeleteMarker {
 		b = append(b, "<ETag>&quot;"...)
-		b = appendEscaped(b, e.d.etagCase(v.ETag))
+		b = appendETag(b, e.d, v.ETag)
 		b = append(b, "&quot;</ETag>"...)
 		if e.d.behave.objectTypeInListing {
 			b = appendElemOmit(b, "Type", v.Type.String())
@@ -239,6 +239,28 @@ func (e *versionEntries) appendVersion(b []byte, v *engine.ObjectInfo) []byte {
 		}
 	}
 	return appendEnd(b, name)
+}
+
+// appendETag appends appendEscaped(b, d.etagCase(tag)) without the
+// upper-cased copy OSS's case makes of an ETag of plain ASCII (every
+// stored one is: hex digits, a dash, digits).
+func appendETag(b []byte, d *dialect, tag string) []byte {
+	if !d.upperETag {
+		return appendEscaped(b, tag)
+	}
+	for i := 0; i < len(tag); i++ {
+		if !plainASCII[tag[i]] {
+			return appendEscaped(b, strings.ToUpper(tag))
+		}
+	}
+	for i := 0; i < len(tag); i++ {
+		c := tag[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // appendLastModified appends t as appendXMLTime does, from the text of

@@ -357,3 +357,29 @@ func TestVersionEntriesMatchEntries(t *testing.T) {
 			string(fast.appendXML(nil, "ListVersionsResult", d.xmlns)), "case %d", i)
 	}
 }
+
+// TestAppendETag: appendETag writes what appendEscaped writes for the
+// ETag in the dialect's case, for stored ETags and for text of every
+// kind (non-ASCII letters that upper-case to other widths, markup,
+// control characters, bytes that are not UTF-8).
+func TestAppendETag(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{"d41d8cd98f00b204e9800998ecf8427e", "-12", "abcxyz", "ABC", "&", "\"", "<", "\x01", "é", "ß", "ǅ", "ı", "日", "\xff", " %+~{}"}
+	for range 3000 {
+		var s strings.Builder
+		for range rng.IntN(5) {
+			s.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		tag := s.String()
+		for _, d := range []*dialect{s3, oss} {
+			want := string(appendEscaped([]byte("x|"), d.etagCase(tag)))
+			if got := string(appendETag([]byte("x|"), d, tag)); got != want {
+				t.Fatalf("%s: appendETag(%q) = %q, want %q", d.name, tag, got, want)
+			}
+		}
+	}
+	buf := make([]byte, 0, 64)
+	if n := testing.AllocsPerRun(10, func() { buf = appendETag(buf[:0], oss, "d41d8cd98f00b204e9800998ecf8427e-12") }); n != 0 {
+		t.Errorf("appendETag of a stored ETag in OSS's case: %v allocations, want none", n)
+	}
+}
