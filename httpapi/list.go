@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/osslite/osslite/engine"
+	"github.com/osslite/osslite/pkg/checksum"
 )
 
 type listBucketResult struct {
@@ -55,6 +56,7 @@ type listEntries struct {
 	// Owner out.
 	owner func(canonical string) owner
 	modTimes
+	algs lastAlgorithm
 }
 
 // modTimes is the last LastModified a listing wrote, a Unix second, and
@@ -76,6 +78,27 @@ func checksumAlgorithm(o *engine.ObjectInfo) string {
 			alg = string(a)
 		}
 	}
+	return alg
+}
+
+// lastAlgorithm is checksumAlgorithm for the entries of a page, which
+// mostly name the one algorithm their neighbour named: a lookup of it
+// in the entry's map instead of a walk of the map (about 250
+// instructions per key, most of them the iterator's set-up).
+type lastAlgorithm struct{ alg checksum.Algorithm }
+
+// of returns checksumAlgorithm(o).
+func (l *lastAlgorithm) of(o *engine.ObjectInfo) string {
+	if len(o.Checksums) != 1 {
+		return checksumAlgorithm(o)
+	}
+	if l.alg != "" {
+		if _, ok := o.Checksums[l.alg]; ok {
+			return string(l.alg) // the map's only key
+		}
+	}
+	alg := checksumAlgorithm(o)
+	l.alg = checksum.Algorithm(alg)
 	return alg
 }
 

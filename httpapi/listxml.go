@@ -160,7 +160,7 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 	if t := transitionTimeOf(e.d, o); t != "" {
 		b = appendElem(b, "TransitionTime", t)
 	}
-	if alg := checksumAlgorithm(o); alg != "" {
+	if alg := e.algs.of(o); alg != "" {
 		b = appendElem(b, "ChecksumAlgorithm", alg)
 		b = appendElemOmit(b, "ChecksumType", o.ChecksumType)
 	}
@@ -218,7 +218,7 @@ func (e *versionEntries) appendVersion(b []byte, v *engine.ObjectInfo) []byte {
 		b = strconv.AppendInt(b, v.Size, 10)
 		b = append(b, "</Size>"...)
 		b = appendElemOmit(b, "StorageClass", e.d.storageClassName(v.StorageClass))
-		alg = checksumAlgorithm(v)
+		alg = e.algs.of(v)
 	}
 	ow := e.owner(v.Owner)
 	b = append(b, "<Owner>"...)

@@ -383,3 +383,24 @@ func TestAppendETag(t *testing.T) {
 		t.Errorf("appendETag of a stored ETag in OSS's case: %v allocations, want none", n)
 	}
 }
+
+// TestLastAlgorithm: lastAlgorithm.of answers checksumAlgorithm for runs
+// of entries with one algorithm, the same or another as the previous
+// entry's, several, or none.
+func TestLastAlgorithm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	algs := []checksum.Algorithm{checksum.CRC32, checksum.CRC32C, checksum.CRC64NVME, checksum.SHA1, checksum.SHA256}
+	var l lastAlgorithm
+	for i := range 5000 {
+		var o engine.ObjectInfo
+		for range []int{0, 1, 1, 1, 2, 3}[rng.IntN(6)] {
+			if o.Checksums == nil {
+				o.Checksums = map[checksum.Algorithm][]byte{}
+			}
+			o.Checksums[algs[rng.IntN(len(algs))]] = nil
+		}
+		if got, want := l.of(&o), checksumAlgorithm(&o); got != want {
+			t.Fatalf("entry %d %v: %q, want %q", i, o.Checksums, got, want)
+		}
+	}
+}

@@ -217,6 +217,7 @@ type versionEntries struct {
 	// owner makes the Owner element of a version's owner.
 	owner func(canonical string) owner
 	modTimes
+	algs lastAlgorithm
 }
 
 // xmlVersion is a Version or a DeleteMarker (which has no ETag, Size or
