@@ -144,6 +144,107 @@ func (r *listVersionsResult) appendXML(b []byte, root, xmlns string) []byte {
 	return appendEnd(b, root)
 }
 
+// appendXML implements xmlAppender for ListMultipartUploads pages, as
+// listBucketResult's does for ListObjects.
+func (r *listMultipartUploadsResult) appendXML(b []byte, root, xmlns string) []byte {
+	b = slices.Grow(b, 512+400*len(r.Uploads)+64*len(r.CommonPrefixes))
+	b = appendStart(b, root, xmlns)
+	b = appendElem(b, "Bucket", r.Bucket)
+	b = appendElem(b, "KeyMarker", string(r.KeyMarker))
+	b = appendElem(b, "UploadIdMarker", r.UploadIDMarker)
+	if r.NextKeyMarker != nil {
+		b = appendElem(b, "NextKeyMarker", string(*r.NextKeyMarker))
+	}
+	if r.NextUploadIDMarker != nil {
+		b = appendElem(b, "NextUploadIdMarker", *r.NextUploadIDMarker)
+	}
+	if r.Prefix != nil {
+		b = appendElem(b, "Prefix", string(*r.Prefix))
+	}
+	b = appendElemOmit(b, "Delimiter", string(r.Delimiter))
+	var num [20]byte
+	b = appendRaw(b, "MaxUploads", strconv.AppendInt(num[:0], int64(r.MaxUploads), 10))
+	b = appendElemOmit(b, "EncodingType", r.EncodingType)
+	b = appendRaw(b, "IsTruncated", strconv.AppendBool(num[:0], r.IsTruncated))
+	for i := range r.Uploads {
+		u := &r.Uploads[i]
+		b = append(b, "<Upload>"...)
+		b = appendElem(b, "UploadId", u.UploadID)
+		b = appendElem(b, "Key", string(u.Key))
+		b = appendElem(b, "Initiated", u.Initiated)
+		b = appendElem(b, "StorageClass", u.StorageClass)
+		b = appendOwner(b, "Owner", u.Owner)
+		b = appendOwner(b, "Initiator", u.Initiator)
+		b = appendElemOmit(b, "ChecksumAlgorithm", u.ChecksumAlgorithm)
+		b = appendElemOmit(b, "ChecksumType", u.ChecksumType)
+		b = append(b, "</Upload>"...)
+	}
+	for _, p := range r.CommonPrefixes {
+		b = append(b, "<CommonPrefixes>"...)
+		b = appendElem(b, "Prefix", string(p.Prefix))
+		b = append(b, "</CommonPrefixes>"...)
+	}
+	return appendEnd(b, root)
+}
+
+// appendXML implements xmlAppender for ListParts pages.
+func (r *listPartsResult) appendXML(b []byte, root, xmlns string) []byte {
+	b = slices.Grow(b, 512+200*len(r.Parts))
+	b = appendStart(b, root, xmlns)
+	b = appendElemOmit(b, "EncodingType", r.EncodingType)
+	b = appendElem(b, "Bucket", r.Bucket)
+	b = appendElem(b, "Key", string(r.Key))
+	b = appendElem(b, "UploadId", r.UploadID)
+	var num [20]byte
+	b = appendRaw(b, "PartNumberMarker", strconv.AppendInt(num[:0], int64(r.PartNumberMarker), 10))
+	b = appendRaw(b, "NextPartNumberMarker", strconv.AppendInt(num[:0], int64(r.NextPartNumberMarker), 10))
+	b = appendRaw(b, "MaxParts", strconv.AppendInt(num[:0], int64(r.MaxParts), 10))
+	b = appendRaw(b, "IsTruncated", strconv.AppendBool(num[:0], r.IsTruncated))
+	for i := range r.Parts {
+		p := &r.Parts[i]
+		b = append(b, "<Part>"...)
+		b = appendRaw(b, "PartNumber", strconv.AppendInt(num[:0], int64(p.PartNumber), 10))
+		b = appendElem(b, "LastModified", p.LastModified)
+		b = appendElem(b, "ETag", p.ETag)
+		b = appendRaw(b, "Size", strconv.AppendInt(num[:0], p.Size, 10))
+		b = appendElemOmit(b, "HashCrc64ecma", p.HashCRC64)
+		b = p.checksumFields.appendFields(b)
+		b = append(b, "</Part>"...)
+	}
+	b = appendOwner(b, "Initiator", r.Initiator)
+	b = appendOwner(b, "Owner", r.Owner)
+	b = appendElem(b, "StorageClass", r.StorageClass)
+	b = appendElemOmit(b, "ChecksumAlgorithm", r.ChecksumAlgorithm)
+	b = appendElemOmit(b, "ChecksumType", r.ChecksumType)
+	return appendEnd(b, root)
+}
+
+// appendFields writes c's fields as encoding/xml writes them in the
+// element that embeds c.
+func (c *checksumFields) appendFields(b []byte) []byte {
+	b = appendElemOmit(b, "ChecksumCRC32", c.ChecksumCRC32)
+	b = appendElemOmit(b, "ChecksumCRC32C", c.ChecksumCRC32C)
+	b = appendElemOmit(b, "ChecksumCRC64NVME", c.ChecksumCRC64NVME)
+	b = appendElemOmit(b, "ChecksumSHA1", c.ChecksumSHA1)
+	b = appendElemOmit(b, "ChecksumSHA256", c.ChecksumSHA256)
+	b = appendElemOmit(b, "ChecksumMD5", c.ChecksumMD5)
+	b = appendElemOmit(b, "ChecksumSHA512", c.ChecksumSHA512)
+	b = appendElemOmit(b, "ChecksumXXHASH64", c.ChecksumXXHASH64)
+	b = appendElemOmit(b, "ChecksumXXHASH3", c.ChecksumXXHASH3)
+	return appendElemOmit(b, "ChecksumXXHASH128", c.ChecksumXXHASH128)
+}
+
+// appendOwner writes an owner element named name.
+func appendOwner(b []byte, name string, o owner) []byte {
+	b = append(b, '<')
+	b = append(b, name...)
+	b = append(b, "><ID>"...)
+	b = appendEscaped(b, o.ID)
+	b = append(b, "</ID>"...)
+	b = appendElemOmit(b, "DisplayName", o.DisplayName)
+	return appendEnd(b, name)
+}
+
 // appendEntry writes o's Contents element: what appendXML writes for
 // e.xmlObject(o), without building it.
 func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {

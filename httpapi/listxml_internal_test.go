@@ -404,3 +404,53 @@ func TestLastAlgorithm(t *testing.T) {
 		}
 	}
 }
+
+// TestUploadsXMLMatchesEncodingXML: the same for ListMultipartUploads
+// pages.
+func TestUploadsXMLMatchesEncodingXML(t *testing.T) {
+	g := newDocGen(13, 14)
+	rng, str, key, opt, optKey := g.rng, g.str, g.key, g.opt, g.optKey
+	optPtr := func() *xmlText {
+		if rng.IntN(2) == 0 {
+			return nil
+		}
+		k := optKey()
+		return &k
+	}
+	for i := range 500 {
+		r := &listMultipartUploadsResult{Bucket: str(), KeyMarker: optKey(), UploadIDMarker: opt(), NextKeyMarker: optPtr(),
+			Prefix: optPtr(), Delimiter: optKey(), MaxUploads: rng.IntN(1001), EncodingType: opt(), IsTruncated: rng.IntN(2) == 0}
+		if rng.IntN(2) == 0 {
+			u := opt()
+			r.NextUploadIDMarker = &u
+		}
+		for range rng.IntN(4) {
+			r.Uploads = append(r.Uploads, xmlUpload{UploadID: str(), Key: key(), Initiated: str(), StorageClass: opt(),
+				Owner: owner{ID: str(), DisplayName: opt()}, Initiator: owner{ID: opt(), DisplayName: opt()},
+				ChecksumAlgorithm: opt(), ChecksumType: opt()})
+		}
+		for range rng.IntN(3) {
+			r.CommonPrefixes = append(r.CommonPrefixes, commonPrefix{key()})
+		}
+		requireSameAsEncodingXML(t, r, &r.XMLName, "ListMultipartUploadsResult", i)
+	}
+}
+
+// TestPartsXMLMatchesEncodingXML: the same for ListParts pages, with
+// every checksum field on or off.
+func TestPartsXMLMatchesEncodingXML(t *testing.T) {
+	g := newDocGen(15, 16)
+	rng, str, key, opt := g.rng, g.str, g.key, g.opt
+	for i := range 500 {
+		r := &listPartsResult{EncodingType: opt(), Bucket: str(), Key: key(), UploadID: str(), PartNumberMarker: rng.IntN(10001),
+			NextPartNumberMarker: rng.IntN(10001), MaxParts: rng.IntN(1001), IsTruncated: rng.IntN(2) == 0,
+			Initiator: owner{ID: opt(), DisplayName: opt()}, Owner: owner{ID: str(), DisplayName: opt()}, StorageClass: opt(),
+			ChecksumAlgorithm: opt(), ChecksumType: opt()}
+		for range rng.IntN(4) {
+			p := xmlPart{PartNumber: rng.IntN(10001), LastModified: str(), ETag: str(), Size: rng.Int64(), HashCRC64: opt()}
+			p.checksumFields = checksumFields{opt(), opt(), opt(), opt(), opt(), opt(), opt(), opt(), opt(), opt()}
+			r.Parts = append(r.Parts, p)
+		}
+		requireSameAsEncodingXML(t, r, &r.XMLName, "ListPartsResult", i)
+	}
+}
