@@ -831,12 +831,29 @@ type bucketGuardKey struct{}
 // the request, say); if it was deleted and re-created meanwhile, the write
 // fails with ErrBucketChanged and changes nothing.
 func WithBucketGuard(ctx context.Context, bucket string, id uint64) context.Context {
-	return context.WithValue(ctx, bucketGuardKey{}, bucketGuard{bucket: bucket, id: id})
+	return &guardContext{Context: ctx, guard: bucketGuard{bucket: bucket, id: id}}
+}
+
+// guardContext is context.WithValue(ctx, bucketGuardKey{}, guard) in one
+// allocation (WithValue makes two: its context and the guard it boxes).
+// Every request that reads its bucket makes one.
+type guardContext struct {
+	context.Context
+	guard bucketGuard
+}
+
+// Value returns the guard, a *bucketGuard, for bucketGuardKey and the
+// parent's value of any other key.
+func (c *guardContext) Value(key any) any {
+	if key == (bucketGuardKey{}) {
+		return &c.guard
+	}
+	return c.Context.Value(key)
 }
 
 // applyCtx is apply under ctx's bucket guard, if any.
 func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error {
-	g, guarded := ctx.Value(bucketGuardKey{}).(bucketGuard)
+	g, guarded := ctx.Value(bucketGuardKey{}).(*bucketGuard)
 	// A write that began before Close (a body being ingested) commits
 	// before Close closes pebble, or fails with ErrClosed: pebble panics
 	// on a closed store. Close waits for the gate until the batch is
@@ -859,7 +876,7 @@ func (e *Engine) applyCtx(ctx context.Context, fn func(m *mutation) error) error
 		// log has failed either.
 		err = *stop
 	} else if guarded {
-		err = e.checkGuard(g)
+		err = e.checkGuard(*g)
 	}
 	if err == nil {
 		err = fn(m)

@@ -50,3 +50,24 @@ func TestBucketGuard(t *testing.T) {
 	_, err = e.PutObject(WithBucketGuard(ctx, "gbk", now.ID), "gbk", "k", bytes.NewReader([]byte("v")), 1, PutOptions{})
 	require.NoError(t, err)
 }
+
+// TestBucketGuardContext: WithBucketGuard's context is its parent's
+// (values of other keys, cancellation) with the guard, the innermost
+// one when guards nest, made in one allocation (context.WithValue made
+// two: its context and the boxed guard).
+func TestBucketGuardContext(t *testing.T) {
+	type otherKey struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), otherKey{}, "v"))
+	ctx := WithBucketGuard(parent, "gbk", 7)
+	require.Equal(t, "v", ctx.Value(otherKey{}))
+	require.Equal(t, &bucketGuard{bucket: "gbk", id: 7}, ctx.Value(bucketGuardKey{}))
+	require.Nil(t, parent.Value(bucketGuardKey{}))
+	inner := WithBucketGuard(ctx, "other", 9)
+	require.Equal(t, &bucketGuard{bucket: "other", id: 9}, inner.Value(bucketGuardKey{}))
+	cancel()
+	<-inner.Done()
+	require.ErrorIs(t, inner.Err(), context.Canceled)
+	bg := context.Background()
+	require.Equal(t, 1.0, testing.AllocsPerRun(100, func() { ctx = WithBucketGuard(bg, "gbk", 7) }))
+	require.Equal(t, 0.0, testing.AllocsPerRun(100, func() { _, _ = ctx.Value(bucketGuardKey{}).(*bucketGuard) }))
+}
