@@ -627,14 +627,26 @@ func xmlErrorDocument(withEC bool) func(e *Error, resource, requestID, hostID, e
 // newRequestID returns a fresh request id: upper-case hex of
 // requestIDBytes random bytes.
 func (d *dialect) newRequestID() string {
+	id, _ := d.newRequestIDs(false)
+	return id
+}
+
+// newRequestIDs is newRequestID and, with host, hostIDOf it, both cut
+// from one allocation (every response carries both in S3's dialect).
+func (d *dialect) newRequestIDs(host bool) (id, hostID string) {
 	var raw [16]byte // the longest id's (Sina's)
 	b := raw[:d.requestIDBytes]
 	_, _ = rand.Read(b)
-	var text [2 * len(raw)]byte
+	var text [2*len(raw) + hostIDMax]byte
+	n := 2 * len(b)
 	for i, c := range b {
 		text[2*i], text[2*i+1] = upperHex[c>>4], upperHex[c&0xf]
 	}
-	return string(text[:2*len(b)]) // the only allocation
+	if !host {
+		return string(text[:n]), "" // the only allocation
+	}
+	all := string(appendHostID(text[:n], text[:n])) // the only allocation
+	return all[:n], all[n:]
 }
 
 // upperHex is the digits of newRequestID's upper-case hex.
@@ -642,8 +654,17 @@ const upperHex = "0123456789ABCDEF"
 
 // hostIDOf derives the opaque x-amz-id-2 value from a request id.
 func hostIDOf(requestID string) string {
+	return string(appendHostID(make([]byte, 0, 128), []byte(requestID)))
+}
+
+// hostIDMax bounds the length of a host id of a request id of up to 32
+// characters: the base64 of "osslite/" and the id.
+const hostIDMax = (len("osslite/") + 32 + 2) / 3 * 4
+
+// appendHostID appends hostIDOf(string(requestID)) to dst.
+func appendHostID(dst, requestID []byte) []byte {
 	src := append(append(make([]byte, 0, 64), "osslite/"...), requestID...)
-	return string(base64.StdEncoding.AppendEncode(make([]byte, 0, 128), src))
+	return base64.StdEncoding.AppendEncode(dst, src)
 }
 
 // sseRules is how a dialect treats server-side encryption headers.

@@ -311,10 +311,10 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rw.timeFrom(d.serverTimeHeader) // a dialect without the header reads no clock
 	rc := &request{s: s, w: rw, r: r, ctx: r.Context(), d: d, op: Op{Operation: "Unknown", Dialect: d.name}}
-	reqID := d.newRequestID()
+	reqID, hostID := d.newRequestIDs(d.hostIDHeader != "")
 	rc.setHeader(d.requestIDHeader, reqID)
 	if d.hostIDHeader != "" {
-		rc.setHeader(d.hostIDHeader, hostIDOf(reqID))
+		rc.setHeader(d.hostIDHeader, hostID)
 	}
 	rc.setHeader("Date", s.dates.format(s.clock.Now()))
 	rc.setHeader("Server", d.serverName)

@@ -63,3 +63,22 @@ func TestHTTPDate(t *testing.T) {
 		}
 	}
 }
+
+// TestNewRequestIDs: newRequestIDs' host id is hostIDOf its request id,
+// for each dialect's id length, and both come from one allocation.
+func TestNewRequestIDs(t *testing.T) {
+	for _, d := range []*dialect{s3, oss, sina} {
+		for range 50 {
+			id, host := d.newRequestIDs(true)
+			if len(id) != 2*d.requestIDBytes || host != hostIDOf(id) {
+				t.Fatalf("%s: %q, %q; want an id of %d digits and %q", d.name, id, host, 2*d.requestIDBytes, hostIDOf(id))
+			}
+			if id, host := d.newRequestIDs(false); len(id) != 2*d.requestIDBytes || host != "" {
+				t.Fatalf("%s without host: %q, %q", d.name, id, host)
+			}
+		}
+		if n := testing.AllocsPerRun(100, func() { _, _ = d.newRequestIDs(true) }); n != 1 {
+			t.Errorf("%s: %v allocations, want 1", d.name, n)
+		}
+	}
+}
