@@ -349,17 +349,15 @@ func appendETag(b []byte, d *dialect, tag string) []byte {
 	if !d.upperETag {
 		return appendEscaped(b, tag)
 	}
-	for i := 0; i < len(tag); i++ {
-		if !plainASCII[tag[i]] {
-			return appendEscaped(b, strings.ToUpper(tag))
+	n := len(b)
+	b = append(b, tag...)
+	for i := n; i < len(b); i++ {
+		switch c := b[i]; {
+		case 'a' <= c && c <= 'z':
+			b[i] = c - ('a' - 'A')
+		case !plainASCII[c]:
+			return appendEscaped(b[:n], strings.ToUpper(tag))
 		}
-	}
-	for i := 0; i < len(tag); i++ {
-		c := tag[i]
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		b = append(b, c)
 	}
 	return b
 }
