@@ -95,38 +95,108 @@ type segment struct {
 
 	openMu sync.Mutex // guards r
 	r      vfs.File   // read handle, opened on first use
+	// used is the Log's read clock at the segment's last read (its
+	// readers' recency, for closing the least recent handle).
+	used atomic.Uint64
+	skip bool // guarded by Log.openMu: busy when its handle was to close
 }
 
-// reader returns the segment's read handle, opening it on first use. s.mu
-// must be held (in either mode).
-func (s *segment) reader(fs vfs.FS) (vfs.File, error) {
-	s.openMu.Lock()
-	defer s.openMu.Unlock()
-	if s.r == nil {
-		f, err := fs.Open(s.path, vfs.RandomReadsOption)
-		if err != nil {
-			return nil, fmt.Errorf("wal: open segment %06d: %w", s.id, err)
+// reader returns seg's read handle, opening it on first use (and then
+// closing another segment's idle handle past Options.MaxOpenReaders).
+// seg.mu must be held (in either mode): the handle stays open until it is
+// released.
+func (l *Log) reader(seg *segment) (vfs.File, error) {
+	seg.used.Store(l.readClock.Add(1))
+	seg.openMu.Lock()
+	if seg.r != nil {
+		f := seg.r
+		seg.openMu.Unlock()
+		return f, nil
+	}
+	f, err := l.fs.Open(seg.path, vfs.RandomReadsOption)
+	if err != nil {
+		seg.openMu.Unlock()
+		return nil, fmt.Errorf("wal: open segment %06d: %w", seg.id, err)
+	}
+	seg.r = f
+	seg.openMu.Unlock()
+	l.noteOpened(seg)
+	return f, nil
+}
+
+// noteOpened counts seg's new handle among the open ones and, past the
+// bound, closes the handles of the least recently read segments that no
+// read holds (seg.mu taken without waiting: a segment being read, or
+// being retired, is passed over). seg itself is never closed here: its
+// caller holds seg.mu.
+func (l *Log) noteOpened(seg *segment) {
+	limit := l.opts.MaxOpenReaders
+	l.openMu.Lock()
+	defer l.openMu.Unlock()
+	l.opened = append(l.opened, seg)
+	if limit < 0 {
+		return
+	}
+	busy := 0
+	for len(l.opened) > limit && busy < len(l.opened) {
+		i := -1
+		for j, s := range l.opened {
+			if s == seg || s.skip {
+				continue
+			}
+			if i < 0 || s.used.Load() < l.opened[i].used.Load() {
+				i = j
+			}
 		}
-		s.r = f
+		if i < 0 {
+			break
+		}
+		victim := l.opened[i]
+		if !victim.mu.TryLock() {
+			victim.skip = true // read now: not closed this round
+			busy++
+			continue
+		}
+		victim.openMu.Lock()
+		if victim.r != nil {
+			_ = victim.r.Close() // read-only: nothing to lose
+			victim.r = nil
+		}
+		victim.openMu.Unlock()
+		victim.mu.Unlock()
+		l.opened = slices.Delete(l.opened, i, i+1)
 	}
-	return s.r, nil
+	for _, s := range l.opened {
+		s.skip = false
+	}
 }
 
-// retire closes the read handle for good; later reads fail with reason.
-func (s *segment) retire(reason error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.gone != nil {
+// forgetOpened drops seg from the open handles (its handle is being closed
+// for good).
+func (l *Log) forgetOpened(seg *segment) {
+	l.openMu.Lock()
+	if i := slices.Index(l.opened, seg); i >= 0 {
+		l.opened = slices.Delete(l.opened, i, i+1)
+	}
+	l.openMu.Unlock()
+}
+
+// retire closes seg's read handle for good; later reads fail with reason.
+func (l *Log) retire(seg *segment, reason error) error {
+	seg.mu.Lock()
+	defer seg.mu.Unlock()
+	if seg.gone != nil {
 		return nil
 	}
-	s.gone = reason
-	s.openMu.Lock()
-	defer s.openMu.Unlock()
-	if s.r == nil {
+	seg.gone = reason
+	l.forgetOpened(seg)
+	seg.openMu.Lock()
+	defer seg.openMu.Unlock()
+	if seg.r == nil {
 		return nil
 	}
-	err := s.r.Close()
-	s.r = nil
+	err := seg.r.Close()
+	seg.r = nil
 	return err
 }
 
@@ -145,6 +215,13 @@ type Log struct {
 
 	smu  sync.RWMutex // guards segs
 	segs map[uint64]*segment
+
+	// readClock orders segments' reads (segment.used); openMu guards
+	// opened, the segments whose read handle is open, and their skip
+	// marks.
+	readClock atomic.Uint64
+	openMu    sync.Mutex
+	opened    []*segment
 
 	mu       sync.Mutex // guards the fields below
 	syncCond sync.Cond  // signalled when syncing drops to false, with mu
@@ -687,7 +764,7 @@ func (l *Log) lockForRead(seg *segment) (vfs.File, error) {
 	err := seg.gone
 	var f vfs.File
 	if err == nil {
-		f, err = seg.reader(l.fs)
+		f, err = l.reader(seg)
 	}
 	if err != nil {
 		l.unlockForRead(seg)
@@ -942,7 +1019,7 @@ func (l *Log) RemoveSegment(id uint64) error {
 // taken out of l.segs (reads in flight finish first), and removes its
 // file.
 func (l *Log) discardSegment(seg *segment) error {
-	err := seg.retire(fmt.Errorf("%w: %06d was removed", ErrSegmentNotFound, seg.id))
+	err := l.retire(seg, fmt.Errorf("%w: %06d was removed", ErrSegmentNotFound, seg.id))
 	if rerr := l.fs.Remove(seg.path); rerr != nil {
 		return fmt.Errorf("wal: remove segment %06d: %w", seg.id, rerr)
 	}
@@ -1009,7 +1086,7 @@ func (l *Log) releaseFiles() error {
 	}
 	l.smu.RUnlock()
 	for _, seg := range segs {
-		if cerr := seg.retire(ErrClosed); err == nil {
+		if cerr := l.retire(seg, ErrClosed); err == nil {
 			err = cerr
 		}
 	}

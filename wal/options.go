@@ -95,6 +95,13 @@ type Options struct {
 	// slog.Default().
 	Logger *slog.Logger
 
+	// MaxOpenReaders is the most segment read handles kept open at once.
+	// A read of a segment whose handle is closed opens it again; past the
+	// bound, the least recently read segment that no read is using has
+	// its handle closed. Default DefaultMaxOpenReaders; negative: no
+	// bound (a store of thousands of segments then holds as many files).
+	MaxOpenReaders int
+
 	// Referenced, when set, tells recovery how much of a segment the
 	// caller's metadata needs: it returns the end offset (Loc.Offset +
 	// Loc.Size) of the last record of the segment that the caller
@@ -118,7 +125,15 @@ func (o *Options) EnsureDefaults() {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
+	if o.MaxOpenReaders == 0 {
+		o.MaxOpenReaders = DefaultMaxOpenReaders
+	}
 }
+
+// DefaultMaxOpenReaders is Options.MaxOpenReaders' default (a body
+// written through a Stream has segments of its own, so a store of many
+// large objects has as many segments).
+const DefaultMaxOpenReaders = 512
 
 // Validate reports the first invalid field of o. Call it after
 // EnsureDefaults; Open does both.
