@@ -73,12 +73,7 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 			b = e.appendEntry(b, &e.objects[i])
 		}
 	}
-	for _, p := range r.CommonPrefixes {
-		b = append(b, "<CommonPrefixes>"...)
-		b = appendElem(b, "Prefix", string(p.Prefix))
-		b = append(b, "</CommonPrefixes>"...)
-	}
-	return appendEnd(b, root)
+	return appendEnd(appendCommonPrefixes(b, r.CommonPrefixes), root)
 }
 
 // appendXML implements xmlAppender for ListObjectVersions pages, as
@@ -136,12 +131,7 @@ func (r *listVersionsResult) appendXML(b []byte, root, xmlns string) []byte {
 			b = e.appendVersion(b, &e.versions[i])
 		}
 	}
-	for _, p := range r.CommonPrefixes {
-		b = append(b, "<CommonPrefixes>"...)
-		b = appendElem(b, "Prefix", string(p.Prefix))
-		b = append(b, "</CommonPrefixes>"...)
-	}
-	return appendEnd(b, root)
+	return appendEnd(appendCommonPrefixes(b, r.CommonPrefixes), root)
 }
 
 // appendXML implements xmlAppender for ListMultipartUploads pages, as
@@ -179,12 +169,7 @@ func (r *listMultipartUploadsResult) appendXML(b []byte, root, xmlns string) []b
 		b = appendElemOmit(b, "ChecksumType", u.ChecksumType)
 		b = append(b, "</Upload>"...)
 	}
-	for _, p := range r.CommonPrefixes {
-		b = append(b, "<CommonPrefixes>"...)
-		b = appendElem(b, "Prefix", string(p.Prefix))
-		b = append(b, "</CommonPrefixes>"...)
-	}
-	return appendEnd(b, root)
+	return appendEnd(appendCommonPrefixes(b, r.CommonPrefixes), root)
 }
 
 // appendXML implements xmlAppender for ListParts pages.
@@ -534,4 +519,14 @@ func xmlChar(r rune) bool {
 		r >= 0x20 && r <= 0xD7FF ||
 		r >= 0xE000 && r <= 0xFFFD ||
 		r >= 0x10000 && r <= 0x10FFFF
+}
+
+// appendCommonPrefixes writes a listing's CommonPrefixes elements.
+func appendCommonPrefixes(b []byte, prefixes []commonPrefix) []byte {
+	for _, p := range prefixes {
+		b = append(b, "<CommonPrefixes>"...)
+		b = appendElem(b, "Prefix", string(p.Prefix))
+		b = append(b, "</CommonPrefixes>"...)
+	}
+	return b
 }
