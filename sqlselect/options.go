@@ -229,6 +229,12 @@ type RunOptions struct {
 	// TruncatedInput. Default 8 MiB, the window of zstd levels 1 to 19
 	// (--ultra levels and --long need more).
 	MaxZSTDWindow int
+	// MaxDecompressionRatio bounds the input a compressed object
+	// decompresses to: at most this many times the compressed bytes read,
+	// plus 64 MiB; more fails with TruncatedInput. Default 1032, DEFLATE's
+	// own maximum, so no GZIP input reaches it; BZIP2 (whose runs decode
+	// to 45 MB a block) and ZSTD (128 KiB an RLE block) can.
+	MaxDecompressionRatio int
 	// Progress, if set, is called with the running totals before every
 	// Write to the output writer and at least every ProgressInterval
 	// input bytes, on the goroutine running the query.
@@ -275,17 +281,24 @@ func (o *RunOptions) EnsureDefaults() {
 	if o.MaxZSTDWindow <= 0 {
 		o.MaxZSTDWindow = DefaultMaxZSTDWindow
 	}
+	if o.MaxDecompressionRatio <= 0 {
+		o.MaxDecompressionRatio = DefaultMaxDecompressionRatio
+	}
 }
 
 // DefaultMaxZSTDWindow is RunOptions.MaxZSTDWindow's default.
 const DefaultMaxZSTDWindow = 8 << 20
+
+// DefaultMaxDecompressionRatio is RunOptions.MaxDecompressionRatio's
+// default: DEFLATE's largest ratio (258 bytes from about 2 bits).
+const DefaultMaxDecompressionRatio = 1032
 
 // Validate rejects settings that cannot work. Run calls it.
 func (o *RunOptions) Validate() error {
 	if o.MaxSkippedRecordsAllowed < 0 {
 		return errorf(ErrInvalidRequestParameter, "MaxSkippedRecordsAllowed %d is negative", o.MaxSkippedRecordsAllowed)
 	}
-	if o.ChunkSize < 0 || o.MaxRecordSize < 0 || o.MaxDocumentSize < 0 || o.ProgressInterval < 0 || o.MaxZSTDWindow < 0 {
+	if o.ChunkSize < 0 || o.MaxRecordSize < 0 || o.MaxDocumentSize < 0 || o.ProgressInterval < 0 || o.MaxZSTDWindow < 0 || o.MaxDecompressionRatio < 0 {
 		return errorf(ErrInvalidRequestParameter, "negative size in RunOptions")
 	}
 	if o.MaxZSTDWindow > 0 && o.MaxZSTDWindow < 1<<10 {

@@ -24,14 +24,29 @@ func (c countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// decompressError marks errors of the decompressor so they become
-// TruncatedInput.
-type decompressReader struct{ r io.Reader }
+// decompressReader marks errors of the decompressor so they become
+// TruncatedInput, and holds its output to ratio times the compressed
+// bytes read so far (*scanned) plus decompressSlack: a bzip2 stream
+// names runs it never spells out, so 1 KiB of it decodes to a GiB.
+type decompressReader struct {
+	r       io.Reader
+	scanned *int64
+	ratio   int64
+	out     int64
+}
 
-func (d decompressReader) Read(p []byte) (int, error) {
+// decompressSlack is the output a compressed input may have beyond
+// RunOptions.MaxDecompressionRatio times its size (small objects).
+const decompressSlack = 64 << 20
+
+func (d *decompressReader) Read(p []byte) (int, error) {
 	n, err := d.r.Read(p)
 	if err != nil && err != io.EOF {
 		err = wrapErr(ErrTruncatedInput, err)
+	}
+	d.out += int64(n)
+	if limit := d.ratio**d.scanned + decompressSlack; d.out > limit {
+		return n, errorf(ErrTruncatedInput, "the input decompresses to more than %d times its %d compressed bytes (RunOptions.MaxDecompressionRatio)", d.ratio, *d.scanned)
 	}
 	return n, err
 }
@@ -199,9 +214,9 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 			return wrapErr(ErrTruncatedInput, err)
 		}
 		defer zr.Close()
-		dec = decompressReader{zr}
+		dec = &decompressReader{r: zr, scanned: &rs.stats.BytesScanned, ratio: int64(rs.opts.MaxDecompressionRatio)}
 	case CompressionBZIP2:
-		dec = decompressReader{bzip2.NewReader(bufio.NewReaderSize(raw, 64<<10))}
+		dec = &decompressReader{r: bzip2.NewReader(bufio.NewReaderSize(raw, 64<<10)), scanned: &rs.stats.BytesScanned, ratio: int64(rs.opts.MaxDecompressionRatio)}
 	case CompressionZSTD:
 		// The window bounds the history the decoder holds: without it a
 		// frame of a few KiB declaring a 512 MiB window and filling it
@@ -212,7 +227,7 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 			return wrapErr(ErrTruncatedInput, err)
 		}
 		defer zr.Close()
-		dec = decompressReader{zr}
+		dec = &decompressReader{r: zr, scanned: &rs.stats.BytesScanned, ratio: int64(rs.opts.MaxDecompressionRatio)}
 	}
 	dec = countingReader{dec, &rs.stats.BytesProcessed}
 	if in.Format == FormatCSV {

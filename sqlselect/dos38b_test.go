@@ -1,0 +1,68 @@
+package sqlselect_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/sqlselect"
+)
+
+// TestDos38bDecompressionRatioIsBounded: a BZIP2 object of 1,110 bytes
+// (testdata/dos38b_1g_rows.csv.bz2, written by
+// `python3 -c "import sys; sys.stdout.buffer.write((b'a'*1000+b'\n')*10**6)" | bzip2 -9`)
+// decodes to a million 1,001-byte records, 1 GB: bzip2's run-length
+// stage names runs of up to 255 bytes in 5, so each 900 KB block holds
+// 45 MB. count(*) over it took 3.8 s of a core; a 1 MB object of such
+// blocks would take an hour, for every query a reader sends. ZSTD's RLE
+// blocks (4 bytes for 128 KiB) do the same at 32,768:1. Input may now
+// decompress to RunOptions.MaxDecompressionRatio (1032, DEFLATE's
+// maximum) times its compressed bytes plus 64 MiB; GZIP at its maximum
+// ratio still runs.
+func TestDos38bDecompressionRatioIsBounded(t *testing.T) {
+	q, err := sqlselect.Parse("SELECT count(*) FROM S3Object")
+	require.NoError(t, err)
+	run := func(data []byte, c sqlselect.Compression, opts *sqlselect.RunOptions) (string, error) {
+		var out bytes.Buffer
+		_, err := q.Run(context.Background(), sqlselect.Source{Reader: bytes.NewReader(data)},
+			sqlselect.Input{Format: sqlselect.FormatCSV, Compression: c}, sqlselect.Output{}, &out, opts)
+		return out.String(), err
+	}
+
+	bomb, err := os.ReadFile("testdata/dos38b_1g_rows.csv.bz2")
+	require.NoError(t, err)
+	require.Less(t, len(bomb), 2<<10)
+	start := time.Now()
+	_, err = run(bomb, sqlselect.CompressionBZIP2, nil)
+	assert.ErrorIs(t, err, sqlselect.ErrTruncatedInput)
+	assert.ErrorContains(t, err, "1032 times")
+	assert.Less(t, time.Since(start), 2*time.Second)
+
+	zbomb := rleZSTD(17, 256<<20) // 256 MiB of '\n' in 8 KiB
+	_, err = run(zbomb, sqlselect.CompressionZSTD, nil)
+	assert.ErrorIs(t, err, sqlselect.ErrTruncatedInput)
+	got, err := run(zbomb, sqlselect.CompressionZSTD, &sqlselect.RunOptions{MaxDecompressionRatio: 1 << 16})
+	require.NoError(t, err, "within a raised bound")
+	assert.Equal(t, "0\n", got)
+
+	// GZIP past the slack, at a ratio of about 500: it runs.
+	var gz bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
+	require.NoError(t, err)
+	block := bytes.Repeat(append(bytes.Repeat([]byte("a"), 1000), '\n'), 1000)
+	for range 80 {
+		_, _ = zw.Write(block)
+	}
+	require.NoError(t, zw.Close())
+	require.Greater(t, 80*len(block), 64<<20)
+	t.Logf("GZIP: %d bytes from %d", gz.Len(), 80*len(block))
+	got, err = run(gz.Bytes(), sqlselect.CompressionGZIP, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "80000\n", got)
+}
