@@ -419,12 +419,23 @@ func (p *postPolicy) check(now time.Time, v postValues) (lo, hi int64, err error
 		return 0, 0, errorf("AccessDenied", "Invalid according to Policy: Policy expired.")
 	}
 	lo, hi = 0, -1
+	typePrefix, typeDone := "", false
 	for _, c := range p.conditions {
 		if c.op == condLengthRange {
 			lo, hi = c.min, c.max
 			continue
 		}
-		if !c.holds(v.get(c.field)) {
+		got := v.get(c.field)
+		if c.op == condStartsWith && c.field == "content-type" && c.value != "" {
+			// Each condition reads the prefix the types share, found once:
+			// splitting the list at each condition was quadratic (400
+			// conditions of a 20 KiB policy over a MiB of types: 3 s).
+			if !typeDone {
+				typePrefix, typeDone = commonTypePrefix(got), true
+			}
+			got = typePrefix
+		}
+		if !c.holds(got) {
 			return 0, 0, errorf("AccessDenied", "Invalid according to Policy: Policy Condition failed: %s", c.text)
 		}
 	}
@@ -437,15 +448,9 @@ func (c postCondition) holds(got string) bool {
 	case condEq:
 		return got == c.value
 	case condStartsWith:
-		if c.field == "content-type" && c.value != "" {
-			// A list of types: each must start with the prefix.
-			for _, t := range strings.Split(got, ",") {
-				if !strings.HasPrefix(strings.TrimSpace(t), c.value) {
-					return false
-				}
-			}
-			return true
-		}
+		// For a non-empty prefix of content-type, got is the prefix its
+		// list of types share (commonTypePrefix): each type must start
+		// with the condition's.
 		return strings.HasPrefix(got, c.value)
 	case condIn, condNotIn:
 		found := false
@@ -458,6 +463,27 @@ func (c postCondition) holds(got string) bool {
 		return found == (c.op == condIn)
 	}
 	return false
+}
+
+// commonTypePrefix is the longest prefix every type of a comma-separated
+// list has, each trimmed of blanks: a prefix holds for every type exactly
+// when it is a prefix of this one.
+func commonTypePrefix(list string) string {
+	first := true
+	var common string
+	for t := range strings.SplitSeq(list, ",") {
+		t = strings.TrimSpace(t)
+		if first {
+			common, first = t, false
+			continue
+		}
+		n := 0
+		for n < len(common) && n < len(t) && common[n] == t[n] {
+			n++
+		}
+		common = common[:n]
+	}
+	return common
 }
 
 // uncovered returns the first form field (as sent) that no condition

@@ -47,6 +47,8 @@ func TestPostPolicyConditions(t *testing.T) {
 		{"starts-with empty on a missing field", `["starts-with", "$x-amz-meta-none", ""]`, policyRules{}, ""},
 		{"starts-with content-type list", `["starts-with", "$Content-Type", "image/"]`, policyRules{}, ""},
 		{"starts-with content-type list violated", `["starts-with", "$Content-Type", "image/jp"]`, policyRules{}, `["starts-with", "$Content-Type", "image/jp"]`},
+		{"starts-with content-type list, common prefix", `["starts-with", "$Content-Type", "image/"]`, policyRules{}, ""},
+		{"starts-with content-type list, longer than the common prefix", `["starts-with", "$Content-Type", "image/jpeg"]`, policyRules{}, `["starts-with", "$Content-Type", "image/jpeg"]`},
 		{"content-length-range", `["content-length-range", 1, 10]`, policyRules{}, ""},
 		{"content-length-range strings", `["content-length-range", "1", "10"]`, policyRules{}, ""},
 		{"in", `["in", "$acl", ["private", "public-read"]]`, policyRules{sets: true}, ""},
@@ -182,4 +184,20 @@ func TestReadPostForm(t *testing.T) {
 	require.ErrorContains(t, err, "MalformedPOSTRequest")
 	_, err = readPostForm(strings.NewReader("a=b"), "application/x-www-form-urlencoded", DefaultMaxPostFormFields)
 	require.ErrorContains(t, err, "PreconditionFailed")
+}
+
+// TestCommonTypePrefix: the prefix every type of a list has, each trimmed.
+func TestCommonTypePrefix(t *testing.T) {
+	for list, want := range map[string]string{
+		"":                                "",
+		"image/png":                       "image/png",
+		"image/jpeg,image/png":            "image/",
+		" image/jpeg , image/jpg ":        "image/jp",
+		"image/png,,image/png":            "",
+		"text/plain,image/png":            "",
+		"image/png,image/png,image/png":   "image/png",
+		"image/png, image/pngx, image/pn": "image/pn",
+	} {
+		require.Equal(t, want, commonTypePrefix(list), "%q", list)
+	}
 }
