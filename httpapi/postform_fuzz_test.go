@@ -48,3 +48,21 @@ func FuzzPostForm(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCommonTypePrefix: a prefix is a prefix of commonTypePrefix(list)
+// exactly when every trimmed type of the list starts with it (how a
+// starts-with condition on Content-Type was checked, type by type).
+func FuzzCommonTypePrefix(f *testing.F) {
+	f.Add("image/jpeg, image/png", "image/")
+	f.Add("a,,b", "")
+	f.Add(" text/plain ", "text/plain ")
+	f.Fuzz(func(t *testing.T, list, prefix string) {
+		each := true
+		for _, typ := range strings.Split(list, ",") {
+			each = each && strings.HasPrefix(strings.TrimSpace(typ), prefix)
+		}
+		if got := strings.HasPrefix(commonTypePrefix(list), prefix); got != each {
+			t.Fatalf("list %q, prefix %q: common prefix %q says %v, each type %v", list, prefix, commonTypePrefix(list), got, each)
+		}
+	})
+}
