@@ -979,7 +979,11 @@ func (wr *websiteReq) match(status int) *bucketconfig.RoutingRule {
 // websiteRule carries out a matching routing rule.
 func (s *server) websiteRule(wr *websiteReq, rule *bucketconfig.RoutingRule) error {
 	rc, rd := wr.rc, &rule.Redirect
-	key := ruleKey(rule, wr.key)
+	key, err := ruleKey(rule, wr.key, rc.maxKey(s))
+	if err != nil {
+		e, _ := toError(err)
+		return s.websiteFail(wr, e)
+	}
 	switch rd.Type {
 	case bucketconfig.RedirectMirror:
 		return s.websiteMirror(wr, rule, key)
