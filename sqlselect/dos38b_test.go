@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"math"
 	"os"
 	"testing"
 	"time"
@@ -65,4 +66,25 @@ func TestDos38bDecompressionRatioIsBounded(t *testing.T) {
 	got, err = run(gz.Bytes(), sqlselect.CompressionGZIP, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "80000\n", got)
+}
+
+// TestDos38bSplitRangeToTheLargestLast: OSS's split-range=0-N takes any
+// N up to math.MaxInt64 (a last beyond the end is cut to the last
+// split), but SplitRange added one to it before comparing: the sum
+// wrapped negative and indexed the splits with it, a panic (500) for
+// `split-range=0-9223372036854775807`.
+func TestDos38bSplitRangeToTheLargestLast(t *testing.T) {
+	m := sqlselect.Meta{Rows: 4, Splits: []sqlselect.Split{{Offset: 0, Line: 0}, {Offset: 10, Line: 2}}}
+	for _, first := range []int64{0, 1} {
+		r, err := m.SplitRange(first, math.MaxInt64)
+		require.NoError(t, err)
+		assert.Equal(t, m.Splits[first].Offset, r.Start)
+		assert.False(t, r.HasEnd, "to the end of the object")
+	}
+	r, err := m.SplitRange(0, 0)
+	require.NoError(t, err)
+	assert.Equal(t, sqlselect.ScanRange{Start: 0, HasStart: true, End: 9, HasEnd: true}, *r)
+	l, err := m.LineRange(1, math.MaxInt64)
+	require.NoError(t, err)
+	assert.Equal(t, int64(3), l.Last)
 }

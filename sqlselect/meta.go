@@ -171,7 +171,7 @@ func (m Meta) SplitRange(first, last int64) (*ScanRange, error) {
 		return nil, errorf(ErrInvalidScanRange, "splits %d-%d of an object with %d", first, last, n)
 	}
 	r := &ScanRange{Start: m.Splits[first].Offset, HasStart: true}
-	if last+1 < n {
+	if last < n-1 { // not last+1 < n: last may be math.MaxInt64
 		r.End, r.HasEnd = m.Splits[last+1].Offset-1, true
 	}
 	return r, nil
