@@ -331,22 +331,13 @@ func walkPath(v value, steps []Step, oss bool, absent value) (value, error) {
 			// matches ignoring case, and more than one match is
 			// AmbiguousFieldName even when one is exact (S3's documented
 			// example).
-			idx := -1
+			var idx int
 			if s.Quoted || oss {
-				for i, n := range v.st.names {
-					if n == s.Name {
-						idx = i
-						break
-					}
-				}
+				idx = v.st.find(s.Name)
 			} else {
-				for i, n := range v.st.names {
-					if strings.EqualFold(n, s.Name) {
-						if idx >= 0 {
-							return value{}, errorf(ErrAmbiguousFieldName, "%s", s.Name)
-						}
-						idx = i
-					}
+				var many bool
+				if idx, many = v.st.findFold(s.Name); many {
+					return value{}, errorf(ErrAmbiguousFieldName, "%s", s.Name)
 				}
 			}
 			if idx < 0 {

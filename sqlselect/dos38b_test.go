@@ -6,6 +6,8 @@ import (
 	"context"
 	"math"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,4 +89,59 @@ func TestDos38bSplitRangeToTheLargestLast(t *testing.T) {
 	l, err := m.LineRange(1, math.MaxInt64)
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), l.Last)
+}
+
+// TestDos38bWideRecordsAreLinear: a path step scanned every member of
+// the struct it named, and struct equality looked each member of one
+// side up by a scan of the other's, so the cost of one 1 MB JSON record
+// was its members times the query's paths, or its members squared:
+// 20,000 "s.c = 1 OR" (220 KB of the 256 KiB an expression may have) over
+// a record of 160,000 members took 10 s, and "s.x = s.y" over two
+// objects of 45,000 members 2.6 s, for each such record of an object.
+// An object of 32 members or more searched four times or more is now
+// indexed by name (and by its case-folded name, so an unquoted S3 name
+// that matches two members is still AmbiguousFieldName).
+func TestDos38bWideRecordsAreLinear(t *testing.T) {
+	run := func(expr, rec string) (string, time.Duration, error) {
+		q, err := sqlselect.Parse(expr)
+		require.NoError(t, err)
+		in := sqlselect.Input{Format: sqlselect.FormatJSON}
+		in.JSON.Type = sqlselect.JSONLines
+		var out bytes.Buffer
+		start := time.Now()
+		_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader(rec)}, in, sqlselect.Output{}, &out, nil)
+		return out.String(), time.Since(start), err
+	}
+	bound := 2 * time.Second
+	if raceEnabled {
+		bound *= 10
+	}
+
+	wide := "{" + strings.Repeat(`"a":0,`, 160_000) + `"B":1}` + "\n"
+	expr := "SELECT count(*) FROM S3Object s WHERE " + strings.Repeat("s.c = 1 OR ", 20_000) + "s.b = 1"
+	require.Less(t, len(wide), 1<<20)
+	require.Less(t, len(expr), 256<<10)
+	got, took, err := run(expr, wide)
+	require.NoError(t, err)
+	assert.Equal(t, "1\n", got, "s.b finds B, ignoring case")
+	assert.Less(t, took, bound, "paths times members")
+	_, _, err = run("SELECT count(*) FROM S3Object s WHERE "+strings.Repeat("s.c = 1 OR ", 10)+"s.A = 0", wide)
+	assert.ErrorIs(t, err, sqlselect.ErrAmbiguousFieldName, "160,000 members fold to a")
+	got, _, err = run("SELECT count(*) FROM S3Object s WHERE "+strings.Repeat("s.c = 1 OR ", 10)+`s."B" = 1 AND s."b" IS MISSING`, wide)
+	require.NoError(t, err)
+	assert.Equal(t, "1\n", got, "quoted names match exactly")
+
+	var b strings.Builder
+	for i := range 45_000 {
+		b.WriteString(`"` + strconv.Itoa(i) + `":0,`)
+	}
+	obj := "{" + strings.TrimSuffix(b.String(), ",") + "}"
+	got, took, err = run("SELECT count(*) FROM S3Object s WHERE s.x = s.y", `{"x":`+obj+`,"y":`+obj+"}\n")
+	require.NoError(t, err)
+	assert.Equal(t, "1\n", got)
+	assert.Less(t, took, bound, "members squared")
+	other := strings.Replace(obj, `"44999":0`, `"44999":1`, 1)
+	got, _, err = run("SELECT count(*) FROM S3Object s WHERE s.x = s.y", `{"x":`+obj+`,"y":`+other+"}\n")
+	require.NoError(t, err)
+	assert.Equal(t, "0\n", got, "one member differs")
 }
