@@ -6,6 +6,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -144,4 +145,56 @@ func TestDos38bWideRecordsAreLinear(t *testing.T) {
 	got, _, err = run("SELECT count(*) FROM S3Object s WHERE s.x = s.y", `{"x":`+obj+`,"y":`+other+"}\n")
 	require.NoError(t, err)
 	assert.Equal(t, "0\n", got, "one member differs")
+}
+
+// TestDos38bConcatIsBounded: each || of a chain copied the string so far,
+// so "s.x || s.x || ..." over a field of 1 MB grew by a MB a step: 3,000
+// of them (a 21 KB expression) asked for 3 GB at once and the process died
+// out of memory ("fatal error: out of memory" under ulimit -v 4000000),
+// and over a 1-byte field 30,000 of them (210 KB) copied 460 MB for every
+// record. A chain is now one operation that builds its string once, and
+// no || makes a string over 1 MiB (the record limit; no concatenation of
+// one record's own fields exceeds it): OverMaxRecordSize.
+func TestDos38bConcatIsBounded(t *testing.T) {
+	run := func(expr, rec string) (string, uint64, error) {
+		q, err := sqlselect.Parse(expr)
+		require.NoError(t, err)
+		in := sqlselect.Input{Format: sqlselect.FormatJSON}
+		in.JSON.Type = sqlselect.JSONLines
+		var out bytes.Buffer
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader(rec)}, in, sqlselect.Output{}, &out, nil)
+		runtime.ReadMemStats(&m1)
+		return out.String(), m1.TotalAlloc - m0.TotalAlloc, err
+	}
+	big := `{"x":"` + strings.Repeat("a", 1_000_000) + `"}` + "\n"
+	_, alloc, err := run("SELECT count(*) FROM S3Object s WHERE CHAR_LENGTH(s.x"+strings.Repeat(" || s.x", 100)+") > 0", big)
+	assert.ErrorIs(t, err, sqlselect.ErrOverMaxRecordSize)
+	assert.Less(t, alloc, uint64(32<<20), "bytes allocated")
+
+	small := `{"x":"a"}` + "\n"
+	got, alloc, err := run("SELECT CHAR_LENGTH(s.x"+strings.Repeat(" || s.x", 30_000)+") FROM S3Object s", strings.Repeat(small, 10))
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("30001\n", 10), got)
+	assert.Less(t, alloc, uint64(64<<20), "bytes allocated")
+
+	// The chain's rules are the binary operator's, from the left.
+	for expr, want := range map[string]string{
+		"s.x || 'b' || s.x":        "aba",
+		"s.x || (s.x || 'c')":      "aac",
+		"s.x || NULL || s.nope":    "",
+		"s.nope || NULL":           "",
+		"CAST(s.x || NULL AS INT)": "",
+	} {
+		got, _, err := run("SELECT "+expr+" FROM S3Object s", small)
+		require.NoError(t, err, expr)
+		assert.Equal(t, want+"\n", got, expr)
+	}
+	for _, expr := range []string{"s.x || 1", "1 || s.x", "s.x || 'b' || 2"} {
+		_, _, err := run("SELECT "+expr+" FROM S3Object s", small)
+		assert.ErrorIs(t, err, sqlselect.ErrInvalidDataType, expr)
+	}
+	_, _, err = run("SELECT s.nope || 1 FROM S3Object s", small)
+	require.NoError(t, err, "MISSING || 1 is MISSING, as before")
 }
