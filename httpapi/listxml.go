@@ -139,14 +139,14 @@ func (r *listVersionsResult) appendXML(b []byte, root, xmlns string) []byte {
 func (r *listMultipartUploadsResult) appendXML(b []byte, root, xmlns string) []byte {
 	b = slices.Grow(b, 512+400*len(r.Uploads)+64*len(r.CommonPrefixes))
 	b = appendStart(b, root, xmlns)
-	b = appendElem(b, "Bucket", r.Bucket)
+	b = appendString(b, "Bucket", r.Bucket)
 	b = appendElem(b, "KeyMarker", string(r.KeyMarker))
-	b = appendElem(b, "UploadIdMarker", r.UploadIDMarker)
+	b = appendString(b, "UploadIdMarker", r.UploadIDMarker)
 	if r.NextKeyMarker != nil {
 		b = appendElem(b, "NextKeyMarker", string(*r.NextKeyMarker))
 	}
 	if r.NextUploadIDMarker != nil {
-		b = appendElem(b, "NextUploadIdMarker", *r.NextUploadIDMarker)
+		b = appendString(b, "NextUploadIdMarker", *r.NextUploadIDMarker)
 	}
 	if r.Prefix != nil {
 		b = appendElem(b, "Prefix", string(*r.Prefix))
@@ -154,19 +154,19 @@ func (r *listMultipartUploadsResult) appendXML(b []byte, root, xmlns string) []b
 	b = appendElemOmit(b, "Delimiter", string(r.Delimiter))
 	var num [20]byte
 	b = appendRaw(b, "MaxUploads", strconv.AppendInt(num[:0], int64(r.MaxUploads), 10))
-	b = appendElemOmit(b, "EncodingType", r.EncodingType)
+	b = appendStringOmit(b, "EncodingType", r.EncodingType)
 	b = appendRaw(b, "IsTruncated", strconv.AppendBool(num[:0], r.IsTruncated))
 	for i := range r.Uploads {
 		u := &r.Uploads[i]
 		b = append(b, "<Upload>"...)
-		b = appendElem(b, "UploadId", u.UploadID)
+		b = appendString(b, "UploadId", u.UploadID)
 		b = appendElem(b, "Key", string(u.Key))
-		b = appendElem(b, "Initiated", u.Initiated)
-		b = appendElem(b, "StorageClass", u.StorageClass)
+		b = appendString(b, "Initiated", u.Initiated)
+		b = appendString(b, "StorageClass", u.StorageClass)
 		b = appendOwner(b, "Owner", u.Owner)
 		b = appendOwner(b, "Initiator", u.Initiator)
-		b = appendElemOmit(b, "ChecksumAlgorithm", u.ChecksumAlgorithm)
-		b = appendElemOmit(b, "ChecksumType", u.ChecksumType)
+		b = appendStringOmit(b, "ChecksumAlgorithm", u.ChecksumAlgorithm)
+		b = appendStringOmit(b, "ChecksumType", u.ChecksumType)
 		b = append(b, "</Upload>"...)
 	}
 	return appendEnd(appendCommonPrefixes(b, r.CommonPrefixes), root)
@@ -176,10 +176,10 @@ func (r *listMultipartUploadsResult) appendXML(b []byte, root, xmlns string) []b
 func (r *listPartsResult) appendXML(b []byte, root, xmlns string) []byte {
 	b = slices.Grow(b, 512+200*len(r.Parts))
 	b = appendStart(b, root, xmlns)
-	b = appendElemOmit(b, "EncodingType", r.EncodingType)
-	b = appendElem(b, "Bucket", r.Bucket)
+	b = appendStringOmit(b, "EncodingType", r.EncodingType)
+	b = appendString(b, "Bucket", r.Bucket)
 	b = appendElem(b, "Key", string(r.Key))
-	b = appendElem(b, "UploadId", r.UploadID)
+	b = appendString(b, "UploadId", r.UploadID)
 	var num [20]byte
 	b = appendRaw(b, "PartNumberMarker", strconv.AppendInt(num[:0], int64(r.PartNumberMarker), 10))
 	b = appendRaw(b, "NextPartNumberMarker", strconv.AppendInt(num[:0], int64(r.NextPartNumberMarker), 10))
@@ -189,34 +189,34 @@ func (r *listPartsResult) appendXML(b []byte, root, xmlns string) []byte {
 		p := &r.Parts[i]
 		b = append(b, "<Part>"...)
 		b = appendRaw(b, "PartNumber", strconv.AppendInt(num[:0], int64(p.PartNumber), 10))
-		b = appendElem(b, "LastModified", p.LastModified)
-		b = appendElem(b, "ETag", p.ETag)
+		b = appendString(b, "LastModified", p.LastModified)
+		b = appendString(b, "ETag", p.ETag)
 		b = appendRaw(b, "Size", strconv.AppendInt(num[:0], p.Size, 10))
-		b = appendElemOmit(b, "HashCrc64ecma", p.HashCRC64)
+		b = appendStringOmit(b, "HashCrc64ecma", p.HashCRC64)
 		b = p.checksumFields.appendFields(b)
 		b = append(b, "</Part>"...)
 	}
 	b = appendOwner(b, "Initiator", r.Initiator)
 	b = appendOwner(b, "Owner", r.Owner)
-	b = appendElem(b, "StorageClass", r.StorageClass)
-	b = appendElemOmit(b, "ChecksumAlgorithm", r.ChecksumAlgorithm)
-	b = appendElemOmit(b, "ChecksumType", r.ChecksumType)
+	b = appendString(b, "StorageClass", r.StorageClass)
+	b = appendStringOmit(b, "ChecksumAlgorithm", r.ChecksumAlgorithm)
+	b = appendStringOmit(b, "ChecksumType", r.ChecksumType)
 	return appendEnd(b, root)
 }
 
 // appendFields writes c's fields as encoding/xml writes them in the
 // element that embeds c.
 func (c *checksumFields) appendFields(b []byte) []byte {
-	b = appendElemOmit(b, "ChecksumCRC32", c.ChecksumCRC32)
-	b = appendElemOmit(b, "ChecksumCRC32C", c.ChecksumCRC32C)
-	b = appendElemOmit(b, "ChecksumCRC64NVME", c.ChecksumCRC64NVME)
-	b = appendElemOmit(b, "ChecksumSHA1", c.ChecksumSHA1)
-	b = appendElemOmit(b, "ChecksumSHA256", c.ChecksumSHA256)
-	b = appendElemOmit(b, "ChecksumMD5", c.ChecksumMD5)
-	b = appendElemOmit(b, "ChecksumSHA512", c.ChecksumSHA512)
-	b = appendElemOmit(b, "ChecksumXXHASH64", c.ChecksumXXHASH64)
-	b = appendElemOmit(b, "ChecksumXXHASH3", c.ChecksumXXHASH3)
-	return appendElemOmit(b, "ChecksumXXHASH128", c.ChecksumXXHASH128)
+	b = appendStringOmit(b, "ChecksumCRC32", c.ChecksumCRC32)
+	b = appendStringOmit(b, "ChecksumCRC32C", c.ChecksumCRC32C)
+	b = appendStringOmit(b, "ChecksumCRC64NVME", c.ChecksumCRC64NVME)
+	b = appendStringOmit(b, "ChecksumSHA1", c.ChecksumSHA1)
+	b = appendStringOmit(b, "ChecksumSHA256", c.ChecksumSHA256)
+	b = appendStringOmit(b, "ChecksumMD5", c.ChecksumMD5)
+	b = appendStringOmit(b, "ChecksumSHA512", c.ChecksumSHA512)
+	b = appendStringOmit(b, "ChecksumXXHASH64", c.ChecksumXXHASH64)
+	b = appendStringOmit(b, "ChecksumXXHASH3", c.ChecksumXXHASH3)
+	return appendStringOmit(b, "ChecksumXXHASH128", c.ChecksumXXHASH128)
 }
 
 // appendOwner writes an owner element named name.
@@ -224,9 +224,9 @@ func appendOwner(b []byte, name string, o owner) []byte {
 	b = append(b, '<')
 	b = append(b, name...)
 	b = append(b, "><ID>"...)
-	b = appendEscaped(b, o.ID)
+	b = appendStringText(b, o.ID)
 	b = append(b, "</ID>"...)
-	b = appendElemOmit(b, "DisplayName", o.DisplayName)
+	b = appendStringOmit(b, "DisplayName", o.DisplayName)
 	return appendEnd(b, name)
 }
 
@@ -387,6 +387,54 @@ func appendElem(b []byte, name, value string) []byte {
 	b = append(b, '>')
 	b = appendEscaped(b, value)
 	return appendEnd(b, name)
+}
+
+// appendString is appendElem for a plain string field of a document
+// encoding/xml rendered before it was rendered by hand: its value is
+// escaped as encoding/xml escapes it (appendStringText).
+func appendString(b []byte, name, value string) []byte {
+	b = append(b, '<')
+	b = append(b, name...)
+	b = append(b, '>')
+	b = appendStringText(b, value)
+	return appendEnd(b, name)
+}
+
+// appendStringOmit is appendString for omitempty fields.
+func appendStringOmit(b []byte, name, value string) []byte {
+	if value == "" {
+		return b
+	}
+	return appendString(b, name, value)
+}
+
+// appendStringText escapes s as encoding/xml's EscapeText does a string
+// field: as appendEscaped, but a character XML 1.0 cannot carry (a C0
+// control, U+FFFE, U+FFFF) becomes U+FFFD. Only key text (xmlText) is
+// written with S3's numeric references; a string field (an OSS or Sina
+// upload-id-marker echoed, an owner's name) keeps the document
+// well-formed, as it was when encoding/xml wrote it.
+func appendStringText(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		if plainASCII[s[i]] {
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if !xmlChar(r) {
+			return appendEscaped(b, strings.Map(xmlCharOrFFFD, s))
+		}
+		i += w
+	}
+	return appendEscaped(b, s)
+}
+
+// xmlCharOrFFFD maps a character XML 1.0 cannot carry to U+FFFD.
+func xmlCharOrFFFD(r rune) rune {
+	if xmlChar(r) {
+		return r
+	}
+	return utf8.RuneError
 }
 
 // appendElemOmit is appendElem for omitempty fields.

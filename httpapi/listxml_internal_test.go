@@ -16,10 +16,14 @@ import (
 
 // docGen makes random document values for the renderer equivalence
 // tests: text full of characters that need escaping, and key text
-// (xmlText) with characters XML 1.0 cannot carry too.
-type docGen struct{ rng *rand.Rand }
+// (xmlText) with characters XML 1.0 cannot carry too (and, with ctl,
+// text of plain string fields with them too).
+type docGen struct {
+	rng *rand.Rand
+	ctl bool
+}
 
-func newDocGen(seed1, seed2 uint64) docGen { return docGen{rand.New(rand.NewPCG(seed1, seed2))} }
+func newDocGen(seed1, seed2 uint64) docGen { return docGen{rng: rand.New(rand.NewPCG(seed1, seed2))} }
 
 func (g docGen) gen(alphabet string) string {
 	r := []rune(alphabet)
@@ -30,7 +34,12 @@ func (g docGen) gen(alphabet string) string {
 	return string(out)
 }
 
-func (g docGen) str() string  { return g.gen("ab/&<>\"'\t\n\r\uFFFDé日 ") }
+func (g docGen) str() string {
+	if g.ctl {
+		return g.gen("ab/&<>\"'\t\n\r\x01\x1f\uFFFE\uFFFDé日 ")
+	}
+	return g.gen("ab/&<>\"'\t\n\r\uFFFDé日 ")
+}
 func (g docGen) key() xmlText { return xmlText(g.gen("ab/&<>\"'\t\n\r\x01\x1f\uFFFE\uFFFDé日 ")) }
 
 // opt and optKey are str and key, or empty half the time.
@@ -406,9 +415,12 @@ func TestLastAlgorithm(t *testing.T) {
 }
 
 // TestUploadsXMLMatchesEncodingXML: the same for ListMultipartUploads
-// pages.
+// pages, whose plain string fields also hold characters XML 1.0 cannot
+// carry (an OSS or Sina upload-id-marker is echoed as sent): encoding/xml
+// wrote U+FFFD for them before the page was rendered by hand.
 func TestUploadsXMLMatchesEncodingXML(t *testing.T) {
 	g := newDocGen(13, 14)
+	g.ctl = true
 	rng, str, key, opt, optKey := g.rng, g.str, g.key, g.opt, g.optKey
 	optPtr := func() *xmlText {
 		if rng.IntN(2) == 0 {
@@ -437,9 +449,11 @@ func TestUploadsXMLMatchesEncodingXML(t *testing.T) {
 }
 
 // TestPartsXMLMatchesEncodingXML: the same for ListParts pages, with
-// every checksum field on or off.
+// every checksum field on or off and plain string fields as in
+// TestUploadsXMLMatchesEncodingXML.
 func TestPartsXMLMatchesEncodingXML(t *testing.T) {
 	g := newDocGen(15, 16)
+	g.ctl = true
 	rng, str, key, opt := g.rng, g.str, g.key, g.opt
 	for i := range 500 {
 		r := &listPartsResult{EncodingType: opt(), Bucket: str(), Key: key(), UploadID: str(), PartNumberMarker: rng.IntN(10001),
