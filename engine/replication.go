@@ -1051,7 +1051,8 @@ func (e *Engine) endThreshold(m *mutation, k []byte, cur replItem, ev *replEvent
 // now: one for each item still pending at its S3 RTC threshold, once (the
 // batch that queues it marks the item missed and drops the RT/ record;
 // a record whose item is gone or was queued again drops without one, and
-// an item whose source version is gone drops with it, without one).
+// an item whose source version is gone drops with it, without one; a
+// deletion's item is kept).
 func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error {
 	iter, err := e.dueIter(prefixReplThreshold, now)
 	if err != nil {
@@ -1100,11 +1101,16 @@ func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error
 			}
 			// A source version deleted meanwhile is not replicated and
 			// makes no event (S3 documents none): its item goes now, as
-			// its next attempt would drop it (errSourceGone).
-			if _, found, err := e.findItemSource(e.db, cur.bucket, cur.key, cur.versionID, false); err != nil {
-				return err
-			} else if !found {
-				return m.b.Delete(k, nil)
+			// its next attempt would drop it (errSourceGone). Not a
+			// deletion's item: in an unversioned bucket its key is gone
+			// by design (the removal is what is replicated), and a
+			// delete marker's delivery does not read its source.
+			if !cur.deleteMarker {
+				if _, found, err := e.findItemSource(e.db, cur.bucket, cur.key, cur.versionID, false); err != nil {
+					return err
+				} else if !found {
+					return m.b.Delete(k, nil)
+				}
 			}
 			cur.missed = true
 			ev.add(m, "Replication:OperationMissedThreshold", "", at)

@@ -55,3 +55,50 @@ func TestRev38cLegacyScheduleStillActs(t *testing.T) {
 		assert.True(t, empty, "%s entries left", p)
 	}
 }
+
+// TestRev38cUnversionedDeletionKeepsItsThreshold: in an unversioned
+// (OSS) bucket whose rule replicates deletions, removing a key queues an
+// item for the removal (no version: the key is gone by design). open38's
+// threshold drop took a missing source as "version deleted before
+// replication" and dropped that item without delivering it, so the
+// destination kept an object the source had deleted. The removal is
+// still to be replicated: it misses its threshold like any write, and
+// the next delivery removes the replica.
+func TestRev38cUnversionedDeletionKeepsItsThreshold(t *testing.T) {
+	ctx := context.Background()
+	e, clk, target := rev37Engine(t)
+	var got repl36Events
+	got.subscribe(t, e)
+	require.NoError(t, e.CreateBucket(ctx, "osrc", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "osrc", repl36Config("remote", true, true)))
+	target.mu.Lock()
+	target.down = false
+	target.mu.Unlock()
+	putString(t, e, "osrc", "docs/k", "replicated")
+	repl36Pass(t, e)
+	target.mu.Lock()
+	_, there := target.bodies["remote/docs/k"]
+	target.down = true
+	target.mu.Unlock()
+	require.True(t, there, "the write was replicated")
+	got.take()
+
+	require.NoError(t, e.DeleteObject(ctx, "osrc", "docs/k", DeleteOptions{}))
+	repl36Pass(t, e)              // the target is down: retried in an hour
+	clk.Advance(16 * time.Minute) // past the threshold, before the retry
+	repl36Pass(t, e)
+	assert.Equal(t, []string{"Replication:OperationMissedThreshold docs/k"}, repl36Names(got.take()))
+	n, err := e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "the removal is still to be replicated")
+
+	target.mu.Lock()
+	target.down = false
+	target.mu.Unlock()
+	clk.Advance(time.Hour)
+	repl36Pass(t, e)
+	target.mu.Lock()
+	_, there = target.bodies["remote/docs/k"]
+	target.mu.Unlock()
+	assert.False(t, there, "the replica of the deleted key is removed")
+}
