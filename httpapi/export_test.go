@@ -136,3 +136,7 @@ func (c *StepClock) Drive() (stop func()) {
 		<-done
 	}
 }
+
+// RaceEnabled reports a build with the race detector (for the external
+// tests' allocation counts).
+const RaceEnabled = raceEnabled

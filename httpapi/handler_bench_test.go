@@ -161,7 +161,7 @@ func BenchmarkHandler(b *testing.B) {
 // what it costs today (measure with BenchmarkHandler). Raise a budget only
 // with a reason in the commit.
 func TestAllocationBudget(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || httpapi.RaceEnabled {
 		t.Skip("allocation counts differ under -race")
 	}
 	hb := newHandlerBench(t)
