@@ -224,7 +224,7 @@ func appendOwner(b []byte, name string, o owner) []byte {
 	b = append(b, '<')
 	b = append(b, name...)
 	b = append(b, "><ID>"...)
-	b = appendStringText(b, o.ID)
+	b = appendEscaped(b, xmlSafe(o.ID))
 	b = append(b, "</ID>"...)
 	b = appendStringOmit(b, "DisplayName", o.DisplayName)
 	return appendEnd(b, name)
@@ -391,13 +391,9 @@ func appendElem(b []byte, name, value string) []byte {
 
 // appendString is appendElem for a plain string field of a document
 // encoding/xml rendered before it was rendered by hand: its value is
-// escaped as encoding/xml escapes it (appendStringText).
+// escaped as encoding/xml escapes it (xmlSafe).
 func appendString(b []byte, name, value string) []byte {
-	b = append(b, '<')
-	b = append(b, name...)
-	b = append(b, '>')
-	b = appendStringText(b, value)
-	return appendEnd(b, name)
+	return appendElem(b, name, xmlSafe(value))
 }
 
 // appendStringOmit is appendString for omitempty fields.
@@ -408,13 +404,13 @@ func appendStringOmit(b []byte, name, value string) []byte {
 	return appendString(b, name, value)
 }
 
-// appendStringText escapes s as encoding/xml's EscapeText does a string
-// field: as appendEscaped, but a character XML 1.0 cannot carry (a C0
-// control, U+FFFE, U+FFFF) becomes U+FFFD. Only key text (xmlText) is
-// written with S3's numeric references; a string field (an OSS or Sina
-// upload-id-marker echoed, an owner's name) keeps the document
-// well-formed, as it was when encoding/xml wrote it.
-func appendStringText(b []byte, s string) []byte {
+// xmlSafe is s with each character XML 1.0 cannot carry (a C0 control,
+// U+FFFE, U+FFFF) replaced by U+FFFD, as encoding/xml's EscapeText writes
+// a string field; s itself when it has none. Only key text (xmlText) is
+// written with S3's numeric references (appendEscaped); a string field
+// (an OSS or Sina upload-id-marker echoed, an owner's name) keeps the
+// document well-formed, as it was when encoding/xml wrote it.
+func xmlSafe(s string) string {
 	for i := 0; i < len(s); {
 		if plainASCII[s[i]] {
 			i++
@@ -422,11 +418,11 @@ func appendStringText(b []byte, s string) []byte {
 		}
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if !xmlChar(r) {
-			return appendEscaped(b, strings.Map(xmlCharOrFFFD, s))
+			return strings.Map(xmlCharOrFFFD, s)
 		}
 		i += w
 	}
-	return appendEscaped(b, s)
+	return s
 }
 
 // xmlCharOrFFFD maps a character XML 1.0 cannot carry to U+FFFD.
