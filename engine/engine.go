@@ -210,8 +210,7 @@ func Open(dir string, opts *Options) (*Engine, error) {
 		var ctx context.Context
 		ctx, e.bgCancel = context.WithCancel(context.Background())
 		e.gc.kick = make(chan struct{}, 1)
-		e.bg.Add(1)
-		go e.backgroundLoop(ctx)
+		e.startBackground(ctx)
 	}
 	return e, nil
 }

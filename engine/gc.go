@@ -684,16 +684,41 @@ func (e *Engine) applySegDeltas(b *pebble.Batch, deltas map[uint64]int64) (empti
 // reclaim its dead bytes.
 const minRotate = 1 << 20
 
+// startBackground starts the background loops: compaction, lifecycle and
+// replication each run on a goroutine of their own, so that a long pass of
+// one (a lifecycle pass writing inventory reports over a large bucket, a
+// compaction moving gigabytes) does not hold back the others: replication's
+// time thresholds and a kicked compaction run while a lifecycle pass works.
+// Each kind of pass is serialised by its own lock (lcMu, repl.mu, the
+// compactor's) against the public calls that run it too.
+func (e *Engine) startBackground(ctx context.Context) {
+	e.bg.Add(3)
+	go e.backgroundLoop(ctx)
+	go e.tickLoop(min(e.opts.CompactInterval, max(e.opts.LifecycleDay/10, 10*time.Millisecond)), func() { e.lifecycleTick(ctx) })
+	go e.tickLoop(e.opts.Replication.Interval, func() { e.replicationTick(ctx) })
+}
+
+// tickLoop calls f every interval until Close.
+func (e *Engine) tickLoop(interval time.Duration, f func()) {
+	defer e.bg.Done()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case <-t.C:
+			f()
+		}
+	}
+}
+
 // backgroundLoop runs maintain every CompactInterval and whenever noteDead
 // kicks it, until Close.
 func (e *Engine) backgroundLoop(ctx context.Context) {
 	defer e.bg.Done()
 	t := time.NewTicker(e.opts.CompactInterval)
 	defer t.Stop()
-	lc := time.NewTicker(min(e.opts.CompactInterval, max(e.opts.LifecycleDay/10, 10*time.Millisecond)))
-	defer lc.Stop()
-	repl := time.NewTicker(e.opts.Replication.Interval)
-	defer repl.Stop()
 	// retry, when armed, runs again soon after a run that left work behind
 	// (segments a write in flight held, a failed step): with no further
 	// deletes nothing else would kick the loop before the periodic run.
@@ -714,16 +739,12 @@ func (e *Engine) backgroundLoop(ctx context.Context) {
 		select {
 		case <-e.stop:
 			return
-		case <-repl.C:
-			e.replicationTick(ctx)
 		case <-t.C:
 			run(true)
 		case <-e.gc.kick:
 			run(false)
 		case <-retry.C:
 			run(false)
-		case <-lc.C:
-			e.lifecycleTick(ctx)
 		}
 	}
 }

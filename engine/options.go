@@ -87,10 +87,10 @@ type Options struct {
 	// stale multipart uploads (AbortUploadsAfter). The loop also runs at
 	// once, without waiting for the interval, when deletes free
 	// CompactDeadBytes or empty a whole segment, so reclaiming space never
-	// waits for a clock. The same loop runs the lifecycle passes
+	// waits for a clock. Loops of their own run the lifecycle passes
 	// (LifecycleInterval) and replication deliveries
-	// (Replication.Interval). Close stops it and waits for a run in
-	// progress. Default 30s; negative disables the loop, and with it the
+	// (Replication.Interval), so a long pass of one does not delay the
+	// others. Close stops them and waits for the runs in progress. Default 30s; negative disables the loop, and with it the
 	// background lifecycle and replication: call Compact and RunPending
 	// yourself (what a test that must see work not done yet wants).
 	CompactInterval time.Duration
