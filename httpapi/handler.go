@@ -10,6 +10,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -306,6 +307,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !reachesWire(w):
 		rw.respell = canonicalNames
+		canonicalRequestHeader(r)
 	case d.respell != nil:
 		rw.respell = d.respell
 	}
@@ -933,6 +935,38 @@ func reachesWire(w http.ResponseWriter) bool {
 		w = u.Unwrap()
 	}
 	return false
+}
+
+// canonicalRequestHeader gives r, when a name of its header is not in Go's
+// canonical form, a header with every name canonical (values of names
+// that differ only in case joined in the order of the names' bytes). The
+// handler reads headers by canonical name, as net/http's servers write
+// them, while the signature schemes read every name: a request built in
+// the same process with r.Header["x-amz-server-side-encryption"] set
+// directly would have that header signed and then ignored. The caller's
+// map is left as it was.
+func canonicalRequestHeader(r *http.Request) {
+	var odd []string
+	for k := range r.Header {
+		if textproto.CanonicalMIMEHeaderKey(k) != k {
+			odd = append(odd, k)
+		}
+	}
+	if odd == nil {
+		return
+	}
+	slices.Sort(odd)
+	h := make(http.Header, len(r.Header))
+	for k, v := range r.Header {
+		if textproto.CanonicalMIMEHeaderKey(k) == k {
+			h[k] = v
+		}
+	}
+	for _, k := range odd {
+		c := textproto.CanonicalMIMEHeaderKey(k)
+		h[c] = append(slices.Clip(h[c]), r.Header[k]...)
+	}
+	r.Header = h
 }
 
 // canonicalNames is the respell of an answer read in the same process
