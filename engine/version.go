@@ -803,8 +803,10 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 	if opts.Brief {
 		brief = &briefDecode{names: &names}
 	}
-	// Position both iterators.
+	// Position both iterators. fromTop: a version-id marker resumes at
+	// its key's first version.
 	oOK, vOK := oit.First(), vit.First()
+	fromTop := false
 	if opts.KeyMarker != "" && opts.KeyMarker >= opts.Prefix {
 		km := opts.KeyMarker
 		if opts.VersionIDMarker == "" {
@@ -819,7 +821,13 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 			}
 			switch {
 			case found && loc.current:
-				// V/ entries of km all follow the current version.
+				// V/ entries of km all follow the current version. A
+				// null version written since the page was listed is
+				// here too (the newest): "null" names no place, and the
+				// page may have listed this one (every V/ entry is
+				// next) or an older null version (then the V/ entries
+				// newer than its place come again). Resuming past them
+				// would skip versions never listed in the first case.
 			case found:
 				// Resume right after the marker's entry: one seek, however
 				// many newer versions the key has (V/ keys of km sort
@@ -847,7 +855,15 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 					}
 				}
 			default:
-				vOK = vit.SeekGE(append(append(bytes.Clone(vb), km...), 1))
+				// The null version is gone (deleted, or replaced by a
+				// delete marker of its own elsewhere): "null" names no
+				// place among the key's versions, so the key is listed
+				// again from its newest version. Skipping the key would
+				// skip the versions older than the null one, never
+				// listed; S3 lists what follows a deleted marker (see
+				// above). Versions listed before may come again.
+				oOK = oit.SeekGE(objectKey(bucket, km))
+				fromTop = true
 			}
 		}
 	}
@@ -855,7 +871,7 @@ func (e *Engine) ListObjectVersions(ctx context.Context, bucket string, opts Ver
 	res.Versions = opts.Buffer[:0]
 	// prevV is the key of the V/ entry seen last, lastO of the O/ one.
 	var prevV, lastO string
-	if opts.VersionIDMarker != "" {
+	if opts.VersionIDMarker != "" && !fromTop {
 		prevV = opts.KeyMarker // resuming inside the marker's key
 	}
 	var steps int64
