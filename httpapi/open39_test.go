@@ -1,10 +1,15 @@
 package httpapi_test
 
 import (
+	"context"
+	"encoding/xml"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/require"
 )
 
@@ -31,4 +36,38 @@ func TestOpen39PostContentSHA256FieldNotChecked(t *testing.T) {
 	resp = f.post(t, "/forms", "", multipartForm{fields: append([]field{{"key", "sha"}, {"x-amz-content-sha256", wrong[1:] + "1"}},
 		v4Form(now, policy)...), content: "other"})
 	require.Equal(t, http.StatusForbidden, resp.StatusCode, string(resp.body))
+}
+
+// TestOpen39CopySourceIfNoneMatchCondition: a failed
+// x-amz-copy-source-if-none-match is 412 PreconditionFailed naming
+// <Condition>x-amz-copy-source-If-None-Match</Condition>, as AWS answered
+// CopyObject in LocalStack's recorded test_s3_copy_object_preconditions
+// ("copy-precondition-if-none-match", and "copy-etag-missing-quotes" for
+// an ETag without quotes), for CopyObject and UploadPartCopy alike, for
+// "*", a weak ETag and a list holding the source's ETag.
+func TestOpen39CopySourceIfNoneMatchCondition(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	const bk = "nonematch39"
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bk)})
+	require.NoError(t, err)
+	put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bk), Key: aws.String("src"), Body: strings.NewReader("data")})
+	require.NoError(t, err)
+	etag := aws.ToString(put.ETag)
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(bk), Key: aws.String("mp")})
+	require.NoError(t, err)
+	for _, v := range []string{etag, strings.Trim(etag, `"`), "*", "W/" + etag, `"x", ` + etag} {
+		for _, path := range []string{"/" + bk + "/dst", "/" + bk + "/mp?partNumber=1&uploadId=" + aws.ToString(up.UploadId)} {
+			r := f.do(t, raw{method: "PUT", path: path, header: hdr("X-Amz-Copy-Source", "/"+bk+"/src", "X-Amz-Copy-Source-If-None-Match", v)})
+			var e struct{ Code, Message, Condition string }
+			require.NoError(t, xml.Unmarshal(r.body, &e), string(r.body))
+			require.Equal(t, http.StatusPreconditionFailed, r.StatusCode, "%s %s", path, v)
+			require.Equal(t, "PreconditionFailed", e.Code)
+			require.Equal(t, "At least one of the pre-conditions you specified did not hold", e.Message)
+			require.Equal(t, "x-amz-copy-source-If-None-Match", e.Condition, "%s %s", path, v)
+		}
+	}
+	_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(bk), Key: aws.String("dst")})
+	require.Error(t, err, "no copy made")
 }
