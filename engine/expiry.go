@@ -27,10 +27,11 @@ import (
 // A key has at most one scheduled deletion: scheduling again (or
 // CancelDeletion) replaces it, so a clock that stands still (a test's)
 // cannot let an old schedule delete a rewritten object. DeleteBucket
-// drops the bucket's F/ pointers; an E/ entry whose pointer is gone (or
-// names another time) deletes nothing and is dropped when due, so a
-// bucket created again under the name loses no object to an old
-// schedule. Entries of earlier builds end with the ETag and name the
+// drops the bucket's F/ pointers, and a delete of the key its own
+// (forgetSchedule); an E/ entry whose pointer is gone (or names another
+// time) deletes nothing and is dropped when due, so a bucket created
+// again under the name, or a key written again after a delete, loses no
+// object to an old schedule. Entries of earlier builds end with the ETag and name the
 // object by ETag and modification time only.
 
 const (
@@ -54,6 +55,17 @@ func (e *Engine) dropSchedule(m *mutation, bucket, key string) error {
 			return err
 		}
 	}
+	return m.b.Delete(expiryOfKey(bucket, key), nil)
+}
+
+// forgetSchedule drops, in m, the F/ pointer of a key whose object is
+// deleted: a blind delete (no read), so a delete costs one tombstone more
+// and not a lookup. The E/ entry stays until it falls due and is dropped
+// then, deleting nothing (its pointer is gone), as after DeleteBucket: an
+// object written at the key later, even one its pin would match (the same
+// bytes, owner and dialect at a clock that has not moved), is not deleted
+// by the schedule of the one deleted.
+func (m *mutation) forgetSchedule(bucket, key string) error {
 	return m.b.Delete(expiryOfKey(bucket, key), nil)
 }
 

@@ -442,6 +442,9 @@ func (e *Engine) removeObject(m *mutation, bucket, key string, c deleteCond, rep
 	if err := m.dropObjectContent(&rec, nil); err != nil {
 		return err
 	}
+	if err := m.forgetSchedule(bucket, key); err != nil {
+		return err
+	}
 	if replicate {
 		// A rule replicating deletes removes the key at its destination
 		// too (not for a replica's removal: queueReplication skips those).

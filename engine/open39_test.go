@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -112,4 +114,79 @@ func TestOpen39NullMarkerNeverSkips(t *testing.T) {
 	n1 := putString(t, e, "bkt", "n", "1").VersionID
 	n2 := putString(t, e, "bkt", "n2", "1").VersionID
 	require.Equal(t, []string{"n/" + n1 + "*", "n2/" + n2 + "*"}, open39Versions(t, e, "bkt", "n", "n", NullVersionID))
+}
+
+// TestOpen39DeleteForgetsTheSchedule: a key's x-sina-expire schedule
+// names its object by version ID, ETag, time, owner and dialect. On a
+// clock that has not moved, the same owner writing the same bytes at the
+// key again after a delete makes an object the pin matches, and the old
+// schedule deleted it when due: in an unversioned bucket (a DELETE, a
+// DeleteObjects, a rename away) and in a suspended one (a null delete
+// marker, a delete of the null version). A delete now drops the key's
+// pointer, and the entry deletes nothing when due. A delete marker in an
+// enabled bucket keeps it (the version is still there and may become
+// current again; the pin names its version ID).
+func TestOpen39DeleteForgetsTheSchedule(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock, opts.CompactInterval = clk, -1
+	e := openTest(t, opts)
+	put := func(bucket, key string) ObjectInfo {
+		info, err := e.PutObject(ctx, bucket, key, strings.NewReader("same bytes"), 10, PutOptions{Owner: "alice", Dialect: DialectSina})
+		require.NoError(t, err)
+		return info
+	}
+	at := clk.Now().Add(time.Hour)
+	schedule := func(bucket, key string) {
+		require.NoError(t, e.ScheduleDeletion(ctx, bucket, key, put(bucket, key), at))
+	}
+	require.NoError(t, e.CreateBucket(ctx, "plain", BucketOptions{Owner: "alice"}))
+	require.NoError(t, e.CreateBucket(ctx, "susp", BucketOptions{Owner: "alice"}))
+	setVersioning(t, e, "susp", "Suspended")
+	require.NoError(t, e.CreateBucket(ctx, "enabled", BucketOptions{Owner: "alice"}))
+	setVersioning(t, e, "enabled", "Enabled")
+
+	schedule("plain", "del")
+	require.NoError(t, e.DeleteObject(ctx, "plain", "del", DeleteOptions{}))
+	put("plain", "del")
+	schedule("plain", "multi")
+	_, err := e.DeleteObjects(ctx, "plain", []string{"multi"})
+	require.NoError(t, err)
+	put("plain", "multi")
+	schedule("plain", "kept") // no delete: still carried out
+
+	schedule("susp", "marker")
+	_, err = e.DeleteObjectVersion(ctx, "susp", "marker", DeleteOptions{})
+	require.NoError(t, err)
+	put("susp", "marker")
+	schedule("susp", "null")
+	_, err = e.DeleteObjectVersion(ctx, "susp", "null", DeleteOptions{VersionID: NullVersionID})
+	require.NoError(t, err)
+	put("susp", "null")
+
+	info := put("enabled", "v")
+	require.NoError(t, e.ScheduleDeletion(ctx, "enabled", "v", info, at))
+	res, err := e.DeleteObjectVersion(ctx, "enabled", "v", DeleteOptions{})
+	require.NoError(t, err)
+	_, err = e.DeleteObjectVersion(ctx, "enabled", "v", DeleteOptions{VersionID: res.DeleteMarkerVersionID})
+	require.NoError(t, err) // the version is current again
+
+	clk.Advance(2 * time.Hour)
+	n, err := e.runScheduledDeletions(ctx, clk.Now())
+	require.NoError(t, err)
+	require.Equal(t, 2, n, "plain/kept and enabled/v")
+	for _, bk := range [][2]string{{"plain", "del"}, {"plain", "multi"}, {"susp", "marker"}, {"susp", "null"}} {
+		_, err := e.HeadObject(ctx, bk[0], bk[1])
+		require.NoError(t, err, "%s/%s written after a delete is not the schedule's", bk[0], bk[1])
+	}
+	_, err = e.HeadObject(ctx, "plain", "kept")
+	require.ErrorIs(t, err, ErrNoSuchKey)
+	_, err = e.HeadObject(ctx, "enabled", "v")
+	require.Error(t, err, "a delete marker now")
+	for _, p := range []string{prefixExpiry, prefixExpiryOf} {
+		empty, err := e.emptyRange([]byte(p))
+		require.NoError(t, err)
+		require.True(t, empty, "%s entries left", p)
+	}
 }

@@ -1021,7 +1021,14 @@ func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) 
 	if st == VersioningOff && opts.VersionID == "" {
 		return DeleteResult{Key: key}, e.deleteObject(m, bucket, key, opts.cond())
 	}
-	return e.deleteVersioned(m, bucket, key, opts, st)
+	res, err := e.deleteVersioned(m, bucket, key, opts, st)
+	if err == nil && (opts.VersionID == NullVersionID || opts.VersionID == "" && st == VersioningSuspended) {
+		// The null version is gone for good (removed, or replaced by a
+		// null delete marker): a null version written later is another
+		// object, whatever its pin says.
+		err = m.forgetSchedule(bucket, key)
+	}
+	return res, err
 }
 
 // ObjectVersion names one version of a key for DeleteObjectVersions;
