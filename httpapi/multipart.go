@@ -206,6 +206,7 @@ func (s *server) uploadPartCopy(rc *request) error {
 		}
 	}
 	lenientRange := rc.d.behave.lenientCopySourceRange && rc.header("copy-source-range") != ""
+	var strictRange *engine.ByteRange // a valid range of a strict dialect: judged on each source read
 	if lenientRange {
 		if err := s.lenientPartCopyRange(rc, srcBucket, srcKey, &opts); err != nil {
 			return err
@@ -215,35 +216,10 @@ func (s *server) uploadPartCopy(rc *request) error {
 		if !ok || br.Start < 0 || br.End < 0 {
 			return errorf("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy").with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
 		}
-		src, err := s.eng.HeadObjectVersion(rc.ctx, srcBucket, srcKey, opts.SourceVersionID)
-		if err != nil {
-			return rc.versionError(err, opts.SourceVersionID)
-		}
-		// The answers below tell this source's size (and whether it is a
-		// link): its read is decided on it, not on copySource's read of
-		// the key (which another object may have replaced since), and
-		// the copy is pinned to it.
-		opened := src
-		if opts.SourcePin, err = s.canReadPinned(rc, srcBucket, srcKey, opts.SourceVersionID, func(in *access) { in.object = &opened }); err != nil {
+		strictRange = &br
+		if err := s.strictPartCopyRange(rc, srcBucket, srcKey, br, &opts); err != nil {
 			return err
 		}
-		if src.Type == engine.ObjectSymlink {
-			// Refused as the engine refuses it, before the range is
-			// judged against the size read through the link: the
-			// target's, whose read was not decided.
-			return engine.ErrCopySourceSymlink
-		}
-		if br.Start >= src.Size && rc.d.behave.copyRangePastEndRequest {
-			// A range starting past the end is another error to S3
-			// than one ending past it (LocalStack's AWS-recorded
-			// test_upload_part_copy_range: bytes=100-200 and 0-100 of
-			// 10 bytes).
-			return errorf("InvalidRequest", "The specified copy range is invalid for the source object size")
-		}
-		if br.End >= src.Size {
-			return errorf("InvalidArgument", "Range specified is not valid for source object of size: %d", src.Size).with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
-		}
-		opts.Range = &br
 	}
 	enc, err := s.requestEncryption(rc, ssePart)
 	if err != nil {
@@ -258,9 +234,12 @@ func (s *server) uploadPartCopy(rc *request) error {
 	for attempt := 0; errors.Is(err, engine.ErrCopySourceChanged) && attempt < 3; attempt++ {
 		// As in copyObject: decide again for the source there now (and
 		// choose a lenient range on it).
-		if lenientRange {
+		switch {
+		case lenientRange:
 			err = s.lenientPartCopyRange(rc, srcBucket, srcKey, &opts)
-		} else {
+		case strictRange != nil:
+			err = s.strictPartCopyRange(rc, srcBucket, srcKey, *strictRange, &opts)
+		default:
 			opts.SourcePin, err = s.canReadPinned(rc, srcBucket, srcKey, opts.SourceVersionID)
 		}
 		if err != nil {
@@ -288,6 +267,53 @@ func (s *server) uploadPartCopy(rc *request) error {
 		}
 	}
 	return rc.d.writeDoc(rc.w, http.StatusOK, "CopyPartResult", res)
+}
+
+// strictPartCopyRange judges br, an UploadPartCopy's valid
+// copy-source-range of a dialect that refuses a range the source cannot
+// serve, on the source read here, decides the read again on it
+// (canReadPinned, given it) and pins the copy to it, also where the
+// decision read no object (the bucket owner's), and sets opts.Range. A
+// source replaced afterwards fails the pin (engine.ErrCopySourceChanged)
+// and is read, decided and judged again: its range errors are S3's
+// (InvalidRequest, InvalidArgument naming the size) on every attempt,
+// never the engine's verdict on an object no one judged.
+func (s *server) strictPartCopyRange(rc *request, bucket, key string, br engine.ByteRange, opts *engine.PartCopyOptions) error {
+	opts.Range = nil
+	src, err := s.eng.HeadObjectVersion(rc.ctx, bucket, key, opts.SourceVersionID)
+	if err != nil {
+		return rc.versionError(err, opts.SourceVersionID)
+	}
+	// The answers below tell this source's size (and whether it is a
+	// link): its read is decided on it, not on copySource's read of the
+	// key (which another object may have replaced since), and the copy is
+	// pinned to it.
+	opened := src
+	if opts.SourcePin, err = s.canReadPinned(rc, bucket, key, opts.SourceVersionID, func(in *access) { in.object = &opened }); err != nil {
+		return err
+	}
+	if opts.SourcePin == nil {
+		opts.SourcePin = objectPin(&src)
+	}
+	if src.Type == engine.ObjectSymlink {
+		// Refused as the engine refuses it, before the range is judged
+		// against the size read through the link: the target's, whose
+		// read was not decided.
+		return engine.ErrCopySourceSymlink
+	}
+	if br.Start >= src.Size && rc.d.behave.copyRangePastEndRequest {
+		// A range starting past the end is another error to S3 than one
+		// ending past it (LocalStack's AWS-recorded
+		// test_upload_part_copy_range: bytes=100-200 and 0-100 of 10
+		// bytes).
+		return errorf("InvalidRequest", "The specified copy range is invalid for the source object size")
+	}
+	if br.End >= src.Size {
+		v := rc.header("copy-source-range")
+		return errorf("InvalidArgument", "Range specified is not valid for source object of size: %d", src.Size).with("ArgumentName", rc.d.h("copy-source-range")).with("ArgumentValue", v)
+	}
+	opts.Range = &br
+	return nil
 }
 
 // lenientPartCopyRange sets opts.Range and opts.SourcePin for an

@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/xml"
 	"net/http"
 	"strings"
@@ -10,8 +12,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/pkg/ssig"
 )
 
@@ -127,4 +131,63 @@ func TestOpen39SinaFutureDates(t *testing.T) {
 		require.Equal(t, http.StatusForbidden, r.StatusCode, "Date %v X-Amz-Date %v: %s", tc.date, tc.amz, r.body)
 		require.Equal(t, tc.code, sina33JSONErr(t, r)["Code"])
 	}
+}
+
+// TestOpen39S3PartCopyRangeRacingOverwrite: S3's UploadPartCopy judges
+// x-amz-copy-source-range on the source it reads (a range past its end is
+// InvalidArgument naming the size, one starting past it InvalidRequest,
+// as AWS answered LocalStack's recorded test_upload_part_copy_range). The
+// copy was pinned to that source only where the read's decision read an
+// object (not the bucket owner's), and a retry after
+// ErrCopySourceChanged judged no range: a source replaced in between by
+// a shorter one got the engine's InvalidRange, a verdict on an object the
+// handler never judged. The range is now judged on each source read and
+// the copy pinned to it, so the answers are the long source's 40 bytes,
+// S3's range errors for the short one, or 409 OperationAborted after
+// three changes.
+func TestOpen39S3PartCopyRangeRacingOverwrite(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	ctx := context.Background()
+	c := f.client()
+	for _, b := range []string{"src39", "dst39"} {
+		_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(b)})
+		require.NoError(t, err)
+	}
+	up, err := c.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String("dst39"), Key: aws.String("obj")})
+	require.NoError(t, err)
+	long, short := strings.Repeat("L", 100), strings.Repeat("s", 50)
+	put := func(body string) {
+		_, err := f.eng.PutObject(ctx, "src39", "k", strings.NewReader(body), int64(len(body)),
+			engine.PutOptions{Owner: canonicalID(testAK), Dialect: engine.DialectS3})
+		require.NoError(t, err)
+	}
+	sum := md5.Sum([]byte(long[60:]))
+	ranged := hex.EncodeToString(sum[:])
+	put(long)
+	keepFlipping(t, func() {
+		put(short)
+		put(long)
+	})
+	n := 2000
+	if testing.Short() {
+		n = 500
+	}
+	counts := map[string]int{}
+	for range n {
+		res := f.do(t, raw{method: "PUT", path: "/dst39/obj?partNumber=1&uploadId=" + aws.ToString(up.UploadId),
+			header: hdr("X-Amz-Copy-Source", "/src39/k", "X-Amz-Copy-Source-Range", "bytes=60-99")})
+		switch {
+		case res.StatusCode == http.StatusOK && strings.Contains(string(res.body), ranged):
+			counts["range of the long source"]++
+		case res.StatusCode == http.StatusOK:
+			counts["another part"]++
+		case res.errCode() == "InvalidRequest" && strings.Contains(string(res.body), "invalid for the source object size"):
+			counts["InvalidRequest: starts past the short source"]++
+		default:
+			counts[res.errCode()]++
+		}
+	}
+	t.Logf("%v", counts)
+	assert.Positive(t, counts["range of the long source"])
+	assert.Equal(t, n, counts["range of the long source"]+counts["InvalidRequest: starts past the short source"]+counts["OperationAborted"], "%v", counts)
 }
