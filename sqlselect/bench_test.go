@@ -218,9 +218,15 @@ func benchParquetData(b *testing.B) []byte {
 	return benchPQ
 }
 
-// benchParquet reports rows per second and per CPU-second.
+// benchParquet reports rows per second and per CPU-second of a query over
+// benchParquetData's file.
 func benchParquet(b *testing.B, sql string, out sqlselect.Output) {
-	data := benchParquetData(b)
+	benchParquetOf(b, benchParquetData(b), sql, out)
+}
+
+// benchParquetOf reports rows per second and per CPU-second of a query
+// over a file of benchParquetRows rows.
+func benchParquetOf(b *testing.B, data []byte, sql string, out sqlselect.Output) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	q, err := sqlselect.Parse(sql)
@@ -257,4 +263,83 @@ func BenchmarkParquetProjection(b *testing.B) {
 
 func BenchmarkParquetStarJSON(b *testing.B) {
 	benchParquet(b, "SELECT * FROM S3Object", sqlselect.Output{Format: sqlselect.OutputJSON})
+}
+
+var (
+	benchPQWideOnce sync.Once
+	benchPQWide     []byte
+)
+
+// benchParquetWideData is a Parquet file of 100,000 rows in 13 row groups
+// (Snappy) of 24 columns: c0 to c23, cycling INT64, STRING, INT32,
+// DECIMAL(9,2) on INT32, DOUBLE and optional STRING.
+func benchParquetWideData(b *testing.B) []byte {
+	benchPQWideOnce.Do(func() {
+		const cols = 24
+		g := parquet.Group{}
+		for c := 0; c < cols; c++ {
+			name := "c" + strconv.Itoa(c)
+			switch c % 6 {
+			case 0:
+				g[name] = parquet.Int(64)
+			case 1:
+				g[name] = parquet.String()
+			case 2:
+				g[name] = parquet.Int(32)
+			case 3:
+				g[name] = parquet.Decimal(2, 9, parquet.Int32Type)
+			case 4:
+				g[name] = parquet.Leaf(parquet.DoubleType)
+			case 5:
+				g[name] = parquet.Optional(parquet.String())
+			}
+		}
+		var buf bytes.Buffer
+		w := parquet.NewWriter(&buf, parquet.NewSchema("r", g), parquet.Compression(&parquet.Snappy), parquet.MaxRowsPerRowGroup(8192))
+		x := uint32(2463534242)
+		row := make(map[string]any, cols)
+		for i := 0; i < benchParquetRows; i++ {
+			for c := 0; c < cols; c++ {
+				x ^= x << 13
+				x ^= x >> 17
+				x ^= x << 5
+				name := "c" + strconv.Itoa(c)
+				switch c % 6 {
+				case 0:
+					row[name] = int64(i) + int64(c)
+				case 1:
+					row[name] = "user_" + strconv.Itoa(int(x%100000))
+				case 2:
+					row[name] = int32(x % 1000)
+				case 3:
+					row[name] = int32(x % 1000000)
+				case 4:
+					row[name] = float64(x%100000) / 7
+				case 5:
+					row[name] = nil
+					if i%3 != 0 {
+						row[name] = "nick_" + strconv.Itoa(int(x%1000))
+					}
+				}
+			}
+			if err := w.Write(row); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			b.Fatal(err)
+		}
+		benchPQWide = buf.Bytes()
+	})
+	return benchPQWide
+}
+
+// BenchmarkParquetWideNarrow reads 2 of the wide file's 24 columns.
+func BenchmarkParquetWideNarrow(b *testing.B) {
+	benchParquetOf(b, benchParquetWideData(b), "SELECT s.c1, s.c3 FROM S3Object s WHERE s.c3 > 5000", sqlselect.Output{})
+}
+
+// BenchmarkParquetWideStarJSON reads all of the wide file's 24 columns.
+func BenchmarkParquetWideStarJSON(b *testing.B) {
+	benchParquetOf(b, benchParquetWideData(b), "SELECT * FROM S3Object", sqlselect.Output{Format: sqlselect.OutputJSON})
 }
