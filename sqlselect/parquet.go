@@ -17,11 +17,13 @@ import (
 	pqformat "github.com/parquet-go/parquet-go/format"
 )
 
-// runParquet reads a Parquet object row by row through its io.ReaderAt
-// (pages are read on demand, so memory is bounded by the row group's page
-// buffers, not the object). Each row becomes a struct of the columns the
-// query reads, in schema order; nested groups become structs, LIST groups
-// and repeated fields lists, MAP groups structs (pqConv).
+// runParquet reads a Parquet object row group by row group through its
+// io.ReaderAt, each group's rows from the column chunks of the columns the
+// query reads alone (pages are read on demand, so memory is bounded by
+// those chunks' page buffers, not the object). Each row becomes a struct
+// of the columns the query reads, in schema order; nested groups become
+// structs, LIST groups and repeated fields lists, MAP groups structs
+// (pqConv).
 // With a scan range (ranged), only the row groups whose first page starts
 // within [rs.start, rs.end] are read, as S3 documents: "For Parquet
 // objects, all of the row groups that start within the scan range
@@ -40,57 +42,88 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	if err != nil {
 		return wrapErr(ErrParquetParsingError, err)
 	}
-	if err := checkParquetPages(src.ReaderAt, src.Size, f); err != nil {
+	// The plan (which columns the query reads) is made before the pages
+	// are checked, so only the pages of those columns are; its errors are
+	// answered in the order they were before it was.
+	prog, cerr := compile(rs.q, fmtJSON, nil, rs.opts.Clock)
+	var plan *pqPlan
+	var perr error
+	if cerr == nil {
+		var conv *pqConv
+		var raw *rawField
+		if conv, raw, perr = newPQConv(f); perr == nil {
+			plan, perr = conv.project(raw, prog.whole, prog.top)
+		}
+		if plan != nil && len(plan.read) == 0 && conv.ncols > 0 {
+			// A query that reads no column (COUNT(*)) still counts rows:
+			// they are read from the cheapest column.
+			plan.read = []int{smallestColumn(f.Metadata(), conv.ncols)}
+		}
+	}
+	var read []int // nil: every column
+	if plan != nil {
+		read = plan.read
+	}
+	if err := checkParquetPages(src.ReaderAt, src.Size, f, read); err != nil {
 		return wrapErr(ErrParquetParsingError, err)
 	}
-	prog, err := compile(rs.q, fmtJSON, nil, rs.opts.Clock)
-	if err != nil {
-		return err
+	if cerr != nil {
+		return cerr
 	}
 	rs.prog = prog
 	rs.vals = make([]value, len(prog.items))
 	if rs.limitReached() {
 		return rs.finish()
 	}
-	conv, raw, err := newPQConv(f)
-	if err != nil {
-		return err
+	if perr != nil {
+		return perr
 	}
-	plan, err := conv.project(raw, prog.whole, prog.top)
-	if err != nil {
-		return err
-	}
-	var rd *parquet.Reader
-	if !ranged {
-		rd = parquet.NewReader(f)
-	} else {
-		groups := f.RowGroups()
-		var picked []parquet.RowGroup
-		for i, rg := range f.Metadata().RowGroups {
-			if off := rowGroupStart(&rg); i < len(groups) && off >= rs.start && (rs.end < 0 || off <= rs.end) {
-				picked = append(picked, groups[i])
-			}
-		}
-		if len(picked) == 0 {
-			rs.stats.BytesProcessed = rs.stats.BytesScanned
-			return rs.finish()
-		}
-		rd = parquet.NewRowGroupReader(parquet.MultiRowGroup(picked...))
-	}
-	defer rd.Close()
+	groups := f.RowGroups()
 	var r row
 	rows := make([]parquet.Row, parquetBatch)
-read:
+	for i, rg := range f.Metadata().RowGroups {
+		if i >= len(groups) {
+			break
+		}
+		// With a scan range, only the row groups whose first page starts
+		// within it are read.
+		if off := rowGroupStart(&rg); ranged && (off < rs.start || rs.end >= 0 && off > rs.end) {
+			continue
+		}
+		done, err := rs.parquetGroup(plan, groups[i], rows, &r)
+		if err != nil {
+			return err
+		}
+		if done {
+			break
+		}
+	}
+	rs.stats.BytesProcessed = rs.stats.BytesScanned
+	return rs.finish()
+}
+
+// parquetGroup evaluates the rows of one row group, reading only the
+// column chunks plan reads; done reports the query's LIMIT reached.
+func (rs *runState) parquetGroup(plan *pqPlan, rg parquet.RowGroup, rows []parquet.Row, r *row) (done bool, err error) {
+	chunks := rg.ColumnChunks()
+	picked := make([]parquet.ColumnChunk, 0, len(plan.read))
+	for _, c := range plan.read {
+		if c < len(chunks) {
+			picked = append(picked, chunks[c])
+		}
+	}
+	rd := parquet.NewRowGroupRowReader(pqProjected{RowGroup: rg, chunks: picked})
+	defer rd.Close()
 	for n, idle := 0, 0; ; {
 		got, err := readParquetRows(rd, rows)
 		if err != nil && !errors.Is(err, io.EOF) {
-			return wrapErr(ErrParquetParsingError, err)
+			return false, wrapErr(ErrParquetParsingError, err)
 		}
 		// A read may return fewer rows than asked, even none, without an
 		// error; only io.EOF ends the rows.
 		if got == 0 && err == nil {
 			if idle++; idle > 64 {
-				return errorf(ErrParquetParsingError, "the decoder returns no rows and no end")
+				return false, errorf(ErrParquetParsingError, "the decoder returns no rows and no end")
 			}
 			continue
 		}
@@ -98,28 +131,56 @@ read:
 		for _, pr := range rows[:got] {
 			if n&1023 == 0 {
 				if err := rs.tick(); err != nil {
-					return err
+					return false, err
 				}
 			}
 			n++
 			v, err := plan.row(pr)
 			if err != nil {
-				return err
+				return false, err
 			}
 			r.val = v
-			if err := rs.process(&r, false, nil); err != nil {
-				return err
+			if err := rs.process(r, false, nil); err != nil {
+				return false, err
 			}
 			if rs.limitReached() {
-				break read
+				return true, nil
 			}
 		}
 		if err != nil {
-			break
+			return false, nil
 		}
 	}
-	rs.stats.BytesProcessed = rs.stats.BytesScanned
-	return rs.finish()
+}
+
+// pqProjected is a row group seen through some of its column chunks:
+// parquet-go's row reader over it reads and decodes those alone. The rows
+// it gives hold the values of those columns, each carrying its column's
+// index in the file.
+type pqProjected struct {
+	parquet.RowGroup
+	chunks []parquet.ColumnChunk
+}
+
+func (g pqProjected) ColumnChunks() []parquet.ColumnChunk { return g.chunks }
+
+// smallestColumn is the column (of the first n) of fewest uncompressed
+// bytes over the file's row groups: the cheapest to decode for a query
+// that reads no column but counts rows.
+func smallestColumn(md *pqformat.FileMetaData, n int) int {
+	size := make([]int64, n)
+	for _, rg := range md.RowGroups {
+		for i, cc := range rg.Columns[:min(n, len(rg.Columns))] {
+			size[i] += cc.MetaData.TotalUncompressedSize
+		}
+	}
+	best := 0
+	for i, s := range size {
+		if s < size[best] {
+			best = i
+		}
+	}
+	return best
 }
 
 // rowGroupStart is the offset of a row group's first page: the earliest
@@ -155,7 +216,7 @@ const parquetBatch = 64
 
 // readParquetRows reads the next rows, turning a panic of the decoder
 // (corrupt input) into ParquetParsingError.
-func readParquetRows(rd *parquet.Reader, rows []parquet.Row) (n int, err error) {
+func readParquetRows(rd parquet.RowReader, rows []parquet.Row) (n int, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			n, err = 0, errorf(ErrParquetParsingError, "%v", p)
@@ -570,8 +631,11 @@ type pqPlan struct {
 	// the values of their columns, renumbered by remap (-1: not theirs).
 	nested *parquet.Schema
 	remap  []int
-	cols   [][]parquet.Value
-	buf    parquet.Row
+	// read is the file columns the query reads, ascending (the leaves of
+	// the kept top-level columns): the only ones decoded.
+	read []int
+	cols [][]parquet.Value
+	buf  parquet.Row
 }
 
 // pqReadAll makes project keep every column, as before projection: the
@@ -607,6 +671,9 @@ func (c *pqConv) project(raw *rawField, whole bool, top []string) (*pqPlan, erro
 		}
 		p.conv.fields = append(p.conv.fields, f)
 		p.conv.names = append(p.conv.names, f.name)
+		for col := f.firstCol; col < f.firstCol+f.ncols; col++ {
+			p.read = append(p.read, col)
+		}
 		if f.leafKind() {
 			p.flat = append(p.flat, f.firstCol)
 			continue
@@ -633,13 +700,22 @@ func (c *pqConv) leafKind() bool {
 
 // row converts one row.
 func (p *pqPlan) row(row parquet.Row) (value, error) {
-	clear(p.cols)
-	row.Range(func(col int, vals []parquet.Value) bool {
-		if col < len(p.cols) {
-			p.cols[col] = vals
+	for _, col := range p.read {
+		p.cols[col] = nil
+	}
+	// The row holds the values of the columns read, column by column;
+	// each value knows its column (parquet.Row.Range would number the
+	// runs from 0, as if every column were there).
+	for i := 0; i < len(row); {
+		col, j := row[i].Column(), i+1
+		for j < len(row) && row[j].Column() == col {
+			j++
 		}
-		return true
-	})
+		if col >= 0 && col < len(p.cols) {
+			p.cols[col] = row[i:j:j]
+		}
+		i = j
+	}
 	var m map[string]any
 	if p.nested != nil {
 		p.buf = p.buf[:0]

@@ -327,15 +327,18 @@ var (
 	phV2Compressed = [2]int16{8, 7}
 )
 
-// checkParquetPages reads the page headers of every column chunk of f
-// (and, for GZIP and ZSTD pages, decompresses them without keeping the
-// result) and refuses a file whose pages would need more memory than the
-// limits above, or that uses a codec other than SNAPPY, GZIP or ZSTD (S3
-// Select reads GZIP and Snappy).
-func checkParquetPages(ra io.ReaderAt, size int64, f *parquet.File) error {
+// checkParquetPages reads the page headers of the column chunks of f
+// that a query reads (the columns in read, ascending; nil: every column)
+// and, for GZIP and ZSTD pages, decompresses them without keeping the
+// result, and refuses a file whose pages would need more memory than the
+// limits above. Every column chunk, read or not, must lie within the file
+// and use no codec other than SNAPPY, GZIP or ZSTD (S3 Select reads GZIP
+// and Snappy).
+func checkParquetPages(ra io.ReaderAt, size int64, f *parquet.File, read []int) error {
 	for _, rg := range f.Metadata().RowGroups {
 		var groupCost int64
-		for _, cc := range rg.Columns {
+		next := 0 // the next of read
+		for i, cc := range rg.Columns {
 			md := &cc.MetaData
 			switch md.Codec {
 			case pqformat.Uncompressed, pqformat.Snappy, pqformat.Gzip, pqformat.Zstd:
@@ -349,6 +352,12 @@ func checkParquetPages(ra io.ReaderAt, size int64, f *parquet.File) error {
 			end := start + md.TotalCompressedSize
 			if start < 0 || md.TotalCompressedSize < 0 || end > size || end < start {
 				return errorf(ErrParquetParsingError, "a column chunk lies outside the file")
+			}
+			if read != nil {
+				if next >= len(read) || read[next] != i {
+					continue
+				}
+				next++
 			}
 			cost, err := checkChunkPages(ra, start, end, md.Codec)
 			if err != nil {
