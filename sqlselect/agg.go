@@ -1,9 +1,6 @@
 package sqlselect
 
-import (
-	"math/big"
-	"strings"
-)
+import "math/big"
 
 // aggState accumulates one aggregate over the records that pass WHERE.
 type aggState struct {
@@ -155,23 +152,8 @@ func (a *aggState) addExact(v value) {
 	if a.inexact {
 		return
 	}
-	var n *big.Int
-	var scale int32
-	switch {
-	case v.k == kInt:
-		n = big.NewInt(v.i)
-	case v.k == kDecimal && v.s != nil:
-		text := string(v.s)
-		if i := strings.IndexByte(text, '.'); i >= 0 {
-			scale = int32(len(text) - i - 1)
-			text = text[:i] + text[i+1:]
-		}
-		var ok bool
-		if n, ok = new(big.Int).SetString(text, 10); !ok {
-			a.inexact = true
-			return
-		}
-	default:
+	n, scale, ok := exactUnscaled(v)
+	if !ok {
 		a.inexact = true
 		return
 	}
@@ -184,13 +166,9 @@ func (a *aggState) addExact(v value) {
 		}
 		a.exact = big.NewInt(a.isum)
 	}
-	ten := big.NewInt(10)
-	switch {
-	case scale > a.exactScale:
-		a.exact.Mul(a.exact, new(big.Int).Exp(ten, big.NewInt(int64(scale-a.exactScale)), nil))
+	if scale > a.exactScale {
+		a.exact = rescale(a.exact, scale-a.exactScale)
 		a.exactScale = scale
-	case scale < a.exactScale:
-		n.Mul(n, new(big.Int).Exp(ten, big.NewInt(int64(a.exactScale-scale)), nil))
 	}
-	a.exact.Add(a.exact, n)
+	a.exact.Add(a.exact, rescale(n, a.exactScale-scale))
 }

@@ -3,6 +3,7 @@ package sqlselect
 import (
 	"bytes"
 	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -379,6 +380,11 @@ func arithOp(op string, a, b value) (value, error) {
 			return intV(x % y), nil
 		}
 	}
+	if a.exactDigits() || b.exactDigits() {
+		if v, ok := exactArith(op, a, b); ok {
+			return v, nil
+		}
+	}
 	k := kDecimal
 	if a.k == kFloat || b.k == kFloat {
 		k = kFloat
@@ -404,6 +410,85 @@ func arithOp(op string, a, b value) (value, error) {
 		f = math.Mod(x, y)
 	}
 	return value{k: k, f: f}, nil
+}
+
+// exactArith is +, -, * and % of two exact numbers (INTs and DECIMALs
+// with their digits, at least one a DECIMAL): a DECIMAL with its digits,
+// of the larger scale for +, - and %, the sum of the scales for *, as SQL
+// makes them (DECIMAL(4,2) 1.50 * 2 is 3.00). ok is false, and the caller
+// computes in floats as before, for / (a quotient has no exact digits in
+// general), a zero divisor (the caller's error), an operand without exact
+// digits, and a result of more than maxDecimalPrecision digits or scale:
+// each exact value stays within the bound Parquet's DECIMALs keep, so no
+// expression grows a number past it, whatever its length.
+func exactArith(op string, a, b value) (value, bool) {
+	if op == "/" {
+		return value{}, false
+	}
+	x, sx, okA := exactUnscaled(a)
+	y, sy, okB := exactUnscaled(b)
+	if !okA || !okB {
+		return value{}, false
+	}
+	var scale int32
+	switch op {
+	case "*":
+		x.Mul(x, y)
+		scale = sx + sy
+	case "+", "-", "%":
+		scale = max(sx, sy)
+		x = rescale(x, scale-sx)
+		y = rescale(y, scale-sy)
+		switch op {
+		case "+":
+			x.Add(x, y)
+		case "-":
+			x.Sub(x, y)
+		case "%":
+			if y.Sign() == 0 {
+				return value{}, false
+			}
+			x.Rem(x, y) // the dividend's sign, as INT % and math.Mod
+		}
+	default:
+		return value{}, false
+	}
+	if scale > maxDecimalPrecision || x.CmpAbs(maxExactUnscaled) > 0 {
+		return value{}, false
+	}
+	return decimalBig(x, scale), true
+}
+
+// maxExactUnscaled is the largest unscaled value of maxDecimalPrecision
+// digits.
+var maxExactUnscaled = new(big.Int).Sub(new(big.Int).Exp(big.NewInt(10), big.NewInt(maxDecimalPrecision), nil), big.NewInt(1))
+
+// exactUnscaled is an exact number as unscaled × 10^-scale: an INT (scale
+// 0) or a DECIMAL with its digits (the digits after its point are its
+// scale). ok is false for any other value.
+func exactUnscaled(v value) (n *big.Int, scale int32, ok bool) {
+	switch {
+	case v.k == kInt:
+		return big.NewInt(v.i), 0, true
+	case v.exactDigits():
+		text := v.s
+		if i := bytes.IndexByte(text, '.'); i >= 0 {
+			scale = int32(len(text) - i - 1)
+			text = append(text[:i:i], text[i+1:]...)
+		}
+		n, ok = new(big.Int).SetString(string(text), 10)
+		return n, scale, ok
+	}
+	return nil, 0, false
+}
+
+// rescale multiplies n by 10^by (by >= 0, at most maxDecimalPrecision for
+// the values exactUnscaled reads).
+func rescale(n *big.Int, by int32) *big.Int {
+	if by <= 0 {
+		return n
+	}
+	return n.Mul(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(by)), nil))
 }
 
 func (c *compiler) unary(e *Unary) (evalFn, error) {
