@@ -24,7 +24,8 @@ import (
 // (sqlselect/testdata/parquet) answers DECIMAL with its digits, TIMESTAMP
 // in each unit and DATE as S3's timestamp text, in JSON and CSV records;
 // a column of INT96 timestamps ("unsupported" on S3's data-types page) is
-// 400 UnsupportedParquetType only for a query that reads it.
+// 400 UnsupportedParquetType only for a query that reads it,
+// UnsupportedTypeForQuerying for one that compares it.
 func TestPQ38SelectParquetTypesOverTheWire(t *testing.T) {
 	srv := fake.New(t, fake.WithBuckets("pq38"))
 	c := awsClient(srv, srv.URL, true, true)
@@ -79,11 +80,15 @@ func TestPQ38SelectParquetTypesOverTheWire(t *testing.T) {
 	got, err = sel("int96.parquet", "SELECT s.n FROM S3Object s", csvOut)
 	require.NoError(t, err)
 	require.Equal(t, "7\n", got)
-	for _, sql := range []string{"SELECT * FROM S3Object", "SELECT s.n FROM S3Object s WHERE s.t > 0"} {
+	// A comparison of it is UnsupportedTypeForQuerying, the code whose
+	// text gives "verifying that a Parquet INT96 column type is greater
+	// than 0" as its example (pq39).
+	for sql, code := range map[string]string{"SELECT * FROM S3Object": "UnsupportedParquetType",
+		"SELECT s.n FROM S3Object s WHERE s.t > 0": "UnsupportedTypeForQuerying"} {
 		_, err = sel("int96.parquet", sql, csvOut)
 		var ae smithy.APIError
 		require.True(t, errors.As(err, &ae), "%s: %v", sql, err)
-		require.Equal(t, "UnsupportedParquetType", ae.ErrorCode(), sql)
+		require.Equal(t, code, ae.ErrorCode(), sql)
 		var re interface{ HTTPStatusCode() int }
 		require.True(t, errors.As(err, &re), sql)
 		require.Equal(t, 400, re.HTTPStatusCode(), sql)

@@ -43,6 +43,11 @@ type compiler struct {
 	// top-level member names its paths start with otherwise.
 	whole bool
 	top   []string
+	// comparing counts the comparisons (=, <>, <, >, <=, >=, BETWEEN, IN)
+	// whose operands are being compiled; compared holds the paths (their
+	// steps after the alias) read within one.
+	comparing int
+	compared  [][]Step
 }
 
 // program is a query compiled for one input.
@@ -54,10 +59,11 @@ type program struct {
 	star  bool
 	aggs  []*aggState
 	need  int
-	// whole and top: the compiler's, for Parquet input (which columns a
-	// row must convert).
-	whole bool
-	top   []string
+	// whole, top and compared: the compiler's, for Parquet input (which
+	// columns a row must convert, and which of them a comparison reads).
+	whole    bool
+	top      []string
+	compared [][]Step
 }
 
 func compile(q *Query, f format, header []string, clock func() time.Time) (*program, error) {
@@ -107,6 +113,7 @@ func compile(q *Query, f format, header []string, clock func() time.Time) (*prog
 	p.need = c.need
 	p.whole = q.Star || c.whole || len(q.From.Path) > 0
 	p.top = c.top
+	p.compared = c.compared
 	return p, nil
 }
 
@@ -141,12 +148,18 @@ func (c *compiler) expr(e Expr) (evalFn, error) {
 		case "AND", "OR":
 			return c.logical(e)
 		case "=", "<>", "<", ">", "<=", ">=":
+			c.comparing++
+			defer func() { c.comparing-- }()
 			return c.comparison(e)
 		}
 		return c.arith(e)
 	case *Between:
+		c.comparing++
+		defer func() { c.comparing-- }()
 		return c.between(e)
 	case *In:
+		c.comparing++
+		defer func() { c.comparing-- }()
 		return c.in(e)
 	case *Like:
 		return c.like(e)
@@ -256,6 +269,9 @@ func (c *compiler) path(p *Path) (evalFn, error) {
 		c.whole = true
 	} else {
 		c.top = append(c.top, steps[0].Name)
+		if c.comparing > 0 {
+			c.compared = append(c.compared, steps)
+		}
 	}
 	oss := c.dialect == DialectOSS
 	absent := missingV

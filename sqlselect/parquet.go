@@ -52,7 +52,7 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 		var conv *pqConv
 		var raw *rawField
 		if conv, raw, perr = newPQConv(f); perr == nil {
-			plan, perr = conv.project(raw, prog.whole, prog.top)
+			plan, perr = conv.project(raw, prog.whole, prog.top, prog.compared)
 		}
 		if plan != nil && len(plan.read) == 0 && conv.ncols > 0 {
 			// A query that reads no column (COUNT(*)) still counts rows:
@@ -646,15 +646,20 @@ var pqReadAll bool
 // all of them when it reads the record whole, else those its paths name
 // (matched ignoring case, so an ambiguous name stays ambiguous). A kept
 // column that holds a type S3 Select does not read is
-// UnsupportedParquetType; one the query does not read is neither
-// reconstructed nor converted.
-func (c *pqConv) project(raw *rawField, whole bool, top []string) (*pqPlan, error) {
+// UnsupportedParquetType ("The specified Parquet type is not supported."),
+// or UnsupportedTypeForQuerying when a comparison reads a value of that
+// type (one of compared, the paths comparisons read, leads to it): S3's
+// error list gives "verifying that a Parquet INT96 column type is greater
+// than 0" as that code's example. A column the query does not read is
+// neither reconstructed nor converted.
+func (c *pqConv) project(raw *rawField, whole bool, top []string, compared [][]Step) (*pqPlan, error) {
 	p := &pqPlan{conv: &pqConv{kind: pqStruct, name: c.name}, remap: make([]int, c.ncols)}
 	for i := range p.remap {
 		p.remap[i] = -1
 	}
 	nested := &rawField{Field: raw.Field, typ: raw.typ}
 	next := 0
+	var typeErr error // UnsupportedParquetType, unless a comparison reads such a type
 	for i, f := range c.fields {
 		keep := whole || pqReadAll
 		for _, n := range top {
@@ -667,7 +672,15 @@ func (c *pqConv) project(raw *rawField, whole bool, top []string) (*pqPlan, erro
 			continue
 		}
 		if w := f.unsupported(); w != "" {
-			return nil, errorf(ErrUnsupportedParquetType, "column %q is of Parquet type %s", f.name, w)
+			for _, steps := range compared {
+				if w := f.comparedUnsupported(steps); w != "" {
+					return nil, errorf(ErrUnsupportedTypeForQuerying, "a comparison reads %q, of Parquet type %s", f.name, w)
+				}
+			}
+			if typeErr == nil {
+				typeErr = errorf(ErrUnsupportedParquetType, "column %q is of Parquet type %s", f.name, w)
+			}
+			continue
 		}
 		p.conv.fields = append(p.conv.fields, f)
 		p.conv.names = append(p.conv.names, f.name)
@@ -685,12 +698,38 @@ func (c *pqConv) project(raw *rawField, whole bool, top []string) (*pqPlan, erro
 			next++
 		}
 	}
+	if typeErr != nil {
+		return nil, typeErr
+	}
 	p.conv.names = slices.Clip(p.conv.names)
 	if len(nested.fields) > 0 {
 		p.nested = parquet.NewSchema(raw.Name(), nested)
 	}
 	p.cols = make([][]parquet.Value, c.ncols)
 	return p, nil
+}
+
+// comparedUnsupported names the type S3 Select does not read that a
+// path (its steps after the alias) reaches under the top-level column c:
+// the path's names are followed through structs, ignoring case, as far as
+// they go, and the node reached is checked whole. "" when the path is
+// not c's or what it reaches holds no such type.
+func (c *pqConv) comparedUnsupported(steps []Step) string {
+	if len(steps) == 0 || steps[0].Kind != StepName || !strings.EqualFold(steps[0].Name, c.name) {
+		return ""
+	}
+	n := c
+	for _, st := range steps[1:] {
+		if st.Kind != StepName || n.kind != pqStruct {
+			break
+		}
+		i := slices.IndexFunc(n.names, func(name string) bool { return strings.EqualFold(name, st.Name) })
+		if i < 0 {
+			return ""
+		}
+		n = n.fields[i]
+	}
+	return n.unsupported()
 }
 
 // leafKind reports a node read from one value of one column.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/deprecated"
 	"github.com/stretchr/testify/require"
 
 	"github.com/osslite/osslite/sqlselect"
@@ -121,4 +122,50 @@ func TestPQ39DecimalArithmetic(t *testing.T) {
 	out, err := pq38Run(t, data, sql, false)
 	require.NoError(t, err)
 	require.Equal(t, "1\n3\n", out)
+}
+
+// TestPQ39UnsupportedComparison: S3's error list has two codes for a
+// Parquet type it does not read: UnsupportedParquetType ("The specified
+// Parquet type is not supported.") and UnsupportedTypeForQuerying ("Your
+// query contains an unsupported type for comparison (e.g. verifying that
+// a Parquet INT96 column type is greater than 0)."). A query whose
+// comparison (=, <>, <, >, <=, >=, BETWEEN, IN) reads a value of such a
+// type is the second, decided before any row is read (also over a file
+// of no rows); any other read of it the first. Before, both were
+// UnsupportedParquetType.
+func TestPQ39UnsupportedComparison(t *testing.T) {
+	g := parquet.Group{
+		"n":   parquet.Int(64),
+		"t96": parquet.Optional(parquet.Leaf(parquet.Int96Type)),
+		"grp": parquet.Group{"tod": parquet.Time(parquet.Microsecond), "ok": parquet.Int(32)},
+	}
+	rows := []map[string]any{{"n": int64(1), "t96": deprecated.Int96{1, 2, 3}, "grp": map[string]any{"tod": int64(1), "ok": int32(5)}}}
+	for _, data := range [][]byte{pq38Write(t, g, rows, nil), pq38Write(t, g, nil, nil)} {
+		for _, tc := range []struct {
+			sql  string
+			want error
+		}{
+			{"SELECT s.n FROM S3Object s WHERE s.t96 > 0", sqlselect.ErrUnsupportedTypeForQuerying},
+			{"SELECT * FROM S3Object s WHERE s.T96 = 0", sqlselect.ErrUnsupportedTypeForQuerying},
+			{"SELECT s.t96 FROM S3Object s WHERE s.n = 1 AND s.t96 <> s.n", sqlselect.ErrUnsupportedTypeForQuerying},
+			{"SELECT s.n FROM S3Object s WHERE s.t96 BETWEEN 1 AND 2", sqlselect.ErrUnsupportedTypeForQuerying},
+			{"SELECT s.n FROM S3Object s WHERE s.n IN (s.t96, 1)", sqlselect.ErrUnsupportedTypeForQuerying},
+			{"SELECT s.t96 < 1 FROM S3Object s", sqlselect.ErrUnsupportedTypeForQuerying},
+			{"SELECT s.n FROM S3Object s WHERE s.grp.tod >= 0", sqlselect.ErrUnsupportedTypeForQuerying},
+			{"SELECT s.n FROM S3Object s WHERE CAST(s.t96 AS STRING) = 'x'", sqlselect.ErrUnsupportedTypeForQuerying},
+			// Reads that are no comparison.
+			{"SELECT s.t96 FROM S3Object s", sqlselect.ErrUnsupportedParquetType},
+			{"SELECT s.n FROM S3Object s WHERE s.t96 IS NULL", sqlselect.ErrUnsupportedParquetType},
+			{"SELECT * FROM S3Object s WHERE s.n > 0", sqlselect.ErrUnsupportedParquetType},
+			// The group is converted whole, but the comparison reads a
+			// supported member of it.
+			{"SELECT s.n FROM S3Object s WHERE s.grp.ok > 0", sqlselect.ErrUnsupportedParquetType},
+		} {
+			_, err := pq38Run(t, data, tc.sql, false)
+			require.ErrorIs(t, err, tc.want, tc.sql)
+			var se *sqlselect.Error
+			require.ErrorAs(t, err, &se)
+			require.Equal(t, 400, se.StatusCode, tc.sql)
+		}
+	}
 }
