@@ -1,6 +1,7 @@
 package sqlselect
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,10 +112,35 @@ func compile(q *Query, f format, header []string, clock func() time.Time) (*prog
 	}
 	p.aggs = c.aggs
 	p.need = c.need
-	p.whole = q.Star || c.whole || len(q.From.Path) > 0
+	p.whole = q.Star || c.whole
 	p.top = c.top
 	p.compared = c.compared
+	if from := q.fromSteps(); len(from) > 0 {
+		// The query's paths are relative to the records the FROM path
+		// selects: a row's column is read when the FROM path starts with
+		// its name (every column when it starts otherwise), and a
+		// comparison's path is the FROM path's names followed by its own.
+		p.whole, p.top, p.compared = true, nil, nil
+		if from[0].Kind == StepName {
+			p.whole, p.top = false, []string{from[0].Name}
+			if !slices.ContainsFunc(from, func(s Step) bool { return s.Kind != StepName }) {
+				for _, steps := range c.compared {
+					p.compared = append(p.compared, append(slices.Clip(from), steps...))
+				}
+			}
+		}
+	}
 	return p, nil
+}
+
+// fromSteps is the FROM clause's path into each record, without the
+// S3Object[*] that names the records themselves.
+func (q *Query) fromSteps() []Step {
+	path := q.From.Path
+	if len(path) > 0 && path[0].Kind == StepWildcard {
+		path = path[1:]
+	}
+	return path
 }
 
 // outputName is the JSON key of a projection: its alias, else the last

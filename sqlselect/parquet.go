@@ -80,6 +80,7 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	}
 	groups := f.RowGroups()
 	var r row
+	var recs []value // the records a FROM path selects in a row
 	rows := make([]parquet.Row, parquetBatch)
 	for i, rg := range f.Metadata().RowGroups {
 		if i >= len(groups) {
@@ -90,7 +91,7 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 		if off := rowGroupStart(&rg); ranged && (off < rs.start || rs.end >= 0 && off > rs.end) {
 			continue
 		}
-		done, err := rs.parquetGroup(plan, groups[i], rows, &r)
+		done, err := rs.parquetGroup(plan, groups[i], rows, &r, &recs)
 		if err != nil {
 			return err
 		}
@@ -104,7 +105,8 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 
 // parquetGroup evaluates the rows of one row group, reading only the
 // column chunks plan reads; done reports the query's LIMIT reached.
-func (rs *runState) parquetGroup(plan *pqPlan, rg parquet.RowGroup, rows []parquet.Row, r *row) (done bool, err error) {
+func (rs *runState) parquetGroup(plan *pqPlan, rg parquet.RowGroup, rows []parquet.Row, r *row, recs *[]value) (done bool, err error) {
+	from := rs.q.fromSteps()
 	chunks := rg.ColumnChunks()
 	picked := make([]parquet.ColumnChunk, 0, len(plan.read))
 	for _, c := range plan.read {
@@ -139,12 +141,31 @@ func (rs *runState) parquetGroup(plan *pqPlan, rg parquet.RowGroup, rows []parqu
 			if err != nil {
 				return false, err
 			}
-			r.val = v
-			if err := rs.process(r, false, nil); err != nil {
-				return false, err
+			if len(from) == 0 {
+				r.val = v
+				if err := rs.process(r, false, nil); err != nil {
+					return false, err
+				}
+				if rs.limitReached() {
+					return true, nil
+				}
+				continue
 			}
-			if rs.limitReached() {
-				return true, nil
+			// A FROM path selects the records within the row, as
+			// within a JSON record (an empty selection is one MISSING
+			// record, as there).
+			*recs = expandFrom((*recs)[:0], v, from, rs.q.dialect == DialectOSS)
+			if len(*recs) == 0 {
+				*recs = append(*recs, missingV)
+			}
+			for _, rec := range *recs {
+				r.val = rec
+				if err := rs.process(r, false, nil); err != nil {
+					return false, err
+				}
+				if rs.limitReached() {
+					return true, nil
+				}
 			}
 		}
 		if err != nil {

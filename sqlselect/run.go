@@ -637,10 +637,7 @@ func (rs *runState) runJSON(r io.Reader, base int64, layout jsonLayout, lines bo
 	if rs.limitReached() {
 		return rs.finish()
 	}
-	path := rs.q.From.Path
-	if len(path) > 0 && path[0].Kind == StepWildcard {
-		path = path[1:]
-	}
+	path := rs.q.fromSteps()
 	oss := rs.q.dialect == DialectOSS
 	var rw row
 	if document && len(path) > 0 {
