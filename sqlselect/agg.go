@@ -1,6 +1,9 @@
 package sqlselect
 
-import "math/big"
+import (
+	"math"
+	"math/big"
+)
 
 // aggState accumulates one aggregate over the records that pass WHERE.
 type aggState struct {
@@ -97,6 +100,12 @@ func (a *aggState) add(rw *row) error {
 		if res != cmpOK {
 			return errorf(ErrInvalidDataType, "%s over %s and %s", a.name, v.typeName(), a.best.typeName())
 		}
+		if c == 0 {
+			// NaN equals no number: ordered below every one, MIN and
+			// MAX do not depend on the rows' order (MIN is NaN when a
+			// value is, MAX the largest other value).
+			c = cmpInt(boolInt(isNaN(a.best)), boolInt(isNaN(v)))
+		}
 		if a.name == "MIN" && c < 0 || a.name == "MAX" && c > 0 {
 			a.best = v.clone()
 		}
@@ -171,4 +180,14 @@ func (a *aggState) addExact(v value) {
 		a.exactScale = scale
 	}
 	a.exact.Add(a.exact, rescale(n, a.exactScale-scale))
+}
+
+// isNaN reports a FLOAT or DECIMAL that is NaN.
+func isNaN(v value) bool { return (v.k == kFloat || v.k == kDecimal) && math.IsNaN(v.f) }
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
 }
