@@ -255,3 +255,33 @@ func TestPQ39MinMaxNaN(t *testing.T) {
 		require.Equal(t, "-Infinity,2\n", out, order)
 	}
 }
+
+// TestPQ39TimestampYearsOutside: a timestamp outside the years 0001 to
+// 9999 (the four digits of the W3C note S3's timestamp text follows) is
+// written with its whole year over every input, as CSV's DATE_ADD results
+// were: 10000-01-01T. A negative year is its sign before four or more
+// digits (-0001-01-01T); it was 00-1-01-01T, over Parquet DATEs and
+// TIMESTAMPs and CSV's DATE_ADD alike.
+func TestPQ39TimestampYearsOutside(t *testing.T) {
+	g := parquet.Group{"id": parquet.Int(32), "d": parquet.Date(), "ts": parquet.Timestamp(parquet.Millisecond)}
+	rows := []map[string]any{
+		{"id": int32(1), "d": int32(-719893), "ts": int64(-719893) * 86400 * 1000},
+		{"id": int32(2), "d": int32(2932897), "ts": int64(2932897) * 86400 * 1000},
+		{"id": int32(3), "d": int32(-719528), "ts": int64(-62167219200000)},
+	}
+	data := pq38Write(t, g, rows, nil)
+	out, err := pq38Run(t, data, "SELECT s.d, s.ts FROM S3Object s", false)
+	require.NoError(t, err)
+	require.Equal(t, "-0001-01-01T,-0001-01-01T00:00:00.000Z\n10000-01-01T,10000-01-01T00:00:00.000Z\n0000-01-01T,0000-01-01T00:00:00.000Z\n", out)
+	out, err = pq38Run(t, data, "SELECT s.id FROM S3Object s WHERE s.d < `0001-01-01T`", false)
+	require.NoError(t, err)
+	require.Equal(t, "1\n3\n", out)
+
+	q, err := sqlselect.Parse("SELECT DATE_ADD(year, -2001, `2000T`), DATE_ADD(year, 8000, `2000T`) FROM S3Object")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader("a\n"), Size: 2},
+		sqlselect.Input{Format: sqlselect.FormatCSV}, sqlselect.Output{}, &buf, nil)
+	require.NoError(t, err)
+	require.Equal(t, "-0001T,10000T\n", buf.String())
+}

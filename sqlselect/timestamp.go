@@ -203,6 +203,12 @@ func appendOffset(dst []byte, t time.Time, zulu bool) []byte {
 }
 
 func appendPadded(dst []byte, n, width int) []byte {
+	if n < 0 {
+		// A year before 1 BCE (year 0): the sign, then the padded
+		// digits (-0001, as ISO 8601's expanded years), not 00-1.
+		dst = append(dst, '-')
+		n = -n
+	}
 	s := strconv.Itoa(n)
 	for i := len(s); i < width; i++ {
 		dst = append(dst, '0')
