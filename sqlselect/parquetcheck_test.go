@@ -171,10 +171,20 @@ func FuzzParquet(f *testing.F) {
 		require.NoError(f, err)
 		f.Add(b)
 	}
-	q, err := sqlselect.Parse("SELECT * FROM S3Object")
-	require.NoError(f, err)
+	// The whole row, no column (COUNT(*) reads the smallest), some
+	// columns of the seeds' (a leaf, a list, a struct: only their column
+	// chunks are read) and a FROM path.
+	var qs []*sqlselect.Query
+	for _, sql := range []string{"SELECT * FROM S3Object", "SELECT COUNT(*) FROM S3Object",
+		`SELECT s.id, s.prices[0], s.addr FROM S3Object s WHERE s."text" > '' OR s.id > 1`, "SELECT * FROM S3Object[*].addr"} {
+		q, err := sqlselect.Parse(sql)
+		require.NoError(f, err)
+		qs = append(qs, q)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, _ = q.Run(context.Background(), sqlselect.Source{ReaderAt: bytes.NewReader(data), Size: int64(len(data))},
-			sqlselect.Input{Format: sqlselect.FormatParquet}, sqlselect.Output{}, io.Discard, nil)
+		for _, q := range qs {
+			_, _ = q.Run(context.Background(), sqlselect.Source{ReaderAt: bytes.NewReader(data), Size: int64(len(data))},
+				sqlselect.Input{Format: sqlselect.FormatParquet}, sqlselect.Output{}, io.Discard, nil)
+		}
 	})
 }
