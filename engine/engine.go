@@ -618,8 +618,10 @@ func (e *Engine) objectRecord(r pebble.Reader, bucket, key string, body bool) (o
 // mutation collects the changes of one operation: a batch plus refcount and
 // segment-usage deltas that are folded into it at commit.
 type mutation struct {
-	e        *Engine
-	b        *pebble.Batch
+	e *Engine
+	b *pebble.Batch
+	// refs and newBlobs are made by their first entry (ref, addBlob): a
+	// small PUT, whose body is inline, has none.
 	refs     map[uint64]int64
 	newBlobs map[uint64]*newBlob
 	// content holds the content-index entries this mutation sets (nil
@@ -653,18 +655,24 @@ type mutation struct {
 }
 
 func (e *Engine) newMutation() *mutation {
-	return &mutation{e: e, b: e.db.NewBatch(), refs: map[uint64]int64{}, newBlobs: map[uint64]*newBlob{}}
+	return &mutation{e: e, b: e.db.NewBatch()}
 }
 
 // addBlob records a freshly written blob with no references yet. nb may be
 // nil (an inline body).
 func (m *mutation) addBlob(nb *newBlob) {
 	if nb != nil {
+		if m.newBlobs == nil {
+			m.newBlobs = map[uint64]*newBlob{}
+		}
 		m.newBlobs[nb.id] = nb
 	}
 }
 
 func (m *mutation) ref(xs []extent, delta int64) {
+	if len(xs) > 0 && m.refs == nil {
+		m.refs = map[uint64]int64{}
+	}
 	for _, x := range xs {
 		m.refs[x.blob] += delta
 	}

@@ -51,7 +51,11 @@ func objectPrefix(bucket string) []byte {
 }
 
 func objectKey(bucket, key string) []byte {
-	return append(objectPrefix(bucket), key...)
+	b := make([]byte, 0, len(prefixObject)+len(bucket)+1+len(key)) // one allocation
+	b = append(b, prefixObject...)
+	b = append(b, bucket...)
+	b = append(b, 0)
+	return append(b, key...)
 }
 
 func blobKey(id uint64) []byte {

@@ -112,14 +112,28 @@ func (e *encoder) int(tag uint64, v int64) {
 	e.field(tag, tmp[:binary.PutVarint(tmp[:], v)])
 }
 
-// strs encodes several strings as one field.
+// strs encodes several strings as one field, each its length and bytes,
+// written in place (the field's length is summed first).
 func (e *encoder) strs(tag uint64, ss ...string) {
-	var p []byte
+	n := 0
 	for _, s := range ss {
-		p = binary.AppendUvarint(p, uint64(len(s)))
-		p = append(p, s...)
+		n += uvarintLen(uint64(len(s))) + len(s)
 	}
-	e.field(tag, p)
+	e.b = binary.AppendUvarint(e.b, tag)
+	e.b = binary.AppendUvarint(e.b, uint64(n))
+	for _, s := range ss {
+		e.b = binary.AppendUvarint(e.b, uint64(len(s)))
+		e.b = append(e.b, s...)
+	}
+}
+
+// uvarintLen is the length of v's binary.AppendUvarint encoding.
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
 }
 
 func (e *encoder) acl(tag uint64, a ACL) {
