@@ -46,9 +46,26 @@ type body struct {
 	alsoSum []byte // ChecksumInput.also's checksum, when requested
 	inline  []byte
 	blob    *newBlob // nil when inline
-	// done must be called once the body's metadata is committed or
-	// abandoned: until then garbage collection leaves its chunks alone.
-	done func()
+	// written is the blob-log write's registration's done (startWrite),
+	// nil until the body's first append: an inline body makes none.
+	written func()
+	// lent is the pooled buffer b.inline lies in (ingestLendInline), and
+	// e its pool's engine: done returns it.
+	lent *[]byte
+	e    *Engine
+}
+
+// done must be called once the body's metadata is committed or abandoned:
+// until then garbage collection leaves its chunks alone. A lent inline
+// body's buffer goes back to its pool. Calling it again does nothing.
+func (b *body) done() {
+	if b.written != nil {
+		b.written()
+	}
+	if b.lent != nil {
+		b.e.putChunkBuf(b.lent)
+		b.lent = nil
+	}
 }
 
 // newBlob is a body written to the blob log but not yet in the metadata.
@@ -212,8 +229,21 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		sealed = e.sealBuf()
 		defer e.putSealBuf(sealed)
 	}
-	done, token := e.startWriteToken()
-	b := &body{done: done}
+	b := &body{e: e}
+	// The write registers with garbage collection (startWriteToken) before
+	// it appends: its appends land in the active segment of that moment
+	// or a later one. A body known to fit inline appends nothing and
+	// registers only if it comes to append after all (a longer body fails
+	// before that).
+	var token uint64
+	register := func() {
+		if b.written == nil {
+			b.written, token = e.startWriteToken()
+		}
+	}
+	if !inline || size < 0 || size > int64(e.opts.InlineThreshold) {
+		register()
+	}
 	// stream, when set, holds the body's chunks in segments of their own.
 	var stream *wal.Stream
 	// With inPlace, the chunks are read straight into the memory of an
@@ -249,6 +279,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		}
 	}()
 	newBlob := func() {
+		register()
 		b.blob = &newBlob{id: e.nextBlob.Add(1) - 1, chunkSize: int64(len(buf))}
 	}
 	if size > streamMinChunks*int64(len(buf)) {
@@ -332,11 +363,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 				b.inline = bk.aead.Seal(make([]byte, 0, n+gcmOverhead), chunkNonce(0, 0), chunk, nil)
 			case flags&ingestLendInline != 0 && n > 0:
 				b.inline, lent = chunk, true
-				done := b.done
-				b.done = func() {
-					done()
-					e.putChunkBuf(bufp)
-				}
+				b.lent = bufp
 			default:
 				b.inline = append(make([]byte, 0, n), chunk...)
 			}

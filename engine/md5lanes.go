@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"crypto/md5"
+	"hash"
 	"sync"
 
 	md5simd "github.com/minio/md5-simd"
@@ -32,8 +34,8 @@ func newMD5Lanes() *md5Lanes { return &md5Lanes{srv: md5simd.NewServer()} }
 // then only queues the bytes, copied).
 func (m *md5Lanes) hasher(size int64) (_ md5simd.Hasher, release func(), simd bool) {
 	stdlib := func() (md5simd.Hasher, func(), bool) {
-		h := md5simd.StdlibHasher()
-		return h, h.Close, false
+		h := stdMD5s.Get().(*stdMD5)
+		return h, h.release, false
 	}
 	if m == nil || size >= 0 && size < simdMD5Min { // small bodies take no lock
 		return stdlib()
@@ -68,5 +70,29 @@ func (m *md5Lanes) close() {
 	m.closed = true
 	if m.users == 0 {
 		m.srv.Close()
+	}
+}
+
+// stdMD5 is a crypto/md5 hasher, pooled: md5simd.StdlibHasher makes a new
+// one each time (two allocations, and a third for its Close as a func,
+// on every small PUT).
+type stdMD5 struct {
+	hash.Hash
+	release func() // resets the hasher and returns it to stdMD5s
+}
+
+// Close does nothing: release gives the hasher back.
+func (*stdMD5) Close() {}
+
+var stdMD5s sync.Pool
+
+func init() {
+	stdMD5s.New = func() any {
+		h := &stdMD5{Hash: md5.New()}
+		h.release = func() {
+			h.Reset()
+			stdMD5s.Put(h)
+		}
+		return h
 	}
 }
