@@ -3,6 +3,7 @@ package sigv4
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -112,11 +113,11 @@ func canonicalQuery(ps []queryParam, presigned bool) string {
 		}
 		enc = append(enc, queryParam{UriEncode(p.name, true), UriEncode(p.value, true)})
 	}
-	sort.Slice(enc, func(i, j int) bool {
-		if enc[i].name != enc[j].name {
-			return enc[i].name < enc[j].name
+	slices.SortFunc(enc, func(a, b queryParam) int { // sort.Slice allocates, even for an empty query
+		if c := strings.Compare(a.name, b.name); c != 0 {
+			return c
 		}
-		return enc[i].value < enc[j].value
+		return strings.Compare(a.value, b.value)
 	})
 	var b strings.Builder
 	for i, p := range enc {
@@ -135,7 +136,10 @@ func canonicalQuery(ps []queryParam, presigned bool) string {
 // on client requests, and Transfer-Encoding, which the server moves to
 // r.TransferEncoding: the AWS SDK for C++ signs "transfer-encoding:
 // chunked" on its aws-chunked uploads, and S3 accepts them).
-func headerValues(r *http.Request, name string) []string {
+//
+// A value of Host is appended to one, which the caller may keep on its
+// stack (a signed request's host is one value: no slice of its own).
+func headerValues(r *http.Request, name string, one []string) []string {
 	switch name {
 	case "transfer-encoding":
 		if v := r.Header.Values("Transfer-Encoding"); len(v) > 0 {
@@ -144,10 +148,10 @@ func headerValues(r *http.Request, name string) []string {
 		return r.TransferEncoding
 	case "host":
 		if r.Host != "" {
-			return []string{r.Host}
+			return append(one[:0], r.Host)
 		}
 		if r.URL != nil && r.URL.Host != "" {
-			return []string{r.URL.Host}
+			return append(one[:0], r.URL.Host)
 		}
 	case "content-length":
 		if v := r.Header.Values("Content-Length"); len(v) > 0 {
@@ -170,10 +174,11 @@ func CanonicalHeaders(r *http.Request, signedHeaders []string) string {
 
 // appendCanonicalHeaders appends CanonicalHeaders(r, signedHeaders) to b.
 func appendCanonicalHeaders(b []byte, r *http.Request, signedHeaders []string) []byte {
+	var one [1]string
 	for _, name := range signedHeaders {
 		b = append(b, name...)
 		b = append(b, ':')
-		for i, v := range headerValues(r, name) {
+		for i, v := range headerValues(r, name, one[:0]) {
 			if i > 0 {
 				b = append(b, ',')
 			}
