@@ -58,7 +58,15 @@ func newHandlerBench(tb testing.TB) *handlerBench {
 
 // signed returns a signing of method path with body, to replay.
 func (hb *handlerBench) signed(tb testing.TB, method, path string, body []byte) *http.Request {
+	return hb.signedWith(tb, method, path, body, nil)
+}
+
+// signedWith is signed with headers set before signing.
+func (hb *handlerBench) signedWith(tb testing.TB, method, path string, body []byte, headers map[string]string) *http.Request {
 	req := httptest.NewRequest(method, "http://127.0.0.1:9000"+path, bytes.NewReader(body))
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	sum := sha256.Sum256(body)
 	if _, err := sigv4.SignRequest(req, sigv4.Credentials{AccessKeyID: testAK, SecretAccessKey: testSK}, "us-east-1", "s3", hb.now, hex.EncodeToString(sum[:])); err != nil {
 		tb.Fatal(err)

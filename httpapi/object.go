@@ -95,13 +95,19 @@ func (rc *request) metadata() (engine.Metadata, error) {
 		return m, errorf("MetadataTooLarge", "The headers stored with the object (Content-Type, Cache-Control, Content-Disposition and the like) exceed %d bytes together.", maxStoredHeaders).
 			with("Size", strconv.Itoa(n)).with("MaxSizeAllowed", strconv.Itoa(maxStoredHeaders))
 	}
-	for name, v := range map[string]string{"Content-Type": m.ContentType, "Cache-Control": m.CacheControl,
-		"Content-Disposition": m.ContentDisposition, "Content-Encoding": m.ContentEncoding, "Content-Language": m.ContentLanguage,
-		"Expires": m.Expires, rc.d.h("website-redirect-location"): m.WebsiteRedirect} {
-		if !headerText(v) {
+	// An array, not a map: a map literal was built, hashed and iterated
+	// (from a random start) on every PUT. The first bad one is named.
+	for _, f := range [...]struct{ name, v string }{{"Content-Type", m.ContentType}, {"Cache-Control", m.CacheControl},
+		{"Content-Disposition", m.ContentDisposition}, {"Content-Encoding", m.ContentEncoding}, {"Content-Language", m.ContentLanguage},
+		{"Expires", m.Expires}, {"", m.WebsiteRedirect}} {
+		if !headerText(f.v) {
 			// Echoed as stored on every GET and HEAD: a control byte would
 			// make HTTP clients refuse the answer (Go's net/textproto
 			// does), leaving the object unreadable through the SDKs.
+			name := f.name
+			if name == "" {
+				name = rc.d.h("website-redirect-location")
+			}
 			return m, errorf("InvalidArgument", "%s must not contain control characters.", name).with("ArgumentName", name)
 		}
 	}
