@@ -53,6 +53,17 @@ type body struct {
 	// e its pool's engine: done returns it.
 	lent *[]byte
 	e    *Engine
+	// scratch is ingest's, in the body's allocation instead of two of
+	// its own (cleared when ingest returns).
+	scratch ingestScratch
+}
+
+// ingestScratch holds what ingest's reads pass through interfaces, which
+// would make each a heap object: the reader limited to the declared size
+// and the one-chunk view list.
+type ingestScratch struct {
+	limit io.LimitedReader
+	views [1][]byte
 }
 
 // done must be called once the body's metadata is committed or abandoned:
@@ -189,10 +200,13 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 			alsoHash = ck.also.New()
 		}
 	}
+	b := &body{e: e}
+	defer func() { b.scratch = ingestScratch{} }() // no references kept past ingest
 	src := r
 	if size >= 0 {
 		// Read one byte past the declared size to detect a longer body.
-		src = io.LimitReader(r, size+1)
+		b.scratch.limit = io.LimitedReader{R: r, N: size + 1}
+		src = &b.scratch.limit
 	}
 	md, mdRelease, simd := e.md5.hasher(size)
 	defer mdRelease()
@@ -229,7 +243,6 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 		sealed = e.sealBuf()
 		defer e.putSealBuf(sealed)
 	}
-	b := &body{e: e}
 	// The write registers with garbage collection (startWriteToken) before
 	// it appends: its appends land in the active segment of that moment
 	// or a later one. A body known to fit inline appends nothing and
@@ -252,7 +265,7 @@ func (e *Engine) ingest(ctx context.Context, r io.Reader, size int64, contentMD5
 	inPlace := bk == nil && (appendFlags&wal.NoCompress != 0 || e.opts.Compression == wal.NoCompression)
 	var res *wal.Reservation // open until its chunk is committed
 	guarded := false         // in e.views: Close keeps the memory until we leave
-	var chunkViews [1][]byte
+	chunkViews := &b.scratch.views
 	ok := false
 	defer func() {
 		if res != nil {
