@@ -177,19 +177,19 @@ func TestAllocationBudget(t *testing.T) {
 		name, method, path string
 		budget             float64
 	}{
-		{"PUT 4 KiB", "PUT", "/bench/obj", 64},
-		{"GET 4 KiB", "GET", "/bench/obj", 53},
-		{"HEAD", "HEAD", "/bench/obj", 47},
-		{"LIST", "GET", "/bench?list-type=2", 86},
+		{"PUT 4 KiB", "PUT", "/bench/obj", 46},
+		{"GET 4 KiB", "GET", "/bench/obj", 50},
+		{"HEAD", "HEAD", "/bench/obj", 44},
+		{"LIST", "GET", "/bench?list-type=2", 83},
 		// None per key: keys and ETags are carved from a few shared
 		// blocks (the engine's stringArena), owner, content type,
 		// checksum algorithm and type repeat and are shared, the rest is
 		// written straight into a pooled document buffer.
-		{"LIST of 1000 keys", "GET", "/bench-list?list-type=2", 89},
+		{"LIST of 1000 keys", "GET", "/bench-list?list-type=2", 86},
 		// None per version either, as for ListObjects: keys, ETags and
 		// version IDs from the engine's stringArena, each version
 		// written straight from its record (versionEntries).
-		{"ListObjectVersions of 1000 keys", "GET", "/bench-list?versions", 84},
+		{"ListObjectVersions of 1000 keys", "GET", "/bench-list?versions", 82},
 	} {
 		var body []byte
 		if tc.method == "PUT" {
