@@ -379,14 +379,14 @@ func TestRepl36ThresholdCrash(t *testing.T) {
 			info, err := re.HeadObject(ctx, "rsrc", k)
 			require.NoError(t, err, where)
 			done := info.ReplicationStatus == ReplicationCompleted
-			v, pending, err := get(re.db, replKey("rsrc", k, info.VersionID))
+			v, pending, err := get(re.db, replKey("rsrc", k, info.VersionID, "arn:aws:s3:::rdst"))
 			require.NoError(t, err)
 			missed := done
 			if pending {
-				it, err := decodeReplItem(replKey("rsrc", k, info.VersionID), v)
+				it, err := decodeReplItem(replKey("rsrc", k, info.VersionID, "arn:aws:s3:::rdst"), v)
 				require.NoError(t, err)
 				missed = it.missed
-				_, rt, err := get(re.db, thresholdKey(it.deadline, "rsrc", k, info.VersionID))
+				_, rt, err := get(re.db, thresholdKey(it.deadline, "rsrc", k, info.VersionID, it.dest))
 				require.NoError(t, err)
 				require.Equal(t, !missed, rt, "%s: %s threshold record", where, k)
 			}

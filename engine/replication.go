@@ -40,12 +40,32 @@ import (
 // Each item carries a random sequence number; a delivery settles its item
 // only if it was not queued again meanwhile.
 //
+// A configuration whose rules name several destination buckets
+// replicates a version to each of them, with the highest-priority rule
+// that selects it among those naming that destination (S3's
+// ReplicationRule Priority: "Amazon S3 will attempt to replicate objects
+// according to all replication rules. However, if there are two or more
+// rules with the same destination bucket, then objects will be
+// replicated according to the rule with the highest priority";
+// bucketconfig.Replication.Matches): one item per version and
+// destination, each delivered, retried, failed and evented on its own.
+// The version's status is their aggregate (S3 User Guide, "Replication
+// status if replicating to multiple destination buckets": COMPLETED only
+// when every destination has it, PENDING until then, FAILED if one or
+// more destinations failed): an item that has used up its attempts
+// makes the version FAILED whatever the others do, and the last item to
+// settle, COMPLETED when none is FAILED (versionReplicationStatus).
+//
 // Buckets without a replication configuration pay one cached map lookup
 // per write (the configuration cache remembers absence).
 //
-//	R/<bucket>\x00<key>\x00<versionID>   pending replication item
+//	R/<bucket>\x00<key>\x00<versionID>\x00<destination ARN>   pending replication item
 //	RS/<bucket>\x00<ruleID>               historical scan cursor (replication_history.go)
-//	RT/<time, 8 B BE><bucket>\x00<key>\x00<versionID>  S3 RTC threshold of an item
+//	RT/<time, 8 B BE><bucket>\x00<key>\x00<versionID>\x00<destination ARN>  S3 RTC threshold of an item
+//
+// Items and RT/ records of builds before several destinations end at the
+// version ID (the destination only in the item's value); they are read,
+// delivered and settled at their own keys (replItem.legacy).
 //
 // Replication events are S3's (S3 User Guide, "Receiving replication
 // failure events with Amazon S3 Event Notifications"), made only for
@@ -189,6 +209,9 @@ type replItem struct {
 	// OperationMissedThreshold event.
 	deadline time.Time
 	missed   bool
+	// legacy marks an item read from a key without the destination (an
+	// earlier build's): it is settled, and its RT/ record found, there.
+	legacy bool
 }
 
 const (
@@ -218,14 +241,38 @@ func replPrefix(bucket string) []byte {
 	return append(append([]byte(prefixReplication), bucket...), 0)
 }
 
-func replKey(bucket, key, vid string) []byte {
-	b := make([]byte, 0, len(prefixReplication)+len(bucket)+len(key)+len(vid)+2)
+// replKey is the key of the item of version vid of key in bucket for the
+// destination dest (an ARN); dest "" makes the key of earlier builds,
+// which ends at the version ID.
+func replKey(bucket, key, vid, dest string) []byte {
+	b := make([]byte, 0, len(prefixReplication)+len(bucket)+len(key)+len(vid)+len(dest)+3)
 	b = append(b, prefixReplication...)
 	b = append(b, bucket...)
 	b = append(b, 0)
 	b = append(b, key...)
 	b = append(b, 0)
-	return append(b, vid...)
+	b = append(b, vid...)
+	if dest == "" {
+		return b
+	}
+	return append(append(b, 0), dest...)
+}
+
+// storeKey is the key it is stored at.
+func (it *replItem) storeKey() []byte {
+	if it.legacy {
+		return replKey(it.bucket, it.key, it.versionID, "")
+	}
+	return replKey(it.bucket, it.key, it.versionID, it.dest)
+}
+
+// keyDest is the destination part of it's keys ("": an earlier build's
+// item, whose keys have none).
+func (it *replItem) keyDest() string {
+	if it.legacy {
+		return ""
+	}
+	return it.dest
 }
 
 func (it *replItem) encode() []byte {
@@ -269,11 +316,16 @@ func (it *replItem) encode() []byte {
 
 func decodeReplItem(k, v []byte) (replItem, error) {
 	var it replItem
-	parts := bytes.SplitN(k[len(prefixReplication):], []byte{0}, 3)
-	if len(parts) != 3 {
+	parts := bytes.SplitN(k[len(prefixReplication):], []byte{0}, 4)
+	if len(parts) < 3 {
 		return it, fmt.Errorf("%w: replication key %q", ErrCorrupt, k)
 	}
 	it.bucket, it.key, it.versionID = string(parts[0]), string(parts[1]), string(parts[2])
+	if len(parts) == 3 {
+		it.legacy = true
+	} else {
+		it.dest = string(parts[3])
+	}
 	d := decoder{b: v}
 	d.version()
 	for {
@@ -338,12 +390,16 @@ func (it *replItem) track(rule *bucketconfig.ReplicationRule, requested time.Tim
 
 const prefixReplThreshold = "RT/"
 
-// thresholdKey is the RT/ record of the item of bucket, key and vid whose
-// S3 RTC threshold is at.
-func thresholdKey(at time.Time, bucket, key, vid string) []byte {
-	b := timedKey(prefixReplThreshold, at, len(bucket)+len(key)+len(vid)+2)
+// thresholdKey is the RT/ record of the item of bucket, key, vid and
+// dest (replKey's) whose S3 RTC threshold is at.
+func thresholdKey(at time.Time, bucket, key, vid, dest string) []byte {
+	b := timedKey(prefixReplThreshold, at, len(bucket)+len(key)+len(vid)+len(dest)+3)
 	b = append(append(append(append(b, bucket...), 0), key...), 0)
-	return append(b, vid...)
+	b = append(b, vid...)
+	if dest == "" {
+		return b
+	}
+	return append(append(b, 0), dest...)
 }
 
 // replicates reports whether rule replicates a version: one sealed under
@@ -367,107 +423,158 @@ func replicaKeyOf(rule *bucketconfig.ReplicationRule, info *ObjectInfo) string {
 	return ""
 }
 
-// replicationRuleFor returns the rule of info's bucket that replicates
-// info (a delete marker: marker), or nil when none does.
-func (e *Engine) replicationRuleFor(info *ObjectInfo, marker bool) (*bucketconfig.ReplicationRule, error) {
+// replicationRulesFor appends to rules, for each destination that a
+// rule of info's bucket replicates info to (a delete marker: marker),
+// the rule that does (bucketconfig.Replication.Matches), and returns
+// the extended slice.
+func (e *Engine) replicationRulesFor(info *ObjectInfo, marker bool, rules []*bucketconfig.ReplicationRule) ([]*bucketconfig.ReplicationRule, error) {
 	c, err := e.BucketConfigValue(context.Background(), info.Bucket, bucketconfig.KindReplication)
 	if errors.Is(err, ErrNoSuchConfig) || errors.Is(err, ErrNoSuchBucket) {
-		return nil, nil
+		return rules, nil
 	}
 	if err != nil {
-		return nil, err
+		return rules, err
 	}
-	rule := c.(*bucketconfig.Replication).Match(info.Key, bucketTags(info.Tags), marker)
-	if rule == nil || !replicates(rule, info) {
-		return nil, nil
+	n := len(rules)
+	all := c.(*bucketconfig.Replication).Matches(rules, info.Key, bucketTags(info.Tags), marker)
+	rules = all[:n]
+	for _, r := range all[n:] {
+		if replicates(r, info) {
+			rules = append(rules, r)
+		}
 	}
-	return rule, nil
+	return rules, nil
 }
 
 // queueReplication records a pending item for rec, a new version being
 // written in m (in an unversioned bucket: the key's new object, or with
-// DeleteMarker its removal), when a replication rule of its bucket
-// selects it, and marks rec ReplicationPending. The caller holds e.mu.
+// DeleteMarker its removal), for each destination a replication rule of
+// its bucket replicates it to, and marks rec ReplicationPending. The
+// caller holds e.mu.
 func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 	if rec.info.ReplicationStatus == ReplicationReplica {
 		return nil
 	}
-	rule, err := e.replicationRuleFor(&rec.info, rec.info.DeleteMarker)
-	if rule == nil || err != nil {
+	var buf [4]*bucketconfig.ReplicationRule
+	rules, err := e.replicationRulesFor(&rec.info, rec.info.DeleteMarker, buf[:0])
+	if len(rules) == 0 || err != nil {
 		return err
 	}
-	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, deleteMarker: rec.info.DeleteMarker,
-		replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1}
 	requested := rec.info.LastModified
 	if requested.IsZero() {
 		requested = e.now()
 	}
-	it.track(rule, requested, true)
 	if !rec.info.DeleteMarker {
 		rec.info.ReplicationStatus = ReplicationPending
 	}
-	if !it.deadline.IsZero() {
-		// A key's earlier item replaced here (unversioned buckets) leaves
-		// its record behind: replicationThresholds drops it.
-		if err := m.b.Set(thresholdKey(it.deadline, rec.info.Bucket, rec.info.Key, rec.info.VersionID), nil, nil); err != nil {
+	seq := rand.Uint64() | 1
+	for _, rule := range rules {
+		it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, deleteMarker: rec.info.DeleteMarker,
+			replicaKey: replicaKeyOf(rule, &rec.info), seq: seq}
+		it.track(rule, requested, true)
+		if !it.deadline.IsZero() {
+			// A key's earlier item replaced here (unversioned buckets)
+			// leaves its record behind: replicationThresholds drops it.
+			if err := m.b.Set(thresholdKey(it.deadline, rec.info.Bucket, rec.info.Key, rec.info.VersionID, it.dest), nil, nil); err != nil {
+				return err
+			}
+		}
+		if err := m.b.Set(replKey(rec.info.Bucket, rec.info.Key, rec.info.VersionID, it.dest), it.encode(), nil); err != nil {
 			return err
 		}
 	}
-	return m.b.Set(replKey(rec.info.Bucket, rec.info.Key, rec.info.VersionID), it.encode(), nil)
+	return nil
 }
 
 // queueMetaReplication queues the metadata change of rec (its tags, ACL,
 // Object Lock settings or in-place metadata, being rewritten in m) for
-// the version's replica, as S3 replicates such changes: a version a rule
-// replicated (or is replicating) goes PENDING until its replica has the
-// change; a replica's change goes back to its source when the replica's
-// bucket has a rule for the key with ReplicaModifications (S3's replica
-// modification sync). A version never replicated, or that FAILED, is
-// not queued, nor is a delete marker. The caller holds e.mu.
+// the version's replicas, one item per destination, as S3 replicates
+// such changes: a version a rule replicated (or is replicating) goes
+// PENDING until its replicas have the change; a replica's change goes
+// back to its source when the replica's bucket has a rule for the key
+// with ReplicaModifications (S3's replica modification sync). A version
+// never replicated is not queued, nor is a delete marker; a FAILED
+// version's change goes to the destinations that have it (no item
+// left), and it stays FAILED: its failing item, still retried, will
+// deliver the version with the change. The caller holds e.mu.
 func (e *Engine) queueMetaReplication(m *mutation, rec *objectRecord) error {
 	status := rec.info.ReplicationStatus
-	if rec.info.DeleteMarker || (status != ReplicationPending && status != ReplicationCompleted && status != ReplicationReplica) {
+	if rec.info.DeleteMarker || (status != ReplicationPending && status != ReplicationCompleted &&
+		status != ReplicationReplica && status != ReplicationFailed) {
 		return nil
 	}
-	rule, err := e.replicationRuleFor(&rec.info, false)
-	if rule == nil || err != nil {
+	var buf [4]*bucketconfig.ReplicationRule
+	rules, err := e.replicationRulesFor(&rec.info, false, buf[:0])
+	if len(rules) == 0 || err != nil {
 		return err
 	}
-	it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass,
-		replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1, meta: metaSource}
-	it.track(rule, e.now(), false) // S3 RTC's threshold is for new objects
-	if status == ReplicationReplica {
-		if !rule.ReplicaModifications || rec.info.VersionID == "" {
-			return nil
+	queued := false
+	for _, rule := range rules {
+		it := replItem{dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass,
+			replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1, meta: metaSource}
+		it.track(rule, e.now(), false) // S3 RTC's threshold is for new objects
+		if status == ReplicationReplica {
+			if !rule.ReplicaModifications || rec.info.VersionID == "" {
+				continue
+			}
+			it.meta = metaReplica
 		}
-		it.meta = metaReplica
-	}
-	k := replKey(rec.info.Bucket, rec.info.Key, rec.info.VersionID)
-	if v, ok, err := get(e.db, k); err != nil {
-		return err
-	} else if ok {
-		// An item already queued (its delivery may be running: the new
-		// sequence number keeps settling from dropping this change)
-		// keeps its retry schedule; a whole version not delivered yet
-		// to a remote target stays one, as tags alone could not land.
-		cur, err := decodeReplItem(k, v)
+		k, cur, ok, err := e.findItem(e.db, rec.info.Bucket, rec.info.Key, rec.info.VersionID, it.dest)
 		if err != nil {
 			return err
 		}
-		it.attempts, it.next, it.rule = cur.attempts, cur.next, cur.rule
-		if !cur.requested.IsZero() {
-			// The write still pending keeps its events' facts and its
-			// threshold (its RT/ record stays valid).
-			it.ruleID, it.metrics, it.requested, it.deadline, it.missed = cur.ruleID, cur.metrics, cur.requested, cur.deadline, cur.missed
+		if ok {
+			if status == ReplicationFailed {
+				continue // this destination's delivery is the one failing
+			}
+			// An item already queued (its delivery may be running: the
+			// new sequence number keeps settling from dropping this
+			// change) keeps its retry schedule; a whole version not
+			// delivered yet to a remote target stays one, as tags alone
+			// could not land.
+			it.attempts, it.next, it.rule, it.legacy = cur.attempts, cur.next, cur.rule, cur.legacy
+			if !cur.requested.IsZero() {
+				// The write still pending keeps its events' facts and its
+				// threshold (its RT/ record stays valid).
+				it.ruleID, it.metrics, it.requested, it.deadline, it.missed = cur.ruleID, cur.metrics, cur.requested, cur.deadline, cur.missed
+			}
+			if _, remote := e.opts.Replication.Targets[it.dest]; remote && cur.meta == 0 {
+				it.meta = 0
+			}
 		}
-		if _, remote := e.opts.Replication.Targets[it.dest]; remote && cur.meta == 0 {
-			it.meta = 0
+		if err := m.b.Set(k, it.encode(), nil); err != nil {
+			return err
 		}
+		queued = true
 	}
-	if it.meta != metaReplica {
+	if queued && status != ReplicationReplica && status != ReplicationFailed {
 		rec.info.ReplicationStatus = ReplicationPending
 	}
-	return m.b.Set(k, it.encode(), nil)
+	return nil
+}
+
+// findItem reads, in r, the item of version vid of key in bucket for the
+// destination dest: at its key, or at the key of an earlier build (no
+// destination in it) when that item names dest. Not found, k is where
+// the item goes.
+func (e *Engine) findItem(r pebble.Reader, bucket, key, vid, dest string) (k []byte, it replItem, found bool, err error) {
+	for _, d := range [...]string{dest, ""} {
+		lk := replKey(bucket, key, vid, d)
+		v, ok, err := get(r, lk)
+		if err != nil {
+			return nil, it, false, err
+		}
+		if !ok {
+			continue
+		}
+		if it, err = decodeReplItem(lk, v); err != nil {
+			return nil, it, false, err
+		}
+		if it.dest == dest {
+			return lk, it, true, nil
+		}
+	}
+	return replKey(bucket, key, vid, dest), replItem{}, false, nil
 }
 
 // syncReplicaMetadata gives dst, a version's replica (or, for a replica's
@@ -860,30 +967,36 @@ func (e *Engine) checkReplicaLock(it replItem, dst string) error {
 }
 
 // replicateAnnotation copies annotation name, just put on version v, to
-// the version's replica in a local destination bucket, when a
-// replication rule selects v and the replica is there (S3 replicates
+// the version's replica in each local destination bucket a replication
+// rule replicates v to, when the replica is there (S3 replicates
 // annotations as they are added or changed; their removal is not
 // replicated). Replicas on other servers do not get it.
 func (e *Engine) replicateAnnotation(ctx context.Context, v ObjectInfo, name string) error {
 	if v.VersionID == "" || v.ReplicationStatus == ReplicationReplica {
 		return nil
 	}
-	rule, err := e.replicationRuleFor(&v, false)
-	if rule == nil || err != nil {
-		return err
-	}
-	dst, ok := bucketconfig.BucketFromARN(rule.Destination.Bucket)
-	if _, remote := e.opts.Replication.Targets[rule.Destination.Bucket]; !ok || remote {
-		return nil
-	}
-	loc, found, err := e.findVersion(e.db, dst, v.Key, v.VersionID, false)
-	if errors.Is(err, ErrNoSuchBucket) || err == nil && !found {
-		return nil // not replicated yet: the replication takes it then
-	}
+	var buf [4]*bucketconfig.ReplicationRule
+	rules, err := e.replicationRulesFor(&v, false, buf[:0])
 	if err != nil {
 		return err
 	}
-	return e.copyAnnotations(ctx, v, loc.rec.info, name)
+	for _, rule := range rules {
+		dst, ok := bucketconfig.BucketFromARN(rule.Destination.Bucket)
+		if _, remote := e.opts.Replication.Targets[rule.Destination.Bucket]; !ok || remote {
+			continue
+		}
+		loc, found, err := e.findVersion(e.db, dst, v.Key, v.VersionID, false)
+		if errors.Is(err, ErrNoSuchBucket) || err == nil && !found {
+			continue // not replicated yet: the replication takes it then
+		}
+		if err != nil {
+			return err
+		}
+		if err := e.copyAnnotations(ctx, v, loc.rec.info, name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // replicaOf is the record of src's replica in bucket dst: status
@@ -976,7 +1089,7 @@ func (e *Engine) findItemSource(r pebble.Reader, bucket, key, vid string, body b
 // schedules a retry. ev, when not nil, makes the delivery's replication
 // events, queued in the same batch.
 func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time, ev *replEvents) error {
-	k := replKey(it.bucket, it.key, it.versionID)
+	k := it.storeKey()
 	return e.applyCtx(ctx, func(m *mutation) error {
 		return e.settleItem(m, k, it, derr, now, ev)
 	})
@@ -1010,7 +1123,11 @@ func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now 
 		if err := e.endThreshold(m, nil, cur, ev, now); err != nil || derr != nil {
 			return err
 		}
-		return e.setReplicationStatus(m, cur, ReplicationCompleted)
+		status, err := e.versionReplicationStatus(cur, k, ReplicationCompleted)
+		if err != nil {
+			return err
+		}
+		return e.setReplicationStatus(m, cur, status)
 	}
 	cur.attempts++
 	cur.next = now.Add(e.opts.Replication.backoff(cur.attempts))
@@ -1037,7 +1154,7 @@ func (e *Engine) endThreshold(m *mutation, k []byte, cur replItem, ev *replEvent
 	}
 	if cur.missed {
 		ev.add(m, "Replication:OperationReplicatedAfterThreshold", "", now)
-	} else if err := m.b.Delete(thresholdKey(cur.deadline, cur.bucket, cur.key, cur.versionID), nil); err != nil {
+	} else if err := m.b.Delete(thresholdKey(cur.deadline, cur.bucket, cur.key, cur.versionID, cur.keyDest()), nil); err != nil {
 		return err
 	}
 	if k == nil {
@@ -1070,11 +1187,15 @@ func (e *Engine) replicationThresholds(ctx context.Context, now time.Time) error
 			return err
 		}
 		at := dueAt(prefixReplThreshold, rk)
-		parts := bytes.SplitN(rk[len(prefixReplThreshold)+8:], []byte{0}, 3)
-		if len(parts) != 3 {
+		parts := bytes.SplitN(rk[len(prefixReplThreshold)+8:], []byte{0}, 4)
+		if len(parts) < 3 {
 			return fmt.Errorf("%w: replication threshold key %q", ErrCorrupt, rk)
 		}
-		k := replKey(string(parts[0]), string(parts[1]), string(parts[2]))
+		dest := "" // an earlier build's record names its item's legacy key
+		if len(parts) == 4 {
+			dest = string(parts[3])
+		}
+		k := replKey(string(parts[0]), string(parts[1]), string(parts[2]), dest)
 		var ev *replEvents
 		if v, ok, err := get(e.db, k); err != nil {
 			return err
@@ -1143,6 +1264,71 @@ func replicationFailureReason(it replItem, derr error) string {
 		return "DstPutObjectNotPermitted"
 	}
 	return ""
+}
+
+// versionReplicationStatus is the status of the version it names once
+// it, at k, has the status own (COMPLETED: delivered, its item dropped):
+// the aggregate over the version's destinations, one item each (S3 User
+// Guide, "Replication status if replicating to multiple destination
+// buckets": "The header of the source object only returns a value of
+// COMPLETED when replication is successful to all destinations. The
+// header remains at the PENDING value until replication has completed
+// for all destinations. If one or more destinations fail replication,
+// the header returns FAILED"). An item that has used up its attempts is
+// a failed destination; any other, a pending one; FAILED outranks
+// PENDING, which outranks COMPLETED. The caller holds e.mu.
+func (e *Engine) versionReplicationStatus(it replItem, k []byte, own string) (string, error) {
+	rank := func(s string) int {
+		switch s {
+		case ReplicationFailed:
+			return 2
+		case ReplicationPending:
+			return 1
+		}
+		return 0
+	}
+	status := own
+	note := func(ik, v []byte) error {
+		if bytes.Equal(ik, k) {
+			return nil
+		}
+		o, err := decodeReplItem(ik, v)
+		if err != nil || o.deleteMarker || o.meta == metaReplica {
+			return err
+		}
+		s := ReplicationPending
+		if o.attempts >= e.opts.Replication.Attempts {
+			s = ReplicationFailed
+		}
+		if rank(s) > rank(status) {
+			status = s
+		}
+		return nil
+	}
+	legacy := replKey(it.bucket, it.key, it.versionID, "")
+	if v, ok, err := get(e.db, legacy); err != nil {
+		return "", err
+	} else if ok {
+		if err := note(legacy, v); err != nil {
+			return "", err
+		}
+	}
+	lo := append(legacy, 0)
+	iter, err := e.db.NewIter(&pebble.IterOptions{LowerBound: lo, UpperBound: prefixEnd(lo)})
+	if err != nil {
+		return "", err
+	}
+	for ok := iter.First(); ok; ok = iter.Next() {
+		v, err := iter.ValueAndErr()
+		if err == nil {
+			err = note(iter.Key(), v)
+		}
+		if err != nil {
+			iter.Close()
+			return "", err
+		}
+	}
+	return status, iter.Close()
 }
 
 // setReplicationStatus rewrites the source version's status, if the

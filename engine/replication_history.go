@@ -240,8 +240,8 @@ func (e *Engine) historyPage(ctx context.Context, bucket, ruleID string, limit i
 			return m.b.Delete(k, nil) // the rule went away
 		}
 		last, done, err := e.scanHistory(e.db, bucket, cur, cfg, rule, limit, func(key string, rec *objectRecord) error {
-			rk := replKey(bucket, key, rec.info.VersionID)
-			if _, queued, err := get(e.db, rk); err != nil || queued {
+			rk, _, queued, err := e.findItem(e.db, bucket, key, rec.info.VersionID, rule.Destination.Bucket)
+			if err != nil || queued {
 				return err
 			}
 			item := replItem{bucket: bucket, key: key, versionID: rec.info.VersionID,
@@ -252,7 +252,11 @@ func (e *Engine) historyPage(ctx context.Context, bucket, ruleID string, limit i
 				return err
 			}
 			cur.queued++
-			return e.setReplicationStatus(m, item, ReplicationPending)
+			status, err := e.versionReplicationStatus(item, rk, ReplicationPending)
+			if err != nil {
+				return err
+			}
+			return e.setReplicationStatus(m, item, status)
 		}, &examined)
 		if err != nil {
 			return err
@@ -374,7 +378,7 @@ func (e *Engine) scanHistory(r pebble.Reader, bucket string, cur histCursor, cfg
 				newer = cur.horizon.less(rec.versionStamp())
 			}
 			if rec.info.VersionID == "" && versioned || rec.info.ReplicationStatus == ReplicationReplica ||
-				newer || cfg.Match(key, bucketTags(rec.info.Tags), false) != rule ||
+				newer || cfg.MatchTo(rule.Destination.Bucket, key, bucketTags(rec.info.Tags), false) != rule ||
 				!replicates(rule, &rec.info) {
 				continue
 			}
@@ -445,7 +449,7 @@ func (e *Engine) historicalProgress(snap pebble.Reader, bucket string, pending m
 			if rule != nil {
 				n := 0
 				if _, _, err := e.scanHistory(snap, bucket, cur, cfg, rule, -1, func(key string, rec *objectRecord) error {
-					_, queued, err := get(snap, replKey(bucket, key, rec.info.VersionID))
+					_, _, queued, err := e.findItem(snap, bucket, key, rec.info.VersionID, rule.Destination.Bucket)
 					if err == nil && !queued {
 						h.Remaining++
 					}

@@ -198,25 +198,64 @@ func (r *Replication) Validate() error {
 // the enabled matching rule with the highest priority (the first of
 // equal ones), or nil. deleteMarker asks for a rule that replicates
 // delete markers (a marker carries no tags: rules with tag filters never
-// replicate markers, as in S3).
+// replicate markers, as in S3). A configuration whose rules name several
+// destinations replicates to each: see Matches.
 func (r *Replication) Match(key string, tags []Tag, deleteMarker bool) *ReplicationRule {
+	return r.MatchTo("", key, tags, deleteMarker)
+}
+
+// MatchTo is Match among the rules whose destination is dest (every
+// rule when dest is "").
+func (r *Replication) MatchTo(dest, key string, tags []Tag, deleteMarker bool) *ReplicationRule {
 	var best *ReplicationRule
 	for i := range r.Rules {
 		rule := &r.Rules[i]
-		if !rule.Enabled || !strings.HasPrefix(key, rule.Filter.Prefix) || !anyPrefix(key, rule.Filter.Prefixes) {
-			continue
-		}
-		if deleteMarker && (!rule.DeleteMarkers || len(rule.Filter.Tags) > 0) {
-			continue
-		}
-		if !hasTags(tags, rule.Filter.Tags) || rule.Filter.Exclude.Excludes(key, tags) {
-			continue
-		}
-		if best == nil || rule.Priority > best.Priority {
+		if (dest == "" || rule.Destination.Bucket == dest) && rule.selects(key, tags, deleteMarker) &&
+			(best == nil || rule.Priority > best.Priority) {
 			best = rule
 		}
 	}
 	return best
+}
+
+// Matches appends to dst, for each destination bucket that a rule
+// selecting the object names, the rule that replicates it there (MatchTo
+// of that destination), in the order of the rules, and returns the
+// extended slice. S3 replicates an object "according to all replication
+// rules. However, if there are two or more rules with the same
+// destination bucket, then objects will be replicated according to the
+// rule with the highest priority" (ReplicationRule, Priority).
+func (r *Replication) Matches(dst []*ReplicationRule, key string, tags []Tag, deleteMarker bool) []*ReplicationRule {
+	n := len(dst)
+	for i := range r.Rules {
+		rule := &r.Rules[i]
+		if !rule.selects(key, tags, deleteMarker) {
+			continue
+		}
+		j := n
+		for j < len(dst) && dst[j].Destination.Bucket != rule.Destination.Bucket {
+			j++
+		}
+		switch {
+		case j == len(dst):
+			dst = append(dst, rule)
+		case rule.Priority > dst[j].Priority:
+			dst[j] = rule
+		}
+	}
+	return dst
+}
+
+// selects reports whether the rule, enabled, replicates an object with
+// key and tags (a delete marker: deleteMarker).
+func (rule *ReplicationRule) selects(key string, tags []Tag, deleteMarker bool) bool {
+	if !rule.Enabled || !strings.HasPrefix(key, rule.Filter.Prefix) || !anyPrefix(key, rule.Filter.Prefixes) {
+		return false
+	}
+	if deleteMarker && (!rule.DeleteMarkers || len(rule.Filter.Tags) > 0) {
+		return false
+	}
+	return hasTags(tags, rule.Filter.Tags) && !rule.Filter.Exclude.Excludes(key, tags)
 }
 
 // hasTags reports whether have holds every tag of want.

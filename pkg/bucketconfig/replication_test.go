@@ -43,6 +43,46 @@ func TestReplicationMatch(t *testing.T) {
 	assert.NoError(t, r.Validate())
 }
 
+// TestReplicationMatches: one rule per destination, the highest-priority
+// one among the rules naming it that select the object (S3 replicates
+// "according to all replication rules", the priority deciding between
+// rules with the same destination), in the order of the rules.
+func TestReplicationMatches(t *testing.T) {
+	to := func(b string) ReplicationDestination { return ReplicationDestination{Bucket: "arn:aws:s3:::" + b} }
+	r := &Replication{Rules: []ReplicationRule{
+		{ID: "a-low", Priority: 1, Enabled: true, FilterForm: "filter", DeleteMarkers: true, Destination: to("a")},
+		{ID: "b", Priority: 2, Enabled: true, FilterForm: "filter", Filter: ReplicationFilter{Prefix: "x/"}, Destination: to("b")},
+		{ID: "a-high", Priority: 3, Enabled: true, FilterForm: "filter", Filter: ReplicationFilter{Prefix: "x/"}, Destination: to("a")},
+		{ID: "c-off", Priority: 4, Enabled: false, FilterForm: "filter", Destination: to("c")},
+	}}
+	ids := func(rules []*ReplicationRule) []string {
+		var out []string
+		for _, rule := range rules {
+			out = append(out, rule.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name   string
+		key    string
+		marker bool
+		want   []string
+	}{
+		{name: "both destinations, the higher rule to a", key: "x/1", want: []string{"a-high", "b"}},
+		{name: "only the lower rule to a selects", key: "y/1", want: []string{"a-low"}},
+		{name: "delete marker: only rules that replicate markers", key: "x/1", marker: true, want: []string{"a-low"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, ids(r.Matches(nil, c.key, nil, c.marker)))
+			assert.Equal(t, r.Match(c.key, nil, c.marker), r.MatchTo("", c.key, nil, c.marker))
+		})
+	}
+	pre := []*ReplicationRule{&r.Rules[3]}
+	assert.Equal(t, []string{"c-off", "a-high", "b"}, ids(r.Matches(pre, "x/1", nil, false)), "appended after what dst holds")
+	assert.Equal(t, "a-low", r.MatchTo("arn:aws:s3:::a", "y/1", nil, false).ID)
+	assert.Nil(t, r.MatchTo("arn:aws:s3:::b", "y/1", nil, false))
+}
+
 func TestReplicationValidate(t *testing.T) {
 	dest := ReplicationDestination{Bucket: "arn:aws:s3:::dst"}
 	for _, c := range []struct {
