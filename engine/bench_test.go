@@ -270,6 +270,41 @@ func BenchmarkPutVersioned(b *testing.B) {
 	}
 }
 
+// BenchmarkPutReplicated is a 4 KiB PUT into a versioned bucket with a
+// replication configuration: one rule to a local bucket ("one"), and two
+// rules to two buckets selecting every key ("two": two items). No pass
+// runs (the items pile up).
+func BenchmarkPutReplicated(b *testing.B) {
+	ctx := context.Background()
+	for _, dests := range []int{1, 2} {
+		b.Run(map[int]string{1: "one", 2: "two"}[dests], func(b *testing.B) {
+			e, err := Open("", &Options{CompactInterval: -1})
+			require.NoError(b, err)
+			b.Cleanup(func() { e.Close() })
+			cfg := &bucketconfig.Replication{}
+			for _, n := range []string{"bench", "dst1", "dst2"} {
+				require.NoError(b, e.CreateBucket(ctx, n, BucketOptions{}))
+				setVersioning(b, e, n, "Enabled")
+			}
+			for d := 1; d <= dests; d++ {
+				cfg.Rules = append(cfg.Rules, bucketconfig.ReplicationRule{ID: fmt.Sprint("r", d), Priority: d, Enabled: true,
+					FilterForm: "filter", Destination: bucketconfig.ReplicationDestination{Bucket: fmt.Sprint("arn:aws:s3:::dst", d)}})
+			}
+			require.NoError(b, e.SetBucketConfig(ctx, "bench", cfg))
+			data := bytes.Repeat([]byte("osslite!"), 4<<10/8)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := e.PutObject(ctx, "bench", fmt.Sprintf("k%d", i%8), bytes.NewReader(data), int64(len(data)), PutOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
 // BenchmarkTouchObject is the access-tracking cost a GET adds: off (one
 // cached configuration lookup) and on with the read already recorded
 // today (one record lookup more, no commit).

@@ -245,7 +245,11 @@ func replPrefix(bucket string) []byte {
 // destination dest (an ARN); dest "" makes the key of earlier builds,
 // which ends at the version ID.
 func replKey(bucket, key, vid, dest string) []byte {
-	b := make([]byte, 0, len(prefixReplication)+len(bucket)+len(key)+len(vid)+len(dest)+3)
+	return appendReplKey(make([]byte, 0, len(prefixReplication)+len(bucket)+len(key)+len(vid)+len(dest)+3), bucket, key, vid, dest)
+}
+
+// appendReplKey appends replKey's key to b.
+func appendReplKey(b []byte, bucket, key, vid, dest string) []byte {
 	b = append(b, prefixReplication...)
 	b = append(b, bucket...)
 	b = append(b, 0)
@@ -479,7 +483,10 @@ func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 				return err
 			}
 		}
-		if err := m.b.Set(replKey(rec.info.Bucket, rec.info.Key, rec.info.VersionID, it.dest), it.encode(), nil); err != nil {
+		// The batch copies the key: a short one is built on the stack
+		// (a PUT's hot path).
+		var kb [192]byte
+		if err := m.b.Set(appendReplKey(kb[:0], rec.info.Bucket, rec.info.Key, rec.info.VersionID, it.dest), it.encode(), nil); err != nil {
 			return err
 		}
 	}
