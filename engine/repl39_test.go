@@ -365,3 +365,55 @@ func TestRepl39LegacyItems(t *testing.T) {
 	require.Empty(t, got.take())
 	require.Equal(t, ReplicationCompleted, repl39Status(t, e, "k2", v2.VersionID))
 }
+
+// TestRepl39DeletedBuckets: a destination deleted fails its own items
+// (the other destination's complete), and deleting the source bucket
+// takes every item of every destination with it, RT/ records dropping
+// when due without an event.
+func TestRepl39DeletedBuckets(t *testing.T) {
+	ctx := context.Background()
+	rtc := func(r bucketconfig.ReplicationRule) bucketconfig.ReplicationRule {
+		d := &r.Destination
+		d.Metrics, d.ReplicationTime, d.ReplicationMinutes, d.MetricsThresholdMinutes = "Enabled", "Enabled", 15, 15
+		return r
+	}
+	e, clk := repl39Engine(t, rtc(repl39Rule("a", "", 2, "dsta", "")), rtc(repl39Rule("b", "", 1, "dstb", "")))
+	var got repl36Events
+	got.subscribe(t, e)
+	require.NoError(t, e.DeleteBucket(ctx, "dstb", DeleteBucketOptions{}))
+	v := putString(t, e, "src", "k", "body")
+	for range 3 {
+		require.Equal(t, 1, repl36Pass(t, e).Failed)
+		clk.Advance(time.Minute)
+	}
+	_, ok := repl39Replica(t, e, "dsta", "k", v.VersionID)
+	require.True(t, ok)
+	require.Equal(t, ReplicationFailed, repl39Status(t, e, "k", v.VersionID))
+	var reasons []string
+	for _, ev := range got.take() {
+		reasons = append(reasons, ev.EventName+" "+ev.ReplicationEventData.DestinationBucket+" "+ev.ReplicationEventData.FailureReason)
+	}
+	require.Equal(t, []string{"Replication:OperationFailedReplication arn:aws:s3:::dstb DstBucketNotFound"}, reasons)
+
+	// A second version, both items queued, then the source bucket goes.
+	require.NoError(t, e.CreateBucket(ctx, "dstb", BucketOptions{}))
+	repl39Versioning(t, e, "dstb", "Enabled")
+	w := putString(t, e, "src", "w", "body")
+	n, err := e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 3, n, "k's failed item for dstb and w's two")
+	for _, x := range []ObjectInfo{v, w} {
+		_, err := e.DeleteObjectVersion(ctx, "src", x.Key, DeleteOptions{VersionID: x.VersionID})
+		require.NoError(t, err)
+	}
+	require.NoError(t, e.DeleteBucket(ctx, "src", DeleteBucketOptions{}))
+	n, err = e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	clk.Advance(time.Hour)
+	require.Equal(t, ReplicationStats{}, repl36Pass(t, e))
+	require.Zero(t, repl36Thresholds(t, e))
+	require.Empty(t, got.take())
+	_, ok = repl39Replica(t, e, "dstb", "w", w.VersionID)
+	require.False(t, ok)
+}
