@@ -23,9 +23,9 @@ import "encoding/binary"
 //	M/<bucket>                 usage counts: objects by class, versions, markers, uploads, parts, channels (usage.go)
 //	M/                         marks a store whose usage counts are complete
 //	Q/<seq, 8 B BE><config, 2 B BE> pending event delivery (notify.go)
-//	R/<bucket>\x00<key>\x00<versionID> pending replication (replication.go)
+//	R/<bucket>\x00<key>\x00<versionID>\x00<destination ARN> pending replication (replication.go; earlier builds: no destination part)
 //	RS/<bucket>\x00<ruleID>    historical replication cursor (replication_history.go)
-//	RT/<time, 8 B BE><bucket>\x00<key>\x00<versionID> S3 RTC threshold of a pending replication (replication.go)
+//	RT/<time, 8 B BE><bucket>\x00<key>\x00<versionID>\x00<destination ARN> S3 RTC threshold of a pending replication (replication.go)
 //
 // Bucket names never contain 0x00, so "O/<bucket>\x00" is a prefix that no
 // other bucket shares and object keys sort as raw bytes after it.

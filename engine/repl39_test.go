@@ -417,3 +417,46 @@ func TestRepl39DeletedBuckets(t *testing.T) {
 	_, ok = repl39Replica(t, e, "dstb", "w", w.VersionID)
 	require.False(t, ok)
 }
+
+// TestRepl39ExistingObjectsPerDestination: two rules with
+// ExistingObjects naming two destinations each replicate the objects
+// that existed before them (S3 Batch Replication's "existing objects";
+// OSS HistoricalObjectReplication, one rule per destination): the scan
+// of each rule queues the version for its own destination, the progress
+// of each counts its own items, and the version is COMPLETED when both
+// have it. Before, the lower-priority rule's scan skipped every version
+// the other rule also selected.
+func TestRepl39ExistingObjectsPerDestination(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "dsta", "dstb")
+	old := putString(t, e, "src", "docs/old", "old")
+	a, b := repl39Rule("a", "", 2, "dsta", ""), repl39Rule("b", "docs/", 1, "dstb", "")
+	a.ExistingObjects, b.ExistingObjects = true, true
+	require.NoError(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Replication{Rules: []bucketconfig.ReplicationRule{a, b}}))
+	p, err := e.BucketReplicationProgress(ctx, "src")
+	require.NoError(t, err)
+	require.Equal(t, 1, p.Historical["a"].Remaining)
+	require.Equal(t, 1, p.Historical["b"].Remaining)
+	require.NoError(t, e.historyPass(ctx))
+	require.Equal(t, ReplicationPending, repl39Status(t, e, "docs/old", old.VersionID))
+	p, err = e.BucketReplicationProgress(ctx, "src")
+	require.NoError(t, err)
+	require.Equal(t, 2, p.Pending)
+	require.Equal(t, 1, p.Historical["a"].Pending)
+	require.Equal(t, 1, p.Historical["b"].Pending)
+	require.Equal(t, ReplicationStats{Replicated: 2}, repl36Pass(t, e))
+	for _, d := range []string{"dsta", "dstb"} {
+		_, ok := repl39Replica(t, e, d, "docs/old", old.VersionID)
+		require.True(t, ok, d)
+	}
+	require.Equal(t, ReplicationCompleted, repl39Status(t, e, "docs/old", old.VersionID))
+	p, err = e.BucketReplicationProgress(ctx, "src")
+	require.NoError(t, err)
+	require.True(t, p.Historical["a"].Done())
+	require.True(t, p.Historical["b"].Done())
+}

@@ -650,7 +650,8 @@ type ReplicationStats struct {
 	Replicated, Failed int
 }
 
-// ReplicationBacklog returns how many replication items are pending.
+// ReplicationBacklog returns how many replication items are pending (a
+// version once per destination).
 func (e *Engine) ReplicationBacklog(ctx context.Context) (int, error) {
 	if err := e.enter(ctx); err != nil {
 		return 0, err
@@ -1386,7 +1387,8 @@ func (e *Engine) checkVersioningChange(bucket string, doc []byte) error {
 
 // ReplicationProgress describes a bucket's replication backlog.
 type ReplicationProgress struct {
-	// Pending counts the bucket's versions waiting to be replicated.
+	// Pending counts the bucket's replications waiting: a version once
+	// per destination that has yet to get it (or a change of it).
 	Pending int
 	// OldestPending is the modification time of the oldest of them
 	// (zero when none is pending): every version written before it has
