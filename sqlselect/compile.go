@@ -15,6 +15,8 @@ type row struct {
 	// partial is set when the query read a column or member the record
 	// lacks (for OSS SkipPartialDataRecord).
 	partial bool
+	// m is the query's evaluation budget; nil outside Run.
+	m *meter
 }
 
 type format uint8
@@ -49,6 +51,8 @@ type compiler struct {
 	// steps after the alias) read within one.
 	comparing int
 	compared  [][]Step
+	// nodes counts the expression nodes compiled (the evaluation budget).
+	nodes int
 }
 
 // program is a query compiled for one input.
@@ -65,6 +69,9 @@ type program struct {
 	whole    bool
 	top      []string
 	compared [][]Step
+	// cost is what each record is charged before it is evaluated: every
+	// node of the compiled expressions (budget.go).
+	cost int
 }
 
 func compile(q *Query, f format, header []string, clock func() time.Time) (*program, error) {
@@ -130,6 +137,7 @@ func compile(q *Query, f format, header []string, clock func() time.Time) (*prog
 			}
 		}
 	}
+	p.cost = costNode * c.nodes
 	return p, nil
 }
 
@@ -158,6 +166,7 @@ func outputName(it SelectItem, i int) string {
 }
 
 func (c *compiler) expr(e Expr) (evalFn, error) {
+	c.nodes++
 	switch e := e.(type) {
 	case *Literal:
 		v, err := literalValue(e)
@@ -320,6 +329,9 @@ func (c *compiler) csvPath(steps []Step) (evalFn, error) {
 		c.need = -1
 		header := c.header
 		return func(rw *row) (value, error) {
+			if err := rw.m.pay(costMember * len(rw.fields)); err != nil {
+				return value{}, err
+			}
 			return csvStruct(rw.fields, header), nil
 		}, nil
 	}
@@ -430,6 +442,7 @@ func (c *compiler) predicate(e Expr) (pred, error) {
 	switch e := e.(type) {
 	case *Unary:
 		if e.Op == "NOT" {
+			c.nodes++
 			x, err := c.predicate(e.X)
 			if err != nil {
 				return nil, err
@@ -448,6 +461,7 @@ func (c *compiler) predicate(e Expr) (pred, error) {
 	case *Binary:
 		switch e.Op {
 		case "AND", "OR":
+			c.nodes++
 			l, err := c.predicate(e.L)
 			if err != nil {
 				return nil, err
@@ -479,6 +493,7 @@ func (c *compiler) predicate(e Expr) (pred, error) {
 			if col, ok := c.csvColumn(e.L); ok {
 				if lit, ok := e.R.(*Literal); ok && lit.Kind == LitInt {
 					n, _ := strconv.ParseInt(lit.Text, 10, 64)
+					c.nodes++
 					return csvIntPred(col, e.Op, n), nil
 				}
 			}

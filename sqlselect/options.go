@@ -235,6 +235,15 @@ type RunOptions struct {
 	// own maximum, so no GZIP input reaches it; BZIP2 (whose runs decode
 	// to 45 MB a block) and ZSTD (128 KiB an RLE block) can.
 	MaxDecompressionRatio int
+	// MaxWorkPerByte bounds the work of evaluating the query: each record
+	// is charged the size of the expression (16 units a node) and each
+	// string operation the bytes it reads or builds (a unit is about a
+	// byte copied); past this many units per input byte read (the
+	// uncompressed bytes of CSV and JSON, the file's for Parquet) plus
+	// 2^28, the query fails with MaxOperatorsExceeded. Default 256: an
+	// expression of up to 16 nodes per byte of its records, or 256
+	// string functions over each whole record, runs over any object.
+	MaxWorkPerByte int
 	// Progress, if set, is called with the running totals before every
 	// Write to the output writer and at least every ProgressInterval
 	// input bytes, on the goroutine running the query.
@@ -284,6 +293,9 @@ func (o *RunOptions) EnsureDefaults() {
 	if o.MaxDecompressionRatio <= 0 {
 		o.MaxDecompressionRatio = DefaultMaxDecompressionRatio
 	}
+	if o.MaxWorkPerByte <= 0 {
+		o.MaxWorkPerByte = DefaultMaxWorkPerByte
+	}
 }
 
 // DefaultMaxZSTDWindow is RunOptions.MaxZSTDWindow's default.
@@ -293,12 +305,15 @@ const DefaultMaxZSTDWindow = 8 << 20
 // default: DEFLATE's largest ratio (258 bytes from about 2 bits).
 const DefaultMaxDecompressionRatio = 1032
 
+// DefaultMaxWorkPerByte is RunOptions.MaxWorkPerByte's default.
+const DefaultMaxWorkPerByte = 256
+
 // Validate rejects settings that cannot work. Run calls it.
 func (o *RunOptions) Validate() error {
 	if o.MaxSkippedRecordsAllowed < 0 {
 		return errorf(ErrInvalidRequestParameter, "MaxSkippedRecordsAllowed %d is negative", o.MaxSkippedRecordsAllowed)
 	}
-	if o.ChunkSize < 0 || o.MaxRecordSize < 0 || o.MaxDocumentSize < 0 || o.ProgressInterval < 0 || o.MaxZSTDWindow < 0 || o.MaxDecompressionRatio < 0 {
+	if o.ChunkSize < 0 || o.MaxRecordSize < 0 || o.MaxDocumentSize < 0 || o.ProgressInterval < 0 || o.MaxZSTDWindow < 0 || o.MaxDecompressionRatio < 0 || o.MaxWorkPerByte < 0 {
 		return errorf(ErrInvalidRequestParameter, "negative size in RunOptions")
 	}
 	if o.MaxZSTDWindow > 0 && o.MaxZSTDWindow < 1<<10 {

@@ -22,6 +22,8 @@ type outWriter struct {
 	special  [256]bool // single-byte settings and line ends: force quoting
 	stats    *Stats
 	progress func(Stats)
+	// maxRecord bounds one projected record, in bytes (runState sets it).
+	maxRecord int
 	// The settings whole: each one character, possibly multi-byte UTF-8.
 	fdSeq, quoteSeq, escSeq []byte
 	escQ                    bool     // the escape is the quote
@@ -143,8 +145,16 @@ func (o *outWriter) needsQuote(f []byte) bool {
 	return false
 }
 
-// record writes one projected record.
+// record writes one projected record. A record longer than maxRecord is
+// OverMaxRecordSize ("the length of a record in the input or result"),
+// found as it is built: 20,000 projections of a 512 KB field made one
+// record of 10 GB in memory before it was written.
 func (o *outWriter) record(names []string, vals []value) error {
+	mark := len(o.buf)
+	over := func() error {
+		o.buf = o.buf[:mark]
+		return errorf(ErrOverMaxRecordSize, "a result record is longer than %d bytes", o.maxRecord)
+	}
 	if o.json {
 		o.buf = append(o.buf, '{')
 		first := true
@@ -159,11 +169,17 @@ func (o *outWriter) record(names []string, vals []value) error {
 			o.buf = appendJSONString(o.buf, []byte(names[i]), o.plain)
 			o.buf = append(o.buf, ':')
 			o.buf = appendJSON(o.buf, v, o.plain)
+			if len(o.buf)-mark > o.maxRecord {
+				return over()
+			}
 		}
 		o.buf = append(o.buf, '}')
 	} else {
 		for i, v := range vals {
 			o.csvField(i, v)
+			if len(o.buf)-mark > o.maxRecord {
+				return over()
+			}
 		}
 	}
 	return o.end()

@@ -51,6 +51,10 @@ func (d *decompressReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// resultFactor is how many times the longest input record a result
+// record may be (outWriter.maxRecord).
+const resultFactor = 4
+
 // runState is one execution of a query.
 type runState struct {
 	ctx      context.Context
@@ -71,6 +75,7 @@ type runState struct {
 	end      int64      // inclusive; -1 none
 	lines    *LineRange // record numbers to query; nil all
 	numText  bool       // JSONInput.NumbersAsText
+	meter    *meter     // the evaluation budget (budget.go)
 }
 
 // Run executes the query over src and writes the serialized result to w,
@@ -89,6 +94,7 @@ func (q *Query) Run(ctx context.Context, src Source, in Input, out Output, w io.
 	if err := rs.opts.Validate(); err != nil {
 		return Stats{}, err
 	}
+	rs.meter = &meter{ctx: ctx, stats: &rs.stats, perByte: int64(rs.opts.MaxWorkPerByte)}
 	err := rs.run(src, in, out, w)
 	if rs.out != nil {
 		if ferr := rs.out.flush(); err == nil {
@@ -104,6 +110,12 @@ func (rs *runState) run(src Source, in Input, out Output, w io.Writer) error {
 		return err
 	}
 	rs.out = ow
+	// A result record may be four times the longest input record: a
+	// record's fields projected as JSON escapes, a few of them twice.
+	ow.maxRecord = resultFactor * rs.opts.MaxRecordSize
+	if in.Format == FormatJSON && in.JSON.Type == JSONDocument {
+		ow.maxRecord = resultFactor * max(rs.opts.MaxRecordSize, rs.opts.MaxDocumentSize)
+	}
 	if out.Format == OutputCSV {
 		rs.outCSV = out.CSV
 	}
@@ -356,6 +368,10 @@ func (rs *runState) process(r *row, csvFields bool, header []string) error {
 	rs.stats.RecordsScanned++
 	p := rs.prog
 	r.partial = false
+	r.m = rs.meter
+	if err := r.m.pay(p.cost); err != nil {
+		return err
+	}
 	if p.where != nil {
 		t, err := p.where(r)
 		if err != nil {
