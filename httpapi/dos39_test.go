@@ -1,0 +1,103 @@
+package httpapi_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/httpapi"
+)
+
+// TestDos39SelectBudgetThroughS3: a query whose evaluation would cost
+// more than its budget (sqlselect.RunOptions.MaxWorkPerByte) is 400
+// MaxOperatorsExceeded before any record is sent, through aws-sdk-go-v2.
+func TestDos39SelectBudgetThroughS3(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("dos39")})
+	require.NoError(t, err)
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("dos39"), Key: aws.String("a.csv"),
+		Body: strings.NewReader(strings.Repeat("a\n", 20000))})
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = runSelect(t, c, &s3.SelectObjectContentInput{
+		Bucket: aws.String("dos39"), Key: aws.String("a.csv"),
+		Expression:          aws.String("SELECT count(*) FROM S3Object s WHERE " + strings.Repeat("s._1 = 'x' OR ", 15000) + "FALSE"),
+		ExpressionType:      types.ExpressionTypeSql,
+		InputSerialization:  &types.InputSerialization{CSV: &types.CSVInput{}},
+		OutputSerialization: &types.OutputSerialization{CSV: &types.CSVOutput{}},
+	})
+	var ae smithy.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "MaxOperatorsExceeded", ae.ErrorCode())
+	assert.Less(t, time.Since(start), 10*time.Second) // 50 s without the budget
+}
+
+// TestDos39SelectStopsWhenClientGoes: a client that cancels a long
+// SelectObjectContent stops the query on the server at once (net/http
+// cancels the request's context when the connection closes; Run looks
+// at it between records and, through the budget's meter, within one).
+func TestDos39SelectStopsWhenClientGoes(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.client()
+	ctx := context.Background()
+	_, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("dos39")})
+	require.NoError(t, err)
+	line := strings.Repeat("a", 99) + "\n"
+	_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("dos39"), Key: aws.String("big.csv"),
+		Body: strings.NewReader(strings.Repeat(line, 160000))})
+	require.NoError(t, err)
+	in := &s3.SelectObjectContentInput{
+		Bucket: aws.String("dos39"), Key: aws.String("big.csv"),
+		Expression:          aws.String("SELECT count(*) FROM S3Object s WHERE " + strings.Repeat("UPPER(s._1) = 'a' OR ", 60) + "FALSE"),
+		ExpressionType:      types.ExpressionTypeSql,
+		InputSerialization:  &types.InputSerialization{CSV: &types.CSVInput{}},
+		OutputSerialization: &types.OutputSerialization{CSV: &types.CSVOutput{}},
+	}
+	selects := func() []httpapi.Record {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		var out []httpapi.Record
+		for _, r := range f.records {
+			if r.Operation == "SelectObjectContent" {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	// Uncancelled, the query runs a while (and within its budget).
+	res, err := runSelect(t, c, in)
+	require.NoError(t, err)
+	require.Equal(t, "0\n", res.records)
+	full := selects()[0].Duration
+	t.Logf("the whole query: %v", full)
+	require.Greater(t, full, time.Second)
+
+	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	resp, err := c.SelectObjectContent(cctx, in)
+	if err == nil {
+		for range resp.GetStream().Events() {
+		}
+		resp.GetStream().Close()
+	}
+	var rec httpapi.Record
+	require.Eventually(t, func() bool {
+		if s := selects(); len(s) == 2 {
+			rec = s[1]
+			return true
+		}
+		return false
+	}, full, 5*time.Millisecond, "the query ran on after its client went")
+	assert.Less(t, rec.Duration, full/2)
+	t.Logf("cancelled after 200 ms: %v", rec.Duration)
+}
