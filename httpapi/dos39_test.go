@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +101,30 @@ func TestDos39SelectStopsWhenClientGoes(t *testing.T) {
 	}, full, 5*time.Millisecond, "the query ran on after its client went")
 	assert.Less(t, rec.Duration, full/2)
 	t.Logf("cancelled after 200 ms: %v", rec.Duration)
+}
+
+// TestDos39ReplaceKeyWithIsLiteralInS3: "${key}" in ReplaceKeyWith is
+// OSS's variable for the requested key; S3's ReplaceKeyWith is "the
+// specific object key to use in the redirect request", taken as
+// written, and it was substituted in every dialect. The configuration is
+// the bucket's whichever dialect put it, so the request's dialect
+// decides: the same rule redirects to "pics/${key}" on the S3 website
+// endpoint and to "pics/p/a.jpg" on the OSS endpoint.
+func TestDos39ReplaceKeyWithIsLiteralInS3(t *testing.T) {
+	f, get := websiteFixture(t, `<WebsiteConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+<IndexDocument><Suffix>index.html</Suffix></IndexDocument>
+<RoutingRules><RoutingRule><Condition><KeyPrefixEquals>p/</KeyPrefixEquals></Condition>
+<Redirect><HostName>img.test</HostName><ReplaceKeyWith>pics/${key}</ReplaceKeyWith></Redirect></RoutingRule></RoutingRules>
+</WebsiteConfiguration>`)
+	port := f.srv.URL[strings.LastIndex(f.srv.URL, ":"):]
+	for _, base := range []string{"http://site.s3-website.test" + port, f.srv.URL + "/_website/site"} {
+		resp := get("GET", base+"/p/a.jpg")
+		require.Equal(t, 301, resp.StatusCode, base)
+		loc, err := url.PathUnescape(resp.Header.Get("Location"))
+		require.NoError(t, err)
+		assert.Equal(t, "http://img.test/pics/${key}", loc, base)
+	}
+	resp := get("GET", "http://site.oss-cn-hangzhou.aliyuncs.com"+port+"/p/a.jpg")
+	require.Equal(t, 301, resp.StatusCode, string(resp.body))
+	assert.Equal(t, "http://img.test/pics/p/a.jpg", resp.Header.Get("Location"))
 }

@@ -668,22 +668,25 @@ func (s *server) mirrorOnMiss(rc *request) (handled bool, err error) {
 		return false, nil
 	}
 	key := rc.op.Key
-	originKey, err := ruleKey(rule, key, rc.maxKey(s))
+	originKey, err := ruleKey(rule, key, rc.maxKey(s), true) // OSS only
 	if err != nil {
 		return true, err
 	}
 	return true, s.mirrorRule(rc, rule, key, originKey, func(e *Error) error { return e })
 }
 
-// ruleKey is key after rule's key replacement, if it has one. Each
-// "${key}" of ReplaceKeyWith stands for the key, so the key may make the
-// result at most maxKey bytes (the dialect's longest key) or the
-// template's length, whichever is more, else KeyTooLongError: 20,000 of
-// them (a 128 KB document) times a key of 300 escaped bytes built a 6 MB
-// key and an 18 MB Location, 130 MB for one anonymous GET.
-func ruleKey(rule *bucketconfig.RoutingRule, key string, maxKey int) (string, error) {
+// ruleKey is key after rule's key replacement, if it has one. With
+// keyVariable (OSS) each "${key}" of ReplaceKeyWith stands for the key,
+// so the key may make the result at most maxKey bytes (the dialect's
+// longest key) or the template's length, whichever is more, else
+// KeyTooLongError: 20,000 of them (a 128 KB document) times a key of 300
+// escaped bytes built a 6 MB key and an 18 MB Location, 130 MB for one
+// anonymous GET. Without it (S3, Sina) ReplaceKeyWith is the key.
+func ruleKey(rule *bucketconfig.RoutingRule, key string, maxKey int, keyVariable bool) (string, error) {
 	rd := &rule.Redirect
 	switch {
+	case rd.ReplaceKeyWith != nil && !keyVariable:
+		return *rd.ReplaceKeyWith, nil
 	case rd.ReplaceKeyWith != nil:
 		tmpl := *rd.ReplaceKeyWith
 		n := strings.Count(tmpl, "${key}")

@@ -64,11 +64,17 @@ type websiteLimits struct {
 	// redirects to an absolute URL on the request's host (S3); else to
 	// a path.
 	hostInLocation bool
+	// keyVariable: "${key}" in ReplaceKeyWith stands for the requested
+	// key (OSS documents it); S3's ReplaceKeyWith is "the specific object
+	// key to use", taken as written. The configuration is the bucket's,
+	// whichever dialect put it: the request's dialect decides, as it does
+	// for hostInLocation.
+	keyVariable bool
 }
 
 var websiteByDialect = map[string]websiteLimits{
 	"s3":   {maxRules: bucketconfig.MaxRoutingRules, requireIndex: true, rulesRequired: true, hostInLocation: true},
-	"oss":  {maxRules: 20, ossFields: true, onREST: true},
+	"oss":  {maxRules: 20, ossFields: true, onREST: true, keyVariable: true},
 	"sina": {maxRules: bucketconfig.MaxRoutingRules, requireIndex: true},
 }
 
@@ -979,7 +985,7 @@ func (wr *websiteReq) match(status int) *bucketconfig.RoutingRule {
 // websiteRule carries out a matching routing rule.
 func (s *server) websiteRule(wr *websiteReq, rule *bucketconfig.RoutingRule) error {
 	rc, rd := wr.rc, &rule.Redirect
-	key, err := ruleKey(rule, wr.key, rc.maxKey(s))
+	key, err := ruleKey(rule, wr.key, rc.maxKey(s), websiteByDialect[rc.d.name].keyVariable)
 	if err != nil {
 		e, _ := toError(err)
 		return s.websiteFail(wr, e)
