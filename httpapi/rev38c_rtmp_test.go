@@ -23,50 +23,8 @@ import (
 func TestRev38cRTMPGuardFollowsGortmplibStreams(t *testing.T) {
 	rng := rand.New(rand.NewPCG(38, 3))
 	for i := range 300 {
-		var buf bytes.Buffer
-		bcw := bytecounter.NewWriter(&buf)
-		w := rawmessage.NewWriter(bcw, bcw, false)
-		chunkSize := uint32(128)
-		ts := map[byte]time.Duration{}
-		for range 1 + rng.IntN(40) {
-			csid := byte(2 + rng.IntN(62))
-			msg := &rawmessage.Message{ChunkStreamID: csid, MessageStreamID: uint32(rng.IntN(3))}
-			switch k := rng.IntN(10); {
-			case k == 0: // SetChunkSize, as a publisher sends it
-				chunkSize = uint32(1 + rng.IntN(maxRTMPChunkSize))
-				msg.ChunkStreamID, msg.Type, msg.Body = 2, rtmpMsgChunkSize, binary.BigEndian.AppendUint32(nil, chunkSize)
-			case k == 1: // Abort of a stream between messages
-				msg.ChunkStreamID, msg.Type, msg.Body = 2, rtmpMsgAbort, binary.BigEndian.AppendUint32(nil, uint32(2+rng.IntN(62)))
-			case k == 2: // Acknowledgement
-				msg.ChunkStreamID, msg.Type, msg.Body = 2, 3, binary.BigEndian.AppendUint32(nil, rng.Uint32())
-			default: // audio, video, data or a command, of any length
-				msg.Type = []uint8{8, 9, 18, 20}[rng.IntN(4)]
-				msg.Body = make([]byte, []int{0, 1, 4, 5, 127, 128, 129, 4096, 70000}[rng.IntN(9)])
-				for j := range msg.Body {
-					msg.Body[j] = byte(rng.Uint32())
-				}
-			}
-			// Timestamps that go up (type 1, 2 and 3 headers), jump past
-			// the 24-bit field (extended timestamps and deltas) or go back
-			// (type 0 again).
-			switch rng.IntN(4) {
-			case 0:
-				ts[msg.ChunkStreamID] += time.Duration(rng.IntN(50)) * time.Millisecond
-			case 1:
-				ts[msg.ChunkStreamID] += time.Duration(0xFFFFFF+rng.IntN(1000)) * time.Millisecond
-			case 2:
-				ts[msg.ChunkStreamID] = time.Duration(rng.IntN(1000)) * time.Millisecond
-			}
-			msg.Timestamp = ts[msg.ChunkStreamID]
-			if err := w.Write(msg); err != nil {
-				t.Fatal(err)
-			}
-			if msg.Type == rtmpMsgChunkSize {
-				w.SetChunkSize(chunkSize)
-			}
-		}
-		data := append(append(make([]byte, 0, rtmpHandshakeBytes+buf.Len()), 3), make([]byte, rtmpHandshakeBytes-1)...)
-		data = append(data, buf.Bytes()...)
+		chunks, chunkSize := gortmplibStream(rng)
+		data := rtmpHandshaken(chunks)
 
 		g := newRTMPGuard(&stepReader{b: data, step: 1 + rng.IntN(300)})
 		var out bytes.Buffer
@@ -91,6 +49,63 @@ func TestRev38cRTMPGuardFollowsGortmplibStreams(t *testing.T) {
 			t.Fatalf("case %d: chunk size %d, the publisher set %d", i, g.chunkSize, chunkSize)
 		}
 	}
+}
+
+// gortmplibStream writes 1 to 40 random messages with gortmplib's own
+// chunk writer (what TestRev38cRTMPGuardFollowsGortmplibStreams lists)
+// and returns the chunk stream that follows the handshake and the chunk
+// size set last.
+func gortmplibStream(rng *rand.Rand) ([]byte, uint32) {
+	var buf bytes.Buffer
+	bcw := bytecounter.NewWriter(&buf)
+	w := rawmessage.NewWriter(bcw, bcw, false)
+	chunkSize := uint32(128)
+	ts := map[byte]time.Duration{}
+	for range 1 + rng.IntN(40) {
+		csid := byte(2 + rng.IntN(62))
+		msg := &rawmessage.Message{ChunkStreamID: csid, MessageStreamID: uint32(rng.IntN(3))}
+		switch k := rng.IntN(10); {
+		case k == 0: // SetChunkSize, as a publisher sends it
+			chunkSize = uint32(1 + rng.IntN(maxRTMPChunkSize))
+			msg.ChunkStreamID, msg.Type, msg.Body = 2, rtmpMsgChunkSize, binary.BigEndian.AppendUint32(nil, chunkSize)
+		case k == 1: // Abort of a stream between messages
+			msg.ChunkStreamID, msg.Type, msg.Body = 2, rtmpMsgAbort, binary.BigEndian.AppendUint32(nil, uint32(2+rng.IntN(62)))
+		case k == 2: // Acknowledgement
+			msg.ChunkStreamID, msg.Type, msg.Body = 2, 3, binary.BigEndian.AppendUint32(nil, rng.Uint32())
+		default: // audio, video, data or a command, of any length
+			msg.Type = []uint8{8, 9, 18, 20}[rng.IntN(4)]
+			msg.Body = make([]byte, []int{0, 1, 4, 5, 127, 128, 129, 4096, 70000}[rng.IntN(9)])
+			for j := range msg.Body {
+				msg.Body[j] = byte(rng.Uint32())
+			}
+		}
+		// Timestamps that go up (type 1, 2 and 3 headers), jump past
+		// the 24-bit field (extended timestamps and deltas) or go back
+		// (type 0 again).
+		switch rng.IntN(4) {
+		case 0:
+			ts[msg.ChunkStreamID] += time.Duration(rng.IntN(50)) * time.Millisecond
+		case 1:
+			ts[msg.ChunkStreamID] += time.Duration(0xFFFFFF+rng.IntN(1000)) * time.Millisecond
+		case 2:
+			ts[msg.ChunkStreamID] = time.Duration(rng.IntN(1000)) * time.Millisecond
+		}
+		msg.Timestamp = ts[msg.ChunkStreamID]
+		if err := w.Write(msg); err != nil {
+			panic(err) // a bytes.Buffer does not fail
+		}
+		if msg.Type == rtmpMsgChunkSize {
+			w.SetChunkSize(chunkSize)
+		}
+	}
+	return buf.Bytes(), chunkSize
+}
+
+// rtmpHandshaken is a client's handshake (C0 version 3, C1, C2) followed
+// by chunks.
+func rtmpHandshaken(chunks []byte) []byte {
+	data := append(append(make([]byte, 0, rtmpHandshakeBytes+len(chunks)), 3), make([]byte, rtmpHandshakeBytes-1)...)
+	return append(data, chunks...)
 }
 
 // TestRev38cRTMPGuardAbortAndSplitChunkSize: what gortmplib's writer never

@@ -51,9 +51,12 @@ func TestDos39QueryWorkIsBounded(t *testing.T) {
 	or := func(term string, n int) string {
 		return "SELECT count(*) FROM S3Object s WHERE " + strings.Repeat(term, n) + "FALSE"
 	}
-	bound := 2 * time.Second
+	// The error is the finding; the time only shows the work stopped
+	// (each took 1 to 50 s without the budget, under 0.5 s with it on an
+	// idle machine).
+	bound := 10 * time.Second
 	if raceEnabled {
-		bound *= 10
+		bound *= 6
 	}
 	for _, tc := range []struct {
 		name, expr, data string
@@ -117,9 +120,9 @@ func TestDos39CancelStopsWithinARecord(t *testing.T) {
 	_, took, _, err := dos39Run(t, ctx, expr, strings.Repeat("a", 1<<19)+"\n", false,
 		&sqlselect.RunOptions{MaxWorkPerByte: 1 << 30})
 	require.ErrorIs(t, err, context.Canceled)
-	bound := 2 * time.Second
+	bound := 5 * time.Second // 11 to 27 s without the meter
 	if raceEnabled {
-		bound *= 10
+		bound *= 6
 	}
 	assert.Less(t, took, bound)
 }
@@ -156,9 +159,9 @@ func TestDos39TrimLongSetIsLinear(t *testing.T) {
 	got, took, _, err := dos39Run(t, context.Background(), expr, strings.Repeat("ü", 1<<18)+"\n", false, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "0\n", got)
-	bound := 2 * time.Second
+	bound := 10 * time.Second // 83 to 98 s without the table
 	if raceEnabled {
-		bound *= 10
+		bound *= 6
 	}
 	assert.Less(t, took, bound)
 
