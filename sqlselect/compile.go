@@ -51,8 +51,9 @@ type compiler struct {
 	// steps after the alias) read within one.
 	comparing int
 	compared  [][]Step
-	// nodes counts the expression nodes compiled (the evaluation budget).
-	nodes int
+	// nodes and literals count the expression nodes compiled, the
+	// constants apart (the evaluation budget).
+	nodes, literals int
 }
 
 // program is a query compiled for one input.
@@ -137,7 +138,7 @@ func compile(q *Query, f format, header []string, clock func() time.Time) (*prog
 			}
 		}
 	}
-	p.cost = costNode * c.nodes
+	p.cost = costNode*c.nodes + costLiteral*c.literals
 	return p, nil
 }
 
@@ -169,6 +170,8 @@ func (c *compiler) expr(e Expr) (evalFn, error) {
 	c.nodes++
 	switch e := e.(type) {
 	case *Literal:
+		c.nodes-- // a constant costs a call: costLiteral
+		c.literals++
 		v, err := literalValue(e)
 		if err != nil {
 			return nil, err

@@ -236,13 +236,14 @@ type RunOptions struct {
 	// to 45 MB a block) and ZSTD (128 KiB an RLE block) can.
 	MaxDecompressionRatio int
 	// MaxWorkPerByte bounds the work of evaluating the query: each record
-	// is charged the size of the expression (16 units a node) and each
-	// string operation the bytes it reads or builds (a unit is about a
-	// byte copied); past this many units per input byte read (the
-	// uncompressed bytes of CSV and JSON, the file's for Parquet) plus
-	// 2^28, the query fails with MaxOperatorsExceeded. Default 256: an
-	// expression of up to 16 nodes per byte of its records, or 256
-	// string functions over each whole record, runs over any object.
+	// is charged the size of the expression (16 units a node, 2 a
+	// constant) and each string operation the bytes it reads and builds
+	// (a unit is about a byte copied); past this many units per input
+	// byte read (the uncompressed bytes of CSV and JSON, the file's for
+	// Parquet) plus 2^28, the query fails with MaxOperatorsExceeded.
+	// Default 256: an expression of up to 16 nodes per byte of its
+	// records, or 128 string functions copying each whole record, runs
+	// over any object.
 	MaxWorkPerByte int
 	// Progress, if set, is called with the running totals before every
 	// Write to the output writer and at least every ProgressInterval
