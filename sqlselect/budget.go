@@ -1,6 +1,10 @@
 package sqlselect
 
-import "context"
+import (
+	"context"
+
+	"github.com/parquet-go/parquet-go"
+)
 
 // The evaluation budget. A query's cost is its expression times its
 // records: 15,000 "s._1 = 'x' OR" (210 KB of the 256 KiB an expression
@@ -42,6 +46,12 @@ type meter struct {
 	perByte int64
 	used    int64
 	next    int64 // used past this looks at the budget and ctx again
+	// decoded counts the bytes of the Parquet values read (a value's
+	// bytes, 8 for a number, 1 for a null): a column of one repeated
+	// value is a few bytes of dictionary and run lengths per page for
+	// millions of rows, so the bytes read alone would give such rows no
+	// share of the budget.
+	decoded int64
 }
 
 // pay charges n units and fails once the budget is spent, or with ctx's
@@ -58,7 +68,7 @@ func (m *meter) pay(n int) error {
 }
 
 func (m *meter) check() error {
-	in := max(m.stats.BytesProcessed, m.stats.BytesScanned)
+	in := max(m.stats.BytesProcessed, m.stats.BytesScanned, m.decoded)
 	budget := m.perByte*in + evalSlack
 	if m.used > budget {
 		return errorf(ErrMaxOperatorsExceeded, "evaluating the query over %d input bytes costs more than %d units (%d a byte and %d, RunOptions.MaxWorkPerByte): use fewer operators and string functions per record",
@@ -91,6 +101,24 @@ func members(v value) int {
 	n := len(v.st.vals)
 	for _, e := range v.st.vals {
 		n += members(e)
+	}
+	return n
+}
+
+// pqRowBytes is what a Parquet row read adds to meter.decoded.
+func pqRowBytes(r parquet.Row) int64 {
+	var n int64
+	for _, v := range r {
+		switch v.Kind() {
+		case parquet.ByteArray, parquet.FixedLenByteArray:
+			n += int64(max(len(v.ByteArray()), 1))
+		default:
+			if v.IsNull() {
+				n++
+			} else {
+				n += 8
+			}
+		}
 	}
 	return n
 }

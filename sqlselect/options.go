@@ -239,8 +239,9 @@ type RunOptions struct {
 	// is charged the size of the expression (16 units a node, 2 a
 	// constant) and each string operation the bytes it reads and builds
 	// (a unit is about a byte copied); past this many units per input
-	// byte read (the uncompressed bytes of CSV and JSON, the file's for
-	// Parquet) plus 2^28, the query fails with MaxOperatorsExceeded.
+	// byte read (the uncompressed bytes of CSV and JSON; for Parquet the
+	// larger of the file's bytes read and the values' bytes decoded: 8 a
+	// number, a string's length) plus 2^28, the query fails with MaxOperatorsExceeded.
 	// Default 256: an expression of up to 16 nodes per byte of its
 	// records, or 128 string functions copying each whole record, runs
 	// over any object.

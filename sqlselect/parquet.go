@@ -137,6 +137,7 @@ func (rs *runState) parquetGroup(plan *pqPlan, rg parquet.RowGroup, rows []parqu
 				}
 			}
 			n++
+			rs.meter.decoded += pqRowBytes(pr)
 			v, err := plan.row(pr)
 			if err != nil {
 				return false, err
