@@ -501,9 +501,9 @@ func (e *Engine) queueReplication(m *mutation, rec *objectRecord) error {
 // back to its source when the replica's bucket has a rule for the key
 // with ReplicaModifications (S3's replica modification sync). A version
 // never replicated is not queued, nor is a delete marker; a FAILED
-// version's change goes to the destinations that have it (no item
-// left), and it stays FAILED: its failing item, still retried, will
-// deliver the version with the change. The caller holds e.mu.
+// version's change is queued as a PENDING one's, and the version stays
+// FAILED (its failing item, still retried, keeps its attempts). The
+// caller holds e.mu.
 func (e *Engine) queueMetaReplication(m *mutation, rec *objectRecord) error {
 	status := rec.info.ReplicationStatus
 	if rec.info.DeleteMarker || (status != ReplicationPending && status != ReplicationCompleted &&
@@ -531,12 +531,10 @@ func (e *Engine) queueMetaReplication(m *mutation, rec *objectRecord) error {
 			return err
 		}
 		if ok {
-			if status == ReplicationFailed {
-				continue // this destination's delivery is the one failing
-			}
 			// An item already queued (its delivery may be running: the
 			// new sequence number keeps settling from dropping this
-			// change) keeps its retry schedule; a whole version not
+			// change) keeps its retry schedule and attempts (a FAILED
+			// version's failing item too); a whole version not
 			// delivered yet to a remote target stays one, as tags alone
 			// could not land.
 			it.attempts, it.next, it.rule, it.legacy = cur.attempts, cur.next, cur.rule, cur.legacy
