@@ -2,7 +2,10 @@ package engine
 
 import (
 	"context"
+	"io"
 	"testing"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,4 +73,71 @@ func TestRev39bFailedVersionTagChangeDuringDelivery(t *testing.T) {
 	info, err = e.HeadObjectVersion(ctx, "src", "k", v.VersionID)
 	require.NoError(t, err)
 	assert.Equal(t, ReplicationFailed, info.ReplicationStatus, "ra still failed")
+}
+
+// holdTarget is a remote target that, with hold set, signals entered and
+// waits for hold before taking a body.
+type holdTarget struct {
+	flakyTarget
+	entered, hold chan struct{}
+}
+
+func (h *holdTarget) PutObject(ctx context.Context, bucket string, info ObjectInfo, body io.Reader) error {
+	if h.hold != nil {
+		h.entered <- struct{}{}
+		<-h.hold
+	}
+	return h.flakyTarget.PutObject(ctx, bucket, info, body)
+}
+
+// TestRev39bCrashBetweenDestinations: a crash after one destination's
+// item settled and before the other's leaves the version PENDING with
+// the first replica made and the second item queued; after restart the
+// second delivery completes the version (each settlement is one batch,
+// the status their aggregate).
+func TestRev39bCrashBetweenDestinations(t *testing.T) {
+	ctx := context.Background()
+	mem := vfs.NewCrashableMem()
+	options := func(target ReplicationTarget) *Options {
+		o := testOptions()
+		o.FS, o.Sync, o.CompactInterval = mem, SyncAlways, -1
+		o.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::rb": target}}
+		return o
+	}
+	blocked := &holdTarget{flakyTarget: flakyTarget{bodies: map[string][]byte{}},
+		entered: make(chan struct{}), hold: make(chan struct{})}
+	e, err := Open("/db", options(blocked))
+	require.NoError(t, err)
+	versionedBuckets(t, e, "src", "dsta")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Replication{Rules: []bucketconfig.ReplicationRule{
+		repl39Rule("a", "", 2, "dsta", ""), repl39Rule("b", "", 1, "rb", "")}}))
+	v := putString(t, e, "src", "k", "body")
+	done := make(chan error, 1)
+	go func() { _, err := e.replicationPass(ctx, e.now()); done <- err }()
+	<-blocked.entered // dsta's item (its key sorts first) has settled
+	img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0})
+	close(blocked.hold)
+	require.NoError(t, <-done)
+	require.NoError(t, e.Close())
+
+	target := &flakyTarget{bodies: map[string][]byte{}}
+	o := options(target)
+	o.FS = img
+	re, err := Open("/db", o)
+	require.NoError(t, err)
+	defer re.Close()
+	info, err := re.HeadObjectVersion(ctx, "src", "k", v.VersionID)
+	require.NoError(t, err)
+	require.Equal(t, ReplicationPending, info.ReplicationStatus)
+	rep, err := re.HeadObjectVersion(ctx, "dsta", "k", v.VersionID)
+	require.NoError(t, err)
+	require.Equal(t, ReplicationReplica, rep.ReplicationStatus)
+	n, err := re.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "rb's item")
+	require.Equal(t, ReplicationStats{Replicated: 1}, repl36Pass(t, re))
+	require.Equal(t, []byte("body"), target.bodies["rb/k"])
+	info, err = re.HeadObjectVersion(ctx, "src", "k", v.VersionID)
+	require.NoError(t, err)
+	require.Equal(t, ReplicationCompleted, info.ReplicationStatus)
 }
