@@ -121,7 +121,9 @@ type ReplicationOptions struct {
 	// TargetOwners names, for a target of Targets, the bucket owners
 	// (canonical IDs) whose rules may replicate to it: a rule of another
 	// owner's bucket naming it is refused (ErrReplicationDestinationOwner)
-	// and its deliveries are dropped, so a user cannot write into (or
+	// and its deliveries are dropped (the version FAILED for that
+	// destination, with S3's DstPutObjectNotPermitted event where the
+	// rule has Metrics), so a user cannot write into (or
 	// delete from) a remote bucket with the operator's credentials. A
 	// target without an entry serves every owner. Default none.
 	TargetOwners map[string][]string
@@ -764,6 +766,12 @@ func (e *Engine) targetServes(arn, owner string) bool {
 // the item is dropped.
 var errSourceGone = errors.New("engine: replication source version is gone")
 
+// errTargetRefused is a delivery to a remote target that no longer serves
+// the source bucket's owner (ReplicationOptions.TargetOwners limited after
+// the rule was stored): the item is dropped and its destination counts as
+// failed, for good.
+var errTargetRefused = fmt.Errorf("%w: the replication target does not serve the bucket's owner", ErrReplicationDestinationOwner)
+
 // deliver copies one version to its destination.
 func (e *Engine) deliver(ctx context.Context, it replItem) error {
 	name, ok := bucketconfig.BucketFromARN(it.dest)
@@ -777,8 +785,11 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 	if _, limited := e.opts.Replication.TargetOwners[it.dest]; limited {
 		// A rule stored before the target was limited delivers nothing.
 		src, err := e.bucketRecord(e.db, it.bucket)
-		if errors.Is(err, ErrNoSuchBucket) || err == nil && !e.targetServes(it.dest, src.owner) {
+		if errors.Is(err, ErrNoSuchBucket) {
 			return errSourceGone
+		}
+		if err == nil && !e.targetServes(it.dest, src.owner) {
+			return errTargetRefused
 		}
 		if err != nil {
 			return err
@@ -1121,6 +1132,22 @@ func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now 
 			return e.endThreshold(m, k, cur, ev, now)
 		}
 		return nil
+	}
+	if errors.Is(derr, errTargetRefused) {
+		// Dropped, and its destination failed: without its item the
+		// version's status would wait for it for ever.
+		if err := m.b.Delete(k, nil); err != nil {
+			return err
+		}
+		if !cur.deadline.IsZero() && !cur.missed {
+			if err := m.b.Delete(thresholdKey(cur.deadline, cur.bucket, cur.key, cur.versionID, cur.keyDest()), nil); err != nil {
+				return err
+			}
+		}
+		if cur.metrics {
+			ev.add(m, "Replication:OperationFailedReplication", replicationFailureReason(cur, derr), now)
+		}
+		return e.setReplicationStatus(m, cur, ReplicationFailed)
 	}
 	if derr == nil || errors.Is(derr, errSourceGone) {
 		if err := m.b.Delete(k, nil); err != nil {

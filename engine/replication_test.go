@@ -586,8 +586,18 @@ func TestReplicationTargetOwners(t *testing.T) {
 	_, err := e.RunPending(ctx)
 	require.NoError(t, err)
 	target.mu.Lock()
-	defer target.mu.Unlock()
 	assert.Equal(t, map[string][]byte{"remote/docs/f": []byte("mine")}, target.bodies)
+	target.mu.Unlock()
+	// The refused destination failed for good: the version says so (it
+	// stayed PENDING with nothing queued) and no item is left to retry.
+	for b, want := range map[string]string{"mine": ReplicationCompleted, "theirs": ReplicationFailed} {
+		o, err := e.HeadObject(ctx, b, "docs/f")
+		require.NoError(t, err)
+		assert.Equal(t, want, o.ReplicationStatus, b)
+	}
+	n, err := e.ReplicationBacklog(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
 }
 
 // tagsTarget is a remote target that takes tag changes; PutObjectTags
