@@ -121,9 +121,9 @@ type ReplicationOptions struct {
 	// TargetOwners names, for a target of Targets, the bucket owners
 	// (canonical IDs) whose rules may replicate to it: a rule of another
 	// owner's bucket naming it is refused (ErrReplicationDestinationOwner)
-	// and its deliveries are dropped (the version FAILED for that
-	// destination, with S3's DstPutObjectNotPermitted event where the
-	// rule has Metrics), so a user cannot write into (or
+	// and its deliveries fail (errTargetRefused: the version FAILED for
+	// that destination after Attempts, with S3's DstPutObjectNotPermitted
+	// event where the rule has Metrics), so a user cannot write into (or
 	// delete from) a remote bucket with the operator's credentials. A
 	// target without an entry serves every owner. Default none.
 	TargetOwners map[string][]string
@@ -768,8 +768,10 @@ var errSourceGone = errors.New("engine: replication source version is gone")
 
 // errTargetRefused is a delivery to a remote target that no longer serves
 // the source bucket's owner (ReplicationOptions.TargetOwners limited after
-// the rule was stored): the item is dropped and its destination counts as
-// failed, for good.
+// the rule was stored): it fails as a refusing destination does, retried
+// with backoff and FAILED after Attempts (DstPutObjectNotPermitted), so
+// the version's status counts that destination and a target opened again
+// later receives it.
 var errTargetRefused = fmt.Errorf("%w: the replication target does not serve the bucket's owner", ErrReplicationDestinationOwner)
 
 // deliver copies one version to its destination.
@@ -1132,22 +1134,6 @@ func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now 
 			return e.endThreshold(m, k, cur, ev, now)
 		}
 		return nil
-	}
-	if errors.Is(derr, errTargetRefused) {
-		// Dropped, and its destination failed: without its item the
-		// version's status would wait for it for ever.
-		if err := m.b.Delete(k, nil); err != nil {
-			return err
-		}
-		if !cur.deadline.IsZero() && !cur.missed {
-			if err := m.b.Delete(thresholdKey(cur.deadline, cur.bucket, cur.key, cur.versionID, cur.keyDest()), nil); err != nil {
-				return err
-			}
-		}
-		if cur.metrics {
-			ev.add(m, "Replication:OperationFailedReplication", replicationFailureReason(cur, derr), now)
-		}
-		return e.setReplicationStatus(m, cur, ReplicationFailed)
 	}
 	if derr == nil || errors.Is(derr, errSourceGone) {
 		if err := m.b.Delete(k, nil); err != nil {

@@ -566,7 +566,7 @@ func TestReplicationTargetOwners(t *testing.T) {
 	opts := testOptions()
 	opts.CompactInterval = -1
 	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target},
-		TargetOwners: map[string][]string{"arn:aws:s3:::remote": {"alice"}}}
+		TargetOwners: map[string][]string{"arn:aws:s3:::remote": {"alice"}}, Attempts: 1}
 	e := openTest(t, opts)
 	for _, b := range []struct{ name, owner string }{{"mine", "alice"}, {"theirs", "mallory"}} {
 		require.NoError(t, e.CreateBucket(ctx, b.name, BucketOptions{Owner: b.owner}))
@@ -588,8 +588,9 @@ func TestReplicationTargetOwners(t *testing.T) {
 	target.mu.Lock()
 	assert.Equal(t, map[string][]byte{"remote/docs/f": []byte("mine")}, target.bodies)
 	target.mu.Unlock()
-	// The refused destination failed for good: the version says so (it
-	// stayed PENDING with nothing queued) and no item is left to retry.
+	// The refused destination fails as any refusing destination does:
+	// the version says so (it stayed PENDING with nothing queued), and
+	// its item stays for the retries.
 	for b, want := range map[string]string{"mine": ReplicationCompleted, "theirs": ReplicationFailed} {
 		o, err := e.HeadObject(ctx, b, "docs/f")
 		require.NoError(t, err)
@@ -597,7 +598,7 @@ func TestReplicationTargetOwners(t *testing.T) {
 	}
 	n, err := e.ReplicationBacklog(ctx)
 	require.NoError(t, err)
-	assert.Zero(t, n)
+	assert.Equal(t, 1, n)
 }
 
 // tagsTarget is a remote target that takes tag changes; PutObjectTags
