@@ -639,6 +639,11 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid string, c deleteCon
 		if err := e.dropVersion(m, &loc.rec, nil); err != nil {
 			return res, err
 		}
+		// The key's schedule named this object (ScheduleDeletion pins
+		// the current one): a null version written later is another.
+		if err := m.forgetSchedule(bucket, key); err != nil {
+			return res, err
+		}
 	default:
 		// A content-index entry names the key's current object only.
 		m.ref(loc.rec.extents, -1)
@@ -1022,10 +1027,12 @@ func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) 
 		return DeleteResult{Key: key}, e.deleteObject(m, bucket, key, opts.cond())
 	}
 	res, err := e.deleteVersioned(m, bucket, key, opts, st)
-	if err == nil && (opts.VersionID == NullVersionID || opts.VersionID == "" && st == VersioningSuspended) {
-		// The null version is gone for good (removed, or replaced by a
-		// null delete marker): a null version written later is another
-		// object, whatever its pin says.
+	if err == nil && opts.VersionID == "" && st == VersioningSuspended {
+		// The null version is gone for good (replaced by a null delete
+		// marker): a null version written later is another object,
+		// whatever its pin says. A removal of the current version by
+		// its ID drops the schedule in removeVersion; one of an older
+		// version leaves the current one's alone.
 		err = m.forgetSchedule(bucket, key)
 	}
 	return res, err
