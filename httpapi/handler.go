@@ -302,12 +302,16 @@ func headerValue(h http.Header, key string) string {
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now() // duration only; never shown to clients as a time
 	queryOK := literalSemicolons(r)
+	wire := reachesWire(w)
+	if !wire {
+		// Before the dialect is read from the headers (Authorization).
+		canonicalRequestHeader(r)
+	}
 	d := s.dialectOf(r)
 	rw := &responseWriter{ResponseWriter: w, status: http.StatusOK, req: r, clock: s.clock}
 	switch {
-	case !reachesWire(w):
+	case !wire:
 		rw.respell = canonicalNames
-		canonicalRequestHeader(r)
 	case d.respell != nil:
 		rw.respell = d.respell
 	}
