@@ -69,6 +69,31 @@ func (m *mutation) forgetSchedule(bucket, key string) error {
 	return m.b.Delete(expiryOfKey(bucket, key), nil)
 }
 
+// forgetNullSchedule drops, in m, the F/ pointer of a key whose null
+// version is removed, when the key's schedule names that version: the
+// only version ID a later write takes again. current says the null version
+// was the key's current object, which a schedule names (ScheduleDeletion
+// pins the current object): the pointer goes without a read. Otherwise
+// the schedule is read, and one naming another version (the current one,
+// written over the null version) stays.
+func (e *Engine) forgetNullSchedule(m *mutation, bucket, key string, current bool) error {
+	if current {
+		return m.forgetSchedule(bucket, key)
+	}
+	at, ok, err := get(e.db, expiryOfKey(bucket, key))
+	if err != nil || !ok || len(at) != 8 {
+		return err
+	}
+	v, ok, err := get(e.db, expiryKey(time.Unix(0, int64(binary.BigEndian.Uint64(at))), bucket, key))
+	if err != nil || !ok {
+		return err
+	}
+	if pin, legacy, valid := decodeExpiryPin(v); valid && !legacy && pin.VersionID == "" {
+		return m.forgetSchedule(bucket, key)
+	}
+	return nil
+}
+
 // CancelDeletion drops the scheduled deletion of bucket/key, if any.
 func (e *Engine) CancelDeletion(ctx context.Context, bucket, key string) error {
 	if err := e.enter(ctx); err != nil {

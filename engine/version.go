@@ -639,17 +639,17 @@ func (e *Engine) removeVersion(m *mutation, bucket, key, vid string, c deleteCon
 		if err := e.dropVersion(m, &loc.rec, nil); err != nil {
 			return res, err
 		}
-		// The key's schedule named this object (ScheduleDeletion pins
-		// the current one): a null version written later is another.
-		if err := m.forgetSchedule(bucket, key); err != nil {
-			return res, err
-		}
 	default:
 		// A content-index entry names the key's current object only.
 		m.ref(loc.rec.extents, -1)
 	}
 	if err := m.b.Delete(loc.key, nil); err != nil {
 		return res, err
+	}
+	if vid == NullVersionID && !res.DeleteMarker {
+		if err := e.forgetNullSchedule(m, bucket, key, loc.current); err != nil {
+			return res, err
+		}
 	}
 	latest, err := e.isLatest(bucket, key, &loc)
 	if err != nil {
