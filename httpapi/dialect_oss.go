@@ -171,7 +171,8 @@ var oss = &dialect{
 
 // detectOSS recognises OSS authorization (OSS, OSS2 and OSS4-HMAC-SHA256
 // schemes; OSSAccessKeyId, x-oss-signature-version and x-oss-credential
-// URLs), x-oss-* headers and OSS hosts (*.aliyuncs.com, OSSDomains).
+// URLs), x-oss-* headers and OSS hosts (*.aliyuncs.com, OSSDomains, bound
+// custom domains).
 func detectOSS(s *server, r *http.Request) confidence {
 	if a := headerValue(r.Header, "Authorization"); a != "" {
 		if strings.HasPrefix(a, "OSS ") || strings.HasPrefix(a, ossauth.AlgorithmV2+" ") || strings.HasPrefix(a, ossauth.AlgorithmV4+" ") {
@@ -191,7 +192,13 @@ func detectOSS(s *server, r *http.Request) confidence {
 			return byHeader
 		}
 	}
-	if s.ossHost(hostOf(r)) {
+	if host := hostOf(r); s.ossHost(host) {
+		return byHost
+	} else if _, ok := s.cnameBucket(r.Context(), host); ok {
+		// A custom domain bound to a bucket (PutCname) is one of the
+		// bucket's OSS endpoints: an anonymous browser GET on it is
+		// answered as OSS answers it (the website on the REST endpoint,
+		// ${key} in routing rules), not as S3's REST API.
 		return byHost
 	}
 	return notThis
