@@ -159,7 +159,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.StringVar(&level, "log-level", "info", "log `level`: debug, info, warn or error")
 	fs.StringVar(&format, "log-format", "text", "log `format`: text or json")
 	fs.DurationVar(&o.compactInterval, "compact-interval", defaultCompactInterval,
-		"how often to reclaim space of deleted data in the blob log (deletes also start it at once); 0 disables background compaction and upload expiry, and with them lifecycle rules, replication and inventory reports, which run in the same loop")
+		"how often to reclaim space of deleted data in the blob log (deletes also start it at once); 0 disables background compaction and upload expiry, and with them lifecycle rules, replication and inventory reports, whose background loops start only with it")
 	fs.Float64Var(&o.compactDeadRatio, "compact-dead-ratio", defaultCompactDeadRatio,
 		"fraction (0 to 1] of a blob-log segment that must be dead before its live data is rewritten and the segment deleted; fully dead segments are always deleted")
 	fs.DurationVar(&o.abortUploadsAfter, "abort-uploads-after", defaultAbortUploadsAfter,
