@@ -728,7 +728,8 @@ func (e *Engine) transitionEvent(ctx context.Context, bucket, key, class string,
 // pass makes at now, as S3 sends it (principal and source address
 // s3.amazonaws.com, no size or ETag), with its bucket's notification
 // configuration; nil when nobody wants the bucket's events or (logged)
-// the bucket or its configuration cannot be read.
+// the bucket or its configuration cannot be read, and, not logged, when
+// Close has begun (the pass's change is refused too).
 func (e *Engine) lifecycleEvent(ctx context.Context, name, bucket, key string, now time.Time) *batchEvent {
 	if !e.WantsEvents(ctx, bucket) {
 		return nil
@@ -737,6 +738,11 @@ func (e *Engine) lifecycleEvent(ctx context.Context, name, bucket, key string, n
 	var nc *bucketconfig.Notification
 	if err == nil {
 		nc, err = e.notificationOf(ctx, bucket)
+	}
+	if errors.Is(err, ErrClosed) {
+		// Close began under the pass: the change the event is for is
+		// refused as well (applyCtx), and the next pass makes both.
+		return nil
 	}
 	if err != nil {
 		e.opts.Logger.Error("lifecycle event lost", "event", name, "bucket", bucket, "key", key, "err", err)
