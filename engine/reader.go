@@ -813,8 +813,11 @@ func (o *Object) Close() error {
 		return nil // neither a snapshot nor a pin (openPinned)
 	}
 	// Releasing the snapshot and the pin (which may remove blob-log
-	// segments) uses both stores.
-	if err := o.e.admit(); err != nil {
+	// segments) uses both stores: the gate, not admit, which refuses
+	// once Close began. A background pass's reader (a remote delivery
+	// cut by Close's cancel) is closed after that, while Close waits
+	// for the pass with the stores still open, and must release them.
+	if !o.e.gate.enter() {
 		// The engine was closed under the reader, against Close's
 		// contract: pebble has reported the snapshot as leaked, and
 		// segments left retired are dead to the next Open's compaction.
