@@ -139,6 +139,16 @@ type ReplicationOptions struct {
 	Attempts int
 	// Batch bounds the items one pass delivers. Default 1000.
 	Batch int
+	// StallTimeout bounds, in wall-clock time, how long a delivery to a
+	// remote target may go without progress: without reading a byte of
+	// the version's body, or, once the body is read (or for a delete
+	// marker or tag change), without returning. A stalled delivery's
+	// context is cancelled and it fails as a refusal does; the pass then
+	// counts that destination's other due items as failed without
+	// trying them, so a remote that accepts connections and never
+	// answers holds a pass for one StallTimeout, not one per item, and
+	// its backoff grows. Default 1m.
+	StallTimeout time.Duration
 	// ScanPage bounds the object keys one pass examines, over all rules,
 	// while replicating the objects that existed before a rule
 	// (replication_history.go); each page is one batch. Default 1000.
@@ -157,6 +167,9 @@ func (o *ReplicationOptions) ensureDefaults() {
 	}
 	if o.Attempts <= 0 {
 		o.Attempts = 5
+	}
+	if o.StallTimeout <= 0 {
+		o.StallTimeout = time.Minute
 	}
 	if o.Batch <= 0 {
 		o.Batch = 1000
@@ -696,11 +709,21 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 			return st, err
 		}
 	}
+	var stalled map[string]error // destinations whose delivery stalled in this pass
 	for _, it := range due {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
-		derr := e.deliver(ctx, it)
+		derr, ok := stalled[it.dest]
+		if !ok {
+			derr = e.deliver(ctx, it)
+			if errors.Is(derr, errDeliveryStalled) {
+				if stalled == nil {
+					stalled = map[string]error{}
+				}
+				stalled[it.dest] = derr
+			}
+		}
 		if errors.Is(derr, ErrClosed) {
 			return st, derr
 		}
@@ -797,6 +820,63 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 			return err
 		}
 	}
+	g := newStallGuard(ctx, e.opts.Replication.StallTimeout)
+	defer g.stop()
+	return g.verdict(e.deliverRemote(g.ctx, it, target, name, g))
+}
+
+// errDeliveryStalled is a remote delivery that made no progress for
+// ReplicationOptions.StallTimeout.
+var errDeliveryStalled = errors.New("engine: replication delivery stalled (ReplicationOptions.StallTimeout)")
+
+// stallGuard cancels a remote delivery's context once it goes
+// StallTimeout without progress: each read of the body restarts the
+// clock.
+type stallGuard struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	t      *time.Timer
+	d      time.Duration
+}
+
+func newStallGuard(ctx context.Context, d time.Duration) *stallGuard {
+	g := &stallGuard{d: d}
+	g.ctx, g.cancel = context.WithCancelCause(ctx)
+	g.t = time.AfterFunc(d, func() { g.cancel(errDeliveryStalled) })
+	return g
+}
+
+func (g *stallGuard) stop() {
+	g.t.Stop()
+	g.cancel(nil)
+}
+
+// verdict is err, as errDeliveryStalled when the guard cut the delivery.
+func (g *stallGuard) verdict(err error) error {
+	if err != nil && context.Cause(g.ctx) == errDeliveryStalled {
+		return fmt.Errorf("%w: %w", errDeliveryStalled, err)
+	}
+	return err
+}
+
+// body is r read under the guard.
+func (g *stallGuard) body(r io.Reader) io.Reader { return &stallReader{r: r, g: g} }
+
+type stallReader struct {
+	r io.Reader
+	g *stallGuard
+}
+
+func (s *stallReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if n > 0 {
+		s.g.t.Reset(s.g.d)
+	}
+	return n, err
+}
+
+// deliverRemote is deliver's part for a remote target, under g.
+func (e *Engine) deliverRemote(ctx context.Context, it replItem, target ReplicationTarget, name string, g *stallGuard) error {
 	if it.deleteMarker {
 		return target.PutDeleteMarker(ctx, name, it.key)
 	}
@@ -821,7 +901,7 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 		enc.KeyID, enc.BucketKey = it.replicaKey, false
 		info.Encryption = &enc
 	}
-	return target.PutObject(ctx, name, info, obj)
+	return target.PutObject(ctx, name, info, g.body(obj))
 }
 
 // deliverRemoteTags brings a replicated version's tags to its remote
