@@ -46,8 +46,8 @@ type meter struct {
 	perByte int64
 	used    int64
 	next    int64 // used past this looks at the budget and ctx again
-	// decoded counts the bytes of the Parquet values read (a value's
-	// bytes, 8 for a number, 1 for a null): a column of one repeated
+	// decoded counts the Parquet values read, 8 a value and 1 a null
+	// (pqRowBytes): a column of one repeated
 	// value is a few bytes of dictionary and run lengths per page for
 	// millions of rows, so the bytes read alone would give such rows no
 	// share of the budget.
@@ -105,19 +105,18 @@ func members(v value) int {
 	return n
 }
 
-// pqRowBytes is what a Parquet row read adds to meter.decoded.
+// pqRowBytes is what a Parquet row read adds to meter.decoded: 8 a
+// value, 1 a null. A string counts as a number does, not by its length:
+// a dictionary-encoded column refers to one value of the dictionary page
+// (counted in the file's bytes, once) from each of millions of rows, so
+// its length per row would make a budget of any size from a small file.
 func pqRowBytes(r parquet.Row) int64 {
 	var n int64
 	for _, v := range r {
-		switch v.Kind() {
-		case parquet.ByteArray, parquet.FixedLenByteArray:
-			n += int64(max(len(v.ByteArray()), 1))
-		default:
-			if v.IsNull() {
-				n++
-			} else {
-				n += 8
-			}
+		if v.IsNull() {
+			n++
+		} else {
+			n += 8
 		}
 	}
 	return n

@@ -240,8 +240,8 @@ type RunOptions struct {
 	// constant) and each string operation the bytes it reads and builds
 	// (a unit is about a byte copied); past this many units per input
 	// byte read (the uncompressed bytes of CSV and JSON; for Parquet the
-	// larger of the file's bytes read and the values' bytes decoded: 8 a
-	// number, a string's length) plus 2^28, the query fails with MaxOperatorsExceeded.
+	// larger of the file's bytes read and 8 a value decoded, 1 a null, a
+	// string's length not counted again) plus 2^28, the query fails with MaxOperatorsExceeded.
 	// Default 256: an expression of up to 16 nodes per byte of its
 	// records, or 128 string functions copying each whole record, runs
 	// over any object.
