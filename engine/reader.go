@@ -792,7 +792,17 @@ func (o *Object) keepRest(rest [][]byte) {
 
 // Close releases the reader. It is safe to call more than once, and waits
 // for ReadAt calls in flight.
-func (o *Object) Close() error {
+func (o *Object) Close() error { return o.close(true) }
+
+// closeInside is Close for a reader the engine's own operation opened and
+// closes before it returns, while the stores stay open for it: inside the
+// gate (RunPending), or a background pass, which Close waits for before
+// it shuts the gate. The release does not go through the gate, which
+// refuses once Close has shut it while it waits for that operation (a
+// remote replication delivery cut after Close began).
+func (o *Object) closeInside() error { return o.close(false) }
+
+func (o *Object) close(gated bool) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.closed {
@@ -817,13 +827,16 @@ func (o *Object) Close() error {
 	// once Close began. A background pass's reader (a remote delivery
 	// cut by Close's cancel) is closed after that, while Close waits
 	// for the pass with the stores still open, and must release them.
-	if !o.e.gate.enter() {
-		// The engine was closed under the reader, against Close's
-		// contract: pebble has reported the snapshot as leaked, and
-		// segments left retired are dead to the next Open's compaction.
-		return nil
+	if gated {
+		if !o.e.gate.enter() {
+			// The engine was closed under the reader, against Close's
+			// contract: pebble has reported the snapshot as leaked, and
+			// segments left retired are dead to the next Open's
+			// compaction.
+			return nil
+		}
+		defer o.e.leave()
 	}
-	defer o.e.leave()
 	err := o.snap.Close()
 	o.e.unpin(o.epoch)
 	return err

@@ -94,6 +94,10 @@ const prefixReplication = "R/"
 // ErrNoSuchBucket says the remote bucket does not exist (S3's
 // DstBucketNotFound in a version's OperationFailedReplication event).
 type ReplicationTarget interface {
+	// Each method returns once ctx ends (the delivery is cut by
+	// ReplicationOptions.StallTimeout, or by Close): a method that ignores
+	// ctx holds the replication pass, and Close, until it returns.
+	//
 	// PutObject stores body (info.Size bytes) as the newest version of
 	// info.Key in bucket, with info's metadata.
 	PutObject(ctx context.Context, bucket string, info ObjectInfo, body io.Reader) error
@@ -820,7 +824,7 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 			return err
 		}
 	}
-	g := newStallGuard(ctx, e.opts.Replication.StallTimeout)
+	g := newStallGuard(ctx, e.opts.Replication.StallTimeout, e.stop)
 	defer g.stop()
 	return g.verdict(e.deliverRemote(g.ctx, it, target, name, g))
 }
@@ -830,8 +834,9 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 var errDeliveryStalled = errors.New("engine: replication delivery stalled (ReplicationOptions.StallTimeout)")
 
 // stallGuard cancels a remote delivery's context once it goes
-// StallTimeout without progress: each read of the body restarts the
-// clock.
+// StallTimeout without progress (each read of the body restarts the
+// clock), or once closing is closed (Engine.Close: RunPending's context
+// is its caller's, and Close waits for it).
 type stallGuard struct {
 	ctx    context.Context
 	cancel context.CancelCauseFunc
@@ -839,10 +844,17 @@ type stallGuard struct {
 	d      time.Duration
 }
 
-func newStallGuard(ctx context.Context, d time.Duration) *stallGuard {
+func newStallGuard(ctx context.Context, d time.Duration, closing <-chan struct{}) *stallGuard {
 	g := &stallGuard{d: d}
 	g.ctx, g.cancel = context.WithCancelCause(ctx)
 	g.t = time.AfterFunc(d, func() { g.cancel(errDeliveryStalled) })
+	go func() {
+		select {
+		case <-closing:
+			g.cancel(ErrClosed)
+		case <-g.ctx.Done():
+		}
+	}()
 	return g
 }
 
@@ -851,10 +863,15 @@ func (g *stallGuard) stop() {
 	g.cancel(nil)
 }
 
-// verdict is err, as errDeliveryStalled when the guard cut the delivery.
+// verdict is err, as errDeliveryStalled or ErrClosed when the guard cut
+// the delivery.
 func (g *stallGuard) verdict(err error) error {
-	if err != nil && context.Cause(g.ctx) == errDeliveryStalled {
-		return fmt.Errorf("%w: %w", errDeliveryStalled, err)
+	if err == nil {
+		return nil
+	}
+	switch cause := context.Cause(g.ctx); cause {
+	case errDeliveryStalled, ErrClosed:
+		return fmt.Errorf("%w: %w", cause, err)
 	}
 	return err
 }
@@ -890,7 +907,7 @@ func (e *Engine) deliverRemote(ctx context.Context, it replItem, target Replicat
 	if err != nil {
 		return err
 	}
-	defer obj.Close()
+	defer obj.closeInside() // a pass's reader, closed after Close may have shut the gate
 	info := obj.Info
 	if it.storageClass != "" {
 		info.StorageClass = it.storageClass
