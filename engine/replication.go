@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -153,6 +154,21 @@ type ReplicationOptions struct {
 	// answers holds a pass for one StallTimeout, not one per item, and
 	// its backoff grows. Default 1m.
 	StallTimeout time.Duration
+	// Parallel bounds the destinations a pass delivers to at once: each
+	// destination's due items are delivered in order on a goroutine of
+	// its own, so a slow destination delays only its own items. Default
+	// 4.
+	Parallel int
+	// ReturnGrace bounds, in wall-clock time, how long a pass waits for
+	// a remote target's call whose context has ended (StallTimeout, or
+	// Close) to return. A call still running then is given up: its
+	// delivery fails as a stalled one does (or ends with ErrClosed),
+	// the version's body reads nothing more, whatever the call returns
+	// later is discarded, and the destination's items fail untried
+	// until it has returned (so a target that ignores its context
+	// holds one goroutine, not one a pass). Close therefore waits for
+	// such a target at most ReturnGrace. Default 5s.
+	ReturnGrace time.Duration
 	// ScanPage bounds the object keys one pass examines, over all rules,
 	// while replicating the objects that existed before a rule
 	// (replication_history.go); each page is one batch. Default 1000.
@@ -178,6 +194,12 @@ func (o *ReplicationOptions) ensureDefaults() {
 	if o.Batch <= 0 {
 		o.Batch = 1000
 	}
+	if o.Parallel <= 0 {
+		o.Parallel = 4
+	}
+	if o.ReturnGrace <= 0 {
+		o.ReturnGrace = 5 * time.Second
+	}
 	if o.ScanPage <= 0 {
 		o.ScanPage = 1000
 	}
@@ -193,8 +215,52 @@ func (o *ReplicationOptions) backoff(n int) time.Duration {
 	return min(d, o.MaxBackoff)
 }
 
-// replState serialises replication passes.
-type replState struct{ mu sync.Mutex }
+// replState serialises replication passes and remembers, between them,
+// what they leave behind.
+type replState struct {
+	mu sync.Mutex
+	// busyMu guards busy and failed. busy holds the remote destinations
+	// (ARNs) with a target call given up by an earlier pass and still
+	// running (callTarget); failed counts, per source bucket,
+	// destination and rule, the items marked FAILED since Open.
+	busyMu sync.Mutex
+	busy   map[string]bool
+	failed map[ReplicationMetricsKey]int64
+}
+
+// isBusy reports whether a call to dest given up earlier still runs.
+func (r *replState) isBusy(dest string) bool {
+	r.busyMu.Lock()
+	defer r.busyMu.Unlock()
+	return r.busy[dest]
+}
+
+// hold marks dest busy until done delivers the given-up call's result,
+// which is dropped.
+func (r *replState) hold(dest string, done <-chan error) {
+	r.busyMu.Lock()
+	if r.busy == nil {
+		r.busy = map[string]bool{}
+	}
+	r.busy[dest] = true
+	r.busyMu.Unlock()
+	go func() {
+		<-done
+		r.busyMu.Lock()
+		delete(r.busy, dest)
+		r.busyMu.Unlock()
+	}()
+}
+
+// countFailed counts an item marked FAILED.
+func (r *replState) countFailed(it replItem) {
+	r.busyMu.Lock()
+	defer r.busyMu.Unlock()
+	if r.failed == nil {
+		r.failed = map[ReplicationMetricsKey]int64{}
+	}
+	r.failed[ReplicationMetricsKey{Bucket: it.bucket, Destination: it.dest, RuleID: it.ruleID}]++
+}
 
 // replItem is one pending replication.
 type replItem struct {
@@ -713,26 +779,89 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 			return st, err
 		}
 	}
-	var stalled map[string]error // destinations whose delivery stalled in this pass
+	// Each destination's items go in order (a version before its
+	// delete marker or metadata change, as they were read) on a
+	// goroutine of their own, at most Parallel destinations at once.
+	groups := map[string][]replItem{}
+	var dests []string
 	for _, it := range due {
-		if err := ctx.Err(); err != nil {
-			return st, err
+		if _, ok := groups[it.dest]; !ok {
+			dests = append(dests, it.dest)
 		}
-		derr, ok := stalled[it.dest]
-		if !ok {
+		groups[it.dest] = append(groups[it.dest], it)
+	}
+	if len(dests) == 1 {
+		err := e.deliverDestination(ctx, groups[dests[0]], now, &st)
+		return st, err
+	}
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex // guards st and first
+		first error
+	)
+	sem := make(chan struct{}, e.opts.Replication.Parallel)
+	for _, d := range dests {
+		sem <- struct{}{}
+		if pctx.Err() != nil {
+			<-sem
+			break
+		}
+		wg.Add(1)
+		go func(items []replItem) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			var dst ReplicationStats
+			err := e.deliverDestination(pctx, items, now, &dst)
+			mu.Lock()
+			defer mu.Unlock()
+			st.Replicated += dst.Replicated
+			st.Failed += dst.Failed
+			if err != nil && first == nil {
+				first = err
+				cancel() // the other destinations stop after their current item
+			}
+		}(groups[d])
+	}
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return st, first
+}
+
+// deliverDestination delivers items, the due items of one destination,
+// in order, and settles each, counting them in st. A delivery that
+// stalls fails the destination's later items untried.
+func (e *Engine) deliverDestination(ctx context.Context, items []replItem, now time.Time, st *ReplicationStats) error {
+	var stalled error // the destination's delivery stalled in this pass
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if it.versionID == "" {
+			// An unversioned key's item of an earlier build (no
+			// destination in its key) beside one of this build for the
+			// same destination: the newer write supersedes it.
+			if dropped, err := e.dropLegacyTwin(ctx, it); err != nil {
+				return err
+			} else if dropped {
+				continue
+			}
+		}
+		derr := stalled
+		if derr == nil {
 			derr = e.deliver(ctx, it)
 			if errors.Is(derr, errDeliveryStalled) {
-				if stalled == nil {
-					stalled = map[string]error{}
-				}
-				stalled[it.dest] = derr
+				stalled = derr
 			}
 		}
 		if errors.Is(derr, ErrClosed) {
-			return st, derr
+			return derr
 		}
 		if err := ctx.Err(); err != nil {
-			return st, err // cut short (Close): not the destination's failure
+			return err // cut short (Close): not the destination's failure
 		}
 		if derr == nil {
 			st.Replicated++
@@ -745,16 +874,63 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 		// the item missed its S3 RTC threshold (replicationThresholds ran
 		// first), or the attempt that marks the version FAILED;
 		// settleItem makes them in the batch that settles the item.
+		failing := derr != nil && !errors.Is(derr, errSourceGone) && it.attempts+1 == e.opts.Replication.Attempts
 		var ev *replEvents
-		if it.metrics && (derr == nil && it.missed ||
-			derr != nil && !errors.Is(derr, errSourceGone) && it.attempts+1 == e.opts.Replication.Attempts) {
+		if it.metrics && (derr == nil && it.missed || failing) {
 			ev = e.replicationEvents(ctx, it)
 		}
 		if err := e.settle(ctx, it, derr, now, ev); err != nil {
-			return st, err
+			return err
+		}
+		if failing {
+			e.repl.countFailed(it)
 		}
 	}
-	return st, nil
+	return nil
+}
+
+// dropLegacyTwin settles the twin items of it, an item of an unversioned
+// key: an earlier build's item of the key (no destination in its key)
+// for it's destination and one of this build exist when the key was
+// written again after an upgrade, before the old item was delivered.
+// Both would deliver the key's current object (a remote target getting
+// it twice); the earlier build replaced the item at the write, so the
+// old one goes now, with its RT/ record and without an event. dropped
+// reports that it was that item.
+func (e *Engine) dropLegacyTwin(ctx context.Context, it replItem) (dropped bool, err error) {
+	legacy := replKey(it.bucket, it.key, "", "")
+	current := replKey(it.bucket, it.key, "", it.dest)
+	twins := func() (replItem, bool, error) {
+		v, ok, err := get(e.db, legacy)
+		if err != nil || !ok {
+			return replItem{}, false, err
+		}
+		if _, ok, err := get(e.db, current); err != nil || !ok {
+			return replItem{}, false, err
+		}
+		old, err := decodeReplItem(legacy, v)
+		return old, err == nil && old.dest == it.dest, err
+	}
+	if _, ok, err := twins(); err != nil || !ok {
+		return false, err // the common case: no write
+	}
+	err = e.applyCtx(ctx, func(m *mutation) error {
+		old, ok, err := twins()
+		if err != nil || !ok {
+			return err
+		}
+		if err := m.b.Delete(legacy, nil); err != nil {
+			return err
+		}
+		if !old.deadline.IsZero() && !old.missed {
+			if err := m.b.Delete(thresholdKey(old.deadline, old.bucket, old.key, "", ""), nil); err != nil {
+				return err
+			}
+		}
+		dropped = it.legacy
+		return nil
+	})
+	return dropped, err
 }
 
 // dueReplications reads the items due at now.
@@ -824,9 +1000,51 @@ func (e *Engine) deliver(ctx context.Context, it replItem) error {
 			return err
 		}
 	}
+	if e.repl.isBusy(it.dest) {
+		return errTargetBusy
+	}
 	g := newStallGuard(ctx, e.opts.Replication.StallTimeout, e.stop)
 	defer g.stop()
 	return g.verdict(e.deliverRemote(g.ctx, it, target, name, g))
+}
+
+// errTargetBusy is a delivery to a remote destination whose call given
+// up by an earlier pass has not returned (callTarget): it fails untried,
+// as the destination's items do after a stall.
+var errTargetBusy = fmt.Errorf("%w: an earlier call to the target has not returned", errDeliveryStalled)
+
+// errCallGivenUp is a target call that did not return within
+// ReturnGrace of its context's end.
+var errCallGivenUp = errors.New("engine: the replication target did not return after its context ended")
+
+// callTarget runs call, one call of a remote target for dest, on a
+// goroutine of its own, under g: it returns call's result, or, when
+// call has not returned ReplicationOptions.ReturnGrace after g's
+// context ended, gives it up: the version's body (g.body) is cut, so the
+// call reads nothing more from the engine, its result is discarded when
+// it comes, and dest stays busy (its items fail untried) until then.
+// The goroutine touches nothing of the engine but that body and
+// e.repl's memory, so it may outlive Close.
+func (e *Engine) callTarget(g *stallGuard, dest string, call func(context.Context) error) error {
+	done := make(chan error, 1)
+	go func() { done <- call(g.ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-g.ctx.Done():
+	}
+	t := time.NewTimer(e.opts.Replication.ReturnGrace)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+	}
+	g.cut()
+	e.repl.hold(dest, done)
+	e.opts.Logger.Warn("replication target ignored its context: call given up", "destination", dest,
+		"grace", e.opts.Replication.ReturnGrace)
+	return errCallGivenUp
 }
 
 // errDeliveryStalled is a remote delivery that made no progress for
@@ -842,6 +1060,11 @@ type stallGuard struct {
 	cancel context.CancelCauseFunc
 	t      *time.Timer
 	d      time.Duration
+	// mu serialises the body's reads with cut: once done, src is closed
+	// and the body reads nothing.
+	mu   sync.Mutex
+	src  *Object
+	done bool
 }
 
 func newStallGuard(ctx context.Context, d time.Duration, closing <-chan struct{}) *stallGuard {
@@ -876,18 +1099,40 @@ func (g *stallGuard) verdict(err error) error {
 	return err
 }
 
-// body is r read under the guard.
-func (g *stallGuard) body(r io.Reader) io.Reader { return &stallReader{r: r, g: g} }
-
-type stallReader struct {
-	r io.Reader
-	g *stallGuard
+// body is src read under the guard, until cut.
+func (g *stallGuard) body(src *Object) io.Reader {
+	g.mu.Lock()
+	g.src = src
+	g.mu.Unlock()
+	return &stallReader{g: g}
 }
 
+// cut closes the body's source (a pass's reader, closed after Close may
+// have shut the gate): a read after it, by a call given up or one that
+// reads after it returned, gets errCallGivenUp and never reaches the
+// engine.
+func (g *stallGuard) cut() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.done = true
+	if g.src != nil {
+		g.src.closeInside()
+		g.src = nil
+	}
+}
+
+type stallReader struct{ g *stallGuard }
+
 func (s *stallReader) Read(p []byte) (int, error) {
-	n, err := s.r.Read(p)
+	g := s.g
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.done {
+		return 0, errCallGivenUp
+	}
+	n, err := g.src.Read(p)
 	if n > 0 {
-		s.g.t.Reset(s.g.d)
+		g.t.Reset(g.d)
 	}
 	return n, err
 }
@@ -895,10 +1140,10 @@ func (s *stallReader) Read(p []byte) (int, error) {
 // deliverRemote is deliver's part for a remote target, under g.
 func (e *Engine) deliverRemote(ctx context.Context, it replItem, target ReplicationTarget, name string, g *stallGuard) error {
 	if it.deleteMarker {
-		return target.PutDeleteMarker(ctx, name, it.key)
+		return e.callTarget(g, it.dest, func(ctx context.Context) error { return target.PutDeleteMarker(ctx, name, it.key) })
 	}
 	if it.meta != 0 {
-		return e.deliverRemoteTags(ctx, it, target, name)
+		return e.deliverRemoteTags(ctx, it, target, name, g)
 	}
 	obj, err := e.GetObject(ctx, it.bucket, it.key, GetOptions{VersionID: it.versionID})
 	if errors.Is(err, ErrNoSuchVersion) || errors.Is(err, ErrNoSuchKey) || errors.Is(err, ErrNoSuchBucket) {
@@ -907,7 +1152,8 @@ func (e *Engine) deliverRemote(ctx context.Context, it replItem, target Replicat
 	if err != nil {
 		return err
 	}
-	defer obj.closeInside() // a pass's reader, closed after Close may have shut the gate
+	body := g.body(obj)
+	defer g.cut()
 	info := obj.Info
 	if it.storageClass != "" {
 		info.StorageClass = it.storageClass
@@ -918,7 +1164,7 @@ func (e *Engine) deliverRemote(ctx context.Context, it replItem, target Replicat
 		enc.KeyID, enc.BucketKey = it.replicaKey, false
 		info.Encryption = &enc
 	}
-	return target.PutObject(ctx, name, info, g.body(obj))
+	return e.callTarget(g, it.dest, func(ctx context.Context) error { return target.PutObject(ctx, name, info, body) })
 }
 
 // deliverRemoteTags brings a replicated version's tags to its remote
@@ -926,7 +1172,7 @@ func (e *Engine) deliverRemote(ctx context.Context, it replItem, target Replicat
 // while the source version is the key's current one (an older source
 // version's replica is not the remote's newest, and is left alone). A
 // target that takes no tag changes keeps the replica as written.
-func (e *Engine) deliverRemoteTags(ctx context.Context, it replItem, target ReplicationTarget, name string) error {
+func (e *Engine) deliverRemoteTags(ctx context.Context, it replItem, target ReplicationTarget, name string, g *stallGuard) error {
 	tt, ok := target.(ReplicationTagsTarget)
 	if !ok {
 		return nil
@@ -941,7 +1187,8 @@ func (e *Engine) deliverRemoteTags(ctx context.Context, it replItem, target Repl
 	if !src.current {
 		return nil
 	}
-	return tt.PutObjectTags(ctx, name, it.key, src.rec.info.Tags)
+	tags := src.rec.info.Tags
+	return e.callTarget(g, it.dest, func(ctx context.Context) error { return tt.PutObjectTags(ctx, name, it.key, tags) })
 }
 
 // replicateLocal writes the version as a replica into bucket dst of this
@@ -1551,6 +1798,108 @@ func (e *Engine) BucketReplicationProgress(ctx context.Context, bucket string) (
 		return p, err
 	}
 	return p, e.historicalProgress(snap, bucket, byRule, &p)
+}
+
+// ReplicationMetricsKey names the replications of one source bucket to
+// one destination under one rule.
+type ReplicationMetricsKey struct {
+	Bucket      string // the source bucket
+	Destination string // the destination bucket's ARN
+	// RuleID is the rule that queued the items ("" for items of builds
+	// before rule IDs were kept with them).
+	RuleID string
+}
+
+// ReplicationMetrics are S3's replication metrics (S3 User Guide,
+// "Monitoring progress with replication metrics": BytesPendingReplication,
+// OperationsPendingReplication, ReplicationLatency,
+// OperationsFailedReplication) for one source bucket, destination and
+// rule, as of the call.
+type ReplicationMetrics struct {
+	ReplicationMetricsKey
+	// OperationsPending counts the items waiting (a version, a delete
+	// marker or a metadata change to deliver); BytesPending is the size
+	// of the versions among them whose body is still to be sent.
+	OperationsPending, BytesPending int64
+	// Latency is how far the destination is behind: the age, on the
+	// clock, of the oldest pending write (0 when none is pending, or
+	// none knows when it was made).
+	Latency time.Duration
+	// OperationsFailed counts the items marked FAILED (their attempts
+	// used up, S3's OperationFailedReplication) since Open.
+	OperationsFailed int64
+}
+
+// ReplicationMetrics returns the replication metrics of every source
+// bucket, destination and rule with an item pending or one marked FAILED
+// since Open, in key order. It reads every pending item and, for a
+// version's, the version's record (its size).
+func (e *Engine) ReplicationMetrics(ctx context.Context) ([]ReplicationMetrics, error) {
+	if err := e.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer e.leave()
+	now := e.now()
+	byKey := map[ReplicationMetricsKey]*ReplicationMetrics{}
+	entry := func(k ReplicationMetricsKey) *ReplicationMetrics {
+		m, ok := byKey[k]
+		if !ok {
+			m = &ReplicationMetrics{ReplicationMetricsKey: k}
+			byKey[k] = m
+		}
+		return m
+	}
+	snap := e.db.NewSnapshot()
+	defer snap.Close()
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixReplication), UpperBound: prefixEnd([]byte(prefixReplication))})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return nil, err
+		}
+		item, err := decodeReplItem(it.Key(), v)
+		if err != nil {
+			return nil, err
+		}
+		m := entry(ReplicationMetricsKey{Bucket: item.bucket, Destination: item.dest, RuleID: item.ruleID})
+		m.OperationsPending++
+		if !item.requested.IsZero() {
+			m.Latency = max(m.Latency, now.Sub(item.requested))
+		}
+		if item.deleteMarker || item.meta != 0 {
+			continue
+		}
+		loc, found, err := e.findItemSource(snap, item.bucket, item.key, item.versionID, false)
+		if err != nil {
+			return nil, err
+		}
+		if found {
+			m.BytesPending += loc.rec.info.Size
+		}
+	}
+	if err := it.Error(); err != nil {
+		return nil, err
+	}
+	e.repl.busyMu.Lock()
+	for k, n := range e.repl.failed {
+		entry(k).OperationsFailed = n
+	}
+	e.repl.busyMu.Unlock()
+	out := make([]ReplicationMetrics, 0, len(byKey))
+	for _, m := range byKey {
+		out = append(out, *m)
+	}
+	slices.SortFunc(out, func(a, b ReplicationMetrics) int {
+		return cmp.Or(cmp.Compare(a.Bucket, b.Bucket), cmp.Compare(a.Destination, b.Destination), cmp.Compare(a.RuleID, b.RuleID))
+	})
+	return out, nil
 }
 
 // replEvents makes the Replication events of an item: read before the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"testing"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2/vfs"
 
@@ -114,7 +115,13 @@ func TestRev39bCrashBetweenDestinations(t *testing.T) {
 	v := putString(t, e, "src", "k", "body")
 	done := make(chan error, 1)
 	go func() { _, err := e.replicationPass(ctx, e.now()); done <- err }()
-	<-blocked.entered // dsta's item (its key sorts first) has settled
+	<-blocked.entered
+	// dsta's item settles meanwhile (destinations are delivered in
+	// parallel since repl40).
+	require.Eventually(t, func() bool {
+		_, ok, err := get(e.db, replKey("src", "k", v.VersionID, "arn:aws:s3:::dsta"))
+		return err == nil && !ok
+	}, 10*time.Second, 5*time.Millisecond)
 	img := mem.CrashClone(vfs.CrashCloneCfg{UnsyncedDataPercent: 0})
 	close(blocked.hold)
 	require.NoError(t, <-done)
