@@ -284,6 +284,9 @@ var codes = map[string]codeRow{
 	// Bucket replication (replication.go).
 	"ReplicationConfigurationNotFoundError": {status: 404, message: "The replication configuration was not found", facts: []fact{factBucket},
 		oss: dialectCode{name: "NoSuchReplicationConfiguration", message: "The replication configuration does not exist."}},
+	// OSS: a second rule between the same source and destination buckets
+	// (OSS's "HTTP 400 errors" page; EC 0031-00000044).
+	"BucketReplicationAlreadyExist": {status: 400, message: "Bucket replication already exists", oss: dialectCode{ec: "0031-00000044"}},
 }
 
 // invalidArgument is 400 InvalidArgument for err, an error wrapping a

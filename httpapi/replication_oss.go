@@ -175,6 +175,11 @@ func (s *server) ossPutReplication(rc *request) error {
 		c.Role = old.Role
 		c.Rules = slices.Clone(old.Rules)
 	}
+	// OSS allows one rule between a source bucket and a destination
+	// bucket (EC 0031-00000044): a second is refused, the first kept.
+	if slices.ContainsFunc(c.Rules, func(o bucketconfig.ReplicationRule) bool { return o.Destination.Bucket == r.Destination.Bucket }) {
+		return errorf("BucketReplicationAlreadyExist", "")
+	}
 	c.Rules = append(c.Rules, r)
 	if err := c.Validate(); err != nil {
 		return errorf("InvalidArgument", "%s", err.Error())
