@@ -101,19 +101,49 @@ func targetOwners(arns []string, primary string, extra []string) map[string][]st
 	return out
 }
 
-// replicationCollector reports the replication backlog at every scrape.
+// replicationCollector reports the replication backlog and S3's
+// replication metrics (engine.ReplicationMetrics) at every scrape.
 type replicationCollector struct{ eng *engine.Engine }
 
-var descReplicationBacklog = prometheus.NewDesc("osslite_replication_backlog",
-	"Object versions waiting to be replicated (pending or being retried).", nil, nil)
+var (
+	descReplicationBacklog = prometheus.NewDesc("osslite_replication_backlog",
+		"Object versions waiting to be replicated (pending or being retried).", nil, nil)
+	replicationLabels     = []string{"bucket", "destination", "rule_id"}
+	descReplicationOpsPen = prometheus.NewDesc("osslite_replication_operations_pending",
+		"Replications waiting, by source bucket, destination bucket ARN and rule (S3's OperationsPendingReplication).", replicationLabels, nil)
+	descReplicationBytes = prometheus.NewDesc("osslite_replication_bytes_pending",
+		"Bytes of the versions waiting to be replicated (S3's BytesPendingReplication).", replicationLabels, nil)
+	descReplicationLatency = prometheus.NewDesc("osslite_replication_latency_seconds",
+		"Age of the oldest write waiting to be replicated: how far the destination is behind (S3's ReplicationLatency).", replicationLabels, nil)
+	descReplicationFailed = prometheus.NewDesc("osslite_replication_operations_failed_total",
+		"Replications marked FAILED (attempts used up) since start (S3's OperationsFailedReplication).", replicationLabels, nil)
+)
 
-func (replicationCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descReplicationBacklog }
+func (replicationCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descReplicationBacklog, descReplicationOpsPen, descReplicationBytes,
+		descReplicationLatency, descReplicationFailed} {
+		ch <- d
+	}
+}
 
 func (c replicationCollector) Collect(ch chan<- prometheus.Metric) {
-	n, err := c.eng.ReplicationBacklog(context.Background())
+	ctx := context.Background()
+	n, err := c.eng.ReplicationBacklog(ctx)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(descReplicationBacklog, err)
 		return
 	}
 	ch <- prometheus.MustNewConstMetric(descReplicationBacklog, prometheus.GaugeValue, float64(n))
+	ms, err := c.eng.ReplicationMetrics(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(descReplicationOpsPen, err)
+		return
+	}
+	for _, m := range ms {
+		labels := []string{m.Bucket, m.Destination, m.RuleID}
+		ch <- prometheus.MustNewConstMetric(descReplicationOpsPen, prometheus.GaugeValue, float64(m.OperationsPending), labels...)
+		ch <- prometheus.MustNewConstMetric(descReplicationBytes, prometheus.GaugeValue, float64(m.BytesPending), labels...)
+		ch <- prometheus.MustNewConstMetric(descReplicationLatency, prometheus.GaugeValue, m.Latency.Seconds(), labels...)
+		ch <- prometheus.MustNewConstMetric(descReplicationFailed, prometheus.CounterValue, float64(m.OperationsFailed), labels...)
+	}
 }
