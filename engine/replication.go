@@ -23,7 +23,9 @@ import (
 // a pending item under R/ in the same batch as the write, and its record
 // the status ReplicationPending. A worker (the background loop every
 // ReplicationOptions.Interval, or RunPending) delivers due items to the
-// rule's destination: a local bucket (the same engine: the version's
+// rule's destination (each destination's items in order, several
+// destinations at once: ReplicationOptions.Parallel): a local bucket
+// (the same engine: the version's
 // record is copied, sharing its blobs, with the source's version ID and
 // status ReplicationReplica) or a ReplicationTarget (a remote S3 endpoint,
 // by destination ARN). Success marks the source version
@@ -96,8 +98,11 @@ const prefixReplication = "R/"
 // DstBucketNotFound in a version's OperationFailedReplication event).
 type ReplicationTarget interface {
 	// Each method returns once ctx ends (the delivery is cut by
-	// ReplicationOptions.StallTimeout, or by Close): a method that ignores
-	// ctx holds the replication pass, and Close, until it returns.
+	// ReplicationOptions.StallTimeout, or by Close): a call that has not
+	// returned ReplicationOptions.ReturnGrace later is given up (its
+	// body reads nothing more and its result is discarded), and the
+	// destination's items fail untried until it returns. Methods for
+	// different destinations are called concurrently.
 	//
 	// PutObject stores body (info.Size bytes) as the newest version of
 	// info.Key in bucket, with info's metadata.
