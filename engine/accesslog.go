@@ -23,14 +23,20 @@ import (
 // themselves.
 //
 // Like S3's, access logs are best effort: a crash loses the batch not yet
-// written, and a batch whose target bucket is gone is dropped.
+// written, and a batch whose target bucket is gone is dropped. A batch
+// belongs to the target bucket its lines were added for (its BucketInfo.ID):
+// one deleted and made again meanwhile, by another account perhaps, gets
+// none of them (the write is guarded, WithBucketGuard).
 
 type accessLogState struct {
 	mu      sync.Mutex
 	batches map[accessLogKey]*accessLogBatch
 }
 
-type accessLogKey struct{ bucket, prefix string }
+type accessLogKey struct {
+	bucket, prefix string
+	id             uint64 // the bucket's BucketInfo.ID
+}
 
 type accessLogBatch struct {
 	start time.Time
@@ -38,14 +44,29 @@ type accessLogBatch struct {
 }
 
 // AppendAccessLog adds one log line (a newline is appended) to the batch
-// of log objects named prefix+<time>-<unique> in bucket.
+// of log objects named prefix+<time>-<unique> in bucket. The line is for
+// the bucket ctx is guarded by (WithBucketGuard: the one the caller
+// checked), else for the bucket of that name now; a missing bucket drops
+// it.
 func (e *Engine) AppendAccessLog(ctx context.Context, bucket, prefix string, line []byte) error {
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
 	defer e.leave()
+	k := accessLogKey{bucket: bucket, prefix: prefix}
+	if g, ok := ctx.Value(bucketGuardKey{}).(*bucketGuard); ok && g.bucket == bucket {
+		k.id = g.id
+	} else {
+		rec, err := e.cachedBucket(bucket)
+		if errors.Is(err, ErrNoSuchBucket) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		k.id = rec.id
+	}
 	l := &e.notify.logs
-	k := accessLogKey{bucket, prefix}
 	l.mu.Lock()
 	if l.batches == nil {
 		l.batches = make(map[accessLogKey]*accessLogBatch)
@@ -95,15 +116,15 @@ func (e *Engine) flushAccessLogs(ctx context.Context, now time.Time, all bool) e
 	return errors.Join(errs...)
 }
 
-// writeAccessLog stores one batch as an object. A missing target bucket
-// drops the batch.
+// writeAccessLog stores one batch as an object. A missing target bucket,
+// or one made again since the batch's lines were added, drops the batch.
 func (e *Engine) writeAccessLog(ctx context.Context, k accessLogKey, b *accessLogBatch) error {
 	var u [8]byte
 	_, _ = rand.Read(u[:])
 	name := k.prefix + e.now().Format("2006-01-02-15-04-05") + "-" + strings.ToUpper(hex.EncodeToString(u[:]))
-	_, err := e.PutObject(ctx, k.bucket, name, bytes.NewReader(b.buf.Bytes()), int64(b.buf.Len()),
+	_, err := e.PutObject(WithBucketGuard(ctx, k.bucket, k.id), k.bucket, name, bytes.NewReader(b.buf.Bytes()), int64(b.buf.Len()),
 		PutOptions{Metadata: Metadata{ContentType: "text/plain"}})
-	if errors.Is(err, ErrNoSuchBucket) {
+	if errors.Is(err, ErrNoSuchBucket) || errors.Is(err, ErrBucketChanged) {
 		e.opts.Logger.Warn("access log dropped: target bucket is gone", "bucket", k.bucket, "bytes", b.buf.Len())
 		return nil
 	}

@@ -201,8 +201,11 @@ func (s *server) accessLog(rc *request, rec *Record) {
 		return
 	}
 	// The target was the source's owner's when logging was put; a target
-	// deleted and made again by another account gets no line.
-	if t, err := s.eng.Bucket(rc.ctx, l.TargetBucket); err != nil || t.Owner != src.Owner {
+	// deleted and made again by another account gets no line, also once
+	// the line waits in the engine's batch (guarded by the target checked
+	// here, until the batch is written).
+	t, err := s.eng.Bucket(rc.ctx, l.TargetBucket)
+	if err != nil || t.Owner != src.Owner {
 		return
 	}
 	now := s.clock.Now().UTC()
@@ -221,7 +224,8 @@ func (s *server) accessLog(rc *request, rec *Record) {
 		}
 	}
 	// The request is over (its client may be gone); its line is not.
-	if err := s.eng.AppendAccessLog(context.WithoutCancel(rc.ctx), l.TargetBucket, prefix, line); err != nil && !errors.Is(err, engine.ErrClosed) {
+	ctx := engine.WithBucketGuard(context.WithoutCancel(rc.ctx), l.TargetBucket, t.ID)
+	if err := s.eng.AppendAccessLog(ctx, l.TargetBucket, prefix, line); err != nil && !errors.Is(err, engine.ErrClosed) {
 		s.logError(rc, err)
 	}
 }
