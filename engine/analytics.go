@@ -396,7 +396,7 @@ func (e *Engine) analyticsPass(ctx context.Context, buckets []BucketInfo, now ti
 			}
 			err = e.writeAnalyticsExport(ctx, b.Name, &ac, &rec, due)
 			switch {
-			case errors.Is(err, ErrNoSuchBucket):
+			case errors.Is(err, ErrNoSuchBucket) || errors.Is(err, ErrBucketChanged):
 				e.opts.Logger.Warn("analytics export dropped: a bucket is gone", "bucket", b.Name, "id", ac.ID, "err", err)
 			case err != nil:
 				errs = append(errs, fmt.Errorf("engine: analytics %s of %s: %w", ac.ID, b.Name, err))
@@ -546,7 +546,7 @@ func analyticsExportKey(bucket string, c *bucketconfig.AnalyticsConfiguration) s
 // file is streamed once per group; nothing of it is held.
 func (e *Engine) rewriteAnalyticsExport(ctx context.Context, c *bucketconfig.AnalyticsConfiguration, bucket string, rows *[analyticsGroups + 1]strings.Builder) error {
 	dst, key := c.DestinationBucket(), analyticsExportKey(bucket, c)
-	owner, err := e.exportDestination(ctx, bucket, dst)
+	ctx, owner, err := e.exportDestination(ctx, bucket, dst)
 	if err != nil {
 		return err
 	}

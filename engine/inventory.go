@@ -218,7 +218,7 @@ func (e *Engine) inventoryPass(ctx context.Context, buckets []BucketInfo, now ti
 				}
 			}
 			rows, err := e.writeInventoryReport(ctx, b.Name, &ic, now)
-			if errors.Is(err, ErrNoSuchBucket) {
+			if errors.Is(err, ErrNoSuchBucket) || errors.Is(err, ErrBucketChanged) {
 				e.opts.Logger.Warn("inventory report skipped: a bucket is gone", "bucket", b.Name, "id", ic.ID, "err", err)
 				continue
 			}
@@ -272,26 +272,29 @@ func InventoryColumns(c *bucketconfig.InventoryConfiguration) []string {
 // exportDestination returns the owner of dst, where a report about
 // bucket goes, checked again at each report: a destination deleted and
 // made again by another account gets nothing (an error wrapping
-// ErrNoSuchBucket: the configuration's bucket is gone).
-func (e *Engine) exportDestination(ctx context.Context, bucket, dst string) (string, error) {
+// ErrNoSuchBucket: the configuration's bucket is gone). The report's
+// writes go under the returned context, guarded by the destination
+// checked (WithBucketGuard): one deleted and made again while the report
+// is being written fails them with ErrBucketChanged.
+func (e *Engine) exportDestination(ctx context.Context, bucket, dst string) (context.Context, string, error) {
 	src, err := e.Bucket(ctx, bucket)
 	if err != nil {
-		return "", err
+		return ctx, "", err
 	}
 	d, err := e.Bucket(ctx, dst)
 	if err != nil {
-		return "", err
+		return ctx, "", err
 	}
 	if d.Owner != src.Owner {
-		return "", fmt.Errorf("%w: the report destination %s is now another owner's than %s", ErrNoSuchBucket, dst, bucket)
+		return ctx, "", fmt.Errorf("%w: the report destination %s is now another owner's than %s", ErrNoSuchBucket, dst, bucket)
 	}
-	return d.Owner, nil
+	return WithBucketGuard(ctx, dst, d.ID), d.Owner, nil
 }
 
 // writeInventoryReport writes one report of c and returns its rows.
 func (e *Engine) writeInventoryReport(ctx context.Context, bucket string, c *bucketconfig.InventoryConfiguration, now time.Time) (int, error) {
 	dst := c.DestinationBucket()
-	owner, err := e.exportDestination(ctx, bucket, dst)
+	ctx, owner, err := e.exportDestination(ctx, bucket, dst)
 	if err != nil {
 		return 0, err
 	}
