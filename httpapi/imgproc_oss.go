@@ -253,8 +253,9 @@ func (s *server) processObject(rc *request) error {
 	if err != nil {
 		return err
 	}
+	var saveTo engine.BucketInfo // the target bucket checked
 	if hasSave {
-		if err := s.checkSaveAs(rc, dstBucket, dstKey); err != nil {
+		if saveTo, err = s.checkSaveAs(rc, dstBucket, dstKey); err != nil {
 			return err
 		}
 	}
@@ -280,8 +281,14 @@ func (s *server) processObject(rc *request) error {
 		return err
 	}
 	// The saved object's ObjectCreated:Put, in its bucket, is queued in
-	// the write's batch.
+	// the write's batch. The request's guard covers its own bucket; the
+	// write is guarded by the target checked too, so that a target
+	// deleted and made again (by another account) while the image was
+	// processed gets nothing (OperationAborted).
 	ctx := s.eventCtxIn(rc, target, "ObjectCreated:Put")
+	if target != rc.op.Bucket {
+		ctx = engine.WithBucketGuard(ctx, target, saveTo.ID)
+	}
 	_, err = s.eng.PutObject(ctx, target, dstKey, bytes.NewReader(res.Body), int64(len(res.Body)),
 		engine.PutOptions{Metadata: engine.Metadata{ContentType: res.ContentType}, Owner: rc.writerID(), Dialect: rc.d.mark, Encryption: enc})
 	if err != nil {
@@ -300,27 +307,27 @@ func (s *server) processObject(rc *request) error {
 
 // checkSaveAs refuses a saveas target the principal may not write, or
 // whose bucket ("": the source's) does not exist or is another owner's
-// (OSS: the same account and region).
-func (s *server) checkSaveAs(rc *request, bucket, key string) error {
+// (OSS: the same account and region), and returns the target bucket.
+func (s *server) checkSaveAs(rc *request, bucket, key string) (engine.BucketInfo, error) {
 	if bucket == "" {
 		bucket = rc.op.Bucket
 	}
 	if err := s.canWrite(rc, bucket, key); err != nil {
-		return err
+		return engine.BucketInfo{}, err
 	}
 	if err := s.refuseOverQuota(rc, bucket); err != nil {
-		return err
+		return engine.BucketInfo{}, err
 	}
 	src, err := s.eng.Bucket(rc.ctx, rc.op.Bucket)
 	if err != nil {
-		return err
+		return engine.BucketInfo{}, err
 	}
 	dst, err := s.eng.Bucket(rc.ctx, bucket)
 	if err != nil {
-		return err
+		return engine.BucketInfo{}, err
 	}
 	if dst.Owner != src.Owner {
-		return errorf("AccessDenied", "The target bucket of sys/saveas is another owner's.")
+		return engine.BucketInfo{}, errorf("AccessDenied", "The target bucket of sys/saveas is another owner's.")
 	}
-	return nil
+	return dst, nil
 }

@@ -1,16 +1,22 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	oss2 "github.com/aliyun/alibabacloud-oss-go-sdk-v2/oss"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/osslite/osslite/engine"
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/pkg/kms"
 	"github.com/osslite/osslite/pkg/sigv4"
 )
 
@@ -168,4 +174,54 @@ func TestSec40AccessLogTargetMadeAgain(t *testing.T) {
 			assert.NotContains(t, string(list.body), "<Key>", "a target now another owner's gets no line: %s", list.body)
 		})
 	}
+}
+
+// armedKeys is a key service that runs hook once, at the first data key
+// made after armed is set.
+type armedKeys struct {
+	kms.Service
+	armed atomic.Bool
+	hook  func()
+}
+
+func (k *armedKeys) GenerateDataKey(ctx context.Context, keyID string, encCtx map[string]string) (kms.DataKey, error) {
+	if k.armed.CompareAndSwap(true, false) {
+		k.hook()
+	}
+	return k.Service.GenerateDataKey(ctx, keyID, encCtx)
+}
+
+// TestSec40SaveAsTargetMadeAgain: OSS sys/saveas writes into a target
+// bucket its request checked (the writer may write there, and it is the
+// source owner's) and then processes the image. The request's own guard
+// covers the source bucket only; a target deleted (still empty) and made
+// again by another account while the image is processed must not receive
+// the saved object. The target's owner changes here as its SSE data key
+// is made, between the checks and the commit.
+func TestSec40SaveAsTargetMadeAgain(t *testing.T) {
+	keys := &armedKeys{Service: testKeyService(t)}
+	f := newEngineFixture(t, "", engine.Options{Keys: keys})
+	keys.hook = func() {
+		must(t, f.eng.DeleteBucket(bg, "sec40-save", engine.DeleteBucketOptions{}))
+		must(t, f.eng.CreateBucket(bg, "sec40-save", engine.BucketOptions{Owner: canonicalID(otherAK)}))
+	}
+	c := f.ossV2(testAK, testSK)
+	v2Bucket(t, c, "sec40-img")
+	v2Bucket(t, c, "sec40-save")
+	_, err := c.PutObject(bg, &oss2.PutObjectRequest{Bucket: oss2.Ptr("sec40-img"), Key: oss2.Ptr("cat.jpg"), Body: bytes.NewReader(testImage(t, 200, 100))})
+	require.NoError(t, err)
+	_, err = c.PutBucketEncryption(bg, &oss2.PutBucketEncryptionRequest{Bucket: oss2.Ptr("sec40-save"), ServerSideEncryptionRule: &oss2.ServerSideEncryptionRule{
+		ApplyServerSideEncryptionByDefault: &oss2.ApplyServerSideEncryptionByDefault{SSEAlgorithm: oss2.Ptr("AES256")}}})
+	require.NoError(t, err)
+	enc := func(s string) string { return base64.URLEncoding.EncodeToString([]byte(s)) }
+	keys.armed.Store(true)
+	_, err = c.ProcessObject(bg, &oss2.ProcessObjectRequest{Bucket: oss2.Ptr("sec40-img"), Key: oss2.Ptr("cat.jpg"),
+		Process: oss2.Ptr("image/resize,w_100|sys/saveas,o_" + enc("small.jpg") + ",b_" + enc("sec40-save"))})
+	require.False(t, keys.armed.Load(), "the hook ran")
+	b, berr := f.eng.Bucket(bg, "sec40-save")
+	require.NoError(t, berr)
+	require.Equal(t, canonicalID(otherAK), b.Owner)
+	_, herr := f.eng.HeadObject(bg, "sec40-save", "small.jpg")
+	assert.Error(t, herr, "another account's bucket received the saved image")
+	wantOSS(t, err, 409, "OperationAborted", "")
 }
