@@ -43,6 +43,9 @@
 //	-allow-loopback-outbound  let callbacks and mirror fetches go to loopback
 //	                  addresses while listening beyond loopback (refused
 //	                  there by default)
+//	-deny-loopback-outbound  refuse them loopback addresses also while
+//	                  listening on loopback (behind a reverse proxy on the
+//	                  same host)
 //	-mfa-device SERIAL=BASE32SECRET  a virtual MFA device (TOTP seed) of the
 //	                  -access-key account for S3's MFA delete (append
 //	                  @ACCESS_KEY for another account's), repeatable

@@ -82,6 +82,10 @@ type options struct {
 	// loopback addresses although the server listens beyond loopback
 	// (-allow-loopback-outbound).
 	allowLoopbackOutbound bool
+	// denyLoopbackOutbound refuses them loopback addresses whatever the
+	// server listens on (-deny-loopback-outbound: behind a reverse proxy
+	// on the same host, a loopback listener serves remote clients).
+	denyLoopbackOutbound bool
 	// mfaDevices are the virtual MFA devices of S3's MFA delete
 	// (-mfa-device).
 	mfaDevices mfaDevices
@@ -188,6 +192,7 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 	fs.Var((*listFlag)(&o.callbackHosts), "callback-host", "`host` OSS upload callbacks may be sent to besides loopback addresses; * allows any (repeatable)")
 	fs.Var((*listFlag)(&o.mirrorOrigins), "mirror-origin", "`URL` prefix OSS mirror-back (back-to-origin) rules may fetch from besides loopback addresses, e.g. https://img.example.com/; * allows any (repeatable)")
 	fs.BoolVar(&o.allowLoopbackOutbound, "allow-loopback-outbound", false, "let OSS upload callbacks and mirror-back fetches go to loopback addresses while the server listens beyond loopback (refused there by default: clients could reach the host's local services through them)")
+	fs.BoolVar(&o.denyLoopbackOutbound, "deny-loopback-outbound", false, "refuse OSS upload callbacks and mirror-back fetches to loopback addresses also while the server listens on loopback (behind a reverse proxy on the same host, clients from elsewhere reach it)")
 	fs.Var(&o.mfaDevices, "mfa-device", "virtual MFA device for S3's MFA delete: `SERIAL=BASE32SECRET` (a TOTP seed, as authenticator apps take it; the -access-key account's device), or SERIAL=BASE32SECRET@ACCESS_KEY for another account's (repeatable); x-amz-mfa is \"SERIAL CODE\"")
 	o.notify.register(fs)
 	fs.Var(&o.replicationTargets, "replication-target", "replicate rules whose destination is bucket `ARN=ENDPOINT,ACCESS_KEY,SECRET` (arn:aws:s3:::name) to that remote S3 endpoint (repeatable); only the -access-key account's buckets may, unless -replication-target-owner says more")
@@ -237,6 +242,9 @@ func parseFlags(args []string, getenv func(string) (string, bool), out io.Writer
 		if u, err := url.Parse(m); m != "*" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
 			return o, fmt.Errorf("-mirror-origin %q: want an http:// or https:// URL prefix, or *", m)
 		}
+	}
+	if o.denyLoopbackOutbound && o.allowLoopbackOutbound {
+		return o, errors.New("-deny-loopback-outbound and -allow-loopback-outbound exclude each other")
 	}
 	if o.metricsToken != "" && !o.metrics {
 		return o, errors.New("-metrics-token needs -metrics")
@@ -482,7 +490,8 @@ func runEnv(ctx context.Context, args []string, getenv func(string) (string, boo
 // unspecified address, 0.0.0.0 or ::, listens on every interface).
 // outboundOptions are the handler options for the requests the server
 // makes on clients' behalf (callbacks, mirror fetches): listening beyond
-// loopback, loopback targets are refused unless -allow-loopback-outbound.
+// loopback, loopback targets are refused unless -allow-loopback-outbound;
+// with -deny-loopback-outbound, wherever it listens.
 func (o *options) outboundOptions() []httpapi.Option {
 	var opts []httpapi.Option
 	if len(o.callbackHosts) > 0 {
@@ -491,7 +500,7 @@ func (o *options) outboundOptions() []httpapi.Option {
 	if len(o.mirrorOrigins) > 0 {
 		opts = append(opts, httpapi.WithMirrorOrigins(o.mirrorOrigins...))
 	}
-	if !o.allowLoopbackOutbound && !loopbackListen(o.addr) {
+	if o.denyLoopbackOutbound || !o.allowLoopbackOutbound && !loopbackListen(o.addr) {
 		opts = append(opts, httpapi.WithDenyLoopbackOutbound())
 	}
 	return opts
