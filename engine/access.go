@@ -135,11 +135,11 @@ func returnsToStandard(lc *bucketconfig.Lifecycle, info ObjectInfo, current bool
 		return false
 	}
 	facts := bucketconfig.ObjectFacts{Key: info.Key, Size: info.Size, Tags: bucketTags(info.Tags)}
-	for i := range lc.Rules {
-		r := &lc.Rules[i]
-		if !r.Enabled || !r.Matches(facts) {
-			continue
-		}
+	set := bucketconfig.RulesTransitioning
+	if !current {
+		set = bucketconfig.RulesNoncurrentTransitioning
+	}
+	for r := range lc.Selecting(facts, set) {
 		ts := r.Transitions
 		if !current {
 			ts = r.NoncurrentTransitions

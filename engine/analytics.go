@@ -248,19 +248,8 @@ func (e *Engine) CountAnalytics(ctx context.Context, bucket string, info *Object
 	}
 	k := analyticsKey{bucket: bucket, day: now.Truncate(day).UnixNano(), class: storageClassOf(info.StorageClass),
 		group: bucketconfig.AnalyticsAgeGroup(info.Size, age, day)}
-	var tags []bucketconfig.Tag
 	a := &e.analytics
-	for i := range set.Configurations {
-		ac := &set.Configurations[i]
-		if ac.Export == nil {
-			continue
-		}
-		if len(ac.Tags) > 0 && tags == nil {
-			tags = bucketTags(info.Tags)
-		}
-		if !ac.Selects(info.Key, tags) {
-			continue
-		}
+	for ac := range set.Counting(info.Key, bucketTags(info.Tags)) {
 		k.id = ac.ID
 		a.mu.Lock()
 		if a.pending == nil {

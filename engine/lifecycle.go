@@ -240,11 +240,7 @@ func coveringPrefixes(prefixes []string) []string {
 func transitionDue(lc *bucketconfig.Lifecycle, o bucketconfig.ObjectFacts, created time.Time, accessed *time.Time, now time.Time, day time.Duration) string {
 	var class string
 	var latest time.Time
-	for i := range lc.Rules {
-		r := &lc.Rules[i]
-		if len(r.Transitions) == 0 || !r.Matches(o) {
-			continue
-		}
+	for r := range lc.Selecting(o, bucketconfig.RulesTransitioning) {
 		for _, t := range r.Transitions {
 			if !lc.TransitionAllowed(r, t.StorageClass, o.Size) {
 				continue
@@ -412,17 +408,15 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 		}
 		if len(vs) == 1 && vs[0].DeleteMarker {
 			facts := bucketconfig.ObjectFacts{Key: vs[0].Key}
-			for i := range lc.Rules {
-				r := &lc.Rules[i]
-				if r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker && r.Matches(facts) {
-					switch err := e.removeVersionByLifecycle(ctx, bucket, vs[0], false, now); {
-					case err == nil:
-						st.MarkersRemoved++
-					case !isKeyError(err):
-						return err
-					}
-					break
+			for range lc.Selecting(facts, bucketconfig.RulesRemovingMarkers) {
+				// One rule that selects the marker is enough.
+				switch err := e.removeVersionByLifecycle(ctx, bucket, vs[0], false, now); {
+				case err == nil:
+					st.MarkersRemoved++
+				case !isKeyError(err):
+					return err
 				}
+				break
 			}
 			return nil
 		}
@@ -431,10 +425,9 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 			facts := bucketconfig.ObjectFacts{Key: v.Key, Size: v.Size, Tags: bucketTags(v.Tags)}
 			since := vs[i-1].LastModified // it became noncurrent when its successor was written
 			expired := false
-			for j := range lc.Rules {
-				r := &lc.Rules[j]
+			for r := range lc.Selecting(facts, bucketconfig.RulesNoncurrentExpiring) {
 				ne := r.NoncurrentExpiration
-				if ne == nil || !r.Matches(facts) || i-1 < ne.NewerNoncurrent || now.Before(bucketconfig.DueAt(since, ne.Days, day)) {
+				if i-1 < ne.NewerNoncurrent || now.Before(bucketconfig.DueAt(since, ne.Days, day)) {
 					continue
 				}
 				switch err := e.removeVersionByLifecycle(ctx, bucket, v, true, now); {
@@ -452,11 +445,7 @@ func (e *Engine) applyVersionRules(ctx context.Context, bucket string, lc *bucke
 			// The latest due noncurrent transition of any matching rule.
 			var class string
 			var latest time.Time
-			for j := range lc.Rules {
-				r := &lc.Rules[j]
-				if !r.Matches(facts) {
-					continue
-				}
+			for r := range lc.Selecting(facts, bucketconfig.RulesNoncurrentTransitioning) {
 				for _, t := range r.NoncurrentTransitions {
 					if !lc.TransitionAllowed(r, t.StorageClass, v.Size) {
 						continue

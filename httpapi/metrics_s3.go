@@ -245,22 +245,17 @@ func (s *server) countRequestMetrics(rc *request, rec *Record) {
 		ctx = context.WithoutCancel(ctx)
 	}
 	set := c.(*bucketconfig.Metrics)
-	var tags map[string]string
-	tagsRead := false
-	for i := range set.Configurations {
-		mc := &set.Configurations[i]
-		if mc.NeedsTags() && !tagsRead && rec.Key != "" {
-			tagsRead = true
-			if info, err := s.eng.HeadObject(ctx, rec.Bucket, rec.Key); err == nil && len(info.Tags) > 0 {
-				tags = make(map[string]string, len(info.Tags))
-				for _, t := range info.Tags {
-					tags[t.Key] = t.Value
-				}
+	var tags []bucketconfig.Tag
+	if set.NeedsTags(rec.Key) {
+		if info, err := s.eng.HeadObject(ctx, rec.Bucket, rec.Key); err == nil {
+			for _, t := range info.Tags {
+				tags = append(tags, bucketconfig.Tag{Key: t.Key, Value: t.Value})
 			}
 		}
-		if !mc.Selects(rec.Key, tags) {
-			continue
-		}
+	}
+	var buf [16]int32
+	for _, i := range set.Counting(rec.Key, tags, buf[:0]) {
+		mc := &set.Configurations[i]
 		k := metricsKey{rec.Bucket, mc.ID}
 		v, ok := s.reqMetrics.Load(k)
 		if !ok {

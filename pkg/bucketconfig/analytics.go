@@ -2,6 +2,8 @@ package bucketconfig
 
 import (
 	"fmt"
+	"iter"
+	"sync"
 	"time"
 )
 
@@ -12,6 +14,11 @@ import (
 // by ID.
 type Analytics struct {
 	Configurations []AnalyticsConfiguration `json:"configurations"`
+
+	// exporting indexes, built on first use, the configurations that
+	// export (ruleindex.go); a set is not changed once in use.
+	exportingOnce sync.Once
+	exporting     *ruleIndex
 }
 
 // AnalyticsConfiguration is one storage class analysis configuration.
@@ -140,6 +147,31 @@ func (a *Analytics) Exports() bool {
 		}
 	}
 	return false
+}
+
+// Counting yields the configurations that export and whose filter
+// selects an object of key with tags, in the set's order: what a scan of
+// every exporting configuration with Selects finds, at the cost of those
+// whose prefix starts key and whose tag conditions the object may meet
+// (ruleindex.go).
+func (a *Analytics) Counting(key string, tags []Tag) iter.Seq[*AnalyticsConfiguration] {
+	return func(yield func(*AnalyticsConfiguration) bool) {
+		a.exportingOnce.Do(func() {
+			var entries []indexEntry
+			for i := range a.Configurations {
+				if c := &a.Configurations[i]; c.Export != nil {
+					entries = append(entries, indexEntry{i: int32(i), prefix: c.Prefix, tags: c.Tags})
+				}
+			}
+			a.exporting = newRuleIndex(entries)
+		})
+		var buf [16]int32
+		for _, i := range a.exporting.candidates(key, true, tags, buf[:0]) {
+			if c := &a.Configurations[i]; c.Selects(key, tags) && !yield(c) {
+				return
+			}
+		}
+	}
 }
 
 // Validate reports what is wrong with one configuration.

@@ -2,7 +2,9 @@ package bucketconfig
 
 import (
 	"fmt"
+	"iter"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -17,6 +19,95 @@ type Lifecycle struct {
 	// TransitionMinimumAll128K, TransitionMinimumByClass, or "" for none
 	// (OSS, and S3 configurations stored before it was kept).
 	TransitionMinimum string `json:"transitionMinimum,omitempty"`
+
+	// index holds, built on first use, an index of the enabled rules of
+	// each RuleSet (ruleindex.go). A configuration is not changed once
+	// it is in use (the engine caches it decoded and shares it).
+	index [ruleSets]struct {
+		once sync.Once
+		x    *ruleIndex
+	}
+}
+
+// RuleSet names the rules of a lifecycle configuration with one kind of
+// action, for Selecting.
+type RuleSet int
+
+const (
+	// RulesExpiring have an Expiration of current versions (not the
+	// removal of expired object delete markers).
+	RulesExpiring RuleSet = iota
+	// RulesTransitioning have Transitions.
+	RulesTransitioning
+	// RulesNoncurrentExpiring have a NoncurrentExpiration.
+	RulesNoncurrentExpiring
+	// RulesNoncurrentTransitioning have NoncurrentTransitions.
+	RulesNoncurrentTransitioning
+	// RulesRemovingMarkers remove expired object delete markers.
+	RulesRemovingMarkers
+	ruleSets
+)
+
+// has reports whether rule r is in the set.
+func (s RuleSet) has(r *LifecycleRule) bool {
+	switch s {
+	case RulesExpiring:
+		return r.Expiration != nil && !r.Expiration.ExpiredObjectDeleteMarker
+	case RulesTransitioning:
+		return len(r.Transitions) > 0
+	case RulesNoncurrentExpiring:
+		return r.NoncurrentExpiration != nil
+	case RulesNoncurrentTransitioning:
+		return len(r.NoncurrentTransitions) > 0
+	case RulesRemovingMarkers:
+		return r.Expiration != nil && r.Expiration.ExpiredObjectDeleteMarker
+	}
+	return false
+}
+
+// rulesIndex returns the index of the enabled rules of set, building it
+// the first time.
+func (l *Lifecycle) rulesIndex(set RuleSet) *ruleIndex {
+	ix := &l.index[set]
+	ix.once.Do(func() {
+		var entries []indexEntry
+		for i := range l.Rules {
+			if r := &l.Rules[i]; r.Enabled && set.has(r) {
+				entries = append(entries, indexEntry{i: int32(i), prefix: r.Filter.Prefix, tags: r.Filter.Tags})
+			}
+		}
+		ix.x = newRuleIndex(entries)
+	})
+	return ix.x
+}
+
+// selecting appends to dst the positions of the rules of set that select
+// o, in the configuration's order.
+func (l *Lifecycle) selecting(o ObjectFacts, set RuleSet, dst []int32) []int32 {
+	dst = l.rulesIndex(set).candidates(o.Key, true, o.Tags, dst)
+	n := 0
+	for _, i := range dst {
+		if l.Rules[i].Matches(o) {
+			dst[n] = i
+			n++
+		}
+	}
+	return dst[:n]
+}
+
+// Selecting yields the enabled rules of set that select o, in the
+// configuration's order: what a scan of every rule with Matches finds,
+// at the cost of the rules whose prefix starts o's key and whose tag
+// conditions o may meet (ruleindex.go), not of every rule.
+func (l *Lifecycle) Selecting(o ObjectFacts, set RuleSet) iter.Seq[*LifecycleRule] {
+	return func(yield func(*LifecycleRule) bool) {
+		var buf [16]int32
+		for _, i := range l.selecting(o, set, buf[:0]) {
+			if !yield(&l.Rules[i]) {
+				return
+			}
+		}
+	}
 }
 
 // S3's default minimum object sizes for transitions.
@@ -445,13 +536,14 @@ func (l *Lifecycle) AbortOf(key string, initiated time.Time, day time.Duration) 
 // ExpiryOf returns when the object expires under the configuration's
 // expiration rules (the earliest), and the rule's ID, for the
 // x-amz-expiration header; ok is false when no rule expires it.
+//
+// It looks only at the rules an index finds for the object (Selecting),
+// so a request pays for the rules that may select it, not for every rule.
 func (l *Lifecycle) ExpiryOf(o ObjectFacts, created time.Time, day time.Duration) (at time.Time, ruleID string, ok bool) {
-	for i := range l.Rules {
+	var buf [16]int32
+	for _, i := range l.selecting(o, RulesExpiring, buf[:0]) {
 		r := &l.Rules[i]
 		e := r.Expiration
-		if e == nil || e.ExpiredObjectDeleteMarker || !r.Matches(o) {
-			continue
-		}
 		due, applies := ActionDue(e.Days, e.Date, e.CreatedBefore, created, day)
 		if !applies {
 			continue

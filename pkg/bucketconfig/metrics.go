@@ -3,6 +3,7 @@ package bucketconfig
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -13,6 +14,61 @@ import (
 // exports them). Stored together, sorted by ID.
 type Metrics struct {
 	Configurations []MetricsConfiguration `json:"configurations"`
+
+	// index, built on first use, finds the configurations that may count
+	// a request (ruleindex.go); a set is not changed once in use.
+	indexOnce sync.Once
+	index     *ruleIndex
+}
+
+// counting returns m's index, building it the first time.
+func (m *Metrics) counting() *ruleIndex {
+	m.indexOnce.Do(func() {
+		var entries []indexEntry
+		for i := range m.Configurations {
+			switch c := &m.Configurations[i]; {
+			case c.Form == "":
+				entries = append(entries, indexEntry{i: int32(i), always: true})
+			case c.AccessPointARN == "": // no request meets an access point condition
+				entries = append(entries, indexEntry{i: int32(i), prefix: c.Prefix, tags: c.Tags})
+			}
+		}
+		m.index = newRuleIndex(entries)
+	})
+	return m.index
+}
+
+// NeedsTags reports whether finding the configurations that count a
+// request for key needs the object's tags: some configuration whose
+// prefix starts key has a tag condition.
+func (m *Metrics) NeedsTags(key string) bool {
+	return key != "" && m.counting().tagsMatter(key)
+}
+
+// Counting appends to dst the positions, in m's order, of the
+// configurations that count a request for key (Selects), the object
+// having tags (only looked at when NeedsTags): what a scan of every
+// configuration finds, at the cost of those that hold for every request
+// and those whose prefix starts key and whose tag conditions the object
+// may meet (ruleindex.go).
+func (m *Metrics) Counting(key string, tags []Tag, dst []int32) []int32 {
+	dst = m.counting().candidates(key, key != "", tags, dst)
+	var byKey map[string]string
+	n := 0
+	for _, i := range dst {
+		c := &m.Configurations[i]
+		if c.NeedsTags() && byKey == nil {
+			byKey = make(map[string]string, len(tags))
+			for _, t := range tags {
+				byKey[t.Key] = t.Value
+			}
+		}
+		if c.Selects(key, byKey) {
+			dst[n] = i
+			n++
+		}
+	}
+	return dst[:n]
 }
 
 // MetricsConfiguration is one request metrics filter.
