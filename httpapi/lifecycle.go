@@ -278,6 +278,15 @@ func (x *lifecycleRuleXML) rule(d *dialect) (bucketconfig.LifecycleRule, error) 
 				}
 			}
 		}
+		if len(f.Not) > 1 {
+			// OSS takes one Not in a Filter (EC 0014-00000089, "The API
+			// allows only one Not node"); more were bounded only by the
+			// document, and each rule's Nots are tested against every
+			// key it may select.
+			e := errorf("MalformedXML", "A lifecycle rule's Filter may hold only one Not.")
+			e.ec = "0014-00000089"
+			return r, e
+		}
 		for _, n := range f.Not {
 			ln := bucketconfig.LifecycleNot{Prefix: n.Prefix}
 			if n.Tag != nil {

@@ -562,3 +562,35 @@ func TestS3LifecycleAbortWithTagsOrSize(t *testing.T) {
 		`<AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload></Rule></LifecycleConfiguration>`
 	must(t, f.do(t, raw{method: "PUT", path: "/abortfilter?lifecycle", body: []byte(doc)}).errOrNil())
 }
+
+// TestDos40OSSLifecycleOneNot: OSS takes one Not in a rule's Filter (EC
+// 0014-00000089); two are refused as OSS refuses them and nothing is
+// stored, so a rule's Nots no longer grow with the document (14 in each
+// of 1,000 rules made dos39's 2.8 ms an object a pass).
+func TestDos40OSSLifecycleOneNot(t *testing.T) {
+	f := newFixture(t, fixtureOptions{})
+	c := f.ossV2(testAK, testSK)
+	ctx := context.Background()
+	_, err := c.PutBucket(ctx, &oss2.PutBucketRequest{Bucket: oss2.Ptr("onenot")})
+	require.NoError(t, err)
+	rule := func(nots ...string) oss2.LifecycleRule {
+		r := oss2.LifecycleRule{ID: oss2.Ptr("r"), Prefix: oss2.Ptr("logs/"), Status: oss2.Ptr("Enabled"),
+			Expiration: &oss2.LifecycleRuleExpiration{Days: oss2.Ptr(int32(10))}, Filter: &oss2.LifecycleRuleFilter{}}
+		for _, n := range nots {
+			r.Filter.Nots = append(r.Filter.Nots, oss2.LifecycleRuleNot{Prefix: oss2.Ptr(n)})
+		}
+		return r
+	}
+	_, err = c.PutBucketLifecycle(ctx, &oss2.PutBucketLifecycleRequest{Bucket: oss2.Ptr("onenot"),
+		LifecycleConfiguration: &oss2.LifecycleConfiguration{Rules: []oss2.LifecycleRule{rule("logs/a/", "logs/b/")}}})
+	wantOSS(t, err, 400, "MalformedXML", "0014-00000089")
+	_, err = c.GetBucketLifecycle(ctx, &oss2.GetBucketLifecycleRequest{Bucket: oss2.Ptr("onenot")})
+	wantOSS(t, err, 404, "NoSuchLifecycle", "")
+
+	_, err = c.PutBucketLifecycle(ctx, &oss2.PutBucketLifecycleRequest{Bucket: oss2.Ptr("onenot"),
+		LifecycleConfiguration: &oss2.LifecycleConfiguration{Rules: []oss2.LifecycleRule{rule("logs/a/")}}})
+	require.NoError(t, err)
+	got, err := c.GetBucketLifecycle(ctx, &oss2.GetBucketLifecycleRequest{Bucket: oss2.Ptr("onenot")})
+	require.NoError(t, err)
+	require.Len(t, got.LifecycleConfiguration.Rules[0].Filter.Nots, 1)
+}
