@@ -233,7 +233,10 @@ type RunOptions struct {
 	// decompresses to: at most this many times the compressed bytes read,
 	// plus 64 MiB; more fails with TruncatedInput. Default 1032, DEFLATE's
 	// own maximum, so no GZIP input reaches it; BZIP2 (whose runs decode
-	// to 45 MB a block) and ZSTD (128 KiB an RLE block) can.
+	// to 45 MB a block) and ZSTD (128 KiB an RLE block) can. It bounds the
+	// values a Parquet file decodes to as well, counted 8 bytes a value
+	// and 1 a null against the file's bytes read (run-length pages hold
+	// millions of values in a few bytes).
 	MaxDecompressionRatio int
 	// MaxWorkPerByte bounds the work of evaluating the query: each record
 	// is charged the size of the expression (16 units a node, 2 a

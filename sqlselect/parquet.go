@@ -103,6 +103,23 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	return rs.finish()
 }
 
+// checkDecodedRatio holds the Parquet values decoded (meter.decoded, 8 a
+// value and 1 a null) to RunOptions.MaxDecompressionRatio times the file
+// bytes read plus decompressSlack, as the decompressed bytes of GZIP,
+// BZIP2 and ZSTD input are held. Run-length pages make rows from almost
+// nothing: a page of 3 million copies of one dictionary index is about 30
+// bytes, so 1222 bytes held 33 million rows (8 s of COUNT(*)), a megabyte
+// would hold 27 billion, and the evaluation budget does not bound them:
+// each value decoded adds 8 bytes to the input it is measured against,
+// more than any row costs.
+func (rs *runState) checkDecodedRatio() error {
+	ratio := int64(rs.opts.MaxDecompressionRatio)
+	if limit := ratio*rs.stats.BytesScanned + decompressSlack; rs.meter.decoded > limit {
+		return errorf(ErrTruncatedInput, "the Parquet file's %d bytes read decode to more than %d times as many (8 a value, 1 a null; RunOptions.MaxDecompressionRatio)", rs.stats.BytesScanned, ratio)
+	}
+	return nil
+}
+
 // parquetGroup evaluates the rows of one row group, reading only the
 // column chunks plan reads; done reports the query's LIMIT reached.
 func (rs *runState) parquetGroup(plan *pqPlan, rg parquet.RowGroup, rows []parquet.Row, r *row, recs *[]value) (done bool, err error) {
@@ -138,6 +155,11 @@ func (rs *runState) parquetGroup(plan *pqPlan, rg parquet.RowGroup, rows []parqu
 			}
 			n++
 			rs.meter.decoded += pqRowBytes(pr)
+			if n&1023 == 0 {
+				if err := rs.checkDecodedRatio(); err != nil {
+					return false, err
+				}
+			}
 			v, err := plan.row(pr)
 			if err != nil {
 				return false, err
