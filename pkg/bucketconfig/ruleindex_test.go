@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -403,4 +404,25 @@ func TestDos40RulesThatCannotMatchCostNothing(t *testing.T) {
 	})
 	t.Logf("analytics and metrics: 1 configuration %v, 1,000 %v", base, cost)
 	require.Less(t, cost, most*max(base, 100*time.Nanosecond))
+}
+
+// TestRuleIndexConcurrentFirstUse: a cached configuration is shared, so
+// its indexes may be built by several requests at once (run with -race).
+func TestRuleIndexConcurrentFirstUse(t *testing.T) {
+	lc, o := hostileLifecycle(1000, "tags")
+	an, me, key, tags := hostileCounting(1000)
+	created := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			lc.ExpiryOf(o, created, 24*time.Hour)
+			for range lc.Selecting(o, RulesTransitioning) {
+			}
+			for range an.Counting(key, tags) {
+			}
+			me.Counting(key, tags, nil)
+			me.NeedsTags(key)
+		})
+	}
+	wg.Wait()
 }
