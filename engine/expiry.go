@@ -70,7 +70,8 @@ func (m *mutation) forgetSchedule(bucket, key string) error {
 }
 
 // forgetNullSchedule drops, in m, the F/ pointer of a key whose null
-// version is removed, when the key's schedule names that version: the
+// version is removed (by its ID, or replaced by a suspended bucket's null
+// delete marker), when the key's schedule names that version: the
 // only version ID a later write takes again. current says the null version
 // was the key's current object, which a schedule names (ScheduleDeletion
 // pins the current object): the pointer goes without a read. Otherwise

@@ -504,13 +504,24 @@ func (e *Engine) writeVersionAt(m *mutation, rec *objectRecord, st VersioningSta
 		rec.info.VersionID, rec.nullStamp = s.id(), stamp{}
 	} else {
 		rec.info.VersionID, rec.nullStamp = "", s
-		if hasCur && cur.info.VersionID == "" {
+		nullCur := hasCur && cur.info.VersionID == ""
+		if nullCur {
 			if err := e.dropVersion(m, &cur, nil); err != nil {
 				return err
 			}
 			hasCur = false
 		} else if err := e.dropNullVersion(m, bucket, key); err != nil {
 			return err
+		}
+		if rec.info.DeleteMarker {
+			// The null version is gone for good (replaced by a null
+			// delete marker): a null version written later is another
+			// object, whatever its pin says. A schedule naming a newer
+			// current version stays with it: the marker makes it
+			// noncurrent, and removing the marker makes it current again.
+			if err := e.forgetNullSchedule(m, bucket, key, nullCur); err != nil {
+				return err
+			}
 		}
 	}
 	if rec.info.VersionID != "" { // not a suspended bucket's null version
@@ -1026,16 +1037,10 @@ func (e *Engine) deleteOne(m *mutation, bucket, key string, opts DeleteOptions) 
 	if st == VersioningOff && opts.VersionID == "" {
 		return DeleteResult{Key: key}, e.deleteObject(m, bucket, key, opts.cond())
 	}
-	res, err := e.deleteVersioned(m, bucket, key, opts, st)
-	if err == nil && opts.VersionID == "" && st == VersioningSuspended {
-		// The null version is gone for good (replaced by a null delete
-		// marker): a null version written later is another object,
-		// whatever its pin says. A removal of the current version by
-		// its ID drops the schedule in removeVersion; one of an older
-		// version leaves the current one's alone.
-		err = m.forgetSchedule(bucket, key)
-	}
-	return res, err
+	// A suspended bucket's null delete marker drops the null version's
+	// schedule in writeVersionAt; a removal by version ID drops it in
+	// removeVersion.
+	return e.deleteVersioned(m, bucket, key, opts, st)
 }
 
 // ObjectVersion names one version of a key for DeleteObjectVersions;
