@@ -84,6 +84,11 @@ type Engine struct {
 	// (analytics.go).
 	analytics analyticsState
 	repl      replState // replication passes (replication.go)
+	// scheduled says an F/ pointer of a scheduled deletion may exist
+	// (expiry.go): set at Open from the store and by ScheduleDeletion,
+	// cleared by a lifecycle pass that finds none, both under mu. While
+	// it is false a delete writes no F/ tombstone.
+	scheduled atomic.Bool
 	// inPlace: blob-log files are memory (memfs), which GETs write to
 	// clients in place (Object.WriteTo); views guards that memory.
 	inPlace bool
@@ -201,6 +206,10 @@ func Open(dir string, opts *Options) (*Engine, error) {
 	if err := e.countUsage(); err != nil {
 		_ = e.Close()
 		return nil, fmt.Errorf("engine: count bucket usage: %w", err)
+	}
+	if err := e.noteSchedules(); err != nil {
+		_ = e.Close()
+		return nil, fmt.Errorf("engine: read scheduled deletions: %w", err)
 	}
 	if err := e.startNotifier(); err != nil {
 		_ = e.Close()

@@ -33,6 +33,13 @@ import (
 // again under the name, or a key written again after a delete, loses no
 // object to an old schedule. Entries of earlier builds end with the ETag and name the
 // object by ETag and modification time only.
+//
+// Few keys have a schedule, and most stores none: Engine.scheduled says
+// whether any F/ pointer may exist, so that a delete in a store without
+// one writes no tombstone for it. It is a superset (set before the batch
+// that writes a pointer commits, cleared only by a look at the F/ range
+// under mu) and is rebuilt from the store at Open, so a crash loses
+// nothing.
 
 const (
 	prefixExpiry   = "E/"
@@ -43,8 +50,23 @@ func expiryOfKey(bucket, key string) []byte {
 	return append(append(append([]byte(prefixExpiryOf), bucket...), 0), key...)
 }
 
+// noteSchedules sets e.scheduled to whether the store holds an F/
+// pointer. At Open, or with e.mu held: a schedule written meanwhile would
+// be missed.
+func (e *Engine) noteSchedules() error {
+	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixExpiryOf), UpperBound: prefixEnd([]byte(prefixExpiryOf))})
+	if err != nil {
+		return err
+	}
+	e.scheduled.Store(it.First())
+	return it.Close()
+}
+
 // dropSchedule deletes the key's scheduled deletion, if any, in m.
 func (e *Engine) dropSchedule(m *mutation, bucket, key string) error {
+	if !e.scheduled.Load() {
+		return nil // no pointer in the store: nothing to read
+	}
 	v, ok, err := get(e.db, expiryOfKey(bucket, key))
 	if err != nil || !ok {
 		return err
@@ -60,12 +82,16 @@ func (e *Engine) dropSchedule(m *mutation, bucket, key string) error {
 
 // forgetSchedule drops, in m, the F/ pointer of a key whose object is
 // deleted: a blind delete (no read), so a delete costs one tombstone more
-// and not a lookup. The E/ entry stays until it falls due and is dropped
+// and not a lookup, and none while the store holds no pointer
+// (Engine.scheduled). The E/ entry stays until it falls due and is dropped
 // then, deleting nothing (its pointer is gone), as after DeleteBucket: an
 // object written at the key later, even one its pin would match (the same
 // bytes, owner and dialect at a clock that has not moved), is not deleted
 // by the schedule of the one deleted.
 func (m *mutation) forgetSchedule(bucket, key string) error {
+	if !m.e.scheduled.Load() {
+		return nil
+	}
 	return m.b.Delete(expiryOfKey(bucket, key), nil)
 }
 
@@ -78,6 +104,9 @@ func (m *mutation) forgetSchedule(bucket, key string) error {
 // the schedule is read, and one naming another version (the current one,
 // written over the null version) stays.
 func (e *Engine) forgetNullSchedule(m *mutation, bucket, key string, current bool) error {
+	if !e.scheduled.Load() {
+		return nil // no pointer in the store: nothing to read or drop
+	}
 	if current {
 		return m.forgetSchedule(bucket, key)
 	}
@@ -156,6 +185,7 @@ func (e *Engine) ScheduleDeletion(ctx context.Context, bucket, key string, of Ob
 		if err := e.dropSchedule(m, bucket, key); err != nil {
 			return err
 		}
+		e.scheduled.Store(true) // before the pointer's batch commits
 		if err := m.b.Set(expiryKey(at, bucket, key), encodeExpiryPin(&pin), nil); err != nil {
 			return err
 		}
@@ -258,6 +288,16 @@ func (e *Engine) runScheduledDeletions(ctx context.Context, now time.Time) (int,
 			}
 			return m.b.Delete(d.k, nil)
 		}); err != nil {
+			return n, err
+		}
+	}
+	if len(all) > 0 && e.scheduled.Load() {
+		// The pass dropped pointers: once the last is gone, deletes
+		// write no tombstone for one again.
+		e.mu.Lock()
+		err = e.noteSchedules()
+		e.mu.Unlock()
+		if err != nil {
 			return n, err
 		}
 	}

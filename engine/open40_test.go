@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/stretchr/testify/require"
 )
 
@@ -72,4 +73,65 @@ func TestOpen40SuspendedDeleteKeepsNewerVersionSchedule(t *testing.T) {
 		require.NoError(t, err, "%s: written after the delete, not scheduled", key)
 		require.Equal(t, "", o.VersionID)
 	}
+}
+
+// TestOpen40DeleteTombstoneOnlyWithSchedules: a delete drops the key's
+// x-sina-expire pointer (F/) blindly; in a store that holds no pointer
+// it writes no tombstone for it (open39's row: one more tombstone on
+// every delete of every dialect). The store's pointers are looked for at
+// Open, so a pointer written before a restart is still dropped by a
+// delete after it, and a lifecycle pass that carried out the last
+// schedule makes deletes cheap again. The tombstone is seen in the bytes
+// the delete adds to pebble's log.
+func TestOpen40DeleteTombstoneOnlyWithSchedules(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock, opts.CompactInterval, opts.FS = clk, -1, vfs.NewMem()
+	e, err := Open("store", opts)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, e.Close()) }()
+	put := func(key string) ObjectInfo {
+		info, err := e.PutObject(ctx, "bkt", key, strings.NewReader("same bytes"), 10, PutOptions{Owner: "alice", Dialect: DialectSina})
+		require.NoError(t, err)
+		return info
+	}
+	deleteCost := func(key string) uint64 {
+		// The second of two: the first may write more (the bucket's
+		// first usage change, a log's first record).
+		put(key)
+		require.NoError(t, e.DeleteObject(ctx, "bkt", key, DeleteOptions{}))
+		put(key)
+		before := e.db.Metrics().WAL.BytesWritten
+		require.NoError(t, e.DeleteObject(ctx, "bkt", key, DeleteOptions{}))
+		return e.db.Metrics().WAL.BytesWritten - before
+	}
+	require.NoError(t, e.CreateBucket(ctx, "bkt", BucketOptions{Owner: "alice"}))
+	s, d := put("s"), put("d") // the bucket's usage as below
+	without := deleteCost("k")
+	at := clk.Now().Add(time.Hour)
+	require.NoError(t, e.ScheduleDeletion(ctx, "bkt", "s", s, at))
+	require.NoError(t, e.ScheduleDeletion(ctx, "bkt", "d", d, at))
+	with := deleteCost("k")
+	require.Less(t, without, with, "no schedule in the store: no F/ tombstone")
+
+	// Reopened, the store's pointers are known: a delete still drops the
+	// pointer of the key it deletes, and the same object written again
+	// (the clock not moved) is not deleted by the old schedule.
+	require.NoError(t, e.Close())
+	e, err = Open("store", opts)
+	require.NoError(t, err)
+	with = deleteCost("k")
+	require.NoError(t, e.DeleteObject(ctx, "bkt", "d", DeleteOptions{}))
+	put("d")
+	clk.Advance(2 * time.Hour)
+	n, err := e.runScheduledDeletions(ctx, clk.Now())
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "s is deleted as scheduled")
+	_, err = e.HeadObject(ctx, "bkt", "d")
+	require.NoError(t, err, "d: written after its delete, not scheduled")
+	_, err = e.HeadObject(ctx, "bkt", "s")
+	require.Error(t, err)
+	// Every schedule carried out or dropped: no tombstone again.
+	require.Less(t, deleteCost("k"), with, "no schedule left: no F/ tombstone")
 }
