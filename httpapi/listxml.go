@@ -55,10 +55,7 @@ func (r *listBucketResult) appendXML(b []byte, root, xmlns string) []byte {
 		b = appendRaw(b, "Size", strconv.AppendInt(num[:0], o.Size, 10))
 		b = appendElem(b, "StorageClass", o.StorageClass)
 		if o.Owner != nil {
-			b = append(b, "<Owner>"...)
-			b = appendElem(b, "ID", o.Owner.ID)
-			b = appendElemOmit(b, "DisplayName", o.Owner.DisplayName)
-			b = append(b, "</Owner>"...)
+			b = appendOwner(b, "Owner", *o.Owner)
 		}
 		if r := o.RestoreStatus; r != nil {
 			b = append(b, "<RestoreStatus>"...)
@@ -112,10 +109,7 @@ func (r *listVersionsResult) appendXML(b []byte, root, xmlns string) []byte {
 			b = appendRaw(b, "Size", strconv.AppendInt(num[:0], *v.Size, 10))
 		}
 		b = appendElemOmit(b, "StorageClass", v.StorageClass)
-		b = append(b, "<Owner>"...)
-		b = appendElem(b, "ID", v.Owner.ID)
-		b = appendElemOmit(b, "DisplayName", v.Owner.DisplayName)
-		b = append(b, "</Owner>"...)
+		b = appendOwner(b, "Owner", v.Owner)
 		b = appendElemOmit(b, "ChecksumAlgorithm", v.ChecksumAlgorithm)
 		b = appendElemOmit(b, "ChecksumType", v.ChecksumType)
 		if rs := v.RestoreStatus; rs != nil {
@@ -219,7 +213,10 @@ func (c *checksumFields) appendFields(b []byte) []byte {
 	return appendStringOmit(b, "ChecksumXXHASH128", c.ChecksumXXHASH128)
 }
 
-// appendOwner writes an owner element named name.
+// appendOwner writes an owner element named name, in every listing and
+// upload document: its ID and display name are string fields (xmlSafe),
+// never key text, so a character XML 1.0 cannot carry is U+FFFD, as
+// encoding/xml writes it, and the document stays well-formed.
 func appendOwner(b []byte, name string, o owner) []byte {
 	b = append(b, '<')
 	b = append(b, name...)
@@ -255,11 +252,7 @@ func (e *listEntries) appendEntry(b []byte, o *engine.ObjectInfo) []byte {
 	b = append(b, "</Size>"...)
 	b = appendElem(b, "StorageClass", e.d.storageClassName(o.StorageClass))
 	if e.owner != nil {
-		ow := e.owner(o.Owner)
-		b = append(b, "<Owner>"...)
-		b = appendElem(b, "ID", ow.ID)
-		b = appendElemOmit(b, "DisplayName", ow.DisplayName)
-		b = append(b, "</Owner>"...)
+		b = appendOwner(b, "Owner", e.owner(o.Owner))
 	}
 	if r := o.Restore; r != nil && e.p.restoreStatus {
 		if r.Ongoing {
@@ -306,11 +299,7 @@ func (e *versionEntries) appendVersion(b []byte, v *engine.ObjectInfo) []byte {
 		b = appendElemOmit(b, "StorageClass", e.d.storageClassName(v.StorageClass))
 		alg = e.algs.of(v)
 	}
-	ow := e.owner(v.Owner)
-	b = append(b, "<Owner>"...)
-	b = appendElem(b, "ID", ow.ID)
-	b = appendElemOmit(b, "DisplayName", ow.DisplayName)
-	b = append(b, "</Owner>"...)
+	b = appendOwner(b, "Owner", e.owner(v.Owner))
 	if alg != "" {
 		b = appendElem(b, "ChecksumAlgorithm", alg)
 		b = appendElemOmit(b, "ChecksumType", v.ChecksumType)
