@@ -54,12 +54,12 @@ func expiryOfKey(bucket, key string) []byte {
 // pointer. At Open, or with e.mu held: a schedule written meanwhile would
 // be missed.
 func (e *Engine) noteSchedules() error {
-	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixExpiryOf), UpperBound: prefixEnd([]byte(prefixExpiryOf))})
+	empty, err := e.emptyRange([]byte(prefixExpiryOf))
 	if err != nil {
 		return err
 	}
-	e.scheduled.Store(it.First())
-	return it.Close()
+	e.scheduled.Store(!empty)
+	return nil
 }
 
 // dropSchedule deletes the key's scheduled deletion, if any, in m.
