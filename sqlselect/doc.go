@@ -83,7 +83,7 @@
 // table, including request-level codes such as MalformedXML that only an
 // HTTP layer detects) and LookupError finds one by code. Parse reports syntax and semantic errors
 // (ParseUnexpectedToken, ParseExpectedTypeName, EvaluatorInvalidArguments,
-// UnsupportedFunction, ...); Run reports option errors before reading,
+// UnsupportedFunction, MaxOperatorsExceeded past ParseOptions.MaxOperators, ...); Run reports option errors before reading,
 // header errors (MissingHeaderName, AmbiguousFieldName) before the first
 // record, and evaluation and data errors (CastFailed, InvalidDataType,
 // IntegerOverflow, CSVParsingError, JSONParsingError, TruncatedInput,

@@ -111,7 +111,8 @@ func TestDos38bSplitRangeToTheLargestLast(t *testing.T) {
 // that matches two members is still AmbiguousFieldName).
 func TestDos38bWideRecordsAreLinear(t *testing.T) {
 	run := func(expr, rec string) (string, time.Duration, error) {
-		q, err := sqlselect.Parse(expr)
+		// 20,000 paths on purpose, past the operator bound (sel40).
+		q, err := sqlselect.ParseWith(expr, sqlselect.ParseOptions{MaxOperators: -1})
 		require.NoError(t, err)
 		in := sqlselect.Input{Format: sqlselect.FormatJSON}
 		in.JSON.Type = sqlselect.JSONLines
@@ -164,7 +165,8 @@ func TestDos38bWideRecordsAreLinear(t *testing.T) {
 // one record's own fields exceeds it): OverMaxRecordSize.
 func TestDos38bConcatIsBounded(t *testing.T) {
 	run := func(expr, rec string) (string, uint64, error) {
-		q, err := sqlselect.Parse(expr)
+		// 30,000 || on purpose, past the operator bound (sel40).
+		q, err := sqlselect.ParseWith(expr, sqlselect.ParseOptions{MaxOperators: -1})
 		require.NoError(t, err)
 		in := sqlselect.Input{Format: sqlselect.FormatJSON}
 		in.JSON.Type = sqlselect.JSONLines

@@ -36,7 +36,24 @@ const maxDepth = 200
 // ParseOptions are per-parse settings. The zero value is the S3 dialect.
 type ParseOptions struct {
 	Dialect Dialect
+	// MaxOperators bounds the operators of the statement (its SELECT list
+	// and WHERE: every expression but a constant and a column or path,
+	// so an IN list is one, a function call one); more is
+	// MaxOperatorsExceeded, S3's "Failed to parse SQL expression, try
+	// reducing complexity", before the query reads a byte of the object.
+	// Default DefaultMaxOperators; negative: no bound. The evaluation
+	// budget (RunOptions.MaxWorkPerByte) still bounds what a statement
+	// within it costs over many short records.
+	MaxOperators int
 }
+
+// DefaultMaxOperators is ParseOptions.MaxOperators' default. S3 documents
+// the code, not its number. This one is well above what a generated
+// statement needs (a filter on 1,000 values written as
+// "CAST(s._1 AS INT) = v OR ..." is 3,000 operators) and below the
+// shapes that only make a query slow, which the 256 KiB an expression
+// may have leaves room for (15,000 "s._1 = 'x' OR" are 30,000).
+const DefaultMaxOperators = 16 << 10
 
 // Parse parses an S3 Select statement. Errors are *Error values (see
 // errors.go), e.g. ErrParseUnexpectedToken.
@@ -64,6 +81,9 @@ func ParseWith(sql string, opts ParseOptions) (*Query, error) {
 	}
 	q.dialect = opts.Dialect
 	if err := q.check(); err != nil {
+		return nil, err
+	}
+	if err := q.checkOperators(opts.MaxOperators); err != nil {
 		return nil, err
 	}
 	if opts.Dialect == DialectOSS {
@@ -936,6 +956,34 @@ func (q *Query) check() error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkOperators refuses a statement of more than limit operators (0:
+// DefaultMaxOperators, negative: any number).
+func (q *Query) checkOperators(limit int) error {
+	if limit < 0 {
+		return nil
+	}
+	if limit == 0 {
+		limit = DefaultMaxOperators
+	}
+	n := 0
+	count := func(e Expr, _ bool) bool {
+		switch e.(type) {
+		case *Literal, *Path:
+		default:
+			n++
+		}
+		return true
+	}
+	for _, it := range q.Items {
+		walk(it.Expr, count, false)
+	}
+	walk(q.Where, count, false)
+	if n > limit {
+		return errorf(ErrMaxOperatorsExceeded, "%d operators, more than %d (ParseOptions.MaxOperators)", n, limit)
 	}
 	return nil
 }
