@@ -126,6 +126,14 @@ type Config struct {
 	// so without a cap one user slows everyone's listings. Default
 	// 10,000 (S3's default quota; OSS documents 100 per region).
 	MaxBucketsPerOwner int
+	// SelectMaxWorkPerByte bounds the work of evaluating a
+	// SelectObjectContent or OSS SelectObject query, in units per input
+	// byte read (sqlselect.RunOptions.MaxWorkPerByte: each record pays
+	// 16 units per node of the statement, each string operation a unit
+	// per byte); past it, plus 2^28, the query fails with
+	// MaxOperatorsExceeded (OSS SqlExceedsMaxConditionCount). Zero or
+	// negative: sqlselect.DefaultMaxWorkPerByte (256).
+	SelectMaxWorkPerByte int
 
 	// CORSAllowOrigins, when set, is a CORS rule for every bucket without
 	// a CORS configuration of its own (and for requests naming no
@@ -372,6 +380,9 @@ func WithWriteTimeout(d time.Duration) Option { return func(c *Config) { c.Write
 
 // WithMaxBucketsPerOwner sets Config.MaxBucketsPerOwner (negative: no cap).
 func WithMaxBucketsPerOwner(n int) Option { return func(c *Config) { c.MaxBucketsPerOwner = n } }
+
+// WithSelectMaxWorkPerByte sets Config.SelectMaxWorkPerByte.
+func WithSelectMaxWorkPerByte(n int) Option { return func(c *Config) { c.SelectMaxWorkPerByte = n } }
 
 // WithRTMPReadTimeout sets Config.RTMPReadTimeout.
 func WithRTMPReadTimeout(d time.Duration) Option { return func(c *Config) { c.RTMPReadTimeout = d } }

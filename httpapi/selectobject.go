@@ -245,7 +245,7 @@ func (s *server) selectObjectContent(rc *request) error {
 		src = sqlselect.Source{ReaderAt: obj, Size: obj.Info.Size}
 	}
 	es := &eventStream{w: rc.w, enc: eventstream.NewEncoder()}
-	opts := &sqlselect.RunOptions{Clock: s.clock.Now}
+	opts := &sqlselect.RunOptions{Clock: s.clock.Now, MaxWorkPerByte: max(s.cfg.SelectMaxWorkPerByte, 0)}
 	opts.Progress = func(st sqlselect.Stats) {
 		es.scanned = st.BytesScanned
 		// A failed write surfaces on the next Records event.

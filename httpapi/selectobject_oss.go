@@ -264,6 +264,7 @@ func (s *server) selectObjectOSS(rc *request) error {
 	fw := &ossFrameWriter{rc: rc, raw: job.raw, crc: job.crc,
 		dupKey: job.out.Format == sqlselect.OutputJSON && hasDuplicate(job.query.OutputNames())}
 	job.opts.Clock = s.clock.Now
+	job.opts.MaxWorkPerByte = max(s.cfg.SelectMaxWorkPerByte, 0)
 	job.opts.Progress = func(st sqlselect.Stats) {
 		fw.offset = st.BytesScanned
 		_ = fw.flush.tick(fw.rc.w) // a failed write surfaces on the next frame

@@ -2,6 +2,7 @@ package sqlselect
 
 import (
 	"context"
+	"math"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -69,7 +70,10 @@ func (m *meter) pay(n int) error {
 
 func (m *meter) check() error {
 	in := max(m.stats.BytesProcessed, m.stats.BytesScanned, m.decoded)
-	budget := m.perByte*in + evalSlack
+	budget := int64(math.MaxInt64) // a per-byte bound so large the product overflows
+	if in == 0 || m.perByte <= (math.MaxInt64-evalSlack)/in {
+		budget = m.perByte*in + evalSlack
+	}
 	if m.used > budget {
 		return errorf(ErrMaxOperatorsExceeded, "evaluating the query over %d input bytes costs more than %d units (%d a byte and %d, RunOptions.MaxWorkPerByte): use fewer operators and string functions per record",
 			in, budget, m.perByte, evalSlack)

@@ -1,6 +1,7 @@
 package sqlselect_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -64,4 +65,19 @@ func TestSel40OperatorBound(t *testing.T) {
 	_, err = sqlselect.ParseWith("select _1 from ossobject where _1 = 'a' or _1 = 'b'", sqlselect.ParseOptions{Dialect: sqlselect.DialectOSS, MaxOperators: 2})
 	require.ErrorAs(t, err, &se)
 	assert.Equal(t, "SqlExceedsMaxConditionCount", se.OSSCode)
+}
+
+// TestSel40HugeWorkPerByteDoesNotOverflow: the budget is MaxWorkPerByte
+// times the bytes read; a bound set very high (a server flag now sets
+// it) made the product wrap negative, and every query past the slack
+// was refused.
+func TestSel40HugeWorkPerByteDoesNotOverflow(t *testing.T) {
+	q, err := sqlselect.Parse("SELECT count(*) FROM S3Object s WHERE UPPER(s._1) = 'A'")
+	require.NoError(t, err)
+	var out strings.Builder
+	data := strings.Repeat(strings.Repeat("a", 1023)+"\n", 20<<10) // 20 MiB
+	_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader(data)},
+		sqlselect.Input{Format: sqlselect.FormatCSV}, sqlselect.Output{}, &out, &sqlselect.RunOptions{MaxWorkPerByte: 1 << 40})
+	require.NoError(t, err)
+	assert.Equal(t, "0\n", out.String())
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/osslite/osslite/httpapi"
+	"github.com/osslite/osslite/sqlselect"
 )
 
 // Defaults of the limit flags. Those of the handler are httpapi's.
@@ -35,6 +36,7 @@ type limitOptions struct {
 	bodyIdleTimeout   time.Duration
 	writeTimeout      time.Duration
 	maxBuckets        int
+	selectWorkPerByte int
 }
 
 // register adds the limit flags to fs.
@@ -49,6 +51,7 @@ func (l *limitOptions) register(fs *flag.FlagSet) {
 	fs.DurationVar(&l.bodyIdleTimeout, "body-idle-timeout", httpapi.DefaultBodyIdleTimeout, "longest `time` a request body may bring no byte; longer is 400 RequestTimeout (negative: no limit)")
 	fs.DurationVar(&l.writeTimeout, "write-timeout", httpapi.DefaultWriteTimeout, "longest `time` writing each MiB of an object to a client may take (negative: no limit)")
 	fs.IntVar(&l.maxBuckets, "max-buckets", httpapi.DefaultMaxBucketsPerOwner, "most `buckets` one owner may hold; more are 400 TooManyBuckets (negative: no cap)")
+	fs.IntVar(&l.selectWorkPerByte, "select-max-work-per-byte", sqlselect.DefaultMaxWorkPerByte, "evaluation budget of S3 Select and OSS SelectObject queries, in `units` per input byte read (plus 2^28; a unit is about a byte copied, each record pays 16 per node of the statement); more is 400 MaxOperatorsExceeded")
 }
 
 // validate rejects values that make no sense.
@@ -60,6 +63,8 @@ func (l *limitOptions) validate() error {
 		return errors.New("-read-header-timeout and -idle-timeout must not be negative")
 	case l.bodyRateWindow < 0:
 		return errors.New("-body-rate-window must not be negative")
+	case l.selectWorkPerByte < 1:
+		return errors.New("-select-max-work-per-byte must be at least 1")
 	}
 	return nil
 }
@@ -71,6 +76,7 @@ func (l *limitOptions) handlerOptions() []httpapi.Option {
 		httpapi.WithBodyTimeouts(l.bodyMinRate, l.bodyRateWindow, l.bodyIdleTimeout),
 		httpapi.WithWriteTimeout(l.writeTimeout),
 		httpapi.WithMaxBucketsPerOwner(l.maxBuckets),
+		httpapi.WithSelectMaxWorkPerByte(l.selectWorkPerByte),
 	}
 }
 

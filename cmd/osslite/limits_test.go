@@ -111,12 +111,14 @@ func TestReadHeaderTimeoutFreesConnections(t *testing.T) {
 func TestLimitFlags(t *testing.T) {
 	o, err := parseFlags([]string{"-max-conns", "7", "-max-requests", "8", "-max-anon-requests", "9",
 		"-read-header-timeout", "1s", "-idle-timeout", "2s", "-body-min-rate", "10", "-body-rate-window", "3s",
-		"-body-idle-timeout", "4s", "-write-timeout", "5s", "-max-buckets", "11"}, noEnv, io.Discard)
+		"-body-idle-timeout", "4s", "-write-timeout", "5s", "-max-buckets", "11", "-select-max-work-per-byte", "12"}, noEnv, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, limitOptions{maxConns: 7, maxRequests: 8, maxAnonRequests: 9, readHeaderTimeout: time.Second,
 		idleTimeout: 2 * time.Second, bodyMinRate: 10, bodyRateWindow: 3 * time.Second, bodyIdleTimeout: 4 * time.Second,
-		writeTimeout: 5 * time.Second, maxBuckets: 11}, o.limits)
+		writeTimeout: 5 * time.Second, maxBuckets: 11, selectWorkPerByte: 12}, o.limits)
 	_, err = parseFlags([]string{"-max-conns", "-1"}, noEnv, io.Discard)
+	require.Error(t, err)
+	_, err = parseFlags([]string{"-select-max-work-per-byte", "0"}, noEnv, io.Discard)
 	require.Error(t, err)
 }
 
@@ -125,5 +127,6 @@ func TestLimitFlagDefaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, limitOptions{maxConns: defaultMaxConns, maxRequests: 1024, maxAnonRequests: 256,
 		readHeaderTimeout: 10 * time.Second, idleTimeout: 2 * time.Minute, bodyMinRate: 1024,
-		bodyRateWindow: 30 * time.Second, bodyIdleTimeout: 20 * time.Second, writeTimeout: 2 * time.Minute, maxBuckets: 10000}, o.limits)
+		bodyRateWindow: 30 * time.Second, bodyIdleTimeout: 20 * time.Second, writeTimeout: 2 * time.Minute, maxBuckets: 10000,
+		selectWorkPerByte: 256}, o.limits)
 }

@@ -63,7 +63,7 @@
 // Limits against slow and greedy clients (defaults in -h): -max-conns,
 // -max-requests, -max-anon-requests, -read-header-timeout, -idle-timeout,
 // -body-min-rate, -body-rate-window, -body-idle-timeout, -write-timeout,
-// -max-buckets.
+// -max-buckets, -select-max-work-per-byte.
 //
 // Health checks: /_osslite/health/live and /_osslite/health/ready always;
 // /osslite/health/live|ready, /osslite/metrics and MinIO's
