@@ -144,6 +144,14 @@ func (a *aggState) result() (value, error) {
 		}
 		return value{k: k, f: a.fsum}, nil
 	}
+	if exact.k == kDecimal {
+		// "DECIMAL for an INT argument ... otherwise the same as the
+		// argument data type" (the aggregate functions' page): the exact
+		// sum divided as / divides DECIMALs.
+		if v, ok := exactQuotient(a.exact, a.exactScale, big.NewInt(a.count), 0); ok {
+			return v, nil
+		}
+	}
 	sum := a.fsum
 	switch {
 	case exact.k == kDecimal:

@@ -100,8 +100,13 @@
 //
 // # Caveats
 //
-//   - DECIMAL is carried as a float64 (about 16 significant digits, not
-//     38) and rendered without an exponent for ordinary magnitudes.
+//   - A DECIMAL keeps its exact digits when it comes from a Parquet
+//     DECIMAL or a literal with a point (38 significant digits at most,
+//     rounded half to even), and so do + - * / % and SUM and AVG of such
+//     DECIMALs and INTs (/ and AVG to 38 significant digits) while the
+//     result has at most 76 digits; other DECIMALs (CAST, computed from
+//     floats) are carried as a float64 and rendered without an exponent
+//     for ordinary magnitudes.
 //   - Without AllowQuotedRecordDelimiter every record delimiter ends a
 //     record, as S3 documents; a quoted field cut that way is reported
 //     (CSVEscapingRecordDelimiter) only if the query reads that field.

@@ -41,6 +41,9 @@ func literalValue(l *Literal) (value, error) {
 			return value{}, errorf(ErrLexerInvalidLiteral, "%s", l.Text)
 		}
 		if l.Kind == LitDecimal {
+			if v, ok := decimalLiteral(l.Text); ok {
+				return v, nil
+			}
 			return decimalV(f), nil
 		}
 		return floatV(f), nil
@@ -428,9 +431,6 @@ func arithOp(op string, a, b value) (value, error) {
 // each exact value stays within the bound Parquet's DECIMALs keep, so no
 // expression grows a number past it, whatever its length.
 func exactArith(op string, a, b value) (value, bool) {
-	if op == "/" {
-		return value{}, false
-	}
 	x, sx, okA := exactUnscaled(a)
 	y, sy, okB := exactUnscaled(b)
 	if !okA || !okB {
@@ -438,6 +438,8 @@ func exactArith(op string, a, b value) (value, bool) {
 	}
 	var scale int32
 	switch op {
+	case "/":
+		return exactQuotient(x, sx, y, sy)
 	case "*":
 		x.Mul(x, y)
 		scale = sx + sy
@@ -463,6 +465,107 @@ func exactArith(op string, a, b value) (value, bool) {
 		return value{}, false
 	}
 	return decimalBig(x, scale), true
+}
+
+// decimalDigitsMax is the precision of S3 Select's decimal: "Base-10
+// number, with maximum precision of 38 (that is, the maximum number of
+// significant digits)" (the data-types page). A quotient that does not
+// end, and a literal of more digits, keep 38, rounded half to even (as
+// PartiQL's reference implementation rounds its decimals).
+const decimalDigitsMax = 38
+
+// exactQuotient is x×10^-sx / y×10^-sy as a DECIMAL: the exact quotient
+// when it has at most decimalDigitsMax significant digits, at the
+// smallest scale from sx-sy up that holds it (DECIMAL(10,2) 1.00 / 4 is
+// 0.25, 3.00 / 1.5 is 2.0), else rounded half to even to
+// decimalDigitsMax digits (1.00 / 3 is 0.33333333333333333333333333333333333333).
+// ok is false for a zero divisor (the caller's error) and a result whose
+// scale or digits pass maxDecimalPrecision (the caller's float).
+func exactQuotient(x *big.Int, sx int32, y *big.Int, sy int32) (value, bool) {
+	if y.Sign() == 0 {
+		return value{}, false
+	}
+	neg := x.Sign()*y.Sign() < 0
+	a, b := new(big.Int).Abs(x), new(big.Int).Abs(y)
+	pref := sx - sy
+	// Enough digits past the preferred scale that the integer quotient
+	// has one more than decimalDigitsMax, for rounding.
+	extra := int32(decimalDigitsMax + 1 + len(b.String()) - len(a.String()))
+	extra = max(extra, 0)
+	q, r := new(big.Int).QuoRem(rescale(a, extra), b, new(big.Int))
+	scale := pref + extra
+	if r.Sign() == 0 {
+		// Exact: drop the zeros the extra digits added, down to the
+		// preferred scale.
+		ten, m := big.NewInt(10), new(big.Int)
+		for scale > pref {
+			d, mod := new(big.Int).QuoRem(q, ten, m)
+			if mod.Sign() != 0 {
+				break
+			}
+			q, scale = d, scale-1
+		}
+	}
+	if n := len(q.String()); n > decimalDigitsMax {
+		q, scale = roundDigits(q, n-decimalDigitsMax, r.Sign() != 0), scale-int32(n-decimalDigitsMax)
+		if len(q.String()) > decimalDigitsMax { // 99...9 rounded up to 10^38
+			q.Quo(q, big.NewInt(10))
+			scale--
+		}
+	}
+	if scale < 0 {
+		q, scale = rescale(q, -scale), 0
+	}
+	if scale > maxDecimalPrecision || q.CmpAbs(maxExactUnscaled) > 0 {
+		return value{}, false
+	}
+	if neg {
+		q.Neg(q)
+	}
+	return decimalBig(q, scale), true
+}
+
+// roundDigits drops the last drop digits of n (not negative), rounding
+// half to even; sticky says digits already dropped (a remainder) were
+// not all zero.
+func roundDigits(n *big.Int, drop int, sticky bool) *big.Int {
+	p := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(drop)), nil)
+	q, rem := new(big.Int).QuoRem(n, p, new(big.Int))
+	half := new(big.Int).Quo(p, big.NewInt(2))
+	switch c := rem.Cmp(half); {
+	case c > 0, c == 0 && sticky, c == 0 && q.Bit(0) == 1:
+		q.Add(q, big.NewInt(1))
+	}
+	return q
+}
+
+// decimalLiteral reads a literal with a point (123.456: a decimal on
+// S3's data-types page, whose float example is CAST(0.456 AS FLOAT)) as
+// a DECIMAL with its digits, so 0.1 + 0.2 is 0.3 and a DECIMAL column
+// plus 0.1 stays exact. More than decimalDigitsMax significant digits are
+// rounded to it; ok is false past maxDecimalPrecision digits or scale
+// (the caller keeps the float, as before).
+func decimalLiteral(text string) (value, bool) {
+	intPart, frac, _ := strings.Cut(text, ".")
+	if len(frac) > maxDecimalPrecision || len(intPart) > maxDecimalPrecision {
+		return value{}, false
+	}
+	n, ok := new(big.Int).SetString(intPart+frac, 10)
+	if !ok {
+		return value{}, false
+	}
+	scale := int32(len(frac))
+	if d := len(n.String()); n.Sign() != 0 && d > decimalDigitsMax {
+		n, scale = roundDigits(n, d-decimalDigitsMax, false), scale-int32(d-decimalDigitsMax)
+		if len(n.String()) > decimalDigitsMax { // 99...9 rounded up to 10^38
+			n.Quo(n, big.NewInt(10))
+			scale--
+		}
+		if scale < 0 {
+			n, scale = rescale(n, -scale), 0
+		}
+	}
+	return decimalBig(n, scale), true
 }
 
 // maxExactUnscaled is the largest unscaled value of maxDecimalPrecision

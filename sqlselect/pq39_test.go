@@ -72,9 +72,10 @@ func TestPQ39ColumnProjection(t *testing.T) {
 // maximum precision of 38", the data-types page); they were a float's
 // (0.10 + 0.20 was 0.30000000000000004 through SUM of a sum, a
 // DECIMAL(38,10) product lost all but 17 digits). The scale is SQL's: the
-// larger one for +, - and %, their sum for *. / and operands without
-// exact digits (a FLOAT, a literal) stay floats; a result past 76 digits
-// (the widest DECIMAL read) is the float as before.
+// larger one for +, - and %, their sum for *. Operands without exact
+// digits (a FLOAT) stay floats; a result past 76 digits (the widest
+// DECIMAL read) is the float as before. (Since sel40 a literal with a
+// point has its digits and / is exact too: TestSel40DecimalDivision.)
 func TestPQ39DecimalArithmetic(t *testing.T) {
 	g := parquet.Group{
 		"d":  parquet.Decimal(2, 9, parquet.Int32Type),
@@ -105,9 +106,9 @@ func TestPQ39DecimalArithmetic(t *testing.T) {
 		// Exact comparisons of the results.
 		{"SELECT s.id FROM S3Object s WHERE s.w * 10 = s.w + s.w * 9", "1\n2\n3\n"},
 		{"SELECT s.id FROM S3Object s WHERE s.w + 1 > s.w AND s.w - 1 < s.w", "1\n2\n3\n"},
-		// Floats and literals with a point (no digits of their own) and /
-		// stay floats.
-		{"SELECT s.d + s.f, s.d / 2, s.d + 0.1 FROM S3Object s WHERE s.id = 1", "0.6,0.05,0.2\n"},
+		// A float stays a float; a literal with a point is a DECIMAL with
+		// its digits, and / of DECIMALs is exact (sel40).
+		{"SELECT s.d + s.f, s.d / 2, s.d + 0.1 FROM S3Object s WHERE s.id = 1", "0.6,0.05,0.20\n"},
 		// Past 76 digits: the nearest float, as before.
 		{"SELECT s.x + 1, s.x * s.x FROM S3Object s WHERE s.id = 1", "1E+76,1E+152\n"},
 		{"SELECT s.x + 1 FROM S3Object s WHERE s.id = 2", "-4\n"},
