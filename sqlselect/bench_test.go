@@ -96,6 +96,13 @@ func BenchmarkFilteredProjectionJSON(b *testing.B) {
 	benchQuery(b, "SELECT s._2, s._4 FROM S3Object s WHERE s._3 > 900", sqlselect.Output{Format: sqlselect.OutputJSON})
 }
 
+// BenchmarkDecimalLiteral: arithmetic and a comparison with literals
+// with a point, which are DECIMALs with their digits since sel40 (an INT
+// column times one is computed exactly).
+func BenchmarkDecimalLiteral(b *testing.B) {
+	benchQuery(b, "SELECT SUM(s._3 * 1.5) FROM S3Object s WHERE s._4 > 5000.5", sqlselect.Output{})
+}
+
 func BenchmarkProjectionJSON(b *testing.B) {
 	benchQuery(b, "SELECT s._1, s._2, s._5 FROM S3Object s", sqlselect.Output{Format: sqlselect.OutputJSON})
 }

@@ -82,6 +82,13 @@ func compile(q *Query, f format, header []string, clock func() time.Time) (*prog
 		if err := q.checkOSSFormat(f); err != nil {
 			return nil, err
 		}
+	} else if f == fmtCSV && len(q.fromSteps()) > 0 {
+		// "This form of the FROM clause works only with JSON objects"
+		// (the SELECT command page; Parquet rows are read as JSON
+		// records are): a CSV record is flat, and a path was ignored,
+		// answering whole records. The page names no code; this one's
+		// text sends the client to the SQL reference.
+		return nil, errorf(ErrUnsupportedSQLStructure, "FROM %s%s: a path in FROM selects within JSON records, not CSV ones", q.From.Table, render(&Path{Steps: q.From.Path}, q.dialect))
 	}
 	c.alias, c.aliasQuoted = q.From.Alias, q.From.AliasQuoted
 	if c.alias == "" {

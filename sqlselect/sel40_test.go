@@ -167,3 +167,64 @@ func TestSel40DecimalDivision(t *testing.T) {
 		require.Equal(t, want, run(sql, `{"x":0.1}`+"\n"), sql)
 	}
 }
+
+// TestSel40FromPathOverCSV: "This form of the FROM clause works only with
+// JSON objects" (the SELECT command page), and a CSV record is flat: a
+// path after S3Object over CSV input was ignored, so SELECT * FROM
+// S3Object[*].a answered every whole record and SELECT s.x FROM
+// S3Object[*].a s answered MISSING ({} in JSON) for each. It is now 400
+// UnsupportedSqlStructure before any record (the OSS dialect already
+// answered its documented TableRootNodeOnlySupportInJson). FROM
+// S3Object[*] without a path still reads CSV.
+func TestSel40FromPathOverCSV(t *testing.T) {
+	run := func(sql string, in sqlselect.Input, opts sqlselect.ParseOptions) (string, error) {
+		q, err := sqlselect.ParseWith(sql, opts)
+		require.NoError(t, err, sql)
+		var out strings.Builder
+		_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader("a,b\n1,2\n")}, in, sqlselect.Output{}, &out, nil)
+		return out.String(), err
+	}
+	csv := sqlselect.Input{Format: sqlselect.FormatCSV}
+	hdr := csv
+	hdr.CSV.FileHeaderInfo = sqlselect.HeaderUse
+	for _, sql := range []string{
+		"SELECT * FROM S3Object[*].a",
+		"SELECT s.x FROM S3Object[*].a s",
+		"SELECT COUNT(*) FROM S3Object[*].a[*]",
+		"SELECT * FROM S3Object[*][0]",
+	} {
+		for _, in := range []sqlselect.Input{csv, hdr} {
+			out, err := run(sql, in, sqlselect.ParseOptions{})
+			require.ErrorIs(t, err, sqlselect.ErrUnsupportedSQLStructure, sql)
+			assert.Empty(t, out, sql)
+			var se *sqlselect.Error
+			require.ErrorAs(t, err, &se)
+			assert.Equal(t, 400, se.StatusCode)
+		}
+	}
+	// An empty object is refused the same way.
+	q, err := sqlselect.Parse("SELECT * FROM S3Object[*].a")
+	require.NoError(t, err)
+	_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader("")}, csv, sqlselect.Output{}, &strings.Builder{}, nil)
+	require.ErrorIs(t, err, sqlselect.ErrUnsupportedSQLStructure)
+
+	out, err := run("SELECT * FROM S3Object[*]", csv, sqlselect.ParseOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "a,b\n1,2\n", out)
+	out, err = run("SELECT s.b FROM S3Object[*] s", hdr, sqlselect.ParseOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "2\n", out)
+
+	// JSON input reads the path as before.
+	json := sqlselect.Input{Format: sqlselect.FormatJSON}
+	q, err = sqlselect.Parse("SELECT * FROM S3Object[*].a")
+	require.NoError(t, err)
+	var b strings.Builder
+	_, err = q.Run(context.Background(), sqlselect.Source{Reader: strings.NewReader(`{"a":{"x":1}}`)}, json, sqlselect.Output{}, &b, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "1\n", b.String())
+
+	// OSS: its own code, as before.
+	_, err = run("select * from ossobject.a", csv, sqlselect.ParseOptions{Dialect: sqlselect.DialectOSS})
+	require.ErrorIs(t, err, sqlselect.ErrOSSTableRootNodeOnlySupportInCSV)
+}
