@@ -23,6 +23,7 @@ type aggState struct {
 	exact      *big.Int
 	exactScale int32
 	inexact    bool
+	tmp        big.Int // addExact's operand
 }
 
 func (c *compiler) aggregate(e *Call) (evalFn, error) {
@@ -168,6 +169,17 @@ func (a *aggState) result() (value, error) {
 func (a *aggState) addExact(v value) {
 	if a.inexact {
 		return
+	}
+	if a.exact != nil {
+		// The common case without math/big's parsing: a small value at
+		// the sum's scale or below.
+		if n, scale, ok := exactSmall(v); ok && scale <= a.exactScale {
+			if m, ok := scaleSmall(n, a.exactScale-scale); ok {
+				a.tmp.SetInt64(m)
+				a.exact.Add(a.exact, &a.tmp)
+				return
+			}
+		}
 	}
 	n, scale, ok := exactUnscaled(v)
 	if !ok {
