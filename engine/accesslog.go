@@ -122,8 +122,15 @@ func (e *Engine) writeAccessLog(ctx context.Context, k accessLogKey, b *accessLo
 	var u [8]byte
 	_, _ = rand.Read(u[:])
 	name := k.prefix + e.now().Format("2006-01-02-15-04-05") + "-" + strings.ToUpper(hex.EncodeToString(u[:]))
+	// The object is the target bucket's owner's, as S3's log objects
+	// are the bucket owner's (it had none: listings named an empty
+	// owner). The guard drops it when the bucket is not the one checked.
+	var owner string
+	if rec, err := e.cachedBucket(k.bucket); err == nil && rec.id == k.id {
+		owner = rec.owner
+	}
 	_, err := e.PutObject(WithBucketGuard(ctx, k.bucket, k.id), k.bucket, name, bytes.NewReader(b.buf.Bytes()), int64(b.buf.Len()),
-		PutOptions{Metadata: Metadata{ContentType: "text/plain"}})
+		PutOptions{Metadata: Metadata{ContentType: "text/plain"}, Owner: owner})
 	if errors.Is(err, ErrNoSuchBucket) || errors.Is(err, ErrBucketChanged) {
 		e.opts.Logger.Warn("access log dropped: target bucket is gone", "bucket", k.bucket, "bytes", b.buf.Len())
 		return nil
