@@ -74,7 +74,7 @@ func metricsLinear(m *Metrics, key string, tags []Tag) []int32 {
 type randomIndexWorld struct{ r *rand.Rand }
 
 func (w randomIndexWorld) str(max int) string {
-	const alphabet = "ab/é"
+	const alphabet = "abA/é" // A: prefixes and keys differ by case
 	n := w.r.IntN(max + 1)
 	b := make([]byte, 0, n)
 	for range n {
@@ -83,8 +83,13 @@ func (w randomIndexWorld) str(max int) string {
 	return string(b)
 }
 
+// tag draws from 5 keys and 5 values: k0 and K0 differ by case only, as
+// do v0 and V0, and a value may be empty (S3 and OSS take a tag whose
+// value is empty, in an object's tags and in a filter).
 func (w randomIndexWorld) tag() Tag {
-	return Tag{Key: fmt.Sprint("k", w.r.IntN(4)), Value: fmt.Sprint("v", w.r.IntN(3))}
+	keys := [...]string{"k0", "k1", "k2", "k3", "K0"}
+	values := [...]string{"v0", "v1", "v2", "", "V0"}
+	return Tag{Key: keys[w.r.IntN(len(keys))], Value: values[w.r.IntN(len(values))]}
 }
 
 // tags returns up to max tags, keys unique unless dup.
@@ -103,6 +108,11 @@ func (w randomIndexWorld) tags(max int, dup bool) []Tag {
 }
 
 func (w randomIndexWorld) object() ObjectFacts {
+	if w.r.IntN(10) == 0 {
+		// A delete marker, as the lifecycle pass asks about it: a key
+		// alone.
+		return ObjectFacts{Key: w.str(7)}
+	}
 	return ObjectFacts{Key: w.str(7), Size: int64(w.r.IntN(40)), Tags: w.tags(4, w.r.IntN(10) == 0)}
 }
 
@@ -112,7 +122,13 @@ func (w randomIndexWorld) lifecycle(n int) *Lifecycle {
 	for i := range n {
 		r := LifecycleRule{ID: fmt.Sprint("r", i), Enabled: w.r.IntN(5) != 0}
 		r.Filter.Prefix = w.str(4)
-		r.Filter.Tags = w.tags(3, false)
+		r.Filter.Tags = w.tags(3, w.r.IntN(20) == 0)
+		switch w.r.IntN(6) {
+		case 0: // S3's deprecated top-level Prefix: the prefix alone
+			r.LegacyPrefix, r.Filter.Tags = true, nil
+		case 1: // S3's empty <Filter/>, or an OSS rule's empty Prefix
+			r.EmptyFilter, r.Filter.Prefix, r.Filter.Tags = true, "", nil
+		}
 		if w.r.IntN(3) == 0 {
 			r.Filter.SizeGreaterThan = int64(w.r.IntN(20))
 		}
@@ -138,6 +154,10 @@ func (w randomIndexWorld) lifecycle(n int) *Lifecycle {
 			r.Expiration = &LifecycleExpiration{CreatedBefore: &d}
 		case 3:
 			r.Expiration = &LifecycleExpiration{Days: 1 + w.r.IntN(5)} // ties are common
+		case 4:
+			if w.r.IntN(3) == 0 {
+				r.Expiration = &LifecycleExpiration{Inert: true} // expires nothing
+			}
 		}
 		if w.r.IntN(2) == 0 {
 			r.Transitions = []LifecycleTransition{{Days: 1 + w.r.IntN(5), StorageClass: "GLACIER"}}
@@ -172,7 +192,7 @@ func TestRuleIndexAgreesWithLinearScan(t *testing.T) {
 				ac.Export = &AnalyticsExport{Bucket: "arn:aws:s3:::dest"}
 			}
 			an.Configurations = append(an.Configurations, ac)
-			mc := MetricsConfiguration{ID: fmt.Sprint("m", i), Form: []string{"", "Prefix", "Tag", "And", "AccessPointArn"}[w.r.IntN(5)]}
+			mc := MetricsConfiguration{ID: fmt.Sprint("m", i), Form: []string{"", "Prefix", "Tag", "And", "AccessPointArn", "And"}[w.r.IntN(6)]}
 			switch mc.Form {
 			case "Prefix":
 				mc.Prefix = w.str(4)
@@ -180,6 +200,9 @@ func TestRuleIndexAgreesWithLinearScan(t *testing.T) {
 				mc.Tags = []Tag{w.tag()}
 			case "And":
 				mc.Prefix, mc.Tags = w.str(4), w.tags(3, false)
+				if w.r.IntN(3) == 0 {
+					mc.AccessPointARN = "arn:aws:s3:us-east-1:1:accesspoint/y"
+				}
 			case "AccessPointArn":
 				mc.AccessPointARN = "arn:aws:s3:us-east-1:1:accesspoint/x"
 			}
