@@ -84,7 +84,18 @@ func (l *Lifecycle) rulesIndex(set RuleSet) *ruleIndex {
 // selecting appends to dst the positions of the rules of set that select
 // o, in the configuration's order.
 func (l *Lifecycle) selecting(o ObjectFacts, set RuleSet, dst []int32) []int32 {
-	dst = l.rulesIndex(set).candidates(o.Key, true, o.Tags, dst)
+	x := l.rulesIndex(set)
+	if x.few {
+		// Each rule is tested, as a scan does; copying them all to dst
+		// first and filtering it cost a request a tenth more.
+		for _, i := range x.scan {
+			if l.Rules[i].Matches(o) {
+				dst = append(dst, i)
+			}
+		}
+		return dst
+	}
+	dst = x.candidates(o.Key, true, o.Tags, dst)
 	n := 0
 	for _, i := range dst {
 		if l.Rules[i].Matches(o) {
