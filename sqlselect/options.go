@@ -234,9 +234,11 @@ type RunOptions struct {
 	// plus 64 MiB; more fails with TruncatedInput. Default 1032, DEFLATE's
 	// own maximum, so no GZIP input reaches it; BZIP2 (whose runs decode
 	// to 45 MB a block) and ZSTD (128 KiB an RLE block) can. It bounds the
-	// values a Parquet file decodes to as well, counted 8 bytes a value
-	// and 1 a null against the file's bytes read (run-length pages hold
-	// millions of values in a few bytes).
+	// values a Parquet object decodes to as well, counted 8 bytes a value
+	// and 1 a null against the object's size (run-length pages hold
+	// millions of values in a few bytes; the object's, not the bytes read,
+	// since a query reads only its columns and a column of one value is a
+	// few bytes a page in any file).
 	MaxDecompressionRatio int
 	// MaxWorkPerByte bounds the work of evaluating the query: each record
 	// is charged the size of the expression (16 units a node, 2 a

@@ -76,6 +76,7 @@ type runState struct {
 	lines    *LineRange // record numbers to query; nil all
 	numText  bool       // JSONInput.NumbersAsText
 	meter    *meter     // the evaluation budget (budget.go)
+	pqSize   int64      // a Parquet object's size (checkDecodedRatio)
 }
 
 // Run executes the query over src and writes the serialized result to w,
