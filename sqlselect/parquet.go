@@ -38,7 +38,7 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 		return wrapErr(ErrParquetParsingError, err)
 	}
 	ra := countingReaderAt{r: src.ReaderAt, n: &rs.stats.BytesScanned}
-	rs.pqSize = src.Size
+	rs.setDecodedRatio(src.Size)
 	f, err := openParquet(ra, src.Size)
 	if err != nil {
 		return wrapErr(ErrParquetParsingError, err)
@@ -104,25 +104,31 @@ func (rs *runState) runParquet(src Source, ranged bool) error {
 	return rs.finish()
 }
 
-// checkDecodedRatio holds the Parquet values decoded (meter.decoded, 8 a
+// setDecodedRatio holds the Parquet values decoded (meter.decoded, 8 a
 // value and 1 a null) to RunOptions.MaxDecompressionRatio times the
-// object's bytes plus decompressSlack, as the decompressed bytes of GZIP,
-// BZIP2 and ZSTD input are held. Run-length pages make rows from almost
-// nothing: a page of 3 million copies of one dictionary index is about 30
-// bytes, so 1222 bytes held 33 million rows (8 s of COUNT(*)), a megabyte
-// would hold 27 billion, and the evaluation budget does not bound them:
-// each value decoded adds 8 bytes to the input it is measured against,
-// more than any row costs. The ratio is the object's, not the bytes the
-// query read: a query reads only its columns' chunks (COUNT(*) the
-// smallest), and a column of one value in a legitimate file is a few
-// bytes a page however many rows it has (12 million rows of a region
-// column in 13 KB, TestRev40bParquetRatioCountsTheFile).
-func (rs *runState) checkDecodedRatio() error {
+// object's size bytes plus decompressSlack, as the decompressed bytes of
+// GZIP, BZIP2 and ZSTD input are held; parquetGroup checks each row.
+// Run-length pages make rows from almost nothing: a page of 3 million
+// copies of one dictionary index is about 30 bytes, so 1222 bytes held 33
+// million rows (8 s of COUNT(*)), a megabyte would hold 27 billion, and
+// the evaluation budget does not bound them: each value decoded adds 8
+// bytes to the input it is measured against, more than any row costs.
+// The ratio is the object's, not the bytes the query read: a query reads
+// only its columns' chunks (COUNT(*) the smallest), and a column of one
+// value in a legitimate file is a few bytes a page however many rows it
+// has (12 million rows of a region column in 13 KB,
+// TestRev40bParquetRatioCountsTheFile).
+func (rs *runState) setDecodedRatio(size int64) {
 	ratio := int64(rs.opts.MaxDecompressionRatio)
-	if limit := ratio*rs.pqSize + decompressSlack; rs.meter.decoded > limit {
-		return errorf(ErrTruncatedInput, "the Parquet object's %d bytes decode to more than %d times as many (8 a value, 1 a null; RunOptions.MaxDecompressionRatio)", rs.pqSize, ratio)
+	rs.pqSize, rs.pqDecodedMax = size, math.MaxInt64
+	if size <= (math.MaxInt64-decompressSlack)/ratio {
+		rs.pqDecodedMax = ratio*size + decompressSlack
 	}
-	return nil
+}
+
+// decodedRatioError is the error of values decoded beyond pqDecodedMax.
+func (rs *runState) decodedRatioError() error {
+	return errorf(ErrTruncatedInput, "the Parquet object's %d bytes decode to more than %d times as many (8 a value, 1 a null; RunOptions.MaxDecompressionRatio)", rs.pqSize, rs.opts.MaxDecompressionRatio)
 }
 
 // parquetGroup evaluates the rows of one row group, reading only the
@@ -159,11 +165,11 @@ func (rs *runState) parquetGroup(plan *pqPlan, rg parquet.RowGroup, rows []parqu
 				}
 			}
 			n++
-			rs.meter.decoded += pqRowBytes(pr)
-			if n&1023 == 0 {
-				if err := rs.checkDecodedRatio(); err != nil {
-					return false, err
-				}
+			// Each row: a row's values are not bounded (a repeated
+			// column), and a row group may hold fewer than the rows
+			// between ticks.
+			if rs.meter.decoded += pqRowBytes(pr); rs.meter.decoded > rs.pqDecodedMax {
+				return false, rs.decodedRatioError()
 			}
 			v, err := plan.row(pr)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/osslite/osslite/sqlselect"
 	"github.com/parquet-go/parquet-go"
 	"github.com/stretchr/testify/require"
 )
@@ -50,4 +51,36 @@ func TestRev40bParquetRatioCountsTheFile(t *testing.T) {
 		require.NoError(t, err, sql)
 		require.Equal(t, "12000000\n", out, sql)
 	}
+}
+
+// TestRev40bParquetRatioCheckedAcrossRowGroups: the decoded values were
+// held to the ratio every 1,024 rows of a row group, counted from each
+// group's first row, so a file of row groups of fewer rows was never
+// checked, whatever its rows held: here 4,000 rows of 4,096 copies of one
+// value in row groups of 1,000 rows, 131 MB of values decoded from a few
+// KB. The check now follows the values decoded (every MiB of them).
+func TestRev40bParquetRatioCheckedAcrossRowGroups(t *testing.T) {
+	type rec struct {
+		L []int32 `parquet:"l,dict"`
+	}
+	var buf bytes.Buffer
+	w := parquet.NewGenericWriter[rec](&buf, parquet.MaxRowsPerRowGroup(1000))
+	list := make([]int32, 4096)
+	for i := range list {
+		list[i] = 7
+	}
+	rows := make([]rec, 1000)
+	for i := range rows {
+		rows[i].L = list
+	}
+	for range 4 {
+		_, err := w.Write(rows)
+		require.NoError(t, err)
+		require.NoError(t, w.Flush())
+	}
+	require.NoError(t, w.Close())
+	t.Logf("4000 rows of 4096 values in %d bytes", buf.Len())
+	out, err := pq38Run(t, buf.Bytes(), "SELECT COUNT(*) FROM S3Object s", false)
+	require.ErrorIs(t, err, sqlselect.ErrTruncatedInput, "%q", out)
+	require.Empty(t, out)
 }

@@ -76,7 +76,9 @@ type runState struct {
 	lines    *LineRange // record numbers to query; nil all
 	numText  bool       // JSONInput.NumbersAsText
 	meter    *meter     // the evaluation budget (budget.go)
-	pqSize   int64      // a Parquet object's size (checkDecodedRatio)
+	// pqSize is a Parquet object's size, pqDecodedMax the values it may
+	// decode to (setDecodedRatio).
+	pqSize, pqDecodedMax int64
 }
 
 // Run executes the query over src and writes the serialized result to w,
