@@ -65,6 +65,9 @@ type mirrorState struct {
 	client *http.Client
 	allow  []*url.URL
 	any    bool
+	// linkLocal are the link-local addresses allow names, the only ones
+	// a fetch may reach ("*" does not allow them).
+	linkLocal []net.IP
 }
 
 // mirrors returns the server's mirror state.
@@ -81,11 +84,12 @@ func (s *server) mirrors() *mirrorState {
 					u.Path = "/"
 				}
 				m.allow = append(m.allow, u)
+				m.linkLocal = append(m.linkLocal, namedLinkLocal([]string{u.Hostname()})...)
 			}
 		}
 		rt := s.cfg.MirrorTransport
 		if rt == nil {
-			d := outboundDialer(s.cfg.MirrorTimeout, len(s.cfg.MirrorOrigins) == 0, s.cfg.DenyLoopbackOutbound, func(address string) error {
+			d := outboundDialer(s.cfg.MirrorTimeout, len(s.cfg.MirrorOrigins) == 0, s.cfg.DenyLoopbackOutbound, m.linkLocal, func(address string) error {
 				return fmt.Errorf("%w: a connection to %s", errMirrorRefused, address)
 			})
 			// No idle connections: a fetch is a first miss, and nothing
@@ -101,8 +105,9 @@ func (s *server) mirrors() *mirrorState {
 
 // mirrorAllowed reports whether a mirror fetch may go to u: a loopback
 // address or "localhost" (unless Config.DenyLoopbackOutbound), or under
-// one of Config.MirrorOrigins (same
-// scheme, host and port; the path starts with the origin's path).
+// one of Config.MirrorOrigins (same scheme, host and port; the path
+// starts with the origin's path; "*": any but a link-local address,
+// which only an origin of that address allows).
 func (s *server) mirrorAllowed(u *url.URL) bool {
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.User != nil {
 		return false
@@ -116,7 +121,7 @@ func (s *server) mirrorAllowed(u *url.URL) bool {
 		return ok
 	}
 	m := s.mirrors()
-	if m.any {
+	if m.any && !linkLocalRefused(u.Hostname(), m.linkLocal) {
 		return true
 	}
 	for _, a := range m.allow {

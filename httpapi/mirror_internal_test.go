@@ -42,8 +42,10 @@ func TestMirrorAllowed(t *testing.T) {
 		})
 	}
 	anyOrigin := &server{cfg: Config{MirrorOrigins: []string{"*"}}}
-	u, _ := url.Parse("http://169.254.169.254/")
+	u, _ := url.Parse("http://10.0.0.9/")
 	assert.True(t, anyOrigin.mirrorAllowed(u), "* allows any origin")
+	u, _ = url.Parse("http://169.254.169.254/")
+	assert.False(t, anyOrigin.mirrorAllowed(u), "but a link-local one (TestRev40bLinkLocalOutboundNamedOnly)")
 }
 
 // TestMirrorURL: the origin URL of a key.

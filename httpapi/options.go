@@ -212,7 +212,10 @@ type Config struct {
 	// other hosts.
 	CallbackTransport http.RoundTripper
 	// CallbackHosts are the hosts callback URLs may name besides
-	// loopback addresses and "localhost"; "*" allows any host. A callback
+	// loopback addresses and "localhost"; "*" allows any host but a
+	// link-local address (169.254.0.0/16, fe80::/10, where clouds serve
+	// instance metadata), which only an entry naming that address allows,
+	// by name and at each connection (the default transport). A callback
 	// to any other host is refused with InvalidArgument. Default: none.
 	CallbackHosts []string
 	// DenyLoopbackOutbound refuses loopback addresses (and "localhost")
@@ -231,7 +234,9 @@ type Config struct {
 	// "localhost", as URL prefixes: "https://img.example.com/" or
 	// "http://10.0.0.7:8080/static/" allow URLs with the same scheme,
 	// host and port whose path starts with the prefix's path; "*" allows
-	// any origin. A rule naming another origin is answered 501
+	// any origin but a link-local address (as CallbackHosts), which only
+	// an origin of that address allows. A rule naming another origin is
+	// answered 501
 	// NotImplemented. Default: none; with none, every mirror connection
 	// is checked to be to a loopback address (as for callbacks).
 	MirrorOrigins []string

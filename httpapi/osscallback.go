@@ -107,7 +107,7 @@ func (s *server) callbackKey() (*rsa.PrivateKey, []byte, error) {
 // callbackDialer is the default callback transport: it dials loopback
 // addresses only unless Config.CallbackHosts names others.
 func (s *server) callbackDialer() http.RoundTripper {
-	d := outboundDialer(s.cfg.CallbackTimeout, len(s.cfg.CallbackHosts) == 0, s.cfg.DenyLoopbackOutbound, func(address string) error {
+	d := outboundDialer(s.cfg.CallbackTimeout, len(s.cfg.CallbackHosts) == 0, s.cfg.DenyLoopbackOutbound, namedLinkLocal(s.cfg.CallbackHosts), func(address string) error {
 		return fmt.Errorf("httpapi: callback to %s refused by the server's outbound rules (Config.CallbackHosts, DenyLoopbackOutbound)", address)
 	})
 	return &http.Transport{DialContext: d.DialContext, ForceAttemptHTTP2: false, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}
@@ -303,10 +303,14 @@ func (s *server) parseCallback(b64 string) (*uploadCallback, error) {
 
 // callbackHostAllowed reports whether callbacks may go to host: a
 // loopback address or name (unless Config.DenyLoopbackOutbound), or one
-// Config.CallbackHosts lists ("*": any).
+// Config.CallbackHosts lists ("*": any but a link-local address, which
+// only an entry of that address allows).
 func (s *server) callbackHostAllowed(host string) bool {
 	if ok, decided := s.outboundHost(host); decided {
 		return ok
+	}
+	if linkLocalRefused(host, namedLinkLocal(s.cfg.CallbackHosts)) {
+		return false
 	}
 	return slices.ContainsFunc(s.cfg.CallbackHosts, func(h string) bool { return h == "*" || strings.EqualFold(h, host) })
 }

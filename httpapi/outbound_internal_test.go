@@ -48,7 +48,7 @@ func TestDenyLoopbackOutbound(t *testing.T) {
 	errRefused := errors.New("refused")
 	refused := func(string) error { return errRefused }
 	dial := func(loopbackOnly, denyLoopback bool, host string) error {
-		c, err := outboundDialer(time.Second, loopbackOnly, denyLoopback, refused).Dial("tcp", net.JoinHostPort(host, port))
+		c, err := outboundDialer(time.Second, loopbackOnly, denyLoopback, nil, refused).Dial("tcp", net.JoinHostPort(host, port))
 		if err == nil {
 			c.Close()
 		}

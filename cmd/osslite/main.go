@@ -36,10 +36,13 @@
 //	-metrics          serve Prometheus metrics at /_osslite/metrics
 //	-metrics-token    bearer token the metrics scrape must present
 //	-callback-host    host OSS upload callbacks may go to besides loopback
-//	                  addresses ("*": any), repeatable; the key that signs
-//	                  them is served at /_osslite/callback-pubkey.pem
+//	                  addresses ("*": any but a link-local address, which
+//	                  only an entry naming it allows), repeatable; the key
+//	                  that signs them is served at /_osslite/callback-pubkey.pem
 //	-mirror-origin    URL prefix OSS mirror-back rules may fetch from besides
-//	                  loopback addresses ("*": any), repeatable
+//	                  loopback addresses ("*": any but a link-local
+//	                  address, which only an origin naming it allows),
+//	                  repeatable
 //	-allow-loopback-outbound  let callbacks and mirror fetches go to loopback
 //	                  addresses while listening beyond loopback (refused
 //	                  there by default)
