@@ -214,7 +214,8 @@ type Config struct {
 	// CallbackHosts are the hosts callback URLs may name besides
 	// loopback addresses and "localhost"; "*" allows any host but a
 	// link-local address (169.254.0.0/16, fe80::/10, where clouds serve
-	// instance metadata), which only an entry naming that address allows,
+	// instance metadata) or another cloud metadata address
+	// (100.100.100.200, fd00:ec2::254), which only an entry naming that address allows,
 	// by name and at each connection (the default transport). A callback
 	// to any other host is refused with InvalidArgument. Default: none.
 	CallbackHosts []string

@@ -36,7 +36,7 @@ func (s *server) outboundHost(host string) (allowed, decided bool) {
 // requests may go: loopback addresses (unless refused) and what the
 // option named by what lists.
 func (s *server) outboundRule(what string) string {
-	const linkLocal = " (a link-local address, 169.254.0.0/16 or fe80::/10, only where named: * does not allow it)"
+	const linkLocal = " (a link-local address, 169.254.0.0/16 or fe80::/10, or a cloud metadata address, 100.100.100.200 or fd00:ec2::254, only where named: * does not allow it)"
 	if s.cfg.DenyLoopbackOutbound {
 		return "only to " + what + linkLocal + ", never to loopback addresses (Config.DenyLoopbackOutbound; osslite listening beyond loopback without -allow-loopback-outbound)"
 	}
@@ -44,10 +44,18 @@ func (s *server) outboundRule(what string) string {
 }
 
 // linkLocalIP reports whether ip is link-local (169.254.0.0/16,
-// fe80::/10): where clouds serve instance metadata (169.254.169.254, the
-// instance's role credentials among it) to whatever runs on the host, so
-// a client's callback URL or mirror rule may not reach it through "*".
-func linkLocalIP(ip net.IP) bool { return ip.IsLinkLocalUnicast() }
+// fe80::/10) or one of metadataIPs: where clouds serve instance metadata
+// (169.254.169.254, the instance's role credentials among it) to
+// whatever runs on the host, so a client's callback URL or mirror rule
+// may not reach it through "*".
+func linkLocalIP(ip net.IP) bool {
+	return ip.IsLinkLocalUnicast() || slices.ContainsFunc(metadataIPs, ip.Equal)
+}
+
+// metadataIPs are the instance metadata services outside the link-local
+// ranges: Alibaba Cloud ECS's (100.100.100.200, in the shared address
+// space) and AWS EC2's IPv6 endpoint (fd00:ec2::254, unique-local).
+var metadataIPs = []net.IP{net.ParseIP("100.100.100.200"), net.ParseIP("fd00:ec2::254")}
 
 // namedLinkLocal returns the link-local addresses among hosts (the
 // hosts the configuration names literally), which the server may reach.

@@ -24,12 +24,12 @@ import (
 func TestRev40bLinkLocalOutboundNamedOnly(t *testing.T) {
 	anyHost := &server{cfg: Config{MirrorOrigins: []string{"*"}, CallbackHosts: []string{"*"}, CallbackTimeout: time.Second, MirrorTimeout: time.Second}}
 	named := &server{cfg: Config{MirrorOrigins: []string{"*", "http://169.254.1.1/"}, CallbackHosts: []string{"*", "169.254.1.1"}, CallbackTimeout: time.Second, MirrorTimeout: time.Second}}
-	for _, host := range []string{"169.254.169.254", "169.254.1.1", "fe80::1", "::ffff:169.254.169.254"} {
+	for _, host := range []string{"169.254.169.254", "169.254.1.1", "fe80::1", "::ffff:169.254.169.254", "100.100.100.200", "fd00:ec2::254", "::ffff:100.100.100.200"} {
 		u := &url.URL{Scheme: "http", Host: hostPortOf(host, "80"), Path: "/latest/meta-data/"}
 		assert.False(t, anyHost.mirrorAllowed(u), "mirror to %s under *", host)
 		assert.False(t, anyHost.callbackHostAllowed(host), "callback to %s under *", host)
 	}
-	for _, host := range []string{"10.0.0.7", "192.168.1.2", "fd00::1", "img.example.com"} {
+	for _, host := range []string{"10.0.0.7", "192.168.1.2", "fd00::1", "100.100.100.201", "img.example.com"} {
 		u := &url.URL{Scheme: "http", Host: hostPortOf(host, "80"), Path: "/x"}
 		assert.True(t, anyHost.mirrorAllowed(u), "mirror to %s under *", host)
 		assert.True(t, anyHost.callbackHostAllowed(host), "callback to %s under *", host)
@@ -51,7 +51,7 @@ func TestRev40bLinkLocalOutboundNamedOnly(t *testing.T) {
 		}
 		return err
 	}
-	for _, addr := range []string{"169.254.1.1:9", "[fe80::1]:9"} {
+	for _, addr := range []string{"169.254.1.1:9", "[fe80::1]:9", "100.100.100.200:9", "[fd00:ec2::254]:9"} {
 		err := dial(anyHost.callbackDialer(), addr)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "refused by the server's outbound rules", "callback connection to %s", addr)
