@@ -156,14 +156,16 @@ func (e *Engine) SetBucketConfig(ctx context.Context, bucket string, c bucketcon
 // configuration. Its error is returned as is and nothing changes. The new
 // value is validated and may encode to at most limit bytes (0:
 // MaxConfigSize), else ErrEntityTooLarge. For the kinds a bucket holds
-// several of (request metrics), changed one at a time.
+// several of (request metrics, OSS's replication rules), changed one at
+// a time. A replication configuration is checked and its historical
+// scans follow it as in PutBucketConfig and DeleteBucketConfig.
 func (e *Engine) UpdateBucketConfig(ctx context.Context, bucket string, kind bucketconfig.Kind, limit int, update func(cur bucketconfig.Config) (bucketconfig.Config, error)) error {
 	if err := e.enter(ctx); err != nil {
 		return err
 	}
 	defer e.leave()
 	switch string(kind) {
-	case ConfigVersioning, ConfigObjectLock, ConfigReplication, ConfigInventory, string(bucketconfig.KindAnalytics):
+	case ConfigVersioning, ConfigObjectLock, ConfigInventory, string(bucketconfig.KindAnalytics):
 		// Their writes do more than store a document.
 		return fmt.Errorf("%w: %s is not updated through UpdateBucketConfig", ErrInvalidArgument, kind)
 	}
@@ -193,7 +195,13 @@ func (e *Engine) UpdateBucketConfig(ctx context.Context, bucket string, kind buc
 		if err != nil {
 			return err
 		}
+		repl := string(kind) == ConfigReplication
 		if next == nil {
+			if repl {
+				if err := dropScanCursors(m, bucket); err != nil {
+					return err
+				}
+			}
 			return m.b.Delete(key, nil)
 		}
 		doc, err := bucketconfig.Encode(next)
@@ -202,6 +210,14 @@ func (e *Engine) UpdateBucketConfig(ctx context.Context, bucket string, kind buc
 		}
 		if len(doc) > limit {
 			return fmt.Errorf("%w: %s configuration of %d bytes", ErrEntityTooLarge, kind, len(doc))
+		}
+		if repl {
+			if err := e.checkReplicationConfig(bucket, doc); err != nil {
+				return err
+			}
+			if err := e.syncScanCursors(m, bucket, doc); err != nil {
+				return err
+			}
 		}
 		return m.b.Set(key, doc, nil)
 	})

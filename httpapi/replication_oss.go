@@ -168,23 +168,26 @@ func (s *server) ossPutReplication(rc *request) error {
 		_, _ = rand.Read(b[:])
 		r.ID = hex.EncodeToString(b[:])
 	}
-	c := &bucketconfig.Replication{}
-	if old, err := s.ossReplication(rc); err != nil {
-		return err
-	} else if old != nil {
-		c.Role = old.Role
-		c.Rules = slices.Clone(old.Rules)
-	}
-	// OSS allows one rule between a source bucket and a destination
-	// bucket (EC 0031-00000044): a second is refused, the first kept.
-	if slices.ContainsFunc(c.Rules, func(o bucketconfig.ReplicationRule) bool { return o.Destination.Bucket == r.Destination.Bucket }) {
-		return errorf("BucketReplicationAlreadyExist", "")
-	}
-	c.Rules = append(c.Rules, r)
-	if err := c.Validate(); err != nil {
-		return errorf("InvalidArgument", "%s", err.Error())
-	}
-	if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c); err != nil {
+	// The rules are read and stored changed in one step: two rules added
+	// at once both stay, and one of two to one destination is refused.
+	err = s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, bucketconfig.KindReplication, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
+		c := &bucketconfig.Replication{}
+		if old, _ := cur.(*bucketconfig.Replication); old != nil {
+			c.Role = old.Role
+			c.Rules = slices.Clone(old.Rules)
+		}
+		// OSS allows one rule between a source bucket and a destination
+		// bucket (EC 0031-00000044): a second is refused, the first kept.
+		if slices.ContainsFunc(c.Rules, func(o bucketconfig.ReplicationRule) bool { return o.Destination.Bucket == r.Destination.Bucket }) {
+			return nil, errorf("BucketReplicationAlreadyExist", "")
+		}
+		c.Rules = append(c.Rules, r)
+		if err := c.Validate(); err != nil {
+			return nil, errorf("InvalidArgument", "%s", err.Error())
+		}
+		return c, nil
+	})
+	if err != nil {
 		return err
 	}
 	rc.w.Header().Set(rc.d.h("replication-rule-id"), r.ID)
@@ -206,24 +209,22 @@ func (s *server) ossDeleteReplication(rc *request) error {
 	if err := checkElements(data, &doc); err != nil {
 		return err
 	}
-	old, err := s.ossReplication(rc)
-	if err != nil {
-		return err
-	}
-	if old == nil {
-		return errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
-	}
-	c := &bucketconfig.Replication{Role: old.Role}
-	for _, r := range old.Rules {
-		if !slices.Contains(doc.IDs, r.ID) {
-			c.Rules = append(c.Rules, r)
+	err = s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, bucketconfig.KindReplication, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
+		old, _ := cur.(*bucketconfig.Replication)
+		if old == nil {
+			return nil, errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
 		}
-	}
-	if len(c.Rules) == 0 {
-		err = s.eng.DeleteBucketConfig(rc.ctx, rc.op.Bucket, engine.ConfigReplication)
-	} else {
-		err = s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c)
-	}
+		c := &bucketconfig.Replication{Role: old.Role}
+		for _, r := range old.Rules {
+			if !slices.Contains(doc.IDs, r.ID) {
+				c.Rules = append(c.Rules, r)
+			}
+		}
+		if len(c.Rules) == 0 {
+			return nil, nil // the configuration goes with its last rule
+		}
+		return c, nil
+	})
 	if err != nil {
 		return err
 	}
@@ -252,20 +253,20 @@ func (s *server) ossPutRTC(rc *request) error {
 	if err != nil {
 		return err
 	}
-	old, err := s.ossReplication(rc)
+	err = s.eng.UpdateBucketConfig(rc.ctx, rc.op.Bucket, bucketconfig.KindReplication, 0, func(cur bucketconfig.Config) (bucketconfig.Config, error) {
+		old, _ := cur.(*bucketconfig.Replication)
+		if old == nil {
+			return nil, errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
+		}
+		c := &bucketconfig.Replication{Role: old.Role, Rules: slices.Clone(old.Rules)}
+		i := slices.IndexFunc(c.Rules, func(r bucketconfig.ReplicationRule) bool { return r.ID == doc.ID })
+		if i < 0 {
+			return nil, errorf("InvalidArgument", "No replication rule has the ID %s.", doc.ID)
+		}
+		c.Rules[i].RTC = status
+		return c, nil
+	})
 	if err != nil {
-		return err
-	}
-	if old == nil {
-		return errorf("ReplicationConfigurationNotFoundError", "").with("BucketName", rc.op.Bucket)
-	}
-	c := &bucketconfig.Replication{Role: old.Role, Rules: slices.Clone(old.Rules)}
-	i := slices.IndexFunc(c.Rules, func(r bucketconfig.ReplicationRule) bool { return r.ID == doc.ID })
-	if i < 0 {
-		return errorf("InvalidArgument", "No replication rule has the ID %s.", doc.ID)
-	}
-	c.Rules[i].RTC = status
-	if err := s.eng.SetBucketConfig(rc.ctx, rc.op.Bucket, c); err != nil {
 		return err
 	}
 	return writeEmpty(rc, http.StatusOK)
