@@ -884,10 +884,11 @@ func (e *Engine) deliverDestination(ctx context.Context, items []replItem, now t
 		if it.metrics && (derr == nil && it.missed || failing) {
 			ev = e.replicationEvents(ctx, it)
 		}
-		if err := e.settle(ctx, it, derr, now, ev); err != nil {
+		marked, err := e.settle(ctx, it, derr, now, ev)
+		if err != nil {
 			return err
 		}
-		if failing {
+		if marked {
 			e.repl.countFailed(it)
 		}
 	}
@@ -1455,17 +1456,22 @@ func (e *Engine) findItemSource(r pebble.Reader, bucket, key, vid string, body b
 // settle records the outcome of a delivery: success (or a vanished
 // source) drops the item and marks the source version; a failure
 // schedules a retry. ev, when not nil, makes the delivery's replication
-// events, queued in the same batch.
-func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time, ev *replEvents) error {
+// events, queued in the same batch. failed reports that the item used up
+// its attempts and was marked FAILED (not when it was queued again
+// meanwhile: the newer item stays, with the attempts).
+func (e *Engine) settle(ctx context.Context, it replItem, derr error, now time.Time, ev *replEvents) (failed bool, err error) {
 	k := it.storeKey()
-	return e.applyCtx(ctx, func(m *mutation) error {
-		return e.settleItem(m, k, it, derr, now, ev)
+	err = e.applyCtx(ctx, func(m *mutation) error {
+		failed = false
+		return e.settleItem(m, k, it, derr, now, ev, &failed)
 	})
+	return failed && err == nil, err
 }
 
 // settleItem is settle's change of item it (at k) in m, with its events
-// (ev nil: none). The caller holds e.mu.
-func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now time.Time, ev *replEvents) error {
+// (ev nil: none); *failed is set when it marks the item FAILED. The
+// caller holds e.mu.
+func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now time.Time, ev *replEvents, failed *bool) error {
 	v, ok, err := get(e.db, k)
 	if err != nil || !ok {
 		return err
@@ -1506,6 +1512,7 @@ func (e *Engine) settleItem(m *mutation, k []byte, it replItem, derr error, now 
 		if cur.metrics {
 			ev.add(m, "Replication:OperationFailedReplication", replicationFailureReason(cur, derr), now)
 		}
+		*failed = true
 		return e.setReplicationStatus(m, cur, ReplicationFailed)
 	}
 	return nil
