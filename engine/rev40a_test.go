@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/osslite/osslite/pkg/bucketconfig"
 )
 
 // refusingTarget is a remote target that refuses every delivery, after
@@ -72,4 +75,57 @@ func TestRev40aFailedCountedWhenMarked(t *testing.T) {
 	require.Equal(t, ReplicationStats{Failed: 1}, st.Replication)
 	require.Equal(t, ReplicationFailed, repl39Status(t, e, "docs/a", info.VersionID))
 	require.EqualValues(t, 1, failed())
+}
+
+// okTarget is a remote target that takes every delivery, reading its
+// body.
+type okTarget struct{}
+
+func (okTarget) PutObject(_ context.Context, _ string, _ ObjectInfo, body io.Reader) error {
+	_, err := io.Copy(io.Discard, body)
+	return err
+}
+func (okTarget) PutDeleteMarker(context.Context, string, string) error { return nil }
+
+// TestRev40aParallelSettlesAgree: the destinations of one version settle
+// on goroutines of their own, each in a batch of its own under e.mu that
+// reads the other destinations' items as committed, so the version's
+// aggregate status ends COMPLETED when every destination took it and
+// FAILED when one used up its attempts, whatever order the settles
+// commit in (run with -race and -count).
+func TestRev40aParallelSettlesAgree(t *testing.T) {
+	ctx := context.Background()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock = clk
+	opts.CompactInterval = -1
+	opts.Replication = ReplicationOptions{Attempts: 1, Targets: map[string]ReplicationTarget{
+		"arn:aws:s3:::remote": okTarget{}, "arn:aws:s3:::refuses": &refusingTarget{}}}
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src", "srcf", "dsta", "dstb")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", &bucketconfig.Replication{Rules: []bucketconfig.ReplicationRule{
+		repl39Rule("a", "", 3, "dsta", ""), repl39Rule("b", "", 2, "dstb", ""), repl39Rule("r", "", 1, "remote", "")}}))
+	require.NoError(t, e.SetBucketConfig(ctx, "srcf", &bucketconfig.Replication{Rules: []bucketconfig.ReplicationRule{
+		repl39Rule("a", "", 3, "dsta", ""), repl39Rule("r", "", 2, "remote", ""), repl39Rule("x", "", 1, "refuses", "")}}))
+	var vids, fvids []string
+	for i := range 20 {
+		key := fmt.Sprintf("k%02d", i)
+		info, err := e.PutObject(ctx, "src", key, bytes.NewReader([]byte(key)), int64(len(key)), PutOptions{})
+		require.NoError(t, err)
+		vids = append(vids, info.VersionID)
+		info, err = e.PutObject(ctx, "srcf", key, bytes.NewReader([]byte(key)), int64(len(key)), PutOptions{})
+		require.NoError(t, err)
+		fvids = append(fvids, info.VersionID)
+	}
+	_, err := e.RunPending(ctx)
+	require.NoError(t, err)
+	for i := range 20 {
+		key := fmt.Sprintf("k%02d", i)
+		o, err := e.HeadObjectVersion(ctx, "src", key, vids[i])
+		require.NoError(t, err)
+		require.Equal(t, ReplicationCompleted, o.ReplicationStatus, key)
+		o, err = e.HeadObjectVersion(ctx, "srcf", key, fvids[i])
+		require.NoError(t, err)
+		require.Equal(t, ReplicationFailed, o.ReplicationStatus, key)
+	}
 }
