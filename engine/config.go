@@ -195,6 +195,9 @@ func (e *Engine) UpdateBucketConfig(ctx context.Context, bucket string, kind buc
 		if err != nil {
 			return err
 		}
+		if next != nil && next.Kind() != kind {
+			return fmt.Errorf("%w: a %s configuration stored as %s", ErrInvalidArgument, next.Kind(), kind)
+		}
 		repl := string(kind) == ConfigReplication
 		if next == nil {
 			if repl {

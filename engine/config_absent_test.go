@@ -44,7 +44,9 @@ func TestBucketConfigAbsentCached(t *testing.T) {
 // TestUpdateBucketConfig: a read-modify-write of one configuration kind
 // sees the stored value, stores or removes what it returns (validated,
 // the cache following), leaves everything as it was when it fails, and
-// refuses the kinds whose writes do more than store a document.
+// refuses a value of another kind and the kinds whose writes do more than
+// store a document (but replication's, which it checks as
+// PutBucketConfig does).
 func TestUpdateBucketConfig(t *testing.T) {
 	ctx := context.Background()
 	e := openTest(t, nil)
@@ -79,8 +81,33 @@ func TestUpdateBucketConfig(t *testing.T) {
 
 	err = e.UpdateBucketConfig(ctx, "nobucket", bucketconfig.KindMetrics, 0, add("a"))
 	require.ErrorIs(t, err, ErrNoSuchBucket)
-	for _, k := range []bucketconfig.Kind{bucketconfig.KindVersioning, bucketconfig.KindObjectLock, bucketconfig.KindReplication, bucketconfig.KindInventory} {
+	for _, k := range []bucketconfig.Kind{bucketconfig.KindVersioning, bucketconfig.KindObjectLock, bucketconfig.KindInventory} {
 		err = e.UpdateBucketConfig(ctx, "upd", k, 0, add("a"))
 		require.ErrorIs(t, err, ErrInvalidArgument, k)
 	}
+	// A value of another kind is refused.
+	err = e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindCORS, 0, add("a"))
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	_, err = e.BucketConfigValue(ctx, "upd", bucketconfig.KindCORS)
+	require.ErrorIs(t, err, ErrNoSuchConfig)
+
+	// Replication rules are checked against the store as
+	// PutBucketConfig checks them (OSS's rules are changed one at a
+	// time), and go with their last rule.
+	require.NoError(t, e.SetBucketConfig(ctx, "upd", &bucketconfig.Versioning{Status: "Enabled"}))
+	require.NoError(t, e.CreateBucket(ctx, "upd-dst", BucketOptions{}))
+	require.NoError(t, e.SetBucketConfig(ctx, "upd-dst", &bucketconfig.Versioning{Status: "Enabled"}))
+	to := func(dest string) func(bucketconfig.Config) (bucketconfig.Config, error) {
+		return func(bucketconfig.Config) (bucketconfig.Config, error) {
+			return replicationConfig(dest, false), nil
+		}
+	}
+	err = e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindReplication, 0, to("gone"))
+	require.ErrorIs(t, err, ErrNoSuchReplicationDestination)
+	require.NoError(t, e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindReplication, 0, to("upd-dst")))
+	_, err = e.BucketConfigValue(ctx, "upd", bucketconfig.KindReplication)
+	require.NoError(t, err)
+	require.NoError(t, e.UpdateBucketConfig(ctx, "upd", bucketconfig.KindReplication, 0, func(bucketconfig.Config) (bucketconfig.Config, error) { return nil, nil }))
+	_, err = e.BucketConfigValue(ctx, "upd", bucketconfig.KindReplication)
+	require.ErrorIs(t, err, ErrNoSuchConfig)
 }
