@@ -103,6 +103,25 @@ func BenchmarkDecimalLiteral(b *testing.B) {
 	benchQuery(b, "SELECT SUM(s._3 * 1.5) FROM S3Object s WHERE s._4 > 5000.5", sqlselect.Output{})
 }
 
+// BenchmarkFilteredProjectionDecimal: the commonest filter with a
+// literal with a point, a CSV price (text read as a float per record)
+// against a DECIMAL literal.
+func BenchmarkFilteredProjectionDecimal(b *testing.B) {
+	benchQuery(b, "SELECT s._2, s._4 FROM S3Object s WHERE s._4 > 9000.5", sqlselect.Output{})
+}
+
+// BenchmarkFilteredNegativeDecimal: the same with a negative literal
+// (a minus sign over the literal).
+func BenchmarkFilteredNegativeDecimal(b *testing.B) {
+	benchQuery(b, "SELECT s._2, s._4 FROM S3Object s WHERE s._4 < -1.5 OR s._4 > 9000.5", sqlselect.Output{})
+}
+
+// BenchmarkFloatTimesDecimal: a CSV price (a float) times a literal with
+// a point, whose product is a float.
+func BenchmarkFloatTimesDecimal(b *testing.B) {
+	benchQuery(b, "SELECT SUM(s._4 * 1.5) FROM S3Object s", sqlselect.Output{})
+}
+
 func BenchmarkProjectionJSON(b *testing.B) {
 	benchQuery(b, "SELECT s._1, s._2, s._5 FROM S3Object s", sqlselect.Output{Format: sqlselect.OutputJSON})
 }

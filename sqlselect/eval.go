@@ -390,7 +390,7 @@ func arithOp(op string, a, b value) (value, error) {
 			return intV(x % y), nil
 		}
 	}
-	if a.exactDigits() || b.exactDigits() {
+	if (a.exactDigits() || b.exactDigits()) && a.exact() && b.exact() {
 		if v, ok := exactArith(op, a, b); ok {
 			return v, nil
 		}
@@ -724,7 +724,7 @@ func (c *compiler) unary(e *Unary) (evalFn, error) {
 		return nil, err
 	}
 	op := e.Op
-	return func(rw *row) (value, error) {
+	fn := func(rw *row) (value, error) {
 		v, err := x(rw)
 		if err != nil {
 			return value{}, err
@@ -766,7 +766,31 @@ func (c *compiler) unary(e *Unary) (evalFn, error) {
 			return v, nil
 		}
 		return value{}, errorf(ErrInvalidDataType, "%s%s", op, v.typeName())
-	}, nil
+	}
+	if signedNumber(e) {
+		// A constant (PartiQL folds the sign into the literal): computed
+		// once, not per record (a DECIMAL's negated text was allocated
+		// each time). One that fails (- -9223372036854775808) stays the
+		// run's error.
+		if v, err := fn(nil); err == nil {
+			c.nodes-- // a constant costs a call: costLiteral
+			return constFn(v), nil
+		}
+	}
+	return fn, nil
+}
+
+// signedNumber reports + or - before a numeric literal, or before such a
+// signed number: a constant, as PartiQL's parser makes it one literal.
+func signedNumber(e Expr) bool {
+	u, ok := e.(*Unary)
+	if !ok || u.Op != "-" && u.Op != "+" {
+		return false
+	}
+	if l, ok := u.X.(*Literal); ok {
+		return isNumberLiteral(l)
+	}
+	return signedNumber(u.X)
 }
 
 func (c *compiler) between(e *Between) (evalFn, error) {

@@ -357,7 +357,7 @@ func compare(a, b value) (int, cmpResult) {
 		return cmpInt(a.i, b.i), cmpOK
 	case a.isNumber() && b.isNumber():
 		c := cmpFloat(a.num(), b.num())
-		if c == 0 && (a.exactDigits() || b.exactDigits()) {
+		if c == 0 && (a.exactDigits() || b.exactDigits()) && a.exact() && b.exact() {
 			c = cmpExact(a, b)
 		}
 		return c, cmpOK
@@ -379,6 +379,11 @@ func compare(a, b value) (int, cmpResult) {
 // DECIMAL's, or a UINT(64) past math.MaxInt64): its float is only the
 // nearest one.
 func (v value) exactDigits() bool { return v.k == kDecimal && v.s != nil }
+
+// exact reports an INT or a DECIMAL with its digits: a number exactArith
+// and cmpExact can read exactly (a FLOAT, or a DECIMAL without digits,
+// makes their answer the floats', without parsing the other operand).
+func (v value) exact() bool { return v.k == kInt || v.exactDigits() }
 
 // cmpExact orders two numbers whose floats are equal by their exact
 // values when both have one (an INT, a DECIMAL with its digits): two
