@@ -37,8 +37,9 @@ const maxDepth = 200
 type ParseOptions struct {
 	Dialect Dialect
 	// MaxOperators bounds the operators of the statement (its SELECT list
-	// and WHERE: every expression but a constant and a column or path,
-	// so an IN list is one, a function call one); more is
+	// and WHERE: every expression but a constant (a signed number like
+	// -5 is one) and a column or path, so an IN list is one, a function
+	// call one); more is
 	// MaxOperatorsExceeded, S3's "Failed to parse SQL expression, try
 	// reducing complexity", before the query reads a byte of the object.
 	// Default DefaultMaxOperators; negative: no bound. The evaluation
@@ -974,7 +975,9 @@ func (q *Query) checkOperators(limit int) error {
 		switch e.(type) {
 		case *Literal, *Path:
 		default:
-			n++
+			if !signedNumber(e) { // -5 is a constant, as 5 is
+				n++
+			}
 		}
 		return true
 	}

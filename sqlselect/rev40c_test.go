@@ -84,3 +84,35 @@ func TestRev40cFloatAgainstDecimalLiteralAllocatesNothing(t *testing.T) {
 		sqlselect.Input{Format: sqlselect.FormatCSV}, sqlselect.Output{}, io.Discard, nil)
 	require.ErrorIs(t, err, sqlselect.ErrIntegerOverflow)
 }
+
+// TestRev40cSignedNumberIsNoOperator: ParseOptions.MaxOperators counts
+// every expression but a constant and a column or path, so an IN list
+// of 20,000 numbers is one operator; but a minus sign before a number
+// was a Unary and counted, so the same list of negative numbers (about
+// 140 KB of SQL, within S3's 256 KB) was refused with
+// MaxOperatorsExceeded. PartiQL, which S3 Select's SQL is, folds a sign
+// before a numeric literal into the literal when it parses
+// (partiql-lang-kotlin's SqlParser.parseUnaryTerm: "constant fold unary
+// plus/minus into constant literals"): -5 is a constant, as 5 is.
+func TestRev40cSignedNumberIsNoOperator(t *testing.T) {
+	values := make([]string, 20000)
+	for i := range values {
+		values[i] = "-" + strings.Repeat("7", 1+i%5)
+	}
+	_, err := sqlselect.Parse("SELECT * FROM S3Object s WHERE s._1 IN (" + strings.Join(values, ", ") + ")")
+	require.NoError(t, err)
+
+	for sql, n := range map[string]int{
+		"SELECT -1, +2.5, - -3, -1e5 FROM S3Object s":                        0,
+		"SELECT -s._1, -'a', -(1 + 2) FROM S3Object s":                       4,
+		"SELECT s._1 FROM S3Object s WHERE s._1 > -1.5 AND s._2 < +2":        3,
+		"SELECT CASE WHEN s.a IS NULL THEN -1 ELSE -s.b END FROM S3Object s": 3,
+	} {
+		_, err := sqlselect.ParseWith(sql, sqlselect.ParseOptions{MaxOperators: max(n, 1)})
+		require.NoError(t, err, sql)
+		if n > 1 {
+			_, err = sqlselect.ParseWith(sql, sqlselect.ParseOptions{MaxOperators: n - 1})
+			require.ErrorIs(t, err, sqlselect.ErrMaxOperatorsExceeded, sql)
+		}
+	}
+}
