@@ -690,7 +690,8 @@ const minRotate = 1 << 20
 // compaction moving gigabytes) does not hold back the others: replication's
 // time thresholds and a kicked compaction run while a lifecycle pass works.
 // Each kind of pass is serialised by its own lock (lcMu, repl.mu, the
-// compactor's) against the public calls that run it too.
+// compactor's) against the public calls that run it too; a replication
+// pass's deliveries may outlive it (replicationPass), counted in e.bg.
 func (e *Engine) startBackground(ctx context.Context) {
 	e.bg.Add(3)
 	go e.backgroundLoop(ctx)

@@ -60,7 +60,7 @@ func (e *Engine) RunPending(ctx context.Context) (LifecycleStats, error) {
 	if err != nil {
 		return st, err
 	}
-	if st.Replication, err = e.replicationPass(ctx, now); err != nil {
+	if st.Replication, err = e.replicationPass(ctx, now, true); err != nil {
 		return st, err
 	}
 	return st, e.flushAccessLogs(ctx, now, false)

@@ -65,7 +65,7 @@ func repl36Names(evs []Event) []string {
 // repl36Pass runs one replication pass at the clock's time.
 func repl36Pass(t *testing.T, e *Engine) ReplicationStats {
 	t.Helper()
-	st, err := e.replicationPass(context.Background(), e.now())
+	st, err := e.replicationPass(context.Background(), e.now(), true)
 	require.NoError(t, err)
 	return st
 }

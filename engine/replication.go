@@ -138,7 +138,7 @@ type ReplicationOptions struct {
 	// target without an entry serves every owner. Default none.
 	TargetOwners map[string][]string
 	// Interval is how often, in wall-clock time, the background loop
-	// delivers due items. Default 1s.
+	// starts a pass over the due items. Default 1s.
 	Interval time.Duration
 	// Backoff is the delay, on Clock, before the first retry of a failed
 	// delivery; it doubles with each failure up to MaxBackoff. Defaults
@@ -153,20 +153,27 @@ type ReplicationOptions struct {
 	// remote target may go without progress: without reading a byte of
 	// the version's body, or, once the body is read (or for a delete
 	// marker or tag change), without returning. A stalled delivery's
-	// context is cancelled and it fails as a refusal does; the pass then
-	// counts that destination's other due items as failed without
-	// trying them, so a remote that accepts connections and never
-	// answers holds a pass for one StallTimeout, not one per item, and
-	// its backoff grows. Default 1m.
+	// context is cancelled and it fails as a refusal does; the
+	// destination's other items read with it then count as failed
+	// without being tried, so a remote that accepts connections and
+	// never answers holds its own items for one StallTimeout, not one per
+	// item, and its backoff grows. Other destinations are not held: a
+	// background pass does not wait for a destination still delivering
+	// (see Parallel). Default 1m.
 	StallTimeout time.Duration
-	// Parallel bounds the destinations a pass delivers to at once: each
+	// Parallel bounds the destinations delivered to at once: each
 	// destination's due items are delivered in order on a goroutine of
-	// its own, so a slow destination delays only its own items. Default
-	// 4.
+	// its own, so a slow destination delays only its own items. A
+	// background pass returns once each of its destinations' goroutine
+	// has started, and later passes skip a destination whose goroutine
+	// still runs (its items are read again once it has ended): so a
+	// destination that hangs holds one of the Parallel slots, not the
+	// other destinations' later items. RunPending first waits for those
+	// goroutines, then for its own; Close waits for them all. Default 4.
 	Parallel int
-	// ReturnGrace bounds, in wall-clock time, how long a pass waits for
-	// a remote target's call whose context has ended (StallTimeout, or
-	// Close) to return. A call still running then is given up: its
+	// ReturnGrace bounds, in wall-clock time, how long a delivery waits
+	// for a remote target's call whose context has ended (StallTimeout,
+	// or Close) to return. A call still running then is given up: its
 	// delivery fails as a stalled one does (or ends with ErrClosed),
 	// the version's body reads nothing more, whatever the call returns
 	// later is discarded, and the destination's items fail untried
@@ -231,6 +238,77 @@ type replState struct {
 	busyMu sync.Mutex
 	busy   map[string]bool
 	failed map[ReplicationMetricsKey]int64
+	// workers holds the destinations (ARNs) whose items a pass's
+	// goroutine delivers, each with a channel closed when it ends; a
+	// background pass's may outlive it. Passes start them (holding mu),
+	// at most Parallel at once (slots); guarded by busyMu.
+	workers map[string]chan struct{}
+	slots   chan struct{}
+}
+
+// acquire takes a worker slot of parallel, waiting for one; false once
+// ctx ends.
+func (r *replState) acquire(ctx context.Context, parallel int) bool {
+	if r.slots == nil { // passes hold mu
+		r.slots = make(chan struct{}, parallel)
+	}
+	select {
+	case r.slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// startWorker registers the worker delivering dest's items, holding a
+// slot; endWorker ends it and frees the slot.
+func (r *replState) startWorker(dest string) chan struct{} {
+	r.busyMu.Lock()
+	defer r.busyMu.Unlock()
+	if r.workers == nil {
+		r.workers = map[string]chan struct{}{}
+	}
+	done := make(chan struct{})
+	r.workers[dest] = done
+	return done
+}
+
+func (r *replState) endWorker(dest string, done chan struct{}) {
+	r.busyMu.Lock()
+	delete(r.workers, dest)
+	r.busyMu.Unlock()
+	close(done)
+	<-r.slots
+}
+
+// runningDests is the set of destinations with a worker running.
+func (r *replState) runningDests() map[string]bool {
+	r.busyMu.Lock()
+	defer r.busyMu.Unlock()
+	running := make(map[string]bool, len(r.workers))
+	for d := range r.workers {
+		running[d] = true
+	}
+	return running
+}
+
+// waitWorkers waits until the running workers have ended, or ctx ends.
+// The caller holds mu: no worker starts meanwhile.
+func (r *replState) waitWorkers(ctx context.Context) error {
+	r.busyMu.Lock()
+	var done []chan struct{}
+	for _, c := range r.workers {
+		done = append(done, c)
+	}
+	r.busyMu.Unlock()
+	for _, c := range done {
+		select {
+		case <-c:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }
 
 // isBusy reports whether a call to dest given up earlier still runs.
@@ -757,11 +835,26 @@ func (e *Engine) ReplicationBacklog(ctx context.Context) (int, error) {
 }
 
 // replicationPass delivers the items due at now, at most Batch of them.
-// Passes do not overlap.
-func (e *Engine) replicationPass(ctx context.Context, now time.Time) (ReplicationStats, error) {
+// Passes do not overlap. With wait (RunPending) it first waits for the
+// background passes' workers and returns when its own deliveries end.
+// Without (the background loop) it skips the destinations whose worker,
+// started by an earlier pass, still delivers (their items are read again
+// once it has ended), and returns once a worker has started for each
+// other destination due: so a remote that never answers holds its own
+// items for StallTimeout, not the other destinations' later ones. At
+// most Parallel workers deliver at once; Close waits for them.
+func (e *Engine) replicationPass(ctx context.Context, now time.Time, wait bool) (ReplicationStats, error) {
 	e.repl.mu.Lock()
 	defer e.repl.mu.Unlock()
 	var st ReplicationStats
+	if wait {
+		if err := e.repl.waitWorkers(ctx); err != nil {
+			return st, err
+		}
+	}
+	// Read before the items: a destination whose worker ends after this
+	// has settled the items read below, or left them untouched.
+	running := e.repl.runningDests()
 	if err := e.historyPass(ctx); err != nil {
 		return st, err
 	}
@@ -770,7 +863,7 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 	if err := e.replicationThresholds(ctx, now); err != nil {
 		return st, err
 	}
-	due, err := e.dueReplications(now)
+	due, err := e.dueReplications(now, running)
 	if err != nil {
 		return st, err
 	}
@@ -795,28 +888,36 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 		}
 		groups[it.dest] = append(groups[it.dest], it)
 	}
-	if len(dests) == 1 {
+	if len(dests) == 0 {
+		return st, nil
+	}
+	if wait && len(dests) == 1 {
 		err := e.deliverDestination(ctx, groups[dests[0]], now, &st)
 		return st, err
 	}
 	pctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex // guards st and first
 		first error
 	)
-	sem := make(chan struct{}, e.opts.Replication.Parallel)
 	for _, d := range dests {
-		sem <- struct{}{}
-		if pctx.Err() != nil {
-			<-sem
+		if !e.repl.acquire(pctx, e.opts.Replication.Parallel) {
 			break
 		}
+		done := e.repl.startWorker(d)
 		wg.Add(1)
+		if !wait {
+			e.bg.Add(1) // the background loop runs: Close has not begun waiting
+		}
 		go func(items []replItem) {
-			defer wg.Done()
-			defer func() { <-sem }()
+			defer func() {
+				e.repl.endWorker(d, done)
+				wg.Done()
+				if !wait {
+					e.bg.Done()
+				}
+			}()
 			var dst ReplicationStats
 			err := e.deliverDestination(pctx, items, now, &dst)
 			mu.Lock()
@@ -829,11 +930,24 @@ func (e *Engine) replicationPass(ctx context.Context, now time.Time) (Replicatio
 			}
 		}(groups[d])
 	}
-	wg.Wait()
-	if first == nil {
-		first = ctx.Err()
+	result := func() (ReplicationStats, error) {
+		wg.Wait()
+		cancel()
+		if first == nil {
+			first = ctx.Err()
+		}
+		return st, first
 	}
-	return st, first
+	if wait {
+		return result()
+	}
+	e.bg.Add(1)
+	go func() {
+		defer e.bg.Done()
+		st, err := result()
+		e.logReplicationPass(ctx, st, err)
+	}()
+	return ReplicationStats{}, nil
 }
 
 // deliverDestination delivers items, the due items of one destination,
@@ -880,8 +994,10 @@ func (e *Engine) deliverDestination(ctx context.Context, items []replItem, now t
 		// first), or the attempt that marks the version FAILED;
 		// settleItem makes them in the batch that settles the item.
 		failing := derr != nil && !errors.Is(derr, errSourceGone) && it.attempts+1 == e.opts.Replication.Attempts
+		// A later background pass may mark the item missed while it is
+		// delivered: settleItem decides on the item it reads.
 		var ev *replEvents
-		if it.metrics && (derr == nil && it.missed || failing) {
+		if it.metrics && (derr == nil && !it.deadline.IsZero() || failing) {
 			ev = e.replicationEvents(ctx, it)
 		}
 		marked, err := e.settle(ctx, it, derr, now, ev)
@@ -939,15 +1055,17 @@ func (e *Engine) dropLegacyTwin(ctx context.Context, it replItem) (dropped bool,
 	return dropped, err
 }
 
-// dueReplications reads the items due at now.
-func (e *Engine) dueReplications(now time.Time) ([]replItem, error) {
+// dueReplications reads the items due at now, but those of the
+// destinations in skip.
+func (e *Engine) dueReplications(now time.Time, skip map[string]bool) ([]replItem, error) {
 	it, err := e.db.NewIter(&pebble.IterOptions{LowerBound: []byte(prefixReplication), UpperBound: prefixEnd([]byte(prefixReplication))})
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
 	var out []replItem
-	// Items waiting out a backoff are skipped, not counted against Batch.
+	// Items waiting out a backoff, or whose destination a worker still
+	// delivers to, are skipped, not counted against Batch.
 	for ok := it.First(); ok && len(out) < e.opts.Replication.Batch; ok = it.Next() {
 		v, err := it.ValueAndErr()
 		if err != nil {
@@ -957,7 +1075,7 @@ func (e *Engine) dueReplications(now time.Time) ([]replItem, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !item.next.After(now) {
+		if !item.next.After(now) && !skip[item.dest] {
 			out = append(out, item)
 		}
 	}
@@ -1720,9 +1838,15 @@ func (e *Engine) setReplicationStatus(m *mutation, it replItem, status string) e
 	return m.b.Set(loc.key, loc.rec.encode(), nil)
 }
 
-// replicationTick is the background loop's replication pass.
+// replicationTick is the background loop's replication pass: its
+// deliveries are logged when they end (logReplicationPass).
 func (e *Engine) replicationTick(ctx context.Context) {
-	st, err := e.replicationPass(ctx, e.now())
+	st, err := e.replicationPass(ctx, e.now(), false)
+	e.logReplicationPass(ctx, st, err)
+}
+
+// logReplicationPass logs the outcome of a background replication pass.
+func (e *Engine) logReplicationPass(ctx context.Context, st ReplicationStats, err error) {
 	if err != nil && !errors.Is(err, ErrClosed) && ctx.Err() == nil {
 		e.opts.Logger.Error("background replication pass failed", "err", err)
 	}

@@ -396,7 +396,7 @@ func TestReplicationUnversioned(t *testing.T) {
 
 	// An item queued again while its delivery runs is kept.
 	put("usrc", "docs/c", body1)
-	due, err := e.dueReplications(e.now())
+	due, err := e.dueReplications(e.now(), nil)
 	require.NoError(t, err)
 	require.Len(t, due, 1)
 	require.NoError(t, e.deliver(ctx, due[0]))

@@ -58,7 +58,7 @@ func TestRev39bFailedVersionTagChangeDuringDelivery(t *testing.T) {
 	tags.mu.Unlock()
 	setTags("1")
 	done := make(chan error)
-	go func() { _, err := e.replicationPass(ctx, e.now()); done <- err }()
+	go func() { _, err := e.replicationPass(ctx, e.now(), true); done <- err }()
 	<-tags.entered
 	setTags("2")
 	tags.mu.Lock()
@@ -114,7 +114,7 @@ func TestRev39bCrashBetweenDestinations(t *testing.T) {
 		repl39Rule("a", "", 2, "dsta", ""), repl39Rule("b", "", 1, "rb", "")}}))
 	v := putString(t, e, "src", "k", "body")
 	done := make(chan error, 1)
-	go func() { _, err := e.replicationPass(ctx, e.now()); done <- err }()
+	go func() { _, err := e.replicationPass(ctx, e.now(), true); done <- err }()
 	<-blocked.entered
 	// dsta's item settles meanwhile (destinations are delivered in
 	// parallel since repl40).
