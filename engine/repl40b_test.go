@@ -152,3 +152,56 @@ func TestRepl40bCloseEndsBackgroundWorker(t *testing.T) {
 	require.NoError(t, e.Close())
 	assert.Less(t, time.Since(start), 5*time.Second)
 }
+
+// An S3 RTC threshold that a later background pass marks missed while a
+// worker still delivers the version (the pass does not wait for it):
+// OperationMissedThreshold is made then, and the delivery, settled
+// afterwards, makes OperationReplicatedAfterThreshold. The worker read
+// the item before it was marked missed; it decided on that copy and made
+// no event.
+func TestRepl40bThresholdMissedDuringDelivery(t *testing.T) {
+	ctx := context.Background()
+	target := newGatedTarget()
+	defer func() {
+		select {
+		case <-target.release:
+		default:
+			close(target.release)
+		}
+	}()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock, opts.CompactInterval = clk, time.Hour
+	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target},
+		Interval: 5 * time.Millisecond, StallTimeout: time.Minute}
+	e := openTest(t, opts)
+	var got repl36Events
+	got.subscribe(t, e)
+	versionedBuckets(t, e, "src")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", repl36Config("remote", false, true)))
+	putString(t, e, "src", "docs/late", "late")
+	select {
+	case <-target.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery to the remote began")
+	}
+	var seen []string
+	await := func(want []string, what string) {
+		t.Helper()
+		deadline := time.After(10 * time.Second)
+		for len(seen) < len(want) {
+			seen = append(seen, repl36Names(got.take())...)
+			select {
+			case <-deadline:
+				t.Fatalf("%s: events %v", what, seen)
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+		require.Equal(t, want, seen, what)
+	}
+	clk.Advance(16 * time.Minute)
+	await([]string{"Replication:OperationMissedThreshold docs/late"}, "threshold passed during the delivery")
+	close(target.release)
+	await([]string{"Replication:OperationMissedThreshold docs/late", "Replication:OperationReplicatedAfterThreshold docs/late"},
+		"the delivery settled after the threshold")
+}
