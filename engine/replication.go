@@ -1000,7 +1000,14 @@ func (e *Engine) deliverDestination(ctx context.Context, items []replItem, now t
 		if it.metrics && (derr == nil && !it.deadline.IsZero() || failing) {
 			ev = e.replicationEvents(ctx, it)
 		}
-		marked, err := e.settle(ctx, it, derr, now, ev)
+		// A background pass does not wait for its workers: the item is
+		// settled (its retry scheduled, its events dated) at the clock's
+		// time when the delivery ends, not at its pass's start.
+		at := now
+		if t := e.now(); t.After(at) {
+			at = t
+		}
+		marked, err := e.settle(ctx, it, derr, at, ev)
 		if err != nil {
 			return err
 		}
