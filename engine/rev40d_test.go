@@ -67,3 +67,50 @@ func TestRev40dReplicatedAfterThresholdIsDatedAtSettlement(t *testing.T) {
 	require.False(t, replicated.Before(missed), "replicated at %v, before the threshold missed at %v", replicated, missed)
 	require.Equal(t, settled.UTC().Format(eventTimeFormat), seen[1].EventTime)
 }
+
+// A failed delivery's retry waits Backoff on the clock from the failure:
+// a worker whose remote stalled while the clock moved on past its pass's
+// Backoff is not retried at once. Before, the retry was scheduled from
+// the pass's start, so a delivery that took longer than Backoff was
+// retried by the next pass.
+func TestRev40dRetryBackoffCountsFromTheFailure(t *testing.T) {
+	ctx := context.Background()
+	target := newGatedTarget()
+	target.returned = make(chan error, 8)
+	defer func() {
+		select {
+		case <-target.release:
+		default:
+			close(target.release)
+		}
+	}()
+	clk := newFakeClock()
+	opts := testOptions()
+	opts.Clock, opts.CompactInterval = clk, time.Hour
+	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target},
+		Interval: 5 * time.Millisecond, StallTimeout: 200 * time.Millisecond, Backoff: time.Minute}
+	e := openTest(t, opts)
+	versionedBuckets(t, e, "src")
+	require.NoError(t, e.SetBucketConfig(ctx, "src", replicationConfig("remote", false)))
+	putString(t, e, "src", "docs/slow", "slow")
+	select {
+	case <-target.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no delivery to the remote began")
+	}
+	clk.Advance(10 * time.Minute) // the delivery takes longer than Backoff
+	select {
+	case err := <-target.returned:
+		require.Error(t, err, "the delivery stalled")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stalled delivery did not end")
+	}
+	time.Sleep(300 * time.Millisecond) // many background passes
+	require.Equal(t, int32(1), target.calls.Load(), "retried before Backoff had passed since the failure")
+	clk.Advance(2 * time.Minute)
+	select {
+	case <-target.entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("not retried once Backoff had passed")
+	}
+}
