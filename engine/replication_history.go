@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"strings"
@@ -246,7 +247,10 @@ func (e *Engine) historyPage(ctx context.Context, bucket, ruleID string, limit i
 			}
 			item := replItem{bucket: bucket, key: key, versionID: rec.info.VersionID,
 				dest: rule.Destination.Bucket, storageClass: rule.Destination.StorageClass, rule: ruleID,
-				replicaKey: replicaKeyOf(rule, &rec.info)}
+				replicaKey: replicaKeyOf(rule, &rec.info), seq: rand.Uint64() | 1}
+			// The seq tells this item from one of the same key that a
+			// worker still delivers (the bucket deleted and created
+			// again meanwhile): that worker's settle leaves it queued.
 			item.track(rule, e.now(), false) // S3 RTC's threshold is for new objects
 			if err := m.b.Set(rk, item.encode(), nil); err != nil {
 				return err
