@@ -149,24 +149,37 @@ func (a *Analytics) Exports() bool {
 	return false
 }
 
+// counting returns the index of a's exporting configurations, building
+// it the first time.
+func (a *Analytics) counting() *ruleIndex {
+	a.exportingOnce.Do(func() {
+		var entries []indexEntry
+		for i := range a.Configurations {
+			if c := &a.Configurations[i]; c.Export != nil {
+				entries = append(entries, indexEntry{i: int32(i), prefix: c.Prefix, tags: c.Tags})
+			}
+		}
+		a.exporting = newRuleIndex(entries)
+	})
+	return a.exporting
+}
+
+// NeedsTags reports whether finding the configurations that count an
+// object of key needs the object's tags: some exporting configuration
+// whose prefix starts key has a tag condition.
+func (a *Analytics) NeedsTags(key string) bool {
+	return a.counting().tagsMatter(key)
+}
+
 // Counting yields the configurations that export and whose filter
-// selects an object of key with tags, in the set's order: what a scan of
-// every exporting configuration with Selects finds, at the cost of those
-// whose prefix starts key and whose tag conditions the object may meet
-// (ruleindex.go).
+// selects an object of key with tags (only looked at when NeedsTags), in
+// the set's order: what a scan of every exporting configuration with
+// Selects finds, at the cost of those whose prefix starts key and whose
+// tag conditions the object may meet (ruleindex.go).
 func (a *Analytics) Counting(key string, tags []Tag) iter.Seq[*AnalyticsConfiguration] {
 	return func(yield func(*AnalyticsConfiguration) bool) {
-		a.exportingOnce.Do(func() {
-			var entries []indexEntry
-			for i := range a.Configurations {
-				if c := &a.Configurations[i]; c.Export != nil {
-					entries = append(entries, indexEntry{i: int32(i), prefix: c.Prefix, tags: c.Tags})
-				}
-			}
-			a.exporting = newRuleIndex(entries)
-		})
 		var buf [16]int32
-		for _, i := range a.exporting.candidates(key, true, tags, buf[:0]) {
+		for _, i := range a.counting().candidates(key, true, tags, buf[:0]) {
 			if c := &a.Configurations[i]; c.Selects(key, tags) && !yield(c) {
 				return
 			}

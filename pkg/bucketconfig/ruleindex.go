@@ -24,9 +24,11 @@ type ruleIndex struct {
 	root   prefixNode
 	// few, when set, says there are at most scanFew entries, all in
 	// scan: looking at each costs less than walking the tree.
-	few      bool
-	scan     []int32
-	scanTags bool // some entry of scan has a tag condition
+	few  bool
+	scan []int32
+	// scanTagged are the prefixes of the entries of scan with a tag
+	// condition.
+	scanTagged []string
 }
 
 // scanFew is the most entries an index leaves to a scan.
@@ -62,7 +64,9 @@ func newRuleIndex(entries []indexEntry) *ruleIndex {
 		x.few = true
 		for _, e := range entries {
 			x.scan = append(x.scan, e.i)
-			x.scanTags = x.scanTags || len(e.tags) > 0
+			if len(e.tags) > 0 {
+				x.scanTagged = append(x.scanTagged, e.prefix)
+			}
 		}
 		return x
 	}
@@ -174,7 +178,12 @@ func (x *ruleIndex) candidates(key string, hasKey bool, tags []Tag, dst []int32)
 // condition (so that finding the candidates needs the object's tags).
 func (x *ruleIndex) tagsMatter(key string) bool {
 	if x.few {
-		return x.scanTags
+		for _, p := range x.scanTagged {
+			if strings.HasPrefix(key, p) {
+				return true
+			}
+		}
+		return false
 	}
 	n := &x.root
 	for {
