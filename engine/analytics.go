@@ -249,7 +249,11 @@ func (e *Engine) CountAnalytics(ctx context.Context, bucket string, info *Object
 	k := analyticsKey{bucket: bucket, day: now.Truncate(day).UnixNano(), class: storageClassOf(info.StorageClass),
 		group: bucketconfig.AnalyticsAgeGroup(info.Size, age, day)}
 	a := &e.analytics
-	for ac := range set.Counting(info.Key, bucketTags(info.Tags)) {
+	var tags []bucketconfig.Tag
+	if set.NeedsTags(info.Key) {
+		tags = bucketTags(info.Tags) // only when a configuration may need them
+	}
+	for ac := range set.Counting(info.Key, tags) {
 		k.id = ac.ID
 		a.mu.Lock()
 		if a.pending == nil {

@@ -3,6 +3,8 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -142,4 +144,53 @@ func TestReadRecordsOfAGoneBucket(t *testing.T) {
 	info := ObjectInfo{Bucket: "gone", Key: "k"}
 	require.NoError(t, e.TouchObject(ctx, "gone", "k", ""))
 	require.NoError(t, e.CountAnalytics(ctx, "gone", &info, AnalyticsGet, 1))
+}
+
+// TestPerf40bCountAnalyticsTagsOnlyWhenNeeded: a counted GET converts the
+// object's tags only when an exporting configuration whose prefix starts
+// the key has a tag condition, and counts the same configurations. Here
+// the tagged configuration is under another prefix, so a GET of an o/
+// object costs no allocation (it made the object's ten tags a slice of
+// bucketconfig tags on every call before); one under o/ still gets the
+// tags and counts.
+func TestPerf40bCountAnalyticsTagsOnlyWhenNeeded(t *testing.T) {
+	ctx := context.Background()
+	e := openTest(t, nil)
+	for _, b := range []string{"src", "dst"} {
+		require.NoError(t, e.CreateBucket(ctx, b, BucketOptions{}))
+	}
+	var tags []Tag
+	for j := range 10 {
+		tags = append(tags, Tag{Key: fmt.Sprint("obj", j), Value: "v"})
+	}
+	info, err := e.PutObject(ctx, "src", "o/k", bytes.NewReader([]byte("x")), 1, PutOptions{Tags: tags})
+	require.NoError(t, err)
+	export := &bucketconfig.AnalyticsExport{Bucket: "arn:aws:s3:::dst"}
+	set := &bucketconfig.Analytics{Configurations: []bucketconfig.AnalyticsConfiguration{
+		{ID: "all-o", Form: "Prefix", Prefix: "o/", Export: export},
+		{ID: "tagged-p", Form: "And", Prefix: "p/", Tags: []bucketconfig.Tag{{Key: "obj0", Value: "v"}}, Export: export},
+	}}
+	require.NoError(t, e.SetBucketConfig(ctx, "src", set))
+	counted := func() []string {
+		e.analytics.mu.Lock()
+		defer e.analytics.mu.Unlock()
+		var ids []string
+		for k := range e.analytics.pending {
+			ids = append(ids, k.id)
+		}
+		slices.Sort(ids)
+		return ids
+	}
+	require.NoError(t, e.CountAnalytics(ctx, "src", &info, AnalyticsGet, 1))
+	require.Equal(t, []string{"all-o"}, counted())
+	allocs := testing.AllocsPerRun(100, func() {
+		require.NoError(t, e.CountAnalytics(ctx, "src", &info, AnalyticsGet, 1))
+	})
+	require.Zero(t, allocs, "no configuration under o/ has a tag condition")
+
+	set = set.With(bucketconfig.AnalyticsConfiguration{ID: "tagged-o", Form: "And", Prefix: "o/",
+		Tags: []bucketconfig.Tag{{Key: "obj3", Value: "v"}}, Export: export})
+	require.NoError(t, e.SetBucketConfig(ctx, "src", set))
+	require.NoError(t, e.CountAnalytics(ctx, "src", &info, AnalyticsGet, 1))
+	require.Equal(t, []string{"all-o", "tagged-o"}, counted())
 }
