@@ -19,13 +19,7 @@ import (
 func hungRemoteEngine(t *testing.T) (*Engine, *gatedTarget) {
 	ctx := context.Background()
 	target := newGatedTarget()
-	t.Cleanup(func() {
-		select {
-		case <-target.release:
-		default:
-			close(target.release)
-		}
-	})
+	t.Cleanup(target.releaseIfHeld)
 	opts := testOptions()
 	opts.CompactInterval = time.Hour
 	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target},
@@ -162,13 +156,7 @@ func TestRepl40bCloseEndsBackgroundWorker(t *testing.T) {
 func TestRepl40bThresholdMissedDuringDelivery(t *testing.T) {
 	ctx := context.Background()
 	target := newGatedTarget()
-	defer func() {
-		select {
-		case <-target.release:
-		default:
-			close(target.release)
-		}
-	}()
+	defer target.releaseIfHeld()
 	clk := newFakeClock()
 	opts := testOptions()
 	opts.Clock, opts.CompactInterval = clk, time.Hour

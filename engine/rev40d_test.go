@@ -17,13 +17,7 @@ import (
 func TestRev40dReplicatedAfterThresholdIsDatedAtSettlement(t *testing.T) {
 	ctx := context.Background()
 	target := newGatedTarget()
-	defer func() {
-		select {
-		case <-target.release:
-		default:
-			close(target.release)
-		}
-	}()
+	defer target.releaseIfHeld()
 	clk := newFakeClock()
 	opts := testOptions()
 	opts.Clock, opts.CompactInterval = clk, time.Hour
@@ -77,13 +71,7 @@ func TestRev40dRetryBackoffCountsFromTheFailure(t *testing.T) {
 	ctx := context.Background()
 	target := newGatedTarget()
 	target.returned = make(chan error, 8)
-	defer func() {
-		select {
-		case <-target.release:
-		default:
-			close(target.release)
-		}
-	}()
+	defer target.releaseIfHeld()
 	clk := newFakeClock()
 	opts := testOptions()
 	opts.Clock, opts.CompactInterval = clk, time.Hour

@@ -21,13 +21,7 @@ import (
 func TestRev40eRequeuedScanItemSurvivesOldWorker(t *testing.T) {
 	ctx := context.Background()
 	target := newGatedTarget()
-	defer func() {
-		select {
-		case <-target.release:
-		default:
-			close(target.release)
-		}
-	}()
+	defer target.releaseIfHeld()
 	opts := testOptions()
 	opts.CompactInterval = time.Hour
 	opts.Replication = ReplicationOptions{Targets: map[string]ReplicationTarget{"arn:aws:s3:::remote": target},
